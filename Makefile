@@ -1,0 +1,45 @@
+# motcua - the two commands: `make run` and `make test`.
+# Both install what is missing on Debian 12 (scripts/setup.sh), then build.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+LISTEN     ?= 127.0.0.1:8080
+DB         ?= var/motcua.db
+
+.PHONY: all setup build asan run test test-unit test-asan test-api clean format
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+asan: setup
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMC_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# Starts a fresh demo province on SQLite; the demo accounts' password is printed.
+run: build
+	@mkdir -p $(dir $(DB))
+	@rm -f $(DB) $(DB)-wal $(DB)-shm
+	@./$(BUILD)/motcua init --db $(DB) --demo
+	@exec ./$(BUILD)/motcua serve --db $(DB) --listen $(LISTEN)
+
+test: build asan
+	@bash scripts/test.sh
+
+test-unit: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-api: build
+	@node --test --test-concurrency=1 tests/api/
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
+
+format:
+	@clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')

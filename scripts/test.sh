@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every motcua test: unit tests (normal and ASan+UBSan builds), then the
+# API tests against the real server. Called by `make test` after the builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+echo "== unit tests"
+(cd build && ctest --output-on-failure -j "$(nproc)")
+
+echo "== unit tests under ASan+UBSan"
+(cd build-asan && ctest --output-on-failure -j "$(nproc)")
+
+echo "== API tests (real server, SQLite)"
+MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 tests/api/
+
+echo "== API tests under ASan+UBSan"
+MOTCUA_BIN="$PWD/build-asan/motcua" node --test --test-concurrency=1 tests/api/

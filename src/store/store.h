@@ -1,0 +1,324 @@
+/*
+ * store.h - persistence for motcua, one interface of business operations.
+ *
+ * The SQLite implementation (store_sqlite.c) is the default; a PostgreSQL one
+ * can follow behind the same functions without touching callers. Nothing
+ * outside src/store sees a database handle or SQL. Every statement is prepared
+ * with bound parameters; schema changes are numbered migration files
+ * (src/store/migrations/<backend>/NNN_name.sql, embedded in the binary) applied
+ * in order by mc_store_migrate.
+ *
+ * One mc_store is one connection: use it from one thread at a time. The HTTP
+ * server gives each worker thread its own store for reads, and funnels writes
+ * through the group committer (group.h), which owns one more.
+ *
+ * All times are UTC seconds. Strings are UTF-8, NFC (the API normalises input).
+ * Unless a prototype says otherwise, out-structs are filled by copy and lists
+ * are returned as arrays the caller frees with the matching _free_list.
+ */
+#ifndef MC_STORE_H
+#define MC_STORE_H
+
+#include "core/mc.h"
+#include "core/workcal.h"
+
+typedef struct mc_store mc_store;
+
+/* ---- connection and schema -------------------------------------------- */
+
+/*
+ * Opens the database named by url: a file path or "sqlite:PATH". Sets WAL,
+ * foreign keys, synchronous=FULL, busy_timeout. Attachments live in the folder
+ * "<PATH>.files" beside the database. Caller closes with mc_store_close.
+ */
+int mc_store_open(mc_store **out, const char *url);
+void mc_store_close(mc_store *st);
+/* Applies every migration newer than the database's version, each in its own
+ * transaction. Returns 0, or MC_ERROR naming the failed file on stderr. */
+int mc_store_migrate(mc_store *st);
+int mc_store_schema_version(mc_store *st, int *out);
+/* The file path of the database (borrowed). */
+const char *mc_store_path(const mc_store *st);
+
+/* ---- transactions ----------------------------------------------------- */
+
+/* A write transaction (BEGIN IMMEDIATE on SQLite). MC_EBUSY when the database
+ * stays locked past the busy timeout. Reads outside a transaction each see a
+ * consistent snapshot of their own. */
+int mc_store_begin(mc_store *st);
+int mc_store_commit(mc_store *st);
+int mc_store_rollback(mc_store *st);
+/* One nested level inside a transaction, used by the group committer so that
+ * one request's failure does not undo its neighbours' work. */
+int mc_store_savepoint(mc_store *st);
+int mc_store_savepoint_release(mc_store *st);
+int mc_store_savepoint_rollback(mc_store *st);
+
+/* ---- units (tree: province → departments, districts → communes) ------- */
+
+typedef struct {
+	int64_t id;
+	int64_t parent_id;      /* 0 for the root */
+	char code[32];          /* organisation code, QCVN 102 style: "000.00.15.H56"; unique */
+	char name[256];
+	char level[16];         /* province | department | district | commune */
+	char province_code[8];  /* the province the unit belongs to, e.g. "H56" */
+	char office_hours[64];  /* "07:00-11:30,13:30-17:00"; "" = the default */
+	char address[256];
+	char phone[32];
+} mc_unit;
+
+/* Sets u->id. MC_ECONFLICT on a duplicate code, MC_ENOTFOUND on an unknown parent. */
+int mc_store_unit_create(mc_store *st, mc_unit *u);
+int mc_store_unit_update(mc_store *st, const mc_unit *u);   /* name, office_hours, address, phone */
+int mc_store_unit_get(mc_store *st, mc_unit *out, int64_t id);
+int mc_store_unit_by_code(mc_store *st, mc_unit *out, const char *code);
+/* Every unit, parents before children. */
+int mc_store_unit_list(mc_store *st, mc_unit **out, size_t *n);
+/* *out = true when unit is ancestor or lies in its subtree. */
+int mc_store_unit_within(mc_store *st, bool *out, int64_t unit, int64_t ancestor);
+void mc_unit_free_list(mc_unit *list);
+
+/* ---- users, roles, sessions ------------------------------------------- */
+
+typedef struct {
+	int64_t id;
+	char username[64];
+	char full_name[128];
+	char email[128];
+	char phone[32];
+	char id_number[32];  /* citizen identity number (CCCD) for citizens */
+	int role;            /* mc_role (core/dossier.h) */
+	int64_t unit_id;     /* the unit the role is held in; 0 for citizens */
+	bool active;
+	int64_t created_at;
+} mc_user;
+
+/* Sets u->id. MC_ECONFLICT on a duplicate username. password_hash is an
+ * argon2id string (libsodium crypto_pwhash_str). */
+int mc_store_user_create(mc_store *st, mc_user *u, const char *password_hash);
+int mc_store_user_get(mc_store *st, mc_user *out, int64_t id);
+/* hash may be NULL; else receives the password hash (hash_cap >= 128). */
+int mc_store_user_by_username(mc_store *st, mc_user *out, char *hash, size_t hash_cap, const char *username);
+int mc_store_user_set_password(mc_store *st, int64_t id, const char *password_hash);
+/* Users whose unit lies in the subtree of unit_id (0 = every user). */
+int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id);
+void mc_user_free_list(mc_user *list);
+
+/* Sessions are keyed by the SHA-256 (hex) of the token, never the token. */
+int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
+			    int64_t expires_at);
+int mc_store_session_get(mc_store *st, int64_t *user_id, int64_t *expires_at, const char *token_hash);
+int mc_store_session_delete(mc_store *st, const char *token_hash);
+int mc_store_session_purge(mc_store *st, int64_t now);
+
+/* ---- procedures (thủ tục hành chính) ----------------------------------- */
+
+typedef struct {
+	int seq;             /* 1.. */
+	char name[256];      /* "Tiếp nhận hồ sơ", "Thẩm định", "Phê duyệt", ... */
+	char role[16];       /* the role that acts in this step */
+	char unit_level[16]; /* where: commune | district | department | province */
+	int32_t hours;       /* its share of the statutory time, working hours */
+} mc_proc_step;
+
+typedef struct {
+	int seq;
+	char name[512];
+	int originals;       /* số bản chính */
+	int copies;          /* số bản sao */
+	char form[256];      /* form template name or "" */
+	bool required;
+} mc_proc_doc;
+
+typedef struct {
+	char code[32];
+	char name[256];
+	int64_t amount;      /* VND */
+} mc_proc_fee;
+
+typedef struct {
+	char kind[16];       /* new | modified | standardised | abolished */
+	char decision[128];  /* the decision that published it, "Quyết định 1234/QĐ-UBND" */
+	int32_t day;         /* days since 1970-01-01 */
+} mc_proc_pub;
+
+typedef struct {
+	int64_t id;
+	char code[32];              /* mã TTHC, unique */
+	char name[512];
+	char field[128];            /* lĩnh vực */
+	char levels[64];            /* comma list: province,department,district,commune */
+	int64_t unit_id;            /* the unit that owns it (a department); 0 = every unit of its levels */
+	int32_t duration_hours;     /* statutory processing time, working hours (a day = 8) */
+	int32_t online_duration_hours; /* for online filing, 0 = the same */
+	int cutoff_min;             /* minutes after midnight after which the day does not count; -1 none */
+	bool restart_on_supplement; /* a supplement restarts the whole period */
+	int online_level;           /* 2, 3 or 4 */
+	char status[16];            /* active | abolished */
+	char target[256];           /* đối tượng thực hiện */
+	char result[256];           /* kết quả */
+	char legal_basis[2048];     /* căn cứ pháp lý */
+	char place[256];            /* địa điểm thực hiện */
+	mc_proc_step *steps;
+	size_t n_steps;
+	mc_proc_doc *docs;
+	size_t n_docs;
+	mc_proc_fee *fees;
+	size_t n_fees;
+	mc_proc_pub *pubs;
+	size_t n_pubs;
+} mc_procedure;
+
+/* Frees the arrays (steps, docs, fees, pubs) of p, not p itself. NULL-safe. */
+void mc_procedure_clear(mc_procedure *p);
+void mc_procedure_free_list(mc_procedure *list, size_t n);
+
+/* Inserts p with its steps, documents, fees and publication history and
+ * indexes it for search. Sets p->id. MC_ECONFLICT on a duplicate code. */
+int mc_store_procedure_create(mc_store *st, mc_procedure *p);
+/* Replaces the scalar fields and every part of the procedure with this code. */
+int mc_store_procedure_update(mc_store *st, mc_procedure *p);
+/* with_parts loads steps, docs, fees and pubs too (free with mc_procedure_clear). */
+int mc_store_procedure_get(mc_store *st, mc_procedure *out, const char *code, bool with_parts);
+int mc_store_procedure_get_id(mc_store *st, mc_procedure *out, int64_t id, bool with_parts);
+
+typedef struct {
+	const char *q;        /* free text; folded (diacritics off) and matched by prefix, ranked by relevance; NULL = all */
+	const char *field;    /* exact field or NULL */
+	const char *level;    /* one of the levels or NULL */
+	int online_level;     /* 0 = any, else at least this level */
+	int64_t unit_id;      /* 0 = any; else procedures owned by this unit or open to its level */
+	bool include_abolished;
+	int limit;            /* 1..200 */
+	int offset;
+} mc_proc_query;
+
+/* Without parts. Ordered by relevance when q is given, else by field, name. */
+int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64_t *total,
+			      const mc_proc_query *q);
+
+/* ---- dossiers (hồ sơ) -------------------------------------------------- */
+
+typedef struct {
+	int seq;
+	char name[512];       /* the required document it answers, or a free name */
+	int originals;
+	int copies;
+	char sha256[65];      /* attachment, "" if paper only */
+	char filename[256];   /* as uploaded; shown, never used as a path */
+	char mime[64];
+	int64_t size;
+} mc_dossier_doc;
+
+typedef struct {
+	int64_t id;
+	char code[48];               /* <unit code>-<yymmdd>-<NNNN>, unique */
+	char province_code[8];
+	int64_t procedure_id;
+	char procedure_code[32];
+	int64_t receiving_unit_id;   /* the one-stop desk that took it */
+	int64_t current_unit_id;     /* where it is now (changes on transfer) */
+	int64_t handler_id;          /* officer holding it, 0 none */
+	int step;                    /* current step of the procedure, 0 none */
+	int channel;                 /* mc_channel */
+	int state;                   /* mc_state */
+	int resume_state;            /* state to return to after a pause */
+	int outcome;                 /* 0 none, 1 approved, 2 refused (result with reasons) */
+	char applicant_name[256];
+	char applicant_id_number[32];
+	char applicant_phone[32];
+	char applicant_email[128];
+	char applicant_address[512];
+	int64_t owner_id;            /* citizen account that filed it online, 0 none */
+	int32_t duration_hours;      /* statutory time applied to it */
+	int64_t submitted_at;        /* 0 when never submitted online */
+	int64_t received_at;         /* 0 until received */
+	int64_t due_at;              /* 0 until received */
+	int64_t paused_at;           /* 0 unless paused */
+	int64_t finished_at;         /* resolved, refused, withdrawn or stopped; 0 while open */
+	int64_t returned_at;
+	int64_t updated_at;
+	int64_t version;             /* optimistic concurrency, 1 on insert */
+	char note[1024];             /* last reason given (refusal, supplement, stop) */
+	mc_dossier_doc *docs;
+	size_t n_docs;
+} mc_dossier;
+
+void mc_dossier_clear(mc_dossier *d);   /* frees docs, NULL-safe */
+void mc_dossier_free_list(mc_dossier *list, size_t n);
+
+/* Next sequence number of a unit on a local day; inside a write transaction.
+ * Numbers are never reused, even when the transaction that took one is later
+ * rolled back by a savepoint (gaps are allowed, duplicates never). */
+int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t local_day);
+/* Inserts d and its docs; sets d->id and d->version = 1. MC_ECONFLICT on a duplicate code. */
+int mc_store_dossier_insert(mc_store *st, mc_dossier *d);
+int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool with_docs);
+/* Writes every mutable field of d if the stored version is expected_version,
+ * then sets d->version = expected_version + 1. MC_ECONFLICT when the version
+ * moved, MC_ENOTFOUND when the dossier does not exist. Docs are replaced when
+ * d->docs is not NULL. */
+int mc_store_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_version);
+
+typedef struct {
+	int64_t unit_id;     /* 0 = any; else current or receiving unit within this unit's subtree */
+	int64_t owner_id;    /* 0 = any */
+	int64_t handler_id;  /* 0 = any */
+	int state;           /* 0 = any */
+	bool open_only;      /* not final */
+	const char *q;       /* code prefix, applicant name (folded) or id number; NULL = all */
+	int64_t received_from, received_to; /* 0 = unbounded; [from, to) */
+	int limit;           /* 1..200 */
+	int offset;
+} mc_dossier_query;
+
+/* Without docs. Open dossiers first, by due time (most urgent first), then the rest by received time, newest first. */
+int mc_store_dossier_list(mc_store *st, mc_dossier **out, size_t *n, int64_t *total, const mc_dossier_query *q);
+
+/* ---- events (append-only; never updated or deleted) -------------------- */
+
+typedef struct {
+	int64_t id;
+	int64_t dossier_id;
+	int64_t at;
+	int64_t actor_id;        /* user, 0 for the system or the public */
+	char actor_name[128];
+	int64_t unit_id;         /* unit responsible after the event */
+	char action[24];         /* create, receive, refuse, ... (core/dossier.h names) */
+	int from_state;          /* 0 on creation */
+	int to_state;
+	int step;
+	char note[2048];
+} mc_event;
+
+int mc_store_event_append(mc_store *st, mc_event *e);   /* sets e->id */
+/* Events of a dossier in order. */
+int mc_store_event_list(mc_store *st, mc_event **out, size_t *n, int64_t dossier_id);
+void mc_event_free_list(mc_event *list);
+
+/* ---- attachments (content-addressed files) ----------------------------- */
+
+/* Stores data under its SHA-256 in the attachment folder (write to a temporary
+ * file, fsync, rename; idempotent) and records it; sha256_out gets the hex
+ * digest. Works outside a transaction. */
+int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data, size_t len, const char *mime);
+/* Size and type of a recorded attachment. MC_ENOTFOUND when unknown, MC_EINVAL
+ * when sha256 is not 64 hex digits. */
+int mc_store_attachment_stat(mc_store *st, int64_t *size, char *mime, size_t mime_cap, const char *sha256);
+/* Reads an attachment; caller frees *data. MC_ENOTFOUND when unknown. */
+int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, size_t mime_cap,
+			    const char *sha256);
+
+/* ---- calendar (official days off per year) ----------------------------- */
+
+/* Replaces the official schedule of a year. */
+int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days, size_t n, const char *source);
+/* Removes a year's schedule, so the year follows the Labour Code rule again. */
+int mc_store_calendar_delete_year(mc_store *st, int year);
+/* Calls cb for each stored year, in order; stops at and returns a non-zero cb result. */
+int mc_store_calendar_each(mc_store *st,
+			   int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),
+			   void *payload);
+
+#endif

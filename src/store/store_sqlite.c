@@ -1,0 +1,523 @@
+/*
+ * store_sqlite.c - the SQLite store: connection, migrations, transactions and
+ * the helpers the other store_sqlite_*.c files share.
+ */
+#include "store/store_sqlite_int.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/embed.h"
+#include "core/text.h"
+
+#define MIGRATION_DIR "src/store/migrations/sqlite/"
+#define BUSY_TIMEOUT_MS 5000
+
+/* ---- statement cache -------------------------------------------------- */
+
+static size_t slot_hash(const void *key, unsigned variant)
+{
+	uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15u;
+	h ^= (uint64_t)variant * 0xc2b2ae3d27d4eb4fu;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct mc_stmt_slot *slot_find(mc_store *st, const void *key, unsigned variant)
+{
+	size_t mask = st->n_slots - 1;
+	size_t i = slot_hash(key, variant) & mask;
+
+	while (st->slots[i].key) {
+		if (st->slots[i].key == key && st->slots[i].variant == variant)
+			return &st->slots[i];
+		i = (i + 1) & mask;
+	}
+	return &st->slots[i];
+}
+
+/* Keeps the table at most half full so that probes stay short. */
+static void slots_grow(mc_store *st)
+{
+	struct mc_stmt_slot *old = st->slots;
+	size_t n_old = st->n_slots;
+
+	st->n_slots = n_old * 2;
+	st->slots = mc_xcalloc(st->n_slots, sizeof(*st->slots));
+	for (size_t i = 0; i < n_old; i++) {
+		if (old[i].key)
+			*slot_find(st, old[i].key, old[i].variant) = old[i];
+	}
+	free(old);
+}
+
+sqlite3_stmt *mc_sq_cached(mc_store *st, const void *key, unsigned variant)
+{
+	return slot_find(st, key, variant)->stmt;
+}
+
+int mc_sq_prepare_as(mc_store *st, sqlite3_stmt **out, const void *key, unsigned variant, const char *sql)
+{
+	struct mc_stmt_slot *slot = slot_find(st, key, variant);
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (slot->stmt) {
+		*out = slot->stmt;
+		goto cleanup;
+	}
+	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+	if (rc != SQLITE_OK) {
+		/* The SQL is ours, so this is a bug or a schema older than the code. */
+		fprintf(stderr, "could not prepare statement: %s\n%s\n", sqlite3_errmsg(st->db), sql);
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	if ((st->used_slots + 1) * 2 > st->n_slots) {
+		slots_grow(st);
+		slot = slot_find(st, key, variant);
+	}
+	slot->key = key;
+	slot->variant = variant;
+	slot->stmt = s;
+	st->used_slots++;
+	*out = s;
+cleanup:
+	return rc;
+}
+
+int mc_sq_prepare(mc_store *st, sqlite3_stmt **out, const char *sql)
+{
+	return mc_sq_prepare_as(st, out, sql, 0, sql);
+}
+
+void mc_sq_done(sqlite3_stmt *s)
+{
+	if (!s)
+		return;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+/* ---- errors, stepping, binding ---------------------------------------- */
+
+int mc_sq_error(mc_store *st, int rc, const char *what)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return MC_EBUSY;
+	case SQLITE_CONSTRAINT:
+		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return MC_ECONFLICT;
+		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+			return MC_ENOTFOUND;
+		if (rc == SQLITE_CONSTRAINT_TRIGGER)
+			return MC_EFORBIDDEN;
+		return MC_EINVAL;
+	default:
+		fprintf(stderr, "could not %s: %s\n", what, sqlite3_errmsg(st->db));
+		return MC_ERROR;
+	}
+}
+
+int mc_sq_exec(mc_store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	return mc_sq_error(st, rc, what);
+}
+
+int mc_sq_row(mc_store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return mc_sq_error(st, rc, what);
+}
+
+int mc_sq_exec_sql(mc_store *st, const char *sql, const char *what)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	if (rc)
+		goto cleanup;
+	rc = mc_sq_exec(st, s, what);
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}
+
+static void bind_check(sqlite3_stmt *s, int rc)
+{
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "could not bind parameter: %s\n", sqlite3_errmsg(sqlite3_db_handle(s)));
+		abort();
+	}
+}
+
+void mc_sq_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (!v)
+		bind_check(s, sqlite3_bind_null(s, i));
+	else
+		bind_check(s, sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT));
+}
+
+void mc_sq_bind_textn(sqlite3_stmt *s, int i, const char *v, size_t cap)
+{
+	bind_check(s, sqlite3_bind_text(s, i, v, (int)strnlen(v, cap), SQLITE_TRANSIENT));
+}
+
+void mc_sq_bind_int(sqlite3_stmt *s, int i, int64_t v)
+{
+	bind_check(s, sqlite3_bind_int64(s, i, v));
+}
+
+void mc_sq_bind_ref(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v == 0)
+		bind_check(s, sqlite3_bind_null(s, i));
+	else
+		bind_check(s, sqlite3_bind_int64(s, i, v));
+}
+
+void mc_sq_bind_null(sqlite3_stmt *s, int i)
+{
+	bind_check(s, sqlite3_bind_null(s, i));
+}
+
+/* Copies at most cap - 1 bytes of src[0..len), never splitting a UTF-8
+ * sequence. */
+static void copy_bounded(char *dst, size_t cap, const char *src, size_t len)
+{
+	assert(cap > 0);
+	if (len >= cap) {
+		len = cap - 1;
+		/* Back off continuation bytes (10xxxxxx) to the start of a character. */
+		while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+void mc_sq_copy(char *dst, size_t cap, const char *src)
+{
+	if (mc_strlcpy(dst, src ? src : "", cap) == MC_ETOOBIG)
+		copy_bounded(dst, cap, src, strlen(src));
+}
+
+void mc_sq_col_text(char *dst, size_t cap, sqlite3_stmt *s, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(s, col);
+	size_t len = (size_t)sqlite3_column_bytes(s, col);
+
+	if (!v) {
+		dst[0] = '\0';
+		return;
+	}
+	copy_bounded(dst, cap, v, len);
+}
+
+int mc_sq_fold(char **out, const char *s, size_t len)
+{
+	return mc_text_fold(out, s, len);
+}
+
+/* ---- internal savepoints ---------------------------------------------- */
+
+int mc_sq_op_begin(mc_store *st)
+{
+	return mc_sq_exec_sql(st, "SAVEPOINT mc_op", "begin operation");
+}
+
+int mc_sq_op_end(mc_store *st, int rc)
+{
+	if (rc == 0) {
+		rc = mc_sq_exec_sql(st, "RELEASE mc_op", "finish operation");
+		if (rc == 0)
+			return 0;
+	}
+	/* ROLLBACK TO leaves the savepoint open; RELEASE closes it. */
+	mc_sq_exec_sql(st, "ROLLBACK TO mc_op", "undo operation");
+	mc_sq_exec_sql(st, "RELEASE mc_op", "undo operation");
+	return rc;
+}
+
+int mc_sq_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
+{
+	static const char sql[] = "SELECT path FROM unit WHERE id = ?1";
+	sqlite3_stmt *s = NULL;
+	size_t len;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, unit_id);
+	rc = mc_sq_row(st, s, "read unit path");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc < 0)
+		goto cleanup;
+	rc = 0;
+	mc_sq_col_text(lo, 256, s, 0);
+	len = strlen(lo);
+	if (len == 0 || lo[len - 1] != '/') {
+		rc = MC_ERROR;
+		fprintf(stderr, "could not read unit path: unit %lld has path \"%s\"\n", (long long)unit_id,
+			lo);
+		goto cleanup;
+	}
+	memcpy(hi, lo, len + 1);
+	hi[len - 1] = '0'; /* '0' is the byte after '/' */
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}
+
+/* ---- connection ------------------------------------------------------- */
+
+const char *mc_store_path(const mc_store *st)
+{
+	return st->path;
+}
+
+void mc_store_close(mc_store *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n_slots; i++)
+		sqlite3_finalize(st->slots[i].stmt);
+	free(st->slots);
+	/* close_v2 would leave a zombie on a forgotten statement; every one is
+	 * in the cache, so a plain close must succeed. */
+	if (sqlite3_close(st->db) != SQLITE_OK)
+		fprintf(stderr, "could not close database %s: %s\n", st->path, sqlite3_errmsg(st->db));
+	free(st->marks);
+	free(st->files_dir);
+	free(st->path);
+	free(st);
+}
+
+int mc_store_open(mc_store **out, const char *url)
+{
+	static const char *const pragmas[] = {
+	    "PRAGMA journal_mode = WAL",
+	    "PRAGMA foreign_keys = ON",
+	    "PRAGMA synchronous = FULL",
+	};
+	mc_store *st = NULL;
+	const char *path = url;
+	size_t len;
+	int rc = 0;
+
+	*out = NULL;
+	if (strncmp(path, "sqlite://", 9) == 0)
+		path += 9;
+	else if (strncmp(path, "sqlite:", 7) == 0)
+		path += 7;
+	if (*path == '\0') {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	st = mc_xcalloc(1, sizeof(*st));
+	st->path = mc_xstrdup(path);
+	len = strlen(path);
+	st->files_dir = mc_xmalloc(len + sizeof(".files"));
+	memcpy(st->files_dir, path, len);
+	memcpy(st->files_dir + len, ".files", sizeof(".files"));
+	st->n_slots = 64;
+	st->slots = mc_xcalloc(st->n_slots, sizeof(*st->slots));
+
+	/* One connection per thread (store.h), so SQLite's own mutexes are not needed. */
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "could not open database %s: %s\n", path,
+			st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		rc = (rc & 0xff) == SQLITE_BUSY ? MC_EBUSY : MC_ERROR;
+		goto cleanup;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	for (size_t i = 0; i < MC_ARRAY_LEN(pragmas); i++) {
+		rc = sqlite3_exec(st->db, pragmas[i], NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			rc = mc_sq_error(st, rc, "configure database");
+			goto cleanup;
+		}
+	}
+	*out = st;
+	st = NULL;
+	rc = 0;
+cleanup:
+	mc_store_close(st);
+	return rc;
+}
+
+/* ---- migrations ------------------------------------------------------- */
+
+struct migration {
+	int version;
+	const struct mc_embedded *file;
+};
+
+static int migration_cmp(const void *a, const void *b)
+{
+	const struct migration *x = a;
+	const struct migration *y = b;
+
+	return (x->version > y->version) - (x->version < y->version);
+}
+
+int mc_store_schema_version(mc_store *st, int *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, "PRAGMA user_version");
+
+	if (rc)
+		goto cleanup;
+	rc = mc_sq_row(st, s, "read schema version");
+	if (rc < 0)
+		goto cleanup;
+	*out = rc ? sqlite3_column_int(s, 0) : 0;
+	rc = 0;
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}
+
+/* Runs one migration file and records its version, all in one transaction. */
+static int apply_migration(mc_store *st, const struct migration *m)
+{
+	char pragma[64];
+	char *err = NULL;
+	int current = 0;
+	int rc = mc_store_begin(st);
+
+	if (rc)
+		goto cleanup;
+	/* Another process may have applied it while we waited for the lock. */
+	rc = mc_store_schema_version(st, &current);
+	if (rc || current >= m->version) {
+		if (rc)
+			mc_store_rollback(st);
+		else
+			rc = mc_store_commit(st);
+		goto cleanup;
+	}
+	rc = sqlite3_exec(st->db, (const char *)m->file->data, NULL, NULL, &err);
+	if (rc == SQLITE_OK) {
+		/* PRAGMA takes no parameters; the version is our own number. */
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
+		rc = sqlite3_exec(st->db, pragma, NULL, NULL, &err);
+	}
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "could not apply migration %s: %s\n", m->file->path,
+			err ? err : sqlite3_errstr(rc));
+		rc = MC_ERROR;
+		mc_store_rollback(st);
+		goto cleanup;
+	}
+	rc = mc_store_commit(st);
+cleanup:
+	sqlite3_free(err);
+	return rc;
+}
+
+int mc_store_migrate(mc_store *st)
+{
+	struct migration *list = NULL;
+	size_t n = 0;
+	size_t cap = 0;
+	int current = 0;
+	int rc = mc_store_schema_version(st, &current);
+
+	if (rc)
+		goto cleanup;
+	for (const struct mc_embedded *e = mc_embedded_files; e->path; e++) {
+		const char *name;
+		char *end;
+		long v;
+
+		if (strncmp(e->path, MIGRATION_DIR, sizeof(MIGRATION_DIR) - 1) != 0)
+			continue;
+		name = e->path + sizeof(MIGRATION_DIR) - 1;
+		v = strtol(name, &end, 10);
+		if (end == name || *end != '_' || v <= 0 || v > 100000) {
+			fprintf(stderr, "could not read migration %s: name must be NNN_name.sql\n", e->path);
+			rc = MC_ERROR;
+			goto cleanup;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			list = mc_xrealloc(list, cap * sizeof(*list));
+		}
+		list[n].version = (int)v;
+		list[n].file = e;
+		n++;
+	}
+	qsort(list, n, sizeof(*list), migration_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && list[i].version == list[i - 1].version) {
+			fprintf(stderr, "could not migrate: two migrations numbered %d\n", list[i].version);
+			rc = MC_ERROR;
+			goto cleanup;
+		}
+		if (list[i].version <= current)
+			continue;
+		rc = apply_migration(st, &list[i]);
+		if (rc)
+			goto cleanup;
+	}
+cleanup:
+	free(list);
+	return rc;
+}
+
+/* ---- transactions ----------------------------------------------------- */
+
+int mc_store_begin(mc_store *st)
+{
+	/* IMMEDIATE takes the write lock now, so a transaction never fails half-way
+	 * because another connection wrote first. */
+	return mc_sq_exec_sql(st, "BEGIN IMMEDIATE", "begin transaction");
+}
+
+int mc_store_commit(mc_store *st)
+{
+	return mc_sq_exec_sql(st, "COMMIT", "commit transaction");
+}
+
+int mc_store_rollback(mc_store *st)
+{
+	return mc_sq_exec_sql(st, "ROLLBACK", "roll back transaction");
+}
+
+int mc_store_savepoint(mc_store *st)
+{
+	return mc_sq_exec_sql(st, "SAVEPOINT mc_sp", "open savepoint");
+}
+
+int mc_store_savepoint_release(mc_store *st)
+{
+	return mc_sq_exec_sql(st, "RELEASE mc_sp", "release savepoint");
+}
+
+int mc_store_savepoint_rollback(mc_store *st)
+{
+	int rc = mc_sq_exec_sql(st, "ROLLBACK TO mc_sp", "roll back savepoint");
+
+	/* ROLLBACK TO keeps the savepoint on the stack; pop it so that the caller's
+	 * next savepoint starts at the same nesting level. */
+	if (rc == 0)
+		rc = mc_sq_exec_sql(st, "RELEASE mc_sp", "release savepoint");
+	return rc;
+}

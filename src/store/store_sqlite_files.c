@@ -1,0 +1,453 @@
+/*
+ * store_sqlite_files.c - content-addressed attachments and the official
+ * calendar in the SQLite store.
+ *
+ * An attachment lives at "<db>.files/<first two hex digits>/<sha256>". It is
+ * written to a temporary file in the same folder, flushed, renamed into place
+ * and the folder flushed, so after a crash a file is either whole or absent.
+ */
+#include "store/store_sqlite_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+/* The largest attachment accepted (API bodies are limited before this). */
+#define ATTACHMENT_MAX ((size_t)20 * 1024 * 1024)
+
+static int sha256_hex(char out[65], const void *data, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int rc = MC_ERROR;
+
+	if (!ctx)
+		goto cleanup;
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 || EVP_DigestUpdate(ctx, data, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &md_len) != 1 || md_len != 32)
+		goto cleanup;
+	for (unsigned int i = 0; i < md_len; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0x0f];
+	}
+	out[64] = '\0';
+	rc = 0;
+cleanup:
+	if (rc)
+		fprintf(stderr, "could not compute sha-256\n");
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+/* Whether s is 64 lower-case hex digits: the only names that become paths. */
+static bool sha256_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	}
+	return s[i] == '\0';
+}
+
+static int make_dir(const char *path)
+{
+	if (mkdir(path, 0750) == 0 || errno == EEXIST)
+		return 0;
+	fprintf(stderr, "could not create %s: %s\n", path, strerror(errno));
+	return MC_ERROR;
+}
+
+/* Flushes a folder so that a rename in it survives a crash. */
+static int sync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY);
+	int rc = 0;
+
+	if (fd < 0 || fsync(fd) != 0) {
+		fprintf(stderr, "could not sync %s: %s\n", path, strerror(errno));
+		rc = MC_ERROR;
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Writes the file for digest into its place unless a whole one is there already. */
+static int file_put(mc_store *st, const char *digest, const void *data, size_t len)
+{
+	char *dir = NULL;
+	char *final = NULL;
+	char *tmp = NULL;
+	size_t dir_len = strlen(st->files_dir) + 4;
+	struct stat sb;
+	int fd = -1;
+	int rc = make_dir(st->files_dir);
+
+	if (rc)
+		goto cleanup;
+	dir = mc_xmalloc(dir_len);
+	snprintf(dir, dir_len, "%s/%.2s", st->files_dir, digest);
+	rc = make_dir(dir);
+	if (rc)
+		goto cleanup;
+	final = mc_xmalloc(dir_len + 66);
+	snprintf(final, dir_len + 66, "%s/%s", dir, digest);
+	/* Same name, same content: a file of the right size is the same file. */
+	if (stat(final, &sb) == 0 && sb.st_size == (off_t)len)
+		goto cleanup;
+	tmp = mc_xmalloc(dir_len + 16);
+	snprintf(tmp, dir_len + 16, "%s/.tmp-XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "could not create %s: %s\n", tmp, strerror(errno));
+		rc = MC_ERROR;
+		free(tmp);
+		tmp = NULL;
+		goto cleanup;
+	}
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		fprintf(stderr, "could not write %s: %s\n", tmp, strerror(errno));
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		fprintf(stderr, "could not write %s: %s\n", tmp, strerror(errno));
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	fd = -1;
+	if (rename(tmp, final) != 0) {
+		fprintf(stderr, "could not rename %s: %s\n", tmp, strerror(errno));
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	free(tmp);
+	tmp = NULL;
+	rc = sync_dir(dir);
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (tmp)
+		unlink(tmp);
+	free(tmp);
+	free(final);
+	free(dir);
+	return rc;
+}
+
+int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data, size_t len, const char *mime)
+{
+	static const char sql[] =
+	    "INSERT INTO attachment (sha256, size, mime, created_at) VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT (sha256) DO NOTHING";
+	sqlite3_stmt *s = NULL;
+	char digest[65];
+	int rc = 0;
+
+	sha256_out[0] = '\0';
+	if (len > ATTACHMENT_MAX) {
+		rc = MC_ETOOBIG;
+		goto cleanup;
+	}
+	rc = sha256_hex(digest, data, len);
+	if (rc)
+		goto cleanup;
+	/* The file first: a row must never point at a file that is not there. */
+	rc = file_put(st, digest, data, len);
+	if (rc)
+		goto cleanup;
+	rc = mc_sq_prepare(st, &s, sql);
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_text(s, 1, digest);
+	mc_sq_bind_int(s, 2, (int64_t)len);
+	mc_sq_bind_text(s, 3, mime ? mime : "application/octet-stream");
+	mc_sq_bind_int(s, 4, mc_now());
+	rc = mc_sq_exec(st, s, "record attachment");
+	if (rc)
+		goto cleanup;
+	memcpy(sha256_out, digest, 65);
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}
+
+int mc_store_attachment_stat(mc_store *st, int64_t *size, char *mime, size_t mime_cap, const char *sha256)
+{
+	static const char sql[] = "SELECT size, mime FROM attachment WHERE sha256 = ?1";
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (!sha256_valid(sha256)) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	rc = mc_sq_prepare(st, &s, sql);
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_text(s, 1, sha256);
+	rc = mc_sq_row(st, s, "read attachment");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc < 0)
+		goto cleanup;
+	rc = 0;
+	if (size)
+		*size = sqlite3_column_int64(s, 0);
+	if (mime && mime_cap)
+		mc_sq_col_text(mime, mime_cap, s, 1);
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}
+
+int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, size_t mime_cap,
+			    const char *sha256)
+{
+	static const char sql[] = "SELECT size, mime FROM attachment WHERE sha256 = ?1";
+	sqlite3_stmt *s = NULL;
+	char *path = NULL;
+	unsigned char *buf = NULL;
+	size_t path_len = strlen(st->files_dir) + 70;
+	size_t size = 0;
+	size_t got = 0;
+	int fd = -1;
+	int rc = 0;
+
+	*data = NULL;
+	*len = 0;
+	if (!sha256_valid(sha256)) {
+		rc = MC_ENOTFOUND;
+		goto cleanup;
+	}
+	rc = mc_sq_prepare(st, &s, sql);
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_text(s, 1, sha256);
+	rc = mc_sq_row(st, s, "read attachment");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc < 0)
+		goto cleanup;
+	rc = 0;
+	size = (size_t)sqlite3_column_int64(s, 0);
+	if (mime && mime_cap)
+		mc_sq_col_text(mime, mime_cap, s, 1);
+	path = mc_xmalloc(path_len);
+	snprintf(path, path_len, "%s/%.2s/%s", st->files_dir, sha256, sha256);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		fprintf(stderr, "could not open %s: %s\n", path, strerror(errno));
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	buf = mc_xmalloc(size ? size : 1);
+	while (got < size) {
+		ssize_t r = read(fd, buf + got, size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			fprintf(stderr, "could not read %s: %s\n", path,
+				r < 0 ? strerror(errno) : "file is short");
+			rc = MC_ERROR;
+			goto cleanup;
+		}
+		got += (size_t)r;
+	}
+	*data = buf;
+	*len = size;
+	buf = NULL;
+cleanup:
+	mc_sq_done(s);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(path);
+	return rc;
+}
+
+/* ---- calendar --------------------------------------------------------- */
+
+int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days, size_t n, const char *source)
+{
+	static const char year_sql[] = "INSERT INTO calendar_year (year, source) VALUES (?1, ?2) "
+				       "ON CONFLICT (year) DO UPDATE SET source = excluded.source";
+	static const char del_sql[] = "DELETE FROM calendar_day WHERE year = ?1";
+	static const char day_sql[] =
+	    "INSERT INTO calendar_day (year, day, kind, name) VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int y;
+
+		mc_civil_from_days(days[i].day, &y, NULL, NULL);
+		if (y != year)
+			return MC_EINVAL;
+	}
+	rc = mc_sq_op_begin(st);
+	if (rc)
+		return rc;
+	rc = mc_sq_prepare(st, &s, year_sql);
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, year);
+	mc_sq_bind_text(s, 2, source ? source : "");
+	rc = mc_sq_exec(st, s, "record calendar year");
+	mc_sq_done(s);
+	s = NULL;
+	if (rc)
+		goto cleanup;
+	rc = mc_sq_prepare(st, &s, del_sql);
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, year);
+	rc = mc_sq_exec(st, s, "delete calendar days");
+	mc_sq_done(s);
+	s = NULL;
+	if (rc)
+		goto cleanup;
+	rc = mc_sq_prepare(st, &s, day_sql);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		mc_sq_bind_int(s, 1, year);
+		mc_sq_bind_int(s, 2, days[i].day);
+		mc_sq_bind_int(s, 3, (int64_t)days[i].kind);
+		MC_SQ_BIND_FIELD(s, 4, days[i].name);
+		rc = mc_sq_exec(st, s, "record calendar day");
+		mc_sq_done(s);
+	}
+cleanup:
+	mc_sq_done(s);
+	return mc_sq_op_end(st, rc);
+}
+
+int mc_store_calendar_delete_year(mc_store *st, int year)
+{
+	/* calendar_day rows go with the year (ON DELETE CASCADE). */
+	static const char sql[] = "DELETE FROM calendar_year WHERE year = ?1";
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, year);
+	rc = mc_sq_exec(st, s, "delete calendar year");
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}
+
+struct cal_year {
+	int year;
+	char *source;
+	mc_day_entry *days;
+	size_t n, cap;
+};
+
+int mc_store_calendar_each(mc_store *st,
+			   int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source,
+				     void *payload),
+			   void *payload)
+{
+	static const char year_sql[] = "SELECT year, source FROM calendar_year ORDER BY year";
+	static const char day_sql[] = "SELECT year, day, kind, name FROM calendar_day ORDER BY year, day";
+	sqlite3_stmt *s = NULL;
+	struct cal_year *years = NULL;
+	size_t n_years = 0;
+	size_t cap = 0;
+	size_t at = 0;
+	int rc = mc_sq_prepare(st, &s, year_sql);
+
+	/* Everything is read before the first callback, so that a callback may use
+	 * the store (and these cached statements) freely. */
+	if (rc)
+		goto cleanup;
+	for (;;) {
+		rc = mc_sq_row(st, s, "list calendar years");
+		if (rc != 1)
+			break;
+		if (n_years == cap) {
+			cap = cap ? cap * 2 : 16;
+			years = mc_xrealloc(years, cap * sizeof(*years));
+		}
+		years[n_years] = (struct cal_year){.year = sqlite3_column_int(s, 0)};
+		years[n_years].source =
+		    mc_xstrdup((const char *)(sqlite3_column_text(s, 1) ? sqlite3_column_text(s, 1)
+									: (const unsigned char *)""));
+		n_years++;
+	}
+	mc_sq_done(s);
+	s = NULL;
+	if (rc < 0)
+		goto cleanup;
+	rc = mc_sq_prepare(st, &s, day_sql);
+	if (rc)
+		goto cleanup;
+	for (;;) {
+		struct cal_year *y;
+		mc_day_entry *e;
+		int year;
+
+		rc = mc_sq_row(st, s, "list calendar days");
+		if (rc != 1)
+			break;
+		year = sqlite3_column_int(s, 0);
+		/* Both lists are ordered by year, so one forward walk pairs them. */
+		while (at < n_years && years[at].year < year)
+			at++;
+		if (at == n_years || years[at].year != year)
+			continue;
+		y = &years[at];
+		if (y->n == y->cap) {
+			y->cap = y->cap ? y->cap * 2 : 32;
+			y->days = mc_xrealloc(y->days, y->cap * sizeof(*y->days));
+		}
+		e = &y->days[y->n++];
+		memset(e, 0, sizeof(*e));
+		e->day = sqlite3_column_int(s, 1);
+		e->kind = (mc_day_kind)sqlite3_column_int(s, 2);
+		MC_SQ_COL_FIELD(e->name, s, 3);
+	}
+	mc_sq_done(s);
+	s = NULL;
+	if (rc < 0)
+		goto cleanup;
+	rc = 0;
+	for (size_t i = 0; i < n_years && rc == 0; i++)
+		rc = cb(years[i].year, years[i].days, years[i].n, years[i].source, payload);
+cleanup:
+	mc_sq_done(s);
+	for (size_t i = 0; i < n_years; i++) {
+		free(years[i].source);
+		free(years[i].days);
+	}
+	free(years);
+	return rc;
+}

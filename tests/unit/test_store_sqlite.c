@@ -1,0 +1,1355 @@
+/*
+ * test_store_sqlite.c - the contract of store.h, run on a fresh SQLite
+ * database in a temporary folder for every test.
+ *
+ * Everything goes through store.h, so that a PostgreSQL store can run the
+ * same suite; the one exception is the tamper test, which opens the file with
+ * sqlite3 directly to show that the event log refuses UPDATE and DELETE even
+ * from outside the store.
+ */
+/* nftw is XSI. */
+#define _XOPEN_SOURCE 700
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/dossier.h"
+#include "store/store.h"
+
+struct fixture {
+	char dir[512];
+	char path[600];
+	mc_store *st;
+	int64_t province, dept, district, commune, commune2, other_province;
+};
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int64_t add_unit(mc_store *st, int64_t parent, const char *code, const char *name, const char *level,
+			const char *province)
+{
+	mc_unit u = {0};
+
+	u.parent_id = parent;
+	snprintf(u.code, sizeof(u.code), "%s", code);
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.level, sizeof(u.level), "%s", level);
+	snprintf(u.province_code, sizeof(u.province_code), "%s", province);
+	assert_int_equal(mc_store_unit_create(st, &u), 0);
+	assert_true(u.id > 0);
+	return u.id;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *base = getenv("MC_TEST_TMP");
+
+	if (!base || !*base)
+		base = "/tmp";
+	/* The build's tmp folder may not exist yet. */
+	if (mkdir(base, 0700) != 0 && errno != EEXIST)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/store-XXXXXX", base);
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/motcua.db", f->dir);
+	if (mc_store_open(&f->st, f->path) != 0)
+		return -1;
+	if (mc_store_migrate(f->st) != 0)
+		return -1;
+	/* A small tree: province → department, district → communes; and a second province. */
+	f->province = add_unit(f->st, 0, "000.00.00.H56", "UBND tỉnh Thanh Hóa", "province", "H56");
+	f->dept = add_unit(f->st, f->province, "000.00.15.H56", "Sở Tư pháp", "department", "H56");
+	f->district =
+	    add_unit(f->st, f->province, "000.00.30.H56", "UBND huyện Quảng Xương", "district", "H56");
+	f->commune = add_unit(f->st, f->district, "000.31.30.H56", "UBND xã Quảng Bình", "commune", "H56");
+	f->commune2 = add_unit(f->st, f->district, "000.32.30.H56", "UBND xã Quảng Hòa", "commune", "H56");
+	f->other_province = add_unit(f->st, 0, "000.00.00.H40", "UBND tỉnh Nghệ An", "province", "H40");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	mc_store_close(f->st);
+	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+/* ---- schema ----------------------------------------------------------- */
+
+static void test_migrate_twice(void **state)
+{
+	struct fixture *f = *state;
+	int v1 = 0;
+	int v2 = 0;
+	size_t n = 0;
+	mc_unit *units = NULL;
+
+	assert_int_equal(mc_store_schema_version(f->st, &v1), 0);
+	assert_true(v1 >= 1);
+	assert_int_equal(mc_store_migrate(f->st), 0);
+	assert_int_equal(mc_store_schema_version(f->st, &v2), 0);
+	assert_int_equal(v1, v2);
+	/* The data survived the second run. */
+	assert_int_equal(mc_store_unit_list(f->st, &units, &n), 0);
+	assert_int_equal(n, 6);
+	mc_unit_free_list(units);
+	assert_string_equal(mc_store_path(f->st), f->path);
+
+	/* A second connection on the same file sees the schema and migrates to nothing. */
+	mc_store *st2 = NULL;
+	char url[700];
+
+	snprintf(url, sizeof(url), "sqlite:%s", f->path);
+	assert_int_equal(mc_store_open(&st2, url), 0);
+	assert_int_equal(mc_store_migrate(st2), 0);
+	assert_int_equal(mc_store_schema_version(st2, &v2), 0);
+	assert_int_equal(v1, v2);
+	mc_store_close(st2);
+}
+
+/* ---- units ------------------------------------------------------------ */
+
+static void test_units(void **state)
+{
+	struct fixture *f = *state;
+	mc_unit u = {0};
+	mc_unit *list = NULL;
+	size_t n = 0;
+	bool in = false;
+
+	assert_int_equal(mc_store_unit_get(f->st, &u, f->commune), 0);
+	assert_string_equal(u.code, "000.31.30.H56");
+	assert_string_equal(u.name, "UBND xã Quảng Bình");
+	assert_int_equal(u.parent_id, f->district);
+	assert_string_equal(u.level, "commune");
+	assert_string_equal(u.province_code, "H56");
+
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "000.00.15.H56"), 0);
+	assert_int_equal(u.id, f->dept);
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "nope"), MC_ENOTFOUND);
+	assert_int_equal(mc_store_unit_get(f->st, &u, 99999), MC_ENOTFOUND);
+
+	/* Duplicate code, unknown parent. */
+	memset(&u, 0, sizeof(u));
+	u.parent_id = f->province;
+	strcpy(u.code, "000.00.15.H56");
+	strcpy(u.name, "again");
+	strcpy(u.level, "department");
+	assert_int_equal(mc_store_unit_create(f->st, &u), MC_ECONFLICT);
+	strcpy(u.code, "000.00.99.H56");
+	u.parent_id = 99999;
+	assert_int_equal(mc_store_unit_create(f->st, &u), MC_ENOTFOUND);
+
+	/* Update changes only the editable fields. */
+	assert_int_equal(mc_store_unit_get(f->st, &u, f->dept), 0);
+	strcpy(u.name, "Sở Tư pháp tỉnh Thanh Hóa");
+	strcpy(u.office_hours, "07:30-11:30,13:30-17:00");
+	strcpy(u.address, "22 Hạc Thành");
+	strcpy(u.phone, "0237 3852 186");
+	strcpy(u.code, "changed");
+	assert_int_equal(mc_store_unit_update(f->st, &u), 0);
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(mc_store_unit_get(f->st, &u, f->dept), 0);
+	assert_string_equal(u.name, "Sở Tư pháp tỉnh Thanh Hóa");
+	assert_string_equal(u.office_hours, "07:30-11:30,13:30-17:00");
+	assert_string_equal(u.address, "22 Hạc Thành");
+	assert_string_equal(u.phone, "0237 3852 186");
+	assert_string_equal(u.code, "000.00.15.H56");
+	u.id = 99999;
+	assert_int_equal(mc_store_unit_update(f->st, &u), MC_ENOTFOUND);
+
+	/* Subtree. */
+	assert_int_equal(mc_store_unit_within(f->st, &in, f->commune, f->province), 0);
+	assert_true(in);
+	assert_int_equal(mc_store_unit_within(f->st, &in, f->commune, f->district), 0);
+	assert_true(in);
+	assert_int_equal(mc_store_unit_within(f->st, &in, f->commune, f->commune), 0);
+	assert_true(in);
+	assert_int_equal(mc_store_unit_within(f->st, &in, f->district, f->commune), 0);
+	assert_false(in);
+	assert_int_equal(mc_store_unit_within(f->st, &in, f->commune, f->dept), 0);
+	assert_false(in);
+	assert_int_equal(mc_store_unit_within(f->st, &in, f->commune, f->other_province), 0);
+	assert_false(in);
+	assert_int_equal(mc_store_unit_within(f->st, &in, 99999, f->province), 0);
+	assert_false(in);
+
+	/* Ten more units so that ids of two digits share a prefix with one-digit ones
+	 * ("/1/" vs "/10/"): the subtree of unit 1 must not take in unit 10's. */
+	int64_t last = 0;
+	for (int i = 0; i < 10; i++) {
+		char code[32];
+
+		snprintf(code, sizeof(code), "X%02d", i);
+		last = add_unit(f->st, f->other_province, code, code, "department", "H40");
+	}
+	assert_true(last >= 10);
+	assert_int_equal(mc_store_unit_within(f->st, &in, last, f->province), 0);
+	assert_false(in);
+	assert_int_equal(mc_store_unit_within(f->st, &in, last, f->other_province), 0);
+	assert_true(in);
+
+	/* A root whose id starts with the province's digit ("/1/" and "/17/"): its
+	 * users are not in the province's subtree. */
+	int64_t root = add_unit(f->st, 0, "R-1", "R", "province", "H99");
+	mc_user *users = NULL;
+	mc_user usr = {.role = MC_ROLE_DESK, .unit_id = root, .active = true};
+
+	assert_true(root >= 10);
+	assert_int_equal(mc_store_unit_within(f->st, &in, root, f->province), 0);
+	assert_false(in);
+	strcpy(usr.username, "root.desk");
+	assert_int_equal(mc_store_user_create(f->st, &usr, "h"), 0);
+	assert_int_equal(mc_store_user_list(f->st, &users, &n, f->province), 0);
+	assert_int_equal(n, 0);
+	mc_user_free_list(users);
+	assert_int_equal(mc_store_user_list(f->st, &users, &n, root), 0);
+	assert_int_equal(n, 1);
+	mc_user_free_list(users);
+
+	/* Every unit, parents before children. */
+	assert_int_equal(mc_store_unit_list(f->st, &list, &n), 0);
+	assert_int_equal(n, 17);
+	for (size_t i = 0; i < n; i++) {
+		bool seen_parent = list[i].parent_id == 0;
+
+		for (size_t j = 0; j < i; j++) {
+			if (list[j].id == list[i].parent_id)
+				seen_parent = true;
+		}
+		assert_true(seen_parent);
+	}
+	mc_unit_free_list(list);
+}
+
+/* ---- users and sessions ----------------------------------------------- */
+
+static int64_t add_user(mc_store *st, const char *username, int role, int64_t unit)
+{
+	mc_user u = {0};
+
+	snprintf(u.username, sizeof(u.username), "%s", username);
+	snprintf(u.full_name, sizeof(u.full_name), "Người dùng %s", username);
+	u.role = role;
+	u.unit_id = unit;
+	u.active = true;
+	u.created_at = 1700000000;
+	assert_int_equal(mc_store_user_create(st, &u, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"), 0);
+	assert_true(u.id > 0);
+	return u.id;
+}
+
+static void test_users_sessions(void **state)
+{
+	struct fixture *f = *state;
+	mc_user u = {0};
+	mc_user *list = NULL;
+	size_t n = 0;
+	char hash[128];
+	int64_t user_id = 0;
+	int64_t expires = 0;
+
+	int64_t desk = add_user(f->st, "mot.cua", MC_ROLE_DESK, f->commune);
+	int64_t leader = add_user(f->st, "lanh.dao", MC_ROLE_LEADER, f->district);
+	add_user(f->st, "so.tp", MC_ROLE_SPECIALIST, f->dept);
+	int64_t citizen = add_user(f->st, "cong.dan", MC_ROLE_CITIZEN, 0);
+
+	memset(&u, 0, sizeof(u));
+	strcpy(u.username, "mot.cua");
+	u.role = MC_ROLE_DESK;
+	assert_int_equal(mc_store_user_create(f->st, &u, "x"), MC_ECONFLICT);
+	strcpy(u.username, "ghost");
+	u.unit_id = 99999;
+	assert_int_equal(mc_store_user_create(f->st, &u, "x"), MC_ENOTFOUND);
+
+	assert_int_equal(mc_store_user_get(f->st, &u, desk), 0);
+	assert_string_equal(u.username, "mot.cua");
+	assert_string_equal(u.full_name, "Người dùng mot.cua");
+	assert_int_equal(u.role, MC_ROLE_DESK);
+	assert_int_equal(u.unit_id, f->commune);
+	assert_true(u.active);
+	assert_int_equal(u.created_at, 1700000000);
+	assert_int_equal(mc_store_user_get(f->st, &u, citizen), 0);
+	assert_int_equal(u.unit_id, 0);
+	assert_int_equal(mc_store_user_get(f->st, &u, 99999), MC_ENOTFOUND);
+
+	assert_int_equal(mc_store_user_by_username(f->st, &u, hash, sizeof(hash), "lanh.dao"), 0);
+	assert_int_equal(u.id, leader);
+	assert_string_equal(hash, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA");
+	assert_int_equal(mc_store_user_by_username(f->st, &u, NULL, 0, "lanh.dao"), 0);
+	assert_int_equal(mc_store_user_by_username(f->st, &u, hash, sizeof(hash), "nobody"), MC_ENOTFOUND);
+	assert_int_equal(mc_store_user_set_password(f->st, leader, "$argon2id$new"), 0);
+	assert_int_equal(mc_store_user_by_username(f->st, &u, hash, sizeof(hash), "lanh.dao"), 0);
+	assert_string_equal(hash, "$argon2id$new");
+	assert_int_equal(mc_store_user_set_password(f->st, 99999, "x"), MC_ENOTFOUND);
+
+	/* By subtree. */
+	assert_int_equal(mc_store_user_list(f->st, &list, &n, 0), 0);
+	assert_int_equal(n, 4);
+	mc_user_free_list(list);
+	assert_int_equal(mc_store_user_list(f->st, &list, &n, f->district), 0);
+	assert_int_equal(n, 2);
+	assert_true((list[0].id == desk && list[1].id == leader) ||
+		    (list[0].id == leader && list[1].id == desk));
+	mc_user_free_list(list);
+	assert_int_equal(mc_store_user_list(f->st, &list, &n, f->province), 0);
+	assert_int_equal(n, 3);
+	mc_user_free_list(list);
+	assert_int_equal(mc_store_user_list(f->st, &list, &n, f->commune2), 0);
+	assert_int_equal(n, 0);
+	mc_user_free_list(list);
+
+	/* Sessions. */
+	const char *t1 = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+	const char *t2 = "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+
+	assert_int_equal(mc_store_session_create(f->st, t1, desk, 1000, 2000), 0);
+	assert_int_equal(mc_store_session_create(f->st, t2, citizen, 1000, 5000), 0);
+	assert_int_equal(mc_store_session_create(f->st, t1, citizen, 1000, 5000), MC_ECONFLICT);
+	assert_int_equal(mc_store_session_create(f->st, "abc", 99999, 1000, 5000), MC_ENOTFOUND);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, t1), 0);
+	assert_int_equal(user_id, desk);
+	assert_int_equal(expires, 2000);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, "nope"), MC_ENOTFOUND);
+	/* Purge removes the expired one only. */
+	assert_int_equal(mc_store_session_purge(f->st, 3000), 0);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, t1), MC_ENOTFOUND);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, t2), 0);
+	assert_int_equal(user_id, citizen);
+	assert_int_equal(mc_store_session_delete(f->st, t2), 0);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, t2), MC_ENOTFOUND);
+}
+
+/* ---- procedures ------------------------------------------------------- */
+
+static void proc_init(mc_procedure *p, const char *code, const char *name, const char *field,
+		      const char *levels, int64_t unit_id, int online_level)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->code, sizeof(p->code), "%s", code);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->field, sizeof(p->field), "%s", field);
+	snprintf(p->levels, sizeof(p->levels), "%s", levels);
+	p->unit_id = unit_id;
+	p->duration_hours = 24;
+	p->cutoff_min = -1;
+	p->online_level = online_level;
+	strcpy(p->status, "active");
+}
+
+static int64_t add_proc(mc_store *st, const char *code, const char *name, const char *field,
+			const char *levels, int64_t unit_id, int online_level)
+{
+	mc_procedure p;
+
+	proc_init(&p, code, name, field, levels, unit_id, online_level);
+	assert_int_equal(mc_store_procedure_create(st, &p), 0);
+	assert_true(p.id > 0);
+	return p.id;
+}
+
+static void test_procedure_crud(void **state)
+{
+	struct fixture *f = *state;
+	mc_proc_step steps[3] = {
+	    {1, "Tiếp nhận hồ sơ", "desk", "commune", 4},
+	    {2, "Thẩm định", "specialist", "commune", 12},
+	    {3, "Phê duyệt", "leader", "commune", 8},
+	};
+	mc_proc_doc docs[2] = {
+	    {1, "Tờ khai đăng ký khai sinh", 1, 0, "TK-KS", true},
+	    {2, "Giấy chứng sinh", 1, 0, "", false},
+	};
+	mc_proc_fee fees[1] = {{"LP-KS", "Lệ phí đăng ký khai sinh", 8000}};
+	mc_proc_pub pubs[2] = {
+	    {"new", "Quyết định 1234/QĐ-UBND", 17000},
+	    {"modified", "Quyết định 2345/QĐ-UBND", 17500},
+	};
+	mc_procedure p;
+	mc_procedure got;
+
+	proc_init(&p, "1.001193", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 3);
+	p.online_duration_hours = 16;
+	p.cutoff_min = 15 * 60;
+	p.restart_on_supplement = true;
+	strcpy(p.target, "Công dân Việt Nam");
+	strcpy(p.result, "Giấy khai sinh");
+	strcpy(p.legal_basis, "Luật Hộ tịch 2014");
+	strcpy(p.place, "UBND cấp xã");
+	p.steps = steps;
+	p.n_steps = 3;
+	p.docs = docs;
+	p.n_docs = 2;
+	p.fees = fees;
+	p.n_fees = 1;
+	p.pubs = pubs;
+	p.n_pubs = 2;
+	assert_int_equal(mc_store_procedure_create(f->st, &p), 0);
+	assert_true(p.id > 0);
+	assert_int_equal(mc_store_procedure_create(f->st, &p), MC_ECONFLICT);
+
+	assert_int_equal(mc_store_procedure_get(f->st, &got, "1.001193", true), 0);
+	assert_int_equal(got.id, p.id);
+	assert_string_equal(got.name, "Đăng ký khai sinh");
+	assert_string_equal(got.field, "Hộ tịch");
+	assert_string_equal(got.levels, "commune");
+	assert_int_equal(got.unit_id, 0);
+	assert_int_equal(got.duration_hours, 24);
+	assert_int_equal(got.online_duration_hours, 16);
+	assert_int_equal(got.cutoff_min, 900);
+	assert_true(got.restart_on_supplement);
+	assert_int_equal(got.online_level, 3);
+	assert_string_equal(got.status, "active");
+	assert_string_equal(got.target, "Công dân Việt Nam");
+	assert_string_equal(got.result, "Giấy khai sinh");
+	assert_string_equal(got.legal_basis, "Luật Hộ tịch 2014");
+	assert_string_equal(got.place, "UBND cấp xã");
+	assert_int_equal(got.n_steps, 3);
+	assert_int_equal(got.steps[1].seq, 2);
+	assert_string_equal(got.steps[1].name, "Thẩm định");
+	assert_string_equal(got.steps[1].role, "specialist");
+	assert_string_equal(got.steps[1].unit_level, "commune");
+	assert_int_equal(got.steps[1].hours, 12);
+	assert_int_equal(got.n_docs, 2);
+	assert_string_equal(got.docs[0].name, "Tờ khai đăng ký khai sinh");
+	assert_string_equal(got.docs[0].form, "TK-KS");
+	assert_int_equal(got.docs[0].originals, 1);
+	assert_true(got.docs[0].required);
+	assert_false(got.docs[1].required);
+	assert_int_equal(got.n_fees, 1);
+	assert_string_equal(got.fees[0].code, "LP-KS");
+	assert_int_equal(got.fees[0].amount, 8000);
+	assert_int_equal(got.n_pubs, 2);
+	assert_string_equal(got.pubs[1].kind, "modified");
+	assert_string_equal(got.pubs[1].decision, "Quyết định 2345/QĐ-UBND");
+	assert_int_equal(got.pubs[1].day, 17500);
+	mc_procedure_clear(&got);
+	assert_null(got.steps);
+
+	/* Without parts; by id. */
+	assert_int_equal(mc_store_procedure_get_id(f->st, &got, p.id, false), 0);
+	assert_string_equal(got.code, "1.001193");
+	assert_int_equal(got.n_steps, 0);
+	assert_null(got.steps);
+	assert_int_equal(mc_store_procedure_get(f->st, &got, "9.999", false), MC_ENOTFOUND);
+	assert_int_equal(mc_store_procedure_get_id(f->st, &got, 99999, true), MC_ENOTFOUND);
+
+	/* Update replaces scalars and every part. */
+	p.id = 0;
+	strcpy(p.name, "Đăng ký khai sinh lưu động");
+	p.duration_hours = 40;
+	p.n_steps = 1;
+	p.n_docs = 0;
+	p.docs = NULL;
+	p.n_fees = 0;
+	p.n_pubs = 1;
+	assert_int_equal(mc_store_procedure_update(f->st, &p), 0);
+	assert_true(p.id > 0);
+	assert_int_equal(mc_store_procedure_get(f->st, &got, "1.001193", true), 0);
+	assert_string_equal(got.name, "Đăng ký khai sinh lưu động");
+	assert_int_equal(got.duration_hours, 40);
+	assert_int_equal(got.n_steps, 1);
+	assert_int_equal(got.n_docs, 0);
+	assert_int_equal(got.n_fees, 0);
+	assert_int_equal(got.n_pubs, 1);
+	mc_procedure_clear(&got);
+
+	/* The index follows the update: the new word is found, by the folded form. */
+	mc_proc_query q = {.q = "luu dong", .limit = 10};
+	mc_procedure *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 1);
+	assert_string_equal(list[0].code, "1.001193");
+	mc_procedure_free_list(list, n);
+
+	strcpy(p.code, "0.000");
+	assert_int_equal(mc_store_procedure_update(f->st, &p), MC_ENOTFOUND);
+	/* An owner unit that does not exist. */
+	proc_init(&p, "2.000", "x", "y", "department", 99999, 2);
+	assert_int_equal(mc_store_procedure_create(f->st, &p), MC_ENOTFOUND);
+	assert_int_equal(mc_store_procedure_get(f->st, &got, "2.000", false), MC_ENOTFOUND);
+}
+
+static void test_procedure_search(void **state)
+{
+	struct fixture *f = *state;
+	mc_procedure *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	mc_proc_query q;
+
+	add_proc(f->st, "1.001", "Đăng ký khai sinh có yếu tố nước ngoài", "Hộ tịch", "district", 0, 3);
+	add_proc(f->st, "1.002", "Đăng ký lại khai sinh", "Hộ tịch", "commune", 0, 3);
+	add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	add_proc(f->st, "1.004", "Đăng ký kết hôn", "Hộ tịch", "commune", 0, 3);
+	add_proc(f->st, "1.005",
+		 "Đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi",
+		 "Liên thông", "commune", 0, 2);
+	add_proc(f->st, "2.001", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "department", f->dept, 4);
+	add_proc(f->st, "2.002", "Cấp giấy phép xây dựng", "Xây dựng", "district,department", 0, 2);
+	int64_t abolished = add_proc(f->st, "1.006", "Đăng ký khai sinh cũ", "Hộ tịch", "commune", 0, 2);
+	mc_procedure p;
+
+	assert_int_equal(mc_store_procedure_get_id(f->st, &p, abolished, false), 0);
+	strcpy(p.status, "abolished");
+	assert_int_equal(mc_store_procedure_update(f->st, &p), 0);
+
+	/* Without diacritics, the exact name comes first among the others. */
+	q = (mc_proc_query){.q = "dang ky khai sinh", .limit = 50};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(total, 4);
+	assert_string_equal(list[0].name, "Đăng ký khai sinh");
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(list[i].code, "1.006");
+	assert_int_equal(list[0].n_steps, 0);
+	mc_procedure_free_list(list, n);
+
+	/* With diacritics and capitals, and by prefix. */
+	q.q = "ĐĂNG KÝ KHAI SINH";
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 4);
+	assert_string_equal(list[0].name, "Đăng ký khai sinh");
+	mc_procedure_free_list(list, n);
+	q.q = "kết h";
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].code, "1.004");
+	mc_procedure_free_list(list, n);
+	/* By field words and by code. */
+	q.q = "ly lich";
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].code, "2.001");
+	mc_procedure_free_list(list, n);
+	q.q = "2.002";
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].code, "2.002");
+	mc_procedure_free_list(list, n);
+
+	/* Abolished only when asked. */
+	q = (mc_proc_query){.q = "dang ky khai sinh", .include_abolished = true, .limit = 50};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 5);
+	mc_procedure_free_list(list, n);
+
+	/* FTS5 syntax in the query is plain text, never an error. */
+	static const char *const hostile[] = {"\"",	   "dang\" OR \"x",
+					      "NEAR(a b)", "a*",
+					      "-x",	   "col:dang",
+					      "^",	   "AND",
+					      "(",	   "'; DROP TABLE procedure; --",
+					      "%_\\"};
+	for (size_t i = 0; i < MC_ARRAY_LEN(hostile); i++) {
+		q = (mc_proc_query){.q = hostile[i], .limit = 10};
+		assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+		mc_procedure_free_list(list, n);
+	}
+
+	/* All, ordered by field then name; limit, offset and total. */
+	q = (mc_proc_query){.limit = 3};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(total, 7);
+	assert_string_equal(list[0].field, "Hộ tịch");
+	mc_procedure_free_list(list, n);
+	q.offset = 6;
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 7);
+	assert_string_equal(list[0].field, "Xây dựng");
+	mc_procedure_free_list(list, n);
+	q.offset = 100;
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 7);
+	mc_procedure_free_list(list, n);
+
+	/* Filters. */
+	q = (mc_proc_query){.field = "Hộ tịch", .limit = 50};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 4);
+	mc_procedure_free_list(list, n);
+	q = (mc_proc_query){.level = "department", .limit = 50};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	mc_procedure_free_list(list, n);
+	q = (mc_proc_query){.level = "depart", .limit = 50}; /* a whole level, not a part */
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_procedure_free_list(list, n);
+	q = (mc_proc_query){.online_level = 3, .limit = 50};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 5);
+	mc_procedure_free_list(list, n);
+	q = (mc_proc_query){.online_level = 4, .q = "khai sinh", .limit = 50};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(list[0].code, "1.003");
+	mc_procedure_free_list(list, n);
+	/* A unit sees its own and the unowned ones of its level. */
+	q = (mc_proc_query){.unit_id = f->dept, .limit = 50};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2); /* 2.001 owned, 2.002 open to departments */
+	mc_procedure_free_list(list, n);
+	q = (mc_proc_query){.unit_id = f->commune, .limit = 50};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 4);
+	mc_procedure_free_list(list, n);
+	q = (mc_proc_query){.unit_id = f->district, .q = "xay dung", .limit = 50};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_procedure_free_list(list, n);
+
+	/* Total without asking for it; a bad limit. */
+	q = (mc_proc_query){.limit = 2};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, NULL, &q), 0);
+	assert_int_equal(n, 2);
+	mc_procedure_free_list(list, n);
+	q = (mc_proc_query){.limit = 0};
+	assert_int_equal(mc_store_procedure_search(f->st, &list, &n, &total, &q), MC_EINVAL);
+}
+
+/* ---- dossiers --------------------------------------------------------- */
+
+static void dossier_init(mc_dossier *d, const char *code, int64_t proc, int64_t unit, int state, int64_t due,
+			 int64_t received, const char *applicant)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->code, sizeof(d->code), "%s", code);
+	d->procedure_id = proc;
+	d->receiving_unit_id = unit;
+	d->current_unit_id = unit;
+	d->channel = MC_CH_DIRECT;
+	d->state = state;
+	d->due_at = due;
+	d->received_at = received;
+	d->duration_hours = 24;
+	snprintf(d->applicant_name, sizeof(d->applicant_name), "%s", applicant);
+	strcpy(d->applicant_id_number, "038090001234");
+	d->updated_at = received;
+}
+
+static void test_dossier_crud(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	int64_t desk = add_user(f->st, "desk", MC_ROLE_DESK, f->commune);
+	char sha[65];
+	mc_dossier_doc docs[2] = {0};
+	mc_dossier d;
+	mc_dossier got;
+
+	assert_int_equal(mc_store_attachment_put(f->st, sha, "%PDF-1.4 to khai", 16, "application/pdf"), 0);
+	docs[0].seq = 1;
+	strcpy(docs[0].name, "Tờ khai đăng ký khai sinh");
+	docs[0].originals = 1;
+	strcpy(docs[0].sha256, sha);
+	strcpy(docs[0].filename, "to-khai.pdf");
+	strcpy(docs[0].mime, "application/pdf");
+	docs[0].size = 16;
+	docs[1].seq = 2;
+	strcpy(docs[1].name, "Giấy chứng sinh (bản giấy)");
+	docs[1].copies = 1;
+
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_RECEIVED, 1750000000,
+		     1749000000, "Nguyễn Văn An");
+	d.handler_id = desk;
+	strcpy(d.applicant_phone, "0912345678");
+	strcpy(d.applicant_email, "an@example.vn");
+	strcpy(d.applicant_address, "Thôn 1, xã Quảng Bình");
+	strcpy(d.note, "ghi chú");
+	d.docs = docs;
+	d.n_docs = 2;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	assert_true(d.id > 0);
+	assert_int_equal(d.version, 1);
+	/* The province comes from the receiving unit when not given. */
+	assert_string_equal(d.province_code, "H56");
+
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, true), 0);
+	assert_int_equal(got.id, d.id);
+	assert_string_equal(got.code, "000.31.30.H56-250601-0001");
+	assert_string_equal(got.province_code, "H56");
+	assert_int_equal(got.procedure_id, proc);
+	assert_string_equal(got.procedure_code, "1.003");
+	assert_int_equal(got.receiving_unit_id, f->commune);
+	assert_int_equal(got.current_unit_id, f->commune);
+	assert_int_equal(got.handler_id, desk);
+	assert_int_equal(got.channel, MC_CH_DIRECT);
+	assert_int_equal(got.state, MC_ST_RECEIVED);
+	assert_string_equal(got.applicant_name, "Nguyễn Văn An");
+	assert_string_equal(got.applicant_id_number, "038090001234");
+	assert_string_equal(got.applicant_phone, "0912345678");
+	assert_string_equal(got.applicant_email, "an@example.vn");
+	assert_string_equal(got.applicant_address, "Thôn 1, xã Quảng Bình");
+	assert_int_equal(got.owner_id, 0);
+	assert_int_equal(got.duration_hours, 24);
+	assert_int_equal(got.received_at, 1749000000);
+	assert_int_equal(got.due_at, 1750000000);
+	assert_int_equal(got.version, 1);
+	assert_string_equal(got.note, "ghi chú");
+	assert_int_equal(got.n_docs, 2);
+	assert_string_equal(got.docs[0].sha256, sha);
+	assert_string_equal(got.docs[0].filename, "to-khai.pdf");
+	assert_string_equal(got.docs[0].mime, "application/pdf");
+	assert_int_equal(got.docs[0].size, 16);
+	assert_string_equal(got.docs[1].sha256, "");
+	assert_int_equal(got.docs[1].copies, 1);
+	mc_dossier_clear(&got);
+	assert_null(got.docs);
+
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, false), 0);
+	assert_int_equal(got.n_docs, 0);
+	assert_null(got.docs);
+	assert_int_equal(mc_store_dossier_get(f->st, &got, "nope", false), MC_ENOTFOUND);
+
+	/* Duplicate code; unknown procedure, unit, attachment. */
+	mc_dossier bad;
+
+	dossier_init(&bad, d.code, proc, f->commune, MC_ST_RECEIVED, 0, 0, "B");
+	assert_int_equal(mc_store_dossier_insert(f->st, &bad), MC_ECONFLICT);
+	dossier_init(&bad, "X-1", 99999, f->commune, MC_ST_RECEIVED, 0, 0, "B");
+	assert_int_equal(mc_store_dossier_insert(f->st, &bad), MC_ENOTFOUND);
+	dossier_init(&bad, "X-2", proc, 99999, MC_ST_RECEIVED, 0, 0, "B");
+	assert_int_equal(mc_store_dossier_insert(f->st, &bad), MC_ENOTFOUND);
+	dossier_init(&bad, "X-3", proc, f->commune, MC_ST_RECEIVED, 0, 0, "B");
+	mc_dossier_doc ghost = {.seq = 1,
+				.name = "x",
+				.sha256 = "0000000000000000000000000000000000000000000000000000000000000000"};
+	bad.docs = &ghost;
+	bad.n_docs = 1;
+	assert_int_equal(mc_store_dossier_insert(f->st, &bad), MC_ENOTFOUND);
+	/* None of the failed inserts left a row behind. */
+	assert_int_equal(mc_store_dossier_get(f->st, &got, "X-3", false), MC_ENOTFOUND);
+
+	/* Named by procedure code only. */
+	dossier_init(&bad, "X-4", 0, f->commune, MC_ST_RECEIVED, 0, 0, "B");
+	strcpy(bad.procedure_code, "1.003");
+	assert_int_equal(mc_store_dossier_insert(f->st, &bad), 0);
+	assert_int_equal(bad.procedure_id, proc);
+
+	/* Update with the right version, then with a stale one. */
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, false), 0);
+	got.state = MC_ST_PROCESSING;
+	got.current_unit_id = f->district;
+	got.step = 2;
+	strcpy(got.applicant_name, "Nguyễn Văn Bình");
+	strcpy(got.note, "chuyển huyện");
+	got.updated_at = 1749100000;
+	assert_int_equal(mc_store_dossier_update(f->st, &got, 1), 0);
+	assert_int_equal(got.version, 2);
+	/* docs NULL: the documents stay. */
+	mc_dossier now;
+
+	assert_int_equal(mc_store_dossier_get(f->st, &now, d.code, true), 0);
+	assert_int_equal(now.version, 2);
+	assert_int_equal(now.state, MC_ST_PROCESSING);
+	assert_int_equal(now.current_unit_id, f->district);
+	assert_int_equal(now.receiving_unit_id, f->commune);
+	assert_int_equal(now.step, 2);
+	assert_string_equal(now.applicant_name, "Nguyễn Văn Bình");
+	assert_string_equal(now.note, "chuyển huyện");
+	assert_int_equal(now.updated_at, 1749100000);
+	assert_int_equal(now.n_docs, 2);
+	mc_dossier_clear(&now);
+
+	got.state = MC_ST_RESOLVED;
+	strcpy(got.note, "stale");
+	assert_int_equal(mc_store_dossier_update(f->st, &got, 1), MC_ECONFLICT);
+	assert_int_equal(got.version, 2);
+	assert_int_equal(mc_store_dossier_get(f->st, &now, d.code, false), 0);
+	assert_int_equal(now.version, 2);
+	assert_int_equal(now.state, MC_ST_PROCESSING);
+	assert_string_equal(now.note, "chuyển huyện");
+
+	/* Docs replaced when given, here by none. */
+	mc_dossier_doc none[1];
+
+	got.docs = none;
+	got.n_docs = 0;
+	assert_int_equal(mc_store_dossier_update(f->st, &got, 2), 0);
+	assert_int_equal(got.version, 3);
+	got.docs = NULL;
+	assert_int_equal(mc_store_dossier_get(f->st, &now, d.code, true), 0);
+	assert_int_equal(now.n_docs, 0);
+	assert_int_equal(now.state, MC_ST_RESOLVED);
+	mc_dossier_clear(&now);
+
+	got.id = 99999;
+	assert_int_equal(mc_store_dossier_update(f->st, &got, 3), MC_ENOTFOUND);
+}
+
+static void test_dossier_list(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	int64_t desk = add_user(f->st, "desk", MC_ROLE_DESK, f->commune);
+	int64_t citizen = add_user(f->st, "citizen", MC_ROLE_CITIZEN, 0);
+	mc_dossier d;
+	mc_dossier *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	mc_dossier_query q;
+
+	/* Open ones with due times 300, 100, none, 200; closed received at 10, 30, 20. */
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_PROCESSING, 300, 1000,
+		     "Nguyễn Văn An");
+	d.handler_id = desk;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	dossier_init(&d, "000.31.30.H56-250601-0002", proc, f->commune, MC_ST_RECEIVED, 100, 2000,
+		     "Trần Thị Bích");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	dossier_init(&d, "000.32.30.H56-250601-0001", proc, f->commune2, MC_ST_SUBMITTED, 0, 0,
+		     "Lê Văn Cường");
+	d.channel = MC_CH_ONLINE;
+	d.owner_id = citizen;
+	strcpy(d.applicant_id_number, "038200009999");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	/* Received at commune2, now at the district. */
+	dossier_init(&d, "000.32.30.H56-250602-0001", proc, f->commune2, MC_ST_PROCESSING, 200, 3000,
+		     "Phạm Đức Dũng");
+	d.current_unit_id = f->district;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	dossier_init(&d, "000.31.30.H56-250501-0001", proc, f->commune, MC_ST_RETURNED, 50, 10,
+		     "Hoàng Thị Én");
+	d.owner_id = citizen;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	dossier_init(&d, "000.31.30.H56-250501-0002", proc, f->commune, MC_ST_WITHDRAWN, 60, 30,
+		     "Vũ Văn Giang");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	dossier_init(&d, "000.31.30.H56-250501-0003", proc, f->commune, MC_ST_NOT_ACCEPTED, 0, 20,
+		     "Đỗ Thị Hà");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	/* Another province. */
+	dossier_init(&d, "000.00.00.H40-250601-0001", proc, f->other_province, MC_ST_RECEIVED, 1, 1,
+		     "Ngô Văn Ích");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	assert_string_equal(d.province_code, "H40");
+
+	/* Everything, in order. */
+	q = (mc_dossier_query){.limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 8);
+	assert_int_equal(total, 8);
+	static const char *const order[] = {
+	    "000.00.00.H40-250601-0001", /* open, due 1 */
+	    "000.31.30.H56-250601-0002", /* open, due 100 */
+	    "000.32.30.H56-250602-0001", /* open, due 200 */
+	    "000.31.30.H56-250601-0001", /* open, due 300 */
+	    "000.32.30.H56-250601-0001", /* open, no due time */
+	    "000.31.30.H56-250501-0002", /* closed, received 30 */
+	    "000.31.30.H56-250501-0003", /* closed, received 20 */
+	    "000.31.30.H56-250501-0001", /* closed, received 10 */
+	};
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(list[i].code, order[i]);
+	assert_int_equal(list[0].n_docs, 0);
+	assert_string_equal(list[1].procedure_code, "1.003");
+	mc_dossier_free_list(list, n);
+
+	/* Page. */
+	q = (mc_dossier_query){.limit = 2, .offset = 4};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 8);
+	assert_string_equal(list[0].code, order[4]);
+	assert_string_equal(list[1].code, order[5]);
+	mc_dossier_free_list(list, n);
+
+	/* Unit subtree: current or receiving unit within it. */
+	q = (mc_dossier_query){.unit_id = f->province, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 7);
+	mc_dossier_free_list(list, n);
+	q.unit_id = f->district;
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 7);
+	mc_dossier_free_list(list, n);
+	q.unit_id = f->commune2; /* received there, one moved on to the district */
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	mc_dossier_free_list(list, n);
+	q.unit_id = f->dept;
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	assert_int_equal(n, 0);
+	mc_dossier_free_list(list, n);
+	q.unit_id = f->other_province;
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_dossier_free_list(list, n);
+
+	/* Owner, handler, state, open only. */
+	q = (mc_dossier_query){.owner_id = citizen, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	assert_string_equal(list[0].code, "000.32.30.H56-250601-0001");
+	mc_dossier_free_list(list, n);
+	q = (mc_dossier_query){.handler_id = desk, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_dossier_free_list(list, n);
+	q = (mc_dossier_query){.state = MC_ST_PROCESSING, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	mc_dossier_free_list(list, n);
+	q = (mc_dossier_query){.open_only = true, .unit_id = f->province, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 4);
+	mc_dossier_free_list(list, n);
+
+	/* q: code prefix (any case), folded name part, id number. */
+	q = (mc_dossier_query){.q = "000.31.30.h56-2506", .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	mc_dossier_free_list(list, n);
+	q.q = "  van an ";
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(list[0].applicant_name, "Nguyễn Văn An");
+	mc_dossier_free_list(list, n);
+	q.q = "ĐỖ THỊ";
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_dossier_free_list(list, n);
+	q.q = "038200009999";
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(list[0].applicant_name, "Lê Văn Cường");
+	mc_dossier_free_list(list, n);
+	q.q = "%";
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_dossier_free_list(list, n);
+
+	/* Received range [from, to). */
+	q = (mc_dossier_query){.received_from = 20, .received_to = 2000, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 3); /* 20, 30, 1000 */
+	mc_dossier_free_list(list, n);
+	q = (mc_dossier_query){.received_to = 25, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 3); /* 1, 10, 20; never-received ones are not in a range */
+	mc_dossier_free_list(list, n);
+
+	/* Combined. */
+	q = (mc_dossier_query){.unit_id = f->commune, .open_only = true, .q = "thi", .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(list[0].applicant_name, "Trần Thị Bích");
+	mc_dossier_free_list(list, n);
+
+	q = (mc_dossier_query){.limit = 201};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), MC_EINVAL);
+}
+
+static void test_next_seq(void **state)
+{
+	struct fixture *f = *state;
+	int a = 0;
+	int b = 0;
+	int c = 0;
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000), 0);
+	assert_int_equal(a, 1);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000), 0);
+	assert_int_equal(a, 2);
+	/* Other unit, other day: their own counters. */
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune2, 20000), 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20001), 0);
+	assert_int_equal(b, 1);
+
+	/* A savepoint takes 3 and is rolled back: 3 is not handed out again. */
+	assert_int_equal(mc_store_savepoint(f->st), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000), 0);
+	assert_int_equal(a, 3);
+	assert_int_equal(mc_store_savepoint_rollback(f->st), 0);
+	assert_int_equal(mc_store_savepoint(f->st), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000), 0);
+	assert_true(b > a);
+	assert_int_equal(mc_store_savepoint_release(f->st), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+
+	/* After the commit, and on a new transaction, it keeps growing. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &c, f->commune, 20000), 0);
+	assert_true(c > b);
+	assert_int_equal(mc_store_rollback(f->st), 0);
+
+	/* A second connection sees the committed counter. */
+	mc_store *st2 = NULL;
+	int d = 0;
+
+	assert_int_equal(mc_store_open(&st2, f->path), 0);
+	assert_int_equal(mc_store_begin(st2), 0);
+	assert_int_equal(mc_store_dossier_next_seq(st2, &d, f->commune, 20000), 0);
+	assert_true(d > b);
+	assert_int_equal(mc_store_commit(st2), 0);
+	mc_store_close(st2);
+
+	/* An unknown unit. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, 99999, 20000), MC_ENOTFOUND);
+	assert_int_equal(mc_store_rollback(f->st), 0);
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+static void test_events(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	int64_t desk = add_user(f->st, "desk", MC_ROLE_DESK, f->commune);
+	mc_dossier d;
+	mc_event e = {0};
+	mc_event *list = NULL;
+	size_t n = 0;
+
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_RECEIVED, 100, 10, "An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+
+	e.dossier_id = d.id;
+	e.at = 10;
+	e.actor_id = desk;
+	strcpy(e.actor_name, "Cán bộ một cửa");
+	e.unit_id = f->commune;
+	strcpy(e.action, "receive");
+	e.from_state = 0;
+	e.to_state = MC_ST_RECEIVED;
+	strcpy(e.note, "tiếp nhận");
+	assert_int_equal(mc_store_event_append(f->st, &e), 0);
+	int64_t first = e.id;
+
+	assert_true(first > 0);
+	e.at = 20;
+	e.actor_id = 0;
+	e.actor_name[0] = '\0';
+	e.unit_id = f->district;
+	strcpy(e.action, "transfer");
+	e.from_state = MC_ST_RECEIVED;
+	e.to_state = MC_ST_PROCESSING;
+	e.step = 2;
+	e.note[0] = '\0';
+	assert_int_equal(mc_store_event_append(f->st, &e), 0);
+	assert_true(e.id > first);
+	e.dossier_id = 99999;
+	assert_int_equal(mc_store_event_append(f->st, &e), MC_ENOTFOUND);
+
+	assert_int_equal(mc_store_event_list(f->st, &list, &n, d.id), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].id, first);
+	assert_int_equal(list[0].dossier_id, d.id);
+	assert_int_equal(list[0].at, 10);
+	assert_int_equal(list[0].actor_id, desk);
+	assert_string_equal(list[0].actor_name, "Cán bộ một cửa");
+	assert_int_equal(list[0].unit_id, f->commune);
+	assert_string_equal(list[0].action, "receive");
+	assert_int_equal(list[0].to_state, MC_ST_RECEIVED);
+	assert_string_equal(list[0].note, "tiếp nhận");
+	assert_int_equal(list[1].actor_id, 0);
+	assert_string_equal(list[1].action, "transfer");
+	assert_int_equal(list[1].from_state, MC_ST_RECEIVED);
+	assert_int_equal(list[1].step, 2);
+	mc_event_free_list(list);
+	assert_int_equal(mc_store_event_list(f->st, &list, &n, 99999), 0);
+	assert_int_equal(n, 0);
+	mc_event_free_list(list);
+
+	/* Tamper from outside the store: the log refuses to change. */
+	sqlite3 *db = NULL;
+	char *err = NULL;
+	sqlite3_stmt *s = NULL;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE event SET note = 'forged'", NULL, NULL, &err),
+			     SQLITE_OK);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "append-only"));
+	sqlite3_free(err);
+	err = NULL;
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM event", NULL, NULL, &err), SQLITE_OK);
+	sqlite3_free(err);
+	/* The rows also carry the province, for distribution by province later. */
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM event WHERE province_code = 'H56'", -1, &s, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 2);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+
+	assert_int_equal(mc_store_event_list(f->st, &list, &n, d.id), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].note, "tiếp nhận");
+	mc_event_free_list(list);
+}
+
+/* ---- attachments ------------------------------------------------------ */
+
+static void test_attachments(void **state)
+{
+	struct fixture *f = *state;
+	static const char body[] = "%PDF-1.4\nhello\n";
+	char sha[65];
+	char sha2[65];
+	char mime[64];
+	void *data = NULL;
+	size_t len = 0;
+	char path[800];
+	struct stat sb;
+
+	assert_int_equal(mc_store_attachment_put(f->st, sha, body, sizeof(body) - 1, "application/pdf"), 0);
+	assert_int_equal(strlen(sha), 64);
+	/* sha256("%PDF-1.4\nhello\n") */
+	assert_int_equal(mc_store_attachment_get(f->st, &data, &len, mime, sizeof(mime), sha), 0);
+	assert_int_equal(len, sizeof(body) - 1);
+	assert_memory_equal(data, body, len);
+	assert_string_equal(mime, "application/pdf");
+	free(data);
+
+	int64_t size = 0;
+
+	mime[0] = '\0';
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, mime, sizeof(mime), sha), 0);
+	assert_int_equal(size, (int64_t)(sizeof(body) - 1));
+	assert_string_equal(mime, "application/pdf");
+	assert_int_equal(
+	    mc_store_attachment_stat(f->st, &size, mime, sizeof(mime),
+				     "1111111111111111111111111111111111111111111111111111111111111111"),
+	    MC_ENOTFOUND);
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, mime, sizeof(mime), "../x"), MC_EINVAL);
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, mime, sizeof(mime), "ABCDEF"), MC_EINVAL);
+
+	/* The file sits in "<db>.files/<2 hex>/<sha>". */
+	snprintf(path, sizeof(path), "%s.files/%.2s/%s", f->path, sha, sha);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, (off_t)(sizeof(body) - 1));
+
+	/* Idempotent. */
+	assert_int_equal(mc_store_attachment_put(f->st, sha2, body, sizeof(body) - 1, "application/pdf"), 0);
+	assert_string_equal(sha, sha2);
+	/* Inside a transaction too; an empty file. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_attachment_put(f->st, sha2, "", 0, "text/plain"), 0);
+	assert_string_equal(sha2, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(mc_store_attachment_get(f->st, &data, &len, NULL, 0, sha2), 0);
+	assert_int_equal(len, 0);
+	free(data);
+
+	assert_int_equal(
+	    mc_store_attachment_get(f->st, &data, &len, mime, sizeof(mime),
+				    "0000000000000000000000000000000000000000000000000000000000000000"),
+	    MC_ENOTFOUND);
+	assert_null(data);
+	assert_int_equal(mc_store_attachment_get(f->st, &data, &len, mime, sizeof(mime), "../../etc/passwd"),
+			 MC_ENOTFOUND);
+
+	/* Over 20 MiB. */
+	size_t big = (size_t)20 * 1024 * 1024 + 1;
+	char *huge = calloc(1, big);
+
+	assert_non_null(huge);
+	assert_int_equal(mc_store_attachment_put(f->st, sha2, huge, big, "application/octet-stream"),
+			 MC_ETOOBIG);
+	assert_int_equal(mc_store_attachment_put(f->st, sha2, huge, big - 1, "application/octet-stream"), 0);
+	free(huge);
+}
+
+/* ---- calendar --------------------------------------------------------- */
+
+struct cal_seen {
+	int years[8];
+	size_t n_days[8];
+	char sources[8][64];
+	int32_t first_day[8];
+	int kind0[8];
+	char name0[8][128];
+	size_t n;
+	int stop_after;
+};
+
+static int cal_cb(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
+{
+	struct cal_seen *seen = payload;
+
+	if (seen->n < 8) {
+		seen->years[seen->n] = year;
+		seen->n_days[seen->n] = n;
+		snprintf(seen->sources[seen->n], sizeof(seen->sources[0]), "%s", source ? source : "");
+		seen->first_day[seen->n] = n ? days[0].day : 0;
+		seen->kind0[seen->n] = n ? (int)days[0].kind : 0;
+		snprintf(seen->name0[seen->n], sizeof(seen->name0[0]), "%s", n ? days[0].name : "");
+	}
+	seen->n++;
+	if (seen->stop_after && seen->n == (size_t)seen->stop_after)
+		return 42;
+	return 0;
+}
+
+static void test_calendar(void **state)
+{
+	struct fixture *f = *state;
+	mc_day_entry y2025[3] = {
+	    {mc_days_from_civil(2025, 1, 1), MC_DAY_HOLIDAY, "Tết Dương lịch"},
+	    {mc_days_from_civil(2025, 1, 27), MC_DAY_COMPENSATORY, "Nghỉ Tết Nguyên đán"},
+	    {mc_days_from_civil(2025, 1, 28), MC_DAY_HOLIDAY, "Tết Nguyên đán"},
+	};
+	mc_day_entry y2024[1] = {{mc_days_from_civil(2024, 2, 10), MC_DAY_HOLIDAY, "Tết Nguyên đán"}};
+	mc_day_entry wrong[1] = {{mc_days_from_civil(2026, 1, 1), MC_DAY_HOLIDAY, "x"}};
+	struct cal_seen seen = {0};
+
+	assert_int_equal(mc_store_calendar_each(f->st, cal_cb, &seen), 0);
+	assert_int_equal(seen.n, 0);
+
+	assert_int_equal(mc_store_calendar_set_year(f->st, 2025, y2025, 3, "Thông báo 6150/TB-LĐTBXH"), 0);
+	assert_int_equal(mc_store_calendar_set_year(f->st, 2024, y2024, 1, NULL), 0);
+	assert_int_equal(mc_store_calendar_set_year(f->st, 2025, wrong, 1, "x"), MC_EINVAL);
+	assert_int_equal(mc_store_calendar_each(f->st, cal_cb, &seen), 0);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.years[0], 2024);
+	assert_int_equal(seen.years[1], 2025);
+	assert_int_equal(seen.n_days[1], 3);
+	assert_string_equal(seen.sources[1], "Thông báo 6150/TB-LĐTBXH");
+	assert_int_equal(seen.first_day[1], mc_days_from_civil(2025, 1, 1));
+	assert_int_equal(seen.kind0[1], MC_DAY_HOLIDAY);
+	assert_string_equal(seen.name0[1], "Tết Dương lịch");
+
+	/* Replacing a year replaces its days and source. */
+	assert_int_equal(mc_store_calendar_set_year(f->st, 2025, &y2025[1], 2, "Thông báo mới"), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(mc_store_calendar_each(f->st, cal_cb, &seen), 0);
+	assert_int_equal(seen.n_days[1], 2);
+	assert_string_equal(seen.sources[1], "Thông báo mới");
+	assert_int_equal(seen.kind0[1], MC_DAY_COMPENSATORY);
+
+	/* The callback can stop the walk. */
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_after = 1;
+	assert_int_equal(mc_store_calendar_each(f->st, cal_cb, &seen), 42);
+	assert_int_equal(seen.n, 1);
+
+	/* A year with no days (n = 0) is still a stored year. */
+	assert_int_equal(mc_store_calendar_set_year(f->st, 2030, NULL, 0, "empty"), 0);
+	assert_int_equal(mc_store_calendar_delete_year(f->st, 2024), 0);
+	assert_int_equal(mc_store_calendar_delete_year(f->st, 2030), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(mc_store_calendar_each(f->st, cal_cb, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.years[0], 2025);
+}
+
+/* ---- transactions ----------------------------------------------------- */
+
+static void test_transactions(void **state)
+{
+	struct fixture *f = *state;
+	mc_unit u;
+
+	/* A rolled-back transaction leaves nothing. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	add_unit(f->st, f->district, "T-1", "T1", "commune", "H56");
+	assert_int_equal(mc_store_rollback(f->st), 0);
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-1"), MC_ENOTFOUND);
+
+	/* Savepoints: the rolled-back one only undoes its own part. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_savepoint(f->st), 0);
+	add_unit(f->st, f->district, "T-2", "T2", "commune", "H56");
+	assert_int_equal(mc_store_savepoint_release(f->st), 0);
+	assert_int_equal(mc_store_savepoint(f->st), 0);
+	add_unit(f->st, f->district, "T-3", "T3", "commune", "H56");
+	assert_int_equal(mc_store_savepoint_rollback(f->st), 0);
+	assert_int_equal(mc_store_savepoint(f->st), 0);
+	add_unit(f->st, f->district, "T-4", "T4", "commune", "H56");
+	/* A failing operation inside a savepoint leaves the savepoint usable. */
+	memset(&u, 0, sizeof(u));
+	strcpy(u.code, "T-4");
+	strcpy(u.name, "dup");
+	strcpy(u.level, "commune");
+	assert_int_equal(mc_store_unit_create(f->st, &u), MC_ECONFLICT);
+	assert_int_equal(mc_store_savepoint_release(f->st), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-2"), 0);
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-3"), MC_ENOTFOUND);
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-4"), 0);
+
+	/* Two connections on one file: one writes while the other reads. */
+	mc_store *st2 = NULL;
+
+	assert_int_equal(mc_store_open(&st2, f->path), 0);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	/* Reads still work during the other's write (WAL). */
+	assert_int_equal(mc_store_unit_by_code(st2, &u, "T-2"), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(mc_store_begin(st2), 0);
+	assert_int_equal(mc_store_commit(st2), 0);
+	mc_store_close(st2);
+}
+
+static void test_open_errors(void **state)
+{
+	struct fixture *f = *state;
+	mc_store *st = NULL;
+	char url[700];
+
+	assert_int_equal(mc_store_open(&st, "sqlite:"), MC_EINVAL);
+	assert_null(st);
+	snprintf(url, sizeof(url), "%s/no/such/dir/x.db", f->dir);
+	assert_int_not_equal(mc_store_open(&st, url), 0);
+	assert_null(st);
+	mc_store_close(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_units, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_users_sessions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_procedure_crud, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_procedure_search, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dossier_crud, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dossier_list, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_next_seq, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_attachments, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,62 @@
+/*
+ * api.h - what the resource handlers (one file per resource under src/api)
+ * share: the JSON shape of each resource and the scope rule.
+ */
+#ifndef MC_API_H
+#define MC_API_H
+
+#include "http/fields.h"
+#include "http/server.h"
+
+/* Scope: an officer acts within the subtree of the unit their role is held
+ * in. *out = whether unit_id lies there. Replies 503 and returns -1 when the
+ * store fails. */
+int mc_api_in_scope_or_reply(mc_req *r, bool *out, int64_t unit_id);
+/* Whether the caller may see this dossier: its owner (citizen), or an
+ * officer whose scope holds its current or receiving unit. */
+int mc_api_may_see_or_reply(mc_req *r, bool *out, const mc_dossier *d);
+
+/* JSON of a unit (code, name, level, parent, ...). New reference. */
+json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code);
+/* {"code","name"} of a unit by id, or null. New reference. */
+json_t *mc_api_unit_ref(mc_store *st, int64_t id);
+json_t *mc_api_user_json(mc_store *st, const mc_user *u);
+json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts);
+/* Full dossier for its owner and officers; with events when given. */
+json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, const mc_event *ev, size_t n_ev);
+/* A timestamp as local ISO 8601, or null for 0. New reference. */
+json_t *mc_api_time(int64_t t);
+/* "within_time" | "due_soon" | "overdue" for open dossiers, "early" |
+ * "on_time" | "late" for finished ones, null when there is no due time. */
+json_t *mc_api_timeliness(const mc_time_ctx *tc, const mc_dossier *d, int64_t now);
+
+/* Query parameter helpers: reply 400 and return -1 on a bad value. */
+int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t min, int64_t max);
+
+/* Handlers (routes.c lists them with their paths). */
+void mc_api_healthz(mc_req *r);
+void mc_api_session_create(mc_req *r);
+void mc_api_session_get(mc_req *r);
+void mc_api_session_delete(mc_req *r);
+void mc_api_units_list(mc_req *r);
+void mc_api_unit_get(mc_req *r);
+void mc_api_unit_create(mc_req *r);
+void mc_api_unit_update(mc_req *r);
+void mc_api_users_list(mc_req *r);
+void mc_api_user_create(mc_req *r);
+void mc_api_citizen_register(mc_req *r);
+void mc_api_procedures_list(mc_req *r);
+void mc_api_procedure_get(mc_req *r);
+void mc_api_dossier_create(mc_req *r);
+void mc_api_dossiers_list(mc_req *r);
+void mc_api_dossier_get(mc_req *r);
+void mc_api_dossier_action(mc_req *r);
+void mc_api_public_dossier(mc_req *r);
+void mc_api_calendar_year(mc_req *r);
+void mc_api_calendar_set_year(mc_req *r);
+void mc_api_calendar_delete_year(mc_req *r);
+void mc_api_calendar_due(mc_req *r);
+void mc_api_attachment_upload(mc_req *r);
+void mc_api_attachment_get(mc_req *r);
+
+#endif

@@ -1,0 +1,221 @@
+#include "api/api.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int mc_api_in_scope_or_reply(mc_req *r, bool *out, int64_t unit_id)
+{
+	const mc_user *u = mc_req_user(r);
+	*out = false;
+	if (!u || !u->unit_id || !unit_id)
+		return 0;
+	int rc = mc_store_unit_within(mc_req_store(r), out, unit_id, u->unit_id);
+	if (rc != 0 && rc != MC_ENOTFOUND) {
+		mc_reply_error(r, rc, "the scope check");
+		return -1;
+	}
+	return 0;
+}
+
+int mc_api_may_see_or_reply(mc_req *r, bool *out, const mc_dossier *d)
+{
+	const mc_user *u = mc_req_user(r);
+	*out = false;
+	if (!u)
+		return 0;
+	if (u->role == MC_ROLE_CITIZEN) {
+		*out = d->owner_id != 0 && d->owner_id == u->id;
+		return 0;
+	}
+	if (mc_api_in_scope_or_reply(r, out, d->current_unit_id) != 0)
+		return -1;
+	if (!*out && mc_api_in_scope_or_reply(r, out, d->receiving_unit_id) != 0)
+		return -1;
+	return 0;
+}
+
+json_t *mc_api_time(int64_t t)
+{
+	if (!t)
+		return json_null();
+	char buf[40];
+	return json_string(mc_time_format(buf, sizeof buf, t));
+}
+
+json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code)
+{
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?}", "code", u->code, "name", u->name, "level",
+			 u->level, "parent", parent_code, "province_code", u->province_code, "office_hours",
+			 u->office_hours[0] ? u->office_hours : NULL, "address", u->address[0] ? u->address : NULL,
+			 "phone", u->phone[0] ? u->phone : NULL);
+}
+
+json_t *mc_api_unit_ref(mc_store *st, int64_t id)
+{
+	mc_unit u;
+	if (!id || mc_store_unit_get(st, &u, id) != 0)
+		return json_null();
+	return json_pack("{s:s, s:s}", "code", u.code, "name", u.name);
+}
+
+json_t *mc_api_user_json(mc_store *st, const mc_user *u)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s?, s:s?, s:b}", "id", (json_int_t)u->id, "username",
+			 u->username, "full_name", u->full_name, "role", mc_role_name((mc_role)u->role), "unit",
+			 mc_api_unit_ref(st, u->unit_id), "email", u->email[0] ? u->email : NULL, "phone",
+			 u->phone[0] ? u->phone : NULL, "active", u->active);
+}
+
+json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:i, s:s}", "code", p->code, "name", p->name, "field",
+			      p->field, "levels", p->levels, "duration_hours", p->duration_hours, "duration_days",
+			      p->duration_hours / 8.0, "online_level", p->online_level, "status", p->status);
+	if (p->online_duration_hours)
+		json_object_set_new(j, "online_duration_hours", json_integer(p->online_duration_hours));
+	if (p->cutoff_min >= 0) {
+		char buf[16];
+		snprintf(buf, sizeof buf, "%02d:%02d", p->cutoff_min / 60, p->cutoff_min % 60);
+		json_object_set_new(j, "cutoff", json_string(buf));
+	}
+	if (!with_parts)
+		return j;
+	json_object_set_new(j, "restart_on_supplement", json_boolean(p->restart_on_supplement));
+	json_object_set_new(j, "target", json_string(p->target));
+	json_object_set_new(j, "result", json_string(p->result));
+	json_object_set_new(j, "legal_basis", json_string(p->legal_basis));
+	json_object_set_new(j, "place", json_string(p->place));
+	json_t *steps = json_array();
+	for (size_t i = 0; i < p->n_steps; i++)
+		json_array_append_new(steps, json_pack("{s:i, s:s, s:s, s:s, s:i}", "seq", p->steps[i].seq, "name",
+						       p->steps[i].name, "role", p->steps[i].role, "unit_level",
+						       p->steps[i].unit_level, "hours", p->steps[i].hours));
+	json_object_set_new(j, "steps", steps);
+	json_t *docs = json_array();
+	for (size_t i = 0; i < p->n_docs; i++)
+		json_array_append_new(docs, json_pack("{s:i, s:s, s:i, s:i, s:s?, s:b}", "seq", p->docs[i].seq, "name",
+						      p->docs[i].name, "originals", p->docs[i].originals, "copies",
+						      p->docs[i].copies, "form", p->docs[i].form[0] ? p->docs[i].form : NULL,
+						      "required", p->docs[i].required));
+	json_object_set_new(j, "documents", docs);
+	json_t *fees = json_array();
+	for (size_t i = 0; i < p->n_fees; i++)
+		json_array_append_new(fees, json_pack("{s:s, s:s, s:I}", "code", p->fees[i].code, "name",
+						      p->fees[i].name, "amount", (json_int_t)p->fees[i].amount));
+	json_object_set_new(j, "fees", fees);
+	json_t *pubs = json_array();
+	for (size_t i = 0; i < p->n_pubs; i++) {
+		int y, m, d;
+		char date[16];
+		mc_civil_from_days(p->pubs[i].day, &y, &m, &d);
+		snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+		json_array_append_new(pubs, json_pack("{s:s, s:s, s:s}", "kind", p->pubs[i].kind, "decision",
+						      p->pubs[i].decision, "date", date));
+	}
+	json_object_set_new(j, "publications", pubs);
+	return j;
+}
+
+json_t *mc_api_timeliness(const mc_time_ctx *tc, const mc_dossier *d, int64_t now)
+{
+	if (!d->due_at)
+		return json_null();
+	if (d->finished_at && d->state != MC_ST_WITHDRAWN && d->state != MC_ST_STOPPED &&
+	    d->state != MC_ST_NOT_ACCEPTED)
+		return json_string(mc_finish_class_name(mc_deadline_classify_finished(d->finished_at, d->due_at)));
+	if (mc_state_is_final((mc_state)d->state))
+		return json_null();
+	/* A paused clock is judged at the moment it stopped. */
+	int64_t at = d->paused_at ? d->paused_at : now;
+	return json_string(mc_open_class_name(mc_deadline_classify_open(
+		mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d->receiving_unit_id), at, d->due_at, 8 * 60)));
+}
+
+json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, const mc_event *ev, size_t n_ev)
+{
+	mc_store *st = mc_req_store(r);
+	mc_procedure p;
+	const char *proc_name = NULL;
+	if (mc_store_procedure_get_id(st, &p, d->procedure_id, false) == 0)
+		proc_name = p.name;
+	json_t *j = json_pack(
+		"{s:s, s:{s:s, s:s?}, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:i, s:I, s:o, s:o, "
+		"s:o, s:o, s:o, s:o, s:o, s:i}",
+		"code", d->code, "procedure", "code", d->procedure_code, "name", proc_name, "state",
+		mc_state_name((mc_state)d->state), "national_status", d->state, "channel",
+		mc_channel_name((mc_channel)d->channel), "receiving_unit", mc_api_unit_ref(st, d->receiving_unit_id),
+		"current_unit", mc_api_unit_ref(st, d->current_unit_id), "applicant", "name", d->applicant_name,
+		"id_number", d->applicant_id_number[0] ? d->applicant_id_number : NULL, "phone",
+		d->applicant_phone[0] ? d->applicant_phone : NULL, "email",
+		d->applicant_email[0] ? d->applicant_email : NULL, "address",
+		d->applicant_address[0] ? d->applicant_address : NULL, "duration_hours", d->duration_hours,
+		"version", (json_int_t)d->version, "submitted_at", mc_api_time(d->submitted_at), "received_at",
+		mc_api_time(d->received_at), "due_at", mc_api_time(d->due_at), "paused_at", mc_api_time(d->paused_at),
+		"finished_at", mc_api_time(d->finished_at), "returned_at", mc_api_time(d->returned_at), "timeliness",
+		mc_api_timeliness(mc_req_time(r), d, mc_now()), "step", d->step);
+	if (d->handler_id)
+		json_object_set_new(j, "handler_id", json_integer(d->handler_id));
+	if (d->outcome)
+		json_object_set_new(j, "outcome", json_string(d->outcome == 1 ? "approved" : "refused"));
+	if (d->note[0])
+		json_object_set_new(j, "note", json_string(d->note));
+	if (d->docs) {
+		json_t *docs = json_array();
+		for (size_t i = 0; i < d->n_docs; i++) {
+			const mc_dossier_doc *doc = &d->docs[i];
+			json_t *dj = json_pack("{s:i, s:s, s:i, s:i}", "seq", doc->seq, "name", doc->name, "originals",
+					       doc->originals, "copies", doc->copies);
+			if (doc->sha256[0]) {
+				json_object_set_new(dj, "attachment",
+						    json_pack("{s:s, s:s, s:s, s:I}", "sha256", doc->sha256, "filename",
+							      doc->filename, "mime", doc->mime, "size",
+							      (json_int_t)doc->size));
+			}
+			json_array_append_new(docs, dj);
+		}
+		json_object_set_new(j, "documents", docs);
+	}
+	if (ev) {
+		json_t *events = json_array();
+		for (size_t i = 0; i < n_ev; i++) {
+			json_t *e = json_pack("{s:o, s:s, s:s?, s:s, s:o, s:s?, s:s?}", "at", mc_api_time(ev[i].at),
+					      "action", ev[i].action, "from",
+					      ev[i].from_state ? mc_state_name((mc_state)ev[i].from_state) : NULL, "to",
+					      mc_state_name((mc_state)ev[i].to_state), "unit",
+					      mc_api_unit_ref(st, ev[i].unit_id), "actor",
+					      ev[i].actor_name[0] ? ev[i].actor_name : NULL, "note",
+					      ev[i].note[0] ? ev[i].note : NULL);
+			json_array_append_new(events, e);
+		}
+		json_object_set_new(j, "events", events);
+	}
+	return j;
+}
+
+int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t min, int64_t max)
+{
+	const char *v = mc_req_query(r, name);
+	if (!v)
+		return 0;
+	char *end = NULL;
+	errno = 0;
+	long long x = strtoll(v, &end, 10);
+	if (errno || end == v || *end || x < min || x > max) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "%s must be an integer between %lld and %lld", name,
+				 (long long)min, (long long)max);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+void mc_api_healthz(mc_req *r)
+{
+	int version = 0;
+	if (mc_store_schema_version(mc_req_store(r), &version) != 0) {
+		mc_reply_error(r, MC_EBUSY, "the health check");
+		return;
+	}
+	mc_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ok", "schema_version", version));
+}

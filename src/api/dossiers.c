@@ -1,0 +1,539 @@
+/* /api/v1/dossiers - filing, the work queue, detail and actions. */
+#include "api/api.h"
+
+#include "core/code.h"
+#include "core/text.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DOCS 50
+
+/* Reads "documents": [{name, originals, copies, attachment, filename, mime}]. */
+static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (!arr)
+		return 0;
+	size_t count = json_array_size(arr);
+	mc_dossier_doc *docs = mc_req_own(r, mc_xcalloc(count ? count : 1, sizeof *docs));
+	for (size_t i = 0; i < count; i++) {
+		const char *name = NULL, *attachment = NULL, *filename = NULL;
+		int64_t originals = 0, copies = 0;
+		char where[32];
+		snprintf(where, sizeof where, "documents[%zu].", i);
+		mc_field spec[] = {
+			{"name", MC_F_STRING, true, 1, 500, &name},
+			{"originals", MC_F_INT, false, 0, 100, &originals},
+			{"copies", MC_F_INT, false, 0, 100, &copies},
+			{"attachment", MC_F_STRING, false, 64, 64, &attachment},
+			{"filename", MC_F_STRING, false, 1, 250, &filename},
+		};
+		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
+			return -1;
+		mc_dossier_doc *d = &docs[i];
+		d->seq = (int)i + 1;
+		mc_strlcpy(d->name, name, sizeof d->name);
+		d->originals = (int)originals;
+		d->copies = (int)copies;
+		if (attachment) {
+			int64_t size = 0;
+			int rc = mc_store_attachment_stat(mc_req_store(r), &size, d->mime, sizeof d->mime, attachment);
+			if (rc == MC_ENOTFOUND || rc == MC_EINVAL) {
+				mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+						 "%sattachment names no uploaded file; upload it first with POST /api/v1/attachments",
+						 where);
+				return -1;
+			}
+			if (rc != 0) {
+				mc_reply_error(r, rc, "the attachment");
+				return -1;
+			}
+			mc_strlcpy(d->sha256, attachment, sizeof d->sha256);
+			d->size = size;
+			mc_strlcpy(d->filename, filename ? filename : name, sizeof d->filename);
+		}
+	}
+	*out = docs;
+	*n = count;
+	return 0;
+}
+
+/* Looks a unit up by code for a request field; replies 422 when unknown. */
+static int unit_by_code_or_reply(mc_req *r, mc_unit *out, const char *code, const char *field)
+{
+	int rc = mc_store_unit_by_code(mc_req_store(r), out, code);
+	if (rc == MC_ENOTFOUND) {
+		mc_reply_problem(r, MC_PROB_UNKNOWN_UNIT, "%s: no unit has code %s", field, code);
+		return -1;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the unit");
+		return -1;
+	}
+	return 0;
+}
+
+typedef struct {
+	mc_actor actor;
+	mc_dossier_new in;
+	const mc_time_ctx *tc;
+	mc_dossier out;
+	const char *code;
+	mc_action_req act;
+	bool if_match;
+} dossier_job;
+
+static int create_write(mc_store *st, void *payload)
+{
+	dossier_job *j = payload;
+	j->in.at = mc_now();
+	return mc_app_dossier_create(st, j->tc, &j->actor, &j->in, &j->out);
+}
+
+static void reply_dossier(mc_req *r, int status, const mc_dossier *d)
+{
+	char etag[32], location[128];
+	snprintf(etag, sizeof etag, "\"%lld\"", (long long)d->version);
+	mc_reply_header(r, "ETag", etag);
+	if (status == 201) {
+		snprintf(location, sizeof location, "/api/v1/dossiers/%s", d->code);
+		mc_reply_header(r, "Location", location);
+	}
+	mc_reply_json(r, status, mc_api_dossier_json(r, d, NULL, 0));
+}
+
+static void create_after(mc_req *r, int rc, void *payload)
+{
+	dossier_job *j = payload;
+	switch (rc) {
+	case 0:
+		reply_dossier(r, 201, &j->out);
+		break;
+	case MC_EINVAL:
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "procedure %s cannot be filed at this unit through this channel (online filing of a "
+				 "procedure run by many units must name the unit)",
+				 j->in.procedure_code);
+		break;
+	case MC_ENOTFOUND:
+		mc_reply_problem(r, MC_PROB_UNKNOWN_PROCEDURE, "no procedure has code %s", j->in.procedure_code);
+		break;
+	default:
+		mc_reply_error(r, rc, "filing the dossier");
+		break;
+	}
+	mc_dossier_clear(&j->out);
+}
+
+void mc_api_dossier_create(mc_req *r)
+{
+	dossier_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	const char *procedure = NULL, *channel = NULL, *unit = NULL;
+	json_t *applicant = NULL, *documents = NULL;
+	mc_field spec[] = {
+		{"procedure_code", MC_F_STRING, true, 1, 31, &procedure},
+		{"channel", MC_F_STRING, true, 1, 15, &channel},
+		{"unit", MC_F_STRING, false, 1, 24, &unit},
+		{"applicant", MC_F_OBJECT, true, 0, 0, &applicant},
+		{"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents},
+	};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	mc_field who[] = {
+		{"name", MC_F_STRING, true, 1, 250, &j->in.applicant_name},
+		{"id_number", MC_F_STRING, false, 9, 31, &j->in.applicant_id_number},
+		{"phone", MC_F_STRING, false, 3, 31, &j->in.applicant_phone},
+		{"email", MC_F_STRING, false, 3, 127, &j->in.applicant_email},
+		{"address", MC_F_STRING, false, 1, 500, &j->in.applicant_address},
+	};
+	if (mc_fields_or_reply(r, applicant, "applicant.", who, MC_ARRAY_LEN(who)) != 0)
+		return;
+	if (j->in.applicant_email && !strchr(j->in.applicant_email, '@')) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "applicant.email must be an e-mail address");
+		return;
+	}
+	if (mc_channel_parse(&j->in.channel, channel) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "channel must be direct, online or postal");
+		return;
+	}
+	mc_req_actor(r, &j->actor);
+	if (j->actor.role == MC_ROLE_CITIZEN && j->in.channel != MC_CH_ONLINE) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "citizens file online: channel must be online");
+		return;
+	}
+	mc_procedure p;
+	int rc = mc_store_procedure_get(mc_req_store(r), &p, procedure, false);
+	if (rc == MC_ENOTFOUND) {
+		mc_reply_problem(r, MC_PROB_UNKNOWN_PROCEDURE, "no procedure has code %s", procedure);
+		return;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the procedure");
+		return;
+	}
+	if (strcmp(p.status, "active") != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "procedure %s is %s and takes no new dossiers", procedure,
+				 p.status);
+		return;
+	}
+	if (unit) {
+		mc_unit u;
+		if (unit_by_code_or_reply(r, &u, unit, "unit") != 0)
+			return;
+		j->in.unit_id = u.id;
+		if (j->actor.role == MC_ROLE_DESK) {
+			bool ok = false;
+			if (mc_api_in_scope_or_reply(r, &ok, u.id) != 0)
+				return;
+			if (!ok) {
+				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "unit %s is outside your unit's scope", unit);
+				return;
+			}
+		}
+	}
+	mc_dossier_doc *docs = NULL;
+	if (read_docs_or_reply(r, documents, &docs, &j->in.n_docs) != 0)
+		return;
+	j->in.docs = docs;
+	j->in.procedure_code = procedure;
+	j->tc = mc_req_time(r);
+	mc_req_write(r, create_write, create_after, j);
+}
+
+void mc_api_dossiers_list(mc_req *r)
+{
+	const mc_user *me = mc_req_user(r);
+	int64_t limit = 50, offset = 0;
+	if (mc_api_query_int_or_reply(r, "limit", &limit, 1, 200) != 0 ||
+	    mc_api_query_int_or_reply(r, "offset", &offset, 0, 10000000) != 0)
+		return;
+	mc_dossier_query q = {.limit = (int)limit, .offset = (int)offset};
+	const char *state = mc_req_query(r, "state");
+	if (state) {
+		mc_state s;
+		if (mc_state_parse(&s, state) != 0) {
+			mc_reply_problem(r, MC_PROB_INVALID_QUERY, "state %s is not one of the ten dossier states", state);
+			return;
+		}
+		q.state = (int)s;
+	}
+	const char *open = mc_req_query(r, "open");
+	q.open_only = open && strcmp(open, "true") == 0;
+	q.q = mc_req_query(r, "q");
+	if (q.q && strlen(q.q) > 200) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "q is limited to 200 bytes");
+		return;
+	}
+	const char *mine = mc_req_query(r, "mine");
+	if (me->role == MC_ROLE_CITIZEN) {
+		q.owner_id = me->id;
+	} else {
+		q.unit_id = me->unit_id;
+		const char *unit = mc_req_query(r, "unit");
+		if (unit) {
+			mc_unit u;
+			int rc = mc_store_unit_by_code(mc_req_store(r), &u, unit);
+			if (rc == MC_ENOTFOUND) {
+				mc_reply_problem(r, MC_PROB_INVALID_QUERY, "no unit has code %s", unit);
+				return;
+			}
+			if (rc != 0) {
+				mc_reply_error(r, rc, "the unit");
+				return;
+			}
+			bool ok = false;
+			if (mc_api_in_scope_or_reply(r, &ok, u.id) != 0)
+				return;
+			if (!ok) {
+				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "unit %s is outside your unit's scope", unit);
+				return;
+			}
+			q.unit_id = u.id;
+		}
+		if (mine && strcmp(mine, "true") == 0)
+			q.handler_id = me->id;
+	}
+	mc_dossier *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	int rc = mc_store_dossier_list(mc_req_store(r), &list, &n, &total, &q);
+	if (rc == MC_EINVAL) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "q must be valid UTF-8 text");
+		return;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the dossier list");
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, mc_api_dossier_json(r, &list[i], NULL, 0));
+	mc_dossier_free_list(list, n);
+	mc_reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
+					(json_int_t)limit, "offset", (json_int_t)offset));
+}
+
+/* Loads the dossier named in the path and checks the caller may see it;
+ * replies 404 (also to those who may not know it exists) on failure. */
+static int load_visible_or_reply(mc_req *r, mc_dossier *d, bool with_docs)
+{
+	int rc = mc_store_dossier_get(mc_req_store(r), d, mc_req_param(r, 0), with_docs);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the dossier");
+		return -1;
+	}
+	bool ok = false;
+	if (mc_api_may_see_or_reply(r, &ok, d) != 0) {
+		mc_dossier_clear(d);
+		return -1;
+	}
+	if (!ok) {
+		mc_dossier_clear(d);
+		if (mc_req_user(r)->role == MC_ROLE_CITIZEN)
+			mc_reply_problem(r, MC_PROB_NOT_FOUND, "the dossier not found");
+		else
+			mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier is outside your unit's scope");
+		return -1;
+	}
+	return 0;
+}
+
+void mc_api_dossier_get(mc_req *r)
+{
+	mc_dossier d = {0};
+	if (load_visible_or_reply(r, &d, true) != 0)
+		return;
+	mc_event *ev = NULL;
+	size_t n = 0;
+	int rc = mc_store_event_list(mc_req_store(r), &ev, &n, d.id);
+	if (rc != 0) {
+		mc_dossier_clear(&d);
+		mc_reply_error(r, rc, "the dossier's history");
+		return;
+	}
+	char etag[32];
+	snprintf(etag, sizeof etag, "\"%lld\"", (long long)d.version);
+	mc_reply_header(r, "ETag", etag);
+	json_t *j = mc_api_dossier_json(r, &d, ev, n);
+	mc_event_free_list(ev);
+	mc_dossier_clear(&d);
+	mc_reply_json(r, 200, j);
+}
+
+/* The version in an If-Match header ("3", W/"3"); 0 when absent, -1 when malformed. */
+static int64_t if_match_version(mc_req *r)
+{
+	const char *h = mc_req_header(r, "If-Match");
+	if (!h)
+		return 0;
+	if (strncmp(h, "W/", 2) == 0)
+		h += 2;
+	if (*h == '"')
+		h++;
+	char *end = NULL;
+	errno = 0;
+	long long v = strtoll(h, &end, 10);
+	if (errno || end == h || v <= 0 || (*end && !(*end == '"' && end[1] == '\0')))
+		return -1;
+	return v;
+}
+
+static int act_write(mc_store *st, void *payload)
+{
+	dossier_job *j = payload;
+	j->act.at = mc_now();
+	return mc_app_dossier_act(st, j->tc, &j->actor, j->code, &j->act, &j->out);
+}
+
+static void act_after(mc_req *r, int rc, void *payload)
+{
+	dossier_job *j = payload;
+	const char *action = mc_action_name(j->act.action);
+	switch (rc) {
+	case 0:
+		reply_dossier(r, 200, &j->out);
+		break;
+	case MC_ESTALE:
+		if (j->if_match)
+			mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "the dossier has changed; reload it");
+		else
+			mc_reply_problem(r, MC_PROB_VERSION_CONFLICT, "the dossier has changed; reload it");
+		break;
+	case MC_ECONFLICT: {
+		mc_dossier d = {0};
+		const char *state = "in its current state";
+		if (mc_store_dossier_get(mc_req_store(r), &d, j->code, false) == 0)
+			state = mc_state_name((mc_state)d.state);
+		mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION, "cannot %s a dossier that is %s", action, state);
+		break;
+	}
+	case MC_EFORBIDDEN:
+		mc_reply_problem(r, MC_PROB_FORBIDDEN, "your role may not %s this dossier", action);
+		break;
+	case MC_EINVAL:
+		switch (j->act.action) {
+		case MC_ACT_TRANSFER:
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "transfer needs to_unit, another unit than the current one");
+			break;
+		case MC_ACT_ASSIGN:
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "handler must be an officer of the dossier's current unit");
+			break;
+		case MC_ACT_RESOLVE:
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+					 "resolve needs outcome approved or refused, and a note with the reasons when refused");
+			break;
+		default:
+			mc_reply_problem(r, MC_PROB_MISSING_FIELD, "%s needs a note giving the reasons", action);
+			break;
+		}
+		break;
+	default:
+		mc_reply_error(r, rc, "the action");
+		break;
+	}
+	mc_dossier_clear(&j->out);
+}
+
+/* Desk actions concern the unit that received the dossier; the others the
+ * unit that holds it now. */
+static bool desk_side(mc_action a)
+{
+	return a == MC_ACT_RECEIVE || a == MC_ACT_REFUSE || a == MC_ACT_RETURN || a == MC_ACT_SUPPLEMENT ||
+	       a == MC_ACT_PAY || a == MC_ACT_WITHDRAW;
+}
+
+void mc_api_dossier_action(mc_req *r)
+{
+	dossier_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	const char *action = NULL, *to_unit = NULL, *handler = NULL, *outcome = NULL;
+	json_t *documents = NULL;
+	mc_field spec[] = {
+		{"action", MC_F_STRING, true, 1, 31, &action},
+		{"note", MC_F_TEXT, false, 1, 2000, &j->act.note},
+		{"to_unit", MC_F_STRING, false, 1, 24, &to_unit},
+		{"handler", MC_F_STRING, false, 1, 63, &handler},
+		{"outcome", MC_F_STRING, false, 1, 15, &outcome},
+		{"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents},
+	};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	if (mc_action_parse(&j->act.action, action) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "action must be one of receive, refuse, request_supplement, supplement, assign, "
+				 "transfer, request_payment, pay, resolve, return, withdraw, stop");
+		return;
+	}
+	int64_t if_match = if_match_version(r);
+	if (if_match < 0) {
+		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "If-Match must be the ETag of the dossier");
+		return;
+	}
+	mc_dossier d = {0};
+	if (load_visible_or_reply(r, &d, false) != 0)
+		return;
+	int64_t version = d.version, scope_unit = desk_side(j->act.action) ? d.receiving_unit_id : d.current_unit_id;
+	mc_dossier_clear(&d);
+	if (if_match && if_match != version) {
+		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "the dossier is at version %lld, not %lld; reload it",
+				 (long long)version, (long long)if_match);
+		return;
+	}
+	mc_req_actor(r, &j->actor);
+	if (j->actor.role != MC_ROLE_CITIZEN) {
+		bool ok = false;
+		if (mc_api_in_scope_or_reply(r, &ok, scope_unit) != 0)
+			return;
+		if (!ok) {
+			mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier is at a unit outside your scope for %s",
+					 action);
+			return;
+		}
+	}
+	if (to_unit) {
+		mc_unit u;
+		if (unit_by_code_or_reply(r, &u, to_unit, "to_unit") != 0)
+			return;
+		j->act.to_unit_id = u.id;
+	}
+	if (handler) {
+		mc_user h;
+		int rc = mc_store_user_by_username(mc_req_store(r), &h, NULL, 0, handler);
+		if (rc != 0 || h.role == MC_ROLE_CITIZEN) {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "handler: no officer has username %s", handler);
+			return;
+		}
+		j->act.handler_id = h.id;
+	}
+	if (outcome) {
+		if (strcmp(outcome, "approved") == 0) {
+			j->act.outcome = 1;
+		} else if (strcmp(outcome, "refused") == 0) {
+			j->act.outcome = 2;
+		} else {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "outcome must be approved or refused");
+			return;
+		}
+	}
+	mc_dossier_doc *docs = NULL;
+	if (read_docs_or_reply(r, documents, &docs, &j->act.n_docs) != 0)
+		return;
+	j->act.docs = docs;
+	j->act.if_version = if_match;
+	j->if_match = if_match != 0;
+	j->code = mc_req_param(r, 0);
+	j->tc = mc_req_time(r);
+	mc_req_write(r, act_write, act_after, j);
+}
+
+void mc_api_public_dossier(mc_req *r)
+{
+	mc_code_parts parts;
+	if (mc_code_parse(&parts, mc_req_param(r, 0)) != 0) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no dossier has this code");
+		return;
+	}
+	mc_store *st = mc_req_store(r);
+	mc_dossier d = {0};
+	int rc = mc_store_dossier_get(st, &d, mc_req_param(r, 0), false);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the dossier");
+		return;
+	}
+	mc_event *ev = NULL;
+	size_t n = 0;
+	rc = mc_store_event_list(st, &ev, &n, d.id);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the dossier's history");
+		return;
+	}
+	char *masked = NULL;
+	mc_text_mask_name(&masked, d.applicant_name);
+	mc_procedure p;
+	const char *proc_name = NULL;
+	if (mc_store_procedure_get_id(st, &p, d.procedure_id, false) == 0)
+		proc_name = p.name;
+	/* Only what may be public: no identity number, contact, notes or officers. */
+	json_t *timeline = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(timeline, json_pack("{s:o, s:s, s:s, s:i, s:o}", "at", mc_api_time(ev[i].at),
+							  "action", ev[i].action, "state",
+							  mc_state_name((mc_state)ev[i].to_state), "national_status",
+							  ev[i].to_state, "unit", mc_api_unit_ref(st, ev[i].unit_id)));
+	json_t *j = json_pack("{s:s, s:{s:s, s:s?}, s:o, s:o, s:s, s:i, s:s?, s:o, s:o, s:o, s:o, s:o, s:o}", "code",
+			      d.code, "procedure", "code", d.procedure_code, "name", proc_name, "receiving_unit",
+			      mc_api_unit_ref(st, d.receiving_unit_id), "current_unit",
+			      mc_api_unit_ref(st, d.current_unit_id), "state", mc_state_name((mc_state)d.state),
+			      "national_status", d.state, "applicant_name", masked, "submitted_at",
+			      mc_api_time(d.submitted_at), "received_at", mc_api_time(d.received_at), "due_at",
+			      mc_api_time(d.due_at), "finished_at", mc_api_time(d.finished_at), "returned_at",
+			      mc_api_time(d.returned_at), "timeline", timeline);
+	json_object_set_new(j, "timeliness", mc_api_timeliness(mc_req_time(r), &d, mc_now()));
+	free(masked);
+	mc_event_free_list(ev);
+	mc_dossier_clear(&d);
+	mc_reply_header(r, "Cache-Control", "no-cache");
+	mc_reply_json(r, 200, j);
+}

@@ -1,0 +1,51 @@
+/*
+ * routes.c - every route of the API with the roles that may use it. The router
+ * (http/server.c) reads this table; a route without an entry does not exist.
+ */
+#include "api/api.h"
+
+#define STAFF MC_ROLES_STAFF
+#define CITIZEN MC_ROLE_BIT(MC_ROLE_CITIZEN)
+#define DESK MC_ROLE_BIT(MC_ROLE_DESK)
+#define ADMIN MC_ROLE_BIT(MC_ROLE_ADMIN)
+#define LEADERS (MC_ROLE_BIT(MC_ROLE_LEADER) | MC_ROLE_BIT(MC_ROLE_SUPERVISOR) | ADMIN)
+#define ACTORS (CITIZEN | DESK | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER))
+
+const mc_route mc_routes[] = {
+	{MC_M_GET, "/healthz", mc_api_healthz, MC_AUTH_PUBLIC, 0, 0},
+
+	{MC_M_POST, "/api/v1/session", mc_api_session_create, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/session", mc_api_session_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+	{MC_M_DELETE, "/api/v1/session", mc_api_session_delete, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+
+	{MC_M_GET, "/api/v1/units", mc_api_units_list, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_POST, "/api/v1/units", mc_api_unit_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/units/{code}", mc_api_unit_get, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_PATCH, "/api/v1/units/{code}", mc_api_unit_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+
+	{MC_M_GET, "/api/v1/users", mc_api_users_list, MC_AUTH_SESSION, LEADERS, 0},
+	{MC_M_POST, "/api/v1/users", mc_api_user_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+	{MC_M_POST, "/api/v1/citizens", mc_api_citizen_register, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
+
+	{MC_M_GET, "/api/v1/procedures", mc_api_procedures_list, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_GET, "/api/v1/procedures/{code}", mc_api_procedure_get, MC_AUTH_PUBLIC, 0, 0},
+
+	{MC_M_POST, "/api/v1/dossiers", mc_api_dossier_create, MC_AUTH_SESSION, CITIZEN | DESK, MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/dossiers", mc_api_dossiers_list, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+	{MC_M_GET, "/api/v1/dossiers/{code}", mc_api_dossier_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+	{MC_M_POST, "/api/v1/dossiers/{code}/actions", mc_api_dossier_action, MC_AUTH_SESSION, ACTORS,
+	 MC_ROUTE_JSON},
+
+	{MC_M_GET, "/api/v1/public/dossiers/{code}", mc_api_public_dossier, MC_AUTH_PUBLIC, 0, 0},
+
+	{MC_M_GET, "/api/v1/calendar/due", mc_api_calendar_due, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_GET, "/api/v1/calendar/{year}", mc_api_calendar_year, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_PUT, "/api/v1/calendar/{year}", mc_api_calendar_set_year, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+	{MC_M_DELETE, "/api/v1/calendar/{year}", mc_api_calendar_delete_year, MC_AUTH_SESSION, ADMIN, 0},
+
+	{MC_M_POST, "/api/v1/attachments", mc_api_attachment_upload, MC_AUTH_SESSION, CITIZEN | DESK,
+	 MC_ROUTE_UPLOAD},
+	{MC_M_GET, "/api/v1/attachments/{sha256}", mc_api_attachment_get, MC_AUTH_SESSION, STAFF, 0},
+};
+
+const size_t mc_routes_count = MC_ARRAY_LEN(mc_routes);

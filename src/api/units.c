@@ -1,0 +1,174 @@
+/* /api/v1/units - the tree of units. */
+#include "api/api.h"
+
+#include "core/code.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *parent_code(const mc_unit *list, size_t n, int64_t parent_id)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].id == parent_id)
+			return list[i].code;
+	}
+	return NULL;
+}
+
+void mc_api_units_list(mc_req *r)
+{
+	mc_unit *list = NULL;
+	size_t n = 0;
+	int rc = mc_store_unit_list(mc_req_store(r), &list, &n);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the unit list");
+		return;
+	}
+	const char *level = mc_req_query(r, "level");
+	const char *parent = mc_req_query(r, "parent");
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const char *pc = parent_code(list, n, list[i].parent_id);
+		if (level && strcmp(level, list[i].level) != 0)
+			continue;
+		if (parent && (!pc || strcmp(parent, pc) != 0))
+			continue;
+		json_array_append_new(items, mc_api_unit_json(&list[i], pc));
+	}
+	mc_unit_free_list(list);
+	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+void mc_api_unit_get(mc_req *r)
+{
+	mc_unit u, p;
+	int rc = mc_store_unit_by_code(mc_req_store(r), &u, mc_req_param(r, 0));
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the unit");
+		return;
+	}
+	const char *pc = NULL;
+	if (u.parent_id && mc_store_unit_get(mc_req_store(r), &p, u.parent_id) == 0)
+		pc = p.code;
+	mc_reply_json(r, 200, mc_api_unit_json(&u, pc));
+}
+
+static const char *const levels[] = {"province", "department", "district", "commune"};
+
+static bool level_valid(const char *s)
+{
+	for (size_t i = 0; i < MC_ARRAY_LEN(levels); i++) {
+		if (strcmp(s, levels[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+typedef struct {
+	mc_unit u;
+	bool create;
+} unit_write;
+
+static int unit_write_fn(mc_store *st, void *payload)
+{
+	unit_write *w = payload;
+	return w->create ? mc_store_unit_create(st, &w->u) : mc_store_unit_update(st, &w->u);
+}
+
+static void unit_after(mc_req *r, int rc, void *payload)
+{
+	unit_write *w = payload;
+	if (rc == MC_ECONFLICT) {
+		mc_reply_problem(r, MC_PROB_DUPLICATE, "a unit with code %s exists already", w->u.code);
+		return;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the unit");
+		return;
+	}
+	/* Office hours feed the deadline rules. */
+	mc_req_reload_time(r);
+	mc_reply_json(r, w->create ? 201 : 200, mc_api_unit_json(&w->u, NULL));
+}
+
+static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
+{
+	const char *code = NULL, *name = NULL, *level = NULL, *parent = NULL, *hours = NULL, *address = NULL,
+		   *phone = NULL;
+	mc_field spec[] = {
+		{"code", MC_F_STRING, create, 1, 24, &code},
+		{"name", MC_F_STRING, create, 1, 250, &name},
+		{"level", MC_F_STRING, create, 1, 15, &level},
+		{"parent", MC_F_STRING, false, 1, 24, &parent},
+		{"office_hours", MC_F_STRING, false, 1, 63, &hours},
+		{"address", MC_F_STRING, false, 1, 250, &address},
+		{"phone", MC_F_STRING, false, 1, 31, &phone},
+	};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return -1;
+	if (code && !mc_unit_code_valid(code)) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "code must be 1-24 letters, digits or dots");
+		return -1;
+	}
+	if (level && !level_valid(level)) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "level must be province, department, district or commune");
+		return -1;
+	}
+	mc_office_hours oh;
+	if (hours && mc_office_hours_parse(&oh, hours) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "office_hours must look like \"07:00-11:30,13:30-17:00\" (sorted, not overlapping)");
+		return -1;
+	}
+	if (create) {
+		mc_strlcpy(w->u.code, code, sizeof w->u.code);
+		mc_strlcpy(w->u.level, level, sizeof w->u.level);
+		if (parent) {
+			mc_unit p;
+			int rc = mc_store_unit_by_code(mc_req_store(r), &p, parent);
+			if (rc == MC_ENOTFOUND) {
+				mc_reply_problem(r, MC_PROB_UNKNOWN_UNIT, "no unit has code %s", parent);
+				return -1;
+			}
+			if (rc != 0) {
+				mc_reply_error(r, rc, "the parent unit");
+				return -1;
+			}
+			w->u.parent_id = p.id;
+			mc_strlcpy(w->u.province_code, p.province_code, sizeof w->u.province_code);
+		}
+	}
+	if (name)
+		mc_strlcpy(w->u.name, name, sizeof w->u.name);
+	if (hours)
+		mc_strlcpy(w->u.office_hours, hours, sizeof w->u.office_hours);
+	if (address)
+		mc_strlcpy(w->u.address, address, sizeof w->u.address);
+	if (phone)
+		mc_strlcpy(w->u.phone, phone, sizeof w->u.phone);
+	return 0;
+}
+
+void mc_api_unit_create(mc_req *r)
+{
+	unit_write *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	w->create = true;
+	if (fill_common_or_reply(r, w, true) != 0)
+		return;
+	if (!w->u.parent_id)
+		mc_strlcpy(w->u.province_code, w->u.code, sizeof w->u.province_code);
+	mc_req_write(r, unit_write_fn, unit_after, w);
+}
+
+void mc_api_unit_update(mc_req *r)
+{
+	unit_write *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	int rc = mc_store_unit_by_code(mc_req_store(r), &w->u, mc_req_param(r, 0));
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the unit");
+		return;
+	}
+	if (fill_common_or_reply(r, w, false) != 0)
+		return;
+	mc_req_write(r, unit_write_fn, unit_after, w);
+}

@@ -1,0 +1,144 @@
+/* /api/v1/users and /api/v1/citizens - accounts. */
+#include "api/api.h"
+
+#include "app/auth.h"
+
+#include <string.h>
+
+void mc_api_users_list(mc_req *r)
+{
+	const mc_user *me = mc_req_user(r);
+	mc_user *list = NULL;
+	size_t n = 0;
+	/* Administrators see everyone; leaders and supervisors their subtree. */
+	int64_t root = me->role == MC_ROLE_ADMIN ? 0 : me->unit_id;
+	int rc = mc_store_user_list(mc_req_store(r), &list, &n, root);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the user list");
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, mc_api_user_json(mc_req_store(r), &list[i]));
+	mc_user_free_list(list);
+	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+typedef struct {
+	mc_user u;
+	char hash[MC_PASSWORD_HASH_MAX];
+} user_new;
+
+static int user_write(mc_store *st, void *payload)
+{
+	user_new *w = payload;
+	return mc_store_user_create(st, &w->u, w->hash);
+}
+
+static void user_after(mc_req *r, int rc, void *payload)
+{
+	user_new *w = payload;
+	if (rc == MC_ECONFLICT) {
+		mc_reply_problem(r, MC_PROB_DUPLICATE, "the username %s is taken", w->u.username);
+		return;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the account");
+		return;
+	}
+	mc_reply_json(r, 201, mc_api_user_json(mc_req_store(r), &w->u));
+}
+
+static bool username_valid(const char *s)
+{
+	for (const char *c = s; *c; c++) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-'))
+			return false;
+	}
+	return *s != '\0';
+}
+
+/* Reads the fields every account has; replies and returns -1 on bad input. */
+static int read_account_or_reply(mc_req *r, user_new *w, const char **role, const char **unit)
+{
+	const char *username = NULL, *password = NULL, *full_name = NULL, *email = NULL, *phone = NULL,
+		   *id_number = NULL;
+	mc_field spec[] = {
+		{"username", MC_F_STRING, true, 3, 63, &username},
+		{"password", MC_F_STRING, true, 10, 256, &password},
+		{"full_name", MC_F_STRING, true, 1, 127, &full_name},
+		{"email", MC_F_STRING, false, 3, 127, &email},
+		{"phone", MC_F_STRING, false, 3, 31, &phone},
+		{"id_number", MC_F_STRING, false, 9, 31, &id_number},
+		{"role", MC_F_STRING, role != NULL, 1, 15, role},
+		{"unit", MC_F_STRING, false, 1, 24, unit},
+	};
+	size_t n = role ? MC_ARRAY_LEN(spec) : MC_ARRAY_LEN(spec) - 2;
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, n) != 0)
+		return -1;
+	if (!username_valid(username)) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "username may hold only a-z, 0-9, '.', '_' and '-'");
+		return -1;
+	}
+	if (email && !strchr(email, '@')) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "email must be an e-mail address");
+		return -1;
+	}
+	mc_strlcpy(w->u.username, username, sizeof w->u.username);
+	mc_strlcpy(w->u.full_name, full_name, sizeof w->u.full_name);
+	if (email)
+		mc_strlcpy(w->u.email, email, sizeof w->u.email);
+	if (phone)
+		mc_strlcpy(w->u.phone, phone, sizeof w->u.phone);
+	if (id_number)
+		mc_strlcpy(w->u.id_number, id_number, sizeof w->u.id_number);
+	w->u.active = true;
+	w->u.created_at = mc_now();
+	if (mc_auth_hash_password(w->hash, password) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not hash the password");
+		return -1;
+	}
+	return 0;
+}
+
+void mc_api_user_create(mc_req *r)
+{
+	user_new *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	const char *role = NULL, *unit = NULL;
+	if (read_account_or_reply(r, w, &role, &unit) != 0)
+		return;
+	mc_role rl;
+	if (mc_role_parse(&rl, role) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "role must be citizen, desk, specialist, leader, supervisor or admin");
+		return;
+	}
+	w->u.role = (int)rl;
+	if (rl != MC_ROLE_CITIZEN) {
+		mc_unit u;
+		if (!unit) {
+			mc_reply_problem(r, MC_PROB_MISSING_FIELD, "unit is required for the role %s", role);
+			return;
+		}
+		int rc = mc_store_unit_by_code(mc_req_store(r), &u, unit);
+		if (rc == MC_ENOTFOUND) {
+			mc_reply_problem(r, MC_PROB_UNKNOWN_UNIT, "no unit has code %s", unit);
+			return;
+		}
+		if (rc != 0) {
+			mc_reply_error(r, rc, "the unit");
+			return;
+		}
+		w->u.unit_id = u.id;
+	}
+	mc_req_write(r, user_write, user_after, w);
+}
+
+void mc_api_citizen_register(mc_req *r)
+{
+	user_new *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	if (read_account_or_reply(r, w, NULL, NULL) != 0)
+		return;
+	w->u.role = MC_ROLE_CITIZEN;
+	mc_req_write(r, user_write, user_after, w);
+}

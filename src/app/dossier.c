@@ -1,0 +1,322 @@
+#include "app/dossier.h"
+
+#include "core/code.h"
+#include "core/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The statutory time that applies: online filing may have its own. */
+static int32_t period_hours(const mc_procedure *p, mc_channel ch)
+{
+	if (ch == MC_CH_ONLINE && p->online_duration_hours > 0)
+		return p->online_duration_hours;
+	return p->duration_hours;
+}
+
+static bool level_listed(const char *levels, const char *level)
+{
+	size_t n = strlen(level);
+	for (const char *s = levels; *s;) {
+		size_t len = strcspn(s, ",");
+		if (len == n && strncmp(s, level, n) == 0)
+			return true;
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	return false;
+}
+
+/* A unit may receive a procedure it owns, or an unowned one of its level. */
+static bool unit_handles(const mc_unit *u, const mc_procedure *p)
+{
+	if (p->unit_id)
+		return p->unit_id == u->id;
+	return level_listed(p->levels, u->level);
+}
+
+static void copy_opt(char *dst, size_t cap, const char *src)
+{
+	mc_strlcpy(dst, src ? src : "", cap);
+}
+
+static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
+			const char *note, int64_t at)
+{
+	mc_event e = {0};
+	e.dossier_id = d->id;
+	e.at = at;
+	e.actor_id = actor->user_id;
+	copy_opt(e.actor_name, sizeof e.actor_name, actor->name);
+	e.unit_id = d->current_unit_id;
+	copy_opt(e.action, sizeof e.action, action);
+	e.from_state = from;
+	e.to_state = d->state;
+	e.step = d->step;
+	copy_opt(e.note, sizeof e.note, note);
+	return mc_store_event_append(st, &e);
+}
+
+/* Due time of a period starting at `from` at the dossier's receiving unit. */
+static int64_t due_from(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p, int64_t from)
+{
+	return mc_deadline_due(mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d->receiving_unit_id), from,
+			       d->duration_hours, p->cutoff_min);
+}
+
+int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
+			  mc_dossier *out)
+{
+	int rc;
+	mc_procedure proc = {0};
+	mc_unit unit = {0};
+	mc_dossier d = {0};
+
+	if (in->channel == MC_CH_ONLINE) {
+		if (actor->role != MC_ROLE_CITIZEN && actor->role != MC_ROLE_DESK) {
+			rc = MC_EFORBIDDEN;
+			goto cleanup;
+		}
+	} else if (in->channel == MC_CH_DIRECT || in->channel == MC_CH_POSTAL) {
+		/* Paper dossiers are taken at the one-stop desk. */
+		if (actor->role != MC_ROLE_DESK) {
+			rc = actor->role == MC_ROLE_CITIZEN ? MC_EINVAL : MC_EFORBIDDEN;
+			goto cleanup;
+		}
+	} else {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	rc = mc_store_procedure_get(st, &proc, in->procedure_code, false);
+	if (rc != 0)
+		goto cleanup;
+	if (strcmp(proc.status, "active") != 0) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	int64_t unit_id = in->unit_id;
+	if (!unit_id)
+		unit_id = actor->role == MC_ROLE_DESK ? actor->unit_id : proc.unit_id;
+	if (!unit_id) {
+		rc = MC_EINVAL; /* an online filing of a procedure many units run must name one */
+		goto cleanup;
+	}
+	rc = mc_store_unit_get(st, &unit, unit_id);
+	if (rc != 0)
+		goto cleanup;
+	if (!unit_handles(&unit, &proc)) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+
+	int32_t local_day = (int32_t)((in->at + MC_TZ_OFFSET) / 86400);
+	int seq = 0;
+	rc = mc_store_dossier_next_seq(st, &seq, unit.id, local_day);
+	if (rc != 0)
+		goto cleanup;
+	rc = mc_code_format(d.code, sizeof d.code, unit.code, local_day, seq);
+	if (rc != 0)
+		goto cleanup;
+	copy_opt(d.province_code, sizeof d.province_code, unit.province_code);
+	d.procedure_id = proc.id;
+	copy_opt(d.procedure_code, sizeof d.procedure_code, proc.code);
+	d.receiving_unit_id = unit.id;
+	d.current_unit_id = unit.id;
+	d.channel = in->channel;
+	d.state = mc_dossier_initial_state(in->channel);
+	copy_opt(d.applicant_name, sizeof d.applicant_name, in->applicant_name);
+	copy_opt(d.applicant_id_number, sizeof d.applicant_id_number, in->applicant_id_number);
+	copy_opt(d.applicant_phone, sizeof d.applicant_phone, in->applicant_phone);
+	copy_opt(d.applicant_email, sizeof d.applicant_email, in->applicant_email);
+	copy_opt(d.applicant_address, sizeof d.applicant_address, in->applicant_address);
+	d.owner_id = actor->role == MC_ROLE_CITIZEN ? actor->user_id : 0;
+	d.duration_hours = period_hours(&proc, in->channel);
+	if (d.state == MC_ST_RECEIVED) {
+		d.received_at = in->at;
+		d.due_at = due_from(tc, &d, &proc, in->at);
+		d.step = 1;
+	} else {
+		d.submitted_at = in->at;
+	}
+	d.updated_at = in->at;
+	d.docs = (mc_dossier_doc *)in->docs; /* borrowed for the insert only */
+	d.n_docs = in->n_docs;
+	rc = mc_store_dossier_insert(st, &d);
+	d.docs = NULL;
+	d.n_docs = 0;
+	if (rc != 0)
+		goto cleanup;
+	rc = append_event(st, &d, actor, "create", 0, NULL, in->at);
+	if (rc != 0)
+		goto cleanup;
+	rc = mc_store_dossier_get(st, out, d.code, true);
+cleanup:
+	mc_procedure_clear(&proc);
+	return rc;
+}
+
+static bool blank(const char *s)
+{
+	if (!s)
+		return true;
+	for (; *s; s++) {
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	}
+	return true;
+}
+
+/* Appends the supplement's documents to the dossier's list. */
+static void add_docs(mc_dossier *d, const mc_dossier_doc *docs, size_t n)
+{
+	if (!n)
+		return;
+	d->docs = mc_xrealloc(d->docs, (d->n_docs + n) * sizeof *d->docs);
+	for (size_t i = 0; i < n; i++) {
+		d->docs[d->n_docs] = docs[i];
+		d->docs[d->n_docs].seq = (int)d->n_docs + 1;
+		d->n_docs++;
+	}
+}
+
+int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
+		       const mc_action_req *req, mc_dossier *out)
+{
+	int rc;
+	mc_dossier d = {0};
+	mc_procedure proc = {0};
+	mc_state to;
+
+	rc = mc_store_dossier_get(st, &d, code, req->action == MC_ACT_SUPPLEMENT && req->n_docs > 0);
+	if (rc != 0)
+		goto cleanup;
+	if (req->if_version && d.version != req->if_version) {
+		rc = MC_ESTALE;
+		goto cleanup;
+	}
+	if (!mc_dossier_role_may(actor->role, req->action)) {
+		rc = MC_EFORBIDDEN;
+		goto cleanup;
+	}
+	/* A citizen acts on their own dossiers only. */
+	if (actor->role == MC_ROLE_CITIZEN && (d.owner_id == 0 || d.owner_id != actor->user_id)) {
+		rc = MC_EFORBIDDEN;
+		goto cleanup;
+	}
+	rc = mc_dossier_next_state(&to, (mc_state)d.state, req->action, (mc_state)d.resume_state);
+	if (rc != 0)
+		goto cleanup;
+	rc = mc_store_procedure_get_id(st, &proc, d.procedure_id, false);
+	if (rc != 0)
+		goto cleanup;
+
+	const mc_workcal *wc = mc_time_ctx_calendar(tc);
+	const mc_office_hours *oh = mc_time_ctx_hours(tc, d.receiving_unit_id);
+	int from = d.state;
+	int64_t at = req->at;
+	switch (req->action) {
+	case MC_ACT_RECEIVE:
+		d.received_at = at;
+		d.due_at = due_from(tc, &d, &proc, at);
+		d.step = 1;
+		break;
+	case MC_ACT_REFUSE:
+	case MC_ACT_STOP:
+		if (blank(req->note)) {
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
+		d.finished_at = at;
+		break;
+	case MC_ACT_REQUEST_SUPPLEMENT:
+		if (blank(req->note)) {
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
+		d.resume_state = d.state;
+		/* Before reception the clock has not started; nothing to pause. */
+		d.paused_at = d.received_at ? at : 0;
+		break;
+	case MC_ACT_REQUEST_PAYMENT:
+		d.resume_state = d.state;
+		d.paused_at = at;
+		break;
+	case MC_ACT_SUPPLEMENT:
+	case MC_ACT_PAY:
+		if (d.paused_at && d.due_at) {
+			bool restart = req->action == MC_ACT_SUPPLEMENT && proc.restart_on_supplement;
+			d.due_at = mc_deadline_resume(wc, oh, d.due_at, d.paused_at, at, restart, d.duration_hours,
+						      proc.cutoff_min);
+		}
+		d.paused_at = 0;
+		d.resume_state = 0;
+		if (req->action == MC_ACT_SUPPLEMENT)
+			add_docs(&d, req->docs, req->n_docs);
+		break;
+	case MC_ACT_ASSIGN:
+		if (req->handler_id) {
+			mc_user h;
+			rc = mc_store_user_get(st, &h, req->handler_id);
+			if (rc == MC_ENOTFOUND || (rc == 0 && h.unit_id != d.current_unit_id))
+				rc = MC_EINVAL;
+			if (rc != 0)
+				goto cleanup;
+			d.handler_id = req->handler_id;
+		}
+		d.step++;
+		break;
+	case MC_ACT_TRANSFER: {
+		mc_unit target;
+		if (!req->to_unit_id || req->to_unit_id == d.current_unit_id) {
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
+		rc = mc_store_unit_get(st, &target, req->to_unit_id);
+		if (rc == MC_ENOTFOUND)
+			rc = MC_EINVAL;
+		if (rc != 0)
+			goto cleanup;
+		d.current_unit_id = target.id;
+		d.handler_id = 0;
+		break;
+	}
+	case MC_ACT_RESOLVE:
+		if (req->outcome != 1 && req->outcome != 2) {
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
+		if (req->outcome == 2 && blank(req->note)) {
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
+		d.outcome = req->outcome;
+		d.finished_at = at;
+		break;
+	case MC_ACT_RETURN:
+		d.returned_at = at;
+		break;
+	case MC_ACT_WITHDRAW:
+		d.finished_at = at;
+		d.paused_at = 0;
+		break;
+	}
+	d.state = to;
+	if (!blank(req->note))
+		copy_opt(d.note, sizeof d.note, req->note);
+	d.updated_at = at;
+	rc = mc_store_dossier_update(st, &d, d.version);
+	if (rc == MC_ECONFLICT)
+		rc = MC_ESTALE;
+	if (rc != 0)
+		goto cleanup;
+	rc = append_event(st, &d, actor, mc_action_name(req->action), from, req->note, at);
+	if (rc != 0)
+		goto cleanup;
+	mc_dossier_clear(&d);
+	rc = mc_store_dossier_get(st, out, code, true);
+cleanup:
+	mc_dossier_clear(&d);
+	mc_procedure_clear(&proc);
+	return rc;
+}

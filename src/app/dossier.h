@@ -1,0 +1,86 @@
+/*
+ * app/dossier.h - the life of a dossier: filing, reception and every action
+ * after it, applied to the store with the rules of core/.
+ *
+ * These functions run inside a write transaction that the caller opened (the
+ * HTTP layer through the group committer, the CLI and the demo generator with
+ * mc_store_begin). They decide, write the dossier and append the event; they
+ * never commit. The caller has already checked that the actor may act in the
+ * unit concerned (scope); these check the role and the state machine.
+ */
+#ifndef MC_APP_DOSSIER_H
+#define MC_APP_DOSSIER_H
+
+#include "core/deadline.h"
+#include "core/dossier.h"
+#include "store/store.h"
+
+/* Who acts. user_id 0 = the system. */
+typedef struct {
+	int64_t user_id;
+	mc_role role;
+	int64_t unit_id;        /* the unit the role is held in; 0 for citizens */
+	char name[128];
+} mc_actor;
+
+/* What the world looks like to the rules: the working calendar and office hours
+ * per unit. Borrowed; shared between threads, read-only. */
+typedef struct mc_time_ctx mc_time_ctx;
+const mc_workcal *mc_time_ctx_calendar(const mc_time_ctx *tc);
+
+/* A new dossier. Strings are borrowed and already clean (NFC, trimmed). */
+typedef struct {
+	const char *procedure_code;
+	mc_channel channel;
+	int64_t unit_id;        /* receiving unit; 0 = the actor's unit, or the procedure's owner */
+	const char *applicant_name;
+	const char *applicant_id_number;
+	const char *applicant_phone;
+	const char *applicant_email;
+	const char *applicant_address;
+	const mc_dossier_doc *docs;
+	size_t n_docs;
+	int64_t at;             /* when it happens: now for live requests, past times for the demo */
+} mc_dossier_new;
+
+/*
+ * Files a dossier. At the desk (direct, postal) it is received at once: code,
+ * received_at and due_at are set. Online (a citizen) it is submitted and gets its
+ * code; the due time is set when the desk receives it. Fills *out (caller clears
+ * with mc_dossier_clear). MC_ENOTFOUND unknown procedure or unit, MC_EINVAL
+ * abolished procedure or bad channel for the role, MC_EFORBIDDEN role.
+ */
+int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
+			  mc_dossier *out);
+
+typedef struct {
+	mc_action action;
+	const char *note;          /* reasons (required for refuse, request_supplement, stop, resolve refused) */
+	int64_t to_unit_id;        /* transfer: the unit that takes it over */
+	int64_t handler_id;        /* assign: the officer who will handle it; 0 = keep */
+	int outcome;               /* resolve: 1 approved, 2 refused */
+	const mc_dossier_doc *docs;/* supplement: documents added */
+	size_t n_docs;
+	int64_t if_version;        /* 0 = any; else MC_ECONFLICT unless the dossier is at this version */
+	int64_t at;                /* when it happens */
+} mc_action_req;
+
+/*
+ * Applies an action to the dossier with this code and appends its event.
+ * Fills *out with the dossier after the action. MC_ENOTFOUND, MC_ECONFLICT (the
+ * state does not allow it, or the version moved), MC_EFORBIDDEN (role; or a
+ * citizen who does not own it), MC_EINVAL (missing reason, unknown unit).
+ */
+int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
+		       const mc_action_req *req, mc_dossier *out);
+
+/* ---- the time context ------------------------------------------------- */
+
+/* Builds the calendar from the Labour Code rule and every official year stored
+ * in st, and reads each unit's office hours. Caller frees with mc_time_ctx_free. */
+int mc_time_ctx_load(mc_time_ctx **out, mc_store *st);
+void mc_time_ctx_free(mc_time_ctx *tc);
+/* Office hours of a unit (the default when it has none of its own). Borrowed. */
+const mc_office_hours *mc_time_ctx_hours(const mc_time_ctx *tc, int64_t unit_id);
+
+#endif

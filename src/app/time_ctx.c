@@ -1,0 +1,81 @@
+#include "app/dossier.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct {
+	int64_t unit_id;
+	mc_office_hours hours;
+} unit_hours;
+
+struct mc_time_ctx {
+	mc_workcal *wc;
+	unit_hours *units; /* only units with their own hours, sorted by id */
+	size_t n_units;
+};
+
+static int add_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
+{
+	(void)source;
+	return mc_workcal_set_year(payload, year, days, n);
+}
+
+int mc_time_ctx_load(mc_time_ctx **out, mc_store *st)
+{
+	int rc = MC_ERROR;
+	mc_unit *units = NULL;
+	size_t n = 0;
+	mc_time_ctx *tc = mc_xcalloc(1, sizeof *tc);
+	tc->wc = mc_workcal_new();
+	if (!tc->wc)
+		goto cleanup;
+	rc = mc_store_calendar_each(st, add_year, tc->wc);
+	if (rc != 0)
+		goto cleanup;
+	rc = mc_store_unit_list(st, &units, &n);
+	if (rc != 0)
+		goto cleanup;
+	tc->units = mc_xcalloc(n ? n : 1, sizeof *tc->units);
+	for (size_t i = 0; i < n; i++) {
+		if (!units[i].office_hours[0])
+			continue;
+		unit_hours *uh = &tc->units[tc->n_units];
+		if (mc_office_hours_parse(&uh->hours, units[i].office_hours) != 0) {
+			fprintf(stderr, "motcua: unit %s has invalid office hours \"%s\"; using the default\n",
+				units[i].code, units[i].office_hours);
+			continue;
+		}
+		uh->unit_id = units[i].id;
+		tc->n_units++;
+	}
+	*out = tc;
+	tc = NULL;
+	rc = 0;
+cleanup:
+	mc_unit_free_list(units);
+	mc_time_ctx_free(tc);
+	return rc;
+}
+
+void mc_time_ctx_free(mc_time_ctx *tc)
+{
+	if (!tc)
+		return;
+	mc_workcal_free(tc->wc);
+	free(tc->units);
+	free(tc);
+}
+
+const mc_workcal *mc_time_ctx_calendar(const mc_time_ctx *tc)
+{
+	return tc->wc;
+}
+
+const mc_office_hours *mc_time_ctx_hours(const mc_time_ctx *tc, int64_t unit_id)
+{
+	for (size_t i = 0; i < tc->n_units; i++) {
+		if (tc->units[i].unit_id == unit_id)
+			return &tc->units[i].hours;
+	}
+	return &MC_OFFICE_HOURS_DEFAULT;
+}

@@ -1,0 +1,511 @@
+#include "cli/cli.h"
+
+#include "app/auth.h"
+#include "app/dossier.h"
+#include "cli/config.h"
+#include "core/embed.h"
+#include "core/lunar.h"
+#include "demo/demo.h"
+#include "http/server.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OFFICIAL_CALENDAR "data/calendar/vn-official.tsv"
+
+/* Finds "--name" in argv; returns its value (or "" for a flag without one), NULL when absent. */
+static const char *opt(int argc, char **argv, const char *name, bool has_value)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], name) == 0) {
+			if (!has_value)
+				return "";
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Rejects options the command does not know, so a typo is not silently ignored. */
+static int check_opts(int argc, char **argv, const char *const *known, int first_positional)
+{
+	for (int i = first_positional; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) != 0)
+			continue;
+		bool ok = false;
+		for (const char *const *k = known; *k; k++) {
+			size_t n = strlen(*k);
+			if (strncmp(argv[i], *k, n) == 0 && argv[i][n] == '\0') {
+				ok = true;
+				break;
+			}
+		}
+		if (!ok) {
+			fprintf(stderr, "motcua: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static int seed_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
+{
+	return mc_store_calendar_set_year(payload, year, days, n, source ? source : "");
+}
+
+struct year_seen {
+	bool years[2101];
+};
+
+static int note_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
+{
+	(void)days;
+	(void)n;
+	(void)source;
+	struct year_seen *s = payload;
+	if (year >= 0 && year <= 2100)
+		s->years[year] = true;
+	return 0;
+}
+
+struct seed_ctx {
+	mc_store *st;
+	struct year_seen *seen;
+};
+
+static int seed_missing_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
+{
+	struct seed_ctx *c = payload;
+	if (c->seen->years[year])
+		return 0; /* an administrator's edit of that year stays */
+	return seed_year(year, days, n, source, c->st);
+}
+
+/* Stores the official schedules shipped with motcua for the years the
+ * database does not have yet. */
+static int seed_calendar(mc_store *st)
+{
+	const struct mc_embedded *f = mc_embed_find(OFFICIAL_CALENDAR);
+	if (!f)
+		return 0;
+	struct year_seen *seen = mc_xcalloc(1, sizeof *seen);
+	int rc = mc_store_calendar_each(st, note_year, seen);
+	if (rc == 0)
+		rc = mc_store_begin(st);
+	if (rc == 0) {
+		struct seed_ctx c = {st, seen};
+		rc = mc_workcal_parse_tsv((const char *)f->data, f->len, seed_missing_year, &c);
+		if (rc == 0)
+			rc = mc_store_commit(st);
+		else
+			mc_store_rollback(st);
+	}
+	free(seen);
+	return rc;
+}
+
+static int open_migrated(mc_store **st, const char *db)
+{
+	int rc = mc_store_open(st, db);
+	if (rc != 0) {
+		fprintf(stderr, "motcua: could not open the database %s\n", db);
+		return rc;
+	}
+	rc = mc_store_migrate(*st);
+	if (rc != 0) {
+		fprintf(stderr, "motcua: could not migrate the database %s\n", db);
+		mc_store_close(*st);
+		*st = NULL;
+	}
+	return rc;
+}
+
+int mc_cli_init(int argc, char **argv)
+{
+	static const char *const known[] = {"--db", "--demo", "--dossiers", NULL};
+	if (check_opts(argc, argv, known, 0) != 0)
+		return 2;
+	const char *db = opt(argc, argv, "--db", true);
+	if (!db) {
+		fprintf(stderr, "motcua init: --db PATH is required\n");
+		return 2;
+	}
+	bool demo = opt(argc, argv, "--demo", false) != NULL;
+	const char *count_s = opt(argc, argv, "--dossiers", true);
+	int count = count_s ? atoi(count_s) : 400;
+	if (count < 0 || count > 10000000) {
+		fprintf(stderr, "motcua init: --dossiers must be from 0 to 10000000\n");
+		return 2;
+	}
+	if (mc_auth_init() != 0)
+		return 1;
+	mc_store *st = NULL;
+	mc_time_ctx *tc = NULL;
+	int status = 1;
+	if (open_migrated(&st, db) != 0)
+		goto cleanup;
+	if (seed_calendar(st) != 0) {
+		fprintf(stderr, "motcua: could not store the official calendar\n");
+		goto cleanup;
+	}
+	int version = 0;
+	mc_store_schema_version(st, &version);
+	printf("motcua: database %s ready (schema %d)\n", db, version);
+	if (demo) {
+		char password[32];
+		const char *env = getenv("MOTCUA_DEMO_PASSWORD");
+		if (env && *env)
+			mc_strlcpy(password, env, sizeof password);
+		else
+			mc_auth_random_password(password, sizeof password, 14);
+		if (mc_demo_load(st, password, stdout) != 0) {
+			fprintf(stderr, "motcua: could not load the demo province\n");
+			goto cleanup;
+		}
+		if (mc_time_ctx_load(&tc, st) != 0)
+			goto cleanup;
+		int64_t from = 0, to = 0;
+		mc_time_parse(&from, "2017-01-03T07:30");
+		mc_time_parse(&to, "2017-06-30T16:00");
+		if (count > 0 && mc_demo_dossiers(st, tc, count, 2017, from, to, stdout) != 0) {
+			fprintf(stderr, "motcua: could not generate the demo dossiers\n");
+			goto cleanup;
+		}
+		printf("motcua: demo accounts admin, tiepnhan, chuyenvien, lanhdao, giamsat, congdan%s\n"
+		       "motcua: demo password: %s\n",
+		       env && *env ? " (password from MOTCUA_DEMO_PASSWORD)" : "", password);
+	}
+	status = 0;
+cleanup:
+	mc_time_ctx_free(tc);
+	mc_store_close(st);
+	return status;
+}
+
+static int load_config_or_fail(mc_config *cfg, int argc, char **argv)
+{
+	if (mc_config_load(cfg, opt(argc, argv, "--config", true)) != 0)
+		return -1;
+	static const struct {
+		const char *flag, *key;
+	} flags[] = {{"--db", "db"}, {"--listen", "listen"}, {"--workers", "workers"}, {"--web-root", "web_root"}};
+	for (size_t i = 0; i < MC_ARRAY_LEN(flags); i++) {
+		const char *v = opt(argc, argv, flags[i].flag, true);
+		if (v && mc_config_set(cfg, flags[i].key, v) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int mc_cli_serve(int argc, char **argv)
+{
+	static const char *const known[] = {"--db", "--listen", "--workers", "--config", "--web-root", NULL};
+	if (check_opts(argc, argv, known, 0) != 0)
+		return 2;
+	mc_config cfg;
+	if (load_config_or_fail(&cfg, argc, argv) != 0)
+		return 2;
+	mc_store *st = NULL;
+	if (open_migrated(&st, cfg.db) != 0)
+		return 1;
+	int rc = seed_calendar(st);
+	mc_store_close(st);
+	if (rc != 0)
+		return 1;
+	mc_server_config sc = {
+		.db_url = cfg.db,
+		.listen = cfg.listen,
+		.workers = (int)cfg.workers,
+		.max_body = (size_t)cfg.max_body,
+		.max_upload = (size_t)cfg.max_upload,
+		.session_hours = (int)cfg.session_hours,
+		.group_batch = (int)cfg.group_batch,
+		.access_log = cfg.access_log,
+		.web_root = cfg.web_root[0] ? cfg.web_root : NULL,
+	};
+	return mc_server_run(&sc) == 0 ? 0 : 1;
+}
+
+int mc_cli_config(int argc, char **argv)
+{
+	mc_config cfg;
+	if (load_config_or_fail(&cfg, argc, argv) != 0)
+		return 2;
+	mc_config_print(&cfg, stdout);
+	return 0;
+}
+
+int mc_cli_user(int argc, char **argv)
+{
+	static const char *const known[] = {"--db",   "--username", "--role",  "--unit",
+					    "--name", "--password", "--email", "--phone", NULL};
+	if (argc < 1 || strcmp(argv[0], "add") != 0) {
+		fprintf(stderr, "usage: motcua user add --db PATH --username U --role ROLE [--unit CODE] --name NAME "
+				"[--password P]\n");
+		return 2;
+	}
+	if (check_opts(argc, argv, known, 1) != 0)
+		return 2;
+	const char *db = opt(argc, argv, "--db", true), *username = opt(argc, argv, "--username", true),
+		   *role_s = opt(argc, argv, "--role", true), *unit = opt(argc, argv, "--unit", true),
+		   *name = opt(argc, argv, "--name", true), *password = opt(argc, argv, "--password", true);
+	if (!db || !username || !role_s || !name) {
+		fprintf(stderr, "motcua user add: --db, --username, --role and --name are required\n");
+		return 2;
+	}
+	mc_role role;
+	if (mc_role_parse(&role, role_s) != 0) {
+		fprintf(stderr, "motcua user add: --role must be citizen, desk, specialist, leader, supervisor or admin\n");
+		return 2;
+	}
+	if (role != MC_ROLE_CITIZEN && !unit) {
+		fprintf(stderr, "motcua user add: --unit CODE is required for the role %s\n", role_s);
+		return 2;
+	}
+	if (mc_auth_init() != 0)
+		return 1;
+	int status = 1;
+	mc_store *st = NULL;
+	if (open_migrated(&st, db) != 0)
+		return 1;
+	mc_user u = {0};
+	char generated[32] = "";
+	if (!password) {
+		mc_auth_random_password(generated, sizeof generated, 14);
+		password = generated;
+	}
+	char hash[MC_PASSWORD_HASH_MAX];
+	if (mc_strlcpy(u.username, username, sizeof u.username) != 0 ||
+	    mc_strlcpy(u.full_name, name, sizeof u.full_name) != 0) {
+		fprintf(stderr, "motcua user add: username or name too long\n");
+		goto cleanup;
+	}
+	const char *email = opt(argc, argv, "--email", true), *phone = opt(argc, argv, "--phone", true);
+	if (email)
+		mc_strlcpy(u.email, email, sizeof u.email);
+	if (phone)
+		mc_strlcpy(u.phone, phone, sizeof u.phone);
+	u.role = (int)role;
+	u.active = true;
+	u.created_at = mc_now();
+	if (unit) {
+		mc_unit un;
+		if (mc_store_unit_by_code(st, &un, unit) != 0) {
+			fprintf(stderr, "motcua user add: no unit has code %s\n", unit);
+			goto cleanup;
+		}
+		u.unit_id = un.id;
+	}
+	if (mc_auth_hash_password(hash, password) != 0)
+		goto cleanup;
+	int rc = mc_store_begin(st);
+	if (rc == 0)
+		rc = mc_store_user_create(st, &u, hash);
+	if (rc == 0)
+		rc = mc_store_commit(st);
+	else
+		mc_store_rollback(st);
+	if (rc == MC_ECONFLICT) {
+		fprintf(stderr, "motcua user add: the username %s is taken\n", username);
+		goto cleanup;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "motcua user add: could not store the account\n");
+		goto cleanup;
+	}
+	printf("motcua: user %s (%s) added%s%s\n", username, role_s, generated[0] ? "; password: " : "", generated);
+	status = 0;
+cleanup:
+	mc_store_close(st);
+	return status;
+}
+
+/* ---- calendar ----------------------------------------------------------- */
+
+static int add_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
+{
+	(void)source;
+	return mc_workcal_set_year(payload, year, days, n);
+}
+
+/* The working calendar from a database, or from the shipped official data. */
+static int calendar_for(mc_workcal **out, mc_time_ctx **tc, const char *db)
+{
+	*tc = NULL;
+	if (db) {
+		mc_store *st = NULL;
+		if (open_migrated(&st, db) != 0)
+			return 1;
+		int rc = mc_time_ctx_load(tc, st);
+		mc_store_close(st);
+		if (rc != 0)
+			return 1;
+		*out = NULL;
+		return 0;
+	}
+	mc_workcal *wc = mc_workcal_new();
+	const struct mc_embedded *f = mc_embed_find(OFFICIAL_CALENDAR);
+	if (!wc || (f && mc_workcal_parse_tsv((const char *)f->data, f->len, add_year, wc) != 0)) {
+		mc_workcal_free(wc);
+		return 1;
+	}
+	*out = wc;
+	return 0;
+}
+
+static void print_json(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	puts(s ? s : "null");
+	free(s);
+	json_decref(j);
+}
+
+static int parse_hhmm(const char *s, int *out)
+{
+	int h, m;
+	if (strlen(s) != 5 || s[2] != ':' || sscanf(s, "%2d:%2d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
+		return MC_EINVAL;
+	*out = h * 60 + m;
+	return 0;
+}
+
+static void local_minute(char *buf, size_t cap, int64_t t)
+{
+	char full[40];
+	mc_time_format(full, sizeof full, t);
+	snprintf(buf, cap, "%.16s", full); /* YYYY-MM-DDTHH:MM */
+}
+
+int mc_cli_calendar(int argc, char **argv)
+{
+	static const char *const known[] = {"--json", "--leap", "--db", "--from", "--hours", "--cutoff", "--unit", NULL};
+	if (argc < 1) {
+		fprintf(stderr, "usage: motcua calendar lunar|solar|days-off|due ...\n");
+		return 2;
+	}
+	if (check_opts(argc, argv, known, 1) != 0)
+		return 2;
+	const char *sub = argv[0];
+	bool json = opt(argc, argv, "--json", false) != NULL;
+	if (strcmp(sub, "lunar") == 0) {
+		int y, m, d;
+		char tail;
+		if (argc < 2 || sscanf(argv[1], "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) {
+			fprintf(stderr, "motcua calendar lunar: give a date YYYY-MM-DD\n");
+			return 2;
+		}
+		mc_lunar_date ld;
+		if (mc_lunar_from_solar(&ld, y, m, d) != 0) {
+			fprintf(stderr, "motcua calendar lunar: %s is not a date from 1900-01-31 to 2100-12-31\n", argv[1]);
+			return 1;
+		}
+		if (json)
+			print_json(json_pack("{s:i, s:i, s:i, s:b}", "day", ld.day, "month", ld.month, "year", ld.year,
+					     "leap", ld.leap));
+		else
+			printf("%d/%d%s/%d\n", ld.day, ld.month, ld.leap ? " (nhuận)" : "", ld.year);
+		return 0;
+	}
+	if (strcmp(sub, "solar") == 0) {
+		int d, m, y;
+		char tail;
+		if (argc < 2 || sscanf(argv[1], "%2d/%2d/%4d%c", &d, &m, &y, &tail) != 3) {
+			fprintf(stderr, "motcua calendar solar: give a lunar date D/M/YYYY\n");
+			return 2;
+		}
+		mc_lunar_date ld = {.day = d, .month = m, .year = y, .leap = opt(argc, argv, "--leap", false) != NULL};
+		int32_t days;
+		if (mc_lunar_to_solar(&days, &ld) != 0) {
+			fprintf(stderr, "motcua calendar solar: %s%s is not a lunar date of 1900-2100\n", argv[1],
+				ld.leap ? " (leap)" : "");
+			return 1;
+		}
+		int sy, sm, sd;
+		mc_civil_from_days(days, &sy, &sm, &sd);
+		char date[16];
+		snprintf(date, sizeof date, "%04d-%02d-%02d", sy, sm, sd);
+		if (json)
+			print_json(json_pack("{s:s}", "date", date));
+		else
+			puts(date);
+		return 0;
+	}
+	const char *db = opt(argc, argv, "--db", true);
+	mc_workcal *own = NULL;
+	mc_time_ctx *tc = NULL;
+	if (strcmp(sub, "days-off") == 0) {
+		int year;
+		char tail;
+		if (argc < 2 || sscanf(argv[1], "%4d%c", &year, &tail) != 1 || year < 1900 || year > 2100) {
+			fprintf(stderr, "motcua calendar days-off: give a year from 1900 to 2100\n");
+			return 2;
+		}
+		if (calendar_for(&own, &tc, db) != 0)
+			return 1;
+		const mc_workcal *wc = own ? own : mc_time_ctx_calendar(tc);
+		mc_day_entry *days = NULL;
+		size_t n = 0;
+		int rc = mc_workcal_year_days(wc, year, &days, &n);
+		json_t *arr = json_array();
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			int y, m, d;
+			char date[16];
+			mc_civil_from_days(days[i].day, &y, &m, &d);
+			snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+			if (json)
+				json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "date", date, "kind",
+								     mc_day_kind_name(days[i].kind), "name",
+								     days[i].name));
+			else
+				printf("%s\t%s\t%s\n", date, mc_day_kind_name(days[i].kind), days[i].name);
+		}
+		if (json)
+			print_json(arr);
+		else
+			json_decref(arr);
+		free(days);
+		mc_workcal_free(own);
+		mc_time_ctx_free(tc);
+		return rc == 0 ? 0 : 1;
+	}
+	if (strcmp(sub, "due") == 0) {
+		const char *from_s = opt(argc, argv, "--from", true), *hours_s = opt(argc, argv, "--hours", true),
+			   *cutoff_s = opt(argc, argv, "--cutoff", true);
+		int64_t from;
+		char *end = NULL;
+		long hours = hours_s ? strtol(hours_s, &end, 10) : -1;
+		int cutoff = -1;
+		if (!from_s || mc_time_parse(&from, from_s) != 0) {
+			fprintf(stderr, "motcua calendar due: --from YYYY-MM-DDTHH:MM (local time) is required\n");
+			return 2;
+		}
+		if (!hours_s || *end || hours < 0 || hours > 8 * 366) {
+			fprintf(stderr, "motcua calendar due: --hours N (working hours, 0..2928) is required\n");
+			return 2;
+		}
+		if (cutoff_s && parse_hhmm(cutoff_s, &cutoff) != 0) {
+			fprintf(stderr, "motcua calendar due: --cutoff must be HH:MM\n");
+			return 2;
+		}
+		if (calendar_for(&own, &tc, db) != 0)
+			return 1;
+		const mc_workcal *wc = own ? own : mc_time_ctx_calendar(tc);
+		const mc_office_hours *oh = tc ? mc_time_ctx_hours(tc, 0) : &MC_OFFICE_HOURS_DEFAULT;
+		int64_t due = mc_deadline_due(wc, oh, from, (int32_t)hours, cutoff);
+		char buf[32];
+		local_minute(buf, sizeof buf, due);
+		if (json)
+			print_json(json_pack("{s:s}", "due", buf));
+		else
+			puts(buf);
+		mc_workcal_free(own);
+		mc_time_ctx_free(tc);
+		return 0;
+	}
+	fprintf(stderr, "motcua calendar: unknown subcommand %s\n", sub);
+	return 2;
+}

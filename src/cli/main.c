@@ -1,0 +1,46 @@
+/* motcua - the one-stop (một cửa) administrative procedure system. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+	fputs("usage: motcua <command> [options]\n"
+	      "\n"
+	      "  init --db PATH [--demo] [--dossiers N]   create or migrate a database; --demo loads the demo province\n"
+	      "  serve [--db PATH] [--listen HOST:PORT] [--workers N] [--config FILE]\n"
+	      "  user add --db PATH --username U --role ROLE [--unit CODE] --name NAME [--password P]\n"
+	      "  calendar lunar YYYY-MM-DD [--json]\n"
+	      "  calendar solar D/M/YYYY [--leap] [--json]\n"
+	      "  calendar days-off YYYY [--db PATH] [--json]\n"
+	      "  calendar due --from YYYY-MM-DDTHH:MM --hours N [--cutoff HH:MM] [--db PATH] [--json]\n"
+	      "  config [--config FILE]                    print the effective settings\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "init") == 0)
+		return mc_cli_init(argc - 2, argv + 2);
+	if (strcmp(cmd, "serve") == 0)
+		return mc_cli_serve(argc - 2, argv + 2);
+	if (strcmp(cmd, "user") == 0)
+		return mc_cli_user(argc - 2, argv + 2);
+	if (strcmp(cmd, "calendar") == 0)
+		return mc_cli_calendar(argc - 2, argv + 2);
+	if (strcmp(cmd, "config") == 0)
+		return mc_cli_config(argc - 2, argv + 2);
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "motcua: unknown command %s\n", cmd);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,37 @@
+/*
+ * fields.h - reading request fields from JSON with a declarative spec
+ * (name, type, required, limits) instead of by hand in every handler.
+ * Strings are checked as UTF-8, normalised to NFC, trimmed and limited in
+ * length; what is read belongs to the request and is freed with it.
+ */
+#ifndef MC_HTTP_FIELDS_H
+#define MC_HTTP_FIELDS_H
+
+#include "http/server.h"
+
+typedef enum {
+	MC_F_STRING,  /* out: const char ** (one line) */
+	MC_F_TEXT,    /* out: const char ** (may hold line breaks) */
+	MC_F_INT,     /* out: int64_t *, within [min, max] */
+	MC_F_BOOL,    /* out: bool * */
+	MC_F_OBJECT,  /* out: json_t ** (borrowed) */
+	MC_F_ARRAY,   /* out: json_t ** (borrowed), at most max items */
+} mc_ftype;
+
+typedef struct {
+	const char *name;
+	mc_ftype type;
+	bool required;
+	int64_t min;     /* INT: least value; STRING/TEXT: least length in characters (0 → 1 when required) */
+	int64_t max;     /* INT: greatest value; STRING/TEXT: most characters; ARRAY: most items */
+	void *out;       /* left untouched when the field is absent */
+} mc_field;
+
+/*
+ * Reads every field of spec from obj (a JSON object; `where` prefixes names in
+ * messages, e.g. "applicant."). Fields not in spec are ignored. On a bad or
+ * missing field, replies with 422 naming it and returns -1.
+ */
+int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field *spec, size_t n);
+
+#endif

@@ -1,0 +1,34 @@
+#include "http/problem.h"
+
+#include <assert.h>
+
+static const mc_problem_info registry[MC_PROB_COUNT_] = {
+	[MC_PROB_MALFORMED_JSON] = {"malformed-json", 400, "The request body is not valid JSON"},
+	[MC_PROB_INVALID_UTF8] = {"invalid-utf8", 400, "The request contains invalid UTF-8"},
+	[MC_PROB_INVALID_FIELD] = {"invalid-field", 422, "A field has the wrong type or value"},
+	[MC_PROB_MISSING_FIELD] = {"missing-field", 422, "A required field is missing"},
+	[MC_PROB_UNSUPPORTED_MEDIA] = {"unsupported-media-type", 415, "The request body must be application/json"},
+	[MC_PROB_BODY_TOO_LARGE] = {"body-too-large", 413, "The request body is too large"},
+	[MC_PROB_UNAUTHENTICATED] = {"unauthenticated", 401, "A session is required"},
+	[MC_PROB_BAD_CREDENTIALS] = {"bad-credentials", 401, "Wrong username or password"},
+	[MC_PROB_FORBIDDEN] = {"forbidden", 403, "Your role does not allow this"},
+	[MC_PROB_OUT_OF_SCOPE] = {"out-of-scope", 403, "The unit concerned is outside your scope"},
+	[MC_PROB_NOT_FOUND] = {"not-found", 404, "No such resource"},
+	[MC_PROB_METHOD_NOT_ALLOWED] = {"method-not-allowed", 405, "Method not allowed on this resource"},
+	[MC_PROB_UNKNOWN_PROCEDURE] = {"unknown-procedure", 422, "No such procedure"},
+	[MC_PROB_UNKNOWN_UNIT] = {"unknown-unit", 422, "No such unit"},
+	[MC_PROB_FORBIDDEN_TRANSITION] = {"forbidden-transition", 409,
+					  "The dossier's state does not allow this action"},
+	[MC_PROB_VERSION_CONFLICT] = {"version-conflict", 409, "The dossier was changed by someone else"},
+	[MC_PROB_PRECONDITION_FAILED] = {"precondition-failed", 412, "If-Match does not match the current version"},
+	[MC_PROB_DUPLICATE] = {"duplicate", 409, "It exists already"},
+	[MC_PROB_INVALID_QUERY] = {"invalid-query", 400, "A query parameter is invalid"},
+	[MC_PROB_UNAVAILABLE] = {"unavailable", 503, "The service is temporarily unavailable"},
+	[MC_PROB_INTERNAL] = {"internal", 500, "Internal error"},
+};
+
+const mc_problem_info *mc_problem_get(mc_problem p)
+{
+	assert(p >= 0 && p < MC_PROB_COUNT_);
+	return &registry[p];
+}

@@ -1,0 +1,44 @@
+/*
+ * problem.h - the one registry of API errors. Every error reply is made from
+ * an entry here and sent as application/problem+json (RFC 9457) with a stable
+ * `type` ("urn:motcua:problem:<slug>"), the HTTP status and a title; the
+ * detail says what exactly was wrong with this request.
+ */
+#ifndef MC_HTTP_PROBLEM_H
+#define MC_HTTP_PROBLEM_H
+
+typedef enum {
+	MC_PROB_MALFORMED_JSON,
+	MC_PROB_INVALID_UTF8,
+	MC_PROB_INVALID_FIELD,
+	MC_PROB_MISSING_FIELD,
+	MC_PROB_UNSUPPORTED_MEDIA,
+	MC_PROB_BODY_TOO_LARGE,
+	MC_PROB_UNAUTHENTICATED,
+	MC_PROB_BAD_CREDENTIALS,
+	MC_PROB_FORBIDDEN,
+	MC_PROB_OUT_OF_SCOPE,
+	MC_PROB_NOT_FOUND,
+	MC_PROB_METHOD_NOT_ALLOWED,
+	MC_PROB_UNKNOWN_PROCEDURE,
+	MC_PROB_UNKNOWN_UNIT,
+	MC_PROB_FORBIDDEN_TRANSITION,
+	MC_PROB_VERSION_CONFLICT,
+	MC_PROB_PRECONDITION_FAILED,
+	MC_PROB_DUPLICATE,
+	MC_PROB_INVALID_QUERY,
+	MC_PROB_UNAVAILABLE,
+	MC_PROB_INTERNAL,
+	MC_PROB_COUNT_
+} mc_problem;
+
+typedef struct {
+	const char *slug;
+	int status;
+	const char *title;
+} mc_problem_info;
+
+/* Borrowed, static. */
+const mc_problem_info *mc_problem_get(mc_problem p);
+
+#endif

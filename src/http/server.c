@@ -1,0 +1,800 @@
+#include "http/server.h"
+
+#include "app/auth.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PARAMS 4
+/* A hard cap libevent enforces before any handler runs; per-route limits,
+ * answered with problem+json, are below it. */
+#define HARD_BODY_MAX (64u * 1024 * 1024)
+
+typedef struct retired_tc {
+	mc_time_ctx *tc;
+	struct retired_tc *next;
+} retired_tc;
+
+typedef struct {
+	mc_server_config cfg;
+	mc_group *group;
+	_Atomic(mc_time_ctx *) tc;
+	pthread_mutex_t tc_lock;
+	retired_tc *retired;
+	evutil_socket_t listen_fd;
+} server_state;
+
+typedef struct {
+	int index;
+	server_state *srv;
+	struct event_base *base;
+	struct evhttp *http;
+	mc_store *store;
+	pthread_t thread;
+	uint64_t seq;
+} worker;
+
+struct mc_req {
+	struct evhttp_request *ev;
+	worker *w;
+	mc_method method;
+	char *path;
+	char *param_buf;
+	const char *params[MAX_PARAMS];
+	int n_params;
+	struct evkeyvalq query;
+	bool query_parsed;
+	json_t *body;
+	unsigned char *raw;
+	size_t raw_len;
+	mc_user user;
+	bool has_user;
+	char token_hash[65];
+	char request_id[24];
+	struct timespec started;
+	/* deferred write */
+	struct event *resume_ev;
+	mc_after_fn after;
+	void *payload;
+	int job_rc;
+	bool gone;
+	int status;
+	void **owned;
+	size_t n_owned;
+};
+
+/* ---- request lifetime -------------------------------------------------- */
+
+static void req_free(mc_req *r)
+{
+	if (!r)
+		return;
+	if (r->query_parsed)
+		evhttp_clear_headers(&r->query);
+	json_decref(r->body);
+	free(r->raw);
+	free(r->path);
+	free(r->param_buf);
+	for (size_t i = 0; i < r->n_owned; i++)
+		free(r->owned[i]);
+	free(r->owned);
+	free(r);
+}
+
+void *mc_req_own(mc_req *r, void *p)
+{
+	if (!p)
+		return NULL;
+	r->owned = mc_xrealloc(r->owned, (r->n_owned + 1) * sizeof *r->owned);
+	r->owned[r->n_owned++] = p;
+	return p;
+}
+
+static double elapsed_ms(const struct timespec *from)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - from->tv_sec) * 1e3 + (double)(now.tv_nsec - from->tv_nsec) / 1e6;
+}
+
+static void access_log(const mc_req *r)
+{
+	if (!r->w->srv->cfg.access_log)
+		return;
+	json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:f}", "id", r->request_id, "method",
+				 r->method == MC_M_GET ? "GET" : r->method == MC_M_POST ? "POST"
+						       : r->method == MC_M_PUT  ? "PUT"
+						       : r->method == MC_M_DELETE ? "DELETE"
+										  : "OTHER",
+				 "path", r->path ? r->path : "", "status", r->status, "ms", elapsed_ms(&r->started));
+	char ts[32];
+	json_object_set_new(line, "ts", json_string(mc_time_format(ts, sizeof ts, mc_now())));
+	char *text = json_dumps(line, JSON_COMPACT);
+	if (text)
+		fprintf(stderr, "%s\n", text);
+	free(text);
+	json_decref(line);
+}
+
+static const char *reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 412: return "Precondition Failed";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Status";
+	}
+}
+
+static void send_and_free(mc_req *r, int status, const char *content_type, struct evbuffer *buf)
+{
+	r->status = status;
+	if (!r->gone) {
+		struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+		if (content_type)
+			evhttp_add_header(h, "Content-Type", content_type);
+		evhttp_add_header(h, "X-Request-Id", r->request_id);
+		evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+		evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+		evhttp_add_header(h, "X-Frame-Options", "DENY");
+		if (!evhttp_find_header(h, "Cache-Control"))
+			evhttp_add_header(h, "Cache-Control", "no-store");
+		if (!evhttp_find_header(h, "Content-Security-Policy"))
+			evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+		if (r->resume_ev) {
+			struct evhttp_connection *c = evhttp_request_get_connection(r->ev);
+			if (c)
+				evhttp_connection_set_closecb(c, NULL, NULL);
+		}
+		evhttp_send_reply(r->ev, status, reason(status), buf);
+	}
+	access_log(r);
+	req_free(r);
+}
+
+void mc_reply_raw(mc_req *r, int status, const char *content_type, const void *data, size_t len)
+{
+	struct evbuffer *buf = evbuffer_new();
+	if (r->method != MC_M_HEAD && len)
+		evbuffer_add(buf, data, len);
+	send_and_free(r, status, content_type, buf);
+	evbuffer_free(buf);
+}
+
+void mc_reply_json(mc_req *r, int status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!text) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not encode the reply");
+		return;
+	}
+	mc_reply_raw(r, status, "application/json; charset=utf-8", text, strlen(text));
+	free(text);
+}
+
+void mc_reply_empty(mc_req *r, int status)
+{
+	send_and_free(r, status, NULL, NULL);
+}
+
+void mc_reply_header(mc_req *r, const char *name, const char *value)
+{
+	if (!r->gone)
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev), name, value);
+}
+
+void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...)
+{
+	const mc_problem_info *info = mc_problem_get(p);
+	char detail[512] = "";
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(detail, sizeof detail, fmt, ap);
+		va_end(ap);
+	}
+	char type[96];
+	snprintf(type, sizeof type, "urn:motcua:problem:%s", info->slug);
+	json_t *body = json_pack("{s:s, s:s, s:i}", "type", type, "title", info->title, "status", info->status);
+	if (detail[0])
+		json_object_set_new(body, "detail", json_string(detail));
+	if (r->path)
+		json_object_set_new(body, "instance", json_string(r->path));
+	json_object_set_new(body, "request_id", json_string(r->request_id));
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (p == MC_PROB_UNAUTHENTICATED || p == MC_PROB_BAD_CREDENTIALS)
+		mc_reply_header(r, "WWW-Authenticate", "Bearer realm=\"motcua\"");
+	mc_reply_raw(r, info->status, "application/problem+json; charset=utf-8", text, text ? strlen(text) : 0);
+	free(text);
+}
+
+void mc_reply_error(mc_req *r, int rc, const char *what)
+{
+	switch (rc) {
+	case MC_ENOTFOUND:
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "%s not found", what);
+		break;
+	case MC_ECONFLICT:
+		mc_reply_problem(r, MC_PROB_DUPLICATE, "%s conflicts with existing data", what);
+		break;
+	case MC_EINVAL:
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%s is invalid", what);
+		break;
+	case MC_EFORBIDDEN:
+		mc_reply_problem(r, MC_PROB_FORBIDDEN, NULL);
+		break;
+	case MC_ETOOBIG:
+		mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE, "%s is too large", what);
+		break;
+	case MC_EBUSY:
+		mc_reply_header(r, "Retry-After", "1");
+		mc_reply_problem(r, MC_PROB_UNAVAILABLE, "the database is busy; nothing was changed, try again");
+		break;
+	default:
+		mc_reply_header(r, "Retry-After", "5");
+		mc_reply_problem(r, MC_PROB_UNAVAILABLE, "could not complete %s; nothing was changed", what);
+		break;
+	}
+}
+
+/* ---- accessors --------------------------------------------------------- */
+
+mc_method mc_req_method(const mc_req *r) { return r->method; }
+const char *mc_req_path(const mc_req *r) { return r->path; }
+const char *mc_req_param(const mc_req *r, int i) { return i < r->n_params ? r->params[i] : NULL; }
+json_t *mc_req_body(const mc_req *r) { return r->body; }
+const mc_user *mc_req_user(const mc_req *r) { return r->has_user ? &r->user : NULL; }
+const char *mc_req_token_hash(const mc_req *r) { return r->token_hash; }
+mc_store *mc_req_store(const mc_req *r) { return r->w->store; }
+const mc_server_config *mc_req_config(const mc_req *r) { return &r->w->srv->cfg; }
+
+const unsigned char *mc_req_raw(const mc_req *r, size_t *len)
+{
+	*len = r->raw_len;
+	return r->raw;
+}
+
+const char *mc_req_query(const mc_req *r, const char *name)
+{
+	return r->query_parsed ? evhttp_find_header(&r->query, name) : NULL;
+}
+
+const char *mc_req_header(const mc_req *r, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);
+}
+
+bool mc_req_is_tls(const mc_req *r)
+{
+	const char *proto = mc_req_header(r, "X-Forwarded-Proto");
+	return proto && strcmp(proto, "https") == 0;
+}
+
+void mc_req_actor(const mc_req *r, mc_actor *out)
+{
+	memset(out, 0, sizeof *out);
+	if (r->has_user) {
+		out->user_id = r->user.id;
+		out->role = (mc_role)r->user.role;
+		out->unit_id = r->user.unit_id;
+		mc_strlcpy(out->name, r->user.full_name, sizeof out->name);
+	}
+}
+
+const mc_time_ctx *mc_req_time(const mc_req *r)
+{
+	return atomic_load(&r->w->srv->tc);
+}
+
+void mc_req_reload_time(mc_req *r)
+{
+	server_state *srv = r->w->srv;
+	mc_time_ctx *fresh = NULL;
+	if (mc_time_ctx_load(&fresh, r->w->store) != 0)
+		return;
+	pthread_mutex_lock(&srv->tc_lock);
+	retired_tc *old = mc_xcalloc(1, sizeof *old);
+	old->tc = atomic_exchange(&srv->tc, fresh);
+	old->next = srv->retired;
+	srv->retired = old;
+	pthread_mutex_unlock(&srv->tc_lock);
+}
+
+/* ---- deferred writes --------------------------------------------------- */
+
+static void resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	mc_req *r = arg;
+	event_free(r->resume_ev);
+	r->resume_ev = NULL;
+	if (!r->gone) {
+		struct evhttp_connection *c = evhttp_request_get_connection(r->ev);
+		if (c)
+			evhttp_connection_set_closecb(c, NULL, NULL);
+	}
+	/* after replies (which frees r); when the client has gone the reply is dropped. */
+	r->after(r, r->job_rc, r->payload);
+}
+
+/* Runs on the writer thread: hand the result back to the request's worker. */
+static void write_done(int rc, void *payload)
+{
+	mc_req *r = payload;
+	r->job_rc = rc;
+	event_active(r->resume_ev, EV_READ, 0);
+}
+
+static void conn_closed(struct evhttp_connection *c, void *arg)
+{
+	(void)c;
+	mc_req *r = arg;
+	r->gone = true;
+}
+
+struct pending_write {
+	mc_write_fn fn;
+	void *payload;
+	mc_req *r;
+};
+
+static int pending_run(mc_store *st, void *arg)
+{
+	struct pending_write *pw = arg;
+	return pw->fn(st, pw->payload);
+}
+
+static void pending_done(int rc, void *arg)
+{
+	struct pending_write *pw = arg;
+	mc_req *r = pw->r;
+	free(pw);
+	write_done(rc, r);
+}
+
+void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload)
+{
+	r->after = after;
+	r->payload = payload;
+	r->resume_ev = event_new(r->w->base, -1, 0, resume_cb, r);
+	struct evhttp_connection *c = evhttp_request_get_connection(r->ev);
+	if (c)
+		evhttp_connection_set_closecb(c, conn_closed, r);
+	struct pending_write *pw = mc_xmalloc(sizeof *pw);
+	pw->fn = fn;
+	pw->payload = payload;
+	pw->r = r;
+	if (mc_group_submit(r->w->srv->group, pending_run, pending_done, pw) != 0) {
+		free(pw);
+		r->job_rc = MC_EBUSY;
+		event_active(r->resume_ev, EV_READ, 0);
+	}
+}
+
+/* ---- routing ----------------------------------------------------------- */
+
+/* Matches path against pattern, segment by segment; fills params with
+ * pointers into buf, a copy of path cut at the end of each parameter. */
+static bool route_match(const char *pattern, const char *path, char *buf, const char **params, int *n_params)
+{
+	char *ends[MAX_PARAMS];
+	strcpy(buf, path);
+	const char *p = pattern;
+	char *s = buf;
+	int n = 0;
+	for (;;) {
+		if (*p != '/' || *s != '/')
+			return false;
+		p++;
+		s++;
+		size_t pl = strcspn(p, "/");
+		size_t sl = strcspn(s, "/");
+		if (pl >= 2 && p[0] == '{') {
+			if (sl == 0 || n >= MAX_PARAMS)
+				return false;
+			params[n] = s;
+			ends[n] = s + sl;
+			n++;
+		} else if (pl != sl || strncmp(p, s, sl) != 0) {
+			return false;
+		}
+		p += pl;
+		s += sl;
+		if (*p == '\0' || *s == '\0')
+			break;
+	}
+	if (*p != '\0' || *s != '\0')
+		return false;
+	for (int i = 0; i < n; i++)
+		*ends[i] = '\0';
+	*n_params = n;
+	return true;
+}
+
+static mc_method method_of(enum evhttp_cmd_type t)
+{
+	switch (t) {
+	case EVHTTP_REQ_GET: return MC_M_GET;
+	case EVHTTP_REQ_POST: return MC_M_POST;
+	case EVHTTP_REQ_PUT: return MC_M_PUT;
+	case EVHTTP_REQ_DELETE: return MC_M_DELETE;
+	case EVHTTP_REQ_PATCH: return MC_M_PATCH;
+	case EVHTTP_REQ_HEAD: return MC_M_HEAD;
+	default: return 0;
+	}
+}
+
+static void load_session(mc_req *r)
+{
+	const char *token = NULL;
+	char cookie_token[MC_TOKEN_MAX];
+	const char *auth = mc_req_header(r, "Authorization");
+	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+		token = auth + 7;
+	} else {
+		const char *cookie = mc_req_header(r, "Cookie");
+		const char *at = cookie ? strstr(cookie, "motcua_session=") : NULL;
+		if (at) {
+			at += strlen("motcua_session=");
+			size_t n = strcspn(at, "; ");
+			if (n > 0 && n < sizeof cookie_token) {
+				memcpy(cookie_token, at, n);
+				cookie_token[n] = '\0';
+				token = cookie_token;
+			}
+		}
+	}
+	if (!token || !*token || strlen(token) >= MC_TOKEN_MAX)
+		return;
+	mc_auth_token_hash(r->token_hash, token);
+	int64_t user_id = 0, expires = 0;
+	if (mc_store_session_get(r->w->store, &user_id, &expires, r->token_hash) != 0)
+		return;
+	if (expires <= mc_now())
+		return;
+	if (mc_store_user_get(r->w->store, &r->user, user_id) != 0 || !r->user.active)
+		return;
+	r->has_user = true;
+}
+
+static bool content_type_is_json(const char *ct)
+{
+	if (!ct)
+		return false;
+	size_t n = strcspn(ct, ";");
+	while (n > 0 && ct[n - 1] == ' ')
+		n--;
+	return n == strlen("application/json") && strncasecmp(ct, "application/json", n) == 0;
+}
+
+/* Reads the body for the route; replies and returns -1 on a bad one. */
+static int read_body_or_reply(mc_req *r, const mc_route *route)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+	size_t len = evbuffer_get_length(in);
+	const mc_server_config *cfg = &r->w->srv->cfg;
+	if (route->flags & MC_ROUTE_UPLOAD) {
+		if (len > cfg->max_upload) {
+			mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE, "uploads are limited to %zu bytes", cfg->max_upload);
+			return -1;
+		}
+		r->raw = mc_xmalloc(len + 1);
+		evbuffer_remove(in, r->raw, len);
+		r->raw[len] = 0;
+		r->raw_len = len;
+		return 0;
+	}
+	if (!(route->flags & MC_ROUTE_JSON) || !(r->method & (MC_M_POST | MC_M_PUT | MC_M_PATCH)))
+		return 0;
+	if (len > cfg->max_body) {
+		mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE, "request bodies are limited to %zu bytes", cfg->max_body);
+		return -1;
+	}
+	if (len == 0) {
+		mc_reply_problem(r, MC_PROB_MALFORMED_JSON, "the request body is empty; a JSON object is expected");
+		return -1;
+	}
+	if (!content_type_is_json(mc_req_header(r, "Content-Type"))) {
+		mc_reply_problem(r, MC_PROB_UNSUPPORTED_MEDIA, "send Content-Type: application/json");
+		return -1;
+	}
+	const char *data = (const char *)evbuffer_pullup(in, (ev_ssize_t)len);
+	json_error_t err;
+	r->body = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+	if (!r->body) {
+		if (json_error_code(&err) == json_error_invalid_utf8)
+			mc_reply_problem(r, MC_PROB_INVALID_UTF8, "at byte %d: %s", err.position, err.text);
+		else
+			mc_reply_problem(r, MC_PROB_MALFORMED_JSON, "line %d, column %d: %s", err.line, err.column,
+					 err.text);
+		return -1;
+	}
+	if (!json_is_object(r->body)) {
+		mc_reply_problem(r, MC_PROB_MALFORMED_JSON, "the request body must be a JSON object");
+		return -1;
+	}
+	return 0;
+}
+
+static void handle(struct evhttp_request *ev, void *arg)
+{
+	worker *w = arg;
+	mc_req *r = mc_xcalloc(1, sizeof *r);
+	clock_gettime(CLOCK_MONOTONIC, &r->started);
+	r->ev = ev;
+	r->w = w;
+	snprintf(r->request_id, sizeof r->request_id, "%x-%llx", w->index, (unsigned long long)++w->seq);
+	r->method = method_of(evhttp_request_get_command(ev));
+
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
+	const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
+	if (!raw_path || !*raw_path)
+		raw_path = "/";
+	size_t decoded_len = 0;
+	r->path = evhttp_uridecode(raw_path, 0, &decoded_len);
+	if (!r->path || strlen(r->path) != decoded_len) {
+		/* %00 in a path: nothing legitimate has one. */
+		free(r->path);
+		r->path = mc_xstrdup("/");
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "malformed path");
+		return;
+	}
+	const char *qs = uri ? evhttp_uri_get_query(uri) : NULL;
+	TAILQ_INIT(&r->query);
+	r->query_parsed = true;
+	if (qs && evhttp_parse_query_str(qs, &r->query) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "malformed query string");
+		return;
+	}
+
+	r->param_buf = mc_xmalloc(strlen(r->path) + 1);
+	const mc_route *route = NULL;
+	bool path_known = false;
+	for (size_t i = 0; i < mc_routes_count; i++) {
+		int n = 0;
+		if (!route_match(mc_routes[i].pattern, r->path, r->param_buf, r->params, &n))
+			continue;
+		path_known = true;
+		int want = r->method == MC_M_HEAD ? MC_M_GET : r->method;
+		if (mc_routes[i].methods & want) {
+			route = &mc_routes[i];
+			r->n_params = n;
+			break;
+		}
+	}
+	if (!route) {
+		if (path_known)
+			mc_reply_problem(r, MC_PROB_METHOD_NOT_ALLOWED, NULL);
+		else
+			mc_reply_problem(r, MC_PROB_NOT_FOUND, "no resource at %s", r->path);
+		return;
+	}
+	load_session(r);
+	if (route->auth == MC_AUTH_SESSION) {
+		if (!r->has_user) {
+			mc_reply_problem(r, MC_PROB_UNAUTHENTICATED, "sign in with POST /api/v1/session");
+			return;
+		}
+		if (!(route->roles & MC_ROLE_BIT(r->user.role))) {
+			mc_reply_problem(r, MC_PROB_FORBIDDEN, "the role %s may not use this resource",
+					 mc_role_name((mc_role)r->user.role));
+			return;
+		}
+	}
+	if (read_body_or_reply(r, route) != 0)
+		return;
+	route->handler(r);
+}
+
+/* ---- workers and listening --------------------------------------------- */
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	event_base_dispatch(w->base);
+	return NULL;
+}
+
+static int parse_listen(const char *spec, char *host, size_t cap, char *port, size_t pcap)
+{
+	const char *colon = strrchr(spec, ':');
+	if (!colon || (size_t)(colon - spec) >= cap || strlen(colon + 1) >= pcap || !colon[1])
+		return MC_EINVAL;
+	memcpy(host, spec, (size_t)(colon - spec));
+	host[colon - spec] = '\0';
+	strcpy(port, colon + 1);
+	return 0;
+}
+
+static evutil_socket_t open_listener(const char *spec, char *bound, size_t cap)
+{
+	char host[256], port[16];
+	if (parse_listen(spec, host, sizeof host, port, sizeof port) != 0) {
+		fprintf(stderr, "motcua: --listen must be HOST:PORT, not %s\n", spec);
+		return -1;
+	}
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+	struct addrinfo *res = NULL;
+	int gai = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
+	if (gai != 0) {
+		fprintf(stderr, "motcua: could not resolve %s: %s\n", spec, gai_strerror(gai));
+		return -1;
+	}
+	evutil_socket_t fd = -1;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		int one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 1024) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		fprintf(stderr, "motcua: could not listen on %s: %s\n", spec, strerror(errno));
+		return -1;
+	}
+	evutil_make_socket_nonblocking(fd);
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char h[NI_MAXHOST], p[NI_MAXSERV];
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p, NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		snprintf(bound, cap, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", h, p);
+	else
+		snprintf(bound, cap, "%s", spec);
+	return fd;
+}
+
+static struct event_base **all_bases;
+static int all_bases_n;
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	struct event_base *main_base = arg;
+	for (int i = 0; i < all_bases_n; i++)
+		event_base_loopexit(all_bases[i], NULL);
+	event_base_loopexit(main_base, NULL);
+}
+
+int mc_server_run(const mc_server_config *cfg)
+{
+	int rc = MC_ERROR;
+	server_state srv = {.cfg = *cfg, .listen_fd = -1};
+	worker *workers = NULL;
+	struct event_base *main_base = NULL;
+	struct event *sigint = NULL, *sigterm = NULL;
+	int n = cfg->workers > 0 ? cfg->workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	char bound[300];
+
+	signal(SIGPIPE, SIG_IGN);
+	evthread_use_pthreads();
+	pthread_mutex_init(&srv.tc_lock, NULL);
+	if (mc_auth_init() != 0)
+		goto cleanup;
+	{
+		mc_store *st = NULL;
+		if (mc_store_open(&st, cfg->db_url) != 0)
+			goto cleanup;
+		mc_time_ctx *tc = NULL;
+		int lrc = mc_time_ctx_load(&tc, st);
+		mc_store_close(st);
+		if (lrc != 0)
+			goto cleanup;
+		atomic_store(&srv.tc, tc);
+	}
+	if (mc_group_start(&srv.group, cfg->db_url, cfg->group_batch) != 0)
+		goto cleanup;
+	srv.listen_fd = open_listener(cfg->listen, bound, sizeof bound);
+	if (srv.listen_fd < 0)
+		goto cleanup;
+
+	workers = mc_xcalloc((size_t)n, sizeof *workers);
+	all_bases = mc_xcalloc((size_t)n, sizeof *all_bases);
+	for (int i = 0; i < n; i++) {
+		worker *w = &workers[i];
+		w->index = i;
+		w->srv = &srv;
+		w->base = event_base_new();
+		w->http = evhttp_new(w->base);
+		if (!w->base || !w->http || mc_store_open(&w->store, cfg->db_url) != 0)
+			goto cleanup;
+		evhttp_set_gencb(w->http, handle, w);
+		evhttp_set_max_body_size(w->http, HARD_BODY_MAX);
+		evhttp_set_max_headers_size(w->http, 16 * 1024);
+		evhttp_set_timeout(w->http, 30);
+		evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+							    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD);
+		evutil_socket_t fd = dup(srv.listen_fd);
+		if (fd < 0 || !evhttp_accept_socket_with_handle(w->http, fd))
+			goto cleanup;
+		all_bases[i] = w->base;
+		all_bases_n = i + 1;
+	}
+	main_base = event_base_new();
+	sigint = evsignal_new(main_base, SIGINT, on_signal, main_base);
+	sigterm = evsignal_new(main_base, SIGTERM, on_signal, main_base);
+	evsignal_add(sigint, NULL);
+	evsignal_add(sigterm, NULL);
+	for (int i = 0; i < n; i++)
+		pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]);
+	printf("motcua: listening on http://%s (%d workers)\n", bound, n);
+	fflush(stdout);
+	event_base_dispatch(main_base);
+	for (int i = 0; i < n; i++)
+		pthread_join(workers[i].thread, NULL);
+	rc = 0;
+
+cleanup:
+	/* The writer finishes its queue first: a reply may be lost, a commit never half-done. */
+	mc_group_stop(srv.group);
+	if (workers) {
+		for (int i = 0; i < n; i++) {
+			if (workers[i].http)
+				evhttp_free(workers[i].http);
+			if (workers[i].base)
+				event_base_free(workers[i].base);
+			mc_store_close(workers[i].store);
+		}
+	}
+	free(workers);
+	free(all_bases);
+	all_bases = NULL;
+	all_bases_n = 0;
+	if (sigint)
+		event_free(sigint);
+	if (sigterm)
+		event_free(sigterm);
+	if (main_base)
+		event_base_free(main_base);
+	if (srv.listen_fd >= 0)
+		close(srv.listen_fd);
+	mc_time_ctx_free(atomic_load(&srv.tc));
+	while (srv.retired) {
+		retired_tc *next = srv.retired->next;
+		mc_time_ctx_free(srv.retired->tc);
+		free(srv.retired);
+		srv.retired = next;
+	}
+	pthread_mutex_destroy(&srv.tc_lock);
+	return rc;
+}

@@ -1,0 +1,134 @@
+/*
+ * server.h - the HTTP server: libevent evhttp with one worker thread per core,
+ * each with its own event loop and its own store connection for reads; writes
+ * go through the group committer (store/group.h) and the reply is sent from
+ * the worker once the batch holding the write is on disk.
+ *
+ * A request lives in one mc_req, which owns everything allocated for it and is
+ * freed in one place after its reply (or when the client has gone). Handlers
+ * read top to bottom: parse, authorise, then either reply from a read or hand
+ * a write to mc_req_write and reply from its continuation.
+ */
+#ifndef MC_HTTP_SERVER_H
+#define MC_HTTP_SERVER_H
+
+#include "app/dossier.h"
+#include "http/problem.h"
+#include "store/group.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+typedef struct {
+	const char *db_url;
+	const char *listen;      /* "HOST:PORT"; port 0 picks a free one */
+	int workers;             /* 0 = one per core */
+	size_t max_body;         /* JSON request bodies, bytes */
+	size_t max_upload;       /* attachment uploads, bytes */
+	int session_hours;       /* lifetime of a session */
+	int group_batch;         /* most writes in one commit */
+	bool access_log;         /* one JSON line per request on stderr */
+	const char *web_root;    /* static files of the web application, or NULL */
+} mc_server_config;
+
+/* Serves until SIGINT or SIGTERM. Prints "motcua: listening on http://HOST:PORT"
+ * on stdout once it accepts connections. */
+int mc_server_run(const mc_server_config *cfg);
+
+typedef enum {
+	MC_M_GET = 1,
+	MC_M_POST = 2,
+	MC_M_PUT = 4,
+	MC_M_DELETE = 8,
+	MC_M_PATCH = 16,
+	MC_M_HEAD = 32,
+} mc_method;
+
+typedef struct mc_req mc_req;
+
+/* ---- what a handler reads (all borrowed, valid until the reply) ------- */
+
+mc_method mc_req_method(const mc_req *r);
+const char *mc_req_path(const mc_req *r);
+/* The i-th {parameter} of the route pattern, percent-decoded. */
+const char *mc_req_param(const mc_req *r, int i);
+/* A query-string parameter or NULL. */
+const char *mc_req_query(const mc_req *r, const char *name);
+/* A request header or NULL. */
+const char *mc_req_header(const mc_req *r, const char *name);
+/* The parsed JSON body, NULL when the route takes none. */
+json_t *mc_req_body(const mc_req *r);
+/* The raw body (uploads). */
+const unsigned char *mc_req_raw(const mc_req *r, size_t *len);
+/* The signed-in user, NULL for anonymous callers. */
+const mc_user *mc_req_user(const mc_req *r);
+/* The caller as an actor for the app layer (anonymous → user_id 0, role 0). */
+void mc_req_actor(const mc_req *r, mc_actor *out);
+const char *mc_req_token_hash(const mc_req *r);
+/* This worker's read connection. */
+mc_store *mc_req_store(const mc_req *r);
+/* The time rules in force (replaced when an administrator edits a calendar). */
+const mc_time_ctx *mc_req_time(const mc_req *r);
+const mc_server_config *mc_req_config(const mc_req *r);
+bool mc_req_is_tls(const mc_req *r);
+
+/* Ties an allocation to the request: freed with it (NULL-safe). Returns p. */
+void *mc_req_own(mc_req *r, void *p);
+
+/* Replaces the time rules after a calendar or office-hours edit; the old ones
+ * stay valid for requests that hold them. */
+void mc_req_reload_time(mc_req *r);
+
+/* ---- replies: each sends and frees the request ------------------------ */
+
+void mc_reply_json(mc_req *r, int status, json_t *body);   /* steals body */
+void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void mc_reply_raw(mc_req *r, int status, const char *content_type, const void *data, size_t len);
+void mc_reply_empty(mc_req *r, int status);
+/* Adds a header to the coming reply. */
+void mc_reply_header(mc_req *r, const char *name, const char *value);
+/* Maps an MC_E... code to its problem and replies (MC_EBUSY → 503 ...). */
+void mc_reply_error(mc_req *r, int rc, const char *what);
+
+/* ---- writes ----------------------------------------------------------- */
+
+typedef int (*mc_write_fn)(mc_store *st, void *payload);
+/* Runs on this request's worker after the commit; replies (rc is the job's
+ * result, or the commit's failure). The request may be gone (client
+ * disconnected): replies are then dropped, but after must still free payload. */
+typedef void (*mc_after_fn)(mc_req *r, int rc, void *payload);
+void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload);
+
+/* ---- routes (src/api/routes.c) --------------------------------------- */
+
+typedef void (*mc_handler)(mc_req *r);
+
+enum {
+	MC_AUTH_PUBLIC = 0,   /* anyone; a session is read when present */
+	MC_AUTH_SESSION = 1,  /* a signed-in user whose role is in `roles` */
+};
+
+enum {
+	MC_ROUTE_JSON = 1,    /* the body is JSON, parsed before dispatch */
+	MC_ROUTE_UPLOAD = 2,  /* the body is raw bytes up to max_upload */
+};
+
+#define MC_ROLES_ALL 0x7eu
+#define MC_ROLE_BIT(r) (1u << (r))
+#define MC_ROLES_STAFF (MC_ROLE_BIT(MC_ROLE_DESK) | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER) | \
+			MC_ROLE_BIT(MC_ROLE_SUPERVISOR) | MC_ROLE_BIT(MC_ROLE_ADMIN))
+
+typedef struct {
+	int methods;
+	const char *pattern;  /* "/api/v1/dossiers/{code}/actions" */
+	mc_handler handler;
+	int auth;
+	unsigned roles;       /* MC_ROLE_BIT set; used with MC_AUTH_SESSION */
+	int flags;
+} mc_route;
+
+extern const mc_route mc_routes[];
+extern const size_t mc_routes_count;
+
+#endif

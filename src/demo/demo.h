@@ -1,0 +1,46 @@
+/*
+ * demo.h - the demo province that `motcua init --demo` loads: Thanh Hóa (H56)
+ * as the 2017 administrative-reform report 6366/BC-UBND describes it, with its
+ * provincial departments, its 27 districts, a few communes, a catalogue of
+ * procedures with their national record fields, demo accounts, and generated
+ * dossiers that have lived through the real rules of the app layer.
+ *
+ * The data is data/demo/province.json, embedded in the binary. Applicants are
+ * invented (generated names, identity numbers and phones); the generator is
+ * reproducible from its seed.
+ */
+#ifndef MC_DEMO_H
+#define MC_DEMO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "app/dossier.h"
+#include "store/store.h"
+
+/*
+ * Loads the demo province (units, procedures, users) from
+ * data/demo/province.json. Every demo account gets password (hashed once).
+ * Writes a short summary to log (may be NULL); errors go to stderr. Runs its
+ * own transaction: on failure nothing is left behind. Returns 0, MC_ECONFLICT
+ * when the units or accounts already exist, MC_EINVAL for malformed data, or
+ * the store's error.
+ */
+int mc_demo_load(mc_store *st, const char *password, FILE *log);
+
+/*
+ * Generates count dossiers filed between from and to (UTC seconds; to is the
+ * demo's "now": no action happens after it) across the demo procedures and
+ * units. Each is taken through a realistic life with the app layer, so that
+ * every state occurs (submitted, received, not_accepted, processing, some of
+ * them transferred to another unit, supplement_requested, awaiting_payment,
+ * withdrawn, stopped, resolved, returned) and a share are late. Times of each
+ * action fall in office hours after the previous one. The same seed on the
+ * same database gives the same dossiers. Runs in transactions of a few
+ * hundred dossiers; a failure rolls back only the current batch. Writes a
+ * summary to log (may be NULL). Requires mc_demo_load to have run.
+ */
+int mc_demo_dossiers(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
+		     FILE *log);
+
+#endif

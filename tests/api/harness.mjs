@@ -1,0 +1,86 @@
+// The API test harness: starts the real motcua server on a free port with a
+// fresh demo database, and talks HTTP to it. Used by every tests/api/*.test.mjs.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.MOTCUA_BIN || join(root, 'build', 'motcua');
+export const PASSWORD = 'demo-password-for-tests';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// Creates a database (with the demo province unless demo is false) and starts
+// `motcua serve` on it. Returns { base, db, dir, stop(), api(), login() }.
+export async function startServer({ demo = true, dossiers = 60, env = {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-api-'));
+  const db = join(dir, 'motcua.db');
+  const fullEnv = { ...process.env, MOTCUA_DEMO_PASSWORD: PASSWORD, ...env };
+  const initArgs = ['init', '--db', db];
+  if (demo) initArgs.push('--demo', '--dossiers', String(dossiers));
+  execFileSync(BIN, initArgs, { env: fullEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await freePort();
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--workers', '2'], {
+    env: { ...fullEnv, MOTCUA_ACCESS_LOG: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('listening on')) { clearTimeout(timer); resolve(); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const server = {
+    base, db, dir, child,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.on('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+      return child.exitCode;
+    },
+    // api('POST', '/api/v1/dossiers', { token, body, headers, raw }) → { status, headers, body, text }
+    async api(method, path, { token, body, headers = {}, raw } = {}) {
+      const h = { ...headers };
+      if (token) h.Authorization = `Bearer ${token}`;
+      let payload;
+      if (raw !== undefined) payload = raw;
+      else if (body !== undefined) {
+        payload = typeof body === 'string' ? body : JSON.stringify(body);
+        if (!('Content-Type' in h)) h['Content-Type'] = 'application/json';
+      }
+      const res = await fetch(base + path, { method, headers: h, body: payload });
+      const text = await res.text();
+      let json = null;
+      try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+      return { status: res.status, headers: res.headers, body: json, text };
+    },
+    async login(username, password = PASSWORD) {
+      const r = await server.api('POST', '/api/v1/session', { body: { username, password } });
+      if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+      return r.body.token;
+    },
+  };
+  return server;
+}

@@ -1,0 +1,306 @@
+#include "core/text.h"
+
+#include "core/mc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/*
+ * Decodes the code point at s (len bytes available) into *cp and returns its
+ * length, or 0 when the bytes there are not well-formed UTF-8 (RFC 3629 §4)
+ * or encode NUL. Lead bytes C0, C1 and F5..FF never occur; the minimum of each
+ * length rules out the other overlong forms.
+ */
+static size_t decode(const unsigned char *s, size_t len, int32_t *cp)
+{
+	static const int32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+	size_t n = 0;
+	int32_t c = 0;
+	unsigned b = s[0];
+
+	if (b < 0x80) {
+		n = 1;
+		c = (int32_t)b;
+	} else if (b >= 0xC2 && b <= 0xDF) {
+		n = 2;
+		c = (int32_t)(b & 0x1F);
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		n = 3;
+		c = (int32_t)(b & 0x0F);
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		n = 4;
+		c = (int32_t)(b & 0x07);
+	}
+	if (n > len)
+		n = 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			n = 0;
+			break;
+		}
+		c = (c << 6) | (int32_t)(s[i] & 0x3F);
+	}
+	if (n > 0 && (c < min[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || c == 0))
+		n = 0;
+	*cp = c;
+	return n;
+}
+
+/* Decodes a code point of a string already known to be valid. */
+static size_t next_cp(const char *s, size_t len, int32_t *cp)
+{
+	return decode((const unsigned char *)s, len, cp);
+}
+
+/* The White_Space property of Unicode (PropList.txt). */
+static bool is_space(int32_t c)
+{
+	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+	       c == 0x3000;
+}
+
+static bool is_letter_or_digit(int32_t c)
+{
+	utf8proc_category_t cat = utf8proc_category(c);
+	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+	       (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+}
+
+bool mc_text_valid_utf8(const char *s, size_t len)
+{
+	size_t pos = 0;
+	int32_t cp;
+	bool ok = len == 0 || s != NULL;
+
+	while (ok && pos < len) {
+		size_t n = decode((const unsigned char *)s + pos, len - pos, &cp);
+		ok = n > 0;
+		pos += n;
+	}
+	return ok;
+}
+
+/* Validates and maps s through utf8proc with the given options. */
+static int map(char **out, const char *s, size_t len, utf8proc_option_t options)
+{
+	int rc = 0;
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t n;
+
+	*out = NULL;
+	if (len > (size_t)PTRDIFF_MAX / 8 || !mc_text_valid_utf8(s, len)) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	n = utf8proc_map((const utf8proc_uint8_t *)(len ? s : ""), (utf8proc_ssize_t)len, &dst,
+			 options | UTF8PROC_STABLE);
+	if (n < 0) {
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	*out = (char *)dst;
+cleanup:
+	return rc;
+}
+
+int mc_text_nfc(char **out, const char *s, size_t len)
+{
+	return map(out, s, len, UTF8PROC_COMPOSE);
+}
+
+/* NFKC, case folding, and the marks (tones, breve, circumflex, horn) removed. */
+#define FOLD_OPTIONS (UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD)
+
+int mc_text_fold(char **out, const char *s, size_t len)
+{
+	char *mapped = NULL;
+	char *key = NULL;
+	size_t mlen, pos = 0, klen = 0;
+	bool gap = false;
+	int rc;
+
+	*out = NULL;
+	/* Composing after the marks are stripped keeps letters that have no
+	 * decomposition of their own (Hangul syllables) whole. */
+	rc = map(&mapped, s, len, FOLD_OPTIONS);
+	if (rc != 0)
+		goto cleanup;
+	mlen = strlen(mapped);
+	/* The key is never longer than the mapped text: letters are copied or
+	 * shortened (đ), and each run of separators gives at most one byte. */
+	key = mc_xmalloc(mlen + 1);
+	while (pos < mlen) {
+		int32_t cp;
+		size_t n = next_cp(mapped + pos, mlen - pos, &cp);
+		if (is_letter_or_digit(cp)) {
+			if (gap && klen > 0)
+				key[klen++] = ' ';
+			gap = false;
+			/* đ is a letter of its own in Unicode, not d with a mark, so
+			 * stripping marks leaves it; Vietnamese searches expect d. */
+			if (cp == 0x0111) {
+				key[klen++] = 'd';
+			} else {
+				memcpy(key + klen, mapped + pos, n);
+				klen += n;
+			}
+		} else {
+			gap = true;
+		}
+		pos += n;
+	}
+	key[klen] = '\0';
+	*out = key;
+	key = NULL;
+cleanup:
+	free(mapped);
+	free(key);
+	return rc;
+}
+
+int mc_text_mask_name(char **out, const char *name)
+{
+	char *nfc = NULL;
+	char *masked = NULL;
+	size_t len, pos = 0, mlen = 0;
+	bool in_word = false, in_first = false;
+	int32_t prev = 0;
+	utf8proc_int32_t gstate = 0;
+	int rc;
+
+	*out = NULL;
+	if (!name) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	/* NFC first, so that a name typed with combining accents masks the same. */
+	rc = mc_text_nfc(&nfc, name, strlen(name));
+	if (rc != 0)
+		goto cleanup;
+	len = strlen(nfc);
+	/* Each grapheme gives at most its own bytes, each run of space one byte. */
+	masked = mc_xmalloc(len + 1);
+	while (pos < len) {
+		int32_t cp;
+		size_t n = next_cp(nfc + pos, len - pos, &cp);
+		if (is_space(cp)) {
+			in_word = false;
+		} else if (!in_word) {
+			if (mlen > 0)
+				masked[mlen++] = ' ';
+			memcpy(masked + mlen, nfc + pos, n);
+			mlen += n;
+			in_word = true;
+			in_first = true;
+			gstate = 0;
+		} else if (utf8proc_grapheme_break_stateful(prev, cp, &gstate)) {
+			masked[mlen++] = '*';
+			in_first = false;
+		} else if (in_first) {
+			/* A combining mark or joiner still part of the first letter. */
+			memcpy(masked + mlen, nfc + pos, n);
+			mlen += n;
+		}
+		prev = cp;
+		pos += n;
+	}
+	masked[mlen] = '\0';
+	*out = masked;
+	masked = NULL;
+cleanup:
+	free(nfc);
+	free(masked);
+	return rc;
+}
+
+/* Turns "\r\n" and lone "\r" into "\n" in place; returns the new length. The
+ * bytes are ASCII, so they never occur inside a multi-byte sequence. */
+static size_t unify_line_ends(char *s, size_t len)
+{
+	size_t r = 0, w = 0;
+	while (r < len) {
+		if (s[r] == '\r') {
+			s[w++] = '\n';
+			r += (r + 1 < len && s[r + 1] == '\n') ? 2 : 1;
+		} else {
+			s[w++] = s[r++];
+		}
+	}
+	s[w] = '\0';
+	return w;
+}
+
+/* Byte offsets of the text between the leading and trailing white space;
+ * *start == *end when it is all white space. */
+static void trim_bounds(const char *s, size_t len, size_t *start, size_t *end)
+{
+	size_t pos = 0;
+	bool seen = false;
+	*start = *end = 0;
+	while (pos < len) {
+		int32_t cp;
+		size_t n = next_cp(s + pos, len - pos, &cp);
+		if (!is_space(cp)) {
+			if (!seen)
+				*start = pos;
+			seen = true;
+			*end = pos + n;
+		}
+		pos += n;
+	}
+}
+
+static bool allowed_in_field(int32_t cp, bool multiline)
+{
+	bool ok;
+	if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC)
+		ok = multiline && (cp == '\n' || cp == '\t');
+	else
+		ok = multiline || (cp != 0x2028 && cp != 0x2029);
+	return ok;
+}
+
+int mc_text_clean(char **out, const char *s, size_t len, size_t max_chars, bool multiline)
+{
+	char *text = NULL;
+	size_t tlen, pos, start, end, chars = 0;
+	int rc;
+
+	*out = NULL;
+	rc = mc_text_nfc(&text, s, len);
+	if (rc != 0)
+		goto cleanup;
+	tlen = strlen(text);
+	if (multiline)
+		tlen = unify_line_ends(text, tlen);
+	trim_bounds(text, tlen, &start, &end);
+	if (start == end) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	pos = start;
+	while (pos < end) {
+		int32_t cp;
+		size_t n = next_cp(text + pos, end - pos, &cp);
+		if (!allowed_in_field(cp, multiline)) {
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
+		chars++;
+		pos += n;
+	}
+	if (chars > max_chars) {
+		rc = MC_ETOOBIG;
+		goto cleanup;
+	}
+	memmove(text, text + start, end - start);
+	text[end - start] = '\0';
+	*out = text;
+	text = NULL;
+cleanup:
+	free(text);
+	return rc;
+}

@@ -1,0 +1,291 @@
+/* Tests for src/core/text.c: UTF-8 validity, NFC, search keys, name masking
+ * and field cleaning. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mc.h"
+#include "core/text.h"
+
+/* The twelve Vietnamese vowels, each with no tone and the five tones
+ * (huyền, sắc, hỏi, ngã, nặng), precomposed. */
+static const char vowels_lower[] = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ";
+static const char vowels_upper[] = "AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰYỲÝỶỸỴ";
+static const char vowels_folded[] =
+    "aaaaaaaaaaaaaaaaaaeeeeeeeeeeeeiiiiiioooooooooooooooooouuuuuuuuuuuuyyyyyy";
+
+#define S(lit) (lit), (sizeof(lit) - 1)
+
+static void test_valid_utf8(void **state)
+{
+	(void)state;
+	assert_true(mc_text_valid_utf8(S("")));
+	assert_true(mc_text_valid_utf8(NULL, 0));
+	assert_true(mc_text_valid_utf8(S("abc")));
+	assert_true(mc_text_valid_utf8(S("Việt Nam")));
+	assert_true(mc_text_valid_utf8(S("\x7F")));
+	assert_true(mc_text_valid_utf8(S("\xC2\x80")));		/* U+0080 */
+	assert_true(mc_text_valid_utf8(S("\xE0\xA0\x80")));	/* U+0800 */
+	assert_true(mc_text_valid_utf8(S("\xED\x9F\xBF")));	/* U+D7FF */
+	assert_true(mc_text_valid_utf8(S("\xEE\x80\x80")));	/* U+E000 */
+	assert_true(mc_text_valid_utf8(S("\xF0\x90\x80\x80"))); /* U+10000 */
+	assert_true(mc_text_valid_utf8(S("\xF0\x9F\x98\x80"))); /* an emoji */
+	assert_true(mc_text_valid_utf8(S("\xF4\x8F\xBF\xBF"))); /* U+10FFFF */
+
+	static const struct {
+		const char *s;
+		size_t len;
+		const char *why;
+	} bad[] = {
+	    {S("\xC0\x80"), "overlong NUL"},
+	    {S("\xC1\xBF"), "overlong U+007F"},
+	    {S("\xE0\x80\x80"), "overlong three bytes"},
+	    {S("\xE0\x9F\xBF"), "overlong U+07FF"},
+	    {S("\xF0\x80\x80\x80"), "overlong four bytes"},
+	    {S("\xF0\x8F\xBF\xBF"), "overlong U+FFFF"},
+	    {S("\xED\xA0\x80"), "surrogate U+D800"},
+	    {S("\xED\xBF\xBF"), "surrogate U+DFFF"},
+	    {S("\xED\xA0\xBD\xED\xB8\x80"), "surrogate pair (CESU-8)"},
+	    {S("\xF4\x90\x80\x80"), "U+110000"},
+	    {S("\xF5\x80\x80\x80"), "lead F5"},
+	    {S("\xF8\x88\x80\x80\x80"), "five bytes"},
+	    {S("\xFF"), "byte FF"},
+	    {S("\xFE"), "byte FE"},
+	    {S("\x80"), "lone continuation"},
+	    {S("a\xBF"
+	       "b"),
+	     "continuation between letters"},
+	    {S("\xC3"), "truncated two bytes"},
+	    {S("\xE1\xBB"), "truncated ệ"},
+	    {S("Vi\xE1\xBB"), "truncated at the end"},
+	    {S("\xF0\x9F\x98"), "truncated four bytes"},
+	    {S("\xC3\x28"), "bad continuation"},
+	    {S("\xE1\x28\xA1"), "bad second byte"},
+	    {S("\xE1\xBB\x28"), "bad third byte"},
+	    {S("a\0b"), "NUL inside"},
+	    {S("\0"), "NUL alone"},
+	};
+	for (size_t i = 0; i < MC_ARRAY_LEN(bad); i++) {
+		char *out = (char *)"untouched";
+		if (mc_text_valid_utf8(bad[i].s, bad[i].len))
+			fail_msg("accepted %s", bad[i].why);
+		assert_int_equal(mc_text_nfc(&out, bad[i].s, bad[i].len), MC_EINVAL);
+		assert_null(out);
+		out = (char *)"untouched";
+		assert_int_equal(mc_text_fold(&out, bad[i].s, bad[i].len), MC_EINVAL);
+		assert_null(out);
+		out = (char *)"untouched";
+		assert_int_equal(mc_text_clean(&out, bad[i].s, bad[i].len, 100, true), MC_EINVAL);
+		assert_null(out);
+	}
+	/* A sequence cut by len is truncated even when the bytes go on. */
+	assert_false(mc_text_valid_utf8("\xE1\xBB\x87", 2));
+	assert_true(mc_text_valid_utf8("\xE1\xBB\x87", 3));
+}
+
+static void expect_nfc(const char *in, size_t len, const char *want)
+{
+	char *out = NULL;
+	assert_int_equal(mc_text_nfc(&out, in, len), 0);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void test_nfc(void **state)
+{
+	(void)state;
+	expect_nfc(S(""), "");
+	expect_nfc(S("e\xCC\x81"), "\xC3\xA9");		       /* e + acute = é */
+	expect_nfc(S("Vie\xCC\xA3\xCC\x82t Nam"), "Việt Nam"); /* dot below, then circumflex */
+	expect_nfc(S("Vie\xCC\x82\xCC\xA3t Nam"), "Việt Nam"); /* circumflex, then dot below */
+	expect_nfc(S("D\xCC\x9B"), "D\xCC\x9B");	       /* no precomposed D with horn */
+	expect_nfc(S("u\xCC\x9B\xCC\x80"), "ừ");	       /* horn and grave */
+	expect_nfc(S("Nguye\xCC\x82\xCC\x83n"), "Nguyễn");
+	expect_nfc(S("Đăng ký"), "Đăng ký"); /* already NFC */
+
+	/* Every Vietnamese vowel with every tone, decomposed from its marks,
+	 * composes to the precomposed table. */
+	char *nfd = NULL;
+	static const char *const bases[] = {"a", "a\xCC\x86", "a\xCC\x82", "e", "e\xCC\x82", "i",
+					    "o", "o\xCC\x82", "o\xCC\x9B", "u", "u\xCC\x9B", "y"};
+	static const char *const tones[] = {"", "\xCC\x80", "\xCC\x81", "\xCC\x89", "\xCC\x83", "\xCC\xA3"};
+	nfd = calloc(1, 1024);
+	assert_non_null(nfd);
+	for (size_t b = 0; b < MC_ARRAY_LEN(bases); b++) {
+		for (size_t t = 0; t < MC_ARRAY_LEN(tones); t++) {
+			strcat(nfd, bases[b]);
+			strcat(nfd, tones[t]);
+		}
+	}
+	expect_nfc(nfd, strlen(nfd), vowels_lower);
+	free(nfd);
+}
+
+static void expect_fold(const char *in, size_t len, const char *want)
+{
+	char *out = NULL;
+	assert_int_equal(mc_text_fold(&out, in, len), 0);
+	if (strcmp(out, want) != 0)
+		fail_msg("fold(\"%.*s\") = \"%s\", want \"%s\"", (int)len, in, out, want);
+	free(out);
+}
+
+static void test_fold(void **state)
+{
+	(void)state;
+	expect_fold(S("Đăng ký  khai sinh!"), "dang ky khai sinh");
+	expect_fold(S(""), "");
+	expect_fold(S("  !!! ... "), "");
+	expect_fold(S("đ Đ đĐ"), "d d dd");
+	expect_fold(S("ĐỒNG KHÁNH — Đô la; Đường"), "dong khanh do la duong");
+	expect_fold(S("Giấy phép xây dựng (cấp mới)/2024"), "giay phep xay dung cap moi 2024");
+	expect_fold(S("\t Chứng thực\nbản sao,\"từ\" bản chính  "), "chung thuc ban sao tu ban chinh");
+	expect_fold(S("Nguye\xCC\x82\xCC\x83n Va\xCC\x86n A\xCC\x80"), "nguyen van a");
+	expect_fold(S("ẮẶỜỮỸ ắặờữỹ"), "aaouy aaouy");
+	expect_fold(S("ＶＩỆＴ　ＮＡＭ"), "viet nam"); /* full-width letters, ideographic space */
+	expect_fold(S("Hồ sơ số 000.00.15.H56-170302-0001"), "ho so so 000 00 15 h56 170302 0001");
+	expect_fold(S("Strasse Straße"), "strasse strasse");
+	expect_fold(S("한국"), "한국");
+
+	/* Every vowel with every tone, upper and lower case, alone and together. */
+	expect_fold(vowels_lower, strlen(vowels_lower), vowels_folded);
+	expect_fold(vowels_upper, strlen(vowels_upper), vowels_folded);
+	const char *p = vowels_upper;
+	const char *q = vowels_lower;
+	for (size_t i = 0; i < strlen(vowels_folded); i++) {
+		/* Each precomposed vowel is 1 to 3 bytes; step one code point. */
+		size_t np = 1, nq = 1;
+		while ((p[np] & 0xC0) == 0x80)
+			np++;
+		while ((q[nq] & 0xC0) == 0x80)
+			nq++;
+		char want[2] = {vowels_folded[i], '\0'};
+		expect_fold(p, np, want);
+		expect_fold(q, nq, want);
+		p += np;
+		q += nq;
+	}
+	assert_int_equal(*p, '\0');
+	assert_int_equal(*q, '\0');
+}
+
+static void expect_mask(const char *in, const char *want)
+{
+	char *out = NULL;
+	assert_int_equal(mc_text_mask_name(&out, in), 0);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void test_mask_name(void **state)
+{
+	(void)state;
+	expect_mask("Nguyễn Văn An", "N***** V** A*");
+	expect_mask("Nguye\xCC\x82\xCC\x83n Va\xCC\x86n An", "N***** V** A*");
+	expect_mask("  Lê   Thị\tHoa  ", "L* T** H**");
+	expect_mask("Đỗ Ánh", "Đ* Á**");
+	expect_mask("A", "A");
+	expect_mask("", "");
+	expect_mask("   ", "");
+	expect_mask("Trần-Lê Ngọc", "T****** N***");
+	/* A letter and a mark with no precomposed form are one character. */
+	expect_mask("D\xCC\x9Bo", "D\xCC\x9B*");
+	expect_mask("Ax\xCC\x81y", "A**");
+
+	char *out = (char *)"untouched";
+	assert_int_equal(mc_text_mask_name(&out, "Nguy\xE1\xBB"), MC_EINVAL);
+	assert_null(out);
+	out = (char *)"untouched";
+	assert_int_equal(mc_text_mask_name(&out, NULL), MC_EINVAL);
+	assert_null(out);
+}
+
+static void expect_clean(const char *in, size_t len, size_t max, bool multiline, const char *want)
+{
+	char *out = NULL;
+	int rc = mc_text_clean(&out, in, len, max, multiline);
+	if (rc != 0)
+		fail_msg("clean(\"%.*s\") = %d", (int)len, in, rc);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void expect_clean_error(const char *in, size_t len, size_t max, bool multiline, int want)
+{
+	char *out = (char *)"untouched";
+	int rc = mc_text_clean(&out, in, len, max, multiline);
+	if (rc != want)
+		fail_msg("clean(\"%.*s\") = %d, want %d", (int)len, in, rc, want);
+	assert_null(out);
+}
+
+static void test_clean(void **state)
+{
+	(void)state;
+	expect_clean(S("  Hồ sơ  "), 100, false, "Hồ sơ");
+	expect_clean(S("\xC2\xA0Hồ sơ\xE3\x80\x80"), 100, false,
+		     "Hồ sơ"); /* no-break and ideographic spaces */
+	expect_clean(S("abc\n"), 100, false, "abc");
+	expect_clean(S("Hồ  sơ"), 100, false, "Hồ  sơ"); /* inner spaces are the user's */
+	expect_clean(S("Vie\xCC\xA3\xCC\x82t"), 100, false, "Việt");
+
+	/* Limits count code points after NFC and trimming. */
+	expect_clean(S("Việt"), 4, false, "Việt");
+	expect_clean_error(S("Việt"), 3, false, MC_ETOOBIG);
+	expect_clean(S("Vie\xCC\xA3\xCC\x82t"), 4, false, "Việt");
+	expect_clean(S("   Việt   "), 4, false, "Việt");
+	expect_clean_error(S("a"), 0, false, MC_ETOOBIG);
+	expect_clean(S("a"), 1, false, "a");
+
+	expect_clean_error(S(""), 10, false, MC_EINVAL);
+	expect_clean_error(NULL, 0, 10, false, MC_EINVAL);
+	expect_clean_error(S("  \t\n \xC2\xA0 "), 10, false, MC_EINVAL);
+	expect_clean_error(S("  \t\r\n "), 10, true, MC_EINVAL);
+
+	/* Control characters. */
+	expect_clean_error(S("a\x01"
+			     "b"),
+			   10, false, MC_EINVAL);
+	expect_clean_error(S("a\x01"
+			     "b"),
+			   10, true, MC_EINVAL);
+	expect_clean_error(S("a\x7F"), 10, true, MC_EINVAL);
+	expect_clean_error(S("a\x1B[31m"), 10, true, MC_EINVAL);
+	expect_clean_error(S("a\xC2\x85"
+			     "b"),
+			   10, true, MC_EINVAL); /* U+0085 */
+	expect_clean_error(S("a\nb"), 10, false, MC_EINVAL);
+	expect_clean_error(S("a\tb"), 10, false, MC_EINVAL);
+	expect_clean_error(S("a\xE2\x80\xA8"
+			     "b"),
+			   10, false, MC_EINVAL); /* U+2028 */
+	expect_clean(S("a\xE2\x80\xA8"
+		       "b"),
+		     10, true,
+		     "a\xE2\x80\xA8"
+		     "b");
+	expect_clean(S("a\nb\tc"), 10, true, "a\nb\tc");
+	expect_clean_error(S("a\vb"), 10, true, MC_EINVAL);
+	expect_clean_error(S("a\0b"), 10, true, MC_EINVAL);
+
+	/* Browser line ends become "\n". */
+	expect_clean(S("\r\n dòng 1\r\ndòng 2\rdòng 3\r\n\r\n"), 100, true, "dòng 1\ndòng 2\ndòng 3");
+	expect_clean(S("a\r\r\nb"), 10, true, "a\n\nb");
+	expect_clean_error(S("a\rb"), 10, false, MC_EINVAL);
+	/* "a\r\nb" is three characters once the line end is one. */
+	expect_clean(S("a\r\nb"), 3, true, "a\nb");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfc),   cmocka_unit_test(test_fold),
+	    cmocka_unit_test(test_mask_name),  cmocka_unit_test(test_clean),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -22,7 +22,7 @@ static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size
 	for (size_t i = 0; i < count; i++) {
 		const char *name = NULL, *attachment = NULL, *filename = NULL;
 		int64_t originals = 0, copies = 0;
-		char where[32];
+		char where[48];
 		snprintf(where, sizeof where, "documents[%zu].", i);
 		mc_field spec[] = {
 			{"name", MC_F_STRING, true, 1, 500, &name},

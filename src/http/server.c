@@ -72,7 +72,6 @@ struct mc_req {
 	mc_after_fn after;
 	void *payload;
 	int job_rc;
-	bool gone;
 	int status;
 	void **owned;
 	size_t n_owned;
@@ -158,25 +157,18 @@ static const char *reason(int status)
 static void send_and_free(mc_req *r, int status, const char *content_type, struct evbuffer *buf)
 {
 	r->status = status;
-	if (!r->gone) {
-		struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
-		if (content_type)
-			evhttp_add_header(h, "Content-Type", content_type);
-		evhttp_add_header(h, "X-Request-Id", r->request_id);
-		evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-		evhttp_add_header(h, "Referrer-Policy", "no-referrer");
-		evhttp_add_header(h, "X-Frame-Options", "DENY");
-		if (!evhttp_find_header(h, "Cache-Control"))
-			evhttp_add_header(h, "Cache-Control", "no-store");
-		if (!evhttp_find_header(h, "Content-Security-Policy"))
-			evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-		if (r->resume_ev) {
-			struct evhttp_connection *c = evhttp_request_get_connection(r->ev);
-			if (c)
-				evhttp_connection_set_closecb(c, NULL, NULL);
-		}
-		evhttp_send_reply(r->ev, status, reason(status), buf);
-	}
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	if (content_type)
+		evhttp_add_header(h, "Content-Type", content_type);
+	evhttp_add_header(h, "X-Request-Id", r->request_id);
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	evhttp_add_header(h, "X-Frame-Options", "DENY");
+	if (!evhttp_find_header(h, "Cache-Control"))
+		evhttp_add_header(h, "Cache-Control", "no-store");
+	if (!evhttp_find_header(h, "Content-Security-Policy"))
+		evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	evhttp_send_reply(r->ev, status, reason(status), buf);
 	access_log(r);
 	req_free(r);
 }
@@ -209,8 +201,7 @@ void mc_reply_empty(mc_req *r, int status)
 
 void mc_reply_header(mc_req *r, const char *name, const char *value)
 {
-	if (!r->gone)
-		evhttp_add_header(evhttp_request_get_output_headers(r->ev), name, value);
+	evhttp_add_header(evhttp_request_get_output_headers(r->ev), name, value);
 }
 
 void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...)
@@ -340,12 +331,8 @@ static void resume_cb(evutil_socket_t fd, short what, void *arg)
 	mc_req *r = arg;
 	event_free(r->resume_ev);
 	r->resume_ev = NULL;
-	if (!r->gone) {
-		struct evhttp_connection *c = evhttp_request_get_connection(r->ev);
-		if (c)
-			evhttp_connection_set_closecb(c, NULL, NULL);
-	}
-	/* after replies (which frees r); when the client has gone the reply is dropped. */
+	/* after replies, which frees r. If the client has gone meanwhile, libevent
+	 * has detached the request from its connection and the reply only frees it. */
 	r->after(r, r->job_rc, r->payload);
 }
 
@@ -355,13 +342,6 @@ static void write_done(int rc, void *payload)
 	mc_req *r = payload;
 	r->job_rc = rc;
 	event_active(r->resume_ev, EV_READ, 0);
-}
-
-static void conn_closed(struct evhttp_connection *c, void *arg)
-{
-	(void)c;
-	mc_req *r = arg;
-	r->gone = true;
 }
 
 struct pending_write {
@@ -389,9 +369,6 @@ void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload)
 	r->after = after;
 	r->payload = payload;
 	r->resume_ev = event_new(r->w->base, -1, 0, resume_cb, r);
-	struct evhttp_connection *c = evhttp_request_get_connection(r->ev);
-	if (c)
-		evhttp_connection_set_closecb(c, conn_closed, r);
 	struct pending_write *pw = mc_xmalloc(sizeof *pw);
 	pw->fn = fn;
 	pw->payload = payload;

@@ -5,7 +5,7 @@
  * the worker once the batch holding the write is on disk.
  *
  * A request lives in one mc_req, which owns everything allocated for it and is
- * freed in one place after its reply (or when the client has gone). Handlers
+ * freed in one place after its reply. Handlers
  * read top to bottom: parse, authorise, then either reply from a read or hand
  * a write to mc_req_write and reply from its continuation.
  */
@@ -95,8 +95,8 @@ void mc_reply_error(mc_req *r, int rc, const char *what);
 
 typedef int (*mc_write_fn)(mc_store *st, void *payload);
 /* Runs on this request's worker after the commit; replies (rc is the job's
- * result, or the commit's failure). The request may be gone (client
- * disconnected): replies are then dropped, but after must still free payload. */
+ * result, or the commit's failure). If the client has disconnected meanwhile
+ * the reply goes nowhere, but it must still be made: it frees the request. */
 typedef void (*mc_after_fn)(mc_req *r, int rc, void *payload);
 void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload);
 

@@ -1,0 +1,340 @@
+/*
+ * test_app_dossier.c - the life of a dossier (src/app/dossier.c) on a real
+ * SQLite store: codes, due times at reception, the clock paused for a
+ * supplement, restart, roles, ownership, stale versions and transfers.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app/dossier.h"
+
+struct fixture {
+	char dir[512];
+	char path[600];
+	mc_store *st;
+	mc_time_ctx *tc;
+	int64_t district, dept;
+	mc_actor desk, specialist, leader, citizen, other_citizen;
+};
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int64_t add_unit(mc_store *st, int64_t parent, const char *code, const char *level)
+{
+	mc_unit u = {0};
+	u.parent_id = parent;
+	snprintf(u.code, sizeof u.code, "%s", code);
+	snprintf(u.name, sizeof u.name, "Đơn vị %s", code);
+	snprintf(u.level, sizeof u.level, "%s", level);
+	snprintf(u.province_code, sizeof u.province_code, "H56");
+	assert_int_equal(mc_store_unit_create(st, &u), 0);
+	return u.id;
+}
+
+static void add_procedure(mc_store *st, const char *code, int hours, bool restart, int cutoff_min)
+{
+	mc_procedure p = {0};
+	mc_proc_step steps[2] = {{1, "Tiếp nhận", "desk", "district", 8}, {2, "Thẩm định", "specialist", "district", 0}};
+	steps[1].hours = hours - 8;
+	snprintf(p.code, sizeof p.code, "%s", code);
+	snprintf(p.name, sizeof p.name, "Thủ tục %s", code);
+	snprintf(p.field, sizeof p.field, "Xây dựng");
+	snprintf(p.levels, sizeof p.levels, "district");
+	snprintf(p.status, sizeof p.status, "active");
+	p.duration_hours = hours;
+	p.cutoff_min = cutoff_min;
+	p.restart_on_supplement = restart;
+	p.online_level = 3;
+	p.steps = steps;
+	p.n_steps = 2;
+	assert_int_equal(mc_store_procedure_create(st, &p), 0);
+}
+
+static int64_t add_citizen(mc_store *st, const char *username)
+{
+	mc_user u = {0};
+	snprintf(u.username, sizeof u.username, "%s", username);
+	snprintf(u.full_name, sizeof u.full_name, "Công dân %s", username);
+	u.role = MC_ROLE_CITIZEN;
+	u.active = true;
+	assert_int_equal(mc_store_user_create(st, &u, "$argon2id$not-a-real-hash"), 0);
+	return u.id;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *base = getenv("MC_TEST_TMP");
+	if (!base || !*base)
+		base = "/tmp";
+	if (mkdir(base, 0700) != 0 && errno != EEXIST)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "%s/app-XXXXXX", base);
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
+	if (mc_store_open(&f->st, f->path) != 0 || mc_store_migrate(f->st) != 0)
+		return -1;
+	int64_t root = add_unit(f->st, 0, "000.00.00.H56", "province");
+	f->district = add_unit(f->st, root, "000.00.33.H56", "district");
+	f->dept = add_unit(f->st, root, "000.00.10.H56", "department");
+	add_procedure(f->st, "2.000001", 40, false, -1);
+	add_procedure(f->st, "2.000002", 40, true, -1);
+	add_procedure(f->st, "2.000003", 16, false, 15 * 60);
+	if (mc_time_ctx_load(&f->tc, f->st) != 0)
+		return -1;
+	f->desk = (mc_actor){.user_id = 0, .role = MC_ROLE_DESK, .unit_id = f->district, .name = "Tiếp nhận"};
+	f->specialist = (mc_actor){.role = MC_ROLE_SPECIALIST, .unit_id = f->district, .name = "Chuyên viên"};
+	f->leader = (mc_actor){.role = MC_ROLE_LEADER, .unit_id = f->district, .name = "Lãnh đạo"};
+	f->citizen = (mc_actor){.user_id = add_citizen(f->st, "congdan"), .role = MC_ROLE_CITIZEN};
+	f->other_citizen = (mc_actor){.user_id = add_citizen(f->st, "khac"), .role = MC_ROLE_CITIZEN};
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	mc_time_ctx_free(f->tc);
+	mc_store_close(f->st);
+	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+static int64_t at(const char *local)
+{
+	int64_t t = 0;
+	assert_int_equal(mc_time_parse(&t, local), 0);
+	return t;
+}
+
+static void create(struct fixture *f, mc_dossier *out, const mc_actor *actor, const char *proc, mc_channel ch,
+		   const char *when)
+{
+	mc_dossier_new in = {.procedure_code = proc,
+			     .channel = ch,
+			     .unit_id = f->district,
+			     .applicant_name = "Nguyễn Văn An",
+			     .applicant_id_number = "038090001234",
+			     .at = at(when)};
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, actor, &in, out), 0);
+}
+
+static int act(struct fixture *f, mc_dossier *out, const mc_actor *actor, const char *code, mc_action a,
+	       const char *note, const char *when)
+{
+	mc_action_req req = {.action = a, .note = note, .at = at(when)};
+	return mc_app_dossier_act(f->st, f->tc, actor, code, &req, out);
+}
+
+static void test_desk_filing_sets_code_and_due(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, e = {0};
+	/* Wednesday 1 March 2017, 08:00: 40 working hours end Wednesday 8 March, 08:00. */
+	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+	assert_string_equal(d.code, "000.00.33.H56-170301-0001");
+	assert_int_equal(d.state, MC_ST_RECEIVED);
+	assert_int_equal(d.received_at, at("2017-03-01T08:00"));
+	assert_int_equal(d.due_at, at("2017-03-08T08:00"));
+	assert_int_equal(d.version, 1);
+	/* The sequence runs per unit and day. */
+	create(f, &e, &f->desk, "2.000001", MC_CH_POSTAL, "2017-03-01T09:00");
+	assert_string_equal(e.code, "000.00.33.H56-170301-0002");
+	mc_dossier_clear(&e);
+	create(f, &e, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-02T09:00");
+	assert_string_equal(e.code, "000.00.33.H56-170302-0001");
+	mc_dossier_clear(&e);
+	mc_event *ev = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_event_list(f->st, &ev, &n, d.id), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ev[0].action, "create");
+	assert_int_equal(ev[0].to_state, MC_ST_RECEIVED);
+	mc_event_free_list(ev);
+	mc_dossier_clear(&d);
+}
+
+static void test_cutoff_hour(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0};
+	/* After the 15:00 cut-off the day does not count: 16 hours from Thursday
+	 * morning end with Friday's office hours. */
+	create(f, &d, &f->desk, "2.000003", MC_CH_DIRECT, "2017-03-01T15:30");
+	assert_int_equal(d.due_at, at("2017-03-03T17:00"));
+	mc_dossier_clear(&d);
+}
+
+static void test_online_filing_waits_for_the_desk(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, r = {0};
+	create(f, &d, &f->citizen, "2.000001", MC_CH_ONLINE, "2017-03-04T21:00");
+	assert_int_equal(d.state, MC_ST_SUBMITTED);
+	assert_int_equal(d.due_at, 0);
+	assert_int_equal(d.owner_id, f->citizen.user_id);
+	/* A citizen cannot take a paper dossier to the desk for someone else. */
+	mc_dossier_new paper = {.procedure_code = "2.000001", .channel = MC_CH_DIRECT, .unit_id = f->district,
+				.applicant_name = "X", .at = at("2017-03-06T08:00")};
+	assert_int_not_equal(mc_app_dossier_create(f->st, f->tc, &f->citizen, &paper, &r), 0);
+	/* The desk receives it on Monday at 08:00; the clock starts then. */
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_RECEIVE, NULL, "2017-03-06T08:00"), 0);
+	assert_int_equal(r.state, MC_ST_RECEIVED);
+	assert_int_equal(r.due_at, at("2017-03-13T08:00"));
+	assert_int_equal(r.version, 2);
+	mc_dossier_clear(&r);
+	mc_dossier_clear(&d);
+}
+
+static void test_supplement_pauses_the_clock(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, r = {0};
+	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
+	mc_dossier_clear(&r);
+	/* Reasons are required. */
+	assert_int_equal(act(f, &r, &f->specialist, d.code, MC_ACT_REQUEST_SUPPLEMENT, " ", "2017-03-02T08:00"),
+			 MC_EINVAL);
+	assert_int_equal(act(f, &r, &f->specialist, d.code, MC_ACT_REQUEST_SUPPLEMENT, "Thiếu bản vẽ",
+			     "2017-03-02T08:00"),
+			 0);
+	assert_int_equal(r.state, MC_ST_SUPPLEMENT_REQUESTED);
+	assert_int_equal(r.paused_at, at("2017-03-02T08:00"));
+	mc_dossier_clear(&r);
+	/* Paused from Thursday 08:00 to Monday 08:00: two working days, 16 hours. */
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_SUPPLEMENT, NULL, "2017-03-06T08:00"), 0);
+	assert_int_equal(r.state, MC_ST_PROCESSING);
+	assert_int_equal(r.paused_at, 0);
+	assert_int_equal(r.due_at, at("2017-03-10T08:00"));
+	mc_dossier_clear(&r);
+	mc_dossier_clear(&d);
+}
+
+static void test_supplement_may_restart_the_period(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, r = {0};
+	create(f, &d, &f->desk, "2.000002", MC_CH_DIRECT, "2017-03-01T08:00");
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_REQUEST_SUPPLEMENT, "Thiếu tờ khai", "2017-03-01T10:00"),
+			 0);
+	mc_dossier_clear(&r);
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_SUPPLEMENT, NULL, "2017-03-07T14:00"), 0);
+	assert_int_equal(r.state, MC_ST_RECEIVED);
+	/* The whole 40 hours start again from Tuesday 14:00. */
+	assert_int_equal(r.due_at, at("2017-03-14T14:00"));
+	mc_dossier_clear(&r);
+	mc_dossier_clear(&d);
+}
+
+static void test_roles_owners_and_states(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, r = {0}, before = {0}, after = {0};
+	create(f, &d, &f->citizen, "2.000001", MC_CH_ONLINE, "2017-03-01T08:00");
+	/* Only the desk receives; another citizen may not withdraw it. */
+	assert_int_equal(act(f, &r, &f->specialist, d.code, MC_ACT_RECEIVE, NULL, "2017-03-01T09:00"),
+			 MC_EFORBIDDEN);
+	assert_int_equal(act(f, &r, &f->other_citizen, d.code, MC_ACT_WITHDRAW, NULL, "2017-03-01T09:00"),
+			 MC_EFORBIDDEN);
+	/* Not processing yet: cannot be resolved. Nothing changes. */
+	assert_int_equal(mc_store_dossier_get(f->st, &before, d.code, false), 0);
+	assert_int_equal(act(f, &r, &f->leader, d.code, MC_ACT_RESOLVE, NULL, "2017-03-01T09:00"), MC_ECONFLICT);
+	assert_int_equal(mc_store_dossier_get(f->st, &after, d.code, false), 0);
+	assert_int_equal(after.version, before.version);
+	assert_int_equal(after.state, MC_ST_SUBMITTED);
+	/* The owner withdraws it. */
+	assert_int_equal(act(f, &r, &f->citizen, d.code, MC_ACT_WITHDRAW, NULL, "2017-03-01T10:00"), 0);
+	assert_int_equal(r.state, MC_ST_WITHDRAWN);
+	assert_int_equal(r.finished_at, at("2017-03-01T10:00"));
+	mc_dossier_clear(&r);
+	mc_dossier_clear(&before);
+	mc_dossier_clear(&after);
+	mc_dossier_clear(&d);
+}
+
+static void test_stale_version_changes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, r = {0};
+	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+	mc_action_req req = {.action = MC_ACT_ASSIGN, .if_version = d.version + 1, .at = at("2017-03-01T09:00")};
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->desk, d.code, &req, &r), MC_ESTALE);
+	req.if_version = d.version;
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->desk, d.code, &req, &r), 0);
+	assert_int_equal(r.version, d.version + 1);
+	mc_dossier_clear(&r);
+	mc_dossier_clear(&d);
+}
+
+static void test_transfer_and_resolution(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, r = {0};
+	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
+	mc_dossier_clear(&r);
+	mc_action_req tr = {.action = MC_ACT_TRANSFER, .to_unit_id = 999999, .at = at("2017-03-02T09:00")};
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->specialist, d.code, &tr, &r), MC_EINVAL);
+	tr.to_unit_id = f->dept;
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->specialist, d.code, &tr, &r), 0);
+	assert_int_equal(r.current_unit_id, f->dept);
+	assert_int_equal(r.receiving_unit_id, f->district);
+	assert_int_equal(r.state, MC_ST_PROCESSING);
+	mc_dossier_clear(&r);
+	/* A refusal as the result needs its reasons. */
+	mc_action_req res = {.action = MC_ACT_RESOLVE, .outcome = 2, .at = at("2017-03-03T09:00")};
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->leader, d.code, &res, &r), MC_EINVAL);
+	res.outcome = 1;
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->leader, d.code, &res, &r), 0);
+	assert_int_equal(r.state, MC_ST_RESOLVED);
+	assert_int_equal(r.outcome, 1);
+	assert_true(r.finished_at < r.due_at);
+	mc_dossier_clear(&r);
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_RETURN, NULL, "2017-03-03T10:00"), 0);
+	assert_int_equal(r.state, MC_ST_RETURNED);
+	mc_dossier_clear(&r);
+	mc_event *ev = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_event_list(f->st, &ev, &n, d.id), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(ev[2].action, "transfer");
+	assert_int_equal(ev[2].unit_id, f->dept);
+	mc_event_free_list(ev);
+	mc_dossier_clear(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_desk_filing_sets_code_and_due, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cutoff_hour, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_online_filing_waits_for_the_desk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_supplement_pauses_the_clock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_supplement_may_restart_the_period, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_roles_owners_and_states, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_version_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transfer_and_resolution, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -21,16 +21,16 @@
 #define MINUTES_MAX INT64_C(1000000000)
 
 const mc_office_hours MC_OFFICE_HOURS_DEFAULT = {
-	.n = 2,
-	.span = {{7 * 60, 11 * 60 + 30}, {13 * 60 + 30, 17 * 60}},
+    .n = 2,
+    .span = {{7 * 60, 11 * 60 + 30}, {13 * 60 + 30, 17 * 60}},
 };
 
 static bool office_hours_valid(const mc_office_hours *oh)
 {
 	bool ok = oh->n >= 1 && oh->n <= 4;
 	for (int i = 0; ok && i < oh->n; i++) {
-		ok = oh->span[i].start >= 0 && oh->span[i].start < oh->span[i].end && oh->span[i].end <= 1440 &&
-		     (i == 0 || oh->span[i].start >= oh->span[i - 1].end);
+		ok = oh->span[i].start >= 0 && oh->span[i].start < oh->span[i].end &&
+		     oh->span[i].end <= 1440 && (i == 0 || oh->span[i].start >= oh->span[i - 1].end);
 	}
 	return ok;
 }
@@ -273,9 +273,9 @@ mc_open_class mc_deadline_classify_open(const mc_workcal *wc, const mc_office_ho
 const char *mc_finish_class_name(mc_finish_class c)
 {
 	static const char *const names[] = {
-		[MC_FINISH_EARLY] = "early",
-		[MC_FINISH_ON_TIME] = "on_time",
-		[MC_FINISH_LATE] = "late",
+	    [MC_FINISH_EARLY] = "early",
+	    [MC_FINISH_ON_TIME] = "on_time",
+	    [MC_FINISH_LATE] = "late",
 	};
 	return c >= MC_FINISH_EARLY && c <= MC_FINISH_LATE ? names[c] : NULL;
 }
@@ -283,9 +283,9 @@ const char *mc_finish_class_name(mc_finish_class c)
 const char *mc_open_class_name(mc_open_class c)
 {
 	static const char *const names[] = {
-		[MC_OPEN_WITHIN] = "within_time",
-		[MC_OPEN_DUE_SOON] = "due_soon",
-		[MC_OPEN_OVERDUE] = "overdue",
+	    [MC_OPEN_WITHIN] = "within_time",
+	    [MC_OPEN_DUE_SOON] = "due_soon",
+	    [MC_OPEN_OVERDUE] = "overdue",
 	};
 	return c >= MC_OPEN_WITHIN && c <= MC_OPEN_OVERDUE ? names[c] : NULL;
 }

@@ -26,7 +26,7 @@ typedef struct {
 } mc_span;
 
 typedef struct {
-	uint8_t n;       /* 1..4 */
+	uint8_t n;	 /* 1..4 */
 	mc_span span[4]; /* sorted, non-overlapping; worked on working days */
 } mc_office_hours;
 
@@ -85,7 +85,7 @@ int64_t mc_deadline_resume(const mc_workcal *wc, const mc_office_hours *oh, int6
 typedef enum {
 	MC_FINISH_EARLY = 1, /* trước hạn */
 	MC_FINISH_ON_TIME,   /* đúng hạn */
-	MC_FINISH_LATE,      /* quá hạn */
+	MC_FINISH_LATE,	     /* quá hạn */
 } mc_finish_class;
 
 /* Late when finished > due; early when finished falls on a local calendar day

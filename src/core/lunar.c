@@ -38,9 +38,9 @@ static const double DEG = 3.14159265358979323846 / 180.0;
 /* The months from the start of month 11 of Gregorian year `year` to the start
  * of month 11 of the next year: 12 months, or 13 with a leap month. */
 struct lunar_span {
-	int year;          /* Gregorian year of the first month 11 */
-	int count;         /* 12 or 13 */
-	int leap;          /* index of the leap month (1..12), 0 when none */
+	int year;	   /* Gregorian year of the first month 11 */
+	int count;	   /* 12 or 13 */
+	int leap;	   /* index of the leap month (1..12), 0 when none */
 	int32_t start[14]; /* first day of each month; start[count] is the next month 11 */
 };
 
@@ -87,8 +87,8 @@ static int sun_sector(int32_t day)
 	double t2 = t * t;
 	double m = (357.52910 + 35999.05030 * t - 0.0001559 * t2 - 0.00000048 * t * t2) * DEG;
 	double l0 = 280.46645 + 36000.76983 * t + 0.0003032 * t2;
-	double c = (1.914600 - 0.004817 * t - 0.000014 * t2) * sin(m) + (0.019993 - 0.000101 * t) * sin(2 * m) +
-		   0.000290 * sin(3 * m);
+	double c = (1.914600 - 0.004817 * t - 0.000014 * t2) * sin(m) +
+		   (0.019993 - 0.000101 * t) * sin(2 * m) + 0.000290 * sin(3 * m);
 	double l = fmod(l0 + c, 360.0);
 	if (l < 0)
 		l += 360.0;

@@ -36,9 +36,9 @@ struct mc_workcal {
 };
 
 static const char *const KIND_NAMES[] = {
-	[MC_DAY_HOLIDAY] = "holiday",
-	[MC_DAY_COMPENSATORY] = "compensatory",
-	[MC_DAY_WORKDAY] = "workday",
+    [MC_DAY_HOLIDAY] = "holiday",
+    [MC_DAY_COMPENSATORY] = "compensatory",
+    [MC_DAY_WORKDAY] = "workday",
 };
 
 const char *mc_day_kind_name(mc_day_kind k)
@@ -409,7 +409,8 @@ static int tsv_source_line(struct tsv_state *st, const char *p, size_t len)
 	if (len < SOURCE_PREFIX_LEN + 6 || !parse_digits(p + SOURCE_PREFIX_LEN, 4, &year) ||
 	    p[SOURCE_PREFIX_LEN + 4] != '\t' || !year_in_range(year))
 		goto cleanup;
-	if (!text_valid(text, len - SOURCE_PREFIX_LEN - 5) || st->sources[year - MC_WORKCAL_FIRST_YEAR] != NULL)
+	if (!text_valid(text, len - SOURCE_PREFIX_LEN - 5) ||
+	    st->sources[year - MC_WORKCAL_FIRST_YEAR] != NULL)
 		goto cleanup;
 	st->sources[year - MC_WORKCAL_FIRST_YEAR] = mc_xstrndup(text, len - SOURCE_PREFIX_LEN - 5);
 	ret = 0;

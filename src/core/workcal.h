@@ -23,15 +23,15 @@
 #define MC_WORKCAL_LAST_YEAR 2100
 
 typedef enum {
-	MC_DAY_HOLIDAY = 1,      /* day off by law or notice (ngày lễ, Tết) */
+	MC_DAY_HOLIDAY = 1,	 /* day off by law or notice (ngày lễ, Tết) */
 	MC_DAY_COMPENSATORY = 2, /* day off in lieu (nghỉ bù) or swapped day off (nghỉ hoán đổi) */
-	MC_DAY_WORKDAY = 3,      /* a weekend day that is worked (làm bù) */
+	MC_DAY_WORKDAY = 3,	 /* a weekend day that is worked (làm bù) */
 } mc_day_kind;
 
 typedef struct {
-	int32_t day;      /* days since 1970-01-01 */
+	int32_t day; /* days since 1970-01-01 */
 	mc_day_kind kind;
-	char name[128];   /* Vietnamese, UTF-8, e.g. "Tết Nguyên đán", "Nghỉ bù Quốc khánh" */
+	char name[128]; /* Vietnamese, UTF-8, e.g. "Tết Nguyên đán", "Nghỉ bù Quốc khánh" */
 } mc_day_entry;
 
 /* "holiday", "compensatory" or "workday"; NULL for a value outside the enum.

@@ -40,25 +40,80 @@ static void assert_ymd(struct ymd got, int y, int m, int d)
 static void test_tet_dates(void **state)
 {
 	static const struct ymd tet[] = {
-		{1900, 1, 31}, {1901, 2, 19}, {1902, 2, 8},  {1910, 2, 10}, {1912, 2, 18}, {1920, 2, 20},
-		{1924, 2, 5},  {1930, 1, 30}, {1940, 2, 8},  {1945, 2, 13}, {1950, 2, 17}, {1954, 2, 3},
-		{1960, 1, 28}, {1966, 1, 21}, {1967, 2, 9},
-		/* 1968: the North's calendar had just moved to UTC+7 (Tết Mậu Thân
-		 * on 29 January); China and the South kept UTC+8: 30 January. */
-		{1968, 1, 29},
-		{1970, 2, 6},  {1972, 2, 15}, {1975, 2, 11}, {1976, 1, 31}, {1979, 1, 28}, {1980, 2, 16},
-		{1984, 2, 2},
-		{1985, 1, 21}, /* China: 1985-02-20 (China has a leap 10th month in 1984) */
-		{1986, 2, 9},  {1990, 1, 27}, {1991, 2, 15}, {1992, 2, 4},  {1993, 1, 23}, {1994, 2, 10},
-		{1995, 1, 31}, {1996, 2, 19}, {1997, 2, 7},  {1998, 1, 28}, {1999, 2, 16}, {2000, 2, 5},
-		{2001, 1, 24}, {2002, 2, 12}, {2003, 2, 1},  {2004, 1, 22}, {2005, 2, 9},  {2006, 1, 29},
-		{2007, 2, 17}, /* China: 2007-02-18 */
-		{2008, 2, 7},  {2009, 1, 26}, {2010, 2, 14}, {2011, 2, 3},  {2012, 1, 23}, {2013, 2, 10},
-		{2014, 1, 31}, {2015, 2, 19}, {2016, 2, 8},  {2017, 1, 28}, {2018, 2, 16}, {2019, 2, 5},
-		{2020, 1, 25}, {2021, 2, 12}, {2022, 2, 1},  {2023, 1, 22}, {2024, 2, 10}, {2025, 1, 29},
-		{2026, 2, 17}, {2027, 2, 6},  {2028, 1, 26}, {2029, 2, 13},
-		{2030, 2, 2}, /* China: 2030-02-03 */
-		{2031, 1, 23}, {2032, 2, 11}, {2033, 1, 31}, {2040, 2, 12}, {2050, 1, 23}, {2100, 2, 9},
+	    {1900, 1, 31},
+	    {1901, 2, 19},
+	    {1902, 2, 8},
+	    {1910, 2, 10},
+	    {1912, 2, 18},
+	    {1920, 2, 20},
+	    {1924, 2, 5},
+	    {1930, 1, 30},
+	    {1940, 2, 8},
+	    {1945, 2, 13},
+	    {1950, 2, 17},
+	    {1954, 2, 3},
+	    {1960, 1, 28},
+	    {1966, 1, 21},
+	    {1967, 2, 9},
+	    /* 1968: the North's calendar had just moved to UTC+7 (Tết Mậu Thân
+	     * on 29 January); China and the South kept UTC+8: 30 January. */
+	    {1968, 1, 29},
+	    {1970, 2, 6},
+	    {1972, 2, 15},
+	    {1975, 2, 11},
+	    {1976, 1, 31},
+	    {1979, 1, 28},
+	    {1980, 2, 16},
+	    {1984, 2, 2},
+	    {1985, 1, 21}, /* China: 1985-02-20 (China has a leap 10th month in 1984) */
+	    {1986, 2, 9},
+	    {1990, 1, 27},
+	    {1991, 2, 15},
+	    {1992, 2, 4},
+	    {1993, 1, 23},
+	    {1994, 2, 10},
+	    {1995, 1, 31},
+	    {1996, 2, 19},
+	    {1997, 2, 7},
+	    {1998, 1, 28},
+	    {1999, 2, 16},
+	    {2000, 2, 5},
+	    {2001, 1, 24},
+	    {2002, 2, 12},
+	    {2003, 2, 1},
+	    {2004, 1, 22},
+	    {2005, 2, 9},
+	    {2006, 1, 29},
+	    {2007, 2, 17}, /* China: 2007-02-18 */
+	    {2008, 2, 7},
+	    {2009, 1, 26},
+	    {2010, 2, 14},
+	    {2011, 2, 3},
+	    {2012, 1, 23},
+	    {2013, 2, 10},
+	    {2014, 1, 31},
+	    {2015, 2, 19},
+	    {2016, 2, 8},
+	    {2017, 1, 28},
+	    {2018, 2, 16},
+	    {2019, 2, 5},
+	    {2020, 1, 25},
+	    {2021, 2, 12},
+	    {2022, 2, 1},
+	    {2023, 1, 22},
+	    {2024, 2, 10},
+	    {2025, 1, 29},
+	    {2026, 2, 17},
+	    {2027, 2, 6},
+	    {2028, 1, 26},
+	    {2029, 2, 13},
+	    {2030, 2, 2}, /* China: 2030-02-03 */
+	    {2031, 1, 23},
+	    {2032, 2, 11},
+	    {2033, 1, 31},
+	    {2040, 2, 12},
+	    {2050, 1, 23},
+	    {2100, 2, 9},
 	};
 	(void)state;
 	for (size_t i = 0; i < MC_ARRAY_LEN(tet); i++) {
@@ -92,11 +147,11 @@ static void test_leap_months(void **state)
 	static const struct {
 		int year, leap;
 	} years[] = {
-		{1985, 2}, /* Vietnam only; China has leap 10 in 1984 instead */
-		{1984, 0}, {1995, 8}, {2001, 4}, {2004, 2}, {2006, 7}, {2009, 5}, {2012, 4}, {2014, 9},
-		{2015, 0}, {2016, 0}, {2017, 6}, {2018, 0}, {2019, 0}, {2020, 4}, {2021, 0}, {2022, 0},
-		{2023, 2}, {2024, 0}, {2025, 6}, {2026, 0}, {2028, 5}, {2031, 3},
-		{2033, 11}, /* the rare leap 11th month */
+	    {1985, 2}, /* Vietnam only; China has leap 10 in 1984 instead */
+	    {1984, 0}, {1995, 8}, {2001, 4}, {2004, 2}, {2006, 7}, {2009, 5}, {2012, 4},  {2014, 9},
+	    {2015, 0}, {2016, 0}, {2017, 6}, {2018, 0}, {2019, 0}, {2020, 4}, {2021, 0},  {2022, 0},
+	    {2023, 2}, {2024, 0}, {2025, 6}, {2026, 0}, {2028, 5}, {2031, 3}, {2033, 11}, /* the rare leap
+											     11th month */
 	};
 	(void)state;
 	for (size_t i = 0; i < MC_ARRAY_LEN(years); i++) {
@@ -129,8 +184,8 @@ static void test_leap_months(void **state)
 static void test_known_days(void **state)
 {
 	static const struct ymd gio_to[] = {
-		{2017, 4, 6},  {2018, 4, 25}, {2019, 4, 14}, {2020, 4, 2},  {2021, 4, 21},
-		{2022, 4, 10}, {2023, 4, 29}, {2024, 4, 18}, {2025, 4, 7},  {2026, 4, 26},
+	    {2017, 4, 6},  {2018, 4, 25}, {2019, 4, 14}, {2020, 4, 2}, {2021, 4, 21},
+	    {2022, 4, 10}, {2023, 4, 29}, {2024, 4, 18}, {2025, 4, 7}, {2026, 4, 26},
 	};
 	mc_lunar_date l;
 	(void)state;
@@ -190,7 +245,8 @@ static void test_round_trip_every_day(void **state)
 		if (day > first) {
 			if (l.day == 1) {
 				int len = 0;
-				assert_int_equal(mc_lunar_month_length(&len, prev.year, prev.month, prev.leap), 0);
+				assert_int_equal(
+				    mc_lunar_month_length(&len, prev.year, prev.month, prev.leap), 0);
 				assert_int_equal(prev.day, len);
 				assert_true(len == 29 || len == 30);
 				months++;
@@ -295,12 +351,9 @@ static void test_invalid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tet_dates),
-		cmocka_unit_test(test_leap_months),
-		cmocka_unit_test(test_known_days),
-		cmocka_unit_test(test_round_trip_every_day),
-		cmocka_unit_test(test_month_lengths),
-		cmocka_unit_test(test_invalid),
+	    cmocka_unit_test(test_tet_dates),	  cmocka_unit_test(test_leap_months),
+	    cmocka_unit_test(test_known_days),	  cmocka_unit_test(test_round_trip_every_day),
+	    cmocka_unit_test(test_month_lengths), cmocka_unit_test(test_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

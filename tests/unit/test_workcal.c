@@ -110,21 +110,21 @@ static void test_rule_2017(void **state)
 		mc_day_kind kind;
 		const char *name;
 	} want[] = {
-		{1, 1, MC_DAY_HOLIDAY, "Tết Dương lịch"},
-		{1, 2, MC_DAY_COMPENSATORY, "Nghỉ bù Tết Dương lịch"},
-		{1, 27, MC_DAY_HOLIDAY, "Tết Nguyên đán"},
-		{1, 28, MC_DAY_HOLIDAY, "Tết Nguyên đán"},
-		{1, 29, MC_DAY_HOLIDAY, "Tết Nguyên đán"},
-		{1, 30, MC_DAY_HOLIDAY, "Tết Nguyên đán"},
-		{1, 31, MC_DAY_HOLIDAY, "Tết Nguyên đán"},
-		{2, 1, MC_DAY_COMPENSATORY, "Nghỉ bù Tết Nguyên đán"},
-		{2, 2, MC_DAY_COMPENSATORY, "Nghỉ bù Tết Nguyên đán"},
-		{4, 6, MC_DAY_HOLIDAY, "Giỗ Tổ Hùng Vương"},
-		{4, 30, MC_DAY_HOLIDAY, "Ngày Chiến thắng"},
-		{5, 1, MC_DAY_HOLIDAY, "Ngày Quốc tế Lao động"},
-		{5, 2, MC_DAY_COMPENSATORY, "Nghỉ bù Ngày Chiến thắng"},
-		{9, 2, MC_DAY_HOLIDAY, "Quốc khánh"},
-		{9, 4, MC_DAY_COMPENSATORY, "Nghỉ bù Quốc khánh"},
+	    {1, 1, MC_DAY_HOLIDAY, "Tết Dương lịch"},
+	    {1, 2, MC_DAY_COMPENSATORY, "Nghỉ bù Tết Dương lịch"},
+	    {1, 27, MC_DAY_HOLIDAY, "Tết Nguyên đán"},
+	    {1, 28, MC_DAY_HOLIDAY, "Tết Nguyên đán"},
+	    {1, 29, MC_DAY_HOLIDAY, "Tết Nguyên đán"},
+	    {1, 30, MC_DAY_HOLIDAY, "Tết Nguyên đán"},
+	    {1, 31, MC_DAY_HOLIDAY, "Tết Nguyên đán"},
+	    {2, 1, MC_DAY_COMPENSATORY, "Nghỉ bù Tết Nguyên đán"},
+	    {2, 2, MC_DAY_COMPENSATORY, "Nghỉ bù Tết Nguyên đán"},
+	    {4, 6, MC_DAY_HOLIDAY, "Giỗ Tổ Hùng Vương"},
+	    {4, 30, MC_DAY_HOLIDAY, "Ngày Chiến thắng"},
+	    {5, 1, MC_DAY_HOLIDAY, "Ngày Quốc tế Lao động"},
+	    {5, 2, MC_DAY_COMPENSATORY, "Nghỉ bù Ngày Chiến thắng"},
+	    {9, 2, MC_DAY_HOLIDAY, "Quốc khánh"},
+	    {9, 4, MC_DAY_COMPENSATORY, "Nghỉ bù Quốc khánh"},
 	};
 	mc_day_entry days[32];
 	size_t n = 0;
@@ -267,10 +267,10 @@ static void test_set_year_and_revert(void **state)
 		int m, d;
 		mc_day_kind kind;
 	} official[] = {
-		{9, 4, MC_DAY_COMPENSATORY}, /* deliberately out of order */
-		{1, 2, MC_DAY_COMPENSATORY},  {1, 26, MC_DAY_COMPENSATORY}, {1, 27, MC_DAY_HOLIDAY},
-		{1, 30, MC_DAY_HOLIDAY},      {1, 31, MC_DAY_HOLIDAY},      {2, 1, MC_DAY_COMPENSATORY},
-		{4, 6, MC_DAY_HOLIDAY},       {5, 1, MC_DAY_HOLIDAY},       {5, 2, MC_DAY_COMPENSATORY},
+	    {9, 4, MC_DAY_COMPENSATORY}, /* deliberately out of order */
+	    {1, 2, MC_DAY_COMPENSATORY}, {1, 26, MC_DAY_COMPENSATORY}, {1, 27, MC_DAY_HOLIDAY},
+	    {1, 30, MC_DAY_HOLIDAY},	 {1, 31, MC_DAY_HOLIDAY},      {2, 1, MC_DAY_COMPENSATORY},
+	    {4, 6, MC_DAY_HOLIDAY},	 {5, 1, MC_DAY_HOLIDAY},       {5, 2, MC_DAY_COMPENSATORY},
 	};
 	mc_day_entry days[MC_ARRAY_LEN(official)];
 	mc_day_entry *eff = NULL;
@@ -352,10 +352,10 @@ static void test_count_working(void **state)
 {
 	mc_workcal *wc = mc_workcal_new();
 	int32_t ranges[][2] = {
-		{D(2017, 1, 1), D(2018, 1, 1)},   {D(2017, 1, 26), D(2017, 2, 3)},
-		{D(1899, 11, 1), D(1900, 3, 1)},  {D(2100, 11, 1), D(2101, 3, 1)},
-		{D(1890, 1, 1), D(1890, 1, 1)},   {D(1890, 1, 5), D(1890, 1, 1)},
-		{D(1899, 12, 31), D(1900, 1, 1)}, {D(2100, 12, 31), D(2101, 1, 2)},
+	    {D(2017, 1, 1), D(2018, 1, 1)},   {D(2017, 1, 26), D(2017, 2, 3)},
+	    {D(1899, 11, 1), D(1900, 3, 1)},  {D(2100, 11, 1), D(2101, 3, 1)},
+	    {D(1890, 1, 1), D(1890, 1, 1)},   {D(1890, 1, 5), D(1890, 1, 1)},
+	    {D(1899, 12, 31), D(1900, 1, 1)}, {D(2100, 12, 31), D(2101, 1, 2)},
 	};
 	uint32_t seed = 12345;
 	(void)state;
@@ -540,26 +540,26 @@ static void test_tsv_good(void **state)
 static void test_tsv_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"2017-02-30\tholiday\tx\n",           /* no such day */
-		"2017-13-01\tholiday\tx\n",           /* no such month */
-		"1899-12-31\tholiday\tx\n",           /* outside 1900..2100 */
-		"2101-01-01\tholiday\tx\n",
-		"2017-1-02\tholiday\tx\n",            /* date not zero-padded */
-		"2017-01-02 holiday x\n",             /* spaces, not tabs */
-		"2017-01-02\tholiday\n",              /* no name */
-		"2017-01-02\tholiday\t\n",            /* empty name */
-		"2017-01-02\tvacation\tx\n",          /* unknown kind */
-		"2017-01-02\t\tx\n",                  /* empty kind */
-		"2017-01-02\tholiday\tx\ty\n",        /* a tab in the name */
-		"2017-01-02\tholiday\tx\n2017-01-02\tcompensatory\ty\n", /* same day twice */
-		"# source 2017\tA\n# source 2017\tB\n2017-01-02\tholiday\tx\n", /* two sources */
-		"# source 2018\tA\n2017-01-02\tholiday\tx\n",                    /* source, no days */
-		"# source 20x7\tA\n",
-		"# source 2017 A\n2017-01-02\tholiday\tx\n",
-		"# source 2017\t\n2017-01-02\tholiday\tx\n",
-		"# source of the data\n2017-01-02\tholiday\tx\n", /* "# source " must be a source line */
-		"holiday\t2017-01-02\tx\n",
-		"2017-01-02",
+	    "2017-02-30\tholiday\tx\n", /* no such day */
+	    "2017-13-01\tholiday\tx\n", /* no such month */
+	    "1899-12-31\tholiday\tx\n", /* outside 1900..2100 */
+	    "2101-01-01\tholiday\tx\n",
+	    "2017-1-02\tholiday\tx\n",					    /* date not zero-padded */
+	    "2017-01-02 holiday x\n",					    /* spaces, not tabs */
+	    "2017-01-02\tholiday\n",					    /* no name */
+	    "2017-01-02\tholiday\t\n",					    /* empty name */
+	    "2017-01-02\tvacation\tx\n",				    /* unknown kind */
+	    "2017-01-02\t\tx\n",					    /* empty kind */
+	    "2017-01-02\tholiday\tx\ty\n",				    /* a tab in the name */
+	    "2017-01-02\tholiday\tx\n2017-01-02\tcompensatory\ty\n",	    /* same day twice */
+	    "# source 2017\tA\n# source 2017\tB\n2017-01-02\tholiday\tx\n", /* two sources */
+	    "# source 2018\tA\n2017-01-02\tholiday\tx\n",		    /* source, no days */
+	    "# source 20x7\tA\n",
+	    "# source 2017 A\n2017-01-02\tholiday\tx\n",
+	    "# source 2017\t\n2017-01-02\tholiday\tx\n",
+	    "# source of the data\n2017-01-02\tholiday\tx\n", /* "# source " must be a source line */
+	    "holiday\t2017-01-02\tx\n",
+	    "2017-01-02",
 	};
 	struct collected c;
 	(void)state;
@@ -583,18 +583,18 @@ static void test_tsv_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kind_names),
-		cmocka_unit_test(test_rule_2017),
-		cmocka_unit_test(test_rule_national_day),
-		cmocka_unit_test(test_rule_weekend_shift),
-		cmocka_unit_test(test_rule_errors),
-		cmocka_unit_test(test_rule_calendar),
-		cmocka_unit_test(test_set_year_and_revert),
-		cmocka_unit_test(test_set_year_invalid),
-		cmocka_unit_test(test_count_working),
-		cmocka_unit_test(test_official_file),
-		cmocka_unit_test(test_tsv_good),
-		cmocka_unit_test(test_tsv_malformed),
+	    cmocka_unit_test(test_kind_names),
+	    cmocka_unit_test(test_rule_2017),
+	    cmocka_unit_test(test_rule_national_day),
+	    cmocka_unit_test(test_rule_weekend_shift),
+	    cmocka_unit_test(test_rule_errors),
+	    cmocka_unit_test(test_rule_calendar),
+	    cmocka_unit_test(test_set_year_and_revert),
+	    cmocka_unit_test(test_set_year_invalid),
+	    cmocka_unit_test(test_count_working),
+	    cmocka_unit_test(test_official_file),
+	    cmocka_unit_test(test_tsv_good),
+	    cmocka_unit_test(test_tsv_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

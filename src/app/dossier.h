@@ -23,8 +23,8 @@ typedef struct {
 	char name[128];
 } mc_actor;
 
-/* What the world looks like to the rules: the working calendar and office hours
- * per unit. Borrowed; shared between threads, read-only. */
+/* What the world looks like to the rules: the working calendar, the units and
+ * their office hours, loaded once and shared read-only between threads. */
 typedef struct mc_time_ctx mc_time_ctx;
 const mc_workcal *mc_time_ctx_calendar(const mc_time_ctx *tc);
 
@@ -80,6 +80,11 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
  * in st, and reads each unit's office hours. Caller frees with mc_time_ctx_free. */
 int mc_time_ctx_load(mc_time_ctx **out, mc_store *st);
 void mc_time_ctx_free(mc_time_ctx *tc);
+/* The unit with this id as it was when the context was loaded, or NULL.
+ * Borrowed. Units change rarely; their edits reload the context. */
+const mc_unit *mc_time_ctx_unit(const mc_time_ctx *tc, int64_t unit_id);
+/* Whether unit_id is ancestor_id or lies in its subtree. */
+bool mc_time_ctx_within(const mc_time_ctx *tc, int64_t unit_id, int64_t ancestor_id);
 /* Office hours of a unit (the default when it has none of its own). Borrowed. */
 const mc_office_hours *mc_time_ctx_hours(const mc_time_ctx *tc, int64_t unit_id);
 

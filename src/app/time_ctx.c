@@ -10,9 +10,17 @@ typedef struct {
 
 struct mc_time_ctx {
 	mc_workcal *wc;
-	unit_hours *units; /* only units with their own hours, sorted by id */
+	unit_hours *units; /* only units with their own hours */
 	size_t n_units;
+	mc_unit *all;      /* every unit, sorted by id, for look-ups without a query */
+	size_t n_all;
 };
+
+static int by_id(const void *a, const void *b)
+{
+	const mc_unit *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
 
 static int add_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
 {
@@ -48,6 +56,10 @@ int mc_time_ctx_load(mc_time_ctx **out, mc_store *st)
 		uh->unit_id = units[i].id;
 		tc->n_units++;
 	}
+	qsort(units, n, sizeof *units, by_id);
+	tc->all = units;
+	tc->n_all = n;
+	units = NULL;
 	*out = tc;
 	tc = NULL;
 	rc = 0;
@@ -63,6 +75,7 @@ void mc_time_ctx_free(mc_time_ctx *tc)
 		return;
 	mc_workcal_free(tc->wc);
 	free(tc->units);
+	mc_unit_free_list(tc->all);
 	free(tc);
 }
 
@@ -78,4 +91,24 @@ const mc_office_hours *mc_time_ctx_hours(const mc_time_ctx *tc, int64_t unit_id)
 			return &tc->units[i].hours;
 	}
 	return &MC_OFFICE_HOURS_DEFAULT;
+}
+
+const mc_unit *mc_time_ctx_unit(const mc_time_ctx *tc, int64_t unit_id)
+{
+	mc_unit key = {.id = unit_id};
+	return bsearch(&key, tc->all, tc->n_all, sizeof *tc->all, by_id);
+}
+
+bool mc_time_ctx_within(const mc_time_ctx *tc, int64_t unit_id, int64_t ancestor_id)
+{
+	/* Walk up from the unit; the tree is shallow (province, district, commune). */
+	for (size_t depth = 0; unit_id && depth < tc->n_all + 1; depth++) {
+		if (unit_id == ancestor_id)
+			return true;
+		const mc_unit *u = mc_time_ctx_unit(tc, unit_id);
+		if (!u)
+			return false;
+		unit_id = u->parent_id;
+	}
+	return false;
 }

@@ -36,9 +36,11 @@ static bool unit_handles(const mc_unit *u, const mc_procedure *p)
 	return level_listed(p->levels, u->level);
 }
 
-static void copy_opt(char *dst, size_t cap, const char *src)
+/* Copies an optional text into its field; MC_ETOOBIG when it does not fit
+ * (the API limits characters, the fields hold bytes: never store a cut text). */
+static int copy_opt(char *dst, size_t cap, const char *src)
 {
-	mc_strlcpy(dst, src ? src : "", cap);
+	return mc_strlcpy(dst, src ? src : "", cap);
 }
 
 static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
@@ -48,13 +50,13 @@ static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor
 	e.dossier_id = d->id;
 	e.at = at;
 	e.actor_id = actor->user_id;
-	copy_opt(e.actor_name, sizeof e.actor_name, actor->name);
 	e.unit_id = d->current_unit_id;
-	copy_opt(e.action, sizeof e.action, action);
 	e.from_state = from;
 	e.to_state = d->state;
 	e.step = d->step;
-	copy_opt(e.note, sizeof e.note, note);
+	if (copy_opt(e.actor_name, sizeof e.actor_name, actor->name) || copy_opt(e.action, sizeof e.action, action) ||
+	    copy_opt(e.note, sizeof e.note, note))
+		return MC_ETOOBIG;
 	return mc_store_event_append(st, &e);
 }
 
@@ -110,26 +112,38 @@ int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *a
 		goto cleanup;
 	}
 
+	/* Online filings of a procedure that is not offered online are refused. */
+	if (in->channel == MC_CH_ONLINE && proc.online_level < 3) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
 	int32_t local_day = (int32_t)((in->at + MC_TZ_OFFSET) / 86400);
 	int seq = 0;
 	rc = mc_store_dossier_next_seq(st, &seq, unit.id, local_day);
 	if (rc != 0)
 		goto cleanup;
+	/* The code holds four digits of sequence: a unit's ten thousandth dossier
+	 * of a day has no code to take. */
 	rc = mc_code_format(d.code, sizeof d.code, unit.code, local_day, seq);
-	if (rc != 0)
+	if (rc != 0) {
+		rc = MC_EFULL;
 		goto cleanup;
-	copy_opt(d.province_code, sizeof d.province_code, unit.province_code);
+	}
 	d.procedure_id = proc.id;
-	copy_opt(d.procedure_code, sizeof d.procedure_code, proc.code);
 	d.receiving_unit_id = unit.id;
 	d.current_unit_id = unit.id;
 	d.channel = in->channel;
 	d.state = mc_dossier_initial_state(in->channel);
-	copy_opt(d.applicant_name, sizeof d.applicant_name, in->applicant_name);
-	copy_opt(d.applicant_id_number, sizeof d.applicant_id_number, in->applicant_id_number);
-	copy_opt(d.applicant_phone, sizeof d.applicant_phone, in->applicant_phone);
-	copy_opt(d.applicant_email, sizeof d.applicant_email, in->applicant_email);
-	copy_opt(d.applicant_address, sizeof d.applicant_address, in->applicant_address);
+	if (copy_opt(d.province_code, sizeof d.province_code, unit.province_code) ||
+	    copy_opt(d.procedure_code, sizeof d.procedure_code, proc.code) ||
+	    copy_opt(d.applicant_name, sizeof d.applicant_name, in->applicant_name) ||
+	    copy_opt(d.applicant_id_number, sizeof d.applicant_id_number, in->applicant_id_number) ||
+	    copy_opt(d.applicant_phone, sizeof d.applicant_phone, in->applicant_phone) ||
+	    copy_opt(d.applicant_email, sizeof d.applicant_email, in->applicant_email) ||
+	    copy_opt(d.applicant_address, sizeof d.applicant_address, in->applicant_address)) {
+		rc = MC_ETOOBIG;
+		goto cleanup;
+	}
 	d.owner_id = actor->role == MC_ROLE_CITIZEN ? actor->user_id : 0;
 	d.duration_hours = period_hours(&proc, in->channel);
 	if (d.state == MC_ST_RECEIVED) {
@@ -255,6 +269,12 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 			add_docs(&d, req->docs, req->n_docs);
 		break;
 	case MC_ACT_ASSIGN:
+		/* The desk hands a received dossier on; inside processing only the
+		 * processing unit's specialists and leaders assign. */
+		if ((d.state == MC_ST_RECEIVED) != (actor->role == MC_ROLE_DESK)) {
+			rc = MC_EFORBIDDEN;
+			goto cleanup;
+		}
 		if (req->handler_id) {
 			mc_user h;
 			rc = mc_store_user_get(st, &h, req->handler_id);
@@ -302,8 +322,10 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 		break;
 	}
 	d.state = to;
-	if (!blank(req->note))
-		copy_opt(d.note, sizeof d.note, req->note);
+	if (!blank(req->note) && copy_opt(d.note, sizeof d.note, req->note) != 0) {
+		rc = MC_ETOOBIG;
+		goto cleanup;
+	}
 	d.updated_at = at;
 	rc = mc_store_dossier_update(st, &d, d.version);
 	if (rc == MC_ECONFLICT)

@@ -20,7 +20,7 @@ typedef struct {
 	int64_t user_id;
 	mc_role role;
 	int64_t unit_id;        /* the unit the role is held in; 0 for citizens */
-	char name[128];
+	char name[256];
 } mc_actor;
 
 /* What the world looks like to the rules: the working calendar, the units and

@@ -1017,17 +1017,20 @@ static int live_one(generator *g, int64_t filed_at)
 	memset(&l, 0, sizeof l);
 	memset(&in, 0, sizeof in);
 	l.g = g;
-	for (int tries = 0; tries < 8 && !unit; tries++) {
+	/* A dossier meant to wait for the desk was filed online, which only
+	 * level 3 and 4 services take. */
+	for (int tries = 0; tries < 64 && !unit; tries++) {
 		l.dp = &g->procs[rnd_range(r, 0, (int64_t)g->n_procs - 1)];
+		if (target == MC_ST_SUBMITTED && l.dp->p.online_level < 3)
+			continue;
 		unit = pick_unit(g, l.dp);
 	}
 	if (!unit)
 		return MC_ENOTFOUND;
 
-	/* Online filings are the ones of level 3 and 4 services, and a few
-	 * level 2 ones the desk types in from the portal; postal ones are rare. */
+	/* Online filings are the ones of level 3 and 4 services; postal ones are rare. */
 	in.channel = MC_CH_DIRECT;
-	if (target == MC_ST_SUBMITTED || chance(r, l.dp->p.online_level >= 3 ? 45 : 8))
+	if (l.dp->p.online_level >= 3 && (target == MC_ST_SUBMITTED || chance(r, 45)))
 		in.channel = MC_CH_ONLINE;
 	else if (chance(r, 5))
 		in.channel = MC_CH_POSTAL;

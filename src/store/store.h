@@ -84,7 +84,7 @@ void mc_unit_free_list(mc_unit *list);
 typedef struct {
 	int64_t id;
 	char username[64];
-	char full_name[128];
+	char full_name[256];
 	char email[128];
 	char phone[32];
 	char id_number[32];  /* citizen identity number (CCCD) for citizens */
@@ -225,11 +225,11 @@ typedef struct {
 	int state;                   /* mc_state */
 	int resume_state;            /* state to return to after a pause */
 	int outcome;                 /* 0 none, 1 approved, 2 refused (result with reasons) */
-	char applicant_name[256];
+	char applicant_name[512];
 	char applicant_id_number[32];
 	char applicant_phone[32];
 	char applicant_email[128];
-	char applicant_address[512];
+	char applicant_address[1024];
 	int64_t owner_id;            /* citizen account that filed it online, 0 none */
 	int32_t duration_hours;      /* statutory time applied to it */
 	int64_t submitted_at;        /* 0 when never submitted online */
@@ -240,7 +240,7 @@ typedef struct {
 	int64_t returned_at;
 	int64_t updated_at;
 	int64_t version;             /* optimistic concurrency, 1 on insert */
-	char note[1024];             /* last reason given (refusal, supplement, stop) */
+	char note[4096];             /* last reason given (refusal, supplement, stop) */
 	mc_dossier_doc *docs;
 	size_t n_docs;
 } mc_dossier;
@@ -283,13 +283,13 @@ typedef struct {
 	int64_t dossier_id;
 	int64_t at;
 	int64_t actor_id;        /* user, 0 for the system or the public */
-	char actor_name[128];
+	char actor_name[256];
 	int64_t unit_id;         /* unit responsible after the event */
 	char action[24];         /* create, receive, refuse, ... (core/dossier.h names) */
 	int from_state;          /* 0 on creation */
 	int to_state;
 	int step;
-	char note[2048];
+	char note[4096];
 } mc_event;
 
 int mc_store_event_append(mc_store *st, mc_event *e);   /* sets e->id */

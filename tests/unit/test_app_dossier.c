@@ -99,6 +99,15 @@ static int setup(void **state)
 	add_procedure(f->st, "2.000001", 40, false, -1);
 	add_procedure(f->st, "2.000002", 40, true, -1);
 	add_procedure(f->st, "2.000003", 16, false, 15 * 60);
+	add_procedure(f->st, "2.000004", 16, false, -1);
+	{
+		/* A level 2 service: information online, filing at the desk only. */
+		mc_procedure p = {0};
+		assert_int_equal(mc_store_procedure_get(f->st, &p, "2.000004", true), 0);
+		p.online_level = 2;
+		assert_int_equal(mc_store_procedure_update(f->st, &p), 0);
+		mc_procedure_clear(&p);
+	}
 	if (mc_time_ctx_load(&f->tc, f->st) != 0)
 		return -1;
 	f->desk = (mc_actor){.user_id = 0, .role = MC_ROLE_DESK, .unit_id = f->district, .name = "Tiếp nhận"};
@@ -324,6 +333,67 @@ static void test_transfer_and_resolution(void **state)
 	mc_dossier_clear(&d);
 }
 
+static void test_online_only_for_online_services(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0};
+	mc_dossier_new in = {.procedure_code = "2.000004", .channel = MC_CH_ONLINE, .unit_id = f->district,
+			     .applicant_name = "Lê Thị Hoa", .at = at("2017-03-01T08:00")};
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->citizen, &in, &d), MC_EINVAL);
+	in.channel = MC_CH_DIRECT;
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), 0);
+	mc_dossier_clear(&d);
+}
+
+static void test_who_assigns_when(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, r = {0};
+	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+	/* A received dossier is handed on by the desk, not taken by a specialist. */
+	assert_int_equal(act(f, &r, &f->specialist, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), MC_EFORBIDDEN);
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
+	mc_dossier_clear(&r);
+	/* In processing, the desk no longer assigns; the leader does. */
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T10:00"), MC_EFORBIDDEN);
+	assert_int_equal(act(f, &r, &f->leader, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T10:00"), 0);
+	assert_int_equal(r.step, 3);
+	mc_dossier_clear(&r);
+	mc_dossier_clear(&d);
+}
+
+static void test_daily_codes_run_out(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0};
+	int32_t day = (int32_t)((at("2017-03-01T08:00") + MC_TZ_OFFSET) / 86400);
+	int seq = 0;
+	for (int i = 0; i < 9999; i++)
+		assert_int_equal(mc_store_dossier_next_seq(f->st, &seq, f->district, day), 0);
+	assert_int_equal(seq, 9999);
+	mc_dossier_new in = {.procedure_code = "2.000001", .channel = MC_CH_DIRECT, .unit_id = f->district,
+			     .applicant_name = "X", .at = at("2017-03-01T08:00")};
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), MC_EFULL);
+	/* The next day starts again at 0001. */
+	in.at = at("2017-03-02T08:00");
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), 0);
+	assert_string_equal(d.code, "000.00.33.H56-170302-0001");
+	mc_dossier_clear(&d);
+}
+
+static void test_text_too_long_for_its_field(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0};
+	char name[600];
+	memset(name, 'a', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	mc_dossier_new in = {.procedure_code = "2.000001", .channel = MC_CH_DIRECT, .unit_id = f->district,
+			     .applicant_name = name, .at = at("2017-03-01T08:00")};
+	/* Refused whole rather than stored cut. */
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), MC_ETOOBIG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +405,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_roles_owners_and_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_version_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transfer_and_resolution, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_online_only_for_online_services, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_who_assigns_when, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_daily_codes_run_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_text_too_long_for_its_field, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include "app/dossier.h"
 #include "cli/config.h"
 #include "core/embed.h"
+#include "core/code.h"
 #include "core/lunar.h"
 #include "demo/demo.h"
 #include "http/server.h"
@@ -323,6 +324,84 @@ cleanup:
 	return status;
 }
 
+/* Adds a unit; on an empty database this makes the root (the province), so
+ * that the first administrator has a unit to hold the role in. */
+int mc_cli_unit(int argc, char **argv)
+{
+	static const char *const known[] = {"--db", "--code", "--name", "--level", "--parent", "--province", NULL};
+	if (argc < 1 || strcmp(argv[0], "add") != 0) {
+		fprintf(stderr, "usage: motcua unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] "
+				"[--province CODE]\n");
+		return 2;
+	}
+	if (check_opts(argc, argv, known, 1) != 0)
+		return 2;
+	const char *db = opt(argc, argv, "--db", true), *code = opt(argc, argv, "--code", true),
+		   *name = opt(argc, argv, "--name", true), *level = opt(argc, argv, "--level", true),
+		   *parent = opt(argc, argv, "--parent", true), *province = opt(argc, argv, "--province", true);
+	if (!db || !code || !name || !level) {
+		fprintf(stderr, "motcua unit add: --db, --code, --name and --level are required\n");
+		return 2;
+	}
+	if (strcmp(level, "province") != 0 && strcmp(level, "department") != 0 && strcmp(level, "district") != 0 &&
+	    strcmp(level, "commune") != 0) {
+		fprintf(stderr, "motcua unit add: --level must be province, department, district or commune\n");
+		return 2;
+	}
+	if (!mc_unit_code_valid(code)) {
+		fprintf(stderr, "motcua unit add: --code must be 1-24 letters, digits or dots\n");
+		return 2;
+	}
+	mc_unit u = {0};
+	if (mc_strlcpy(u.code, code, sizeof u.code) != 0 || mc_strlcpy(u.name, name, sizeof u.name) != 0 ||
+	    mc_strlcpy(u.level, level, sizeof u.level) != 0) {
+		fprintf(stderr, "motcua unit add: a value is too long\n");
+		return 2;
+	}
+	int status = 1;
+	mc_store *st = NULL;
+	if (open_migrated(&st, db) != 0)
+		return 1;
+	if (parent) {
+		mc_unit p;
+		if (mc_store_unit_by_code(st, &p, parent) != 0) {
+			fprintf(stderr, "motcua unit add: no unit has code %s\n", parent);
+			goto cleanup;
+		}
+		u.parent_id = p.id;
+		mc_strlcpy(u.province_code, p.province_code, sizeof u.province_code);
+	}
+	if (province && mc_strlcpy(u.province_code, province, sizeof u.province_code) != 0) {
+		fprintf(stderr, "motcua unit add: --province is at most %zu characters\n", sizeof u.province_code - 1);
+		goto cleanup;
+	}
+	if (!u.province_code[0]) {
+		/* An organisation code ends with the province's own code (H56 for Thanh Hóa). */
+		const char *dot = strrchr(code, '.');
+		mc_strlcpy(u.province_code, dot ? dot + 1 : code, sizeof u.province_code);
+	}
+	int rc = mc_store_begin(st);
+	if (rc == 0)
+		rc = mc_store_unit_create(st, &u);
+	if (rc == 0)
+		rc = mc_store_commit(st);
+	else
+		mc_store_rollback(st);
+	if (rc == MC_ECONFLICT) {
+		fprintf(stderr, "motcua unit add: a unit with code %s exists already\n", code);
+		goto cleanup;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "motcua unit add: could not store the unit\n");
+		goto cleanup;
+	}
+	printf("motcua: unit %s (%s) added\n", code, level);
+	status = 0;
+cleanup:
+	mc_store_close(st);
+	return status;
+}
+
 /* ---- calendar ----------------------------------------------------------- */
 
 static int add_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
@@ -382,7 +461,7 @@ static void local_minute(char *buf, size_t cap, int64_t t)
 
 int mc_cli_calendar(int argc, char **argv)
 {
-	static const char *const known[] = {"--json", "--leap", "--db", "--from", "--hours", "--cutoff", "--unit", NULL};
+	static const char *const known[] = {"--json", "--leap", "--db", "--from", "--hours", "--cutoff", NULL};
 	if (argc < 1) {
 		fprintf(stderr, "usage: motcua calendar lunar|solar|days-off|due ...\n");
 		return 2;

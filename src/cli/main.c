@@ -10,6 +10,7 @@ static void usage(FILE *out)
 	      "\n"
 	      "  init --db PATH [--demo] [--dossiers N]   create or migrate a database; --demo loads the demo province\n"
 	      "  serve [--db PATH] [--listen HOST:PORT] [--workers N] [--config FILE]\n"
+	      "  unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] [--province CODE]\n"
 	      "  user add --db PATH --username U --role ROLE [--unit CODE] --name NAME [--password P]\n"
 	      "  calendar lunar YYYY-MM-DD [--json]\n"
 	      "  calendar solar D/M/YYYY [--leap] [--json]\n"
@@ -30,6 +31,8 @@ int main(int argc, char **argv)
 		return mc_cli_init(argc - 2, argv + 2);
 	if (strcmp(cmd, "serve") == 0)
 		return mc_cli_serve(argc - 2, argv + 2);
+	if (strcmp(cmd, "unit") == 0)
+		return mc_cli_unit(argc - 2, argv + 2);
 	if (strcmp(cmd, "user") == 0)
 		return mc_cli_user(argc - 2, argv + 2);
 	if (strcmp(cmd, "calendar") == 0)

@@ -465,6 +465,13 @@ int mc_store_migrate(mc_store *st)
 		n++;
 	}
 	qsort(list, n, sizeof(*list), migration_cmp);
+	/* A database written by a newer motcua has tables this binary does not know. */
+	if (n > 0 && current > list[n - 1].version) {
+		fprintf(stderr, "could not use the database: its schema (version %d) is newer than this motcua (%d)\n",
+			current, list[n - 1].version);
+		rc = MC_ERROR;
+		goto cleanup;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && list[i].version == list[i - 1].version) {
 			fprintf(stderr, "could not migrate: two migrations numbered %d\n", list[i].version);

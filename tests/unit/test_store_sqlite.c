@@ -100,6 +100,20 @@ static int teardown(void **state)
 
 /* ---- schema ----------------------------------------------------------- */
 
+/* A database from a newer motcua is refused, not half-understood. */
+static void test_newer_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 9999", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	mc_store *st2 = NULL;
+	assert_int_equal(mc_store_open(&st2, f->path), 0);
+	assert_int_equal(mc_store_migrate(st2), MC_ERROR);
+	mc_store_close(st2);
+}
+
 static void test_migrate_twice(void **state)
 {
 	struct fixture *f = *state;
@@ -1337,6 +1351,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_units, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_users_sessions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_crud, setup, teardown),

@@ -261,6 +261,10 @@ int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool w
  * d->docs is not NULL. */
 int mc_store_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_version);
 
+/* The dossiers (without docs, at most 50) whose documents include this
+ * attachment; for deciding who may download it. */
+int mc_store_dossier_by_attachment(mc_store *st, mc_dossier **out, size_t *n, const char *sha256);
+
 typedef struct {
 	int64_t unit_id;     /* 0 = any; else current or receiving unit within this unit's subtree */
 	int64_t owner_id;    /* 0 = any */
@@ -299,9 +303,16 @@ void mc_event_free_list(mc_event *list);
 
 /* ---- attachments (content-addressed files) ----------------------------- */
 
-/* Stores data under its SHA-256 in the attachment folder (write to a temporary
- * file, fsync, rename; idempotent) and records it; sha256_out gets the hex
- * digest. Works outside a transaction. */
+#define MC_ATTACHMENT_MAX ((size_t)20 * 1024 * 1024)
+
+/* Writes data under its SHA-256 in the attachment folder (a temporary file,
+ * fsync, rename; idempotent); sha256_out gets the hex digest. Touches no
+ * table: call it before the transaction that records the file, so the disk
+ * work stays out of the write lock. MC_ETOOBIG above MC_ATTACHMENT_MAX. */
+int mc_store_attachment_write(mc_store *st, char sha256_out[65], const void *data, size_t len);
+/* Records a written file (inside a write transaction); idempotent. */
+int mc_store_attachment_record(mc_store *st, const char *sha256, int64_t size, const char *mime);
+/* Both of the above, the record in its own statement (for the CLI and tests). */
 int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data, size_t len, const char *mime);
 /* Size and type of a recorded attachment. MC_ENOTFOUND when unknown, MC_EINVAL
  * when sha256 is not 64 hex digits. */

@@ -353,6 +353,40 @@ cleanup:
 	return rc;
 }
 
+int mc_store_dossier_by_attachment(mc_store *st, mc_dossier **out, size_t *n, const char *sha256)
+{
+	static const char sql[] =
+	    "SELECT " DOSSIER_COLS " FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
+	    "WHERE d.id IN (SELECT dossier_id FROM dossier_document WHERE sha256 = ?1) ORDER BY d.id LIMIT 50";
+	sqlite3_stmt *s = NULL;
+	mc_dossier *list = NULL;
+	size_t count = 0, cap = 0;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_text(s, 1, sha256);
+	while ((rc = mc_sq_row(st, s, "list dossiers of an attachment")) > 0) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 4;
+			list = mc_xrealloc(list, cap * sizeof(*list));
+		}
+		dossier_read(&list[count++], s);
+	}
+	if (rc < 0)
+		goto cleanup;
+	*out = list;
+	*n = count;
+	list = NULL;
+	rc = 0;
+cleanup:
+	mc_dossier_free_list(list, count);
+	mc_sq_done(s);
+	return rc;
+}
+
 int mc_store_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_version)
 {
 	static const char upd[] =

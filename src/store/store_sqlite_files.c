@@ -18,7 +18,7 @@
 #include <openssl/evp.h>
 
 /* The largest attachment accepted (API bodies are limited before this). */
-#define ATTACHMENT_MAX ((size_t)20 * 1024 * 1024)
+#define ATTACHMENT_MAX MC_ATTACHMENT_MAX
 
 static int sha256_hex(char out[65], const void *data, size_t len)
 {
@@ -161,12 +161,8 @@ cleanup:
 	return rc;
 }
 
-int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data, size_t len, const char *mime)
+int mc_store_attachment_write(mc_store *st, char sha256_out[65], const void *data, size_t len)
 {
-	static const char sql[] =
-	    "INSERT INTO attachment (sha256, size, mime, created_at) VALUES (?1, ?2, ?3, ?4) "
-	    "ON CONFLICT (sha256) DO NOTHING";
-	sqlite3_stmt *s = NULL;
 	char digest[65];
 	int rc = 0;
 
@@ -178,23 +174,47 @@ int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data,
 	rc = sha256_hex(digest, data, len);
 	if (rc)
 		goto cleanup;
-	/* The file first: a row must never point at a file that is not there. */
 	rc = file_put(st, digest, data, len);
-	if (rc)
-		goto cleanup;
-	rc = mc_sq_prepare(st, &s, sql);
-	if (rc)
-		goto cleanup;
-	mc_sq_bind_text(s, 1, digest);
-	mc_sq_bind_int(s, 2, (int64_t)len);
-	mc_sq_bind_text(s, 3, mime ? mime : "application/octet-stream");
-	mc_sq_bind_int(s, 4, mc_now());
-	rc = mc_sq_exec(st, s, "record attachment");
 	if (rc)
 		goto cleanup;
 	memcpy(sha256_out, digest, 65);
 cleanup:
+	return rc;
+}
+
+int mc_store_attachment_record(mc_store *st, const char *sha256, int64_t size, const char *mime)
+{
+	static const char sql[] =
+	    "INSERT INTO attachment (sha256, size, mime, created_at) VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT (sha256) DO NOTHING";
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	if (!sha256_valid(sha256) || size < 0 || (uint64_t)size > ATTACHMENT_MAX) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	rc = mc_sq_prepare(st, &s, sql);
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_text(s, 1, sha256);
+	mc_sq_bind_int(s, 2, size);
+	mc_sq_bind_text(s, 3, mime ? mime : "application/octet-stream");
+	mc_sq_bind_int(s, 4, mc_now());
+	rc = mc_sq_exec(st, s, "record attachment");
+cleanup:
 	mc_sq_done(s);
+	return rc;
+}
+
+int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data, size_t len, const char *mime)
+{
+	/* The file first: a row must never point at a file that is not there. */
+	int rc = mc_store_attachment_write(st, sha256_out, data, len);
+	if (rc == 0)
+		rc = mc_store_attachment_record(st, sha256_out, (int64_t)len, mime);
+	if (rc)
+		sha256_out[0] = '\0';
 	return rc;
 }
 

@@ -1215,6 +1215,45 @@ struct cal_seen {
 	int stop_after;
 };
 
+/* Writing the file and recording it are two steps, so the disk work can stay
+ * outside the write transaction; who may read a file follows its dossiers. */
+static void test_attachment_write_record_and_dossiers(void **state)
+{
+	struct fixture *f = *state;
+	static const char body[] = "\x89PNG\r\n\x1a\nimage";
+	char sha[65];
+	int64_t size = 0;
+
+	assert_int_equal(mc_store_attachment_write(f->st, sha, body, sizeof(body) - 1), 0);
+	/* Written but not recorded: unknown to the tables. */
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, sha), MC_ENOTFOUND);
+	assert_int_equal(mc_store_attachment_record(f->st, "not-a-digest", 3, "image/png"), MC_EINVAL);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_attachment_record(f->st, sha, (int64_t)(sizeof(body) - 1), "image/png"), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, sha), 0);
+	assert_int_equal(size, (int64_t)(sizeof(body) - 1));
+
+	int64_t proc = add_proc(f->st, "9.000001", "Cấp giấy phép", "Xây dựng", "district", 0, 3);
+	mc_dossier d;
+	mc_dossier_doc doc = {.seq = 1, .name = "Bản vẽ", .originals = 1, .size = (int64_t)(sizeof(body) - 1)};
+	snprintf(doc.sha256, sizeof doc.sha256, "%s", sha);
+	dossier_init(&d, "000.00.33.H56-170301-0001", proc, f->district, MC_ST_RECEIVED, 0, 1488330000, "An");
+	d.docs = &doc;
+	d.n_docs = 1;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	mc_dossier *list = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_dossier_by_attachment(f->st, &list, &n, sha), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].code, "000.00.33.H56-170301-0001");
+	mc_dossier_free_list(list, n);
+	assert_int_equal(mc_store_dossier_by_attachment(f->st, &list, &n,
+							"1111111111111111111111111111111111111111111111111111111111111111"),
+			 0);
+	assert_int_equal(n, 0);
+}
+
 static int cal_cb(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
 {
 	struct cal_seen *seen = payload;
@@ -1361,6 +1400,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_next_seq, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachments, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_attachment_write_record_and_dossiers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),

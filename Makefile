@@ -43,3 +43,7 @@ clean:
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
+
+.PHONY: bench
+bench: build
+	@bash bench/run.sh

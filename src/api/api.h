@@ -22,8 +22,9 @@ json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code);
 json_t *mc_api_unit_ref(mc_store *st, int64_t id);
 json_t *mc_api_user_json(mc_store *st, const mc_user *u);
 json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts);
-/* Full dossier for its owner and officers; with events when given. */
-json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, const mc_event *ev, size_t n_ev);
+/* Full dossier for its owner and officers; with its documents (an array, empty
+ * when there are none) when with_docs, with events when given. */
+json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, const mc_event *ev, size_t n_ev);
 /* A timestamp as local ISO 8601, or null for 0. New reference. */
 json_t *mc_api_time(int64_t t);
 /* "within_time" | "due_soon" | "overdue" for open dossiers, "early" |

@@ -134,6 +134,12 @@ void mc_api_calendar_set_year(mc_req *r)
 		}
 		mc_day_entry *e = &w->days[i];
 		e->day = mc_days_from_civil(y, m, d);
+		for (size_t k = 0; k < i; k++) {
+			if (w->days[k].day == e->day) {
+				mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%sdate %s is listed twice", where, date);
+				return;
+			}
+		}
 		if (mc_day_kind_parse(&e->kind, kind) != 0) {
 			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%skind must be holiday, compensatory or workday", where);
 			return;

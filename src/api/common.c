@@ -132,7 +132,7 @@ json_t *mc_api_timeliness(const mc_time_ctx *tc, const mc_dossier *d, int64_t no
 		mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d->receiving_unit_id), at, d->due_at, 8 * 60)));
 }
 
-json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, const mc_event *ev, size_t n_ev)
+json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, const mc_event *ev, size_t n_ev)
 {
 	mc_store *st = mc_req_store(r);
 	mc_procedure p;
@@ -160,7 +160,7 @@ json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, const mc_event *ev, 
 		json_object_set_new(j, "outcome", json_string(d->outcome == 1 ? "approved" : "refused"));
 	if (d->note[0])
 		json_object_set_new(j, "note", json_string(d->note));
-	if (d->docs) {
+	if (with_docs) {
 		json_t *docs = json_array();
 		for (size_t i = 0; i < d->n_docs; i++) {
 			const mc_dossier_doc *doc = &d->docs[i];

@@ -102,15 +102,18 @@ static void reply_dossier(mc_req *r, int status, const mc_dossier *d)
 		snprintf(location, sizeof location, "/api/v1/dossiers/%s", d->code);
 		mc_reply_header(r, "Location", location);
 	}
-	mc_reply_json(r, status, mc_api_dossier_json(r, d, NULL, 0));
+	mc_reply_json(r, status, mc_api_dossier_json(r, d, true, NULL, 0));
 }
 
 static void create_after(mc_req *r, int rc, void *payload)
 {
 	dossier_job *j = payload;
+	/* The reply frees the request and j with it: the dossier is taken out first. */
+	mc_dossier out = j->out;
+	j->out = (mc_dossier){0};
 	switch (rc) {
 	case 0:
-		reply_dossier(r, 201, &j->out);
+		reply_dossier(r, 201, &out);
 		break;
 	case MC_EINVAL:
 		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
@@ -125,7 +128,7 @@ static void create_after(mc_req *r, int rc, void *payload)
 		mc_reply_error(r, rc, "filing the dossier");
 		break;
 	}
-	mc_dossier_clear(&j->out);
+	mc_dossier_clear(&out);
 }
 
 void mc_api_dossier_create(mc_req *r)
@@ -270,7 +273,7 @@ void mc_api_dossiers_list(mc_req *r)
 	}
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, mc_api_dossier_json(r, &list[i], NULL, 0));
+		json_array_append_new(items, mc_api_dossier_json(r, &list[i], false, NULL, 0));
 	mc_dossier_free_list(list, n);
 	mc_reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
 					(json_int_t)limit, "offset", (json_int_t)offset));
@@ -317,17 +320,18 @@ void mc_api_dossier_get(mc_req *r)
 	char etag[32];
 	snprintf(etag, sizeof etag, "\"%lld\"", (long long)d.version);
 	mc_reply_header(r, "ETag", etag);
-	json_t *j = mc_api_dossier_json(r, &d, ev, n);
+	json_t *j = mc_api_dossier_json(r, &d, true, ev, n);
 	mc_event_free_list(ev);
 	mc_dossier_clear(&d);
 	mc_reply_json(r, 200, j);
 }
 
-/* The version in an If-Match header ("3", W/"3"); 0 when absent, -1 when malformed. */
+/* The version in an If-Match header ("3", W/"3"); 0 when absent or "*" (any
+ * current version, RFC 9110 13.1.1), -1 when malformed. */
 static int64_t if_match_version(mc_req *r)
 {
 	const char *h = mc_req_header(r, "If-Match");
-	if (!h)
+	if (!h || strcmp(h, "*") == 0)
 		return 0;
 	if (strncmp(h, "W/", 2) == 0)
 		h += 2;
@@ -352,9 +356,12 @@ static void act_after(mc_req *r, int rc, void *payload)
 {
 	dossier_job *j = payload;
 	const char *action = mc_action_name(j->act.action);
+	/* The reply frees the request and j with it: the dossier is taken out first. */
+	mc_dossier out = j->out;
+	j->out = (mc_dossier){0};
 	switch (rc) {
 	case 0:
-		reply_dossier(r, 200, &j->out);
+		reply_dossier(r, 200, &out);
 		break;
 	case MC_ESTALE:
 		if (j->if_match)
@@ -367,6 +374,7 @@ static void act_after(mc_req *r, int rc, void *payload)
 		const char *state = "in its current state";
 		if (mc_store_dossier_get(mc_req_store(r), &d, j->code, false) == 0)
 			state = mc_state_name((mc_state)d.state);
+		mc_dossier_clear(&d);
 		mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION, "cannot %s a dossier that is %s", action, state);
 		break;
 	}
@@ -394,7 +402,7 @@ static void act_after(mc_req *r, int rc, void *payload)
 		mc_reply_error(r, rc, "the action");
 		break;
 	}
-	mc_dossier_clear(&j->out);
+	mc_dossier_clear(&out);
 }
 
 /* Desk actions concern the unit that received the dossier; the others the
@@ -481,7 +489,10 @@ void mc_api_dossier_action(mc_req *r)
 	if (read_docs_or_reply(r, documents, &docs, &j->act.n_docs) != 0)
 		return;
 	j->act.docs = docs;
-	j->act.if_version = if_match;
+	/* The scope was checked on this version; the write must apply to it, or a
+	 * transfer committed in between would let an officer act on a dossier that
+	 * has left their unit. Without If-Match a change in between is a 409. */
+	j->act.if_version = if_match ? if_match : version;
 	j->if_match = if_match != 0;
 	j->code = mc_req_param(r, 0);
 	j->tc = mc_req_time(r);
@@ -506,6 +517,7 @@ void mc_api_public_dossier(mc_req *r)
 	size_t n = 0;
 	rc = mc_store_event_list(st, &ev, &n, d.id);
 	if (rc != 0) {
+		mc_dossier_clear(&d);
 		mc_reply_error(r, rc, "the dossier's history");
 		return;
 	}

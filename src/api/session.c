@@ -56,7 +56,7 @@ void mc_api_session_create(mc_req *r)
 		if (!dummy[0])
 			mc_auth_hash_password(dummy, "motcua-timing-equaliser");
 		mc_auth_verify_password(dummy, password);
-		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, NULL);
+		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
 		return;
 	}
 	if (rc != 0) {
@@ -64,7 +64,7 @@ void mc_api_session_create(mc_req *r)
 		return;
 	}
 	if (mc_auth_verify_password(hash, password) != 0) {
-		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, NULL);
+		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
 		return;
 	}
 	session_new *s = mc_req_own(r, mc_xcalloc(1, sizeof *s));

@@ -88,7 +88,11 @@ static void unit_after(mc_req *r, int rc, void *payload)
 	}
 	/* Office hours feed the deadline rules. */
 	mc_req_reload_time(r);
-	mc_reply_json(r, w->create ? 201 : 200, mc_api_unit_json(&w->u, NULL));
+	mc_unit p;
+	const char *pc = NULL;
+	if (w->u.parent_id && mc_store_unit_get(mc_req_store(r), &p, w->u.parent_id) == 0)
+		pc = p.code;
+	mc_reply_json(r, w->create ? 201 : 200, mc_api_unit_json(&w->u, pc));
 }
 
 static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)

@@ -242,6 +242,9 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 			goto cleanup;
 		}
 		d.finished_at = at;
+		/* A stopped dossier is no longer waiting for anything. */
+		d.paused_at = 0;
+		d.resume_state = 0;
 		break;
 	case MC_ACT_REQUEST_SUPPLEMENT:
 		if (blank(req->note)) {
@@ -319,6 +322,7 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 	case MC_ACT_WITHDRAW:
 		d.finished_at = at;
 		d.paused_at = 0;
+		d.resume_state = 0;
 		break;
 	}
 	d.state = to;

@@ -26,6 +26,17 @@ static bool blank(const char *s)
 	return true;
 }
 
+/* Characters (code points) of valid UTF-8 text, counted as mc_text_clean counts them. */
+static int64_t char_count(const char *s)
+{
+	int64_t n = 0;
+	for (; *s; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
 int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field *spec, size_t n)
 {
 	if (!where)
@@ -64,7 +75,13 @@ int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field
 						 "%s%s must be non-empty text without control characters", where, f->name);
 				return -1;
 			}
-			*(const char **)f->out = mc_req_own(r, clean);
+			mc_req_own(r, clean);
+			if (char_count(clean) < f->min) {
+				mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%s%s must be at least %lld characters", where,
+						 f->name, (long long)f->min);
+				return -1;
+			}
+			*(const char **)f->out = clean;
 			break;
 		}
 		case MC_F_INT: {

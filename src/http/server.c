@@ -243,7 +243,7 @@ void mc_reply_error(mc_req *r, int rc, const char *what)
 		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%s is invalid", what);
 		break;
 	case MC_EFORBIDDEN:
-		mc_reply_problem(r, MC_PROB_FORBIDDEN, NULL);
+		mc_reply_problem(r, MC_PROB_FORBIDDEN, "your role does not allow %s", what);
 		break;
 	case MC_ETOOBIG:
 		mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE, "%s is too large", what);
@@ -433,6 +433,43 @@ static mc_method method_of(enum evhttp_cmd_type t)
 	}
 }
 
+/* The methods a resource allows, for the Allow header that RFC 9110 (15.5.6)
+ * requires on a 405; HEAD goes with GET. */
+static void allow_list(char *buf, size_t cap, int methods)
+{
+	static const struct {
+		int method;
+		const char *name;
+	} names[] = {
+	    {MC_M_GET, "GET"}, {MC_M_HEAD, "HEAD"},   {MC_M_POST, "POST"},
+	    {MC_M_PUT, "PUT"}, {MC_M_PATCH, "PATCH"}, {MC_M_DELETE, "DELETE"},
+	};
+	size_t used = 0;
+	if (methods & MC_M_GET)
+		methods |= MC_M_HEAD;
+	buf[0] = '\0';
+	for (size_t i = 0; i < MC_ARRAY_LEN(names); i++) {
+		if (!(methods & names[i].method))
+			continue;
+		int n = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", names[i].name);
+		if (n < 0 || (size_t)n >= cap - used)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* The value of the motcua_session cookie in a Cookie header, or NULL. The
+ * name must be a whole cookie name: "x_motcua_session=" is another cookie. */
+static const char *session_cookie(const char *header)
+{
+	static const char name[] = "motcua_session=";
+	for (const char *at = header; at && (at = strstr(at, name)) != NULL; at += sizeof name - 1) {
+		if (at == header || at[-1] == ' ' || at[-1] == ';')
+			return at + sizeof name - 1;
+	}
+	return NULL;
+}
+
 static void load_session(mc_req *r)
 {
 	const char *token = NULL;
@@ -441,10 +478,8 @@ static void load_session(mc_req *r)
 	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
 		token = auth + 7;
 	} else {
-		const char *cookie = mc_req_header(r, "Cookie");
-		const char *at = cookie ? strstr(cookie, "motcua_session=") : NULL;
+		const char *at = session_cookie(mc_req_header(r, "Cookie"));
 		if (at) {
-			at += strlen("motcua_session=");
 			size_t n = strcspn(at, "; ");
 			if (n > 0 && n < sizeof cookie_token) {
 				memcpy(cookie_token, at, n);
@@ -558,12 +593,12 @@ static void handle(struct evhttp_request *ev, void *arg)
 
 	r->param_buf = mc_xmalloc(strlen(r->path) + 1);
 	const mc_route *route = NULL;
-	bool path_known = false;
+	int allowed = 0; /* methods of the routes matching the path */
 	for (size_t i = 0; i < mc_routes_count; i++) {
 		int n = 0;
 		if (!route_match(mc_routes[i].pattern, r->path, r->param_buf, r->params, &n))
 			continue;
-		path_known = true;
+		allowed |= mc_routes[i].methods;
 		int want = r->method == MC_M_HEAD ? MC_M_GET : r->method;
 		if (mc_routes[i].methods & want) {
 			route = &mc_routes[i];
@@ -572,10 +607,14 @@ static void handle(struct evhttp_request *ev, void *arg)
 		}
 	}
 	if (!route) {
-		if (path_known)
-			mc_reply_problem(r, MC_PROB_METHOD_NOT_ALLOWED, NULL);
-		else
+		if (allowed) {
+			char allow[64];
+			allow_list(allow, sizeof allow, allowed);
+			mc_reply_header(r, "Allow", allow);
+			mc_reply_problem(r, MC_PROB_METHOD_NOT_ALLOWED, "%s allows %s", r->path, allow);
+		} else {
 			mc_reply_problem(r, MC_PROB_NOT_FOUND, "no resource at %s", r->path);
+		}
 		return;
 	}
 	load_session(r);

@@ -40,7 +40,10 @@ export async function startServer({ demo = true, dossiers = 60, env = {} } = {})
   child.stderr.on('data', (d) => { stderr += d; });
   await new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // do not leave a stuck server behind
+      reject(new Error(`server did not start: ${stderr}`));
+    }, 15000);
     child.stdout.on('data', (d) => {
       out += d;
       if (out.includes('listening on')) { clearTimeout(timer); resolve(); }
@@ -52,7 +55,8 @@ export async function startServer({ demo = true, dossiers = 60, env = {} } = {})
     base, db, dir, child,
     stderr: () => stderr,
     async stop() {
-      if (child.exitCode === null) {
+      // a child killed by a signal has exitCode null and signalCode set: it has exited
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.on('exit', r));
         child.kill('SIGTERM');
         await exited;

@@ -75,19 +75,26 @@ wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$base/api/v1/public/dossiers/$cod
 rss_load=$(rss)
 wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$nport/lookup.json" >"$work/wrk-nginx.txt"
 
-# Durable creations through the API, spread over the district desks' units.
+# Durable creations through the API. A unit numbers at most 9,999 dossiers a
+# day, so the load is spread over the district and its communes.
 token=$(curl -s -X POST "$base/api/v1/session" -H 'Content-Type: application/json' \
   -d "{\"username\":\"tiepnhan\",\"password\":\"$MOTCUA_DEMO_PASSWORD\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
-proc=$(curl -s "$base/api/v1/procedures?unit=000.00.33.H56&limit=1" | sed 's/.*"items":\[{"code":"\([^"]*\)".*/\1/')
-body="{\"procedure_code\":\"$proc\",\"channel\":\"direct\",\"applicant\":{\"name\":\"Nguyễn Văn An\",\"id_number\":\"038090001234\"},\"documents\":[{\"name\":\"Tờ khai\",\"originals\":1}]}"
-cat >"$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
-wrk.body = '$body'
-LUA
+first_code() { sed 's/.*"items":\[{"code":"\([^"]*\)".*/\1/'; }
+district=000.00.33.H56
+units=$(sqlite3 "$work/m.db" "SELECT code FROM unit WHERE code = '$district' OR parent_id = (SELECT id FROM unit WHERE code = '$district')")
+{
+  echo 'wrk.method = "POST"'
+  echo 'wrk.headers["Content-Type"] = "application/json"'
+  echo "wrk.headers[\"Authorization\"] = \"Bearer $token\""
+  echo 'local bodies = {}'
+  for u in $units; do
+    p=$(curl -s "$base/api/v1/procedures?unit=$u&limit=1" | first_code)
+    echo "table.insert(bodies, '{\"procedure_code\":\"$p\",\"unit\":\"$u\",\"channel\":\"direct\",\"applicant\":{\"name\":\"Nguyễn Văn An\",\"id_number\":\"038090001234\"},\"documents\":[{\"name\":\"Tờ khai\",\"originals\":1}]}')"
+  done
+  echo 'local i = 0'
+  echo 'request = function() i = i + 1; return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1]) end'
+} >"$work/post.lua"
 before=$(sqlite3 "$work/m.db" "SELECT count(*) FROM dossier")
-# At most 9,999 codes a unit a day: keep the run below that.
 wrk -t2 -c"$CONNS" -d3s --latency -s "$work/post.lua" "$base/api/v1/dossiers" >"$work/wrk-create.txt"
 after=$(sqlite3 "$work/m.db" "SELECT count(*) FROM dossier")
 created_rate=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.0f", (a-b)/3}')

@@ -9,18 +9,17 @@
 #include "http/server.h"
 
 /* Scope: an officer acts within the subtree of the unit their role is held
- * in. *out = whether unit_id lies there. Replies 503 and returns -1 when the
- * store fails. */
-int mc_api_in_scope_or_reply(mc_req *r, bool *out, int64_t unit_id);
+ * in. Whether unit_id lies there (from the unit tree held in memory). */
+bool mc_api_in_scope(mc_req *r, int64_t unit_id);
 /* Whether the caller may see this dossier: its owner (citizen), or an
  * officer whose scope holds its current or receiving unit. */
-int mc_api_may_see_or_reply(mc_req *r, bool *out, const mc_dossier *d);
+bool mc_api_may_see(mc_req *r, const mc_dossier *d);
 
 /* JSON of a unit (code, name, level, parent, ...). New reference. */
 json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code);
 /* {"code","name"} of a unit by id, or null. New reference. */
-json_t *mc_api_unit_ref(mc_store *st, int64_t id);
-json_t *mc_api_user_json(mc_store *st, const mc_user *u);
+json_t *mc_api_unit_ref(const mc_time_ctx *tc, int64_t id);
+json_t *mc_api_user_json(const mc_time_ctx *tc, const mc_user *u);
 json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts);
 /* Full dossier for its owner and officers; with its documents (an array, empty
  * when there are none) when with_docs, with events when given. */

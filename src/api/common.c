@@ -4,35 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-int mc_api_in_scope_or_reply(mc_req *r, bool *out, int64_t unit_id)
+bool mc_api_in_scope(mc_req *r, int64_t unit_id)
 {
 	const mc_user *u = mc_req_user(r);
-	*out = false;
 	if (!u || !u->unit_id || !unit_id)
-		return 0;
-	int rc = mc_store_unit_within(mc_req_store(r), out, unit_id, u->unit_id);
-	if (rc != 0 && rc != MC_ENOTFOUND) {
-		mc_reply_error(r, rc, "the scope check");
-		return -1;
-	}
-	return 0;
+		return false;
+	return mc_time_ctx_within(mc_req_time(r), unit_id, u->unit_id);
 }
 
-int mc_api_may_see_or_reply(mc_req *r, bool *out, const mc_dossier *d)
+bool mc_api_may_see(mc_req *r, const mc_dossier *d)
 {
 	const mc_user *u = mc_req_user(r);
-	*out = false;
 	if (!u)
-		return 0;
-	if (u->role == MC_ROLE_CITIZEN) {
-		*out = d->owner_id != 0 && d->owner_id == u->id;
-		return 0;
-	}
-	if (mc_api_in_scope_or_reply(r, out, d->current_unit_id) != 0)
-		return -1;
-	if (!*out && mc_api_in_scope_or_reply(r, out, d->receiving_unit_id) != 0)
-		return -1;
-	return 0;
+		return false;
+	if (u->role == MC_ROLE_CITIZEN)
+		return d->owner_id != 0 && d->owner_id == u->id;
+	return mc_api_in_scope(r, d->current_unit_id) || mc_api_in_scope(r, d->receiving_unit_id);
 }
 
 json_t *mc_api_time(int64_t t)
@@ -51,19 +38,19 @@ json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code)
 			 "phone", u->phone[0] ? u->phone : NULL);
 }
 
-json_t *mc_api_unit_ref(mc_store *st, int64_t id)
+json_t *mc_api_unit_ref(const mc_time_ctx *tc, int64_t id)
 {
-	mc_unit u;
-	if (!id || mc_store_unit_get(st, &u, id) != 0)
+	const mc_unit *u = id ? mc_time_ctx_unit(tc, id) : NULL;
+	if (!u)
 		return json_null();
-	return json_pack("{s:s, s:s}", "code", u.code, "name", u.name);
+	return json_pack("{s:s, s:s}", "code", u->code, "name", u->name);
 }
 
-json_t *mc_api_user_json(mc_store *st, const mc_user *u)
+json_t *mc_api_user_json(const mc_time_ctx *tc, const mc_user *u)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s?, s:s?, s:b}", "id", (json_int_t)u->id, "username",
 			 u->username, "full_name", u->full_name, "role", mc_role_name((mc_role)u->role), "unit",
-			 mc_api_unit_ref(st, u->unit_id), "email", u->email[0] ? u->email : NULL, "phone",
+			 mc_api_unit_ref(tc, u->unit_id), "email", u->email[0] ? u->email : NULL, "phone",
 			 u->phone[0] ? u->phone : NULL, "active", u->active);
 }
 
@@ -144,8 +131,8 @@ json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 		"s:o, s:o, s:o, s:o, s:o, s:i}",
 		"code", d->code, "procedure", "code", d->procedure_code, "name", proc_name, "state",
 		mc_state_name((mc_state)d->state), "national_status", d->state, "channel",
-		mc_channel_name((mc_channel)d->channel), "receiving_unit", mc_api_unit_ref(st, d->receiving_unit_id),
-		"current_unit", mc_api_unit_ref(st, d->current_unit_id), "applicant", "name", d->applicant_name,
+		mc_channel_name((mc_channel)d->channel), "receiving_unit", mc_api_unit_ref(mc_req_time(r), d->receiving_unit_id),
+		"current_unit", mc_api_unit_ref(mc_req_time(r), d->current_unit_id), "applicant", "name", d->applicant_name,
 		"id_number", d->applicant_id_number[0] ? d->applicant_id_number : NULL, "phone",
 		d->applicant_phone[0] ? d->applicant_phone : NULL, "email",
 		d->applicant_email[0] ? d->applicant_email : NULL, "address",
@@ -183,7 +170,7 @@ json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 					      "action", ev[i].action, "from",
 					      ev[i].from_state ? mc_state_name((mc_state)ev[i].from_state) : NULL, "to",
 					      mc_state_name((mc_state)ev[i].to_state), "unit",
-					      mc_api_unit_ref(st, ev[i].unit_id), "actor",
+					      mc_api_unit_ref(mc_req_time(r), ev[i].unit_id), "actor",
 					      ev[i].actor_name[0] ? ev[i].actor_name : NULL, "note",
 					      ev[i].note[0] ? ev[i].note : NULL);
 			json_array_append_new(events, e);

@@ -3,6 +3,7 @@
 
 #include "core/code.h"
 #include "core/text.h"
+#include "http/cache.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -188,10 +189,7 @@ void mc_api_dossier_create(mc_req *r)
 			return;
 		j->in.unit_id = u.id;
 		if (j->actor.role == MC_ROLE_DESK) {
-			bool ok = false;
-			if (mc_api_in_scope_or_reply(r, &ok, u.id) != 0)
-				return;
-			if (!ok) {
+			if (!mc_api_in_scope(r, u.id)) {
 				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "unit %s is outside your unit's scope", unit);
 				return;
 			}
@@ -247,10 +245,7 @@ void mc_api_dossiers_list(mc_req *r)
 				mc_reply_error(r, rc, "the unit");
 				return;
 			}
-			bool ok = false;
-			if (mc_api_in_scope_or_reply(r, &ok, u.id) != 0)
-				return;
-			if (!ok) {
+			if (!mc_api_in_scope(r, u.id)) {
 				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "unit %s is outside your unit's scope", unit);
 				return;
 			}
@@ -288,12 +283,7 @@ static int load_visible_or_reply(mc_req *r, mc_dossier *d, bool with_docs)
 		mc_reply_error(r, rc, "the dossier");
 		return -1;
 	}
-	bool ok = false;
-	if (mc_api_may_see_or_reply(r, &ok, d) != 0) {
-		mc_dossier_clear(d);
-		return -1;
-	}
-	if (!ok) {
+	if (!mc_api_may_see(r, d)) {
 		mc_dossier_clear(d);
 		if (mc_req_user(r)->role == MC_ROLE_CITIZEN)
 			mc_reply_problem(r, MC_PROB_NOT_FOUND, "the dossier not found");
@@ -451,10 +441,7 @@ void mc_api_dossier_action(mc_req *r)
 	}
 	mc_req_actor(r, &j->actor);
 	if (j->actor.role != MC_ROLE_CITIZEN) {
-		bool ok = false;
-		if (mc_api_in_scope_or_reply(r, &ok, scope_unit) != 0)
-			return;
-		if (!ok) {
+		if (!mc_api_in_scope(r, scope_unit)) {
 			mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier is at a unit outside your scope for %s",
 					 action);
 			return;
@@ -499,53 +486,84 @@ void mc_api_dossier_action(mc_req *r)
 	mc_req_write(r, act_write, act_after, j);
 }
 
-void mc_api_public_dossier(mc_req *r)
+/* Renders the public view of a dossier: only what may be public, with no
+ * identity number, contact, notes or officers. New reference, NULL on a store failure (rc set). */
+static json_t *public_view(mc_req *r, const char *code, int *rc)
 {
-	mc_code_parts parts;
-	if (mc_code_parse(&parts, mc_req_param(r, 0)) != 0) {
-		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no dossier has this code");
-		return;
-	}
 	mc_store *st = mc_req_store(r);
+	const mc_time_ctx *tc = mc_req_time(r);
 	mc_dossier d = {0};
-	int rc = mc_store_dossier_get(st, &d, mc_req_param(r, 0), false);
-	if (rc != 0) {
-		mc_reply_error(r, rc, "the dossier");
-		return;
-	}
 	mc_event *ev = NULL;
 	size_t n = 0;
-	rc = mc_store_event_list(st, &ev, &n, d.id);
-	if (rc != 0) {
-		mc_dossier_clear(&d);
-		mc_reply_error(r, rc, "the dossier's history");
-		return;
-	}
 	char *masked = NULL;
+	json_t *j = NULL;
+
+	*rc = mc_store_dossier_get(st, &d, code, false);
+	if (*rc != 0)
+		goto cleanup;
+	*rc = mc_store_event_list(st, &ev, &n, d.id);
+	if (*rc != 0)
+		goto cleanup;
 	mc_text_mask_name(&masked, d.applicant_name);
 	mc_procedure p;
 	const char *proc_name = NULL;
 	if (mc_store_procedure_get_id(st, &p, d.procedure_id, false) == 0)
 		proc_name = p.name;
-	/* Only what may be public: no identity number, contact, notes or officers. */
 	json_t *timeline = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(timeline, json_pack("{s:o, s:s, s:s, s:i, s:o}", "at", mc_api_time(ev[i].at),
 							  "action", ev[i].action, "state",
 							  mc_state_name((mc_state)ev[i].to_state), "national_status",
-							  ev[i].to_state, "unit", mc_api_unit_ref(st, ev[i].unit_id)));
-	json_t *j = json_pack("{s:s, s:{s:s, s:s?}, s:o, s:o, s:s, s:i, s:s?, s:o, s:o, s:o, s:o, s:o, s:o}", "code",
-			      d.code, "procedure", "code", d.procedure_code, "name", proc_name, "receiving_unit",
-			      mc_api_unit_ref(st, d.receiving_unit_id), "current_unit",
-			      mc_api_unit_ref(st, d.current_unit_id), "state", mc_state_name((mc_state)d.state),
-			      "national_status", d.state, "applicant_name", masked, "submitted_at",
-			      mc_api_time(d.submitted_at), "received_at", mc_api_time(d.received_at), "due_at",
-			      mc_api_time(d.due_at), "finished_at", mc_api_time(d.finished_at), "returned_at",
-			      mc_api_time(d.returned_at), "timeline", timeline);
-	json_object_set_new(j, "timeliness", mc_api_timeliness(mc_req_time(r), &d, mc_now()));
+							  ev[i].to_state, "unit", mc_api_unit_ref(tc, ev[i].unit_id)));
+	j = json_pack("{s:s, s:{s:s, s:s?}, s:o, s:o, s:s, s:i, s:s?, s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "code",
+		      d.code, "procedure", "code", d.procedure_code, "name", proc_name, "receiving_unit",
+		      mc_api_unit_ref(tc, d.receiving_unit_id), "current_unit", mc_api_unit_ref(tc, d.current_unit_id),
+		      "state", mc_state_name((mc_state)d.state), "national_status", d.state, "applicant_name", masked,
+		      "submitted_at", mc_api_time(d.submitted_at), "received_at", mc_api_time(d.received_at), "due_at",
+		      mc_api_time(d.due_at), "finished_at", mc_api_time(d.finished_at), "returned_at",
+		      mc_api_time(d.returned_at), "timeline", timeline, "version", (json_int_t)d.version);
+	json_object_set_new(j, "timeliness", mc_api_timeliness(tc, &d, mc_now()));
+cleanup:
 	free(masked);
 	mc_event_free_list(ev);
 	mc_dossier_clear(&d);
+	return j;
+}
+
+void mc_api_public_dossier(mc_req *r)
+{
+	const char *code = mc_req_param(r, 0);
+	mc_code_parts parts;
+	if (mc_code_parse(&parts, code) != 0) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no dossier has this code");
+		return;
+	}
+	/* The hot path of the public portal: one indexed read of the version,
+	 * then the bytes rendered for that version if they are fresh enough. */
+	int64_t version = 0, now = mc_now();
+	int rc = mc_store_dossier_version(mc_req_store(r), &version, code);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the dossier");
+		return;
+	}
+	char *body = NULL;
+	size_t len = mc_cache_get(mc_req_cache(r), code, version, now, &body);
+	if (!len) {
+		json_t *j = public_view(r, code, &rc);
+		if (!j) {
+			mc_reply_error(r, rc, "the dossier");
+			return;
+		}
+		body = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+		if (!body) {
+			mc_reply_problem(r, MC_PROB_INTERNAL, "could not encode the reply");
+			return;
+		}
+		len = strlen(body);
+		mc_cache_put(mc_req_cache(r), code, version, now, body, len);
+	}
 	mc_reply_header(r, "Cache-Control", "no-cache");
-	mc_reply_json(r, 200, j);
+	mc_reply_raw(r, 200, "application/json; charset=utf-8", body, len);
+	free(body);
 }

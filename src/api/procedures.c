@@ -61,7 +61,7 @@ void mc_api_procedure_get(mc_req *r)
 	}
 	json_t *j = mc_api_procedure_json(&p, true);
 	if (p.unit_id)
-		json_object_set_new(j, "unit", mc_api_unit_ref(mc_req_store(r), p.unit_id));
+		json_object_set_new(j, "unit", mc_api_unit_ref(mc_req_time(r), p.unit_id));
 	mc_procedure_clear(&p);
 	mc_reply_json(r, 200, j);
 }

@@ -72,14 +72,14 @@ void mc_api_session_create(mc_req *r)
 	mc_auth_token_hash(s->token_hash, s->token);
 	s->user_id = u.id;
 	s->expires_at = mc_now() + (int64_t)mc_req_config(r)->session_hours * 3600;
-	s->user_json = mc_api_user_json(mc_req_store(r), &u);
+	s->user_json = mc_api_user_json(mc_req_time(r), &u);
 	s->secure = mc_req_is_tls(r);
 	mc_req_write(r, session_write, session_after, s);
 }
 
 void mc_api_session_get(mc_req *r)
 {
-	mc_reply_json(r, 200, json_pack("{s:o}", "user", mc_api_user_json(mc_req_store(r), mc_req_user(r))));
+	mc_reply_json(r, 200, json_pack("{s:o}", "user", mc_api_user_json(mc_req_time(r), mc_req_user(r))));
 }
 
 static int session_delete_write(mc_store *st, void *payload)

@@ -19,7 +19,7 @@ void mc_api_users_list(mc_req *r)
 	}
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, mc_api_user_json(mc_req_store(r), &list[i]));
+		json_array_append_new(items, mc_api_user_json(mc_req_time(r), &list[i]));
 	mc_user_free_list(list);
 	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -46,7 +46,7 @@ static void user_after(mc_req *r, int rc, void *payload)
 		mc_reply_error(r, rc, "the account");
 		return;
 	}
-	mc_reply_json(r, 201, mc_api_user_json(mc_req_store(r), &w->u));
+	mc_reply_json(r, 201, mc_api_user_json(mc_req_time(r), &w->u));
 }
 
 static bool username_valid(const char *s)

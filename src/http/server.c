@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include "app/auth.h"
+#include "http/cache.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -37,6 +38,7 @@ typedef struct {
 	pthread_mutex_t tc_lock;
 	retired_tc *retired;
 	evutil_socket_t listen_fd;
+	mc_cache *cache;
 } server_state;
 
 typedef struct {
@@ -269,6 +271,7 @@ const mc_user *mc_req_user(const mc_req *r) { return r->has_user ? &r->user : NU
 const char *mc_req_token_hash(const mc_req *r) { return r->token_hash; }
 mc_store *mc_req_store(const mc_req *r) { return r->w->store; }
 const mc_server_config *mc_req_config(const mc_req *r) { return &r->w->srv->cfg; }
+mc_cache *mc_req_cache(const mc_req *r) { return r->w->srv->cache; }
 
 const unsigned char *mc_req_raw(const mc_req *r, size_t *len)
 {
@@ -740,6 +743,8 @@ int mc_server_run(const mc_server_config *cfg)
 	}
 	if (mc_group_start(&srv.group, cfg->db_url, cfg->group_batch) != 0)
 		goto cleanup;
+	/* 16,384 replies of up to 8 KiB: at most 128 MiB, in practice a few. */
+	srv.cache = mc_cache_new(16384, 8192, 60);
 	srv.listen_fd = open_listener(cfg->listen, bound, sizeof bound);
 	if (srv.listen_fd < 0)
 		goto cleanup;
@@ -804,6 +809,7 @@ cleanup:
 		event_base_free(main_base);
 	if (srv.listen_fd >= 0)
 		close(srv.listen_fd);
+	mc_cache_free(srv.cache);
 	mc_time_ctx_free(atomic_load(&srv.tc));
 	while (srv.retired) {
 		retired_tc *next = srv.retired->next;

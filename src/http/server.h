@@ -73,6 +73,9 @@ const mc_time_ctx *mc_req_time(const mc_req *r);
 const mc_server_config *mc_req_config(const mc_req *r);
 bool mc_req_is_tls(const mc_req *r);
 
+/* The cache of rendered public replies, shared by the workers. */
+struct mc_cache *mc_req_cache(const mc_req *r);
+
 /* Ties an allocation to the request: freed with it (NULL-safe). Returns p. */
 void *mc_req_own(mc_req *r, void *p);
 

@@ -255,6 +255,8 @@ int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t l
 /* Inserts d and its docs; sets d->id and d->version = 1. MC_ECONFLICT on a duplicate code. */
 int mc_store_dossier_insert(mc_store *st, mc_dossier *d);
 int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool with_docs);
+/* The current version of a dossier (one indexed read), for cached replies. */
+int mc_store_dossier_version(mc_store *st, int64_t *out, const char *code);
 /* Writes every mutable field of d if the stored version is expected_version,
  * then sets d->version = expected_version + 1. MC_ECONFLICT when the version
  * moved, MC_ENOTFOUND when the dossier does not exist. Docs are replaced when

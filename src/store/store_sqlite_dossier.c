@@ -353,6 +353,27 @@ cleanup:
 	return rc;
 }
 
+int mc_store_dossier_version(mc_store *st, int64_t *out, const char *code)
+{
+	static const char sql[] = "SELECT version FROM dossier WHERE code = ?1";
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_text(s, 1, code);
+	rc = mc_sq_row(st, s, "read dossier version");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc < 0)
+		goto cleanup;
+	*out = sqlite3_column_int64(s, 0);
+	rc = 0;
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}
+
 int mc_store_dossier_by_attachment(mc_store *st, mc_dossier **out, size_t *n, const char *sha256)
 {
 	static const char sql[] =

@@ -21,7 +21,7 @@ static int year_or_reply(mc_req *r, int *out)
 
 struct source_find {
 	int year;
-	char source[512];
+	char source[2048];
 	bool found;
 };
 
@@ -63,8 +63,10 @@ static void reply_year(mc_req *r, int year, const mc_time_ctx *tc)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, day_json(&days[i]));
 	free(days);
-	mc_reply_json(r, 200, json_pack("{s:i, s:s, s:s?, s:o}", "year", year, "basis", f.found ? "official" : "rule",
-					"source", f.found ? f.source : NULL, "days", arr));
+	/* A year stored without days is one an administrator returned to the rule. */
+	bool official = mc_workcal_year_is_official(mc_time_ctx_calendar(tc), year);
+	mc_reply_json(r, 200, json_pack("{s:i, s:s, s:s?, s:o}", "year", year, "basis", official ? "official" : "rule",
+					"source", official ? f.source : NULL, "days", arr));
 }
 
 void mc_api_calendar_year(mc_req *r)
@@ -85,15 +87,17 @@ typedef struct {
 static int set_year_write(mc_store *st, void *payload)
 {
 	year_write *w = payload;
+	/* Reverting keeps the year, empty, so that the schedule shipped with
+	 * motcua is not stored again over the administrator's choice at the next start. */
 	if (!w->days)
-		return mc_store_calendar_delete_year(st, w->year);
+		return mc_store_calendar_set_year(st, w->year, NULL, 0, "Bộ luật Lao động (theo quy tắc)");
 	return mc_store_calendar_set_year(st, w->year, w->days, w->n, w->source);
 }
 
 static void set_year_after(mc_req *r, int rc, void *payload)
 {
 	year_write *w = payload;
-	if (rc != 0 && !(rc == MC_ENOTFOUND && !w->days)) {
+	if (rc != 0) {
 		mc_reply_error(r, rc, "the calendar");
 		return;
 	}
@@ -106,8 +110,8 @@ void mc_api_calendar_set_year(mc_req *r)
 	year_write *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
 	json_t *days = NULL;
 	mc_field spec[] = {
-		{"source", MC_F_STRING, true, 1, 500, &w->source},
-		{"days", MC_F_ARRAY, true, 0, 366, &days},
+		{"source", MC_F_STRING, true, 1, 500, &w->source, 0},
+		{"days", MC_F_ARRAY, true, 0, 366, &days, 0},
 	};
 	if (year_or_reply(r, &w->year) != 0 ||
 	    mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
@@ -119,9 +123,9 @@ void mc_api_calendar_set_year(mc_req *r)
 		char where[40];
 		snprintf(where, sizeof where, "days[%zu].", i);
 		mc_field ds[] = {
-			{"date", MC_F_STRING, true, 10, 10, &date},
-			{"kind", MC_F_STRING, true, 1, 15, &kind},
-			{"name", MC_F_STRING, true, 1, 120, &name},
+			{"date", MC_F_STRING, true, 10, 10, &date, 0},
+			{"kind", MC_F_STRING, true, 1, 15, &kind, 0},
+			{"name", MC_F_STRING, true, 1, 30, &name, 0},
 		};
 		if (mc_fields_or_reply(r, json_array_get(days, i), where, ds, MC_ARRAY_LEN(ds)) != 0)
 			return;

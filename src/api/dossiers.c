@@ -26,11 +26,11 @@ static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size
 		char where[48];
 		snprintf(where, sizeof where, "documents[%zu].", i);
 		mc_field spec[] = {
-			{"name", MC_F_STRING, true, 1, 500, &name},
-			{"originals", MC_F_INT, false, 0, 100, &originals},
-			{"copies", MC_F_INT, false, 0, 100, &copies},
-			{"attachment", MC_F_STRING, false, 64, 64, &attachment},
-			{"filename", MC_F_STRING, false, 1, 250, &filename},
+			{"name", MC_F_STRING, true, 1, 120, &name, 0},
+			{"originals", MC_F_INT, false, 0, 100, &originals, 0},
+			{"copies", MC_F_INT, false, 0, 100, &copies, 0},
+			{"attachment", MC_F_STRING, false, 64, 64, &attachment, 0},
+			{"filename", MC_F_STRING, false, 1, 60, &filename, 0},
 		};
 		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
 			return -1;
@@ -125,6 +125,13 @@ static void create_after(mc_req *r, int rc, void *payload)
 	case MC_ENOTFOUND:
 		mc_reply_problem(r, MC_PROB_UNKNOWN_PROCEDURE, "no procedure has code %s", j->in.procedure_code);
 		break;
+	case MC_ETOOBIG:
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "a text of the dossier is too long to be stored");
+		break;
+	case MC_EFULL:
+		mc_reply_problem(r, MC_PROB_CODES_EXHAUSTED,
+				 "the receiving unit has filed 9,999 dossiers today; dossier codes hold four digits");
+		break;
 	default:
 		mc_reply_error(r, rc, "filing the dossier");
 		break;
@@ -138,20 +145,20 @@ void mc_api_dossier_create(mc_req *r)
 	const char *procedure = NULL, *channel = NULL, *unit = NULL;
 	json_t *applicant = NULL, *documents = NULL;
 	mc_field spec[] = {
-		{"procedure_code", MC_F_STRING, true, 1, 31, &procedure},
-		{"channel", MC_F_STRING, true, 1, 15, &channel},
-		{"unit", MC_F_STRING, false, 1, 24, &unit},
-		{"applicant", MC_F_OBJECT, true, 0, 0, &applicant},
-		{"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents},
+		{"procedure_code", MC_F_STRING, true, 1, 31, &procedure, 0},
+		{"channel", MC_F_STRING, true, 1, 15, &channel, 0},
+		{"unit", MC_F_STRING, false, 1, 24, &unit, 0},
+		{"applicant", MC_F_OBJECT, true, 0, 0, &applicant, 0},
+		{"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
 	mc_field who[] = {
-		{"name", MC_F_STRING, true, 1, 250, &j->in.applicant_name},
-		{"id_number", MC_F_STRING, false, 9, 31, &j->in.applicant_id_number},
-		{"phone", MC_F_STRING, false, 3, 31, &j->in.applicant_phone},
-		{"email", MC_F_STRING, false, 3, 127, &j->in.applicant_email},
-		{"address", MC_F_STRING, false, 1, 500, &j->in.applicant_address},
+		{"name", MC_F_STRING, true, 1, 120, &j->in.applicant_name, 0},
+		{"id_number", MC_F_STRING, false, 9, 31, &j->in.applicant_id_number, 0},
+		{"phone", MC_F_STRING, false, 3, 31, &j->in.applicant_phone, 0},
+		{"email", MC_F_STRING, false, 3, 127, &j->in.applicant_email, 0},
+		{"address", MC_F_STRING, false, 1, 250, &j->in.applicant_address, 0},
 	};
 	if (mc_fields_or_reply(r, applicant, "applicant.", who, MC_ARRAY_LEN(who)) != 0)
 		return;
@@ -369,7 +376,10 @@ static void act_after(mc_req *r, int rc, void *payload)
 		break;
 	}
 	case MC_EFORBIDDEN:
-		mc_reply_problem(r, MC_PROB_FORBIDDEN, "your role may not %s this dossier", action);
+		mc_reply_problem(r, MC_PROB_FORBIDDEN, "your role may not %s this dossier now", action);
+		break;
+	case MC_ETOOBIG:
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "the note is too long to be stored");
 		break;
 	case MC_EINVAL:
 		switch (j->act.action) {
@@ -409,12 +419,12 @@ void mc_api_dossier_action(mc_req *r)
 	const char *action = NULL, *to_unit = NULL, *handler = NULL, *outcome = NULL;
 	json_t *documents = NULL;
 	mc_field spec[] = {
-		{"action", MC_F_STRING, true, 1, 31, &action},
-		{"note", MC_F_TEXT, false, 1, 2000, &j->act.note},
-		{"to_unit", MC_F_STRING, false, 1, 24, &to_unit},
-		{"handler", MC_F_STRING, false, 1, 63, &handler},
-		{"outcome", MC_F_STRING, false, 1, 15, &outcome},
-		{"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents},
+		{"action", MC_F_STRING, true, 1, 31, &action, 0},
+		{"note", MC_F_TEXT, false, 1, 1000, &j->act.note, 0},
+		{"to_unit", MC_F_STRING, false, 1, 24, &to_unit, 0},
+		{"handler", MC_F_STRING, false, 1, 63, &handler, 0},
+		{"outcome", MC_F_STRING, false, 1, 15, &outcome, 0},
+		{"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;

@@ -45,7 +45,7 @@ const mc_route mc_routes[] = {
 
 	{MC_M_POST, "/api/v1/attachments", mc_api_attachment_upload, MC_AUTH_SESSION, CITIZEN | DESK,
 	 MC_ROUTE_UPLOAD},
-	{MC_M_GET, "/api/v1/attachments/{sha256}", mc_api_attachment_get, MC_AUTH_SESSION, STAFF, 0},
+	{MC_M_GET, "/api/v1/attachments/{sha256}", mc_api_attachment_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
 };
 
 const size_t mc_routes_count = MC_ARRAY_LEN(mc_routes);

@@ -42,8 +42,8 @@ void mc_api_session_create(mc_req *r)
 {
 	const char *username = NULL, *password = NULL;
 	mc_field spec[] = {
-		{"username", MC_F_STRING, true, 1, 64, &username},
-		{"password", MC_F_STRING, true, 1, 256, &password},
+		{"username", MC_F_STRING, true, 1, 64, &username, 0},
+		{"password", MC_F_STRING, true, 1, 256, &password, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;

@@ -100,13 +100,13 @@ static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
 	const char *code = NULL, *name = NULL, *level = NULL, *parent = NULL, *hours = NULL, *address = NULL,
 		   *phone = NULL;
 	mc_field spec[] = {
-		{"code", MC_F_STRING, create, 1, 24, &code},
-		{"name", MC_F_STRING, create, 1, 250, &name},
-		{"level", MC_F_STRING, create, 1, 15, &level},
-		{"parent", MC_F_STRING, false, 1, 24, &parent},
-		{"office_hours", MC_F_STRING, false, 1, 63, &hours},
-		{"address", MC_F_STRING, false, 1, 250, &address},
-		{"phone", MC_F_STRING, false, 1, 31, &phone},
+		{"code", MC_F_STRING, create, 1, 24, &code, 0},
+		{"name", MC_F_STRING, create, 1, 60, &name, 0},
+		{"level", MC_F_STRING, create, 1, 15, &level, 0},
+		{"parent", MC_F_STRING, false, 1, 24, &parent, 0},
+		{"office_hours", MC_F_STRING, false, 1, 63, &hours, 0},
+		{"address", MC_F_STRING, false, 1, 60, &address, 0},
+		{"phone", MC_F_STRING, false, 1, 31, &phone, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return -1;

@@ -64,14 +64,14 @@ static int read_account_or_reply(mc_req *r, user_new *w, const char **role, cons
 	const char *username = NULL, *password = NULL, *full_name = NULL, *email = NULL, *phone = NULL,
 		   *id_number = NULL;
 	mc_field spec[] = {
-		{"username", MC_F_STRING, true, 3, 63, &username},
-		{"password", MC_F_STRING, true, 10, 256, &password},
-		{"full_name", MC_F_STRING, true, 1, 127, &full_name},
-		{"email", MC_F_STRING, false, 3, 127, &email},
-		{"phone", MC_F_STRING, false, 3, 31, &phone},
-		{"id_number", MC_F_STRING, false, 9, 31, &id_number},
-		{"role", MC_F_STRING, role != NULL, 1, 15, role},
-		{"unit", MC_F_STRING, false, 1, 24, unit},
+		{"username", MC_F_STRING, true, 3, 63, &username, 0},
+		{"password", MC_F_STRING, true, 10, 256, &password, 0},
+		{"full_name", MC_F_STRING, true, 1, 60, &full_name, 0},
+		{"email", MC_F_STRING, false, 3, 127, &email, 0},
+		{"phone", MC_F_STRING, false, 3, 31, &phone, 0},
+		{"id_number", MC_F_STRING, false, 9, 31, &id_number, 0},
+		{"role", MC_F_STRING, role != NULL, 1, 15, role, 0},
+		{"unit", MC_F_STRING, false, 1, 24, unit, 0},
 	};
 	size_t n = role ? MC_ARRAY_LEN(spec) : MC_ARRAY_LEN(spec) - 2;
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, n) != 0)

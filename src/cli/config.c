@@ -25,7 +25,7 @@ static const struct setting {
 	{"workers", T_INT, 0, 256, "0", offsetof(mc_config, workers), 0, "worker threads, 0 = one per core"},
 	{"max_body", T_INT, 1024, 16 * 1024 * 1024, "1048576", offsetof(mc_config, max_body), 0,
 	 "largest JSON request body, bytes"},
-	{"max_upload", T_INT, 1024, 64 * 1024 * 1024, "20971520", offsetof(mc_config, max_upload), 0,
+	{"max_upload", T_INT, 1024, 20 * 1024 * 1024, "20971520", offsetof(mc_config, max_upload), 0,
 	 "largest uploaded file, bytes"},
 	{"session_hours", T_INT, 1, 24 * 30, "12", offsetof(mc_config, session_hours), 0, "session lifetime, hours"},
 	{"group_batch", T_INT, 1, 4096, "256", offsetof(mc_config, group_batch), 0,

@@ -81,6 +81,11 @@ int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field
 						 f->name, (long long)f->min);
 				return -1;
 			}
+			if (f->cap && strlen(clean) >= f->cap) {
+				mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%s%s is longer than %zu bytes of UTF-8", where,
+						 f->name, f->cap - 1);
+				return -1;
+			}
 			*(const char **)f->out = clean;
 			break;
 		}

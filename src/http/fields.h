@@ -25,6 +25,7 @@ typedef struct {
 	int64_t min;     /* INT: least value; STRING/TEXT: least length in characters (0 → 1 when required) */
 	int64_t max;     /* INT: greatest value; STRING/TEXT: most characters; ARRAY: most items */
 	void *out;       /* left untouched when the field is absent */
+	size_t cap;      /* STRING/TEXT: when not 0, the bytes the value must fit in with its NUL */
 } mc_field;
 
 /*

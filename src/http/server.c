@@ -113,15 +113,24 @@ static double elapsed_ms(const struct timespec *from)
 	return (double)(now.tv_sec - from->tv_sec) * 1e3 + (double)(now.tv_nsec - from->tv_nsec) / 1e6;
 }
 
+static const char *method_name(mc_method m)
+{
+	switch (m) {
+	case MC_M_GET: return "GET";
+	case MC_M_POST: return "POST";
+	case MC_M_PUT: return "PUT";
+	case MC_M_DELETE: return "DELETE";
+	case MC_M_PATCH: return "PATCH";
+	case MC_M_HEAD: return "HEAD";
+	}
+	return "OTHER";
+}
+
 static void access_log(const mc_req *r)
 {
 	if (!r->w->srv->cfg.access_log)
 		return;
-	json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:f}", "id", r->request_id, "method",
-				 r->method == MC_M_GET ? "GET" : r->method == MC_M_POST ? "POST"
-						       : r->method == MC_M_PUT  ? "PUT"
-						       : r->method == MC_M_DELETE ? "DELETE"
-										  : "OTHER",
+	json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:f}", "id", r->request_id, "method", method_name(r->method),
 				 "path", r->path ? r->path : "", "status", r->status, "ms", elapsed_ms(&r->started));
 	char ts[32];
 	json_object_set_new(line, "ts", json_string(mc_time_format(ts, sizeof ts, mc_now())));
@@ -315,9 +324,13 @@ void mc_req_reload_time(mc_req *r)
 {
 	server_state *srv = r->w->srv;
 	mc_time_ctx *fresh = NULL;
-	if (mc_time_ctx_load(&fresh, r->w->store) != 0)
-		return;
+	/* Under the lock, so that two edits at once cannot leave the older load in force. */
 	pthread_mutex_lock(&srv->tc_lock);
+	if (mc_time_ctx_load(&fresh, r->w->store) != 0) {
+		pthread_mutex_unlock(&srv->tc_lock);
+		fprintf(stderr, "motcua: could not reload the calendar and units; the previous ones stay in force\n");
+		return;
+	}
 	retired_tc *old = mc_xcalloc(1, sizeof *old);
 	old->tc = atomic_exchange(&srv->tc, fresh);
 	old->next = srv->retired;
@@ -700,6 +713,30 @@ static evutil_socket_t open_listener(const char *spec, char *bound, size_t cap)
 	return fd;
 }
 
+/* ---- background jobs ---------------------------------------------------- */
+
+static int purge_sessions(mc_store *st, void *payload)
+{
+	(void)payload;
+	return mc_store_session_purge(st, mc_now());
+}
+
+static void purge_done(int rc, void *payload)
+{
+	(void)payload;
+	if (rc != 0)
+		fprintf(stderr, "motcua: could not purge expired sessions (%d)\n", rc);
+}
+
+/* Expired sessions are useless and keep a token hash: drop them hourly. */
+static void purge_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	server_state *srv = arg;
+	mc_group_submit(srv->group, purge_sessions, purge_done, NULL);
+}
+
 static struct event_base **all_bases;
 static int all_bases_n;
 
@@ -719,7 +756,7 @@ int mc_server_run(const mc_server_config *cfg)
 	server_state srv = {.cfg = *cfg, .listen_fd = -1};
 	worker *workers = NULL;
 	struct event_base *main_base = NULL;
-	struct event *sigint = NULL, *sigterm = NULL;
+	struct event *sigint = NULL, *sigterm = NULL, *purge = NULL;
 	int n = cfg->workers > 0 ? cfg->workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		n = 1;
@@ -737,8 +774,10 @@ int mc_server_run(const mc_server_config *cfg)
 		mc_time_ctx *tc = NULL;
 		int lrc = mc_time_ctx_load(&tc, st);
 		mc_store_close(st);
-		if (lrc != 0)
+		if (lrc != 0) {
+			fprintf(stderr, "motcua: could not load the calendar and units from %s\n", cfg->db_url);
 			goto cleanup;
+		}
 		atomic_store(&srv.tc, tc);
 	}
 	if (mc_group_start(&srv.group, cfg->db_url, cfg->group_batch) != 0)
@@ -776,6 +815,10 @@ int mc_server_run(const mc_server_config *cfg)
 	sigterm = evsignal_new(main_base, SIGTERM, on_signal, main_base);
 	evsignal_add(sigint, NULL);
 	evsignal_add(sigterm, NULL);
+	purge = event_new(main_base, -1, EV_PERSIST, purge_tick, &srv);
+	struct timeval hourly = {3600, 0};
+	event_add(purge, &hourly);
+	purge_tick(-1, 0, &srv);
 	for (int i = 0; i < n; i++)
 		pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]);
 	printf("motcua: listening on http://%s (%d workers)\n", bound, n);
@@ -805,6 +848,8 @@ cleanup:
 		event_free(sigint);
 	if (sigterm)
 		event_free(sigterm);
+	if (purge)
+		event_free(purge);
 	if (main_base)
 		event_base_free(main_base);
 	if (srv.listen_fd >= 0)

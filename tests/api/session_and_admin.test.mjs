@@ -13,7 +13,7 @@ const tok = {};
 
 before(async () => {
   server = await startServer({ dossiers: 10 });
-  for (const u of ['admin', 'tiepnhan', 'chuyenvien', 'lanhdao', 'congdan']) tok[u] = await server.login(u);
+  for (const u of ['admin', 'tiepnhan', 'chuyenvien', 'lanhdao', 'congdan', 'chuyenvien.stnmt']) tok[u] = await server.login(u);
 });
 
 after(async () => {
@@ -310,6 +310,28 @@ test('the administrator sets a year\'s schedule; the due time follows; DELETE re
   assert.equal((await duePreview(server, { from, hours: 24 })).due.slice(0, 16), '2031-03-06T08:00', 'reverted');
 });
 
+test('an official year returned to the rule stays so, and an empty schedule is the rule', async () => {
+  const before = await server.api('GET', '/api/v1/calendar/2017');
+  assert.equal(before.body.basis, 'official');
+  const del = await server.api('DELETE', '/api/v1/calendar/2017', { token: tok.admin });
+  assertStatus(del, 200);
+  assert.equal(del.body.basis, 'rule');
+  assert.equal(del.body.source, null);
+  // by the rule, Tết 2017 is the last day of the lunar year and 1-4/1 (27/1 to 31/1,
+  // with days in lieu for the weekend); the notice's 26/1 is not among them
+  assert.ok(del.body.days.some((d) => d.date === '2017-01-27'));
+  assert.ok(!del.body.days.some((d) => d.date === '2017-01-26'), 'the notice’s extra day is gone');
+  const empty = await server.api('PUT', '/api/v1/calendar/2017', { token: tok.admin, body: { source: 'x', days: [] } });
+  assertStatus(empty, 200);
+  assert.equal(empty.body.basis, 'rule');
+  // and back to the official schedule
+  const put = await server.api('PUT', '/api/v1/calendar/2017', { token: tok.admin, body: { source: before.body.source,
+    days: before.body.days.map(({ date, kind, name }) => ({ date, kind, name })) } });
+  assertStatus(put, 200);
+  assert.equal(put.body.basis, 'official');
+  assert.deepEqual(put.body.days, before.body.days);
+});
+
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n' +
   '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]);
@@ -331,10 +353,10 @@ test('attachments: upload a PDF, refuse a PNG declared as PDF, file it in a doss
   assertStatus(again, 201);
   assert.equal(again.body.sha256, sha);
 
-  assertProblem(await upload(tok.tiepnhan, PNG, 'application/pdf'), 415, 'unsupported-media-type', 'PNG as PDF');
-  assertProblem(await upload(tok.tiepnhan, PDF, 'image/png'), 415, 'unsupported-media-type', 'PDF as PNG');
-  assertProblem(await upload(tok.tiepnhan, Buffer.from('hello'), 'text/plain'), 415, 'unsupported-media-type', 'text');
-  assertProblem(await upload(tok.tiepnhan, PDF, 'application/x-msdownload'), 415, 'unsupported-media-type', 'exe');
+  assertProblem(await upload(tok.tiepnhan, PNG, 'application/pdf'), 415, 'unsupported-file-type', 'PNG as PDF');
+  assertProblem(await upload(tok.tiepnhan, PDF, 'image/png'), 415, 'unsupported-file-type', 'PDF as PNG');
+  assertProblem(await upload(tok.tiepnhan, Buffer.from('hello'), 'text/plain'), 415, 'unsupported-file-type', 'text');
+  assertProblem(await upload(tok.tiepnhan, PDF, 'application/x-msdownload'), 415, 'unsupported-file-type', 'exe');
   assertProblem(await upload(tok.tiepnhan, Buffer.alloc(0), 'application/pdf'), 422, 'invalid-field', 'empty');
   assertProblem(await upload(tok.chuyenvien, PDF, 'application/pdf'), 403, 'forbidden', 'specialist uploads');
   assertProblem(await upload(undefined, PDF, 'application/pdf'), 401, 'unauthenticated', 'anonymous upload');
@@ -358,7 +380,20 @@ test('attachments: upload a PDF, refuse a PNG declared as PDF, file it in a doss
   assert.equal(get.headers.get('content-disposition'), 'attachment');
   assert.ok(Buffer.from(await get.arrayBuffer()).equals(PDF));
   assertProblem(await server.api('GET', `/api/v1/attachments/${'0'.repeat(64)}`, { token: tok.chuyenvien }), 404, 'not-found');
+  // officers of another unit, and citizens whose dossiers do not hold it, cannot read it
+  assertProblem(await server.api('GET', `/api/v1/attachments/${sha}`, { token: tok['chuyenvien.stnmt'] }), 404, 'not-found');
+  assertProblem(await server.api('GET', `/api/v1/attachments/${sha}`, { token: tok.congdan }), 404, 'not-found');
   assertProblem(await server.api('GET', '/api/v1/attachments/not-a-hash', { token: tok.chuyenvien }), 404, 'not-found');
+
+  // a citizen reads the files of their own online dossier
+  const own = await file(server, tok.congdan, {
+    procedure_code: districtProcedure({ online: true }).code, channel: 'online', unit: DISTRICT,
+    documents: [{ name: 'Ảnh chụp', copies: 1, attachment: png.body.sha256, filename: 'anh.png' }],
+  });
+  assert.equal(own.state, 'submitted');
+  const mine = await fetch(`${server.base}/api/v1/attachments/${png.body.sha256}`, { headers: { Authorization: `Bearer ${tok.congdan}` } });
+  assert.equal(mine.status, 200);
+  assert.equal(mine.headers.get('content-type'), 'image/png');
 
   // a document naming no uploaded file is refused
   const bad = await server.api('POST', '/api/v1/dossiers', {

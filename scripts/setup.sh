@@ -7,7 +7,8 @@ pkgs=(
   build-essential cmake pkg-config
   libevent-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
   libutf8proc-dev libssl-dev libcmocka-dev
-  nodejs curl
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
+  nodejs npm curl chromium
 )
 
 missing=()
@@ -17,21 +18,29 @@ for p in "${pkgs[@]}"; do
   fi
 done
 
-# nodejs may come from elsewhere than Debian (a machine image with its own node);
-# a working `node` on PATH is enough.
-if command -v node >/dev/null 2>&1; then
-  filtered=()
-  for p in "${missing[@]}"; do [ "$p" = nodejs ] || filtered+=("$p"); done
-  missing=("${filtered[@]}")
+# nodejs and npm may come from elsewhere than Debian (a machine image with its
+# own node); working `node` and `npm` on PATH are enough.
+filtered=()
+for p in "${missing[@]}"; do
+  case "$p" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+  esac
+  filtered+=("$p")
+done
+missing=("${filtered[@]}")
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# Browser tests drive Debian's Chromium with playwright-core (no browser download).
+if [ -f package-lock.json ] && [ ! -d node_modules/playwright-core ]; then
+  echo "setup: installing the test tooling from package-lock.json"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
 fi
-
-echo "setup: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# fontconfig's caches outlive the process (see tests/lsan.supp).
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 
 echo "== unit tests"
 (cd build && ctest --output-on-failure -j "$(nproc)")

@@ -30,6 +30,12 @@ json_t *mc_api_time(int64_t t);
  * "on_time" | "late" for finished ones, null when there is no due time. */
 json_t *mc_api_timeliness(const mc_time_ctx *tc, const mc_dossier *d, int64_t now);
 
+/* The name of rating criterion i (MC_RATE_...) in the API, "total_time" ...;
+ * NULL outside the range. Borrowed, static. */
+const char *mc_api_rating_criterion(int i);
+/* {"criteria":{...}, "overall", "comment", "at"}. New reference. */
+json_t *mc_api_rating_json(const mc_rating *rt);
+
 /* Query parameter helpers: reply 400 and return -1 on a bad value. */
 int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t min, int64_t max);
 
@@ -47,6 +53,11 @@ void mc_api_user_create(mc_req *r);
 void mc_api_citizen_register(mc_req *r);
 void mc_api_procedures_list(mc_req *r);
 void mc_api_procedure_get(mc_req *r);
+void mc_api_procedure_create(mc_req *r);
+void mc_api_procedure_update(mc_req *r);
+void mc_api_procedure_fields(mc_req *r);
+void mc_api_dossier_rate(mc_req *r);
+void mc_api_ratings_summary(mc_req *r);
 void mc_api_dossier_create(mc_req *r);
 void mc_api_dossiers_list(mc_req *r);
 void mc_api_dossier_get(mc_req *r);
@@ -58,5 +69,10 @@ void mc_api_calendar_delete_year(mc_req *r);
 void mc_api_calendar_due(mc_req *r);
 void mc_api_attachment_upload(mc_req *r);
 void mc_api_attachment_get(mc_req *r);
+void mc_api_dossier_form(mc_req *r);
+void mc_api_register_form(mc_req *r);
+void mc_api_stats_get(mc_req *r);
+void mc_api_stats_overdue(mc_req *r);
+void mc_api_stats_chart(mc_req *r);
 
 #endif

@@ -119,6 +119,47 @@ json_t *mc_api_timeliness(const mc_time_ctx *tc, const mc_dossier *d, int64_t no
 		mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d->receiving_unit_id), at, d->due_at, 8 * 60)));
 }
 
+static const char *const rating_criteria[MC_RATE_COUNT_] = {
+	[MC_RATE_TOTAL_TIME] = "total_time",	 [MC_RATE_AGENCY_TIME] = "agency_time",
+	[MC_RATE_CONTACTS] = "contacts",	 [MC_RATE_AGENCIES] = "agencies",
+	[MC_RATE_RECEPTION] = "reception",	 [MC_RATE_TRANSPARENCY] = "transparency",
+	[MC_RATE_ATTITUDE] = "attitude",
+};
+
+const char *mc_api_rating_criterion(int i)
+{
+	return i >= 0 && i < MC_RATE_COUNT_ ? rating_criteria[i] : NULL;
+}
+
+json_t *mc_api_rating_json(const mc_rating *rt)
+{
+	json_t *criteria = json_object();
+	for (int i = 0; i < MC_RATE_COUNT_; i++)
+		json_object_set_new(criteria, rating_criteria[i], json_integer(rt->criteria[i]));
+	return json_pack("{s:o, s:s, s:s?, s:o}", "criteria", criteria, "overall", rt->overall, "comment",
+			 rt->comment[0] ? rt->comment : NULL, "at", mc_api_time(rt->at));
+}
+
+/* What only the detail of a dossier shows: the actions the caller may take
+ * now, its rating, and whether the caller may rate it. */
+static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d)
+{
+	mc_actor actor;
+	mc_req_actor(r, &actor);
+	json_t *actions = json_array();
+	for (int a = MC_ACT_RECEIVE; a <= MC_ACT_STOP; a++) {
+		if (actor.role && mc_app_dossier_may(mc_req_time(r), &actor, d, (mc_action)a) == MC_MAY)
+			json_array_append_new(actions, json_string(mc_action_name((mc_action)a)));
+	}
+	json_object_set_new(j, "actions", actions);
+	mc_rating rt;
+	int rc = mc_store_rating_get(mc_req_store(r), &rt, d->id);
+	if (rc == 0)
+		json_object_set_new(j, "rating", mc_api_rating_json(&rt));
+	bool owner = actor.role == MC_ROLE_CITIZEN && d->owner_id != 0 && d->owner_id == actor.user_id;
+	json_object_set_new(j, "can_rate", json_boolean(owner && d->state == MC_ST_RETURNED && rc == MC_ENOTFOUND));
+}
+
 json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, const mc_event *ev, size_t n_ev)
 {
 	mc_store *st = mc_req_store(r);
@@ -151,8 +192,9 @@ json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 		json_t *docs = json_array();
 		for (size_t i = 0; i < d->n_docs; i++) {
 			const mc_dossier_doc *doc = &d->docs[i];
-			json_t *dj = json_pack("{s:i, s:s, s:i, s:i}", "seq", doc->seq, "name", doc->name, "originals",
-					       doc->originals, "copies", doc->copies);
+			json_t *dj = json_pack("{s:i, s:s, s:i, s:i, s:s}", "seq", doc->seq, "name", doc->name,
+					       "originals", doc->originals, "copies", doc->copies, "kind",
+					       doc->kind[0] ? doc->kind : "input");
 			if (doc->sha256[0]) {
 				json_object_set_new(dj, "attachment",
 						    json_pack("{s:s, s:s, s:s, s:I}", "sha256", doc->sha256, "filename",
@@ -162,6 +204,7 @@ json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 			json_array_append_new(docs, dj);
 		}
 		json_object_set_new(j, "documents", docs);
+		detail_extras(r, j, d);
 	}
 	if (ev) {
 		json_t *events = json_array();

@@ -405,14 +405,6 @@ static void act_after(mc_req *r, int rc, void *payload)
 	mc_dossier_clear(&out);
 }
 
-/* Desk actions concern the unit that received the dossier; the others the
- * unit that holds it now. */
-static bool desk_side(mc_action a)
-{
-	return a == MC_ACT_RECEIVE || a == MC_ACT_REFUSE || a == MC_ACT_RETURN || a == MC_ACT_SUPPLEMENT ||
-	       a == MC_ACT_PAY || a == MC_ACT_WITHDRAW;
-}
-
 void mc_api_dossier_action(mc_req *r)
 {
 	dossier_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
@@ -439,23 +431,29 @@ void mc_api_dossier_action(mc_req *r)
 		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "If-Match must be the ETag of the dossier");
 		return;
 	}
+	if (documents && j->act.action != MC_ACT_SUPPLEMENT && j->act.action != MC_ACT_RESOLVE) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "documents go with supplement (what was asked for) or resolve (the result), not %s",
+				 action);
+		return;
+	}
 	mc_dossier d = {0};
 	if (load_visible_or_reply(r, &d, false) != 0)
 		return;
-	int64_t version = d.version, scope_unit = desk_side(j->act.action) ? d.receiving_unit_id : d.current_unit_id;
+	mc_req_actor(r, &j->actor);
+	int64_t version = d.version;
+	/* The same rule as the write applies (and as the dossier's list of
+	 * actions); here only the scope is answered, the rest by the write. */
+	mc_may may = mc_app_dossier_may(mc_req_time(r), &j->actor, &d, j->act.action);
 	mc_dossier_clear(&d);
 	if (if_match && if_match != version) {
 		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "the dossier is at version %lld, not %lld; reload it",
 				 (long long)version, (long long)if_match);
 		return;
 	}
-	mc_req_actor(r, &j->actor);
-	if (j->actor.role != MC_ROLE_CITIZEN) {
-		if (!mc_api_in_scope(r, scope_unit)) {
-			mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier is at a unit outside your scope for %s",
-					 action);
-			return;
-		}
+	if (may == MC_MAY_NOT_SCOPE) {
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier is at a unit outside your scope for %s", action);
+		return;
 	}
 	if (to_unit) {
 		mc_unit u;

@@ -65,3 +65,463 @@ void mc_api_procedure_get(mc_req *r)
 	mc_procedure_clear(&p);
 	mc_reply_json(r, 200, j);
 }
+
+/* ---- fields ------------------------------------------------------------ */
+
+static const char *const unit_levels[] = {"province", "department", "district", "commune"};
+
+static bool level_valid(const char *s, size_t len)
+{
+	for (size_t i = 0; i < MC_ARRAY_LEN(unit_levels); i++) {
+		if (strlen(unit_levels[i]) == len && strncmp(s, unit_levels[i], len) == 0)
+			return true;
+	}
+	return false;
+}
+
+void mc_api_procedure_fields(mc_req *r)
+{
+	const char *level = mc_req_query(r, "level");
+	if (level && !level_valid(level, strlen(level))) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "level must be province, department, district or commune");
+		return;
+	}
+	mc_proc_field *list = NULL;
+	size_t n = 0;
+	int rc = mc_store_procedure_fields(mc_req_store(r), &list, &n, level);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the list of fields");
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, json_pack("{s:s, s:I}", "field", list[i].field, "count",
+						       (json_int_t)list[i].count));
+	free(list);
+	mc_reply_header(r, "Cache-Control", "no-cache");
+	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ---- administration ---------------------------------------------------- */
+
+#define MAX_STEPS 30
+#define MAX_PROC_DOCS 50
+#define MAX_FEES 20
+#define MAX_PUBS 50
+#define MAX_HOURS 10000 /* 1,250 working days: far above any statutory time */
+
+static const char *const step_roles[] = {"desk", "specialist", "leader"};
+static const char *const pub_kinds[] = {"new", "modified", "standardised", "abolished"};
+
+static bool one_of(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A procedure code is a path segment of the catalogue: letters, digits, dots,
+ * dashes and underscores ("1.001193", "BTP-THA-277"). */
+static bool proc_code_valid(const char *s)
+{
+	if (!*s || strcmp(s, "fields") == 0)
+		return false;
+	for (; *s; s++) {
+		char c = *s;
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' ||
+		      c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* Adds one level named by item[0..len) to the comma list out, each level once. */
+static bool add_level(char *out, size_t cap, char *seen, const char *item, size_t len)
+{
+	while (len > 0 && *item == ' ') {
+		item++;
+		len--;
+	}
+	while (len > 0 && item[len - 1] == ' ')
+		len--;
+	for (size_t k = 0; k < MC_ARRAY_LEN(unit_levels); k++) {
+		if (strlen(unit_levels[k]) != len || strncmp(item, unit_levels[k], len) != 0)
+			continue;
+		if (seen[k])
+			return false;
+		seen[k] = 1;
+		size_t used = strlen(out);
+		snprintf(out + used, cap - used, "%s%s", used ? "," : "", unit_levels[k]);
+		return true;
+	}
+	return false;
+}
+
+/* "levels": a comma list, as GET shows it, or an array of levels. Writes the
+ * comma list. */
+static int read_levels_or_reply(mc_req *r, json_t *v, char *out, size_t cap)
+{
+	char seen[MC_ARRAY_LEN(unit_levels)] = {0};
+	bool ok = json_is_string(v) || (json_is_array(v) && json_array_size(v) > 0);
+	out[0] = '\0';
+	if (ok && json_is_string(v)) {
+		for (const char *s = json_string_value(v); ok;) {
+			size_t len = strcspn(s, ",");
+			ok = add_level(out, cap, seen, s, len);
+			if (s[len] != ',')
+				break;
+			s += len + 1;
+		}
+	}
+	for (size_t i = 0; ok && json_is_array(v) && i < json_array_size(v); i++) {
+		json_t *e = json_array_get(v, i);
+		ok = json_is_string(e) && add_level(out, cap, seen, json_string_value(e), strlen(json_string_value(e)));
+	}
+	if (!ok) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "levels must list one or more of province, department, district, commune, each once");
+		return -1;
+	}
+	return 0;
+}
+
+static bool level_listed(const char *levels, const char *level)
+{
+	size_t n = strlen(level);
+	for (const char *s = levels; *s;) {
+		size_t len = strcspn(s, ",");
+		if (len == n && strncmp(s, level, n) == 0)
+			return true;
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	return false;
+}
+
+/* "HH:MM" → minutes after midnight; -1 when malformed. */
+static int cutoff_minutes(const char *s)
+{
+	if (strlen(s) != 5 || s[2] != ':')
+		return -1;
+	for (int i = 0; i < 5; i++) {
+		if (i != 2 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	}
+	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	return h * 60 + m;
+}
+
+static int read_steps_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
+{
+	size_t n = json_array_size(arr);
+	p->steps = mc_req_own(r, mc_xcalloc(n ? n : 1, sizeof *p->steps));
+	int64_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		mc_proc_step *x = &p->steps[i];
+		const char *name = NULL, *role = NULL, *unit_level = NULL;
+		int64_t seq = (int64_t)i + 1, hours = 0;
+		char where[48];
+		snprintf(where, sizeof where, "steps[%zu].", i);
+		mc_field spec[] = {
+			{"seq", MC_F_INT, false, 1, 100, &seq, 0},
+			{"name", MC_F_STRING, true, 1, 120, &name, sizeof x->name},
+			{"role", MC_F_STRING, true, 1, 15, &role, sizeof x->role},
+			{"unit_level", MC_F_STRING, true, 1, 15, &unit_level, sizeof x->unit_level},
+			{"hours", MC_F_INT, true, 0, MAX_HOURS, &hours, 0},
+		};
+		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
+			return -1;
+		if (!one_of(role, step_roles, MC_ARRAY_LEN(step_roles))) {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%srole must be desk, specialist or leader", where);
+			return -1;
+		}
+		if (!level_valid(unit_level, strlen(unit_level))) {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+					 "%sunit_level must be province, department, district or commune", where);
+			return -1;
+		}
+		x->seq = (int)seq;
+		mc_strlcpy(x->name, name, sizeof x->name);
+		mc_strlcpy(x->role, role, sizeof x->role);
+		mc_strlcpy(x->unit_level, unit_level, sizeof x->unit_level);
+		x->hours = (int32_t)hours;
+		total += hours;
+	}
+	p->n_steps = n;
+	/* The steps share out the statutory time (trình tự thực hiện). */
+	if (n && total != p->duration_hours) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "the hours of the steps add up to %lld, not to duration_hours (%d)", (long long)total,
+				 p->duration_hours);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_proc_docs_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
+{
+	size_t n = json_array_size(arr);
+	p->docs = mc_req_own(r, mc_xcalloc(n ? n : 1, sizeof *p->docs));
+	for (size_t i = 0; i < n; i++) {
+		mc_proc_doc *x = &p->docs[i];
+		const char *name = NULL, *form = NULL;
+		int64_t seq = (int64_t)i + 1, originals = 0, copies = 0;
+		bool required = true;
+		char where[48];
+		snprintf(where, sizeof where, "documents[%zu].", i);
+		mc_field spec[] = {
+			{"seq", MC_F_INT, false, 1, 100, &seq, 0},
+			{"name", MC_F_STRING, true, 1, 300, &name, sizeof x->name},
+			{"originals", MC_F_INT, false, 0, 100, &originals, 0},
+			{"copies", MC_F_INT, false, 0, 100, &copies, 0},
+			{"form", MC_F_STRING, false, 1, 200, &form, sizeof x->form},
+			{"required", MC_F_BOOL, false, 0, 0, &required, 0},
+		};
+		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
+			return -1;
+		x->seq = (int)seq;
+		mc_strlcpy(x->name, name, sizeof x->name);
+		x->originals = (int)originals;
+		x->copies = (int)copies;
+		if (form)
+			mc_strlcpy(x->form, form, sizeof x->form);
+		x->required = required;
+	}
+	p->n_docs = n;
+	return 0;
+}
+
+static int read_fees_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
+{
+	size_t n = json_array_size(arr);
+	p->fees = mc_req_own(r, mc_xcalloc(n ? n : 1, sizeof *p->fees));
+	for (size_t i = 0; i < n; i++) {
+		mc_proc_fee *x = &p->fees[i];
+		const char *code = NULL, *name = NULL;
+		int64_t amount = 0;
+		char where[48];
+		snprintf(where, sizeof where, "fees[%zu].", i);
+		mc_field spec[] = {
+			{"code", MC_F_STRING, false, 1, 31, &code, sizeof x->code},
+			{"name", MC_F_STRING, true, 1, 200, &name, sizeof x->name},
+			{"amount", MC_F_INT, true, 0, 1000000000000, &amount, 0},
+		};
+		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
+			return -1;
+		if (code)
+			mc_strlcpy(x->code, code, sizeof x->code);
+		mc_strlcpy(x->name, name, sizeof x->name);
+		x->amount = amount;
+	}
+	p->n_fees = n;
+	return 0;
+}
+
+static int read_pubs_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
+{
+	size_t n = json_array_size(arr);
+	p->pubs = mc_req_own(r, mc_xcalloc(n ? n : 1, sizeof *p->pubs));
+	for (size_t i = 0; i < n; i++) {
+		mc_proc_pub *x = &p->pubs[i];
+		const char *kind = NULL, *decision = NULL, *date = NULL;
+		char where[48];
+		snprintf(where, sizeof where, "publications[%zu].", i);
+		mc_field spec[] = {
+			{"kind", MC_F_STRING, true, 1, 15, &kind, sizeof x->kind},
+			{"decision", MC_F_STRING, true, 1, 120, &decision, sizeof x->decision},
+			{"date", MC_F_STRING, true, 10, 10, &date, 0},
+		};
+		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
+			return -1;
+		if (!one_of(kind, pub_kinds, MC_ARRAY_LEN(pub_kinds))) {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+					 "%skind must be new, modified, standardised or abolished", where);
+			return -1;
+		}
+		int64_t t = 0;
+		if (mc_time_parse(&t, date) != 0) {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%sdate must be a date YYYY-MM-DD", where);
+			return -1;
+		}
+		mc_strlcpy(x->kind, kind, sizeof x->kind);
+		mc_strlcpy(x->decision, decision, sizeof x->decision);
+		x->day = (int32_t)((t + MC_TZ_OFFSET) / 86400);
+	}
+	p->n_pubs = n;
+	return 0;
+}
+
+typedef struct {
+	mc_procedure p;
+	bool create;
+} proc_job;
+
+static int proc_write(mc_store *st, void *payload)
+{
+	proc_job *j = payload;
+	return j->create ? mc_store_procedure_create(st, &j->p) : mc_store_procedure_update(st, &j->p);
+}
+
+static void proc_after(mc_req *r, int rc, void *payload)
+{
+	proc_job *j = payload;
+	if (rc == MC_ECONFLICT && j->create) {
+		mc_reply_problem(r, MC_PROB_DUPLICATE, "a procedure with code %s exists already", j->p.code);
+		return;
+	}
+	if (rc == MC_ENOTFOUND && !j->create) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no procedure has code %s", j->p.code);
+		return;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the procedure");
+		return;
+	}
+	/* The reply is what GET shows now. */
+	mc_procedure p = {0};
+	rc = mc_store_procedure_get(mc_req_store(r), &p, j->p.code, true);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the procedure");
+		return;
+	}
+	json_t *body = mc_api_procedure_json(&p, true);
+	if (p.unit_id)
+		json_object_set_new(body, "unit", mc_api_unit_ref(mc_req_time(r), p.unit_id));
+	mc_procedure_clear(&p);
+	if (j->create) {
+		char location[96];
+		snprintf(location, sizeof location, "/api/v1/procedures/%s", j->p.code);
+		mc_reply_header(r, "Location", location);
+	}
+	mc_reply_json(r, j->create ? 201 : 200, body);
+}
+
+/* Reads the whole procedure from the body, in the shape GET returns; code is
+ * the one in the path for an update, NULL on creation. */
+static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_code)
+{
+	const char *code = NULL, *name = NULL, *field = NULL, *cutoff = NULL, *status = NULL, *target = NULL,
+		   *result = NULL, *legal_basis = NULL, *place = NULL;
+	json_t *levels = NULL, *unit = NULL, *steps = NULL, *docs = NULL, *fees = NULL, *pubs = NULL;
+	int64_t duration = 0, online_duration = 0, online_level = 2;
+	bool restart = false;
+	mc_field spec[] = {
+		{"code", MC_F_STRING, path_code == NULL, 1, 31, &code, sizeof p->code},
+		{"name", MC_F_STRING, true, 3, 300, &name, sizeof p->name},
+		{"field", MC_F_STRING, true, 1, 120, &field, sizeof p->field},
+		{"duration_hours", MC_F_INT, true, 1, MAX_HOURS, &duration, 0},
+		{"online_duration_hours", MC_F_INT, false, 0, MAX_HOURS, &online_duration, 0},
+		{"cutoff", MC_F_STRING, false, 5, 5, &cutoff, 0},
+		{"restart_on_supplement", MC_F_BOOL, false, 0, 0, &restart, 0},
+		{"online_level", MC_F_INT, false, 2, 4, &online_level, 0},
+		{"status", MC_F_STRING, false, 1, 15, &status, 0},
+		{"target", MC_F_STRING, false, 1, 250, &target, sizeof p->target},
+		{"result", MC_F_STRING, false, 1, 250, &result, sizeof p->result},
+		{"legal_basis", MC_F_TEXT, false, 1, 2000, &legal_basis, sizeof p->legal_basis},
+		{"place", MC_F_STRING, false, 1, 250, &place, sizeof p->place},
+		{"steps", MC_F_ARRAY, false, 0, MAX_STEPS, &steps, 0},
+		{"documents", MC_F_ARRAY, false, 0, MAX_PROC_DOCS, &docs, 0},
+		{"fees", MC_F_ARRAY, false, 0, MAX_FEES, &fees, 0},
+		{"publications", MC_F_ARRAY, false, 0, MAX_PUBS, &pubs, 0},
+	};
+	json_t *body = mc_req_body(r);
+	if (mc_fields_or_reply(r, body, NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return -1;
+	if (path_code && code && strcmp(code, path_code) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "code %s differs from the code in the path; codes do not change",
+				 code);
+		return -1;
+	}
+	if (!path_code && !proc_code_valid(code)) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "code must be letters, digits, dots, dashes or underscores, such as 1.001193");
+		return -1;
+	}
+	mc_strlcpy(p->code, path_code ? path_code : code, sizeof p->code);
+	levels = json_object_get(body, "levels");
+	if (!levels || json_is_null(levels)) {
+		mc_reply_problem(r, MC_PROB_MISSING_FIELD, "levels is required");
+		return -1;
+	}
+	if (read_levels_or_reply(r, levels, p->levels, sizeof p->levels) != 0)
+		return -1;
+	/* "unit": the owner's code, or {"code": ...} as GET shows it, or null. */
+	unit = json_object_get(body, "unit");
+	if (json_is_object(unit))
+		unit = json_object_get(unit, "code");
+	if (unit && !json_is_null(unit)) {
+		if (!json_is_string(unit)) {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "unit must be the code of the owner unit, or null");
+			return -1;
+		}
+		mc_unit u;
+		int rc = mc_store_unit_by_code(mc_req_store(r), &u, json_string_value(unit));
+		if (rc == MC_ENOTFOUND) {
+			mc_reply_problem(r, MC_PROB_UNKNOWN_UNIT, "unit: no unit has code %.40s", json_string_value(unit));
+			return -1;
+		}
+		if (rc != 0) {
+			mc_reply_error(r, rc, "the unit");
+			return -1;
+		}
+		if (!level_listed(p->levels, u.level)) {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "unit %s is a %s, which is not among the levels %s",
+					 u.code, u.level, p->levels);
+			return -1;
+		}
+		p->unit_id = u.id;
+	}
+	mc_strlcpy(p->name, name, sizeof p->name);
+	mc_strlcpy(p->field, field, sizeof p->field);
+	p->duration_hours = (int32_t)duration;
+	p->online_duration_hours = (int32_t)online_duration;
+	p->cutoff_min = -1;
+	if (cutoff) {
+		p->cutoff_min = cutoff_minutes(cutoff);
+		if (p->cutoff_min < 0) {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "cutoff must be a time HH:MM, or null");
+			return -1;
+		}
+	}
+	p->restart_on_supplement = restart;
+	p->online_level = (int)online_level;
+	if (status && strcmp(status, "active") != 0 && strcmp(status, "abolished") != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "status must be active or abolished");
+		return -1;
+	}
+	mc_strlcpy(p->status, status ? status : "active", sizeof p->status);
+	if (target)
+		mc_strlcpy(p->target, target, sizeof p->target);
+	if (result)
+		mc_strlcpy(p->result, result, sizeof p->result);
+	if (legal_basis)
+		mc_strlcpy(p->legal_basis, legal_basis, sizeof p->legal_basis);
+	if (place)
+		mc_strlcpy(p->place, place, sizeof p->place);
+	if (read_steps_or_reply(r, steps, p) != 0 || read_proc_docs_or_reply(r, docs, p) != 0 ||
+	    read_fees_or_reply(r, fees, p) != 0 || read_pubs_or_reply(r, pubs, p) != 0)
+		return -1;
+	return 0;
+}
+
+void mc_api_procedure_create(mc_req *r)
+{
+	proc_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	j->create = true;
+	if (read_procedure_or_reply(r, &j->p, NULL) != 0)
+		return;
+	mc_req_write(r, proc_write, proc_after, j);
+}
+
+void mc_api_procedure_update(mc_req *r)
+{
+	proc_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	if (read_procedure_or_reply(r, &j->p, mc_req_param(r, 0)) != 0)
+		return;
+	mc_req_write(r, proc_write, proc_after, j);
+}

@@ -28,13 +28,22 @@ const mc_route mc_routes[] = {
 	{MC_M_POST, "/api/v1/citizens", mc_api_citizen_register, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
 
 	{MC_M_GET, "/api/v1/procedures", mc_api_procedures_list, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_POST, "/api/v1/procedures", mc_api_procedure_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+	/* Before {code}: "fields" is not a procedure code. */
+	{MC_M_GET, "/api/v1/procedures/fields", mc_api_procedure_fields, MC_AUTH_PUBLIC, 0, 0},
 	{MC_M_GET, "/api/v1/procedures/{code}", mc_api_procedure_get, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_PUT, "/api/v1/procedures/{code}", mc_api_procedure_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
 
 	{MC_M_POST, "/api/v1/dossiers", mc_api_dossier_create, MC_AUTH_SESSION, CITIZEN | DESK, MC_ROUTE_JSON},
 	{MC_M_GET, "/api/v1/dossiers", mc_api_dossiers_list, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
 	{MC_M_GET, "/api/v1/dossiers/{code}", mc_api_dossier_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
 	{MC_M_POST, "/api/v1/dossiers/{code}/actions", mc_api_dossier_action, MC_AUTH_SESSION, ACTORS,
 	 MC_ROUTE_JSON},
+	{MC_M_POST, "/api/v1/dossiers/{code}/rating", mc_api_dossier_rate, MC_AUTH_SESSION, CITIZEN, MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/ratings/summary", mc_api_ratings_summary, MC_AUTH_SESSION, LEADERS, 0},
+
+	{MC_M_GET, "/api/v1/dossiers/{code}/forms/{form}", mc_api_dossier_form, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+	{MC_M_GET, "/api/v1/forms/register", mc_api_register_form, MC_AUTH_SESSION, STAFF, 0},
 
 	{MC_M_GET, "/api/v1/public/dossiers/{code}", mc_api_public_dossier, MC_AUTH_PUBLIC, 0, 0},
 
@@ -43,9 +52,13 @@ const mc_route mc_routes[] = {
 	{MC_M_PUT, "/api/v1/calendar/{year}", mc_api_calendar_set_year, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
 	{MC_M_DELETE, "/api/v1/calendar/{year}", mc_api_calendar_delete_year, MC_AUTH_SESSION, ADMIN, 0},
 
-	{MC_M_POST, "/api/v1/attachments", mc_api_attachment_upload, MC_AUTH_SESSION, CITIZEN | DESK,
-	 MC_ROUTE_UPLOAD},
+	/* Specialists and leaders upload the result (the signed licence) that resolve attaches. */
+	{MC_M_POST, "/api/v1/attachments", mc_api_attachment_upload, MC_AUTH_SESSION, ACTORS, MC_ROUTE_UPLOAD},
 	{MC_M_GET, "/api/v1/attachments/{sha256}", mc_api_attachment_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+
+	{MC_M_GET, "/api/v1/stats", mc_api_stats_get, MC_AUTH_SESSION, LEADERS, 0},
+	{MC_M_GET, "/api/v1/stats/overdue", mc_api_stats_overdue, MC_AUTH_SESSION, LEADERS, 0},
+	{MC_M_GET, "/api/v1/stats/chart.svg", mc_api_stats_chart, MC_AUTH_SESSION, LEADERS, 0},
 };
 
 const size_t mc_routes_count = MC_ARRAY_LEN(mc_routes);

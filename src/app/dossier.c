@@ -181,8 +181,9 @@ static bool blank(const char *s)
 	return true;
 }
 
-/* Appends the supplement's documents to the dossier's list. */
-static void add_docs(mc_dossier *d, const mc_dossier_doc *docs, size_t n)
+/* Appends documents of this kind (input from a supplement, result from a
+ * resolution) to the dossier's list. */
+static void add_docs(mc_dossier *d, const mc_dossier_doc *docs, size_t n, const char *kind)
 {
 	if (!n)
 		return;
@@ -190,8 +191,48 @@ static void add_docs(mc_dossier *d, const mc_dossier_doc *docs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		d->docs[d->n_docs] = docs[i];
 		d->docs[d->n_docs].seq = (int)d->n_docs + 1;
+		mc_strlcpy(d->docs[d->n_docs].kind, kind, sizeof d->docs[d->n_docs].kind);
 		d->n_docs++;
 	}
+}
+
+bool mc_app_action_desk_side(mc_action action)
+{
+	return action == MC_ACT_RECEIVE || action == MC_ACT_REFUSE || action == MC_ACT_RETURN ||
+	       action == MC_ACT_SUPPLEMENT || action == MC_ACT_PAY || action == MC_ACT_WITHDRAW;
+}
+
+mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d, mc_action action)
+{
+	mc_may may = MC_MAY;
+	mc_state to;
+
+	if (actor->role == MC_ROLE_CITIZEN) {
+		if (d->owner_id == 0 || d->owner_id != actor->user_id) {
+			may = MC_MAY_NOT_OWNER;
+			goto cleanup;
+		}
+	} else {
+		int64_t unit = mc_app_action_desk_side(action) ? d->receiving_unit_id : d->current_unit_id;
+		if (!actor->unit_id || !unit || !mc_time_ctx_within(tc, unit, actor->unit_id)) {
+			may = MC_MAY_NOT_SCOPE;
+			goto cleanup;
+		}
+	}
+	if (!mc_dossier_role_may(actor->role, action)) {
+		may = MC_MAY_NOT_ROLE;
+		goto cleanup;
+	}
+	if (mc_dossier_next_state(&to, (mc_state)d->state, action, (mc_state)d->resume_state) != 0) {
+		may = MC_MAY_NOT_STATE;
+		goto cleanup;
+	}
+	/* The desk hands a received dossier on; inside processing only the
+	 * processing unit's specialists and leaders assign. */
+	if (action == MC_ACT_ASSIGN && (d->state == MC_ST_RECEIVED) != (actor->role == MC_ROLE_DESK))
+		may = MC_MAY_NOT_ROLE;
+cleanup:
+	return may;
 }
 
 int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
@@ -202,19 +243,21 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 	mc_procedure proc = {0};
 	mc_state to;
 
-	rc = mc_store_dossier_get(st, &d, code, req->action == MC_ACT_SUPPLEMENT && req->n_docs > 0);
+	bool with_docs = (req->action == MC_ACT_SUPPLEMENT || req->action == MC_ACT_RESOLVE) && req->n_docs > 0;
+	rc = mc_store_dossier_get(st, &d, code, with_docs);
 	if (rc != 0)
 		goto cleanup;
 	if (req->if_version && d.version != req->if_version) {
 		rc = MC_ESTALE;
 		goto cleanup;
 	}
-	if (!mc_dossier_role_may(actor->role, req->action)) {
-		rc = MC_EFORBIDDEN;
+	switch (mc_app_dossier_may(tc, actor, &d, req->action)) {
+	case MC_MAY:
+		break;
+	case MC_MAY_NOT_STATE:
+		rc = MC_ECONFLICT;
 		goto cleanup;
-	}
-	/* A citizen acts on their own dossiers only. */
-	if (actor->role == MC_ROLE_CITIZEN && (d.owner_id == 0 || d.owner_id != actor->user_id)) {
+	default:
 		rc = MC_EFORBIDDEN;
 		goto cleanup;
 	}
@@ -269,15 +312,9 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 		d.paused_at = 0;
 		d.resume_state = 0;
 		if (req->action == MC_ACT_SUPPLEMENT)
-			add_docs(&d, req->docs, req->n_docs);
+			add_docs(&d, req->docs, req->n_docs, "input");
 		break;
 	case MC_ACT_ASSIGN:
-		/* The desk hands a received dossier on; inside processing only the
-		 * processing unit's specialists and leaders assign. */
-		if ((d.state == MC_ST_RECEIVED) != (actor->role == MC_ROLE_DESK)) {
-			rc = MC_EFORBIDDEN;
-			goto cleanup;
-		}
 		if (req->handler_id) {
 			mc_user h;
 			rc = mc_store_user_get(st, &h, req->handler_id);
@@ -315,6 +352,7 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 		}
 		d.outcome = req->outcome;
 		d.finished_at = at;
+		add_docs(&d, req->docs, req->n_docs, "result");
 		break;
 	case MC_ACT_RETURN:
 		d.returned_at = at;

@@ -5,8 +5,8 @@
  * These functions run inside a write transaction that the caller opened (the
  * HTTP layer through the group committer, the CLI and the demo generator with
  * mc_store_begin). They decide, write the dossier and append the event; they
- * never commit. The caller has already checked that the actor may act in the
- * unit concerned (scope); these check the role and the state machine.
+ * never commit. Every action is checked with mc_app_dossier_may (scope,
+ * ownership, role, state) on the dossier as it is in the transaction.
  */
 #ifndef MC_APP_DOSSIER_H
 #define MC_APP_DOSSIER_H
@@ -59,17 +59,49 @@ typedef struct {
 	int64_t to_unit_id;        /* transfer: the unit that takes it over */
 	int64_t handler_id;        /* assign: the officer who will handle it; 0 = keep */
 	int outcome;               /* resolve: 1 approved, 2 refused */
-	const mc_dossier_doc *docs;/* supplement: documents added */
+	const mc_dossier_doc *docs;/* supplement: documents added; resolve: the result documents */
 	size_t n_docs;
 	int64_t if_version;        /* 0 = any; else MC_ECONFLICT unless the dossier is at this version */
 	int64_t at;                /* when it happens */
 } mc_action_req;
 
+/* Why an actor may not take an action now (mc_app_dossier_may). */
+typedef enum {
+	MC_MAY = 0,
+	MC_MAY_NOT_SCOPE,  /* an officer whose scope does not hold the unit concerned */
+	MC_MAY_NOT_OWNER,  /* a citizen on a dossier they do not own */
+	MC_MAY_NOT_ROLE,   /* the role never takes it, or not from this state (assign) */
+	MC_MAY_NOT_STATE,  /* the dossier's state does not allow it */
+} mc_may;
+
+/*
+ * Whether actor may take action on d now: the one rule that both the list of
+ * actions shown with a dossier and the action itself apply, so that they
+ * cannot disagree. In this order:
+ * - scope: a citizen must own the dossier; an officer's unit subtree must
+ *   hold the receiving unit for the desk-side actions (receive, refuse,
+ *   return, supplement, pay, withdraw: the one-stop desk that took it) and
+ *   the current unit for the others (the unit holding it now);
+ * - role: mc_dossier_role_may;
+ * - state: mc_dossier_next_state from d's state (and resume_state);
+ * - assign: the desk hands on a received dossier; inside processing only
+ *   specialists and leaders assign.
+ * The reasons an action must carry (notes, outcome, target unit) are checked
+ * when it is taken.
+ */
+mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d, mc_action action);
+
+/* Whether an action concerns the receiving unit (desk side) rather than the
+ * current one. */
+bool mc_app_action_desk_side(mc_action action);
+
 /*
  * Applies an action to the dossier with this code and appends its event.
  * Fills *out with the dossier after the action. MC_ENOTFOUND, MC_ECONFLICT (the
- * state does not allow it, or the version moved), MC_EFORBIDDEN (role; or a
- * citizen who does not own it), MC_EINVAL (missing reason, unknown unit).
+ * state does not allow it), MC_ESTALE (the version moved), MC_EFORBIDDEN
+ * (mc_app_dossier_may refuses it for scope, ownership or role), MC_EINVAL
+ * (missing reason, unknown unit). Documents are added by supplement (as
+ * inputs) and resolve (as results); other actions ignore them.
  */
 int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
 		       const mc_action_req *req, mc_dossier *out);

@@ -56,7 +56,9 @@ int mc_time_ctx_load(mc_time_ctx **out, mc_store *st)
 		uh->unit_id = units[i].id;
 		tc->n_units++;
 	}
-	qsort(units, n, sizeof *units, by_id);
+	/* An empty database has no units, and qsort takes no NULL array. */
+	if (n > 1)
+		qsort(units, n, sizeof *units, by_id);
 	tc->all = units;
 	tc->n_all = n;
 	units = NULL;

@@ -226,6 +226,7 @@ int mc_cli_serve(int argc, char **argv)
 		.group_batch = (int)cfg.group_batch,
 		.access_log = cfg.access_log,
 		.web_root = cfg.web_root[0] ? cfg.web_root : NULL,
+		.public_url = cfg.public_url,
 	};
 	return mc_server_run(&sc) == 0 ? 0 : 1;
 }

@@ -31,6 +31,8 @@ static const struct setting {
 	{"group_batch", T_INT, 1, 4096, "256", offsetof(mc_config, group_batch), 0,
 	 "most writes committed together"},
 	{"access_log", T_BOOL, 0, 1, "true", offsetof(mc_config, access_log), 0, "log one JSON line per request"},
+	{"public_url", T_STRING, 0, 0, "http://127.0.0.1:8080", offsetof(mc_config, public_url),
+	 sizeof((mc_config *)0)->public_url, "the portal's public address, for links and QR codes"},
 	{"web_root", T_STRING, 0, 0, "web", offsetof(mc_config, web_root), sizeof((mc_config *)0)->web_root,
 	 "folder of the web application's static files"},
 };

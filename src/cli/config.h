@@ -22,6 +22,7 @@ typedef struct {
 	long group_batch;
 	bool access_log;
 	char web_root[1024];
+	char public_url[512];
 } mc_config;
 
 /* Defaults, then the file (when path is not NULL), then the environment.

@@ -67,6 +67,9 @@ typedef enum {
 const char *mc_state_name(mc_state s);
 /* Parses a state name (exact, lower case). Returns 0 or MC_EINVAL. */
 int mc_state_parse(mc_state *out, const char *s);
+/* The state as the national portal's status list names it in Vietnamese
+ * ("Đang giải quyết"), for paperwork and reports; NULL outside the enum. */
+const char *mc_state_title_vi(mc_state s);
 /* Whether nothing can follow: not_accepted, withdrawn, stopped, returned. */
 bool mc_state_is_final(mc_state s);
 /* Whether the legal clock is paused: supplement_requested, awaiting_payment. */

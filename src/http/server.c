@@ -2,6 +2,7 @@
 
 #include "app/auth.h"
 #include "http/cache.h"
+#include "http/static.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -39,6 +40,7 @@ typedef struct {
 	retired_tc *retired;
 	evutil_socket_t listen_fd;
 	mc_cache *cache;
+	mc_static *web;   /* the web application's files, NULL when there is none */
 } server_state;
 
 typedef struct {
@@ -281,6 +283,7 @@ const char *mc_req_token_hash(const mc_req *r) { return r->token_hash; }
 mc_store *mc_req_store(const mc_req *r) { return r->w->store; }
 const mc_server_config *mc_req_config(const mc_req *r) { return &r->w->srv->cfg; }
 mc_cache *mc_req_cache(const mc_req *r) { return r->w->srv->cache; }
+const char *mc_req_public_url(const mc_req *r) { return r->w->srv->cfg.public_url ? r->w->srv->cfg.public_url : ""; }
 
 const unsigned char *mc_req_raw(const mc_req *r, size_t *len)
 {
@@ -576,6 +579,12 @@ static int read_body_or_reply(mc_req *r, const mc_route *route)
 	return 0;
 }
 
+/* The API's own paths, which never fall back to the web application. */
+static bool is_api_path(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 || strcmp(path, "/healthz") == 0;
+}
+
 static void handle(struct evhttp_request *ev, void *arg)
 {
 	worker *w = arg;
@@ -628,6 +637,14 @@ static void handle(struct evhttp_request *ev, void *arg)
 			allow_list(allow, sizeof allow, allowed);
 			mc_reply_header(r, "Allow", allow);
 			mc_reply_problem(r, MC_PROB_METHOD_NOT_ALLOWED, "%s allows %s", r->path, allow);
+		} else if (w->srv->web && !is_api_path(r->path)) {
+			/* Everything that is not the API is the web application. */
+			if (r->method == MC_M_GET || r->method == MC_M_HEAD) {
+				mc_static_serve(r, w->srv->web);
+			} else {
+				mc_reply_header(r, "Allow", "GET, HEAD");
+				mc_reply_problem(r, MC_PROB_METHOD_NOT_ALLOWED, "%s allows GET, HEAD", r->path);
+			}
 		} else {
 			mc_reply_problem(r, MC_PROB_NOT_FOUND, "no resource at %s", r->path);
 		}
@@ -784,6 +801,8 @@ int mc_server_run(const mc_server_config *cfg)
 		goto cleanup;
 	/* 16,384 replies of up to 8 KiB: at most 128 MiB, in practice a few. */
 	srv.cache = mc_cache_new(16384, 8192, 60);
+	if (mc_static_load(&srv.web, cfg->web_root) != 0)
+		goto cleanup;
 	srv.listen_fd = open_listener(cfg->listen, bound, sizeof bound);
 	if (srv.listen_fd < 0)
 		goto cleanup;
@@ -855,6 +874,7 @@ cleanup:
 	if (srv.listen_fd >= 0)
 		close(srv.listen_fd);
 	mc_cache_free(srv.cache);
+	mc_static_free(srv.web);
 	mc_time_ctx_free(atomic_load(&srv.tc));
 	while (srv.retired) {
 		retired_tc *next = srv.retired->next;

@@ -30,6 +30,7 @@ typedef struct {
 	int group_batch;         /* most writes in one commit */
 	bool access_log;         /* one JSON line per request on stderr */
 	const char *web_root;    /* static files of the web application, or NULL */
+	const char *public_url;  /* how citizens reach the portal, for links and QR codes */
 } mc_server_config;
 
 /* Serves until SIGINT or SIGTERM. Prints "motcua: listening on http://HOST:PORT"
@@ -71,6 +72,8 @@ mc_store *mc_req_store(const mc_req *r);
 /* The time rules in force (replaced when an administrator edits a calendar). */
 const mc_time_ctx *mc_req_time(const mc_req *r);
 const mc_server_config *mc_req_config(const mc_req *r);
+/* The portal's public address without a trailing slash ("https://dichvucong.example.vn"). */
+const char *mc_req_public_url(const mc_req *r);
 bool mc_req_is_tls(const mc_req *r);
 
 /* The cache of rendered public replies, shared by the workers. */

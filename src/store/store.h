@@ -20,6 +20,7 @@
 #define MC_STORE_H
 
 #include "core/mc.h"
+#include "core/stats.h"
 #include "core/workcal.h"
 
 typedef struct mc_store mc_store;
@@ -198,6 +199,17 @@ typedef struct {
 int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64_t *total,
 			      const mc_proc_query *q);
 
+/* A field (lĩnh vực) of the catalogue with the number of its active procedures. */
+typedef struct {
+	char field[128];
+	int64_t count;
+} mc_proc_field;
+
+/* The fields of the active procedures, those open to `level` only when it is
+ * not NULL; most procedures first, then by name. Empty fields are left out.
+ * Caller frees *out with free(). */
+int mc_store_procedure_fields(mc_store *st, mc_proc_field **out, size_t *n, const char *level);
+
 /* ---- dossiers (hồ sơ) -------------------------------------------------- */
 
 typedef struct {
@@ -209,6 +221,7 @@ typedef struct {
 	char filename[256];   /* as uploaded; shown, never used as a path */
 	char mime[64];
 	int64_t size;
+	char kind[16];        /* "input" (handed in) or "result" (handed back); "" is stored as input */
 } mc_dossier_doc;
 
 typedef struct {
@@ -323,6 +336,68 @@ int mc_store_attachment_stat(mc_store *st, int64_t *size, char *mime, size_t mim
 int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, size_t mime_cap,
 			    const char *sha256);
 
+/* ---- statistics (docs/statistics.md) ---------------------------------- */
+
+typedef enum {
+	MC_STATS_TOTAL = 0,    /* one row: the unit with its subtree */
+	MC_STATS_BY_UNIT,      /* a row per direct child (with its subtree), every child even when
+				* empty, and one for the unit itself (its own desk) when not empty */
+	MC_STATS_BY_FIELD,     /* a row per field (lĩnh vực) with dossiers */
+	MC_STATS_BY_PROCEDURE, /* a row per procedure with dossiers */
+} mc_stats_group;
+
+typedef struct {
+	int64_t unit_id;       /* dossiers whose receiving unit lies in this unit's subtree */
+	int64_t from, to;      /* the period [from, to), UTC seconds (local midnights) */
+	int64_t at;            /* evaluation instant for in-progress lateness: min(to, now) */
+	mc_stats_group group;
+} mc_stats_query;
+
+typedef struct {
+	int64_t unit_id;            /* TOTAL: the unit; BY_UNIT: the child, or the unit itself */
+	int64_t procedure_id;       /* BY_PROCEDURE */
+	char procedure_code[32];    /* BY_PROCEDURE */
+	char procedure_name[512];   /* BY_PROCEDURE */
+	char field[128];            /* BY_FIELD, BY_PROCEDURE */
+	mc_stats_counts c;
+} mc_stats_row;
+
+/*
+ * Counts the figures of q->unit_id's subtree over [q->from, q->to) grouped as
+ * q->group says, with the rules of docs/statistics.md, in two grouped queries
+ * (the dossier table and the supplement requests of the event log). The rows
+ * add up to the total: every dossier counts in exactly one row. BY_UNIT rows
+ * come in unit-code order with the unit's own row first; BY_FIELD by field,
+ * BY_PROCEDURE by procedure code. Caller frees *out with
+ * mc_stats_row_free_list. MC_ENOTFOUND for an unknown unit, MC_EINVAL when
+ * from >= to.
+ */
+int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_query *q);
+void mc_stats_row_free_list(mc_stats_row *list);
+
+/* An open dossier past its due time. */
+typedef struct {
+	char code[48];
+	char procedure_code[32];
+	char procedure_name[512];
+	int64_t receiving_unit_id;
+	int64_t current_unit_id;
+	int state;
+	int64_t received_at;
+	int64_t due_at;
+} mc_stats_overdue;
+
+/*
+ * The dossiers received in unit_id's subtree that are open with the clock
+ * running (received or processing, not paused) and whose due time is before
+ * now, longest overdue (earliest due time) first; *total counts them all.
+ * limit 1..200. Caller frees *out with mc_stats_overdue_free_list.
+ * MC_ENOTFOUND for an unknown unit.
+ */
+int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int64_t *total, int64_t unit_id,
+			   int64_t now, int limit, int offset);
+void mc_stats_overdue_free_list(mc_stats_overdue *list);
+
 /* ---- calendar (official days off per year) ----------------------------- */
 
 /* Replaces the official schedule of a year. */
@@ -333,5 +408,77 @@ int mc_store_calendar_delete_year(mc_store *st, int year);
 int mc_store_calendar_each(mc_store *st,
 			   int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),
 			   void *payload);
+
+/* ---- satisfaction ratings (khảo sát mức độ hài lòng) ------------------- */
+
+/* The criteria, each scored 0 (not satisfied), 1 (satisfied), 2 (very satisfied). */
+enum {
+	MC_RATE_TOTAL_TIME,   /* total time taken against the statutory time */
+	MC_RATE_AGENCY_TIME,  /* the time each agency took */
+	MC_RATE_CONTACTS,     /* how many times the applicant had to come or call */
+	MC_RATE_AGENCIES,     /* how many agencies the applicant had to deal with */
+	MC_RATE_RECEPTION,    /* reception and return of the dossier */
+	MC_RATE_TRANSPARENCY, /* openness of the procedure and its progress */
+	MC_RATE_ATTITUDE,     /* the staff's attitude */
+	MC_RATE_COUNT_
+};
+
+typedef struct {
+	int64_t dossier_id;
+	char province_code[8];    /* set by the store from the dossier */
+	int64_t unit_id;          /* the receiving unit */
+	int64_t at;
+	int criteria[MC_RATE_COUNT_];
+	char overall[16];         /* very_satisfied | satisfied | not_satisfied */
+	char comment[4096];
+} mc_rating;
+
+/* Records the rating of a dossier. MC_ECONFLICT when it is rated already,
+ * MC_ENOTFOUND when the dossier or unit does not exist, MC_EINVAL when a
+ * score or overall is out of range. */
+int mc_store_rating_put(mc_store *st, const mc_rating *r);
+/* MC_ENOTFOUND when the dossier has no rating. */
+int mc_store_rating_get(mc_store *st, mc_rating *out, int64_t dossier_id);
+
+typedef struct {
+	int64_t count;
+	double criteria[MC_RATE_COUNT_];   /* averages, 0..2; 0 when count is 0 */
+	int64_t very_satisfied, satisfied, not_satisfied;
+} mc_rating_summary;
+
+/* The ratings of the dossiers received by unit_id or a unit of its subtree,
+ * given in [from, to) (0 = unbounded). MC_ENOTFOUND for an unknown unit. */
+int mc_store_rating_summary(mc_store *st, mc_rating_summary *out, int64_t unit_id, int64_t from, int64_t to);
+
+/* ---- outbox (messages to applicants) ----------------------------------- */
+
+typedef struct {
+	int64_t id;
+	char province_code[8];
+	int64_t dossier_id;     /* 0 none */
+	char channel[8];        /* email | sms */
+	char recipient[256];
+	char subject[256];
+	char body[4096];
+	int64_t created_at;
+	char state[12];         /* pending | sent | failed */
+	int attempts;
+	int64_t next_at;        /* when to try (again) */
+	int64_t sent_at;
+	char last_error[256];
+} mc_message;
+
+/* Queues a message (inside the transaction of the event that causes it);
+ * sets m->id. state, attempts, next_at default to pending, 0, created_at. */
+int mc_store_outbox_add(mc_store *st, mc_message *m);
+/* Pending messages due at now, oldest first, at most limit. Caller frees with free(). */
+int mc_store_outbox_due(mc_store *st, mc_message **out, size_t *n, int64_t now, int limit);
+/* Records an attempt: sent (ok) or not, with the error and the next try
+ * (next_at 0 = give up: failed). Only a pending message changes. */
+int mc_store_outbox_done(mc_store *st, int64_t id, bool ok, const char *error, int64_t at, int64_t next_at);
+/* Messages of a dossier, in order. Caller frees with free(). */
+int mc_store_outbox_of_dossier(mc_store *st, mc_message **out, size_t *n, int64_t dossier_id);
+/* Pending messages in all (for /metrics and tests). */
+int mc_store_outbox_depth(mc_store *st, int64_t *out);
 
 #endif

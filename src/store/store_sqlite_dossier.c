@@ -153,8 +153,8 @@ static int docs_write(mc_store *st, int64_t id, const mc_dossier *d)
 	static const char del[] = "DELETE FROM dossier_document WHERE dossier_id = ?1";
 	static const char ins[] =
 	    "INSERT INTO dossier_document (dossier_id, ord, province_code, seq, name, "
-	    "originals, copies, sha256, filename, mime, size) VALUES (?1, ?2, "
-	    "(SELECT province_code FROM dossier WHERE id = ?1), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	    "originals, copies, sha256, filename, mime, size, kind) VALUES (?1, ?2, "
+	    "(SELECT province_code FROM dossier WHERE id = ?1), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 	sqlite3_stmt *s = NULL;
 	int rc = mc_sq_prepare(st, &s, del);
 
@@ -184,6 +184,10 @@ static int docs_write(mc_store *st, int64_t id, const mc_dossier *d)
 		MC_SQ_BIND_FIELD(s, 8, x->filename);
 		MC_SQ_BIND_FIELD(s, 9, x->mime);
 		mc_sq_bind_int(s, 10, x->size);
+		if (x->kind[0])
+			MC_SQ_BIND_FIELD(s, 11, x->kind);
+		else
+			mc_sq_bind_text(s, 11, "input");
 		rc = mc_sq_exec(st, s, "insert dossier document");
 		mc_sq_done(s);
 	}
@@ -194,7 +198,7 @@ cleanup:
 
 static int docs_load(mc_store *st, mc_dossier *d)
 {
-	static const char sql[] = "SELECT seq, name, originals, copies, sha256, filename, mime, size "
+	static const char sql[] = "SELECT seq, name, originals, copies, sha256, filename, mime, size, kind "
 				  "FROM dossier_document WHERE dossier_id = ?1 ORDER BY ord";
 	sqlite3_stmt *s = NULL;
 	size_t cap = 0;
@@ -223,6 +227,7 @@ static int docs_load(mc_store *st, mc_dossier *d)
 		MC_SQ_COL_FIELD(x->filename, s, 5);
 		MC_SQ_COL_FIELD(x->mime, s, 6);
 		x->size = sqlite3_column_int64(s, 7);
+		MC_SQ_COL_FIELD(x->kind, s, 8);
 	}
 cleanup:
 	mc_sq_done(s);

@@ -587,3 +587,47 @@ cleanup:
 	*n = len;
 	return 0;
 }
+
+/* ---- fields ----------------------------------------------------------- */
+
+int mc_store_procedure_fields(mc_store *st, mc_proc_field **out, size_t *n, const char *level)
+{
+	static const char sql[] =
+	    "SELECT p.field, count(*) FROM procedure p WHERE p.status = 'active' AND p.field <> ''"
+	    " AND (?1 IS NULL OR instr(',' || replace(p.levels, ' ', '') || ',', ',' || ?1 || ',') > 0)"
+	    " GROUP BY p.field ORDER BY count(*) DESC, p.field";
+	sqlite3_stmt *s = NULL;
+	mc_proc_field *list = NULL;
+	size_t len = 0;
+	size_t cap = 0;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_text(s, 1, level);
+	for (;;) {
+		mc_proc_field *x;
+
+		rc = mc_sq_row(st, s, "count procedures by field");
+		if (rc != 1)
+			break;
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = mc_xrealloc(list, cap * sizeof(*list));
+		}
+		x = &list[len++];
+		MC_SQ_COL_FIELD(x->field, s, 0);
+		x->count = sqlite3_column_int64(s, 1);
+	}
+cleanup:
+	mc_sq_done(s);
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	*out = list;
+	*n = len;
+	return 0;
+}

@@ -311,11 +311,16 @@ static void test_transfer_and_resolution(void **state)
 	assert_int_equal(r.receiving_unit_id, f->district);
 	assert_int_equal(r.state, MC_ST_PROCESSING);
 	mc_dossier_clear(&r);
+	/* The transfer took it out of the district leader's scope: the
+	 * department's leader resolves it. */
+	mc_actor dept_leader = {.role = MC_ROLE_LEADER, .unit_id = f->dept, .name = "Lãnh đạo Sở"};
+	mc_action_req res = {.action = MC_ACT_RESOLVE, .outcome = 1, .at = at("2017-03-03T09:00")};
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->leader, d.code, &res, &r), MC_EFORBIDDEN);
 	/* A refusal as the result needs its reasons. */
-	mc_action_req res = {.action = MC_ACT_RESOLVE, .outcome = 2, .at = at("2017-03-03T09:00")};
-	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->leader, d.code, &res, &r), MC_EINVAL);
+	res.outcome = 2;
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &dept_leader, d.code, &res, &r), MC_EINVAL);
 	res.outcome = 1;
-	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->leader, d.code, &res, &r), 0);
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &dept_leader, d.code, &res, &r), 0);
 	assert_int_equal(r.state, MC_ST_RESOLVED);
 	assert_int_equal(r.outcome, 1);
 	assert_true(r.finished_at < r.due_at);
@@ -394,6 +399,67 @@ static void test_text_too_long_for_its_field(void **state)
 	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), MC_ETOOBIG);
 }
 
+/* The one rule behind the actions a dossier shows and the actions taken. */
+static void test_may(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, o = {0}, r = {0};
+	mc_actor dept_leader = {.role = MC_ROLE_LEADER, .unit_id = f->dept, .name = "Lãnh đạo Sở"};
+	mc_actor supervisor = {.role = MC_ROLE_SUPERVISOR, .unit_id = f->district, .name = "Giám sát"};
+	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->desk, &d, MC_ACT_ASSIGN), MC_MAY);
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->desk, &d, MC_ACT_RECEIVE), MC_MAY_NOT_STATE);
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->desk, &d, MC_ACT_RESOLVE), MC_MAY_NOT_ROLE);
+	/* received: the desk hands it on, not a specialist */
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->specialist, &d, MC_ACT_ASSIGN), MC_MAY_NOT_ROLE);
+	assert_int_equal(mc_app_dossier_may(f->tc, &dept_leader, &d, MC_ACT_STOP), MC_MAY_NOT_SCOPE);
+	assert_int_equal(mc_app_dossier_may(f->tc, &supervisor, &d, MC_ACT_STOP), MC_MAY_NOT_ROLE);
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->citizen, &d, MC_ACT_WITHDRAW), MC_MAY_NOT_OWNER);
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
+	/* processing: specialists and leaders assign, the desk no more */
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->desk, &r, MC_ACT_ASSIGN), MC_MAY_NOT_ROLE);
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->specialist, &r, MC_ACT_ASSIGN), MC_MAY);
+	mc_dossier_clear(&r);
+	mc_action_req tr = {.action = MC_ACT_TRANSFER, .to_unit_id = f->dept, .at = at("2017-03-02T09:00")};
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->specialist, d.code, &tr, &r), 0);
+	/* after a transfer: the current unit's officers act; the receiving desk keeps its side */
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->leader, &r, MC_ACT_RESOLVE), MC_MAY_NOT_SCOPE);
+	assert_int_equal(mc_app_dossier_may(f->tc, &dept_leader, &r, MC_ACT_RESOLVE), MC_MAY);
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->desk, &r, MC_ACT_WITHDRAW), MC_MAY);
+	/* and the write applies the same rule */
+	assert_int_equal(act(f, &o, &f->specialist, d.code, MC_ACT_REQUEST_PAYMENT, NULL, "2017-03-02T10:00"),
+			 MC_EFORBIDDEN);
+	mc_dossier_clear(&r);
+	/* a citizen on their own online dossier */
+	create(f, &o, &f->citizen, "2.000001", MC_CH_ONLINE, "2017-03-01T08:00");
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->citizen, &o, MC_ACT_WITHDRAW), MC_MAY);
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->citizen, &o, MC_ACT_SUPPLEMENT), MC_MAY_NOT_STATE);
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->other_citizen, &o, MC_ACT_WITHDRAW), MC_MAY_NOT_OWNER);
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->desk, &o, MC_ACT_RECEIVE), MC_MAY);
+	mc_dossier_clear(&o);
+	mc_dossier_clear(&d);
+}
+
+/* Documents given to resolve are the result; a supplement's are inputs. */
+static void test_result_documents(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, r = {0};
+	mc_dossier_doc result = {.name = "Giấy phép xây dựng", .originals = 1};
+	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
+	mc_dossier_clear(&r);
+	mc_action_req res = {.action = MC_ACT_RESOLVE, .outcome = 1, .docs = &result, .n_docs = 1,
+			     .at = at("2017-03-02T09:00")};
+	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->leader, d.code, &res, &r), 0);
+	assert_int_equal(r.n_docs, 1);
+	assert_string_equal(r.docs[0].name, "Giấy phép xây dựng");
+	assert_string_equal(r.docs[0].kind, "result");
+	assert_int_equal(r.docs[0].seq, 1);
+	mc_dossier_clear(&r);
+	mc_dossier_clear(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +475,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_who_assigns_when, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_daily_codes_run_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_too_long_for_its_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_may, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_result_documents, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,6 +72,13 @@ static void test_state_names(void **state)
 	assert_int_equal(MC_ST_SUBMITTED, 1);
 	assert_int_equal(MC_ST_PROCESSING, 4);
 	assert_int_equal(MC_ST_RETURNED, 10);
+	/* Every state has its Vietnamese title for paperwork. */
+	for (int s = 1; s <= 10; s++)
+		assert_non_null(mc_state_title_vi((mc_state)s));
+	assert_string_equal(mc_state_title_vi(MC_ST_PROCESSING), "Đang giải quyết");
+	assert_string_equal(mc_state_title_vi(MC_ST_RETURNED), "Đã trả kết quả");
+	assert_null(mc_state_title_vi(0));
+	assert_null(mc_state_title_vi(11));
 }
 
 static void test_other_names(void **state)

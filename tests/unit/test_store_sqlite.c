@@ -1386,6 +1386,191 @@ static void test_open_errors(void **state)
 	mc_store_close(NULL);
 }
 
+/* ---- fields, document kinds, ratings ---------------------------------- */
+
+static void test_procedure_fields(void **state)
+{
+	struct fixture *f = *state;
+	mc_proc_field *list = NULL;
+	size_t n = 99;
+	mc_procedure p;
+
+	/* An empty catalogue has no fields. */
+	assert_int_equal(mc_store_procedure_fields(f->st, &list, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	free(list);
+
+	add_proc(f->st, "F.1", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 3);
+	add_proc(f->st, "F.2", "Đăng ký kết hôn", "Hộ tịch", "commune", 0, 3);
+	add_proc(f->st, "F.3", "Đăng ký khai tử", "Hộ tịch", "commune, district", 0, 2);
+	add_proc(f->st, "F.4", "Cấp giấy phép xây dựng", "Xây dựng", "district", 0, 2);
+	add_proc(f->st, "F.5", "Cấp phép khai thác nước", "Tài nguyên nước", "department", f->dept, 2);
+	add_proc(f->st, "F.6", "Không lĩnh vực", "", "commune", 0, 2);
+	/* Abolished procedures are not counted. */
+	proc_init(&p, "F.7", "Thủ tục đã bãi bỏ", "Xây dựng", "district", 0, 2);
+	strcpy(p.status, "abolished");
+	assert_int_equal(mc_store_procedure_create(f->st, &p), 0);
+
+	assert_int_equal(mc_store_procedure_fields(f->st, &list, &n, NULL), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].field, "Hộ tịch");
+	assert_int_equal(list[0].count, 3);
+	/* Equal counts: by name. */
+	assert_string_equal(list[1].field, "Tài nguyên nước");
+	assert_int_equal(list[1].count, 1);
+	assert_string_equal(list[2].field, "Xây dựng");
+	assert_int_equal(list[2].count, 1);
+	free(list);
+
+	assert_int_equal(mc_store_procedure_fields(f->st, &list, &n, "district"), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].field, "Hộ tịch");
+	assert_int_equal(list[0].count, 1);
+	assert_string_equal(list[1].field, "Xây dựng");
+	free(list);
+
+	assert_int_equal(mc_store_procedure_fields(f->st, &list, &n, "province"), 0);
+	assert_int_equal(n, 0);
+	free(list);
+}
+
+static void test_dossier_doc_kind(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.004", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	mc_dossier_doc docs[2] = {0};
+	mc_dossier d;
+	mc_dossier got;
+	char sha[65];
+
+	assert_int_equal(mc_store_attachment_put(f->st, sha, "%PDF-1.4 giay phep", 18, "application/pdf"), 0);
+	docs[0].seq = 1;
+	strcpy(docs[0].name, "Tờ khai");
+	docs[0].originals = 1;
+	dossier_init(&d, "000.31.30.H56-250601-0002", proc, f->commune, MC_ST_RECEIVED, 0, 1749000000, "An");
+	d.docs = docs;
+	d.n_docs = 1;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, true), 0);
+	/* A document given without a kind is an input. */
+	assert_string_equal(got.docs[0].kind, "input");
+	mc_dossier_clear(&got);
+
+	docs[1].seq = 2;
+	strcpy(docs[1].name, "Giấy phép");
+	strcpy(docs[1].kind, "result");
+	strcpy(docs[1].sha256, sha);
+	strcpy(docs[1].filename, "giay-phep.pdf");
+	strcpy(docs[1].mime, "application/pdf");
+	docs[1].size = 18;
+	strcpy(docs[0].kind, "input");
+	d.n_docs = 2;
+	assert_int_equal(mc_store_dossier_update(f->st, &d, 1), 0);
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, true), 0);
+	assert_int_equal(got.n_docs, 2);
+	assert_string_equal(got.docs[0].kind, "input");
+	assert_string_equal(got.docs[1].kind, "result");
+	assert_string_equal(got.docs[1].sha256, sha);
+	mc_dossier_clear(&got);
+
+	/* Only input and result are kinds; nothing is written otherwise. */
+	strcpy(docs[1].kind, "other");
+	assert_int_equal(mc_store_dossier_update(f->st, &d, 2), MC_EINVAL);
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, true), 0);
+	assert_int_equal(got.version, 2);
+	assert_string_equal(got.docs[1].kind, "result");
+	mc_dossier_clear(&got);
+}
+
+static int64_t rated_dossier(struct fixture *f, int64_t proc, const char *code, int64_t unit)
+{
+	mc_dossier d;
+
+	dossier_init(&d, code, proc, unit, MC_ST_RETURNED, 0, 1749000000, "An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	return d.id;
+}
+
+static void rating_init(mc_rating *r, int64_t dossier, int64_t unit, int64_t at, int score, const char *overall)
+{
+	memset(r, 0, sizeof(*r));
+	r->dossier_id = dossier;
+	r->unit_id = unit;
+	r->at = at;
+	for (int i = 0; i < MC_RATE_COUNT_; i++)
+		r->criteria[i] = score;
+	snprintf(r->overall, sizeof(r->overall), "%s", overall);
+}
+
+static void test_ratings(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.005", "Đăng ký khai sinh", "Hộ tịch", "commune, district", 0, 4);
+	int64_t d1 = rated_dossier(f, proc, "000.31.30.H56-250601-0001", f->commune);
+	int64_t d2 = rated_dossier(f, proc, "000.32.30.H56-250601-0001", f->commune2);
+	int64_t d3 = rated_dossier(f, proc, "000.00.30.H56-250601-0001", f->district);
+	int64_t d4 = rated_dossier(f, proc, "000.31.30.H56-250601-0002", f->commune);
+	mc_rating r;
+	mc_rating got;
+	mc_rating_summary sum;
+
+	assert_int_equal(mc_store_rating_get(f->st, &got, d1), MC_ENOTFOUND);
+	rating_init(&r, d1, f->commune, 1750000000, 2, "very_satisfied");
+	r.criteria[MC_RATE_ATTITUDE] = 1;
+	strcpy(r.comment, "Cán bộ nhiệt tình");
+	assert_int_equal(mc_store_rating_put(f->st, &r), 0);
+	assert_int_equal(mc_store_rating_get(f->st, &got, d1), 0);
+	assert_int_equal(got.dossier_id, d1);
+	assert_int_equal(got.unit_id, f->commune);
+	assert_int_equal(got.at, 1750000000);
+	assert_string_equal(got.province_code, "H56");
+	assert_int_equal(got.criteria[MC_RATE_TOTAL_TIME], 2);
+	assert_int_equal(got.criteria[MC_RATE_ATTITUDE], 1);
+	assert_string_equal(got.overall, "very_satisfied");
+	assert_string_equal(got.comment, "Cán bộ nhiệt tình");
+
+	/* Once per dossier; scores and overall within their range; a known dossier. */
+	assert_int_equal(mc_store_rating_put(f->st, &r), MC_ECONFLICT);
+	rating_init(&r, d2, f->commune2, 1750000100, 3, "satisfied");
+	assert_int_equal(mc_store_rating_put(f->st, &r), MC_EINVAL);
+	rating_init(&r, d2, f->commune2, 1750000100, 1, "happy");
+	assert_int_equal(mc_store_rating_put(f->st, &r), MC_EINVAL);
+	rating_init(&r, 99999, f->commune2, 1750000100, 1, "satisfied");
+	assert_int_equal(mc_store_rating_put(f->st, &r), MC_ENOTFOUND);
+	assert_int_equal(mc_store_rating_get(f->st, &got, d2), MC_ENOTFOUND);
+
+	rating_init(&r, d2, f->commune2, 1750000100, 1, "satisfied");
+	assert_int_equal(mc_store_rating_put(f->st, &r), 0);
+	rating_init(&r, d3, f->district, 1750000200, 0, "not_satisfied");
+	assert_int_equal(mc_store_rating_put(f->st, &r), 0);
+	rating_init(&r, d4, f->commune, 1760000000, 1, "satisfied");
+	assert_int_equal(mc_store_rating_put(f->st, &r), 0);
+
+	/* The district's subtree holds all four. */
+	assert_int_equal(mc_store_rating_summary(f->st, &sum, f->district, 0, 0), 0);
+	assert_int_equal(sum.count, 4);
+	assert_int_equal(sum.very_satisfied, 1);
+	assert_int_equal(sum.satisfied, 2);
+	assert_int_equal(sum.not_satisfied, 1);
+	assert_true(sum.criteria[MC_RATE_TOTAL_TIME] > 0.999 && sum.criteria[MC_RATE_TOTAL_TIME] < 1.001);
+	assert_true(sum.criteria[MC_RATE_ATTITUDE] > 0.749 && sum.criteria[MC_RATE_ATTITUDE] < 0.751);
+
+	/* A commune alone, and a period [from, to). */
+	assert_int_equal(mc_store_rating_summary(f->st, &sum, f->commune, 0, 0), 0);
+	assert_int_equal(sum.count, 2);
+	assert_int_equal(mc_store_rating_summary(f->st, &sum, f->commune, 1750000000, 1760000000), 0);
+	assert_int_equal(sum.count, 1);
+	assert_int_equal(sum.very_satisfied, 1);
+	assert_int_equal(mc_store_rating_summary(f->st, &sum, f->district, 1750000100, 0), 0);
+	assert_int_equal(sum.count, 3);
+
+	/* Nothing rated: zeros. */
+	assert_int_equal(mc_store_rating_summary(f->st, &sum, f->dept, 0, 0), 0);
+	assert_int_equal(sum.count, 0);
+	assert_true(sum.criteria[MC_RATE_TOTAL_TIME] == 0.0);
+	assert_int_equal(mc_store_rating_summary(f->st, &sum, 99999, 0, 0), MC_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1404,6 +1589,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_procedure_fields, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dossier_doc_kind, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ratings, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,492 @@
+/*
+ * /api/v1/stats - the dossier figures of a unit and period (counted as
+ * docs/statistics.md says, by mc_store_stats), the overdue list, and the
+ * charts of the leader's dashboard as SVG.
+ */
+#include "api/api.h"
+
+#include "render/chart.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY 86400
+/* The longest period a query may cover: five years. */
+#define MAX_YEARS 5
+
+typedef struct {
+	const mc_unit *unit; /* borrowed from the time context */
+	int32_t from_day;    /* local days since 1970-01-01 */
+	int32_t to_day;
+	int64_t from, to; /* UTC seconds of the local midnights */
+	int64_t at;	  /* min(to, now) */
+} stats_params;
+
+/* A local date "YYYY-MM-DD" into its day number. */
+static int parse_day(int32_t *out, const char *s)
+{
+	int64_t t = 0;
+	if (strlen(s) != 10 || mc_time_parse(&t, s) != 0)
+		return MC_EINVAL;
+	*out = (int32_t)((t + MC_TZ_OFFSET) / DAY);
+	return 0;
+}
+
+static int32_t today(void)
+{
+	return (int32_t)((mc_now() + MC_TZ_OFFSET) / DAY);
+}
+
+/* The unit (default: the caller's), checked against the caller's scope. */
+static int unit_or_reply(mc_req *r, const mc_unit **out)
+{
+	const mc_user *me = mc_req_user(r);
+	const char *code = mc_req_query(r, "unit");
+	int64_t id = me->unit_id;
+
+	if (code) {
+		mc_unit u;
+		int rc = mc_store_unit_by_code(mc_req_store(r), &u, code);
+		if (rc == MC_ENOTFOUND) {
+			mc_reply_problem(r, MC_PROB_INVALID_QUERY, "no unit has code %s", code);
+			return -1;
+		}
+		if (rc != 0) {
+			mc_reply_error(r, rc, "the unit");
+			return -1;
+		}
+		id = u.id;
+	}
+	if (!id) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY,
+				 "unit is required: your account belongs to no unit");
+		return -1;
+	}
+	if (!mc_api_in_scope(r, id)) {
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "unit %s is outside your unit's scope",
+				 code ? code : "");
+		return -1;
+	}
+	*out = mc_time_ctx_unit(mc_req_time(r), id);
+	if (!*out) {
+		/* Created after the time context was loaded: not reloaded yet. */
+		mc_reply_error(r, MC_EBUSY, "the unit");
+		return -1;
+	}
+	return 0;
+}
+
+/* unit, from, to: the period defaults to 1 January of this year up to and
+ * including today. */
+static int params_or_reply(mc_req *r, stats_params *p)
+{
+	const char *from = mc_req_query(r, "from");
+	const char *to = mc_req_query(r, "to");
+	int y, m, d;
+
+	memset(p, 0, sizeof *p);
+	if (unit_or_reply(r, &p->unit) != 0)
+		return -1;
+	p->to_day = today() + 1;
+	mc_civil_from_days(today(), &y, NULL, NULL);
+	p->from_day = mc_days_from_civil(y, 1, 1);
+	if (from && parse_day(&p->from_day, from) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "from must be a date YYYY-MM-DD");
+		return -1;
+	}
+	if (to && parse_day(&p->to_day, to) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "to must be a date YYYY-MM-DD");
+		return -1;
+	}
+	if (p->from_day >= p->to_day) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY,
+				 "from must be before to (the period is [from, to))");
+		return -1;
+	}
+	mc_civil_from_days(p->from_day, &y, &m, &d);
+	if (p->to_day > mc_days_from_civil(y + MAX_YEARS, m, d)) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "the period may cover at most %d years",
+				 MAX_YEARS);
+		return -1;
+	}
+	p->from = (int64_t)p->from_day * DAY - MC_TZ_OFFSET;
+	p->to = (int64_t)p->to_day * DAY - MC_TZ_OFFSET;
+	p->at = mc_now();
+	if (p->at > p->to)
+		p->at = p->to;
+	return 0;
+}
+
+static json_t *day_json(int32_t day)
+{
+	int y, m, d;
+	char buf[16];
+	mc_civil_from_days(day, &y, &m, &d);
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+	return json_string(buf);
+}
+
+/* The figures as the API shows them (fields in docs/openapi.yaml). */
+static json_t *counts_json(const mc_stats_counts *c)
+{
+	double rate = 0;
+	json_t *j = json_pack(
+	    "{s:I, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I}, s:I, s:I, s:I, s:I}",
+	    "carried_over", (json_int_t)c->carried_over, "received", "online", (json_int_t)c->received_online,
+	    "direct", (json_int_t)c->received_direct, "postal", (json_int_t)c->received_postal, "total",
+	    (json_int_t)c->received, "resolved", "early", (json_int_t)c->resolved_early, "on_time",
+	    (json_int_t)c->resolved_on_time, "late", (json_int_t)c->resolved_late, "total",
+	    (json_int_t)c->resolved, "in_progress", "within_time", (json_int_t)c->in_progress_within,
+	    "overdue", (json_int_t)c->in_progress_overdue, "total", (json_int_t)c->in_progress,
+	    "supplement_requested", (json_int_t)c->supplement_requested, "withdrawn",
+	    (json_int_t)c->withdrawn, "stopped", (json_int_t)c->stopped, "not_accepted",
+	    (json_int_t)c->not_accepted);
+	/* Not rounded: a client that divides the same counts gets the same
+	 * double, and shows it as it likes. */
+	if (mc_stats_on_time_rate(&rate, c))
+		json_object_set_new(j, "on_time_rate", json_real(rate));
+	else
+		json_object_set_new(j, "on_time_rate", json_null());
+	return j;
+}
+
+static int group_or_reply(mc_req *r, mc_stats_group *out)
+{
+	const char *g = mc_req_query(r, "group");
+	if (!g || strcmp(g, "unit") == 0)
+		*out = MC_STATS_BY_UNIT;
+	else if (strcmp(g, "field") == 0)
+		*out = MC_STATS_BY_FIELD;
+	else if (strcmp(g, "procedure") == 0)
+		*out = MC_STATS_BY_PROCEDURE;
+	else {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "group must be unit, field or procedure");
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *row_key(mc_req *r, const stats_params *p, mc_stats_group g, const mc_stats_row *row)
+{
+	json_t *key = NULL;
+	switch (g) {
+	case MC_STATS_BY_UNIT:
+		key = mc_api_unit_ref(mc_req_time(r), row->unit_id);
+		/* The unit's own desk, beside its children. */
+		if (row->unit_id == p->unit->id && json_is_object(key))
+			json_object_set_new(key, "own", json_true());
+		break;
+	case MC_STATS_BY_FIELD:
+		key = json_pack("{s:s}", "field", row->field);
+		break;
+	default:
+		key = json_pack("{s:s, s:s, s:s}", "code", row->procedure_code, "name", row->procedure_name,
+				"field", row->field);
+		break;
+	}
+	return key;
+}
+
+void mc_api_stats_get(mc_req *r)
+{
+	stats_params p;
+	mc_stats_query q = {0};
+	mc_stats_row *rows = NULL;
+	mc_stats_counts total = {0};
+	size_t n = 0;
+	char buf[40];
+
+	if (params_or_reply(r, &p) != 0 || group_or_reply(r, &q.group) != 0)
+		return;
+	q.unit_id = p.unit->id;
+	q.from = p.from;
+	q.to = p.to;
+	q.at = p.at;
+	int rc = mc_store_stats(mc_req_store(r), &rows, &n, &q);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the statistics");
+		return;
+	}
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *row = counts_json(&rows[i].c);
+		json_object_set_new(row, "key", row_key(r, &p, q.group, &rows[i]));
+		json_array_append_new(list, row);
+		/* Every dossier counts in exactly one row: the rows add up to the total. */
+		mc_stats_add(&total, &rows[i].c);
+	}
+	mc_stats_row_free_list(rows);
+	json_t *body = json_pack("{s:{s:s, s:s}, s:o, s:o, s:s, s:s, s:o, s:o}", "unit", "code", p.unit->code,
+				 "name", p.unit->name, "from", day_json(p.from_day), "to", day_json(p.to_day),
+				 "evaluated_at", mc_time_format(buf, sizeof buf, p.at), "group",
+				 q.group == MC_STATS_BY_UNIT	? "unit"
+				 : q.group == MC_STATS_BY_FIELD ? "field"
+								: "procedure",
+				 "totals", counts_json(&total), "rows", list);
+	mc_reply_json(r, 200, body);
+}
+
+void mc_api_stats_overdue(mc_req *r)
+{
+	const mc_unit *unit = NULL;
+	mc_stats_overdue *list = NULL;
+	size_t n = 0;
+	int64_t total = 0, limit = 50, offset = 0;
+	char buf[40];
+
+	if (unit_or_reply(r, &unit) != 0)
+		return;
+	if (mc_api_query_int_or_reply(r, "limit", &limit, 1, 200) != 0 ||
+	    mc_api_query_int_or_reply(r, "offset", &offset, 0, 10000000) != 0)
+		return;
+	int64_t now = mc_now();
+	int rc = mc_store_stats_overdue(mc_req_store(r), &list, &n, &total, unit->id, now, (int)limit,
+					(int)offset);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the overdue dossiers");
+		return;
+	}
+	const mc_time_ctx *tc = mc_req_time(r);
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const mc_stats_overdue *x = &list[i];
+		/* Working time past the due time, in the receiving unit's office hours. */
+		int64_t minutes = mc_deadline_worked(
+		    mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, x->receiving_unit_id), x->due_at, now);
+		json_array_append_new(
+		    items, json_pack("{s:s, s:{s:s, s:s}, s:s, s:o, s:o, s:o, s:o, s:I, s:f}", "code",
+				     x->code, "procedure", "code", x->procedure_code, "name",
+				     x->procedure_name, "state", mc_state_name((mc_state)x->state),
+				     "receiving_unit", mc_api_unit_ref(tc, x->receiving_unit_id),
+				     "current_unit", mc_api_unit_ref(tc, x->current_unit_id), "received_at",
+				     mc_api_time(x->received_at), "due_at", mc_api_time(x->due_at),
+				     "overdue_minutes", (json_int_t)minutes, "overdue_hours",
+				     (double)minutes / 60.0));
+	}
+	mc_stats_overdue_free_list(list);
+	mc_reply_json(r, 200,
+		      json_pack("{s:{s:s, s:s}, s:s, s:I, s:I, s:I, s:o}", "unit", "code", unit->code, "name",
+				unit->name, "evaluated_at", mc_time_format(buf, sizeof buf, now), "total",
+				(json_int_t)total, "limit", (json_int_t)limit, "offset", (json_int_t)offset,
+				"items", items));
+}
+
+/* ---- charts ------------------------------------------------------------ */
+
+#define CHART_WIDTH 640
+#define CHART_HEIGHT 360
+#define CHART_TOP 15
+
+/* The words of the charts, in the two languages of the interface. */
+typedef struct {
+	const char *received_title, *resolved_title, *units_title;
+	const char *online, *direct, *postal;
+	const char *early, *on_time, *late;
+	const char *rate, *empty, *own;
+	char decimal;
+} chart_words;
+
+static const chart_words words_vi = {
+    "Hồ sơ tiếp nhận theo hình thức",
+    "Kết quả giải quyết hồ sơ",
+    "Tỷ lệ giải quyết đúng hạn theo đơn vị",
+    "Trực tuyến",
+    "Trực tiếp",
+    "Bưu chính công ích",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Tỷ lệ trước hạn và đúng hạn",
+    "Không có hồ sơ trong kỳ",
+    "(tại đơn vị)",
+    ',',
+};
+
+static const chart_words words_en = {
+    "Dossiers received by channel",
+    "Dossiers resolved",
+    "On-time rate by unit",
+    "Online",
+    "Direct",
+    "Postal",
+    "Early",
+    "On time",
+    "Late",
+    "Resolved early or on time",
+    "No dossiers in the period",
+    "(own desk)",
+    '.',
+};
+
+typedef struct {
+	const mc_stats_row *row;
+	double rate;
+} ranked;
+
+static int by_resolved_desc(const void *a, const void *b)
+{
+	const ranked *x = a, *y = b;
+	if (x->row->c.resolved != y->row->c.resolved)
+		return x->row->c.resolved < y->row->c.resolved ? 1 : -1;
+	return strcmp(x->row->field, y->row->field);
+}
+
+static int by_rate_desc(const void *a, const void *b)
+{
+	const ranked *x = a, *y = b;
+	if (x->rate != y->rate)
+		return x->rate < y->rate ? 1 : -1;
+	if (x->row->c.resolved != y->row->c.resolved)
+		return x->row->c.resolved < y->row->c.resolved ? 1 : -1;
+	return 0;
+}
+
+/* "87,5 % (35/40)" */
+static void rate_text(char *buf, size_t cap, double rate, const mc_stats_counts *c, char decimal)
+{
+	char num[32];
+	snprintf(num, sizeof num, "%.1f", rate * 100.0);
+	char *dot = strchr(num, '.');
+	if (dot)
+		*dot = decimal;
+	snprintf(buf, cap, "%s %% (%lld/%lld)", num, (long long)(c->resolved_early + c->resolved_on_time),
+		 (long long)c->resolved);
+}
+
+void mc_api_stats_chart(mc_req *r)
+{
+	stats_params p;
+	mc_stats_query q = {0};
+	mc_stats_row *rows = NULL;
+	size_t n = 0;
+	mc_chart_item items[CHART_TOP];
+	char labels[CHART_TOP][300];
+	char texts[CHART_TOP][64];
+	ranked rank[MC_CHART_ITEMS_MAX];
+	mc_chart chart = {0};
+	mc_stats_counts total = {0};
+	char subtitle[400], desc[2048];
+	unsigned char *svg = NULL;
+	size_t svg_len = 0;
+	const char *kind = mc_req_query(r, "kind");
+	const char *lang = mc_req_query(r, "lang");
+	const chart_words *w = &words_vi;
+	int rc;
+
+	if (!kind ||
+	    (strcmp(kind, "received") != 0 && strcmp(kind, "resolved") != 0 && strcmp(kind, "units") != 0)) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "kind must be received, resolved or units");
+		return;
+	}
+	if (lang && strcmp(lang, "en") == 0)
+		w = &words_en;
+	else if (lang && strcmp(lang, "vi") != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "lang must be vi or en");
+		return;
+	}
+	if (params_or_reply(r, &p) != 0)
+		return;
+	q.unit_id = p.unit->id;
+	q.from = p.from;
+	q.to = p.to;
+	q.at = p.at;
+	q.group = MC_STATS_BY_UNIT;
+	rc = mc_store_stats(mc_req_store(r), &rows, &n, &q);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the statistics");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		mc_stats_add(&total, &rows[i].c);
+
+	int fy, fm, fd, ty, tm, td;
+	mc_civil_from_days(p.from_day, &fy, &fm, &fd);
+	mc_civil_from_days(p.to_day - 1, &ty, &tm, &td);
+	snprintf(subtitle, sizeof subtitle, "%s, %02d/%02d/%04d – %02d/%02d/%04d", p.unit->name, fd, fm, fy,
+		 td, tm, ty);
+	chart.subtitle = subtitle;
+	chart.empty_text = w->empty;
+	chart.items = items;
+	memset(items, 0, sizeof items);
+
+	/* Units ranked for the two per-unit charts, the top CHART_TOP of them. */
+	size_t n_rank = 0;
+	for (size_t i = 0; i < n && n_rank < MC_CHART_ITEMS_MAX; i++) {
+		if (rows[i].c.resolved == 0)
+			continue;
+		rank[n_rank].row = &rows[i];
+		rank[n_rank].rate = 0;
+		mc_stats_on_time_rate(&rank[n_rank].rate, &rows[i].c);
+		n_rank++;
+	}
+	if (strcmp(kind, "received") == 0) {
+		chart.kind = MC_CHART_COLUMNS;
+		chart.title = w->received_title;
+		chart.n_series = 1;
+		chart.series[0] = w->received_title;
+		items[0] = (mc_chart_item){.label = w->online, .values = {(double)total.received_online}};
+		items[1] = (mc_chart_item){.label = w->direct, .values = {(double)total.received_direct}};
+		items[2] = (mc_chart_item){.label = w->postal, .values = {(double)total.received_postal}};
+		chart.n_items = 3;
+		snprintf(desc, sizeof desc, "%s: %s %lld, %s %lld, %s %lld.", subtitle, w->online,
+			 (long long)total.received_online, w->direct, (long long)total.received_direct,
+			 w->postal, (long long)total.received_postal);
+	} else {
+		bool rates = strcmp(kind, "units") == 0;
+		qsort(rank, n_rank, sizeof rank[0], rates ? by_rate_desc : by_resolved_desc);
+		chart.kind = rates ? MC_CHART_HBARS : MC_CHART_HSTACK;
+		chart.title = rates ? w->units_title : w->resolved_title;
+		if (rates) {
+			chart.n_series = 1;
+			chart.series[0] = w->rate;
+			chart.max = 100;
+		} else {
+			chart.n_series = 3;
+			chart.series[0] = w->early;
+			chart.series[1] = w->on_time;
+			chart.series[2] = w->late;
+		}
+		size_t used = (size_t)snprintf(desc, sizeof desc, "%s.", subtitle);
+		for (size_t i = 0; i < n_rank && i < CHART_TOP; i++) {
+			const mc_stats_row *row = rank[i].row;
+			const mc_unit *u = mc_time_ctx_unit(mc_req_time(r), row->unit_id);
+			const char *name = u ? u->name : "?";
+			if (row->unit_id == p.unit->id)
+				snprintf(labels[i], sizeof labels[i], "%s %s", name, w->own);
+			else
+				snprintf(labels[i], sizeof labels[i], "%s", name);
+			items[i].label = labels[i];
+			if (rates) {
+				items[i].values[0] = rank[i].rate * 100.0;
+				rate_text(texts[i], sizeof texts[i], rank[i].rate, &row->c, w->decimal);
+				items[i].value_text = texts[i];
+			} else {
+				items[i].values[0] = (double)row->c.resolved_early;
+				items[i].values[1] = (double)row->c.resolved_on_time;
+				items[i].values[2] = (double)row->c.resolved_late;
+				snprintf(texts[i], sizeof texts[i], "%lld", (long long)row->c.resolved);
+				items[i].value_text = texts[i];
+			}
+			/* The same figures in words, for those who do not see the bars. */
+			if (used < sizeof desc && rates)
+				used += (size_t)snprintf(desc + used, sizeof desc - used, " %s: %s;",
+							 labels[i], texts[i]);
+			else if (used < sizeof desc)
+				used += (size_t)snprintf(desc + used, sizeof desc - used,
+							 " %s: %s %lld, %s %lld, %s %lld;", labels[i],
+							 w->early, (long long)row->c.resolved_early,
+							 w->on_time, (long long)row->c.resolved_on_time,
+							 w->late, (long long)row->c.resolved_late);
+			chart.n_items++;
+		}
+	}
+	rc = mc_chart_svg(&svg, &svg_len, &chart, desc, CHART_WIDTH, CHART_HEIGHT);
+	mc_stats_row_free_list(rows);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the chart");
+		return;
+	}
+	mc_reply_header(r, "Cache-Control", "private, max-age=60");
+	mc_reply_raw(r, 200, "image/svg+xml; charset=utf-8", svg, svg_len);
+	free(svg);
+}

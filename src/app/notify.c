@@ -1,0 +1,301 @@
+#include "app/notify.h"
+
+#include "core/dossier.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int mc_notify_global_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : MC_ERROR;
+}
+
+int64_t mc_notify_backoff(int attempts)
+{
+	if (attempts >= MC_NOTIFY_MAX_ATTEMPTS)
+		return 0;
+	int64_t delay = 60;
+	for (int i = 1; i < attempts && delay < 3600; i++)
+		delay *= 2;
+	return delay > 3600 ? 3600 : delay;
+}
+
+/* "09 giờ 25 phút ngày 12/06/2017" */
+static void when(char *buf, size_t cap, int64_t t)
+{
+	char iso[40];
+	mc_time_format(iso, sizeof iso, t);
+	snprintf(buf, cap, "%.2s giờ %.2s phút ngày %.2s/%.2s/%.4s", iso + 11, iso + 14, iso + 8, iso + 5, iso);
+}
+
+/* Copies a message text, cut at a character boundary when it is too long: a
+ * message may be shortened, an event must never fail because of it. */
+static void copy_cut(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int queue(mc_store *st, const mc_dossier *d, const char *channel, const char *recipient,
+		 const char *subject, const char *body, int64_t at)
+{
+	mc_message m = {0};
+	m.dossier_id = d->id;
+	m.created_at = at;
+	if (mc_strlcpy(m.province_code, d->province_code, sizeof m.province_code) ||
+	    mc_strlcpy(m.channel, channel, sizeof m.channel) || mc_strlcpy(m.recipient, recipient, sizeof m.recipient))
+		return MC_ETOOBIG;
+	copy_cut(m.subject, sizeof m.subject, subject);
+	copy_cut(m.body, sizeof m.body, body);
+	return mc_store_outbox_add(st, &m);
+}
+
+int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, const char *procedure_name,
+		      const char *unit_name, const char *public_url, int64_t at)
+{
+	char subject[256], text[8192], sms[1024], due[64], link[512];
+	const char *proc = procedure_name ? procedure_name : d->procedure_code;
+	const char *unit = unit_name ? unit_name : "Bộ phận một cửa";
+	snprintf(link, sizeof link, "%s/tra-cuu/%s", public_url ? public_url : "", d->code);
+	bool received = strcmp(action, "receive") == 0 || (strcmp(action, "create") == 0 && d->received_at);
+	if (received) {
+		when(due, sizeof due, d->due_at);
+		snprintf(subject, sizeof subject, "Hồ sơ %s đã được tiếp nhận", d->code);
+		snprintf(text, sizeof text,
+			 "Kính gửi ông/bà %s,\n\n%s đã tiếp nhận hồ sơ \"%s\" của ông/bà.\nMã hồ sơ: %s\n"
+			 "Thời gian hẹn trả kết quả: %s.\n\nTra cứu tình trạng hồ sơ: %s\n",
+			 d->applicant_name, unit, proc, d->code, due, link);
+		snprintf(sms, sizeof sms, "%s da tiep nhan ho so %s. Hen tra ket qua: %s. Tra cuu: %s", unit, d->code, due,
+			 link);
+	} else if (strcmp(action, "request_supplement") == 0) {
+		snprintf(subject, sizeof subject, "Hồ sơ %s cần bổ sung", d->code);
+		snprintf(text, sizeof text,
+			 "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") cần bổ sung, hoàn thiện:\n%s\n\n"
+			 "Thời gian giải quyết tạm dừng cho đến khi ông/bà bổ sung hồ sơ.\nTra cứu: %s\n",
+			 d->applicant_name, d->code, proc, d->note, link);
+		snprintf(sms, sizeof sms, "Ho so %s can bo sung. Chi tiet: %s", d->code, link);
+	} else if (strcmp(action, "refuse") == 0) {
+		snprintf(subject, sizeof subject, "Hồ sơ %s không được tiếp nhận", d->code);
+		snprintf(text, sizeof text, "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") không được tiếp nhận. Lý do:\n%s\n",
+			 d->applicant_name, d->code, proc, d->note);
+		snprintf(sms, sizeof sms, "Ho so %s khong duoc tiep nhan. Chi tiet: %s", d->code, link);
+	} else if (strcmp(action, "resolve") == 0) {
+		snprintf(subject, sizeof subject, "Hồ sơ %s đã có kết quả", d->code);
+		snprintf(text, sizeof text,
+			 "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") đã có kết quả. Mời ông/bà đến %s để nhận kết "
+			 "quả, hoặc xem tại: %s\n",
+			 d->applicant_name, d->code, proc, unit, link);
+		snprintf(sms, sizeof sms, "Ho so %s da co ket qua. Moi ong/ba den nhan: %s", d->code, link);
+	} else {
+		return 0; /* this event tells the applicant nothing */
+	}
+	int rc = 0;
+	if (d->applicant_email[0])
+		rc = queue(st, d, "email", d->applicant_email, subject, text, at);
+	if (rc == 0 && d->applicant_phone[0])
+		rc = queue(st, d, "sms", d->applicant_phone, subject, sms, at);
+	return rc;
+}
+
+/* ---- delivery ------------------------------------------------------------ */
+
+typedef struct {
+	const char *data;
+	size_t len, pos;
+} payload;
+
+static size_t read_cb(char *buf, size_t size, size_t nmemb, void *arg)
+{
+	payload *p = arg;
+	size_t room = size * nmemb, left = p->len - p->pos;
+	size_t n = left < room ? left : room;
+	memcpy(buf, p->data + p->pos, n);
+	p->pos += n;
+	return n;
+}
+
+static size_t discard_cb(char *buf, size_t size, size_t nmemb, void *arg)
+{
+	(void)buf;
+	(void)arg;
+	return size * nmemb;
+}
+
+/* RFC 2047 encoded-word for a UTF-8 header. */
+static void encode_header(char *out, size_t cap, const char *text)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(text), o = 0;
+	o += (size_t)snprintf(out, cap, "=?UTF-8?B?");
+	for (size_t i = 0; i < n && o + 5 < cap; i += 3) {
+		unsigned v = (unsigned char)text[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned char)text[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)text[i + 2];
+		out[o++] = b64[(v >> 18) & 63];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	snprintf(out + o, cap - o, "?=");
+}
+
+static int send_email(const mc_notify_config *cfg, const mc_message *m, char *err, size_t err_cap)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *rcpt = NULL;
+	char *msg = NULL;
+	int rc = MC_ERROR;
+	if (!c) {
+		snprintf(err, err_cap, "could not start curl");
+		return MC_ERROR;
+	}
+	char subject[1024], date[64], to[300], from[300];
+	encode_header(subject, sizeof subject, m->subject);
+	time_t now = (time_t)mc_now();
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	snprintf(to, sizeof to, "<%s>", m->recipient);
+	snprintf(from, sizeof from, "<%s>", cfg->mail_from ? cfg->mail_from : "motcua@localhost");
+	size_t cap = strlen(m->body) + 2048;
+	msg = mc_xmalloc(cap);
+	int len = snprintf(msg, cap,
+			   "Date: %s\r\nTo: %s\r\nFrom: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\n"
+			   "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+			   "Message-ID: <motcua-%lld@%s>\r\n\r\n",
+			   date, m->recipient, cfg->mail_from ? cfg->mail_from : "motcua@localhost", subject,
+			   (long long)m->id, "motcua");
+	/* SMTP wants CRLF line ends and no lone dot lines; the body is our own text. */
+	for (const char *p = m->body; *p && (size_t)len + 4 < cap; p++) {
+		if (*p == '\n')
+			msg[len++] = '\r';
+		msg[len++] = *p;
+	}
+	msg[len] = '\0';
+	payload pl = {msg, (size_t)len, 0};
+	rcpt = curl_slist_append(rcpt, to);
+	curl_easy_setopt(c, CURLOPT_URL, cfg->smtp_url);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(c, CURLOPT_READDATA, &pl);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (cfg->smtp_user && *cfg->smtp_user) {
+		curl_easy_setopt(c, CURLOPT_USERNAME, cfg->smtp_user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, cfg->smtp_password ? cfg->smtp_password : "");
+		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	}
+	CURLcode cc = curl_easy_perform(c);
+	if (cc == CURLE_OK)
+		rc = 0;
+	else
+		snprintf(err, err_cap, "smtp: %s", curl_easy_strerror(cc));
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(c);
+	free(msg);
+	return rc;
+}
+
+static int send_sms(const mc_notify_config *cfg, const mc_message *m, char *err, size_t err_cap)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *headers = NULL;
+	int rc = MC_ERROR;
+	if (!c) {
+		snprintf(err, err_cap, "could not start curl");
+		return MC_ERROR;
+	}
+	json_t *j = json_pack("{s:s, s:s, s:I}", "to", m->recipient, "text", m->body, "id", (json_int_t)m->id);
+	char *body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	headers = curl_slist_append(headers, "Content-Type: application/json");
+	curl_easy_setopt(c, CURLOPT_URL, cfg->sms_url);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_cb);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	CURLcode cc = curl_easy_perform(c);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (cc != CURLE_OK)
+		snprintf(err, err_cap, "sms gateway: %s", curl_easy_strerror(cc));
+	else if (status < 200 || status >= 300)
+		snprintf(err, err_cap, "sms gateway answered %ld", status);
+	else
+		rc = 0;
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(c);
+	free(body);
+	return rc;
+}
+
+typedef struct {
+	int64_t id;
+	bool ok;
+	char error[256];
+	int64_t at, next_at;
+} outcome;
+
+static int record(mc_store *st, void *arg)
+{
+	outcome *o = arg;
+	return mc_store_outbox_done(st, o->id, o->ok, o->error, o->at, o->next_at);
+}
+
+int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, int64_t now, int *sent, int *failed)
+{
+	mc_message *due = NULL;
+	size_t n = 0;
+	int ok_count = 0, fail_count = 0;
+	int rc = mc_store_outbox_due(st, &due, &n, now, 50);
+	if (rc != 0)
+		return rc;
+	bool email = cfg->smtp_url && *cfg->smtp_url, sms = cfg->sms_url && *cfg->sms_url;
+	for (size_t i = 0; i < n; i++) {
+		const mc_message *m = &due[i];
+		bool is_email = strcmp(m->channel, "email") == 0;
+		if ((is_email && !email) || (!is_email && !sms))
+			continue; /* kept until the channel is configured */
+		outcome o = {.id = m->id, .at = mc_now()};
+		int sr = is_email ? send_email(cfg, m, o.error, sizeof o.error) : send_sms(cfg, m, o.error, sizeof o.error);
+		o.ok = sr == 0;
+		if (!o.ok) {
+			int64_t delay = mc_notify_backoff(m->attempts + 1);
+			o.next_at = delay ? o.at + delay : 0;
+			fprintf(stderr, "motcua: message %lld to %s not delivered (attempt %d): %s\n", (long long)m->id,
+				m->recipient, m->attempts + 1, o.error);
+		}
+		int wr = mc_group_run(g, record, &o);
+		if (wr != 0 && wr != MC_ENOTFOUND) {
+			rc = wr;
+			break;
+		}
+		if (o.ok)
+			ok_count++;
+		else
+			fail_count++;
+	}
+	free(due);
+	if (sent)
+		*sent = ok_count;
+	if (failed)
+		*failed = fail_count;
+	return rc;
+}

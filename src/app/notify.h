@@ -1,0 +1,51 @@
+/*
+ * app/notify.h - telling applicants what happens to their dossiers.
+ *
+ * Messages go through the outbox (store.h): an event that calls for one
+ * queues it in the same transaction, so a message exists if and only if its
+ * event committed. A background pass delivers what is due — e-mail through an
+ * SMTP relay, SMS through an HTTP gateway, both with libcurl — and records the
+ * outcome; a failure is retried with a growing delay, then given up and kept
+ * as failed for an officer to see.
+ */
+#ifndef MC_APP_NOTIFY_H
+#define MC_APP_NOTIFY_H
+
+#include "store/group.h"
+#include "store/store.h"
+
+typedef struct {
+	const char *smtp_url;      /* "smtp://relay:25", "smtps://…"; NULL or "" = no e-mail */
+	const char *smtp_user;     /* NULL = no authentication */
+	const char *smtp_password;
+	const char *mail_from;     /* sender address */
+	const char *sms_url;       /* gateway URL taking POST {"to","text"}; NULL or "" = no SMS */
+	const char *public_url;    /* the portal, for lookup links */
+} mc_notify_config;
+
+/* The most attempts before a message is given up. */
+#define MC_NOTIFY_MAX_ATTEMPTS 8
+
+/*
+ * Queues the messages that the event `action` (an event action name: create,
+ * receive, request_supplement, refuse, resolve, apology) on dossier d calls
+ * for: an e-mail when it has an address, an SMS when it has a phone. Runs
+ * inside the event's transaction. unit_name and procedure_name are borrowed.
+ */
+int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, const char *procedure_name,
+		      const char *unit_name, const char *public_url, int64_t at);
+
+/* The delay before attempt n+1 after n failed attempts (seconds): 1, 2, 4 …
+ * minutes, at most an hour; 0 once MC_NOTIFY_MAX_ATTEMPTS are spent. */
+int64_t mc_notify_backoff(int attempts);
+
+/*
+ * One delivery pass: reads due messages with `st`, sends each, and records
+ * every outcome through the group committer. *sent and *failed (may be NULL)
+ * count this pass. A channel that is not configured leaves its messages
+ * pending. Call mc_notify_global_init once before threads start.
+ */
+int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, int64_t now, int *sent, int *failed);
+int mc_notify_global_init(void);
+
+#endif

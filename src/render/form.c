@@ -1,0 +1,532 @@
+/*
+ * form.c - the Thông tư 01/2018 forms as PDF (see form.h).
+ *
+ * A small flow layout: a cursor moves down an A4 page (landscape for the
+ * register), paragraphs and table rows are measured with pango before they are
+ * drawn, and a row that does not fit starts a new page (a table repeats its
+ * header). Margins follow Nghị định 30/2020: top and bottom 20 mm, left 30 mm,
+ * right 15 mm; body text 13 pt.
+ */
+#include "render/form.h"
+
+#include "core/mc.h"
+
+#include <cairo-pdf.h>
+#include <glib.h>
+#include <pango/pangocairo.h>
+#include <qrencode.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MM (72.0 / 25.4)
+#define FONT "Liberation Serif"
+
+typedef struct {
+	unsigned char *data;
+	size_t len, cap;
+} bytes;
+
+typedef struct {
+	cairo_surface_t *surface;
+	cairo_t *cr;
+	double width, height;  /* page, points */
+	double left, right;    /* text box */
+	double top, bottom;
+	double y;
+	int page;
+} doc;
+
+static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int length)
+{
+	bytes *b = closure;
+	if (b->len + length > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 65536;
+		while (cap < b->len + length)
+			cap *= 2;
+		b->data = mc_xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, length);
+	b->len += length;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+char *mc_form_date_words(char *buf, size_t cap, int64_t t)
+{
+	int y, m, d;
+	int64_t local = t + MC_TZ_OFFSET;
+	mc_civil_from_days((int32_t)(local >= 0 ? local / 86400 : (local - 86399) / 86400), &y, &m, &d);
+	/* Nghị định 30/2020: days and months below 10 of the date line take a
+	 * leading zero for days 1-9 and months 1-2. */
+	snprintf(buf, cap, "ngày %02d tháng %s%d năm %d", d, m < 3 ? "0" : "", m, y);
+	return buf;
+}
+
+/* "08 giờ 30 phút, ngày 02/3/2017" */
+static char *time_words(char *buf, size_t cap, int64_t t)
+{
+	if (!t) {
+		snprintf(buf, cap, "....... giờ ....... phút, ngày ....../....../..........");
+		return buf;
+	}
+	int y, m, d;
+	int64_t local = t + MC_TZ_OFFSET;
+	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	int64_t sec = local - days * 86400;
+	mc_civil_from_days((int32_t)days, &y, &m, &d);
+	snprintf(buf, cap, "%02d giờ %02d phút, ngày %02d/%02d/%d", (int)(sec / 3600), (int)(sec / 60 % 60), d, m, y);
+	return buf;
+}
+
+/* "02/03/2017 08:30" for table cells. */
+static char *short_time(char *buf, size_t cap, int64_t t)
+{
+	if (!t) {
+		buf[0] = '\0';
+		return buf;
+	}
+	char full[40];
+	mc_time_format(full, sizeof full, t);
+	snprintf(buf, cap, "%.2s/%.2s/%.4s %.5s", full + 8, full + 5, full, full + 11);
+	return buf;
+}
+
+static PangoLayout *make_layout(doc *d, const char *markup, double size, double width, PangoAlignment align)
+{
+	PangoLayout *l = pango_cairo_create_layout(d->cr);
+	/* Points are points: pango assumes a 96 dpi screen unless told. */
+	pango_cairo_context_set_resolution(pango_layout_get_context(l), 72);
+	pango_layout_context_changed(l);
+	char font[64];
+	snprintf(font, sizeof font, FONT " %.1f", size);
+	PangoFontDescription *fd = pango_font_description_from_string(font);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(l, align);
+	pango_layout_set_markup(l, markup, -1);
+	return l;
+}
+
+static double layout_height(PangoLayout *l)
+{
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	return (double)h / PANGO_SCALE;
+}
+
+static void new_page(doc *d)
+{
+	cairo_show_page(d->cr);
+	d->page++;
+	d->y = d->top;
+}
+
+/* Draws markup in [x, x + width] at the cursor; moves the cursor below it. */
+static void para_at(doc *d, double x, double width, const char *markup, double size, PangoAlignment align,
+		    double space_after)
+{
+	PangoLayout *l = make_layout(d, markup, size, width, align);
+	double h = layout_height(l);
+	if (d->y + h > d->bottom)
+		new_page(d);
+	cairo_move_to(d->cr, x, d->y);
+	pango_cairo_show_layout(d->cr, l);
+	g_object_unref(l);
+	d->y += h + space_after;
+}
+
+static void para(doc *d, const char *markup, double size, PangoAlignment align, double space_after)
+{
+	para_at(d, d->left, d->right - d->left, markup, size, align, space_after);
+}
+
+/* A paragraph of body text from a printf-style markup template whose
+ * arguments are escaped (data never becomes markup). */
+static void body(doc *d, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void body(doc *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = g_markup_vprintf_escaped(fmt, ap);
+	va_end(ap);
+	para(d, m, 13, PANGO_ALIGN_LEFT, 4);
+	g_free(m);
+}
+
+static const char *or_dots(const char *s)
+{
+	return s && *s ? s : "................................................";
+}
+
+/* The heading of Nghị định 30/2020: issuing unit left, national motto right,
+ * each with its short rule, then the place and date on the right. */
+static void heading(doc *d, const mc_form *f)
+{
+	double width = d->right - d->left;
+	double lw = width * 0.38, rx = d->left + width * 0.38, rw = width * 0.62;
+	double y0 = d->y;
+	/* The body above the issuer (cơ quan chủ quản), then the issuer in bold. */
+	char *left = g_markup_printf_escaped("%s\n<b>%s</b>", f->parent_unit ? f->parent_unit : "",
+					     f->desk ? f->desk : (f->issuing_unit ? f->issuing_unit : ""));
+	PangoLayout *l = make_layout(d, left, 12, lw, PANGO_ALIGN_CENTER);
+	double lh = layout_height(l);
+	cairo_move_to(d->cr, d->left, y0);
+	pango_cairo_show_layout(d->cr, l);
+	g_object_unref(l);
+	g_free(left);
+	/* Nghị định 30/2020: the motto in 12-13 pt bold capitals, the subtitle in 13-14 pt bold. */
+	PangoLayout *r = make_layout(d, "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>\n"
+				     "<b><span size='13312'>Độc lập - Tự do - Hạnh phúc</span></b>", 12, rw,
+				     PANGO_ALIGN_CENTER);
+	double rh = layout_height(r);
+	cairo_move_to(d->cr, rx, y0);
+	pango_cairo_show_layout(d->cr, r);
+	g_object_unref(r);
+	cairo_set_line_width(d->cr, 0.6);
+	cairo_move_to(d->cr, d->left + lw * 0.3, y0 + lh + 2);
+	cairo_line_to(d->cr, d->left + lw * 0.7, y0 + lh + 2);
+	cairo_move_to(d->cr, rx + rw * 0.22, y0 + rh + 2);
+	cairo_line_to(d->cr, rx + rw * 0.78, y0 + rh + 2);
+	cairo_stroke(d->cr);
+	d->y = y0 + (lh > rh ? lh : rh) + 10;
+	char date[64];
+	mc_form_date_words(date, sizeof date, f->date);
+	char *line = g_markup_printf_escaped("<i>%s, %s</i>", f->place ? f->place : "", date);
+	para_at(d, rx, rw, line, 13, PANGO_ALIGN_CENTER, 14);
+	g_free(line);
+}
+
+/* The title, centred in the text width less `reserve` points on the right. */
+static void title_in(doc *d, const char *text, const char *code, double reserve)
+{
+	double width = d->right - d->left - reserve;
+	char *m = g_markup_printf_escaped("<b>%s</b>", text);
+	para_at(d, d->left, width, m, 14, PANGO_ALIGN_CENTER, 2);
+	g_free(m);
+	if (code) {
+		m = g_markup_printf_escaped("Mã hồ sơ: <b>%s</b>", code);
+		para_at(d, d->left, width, m, 13, PANGO_ALIGN_CENTER, 10);
+		g_free(m);
+	} else {
+		d->y += 8;
+	}
+}
+
+static void title(doc *d, const char *text, const char *code)
+{
+	title_in(d, text, code, 0);
+}
+
+/* Two signature blocks side by side (left may be NULL). */
+static void signatures(doc *d, const char *left, const char *right, const char *right_name)
+{
+	double width = d->right - d->left;
+	if (d->y + 90 > d->bottom)
+		new_page(d);
+	double y0 = d->y + 8;
+	if (left) {
+		char *m = g_markup_printf_escaped("<b>%s</b>\n<i>(Ký và ghi rõ họ tên)</i>", left);
+		PangoLayout *l = make_layout(d, m, 13, width / 2, PANGO_ALIGN_CENTER);
+		cairo_move_to(d->cr, d->left, y0);
+		pango_cairo_show_layout(d->cr, l);
+		g_object_unref(l);
+		g_free(m);
+	}
+	char *m = g_markup_printf_escaped("<b>%s</b>\n<i>(Ký và ghi rõ họ tên)</i>\n\n\n\n<b>%s</b>", right,
+					  right_name ? right_name : "");
+	PangoLayout *l = make_layout(d, m, 13, width / 2, PANGO_ALIGN_CENTER);
+	double h = layout_height(l);
+	cairo_move_to(d->cr, d->left + width / 2, y0);
+	pango_cairo_show_layout(d->cr, l);
+	g_object_unref(l);
+	g_free(m);
+	d->y = y0 + h + 6;
+}
+
+/* A table with a header row; cells are plain text (escaped here). */
+static void table(doc *d, size_t ncols, const double *frac, const char *const *head, const char *const *cells,
+		  size_t nrows, double size)
+{
+	double width = d->right - d->left;
+	double pad = 3;
+	cairo_set_line_width(d->cr, 0.5);
+	for (size_t r = 0; r <= nrows; r++) {
+		const char *const *row = r == 0 ? head : cells + (r - 1) * ncols;
+		PangoLayout *ls[16];
+		double h = 0;
+		for (size_t c = 0; c < ncols && c < 16; c++) {
+			char *m = r == 0 ? g_markup_printf_escaped("<b>%s</b>", row[c] ? row[c] : "")
+					 : g_markup_escape_text(row[c] ? row[c] : "", -1);
+			ls[c] = make_layout(d, m, size, width * frac[c] - 2 * pad, r == 0 ? PANGO_ALIGN_CENTER
+											  : PANGO_ALIGN_LEFT);
+			g_free(m);
+			double lh = layout_height(ls[c]);
+			if (lh > h)
+				h = lh;
+		}
+		h += 2 * pad;
+		if (d->y + h > d->bottom) {
+			new_page(d);
+			if (r > 0) {
+				/* Repeat the header on the new page. */
+				for (size_t c = 0; c < ncols; c++)
+					g_object_unref(ls[c]);
+				table(d, ncols, frac, head, NULL, 0, size);
+				r--;
+				continue;
+			}
+		}
+		double x = d->left;
+		for (size_t c = 0; c < ncols; c++) {
+			double w = width * frac[c];
+			cairo_rectangle(d->cr, x, d->y, w, h);
+			cairo_stroke(d->cr);
+			cairo_move_to(d->cr, x + pad, d->y + pad);
+			pango_cairo_show_layout(d->cr, ls[c]);
+			g_object_unref(ls[c]);
+			x += w;
+		}
+		d->y += h;
+	}
+	d->y += 8;
+}
+
+static void qr(doc *d, const char *url, double x, double y, double size)
+{
+	QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!q)
+		return;
+	double m = size / (q->width + 8); /* a quiet zone of four modules each side */
+	cairo_save(d->cr);
+	cairo_set_source_rgb(d->cr, 1, 1, 1);
+	cairo_rectangle(d->cr, x, y, size, size);
+	cairo_fill(d->cr);
+	cairo_set_source_rgb(d->cr, 0, 0, 0);
+	for (int r = 0; r < q->width; r++) {
+		for (int c = 0; c < q->width; c++) {
+			if (q->data[r * q->width + c] & 1)
+				cairo_rectangle(d->cr, x + (c + 4) * m, y + (r + 4) * m, m, m);
+		}
+	}
+	cairo_fill(d->cr);
+	cairo_restore(d->cr);
+	QRcode_free(q);
+}
+
+static const char *doc_form(const mc_form_doc *item, char *buf, size_t cap)
+{
+	if (item->originals && item->copies)
+		snprintf(buf, cap, "%d bản chính, %d bản sao", item->originals, item->copies);
+	else if (item->originals)
+		snprintf(buf, cap, "%d bản chính", item->originals);
+	else if (item->copies)
+		snprintf(buf, cap, "%d bản sao", item->copies);
+	else
+		snprintf(buf, cap, "Bản điện tử");
+	return buf;
+}
+
+static void docs_table(doc *d, const mc_form *f)
+{
+	static const double frac[] = {0.08, 0.62, 0.30};
+	static const char *const head[] = {"TT", "Tên giấy tờ", "Hình thức (bản chính, bản sao)"};
+	size_t n = f->n_docs;
+	char (*num)[24] = mc_xcalloc(n ? n : 1, sizeof *num);
+	char (*form)[64] = mc_xcalloc(n ? n : 1, sizeof *form);
+	const char **cells = mc_xcalloc(n ? n * 3 : 1, sizeof *cells);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(num[i], sizeof num[i], "%zu", i + 1);
+		cells[i * 3] = num[i];
+		cells[i * 3 + 1] = f->docs[i].name;
+		cells[i * 3 + 2] = doc_form(&f->docs[i], form[i], sizeof form[i]);
+	}
+	table(d, 3, frac, head, cells, n, 12);
+	free(cells);
+	free(form);
+	free(num);
+}
+
+static void receipt(doc *d, const mc_form *f)
+{
+	char t1[64], t2[64];
+	/* The QR code beside the title opens the public lookup of this dossier. */
+	double qr_bottom = d->y + 60;
+	if (f->lookup_url)
+		qr(d, f->lookup_url, d->right - 64, d->y - 4, 64);
+	title_in(d, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", f->code, f->lookup_url ? 70 : 0);
+	if (f->lookup_url && d->y < qr_bottom + 6)
+		d->y = qr_bottom + 6;
+	body(d, "Bộ phận tiếp nhận và trả kết quả %s tiếp nhận hồ sơ của: <b>%s</b>",
+	     f->issuing_unit ? f->issuing_unit : "", or_dots(f->applicant_name));
+	body(d, "Địa chỉ: %s", or_dots(f->applicant_address));
+	body(d, "Số điện thoại: %s        Email: %s", or_dots(f->applicant_phone),
+	     f->applicant_email ? f->applicant_email : "");
+	body(d, "Nội dung yêu cầu giải quyết: <b>%s</b>", or_dots(f->procedure));
+	body(d, "1. Thành phần hồ sơ nộp gồm:");
+	docs_table(d, f);
+	body(d, "2. Số lượng hồ sơ: 01 (bộ)");
+	char days[32];
+	snprintf(days, sizeof days, "%g", f->duration_days);
+	body(d, "3. Thời gian giải quyết hồ sơ theo quy định là: %s ngày làm việc", days);
+	body(d, "4. Thời gian nhận hồ sơ: %s", time_words(t1, sizeof t1, f->received_at));
+	body(d, "5. Thời gian trả kết quả giải quyết hồ sơ: <b>%s</b>", time_words(t2, sizeof t2, f->due_at));
+	if (f->lookup_url)
+		body(d, "6. Tra cứu tình trạng hồ sơ: quét mã QR hoặc mở %s", f->lookup_url);
+	signatures(d, "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", f->officer);
+}
+
+static void supplement(doc *d, const mc_form *f)
+{
+	char t[64];
+	title(d, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", f->code);
+	body(d, "Hồ sơ của: <b>%s</b>", or_dots(f->applicant_name));
+	body(d, "Nội dung yêu cầu giải quyết: %s", or_dots(f->procedure));
+	body(d, "Ngày tiếp nhận: %s", time_words(t, sizeof t, f->received_at));
+	body(d, "Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:");
+	body(d, "%s", or_dots(f->reason));
+	body(d, "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ với %s%s%s để được hướng dẫn.",
+	     f->officer ? f->officer : "bộ phận tiếp nhận", f->contact ? ", số điện thoại " : "",
+	     f->contact ? f->contact : "");
+	signatures(d, NULL, "NGƯỜI HƯỚNG DẪN", f->officer);
+}
+
+static void refusal(doc *d, const mc_form *f)
+{
+	title(d, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", f->code);
+	body(d, "Bộ phận tiếp nhận và trả kết quả %s tiếp nhận hồ sơ đề nghị: %s",
+	     f->issuing_unit ? f->issuing_unit : "", or_dots(f->procedure));
+	body(d, "của: <b>%s</b>", or_dots(f->applicant_name));
+	body(d, "Qua nghiên cứu, đối chiếu với các quy định hiện hành, bộ phận tiếp nhận và trả kết quả từ chối "
+		"tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:");
+	body(d, "%s", or_dots(f->reason));
+	body(d, "Xin thông báo cho ông/bà được biết và thực hiện./.");
+	signatures(d, NULL, "NGƯỜI TIẾP NHẬN", f->officer);
+}
+
+static void apology(doc *d, const mc_form *f)
+{
+	char t1[64], t2[64], t3[64];
+	title(d, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", f->code);
+	const char *unit = f->issuing_unit ? f->issuing_unit : "Cơ quan";
+	body(d, "%s tiếp nhận hồ sơ của ông/bà <b>%s</b>, đề nghị giải quyết thủ tục %s; mã hồ sơ %s.",
+	     unit, or_dots(f->applicant_name), or_dots(f->procedure), f->code ? f->code : "");
+	body(d, "Thời gian tiếp nhận: %s.", time_words(t1, sizeof t1, f->received_at));
+	body(d, "Thời gian hẹn trả kết quả giải quyết hồ sơ: %s.", time_words(t2, sizeof t2, f->due_at));
+	body(d, "Tuy nhiên đến nay, %s chưa trả kết quả giải quyết hồ sơ cho ông/bà. Lý do: %s", unit,
+	     or_dots(f->reason));
+	body(d, "Sự chậm trễ này đã gây phiền hà cho ông/bà. %s xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ sơ "
+		"cho ông/bà vào: <b>%s</b>.",
+	     unit, time_words(t3, sizeof t3, f->new_due_at));
+	body(d, "Xin trân trọng cảm ơn sự hợp tác của ông/bà./.");
+	signatures(d, NULL, "THỦ TRƯỞNG CƠ QUAN", f->officer);
+}
+
+static void control(doc *d, const mc_form *f)
+{
+	char t1[64], t2[64];
+	title(d, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", f->code);
+	body(d, "Hồ sơ của: <b>%s</b>        Nội dung: %s", or_dots(f->applicant_name), or_dots(f->procedure));
+	body(d, "Thời gian nhận hồ sơ: %s", time_words(t1, sizeof t1, f->received_at));
+	body(d, "Thời gian trả kết quả: %s", time_words(t2, sizeof t2, f->due_at));
+	static const double frac[] = {0.30, 0.26, 0.18, 0.26};
+	static const char *const head[] = {"Tên cơ quan, đơn vị", "Thời gian giao, nhận hồ sơ",
+					   "Kết quả giải quyết (trước, đúng, quá hạn)", "Ghi chú"};
+	size_t n = f->n_steps;
+	char (*who)[600] = mc_xcalloc(n ? n : 1, sizeof *who);
+	char (*when)[32] = mc_xcalloc(n ? n : 1, sizeof *when);
+	const char **cells = mc_xcalloc(n ? n * 4 : 1, sizeof *cells);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(who[i], sizeof who[i], "%zu. Giao: %s\nNhận: %s", i + 1, f->steps[i].from_unit ? f->steps[i].from_unit : "",
+			 f->steps[i].to_unit ? f->steps[i].to_unit : "");
+		short_time(when[i], sizeof when[i], f->steps[i].at);
+		cells[i * 4] = who[i];
+		cells[i * 4 + 1] = when[i];
+		cells[i * 4 + 2] = f->steps[i].result;
+		cells[i * 4 + 3] = f->steps[i].note;
+	}
+	table(d, 4, frac, head, cells, n, 11.5);
+	free(cells);
+	free(when);
+	free(who);
+}
+
+static void reg(doc *d, const mc_form *f)
+{
+	char from[64], to[64];
+	char *m = g_markup_printf_escaped("<b>SỔ THEO DÕI HỒ SƠ</b>\n<i>Từ %s đến %s</i>",
+					  mc_form_date_words(from, sizeof from, f->from),
+					  mc_form_date_words(to, sizeof to, f->to));
+	para(d, m, 14, PANGO_ALIGN_CENTER, 10);
+	g_free(m);
+	static const double frac[] = {0.04, 0.13, 0.16, 0.12, 0.12, 0.09, 0.09, 0.09, 0.08, 0.08};
+	static const char *const head[] = {"TT", "Mã hồ sơ", "Tên thủ tục hành chính", "Tên cá nhân, tổ chức",
+					   "Địa chỉ", "Cơ quan chủ trì giải quyết", "Nhận hồ sơ", "Hẹn trả kết quả",
+					   "Có kết quả", "Ghi chú"};
+	size_t n = f->n_rows;
+	char (*num)[24] = mc_xcalloc(n ? n : 1, sizeof *num);
+	char (*times)[3][32] = mc_xcalloc(n ? n : 1, sizeof *times);
+	const char **cells = mc_xcalloc(n ? n * 10 : 1, sizeof *cells);
+	for (size_t i = 0; i < n; i++) {
+		const mc_form_row *r = &f->rows[i];
+		snprintf(num[i], sizeof num[i], "%zu", i + 1);
+		const char **c = cells + i * 10;
+		c[0] = num[i];
+		c[1] = r->code;
+		c[2] = r->procedure;
+		c[3] = r->applicant;
+		c[4] = r->address;
+		c[5] = r->unit;
+		c[6] = short_time(times[i][0], sizeof times[i][0], r->received_at);
+		c[7] = short_time(times[i][1], sizeof times[i][1], r->due_at);
+		c[8] = short_time(times[i][2], sizeof times[i][2], r->finished_at);
+		c[9] = r->note;
+	}
+	table(d, 10, frac, head, cells, n, 9);
+	free(cells);
+	free(times);
+	free(num);
+}
+
+int mc_form_pdf(unsigned char **out, size_t *len, const mc_form *f)
+{
+	if (f->kind < MC_FORM_RECEIPT || f->kind > MC_FORM_REGISTER)
+		return MC_EINVAL;
+	bytes b = {0};
+	doc d = {0};
+	bool landscape = f->kind == MC_FORM_REGISTER;
+	d.width = landscape ? 297 * MM : 210 * MM;
+	d.height = landscape ? 210 * MM : 297 * MM;
+	d.left = (landscape ? 20 : 30) * MM;
+	d.right = d.width - 15 * MM;
+	d.top = 20 * MM;
+	d.bottom = d.height - 20 * MM;
+	d.y = d.top;
+	d.surface = cairo_pdf_surface_create_for_stream(write_cb, &b, d.width, d.height);
+	cairo_pdf_surface_set_metadata(d.surface, CAIRO_PDF_METADATA_CREATOR, "motcua");
+	d.cr = cairo_create(d.surface);
+	cairo_set_source_rgb(d.cr, 0, 0, 0);
+	heading(&d, f);
+	switch (f->kind) {
+	case MC_FORM_RECEIPT: receipt(&d, f); break;
+	case MC_FORM_SUPPLEMENT: supplement(&d, f); break;
+	case MC_FORM_REFUSAL: refusal(&d, f); break;
+	case MC_FORM_APOLOGY: apology(&d, f); break;
+	case MC_FORM_CONTROL: control(&d, f); break;
+	case MC_FORM_REGISTER: reg(&d, f); break;
+	}
+	cairo_show_page(d.cr);
+	cairo_destroy(d.cr);
+	cairo_surface_finish(d.surface);
+	cairo_status_t status = cairo_surface_status(d.surface);
+	cairo_surface_destroy(d.surface);
+	if (status != CAIRO_STATUS_SUCCESS) {
+		free(b.data);
+		return MC_ERROR;
+	}
+	*out = b.data;
+	*len = b.len;
+	return 0;
+}

@@ -1,0 +1,94 @@
+/*
+ * form.h - the official paperwork of a one-stop office as PDF: the form set of
+ * Thông tư 01/2018/TT-VPCP (01 receipt and appointment slip, 02 supplement
+ * request, 03 refusal, 04 apology with a new date, 05 process control sheet,
+ * 06 dossier register), laid out as Nghị định 30/2020/NĐ-CP wants an
+ * administrative document: issuing unit and national motto side by side,
+ * place and date, title, body, signer.
+ *
+ * Pure rendering: the caller gathers the data; cairo draws, pango shapes the
+ * Vietnamese text (Liberation Serif, metric-compatible with Times New Roman,
+ * falling back through fontconfig), libqrencode makes the receipt's QR code.
+ */
+#ifndef MC_RENDER_FORM_H
+#define MC_RENDER_FORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+	MC_FORM_RECEIPT = 1,   /* 01 giấy tiếp nhận hồ sơ và hẹn trả kết quả */
+	MC_FORM_SUPPLEMENT = 2,/* 02 phiếu yêu cầu bổ sung, hoàn thiện hồ sơ */
+	MC_FORM_REFUSAL = 3,   /* 03 phiếu từ chối tiếp nhận giải quyết hồ sơ */
+	MC_FORM_APOLOGY = 4,   /* 04 phiếu xin lỗi và hẹn lại ngày trả kết quả */
+	MC_FORM_CONTROL = 5,   /* 05 phiếu kiểm soát quá trình giải quyết hồ sơ */
+	MC_FORM_REGISTER = 6,  /* 06 sổ theo dõi hồ sơ */
+} mc_form_kind;
+
+typedef struct {
+	const char *name;
+	int originals;
+	int copies;
+} mc_form_doc;
+
+/* One hand-over in the process control sheet (05). */
+typedef struct {
+	const char *from_unit;  /* who handed it over */
+	const char *to_unit;    /* who took it */
+	int64_t at;             /* when */
+	const char *result;     /* "Trước hạn", "Đúng hạn", "Quá hạn" or "" */
+	const char *note;
+} mc_form_step;
+
+/* One line of the dossier register (06). Times 0 = blank. */
+typedef struct {
+	const char *code;
+	const char *procedure;
+	const char *applicant;
+	const char *address;
+	const char *unit;       /* unit in charge */
+	int64_t received_at;
+	int64_t due_at;
+	int64_t finished_at;
+	int64_t returned_at;
+	const char *note;       /* state and lateness in words */
+} mc_form_row;
+
+/* Everything a form may show; strings are borrowed UTF-8, NULL = blank. */
+typedef struct {
+	mc_form_kind kind;
+	const char *parent_unit;   /* "UBND TỈNH THANH HÓA" */
+	const char *issuing_unit;  /* "UBND HUYỆN QUẢNG XƯƠNG" */
+	const char *desk;          /* "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" */
+	const char *place;         /* "Quảng Xương" */
+	int64_t date;              /* the document's date */
+	const char *code;          /* dossier code */
+	const char *procedure;
+	const char *applicant_name;
+	const char *applicant_address;
+	const char *applicant_phone;
+	const char *applicant_email;
+	const mc_form_doc *docs;
+	size_t n_docs;
+	double duration_days;      /* statutory time */
+	int64_t received_at;
+	int64_t due_at;
+	int64_t new_due_at;        /* 04 */
+	const char *reason;        /* 02, 03, 04 */
+	const char *officer;       /* the officer who signs */
+	const char *contact;       /* where to ask (unit phone) */
+	const char *lookup_url;    /* 01: the QR code opens it */
+	const mc_form_step *steps; /* 05 */
+	size_t n_steps;
+	const mc_form_row *rows;   /* 06 */
+	size_t n_rows;
+	int64_t from, to;          /* 06: the period */
+} mc_form;
+
+/* Renders f as a PDF; *out (caller frees with free()) and *len. MC_EINVAL for an unknown kind. */
+int mc_form_pdf(unsigned char **out, size_t *len, const mc_form *f);
+
+/* "ngày 02 tháng 3 năm 2017" of a time, in Vietnam's time zone (buf ≥ 48). */
+char *mc_form_date_words(char *buf, size_t cap, int64_t t);
+
+#endif

@@ -1,0 +1,586 @@
+/*
+ * test_stats.c - the counting rules of docs/statistics.md (src/core/stats.c,
+ * mc_store_stats in src/store/store_sqlite_stats.c) on dossiers constructed
+ * one by one in the store, whose right answer is worked out by hand below.
+ *
+ * The tree: province P → district D (own desk) → communes C1, C2; department
+ * S under P. Procedures A (Hộ tịch), B (Đất đai), C (Hộ tịch). The period is
+ * April 2017: [2017-04-01, 2017-05-01) local time.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/deadline.h"
+#include "core/dossier.h"
+#include "core/stats.h"
+#include "store/store.h"
+
+struct fixture {
+	char dir[512];
+	mc_store *st;
+	int64_t p, d, c1, c2, s;
+	int64_t proc_a, proc_b, proc_c;
+	int n;
+};
+
+/* Local time (UTC+7) → UTC seconds. */
+static int64_t T(int y, int mo, int d, int h, int mi)
+{
+	return (int64_t)mc_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 - MC_TZ_OFFSET;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int64_t add_unit(mc_store *st, int64_t parent, const char *code, const char *name, const char *level)
+{
+	mc_unit u = {0};
+
+	u.parent_id = parent;
+	snprintf(u.code, sizeof(u.code), "%s", code);
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.level, sizeof(u.level), "%s", level);
+	snprintf(u.province_code, sizeof(u.province_code), "H56");
+	assert_int_equal(mc_store_unit_create(st, &u), 0);
+	return u.id;
+}
+
+static int64_t add_proc(mc_store *st, const char *code, const char *name, const char *field)
+{
+	mc_procedure p;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.code, sizeof(p.code), "%s", code);
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	snprintf(p.field, sizeof(p.field), "%s", field);
+	snprintf(p.levels, sizeof(p.levels), "commune,district");
+	snprintf(p.status, sizeof(p.status), "active");
+	p.duration_hours = 40;
+	p.cutoff_min = -1;
+	p.online_level = 3;
+	assert_int_equal(mc_store_procedure_create(st, &p), 0);
+	return p.id;
+}
+
+typedef struct {
+	int64_t unit, proc;
+	int channel, state;
+	int64_t submitted, received, due, paused, finished, returned;
+} spec;
+
+static int64_t add_dossier(struct fixture *f, const spec *x)
+{
+	mc_dossier d;
+
+	memset(&d, 0, sizeof(d));
+	snprintf(d.code, sizeof(d.code), "TEST-170401-%04d", ++f->n);
+	d.procedure_id = x->proc;
+	d.receiving_unit_id = x->unit;
+	d.current_unit_id = x->unit;
+	d.channel = x->channel;
+	d.state = x->state;
+	d.duration_hours = 40;
+	snprintf(d.applicant_name, sizeof(d.applicant_name), "Nguyễn Văn An");
+	d.submitted_at = x->submitted;
+	d.received_at = x->received;
+	d.due_at = x->due;
+	d.paused_at = x->paused;
+	d.finished_at = x->finished;
+	d.returned_at = x->returned;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	return d.id;
+}
+
+static void add_event(struct fixture *f, int64_t dossier, int64_t at, const char *action, int from, int to)
+{
+	mc_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.dossier_id = dossier;
+	e.at = at;
+	snprintf(e.action, sizeof(e.action), "%s", action);
+	e.from_state = from;
+	e.to_state = to;
+	assert_int_equal(mc_store_event_append(f->st, &e), 0);
+}
+
+enum { DIRECT = MC_CH_DIRECT, ONLINE = MC_CH_ONLINE, POSTAL = MC_CH_POSTAL };
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *base = getenv("MC_TEST_TMP");
+	char path[600];
+
+	if (!base || !*base)
+		base = "/tmp";
+	if (mkdir(base, 0700) != 0 && errno != EEXIST)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/stats-XXXXXX", base);
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/motcua.db", f->dir);
+	if (mc_store_open(&f->st, path) != 0 || mc_store_migrate(f->st) != 0)
+		return -1;
+	f->p = add_unit(f->st, 0, "000.00.00.H56", "UBND tỉnh Thanh Hóa", "province");
+	f->s = add_unit(f->st, f->p, "000.00.15.H56", "Sở Tư pháp", "department");
+	f->d = add_unit(f->st, f->p, "000.00.30.H56", "UBND huyện Quảng Xương", "district");
+	f->c1 = add_unit(f->st, f->d, "000.31.30.H56", "UBND xã Quảng Bình", "commune");
+	f->c2 = add_unit(f->st, f->d, "000.32.30.H56", "UBND xã Quảng Hòa", "commune");
+	f->proc_a = add_proc(f->st, "1.001", "Đăng ký khai sinh", "Hộ tịch");
+	f->proc_b = add_proc(f->st, "1.002", "Chuyển mục đích sử dụng đất", "Đất đai");
+	f->proc_c = add_proc(f->st, "1.003", "Đăng ký kết hôn", "Hộ tịch");
+
+	int64_t a = f->proc_a, b = f->proc_b, c = f->proc_c;
+	int64_t id;
+	/* d1 carried over (received in March), resolved early in April. */
+	add_dossier(f, &(spec){f->c1, a, DIRECT, MC_ST_RESOLVED, 0, T(2017, 3, 20, 9, 0),
+			       T(2017, 4, 5, 17, 0), 0, T(2017, 4, 3, 10, 0), 0});
+	/* d2 carried over, still processing, overdue since 30/3; its supplement
+	 * request was before the period. */
+	id = add_dossier(f, &(spec){f->c1, b, ONLINE, MC_ST_PROCESSING, T(2017, 3, 9, 20, 0),
+				    T(2017, 3, 10, 8, 0), T(2017, 3, 30, 17, 0), 0, 0, 0});
+	add_event(f, id, T(2017, 3, 15, 9, 0), "request_supplement", MC_ST_PROCESSING,
+		  MC_ST_SUPPLEMENT_REQUESTED);
+	/* d3 received by post in April, resolved after the period (5/5): in
+	 * progress at the end, due 10/5 → within time. */
+	add_dossier(f, &(spec){f->c2, a, POSTAL, MC_ST_RESOLVED, 0, T(2017, 4, 10, 8, 0),
+			       T(2017, 5, 10, 17, 0), 0, T(2017, 5, 5, 9, 0), 0});
+	/* d4 at the district's own desk, resolved late on 10/4, returned on 11/4. */
+	add_dossier(f, &(spec){f->d, b, DIRECT, MC_ST_RETURNED, 0, T(2017, 4, 3, 8, 0), T(2017, 4, 7, 17, 0),
+			       0, T(2017, 4, 10, 9, 0), T(2017, 4, 11, 9, 0)});
+	/* d5 online, resolved on the due day before the due hour: on time. */
+	add_dossier(f, &(spec){f->c1, c, ONLINE, MC_ST_RESOLVED, T(2017, 4, 4, 21, 0), T(2017, 4, 5, 8, 0),
+			       T(2017, 4, 12, 17, 0), 0, T(2017, 4, 12, 10, 0), 0});
+	/* d6 withdrawn. */
+	add_dossier(f, &(spec){f->c2, a, DIRECT, MC_ST_WITHDRAWN, 0, T(2017, 4, 6, 9, 0),
+			       T(2017, 4, 13, 17, 0), 0, T(2017, 4, 8, 10, 0), 0});
+	/* d7 carried over, stopped in April. */
+	add_dossier(f, &(spec){f->c1, b, DIRECT, MC_ST_STOPPED, 0, T(2017, 3, 25, 9, 0), T(2017, 4, 1, 17, 0),
+			       0, T(2017, 4, 20, 10, 0), 0});
+	/* d8 paused for a supplement on 12/4, two days before its due time. */
+	id = add_dossier(f, &(spec){f->c2, c, ONLINE, MC_ST_SUPPLEMENT_REQUESTED, T(2017, 4, 9, 20, 0),
+				    T(2017, 4, 10, 8, 0), T(2017, 4, 14, 17, 0), T(2017, 4, 12, 9, 0), 0, 0});
+	add_event(f, id, T(2017, 4, 12, 9, 0), "request_supplement", MC_ST_PROCESSING,
+		  MC_ST_SUPPLEMENT_REQUESTED);
+	/* d9 submitted online and refused by the desk: never received. */
+	add_dossier(f, &(spec){f->c1, a, ONLINE, MC_ST_NOT_ACCEPTED, T(2017, 4, 15, 20, 0), 0, 0, 0,
+			       T(2017, 4, 16, 9, 0), 0});
+	/* d10 at the department: outside the district's subtree. */
+	add_dossier(f, &(spec){f->s, a, DIRECT, MC_ST_RECEIVED, 0, T(2017, 4, 10, 9, 0), T(2017, 4, 17, 9, 0),
+			       0, 0, 0});
+	/* d11 finished before the period: counts nowhere. */
+	add_dossier(f, &(spec){f->c1, a, DIRECT, MC_ST_RETURNED, 0, T(2017, 2, 1, 9, 0), T(2017, 2, 8, 9, 0),
+			       0, T(2017, 3, 1, 9, 0), T(2017, 3, 2, 9, 0)});
+	/* d12 received after the period: counts nowhere. */
+	add_dossier(f, &(spec){f->c2, a, DIRECT, MC_ST_RECEIVED, 0, T(2017, 5, 3, 9, 0), T(2017, 5, 10, 9, 0),
+			       0, 0, 0});
+	/* d13 paused on 7/4, already two days overdue then: overdue. */
+	id = add_dossier(f, &(spec){f->c1, c, DIRECT, MC_ST_SUPPLEMENT_REQUESTED, 0, T(2017, 4, 3, 8, 0),
+				    T(2017, 4, 5, 17, 0), T(2017, 4, 7, 8, 0), 0, 0});
+	add_event(f, id, T(2017, 4, 7, 8, 0), "request_supplement", MC_ST_PROCESSING,
+		  MC_ST_SUPPLEMENT_REQUESTED);
+	/* d14 submitted online, not yet received: counts nowhere. */
+	add_dossier(f, &(spec){f->c1, a, ONLINE, MC_ST_SUBMITTED, T(2017, 4, 20, 9, 0), 0, 0, 0, 0, 0});
+	/* d15 processing, due 25/4 17:00: overdue at the end of April, within
+	 * time on 24/4. */
+	add_dossier(f, &(spec){f->c2, b, DIRECT, MC_ST_PROCESSING, 0, T(2017, 4, 20, 8, 0),
+			       T(2017, 4, 25, 17, 0), 0, 0, 0});
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	mc_store_close(f->st);
+	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+/* The counters in the order of mc_stats_counts, for readable expectations. */
+typedef struct {
+	int64_t carried_over, online, direct, postal, received, early, on_time, late, resolved, within,
+	    overdue, in_progress, supplement, withdrawn, stopped, not_accepted;
+} want;
+
+static const char *const names[] = {"carried_over",
+				    "received_online",
+				    "received_direct",
+				    "received_postal",
+				    "received",
+				    "resolved_early",
+				    "resolved_on_time",
+				    "resolved_late",
+				    "resolved",
+				    "in_progress_within",
+				    "in_progress_overdue",
+				    "in_progress",
+				    "supplement_requested",
+				    "withdrawn",
+				    "stopped",
+				    "not_accepted"};
+
+static void expect(const char *what, const mc_stats_counts *got, want w)
+{
+	int64_t g[16];
+	int64_t e[16];
+
+	_Static_assert(sizeof(mc_stats_counts) == sizeof(g), "16 counters");
+	_Static_assert(sizeof(want) == sizeof(e), "16 counters");
+	memcpy(g, got, sizeof(g));
+	memcpy(e, &w, sizeof(e));
+	for (int i = 0; i < 16; i++) {
+		if (g[i] != e[i])
+			fail_msg("%s: %s is %lld, expected %lld", what, names[i], (long long)g[i],
+				 (long long)e[i]);
+	}
+	/* What holds for any row. */
+	assert_int_equal(got->received, got->received_online + got->received_direct + got->received_postal);
+	assert_int_equal(got->resolved, got->resolved_early + got->resolved_on_time + got->resolved_late);
+	assert_int_equal(got->in_progress, got->in_progress_within + got->in_progress_overdue);
+}
+
+static const mc_stats_row *query(struct fixture *f, mc_stats_row **rows, size_t *n, int64_t unit,
+				 mc_stats_group g, int64_t at)
+{
+	mc_stats_query q = {
+	    .unit_id = unit, .from = T(2017, 4, 1, 0, 0), .to = T(2017, 5, 1, 0, 0), .at = at, .group = g};
+	assert_int_equal(mc_store_stats(f->st, rows, n, &q), 0);
+	return *rows;
+}
+
+static const want district_total = {.carried_over = 3,
+				    .online = 2,
+				    .direct = 4,
+				    .postal = 1,
+				    .received = 7,
+				    .early = 1,
+				    .on_time = 1,
+				    .late = 1,
+				    .resolved = 3,
+				    .within = 2,
+				    .overdue = 3,
+				    .in_progress = 5,
+				    .supplement = 2,
+				    .withdrawn = 1,
+				    .stopped = 1,
+				    .not_accepted = 1};
+
+static void test_total(void **state)
+{
+	struct fixture *f = *state;
+	mc_stats_row *rows = NULL;
+	size_t n = 0;
+	double rate = 0;
+
+	query(f, &rows, &n, f->d, MC_STATS_TOTAL, T(2017, 5, 1, 0, 0));
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].unit_id, f->d);
+	expect("district", &rows[0].c, district_total);
+	/* Every dossier received is accounted for: carried over + received =
+	 * resolved + withdrawn + stopped + in progress (d9 was never received). */
+	assert_int_equal(rows[0].c.carried_over + rows[0].c.received,
+			 rows[0].c.resolved + rows[0].c.withdrawn + rows[0].c.stopped +
+			     rows[0].c.in_progress);
+	assert_true(mc_stats_on_time_rate(&rate, &rows[0].c));
+	assert_true(rate > 0.6666 && rate < 0.6667);
+	mc_stats_row_free_list(rows);
+
+	/* Judged on 24/4 at noon: d15 is still within time. */
+	query(f, &rows, &n, f->d, MC_STATS_TOTAL, T(2017, 4, 24, 12, 0));
+	want w = district_total;
+	w.within = 3;
+	w.overdue = 2;
+	expect("district on 24/4", &rows[0].c, w);
+	mc_stats_row_free_list(rows);
+
+	/* A commune alone, and the province (which adds d10 at the department). */
+	query(f, &rows, &n, f->c2, MC_STATS_TOTAL, T(2017, 5, 1, 0, 0));
+	expect("C2", &rows[0].c,
+	       (want){.online = 1,
+		      .direct = 2,
+		      .postal = 1,
+		      .received = 4,
+		      .within = 2,
+		      .overdue = 1,
+		      .in_progress = 3,
+		      .supplement = 1,
+		      .withdrawn = 1});
+	mc_stats_row_free_list(rows);
+	query(f, &rows, &n, f->p, MC_STATS_TOTAL, T(2017, 5, 1, 0, 0));
+	w = district_total;
+	w.direct++;
+	w.received++;
+	w.overdue++; /* d10, due 17/4, still received */
+	w.in_progress++;
+	expect("province", &rows[0].c, w);
+	mc_stats_row_free_list(rows);
+
+	/* The classification in SQL is the core's. */
+	assert_int_equal(mc_deadline_classify_finished(T(2017, 4, 3, 10, 0), T(2017, 4, 5, 17, 0)),
+			 MC_FINISH_EARLY);
+	assert_int_equal(mc_deadline_classify_finished(T(2017, 4, 12, 10, 0), T(2017, 4, 12, 17, 0)),
+			 MC_FINISH_ON_TIME);
+	assert_int_equal(mc_deadline_classify_finished(T(2017, 4, 10, 9, 0), T(2017, 4, 7, 17, 0)),
+			 MC_FINISH_LATE);
+}
+
+static void test_by_unit(void **state)
+{
+	struct fixture *f = *state;
+	mc_stats_row *rows = NULL;
+	size_t n = 0;
+	mc_stats_counts sum = {0};
+
+	query(f, &rows, &n, f->d, MC_STATS_BY_UNIT, T(2017, 5, 1, 0, 0));
+	/* The district's own desk first, then its communes in code order. */
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].unit_id, f->d);
+	assert_int_equal(rows[1].unit_id, f->c1);
+	assert_int_equal(rows[2].unit_id, f->c2);
+	expect("own desk", &rows[0].c, (want){.direct = 1, .received = 1, .late = 1, .resolved = 1});
+	expect("C1", &rows[1].c,
+	       (want){.carried_over = 3,
+		      .online = 1,
+		      .direct = 1,
+		      .received = 2,
+		      .early = 1,
+		      .on_time = 1,
+		      .resolved = 2,
+		      .overdue = 2,
+		      .in_progress = 2,
+		      .supplement = 1,
+		      .stopped = 1,
+		      .not_accepted = 1});
+	expect("C2", &rows[2].c,
+	       (want){.online = 1,
+		      .direct = 2,
+		      .postal = 1,
+		      .received = 4,
+		      .within = 2,
+		      .overdue = 1,
+		      .in_progress = 3,
+		      .supplement = 1,
+		      .withdrawn = 1});
+	for (size_t i = 0; i < n; i++)
+		mc_stats_add(&sum, &rows[i].c);
+	expect("sum of units", &sum, district_total);
+	mc_stats_row_free_list(rows);
+
+	/* The province: the department (one dossier) and the district; the
+	 * province's own desk received nothing and has no row. */
+	query(f, &rows, &n, f->p, MC_STATS_BY_UNIT, T(2017, 5, 1, 0, 0));
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].unit_id, f->s);
+	assert_int_equal(rows[1].unit_id, f->d);
+	expect("department", &rows[0].c, (want){.direct = 1, .received = 1, .overdue = 1, .in_progress = 1});
+	expect("district in the province", &rows[1].c, district_total);
+	mc_stats_row_free_list(rows);
+
+	/* A commune has no children: only its own row. */
+	query(f, &rows, &n, f->c2, MC_STATS_BY_UNIT, T(2017, 5, 1, 0, 0));
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].unit_id, f->c2);
+	mc_stats_row_free_list(rows);
+}
+
+static void test_by_field_and_procedure(void **state)
+{
+	struct fixture *f = *state;
+	mc_stats_row *rows = NULL;
+	size_t n = 0;
+	mc_stats_counts sum = {0};
+	const want dat_dai = {.carried_over = 2,
+			      .direct = 2,
+			      .received = 2,
+			      .late = 1,
+			      .resolved = 1,
+			      .overdue = 2,
+			      .in_progress = 2,
+			      .stopped = 1};
+
+	query(f, &rows, &n, f->d, MC_STATS_BY_FIELD, T(2017, 5, 1, 0, 0));
+	assert_int_equal(n, 2);
+	/* Byte order of UTF-8: "H" before "Đ". */
+	assert_string_equal(rows[0].field, "Hộ tịch");
+	assert_string_equal(rows[1].field, "Đất đai");
+	expect("Hộ tịch", &rows[0].c,
+	       (want){.carried_over = 1,
+		      .online = 2,
+		      .direct = 2,
+		      .postal = 1,
+		      .received = 5,
+		      .early = 1,
+		      .on_time = 1,
+		      .resolved = 2,
+		      .within = 2,
+		      .overdue = 1,
+		      .in_progress = 3,
+		      .supplement = 2,
+		      .withdrawn = 1,
+		      .not_accepted = 1});
+	expect("Đất đai", &rows[1].c, dat_dai);
+	for (size_t i = 0; i < n; i++)
+		mc_stats_add(&sum, &rows[i].c);
+	expect("sum of fields", &sum, district_total);
+	mc_stats_row_free_list(rows);
+
+	memset(&sum, 0, sizeof(sum));
+	query(f, &rows, &n, f->d, MC_STATS_BY_PROCEDURE, T(2017, 5, 1, 0, 0));
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].procedure_code, "1.001");
+	assert_string_equal(rows[0].procedure_name, "Đăng ký khai sinh");
+	assert_string_equal(rows[0].field, "Hộ tịch");
+	assert_int_equal(rows[0].procedure_id, f->proc_a);
+	assert_string_equal(rows[1].procedure_code, "1.002");
+	assert_string_equal(rows[2].procedure_code, "1.003");
+	expect("A", &rows[0].c,
+	       (want){.carried_over = 1,
+		      .direct = 1,
+		      .postal = 1,
+		      .received = 2,
+		      .early = 1,
+		      .resolved = 1,
+		      .within = 1,
+		      .in_progress = 1,
+		      .withdrawn = 1,
+		      .not_accepted = 1});
+	expect("B", &rows[1].c, dat_dai);
+	expect("C", &rows[2].c,
+	       (want){.online = 2,
+		      .direct = 1,
+		      .received = 3,
+		      .on_time = 1,
+		      .resolved = 1,
+		      .within = 1,
+		      .overdue = 1,
+		      .in_progress = 2,
+		      .supplement = 2});
+	for (size_t i = 0; i < n; i++)
+		mc_stats_add(&sum, &rows[i].c);
+	expect("sum of procedures", &sum, district_total);
+	mc_stats_row_free_list(rows);
+}
+
+/* A procedure whose only figure in the period is a supplement request made
+ * before reception still gets its row, with its name. */
+static void test_supplement_only(void **state)
+{
+	struct fixture *f = *state;
+	mc_stats_row *rows = NULL;
+	size_t n = 0;
+	int64_t proc = add_proc(f->st, "1.004", "Cấp bản sao trích lục", "Chứng thực");
+	int64_t id = add_dossier(
+	    f, &(spec){f->c1, proc, ONLINE, MC_ST_SUPPLEMENT_REQUESTED, T(2017, 4, 3, 9, 0), 0, 0, 0, 0, 0});
+
+	add_event(f, id, T(2017, 4, 4, 9, 0), "request_supplement", MC_ST_SUBMITTED,
+		  MC_ST_SUPPLEMENT_REQUESTED);
+	query(f, &rows, &n, f->d, MC_STATS_BY_PROCEDURE, T(2017, 5, 1, 0, 0));
+	assert_int_equal(n, 4);
+	assert_string_equal(rows[3].procedure_code, "1.004");
+	assert_string_equal(rows[3].procedure_name, "Cấp bản sao trích lục");
+	assert_string_equal(rows[3].field, "Chứng thực");
+	expect("1.004", &rows[3].c, (want){.supplement = 1});
+	mc_stats_row_free_list(rows);
+}
+
+static void test_errors_and_empty(void **state)
+{
+	struct fixture *f = *state;
+	mc_stats_row *rows = NULL;
+	size_t n = 0;
+	mc_stats_query q = {.unit_id = f->d, .from = T(2017, 5, 1, 0, 0), .to = T(2017, 4, 1, 0, 0)};
+
+	assert_int_equal(mc_store_stats(f->st, &rows, &n, &q), MC_EINVAL);
+	q.from = T(2016, 1, 1, 0, 0);
+	q.to = T(2016, 2, 1, 0, 0);
+	q.at = q.to;
+	q.unit_id = 99999;
+	assert_int_equal(mc_store_stats(f->st, &rows, &n, &q), MC_ENOTFOUND);
+	/* A period with nothing: one row of zeros and no rate. */
+	q.unit_id = f->d;
+	assert_int_equal(mc_store_stats(f->st, &rows, &n, &q), 0);
+	assert_int_equal(n, 1);
+	assert_true(mc_stats_is_zero(&rows[0].c));
+	double rate = -1;
+	assert_false(mc_stats_on_time_rate(&rate, &rows[0].c));
+	assert_true(rate == -1);
+	mc_stats_row_free_list(rows);
+	q.group = MC_STATS_BY_FIELD;
+	assert_int_equal(mc_store_stats(f->st, &rows, &n, &q), 0);
+	assert_int_equal(n, 0);
+	mc_stats_row_free_list(rows);
+}
+
+static void test_overdue(void **state)
+{
+	struct fixture *f = *state;
+	mc_stats_overdue *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+
+	/* On 1/5: d2 (due 30/3) and d15 (due 25/4) run late; d13 is paused, d3
+	 * is not due yet, d10 is at the department. */
+	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, f->d, T(2017, 5, 1, 0, 0), 50, 0),
+			 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].code, "TEST-170401-0002");
+	assert_string_equal(list[0].procedure_code, "1.002");
+	assert_int_equal(list[0].due_at, T(2017, 3, 30, 17, 0));
+	assert_int_equal(list[0].receiving_unit_id, f->c1);
+	assert_string_equal(list[1].code, "TEST-170401-0015");
+	mc_stats_overdue_free_list(list);
+
+	/* Paging keeps the total. */
+	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, f->d, T(2017, 5, 1, 0, 0), 1, 1),
+			 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].code, "TEST-170401-0015");
+	mc_stats_overdue_free_list(list);
+
+	/* The province adds d10. */
+	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, f->p, T(2017, 5, 1, 0, 0), 50, 0),
+			 0);
+	assert_int_equal(total, 3);
+	mc_stats_overdue_free_list(list);
+	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, f->d, T(2017, 5, 1, 0, 0), 0, 0),
+			 MC_EINVAL);
+	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, 99999, T(2017, 5, 1, 0, 0), 10, 0),
+			 MC_ENOTFOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_total, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_by_unit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_by_field_and_procedure, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_supplement_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_errors_and_empty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_overdue, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

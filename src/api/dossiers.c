@@ -1,6 +1,7 @@
 /* /api/v1/dossiers - filing, the work queue, detail and actions. */
 #include "api/api.h"
 
+#include "app/notify.h"
 #include "core/code.h"
 #include "core/text.h"
 #include "http/cache.h"
@@ -85,13 +86,28 @@ typedef struct {
 	const char *code;
 	mc_action_req act;
 	bool if_match;
+	const char *public_url;
 } dossier_job;
+
+/* Queues what the applicant is to be told, in the transaction of the event. */
+static int notify(mc_store *st, dossier_job *j, const char *action, int64_t at)
+{
+	mc_procedure p;
+	const char *proc = NULL;
+	if (mc_store_procedure_get_id(st, &p, j->out.procedure_id, false) == 0)
+		proc = p.name;
+	const mc_unit *u = mc_time_ctx_unit(j->tc, j->out.receiving_unit_id);
+	return mc_notify_dossier(st, &j->out, action, proc, u ? u->name : NULL, j->public_url, at);
+}
 
 static int create_write(mc_store *st, void *payload)
 {
 	dossier_job *j = payload;
 	j->in.at = mc_now();
-	return mc_app_dossier_create(st, j->tc, &j->actor, &j->in, &j->out);
+	int rc = mc_app_dossier_create(st, j->tc, &j->actor, &j->in, &j->out);
+	if (rc == 0)
+		rc = notify(st, j, "create", j->in.at);
+	return rc;
 }
 
 static void reply_dossier(mc_req *r, int status, const mc_dossier *d)
@@ -208,6 +224,7 @@ void mc_api_dossier_create(mc_req *r)
 	j->in.docs = docs;
 	j->in.procedure_code = procedure;
 	j->tc = mc_req_time(r);
+	j->public_url = mc_req_public_url(r);
 	mc_req_write(r, create_write, create_after, j);
 }
 
@@ -346,7 +363,10 @@ static int act_write(mc_store *st, void *payload)
 {
 	dossier_job *j = payload;
 	j->act.at = mc_now();
-	return mc_app_dossier_act(st, j->tc, &j->actor, j->code, &j->act, &j->out);
+	int rc = mc_app_dossier_act(st, j->tc, &j->actor, j->code, &j->act, &j->out);
+	if (rc == 0)
+		rc = notify(st, j, mc_action_name(j->act.action), j->act.at);
+	return rc;
 }
 
 static void act_after(mc_req *r, int rc, void *payload)
@@ -491,6 +511,7 @@ void mc_api_dossier_action(mc_req *r)
 	j->if_match = if_match != 0;
 	j->code = mc_req_param(r, 0);
 	j->tc = mc_req_time(r);
+	j->public_url = mc_req_public_url(r);
 	mc_req_write(r, act_write, act_after, j);
 }
 

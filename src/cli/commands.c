@@ -227,6 +227,13 @@ int mc_cli_serve(int argc, char **argv)
 		.access_log = cfg.access_log,
 		.web_root = cfg.web_root[0] ? cfg.web_root : NULL,
 		.public_url = cfg.public_url,
+		.notify = {.smtp_url = cfg.smtp_url,
+			   .smtp_user = cfg.smtp_user,
+			   .smtp_password = cfg.smtp_password,
+			   .mail_from = cfg.mail_from,
+			   .sms_url = cfg.sms_url,
+			   .public_url = cfg.public_url},
+		.notify_interval = (int)cfg.notify_interval,
 	};
 	return mc_server_run(&sc) == 0 ? 0 : 1;
 }

@@ -33,6 +33,18 @@ static const struct setting {
 	{"access_log", T_BOOL, 0, 1, "true", offsetof(mc_config, access_log), 0, "log one JSON line per request"},
 	{"public_url", T_STRING, 0, 0, "http://127.0.0.1:8080", offsetof(mc_config, public_url),
 	 sizeof((mc_config *)0)->public_url, "the portal's public address, for links and QR codes"},
+	{"smtp_url", T_STRING, 0, 0, "", offsetof(mc_config, smtp_url), sizeof((mc_config *)0)->smtp_url,
+	 "SMTP relay for e-mail to applicants (smtp://host:port), empty = no e-mail"},
+	{"smtp_user", T_STRING, 0, 0, "", offsetof(mc_config, smtp_user), sizeof((mc_config *)0)->smtp_user,
+	 "SMTP user, empty = no authentication"},
+	{"smtp_password", T_STRING, 0, 0, "", offsetof(mc_config, smtp_password),
+	 sizeof((mc_config *)0)->smtp_password, "SMTP password (prefer MOTCUA_SMTP_PASSWORD)"},
+	{"mail_from", T_STRING, 0, 0, "motcua@localhost", offsetof(mc_config, mail_from),
+	 sizeof((mc_config *)0)->mail_from, "sender address of e-mail to applicants"},
+	{"sms_url", T_STRING, 0, 0, "", offsetof(mc_config, sms_url), sizeof((mc_config *)0)->sms_url,
+	 "SMS gateway taking POST {\"to\",\"text\"}, empty = no SMS"},
+	{"notify_interval", T_INT, 1, 3600, "5", offsetof(mc_config, notify_interval), 0,
+	 "seconds between message delivery passes"},
 	{"web_root", T_STRING, 0, 0, "web", offsetof(mc_config, web_root), sizeof((mc_config *)0)->web_root,
 	 "folder of the web application's static files"},
 };
@@ -164,7 +176,13 @@ void mc_config_print(const mc_config *cfg, FILE *out)
 		const struct setting *s = &settings[i];
 		const char *field = (const char *)cfg + s->offset;
 		switch (s->t) {
-		case T_STRING: fprintf(out, "%s = %s", s->key, field); break;
+		case T_STRING:
+			/* A secret is shown as set or not, never printed. */
+			if (strstr(s->key, "password"))
+				fprintf(out, "%s = %s", s->key, field[0] ? "(set)" : "");
+			else
+				fprintf(out, "%s = %s", s->key, field);
+			break;
 		case T_INT: fprintf(out, "%s = %ld", s->key, *(const long *)field); break;
 		case T_BOOL: fprintf(out, "%s = %s", s->key, *(const bool *)field ? "true" : "false"); break;
 		}

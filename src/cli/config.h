@@ -23,6 +23,12 @@ typedef struct {
 	bool access_log;
 	char web_root[1024];
 	char public_url[512];
+	char smtp_url[512];
+	char smtp_user[256];
+	char smtp_password[256];
+	char mail_from[256];
+	char sms_url[512];
+	long notify_interval;
 } mc_config;
 
 /* Defaults, then the file (when path is not NULL), then the environment.

@@ -754,6 +754,43 @@ static void purge_tick(evutil_socket_t fd, short what, void *arg)
 	mc_group_submit(srv->group, purge_sessions, purge_done, NULL);
 }
 
+/* The delivery of the outbox runs on a thread of its own: sending waits on the
+ * network, which must hold up neither requests nor the writer. */
+typedef struct {
+	server_state *srv;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stopping;
+	bool started;
+} notifier;
+
+static void *notifier_main(void *arg)
+{
+	notifier *n = arg;
+	mc_store *st = NULL;
+	if (mc_store_open(&st, n->srv->cfg.db_url) != 0) {
+		fprintf(stderr, "motcua: the message delivery could not open the database\n");
+		return NULL;
+	}
+	int interval = n->srv->cfg.notify_interval > 0 ? n->srv->cfg.notify_interval : 5;
+	pthread_mutex_lock(&n->lock);
+	while (!n->stopping) {
+		pthread_mutex_unlock(&n->lock);
+		mc_notify_deliver(st, n->srv->group, &n->srv->cfg.notify, mc_now(), NULL, NULL);
+		pthread_mutex_lock(&n->lock);
+		if (n->stopping)
+			break;
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += interval;
+		pthread_cond_timedwait(&n->wake, &n->lock, &until);
+	}
+	pthread_mutex_unlock(&n->lock);
+	mc_store_close(st);
+	return NULL;
+}
+
 static struct event_base **all_bases;
 static int all_bases_n;
 
@@ -774,6 +811,7 @@ int mc_server_run(const mc_server_config *cfg)
 	worker *workers = NULL;
 	struct event_base *main_base = NULL;
 	struct event *sigint = NULL, *sigterm = NULL, *purge = NULL;
+	notifier notify = {0};
 	int n = cfg->workers > 0 ? cfg->workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		n = 1;
@@ -799,6 +837,12 @@ int mc_server_run(const mc_server_config *cfg)
 	}
 	if (mc_group_start(&srv.group, cfg->db_url, cfg->group_batch) != 0)
 		goto cleanup;
+	if (mc_notify_global_init() != 0)
+		goto cleanup;
+	pthread_mutex_init(&notify.lock, NULL);
+	pthread_cond_init(&notify.wake, NULL);
+	notify.srv = &srv;
+	notify.started = pthread_create(&notify.thread, NULL, notifier_main, &notify) == 0;
 	/* 16,384 replies of up to 8 KiB: at most 128 MiB, in practice a few. */
 	srv.cache = mc_cache_new(16384, 8192, 60);
 	if (mc_static_load(&srv.web, cfg->web_root) != 0)
@@ -848,6 +892,15 @@ int mc_server_run(const mc_server_config *cfg)
 	rc = 0;
 
 cleanup:
+	if (notify.started) {
+		pthread_mutex_lock(&notify.lock);
+		notify.stopping = true;
+		pthread_cond_signal(&notify.wake);
+		pthread_mutex_unlock(&notify.lock);
+		pthread_join(notify.thread, NULL);
+		pthread_mutex_destroy(&notify.lock);
+		pthread_cond_destroy(&notify.wake);
+	}
 	/* The writer finishes its queue first: a reply may be lost, a commit never half-done. */
 	mc_group_stop(srv.group);
 	if (workers) {

@@ -13,6 +13,7 @@
 #define MC_HTTP_SERVER_H
 
 #include "app/dossier.h"
+#include "app/notify.h"
 #include "http/problem.h"
 #include "store/group.h"
 #include "store/store.h"
@@ -31,6 +32,8 @@ typedef struct {
 	bool access_log;         /* one JSON line per request on stderr */
 	const char *web_root;    /* static files of the web application, or NULL */
 	const char *public_url;  /* how citizens reach the portal, for links and QR codes */
+	mc_notify_config notify; /* e-mail and SMS delivery of the outbox */
+	int notify_interval;     /* seconds between delivery passes */
 } mc_server_config;
 
 /* Serves until SIGINT or SIGTERM. Prints "motcua: listening on http://HOST:PORT"

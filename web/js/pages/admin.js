@@ -1,0 +1,307 @@
+// "/quan-tri" — administration: units and office hours, users and roles, procedures,
+// the working calendar of each year.
+import { t } from '/i18n/i18n.js';
+import { h, add, api, pageTitle, replace, loading, errorText, errorBox, field, fmtDate, fmtDays, levelsText } from '/js/lib.js';
+import { requireRole } from '/js/app.js';
+
+const TABS = ['units', 'users', 'procedures', 'calendar'];
+const LEVELS = ['province', 'department', 'district', 'commune'];
+const ROLES = ['citizen', 'desk', 'specialist', 'leader', 'supervisor', 'admin'];
+
+export async function render(ctx) {
+  if (!requireRole(ctx, ['admin'])) return;
+  add(ctx.main, pageTitle(t('admin.title')));
+  let tab = TABS.includes(ctx.query.get('tab')) ? ctx.query.get('tab') : 'units';
+  const bar = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('admin.title') });
+  const panel = h('div', { class: 'tab-panel', role: 'tabpanel' });
+  add(ctx.main, bar, panel);
+  function draw() {
+    replace(bar, TABS.map((k, i) => h('button', {
+      type: 'button', role: 'tab', class: 'tab', id: 'atab-' + k, 'aria-selected': String(k === tab), tabindex: k === tab ? '0' : '-1', testid: 'admin-tab-' + k,
+      onclick: () => { tab = k; history.replaceState(null, '', '/quan-tri?tab=' + k); draw(); },
+      onkeydown: (e) => {
+        const j = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
+        if (j >= 0) { e.preventDefault(); bar.children[j].click(); bar.children[j].focus(); }
+      },
+    }, t('admin.tab.' + k))));
+    panel.setAttribute('aria-labelledby', 'atab-' + tab);
+    replace(panel);
+    ({ units, users, procedures, calendar })[tab](ctx, panel);
+  }
+  draw();
+}
+
+function table(headers, rows, testid) {
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'table', testid },
+    h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', null, rows)));
+}
+
+// ---- units ----
+async function units(ctx, panel) {
+  const box = h('div', null, loading());
+  const editBox = h('div');
+  panel.append(createUnitForm(() => units(ctx, replace(panel))), editBox, box);
+  let items;
+  try { items = (await api('/api/v1/units')).data.items; } catch (e) { replace(box, h('p', { class: 'error-text' }, errorText(e))); return; }
+  replace(box, h('h2', null, t('admin.units'), ` (${items.length})`),
+    table([t('admin.code'), t('admin.name'), t('admin.level'), t('admin.officeHours'), ''], items.map((u) => h('tr', { testid: 'unit-row', 'data-code': u.code },
+      h('td', { class: 'code', 'data-label': t('admin.code') }, u.code),
+      h('td', { 'data-label': t('admin.name') }, u.name),
+      h('td', { 'data-label': t('admin.level') }, t('level.' + u.level)),
+      h('td', { 'data-label': t('admin.officeHours') }, u.office_hours || t('admin.defaultHours')),
+      h('td', null, h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'unit-edit', 'aria-label': t('admin.editOf', { name: u.name }), onclick: () => editUnit(u) }, t('common.edit'))))), 'units-table'));
+
+  function editUnit(u) {
+    const f = {
+      name: field(t('admin.name'), { testid: 'unit-name', value: u.name, required: true, attrs: { maxlength: 250 } }),
+      office_hours: field(t('admin.officeHours'), { testid: 'unit-hours', value: u.office_hours || '', hint: t('admin.hoursHint'), attrs: { maxlength: 63, placeholder: '07:00-11:30,13:30-17:00' } }),
+      address: field(t('applicant.address'), { testid: 'unit-address', value: u.address || '', attrs: { maxlength: 250 } }),
+      phone: field(t('applicant.phone'), { testid: 'unit-phone', value: u.phone || '', attrs: { maxlength: 31 } }),
+    };
+    const err = errorBox('unit-error');
+    const ok = h('p', { class: 'alert alert-success', role: 'status', hidden: true, testid: 'unit-saved' });
+    replace(editBox, h('form', {
+      class: 'card form', testid: 'unit-edit-form', novalidate: true, onsubmit: async (e) => {
+        e.preventDefault();
+        err.hide();
+        const body = {};
+        for (const [k, x] of Object.entries(f)) if (x.input.value.trim()) body[k] = x.input.value.trim();
+        try {
+          await api('/api/v1/units/' + encodeURIComponent(u.code), { method: 'PATCH', body });
+          ok.hidden = false;
+          replace(ok, t('admin.saved'));
+          units(ctx, replace(panel));
+        } catch (e2) { err.show(e2); }
+      },
+    }, h('h2', { tabindex: '-1' }, t('admin.editUnit', { code: u.code })), Object.values(f).map((x) => x.wrap), err, ok,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'unit-save' }, t('common.save')),
+      h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => replace(editBox) }, t('common.cancel')))));
+    editBox.querySelector('h2').focus();
+  }
+}
+
+function createUnitForm(after) {
+  const f = {
+    code: field(t('admin.code'), { testid: 'new-unit-code', required: true, hint: t('admin.codeHint'), attrs: { maxlength: 24, pattern: '[A-Za-z0-9.]{1,24}' } }),
+    name: field(t('admin.name'), { testid: 'new-unit-name', required: true, attrs: { maxlength: 250 } }),
+    level: field(t('admin.level'), { kind: 'select', testid: 'new-unit-level', value: 'commune', options: LEVELS.map((l) => ({ value: l, label: t('level.' + l) })) }),
+    parent: field(t('admin.parent'), { testid: 'new-unit-parent', hint: t('admin.parentHint'), attrs: { maxlength: 24 } }),
+    office_hours: field(t('admin.officeHours'), { testid: 'new-unit-hours', hint: t('admin.hoursHint'), attrs: { maxlength: 63 } }),
+  };
+  const err = errorBox('new-unit-error');
+  return h('details', { class: 'card' }, h('summary', { testid: 'new-unit-toggle' }, t('admin.newUnit')),
+    h('form', {
+      class: 'form', novalidate: true, onsubmit: async (e) => {
+        e.preventDefault();
+        err.hide();
+        const body = {};
+        for (const [k, x] of Object.entries(f)) if (x.input.value.trim()) body[k] = x.input.value.trim();
+        try { await api('/api/v1/units', { method: 'POST', body }); after(); } catch (e2) { err.show(e2); }
+      },
+    }, h('div', { class: 'grid-2' }, Object.values(f).map((x) => x.wrap)), err,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'new-unit-submit' }, t('common.create')))));
+}
+
+// ---- users ----
+async function users(ctx, panel) {
+  const f = {
+    username: field(t('auth.username'), { testid: 'new-user-username', required: true, hint: t('auth.usernameHint'), attrs: { maxlength: 63, autocomplete: 'off' } }),
+    full_name: field(t('auth.fullName'), { testid: 'new-user-full-name', required: true, attrs: { maxlength: 127 } }),
+    password: field(t('auth.password'), { kind: 'password', testid: 'new-user-password', required: true, hint: t('auth.passwordHint'), attrs: { autocomplete: 'new-password' } }),
+    role: field(t('admin.role'), { kind: 'select', testid: 'new-user-role', value: 'specialist', options: ROLES.map((r) => ({ value: r, label: t('role.' + r) })) }),
+    unit: field(t('admin.unitCode'), { testid: 'new-user-unit', hint: t('admin.unitCodeHint'), attrs: { maxlength: 24 } }),
+    email: field(t('applicant.email'), { kind: 'email', testid: 'new-user-email', attrs: { maxlength: 127 } }),
+    phone: field(t('applicant.phone'), { kind: 'tel', testid: 'new-user-phone', attrs: { maxlength: 31 } }),
+  };
+  const err = errorBox('new-user-error');
+  panel.append(h('details', { class: 'card' }, h('summary', { testid: 'new-user-toggle' }, t('admin.newUser')),
+    h('form', {
+      class: 'form', novalidate: true, onsubmit: async (e) => {
+        e.preventDefault();
+        err.hide();
+        const body = {};
+        for (const [k, x] of Object.entries(f)) if (x.input.value.trim()) body[k] = k === 'password' ? x.input.value : x.input.value.trim();
+        try { await api('/api/v1/users', { method: 'POST', body }); users(ctx, replace(panel)); } catch (e2) { err.show(e2); }
+      },
+    }, h('div', { class: 'grid-2' }, Object.values(f).map((x) => x.wrap)), err,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'new-user-submit' }, t('common.create'))))));
+  const box = h('div', null, loading());
+  panel.append(box);
+  try {
+    const items = (await api('/api/v1/users')).data.items;
+    replace(box, h('h2', null, t('admin.users'), ` (${items.length})`),
+      table([t('auth.username'), t('auth.fullName'), t('admin.role'), t('admin.unit'), t('admin.active')], items.map((u) => h('tr', { testid: 'user-row', 'data-username': u.username },
+        h('td', { 'data-label': t('auth.username') }, u.username), h('td', { 'data-label': t('auth.fullName') }, u.full_name),
+        h('td', { 'data-label': t('admin.role') }, t('role.' + u.role)), h('td', { 'data-label': t('admin.unit') }, u.unit?.name || '—'),
+        h('td', { 'data-label': t('admin.active') }, u.active ? t('common.yes') : t('common.no')))), 'users-table'));
+  } catch (e) { replace(box, h('p', { class: 'error-text' }, errorText(e))); }
+}
+
+// ---- procedures ----
+async function procedures(ctx, panel) {
+  const box = h('div', null, loading());
+  const editBox = h('div');
+  panel.append(editBox, box);
+  let items;
+  try { items = (await api('/api/v1/procedures?limit=200')).data.items; } catch (e) { replace(box, h('p', { class: 'error-text' }, errorText(e))); return; }
+  replace(box, h('h2', null, t('admin.procedures'), ` (${items.length})`),
+    table([t('proc.code'), t('admin.name'), t('proc.field'), t('proc.levels'), t('proc.time'), t('proc.onlineLevelLabel'), ''], items.map((p) => h('tr', { testid: 'procedure-row', 'data-code': p.code },
+      h('td', { class: 'code', 'data-label': t('proc.code') }, p.code), h('td', { 'data-label': t('admin.name') }, p.name),
+      h('td', { 'data-label': t('proc.field') }, p.field), h('td', { 'data-label': t('proc.levels') }, levelsText(p.levels)),
+      h('td', { 'data-label': t('proc.time') }, fmtDays(p.duration_hours)), h('td', { 'data-label': t('proc.onlineLevelLabel') }, String(p.online_level)),
+      h('td', null, h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'procedure-edit', 'aria-label': t('admin.editOf', { name: p.name }), onclick: () => edit(p.code) }, t('common.edit'))))), 'procedures-table'));
+
+  async function edit(code) {
+    let p;
+    try { p = (await api('/api/v1/procedures/' + encodeURIComponent(code))).data; } catch (e) { replace(editBox, h('p', { class: 'error-text' }, errorText(e))); return; }
+    const f = {
+      name: field(t('admin.name'), { testid: 'proc-name', value: p.name, required: true }),
+      field: field(t('proc.field'), { testid: 'proc-field', value: p.field, required: true }),
+      duration_hours: field(t('admin.hours'), { kind: 'number', testid: 'proc-hours', value: p.duration_hours, required: true, attrs: { min: 0, max: 2928 } }),
+      online_duration_hours: field(t('admin.onlineHours'), { kind: 'number', testid: 'proc-online-hours', value: p.online_duration_hours ?? '', attrs: { min: 0, max: 2928 } }),
+      cutoff: field(t('proc.cutoff'), { testid: 'proc-cutoff', value: p.cutoff || '', attrs: { pattern: '[0-2][0-9]:[0-5][0-9]', placeholder: '15:00' } }),
+      online_level: field(t('proc.onlineLevelLabel'), { kind: 'select', testid: 'proc-online-level', value: String(p.online_level), options: [2, 3, 4].map((n) => ({ value: String(n), label: String(n) })) }),
+      place: field(t('proc.place'), { testid: 'proc-place', value: p.place || '' }),
+      legal_basis: field(t('proc.legalBasis'), { kind: 'textarea', testid: 'proc-legal', value: p.legal_basis || '' }),
+    };
+    const steps = rowsEditor(t('proc.steps'), 'proc-steps', p.steps, [
+      ['name', t('admin.stepName'), 'text'], ['role', t('admin.role'), ROLES.filter((r) => r !== 'citizen' && r !== 'admin' && r !== 'supervisor')],
+      ['unit_level', t('admin.level'), LEVELS], ['hours', t('admin.hours'), 'number']]);
+    const docs = rowsEditor(t('proc.documents'), 'proc-docs', p.documents, [
+      ['name', t('proc.docName'), 'text'], ['originals', t('proc.originals'), 'number'], ['copies', t('proc.copies'), 'number'],
+      ['form', t('proc.form'), 'text'], ['required', t('admin.required'), 'checkbox']]);
+    const fees = rowsEditor(t('proc.fees'), 'proc-fees', p.fees, [
+      ['code', t('admin.feeCode'), 'text'], ['name', t('admin.name'), 'text'], ['amount', t('admin.amount'), 'number']]);
+    const err = errorBox('proc-error');
+    const ok = h('p', { class: 'alert alert-success', role: 'status', hidden: true, testid: 'proc-saved' });
+    replace(editBox, h('form', {
+      class: 'card form', testid: 'proc-edit-form', novalidate: true, onsubmit: async (e) => {
+        e.preventDefault();
+        err.hide();
+        const body = { ...p };
+        delete body.publications;
+        for (const [k, x] of Object.entries(f)) {
+          const v = x.input.value.trim();
+          if (['duration_hours', 'online_duration_hours', 'online_level'].includes(k)) { if (v !== '') body[k] = Number(v); else delete body[k]; } else if (v) body[k] = v; else delete body[k];
+        }
+        delete body.duration_days;
+        body.steps = steps.value().map((s, i) => ({ ...s, seq: i + 1 }));
+        body.documents = docs.value().map((d, i) => ({ ...d, seq: i + 1, form: d.form || null }));
+        body.fees = fees.value();
+        try {
+          await api('/api/v1/procedures/' + encodeURIComponent(p.code), { method: 'PUT', body });
+          ok.hidden = false;
+          replace(ok, t('admin.saved'));
+        } catch (e2) { err.show(e2); }
+      },
+    }, h('h2', { tabindex: '-1' }, t('admin.editProcedure', { code: p.code })),
+    h('div', { class: 'grid-2' }, Object.values(f).map((x) => x.wrap)), steps.el, docs.el, fees.el, err, ok,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'proc-save' }, t('common.save')),
+      h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => replace(editBox) }, t('common.cancel')))));
+    editBox.querySelector('h2').focus();
+  }
+}
+
+/** An editable list of rows; cols: [key, label, 'text'|'number'|'checkbox'|[options]]. */
+function rowsEditor(title, testid, rows, cols) {
+  const body = h('tbody');
+  function addRow(r = {}) {
+    const tr = h('tr', { testid: testid + '-row' }, cols.map(([k, label, kind]) => {
+      let input;
+      if (Array.isArray(kind)) input = h('select', { 'aria-label': label, 'data-key': k }, kind.map((o) => h('option', { value: o, selected: r[k] === o }, t((k === 'role' ? 'role.' : 'level.') + o))));
+      else if (kind === 'checkbox') input = h('input', { type: 'checkbox', 'aria-label': label, 'data-key': k, checked: r[k] !== false });
+      else input = h('input', { type: kind, 'aria-label': label, 'data-key': k, value: r[k] ?? '', min: kind === 'number' ? 0 : null });
+      return h('td', { 'data-label': label }, input);
+    }), h('td', null, h('button', { type: 'button', class: 'btn btn-link', onclick: () => tr.remove() }, t('common.remove'))));
+    body.append(tr);
+  }
+  for (const r of rows || []) addRow(r);
+  const el = h('fieldset', { class: 'rows-editor', testid }, h('legend', null, title),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table compact' }, h('thead', null, h('tr', null, cols.map(([, label]) => h('th', { scope: 'col' }, label)), h('th', null, ''))), body)),
+    h('button', { type: 'button', class: 'btn btn-link', testid: testid + '-add', onclick: () => addRow() }, t('common.addRow')));
+  return {
+    el,
+    value: () => [...body.children].map((tr) => {
+      const o = {};
+      for (const input of tr.querySelectorAll('[data-key]')) {
+        const k = input.getAttribute('data-key');
+        o[k] = input.type === 'checkbox' ? input.checked : input.type === 'number' ? Number(input.value) || 0 : input.value.trim();
+      }
+      return o;
+    }),
+  };
+}
+
+// ---- calendar ----
+async function calendar(ctx, panel, yearArg) {
+  const year = yearArg || new Date().getFullYear();
+  const yF = field(t('cal.year'), { kind: 'number', testid: 'cal-year', value: year, attrs: { min: 1900, max: 2100 } });
+  const box = h('div', null, loading());
+  panel.append(h('form', { class: 'card filters', onsubmit: (e) => { e.preventDefault(); replace(panel); calendar(ctx, panel, Number(yF.input.value)); } },
+    yF.wrap, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'cal-load' }, t('cal.show')))), box);
+  let y;
+  try { y = (await api('/api/v1/calendar/' + year)).data; } catch (e) { replace(box, h('p', { class: 'error-text' }, errorText(e))); return; }
+  let days = y.days.slice();
+  const source = field(t('cal.source'), { kind: 'textarea', testid: 'cal-source', value: y.source || '', required: true, attrs: { maxlength: 500 } });
+  const list = h('tbody');
+  const err = errorBox('cal-error');
+  const ok = h('p', { class: 'alert alert-success', role: 'status', hidden: true, testid: 'cal-saved' });
+  function drawDays() {
+    days.sort((a, b) => a.date.localeCompare(b.date));
+    replace(list, days.map((d) => h('tr', { testid: 'cal-day', 'data-date': d.date, 'data-kind': d.kind },
+      h('td', { 'data-label': t('cal.date') }, fmtDate(d.date), ' ', h('span', { class: 'muted' }, weekday(d.date))),
+      h('td', { 'data-label': t('cal.kind') }, h('span', { class: 'badge cal-' + d.kind }, t('cal.kind.' + d.kind))),
+      h('td', { 'data-label': t('cal.name') }, d.name),
+      h('td', null, h('button', { type: 'button', class: 'btn btn-link', testid: 'cal-remove', 'aria-label': t('cal.removeOf', { date: fmtDate(d.date) }), onclick: () => { days = days.filter((x) => x !== d); drawDays(); } }, t('common.remove'))))));
+  }
+  drawDays();
+  const nd = field(t('cal.date'), { kind: 'date', testid: 'cal-new-date', attrs: { min: `${year}-01-01`, max: `${year}-12-31` } });
+  const nk = field(t('cal.kind'), { kind: 'select', testid: 'cal-new-kind', value: 'holiday', options: ['holiday', 'compensatory', 'workday'].map((k) => ({ value: k, label: t('cal.kind.' + k) })) });
+  const nn = field(t('cal.name'), { testid: 'cal-new-name', attrs: { maxlength: 120 } });
+  replace(box,
+    h('section', { class: 'card' },
+      h('h2', null, t('cal.yearTitle', { year })),
+      h('p', { testid: 'cal-basis', 'data-basis': y.basis }, y.basis === 'official' ? t('cal.official') : t('cal.rule')),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'table', testid: 'cal-days' },
+        h('thead', null, h('tr', null, [t('cal.date'), t('cal.kind'), t('cal.name'), ''].map((x) => h('th', { scope: 'col' }, x)))), list)),
+      h('form', {
+        class: 'inline-form', novalidate: true, onsubmit: (e) => {
+          e.preventDefault();
+          err.hide();
+          const date = nd.input.value;
+          if (!date || !nn.input.value.trim()) { err.show(t('form.fillRequired')); return; }
+          if (days.some((d) => d.date === date)) { err.show(t('cal.duplicate')); return; }
+          days.push({ date, kind: nk.input.value, name: nn.input.value.trim() });
+          nd.input.value = '';
+          nn.input.value = '';
+          drawDays();
+        },
+      }, h('h3', null, t('cal.addDay')), h('div', { class: 'grid-3' }, nd.wrap, nk.wrap, nn.wrap),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-secondary', testid: 'cal-add' }, t('cal.add')))),
+      source.wrap, err, ok,
+      h('div', { class: 'actions' },
+        h('button', {
+          type: 'button', class: 'btn btn-primary', testid: 'cal-save', onclick: async () => {
+            err.hide();
+            if (!source.input.value.trim()) { err.show(t('cal.needSource')); source.input.focus(); return; }
+            try {
+              await api('/api/v1/calendar/' + year, { method: 'PUT', body: { source: source.input.value.trim(), days } });
+              replace(panel); await calendar(ctx, panel, year);
+              const m = panel.querySelector('[data-testid="cal-saved"]');
+              m.hidden = false; replace(m, t('admin.saved'));
+            } catch (e2) { err.show(e2); }
+          },
+        }, t('cal.save')),
+        h('button', {
+          type: 'button', class: 'btn btn-danger-outline', testid: 'cal-revert', onclick: async () => {
+            err.hide();
+            try { await api('/api/v1/calendar/' + year, { method: 'DELETE' }); replace(panel); calendar(ctx, panel, year); } catch (e2) { err.show(e2); }
+          },
+        }, t('cal.revert')))));
+}
+
+function weekday(iso) {
+  const d = new Date(iso + 'T12:00:00Z');
+  return t('cal.wd.' + d.getUTCDay());
+}

@@ -1,0 +1,255 @@
+// "/can-bo" — the one-stop desk: receive a walk-in dossier (due time shown before confirming),
+// handle online submissions, hand results back.
+import { t } from '/i18n/i18n.js';
+import {
+  h, add, api, pageTitle, replace, loading, errorText, errorBox, field, debounce, fmtDateTime, fmtDays, nowLocal, uid,
+  stateBadge, timelinessBadge,
+} from '/js/lib.js';
+import { requireRole } from '/js/app.js';
+import { act, showActionError, formUrl } from '/js/dossier-ui.js';
+
+export async function render(ctx) {
+  const user = requireRole(ctx, ['desk']);
+  if (!user) return;
+  add(ctx.main, pageTitle(t('desk.title')), h('p', { class: 'lead muted' }, user.unit ? user.unit.name : ''));
+  const tabs = [['walkin', t('desk.tabWalkin')], ['online', t('desk.tabOnline')], ['return', t('desk.tabReturn')]];
+  let tab = ctx.query.get('tab') || 'walkin';
+  if (!tabs.some(([k]) => k === tab)) tab = 'walkin';
+  const tabBar = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('desk.title') });
+  const panel = h('div', { class: 'tab-panel', role: 'tabpanel' });
+  add(ctx.main, tabBar, panel);
+
+  function drawTabs() {
+    replace(tabBar, tabs.map(([k, label]) => h('button', {
+      type: 'button', role: 'tab', id: 'tab-' + k, class: 'tab', 'aria-selected': String(k === tab), testid: 'desk-tab-' + k,
+      tabindex: k === tab ? '0' : '-1',
+      onclick: () => { tab = k; history.replaceState(null, '', '/can-bo?tab=' + k); drawTabs(); show(); },
+      onkeydown: (e) => {
+        const i = tabs.findIndex(([x]) => x === k);
+        const j = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i + tabs.length - 1) % tabs.length : -1;
+        if (j >= 0) { e.preventDefault(); tabBar.children[j].click(); tabBar.children[j].focus(); }
+      },
+    }, label)));
+    panel.setAttribute('aria-labelledby', 'tab-' + tab);
+  }
+  function show() {
+    replace(panel);
+    if (tab === 'walkin') walkin(ctx, user, panel);
+    else if (tab === 'online') waiting(ctx, panel, 'submitted');
+    else waiting(ctx, panel, 'resolved');
+  }
+  drawTabs();
+  show();
+}
+
+function walkin(ctx, user, panel) {
+  const unit = user.unit?.code;
+  let proc = null;
+  const searchId = uid('ps');
+  const search = h('input', { id: searchId, type: 'search', testid: 'desk-proc-search', autocomplete: 'off', placeholder: t('desk.procPlaceholder') });
+  const options = h('ul', { class: 'option-list', testid: 'desk-proc-options' });
+  const chosen = h('div', { class: 'chosen', testid: 'desk-proc-chosen', 'aria-live': 'polite' });
+  const docsBox = h('div', { testid: 'desk-checklist' });
+  const ap = {
+    name: field(t('applicant.name'), { testid: 'desk-applicant-name', required: true, attrs: { maxlength: 250, autocomplete: 'off' } }),
+    id_number: field(t('applicant.idNumber'), { testid: 'desk-applicant-id', attrs: { inputmode: 'numeric', maxlength: 31, autocomplete: 'off' } }),
+    phone: field(t('applicant.phone'), { kind: 'tel', testid: 'desk-applicant-phone', attrs: { maxlength: 31, autocomplete: 'off' } }),
+    email: field(t('applicant.email'), { kind: 'email', testid: 'desk-applicant-email', attrs: { maxlength: 127, autocomplete: 'off' } }),
+    address: field(t('applicant.address'), { testid: 'desk-applicant-address', attrs: { maxlength: 500, autocomplete: 'off' } }),
+  };
+  const channel = h('fieldset', { class: 'radio-group inline' }, h('legend', null, t('desk.channel')),
+    ['direct', 'postal'].map((c) => h('span', { class: 'radio' },
+      h('input', { type: 'radio', name: 'channel', value: c, id: 'ch-' + c, testid: 'desk-channel-' + c, checked: c === 'direct' }),
+      h('label', { for: 'ch-' + c }, t('channel.' + c)))));
+  const dueBox = h('div', { class: 'due-preview', testid: 'desk-due-preview', 'aria-live': 'polite' }, t('desk.dueNeedsProc'));
+  const err = errorBox('desk-error');
+  const confirmBtn = h('button', { type: 'submit', class: 'btn btn-primary btn-large', testid: 'desk-confirm', disabled: true }, t('desk.confirm'));
+  const result = h('div');
+  const form = h('form', { class: 'desk-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(); } },
+    h('section', { class: 'card' }, h('h2', null, '1. ', t('desk.procedure')),
+      h('label', { for: searchId }, t('desk.procSearch')), search, options, chosen),
+    h('section', { class: 'card' }, h('h2', null, '2. ', t('desk.applicant')),
+      h('div', { class: 'grid-2' }, Object.values(ap).map((x) => x.wrap))),
+    h('section', { class: 'card' }, h('h2', null, '3. ', t('desk.checklist')), docsBox),
+    h('section', { class: 'card' }, h('h2', null, '4. ', t('desk.confirmTitle')), channel, dueBox, err, h('div', { class: 'actions' }, confirmBtn)));
+  panel.append(result, form);
+
+  let ctrl;
+  const find = debounce(async () => {
+    const q = search.value.trim();
+    if (ctrl) ctrl.abort();
+    ctrl = new AbortController();
+    const sp = new URLSearchParams({ limit: '8' });
+    if (q) sp.set('q', q);
+    if (unit) sp.set('unit', unit);
+    try {
+      const { data } = await api('/api/v1/procedures?' + sp, { signal: ctrl.signal });
+      replace(options, data.items.length ? data.items.map((p) => h('li', null, h('button', {
+        type: 'button', class: 'option', testid: 'desk-proc-option', 'data-code': p.code, onclick: () => choose(p.code),
+      }, h('span', null, p.name), h('span', { class: 'muted' }, ` · ${p.code} · ${fmtDays(p.duration_hours)}`)))) : h('li', { class: 'muted' }, t('home.none')));
+    } catch (e) {
+      if (e.name !== 'AbortError') replace(options, h('li', { class: 'error-text' }, errorText(e)));
+    }
+  }, 200);
+  search.addEventListener('input', find);
+  find();
+
+  async function choose(code) {
+    try {
+      const { data } = await api('/api/v1/procedures/' + encodeURIComponent(code));
+      proc = data;
+    } catch (e) {
+      err.show(e);
+      return;
+    }
+    replace(options);
+    search.value = '';
+    replace(chosen, h('p', null, h('strong', null, proc.name), h('span', { class: 'muted' }, ` (${proc.code}, ${fmtDays(proc.duration_hours)})`),
+      ' ', h('button', { type: 'button', class: 'btn btn-link', testid: 'desk-proc-change', onclick: () => { proc = null; replace(chosen); replace(docsBox); confirmBtn.disabled = true; replace(dueBox, t('desk.dueNeedsProc')); search.focus(); find(); } }, t('desk.change'))));
+    replace(docsBox, proc.documents.length ? h('table', { class: 'table checklist' },
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('desk.received')), h('th', { scope: 'col' }, t('proc.docName')),
+        h('th', { scope: 'col', class: 'num' }, t('proc.originals')), h('th', { scope: 'col', class: 'num' }, t('proc.copies')))),
+      h('tbody', null, proc.documents.map((d) => {
+        const cid = uid('doc');
+        return h('tr', { testid: 'desk-doc', 'data-seq': d.seq },
+          h('td', null, h('input', { type: 'checkbox', id: cid, testid: 'desk-doc-' + d.seq, checked: d.required })),
+          h('td', null, h('label', { for: cid }, d.name, d.required ? '' : ` (${t('proc.optional')})`)),
+          h('td', { class: 'num' }, h('input', { type: 'number', min: 0, max: 100, value: String(d.originals), class: 'num-input', 'aria-label': t('desk.originalsOf', { name: d.name }), testid: 'desk-doc-originals-' + d.seq })),
+          h('td', { class: 'num' }, h('input', { type: 'number', min: 0, max: 100, value: String(d.copies), class: 'num-input', 'aria-label': t('desk.copiesOf', { name: d.name }), testid: 'desk-doc-copies-' + d.seq })));
+      }))) : h('p', null, t('proc.noDocuments')));
+    confirmBtn.disabled = false;
+    ap.name.input.focus();
+    preview();
+  }
+
+  let dueData = null;
+  async function preview() {
+    if (!proc) return null;
+    const sp = new URLSearchParams({ from: nowLocal(), hours: String(proc.duration_hours) });
+    if (unit) sp.set('unit', unit);
+    if (proc.cutoff) sp.set('cutoff', proc.cutoff);
+    try {
+      const { data } = await api('/api/v1/calendar/due?' + sp);
+      dueData = data;
+      replace(dueBox, h('p', null, t('desk.dueWillBe')), h('p', { class: 'due-big', testid: 'desk-due', 'data-due': data.due }, fmtDateTime(data.due)),
+        h('p', { class: 'muted' }, t('desk.dueDetail', { start: fmtDateTime(data.start), days: fmtDays(data.hours) })));
+    } catch (e) {
+      replace(dueBox, h('span', { class: 'error-text' }, errorText(e)));
+    }
+    return dueData;
+  }
+
+  async function submit() {
+    err.hide();
+    if (!proc) { err.show(t('desk.needProc')); search.focus(); return; }
+    const name = ap.name.input.value.trim();
+    if (!name) { err.show(t('form.fillRequired')); ap.name.input.focus(); return; }
+    const applicant = { name };
+    for (const k of ['id_number', 'phone', 'email', 'address']) {
+      const v = ap[k].input.value.trim();
+      if (v) applicant[k] = v;
+    }
+    const documents = [];
+    for (const row of docsBox.querySelectorAll('tr[data-seq]')) {
+      const seq = Number(row.getAttribute('data-seq'));
+      const d = proc.documents.find((x) => x.seq === seq);
+      if (!row.querySelector('input[type=checkbox]').checked) continue;
+      const nums = row.querySelectorAll('input[type=number]');
+      documents.push({ name: d.name, originals: Number(nums[0].value) || 0, copies: Number(nums[1].value) || 0 });
+    }
+    const ch = form.querySelector('input[name=channel]:checked').value;
+    confirmBtn.disabled = true;
+    try {
+      const { data: d } = await api('/api/v1/dossiers', { method: 'POST', body: { procedure_code: proc.code, channel: ch, applicant, documents } });
+      form.hidden = true;
+      replace(result, h('section', { class: 'card confirm', testid: 'desk-result', 'aria-labelledby': 'dr-h' },
+        h('h2', { id: 'dr-h', tabindex: '-1' }, t('desk.doneTitle')),
+        h('p', { class: 'big-code', testid: 'desk-result-code' }, d.code),
+        h('p', null, t('dossier.dueAt'), ': ', h('strong', { testid: 'desk-result-due', 'data-due': d.due_at }, fmtDateTime(d.due_at))),
+        h('div', { class: 'actions' },
+          h('a', { class: 'btn btn-primary', href: formUrl(d.code, '01'), download: '', testid: 'desk-receipt' }, t('forms.01')),
+          h('a', { class: 'btn btn-secondary', href: '/can-bo/ho-so/' + encodeURIComponent(d.code), testid: 'desk-result-link' }, t('desk.openDossier')),
+          h('a', { class: 'btn btn-secondary', href: '/tra-cuu/' + encodeURIComponent(d.code) }, t('desk.publicLookup')),
+          h('button', { type: 'button', class: 'btn btn-secondary', testid: 'desk-new', onclick: () => { replace(panel); walkin(ctx, user, panel); } }, t('desk.another')))));
+      result.querySelector('h2').focus();
+    } catch (e) {
+      confirmBtn.disabled = false;
+      err.show(e);
+    }
+  }
+}
+
+/** Online submissions waiting (state submitted) or results to hand back (state resolved). */
+async function waiting(ctx, panel, state) {
+  const box = h('div', null, loading());
+  panel.append(box);
+  let data;
+  try {
+    ({ data } = await api('/api/v1/dossiers?limit=100&state=' + state));
+  } catch (e) {
+    replace(box, h('div', { class: 'alert alert-error', role: 'alert' }, errorText(e)));
+    return;
+  }
+  if (!ctx.alive()) return;
+  const reload = () => { replace(panel); waiting(ctx, panel, state); };
+  if (!data.items.length) {
+    replace(box, h('p', { class: 'empty', testid: 'desk-empty' }, state === 'submitted' ? t('desk.noOnline') : t('desk.noReturn')));
+    return;
+  }
+  replace(box, h('p', { class: 'muted', role: 'status' }, t('queue.total', { n: data.total })),
+    h('ul', { class: 'dossier-list', testid: state === 'submitted' ? 'desk-online-list' : 'desk-return-list' }, data.items.map((d) => {
+      const err = h('div', { class: 'alert alert-error', role: 'alert', hidden: true, testid: 'desk-row-error' });
+      const formBox = h('div');
+      const btns = state === 'submitted' ? [
+        h('button', { type: 'button', class: 'btn btn-primary btn-small', testid: 'desk-receive', onclick: () => run({ action: 'receive' }) }, t('action.receive')),
+        h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'desk-request-supplement', onclick: () => noteForm('request_supplement') }, t('action.request_supplement')),
+        h('button', { type: 'button', class: 'btn btn-danger-outline btn-small', testid: 'desk-refuse', onclick: () => noteForm('refuse') }, t('action.refuse')),
+      ] : [
+        h('button', { type: 'button', class: 'btn btn-primary btn-small', testid: 'desk-return', onclick: () => run({ action: 'return' }) }, t('action.return')),
+      ];
+      const row = h('li', { class: 'dossier-row', testid: 'dossier-row', 'data-code': d.code, 'data-state': d.state },
+        h('div', { class: 'row-main' },
+          h('a', { class: 'row-title', href: '/can-bo/ho-so/' + encodeURIComponent(d.code) }, d.procedure.name || d.procedure.code),
+          h('p', { class: 'code muted' }, d.code),
+          h('p', null, d.applicant?.name, d.applicant?.phone ? ' · ' + d.applicant.phone : ''),
+          h('p', { class: 'muted' }, state === 'submitted' ? [t('dossier.submittedAt'), ': ', fmtDateTime(d.submitted_at)]
+            : [t('dossier.finishedAt'), ': ', fmtDateTime(d.finished_at), d.outcome ? ' · ' + t('outcome.' + d.outcome) : ''])),
+        h('div', { class: 'row-badges' }, stateBadge(d.state), timelinessBadge(d.timeliness)),
+        h('div', { class: 'row-actions' }, btns), formBox, err);
+      async function run(body) {
+        err.hidden = true;
+        for (const b of row.querySelectorAll('button')) b.disabled = true;
+        try {
+          const { data: after } = await act(d.code, d.version, body);
+          replace(row, h('div', { class: 'row-main' },
+            h('a', { class: 'row-title', href: '/can-bo/ho-so/' + encodeURIComponent(d.code) }, d.procedure.name || d.procedure.code),
+            h('p', { class: 'code muted' }, d.code),
+            h('p', { class: 'alert alert-success', role: 'status', testid: 'desk-row-done' }, t('desk.actionDone', { action: t('action.' + body.action) }),
+              after.due_at ? ' ' + t('desk.dueIs', { due: fmtDateTime(after.due_at) }) : '')),
+          h('div', { class: 'row-badges' }, stateBadge(after.state), timelinessBadge(after.timeliness)));
+          row.setAttribute('data-state', after.state);
+          if (after.due_at) row.setAttribute('data-due', after.due_at);
+        } catch (e) {
+          for (const b of row.querySelectorAll('button')) b.disabled = false;
+          showActionError(err, e, reload);
+        }
+      }
+      function noteForm(action) {
+        const note = field(action === 'refuse' ? t('desk.refuseReasons') : t('desk.supplementNote'), { kind: 'textarea', testid: 'desk-note', required: true, attrs: { maxlength: 2000 } });
+        const ferr = errorBox('desk-note-error');
+        replace(formBox, h('form', {
+          class: 'inline-form', novalidate: true, onsubmit: (e) => {
+            e.preventDefault();
+            const v = note.input.value.trim();
+            if (!v) { ferr.show(t('form.noteRequired')); note.input.focus(); return; }
+            run({ action, note: v });
+          },
+        }, note.wrap, ferr, h('div', { class: 'actions' },
+          h('button', { type: 'submit', class: action === 'refuse' ? 'btn btn-danger' : 'btn btn-primary', testid: 'desk-note-submit' }, t('action.' + action)),
+          h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => replace(formBox) }, t('common.cancel')))));
+        note.input.focus();
+      }
+      return row;
+    })));
+}
+

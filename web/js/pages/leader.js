@@ -1,0 +1,192 @@
+// "/lanh-dao" — the leader's dashboard: figures of a period for a unit and its subtree,
+// server-drawn SVG charts, tables by unit/field/procedure, the overdue list.
+import { t, lang } from '/i18n/i18n.js';
+import { h, add, api, pageTitle, replace, loading, errorText, field, fmtNumber, fmtDate, fmtDateTime, inSubtree, timelinessBadge, stateBadge, ApiError } from '/js/lib.js';
+import { requireRole, navigate } from '/js/app.js';
+
+const ROLES = ['leader', 'supervisor', 'admin'];
+
+function presets() {
+  const y = new Date().getFullYear();
+  return [
+    ['year', t('dash.thisYear'), `${y}-01-01`, `${y}-12-31`],
+    ['lastyear', t('dash.lastYear'), `${y - 1}-01-01`, `${y - 1}-12-31`],
+    ['h1-2017', t('dash.h1of', { y: 2017 }), '2017-01-01', '2017-06-30'],
+    ['q1-2017', t('dash.q1of', { y: 2017 }), '2017-01-01', '2017-03-31'],
+    ['q2-2017', t('dash.q2of', { y: 2017 }), '2017-04-01', '2017-06-30'],
+    ['y2017', t('dash.yearOf', { y: 2017 }), '2017-01-01', '2017-12-31'],
+  ];
+}
+
+// the period is chosen with its last day; the API takes the day after it (exclusive)
+function nextDay(iso) {
+  const d = new Date(iso + 'T00:00:00Z');
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+function rate(v) {
+  if (v === null || v === undefined) return '—';
+  const pct = v * 100;
+  return new Intl.NumberFormat(lang() === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 }).format(pct) + ' %';
+}
+
+export async function render(ctx) {
+  const user = requireRole(ctx, ROLES);
+  if (!user) return;
+  const y = new Date().getFullYear();
+  const q = ctx.query;
+  const st = {
+    from: q.get('from') || `${y}-01-01`, to: q.get('to') || `${y}-12-31`,
+    unit: q.get('unit') || user.unit?.code || '', group: q.get('group') || 'unit',
+  };
+  add(ctx.main, pageTitle(t('dash.title')));
+
+  let units = [];
+  try { units = (await api('/api/v1/units')).data.items; } catch { /* the select falls back to the own unit */ }
+  if (!ctx.alive()) return;
+  const byCode = new Map(units.map((u) => [u.code, u]));
+  const mine = user.unit?.code;
+  const scoped = mine && user.role !== 'admin' ? units.filter((u) => inSubtree(u.code, mine, byCode)) : units;
+  const unitF = field(t('dash.unit'), { kind: 'select', testid: 'dash-unit', value: st.unit,
+    options: (scoped.length ? scoped : [user.unit].filter(Boolean)).map((u) => ({ value: u.code, label: (u.level === 'commune' ? '— ' : '') + u.name })) });
+  const fromF = field(t('dash.from'), { kind: 'date', testid: 'dash-from', value: st.from, required: true });
+  const toF = field(t('dash.to'), { kind: 'date', testid: 'dash-to', value: st.to, required: true });
+  const groupF = field(t('dash.group'), { kind: 'select', testid: 'dash-group', value: st.group,
+    options: ['unit', 'field', 'procedure'].map((g) => ({ value: g, label: t('dash.by.' + g) })) });
+  const go = (from, to) => {
+    const sp = new URLSearchParams({ from: from || fromF.input.value, to: to || toF.input.value, unit: unitF.input.value, group: groupF.input.value });
+    navigate('/lanh-dao?' + sp, { replace: true });
+  };
+  add(ctx.main, h('form', { class: 'card filters', onsubmit: (e) => { e.preventDefault(); go(); } },
+    h('div', { class: 'chips', role: 'group', 'aria-label': t('dash.quick') }, presets().map(([k, label, f, to]) => h('button', {
+      type: 'button', class: 'chip', testid: 'dash-preset-' + k, 'aria-pressed': String(f === st.from && to === st.to), onclick: () => go(f, to),
+    }, label))),
+    h('div', { class: 'grid-4' }, unitF.wrap, fromF.wrap, toF.wrap, groupF.wrap),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'dash-apply' }, t('dash.apply')))));
+
+  const unitName = byCode.get(st.unit)?.name || user.unit?.name || '';
+  add(ctx.main, h('p', { class: 'lead', testid: 'dash-period', 'data-unit': st.unit, 'data-from': st.from, 'data-to': nextDay(st.to) }, t('dash.periodText', { unit: unitName, from: fmtDate(st.from), to: fmtDate(st.to) })));
+
+  const figures = h('div', null, loading());
+  const charts = h('section', { class: 'card', 'aria-labelledby': 'ch-h' }, h('h2', { id: 'ch-h' }, t('dash.charts')));
+  const table = h('section', { class: 'card', 'aria-labelledby': 'tb-h' }, h('h2', { id: 'tb-h' }, t('dash.tableBy.' + st.group)));
+  const overdue = h('section', { class: 'card', 'aria-labelledby': 'od-h' }, h('h2', { id: 'od-h' }, t('dash.overdueTitle')));
+  add(ctx.main, figures, charts, table, overdue);
+
+  const apiTo = nextDay(st.to);
+  const sp = new URLSearchParams({ unit: st.unit, from: st.from, to: apiTo, group: st.group });
+  // charts are drawn by the server; each image has a text alternative
+  const chartGrid = h('div', { class: 'chart-grid' });
+  for (const kind of ['received', 'resolved', 'units']) {
+    const cp = new URLSearchParams({ kind, unit: st.unit, from: st.from, to: apiTo, lang: lang() });
+    const img = h('img', {
+      src: '/api/v1/stats/chart.svg?' + cp, alt: t('dash.chartAlt.' + kind, { unit: unitName, from: fmtDate(st.from), to: fmtDate(st.to) }),
+      testid: 'chart-' + kind, loading: 'lazy', width: 640, height: 360, class: 'chart',
+    });
+    img.addEventListener('error', () => img.replaceWith(h('p', { class: 'muted chart-missing', testid: 'chart-' + kind + '-missing' }, t('dash.chartMissing', { chart: t('dash.chart.' + kind) }))));
+    chartGrid.append(h('figure', null, img, h('figcaption', null, t('dash.chart.' + kind))));
+  }
+  charts.append(chartGrid);
+
+  let data;
+  try {
+    ({ data } = await api('/api/v1/stats?' + sp));
+  } catch (e) {
+    replace(figures, h('div', { class: 'alert alert-error', role: 'alert', testid: 'dash-error' },
+      e instanceof ApiError && e.status === 404 ? t('dash.noApi') : errorText(e)));
+    data = null;
+  }
+  if (!ctx.alive()) return;
+  if (data) {
+    const tot = data.totals || data;
+    replace(figures, statCards(tot));
+    table.append(groupTable(data.rows || [], st.group));
+  } else {
+    table.append(h('p', { class: 'muted' }, '—'));
+  }
+  loadOverdue(ctx, overdue, st);
+}
+
+function num(v) {
+  return v === undefined || v === null ? '—' : fmtNumber(v);
+}
+
+function statCards(tot) {
+  const rec = tot.received || {};
+  const res = tot.resolved || {};
+  const prog = tot.in_progress || {};
+  const cell = (key, label, value, cls = '', text) => h('div', { class: 'stat ' + cls },
+    h('dt', null, label),
+    h('dd', { testid: 'stat-' + key, 'data-value': value ?? '' }, text !== undefined ? text : num(value)));
+  return h('div', { class: 'stat-groups', testid: 'dash-figures' },
+    h('section', { class: 'stat-card', 'aria-labelledby': 'st-rec' }, h('h2', { id: 'st-rec' }, t('dash.received')),
+      h('dl', { class: 'stats' },
+        cell('received-total', t('dash.total'), rec.total, 'stat-main'),
+        cell('received-online', t('channel.online'), rec.online),
+        cell('received-direct', t('channel.direct'), rec.direct),
+        cell('received-postal', t('channel.postal'), rec.postal))),
+    h('section', { class: 'stat-card', 'aria-labelledby': 'st-res' }, h('h2', { id: 'st-res' }, t('dash.resolved')),
+      h('dl', { class: 'stats' },
+        cell('resolved-total', t('dash.total'), res.total, 'stat-main'),
+        cell('resolved-early', t('timeliness.early'), res.early, 'good'),
+        cell('resolved-on_time', t('timeliness.on_time'), res.on_time, 'good'),
+        cell('resolved-late', t('timeliness.late'), res.late, 'bad'))),
+    h('section', { class: 'stat-card', 'aria-labelledby': 'st-prog' }, h('h2', { id: 'st-prog' }, t('dash.inProgress')),
+      h('dl', { class: 'stats' },
+        cell('in_progress-total', t('dash.total'), prog.total, 'stat-main'),
+        cell('in_progress-within_time', t('timeliness.within_time'), prog.within_time, 'good'),
+        cell('in_progress-overdue', t('timeliness.overdue'), prog.overdue, 'bad'))),
+    h('section', { class: 'stat-card', 'aria-labelledby': 'st-oth' }, h('h2', { id: 'st-oth' }, t('dash.other')),
+      h('dl', { class: 'stats' },
+        cell('on_time_rate', t('dash.onTimeRate'), tot.on_time_rate, 'stat-main', rate(tot.on_time_rate)),
+        cell('carried_over', t('dash.carriedOver'), tot.carried_over),
+        cell('not_accepted', t('state.not_accepted'), tot.not_accepted),
+        cell('supplement_requested', t('state.supplement_requested'), tot.supplement_requested),
+        cell('withdrawn', t('state.withdrawn'), tot.withdrawn),
+        cell('stopped', t('state.stopped'), tot.stopped))));
+}
+
+function rowName(r) {
+  const k = r.key || {};
+  const name = k.name || k.field || k.code || '—';
+  return k.own ? t('dash.ownDesk', { name }) : name;
+}
+
+function groupTable(rows, group) {
+  if (!rows.length) return h('p', { class: 'muted', testid: 'stats-empty' }, t('dash.noRows'));
+  const cols = [
+    ['received', (r) => r.received?.total], ['resolved', (r) => r.resolved?.total], ['early', (r) => r.resolved?.early],
+    ['on_time', (r) => r.resolved?.on_time], ['late', (r) => r.resolved?.late], ['in_progress', (r) => r.in_progress?.total],
+    ['overdue', (r) => r.in_progress?.overdue],
+  ];
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'table stats-table', testid: 'stats-table', 'data-group': group },
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('dash.by.' + group)),
+      cols.map(([k]) => h('th', { scope: 'col', class: 'num' }, t('dash.col.' + k))), h('th', { scope: 'col', class: 'num' }, t('dash.onTimeRate')))),
+    h('tbody', null, rows.map((r) => h('tr', { testid: 'stats-row', 'data-key': r.key?.code || r.key?.field || '', 'data-own': r.key?.own ? 'true' : null },
+      h('th', { scope: 'row', 'data-label': t('dash.by.' + group) }, rowName(r)),
+      cols.map(([k, f]) => h('td', { class: 'num', 'data-label': t('dash.col.' + k), testid: 'stats-cell-' + k }, num(f(r)))),
+      h('td', { class: 'num', 'data-label': t('dash.onTimeRate'), testid: 'stats-cell-on_time_rate' }, rate(r.on_time_rate)))))));
+}
+
+async function loadOverdue(ctx, box, st) {
+  const list = h('div', null, loading());
+  box.append(list);
+  try {
+    const sp = new URLSearchParams({ unit: st.unit, limit: '50' });
+    const { data } = await api('/api/v1/stats/overdue?' + sp);
+    if (!ctx.alive()) return;
+    const items = Array.isArray(data) ? data : data.items || [];
+    if (!items.length) { replace(list, h('p', { class: 'muted', testid: 'overdue-empty' }, t('dash.noOverdue'))); return; }
+    replace(list, data.total !== undefined ? h('p', { class: 'muted', testid: 'overdue-total', 'data-total': data.total }, t('dash.overdueNow', { n: data.total, at: fmtDateTime(data.evaluated_at) })) : null,
+      h('ul', { class: 'dossier-list', testid: 'overdue-list' }, items.map((d) => h('li', { class: 'dossier-row', testid: 'overdue-row', 'data-code': d.code },
+        h('div', { class: 'row-main' },
+          h('a', { class: 'row-title code', href: '/can-bo/ho-so/' + encodeURIComponent(d.code), testid: 'overdue-link' }, d.code),
+          h('p', null, d.procedure?.name || ''),
+          h('p', { class: 'muted' }, [d.current_unit?.name, d.due_at ? t('dossier.dueAt') + ': ' + fmtDateTime(d.due_at) : null,
+            d.overdue_hours !== undefined ? t('dash.overdueBy', { h: fmtNumber(Math.round(d.overdue_hours * 10) / 10) }) : null].filter(Boolean).join(' · '))),
+        h('div', { class: 'row-badges' }, d.state ? stateBadge(d.state) : null, timelinessBadge(d.timeliness || 'overdue'))))));
+  } catch (e) {
+    replace(list, h('p', { class: 'muted', testid: 'overdue-error' }, e instanceof ApiError && e.status === 404 ? t('dash.noApi') : errorText(e)));
+  }
+}

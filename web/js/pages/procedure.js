@@ -1,0 +1,73 @@
+// "/thu-tuc/{code}" — everything a citizen needs to know before going.
+import { t } from '/i18n/i18n.js';
+import { h, add, api, pageTitle, facts, fmtDays, fmtMoney, fmtDate, levelsText, ApiError, errorText } from '/js/lib.js';
+
+export async function render(ctx) {
+  const code = ctx.params[0];
+  let p;
+  try {
+    ({ data: p } = await api('/api/v1/procedures/' + encodeURIComponent(code)));
+  } catch (e) {
+    add(ctx.main, pageTitle(t('proc.notFoundTitle')),
+      h('div', { class: 'alert alert-error', role: 'alert', testid: 'page-error' },
+        e instanceof ApiError && e.status === 404 ? t('proc.notFound', { code }) : errorText(e)),
+      h('p', null, h('a', { href: '/' }, t('nav.backHome'))));
+    return;
+  }
+  if (!ctx.alive()) return;
+  const canFile = p.status === 'active' && p.online_level >= 3;
+  const time = [fmtDays(p.duration_hours)];
+  if (p.online_duration_hours) time.push(' · ', t('proc.onlineTime', { days: fmtDays(p.online_duration_hours) }));
+
+  add(ctx.main, 
+    h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') }, h('a', { href: '/' }, t('nav.home')), ' › ', h('span', null, p.field)),
+    pageTitle(p.name, 'procedure-name'),
+    p.status === 'abolished' ? h('div', { class: 'alert alert-warn', role: 'note', testid: 'procedure-abolished' }, t('proc.abolished')) : null,
+    h('div', { class: 'proc-head' },
+      facts([
+        [t('proc.code'), p.code, 'procedure-code'],
+        [t('proc.field'), p.field, 'procedure-field'],
+        [t('proc.levels'), levelsText(p.levels), 'procedure-levels'],
+        [t('proc.time'), h('span', null, time), 'procedure-time'],
+        p.cutoff ? [t('proc.cutoff'), t('proc.cutoffText', { time: p.cutoff }), 'procedure-cutoff'] : null,
+        [t('proc.onlineLevelLabel'), t('proc.onlineLevelText' + Math.min(Math.max(p.online_level, 2), 4)), 'procedure-online-level'],
+        [t('proc.place'), p.unit ? `${p.place || ''}${p.place ? ' — ' : ''}${p.unit.name}` : p.place, 'procedure-place'],
+        [t('proc.target'), p.target, 'procedure-target'],
+        [t('proc.result'), p.result, 'procedure-result'],
+      ]),
+      canFile ? h('div', { class: 'cta' },
+        h('a', { class: 'btn btn-primary btn-large', href: '/nop-ho-so/' + encodeURIComponent(p.code), testid: 'file-online' }, t('proc.fileOnline')),
+        h('p', { class: 'hint' }, t('proc.fileOnlineHint'))) : h('p', { class: 'cta hint' }, t('proc.goInPerson'))),
+
+    h('section', { 'aria-labelledby': 'docs-h' },
+      h('h2', { id: 'docs-h' }, t('proc.documents')),
+      p.documents.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table', testid: 'procedure-documents' },
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('proc.docName')), h('th', { scope: 'col', class: 'num' }, t('proc.originals')),
+          h('th', { scope: 'col', class: 'num' }, t('proc.copies')), h('th', { scope: 'col' }, t('proc.form')))),
+        h('tbody', null, p.documents.map((d) => h('tr', { testid: 'procedure-document', 'data-seq': d.seq },
+          h('td', { 'data-label': t('proc.docName') }, d.name, d.required ? null : h('span', { class: 'muted' }, ' ' + t('proc.optional'))),
+          h('td', { class: 'num', 'data-label': t('proc.originals') }, String(d.originals)),
+          h('td', { class: 'num', 'data-label': t('proc.copies') }, String(d.copies)),
+          h('td', { 'data-label': t('proc.form') }, d.form || '—')))))) : h('p', null, t('proc.noDocuments'))),
+
+    h('section', { 'aria-labelledby': 'steps-h' },
+      h('h2', { id: 'steps-h' }, t('proc.steps')),
+      h('ol', { class: 'steps', testid: 'procedure-steps' }, p.steps.map((s) => h('li', { testid: 'procedure-step' },
+        h('span', { class: 'step-name' }, s.name),
+        h('span', { class: 'muted' }, ' — ', t('role.' + s.role), ', ', t('level.' + s.unit_level), s.hours ? `, ${t('time.hours', { n: s.hours })}` : ''))))),
+
+    h('section', { 'aria-labelledby': 'fees-h' },
+      h('h2', { id: 'fees-h' }, t('proc.fees')),
+      p.fees.length ? h('ul', { class: 'plain', testid: 'procedure-fees' }, p.fees.map((f) => h('li', { testid: 'procedure-fee' },
+        h('span', null, f.name), ': ', h('strong', null, fmtMoney(f.amount))))) : h('p', { testid: 'procedure-fees' }, t('fee.none'))),
+
+    h('section', { 'aria-labelledby': 'legal-h' },
+      h('h2', { id: 'legal-h' }, t('proc.legalBasis')),
+      h('ul', { class: 'plain', testid: 'procedure-legal' }, String(p.legal_basis || '—').split(/;\s*/).map((x) => h('li', null, x)))),
+
+    p.publications && p.publications.length ? h('section', { 'aria-labelledby': 'pub-h' },
+      h('h2', { id: 'pub-h' }, t('proc.publications')),
+      h('ul', { class: 'plain' }, p.publications.map((x) => h('li', null,
+        t('pub.' + x.kind), ' — ', x.decision, ' (', fmtDate(x.date), ')')))) : null,
+  );
+}

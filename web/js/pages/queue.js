@@ -1,0 +1,210 @@
+// "/can-bo/ho-so" — the work queue (most urgent first, as the API sorts it);
+// "/can-bo/ho-so/{code}" — the dossier with its documents, history and allowed actions.
+import { t } from '/i18n/i18n.js';
+import {
+  h, add, api, pageTitle, replace, loading, errorText, errorBox, field, fmtDateTime, stateBadge, timelinessBadge, uid, fileField, ApiError,
+} from '/js/lib.js';
+import { requireRole, navigate } from '/js/app.js';
+import { dossierSummary, documentsList, historyList, act, showActionError, formLinks } from '/js/dossier-ui.js';
+
+const OFFICERS = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
+const STATES = ['submitted', 'received', 'processing', 'supplement_requested', 'awaiting_payment', 'resolved', 'returned', 'not_accepted', 'withdrawn', 'stopped'];
+const PAGE = 25;
+
+export async function list(ctx) {
+  const user = requireRole(ctx, OFFICERS);
+  if (!user) return;
+  const q = ctx.query;
+  const st = { state: q.get('state') || '', q: q.get('q') || '', open: q.get('open') !== 'false', mine: q.get('mine') === 'true', offset: Number(q.get('offset')) || 0 };
+  add(ctx.main, pageTitle(t('queue.title')), h('p', { class: 'lead muted' }, user.unit ? t('queue.scope', { unit: user.unit.name }) : ''));
+
+  const stateF = field(t('queue.state'), { kind: 'select', testid: 'queue-state', value: st.state, options: [{ value: '', label: t('queue.anyState') }, ...STATES.map((s) => ({ value: s, label: t('state.' + s) }))] });
+  const qF = field(t('queue.search'), { kind: 'search', testid: 'queue-search', value: st.q, hint: t('queue.searchHint'), attrs: { maxlength: 200 } });
+  const openId = uid('open');
+  const mineId = uid('mine');
+  const openBox = h('input', { type: 'checkbox', id: openId, testid: 'queue-open', checked: st.open });
+  const mineBox = h('input', { type: 'checkbox', id: mineId, testid: 'queue-mine', checked: st.mine });
+  const filters = h('form', {
+    class: 'card filters', role: 'search', onsubmit: (e) => { e.preventDefault(); apply(0); },
+  }, stateF.wrap, qF.wrap,
+  h('div', { class: 'checks' },
+    h('span', { class: 'check' }, openBox, h('label', { for: openId }, t('queue.openOnly'))),
+    ['specialist', 'leader', 'desk'].includes(user.role) ? h('span', { class: 'check' }, mineBox, h('label', { for: mineId }, t('queue.mine'))) : null),
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'queue-apply' }, t('queue.apply'))));
+  stateF.input.addEventListener('change', () => apply(0));
+  openBox.addEventListener('change', () => apply(0));
+  mineBox.addEventListener('change', () => apply(0));
+  const box = h('div', null, loading());
+  add(ctx.main, filters, box);
+
+  function apply(offset) {
+    const sp = new URLSearchParams();
+    if (stateF.input.value) sp.set('state', stateF.input.value);
+    if (qF.input.value.trim()) sp.set('q', qF.input.value.trim());
+    if (!openBox.checked) sp.set('open', 'false');
+    if (mineBox.checked) sp.set('mine', 'true');
+    if (offset) sp.set('offset', String(offset));
+    navigate('/can-bo/ho-so' + (sp.toString() ? '?' + sp : ''), { replace: true });
+  }
+
+  const sp = new URLSearchParams({ limit: String(PAGE), offset: String(st.offset) });
+  if (st.state) sp.set('state', st.state);
+  else if (st.open) sp.set('open', 'true');
+  if (st.q) sp.set('q', st.q);
+  if (st.mine) sp.set('mine', 'true');
+  let data;
+  try {
+    ({ data } = await api('/api/v1/dossiers?' + sp));
+  } catch (e) {
+    replace(box, h('div', { class: 'alert alert-error', role: 'alert' }, errorText(e)));
+    return;
+  }
+  if (!ctx.alive()) return;
+  const from = data.total ? st.offset + 1 : 0;
+  const to = st.offset + data.items.length;
+  replace(box,
+    h('p', { class: 'muted', role: 'status', testid: 'queue-total', 'data-total': data.total }, t('queue.showing', { from, to, total: data.total })),
+    data.items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table queue', testid: 'queue-table' },
+      h('caption', { class: 'sr-only' }, t('queue.caption')),
+      h('thead', null, h('tr', null, [t('dossier.code'), t('dossier.procedure'), t('applicant.name'), t('dossier.state'), t('dossier.dueAt'), t('dossier.timeliness')]
+        .map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', null, data.items.map((d) => h('tr', { testid: 'dossier-row', 'data-code': d.code, 'data-state': d.state, 'data-timeliness': d.timeliness || '', class: d.timeliness ? 'row-' + d.timeliness : '' },
+        h('td', { 'data-label': t('dossier.code') }, h('a', { href: '/can-bo/ho-so/' + encodeURIComponent(d.code), class: 'code' }, d.code)),
+        h('td', { 'data-label': t('dossier.procedure') }, d.procedure.name || d.procedure.code, h('div', { class: 'muted small' }, d.current_unit?.name)),
+        h('td', { 'data-label': t('applicant.name') }, d.applicant?.name),
+        h('td', { 'data-label': t('dossier.state') }, stateBadge(d.state)),
+        h('td', { 'data-label': t('dossier.dueAt'), class: 'nowrap' }, fmtDateTime(d.due_at)),
+        h('td', { 'data-label': t('dossier.timeliness') }, timelinessBadge(d.timeliness) || '—')))))) : h('p', { class: 'empty', testid: 'queue-empty' }, t('queue.empty')),
+    h('nav', { class: 'pager', 'aria-label': t('queue.pages') },
+      st.offset > 0 ? h('button', { type: 'button', class: 'btn btn-secondary', testid: 'queue-prev', onclick: () => apply(Math.max(0, st.offset - PAGE)) }, t('queue.prev')) : null,
+      to < data.total ? h('button', { type: 'button', class: 'btn btn-secondary', testid: 'queue-next', onclick: () => apply(st.offset + PAGE) }, t('queue.next')) : null));
+}
+
+// Which actions need which inputs.
+const NEEDS_NOTE = new Set(['refuse', 'request_supplement', 'stop']);
+const BUTTON_CLASS = { refuse: 'btn-danger-outline', stop: 'btn-danger-outline', withdraw: 'btn-danger-outline' };
+
+export async function detail(ctx) {
+  const user = requireRole(ctx, OFFICERS);
+  if (!user) return;
+  const code = ctx.params[0];
+  add(ctx.main, h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') }, h('a', { href: '/can-bo/ho-so' }, t('queue.title')), ' › ', code),
+    pageTitle(t('queue.detailTitle', { code })));
+  const box = h('div', null, loading());
+  add(ctx.main, box);
+  let units = null;
+
+  async function load(message) {
+    let d;
+    let etag;
+    try {
+      ({ data: d, etag } = await api('/api/v1/dossiers/' + encodeURIComponent(code)));
+    } catch (e) {
+      replace(box, h('div', { class: 'alert alert-error', role: 'alert', testid: 'page-error' },
+        e instanceof ApiError && e.status === 404 ? t('mine.notFound') : errorText(e)));
+      return;
+    }
+    if (!ctx.alive()) return;
+    const version = etag || d.version;
+    const actions = Array.isArray(d.actions) ? d.actions : [];
+    const msg = h('div', { class: 'alert alert-success', role: 'status', testid: 'action-message', tabindex: '-1', hidden: !message }, message || '');
+    const actErr = h('div', { class: 'alert alert-error', role: 'alert', hidden: true, testid: 'action-error' });
+    const formBox = h('div', { testid: 'action-form-box' });
+    const actionBar = h('div', { class: 'action-bar', testid: 'action-bar' },
+      actions.length ? actions.map((a) => h('button', {
+        type: 'button', class: 'btn ' + (BUTTON_CLASS[a] || (a === 'resolve' || a === 'receive' || a === 'return' ? 'btn-primary' : 'btn-secondary')),
+        testid: 'action-' + a, 'data-action': a, onclick: () => openForm(a),
+      }, t('action.' + a))) : h('p', { class: 'muted', testid: 'no-actions' }, t('queue.noActions')));
+
+    replace(box, msg,
+      h('div', { class: 'detail-grid' },
+        h('div', null,
+          h('section', { class: 'card' }, h('h2', null, d.procedure.name || d.procedure.code), dossierSummary(d)),
+          h('section', { class: 'card' }, h('h2', null, t('doc.title')), documentsList(d.documents)),
+          h('section', { class: 'card' }, h('h2', null, t('dossier.history')), historyList(d.events))),
+        h('aside', null,
+          h('section', { class: 'card sticky', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, t('queue.actions')), actionBar, formBox, actErr,
+            h('h3', { class: 'forms-h' }, t('forms.title')), formLinks(d) || h('p', { class: 'muted' }, '—')))));
+    if (message) msg.focus();
+
+    async function openForm(a) {
+      actErr.hidden = true;
+      for (const b of actionBar.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.getAttribute('data-action') === a));
+      const parts = [];
+      let note = null;
+      let unitSel = null;
+      let handler = null;
+      let outcome = null;
+      let resultFile = null;
+      if (a === 'transfer') {
+        if (!units) {
+          try { units = (await api('/api/v1/units')).data.items; } catch (e) { showActionError(actErr, e, () => load()); return; }
+        }
+        const f = field(t('act.toUnit'), { kind: 'select', testid: 'action-to-unit', required: true, options: [{ value: '', label: t('act.chooseUnit') },
+          ...units.filter((u) => u.code !== d.current_unit?.code).map((u) => ({ value: u.code, label: `${u.name} (${t('level.' + u.level)})` }))] });
+        unitSel = f.input;
+        parts.push(f.wrap);
+      }
+      if (a === 'assign') {
+        const f = field(t('act.handler'), { testid: 'action-handler', hint: t('act.handlerHint'), attrs: { maxlength: 63, autocomplete: 'off' } });
+        handler = f.input;
+        parts.push(f.wrap);
+      }
+      if (a === 'resolve') {
+        outcome = h('fieldset', { class: 'radio-group' }, h('legend', null, t('act.outcome')),
+          ['approved', 'refused'].map((o) => h('span', { class: 'radio' },
+            h('input', { type: 'radio', name: 'outcome', value: o, id: 'oc-' + o, testid: 'action-outcome-' + o, checked: o === 'approved' }),
+            h('label', { for: 'oc-' + o }, t('outcome.' + o)))));
+        parts.push(outcome);
+        resultFile = fileField(t('act.resultFile'), { testid: 'action-result-file' });
+        parts.push(resultFile.wrap);
+      }
+      const noteRequired = NEEDS_NOTE.has(a);
+      if (a !== 'receive' && a !== 'return' && a !== 'pay') {
+        const f = field(noteRequired ? t('act.noteRequired') : t('act.note'), { kind: 'textarea', testid: 'action-note', required: noteRequired, attrs: { maxlength: 2000 } });
+        note = f.input;
+        parts.push(f.wrap);
+      }
+      const ferr = errorBox('action-form-error');
+      const submit = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'action-submit' }, t('act.confirm', { action: t('action.' + a) }));
+      const form = h('form', {
+        class: 'inline-form', novalidate: true, testid: 'action-form', 'data-action': a, onsubmit: async (e) => {
+          e.preventDefault();
+          ferr.hide();
+          const body = { action: a };
+          const nv = note ? note.value.trim() : '';
+          if (nv) body.note = nv;
+          if (noteRequired && !nv) { ferr.show(t('form.noteRequired')); note.focus(); return; }
+          if (unitSel) {
+            if (!unitSel.value) { ferr.show(t('act.chooseUnit')); unitSel.focus(); return; }
+            body.to_unit = unitSel.value;
+          }
+          if (handler && handler.value.trim()) body.handler = handler.value.trim();
+          if (outcome) {
+            body.outcome = form.querySelector('input[name=outcome]:checked').value;
+            if (body.outcome === 'refused' && !nv) { ferr.show(t('act.refusalNote')); note.focus(); return; }
+            if (resultFile.error()) { ferr.show(resultFile.error()); return; }
+            if (resultFile.hasFile()) {
+              const u = await resultFile.get();
+              if (!u) { ferr.show(resultFile.error() || t('file.uploadFailed')); return; }
+              body.documents = [{ name: t('act.resultDocName'), kind: 'result', originals: 1, copies: 0, attachment: u.sha256, filename: u.filename }];
+            }
+          }
+          submit.disabled = true;
+          try {
+            await act(d.code, version, body);
+            load(t('act.done', { action: t('action.' + a) }));
+          } catch (e2) {
+            submit.disabled = false;
+            showActionError(ferr, e2, () => load());
+          }
+        },
+      }, h('h3', null, t('action.' + a)), parts, ferr,
+      h('div', { class: 'actions' }, submit,
+        h('button', { type: 'button', class: 'btn btn-secondary', testid: 'action-cancel', onclick: () => { replace(formBox); for (const b of actionBar.querySelectorAll('button')) b.removeAttribute('aria-pressed'); } }, t('common.cancel'))));
+      replace(formBox, form);
+      (form.querySelector('select, textarea, input') || submit).focus();
+    }
+  }
+  await load();
+}

@@ -9,6 +9,7 @@ int mc_cli_init(int argc, char **argv);
 int mc_cli_serve(int argc, char **argv);
 int mc_cli_user(int argc, char **argv);
 int mc_cli_unit(int argc, char **argv);
+int mc_cli_audit(int argc, char **argv);
 int mc_cli_calendar(int argc, char **argv);
 int mc_cli_config(int argc, char **argv);
 

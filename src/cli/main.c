@@ -12,6 +12,7 @@ static void usage(FILE *out)
 	      "  serve [--db PATH] [--listen HOST:PORT] [--workers N] [--config FILE]\n"
 	      "  unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] [--province CODE]\n"
 	      "  user add --db PATH --username U --role ROLE [--unit CODE] --name NAME [--password P]\n"
+	      "  audit verify --db PATH                   check the chained hashes of the event log\n"
 	      "  calendar lunar YYYY-MM-DD [--json]\n"
 	      "  calendar solar D/M/YYYY [--leap] [--json]\n"
 	      "  calendar days-off YYYY [--db PATH] [--json]\n"
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
 		return mc_cli_init(argc - 2, argv + 2);
 	if (strcmp(cmd, "serve") == 0)
 		return mc_cli_serve(argc - 2, argv + 2);
+	if (strcmp(cmd, "audit") == 0)
+		return mc_cli_audit(argc - 2, argv + 2);
 	if (strcmp(cmd, "unit") == 0)
 		return mc_cli_unit(argc - 2, argv + 2);
 	if (strcmp(cmd, "user") == 0)

@@ -309,9 +309,14 @@ typedef struct {
 	int to_state;
 	int step;
 	char note[4096];
+	char hash[65];           /* core/audit.h: over the fields and the previous event's hash */
 } mc_event;
 
-int mc_store_event_append(mc_store *st, mc_event *e);   /* sets e->id */
+/* Sets e->id and e->hash (chained to the dossier's previous event). */
+int mc_store_event_append(mc_store *st, mc_event *e);
+/* Every event of every dossier in chain order (dossier, then insertion), for
+ * verifying the log; stops at and returns a non-zero cb result. */
+int mc_store_event_scan(mc_store *st, int (*cb)(const mc_event *e, void *payload), void *payload);
 /* Events of a dossier in order. */
 int mc_store_event_list(mc_store *st, mc_event **out, size_t *n, int64_t dossier_id);
 void mc_event_free_list(mc_event *list);

@@ -4,6 +4,8 @@
  */
 #include "store/store_sqlite_int.h"
 
+#include "core/audit.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -706,13 +708,29 @@ cleanup:
 
 int mc_store_event_append(mc_store *st, mc_event *e)
 {
+	static const char prev_sql[] = "SELECT hash FROM event WHERE dossier_id = ?1 ORDER BY id DESC LIMIT 1";
 	static const char sql[] =
 	    "INSERT INTO event (dossier_id, province_code, at, actor_id, actor_name, unit_id, "
-	    "action, from_state, to_state, step, note) VALUES (?1, coalesce((SELECT "
-	    "province_code FROM dossier WHERE id = ?1), ''), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	    "action, from_state, to_state, step, note, hash) VALUES (?1, coalesce((SELECT "
+	    "province_code FROM dossier WHERE id = ?1), ''), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 	sqlite3_stmt *s = NULL;
-	int rc = mc_sq_prepare(st, &s, sql);
+	char prev[65] = "";
+	int rc = mc_sq_prepare(st, &s, prev_sql);
 
+	if (rc)
+		goto cleanup;
+	/* The chain: this event's hash covers the hash of the one before it. */
+	mc_sq_bind_int(s, 1, e->dossier_id);
+	rc = mc_sq_row(st, s, "read the previous event");
+	if (rc < 0)
+		goto cleanup;
+	if (rc > 0)
+		MC_SQ_COL_FIELD(prev, s, 0);
+	mc_sq_done(s);
+	s = NULL;
+	mc_audit_event_hash(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->actor_name, e->unit_id, e->action,
+			    e->from_state, e->to_state, e->step, e->note);
+	rc = mc_sq_prepare(st, &s, sql);
 	if (rc)
 		goto cleanup;
 	mc_sq_bind_int(s, 1, e->dossier_id);
@@ -725,6 +743,7 @@ int mc_store_event_append(mc_store *st, mc_event *e)
 	mc_sq_bind_int(s, 8, e->to_state);
 	mc_sq_bind_int(s, 9, e->step);
 	MC_SQ_BIND_FIELD(s, 10, e->note);
+	MC_SQ_BIND_FIELD(s, 11, e->hash);
 	rc = mc_sq_exec(st, s, "append event");
 	if (rc == 0)
 		e->id = sqlite3_last_insert_rowid(st->db);
@@ -733,11 +752,46 @@ cleanup:
 	return rc;
 }
 
+int mc_store_event_scan(mc_store *st, int (*cb)(const mc_event *e, void *payload), void *payload)
+{
+	static const char sql[] =
+	    "SELECT id, dossier_id, at, coalesce(actor_id, 0), actor_name, coalesce(unit_id, 0), action, "
+	    "from_state, to_state, step, note, hash FROM event ORDER BY dossier_id, id";
+	sqlite3_stmt *s = NULL;
+	mc_event *e = mc_xmalloc(sizeof(*e));
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	if (rc)
+		goto cleanup;
+	while ((rc = mc_sq_row(st, s, "scan events")) == 1) {
+		memset(e, 0, sizeof(*e));
+		e->id = sqlite3_column_int64(s, 0);
+		e->dossier_id = sqlite3_column_int64(s, 1);
+		e->at = sqlite3_column_int64(s, 2);
+		e->actor_id = sqlite3_column_int64(s, 3);
+		MC_SQ_COL_FIELD(e->actor_name, s, 4);
+		e->unit_id = sqlite3_column_int64(s, 5);
+		MC_SQ_COL_FIELD(e->action, s, 6);
+		e->from_state = sqlite3_column_int(s, 7);
+		e->to_state = sqlite3_column_int(s, 8);
+		e->step = sqlite3_column_int(s, 9);
+		MC_SQ_COL_FIELD(e->note, s, 10);
+		MC_SQ_COL_FIELD(e->hash, s, 11);
+		rc = cb(e, payload);
+		if (rc != 0)
+			break;
+	}
+cleanup:
+	mc_sq_done(s);
+	free(e);
+	return rc;
+}
+
 int mc_store_event_list(mc_store *st, mc_event **out, size_t *n, int64_t dossier_id)
 {
 	static const char sql[] =
 	    "SELECT id, dossier_id, at, actor_id, actor_name, unit_id, action, from_state, "
-	    "to_state, step, note FROM event WHERE dossier_id = ?1 ORDER BY at, id";
+	    "to_state, step, note, hash FROM event WHERE dossier_id = ?1 ORDER BY at, id";
 	sqlite3_stmt *s = NULL;
 	mc_event *list = NULL;
 	size_t len = 0;
@@ -770,6 +824,7 @@ int mc_store_event_list(mc_store *st, mc_event **out, size_t *n, int64_t dossier
 		e->to_state = sqlite3_column_int(s, 8);
 		e->step = sqlite3_column_int(s, 9);
 		MC_SQ_COL_FIELD(e->note, s, 10);
+		MC_SQ_COL_FIELD(e->hash, s, 11);
 	}
 cleanup:
 	mc_sq_done(s);

@@ -10,6 +10,8 @@ int mc_cli_serve(int argc, char **argv);
 int mc_cli_user(int argc, char **argv);
 int mc_cli_unit(int argc, char **argv);
 int mc_cli_audit(int argc, char **argv);
+int mc_cli_backup(int argc, char **argv);
+int mc_cli_restore(int argc, char **argv);
 int mc_cli_calendar(int argc, char **argv);
 int mc_cli_config(int argc, char **argv);
 

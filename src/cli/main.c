@@ -12,6 +12,8 @@ static void usage(FILE *out)
 	      "  serve [--db PATH] [--listen HOST:PORT] [--workers N] [--config FILE]\n"
 	      "  unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] [--province CODE]\n"
 	      "  user add --db PATH --username U --role ROLE [--unit CODE] --name NAME [--password P]\n"
+	      "  backup --db PATH --out FILE              consistent copy of a live database and its attachments\n"
+	      "  restore --db PATH --from FILE            put a backup back (server stopped)\n"
 	      "  audit verify --db PATH                   check the chained hashes of the event log\n"
 	      "  calendar lunar YYYY-MM-DD [--json]\n"
 	      "  calendar solar D/M/YYYY [--leap] [--json]\n"
@@ -32,6 +34,10 @@ int main(int argc, char **argv)
 		return mc_cli_init(argc - 2, argv + 2);
 	if (strcmp(cmd, "serve") == 0)
 		return mc_cli_serve(argc - 2, argv + 2);
+	if (strcmp(cmd, "backup") == 0)
+		return mc_cli_backup(argc - 2, argv + 2);
+	if (strcmp(cmd, "restore") == 0)
+		return mc_cli_restore(argc - 2, argv + 2);
 	if (strcmp(cmd, "audit") == 0)
 		return mc_cli_audit(argc - 2, argv + 2);
 	if (strcmp(cmd, "unit") == 0)

@@ -38,6 +38,12 @@ void mc_store_close(mc_store *st);
  * transaction. Returns 0, or MC_ERROR naming the failed file on stderr. */
 int mc_store_migrate(mc_store *st);
 int mc_store_schema_version(mc_store *st, int *out);
+/* Writes a consistent copy of the live database to dest (which must not
+ * exist) and its attachments to "<dest>.files". MC_ECONFLICT when dest exists. */
+int mc_store_backup(mc_store *st, const char *dest);
+/* Replaces the database's content with the backup at src (and adds its
+ * attachments); run it with the server stopped. */
+int mc_store_restore(mc_store *st, const char *src);
 /* The file path of the database (borrowed). */
 const char *mc_store_path(const mc_store *st);
 
@@ -248,6 +254,8 @@ typedef struct {
 	int64_t submitted_at;        /* 0 when never submitted online */
 	int64_t received_at;         /* 0 until received */
 	int64_t due_at;              /* 0 until received */
+	int64_t statutory_due_at;    /* 0 = due_at; once an apology moved due_at, the due time by law,
+				      * against which lateness is still judged (docs/statistics.md) */
 	int64_t paused_at;           /* 0 unless paused */
 	int64_t finished_at;         /* resolved, refused, withdrawn or stopped; 0 while open */
 	int64_t returned_at;
@@ -403,6 +411,72 @@ int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int6
 			   int64_t now, int limit, int offset);
 void mc_stats_overdue_free_list(mc_stats_overdue *list);
 
+/* A month of the public register of results: dossiers resolved by a unit's
+ * subtree (counted at the receiving unit, as mc_store_stats does), and how
+ * many of them early or on time. */
+typedef struct {
+	int64_t unit_id;       /* a direct child of the unit asked for, or the unit itself (its own desk) */
+	int month;             /* 1..12 */
+	int64_t resolved;
+	int64_t on_time;       /* early + on time */
+} mc_stats_month;
+
+/*
+ * The public register of results of unit_id's children for a local calendar
+ * year, one grouped query over the statistics index: a row per (child or the
+ * unit's own desk, month) with resolved dossiers, in unit-code then month
+ * order (the own desk first). Caller frees *out with free(). MC_ENOTFOUND for
+ * an unknown unit, MC_EINVAL for a year outside 1970..9999.
+ */
+int mc_store_stats_months(mc_store *st, mc_stats_month **out, size_t *n, int64_t unit_id, int year);
+
+/* ---- apologies (QĐ 876/2017: công khai xin lỗi; form 04) --------------- */
+
+typedef struct {
+	int64_t id;
+	char province_code[8];   /* set by the store from the dossier */
+	int64_t dossier_id;
+	int64_t unit_id;         /* the unit that apologises: holding the dossier when prepared */
+	char reason[4096];
+	int64_t old_due;         /* the due time it replaces */
+	int64_t new_due;         /* the new appointment, in working time */
+	int64_t prepared_by;
+	char prepared_by_name[256];
+	int64_t prepared_at;
+	int64_t issued_by;       /* 0 while prepared only */
+	char issued_by_name[256];
+	int64_t issued_at;       /* 0 while prepared only */
+} mc_apology;
+
+/* Records a prepared apology (issued_at 0); sets a->id. MC_ENOTFOUND for an
+ * unknown dossier or unit, MC_EINVAL when new_due is not after old_due. */
+int mc_store_apology_add(mc_store *st, mc_apology *a);
+/* MC_ENOTFOUND when no apology of that dossier has this id. */
+int mc_store_apology_get(mc_store *st, mc_apology *out, int64_t dossier_id, int64_t id);
+/* Marks a prepared apology issued, with the due time it replaces now.
+ * MC_ECONFLICT when it was issued already, MC_ENOTFOUND when it does not exist. */
+int mc_store_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by, const char *issued_by_name,
+			   int64_t at);
+/* The apologies of a dossier, oldest first. Caller frees *out with free(). */
+int mc_store_apology_list(mc_store *st, mc_apology **out, size_t *n, int64_t dossier_id);
+
+/* An issued apology as the public register shows it. */
+typedef struct {
+	mc_apology a;
+	char dossier_code[48];
+	char applicant_name[512];   /* in full: the caller masks it */
+	char procedure_code[32];
+	char procedure_name[512];
+} mc_apology_entry;
+
+/*
+ * The issued apologies of the units in unit_id's subtree (by the apologising
+ * unit) issued in [from, to), newest first; *total counts them all. limit
+ * 1..200. Caller frees *out with free(). MC_ENOTFOUND for an unknown unit.
+ */
+int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, int64_t *total, int64_t unit_id,
+			      int64_t from, int64_t to, int limit, int offset);
+
 /* ---- calendar (official days off per year) ----------------------------- */
 
 /* Replaces the official schedule of a year. */
@@ -485,5 +559,36 @@ int mc_store_outbox_done(mc_store *st, int64_t id, bool ok, const char *error, i
 int mc_store_outbox_of_dossier(mc_store *st, mc_message **out, size_t *n, int64_t dossier_id);
 /* Pending messages in all (for /metrics and tests). */
 int mc_store_outbox_depth(mc_store *st, int64_t *out);
+
+/* ---- payments (fees paid online, docs/payments.md) --------------------- */
+
+typedef struct {
+	int64_t id;
+	char province_code[8];   /* set by the store from the dossier */
+	int64_t dossier_id;
+	char dossier_code[48];   /* read with the payment; ignored on create */
+	char reference[48];      /* what the provider knows it by: random, unique */
+	int64_t amount;          /* VND, > 0 */
+	char currency[4];        /* "VND" */
+	char state[12];          /* pending | paid | failed | cancelled */
+	int64_t created_at;
+	int64_t paid_at;         /* when it was settled (paid or failed); 0 while pending */
+	char provider[32];       /* the partner that settled it ("test", ...), or "manual" */
+	char provider_txn[64];   /* the provider's transaction number */
+	char receipt[2048];      /* the confirmation as JSON (the callback's fields), "" none */
+} mc_payment;
+
+/* Records a pending payment of a dossier; sets p->id, state and currency.
+ * MC_ECONFLICT when the reference is taken or the dossier has a pending one
+ * already, MC_ENOTFOUND for an unknown dossier, MC_EINVAL for amount <= 0. */
+int mc_store_payment_create(mc_store *st, mc_payment *p);
+/* MC_ENOTFOUND when no payment has this reference. */
+int mc_store_payment_by_reference(mc_store *st, mc_payment *out, const char *reference);
+/* The newest payment of a dossier. MC_ENOTFOUND when it has none. */
+int mc_store_payment_latest(mc_store *st, mc_payment *out, int64_t dossier_id);
+/* Settles a pending payment: state (paid, failed or cancelled), paid_at,
+ * provider, provider_txn and receipt from p, found by p->id. MC_ECONFLICT
+ * when it is no longer pending, MC_EINVAL for another state. */
+int mc_store_payment_settle(mc_store *st, const mc_payment *p);
 
 #endif

@@ -41,6 +41,7 @@ int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t
 
 /* Handlers (routes.c lists them with their paths). */
 void mc_api_healthz(mc_req *r);
+void mc_api_metrics(mc_req *r);
 void mc_api_session_create(mc_req *r);
 void mc_api_session_get(mc_req *r);
 void mc_api_session_delete(mc_req *r);

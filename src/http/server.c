@@ -79,6 +79,7 @@ struct mc_req {
 	int status;
 	void **owned;
 	size_t n_owned;
+	int route_index; /* into mc_routes, -1 when no route matched */
 };
 
 /* ---- request lifetime -------------------------------------------------- */
@@ -167,9 +168,89 @@ static const char *reason(int status)
 	}
 }
 
+/* ---- metrics ------------------------------------------------------------- */
+
+/* Requests by route (the last slot: everything else, static files included)
+ * and status class, and latency histograms; counters only ever grow. */
+#define METRIC_ROUTES 128
+static const double latency_bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+#define N_BOUNDS (sizeof latency_bounds / sizeof latency_bounds[0])
+static _Atomic uint64_t metric_requests[METRIC_ROUTES + 1][6];
+static _Atomic uint64_t metric_latency[METRIC_ROUTES + 1][N_BOUNDS + 1];
+static _Atomic uint64_t metric_latency_us[METRIC_ROUTES + 1];
+
+static void count_request(const mc_req *r)
+{
+	size_t slot = r->route_index >= 0 && r->route_index < METRIC_ROUTES ? (size_t)r->route_index : METRIC_ROUTES;
+	int cls = r->status / 100;
+	atomic_fetch_add_explicit(&metric_requests[slot][cls >= 1 && cls <= 5 ? cls : 0], 1, memory_order_relaxed);
+	double seconds = elapsed_ms(&r->started) / 1000.0;
+	size_t b = 0;
+	while (b < N_BOUNDS && seconds > latency_bounds[b])
+		b++;
+	atomic_fetch_add_explicit(&metric_latency[slot][b], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&metric_latency_us[slot], (uint64_t)(seconds * 1e6), memory_order_relaxed);
+}
+
+char *mc_server_metrics(void)
+{
+	size_t cap = 65536, len = 0;
+	char *out = mc_xmalloc(cap);
+#define EMIT(...)                                                                                    \
+	do {                                                                                         \
+		int n_ = snprintf(out + len, cap - len, __VA_ARGS__);                                \
+		if (n_ > 0 && (size_t)n_ >= cap - len) {                                             \
+			cap = cap * 2 + (size_t)n_;                                                  \
+			out = mc_xrealloc(out, cap);                                                 \
+			n_ = snprintf(out + len, cap - len, __VA_ARGS__);                            \
+		}                                                                                    \
+		if (n_ > 0)                                                                          \
+			len += (size_t)n_;                                                           \
+	} while (0)
+	EMIT("# HELP motcua_http_requests_total HTTP requests by route and status class.\n"
+	     "# TYPE motcua_http_requests_total counter\n");
+	size_t n_routes = mc_routes_count < METRIC_ROUTES ? mc_routes_count : METRIC_ROUTES;
+	for (size_t i = 0; i <= n_routes; i++) {
+		size_t slot = i < n_routes ? i : METRIC_ROUTES;
+		const char *route = i < n_routes ? mc_routes[i].pattern : "other";
+		for (int c = 1; c <= 5; c++) {
+			uint64_t v = atomic_load(&metric_requests[slot][c]);
+			if (v)
+				EMIT("motcua_http_requests_total{route=\"%s\",status=\"%dxx\"} %llu\n", route, c,
+				     (unsigned long long)v);
+		}
+	}
+	EMIT("# HELP motcua_http_request_duration_seconds Time from request to reply.\n"
+	     "# TYPE motcua_http_request_duration_seconds histogram\n");
+	for (size_t i = 0; i <= n_routes; i++) {
+		size_t slot = i < n_routes ? i : METRIC_ROUTES;
+		const char *route = i < n_routes ? mc_routes[i].pattern : "other";
+		uint64_t total = 0;
+		for (size_t b = 0; b <= N_BOUNDS; b++)
+			total += atomic_load(&metric_latency[slot][b]);
+		if (!total)
+			continue;
+		uint64_t cum = 0;
+		for (size_t b = 0; b < N_BOUNDS; b++) {
+			cum += atomic_load(&metric_latency[slot][b]);
+			EMIT("motcua_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n", route,
+			     latency_bounds[b], (unsigned long long)cum);
+		}
+		EMIT("motcua_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n", route,
+		     (unsigned long long)total);
+		EMIT("motcua_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", route,
+		     (double)atomic_load(&metric_latency_us[slot]) / 1e6);
+		EMIT("motcua_http_request_duration_seconds_count{route=\"%s\"} %llu\n", route,
+		     (unsigned long long)total);
+	}
+#undef EMIT
+	return out;
+}
+
 static void send_and_free(mc_req *r, int status, const char *content_type, struct evbuffer *buf)
 {
 	r->status = status;
+	count_request(r);
 	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
 	if (content_type)
 		evhttp_add_header(h, "Content-Type", content_type);
@@ -592,6 +673,7 @@ static void handle(struct evhttp_request *ev, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &r->started);
 	r->ev = ev;
 	r->w = w;
+	r->route_index = -1;
 	snprintf(r->request_id, sizeof r->request_id, "%x-%llx", w->index, (unsigned long long)++w->seq);
 	r->method = method_of(evhttp_request_get_command(ev));
 
@@ -627,6 +709,7 @@ static void handle(struct evhttp_request *ev, void *arg)
 		int want = r->method == MC_M_HEAD ? MC_M_GET : r->method;
 		if (mc_routes[i].methods & want) {
 			route = &mc_routes[i];
+			r->route_index = (int)i;
 			r->n_params = n;
 			break;
 		}

@@ -82,6 +82,10 @@ bool mc_req_is_tls(const mc_req *r);
 /* The cache of rendered public replies, shared by the workers. */
 struct mc_cache *mc_req_cache(const mc_req *r);
 
+/* The request counters and latency histograms in Prometheus text format;
+ * caller frees. */
+char *mc_server_metrics(void);
+
 /* Ties an allocation to the request: freed with it (NULL-safe). Returns p. */
 void *mc_req_own(mc_req *r, void *p);
 

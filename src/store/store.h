@@ -557,6 +557,9 @@ int mc_store_outbox_due(mc_store *st, mc_message **out, size_t *n, int64_t now, 
 int mc_store_outbox_done(mc_store *st, int64_t id, bool ok, const char *error, int64_t at, int64_t next_at);
 /* Messages of a dossier, in order. Caller frees with free(). */
 int mc_store_outbox_of_dossier(mc_store *st, mc_message **out, size_t *n, int64_t dossier_id);
+/* Gauges for /metrics: dossiers by state (index = national status code,
+ * 1..10) and open dossiers past their due time at now, not paused. */
+int mc_store_gauges(mc_store *st, int64_t by_state[11], int64_t *overdue, int64_t now);
 /* Pending messages in all (for /metrics and tests). */
 int mc_store_outbox_depth(mc_store *st, int64_t *out);
 

@@ -158,3 +158,38 @@ cleanup:
 	mc_sq_done(s);
 	return rc;
 }
+
+int mc_store_gauges(mc_store *st, int64_t by_state[11], int64_t *overdue, int64_t now)
+{
+	static const char states_sql[] = "SELECT state, count(*) FROM dossier GROUP BY state";
+	static const char overdue_sql[] = "SELECT count(*) FROM dossier WHERE state IN (2, 4) AND due_at > 0 "
+					  "AND due_at < ?1";
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, states_sql);
+
+	memset(by_state, 0, 11 * sizeof(*by_state));
+	*overdue = 0;
+	if (rc)
+		goto cleanup;
+	while ((rc = mc_sq_row(st, s, "count dossiers by state")) == 1) {
+		int state = sqlite3_column_int(s, 0);
+		if (state >= 1 && state <= 10)
+			by_state[state] = sqlite3_column_int64(s, 1);
+	}
+	if (rc < 0)
+		goto cleanup;
+	mc_sq_done(s);
+	s = NULL;
+	rc = mc_sq_prepare(st, &s, overdue_sql);
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, now);
+	rc = mc_sq_row(st, s, "count overdue dossiers");
+	if (rc > 0) {
+		*overdue = sqlite3_column_int64(s, 0);
+		rc = 0;
+	}
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}

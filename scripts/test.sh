@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every motcua test: unit tests (normal and ASan+UBSan builds), then the
-# API tests against the real server. Called by `make test` after the builds.
+# Runs every motcua test: unit tests (normal and ASan+UBSan builds), the API
+# tests against the real server, then the browser tests (Debian's Chromium driven
+# by playwright-core against the real server). Called by `make test` after the builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +21,6 @@ MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 tests/api/
 
 echo "== API tests under ASan+UBSan"
 MOTCUA_BIN="$PWD/build-asan/motcua" node --test --test-concurrency=1 tests/api/
+
+echo "== browser tests (Chromium)"
+MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 tests/browser/

@@ -7,6 +7,7 @@
 
 #include "http/fields.h"
 #include "http/server.h"
+#include "render/chart.h"
 
 /* Scope: an officer acts within the subtree of the unit their role is held
  * in. Whether unit_id lies there (from the unit tree held in memory). */
@@ -36,8 +37,42 @@ const char *mc_api_rating_criterion(int i);
 /* {"criteria":{...}, "overall", "comment", "at"}. New reference. */
 json_t *mc_api_rating_json(const mc_rating *rt);
 
+/* A payment of fees (reference, amount, state, receipt...). New reference. */
+json_t *mc_api_payment_json(const mc_payment *p);
+
 /* Query parameter helpers: reply 400 and return -1 on a bad value. */
 int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t min, int64_t max);
+
+/* The unit and period of a statistics question (?unit=&from=&to=, as
+ * docs/statistics.md defines them; the unit checked against the caller's
+ * scope). Replies 400/403 and returns -1 on a bad one. */
+typedef struct {
+	const mc_unit *unit; /* borrowed from the time context */
+	int32_t from_day;    /* local days since 1970-01-01 */
+	int32_t to_day;
+	int64_t from, to;    /* UTC seconds of the local midnights */
+	int64_t at;          /* min(to, now) */
+} mc_api_stats_params;
+int mc_api_stats_params_or_reply(mc_req *r, mc_api_stats_params *out);
+
+/* A chart of the statistics with the buffers its texts live in. */
+#define MC_API_CHART_TOP 15
+typedef struct {
+	mc_chart chart;
+	mc_chart_item items[MC_API_CHART_TOP];
+	char labels[MC_API_CHART_TOP][300];
+	char texts[MC_API_CHART_TOP][64];
+	char subtitle[400];
+	char desc[2048]; /* the figures in words */
+} mc_api_chart;
+/* Fills *out with the dashboard chart `kind` (received, resolved, units) of
+ * the figures grouped by unit (rows of mc_store_stats), in Vietnamese or
+ * English. MC_EINVAL for an unknown kind. */
+int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char *kind, bool english,
+			    const mc_api_stats_params *p, const mc_stats_row *rows, size_t n);
+
+/* The place name a unit dates its papers from ("Quảng Xương"). Borrowed. */
+const char *mc_api_unit_place(const mc_time_ctx *tc, const mc_unit *u);
 
 /* Handlers (routes.c lists them with their paths). */
 void mc_api_healthz(mc_req *r);
@@ -75,5 +110,16 @@ void mc_api_register_form(mc_req *r);
 void mc_api_stats_get(mc_req *r);
 void mc_api_stats_overdue(mc_req *r);
 void mc_api_stats_chart(mc_req *r);
+void mc_api_payment_start(mc_req *r);
+void mc_api_payment_callback(mc_req *r);
+void mc_api_payment_test_page(mc_req *r);
+void mc_api_payment_test_pay(mc_req *r);
+void mc_api_apology_create(mc_req *r);
+void mc_api_apologies_list(mc_req *r);
+void mc_api_apology_issue(mc_req *r);
+void mc_api_public_apologies(mc_req *r);
+void mc_api_public_results(mc_req *r);
+void mc_api_stats_report_xlsx(mc_req *r);
+void mc_api_stats_report_pdf(mc_req *r);
 
 #endif

@@ -108,15 +108,18 @@ json_t *mc_api_timeliness(const mc_time_ctx *tc, const mc_dossier *d, int64_t no
 {
 	if (!d->due_at)
 		return json_null();
+	/* An apology moves the appointment, not the law's due time: lateness is
+	 * judged against the statutory one, as in the statistics. */
+	int64_t due = d->statutory_due_at ? d->statutory_due_at : d->due_at;
 	if (d->finished_at && d->state != MC_ST_WITHDRAWN && d->state != MC_ST_STOPPED &&
 	    d->state != MC_ST_NOT_ACCEPTED)
-		return json_string(mc_finish_class_name(mc_deadline_classify_finished(d->finished_at, d->due_at)));
+		return json_string(mc_finish_class_name(mc_deadline_classify_finished(d->finished_at, due)));
 	if (mc_state_is_final((mc_state)d->state))
 		return json_null();
 	/* A paused clock is judged at the moment it stopped. */
 	int64_t at = d->paused_at ? d->paused_at : now;
 	return json_string(mc_open_class_name(mc_deadline_classify_open(
-		mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d->receiving_unit_id), at, d->due_at, 8 * 60)));
+		mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d->receiving_unit_id), at, due, 8 * 60)));
 }
 
 static const char *const rating_criteria[MC_RATE_COUNT_] = {
@@ -158,6 +161,13 @@ static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d)
 		json_object_set_new(j, "rating", mc_api_rating_json(&rt));
 	bool owner = actor.role == MC_ROLE_CITIZEN && d->owner_id != 0 && d->owner_id == actor.user_id;
 	json_object_set_new(j, "can_rate", json_boolean(owner && d->state == MC_ST_RETURNED && rc == MC_ENOTFOUND));
+	/* The fee: the latest payment, and what is still owed while the dossier waits for it. */
+	mc_payment pay;
+	bool has_payment = mc_store_payment_latest(mc_req_store(r), &pay, d->id) == 0;
+	json_object_set_new(j, "payment", has_payment ? mc_api_payment_json(&pay) : json_null());
+	bool owed = has_payment && d->state == MC_ST_AWAITING_PAYMENT &&
+		    (strcmp(pay.state, "pending") == 0 || strcmp(pay.state, "failed") == 0);
+	json_object_set_new(j, "amount_owed", owed ? json_integer(pay.amount) : json_null());
 }
 
 json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, const mc_event *ev, size_t n_ev)
@@ -182,6 +192,8 @@ json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 		mc_api_time(d->received_at), "due_at", mc_api_time(d->due_at), "paused_at", mc_api_time(d->paused_at),
 		"finished_at", mc_api_time(d->finished_at), "returned_at", mc_api_time(d->returned_at), "timeliness",
 		mc_api_timeliness(mc_req_time(r), d, mc_now()), "step", d->step);
+	if (d->statutory_due_at)
+		json_object_set_new(j, "statutory_due_at", mc_api_time(d->statutory_due_at));
 	if (d->handler_id)
 		json_object_set_new(j, "handler_id", json_integer(d->handler_id));
 	if (d->outcome)

@@ -437,6 +437,8 @@ void mc_api_dossier_action(mc_req *r)
 		{"handler", MC_F_STRING, false, 1, 63, &handler, 0},
 		{"outcome", MC_F_STRING, false, 1, 15, &outcome, 0},
 		{"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents, 0},
+		/* VND; at most a thousand billion, far above any fee */
+		{"amount", MC_F_INT, false, 1, INT64_C(1000000000000), &j->act.amount, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
@@ -455,6 +457,11 @@ void mc_api_dossier_action(mc_req *r)
 		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
 				 "documents go with supplement (what was asked for) or resolve (the result), not %s",
 				 action);
+		return;
+	}
+	if (j->act.amount && j->act.action != MC_ACT_REQUEST_PAYMENT) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "amount goes with request_payment (the fee owed), not %s", action);
 		return;
 	}
 	mc_dossier d = {0};

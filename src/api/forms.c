@@ -14,7 +14,7 @@ static const char DESK[] = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ";
 /* The place name of a unit for the date line: "UBND huyện Quảng Xương" →
  * "Quảng Xương"; units that are not People's Committees (departments) date
  * their papers from the province. */
-static const char *place_of(const mc_time_ctx *tc, const mc_unit *u)
+const char *mc_api_unit_place(const mc_time_ctx *tc, const mc_unit *u)
 {
 	static const char *const kinds[] = {"tỉnh ", "thành phố ", "thị xã ", "huyện ", "xã ", "phường ",
 					    "thị trấn ", "TP ", "TX "};
@@ -87,6 +87,8 @@ void mc_api_dossier_form(mc_req *r)
 	size_t n_ev = 0;
 	mc_form_doc *docs = NULL;
 	mc_form_step *steps = NULL;
+	mc_apology *apologies = NULL;
+	size_t n_apologies = 0;
 	char *unit_upper = NULL, *parent_upper = NULL;
 	int rc = mc_store_dossier_get(st, &d, mc_req_param(r, 0), true);
 	if (rc != 0) {
@@ -117,7 +119,7 @@ void mc_api_dossier_form(mc_req *r)
 	f.parent_unit = unit_upper;
 	f.issuing_unit = unit ? unit->name : NULL;
 	f.desk = DESK;
-	f.place = place_of(tc, unit);
+	f.place = mc_api_unit_place(tc, unit);
 	f.date = mc_now();
 	f.code = d.code;
 	f.procedure = p.name;
@@ -167,8 +169,35 @@ void mc_api_dossier_form(mc_req *r)
 	case MC_FORM_APOLOGY: {
 		/* The head of the agency apologises: its letterhead is the unit under its parent. */
 		int64_t now = mc_now();
-		bool late = d.due_at && ((d.finished_at && d.finished_at > d.due_at) ||
-					 (!d.finished_at && !mc_state_is_final((mc_state)d.state) && now > d.due_at));
+		/* The latest apology prepared or issued (QĐ 876/2017) gives the
+		 * reason, the new date, the apologising unit and the signer. */
+		rc = mc_store_apology_list(st, &apologies, &n_apologies, d.id);
+		if (rc != 0) {
+			mc_reply_error(r, rc, "the dossier's apologies");
+			goto cleanup;
+		}
+		if (n_apologies) {
+			const mc_apology *a = &apologies[n_apologies - 1];
+			const mc_unit *au = mc_time_ctx_unit(tc, a->unit_id);
+			const mc_unit *ap = au && au->parent_id ? mc_time_ctx_unit(tc, au->parent_id) : NULL;
+			g_free(unit_upper);
+			g_free(parent_upper);
+			unit_upper = upper(au ? au->name : NULL);
+			parent_upper = upper(ap ? ap->name : NULL);
+			f.issuing_unit = au ? au->name : f.issuing_unit;
+			f.place = mc_api_unit_place(tc, au);
+			f.reason = a->reason;
+			f.due_at = a->old_due;
+			f.new_due_at = a->new_due;
+			f.date = a->issued_at ? a->issued_at : a->prepared_at;
+			f.parent_unit = parent_upper;
+			f.desk = unit_upper;
+			f.officer = a->issued_by_name[0] ? a->issued_by_name : NULL;
+			break;
+		}
+		int64_t due = d.statutory_due_at ? d.statutory_due_at : d.due_at;
+		bool late = due && ((d.finished_at && d.finished_at > due) ||
+				    (!d.finished_at && !mc_state_is_final((mc_state)d.state) && now > due));
 		if (!late) {
 			mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION, "the dossier is not late");
 			goto cleanup;
@@ -225,6 +254,7 @@ void mc_api_dossier_form(mc_req *r)
 cleanup:
 	g_free(unit_upper);
 	g_free(parent_upper);
+	free(apologies);
 	free(steps);
 	free(docs);
 	mc_event_free_list(ev);
@@ -308,7 +338,8 @@ void mc_api_register_form(mc_req *r)
 		rows[i] = (mc_form_row){d->code, procs[i].name, d->applicant_name, d->applicant_address,
 					cu ? cu->name : "", d->received_at, d->due_at, d->finished_at, d->returned_at,
 					notes[i]};
-		const char *late = d->due_at && d->finished_at > d->due_at ? " (quá hạn)" : "";
+		int64_t due = d->statutory_due_at ? d->statutory_due_at : d->due_at;
+		const char *late = due && d->finished_at > due ? " (quá hạn)" : "";
 		snprintf(notes[i], sizeof notes[i], "%s%s", mc_state_title_vi((mc_state)d->state), late);
 	}
 	const mc_unit *unit = mc_time_ctx_unit(tc, unit_id);
@@ -318,7 +349,7 @@ void mc_api_register_form(mc_req *r)
 	mc_form f = {.kind = MC_FORM_REGISTER,
 		     .parent_unit = parent_upper,
 		     .issuing_unit = unit_upper,
-		     .place = place_of(tc, unit),
+		     .place = mc_api_unit_place(tc, unit),
 		     .date = mc_now(),
 		     .rows = rows,
 		     .n_rows = n_all,

@@ -43,10 +43,29 @@ const mc_route mc_routes[] = {
 	{MC_M_POST, "/api/v1/dossiers/{code}/rating", mc_api_dossier_rate, MC_AUTH_SESSION, CITIZEN, MC_ROUTE_JSON},
 	{MC_M_GET, "/api/v1/ratings/summary", mc_api_ratings_summary, MC_AUTH_SESSION, LEADERS, 0},
 
+	/* Fees paid online (docs/payments.md): the applicant or the receiving desk
+	 * starts; the provider confirms with a signed callback, without a session. */
+	{MC_M_POST, "/api/v1/dossiers/{code}/payments", mc_api_payment_start, MC_AUTH_SESSION, CITIZEN | DESK,
+	 0},
+	{MC_M_POST, "/api/v1/payments/callback", mc_api_payment_callback, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
+	/* The in-process test provider (demo, tests); 404 when a real one is configured. */
+	{MC_M_GET, "/api/v1/payments/test-provider/pay", mc_api_payment_test_page, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_POST, "/api/v1/payments/test-provider/pay", mc_api_payment_test_pay, MC_AUTH_PUBLIC, 0,
+	 MC_ROUTE_UPLOAD},
+
 	{MC_M_GET, "/api/v1/dossiers/{code}/forms/{form}", mc_api_dossier_form, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
 	{MC_M_GET, "/api/v1/forms/register", mc_api_register_form, MC_AUTH_SESSION, STAFF, 0},
 
 	{MC_M_GET, "/api/v1/public/dossiers/{code}", mc_api_public_dossier, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_GET, "/api/v1/public/apologies", mc_api_public_apologies, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_GET, "/api/v1/public/results", mc_api_public_results, MC_AUTH_PUBLIC, 0, 0},
+
+	/* Apologies for late dossiers: officers prepare, leaders issue (app/apology.h). */
+	{MC_M_POST, "/api/v1/dossiers/{code}/apologies", mc_api_apology_create, MC_AUTH_SESSION,
+	 DESK | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/dossiers/{code}/apologies", mc_api_apologies_list, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+	{MC_M_POST, "/api/v1/dossiers/{code}/apologies/{id}/issue", mc_api_apology_issue, MC_AUTH_SESSION,
+	 MC_ROLE_BIT(MC_ROLE_LEADER), 0},
 
 	{MC_M_GET, "/api/v1/calendar/due", mc_api_calendar_due, MC_AUTH_PUBLIC, 0, 0},
 	{MC_M_GET, "/api/v1/calendar/{year}", mc_api_calendar_year, MC_AUTH_PUBLIC, 0, 0},
@@ -60,6 +79,8 @@ const mc_route mc_routes[] = {
 	{MC_M_GET, "/api/v1/stats", mc_api_stats_get, MC_AUTH_SESSION, LEADERS, 0},
 	{MC_M_GET, "/api/v1/stats/overdue", mc_api_stats_overdue, MC_AUTH_SESSION, LEADERS, 0},
 	{MC_M_GET, "/api/v1/stats/chart.svg", mc_api_stats_chart, MC_AUTH_SESSION, LEADERS, 0},
+	{MC_M_GET, "/api/v1/stats/report.xlsx", mc_api_stats_report_xlsx, MC_AUTH_SESSION, LEADERS, 0},
+	{MC_M_GET, "/api/v1/stats/report.pdf", mc_api_stats_report_pdf, MC_AUTH_SESSION, LEADERS, 0},
 };
 
 const size_t mc_routes_count = MC_ARRAY_LEN(mc_routes);

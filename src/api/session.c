@@ -2,6 +2,7 @@
 #include "api/api.h"
 
 #include "app/auth.h"
+#include "http/limiter.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,22 @@ void mc_api_session_create(mc_req *r)
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
+	/* Too many failures for this account or from this address: the same
+	 * answer whether or not the account exists, and no password is checked. */
+	char account_key[96], address_key[96];
+	snprintf(account_key, sizeof account_key, "u:%s", username);
+	snprintf(address_key, sizeof address_key, "a:%s", mc_req_peer(r));
+	int64_t now = mc_now();
+	int wait_a = 0, wait_b = 0;
+	bool blocked_a = mc_limiter_blocked(mc_req_login_accounts(r), account_key, now, &wait_a);
+	bool blocked_b = mc_limiter_blocked(mc_req_login_addresses(r), address_key, now, &wait_b);
+	if (blocked_a || blocked_b) {
+		char retry[16];
+		snprintf(retry, sizeof retry, "%d", wait_a > wait_b ? wait_a : wait_b);
+		mc_reply_header(r, "Retry-After", retry);
+		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS, "too many failed sign-ins; try again in %s seconds", retry);
+		return;
+	}
 	mc_user u;
 	char hash[MC_PASSWORD_HASH_MAX];
 	int rc = mc_store_user_by_username(mc_req_store(r), &u, hash, sizeof hash, username);
@@ -56,6 +73,8 @@ void mc_api_session_create(mc_req *r)
 		if (!dummy[0])
 			mc_auth_hash_password(dummy, "motcua-timing-equaliser");
 		mc_auth_verify_password(dummy, password);
+		mc_limiter_fail(mc_req_login_accounts(r), account_key, now);
+		mc_limiter_fail(mc_req_login_addresses(r), address_key, now);
 		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
 		return;
 	}
@@ -64,9 +83,14 @@ void mc_api_session_create(mc_req *r)
 		return;
 	}
 	if (mc_auth_verify_password(hash, password) != 0) {
+		mc_limiter_fail(mc_req_login_accounts(r), account_key, now);
+		mc_limiter_fail(mc_req_login_addresses(r), address_key, now);
 		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
 		return;
 	}
+	/* The account's own count starts again; the address keeps its count, so
+	 * one good password does not open a run of guesses at other accounts. */
+	mc_limiter_reset(mc_req_login_accounts(r), account_key);
 	session_new *s = mc_req_own(r, mc_xcalloc(1, sizeof *s));
 	mc_auth_new_token(s->token);
 	mc_auth_token_hash(s->token_hash, s->token);

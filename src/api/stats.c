@@ -14,13 +14,7 @@
 /* The longest period a query may cover: five years. */
 #define MAX_YEARS 5
 
-typedef struct {
-	const mc_unit *unit; /* borrowed from the time context */
-	int32_t from_day;    /* local days since 1970-01-01 */
-	int32_t to_day;
-	int64_t from, to; /* UTC seconds of the local midnights */
-	int64_t at;	  /* min(to, now) */
-} stats_params;
+typedef mc_api_stats_params stats_params;
 
 /* A local date "YYYY-MM-DD" into its day number. */
 static int parse_day(int32_t *out, const char *s)
@@ -117,6 +111,11 @@ static int params_or_reply(mc_req *r, stats_params *p)
 	return 0;
 }
 
+int mc_api_stats_params_or_reply(mc_req *r, mc_api_stats_params *out)
+{
+	return params_or_reply(r, out);
+}
+
 static json_t *day_json(int32_t day)
 {
 	int y, m, d;
@@ -141,6 +140,7 @@ static json_t *counts_json(const mc_stats_counts *c)
 	    "supplement_requested", (json_int_t)c->supplement_requested, "withdrawn",
 	    (json_int_t)c->withdrawn, "stopped", (json_int_t)c->stopped, "not_accepted",
 	    (json_int_t)c->not_accepted);
+	json_object_set_new(j, "apologies", json_integer(c->apologies));
 	/* Not rounded: a client that divides the same counts gets the same
 	 * double, and shows it as it likes. */
 	if (mc_stats_on_time_rate(&rate, c))
@@ -275,7 +275,6 @@ void mc_api_stats_overdue(mc_req *r)
 
 #define CHART_WIDTH 640
 #define CHART_HEIGHT 360
-#define CHART_TOP 15
 
 /* The words of the charts, in the two languages of the interface. */
 typedef struct {
@@ -353,24 +352,113 @@ static void rate_text(char *buf, size_t cap, double rate, const mc_stats_counts 
 		 (long long)c->resolved);
 }
 
+int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char *kind, bool english,
+			    const mc_api_stats_params *p, const mc_stats_row *rows, size_t n)
+{
+	const chart_words *w = english ? &words_en : &words_vi;
+	ranked rank[MC_CHART_ITEMS_MAX];
+	mc_stats_counts total = {0};
+	mc_chart *chart = &out->chart;
+	mc_chart_item *items = out->items;
+	char *desc = out->desc;
+	size_t desc_cap = sizeof out->desc;
+
+	if (strcmp(kind, "received") != 0 && strcmp(kind, "resolved") != 0 && strcmp(kind, "units") != 0)
+		return MC_EINVAL;
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		mc_stats_add(&total, &rows[i].c);
+
+	int fy, fm, fd, ty, tm, td;
+	mc_civil_from_days(p->from_day, &fy, &fm, &fd);
+	mc_civil_from_days(p->to_day - 1, &ty, &tm, &td);
+	snprintf(out->subtitle, sizeof out->subtitle, "%s, %02d/%02d/%04d – %02d/%02d/%04d", p->unit->name, fd, fm,
+		 fy, td, tm, ty);
+	chart->subtitle = out->subtitle;
+	chart->empty_text = w->empty;
+	chart->items = items;
+
+	/* Units ranked for the two per-unit charts, the top MC_API_CHART_TOP of them. */
+	size_t n_rank = 0;
+	for (size_t i = 0; i < n && n_rank < MC_CHART_ITEMS_MAX; i++) {
+		if (rows[i].c.resolved == 0)
+			continue;
+		rank[n_rank].row = &rows[i];
+		rank[n_rank].rate = 0;
+		mc_stats_on_time_rate(&rank[n_rank].rate, &rows[i].c);
+		n_rank++;
+	}
+	if (strcmp(kind, "received") == 0) {
+		chart->kind = MC_CHART_COLUMNS;
+		chart->title = w->received_title;
+		chart->n_series = 1;
+		chart->series[0] = w->received_title;
+		items[0] = (mc_chart_item){.label = w->online, .values = {(double)total.received_online}};
+		items[1] = (mc_chart_item){.label = w->direct, .values = {(double)total.received_direct}};
+		items[2] = (mc_chart_item){.label = w->postal, .values = {(double)total.received_postal}};
+		chart->n_items = 3;
+		snprintf(desc, desc_cap, "%s: %s %lld, %s %lld, %s %lld.", out->subtitle, w->online,
+			 (long long)total.received_online, w->direct, (long long)total.received_direct, w->postal,
+			 (long long)total.received_postal);
+		return 0;
+	}
+	bool rates = strcmp(kind, "units") == 0;
+	qsort(rank, n_rank, sizeof rank[0], rates ? by_rate_desc : by_resolved_desc);
+	chart->kind = rates ? MC_CHART_HBARS : MC_CHART_HSTACK;
+	chart->title = rates ? w->units_title : w->resolved_title;
+	if (rates) {
+		chart->n_series = 1;
+		chart->series[0] = w->rate;
+		chart->max = 100;
+	} else {
+		chart->n_series = 3;
+		chart->series[0] = w->early;
+		chart->series[1] = w->on_time;
+		chart->series[2] = w->late;
+	}
+	size_t used = (size_t)snprintf(desc, desc_cap, "%s.", out->subtitle);
+	for (size_t i = 0; i < n_rank && i < MC_API_CHART_TOP; i++) {
+		const mc_stats_row *row = rank[i].row;
+		const mc_unit *u = mc_time_ctx_unit(tc, row->unit_id);
+		const char *name = u ? u->name : "?";
+		if (row->unit_id == p->unit->id)
+			snprintf(out->labels[i], sizeof out->labels[i], "%s %s", name, w->own);
+		else
+			snprintf(out->labels[i], sizeof out->labels[i], "%s", name);
+		items[i].label = out->labels[i];
+		if (rates) {
+			items[i].values[0] = rank[i].rate * 100.0;
+			rate_text(out->texts[i], sizeof out->texts[i], rank[i].rate, &row->c, w->decimal);
+		} else {
+			items[i].values[0] = (double)row->c.resolved_early;
+			items[i].values[1] = (double)row->c.resolved_on_time;
+			items[i].values[2] = (double)row->c.resolved_late;
+			snprintf(out->texts[i], sizeof out->texts[i], "%lld", (long long)row->c.resolved);
+		}
+		items[i].value_text = out->texts[i];
+		/* The same figures in words, for those who do not see the bars. */
+		if (used < desc_cap && rates)
+			used += (size_t)snprintf(desc + used, desc_cap - used, " %s: %s;", out->labels[i], out->texts[i]);
+		else if (used < desc_cap)
+			used += (size_t)snprintf(desc + used, desc_cap - used, " %s: %s %lld, %s %lld, %s %lld;",
+						 out->labels[i], w->early, (long long)row->c.resolved_early, w->on_time,
+						 (long long)row->c.resolved_on_time, w->late,
+						 (long long)row->c.resolved_late);
+		chart->n_items++;
+	}
+	return 0;
+}
+
 void mc_api_stats_chart(mc_req *r)
 {
 	stats_params p;
 	mc_stats_query q = {0};
 	mc_stats_row *rows = NULL;
 	size_t n = 0;
-	mc_chart_item items[CHART_TOP];
-	char labels[CHART_TOP][300];
-	char texts[CHART_TOP][64];
-	ranked rank[MC_CHART_ITEMS_MAX];
-	mc_chart chart = {0};
-	mc_stats_counts total = {0};
-	char subtitle[400], desc[2048];
 	unsigned char *svg = NULL;
 	size_t svg_len = 0;
 	const char *kind = mc_req_query(r, "kind");
 	const char *lang = mc_req_query(r, "lang");
-	const chart_words *w = &words_vi;
 	int rc;
 
 	if (!kind ||
@@ -378,9 +466,7 @@ void mc_api_stats_chart(mc_req *r)
 		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "kind must be received, resolved or units");
 		return;
 	}
-	if (lang && strcmp(lang, "en") == 0)
-		w = &words_en;
-	else if (lang && strcmp(lang, "vi") != 0) {
+	if (lang && strcmp(lang, "en") != 0 && strcmp(lang, "vi") != 0) {
 		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "lang must be vi or en");
 		return;
 	}
@@ -396,91 +482,10 @@ void mc_api_stats_chart(mc_req *r)
 		mc_reply_error(r, rc, "the statistics");
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		mc_stats_add(&total, &rows[i].c);
-
-	int fy, fm, fd, ty, tm, td;
-	mc_civil_from_days(p.from_day, &fy, &fm, &fd);
-	mc_civil_from_days(p.to_day - 1, &ty, &tm, &td);
-	snprintf(subtitle, sizeof subtitle, "%s, %02d/%02d/%04d – %02d/%02d/%04d", p.unit->name, fd, fm, fy,
-		 td, tm, ty);
-	chart.subtitle = subtitle;
-	chart.empty_text = w->empty;
-	chart.items = items;
-	memset(items, 0, sizeof items);
-
-	/* Units ranked for the two per-unit charts, the top CHART_TOP of them. */
-	size_t n_rank = 0;
-	for (size_t i = 0; i < n && n_rank < MC_CHART_ITEMS_MAX; i++) {
-		if (rows[i].c.resolved == 0)
-			continue;
-		rank[n_rank].row = &rows[i];
-		rank[n_rank].rate = 0;
-		mc_stats_on_time_rate(&rank[n_rank].rate, &rows[i].c);
-		n_rank++;
-	}
-	if (strcmp(kind, "received") == 0) {
-		chart.kind = MC_CHART_COLUMNS;
-		chart.title = w->received_title;
-		chart.n_series = 1;
-		chart.series[0] = w->received_title;
-		items[0] = (mc_chart_item){.label = w->online, .values = {(double)total.received_online}};
-		items[1] = (mc_chart_item){.label = w->direct, .values = {(double)total.received_direct}};
-		items[2] = (mc_chart_item){.label = w->postal, .values = {(double)total.received_postal}};
-		chart.n_items = 3;
-		snprintf(desc, sizeof desc, "%s: %s %lld, %s %lld, %s %lld.", subtitle, w->online,
-			 (long long)total.received_online, w->direct, (long long)total.received_direct,
-			 w->postal, (long long)total.received_postal);
-	} else {
-		bool rates = strcmp(kind, "units") == 0;
-		qsort(rank, n_rank, sizeof rank[0], rates ? by_rate_desc : by_resolved_desc);
-		chart.kind = rates ? MC_CHART_HBARS : MC_CHART_HSTACK;
-		chart.title = rates ? w->units_title : w->resolved_title;
-		if (rates) {
-			chart.n_series = 1;
-			chart.series[0] = w->rate;
-			chart.max = 100;
-		} else {
-			chart.n_series = 3;
-			chart.series[0] = w->early;
-			chart.series[1] = w->on_time;
-			chart.series[2] = w->late;
-		}
-		size_t used = (size_t)snprintf(desc, sizeof desc, "%s.", subtitle);
-		for (size_t i = 0; i < n_rank && i < CHART_TOP; i++) {
-			const mc_stats_row *row = rank[i].row;
-			const mc_unit *u = mc_time_ctx_unit(mc_req_time(r), row->unit_id);
-			const char *name = u ? u->name : "?";
-			if (row->unit_id == p.unit->id)
-				snprintf(labels[i], sizeof labels[i], "%s %s", name, w->own);
-			else
-				snprintf(labels[i], sizeof labels[i], "%s", name);
-			items[i].label = labels[i];
-			if (rates) {
-				items[i].values[0] = rank[i].rate * 100.0;
-				rate_text(texts[i], sizeof texts[i], rank[i].rate, &row->c, w->decimal);
-				items[i].value_text = texts[i];
-			} else {
-				items[i].values[0] = (double)row->c.resolved_early;
-				items[i].values[1] = (double)row->c.resolved_on_time;
-				items[i].values[2] = (double)row->c.resolved_late;
-				snprintf(texts[i], sizeof texts[i], "%lld", (long long)row->c.resolved);
-				items[i].value_text = texts[i];
-			}
-			/* The same figures in words, for those who do not see the bars. */
-			if (used < sizeof desc && rates)
-				used += (size_t)snprintf(desc + used, sizeof desc - used, " %s: %s;",
-							 labels[i], texts[i]);
-			else if (used < sizeof desc)
-				used += (size_t)snprintf(desc + used, sizeof desc - used,
-							 " %s: %s %lld, %s %lld, %s %lld;", labels[i],
-							 w->early, (long long)row->c.resolved_early,
-							 w->on_time, (long long)row->c.resolved_on_time,
-							 w->late, (long long)row->c.resolved_late);
-			chart.n_items++;
-		}
-	}
-	rc = mc_chart_svg(&svg, &svg_len, &chart, desc, CHART_WIDTH, CHART_HEIGHT);
+	mc_api_chart *c = mc_req_own(r, mc_xmalloc(sizeof *c));
+	rc = mc_api_stats_chart_fill(c, mc_req_time(r), kind, lang && strcmp(lang, "en") == 0, &p, rows, n);
+	if (rc == 0)
+		rc = mc_chart_svg(&svg, &svg_len, &c->chart, c->desc, CHART_WIDTH, CHART_HEIGHT);
 	mc_stats_row_free_list(rows);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the chart");
@@ -489,4 +494,90 @@ void mc_api_stats_chart(mc_req *r)
 	mc_reply_header(r, "Cache-Control", "private, max-age=60");
 	mc_reply_raw(r, 200, "image/svg+xml; charset=utf-8", svg, svg_len);
 	free(svg);
+}
+
+/* ---- the public register of results ------------------------------------ */
+
+static json_t *rate_json(int64_t on_time, int64_t resolved)
+{
+	return resolved ? json_real((double)on_time / (double)resolved) : json_null();
+}
+
+void mc_api_public_results(mc_req *r)
+{
+	const mc_time_ctx *tc = mc_req_time(r);
+	const char *code = mc_req_query(r, "unit");
+	const mc_unit *unit = NULL;
+	int64_t year = 0;
+	int y;
+
+	mc_civil_from_days(today(), &y, NULL, NULL);
+	year = y;
+	if (mc_api_query_int_or_reply(r, "year", &year, 2000, 2100) != 0)
+		return;
+	if (code) {
+		mc_unit u;
+		int rc = mc_store_unit_by_code(mc_req_store(r), &u, code);
+		if (rc == MC_ENOTFOUND) {
+			mc_reply_problem(r, MC_PROB_INVALID_QUERY, "no unit has code %s", code);
+			return;
+		}
+		if (rc != 0) {
+			mc_reply_error(r, rc, "the unit");
+			return;
+		}
+		unit = mc_time_ctx_unit(tc, u.id);
+	} else {
+		unit = mc_time_ctx_root(tc);
+	}
+	if (!unit) {
+		mc_reply_error(r, code ? MC_EBUSY : MC_ENOTFOUND, "the unit");
+		return;
+	}
+	mc_stats_month *rows = NULL;
+	size_t n = 0;
+	int rc = mc_store_stats_months(mc_req_store(r), &rows, &n, unit->id, (int)year);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the register of results");
+		return;
+	}
+	/* Twelve rows per unit from the store, in order: a unit object each. */
+	json_t *units = json_array();
+	int64_t month_resolved[13] = {0}, month_on_time[13] = {0}, all_resolved = 0, all_on_time = 0;
+	for (size_t i = 0; i + 12 <= n; i += 12) {
+		json_t *months = json_array();
+		int64_t resolved = 0, on_time = 0;
+		for (size_t m = 0; m < 12; m++) {
+			const mc_stats_month *x = &rows[i + m];
+			json_array_append_new(months, json_pack("{s:i, s:I, s:I, s:o}", "month", x->month, "resolved",
+								(json_int_t)x->resolved, "on_time",
+								(json_int_t)x->on_time, "rate",
+								rate_json(x->on_time, x->resolved)));
+			resolved += x->resolved;
+			on_time += x->on_time;
+			month_resolved[x->month] += x->resolved;
+			month_on_time[x->month] += x->on_time;
+		}
+		all_resolved += resolved;
+		all_on_time += on_time;
+		json_t *key = mc_api_unit_ref(tc, rows[i].unit_id);
+		if (rows[i].unit_id == unit->id && json_is_object(key))
+			json_object_set_new(key, "own", json_true());
+		json_array_append_new(units, json_pack("{s:o, s:o, s:I, s:I, s:o}", "unit", key, "months", months,
+						       "resolved", (json_int_t)resolved, "on_time", (json_int_t)on_time,
+						       "rate", rate_json(on_time, resolved)));
+	}
+	free(rows);
+	json_t *totals = json_array();
+	for (int m = 1; m <= 12; m++)
+		json_array_append_new(totals, json_pack("{s:i, s:I, s:I, s:o}", "month", m, "resolved",
+							(json_int_t)month_resolved[m], "on_time",
+							(json_int_t)month_on_time[m], "rate",
+							rate_json(month_on_time[m], month_resolved[m])));
+	mc_reply_header(r, "Cache-Control", "public, max-age=300");
+	mc_reply_json(r, 200,
+		      json_pack("{s:{s:s, s:s}, s:I, s:o, s:{s:o, s:I, s:I, s:o}}", "unit", "code", unit->code, "name",
+				unit->name, "year", (json_int_t)year, "units", units, "totals", "months", totals,
+				"resolved", (json_int_t)all_resolved, "on_time", (json_int_t)all_on_time, "rate",
+				rate_json(all_on_time, all_resolved)));
 }

@@ -1,5 +1,6 @@
 #include "app/dossier.h"
 
+#include "app/payment.h"
 #include "core/code.h"
 #include "core/text.h"
 
@@ -58,6 +59,12 @@ static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor
 	    copy_opt(e.note, sizeof e.note, note))
 		return MC_ETOOBIG;
 	return mc_store_event_append(st, &e);
+}
+
+int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from_state,
+			 const char *note, int64_t at)
+{
+	return append_event(st, d, actor, action, from_state, note, at);
 }
 
 /* Due time of a period starting at `from` at the dossier's receiving unit. */
@@ -207,6 +214,15 @@ mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc
 	mc_may may = MC_MAY;
 	mc_state to;
 
+	/* The system acts only on the payment platform's verified confirmation. */
+	mc_state resume = (mc_state)d->resume_state;
+	if (actor->system) {
+		if (action != MC_ACT_PAY)
+			may = MC_MAY_NOT_ROLE;
+		else if (mc_dossier_next_state(&to, (mc_state)d->state, action, resume) != 0)
+			may = MC_MAY_NOT_STATE;
+		goto cleanup;
+	}
 	if (actor->role == MC_ROLE_CITIZEN) {
 		if (d->owner_id == 0 || d->owner_id != actor->user_id) {
 			may = MC_MAY_NOT_OWNER;
@@ -233,6 +249,33 @@ mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc
 		may = MC_MAY_NOT_ROLE;
 cleanup:
 	return may;
+}
+
+/* What an action does to the fee the dossier owes (app/payment.h). */
+static int follow_payment(mc_store *st, const mc_actor *actor, const mc_dossier *d, const mc_action_req *req,
+			  const mc_procedure *proc, int from, int64_t at)
+{
+	int64_t amount = req->amount;
+
+	switch (req->action) {
+	case MC_ACT_REQUEST_PAYMENT:
+		if (!amount) {
+			for (size_t i = 0; i < proc->n_fees; i++)
+				amount += proc->fees[i].amount;
+		}
+		/* Nothing to pay here: an obligation settled elsewhere (a tax notice). */
+		return amount > 0 ? mc_app_payment_owe(st, d->id, amount, at) : 0;
+	case MC_ACT_PAY:
+		/* The platform's own confirmation has settled the payment already. */
+		return actor->system ? 0 : mc_app_payment_close(st, actor, d->id, "paid", req->note, at);
+	case MC_ACT_WITHDRAW:
+	case MC_ACT_STOP:
+		if (from != MC_ST_AWAITING_PAYMENT)
+			return 0;
+		return mc_app_payment_close(st, actor, d->id, "cancelled", req->note, at);
+	default:
+		return 0;
+	}
 }
 
 int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
@@ -264,7 +307,9 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 	rc = mc_dossier_next_state(&to, (mc_state)d.state, req->action, (mc_state)d.resume_state);
 	if (rc != 0)
 		goto cleanup;
-	rc = mc_store_procedure_get_id(st, &proc, d.procedure_id, false);
+	/* The fees are read when the amount owed defaults to their sum. */
+	bool with_fees = req->action == MC_ACT_REQUEST_PAYMENT && !req->amount;
+	rc = mc_store_procedure_get_id(st, &proc, d.procedure_id, with_fees);
 	if (rc != 0)
 		goto cleanup;
 
@@ -299,6 +344,10 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 		d.paused_at = d.received_at ? at : 0;
 		break;
 	case MC_ACT_REQUEST_PAYMENT:
+		if (req->amount < 0) {
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
 		d.resume_state = d.state;
 		d.paused_at = at;
 		break;
@@ -308,6 +357,13 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 			bool restart = req->action == MC_ACT_SUPPLEMENT && proc.restart_on_supplement;
 			d.due_at = mc_deadline_resume(wc, oh, d.due_at, d.paused_at, at, restart, d.duration_hours,
 						      proc.cutoff_min);
+			/* The statutory due time kept by an apology moves with the pause;
+			 * a restarted period is a new one, which no apology concerns. */
+			if (d.statutory_due_at)
+				d.statutory_due_at = restart ? 0
+							     : mc_deadline_resume(wc, oh, d.statutory_due_at, d.paused_at,
+										  at, false, d.duration_hours,
+										  proc.cutoff_min);
 		}
 		d.paused_at = 0;
 		d.resume_state = 0;
@@ -375,6 +431,9 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 	if (rc != 0)
 		goto cleanup;
 	rc = append_event(st, &d, actor, mc_action_name(req->action), from, req->note, at);
+	if (rc != 0)
+		goto cleanup;
+	rc = follow_payment(st, actor, &d, req, &proc, from, at);
 	if (rc != 0)
 		goto cleanup;
 	mc_dossier_clear(&d);

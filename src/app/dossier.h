@@ -21,6 +21,7 @@ typedef struct {
 	mc_role role;
 	int64_t unit_id;        /* the unit the role is held in; 0 for citizens */
 	char name[256];
+	bool system;            /* the system itself, on a verified outside confirmation (a paid fee) */
 } mc_actor;
 
 /* What the world looks like to the rules: the working calendar, the units and
@@ -61,6 +62,7 @@ typedef struct {
 	int outcome;               /* resolve: 1 approved, 2 refused */
 	const mc_dossier_doc *docs;/* supplement: documents added; resolve: the result documents */
 	size_t n_docs;
+	int64_t amount;            /* request_payment: VND owed; 0 = the sum of the procedure's fees */
 	int64_t if_version;        /* 0 = any; else MC_ECONFLICT unless the dossier is at this version */
 	int64_t at;                /* when it happens */
 } mc_action_req;
@@ -78,6 +80,8 @@ typedef enum {
  * Whether actor may take action on d now: the one rule that both the list of
  * actions shown with a dossier and the action itself apply, so that they
  * cannot disagree. In this order:
+ * - the system (actor->system) takes only `pay`, when the payment platform
+ *   has confirmed the fee (app/payment.h), with no scope or role;
  * - scope: a citizen must own the dossier; an officer's unit subtree must
  *   hold the receiving unit for the desk-side actions (receive, refuse,
  *   return, supplement, pay, withdraw: the one-stop desk that took it) and
@@ -100,11 +104,24 @@ bool mc_app_action_desk_side(mc_action action);
  * Fills *out with the dossier after the action. MC_ENOTFOUND, MC_ECONFLICT (the
  * state does not allow it), MC_ESTALE (the version moved), MC_EFORBIDDEN
  * (mc_app_dossier_may refuses it for scope, ownership or role), MC_EINVAL
- * (missing reason, unknown unit). Documents are added by supplement (as
- * inputs) and resolve (as results); other actions ignore them.
+ * (missing reason, unknown unit, negative amount). Documents are added by
+ * supplement (as inputs) and resolve (as results); other actions ignore them.
+ * Payments (app/payment.h): request_payment records the amount owed (the
+ * request's, else the procedure's fees; none when both are 0); a `pay` by a
+ * person records the pending payment as paid by hand; withdraw and stop
+ * cancel it.
  */
 int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
 		       const mc_action_req *req, mc_dossier *out);
+
+/*
+ * Appends the event `action` (a name of core/dossier.h, or "apology") of d as
+ * just written, from state from_state, by actor at `at`, with note (may be
+ * NULL). For the app layer's own modules (apology.c); actions go through
+ * mc_app_dossier_act. MC_ETOOBIG when a text does not fit.
+ */
+int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from_state,
+			 const char *note, int64_t at);
 
 /* ---- the time context ------------------------------------------------- */
 
@@ -115,6 +132,9 @@ void mc_time_ctx_free(mc_time_ctx *tc);
 /* The unit with this id as it was when the context was loaded, or NULL.
  * Borrowed. Units change rarely; their edits reload the context. */
 const mc_unit *mc_time_ctx_unit(const mc_time_ctx *tc, int64_t unit_id);
+/* The root of the unit tree (the province; the first one by id when there
+ * are several), or NULL when there are no units. Borrowed. */
+const mc_unit *mc_time_ctx_root(const mc_time_ctx *tc);
 /* Whether unit_id is ancestor_id or lies in its subtree. */
 bool mc_time_ctx_within(const mc_time_ctx *tc, int64_t unit_id, int64_t ancestor_id);
 /* Office hours of a unit (the default when it has none of its own). Borrowed. */

@@ -96,6 +96,17 @@ int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, con
 			 "quả, hoặc xem tại: %s\n",
 			 d->applicant_name, d->code, proc, unit, link);
 		snprintf(sms, sizeof sms, "Ho so %s da co ket qua. Moi ong/ba den nhan: %s", d->code, link);
+	} else if (strcmp(action, "apology") == 0) {
+		/* QĐ 876/2017: the apology with the reason and the new appointment
+		 * (form 04); d is the dossier after the apology, due_at the new date. */
+		when(due, sizeof due, d->due_at);
+		snprintf(subject, sizeof subject, "Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ %s", d->code);
+		snprintf(text, sizeof text,
+			 "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") chưa được giải quyết đúng hẹn. Lý do:\n%s\n\n"
+			 "%s thành thật xin lỗi ông/bà và hẹn trả kết quả vào %s.\n\nTra cứu: %s\n",
+			 d->applicant_name, d->code, proc, d->note, unit, due, link);
+		snprintf(sms, sizeof sms, "%s xin loi ong/ba: ho so %s tre hen. Hen tra ket qua moi: %s. Chi tiet: %s",
+			 unit, d->code, due, link);
 	} else {
 		return 0; /* this event tells the applicant nothing */
 	}

@@ -101,6 +101,15 @@ const mc_unit *mc_time_ctx_unit(const mc_time_ctx *tc, int64_t unit_id)
 	return bsearch(&key, tc->all, tc->n_all, sizeof *tc->all, by_id);
 }
 
+const mc_unit *mc_time_ctx_root(const mc_time_ctx *tc)
+{
+	for (size_t i = 0; i < tc->n_all; i++) {
+		if (!tc->all[i].parent_id)
+			return &tc->all[i];
+	}
+	return NULL;
+}
+
 bool mc_time_ctx_within(const mc_time_ctx *tc, int64_t unit_id, int64_t ancestor_id)
 {
 	/* Walk up from the unit; the tree is shallow (province, district, commune). */

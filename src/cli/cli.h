@@ -14,5 +14,6 @@ int mc_cli_backup(int argc, char **argv);
 int mc_cli_restore(int argc, char **argv);
 int mc_cli_calendar(int argc, char **argv);
 int mc_cli_config(int argc, char **argv);
+int mc_cli_report(int argc, char **argv);
 
 #endif

@@ -202,6 +202,33 @@ static int load_config_or_fail(mc_config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/* Online payment (docs/payments.md): without payment_url the in-process test
+ * provider takes payments, with a secret made up for this run when none is
+ * set; a real provider without a secret leaves online payment off. */
+static void payment_setup(mc_config *cfg, char *url, size_t cap, mc_payment_config *out)
+{
+	out->partner_code = cfg->payment_partner_code;
+	out->secret = cfg->payment_secret;
+	if (cfg->payment_url[0]) {
+		out->url = cfg->payment_url;
+		out->provider = "gateway";
+		if (!cfg->payment_secret[0])
+			fprintf(stderr, "motcua: payment_secret is not set: online payment is off\n");
+		return;
+	}
+	snprintf(url, cap, "%s/api/v1/payments/test-provider/pay", cfg->public_url);
+	out->url = url;
+	out->provider = "test";
+	out->test_provider = true;
+	if (!cfg->payment_secret[0] && mc_auth_init() == 0) {
+		mc_auth_random_password(cfg->payment_secret, sizeof cfg->payment_secret, 40);
+		fprintf(stderr, "motcua: payment_secret is not set: made up one for this run, for the "
+				"in-process test provider (set MOTCUA_PAYMENT_SECRET to keep one)\n");
+	}
+	fprintf(stderr, "motcua: payments go to the in-process test provider at %s (demo and tests only)\n",
+		url);
+}
+
 int mc_cli_serve(int argc, char **argv)
 {
 	static const char *const known[] = {"--db", "--listen", "--workers", "--config", "--web-root", NULL};
@@ -217,6 +244,9 @@ int mc_cli_serve(int argc, char **argv)
 	mc_store_close(st);
 	if (rc != 0)
 		return 1;
+	char payment_url[600];
+	mc_payment_config payment = {0};
+	payment_setup(&cfg, payment_url, sizeof payment_url, &payment);
 	mc_server_config sc = {
 		.db_url = cfg.db,
 		.listen = cfg.listen,
@@ -235,6 +265,7 @@ int mc_cli_serve(int argc, char **argv)
 			   .sms_url = cfg.sms_url,
 			   .public_url = cfg.public_url},
 		.notify_interval = (int)cfg.notify_interval,
+		.payment = payment,
 	};
 	return mc_server_run(&sc) == 0 ? 0 : 1;
 }

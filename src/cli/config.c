@@ -45,6 +45,16 @@ static const struct setting {
 	 "SMS gateway taking POST {\"to\",\"text\"}, empty = no SMS"},
 	{"notify_interval", T_INT, 1, 3600, "5", offsetof(mc_config, notify_interval), 0,
 	 "seconds between message delivery passes"},
+	{"payment_partner_code", T_STRING, 0, 0, "MOTCUA", offsetof(mc_config, payment_partner_code),
+	 sizeof((mc_config *)0)->payment_partner_code,
+	 "our partner code at the payment provider (docs/payments.md)"},
+	{"payment_secret", T_STRING, 0, 0, "", offsetof(mc_config, payment_secret),
+	 sizeof((mc_config *)0)->payment_secret,
+	 "secret shared with the payment provider (prefer MOTCUA_PAYMENT_SECRET); "
+	 "empty = one made up per run for the test provider"},
+	{"payment_url", T_STRING, 0, 0, "", offsetof(mc_config, payment_url),
+	 sizeof((mc_config *)0)->payment_url,
+	 "the payment provider's page, empty = the in-process test provider (demo and tests only)"},
 	{"web_root", T_STRING, 0, 0, "web", offsetof(mc_config, web_root), sizeof((mc_config *)0)->web_root,
 	 "folder of the web application's static files"},
 };
@@ -178,7 +188,7 @@ void mc_config_print(const mc_config *cfg, FILE *out)
 		switch (s->t) {
 		case T_STRING:
 			/* A secret is shown as set or not, never printed. */
-			if (strstr(s->key, "password"))
+			if (strstr(s->key, "password") || strstr(s->key, "secret"))
 				fprintf(out, "%s = %s", s->key, field[0] ? "(set)" : "");
 			else
 				fprintf(out, "%s = %s", s->key, field);

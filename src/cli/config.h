@@ -29,6 +29,9 @@ typedef struct {
 	char mail_from[256];
 	char sms_url[512];
 	long notify_interval;
+	char payment_partner_code[64];
+	char payment_secret[256];
+	char payment_url[512];
 } mc_config;
 
 /* Defaults, then the file (when path is not NULL), then the environment.

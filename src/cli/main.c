@@ -19,6 +19,8 @@ static void usage(FILE *out)
 	      "  calendar solar D/M/YYYY [--leap] [--json]\n"
 	      "  calendar days-off YYYY [--db PATH] [--json]\n"
 	      "  calendar due --from YYYY-MM-DDTHH:MM --hours N [--cutoff HH:MM] [--db PATH] [--json]\n"
+	      "  report reform --db PATH --from YYYY-MM-DD --to YYYY-MM-DD --format pdf|md [--out FILE]\n"
+	      "                                           the administrative-reform report of a period\n"
 	      "  config [--config FILE]                    print the effective settings\n",
 	      out);
 }
@@ -44,6 +46,8 @@ int main(int argc, char **argv)
 		return mc_cli_unit(argc - 2, argv + 2);
 	if (strcmp(cmd, "user") == 0)
 		return mc_cli_user(argc - 2, argv + 2);
+	if (strcmp(cmd, "report") == 0)
+		return mc_cli_report(argc - 2, argv + 2);
 	if (strcmp(cmd, "calendar") == 0)
 		return mc_cli_calendar(argc - 2, argv + 2);
 	if (strcmp(cmd, "config") == 0)

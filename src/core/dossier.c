@@ -68,7 +68,8 @@ static const char *const channel_names[] = {
  * | transfer           | processing (liên thông)           | processing           | specialist, leader   |
  * | request_payment    | processing                        | awaiting_payment     | specialist, leader   |
  * |                    |                                   |   (clock paused)     |                      |
- * | pay                | awaiting_payment                  | resume_to            | citizen, desk        |
+ * | pay                | awaiting_payment                  | resume_to            | desk (and the payment|
+ * |                    |                                   |                      |   platform's callback)|
  * | resolve            | processing                        | resolved             | leader               |
  * | return             | resolved                          | returned             | desk                 |
  * | withdraw           | submitted, received, processing,  | withdrawn            | citizen, desk        |
@@ -102,8 +103,10 @@ static const struct {
 			 RL(MC_ROLE_SPECIALIST) | RL(MC_ROLE_LEADER)},
     [MC_ACT_REQUEST_PAYMENT] = {ST(MC_ST_PROCESSING), MC_ST_AWAITING_PAYMENT, 0,
 				RL(MC_ROLE_SPECIALIST) | RL(MC_ROLE_LEADER)},
+    /* Payment is confirmed by the payment platform's callback (the system) or,
+     * for a fee paid at the counter, by the desk; never by the payer's word. */
     [MC_ACT_PAY] = {ST(MC_ST_AWAITING_PAYMENT), RESUME, ST(MC_ST_RECEIVED) | ST(MC_ST_PROCESSING),
-		    RL(MC_ROLE_CITIZEN) | RL(MC_ROLE_DESK)},
+		    RL(MC_ROLE_DESK)},
     [MC_ACT_RESOLVE] = {ST(MC_ST_PROCESSING), MC_ST_RESOLVED, 0, RL(MC_ROLE_LEADER)},
     [MC_ACT_RETURN] = {ST(MC_ST_RESOLVED), MC_ST_RETURNED, 0, RL(MC_ROLE_DESK)},
     [MC_ACT_WITHDRAW] = {ST(MC_ST_SUBMITTED) | ST(MC_ST_RECEIVED) | ST(MC_ST_PROCESSING) |

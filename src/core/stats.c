@@ -20,6 +20,7 @@ void mc_stats_add(mc_stats_counts *acc, const mc_stats_counts *c)
 	acc->withdrawn += c->withdrawn;
 	acc->stopped += c->stopped;
 	acc->not_accepted += c->not_accepted;
+	acc->apologies += c->apologies;
 }
 
 bool mc_stats_on_time_rate(double *out, const mc_stats_counts *c)

@@ -2,7 +2,7 @@
  * stats.h - the dossier figures of a unit and period (DESIGN.md §3, counted as
  * docs/statistics.md says): carried over, received by channel, resolved early /
  * on time / late, in progress within time / overdue, supplement requested,
- * withdrawn, stopped, not accepted, and the on-time rate.
+ * withdrawn, stopped, not accepted, apologies issued, and the on-time rate.
  *
  * Only the counters and their arithmetic live here; the store counts them
  * (mc_store_stats) and the API, the charts and the reports show them.
@@ -30,6 +30,7 @@ typedef struct {
 	int64_t withdrawn;	      /* finished in the period in that state */
 	int64_t stopped;
 	int64_t not_accepted;
+	int64_t apologies;	      /* apologies issued in the period (QĐ 876/2017) */
 } mc_stats_counts;
 
 /* acc += c, counter by counter. */

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #define DEMO_PATH "data/demo/province.json"
+#define COMMUNES_PATH "data/demo/communes.json"
+#define CATALOGUE_PATH "data/demo/catalogue.json"
 
 /* ---- reading the JSON -------------------------------------------------- */
 
@@ -99,21 +101,34 @@ static int rd_cutoff(reader *r, const json_t *obj, const char *key)
 }
 
 /* "2017-04-10" -> days since 1970-01-01. */
-static int32_t rd_day(reader *r, const json_t *obj, const char *key)
+static int32_t parse_day(reader *r, const char *s)
 {
-	char s[16];
 	int y = 0, m = 0, d = 0;
 	char tail;
-	rd_str(r, s, sizeof s, obj, key, true);
 	if (r->rc != 0)
 		return 0;
-	if (sscanf(s, "%d-%d-%d%c", &y, &m, &d, &tail) != 3 || y < 1970 || y > 2100 || m < 1 || m > 12 ||
-	    d < 1 || d > 31) {
-		fprintf(stderr, "demo: %s: bad date \"%s\"\n", r->what, s);
+	if (!s || sscanf(s, "%d-%d-%d%c", &y, &m, &d, &tail) != 3 || y < 1970 || y > 2100 || m < 1 ||
+	    m > 12 || d < 1 || d > 31) {
+		fprintf(stderr, "demo: %s: bad date \"%s\"\n", r->what, s ? s : "");
 		r->rc = MC_EINVAL;
 		return 0;
 	}
 	return mc_days_from_civil(y, m, d);
+}
+
+/* A date member; a missing or null optional one gives 0. */
+static int32_t rd_date(reader *r, const json_t *obj, const char *key, bool required)
+{
+	char s[16];
+	rd_str(r, s, sizeof s, obj, key, required);
+	if (r->rc != 0 || !s[0])
+		return 0;
+	return parse_day(r, s);
+}
+
+static int32_t rd_day(reader *r, const json_t *obj, const char *key)
+{
+	return rd_date(r, obj, key, true);
 }
 
 static const char *const unit_levels[] = {"province", "department", "district", "commune"};
@@ -139,6 +154,8 @@ static int load_units(mc_store *st, const json_t *units, size_t counts[4])
 		rd_str(&r, u.office_hours, sizeof u.office_hours, ju, "office_hours", false);
 		rd_str(&r, parent, sizeof parent, ju, "parent", false);
 		u.parent_id = rd_unit(&r, st, parent);
+		u.one_stop_since = rd_date(&r, ju, "one_stop_since", false);
+		u.electronic_one_stop_since = rd_date(&r, ju, "electronic_one_stop_since", false);
 		if (r.rc != 0)
 			return r.rc;
 		rc = mc_store_unit_create(st, &u);
@@ -322,10 +339,210 @@ static int load_users(mc_store *st, const json_t *users, const char *hash, FILE 
 	return 0;
 }
 
+/* Parses an embedded JSON file; NULL (with a message) when it is missing or
+ * malformed. Caller frees with json_decref. */
+static json_t *load_embedded(const char *path)
+{
+	const struct mc_embedded *e = mc_embed_find(path);
+	json_error_t jerr;
+	json_t *root;
+	if (!e) {
+		fprintf(stderr, "demo: %s is not built into this binary\n", path);
+		return NULL;
+	}
+	root = json_loadb((const char *)e->data, e->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		fprintf(stderr, "demo: %s:%d: %s\n", path, jerr.line, jerr.text);
+	return root;
+}
+
+/* "UBND huyện Quảng Xương" -> "huyện Quảng Xương". */
+static const char *without_ubnd(const char *name)
+{
+	return strncmp(name, "UBND ", 5) == 0 ? name + 5 : name;
+}
+
+/* The communes of data/demo/communes.json, each district's numbered after the
+ * ones province.json already gave it: code 000.NN.DD.H56, an address in the
+ * district and a phone number in the style of the others. */
+static int load_communes(mc_store *st, const json_t *root, size_t counts[4])
+{
+	size_t i;
+	const json_t *jd;
+	json_array_foreach(json_object_get(root, "districts"), i, jd)
+	{
+		char code[32], dd[8];
+		reader r = {"communes", 0};
+		mc_unit district;
+		mc_unit *units = NULL;
+		size_t n_units = 0, j;
+		int seq = 0, rc;
+		int32_t one_stop, electronic;
+		const json_t *jc, *without = json_object_get(jd, "without_one_stop");
+
+		rd_str(&r, code, sizeof code, jd, "district", true);
+		one_stop = rd_date(&r, jd, "one_stop_since", false);
+		electronic = rd_date(&r, jd, "electronic_one_stop_since", false);
+		if (r.rc != 0)
+			return r.rc;
+		rc = mc_store_unit_by_code(st, &district, code);
+		if (rc == 0 && sscanf(code, "000.00.%7[0-9].", dd) != 1)
+			rc = MC_EINVAL;
+		if (rc == 0)
+			rc = mc_store_unit_list(st, &units, &n_units);
+		if (rc != 0) {
+			fprintf(stderr, "demo: communes: bad district %s\n", code);
+			mc_unit_free_list(units);
+			return rc == MC_ENOTFOUND ? MC_EINVAL : rc;
+		}
+		for (j = 0; j < n_units; j++) {
+			int nn = 0;
+			if (units[j].parent_id == district.id && sscanf(units[j].code, "000.%d.", &nn) == 1 &&
+			    nn > seq)
+				seq = nn;
+		}
+		mc_unit_free_list(units);
+		json_array_foreach(json_object_get(jd, "communes"), j, jc)
+		{
+			mc_unit u;
+			const char *name = json_string_value(jc);
+			bool excluded = false;
+			size_t k;
+			const json_t *x;
+			if (!name || strlen(name) > 200) {
+				fprintf(stderr, "demo: communes of %s: a name is not a short string\n", code);
+				return MC_EINVAL;
+			}
+			json_array_foreach(without, k, x)
+			{
+				if (json_is_string(x) && strcmp(json_string_value(x), name) == 0)
+					excluded = true;
+			}
+			memset(&u, 0, sizeof u);
+			seq++;
+			snprintf(u.code, sizeof u.code, "000.%02d.%s.H56", seq, dd);
+			snprintf(u.name, sizeof u.name, "UBND %s", name);
+			mc_strlcpy(u.level, "commune", sizeof u.level);
+			mc_strlcpy(u.province_code, district.province_code, sizeof u.province_code);
+			/* "Xã Quảng Lưu, huyện Quảng Xương": the address starts with a capital
+			 * (names start with xã, phường or thị trấn). */
+			snprintf(u.address, sizeof u.address, "%c%.120s, %.100s, tỉnh Thanh Hóa",
+				 name[0] >= 'a' && name[0] <= 'z' ? name[0] - 'a' + 'A' : name[0], name + 1,
+				 without_ubnd(district.name));
+			snprintf(u.phone, sizeof u.phone, "0237 36%s %03d", dd, 100 + 13 * seq);
+			u.parent_id = district.id;
+			u.one_stop_since = excluded ? 0 : one_stop;
+			u.electronic_one_stop_since = excluded ? 0 : electronic;
+			rc = mc_store_unit_create(st, &u);
+			if (rc != 0) {
+				fprintf(stderr, "demo: could not create unit %s (%d)\n", u.code, rc);
+				return rc;
+			}
+			counts[3]++;
+		}
+	}
+	return 0;
+}
+
+/* The catalogue entries of data/demo/catalogue.json: procedures as the
+ * national database lists them, without the steps and documents of the
+ * detailed ones (so the dossier generator leaves them alone). */
+static int load_catalogue(mc_store *st, const json_t *root, size_t *n_active, size_t *n_abolished)
+{
+	const json_t *decisions = json_object_get(root, "decisions");
+	size_t i, j;
+	const json_t *jg, *jp;
+	json_array_foreach(json_object_get(root, "groups"), i, jg)
+	{
+		mc_procedure p;
+		mc_unit owner;
+		char owner_code[32];
+		reader r = {"catalogue", 0};
+		memset(&p, 0, sizeof p);
+		memset(&owner, 0, sizeof owner);
+		rd_str(&r, p.field, sizeof p.field, jg, "field", true);
+		rd_str(&r, owner_code, sizeof owner_code, jg, "owner", false);
+		rd_levels(&r, p.levels, sizeof p.levels, json_object_get(jg, "levels"));
+		if (r.rc == 0 && owner_code[0] && mc_store_unit_by_code(st, &owner, owner_code) != 0) {
+			fprintf(stderr, "demo: catalogue: unknown owner %s\n", owner_code);
+			r.rc = MC_EINVAL;
+		}
+		if (r.rc != 0)
+			return r.rc;
+		p.unit_id = owner.id;
+		p.cutoff_min = -1;
+		mc_strlcpy(p.target, "Tổ chức, cá nhân", sizeof p.target);
+		if (owner.id)
+			snprintf(p.place, sizeof p.place, "Bộ phận tiếp nhận và trả kết quả %.200s",
+				 owner.name);
+		else
+			snprintf(p.place, sizeof p.place, "Bộ phận tiếp nhận và trả kết quả UBND cấp %s",
+				 strcmp(p.levels, "commune") == 0 ? "xã" : "huyện");
+		json_array_foreach(json_object_get(jg, "procedures"), j, jp)
+		{
+			/* [code, name, online_level, working_days, status, [[kind, decision], ...]] */
+			const json_t *pubs = json_array_get(jp, 5), *x;
+			mc_proc_pub pb[8];
+			size_t k;
+			int rc;
+			if (!json_is_string(json_array_get(jp, 0)) ||
+			    !json_is_string(json_array_get(jp, 1)) ||
+			    !json_is_integer(json_array_get(jp, 2)) ||
+			    !json_is_integer(json_array_get(jp, 3)) ||
+			    !json_is_string(json_array_get(jp, 4)) ||
+			    json_array_size(pubs) > MC_ARRAY_LEN(pb) ||
+			    mc_strlcpy(p.code, json_string_value(json_array_get(jp, 0)), sizeof p.code) !=
+				0 ||
+			    mc_strlcpy(p.name, json_string_value(json_array_get(jp, 1)), sizeof p.name) !=
+				0 ||
+			    mc_strlcpy(p.status, json_string_value(json_array_get(jp, 4)), sizeof p.status) !=
+				0) {
+				fprintf(stderr, "demo: catalogue: entry %zu of %s is malformed\n", j,
+					p.field);
+				return MC_EINVAL;
+			}
+			p.online_level = (int)json_integer_value(json_array_get(jp, 2));
+			p.duration_hours = (int32_t)json_integer_value(json_array_get(jp, 3)) * 8;
+			memset(pb, 0, sizeof pb);
+			json_array_foreach(pubs, k, x)
+			{
+				const char *key = json_string_value(json_array_get(x, 1));
+				const json_t *dec = json_object_get(decisions, key ? key : "");
+				if (!json_is_string(json_array_get(x, 0)) ||
+				    !json_is_string(json_array_get(dec, 0))) {
+					r.rc = MC_EINVAL;
+					break;
+				}
+				mc_strlcpy(pb[k].kind, json_string_value(json_array_get(x, 0)),
+					   sizeof pb[k].kind);
+				mc_strlcpy(pb[k].decision, json_string_value(json_array_get(dec, 0)),
+					   sizeof pb[k].decision);
+				pb[k].day = parse_day(&r, json_string_value(json_array_get(dec, 1)));
+			}
+			if (r.rc != 0) {
+				fprintf(stderr, "demo: catalogue: %s has a bad publication\n", p.code);
+				return r.rc;
+			}
+			p.pubs = pb;
+			p.n_pubs = json_array_size(pubs);
+			rc = mc_store_procedure_create(st, &p);
+			if (rc != 0) {
+				fprintf(stderr, "demo: could not create procedure %s (%d)\n", p.code, rc);
+				return rc;
+			}
+			if (strcmp(p.status, "abolished") == 0)
+				(*n_abolished)++;
+			else
+				(*n_active)++;
+		}
+	}
+	return 0;
+}
+
 int mc_demo_load(mc_store *st, const char *password, FILE *log)
 {
 	int rc = MC_ERROR;
-	json_t *root = NULL;
+	json_t *root = NULL, *communes = NULL, *catalogue = NULL;
 	json_error_t jerr;
 	char hash[MC_PASSWORD_HASH_MAX];
 	bool in_tx = false;
@@ -351,6 +568,12 @@ int mc_demo_load(mc_store *st, const char *password, FILE *log)
 		rc = MC_EINVAL;
 		goto cleanup;
 	}
+	communes = load_embedded(COMMUNES_PATH);
+	catalogue = load_embedded(CATALOGUE_PATH);
+	if (!communes || !catalogue) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
 	/* argon2id is slow on purpose: hash once, share the hash. */
 	if (mc_auth_init() != 0 || mc_auth_hash_password(hash, password) != 0) {
 		fprintf(stderr, "demo: could not hash the demo password\n");
@@ -364,7 +587,11 @@ int mc_demo_load(mc_store *st, const char *password, FILE *log)
 		fprintf(log, "demo accounts (password as given):\n");
 	rc = load_units(st, ju, units);
 	if (rc == 0)
+		rc = load_communes(st, communes, units);
+	if (rc == 0)
 		rc = load_procedures(st, jp, &n_active, &n_abolished);
+	if (rc == 0)
+		rc = load_catalogue(st, catalogue, &n_active, &n_abolished);
 	if (rc == 0)
 		rc = load_users(st, jus, hash, log);
 	if (rc != 0)
@@ -383,6 +610,8 @@ cleanup:
 	if (in_tx)
 		mc_store_rollback(st);
 	json_decref(root);
+	json_decref(communes);
+	json_decref(catalogue);
 	memset(hash, 0, sizeof hash);
 	return rc;
 }
@@ -694,7 +923,8 @@ static int act_supplement(life *l, const char *doc_name)
 
 static int act_pay(life *l)
 {
-	mc_actor a = applicant_or_desk(l);
+	/* The desk confirms the fee: the payer's own word does not settle it. */
+	mc_actor a = officer(l->g, MC_ROLE_DESK, l->d.receiving_unit_id);
 	mc_action_req req;
 	memset(&req, 0, sizeof req);
 	req.action = MC_ACT_PAY;
@@ -890,17 +1120,18 @@ static bool level_is(const char *levels, const char *level)
 }
 
 /* The unit that takes a dossier of dp: the owner, or a unit of the
- * procedure's lowest level, Quảng Xương and its communes more often. */
+ * procedure's lowest level that has a one-stop desk, Quảng Xương and its
+ * communes more often. */
 static const mc_unit *pick_unit(generator *g, const demo_proc *dp)
 {
-	const mc_unit *cand[256];
+	const mc_unit *cand[1024];
 	size_t n = 0, n_home = 0;
 	const mc_unit *home[64];
 	if (dp->p.unit_id)
 		return unit_by_id(g, dp->p.unit_id);
 	for (size_t i = 0; i < g->n_units && n < MC_ARRAY_LEN(cand); i++) {
 		const mc_unit *u = &g->units[i];
-		if (!level_is(dp->p.levels, u->level))
+		if (!level_is(dp->p.levels, u->level) || !u->one_stop_since)
 			continue;
 		cand[n++] = u;
 		if ((u->id == g->home_district || u->parent_id == g->home_district) &&
@@ -1186,19 +1417,36 @@ static int gen_setup(generator *g)
 			g->land_dept = g->units[i].id;
 	}
 
+	/* The detailed procedures, the ones with steps: the catalogue entries
+	 * have none and take no demo dossiers. */
 	memset(&q, 0, sizeof q);
 	q.limit = 200;
-	rc = mc_store_procedure_search(g->st, &list, &n, &total, &q);
-	if (rc != 0)
-		return rc;
-	g->procs = mc_xcalloc(n ? n : 1, sizeof *g->procs);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		demo_proc *dp = &g->procs[g->n_procs];
-		if (strcmp(list[i].status, "active") != 0)
-			continue;
-		rc = mc_store_procedure_get(g->st, &dp->p, list[i].code, true);
+	for (;;) {
+		size_t cap = g->n_procs;
+		rc = mc_store_procedure_search(g->st, &list, &n, &total, &q);
 		if (rc != 0)
+			return rc;
+		g->procs = mc_xrealloc(g->procs, (cap + n + 1) * sizeof *g->procs);
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			demo_proc *dp = &g->procs[g->n_procs];
+			memset(dp, 0, sizeof *dp);
+			if (strcmp(list[i].status, "active") != 0)
+				continue;
+			rc = mc_store_procedure_get(g->st, &dp->p, list[i].code, true);
+			if (rc == 0 && dp->p.n_steps == 0) {
+				mc_procedure_clear(&dp->p);
+				continue;
+			}
+			if (rc == 0)
+				g->n_procs++;
+		}
+		mc_procedure_free_list(list, n);
+		q.offset += (int)n;
+		if (rc != 0 || n == 0 || q.offset >= total)
 			break;
+	}
+	for (size_t i = 0; i < g->n_procs && rc == 0; i++) {
+		demo_proc *dp = &g->procs[i];
 		dp->inter_level = level_is(dp->p.levels, "commune") && strchr(dp->p.levels, ',') != NULL;
 		dp->land = !dp->inter_level && !dp->p.unit_id && field_is(dp->p.field, "Đất đai") &&
 			   level_is(dp->p.levels, "district");
@@ -1206,9 +1454,7 @@ static int gen_setup(generator *g)
 			   strstr(dp->p.target, "Thương nhân") || strstr(dp->p.target, "Cơ sở");
 		for (size_t f = 0; f < dp->p.n_fees; f++)
 			dp->fee_total += dp->p.fees[f].amount;
-		g->n_procs++;
 	}
-	mc_procedure_free_list(list, n);
 	if (rc == 0 && g->n_procs == 0) {
 		fprintf(stderr, "demo: no active procedures; load the demo province first\n");
 		rc = MC_ENOTFOUND;

@@ -1,13 +1,16 @@
 /*
  * demo.h - the demo province that `motcua init --demo` loads: Thanh Hóa (H56)
  * as the 2017 administrative-reform report 6366/BC-UBND describes it, with its
- * provincial departments, its 27 districts, a few communes, a catalogue of
- * procedures with their national record fields, demo accounts, and generated
- * dossiers that have lived through the real rules of the app layer.
+ * provincial departments, its 27 districts and 635 communes with the dates
+ * they took up the one-stop mechanism and the electronic one-stop system, a
+ * catalogue of procedures with their national record fields and publication
+ * history (57 in detail, the rest as catalogue entries), demo accounts, and
+ * generated dossiers that have lived through the real rules of the app layer.
+ * Its first half of 2017 holds the figures the report states (docs/statistics.md §8).
  *
- * The data is data/demo/province.json, embedded in the binary. Applicants are
- * invented (generated names, identity numbers and phones); the generator is
- * reproducible from its seed.
+ * The data is data/demo/{province,communes,catalogue}.json, embedded in the
+ * binary. Applicants are invented (generated names, identity numbers and
+ * phones); the generator is reproducible from its seed.
  */
 #ifndef MC_DEMO_H
 #define MC_DEMO_H
@@ -35,7 +38,8 @@ int mc_demo_load(mc_store *st, const char *password, FILE *log);
  * every state occurs (submitted, received, not_accepted, processing, some of
  * them transferred to another unit, supplement_requested, awaiting_payment,
  * withdrawn, stopped, resolved, returned) and a share are late. Times of each
- * action fall in office hours after the previous one. The same seed on the
+ * action fall in office hours after the previous one. Only the detailed
+ * procedures (those with steps) and units with a one-stop desk take dossiers. The same seed on the
  * same database gives the same dossiers. Runs in transactions of a few
  * hundred dossiers; a failure rolls back only the current batch. Writes a
  * summary to log (may be NULL). Requires mc_demo_load to have run.

@@ -25,8 +25,17 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 	[MC_PROB_DUPLICATE] = {"duplicate", 409, "It exists already"},
 	[MC_PROB_CODES_EXHAUSTED] = {"codes-exhausted", 409, "The unit has used every dossier code of the day"},
 	[MC_PROB_INVALID_QUERY] = {"invalid-query", 400, "A query parameter is invalid"},
+	[MC_PROB_TOO_MANY_ATTEMPTS] = {"too-many-attempts", 429, "Too many attempts"},
 	[MC_PROB_UNAVAILABLE] = {"unavailable", 503, "The service is temporarily unavailable"},
 	[MC_PROB_INTERNAL] = {"internal", 500, "Internal error"},
+	[MC_PROB_APOLOGY_ISSUED] = {"apology-issued", 409, "The apology has been issued already"},
+	[MC_PROB_APOLOGY_OUTDATED] = {"apology-outdated", 409,
+				      "The apology's new date no longer fits the dossier; prepare a new one"},
+	[MC_PROB_BAD_CHECK_VALUE] = {"bad-check-value", 403, "The check value does not match the fields"},
+	[MC_PROB_UNKNOWN_PAYMENT] = {"unknown-payment", 404, "No payment has this reference"},
+	[MC_PROB_AMOUNT_MISMATCH] = {"amount-mismatch", 409, "The amount is not the amount owed"},
+	[MC_PROB_PAYMENT_CLOSED] = {"payment-closed", 409, "The payment was settled or closed already"},
+	[MC_PROB_NOTHING_OWED] = {"nothing-owed", 409, "The dossier owes nothing to pay online"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

@@ -2,6 +2,7 @@
 
 #include "app/auth.h"
 #include "http/cache.h"
+#include "http/limiter.h"
 #include "http/static.h"
 
 #include <errno.h>
@@ -41,6 +42,8 @@ typedef struct {
 	evutil_socket_t listen_fd;
 	mc_cache *cache;
 	mc_static *web;   /* the web application's files, NULL when there is none */
+	mc_limiter *login_accounts;
+	mc_limiter *login_addresses;
 } server_state;
 
 typedef struct {
@@ -150,6 +153,7 @@ static const char *reason(int status)
 	case 200: return "OK";
 	case 201: return "Created";
 	case 204: return "No Content";
+	case 303: return "See Other";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
@@ -364,6 +368,18 @@ const char *mc_req_token_hash(const mc_req *r) { return r->token_hash; }
 mc_store *mc_req_store(const mc_req *r) { return r->w->store; }
 const mc_server_config *mc_req_config(const mc_req *r) { return &r->w->srv->cfg; }
 mc_cache *mc_req_cache(const mc_req *r) { return r->w->srv->cache; }
+mc_limiter *mc_req_login_accounts(const mc_req *r) { return r->w->srv->login_accounts; }
+mc_limiter *mc_req_login_addresses(const mc_req *r) { return r->w->srv->login_addresses; }
+
+const char *mc_req_peer(const mc_req *r)
+{
+	char *host = NULL;
+	ev_uint16_t port = 0;
+	struct evhttp_connection *c = evhttp_request_get_connection(r->ev);
+	if (c)
+		evhttp_connection_get_peer(c, &host, &port);
+	return host ? host : "";
+}
 const char *mc_req_public_url(const mc_req *r) { return r->w->srv->cfg.public_url ? r->w->srv->cfg.public_url : ""; }
 
 const unsigned char *mc_req_raw(const mc_req *r, size_t *len)
@@ -928,6 +944,9 @@ int mc_server_run(const mc_server_config *cfg)
 	notify.started = pthread_create(&notify.thread, NULL, notifier_main, &notify) == 0;
 	/* 16,384 replies of up to 8 KiB: at most 128 MiB, in practice a few. */
 	srv.cache = mc_cache_new(16384, 8192, 60);
+	/* Guessing passwords: 5 failures an account, 20 an address, per 15 minutes. */
+	srv.login_accounts = mc_limiter_new(4096, 5, 900);
+	srv.login_addresses = mc_limiter_new(4096, 20, 900);
 	if (mc_static_load(&srv.web, cfg->web_root) != 0)
 		goto cleanup;
 	srv.listen_fd = open_listener(cfg->listen, bound, sizeof bound);
@@ -1010,6 +1029,8 @@ cleanup:
 	if (srv.listen_fd >= 0)
 		close(srv.listen_fd);
 	mc_cache_free(srv.cache);
+	mc_limiter_free(srv.login_accounts);
+	mc_limiter_free(srv.login_addresses);
 	mc_static_free(srv.web);
 	mc_time_ctx_free(atomic_load(&srv.tc));
 	while (srv.retired) {

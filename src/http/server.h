@@ -14,6 +14,7 @@
 
 #include "app/dossier.h"
 #include "app/notify.h"
+#include "app/payment.h"
 #include "http/problem.h"
 #include "store/group.h"
 #include "store/store.h"
@@ -34,6 +35,7 @@ typedef struct {
 	const char *public_url;  /* how citizens reach the portal, for links and QR codes */
 	mc_notify_config notify; /* e-mail and SMS delivery of the outbox */
 	int notify_interval;     /* seconds between delivery passes */
+	mc_payment_config payment; /* online payment of fees (docs/payments.md) */
 } mc_server_config;
 
 /* Serves until SIGINT or SIGTERM. Prints "motcua: listening on http://HOST:PORT"
@@ -81,6 +83,12 @@ bool mc_req_is_tls(const mc_req *r);
 
 /* The cache of rendered public replies, shared by the workers. */
 struct mc_cache *mc_req_cache(const mc_req *r);
+
+/* Failed sign-ins counted per account and per client address (limiter.h). */
+struct mc_limiter *mc_req_login_accounts(const mc_req *r);
+struct mc_limiter *mc_req_login_addresses(const mc_req *r);
+/* The client's address as text ("127.0.0.1"); the proxy's when behind one. */
+const char *mc_req_peer(const mc_req *r);
 
 /* The request counters and latency histograms in Prometheus text format;
  * caller frees. */

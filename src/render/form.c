@@ -194,6 +194,14 @@ static void heading(doc *d, const mc_form *f)
 	d->y = y0 + (lh > rh ? lh : rh) + 10;
 	char date[64];
 	mc_form_date_words(date, sizeof date, f->date);
+	if (f->number) {
+		/* Nghị định 30/2020: "Số: …" under the issuer, level with the date line. */
+		double y_date = d->y;
+		char *number = g_markup_printf_escaped("Số: %s", f->number);
+		para_at(d, d->left, lw, number, 13, PANGO_ALIGN_CENTER, 0);
+		g_free(number);
+		d->y = y_date;
+	}
 	char *line = g_markup_printf_escaped("<i>%s, %s</i>", f->place ? f->place : "", date);
 	para_at(d, rx, rw, line, 13, PANGO_ALIGN_CENTER, 14);
 	g_free(line);
@@ -488,6 +496,29 @@ static void reg(doc *d, const mc_form *f)
 	free(cells);
 	free(times);
 	free(num);
+}
+
+void mc_form_draw_heading(cairo_t *cr, double left, double right, double *y, const mc_form *f)
+{
+	/* A page without a bottom: the caller lays out the rest. */
+	doc d = {.cr = cr, .left = left, .right = right, .top = *y, .bottom = 1e9, .y = *y};
+	heading(&d, f);
+	*y = d.y;
+}
+
+double mc_form_draw_text(cairo_t *cr, double x, double y, double width, const char *markup, double size,
+			 mc_form_align align, bool draw)
+{
+	static const PangoAlignment aligns[] = {PANGO_ALIGN_LEFT, PANGO_ALIGN_CENTER, PANGO_ALIGN_RIGHT};
+	doc d = {.cr = cr};
+	PangoLayout *l = make_layout(&d, markup, size, width, aligns[align <= MC_FORM_RIGHT ? align : 0]);
+	double h = layout_height(l);
+	if (draw) {
+		cairo_move_to(cr, x, y);
+		pango_cairo_show_layout(cr, l);
+	}
+	g_object_unref(l);
+	return h;
 }
 
 int mc_form_pdf(unsigned char **out, size_t *len, const mc_form *f)

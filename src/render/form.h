@@ -13,6 +13,8 @@
 #ifndef MC_RENDER_FORM_H
 #define MC_RENDER_FORM_H
 
+#include <cairo.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +64,7 @@ typedef struct {
 	const char *desk;          /* "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" */
 	const char *place;         /* "Quảng Xương" */
 	int64_t date;              /* the document's date */
+	const char *number;        /* number and notation under the issuer, "6366/BC-UBND"; NULL = none */
 	const char *code;          /* dossier code */
 	const char *procedure;
 	const char *applicant_name;
@@ -87,6 +90,33 @@ typedef struct {
 
 /* Renders f as a PDF; *out (caller frees with free()) and *len. MC_EINVAL for an unknown kind. */
 int mc_form_pdf(unsigned char **out, size_t *len, const mc_form *f);
+
+/* ---- pieces for other documents drawn on their own cairo surface ------- */
+
+/* Millimetres in cairo's PDF units (points). */
+#define MC_FORM_MM (72.0 / 25.4)
+
+/*
+ * Draws the heading of Nghị định 30/2020 on cr across [left, right] from *y
+ * and moves *y below it: f->parent_unit over f->desk (or f->issuing_unit) on
+ * the left, the national motto on the right, each with its short rule, then
+ * "<f->place>, ngày … tháng … năm …" of f->date. Only those fields are read.
+ */
+void mc_form_draw_heading(cairo_t *cr, double left, double right, double *y, const mc_form *f);
+
+typedef enum {
+	MC_FORM_LEFT = 0,
+	MC_FORM_CENTER,
+	MC_FORM_RIGHT,
+} mc_form_align;
+
+/*
+ * Draws pango markup (the caller escapes data, e.g. g_markup_printf_escaped)
+ * in the forms' font at size points, wrapped to width, with its top-left at
+ * (x, y). Returns its height in points; with draw false only measures it.
+ */
+double mc_form_draw_text(cairo_t *cr, double x, double y, double width, const char *markup, double size,
+			 mc_form_align align, bool draw);
 
 /* "ngày 02 tháng 3 năm 2017" of a time, in Vietnam's time zone (buf ≥ 48). */
 char *mc_form_date_words(char *buf, size_t cap, int64_t t);

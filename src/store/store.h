@@ -73,6 +73,9 @@ typedef struct {
 	char office_hours[64];  /* "07:00-11:30,13:30-17:00"; "" = the default */
 	char address[256];
 	char phone[32];
+	int32_t one_stop_since;            /* local day (days since 1970-01-01) since when the unit runs the
+					    * one-stop mechanism (cơ chế một cửa, một cửa liên thông); 0 = not */
+	int32_t electronic_one_stop_since; /* the same for the electronic one-stop system; 0 = not */
 } mc_unit;
 
 /* Sets u->id. MC_ECONFLICT on a duplicate code, MC_ENOTFOUND on an unknown parent. */
@@ -85,6 +88,20 @@ int mc_store_unit_list(mc_store *st, mc_unit **out, size_t *n);
 /* *out = true when unit is ancestor or lies in its subtree. */
 int mc_store_unit_within(mc_store *st, bool *out, int64_t unit, int64_t ancestor);
 void mc_unit_free_list(mc_unit *list);
+
+/* The units of one level in a subtree, and how many of them run the one-stop
+ * mechanism and the electronic one-stop system on a day. */
+typedef struct {
+	int64_t units;
+	int64_t one_stop;
+	int64_t electronic;
+} mc_one_stop_count;
+
+/* For the subtree of unit_id, by level (out[0] province, [1] department,
+ * [2] district, [3] commune): the units, and those whose one_stop_since and
+ * electronic_one_stop_since are set and on or before day. MC_ENOTFOUND for
+ * an unknown unit. */
+int mc_store_unit_one_stop(mc_store *st, mc_one_stop_count out[4], int64_t unit_id, int32_t day);
 
 /* ---- users, roles, sessions ------------------------------------------- */
 
@@ -215,6 +232,36 @@ typedef struct {
  * not NULL; most procedures first, then by name. Empty fields are left out.
  * Caller frees *out with free(). */
 int mc_store_procedure_fields(mc_store *st, mc_proc_field **out, size_t *n, const char *level);
+
+/* The publications of a period: how many procedures had a publication of
+ * each kind with a day in [first_day, last_day] (local days). */
+typedef struct {
+	int64_t published_new; /* công bố mới */
+	int64_t modified;      /* công bố sửa đổi, bổ sung */
+	int64_t standardised;  /* công bố chuẩn hóa */
+	int64_t abolished;     /* công bố bãi bỏ */
+} mc_pub_counts;
+
+int mc_store_procedure_pub_counts(mc_store *st, mc_pub_counts *out, int32_t first_day, int32_t last_day);
+
+/* One decision that published procedures in a period, with its counts. */
+typedef struct {
+	char decision[128];
+	int32_t day;           /* its first publication day in the period */
+	mc_pub_counts c;
+} mc_pub_decision;
+
+/* The decisions of [first_day, last_day], earliest first. Caller frees *out
+ * with free(). */
+int mc_store_procedure_pub_decisions(mc_store *st, mc_pub_decision **out, size_t *n, int32_t first_day,
+				     int32_t last_day);
+
+/* The procedures in force on a day, by online level: first published (new
+ * or standardised) on or before it, or without such a record (it predates
+ * the catalogue), and not abolished on or before it; a procedure with status
+ * abolished but no abolished record is not in force. by_level[l] counts
+ * online level l (2..4; 0 for none), *total all of them. */
+int mc_store_procedure_in_force(mc_store *st, int64_t by_level[5], int64_t *total, int32_t day);
 
 /* ---- dossiers (hồ sơ) -------------------------------------------------- */
 
@@ -423,9 +470,10 @@ typedef struct {
 
 /*
  * The public register of results of unit_id's children for a local calendar
- * year, one grouped query over the statistics index: a row per (child or the
- * unit's own desk, month) with resolved dossiers, in unit-code then month
- * order (the own desk first). Caller frees *out with free(). MC_ENOTFOUND for
+ * year, one grouped query over the statistics index: twelve rows (months
+ * 1..12, zeros included) for every direct child in unit-code order, preceded
+ * by twelve for the unit's own desk when it resolved anything in the year.
+ * Caller frees *out with free(). MC_ENOTFOUND for
  * an unknown unit, MC_EINVAL for a year outside 1970..9999.
  */
 int mc_store_stats_months(mc_store *st, mc_stats_month **out, size_t *n, int64_t unit_id, int year);

@@ -19,7 +19,7 @@
 	"d.handler_id, d.step, d.channel, d.state, d.resume_state, d.outcome, d.applicant_name, "            \
 	"d.applicant_id_number, d.applicant_phone, d.applicant_email, d.applicant_address, d.owner_id, "     \
 	"d.duration_hours, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.finished_at, "            \
-	"d.returned_at, d.updated_at, d.version, d.note"
+	"d.returned_at, d.updated_at, d.version, d.note, d.statutory_due_at"
 
 void mc_dossier_clear(mc_dossier *d)
 {
@@ -71,6 +71,7 @@ static void dossier_read(mc_dossier *d, sqlite3_stmt *s)
 	d->updated_at = sqlite3_column_int64(s, 26);
 	d->version = sqlite3_column_int64(s, 27);
 	MC_SQ_COL_FIELD(d->note, s, 28);
+	d->statutory_due_at = sqlite3_column_int64(s, 29);
 }
 
 /* ---- sequence numbers ------------------------------------------------- */
@@ -240,7 +241,7 @@ cleanup:
 	return 0;
 }
 
-/* Binds the mutable fields of d to ?3..?26, as both insert and update use them. */
+/* Binds the mutable fields of d to ?3..?26 and ?29, as both insert and update use them. */
 static int dossier_bind_mutable(sqlite3_stmt *s, const mc_dossier *d)
 {
 	char *folded = NULL;
@@ -273,6 +274,7 @@ static int dossier_bind_mutable(sqlite3_stmt *s, const mc_dossier *d)
 	mc_sq_bind_int(s, 24, d->returned_at);
 	mc_sq_bind_int(s, 25, d->updated_at);
 	MC_SQ_BIND_FIELD(s, 26, d->note);
+	mc_sq_bind_int(s, 29, d->statutory_due_at);
 cleanup:
 	free(folded);
 	return rc;
@@ -287,11 +289,11 @@ int mc_store_dossier_insert(mc_store *st, mc_dossier *d)
 	    "handler_id, step, channel, state, resume_state, outcome, applicant_name, applicant_name_folded, "
 	    "applicant_id_number, applicant_phone, applicant_email, applicant_address, owner_id, "
 	    "duration_hours, submitted_at, received_at, due_at, paused_at, finished_at, returned_at, "
-	    "updated_at, note, version) VALUES (?1, coalesce(nullif(?2, ''), (SELECT province_code FROM unit "
+	    "updated_at, note, statutory_due_at, version) VALUES (?1, coalesce(nullif(?2, ''), (SELECT province_code FROM unit "
 	    "WHERE id = ?3), ''), coalesce(?27, (SELECT id FROM procedure WHERE code = ?28)), ?3, ?4, ?5, "
 	    "?6, "
 	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
-	    "?26, 1) "
+	    "?26, ?29, 1) "
 	    "RETURNING id, province_code, procedure_id, (SELECT code FROM procedure WHERE id = procedure_id)";
 	sqlite3_stmt *s = NULL;
 	int64_t id = 0;
@@ -423,7 +425,7 @@ int mc_store_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_versio
 	    "applicant_name_folded = ?12, applicant_id_number = ?13, applicant_phone = ?14, "
 	    "applicant_email = ?15, applicant_address = ?16, owner_id = ?17, duration_hours = ?18, "
 	    "submitted_at = ?19, received_at = ?20, due_at = ?21, paused_at = ?22, finished_at = ?23, "
-	    "returned_at = ?24, updated_at = ?25, note = ?26, version = version + 1 "
+	    "returned_at = ?24, updated_at = ?25, note = ?26, statutory_due_at = ?29, version = version + 1 "
 	    "WHERE id = ?1 AND version = ?2";
 	static const char exists[] = "SELECT 1 FROM dossier WHERE id = ?1";
 	sqlite3_stmt *s = NULL;

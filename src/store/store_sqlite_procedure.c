@@ -631,3 +631,121 @@ cleanup:
 	*n = len;
 	return 0;
 }
+
+/* ---- publications and procedures in force (the reform report) ---------- */
+
+#define PUB_SUMS                                                                                             \
+	"count(DISTINCT CASE WHEN kind = 'new' THEN procedure_id END), "                                     \
+	"count(DISTINCT CASE WHEN kind = 'modified' THEN procedure_id END), "                                \
+	"count(DISTINCT CASE WHEN kind = 'standardised' THEN procedure_id END), "                            \
+	"count(DISTINCT CASE WHEN kind = 'abolished' THEN procedure_id END)"
+
+static void pub_counts_read(mc_pub_counts *c, sqlite3_stmt *s, int col)
+{
+	c->published_new = sqlite3_column_int64(s, col);
+	c->modified = sqlite3_column_int64(s, col + 1);
+	c->standardised = sqlite3_column_int64(s, col + 2);
+	c->abolished = sqlite3_column_int64(s, col + 3);
+}
+
+int mc_store_procedure_pub_counts(mc_store *st, mc_pub_counts *out, int32_t first_day, int32_t last_day)
+{
+	static const char sql[] =
+	    "SELECT " PUB_SUMS " FROM procedure_publication WHERE day >= ?1 AND day <= ?2";
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	memset(out, 0, sizeof(*out));
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, first_day);
+	mc_sq_bind_int(s, 2, last_day);
+	rc = mc_sq_row(st, s, "count publications");
+	if (rc == 1)
+		pub_counts_read(out, s, 0);
+cleanup:
+	mc_sq_done(s);
+	return rc < 0 ? rc : 0;
+}
+
+int mc_store_procedure_pub_decisions(mc_store *st, mc_pub_decision **out, size_t *n, int32_t first_day,
+				     int32_t last_day)
+{
+	static const char sql[] =
+	    "SELECT decision, min(day), " PUB_SUMS " FROM procedure_publication "
+	    "WHERE day >= ?1 AND day <= ?2 GROUP BY decision ORDER BY min(day), decision";
+	sqlite3_stmt *s = NULL;
+	mc_pub_decision *list = NULL;
+	size_t len = 0;
+	size_t cap = 0;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, first_day);
+	mc_sq_bind_int(s, 2, last_day);
+	for (;;) {
+		mc_pub_decision *x;
+
+		rc = mc_sq_row(st, s, "list publishing decisions");
+		if (rc != 1)
+			break;
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = mc_xrealloc(list, cap * sizeof(*list));
+		}
+		x = &list[len++];
+		memset(x, 0, sizeof(*x));
+		MC_SQ_COL_FIELD(x->decision, s, 0);
+		x->day = sqlite3_column_int(s, 1);
+		pub_counts_read(&x->c, s, 2);
+	}
+cleanup:
+	mc_sq_done(s);
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	*out = list;
+	*n = len;
+	return 0;
+}
+
+int mc_store_procedure_in_force(mc_store *st, int64_t by_level[5], int64_t *total, int32_t day)
+{
+	static const char sql[] =
+	    "SELECT p.online_level, count(*) FROM procedure p "
+	    "WHERE NOT EXISTS (SELECT 1 FROM procedure_publication a WHERE a.procedure_id = p.id "
+	    "AND a.kind = 'abolished' AND a.day <= ?1) "
+	    "AND (p.status <> 'abolished' OR EXISTS (SELECT 1 FROM procedure_publication a "
+	    "WHERE a.procedure_id = p.id AND a.kind = 'abolished')) "
+	    "AND coalesce((SELECT min(f.day) FROM procedure_publication f WHERE f.procedure_id = p.id "
+	    "AND f.kind IN ('new', 'standardised')), ?1) "
+	    "<= ?1 "
+	    "GROUP BY p.online_level";
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	memset(by_level, 0, 5 * sizeof(*by_level));
+	*total = 0;
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, day);
+	for (;;) {
+		int level;
+		int64_t count;
+
+		rc = mc_sq_row(st, s, "count procedures in force");
+		if (rc != 1)
+			break;
+		level = sqlite3_column_int(s, 0);
+		count = sqlite3_column_int64(s, 1);
+		by_level[level >= 2 && level <= 4 ? level : 0] += count;
+		*total += count;
+	}
+cleanup:
+	mc_sq_done(s);
+	return rc < 0 ? rc : 0;
+}

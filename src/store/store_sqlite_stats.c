@@ -6,7 +6,8 @@
  * unit's subtree. The counting is one grouped scan of the covering index
  * dossier_stats (migration 003) per unit of the subtree, plus one grouped
  * range of the event log for the supplement requests; nothing is read per
- * dossier from C.
+ * dossier from C. The issued apologies of the period are one more grouped
+ * range (apology_issued, migration 005).
  */
 #include "store/store_sqlite_int.h"
 
@@ -19,6 +20,10 @@
  * (t + 7 h) / 1 day, as in core/deadline.c (times here are after 1970, so the
  * integer division rounds down).
  *
+ * The due time is the statutory one: due_at, or statutory_due_at once an
+ * apology moved due_at to a new appointment (an apology does not make a late
+ * dossier on time).
+ *
  * resolved: state resolved (9) or returned (10), finished in the period;
  * late when finished after the due time, early when finished on a local day
  * before the due day, else on time (mc_deadline_classify_finished).
@@ -28,9 +33,10 @@
  * instant (mc_api_timeliness).
  */
 /* clang-format off */
+#define DUE " (CASE WHEN d.statutory_due_at > 0 THEN d.statutory_due_at ELSE d.due_at END)"
 #define RESOLVED " d.state IN (9, 10) AND d.finished_at >= ?3 AND d.finished_at < ?4"
-#define SAME_OR_EARLIER " d.finished_at <= d.due_at"
-#define EARLIER_DAY " (d.finished_at + 25200) / 86400 < (d.due_at + 25200) / 86400"
+#define SAME_OR_EARLIER " d.finished_at <=" DUE
+#define EARLIER_DAY " (d.finished_at + 25200) / 86400 < (" DUE " + 25200) / 86400"
 #define IN_PROGRESS " d.received_at > 0 AND d.received_at < ?4 AND (d.finished_at = 0 OR d.finished_at >= ?4)"
 #define JUDGED_AT " (CASE WHEN d.paused_at > 0 AND d.paused_at <= ?5 THEN d.paused_at ELSE ?5 END)"
 #define RECEIVED " d.received_at >= ?3 AND d.received_at < ?4"
@@ -44,10 +50,10 @@
 	"sum(" RECEIVED "), " \
 	"sum(" RESOLVED " AND" SAME_OR_EARLIER " AND" EARLIER_DAY "), " \
 	"sum(" RESOLVED " AND" SAME_OR_EARLIER " AND NOT" EARLIER_DAY "), " \
-	"sum(" RESOLVED " AND d.finished_at > d.due_at), " \
+	"sum(" RESOLVED " AND d.finished_at >" DUE "), " \
 	"sum(" RESOLVED "), " \
-	"sum(" IN_PROGRESS " AND" JUDGED_AT " <= d.due_at), " \
-	"sum(" IN_PROGRESS " AND" JUDGED_AT " > d.due_at), " \
+	"sum(" IN_PROGRESS " AND" JUDGED_AT " <=" DUE "), " \
+	"sum(" IN_PROGRESS " AND" JUDGED_AT " >" DUE "), " \
 	"sum(" IN_PROGRESS "), " \
 	"sum(" FINISHED_AS("7") "), " \
 	"sum(" FINISHED_AS("8") "), " \
@@ -76,6 +82,13 @@
 	" WHERE e.action = 'request_supplement' AND e.at >= ?3 AND e.at < ?4"                                \
 	" AND u.path >= ?1 AND u.path < ?2"
 
+/* Apologies issued in the period (QĐ 876/2017), counted at the dossier's
+ * receiving unit like every other figure. */
+#define APOLOGY_SCAN(join)                                                                                   \
+	" FROM apology a JOIN dossier d ON d.id = a.dossier_id JOIN unit u ON u.id = d.receiving_unit_id" join \
+	" WHERE a.issued_at > 0 AND a.issued_at >= ?3 AND a.issued_at < ?4"                                  \
+	" AND u.path >= ?1 AND u.path < ?2"
+
 /* Each grouping: key columns (an integer, a text, two more texts), then the
  * counters. */
 static const char *const sql_counts[] = {
@@ -84,6 +97,13 @@ static const char *const sql_counts[] = {
     [MC_STATS_BY_FIELD] = "SELECT 0, p.field, '', '', " COUNTERS SCAN(WITH_PROCEDURE) " GROUP BY 2",
     [MC_STATS_BY_PROCEDURE] =
 	"SELECT d.procedure_id, p.field, p.code, p.name, " COUNTERS SCAN(WITH_PROCEDURE) " GROUP BY 1",
+};
+
+static const char *const sql_apologies[] = {
+    [MC_STATS_TOTAL] = "SELECT 0, '', count(*)" APOLOGY_SCAN(""),
+    [MC_STATS_BY_UNIT] = "SELECT " CHILD_KEY ", '', count(*)" APOLOGY_SCAN("") " GROUP BY 1",
+    [MC_STATS_BY_FIELD] = "SELECT 0, p.field, count(*)" APOLOGY_SCAN(WITH_PROCEDURE) " GROUP BY 2",
+    [MC_STATS_BY_PROCEDURE] = "SELECT d.procedure_id, '', count(*)" APOLOGY_SCAN(WITH_PROCEDURE) " GROUP BY 1",
 };
 
 static const char *const sql_supplements[] = {
@@ -260,6 +280,26 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
+static int count_apologies(mc_store *st, struct rows *r, const char *lo, const char *hi, const mc_stats_query *q)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, sql_apologies[q->group]);
+
+	if (rc)
+		goto cleanup;
+	bind_period(s, lo, hi, q);
+	for (;;) {
+		rc = mc_sq_row(st, s, "count apologies");
+		if (rc != 1)
+			break;
+		rows_find(r, q->group, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1))
+		    ->c.apologies = sqlite3_column_int64(s, 2);
+	}
+cleanup:
+	mc_sq_done(s);
+	return rc < 0 ? rc : 0;
+}
+
 /* Every dossier scanned counts somewhere; this keeps a row of zeros out all
  * the same, should a rule change. */
 static void drop_empty(struct rows *r)
@@ -311,6 +351,9 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 	rc = count_supplements(st, &r, lo, hi, q);
 	if (rc)
 		goto cleanup;
+	rc = count_apologies(st, &r, lo, hi, q);
+	if (rc)
+		goto cleanup;
 	switch (q->group) {
 	case MC_STATS_TOTAL:
 		r.list[0].unit_id = q->unit_id;
@@ -355,7 +398,7 @@ void mc_stats_row_free_list(mc_stats_row *list)
 
 #define OVERDUE_WHERE                                                                                        \
 	" WHERE u.path >= ?1 AND u.path < ?2 AND d.state IN (2, 4) AND d.paused_at = 0"                      \
-	" AND d.due_at > 0 AND d.due_at < ?3"
+	" AND d.due_at > 0 AND" DUE " < ?3"
 
 int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int64_t *total, int64_t unit_id,
 			   int64_t now, int limit, int offset)
@@ -364,9 +407,9 @@ int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int6
 	    "SELECT count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id" OVERDUE_WHERE;
 	static const char rows_sql[] =
 	    "SELECT d.code, p.code, p.name, d.receiving_unit_id, d.current_unit_id, d.state, d.received_at, "
-	    "d.due_at FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id "
+	    DUE " FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id "
 	    "JOIN procedure p ON p.id = d.procedure_id" OVERDUE_WHERE
-	    " ORDER BY d.due_at, d.id LIMIT ?4 OFFSET ?5";
+	    " ORDER BY" DUE ", d.id LIMIT ?4 OFFSET ?5";
 	sqlite3_stmt *s = NULL;
 	mc_stats_overdue *list = NULL;
 	size_t len = 0;
@@ -440,4 +483,111 @@ cleanup:
 void mc_stats_overdue_free_list(mc_stats_overdue *list)
 {
 	free(list);
+}
+
+/* ---- the public register of results ----------------------------------- */
+
+int mc_store_stats_months(mc_store *st, mc_stats_month **out, size_t *n, int64_t unit_id, int year)
+{
+	/* ?1, ?2 the subtree; ?3, ?4 the year's local midnights. Resolved as in
+	 * the statistics (RESOLVED), on time = early + on time (not late); the
+	 * month is the local month of finished_at. */
+	static const char sql[] =
+	    "SELECT " CHILD_KEY ", CAST(strftime('%m', d.finished_at + 25200, 'unixepoch') AS INTEGER), "
+	    "count(*), sum(d.finished_at <=" DUE ")"
+	    " FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"
+	    " WHERE u.path >= ?1 AND u.path < ?2 AND d.received_at > 0 AND d.received_at < ?4"
+	    " AND d.finished_at >= ?3 AND" RESOLVED " GROUP BY 1, 2";
+	static const char children[] = "SELECT id FROM unit WHERE parent_id = ?1 ORDER BY code";
+	sqlite3_stmt *s = NULL;
+	mc_stats_month *rows = NULL;
+	int64_t *order = NULL;
+	size_t len = 0, cap = 0, n_order = 0, cap_order = 0;
+	char lo[256];
+	char hi[256];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (year < 1970 || year > 9999) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	rc = mc_sq_unit_range(st, lo, hi, unit_id);
+	if (rc)
+		goto cleanup;
+	/* The order of the rows: the unit's own desk, then its children by code. */
+	rc = mc_sq_prepare(st, &s, children);
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, unit_id);
+	order = mc_xmalloc(16 * sizeof(*order));
+	cap_order = 16;
+	order[n_order++] = 0;
+	while ((rc = mc_sq_row(st, s, "list child units")) == 1) {
+		if (n_order == cap_order) {
+			cap_order *= 2;
+			order = mc_xrealloc(order, cap_order * sizeof(*order));
+		}
+		order[n_order++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc < 0)
+		goto cleanup;
+	mc_sq_done(s);
+	s = NULL;
+	rc = mc_sq_prepare(st, &s, sql);
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_text(s, 1, lo);
+	mc_sq_bind_text(s, 2, hi);
+	mc_sq_bind_int(s, 3, (int64_t)mc_days_from_civil(year, 1, 1) * 86400 - MC_TZ_OFFSET);
+	mc_sq_bind_int(s, 4, (int64_t)mc_days_from_civil(year + 1, 1, 1) * 86400 - MC_TZ_OFFSET);
+	while ((rc = mc_sq_row(st, s, "count resolved dossiers per month")) == 1) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 64;
+			rows = mc_xrealloc(rows, cap * sizeof(*rows));
+		}
+		int64_t key = sqlite3_column_int64(s, 0);
+		rows[len++] = (mc_stats_month){.unit_id = key ? key : unit_id,
+					       .month = sqlite3_column_int(s, 1),
+					       .resolved = sqlite3_column_int64(s, 2),
+					       .on_time = sqlite3_column_int64(s, 3)};
+	}
+	if (rc < 0)
+		goto cleanup;
+	rc = 0;
+	/* Twelve months per unit, in the units' order, zeros included; the own
+	 * desk only when it resolved anything. Children are few, so a pass per
+	 * unit and month is cheap. */
+	mc_stats_month *sorted = mc_xcalloc(n_order * 12, sizeof(*sorted));
+	size_t k = 0;
+	for (size_t u = 0; u < n_order; u++) {
+		int64_t id = order[u] ? order[u] : unit_id;
+		int64_t sum = 0;
+		for (int m = 1; m <= 12; m++) {
+			mc_stats_month *x = &sorted[k + (size_t)m - 1];
+			x->unit_id = id;
+			x->month = m;
+			for (size_t i = 0; i < len; i++) {
+				if (rows[i].unit_id == id && rows[i].month == m)
+					*x = rows[i];
+			}
+			sum += x->resolved;
+		}
+		if (order[u] || sum)
+			k += 12;
+	}
+	free(rows);
+	rows = sorted;
+	len = k;
+cleanup:
+	mc_sq_done(s);
+	free(order);
+	if (rc < 0) {
+		free(rows);
+		return rc;
+	}
+	*out = rows;
+	*n = len;
+	return 0;
 }

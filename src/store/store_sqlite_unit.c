@@ -7,7 +7,9 @@
 
 /* ---- units ------------------------------------------------------------ */
 
-#define UNIT_COLS "id, parent_id, code, name, level, province_code, office_hours, address, phone"
+#define UNIT_COLS                                                                                            \
+	"id, parent_id, code, name, level, province_code, office_hours, address, phone, one_stop_since, "    \
+	"electronic_one_stop_since"
 
 static void unit_read(mc_unit *u, sqlite3_stmt *s)
 {
@@ -21,13 +23,16 @@ static void unit_read(mc_unit *u, sqlite3_stmt *s)
 	MC_SQ_COL_FIELD(u->office_hours, s, 6);
 	MC_SQ_COL_FIELD(u->address, s, 7);
 	MC_SQ_COL_FIELD(u->phone, s, 8);
+	u->one_stop_since = sqlite3_column_int(s, 9);
+	u->electronic_one_stop_since = sqlite3_column_int(s, 10);
 }
 
 int mc_store_unit_create(mc_store *st, mc_unit *u)
 {
 	static const char ins[] =
 	    "INSERT INTO unit (parent_id, code, name, level, province_code, office_hours, "
-	    "address, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	    "address, phone, one_stop_since, electronic_one_stop_since) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 	/* The path is the parent's path and the new id; the root's is "/id/". */
 	static const char set_path[] =
 	    "UPDATE unit SET path = coalesce((SELECT p.path FROM unit p WHERE p.id = unit.parent_id), '/') "
@@ -49,6 +54,8 @@ int mc_store_unit_create(mc_store *st, mc_unit *u)
 	MC_SQ_BIND_FIELD(s, 6, u->office_hours);
 	MC_SQ_BIND_FIELD(s, 7, u->address);
 	MC_SQ_BIND_FIELD(s, 8, u->phone);
+	mc_sq_bind_ref(s, 9, u->one_stop_since);
+	mc_sq_bind_ref(s, 10, u->electronic_one_stop_since);
 	rc = mc_sq_exec(st, s, "insert unit");
 	if (rc)
 		goto cleanup;
@@ -70,8 +77,8 @@ cleanup:
 
 int mc_store_unit_update(mc_store *st, const mc_unit *u)
 {
-	static const char sql[] = "UPDATE unit SET name = ?2, office_hours = ?3, address = ?4, phone = ?5 "
-				  "WHERE id = ?1";
+	static const char sql[] = "UPDATE unit SET name = ?2, office_hours = ?3, address = ?4, phone = ?5, "
+				  "one_stop_since = ?6, electronic_one_stop_since = ?7 WHERE id = ?1";
 	sqlite3_stmt *s = NULL;
 	int rc = mc_sq_prepare(st, &s, sql);
 
@@ -82,6 +89,8 @@ int mc_store_unit_update(mc_store *st, const mc_unit *u)
 	MC_SQ_BIND_FIELD(s, 3, u->office_hours);
 	MC_SQ_BIND_FIELD(s, 4, u->address);
 	MC_SQ_BIND_FIELD(s, 5, u->phone);
+	mc_sq_bind_ref(s, 6, u->one_stop_since);
+	mc_sq_bind_ref(s, 7, u->electronic_one_stop_since);
 	rc = mc_sq_exec(st, s, "update unit");
 	if (rc == 0 && sqlite3_changes(st->db) == 0)
 		rc = MC_ENOTFOUND;
@@ -192,6 +201,47 @@ cleanup:
 void mc_unit_free_list(mc_unit *list)
 {
 	free(list);
+}
+
+int mc_store_unit_one_stop(mc_store *st, mc_one_stop_count out[4], int64_t unit_id, int32_t day)
+{
+	static const char *const levels[] = {"province", "department", "district", "commune"};
+	static const char sql[] =
+	    "SELECT level, count(*), sum(one_stop_since IS NOT NULL AND one_stop_since <= ?3), "
+	    "sum(electronic_one_stop_since IS NOT NULL AND electronic_one_stop_since <= ?3) "
+	    "FROM unit WHERE path >= ?1 AND path < ?2 GROUP BY level";
+	sqlite3_stmt *s = NULL;
+	char lo[256], hi[256];
+	int rc;
+
+	memset(out, 0, 4 * sizeof(*out));
+	rc = mc_sq_unit_range(st, lo, hi, unit_id);
+	if (rc)
+		return rc;
+	rc = mc_sq_prepare(st, &s, sql);
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_text(s, 1, lo);
+	mc_sq_bind_text(s, 2, hi);
+	mc_sq_bind_int(s, 3, day);
+	for (;;) {
+		const char *level;
+
+		rc = mc_sq_row(st, s, "count one-stop units");
+		if (rc != 1)
+			break;
+		level = (const char *)sqlite3_column_text(s, 0);
+		for (size_t i = 0; level && i < MC_ARRAY_LEN(levels); i++) {
+			if (strcmp(level, levels[i]) == 0) {
+				out[i].units = sqlite3_column_int64(s, 1);
+				out[i].one_stop = sqlite3_column_int64(s, 2);
+				out[i].electronic = sqlite3_column_int64(s, 3);
+			}
+		}
+	}
+cleanup:
+	mc_sq_done(s);
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- users ------------------------------------------------------------ */

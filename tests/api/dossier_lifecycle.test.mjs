@@ -448,18 +448,20 @@ test('withdraw: the citizen on their own online dossier (7)', async () => {
   assert.equal(w2.state, 'withdrawn');
 });
 
-test('the applicant pays online and the clock resumes', async () => {
+test('a fee paid at the counter: the desk confirms it and the clock resumes', async () => {
   const o = await file(server, tok.congdan, { channel: 'online', unit: DISTRICT, procedure_code: districtProcedure({ online: true }).code });
   await actOk(server, tok.tiepnhan, o.code, 'receive');
   await actOk(server, tok.tiepnhan, o.code, 'assign', { handler: 'chuyenvien' });
   const p = await actOk(server, tok.chuyenvien, o.code, 'request_payment', { note: 'Lệ phí 100.000 đồng' });
   assert.equal(p.state, 'awaiting_payment');
   assertProblem(await act(server, tok.chuyenvien, o.code, 'pay'), 403, 'forbidden', 'specialist pays');
-  const paid = await actOk(server, tok.congdan, o.code, 'pay');
+  // the applicant cannot declare their own fee paid (online payment goes through the platform)
+  assertProblem(await act(server, tok.congdan, o.code, 'pay'), 403, 'forbidden', 'applicant settles');
+  const paid = await actOk(server, tok.tiepnhan, o.code, 'pay', { note: 'Đã nộp tại quầy, biên lai số 0012345' });
   assert.equal(paid.state, 'processing');
   assert.equal(paid.paused_at, null);
   assert.ok(ms(paid.due_at) >= ms(p.due_at));
-  assertProblem(await act(server, tok.congdan, o.code, 'pay'), 409, 'forbidden-transition', 'paying twice');
+  assertProblem(await act(server, tok.tiepnhan, o.code, 'pay'), 409, 'forbidden-transition', 'paying twice');
   // the applicant may not decide their own case
   assertProblem(await act(server, tok.congdan, o.code, 'resolve', { outcome: 'approved' }), 403, 'forbidden');
   assertProblem(await act(server, tok.congdan, o.code, 'assign'), 403, 'forbidden');

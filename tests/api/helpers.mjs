@@ -8,6 +8,29 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PROVINCE = JSON.parse(readFileSync(join(ROOT, 'data', 'demo', 'province.json'), 'utf8'));
 
+// The rest of the demo catalogue (data/demo/catalogue.json), as procedures of
+// the same shape as province.json's (without steps, documents and fees).
+const CATALOGUE_JSON = JSON.parse(readFileSync(join(ROOT, 'data', 'demo', 'catalogue.json'), 'utf8'));
+export const CATALOGUE = CATALOGUE_JSON.groups.flatMap((g) => g.procedures.map(([code, name, online_level, days, status]) => ({
+  code, name, field: g.field, levels: g.levels, owner: g.owner, online_level, duration_hours: days * 8, status,
+})));
+// Every procedure of the demo: the detailed ones and the catalogue entries.
+export const PROCEDURES = [...PROVINCE.procedures, ...CATALOGUE];
+
+// The communes of data/demo/communes.json, numbered as the demo loader numbers
+// them: after the communes province.json gives each district.
+const COMMUNES_JSON = JSON.parse(readFileSync(join(ROOT, 'data', 'demo', 'communes.json'), 'utf8'));
+export const COMMUNES = COMMUNES_JSON.districts.flatMap((d) => {
+  const dd = d.district.split('.')[2];
+  let seq = Math.max(0, ...PROVINCE.units.filter((u) => u.parent === d.district).map((u) => Number(u.code.split('.')[1])));
+  return d.communes.map((name) => {
+    seq += 1;
+    return { code: `000.${String(seq).padStart(2, '0')}.${dd}.H56`, name: `UBND ${name}`, level: 'commune', parent: d.district };
+  });
+});
+// Every unit of the demo.
+export const UNITS = [...PROVINCE.units, ...COMMUNES];
+
 export const DISTRICT = '000.00.33.H56'; // UBND huyện Quảng Xương
 export const DEPARTMENT = '000.00.10.H56'; // Sở Tài nguyên và Môi trường
 

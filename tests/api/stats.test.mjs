@@ -24,7 +24,7 @@ async function stats(query, token = tok.lanhdao) {
   return res.body;
 }
 
-const COUNTERS = ['carried_over', 'supplement_requested', 'withdrawn', 'stopped', 'not_accepted'];
+const COUNTERS = ['carried_over', 'supplement_requested', 'withdrawn', 'stopped', 'not_accepted', 'apologies'];
 const GROUPS = { received: ['online', 'direct', 'postal'], resolved: ['early', 'on_time', 'late'],
   in_progress: ['within_time', 'overdue'] };
 
@@ -43,7 +43,7 @@ function assertConsistent(c, what) {
 }
 
 function sum(rows) {
-  const s = { carried_over: 0, supplement_requested: 0, withdrawn: 0, stopped: 0, not_accepted: 0 };
+  const s = { carried_over: 0, supplement_requested: 0, withdrawn: 0, stopped: 0, not_accepted: 0, apologies: 0 };
   for (const [g, parts] of Object.entries(GROUPS)) {
     s[g] = { total: 0 };
     for (const p of parts) s[g][p] = 0;

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { startServer } from './harness.mjs';
 import {
   stopServer, PROVINCE, DISTRICT, DEPARTMENT, districtProcedure, assertProblem, assertStatus,
-  file, act, actOk, getDossier,
+  file, act, actOk, getDossier, PROCEDURES,
 } from './helpers.mjs';
 
 let server;
@@ -198,7 +198,7 @@ test('static: without web_root the server serves the API only', async () => {
 test('GET /api/v1/procedures/fields: the active procedures by field, optionally of a level', async () => {
   const res = await server.api('GET', '/api/v1/procedures/fields');
   assertStatus(res, 200);
-  const active = PROVINCE.procedures.filter((p) => p.status === 'active');
+  const active = PROCEDURES.filter((p) => p.status === 'active');
   const expected = {};
   for (const p of active) expected[p.field] = (expected[p.field] || 0) + 1;
   assert.deepEqual(Object.fromEntries(res.body.items.map((x) => [x.field, x.count])), expected);

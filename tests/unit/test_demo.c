@@ -114,7 +114,7 @@ static void test_units(void **state)
 	assert_int_equal(province, 1);
 	assert_int_equal(departments, 29);
 	assert_int_equal(districts, 27);
-	assert_true(communes >= 20);
+	assert_int_equal(communes, 635);
 	mc_unit_free_list(units);
 
 	mc_unit u;
@@ -130,36 +130,56 @@ static void test_procedures(void **state)
 	size_t n = 0;
 	int64_t total_all = 0, total_active = 0;
 
+	size_t detailed = 0;
 	memset(&q, 0, sizeof q);
 	q.limit = 200;
 	q.include_abolished = true;
-	assert_int_equal(mc_store_procedure_search(fx.st, &list, &n, &total_all, &q), 0);
-	assert_true(total_all >= 48);
-	for (size_t i = 0; i < n; i++) {
-		mc_procedure p;
-		int32_t sum = 0;
-		memset(&p, 0, sizeof p);
-		assert_int_equal(mc_store_procedure_get(fx.st, &p, list[i].code, true), 0);
-		assert_true(p.n_steps >= 2 && p.n_steps <= 5);
-		for (size_t s = 0; s < p.n_steps; s++)
-			sum += p.steps[s].hours;
-		assert_int_equal(sum, p.duration_hours);
-		assert_true(p.duration_hours % 4 == 0);
-		assert_true(p.n_docs >= 1);
-		assert_true(p.n_pubs >= 1);
-		assert_true(p.online_level >= 2 && p.online_level <= 4);
-		assert_true(p.legal_basis[0] != '\0');
-		if (strstr(p.levels, "department"))
-			assert_true(p.unit_id != 0);
-		mc_procedure_clear(&p);
+	for (;;) {
+		assert_int_equal(mc_store_procedure_search(fx.st, &list, &n, &total_all, &q), 0);
+		for (size_t i = 0; i < n; i++) {
+			mc_procedure p;
+			int32_t sum = 0;
+			memset(&p, 0, sizeof p);
+			assert_int_equal(mc_store_procedure_get(fx.st, &p, list[i].code, true), 0);
+			if (p.n_steps == 0) {
+				/* A catalogue entry (data/demo/catalogue.json): no steps, but a
+				 * statutory time, an online level and a publication history. */
+				assert_true(p.duration_hours > 0 && p.duration_hours % 8 == 0);
+				assert_true(p.online_level >= 2 && p.online_level <= 4);
+				assert_true(p.n_pubs >= 1);
+				assert_true(p.name[0] && p.field[0] && p.levels[0]);
+				mc_procedure_clear(&p);
+				continue;
+			}
+			detailed++;
+			assert_true(p.n_steps >= 2 && p.n_steps <= 5);
+			for (size_t s = 0; s < p.n_steps; s++)
+				sum += p.steps[s].hours;
+			assert_int_equal(sum, p.duration_hours);
+			assert_true(p.duration_hours % 4 == 0);
+			assert_true(p.n_docs >= 1);
+			assert_true(p.n_pubs >= 1);
+			assert_true(p.online_level >= 2 && p.online_level <= 4);
+			assert_true(p.legal_basis[0] != '\0');
+			if (strstr(p.levels, "department"))
+				assert_true(p.unit_id != 0);
+			mc_procedure_clear(&p);
+		}
+		mc_procedure_free_list(list, n);
+		q.offset += (int)n;
+		if (n == 0 || q.offset >= total_all)
+			break;
 	}
-	mc_procedure_free_list(list, n);
+	/* 57 detailed procedures and the catalogue of 6366/BC-UBND's province. */
+	assert_int_equal(detailed, 57);
+	assert_int_equal(total_all, 57 + 1932);
+	q.offset = 0;
 
 	q.include_abolished = false;
 	assert_int_equal(mc_store_procedure_search(fx.st, &list, &n, &total_active, &q), 0);
 	mc_procedure_free_list(list, n);
-	assert_true(total_active >= 45);
-	assert_true(total_all - total_active >= 2);
+	assert_int_equal(total_active, 1853);
+	assert_int_equal(total_all - total_active, 136);
 
 	mc_procedure p;
 	memset(&p, 0, sizeof p);
@@ -197,6 +217,54 @@ static void test_search(void **state)
 	}
 	mc_procedure_free_list(list, n);
 	assert_true(found);
+}
+
+/* The figures report 6366/BC-UBND states for the first half of 2017, as the
+ * store counts them from the demo data (the reform report's sources). */
+static void test_reform_figures(void **state)
+{
+	(void)state;
+	int32_t first = mc_days_from_civil(2017, 1, 1), last = mc_days_from_civil(2017, 6, 30);
+	mc_pub_counts pc;
+	mc_one_stop_count os[4];
+	int64_t online[5], in_force = 0;
+	mc_unit root, qx;
+
+	assert_int_equal(mc_store_procedure_pub_counts(fx.st, &pc, first, last), 0);
+	assert_int_equal(pc.standardised, 26);
+	assert_int_equal(pc.published_new, 8);
+	assert_int_equal(pc.modified, 54);
+	assert_int_equal(pc.abolished, 129);
+
+	assert_int_equal(mc_store_unit_by_code(fx.st, &root, "000.00.00.H56"), 0);
+	assert_int_equal(mc_store_unit_one_stop(fx.st, os, root.id, last), 0);
+	assert_int_equal(os[1].units, 29);
+	assert_int_equal(os[1].one_stop, 29);
+	assert_int_equal(os[2].units, 27);
+	assert_int_equal(os[2].one_stop, 27);
+	assert_int_equal(os[2].electronic, 20);
+	assert_int_equal(os[3].units, 635);
+	assert_int_equal(os[3].one_stop, 633);
+	assert_int_equal(os[3].electronic, 132);
+	/* Như Xuân's electronic desk opened in September 2017: 21 by the end of the year. */
+	assert_int_equal(mc_store_unit_one_stop(fx.st, os, root.id, mc_days_from_civil(2017, 12, 31)), 0);
+	assert_int_equal(os[2].electronic, 21);
+	/* A district's subtree: itself and its communes. */
+	assert_int_equal(mc_store_unit_by_code(fx.st, &qx, "000.00.33.H56"), 0);
+	assert_int_equal(mc_store_unit_one_stop(fx.st, os, qx.id, last), 0);
+	assert_int_equal(os[1].units, 0);
+	assert_int_equal(os[2].units, 1);
+	assert_int_equal(os[3].units, 30);
+
+	assert_int_equal(mc_store_procedure_in_force(fx.st, online, &in_force, last), 0);
+	assert_int_equal(online[2], 1816);
+	assert_int_equal(online[3], 39);
+	assert_int_equal(online[4], 3);
+	assert_int_equal(in_force, 1858);
+	/* Before the period's publications, the abolished ones were in force and
+	 * the new ones not yet. */
+	assert_int_equal(mc_store_procedure_in_force(fx.st, online, &in_force, first - 1), 0);
+	assert_int_equal(in_force, 1858 + 129 - 8 - 26);
 }
 
 static void check_user(const char *username, mc_role role, const char *unit_code)
@@ -421,10 +489,15 @@ static void test_dossiers_reproducible(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_embedded),   cmocka_unit_test(test_units),
-	    cmocka_unit_test(test_procedures), cmocka_unit_test(test_search),
-	    cmocka_unit_test(test_accounts),   cmocka_unit_test(test_load_twice_conflicts),
-	    cmocka_unit_test(test_dossiers),   cmocka_unit_test(test_dossiers_reproducible),
+	    cmocka_unit_test(test_embedded),
+	    cmocka_unit_test(test_units),
+	    cmocka_unit_test(test_procedures),
+	    cmocka_unit_test(test_search),
+	    cmocka_unit_test(test_accounts),
+	    cmocka_unit_test(test_reform_figures),
+	    cmocka_unit_test(test_load_twice_conflicts),
+	    cmocka_unit_test(test_dossiers),
+	    cmocka_unit_test(test_dossiers_reproducible),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -220,7 +220,7 @@ static int teardown(void **state)
 /* The counters in the order of mc_stats_counts, for readable expectations. */
 typedef struct {
 	int64_t carried_over, online, direct, postal, received, early, on_time, late, resolved, within,
-	    overdue, in_progress, supplement, withdrawn, stopped, not_accepted;
+	    overdue, in_progress, supplement, withdrawn, stopped, not_accepted, apologies;
 } want;
 
 static const char *const names[] = {"carried_over",
@@ -238,18 +238,19 @@ static const char *const names[] = {"carried_over",
 				    "supplement_requested",
 				    "withdrawn",
 				    "stopped",
-				    "not_accepted"};
+				    "not_accepted",
+				    "apologies"};
 
 static void expect(const char *what, const mc_stats_counts *got, want w)
 {
-	int64_t g[16];
-	int64_t e[16];
+	int64_t g[17];
+	int64_t e[17];
 
-	_Static_assert(sizeof(mc_stats_counts) == sizeof(g), "16 counters");
-	_Static_assert(sizeof(want) == sizeof(e), "16 counters");
+	_Static_assert(sizeof(mc_stats_counts) == sizeof(g), "17 counters");
+	_Static_assert(sizeof(want) == sizeof(e), "17 counters");
 	memcpy(g, got, sizeof(g));
 	memcpy(e, &w, sizeof(e));
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < 17; i++) {
 		if (g[i] != e[i])
 			fail_msg("%s: %s is %lld, expected %lld", what, names[i], (long long)g[i],
 				 (long long)e[i]);
@@ -571,6 +572,137 @@ static void test_overdue(void **state)
 			 MC_ENOTFOUND);
 }
 
+/* Sets the statutory due time an issued apology keeps, and moves due_at. */
+static void apologise(struct fixture *f, const char *code, int64_t unit, int64_t new_due, int64_t issued_at)
+{
+	mc_dossier d;
+	mc_apology a;
+
+	assert_int_equal(mc_store_dossier_get(f->st, &d, code, false), 0);
+	memset(&a, 0, sizeof(a));
+	a.dossier_id = d.id;
+	a.unit_id = unit;
+	snprintf(a.reason, sizeof(a.reason), "Chờ ý kiến của cơ quan liên quan");
+	a.old_due = d.due_at;
+	a.new_due = new_due;
+	a.prepared_at = issued_at - 3600;
+	assert_int_equal(mc_store_apology_add(f->st, &a), 0);
+	if (issued_at) {
+		assert_int_equal(mc_store_apology_issue(f->st, a.id, d.due_at, 0, "Lãnh đạo", issued_at), 0);
+		d.statutory_due_at = d.statutory_due_at ? d.statutory_due_at : d.due_at;
+		d.due_at = new_due;
+		assert_int_equal(mc_store_dossier_update(f->st, &d, d.version), 0);
+	}
+}
+
+/* An apology moves the appointment, not the law's due time: a dossier
+ * resolved by its new date is still late, an open one past its statutory due
+ * time still overdue; apologies count when issued in the period, at the
+ * receiving unit. */
+static void test_apologies(void **state)
+{
+	struct fixture *f = *state;
+	mc_stats_row *rows = NULL;
+	size_t n = 0;
+
+	/* dA (16): at C1, due 18/4 17:00, apologised on 19/4 for 21/4 17:00,
+	 * resolved on 20/4: late, though before its new date. */
+	add_dossier(f, &(spec){f->c1, f->proc_a, DIRECT, MC_ST_RESOLVED, 0, T(2017, 4, 10, 8, 0),
+			       T(2017, 4, 18, 17, 0), 0, T(2017, 4, 20, 10, 0), 0});
+	apologise(f, "TEST-170401-0016", f->c1, T(2017, 4, 21, 17, 0), T(2017, 4, 19, 9, 0));
+	/* dB (17): at C2, due 20/4 17:00, apologised on 21/4 for 10/5: still
+	 * overdue at the end of April; a second apology only prepared. */
+	add_dossier(f, &(spec){f->c2, f->proc_b, DIRECT, MC_ST_PROCESSING, 0, T(2017, 4, 10, 8, 0),
+			       T(2017, 4, 20, 17, 0), 0, 0, 0});
+	apologise(f, "TEST-170401-0017", f->c2, T(2017, 5, 10, 17, 0), T(2017, 4, 21, 9, 0));
+	apologise(f, "TEST-170401-0017", f->c2, T(2017, 5, 12, 17, 0), 0);
+	/* d2 was apologised for in March: not in April's figures. */
+	apologise(f, "TEST-170401-0002", f->c1, T(2017, 4, 28, 17, 0), T(2017, 3, 31, 9, 0));
+
+	query(f, &rows, &n, f->d, MC_STATS_TOTAL, T(2017, 5, 1, 0, 0));
+	want w = district_total;
+	w.direct += 2;
+	w.received += 2;
+	w.late++;
+	w.resolved++;
+	w.overdue++; /* dB; d2 (now due 28/4 by its apology) stays overdue by the law's 30/3 */
+	w.in_progress++;
+	w.apologies = 2;
+	expect("district with apologies", &rows[0].c, w);
+	mc_stats_row_free_list(rows);
+
+	query(f, &rows, &n, f->d, MC_STATS_BY_UNIT, T(2017, 5, 1, 0, 0));
+	int64_t sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].unit_id == f->c1 || rows[i].unit_id == f->c2)
+			assert_int_equal(rows[i].c.apologies, 1);
+		sum += rows[i].c.apologies;
+	}
+	assert_int_equal(sum, 2);
+	mc_stats_row_free_list(rows);
+	query(f, &rows, &n, f->d, MC_STATS_BY_FIELD, T(2017, 5, 1, 0, 0));
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(rows[i].c.apologies, 1); /* Hộ tịch (dA), Đất đai (dB) */
+	mc_stats_row_free_list(rows);
+
+	/* The overdue list judges by the law's due time too, and shows it. */
+	mc_stats_overdue *list = NULL;
+	int64_t total = 0;
+	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, f->d, T(2017, 4, 27, 0, 0), 50, 0), 0);
+	assert_int_equal(total, 3); /* d2, d15, dB */
+	assert_int_equal(list[0].due_at, T(2017, 3, 30, 17, 0));
+	assert_string_equal(list[1].code, "TEST-170401-0017");
+	assert_int_equal(list[1].due_at, T(2017, 4, 20, 17, 0));
+	mc_stats_overdue_free_list(list);
+}
+
+/* The public register of results: resolved and on time per unit and month. */
+static void test_months(void **state)
+{
+	struct fixture *f = *state;
+	mc_stats_month *m = NULL;
+	size_t n = 0;
+
+	/* The district: its own desk first (d4), then C1 and C2 in code order. */
+	assert_int_equal(mc_store_stats_months(f->st, &m, &n, f->d, 2017), 0);
+	assert_int_equal(n, 36);
+	assert_int_equal(m[0].unit_id, f->d);
+	assert_int_equal(m[0].month, 1);
+	assert_int_equal(m[3].resolved, 1); /* d4, April, late */
+	assert_int_equal(m[3].on_time, 0);
+	assert_int_equal(m[12].unit_id, f->c1);
+	assert_int_equal(m[12 + 2].resolved, 1); /* d11 in March, late */
+	assert_int_equal(m[12 + 2].on_time, 0);
+	assert_int_equal(m[12 + 3].resolved, 2); /* d1 early, d5 on time */
+	assert_int_equal(m[12 + 3].on_time, 2);
+	assert_int_equal(m[24].unit_id, f->c2);
+	assert_int_equal(m[24 + 4].resolved, 1); /* d3 on 5/5, before its due time */
+	assert_int_equal(m[24 + 4].on_time, 1);
+	int64_t all = 0;
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(m[i].month, (int)(i % 12) + 1);
+		all += m[i].resolved;
+	}
+	assert_int_equal(all, 5); /* withdrawn, stopped and refused dossiers are not results */
+	free(m);
+
+	/* The province: no desk of its own; the department, then the district. */
+	assert_int_equal(mc_store_stats_months(f->st, &m, &n, f->p, 2017), 0);
+	assert_int_equal(n, 24);
+	assert_int_equal(m[0].unit_id, f->s);
+	assert_int_equal(m[12].unit_id, f->d);
+	assert_int_equal(m[12 + 3].resolved, 3);
+	assert_int_equal(m[12 + 3].on_time, 2);
+	free(m);
+
+	/* Another year is empty but lists every child. */
+	assert_int_equal(mc_store_stats_months(f->st, &m, &n, f->d, 2018), 0);
+	assert_int_equal(n, 24);
+	free(m);
+	assert_int_equal(mc_store_stats_months(f->st, &m, &n, f->d, 1969), MC_EINVAL);
+	assert_int_equal(mc_store_stats_months(f->st, &m, &n, 99999, 2017), MC_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -580,6 +712,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_supplement_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_errors_and_empty, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_overdue, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_apologies, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_months, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,7 +113,7 @@ function walkin(ctx, user, panel) {
         const cid = uid('doc');
         return h('tr', { testid: 'desk-doc', 'data-seq': d.seq },
           h('td', null, h('input', { type: 'checkbox', id: cid, testid: 'desk-doc-' + d.seq, checked: d.required })),
-          h('td', null, h('label', { for: cid }, d.name, d.required ? '' : ` (${t('proc.optional')})`)),
+          h('td', null, h('label', { for: cid }, d.name, d.required ? '' : ' ' + t('proc.optional'))),
           h('td', { class: 'num' }, h('input', { type: 'number', min: 0, max: 100, value: String(d.originals), class: 'num-input', 'aria-label': t('desk.originalsOf', { name: d.name }), testid: 'desk-doc-originals-' + d.seq })),
           h('td', { class: 'num' }, h('input', { type: 'number', min: 0, max: 100, value: String(d.copies), class: 'num-input', 'aria-label': t('desk.copiesOf', { name: d.name }), testid: 'desk-doc-copies-' + d.seq })));
       }))) : h('p', null, t('proc.noDocuments')));

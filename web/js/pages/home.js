@@ -1,10 +1,13 @@
 // "/" — the citizen portal's home: procedure search as you type, browsing by field and level,
 // and the dossier lookup box.
 import { t } from '/i18n/i18n.js';
-import { h, replace, api, errorText, debounce, fmtDays, levelsText, uid, loading } from '/js/lib.js';
+import { h, replace, add, api, errorText, debounce, fmtDays, levelsText, uid, loading } from '/js/lib.js';
 import { navigate } from '/js/app.js';
 
 const LEVELS = ['department', 'district', 'commune'];
+// Results come a page at a time ("Xem thêm" fetches the next): the first page of the portal
+// stays small on a slow link however large the catalogue grows.
+const PAGE = 20;
 
 export async function render(ctx) {
   document.title = t('app.name');
@@ -18,6 +21,7 @@ export async function render(ctx) {
   });
   const status = h('p', { class: 'result-status', role: 'status', 'aria-live': 'polite', testid: 'search-status' });
   const results = h('ul', { class: 'result-list', testid: 'search-results' });
+  const more = h('div', { class: 'actions' });
   const filterNote = h('div', { class: 'filter-note' });
 
   const lookupId = uid('lookup');
@@ -51,7 +55,7 @@ export async function render(ctx) {
       h('label', { for: lookupId }, t('lookup.codeLabel')), lookupInput,
       h('button', { type: 'submit', class: 'btn btn-primary', testid: 'lookup-submit' }, t('lookup.button')))),
     h('section', { class: 'home-results', 'aria-labelledby': 'results-h' },
-      h('h2', { id: 'results-h' }, t('home.resultsTitle')), filterNote, status, results),
+      h('h2', { id: 'results-h' }, t('home.resultsTitle')), filterNote, status, results, more),
     h('aside', { class: 'home-side' },
       h('section', { class: 'card', 'aria-labelledby': 'level-h' },
         h('h2', { id: 'level-h' }, t('home.byLevel')), levelButtons),
@@ -82,31 +86,71 @@ export async function render(ctx) {
         t('home.clearField'))) : null);
     if (ctrl) ctrl.abort();
     ctrl = new AbortController();
-    sp.set('limit', '50');
+    sp.set('limit', String(PAGE));
     if (!q && !state.field && !state.level) sp.set('online_level', '3');
     replace(status, t('common.loading'));
+    replace(more);
     try {
       const { data } = await api('/api/v1/procedures?' + sp, { signal: ctrl.signal });
       if (!ctx.alive()) return;
       const featured = !q && !state.field && !state.level;
       replace(status, featured ? t('home.featured', { n: data.total })
         : data.total ? t('home.found', { n: data.total }) : t('home.none'));
-      replace(results, data.items.map((p) => h('li', { class: 'result-item', testid: 'procedure-item', 'data-code': p.code },
-        h('a', { href: '/thu-tuc/' + encodeURIComponent(p.code), class: 'result-link' }, p.name),
-        h('p', { class: 'result-meta' },
-          h('span', null, p.field), ' · ', h('span', null, levelsText(p.levels)), ' · ',
-          h('span', null, fmtDays(p.duration_hours)),
-          p.online_level >= 3 ? h('span', { class: 'badge badge-online' }, t('proc.onlineLevel', { n: p.online_level })) : null))));
+      replace(results, data.items.map(item));
+      drawMore(sp, data.total, data.items.length, ctrl.signal);
     } catch (e) {
       if (e.name === 'AbortError') return;
       replace(status, h('span', { class: 'error-text' }, errorText(e)));
       replace(results);
     }
   }
+
+  function item(p) {
+    return h('li', { class: 'result-item', testid: 'procedure-item', 'data-code': p.code },
+      h('a', { href: '/thu-tuc/' + encodeURIComponent(p.code), class: 'result-link' }, p.name),
+      h('p', { class: 'result-meta' },
+        h('span', null, p.field), ' · ', h('span', null, levelsText(p.levels)), ' · ',
+        h('span', null, fmtDays(p.duration_hours)),
+        p.online_level >= 3 ? h('span', { class: 'badge badge-online' }, t('proc.onlineLevel', { n: p.online_level })) : null));
+  }
+
+  // "Xem thêm": the next page of the same query, appended; focus goes to the first new result
+  function drawMore(sp, total, shown, signal) {
+    if (shown >= total) { replace(more); return; }
+    replace(more, h('button', {
+      type: 'button', class: 'btn btn-secondary', testid: 'search-more', onclick: async (ev) => {
+        ev.currentTarget.disabled = true;
+        const next = new URLSearchParams(sp);
+        next.set('offset', String(shown));
+        try {
+          const { data } = await api('/api/v1/procedures?' + next, { signal });
+          if (!ctx.alive()) return;
+          const added = data.items.map(item);
+          add(results, added);
+          drawMore(sp, data.total, shown + added.length, signal);
+          if (added.length) added[0].querySelector('a').focus();
+        } catch (e) {
+          if (e.name === 'AbortError') return;
+          replace(more, h('span', { class: 'error-text' }, errorText(e)));
+        }
+      },
+    }, t('home.more', { n: Math.min(PAGE, total - shown) })));
+  }
   const typed = debounce(run, 250);
   input.addEventListener('input', typed);
   run();
-  loadFields(fieldList, (f) => { state.field = f; run(); document.getElementById('results-h').scrollIntoView({ block: 'start' }); });
+  // the fields sit below the fold: they load when their list comes into view
+  const chooseField = (f) => { state.field = f; run(); document.getElementById('results-h').scrollIntoView({ block: 'start' }); };
+  if ('IntersectionObserver' in window) {
+    const io = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      io.disconnect();
+      if (ctx.alive()) loadFields(fieldList, chooseField);
+    });
+    io.observe(fieldList);
+  } else {
+    loadFields(fieldList, chooseField);
+  }
 }
 
 async function loadFields(list, choose) {

@@ -1,7 +1,7 @@
 // "/ho-so-cua-toi" — the citizen's dossiers; "/ho-so-cua-toi/{code}" — one of them: history,
 // supplement, withdrawal, results, satisfaction rating.
 import { t } from '/i18n/i18n.js';
-import { h, add, api, pageTitle, replace, loading, errorText, errorBox, fmtDateTime, stateBadge, timelinessBadge, field, fileField, ApiError } from '/js/lib.js';
+import { h, add, api, pageTitle, replace, loading, errorText, errorBox, fmtDateTime, fmtMoney, stateBadge, timelinessBadge, field, fileField, ApiError } from '/js/lib.js';
 import { requireRole } from '/js/app.js';
 import { dossierSummary, documentsList, historyList, act, showActionError, formUrl } from '/js/dossier-ui.js';
 
@@ -58,6 +58,7 @@ export async function detail(ctx) {
       h('section', { class: 'card' }, h('h2', null, d.procedure.name || d.procedure.code), dossierSummary(d)),
     ];
     if (d.state === 'supplement_requested') sections.push(supplementForm(d, version, lastSupp, actErr, done));
+    if (d.amount_owed || d.payment) sections.push(paymentBox(d));
     if (d.can_rate) sections.push(ratingForm(d, done));
     if (d.rating) {
       sections.push(h('section', { class: 'card', testid: 'rating-given' }, h('h2', null, t('rating.givenTitle')),
@@ -124,6 +125,35 @@ export async function detail(ctx) {
         },
       }, t('supp.addFile')),
       note.wrap, err, h('div', { class: 'actions' }, btn)));
+  }
+
+  // The fee owed (docs/payments.md): paid online at the payment provider, which sends the browser back here.
+  function paymentBox(d) {
+    const p = d.payment;
+    const err = errorBox('payment-error');
+    const rows = [h('p', { testid: 'payment-state', 'data-state': p ? p.state : '' },
+      t(d.amount_owed ? 'payment.owed' : 'payment.state.' + p.state), ': ',
+      h('strong', { testid: 'payment-amount' }, fmtMoney(d.amount_owed || p.amount)),
+      p && p.paid_at ? [' · ', fmtDateTime(p.paid_at)] : null)];
+    if (p && p.state === 'failed' && d.amount_owed) rows.push(h('p', { class: 'alert alert-warn' }, t('payment.failed')));
+    if (d.amount_owed) {
+      const btn = h('button', {
+        type: 'button', class: 'btn btn-primary', testid: 'payment-start', onclick: async () => {
+          btn.disabled = true;
+          err.hide();
+          try {
+            const { data } = await api('/api/v1/dossiers/' + encodeURIComponent(d.code) + '/payments', { method: 'POST' });
+            window.location.assign(data.redirect_url);
+          } catch (e) {
+            btn.disabled = false;
+            err.show(errorText(e));
+          }
+        },
+      }, t('payment.pay'));
+      rows.push(h('div', { class: 'actions' }, btn), err);
+    }
+    return h('section', { class: d.amount_owed ? 'card card-attention' : 'card', testid: 'payment' },
+      h('h2', null, t('payment.title')), rows);
   }
 
   function withdrawBox(d, version, actErr, done) {

@@ -1,0 +1,413 @@
+/*
+ * /api/v1/dossiers/{code}/apologies and /api/v1/public/apologies - apologies
+ * for late dossiers (QĐ 876/2017 on public apologies; form 04): prepared by an
+ * officer, issued by a leader (the due time moves, the applicant is told), and
+ * published in the public apology register. Rules in app/apology.h.
+ */
+#include "api/api.h"
+
+#include "app/apology.h"
+#include "core/text.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY 86400
+
+/* An apology as officers see it. New reference. */
+static json_t *apology_json(const mc_time_ctx *tc, const mc_apology *a, const char *dossier_code)
+{
+	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:o, s:s?, s:o, s:s?, s:o}", "id", (json_int_t)a->id,
+			 "dossier", dossier_code, "state", a->issued_at ? "issued" : "prepared", "unit",
+			 mc_api_unit_ref(tc, a->unit_id), "reason", a->reason, "old_due",
+			 mc_api_time(a->old_due), "new_due", mc_api_time(a->new_due), "prepared_by",
+			 a->prepared_by_name[0] ? a->prepared_by_name : NULL, "prepared_at",
+			 mc_api_time(a->prepared_at), "issued_by",
+			 a->issued_by_name[0] ? a->issued_by_name : NULL, "issued_at",
+			 mc_api_time(a->issued_at));
+}
+
+/* Loads the dossier of the path; replies 404 when unknown. */
+static int dossier_or_reply(mc_req *r, mc_dossier *d)
+{
+	int rc = mc_store_dossier_get(mc_req_store(r), d, mc_req_param(r, 0), false);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the dossier");
+		return -1;
+	}
+	return 0;
+}
+
+/* "YYYY-MM-DDTHH:MM", local time, into UTC seconds. */
+static int parse_minute(int64_t *out, const char *s)
+{
+	if (strlen(s) != 16 || s[10] != 'T' || mc_time_parse(out, s) != 0)
+		return MC_EINVAL;
+	return 0;
+}
+
+/* Replies 422 naming why t cannot be the new appointment; 0 when it can. */
+static int check_due_or_reply(mc_req *r, const mc_dossier *d, int64_t t, int64_t now)
+{
+	char due[40];
+	switch (mc_app_apology_check_due(mc_req_time(r), d, t, now)) {
+	case MC_APOLOGY_DUE_OK:
+		return 0;
+	case MC_APOLOGY_DUE_PAST:
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "new_due must be in the future");
+		break;
+	case MC_APOLOGY_DUE_NOT_LATER:
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "new_due must be after the current due time %s",
+				 mc_time_format(due, sizeof due, d->due_at));
+		break;
+	case MC_APOLOGY_DUE_TOO_FAR:
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "new_due may be at most a year from now");
+		break;
+	case MC_APOLOGY_DUE_OFF_HOURS:
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "new_due must fall in office hours on a working day of the receiving unit "
+				 "(the end of a worked minute, e.g. 07:01-11:30 or 13:31-17:00)");
+		break;
+	}
+	return -1;
+}
+
+typedef struct {
+	mc_actor actor;
+	const mc_time_ctx *tc;
+	const char *code;
+	const char *reason;
+	int64_t new_due;
+	int64_t id;
+	const char *public_url;
+	mc_apology out;
+	mc_dossier dossier;
+} apology_job;
+
+static int prepare_write(mc_store *st, void *payload)
+{
+	apology_job *j = payload;
+	return mc_app_apology_prepare(st, j->tc, &j->actor, j->code, j->reason, j->new_due, mc_now(),
+				      &j->out);
+}
+
+/* A failure of the write that the checks before it did not foresee: the
+ * dossier changed in between. */
+static void write_failed(mc_req *r, int rc, const char *what)
+{
+	switch (rc) {
+	case MC_ECONFLICT:
+	case MC_ESTALE:
+		mc_reply_problem(r, MC_PROB_VERSION_CONFLICT, "the dossier has changed meanwhile; reload it");
+		break;
+	case MC_EINVAL:
+		mc_reply_problem(r, MC_PROB_APOLOGY_OUTDATED,
+				 "the new date is no longer after now and the due time");
+		break;
+	case MC_EFORBIDDEN:
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier has left your scope");
+		break;
+	case MC_ETOOBIG:
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "the reason is too long to be stored");
+		break;
+	default:
+		mc_reply_error(r, rc, what);
+		break;
+	}
+}
+
+static void prepare_after(mc_req *r, int rc, void *payload)
+{
+	apology_job *j = payload;
+	if (rc != 0) {
+		write_failed(r, rc, "preparing the apology");
+		return;
+	}
+	char location[160];
+	snprintf(location, sizeof location, "/api/v1/dossiers/%s/apologies/%lld", j->code,
+		 (long long)j->out.id);
+	mc_reply_header(r, "Location", location);
+	mc_reply_json(r, 201, apology_json(j->tc, &j->out, j->code));
+}
+
+void mc_api_apology_create(mc_req *r)
+{
+	apology_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	const char *new_due = NULL;
+	mc_field spec[] = {
+	    {"reason", MC_F_TEXT, true, 1, 1000, &j->reason, 0},
+	    {"new_due", MC_F_STRING, false, 16, 16, &new_due, 0},
+	};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	if (new_due && parse_minute(&j->new_due, new_due) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "new_due must be a local time YYYY-MM-DDTHH:MM");
+		return;
+	}
+	mc_dossier d = {0};
+	if (dossier_or_reply(r, &d) != 0)
+		return;
+	mc_req_actor(r, &j->actor);
+	j->tc = mc_req_time(r);
+	int rc = 0;
+	if (!mc_app_apology_may_prepare(j->tc, &j->actor, &d)) {
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier is outside your unit's scope");
+		rc = -1;
+	} else if (!mc_app_apology_state_ok(&d)) {
+		mc_reply_problem(
+		    r, MC_PROB_FORBIDDEN_TRANSITION,
+		    "an apology is made for a dossier being processed (received or processing), not one "
+		    "that is %s",
+		    mc_state_name((mc_state)d.state));
+		rc = -1;
+	} else if (j->new_due) {
+		rc = check_due_or_reply(r, &d, j->new_due, mc_now());
+	}
+	mc_dossier_clear(&d);
+	if (rc != 0)
+		return;
+	j->code = mc_req_param(r, 0);
+	mc_req_write(r, prepare_write, prepare_after, j);
+}
+
+void mc_api_apologies_list(mc_req *r)
+{
+	mc_dossier d = {0};
+	mc_apology *list = NULL;
+	size_t n = 0;
+	if (dossier_or_reply(r, &d) != 0)
+		return;
+	bool visible = mc_api_may_see(r, &d);
+	mc_dossier_clear(&d);
+	if (!visible) {
+		if (mc_req_user(r)->role == MC_ROLE_CITIZEN)
+			mc_reply_problem(r, MC_PROB_NOT_FOUND, "the dossier not found");
+		else
+			mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier is outside your unit's scope");
+		return;
+	}
+	int rc = mc_store_apology_list(mc_req_store(r), &list, &n, d.id);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the apologies");
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, apology_json(mc_req_time(r), &list[i], d.code));
+	free(list);
+	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* Queues the applicant's message in the transaction of the event. */
+static int notify_apology(mc_store *st, apology_job *j)
+{
+	mc_procedure p;
+	const char *proc = NULL;
+	if (mc_store_procedure_get_id(st, &p, j->dossier.procedure_id, false) == 0)
+		proc = p.name;
+	const mc_unit *u = mc_time_ctx_unit(j->tc, j->out.unit_id);
+	return mc_notify_dossier(st, &j->dossier, "apology", proc, u ? u->name : NULL, j->public_url,
+				 j->out.issued_at);
+}
+
+static int issue_write(mc_store *st, void *payload)
+{
+	apology_job *j = payload;
+	int rc = mc_app_apology_issue(st, j->tc, &j->actor, j->code, j->id, mc_now(), &j->dossier, &j->out);
+	if (rc == 0)
+		rc = notify_apology(st, j);
+	return rc;
+}
+
+static void issue_after(mc_req *r, int rc, void *payload)
+{
+	apology_job *j = payload;
+	mc_dossier d = j->dossier;
+	j->dossier = (mc_dossier){0};
+	if (rc != 0) {
+		mc_dossier_clear(&d);
+		write_failed(r, rc, "issuing the apology");
+		return;
+	}
+	char etag[32];
+	snprintf(etag, sizeof etag, "\"%lld\"", (long long)d.version);
+	mc_reply_header(r, "ETag", etag);
+	json_t *body = apology_json(j->tc, &j->out, j->code);
+	json_object_set_new(body, "dossier", mc_api_dossier_json(r, &d, false, NULL, 0));
+	mc_dossier_clear(&d);
+	mc_reply_json(r, 200, body);
+}
+
+void mc_api_apology_issue(mc_req *r)
+{
+	apology_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	const char *id = mc_req_param(r, 1);
+	char *end = NULL;
+	errno = 0;
+	long long v = strtoll(id, &end, 10);
+	if (errno || end == id || *end || v <= 0) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no apology has id %s", id);
+		return;
+	}
+	j->id = v;
+	mc_dossier d = {0};
+	if (dossier_or_reply(r, &d) != 0)
+		return;
+	mc_apology a;
+	int rc = mc_store_apology_get(mc_req_store(r), &a, d.id, j->id);
+	if (rc != 0) {
+		mc_dossier_clear(&d);
+		mc_reply_error(r, rc, "the apology");
+		return;
+	}
+	mc_req_actor(r, &j->actor);
+	j->tc = mc_req_time(r);
+	int64_t now = mc_now();
+	char due[40], cur[40];
+	rc = -1;
+	if (!mc_app_apology_may_issue(j->tc, &j->actor, &a))
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
+				 "an apology is issued by a leader whose scope holds the apologising unit");
+	else if (a.issued_at)
+		mc_reply_problem(r, MC_PROB_APOLOGY_ISSUED, "apology %lld was issued at %s", (long long)a.id,
+				 mc_time_format(due, sizeof due, a.issued_at));
+	else if (!mc_app_apology_state_ok(&d))
+		mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION,
+				 "the dossier is %s: it needs no apology now",
+				 mc_state_name((mc_state)d.state));
+	else if (mc_app_apology_check_due(j->tc, &d, a.new_due, now) != MC_APOLOGY_DUE_OK)
+		mc_reply_problem(
+		    r, MC_PROB_APOLOGY_OUTDATED, "the new date %s is not after now and the due time %s",
+		    mc_time_format(due, sizeof due, a.new_due), mc_time_format(cur, sizeof cur, d.due_at));
+	else
+		rc = 0;
+	mc_dossier_clear(&d);
+	if (rc != 0)
+		return;
+	j->code = mc_req_param(r, 0);
+	j->public_url = mc_req_public_url(r);
+	mc_req_write(r, issue_write, issue_after, j);
+}
+
+/* ---- the public register ------------------------------------------------ */
+
+/* A local date "YYYY-MM-DD" into its day number. */
+static int parse_day(int32_t *out, const char *s)
+{
+	int64_t t = 0;
+	if (strlen(s) != 10 || mc_time_parse(&t, s) != 0)
+		return MC_EINVAL;
+	*out = (int32_t)((t + MC_TZ_OFFSET) / DAY);
+	return 0;
+}
+
+static json_t *day_json(int32_t day)
+{
+	int y, m, d;
+	char buf[16];
+	mc_civil_from_days(day, &y, &m, &d);
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+	return json_string(buf);
+}
+
+/* The unit of ?unit= (default: the root), for the public registers. */
+static int public_unit_or_reply(mc_req *r, const mc_unit **out)
+{
+	const char *code = mc_req_query(r, "unit");
+	const mc_time_ctx *tc = mc_req_time(r);
+	if (!code) {
+		*out = mc_time_ctx_root(tc);
+		if (!*out) {
+			mc_reply_problem(r, MC_PROB_NOT_FOUND, "there are no units yet");
+			return -1;
+		}
+		return 0;
+	}
+	mc_unit u;
+	int rc = mc_store_unit_by_code(mc_req_store(r), &u, code);
+	if (rc == MC_ENOTFOUND) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "no unit has code %s", code);
+		return -1;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the unit");
+		return -1;
+	}
+	*out = mc_time_ctx_unit(tc, u.id);
+	if (!*out) {
+		mc_reply_error(r, MC_EBUSY, "the unit");
+		return -1;
+	}
+	return 0;
+}
+
+void mc_api_public_apologies(mc_req *r)
+{
+	const mc_unit *unit = NULL;
+	const char *from = mc_req_query(r, "from");
+	const char *to = mc_req_query(r, "to");
+	int64_t limit = 50, offset = 0;
+	int32_t from_day, to_day, today = (int32_t)((mc_now() + MC_TZ_OFFSET) / DAY);
+	int y;
+
+	if (public_unit_or_reply(r, &unit) != 0)
+		return;
+	if (mc_api_query_int_or_reply(r, "limit", &limit, 1, 200) != 0 ||
+	    mc_api_query_int_or_reply(r, "offset", &offset, 0, 10000000) != 0)
+		return;
+	/* Default: this year up to and including today. */
+	mc_civil_from_days(today, &y, NULL, NULL);
+	from_day = mc_days_from_civil(y, 1, 1);
+	to_day = today + 1;
+	if (from && parse_day(&from_day, from) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "from must be a date YYYY-MM-DD");
+		return;
+	}
+	if (to && parse_day(&to_day, to) != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "to must be a date YYYY-MM-DD");
+		return;
+	}
+	if (from_day >= to_day) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY,
+				 "from must be before to (the period is [from, to))");
+		return;
+	}
+	if (to_day - from_day > 5 * 366) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "the period may cover at most 5 years");
+		return;
+	}
+	mc_apology_entry *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	int rc = mc_store_apology_register(mc_req_store(r), &list, &n, &total, unit->id,
+					   (int64_t)from_day * DAY - MC_TZ_OFFSET,
+					   (int64_t)to_day * DAY - MC_TZ_OFFSET, (int)limit, (int)offset);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the apology register");
+		return;
+	}
+	const mc_time_ctx *tc = mc_req_time(r);
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const mc_apology_entry *x = &list[i];
+		char *masked = NULL;
+		/* As in the public lookup: the applicant's name masked, nothing else of them. */
+		mc_text_mask_name(&masked, x->applicant_name);
+		json_array_append_new(items, json_pack("{s:s, s:s?, s:o, s:{s:s, s:s}, s:o, s:o, s:s, s:o}",
+						       "code", x->dossier_code, "applicant_name", masked,
+						       "unit", mc_api_unit_ref(tc, x->a.unit_id), "procedure",
+						       "code", x->procedure_code, "name", x->procedure_name,
+						       "old_due", mc_api_time(x->a.old_due), "new_due",
+						       mc_api_time(x->a.new_due), "reason", x->a.reason,
+						       "issued_at", mc_api_time(x->a.issued_at)));
+		free(masked);
+	}
+	free(list);
+	mc_reply_header(r, "Cache-Control", "public, max-age=60");
+	mc_reply_json(r, 200,
+		      json_pack("{s:{s:s, s:s}, s:o, s:o, s:I, s:I, s:I, s:o}", "unit", "code", unit->code,
+				"name", unit->name, "from", day_json(from_day), "to", day_json(to_day),
+				"total", (json_int_t)total, "limit", (json_int_t)limit, "offset",
+				(json_int_t)offset, "items", items));
+}

@@ -1,0 +1,628 @@
+/*
+ * /api/v1/stats/report.xlsx and /api/v1/stats/report.pdf - the dossier report
+ * of a unit (with its subtree) and period, by unit, by field and by
+ * procedure, with the figures of mc_store_stats (docs/statistics.md): an
+ * Excel workbook made with libxlsxwriter, and a landscape A4 PDF with the
+ * heading of Nghị định 30/2020 (render/form.h) and the dashboard's charts
+ * (render/chart.h) drawn on the same cairo surface.
+ */
+#include "api/api.h"
+
+#include "render/form.h"
+
+#include <cairo-pdf.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+/* ---- the report's data -------------------------------------------------- */
+
+typedef struct {
+	char label[600];
+	mc_stats_counts c;
+} report_row;
+
+typedef struct {
+	const char *sheet;    /* sheet and section name */
+	const char *key_head; /* the heading of the label column */
+	report_row *rows;
+	size_t n;
+	mc_stats_counts total;
+} report_part;
+
+typedef struct {
+	mc_api_stats_params p;
+	report_part parts[3];  /* by unit, by field, by procedure */
+	mc_stats_row *by_unit; /* kept for the charts */
+	size_t n_by_unit;
+	char period[128]; /* "từ ngày 01/01/2017 đến ngày 30/06/2017" */
+} report;
+
+/* The columns after STT and the label, in the order of the national forms. */
+enum {
+	COL_CARRIED,
+	COL_ONLINE,
+	COL_DIRECT,
+	COL_POSTAL,
+	COL_EARLY,
+	COL_ON_TIME,
+	COL_LATE,
+	COL_WITHIN,
+	COL_OVERDUE,
+	COL_SUPPLEMENT,
+	COL_WITHDRAWN,
+	COL_STOPPED,
+	COL_APOLOGIES,
+	COL_RATE,
+	N_COLS
+};
+
+static const char *const col_heads[N_COLS] = {
+    "Kỳ trước chuyển sang",
+    "Trực tuyến",
+    "Trực tiếp",
+    "Bưu chính công ích",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Trong hạn",
+    "Quá hạn",
+    "Yêu cầu bổ sung",
+    "Rút hồ sơ",
+    "Dừng xử lý",
+    "Xin lỗi",
+    "Tỷ lệ đúng hạn (%)",
+};
+
+/* The groups over the first columns; the others stand alone. */
+static const struct {
+	const char *title;
+	int first, last;
+} groups[] = {
+    {"Số hồ sơ nhận giải quyết", COL_CARRIED, COL_POSTAL},
+    {"Kết quả giải quyết", COL_EARLY, COL_LATE},
+    {"Đang giải quyết", COL_WITHIN, COL_OVERDUE},
+};
+
+static int64_t col_value(const mc_stats_counts *c, int col)
+{
+	switch (col) {
+	case COL_CARRIED:
+		return c->carried_over;
+	case COL_ONLINE:
+		return c->received_online;
+	case COL_DIRECT:
+		return c->received_direct;
+	case COL_POSTAL:
+		return c->received_postal;
+	case COL_EARLY:
+		return c->resolved_early;
+	case COL_ON_TIME:
+		return c->resolved_on_time;
+	case COL_LATE:
+		return c->resolved_late;
+	case COL_WITHIN:
+		return c->in_progress_within;
+	case COL_OVERDUE:
+		return c->in_progress_overdue;
+	case COL_SUPPLEMENT:
+		return c->supplement_requested;
+	case COL_WITHDRAWN:
+		return c->withdrawn;
+	case COL_STOPPED:
+		return c->stopped;
+	case COL_APOLOGIES:
+		return c->apologies;
+	default:
+		return 0;
+	}
+}
+
+static void report_free(report *rep)
+{
+	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++)
+		free(rep->parts[i].rows);
+	mc_stats_row_free_list(rep->by_unit);
+}
+
+/* Reads the three groupings; replies and returns -1 on failure. */
+static int report_or_reply(mc_req *r, report *rep)
+{
+	static const mc_stats_group kinds[3] = {MC_STATS_BY_UNIT, MC_STATS_BY_FIELD, MC_STATS_BY_PROCEDURE};
+	static const char *const sheets[3] = {"Theo đơn vị", "Theo lĩnh vực", "Theo thủ tục"};
+	static const char *const heads[3] = {"Đơn vị", "Lĩnh vực", "Thủ tục hành chính"};
+	const mc_time_ctx *tc = mc_req_time(r);
+
+	memset(rep, 0, sizeof *rep);
+	if (mc_api_stats_params_or_reply(r, &rep->p) != 0)
+		return -1;
+	int fy, fm, fd, ty, tm, td;
+	mc_civil_from_days(rep->p.from_day, &fy, &fm, &fd);
+	mc_civil_from_days(rep->p.to_day - 1, &ty, &tm, &td);
+	snprintf(rep->period, sizeof rep->period, "từ ngày %02d/%02d/%04d đến ngày %02d/%02d/%04d", fd, fm,
+		 fy, td, tm, ty);
+	for (int g = 0; g < 3; g++) {
+		mc_stats_query q = {.unit_id = rep->p.unit->id,
+				    .from = rep->p.from,
+				    .to = rep->p.to,
+				    .at = rep->p.at,
+				    .group = kinds[g]};
+		mc_stats_row *rows = NULL;
+		size_t n = 0;
+		int rc = mc_store_stats(mc_req_store(r), &rows, &n, &q);
+		if (rc != 0) {
+			report_free(rep);
+			mc_reply_error(r, rc, "the statistics");
+			return -1;
+		}
+		report_part *part = &rep->parts[g];
+		part->sheet = sheets[g];
+		part->key_head = heads[g];
+		part->rows = mc_xcalloc(n ? n : 1, sizeof *part->rows);
+		part->n = n;
+		for (size_t i = 0; i < n; i++) {
+			const mc_stats_row *x = &rows[i];
+			report_row *y = &part->rows[i];
+			y->c = x->c;
+			mc_stats_add(&part->total, &x->c);
+			if (kinds[g] == MC_STATS_BY_UNIT) {
+				const mc_unit *u = mc_time_ctx_unit(tc, x->unit_id);
+				snprintf(y->label, sizeof y->label, "%s%s", u ? u->name : "?",
+					 x->unit_id == rep->p.unit->id ? " (tại đơn vị)" : "");
+			} else if (kinds[g] == MC_STATS_BY_FIELD) {
+				snprintf(y->label, sizeof y->label, "%s",
+					 x->field[0] ? x->field : "(không rõ lĩnh vực)");
+			} else {
+				snprintf(y->label, sizeof y->label, "%s – %s", x->procedure_code,
+					 x->procedure_name);
+			}
+		}
+		if (kinds[g] == MC_STATS_BY_UNIT) {
+			rep->by_unit = rows;
+			rep->n_by_unit = n;
+		} else {
+			mc_stats_row_free_list(rows);
+		}
+	}
+	return 0;
+}
+
+static void file_name(char *buf, size_t cap, const report *rep, const char *ext)
+{
+	int fy, fm, fd, ty, tm, td;
+	mc_civil_from_days(rep->p.from_day, &fy, &fm, &fd);
+	mc_civil_from_days(rep->p.to_day - 1, &ty, &tm, &td);
+	snprintf(buf, cap, "attachment; filename=\"bao-cao-%s-%04d%02d%02d-%04d%02d%02d.%s\"",
+		 rep->p.unit->code, fy, fm, fd, ty, tm, td, ext);
+}
+
+/* ---- XLSX --------------------------------------------------------------- */
+
+#define FIRST_DATA_ROW 6 /* rows 0-2 title, 3 blank, 4-5 headers */
+
+typedef struct {
+	lxw_format *title, *subtitle, *head, *label, *number, *rate, *total_label, *total_number, *total_rate;
+} sheet_formats;
+
+static void write_part(lxw_worksheet *ws, const sheet_formats *fm, const report *rep, const report_part *part)
+{
+	char line[512];
+	const int last_col = 2 + N_COLS - 1;
+
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, 9); /* A4 */
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_set_column(ws, 0, 0, 5, NULL);
+	worksheet_set_column(ws, 1, 1, 42, NULL);
+	worksheet_set_column(ws, 2, last_col - 1, 11, NULL);
+	worksheet_set_column(ws, last_col, last_col, 13, NULL);
+
+	worksheet_merge_range(ws, 0, 0, 0, last_col,
+			      "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", fm->title);
+	snprintf(line, sizeof line, "Đơn vị: %s (%s)", rep->p.unit->name, rep->p.unit->code);
+	worksheet_merge_range(ws, 1, 0, 1, last_col, line, fm->subtitle);
+	snprintf(line, sizeof line, "Kỳ báo cáo: %s", rep->period);
+	worksheet_merge_range(ws, 2, 0, 2, last_col, line, fm->subtitle);
+
+	/* Two header rows: the groups merged across their columns, the single
+	 * columns merged down both rows. */
+	worksheet_set_row(ws, 4, 30, NULL);
+	worksheet_set_row(ws, 5, 45, NULL);
+	worksheet_merge_range(ws, 4, 0, 5, 0, "STT", fm->head);
+	worksheet_merge_range(ws, 4, 1, 5, 1, part->key_head, fm->head);
+	for (size_t g = 0; g < MC_ARRAY_LEN(groups); g++)
+		worksheet_merge_range(ws, 4, (lxw_col_t)(2 + groups[g].first), 4,
+				      (lxw_col_t)(2 + groups[g].last), groups[g].title, fm->head);
+	for (int c = 0; c < N_COLS; c++) {
+		if (c <= COL_OVERDUE)
+			worksheet_write_string(ws, 5, (lxw_col_t)(2 + c), col_heads[c], fm->head);
+		else
+			worksheet_merge_range(ws, 4, (lxw_col_t)(2 + c), 5, (lxw_col_t)(2 + c), col_heads[c],
+					      fm->head);
+	}
+	worksheet_freeze_panes(ws, FIRST_DATA_ROW, 2);
+
+	lxw_row_t row = FIRST_DATA_ROW;
+	for (size_t i = 0; i < part->n; i++, row++) {
+		const report_row *x = &part->rows[i];
+		worksheet_write_number(ws, row, 0, (double)(i + 1), fm->number);
+		worksheet_write_string(ws, row, 1, x->label, fm->label);
+		for (int c = 0; c < COL_RATE; c++)
+			worksheet_write_number(ws, row, (lxw_col_t)(2 + c), (double)col_value(&x->c, c),
+					       fm->number);
+		double rate;
+		if (mc_stats_on_time_rate(&rate, &x->c))
+			worksheet_write_number(ws, row, 2 + COL_RATE, rate, fm->rate);
+		else
+			worksheet_write_blank(ws, row, 2 + COL_RATE, fm->rate);
+	}
+	/* The totals: a formula over the rows above, with its value cached so
+	 * that a reader that does not compute (or a test) sees the number. */
+	worksheet_merge_range(ws, row, 0, row, 1, "Tổng cộng", fm->total_label);
+	for (int c = 0; c < COL_RATE; c++) {
+		char formula[64], col[4];
+		lxw_col_to_name(col, (lxw_col_t)(2 + c), LXW_FALSE);
+		if (part->n)
+			snprintf(formula, sizeof formula, "=SUM(%s%d:%s%d)", col, FIRST_DATA_ROW + 1, col,
+				 (int)(FIRST_DATA_ROW + part->n));
+		else
+			snprintf(formula, sizeof formula, "=0");
+		worksheet_write_formula_num(ws, row, (lxw_col_t)(2 + c), formula, fm->total_number,
+					    (double)col_value(&part->total, c));
+	}
+	double rate;
+	if (mc_stats_on_time_rate(&rate, &part->total)) {
+		char e[4], g[4], l[4], formula[128];
+		lxw_col_to_name(e, 2 + COL_EARLY, LXW_FALSE);
+		lxw_col_to_name(g, 2 + COL_ON_TIME, LXW_FALSE);
+		lxw_col_to_name(l, 2 + COL_LATE, LXW_FALSE);
+		snprintf(formula, sizeof formula, "=(%s%d+%s%d)/(%s%d+%s%d+%s%d)", e, (int)row + 1, g,
+			 (int)row + 1, e, (int)row + 1, g, (int)row + 1, l, (int)row + 1);
+		worksheet_write_formula_num(ws, row, 2 + COL_RATE, formula, fm->total_rate, rate);
+	} else {
+		worksheet_write_blank(ws, row, 2 + COL_RATE, fm->total_rate);
+	}
+}
+
+static lxw_format *cell_format(lxw_workbook *wb, bool bold, bool centre)
+{
+	lxw_format *f = workbook_add_format(wb);
+	format_set_font_name(f, "Times New Roman");
+	format_set_font_size(f, 12);
+	format_set_border(f, LXW_BORDER_THIN);
+	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+	if (bold)
+		format_set_bold(f);
+	if (centre)
+		format_set_align(f, LXW_ALIGN_CENTER);
+	return f;
+}
+
+/* Writes the workbook to a temporary file (libxlsxwriter writes files) and
+ * reads it back. Caller frees *out. */
+static int xlsx_bytes(unsigned char **out, size_t *len, const report *rep)
+{
+	char path[] = "/tmp/motcua-report-XXXXXX";
+	int fd = mkstemp(path);
+	int rc = MC_ERROR;
+	FILE *f = NULL;
+	unsigned char *data = NULL;
+
+	if (fd < 0)
+		return MC_ERROR;
+	close(fd);
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb)
+		goto cleanup;
+	sheet_formats fm;
+	fm.title = workbook_add_format(wb);
+	format_set_font_name(fm.title, "Times New Roman");
+	format_set_bold(fm.title);
+	format_set_font_size(fm.title, 14);
+	format_set_align(fm.title, LXW_ALIGN_CENTER);
+	fm.subtitle = workbook_add_format(wb);
+	format_set_font_name(fm.subtitle, "Times New Roman");
+	format_set_italic(fm.subtitle);
+	format_set_font_size(fm.subtitle, 12);
+	format_set_align(fm.subtitle, LXW_ALIGN_CENTER);
+	fm.head = cell_format(wb, true, true);
+	format_set_text_wrap(fm.head);
+	format_set_bg_color(fm.head, 0xDDEBF7);
+	fm.label = cell_format(wb, false, false);
+	format_set_text_wrap(fm.label);
+	fm.number = cell_format(wb, false, true);
+	fm.rate = cell_format(wb, false, true);
+	format_set_num_format(fm.rate, "0.0%");
+	fm.total_label = cell_format(wb, true, true);
+	fm.total_number = cell_format(wb, true, true);
+	fm.total_rate = cell_format(wb, true, true);
+	format_set_num_format(fm.total_rate, "0.0%");
+	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++) {
+		lxw_worksheet *ws = workbook_add_worksheet(wb, rep->parts[i].sheet);
+		if (!ws) {
+			workbook_close(wb);
+			goto cleanup;
+		}
+		write_part(ws, &fm, rep, &rep->parts[i]);
+	}
+	if (workbook_close(wb) != LXW_NO_ERROR)
+		goto cleanup;
+	f = fopen(path, "rb");
+	if (!f || fseek(f, 0, SEEK_END) != 0)
+		goto cleanup;
+	long size = ftell(f);
+	if (size <= 0 || fseek(f, 0, SEEK_SET) != 0)
+		goto cleanup;
+	data = mc_xmalloc((size_t)size);
+	if (fread(data, 1, (size_t)size, f) != (size_t)size)
+		goto cleanup;
+	*out = data;
+	*len = (size_t)size;
+	data = NULL;
+	rc = 0;
+cleanup:
+	if (f)
+		fclose(f);
+	free(data);
+	unlink(path);
+	return rc;
+}
+
+void mc_api_stats_report_xlsx(mc_req *r)
+{
+	report rep;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char disposition[160];
+
+	if (report_or_reply(r, &rep) != 0)
+		return;
+	int rc = xlsx_bytes(&data, &len, &rep);
+	file_name(disposition, sizeof disposition, &rep, "xlsx");
+	report_free(&rep);
+	if (rc != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not write the workbook");
+		return;
+	}
+	mc_reply_header(r, "Content-Disposition", disposition);
+	mc_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data, len);
+	free(data);
+}
+
+/* ---- PDF ---------------------------------------------------------------- */
+
+#define MM MC_FORM_MM
+#define PAGE_W (297 * MM)
+#define PAGE_H (210 * MM)
+#define LEFT (20 * MM)
+#define RIGHT (PAGE_W - 15 * MM)
+#define TOP (20 * MM)
+#define BOTTOM (PAGE_H - 15 * MM)
+#define PAD 2.5
+
+typedef struct {
+	cairo_t *cr;
+	double y;
+	double x[2 + N_COLS + 1]; /* left edge of each column, and the right edge */
+} pdf;
+
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length)
+{
+	GByteArray *b = closure;
+	g_byte_array_append(b, data, length);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* A cell's text, escaped, in a box; returns the text's height. */
+static double cell(pdf *d, double x0, double x1, double y, double h, const char *text, bool bold,
+		   mc_form_align al, bool draw)
+{
+	char *m = bold ? g_markup_printf_escaped("<b>%s</b>", text) : g_markup_escape_text(text, -1);
+	double th = mc_form_draw_text(d->cr, x0 + PAD, y + PAD, x1 - x0 - 2 * PAD, m, 8.5, al, false);
+	if (draw) {
+		cairo_rectangle(d->cr, x0, y, x1 - x0, h);
+		cairo_stroke(d->cr);
+		/* Centred vertically in the box. */
+		mc_form_draw_text(d->cr, x0 + PAD, y + (h - th) / 2, x1 - x0 - 2 * PAD, m, 8.5, al, true);
+	}
+	g_free(m);
+	return th + 2 * PAD;
+}
+
+static void table_head(pdf *d, const char *key_head)
+{
+	double h1 = 0, h2 = 0;
+	/* Measure: the group row, then the column row. */
+	for (size_t g = 0; g < MC_ARRAY_LEN(groups); g++) {
+		double h = cell(d, d->x[2 + groups[g].first], d->x[2 + groups[g].last + 1], d->y, 0,
+				groups[g].title, true, MC_FORM_CENTER, false);
+		h1 = h > h1 ? h : h1;
+	}
+	for (int c = 0; c <= COL_OVERDUE; c++) {
+		double h =
+		    cell(d, d->x[2 + c], d->x[3 + c], d->y, 0, col_heads[c], true, MC_FORM_CENTER, false);
+		h2 = h > h2 ? h : h2;
+	}
+	for (int c = COL_SUPPLEMENT; c < N_COLS; c++) {
+		double h =
+		    cell(d, d->x[2 + c], d->x[3 + c], d->y, 0, col_heads[c], true, MC_FORM_CENTER, false);
+		if (h > h1 + h2)
+			h2 = h - h1;
+	}
+	double y = d->y;
+	cell(d, d->x[0], d->x[1], y, h1 + h2, "STT", true, MC_FORM_CENTER, true);
+	cell(d, d->x[1], d->x[2], y, h1 + h2, key_head, true, MC_FORM_CENTER, true);
+	for (size_t g = 0; g < MC_ARRAY_LEN(groups); g++)
+		cell(d, d->x[2 + groups[g].first], d->x[2 + groups[g].last + 1], y, h1, groups[g].title, true,
+		     MC_FORM_CENTER, true);
+	for (int c = 0; c < N_COLS; c++) {
+		if (c <= COL_OVERDUE)
+			cell(d, d->x[2 + c], d->x[3 + c], y + h1, h2, col_heads[c], true, MC_FORM_CENTER,
+			     true);
+		else
+			cell(d, d->x[2 + c], d->x[3 + c], y, h1 + h2, col_heads[c], true, MC_FORM_CENTER,
+			     true);
+	}
+	d->y = y + h1 + h2;
+}
+
+/* "87,5" */
+static void rate_cell(char *buf, size_t cap, const mc_stats_counts *c)
+{
+	double rate;
+	if (!mc_stats_on_time_rate(&rate, c)) {
+		buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, cap, "%.1f", rate * 100.0);
+	char *dot = strchr(buf, '.');
+	if (dot)
+		*dot = ',';
+}
+
+static void table_row(pdf *d, const char *num, const char *label, const mc_stats_counts *c, bool bold,
+		      const char *key_head)
+{
+	char values[N_COLS][32];
+	for (int k = 0; k < COL_RATE; k++)
+		snprintf(values[k], sizeof values[k], "%lld", (long long)col_value(c, k));
+	rate_cell(values[COL_RATE], sizeof values[COL_RATE], c);
+	double h = cell(d, d->x[1], d->x[2], d->y, 0, label, bold, MC_FORM_LEFT, false);
+	if (h < 16)
+		h = 16;
+	if (d->y + h > BOTTOM) {
+		cairo_show_page(d->cr);
+		d->y = TOP;
+		table_head(d, key_head);
+	}
+	if (num)
+		cell(d, d->x[0], d->x[1], d->y, h, num, bold, MC_FORM_CENTER, true);
+	else
+		cell(d, d->x[0], d->x[1], d->y, h, "", bold, MC_FORM_CENTER, true);
+	cell(d, d->x[1], d->x[2], d->y, h, label, bold, MC_FORM_LEFT, true);
+	for (int k = 0; k < N_COLS; k++)
+		cell(d, d->x[2 + k], d->x[3 + k], d->y, h, values[k], bold, MC_FORM_RIGHT, true);
+	d->y += h;
+}
+
+static void section(pdf *d, const report_part *part, bool first)
+{
+	if (!first) {
+		d->y += 14;
+		if (d->y + 120 > BOTTOM) {
+			cairo_show_page(d->cr);
+			d->y = TOP;
+		}
+	}
+	char *m = g_markup_printf_escaped("<b>%s</b>", part->sheet);
+	d->y += mc_form_draw_text(d->cr, LEFT, d->y, RIGHT - LEFT, m, 12, MC_FORM_LEFT, true) + 4;
+	g_free(m);
+	table_head(d, part->key_head);
+	for (size_t i = 0; i < part->n; i++) {
+		char num[24];
+		snprintf(num, sizeof num, "%zu", i + 1);
+		table_row(d, num, part->rows[i].label, &part->rows[i].c, false, part->key_head);
+	}
+	table_row(d, NULL, "Tổng cộng", &part->total, true, part->key_head);
+}
+
+/* The three dashboard charts on a page of their own. */
+static int charts(pdf *d, mc_req *r, const report *rep)
+{
+	static const char *const kinds[] = {"received", "resolved", "units"};
+	double w = RIGHT - LEFT, h = (BOTTOM - TOP - 30) / 2;
+	const double at[3][4] = {
+	    {LEFT, TOP + 24, w * 0.42, h},
+	    {LEFT + w * 0.44, TOP + 24, w * 0.56, h},
+	    {LEFT, TOP + 30 + h, w, h},
+	};
+	mc_api_chart *c = mc_xmalloc(sizeof *c);
+	int rc = 0;
+
+	cairo_show_page(d->cr);
+	mc_form_draw_text(d->cr, LEFT, TOP, w, "<b>BIỂU ĐỒ</b>", 13, MC_FORM_CENTER, true);
+	for (size_t i = 0; i < MC_ARRAY_LEN(kinds) && rc == 0; i++) {
+		rc = mc_api_stats_chart_fill(c, mc_req_time(r), kinds[i], false, &rep->p, rep->by_unit,
+					     rep->n_by_unit);
+		if (rc != 0)
+			break;
+		cairo_save(d->cr);
+		cairo_translate(d->cr, at[i][0], at[i][1]);
+		rc = mc_chart_draw(NULL, d->cr, &c->chart, at[i][2], at[i][3]);
+		cairo_restore(d->cr);
+	}
+	free(c);
+	return rc;
+}
+
+static int pdf_bytes(GByteArray *out, mc_req *r, const report *rep)
+{
+	const mc_time_ctx *tc = mc_req_time(r);
+	const mc_unit *unit = rep->p.unit;
+	const mc_unit *parent = unit->parent_id ? mc_time_ctx_unit(tc, unit->parent_id) : NULL;
+	char *unit_upper = g_utf8_strup(unit->name, -1);
+	char *parent_upper = parent ? g_utf8_strup(parent->name, -1) : NULL;
+	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(pdf_write, out, PAGE_W, PAGE_H);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "motcua");
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "Báo cáo kết quả giải quyết TTHC");
+	pdf d = {.cr = cairo_create(surface), .y = TOP};
+	cairo_set_source_rgb(d.cr, 0, 0, 0);
+	cairo_set_line_width(d.cr, 0.5);
+
+	/* STT, the label, then the figures share what is left. */
+	double w = RIGHT - LEFT, stt = 22, label = w * 0.22, each = (w - stt - label) / N_COLS;
+	d.x[0] = LEFT;
+	d.x[1] = LEFT + stt;
+	d.x[2] = d.x[1] + label;
+	for (int c = 0; c < N_COLS; c++)
+		d.x[3 + c] = d.x[2 + c] + each;
+
+	mc_form heading = {.parent_unit = parent_upper,
+			   .issuing_unit = unit_upper,
+			   .place = mc_api_unit_place(tc, unit),
+			   .date = mc_now()};
+	mc_form_draw_heading(d.cr, LEFT, RIGHT, &d.y, &heading);
+	char *title = g_markup_printf_escaped(
+	    "<b>BÁO CÁO</b>\n<b>Tình hình, kết quả giải quyết thủ tục hành chính</b>\n<i>Kỳ báo cáo: %s</i>\n"
+	    "Đơn vị: %s (%s)",
+	    rep->period, unit->name, unit->code);
+	d.y += mc_form_draw_text(d.cr, LEFT, d.y, w, title, 13, MC_FORM_CENTER, true) + 10;
+	g_free(title);
+	cairo_set_line_width(d.cr, 0.5);
+	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++)
+		section(&d, &rep->parts[i], i == 0);
+	int rc = charts(&d, r, rep);
+	cairo_show_page(d.cr);
+	cairo_destroy(d.cr);
+	cairo_surface_finish(surface);
+	if (rc == 0 && cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
+		rc = MC_ERROR;
+	cairo_surface_destroy(surface);
+	g_free(unit_upper);
+	g_free(parent_upper);
+	return rc;
+}
+
+void mc_api_stats_report_pdf(mc_req *r)
+{
+	report rep;
+	char disposition[160];
+
+	if (report_or_reply(r, &rep) != 0)
+		return;
+	GByteArray *b = g_byte_array_new();
+	int rc = pdf_bytes(b, r, &rep);
+	file_name(disposition, sizeof disposition, &rep, "pdf");
+	report_free(&rep);
+	if (rc != 0) {
+		g_byte_array_free(b, TRUE);
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the report");
+		return;
+	}
+	mc_reply_header(r, "Content-Disposition", disposition);
+	mc_reply_raw(r, 200, "application/pdf", b->data, b->len);
+	g_byte_array_free(b, TRUE);
+}

@@ -1,0 +1,348 @@
+#include "app/payment.h"
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int mc_payment_check_value(char out[MC_PAYMENT_CHECK_LEN + 1], const char *const *fields, size_t n,
+			   const char *secret)
+{
+	int rc = MC_ERROR;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	EVP_MD_CTX *ctx = NULL;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (strchr(fields[i], '|')) {
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
+	}
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++) {
+		if (EVP_DigestUpdate(ctx, fields[i], strlen(fields[i])) != 1 ||
+		    EVP_DigestUpdate(ctx, "|", 1) != 1)
+			goto cleanup;
+	}
+	if (EVP_DigestUpdate(ctx, secret, strlen(secret)) != 1 || EVP_DigestFinal_ex(ctx, md, &md_len) != 1 ||
+	    md_len * 2 != MC_PAYMENT_CHECK_LEN)
+		goto cleanup;
+	for (unsigned int i = 0; i < md_len; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	rc = 0;
+cleanup:
+	EVP_MD_CTX_free(ctx);
+	OPENSSL_cleanse(md, sizeof md);
+	return rc;
+}
+
+bool mc_payment_check_equal(const char *a, const char *b)
+{
+	/* Both are compared over the full length of a check value whatever they
+	 * hold, so the time taken says nothing about the right value. */
+	char x[MC_PAYMENT_CHECK_LEN] = {0}, y[MC_PAYMENT_CHECK_LEN] = {0};
+	size_t la = strlen(a), lb = strlen(b);
+	memcpy(x, a, la < sizeof x ? la : sizeof x);
+	memcpy(y, b, lb < sizeof y ? lb : sizeof y);
+	return (CRYPTO_memcmp(x, y, sizeof x) == 0) & (la == MC_PAYMENT_CHECK_LEN) &
+	       (lb == MC_PAYMENT_CHECK_LEN);
+}
+
+void mc_payment_time(char out[15], int64_t t)
+{
+	int64_t local = t + MC_TZ_OFFSET;
+	int64_t days = local / 86400, secs = local % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	int y, m, d;
+	mc_civil_from_days((int32_t)days, &y, &m, &d);
+	char buf[64];
+	snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d", y, m, d, (int)(secs / 3600),
+		 (int)(secs / 60 % 60), (int)(secs % 60));
+	memcpy(out, buf, 14);
+	out[14] = '\0';
+}
+
+bool mc_payment_time_valid(const char *s)
+{
+	if (strlen(s) != 14)
+		return false;
+	int v[6] = {0};
+	static const int width[6] = {4, 2, 2, 2, 2, 2};
+	for (int i = 0, pos = 0; i < 6; i++) {
+		for (int k = 0; k < width[i]; k++, pos++) {
+			if (s[pos] < '0' || s[pos] > '9')
+				return false;
+			v[i] = v[i] * 10 + (s[pos] - '0');
+		}
+	}
+	return v[0] >= 2000 && v[1] >= 1 && v[1] <= 12 && v[2] >= 1 && v[2] <= 31 && v[3] <= 23 &&
+	       v[4] <= 59 && v[5] <= 59;
+}
+
+int mc_payment_new_reference(char out[25])
+{
+	unsigned char raw[12];
+	if (RAND_bytes(raw, sizeof raw) != 1) {
+		out[0] = '\0';
+		return MC_ERROR;
+	}
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(out + 2 * i, 3, "%02X", raw[i]);
+	return 0;
+}
+
+int mc_payment_request_sign(char out[MC_PAYMENT_CHECK_LEN + 1], const mc_payment_request *rq,
+			    const char *secret)
+{
+	char amount[24];
+	snprintf(amount, sizeof amount, "%lld", (long long)rq->amount);
+	const char *fields[] = {rq->partner_code, rq->reference,  amount,
+				rq->order_info,	  rq->return_url, rq->time};
+	return mc_payment_check_value(out, fields, MC_ARRAY_LEN(fields), secret);
+}
+
+/* Appends name=value (value percent-encoded, RFC 3986 unreserved kept) to buf. */
+static void query_add(char **buf, size_t *len, const char *name, const char *value)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t need = *len + strlen(name) + 3 * strlen(value) + 3;
+	*buf = mc_xrealloc(*buf, need);
+	char *p = *buf + *len;
+	if (*len)
+		*p++ = '&';
+	p += sprintf(p, "%s=", name);
+	for (const unsigned char *s = (const unsigned char *)value; *s; s++) {
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '-' || *s == '.' || *s == '_' || *s == '~') {
+			*p++ = (char)*s;
+		} else {
+			*p++ = '%';
+			*p++ = hex[*s >> 4];
+			*p++ = hex[*s & 15];
+		}
+	}
+	*p = '\0';
+	*len = (size_t)(p - *buf);
+}
+
+int mc_payment_request_url(char **out, const char *url, const mc_payment_request *rq, const char *secret)
+{
+	char check[MC_PAYMENT_CHECK_LEN + 1], amount[24];
+	char *query = NULL;
+	size_t len = 0;
+	int rc = mc_payment_request_sign(check, rq, secret);
+
+	*out = NULL;
+	if (rc != 0)
+		goto cleanup;
+	snprintf(amount, sizeof amount, "%lld", (long long)rq->amount);
+	query_add(&query, &len, "partner_code", rq->partner_code);
+	query_add(&query, &len, "reference", rq->reference);
+	query_add(&query, &len, "amount", amount);
+	query_add(&query, &len, "order_info", rq->order_info);
+	query_add(&query, &len, "return_url", rq->return_url);
+	query_add(&query, &len, "time", rq->time);
+	query_add(&query, &len, "check_value", check);
+	size_t n = strlen(url) + len + 2;
+	*out = mc_xmalloc(n);
+	snprintf(*out, n, "%s%c%s", url, strchr(url, '?') ? '&' : '?', query);
+cleanup:
+	free(query);
+	return rc;
+}
+
+int mc_payment_callback_sign(char out[MC_PAYMENT_CHECK_LEN + 1], const mc_payment_callback *cb,
+			     const char *secret)
+{
+	char amount[24];
+	snprintf(amount, sizeof amount, "%lld", (long long)cb->amount);
+	const char *fields[] = {cb->partner_code,   cb->reference,   amount,
+				cb->transaction_no, cb->result_code, cb->time};
+	return mc_payment_check_value(out, fields, MC_ARRAY_LEN(fields), secret);
+}
+
+int mc_payment_callback_verify(const mc_payment_callback *cb, const char *secret)
+{
+	char expected[MC_PAYMENT_CHECK_LEN + 1];
+	if (!secret || !secret[0] || !cb->check_value)
+		return MC_EFORBIDDEN;
+	if (mc_payment_callback_sign(expected, cb, secret) != 0)
+		return MC_EFORBIDDEN;
+	return mc_payment_check_equal(expected, cb->check_value) ? 0 : MC_EFORBIDDEN;
+}
+
+int mc_app_payment_owe(mc_store *st, int64_t dossier_id, int64_t amount, int64_t at)
+{
+	mc_payment p = {0};
+	int rc = mc_payment_new_reference(p.reference);
+
+	if (rc != 0)
+		return rc;
+	p.dossier_id = dossier_id;
+	p.amount = amount;
+	p.created_at = at;
+	return mc_store_payment_create(st, &p);
+}
+
+/* Copies a JSON text into the receipt; MC_ETOOBIG when it does not fit. */
+static int set_receipt(mc_payment *p, json_t *j)
+{
+	int rc = MC_ERROR;
+	char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text)
+		rc = mc_strlcpy(p->receipt, text, sizeof p->receipt);
+	free(text);
+	json_decref(j);
+	return rc;
+}
+
+int mc_app_payment_close(mc_store *st, const mc_actor *actor, int64_t dossier_id, const char *state,
+			 const char *note, int64_t at)
+{
+	mc_payment p;
+	int rc = mc_store_payment_latest(st, &p, dossier_id);
+
+	if (rc == MC_ENOTFOUND || (rc == 0 && strcmp(p.state, "pending") != 0))
+		return 0;
+	if (rc != 0)
+		return rc;
+	mc_strlcpy(p.state, state, sizeof p.state);
+	p.paid_at = at;
+	if (strcmp(state, "paid") == 0) {
+		mc_strlcpy(p.provider, "manual", sizeof p.provider);
+		rc = set_receipt(&p, json_pack("{s:s, s:s?, s:s?}", "recorded_by", actor->name, "role",
+					       mc_role_name(actor->role), "note", note));
+		if (rc != 0)
+			return rc;
+	}
+	return mc_store_payment_settle(st, &p);
+}
+
+mc_may mc_app_payment_may_start(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d)
+{
+	/* Paying is not confirming: the owner (online) or the receiving desk (for
+	 * a walk-in) starts a payment; only the platform's callback, or the desk
+	 * taking the money at the counter, settles it (the pay action). */
+	if (actor->role == MC_ROLE_CITIZEN) {
+		if (d->owner_id == 0 || d->owner_id != actor->user_id)
+			return MC_MAY_NOT_OWNER;
+	} else if (actor->role == MC_ROLE_DESK) {
+		if (!actor->unit_id || !mc_time_ctx_within(tc, d->receiving_unit_id, actor->unit_id))
+			return MC_MAY_NOT_SCOPE;
+	} else {
+		return MC_MAY_NOT_ROLE;
+	}
+	return d->state == MC_ST_AWAITING_PAYMENT ? MC_MAY : MC_MAY_NOT_STATE;
+}
+
+int mc_app_payment_start(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
+			 int64_t at, mc_payment *out, bool *created)
+{
+	mc_dossier d = {0};
+	int rc = mc_store_dossier_get(st, &d, code, false);
+
+	*created = false;
+	if (rc != 0)
+		goto cleanup;
+	switch (mc_app_payment_may_start(tc, actor, &d)) {
+	case MC_MAY:
+		break;
+	case MC_MAY_NOT_STATE:
+		rc = MC_ECONFLICT;
+		goto cleanup;
+	default:
+		rc = MC_EFORBIDDEN;
+		goto cleanup;
+	}
+	rc = mc_store_payment_latest(st, out, d.id);
+	if (rc == MC_ENOTFOUND)
+		rc = MC_EINVAL;
+	if (rc != 0 || strcmp(out->state, "pending") == 0)
+		goto cleanup;
+	/* Only a failed attempt is tried again; a cancelled or paid amount is
+	 * not owed any more. */
+	if (strcmp(out->state, "failed") != 0) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	rc = mc_app_payment_owe(st, d.id, out->amount, at);
+	if (rc == 0)
+		rc = mc_store_payment_latest(st, out, d.id);
+	*created = rc == 0;
+cleanup:
+	mc_dossier_clear(&d);
+	return rc;
+}
+
+int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_callback *cb,
+			  const char *provider, int64_t at, mc_payment *out, bool *repeat)
+{
+	mc_payment p;
+	mc_dossier d = {0};
+	bool paid = strcmp(cb->result_code, MC_PAYMENT_RESULT_OK) == 0;
+	int rc = mc_store_payment_by_reference(st, &p, cb->reference);
+
+	*repeat = false;
+	if (rc != 0)
+		goto cleanup;
+	if (p.amount != cb->amount) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	if (strcmp(p.state, "pending") != 0) {
+		/* The provider repeats a confirmation until it hears that it was
+		 * taken: the same one again is answered as before. */
+		if (strcmp(p.state, paid ? "paid" : "failed") == 0 && strcmp(p.provider, provider) == 0 &&
+		    strcmp(p.provider_txn, cb->transaction_no) == 0) {
+			*repeat = true;
+			*out = p;
+		} else {
+			rc = MC_ECONFLICT;
+		}
+		goto cleanup;
+	}
+	mc_strlcpy(p.state, paid ? "paid" : "failed", sizeof p.state);
+	p.paid_at = at;
+	if (mc_strlcpy(p.provider, provider, sizeof p.provider) != 0 ||
+	    mc_strlcpy(p.provider_txn, cb->transaction_no, sizeof p.provider_txn) != 0) {
+		rc = MC_ETOOBIG;
+		goto cleanup;
+	}
+	rc =
+	    set_receipt(&p, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "partner_code", cb->partner_code,
+				      "reference", cb->reference, "amount", (json_int_t)cb->amount,
+				      "transaction_no", cb->transaction_no, "result_code", cb->result_code,
+				      "time", cb->time, "check_value", cb->check_value));
+	if (rc != 0)
+		goto cleanup;
+	rc = mc_store_payment_settle(st, &p);
+	if (rc != 0 || !paid)
+		goto cleanup;
+
+	/* The platform has the money: the dossier goes back to where it paused,
+	 * in this same transaction, so a paid fee never leaves it waiting. */
+	mc_actor system = {.system = true};
+	snprintf(system.name, sizeof system.name, "Cổng thanh toán (%.64s)", provider);
+	char note[160];
+	snprintf(note, sizeof note, "Đã thanh toán trực tuyến %lld đồng, mã giao dịch %.64s",
+		 (long long)p.amount, cb->transaction_no);
+	mc_action_req req = {.action = MC_ACT_PAY, .note = note, .at = at};
+	rc = mc_app_dossier_act(st, tc, &system, p.dossier_code, &req, &d);
+	if (rc == MC_EFORBIDDEN || rc == MC_ESTALE)
+		rc = MC_ECONFLICT;
+cleanup:
+	if (rc == 0 && !*repeat)
+		*out = p;
+	mc_dossier_clear(&d);
+	return rc;
+}

@@ -1,0 +1,203 @@
+// The officers' side in the browser: a walk-in dossier at the desk (procedure search,
+// applicant, checklist, channel; the due time shown before confirming is the created
+// dossier's), the work queue against the API, the leader's dashboard for "6 tháng đầu 2017"
+// against GET /api/v1/stats, and the administration pages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorld, checkPage, assertLabelled, fmtDateTime, sameInstant, statValues } from './browser.mjs';
+import { districtProcedure } from '../api/helpers.mjs';
+import vi from '../../web/i18n/vi.js';
+
+const DISTRICT = '000.00.33.H56';
+let world;
+
+before(async () => {
+  world = await startWorld();
+});
+
+after(async () => {
+  if (world) await world.stop();
+});
+
+// "Đăng ký kết hôn" → "dang ky ket hon": what an officer types on a keyboard without Telex
+function plain(s) {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+}
+
+test('a walk-in at the desk: procedure search, applicant, checklist; the due time shown before confirming is the dossier\'s', async () => {
+  const desk = await world.actor('tiepnhan');
+  const { page } = desk;
+  await page.waitForURL('**/can-bo');
+  const proc = await world.api('GET', `/api/v1/procedures/${districtProcedure().code}`);
+  const words = plain(proc.name).split(/\s+/).slice(0, 4).join(' ');
+  await page.getByTestId('desk-proc-search').pressSequentially(words);
+  const option = page.locator(`[data-testid=desk-proc-option][data-code="${proc.code}"]`);
+  await option.waitFor();
+  const dueResponse = page.waitForResponse((r) => r.url().includes('/api/v1/calendar/due?'));
+  await option.click();
+  const previewReply = await dueResponse;
+  const previewFrom = new URL(previewReply.url()).searchParams.get('from');
+  await page.waitForSelector('[data-testid=desk-due][data-due]');
+  const preview = await page.getByTestId('desk-due').getAttribute('data-due');
+  assert.equal(await page.getByTestId('desk-due').textContent(), fmtDateTime(preview));
+  assert.equal(await page.getByTestId('desk-doc').count(), proc.documents.length, 'the checklist lists every document');
+
+  await page.getByTestId('desk-applicant-name').fill('Nguyễn Văn An');
+  await page.getByTestId('desk-applicant-id').fill('038090001234');
+  await page.getByTestId('desk-applicant-phone').fill('0912345678');
+  await page.getByTestId('desk-applicant-address').fill('Thôn Đông, xã Quảng Ninh, huyện Quảng Xương');
+  // the checklist: required documents come ticked; the first is brought as two originals
+  const first = proc.documents[0];
+  for (const d of proc.documents) assert.equal(await page.getByTestId(`desk-doc-${d.seq}`).isChecked(), !!d.required, d.name);
+  await page.getByTestId(`desk-doc-originals-${first.seq}`).fill('2');
+  const optional = proc.documents.find((d) => !d.required);
+  if (optional) await page.getByTestId(`desk-doc-${optional.seq}`).check();
+  await page.getByTestId('desk-channel-direct').check();
+  await checkPage(desk, 'desk', { show: '[data-testid=desk-due]' });
+
+  await page.getByTestId('desk-confirm').click();
+  await page.waitForSelector('[data-testid=desk-result-code]');
+  const code = (await page.getByTestId('desk-result-code').textContent()).trim();
+  const d = await world.api('GET', `/api/v1/dossiers/${code}`, { as: 'tiepnhan' });
+  assert.equal(d.state, 'received');
+  assert.equal(d.channel, 'direct');
+  assert.equal(d.receiving_unit.code, DISTRICT);
+  assert.equal(d.applicant.name, 'Nguyễn Văn An');
+  assert.equal(d.applicant.phone, '0912345678');
+  const expected = proc.documents.filter((x) => x.required || x === optional);
+  assert.deepEqual(d.documents.map((x) => [x.name, x.originals, x.copies]),
+    expected.map((x) => [x.name, x === first ? 2 : x.originals, x.copies]), 'the checklist as filed');
+  sameInstant(await page.getByTestId('desk-result-due').getAttribute('data-due'), d.due_at, 'the receipt shows the due time');
+  if (previewFrom === d.received_at.slice(0, 16)) {
+    sameInstant(preview, d.due_at, 'the due time shown before confirming');
+  } else {
+    // the clock passed a minute between the preview and the confirmation: the preview was
+    // for its own minute; the dossier's due time is the one the same rule gives for its own
+    const q = new URLSearchParams({ from: d.received_at.slice(0, 16), hours: String(proc.duration_hours), unit: DISTRICT });
+    if (proc.cutoff) q.set('cutoff', proc.cutoff);
+    sameInstant((await world.api('GET', '/api/v1/calendar/due?' + q)).due, d.due_at, 'the due time of the minute it was received');
+  }
+  await checkPage(desk, 'desk-receipt');
+
+  // the receipt (form 01) is a PDF
+  const receipt = await page.request.get(world.base + (await page.getByTestId('desk-receipt').getAttribute('href')));
+  assert.equal(receipt.status(), 200);
+  assert.match(receipt.headers()['content-type'], /application\/pdf/);
+
+  // the dossier page from the receipt
+  await page.getByTestId('desk-result-link').click();
+  await page.waitForSelector('[data-testid=dossier-history] [data-testid=timeline-entry]');
+  assert.equal(await page.getByTestId('dossier-due').textContent(), fmtDateTime(d.due_at));
+  assert.equal(await page.getByTestId('dossier-code').textContent(), code);
+  desk.assertClean('at the desk');
+});
+
+test('the work queue lists what the API lists, most urgent first, lateness in words', async () => {
+  const specialist = await world.actor('chuyenvien');
+  const { page } = specialist;
+  await page.waitForURL('**/can-bo/ho-so');
+  await page.waitForSelector('[data-testid=queue-total]');
+  const api = await world.api('GET', '/api/v1/dossiers?limit=25&offset=0&open=true', { as: 'chuyenvien' });
+  assert.equal(await page.getByTestId('queue-total').getAttribute('data-total'), String(api.total));
+  const rows = await page.getByTestId('dossier-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-code'), e.getAttribute('data-state'), e.getAttribute('data-timeliness')]));
+  assert.deepEqual(rows, api.items.map((d) => [d.code, d.state, d.timeliness || '']));
+  const overdue = api.items.find((d) => d.timeliness === 'overdue');
+  assert.ok(overdue, 'the demo province has an overdue dossier in the queue');
+  const badge = page.locator(`[data-testid=dossier-row][data-code="${overdue.code}"] [data-testid=timeliness-badge]`);
+  assert.match(await badge.textContent(), new RegExp(vi['timeliness.overdue']), 'overdue is said in words, not colour alone');
+  await checkPage(specialist, 'queue', { show: '[data-testid=queue-total]', block: 'start' });
+
+  // filtering by state goes through the address and the API
+  await page.getByTestId('queue-state').selectOption('supplement_requested');
+  await page.waitForURL('**/can-bo/ho-so?state=supplement_requested');
+  await page.waitForSelector('[data-testid=queue-total]');
+  const filtered = await world.api('GET', '/api/v1/dossiers?limit=25&offset=0&state=supplement_requested', { as: 'chuyenvien' });
+  assert.equal(await page.getByTestId('queue-total').getAttribute('data-total'), String(filtered.total));
+  for (const s of await page.getByTestId('dossier-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))) {
+    assert.equal(s, 'supplement_requested');
+  }
+  specialist.assertClean('in the queue');
+});
+
+test('the leader\'s dashboard for "6 tháng đầu 2017" shows the figures of GET /api/v1/stats', async () => {
+  const leader = await world.actor('lanhdao');
+  const { page } = leader;
+  await page.getByTestId('nav-dashboard').click();
+  await page.waitForURL('**/lanh-dao');
+  await page.waitForSelector('[data-testid=dash-figures]');
+  const preset = page.getByTestId('dash-preset-h1-2017');
+  assert.equal(await preset.textContent(), '6 tháng đầu 2017');
+  await preset.click();
+  const period = page.locator('[data-testid=dash-period][data-from="2017-01-01"][data-to="2017-07-01"]');
+  await period.waitFor();
+  await page.waitForSelector('[data-testid=dash-figures]');
+  await page.waitForSelector('[data-testid=stats-table], [data-testid=stats-empty]');
+  assert.equal(await preset.getAttribute('aria-pressed'), 'true');
+  const from = await period.getAttribute('data-from');
+  const to = await period.getAttribute('data-to');
+  const unit = await period.getAttribute('data-unit');
+  assert.equal(unit, DISTRICT, 'the leader\'s own unit');
+  const stats = await world.api('GET', '/api/v1/stats?' + new URLSearchParams({ unit, from, to, group: 'unit' }), { as: 'lanhdao' });
+  const tot = stats.totals;
+  assert.ok(tot.received.total > 0, 'the demo province received dossiers in the first half of 2017');
+
+  const shown = await statValues(page);
+  const expected = {};
+  for (const g of ['received', 'resolved', 'in_progress']) {
+    for (const [k, v] of Object.entries(tot[g])) expected[`${g}-${k}`] = String(v);
+  }
+  for (const k of ['on_time_rate', 'carried_over', 'not_accepted', 'supplement_requested', 'withdrawn', 'stopped']) {
+    expected[k] = tot[k] === null || tot[k] === undefined ? '' : String(tot[k]);
+  }
+  assert.deepEqual(shown, expected, 'every figure on the page is the API\'s');
+  // and the numbers read as numbers
+  assert.equal(await page.getByTestId('stat-received-total').textContent(), tot.received.total.toLocaleString('vi-VN'));
+  assert.equal(await page.getByTestId('stat-in_progress-overdue').textContent(), tot.in_progress.overdue.toLocaleString('vi-VN'));
+
+  // the table by unit: one row per API row, received and resolved as the API counts them
+  const rows = await page.getByTestId('stats-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-key'),
+    e.querySelector('[data-testid=stats-cell-received]').textContent, e.querySelector('[data-testid=stats-cell-resolved]').textContent]));
+  assert.deepEqual(rows, stats.rows.map((r) => [r.key.code || r.key.field || '', String(r.received.total), String(r.resolved.total)]));
+
+  // the server-drawn charts loaded
+  for (const kind of ['received', 'resolved', 'units']) {
+    const img = page.getByTestId('chart-' + kind);
+    await img.scrollIntoViewIfNeeded();
+    await page.waitForFunction((k) => {
+      const el = document.querySelector(`[data-testid=chart-${k}]`);
+      return el && el.complete && el.naturalWidth > 0;
+    }, kind);
+    assert.ok((await img.getAttribute('alt')).length > 10, 'a chart has a text alternative');
+  }
+  // the overdue list is the API's
+  const overdue = await world.api('GET', '/api/v1/stats/overdue?' + new URLSearchParams({ unit, limit: '50' }), { as: 'lanhdao' });
+  if (overdue.items.length) {
+    await page.waitForSelector('[data-testid=overdue-list]');
+    assert.deepEqual(await page.getByTestId('overdue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-code'))),
+      overdue.items.map((d) => d.code));
+  }
+  await checkPage(leader, 'dashboard', { show: '[data-testid=dash-period]', block: 'start' });
+  leader.assertClean('on the dashboard');
+});
+
+test('the administration pages: units, users, procedures, calendar', async () => {
+  const admin = await world.actor('admin');
+  const { page } = admin;
+  await page.waitForURL('**/quan-tri');
+  await page.waitForSelector('[data-testid=unit-row]');
+  const units = await world.api('GET', '/api/v1/units', { as: 'admin' });
+  assert.equal(await page.getByTestId('unit-row').count(), units.items.length);
+  await checkPage(admin, 'admin');
+  await page.getByTestId('admin-tab-users').click();
+  await page.waitForSelector('[data-testid=user-row]');
+  await assertLabelled(page, 'admin users');
+  await page.getByTestId('admin-tab-procedures').click();
+  await page.waitForSelector('[data-testid=procedure-row]');
+  await page.getByTestId('procedure-edit').first().click();
+  await page.waitForSelector('[data-testid=proc-edit-form]');
+  await assertLabelled(page, 'admin procedure form');
+  await page.getByTestId('admin-tab-calendar').click();
+  await page.waitForSelector('[data-testid=cal-day]');
+  await checkPage(admin, 'admin-calendar');
+  admin.assertClean('in the administration');
+});

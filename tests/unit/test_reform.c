@@ -1,0 +1,77 @@
+/* Tests for src/report/reform.c: the numbers, percentages and periods in the
+ * words of a Vietnamese administrative report. The report on the demo data is
+ * tested end to end in tests/api/reform.test.mjs, its figures in test_demo.c. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mc.h"
+#include "report/reform.h"
+
+static void test_count(void **state)
+{
+	(void)state;
+	char buf[32];
+	assert_string_equal(mc_reform_count(buf, sizeof buf, 0), "0");
+	/* Counts below ten take a leading zero: "08 thủ tục", "07/21 đơn vị". */
+	assert_string_equal(mc_reform_count(buf, sizeof buf, 8), "08");
+	assert_string_equal(mc_reform_count(buf, sizeof buf, 39), "39");
+	assert_string_equal(mc_reform_count(buf, sizeof buf, 635), "635");
+	/* The thousands separator is a dot. */
+	assert_string_equal(mc_reform_count(buf, sizeof buf, 1816), "1.816");
+	assert_string_equal(mc_reform_count(buf, sizeof buf, 1234567), "1.234.567");
+	assert_string_equal(mc_reform_count(buf, sizeof buf, 100000), "100.000");
+}
+
+static void test_percent(void **state)
+{
+	(void)state;
+	char buf[16];
+	assert_string_equal(mc_reform_percent(buf, sizeof buf, 29, 29), "100%");
+	/* The decimal mark is a comma; a count short of the whole never reads 100%. */
+	assert_string_equal(mc_reform_percent(buf, sizeof buf, 633, 635), "99,7%");
+	assert_string_equal(mc_reform_percent(buf, sizeof buf, 20, 27), "74,1%");
+	assert_string_equal(mc_reform_percent(buf, sizeof buf, 1999, 2000), "99,9%");
+	assert_string_equal(mc_reform_percent(buf, sizeof buf, 19999, 20000), "99,9%");
+	assert_string_equal(mc_reform_percent(buf, sizeof buf, 46, 50), "92%");
+	assert_string_equal(mc_reform_percent(buf, sizeof buf, 0, 7), "0%");
+	assert_string_equal(mc_reform_percent(buf, sizeof buf, 0, 0), "-");
+}
+
+static void test_period(void **state)
+{
+	(void)state;
+	char buf[96];
+#define D(y, m, d) mc_days_from_civil((y), (m), (d))
+	assert_string_equal(mc_reform_period_words(buf, sizeof buf, D(2017, 1, 1), D(2017, 6, 30)),
+			    "6 tháng đầu năm 2017");
+	assert_string_equal(mc_reform_period_words(buf, sizeof buf, D(2017, 7, 1), D(2017, 12, 31)),
+			    "6 tháng cuối năm 2017");
+	assert_string_equal(mc_reform_period_words(buf, sizeof buf, D(2017, 1, 1), D(2017, 12, 31)),
+			    "năm 2017");
+	assert_string_equal(mc_reform_period_words(buf, sizeof buf, D(2017, 4, 1), D(2017, 6, 30)),
+			    "quý II năm 2017");
+	assert_string_equal(mc_reform_period_words(buf, sizeof buf, D(2016, 2, 1), D(2016, 2, 29)),
+			    "tháng 2 năm 2016");
+	assert_string_equal(mc_reform_period_words(buf, sizeof buf, D(2017, 1, 1), D(2017, 3, 15)),
+			    "từ ngày 01/1/2017 đến ngày 15/3/2017");
+	assert_string_equal(mc_reform_period_words(buf, sizeof buf, D(2016, 12, 1), D(2017, 1, 31)),
+			    "từ ngày 01/12/2016 đến ngày 31/1/2017");
+#undef D
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_count),
+	    cmocka_unit_test(test_percent),
+	    cmocka_unit_test(test_period),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -21,7 +21,8 @@ static void usage(FILE *out)
 	      "  calendar due --from YYYY-MM-DDTHH:MM --hours N [--cutoff HH:MM] [--db PATH] [--json]\n"
 	      "  report reform --db PATH --from YYYY-MM-DD --to YYYY-MM-DD --format pdf|md [--out FILE]\n"
 	      "                                           the administrative-reform report of a period\n"
-	      "  config [--config FILE]                    print the effective settings\n",
+	      "  config [--config FILE]                    print the effective settings\n"
+	      "  routes [--json]                          every API route with its methods, authentication and roles\n",
 	      out);
 }
 
@@ -52,6 +53,8 @@ int main(int argc, char **argv)
 		return mc_cli_calendar(argc - 2, argv + 2);
 	if (strcmp(cmd, "config") == 0)
 		return mc_cli_config(argc - 2, argv + 2);
+	if (strcmp(cmd, "routes") == 0)
+		return mc_cli_routes(argc - 2, argv + 2);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		usage(stdout);
 		return 0;

@@ -39,7 +39,15 @@ typedef struct {
 	mc_stats_row *by_unit; /* kept for the charts */
 	size_t n_by_unit;
 	char period[128]; /* "từ ngày 01/01/2017 đến ngày 30/06/2017" */
+	mc_rating_summary satisfaction;       /* the unit with its subtree */
+	mc_rating_summary *unit_satisfaction; /* per row of by_unit */
 } report;
+
+/* Share of very satisfied and satisfied answers, as the survey's index. */
+static double satisfaction_index(const mc_rating_summary *s)
+{
+	return s->count ? (double)(s->very_satisfied + s->satisfied) / (double)s->count : 0;
+}
 
 /* The columns after STT and the label, in the order of the national forms. */
 enum {
@@ -126,6 +134,7 @@ static void report_free(report *rep)
 	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++)
 		free(rep->parts[i].rows);
 	mc_stats_row_free_list(rep->by_unit);
+	free(rep->unit_satisfaction);
 }
 
 /* Reads the three groupings; replies and returns -1 on failure. */
@@ -183,9 +192,26 @@ static int report_or_reply(mc_req *r, report *rep)
 		if (kinds[g] == MC_STATS_BY_UNIT) {
 			rep->by_unit = rows;
 			rep->n_by_unit = n;
+			/* Satisfaction per unit of the same rows (the own desk row counts its subtree too). */
+			rep->unit_satisfaction = mc_xcalloc(n ? n : 1, sizeof *rep->unit_satisfaction);
+			for (size_t i = 0; i < n; i++) {
+				int src = mc_store_rating_summary(mc_req_store(r), &rep->unit_satisfaction[i],
+								  rows[i].unit_id, rep->p.from, rep->p.to);
+				if (src != 0 && src != MC_ENOTFOUND) {
+					report_free(rep);
+					mc_reply_error(r, src, "the satisfaction figures");
+					return -1;
+				}
+			}
 		} else {
 			mc_stats_row_free_list(rows);
 		}
+	}
+	int src = mc_store_rating_summary(mc_req_store(r), &rep->satisfaction, rep->p.unit->id, rep->p.from, rep->p.to);
+	if (src != 0) {
+		report_free(rep);
+		mc_reply_error(r, src, "the satisfaction figures");
+		return -1;
 	}
 	return 0;
 }
@@ -301,6 +327,51 @@ static lxw_format *cell_format(lxw_workbook *wb, bool bold, bool centre)
 	return f;
 }
 
+/* The survey sheet: per unit, the number of answers, the average of each
+ * criterion (0..2), the overall answers and the satisfaction index. */
+static void write_satisfaction(lxw_worksheet *ws, const sheet_formats *fm, const report *rep)
+{
+	static const char *const heads[] = {"TT", "Đơn vị", "Số phiếu", "Thời gian giải quyết",
+					    "Thời gian từng cơ quan", "Số lần liên hệ", "Số cơ quan phải đến",
+					    "Tiếp nhận, trả kết quả", "Công khai, minh bạch", "Thái độ cán bộ",
+					    "Rất hài lòng", "Hài lòng", "Không hài lòng", "Chỉ số hài lòng"};
+	const int ncols = (int)MC_ARRAY_LEN(heads);
+	worksheet_merge_range(ws, 0, 0, 0, (lxw_col_t)(ncols - 1), "KẾT QUẢ KHẢO SÁT MỨC ĐỘ HÀI LÒNG", fm->title);
+	char sub[512];
+	snprintf(sub, sizeof sub, "%s — %s", rep->p.unit->name, rep->period);
+	worksheet_merge_range(ws, 1, 0, 1, (lxw_col_t)(ncols - 1), sub, fm->subtitle);
+	for (int c = 0; c < ncols; c++)
+		worksheet_write_string(ws, 3, (lxw_col_t)c, heads[c], fm->head);
+	worksheet_set_column(ws, 0, 0, 5, NULL);
+	worksheet_set_column(ws, 1, 1, 38, NULL);
+	worksheet_set_column(ws, 2, (lxw_col_t)(ncols - 1), 12, NULL);
+	lxw_row_t row = 4;
+	for (size_t i = 0; i <= rep->n_by_unit; i++) {
+		bool total = i == rep->n_by_unit;
+		const mc_rating_summary *s = total ? &rep->satisfaction : &rep->unit_satisfaction[i];
+		lxw_format *num = total ? fm->total_number : fm->number;
+		if (total) {
+			worksheet_write_string(ws, row, 0, "", fm->total_label);
+			worksheet_write_string(ws, row, 1, "Tổng cộng", fm->total_label);
+		} else {
+			/* by_unit and the first part hold the same rows in the same order. */
+			worksheet_write_number(ws, row, 0, (double)(i + 1), fm->number);
+			worksheet_write_string(ws, row, 1, rep->parts[0].rows[i].label, fm->label);
+		}
+		worksheet_write_number(ws, row, 2, (double)s->count, num);
+		for (int c = 0; c < MC_RATE_COUNT_; c++)
+			worksheet_write_number(ws, row, (lxw_col_t)(3 + c), s->count ? s->criteria[c] : 0, num);
+		worksheet_write_number(ws, row, 10, (double)s->very_satisfied, num);
+		worksheet_write_number(ws, row, 11, (double)s->satisfied, num);
+		worksheet_write_number(ws, row, 12, (double)s->not_satisfied, num);
+		if (s->count)
+			worksheet_write_number(ws, row, 13, satisfaction_index(s), total ? fm->total_rate : fm->rate);
+		else
+			worksheet_write_string(ws, row, 13, "", num);
+		row++;
+	}
+}
+
 /* Writes the workbook to a temporary file (libxlsxwriter writes files) and
  * reads it back. Caller frees *out. */
 static int xlsx_bytes(unsigned char **out, size_t *len, const report *rep)
@@ -348,6 +419,12 @@ static int xlsx_bytes(unsigned char **out, size_t *len, const report *rep)
 		}
 		write_part(ws, &fm, rep, &rep->parts[i]);
 	}
+	lxw_worksheet *sat = workbook_add_worksheet(wb, "Mức độ hài lòng");
+	if (!sat) {
+		workbook_close(wb);
+		goto cleanup;
+	}
+	write_satisfaction(sat, &fm, rep);
 	if (workbook_close(wb) != LXW_NO_ERROR)
 		goto cleanup;
 	f = fopen(path, "rb");
@@ -594,6 +671,19 @@ static int pdf_bytes(GByteArray *out, mc_req *r, const report *rep)
 	cairo_set_line_width(d.cr, 0.5);
 	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++)
 		section(&d, &rep->parts[i], i == 0);
+	/* The survey in one paragraph, as reports to the province give it. */
+	char *sat;
+	if (rep->satisfaction.count)
+		sat = g_markup_printf_escaped("<b>Mức độ hài lòng:</b> %lld phiếu đánh giá; rất hài lòng %lld, hài lòng %lld, "
+					      "không hài lòng %lld; chỉ số hài lòng %.1f%%.",
+					      (long long)rep->satisfaction.count, (long long)rep->satisfaction.very_satisfied,
+					      (long long)rep->satisfaction.satisfied,
+					      (long long)rep->satisfaction.not_satisfied,
+					      100 * satisfaction_index(&rep->satisfaction));
+	else
+		sat = g_markup_printf_escaped("<b>Mức độ hài lòng:</b> chưa có phiếu đánh giá trong kỳ.");
+	d.y += mc_form_draw_text(d.cr, LEFT, d.y, w, sat, 11, MC_FORM_LEFT, true) + 8;
+	g_free(sat);
 	int rc = charts(&d, r, rep);
 	cairo_show_page(d.cr);
 	cairo_destroy(d.cr);

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, rmSync, copyFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './harness.mjs';
-import { stopServer, ROOT, DISTRICT, DEPARTMENT, assertProblem, assertStatus } from './helpers.mjs';
+import { stopServer, ROOT, DISTRICT, DEPARTMENT, assertProblem, assertStatus, file, actOk, districtProcedure } from './helpers.mjs';
 
 let server;
 const tok = {};
@@ -108,7 +108,7 @@ test('XLSX: three sheets with titles, merged group headers, the figures and tota
 
   const workbook = unzip(file, 'xl/workbook.xml');
   assert.deepEqual([...workbook.matchAll(/<sheet name="([^"]+)"/g)].map((m) => m[1]),
-    ['Theo đơn vị', 'Theo lĩnh vực', 'Theo thủ tục']);
+    ['Theo đơn vị', 'Theo lĩnh vực', 'Theo thủ tục', 'Mức độ hài lòng']);
   const strings = sharedStrings(file);
   for (const s of ['BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH', 'Số hồ sơ nhận giải quyết',
     'Kết quả giải quyết', 'Đang giải quyết', 'Kỳ trước chuyển sang', 'Trực tuyến', 'Trực tiếp', 'Bưu chính công ích',
@@ -210,4 +210,44 @@ test('who may have a report, and bad queries', async () => {
   assert.equal(res.status, 200);
   res = await download(`/api/v1/stats/report.pdf?unit=${DISTRICT}&from=2010-01-01&to=2010-02-01`);
   assert.equal(res.status, 200);
+});
+
+test('the satisfaction survey: a sheet of the workbook and a paragraph of the PDF, as the ratings summary', async () => {
+  // A dossier taken to its return today and rated by its owner.
+  const d = await file(server, tok.congdan, { channel: 'online', unit: DISTRICT, procedure_code: districtProcedure({ online: true }).code });
+  await actOk(server, tok.tiepnhan, d.code, 'receive');
+  await actOk(server, tok.tiepnhan, d.code, 'assign');
+  await actOk(server, tok.lanhdao, d.code, 'resolve', { outcome: 'approved' });
+  await actOk(server, tok.tiepnhan, d.code, 'return');
+  const criteria = { total_time: 2, agency_time: 2, contacts: 1, agencies: 2, reception: 2, transparency: 1, attitude: 2 };
+  const rated = await server.api('POST', `/api/v1/dossiers/${d.code}/rating`, { token: tok.congdan, body: { criteria, overall: 'very_satisfied' } });
+  assertStatus(rated, 201);
+  const year = new Date().getUTCFullYear();
+  const period = `from=${year}-01-01&to=${year + 1}-01-01`;
+  const summary = await server.api('GET', `/api/v1/ratings/summary?unit=${DISTRICT}&${period}`, { token: tok.lanhdao });
+  assertStatus(summary, 200);
+  assert.equal(summary.body.count, 1);
+
+  const res = await download(`/api/v1/stats/report.xlsx?${period}`);
+  assert.equal(res.status, 200);
+  const path = join(work, 'satisfaction.xlsx');
+  writeFileSync(path, res.body);
+  const strings = sharedStrings(path);
+  const sheet = readSheet(path, 4, strings);
+  assert.equal(sheet.cells.A1.v, 'KẾT QUẢ KHẢO SÁT MỨC ĐỘ HÀI LÒNG');
+  const rows = Object.keys(sheet.cells).filter((k) => /^B\d+$/.test(k)).map((k) => Number(k.slice(1)));
+  const total = Math.max(...rows);
+  assert.equal(sheet.cells[`B${total}`].v, 'Tổng cộng');
+  assert.equal(Number(sheet.cells[`C${total}`].v), 1, 'one answer');
+  assert.equal(Number(sheet.cells[`D${total}`].v), 2, 'total time scored 2');
+  assert.equal(Number(sheet.cells[`I${total}`].v), 1, 'transparency scored 1');
+  assert.equal(Number(sheet.cells[`K${total}`].v), 1, 'very satisfied');
+  assert.equal(Number(sheet.cells[`N${total}`].v), 1, 'index 100 %');
+
+  const pdf = await download(`/api/v1/stats/report.pdf?${period}`);
+  assert.equal(pdf.status, 200);
+  const pdfPath = join(work, 'satisfaction.pdf');
+  writeFileSync(pdfPath, pdf.body);
+  const text = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(text, /Mức độ hài lòng: 1 phiếu đánh giá; rất hài lòng 1, hài lòng 0, không hài lòng 0; chỉ số hài lòng 100,0%|Mức độ hài lòng: 1 phiếu đánh giá; rất hài lòng 1, hài lòng 0, không hài lòng 0; chỉ số hài lòng 100\.0%/);
 });

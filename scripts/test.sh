@@ -24,3 +24,6 @@ MOTCUA_BIN="$PWD/build-asan/motcua" node --test --test-concurrency=1 tests/api/
 
 echo "== browser tests (Chromium)"
 MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 tests/browser/
+
+echo "== fuzz smoke runs (libFuzzer, ${FUZZ_SECONDS:-10}s a target)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-10}" bash scripts/fuzz.sh

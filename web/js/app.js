@@ -18,6 +18,7 @@ const routes = [
   [/^\/can-bo\/ho-so\/([^/]+)$/, () => import('/js/pages/queue.js'), 'detail'],
   [/^\/quan-tri$/, () => import('/js/pages/admin.js'), 'render'],
   [/^\/lanh-dao$/, () => import('/js/pages/leader.js'), 'render'],
+  [/^\/cong-khai$/, () => import('/js/pages/public.js'), 'render'],
 ];
 
 const OFFICERS = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
@@ -82,7 +83,8 @@ export function requireRole(ctx, roles) {
 }
 
 function navLinks(u) {
-  const links = [['/', t('nav.home'), 'nav-home'], ['/tra-cuu', t('nav.lookup'), 'nav-lookup']];
+  const links = [['/', t('nav.home'), 'nav-home'], ['/tra-cuu', t('nav.lookup'), 'nav-lookup'],
+    ['/cong-khai', t('nav.public'), 'nav-public']];
   if (!u) return links;
   if (u.role === 'citizen') links.push(['/ho-so-cua-toi', t('nav.mine'), 'nav-mine']);
   if (u.role === 'desk') links.push(['/can-bo', t('nav.desk'), 'nav-desk']);

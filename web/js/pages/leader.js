@@ -69,13 +69,22 @@ export async function render(ctx) {
   add(ctx.main, h('p', { class: 'lead', testid: 'dash-period', 'data-unit': st.unit, 'data-from': st.from, 'data-to': nextDay(st.to) }, t('dash.periodText', { unit: unitName, from: fmtDate(st.from), to: fmtDate(st.to) })));
 
   const figures = h('div', null, loading());
+  const satisfaction = h('section', { class: 'card', 'aria-labelledby': 'sat-h', testid: 'dash-satisfaction' },
+    h('h2', { id: 'sat-h' }, t('dash.satisfaction')), loading());
+  const reportLinks = h('p', { class: 'actions', testid: 'dash-reports' });
   const charts = h('section', { class: 'card', 'aria-labelledby': 'ch-h' }, h('h2', { id: 'ch-h' }, t('dash.charts')));
   const table = h('section', { class: 'card', 'aria-labelledby': 'tb-h' }, h('h2', { id: 'tb-h' }, t('dash.tableBy.' + st.group)));
   const overdue = h('section', { class: 'card', 'aria-labelledby': 'od-h' }, h('h2', { id: 'od-h' }, t('dash.overdueTitle')));
-  add(ctx.main, figures, charts, table, overdue);
+  add(ctx.main, figures, satisfaction, reportLinks, charts, table, overdue);
 
   const apiTo = nextDay(st.to);
   const sp = new URLSearchParams({ unit: st.unit, from: st.from, to: apiTo, group: st.group });
+  // the same figures as reports to send upward
+  const rp = new URLSearchParams({ unit: st.unit, from: st.from, to: apiTo });
+  reportLinks.append(
+    h('a', { class: 'btn', href: '/api/v1/stats/report.xlsx?' + rp, download: '', testid: 'dash-report-xlsx' }, t('dash.reportXlsx')), ' ',
+    h('a', { class: 'btn', href: '/api/v1/stats/report.pdf?' + rp, testid: 'dash-report-pdf' }, t('dash.reportPdf')));
+  loadSatisfaction(ctx, satisfaction, rp);
   // charts are drawn by the server; each image has a text alternative
   const chartGrid = h('div', { class: 'chart-grid' });
   for (const kind of ['received', 'resolved', 'units']) {
@@ -167,6 +176,27 @@ function groupTable(rows, group) {
       h('th', { scope: 'row', 'data-label': t('dash.by.' + group) }, rowName(r)),
       cols.map(([k, f]) => h('td', { class: 'num', 'data-label': t('dash.col.' + k), testid: 'stats-cell-' + k }, num(f(r)))),
       h('td', { class: 'num', 'data-label': t('dash.onTimeRate'), testid: 'stats-cell-on_time_rate' }, rate(r.on_time_rate)))))));
+}
+
+// The satisfaction survey of the same unit and period: answers and the index.
+async function loadSatisfaction(ctx, box, params) {
+  const title = box.firstChild;
+  try {
+    const { data: s } = await api('/api/v1/ratings/summary?' + params);
+    if (!ctx.alive()) return;
+    const cell = (key, label, value, text) => h('div', { class: 'stat' }, h('dt', null, label),
+      h('dd', { testid: 'stat-' + key, 'data-value': value ?? '' }, text !== undefined ? text : num(value)));
+    replace(box, title, s.count
+      ? h('dl', { class: 'stats' },
+        cell('satisfaction_index', t('dash.satIndex'), s.satisfaction_index, s.satisfaction_index === null ? '—' : fmtNumber(Math.round(s.satisfaction_index * 10) / 10) + ' %'),
+        cell('satisfaction_count', t('dash.satCount'), s.count),
+        cell('satisfaction_very', t('rating.o.very_satisfied'), s.overall.very_satisfied),
+        cell('satisfaction_ok', t('rating.o.satisfied'), s.overall.satisfied),
+        cell('satisfaction_not', t('rating.o.not_satisfied'), s.overall.not_satisfied))
+      : h('p', { class: 'muted', testid: 'stat-satisfaction-none' }, t('dash.satNone')));
+  } catch (e) {
+    replace(box, title, h('p', { class: 'muted' }, errorText(e)));
+  }
 }
 
 async function loadOverdue(ctx, box, st) {

@@ -2,19 +2,34 @@
 # motcua benchmarks: each figure beside a reference measured in the same run
 # on the same machine. Prints a Markdown table; `make bench` runs it.
 #
-#   public lookup by code      vs nginx serving a static file of the same bytes
-#   dossier creation (durable) vs raw SQLite inserts of the same rows, one
-#                                 transaction per row (what a naive server does)
-#   resident memory of the server, idle and after the lookup load
+#   public lookup by code      random codes of a database of LOOKUP_N dossiers
+#                                 vs nginx serving a static file of the same size
+#   dossier creation (durable) vs raw SQLite inserts of the same rows with the
+#                                 same durability: one transaction per row, and
+#                                 batched (BATCH rows per transaction)
+#   statistics report          GET /api/v1/stats for the province, a year of
+#                                 STATS_N dossiers, by unit, vs the naive GROUP BY
+#                                 over the event log (bench/naive_stats.sql)
+#   resident memory of the server, idle and under the lookup load
 #
-# Loads go to 127.0.0.1 only, bounded in time. Needs wrk and nginx (installed
-# here from Debian's packages when missing).
+# Loads go to 127.0.0.1 only, bounded in time. Needs wrk, nginx and sqlite3
+# (installed here from Debian's packages when missing). The generated
+# databases are kept in $BENCH_DATA (build/bench-data) and reused by later
+# runs of the same schema; generating 3,000,000 dossiers takes several
+# minutes. BENCH_QUICK=1 uses 100,000 / 300,000 dossiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10}
 CONNS=${CONNS:-64}
-DOSSIERS=${DOSSIERS:-2000}
+DOSSIERS=${DOSSIERS:-2000}   # the database the creations go to
+BATCH=${BATCH:-64}
+if [ -n "${BENCH_QUICK:-}" ]; then
+  LOOKUP_N=${LOOKUP_N:-100000}; STATS_N=${STATS_N:-300000}
+else
+  LOOKUP_N=${LOOKUP_N:-1000000}; STATS_N=${STATS_N:-3000000}
+fi
+BENCH_DATA=${BENCH_DATA:-build/bench-data}
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
@@ -25,38 +40,94 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 [ -x build/motcua ] || make build >/dev/null
+bin=$PWD/build/motcua
 
 work=$(mktemp -d)
+server_pid=""
 cleanup() {
-  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
+  stop_server
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
+log() { echo "bench: $*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
 rate() { awk '/Requests\/sec/ {print $2}'; }
 lat() { awk -v q="$1" '$1==q {print $2}'; }
+ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {printf f, a/b}'; }
+now() { date +%s.%N; }
+since() { awk -v s="$1" -v e="$(now)" 'BEGIN {printf "%.1f", e-s}'; }
 
-export MOTCUA_DEMO_PASSWORD=bench-password-$$
-./build/motcua init --db "$work/m.db" --demo --dossiers "$DOSSIERS" >/dev/null
-port=$(free_port)
-MOTCUA_ACCESS_LOG=false ./build/motcua serve --db "$work/m.db" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 50); do grep -q listening "$work/server.log" && break; sleep 0.1; done
-base="http://127.0.0.1:$port"
+# The kept databases' demo accounts share this password (loopback only).
+export MOTCUA_DEMO_PASSWORD=bench-password
+
+start_server() { # db
+  port=$(free_port)
+  MOTCUA_ACCESS_LOG=false "$bin" serve --db "$1" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do grep -q listening "$work/server.log" && break; sleep 0.1; done
+  base="http://127.0.0.1:$port"
+}
+stop_server() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  server_pid=""
+}
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
-rss_idle=$(rss)
+login() { # username
+  curl -s -X POST "$base/api/v1/session" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"$MOTCUA_DEMO_PASSWORD\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/'
+}
 
-code=$(sqlite3 "$work/m.db" "SELECT code FROM dossier WHERE state = 10 LIMIT 1")
+# A demo database with n dossiers of 2017, generated once (`motcua demo`) and
+# kept: the larger one extends a copy of the smaller one.
+schema=$(ls src/store/migrations/sqlite/*.sql | wc -l)
+demo_db() { # n [from-db]
+  local n=$1 db="$BENCH_DATA/demo-$1-s$schema.db" have=0
+  mkdir -p "$BENCH_DATA"
+  if [ ! -f "$db" ]; then
+    rm -f "$db.tmp"
+    if [ -n "${2:-}" ]; then
+      cp "$2" "$db.tmp"
+      have=$(sqlite3 "$db.tmp" "SELECT count(*) FROM dossier")
+    else
+      "$bin" init --db "$db.tmp" --demo --dossiers 0 >/dev/null
+    fi
+    local t=$(now)
+    "$bin" demo --db "$db.tmp" --dossiers $((n - have)) --year 2017 --seed "$n" >"$work/demo.log"
+    log "generated $((n - have)) dossiers in $(since "$t") s: $(tail -1 "$work/demo.log")"
+    sqlite3 "$db.tmp" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+    mv "$db.tmp" "$db"
+  fi
+  echo "$db"
+}
+
+# ---- public lookup on LOOKUP_N dossiers, and memory -------------------------
+
+lookup_db=$(demo_db "$LOOKUP_N")
+start_server "$lookup_db"
+rss_idle=$(rss)
+sqlite3 "$lookup_db" "SELECT code FROM dossier ORDER BY random() LIMIT 20000" >"$work/codes.txt"
+code=$(head -1 "$work/codes.txt")
 curl -s "$base/api/v1/public/dossiers/$code" >"$work/lookup.json"
 size=$(stat -c %s "$work/lookup.json")
+# the mean size of a reply, over 200 codes
+avg=$(head -200 "$work/codes.txt" | while read -r c; do curl -s "$base/api/v1/public/dossiers/$c" | wc -c; done |
+  awk '{s+=$1} END {printf "%.0f", s/NR}')
+cat >"$work/lookup.lua" <<LUA
+local codes = {}
+for line in io.lines("$work/codes.txt") do codes[#codes + 1] = line end
+math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
+request = function()
+  return wrk.format("GET", "/api/v1/public/dossiers/" .. codes[math.random(#codes)])
+end
+LUA
 
-# The reference: nginx serving the same bytes as a static file.
+# The reference: nginx serving a static JSON file of the same size.
 nport=$(free_port)
-mkdir -p "$work/www" && cp "$work/lookup.json" "$work/www/lookup.json"
+mkdir -p "$work/www"
+head -c "$avg" /dev/zero | tr '\0' ' ' >"$work/www/lookup.json"
 cat >"$work/nginx.conf" <<NGINX
 worker_processes 2;
 pid $work/nginx.pid;
@@ -71,16 +142,52 @@ NGINX
 nginx -c "$work/nginx.conf"
 sleep 0.3
 
-wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$base/api/v1/public/dossiers/$code" >"$work/wrk-lookup.txt"
+# a short warm-up, then the measured run; memory read in the middle of it
+wrk -t2 -c"$CONNS" -d2s -s "$work/lookup.lua" "$base" >/dev/null
+wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$work/lookup.lua" "$base" >"$work/wrk-lookup.txt" &
+wrk_pid=$!
+sleep $((DURATION / 2))
 rss_load=$(rss)
+wait "$wrk_pid"
+rss_peak=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
 wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$nport/lookup.json" >"$work/wrk-nginx.txt"
+stop_server
 
-# Durable creations through the API. A unit numbers at most 9,999 dossiers a
-# day, so the load is spread over the district and its communes.
-token=$(curl -s -X POST "$base/api/v1/session" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"tiepnhan\",\"password\":\"$MOTCUA_DEMO_PASSWORD\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+# ---- statistics of a province-year of STATS_N dossiers ----------------------
+
+stats_db=$(demo_db "$STATS_N" "$lookup_db")
+start_server "$stats_db"
+token=$(login giamsat)
+stats_url="$base/api/v1/stats?unit=000.00.00.H56&from=2017-01-01&to=2018-01-01&group=unit"
+curl -s -H "Authorization: Bearer $token" "$stats_url" >"$work/stats.json"
+stats_times=$(for _ in 1 2 3 4 5; do
+  curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$stats_url"
+done | sort -n)
+stats_ms=$(echo "$stats_times" | sed -n 3p | awk '{printf "%.0f", $1*1000}')
+stop_server
+# the reference: the naive aggregate over the event log, in the sqlite3 shell
+root_path=$(sqlite3 "$stats_db" "SELECT path FROM unit WHERE code = '000.00.00.H56'")
+from=$(date -d '2017-01-01 00:00 +07' +%s); to=$(date -d '2018-01-01 00:00 +07' +%s)
+sed -e "s|:path|'$root_path'|g" -e "s|:from|$from|g" -e "s|:to|$to|g" -e "s|:at|$to|g" \
+  bench/naive_stats.sql >"$work/naive.sql"
+naive_times=$(for _ in 1 2 3; do
+  t=$(now); sqlite3 "$stats_db" <"$work/naive.sql" >"$work/naive.txt"; since "$t"; echo
+done | sort -n)
+naive_ms=$(echo "$naive_times" | sed -n 2p | awk '{printf "%.0f", $1*1000}')
+# both must count the same: received and resolved of the whole province
+api_totals=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); t=j["totals"]; print(t["received"]["total"], t["resolved"]["total"], t["in_progress"]["total"])' "$work/stats.json")
+naive_totals=$(awk -F'|' '{r+=$6; s+=$10; p+=$13} END {print r, s, p}' "$work/naive.txt")
+agree=no; [ "$api_totals" = "$naive_totals" ] && agree=yes
+stats_rows=$(wc -l <"$work/naive.txt")
+
+# ---- durable creations through the API --------------------------------------
+
+"$bin" init --db "$work/m.db" --demo --dossiers "$DOSSIERS" >/dev/null
+start_server "$work/m.db"
+token=$(login tiepnhan)
 first_code() { sed 's/.*"items":\[{"code":"\([^"]*\)".*/\1/'; }
 district=000.00.33.H56
+# A unit numbers at most 9,999 dossiers a day: spread over the district and its communes.
 units=$(sqlite3 "$work/m.db" "SELECT code FROM unit WHERE code = '$district' OR parent_id = (SELECT id FROM unit WHERE code = '$district')")
 {
   echo 'wrk.method = "POST"'
@@ -95,26 +202,44 @@ units=$(sqlite3 "$work/m.db" "SELECT code FROM unit WHERE code = '$district' OR 
   echo 'request = function() i = i + 1; return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1]) end'
 } >"$work/post.lua"
 before=$(sqlite3 "$work/m.db" "SELECT count(*) FROM dossier")
-wrk -t2 -c"$CONNS" -d3s --latency -s "$work/post.lua" "$base/api/v1/dossiers" >"$work/wrk-create.txt"
+wrk -t2 -c"$CONNS" -d5s --latency -s "$work/post.lua" "$base/api/v1/dossiers" >"$work/wrk-create.txt"
 after=$(sqlite3 "$work/m.db" "SELECT count(*) FROM dossier")
-created_rate=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.0f", (a-b)/3}')
+created_rate=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.0f", (a-b)/5}')
+stop_server
 
-# Reference: the same row inserted by the sqlite3 shell, one durable transaction each.
-sqlite3 "$work/ref.db" "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE d(code TEXT PRIMARY KEY, applicant TEXT, received INTEGER, due INTEGER, state INTEGER);" >/dev/null
-start=$(date +%s.%N)
-for i in $(seq 1 500); do
-  echo "PRAGMA synchronous=FULL; INSERT INTO d VALUES ('000.00.33.H56-170301-$i','Nguyễn Văn An',$i,$i,2);"
-done | sqlite3 "$work/ref.db" >/dev/null
-end=$(date +%s.%N)
-ref_rate=$(awk -v s="$start" -v e="$end" 'BEGIN {printf "%.0f", 500/(e-s)}')
+# Reference: the same rows (a dossier, its document and its event) written by
+# the sqlite3 shell into the same schema with the same durability (WAL,
+# synchronous=FULL): one transaction per dossier, then BATCH per transaction.
+"$bin" init --db "$work/ref.db" --demo --dossiers 0 >/dev/null
+ids=$(sqlite3 "$work/ref.db" "SELECT p.id, u.id FROM procedure p JOIN unit u ON u.code = '$district' WHERE p.unit_id IS NULL AND p.levels LIKE 'district%' LIMIT 1")
+proc_id=${ids%|*}; unit_id=${ids#*|}
+ref_rows() { # first count batch
+  echo "PRAGMA synchronous=FULL;"
+  for i in $(seq "$1" $(($1 + $2 - 1))); do
+    [ $((i % $3)) -eq 0 ] && echo "BEGIN;"
+    echo "INSERT INTO dossier (id, code, province_code, procedure_id, receiving_unit_id, current_unit_id, step, channel, state, applicant_name, applicant_name_folded, applicant_id_number, duration_hours, received_at, due_at, updated_at) VALUES ($i, '000.00.33.H56-170301-$i', 'H56', $proc_id, $unit_id, $unit_id, 1, 2, 2, 'Nguyễn Văn An', 'nguyen van an', '038090001234', 120, 1488336000, 1488844800, 1488336000);"
+    echo "INSERT INTO dossier_document (dossier_id, ord, province_code, seq, name, originals) VALUES ($i, 0, 'H56', 1, 'Tờ khai', 1);"
+    echo "INSERT INTO event (dossier_id, province_code, at, actor_name, unit_id, action, from_state, to_state, step, hash) VALUES ($i, 'H56', 1488336000, 'Bộ phận một cửa', $unit_id, 'create', 0, 2, 1, '$(printf '%064d' "$i")');"
+    [ $(((i + 1) % $3)) -eq 0 ] && echo "COMMIT;"
+  done
+}
+ref_rows 1000000 1000 1 >"$work/ref1.sql"
+t=$(now); sqlite3 "$work/ref.db" <"$work/ref1.sql" >/dev/null
+ref_rate=$(awk -v s="$(since "$t")" 'BEGIN {printf "%.0f", 1000/s}')
+ref_rows 2000000 $((BATCH * 200)) "$BATCH" >"$work/refb.sql"
+t=$(now); sqlite3 "$work/ref.db" <"$work/refb.sql" >/dev/null
+refb_rate=$(awk -v s="$(since "$t")" -v n=$((BATCH * 200)) 'BEGIN {printf "%.0f", n/s}')
 
 lookup_rps=$(rate <"$work/wrk-lookup.txt"); nginx_rps=$(rate <"$work/wrk-nginx.txt")
 cat <<TABLE
 | measure | motcua | reference | ratio |
 |---|---|---|---|
-| public lookup, req/s ($CONNS connections, ${size} B reply) | $lookup_rps | nginx static file: $nginx_rps | $(awk -v a="$lookup_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", a/b}') |
+| public lookup, req/s ($CONNS connections, random codes of $LOOKUP_N dossiers, ${avg} B mean reply) | $lookup_rps | nginx, static file of ${avg} B: $nginx_rps | $(ratio "$lookup_rps" "$nginx_rps") |
 | public lookup latency p50 / p99 | $(lat 50% <"$work/wrk-lookup.txt") / $(lat 99% <"$work/wrk-lookup.txt") | $(lat 50% <"$work/wrk-nginx.txt") / $(lat 99% <"$work/wrk-nginx.txt") | |
-| durable dossier creations/s through the API | $created_rate | sqlite3, one durable transaction per row: $ref_rate | $(awk -v a="$created_rate" -v b="$ref_rate" 'BEGIN {printf "%.1f", a/b}') |
+| durable dossier creations/s through the API | $created_rate | sqlite3, same rows, one durable transaction each: $ref_rate | $(ratio "$created_rate" "$ref_rate" %.1f) |
+| | | sqlite3, same rows, $BATCH per durable transaction: $refb_rate | $(ratio "$created_rate" "$refb_rate") |
 | creation latency p50 / p99 | $(lat 50% <"$work/wrk-create.txt") / $(lat 99% <"$work/wrk-create.txt") | | |
-| server resident memory, idle / after lookup load | $((rss_idle / 1024)) MiB / $((rss_load / 1024)) MiB | | |
+| statistics, province, year 2017, by unit ($STATS_N dossiers; $stats_rows rows), median of 5 | $stats_ms ms | naive GROUP BY over the event log, median of 3: $naive_ms ms | $(ratio "$naive_ms" "$stats_ms" %.1f)× faster |
+| statistics totals agree (received, resolved, in progress) | $api_totals | $naive_totals | $agree |
+| server resident memory: idle / under lookup load / peak | $((rss_idle / 1024)) / $((rss_load / 1024)) / $((rss_peak / 1024)) MiB | | |
 TABLE

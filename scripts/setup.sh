@@ -9,6 +9,7 @@ pkgs=(
   libutf8proc-dev libssl-dev libcmocka-dev libcurl4-openssl-dev
   libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2 poppler-utils
   nodejs npm curl chromium
+  postgresql libpq-dev
 )
 
 missing=()

@@ -320,7 +320,9 @@ void mc_api_register_form(mc_req *r)
 			return;
 		}
 		all = mc_xrealloc(all, (n_all + n + 1) * sizeof *all);
-		memcpy(all + n_all, page, n * sizeof *page);
+		/* An empty page is NULL: memcpy must not be given it, even for 0 bytes. */
+		if (n > 0)
+			memcpy(all + n_all, page, n * sizeof *page);
 		n_all += n;
 		free(page);
 		if (n < 200)

@@ -44,21 +44,29 @@ static int copy_opt(char *dst, size_t cap, const char *src)
 	return mc_strlcpy(dst, src ? src : "", cap);
 }
 
+int mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
+			      const char *note, int64_t at)
+{
+	memset(e, 0, sizeof *e);
+	e->dossier_id = d->id;
+	e->at = at;
+	e->actor_id = actor->user_id;
+	e->unit_id = d->current_unit_id;
+	e->from_state = from;
+	e->to_state = d->state;
+	e->step = d->step;
+	if (copy_opt(e->actor_name, sizeof e->actor_name, actor->name) ||
+	    copy_opt(e->action, sizeof e->action, action) || copy_opt(e->note, sizeof e->note, note))
+		return MC_ETOOBIG;
+	return 0;
+}
+
 static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
 			const char *note, int64_t at)
 {
-	mc_event e = {0};
-	e.dossier_id = d->id;
-	e.at = at;
-	e.actor_id = actor->user_id;
-	e.unit_id = d->current_unit_id;
-	e.from_state = from;
-	e.to_state = d->state;
-	e.step = d->step;
-	if (copy_opt(e.actor_name, sizeof e.actor_name, actor->name) || copy_opt(e.action, sizeof e.action, action) ||
-	    copy_opt(e.note, sizeof e.note, note))
-		return MC_ETOOBIG;
-	return mc_store_event_append(st, &e);
+	mc_event e;
+	int rc = mc_app_dossier_event_make(&e, d, actor, action, from, note, at);
+	return rc != 0 ? rc : mc_store_event_append(st, &e);
 }
 
 int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from_state,
@@ -74,13 +82,14 @@ static int64_t due_from(const mc_time_ctx *tc, const mc_dossier *d, const mc_pro
 			       d->duration_hours, p->cutoff_min);
 }
 
-int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
-			  mc_dossier *out)
+int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
+			 mc_dossier *out)
 {
 	int rc;
 	mc_procedure proc = {0};
 	mc_unit unit = {0};
-	mc_dossier d = {0};
+	mc_dossier *d = out;
+	memset(out, 0, sizeof *out);
 
 	if (in->channel == MC_CH_ONLINE) {
 		if (actor->role != MC_ROLE_CITIZEN && actor->role != MC_ROLE_DESK) {
@@ -131,40 +140,53 @@ int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *a
 		goto cleanup;
 	/* The code holds four digits of sequence: a unit's ten thousandth dossier
 	 * of a day has no code to take. */
-	rc = mc_code_format(d.code, sizeof d.code, unit.code, local_day, seq);
+	rc = mc_code_format(d->code, sizeof d->code, unit.code, local_day, seq);
 	if (rc != 0) {
 		rc = MC_EFULL;
 		goto cleanup;
 	}
-	d.procedure_id = proc.id;
-	d.receiving_unit_id = unit.id;
-	d.current_unit_id = unit.id;
-	d.channel = in->channel;
-	d.state = mc_dossier_initial_state(in->channel);
-	if (copy_opt(d.province_code, sizeof d.province_code, unit.province_code) ||
-	    copy_opt(d.procedure_code, sizeof d.procedure_code, proc.code) ||
-	    copy_opt(d.applicant_name, sizeof d.applicant_name, in->applicant_name) ||
-	    copy_opt(d.applicant_id_number, sizeof d.applicant_id_number, in->applicant_id_number) ||
-	    copy_opt(d.applicant_phone, sizeof d.applicant_phone, in->applicant_phone) ||
-	    copy_opt(d.applicant_email, sizeof d.applicant_email, in->applicant_email) ||
-	    copy_opt(d.applicant_address, sizeof d.applicant_address, in->applicant_address)) {
+	d->procedure_id = proc.id;
+	d->receiving_unit_id = unit.id;
+	d->current_unit_id = unit.id;
+	d->channel = in->channel;
+	d->state = mc_dossier_initial_state(in->channel);
+	if (copy_opt(d->province_code, sizeof d->province_code, unit.province_code) ||
+	    copy_opt(d->procedure_code, sizeof d->procedure_code, proc.code) ||
+	    copy_opt(d->applicant_name, sizeof d->applicant_name, in->applicant_name) ||
+	    copy_opt(d->applicant_id_number, sizeof d->applicant_id_number, in->applicant_id_number) ||
+	    copy_opt(d->applicant_phone, sizeof d->applicant_phone, in->applicant_phone) ||
+	    copy_opt(d->applicant_email, sizeof d->applicant_email, in->applicant_email) ||
+	    copy_opt(d->applicant_address, sizeof d->applicant_address, in->applicant_address)) {
 		rc = MC_ETOOBIG;
 		goto cleanup;
 	}
-	d.owner_id = actor->role == MC_ROLE_CITIZEN ? actor->user_id : 0;
-	d.duration_hours = period_hours(&proc, in->channel);
-	if (d.state == MC_ST_RECEIVED) {
-		d.received_at = in->at;
-		d.due_at = due_from(tc, &d, &proc, in->at);
-		d.step = 1;
+	d->owner_id = actor->role == MC_ROLE_CITIZEN ? actor->user_id : 0;
+	d->duration_hours = period_hours(&proc, in->channel);
+	if (d->state == MC_ST_RECEIVED) {
+		d->received_at = in->at;
+		d->due_at = due_from(tc, d, &proc, in->at);
+		d->step = 1;
 	} else {
-		d.submitted_at = in->at;
+		d->submitted_at = in->at;
 	}
-	d.updated_at = in->at;
-	d.docs = (mc_dossier_doc *)in->docs; /* borrowed for the insert only */
-	d.n_docs = in->n_docs;
+	d->updated_at = in->at;
+	d->docs = (mc_dossier_doc *)in->docs; /* borrowed */
+	d->n_docs = in->n_docs;
+cleanup:
+	mc_procedure_clear(&proc);
+	return rc;
+}
+
+int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
+			  mc_dossier *out)
+{
+	mc_dossier d;
+	int rc = mc_app_dossier_build(st, tc, actor, in, &d);
+
+	if (rc != 0)
+		goto cleanup;
 	rc = mc_store_dossier_insert(st, &d);
-	d.docs = NULL;
+	d.docs = NULL; /* borrowed from in for the insert only */
 	d.n_docs = 0;
 	if (rc != 0)
 		goto cleanup;
@@ -173,7 +195,6 @@ int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *a
 		goto cleanup;
 	rc = mc_store_dossier_get(st, out, d.code, true);
 cleanup:
-	mc_procedure_clear(&proc);
 	return rc;
 }
 
@@ -252,8 +273,8 @@ cleanup:
 }
 
 /* What an action does to the fee the dossier owes (app/payment.h). */
-static int follow_payment(mc_store *st, const mc_actor *actor, const mc_dossier *d, const mc_action_req *req,
-			  const mc_procedure *proc, int from, int64_t at)
+int mc_app_dossier_follow_payment(mc_store *st, const mc_actor *actor, const mc_dossier *d,
+				  const mc_action_req *req, const mc_procedure *proc, int from, int64_t at)
 {
 	int64_t amount = req->amount;
 
@@ -284,7 +305,6 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 	int rc;
 	mc_dossier d = {0};
 	mc_procedure proc = {0};
-	mc_state to;
 
 	bool with_docs = (req->action == MC_ACT_SUPPLEMENT || req->action == MC_ACT_RESOLVE) && req->n_docs > 0;
 	rc = mc_store_dossier_get(st, &d, code, with_docs);
@@ -294,7 +314,41 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 		rc = MC_ESTALE;
 		goto cleanup;
 	}
-	switch (mc_app_dossier_may(tc, actor, &d, req->action)) {
+	/* The fees are read when the amount owed defaults to their sum. */
+	bool with_fees = req->action == MC_ACT_REQUEST_PAYMENT && !req->amount;
+	rc = mc_store_procedure_get_id(st, &proc, d.procedure_id, with_fees);
+	if (rc != 0)
+		goto cleanup;
+	int from = d.state;
+	rc = mc_app_dossier_apply(st, tc, actor, &d, &proc, req);
+	if (rc != 0)
+		goto cleanup;
+	rc = mc_store_dossier_update(st, &d, d.version);
+	if (rc == MC_ECONFLICT)
+		rc = MC_ESTALE;
+	if (rc != 0)
+		goto cleanup;
+	rc = append_event(st, &d, actor, mc_action_name(req->action), from, req->note, req->at);
+	if (rc != 0)
+		goto cleanup;
+	rc = mc_app_dossier_follow_payment(st, actor, &d, req, &proc, from, req->at);
+	if (rc != 0)
+		goto cleanup;
+	mc_dossier_clear(&d);
+	rc = mc_store_dossier_get(st, out, code, true);
+cleanup:
+	mc_dossier_clear(&d);
+	mc_procedure_clear(&proc);
+	return rc;
+}
+
+int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc_dossier *d,
+			 const mc_procedure *proc, const mc_action_req *req)
+{
+	int rc;
+	mc_state to;
+
+	switch (mc_app_dossier_may(tc, actor, d, req->action)) {
 	case MC_MAY:
 		break;
 	case MC_MAY_NOT_STATE:
@@ -304,24 +358,18 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 		rc = MC_EFORBIDDEN;
 		goto cleanup;
 	}
-	rc = mc_dossier_next_state(&to, (mc_state)d.state, req->action, (mc_state)d.resume_state);
-	if (rc != 0)
-		goto cleanup;
-	/* The fees are read when the amount owed defaults to their sum. */
-	bool with_fees = req->action == MC_ACT_REQUEST_PAYMENT && !req->amount;
-	rc = mc_store_procedure_get_id(st, &proc, d.procedure_id, with_fees);
+	rc = mc_dossier_next_state(&to, (mc_state)d->state, req->action, (mc_state)d->resume_state);
 	if (rc != 0)
 		goto cleanup;
 
 	const mc_workcal *wc = mc_time_ctx_calendar(tc);
-	const mc_office_hours *oh = mc_time_ctx_hours(tc, d.receiving_unit_id);
-	int from = d.state;
+	const mc_office_hours *oh = mc_time_ctx_hours(tc, d->receiving_unit_id);
 	int64_t at = req->at;
 	switch (req->action) {
 	case MC_ACT_RECEIVE:
-		d.received_at = at;
-		d.due_at = due_from(tc, &d, &proc, at);
-		d.step = 1;
+		d->received_at = at;
+		d->due_at = due_from(tc, d, proc, at);
+		d->step = 1;
 		break;
 	case MC_ACT_REFUSE:
 	case MC_ACT_STOP:
@@ -329,62 +377,62 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 			rc = MC_EINVAL;
 			goto cleanup;
 		}
-		d.finished_at = at;
+		d->finished_at = at;
 		/* A stopped dossier is no longer waiting for anything. */
-		d.paused_at = 0;
-		d.resume_state = 0;
+		d->paused_at = 0;
+		d->resume_state = 0;
 		break;
 	case MC_ACT_REQUEST_SUPPLEMENT:
 		if (blank(req->note)) {
 			rc = MC_EINVAL;
 			goto cleanup;
 		}
-		d.resume_state = d.state;
+		d->resume_state = d->state;
 		/* Before reception the clock has not started; nothing to pause. */
-		d.paused_at = d.received_at ? at : 0;
+		d->paused_at = d->received_at ? at : 0;
 		break;
 	case MC_ACT_REQUEST_PAYMENT:
 		if (req->amount < 0) {
 			rc = MC_EINVAL;
 			goto cleanup;
 		}
-		d.resume_state = d.state;
-		d.paused_at = at;
+		d->resume_state = d->state;
+		d->paused_at = at;
 		break;
 	case MC_ACT_SUPPLEMENT:
 	case MC_ACT_PAY:
-		if (d.paused_at && d.due_at) {
-			bool restart = req->action == MC_ACT_SUPPLEMENT && proc.restart_on_supplement;
-			d.due_at = mc_deadline_resume(wc, oh, d.due_at, d.paused_at, at, restart, d.duration_hours,
-						      proc.cutoff_min);
+		if (d->paused_at && d->due_at) {
+			bool restart = req->action == MC_ACT_SUPPLEMENT && proc->restart_on_supplement;
+			d->due_at = mc_deadline_resume(wc, oh, d->due_at, d->paused_at, at, restart, d->duration_hours,
+						      proc->cutoff_min);
 			/* The statutory due time kept by an apology moves with the pause;
 			 * a restarted period is a new one, which no apology concerns. */
-			if (d.statutory_due_at)
-				d.statutory_due_at = restart ? 0
-							     : mc_deadline_resume(wc, oh, d.statutory_due_at, d.paused_at,
-										  at, false, d.duration_hours,
-										  proc.cutoff_min);
+			if (d->statutory_due_at)
+				d->statutory_due_at = restart ? 0
+							     : mc_deadline_resume(wc, oh, d->statutory_due_at, d->paused_at,
+										  at, false, d->duration_hours,
+										  proc->cutoff_min);
 		}
-		d.paused_at = 0;
-		d.resume_state = 0;
+		d->paused_at = 0;
+		d->resume_state = 0;
 		if (req->action == MC_ACT_SUPPLEMENT)
-			add_docs(&d, req->docs, req->n_docs, "input");
+			add_docs(d, req->docs, req->n_docs, "input");
 		break;
 	case MC_ACT_ASSIGN:
 		if (req->handler_id) {
 			mc_user h;
 			rc = mc_store_user_get(st, &h, req->handler_id);
-			if (rc == MC_ENOTFOUND || (rc == 0 && h.unit_id != d.current_unit_id))
+			if (rc == MC_ENOTFOUND || (rc == 0 && h.unit_id != d->current_unit_id))
 				rc = MC_EINVAL;
 			if (rc != 0)
 				goto cleanup;
-			d.handler_id = req->handler_id;
+			d->handler_id = req->handler_id;
 		}
-		d.step++;
+		d->step++;
 		break;
 	case MC_ACT_TRANSFER: {
 		mc_unit target;
-		if (!req->to_unit_id || req->to_unit_id == d.current_unit_id) {
+		if (!req->to_unit_id || req->to_unit_id == d->current_unit_id) {
 			rc = MC_EINVAL;
 			goto cleanup;
 		}
@@ -393,8 +441,8 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 			rc = MC_EINVAL;
 		if (rc != 0)
 			goto cleanup;
-		d.current_unit_id = target.id;
-		d.handler_id = 0;
+		d->current_unit_id = target.id;
+		d->handler_id = 0;
 		break;
 	}
 	case MC_ACT_RESOLVE:
@@ -406,40 +454,25 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 			rc = MC_EINVAL;
 			goto cleanup;
 		}
-		d.outcome = req->outcome;
-		d.finished_at = at;
-		add_docs(&d, req->docs, req->n_docs, "result");
+		d->outcome = req->outcome;
+		d->finished_at = at;
+		add_docs(d, req->docs, req->n_docs, "result");
 		break;
 	case MC_ACT_RETURN:
-		d.returned_at = at;
+		d->returned_at = at;
 		break;
 	case MC_ACT_WITHDRAW:
-		d.finished_at = at;
-		d.paused_at = 0;
-		d.resume_state = 0;
+		d->finished_at = at;
+		d->paused_at = 0;
+		d->resume_state = 0;
 		break;
 	}
-	d.state = to;
-	if (!blank(req->note) && copy_opt(d.note, sizeof d.note, req->note) != 0) {
+	d->state = to;
+	if (!blank(req->note) && copy_opt(d->note, sizeof d->note, req->note) != 0) {
 		rc = MC_ETOOBIG;
 		goto cleanup;
 	}
-	d.updated_at = at;
-	rc = mc_store_dossier_update(st, &d, d.version);
-	if (rc == MC_ECONFLICT)
-		rc = MC_ESTALE;
-	if (rc != 0)
-		goto cleanup;
-	rc = append_event(st, &d, actor, mc_action_name(req->action), from, req->note, at);
-	if (rc != 0)
-		goto cleanup;
-	rc = follow_payment(st, actor, &d, req, &proc, from, at);
-	if (rc != 0)
-		goto cleanup;
-	mc_dossier_clear(&d);
-	rc = mc_store_dossier_get(st, out, code, true);
+	d->updated_at = at;
 cleanup:
-	mc_dossier_clear(&d);
-	mc_procedure_clear(&proc);
 	return rc;
 }

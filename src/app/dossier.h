@@ -123,6 +123,30 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from_state,
 			 const char *note, int64_t at);
 
+/*
+ * The deciding halves of mc_app_dossier_create and mc_app_dossier_act, which
+ * write nothing but the code's sequence number: for the bulk generator
+ * (`motcua demo`), which keeps a dossier's life in memory and writes it at
+ * once with mc_store_dossier_import, under exactly the same rules.
+ *
+ * mc_app_dossier_build checks and fills *out as create would insert it (no
+ * id yet; out->docs borrows in->docs) and takes the unit's next number of the
+ * day. mc_app_dossier_apply checks req against d (mc_app_dossier_may, state,
+ * reasons, handler, target unit) and changes d as act would before writing
+ * it; proc is d's procedure (with its fees when req asks for payment without
+ * an amount). mc_app_dossier_event_make fills the event act or create would
+ * append; mc_app_dossier_follow_payment writes what the action does to the fee
+ * owed (d must be stored).
+ */
+int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
+			 mc_dossier *out);
+int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc_dossier *d,
+			 const mc_procedure *proc, const mc_action_req *req);
+int mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
+			      const char *note, int64_t at);
+int mc_app_dossier_follow_payment(mc_store *st, const mc_actor *actor, const mc_dossier *d,
+				  const mc_action_req *req, const mc_procedure *proc, int from, int64_t at);
+
 /* ---- the time context ------------------------------------------------- */
 
 /* Builds the calendar from the Labour Code rule and every official year stored

@@ -15,6 +15,7 @@ int mc_cli_restore(int argc, char **argv);
 int mc_cli_calendar(int argc, char **argv);
 int mc_cli_config(int argc, char **argv);
 int mc_cli_report(int argc, char **argv);
+int mc_cli_demo(int argc, char **argv);
 /* `motcua routes [--json]`: the API's route table (cli/routes.c). */
 int mc_cli_routes(int argc, char **argv);
 

@@ -21,6 +21,8 @@ static void usage(FILE *out)
 	      "  calendar due --from YYYY-MM-DDTHH:MM --hours N [--cutoff HH:MM] [--db PATH] [--json]\n"
 	      "  report reform --db PATH --from YYYY-MM-DD --to YYYY-MM-DD --format pdf|md [--out FILE]\n"
 	      "                                           the administrative-reform report of a period\n"
+	      "  demo --db PATH --dossiers N [--year YYYY] [--seed S]\n"
+	      "                                           add N generated dossiers of a year to a demo database\n"
 	      "  config [--config FILE]                    print the effective settings\n"
 	      "  routes [--json]                          every API route with its methods, authentication and roles\n",
 	      out);
@@ -49,6 +51,8 @@ int main(int argc, char **argv)
 		return mc_cli_user(argc - 2, argv + 2);
 	if (strcmp(cmd, "report") == 0)
 		return mc_cli_report(argc - 2, argv + 2);
+	if (strcmp(cmd, "demo") == 0)
+		return mc_cli_demo(argc - 2, argv + 2);
 	if (strcmp(cmd, "calendar") == 0)
 		return mc_cli_calendar(argc - 2, argv + 2);
 	if (strcmp(cmd, "config") == 0)

@@ -753,7 +753,17 @@ typedef struct {
 	int64_t land_dept;     /* Sở Tài nguyên và Môi trường */
 	int64_t by_state[11];
 	int64_t late, transferred, events;
+	bool bulk; /* lives kept in memory and written at once (mc_demo_dossiers_bulk) */
 } generator;
+
+/* What an action did to the fee owed, replayed once the dossier is written. */
+typedef struct {
+	mc_actor actor;
+	mc_action action;
+	int from;
+	int64_t at;
+	char note[512];
+} pay_op;
 
 /* One dossier's life. */
 typedef struct {
@@ -764,6 +774,11 @@ typedef struct {
 	int64_t worked_min; /* working minutes spent since reception, pauses excluded */
 	bool owned;	    /* filed online by the "congdan" account */
 	char applicant[256];
+	/* bulk: the life so far, written when it ends (flush_life) */
+	mc_event *ev;
+	size_t n_ev, cap_ev;
+	pay_op pays[8];
+	size_t n_pays;
 } life;
 
 static const mc_unit *unit_by_id(const generator *g, int64_t id)
@@ -832,6 +847,62 @@ static int64_t work_after(const generator *g, int64_t unit_id, int64_t t, int64_
 
 enum { LIFE_GOES_ON = 0, LIFE_PAUSED_BY_NOW = 1 };
 
+/* bulk: keeps the event the app layer would have appended now. */
+static int keep_event(life *l, const mc_actor *actor, const char *action, int from, const char *note, int64_t at)
+{
+	if (l->n_ev == l->cap_ev) {
+		l->cap_ev = l->cap_ev ? 2 * l->cap_ev : 16;
+		l->ev = mc_xrealloc(l->ev, l->cap_ev * sizeof *l->ev);
+	}
+	return mc_app_dossier_event_make(&l->ev[l->n_ev++], &l->d, actor, action, from, note, at);
+}
+
+/* bulk: the app layer's decision on the dossier in memory (mc_app_dossier_apply),
+ * its event and what it does to the fee, kept until the life ends. */
+static int act_in_memory(life *l, const mc_actor *actor, const mc_action_req *req)
+{
+	int from = l->d.state;
+	int rc = mc_app_dossier_apply(l->g->st, l->g->tc, actor, &l->d, &l->dp->p, req);
+	if (rc != 0)
+		return rc;
+	l->d.version++;
+	rc = keep_event(l, actor, mc_action_name(req->action), from, req->note, req->at);
+	if (rc == 0 && (req->action == MC_ACT_REQUEST_PAYMENT || req->action == MC_ACT_PAY ||
+			req->action == MC_ACT_WITHDRAW || req->action == MC_ACT_STOP)) {
+		if (l->n_pays == MC_ARRAY_LEN(l->pays))
+			return MC_ERROR;
+		pay_op *p = &l->pays[l->n_pays++];
+		p->actor = *actor;
+		p->action = req->action;
+		p->from = from;
+		p->at = req->at;
+		mc_strlcpy(p->note, req->note ? req->note : "", sizeof p->note);
+	}
+	return rc;
+}
+
+/* bulk: writes the dossier as its life left it, then its events (chained as
+ * they are appended) and its payments, in that order. */
+static int flush_life(life *l)
+{
+	mc_store *st = l->g->st;
+	int rc = mc_store_dossier_insert(st, &l->d);
+	for (size_t i = 0; i < l->n_ev && rc == 0; i++) {
+		l->ev[i].dossier_id = l->d.id;
+		rc = mc_store_event_append(st, &l->ev[i]);
+	}
+	for (size_t i = 0; i < l->n_pays && rc == 0; i++) {
+		pay_op *p = &l->pays[i];
+		mc_action_req req;
+		memset(&req, 0, sizeof req);
+		req.action = p->action;
+		req.note = p->note[0] ? p->note : NULL;
+		req.at = p->at;
+		rc = mc_app_dossier_follow_payment(st, &p->actor, &l->d, &req, &l->dp->p, p->from, p->at);
+	}
+	return rc;
+}
+
 /*
  * Performs req by actor `minutes` of working time (in unit_id's hours) after
  * the previous action. Returns LIFE_PAUSED_BY_NOW when that falls after the
@@ -849,6 +920,19 @@ static int act(life *l, const mc_actor *actor, mc_action_req *req, int64_t unit_
 		return LIFE_PAUSED_BY_NOW;
 	req->at = at;
 	memset(&out, 0, sizeof out);
+	if (g->bulk) {
+		rc = act_in_memory(l, actor, req);
+		if (rc != 0) {
+			fprintf(stderr, "demo: %s: %s by %s failed (%d)\n", l->d.code, mc_action_name(req->action),
+				mc_role_name(actor->role), rc);
+			return rc;
+		}
+		l->t = at;
+		g->events++;
+		if (counts)
+			l->worked_min += minutes;
+		return 0;
+	}
 	rc = mc_app_dossier_act(g->st, g->tc, actor, l->d.code, req, &out);
 	if (rc != 0) {
 		fprintf(stderr, "demo: %s: %s by %s failed (%d)\n", l->d.code, mc_action_name(req->action),
@@ -1315,7 +1399,18 @@ static int live_one(generator *g, int64_t filed_at)
 	}
 	if (in.at > g->now)
 		return 0;
-	rc = mc_app_dossier_create(g->st, g->tc, &filer, &in, &l.d);
+	if (g->bulk) {
+		rc = mc_app_dossier_build(g->st, g->tc, &filer, &in, &l.d);
+		if (rc == 0) {
+			/* The dossier owns its documents: supplements add to them. */
+			l.d.docs = mc_xcalloc(in.n_docs ? in.n_docs : 1, sizeof *l.d.docs);
+			memcpy(l.d.docs, in.docs, in.n_docs * sizeof *l.d.docs);
+			l.d.version = 1;
+			rc = keep_event(&l, &filer, "create", 0, NULL, in.at);
+		}
+	} else {
+		rc = mc_app_dossier_create(g->st, g->tc, &filer, &in, &l.d);
+	}
 	if (rc != 0) {
 		fprintf(stderr, "demo: could not file a dossier of %s at %s (%d)\n", l.dp->p.code, unit->code,
 			rc);
@@ -1368,6 +1463,8 @@ static int live_one(generator *g, int64_t filed_at)
 cleanup:
 	if (rc == LIFE_PAUSED_BY_NOW)
 		rc = 0;
+	if (rc == 0 && g->bulk && l.n_ev > 0)
+		rc = flush_life(&l);
 	if (rc == 0 && l.d.id) {
 		if (l.d.state >= 1 && l.d.state <= 10)
 			g->by_state[l.d.state]++;
@@ -1376,6 +1473,7 @@ cleanup:
 			g->late++;
 	}
 	mc_dossier_clear(&l.d);
+	free(l.ev);
 	return rc;
 }
 
@@ -1463,9 +1561,10 @@ static int gen_setup(generator *g)
 }
 
 #define BATCH 250
+#define BULK_BATCH 5000
 
-int mc_demo_dossiers(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
-		     FILE *log)
+static int generate(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
+		    FILE *log, bool bulk)
 {
 	generator g;
 	int64_t *filed = NULL;
@@ -1480,6 +1579,7 @@ int mc_demo_dossiers(mc_store *st, const mc_time_ctx *tc, int count, uint32_t se
 	g.tc = tc;
 	g.r.s = seed;
 	g.now = to;
+	g.bulk = bulk;
 	rc = gen_setup(&g);
 	if (rc != 0)
 		goto cleanup;
@@ -1500,12 +1600,16 @@ int mc_demo_dossiers(mc_store *st, const mc_time_ctx *tc, int count, uint32_t se
 		rc = live_one(&g, filed[i]);
 		if (rc != 0)
 			goto cleanup;
-		if ((i + 1) % BATCH == 0 || i + 1 == count) {
+		if ((i + 1) % (bulk ? BULK_BATCH : BATCH) == 0 || i + 1 == count) {
 			rc = mc_store_commit(st);
 			if (rc != 0)
 				goto cleanup;
 			in_tx = false;
 			done = i + 1;
+			if (bulk && log && done % 200000 == 0) {
+				fprintf(log, "demo dossiers: %d of %d\n", done, count);
+				fflush(log);
+			}
 		}
 	}
 	if (log) {
@@ -1531,4 +1635,16 @@ cleanup:
 	mc_unit_free_list(g.units);
 	mc_user_free_list(g.users);
 	return rc;
+}
+
+int mc_demo_dossiers(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
+		     FILE *log)
+{
+	return generate(st, tc, count, seed, from, to, log, false);
+}
+
+int mc_demo_dossiers_bulk(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
+			  FILE *log)
+{
+	return generate(st, tc, count, seed, from, to, log, true);
 }

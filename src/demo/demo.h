@@ -47,4 +47,17 @@ int mc_demo_load(mc_store *st, const char *password, FILE *log);
 int mc_demo_dossiers(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
 		     FILE *log);
 
+/*
+ * The same generator for large volumes (`motcua demo`): each dossier's life is
+ * decided in memory by the app layer's own rules (mc_app_dossier_build and
+ * mc_app_dossier_apply: due times, codes per unit and day, states, reasons)
+ * and written at once when it ends: the dossier as it stands, its events
+ * chained in order, its payments. Transactions of a few thousand dossiers.
+ * With the same seed on the same database the rows equal mc_demo_dossiers'
+ * except each dossier's version (1: written once) and the payment references
+ * (random).
+ */
+int mc_demo_dossiers_bulk(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
+			  FILE *log);
+
 #endif

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct job {
 	mc_group_fn fn;
@@ -23,13 +24,31 @@ struct mc_group {
 	mc_group_stats stats;
 };
 
+/* How long the writer waits for the write lock before the batch fails with
+ * MC_EBUSY (503): about one busy timeout of the store, so that a long lock held
+ * by another process (a sqlite3 shell, a migration) turns into prompt 503s with
+ * Retry-After rather than requests that hang for many timeouts in a row. */
+#define BEGIN_WAIT_MS 5000
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /* Begins the batch transaction, waiting out a short lock held by another
- * process (the CLI, a backup). */
+ * process (the CLI, a backup). The store's busy handler waits inside each
+ * attempt; a busy answer that comes back early is tried again. */
 static int begin_batch(mc_store *st)
 {
+	int64_t start = monotonic_ms();
 	int rc = MC_EBUSY;
-	for (int attempt = 0; attempt < 5 && rc == MC_EBUSY; attempt++)
+	for (int attempt = 0; attempt < 5 && rc == MC_EBUSY; attempt++) {
+		if (attempt > 0 && monotonic_ms() - start >= BEGIN_WAIT_MS)
+			break;
 		rc = mc_store_begin(st);
+	}
 	return rc;
 }
 
@@ -37,21 +56,31 @@ static void run_batch(mc_group *g, struct job *batch)
 {
 	int rc = begin_batch(g->st);
 	if (rc == 0) {
-		for (struct job *j = batch; j; j = j->next) {
+		for (struct job *j = batch; j && rc == 0; j = j->next) {
+			/* A savepoint that cannot be opened, undone or released means
+			 * the transaction itself is gone: SQLite rolls back the whole of
+			 * it on some errors (SQLITE_FULL, SQLITE_IOERR). Running the
+			 * next job then would write outside any transaction and commit
+			 * it alone, so the batch stops here and fails as a whole. */
 			j->rc = mc_store_savepoint(g->st);
-			if (j->rc != 0)
-				continue;
+			if (j->rc != 0) {
+				rc = j->rc;
+				break;
+			}
 			j->rc = j->fn(g->st, j->payload);
-			if (j->rc != 0)
-				mc_store_savepoint_rollback(g->st);
-			else
-				mc_store_savepoint_release(g->st);
+			int sp = j->rc != 0 ? mc_store_savepoint_rollback(g->st) : mc_store_savepoint_release(g->st);
+			if (sp != 0)
+				rc = sp;
 		}
-		rc = mc_store_commit(g->st);
+		if (rc == 0)
+			rc = mc_store_commit(g->st);
+		/* After a failed commit SQLite may or may not have rolled back
+		 * already; the store's rollback copes with both. */
 		if (rc != 0)
 			mc_store_rollback(g->st);
 	}
-	/* A failed commit undoes every job of the batch, so each learns it. */
+	/* A failed batch undoes every job of it (the ones not run included), so
+	 * each learns it: none may reply as if its write were stored. */
 	for (struct job *j = batch; j; j = j->next) {
 		if (rc != 0)
 			j->rc = rc < 0 ? rc : MC_ERROR;

@@ -23,7 +23,7 @@ static size_t slot_hash(const void *key, unsigned variant)
 	return (size_t)(h ^ (h >> 29));
 }
 
-static struct mc_stmt_slot *slot_find(mc_store *st, const void *key, unsigned variant)
+static struct mc_stmt_slot *slot_find(mc_sqlite *st, const void *key, unsigned variant)
 {
 	size_t mask = st->n_slots - 1;
 	size_t i = slot_hash(key, variant) & mask;
@@ -37,7 +37,7 @@ static struct mc_stmt_slot *slot_find(mc_store *st, const void *key, unsigned va
 }
 
 /* Keeps the table at most half full so that probes stay short. */
-static void slots_grow(mc_store *st)
+static void slots_grow(mc_sqlite *st)
 {
 	struct mc_stmt_slot *old = st->slots;
 	size_t n_old = st->n_slots;
@@ -51,12 +51,12 @@ static void slots_grow(mc_store *st)
 	free(old);
 }
 
-sqlite3_stmt *mc_sq_cached(mc_store *st, const void *key, unsigned variant)
+sqlite3_stmt *mc_sq_cached(mc_sqlite *st, const void *key, unsigned variant)
 {
 	return slot_find(st, key, variant)->stmt;
 }
 
-int mc_sq_prepare_as(mc_store *st, sqlite3_stmt **out, const void *key, unsigned variant, const char *sql)
+int mc_sq_prepare_as(mc_sqlite *st, sqlite3_stmt **out, const void *key, unsigned variant, const char *sql)
 {
 	struct mc_stmt_slot *slot = slot_find(st, key, variant);
 	sqlite3_stmt *s = NULL;
@@ -86,7 +86,7 @@ cleanup:
 	return rc;
 }
 
-int mc_sq_prepare(mc_store *st, sqlite3_stmt **out, const char *sql)
+int mc_sq_prepare(mc_sqlite *st, sqlite3_stmt **out, const char *sql)
 {
 	return mc_sq_prepare_as(st, out, sql, 0, sql);
 }
@@ -101,7 +101,7 @@ void mc_sq_done(sqlite3_stmt *s)
 
 /* ---- errors, stepping, binding ---------------------------------------- */
 
-int mc_sq_error(mc_store *st, int rc, const char *what)
+int mc_sq_error(mc_sqlite *st, int rc, const char *what)
 {
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -121,7 +121,7 @@ int mc_sq_error(mc_store *st, int rc, const char *what)
 	}
 }
 
-int mc_sq_exec(mc_store *st, sqlite3_stmt *s, const char *what)
+int mc_sq_exec(mc_sqlite *st, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
 
@@ -130,7 +130,7 @@ int mc_sq_exec(mc_store *st, sqlite3_stmt *s, const char *what)
 	return mc_sq_error(st, rc, what);
 }
 
-int mc_sq_row(mc_store *st, sqlite3_stmt *s, const char *what)
+int mc_sq_row(mc_sqlite *st, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
 
@@ -141,7 +141,7 @@ int mc_sq_row(mc_store *st, sqlite3_stmt *s, const char *what)
 	return mc_sq_error(st, rc, what);
 }
 
-int mc_sq_exec_sql(mc_store *st, const char *sql, const char *what)
+int mc_sq_exec_sql(mc_sqlite *st, const char *sql, const char *what)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = mc_sq_prepare(st, &s, sql);
@@ -233,12 +233,12 @@ int mc_sq_fold(char **out, const char *s, size_t len)
 
 /* ---- internal savepoints ---------------------------------------------- */
 
-int mc_sq_op_begin(mc_store *st)
+int mc_sq_op_begin(mc_sqlite *st)
 {
 	return mc_sq_exec_sql(st, "SAVEPOINT mc_op", "begin operation");
 }
 
-int mc_sq_op_end(mc_store *st, int rc)
+int mc_sq_op_end(mc_sqlite *st, int rc)
 {
 	if (rc == 0) {
 		rc = mc_sq_exec_sql(st, "RELEASE mc_op", "finish operation");
@@ -251,7 +251,7 @@ int mc_sq_op_end(mc_store *st, int rc)
 	return rc;
 }
 
-int mc_sq_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
+int mc_sq_unit_range(mc_sqlite *st, char lo[256], char hi[256], int64_t unit_id)
 {
 	static const char sql[] = "SELECT path FROM unit WHERE id = ?1";
 	sqlite3_stmt *s = NULL;
@@ -284,12 +284,12 @@ cleanup:
 
 /* ---- connection ------------------------------------------------------- */
 
-const char *mc_store_path(const mc_store *st)
+const char *mc_sqlite_path(const mc_sqlite *st)
 {
 	return st->path;
 }
 
-void mc_store_close(mc_store *st)
+void mc_sqlite_close(mc_sqlite *st)
 {
 	if (!st)
 		return;
@@ -306,14 +306,14 @@ void mc_store_close(mc_store *st)
 	free(st);
 }
 
-int mc_store_open(mc_store **out, const char *url)
+int mc_sqlite_open(mc_sqlite **out, const char *url)
 {
 	static const char *const pragmas[] = {
 	    "PRAGMA journal_mode = WAL",
 	    "PRAGMA foreign_keys = ON",
 	    "PRAGMA synchronous = FULL",
 	};
-	mc_store *st = NULL;
+	mc_sqlite *st = NULL;
 	const char *path = url;
 	size_t len;
 	int rc = 0;
@@ -328,6 +328,7 @@ int mc_store_open(mc_store **out, const char *url)
 		goto cleanup;
 	}
 	st = mc_xcalloc(1, sizeof(*st));
+	st->base.backend = MC_BACKEND_SQLITE;
 	st->path = mc_xstrdup(path);
 	len = strlen(path);
 	st->files_dir = mc_xmalloc(len + sizeof(".files"));
@@ -354,11 +355,19 @@ int mc_store_open(mc_store **out, const char *url)
 			goto cleanup;
 		}
 	}
+	/* A larger page cache per connection (MiB) for bulk work such as
+	 * `motcua demo`; the default (2 MiB) keeps a server's memory small. */
+	const char *cache_mb = getenv("MOTCUA_SQLITE_CACHE_MB");
+	if (cache_mb && atoi(cache_mb) > 0) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", atoi(cache_mb) * 1024);
+		sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	}
 	*out = st;
 	st = NULL;
 	rc = 0;
 cleanup:
-	mc_store_close(st);
+	mc_sqlite_close(st);
 	return rc;
 }
 
@@ -377,7 +386,7 @@ static int migration_cmp(const void *a, const void *b)
 	return (x->version > y->version) - (x->version < y->version);
 }
 
-int mc_store_schema_version(mc_store *st, int *out)
+int mc_sqlite_schema_version(mc_sqlite *st, int *out)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = mc_sq_prepare(st, &s, "PRAGMA user_version");
@@ -395,22 +404,22 @@ cleanup:
 }
 
 /* Runs one migration file and records its version, all in one transaction. */
-static int apply_migration(mc_store *st, const struct migration *m)
+static int apply_migration(mc_sqlite *st, const struct migration *m)
 {
 	char pragma[64];
 	char *err = NULL;
 	int current = 0;
-	int rc = mc_store_begin(st);
+	int rc = mc_sqlite_begin(st);
 
 	if (rc)
 		goto cleanup;
 	/* Another process may have applied it while we waited for the lock. */
-	rc = mc_store_schema_version(st, &current);
+	rc = mc_sqlite_schema_version(st, &current);
 	if (rc || current >= m->version) {
 		if (rc)
-			mc_store_rollback(st);
+			mc_sqlite_rollback(st);
 		else
-			rc = mc_store_commit(st);
+			rc = mc_sqlite_commit(st);
 		goto cleanup;
 	}
 	rc = sqlite3_exec(st->db, (const char *)m->file->data, NULL, NULL, &err);
@@ -423,22 +432,22 @@ static int apply_migration(mc_store *st, const struct migration *m)
 		fprintf(stderr, "could not apply migration %s: %s\n", m->file->path,
 			err ? err : sqlite3_errstr(rc));
 		rc = MC_ERROR;
-		mc_store_rollback(st);
+		mc_sqlite_rollback(st);
 		goto cleanup;
 	}
-	rc = mc_store_commit(st);
+	rc = mc_sqlite_commit(st);
 cleanup:
 	sqlite3_free(err);
 	return rc;
 }
 
-int mc_store_migrate(mc_store *st)
+int mc_sqlite_migrate(mc_sqlite *st)
 {
 	struct migration *list = NULL;
 	size_t n = 0;
 	size_t cap = 0;
 	int current = 0;
-	int rc = mc_store_schema_version(st, &current);
+	int rc = mc_sqlite_schema_version(st, &current);
 
 	if (rc)
 		goto cleanup;
@@ -491,34 +500,46 @@ cleanup:
 
 /* ---- transactions ----------------------------------------------------- */
 
-int mc_store_begin(mc_store *st)
+int mc_sqlite_begin(mc_sqlite *st)
 {
 	/* IMMEDIATE takes the write lock now, so a transaction never fails half-way
 	 * because another connection wrote first. */
 	return mc_sq_exec_sql(st, "BEGIN IMMEDIATE", "begin transaction");
 }
 
-int mc_store_commit(mc_store *st)
+int mc_sqlite_commit(mc_sqlite *st)
 {
 	return mc_sq_exec_sql(st, "COMMIT", "commit transaction");
 }
 
-int mc_store_rollback(mc_store *st)
+int mc_sqlite_rollback(mc_sqlite *st)
 {
-	return mc_sq_exec_sql(st, "ROLLBACK", "roll back transaction");
+	int rc = 0;
+
+	/* SQLite rolls a transaction back by itself on some errors (SQLITE_FULL,
+	 * SQLITE_IOERR, a failed COMMIT): then there is nothing left to undo. */
+	if (!sqlite3_get_autocommit(st->db))
+		rc = mc_sq_exec_sql(st, "ROLLBACK", "roll back transaction");
+	/* Numbers taken in the transaction were never stored, and the writer
+	 * tells every job of it that it failed, so no client holds one: the
+	 * stored sequence is the truth again and the next dossier gets the next
+	 * stored number, without a gap (see mc_store_dossier_next_seq). */
+	if (sqlite3_get_autocommit(st->db))
+		st->n_marks = 0;
+	return rc;
 }
 
-int mc_store_savepoint(mc_store *st)
+int mc_sqlite_savepoint(mc_sqlite *st)
 {
 	return mc_sq_exec_sql(st, "SAVEPOINT mc_sp", "open savepoint");
 }
 
-int mc_store_savepoint_release(mc_store *st)
+int mc_sqlite_savepoint_release(mc_sqlite *st)
 {
 	return mc_sq_exec_sql(st, "RELEASE mc_sp", "release savepoint");
 }
 
-int mc_store_savepoint_rollback(mc_store *st)
+int mc_sqlite_savepoint_rollback(mc_sqlite *st)
 {
 	int rc = mc_sq_exec_sql(st, "ROLLBACK TO mc_sp", "roll back savepoint");
 

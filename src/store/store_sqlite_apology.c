@@ -29,7 +29,7 @@ static void apology_read(mc_apology *a, sqlite3_stmt *s)
 	a->issued_at = sqlite3_column_int64(s, 12);
 }
 
-int mc_store_apology_add(mc_store *st, mc_apology *a)
+int mc_sqlite_apology_add(mc_sqlite *st, mc_apology *a)
 {
 	static const char sql[] =
 	    "INSERT INTO apology (province_code, dossier_id, unit_id, reason, old_due, new_due, prepared_by, "
@@ -65,7 +65,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_apology_get(mc_store *st, mc_apology *out, int64_t dossier_id, int64_t id)
+int mc_sqlite_apology_get(mc_sqlite *st, mc_apology *out, int64_t dossier_id, int64_t id)
 {
 	static const char sql[] =
 	    "SELECT " APOLOGY_COLS " FROM apology a WHERE a.id = ?1 AND a.dossier_id = ?2";
@@ -88,7 +88,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by,
+int mc_sqlite_apology_issue(mc_sqlite *st, int64_t id, int64_t old_due, int64_t issued_by,
 			   const char *issued_by_name, int64_t at)
 {
 	static const char sql[] =
@@ -124,7 +124,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_apology_list(mc_store *st, mc_apology **out, size_t *n, int64_t dossier_id)
+int mc_sqlite_apology_list(mc_sqlite *st, mc_apology **out, size_t *n, int64_t dossier_id)
 {
 	static const char sql[] =
 	    "SELECT " APOLOGY_COLS " FROM apology a WHERE a.dossier_id = ?1 ORDER BY a.id";
@@ -161,7 +161,7 @@ cleanup:
 #define REGISTER_WHERE                                                                                       \
 	" WHERE a.issued_at > 0 AND a.issued_at >= ?3 AND a.issued_at < ?4 AND u.path >= ?1 AND u.path < ?2"
 
-int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, int64_t *total,
+int mc_sqlite_apology_register(mc_sqlite *st, mc_apology_entry **out, size_t *n, int64_t *total,
 			      int64_t unit_id, int64_t from, int64_t to, int limit, int offset)
 {
 	static const char count_sql[] = "SELECT count(*)" REGISTER_FROM REGISTER_WHERE;

@@ -79,7 +79,7 @@ static void dossier_read(mc_dossier *d, sqlite3_stmt *s)
 /* How many (unit, day) marks a connection keeps before forgetting old days. */
 #define SEQ_MARKS_MAX 4096
 
-static struct mc_seq_mark *seq_mark(mc_store *st, int64_t unit_id, int32_t day)
+static struct mc_seq_mark *seq_mark(mc_sqlite *st, int64_t unit_id, int32_t day)
 {
 	for (size_t i = 0; i < st->n_marks; i++) {
 		if (st->marks[i].unit_id == unit_id && st->marks[i].day == day)
@@ -120,7 +120,7 @@ static struct mc_seq_mark *seq_mark(mc_store *st, int64_t unit_id, int32_t day)
  * savepoint; numbers taken by a connection whose whole transaction rolled
  * back were never committed and so never used by a stored dossier.
  */
-int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t local_day)
+int mc_sqlite_dossier_next_seq(mc_sqlite *st, int *out, int64_t unit_id, int32_t local_day)
 {
 	static const char sql[] =
 	    "INSERT INTO dossier_seq (unit_id, day, province_code, last) "
@@ -151,7 +151,7 @@ cleanup:
 /* ---- dossiers --------------------------------------------------------- */
 
 /* Replaces the documents of dossier id with d's. */
-static int docs_write(mc_store *st, int64_t id, const mc_dossier *d)
+static int docs_write(mc_sqlite *st, int64_t id, const mc_dossier *d)
 {
 	static const char del[] = "DELETE FROM dossier_document WHERE dossier_id = ?1";
 	static const char ins[] =
@@ -199,7 +199,7 @@ cleanup:
 	return rc;
 }
 
-static int docs_load(mc_store *st, mc_dossier *d)
+static int docs_load(mc_sqlite *st, mc_dossier *d)
 {
 	static const char sql[] = "SELECT seq, name, originals, copies, sha256, filename, mime, size, kind "
 				  "FROM dossier_document WHERE dossier_id = ?1 ORDER BY ord";
@@ -280,7 +280,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_dossier_insert(mc_store *st, mc_dossier *d)
+int mc_sqlite_dossier_insert(mc_sqlite *st, mc_dossier *d)
 {
 	/* The province defaults to the receiving unit's; the procedure may be
 	 * named by code alone. */
@@ -335,7 +335,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool with_docs)
+int mc_sqlite_dossier_get(mc_sqlite *st, mc_dossier *out, const char *code, bool with_docs)
 {
 	static const char sql[] =
 	    "SELECT " DOSSIER_COLS " FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
@@ -362,7 +362,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_dossier_version(mc_store *st, int64_t *out, const char *code)
+int mc_sqlite_dossier_version(mc_sqlite *st, int64_t *out, const char *code)
 {
 	static const char sql[] = "SELECT version FROM dossier WHERE code = ?1";
 	sqlite3_stmt *s = NULL;
@@ -383,7 +383,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_dossier_by_attachment(mc_store *st, mc_dossier **out, size_t *n, const char *sha256)
+int mc_sqlite_dossier_by_attachment(mc_sqlite *st, mc_dossier **out, size_t *n, const char *sha256)
 {
 	static const char sql[] =
 	    "SELECT " DOSSIER_COLS " FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
@@ -417,7 +417,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_version)
+int mc_sqlite_dossier_update(mc_sqlite *st, mc_dossier *d, int64_t expected_version)
 {
 	static const char upd[] =
 	    "UPDATE dossier SET receiving_unit_id = ?3, current_unit_id = ?4, handler_id = ?5, step = ?6, "
@@ -512,7 +512,7 @@ static const char list_order[] = " ORDER BY d.state IN " FINAL_STATES ","
 
 static const char list_key; /* its address keys the cached list statements */
 
-static int list_stmt(mc_store *st, sqlite3_stmt **out, unsigned mask)
+static int list_stmt(mc_sqlite *st, sqlite3_stmt **out, unsigned mask)
 {
 	char sql[2048];
 	size_t len;
@@ -593,7 +593,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_dossier_list(mc_store *st, mc_dossier **out, size_t *n, int64_t *total,
+int mc_sqlite_dossier_list(mc_sqlite *st, mc_dossier **out, size_t *n, int64_t *total,
 			  const mc_dossier_query *q)
 {
 	struct list_q lq = {0};
@@ -708,7 +708,7 @@ cleanup:
 
 /* ---- events ----------------------------------------------------------- */
 
-int mc_store_event_append(mc_store *st, mc_event *e)
+int mc_sqlite_event_append(mc_sqlite *st, mc_event *e)
 {
 	static const char prev_sql[] = "SELECT hash FROM event WHERE dossier_id = ?1 ORDER BY id DESC LIMIT 1";
 	static const char sql[] =
@@ -754,7 +754,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_event_scan(mc_store *st, int (*cb)(const mc_event *e, void *payload), void *payload)
+int mc_sqlite_event_scan(mc_sqlite *st, int (*cb)(const mc_event *e, void *payload), void *payload)
 {
 	static const char sql[] =
 	    "SELECT id, dossier_id, at, coalesce(actor_id, 0), actor_name, coalesce(unit_id, 0), action, "
@@ -789,7 +789,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_event_list(mc_store *st, mc_event **out, size_t *n, int64_t dossier_id)
+int mc_sqlite_event_list(mc_sqlite *st, mc_event **out, size_t *n, int64_t dossier_id)
 {
 	static const char sql[] =
 	    "SELECT id, dossier_id, at, actor_id, actor_name, unit_id, action, from_state, "

@@ -8,6 +8,8 @@
  */
 #include "store/store_sqlite_int.h"
 
+#include "store/store_files.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,153 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 /* The largest attachment accepted (API bodies are limited before this). */
 #define ATTACHMENT_MAX MC_ATTACHMENT_MAX
 
-static int sha256_hex(char out[65], const void *data, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int md_len = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int rc = MC_ERROR;
-
-	if (!ctx)
-		goto cleanup;
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 || EVP_DigestUpdate(ctx, data, len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, md, &md_len) != 1 || md_len != 32)
-		goto cleanup;
-	for (unsigned int i = 0; i < md_len; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0x0f];
-	}
-	out[64] = '\0';
-	rc = 0;
-cleanup:
-	if (rc)
-		fprintf(stderr, "could not compute sha-256\n");
-	EVP_MD_CTX_free(ctx);
-	return rc;
-}
-
-/* Whether s is 64 lower-case hex digits: the only names that become paths. */
-static bool sha256_valid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 64; i++) {
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	}
-	return s[i] == '\0';
-}
-
-static int make_dir(const char *path)
-{
-	if (mkdir(path, 0750) == 0 || errno == EEXIST)
-		return 0;
-	fprintf(stderr, "could not create %s: %s\n", path, strerror(errno));
-	return MC_ERROR;
-}
-
-/* Flushes a folder so that a rename in it survives a crash. */
-static int sync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY);
-	int rc = 0;
-
-	if (fd < 0 || fsync(fd) != 0) {
-		fprintf(stderr, "could not sync %s: %s\n", path, strerror(errno));
-		rc = MC_ERROR;
-	}
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
-static int write_all(int fd, const unsigned char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Writes the file for digest into its place unless a whole one is there already. */
-static int file_put(mc_store *st, const char *digest, const void *data, size_t len)
-{
-	char *dir = NULL;
-	char *final = NULL;
-	char *tmp = NULL;
-	size_t dir_len = strlen(st->files_dir) + 4;
-	struct stat sb;
-	int fd = -1;
-	int rc = make_dir(st->files_dir);
-
-	if (rc)
-		goto cleanup;
-	dir = mc_xmalloc(dir_len);
-	snprintf(dir, dir_len, "%s/%.2s", st->files_dir, digest);
-	rc = make_dir(dir);
-	if (rc)
-		goto cleanup;
-	final = mc_xmalloc(dir_len + 66);
-	snprintf(final, dir_len + 66, "%s/%s", dir, digest);
-	/* Same name, same content: a file of the right size is the same file. */
-	if (stat(final, &sb) == 0 && sb.st_size == (off_t)len)
-		goto cleanup;
-	tmp = mc_xmalloc(dir_len + 16);
-	snprintf(tmp, dir_len + 16, "%s/.tmp-XXXXXX", dir);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "could not create %s: %s\n", tmp, strerror(errno));
-		rc = MC_ERROR;
-		free(tmp);
-		tmp = NULL;
-		goto cleanup;
-	}
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		fprintf(stderr, "could not write %s: %s\n", tmp, strerror(errno));
-		rc = MC_ERROR;
-		goto cleanup;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		fprintf(stderr, "could not write %s: %s\n", tmp, strerror(errno));
-		rc = MC_ERROR;
-		goto cleanup;
-	}
-	fd = -1;
-	if (rename(tmp, final) != 0) {
-		fprintf(stderr, "could not rename %s: %s\n", tmp, strerror(errno));
-		rc = MC_ERROR;
-		goto cleanup;
-	}
-	free(tmp);
-	tmp = NULL;
-	rc = sync_dir(dir);
-cleanup:
-	if (fd >= 0)
-		close(fd);
-	if (tmp)
-		unlink(tmp);
-	free(tmp);
-	free(final);
-	free(dir);
-	return rc;
-}
-
-int mc_store_attachment_write(mc_store *st, char sha256_out[65], const void *data, size_t len)
+int mc_sqlite_attachment_write(mc_sqlite *st, char sha256_out[65], const void *data, size_t len)
 {
 	char digest[65];
 	int rc = 0;
@@ -171,10 +30,10 @@ int mc_store_attachment_write(mc_store *st, char sha256_out[65], const void *dat
 		rc = MC_ETOOBIG;
 		goto cleanup;
 	}
-	rc = sha256_hex(digest, data, len);
+	rc = mc_files_sha256(digest, data, len);
 	if (rc)
 		goto cleanup;
-	rc = file_put(st, digest, data, len);
+	rc = mc_files_put(st->files_dir, digest, data, len);
 	if (rc)
 		goto cleanup;
 	memcpy(sha256_out, digest, 65);
@@ -182,7 +41,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_attachment_record(mc_store *st, const char *sha256, int64_t size, const char *mime)
+int mc_sqlite_attachment_record(mc_sqlite *st, const char *sha256, int64_t size, const char *mime)
 {
 	static const char sql[] =
 	    "INSERT INTO attachment (sha256, size, mime, created_at) VALUES (?1, ?2, ?3, ?4) "
@@ -190,7 +49,7 @@ int mc_store_attachment_record(mc_store *st, const char *sha256, int64_t size, c
 	sqlite3_stmt *s = NULL;
 	int rc = 0;
 
-	if (!sha256_valid(sha256) || size < 0 || (uint64_t)size > ATTACHMENT_MAX) {
+	if (!mc_files_sha256_valid(sha256) || size < 0 || (uint64_t)size > ATTACHMENT_MAX) {
 		rc = MC_EINVAL;
 		goto cleanup;
 	}
@@ -207,24 +66,24 @@ cleanup:
 	return rc;
 }
 
-int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data, size_t len, const char *mime)
+int mc_sqlite_attachment_put(mc_sqlite *st, char sha256_out[65], const void *data, size_t len, const char *mime)
 {
 	/* The file first: a row must never point at a file that is not there. */
-	int rc = mc_store_attachment_write(st, sha256_out, data, len);
+	int rc = mc_sqlite_attachment_write(st, sha256_out, data, len);
 	if (rc == 0)
-		rc = mc_store_attachment_record(st, sha256_out, (int64_t)len, mime);
+		rc = mc_sqlite_attachment_record(st, sha256_out, (int64_t)len, mime);
 	if (rc)
 		sha256_out[0] = '\0';
 	return rc;
 }
 
-int mc_store_attachment_stat(mc_store *st, int64_t *size, char *mime, size_t mime_cap, const char *sha256)
+int mc_sqlite_attachment_stat(mc_sqlite *st, int64_t *size, char *mime, size_t mime_cap, const char *sha256)
 {
 	static const char sql[] = "SELECT size, mime FROM attachment WHERE sha256 = ?1";
 	sqlite3_stmt *s = NULL;
 	int rc = 0;
 
-	if (!sha256_valid(sha256)) {
+	if (!mc_files_sha256_valid(sha256)) {
 		rc = MC_EINVAL;
 		goto cleanup;
 	}
@@ -247,7 +106,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, size_t mime_cap,
+int mc_sqlite_attachment_get(mc_sqlite *st, void **data, size_t *len, char *mime, size_t mime_cap,
 			    const char *sha256)
 {
 	static const char sql[] = "SELECT size, mime FROM attachment WHERE sha256 = ?1";
@@ -262,7 +121,7 @@ int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, 
 
 	*data = NULL;
 	*len = 0;
-	if (!sha256_valid(sha256)) {
+	if (!mc_files_sha256_valid(sha256)) {
 		rc = MC_ENOTFOUND;
 		goto cleanup;
 	}
@@ -315,7 +174,7 @@ cleanup:
 
 /* ---- calendar --------------------------------------------------------- */
 
-int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days, size_t n, const char *source)
+int mc_sqlite_calendar_set_year(mc_sqlite *st, int year, const mc_day_entry *days, size_t n, const char *source)
 {
 	static const char year_sql[] = "INSERT INTO calendar_year (year, source) VALUES (?1, ?2) "
 				       "ON CONFLICT (year) DO UPDATE SET source = excluded.source";
@@ -368,7 +227,7 @@ cleanup:
 	return mc_sq_op_end(st, rc);
 }
 
-int mc_store_calendar_delete_year(mc_store *st, int year)
+int mc_sqlite_calendar_delete_year(mc_sqlite *st, int year)
 {
 	/* calendar_day rows go with the year (ON DELETE CASCADE). */
 	static const char sql[] = "DELETE FROM calendar_year WHERE year = ?1";
@@ -391,7 +250,7 @@ struct cal_year {
 	size_t n, cap;
 };
 
-int mc_store_calendar_each(mc_store *st,
+int mc_sqlite_calendar_each(mc_sqlite *st,
 			   int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source,
 				     void *payload),
 			   void *payload)

@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "store/store.h"
+#include "store/store_backend.h"
 
 /* The highest sequence number this connection has handed out for a unit on a
  * day; see mc_store_dossier_next_seq. */
@@ -32,7 +32,11 @@ struct mc_stmt_slot {
 	sqlite3_stmt *stmt;
 };
 
-struct mc_store {
+typedef struct mc_sqlite mc_sqlite;
+
+/* A connection of the SQLite backend (store_backend.h). */
+struct mc_sqlite {
+	struct mc_store base; /* first: names the backend */
 	sqlite3 *db;
 	char *path;		    /* the database file */
 	char *files_dir;	    /* "<path>.files", the attachment folder */
@@ -44,11 +48,11 @@ struct mc_store {
 
 /* The cached statement for sql (keyed by its address), prepared on first use.
  * Returns 0 or MC_ERROR. The statement is borrowed: finish with mc_sq_done. */
-int mc_sq_prepare(mc_store *st, sqlite3_stmt **out, const char *sql);
+int mc_sq_prepare(mc_sqlite *st, sqlite3_stmt **out, const char *sql);
 /* The cached statement under (key, variant), or NULL when not yet prepared. */
-sqlite3_stmt *mc_sq_cached(mc_store *st, const void *key, unsigned variant);
+sqlite3_stmt *mc_sq_cached(mc_sqlite *st, const void *key, unsigned variant);
 /* Prepares sql and caches it under (key, variant). */
-int mc_sq_prepare_as(mc_store *st, sqlite3_stmt **out, const void *key, unsigned variant, const char *sql);
+int mc_sq_prepare_as(mc_sqlite *st, sqlite3_stmt **out, const void *key, unsigned variant, const char *sql);
 /* Resets a cached statement and clears its bindings, ready for the next use.
  * NULL-safe, so that cleanup paths can call it unconditionally. */
 void mc_sq_done(sqlite3_stmt *s);
@@ -56,13 +60,13 @@ void mc_sq_done(sqlite3_stmt *s);
 /* Maps an SQLite result to an MC code: busy/locked → MC_EBUSY, unique or
  * primary key → MC_ECONFLICT, foreign key → MC_ENOTFOUND, other constraints →
  * MC_EINVAL, anything else → MC_ERROR, logged as "could not <what>: <why>". */
-int mc_sq_error(mc_store *st, int rc, const char *what);
+int mc_sq_error(mc_sqlite *st, int rc, const char *what);
 /* Steps s expecting no row: 0 or a mapped error. */
-int mc_sq_exec(mc_store *st, sqlite3_stmt *s, const char *what);
+int mc_sq_exec(mc_sqlite *st, sqlite3_stmt *s, const char *what);
 /* Steps s: 1 for a row, 0 when done, or a mapped error. */
-int mc_sq_row(mc_store *st, sqlite3_stmt *s, const char *what);
+int mc_sq_row(mc_sqlite *st, sqlite3_stmt *s, const char *what);
 /* Runs a one-off statement from constant SQL text (transactions, pragmas). */
-int mc_sq_exec_sql(mc_store *st, const char *sql, const char *what);
+int mc_sq_exec_sql(mc_sqlite *st, const char *sql, const char *what);
 
 /* Binding. A failed bind means out of memory or a wrong index, which the
  * project treats like a failed allocation: it aborts. */
@@ -90,13 +94,24 @@ int mc_sq_fold(char **out, const char *s, size_t len);
 
 /* An internal savepoint around an operation of several statements, so that it
  * is all-or-nothing whether or not the caller opened a transaction. */
-int mc_sq_op_begin(mc_store *st);
-int mc_sq_op_end(mc_store *st, int rc);
+int mc_sq_op_begin(mc_sqlite *st);
+int mc_sq_op_end(mc_sqlite *st, int rc);
 
 /* The subtree of a unit as a range of paths [lo, hi): lo is the unit's path
  * "/1/5/", hi the same with its last '/' replaced by '0' (the next byte), so
  * that "path >= lo AND path < hi" uses the index on path. MC_ENOTFOUND when
  * the unit does not exist. */
-int mc_sq_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id);
+int mc_sq_unit_range(mc_sqlite *st, char lo[256], char hi[256], int64_t unit_id);
+
+/* The backend's entry points, called by store.c (store_backend.h). */
+int mc_sqlite_open(mc_sqlite **out, const char *url);
+void mc_sqlite_close(mc_sqlite *st);
+const char *mc_sqlite_path(const mc_sqlite *st);
+#define MC_SQLITE_DECLARE0(name) MC_STORE_DECLARE0_(mc_sqlite, mc_sqlite, name)
+#define MC_SQLITE_DECLARE(name, params, args) MC_STORE_DECLARE_(mc_sqlite, mc_sqlite, name, params)
+MC_STORE_OPS0(MC_SQLITE_DECLARE0)
+MC_STORE_OPS(MC_SQLITE_DECLARE)
+#undef MC_SQLITE_DECLARE0
+#undef MC_SQLITE_DECLARE
 
 #endif

@@ -29,7 +29,7 @@ static void message_read(mc_message *m, sqlite3_stmt *s)
 	MC_SQ_COL_FIELD(m->last_error, s, 12);
 }
 
-int mc_store_outbox_add(mc_store *st, mc_message *m)
+int mc_sqlite_outbox_add(mc_sqlite *st, mc_message *m)
 {
 	static const char sql[] =
 	    "INSERT INTO outbox (province_code, dossier_id, channel, recipient, subject, body, created_at, next_at) "
@@ -57,7 +57,7 @@ cleanup:
 	return rc;
 }
 
-static int list(mc_store *st, sqlite3_stmt *s, mc_message **out, size_t *n, const char *what)
+static int list(mc_sqlite *st, sqlite3_stmt *s, mc_message **out, size_t *n, const char *what)
 {
 	mc_message *items = NULL;
 	size_t count = 0, cap = 0;
@@ -79,7 +79,7 @@ static int list(mc_store *st, sqlite3_stmt *s, mc_message **out, size_t *n, cons
 	return 0;
 }
 
-int mc_store_outbox_due(mc_store *st, mc_message **out, size_t *n, int64_t now, int limit)
+int mc_sqlite_outbox_due(mc_sqlite *st, mc_message **out, size_t *n, int64_t now, int limit)
 {
 	static const char sql[] = "SELECT " MESSAGE_COLS " FROM outbox WHERE state = 'pending' AND next_at <= ?1 "
 				  "ORDER BY next_at, id LIMIT ?2";
@@ -98,7 +98,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_outbox_done(mc_store *st, int64_t id, bool ok, const char *error, int64_t at, int64_t next_at)
+int mc_sqlite_outbox_done(mc_sqlite *st, int64_t id, bool ok, const char *error, int64_t at, int64_t next_at)
 {
 	static const char sql[] =
 	    "UPDATE outbox SET attempts = attempts + 1, "
@@ -124,7 +124,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_outbox_of_dossier(mc_store *st, mc_message **out, size_t *n, int64_t dossier_id)
+int mc_sqlite_outbox_of_dossier(mc_sqlite *st, mc_message **out, size_t *n, int64_t dossier_id)
 {
 	static const char sql[] = "SELECT " MESSAGE_COLS " FROM outbox WHERE dossier_id = ?1 ORDER BY id";
 	sqlite3_stmt *s = NULL;
@@ -141,7 +141,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_outbox_depth(mc_store *st, int64_t *out)
+int mc_sqlite_outbox_depth(mc_sqlite *st, int64_t *out)
 {
 	static const char sql[] = "SELECT count(*) FROM outbox WHERE state = 'pending'";
 	sqlite3_stmt *s = NULL;
@@ -159,7 +159,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_gauges(mc_store *st, int64_t by_state[11], int64_t *overdue, int64_t now)
+int mc_sqlite_gauges(mc_sqlite *st, int64_t by_state[11], int64_t *overdue, int64_t now)
 {
 	static const char states_sql[] = "SELECT state, count(*) FROM dossier GROUP BY state";
 	static const char overdue_sql[] = "SELECT count(*) FROM dossier WHERE state IN (2, 4) AND due_at > 0 "

@@ -29,7 +29,7 @@ static void payment_read(mc_payment *p, sqlite3_stmt *s)
 	MC_SQ_COL_FIELD(p->receipt, s, 12);
 }
 
-int mc_store_payment_create(mc_store *st, mc_payment *p)
+int mc_sqlite_payment_create(mc_sqlite *st, mc_payment *p)
 {
 	static const char sql[] =
 	    "INSERT INTO payment (province_code, dossier_id, reference, amount, created_at) "
@@ -57,7 +57,7 @@ cleanup:
 	return rc;
 }
 
-static int read_one(mc_store *st, sqlite3_stmt *s, mc_payment *out, const char *what)
+static int read_one(mc_sqlite *st, sqlite3_stmt *s, mc_payment *out, const char *what)
 {
 	int rc = mc_sq_row(st, s, what);
 
@@ -69,7 +69,7 @@ static int read_one(mc_store *st, sqlite3_stmt *s, mc_payment *out, const char *
 	return 0;
 }
 
-int mc_store_payment_by_reference(mc_store *st, mc_payment *out, const char *reference)
+int mc_sqlite_payment_by_reference(mc_sqlite *st, mc_payment *out, const char *reference)
 {
 	static const char sql[] =
 	    "SELECT " PAYMENT_COLS
@@ -86,7 +86,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_payment_latest(mc_store *st, mc_payment *out, int64_t dossier_id)
+int mc_sqlite_payment_latest(mc_sqlite *st, mc_payment *out, int64_t dossier_id)
 {
 	static const char sql[] =
 	    "SELECT " PAYMENT_COLS " FROM payment p JOIN dossier d ON d.id = p.dossier_id "
@@ -103,7 +103,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_payment_settle(mc_store *st, const mc_payment *p)
+int mc_sqlite_payment_settle(mc_sqlite *st, const mc_payment *p)
 {
 	static const char sql[] =
 	    "UPDATE payment SET state = ?2, paid_at = ?3, provider = ?4, provider_txn = ?5, receipt = ?6 "

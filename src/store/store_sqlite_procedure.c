@@ -100,7 +100,7 @@ cleanup:
 }
 
 /* Inserts every part of p under procedure id. */
-static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
+static int parts_insert(mc_sqlite *st, const mc_procedure *p, int64_t id)
 {
 	static const char step_sql[] =
 	    "INSERT INTO procedure_step (procedure_id, ord, seq, name, role, unit_level, "
@@ -179,7 +179,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_procedure_create(mc_store *st, mc_procedure *p)
+int mc_sqlite_procedure_create(mc_sqlite *st, mc_procedure *p)
 {
 	static const char sql[] =
 	    "INSERT INTO procedure (code, name, field, levels, unit_id, duration_hours, "
@@ -212,7 +212,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_procedure_update(mc_store *st, mc_procedure *p)
+int mc_sqlite_procedure_update(mc_sqlite *st, mc_procedure *p)
 {
 	static const char find[] = "SELECT id FROM procedure WHERE code = ?1";
 	static const char upd[] =
@@ -276,7 +276,7 @@ cleanup:
 }
 
 /* Loads the four parts of p (p->id set). */
-static int parts_load(mc_store *st, mc_procedure *p)
+static int parts_load(mc_sqlite *st, mc_procedure *p)
 {
 	static const char step_sql[] = "SELECT seq, name, role, unit_level, hours FROM procedure_step "
 				       "WHERE procedure_id = ?1 ORDER BY ord";
@@ -403,7 +403,7 @@ cleanup:
 }
 
 /* Reads the one procedure a prepared, bound query selects. */
-static int proc_get(mc_store *st, mc_procedure *out, sqlite3_stmt *s, bool with_parts)
+static int proc_get(mc_sqlite *st, mc_procedure *out, sqlite3_stmt *s, bool with_parts)
 {
 	int rc = mc_sq_row(st, s, "read procedure");
 
@@ -418,7 +418,7 @@ static int proc_get(mc_store *st, mc_procedure *out, sqlite3_stmt *s, bool with_
 	return 0;
 }
 
-int mc_store_procedure_get(mc_store *st, mc_procedure *out, const char *code, bool with_parts)
+int mc_sqlite_procedure_get(mc_sqlite *st, mc_procedure *out, const char *code, bool with_parts)
 {
 	static const char sql[] = "SELECT " PROC_COLS " FROM procedure p WHERE p.code = ?1";
 	sqlite3_stmt *s = NULL;
@@ -433,7 +433,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_procedure_get_id(mc_store *st, mc_procedure *out, int64_t id, bool with_parts)
+int mc_sqlite_procedure_get_id(mc_sqlite *st, mc_procedure *out, int64_t id, bool with_parts)
 {
 	static const char sql[] = "SELECT " PROC_COLS " FROM procedure p WHERE p.id = ?1";
 	sqlite3_stmt *s = NULL;
@@ -506,7 +506,7 @@ cleanup:
 	" ',' || (SELECT u.level FROM unit u WHERE u.id = ?5) || ',') > 0))"                                 \
 	" AND (?6 OR p.status <> 'abolished')"
 
-int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64_t *total,
+int mc_sqlite_procedure_search(mc_sqlite *st, mc_procedure **out, size_t *n, int64_t *total,
 			      const mc_proc_query *q)
 {
 	/* Column weights: a word of the name counts most, then the code, then the field. */
@@ -590,7 +590,7 @@ cleanup:
 
 /* ---- fields ----------------------------------------------------------- */
 
-int mc_store_procedure_fields(mc_store *st, mc_proc_field **out, size_t *n, const char *level)
+int mc_sqlite_procedure_fields(mc_sqlite *st, mc_proc_field **out, size_t *n, const char *level)
 {
 	static const char sql[] =
 	    "SELECT p.field, count(*) FROM procedure p WHERE p.status = 'active' AND p.field <> ''"
@@ -648,7 +648,7 @@ static void pub_counts_read(mc_pub_counts *c, sqlite3_stmt *s, int col)
 	c->abolished = sqlite3_column_int64(s, col + 3);
 }
 
-int mc_store_procedure_pub_counts(mc_store *st, mc_pub_counts *out, int32_t first_day, int32_t last_day)
+int mc_sqlite_procedure_pub_counts(mc_sqlite *st, mc_pub_counts *out, int32_t first_day, int32_t last_day)
 {
 	static const char sql[] =
 	    "SELECT " PUB_SUMS " FROM procedure_publication WHERE day >= ?1 AND day <= ?2";
@@ -668,7 +668,7 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
-int mc_store_procedure_pub_decisions(mc_store *st, mc_pub_decision **out, size_t *n, int32_t first_day,
+int mc_sqlite_procedure_pub_decisions(mc_sqlite *st, mc_pub_decision **out, size_t *n, int32_t first_day,
 				     int32_t last_day)
 {
 	static const char sql[] =
@@ -713,7 +713,7 @@ cleanup:
 	return 0;
 }
 
-int mc_store_procedure_in_force(mc_store *st, int64_t by_level[5], int64_t *total, int32_t day)
+int mc_sqlite_procedure_in_force(mc_sqlite *st, int64_t by_level[5], int64_t *total, int32_t day)
 {
 	static const char sql[] =
 	    "SELECT p.online_level, count(*) FROM procedure p "

@@ -4,7 +4,7 @@
  */
 #include "store/store_sqlite_int.h"
 
-int mc_store_rating_put(mc_store *st, const mc_rating *r)
+int mc_sqlite_rating_put(mc_sqlite *st, const mc_rating *r)
 {
 	static const char sql[] =
 	    "INSERT INTO rating (dossier_id, province_code, unit_id, at, total_time, agency_time, contacts, "
@@ -28,7 +28,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_rating_get(mc_store *st, mc_rating *out, int64_t dossier_id)
+int mc_sqlite_rating_get(mc_sqlite *st, mc_rating *out, int64_t dossier_id)
 {
 	static const char sql[] =
 	    "SELECT dossier_id, province_code, unit_id, at, total_time, agency_time, contacts, agencies, "
@@ -59,7 +59,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_rating_summary(mc_store *st, mc_rating_summary *out, int64_t unit_id, int64_t from, int64_t to)
+int mc_sqlite_rating_summary(mc_sqlite *st, mc_rating_summary *out, int64_t unit_id, int64_t from, int64_t to)
 {
 	/* ?1, ?2 the subtree's path range; ?3, ?4 the period, 0 = unbounded. */
 	static const char sql[] =

@@ -163,7 +163,7 @@ static mc_stats_row *rows_find(struct rows *r, mc_stats_group g, int64_t id, con
 
 /* Every direct child of the unit, in code order, as empty rows; the unit's
  * own row goes first and is dropped at the end if nothing counts in it. */
-static int rows_children(mc_store *st, struct rows *r, int64_t unit_id)
+static int rows_children(mc_sqlite *st, struct rows *r, int64_t unit_id)
 {
 	static const char sql[] = "SELECT id FROM unit WHERE parent_id = ?1 ORDER BY code";
 	sqlite3_stmt *s = NULL;
@@ -184,7 +184,7 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
-static int count_rows(mc_store *st, struct rows *r, const char *lo, const char *hi, const mc_stats_query *q)
+static int count_rows(mc_sqlite *st, struct rows *r, const char *lo, const char *hi, const mc_stats_query *q)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = mc_sq_prepare(st, &s, sql_counts[q->group]);
@@ -231,7 +231,7 @@ cleanup:
 
 /* A procedure that appears only through a supplement request still needs its
  * code and name. */
-static int procedure_names(mc_store *st, struct rows *r)
+static int procedure_names(mc_sqlite *st, struct rows *r)
 {
 	static const char sql[] = "SELECT code, name, field FROM procedure WHERE id = ?1";
 	sqlite3_stmt *s = NULL;
@@ -259,7 +259,7 @@ static int procedure_names(mc_store *st, struct rows *r)
 	return rc < 0 ? rc : 0;
 }
 
-static int count_supplements(mc_store *st, struct rows *r, const char *lo, const char *hi,
+static int count_supplements(mc_sqlite *st, struct rows *r, const char *lo, const char *hi,
 			     const mc_stats_query *q)
 {
 	sqlite3_stmt *s = NULL;
@@ -280,7 +280,7 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
-static int count_apologies(mc_store *st, struct rows *r, const char *lo, const char *hi, const mc_stats_query *q)
+static int count_apologies(mc_sqlite *st, struct rows *r, const char *lo, const char *hi, const mc_stats_query *q)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = mc_sq_prepare(st, &s, sql_apologies[q->group]);
@@ -323,7 +323,7 @@ static int cmp_procedure(const void *a, const void *b)
 	return strcmp(((const mc_stats_row *)a)->procedure_code, ((const mc_stats_row *)b)->procedure_code);
 }
 
-int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_query *q)
+int mc_sqlite_stats(mc_sqlite *st, mc_stats_row **out, size_t *n, const mc_stats_query *q)
 {
 	struct rows r = {0};
 	char lo[256];
@@ -400,7 +400,7 @@ void mc_stats_row_free_list(mc_stats_row *list)
 	" WHERE u.path >= ?1 AND u.path < ?2 AND d.state IN (2, 4) AND d.paused_at = 0"                      \
 	" AND d.due_at > 0 AND" DUE " < ?3"
 
-int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int64_t *total, int64_t unit_id,
+int mc_sqlite_stats_overdue(mc_sqlite *st, mc_stats_overdue **out, size_t *n, int64_t *total, int64_t unit_id,
 			   int64_t now, int limit, int offset)
 {
 	static const char count_sql[] =
@@ -487,7 +487,7 @@ void mc_stats_overdue_free_list(mc_stats_overdue *list)
 
 /* ---- the public register of results ----------------------------------- */
 
-int mc_store_stats_months(mc_store *st, mc_stats_month **out, size_t *n, int64_t unit_id, int year)
+int mc_sqlite_stats_months(mc_sqlite *st, mc_stats_month **out, size_t *n, int64_t unit_id, int year)
 {
 	/* ?1, ?2 the subtree; ?3, ?4 the year's local midnights. Resolved as in
 	 * the statistics (RESOLVED), on time = early + on time (not late); the

@@ -27,7 +27,7 @@ static void unit_read(mc_unit *u, sqlite3_stmt *s)
 	u->electronic_one_stop_since = sqlite3_column_int(s, 10);
 }
 
-int mc_store_unit_create(mc_store *st, mc_unit *u)
+int mc_sqlite_unit_create(mc_sqlite *st, mc_unit *u)
 {
 	static const char ins[] =
 	    "INSERT INTO unit (parent_id, code, name, level, province_code, office_hours, "
@@ -75,7 +75,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_unit_update(mc_store *st, const mc_unit *u)
+int mc_sqlite_unit_update(mc_sqlite *st, const mc_unit *u)
 {
 	static const char sql[] = "UPDATE unit SET name = ?2, office_hours = ?3, address = ?4, phone = ?5, "
 				  "one_stop_since = ?6, electronic_one_stop_since = ?7 WHERE id = ?1";
@@ -100,7 +100,7 @@ cleanup:
 }
 
 /* Reads the one row of a prepared query into *out; MC_ENOTFOUND when none. */
-static int unit_get_one(mc_store *st, mc_unit *out, sqlite3_stmt *s)
+static int unit_get_one(mc_sqlite *st, mc_unit *out, sqlite3_stmt *s)
 {
 	int rc = mc_sq_row(st, s, "read unit");
 
@@ -112,7 +112,7 @@ static int unit_get_one(mc_store *st, mc_unit *out, sqlite3_stmt *s)
 	return 0;
 }
 
-int mc_store_unit_get(mc_store *st, mc_unit *out, int64_t id)
+int mc_sqlite_unit_get(mc_sqlite *st, mc_unit *out, int64_t id)
 {
 	static const char sql[] = "SELECT " UNIT_COLS " FROM unit WHERE id = ?1";
 	sqlite3_stmt *s = NULL;
@@ -127,7 +127,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_unit_by_code(mc_store *st, mc_unit *out, const char *code)
+int mc_sqlite_unit_by_code(mc_sqlite *st, mc_unit *out, const char *code)
 {
 	static const char sql[] = "SELECT " UNIT_COLS " FROM unit WHERE code = ?1";
 	sqlite3_stmt *s = NULL;
@@ -142,7 +142,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_unit_list(mc_store *st, mc_unit **out, size_t *n)
+int mc_sqlite_unit_list(mc_sqlite *st, mc_unit **out, size_t *n)
 {
 	/* A path sorts before every path that extends it: parents come first. */
 	static const char sql[] = "SELECT " UNIT_COLS " FROM unit ORDER BY path";
@@ -176,7 +176,7 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
-int mc_store_unit_within(mc_store *st, bool *out, int64_t unit, int64_t ancestor)
+int mc_sqlite_unit_within(mc_sqlite *st, bool *out, int64_t unit, int64_t ancestor)
 {
 	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM unit u, unit a WHERE u.id = ?1 AND a.id = ?2 "
 				  "AND substr(u.path, 1, length(a.path)) = a.path)";
@@ -203,7 +203,7 @@ void mc_unit_free_list(mc_unit *list)
 	free(list);
 }
 
-int mc_store_unit_one_stop(mc_store *st, mc_one_stop_count out[4], int64_t unit_id, int32_t day)
+int mc_sqlite_unit_one_stop(mc_sqlite *st, mc_one_stop_count out[4], int64_t unit_id, int32_t day)
 {
 	static const char *const levels[] = {"province", "department", "district", "commune"};
 	static const char sql[] =
@@ -266,7 +266,7 @@ static void user_read(mc_user *u, sqlite3_stmt *s)
 	u->created_at = sqlite3_column_int64(s, 9);
 }
 
-int mc_store_user_create(mc_store *st, mc_user *u, const char *password_hash)
+int mc_sqlite_user_create(mc_sqlite *st, mc_user *u, const char *password_hash)
 {
 	static const char sql[] = "INSERT INTO app_user (username, password_hash, full_name, email, phone, "
 				  "id_number, role, unit_id, active, created_at) "
@@ -294,7 +294,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_user_get(mc_store *st, mc_user *out, int64_t id)
+int mc_sqlite_user_get(mc_sqlite *st, mc_user *out, int64_t id)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE id = ?1";
 	sqlite3_stmt *s = NULL;
@@ -315,7 +315,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_user_by_username(mc_store *st, mc_user *out, char *hash, size_t hash_cap, const char *username)
+int mc_sqlite_user_by_username(mc_sqlite *st, mc_user *out, char *hash, size_t hash_cap, const char *username)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE username = ?1";
 	sqlite3_stmt *s = NULL;
@@ -345,7 +345,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_user_set_password(mc_store *st, int64_t id, const char *password_hash)
+int mc_sqlite_user_set_password(mc_sqlite *st, int64_t id, const char *password_hash)
 {
 	static const char sql[] = "UPDATE app_user SET password_hash = ?2 WHERE id = ?1";
 	sqlite3_stmt *s = NULL;
@@ -363,7 +363,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id)
+int mc_sqlite_user_list(mc_sqlite *st, mc_user **out, size_t *n, int64_t unit_id)
 {
 	static const char all[] = "SELECT " USER_COLS " FROM app_user ORDER BY username";
 	static const char subtree[] =
@@ -418,7 +418,7 @@ void mc_user_free_list(mc_user *list)
 
 /* ---- sessions --------------------------------------------------------- */
 
-int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
+int mc_sqlite_session_create(mc_sqlite *st, const char *token_hash, int64_t user_id, int64_t created_at,
 			    int64_t expires_at)
 {
 	static const char sql[] = "INSERT INTO session (token_hash, user_id, created_at, expires_at) "
@@ -438,7 +438,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_session_get(mc_store *st, int64_t *user_id, int64_t *expires_at, const char *token_hash)
+int mc_sqlite_session_get(mc_sqlite *st, int64_t *user_id, int64_t *expires_at, const char *token_hash)
 {
 	static const char sql[] = "SELECT user_id, expires_at FROM session WHERE token_hash = ?1";
 	sqlite3_stmt *s = NULL;
@@ -462,7 +462,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_session_delete(mc_store *st, const char *token_hash)
+int mc_sqlite_session_delete(mc_sqlite *st, const char *token_hash)
 {
 	static const char sql[] = "DELETE FROM session WHERE token_hash = ?1";
 	sqlite3_stmt *s = NULL;
@@ -477,7 +477,7 @@ cleanup:
 	return rc;
 }
 
-int mc_store_session_purge(mc_store *st, int64_t now)
+int mc_sqlite_session_purge(mc_sqlite *st, int64_t now)
 {
 	static const char sql[] = "DELETE FROM session WHERE expires_at <= ?1";
 	sqlite3_stmt *s = NULL;

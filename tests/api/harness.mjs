@@ -22,11 +22,37 @@ export function freePort() {
   });
 }
 
+// The database a test server runs on: a SQLite file in dir, or, when
+// MOTCUA_TEST_DB_URL_BASE names a PostgreSQL server (postgresql://user@host:port,
+// as scripts/pg.sh sets it), a new database there with its attachments in dir.
+let databases = 0;
+export function freshDatabase(dir) {
+  const base = process.env.MOTCUA_TEST_DB_URL_BASE;
+  if (!base) return join(dir, 'motcua.db');
+  const name = `mc_api_${process.pid}_${++databases}`;
+  execFileSync(pgTool('createdb'), ['--maintenance-db', `${base}/postgres`, name], { stdio: 'inherit' });
+  return `${base}/${name}?files=${encodeURIComponent(join(dir, 'files'))}`;
+}
+
+export function dropDatabase(db) {
+  const base = process.env.MOTCUA_TEST_DB_URL_BASE;
+  if (!base || !db.startsWith(base)) return;
+  const name = db.slice(base.length + 1).split('?')[0];
+  try {
+    execFileSync(pgTool('dropdb'), ['--force', '--maintenance-db', `${base}/postgres`, name], { stdio: 'ignore' });
+  } catch { /* the cluster goes away with scripts/pg.sh anyway */ }
+}
+
+function pgTool(name) {
+  const dir = process.env.MOTCUA_PG_BINDIR;
+  return dir ? join(dir, name) : name;
+}
+
 // Creates a database (with the demo province unless demo is false) and starts
 // `motcua serve` on it. Returns { base, db, dir, stop(), api(), login() }.
 export async function startServer({ demo = true, dossiers = 60, env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-api-'));
-  const db = join(dir, 'motcua.db');
+  const db = freshDatabase(dir);
   const fullEnv = { ...process.env, MOTCUA_DEMO_PASSWORD: PASSWORD, ...env };
   const initArgs = ['init', '--db', db];
   if (demo) initArgs.push('--demo', '--dossiers', String(dossiers));
@@ -61,6 +87,7 @@ export async function startServer({ demo = true, dossiers = 60, env = {} } = {})
         child.kill('SIGTERM');
         await exited;
       }
+      dropDatabase(db);
       rmSync(dir, { recursive: true, force: true });
       return child.exitCode;
     },

@@ -1,11 +1,18 @@
 /*
- * test_store_sqlite.c - the contract of store.h, run on a fresh SQLite
- * database in a temporary folder for every test.
+ * test_store_contract.c - the contract of store.h, run against one backend
+ * on a fresh database for every test:
  *
- * Everything goes through store.h, so that a PostgreSQL store can run the
- * same suite; the one exception is the tamper test, which opens the file with
- * sqlite3 directly to show that the event log refuses UPDATE and DELETE even
- * from outside the store.
+ *   MC_TEST_STORE unset or "sqlite": a SQLite file in a temporary folder;
+ *   MC_TEST_STORE=pg: a new database on the PostgreSQL server of
+ *   MC_TEST_PG_URL (postgresql://user@host:port/dbname, a database to connect
+ *   to for CREATE DATABASE), dropped afterwards. Without MC_TEST_PG_URL the
+ *   run is skipped (exit 77). scripts/pg.sh starts a throwaway server.
+ *
+ * ctest runs it once per backend (test_store_contract, test_store_contract_pg).
+ * Everything goes through store.h; the exceptions are the schema-version and
+ * tamper tests, which reach the database directly (raw_exec below) to show
+ * that a newer schema is refused and that the event log refuses UPDATE and
+ * DELETE even from outside the store.
  */
 /* nftw is XSI. */
 #define _XOPEN_SOURCE 700
@@ -18,6 +25,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +38,10 @@
 
 struct fixture {
 	char dir[512];
-	char path[600];
+	char path[1700];   /* the URL or file the store was opened with */
+	char files[600];   /* its attachment folder */
+	char conninfo[1024]; /* PostgreSQL: the database, for raw_exec */
+	char dbname[64];   /* PostgreSQL: the database created for the test */
 	mc_store *st;
 	int64_t province, dept, district, commune, commune2, other_province;
 };
@@ -41,6 +52,123 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	(void)flag;
 	(void)ftw;
 	return remove(path);
+}
+
+static bool use_pg;
+static const char *pg_url; /* MC_TEST_PG_URL */
+
+/* The URL with its database name replaced by dbname (and no query). */
+static void pg_url_with_db(char *out, size_t cap, const char *url, const char *dbname)
+{
+	const char *rest = strstr(url, "://");
+	const char *slash = rest ? strchr(rest + 3, '/') : NULL;
+	size_t head = slash ? (size_t)(slash - url) : strcspn(url, "?");
+
+	snprintf(out, cap, "%.*s/%s", (int)head, url, dbname);
+}
+
+static int pg_admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_url);
+	PGresult *r = NULL;
+	int rc = -1;
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "test: could not connect to %s: %s", pg_url, PQerrorMessage(c));
+		goto cleanup;
+	}
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "test: %s: %s", sql, PQerrorMessage(c));
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
+/* A fresh database per test, its attachments in the test's folder. */
+static int pg_create_db(struct fixture *f)
+{
+	static int counter;
+	char sql[128];
+
+	snprintf(f->dbname, sizeof(f->dbname), "mc_contract_%d_%d", (int)getpid(), ++counter);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", f->dbname);
+	if (pg_admin(sql) != 0)
+		return -1;
+	pg_url_with_db(f->conninfo, sizeof(f->conninfo), pg_url, f->dbname);
+	snprintf(f->files, sizeof(f->files), "%s/files", f->dir);
+	snprintf(f->path, sizeof(f->path), "%s?files=%s", f->conninfo, f->files);
+	return 0;
+}
+
+static void pg_drop_db(struct fixture *f)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->dbname);
+	pg_admin(sql);
+}
+
+/* Runs SQL on the test's database behind the store's back. Returns 0 when it
+ * succeeded; else non-zero with the error message in err (cap bytes). */
+static int raw_exec(struct fixture *f, const char *sql, char *err, size_t cap)
+{
+	int rc = -1;
+
+	if (err && cap)
+		err[0] = '\0';
+	if (use_pg) {
+		PGconn *c = PQconnectdb(f->conninfo);
+		PGresult *r = PQexec(c, sql);
+
+		if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
+			rc = 0;
+		else if (err)
+			snprintf(err, cap, "%s", PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *db = NULL;
+		char *msg = NULL;
+
+		if (sqlite3_open(f->path, &db) == SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+			rc = 0;
+		else if (err)
+			snprintf(err, cap, "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		sqlite3_close(db);
+	}
+	return rc;
+}
+
+/* The integer the query's first row and column holds, behind the store's back. */
+static int64_t raw_int(struct fixture *f, const char *sql)
+{
+	int64_t v = -1;
+
+	if (use_pg) {
+		PGconn *c = PQconnectdb(f->conninfo);
+		PGresult *r = PQexec(c, sql);
+
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *db = NULL;
+		sqlite3_stmt *s = NULL;
+
+		if (sqlite3_open(f->path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
+		    sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+	}
+	return v;
 }
 
 static int64_t add_unit(mc_store *st, int64_t parent, const char *code, const char *name, const char *level,
@@ -71,7 +199,13 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "%s/store-XXXXXX", base);
 	if (!mkdtemp(f->dir))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/motcua.db", f->dir);
+	if (use_pg) {
+		if (pg_create_db(f) != 0)
+			return -1;
+	} else {
+		snprintf(f->path, sizeof(f->path), "%s/motcua.db", f->dir);
+		snprintf(f->files, sizeof(f->files), "%s/motcua.db.files", f->dir);
+	}
 	if (mc_store_open(&f->st, f->path) != 0)
 		return -1;
 	if (mc_store_migrate(f->st) != 0)
@@ -93,6 +227,8 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	mc_store_close(f->st);
+	if (use_pg)
+		pg_drop_db(f);
 	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(f);
 	return 0;
@@ -104,10 +240,9 @@ static int teardown(void **state)
 static void test_newer_schema_refused(void **state)
 {
 	struct fixture *f = *state;
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 9999", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	assert_int_equal(raw_exec(f, use_pg ? "INSERT INTO schema_migration VALUES (9999, 0)" : "PRAGMA user_version = 9999",
+				  NULL, 0),
+			 0);
 	mc_store *st2 = NULL;
 	assert_int_equal(mc_store_open(&st2, f->path), 0);
 	assert_int_equal(mc_store_migrate(st2), MC_ERROR);
@@ -135,9 +270,12 @@ static void test_migrate_twice(void **state)
 
 	/* A second connection on the same file sees the schema and migrates to nothing. */
 	mc_store *st2 = NULL;
-	char url[700];
+	char url[2500];
 
-	snprintf(url, sizeof(url), "sqlite:%s", f->path);
+	if (use_pg)
+		snprintf(url, sizeof(url), "%s", f->path);
+	else
+		snprintf(url, sizeof(url), "sqlite:%s", f->path);
 	assert_int_equal(mc_store_open(&st2, url), 0);
 	assert_int_equal(mc_store_migrate(st2), 0);
 	assert_int_equal(mc_store_schema_version(st2, &v2), 0);
@@ -1102,27 +1240,14 @@ static void test_events(void **state)
 	mc_event_free_list(list);
 
 	/* Tamper from outside the store: the log refuses to change. */
-	sqlite3 *db = NULL;
-	char *err = NULL;
-	sqlite3_stmt *s = NULL;
+	char err[512];
 
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(db, "UPDATE event SET note = 'forged'", NULL, NULL, &err),
-			     SQLITE_OK);
-	assert_non_null(err);
+	assert_int_not_equal(raw_exec(f, "UPDATE event SET note = 'forged'", err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "append-only"));
-	sqlite3_free(err);
-	err = NULL;
-	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM event", NULL, NULL, &err), SQLITE_OK);
-	sqlite3_free(err);
+	assert_int_not_equal(raw_exec(f, "DELETE FROM event", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "append-only"));
 	/* The rows also carry the province, for distribution by province later. */
-	assert_int_equal(
-	    sqlite3_prepare_v2(db, "SELECT count(*) FROM event WHERE province_code = 'H56'", -1, &s, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(s, 0), 2);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM event WHERE province_code = 'H56'"), 2);
 
 	assert_int_equal(mc_store_event_list(f->st, &list, &n, d.id), 0);
 	assert_int_equal(n, 2);
@@ -1141,7 +1266,7 @@ static void test_attachments(void **state)
 	char mime[64];
 	void *data = NULL;
 	size_t len = 0;
-	char path[800];
+	char path[1500];
 	struct stat sb;
 
 	assert_int_equal(mc_store_attachment_put(f->st, sha, body, sizeof(body) - 1, "application/pdf"), 0);
@@ -1166,8 +1291,8 @@ static void test_attachments(void **state)
 	assert_int_equal(mc_store_attachment_stat(f->st, &size, mime, sizeof(mime), "../x"), MC_EINVAL);
 	assert_int_equal(mc_store_attachment_stat(f->st, &size, mime, sizeof(mime), "ABCDEF"), MC_EINVAL);
 
-	/* The file sits in "<db>.files/<2 hex>/<sha>". */
-	snprintf(path, sizeof(path), "%s.files/%.2s/%s", f->path, sha, sha);
+	/* The file sits in "<attachment folder>/<2 hex>/<sha>". */
+	snprintf(path, sizeof(path), "%s/%.2s/%s", f->files, sha, sha);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_size, (off_t)(sizeof(body) - 1));
 
@@ -1380,6 +1505,9 @@ static void test_open_errors(void **state)
 
 	assert_int_equal(mc_store_open(&st, "sqlite:"), MC_EINVAL);
 	assert_null(st);
+	/* Nothing listens on port 1. */
+	assert_int_not_equal(mc_store_open(&st, "postgresql://motcua@127.0.0.1:1/none?connect_timeout=2"), 0);
+	assert_null(st);
 	snprintf(url, sizeof(url), "%s/no/such/dir/x.db", f->dir);
 	assert_int_not_equal(mc_store_open(&st, url), 0);
 	assert_null(st);
@@ -1573,6 +1701,16 @@ static void test_ratings(void **state)
 
 int main(void)
 {
+	const char *backend = getenv("MC_TEST_STORE");
+
+	use_pg = backend && strcmp(backend, "pg") == 0;
+	if (use_pg) {
+		pg_url = getenv("MC_TEST_PG_URL");
+		if (!pg_url || !*pg_url) {
+			printf("test_store_contract: MC_TEST_PG_URL is not set, PostgreSQL run skipped (scripts/pg.sh)\n");
+			return 77;
+		}
+	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),

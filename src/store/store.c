@@ -1,0 +1,78 @@
+/*
+ * store.c - the public functions of store.h: each calls the backend its
+ * connection belongs to (store_backend.h). The backend is chosen once, by
+ * mc_store_open from the URL: "postgresql://…" or "postgres://…" for
+ * PostgreSQL (store_pg.c), anything else a SQLite file (store_sqlite.c).
+ */
+#include "store/store_backend.h"
+
+#include <string.h>
+
+#include "store/store_pg_int.h"
+#include "store/store_sqlite_int.h"
+
+static bool is_pg_url(const char *url)
+{
+	return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+}
+
+int mc_store_open(mc_store **out, const char *url)
+{
+	int rc;
+
+	*out = NULL;
+	if (!url)
+		return MC_EINVAL;
+	if (is_pg_url(url)) {
+		mc_pg *pg = NULL;
+
+		rc = mc_pg_open(&pg, url);
+		if (rc == 0)
+			*out = &pg->base;
+	} else {
+		mc_sqlite *sq = NULL;
+
+		rc = mc_sqlite_open(&sq, url);
+		if (rc == 0)
+			*out = &sq->base;
+	}
+	return rc;
+}
+
+void mc_store_close(mc_store *st)
+{
+	if (!st)
+		return;
+	if (st->backend == MC_BACKEND_PG)
+		mc_pg_close((mc_pg *)st);
+	else
+		mc_sqlite_close((mc_sqlite *)st);
+}
+
+const char *mc_store_path(const mc_store *st)
+{
+	if (st->backend == MC_BACKEND_PG)
+		return mc_pg_path((const mc_pg *)st);
+	return mc_sqlite_path((const mc_sqlite *)st);
+}
+
+/* The connection struct of each backend starts with its struct mc_store, so
+ * the casts below are to the object's real type. */
+#define DISPATCH0(name)                                                                                      \
+	int mc_store_##name(mc_store *st)                                                                    \
+	{                                                                                                    \
+		if (st->backend == MC_BACKEND_PG)                                                            \
+			return mc_pg_##name((mc_pg *)st);                                                    \
+		return mc_sqlite_##name((mc_sqlite *)st);                                                    \
+	}
+
+#define DISPATCH(name, params, args)                                                                         \
+	int mc_store_##name(mc_store *st, MC_UNPAREN params)                                                 \
+	{                                                                                                    \
+		if (st->backend == MC_BACKEND_PG)                                                            \
+			return mc_pg_##name((mc_pg *)st, MC_UNPAREN args);                                   \
+		return mc_sqlite_##name((mc_sqlite *)st, MC_UNPAREN args);                                   \
+	}
+
+MC_STORE_OPS0(DISPATCH0)
+MC_STORE_OPS(DISPATCH)

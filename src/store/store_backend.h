@@ -1,0 +1,143 @@
+/*
+ * store_backend.h - how the public functions of store.h reach a backend.
+ * Private to src/store.
+ *
+ * Each backend (store_sqlite*.c, store_pg*.c) has its own connection struct
+ * whose first member is a struct mc_store naming the backend, and implements
+ * every operation of store.h as mc_<backend>_<op> taking that struct. store.c
+ * defines the public mc_store_<op> once for all, as a direct call into the
+ * backend the connection belongs to (one predictable branch, no lookup).
+ *
+ * The operations are listed once below (an X-macro, as SQLite's opcodes and
+ * the PostgreSQL error-code list are): X(name, (parameters after the store),
+ * (arguments)). From the list come the backends' prototypes and the
+ * dispatching functions, so that adding an operation to store.h means adding
+ * one line here, and the compiler then asks each backend for it.
+ */
+#ifndef MC_STORE_BACKEND_H
+#define MC_STORE_BACKEND_H
+
+#include "store/store.h"
+
+enum mc_store_backend {
+	MC_BACKEND_SQLITE = 1,
+	MC_BACKEND_PG = 2,
+};
+
+struct mc_store {
+	enum mc_store_backend backend;
+};
+
+#define MC_UNPAREN(...) __VA_ARGS__
+
+/* The operations without parameters besides the store. */
+#define MC_STORE_OPS0(X)                                                                                     \
+	X(migrate)                                                                                           \
+	X(begin)                                                                                             \
+	X(commit)                                                                                            \
+	X(rollback)                                                                                          \
+	X(savepoint)                                                                                         \
+	X(savepoint_release)                                                                                 \
+	X(savepoint_rollback)
+
+/* Every other operation of store.h except open, close and path. All return int. */
+#define MC_STORE_OPS(X)                                                                                      \
+	X(schema_version, (int *out), (out))                                                                 \
+	X(backup, (const char *dest), (dest))                                                                \
+	X(restore, (const char *src), (src))                                                                 \
+	X(unit_create, (mc_unit * u), (u))                                                                   \
+	X(unit_update, (const mc_unit *u), (u))                                                              \
+	X(unit_get, (mc_unit * out, int64_t id), (out, id))                                                  \
+	X(unit_by_code, (mc_unit * out, const char *code), (out, code))                                      \
+	X(unit_list, (mc_unit * *out, size_t *n), (out, n))                                                  \
+	X(unit_within, (bool *out, int64_t unit, int64_t ancestor), (out, unit, ancestor))                   \
+	X(unit_one_stop, (mc_one_stop_count out[4], int64_t unit_id, int32_t day), (out, unit_id, day))      \
+	X(user_create, (mc_user * u, const char *password_hash), (u, password_hash))                         \
+	X(user_get, (mc_user * out, int64_t id), (out, id))                                                  \
+	X(user_by_username, (mc_user * out, char *hash, size_t hash_cap, const char *username),              \
+	  (out, hash, hash_cap, username))                                                                   \
+	X(user_set_password, (int64_t id, const char *password_hash), (id, password_hash))                    \
+	X(user_list, (mc_user * *out, size_t *n, int64_t unit_id), (out, n, unit_id))                        \
+	X(session_create, (const char *token_hash, int64_t user_id, int64_t created_at, int64_t expires_at), \
+	  (token_hash, user_id, created_at, expires_at))                                                     \
+	X(session_get, (int64_t * user_id, int64_t *expires_at, const char *token_hash),                     \
+	  (user_id, expires_at, token_hash))                                                                 \
+	X(session_delete, (const char *token_hash), (token_hash))                                            \
+	X(session_purge, (int64_t now), (now))                                                               \
+	X(procedure_create, (mc_procedure * p), (p))                                                         \
+	X(procedure_update, (mc_procedure * p), (p))                                                         \
+	X(procedure_get, (mc_procedure * out, const char *code, bool with_parts), (out, code, with_parts))   \
+	X(procedure_get_id, (mc_procedure * out, int64_t id, bool with_parts), (out, id, with_parts))        \
+	X(procedure_search, (mc_procedure * *out, size_t *n, int64_t *total, const mc_proc_query *q),        \
+	  (out, n, total, q))                                                                                \
+	X(procedure_fields, (mc_proc_field * *out, size_t *n, const char *level), (out, n, level))           \
+	X(procedure_pub_counts, (mc_pub_counts * out, int32_t first_day, int32_t last_day),                  \
+	  (out, first_day, last_day))                                                                        \
+	X(procedure_pub_decisions, (mc_pub_decision * *out, size_t *n, int32_t first_day, int32_t last_day), \
+	  (out, n, first_day, last_day))                                                                     \
+	X(procedure_in_force, (int64_t by_level[5], int64_t *total, int32_t day), (by_level, total, day))    \
+	X(dossier_next_seq, (int *out, int64_t unit_id, int32_t local_day), (out, unit_id, local_day))       \
+	X(dossier_insert, (mc_dossier * d), (d))                                                             \
+	X(dossier_get, (mc_dossier * out, const char *code, bool with_docs), (out, code, with_docs))         \
+	X(dossier_version, (int64_t * out, const char *code), (out, code))                                   \
+	X(dossier_update, (mc_dossier * d, int64_t expected_version), (d, expected_version))                 \
+	X(dossier_by_attachment, (mc_dossier * *out, size_t *n, const char *sha256), (out, n, sha256))       \
+	X(dossier_list, (mc_dossier * *out, size_t *n, int64_t *total, const mc_dossier_query *q),           \
+	  (out, n, total, q))                                                                                \
+	X(event_append, (mc_event * e), (e))                                                                 \
+	X(event_scan, (int (*cb)(const mc_event *e, void *payload), void *payload), (cb, payload))           \
+	X(event_list, (mc_event * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))                \
+	X(attachment_write, (char sha256_out[65], const void *data, size_t len), (sha256_out, data, len))    \
+	X(attachment_record, (const char *sha256, int64_t size, const char *mime), (sha256, size, mime))     \
+	X(attachment_put, (char sha256_out[65], const void *data, size_t len, const char *mime),             \
+	  (sha256_out, data, len, mime))                                                                     \
+	X(attachment_stat, (int64_t * size, char *mime, size_t mime_cap, const char *sha256),                \
+	  (size, mime, mime_cap, sha256))                                                                    \
+	X(attachment_get, (void **data, size_t *len, char *mime, size_t mime_cap, const char *sha256),       \
+	  (data, len, mime, mime_cap, sha256))                                                               \
+	X(stats, (mc_stats_row * *out, size_t *n, const mc_stats_query *q), (out, n, q))                     \
+	X(stats_overdue,                                                                                     \
+	  (mc_stats_overdue * *out, size_t *n, int64_t *total, int64_t unit_id, int64_t now, int limit,      \
+	   int offset),                                                                                      \
+	  (out, n, total, unit_id, now, limit, offset))                                                      \
+	X(stats_months, (mc_stats_month * *out, size_t *n, int64_t unit_id, int year), (out, n, unit_id, year)) \
+	X(apology_add, (mc_apology * a), (a))                                                                \
+	X(apology_get, (mc_apology * out, int64_t dossier_id, int64_t id), (out, dossier_id, id))            \
+	X(apology_issue,                                                                                     \
+	  (int64_t id, int64_t old_due, int64_t issued_by, const char *issued_by_name, int64_t at),          \
+	  (id, old_due, issued_by, issued_by_name, at))                                                      \
+	X(apology_list, (mc_apology * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))            \
+	X(apology_register,                                                                                  \
+	  (mc_apology_entry * *out, size_t *n, int64_t *total, int64_t unit_id, int64_t from, int64_t to,    \
+	   int limit, int offset),                                                                           \
+	  (out, n, total, unit_id, from, to, limit, offset))                                                 \
+	X(calendar_set_year, (int year, const mc_day_entry *days, size_t n, const char *source),             \
+	  (year, days, n, source))                                                                           \
+	X(calendar_delete_year, (int year), (year))                                                          \
+	X(calendar_each,                                                                                     \
+	  (int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),       \
+	   void *payload),                                                                                   \
+	  (cb, payload))                                                                                     \
+	X(rating_put, (const mc_rating *r), (r))                                                             \
+	X(rating_get, (mc_rating * out, int64_t dossier_id), (out, dossier_id))                              \
+	X(rating_summary, (mc_rating_summary * out, int64_t unit_id, int64_t from, int64_t to),              \
+	  (out, unit_id, from, to))                                                                          \
+	X(outbox_add, (mc_message * m), (m))                                                                 \
+	X(outbox_due, (mc_message * *out, size_t *n, int64_t now, int limit), (out, n, now, limit))          \
+	X(outbox_done, (int64_t id, bool ok, const char *error, int64_t at, int64_t next_at),                \
+	  (id, ok, error, at, next_at))                                                                      \
+	X(outbox_of_dossier, (mc_message * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))       \
+	X(gauges, (int64_t by_state[11], int64_t *overdue, int64_t now), (by_state, overdue, now))           \
+	X(outbox_depth, (int64_t * out), (out))                                                              \
+	X(payment_create, (mc_payment * p), (p))                                                             \
+	X(payment_by_reference, (mc_payment * out, const char *reference), (out, reference))                 \
+	X(payment_latest, (mc_payment * out, int64_t dossier_id), (out, dossier_id))                         \
+	X(payment_settle, (const mc_payment *p), (p))
+
+/* Declares a backend's implementation of every operation: prefix mc_sqlite
+ * with type struct mc_sqlite gives int mc_sqlite_unit_get(struct mc_sqlite
+ * *st, mc_unit *out, int64_t id); and so on. */
+#define MC_STORE_DECLARE0_(prefix, type, name) int prefix##_##name(type *st);
+#define MC_STORE_DECLARE_(prefix, type, name, params) int prefix##_##name(type *st, MC_UNPAREN params);
+
+#endif

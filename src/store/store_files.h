@@ -1,0 +1,24 @@
+/*
+ * store_files.h - content-addressed attachment files on disk, the same for
+ * every store backend. Private to src/store.
+ */
+#ifndef MC_STORE_FILES_H
+#define MC_STORE_FILES_H
+
+#include "core/mc.h"
+
+/* The SHA-256 of data as 64 lower-case hex digits. */
+int mc_files_sha256(char out[65], const void *data, size_t len);
+/* Whether s is 64 lower-case hex digits: the only names that become paths. */
+bool mc_files_sha256_valid(const char *s);
+/* Writes the file for digest into files_dir (created with its parents when
+ * missing) unless a whole one is there already. */
+int mc_files_put(const char *files_dir, const char *digest, const void *data, size_t len);
+/* Reads size bytes of the file for digest; caller frees *data. */
+int mc_files_read(const char *files_dir, const char *digest, size_t size, void **data);
+/* Copies an attachment folder (prefix/digest) into dst, skipping files that
+ * are there already and temporary files of unfinished uploads. A missing src
+ * is an empty folder. */
+int mc_files_copy_tree(const char *src, const char *dst);
+
+#endif

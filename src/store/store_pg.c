@@ -1,0 +1,751 @@
+/*
+ * store_pg.c - the PostgreSQL store: connection, migrations, transactions and
+ * the helpers the other store_pg_*.c files share (store_pg_int.h).
+ */
+#include "store/store_pg_int.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/embed.h"
+#include "core/text.h"
+
+#define MIGRATION_DIR "src/store/migrations/postgresql/"
+#define DEFAULT_FILES_DIR "./var/files"
+/* Taken for the length of a migration transaction, so that servers started
+ * together apply each migration once ("mc" in ASCII). */
+#define MIGRATION_LOCK 0x6d63
+
+/* ---- parameters -------------------------------------------------------- */
+
+/* A parameter number out of range is a bug in the SQL beside the call. */
+static void param_slot(struct mc_pq_params *p, int i)
+{
+	if (i < 1 || i > MC_PQ_MAX_PARAMS) {
+		fprintf(stderr, "could not bind parameter $%d: out of range\n", i);
+		abort();
+	}
+	for (int k = p->n; k < i; k++)
+		p->values[k] = NULL;
+	if (i > p->n)
+		p->n = i;
+	free(p->owned[i - 1]);
+	p->owned[i - 1] = NULL;
+}
+
+void mc_pq_set_text(struct mc_pq_params *p, int i, const char *v)
+{
+	param_slot(p, i);
+	p->values[i - 1] = v;
+}
+
+void mc_pq_set_textn(struct mc_pq_params *p, int i, const char *v, size_t cap)
+{
+	size_t len = strnlen(v, cap);
+
+	param_slot(p, i);
+	if (len < cap) {
+		p->values[i - 1] = v;
+		return;
+	}
+	p->owned[i - 1] = mc_xstrndup(v, len);
+	p->values[i - 1] = p->owned[i - 1];
+}
+
+void mc_pq_set_int(struct mc_pq_params *p, int i, int64_t v)
+{
+	param_slot(p, i);
+	snprintf(p->nums[i - 1], sizeof(p->nums[0]), "%" PRId64, v);
+	p->values[i - 1] = p->nums[i - 1];
+}
+
+void mc_pq_set_ref(struct mc_pq_params *p, int i, int64_t v)
+{
+	if (v == 0)
+		mc_pq_set_null(p, i);
+	else
+		mc_pq_set_int(p, i, v);
+}
+
+void mc_pq_set_bool(struct mc_pq_params *p, int i, bool v)
+{
+	param_slot(p, i);
+	p->values[i - 1] = v ? "t" : "f";
+}
+
+void mc_pq_set_null(struct mc_pq_params *p, int i)
+{
+	param_slot(p, i);
+	p->values[i - 1] = NULL;
+}
+
+void mc_pq_params_clear(struct mc_pq_params *p)
+{
+	for (int i = 0; i < MC_PQ_MAX_PARAMS; i++) {
+		free(p->owned[i]);
+		p->owned[i] = NULL;
+		p->values[i] = NULL;
+	}
+	p->n = 0;
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+int64_t mc_pq_get_i64(const PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return 0;
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+bool mc_pq_get_bool(const PGresult *r, int row, int col)
+{
+	return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';
+}
+
+double mc_pq_get_double(const PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return 0;
+	return strtod(PQgetvalue(r, row, col), NULL);
+}
+
+void mc_pq_get_text(char *dst, size_t cap, const PGresult *r, int row, int col)
+{
+	const char *v = PQgetvalue(r, row, col);
+	size_t len = (size_t)PQgetlength(r, row, col);
+
+	assert(cap > 0);
+	if (PQgetisnull(r, row, col)) {
+		dst[0] = '\0';
+		return;
+	}
+	if (len >= cap) {
+		len = cap - 1;
+		/* Back off continuation bytes (10xxxxxx) to the start of a character. */
+		while (len > 0 && ((unsigned char)v[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(dst, v, len);
+	dst[len] = '\0';
+}
+
+int64_t mc_pq_changes(const PGresult *r)
+{
+	const char *n = PQcmdTuples((PGresult *)r);
+
+	return n && *n ? strtoll(n, NULL, 10) : 0;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+static bool connection_lost(mc_pg *st)
+{
+	return PQstatus(st->conn) == CONNECTION_BAD;
+}
+
+int mc_pq_error(mc_pg *st, const PGresult *r, const char *what)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorMessage(r) : "";
+	size_t len;
+
+	if (!msg || !*msg)
+		msg = PQerrorMessage(st->conn);
+	if (state) {
+		if (strcmp(state, "23505") == 0)
+			return MC_ECONFLICT;
+		if (strcmp(state, "23503") == 0)
+			return MC_ENOTFOUND;
+		if (strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0)
+			return MC_EINVAL;
+		if (strcmp(state, "P0001") == 0)
+			return MC_EFORBIDDEN;
+	}
+	len = strlen(msg);
+	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		len--;
+	fprintf(stderr, "could not %s: %.*s\n", what, (int)len, msg);
+	if (connection_lost(st))
+		return MC_EBUSY;
+	/* serialization_failure, deadlock_detected, lock_not_available, the
+	 * connection exceptions (08…) and an administrator's shutdown (57P0…):
+	 * worth trying again. */
+	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
+		      strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0))
+		return MC_EBUSY;
+	return MC_ERROR;
+}
+
+/* ---- statement cache --------------------------------------------------- */
+
+static size_t slot_hash(const void *key, unsigned variant)
+{
+	uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15u;
+	h ^= (uint64_t)variant * 0xc2b2ae3d27d4eb4fu;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct mc_pg_stmt *slot_find(mc_pg *st, const void *key, unsigned variant)
+{
+	size_t mask = st->n_slots - 1;
+	size_t i = slot_hash(key, variant) & mask;
+
+	while (st->slots[i].key) {
+		if (st->slots[i].key == key && st->slots[i].variant == variant)
+			return &st->slots[i];
+		i = (i + 1) & mask;
+	}
+	return &st->slots[i];
+}
+
+static void slots_grow(mc_pg *st)
+{
+	struct mc_pg_stmt *old = st->slots;
+	size_t n_old = st->n_slots;
+
+	st->n_slots = n_old * 2;
+	st->slots = mc_xcalloc(st->n_slots, sizeof(*st->slots));
+	for (size_t i = 0; i < n_old; i++) {
+		if (old[i].key)
+			*slot_find(st, old[i].key, old[i].variant) = old[i];
+	}
+	free(old);
+}
+
+/* After a reset the server has forgotten every prepared statement. */
+static void slots_forget(mc_pg *st)
+{
+	for (size_t i = 0; i < st->n_slots; i++)
+		st->slots[i].id = 0;
+}
+
+/* A lost connection is re-established once, for the next call; the call
+ * that found it lost fails with MC_EBUSY (its transaction is gone). */
+static void reset_if_lost(mc_pg *st)
+{
+	if (!connection_lost(st))
+		return;
+	PQreset(st->conn);
+	slots_forget(st);
+	st->n_marks = 0;
+	if (!connection_lost(st))
+		mc_pq_exec_sql(st, "SET synchronous_commit = on", "configure the connection");
+}
+
+static int prepare(mc_pg *st, unsigned *id, const void *key, unsigned variant, const char *sql, int n_types,
+		   const Oid *types)
+{
+	struct mc_pg_stmt *slot = slot_find(st, key, variant);
+	char name[24];
+	PGresult *r = NULL;
+	int rc = 0;
+
+	if (slot->key && slot->id) {
+		*id = slot->id;
+		goto cleanup;
+	}
+	if (!slot->key && (st->used_slots + 1) * 2 > st->n_slots) {
+		slots_grow(st);
+		slot = slot_find(st, key, variant);
+	}
+	snprintf(name, sizeof(name), "mc%u", ++st->next_id);
+	r = PQprepare(st->conn, name, sql, n_types, types);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		/* The SQL is ours: a bug, a schema older than the code, or a lost connection. */
+		rc = mc_pq_error(st, r, "prepare statement");
+		if (rc == MC_ERROR)
+			fprintf(stderr, "%s\n", sql);
+		goto cleanup;
+	}
+	if (!slot->key)
+		st->used_slots++;
+	slot->key = key;
+	slot->variant = variant;
+	slot->id = st->next_id;
+	*id = slot->id;
+cleanup:
+	PQclear(r);
+	return rc;
+}
+
+int mc_pq_run_typed(mc_pg *st, PGresult **out, const void *key, unsigned variant, const char *sql, int n_types,
+		    const Oid *types, const struct mc_pq_params *p, const char *what)
+{
+	PGresult *r = NULL;
+	char name[24];
+	unsigned id = 0;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	reset_if_lost(st);
+	rc = prepare(st, &id, key, variant, sql, n_types, types);
+	if (rc)
+		goto cleanup;
+	snprintf(name, sizeof(name), "mc%u", id);
+	r = PQexecPrepared(st->conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0);
+	switch (PQresultStatus(r)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+		if (out) {
+			*out = r;
+			r = NULL;
+		}
+		break;
+	default:
+		rc = mc_pq_error(st, r, what);
+		break;
+	}
+cleanup:
+	PQclear(r);
+	return rc;
+}
+
+int mc_pq_run_as(mc_pg *st, PGresult **out, const void *key, unsigned variant, const char *sql,
+		 const struct mc_pq_params *p, const char *what)
+{
+	return mc_pq_run_typed(st, out, key, variant, sql, 0, NULL, p, what);
+}
+
+int mc_pq_run(mc_pg *st, PGresult **out, const char *sql, const struct mc_pq_params *p, const char *what)
+{
+	return mc_pq_run_typed(st, out, sql, 0, sql, 0, NULL, p, what);
+}
+
+int mc_pq_exec_sql(mc_pg *st, const char *sql, const char *what)
+{
+	PGresult *r = PQexec(st->conn, sql);
+	int rc = 0;
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = mc_pq_error(st, r, what);
+	PQclear(r);
+	return rc;
+}
+
+static bool in_transaction(mc_pg *st)
+{
+	PGTransactionStatusType t = PQtransactionStatus(st->conn);
+
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
+int mc_pq_write(mc_pg *st, PGresult **out, const char *sql, const struct mc_pq_params *p, const char *what)
+{
+	int rc;
+
+	if (!in_transaction(st))
+		return mc_pq_run(st, out, sql, p, what);
+	rc = mc_pq_exec_sql(st, "SAVEPOINT mc_w", "begin statement");
+	if (rc)
+		return rc;
+	rc = mc_pq_run(st, out, sql, p, what);
+	if (rc == 0)
+		return mc_pq_exec_sql(st, "RELEASE SAVEPOINT mc_w", "finish statement");
+	mc_pq_exec_sql(st, "ROLLBACK TO SAVEPOINT mc_w", "undo statement");
+	mc_pq_exec_sql(st, "RELEASE SAVEPOINT mc_w", "undo statement");
+	return rc;
+}
+
+enum { OP_TRANSACTION = 1, OP_SAVEPOINT = 2 };
+
+int mc_pq_op_begin(mc_pg *st, int *kind)
+{
+	if (in_transaction(st)) {
+		*kind = OP_SAVEPOINT;
+		return mc_pq_exec_sql(st, "SAVEPOINT mc_op", "begin operation");
+	}
+	*kind = OP_TRANSACTION;
+	reset_if_lost(st);
+	return mc_pq_exec_sql(st, "BEGIN", "begin operation");
+}
+
+int mc_pq_op_end(mc_pg *st, int kind, int rc)
+{
+	if (kind == OP_TRANSACTION) {
+		if (rc == 0) {
+			rc = mc_pq_exec_sql(st, "COMMIT", "finish operation");
+			if (rc == 0)
+				return 0;
+		}
+		if (in_transaction(st))
+			mc_pq_exec_sql(st, "ROLLBACK", "undo operation");
+		return rc;
+	}
+	if (rc == 0) {
+		rc = mc_pq_exec_sql(st, "RELEASE SAVEPOINT mc_op", "finish operation");
+		if (rc == 0)
+			return 0;
+	}
+	mc_pq_exec_sql(st, "ROLLBACK TO SAVEPOINT mc_op", "undo operation");
+	mc_pq_exec_sql(st, "RELEASE SAVEPOINT mc_op", "undo operation");
+	return rc;
+}
+
+int mc_pq_unit_range(mc_pg *st, char lo[256], char hi[256], int64_t unit_id)
+{
+	static const char sql[] = "SELECT path FROM unit WHERE id = $1::bigint";
+	struct mc_pq_params p = {0};
+	PGresult *r = NULL;
+	size_t len;
+	int rc;
+
+	mc_pq_set_int(&p, 1, unit_id);
+	rc = mc_pq_run(st, &r, sql, &p, "read unit path");
+	if (rc)
+		goto cleanup;
+	if (PQntuples(r) == 0) {
+		rc = MC_ENOTFOUND;
+		goto cleanup;
+	}
+	mc_pq_get_text(lo, 256, r, 0, 0);
+	len = strlen(lo);
+	if (len == 0 || lo[len - 1] != '/') {
+		rc = MC_ERROR;
+		fprintf(stderr, "could not read unit path: unit %lld has path \"%s\"\n", (long long)unit_id, lo);
+		goto cleanup;
+	}
+	memcpy(hi, lo, len + 1);
+	hi[len - 1] = '0'; /* '0' is the byte after '/' */
+cleanup:
+	PQclear(r);
+	mc_pq_params_clear(&p);
+	return rc;
+}
+
+/* ---- connection -------------------------------------------------------- */
+
+const char *mc_pg_path(const mc_pg *st)
+{
+	return st->url;
+}
+
+void mc_pg_close(mc_pg *st)
+{
+	if (!st)
+		return;
+	PQfinish(st->conn);
+	free(st->slots);
+	free(st->marks);
+	free(st->files_dir);
+	free(st->conninfo);
+	free(st->url);
+	free(st);
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes %XX in s[0..len) into a new string. */
+static char *percent_decode(const char *s, size_t len)
+{
+	char *out = mc_xmalloc(len + 1);
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+			out[k++] = (char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+			i += 2;
+		} else {
+			out[k++] = s[i];
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/* Splits our files= parameter off the URL: *conninfo is the rest, for libpq;
+ * *files the folder (decoded), or the default. */
+static void split_url(const char *url, char **conninfo, char **files)
+{
+	const char *q = strchr(url, '?');
+	size_t len = 0;
+	char *out = mc_xmalloc(strlen(url) + 1);
+
+	*files = NULL;
+	if (!q) {
+		memcpy(out, url, strlen(url) + 1);
+		*conninfo = out;
+		*files = mc_xstrdup(DEFAULT_FILES_DIR);
+		return;
+	}
+	memcpy(out, url, (size_t)(q - url));
+	len = (size_t)(q - url);
+	for (const char *p = q + 1; *p;) {
+		const char *end = strchr(p, '&');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n > 6 && strncmp(p, "files=", 6) == 0) {
+			free(*files);
+			*files = percent_decode(p + 6, n - 6);
+		} else if (n > 0) {
+			char sep = len == (size_t)(q - url) ? '?' : '&';
+
+			out[len++] = sep;
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+	out[len] = '\0';
+	*conninfo = out;
+	if (!*files)
+		*files = mc_xstrdup(DEFAULT_FILES_DIR);
+}
+
+int mc_pg_open(mc_pg **out, const char *url)
+{
+	mc_pg *st = mc_xcalloc(1, sizeof(*st));
+	int rc = 0;
+
+	*out = NULL;
+	st->base.backend = MC_BACKEND_PG;
+	st->url = mc_xstrdup(url);
+	split_url(url, &st->conninfo, &st->files_dir);
+	st->n_slots = 64;
+	st->slots = mc_xcalloc(st->n_slots, sizeof(*st->slots));
+	st->conn = PQconnectdb(st->conninfo);
+	if (!st->conn) {
+		fprintf(stderr, "could not connect to PostgreSQL: out of memory\n");
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	if (PQstatus(st->conn) != CONNECTION_OK) {
+		const char *msg = PQerrorMessage(st->conn);
+		size_t len = strlen(msg);
+
+		while (len > 0 && msg[len - 1] == '\n')
+			len--;
+		fprintf(stderr, "could not connect to PostgreSQL: %.*s\n", (int)len, msg);
+		rc = MC_EBUSY;
+		goto cleanup;
+	}
+	/* A commit returns once it is on disk (and on a synchronous standby when
+	 * the server has one), whatever the server's default. Notices (a
+	 * savepoint released twice, IF NOT EXISTS) are not errors. */
+	rc = mc_pq_exec_sql(st, "SET synchronous_commit = on", "configure the connection");
+	if (rc == 0)
+		rc = mc_pq_exec_sql(st, "SET client_min_messages = warning", "configure the connection");
+	if (rc)
+		goto cleanup;
+	*out = st;
+	st = NULL;
+cleanup:
+	mc_pg_close(st);
+	return rc;
+}
+
+/* ---- migrations -------------------------------------------------------- */
+
+struct migration {
+	int version;
+	const struct mc_embedded *file;
+};
+
+static int migration_cmp(const void *a, const void *b)
+{
+	const struct migration *x = a;
+	const struct migration *y = b;
+
+	return (x->version > y->version) - (x->version < y->version);
+}
+
+int mc_pg_schema_version(mc_pg *st, int *out)
+{
+	static const char exists_sql[] = "SELECT to_regclass('schema_migration') IS NOT NULL";
+	static const char max_sql[] = "SELECT coalesce(max(version), 0) FROM schema_migration";
+	PGresult *r = NULL;
+	int rc = mc_pq_run(st, &r, exists_sql, NULL, "read schema version");
+
+	*out = 0;
+	if (rc)
+		goto cleanup;
+	if (!mc_pq_get_bool(r, 0, 0))
+		goto cleanup;
+	PQclear(r);
+	r = NULL;
+	rc = mc_pq_run(st, &r, max_sql, NULL, "read schema version");
+	if (rc)
+		goto cleanup;
+	*out = (int)mc_pq_get_i64(r, 0, 0);
+cleanup:
+	PQclear(r);
+	return rc;
+}
+
+/* Runs one migration file and records its version, in one transaction. */
+static int apply_migration(mc_pg *st, const struct migration *m)
+{
+	static const char lock_sql[] = "SELECT pg_advisory_xact_lock($1::bigint)";
+	static const char table_sql[] =
+	    "CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, applied_at bigint NOT NULL)";
+	static const char record_sql[] =
+	    "INSERT INTO schema_migration (version, applied_at) VALUES ($1::integer, $2::bigint)";
+	struct mc_pq_params p = {0};
+	PGresult *r = NULL;
+	int current = 0;
+	int rc = mc_pg_begin(st);
+
+	if (rc)
+		goto cleanup;
+	mc_pq_set_int(&p, 1, MIGRATION_LOCK);
+	rc = mc_pq_run(st, NULL, lock_sql, &p, "lock the schema");
+	if (rc == 0)
+		rc = mc_pq_exec_sql(st, table_sql, "create the migration table");
+	/* Another server may have applied it while we waited for the lock. */
+	if (rc == 0)
+		rc = mc_pg_schema_version(st, &current);
+	if (rc || current >= m->version)
+		goto done;
+	r = PQexec(st->conn, (const char *)m->file->data);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+		char what[600];
+
+		snprintf(what, sizeof(what), "apply migration %s", m->file->path);
+		rc = mc_pq_error(st, r, what);
+		if (rc == 0 || rc > MC_ERROR)
+			rc = MC_ERROR;
+		goto done;
+	}
+	mc_pq_params_clear(&p);
+	mc_pq_set_int(&p, 1, m->version);
+	mc_pq_set_int(&p, 2, mc_now());
+	rc = mc_pq_run(st, NULL, record_sql, &p, "record the schema version");
+done:
+	if (rc)
+		mc_pg_rollback(st);
+	else
+		rc = mc_pg_commit(st);
+cleanup:
+	PQclear(r);
+	mc_pq_params_clear(&p);
+	return rc;
+}
+
+int mc_pg_migrate(mc_pg *st)
+{
+	struct migration *list = NULL;
+	size_t n = 0;
+	size_t cap = 0;
+	int current = 0;
+	int rc = mc_pg_schema_version(st, &current);
+
+	if (rc)
+		goto cleanup;
+	for (const struct mc_embedded *e = mc_embedded_files; e->path; e++) {
+		const char *name;
+		char *end;
+		long v;
+
+		if (strncmp(e->path, MIGRATION_DIR, sizeof(MIGRATION_DIR) - 1) != 0)
+			continue;
+		name = e->path + sizeof(MIGRATION_DIR) - 1;
+		v = strtol(name, &end, 10);
+		if (end == name || *end != '_' || v <= 0 || v > 100000) {
+			fprintf(stderr, "could not read migration %s: name must be NNN_name.sql\n", e->path);
+			rc = MC_ERROR;
+			goto cleanup;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			list = mc_xrealloc(list, cap * sizeof(*list));
+		}
+		list[n].version = (int)v;
+		list[n].file = e;
+		n++;
+	}
+	qsort(list, n, sizeof(*list), migration_cmp);
+	if (n > 0 && current > list[n - 1].version) {
+		fprintf(stderr, "could not use the database: its schema (version %d) is newer than this motcua (%d)\n",
+			current, list[n - 1].version);
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && list[i].version == list[i - 1].version) {
+			fprintf(stderr, "could not migrate: two migrations numbered %d\n", list[i].version);
+			rc = MC_ERROR;
+			goto cleanup;
+		}
+		if (list[i].version <= current)
+			continue;
+		rc = apply_migration(st, &list[i]);
+		if (rc)
+			goto cleanup;
+	}
+cleanup:
+	free(list);
+	return rc;
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+int mc_pg_begin(mc_pg *st)
+{
+	reset_if_lost(st);
+	/* Read committed: writers that touch the same rows wait on row locks,
+	 * dossier updates check their version, and sequence numbers come from
+	 * one upsert, so nothing needs the whole database locked. */
+	return mc_pq_exec_sql(st, "BEGIN", "begin transaction");
+}
+
+int mc_pg_commit(mc_pg *st)
+{
+	PGresult *r = PQexec(st->conn, "COMMIT");
+	int rc = 0;
+
+	/* COMMIT of a failed transaction answers ROLLBACK without an error. */
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = mc_pq_error(st, r, "commit transaction");
+	else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+		fprintf(stderr, "could not commit transaction: it had failed and was rolled back\n");
+		rc = MC_ERROR;
+	}
+	PQclear(r);
+	return rc;
+}
+
+int mc_pg_rollback(mc_pg *st)
+{
+	int rc = 0;
+
+	if (in_transaction(st))
+		rc = mc_pq_exec_sql(st, "ROLLBACK", "roll back transaction");
+	/* As in SQLite: the numbers of a rolled-back transaction were never
+	 * stored, so the stored sequence is the truth again. */
+	if (!in_transaction(st))
+		st->n_marks = 0;
+	return rc;
+}
+
+int mc_pg_savepoint(mc_pg *st)
+{
+	return mc_pq_exec_sql(st, "SAVEPOINT mc_sp", "open savepoint");
+}
+
+int mc_pg_savepoint_release(mc_pg *st)
+{
+	return mc_pq_exec_sql(st, "RELEASE SAVEPOINT mc_sp", "release savepoint");
+}
+
+int mc_pg_savepoint_rollback(mc_pg *st)
+{
+	int rc = mc_pq_exec_sql(st, "ROLLBACK TO SAVEPOINT mc_sp", "roll back savepoint");
+
+	if (rc == 0)
+		rc = mc_pq_exec_sql(st, "RELEASE SAVEPOINT mc_sp", "release savepoint");
+	return rc;
+}

@@ -1,0 +1,265 @@
+// The authorisation matrix: every route of the route table (`motcua routes
+// --json`, read from src/api/routes.c) × every role × a unit in and out of the
+// caller's scope, with the status each must get:
+//
+//   anonymous on a session route            401 unauthenticated
+//   a role outside the route's role set     403 forbidden
+//   an allowed role, unit out of scope      403 out-of-scope (404 where a
+//                                           dossier or file that is not the
+//                                           caller's must look unknown)
+//   an allowed role, unit in scope          anything but 401/403 (and no 5xx)
+//
+// RULES below holds one entry per "METHOD pattern": the roles the security
+// design grants (checked against the route table, so widening a route in
+// routes.c fails here too), what kind of scope applies, and how to build a
+// request with valid path parameters. A route in the table without a rule
+// fails the test: a new route cannot be added without deciding who may use it.
+//
+// Requests that would change data are sent with deliberately incomplete or
+// invalid bodies, chosen so that every check of the caller comes first and an
+// allowed caller then gets a 4xx validation or state error: nothing changes
+// (checked at the end by counting the rows of every table that matters). The
+// exceptions: DELETE /api/v1/session is sent with a throwaway session, and
+// DELETE /api/v1/calendar/1950 reverts a year that the set-up reverted already.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, BIN, PASSWORD } from './harness.mjs';
+import { stopServer, DISTRICT, DEPARTMENT, assertStatus, districtProcedure, APPLICANT } from './helpers.mjs';
+
+const ALL = ['citizen', 'desk', 'specialist', 'leader', 'supervisor', 'admin'];
+const STAFF = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
+const LEADERS = ['leader', 'supervisor', 'admin'];
+const ACTORS = ['citizen', 'desk', 'specialist', 'leader'];
+const ADMIN = ['admin'];
+const DEPT_PROCEDURE = '1.005399'; // received by Sở TNMT (data/demo/province.json)
+// Files are stored under their hash: each fixture's must differ.
+const pdf = (tag) => Buffer.from(`%PDF-1.4\n% ${tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+const RATING = { criteria: { total_time: 2, agency_time: 2, contacts: 2, agencies: 2, reception: 2, transparency: 2,
+  attitude: 2 }, overall: 'satisfied' };
+
+// scope: null (none), 'dossier' (the dossier in the path: staff out of scope
+// 403, a citizen's not-own 404), 'unit' (a unit in the query or body: staff
+// 403; citizens have no unit scope), 'attachment' (404 for both: unknown and
+// not yours look the same). public: no session needed.
+const RULES = {
+  'GET /healthz': { public: true, req: () => ({ path: '/healthz' }) },
+  'GET /metrics': { public: true, req: () => ({ path: '/metrics' }) },
+  'POST /api/v1/session': { public: true, req: () => ({ path: '/api/v1/session', body: {} }) },
+  'GET /api/v1/session': { roles: ALL, req: () => ({ path: '/api/v1/session' }) },
+  'DELETE /api/v1/session': { roles: ALL, fresh: true, req: () => ({ path: '/api/v1/session' }) },
+  'GET /api/v1/units': { public: true, req: () => ({ path: '/api/v1/units' }) },
+  'POST /api/v1/units': { roles: ADMIN, req: () => ({ path: '/api/v1/units', body: {} }) },
+  'GET /api/v1/units/{code}': { public: true, req: (f) => ({ path: `/api/v1/units/${f.unit}` }) },
+  // Administrators manage the whole province: no unit scope on their routes.
+  'PATCH /api/v1/units/{code}': { roles: ADMIN, req: (f) => ({ path: `/api/v1/units/${f.unit}`, body: { name: '' } }) },
+  'GET /api/v1/users': { roles: LEADERS, req: () => ({ path: '/api/v1/users' }) },
+  'POST /api/v1/users': { roles: ADMIN, req: () => ({ path: '/api/v1/users', body: {} }) },
+  'POST /api/v1/citizens': { public: true, req: () => ({ path: '/api/v1/citizens', body: {} }) },
+  'GET /api/v1/procedures': { public: true, req: () => ({ path: '/api/v1/procedures?limit=5' }) },
+  'POST /api/v1/procedures': { roles: ADMIN, req: () => ({ path: '/api/v1/procedures', body: {} }) },
+  'GET /api/v1/procedures/fields': { public: true, req: () => ({ path: '/api/v1/procedures/fields' }) },
+  'GET /api/v1/procedures/{code}': { public: true, req: (f) => ({ path: `/api/v1/procedures/${f.procedure}` }) },
+  'PUT /api/v1/procedures/{code}': { roles: ADMIN, req: (f) => ({ path: `/api/v1/procedures/${f.procedure}`, body: {} }) },
+  // The scope is checked before the documents: documents[0] without a name is the 422.
+  'POST /api/v1/dossiers': { roles: ['citizen', 'desk'], scope: 'unit', req: (f, p) => ({ path: '/api/v1/dossiers',
+    body: { procedure_code: f.procedure, channel: p.role === 'citizen' ? 'online' : 'direct',
+      applicant: { name: 'Kiểm Tra Quyền' }, unit: f.unit, documents: [{}] } }) },
+  'GET /api/v1/dossiers': { roles: ALL, scope: 'unit', req: (f) => ({ path: `/api/v1/dossiers?limit=5&unit=${f.unit}` }) },
+  'GET /api/v1/dossiers/{code}': { roles: ALL, scope: 'dossier', req: (f) => ({ path: `/api/v1/dossiers/${f.dossier}` }) },
+  // An unknown to_unit is looked up after the scope check: 422 unknown-unit.
+  'POST /api/v1/dossiers/{code}/actions': { roles: ACTORS, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/dossiers/${f.dossier}/actions`, body: { action: 'transfer', to_unit: '999.99.99.H99' } }) },
+  // A valid rating of a dossier not yet returned: 409 for its owner.
+  'POST /api/v1/dossiers/{code}/rating': { roles: ['citizen'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/dossiers/${f.dossier}/rating`, body: RATING }) },
+  'GET /api/v1/ratings/summary': { roles: LEADERS, scope: 'unit', req: (f) => ({ path: `/api/v1/ratings/summary?unit=${f.unit}` }) },
+  // The dossiers are not awaiting payment: 409 for an allowed caller.
+  'POST /api/v1/dossiers/{code}/payments': { roles: ['citizen', 'desk'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/dossiers/${f.dossier}/payments` }) },
+  'POST /api/v1/payments/callback': { public: true, req: () => ({ path: '/api/v1/payments/callback', body: {} }) },
+  'GET /api/v1/payments/test-provider/pay': { public: true, req: () => ({ path: '/api/v1/payments/test-provider/pay' }) },
+  'POST /api/v1/payments/test-provider/pay': { public: true, req: () => ({ path: '/api/v1/payments/test-provider/pay',
+    raw: '', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }) },
+  'GET /api/v1/dossiers/{code}/forms/{form}': { roles: ALL, scope: 'dossier', out: { staff: 404 }, req: (f) => ({
+    path: `/api/v1/dossiers/${f.dossier}/forms/01` }) },
+  'GET /api/v1/forms/register': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/forms/register?from=2017-01-01&to=2017-02-01&unit=${f.unit}` }) },
+  'GET /api/v1/public/dossiers/{code}': { public: true, req: (f) => ({ path: `/api/v1/public/dossiers/${f.dossier}` }) },
+  'GET /api/v1/public/apologies': { public: true, req: (f) => ({ path: `/api/v1/public/apologies?unit=${f.unit}` }) },
+  'GET /api/v1/public/results': { public: true, req: (f) => ({ path: `/api/v1/public/results?unit=${f.unit}` }) },
+  // A new date in the past is refused after the scope and state checks: 422.
+  'POST /api/v1/dossiers/{code}/apologies': { roles: ['desk', 'specialist', 'leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/dossiers/${f.dossier}/apologies`, body: { reason: 'Kiểm tra quyền', new_due: '2017-03-01T09:00' } }) },
+  'GET /api/v1/dossiers/{code}/apologies': { roles: ALL, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/dossiers/${f.dossier}/apologies` }) },
+  // The apology was issued in the set-up: 409 apology-issued.
+  'POST /api/v1/dossiers/{code}/apologies/{id}/issue': { roles: ['leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/dossiers/${f.dossier}/apologies/${f.apology}/issue` }) },
+  'GET /api/v1/calendar/due': { public: true, req: () => ({ path: '/api/v1/calendar/due?from=2026-01-05T08:00&hours=8' }) },
+  'GET /api/v1/calendar/{year}': { public: true, req: () => ({ path: '/api/v1/calendar/2026' }) },
+  'PUT /api/v1/calendar/{year}': { roles: ADMIN, req: () => ({ path: '/api/v1/calendar/2026', body: {} }) },
+  // DELETE reverts a year to the Labour Code rule by storing it empty: 1950 is
+  // reverted once in the set-up, so the matrix's deletes change nothing more.
+  'DELETE /api/v1/calendar/{year}': { roles: ADMIN, req: () => ({ path: '/api/v1/calendar/1950' }) },
+  'POST /api/v1/attachments': { roles: ACTORS, req: () => ({ path: '/api/v1/attachments', raw: '',
+    headers: { 'Content-Type': 'application/pdf' } }) },
+  'GET /api/v1/attachments/{sha256}': { roles: ALL, scope: 'attachment', req: (f) => ({
+    path: `/api/v1/attachments/${f.attachment}` }) },
+  'GET /api/v1/stats': { roles: LEADERS, scope: 'unit', req: (f) => ({ path: `/api/v1/stats?unit=${f.unit}` }) },
+  'GET /api/v1/stats/overdue': { roles: LEADERS, scope: 'unit', req: (f) => ({ path: `/api/v1/stats/overdue?unit=${f.unit}` }) },
+  'GET /api/v1/stats/chart.svg': { roles: LEADERS, scope: 'unit', req: (f) => ({ path: `/api/v1/stats/chart.svg?kind=received&unit=${f.unit}` }) },
+  'GET /api/v1/stats/report.xlsx': { roles: LEADERS, scope: 'unit', req: (f) => ({
+    path: `/api/v1/stats/report.xlsx?unit=${f.unit}` }) },
+  'GET /api/v1/stats/report.pdf': { roles: LEADERS, scope: 'unit', req: (f) => ({
+    path: `/api/v1/stats/report.pdf?unit=${f.unit}` }) },
+};
+
+// Who calls: the demo accounts, and a supervisor and an administrator created
+// at the district so that those roles have a unit out of their scope too. Root
+// accounts have everything in scope.
+const PRINCIPALS = [
+  { user: null, role: null, targets: [['district', 'in'], ['department', 'in']] },
+  { user: 'congdan', role: 'citizen', targets: [['own', 'in'], ['district', 'out']] },
+  { user: 'tiepnhan', role: 'desk', targets: [['district', 'in'], ['department', 'out']] },
+  { user: 'chuyenvien', role: 'specialist', targets: [['district', 'in'], ['department', 'out']] },
+  { user: 'lanhdao', role: 'leader', targets: [['district', 'in'], ['department', 'out']] },
+  { user: 'tiepnhan.stnmt', role: 'desk', targets: [['department', 'in'], ['district', 'out']] },
+  { user: 'lanhdao.stnmt', role: 'leader', targets: [['department', 'in'], ['district', 'out']] },
+  { user: 'giamsat.qx', role: 'supervisor', targets: [['district', 'in'], ['department', 'out']] },
+  { user: 'admin.qx', role: 'admin', targets: [['district', 'in'], ['department', 'out']] },
+  { user: 'giamsat', role: 'supervisor', targets: [['district', 'in'], ['department', 'in']] },
+  { user: 'admin', role: 'admin', targets: [['district', 'in'], ['department', 'in']] },
+];
+
+let server;
+let routes;
+const tok = {};
+const fx = {};
+
+function counts() {
+  const tables = ['dossier', 'event', 'dossier_document', 'app_user', 'unit', 'procedure', 'calendar_year',
+    'calendar_day', 'apology', 'payment', 'rating', 'attachment', 'outbox'];
+  const q = `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
+  return JSON.parse(execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }))[0];
+}
+
+async function upload(token, tag) {
+  const res = await server.api('POST', '/api/v1/attachments', { token, raw: pdf(tag),
+    headers: { 'Content-Type': 'application/pdf' } });
+  assertStatus(res, 201, 'upload');
+  return res.body.sha256;
+}
+
+// A received dossier of the unit with a file, and an issued apology on it.
+async function unitFixture(unit, procedure, desk, specialist, leader) {
+  const sha = await upload(tok[desk], unit);
+  const filed = await server.api('POST', '/api/v1/dossiers', { token: tok[desk], body: { procedure_code: procedure,
+    channel: 'direct', unit, applicant: APPLICANT, documents: [{ name: 'Tờ khai', originals: 1, attachment: sha }] } });
+  assertStatus(filed, 201, `filing at ${unit}`);
+  const code = filed.body.code;
+  const prep = await server.api('POST', `/api/v1/dossiers/${code}/apologies`, { token: tok[specialist],
+    body: { reason: 'Chờ ý kiến thẩm định' } });
+  assertStatus(prep, 201, `apology at ${unit}`);
+  const issued = await server.api('POST', `/api/v1/dossiers/${code}/apologies/${prep.body.id}/issue`,
+    { token: tok[leader] });
+  assertStatus(issued, 200, `issuing at ${unit}`);
+  return { unit, procedure, dossier: code, attachment: sha, apology: prep.body.id };
+}
+
+before(async () => {
+  routes = JSON.parse(execFileSync(BIN, ['routes', '--json'], { encoding: 'utf8' }));
+  server = await startServer({ dossiers: 10 });
+  for (const u of ['admin', 'giamsat', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt',
+    'chuyenvien.stnmt', 'lanhdao.stnmt']) tok[u] = await server.login(u);
+  for (const [username, role] of [['giamsat.qx', 'supervisor'], ['admin.qx', 'admin']]) {
+    const res = await server.api('POST', '/api/v1/users', { token: tok.admin, body: { username, password: PASSWORD,
+      full_name: `Kiểm tra ${role}`, role, unit: DISTRICT } });
+    assertStatus(res, 201, `creating ${username}`);
+    tok[username] = await server.login(username);
+  }
+  fx.district = await unitFixture(DISTRICT, districtProcedure().code, 'tiepnhan', 'chuyenvien', 'lanhdao');
+  fx.department = await unitFixture(DEPARTMENT, DEPT_PROCEDURE, 'tiepnhan.stnmt', 'chuyenvien.stnmt', 'lanhdao.stnmt');
+  assertStatus(await server.api('DELETE', '/api/v1/calendar/1950', { token: tok.admin }), 200, 'reverting 1950');
+  // The citizen's own dossier, filed online with a file of their own.
+  const sha = await upload(tok.congdan, 'congdan');
+  const proc = districtProcedure({ online: true }).code;
+  const own = await server.api('POST', '/api/v1/dossiers', { token: tok.congdan, body: { procedure_code: proc,
+    channel: 'online', unit: DISTRICT, applicant: APPLICANT, documents: [{ name: 'Tờ khai', attachment: sha }] } });
+  assertStatus(own, 201, 'the citizen files online');
+  fx.own = { ...fx.district, procedure: proc, dossier: own.body.code, attachment: sha };
+});
+
+after(async () => {
+  await stopServer(server);
+});
+
+const key = (r) => `${r.methods.join(',')} ${r.pattern}`;
+
+test('every route of the route table has a rule, and every rule a route', () => {
+  const keys = routes.map(key);
+  const missing = keys.filter((k) => !(k in RULES));
+  assert.deepEqual(missing, [], `routes without an authorisation rule in ${import.meta.url}: ${missing.join('; ')}`);
+  const stale = Object.keys(RULES).filter((k) => !keys.includes(k));
+  assert.deepEqual(stale, [], `rules for routes that no longer exist: ${stale.join('; ')}`);
+});
+
+test('the route table grants exactly the roles of the rules', () => {
+  for (const r of routes) {
+    const rule = RULES[key(r)];
+    if (!rule) continue;
+    if (rule.public) {
+      assert.equal(r.auth, 'public', `${key(r)} needs no session`);
+    } else {
+      assert.equal(r.auth, 'session', `${key(r)} needs a session`);
+      assert.deepEqual([...r.roles].sort(), [...rule.roles].sort(), `${key(r)}: roles`);
+    }
+  }
+});
+
+function expected(rule, p, scope) {
+  if (rule.public) return { allowed: true };
+  if (!p.role) return { status: 401, slug: 'unauthenticated' };
+  if (!rule.roles.includes(p.role)) return { status: 403, slug: 'forbidden' };
+  if (scope === 'in' || !rule.scope) return { allowed: true };
+  const citizen = p.role === 'citizen';
+  if (rule.scope === 'attachment') return { status: 404, slug: 'not-found' };
+  if (rule.scope === 'unit') return citizen ? { allowed: true } : { status: 403, slug: 'out-of-scope' };
+  if (citizen) return { status: 404, slug: 'not-found' };
+  if (rule.out?.staff === 404) return { status: 404, slug: 'not-found' };
+  return { status: 403, slug: 'out-of-scope' };
+}
+
+test('every route × role × scope gets its status', async () => {
+  const before = counts();
+  const failures = [];
+  let n = 0;
+  for (const r of routes) {
+    const rule = RULES[key(r)];
+    if (!rule) continue;
+    for (const p of PRINCIPALS) {
+      for (const [target, scope] of p.targets) {
+        const f = fx[target];
+        const req = rule.req(f, p);
+        let token = p.user ? tok[p.user] : undefined;
+        if (rule.fresh && token) token = await server.login(p.user);
+        const res = await server.api(r.methods[0], req.path, { token, body: req.body, raw: req.raw,
+          headers: req.headers || {} });
+        n++;
+        const want = expected(rule, p, scope);
+        const who = `${r.methods[0]} ${req.path} as ${p.user || 'anonymous'} (${p.role || '-'}, ${scope} scope)`;
+        if (want.allowed) {
+          if (res.status === 401 || res.status === 403 || res.status >= 500)
+            failures.push(`${who}: allowed, got ${res.status} ${res.text.slice(0, 200)}`);
+        } else if (res.status !== want.status || res.body?.type !== `urn:motcua:problem:${want.slug}`) {
+          failures.push(`${who}: expected ${want.status} ${want.slug}, got ${res.status} ${res.text.slice(0, 200)}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(failures, [], `${failures.length} of ${n} requests:\n${failures.join('\n')}`);
+  // Only sessions may have changed (the throwaway ones of DELETE /api/v1/session).
+  assert.deepEqual(counts(), before, 'the matrix changed data');
+  // The sessions used throughout are still valid.
+  assertStatus(await server.api('GET', '/api/v1/session', { token: tok.tiepnhan }), 200, 'session kept');
+});

@@ -64,8 +64,9 @@ int mc_cli_demo(int argc, char **argv)
 	long year = year_s ? strtol(year_s, NULL, 10) : 2017;
 	unsigned long seed = seed_s ? strtoul(seed_s, NULL, 10) : 2017;
 	if (!db || count < 1 || count > 20000000 || year < 2000 || year > 2100) {
-		fprintf(stderr, "usage: motcua demo --db PATH --dossiers N (1..20000000) [--year YYYY] [--seed S] "
-				"[--via-app]\n");
+		fprintf(stderr,
+			"usage: motcua demo --db PATH --dossiers N (1..20000000) [--year YYYY] [--seed S] "
+			"[--via-app]\n");
 		return 2;
 	}
 	char from_s[32], to_s[32];
@@ -90,7 +91,8 @@ int mc_cli_demo(int argc, char **argv)
 	rc = via_app ? mc_demo_dossiers(st, tc, (int)count, (uint32_t)seed, from, to, stdout)
 		     : mc_demo_dossiers_bulk(st, tc, (int)count, (uint32_t)seed, from, to, stdout);
 	if (rc != 0) {
-		fprintf(stderr, "motcua demo: could not generate the dossiers (%d); run motcua init --demo first\n",
+		fprintf(stderr,
+			"motcua demo: could not generate the dossiers (%d); run motcua init --demo first\n",
 			rc);
 		goto cleanup;
 	}

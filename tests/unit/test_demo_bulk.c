@@ -124,8 +124,8 @@ static void test_same_events(void **state)
 			dossier = y->dossier_id;
 			prev[0] = '\0';
 		}
-		mc_audit_event_hash(h, prev, y->dossier_id, y->at, y->actor_id, y->actor_name, y->unit_id, y->action,
-				    y->from_state, y->to_state, y->step, y->note);
+		mc_audit_event_hash(h, prev, y->dossier_id, y->at, y->actor_id, y->actor_name, y->unit_id,
+				    y->action, y->from_state, y->to_state, y->step, y->note);
 		assert_string_equal(h, y->hash);
 		memcpy(prev, h, sizeof prev);
 	}

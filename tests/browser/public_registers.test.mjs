@@ -57,10 +57,10 @@ test('the dashboard shows the satisfaction survey of the period, as the ratings 
   const leader = await world.actor('lanhdao');
   const year = new Date().getFullYear();
   await leader.goto(`/lanh-dao?unit=${DISTRICT}&from=${year}-01-01&to=${year}-12-31`);
-  const index = leader.page.getByTestId('stat-satisfaction_index');
+  const index = leader.page.getByTestId('sat-index');
   await index.waitFor();
   const summary = await world.api('GET', `/api/v1/ratings/summary?unit=${DISTRICT}&from=${year}-01-01&to=${year + 1}-01-01`, { as: 'lanhdao' });
-  assert.equal(Number(await leader.page.getByTestId('stat-satisfaction_count').getAttribute('data-value')), summary.count);
+  assert.equal(Number(await leader.page.getByTestId('sat-count').getAttribute('data-value')), summary.count);
   assert.equal(Number(await index.getAttribute('data-value')), summary.satisfaction_index);
   assert.ok(await leader.page.getByTestId('dash-report-xlsx').isVisible());
 });

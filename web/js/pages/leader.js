@@ -185,15 +185,15 @@ async function loadSatisfaction(ctx, box, params) {
     const { data: s } = await api('/api/v1/ratings/summary?' + params);
     if (!ctx.alive()) return;
     const cell = (key, label, value, text) => h('div', { class: 'stat' }, h('dt', null, label),
-      h('dd', { testid: 'stat-' + key, 'data-value': value ?? '' }, text !== undefined ? text : num(value)));
+      h('dd', { testid: 'sat-' + key, 'data-value': value ?? '' }, text !== undefined ? text : num(value)));
     replace(box, title, s.count
       ? h('dl', { class: 'stats' },
-        cell('satisfaction_index', t('dash.satIndex'), s.satisfaction_index, s.satisfaction_index === null ? '—' : fmtNumber(Math.round(s.satisfaction_index * 10) / 10) + ' %'),
-        cell('satisfaction_count', t('dash.satCount'), s.count),
-        cell('satisfaction_very', t('rating.o.very_satisfied'), s.overall.very_satisfied),
-        cell('satisfaction_ok', t('rating.o.satisfied'), s.overall.satisfied),
-        cell('satisfaction_not', t('rating.o.not_satisfied'), s.overall.not_satisfied))
-      : h('p', { class: 'muted', testid: 'stat-satisfaction-none' }, t('dash.satNone')));
+        cell('index', t('dash.satIndex'), s.satisfaction_index, s.satisfaction_index === null ? '—' : fmtNumber(Math.round(s.satisfaction_index * 10) / 10) + ' %'),
+        cell('count', t('dash.satCount'), s.count),
+        cell('very_satisfied', t('rating.o.very_satisfied'), s.overall.very_satisfied),
+        cell('satisfied', t('rating.o.satisfied'), s.overall.satisfied),
+        cell('not_satisfied', t('rating.o.not_satisfied'), s.overall.not_satisfied))
+      : h('p', { class: 'muted', testid: 'sat-none' }, t('dash.satNone')));
   } catch (e) {
     replace(box, title, h('p', { class: 'muted' }, errorText(e)));
   }

@@ -27,3 +27,6 @@ MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 tests/browser/
 
 echo "== fuzz smoke runs (libFuzzer, ${FUZZ_SECONDS:-10}s a target)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-10}" bash scripts/fuzz.sh
+
+echo "== store contract and API tests on PostgreSQL"
+bash scripts/pg.sh bash scripts/test_pg.sh

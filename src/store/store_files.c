@@ -205,7 +205,8 @@ int mc_files_read(const char *files_dir, const char *digest, size_t size, void *
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			fprintf(stderr, "could not read %s: %s\n", path, r < 0 ? strerror(errno) : "file is short");
+			fprintf(stderr, "could not read %s: %s\n", path,
+				r < 0 ? strerror(errno) : "file is short");
 			rc = MC_ERROR;
 			goto cleanup;
 		}
@@ -304,4 +305,3 @@ int mc_files_copy_tree(const char *src, const char *dst)
 	closedir(top);
 	return rc;
 }
-

@@ -173,8 +173,9 @@ int mc_pq_error(mc_pg *st, const PGresult *r, const char *what)
 	/* serialization_failure, deadlock_detected, lock_not_available, the
 	 * connection exceptions (08…) and an administrator's shutdown (57P0…):
 	 * worth trying again. */
-	if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
-		      strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0))
+	if (state &&
+	    (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
+	     strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0))
 		return MC_EBUSY;
 	return MC_ERROR;
 }
@@ -222,11 +223,14 @@ static void slots_forget(mc_pg *st)
 		st->slots[i].id = 0;
 }
 
-/* A lost connection is re-established once, for the next call; the call
- * that found it lost fails with MC_EBUSY (its transaction is gone). */
+/* A lost connection is re-established for the next call; the call that
+ * found it lost fails with MC_EBUSY. Not inside a caller's transaction: its
+ * work is gone with the connection, and the rest of it must not run and
+ * commit statement by statement on a new one. Every call fails until the
+ * caller rolls back. */
 static void reset_if_lost(mc_pg *st)
 {
-	if (!connection_lost(st))
+	if (!connection_lost(st) || st->tx_open)
 		return;
 	PQreset(st->conn);
 	slots_forget(st);
@@ -271,8 +275,8 @@ cleanup:
 	return rc;
 }
 
-int mc_pq_run_typed(mc_pg *st, PGresult **out, const void *key, unsigned variant, const char *sql, int n_types,
-		    const Oid *types, const struct mc_pq_params *p, const char *what)
+int mc_pq_run_typed(mc_pg *st, PGresult **out, const void *key, unsigned variant, const char *sql,
+		    int n_types, const Oid *types, const struct mc_pq_params *p, const char *what)
 {
 	PGresult *r = NULL;
 	char name[24];
@@ -405,7 +409,8 @@ int mc_pq_unit_range(mc_pg *st, char lo[256], char hi[256], int64_t unit_id)
 	len = strlen(lo);
 	if (len == 0 || lo[len - 1] != '/') {
 		rc = MC_ERROR;
-		fprintf(stderr, "could not read unit path: unit %lld has path \"%s\"\n", (long long)unit_id, lo);
+		fprintf(stderr, "could not read unit path: unit %lld has path \"%s\"\n", (long long)unit_id,
+			lo);
 		goto cleanup;
 	}
 	memcpy(hi, lo, len + 1);
@@ -506,6 +511,28 @@ static void split_url(const char *url, char **conninfo, char **files)
 		*files = mc_xstrdup(DEFAULT_FILES_DIR);
 }
 
+/* The URL as shown (mc_store_path, messages): a password in it replaced by "***". */
+static char *url_shown(const char *url)
+{
+	const char *auth = strstr(url, "://");
+	const char *at;
+	const char *colon;
+	size_t end;
+	char *out;
+
+	if (!auth)
+		return mc_xstrdup(url);
+	auth += 3;
+	end = strcspn(auth, "/?");
+	at = memchr(auth, '@', end);
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (!colon)
+		return mc_xstrdup(url);
+	out = mc_xmalloc(strlen(url) + 4);
+	snprintf(out, strlen(url) + 4, "%.*s:***%s", (int)(colon - url), url, at);
+	return out;
+}
+
 int mc_pg_open(mc_pg **out, const char *url)
 {
 	mc_pg *st = mc_xcalloc(1, sizeof(*st));
@@ -513,7 +540,7 @@ int mc_pg_open(mc_pg **out, const char *url)
 
 	*out = NULL;
 	st->base.backend = MC_BACKEND_PG;
-	st->url = mc_xstrdup(url);
+	st->url = url_shown(url);
 	split_url(url, &st->conninfo, &st->files_dir);
 	st->n_slots = 64;
 	st->slots = mc_xcalloc(st->n_slots, sizeof(*st->slots));
@@ -590,8 +617,8 @@ cleanup:
 static int apply_migration(mc_pg *st, const struct migration *m)
 {
 	static const char lock_sql[] = "SELECT pg_advisory_xact_lock($1::bigint)";
-	static const char table_sql[] =
-	    "CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, applied_at bigint NOT NULL)";
+	static const char table_sql[] = "CREATE TABLE IF NOT EXISTS schema_migration (version integer "
+					"PRIMARY KEY, applied_at bigint NOT NULL)";
 	static const char record_sql[] =
 	    "INSERT INTO schema_migration (version, applied_at) VALUES ($1::integer, $2::bigint)";
 	struct mc_pq_params p = {0};
@@ -669,8 +696,10 @@ int mc_pg_migrate(mc_pg *st)
 	}
 	qsort(list, n, sizeof(*list), migration_cmp);
 	if (n > 0 && current > list[n - 1].version) {
-		fprintf(stderr, "could not use the database: its schema (version %d) is newer than this motcua (%d)\n",
-			current, list[n - 1].version);
+		fprintf(
+		    stderr,
+		    "could not use the database: its schema (version %d) is newer than this motcua (%d)\n",
+		    current, list[n - 1].version);
 		rc = MC_ERROR;
 		goto cleanup;
 	}
@@ -695,11 +724,15 @@ cleanup:
 
 int mc_pg_begin(mc_pg *st)
 {
+	int rc;
+
 	reset_if_lost(st);
 	/* Read committed: writers that touch the same rows wait on row locks,
 	 * dossier updates check their version, and sequence numbers come from
 	 * one upsert, so nothing needs the whole database locked. */
-	return mc_pq_exec_sql(st, "BEGIN", "begin transaction");
+	rc = mc_pq_exec_sql(st, "BEGIN", "begin transaction");
+	st->tx_open = rc == 0;
+	return rc;
 }
 
 int mc_pg_commit(mc_pg *st)
@@ -707,6 +740,7 @@ int mc_pg_commit(mc_pg *st)
 	PGresult *r = PQexec(st->conn, "COMMIT");
 	int rc = 0;
 
+	st->tx_open = false;
 	/* COMMIT of a failed transaction answers ROLLBACK without an error. */
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = mc_pq_error(st, r, "commit transaction");
@@ -722,6 +756,7 @@ int mc_pg_rollback(mc_pg *st)
 {
 	int rc = 0;
 
+	st->tx_open = false;
 	if (in_transaction(st))
 		rc = mc_pq_exec_sql(st, "ROLLBACK", "roll back transaction");
 	/* As in SQLite: the numbers of a rolled-back transaction were never

@@ -34,7 +34,8 @@ int mc_pg_apology_add(mc_pg *st, mc_apology *a)
 	static const char sql[] =
 	    "INSERT INTO apology (province_code, dossier_id, unit_id, reason, old_due, new_due, prepared_by, "
 	    "prepared_by_name, prepared_at) VALUES (coalesce((SELECT province_code FROM dossier WHERE id = "
-	    "$1::bigint), ''), $1::bigint, $2::bigint, $3::text, $4::bigint, $5::bigint, $6::bigint, $7::text, "
+	    "$1::bigint), ''), $1::bigint, $2::bigint, $3::text, $4::bigint, $5::bigint, $6::bigint, "
+	    "$7::text, "
 	    "$8::bigint) RETURNING id, province_code";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
@@ -83,8 +84,9 @@ int mc_pg_apology_get(mc_pg *st, mc_apology *out, int64_t dossier_id, int64_t id
 int mc_pg_apology_issue(mc_pg *st, int64_t id, int64_t old_due, int64_t issued_by, const char *issued_by_name,
 			int64_t at)
 {
-	static const char sql[] = "UPDATE apology SET old_due = $2::bigint, issued_by = $3::bigint, "
-				  "issued_by_name = $4::text, issued_at = $5::bigint WHERE id = $1::bigint AND issued_at = 0";
+	static const char sql[] =
+	    "UPDATE apology SET old_due = $2::bigint, issued_by = $3::bigint, "
+	    "issued_by_name = $4::text, issued_at = $5::bigint WHERE id = $1::bigint AND issued_at = 0";
 	static const char exists[] = "SELECT 1 FROM apology WHERE id = $1::bigint";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
@@ -112,7 +114,8 @@ int mc_pg_apology_issue(mc_pg *st, int64_t id, int64_t old_due, int64_t issued_b
 
 int mc_pg_apology_list(mc_pg *st, mc_apology **out, size_t *n, int64_t dossier_id)
 {
-	static const char sql[] = "SELECT " APOLOGY_COLS " FROM apology a WHERE a.dossier_id = $1::bigint ORDER BY a.id";
+	static const char sql[] =
+	    "SELECT " APOLOGY_COLS " FROM apology a WHERE a.dossier_id = $1::bigint ORDER BY a.id";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	int rc;

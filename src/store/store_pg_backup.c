@@ -64,8 +64,8 @@ int mc_pg_backup(mc_pg *st, const char *dest)
 		return MC_ECONFLICT;
 	}
 	{
-		char *args[] = {"pg_dump", "--format=custom", "--no-owner", "--file", (char *)dest, "--dbname",
-				st->conninfo, NULL};
+		char *args[] = {"pg_dump",    "--format=custom", "--no-owner", "--file",
+				(char *)dest, "--dbname",	 st->conninfo, NULL};
 
 		rc = run_tool("pg_dump", args);
 	}
@@ -89,8 +89,9 @@ int mc_pg_restore(mc_pg *st, const char *src)
 	if (rc == 0) {
 		/* --clean drops what the backup holds before recreating it; the
 		 * whole restore is one transaction, so a failure changes nothing. */
-		char *args[] = {"pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-				"--dbname", st->conninfo, (char *)src, NULL};
+		char *args[] = {
+		    "pg_restore", "--clean",	"--if-exists", "--no-owner", "--single-transaction",
+		    "--dbname",	  st->conninfo, (char *)src,   NULL};
 
 		rc = run_tool("pg_restore", args);
 	}

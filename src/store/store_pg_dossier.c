@@ -141,7 +141,8 @@ static int docs_write(mc_pg *st, int64_t id, const mc_dossier *d)
 {
 	static const char del[] = "DELETE FROM dossier_document WHERE dossier_id = $1::bigint";
 	static const char ins[] =
-	    "INSERT INTO dossier_document (dossier_id, ord, province_code, seq, name, originals, copies, sha256, "
+	    "INSERT INTO dossier_document (dossier_id, ord, province_code, seq, name, originals, copies, "
+	    "sha256, "
 	    "filename, mime, size, kind) VALUES ($1::bigint, $2::integer, "
 	    "(SELECT province_code FROM dossier WHERE id = $1::bigint), $3::integer, $4::text, $5::integer, "
 	    "$6::integer, $7::text, $8::text, $9::text, $10::bigint, $11::text)";
@@ -219,7 +220,8 @@ cleanup:
  * *folded receives the folded applicant name (caller frees). */
 static int dossier_params(struct mc_pq_params *p, char **folded, const mc_dossier *d)
 {
-	int rc = mc_text_fold(folded, d->applicant_name, strnlen(d->applicant_name, sizeof(d->applicant_name)));
+	int rc =
+	    mc_text_fold(folded, d->applicant_name, strnlen(d->applicant_name, sizeof(d->applicant_name)));
 
 	if (rc)
 		return rc;
@@ -262,9 +264,12 @@ int mc_pg_dossier_insert(mc_pg *st, mc_dossier *d)
 	    "duration_hours, submitted_at, received_at, due_at, paused_at, finished_at, returned_at, "
 	    "updated_at, note, statutory_due_at, version) VALUES ($1::text, coalesce(nullif($2::text, ''), "
 	    "(SELECT province_code FROM unit WHERE id = $3::bigint), ''), "
-	    "coalesce($27::bigint, (SELECT id FROM procedure WHERE code = $28::text)), $3::bigint, $4::bigint, "
-	    "$5::bigint, $6::integer, $7::integer, $8::integer, $9::integer, $10::integer, $11::text, $12::text, "
-	    "$13::text, $14::text, $15::text, $16::text, $17::bigint, $18::integer, $19::bigint, $20::bigint, "
+	    "coalesce($27::bigint, (SELECT id FROM procedure WHERE code = $28::text)), $3::bigint, "
+	    "$4::bigint, "
+	    "$5::bigint, $6::integer, $7::integer, $8::integer, $9::integer, $10::integer, $11::text, "
+	    "$12::text, "
+	    "$13::text, $14::text, $15::text, $16::text, $17::bigint, $18::integer, $19::bigint, "
+	    "$20::bigint, "
 	    "$21::bigint, $22::bigint, $23::bigint, $24::bigint, $25::bigint, $26::text, $29::bigint, 1) "
 	    "RETURNING id, province_code, procedure_id, (SELECT code FROM procedure WHERE id = procedure_id)";
 	struct mc_pq_params p = {0};
@@ -309,8 +314,9 @@ cleanup:
 
 int mc_pg_dossier_get(mc_pg *st, mc_dossier *out, const char *code, bool with_docs)
 {
-	static const char sql[] = "SELECT " DOSSIER_COLS " FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
-				  "WHERE d.code = $1::text";
+	static const char sql[] =
+	    "SELECT " DOSSIER_COLS " FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
+	    "WHERE d.code = $1::text";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	int rc;
@@ -349,9 +355,10 @@ int mc_pg_dossier_version(mc_pg *st, int64_t *out, const char *code)
 
 int mc_pg_dossier_by_attachment(mc_pg *st, mc_dossier **out, size_t *n, const char *sha256)
 {
-	static const char sql[] = "SELECT " DOSSIER_COLS " FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
-				  "WHERE d.id IN (SELECT dossier_id FROM dossier_document WHERE sha256 = $1::text) "
-				  "ORDER BY d.id LIMIT 50";
+	static const char sql[] =
+	    "SELECT " DOSSIER_COLS " FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
+	    "WHERE d.id IN (SELECT dossier_id FROM dossier_document WHERE sha256 = $1::text) "
+	    "ORDER BY d.id LIMIT 50";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	int rc;
@@ -373,11 +380,14 @@ int mc_pg_dossier_update(mc_pg *st, mc_dossier *d, int64_t expected_version)
 	    "UPDATE dossier SET receiving_unit_id = $3::bigint, current_unit_id = $4::bigint, "
 	    "handler_id = $5::bigint, step = $6::integer, channel = $7::integer, state = $8::integer, "
 	    "resume_state = $9::integer, outcome = $10::integer, applicant_name = $11::text, "
-	    "applicant_name_folded = $12::text, applicant_id_number = $13::text, applicant_phone = $14::text, "
+	    "applicant_name_folded = $12::text, applicant_id_number = $13::text, applicant_phone = "
+	    "$14::text, "
 	    "applicant_email = $15::text, applicant_address = $16::text, owner_id = $17::bigint, "
 	    "duration_hours = $18::integer, submitted_at = $19::bigint, received_at = $20::bigint, "
-	    "due_at = $21::bigint, paused_at = $22::bigint, finished_at = $23::bigint, returned_at = $24::bigint, "
-	    "updated_at = $25::bigint, note = $26::text, statutory_due_at = $29::bigint, version = version + 1 "
+	    "due_at = $21::bigint, paused_at = $22::bigint, finished_at = $23::bigint, returned_at = "
+	    "$24::bigint, "
+	    "updated_at = $25::bigint, note = $26::text, statutory_due_at = $29::bigint, version = version + "
+	    "1 "
 	    "WHERE id = $1::bigint AND version = $2::bigint";
 	static const char exists[] = "SELECT 1 FROM dossier WHERE id = $1::bigint";
 	static const Oid update_types[29] = {
@@ -475,7 +485,8 @@ static int list_sql(char *sql, size_t cap, unsigned mask)
 
 	if (mask & F_ROWS)
 		len = (size_t)snprintf(sql, cap,
-				       "SELECT " DOSSIER_COLS " FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
+				       "SELECT " DOSSIER_COLS
+				       " FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
 				       "WHERE true");
 	else
 		len = (size_t)snprintf(sql, cap, "SELECT count(*) FROM dossier d WHERE true");
@@ -650,8 +661,10 @@ int mc_pg_event_append(mc_pg *st, mc_event *e)
 	static const char prev_sql[] =
 	    "SELECT hash FROM event WHERE dossier_id = $1::bigint ORDER BY id DESC LIMIT 1";
 	static const char sql[] =
-	    "INSERT INTO event (dossier_id, province_code, at, actor_id, actor_name, unit_id, action, from_state, "
-	    "to_state, step, note, hash) VALUES ($1::bigint, coalesce((SELECT province_code FROM dossier WHERE "
+	    "INSERT INTO event (dossier_id, province_code, at, actor_id, actor_name, unit_id, action, "
+	    "from_state, "
+	    "to_state, step, note, hash) VALUES ($1::bigint, coalesce((SELECT province_code FROM dossier "
+	    "WHERE "
 	    "id = $1::bigint), ''), $2::bigint, $3::bigint, $4::text, $5::bigint, $6::text, $7::integer, "
 	    "$8::integer, $9::integer, $10::text, $11::text) RETURNING id";
 	struct mc_pq_params p = {0};
@@ -668,8 +681,8 @@ int mc_pg_event_append(mc_pg *st, mc_event *e)
 		MC_PQ_GET_FIELD(prev, r, 0, 0);
 	PQclear(r);
 	r = NULL;
-	mc_audit_event_hash(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->actor_name, e->unit_id, e->action,
-			    e->from_state, e->to_state, e->step, e->note);
+	mc_audit_event_hash(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->actor_name, e->unit_id,
+			    e->action, e->from_state, e->to_state, e->step, e->note);
 	mc_pq_set_int(&p, 2, e->at);
 	mc_pq_set_ref(&p, 3, e->actor_id);
 	MC_PQ_SET_FIELD(&p, 4, e->actor_name);
@@ -713,8 +726,9 @@ int mc_pg_event_scan(mc_pg *st, int (*cb)(const mc_event *e, void *payload), voi
 {
 	/* Pages by (dossier_id, id), so that a log of millions of events is never
 	 * held in memory at once. */
-	static const char sql[] = "SELECT " EVENT_COLS " FROM event WHERE (dossier_id, id) > ($1::bigint, $2::bigint) "
-				  "ORDER BY dossier_id, id LIMIT 1000";
+	static const char sql[] =
+	    "SELECT " EVENT_COLS " FROM event WHERE (dossier_id, id) > ($1::bigint, $2::bigint) "
+	    "ORDER BY dossier_id, id LIMIT 1000";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	mc_event *e = mc_xmalloc(sizeof(*e));
@@ -750,7 +764,8 @@ int mc_pg_event_scan(mc_pg *st, int (*cb)(const mc_event *e, void *payload), voi
 
 int mc_pg_event_list(mc_pg *st, mc_event **out, size_t *n, int64_t dossier_id)
 {
-	static const char sql[] = "SELECT " EVENT_COLS " FROM event WHERE dossier_id = $1::bigint ORDER BY at, id";
+	static const char sql[] =
+	    "SELECT " EVENT_COLS " FROM event WHERE dossier_id = $1::bigint ORDER BY at, id";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	mc_event *list = NULL;

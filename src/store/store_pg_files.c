@@ -28,8 +28,9 @@ int mc_pg_attachment_write(mc_pg *st, char sha256_out[65], const void *data, siz
 
 int mc_pg_attachment_record(mc_pg *st, const char *sha256, int64_t size, const char *mime)
 {
-	static const char sql[] = "INSERT INTO attachment (sha256, size, mime, created_at) "
-				  "VALUES ($1::text, $2::bigint, $3::text, $4::bigint) ON CONFLICT (sha256) DO NOTHING";
+	static const char sql[] =
+	    "INSERT INTO attachment (sha256, size, mime, created_at) "
+	    "VALUES ($1::text, $2::bigint, $3::text, $4::bigint) ON CONFLICT (sha256) DO NOTHING";
 	struct mc_pq_params p = {0};
 	int rc;
 
@@ -106,8 +107,9 @@ int mc_pg_attachment_get(mc_pg *st, void **data, size_t *len, char *mime, size_t
 
 int mc_pg_calendar_set_year(mc_pg *st, int year, const mc_day_entry *days, size_t n, const char *source)
 {
-	static const char year_sql[] = "INSERT INTO calendar_year (year, source) VALUES ($1::integer, $2::text) "
-				       "ON CONFLICT (year) DO UPDATE SET source = excluded.source";
+	static const char year_sql[] =
+	    "INSERT INTO calendar_year (year, source) VALUES ($1::integer, $2::text) "
+	    "ON CONFLICT (year) DO UPDATE SET source = excluded.source";
 	static const char del_sql[] = "DELETE FROM calendar_day WHERE year = $1::integer";
 	static const char day_sql[] = "INSERT INTO calendar_day (year, day, kind, name) "
 				      "VALUES ($1::integer, $2::integer, $3::integer, $4::text)";
@@ -159,7 +161,8 @@ int mc_pg_calendar_delete_year(mc_pg *st, int year)
 }
 
 int mc_pg_calendar_each(mc_pg *st,
-			int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),
+			int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source,
+				  void *payload),
 			void *payload)
 {
 	static const char year_sql[] = "SELECT year, source FROM calendar_year ORDER BY year";

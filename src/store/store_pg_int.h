@@ -48,13 +48,13 @@ struct mc_pg_stmt {
 struct mc_pg {
 	struct mc_store base; /* first: names the backend */
 	PGconn *conn;
-	char *url;	     /* as given, for mc_store_path */
-	char *conninfo;	     /* the URL without our files= parameter */
-	char *files_dir;     /* the attachment folder */
+	char *url;		  /* as given but for a password, for mc_store_path */
+	char *conninfo;		  /* the URL without our files= parameter */
+	char *files_dir;	  /* the attachment folder */
 	struct mc_pg_stmt *slots; /* open addressing, power-of-two size */
 	size_t n_slots, used_slots;
 	unsigned next_id;
-	unsigned generation; /* bumped when the connection is reset: every statement is prepared again */
+	bool tx_open; /* between mc_store_begin and its commit or rollback */
 	struct mc_pg_seq_mark *marks;
 	size_t n_marks, cap_marks;
 };
@@ -107,8 +107,8 @@ int mc_pq_run_as(mc_pg *st, PGresult **out, const void *key, unsigned variant, c
 #define MC_PQ_INT4 23
 #define MC_PQ_TEXT 25
 #define MC_PQ_BOOL 16
-int mc_pq_run_typed(mc_pg *st, PGresult **out, const void *key, unsigned variant, const char *sql, int n_types,
-		    const Oid *types, const struct mc_pq_params *p, const char *what);
+int mc_pq_run_typed(mc_pg *st, PGresult **out, const void *key, unsigned variant, const char *sql,
+		    int n_types, const Oid *types, const struct mc_pq_params *p, const char *what);
 /* A write of one statement: inside a transaction it runs in a savepoint of its
  * own, so that its failure leaves the transaction usable. */
 int mc_pq_write(mc_pg *st, PGresult **out, const char *sql, const struct mc_pq_params *p, const char *what);

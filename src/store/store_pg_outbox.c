@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define MESSAGE_COLS                                                                                          \
-	"id, province_code, coalesce(dossier_id, 0), channel, recipient, subject, body, created_at, state, "  \
+#define MESSAGE_COLS                                                                                         \
+	"id, province_code, coalesce(dossier_id, 0), channel, recipient, subject, body, created_at, state, " \
 	"attempts, next_at, coalesce(sent_at, 0), last_error"
 
 static void message_read(mc_message *m, const PGresult *r, int row)
@@ -32,7 +32,8 @@ static void message_read(mc_message *m, const PGresult *r, int row)
 int mc_pg_outbox_add(mc_pg *st, mc_message *m)
 {
 	static const char sql[] =
-	    "INSERT INTO outbox (province_code, dossier_id, channel, recipient, subject, body, created_at, next_at) "
+	    "INSERT INTO outbox (province_code, dossier_id, channel, recipient, subject, body, created_at, "
+	    "next_at) "
 	    "VALUES ($1::text, nullif($2::bigint, 0), $3::text, $4::text, $5::text, $6::text, $7::bigint, "
 	    "$8::bigint) RETURNING id";
 	struct mc_pq_params p = {0};
@@ -57,7 +58,8 @@ int mc_pg_outbox_add(mc_pg *st, mc_message *m)
 	return rc;
 }
 
-static int list(mc_pg *st, mc_message **out, size_t *n, const char *sql, struct mc_pq_params *p, const char *what)
+static int list(mc_pg *st, mc_message **out, size_t *n, const char *sql, struct mc_pq_params *p,
+		const char *what)
 {
 	PGresult *r = NULL;
 	int rc = mc_pq_run(st, &r, sql, p, what);
@@ -79,8 +81,9 @@ static int list(mc_pg *st, mc_message **out, size_t *n, const char *sql, struct 
 
 int mc_pg_outbox_due(mc_pg *st, mc_message **out, size_t *n, int64_t now, int limit)
 {
-	static const char sql[] = "SELECT " MESSAGE_COLS " FROM outbox WHERE state = 'pending' AND next_at <= $1::bigint "
-				  "ORDER BY next_at, id LIMIT $2::bigint";
+	static const char sql[] =
+	    "SELECT " MESSAGE_COLS " FROM outbox WHERE state = 'pending' AND next_at <= $1::bigint "
+	    "ORDER BY next_at, id LIMIT $2::bigint";
 	struct mc_pq_params p = {0};
 
 	mc_pq_set_int(&p, 1, now);
@@ -115,7 +118,8 @@ int mc_pg_outbox_done(mc_pg *st, int64_t id, bool ok, const char *error, int64_t
 
 int mc_pg_outbox_of_dossier(mc_pg *st, mc_message **out, size_t *n, int64_t dossier_id)
 {
-	static const char sql[] = "SELECT " MESSAGE_COLS " FROM outbox WHERE dossier_id = $1::bigint ORDER BY id";
+	static const char sql[] =
+	    "SELECT " MESSAGE_COLS " FROM outbox WHERE dossier_id = $1::bigint ORDER BY id";
 	struct mc_pq_params p = {0};
 
 	mc_pq_set_int(&p, 1, dossier_id);

@@ -71,8 +71,9 @@ static int read_one(mc_pg *st, mc_payment *out, const char *sql, struct mc_pq_pa
 
 int mc_pg_payment_by_reference(mc_pg *st, mc_payment *out, const char *reference)
 {
-	static const char sql[] = "SELECT " PAYMENT_COLS
-				  " FROM payment p JOIN dossier d ON d.id = p.dossier_id WHERE p.reference = $1::text";
+	static const char sql[] =
+	    "SELECT " PAYMENT_COLS
+	    " FROM payment p JOIN dossier d ON d.id = p.dossier_id WHERE p.reference = $1::text";
 	struct mc_pq_params p = {0};
 
 	mc_pq_set_text(&p, 1, reference);
@@ -81,8 +82,9 @@ int mc_pg_payment_by_reference(mc_pg *st, mc_payment *out, const char *reference
 
 int mc_pg_payment_latest(mc_pg *st, mc_payment *out, int64_t dossier_id)
 {
-	static const char sql[] = "SELECT " PAYMENT_COLS " FROM payment p JOIN dossier d ON d.id = p.dossier_id "
-				  "WHERE p.dossier_id = $1::bigint ORDER BY p.id DESC LIMIT 1";
+	static const char sql[] =
+	    "SELECT " PAYMENT_COLS " FROM payment p JOIN dossier d ON d.id = p.dossier_id "
+	    "WHERE p.dossier_id = $1::bigint ORDER BY p.id DESC LIMIT 1";
 	struct mc_pq_params p = {0};
 
 	mc_pq_set_int(&p, 1, dossier_id);
@@ -91,13 +93,15 @@ int mc_pg_payment_latest(mc_pg *st, mc_payment *out, int64_t dossier_id)
 
 int mc_pg_payment_settle(mc_pg *st, const mc_payment *x)
 {
-	static const char sql[] = "UPDATE payment SET state = $2::text, paid_at = $3::bigint, provider = $4::text, "
-				  "provider_txn = $5::text, receipt = $6::text WHERE id = $1::bigint AND state = 'pending'";
+	static const char sql[] =
+	    "UPDATE payment SET state = $2::text, paid_at = $3::bigint, provider = $4::text, "
+	    "provider_txn = $5::text, receipt = $6::text WHERE id = $1::bigint AND state = 'pending'";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	int rc;
 
-	if (strcmp(x->state, "paid") != 0 && strcmp(x->state, "failed") != 0 && strcmp(x->state, "cancelled") != 0)
+	if (strcmp(x->state, "paid") != 0 && strcmp(x->state, "failed") != 0 &&
+	    strcmp(x->state, "cancelled") != 0)
 		return MC_EINVAL;
 	mc_pq_set_int(&p, 1, x->id);
 	MC_PQ_SET_FIELD(&p, 2, x->state);

@@ -71,17 +71,20 @@ static int proc_params(struct mc_pq_params *p, int first, char *folded[3], const
 /* Inserts every part of x under procedure id. */
 static int parts_insert(mc_pg *st, const mc_procedure *x, int64_t id)
 {
-	static const char step_sql[] = "INSERT INTO procedure_step (procedure_id, ord, seq, name, role, unit_level, "
-				       "hours) VALUES ($1::bigint, $2::integer, $3::integer, $4::text, $5::text, "
-				       "$6::text, $7::integer)";
+	static const char step_sql[] =
+	    "INSERT INTO procedure_step (procedure_id, ord, seq, name, role, unit_level, "
+	    "hours) VALUES ($1::bigint, $2::integer, $3::integer, $4::text, $5::text, "
+	    "$6::text, $7::integer)";
 	static const char doc_sql[] =
-	    "INSERT INTO procedure_document (procedure_id, ord, seq, name, originals, copies, form, required) "
+	    "INSERT INTO procedure_document (procedure_id, ord, seq, name, originals, copies, form, "
+	    "required) "
 	    "VALUES ($1::bigint, $2::integer, $3::integer, $4::text, $5::integer, $6::integer, $7::text, "
 	    "$8::boolean)";
 	static const char fee_sql[] = "INSERT INTO procedure_fee (procedure_id, ord, code, name, amount) "
 				      "VALUES ($1::bigint, $2::integer, $3::text, $4::text, $5::bigint)";
-	static const char pub_sql[] = "INSERT INTO procedure_publication (procedure_id, ord, kind, decision, day) "
-				      "VALUES ($1::bigint, $2::integer, $3::text, $4::text, $5::integer)";
+	static const char pub_sql[] =
+	    "INSERT INTO procedure_publication (procedure_id, ord, kind, decision, day) "
+	    "VALUES ($1::bigint, $2::integer, $3::text, $4::text, $5::integer)";
 	struct mc_pq_params p = {0};
 	int rc = 0;
 
@@ -140,10 +143,13 @@ static int parts_insert(mc_pg *st, const mc_procedure *x, int64_t id)
 int mc_pg_procedure_create(mc_pg *st, mc_procedure *x)
 {
 	static const char sql[] =
-	    "INSERT INTO procedure (code, name, field, levels, unit_id, duration_hours, online_duration_hours, "
+	    "INSERT INTO procedure (code, name, field, levels, unit_id, duration_hours, "
+	    "online_duration_hours, "
 	    "cutoff_min, restart_on_supplement, online_level, status, target, result, legal_basis, place, "
-	    "name_folded, code_folded, field_folded) VALUES ($1::text, $2::text, $3::text, $4::text, $5::bigint, "
-	    "$6::integer, $7::integer, $8::integer, $9::boolean, $10::integer, $11::text, $12::text, $13::text, "
+	    "name_folded, code_folded, field_folded) VALUES ($1::text, $2::text, $3::text, $4::text, "
+	    "$5::bigint, "
+	    "$6::integer, $7::integer, $8::integer, $9::boolean, $10::integer, $11::text, $12::text, "
+	    "$13::text, "
 	    "$14::text, $15::text, $16::text, $17::text, $18::text) RETURNING id";
 	struct mc_pq_params p = {0};
 	char *folded[3] = {NULL, NULL, NULL};
@@ -176,7 +182,8 @@ int mc_pg_procedure_update(mc_pg *st, mc_procedure *x)
 {
 	static const char find[] = "SELECT id FROM procedure WHERE code = $1::text";
 	static const char upd[] =
-	    "UPDATE procedure SET name = $3::text, field = $4::text, levels = $5::text, unit_id = $6::bigint, "
+	    "UPDATE procedure SET name = $3::text, field = $4::text, levels = $5::text, unit_id = "
+	    "$6::bigint, "
 	    "duration_hours = $7::integer, online_duration_hours = $8::integer, cutoff_min = $9::integer, "
 	    "restart_on_supplement = $10::boolean, online_level = $11::integer, status = $12::text, "
 	    "target = $13::text, result = $14::text, legal_basis = $15::text, place = $16::text, "
@@ -236,8 +243,9 @@ static int parts_load(mc_pg *st, mc_procedure *x)
 {
 	static const char step_sql[] = "SELECT seq, name, role, unit_level, hours FROM procedure_step "
 				       "WHERE procedure_id = $1::bigint ORDER BY ord";
-	static const char doc_sql[] = "SELECT seq, name, originals, copies, form, required FROM procedure_document "
-				      "WHERE procedure_id = $1::bigint ORDER BY ord";
+	static const char doc_sql[] =
+	    "SELECT seq, name, originals, copies, form, required FROM procedure_document "
+	    "WHERE procedure_id = $1::bigint ORDER BY ord";
 	static const char fee_sql[] = "SELECT code, name, amount FROM procedure_fee "
 				      "WHERE procedure_id = $1::bigint ORDER BY ord";
 	static const char pub_sql[] = "SELECT kind, decision, day FROM procedure_publication "
@@ -364,14 +372,16 @@ int mc_pg_procedure_get_id(mc_pg *st, mc_procedure *out, int64_t id, bool with_p
  * word gives a NULL query, which matches nothing.
  */
 #define TSQUERY                                                                                              \
-	"(SELECT string_agg('''' || replace(replace(w, '\\', '\\\\'), '''', '''''') || ''':*', ' & ')::tsquery " \
+	"(SELECT string_agg('''' || replace(replace(w, '\\', '\\\\'), '''', '''''') || ''':*', ' & "         \
+	"')::tsquery "                                                                                       \
 	"FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, $1::text))) AS w)"
 
 /* $2 field, $3 level, $4 online level, $5 unit, $6 include abolished. A unit
  * sees the procedures it owns and the unowned ones open to its level. */
 #define PROC_FILTERS                                                                                         \
 	" AND ($2::text IS NULL OR p.field = $2::text)"                                                      \
-	" AND ($3::text IS NULL OR strpos(',' || replace(p.levels, ' ', '') || ',', ',' || $3::text || ',') > 0)" \
+	" AND ($3::text IS NULL OR strpos(',' || replace(p.levels, ' ', '') || ',', ',' || $3::text || "     \
+	"',') > 0)"                                                                                          \
 	" AND p.online_level >= $4::integer"                                                                 \
 	" AND ($5::bigint IS NULL OR p.unit_id = $5::bigint OR (p.unit_id IS NULL"                           \
 	" AND strpos(',' || replace(p.levels, ' ', '') || ',',"                                              \
@@ -383,15 +393,19 @@ int mc_pg_procedure_search(mc_pg *st, mc_procedure **out, size_t *n, int64_t *to
 	/* Ranked by ts_rank over the weighted vector (name A, code B, field C),
 	 * divided by 1 + log(length) so that the exact short name comes before
 	 * longer ones that repeat the words. */
-	static const char rows_q[] = "WITH q AS (SELECT " TSQUERY " AS tsq) "
-				     "SELECT " PROC_COLS " FROM procedure p, q WHERE p.search @@ q.tsq" PROC_FILTERS
-				     " ORDER BY ts_rank(p.search, q.tsq, 1) DESC, length(p.name), p.name, p.id"
-				     " LIMIT $7::bigint OFFSET $8::bigint";
-	static const char count_q[] = "WITH q AS (SELECT " TSQUERY " AS tsq) "
-				      "SELECT count(*) FROM procedure p, q WHERE p.search @@ q.tsq" PROC_FILTERS;
-	static const char rows_all[] = "SELECT " PROC_COLS " FROM procedure p WHERE $1::text IS NULL" PROC_FILTERS
-				       " ORDER BY p.field, p.name, p.id LIMIT $7::bigint OFFSET $8::bigint";
-	static const char count_all[] = "SELECT count(*) FROM procedure p WHERE $1::text IS NULL" PROC_FILTERS;
+	static const char rows_q[] =
+	    "WITH q AS (SELECT " TSQUERY " AS tsq) "
+	    "SELECT " PROC_COLS " FROM procedure p, q WHERE p.search @@ q.tsq" PROC_FILTERS
+	    " ORDER BY ts_rank(p.search, q.tsq, 1) DESC, length(p.name), p.name, p.id"
+	    " LIMIT $7::bigint OFFSET $8::bigint";
+	static const char count_q[] =
+	    "WITH q AS (SELECT " TSQUERY " AS tsq) "
+	    "SELECT count(*) FROM procedure p, q WHERE p.search @@ q.tsq" PROC_FILTERS;
+	static const char rows_all[] =
+	    "SELECT " PROC_COLS " FROM procedure p WHERE $1::text IS NULL" PROC_FILTERS
+	    " ORDER BY p.field, p.name, p.id LIMIT $7::bigint OFFSET $8::bigint";
+	static const char count_all[] =
+	    "SELECT count(*) FROM procedure p WHERE $1::text IS NULL" PROC_FILTERS;
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	char *folded = NULL;
@@ -452,7 +466,8 @@ int mc_pg_procedure_fields(mc_pg *st, mc_proc_field **out, size_t *n, const char
 {
 	static const char sql[] =
 	    "SELECT p.field, count(*) FROM procedure p WHERE p.status = 'active' AND p.field <> ''"
-	    " AND ($1::text IS NULL OR strpos(',' || replace(p.levels, ' ', '') || ',', ',' || $1::text || ',') > 0)"
+	    " AND ($1::text IS NULL OR strpos(',' || replace(p.levels, ' ', '') || ',', ',' || $1::text || "
+	    "',') > 0)"
 	    " GROUP BY p.field ORDER BY count(*) DESC, p.field";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;

@@ -8,9 +8,11 @@ int mc_pg_rating_put(mc_pg *st, const mc_rating *x)
 {
 	static const char sql[] =
 	    "INSERT INTO rating (dossier_id, province_code, unit_id, at, total_time, agency_time, contacts, "
-	    "agencies, reception, transparency, attitude, overall, comment) VALUES ($1::bigint, coalesce((SELECT "
+	    "agencies, reception, transparency, attitude, overall, comment) VALUES ($1::bigint, "
+	    "coalesce((SELECT "
 	    "province_code FROM dossier WHERE id = $1::bigint), ''), $2::bigint, $3::bigint, $4::integer, "
-	    "$5::integer, $6::integer, $7::integer, $8::integer, $9::integer, $10::integer, $11::text, $12::text)";
+	    "$5::integer, $6::integer, $7::integer, $8::integer, $9::integer, $10::integer, $11::text, "
+	    "$12::text)";
 	struct mc_pq_params p = {0};
 	int rc;
 
@@ -62,7 +64,8 @@ int mc_pg_rating_summary(mc_pg *st, mc_rating_summary *out, int64_t unit_id, int
 	    "SELECT count(*), coalesce(avg(total_time), 0), coalesce(avg(agency_time), 0), "
 	    "coalesce(avg(contacts), 0), coalesce(avg(agencies), 0), coalesce(avg(reception), 0), "
 	    "coalesce(avg(transparency), 0), coalesce(avg(attitude), 0), "
-	    "count(*) FILTER (WHERE overall = 'very_satisfied'), count(*) FILTER (WHERE overall = 'satisfied'), "
+	    "count(*) FILTER (WHERE overall = 'very_satisfied'), count(*) FILTER (WHERE overall = "
+	    "'satisfied'), "
 	    "count(*) FILTER (WHERE overall = 'not_satisfied') FROM rating "
 	    "WHERE unit_id IN (SELECT id FROM unit WHERE path >= $1::text AND path < $2::text) "
 	    "AND ($3::bigint = 0 OR at >= $3::bigint) AND ($4::bigint = 0 OR at < $4::bigint)";

@@ -46,9 +46,9 @@
 #define N_COUNTERS 15
 
 #define SCAN(join)                                                                                           \
-	" FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id" join                                     \
-	" WHERE u.path >= " P1 " AND u.path < " P2 " AND d.received_at < " P4                               \
-	" AND (d.finished_at = 0 OR d.finished_at >= " P3 ") AND (d.received_at > 0 OR d.finished_at < " P4 ")"
+	" FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id" join " WHERE u.path >= " P1              \
+	" AND u.path < " P2 " AND d.received_at < " P4 " AND (d.finished_at = 0 OR d.finished_at >= " P3     \
+	") AND (d.received_at > 0 OR d.finished_at < " P4 ")"
 #define WITH_PROCEDURE " JOIN procedure p ON p.id = d.procedure_id"
 
 /* The direct child of the unit whose path is $1 that holds u, as its id; 0
@@ -59,12 +59,12 @@
 
 #define SUPPLEMENT_SCAN(join)                                                                                \
 	" FROM event e JOIN dossier d ON d.id = e.dossier_id JOIN unit u ON u.id = d.receiving_unit_id" join \
-	" WHERE e.action = 'request_supplement' AND e.at >= " P3 " AND e.at < " P4                          \
-	" AND u.path >= " P1 " AND u.path < " P2
+	" WHERE e.action = 'request_supplement' AND e.at >= " P3 " AND e.at < " P4 " AND u.path >= " P1      \
+	" AND u.path < " P2
 
 #define APOLOGY_SCAN(join)                                                                                   \
-	" FROM apology a JOIN dossier d ON d.id = a.dossier_id JOIN unit u ON u.id = d.receiving_unit_id" join \
-	" WHERE a.issued_at > 0 AND a.issued_at >= " P3 " AND a.issued_at < " P4                            \
+	" FROM apology a JOIN dossier d ON d.id = a.dossier_id JOIN unit u ON u.id = "                       \
+	"d.receiving_unit_id" join " WHERE a.issued_at > 0 AND a.issued_at >= " P3 " AND a.issued_at < " P4  \
 	" AND u.path >= " P1 " AND u.path < " P2
 
 /* Each grouping: key columns (an integer, a text, two more texts), then the counters. */
@@ -80,13 +80,15 @@ static const char *const sql_apologies[] = {
     [MC_STATS_TOTAL] = "SELECT 0, '', count(*)" APOLOGY_SCAN(""),
     [MC_STATS_BY_UNIT] = "SELECT " CHILD_KEY ", '', count(*)" APOLOGY_SCAN("") " GROUP BY 1",
     [MC_STATS_BY_FIELD] = "SELECT 0, p.field, count(*)" APOLOGY_SCAN(WITH_PROCEDURE) " GROUP BY 2",
-    [MC_STATS_BY_PROCEDURE] = "SELECT d.procedure_id, '', count(*)" APOLOGY_SCAN(WITH_PROCEDURE) " GROUP BY 1",
+    [MC_STATS_BY_PROCEDURE] =
+	"SELECT d.procedure_id, '', count(*)" APOLOGY_SCAN(WITH_PROCEDURE) " GROUP BY 1",
 };
 
 static const char *const sql_supplements[] = {
     [MC_STATS_TOTAL] = "SELECT 0, '', count(DISTINCT d.id)" SUPPLEMENT_SCAN(""),
     [MC_STATS_BY_UNIT] = "SELECT " CHILD_KEY ", '', count(DISTINCT d.id)" SUPPLEMENT_SCAN("") " GROUP BY 1",
-    [MC_STATS_BY_FIELD] = "SELECT 0, p.field, count(DISTINCT d.id)" SUPPLEMENT_SCAN(WITH_PROCEDURE) " GROUP BY 2",
+    [MC_STATS_BY_FIELD] =
+	"SELECT 0, p.field, count(DISTINCT d.id)" SUPPLEMENT_SCAN(WITH_PROCEDURE) " GROUP BY 2",
     [MC_STATS_BY_PROCEDURE] =
 	"SELECT d.procedure_id, '', count(DISTINCT d.id)" SUPPLEMENT_SCAN(WITH_PROCEDURE) " GROUP BY 1",
 };
@@ -341,9 +343,10 @@ int mc_pg_stats_overdue(mc_pg *st, mc_stats_overdue **out, size_t *n, int64_t *t
 	static const char count_sql[] =
 	    "SELECT count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id" OVERDUE_WHERE;
 	static const char rows_sql[] =
-	    "SELECT d.code, p.code, p.name, d.receiving_unit_id, d.current_unit_id, d.state, d.received_at, " DUE
-	    " FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id "
-	    "JOIN procedure p ON p.id = d.procedure_id" OVERDUE_WHERE " ORDER BY" DUE ", d.id LIMIT $4::bigint "
+	    "SELECT d.code, p.code, p.name, d.receiving_unit_id, d.current_unit_id, d.state, "
+	    "d.received_at, " DUE " FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id "
+	    "JOIN procedure p ON p.id = d.procedure_id" OVERDUE_WHERE " ORDER BY" DUE
+	    ", d.id LIMIT $4::bigint "
 	    "OFFSET $5::bigint";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
@@ -404,10 +407,12 @@ int mc_pg_stats_months(mc_pg *st, mc_stats_month **out, size_t *n, int64_t unit_
 	/* $1, $2 the subtree; $3, $4 the year's local midnights; the month is the
 	 * local month of finished_at (UTC+7). */
 	static const char sql[] =
-	    "SELECT " CHILD_KEY ", CAST(EXTRACT(MONTH FROM to_timestamp(d.finished_at + 25200) AT TIME ZONE 'UTC') "
+	    "SELECT " CHILD_KEY
+	    ", CAST(EXTRACT(MONTH FROM to_timestamp(d.finished_at + 25200) AT TIME ZONE 'UTC') "
 	    "AS integer), count(*), count(*) FILTER (WHERE d.finished_at <=" DUE ")"
 	    " FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"
-	    " WHERE u.path >= $1::text AND u.path < $2::text AND d.received_at > 0 AND d.received_at < $4::bigint"
+	    " WHERE u.path >= $1::text AND u.path < $2::text AND d.received_at > 0 AND d.received_at < "
+	    "$4::bigint"
 	    " AND d.finished_at >= $3::bigint AND" RESOLVED " GROUP BY 1, 2";
 	struct mc_pq_params p = {0};
 	PGresult *kids = NULL;

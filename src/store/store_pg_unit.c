@@ -33,7 +33,8 @@ int mc_pg_unit_create(mc_pg *st, mc_unit *u)
 	 * One statement: the id comes from the identity before the row is written. */
 	static const char sql[] =
 	    "WITH n AS (SELECT nextval(pg_get_serial_sequence('unit', 'id')) AS id) "
-	    "INSERT INTO unit (id, parent_id, code, name, level, province_code, office_hours, address, phone, "
+	    "INSERT INTO unit (id, parent_id, code, name, level, province_code, office_hours, address, "
+	    "phone, "
 	    "one_stop_since, electronic_one_stop_since, path) "
 	    "SELECT n.id, $1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, "
 	    "$9::integer, $10::integer, "
@@ -63,9 +64,10 @@ int mc_pg_unit_create(mc_pg *st, mc_unit *u)
 
 int mc_pg_unit_update(mc_pg *st, const mc_unit *u)
 {
-	static const char sql[] = "UPDATE unit SET name = $2::text, office_hours = $3::text, address = $4::text, "
-				  "phone = $5::text, one_stop_since = $6::integer, "
-				  "electronic_one_stop_since = $7::integer WHERE id = $1::bigint";
+	static const char sql[] =
+	    "UPDATE unit SET name = $2::text, office_hours = $3::text, address = $4::text, "
+	    "phone = $5::text, one_stop_since = $6::integer, "
+	    "electronic_one_stop_since = $7::integer WHERE id = $1::bigint";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	int rc;
@@ -221,10 +223,11 @@ static void user_read(mc_user *u, const PGresult *r, int row)
 
 int mc_pg_user_create(mc_pg *st, mc_user *u, const char *password_hash)
 {
-	static const char sql[] = "INSERT INTO app_user (username, password_hash, full_name, email, phone, "
-				  "id_number, role, unit_id, active, created_at) VALUES ($1::text, $2::text, "
-				  "$3::text, $4::text, $5::text, $6::text, $7::integer, $8::bigint, $9::boolean, "
-				  "$10::bigint) RETURNING id";
+	static const char sql[] =
+	    "INSERT INTO app_user (username, password_hash, full_name, email, phone, "
+	    "id_number, role, unit_id, active, created_at) VALUES ($1::text, $2::text, "
+	    "$3::text, $4::text, $5::text, $6::text, $7::integer, $8::bigint, $9::boolean, "
+	    "$10::bigint) RETURNING id";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	int rc;
@@ -314,8 +317,9 @@ int mc_pg_user_set_password(mc_pg *st, int64_t id, const char *password_hash)
 int mc_pg_user_list(mc_pg *st, mc_user **out, size_t *n, int64_t unit_id)
 {
 	static const char all[] = "SELECT " USER_COLS " FROM app_user ORDER BY username";
-	static const char subtree[] = "SELECT " USER_COLS " FROM app_user JOIN unit ON unit.id = app_user.unit_id "
-				      "WHERE unit.path >= $1::text AND unit.path < $2::text ORDER BY username";
+	static const char subtree[] =
+	    "SELECT " USER_COLS " FROM app_user JOIN unit ON unit.id = app_user.unit_id "
+	    "WHERE unit.path >= $1::text AND unit.path < $2::text ORDER BY username";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	mc_user *list = NULL;

@@ -1495,6 +1495,23 @@ static void test_transactions(void **state)
 	assert_int_equal(mc_store_begin(st2), 0);
 	assert_int_equal(mc_store_commit(st2), 0);
 	mc_store_close(st2);
+	if (!use_pg)
+		return;
+	/* PostgreSQL: a lost connection fails the call with MC_EBUSY and comes
+	 * back for the next one, but not inside a transaction, whose remaining
+	 * statements must not run on their own: until the rollback, calls fail. */
+	static const char kill_others[] = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+					  "WHERE datname = current_database() AND pid <> pg_backend_pid()";
+
+	assert_int_equal(raw_exec(f, kill_others, NULL, 0), 0);
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-2"), MC_EBUSY);
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-2"), 0);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(raw_exec(f, kill_others, NULL, 0), 0);
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-2"), MC_EBUSY);
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-2"), MC_EBUSY);
+	mc_store_rollback(f->st);
+	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-2"), 0);
 }
 
 static void test_open_errors(void **state)

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The PostgreSQL half of the tests, run by scripts/test.sh inside scripts/pg.sh
+# (which starts a throwaway server and sets MC_TEST_PG_URL and
+# MOTCUA_TEST_DB_URL_BASE): the store contract suite on PostgreSQL (normal and
+# ASan builds), then the API tests with every server on a database of its own.
+# API tests that reach the SQLite file behind the server (the sqlite3 tool, a
+# database path of their own, tests/api/serve.mjs) run on SQLite only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${MC_TEST_PG_URL:-}" ] || [ -z "${MOTCUA_TEST_DB_URL_BASE:-}" ]; then
+  echo "test_pg.sh: run it through scripts/pg.sh" >&2
+  exit 2
+fi
+
+(cd build && ctest --output-on-failure -R '^test_store_contract_pg$')
+(cd build-asan && ctest --output-on-failure -R '^test_store_contract_pg$')
+
+mapfile -t api_tests < <(grep -L -E "sqlite3|serve\.mjs|motcua\.db|'m\.db'" tests/api/*.test.mjs)
+MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 "${api_tests[@]}"

@@ -234,7 +234,7 @@ static void reset_if_lost(mc_pg *st)
 		return;
 	PQreset(st->conn);
 	slots_forget(st);
-	st->n_marks = 0;
+	mc_seq_marks_forget(&st->marks);
 	if (!connection_lost(st))
 		mc_pq_exec_sql(st, "SET synchronous_commit = on", "configure the connection");
 }
@@ -434,7 +434,7 @@ void mc_pg_close(mc_pg *st)
 		return;
 	PQfinish(st->conn);
 	free(st->slots);
-	free(st->marks);
+	mc_seq_marks_free(&st->marks);
 	free(st->files_dir);
 	free(st->conninfo);
 	free(st->url);
@@ -762,7 +762,7 @@ int mc_pg_rollback(mc_pg *st)
 	/* As in SQLite: the numbers of a rolled-back transaction were never
 	 * stored, so the stored sequence is the truth again. */
 	if (!in_transaction(st))
-		st->n_marks = 0;
+		mc_seq_marks_forget(&st->marks);
 	return rc;
 }
 

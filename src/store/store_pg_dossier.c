@@ -70,37 +70,6 @@ static mc_dossier *dossiers_read(const PGresult *r, size_t *n)
 
 /* ---- sequence numbers ------------------------------------------------- */
 
-#define SEQ_MARKS_MAX 4096
-
-static struct mc_pg_seq_mark *seq_mark(mc_pg *st, int64_t unit_id, int32_t day)
-{
-	for (size_t i = 0; i < st->n_marks; i++) {
-		if (st->marks[i].unit_id == unit_id && st->marks[i].day == day)
-			return &st->marks[i];
-	}
-	if (st->n_marks == SEQ_MARKS_MAX) {
-		/* Forget the marks of the oldest day held, as the SQLite store does. */
-		int32_t oldest = st->marks[0].day;
-		size_t kept = 0;
-
-		for (size_t i = 1; i < st->n_marks; i++) {
-			if (st->marks[i].day < oldest)
-				oldest = st->marks[i].day;
-		}
-		for (size_t i = 0; i < st->n_marks; i++) {
-			if (st->marks[i].day != oldest)
-				st->marks[kept++] = st->marks[i];
-		}
-		st->n_marks = kept;
-	}
-	if (st->n_marks == st->cap_marks) {
-		st->cap_marks = st->cap_marks ? st->cap_marks * 2 : 16;
-		st->marks = mc_xrealloc(st->marks, st->cap_marks * sizeof(*st->marks));
-	}
-	st->marks[st->n_marks] = (struct mc_pg_seq_mark){.unit_id = unit_id, .day = day, .last = 0};
-	return &st->marks[st->n_marks++];
-}
-
 /*
  * One upsert takes the next number: the row lock it holds until the
  * transaction ends makes every other server that wants a number of the same
@@ -116,7 +85,7 @@ int mc_pg_dossier_next_seq(mc_pg *st, int *out, int64_t unit_id, int32_t local_d
 	    "coalesce((SELECT province_code FROM unit WHERE id = $1::bigint), ''), $3::integer) "
 	    "ON CONFLICT (unit_id, day) DO UPDATE SET last = greatest(dossier_seq.last + 1, $3::integer) "
 	    "RETURNING last";
-	struct mc_pg_seq_mark *mark = seq_mark(st, unit_id, local_day);
+	struct mc_seq_mark *mark = mc_seq_marks_get(&st->marks, unit_id, local_day);
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	int rc;

@@ -26,17 +26,11 @@
 #include <libpq-fe.h>
 #include <string.h>
 
+#include "store/seq_marks.h"
 #include "store/store_backend.h"
 
 typedef struct mc_pg mc_pg;
 
-/* The highest sequence number this connection has handed out for a unit on a
- * day (see mc_store_dossier_next_seq). */
-struct mc_pg_seq_mark {
-	int64_t unit_id;
-	int32_t day;
-	int last;
-};
 
 struct mc_pg_stmt {
 	const void *key;
@@ -55,8 +49,7 @@ struct mc_pg {
 	size_t n_slots, used_slots;
 	unsigned next_id;
 	bool tx_open; /* between mc_store_begin and its commit or rollback */
-	struct mc_pg_seq_mark *marks;
-	size_t n_marks, cap_marks;
+	mc_seq_marks marks;        /* see seq_marks.h */
 };
 
 /* ---- parameters -------------------------------------------------------- */

@@ -300,7 +300,7 @@ void mc_sqlite_close(mc_sqlite *st)
 	 * in the cache, so a plain close must succeed. */
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		fprintf(stderr, "could not close database %s: %s\n", st->path, sqlite3_errmsg(st->db));
-	free(st->marks);
+	mc_seq_marks_free(&st->marks);
 	free(st->files_dir);
 	free(st->path);
 	free(st);
@@ -525,7 +525,7 @@ int mc_sqlite_rollback(mc_sqlite *st)
 	 * stored sequence is the truth again and the next dossier gets the next
 	 * stored number, without a gap (see mc_store_dossier_next_seq). */
 	if (sqlite3_get_autocommit(st->db))
-		st->n_marks = 0;
+		mc_seq_marks_forget(&st->marks);
 	return rc;
 }
 

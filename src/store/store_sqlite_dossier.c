@@ -76,39 +76,6 @@ static void dossier_read(mc_dossier *d, sqlite3_stmt *s)
 
 /* ---- sequence numbers ------------------------------------------------- */
 
-/* How many (unit, day) marks a connection keeps before forgetting old days. */
-#define SEQ_MARKS_MAX 4096
-
-static struct mc_seq_mark *seq_mark(mc_sqlite *st, int64_t unit_id, int32_t day)
-{
-	for (size_t i = 0; i < st->n_marks; i++) {
-		if (st->marks[i].unit_id == unit_id && st->marks[i].day == day)
-			return &st->marks[i];
-	}
-	if (st->n_marks == SEQ_MARKS_MAX) {
-		/* Forget the marks of the oldest day held: codes are taken for the day
-		 * at hand, and a transaction never spans thousands of unit-days. */
-		int32_t oldest = st->marks[0].day;
-		size_t kept = 0;
-
-		for (size_t i = 1; i < st->n_marks; i++) {
-			if (st->marks[i].day < oldest)
-				oldest = st->marks[i].day;
-		}
-		for (size_t i = 0; i < st->n_marks; i++) {
-			if (st->marks[i].day != oldest)
-				st->marks[kept++] = st->marks[i];
-		}
-		st->n_marks = kept;
-	}
-	if (st->n_marks == st->cap_marks) {
-		st->cap_marks = st->cap_marks ? st->cap_marks * 2 : 16;
-		st->marks = mc_xrealloc(st->marks, st->cap_marks * sizeof(*st->marks));
-	}
-	st->marks[st->n_marks] = (struct mc_seq_mark){.unit_id = unit_id, .day = day, .last = 0};
-	return &st->marks[st->n_marks++];
-}
-
 /*
  * The row in dossier_seq only grows, but a ROLLBACK TO of the savepoint that
  * took a number puts it back, and a later request in the same transaction
@@ -126,7 +93,7 @@ int mc_sqlite_dossier_next_seq(mc_sqlite *st, int *out, int64_t unit_id, int32_t
 	    "INSERT INTO dossier_seq (unit_id, day, province_code, last) "
 	    "VALUES (?1, ?2, coalesce((SELECT province_code FROM unit WHERE id = ?1), ''), ?3) "
 	    "ON CONFLICT (unit_id, day) DO UPDATE SET last = max(dossier_seq.last + 1, ?3) RETURNING last";
-	struct mc_seq_mark *mark = seq_mark(st, unit_id, local_day);
+	struct mc_seq_mark *mark = mc_seq_marks_get(&st->marks, unit_id, local_day);
 	sqlite3_stmt *s = NULL;
 	int rc = mc_sq_prepare(st, &s, sql);
 

@@ -16,15 +16,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "store/seq_marks.h"
 #include "store/store_backend.h"
 
-/* The highest sequence number this connection has handed out for a unit on a
- * day; see mc_store_dossier_next_seq. */
-struct mc_seq_mark {
-	int64_t unit_id;
-	int32_t day;
-	int last;
-};
 
 struct mc_stmt_slot {
 	const void *key;
@@ -42,8 +36,7 @@ struct mc_sqlite {
 	char *files_dir;	    /* "<path>.files", the attachment folder */
 	struct mc_stmt_slot *slots; /* open addressing, power-of-two size */
 	size_t n_slots, used_slots;
-	struct mc_seq_mark *marks;
-	size_t n_marks, cap_marks;
+	mc_seq_marks marks;        /* see seq_marks.h */
 };
 
 /* The cached statement for sql (keyed by its address), prepared on first use.

@@ -1,0 +1,36 @@
+/*
+ * seq_marks.h - the highest dossier sequence number a store connection has
+ * handed out per (unit, day), shared by both store backends.
+ *
+ * The dossier_seq row only grows, but a ROLLBACK TO of the savepoint that
+ * took a number puts it back, and a later request in the same transaction
+ * would get the same number again: a code already printed on a receipt. So a
+ * connection remembers what it handed out and never goes below it. When a
+ * whole transaction is gone, its numbers were never stored: the marks are
+ * forgotten (mc_seq_marks_forget) so the next numbers follow the stored ones.
+ */
+#ifndef MC_STORE_SEQ_MARKS_H
+#define MC_STORE_SEQ_MARKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct mc_seq_mark {
+	int64_t unit_id;
+	int32_t day;
+	int last;
+};
+
+typedef struct {
+	struct mc_seq_mark *marks;
+	size_t n, cap;
+} mc_seq_marks;
+
+/* The mark of (unit, day), created at 0 when new. Borrowed until the next call. */
+struct mc_seq_mark *mc_seq_marks_get(mc_seq_marks *m, int64_t unit_id, int32_t day);
+/* Forgets every mark (after a rollback of the whole transaction). */
+void mc_seq_marks_forget(mc_seq_marks *m);
+/* Frees the marks; the struct can be reused. */
+void mc_seq_marks_free(mc_seq_marks *m);
+
+#endif

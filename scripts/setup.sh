@@ -8,7 +8,7 @@ pkgs=(
   libevent-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
   libutf8proc-dev libssl-dev libcmocka-dev libcurl4-openssl-dev
   libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2 poppler-utils
-  nodejs npm curl chromium
+  nodejs npm curl chromium python3-yaml
   postgresql libpq-dev
 )
 

@@ -8,6 +8,11 @@ import { join } from 'node:path';
 import { BIN } from './harness.mjs';
 import { ROOT } from './helpers.mjs';
 
+test('docs/openapi.yaml is well-formed YAML', () => {
+  execFileSync('python3', ['-c', 'import sys, yaml; yaml.safe_load(open(sys.argv[1], encoding="utf-8"))',
+    join(ROOT, 'docs', 'openapi.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+});
+
 test('every route and method is in docs/openapi.yaml, and the document names no route the server lacks', () => {
   const routes = JSON.parse(execFileSync(BIN, ['routes', '--json'], { encoding: 'utf8' }));
   const doc = readFileSync(join(ROOT, 'docs', 'openapi.yaml'), 'utf8');

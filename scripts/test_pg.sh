@@ -4,7 +4,8 @@
 # MOTCUA_TEST_DB_URL_BASE): the store contract suite on PostgreSQL (normal and
 # ASan builds), then the API tests with every server on a database of its own.
 # API tests that reach the SQLite file behind the server (the sqlite3 tool, a
-# database path of their own, tests/api/serve.mjs) run on SQLite only.
+# database path of their own, tests/api/serve.mjs) run on SQLite only, except
+# the multi-node test, which is PostgreSQL only: several servers on one database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,4 +18,5 @@ fi
 (cd build-asan && ctest --output-on-failure -R '^test_store_contract_pg$')
 
 mapfile -t api_tests < <(grep -L -E "sqlite3|serve\.mjs|motcua\.db|'m\.db'" tests/api/*.test.mjs)
+api_tests+=(tests/api/multinode.test.mjs)
 MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 "${api_tests[@]}"

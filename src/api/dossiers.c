@@ -532,19 +532,14 @@ static json_t *public_view(mc_req *r, const char *code, int *rc)
 	mc_event *ev = NULL;
 	size_t n = 0;
 	char *masked = NULL;
+	char proc_name[512] = "";
 	json_t *j = NULL;
 
-	*rc = mc_store_dossier_get(st, &d, code, false);
-	if (*rc != 0)
-		goto cleanup;
-	*rc = mc_store_event_list(st, &ev, &n, d.id);
+	/* One read: the dossier, its procedure's name and its events. */
+	*rc = mc_store_dossier_public(st, &d, proc_name, sizeof proc_name, &ev, &n, code);
 	if (*rc != 0)
 		goto cleanup;
 	mc_text_mask_name(&masked, d.applicant_name);
-	mc_procedure p;
-	const char *proc_name = NULL;
-	if (mc_store_procedure_get_id(st, &p, d.procedure_id, false) == 0)
-		proc_name = p.name;
 	json_t *timeline = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(timeline, json_pack("{s:o, s:s, s:s, s:i, s:o}", "at", mc_api_time(ev[i].at),

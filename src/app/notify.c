@@ -270,40 +270,69 @@ static int record(mc_store *st, void *arg)
 	return mc_store_outbox_done(st, o->id, o->ok, o->error, o->at, o->next_at);
 }
 
+typedef struct {
+	mc_message *due;
+	size_t n;
+	int64_t now;
+} claim;
+
+/* The group committer may run a job again after a failed batch: a run starts
+ * from nothing. */
+static int take(mc_store *st, void *arg)
+{
+	claim *c = arg;
+	free(c->due);
+	c->due = NULL;
+	c->n = 0;
+	return mc_store_outbox_claim(st, &c->due, &c->n, c->now, MC_NOTIFY_CLAIM_BATCH, MC_NOTIFY_LEASE);
+}
+
 int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, int64_t now, int *sent, int *failed)
 {
-	mc_message *due = NULL;
-	size_t n = 0;
-	int ok_count = 0, fail_count = 0;
-	int rc = mc_store_outbox_due(st, &due, &n, now, 50);
-	if (rc != 0)
-		return rc;
+	int ok_count = 0, fail_count = 0, rc = 0;
 	bool email = cfg->smtp_url && *cfg->smtp_url, sms = cfg->sms_url && *cfg->sms_url;
-	for (size_t i = 0; i < n; i++) {
-		const mc_message *m = &due[i];
-		bool is_email = strcmp(m->channel, "email") == 0;
-		if ((is_email && !email) || (!is_email && !sms))
-			continue; /* kept until the channel is configured */
-		outcome o = {.id = m->id, .at = mc_now()};
-		int sr = is_email ? send_email(cfg, m, o.error, sizeof o.error) : send_sms(cfg, m, o.error, sizeof o.error);
-		o.ok = sr == 0;
-		if (!o.ok) {
-			int64_t delay = mc_notify_backoff(m->attempts + 1);
-			o.next_at = delay ? o.at + delay : 0;
-			fprintf(stderr, "motcua: message %lld to %s not delivered (attempt %d): %s\n", (long long)m->id,
-				m->recipient, m->attempts + 1, o.error);
-		}
-		int wr = mc_group_run(g, record, &o);
-		if (wr != 0 && wr != MC_ENOTFOUND) {
-			rc = wr;
+	(void)st;
+	/* Nothing can be sent: claim nothing, so that no message is held. */
+	if (!email && !sms)
+		goto done;
+	for (int batch = 0; rc == 0 && batch < MC_NOTIFY_BATCHES; batch++) {
+		claim c = {.now = now};
+		rc = mc_group_run(g, take, &c);
+		if (rc != 0) {
+			free(c.due);
 			break;
 		}
-		if (o.ok)
-			ok_count++;
-		else
-			fail_count++;
+		for (size_t i = 0; i < c.n; i++) {
+			const mc_message *m = &c.due[i];
+			bool is_email = strcmp(m->channel, "email") == 0;
+			if ((is_email && !email) || (!is_email && !sms))
+				continue; /* kept, claimed for the lease, until the channel is configured */
+			outcome o = {.id = m->id, .at = mc_now()};
+			int sr = is_email ? send_email(cfg, m, o.error, sizeof o.error)
+					  : send_sms(cfg, m, o.error, sizeof o.error);
+			o.ok = sr == 0;
+			if (!o.ok) {
+				int64_t delay = mc_notify_backoff(m->attempts + 1);
+				o.next_at = delay ? o.at + delay : 0;
+				fprintf(stderr, "motcua: message %lld to %s not delivered (attempt %d): %s\n",
+					(long long)m->id, m->recipient, m->attempts + 1, o.error);
+			}
+			int wr = mc_group_run(g, record, &o);
+			if (wr != 0 && wr != MC_ENOTFOUND) {
+				rc = wr;
+				break;
+			}
+			if (o.ok)
+				ok_count++;
+			else
+				fail_count++;
+		}
+		size_t got = c.n;
+		free(c.due);
+		if (got < MC_NOTIFY_CLAIM_BATCH)
+			break;
 	}
-	free(due);
+done:
 	if (sent)
 		*sent = ok_count;
 	if (failed)

@@ -25,6 +25,12 @@ typedef struct {
 
 /* The most attempts before a message is given up. */
 #define MC_NOTIFY_MAX_ATTEMPTS 8
+/* A delivery pass claims messages MC_NOTIFY_CLAIM_BATCH at a time, at most
+ * MC_NOTIFY_BATCHES times, each claim held for MC_NOTIFY_LEASE seconds: longer
+ * than a batch can take to send (curl gives up on a message after 30 s). */
+#define MC_NOTIFY_CLAIM_BATCH 10
+#define MC_NOTIFY_BATCHES 5
+#define MC_NOTIFY_LEASE 600
 
 /*
  * Queues the messages that the event `action` (an event action name: create,
@@ -40,8 +46,12 @@ int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, con
 int64_t mc_notify_backoff(int attempts);
 
 /*
- * One delivery pass: reads due messages with `st`, sends each, and records
- * every outcome through the group committer. *sent and *failed (may be NULL)
+ * One delivery pass: claims due messages (mc_store_outbox_claim) through the
+ * group committer, sends each, and records every outcome (which clears the
+ * claim) through it too, so that several passes - threads or servers sharing
+ * one PostgreSQL database - never send a message twice; the claims of a pass
+ * that dies expire after MC_NOTIFY_LEASE. `st` is not used (every read is a
+ * claim, hence a write) and may be NULL. *sent and *failed (may be NULL)
  * count this pass. A channel that is not configured leaves its messages
  * pending. Call mc_notify_global_init once before threads start.
  */

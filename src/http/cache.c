@@ -8,9 +8,15 @@
 
 #define STRIPES 64
 #define KEY_MAX 64
+/* Ways per set: a key may live in any of the WAYS slots of its set, and a
+ * new key replaces the least recently used of them, so two hot keys that
+ * hash to the same set no longer evict each other. */
+#define WAYS 4
 
 typedef struct {
 	char key[KEY_MAX];
+	uint64_t hash;
+	uint64_t used; /* stamp of the last get or put; LRU within the set */
 	int64_t version;
 	int64_t made_at;
 	char *body;
@@ -18,11 +24,12 @@ typedef struct {
 } slot;
 
 struct mc_cache {
-	slot *slots;
-	size_t mask;
+	slot *slots;     /* sets × WAYS, a set's ways adjacent */
+	size_t set_mask; /* sets - 1 */
 	size_t max_bytes;
 	int64_t max_age;
 	pthread_mutex_t locks[STRIPES];
+	uint64_t clock[STRIPES]; /* each under its lock */
 };
 
 /* FNV-1a: short keys, good spread, no allocation. */
@@ -39,11 +46,11 @@ static uint64_t hash(const char *s)
 mc_cache *mc_cache_new(size_t slots, size_t max_bytes, int64_t max_age)
 {
 	mc_cache *c = mc_xcalloc(1, sizeof *c);
-	size_t n = 1;
+	size_t n = WAYS;
 	while (n < slots)
 		n <<= 1;
 	c->slots = mc_xcalloc(n, sizeof *c->slots);
-	c->mask = n - 1;
+	c->set_mask = n / WAYS - 1;
 	c->max_bytes = max_bytes;
 	c->max_age = max_age;
 	for (int i = 0; i < STRIPES; i++)
@@ -55,7 +62,7 @@ void mc_cache_free(mc_cache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i <= c->mask; i++)
+	for (size_t i = 0; i < (c->set_mask + 1) * WAYS; i++)
 		free(c->slots[i].body);
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_destroy(&c->locks[i]);
@@ -63,21 +70,31 @@ void mc_cache_free(mc_cache *c)
 	free(c);
 }
 
+/* The slot of the set holding key, or NULL; under the set's lock. */
+static slot *find(slot *set, uint64_t h, const char *key)
+{
+	for (int w = 0; w < WAYS; w++) {
+		if (set[w].body && set[w].hash == h && strcmp(set[w].key, key) == 0)
+			return &set[w];
+	}
+	return NULL;
+}
+
 size_t mc_cache_get(mc_cache *c, const char *key, int64_t version, int64_t now, char **out)
 {
-	size_t i = hash(key) & c->mask;
+	uint64_t h = hash(key);
+	size_t i = h & c->set_mask;
 	size_t len = 0;
 	*out = NULL;
-	pthread_mutex_t *lock = &c->locks[i % STRIPES];
-	pthread_mutex_lock(lock);
-	slot *s = &c->slots[i];
-	if (s->body && s->version == version && now - s->made_at <= c->max_age && now >= s->made_at &&
-	    strcmp(s->key, key) == 0) {
+	pthread_mutex_lock(&c->locks[i % STRIPES]);
+	slot *s = find(&c->slots[i * WAYS], h, key);
+	if (s && s->version == version && now - s->made_at <= c->max_age && now >= s->made_at) {
 		*out = mc_xmalloc(s->len);
 		memcpy(*out, s->body, s->len);
 		len = s->len;
+		s->used = ++c->clock[i % STRIPES];
 	}
-	pthread_mutex_unlock(lock);
+	pthread_mutex_unlock(&c->locks[i % STRIPES]);
 	return len;
 }
 
@@ -87,16 +104,32 @@ void mc_cache_put(mc_cache *c, const char *key, int64_t version, int64_t now, co
 		return;
 	char *copy = mc_xmalloc(len);
 	memcpy(copy, body, len);
-	size_t i = hash(key) & c->mask;
-	pthread_mutex_t *lock = &c->locks[i % STRIPES];
-	pthread_mutex_lock(lock);
-	slot *s = &c->slots[i];
+	uint64_t h = hash(key);
+	size_t i = h & c->set_mask;
+	pthread_mutex_lock(&c->locks[i % STRIPES]);
+	slot *set = &c->slots[i * WAYS];
+	/* The key's own slot (an older version), else a free one, else the
+	 * least recently used. */
+	slot *s = find(set, h, key);
+	for (int w = 0; !s && w < WAYS; w++) {
+		if (!set[w].body)
+			s = &set[w];
+	}
+	if (!s) {
+		s = &set[0];
+		for (int w = 1; w < WAYS; w++) {
+			if (set[w].used < s->used)
+				s = &set[w];
+		}
+	}
 	char *old = s->body;
 	memcpy(s->key, key, strlen(key) + 1);
+	s->hash = h;
 	s->version = version;
 	s->made_at = now;
 	s->body = copy;
 	s->len = len;
-	pthread_mutex_unlock(lock);
+	s->used = ++c->clock[i % STRIPES];
+	pthread_mutex_unlock(&c->locks[i % STRIPES]);
 	free(old);
 }

@@ -9,8 +9,10 @@
  * (its version differs), even by another process on the same database, and
  * what depends on the clock (due soon, overdue) is at most max_age old.
  *
- * Direct-mapped: a slot per hash, a newer entry replaces an older one; the
- * memory is bounded by slots × max_bytes.
+ * Set-associative: a key's hash picks a set of four slots, and a new key
+ * takes a free slot of its set or replaces the least recently used one (a
+ * newer version replaces the key's own slot); the memory is bounded by
+ * slots × max_bytes.
  */
 #ifndef MC_HTTP_CACHE_H
 #define MC_HTTP_CACHE_H
@@ -20,7 +22,7 @@
 
 typedef struct mc_cache mc_cache;
 
-/* slots: a power of two; max_bytes: the largest body kept. Caller frees with mc_cache_free. */
+/* slots: rounded up to a power of two (at least four); max_bytes: the largest body kept. Caller frees with mc_cache_free. */
 mc_cache *mc_cache_new(size_t slots, size_t max_bytes, int64_t max_age);
 void mc_cache_free(mc_cache *c);
 /* Copies the cached body for key at version, made at or after now - max_age,

@@ -375,6 +375,13 @@ int mc_store_event_scan(mc_store *st, int (*cb)(const mc_event *e, void *payload
 /* Events of a dossier in order. */
 int mc_store_event_list(mc_store *st, mc_event **out, size_t *n, int64_t dossier_id);
 void mc_event_free_list(mc_event *list);
+/* What the public lookup shows, read at once: the dossier (without docs), its
+ * procedure's name (procedure_name, name_cap bytes) and its events in order,
+ * of which only the public fields (id, dossier_id, at, unit_id, action,
+ * from_state, to_state, step) are filled; *events freed with
+ * mc_event_free_list. MC_ENOTFOUND when no dossier has the code. */
+int mc_store_dossier_public(mc_store *st, mc_dossier *out, char *procedure_name, size_t name_cap,
+			    mc_event **events, size_t *n, const char *code);
 
 /* ---- attachments (content-addressed files) ----------------------------- */
 
@@ -593,6 +600,7 @@ typedef struct {
 	int64_t next_at;        /* when to try (again) */
 	int64_t sent_at;
 	char last_error[256];
+	int64_t claimed_until;  /* a delivery pass holds it until then; 0 none */
 } mc_message;
 
 /* Queues a message (inside the transaction of the event that causes it);
@@ -600,8 +608,17 @@ typedef struct {
 int mc_store_outbox_add(mc_store *st, mc_message *m);
 /* Pending messages due at now, oldest first, at most limit. Caller frees with free(). */
 int mc_store_outbox_due(mc_store *st, mc_message **out, size_t *n, int64_t now, int limit);
+/* Takes pending messages due at now that no delivery pass holds (no claim,
+ * or a claim expired before now), oldest first, at most limit, and marks
+ * them claimed until now + lease_seconds, atomically: two passes, on one
+ * server or on several sharing a PostgreSQL database, never take the same
+ * message (PostgreSQL: row locks, SKIP LOCKED; SQLite: one writer). A pass
+ * that dies leaves its claims to expire. Writes: run it in a transaction
+ * (the group committer). Caller frees with free(). */
+int mc_store_outbox_claim(mc_store *st, mc_message **out, size_t *n, int64_t now, int limit, int64_t lease_seconds);
 /* Records an attempt: sent (ok) or not, with the error and the next try
- * (next_at 0 = give up: failed). Only a pending message changes. */
+ * (next_at 0 = give up: failed), and clears the claim. Only a pending
+ * message changes. */
 int mc_store_outbox_done(mc_store *st, int64_t id, bool ok, const char *error, int64_t at, int64_t next_at);
 /* Messages of a dossier, in order. Caller frees with free(). */
 int mc_store_outbox_of_dossier(mc_store *st, mc_message **out, size_t *n, int64_t dossier_id);

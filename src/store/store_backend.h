@@ -87,6 +87,10 @@ struct mc_store {
 	X(event_append, (mc_event * e), (e))                                                                 \
 	X(event_scan, (int (*cb)(const mc_event *e, void *payload), void *payload), (cb, payload))           \
 	X(event_list, (mc_event * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))                \
+	X(dossier_public,                                                                                    \
+	  (mc_dossier * out, char *procedure_name, size_t name_cap, mc_event **events, size_t *n,            \
+	   const char *code),                                                                                \
+	  (out, procedure_name, name_cap, events, n, code))                                                  \
 	X(attachment_write, (char sha256_out[65], const void *data, size_t len), (sha256_out, data, len))    \
 	X(attachment_record, (const char *sha256, int64_t size, const char *mime), (sha256, size, mime))     \
 	X(attachment_put, (char sha256_out[65], const void *data, size_t len, const char *mime),             \
@@ -124,6 +128,8 @@ struct mc_store {
 	  (out, unit_id, from, to))                                                                          \
 	X(outbox_add, (mc_message * m), (m))                                                                 \
 	X(outbox_due, (mc_message * *out, size_t *n, int64_t now, int limit), (out, n, now, limit))          \
+	X(outbox_claim, (mc_message * *out, size_t *n, int64_t now, int limit, int64_t lease_seconds),       \
+	  (out, n, now, limit, lease_seconds))                                                               \
 	X(outbox_done, (int64_t id, bool ok, const char *error, int64_t at, int64_t next_at),                \
 	  (id, ok, error, at, next_at))                                                                      \
 	X(outbox_of_dossier, (mc_message * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))       \

@@ -731,6 +731,27 @@ int mc_pg_event_scan(mc_pg *st, int (*cb)(const mc_event *e, void *payload), voi
 	return rc;
 }
 
+/* The public lookup's reads, composed: the dossier, its procedure, its events. */
+int mc_pg_dossier_public(mc_pg *st, mc_dossier *out, char *procedure_name, size_t name_cap, mc_event **events,
+			 size_t *n, const char *code)
+{
+	mc_procedure *p = NULL;
+	int rc;
+
+	*events = NULL;
+	*n = 0;
+	rc = mc_pg_dossier_get(st, out, code, false);
+	if (rc)
+		goto cleanup;
+	p = mc_xcalloc(1, sizeof(*p));
+	if (mc_pg_procedure_get_id(st, p, out->procedure_id, false) == 0)
+		mc_strlcpy(procedure_name, p->name, name_cap);
+	rc = mc_pg_event_list(st, events, n, out->id);
+cleanup:
+	free(p);
+	return rc;
+}
+
 int mc_pg_event_list(mc_pg *st, mc_event **out, size_t *n, int64_t dossier_id)
 {
 	static const char sql[] =

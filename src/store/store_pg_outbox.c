@@ -9,7 +9,7 @@
 
 #define MESSAGE_COLS                                                                                         \
 	"id, province_code, coalesce(dossier_id, 0), channel, recipient, subject, body, created_at, state, " \
-	"attempts, next_at, coalesce(sent_at, 0), last_error"
+	"attempts, next_at, coalesce(sent_at, 0), last_error, coalesce(claimed_until, 0)"
 
 static void message_read(mc_message *m, const PGresult *r, int row)
 {
@@ -27,6 +27,7 @@ static void message_read(mc_message *m, const PGresult *r, int row)
 	m->next_at = mc_pq_get_i64(r, row, 10);
 	m->sent_at = mc_pq_get_i64(r, row, 11);
 	MC_PQ_GET_FIELD(m->last_error, r, row, 12);
+	m->claimed_until = mc_pq_get_i64(r, row, 13);
 }
 
 int mc_pg_outbox_add(mc_pg *st, mc_message *m)
@@ -91,13 +92,48 @@ int mc_pg_outbox_due(mc_pg *st, mc_message **out, size_t *n, int64_t now, int li
 	return list(st, out, n, sql, &p, "list due messages");
 }
 
+/* The subquery locks the rows it takes and skips those another pass holds
+ * locked; a row another pass claimed and committed meanwhile is re-checked
+ * against the claim condition under its lock, so it is skipped too. */
+int mc_pg_outbox_claim(mc_pg *st, mc_message **out, size_t *n, int64_t now, int limit, int64_t lease_seconds)
+{
+	static const char sql[] =
+	    "WITH taken AS (UPDATE outbox SET claimed_until = $1::bigint + $3::bigint "
+	    "WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_at <= $1::bigint "
+	    "AND coalesce(claimed_until, 0) < $1::bigint ORDER BY next_at, id LIMIT $2::bigint "
+	    "FOR UPDATE SKIP LOCKED) RETURNING " MESSAGE_COLS ") "
+	    "SELECT * FROM taken ORDER BY next_at, id";
+	struct mc_pq_params p = {0};
+	PGresult *r = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	mc_pq_set_int(&p, 1, now);
+	mc_pq_set_int(&p, 2, limit > 0 ? limit : 50);
+	mc_pq_set_int(&p, 3, lease_seconds > 0 ? lease_seconds : 600);
+	rc = mc_pq_write(st, &r, sql, &p, "claim due messages");
+	if (rc == 0) {
+		int rows = PQntuples(r);
+
+		*out = rows ? mc_xcalloc((size_t)rows, sizeof(**out)) : NULL;
+		for (int i = 0; i < rows; i++)
+			message_read(&(*out)[i], r, i);
+		*n = (size_t)rows;
+	}
+	PQclear(r);
+	mc_pq_params_clear(&p);
+	return rc;
+}
+
 int mc_pg_outbox_done(mc_pg *st, int64_t id, bool ok, const char *error, int64_t at, int64_t next_at)
 {
 	static const char sql[] =
 	    "UPDATE outbox SET attempts = attempts + 1, "
 	    "state = CASE WHEN $2::boolean THEN 'sent' WHEN $5::bigint = 0 THEN 'failed' ELSE 'pending' END, "
 	    "sent_at = CASE WHEN $2::boolean THEN $4::bigint ELSE sent_at END, last_error = $3::text, "
-	    "next_at = CASE WHEN $2::boolean OR $5::bigint = 0 THEN next_at ELSE $5::bigint END "
+	    "next_at = CASE WHEN $2::boolean OR $5::bigint = 0 THEN next_at ELSE $5::bigint END, "
+	    "claimed_until = NULL "
 	    "WHERE id = $1::bigint AND state = 'pending'";
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;

@@ -807,6 +807,68 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
+/* One statement for the public lookup's miss: the dossier and its
+ * procedure's name on every row, with one event per row (none: one row with
+ * a NULL event), in the order of event_dossier. */
+int mc_sqlite_dossier_public(mc_sqlite *st, mc_dossier *out, char *procedure_name, size_t name_cap,
+			     mc_event **events, size_t *n, const char *code)
+{
+	static const char sql[] =
+	    "SELECT " DOSSIER_COLS ", p.name, e.id, e.at, e.unit_id, e.action, e.from_state, e.to_state, e.step"
+	    " FROM dossier d JOIN procedure p ON p.id = d.procedure_id"
+	    " LEFT JOIN event e ON e.dossier_id = d.id WHERE d.code = ?1 ORDER BY e.at, e.id";
+	sqlite3_stmt *s = NULL;
+	mc_event *list = NULL;
+	size_t len = 0;
+	size_t cap = 0;
+	bool found = false;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_text(s, 1, code);
+	for (;;) {
+		mc_event *e;
+
+		rc = mc_sq_row(st, s, "read public dossier");
+		if (rc != 1)
+			break;
+		if (!found) {
+			dossier_read(out, s);
+			mc_sq_col_text(procedure_name, name_cap, s, 30);
+			found = true;
+		}
+		if (sqlite3_column_type(s, 31) == SQLITE_NULL)
+			continue;
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = mc_xrealloc(list, cap * sizeof(*list));
+		}
+		e = &list[len++];
+		memset(e, 0, sizeof(*e));
+		e->id = sqlite3_column_int64(s, 31);
+		e->dossier_id = out->id;
+		e->at = sqlite3_column_int64(s, 32);
+		e->unit_id = sqlite3_column_int64(s, 33);
+		MC_SQ_COL_FIELD(e->action, s, 34);
+		e->from_state = sqlite3_column_int(s, 35);
+		e->to_state = sqlite3_column_int(s, 36);
+		e->step = sqlite3_column_int(s, 37);
+	}
+	if (rc == 0 && !found)
+		rc = MC_ENOTFOUND;
+cleanup:
+	mc_sq_done(s);
+	if (rc < 0) {
+		free(list);
+		list = NULL;
+		len = 0;
+	}
+	*events = list;
+	*n = len;
+	return rc < 0 ? rc : 0;
+}
+
 void mc_event_free_list(mc_event *list)
 {
 	free(list);

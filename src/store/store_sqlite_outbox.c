@@ -9,7 +9,7 @@
 
 #define MESSAGE_COLS                                                                                          \
 	"id, province_code, coalesce(dossier_id, 0), channel, recipient, subject, body, created_at, state, "  \
-	"attempts, next_at, coalesce(sent_at, 0), last_error"
+	"attempts, next_at, coalesce(sent_at, 0), last_error, coalesce(claimed_until, 0)"
 
 static void message_read(mc_message *m, sqlite3_stmt *s)
 {
@@ -27,6 +27,7 @@ static void message_read(mc_message *m, sqlite3_stmt *s)
 	m->next_at = sqlite3_column_int64(s, 10);
 	m->sent_at = sqlite3_column_int64(s, 11);
 	MC_SQ_COL_FIELD(m->last_error, s, 12);
+	m->claimed_until = sqlite3_column_int64(s, 13);
 }
 
 int mc_sqlite_outbox_add(mc_sqlite *st, mc_message *m)
@@ -98,13 +99,50 @@ cleanup:
 	return rc;
 }
 
+static int by_due(const void *a, const void *b)
+{
+	const mc_message *x = a, *y = b;
+
+	if (x->next_at != y->next_at)
+		return x->next_at < y->next_at ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* One writer at a time: the UPDATE takes the rows with the database's write
+ * lock, so no other pass can take them between the choice and the claim.
+ * RETURNING gives no order; the rows are sorted here. */
+int mc_sqlite_outbox_claim(mc_sqlite *st, mc_message **out, size_t *n, int64_t now, int limit,
+			   int64_t lease_seconds)
+{
+	static const char sql[] =
+	    "UPDATE outbox SET claimed_until = ?1 + ?3 WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' "
+	    "AND next_at <= ?1 AND coalesce(claimed_until, 0) < ?1 ORDER BY next_at, id LIMIT ?2) "
+	    "RETURNING " MESSAGE_COLS;
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, now);
+	mc_sq_bind_int(s, 2, limit > 0 ? limit : 50);
+	mc_sq_bind_int(s, 3, lease_seconds > 0 ? lease_seconds : 600);
+	rc = list(st, s, out, n, "claim due messages");
+	if (rc == 0 && *n > 1)
+		qsort(*out, *n, sizeof(**out), by_due);
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}
+
 int mc_sqlite_outbox_done(mc_sqlite *st, int64_t id, bool ok, const char *error, int64_t at, int64_t next_at)
 {
 	static const char sql[] =
 	    "UPDATE outbox SET attempts = attempts + 1, "
 	    "state = CASE WHEN ?2 THEN 'sent' WHEN ?5 = 0 THEN 'failed' ELSE 'pending' END, "
 	    "sent_at = CASE WHEN ?2 THEN ?4 ELSE sent_at END, last_error = ?3, "
-	    "next_at = CASE WHEN ?2 OR ?5 = 0 THEN next_at ELSE ?5 END "
+	    "next_at = CASE WHEN ?2 OR ?5 = 0 THEN next_at ELSE ?5 END, claimed_until = NULL "
 	    "WHERE id = ?1 AND state = 'pending'";
 	sqlite3_stmt *s = NULL;
 	int rc = mc_sq_prepare(st, &s, sql);

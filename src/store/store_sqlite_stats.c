@@ -90,10 +90,13 @@
 	" AND u.path >= ?1 AND u.path < ?2"
 
 /* Each grouping: key columns (an integer, a text, two more texts), then the
- * counters. */
+ * counters. By unit, the scan is grouped by the receiving unit's path, the
+ * order it walks the subtree in (no temporary B-tree over the year's
+ * dossiers); the few hundred unit rows are then folded into the chosen unit's
+ * children by count_rows, which adds the rows of the same key. */
 static const char *const sql_counts[] = {
     [MC_STATS_TOTAL] = "SELECT 0, '', '', '', " COUNTERS SCAN(""),
-    [MC_STATS_BY_UNIT] = "SELECT " CHILD_KEY ", '', '', '', " COUNTERS SCAN("") " GROUP BY 1",
+    [MC_STATS_BY_UNIT] = "SELECT " CHILD_KEY ", '', '', '', " COUNTERS SCAN("") " GROUP BY u.path",
     [MC_STATS_BY_FIELD] = "SELECT 0, p.field, '', '', " COUNTERS SCAN(WITH_PROCEDURE) " GROUP BY 2",
     [MC_STATS_BY_PROCEDURE] =
 	"SELECT d.procedure_id, p.field, p.code, p.name, " COUNTERS SCAN(WITH_PROCEDURE) " GROUP BY 1",
@@ -208,21 +211,22 @@ static int count_rows(mc_sqlite *st, struct rows *r, const char *lo, const char 
 		}
 		for (int i = 0; i < N_COUNTERS; i++)
 			v[i] = sqlite3_column_int64(s, 4 + i);
-		x->c.carried_over = v[0];
-		x->c.received_online = v[1];
-		x->c.received_direct = v[2];
-		x->c.received_postal = v[3];
-		x->c.received = v[4];
-		x->c.resolved_early = v[5];
-		x->c.resolved_on_time = v[6];
-		x->c.resolved_late = v[7];
-		x->c.resolved = v[8];
-		x->c.in_progress_within = v[9];
-		x->c.in_progress_overdue = v[10];
-		x->c.in_progress = v[11];
-		x->c.withdrawn = v[12];
-		x->c.stopped = v[13];
-		x->c.not_accepted = v[14];
+		/* Added, not set: by unit, several paths fold into one child. */
+		x->c.carried_over += v[0];
+		x->c.received_online += v[1];
+		x->c.received_direct += v[2];
+		x->c.received_postal += v[3];
+		x->c.received += v[4];
+		x->c.resolved_early += v[5];
+		x->c.resolved_on_time += v[6];
+		x->c.resolved_late += v[7];
+		x->c.resolved += v[8];
+		x->c.in_progress_within += v[9];
+		x->c.in_progress_overdue += v[10];
+		x->c.in_progress += v[11];
+		x->c.withdrawn += v[12];
+		x->c.stopped += v[13];
+		x->c.not_accepted += v[14];
 	}
 cleanup:
 	mc_sq_done(s);

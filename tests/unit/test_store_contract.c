@@ -1716,6 +1716,91 @@ static void test_ratings(void **state)
 	assert_int_equal(mc_store_rating_summary(f->st, &sum, 99999, 0, 0), MC_ENOTFOUND);
 }
 
+/* ---- outbox claims ------------------------------------------------------ */
+
+static int64_t add_message(mc_store *st, int64_t at)
+{
+	mc_message m = {.channel = "email", .recipient = "a@example.vn", .subject = "s", .body = "b",
+			.created_at = at};
+
+	snprintf(m.province_code, sizeof(m.province_code), "H56");
+	assert_int_equal(mc_store_outbox_add(st, &m), 0);
+	return m.id;
+}
+
+/* A due message is taken by one claim at a time, on any connection; the
+ * claim expires after its lease, and recording the outcome clears it. */
+static void test_outbox_claim(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a = add_message(f->st, 1000);
+	int64_t b = add_message(f->st, 1000);
+	int64_t c = add_message(f->st, 2000);
+	mc_store *other = NULL;
+	mc_message *got = NULL;
+	size_t n = 0;
+
+	assert_int_equal(mc_store_open(&other, f->path), 0);
+	assert_int_equal(mc_store_outbox_claim(f->st, &got, &n, 1500, 10, 60), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(got[0].id, a);
+	assert_int_equal(got[1].id, b);
+	assert_int_equal(got[0].claimed_until, 1560);
+	assert_string_equal(got[0].state, "pending");
+	free(got);
+	/* Held: neither this connection nor another takes them again. */
+	assert_int_equal(mc_store_outbox_claim(f->st, &got, &n, 1500, 10, 60), 0);
+	assert_int_equal(n, 0);
+	free(got);
+	assert_int_equal(mc_store_outbox_claim(other, &got, &n, 1559, 10, 60), 0);
+	assert_int_equal(n, 0);
+	free(got);
+	/* a's outcome clears its claim: a failure is due again at its next try. */
+	assert_int_equal(mc_store_outbox_done(f->st, a, false, "refused", 1501, 1530), 0);
+	assert_int_equal(mc_store_outbox_claim(other, &got, &n, 1530, 10, 60), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].id, a);
+	assert_int_equal(got[0].attempts, 1);
+	assert_int_equal(got[0].claimed_until, 1590);
+	free(got);
+	/* b's claim expired (the pass died): taken again, with c now due; limit holds. */
+	assert_int_equal(mc_store_outbox_claim(other, &got, &n, 2000, 1, 60), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].id, b);
+	free(got);
+	assert_int_equal(mc_store_outbox_done(other, b, true, NULL, 2001, 0), 0);
+	assert_int_equal(mc_store_outbox_done(other, a, true, NULL, 2001, 0), 0);
+	if (use_pg) {
+		/* An open transaction holding c's row lock: another claim skips it
+		 * rather than waiting, and the claim is the first's once committed. */
+		int64_t d = add_message(f->st, 2000);
+
+		assert_int_equal(mc_store_begin(f->st), 0);
+		assert_int_equal(mc_store_outbox_claim(f->st, &got, &n, 2010, 1, 60), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(got[0].id, c);
+		free(got);
+		assert_int_equal(mc_store_outbox_claim(other, &got, &n, 2010, 10, 60), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(got[0].id, d);
+		free(got);
+		assert_int_equal(mc_store_commit(f->st), 0);
+		assert_int_equal(mc_store_outbox_claim(other, &got, &n, 2010, 10, 60), 0);
+		assert_int_equal(n, 0);
+		free(got);
+	} else {
+		assert_int_equal(mc_store_outbox_claim(other, &got, &n, 2010, 10, 60), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(got[0].id, c);
+		free(got);
+	}
+	/* Sent and failed messages are never claimed. */
+	assert_int_equal(mc_store_outbox_claim(f->st, &got, &n, 999999, 10, 60), 0);
+	assert_int_equal(n, use_pg ? 2 : 1);
+	free(got);
+	mc_store_close(other);
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -1747,6 +1832,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_procedure_fields, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dossier_doc_kind, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ratings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_outbox_claim, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,172 @@
+// Several `motcua serve` processes on one PostgreSQL database behave as one
+// system (docs/scaling.md §1): codes unique and gap-free per unit and day,
+// concurrent actions on a dossier resolved by version, statistics the same
+// from every node, and every message delivered exactly once. PostgreSQL only:
+// runs when MOTCUA_TEST_DB_URL_BASE names a server (scripts/pg.sh), skipped
+// otherwise.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer as createTcpServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, freshDatabase, dropDatabase } from './harness.mjs';
+import { initDemo, serve } from './serve.mjs';
+import { DISTRICT, APPLICANT, act, assertProblem, assertStatus, districtProcedure } from './helpers.mjs';
+
+const PG = Boolean(process.env.MOTCUA_TEST_DB_URL_BASE);
+const skip = PG ? false : 'PostgreSQL only (MOTCUA_TEST_DB_URL_BASE is not set; run through scripts/pg.sh)';
+const NODES = 3;
+
+// A minimal SMTP sink (as in notify.test.mjs) that keeps every mail's data.
+function smtpSink() {
+  const mails = [];
+  const server = createTcpServer((sock) => {
+    let buf = '';
+    let data = false;
+    sock.write('220 sink.test ESMTP\r\n');
+    sock.on('data', (chunk) => {
+      buf += chunk.toString('utf8');
+      for (;;) {
+        if (data) {
+          const end = buf.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          mails.push(buf.slice(0, end));
+          buf = buf.slice(end + 5);
+          data = false;
+          sock.write('250 queued\r\n');
+          continue;
+        }
+        const nl = buf.indexOf('\r\n');
+        if (nl < 0) return;
+        const verb = buf.slice(0, 4).toUpperCase();
+        buf = buf.slice(nl + 2);
+        if (verb === 'DATA') { data = true; sock.write('354 go ahead\r\n'); }
+        else if (verb === 'QUIT') { sock.end('221 bye\r\n'); return; }
+        else sock.write('250 ok\r\n');
+      }
+    });
+    sock.on('error', () => {});
+  });
+  return { server, mails };
+}
+
+let dir;
+let db;
+let smtp;
+const nodes = [];
+const tok = []; // per node: { tiepnhan, lanhdao }
+
+before(async () => {
+  if (!PG) return;
+  smtp = smtpSink();
+  const smtpPort = await freePort();
+  await new Promise((r) => smtp.server.listen(smtpPort, '127.0.0.1', r));
+  dir = mkdtempSync(join(tmpdir(), 'motcua-multinode-'));
+  db = freshDatabase(dir);
+  initDemo(db);
+  const env = { MOTCUA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MOTCUA_NOTIFY_INTERVAL: '1' };
+  for (let i = 0; i < NODES; i++) nodes.push(await serve(db, { env }));
+  for (const n of nodes) tok.push({ tiepnhan: await n.login('tiepnhan'), lanhdao: await n.login('lanhdao') });
+});
+
+after(async () => {
+  if (!PG) return;
+  for (const n of nodes) {
+    const code = await n.stop();
+    assert.ok(!/Sanitizer|runtime error:/.test(n.stderr()), `sanitizer report:\n${n.stderr().slice(0, 4000)}`);
+    assert.equal(code, 0, `a node exited with ${code}:\n${n.stderr().slice(-2000)}`);
+  }
+  smtp.server.close();
+  dropDatabase(db);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Files a dossier through node i with an e-mail address of its own.
+async function fileOn(i, email) {
+  const body = { procedure_code: districtProcedure().code, channel: 'direct',
+    applicant: { ...APPLICANT, phone: '', email }, documents: [{ name: 'Tờ khai', originals: 1 }] };
+  const res = await nodes[i % NODES].api('POST', '/api/v1/dossiers', { token: tok[i % NODES].tiepnhan, body });
+  assertStatus(res, 201, `filing on node ${i % NODES}`);
+  return res.body;
+}
+
+const filed = [];
+
+test('filings spread over the nodes: codes unique and gap-free for the unit and day', { skip }, async () => {
+  const N = 60;
+  const got = await Promise.all(Array.from({ length: N }, (_, i) => fileOn(i, `a${i}@example.vn`)));
+  filed.push(...got);
+  const codes = got.map((d) => d.code);
+  assert.equal(new Set(codes).size, N, 'codes are unique');
+  const byDay = new Map();
+  for (const c of codes) {
+    const m = /^(.*)-(\d{6})-(\d{4})$/.exec(c);
+    assert.ok(m, `a dossier code: ${c}`);
+    assert.equal(m[1], DISTRICT);
+    if (!byDay.has(m[2])) byDay.set(m[2], []);
+    byDay.get(m[2]).push(Number(m[3]));
+  }
+  // the database holds no other dossier of the unit: each day numbers 1..n
+  for (const [day, seqs] of byDay) {
+    seqs.sort((a, b) => a - b);
+    assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, k) => k + 1), `day ${day}: ${seqs}`);
+  }
+});
+
+test('two officers on different nodes with the same If-Match: exactly one wins', { skip }, async () => {
+  for (let round = 0; round < 6; round++) {
+    filed.push(await fileOn(round, `b${round}@example.vn`));
+    const x = round % NODES;
+    const got = await nodes[x].api('GET', `/api/v1/dossiers/${filed.at(-1).code}`, { token: tok[x].tiepnhan });
+    assertStatus(got, 200, 'GET the new dossier');
+    const d = got.body;
+    const y = (round + 1) % NODES;
+    const [a, b] = await Promise.all([
+      act(nodes[x], tok[x].tiepnhan, d.code, 'assign', {}, { 'If-Match': `"${d.version}"` }),
+      act(nodes[y], tok[y].lanhdao, d.code, 'stop', { note: 'Dừng giải quyết' }, { 'If-Match': `"${d.version}"` }),
+    ]);
+    assert.equal([a, b].filter((r) => r.status === 200).length, 1,
+      `round ${round}: ${a.status} ${a.text} / ${b.status} ${b.text}`);
+    const loser = a.status === 200 ? b : a;
+    assert.ok(loser.status === 412 || loser.status === 409, `loser ${loser.status} ${loser.text}`);
+    if (loser.status === 412) assertProblem(loser, 412, 'precondition-failed');
+    const winner = a.status === 200 ? a.body : b.body;
+    for (let i = 0; i < NODES; i++) {
+      const now = await nodes[i].api('GET', `/api/v1/dossiers/${d.code}`, { token: tok[i].tiepnhan });
+      assertStatus(now, 200, `GET ${d.code} on node ${i}`);
+      assert.equal(now.body.version, d.version + 1, 'the version moved once');
+      assert.equal(now.body.state, winner.state);
+      assert.equal(now.body.events.length, d.events.length + 1, 'one event added');
+    }
+  }
+});
+
+test('statistics are the same from every node', { skip }, async () => {
+  const year = new Date().getFullYear();
+  const query = `from=${year - 1}-01-01&to=${year + 2}-01-01`;
+  const all = [];
+  for (let i = 0; i < NODES; i++) {
+    const res = await nodes[i].api('GET', `/api/v1/stats?${query}`, { token: tok[i].lanhdao });
+    assertStatus(res, 200, `stats on node ${i}`);
+    all.push(res.body);
+  }
+  assert.ok(JSON.stringify(all[0]).length > 2);
+  for (let i = 1; i < NODES; i++) assert.deepEqual(all[i], all[0], `node ${i} agrees with node 0`);
+});
+
+test('every message is delivered exactly once, whichever node delivers it', { skip }, async () => {
+  // more filings, all at once, so that the nodes' delivery passes overlap
+  const more = await Promise.all(Array.from({ length: 30 }, (_, i) => fileOn(i, `c${i}@example.vn`)));
+  filed.push(...more);
+  const count = (code) => smtp.mails.filter((m) => m.includes(`/tra-cuu/${code}`)).length;
+  const until = Date.now() + 30000;
+  while (Date.now() < until && !filed.every((d) => count(d.code) >= 1)) await new Promise((r) => setTimeout(r, 200));
+  const missing = filed.filter((d) => count(d.code) === 0).map((d) => d.code);
+  assert.deepEqual(missing, [], 'every reception e-mail arrived');
+  // let every node run a few more passes: nothing more may be sent
+  await new Promise((r) => setTimeout(r, 3000));
+  const twice = filed.filter((d) => count(d.code) !== 1).map((d) => `${d.code}×${count(d.code)}`);
+  assert.deepEqual(twice, [], 'no reception e-mail was sent twice');
+  assert.equal(smtp.mails.length, filed.length, 'one message per filing, nothing else');
+});

@@ -63,4 +63,9 @@ test('the dashboard shows the satisfaction survey of the period, as the ratings 
   assert.equal(Number(await leader.page.getByTestId('sat-count').getAttribute('data-value')), summary.count);
   assert.equal(Number(await index.getAttribute('data-value')), summary.satisfaction_index);
   assert.ok(await leader.page.getByTestId('dash-report-xlsx').isVisible());
+  // the register (form 06) of the same unit and period opens as a PDF
+  const href = await leader.page.getByTestId('dash-register-pdf').getAttribute('href');
+  const pdf = await leader.page.request.get(new URL(href, leader.page.url()).href);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
 });

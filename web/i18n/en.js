@@ -463,6 +463,7 @@ export default {
   'dash.satNone': 'No answers in this period.',
   'dash.reportXlsx': 'Download the report (Excel)',
   'dash.reportPdf': 'Download the report (PDF)',
+  'dash.registerPdf': 'Dossier register (form 06)',
   'nav.public': 'Public results',
   'public.title': 'Public register of results',
   'public.results': 'Dossiers resolved by month',

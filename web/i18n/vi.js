@@ -463,6 +463,7 @@ export default {
   'dash.satNone': 'Chưa có phiếu đánh giá trong kỳ.',
   'dash.reportXlsx': 'Tải báo cáo (Excel)',
   'dash.reportPdf': 'Tải báo cáo (PDF)',
+  'dash.registerPdf': 'Sổ theo dõi hồ sơ (mẫu 06)',
   'nav.public': 'Công khai kết quả',
   'public.title': 'Công khai kết quả giải quyết hồ sơ',
   'public.results': 'Kết quả giải quyết theo tháng',

@@ -83,7 +83,8 @@ export async function render(ctx) {
   const rp = new URLSearchParams({ unit: st.unit, from: st.from, to: apiTo });
   reportLinks.append(
     h('a', { class: 'btn', href: '/api/v1/stats/report.xlsx?' + rp, download: '', testid: 'dash-report-xlsx' }, t('dash.reportXlsx')), ' ',
-    h('a', { class: 'btn', href: '/api/v1/stats/report.pdf?' + rp, testid: 'dash-report-pdf' }, t('dash.reportPdf')));
+    h('a', { class: 'btn', href: '/api/v1/stats/report.pdf?' + rp, testid: 'dash-report-pdf' }, t('dash.reportPdf')), ' ',
+    h('a', { class: 'btn', href: '/api/v1/forms/register?' + rp, testid: 'dash-register-pdf' }, t('dash.registerPdf')));
   loadSatisfaction(ctx, satisfaction, rp);
   // charts are drawn by the server; each image has a text alternative
   const chartGrid = h('div', { class: 'chart-grid' });

@@ -561,6 +561,28 @@ cleanup:
 	return j;
 }
 
+/* Whether an If-None-Match list names the tag (weak comparison: W/ ignored). */
+static bool etag_listed(const char *list, const char *etag)
+{
+	if (!list)
+		return false;
+	const char *want = strncmp(etag, "W/", 2) == 0 ? etag + 2 : etag;
+	size_t want_len = strlen(want);
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '*')
+			return true;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		size_t n = strcspn(p, ", ");
+		if (n == want_len && strncmp(p, want, n) == 0)
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 void mc_api_public_dossier(mc_req *r)
 {
 	const char *code = mc_req_param(r, 0);
@@ -578,7 +600,8 @@ void mc_api_public_dossier(mc_req *r)
 		return;
 	}
 	char *body = NULL;
-	size_t len = mc_cache_get(mc_req_cache(r), code, version, now, &body);
+	int64_t made_at = now;
+	size_t len = mc_cache_get(mc_req_cache(r), code, version, now, &body, &made_at);
 	if (!len) {
 		json_t *j = public_view(r, code, &rc);
 		if (!j) {
@@ -594,7 +617,18 @@ void mc_api_public_dossier(mc_req *r)
 		len = strlen(body);
 		mc_cache_put(mc_req_cache(r), code, version, now, body, len);
 	}
+	/* The reply changes with the dossier's version and, through "due soon" and
+	 * "overdue", with time: the tag names the version and when these bytes were
+	 * made, so a browser that has them revalidates with one indexed read. */
+	char etag[64];
+	snprintf(etag, sizeof etag, "W/\"%lld.%lld\"", (long long)version, (long long)made_at);
+	mc_reply_header(r, "ETag", etag);
 	mc_reply_header(r, "Cache-Control", "no-cache");
+	if (etag_listed(mc_req_header(r, "If-None-Match"), etag)) {
+		free(body);
+		mc_reply_empty(r, 304);
+		return;
+	}
 	mc_reply_raw(r, 200, "application/json; charset=utf-8", body, len);
 	free(body);
 }

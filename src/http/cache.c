@@ -80,7 +80,7 @@ static slot *find(slot *set, uint64_t h, const char *key)
 	return NULL;
 }
 
-size_t mc_cache_get(mc_cache *c, const char *key, int64_t version, int64_t now, char **out)
+size_t mc_cache_get(mc_cache *c, const char *key, int64_t version, int64_t now, char **out, int64_t *made_at)
 {
 	uint64_t h = hash(key);
 	size_t i = h & c->set_mask;
@@ -92,6 +92,8 @@ size_t mc_cache_get(mc_cache *c, const char *key, int64_t version, int64_t now, 
 		*out = mc_xmalloc(s->len);
 		memcpy(*out, s->body, s->len);
 		len = s->len;
+		if (made_at)
+			*made_at = s->made_at;
 		s->used = ++c->clock[i % STRIPES];
 	}
 	pthread_mutex_unlock(&c->locks[i % STRIPES]);

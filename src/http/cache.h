@@ -26,8 +26,9 @@ typedef struct mc_cache mc_cache;
 mc_cache *mc_cache_new(size_t slots, size_t max_bytes, int64_t max_age);
 void mc_cache_free(mc_cache *c);
 /* Copies the cached body for key at version, made at or after now - max_age,
- * into a new buffer (caller frees) and returns its length; 0 on a miss. */
-size_t mc_cache_get(mc_cache *c, const char *key, int64_t version, int64_t now, char **out);
+ * into a new buffer (caller frees) and returns its length; 0 on a miss.
+ * made_at (may be NULL) gets when the body was made, for an entity tag. */
+size_t mc_cache_get(mc_cache *c, const char *key, int64_t version, int64_t now, char **out, int64_t *made_at);
 /* Stores a copy of body for key at version, made at now. */
 void mc_cache_put(mc_cache *c, const char *key, int64_t version, int64_t now, const char *body, size_t len);
 

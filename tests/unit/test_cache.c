@@ -18,16 +18,18 @@ static void test_version_and_age(void **state)
 	mc_cache *c = mc_cache_new(64, 1024, 60);
 	char *out = NULL;
 	mc_cache_put(c, "000.00.33.H56-170302-0001", 3, 1000, "{\"v\":3}", 7);
-	assert_int_equal(mc_cache_get(c, "000.00.33.H56-170302-0001", 3, 1030, &out), 7);
+	int64_t made = 0;
+	assert_int_equal(mc_cache_get(c, "000.00.33.H56-170302-0001", 3, 1030, &out, &made), 7);
+	assert_int_equal(made, 1000);
 	assert_memory_equal(out, "{\"v\":3}", 7);
 	free(out);
 	/* A newer version of the dossier is never answered with the old bytes. */
-	assert_int_equal(mc_cache_get(c, "000.00.33.H56-170302-0001", 4, 1030, &out), 0);
+	assert_int_equal(mc_cache_get(c, "000.00.33.H56-170302-0001", 4, 1030, &out, NULL), 0);
 	assert_null(out);
 	/* Nor with bytes older than max_age (due soon / overdue depend on the clock). */
-	assert_int_equal(mc_cache_get(c, "000.00.33.H56-170302-0001", 3, 1061, &out), 0);
+	assert_int_equal(mc_cache_get(c, "000.00.33.H56-170302-0001", 3, 1061, &out, NULL), 0);
 	/* Another key is a miss. */
-	assert_int_equal(mc_cache_get(c, "000.00.33.H56-170302-0002", 3, 1030, &out), 0);
+	assert_int_equal(mc_cache_get(c, "000.00.33.H56-170302-0002", 3, 1030, &out, NULL), 0);
 	mc_cache_free(c);
 }
 
@@ -37,12 +39,12 @@ static void test_limits(void **state)
 	mc_cache *c = mc_cache_new(16, 8, 60);
 	char *out = NULL;
 	mc_cache_put(c, "a", 1, 0, "123456789", 9); /* larger than max_bytes: not kept */
-	assert_int_equal(mc_cache_get(c, "a", 1, 0, &out), 0);
+	assert_int_equal(mc_cache_get(c, "a", 1, 0, &out, NULL), 0);
 	char key[200];
 	memset(key, 'k', sizeof key - 1);
 	key[sizeof key - 1] = '\0';
 	mc_cache_put(c, key, 1, 0, "x", 1); /* a key longer than the slot's: not kept */
-	assert_int_equal(mc_cache_get(c, key, 1, 0, &out), 0);
+	assert_int_equal(mc_cache_get(c, key, 1, 0, &out, NULL), 0);
 	mc_cache_free(c);
 	mc_cache_free(NULL);
 }
@@ -57,7 +59,7 @@ static void test_many_keys_the_newest_stays(void **state)
 		snprintf(body, sizeof body, "body %d", i);
 		mc_cache_put(c, key, 1, 10, body, strlen(body));
 		/* What was just put is there, whatever it pushed out. */
-		size_t n = mc_cache_get(c, key, 1, 10, &out);
+		size_t n = mc_cache_get(c, key, 1, 10, &out, NULL);
 		assert_int_equal(n, strlen(body));
 		assert_memory_equal(out, body, n);
 		free(out);

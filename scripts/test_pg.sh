@@ -5,7 +5,9 @@
 # ASan builds), then the API tests with every server on a database of its own.
 # API tests that reach the SQLite file behind the server (the sqlite3 tool, a
 # database path of their own, tests/api/serve.mjs) run on SQLite only, except
-# the multi-node test, which is PostgreSQL only: several servers on one database.
+# the multi-node test, which is PostgreSQL only: several servers on one database,
+# and the replica test, also PostgreSQL only: reads from a streaming replica of
+# this cluster (pg_basebackup), made, served from and removed by the test itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,5 +20,5 @@ fi
 (cd build-asan && ctest --output-on-failure -R '^test_store_contract_pg$')
 
 mapfile -t api_tests < <(grep -L -E "sqlite3|serve\.mjs|motcua\.db|'m\.db'" tests/api/*.test.mjs)
-api_tests+=(tests/api/multinode.test.mjs)
+api_tests+=(tests/api/multinode.test.mjs tests/api/replica.test.mjs)
 MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 "${api_tests[@]}"

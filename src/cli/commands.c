@@ -193,7 +193,8 @@ static int load_config_or_fail(mc_config *cfg, int argc, char **argv)
 		return -1;
 	static const struct {
 		const char *flag, *key;
-	} flags[] = {{"--db", "db"}, {"--listen", "listen"}, {"--workers", "workers"}, {"--web-root", "web_root"}};
+	} flags[] = {{"--db", "db"}, {"--db-read", "db_read"}, {"--listen", "listen"},
+		     {"--workers", "workers"}, {"--web-root", "web_root"}};
 	for (size_t i = 0; i < MC_ARRAY_LEN(flags); i++) {
 		const char *v = opt(argc, argv, flags[i].flag, true);
 		if (v && mc_config_set(cfg, flags[i].key, v) != 0)
@@ -231,7 +232,8 @@ static void payment_setup(mc_config *cfg, char *url, size_t cap, mc_payment_conf
 
 int mc_cli_serve(int argc, char **argv)
 {
-	static const char *const known[] = {"--db", "--listen", "--workers", "--config", "--web-root", NULL};
+	static const char *const known[] = {"--db", "--db-read", "--listen", "--workers",
+					    "--config", "--web-root", NULL};
 	if (check_opts(argc, argv, known, 0) != 0)
 		return 2;
 	mc_config cfg;
@@ -249,6 +251,7 @@ int mc_cli_serve(int argc, char **argv)
 	payment_setup(&cfg, payment_url, sizeof payment_url, &payment);
 	mc_server_config sc = {
 		.db_url = cfg.db,
+		.db_read_url = cfg.db_read[0] ? cfg.db_read : NULL,
 		.listen = cfg.listen,
 		.workers = (int)cfg.workers,
 		.max_body = (size_t)cfg.max_body,

@@ -20,6 +20,8 @@ static const struct setting {
 } settings[] = {
 	{"db", T_STRING, 0, 0, "var/motcua.db", offsetof(mc_config, db), sizeof((mc_config *)0)->db,
 	 "database: a SQLite file path"},
+	{"db_read", T_STRING, 0, 0, "", offsetof(mc_config, db_read), sizeof((mc_config *)0)->db_read,
+	 "read-only database (a streaming replica) for the workers' reads, empty = db"},
 	{"listen", T_STRING, 0, 0, "127.0.0.1:8080", offsetof(mc_config, listen), sizeof((mc_config *)0)->listen,
 	 "HOST:PORT the server listens on"},
 	{"workers", T_INT, 0, 256, "0", offsetof(mc_config, workers), 0, "worker threads, 0 = one per core"},

@@ -14,6 +14,7 @@
 
 typedef struct {
 	char db[1024];
+	char db_read[1024];
 	char listen[256];
 	long workers;
 	long max_body;

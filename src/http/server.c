@@ -51,7 +51,8 @@ typedef struct {
 	server_state *srv;
 	struct event_base *base;
 	struct evhttp *http;
-	mc_store *store;
+	mc_store *store;   /* reads: the replica when db_read is set */
+	mc_store *primary; /* sessions and time rules when db_read is set, else NULL (= store) */
 	pthread_t thread;
 	uint64_t seq;
 } worker;
@@ -426,7 +427,8 @@ void mc_req_reload_time(mc_req *r)
 	mc_time_ctx *fresh = NULL;
 	/* Under the lock, so that two edits at once cannot leave the older load in force. */
 	pthread_mutex_lock(&srv->tc_lock);
-	if (mc_time_ctx_load(&fresh, r->w->store) != 0) {
+	/* From the primary: the edit has just committed there, a replica may not have it yet. */
+	if (mc_time_ctx_load(&fresh, r->w->primary ? r->w->primary : r->w->store) != 0) {
 		pthread_mutex_unlock(&srv->tc_lock);
 		fprintf(stderr, "motcua: could not reload the calendar and units; the previous ones stay in force\n");
 		return;
@@ -608,11 +610,14 @@ static void load_session(mc_req *r)
 		return;
 	mc_auth_token_hash(r->token_hash, token);
 	int64_t user_id = 0, expires = 0;
-	if (mc_store_session_get(r->w->store, &user_id, &expires, r->token_hash) != 0)
+	/* Sessions from the primary, never a replica: a new sign-in works at once, and a
+	 * sign-out or a deactivated account takes effect at once. */
+	mc_store *st = r->w->primary ? r->w->primary : r->w->store;
+	if (mc_store_session_get(st, &user_id, &expires, r->token_hash) != 0)
 		return;
 	if (expires <= mc_now())
 		return;
-	if (mc_store_user_get(r->w->store, &r->user, user_id) != 0 || !r->user.active)
+	if (mc_store_user_get(st, &r->user, user_id) != 0 || !r->user.active)
 		return;
 	r->has_user = true;
 }
@@ -961,7 +966,10 @@ int mc_server_run(const mc_server_config *cfg)
 		w->srv = &srv;
 		w->base = event_base_new();
 		w->http = evhttp_new(w->base);
-		if (!w->base || !w->http || mc_store_open(&w->store, cfg->db_url) != 0)
+		const char *read_url = cfg->db_read_url && *cfg->db_read_url ? cfg->db_read_url : cfg->db_url;
+		if (!w->base || !w->http || mc_store_open(&w->store, read_url) != 0)
+			goto cleanup;
+		if (read_url != cfg->db_url && mc_store_open(&w->primary, cfg->db_url) != 0)
 			goto cleanup;
 		evhttp_set_gencb(w->http, handle, w);
 		evhttp_set_max_body_size(w->http, HARD_BODY_MAX);
@@ -1012,6 +1020,7 @@ cleanup:
 			if (workers[i].base)
 				event_base_free(workers[i].base);
 			mc_store_close(workers[i].store);
+			mc_store_close(workers[i].primary);
 		}
 	}
 	free(workers);

@@ -23,7 +23,8 @@
 #include <stdio.h>
 
 typedef struct {
-	const char *db_url;
+	const char *db_url;      /* the primary: writes, sessions, time rules */
+	const char *db_read_url; /* the workers' other reads (a replica), or NULL = db_url */
 	const char *listen;      /* "HOST:PORT"; port 0 picks a free one */
 	int workers;             /* 0 = one per core */
 	size_t max_body;         /* JSON request bodies, bytes */
@@ -72,7 +73,8 @@ const mc_user *mc_req_user(const mc_req *r);
 /* The caller as an actor for the app layer (anonymous → user_id 0, role 0). */
 void mc_req_actor(const mc_req *r, mc_actor *out);
 const char *mc_req_token_hash(const mc_req *r);
-/* This worker's read connection. */
+/* This worker's read connection: the replica when db_read is set, so it may
+ * lag the primary by seconds (docs/scaling.md §2). */
 mc_store *mc_req_store(const mc_req *r);
 /* The time rules in force (replaced when an administrator edits a calendar). */
 const mc_time_ctx *mc_req_time(const mc_req *r);

@@ -16,8 +16,8 @@ if [ -z "${MC_TEST_PG_URL:-}" ] || [ -z "${MOTCUA_TEST_DB_URL_BASE:-}" ]; then
   exit 2
 fi
 
-(cd build && ctest --output-on-failure -R '^test_store_contract_pg$')
-(cd build-asan && ctest --output-on-failure -R '^test_store_contract_pg$')
+(cd build && ctest --output-on-failure -R '^(test_store_contract_pg|test_stats_rollup_pg)$')
+(cd build-asan && ctest --output-on-failure -R '^(test_store_contract_pg|test_stats_rollup_pg)$')
 
 mapfile -t api_tests < <(grep -L -E "sqlite3|serve\.mjs|motcua\.db|'m\.db'" tests/api/*.test.mjs)
 api_tests+=(tests/api/multinode.test.mjs tests/api/replica.test.mjs)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/store_pg_int.h"
+#include "store/store_rollup.h"
 #include "store/store_sqlite_int.h"
 
 static bool is_pg_url(const char *url)
@@ -76,3 +77,26 @@ const char *mc_store_path(const mc_store *st)
 
 MC_STORE_OPS0(DISPATCH0)
 MC_STORE_OPS(DISPATCH)
+MC_STORE_OPS0_ROLLUP(DISPATCH0)
+MC_STORE_OPS_ROLLUP(DISPATCH)
+
+/* The wrapped operations reach their backend under another name; their
+ * public functions are in rollup.c. */
+#define BACKEND0(name)                                                                                       \
+	int mc_store_backend_##name(mc_store *st)                                                            \
+	{                                                                                                    \
+		if (st->backend == MC_BACKEND_PG)                                                            \
+			return mc_pg_##name((mc_pg *)st);                                                    \
+		return mc_sqlite_##name((mc_sqlite *)st);                                                    \
+	}
+
+#define BACKEND(name, params, args)                                                                          \
+	int mc_store_backend_##name(mc_store *st, MC_UNPAREN params)                                         \
+	{                                                                                                    \
+		if (st->backend == MC_BACKEND_PG)                                                            \
+			return mc_pg_##name((mc_pg *)st, MC_UNPAREN args);                                   \
+		return mc_sqlite_##name((mc_sqlite *)st, MC_UNPAREN args);                                   \
+	}
+
+MC_STORE_OPS0_WRAPPED(BACKEND0)
+MC_STORE_OPS_WRAPPED(BACKEND)

@@ -418,6 +418,7 @@ typedef struct {
 	int64_t from, to;      /* the period [from, to), UTC seconds (local midnights) */
 	int64_t at;            /* evaluation instant for in-progress lateness: min(to, now) */
 	mc_stats_group group;
+	bool live;             /* count from the dossiers, not the roll-up (for checking one by the other) */
 } mc_stats_query;
 
 typedef struct {
@@ -431,8 +432,11 @@ typedef struct {
 
 /*
  * Counts the figures of q->unit_id's subtree over [q->from, q->to) grouped as
- * q->group says, with the rules of docs/statistics.md, in two grouped queries
- * (the dossier table and the supplement requests of the event log). The rows
+ * q->group says, with the rules of docs/statistics.md. In total and by unit,
+ * for periods of whole local days, they are summed from the roll-up kept with
+ * every write (core/rollup.h; the open dossiers' overdue split counted live
+ * for the current period); by field and by procedure, or with q->live, they
+ * are counted from the dossier table and the event log. The rows
  * add up to the total: every dossier counts in exactly one row. BY_UNIT rows
  * come in unit-code order with the unit's own row first; BY_FIELD by field,
  * BY_PROCEDURE by procedure code. Caller frees *out with

@@ -130,6 +130,11 @@ void mc_pq_get_text(char *dst, size_t cap, const PGresult *r, int row, int col);
 /* The subtree of a unit as a range of paths [lo, hi) (see mc_sq_unit_range).
  * MC_ENOTFOUND when the unit does not exist. */
 int mc_pq_unit_range(mc_pg *st, char lo[256], char hi[256], int64_t unit_id);
+/* In a statement over "unit u" whose $1 is such a lo: the direct child of
+ * that unit which holds u, as its id; 0 for the unit itself. */
+#define MC_PQ_CHILD_KEY                                                                                      \
+	"(CASE WHEN length(u.path) = length($1::text) THEN 0 ELSE CAST(substr(u.path, length($1::text) + 1, " \
+	"strpos(substr(u.path, length($1::text) + 1), '/') - 1) AS bigint) END)"
 
 /* ---- entry points ------------------------------------------------------ */
 
@@ -141,6 +146,10 @@ const char *mc_pg_path(const mc_pg *st);
 #define MC_PG_DECLARE(name, params, args) MC_STORE_DECLARE_(mc_pg, mc_pg, name, params)
 MC_STORE_OPS0(MC_PG_DECLARE0)
 MC_STORE_OPS(MC_PG_DECLARE)
+MC_STORE_OPS0_WRAPPED(MC_PG_DECLARE0)
+MC_STORE_OPS_WRAPPED(MC_PG_DECLARE)
+MC_STORE_OPS0_ROLLUP(MC_PG_DECLARE0)
+MC_STORE_OPS_ROLLUP(MC_PG_DECLARE)
 #undef MC_PG_DECLARE0
 #undef MC_PG_DECLARE
 

@@ -51,11 +51,7 @@
 	") AND (d.received_at > 0 OR d.finished_at < " P4 ")"
 #define WITH_PROCEDURE " JOIN procedure p ON p.id = d.procedure_id"
 
-/* The direct child of the unit whose path is $1 that holds u, as its id; 0
- * for the unit itself. */
-#define CHILD_KEY                                                                                            \
-	"(CASE WHEN length(u.path) = length(" P1 ") THEN 0 ELSE CAST(substr(u.path, length(" P1 ") + 1, "    \
-	"strpos(substr(u.path, length(" P1 ") + 1), '/') - 1) AS bigint) END)"
+#define CHILD_KEY MC_PQ_CHILD_KEY
 
 #define SUPPLEMENT_SCAN(join)                                                                                \
 	" FROM event e JOIN dossier d ON d.id = e.dossier_id JOIN unit u ON u.id = d.receiving_unit_id" join \

@@ -95,6 +95,11 @@ int mc_sq_op_end(mc_sqlite *st, int rc);
  * that "path >= lo AND path < hi" uses the index on path. MC_ENOTFOUND when
  * the unit does not exist. */
 int mc_sq_unit_range(mc_sqlite *st, char lo[256], char hi[256], int64_t unit_id);
+/* In a statement over "unit u" whose ?1 is such a lo: the direct child of
+ * that unit which holds u, as its id; 0 for the unit itself. */
+#define MC_SQ_CHILD_KEY                                                                                      \
+	"(CASE WHEN length(u.path) = length(?1) THEN 0 ELSE CAST(substr(u.path, length(?1) + 1, "            \
+	"instr(substr(u.path, length(?1) + 1), '/') - 1) AS INTEGER) END)"
 
 /* The backend's entry points, called by store.c (store_backend.h). */
 int mc_sqlite_open(mc_sqlite **out, const char *url);
@@ -104,6 +109,10 @@ const char *mc_sqlite_path(const mc_sqlite *st);
 #define MC_SQLITE_DECLARE(name, params, args) MC_STORE_DECLARE_(mc_sqlite, mc_sqlite, name, params)
 MC_STORE_OPS0(MC_SQLITE_DECLARE0)
 MC_STORE_OPS(MC_SQLITE_DECLARE)
+MC_STORE_OPS0_WRAPPED(MC_SQLITE_DECLARE0)
+MC_STORE_OPS_WRAPPED(MC_SQLITE_DECLARE)
+MC_STORE_OPS0_ROLLUP(MC_SQLITE_DECLARE0)
+MC_STORE_OPS_ROLLUP(MC_SQLITE_DECLARE)
 #undef MC_SQLITE_DECLARE0
 #undef MC_SQLITE_DECLARE
 

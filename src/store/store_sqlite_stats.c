@@ -70,11 +70,7 @@
 	" AND (d.finished_at = 0 OR d.finished_at >= ?3) AND (d.received_at > 0 OR d.finished_at < ?4)"
 #define WITH_PROCEDURE " JOIN procedure p ON p.id = d.procedure_id"
 
-/* The direct child of the unit whose path is ?1 that holds u, as its id; 0
- * for the unit itself. */
-#define CHILD_KEY                                                                                            \
-	"(CASE WHEN length(u.path) = length(?1) THEN 0 ELSE CAST(substr(u.path, length(?1) + 1, "            \
-	"instr(substr(u.path, length(?1) + 1), '/') - 1) AS INTEGER) END)"
+#define CHILD_KEY MC_SQ_CHILD_KEY
 
 /* Supplement requests of the period (event log), one count per dossier. */
 #define SUPPLEMENT_SCAN(join)                                                                                \

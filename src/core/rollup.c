@@ -1,0 +1,263 @@
+/*
+ * rollup.c - what a dossier adds to the statistics roll-up (rollup.h), with
+ * the rules of docs/statistics.md §4 turned into per-day changes.
+ */
+#include "core/rollup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dossier.h"
+#include "core/mc.h"
+
+#define DAY_SECONDS 86400
+
+int32_t mc_rollup_day(int64_t t)
+{
+	int64_t x = t + MC_TZ_OFFSET;
+	int64_t d = x / DAY_SECONDS;
+
+	if (x % DAY_SECONDS < 0)
+		d--;
+	return (int32_t)d;
+}
+
+int32_t mc_rollup_month(int32_t day)
+{
+	int y, m, d;
+
+	mc_civil_from_days(day, &y, &m, &d);
+	return y * 12 + m - 1;
+}
+
+int32_t mc_rollup_month_first(int32_t month)
+{
+	return mc_days_from_civil(month / 12, month % 12 + 1, 1);
+}
+
+/* ---- the set: cells in an array, found through an open-addressing index ---- */
+
+static uint64_t key_hash(int64_t unit_id, int32_t grain, int32_t period, int32_t aux)
+{
+	uint64_t h = (uint64_t)unit_id * 0x9E3779B97F4A7C15u;
+
+	h ^= ((uint64_t)(uint32_t)period << 20) ^ ((uint64_t)(uint32_t)aux << 3) ^ (uint64_t)(uint32_t)grain;
+	h *= 0xBF58476D1CE4E5B9u;
+	return h ^ (h >> 31);
+}
+
+static bool same_key(const mc_rollup_cell *c, int64_t unit_id, int32_t grain, int32_t period, int32_t aux)
+{
+	return c->unit_id == unit_id && c->grain == grain && c->period == period && c->aux == aux;
+}
+
+static void index_put(mc_rollup_set *s, size_t pos)
+{
+	const mc_rollup_cell *c = &s->cells[pos];
+	size_t i = key_hash(c->unit_id, c->grain, c->period, c->aux) & (s->n_slots - 1);
+
+	while (s->slots[i])
+		i = (i + 1) & (s->n_slots - 1);
+	s->slots[i] = pos + 1;
+}
+
+static void grow(mc_rollup_set *s)
+{
+	s->cap = s->cap ? s->cap * 2 : 16;
+	s->cells = mc_xrealloc(s->cells, s->cap * sizeof(*s->cells));
+	free(s->slots);
+	s->n_slots = s->cap * 2;
+	s->slots = mc_xcalloc(s->n_slots, sizeof(*s->slots));
+	for (size_t i = 0; i < s->len; i++)
+		index_put(s, i);
+}
+
+void mc_rollup_set_free(mc_rollup_set *s)
+{
+	free(s->slots);
+	free(s->cells);
+	memset(s, 0, sizeof(*s));
+}
+
+mc_rollup_cell *mc_rollup_cell_at(mc_rollup_set *s, int64_t unit_id, const char *province_code, int32_t grain,
+				  int32_t period, int32_t aux)
+{
+	if (s->n_slots) {
+		size_t i = key_hash(unit_id, grain, period, aux) & (s->n_slots - 1);
+
+		for (; s->slots[i]; i = (i + 1) & (s->n_slots - 1)) {
+			mc_rollup_cell *c = &s->cells[s->slots[i] - 1];
+			if (same_key(c, unit_id, grain, period, aux))
+				return c;
+		}
+	}
+	if (s->len == s->cap)
+		grow(s);
+	mc_rollup_cell *c = &s->cells[s->len];
+	memset(c, 0, sizeof(*c));
+	c->unit_id = unit_id;
+	c->grain = grain;
+	c->period = period;
+	c->aux = aux;
+	if (province_code) {
+		strncpy(c->province_code, province_code, sizeof(c->province_code) - 1);
+		c->province_code[sizeof(c->province_code) - 1] = '\0';
+	}
+	index_put(s, s->len);
+	s->len++;
+	return c;
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+	const mc_rollup_cell *x = a, *y = b;
+
+	if (x->unit_id != y->unit_id)
+		return x->unit_id < y->unit_id ? -1 : 1;
+	if (x->grain != y->grain)
+		return x->grain < y->grain ? -1 : 1;
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	return (x->aux > y->aux) - (x->aux < y->aux);
+}
+
+void mc_rollup_set_finish(mc_rollup_set *s)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < s->len; i++) {
+		bool zero = true;
+		for (int k = 0; k < MC_ROLLUP_N && zero; k++)
+			zero = s->cells[i].v[k] == 0;
+		if (!zero)
+			s->cells[kept++] = s->cells[i];
+	}
+	s->len = kept;
+	if (s->len > 1)
+		qsort(s->cells, s->len, sizeof(*s->cells), cmp_cell);
+	/* The index no longer matches the positions: rebuild it. */
+	if (s->n_slots) {
+		memset(s->slots, 0, s->n_slots * sizeof(*s->slots));
+		for (size_t i = 0; i < s->len; i++)
+			index_put(s, i);
+	}
+}
+
+/* ---- contributions ------------------------------------------------------ */
+
+/* Adds v to counter k on a day, in its day cell and its month cell. */
+static void add(mc_rollup_set *s, const mc_rollup_in *d, int32_t day, int k, int64_t v)
+{
+	mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_DAY, day, 0)->v[k] += v;
+	mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_MONTH, mc_rollup_month(day), 0)->v[k] += v;
+}
+
+#define NEVER INT32_MAX
+
+/* Counter k holds at the midnights of days lo..hi (hi NEVER: ever after). */
+static void add_span(mc_rollup_set *s, const mc_rollup_in *d, int32_t lo, int32_t hi, int k, int sign)
+{
+	if (lo > hi)
+		return;
+	add(s, d, lo, k, sign);
+	if (hi != NEVER)
+		add(s, d, hi + 1, k, -sign);
+}
+
+static bool is_midnight(int64_t t)
+{
+	return (t + MC_TZ_OFFSET) % DAY_SECONDS == 0;
+}
+
+static int32_t max32(int32_t a, int32_t b)
+{
+	return a > b ? a : b;
+}
+
+static int32_t min32(int32_t a, int32_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Writing T for a midnight and t for its day (T = midnight of t), every test
+ * of docs/statistics.md on an instant x against T becomes one on days:
+ * x < T exactly when day(x) < t, and x <= T exactly when day(x) < t, or x is
+ * itself the midnight of t.
+ */
+void mc_rollup_dossier(mc_rollup_set *s, const mc_rollup_in *d, int sign)
+{
+	int64_t due = d->statutory_due_at > 0 ? d->statutory_due_at : d->due_at;
+
+	if (d->received_at > 0) {
+		int32_t rd = mc_rollup_day(d->received_at);
+		int32_t end = d->finished_at > 0 ? mc_rollup_day(d->finished_at) : NEVER;
+		int32_t dd = mc_rollup_day(due);
+		/* From this day on, T is at or after the start of the pause
+		 * and the dossier is judged at that start. */
+		int32_t pause_from = NEVER;
+
+		if (d->paused_at > 0)
+			pause_from = mc_rollup_day(d->paused_at) + (is_midnight(d->paused_at) ? 0 : 1);
+		if (d->channel == MC_CH_ONLINE)
+			add(s, d, rd, MC_RU_RECV_ONLINE, sign);
+		else if (d->channel == MC_CH_DIRECT)
+			add(s, d, rd, MC_RU_RECV_DIRECT, sign);
+		else if (d->channel == MC_CH_POSTAL)
+			add(s, d, rd, MC_RU_RECV_POSTAL, sign);
+		add(s, d, rd, MC_RU_RECV_TOTAL, sign);
+		/* In progress at T: received before T, not finished before T. */
+		add_span(s, d, rd + 1, end, MC_RU_IN_PROGRESS, sign);
+		/* Overdue at T, judged at T before the pause: T after the due time. */
+		add_span(s, d, max32(rd + 1, dd + 1), pause_from == NEVER ? end : min32(end, pause_from - 1),
+			 MC_RU_OVERDUE, sign);
+		/* Judged at the start of the pause from then on. */
+		if (pause_from != NEVER && d->paused_at > due)
+			add_span(s, d, max32(rd + 1, pause_from), end, MC_RU_OVERDUE, sign);
+	}
+	if (d->finished_at > 0) {
+		int32_t fd = mc_rollup_day(d->finished_at);
+
+		switch (d->state) {
+		case MC_ST_RESOLVED:
+		case MC_ST_RETURNED:
+			if (d->finished_at > due)
+				add(s, d, fd, MC_RU_RES_LATE, sign);
+			else if (fd < mc_rollup_day(due))
+				add(s, d, fd, MC_RU_RES_EARLY, sign);
+			else
+				add(s, d, fd, MC_RU_RES_ON_TIME, sign);
+			break;
+		case MC_ST_WITHDRAWN:
+			add(s, d, fd, MC_RU_WITHDRAWN, sign);
+			break;
+		case MC_ST_STOPPED:
+			add(s, d, fd, MC_RU_STOPPED, sign);
+			break;
+		case MC_ST_NOT_ACCEPTED:
+			add(s, d, fd, MC_RU_NOT_ACCEPTED, sign);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void mc_rollup_supplement(mc_rollup_set *s, const mc_rollup_in *d, int64_t at)
+{
+	int32_t day = mc_rollup_day(at);
+
+	if (d->last_supplement_at <= 0) {
+		add(s, d, day, MC_RU_SUPPLEMENT, 1);
+		return;
+	}
+	int32_t prev = mc_rollup_day(d->last_supplement_at);
+	/* A second request on the day of the previous one never counts again. */
+	if (prev < day)
+		mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_REPEAT, day, prev)->v[MC_RU_SUPPLEMENT]++;
+}
+
+void mc_rollup_apology(mc_rollup_set *s, const mc_rollup_in *d, int64_t at)
+{
+	add(s, d, mc_rollup_day(at), MC_RU_APOLOGIES, 1);
+}

@@ -1,0 +1,304 @@
+/*
+ * test_stats_rollup.c - the statistics read from the roll-up (store/rollup.c)
+ * equal the statistics counted from the dossiers (the live queries), on a
+ * demo province whose dossiers lived through the app layer: filed, received,
+ * transferred, paused for supplements and fees, resumed, resolved late and on
+ * time, apologised for, withdrawn, stopped, refused.
+ *
+ * Compared for the province and some of its units, in total and by unit, over
+ * whole years, months, single days and random spans of days, and over the
+ * current period (ending after today, where the open dossiers are judged
+ * now). Then the table is built again from the dossiers (what the first start
+ * after the migration does) and must give the same figures.
+ *
+ *   MC_TEST_STORE unset: a SQLite file in a temporary folder;
+ *   MC_TEST_STORE=pg: a new database on the PostgreSQL server of
+ *   MC_TEST_PG_URL, dropped afterwards (skipped, exit 77, without it).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/auth.h"
+#include "app/dossier.h"
+#include "core/mc.h"
+#include "demo/demo.h"
+#include "store/store.h"
+#include "store/store_rollup.h"
+
+#define COUNT 900
+#define SEED 5
+
+static struct {
+	char dir[512];
+	char url[1024];
+	char dbname[64];
+	const char *pg_url;
+	mc_store *st;
+	mc_time_ctx *tc;
+	int64_t units[8];
+	int n_units;
+} fx;
+
+static int pg_admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(fx.pg_url);
+	PGresult *r = PQexec(c, sql);
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+
+	if (rc)
+		fprintf(stderr, "test: %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
+static int64_t local_midnight(int y, int m, int d)
+{
+	return (int64_t)mc_days_from_civil(y, m, d) * 86400 - MC_TZ_OFFSET;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	const char *tmp = getenv("MC_TEST_TMP");
+	char cmd[700];
+	int64_t from = 0, to = 0;
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
+	if (system(cmd) != 0)
+		return -1;
+	snprintf(fx.dir, sizeof fx.dir, "%s/test_stats_rollup.XXXXXX", tmp);
+	if (!mkdtemp(fx.dir) || mc_auth_init() != 0)
+		return -1;
+	if (fx.pg_url) {
+		const char *rest = strstr(fx.pg_url, "://");
+		const char *slash = rest ? strchr(rest + 3, '/') : NULL;
+		int head = slash ? (int)(slash - fx.pg_url) : (int)strcspn(fx.pg_url, "?");
+		char sql[128];
+
+		snprintf(fx.dbname, sizeof fx.dbname, "mc_rollup_%d", (int)getpid());
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s", fx.dbname);
+		if (pg_admin(sql) != 0)
+			return -1;
+		snprintf(fx.url, sizeof fx.url, "%.*s/%s?files=%s/files", head, fx.pg_url, fx.dbname, fx.dir);
+	} else {
+		snprintf(fx.url, sizeof fx.url, "%s/m.db", fx.dir);
+	}
+	if (mc_store_open(&fx.st, fx.url) != 0 || mc_store_migrate(fx.st) != 0)
+		return -1;
+	if (mc_demo_load(fx.st, "rollup-test-password", NULL) != 0 || mc_time_ctx_load(&fx.tc, fx.st) != 0)
+		return -1;
+	/* Lives through the app layer: every write goes through the store's
+	 * public functions that keep the roll-up. */
+	mc_time_parse(&from, "2017-01-01T00:00");
+	mc_time_parse(&to, "2017-12-31T17:00");
+	if (mc_demo_dossiers(fx.st, fx.tc, COUNT, SEED, from, to, NULL) != 0)
+		return -1;
+	/* Apologies (the demo's lives issue none): for twenty open dossiers,
+	 * issued in the spring of 2017, through the store's public functions. */
+	mc_dossier_query dq = {.open_only = true, .limit = 20};
+	mc_dossier *open = NULL;
+	size_t n_open = 0;
+	int64_t total = 0;
+	if (mc_store_dossier_list(fx.st, &open, &n_open, &total, &dq) != 0 || n_open < 20)
+		return -1;
+	for (size_t i = 0; i < n_open; i++) {
+		mc_apology a = {.dossier_id = open[i].id, .unit_id = open[i].current_unit_id,
+				.old_due = open[i].due_at, .new_due = open[i].due_at + 3 * 86400,
+				.prepared_at = local_midnight(2017, 4, 1) + (int64_t)i * 86400};
+		snprintf(a.reason, sizeof a.reason, "Chậm do thiếu cán bộ");
+		if (mc_store_apology_add(fx.st, &a) != 0 ||
+		    mc_store_apology_issue(fx.st, a.id, a.old_due, 0, "Lãnh đạo", a.prepared_at + 3600) != 0)
+			return -1;
+	}
+	mc_dossier_free_list(open, n_open);
+	/* The province, a district with its communes, and two more units. */
+	mc_unit *units = NULL;
+	size_t n = 0;
+	if (mc_store_unit_list(fx.st, &units, &n) != 0 || n < 40)
+		return -1;
+	fx.units[fx.n_units++] = units[0].id; /* the root, first by path */
+	for (size_t i = 1; i < n && fx.n_units < 4; i++) {
+		if (strcmp(units[i].level, "district") == 0 || (fx.n_units == 3 && strcmp(units[i].level, "commune") == 0))
+			fx.units[fx.n_units++] = units[i].id;
+	}
+	free(units);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	char cmd[700];
+
+	mc_time_ctx_free(fx.tc);
+	mc_store_close(fx.st);
+	if (fx.pg_url) {
+		snprintf(cmd, sizeof cmd, "DROP DATABASE IF EXISTS %s WITH (FORCE)", fx.dbname);
+		pg_admin(cmd);
+	}
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx.dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+
+static int64_t pick(int64_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (int64_t)(rng % (uint64_t)n);
+}
+
+static void assert_same_counts(const mc_stats_counts *a, const mc_stats_counts *b)
+{
+	assert_int_equal(a->carried_over, b->carried_over);
+	assert_int_equal(a->received_online, b->received_online);
+	assert_int_equal(a->received_direct, b->received_direct);
+	assert_int_equal(a->received_postal, b->received_postal);
+	assert_int_equal(a->received, b->received);
+	assert_int_equal(a->resolved_early, b->resolved_early);
+	assert_int_equal(a->resolved_on_time, b->resolved_on_time);
+	assert_int_equal(a->resolved_late, b->resolved_late);
+	assert_int_equal(a->resolved, b->resolved);
+	assert_int_equal(a->in_progress_within, b->in_progress_within);
+	assert_int_equal(a->in_progress_overdue, b->in_progress_overdue);
+	assert_int_equal(a->in_progress, b->in_progress);
+	assert_int_equal(a->supplement_requested, b->supplement_requested);
+	assert_int_equal(a->withdrawn, b->withdrawn);
+	assert_int_equal(a->stopped, b->stopped);
+	assert_int_equal(a->not_accepted, b->not_accepted);
+	assert_int_equal(a->apologies, b->apologies);
+}
+
+/* Both ways for one question; returns the total received, so that the
+ * caller can check the data is not empty. */
+static int64_t compare(int64_t unit, int64_t from, int64_t to, mc_stats_group g)
+{
+	mc_stats_query q = {.unit_id = unit, .from = from, .to = to, .group = g};
+	mc_stats_row *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	int64_t received = 0;
+
+	q.at = mc_now() < to ? mc_now() : to;
+	assert_int_equal(mc_store_stats(fx.st, &a, &na, &q), 0);
+	q.live = true;
+	assert_int_equal(mc_store_stats(fx.st, &b, &nb, &q), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_int_equal(a[i].unit_id, b[i].unit_id);
+		assert_same_counts(&a[i].c, &b[i].c);
+		received += a[i].c.received + a[i].c.in_progress + a[i].c.carried_over;
+	}
+	mc_stats_row_free_list(a);
+	mc_stats_row_free_list(b);
+	return received;
+}
+
+static void compare_many(void)
+{
+	int64_t seen = 0;
+
+	for (int u = 0; u < fx.n_units; u++) {
+		for (int g = MC_STATS_TOTAL; g <= MC_STATS_BY_UNIT; g++) {
+			seen += compare(fx.units[u], local_midnight(2017, 1, 1), local_midnight(2018, 1, 1), g);
+			seen += compare(fx.units[u], local_midnight(2017, 3, 1), local_midnight(2017, 4, 1), g);
+			seen += compare(fx.units[u], local_midnight(2017, 6, 15), local_midnight(2017, 6, 16), g);
+			seen += compare(fx.units[u], local_midnight(2016, 12, 20), local_midnight(2017, 2, 11), g);
+			/* The current period: open dossiers judged now. */
+			int64_t today = mc_now() - (mc_now() + MC_TZ_OFFSET) % 86400;
+			seen += compare(fx.units[u], local_midnight(2017, 7, 1), today + 86400, g);
+			seen += compare(fx.units[u], today, today + 3 * 86400, g);
+			for (int i = 0; i < 25; i++) {
+				int64_t from = local_midnight(2017, 1, 1) + (pick(380) - 10) * 86400;
+				int64_t to = from + (1 + pick(120)) * 86400;
+				seen += compare(fx.units[u], from, to, g);
+			}
+		}
+	}
+	assert_true(seen > COUNT);
+}
+
+static void test_rollup_equals_live_counts(void **state)
+{
+	(void)state;
+	/* The demo's lives reach every counter the comparison covers. */
+	mc_stats_query q = {.unit_id = fx.units[0], .from = local_midnight(2017, 2, 1),
+			    .to = local_midnight(2017, 12, 1), .at = local_midnight(2017, 12, 1),
+			    .group = MC_STATS_TOTAL};
+	mc_stats_row *r = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_stats(fx.st, &r, &n, &q), 0);
+	assert_true(r[0].c.carried_over > 0 && r[0].c.received_online > 0 && r[0].c.received_postal > 0);
+	assert_true(r[0].c.resolved_early > 0 && r[0].c.resolved_on_time > 0 && r[0].c.resolved_late > 0);
+	assert_true(r[0].c.in_progress_overdue > 0 && r[0].c.in_progress_within > 0);
+	assert_true(r[0].c.supplement_requested > 0 && r[0].c.withdrawn > 0 && r[0].c.not_accepted > 0);
+	assert_true(r[0].c.stopped > 0 && r[0].c.apologies > 0);
+	mc_stats_row_free_list(r);
+	compare_many();
+}
+
+/* What the first start after the migration does, on a database that has
+ * dossiers: the table is emptied and counted again from them. */
+static void test_rebuilt_table_gives_the_same_figures(void **state)
+{
+	(void)state;
+	mc_stats_query q = {.unit_id = fx.units[0], .from = local_midnight(2017, 1, 1),
+			    .to = local_midnight(2018, 1, 1), .at = local_midnight(2018, 1, 1),
+			    .group = MC_STATS_BY_UNIT};
+	mc_stats_row *before = NULL, *after = NULL;
+	size_t nb = 0, na = 0;
+
+	assert_int_equal(mc_store_stats(fx.st, &before, &nb, &q), 0);
+	assert_int_equal(mc_store_begin(fx.st), 0);
+	assert_int_equal(mc_store_rollup_clear(fx.st), 0);
+	assert_int_equal(mc_store_commit(fx.st), 0);
+	/* Emptied: the figures are gone (so the comparison below can fail). */
+	assert_int_equal(mc_store_stats(fx.st, &after, &na, &q), 0);
+	int64_t received = 0;
+	for (size_t i = 0; i < na; i++)
+		received += after[i].c.received;
+	assert_int_equal(received, 0);
+	mc_stats_row_free_list(after);
+
+	assert_int_equal(mc_store_begin(fx.st), 0);
+	assert_int_equal(mc_store_rollup_rebuild(fx.st), 0);
+	assert_int_equal(mc_store_commit(fx.st), 0);
+	assert_int_equal(mc_store_stats(fx.st, &after, &na, &q), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++)
+		assert_same_counts(&before[i].c, &after[i].c);
+	mc_stats_row_free_list(before);
+	mc_stats_row_free_list(after);
+	compare_many();
+}
+
+int main(void)
+{
+	const char *backend = getenv("MC_TEST_STORE");
+
+	if (backend && strcmp(backend, "pg") == 0) {
+		fx.pg_url = getenv("MC_TEST_PG_URL");
+		if (!fx.pg_url || !*fx.pg_url) {
+			printf("test_stats_rollup: MC_TEST_PG_URL is not set, PostgreSQL run skipped (scripts/pg.sh)\n");
+			return 77;
+		}
+	}
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_rollup_equals_live_counts),
+	    cmocka_unit_test(test_rebuilt_table_gives_the_same_figures),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

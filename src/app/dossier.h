@@ -153,6 +153,10 @@ int mc_app_dossier_follow_payment(mc_store *st, const mc_actor *actor, const mc_
  * in st, and reads each unit's office hours. Caller frees with mc_time_ctx_free. */
 int mc_time_ctx_load(mc_time_ctx **out, mc_store *st);
 void mc_time_ctx_free(mc_time_ctx *tc);
+/* The generation of the units and calendar it was loaded from
+ * (mc_store_generation, read before them): when the store's has moved since,
+ * an edit - on this server or another - is not in it yet. */
+int64_t mc_time_ctx_generation(const mc_time_ctx *tc);
 /* The unit with this id as it was when the context was loaded, or NULL.
  * Borrowed. Units change rarely; their edits reload the context. */
 const mc_unit *mc_time_ctx_unit(const mc_time_ctx *tc, int64_t unit_id);

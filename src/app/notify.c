@@ -162,6 +162,30 @@ static void encode_header(char *out, size_t cap, const char *text)
 	snprintf(out + o, cap - o, "?=");
 }
 
+/* Copies the characters of src that may stand in a Message-ID (RFC 5322
+ * atext without the symbols, and dots) into dst; at least one character. */
+static void id_part(char *dst, size_t cap, const char *src, const char *otherwise)
+{
+	size_t o = 0;
+	for (const char *p = src ? src : ""; *p && o + 1 < cap; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		    *p == '-')
+			dst[o++] = *p;
+	}
+	dst[o] = '\0';
+	if (!o || dst[0] == '.' || dst[o - 1] == '.')
+		snprintf(dst, cap, "%s", otherwise);
+}
+
+void mc_notify_message_id(char *out, size_t cap, const mc_message *m, const char *mail_from)
+{
+	char province[sizeof m->province_code], domain[96];
+	const char *at = mail_from ? strrchr(mail_from, '@') : NULL;
+	id_part(province, sizeof province, m->province_code, "0");
+	id_part(domain, sizeof domain, at ? at + 1 : NULL, "localhost");
+	snprintf(out, cap, "<motcua.%lld.%lld.%s@%s>", (long long)m->id, (long long)m->created_at, province, domain);
+}
+
 static int send_email(const mc_notify_config *cfg, const mc_message *m, char *err, size_t err_cap)
 {
 	CURL *c = curl_easy_init();
@@ -172,8 +196,9 @@ static int send_email(const mc_notify_config *cfg, const mc_message *m, char *er
 		snprintf(err, err_cap, "could not start curl");
 		return MC_ERROR;
 	}
-	char subject[1024], date[64], to[300], from[300];
+	char subject[1024], date[64], to[300], from[300], message_id[160];
 	encode_header(subject, sizeof subject, m->subject);
+	mc_notify_message_id(message_id, sizeof message_id, m, cfg->mail_from);
 	time_t now = (time_t)mc_now();
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -185,9 +210,9 @@ static int send_email(const mc_notify_config *cfg, const mc_message *m, char *er
 	int len = snprintf(msg, cap,
 			   "Date: %s\r\nTo: %s\r\nFrom: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\n"
 			   "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n"
-			   "Message-ID: <motcua-%lld@%s>\r\n\r\n",
+			   "Message-ID: %s\r\n\r\n",
 			   date, m->recipient, cfg->mail_from ? cfg->mail_from : "motcua@localhost", subject,
-			   (long long)m->id, "motcua");
+			   message_id);
 	/* SMTP wants CRLF line ends and no lone dot lines; the body is our own text. */
 	for (const char *p = m->body; *p && (size_t)len + 4 < cap; p++) {
 		if (*p == '\n')

@@ -58,4 +58,17 @@ int64_t mc_notify_backoff(int attempts);
 int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, int64_t now, int *sent, int *failed);
 int mc_notify_global_init(void);
 
+/*
+ * The Message-ID header of an e-mail of the outbox, "<motcua.ID.CREATED.PROVINCE@DOMAIN>",
+ * made only from the message's row (id, creation time, province) and the
+ * domain of mail_from. Delivery is at least once: a server that dies after
+ * the relay took a message but before the outcome is recorded leaves it to be
+ * sent again when its claim expires, and the copy carries the same
+ * Message-ID, by which mail clients and relays can recognise it. The creation
+ * time and the domain keep the messages of other databases (another
+ * province, a database made again from nothing) from sharing one. At most
+ * cap bytes with the NUL; 160 always suffice.
+ */
+void mc_notify_message_id(char *out, size_t cap, const mc_message *m, const char *mail_from);
+
 #endif

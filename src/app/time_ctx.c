@@ -14,6 +14,7 @@ struct mc_time_ctx {
 	size_t n_units;
 	mc_unit *all;      /* every unit, sorted by id, for look-ups without a query */
 	size_t n_all;
+	int64_t generation; /* of the tables it was loaded from (mc_store_generation) */
 };
 
 static int by_id(const void *a, const void *b)
@@ -36,6 +37,11 @@ int mc_time_ctx_load(mc_time_ctx **out, mc_store *st)
 	mc_time_ctx *tc = mc_xcalloc(1, sizeof *tc);
 	tc->wc = mc_workcal_new();
 	if (!tc->wc)
+		goto cleanup;
+	/* Read before the tables: an edit committed after this read moves the
+	 * number again, so it is loaded at the next check, never missed. */
+	rc = mc_store_generation(st, &tc->generation);
+	if (rc != 0)
 		goto cleanup;
 	rc = mc_store_calendar_each(st, add_year, tc->wc);
 	if (rc != 0)
@@ -79,6 +85,11 @@ void mc_time_ctx_free(mc_time_ctx *tc)
 	free(tc->units);
 	mc_unit_free_list(tc->all);
 	free(tc);
+}
+
+int64_t mc_time_ctx_generation(const mc_time_ctx *tc)
+{
+	return tc->generation;
 }
 
 const mc_workcal *mc_time_ctx_calendar(const mc_time_ctx *tc)

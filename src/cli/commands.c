@@ -268,6 +268,7 @@ int mc_cli_serve(int argc, char **argv)
 			   .sms_url = cfg.sms_url,
 			   .public_url = cfg.public_url},
 		.notify_interval = (int)cfg.notify_interval,
+		.reload_interval_ms = (int)cfg.reload_interval_ms,
 		.payment = payment,
 	};
 	return mc_server_run(&sc) == 0 ? 0 : 1;

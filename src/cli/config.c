@@ -47,6 +47,8 @@ static const struct setting {
 	 "SMS gateway taking POST {\"to\",\"text\"}, empty = no SMS"},
 	{"notify_interval", T_INT, 1, 3600, "5", offsetof(mc_config, notify_interval), 0,
 	 "seconds between message delivery passes"},
+	{"reload_interval_ms", T_INT, 0, 3600000, "1000", offsetof(mc_config, reload_interval_ms), 0,
+	 "milliseconds between checks for units and calendars edited on other servers, 0 = never"},
 	{"payment_partner_code", T_STRING, 0, 0, "MOTCUA", offsetof(mc_config, payment_partner_code),
 	 sizeof((mc_config *)0)->payment_partner_code,
 	 "our partner code at the payment provider (docs/payments.md)"},

@@ -30,6 +30,7 @@ typedef struct {
 	char mail_from[256];
 	char sms_url[512];
 	long notify_interval;
+	long reload_interval_ms;
 	char payment_partner_code[64];
 	char payment_secret[256];
 	char payment_url[512];

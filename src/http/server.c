@@ -28,19 +28,27 @@
  * answered with problem+json, are below it. */
 #define HARD_BODY_MAX (64u * 1024 * 1024)
 
-typedef struct retired_tc {
+/* A set of time rules (calendar and units) with the requests that read it. A
+ * request pins the set it first reads (mc_req_time) until it is freed, so its
+ * handler and the write it hands to the writer thread see one set; a set
+ * replaced by a reload is freed once no request pins it. */
+typedef struct tc_slot {
 	mc_time_ctx *tc;
-	struct retired_tc *next;
-} retired_tc;
+	atomic_long pins;
+	struct tc_slot *next; /* in the list of replaced sets */
+} tc_slot;
 
 typedef struct {
 	mc_server_config cfg;
 	mc_group *group;
-	_Atomic(mc_time_ctx *) tc;
-	pthread_mutex_t tc_lock;
-	retired_tc *retired;
+	_Atomic(tc_slot *) tc;         /* the time rules in force */
+	atomic_long tc_entering;       /* requests between reading tc and pinning it */
+	_Atomic int64_t tc_generation; /* the store's generation they were loaded at */
+	pthread_mutex_t tc_lock;       /* one reload at a time; guards retired */
+	tc_slot *retired;              /* replaced sets not freed yet */
 	evutil_socket_t listen_fd;
 	mc_cache *cache;
+	_Atomic uint64_t change_epoch; /* see mc_req_change_epoch */
 	mc_static *web;   /* the web application's files, NULL when there is none */
 	mc_limiter *login_accounts;
 	mc_limiter *login_addresses;
@@ -84,7 +92,15 @@ struct mc_req {
 	void **owned;
 	size_t n_owned;
 	int route_index; /* into mc_routes, -1 when no route matched */
+	tc_slot *tc;        /* the time rules pinned by mc_req_time, NULL until then */
+	tc_slot *tc_before; /* those pinned before mc_req_reload_time, still held */
 };
+
+static void tc_unpin(tc_slot *s)
+{
+	if (s)
+		atomic_fetch_sub(&s->pins, 1);
+}
 
 /* ---- request lifetime -------------------------------------------------- */
 
@@ -101,6 +117,8 @@ static void req_free(mc_req *r)
 	for (size_t i = 0; i < r->n_owned; i++)
 		free(r->owned[i]);
 	free(r->owned);
+	tc_unpin(r->tc);
+	tc_unpin(r->tc_before);
 	free(r);
 }
 
@@ -416,28 +434,93 @@ void mc_req_actor(const mc_req *r, mc_actor *out)
 	}
 }
 
+/* ---- the time rules in force ------------------------------------------ */
+
+/* Pins the time rules in force. Lock-free: a reload may replace them between
+ * the read and the pin, which is why tc_sweep frees nothing while a request
+ * is between the two (tc_entering). */
+static tc_slot *tc_pin(server_state *srv)
+{
+	atomic_fetch_add(&srv->tc_entering, 1);
+	tc_slot *s = atomic_load(&srv->tc);
+	atomic_fetch_add(&s->pins, 1);
+	atomic_fetch_sub(&srv->tc_entering, 1);
+	return s;
+}
+
+/* Frees the replaced time rules that no request pins any more; under tc_lock.
+ * A request that read srv->tc before it was replaced has pinned what it read
+ * once tc_entering is back to 0 (every step is sequentially consistent), so
+ * a set seen then with no pin will never get one. */
+static void tc_sweep(server_state *srv)
+{
+	if (atomic_load(&srv->tc_entering) != 0)
+		return; /* the next sweep tries again */
+	for (tc_slot **p = &srv->retired; *p;) {
+		tc_slot *s = *p;
+		if (atomic_load(&s->pins) != 0) {
+			p = &s->next;
+			continue;
+		}
+		*p = s->next;
+		mc_time_ctx_free(s->tc);
+		free(s);
+	}
+}
+
+/* Loads the time rules from st and puts them in force; when only_if_moved,
+ * only if the store's generation differs from theirs. Under the lock, so that
+ * two reloads at once cannot leave the older load in force. */
+static int tc_reload(server_state *srv, mc_store *st, bool only_if_moved)
+{
+	int rc = 0;
+	mc_time_ctx *fresh = NULL;
+	pthread_mutex_lock(&srv->tc_lock);
+	if (only_if_moved) {
+		int64_t g = 0;
+		rc = mc_store_generation(st, &g);
+		if (rc != 0 || g == atomic_load(&srv->tc_generation))
+			goto done;
+	}
+	rc = mc_time_ctx_load(&fresh, st);
+	if (rc != 0)
+		goto done;
+	tc_slot *slot = mc_xcalloc(1, sizeof *slot);
+	slot->tc = fresh;
+	tc_slot *old = atomic_exchange(&srv->tc, slot);
+	atomic_store(&srv->tc_generation, mc_time_ctx_generation(fresh));
+	old->next = srv->retired;
+	srv->retired = old;
+done:
+	tc_sweep(srv);
+	pthread_mutex_unlock(&srv->tc_lock);
+	return rc;
+}
+
 const mc_time_ctx *mc_req_time(const mc_req *r)
 {
-	return atomic_load(&r->w->srv->tc);
+	/* Pinning on first use changes nothing a caller can see of the request,
+	 * which is never itself const: the cast is sound. */
+	mc_req *m = (mc_req *)r;
+	if (!m->tc)
+		m->tc = tc_pin(r->w->srv);
+	return m->tc->tc;
 }
 
 void mc_req_reload_time(mc_req *r)
 {
-	server_state *srv = r->w->srv;
-	mc_time_ctx *fresh = NULL;
-	/* Under the lock, so that two edits at once cannot leave the older load in force. */
-	pthread_mutex_lock(&srv->tc_lock);
 	/* From the primary: the edit has just committed there, a replica may not have it yet. */
-	if (mc_time_ctx_load(&fresh, r->w->primary ? r->w->primary : r->w->store) != 0) {
-		pthread_mutex_unlock(&srv->tc_lock);
+	if (tc_reload(r->w->srv, r->w->primary ? r->w->primary : r->w->store, false) != 0) {
 		fprintf(stderr, "motcua: could not reload the calendar and units; the previous ones stay in force\n");
 		return;
 	}
-	retired_tc *old = mc_xcalloc(1, sizeof *old);
-	old->tc = atomic_exchange(&srv->tc, fresh);
-	old->next = srv->retired;
-	srv->retired = old;
-	pthread_mutex_unlock(&srv->tc_lock);
+	/* The request reads the new rules from here on; the old ones stay pinned
+	 * until it is freed, for what it handed out while it held them. */
+	if (r->tc) {
+		tc_unpin(r->tc_before);
+		r->tc_before = r->tc;
+		r->tc = NULL;
+	}
 }
 
 /* ---- deferred writes --------------------------------------------------- */
@@ -895,6 +978,98 @@ static void *notifier_main(void *arg)
 	return NULL;
 }
 
+/* Units and calendars are edited on any server of the database, and each
+ * keeps them in memory as its time rules. The watcher reads the store's
+ * generation every reload_interval_ms on a connection of its own and reloads
+ * the rules when it has moved; it runs on a thread of its own, so that
+ * neither requests nor the handling of signals wait on the database. */
+typedef struct {
+	server_state *srv;
+	mc_store *st;
+	struct event_base *base;
+	struct event *tick;
+	struct event *stop; /* made active to end the loop, even before it has started */
+	pthread_t thread;
+	bool started;
+	bool failing; /* the last check failed: said once, not at every tick */
+} watcher;
+
+static void watch_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	watcher *w = arg;
+	server_state *srv = w->srv;
+	int64_t g = 0;
+	int rc = mc_store_generation(w->st, &g);
+	if (rc == 0 && g != atomic_load(&srv->tc_generation)) {
+		rc = tc_reload(srv, w->st, true);
+	} else if (rc == 0) {
+		/* Replaced rules whose last request has gone are freed here too. */
+		pthread_mutex_lock(&srv->tc_lock);
+		tc_sweep(srv);
+		pthread_mutex_unlock(&srv->tc_lock);
+	}
+	if (rc != 0 && !w->failing)
+		fprintf(stderr, "motcua: could not check the units and calendar for edits on other servers (%d); "
+				"the rules in force stay until it works again\n", rc);
+	else if (rc == 0 && w->failing)
+		fprintf(stderr, "motcua: checking the units and calendar for edits works again\n");
+	w->failing = rc != 0;
+}
+
+static void watch_stop(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	watcher *w = arg;
+	event_base_loopbreak(w->base);
+}
+
+static void *watcher_main(void *arg)
+{
+	watcher *w = arg;
+	event_base_dispatch(w->base);
+	return NULL;
+}
+
+static int watcher_start(watcher *w, server_state *srv)
+{
+	int ms = srv->cfg.reload_interval_ms;
+	w->srv = srv;
+	if (ms <= 0)
+		return 0; /* off: only the server that makes an edit reloads */
+	if (mc_store_open(&w->st, srv->cfg.db_url) != 0)
+		return MC_ERROR;
+	w->base = event_base_new();
+	if (!w->base)
+		return MC_ERROR;
+	w->tick = event_new(w->base, -1, EV_PERSIST, watch_tick, w);
+	w->stop = event_new(w->base, -1, 0, watch_stop, w);
+	struct timeval every = {ms / 1000, (ms % 1000) * 1000};
+	if (!w->tick || !w->stop || event_add(w->tick, &every) != 0)
+		return MC_ERROR;
+	w->started = pthread_create(&w->thread, NULL, watcher_main, w) == 0;
+	return w->started ? 0 : MC_ERROR;
+}
+
+static void watcher_stop(watcher *w)
+{
+	if (w->started) {
+		/* A loop break asked before the loop starts would be forgotten; an
+		 * active event waits for it. */
+		event_active(w->stop, EV_READ, 0);
+		pthread_join(w->thread, NULL);
+	}
+	if (w->tick)
+		event_free(w->tick);
+	if (w->stop)
+		event_free(w->stop);
+	if (w->base)
+		event_base_free(w->base);
+	mc_store_close(w->st);
+}
+
 static struct event_base **all_bases;
 static int all_bases_n;
 
@@ -916,6 +1091,7 @@ int mc_server_run(const mc_server_config *cfg)
 	struct event_base *main_base = NULL;
 	struct event *sigint = NULL, *sigterm = NULL, *purge = NULL;
 	notifier notify = {0};
+	watcher watch = {0};
 	int n = cfg->workers > 0 ? cfg->workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		n = 1;
@@ -937,7 +1113,14 @@ int mc_server_run(const mc_server_config *cfg)
 			fprintf(stderr, "motcua: could not load the calendar and units from %s\n", cfg->db_url);
 			goto cleanup;
 		}
-		atomic_store(&srv.tc, tc);
+		tc_slot *slot = mc_xcalloc(1, sizeof *slot);
+		slot->tc = tc;
+		atomic_store(&srv.tc, slot);
+		atomic_store(&srv.tc_generation, mc_time_ctx_generation(tc));
+	}
+	if (watcher_start(&watch, &srv) != 0) {
+		fprintf(stderr, "motcua: could not start watching the units and calendar for edits\n");
+		goto cleanup;
 	}
 	if (mc_group_start(&srv.group, cfg->db_url, cfg->group_batch) != 0)
 		goto cleanup;
@@ -1002,6 +1185,7 @@ int mc_server_run(const mc_server_config *cfg)
 	rc = 0;
 
 cleanup:
+	watcher_stop(&watch);
 	if (notify.started) {
 		pthread_mutex_lock(&notify.lock);
 		notify.stopping = true;
@@ -1041,9 +1225,14 @@ cleanup:
 	mc_limiter_free(srv.login_accounts);
 	mc_limiter_free(srv.login_addresses);
 	mc_static_free(srv.web);
-	mc_time_ctx_free(atomic_load(&srv.tc));
+	/* Every thread has stopped: no pin matters any more. */
+	tc_slot *current = atomic_load(&srv.tc);
+	if (current) {
+		current->next = srv.retired;
+		srv.retired = current;
+	}
 	while (srv.retired) {
-		retired_tc *next = srv.retired->next;
+		tc_slot *next = srv.retired->next;
 		mc_time_ctx_free(srv.retired->tc);
 		free(srv.retired);
 		srv.retired = next;

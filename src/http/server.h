@@ -36,6 +36,7 @@ typedef struct {
 	const char *public_url;  /* how citizens reach the portal, for links and QR codes */
 	mc_notify_config notify; /* e-mail and SMS delivery of the outbox */
 	int notify_interval;     /* seconds between delivery passes */
+	int reload_interval_ms;  /* between checks for units and calendars edited on other servers; 0 = none */
 	mc_payment_config payment; /* online payment of fees (docs/payments.md) */
 } mc_server_config;
 
@@ -76,7 +77,9 @@ const char *mc_req_token_hash(const mc_req *r);
 /* This worker's read connection: the replica when db_read is set, so it may
  * lag the primary by seconds (docs/scaling.md §2). */
 mc_store *mc_req_store(const mc_req *r);
-/* The time rules in force (replaced when an administrator edits a calendar). */
+/* The time rules in force when the request first asked (replaced when an
+ * administrator edits a unit or a calendar, here or on another server); the
+ * request keeps the same ones until it is freed. */
 const mc_time_ctx *mc_req_time(const mc_req *r);
 const mc_server_config *mc_req_config(const mc_req *r);
 /* The portal's public address without a trailing slash ("https://dichvucong.example.vn"). */
@@ -99,8 +102,9 @@ char *mc_server_metrics(void);
 /* Ties an allocation to the request: freed with it (NULL-safe). Returns p. */
 void *mc_req_own(mc_req *r, void *p);
 
-/* Replaces the time rules after a calendar or office-hours edit; the old ones
- * stay valid for requests that hold them. */
+/* Replaces the time rules after a calendar or office-hours edit on this
+ * server (other servers reload when they see the store's generation move);
+ * the old ones stay valid for requests that hold them. */
 void mc_req_reload_time(mc_req *r);
 
 /* ---- replies: each sends and frees the request ------------------------ */

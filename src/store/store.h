@@ -547,6 +547,12 @@ int mc_store_calendar_each(mc_store *st,
 			   int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),
 			   void *payload);
 
+/* The generation of the units and the calendar, the tables every server keeps
+ * in memory as its time rules: a number that every change to them (insert,
+ * update, delete) moves, in the change's own transaction. A server reads it
+ * before loading them and loads them again when it has moved. */
+int mc_store_generation(mc_store *st, int64_t *out);
+
 /* ---- satisfaction ratings (khảo sát mức độ hài lòng) ------------------- */
 
 /* The criteria, each scored 0 (not satisfied), 1 (satisfied), 2 (very satisfied). */

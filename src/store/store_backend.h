@@ -115,6 +115,7 @@ struct mc_store {
 	  (int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),       \
 	   void *payload),                                                                                   \
 	  (cb, payload))                                                                                     \
+	X(generation, (int64_t * out), (out))                                                                \
 	X(rating_put, (const mc_rating *r), (r))                                                             \
 	X(rating_get, (mc_rating * out, int64_t dossier_id), (out, dossier_id))                              \
 	X(rating_summary, (mc_rating_summary * out, int64_t unit_id, int64_t from, int64_t to),              \

@@ -203,3 +203,19 @@ cleanup:
 	PQclear(days);
 	return rc;
 }
+
+/* ---- cache generation (moved by the triggers of migration 011) -------- */
+
+int mc_pg_generation(mc_pg *st, int64_t *out)
+{
+	static const char sql[] = "SELECT value FROM cache_generation WHERE id = 1";
+	PGresult *r = NULL;
+	int rc = mc_pq_run(st, &r, sql, NULL, "read the cache generation");
+
+	if (rc == 0 && PQntuples(r) != 1)
+		rc = MC_ENOTFOUND;
+	if (rc == 0)
+		*out = mc_pq_get_i64(r, 0, 0);
+	PQclear(r);
+	return rc;
+}

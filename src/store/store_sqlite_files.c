@@ -330,3 +330,25 @@ cleanup:
 	free(years);
 	return rc;
 }
+
+/* ---- cache generation (moved by the triggers of migration 011) -------- */
+
+int mc_sqlite_generation(mc_sqlite *st, int64_t *out)
+{
+	static const char sql[] = "SELECT value FROM cache_generation WHERE id = 1";
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	if (rc)
+		goto cleanup;
+	rc = mc_sq_row(st, s, "read the cache generation");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc > 0) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = 0;
+	}
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}

@@ -3,7 +3,8 @@
 // concurrent actions on a dossier resolved by version, statistics the same
 // from every node, and every message delivered exactly once. PostgreSQL only:
 // runs when MOTCUA_TEST_DB_URL_BASE names a server (scripts/pg.sh), skipped
-// otherwise.
+// otherwise. Last, an administrator's edits on one node (a holiday, a unit's
+// office hours) reach the due times the other nodes give within seconds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createTcpServer } from 'node:net';
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, freshDatabase, dropDatabase } from './harness.mjs';
 import { initDemo, serve } from './serve.mjs';
-import { DISTRICT, APPLICANT, act, assertProblem, assertStatus, districtProcedure } from './helpers.mjs';
+import { DISTRICT, APPLICANT, act, assertProblem, assertStatus, districtProcedure, duePreview } from './helpers.mjs';
 
 const PG = Boolean(process.env.MOTCUA_TEST_DB_URL_BASE);
 const skip = PG ? false : 'PostgreSQL only (MOTCUA_TEST_DB_URL_BASE is not set; run through scripts/pg.sh)';
@@ -169,4 +170,108 @@ test('every message is delivered exactly once, whichever node delivers it', { sk
   const twice = filed.filter((d) => count(d.code) !== 1).map((d) => `${d.code}×${count(d.code)}`);
   assert.deepEqual(twice, [], 'no reception e-mail was sent twice');
   assert.equal(smtp.mails.length, filed.length, 'one message per filing, nothing else');
+});
+
+// ---- edits of the time rules ------------------------------------------------
+
+// Files a dossier through node i without e-mail (the mail test is over).
+async function fileQuiet(i) {
+  const body = { procedure_code: districtProcedure().code, channel: 'direct',
+    applicant: { ...APPLICANT, phone: '' }, documents: [{ name: 'Tờ khai', originals: 1 }] };
+  const res = await nodes[i].api('POST', '/api/v1/dossiers', { token: tok[i].tiepnhan, body });
+  assertStatus(res, 201, `filing on node ${i}`);
+  return res.body;
+}
+
+// The due time node n's rules give a dossier: the preview from its reception
+// for its duration at its receiving unit, which is what filing computes.
+async function dueOn(n, d) {
+  const cutoff = districtProcedure().cutoff;
+  const p = await duePreview(n, { from: d.received_at, hours: d.duration_hours, unit: d.receiving_unit.code,
+    ...(cutoff ? { cutoff } : {}) });
+  return p.due;
+}
+
+// Files through node b until the due time it gives is the one node a, which
+// made the edit, computes for the same reception; fails after 10 s. Returns
+// that dossier and how long it took.
+async function convergedOn(b, a) {
+  const started = Date.now();
+  for (;;) {
+    const d = await fileQuiet(b);
+    const want = await dueOn(nodes[a], d);
+    if (d.due_at === want) return { d, ms: Date.now() - started };
+    assert.ok(Date.now() - started < 10000,
+      `node ${b} still gives ${d.due_at} for ${d.code} after 10 s; node ${a} gives ${want}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// Waits until node n's preview for dossier d gives the due time want; fails after 10 s.
+async function agrees(n, d, want) {
+  const started = Date.now();
+  let got;
+  while ((got = await dueOn(nodes[n], d)) !== want) {
+    assert.ok(Date.now() - started < 10000, `node ${n} still gives ${got} for ${d.code} after 10 s, not ${want}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('a holiday added on one node moves the due times filed on the others', { skip }, async () => {
+  const A = 0, B = 1;
+  const admin = await nodes[A].login('admin');
+  // the first working day after the one the clock of a filing now starts on
+  const localNow = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
+  const first = (await duePreview(nodes[A], { from: localNow, hours: 0, unit: DISTRICT })).start.slice(0, 10);
+  const next = (await duePreview(nodes[A], { from: `${first}T23:59`, hours: 0, unit: DISTRICT })).start.slice(0, 10);
+  const before = await fileQuiet(B);
+  assert.equal(await dueOn(nodes[B], before), before.due_at, 'the preview computes what filing does');
+  assert.ok(before.due_at.slice(0, 10) >= next, `${before.due_at}: three working days reach ${next}`);
+
+  const year = next.slice(0, 4);
+  const cal = await nodes[A].api('GET', `/api/v1/calendar/${year}`);
+  assertStatus(cal, 200, `calendar ${year}`);
+  const days = [...cal.body.days.filter((x) => x.date !== next), { date: next, kind: 'holiday', name: 'Nghỉ lễ (kiểm thử)' }];
+  const put = await nodes[A].api('PUT', `/api/v1/calendar/${year}`,
+    { token: admin, body: { source: 'Kiểm thử nhiều máy chủ', days } });
+  assertStatus(put, 200, `PUT calendar ${year} on node ${A}`);
+  try {
+    assert.notEqual(await dueOn(nodes[A], before), before.due_at, 'on the editing node, the holiday moves the due time');
+    const { d, ms } = await convergedOn(B, A);
+    assert.ok(d.due_at > before.due_at, `${d.due_at} is later than ${before.due_at}`);
+    const seen = await nodes[B].api('GET', `/api/v1/calendar/${year}`);
+    assertStatus(seen, 200);
+    assert.ok(seen.body.days.some((x) => x.date === next && x.kind === 'holiday'), `node ${B} lists ${next} (after ${ms} ms)`);
+    // and the third node too (its own check may come a moment later)
+    await agrees(2, d, d.due_at);
+  } finally {
+    const undo = cal.body.basis === 'official'
+      ? await nodes[A].api('PUT', `/api/v1/calendar/${year}`, { token: admin, body: { source: cal.body.source, days: cal.body.days } })
+      : await nodes[A].api('DELETE', `/api/v1/calendar/${year}`, { token: admin });
+    assertStatus(undo, 200, `restoring the calendar of ${year}`);
+  }
+});
+
+test('office hours edited on one node move the due times filed on the others', { skip }, async () => {
+  const A = 2, B = 0;
+  const admin = await nodes[A].login('admin');
+  const unit = await nodes[A].api('GET', `/api/v1/units/${DISTRICT}`);
+  assertStatus(unit, 200);
+  const before = await fileQuiet(B);
+  // one hour a day instead of eight: the same reception is due days later
+  const edit = await nodes[A].api('PATCH', `/api/v1/units/${DISTRICT}`,
+    { token: admin, body: { office_hours: '08:00-09:00' } });
+  assertStatus(edit, 200, `PATCH ${DISTRICT} on node ${A}`);
+  try {
+    assert.ok(await dueOn(nodes[A], before) > before.due_at, 'on the editing node, shorter hours make a later due time');
+    const { d } = await convergedOn(B, A);
+    assert.ok(d.due_at > before.due_at, `${d.due_at} is later than ${before.due_at}`);
+    const seen = await nodes[B].api('GET', `/api/v1/units/${DISTRICT}`);
+    assert.equal(seen.body.office_hours, '08:00-09:00');
+    await agrees(1, d, d.due_at);
+  } finally {
+    const undo = await nodes[A].api('PATCH', `/api/v1/units/${DISTRICT}`,
+      { token: admin, body: { office_hours: unit.body.office_hours || '07:00-11:30,13:30-17:00' } });
+    assertStatus(undo, 200, 'restoring the office hours');
+  }
 });

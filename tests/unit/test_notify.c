@@ -180,6 +180,44 @@ static void test_outbox_outcomes(void **state)
 	assert_int_equal(depth, 0);
 }
 
+/* The Message-ID comes from the row alone: the same when the message is read
+ * again (a second delivery after a claim expired), another for another
+ * message, and from the sender's domain. */
+static void test_message_id_stable(void **state)
+{
+	struct fixture *f = *state;
+	mc_message a = {.dossier_id = f->d.id, .channel = "email", .recipient = "a@example.vn", .subject = "s",
+			.body = "b", .created_at = 1488420000, .province_code = "H56"};
+	mc_message b = a;
+	assert_int_equal(mc_store_outbox_add(f->st, &a), 0);
+	assert_int_equal(mc_store_outbox_add(f->st, &b), 0);
+	char first[160], again[160], other[160], expected[160];
+	mc_message *got = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_outbox_claim(f->st, &got, &n, 1488420000, 10, 600), 0);
+	assert_int_equal(n, 2);
+	mc_notify_message_id(first, sizeof first, &got[0], "motcua@quangxuong.example.vn");
+	mc_notify_message_id(other, sizeof other, &got[1], "motcua@quangxuong.example.vn");
+	free(got);
+	snprintf(expected, sizeof expected, "<motcua.%lld.1488420000.H56@quangxuong.example.vn>", (long long)a.id);
+	assert_string_equal(first, expected);
+	assert_string_not_equal(first, other);
+	/* The server that claimed it died before recording the outcome: after
+	 * the lease another pass takes it again, and the header is the same. */
+	assert_int_equal(mc_store_outbox_claim(f->st, &got, &n, 1488420000 + 601, 10, 600), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(got[0].id, a.id);
+	mc_notify_message_id(again, sizeof again, &got[0], "motcua@quangxuong.example.vn");
+	free(got);
+	assert_string_equal(again, first);
+	/* Nothing of the header comes from outside the row but the domain, cleaned. */
+	mc_notify_message_id(again, sizeof again, &a, NULL);
+	snprintf(expected, sizeof expected, "<motcua.%lld.1488420000.H56@localhost>", (long long)a.id);
+	assert_string_equal(again, expected);
+	mc_notify_message_id(again, sizeof again, &a, "x@bad domain>\r\nBcc: y");
+	assert_null(strpbrk(again + 1, " <\r\n:"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +225,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_long_reason_is_cut_not_refused, setup, teardown),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test_setup_teardown(test_outbox_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_message_id_stable, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

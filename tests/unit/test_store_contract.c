@@ -1728,6 +1728,80 @@ static int64_t add_message(mc_store *st, int64_t at)
 	return m.id;
 }
 
+/* ---- cache generation ------------------------------------------------- */
+
+/* Every change to the units or the calendar moves the generation (by how
+ * much is the backend's business), in the change's own transaction: other
+ * connections see it move at the commit, and not at all after a rollback.
+ * Other writes leave it. */
+static void test_generation(void **state)
+{
+	struct fixture *f = *state;
+	int64_t g0 = 0;
+	int64_t g = 0;
+	int64_t seen = 0;
+	mc_unit u;
+	mc_day_entry day = {mc_days_from_civil(2025, 9, 1), MC_DAY_HOLIDAY, "Nghỉ Quốc khánh"};
+	mc_store *other = NULL;
+
+	assert_int_equal(mc_store_open(&other, f->path), 0);
+	assert_int_equal(mc_store_generation(f->st, &g0), 0);
+	assert_int_equal(mc_store_generation(other, &g), 0);
+	assert_true(g == g0);
+
+	/* A unit's office hours. */
+	assert_int_equal(mc_store_unit_get(f->st, &u, f->district), 0);
+	snprintf(u.office_hours, sizeof(u.office_hours), "07:30-11:30,13:30-17:00");
+	assert_int_equal(mc_store_unit_update(f->st, &u), 0);
+	assert_int_equal(mc_store_generation(other, &g), 0);
+	assert_true(g != g0);
+	/* A new unit; a year's days off set, then removed. */
+	g0 = g;
+	add_unit(f->st, f->district, "000.33.30.H56", "UBND xã Quảng Ninh", "commune", "H56");
+	assert_int_equal(mc_store_generation(other, &g), 0);
+	assert_true(g != g0);
+	g0 = g;
+	assert_int_equal(mc_store_calendar_set_year(f->st, 2025, &day, 1, "Thông báo 6150/TB-LĐTBXH"), 0);
+	assert_int_equal(mc_store_generation(other, &g), 0);
+	assert_true(g != g0);
+	g0 = g;
+	assert_int_equal(mc_store_calendar_delete_year(f->st, 2025), 0);
+	assert_int_equal(mc_store_generation(other, &g), 0);
+	assert_true(g != g0);
+
+	/* Messages, like dossiers and sessions, are not kept in memory. */
+	g0 = g;
+	add_message(f->st, 1000);
+	assert_int_equal(mc_store_generation(other, &g), 0);
+	assert_true(g == g0);
+
+	/* Inside a transaction: the writer sees the move at once, others at the commit. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	snprintf(u.name, sizeof(u.name), "UBND huyện Quảng Xương (mới)");
+	assert_int_equal(mc_store_unit_update(f->st, &u), 0);
+	assert_int_equal(mc_store_generation(f->st, &seen), 0);
+	assert_true(seen != g0);
+	assert_int_equal(mc_store_generation(other, &g), 0);
+	assert_true(g == g0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(mc_store_generation(other, &g), 0);
+	assert_true(g == seen);
+
+	/* A rolled-back edit leaves it where it was. */
+	g0 = g;
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_calendar_set_year(f->st, 2026, NULL, 0, "x"), 0);
+	assert_int_equal(mc_store_rollback(f->st), 0);
+	assert_int_equal(mc_store_generation(other, &g), 0);
+	assert_true(g == g0);
+
+	/* An operator's SQL behind the store's back moves it too. */
+	assert_int_equal(raw_exec(f, "UPDATE unit SET phone = '0237 3860 555' WHERE code = '000.00.30.H56'", NULL, 0), 0);
+	assert_int_equal(mc_store_generation(other, &g), 0);
+	assert_true(g != g0);
+	mc_store_close(other);
+}
+
 /* A due message is taken by one claim at a time, on any connection; the
  * claim expires after its lease, and recording the outcome clears it. */
 static void test_outbox_claim(void **state)
@@ -1827,6 +1901,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachment_write_record_and_dossiers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_generation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_fields, setup, teardown),

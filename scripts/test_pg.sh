@@ -6,8 +6,11 @@
 # API tests that reach the SQLite file behind the server (the sqlite3 tool, a
 # database path of their own, tests/api/serve.mjs) run on SQLite only, except
 # the multi-node test, which is PostgreSQL only: several servers on one database,
-# and the replica test, also PostgreSQL only: reads from a streaming replica of
-# this cluster (pg_basebackup), made, served from and removed by the test itself.
+# the replica test, also PostgreSQL only: reads from a streaming replica of
+# this cluster (pg_basebackup), made, served from and removed by the test itself,
+# the crash test, which runs on either backend (a database of its own here, read
+# back with psql), and the PostgreSQL-restart test, which stops and starts a
+# cluster of its own (initdb in a temporary folder) under a running server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,9 +19,13 @@ if [ -z "${MC_TEST_PG_URL:-}" ] || [ -z "${MOTCUA_TEST_DB_URL_BASE:-}" ]; then
   exit 2
 fi
 
-(cd build && ctest --output-on-failure -R '^(test_store_contract_pg|test_stats_rollup_pg)$')
-(cd build-asan && ctest --output-on-failure -R '^(test_store_contract_pg|test_stats_rollup_pg)$')
+# test_stats_rollup_pg: the statistics roll-up against the live counts.
+# test_store_pg_reconnect: the store's connections ended under it (it passes
+# without testing anything outside scripts/pg.sh, in the plain unit test run).
+(cd build && ctest --output-on-failure -R '^(test_store_contract_pg|test_store_pg_reconnect|test_stats_rollup_pg)$')
+(cd build-asan && ctest --output-on-failure -R '^(test_store_contract_pg|test_store_pg_reconnect|test_stats_rollup_pg)$')
 
 mapfile -t api_tests < <(grep -L -E "sqlite3|serve\.mjs|motcua\.db|'m\.db'" tests/api/*.test.mjs)
-api_tests+=(tests/api/multinode.test.mjs tests/api/replica.test.mjs)
+api_tests+=(tests/api/multinode.test.mjs tests/api/replica.test.mjs tests/api/crash.test.mjs
+  tests/api/pg_restart.test.mjs)
 MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 "${api_tests[@]}"

@@ -491,6 +491,10 @@ void mc_api_dossier_action(mc_req *r)
 	if (handler) {
 		mc_user h;
 		int rc = mc_store_user_by_username(mc_req_store(r), &h, NULL, 0, handler);
+		if (rc != 0 && rc != MC_ENOTFOUND) {
+			mc_reply_error(r, rc, "the handler");
+			return;
+		}
 		if (rc != 0 || h.role == MC_ROLE_CITIZEN) {
 			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "handler: no officer has username %s", handler);
 			return;

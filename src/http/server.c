@@ -671,7 +671,10 @@ static const char *session_cookie(const char *header)
 	return NULL;
 }
 
-static void load_session(mc_req *r)
+/* Finds the signed-in user. A missing, expired or unknown token leaves the
+ * request anonymous; a store error (the database away) is returned, so that
+ * the caller answers 503 rather than 401: the session may well be valid. */
+static int load_session(mc_req *r)
 {
 	const char *token = NULL;
 	char cookie_token[MC_TOKEN_MAX];
@@ -690,19 +693,20 @@ static void load_session(mc_req *r)
 		}
 	}
 	if (!token || !*token || strlen(token) >= MC_TOKEN_MAX)
-		return;
+		return 0;
 	mc_auth_token_hash(r->token_hash, token);
 	int64_t user_id = 0, expires = 0;
 	/* Sessions from the primary, never a replica: a new sign-in works at once, and a
 	 * sign-out or a deactivated account takes effect at once. */
 	mc_store *st = r->w->primary ? r->w->primary : r->w->store;
-	if (mc_store_session_get(st, &user_id, &expires, r->token_hash) != 0)
-		return;
-	if (expires <= mc_now())
-		return;
-	if (mc_store_user_get(st, &r->user, user_id) != 0 || !r->user.active)
-		return;
+	int rc = mc_store_session_get(st, &user_id, &expires, r->token_hash);
+	if (rc != 0 || expires <= mc_now())
+		return rc == MC_ENOTFOUND ? 0 : rc;
+	rc = mc_store_user_get(st, &r->user, user_id);
+	if (rc != 0 || !r->user.active)
+		return rc == MC_ENOTFOUND ? 0 : rc;
 	r->has_user = true;
+	return 0;
 }
 
 static bool content_type_is_json(const char *ct)
@@ -837,7 +841,11 @@ static void handle(struct evhttp_request *ev, void *arg)
 		}
 		return;
 	}
-	load_session(r);
+	int src = load_session(r);
+	if (src != 0) {
+		mc_reply_error(r, src, "the session check");
+		return;
+	}
 	if (route->auth == MC_AUTH_SESSION) {
 		if (!r->has_user) {
 			mc_reply_problem(r, MC_PROB_UNAUTHENTICATED, "sign in with POST /api/v1/session");

@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -164,12 +165,18 @@ int mc_pq_error(mc_pg *st, const PGresult *r, const char *what)
 		if (strcmp(state, "P0001") == 0)
 			return MC_EFORBIDDEN;
 	}
+	/* While the server is away every call fails the same way: said once,
+	 * when the connection is found lost, and again when it is back. */
+	if (connection_lost(st) && st->down)
+		return MC_EBUSY;
 	len = strlen(msg);
 	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		len--;
 	fprintf(stderr, "could not %s: %.*s\n", what, (int)len, msg);
-	if (connection_lost(st))
+	if (connection_lost(st)) {
+		st->down = 1;
 		return MC_EBUSY;
+	}
 	/* serialization_failure, deadlock_detected, lock_not_available, the
 	 * connection exceptions (08…) and an administrator's shutdown (57P0…):
 	 * worth trying again. */
@@ -223,20 +230,84 @@ static void slots_forget(mc_pg *st)
 		st->slots[i].id = 0;
 }
 
-/* A lost connection is re-established for the next call; the call that
- * found it lost fails with MC_EBUSY. Not inside a caller's transaction: its
- * work is gone with the connection, and the rest of it must not run and
- * commit statement by statement on a new one. Every call fails until the
- * caller rolls back. */
-static void reset_if_lost(mc_pg *st)
+/* Whether the connection is gone while idle. The server closes its end
+ * when it stops or restarts, or when an administrator ends the session:
+ * a FATAL message, then end of file, sent without being asked. An idle
+ * connection otherwise has nothing to read (we LISTEN to nothing), so
+ * whatever is there is read now, and libpq marks the connection bad if
+ * it was the end. One poll, without waiting, when nothing is there. */
+static bool idle_connection_closed(mc_pg *st)
 {
-	if (!connection_lost(st) || st->tx_open)
-		return;
+	struct pollfd p = {.fd = PQsocket(st->conn), .events = POLLIN};
+
+	for (int i = 0; i < 4 && !connection_lost(st); i++) {
+		if (p.fd < 0 || poll(&p, 1, 0) <= 0 || !PQconsumeInput(st->conn))
+			break;
+	}
+	return connection_lost(st);
+}
+
+/* Settings of every session, on the first connection and after each reconnection. */
+static int configure(mc_pg *st)
+{
+	/* A commit returns once it is on disk (and on a synchronous standby when
+	 * the server has one), whatever the server's default. Notices (a
+	 * savepoint released twice, IF NOT EXISTS) are not errors. */
+	int rc = mc_pq_exec_sql(st, "SET synchronous_commit = on", "configure the connection");
+
+	if (rc == 0)
+		rc = mc_pq_exec_sql(st, "SET client_min_messages = warning", "configure the connection");
+	return rc;
+}
+
+int mc_pq_reconnect(mc_pg *st)
+{
+	int rc;
+
 	PQreset(st->conn);
+	/* A new session: no prepared statement, and the numbers handed out on
+	 * the old one are either committed (and in dossier_seq) or gone. */
 	slots_forget(st);
 	mc_seq_marks_forget(&st->marks);
-	if (!connection_lost(st))
-		mc_pq_exec_sql(st, "SET synchronous_commit = on", "configure the connection");
+	if (connection_lost(st)) {
+		if (st->down < 2) {
+			const char *msg = PQerrorMessage(st->conn);
+			size_t len = strlen(msg);
+
+			while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+				len--;
+			fprintf(stderr, "could not reconnect to PostgreSQL: %.*s\n", (int)len, msg);
+			st->down = 2;
+		}
+		return MC_EBUSY;
+	}
+	rc = configure(st);
+	if (rc == 0 && st->down) {
+		fprintf(stderr, "motcua: reconnected to PostgreSQL at %s\n", st->url);
+		st->down = 0;
+	}
+	return rc;
+}
+
+/* A lost connection is made again by the next call that finds it lost
+ * before sending anything, so that nothing it sends can have run on the
+ * old one. Never inside a transaction (mc_store_begin or an operation of
+ * its own): its work is gone with the connection, and the rest of it must
+ * not run and commit statement by statement on a new one; every call fails
+ * with MC_EBUSY until the owner rolls back. A call that was under way when
+ * the connection broke fails with MC_EBUSY too and is not sent again: a
+ * write may or may not have committed. While the server is down, each call
+ * tries once (a refused connection fails at once; connect_timeout bounds
+ * the rest) and fails with MC_EBUSY. */
+static int reconnect_if_lost(mc_pg *st)
+{
+	if (st->tx_open || !idle_connection_closed(st))
+		return 0;
+	if (!st->down) {
+		fprintf(stderr, "motcua: PostgreSQL closed the connection to %s; connecting again\n", st->url);
+		st->down = 1;
+	}
+	return mc_pq_reconnect(st);
 }
 
 static int prepare(mc_pg *st, unsigned *id, const void *key, unsigned variant, const char *sql, int n_types,
@@ -285,8 +356,17 @@ int mc_pq_run_typed(mc_pg *st, PGresult **out, const void *key, unsigned variant
 
 	if (out)
 		*out = NULL;
-	reset_if_lost(st);
+	rc = reconnect_if_lost(st);
+	if (rc)
+		goto cleanup;
 	rc = prepare(st, &id, key, variant, sql, n_types, types);
+	/* Preparing changes nothing: when it finds the connection lost, it is
+	 * tried once more on a new one (outside a transaction). */
+	if (rc == MC_EBUSY && connection_lost(st) && !st->tx_open) {
+		rc = mc_pq_reconnect(st);
+		if (rc == 0)
+			rc = prepare(st, &id, key, variant, sql, n_types, types);
+	}
 	if (rc)
 		goto cleanup;
 	snprintf(name, sizeof(name), "mc%u", id);
@@ -356,20 +436,30 @@ int mc_pq_write(mc_pg *st, PGresult **out, const char *sql, const struct mc_pq_p
 
 enum { OP_TRANSACTION = 1, OP_SAVEPOINT = 2 };
 
+/* An operation of its own transaction marks it open (tx_open) like
+ * mc_store_begin, so that a connection lost half-way is not made again for
+ * its remaining statements. Inside the caller's transaction (tx_open even
+ * when the connection has just been lost) it is a savepoint. */
 int mc_pq_op_begin(mc_pg *st, int *kind)
 {
-	if (in_transaction(st)) {
+	int rc;
+
+	if (st->tx_open || in_transaction(st)) {
 		*kind = OP_SAVEPOINT;
 		return mc_pq_exec_sql(st, "SAVEPOINT mc_op", "begin operation");
 	}
 	*kind = OP_TRANSACTION;
-	reset_if_lost(st);
-	return mc_pq_exec_sql(st, "BEGIN", "begin operation");
+	rc = reconnect_if_lost(st);
+	if (rc == 0)
+		rc = mc_pq_exec_sql(st, "BEGIN", "begin operation");
+	st->tx_open = rc == 0;
+	return rc;
 }
 
 int mc_pq_op_end(mc_pg *st, int kind, int rc)
 {
 	if (kind == OP_TRANSACTION) {
+		st->tx_open = false;
 		if (rc == 0) {
 			rc = mc_pq_exec_sql(st, "COMMIT", "finish operation");
 			if (rc == 0)
@@ -535,6 +625,13 @@ static char *url_shown(const char *url)
 
 int mc_pg_open(mc_pg **out, const char *url)
 {
+	/* Bounds on a server that does not answer, so that a request fails with
+	 * 503 rather than hang: 5 s to connect (also for each reconnection), and
+	 * TCP keepalives that find a silent peer in about a minute. The URL's own
+	 * values win: the expanded dbname comes after these. */
+	static const char *const keys[] = {"connect_timeout",	  "keepalives_idle", "keepalives_interval",
+					   "keepalives_count", "dbname",	  NULL};
+	const char *values[] = {"5", "30", "10", "3", NULL, NULL};
 	mc_pg *st = mc_xcalloc(1, sizeof(*st));
 	int rc = 0;
 
@@ -542,9 +639,10 @@ int mc_pg_open(mc_pg **out, const char *url)
 	st->base.backend = MC_BACKEND_PG;
 	st->url = url_shown(url);
 	split_url(url, &st->conninfo, &st->files_dir);
+	values[4] = st->conninfo;
 	st->n_slots = 64;
 	st->slots = mc_xcalloc(st->n_slots, sizeof(*st->slots));
-	st->conn = PQconnectdb(st->conninfo);
+	st->conn = PQconnectdbParams(keys, values, 1);
 	if (!st->conn) {
 		fprintf(stderr, "could not connect to PostgreSQL: out of memory\n");
 		rc = MC_ERROR;
@@ -560,12 +658,7 @@ int mc_pg_open(mc_pg **out, const char *url)
 		rc = MC_EBUSY;
 		goto cleanup;
 	}
-	/* A commit returns once it is on disk (and on a synchronous standby when
-	 * the server has one), whatever the server's default. Notices (a
-	 * savepoint released twice, IF NOT EXISTS) are not errors. */
-	rc = mc_pq_exec_sql(st, "SET synchronous_commit = on", "configure the connection");
-	if (rc == 0)
-		rc = mc_pq_exec_sql(st, "SET client_min_messages = warning", "configure the connection");
+	rc = configure(st);
 	if (rc)
 		goto cleanup;
 	*out = st;
@@ -724,9 +817,10 @@ cleanup:
 
 int mc_pg_begin(mc_pg *st)
 {
-	int rc;
+	int rc = reconnect_if_lost(st);
 
-	reset_if_lost(st);
+	if (rc)
+		return rc;
 	/* Read committed: writers that touch the same rows wait on row locks,
 	 * dossier updates check their version, and sequence numbers come from
 	 * one upsert, so nothing needs the whole database locked. */

@@ -81,7 +81,7 @@ int mc_pg_backup(mc_pg *st, const char *dest)
 int mc_pg_restore(mc_pg *st, const char *src)
 {
 	char files[4096];
-	int rc;
+	int rc, reconnected;
 
 	snprintf(files, sizeof(files), "%s.files", src);
 	/* Files first: a restored row must find its file. */
@@ -96,11 +96,9 @@ int mc_pg_restore(mc_pg *st, const char *src)
 		rc = run_tool("pg_restore", args);
 	}
 	/* The schema may have changed under the prepared statements. */
-	PQreset(st->conn);
-	for (size_t i = 0; i < st->n_slots; i++)
-		st->slots[i].id = 0;
+	reconnected = mc_pq_reconnect(st);
 	if (rc == 0)
-		rc = mc_pq_exec_sql(st, "SET synchronous_commit = on", "configure the connection");
+		rc = reconnected;
 	if (rc)
 		fprintf(stderr, "could not restore the database from %s\n", src);
 	return rc;

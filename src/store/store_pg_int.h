@@ -48,7 +48,8 @@ struct mc_pg {
 	struct mc_pg_stmt *slots; /* open addressing, power-of-two size */
 	size_t n_slots, used_slots;
 	unsigned next_id;
-	bool tx_open; /* between mc_store_begin and its commit or rollback */
+	bool tx_open; /* between mc_store_begin (or an operation's own BEGIN) and its end */
+	int down;     /* 0; 1 once a lost connection is logged, 2 once a failed reconnection too */
 	mc_seq_marks marks;        /* see seq_marks.h */
 };
 
@@ -108,6 +109,12 @@ int mc_pq_write(mc_pg *st, PGresult **out, const char *sql, const struct mc_pq_p
 /* Runs constant SQL without parameters through the simple protocol
  * (transaction control, migrations). */
 int mc_pq_exec_sql(mc_pg *st, const char *sql, const char *what);
+
+/* Makes the connection again (PQreset) and sets it up as mc_pg_open does;
+ * prepared statements and sequence marks are forgotten. MC_EBUSY while the
+ * server cannot be reached. The store reconnects by itself before a call that
+ * finds the connection lost outside a transaction (store_pg.c). */
+int mc_pq_reconnect(mc_pg *st);
 
 /* Rows changed by a command result. */
 int64_t mc_pq_changes(const PGresult *r);

@@ -6,7 +6,8 @@
 #                                 vs nginx serving a static file of the same size
 #   dossier creation (durable) vs raw SQLite inserts of the same rows with the
 #                                 same durability: one transaction per row, and
-#                                 batched (BATCH rows per transaction)
+#                                 batched (BATCH rows per transaction); the same
+#                                 on PostgreSQL (bench/pg_create.sh, psql)
 #   statistics report          GET /api/v1/stats for the province, a year of
 #                                 STATS_N dossiers, by unit, vs the naive GROUP BY
 #                                 over the event log (bench/naive_stats.sql)
@@ -231,6 +232,17 @@ ref_rows 2000000 $((BATCH * 200)) "$BATCH" >"$work/refb.sql"
 t=$(now); sqlite3 "$work/ref.db" <"$work/refb.sql" >/dev/null
 refb_rate=$(awk -v s="$(since "$t")" -v n=$((BATCH * 200)) 'BEGIN {printf "%.0f", n/s}')
 
+# ---- the same on PostgreSQL (a throwaway cluster, fsync on) -----------------
+
+pg_line="- - - - -"
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v psql >/dev/null; then
+  pg_line=$(bash scripts/pg.sh bash bench/pg_create.sh "$bin" "$work") || pg_line="- - - - -"
+else
+  log "PostgreSQL not installed (make setup installs it): its creation figures are skipped"
+fi
+read -r pg_rate pg_p50 pg_p99 pg_ref pg_refb <<<"$pg_line"
+pg_ratio() { [ "$pg_rate" = - ] && echo - || ratio "$pg_rate" "$1" "${2:-%.2f}"; }
+
 lookup_rps=$(rate <"$work/wrk-lookup.txt"); nginx_rps=$(rate <"$work/wrk-nginx.txt")
 cat <<TABLE
 | measure | motcua | reference | ratio |
@@ -240,6 +252,9 @@ cat <<TABLE
 | durable dossier creations/s through the API | $created_rate | sqlite3, same rows, one durable transaction each: $ref_rate | $(ratio "$created_rate" "$ref_rate" %.1f) |
 | | | sqlite3, same rows, $BATCH per durable transaction: $refb_rate | $(ratio "$created_rate" "$refb_rate") |
 | creation latency p50 / p99 | $(lat 50% <"$work/wrk-create.txt") / $(lat 99% <"$work/wrk-create.txt") | | |
+| durable dossier creations/s through the API, PostgreSQL | $pg_rate | psql, same rows, one durable transaction each: $pg_ref | $(pg_ratio "$pg_ref" %.1f) |
+| | | psql, same rows, $BATCH per durable transaction: $pg_refb | $(pg_ratio "$pg_refb") |
+| creation latency p50 / p99, PostgreSQL | $pg_p50 / $pg_p99 | | |
 | statistics, province, year 2017, by unit ($STATS_N dossiers; $stats_rows rows), median of 5 | $stats_ms ms | naive GROUP BY over the event log, median of 3: $naive_ms ms | $(ratio "$naive_ms" "$stats_ms" %.1f)× faster |
 | statistics totals agree (received, resolved, in progress) | $api_totals | $naive_totals | $agree |
 | server resident memory: idle / under lookup load / peak | $((rss_idle / 1024)) / $((rss_load / 1024)) / $((rss_peak / 1024)) MiB | | |

@@ -299,6 +299,21 @@ void mc_reply_raw(mc_req *r, int status, const char *content_type, const void *d
 	evbuffer_free(buf);
 }
 
+void mc_reply_ref(mc_req *r, int status, const char *content_type, const void *data, size_t len,
+		  void (*done)(const void *data, size_t len, void *arg), void *arg)
+{
+	struct evbuffer *buf = evbuffer_new();
+	/* The bytes go from data to the socket; libevent calls done when it has
+	 * drained or freed them, whatever becomes of the connection. */
+	if (r->method == MC_M_HEAD || !len || evbuffer_add_reference(buf, data, len, done, arg) != 0) {
+		if (r->method != MC_M_HEAD && len)
+			evbuffer_add(buf, data, len);
+		done(data, len, arg);
+	}
+	send_and_free(r, status, content_type, buf);
+	evbuffer_free(buf);
+}
+
 void mc_reply_json(mc_req *r, int status, json_t *body)
 {
 	char *text = json_dumps(body, JSON_COMPACT);
@@ -387,6 +402,19 @@ const char *mc_req_token_hash(const mc_req *r) { return r->token_hash; }
 mc_store *mc_req_store(const mc_req *r) { return r->w->store; }
 const mc_server_config *mc_req_config(const mc_req *r) { return &r->w->srv->cfg; }
 mc_cache *mc_req_cache(const mc_req *r) { return r->w->srv->cache; }
+
+uint64_t mc_req_change_epoch(mc_req *r)
+{
+	/* A commit that ended before this look is seen by this connection now or
+	 * at an earlier look, and the look that first sees it moves the epoch: so
+	 * the epoch returned is newer than any taken before that commit. */
+	bool changed = true, known = false;
+	if (mc_store_data_changed(r->w->store, &changed, &known) != 0 || !known)
+		return 0;
+	if (changed)
+		return atomic_fetch_add(&r->w->srv->change_epoch, 1) + 1;
+	return atomic_load(&r->w->srv->change_epoch);
+}
 mc_limiter *mc_req_login_accounts(const mc_req *r) { return r->w->srv->login_accounts; }
 mc_limiter *mc_req_login_addresses(const mc_req *r) { return r->w->srv->login_addresses; }
 
@@ -583,40 +611,45 @@ void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload)
 
 /* ---- routing ----------------------------------------------------------- */
 
-/* Matches path against pattern, segment by segment; fills params with
- * pointers into buf, a copy of path cut at the end of each parameter. */
-static bool route_match(const char *pattern, const char *path, char *buf, const char **params, int *n_params)
+/* Matches path against pattern, segment by segment; gives where each
+ * parameter starts in path and its length. Writes nothing, so the table is
+ * walked without copying the path for every route tried. */
+static bool route_match(const char *pattern, const char *path, size_t *starts, size_t *lens, int *n_params)
 {
-	char *ends[MAX_PARAMS];
-	strcpy(buf, path);
 	const char *p = pattern;
-	char *s = buf;
+	const char *s = path;
 	int n = 0;
 	for (;;) {
 		if (*p != '/' || *s != '/')
 			return false;
 		p++;
 		s++;
-		size_t pl = strcspn(p, "/");
-		size_t sl = strcspn(s, "/");
-		if (pl >= 2 && p[0] == '{') {
-			if (sl == 0 || n >= MAX_PARAMS)
+		if (p[0] == '{' && p[1] != '\0' && p[1] != '/') {
+			/* A parameter: the whole segment, never empty. */
+			const char *seg = s;
+			while (*s != '\0' && *s != '/')
+				s++;
+			if (s == seg || n >= MAX_PARAMS)
 				return false;
-			params[n] = s;
-			ends[n] = s + sl;
+			starts[n] = (size_t)(seg - path);
+			lens[n] = (size_t)(s - seg);
 			n++;
-		} else if (pl != sl || strncmp(p, s, sl) != 0) {
-			return false;
+			while (*p != '\0' && *p != '/')
+				p++;
+		} else {
+			/* A literal segment: the same bytes up to the same end. */
+			while (*p != '\0' && *p != '/' && *p == *s) {
+				p++;
+				s++;
+			}
+			if ((*p != '\0' && *p != '/') || (*s != '\0' && *s != '/'))
+				return false;
 		}
-		p += pl;
-		s += sl;
 		if (*p == '\0' || *s == '\0')
 			break;
 	}
 	if (*p != '\0' || *s != '\0')
 		return false;
-	for (int i = 0; i < n; i++)
-		*ends[i] = '\0';
 	*n_params = n;
 	return true;
 }
@@ -806,12 +839,12 @@ static void handle(struct evhttp_request *ev, void *arg)
 		return;
 	}
 
-	r->param_buf = mc_xmalloc(strlen(r->path) + 1);
 	const mc_route *route = NULL;
+	size_t starts[MAX_PARAMS], lens[MAX_PARAMS];
 	int allowed = 0; /* methods of the routes matching the path */
 	for (size_t i = 0; i < mc_routes_count; i++) {
 		int n = 0;
-		if (!route_match(mc_routes[i].pattern, r->path, r->param_buf, r->params, &n))
+		if (!route_match(mc_routes[i].pattern, r->path, starts, lens, &n))
 			continue;
 		allowed |= mc_routes[i].methods;
 		int want = r->method == MC_M_HEAD ? MC_M_GET : r->method;
@@ -819,6 +852,14 @@ static void handle(struct evhttp_request *ev, void *arg)
 			route = &mc_routes[i];
 			r->route_index = (int)i;
 			r->n_params = n;
+			/* The parameters: a copy of the path cut at the end of each. */
+			size_t path_len = strlen(r->path);
+			r->param_buf = mc_xmalloc(path_len + 1);
+			memcpy(r->param_buf, r->path, path_len + 1);
+			for (int k = 0; k < n; k++) {
+				r->params[k] = r->param_buf + starts[k];
+				r->param_buf[starts[k] + lens[k]] = '\0';
+			}
 			break;
 		}
 	}
@@ -1138,8 +1179,9 @@ int mc_server_run(const mc_server_config *cfg)
 	pthread_cond_init(&notify.wake, NULL);
 	notify.srv = &srv;
 	notify.started = pthread_create(&notify.thread, NULL, notifier_main, &notify) == 0;
-	/* 16,384 replies of up to 8 KiB: at most 128 MiB, in practice a few. */
-	srv.cache = mc_cache_new(16384, 8192, 60);
+	/* Rendered replies: 48 MiB of them (about 37,000 lookups of 1.3 KB) and
+	 * 6 MiB of slots, each of up to 64 KiB, 60 s at most. */
+	srv.cache = mc_cache_new(48u << 20, 64u << 10, 60);
 	/* Guessing passwords: 5 failures an account, 20 an address, per 15 minutes. */
 	srv.login_accounts = mc_limiter_new(4096, 5, 900);
 	srv.login_addresses = mc_limiter_new(4096, 20, 900);
@@ -1155,7 +1197,19 @@ int mc_server_run(const mc_server_config *cfg)
 		worker *w = &workers[i];
 		w->index = i;
 		w->srv = &srv;
-		w->base = event_base_new();
+		/* epoll changes batched per turn of the loop: evhttp turns reading and
+		 * writing off and on several times a request, and most of that cancels
+		 * out before the loop waits again. libevent warns against it when an fd
+		 * in the loop is a dup() that gets closed while another copy stays
+		 * open; the only dup()s here are the listening socket's, one per
+		 * worker, closed only after the loops have stopped. */
+		struct event_config *ec = event_config_new();
+		if (ec && event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) == 0)
+			w->base = event_base_new_with_config(ec);
+		else
+			w->base = event_base_new();
+		if (ec)
+			event_config_free(ec);
 		w->http = evhttp_new(w->base);
 		const char *read_url = cfg->db_read_url && *cfg->db_read_url ? cfg->db_read_url : cfg->db_url;
 		if (!w->base || !w->http || mc_store_open(&w->store, read_url) != 0)

@@ -88,6 +88,12 @@ bool mc_req_is_tls(const mc_req *r);
 
 /* The cache of rendered public replies, shared by the workers. */
 struct mc_cache *mc_req_cache(const mc_req *r);
+/* The server's change epoch as this worker's read connection sees it now (one
+ * mc_store_data_changed, no table read): it moves whenever something was
+ * committed since any worker last looked, so bytes whose version was read and
+ * found current in this same epoch are still current (http/cache.h). 0 when
+ * the store cannot tell (PostgreSQL): read the version. */
+uint64_t mc_req_change_epoch(mc_req *r);
 
 /* Failed sign-ins counted per account and per client address (limiter.h). */
 struct mc_limiter *mc_req_login_accounts(const mc_req *r);
@@ -112,6 +118,10 @@ void mc_req_reload_time(mc_req *r);
 void mc_reply_json(mc_req *r, int status, json_t *body);   /* steals body */
 void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void mc_reply_raw(mc_req *r, int status, const char *content_type, const void *data, size_t len);
+/* As mc_reply_raw without copying data: done(data, len, arg) is called once
+ * the bytes have been sent or dropped (at once when no body is sent). */
+void mc_reply_ref(mc_req *r, int status, const char *content_type, const void *data, size_t len,
+		  void (*done)(const void *data, size_t len, void *arg), void *arg);
 void mc_reply_empty(mc_req *r, int status);
 /* Adds a header to the coming reply. */
 void mc_reply_header(mc_req *r, const char *name, const char *value);

@@ -325,6 +325,14 @@ int mc_store_dossier_insert(mc_store *st, mc_dossier *d);
 int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool with_docs);
 /* The current version of a dossier (one indexed read), for cached replies. */
 int mc_store_dossier_version(mc_store *st, int64_t *out, const char *code);
+/* Whether anything may have been committed to the database, by this
+ * connection, another one or another process, since the previous call on this
+ * connection (true at the first call, and whenever in doubt); false means
+ * nothing was. No table is read: on SQLite the header of the WAL index in
+ * shared memory, which every commit rewrites. *known is false when the
+ * backend cannot tell that cheaply (PostgreSQL: several servers share the
+ * database): read what is needed. */
+int mc_store_data_changed(mc_store *st, bool *changed, bool *known);
 /* Writes every mutable field of d if the stored version is expected_version,
  * then sets d->version = expected_version + 1. MC_ECONFLICT when the version
  * moved, MC_ENOTFOUND when the dossier does not exist. Docs are replaced when

@@ -79,6 +79,7 @@ struct mc_store {
 	X(dossier_next_seq, (int *out, int64_t unit_id, int32_t local_day), (out, unit_id, local_day))       \
 	X(dossier_get, (mc_dossier * out, const char *code, bool with_docs), (out, code, with_docs))         \
 	X(dossier_version, (int64_t * out, const char *code), (out, code))                                   \
+	X(data_changed, (bool *changed, bool *known), (changed, known))                                      \
 	X(dossier_by_attachment, (mc_dossier * *out, size_t *n, const char *sha256), (out, n, sha256))       \
 	X(dossier_list, (mc_dossier * *out, size_t *n, int64_t *total, const mc_dossier_query *q),           \
 	  (out, n, total, q))                                                                                \

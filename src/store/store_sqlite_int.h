@@ -37,6 +37,12 @@ struct mc_sqlite {
 	struct mc_stmt_slot *slots; /* open addressing, power-of-two size */
 	size_t n_slots, used_slots;
 	mc_seq_marks marks;        /* see seq_marks.h */
+	/* What mc_sqlite_data_changed last saw: the WAL index's header words once it
+	 * is mapped, data_version and own changes until then. */
+	const volatile uint32_t *wal_index;
+	uint32_t seen_header[12];
+	int64_t seen_version, seen_changes;
+	int seen; /* 0 nothing yet, 1 seen_version and seen_changes, 2 seen_header */
 };
 
 /* The cached statement for sql (keyed by its address), prepared on first use.

@@ -219,16 +219,7 @@ stop_server
 "$bin" init --db "$work/ref.db" --demo --dossiers 0 >/dev/null
 ids=$(sqlite3 "$work/ref.db" "SELECT p.id, u.id FROM procedure p JOIN unit u ON u.code = '$district' WHERE p.unit_id IS NULL AND p.levels LIKE 'district%' LIMIT 1")
 proc_id=${ids%|*}; unit_id=${ids#*|}
-ref_rows() { # first count batch
-  echo "PRAGMA synchronous=FULL;"
-  for i in $(seq "$1" $(($1 + $2 - 1))); do
-    [ $((i % $3)) -eq 0 ] && echo "BEGIN;"
-    echo "INSERT INTO dossier (id, code, province_code, procedure_id, receiving_unit_id, current_unit_id, step, channel, state, applicant_name, applicant_name_folded, applicant_id_number, duration_hours, received_at, due_at, updated_at) VALUES ($i, '000.00.33.H56-170301-$i', 'H56', $proc_id, $unit_id, $unit_id, 1, 2, 2, 'Nguyễn Văn An', 'nguyen van an', '038090001234', 120, 1488336000, 1488844800, 1488336000);"
-    echo "INSERT INTO dossier_document (dossier_id, ord, province_code, seq, name, originals) VALUES ($i, 0, 'H56', 1, 'Tờ khai', 1);"
-    echo "INSERT INTO event (dossier_id, province_code, at, actor_name, unit_id, action, from_state, to_state, step, hash) VALUES ($i, 'H56', 1488336000, 'Bộ phận một cửa', $unit_id, 'create', 0, 2, 1, '$(printf '%064d' "$i")');"
-    [ $(((i + 1) % $3)) -eq 0 ] && echo "COMMIT;"
-  done
-}
+ref_rows() { echo "PRAGMA synchronous=FULL;"; bash bench/ref_rows.sh "$1" "$2" "$3" "$proc_id" "$unit_id"; }
 ref_rows 1000000 1000 1 >"$work/ref1.sql"
 t=$(now); sqlite3 "$work/ref.db" <"$work/ref1.sql" >/dev/null
 ref_rate=$(awk -v s="$(since "$t")" 'BEGIN {printf "%.0f", 1000/s}')

@@ -24,6 +24,7 @@
 #include "core/mc.h"
 #include "core/rollup.h"
 #include "core/stats.h"
+#include "stats_assert.h"
 
 #define DAY 86400
 /* 2017-03-01 00:00 local */
@@ -207,25 +208,6 @@ static void add_dossier(mc_rollup_set *s, const struct dossier *x)
 	}
 }
 
-static void assert_counts_equal(const mc_stats_counts *a, const mc_stats_counts *b)
-{
-	assert_int_equal(a->carried_over, b->carried_over);
-	assert_int_equal(a->received_online, b->received_online);
-	assert_int_equal(a->received_direct, b->received_direct);
-	assert_int_equal(a->received_postal, b->received_postal);
-	assert_int_equal(a->received, b->received);
-	assert_int_equal(a->resolved_early, b->resolved_early);
-	assert_int_equal(a->resolved_on_time, b->resolved_on_time);
-	assert_int_equal(a->resolved_late, b->resolved_late);
-	assert_int_equal(a->in_progress, b->in_progress);
-	assert_int_equal(a->in_progress_overdue, b->in_progress_overdue);
-	assert_int_equal(a->in_progress_within, b->in_progress_within);
-	assert_int_equal(a->supplement_requested, b->supplement_requested);
-	assert_int_equal(a->withdrawn, b->withdrawn);
-	assert_int_equal(a->stopped, b->stopped);
-	assert_int_equal(a->not_accepted, b->not_accepted);
-}
-
 #define N_DOSSIERS 3000
 
 static void test_cells_count_as_the_rules_for_ended_periods(void **state)
@@ -251,7 +233,7 @@ static void test_cells_count_as_the_rules_for_ended_periods(void **state)
 				count_by_rules(&want, &xs[i], from, to, to);
 		}
 		count_by_cells(&got, &s, unit, fd, td);
-		assert_counts_equal(&want, &got);
+		assert_stats_counts_equal(&want, &got);
 	}
 	mc_rollup_set_free(&s);
 	free(xs);

@@ -33,6 +33,7 @@
 #include "demo/demo.h"
 #include "store/store.h"
 #include "store/store_rollup.h"
+#include "stats_assert.h"
 
 #define COUNT 900
 #define SEED 5
@@ -162,27 +163,6 @@ static int64_t pick(int64_t n)
 	return (int64_t)(rng % (uint64_t)n);
 }
 
-static void assert_same_counts(const mc_stats_counts *a, const mc_stats_counts *b)
-{
-	assert_int_equal(a->carried_over, b->carried_over);
-	assert_int_equal(a->received_online, b->received_online);
-	assert_int_equal(a->received_direct, b->received_direct);
-	assert_int_equal(a->received_postal, b->received_postal);
-	assert_int_equal(a->received, b->received);
-	assert_int_equal(a->resolved_early, b->resolved_early);
-	assert_int_equal(a->resolved_on_time, b->resolved_on_time);
-	assert_int_equal(a->resolved_late, b->resolved_late);
-	assert_int_equal(a->resolved, b->resolved);
-	assert_int_equal(a->in_progress_within, b->in_progress_within);
-	assert_int_equal(a->in_progress_overdue, b->in_progress_overdue);
-	assert_int_equal(a->in_progress, b->in_progress);
-	assert_int_equal(a->supplement_requested, b->supplement_requested);
-	assert_int_equal(a->withdrawn, b->withdrawn);
-	assert_int_equal(a->stopped, b->stopped);
-	assert_int_equal(a->not_accepted, b->not_accepted);
-	assert_int_equal(a->apologies, b->apologies);
-}
-
 /* Both ways for one question; returns the total received, so that the
  * caller can check the data is not empty. */
 static int64_t compare(int64_t unit, int64_t from, int64_t to, mc_stats_group g)
@@ -199,7 +179,7 @@ static int64_t compare(int64_t unit, int64_t from, int64_t to, mc_stats_group g)
 	assert_int_equal(na, nb);
 	for (size_t i = 0; i < na; i++) {
 		assert_int_equal(a[i].unit_id, b[i].unit_id);
-		assert_same_counts(&a[i].c, &b[i].c);
+		assert_stats_counts_equal(&a[i].c, &b[i].c);
 		received += a[i].c.received + a[i].c.in_progress + a[i].c.carried_over;
 	}
 	mc_stats_row_free_list(a);
@@ -279,7 +259,7 @@ static void test_rebuilt_table_gives_the_same_figures(void **state)
 	assert_int_equal(mc_store_stats(fx.st, &after, &na, &q), 0);
 	assert_int_equal(na, nb);
 	for (size_t i = 0; i < na; i++)
-		assert_same_counts(&before[i].c, &after[i].c);
+		assert_stats_counts_equal(&before[i].c, &after[i].c);
 	mc_stats_row_free_list(before);
 	mc_stats_row_free_list(after);
 	compare_many();

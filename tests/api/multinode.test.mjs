@@ -7,50 +7,17 @@
 // office hours) reach the due times the other nodes give within seconds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer as createTcpServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, freshDatabase, dropDatabase } from './harness.mjs';
+import { smtpSink } from './smtp_sink.mjs';
 import { initDemo, serve } from './serve.mjs';
 import { DISTRICT, APPLICANT, act, assertProblem, assertStatus, districtProcedure, duePreview } from './helpers.mjs';
 
 const PG = Boolean(process.env.MOTCUA_TEST_DB_URL_BASE);
 const skip = PG ? false : 'PostgreSQL only (MOTCUA_TEST_DB_URL_BASE is not set; run through scripts/pg.sh)';
 const NODES = 3;
-
-// A minimal SMTP sink (as in notify.test.mjs) that keeps every mail's data.
-function smtpSink() {
-  const mails = [];
-  const server = createTcpServer((sock) => {
-    let buf = '';
-    let data = false;
-    sock.write('220 sink.test ESMTP\r\n');
-    sock.on('data', (chunk) => {
-      buf += chunk.toString('utf8');
-      for (;;) {
-        if (data) {
-          const end = buf.indexOf('\r\n.\r\n');
-          if (end < 0) return;
-          mails.push(buf.slice(0, end));
-          buf = buf.slice(end + 5);
-          data = false;
-          sock.write('250 queued\r\n');
-          continue;
-        }
-        const nl = buf.indexOf('\r\n');
-        if (nl < 0) return;
-        const verb = buf.slice(0, 4).toUpperCase();
-        buf = buf.slice(nl + 2);
-        if (verb === 'DATA') { data = true; sock.write('354 go ahead\r\n'); }
-        else if (verb === 'QUIT') { sock.end('221 bye\r\n'); return; }
-        else sock.write('250 ok\r\n');
-      }
-    });
-    sock.on('error', () => {});
-  });
-  return { server, mails };
-}
 
 let dir;
 let db;
@@ -160,7 +127,7 @@ test('every message is delivered exactly once, whichever node delivers it', { sk
   // more filings, all at once, so that the nodes' delivery passes overlap
   const more = await Promise.all(Array.from({ length: 30 }, (_, i) => fileOn(i, `c${i}@example.vn`)));
   filed.push(...more);
-  const count = (code) => smtp.mails.filter((m) => m.includes(`/tra-cuu/${code}`)).length;
+  const count = (code) => smtp.mails.filter((m) => m.data.includes(`/tra-cuu/${code}`)).length;
   const until = Date.now() + 30000;
   while (Date.now() < until && !filed.every((d) => count(d.code) >= 1)) await new Promise((r) => setTimeout(r, 200));
   const missing = filed.filter((d) => count(d.code) === 0).map((d) => d.code);

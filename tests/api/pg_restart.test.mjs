@@ -31,12 +31,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { createServer as createTcpServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIN, PASSWORD, freePort } from './harness.mjs';
+import { smtpSink } from './smtp_sink.mjs';
 import { APPLICANT, assertProblem, assertStatus, districtProcedure } from './helpers.mjs';
 import { checkLedger } from './ledger.mjs';
 import { initDemo, serve } from './serve.mjs';
@@ -60,39 +60,6 @@ async function asPgOwner(tool, args) {
 // One value from a query on the test's database.
 const sql = (query) => execFileSync(pgTool('psql'), ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db.split('?')[0],
   '-c', query], { encoding: 'utf8' }).trim();
-
-// A minimal SMTP sink (as in multinode.test.mjs) that keeps every mail's data.
-function smtpSink() {
-  const mails = [];
-  const server = createTcpServer((sock) => {
-    let buf = '';
-    let data = false;
-    sock.write('220 sink.test ESMTP\r\n');
-    sock.on('data', (chunk) => {
-      buf += chunk.toString('utf8');
-      for (;;) {
-        if (data) {
-          const end = buf.indexOf('\r\n.\r\n');
-          if (end < 0) return;
-          mails.push(buf.slice(0, end));
-          buf = buf.slice(end + 5);
-          data = false;
-          sock.write('250 queued\r\n');
-          continue;
-        }
-        const nl = buf.indexOf('\r\n');
-        if (nl < 0) return;
-        const verb = buf.slice(0, 4).toUpperCase();
-        buf = buf.slice(nl + 2);
-        if (verb === 'DATA') { data = true; sock.write('354 go ahead\r\n'); }
-        else if (verb === 'QUIT') { sock.end('221 bye\r\n'); return; }
-        else sock.write('250 ok\r\n');
-      }
-    });
-    sock.on('error', () => {});
-  });
-  return { server, mails };
-}
 
 let dir;      // the cluster's folder (owned by its owner)
 let filesDir; // the attachments
@@ -309,7 +276,7 @@ test('PostgreSQL stopped twice under load: 503 while away, served again by itsel
       assertStatus(res, 201, 'filing with an e-mail after the outages');
       mailed.push(res.body.code);
     }
-    const count = (code) => smtp.mails.filter((m) => m.includes(`/tra-cuu/${code}`)).length;
+    const count = (code) => smtp.mails.filter((m) => m.data.includes(`/tra-cuu/${code}`)).length;
     const until = Date.now() + 30000;
     while (Date.now() < until && !mailed.every((c) => count(c) >= 1)) await sleep(200);
     assert.deepEqual(mailed.filter((c) => count(c) !== 1), [], 'each reception e-mail arrived once');

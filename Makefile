@@ -7,7 +7,7 @@ JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
 DB         ?= var/motcua.db
 
-.PHONY: all setup build asan run test test-unit test-asan test-api clean format
+.PHONY: all setup build asan run test test-unit test-asan test-api clean format screenshots
 
 all: build
 
@@ -37,6 +37,14 @@ test-unit: build
 
 test-api: build
 	@node --test --test-concurrency=1 tests/api/
+
+# The tests keep their screenshots and form pictures under build/pictures; this
+# runs the tests that take them and copies the pictures into docs/.
+screenshots: build
+	@MOTCUA_BIN="$$PWD/$(BUILD)/motcua" node --test --test-concurrency=1 tests/api/forms.test.mjs tests/browser/
+	@mkdir -p docs/screenshots docs/forms
+	@cp $(BUILD)/pictures/screenshots/*.png docs/screenshots/
+	@cp $(BUILD)/pictures/forms/*.png docs/forms/
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

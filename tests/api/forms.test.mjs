@@ -1,6 +1,6 @@
 // The paperwork of the one-stop office (Thông tư 01/2018 forms 01-06) rendered
 // as PDF for demo dossiers, read back with pdftotext, and kept as PNG pages
-// (pdftoppm) under docs/forms/.
+// (pdftoppm) under build/pictures/forms/ (`make screenshots` copies them to docs/forms/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { stopServer, ROOT, assertProblem } from './helpers.mjs';
 let server;
 const tok = {};
 const work = mkdtempSync(join(tmpdir(), 'motcua-forms-'));
-const docsDir = join(ROOT, 'docs', 'forms');
+const docsDir = process.env.MOTCUA_FORMS_PICTURES || join(ROOT, 'build', 'pictures', 'forms');
 
 before(async () => {
   server = await startServer({ dossiers: 300 });
@@ -30,7 +30,7 @@ async function pdf(path, token) {
   return { status: res.status, type: res.headers.get('content-type'), body };
 }
 
-// Writes the PDF, returns its text, and keeps page 1 as a PNG in docs/forms.
+// Writes the PDF, returns its text, and keeps page 1 as a PNG under build/pictures/forms.
 function read(name, bytes) {
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
   const file = join(work, `${name}.pdf`);

@@ -14,7 +14,8 @@ import { stopServer } from '../api/helpers.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB = join(ROOT, 'web');
-export const SHOTS = join(ROOT, 'docs', 'screenshots');
+// Tests write their pictures under build/; `make screenshots` copies them to docs/.
+export const SHOTS = process.env.MOTCUA_SHOTS || join(ROOT, 'build', 'pictures', 'screenshots');
 export { PASSWORD };
 
 export const DESKTOP = { width: 1280, height: 800 };
@@ -226,7 +227,7 @@ export async function assertNoHScroll(page, what) {
 }
 
 /**
- * Checks a page at desktop and phone widths and saves docs/screenshots/{name}-desktop.png and
+ * Checks a page at desktop and phone widths and saves {name}-desktop.png and
  * {name}-phone.png: labels on every field, no horizontal scrolling at 360 px. The screenshot
  * shows the top of the page, or the element `show` (a selector; `block` as scrollIntoView takes
  * it, else centred when it fits) when given, or all of it with fullPage. The page is left at the viewport it had.

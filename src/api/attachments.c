@@ -107,21 +107,18 @@ static int may_read_or_reply(mc_req *r, const char *sha256)
 
 void mc_api_attachment_get(mc_req *r)
 {
-	void *data = NULL;
-	size_t len = 0;
+	int fd = -1;
+	int64_t size = 0;
 	char mime[64];
 	const char *sha256 = mc_req_param(r, 0);
 	if (may_read_or_reply(r, sha256) != 0)
 		return;
-	int rc = mc_store_attachment_get(mc_req_store(r), &data, &len, mime, sizeof mime, sha256);
-	if (rc == MC_EINVAL)
-		rc = MC_ENOTFOUND;
+	int rc = mc_store_attachment_open(mc_req_store(r), &fd, &size, mime, sizeof mime, sha256);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the attachment");
 		return;
 	}
 	/* Never rendered by the browser: always a download. */
 	mc_reply_header(r, "Content-Disposition", "attachment");
-	mc_reply_raw(r, 200, mime, data, len);
-	free(data);
+	mc_reply_file(r, 200, mime, fd, size);
 }

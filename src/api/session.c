@@ -4,27 +4,41 @@
 #include "app/auth.h"
 #include "http/limiter.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 typedef struct {
+	/* what the pool thread checks */
+	char hash[MC_PASSWORD_HASH_MAX];
+	char password[1025]; /* 256 characters of up to 4 bytes */
+	bool account_ok;          /* the account exists and is active */
+	/* what the reply needs */
+	mc_user user;
+	char account_key[96];     /* failures from unknown devices */
+	char device_key[48];      /* failures from this known device, "" = not one */
+	char address_key[96];
 	char token_hash[65];
-	int64_t user_id;
 	int64_t expires_at;
+	int max_sessions;
 	char token[MC_TOKEN_MAX];
+	char device[MC_DEVICE_TOKEN_MAX]; /* a new device token to set, "" = none */
 	json_t *user_json;
 	bool secure;
-} session_new;
+} signin;
 
 static int session_write(mc_store *st, void *payload)
 {
-	session_new *s = payload;
-	return mc_store_session_create(st, s->token_hash, s->user_id, mc_now(), s->expires_at);
+	signin *s = payload;
+	int rc = mc_store_session_create(st, s->token_hash, s->user.id, mc_now(), s->expires_at);
+	if (rc == 0)
+		rc = mc_store_session_trim(st, s->user.id, s->max_sessions, s->token_hash);
+	return rc;
 }
 
 static void session_after(mc_req *r, int rc, void *payload)
 {
-	session_new *s = payload;
+	signin *s = payload;
 	if (rc != 0) {
 		json_decref(s->user_json);
 		mc_reply_error(r, rc, "signing in");
@@ -35,8 +49,92 @@ static void session_after(mc_req *r, int rc, void *payload)
 	snprintf(cookie, sizeof cookie, "motcua_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
 		 s->token, max_age, s->secure ? "; Secure" : "");
 	mc_reply_header(r, "Set-Cookie", cookie);
+	if (s->device[0]) {
+		/* Sent back only to the sign-in route; a year, renewed at each new device token. */
+		char device[MC_DEVICE_TOKEN_MAX + 128];
+		snprintf(device, sizeof device,
+			 "motcua_device=%s; Path=/api/v1/session; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
+			 s->device, s->secure ? "; Secure" : "");
+		mc_reply_header(r, "Set-Cookie", device);
+	}
 	mc_reply_json(r, 201, json_pack("{s:s, s:o, s:o}", "token", s->token, "expires_at",
 					mc_api_time(s->expires_at), "user", s->user_json));
+}
+
+/* Runs on the hashing pool: argon2id costs tens of milliseconds and 64 MiB. */
+static int check_password(void *payload)
+{
+	signin *s = payload;
+	/* An unknown or inactive account is checked against a dummy hash, so
+	 * that the time taken does not tell which usernames exist. */
+	int rc = mc_auth_verify_password(s->account_ok ? s->hash : mc_auth_dummy_hash(), s->password);
+	sodium_memzero(s->password, sizeof s->password);
+	return s->account_ok ? rc : MC_EFORBIDDEN;
+}
+
+static void too_many_or_reply(mc_req *r, int wait, const char *why)
+{
+	char retry[16];
+	snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
+	mc_reply_header(r, "Retry-After", retry);
+	mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS, "%s; try again in %s seconds", why, retry);
+}
+
+static void checked(mc_req *r, int rc, void *payload)
+{
+	signin *s = payload;
+	int64_t now = mc_now();
+	if (rc != 0) {
+		/* A wrong password counts against the device it came from when that
+		 * is one the account has signed in from, else against the account:
+		 * guesses from elsewhere never lock the owner's own browser out. */
+		if (s->device_key[0])
+			mc_limiter_fail(mc_req_login_devices(r), s->device_key, now);
+		else
+			mc_limiter_fail(mc_req_login_accounts(r), s->account_key, now);
+		mc_limiter_fail(mc_req_login_addresses(r), s->address_key, now);
+		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
+		return;
+	}
+	/* The right password: a flood of sign-ins to one account is still refused. */
+	char signin_key[32];
+	int wait = 0;
+	snprintf(signin_key, sizeof signin_key, "%lld", (long long)s->user.id);
+	if (mc_limiter_blocked(mc_req_signins_accounts(r), signin_key, now, &wait)) {
+		too_many_or_reply(r, wait, "too many sign-ins to this account");
+		return;
+	}
+	mc_limiter_fail(mc_req_signins_accounts(r), signin_key, now);
+	mc_limiter_reset(s->device_key[0] ? mc_req_login_devices(r) : mc_req_login_accounts(r),
+			 s->device_key[0] ? s->device_key : s->account_key);
+	if (!s->device_key[0])
+		mc_auth_device_token(s->device, s->user.id, s->hash);
+	sodium_memzero(s->hash, sizeof s->hash);
+	mc_auth_new_token(s->token);
+	mc_auth_token_hash(s->token_hash, s->token);
+	s->expires_at = now + (int64_t)mc_req_config(r)->session_hours * 3600;
+	s->max_sessions = mc_req_config(r)->max_sessions > 0 ? mc_req_config(r)->max_sessions : 10;
+	s->user_json = mc_api_user_json(mc_req_time(r), &s->user);
+	s->secure = mc_req_is_tls(r);
+	mc_req_write(r, session_write, session_after, s);
+}
+
+/* The motcua_device cookie's value, copied into out, or "". */
+static void device_cookie(const char *header, char *out, size_t cap)
+{
+	static const char name[] = "motcua_device=";
+	out[0] = '\0';
+	for (const char *at = header; at && (at = strstr(at, name)) != NULL; at += sizeof name - 1) {
+		if (at == header || at[-1] == ' ' || at[-1] == ';') {
+			at += sizeof name - 1;
+			size_t n = strcspn(at, "; ");
+			if (n < cap) {
+				memcpy(out, at, n);
+				out[n] = '\0';
+			}
+			return;
+		}
+	}
 }
 
 void mc_api_session_create(mc_req *r)
@@ -48,57 +146,47 @@ void mc_api_session_create(mc_req *r)
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
-	/* Too many failures for this account or from this address: the same
-	 * answer whether or not the account exists, and no password is checked. */
-	char account_key[96], address_key[96];
-	snprintf(account_key, sizeof account_key, "u:%s", username);
-	snprintf(address_key, sizeof address_key, "a:%s", mc_req_peer(r));
+	signin *s = mc_req_own(r, mc_xcalloc(1, sizeof *s));
+	snprintf(s->account_key, sizeof s->account_key, "u:%s", username);
+	snprintf(s->address_key, sizeof s->address_key, "a:%s", mc_req_peer(r));
 	int64_t now = mc_now();
-	int wait_a = 0, wait_b = 0;
-	bool blocked_a = mc_limiter_blocked(mc_req_login_accounts(r), account_key, now, &wait_a);
-	bool blocked_b = mc_limiter_blocked(mc_req_login_addresses(r), address_key, now, &wait_b);
-	if (blocked_a || blocked_b) {
-		char retry[16];
-		snprintf(retry, sizeof retry, "%d", wait_a > wait_b ? wait_a : wait_b);
-		mc_reply_header(r, "Retry-After", retry);
-		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS, "too many failed sign-ins; try again in %s seconds", retry);
+	int wait = 0;
+	/* Every attempt from an address counts towards its rate; failures too
+	 * towards its own limit. Refused before any password is checked, with
+	 * the same answer whether or not the account exists. */
+	if (mc_limiter_blocked(mc_req_signins_addresses(r), s->address_key, now, &wait)) {
+		too_many_or_reply(r, wait, "too many sign-ins from your address");
 		return;
 	}
-	mc_user u;
-	char hash[MC_PASSWORD_HASH_MAX];
-	int rc = mc_store_user_by_username(mc_req_store(r), &u, hash, sizeof hash, username);
-	if (rc == MC_ENOTFOUND || (rc == 0 && !u.active)) {
-		/* Spend the time a real check takes, so timing does not tell which usernames exist. */
-		static char dummy[MC_PASSWORD_HASH_MAX];
-		if (!dummy[0])
-			mc_auth_hash_password(dummy, "motcua-timing-equaliser");
-		mc_auth_verify_password(dummy, password);
-		mc_limiter_fail(mc_req_login_accounts(r), account_key, now);
-		mc_limiter_fail(mc_req_login_addresses(r), address_key, now);
-		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
+	mc_limiter_fail(mc_req_signins_addresses(r), s->address_key, now);
+	if (mc_limiter_blocked(mc_req_login_addresses(r), s->address_key, now, &wait)) {
+		too_many_or_reply(r, wait, "too many failed sign-ins from your address");
 		return;
 	}
-	if (rc != 0) {
+	int rc = mc_store_user_by_username(mc_req_store(r), &s->user, s->hash, sizeof s->hash, username);
+	if (rc != 0 && rc != MC_ENOTFOUND) {
 		mc_reply_error(r, rc, "signing in");
 		return;
 	}
-	if (mc_auth_verify_password(hash, password) != 0) {
-		mc_limiter_fail(mc_req_login_accounts(r), account_key, now);
-		mc_limiter_fail(mc_req_login_addresses(r), address_key, now);
-		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
+	s->account_ok = rc == 0 && s->user.active;
+	char token[MC_DEVICE_TOKEN_MAX], nonce[32];
+	device_cookie(mc_req_header(r, "Cookie"), token, sizeof token);
+	if (s->account_ok && token[0] && mc_auth_device_check(token, s->user.id, s->hash, nonce) == 0) {
+		snprintf(s->device_key, sizeof s->device_key, "d:%s", nonce);
+		if (mc_limiter_blocked(mc_req_login_devices(r), s->device_key, now, &wait)) {
+			too_many_or_reply(r, wait, "too many failed sign-ins from this browser");
+			return;
+		}
+	} else if (mc_limiter_blocked(mc_req_login_accounts(r), s->account_key, now, &wait)) {
+		too_many_or_reply(r, wait, "too many failed sign-ins to this account from new devices");
 		return;
 	}
-	/* The account's own count starts again; the address keeps its count, so
-	 * one good password does not open a run of guesses at other accounts. */
-	mc_limiter_reset(mc_req_login_accounts(r), account_key);
-	session_new *s = mc_req_own(r, mc_xcalloc(1, sizeof *s));
-	mc_auth_new_token(s->token);
-	mc_auth_token_hash(s->token_hash, s->token);
-	s->user_id = u.id;
-	s->expires_at = mc_now() + (int64_t)mc_req_config(r)->session_hours * 3600;
-	s->user_json = mc_api_user_json(mc_req_time(r), &u);
-	s->secure = mc_req_is_tls(r);
-	mc_req_write(r, session_write, session_after, s);
+	snprintf(s->password, sizeof s->password, "%s", password);
+	if (mc_req_offload(r, check_password, checked, s) != 0) {
+		sodium_memzero(s->password, sizeof s->password);
+		mc_reply_header(r, "Retry-After", "1");
+		mc_reply_problem(r, MC_PROB_OVERLOADED, "too many sign-ins are being checked; try again in a second");
+	}
 }
 
 void mc_api_session_get(mc_req *r)

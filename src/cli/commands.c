@@ -2,6 +2,7 @@
 
 #include "app/auth.h"
 #include "app/dossier.h"
+#include "app/jobs.h"
 #include "cli/config.h"
 #include "core/embed.h"
 #include "core/audit.h"
@@ -230,6 +231,11 @@ static void payment_setup(mc_config *cfg, char *url, size_t cap, mc_payment_conf
 		url);
 }
 
+static int rules_check(mc_store *st, void *arg)
+{
+	return mc_server_rules_check(arg, st);
+}
+
 int mc_cli_serve(int argc, char **argv)
 {
 	static const char *const known[] = {"--db", "--db-read", "--listen", "--workers",
@@ -270,8 +276,49 @@ int mc_cli_serve(int argc, char **argv)
 		.notify_interval = (int)cfg.notify_interval,
 		.reload_interval_ms = (int)cfg.reload_interval_ms,
 		.payment = payment,
+		.idle_timeout = (int)cfg.idle_timeout,
+		.conn = {.header_timeout = (int)cfg.header_timeout,
+			 .body_timeout = (int)cfg.body_timeout,
+			 .body_min_rate = (int)cfg.body_min_rate},
+		.trusted_proxies = cfg.trusted_proxies,
+		.hash_threads = (int)cfg.hash_threads,
+		.hash_queue = (int)cfg.hash_queue,
+		.login_failures = (int)cfg.login_failures,
+		.login_window = (int)cfg.login_window,
+		.signin_account_max = (int)cfg.signin_account_max,
+		.signin_address_max = (int)cfg.signin_address_max,
+		.signin_window = (int)cfg.signin_window,
+		.max_sessions = (int)cfg.max_sessions,
+		.metrics_allow = cfg.metrics_allow,
+		.metrics_token = cfg.metrics_token,
+		.cache_bytes = (size_t)cfg.cache_mb << 20,
+		.listen_backlog = (int)cfg.listen_backlog,
 	};
-	return mc_server_run(&sc) == 0 ? 0 : 1;
+	mc_server *srv = NULL;
+	mc_jobs *jobs = NULL;
+	rc = 1;
+	if (mc_notify_global_init() != 0 || mc_server_new(&srv, &sc) != 0)
+		goto done;
+	mc_jobs_config jc = {
+		.db_url = cfg.db,
+		.group = mc_server_group(srv),
+		.notify = &sc.notify,
+		.notify_interval = (int)cfg.notify_interval,
+		.reload_interval_ms = (int)cfg.reload_interval_ms,
+		.purge_interval = (int)cfg.session_purge_interval,
+		.rules_check = rules_check,
+		.rules_arg = srv,
+	};
+	if (mc_jobs_start(&jobs, &jc) != 0) {
+		fprintf(stderr, "motcua: could not start the background jobs\n");
+		goto done;
+	}
+	rc = mc_server_run(srv) == 0 ? 0 : 1;
+done:
+	/* Jobs write through the server's group committer: they stop first. */
+	mc_jobs_stop(jobs);
+	mc_server_free(srv);
+	return rc;
 }
 
 int mc_cli_config(int argc, char **argv)

@@ -61,6 +61,46 @@ static const struct setting {
 	 "the payment provider's page, empty = the in-process test provider (demo and tests only)"},
 	{"web_root", T_STRING, 0, 0, "web", offsetof(mc_config, web_root), sizeof((mc_config *)0)->web_root,
 	 "folder of the web application's static files"},
+	{"idle_timeout", T_INT, 5, 3600, "30", offsetof(mc_config, idle_timeout), 0,
+	 "seconds a connection may stay silent before it is closed"},
+	{"header_timeout", T_INT, 1, 600, "20", offsetof(mc_config, header_timeout), 0,
+	 "seconds a client has to send a request's line and headers, from their first byte"},
+	{"body_timeout", T_INT, 1, 3600, "20", offsetof(mc_config, body_timeout), 0,
+	 "seconds a client has to send a request body, plus one second for every body_min_rate bytes sent"},
+	{"body_min_rate", T_INT, 0, 1000000000, "500", offsetof(mc_config, body_min_rate), 0,
+	 "bytes a second a request body must keep up after body_timeout, 0 = no rate"},
+	{"trusted_proxies", T_STRING, 0, 0, "127.0.0.1, ::1", offsetof(mc_config, trusted_proxies),
+	 sizeof((mc_config *)0)->trusted_proxies,
+	 "addresses and networks of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, "
+	 "comma-separated (\"\" = none)"},
+	{"hash_threads", T_INT, 0, 64, "0", offsetof(mc_config, hash_threads), 0,
+	 "threads that hash and check passwords, 0 = half the cores"},
+	{"hash_queue", T_INT, 1, 100000, "64", offsetof(mc_config, hash_queue), 0,
+	 "sign-ins that may wait for those threads; more are answered 429"},
+	{"login_failures", T_INT, 1, 1000, "5", offsetof(mc_config, login_failures), 0,
+	 "failed sign-ins to an account from unknown devices (and from each known device) per login_window; "
+	 "an address may make four times as many"},
+	{"login_window", T_INT, 60, 86400, "900", offsetof(mc_config, login_window), 0,
+	 "seconds over which failed sign-ins are counted"},
+	{"signin_account_max", T_INT, 1, 100000, "10", offsetof(mc_config, signin_account_max), 0,
+	 "successful sign-ins one account may make per signin_window"},
+	{"signin_address_max", T_INT, 1, 1000000, "120", offsetof(mc_config, signin_address_max), 0,
+	 "sign-in attempts one client address may make per signin_window"},
+	{"signin_window", T_INT, 1, 86400, "60", offsetof(mc_config, signin_window), 0,
+	 "seconds over which sign-ins are counted"},
+	{"max_sessions", T_INT, 1, 1000, "10", offsetof(mc_config, max_sessions), 0,
+	 "sessions one account may hold; a new sign-in ends the oldest beyond it"},
+	{"metrics_allow", T_STRING, 0, 0, "127.0.0.1, ::1", offsetof(mc_config, metrics_allow),
+	 sizeof((mc_config *)0)->metrics_allow,
+	 "client addresses and networks that may read /metrics without a token (\"\" = none)"},
+	{"metrics_token", T_STRING, 0, 0, "", offsetof(mc_config, metrics_token), sizeof((mc_config *)0)->metrics_token,
+	 "bearer token that opens /metrics from any address, empty = none (prefer MOTCUA_METRICS_TOKEN)"},
+	{"cache_mb", T_INT, 1, 65536, "48", offsetof(mc_config, cache_mb), 0,
+	 "memory for rendered public lookups, MiB"},
+	{"session_purge_interval", T_INT, 1, 86400, "600", offsetof(mc_config, session_purge_interval), 0,
+	 "seconds between removals of expired sessions"},
+	{"listen_backlog", T_INT, 16, 65535, "1024", offsetof(mc_config, listen_backlog), 0,
+	 "connections the kernel may hold waiting to be accepted"},
 };
 
 static int set_one(mc_config *cfg, const struct setting *s, const char *value, const char *origin)
@@ -192,7 +232,7 @@ void mc_config_print(const mc_config *cfg, FILE *out)
 		switch (s->t) {
 		case T_STRING:
 			/* A secret is shown as set or not, never printed. */
-			if (strstr(s->key, "password") || strstr(s->key, "secret"))
+			if (strstr(s->key, "password") || strstr(s->key, "secret") || strstr(s->key, "token"))
 				fprintf(out, "%s = %s", s->key, field[0] ? "(set)" : "");
 			else
 				fprintf(out, "%s = %s", s->key, field);

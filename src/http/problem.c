@@ -36,6 +36,8 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 	[MC_PROB_AMOUNT_MISMATCH] = {"amount-mismatch", 409, "The amount is not the amount owed"},
 	[MC_PROB_PAYMENT_CLOSED] = {"payment-closed", 409, "The payment was settled or closed already"},
 	[MC_PROB_NOTHING_OWED] = {"nothing-owed", 409, "The dossier owes nothing to pay online"},
+	[MC_PROB_BAD_FRAMING] = {"bad-framing", 400, "The request's framing headers are ambiguous"},
+	[MC_PROB_OVERLOADED] = {"overloaded", 429, "Too many requests are waiting; try again shortly"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

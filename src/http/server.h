@@ -15,6 +15,7 @@
 #include "app/dossier.h"
 #include "app/notify.h"
 #include "app/payment.h"
+#include "http/conn.h"
 #include "http/problem.h"
 #include "store/group.h"
 #include "store/store.h"
@@ -38,11 +39,40 @@ typedef struct {
 	int notify_interval;     /* seconds between delivery passes */
 	int reload_interval_ms;  /* between checks for units and calendars edited on other servers; 0 = none */
 	mc_payment_config payment; /* online payment of fees (docs/payments.md) */
+	int idle_timeout;        /* seconds a connection may stay silent */
+	mc_conn_limits conn;     /* header and body deadlines (http/conn.h) */
+	const char *trusted_proxies; /* addresses whose X-Forwarded-For is believed */
+	int hash_threads;        /* threads hashing passwords, 0 = half the cores */
+	int hash_queue;          /* sign-ins waiting for them before 429 */
+	int login_failures;      /* failed sign-ins an account (per device) or address may make ... */
+	int login_window;        /* ... per this many seconds */
+	int signin_account_max;  /* successful sign-ins an account may make ... */
+	int signin_address_max;  /* and sign-in attempts an address may make ... */
+	int signin_window;       /* ... per this many seconds */
+	int max_sessions;        /* sessions an account may hold; the oldest go first */
+	const char *metrics_allow; /* addresses that may read /metrics without a token */
+	const char *metrics_token; /* bearer token that opens /metrics, empty = none */
+	size_t cache_bytes;      /* the rendered public replies kept in memory */
+	int listen_backlog;
 } mc_server_config;
 
+typedef struct mc_server mc_server;
+
+/* Loads the time rules, starts the writer and opens the listening socket.
+ * Prints nothing on success; the reason on stderr on failure. Caller frees
+ * with mc_server_free. */
+int mc_server_new(mc_server **out, const mc_server_config *cfg);
 /* Serves until SIGINT or SIGTERM. Prints "motcua: listening on http://HOST:PORT"
  * on stdout once it accepts connections. */
-int mc_server_run(const mc_server_config *cfg);
+int mc_server_run(mc_server *srv);
+/* Finishes the queued writes and frees everything. NULL-safe. */
+void mc_server_free(mc_server *srv);
+/* The group committer the server writes through (borrowed), for jobs. */
+mc_group *mc_server_group(mc_server *srv);
+/* Reloads the time rules from st when the store's generation has moved since
+ * they were loaded (units or calendars edited on another server); frees the
+ * replaced ones no request holds any more. Thread-safe. */
+int mc_server_rules_check(mc_server *srv, mc_store *st);
 
 typedef enum {
 	MC_M_GET = 1,
@@ -84,6 +114,10 @@ const mc_time_ctx *mc_req_time(const mc_req *r);
 const mc_server_config *mc_req_config(const mc_req *r);
 /* The portal's public address without a trailing slash ("https://dichvucong.example.vn"). */
 const char *mc_req_public_url(const mc_req *r);
+/* Whether the caller may read /metrics: its address is in metrics_allow, or
+ * it sends the metrics_token as a bearer token. */
+bool mc_req_may_read_metrics(const mc_req *r);
+/* Whether the client reached us over HTTPS, as a trusted proxy says (X-Forwarded-Proto). */
 bool mc_req_is_tls(const mc_req *r);
 
 /* The cache of rendered public replies, shared by the workers. */
@@ -95,15 +129,17 @@ struct mc_cache *mc_req_cache(const mc_req *r);
  * the store cannot tell (PostgreSQL): read the version. */
 uint64_t mc_req_change_epoch(mc_req *r);
 
-/* Failed sign-ins counted per account and per client address (limiter.h). */
+/* Failed sign-ins counted per account (from unknown devices), per account
+ * and device, and per client address; successful sign-ins per account and
+ * attempts per address (limiter.h). */
 struct mc_limiter *mc_req_login_accounts(const mc_req *r);
 struct mc_limiter *mc_req_login_addresses(const mc_req *r);
-/* The client's address as text ("127.0.0.1"); the proxy's when behind one. */
+struct mc_limiter *mc_req_login_devices(const mc_req *r);
+struct mc_limiter *mc_req_signins_accounts(const mc_req *r);
+struct mc_limiter *mc_req_signins_addresses(const mc_req *r);
+/* The client's address as text ("203.0.113.7"): the TCP peer, or behind a
+ * trusted proxy the address it forwarded for (http/conn.h). */
 const char *mc_req_peer(const mc_req *r);
-
-/* The request counters and latency histograms in Prometheus text format;
- * caller frees. */
-char *mc_server_metrics(void);
 
 /* Ties an allocation to the request: freed with it (NULL-safe). Returns p. */
 void *mc_req_own(mc_req *r, void *p);
@@ -123,6 +159,9 @@ void mc_reply_raw(mc_req *r, int status, const char *content_type, const void *d
 void mc_reply_ref(mc_req *r, int status, const char *content_type, const void *data, size_t len,
 		  void (*done)(const void *data, size_t len, void *arg), void *arg);
 void mc_reply_empty(mc_req *r, int status);
+/* Sends size bytes of the file fd from the start without reading it into
+ * memory, and closes fd (also on failure). */
+void mc_reply_file(mc_req *r, int status, const char *content_type, int fd, int64_t size);
 /* Adds a header to the coming reply. */
 void mc_reply_header(mc_req *r, const char *name, const char *value);
 /* Maps an MC_E... code to its problem and replies (MC_EBUSY → 503 ...). */
@@ -136,6 +175,10 @@ typedef int (*mc_write_fn)(mc_store *st, void *payload);
  * the reply goes nowhere, but it must still be made: it frees the request. */
 typedef void (*mc_after_fn)(mc_req *r, int rc, void *payload);
 void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload);
+/* Runs fn(payload) on the password-hashing pool, then after(r, rc, payload)
+ * on this request's worker. MC_EBUSY, with nothing started, when the pool's
+ * queue is full: the caller answers 429. fn must not touch the request. */
+int mc_req_offload(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload);
 
 /* ---- routes (src/api/routes.c) --------------------------------------- */
 

@@ -135,6 +135,10 @@ int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_i
 int mc_store_session_get(mc_store *st, int64_t *user_id, int64_t *expires_at, const char *token_hash);
 int mc_store_session_delete(mc_store *st, const char *token_hash);
 int mc_store_session_purge(mc_store *st, int64_t now);
+/* Ends the sessions of user_id beyond the keep newest, newest (a token hash)
+ * always among those kept; sessions made in the same second are as old as
+ * each other. */
+int mc_store_session_trim(mc_store *st, int64_t user_id, int keep, const char *newest);
 
 /* ---- procedures (thủ tục hành chính) ----------------------------------- */
 
@@ -407,6 +411,9 @@ int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data,
 /* Size and type of a recorded attachment. MC_ENOTFOUND when unknown, MC_EINVAL
  * when sha256 is not 64 hex digits. */
 int mc_store_attachment_stat(mc_store *st, int64_t *size, char *mime, size_t mime_cap, const char *sha256);
+/* Opens a recorded attachment's file for reading (for sending it without
+ * holding it in memory); caller closes *fd. MC_ENOTFOUND when unknown. */
+int mc_store_attachment_open(mc_store *st, int *fd, int64_t *size, char *mime, size_t mime_cap, const char *sha256);
 /* Reads an attachment; caller frees *data. MC_ENOTFOUND when unknown. */
 int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, size_t mime_cap,
 			    const char *sha256);

@@ -64,6 +64,7 @@ struct mc_store {
 	  (user_id, expires_at, token_hash))                                                                 \
 	X(session_delete, (const char *token_hash), (token_hash))                                            \
 	X(session_purge, (int64_t now), (now))                                                               \
+	X(session_trim, (int64_t user_id, int keep, const char *newest), (user_id, keep, newest))            \
 	X(procedure_create, (mc_procedure * p), (p))                                                         \
 	X(procedure_update, (mc_procedure * p), (p))                                                         \
 	X(procedure_get, (mc_procedure * out, const char *code, bool with_parts), (out, code, with_parts))   \
@@ -97,6 +98,8 @@ struct mc_store {
 	  (size, mime, mime_cap, sha256))                                                                    \
 	X(attachment_get, (void **data, size_t *len, char *mime, size_t mime_cap, const char *sha256),       \
 	  (data, len, mime, mime_cap, sha256))                                                               \
+	X(attachment_open, (int *fd, int64_t *size, char *mime, size_t mime_cap, const char *sha256),        \
+	  (fd, size, mime, mime_cap, sha256))                                                                \
 	X(stats_overdue,                                                                                     \
 	  (mc_stats_overdue * *out, size_t *n, int64_t *total, int64_t unit_id, int64_t now, int limit,      \
 	   int offset),                                                                                      \

@@ -181,6 +181,31 @@ cleanup:
 	return rc;
 }
 
+int mc_files_open(const char *files_dir, const char *digest, int64_t size, int *out)
+{
+	size_t path_len = strlen(files_dir) + 70;
+	char *path = mc_xmalloc(path_len);
+	struct stat sb;
+	int rc = 0;
+
+	snprintf(path, path_len, "%s/%.2s/%s", files_dir, digest, digest);
+	*out = open(path, O_RDONLY | O_CLOEXEC);
+	if (*out < 0) {
+		fprintf(stderr, "could not open %s: %s\n", path, strerror(errno));
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	if (fstat(*out, &sb) != 0 || sb.st_size != size) {
+		fprintf(stderr, "could not serve %s: its size is not the recorded %lld bytes\n", path, (long long)size);
+		close(*out);
+		*out = -1;
+		rc = MC_ERROR;
+	}
+cleanup:
+	free(path);
+	return rc;
+}
+
 int mc_files_read(const char *files_dir, const char *digest, size_t size, void **data)
 {
 	size_t path_len = strlen(files_dir) + 70;

@@ -14,6 +14,9 @@ bool mc_files_sha256_valid(const char *s);
 /* Writes the file for digest into files_dir (created with its parents when
  * missing) unless a whole one is there already. */
 int mc_files_put(const char *files_dir, const char *digest, const void *data, size_t len);
+/* Opens the file for digest for reading, checking it has the recorded size;
+ * caller closes *out. */
+int mc_files_open(const char *files_dir, const char *digest, int64_t size, int *out);
 /* Reads size bytes of the file for digest; caller frees *data. */
 int mc_files_read(const char *files_dir, const char *digest, size_t size, void **data);
 /* Copies an attachment folder (prefix/digest) into dst, skipping files that

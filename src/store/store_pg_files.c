@@ -103,6 +103,17 @@ int mc_pg_attachment_get(mc_pg *st, void **data, size_t *len, char *mime, size_t
 	return rc;
 }
 
+int mc_pg_attachment_open(mc_pg *st, int *fd, int64_t *size, char *mime, size_t mime_cap, const char *sha256)
+{
+	int rc = mc_pg_attachment_stat(st, size, mime, mime_cap, sha256);
+	*fd = -1;
+	if (rc == MC_EINVAL)
+		rc = MC_ENOTFOUND;
+	if (rc == 0)
+		rc = mc_files_open(st->files_dir, sha256, *size, fd);
+	return rc;
+}
+
 /* ---- calendar --------------------------------------------------------- */
 
 int mc_pg_calendar_set_year(mc_pg *st, int year, const mc_day_entry *days, size_t n, const char *source)

@@ -416,3 +416,19 @@ int mc_pg_session_purge(mc_pg *st, int64_t now)
 	mc_pq_params_clear(&p);
 	return rc;
 }
+
+int mc_pg_session_trim(mc_pg *st, int64_t user_id, int keep, const char *newest)
+{
+	static const char sql[] = "DELETE FROM session WHERE user_id = $1::bigint AND token_hash <> $3::text "
+				  "AND token_hash NOT IN (SELECT token_hash FROM session WHERE user_id = $1::bigint "
+				  "AND token_hash <> $3::text ORDER BY created_at DESC, token_hash LIMIT $2::bigint - 1)";
+	struct mc_pq_params p = {0};
+	int rc;
+
+	mc_pq_set_int(&p, 1, user_id);
+	mc_pq_set_int(&p, 2, keep);
+	mc_pq_set_text(&p, 3, newest);
+	rc = mc_pq_write(st, NULL, sql, &p, "trim sessions");
+	mc_pq_params_clear(&p);
+	return rc;
+}

@@ -172,6 +172,17 @@ cleanup:
 	return rc;
 }
 
+int mc_sqlite_attachment_open(mc_sqlite *st, int *fd, int64_t *size, char *mime, size_t mime_cap, const char *sha256)
+{
+	int rc = mc_sqlite_attachment_stat(st, size, mime, mime_cap, sha256);
+	*fd = -1;
+	if (rc == MC_EINVAL)
+		rc = MC_ENOTFOUND;
+	if (rc == 0)
+		rc = mc_files_open(st->files_dir, sha256, *size, fd);
+	return rc;
+}
+
 /* ---- calendar --------------------------------------------------------- */
 
 int mc_sqlite_calendar_set_year(mc_sqlite *st, int year, const mc_day_entry *days, size_t n, const char *source)

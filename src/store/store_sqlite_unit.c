@@ -491,3 +491,22 @@ cleanup:
 	mc_sq_done(s);
 	return rc;
 }
+
+int mc_sqlite_session_trim(mc_sqlite *st, int64_t user_id, int keep, const char *newest)
+{
+	static const char sql[] = "DELETE FROM session WHERE user_id = ?1 AND token_hash <> ?3 AND token_hash NOT IN "
+				  "(SELECT token_hash FROM session WHERE user_id = ?1 AND token_hash <> ?3 "
+				  "ORDER BY created_at DESC, token_hash LIMIT ?2 - 1)";
+	sqlite3_stmt *s = NULL;
+	int rc = mc_sq_prepare(st, &s, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_sq_bind_int(s, 1, user_id);
+	mc_sq_bind_int(s, 2, keep);
+	mc_sq_bind_text(s, 3, newest);
+	rc = mc_sq_exec(st, s, "trim sessions");
+cleanup:
+	mc_sq_done(s);
+	return rc;
+}

@@ -1,4 +1,4 @@
-// GET /metrics: Prometheus text with request counters by route and status,
+// GET /metrics: Prometheus text with request counters by route, method and status,
 // latency histograms, dossiers by state, overdue dossiers and the outbox depth.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,16 +17,16 @@ function metric(text, name, labels) {
 
 test('requests are counted by route and status class, with latencies', async () => {
   const before1 = (await server.api('GET', '/metrics')).text;
-  const n0 = metric(before1, 'motcua_http_requests_total', 'route="/healthz",status="2xx"') || 0;
+  const n0 = metric(before1, 'motcua_http_requests_total', 'route="/healthz",method="GET",status="2xx"') || 0;
   for (let i = 0; i < 3; i++) assert.equal((await server.api('GET', '/healthz')).status, 200);
   assert.equal((await server.api('GET', '/api/v1/dossiers')).status, 401);
   const res = await server.api('GET', '/metrics');
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
-  assert.equal(metric(res.text, 'motcua_http_requests_total', 'route="/healthz",status="2xx"'), n0 + 3);
-  assert.ok(metric(res.text, 'motcua_http_requests_total', 'route="/api/v1/dossiers",status="4xx"') >= 1);
-  assert.equal(metric(res.text, 'motcua_http_request_duration_seconds_count', 'route="/healthz"'),
-    metric(res.text, 'motcua_http_request_duration_seconds_bucket', 'route="/healthz",le="+Inf"'));
+  assert.equal(metric(res.text, 'motcua_http_requests_total', 'route="/healthz",method="GET",status="2xx"'), n0 + 3);
+  assert.ok(metric(res.text, 'motcua_http_requests_total', 'route="/api/v1/dossiers",method="GET",status="4xx"') >= 1);
+  assert.equal(metric(res.text, 'motcua_http_request_duration_seconds_count', 'route="/healthz",method="GET"'),
+    metric(res.text, 'motcua_http_request_duration_seconds_bucket', 'route="/healthz",method="GET",le="+Inf"'));
 });
 
 test('dossiers by state and the outbox match the database', async () => {

@@ -494,6 +494,21 @@ static void test_users_sessions(void **state)
 	assert_int_equal(user_id, citizen);
 	assert_int_equal(mc_store_session_delete(f->st, t2), 0);
 	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, t2), MC_ENOTFOUND);
+	/* Trim keeps an account's newest sessions and leaves others' alone. */
+	const char *tok[4] = {"1111111111111111111111111111111111111111111111111111111111111111",
+			      "2222222222222222222222222222222222222222222222222222222222222222",
+			      "3333333333333333333333333333333333333333333333333333333333333333",
+			      "4444444444444444444444444444444444444444444444444444444444444444"};
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(mc_store_session_create(f->st, tok[i], citizen, 1000 + i, 9000), 0);
+	assert_int_equal(mc_store_session_create(f->st, tok[3], desk, 1000, 9000), 0);
+	assert_int_equal(mc_store_session_trim(f->st, citizen, 2, tok[0]), 0);
+	/* tok[0], named the newest, stays with the newest other one (tok[2]). */
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[0]), 0);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[1]), MC_ENOTFOUND);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[2]), 0);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[3]), 0);
+	assert_int_equal(user_id, desk);
 }
 
 /* ---- procedures ------------------------------------------------------- */

@@ -1,0 +1,144 @@
+#include "app/jobs.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+/* A thread that runs its work every interval until stopped; the wait ends at
+ * once when the jobs stop. */
+typedef struct {
+	const mc_jobs_config *cfg;
+	void (*tick)(void *self, mc_store *st);
+	int interval_ms;
+	pthread_t thread;
+	bool started;
+	/* housekeeping's state */
+	bool failing;
+	int64_t next_purge;
+	struct mc_jobs *owner;
+} runner;
+
+struct mc_jobs {
+	mc_jobs_config cfg;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stopping;
+	runner delivery;
+	runner housekeeping;
+};
+
+static void *runner_main(void *arg)
+{
+	runner *rn = arg;
+	mc_jobs *j = rn->owner;
+	mc_store *st = NULL;
+	if (mc_store_open(&st, j->cfg.db_url) != 0) {
+		fprintf(stderr, "motcua: a background job could not open the database\n");
+		return NULL;
+	}
+	pthread_mutex_lock(&j->lock);
+	while (!j->stopping) {
+		pthread_mutex_unlock(&j->lock);
+		rn->tick(rn, st);
+		pthread_mutex_lock(&j->lock);
+		if (j->stopping)
+			break;
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += rn->interval_ms / 1000;
+		until.tv_nsec += (long)(rn->interval_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&j->wake, &j->lock, &until);
+	}
+	pthread_mutex_unlock(&j->lock);
+	mc_store_close(st);
+	return NULL;
+}
+
+static void deliver(void *self, mc_store *st)
+{
+	runner *rn = self;
+	const mc_jobs_config *cfg = &rn->owner->cfg;
+	mc_notify_deliver(st, cfg->group, cfg->notify, mc_now(), NULL, NULL);
+}
+
+static int purge_write(mc_store *st, void *payload)
+{
+	return mc_store_session_purge(st, *(int64_t *)payload);
+}
+
+int mc_jobs_purge_sessions(mc_group *g, int64_t now)
+{
+	return mc_group_run(g, purge_write, &now);
+}
+
+static void housekeep(void *self, mc_store *st)
+{
+	runner *rn = self;
+	const mc_jobs_config *cfg = &rn->owner->cfg;
+	if (cfg->rules_check && cfg->reload_interval_ms > 0) {
+		int rc = cfg->rules_check(st, cfg->rules_arg);
+		if (rc != 0 && !rn->failing)
+			fprintf(stderr, "motcua: could not check the units and calendar for edits on other servers (%d); "
+					"the rules in force stay until it works again\n", rc);
+		else if (rc == 0 && rn->failing)
+			fprintf(stderr, "motcua: checking the units and calendar for edits works again\n");
+		rn->failing = rc != 0;
+	}
+	int64_t now = mc_now();
+	if (now >= rn->next_purge) {
+		/* Expired sessions are useless and keep a token hash. */
+		int rc = mc_jobs_purge_sessions(cfg->group, now);
+		if (rc != 0)
+			fprintf(stderr, "motcua: could not purge expired sessions (%d)\n", rc);
+		rn->next_purge = now + (cfg->purge_interval > 0 ? cfg->purge_interval : 600);
+	}
+}
+
+int mc_jobs_start(mc_jobs **out, const mc_jobs_config *cfg)
+{
+	mc_jobs *j = mc_xcalloc(1, sizeof *j);
+	j->cfg = *cfg;
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->wake, NULL);
+	j->delivery.owner = j;
+	j->delivery.tick = deliver;
+	j->delivery.interval_ms = (cfg->notify_interval > 0 ? cfg->notify_interval : 5) * 1000;
+	j->housekeeping.owner = j;
+	j->housekeeping.tick = housekeep;
+	/* As often as the more frequent of its two kinds of work asks. */
+	int purge_ms = (cfg->purge_interval > 0 ? cfg->purge_interval : 600) * 1000;
+	j->housekeeping.interval_ms =
+	    cfg->reload_interval_ms > 0 && cfg->reload_interval_ms < purge_ms ? cfg->reload_interval_ms : purge_ms;
+	j->delivery.started = pthread_create(&j->delivery.thread, NULL, runner_main, &j->delivery) == 0;
+	j->housekeeping.started = pthread_create(&j->housekeeping.thread, NULL, runner_main, &j->housekeeping) == 0;
+	*out = j;
+	if (!j->delivery.started || !j->housekeeping.started) {
+		mc_jobs_stop(j);
+		*out = NULL;
+		return MC_ERROR;
+	}
+	return 0;
+}
+
+void mc_jobs_stop(mc_jobs *j)
+{
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->stopping = true;
+	pthread_cond_broadcast(&j->wake);
+	pthread_mutex_unlock(&j->lock);
+	if (j->delivery.started)
+		pthread_join(j->delivery.thread, NULL);
+	if (j->housekeeping.started)
+		pthread_join(j->housekeeping.thread, NULL);
+	pthread_mutex_destroy(&j->lock);
+	pthread_cond_destroy(&j->wake);
+	free(j);
+}

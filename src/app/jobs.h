@@ -1,0 +1,43 @@
+/*
+ * jobs.h - the server's background work, each on a thread of its own with
+ * its own store connection, so that neither requests nor the handling of
+ * signals wait on the database or the network:
+ *  - delivery of the outbox (e-mail and SMS to applicants) every
+ *    notify_interval seconds;
+ *  - housekeeping: every reload_interval_ms the rules check (units and
+ *    calendars edited on another server, see mc_server_rules_check), and
+ *    every purge_interval seconds the purge of expired sessions, written
+ *    through the group committer.
+ * The CLI starts them beside the server and stops them after it.
+ */
+#ifndef MC_APP_JOBS_H
+#define MC_APP_JOBS_H
+
+#include "app/notify.h"
+#include "store/group.h"
+#include "store/store.h"
+
+typedef struct mc_jobs mc_jobs;
+
+typedef struct {
+	const char *db_url;
+	mc_group *group;                /* writes go through it (borrowed) */
+	const mc_notify_config *notify; /* borrowed */
+	int notify_interval;            /* seconds */
+	int reload_interval_ms;         /* 0 = no rules check */
+	int purge_interval;             /* seconds between session purges */
+	/* Called on the housekeeping thread's connection every reload_interval_ms. */
+	int (*rules_check)(mc_store *st, void *arg);
+	void *rules_arg;
+} mc_jobs_config;
+
+/* Starts the threads. cfg and what it points to must outlive the jobs.
+ * Caller stops with mc_jobs_stop. */
+int mc_jobs_start(mc_jobs **out, const mc_jobs_config *cfg);
+/* Stops the threads (a delivery under way finishes first). NULL-safe. */
+void mc_jobs_stop(mc_jobs *j);
+
+/* One purge of expired sessions at now, through the group committer. */
+int mc_jobs_purge_sessions(mc_group *g, int64_t now);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * server_int.h - what the pieces of the HTTP server share and nothing outside
+ * src/http sees: the server's state, a worker, the request context, and the
+ * functions the pieces call on each other.
+ *
+ *   server.c   listening, workers, the dispatch of a request (handle)
+ *   request.c  the request context: its lifetime, accessors, replies, the
+ *              access log, deferred writes and offloaded work
+ *   router.c   matching a path against the route table (router.h)
+ *   rules.c    the time rules in force (calendar and units) and their reload
+ *   conn.c     connections: framing checks, header and body deadlines, accept
+ *              back-off when descriptors run out (conn.h)
+ *   metrics.c  request counters and latency histograms (metrics.h)
+ */
+#ifndef MC_HTTP_SERVER_INT_H
+#define MC_HTTP_SERVER_INT_H
+
+#include "http/cache.h"
+#include "http/conn.h"
+#include "http/limiter.h"
+#include "http/offload.h"
+#include "http/server.h"
+#include "http/static.h"
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <pthread.h>
+#include <sys/queue.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#define MC_MAX_PARAMS 4
+
+/* A set of time rules (calendar and units) with the requests that read it. A
+ * request pins the set it first reads (mc_req_time) until it is freed, so its
+ * handler and the write it hands to the writer thread see one set; a set
+ * replaced by a reload is freed once no request pins it. */
+typedef struct tc_slot {
+	mc_time_ctx *tc;
+	atomic_long pins;
+	struct tc_slot *next; /* in the list of replaced sets */
+} tc_slot;
+
+struct mc_server {
+	mc_server_config cfg;
+	mc_group *group;
+	_Atomic(tc_slot *) tc;         /* the time rules in force */
+	atomic_long tc_entering;       /* requests between reading tc and pinning it */
+	_Atomic int64_t tc_generation; /* the store's generation they were loaded at */
+	pthread_mutex_t tc_lock;       /* one reload at a time; guards retired */
+	tc_slot *retired;              /* replaced sets not freed yet */
+	evutil_socket_t listen_fd;
+	char bound[300];               /* the address listened on, "127.0.0.1:8080" */
+	mc_cache *cache;
+	_Atomic uint64_t change_epoch; /* see mc_req_change_epoch */
+	mc_static *web;                /* the web application's files, NULL when there is none */
+	mc_limiter *login_accounts;
+	mc_limiter *login_addresses;
+	mc_limiter *login_devices;
+	mc_limiter *signins_accounts;
+	mc_limiter *signins_addresses;
+	mc_proxies *proxies;           /* trusted reverse proxies (X-Forwarded-For) */
+	mc_proxies *metrics_allow;     /* addresses that may read /metrics */
+	mc_offload *offload;           /* password hashing off the workers */
+	struct mc_worker *workers;
+	int n_workers;
+	struct event_base *main_base;
+};
+
+typedef struct mc_worker {
+	int index;
+	mc_server *srv;
+	struct event_base *base;
+	struct evhttp *http;
+	mc_store *store;   /* reads: the replica when db_read is set */
+	mc_store *primary; /* sessions and time rules when db_read is set, else NULL (= store) */
+	mc_conns *conns;   /* this worker's connections (conn.h) */
+	pthread_t thread;
+	uint64_t seq;
+} mc_worker;
+
+struct mc_req {
+	struct evhttp_request *ev;
+	mc_worker *w;
+	mc_method method;
+	char *path;
+	char *param_buf;
+	const char *params[MC_MAX_PARAMS];
+	int n_params;
+	struct evkeyvalq query;
+	bool query_parsed;
+	json_t *body;
+	unsigned char *raw;
+	size_t raw_len;
+	mc_user user;
+	bool has_user;
+	char token_hash[65];
+	char request_id[24];
+	char peer[64];      /* the client's address, once worked out (mc_req_peer) */
+	struct timespec started;
+	/* deferred write or offloaded work */
+	struct event *resume_ev;
+	mc_after_fn after;
+	void *payload;
+	int job_rc;
+	int status;
+	void **owned;
+	size_t n_owned;
+	int route_index; /* into mc_routes, -1 when no route matched */
+	tc_slot *tc;        /* the time rules pinned by mc_req_time, NULL until then */
+	tc_slot *tc_before; /* those pinned before mc_req_reload_time, still held */
+};
+
+/* request.c */
+mc_req *mc_req_new_(mc_worker *w, struct evhttp_request *ev);
+
+/* rules.c */
+int mc_rules_init_(mc_server *srv);
+void mc_rules_free_(mc_server *srv);
+tc_slot *mc_rules_pin_(mc_server *srv);
+void mc_rules_unpin_(tc_slot *s);
+int mc_rules_reload_(mc_server *srv, mc_store *st, bool only_if_moved);
+
+#endif

@@ -101,7 +101,7 @@ static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
 		   *phone = NULL;
 	mc_field spec[] = {
 		{"code", MC_F_STRING, create, 1, 24, &code, 0},
-		{"name", MC_F_STRING, create, 1, 60, &name, 0},
+		{"name", MC_F_NAME, create, 1, 60, &name, 0},
 		{"level", MC_F_STRING, create, 1, 15, &level, 0},
 		{"parent", MC_F_STRING, false, 1, 24, &parent, 0},
 		{"office_hours", MC_F_STRING, false, 1, 63, &hours, 0},

@@ -66,7 +66,7 @@ static int read_account_or_reply(mc_req *r, user_new *w, const char **role, cons
 	mc_field spec[] = {
 		{"username", MC_F_STRING, true, 3, 63, &username, 0},
 		{"password", MC_F_STRING, true, 10, 256, &password, 0},
-		{"full_name", MC_F_STRING, true, 1, 60, &full_name, 0},
+		{"full_name", MC_F_NAME, true, 1, 60, &full_name, 0},
 		{"email", MC_F_STRING, false, 3, 127, &email, 0},
 		{"phone", MC_F_STRING, false, 3, 31, &phone, 0},
 		{"id_number", MC_F_STRING, false, 9, 31, &id_number, 0},

@@ -10,8 +10,9 @@ void mc_api_users_list(mc_req *r)
 	const mc_user *me = mc_req_user(r);
 	mc_user *list = NULL;
 	size_t n = 0;
-	/* Administrators see everyone; leaders and supervisors their subtree. */
-	int64_t root = me->role == MC_ROLE_ADMIN ? 0 : me->unit_id;
+	/* The root's administrators see everyone (citizens included); other
+	 * administrators, leaders and supervisors the accounts of their subtree. */
+	int64_t root = mc_api_is_root_admin(r) ? 0 : me->unit_id;
 	int rc = mc_store_user_list(mc_req_store(r), &list, &n, root);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the user list");
@@ -26,6 +27,7 @@ void mc_api_users_list(mc_req *r)
 
 typedef struct {
 	mc_user u;
+	const char *password; /* the request's, until hashed */
 	char hash[MC_PASSWORD_HASH_MAX];
 } user_new;
 
@@ -94,7 +96,15 @@ static int read_account_or_reply(mc_req *r, user_new *w, const char **role, cons
 		mc_strlcpy(w->u.id_number, id_number, sizeof w->u.id_number);
 	w->u.active = true;
 	w->u.created_at = mc_now();
-	if (mc_auth_hash_password(w->hash, password) != 0) {
+	w->password = password;
+	return 0;
+}
+
+/* Hashing takes a good part of a second on purpose: it comes after every
+ * check of the caller and the body, so a refused request costs little. */
+static int hash_or_reply(mc_req *r, user_new *w)
+{
+	if (mc_auth_hash_password(w->hash, w->password) != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not hash the password");
 		return -1;
 	}
@@ -114,6 +124,14 @@ void mc_api_user_create(mc_req *r)
 		return;
 	}
 	w->u.role = (int)rl;
+	/* No one grants a role above or outside their own: an administrator
+	 * makes accounts in its subtree; administrators (who could then grant
+	 * anything there) and citizens (who belong to no unit) are made by the
+	 * root's administrator only. */
+	if (rl == MC_ROLE_ADMIN && mc_api_root_admin_or_reply(r, "create administrator accounts") != 0)
+		return;
+	if (rl == MC_ROLE_CITIZEN && mc_api_root_admin_or_reply(r, "create citizen accounts") != 0)
+		return;
 	if (rl != MC_ROLE_CITIZEN) {
 		mc_unit u;
 		if (!unit) {
@@ -129,8 +147,12 @@ void mc_api_user_create(mc_req *r)
 			mc_reply_error(r, rc, "the unit");
 			return;
 		}
+		if (mc_api_in_scope_or_reply(r, u.id) != 0)
+			return;
 		w->u.unit_id = u.id;
 	}
+	if (hash_or_reply(r, w) != 0)
+		return;
 	mc_req_write(r, user_write, user_after, w);
 }
 
@@ -140,5 +162,7 @@ void mc_api_citizen_register(mc_req *r)
 	if (read_account_or_reply(r, w, NULL, NULL) != 0)
 		return;
 	w->u.role = MC_ROLE_CITIZEN;
+	if (hash_or_reply(r, w) != 0)
+		return;
 	mc_req_write(r, user_write, user_after, w);
 }

@@ -156,13 +156,44 @@ void mc_api_user_create(mc_req *r)
 	mc_req_write(r, user_write, user_after, w);
 }
 
+/* A registration whose username is taken stores nothing and answers as one
+ * that made the account: to an anonymous caller, registration tells no more
+ * about which usernames exist than signing in does. */
+static int register_write(mc_store *st, void *payload)
+{
+	user_new *w = payload;
+	mc_user old;
+	char hash[MC_PASSWORD_HASH_MAX];
+	int rc = mc_store_user_by_username(st, &old, hash, sizeof hash, w->u.username);
+	if (rc == 0)
+		return 0;
+	if (rc != MC_ENOTFOUND)
+		return rc;
+	rc = mc_store_user_create(st, &w->u, w->hash);
+	/* MC_ECONFLICT: the same name registered a moment before by another
+	 * request; answered alike. */
+	return rc == MC_ECONFLICT ? 0 : rc;
+}
+
+static void register_after(mc_req *r, int rc, void *payload)
+{
+	user_new *w = payload;
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the account");
+		return;
+	}
+	mc_reply_json(r, 202, json_pack("{s:s, s:s}", "status", "accepted", "username", w->u.username));
+}
+
 void mc_api_citizen_register(mc_req *r)
 {
 	user_new *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
 	if (read_account_or_reply(r, w, NULL, NULL) != 0)
 		return;
 	w->u.role = MC_ROLE_CITIZEN;
+	/* Hashed whether or not the name is free, so that an existing name is
+	 * not answered faster. */
 	if (hash_or_reply(r, w) != 0)
 		return;
-	mc_req_write(r, user_write, user_after, w);
+	mc_req_write(r, register_write, register_after, w);
 }

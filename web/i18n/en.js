@@ -212,6 +212,7 @@ export default {
   'auth.passwordMismatch': 'The two passwords differ.',
   'auth.fullName': 'Full name',
   'auth.createAccount': 'Create account',
+  'auth.signupTaken': 'Could not sign in with this account: the username may be taken. Choose another one, or sign in if the account is yours.',
   'auth.fillBoth': 'Please enter your username and password.',
   'auth.needSignIn': 'Please sign in to continue.',
   'auth.noAccount': 'No account yet?',

@@ -212,6 +212,7 @@ export default {
   'auth.passwordMismatch': 'Hai mật khẩu không giống nhau.',
   'auth.fullName': 'Họ và tên',
   'auth.createAccount': 'Tạo tài khoản',
+  'auth.signupTaken': 'Không đăng nhập được bằng tài khoản này: tên đăng nhập có thể đã có người dùng. Hãy chọn tên khác, hoặc đăng nhập nếu đó là tài khoản của bạn.',
   'auth.fillBoth': 'Vui lòng nhập tên đăng nhập và mật khẩu.',
   'auth.needSignIn': 'Vui lòng đăng nhập để tiếp tục.',
   'auth.noAccount': 'Chưa có tài khoản?',

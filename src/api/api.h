@@ -12,6 +12,21 @@
 /* Scope: an officer acts within the subtree of the unit their role is held
  * in. Whether unit_id lies there (from the unit tree held in memory). */
 bool mc_api_in_scope(mc_req *r, int64_t unit_id);
+/* The same, replying 403 out-of-scope and returning -1 when unit_id lies
+ * outside. */
+int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id);
+/*
+ * Administrators are scoped like everyone else (docs/operations.md, "Who
+ * administers what"): an administrator acts inside the subtree of its unit.
+ * What belongs to no subtree but the whole tree's - the root unit itself,
+ * the working calendar, procedures owned by no unit, citizen and
+ * administrator accounts - is for an administrator held in a root unit (the
+ * province): the root's administrator.
+ */
+bool mc_api_is_root_admin(mc_req *r);
+/* Replies 403 out-of-scope ("only an administrator of the province ... may
+ * <action>") and returns -1 unless the caller is the root's administrator. */
+int mc_api_root_admin_or_reply(mc_req *r, const char *action);
 /* Whether the caller may see this dossier: its owner (citizen), or an
  * officer whose scope holds its current or receiving unit. */
 bool mc_api_may_see(mc_req *r, const mc_dossier *d);

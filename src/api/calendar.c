@@ -113,7 +113,9 @@ void mc_api_calendar_set_year(mc_req *r)
 		{"source", MC_F_STRING, true, 1, 500, &w->source, 0},
 		{"days", MC_F_ARRAY, true, 0, 366, &days, 0},
 	};
-	if (year_or_reply(r, &w->year) != 0 ||
+	/* The days off are the whole province's: they set every unit's due times. */
+	if (mc_api_root_admin_or_reply(r, "change the working calendar") != 0 ||
+	    year_or_reply(r, &w->year) != 0 ||
 	    mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
 	w->n = json_array_size(days);
@@ -162,7 +164,8 @@ void mc_api_calendar_set_year(mc_req *r)
 void mc_api_calendar_delete_year(mc_req *r)
 {
 	year_write *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
-	if (year_or_reply(r, &w->year) != 0)
+	if (mc_api_root_admin_or_reply(r, "change the working calendar") != 0 ||
+	    year_or_reply(r, &w->year) != 0)
 		return;
 	mc_req_write(r, set_year_write, set_year_after, w);
 }

@@ -12,6 +12,36 @@ bool mc_api_in_scope(mc_req *r, int64_t unit_id)
 	return mc_time_ctx_within(mc_req_time(r), unit_id, u->unit_id);
 }
 
+int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id)
+{
+	if (mc_api_in_scope(r, unit_id))
+		return 0;
+	const mc_unit *u = unit_id ? mc_time_ctx_unit(mc_req_time(r), unit_id) : NULL;
+	if (u)
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "unit %s is outside your unit's scope", u->code);
+	else
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the unit is outside your unit's scope");
+	return -1;
+}
+
+bool mc_api_is_root_admin(mc_req *r)
+{
+	const mc_user *u = mc_req_user(r);
+	if (!u || u->role != MC_ROLE_ADMIN || !u->unit_id)
+		return false;
+	const mc_unit *unit = mc_time_ctx_unit(mc_req_time(r), u->unit_id);
+	return unit && unit->parent_id == 0;
+}
+
+int mc_api_root_admin_or_reply(mc_req *r, const char *action)
+{
+	if (mc_api_is_root_admin(r))
+		return 0;
+	mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
+			 "only an administrator of the province (the root unit) may %s", action);
+	return -1;
+}
+
 bool mc_api_may_see(mc_req *r, const mc_dossier *d)
 {
 	const mc_user *u = mc_req_user(r);

@@ -170,7 +170,7 @@ void mc_api_dossier_create(mc_req *r)
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
 	mc_field who[] = {
-		{"name", MC_F_STRING, true, 1, 120, &j->in.applicant_name, 0},
+		{"name", MC_F_NAME, true, 1, 120, &j->in.applicant_name, 0},
 		{"id_number", MC_F_STRING, false, 9, 31, &j->in.applicant_id_number, 0},
 		{"phone", MC_F_STRING, false, 3, 31, &j->in.applicant_phone, 0},
 		{"email", MC_F_STRING, false, 3, 127, &j->in.applicant_email, 0},

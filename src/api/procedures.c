@@ -509,11 +509,21 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 	return 0;
 }
 
+/* A procedure owned by a unit is its subtree's administrators' to edit; one
+ * owned by no unit runs at every unit of its levels, so its times are the
+ * whole province's and the root's administrator's. */
+static int owner_in_scope_or_reply(mc_req *r, int64_t unit_id)
+{
+	if (!unit_id)
+		return mc_api_root_admin_or_reply(r, "change a procedure owned by no unit");
+	return mc_api_in_scope_or_reply(r, unit_id);
+}
+
 void mc_api_procedure_create(mc_req *r)
 {
 	proc_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
 	j->create = true;
-	if (read_procedure_or_reply(r, &j->p, NULL) != 0)
+	if (read_procedure_or_reply(r, &j->p, NULL) != 0 || owner_in_scope_or_reply(r, j->p.unit_id) != 0)
 		return;
 	mc_req_write(r, proc_write, proc_after, j);
 }
@@ -521,7 +531,22 @@ void mc_api_procedure_create(mc_req *r)
 void mc_api_procedure_update(mc_req *r)
 {
 	proc_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
-	if (read_procedure_or_reply(r, &j->p, mc_req_param(r, 0)) != 0)
+	mc_procedure cur = {0};
+	/* Both owners: the one it has, and the one the body gives it. */
+	int rc = mc_store_procedure_get(mc_req_store(r), &cur, mc_req_param(r, 0), false);
+	int64_t owner = cur.unit_id;
+	mc_procedure_clear(&cur);
+	if (rc == MC_ENOTFOUND) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no procedure has code %s", mc_req_param(r, 0));
+		return;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the procedure");
+		return;
+	}
+	if (owner_in_scope_or_reply(r, owner) != 0 ||
+	    read_procedure_or_reply(r, &j->p, mc_req_param(r, 0)) != 0 ||
+	    owner_in_scope_or_reply(r, j->p.unit_id) != 0)
 		return;
 	mc_req_write(r, proc_write, proc_after, j);
 }

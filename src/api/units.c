@@ -101,7 +101,7 @@ static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
 		   *phone = NULL;
 	mc_field spec[] = {
 		{"code", MC_F_STRING, create, 1, 24, &code, 0},
-		{"name", MC_F_STRING, create, 1, 60, &name, 0},
+		{"name", MC_F_NAME, create, 1, 60, &name, 0},
 		{"level", MC_F_STRING, create, 1, 15, &level, 0},
 		{"parent", MC_F_STRING, false, 1, 24, &parent, 0},
 		{"office_hours", MC_F_STRING, false, 1, 63, &hours, 0},
@@ -159,6 +159,14 @@ void mc_api_unit_create(mc_req *r)
 	w->create = true;
 	if (fill_common_or_reply(r, w, true) != 0)
 		return;
+	/* A unit goes under a unit of the administrator's subtree; a new root
+	 * (another province) is for the root's administrator. */
+	if (w->u.parent_id) {
+		if (mc_api_in_scope_or_reply(r, w->u.parent_id) != 0)
+			return;
+	} else if (mc_api_root_admin_or_reply(r, "create a unit without a parent") != 0) {
+		return;
+	}
 	if (!w->u.parent_id)
 		mc_strlcpy(w->u.province_code, w->u.code, sizeof w->u.province_code);
 	mc_req_write(r, unit_write_fn, unit_after, w);
@@ -172,6 +180,11 @@ void mc_api_unit_update(mc_req *r)
 		mc_reply_error(r, rc, "the unit");
 		return;
 	}
+	/* Its name, office hours (which set its dossiers' due times) and
+	 * address are its subtree's administrators' to change; the root
+	 * unit's are the root's administrator's. */
+	if (mc_api_in_scope_or_reply(r, w->u.id) != 0)
+		return;
 	if (fill_common_or_reply(r, w, false) != 0)
 		return;
 	mc_req_write(r, unit_write_fn, unit_after, w);

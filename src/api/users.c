@@ -10,8 +10,9 @@ void mc_api_users_list(mc_req *r)
 	const mc_user *me = mc_req_user(r);
 	mc_user *list = NULL;
 	size_t n = 0;
-	/* Administrators see everyone; leaders and supervisors their subtree. */
-	int64_t root = me->role == MC_ROLE_ADMIN ? 0 : me->unit_id;
+	/* The root's administrators see everyone (citizens included); other
+	 * administrators, leaders and supervisors the accounts of their subtree. */
+	int64_t root = mc_api_is_root_admin(r) ? 0 : me->unit_id;
 	int rc = mc_store_user_list(mc_req_store(r), &list, &n, root);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the user list");
@@ -26,6 +27,7 @@ void mc_api_users_list(mc_req *r)
 
 typedef struct {
 	mc_user u;
+	const char *password; /* the request's, until hashed */
 	char hash[MC_PASSWORD_HASH_MAX];
 } user_new;
 
@@ -66,7 +68,7 @@ static int read_account_or_reply(mc_req *r, user_new *w, const char **role, cons
 	mc_field spec[] = {
 		{"username", MC_F_STRING, true, 3, 63, &username, 0},
 		{"password", MC_F_STRING, true, 10, 256, &password, 0},
-		{"full_name", MC_F_STRING, true, 1, 60, &full_name, 0},
+		{"full_name", MC_F_NAME, true, 1, 60, &full_name, 0},
 		{"email", MC_F_STRING, false, 3, 127, &email, 0},
 		{"phone", MC_F_STRING, false, 3, 31, &phone, 0},
 		{"id_number", MC_F_STRING, false, 9, 31, &id_number, 0},
@@ -94,7 +96,15 @@ static int read_account_or_reply(mc_req *r, user_new *w, const char **role, cons
 		mc_strlcpy(w->u.id_number, id_number, sizeof w->u.id_number);
 	w->u.active = true;
 	w->u.created_at = mc_now();
-	if (mc_auth_hash_password(w->hash, password) != 0) {
+	w->password = password;
+	return 0;
+}
+
+/* Hashing takes a good part of a second on purpose: it comes after every
+ * check of the caller and the body, so a refused request costs little. */
+static int hash_or_reply(mc_req *r, user_new *w)
+{
+	if (mc_auth_hash_password(w->hash, w->password) != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not hash the password");
 		return -1;
 	}
@@ -114,6 +124,14 @@ void mc_api_user_create(mc_req *r)
 		return;
 	}
 	w->u.role = (int)rl;
+	/* No one grants a role above or outside their own: an administrator
+	 * makes accounts in its subtree; administrators (who could then grant
+	 * anything there) and citizens (who belong to no unit) are made by the
+	 * root's administrator only. */
+	if (rl == MC_ROLE_ADMIN && mc_api_root_admin_or_reply(r, "create administrator accounts") != 0)
+		return;
+	if (rl == MC_ROLE_CITIZEN && mc_api_root_admin_or_reply(r, "create citizen accounts") != 0)
+		return;
 	if (rl != MC_ROLE_CITIZEN) {
 		mc_unit u;
 		if (!unit) {
@@ -129,9 +147,42 @@ void mc_api_user_create(mc_req *r)
 			mc_reply_error(r, rc, "the unit");
 			return;
 		}
+		if (mc_api_in_scope_or_reply(r, u.id) != 0)
+			return;
 		w->u.unit_id = u.id;
 	}
+	if (hash_or_reply(r, w) != 0)
+		return;
 	mc_req_write(r, user_write, user_after, w);
+}
+
+/* A registration whose username is taken stores nothing and answers as one
+ * that made the account: to an anonymous caller, registration tells no more
+ * about which usernames exist than signing in does. */
+static int register_write(mc_store *st, void *payload)
+{
+	user_new *w = payload;
+	mc_user old;
+	char hash[MC_PASSWORD_HASH_MAX];
+	int rc = mc_store_user_by_username(st, &old, hash, sizeof hash, w->u.username);
+	if (rc == 0)
+		return 0;
+	if (rc != MC_ENOTFOUND)
+		return rc;
+	rc = mc_store_user_create(st, &w->u, w->hash);
+	/* MC_ECONFLICT: the same name registered a moment before by another
+	 * request; answered alike. */
+	return rc == MC_ECONFLICT ? 0 : rc;
+}
+
+static void register_after(mc_req *r, int rc, void *payload)
+{
+	user_new *w = payload;
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the account");
+		return;
+	}
+	mc_reply_json(r, 202, json_pack("{s:s, s:s}", "status", "accepted", "username", w->u.username));
 }
 
 void mc_api_citizen_register(mc_req *r)
@@ -140,5 +191,9 @@ void mc_api_citizen_register(mc_req *r)
 	if (read_account_or_reply(r, w, NULL, NULL) != 0)
 		return;
 	w->u.role = MC_ROLE_CITIZEN;
-	mc_req_write(r, user_write, user_after, w);
+	/* Hashed whether or not the name is free, so that an existing name is
+	 * not answered faster. */
+	if (hash_or_reply(r, w) != 0)
+		return;
+	mc_req_write(r, register_write, register_after, w);
 }

@@ -8,6 +8,7 @@
 #include "core/audit.h"
 #include "core/code.h"
 #include "core/lunar.h"
+#include "core/text.h"
 #include "demo/demo.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -330,6 +331,29 @@ int mc_cli_config(int argc, char **argv)
 	return 0;
 }
 
+/* A name given on the command line, held to the API's rule for names
+ * (core/text.h MC_TEXT_NAME: NFC, trimmed, no invisible or formatting
+ * characters), into out (cap bytes). Prints why and returns -1 when refused. */
+static int name_or_fail(char *out, size_t cap, const char *cmd, const char *name, size_t max_chars)
+{
+	char *clean = NULL;
+	int rc = mc_text_clean(&clean, name, strlen(name), max_chars, MC_TEXT_NAME);
+	if (rc == 0 && mc_strlcpy(out, clean, cap) != 0)
+		rc = MC_ETOOBIG;
+	if (rc == MC_ETOOBIG) {
+		fprintf(stderr, "motcua %s: --name is longer than %zu bytes\n", cmd, cap - 1);
+	} else if (rc != 0) {
+		int bad = mc_text_first_refused(name, strlen(name), MC_TEXT_NAME);
+		if (bad >= 0)
+			fprintf(stderr, "motcua %s: --name holds U+%04X: a name may hold no control, formatting or "
+					"invisible character\n", cmd, (unsigned)bad);
+		else
+			fprintf(stderr, "motcua %s: --name must be non-empty UTF-8 text\n", cmd);
+	}
+	free(clean);
+	return rc == 0 ? 0 : -1;
+}
+
 int mc_cli_user(int argc, char **argv)
 {
 	static const char *const known[] = {"--db",   "--username", "--role",  "--unit",
@@ -370,11 +394,12 @@ int mc_cli_user(int argc, char **argv)
 		password = generated;
 	}
 	char hash[MC_PASSWORD_HASH_MAX];
-	if (mc_strlcpy(u.username, username, sizeof u.username) != 0 ||
-	    mc_strlcpy(u.full_name, name, sizeof u.full_name) != 0) {
-		fprintf(stderr, "motcua user add: username or name too long\n");
+	if (mc_strlcpy(u.username, username, sizeof u.username) != 0) {
+		fprintf(stderr, "motcua user add: username too long\n");
 		goto cleanup;
 	}
+	if (name_or_fail(u.full_name, sizeof u.full_name, "user add", name, sizeof u.full_name - 1) != 0)
+		goto cleanup;
 	const char *email = opt(argc, argv, "--email", true), *phone = opt(argc, argv, "--phone", true);
 	if (email)
 		mc_strlcpy(u.email, email, sizeof u.email);
@@ -444,11 +469,12 @@ int mc_cli_unit(int argc, char **argv)
 		return 2;
 	}
 	mc_unit u = {0};
-	if (mc_strlcpy(u.code, code, sizeof u.code) != 0 || mc_strlcpy(u.name, name, sizeof u.name) != 0 ||
-	    mc_strlcpy(u.level, level, sizeof u.level) != 0) {
+	if (mc_strlcpy(u.code, code, sizeof u.code) != 0 || mc_strlcpy(u.level, level, sizeof u.level) != 0) {
 		fprintf(stderr, "motcua unit add: a value is too long\n");
 		return 2;
 	}
+	if (name_or_fail(u.name, sizeof u.name, "unit add", name, sizeof u.name - 1) != 0)
+		return 2;
 	int status = 1;
 	mc_store *st = NULL;
 	if (open_migrated(&st, db) != 0)

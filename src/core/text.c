@@ -253,28 +253,41 @@ static void trim_bounds(const char *s, size_t len, size_t *start, size_t *end)
 	}
 }
 
-static bool allowed_in_field(int32_t cp, bool multiline)
+/* Characters a name may not hold because they show nothing, or nothing of
+ * their own (text.h, MC_TEXT_NAME). U+2800 BRAILLE PATTERN BLANK is a
+ * symbol, but prints as a space. */
+static bool invisible(int32_t cp)
 {
-	bool ok;
-	if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC)
-		ok = multiline && (cp == '\n' || cp == '\t');
-	else
-		ok = multiline || (cp != 0x2028 && cp != 0x2029);
-	return ok;
+	utf8proc_category_t cat = utf8proc_category(cp);
+	if (cat == UTF8PROC_CATEGORY_CF || cat == UTF8PROC_CATEGORY_CO || cat == UTF8PROC_CATEGORY_CN)
+		return true;
+	return utf8proc_get_property(cp)->ignorable || cp == 0x2800;
 }
 
-int mc_text_clean(char **out, const char *s, size_t len, size_t max_chars, bool multiline)
+static bool allowed_in_field(int32_t cp, mc_text_kind kind)
+{
+	bool multiline = kind == MC_TEXT_LINES;
+	if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC)
+		return multiline && (cp == '\n' || cp == '\t');
+	if (!multiline && (cp == 0x2028 || cp == 0x2029))
+		return false;
+	return kind != MC_TEXT_NAME || !invisible(cp);
+}
+
+/* mc_text_clean, telling in *bad the code point refused (-1 for none). */
+static int clean(char **out, int32_t *bad, const char *s, size_t len, size_t max_chars, mc_text_kind kind)
 {
 	char *text = NULL;
 	size_t tlen, pos, start, end, chars = 0;
 	int rc;
 
 	*out = NULL;
+	*bad = -1;
 	rc = mc_text_nfc(&text, s, len);
 	if (rc != 0)
 		goto cleanup;
 	tlen = strlen(text);
-	if (multiline)
+	if (kind == MC_TEXT_LINES)
 		tlen = unify_line_ends(text, tlen);
 	trim_bounds(text, tlen, &start, &end);
 	if (start == end) {
@@ -285,7 +298,8 @@ int mc_text_clean(char **out, const char *s, size_t len, size_t max_chars, bool 
 	while (pos < end) {
 		int32_t cp;
 		size_t n = next_cp(text + pos, end - pos, &cp);
-		if (!allowed_in_field(cp, multiline)) {
+		if (!allowed_in_field(cp, kind)) {
+			*bad = cp;
 			rc = MC_EINVAL;
 			goto cleanup;
 		}
@@ -303,4 +317,19 @@ int mc_text_clean(char **out, const char *s, size_t len, size_t max_chars, bool 
 cleanup:
 	free(text);
 	return rc;
+}
+
+int mc_text_clean(char **out, const char *s, size_t len, size_t max_chars, mc_text_kind kind)
+{
+	int32_t bad;
+	return clean(out, &bad, s, len, max_chars, kind);
+}
+
+int mc_text_first_refused(const char *s, size_t len, mc_text_kind kind)
+{
+	char *text = NULL;
+	int32_t bad;
+	clean(&text, &bad, s, len, SIZE_MAX, kind);
+	free(text);
+	return bad;
 }

@@ -45,17 +45,42 @@ int mc_text_fold(char **out, const char *s, size_t len);
  */
 int mc_text_mask_name(char **out, const char *name);
 
+/* What a text field holds, for mc_text_clean. */
+typedef enum {
+	MC_TEXT_LINE,  /* one line: no control character, no U+2028/U+2029 */
+	MC_TEXT_LINES, /* may hold line breaks ("\n") and tabs */
+	/* A person's or an organisation's name: one line, and nothing that
+	 * shows nothing. Refused: the format characters (Unicode category Cf:
+	 * zero-width space and joiners U+200B-U+200D, the direction marks and
+	 * overrides U+200E/U+200F, U+202A-U+202E, U+2066-U+2069, U+2060-U+2064,
+	 * U+FEFF, the soft hyphen...), every Default_Ignorable_Code_Point
+	 * (fillers such as U+3164, variation selectors, U+034F), private-use
+	 * and unassigned code points. Such characters make two names that look
+	 * the same differ, or one name look like another (a right-to-left
+	 * override reverses what follows it on screen and on paper). */
+	MC_TEXT_NAME,
+} mc_text_kind;
+
 /*
  * A required text field made ready for storage: checked to be valid UTF-8,
  * NFC-normalised, trimmed of white space at both ends, and checked to be not
  * empty, at most max_chars code points, and free of control characters. A
- * multiline field may hold "\n" and "\t"; its "\r\n" and lone "\r" (as
- * browsers send from a textarea) become "\n". A single-line field holds no
- * control character nor U+2028/U+2029.
+ * MC_TEXT_LINES field may hold "\n" and "\t"; its "\r\n" and lone "\r" (as
+ * browsers send from a textarea) become "\n". A MC_TEXT_LINE field holds no
+ * control character nor U+2028/U+2029; a MC_TEXT_NAME field is a line that
+ * holds none of the invisible characters listed above either.
  * Returns 0; MC_EINVAL for invalid UTF-8, an empty field or a forbidden
  * character; MC_ETOOBIG when longer than max_chars; MC_ERROR when utf8proc
  * fails. Caller frees *out.
  */
-int mc_text_clean(char **out, const char *s, size_t len, size_t max_chars, bool multiline);
+int mc_text_clean(char **out, const char *s, size_t len, size_t max_chars, mc_text_kind kind);
+
+/*
+ * The first code point of the len bytes at s that a field of this kind may
+ * not hold (what made mc_text_clean refuse it), for telling the user which;
+ * -1 when there is none or s is not valid UTF-8. White space at the ends is
+ * not looked at: mc_text_clean trims it.
+ */
+int mc_text_first_refused(const char *s, size_t len, mc_text_kind kind);
 
 #endif

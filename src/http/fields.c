@@ -8,7 +8,8 @@ static const char *type_name(mc_ftype t)
 {
 	switch (t) {
 	case MC_F_STRING:
-	case MC_F_TEXT: return "a string";
+	case MC_F_TEXT:
+	case MC_F_NAME: return "a string";
 	case MC_F_INT: return "an integer";
 	case MC_F_BOOL: return "true or false";
 	case MC_F_OBJECT: return "an object";
@@ -57,17 +58,33 @@ int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field
 		}
 		switch (f->type) {
 		case MC_F_STRING:
-		case MC_F_TEXT: {
+		case MC_F_TEXT:
+		case MC_F_NAME: {
 			if (!json_is_string(v))
 				goto wrong_type;
 			if (!f->required && blank(json_string_value(v)))
 				continue; /* an optional field sent blank counts as absent */
 			char *clean = NULL;
-			int rc = mc_text_clean(&clean, json_string_value(v), json_string_length(v), (size_t)f->max,
-					       f->type == MC_F_TEXT);
+			mc_text_kind kind = MC_TEXT_LINE;
+			if (f->type == MC_F_TEXT)
+				kind = MC_TEXT_LINES;
+			else if (f->type == MC_F_NAME)
+				kind = MC_TEXT_NAME;
+			int rc = mc_text_clean(&clean, json_string_value(v), json_string_length(v), (size_t)f->max, kind);
 			if (rc == MC_ETOOBIG) {
 				mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%s%s is longer than %lld characters", where,
 						 f->name, (long long)f->max);
+				return -1;
+			}
+			/* Say which character a name may not hold: the user may not see it. */
+			int bad = -1;
+			if (rc == MC_EINVAL && kind == MC_TEXT_NAME)
+				bad = mc_text_first_refused(json_string_value(v), json_string_length(v), kind);
+			if (bad >= 0) {
+				mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+						 "%s%s must be a name without control, formatting or invisible characters "
+						 "(it holds U+%04X)",
+						 where, f->name, (unsigned)bad);
 				return -1;
 			}
 			if (rc != 0) {

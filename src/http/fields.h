@@ -12,6 +12,8 @@
 typedef enum {
 	MC_F_STRING,  /* out: const char ** (one line) */
 	MC_F_TEXT,    /* out: const char ** (may hold line breaks) */
+	MC_F_NAME,    /* out: const char ** (a person's or organisation's name: one
+		       * line without invisible characters, MC_TEXT_NAME of core/text.h) */
 	MC_F_INT,     /* out: int64_t *, within [min, max] */
 	MC_F_BOOL,    /* out: bool * */
 	MC_F_OBJECT,  /* out: json_t ** (borrowed) */

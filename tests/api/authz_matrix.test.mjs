@@ -33,15 +33,24 @@ const LEADERS = ['leader', 'supervisor', 'admin'];
 const ACTORS = ['citizen', 'desk', 'specialist', 'leader'];
 const ADMIN = ['admin'];
 const DEPT_PROCEDURE = '1.005399'; // received by Sở TNMT (data/demo/province.json)
+const PROVINCE_UNIT = '000.00.00.H56'; // the root unit
 // Files are stored under their hash: each fixture's must differ.
 const pdf = (tag) => Buffer.from(`%PDF-1.4\n% ${tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
 const RATING = { criteria: { total_time: 2, agency_time: 2, contacts: 2, agencies: 2, reception: 2, transparency: 2,
   attitude: 2 }, overall: 'satisfied' };
 
 // scope: null (none), 'dossier' (the dossier in the path: staff out of scope
-// 403, a citizen's not-own 404), 'unit' (a unit in the query or body: staff
-// 403; citizens have no unit scope), 'attachment' (404 for both: unknown and
-// not yours look the same). public: no session needed.
+// 403, a citizen's not-own 404), 'unit' (a unit in the query, path or body:
+// staff 403; citizens have no unit scope), 'attachment' (404 for both: unknown
+// and not yours look the same), 'root' (the whole province's: an administrator
+// held in the root unit only, others 403 out-of-scope). public: no session
+// needed.
+//
+// Administrators are scoped like other officers (docs/operations.md, "Who
+// administers what"): on the administration routes the unit is the one
+// changed (PATCH), the parent of a new unit, the unit of a new account, the
+// owner of a procedure. The 'province' target aims them at the root unit, at
+// a procedure owned by no unit and, for accounts, at a new administrator.
 const RULES = {
   'GET /healthz': { public: true, req: () => ({ path: '/healthz' }) },
   'GET /metrics': { public: true, req: () => ({ path: '/metrics' }) },
@@ -49,18 +58,28 @@ const RULES = {
   'GET /api/v1/session': { roles: ALL, req: () => ({ path: '/api/v1/session' }) },
   'DELETE /api/v1/session': { roles: ALL, fresh: true, req: () => ({ path: '/api/v1/session' }) },
   'GET /api/v1/units': { public: true, req: () => ({ path: '/api/v1/units' }) },
-  'POST /api/v1/units': { roles: ADMIN, req: () => ({ path: '/api/v1/units', body: {} }) },
+  // A unit that exists already: 409 for an allowed administrator.
+  'POST /api/v1/units': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: '/api/v1/units', body: { code: f.unit,
+    name: 'Kiểm Tra Quyền', level: 'commune', parent: f.unit } }) },
   'GET /api/v1/units/{code}': { public: true, req: (f) => ({ path: `/api/v1/units/${f.unit}` }) },
-  // Administrators manage the whole province: no unit scope on their routes.
-  'PATCH /api/v1/units/{code}': { roles: ADMIN, req: (f) => ({ path: `/api/v1/units/${f.unit}`, body: { name: '' } }) },
+  // The unit in the path is checked before the body: an empty name is the 422.
+  'PATCH /api/v1/units/{code}': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: `/api/v1/units/${f.unit}`,
+    body: { name: '' } }) },
   'GET /api/v1/users': { roles: LEADERS, req: () => ({ path: '/api/v1/users' }) },
-  'POST /api/v1/users': { roles: ADMIN, req: () => ({ path: '/api/v1/users', body: {} }) },
+  // A username that exists already: 409 for an allowed administrator.
+  'POST /api/v1/users': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: '/api/v1/users', body: {
+    username: 'tiepnhan', password: PASSWORD, full_name: 'Kiểm Tra Quyền', role: f.role || 'desk', unit: f.unit } }) },
   'POST /api/v1/citizens': { public: true, req: () => ({ path: '/api/v1/citizens', body: {} }) },
   'GET /api/v1/procedures': { public: true, req: () => ({ path: '/api/v1/procedures?limit=5' }) },
-  'POST /api/v1/procedures': { roles: ADMIN, req: () => ({ path: '/api/v1/procedures', body: {} }) },
+  // A code that exists already: 409 for an allowed administrator.
+  'POST /api/v1/procedures': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: '/api/v1/procedures', body: {
+    code: f.ownProcedure, name: 'Kiểm tra quyền', field: 'Kiểm tra', levels: 'province,department,district',
+    duration_hours: 8, unit: f.unit } }) },
   'GET /api/v1/procedures/fields': { public: true, req: () => ({ path: '/api/v1/procedures/fields' }) },
   'GET /api/v1/procedures/{code}': { public: true, req: (f) => ({ path: `/api/v1/procedures/${f.procedure}` }) },
-  'PUT /api/v1/procedures/{code}': { roles: ADMIN, req: (f) => ({ path: `/api/v1/procedures/${f.procedure}`, body: {} }) },
+  // The procedure's owner is checked before the body: {} is the 422.
+  'PUT /api/v1/procedures/{code}': { roles: ADMIN, scope: 'unit', req: (f) => ({
+    path: `/api/v1/procedures/${f.ownProcedure}`, body: {} }) },
   // The scope is checked before the documents: documents[0] without a name is the 422.
   'POST /api/v1/dossiers': { roles: ['citizen', 'desk'], scope: 'unit', req: (f, p) => ({ path: '/api/v1/dossiers',
     body: { procedure_code: f.procedure, channel: p.role === 'citizen' ? 'online' : 'direct',
@@ -98,10 +117,10 @@ const RULES = {
     path: `/api/v1/dossiers/${f.dossier}/apologies/${f.apology}/issue` }) },
   'GET /api/v1/calendar/due': { public: true, req: () => ({ path: '/api/v1/calendar/due?from=2026-01-05T08:00&hours=8' }) },
   'GET /api/v1/calendar/{year}': { public: true, req: () => ({ path: '/api/v1/calendar/2026' }) },
-  'PUT /api/v1/calendar/{year}': { roles: ADMIN, req: () => ({ path: '/api/v1/calendar/2026', body: {} }) },
+  'PUT /api/v1/calendar/{year}': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/calendar/2026', body: {} }) },
   // DELETE reverts a year to the Labour Code rule by storing it empty: 1950 is
   // reverted once in the set-up, so the matrix's deletes change nothing more.
-  'DELETE /api/v1/calendar/{year}': { roles: ADMIN, req: () => ({ path: '/api/v1/calendar/1950' }) },
+  'DELETE /api/v1/calendar/{year}': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/calendar/1950' }) },
   'POST /api/v1/attachments': { roles: ACTORS, req: () => ({ path: '/api/v1/attachments', raw: '',
     headers: { 'Content-Type': 'application/pdf' } }) },
   'GET /api/v1/attachments/{sha256}': { roles: ALL, scope: 'attachment', req: (f) => ({
@@ -117,7 +136,8 @@ const RULES = {
 
 // Who calls: the demo accounts, and a supervisor and an administrator created
 // at the district so that those roles have a unit out of their scope too. Root
-// accounts have everything in scope.
+// accounts have everything in scope; the administrators are also aimed at the
+// root unit ('province').
 const PRINCIPALS = [
   { user: null, role: null, targets: [['district', 'in'], ['department', 'in']] },
   { user: 'congdan', role: 'citizen', targets: [['own', 'in'], ['district', 'out']] },
@@ -127,9 +147,9 @@ const PRINCIPALS = [
   { user: 'tiepnhan.stnmt', role: 'desk', targets: [['department', 'in'], ['district', 'out']] },
   { user: 'lanhdao.stnmt', role: 'leader', targets: [['department', 'in'], ['district', 'out']] },
   { user: 'giamsat.qx', role: 'supervisor', targets: [['district', 'in'], ['department', 'out']] },
-  { user: 'admin.qx', role: 'admin', targets: [['district', 'in'], ['department', 'out']] },
+  { user: 'admin.qx', role: 'admin', targets: [['district', 'in'], ['department', 'out'], ['province', 'out']] },
   { user: 'giamsat', role: 'supervisor', targets: [['district', 'in'], ['department', 'in']] },
-  { user: 'admin', role: 'admin', targets: [['district', 'in'], ['department', 'in']] },
+  { user: 'admin', role: 'admin', root: true, targets: [['district', 'in'], ['department', 'in'], ['province', 'in']] },
 ];
 
 let server;
@@ -180,6 +200,16 @@ before(async () => {
   }
   fx.district = await unitFixture(DISTRICT, districtProcedure().code, 'tiepnhan', 'chuyenvien', 'lanhdao');
   fx.department = await unitFixture(DEPARTMENT, DEPT_PROCEDURE, 'tiepnhan.stnmt', 'chuyenvien.stnmt', 'lanhdao.stnmt');
+  // Procedures owned by each unit (the department's is in the demo), for the
+  // administration routes; the root unit's target: the root unit itself, a
+  // procedure owned by no unit, a new administrator, and the department's
+  // dossier and file (out of scope of the district as well).
+  const owned = await server.api('POST', '/api/v1/procedures', { token: tok.admin, body: { code: '2.997001',
+    name: 'Thủ tục riêng của huyện', field: 'Kiểm tra', levels: 'district', duration_hours: 8, unit: DISTRICT } });
+  assertStatus(owned, 201, 'a procedure of the district');
+  fx.district.ownProcedure = owned.body.code;
+  fx.department.ownProcedure = DEPT_PROCEDURE;
+  fx.province = { ...fx.department, unit: PROVINCE_UNIT, ownProcedure: districtProcedure().code, role: 'admin' };
   assertStatus(await server.api('DELETE', '/api/v1/calendar/1950', { token: tok.admin }), 200, 'reverting 1950');
   // The citizen's own dossier, filed online with a file of their own.
   const sha = await upload(tok.congdan, 'congdan');
@@ -221,6 +251,7 @@ function expected(rule, p, scope) {
   if (rule.public) return { allowed: true };
   if (!p.role) return { status: 401, slug: 'unauthenticated' };
   if (!rule.roles.includes(p.role)) return { status: 403, slug: 'forbidden' };
+  if (rule.scope === 'root') return p.root ? { allowed: true } : { status: 403, slug: 'out-of-scope' };
   if (scope === 'in' || !rule.scope) return { allowed: true };
   const citizen = p.role === 'citizen';
   if (rule.scope === 'attachment') return { status: 404, slug: 'not-found' };

@@ -324,3 +324,50 @@ test('the applicant in the reply is what was sent', async () => {
   const d = await file(server, tok.tiepnhan, { applicant: APPLICANT });
   assert.deepEqual(d.applicant, APPLICANT);
 });
+
+// Names of people and organisations may hold no character that shows nothing:
+// a zero-width space makes two names that look alike differ, a right-to-left
+// override shows "Nguyễn Văn An" reversed on screen and on the receipt. Each is
+// refused with a 422 that names the field and the character; nothing is stored.
+test('names holding invisible or formatting characters are refused with 422, nothing stored', async () => {
+  const before = await snapshot();
+  const units = (await server.api('GET', '/api/v1/units')).body.items;
+  const tricks = [['\u200B', '200B'], ['\u202E', '202E'], ['\u2066', '2066'], ['\uFEFF', 'FEFF'], ['\u00AD', '00AD'],
+    ['\u3164', '3164']];
+  for (const [c, hex] of tricks) {
+    const name = `Nguyễn ${c}Văn An`;
+    const why = new RegExp(`U\\+${hex}`);
+    // sign-up
+    const signup = await server.api('POST', '/api/v1/citizens', { body: { username: `gia.${hex.toLowerCase()}`,
+      password: 'mat-khau-rat-dai-1', full_name: name } });
+    assertProblem(signup, 422, 'invalid-field', `sign-up with U+${hex}`);
+    assert.match(signup.body.detail, /^full_name must be a name/);
+    assert.match(signup.body.detail, why);
+    assertProblem(await server.api('POST', '/api/v1/session', { body: { username: `gia.${hex.toLowerCase()}`,
+      password: 'mat-khau-rat-dai-1' } }), 401, 'bad-credentials', 'no account was made');
+    // a dossier's applicant (a person or an organisation), at either end too
+    for (const applicant of [name, `${c}Công ty TNHH Hòa Bình`, `Công ty TNHH Hòa Bình${c}`]) {
+      const d = await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan,
+        body: { ...GOOD, applicant: { name: applicant } } });
+      assertProblem(d, 422, 'invalid-field', `applicant ${JSON.stringify(applicant)}`);
+      assert.match(d.body.detail, /^applicant\.name must be a name/);
+      assert.match(d.body.detail, why);
+    }
+    // a unit, new or renamed, and an account made by the administrator
+    const u = await server.api('POST', '/api/v1/units', { token: tok.admin, body: { code: '000.95.33.H56',
+      name: `UBND xã ${c}Quảng Giả`, level: 'commune', parent: DISTRICT } });
+    assertProblem(u, 422, 'invalid-field', `unit name with U+${hex}`);
+    assert.match(u.body.detail, /^name must be a name/);
+    assert.match(u.body.detail, why);
+    const p = await server.api('PATCH', `/api/v1/units/${DISTRICT}`, { token: tok.admin,
+      body: { name: `UBND huyện Quảng${c} Xương` } });
+    assertProblem(p, 422, 'invalid-field', `unit rename with U+${hex}`);
+    assert.match(p.body.detail, why);
+    const acc = await server.api('POST', '/api/v1/users', { token: tok.admin, body: { username: `canbo.${hex.toLowerCase()}`,
+      password: 'mat-khau-rat-dai-1', full_name: name, role: 'desk', unit: DISTRICT } });
+    assertProblem(acc, 422, 'invalid-field', `account name with U+${hex}`);
+    assert.match(acc.body.detail, /^full_name must be a name/);
+  }
+  assert.deepEqual(await snapshot(), before, 'no dossier was filed');
+  assert.deepEqual((await server.api('GET', '/api/v1/units')).body.items, units, 'no unit was made or renamed');
+});

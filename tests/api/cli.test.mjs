@@ -174,6 +174,20 @@ test('motcua user add, then sign in through the API', async () => {
     '--unit', DISTRICT, '--name', 'X', '--password', 'mat-khau-cli-123');
   assert.notEqual(dup.code, 0);
   assert.match(dup.err, /taken/);
+
+  // a name is held to the API's rule: no invisible or formatting character
+  // (a right-to-left override here), and nothing is stored
+  const rlo = run('user', 'add', '--db', server.db, '--username', 'chuyenvien.rlo', '--role', 'specialist',
+    '--unit', DISTRICT, '--name', 'Phạm \u202EVăn Mới', '--password', 'mat-khau-cli-123');
+  assert.notEqual(rlo.code, 0);
+  assert.match(rlo.err, /--name holds U\+202E/);
+  assertStatus(await server.api('POST', '/api/v1/session', { body: { username: 'chuyenvien.rlo',
+    password: 'mat-khau-cli-123' } }), 401, 'the refused account was not made');
+  const unit = run('unit', 'add', '--db', server.db, '--code', '000.77.33.H56', '--name', 'UBND xã\u200B Mới',
+    '--level', 'commune', '--parent', DISTRICT);
+  assert.notEqual(unit.code, 0);
+  assert.match(unit.err, /--name holds U\+200B/);
+  assertStatus(await server.api('GET', '/api/v1/units/000.77.33.H56'), 404, 'the refused unit was not made');
 });
 
 test('bad arguments exit non-zero with a message', () => {

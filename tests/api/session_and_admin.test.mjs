@@ -101,16 +101,15 @@ test('citizen registration, then login; it cannot grant itself a role', async ()
   const body = { username: 'nguyen.thi.hoa', password: 'mat-khau-rat-dai-1', full_name: 'Nguyễn Thị Hoa',
     email: 'hoa@example.vn', phone: '0987654321', id_number: '038195001122' };
   const res = await server.api('POST', '/api/v1/citizens', { body: { ...body, role: 'admin', unit: '000.00.00.H56' } });
-  assertStatus(res, 201, 'registration');
-  assert.equal(res.body.username, body.username);
-  assert.equal(res.body.role, 'citizen', 'a registration is always a citizen');
-  assert.equal(res.body.unit, null);
-  assert.equal(res.body.full_name, 'Nguyễn Thị Hoa');
+  assertStatus(res, 202, 'registration');
+  assert.deepEqual(res.body, { status: 'accepted', username: body.username });
 
   const t = await server.login(body.username, body.password);
   const me = await server.api('GET', '/api/v1/session', { token: t });
   assertStatus(me, 200);
-  assert.equal(me.body.user.role, 'citizen');
+  assert.equal(me.body.user.role, 'citizen', 'a registration is always a citizen');
+  assert.equal(me.body.user.unit, null);
+  assert.equal(me.body.user.full_name, 'Nguyễn Thị Hoa');
   // a citizen cannot use the staff routes
   assertProblem(await server.api('GET', '/api/v1/users', { token: t }), 403, 'forbidden');
   // and files online, at a named unit, a dossier only they see
@@ -122,7 +121,6 @@ test('citizen registration, then login; it cannot grant itself a role', async ()
   assert.deepEqual(mine.body.items.map((x) => x.code), [d.code]);
   assert.equal(mine.body.total, 1);
 
-  assertProblem(await server.api('POST', '/api/v1/citizens', { body }), 409, 'duplicate', 'same username');
   assertProblem(await server.api('POST', '/api/v1/citizens', { body: { ...body, username: 'Hoa.Nguyen' } }), 422,
     'invalid-field', 'upper case username');
   assertProblem(await server.api('POST', '/api/v1/citizens', { body: { ...body, username: 'hoa2', password: 'short' } }), 422,
@@ -133,6 +131,42 @@ test('citizen registration, then login; it cannot grant itself a role', async ()
     'missing-field', 'no full_name');
   assertProblem(await server.api('POST', '/api/v1/session', { body: { username: 'hoa2', password: 'short' } }), 401,
     'bad-credentials', 'the refused registration made no account');
+});
+
+// Registration tells an anonymous caller no more than signing in does about
+// which usernames exist: a taken one is answered exactly as a free one, and
+// nothing is stored for it (the owner's account is untouched). Whether the
+// account is there shows only by signing in, as for any wrong password.
+test('registration answers alike for a taken username and a free one, and makes nothing for the taken one', async () => {
+  const account = (username) => ({ username, password: 'mat-khau-moi-hoan-toan', full_name: 'Trần Văn Giả',
+    email: 'gia@example.vn', phone: '0900000001', id_number: '038199009999' });
+  const users = async () => (await server.api('GET', '/api/v1/users', { token: tok.admin })).body.items;
+  const before = await users();
+  const fresh = await server.api('POST', '/api/v1/citizens', { body: account('tran.van.moi') });
+  const answers = [];
+  for (const taken of ['congdan', 'admin', 'tiepnhan']) {
+    answers.push([taken, await server.api('POST', '/api/v1/citizens', { body: account(taken) })]);
+  }
+  const shape = (res, username) => ({ status: res.status, type: res.headers.get('content-type'),
+    cookie: res.headers.get('set-cookie'), location: res.headers.get('location'),
+    body: { ...res.body, username: res.body.username === username ? '(as sent)' : res.body.username } });
+  for (const [taken, res] of answers) {
+    assert.deepEqual(shape(res, taken), shape(fresh, 'tran.van.moi'), `registering the taken name ${taken}`);
+  }
+  assertStatus(fresh, 202);
+  // the free name made one citizen; the taken ones made nothing and changed nothing
+  const after = await users();
+  assert.deepEqual(after.filter((u) => u.username !== 'tran.van.moi'), before);
+  assert.deepEqual(after.filter((u) => u.username === 'tran.van.moi').map((u) => [u.role, u.full_name]),
+    [['citizen', 'Trần Văn Giả']]);
+  await server.login('tran.van.moi', 'mat-khau-moi-hoan-toan');
+  for (const [taken] of answers) {
+    assertProblem(await server.api('POST', '/api/v1/session', { body: { username: taken,
+      password: 'mat-khau-moi-hoan-toan' } }), 401, 'bad-credentials', `${taken} keeps its own password`);
+    await server.login(taken);
+  }
+  const owner = await server.api('GET', '/api/v1/session', { token: await server.login('congdan') });
+  assert.equal(owner.body.user.full_name, 'Lê Thị Hồng Nhung', 'the owner\'s name is untouched');
 });
 
 test('the administrator creates a unit; duplicates and non-admins are refused', async () => {

@@ -54,7 +54,7 @@ before(async () => {
   }
   const citizen = { username: 'tran.van.binh', password: 'mat-khau-rat-dai-2', full_name: 'Trần Văn Bình',
     email: 'binh@example.vn', phone: '0987000111', id_number: '038195009988' };
-  assertStatus(await server.api('POST', '/api/v1/citizens', { body: citizen }), 201, 'second citizen');
+  assertStatus(await server.api('POST', '/api/v1/citizens', { body: citizen }), 202, 'second citizen');
   tok.binh = await server.login(citizen.username, citizen.password);
 });
 

@@ -347,3 +347,38 @@ test('the public lookup by code shows the whole timeline, without signing in', a
   visitor.assertClean('looking up');
   qr.assertClean('opening the QR address');
 });
+
+// Signing up (issue 16): the server answers a taken username as it answers a free one,
+// so the page learns which it was by signing in. A free name signs in at once and lands
+// on "Hồ sơ của tôi"; a taken one is told the name may be taken, and the owner's account
+// is untouched.
+test('signing up: a free username signs in at once; a taken one is told so, and nothing changes', async () => {
+  const fill = async (page, username) => {
+    await page.getByTestId('signup-full-name').fill('Đinh Thị Mới');
+    await page.getByTestId('signup-username').fill(username);
+    await page.getByTestId('signup-password').fill('mat-khau-dang-ky-1');
+    await page.getByTestId('signup-password2').fill('mat-khau-dang-ky-1');
+    await page.getByTestId('signup-submit').click();
+  };
+  const fresh = await world.actor(null);
+  await fresh.goto('/dang-ky');
+  await fill(fresh.page, 'dinh.thi.moi');
+  await fresh.page.waitForURL('**/ho-so-cua-toi');
+  await fresh.page.waitForSelector('[data-testid=header-user]');
+  const me = await fresh.page.evaluate(async () => (await (await fetch('/api/v1/session')).json()).user);
+  assert.deepEqual([me.username, me.role, me.full_name], ['dinh.thi.moi', 'citizen', 'Đinh Thị Mới']);
+  fresh.assertClean('signing up');
+
+  const taken = await world.actor(null);
+  taken.allow(401, /^POST \/api\/v1\/session$/); // the sign-in that shows the name was taken
+  await taken.goto('/dang-ky');
+  await fill(taken.page, 'congdan');
+  const error = taken.page.getByTestId('signup-error');
+  await error.waitFor();
+  assert.equal(await error.textContent(), vi['auth.signupTaken']);
+  assert.ok(taken.page.url().endsWith('/dang-ky'), 'still on the sign-up page');
+  await checkPage(taken, 'signup-taken');
+  const owner = await world.api('GET', '/api/v1/session', { as: 'congdan' });
+  assert.equal(owner.user.full_name, 'Lê Thị Hồng Nhung', 'the owner\'s account is untouched');
+  taken.assertClean('signing up with a taken username');
+});

@@ -4,7 +4,7 @@
 // against GET /api/v1/stats, and the administration pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, checkPage, assertLabelled, fmtDateTime, sameInstant, statValues } from './browser.mjs';
+import { startWorld, checkPage, assertLabelled, fmtDateTime, sameInstant, statValues, PASSWORD } from './browser.mjs';
 import { districtProcedure } from '../api/helpers.mjs';
 import vi from '../../web/i18n/vi.js';
 
@@ -200,4 +200,37 @@ test('the administration pages: units, users, procedures, calendar', async () =>
   await page.waitForSelector('[data-testid=cal-day]');
   await checkPage(admin, 'admin-calendar');
   admin.assertClean('in the administration');
+});
+
+// An administrator of a district (issue 1) is offered only what it may do: the edit
+// buttons of its subtree's units, roles short of administrator, the calendar to read.
+test('the administration pages of a district administrator stay inside its subtree', async () => {
+  const district = '000.00.33.H56';
+  await world.api('POST', '/api/v1/users', { as: 'admin', status: [201], body: { username: 'quantri.qx',
+    password: PASSWORD, full_name: 'Quản Trị Huyện', role: 'admin', unit: district } });
+  const qx = await world.actor('quantri.qx');
+  const { page } = qx;
+  await page.waitForURL('**/quan-tri');
+  await page.waitForSelector('[data-testid=unit-row]');
+  await page.getByTestId('admin-scope').waitFor();
+  const units = (await world.api('GET', '/api/v1/units')).items;
+  const subtree = new Set([district]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const u of units) if (subtree.has(u.parent) && !subtree.has(u.code)) { subtree.add(u.code); grew = true; }
+  }
+  const editable = await page.locator('[data-testid=unit-row]:has([data-testid=unit-edit])')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+  assert.deepEqual(editable.sort(), [...subtree].sort(), 'edit buttons on its subtree only');
+  await page.getByTestId('admin-tab-users').click();
+  await page.waitForSelector('[data-testid=user-row]');
+  const roles = await page.locator('[data-testid=new-user-role] option').evaluateAll((els) => els.map((e) => e.value));
+  assert.deepEqual(roles, ['desk', 'specialist', 'leader', 'supervisor']);
+  await page.getByTestId('admin-tab-calendar').click();
+  await page.waitForSelector('[data-testid=cal-day]');
+  await page.getByTestId('cal-root-only').waitFor();
+  assert.equal(await page.getByTestId('cal-save').count(), 0, 'no saving the calendar');
+  assert.equal(await page.getByTestId('cal-remove').count(), 0);
+  await checkPage(qx, 'admin-district-calendar');
+  qx.assertClean('in a district\'s administration');
 });

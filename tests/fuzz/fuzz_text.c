@@ -12,11 +12,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
 	char *out = NULL;
-	if (mc_text_clean(&out, s, size, 200, size % 2) == 0) {
+	if (mc_text_clean(&out, s, size, 200, (mc_text_kind)(size % 3)) == 0) {
 		if (!mc_text_valid_utf8(out, strlen(out)))
 			abort();
 		char *twice = NULL;
-		if (mc_text_clean(&twice, out, strlen(out), 200, size % 2) != 0 || strcmp(twice, out) != 0)
+		if (mc_text_clean(&twice, out, strlen(out), 200, (mc_text_kind)(size % 3)) != 0 ||
+		    strcmp(twice, out) != 0)
 			abort();
 		free(twice);
 		char *masked = NULL;

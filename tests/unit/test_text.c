@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,7 +81,7 @@ static void test_valid_utf8(void **state)
 		assert_int_equal(mc_text_fold(&out, bad[i].s, bad[i].len), MC_EINVAL);
 		assert_null(out);
 		out = (char *)"untouched";
-		assert_int_equal(mc_text_clean(&out, bad[i].s, bad[i].len, 100, true), MC_EINVAL);
+		assert_int_equal(mc_text_clean(&out, bad[i].s, bad[i].len, 100, MC_TEXT_LINES), MC_EINVAL);
 		assert_null(out);
 	}
 	/* A sequence cut by len is truncated even when the bytes go on. */
@@ -205,20 +206,20 @@ static void test_mask_name(void **state)
 	assert_null(out);
 }
 
-static void expect_clean(const char *in, size_t len, size_t max, bool multiline, const char *want)
+static void expect_clean(const char *in, size_t len, size_t max, mc_text_kind kind, const char *want)
 {
 	char *out = NULL;
-	int rc = mc_text_clean(&out, in, len, max, multiline);
+	int rc = mc_text_clean(&out, in, len, max, kind);
 	if (rc != 0)
 		fail_msg("clean(\"%.*s\") = %d", (int)len, in, rc);
 	assert_string_equal(out, want);
 	free(out);
 }
 
-static void expect_clean_error(const char *in, size_t len, size_t max, bool multiline, int want)
+static void expect_clean_error(const char *in, size_t len, size_t max, mc_text_kind kind, int want)
 {
 	char *out = (char *)"untouched";
-	int rc = mc_text_clean(&out, in, len, max, multiline);
+	int rc = mc_text_clean(&out, in, len, max, kind);
 	if (rc != want)
 		fail_msg("clean(\"%.*s\") = %d, want %d", (int)len, in, rc, want);
 	assert_null(out);
@@ -227,65 +228,163 @@ static void expect_clean_error(const char *in, size_t len, size_t max, bool mult
 static void test_clean(void **state)
 {
 	(void)state;
-	expect_clean(S("  Hồ sơ  "), 100, false, "Hồ sơ");
-	expect_clean(S("\xC2\xA0Hồ sơ\xE3\x80\x80"), 100, false,
+	expect_clean(S("  Hồ sơ  "), 100, MC_TEXT_LINE, "Hồ sơ");
+	expect_clean(S("\xC2\xA0Hồ sơ\xE3\x80\x80"), 100, MC_TEXT_LINE,
 		     "Hồ sơ"); /* no-break and ideographic spaces */
-	expect_clean(S("abc\n"), 100, false, "abc");
-	expect_clean(S("Hồ  sơ"), 100, false, "Hồ  sơ"); /* inner spaces are the user's */
-	expect_clean(S("Vie\xCC\xA3\xCC\x82t"), 100, false, "Việt");
+	expect_clean(S("abc\n"), 100, MC_TEXT_LINE, "abc");
+	expect_clean(S("Hồ  sơ"), 100, MC_TEXT_LINE, "Hồ  sơ"); /* inner spaces are the user's */
+	expect_clean(S("Vie\xCC\xA3\xCC\x82t"), 100, MC_TEXT_LINE, "Việt");
 
 	/* Limits count code points after NFC and trimming. */
-	expect_clean(S("Việt"), 4, false, "Việt");
-	expect_clean_error(S("Việt"), 3, false, MC_ETOOBIG);
-	expect_clean(S("Vie\xCC\xA3\xCC\x82t"), 4, false, "Việt");
-	expect_clean(S("   Việt   "), 4, false, "Việt");
-	expect_clean_error(S("a"), 0, false, MC_ETOOBIG);
-	expect_clean(S("a"), 1, false, "a");
+	expect_clean(S("Việt"), 4, MC_TEXT_LINE, "Việt");
+	expect_clean_error(S("Việt"), 3, MC_TEXT_LINE, MC_ETOOBIG);
+	expect_clean(S("Vie\xCC\xA3\xCC\x82t"), 4, MC_TEXT_LINE, "Việt");
+	expect_clean(S("   Việt   "), 4, MC_TEXT_LINE, "Việt");
+	expect_clean_error(S("a"), 0, MC_TEXT_LINE, MC_ETOOBIG);
+	expect_clean(S("a"), 1, MC_TEXT_LINE, "a");
 
-	expect_clean_error(S(""), 10, false, MC_EINVAL);
-	expect_clean_error(NULL, 0, 10, false, MC_EINVAL);
-	expect_clean_error(S("  \t\n \xC2\xA0 "), 10, false, MC_EINVAL);
-	expect_clean_error(S("  \t\r\n "), 10, true, MC_EINVAL);
+	expect_clean_error(S(""), 10, MC_TEXT_LINE, MC_EINVAL);
+	expect_clean_error(NULL, 0, 10, MC_TEXT_LINE, MC_EINVAL);
+	expect_clean_error(S("  \t\n \xC2\xA0 "), 10, MC_TEXT_LINE, MC_EINVAL);
+	expect_clean_error(S("  \t\r\n "), 10, MC_TEXT_LINES, MC_EINVAL);
 
 	/* Control characters. */
 	expect_clean_error(S("a\x01"
 			     "b"),
-			   10, false, MC_EINVAL);
+			   10, MC_TEXT_LINE, MC_EINVAL);
 	expect_clean_error(S("a\x01"
 			     "b"),
-			   10, true, MC_EINVAL);
-	expect_clean_error(S("a\x7F"), 10, true, MC_EINVAL);
-	expect_clean_error(S("a\x1B[31m"), 10, true, MC_EINVAL);
+			   10, MC_TEXT_LINES, MC_EINVAL);
+	expect_clean_error(S("a\x7F"), 10, MC_TEXT_LINES, MC_EINVAL);
+	expect_clean_error(S("a\x1B[31m"), 10, MC_TEXT_LINES, MC_EINVAL);
 	expect_clean_error(S("a\xC2\x85"
 			     "b"),
-			   10, true, MC_EINVAL); /* U+0085 */
-	expect_clean_error(S("a\nb"), 10, false, MC_EINVAL);
-	expect_clean_error(S("a\tb"), 10, false, MC_EINVAL);
+			   10, MC_TEXT_LINES, MC_EINVAL); /* U+0085 */
+	expect_clean_error(S("a\nb"), 10, MC_TEXT_LINE, MC_EINVAL);
+	expect_clean_error(S("a\tb"), 10, MC_TEXT_LINE, MC_EINVAL);
 	expect_clean_error(S("a\xE2\x80\xA8"
 			     "b"),
-			   10, false, MC_EINVAL); /* U+2028 */
+			   10, MC_TEXT_LINE, MC_EINVAL); /* U+2028 */
 	expect_clean(S("a\xE2\x80\xA8"
 		       "b"),
-		     10, true,
+		     10, MC_TEXT_LINES,
 		     "a\xE2\x80\xA8"
 		     "b");
-	expect_clean(S("a\nb\tc"), 10, true, "a\nb\tc");
-	expect_clean_error(S("a\vb"), 10, true, MC_EINVAL);
-	expect_clean_error(S("a\0b"), 10, true, MC_EINVAL);
+	expect_clean(S("a\nb\tc"), 10, MC_TEXT_LINES, "a\nb\tc");
+	expect_clean_error(S("a\vb"), 10, MC_TEXT_LINES, MC_EINVAL);
+	expect_clean_error(S("a\0b"), 10, MC_TEXT_LINES, MC_EINVAL);
 
 	/* Browser line ends become "\n". */
-	expect_clean(S("\r\n dòng 1\r\ndòng 2\rdòng 3\r\n\r\n"), 100, true, "dòng 1\ndòng 2\ndòng 3");
-	expect_clean(S("a\r\r\nb"), 10, true, "a\n\nb");
-	expect_clean_error(S("a\rb"), 10, false, MC_EINVAL);
+	expect_clean(S("\r\n dòng 1\r\ndòng 2\rdòng 3\r\n\r\n"), 100, MC_TEXT_LINES,
+		     "dòng 1\ndòng 2\ndòng 3");
+	expect_clean(S("a\r\r\nb"), 10, MC_TEXT_LINES, "a\n\nb");
+	expect_clean_error(S("a\rb"), 10, MC_TEXT_LINE, MC_EINVAL);
 	/* "a\r\nb" is three characters once the line end is one. */
-	expect_clean(S("a\r\nb"), 3, true, "a\nb");
+	expect_clean(S("a\r\nb"), 3, MC_TEXT_LINES, "a\nb");
+}
+
+/* The UTF-8 of cp into buf (at least 5 bytes); returns its length. */
+static size_t utf8_of(char *buf, int32_t cp)
+{
+	size_t n = 0;
+	if (cp < 0x80) {
+		buf[n++] = (char)cp;
+	} else if (cp < 0x800) {
+		buf[n++] = (char)(0xC0 | (cp >> 6));
+		buf[n++] = (char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		buf[n++] = (char)(0xE0 | (cp >> 12));
+		buf[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		buf[n++] = (char)(0x80 | (cp & 0x3F));
+	} else {
+		buf[n++] = (char)(0xF0 | (cp >> 18));
+		buf[n++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		buf[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		buf[n++] = (char)(0x80 | (cp & 0x3F));
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* Names: the invisible and formatting characters that would let two names
+ * look alike, or one read differently from what is stored, are refused - in
+ * the middle, at either end - and named by mc_text_first_refused; an
+ * ordinary line keeps them (addresses, notes are not names). */
+static void test_clean_name(void **state)
+{
+	(void)state;
+	static const int32_t refused[] = {
+	    0x00AD,				/* soft hyphen (Cf) */
+	    0x034F,				/* combining grapheme joiner (Mn, default ignorable) */
+	    0x061C,				/* Arabic letter mark */
+	    0x115F,  0x1160,  0x3164,	0xFFA0, /* Hangul fillers (Lo, default ignorable) */
+	    0x17B4,  0x180E,			/* Khmer inherent vowel, Mongolian vowel separator */
+	    0x200B,  0x200C,  0x200D,		/* zero-width space, non-joiner, joiner */
+	    0x200E,  0x200F,			/* left-to-right and right-to-left marks */
+	    0x202A,  0x202B,  0x202C,	0x202D, 0x202E, /* embeddings and overrides */
+	    0x2060,  0x2061,  0x2062,	0x2063, 0x2064, /* word joiner, invisible operators */
+	    0x2066,  0x2067,  0x2068,	0x2069,		/* isolates */
+	    0x2800,					/* braille pattern blank */
+	    0xFE00,  0xFE0F,				/* variation selectors */
+	    0xFEFF,					/* zero-width no-break space (BOM) */
+	    0xFFF9,					/* interlinear annotation anchor */
+	    0xE000,  0xF8FF,  0xF0000,			/* private use */
+	    0x0378,  0xFFFF,  0x10FFFF,			/* unassigned, non-characters */
+	    0x1D173,					/* musical symbol begin beam (Cf) */
+	    0xE0001, 0xE0041, 0xE01EF,			/* language tag, tag letter, variation selector 256 */
+	};
+	char cpbuf[8], in[64];
+	for (size_t i = 0; i < MC_ARRAY_LEN(refused); i++) {
+		int32_t cp = refused[i];
+		utf8_of(cpbuf, cp);
+		const char *forms[] = {"Nguyễn %sVăn An", "%sNguyễn Văn An", "Nguyễn Văn An%s", "  %s  "};
+		for (size_t k = 0; k < MC_ARRAY_LEN(forms); k++) {
+			snprintf(in, sizeof in, forms[k], cpbuf);
+			char *out = (char *)"untouched";
+			int rc = mc_text_clean(&out, in, strlen(in), 100, MC_TEXT_NAME);
+			if (rc != MC_EINVAL)
+				fail_msg("a name holding U+%04X (\"%s\") gave %d", (unsigned)cp, forms[k],
+					 rc);
+			assert_null(out);
+			assert_int_equal(mc_text_first_refused(in, strlen(in), MC_TEXT_NAME), cp);
+		}
+		/* Not a name: a line keeps what is not a control character. */
+		snprintf(in, sizeof in, "Thôn %sĐông", cpbuf);
+		char *line = NULL;
+		if (mc_text_clean(&line, in, strlen(in), 100, MC_TEXT_LINE) != 0)
+			fail_msg("a line holding U+%04X was refused", (unsigned)cp);
+		assert_string_equal(line, in);
+		free(line);
+		assert_int_equal(mc_text_first_refused(in, strlen(in), MC_TEXT_LINE), -1);
+	}
+
+	/* Real names, of people and of organisations, pass, normalised and trimmed. */
+	expect_clean(S("  Nguyễn Văn An "), 100, MC_TEXT_NAME, "Nguyễn Văn An");
+	expect_clean(S("Nguye\xCC\x82\xCC\x83n Thi\xCC\xA3 Hoa"), 100, MC_TEXT_NAME, "Nguyễn Thị Hoa");
+	expect_clean(S("Trần-Lê Ngọc"), 100, MC_TEXT_NAME, "Trần-Lê Ngọc");
+	expect_clean(S("Công ty TNHH Xây dựng & Thương mại Hòa Bình (HB Corp.)"), 100, MC_TEXT_NAME,
+		     "Công ty TNHH Xây dựng & Thương mại Hòa Bình (HB Corp.)");
+	expect_clean(S("UBND xã Quảng Thử"), 100, MC_TEXT_NAME, "UBND xã Quảng Thử");
+	expect_clean(S("O'Brien Đặng"), 100, MC_TEXT_NAME, "O'Brien Đặng");
+	expect_clean(S("\xC2\xA0Hoàng Văn Minh\xE3\x80\x80"), 100, MC_TEXT_NAME, "Hoàng Văn Minh");
+	expect_clean(S("Sùng A Páo 李明"), 100, MC_TEXT_NAME, "Sùng A Páo 李明");
+	/* A name is one line, like any line. */
+	expect_clean_error(S("Nguyễn\nVăn An"), 100, MC_TEXT_NAME, MC_EINVAL);
+	assert_int_equal(mc_text_first_refused(S("Nguyễn\tAn"), MC_TEXT_NAME), '\t');
+	expect_clean_error(S("Nguyễn Văn An"), 5, MC_TEXT_NAME, MC_ETOOBIG);
+	expect_clean_error(S(" "), 5, MC_TEXT_NAME, MC_EINVAL);
+	/* Nothing to name: clean text, empty text, invalid UTF-8. */
+	assert_int_equal(mc_text_first_refused(S("Nguyễn Văn An"), MC_TEXT_NAME), -1);
+	assert_int_equal(mc_text_first_refused(S("  "), MC_TEXT_NAME), -1);
+	assert_int_equal(mc_text_first_refused(S("Nguy\xE1\xBB"), MC_TEXT_NAME), -1);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfc),   cmocka_unit_test(test_fold),
-	    cmocka_unit_test(test_mask_name),  cmocka_unit_test(test_clean),
+	    cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfc),
+	    cmocka_unit_test(test_fold),       cmocka_unit_test(test_mask_name),
+	    cmocka_unit_test(test_clean),      cmocka_unit_test(test_clean_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

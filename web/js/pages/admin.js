@@ -1,5 +1,8 @@
 // "/quan-tri" — administration: units and office hours, users and roles, procedures,
-// the working calendar of each year.
+// the working calendar of each year. An administrator acts in the subtree of its
+// unit; the root unit, the calendar, procedures of no unit, administrator and
+// citizen accounts are the root's administrator's (docs/operations.md). The page
+// offers only what the server allows, and shows its 403 when it comes anyway.
 import { t } from '/i18n/i18n.js';
 import { h, add, api, pageTitle, replace, loading, errorText, errorBox, field, fmtDate, fmtDays, levelsText } from '/js/lib.js';
 import { requireRole } from '/js/app.js';
@@ -8,9 +11,26 @@ const TABS = ['units', 'users', 'procedures', 'calendar'];
 const LEVELS = ['province', 'department', 'district', 'commune'];
 const ROLES = ['citizen', 'desk', 'specialist', 'leader', 'supervisor', 'admin'];
 
+// What the signed-in administrator administers: whether its unit is a root, and
+// the codes of its subtree (from the public unit tree).
+let scope = { root: false, units: new Set() };
+
+function scopeOf(items, code) {
+  const mine = items.find((u) => u.code === code);
+  const units = new Set(mine ? [code] : []);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const u of items) if (units.has(u.parent) && !units.has(u.code)) { units.add(u.code); grew = true; }
+  }
+  return { root: !!mine && !mine.parent, units, name: mine?.name || code };
+}
+
 export async function render(ctx) {
-  if (!requireRole(ctx, ['admin'])) return;
+  const me = requireRole(ctx, ['admin']);
+  if (!me) return;
   add(ctx.main, pageTitle(t('admin.title')));
+  try { scope = scopeOf((await api('/api/v1/units')).data.items, me.unit?.code); } catch { scope = { root: false, units: new Set() }; }
+  if (!scope.root) add(ctx.main, h('p', { class: 'alert alert-info', testid: 'admin-scope' }, t('admin.scopeNote', { name: scope.name || '—' })));
   let tab = TABS.includes(ctx.query.get('tab')) ? ctx.query.get('tab') : 'units';
   const bar = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('admin.title') });
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel' });
@@ -50,7 +70,7 @@ async function units(ctx, panel) {
       h('td', { 'data-label': t('admin.name') }, u.name),
       h('td', { 'data-label': t('admin.level') }, t('level.' + u.level)),
       h('td', { 'data-label': t('admin.officeHours') }, u.office_hours || t('admin.defaultHours')),
-      h('td', null, h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'unit-edit', 'aria-label': t('admin.editOf', { name: u.name }), onclick: () => editUnit(u) }, t('common.edit'))))), 'units-table'));
+      h('td', null, scope.units.has(u.code) ? h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'unit-edit', 'aria-label': t('admin.editOf', { name: u.name }), onclick: () => editUnit(u) }, t('common.edit')) : null))), 'units-table'));
 
   function editUnit(u) {
     const f = {
@@ -109,7 +129,7 @@ async function users(ctx, panel) {
     username: field(t('auth.username'), { testid: 'new-user-username', required: true, hint: t('auth.usernameHint'), attrs: { maxlength: 63, autocomplete: 'off' } }),
     full_name: field(t('auth.fullName'), { testid: 'new-user-full-name', required: true, attrs: { maxlength: 127 } }),
     password: field(t('auth.password'), { kind: 'password', testid: 'new-user-password', required: true, hint: t('auth.passwordHint'), attrs: { autocomplete: 'new-password' } }),
-    role: field(t('admin.role'), { kind: 'select', testid: 'new-user-role', value: 'specialist', options: ROLES.map((r) => ({ value: r, label: t('role.' + r) })) }),
+    role: field(t('admin.role'), { kind: 'select', testid: 'new-user-role', value: 'specialist', options: ROLES.filter((r) => scope.root || (r !== 'admin' && r !== 'citizen')).map((r) => ({ value: r, label: t('role.' + r) })) }),
     unit: field(t('admin.unitCode'), { testid: 'new-user-unit', hint: t('admin.unitCodeHint'), attrs: { maxlength: 24 } }),
     email: field(t('applicant.email'), { kind: 'email', testid: 'new-user-email', attrs: { maxlength: 127 } }),
     phone: field(t('applicant.phone'), { kind: 'tel', testid: 'new-user-phone', attrs: { maxlength: 31 } }),
@@ -155,6 +175,10 @@ async function procedures(ctx, panel) {
   async function edit(code) {
     let p;
     try { p = (await api('/api/v1/procedures/' + encodeURIComponent(code))).data; } catch (e) { replace(editBox, h('p', { class: 'error-text' }, errorText(e))); return; }
+    if (!(p.unit ? scope.units.has(p.unit.code) : scope.root)) {
+      replace(editBox, h('p', { class: 'alert alert-info', role: 'status', testid: 'proc-not-yours' }, t('admin.procOutOfScope', { code: p.code })));
+      return;
+    }
     const f = {
       name: field(t('admin.name'), { testid: 'proc-name', value: p.name, required: true }),
       field: field(t('proc.field'), { testid: 'proc-field', value: p.field, required: true }),
@@ -253,7 +277,7 @@ async function calendar(ctx, panel, yearArg) {
       h('td', { 'data-label': t('cal.date') }, fmtDate(d.date), ' ', h('span', { class: 'muted' }, weekday(d.date))),
       h('td', { 'data-label': t('cal.kind') }, h('span', { class: 'badge cal-' + d.kind }, t('cal.kind.' + d.kind))),
       h('td', { 'data-label': t('cal.name') }, d.name),
-      h('td', null, h('button', { type: 'button', class: 'btn btn-link', testid: 'cal-remove', 'aria-label': t('cal.removeOf', { date: fmtDate(d.date) }), onclick: () => { days = days.filter((x) => x !== d); drawDays(); } }, t('common.remove'))))));
+      h('td', null, scope.root ? h('button', { type: 'button', class: 'btn btn-link', testid: 'cal-remove', 'aria-label': t('cal.removeOf', { date: fmtDate(d.date) }), onclick: () => { days = days.filter((x) => x !== d); drawDays(); } }, t('common.remove')) : null))));
   }
   drawDays();
   const nd = field(t('cal.date'), { kind: 'date', testid: 'cal-new-date', attrs: { min: `${year}-01-01`, max: `${year}-12-31` } });
@@ -265,7 +289,8 @@ async function calendar(ctx, panel, yearArg) {
       h('p', { testid: 'cal-basis', 'data-basis': y.basis }, y.basis === 'official' ? t('cal.official') : t('cal.rule')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table', testid: 'cal-days' },
         h('thead', null, h('tr', null, [t('cal.date'), t('cal.kind'), t('cal.name'), ''].map((x) => h('th', { scope: 'col' }, x)))), list)),
-      h('form', {
+      // The days off set every unit's due times: the root's administrator edits them.
+      scope.root ? [h('form', {
         class: 'inline-form', novalidate: true, onsubmit: (e) => {
           e.preventDefault();
           err.hide();
@@ -298,7 +323,7 @@ async function calendar(ctx, panel, yearArg) {
             err.hide();
             try { await api('/api/v1/calendar/' + year, { method: 'DELETE' }); replace(panel); calendar(ctx, panel, year); } catch (e2) { err.show(e2); }
           },
-        }, t('cal.revert')))));
+        }, t('cal.revert')))] : h('p', { class: 'alert alert-info', testid: 'cal-root-only' }, t('cal.rootOnly'))));
 }
 
 function weekday(iso) {

@@ -1,6 +1,6 @@
 // "/dang-nhap" sign in, "/dang-ky" sign up (citizens).
 import { t } from '/i18n/i18n.js';
-import { h, add, api, field, errorBox, pageTitle } from '/js/lib.js';
+import { h, add, api, field, errorBox, pageTitle, ApiError } from '/js/lib.js';
 import { navigate, setUser, homeOf } from '/js/app.js';
 
 function safeNext(q) {
@@ -64,12 +64,20 @@ export async function signup(ctx) {
       for (const k of ['id_number', 'phone', 'email']) if (v[k]) body[k] = v[k];
       btn.disabled = true;
       try {
+        // The server answers a taken username as it answers a free one (it tells
+        // no one which names exist): signing in with the new password is what
+        // shows whether the account is this one.
         await api('/api/v1/citizens', { method: 'POST', body });
         const { data } = await api('/api/v1/session', { method: 'POST', body: { username: v.username, password: v.password } });
         setUser(data.user);
         navigate(next || homeOf(data.user), { replace: true });
       } catch (e2) {
-        err.show(e2);
+        if (e2 instanceof ApiError && e2.type === 'bad-credentials') {
+          err.show(t('auth.signupTaken'));
+          f.username.input.focus();
+        } else {
+          err.show(e2);
+        }
       } finally {
         btn.disabled = false;
       }

@@ -145,8 +145,17 @@ static void create_after(mc_req *r, int rc, void *payload)
 		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "a text of the dossier is too long to be stored");
 		break;
 	case MC_EFULL:
-		mc_reply_problem(r, MC_PROB_CODES_EXHAUSTED,
-				 "the receiving unit has filed 9,999 dossiers today; dossier codes hold four digits");
+		if (j->in.channel == MC_CH_ONLINE)
+			mc_reply_problem(r, MC_PROB_CODES_EXHAUSTED,
+					 "the receiving unit has taken %d online submissions today, every "
+					 "number of the day",
+					 MC_CODE_ONLINE_MAX);
+		else
+			mc_reply_problem(
+			    r, MC_PROB_CODES_EXHAUSTED,
+			    "the receiving unit has received %d dossiers at the desk today; desk codes hold "
+			    "four digits",
+			    MC_CODE_DESK_MAX);
 		break;
 	default:
 		mc_reply_error(r, rc, "filing the dossier");

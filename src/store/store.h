@@ -19,6 +19,7 @@
 #ifndef MC_STORE_H
 #define MC_STORE_H
 
+#include "core/code.h"
 #include "core/mc.h"
 #include "core/stats.h"
 #include "core/workcal.h"
@@ -316,10 +317,13 @@ typedef struct {
 void mc_dossier_clear(mc_dossier *d);   /* frees docs, NULL-safe */
 void mc_dossier_free_list(mc_dossier *list, size_t n);
 
-/* Next sequence number of a unit on a local day; inside a write transaction.
- * Numbers are never reused, even when the transaction that took one is later
- * rolled back by a savepoint (gaps are allowed, duplicates never). */
-int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t local_day);
+/* Next sequence number of a unit on a local day in one of its numbering
+ * spaces (core/code.h: the desk's, the online one; each its own sequence);
+ * inside a write transaction. Numbers are never reused, even when the
+ * transaction that took one is later rolled back by a savepoint (gaps are
+ * allowed, duplicates never). */
+int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t local_day,
+			      mc_code_space space);
 /* Inserts d and its docs; sets d->id and d->version = 1. MC_ECONFLICT on a duplicate code. */
 int mc_store_dossier_insert(mc_store *st, mc_dossier *d);
 int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool with_docs);

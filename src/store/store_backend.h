@@ -76,7 +76,8 @@ struct mc_store {
 	X(procedure_pub_decisions, (mc_pub_decision * *out, size_t *n, int32_t first_day, int32_t last_day), \
 	  (out, n, first_day, last_day))                                                                     \
 	X(procedure_in_force, (int64_t by_level[5], int64_t *total, int32_t day), (by_level, total, day))    \
-	X(dossier_next_seq, (int *out, int64_t unit_id, int32_t local_day), (out, unit_id, local_day))       \
+	X(dossier_next_seq, (int *out, int64_t unit_id, int32_t local_day, mc_code_space space),             \
+	  (out, unit_id, local_day, space))                                                                  \
 	X(dossier_get, (mc_dossier * out, const char *code, bool with_docs), (out, code, with_docs))         \
 	X(dossier_version, (int64_t * out, const char *code), (out, code))                                   \
 	X(data_changed, (bool *changed, bool *known), (changed, known))                                      \

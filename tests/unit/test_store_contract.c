@@ -1133,30 +1133,30 @@ static void test_next_seq(void **state)
 	int c = 0;
 
 	assert_int_equal(mc_store_begin(f->st), 0);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_int_equal(a, 1);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_int_equal(a, 2);
 	/* Other unit, other day: their own counters. */
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune2, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune2, 20000, MC_CODE_DESK), 0);
 	assert_int_equal(b, 1);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20001), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20001, MC_CODE_DESK), 0);
 	assert_int_equal(b, 1);
 
 	/* A savepoint takes 3 and is rolled back: 3 is not handed out again. */
 	assert_int_equal(mc_store_savepoint(f->st), 0);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_int_equal(a, 3);
 	assert_int_equal(mc_store_savepoint_rollback(f->st), 0);
 	assert_int_equal(mc_store_savepoint(f->st), 0);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_true(b > a);
 	assert_int_equal(mc_store_savepoint_release(f->st), 0);
 	assert_int_equal(mc_store_commit(f->st), 0);
 
 	/* After the commit, and on a new transaction, it keeps growing. */
 	assert_int_equal(mc_store_begin(f->st), 0);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &c, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &c, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_true(c > b);
 	assert_int_equal(mc_store_rollback(f->st), 0);
 
@@ -1166,15 +1166,55 @@ static void test_next_seq(void **state)
 
 	assert_int_equal(mc_store_open(&st2, f->path), 0);
 	assert_int_equal(mc_store_begin(st2), 0);
-	assert_int_equal(mc_store_dossier_next_seq(st2, &d, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(st2, &d, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_true(d > b);
 	assert_int_equal(mc_store_commit(st2), 0);
 	mc_store_close(st2);
 
 	/* An unknown unit. */
 	assert_int_equal(mc_store_begin(f->st), 0);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, 99999, 20000), MC_ENOTFOUND);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, 99999, 20000, MC_CODE_DESK), MC_ENOTFOUND);
 	assert_int_equal(mc_store_rollback(f->st), 0);
+}
+
+/* Online submissions number in their own space (core/code.h): taking past
+ * the desk's 9,999 there leaves the desk's numbers of the day untouched. */
+static void test_next_seq_online(void **state)
+{
+	struct fixture *f = *state;
+	int a = 0;
+	int b = 0;
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	for (int i = 0; i < MC_CODE_DESK_MAX + 1; i++)
+		assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_ONLINE), 0);
+	assert_int_equal(a, MC_CODE_DESK_MAX + 1);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000, MC_CODE_DESK), 0);
+	assert_int_equal(b, 1);
+
+	/* Each space keeps its own mark across a rolled-back savepoint. */
+	assert_int_equal(mc_store_savepoint(f->st), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_ONLINE), 0);
+	assert_int_equal(a, MC_CODE_DESK_MAX + 2);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000, MC_CODE_DESK), 0);
+	assert_int_equal(b, 2);
+	assert_int_equal(mc_store_savepoint_rollback(f->st), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_ONLINE), 0);
+	assert_int_equal(a, MC_CODE_DESK_MAX + 3);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000, MC_CODE_DESK), 0);
+	assert_int_equal(b, 3);
+	assert_int_equal(mc_store_commit(f->st), 0);
+
+	/* A second connection continues both. */
+	mc_store *st2 = NULL;
+	assert_int_equal(mc_store_open(&st2, f->path), 0);
+	assert_int_equal(mc_store_begin(st2), 0);
+	assert_int_equal(mc_store_dossier_next_seq(st2, &a, f->commune, 20000, MC_CODE_ONLINE), 0);
+	assert_int_equal(a, MC_CODE_DESK_MAX + 4);
+	assert_int_equal(mc_store_dossier_next_seq(st2, &b, f->commune, 20000, MC_CODE_DESK), 0);
+	assert_int_equal(b, 4);
+	assert_int_equal(mc_store_commit(st2), 0);
+	mc_store_close(st2);
 }
 
 /* ---- events ----------------------------------------------------------- */
@@ -1897,6 +1937,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dossier_crud, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dossier_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_next_seq, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_next_seq_online, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachment_write_record_and_dossiers, setup, teardown),

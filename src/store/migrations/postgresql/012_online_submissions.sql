@@ -1,0 +1,12 @@
+-- Online submissions number in a space of their own (core/code.h,
+-- docs/domain.md §5): six digits and more, so that a flood of them can use up
+-- neither the desk's four-digit numbers of the day nor their own. The last
+-- number given out per unit and local day, as dossier_seq for the desk (one
+-- upsert takes the next; its row lock orders the servers).
+CREATE TABLE dossier_online_seq (
+	unit_id bigint NOT NULL REFERENCES unit(id),
+	day integer NOT NULL,
+	province_code text COLLATE "C" NOT NULL DEFAULT '',
+	last integer NOT NULL,
+	PRIMARY KEY (unit_id, day)
+);

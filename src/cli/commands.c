@@ -270,6 +270,10 @@ int mc_cli_serve(int argc, char **argv)
 		.notify_interval = (int)cfg.notify_interval,
 		.reload_interval_ms = (int)cfg.reload_interval_ms,
 		.payment = payment,
+		.filing = {.account_per_hour = (int)cfg.filing_account_per_hour,
+			   .account_per_day = (int)cfg.filing_account_per_day,
+			   .address_per_hour = (int)cfg.filing_address_per_hour,
+			   .address_per_day = (int)cfg.filing_address_per_day},
 	};
 	return mc_server_run(&sc) == 0 ? 0 : 1;
 }

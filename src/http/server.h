@@ -13,6 +13,7 @@
 #define MC_HTTP_SERVER_H
 
 #include "app/dossier.h"
+#include "app/filing.h"
 #include "app/notify.h"
 #include "app/payment.h"
 #include "http/problem.h"
@@ -38,6 +39,7 @@ typedef struct {
 	int notify_interval;     /* seconds between delivery passes */
 	int reload_interval_ms;  /* between checks for units and calendars edited on other servers; 0 = none */
 	mc_payment_config payment; /* online payment of fees (docs/payments.md) */
+	mc_filing_limits filing;   /* online filings per citizen account and client address (app/filing.h) */
 } mc_server_config;
 
 /* Serves until SIGINT or SIGTERM. Prints "motcua: listening on http://HOST:PORT"

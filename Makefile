@@ -41,7 +41,7 @@ test-api: build
 # The tests keep their screenshots and form pictures under build/pictures; this
 # runs the tests that take them and copies the pictures into docs/.
 screenshots: build
-	@MOTCUA_BIN="$$PWD/$(BUILD)/motcua" node --test --test-concurrency=1 tests/api/forms.test.mjs tests/browser/
+	@MOTCUA_BIN="$$PWD/$(BUILD)/motcua" node --test --test-concurrency=1 tests/api/forms.test.mjs tests/api/reports.test.mjs tests/browser/
 	@mkdir -p docs/screenshots docs/forms
 	@cp $(BUILD)/pictures/screenshots/*.png docs/screenshots/
 	@cp $(BUILD)/pictures/forms/*.png docs/forms/

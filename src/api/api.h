@@ -113,6 +113,8 @@ void mc_api_dossier_create(mc_req *r);
 void mc_api_dossiers_list(mc_req *r);
 void mc_api_dossier_get(mc_req *r);
 void mc_api_dossier_action(mc_req *r);
+void mc_api_submissions_list(mc_req *r);
+void mc_api_submissions_refuse(mc_req *r);
 void mc_api_public_dossier(mc_req *r);
 void mc_api_calendar_year(mc_req *r);
 void mc_api_calendar_set_year(mc_req *r);

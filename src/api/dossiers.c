@@ -87,6 +87,11 @@ typedef struct {
 	mc_action_req act;
 	bool if_match;
 	const char *public_url;
+	/* Online filing by a citizen: the limits, the client address and why it must wait. */
+	bool limited;
+	mc_filing_limits limits;
+	char peer[MC_FILING_PEER_MAX];
+	mc_filing_verdict verdict;
 } dossier_job;
 
 /* Queues what the applicant is to be told, in the transaction of the event. */
@@ -103,11 +108,38 @@ static int notify(mc_store *st, dossier_job *j, const char *action, int64_t at)
 static int create_write(mc_store *st, void *payload)
 {
 	dossier_job *j = payload;
+	int rc = 0;
+
 	j->in.at = mc_now();
-	int rc = mc_app_dossier_create(st, j->tc, &j->actor, &j->in, &j->out);
+	/* Counted and recorded in this transaction, so that no other filing of
+	 * the account or address (on any server) slips between the two. */
+	if (j->limited) {
+		rc = mc_app_filing_admit(st, &j->limits, j->actor.user_id, j->peer, j->in.at, &j->verdict);
+		if (rc == 0 && j->verdict.limited)
+			rc = MC_ELIMIT;
+		if (rc != 0)
+			goto cleanup;
+	}
+	rc = mc_app_dossier_create(st, j->tc, &j->actor, &j->in, &j->out);
+	if (rc == 0 && j->limited)
+		rc = mc_store_filing_record(st, j->out.id, j->actor.user_id, j->peer, j->in.at);
 	if (rc == 0)
 		rc = notify(st, j, "create", j->in.at);
+cleanup:
 	return rc;
+}
+
+/* 429 with the seconds until the limit reached frees a slot. */
+static void reply_limited(mc_req *r, const mc_filing_verdict *v)
+{
+	char retry[24];
+	snprintf(retry, sizeof retry, "%lld", (long long)v->retry_after);
+	mc_reply_header(r, "Retry-After", retry);
+	mc_reply_problem(
+	    r, MC_PROB_FILING_LIMIT,
+	    "%s %d dossiers in the last %s, the most allowed; the next may be filed in %s seconds",
+	    v->by_address ? "this address has filed" : "this account has filed", v->limit,
+	    v->per_day ? "24 hours" : "hour", retry);
 }
 
 static void reply_dossier(mc_req *r, int status, const mc_dossier *d)
@@ -145,8 +177,20 @@ static void create_after(mc_req *r, int rc, void *payload)
 		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "a text of the dossier is too long to be stored");
 		break;
 	case MC_EFULL:
-		mc_reply_problem(r, MC_PROB_CODES_EXHAUSTED,
-				 "the receiving unit has filed 9,999 dossiers today; dossier codes hold four digits");
+		if (j->in.channel == MC_CH_ONLINE)
+			mc_reply_problem(r, MC_PROB_CODES_EXHAUSTED,
+					 "the receiving unit has taken %d online submissions today, every "
+					 "number of the day",
+					 MC_CODE_ONLINE_MAX);
+		else
+			mc_reply_problem(
+			    r, MC_PROB_CODES_EXHAUSTED,
+			    "the receiving unit has received %d dossiers at the desk today; desk codes hold "
+			    "four digits",
+			    MC_CODE_DESK_MAX);
+		break;
+	case MC_ELIMIT:
+		reply_limited(r, &j->verdict);
 		break;
 	default:
 		mc_reply_error(r, rc, "filing the dossier");
@@ -225,6 +269,24 @@ void mc_api_dossier_create(mc_req *r)
 	j->in.procedure_code = procedure;
 	j->tc = mc_req_time(r);
 	j->public_url = mc_req_public_url(r);
+	/* A citizen's filings are limited per account and address; a first
+	 * count on this worker's connection turns a flood away without queueing
+	 * it on the writer, which counts again under its lock (app/filing.h). */
+	if (j->actor.role == MC_ROLE_CITIZEN) {
+		j->limited = true;
+		j->limits = mc_req_config(r)->filing;
+		mc_app_filing_peer(j->peer, mc_req_peer(r));
+		rc = mc_app_filing_check(mc_req_store(r), &j->limits, j->actor.user_id, j->peer, mc_now(),
+					 &j->verdict);
+		if (rc != 0) {
+			mc_reply_error(r, rc, "counting the account's filings");
+			return;
+		}
+		if (j->verdict.limited) {
+			reply_limited(r, &j->verdict);
+			return;
+		}
+	}
 	mc_req_write(r, create_write, create_after, j);
 }
 

@@ -37,6 +37,9 @@ const mc_route mc_routes[] = {
 
 	{MC_M_POST, "/api/v1/dossiers", mc_api_dossier_create, MC_AUTH_SESSION, CITIZEN | DESK, MC_ROUTE_JSON},
 	{MC_M_GET, "/api/v1/dossiers", mc_api_dossiers_list, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+	/* Before {code}: the desk's waiting online submissions, and their refusal in bulk. */
+	{MC_M_GET, "/api/v1/dossiers/submissions", mc_api_submissions_list, MC_AUTH_SESSION, DESK, 0},
+	{MC_M_POST, "/api/v1/dossiers/refusals", mc_api_submissions_refuse, MC_AUTH_SESSION, DESK, MC_ROUTE_JSON},
 	{MC_M_GET, "/api/v1/dossiers/{code}", mc_api_dossier_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
 	{MC_M_POST, "/api/v1/dossiers/{code}/actions", mc_api_dossier_action, MC_AUTH_SESSION, ACTORS,
 	 MC_ROUTE_JSON},

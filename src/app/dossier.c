@@ -135,12 +135,19 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	}
 	int32_t local_day = (int32_t)((in->at + MC_TZ_OFFSET) / 86400);
 	int seq = 0;
-	rc = mc_store_dossier_next_seq(st, &seq, unit.id, local_day);
+	d->state = mc_dossier_initial_state(in->channel);
+	/* A dossier received at the desk numbers in the desk's four digits; one
+	 * submitted online, which waits for the desk, in the online space (six
+	 * digits and more), so that no flood of submissions can take the numbers
+	 * the desk needs for the people in front of it (core/code.h). The code
+	 * is kept for life, also once the desk receives it. */
+	mc_code_space space = d->state == MC_ST_RECEIVED ? MC_CODE_DESK : MC_CODE_ONLINE;
+	rc = mc_store_dossier_next_seq(st, &seq, unit.id, local_day, space);
 	if (rc != 0)
 		goto cleanup;
-	/* The code holds four digits of sequence: a unit's ten thousandth dossier
-	 * of a day has no code to take. */
-	rc = mc_code_format(d->code, sizeof d->code, unit.code, local_day, seq);
+	/* Each space has its end: a unit's ten thousandth walk-in of a day (or
+	 * billionth submission) has no code to take. */
+	rc = mc_code_format(d->code, sizeof d->code, unit.code, local_day, space, seq);
 	if (rc != 0) {
 		rc = MC_EFULL;
 		goto cleanup;
@@ -149,7 +156,6 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	d->receiving_unit_id = unit.id;
 	d->current_unit_id = unit.id;
 	d->channel = in->channel;
-	d->state = mc_dossier_initial_state(in->channel);
 	if (copy_opt(d->province_code, sizeof d->province_code, unit.province_code) ||
 	    copy_opt(d->procedure_code, sizeof d->procedure_code, proc.code) ||
 	    copy_opt(d->applicant_name, sizeof d->applicant_name, in->applicant_name) ||

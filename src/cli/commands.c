@@ -294,6 +294,10 @@ int mc_cli_serve(int argc, char **argv)
 		.metrics_token = cfg.metrics_token,
 		.cache_bytes = (size_t)cfg.cache_mb << 20,
 		.listen_backlog = (int)cfg.listen_backlog,
+		.filing = {.account_per_hour = (int)cfg.filing_account_per_hour,
+			   .account_per_day = (int)cfg.filing_account_per_day,
+			   .address_per_hour = (int)cfg.filing_address_per_hour,
+			   .address_per_day = (int)cfg.filing_address_per_day},
 	};
 	mc_server *srv = NULL;
 	mc_jobs *jobs = NULL;

@@ -49,6 +49,17 @@ static const struct setting {
 	 "seconds between message delivery passes"},
 	{"reload_interval_ms", T_INT, 0, 3600000, "1000", offsetof(mc_config, reload_interval_ms), 0,
 	 "milliseconds between checks for units and calendars edited on other servers, 0 = never"},
+	/* A citizen files a few dossiers a year; a family, a business or the
+	 * public terminal of a commune's service centre shares one address
+	 * (docs/operations.md §3 gives the reasons for these numbers). */
+	{"filing_account_per_hour", T_INT, 0, 1000000, "20", offsetof(mc_config, filing_account_per_hour), 0,
+	 "most dossiers one citizen account may file online in an hour, 0 = no limit"},
+	{"filing_account_per_day", T_INT, 0, 1000000, "50", offsetof(mc_config, filing_account_per_day), 0,
+	 "most dossiers one citizen account may file online in 24 hours, 0 = no limit"},
+	{"filing_address_per_hour", T_INT, 0, 1000000, "100", offsetof(mc_config, filing_address_per_hour), 0,
+	 "most dossiers citizens may file online from one client address (an IPv6 /64) in an hour, 0 = no limit"},
+	{"filing_address_per_day", T_INT, 0, 1000000, "500", offsetof(mc_config, filing_address_per_day), 0,
+	 "most dossiers citizens may file online from one client address (an IPv6 /64) in 24 hours, 0 = no limit"},
 	{"payment_partner_code", T_STRING, 0, 0, "MOTCUA", offsetof(mc_config, payment_partner_code),
 	 sizeof((mc_config *)0)->payment_partner_code,
 	 "our partner code at the payment provider (docs/payments.md)"},

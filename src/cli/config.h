@@ -49,6 +49,10 @@ typedef struct {
 	char sms_url[512];
 	long notify_interval;
 	long reload_interval_ms;
+	long filing_account_per_hour;
+	long filing_account_per_day;
+	long filing_address_per_hour;
+	long filing_address_per_day;
 	char payment_partner_code[64];
 	char payment_secret[256];
 	char payment_url[512];

@@ -24,6 +24,7 @@ enum {
 	MC_ETOOBIG = -7,   /* a size limit was exceeded */
 	MC_ESTALE = -8,    /* the caller's version of the record is out of date */
 	MC_EFULL = -9,     /* a numbering range is used up (a unit's dossier codes of a day) */
+	MC_ELIMIT = -10,   /* a rate limit is reached (filings of an account); try again later */
 };
 
 /* Offset of Vietnam's civil time from UTC, in seconds (UTC+7, meridian 105°E). */

@@ -38,6 +38,7 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 	[MC_PROB_NOTHING_OWED] = {"nothing-owed", 409, "The dossier owes nothing to pay online"},
 	[MC_PROB_BAD_FRAMING] = {"bad-framing", 400, "The request's framing headers are ambiguous"},
 	[MC_PROB_OVERLOADED] = {"overloaded", 429, "Too many requests are waiting; try again shortly"},
+	[MC_PROB_FILING_LIMIT] = {"filing-limit", 429, "Too many dossiers filed; wait before filing again"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

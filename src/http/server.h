@@ -13,6 +13,7 @@
 #define MC_HTTP_SERVER_H
 
 #include "app/dossier.h"
+#include "app/filing.h"
 #include "app/notify.h"
 #include "app/payment.h"
 #include "http/conn.h"
@@ -54,6 +55,7 @@ typedef struct {
 	const char *metrics_token; /* bearer token that opens /metrics, empty = none */
 	size_t cache_bytes;      /* the rendered public replies kept in memory */
 	int listen_backlog;
+	mc_filing_limits filing;   /* online filings per citizen account and client address (app/filing.h) */
 } mc_server_config;
 
 typedef struct mc_server mc_server;

@@ -7,10 +7,10 @@
 /* How many (unit, day) marks a connection keeps before forgetting old days. */
 #define SEQ_MARKS_MAX 4096
 
-struct mc_seq_mark *mc_seq_marks_get(mc_seq_marks *m, int64_t unit_id, int32_t day)
+struct mc_seq_mark *mc_seq_marks_get(mc_seq_marks *m, int64_t unit_id, int32_t day, int space)
 {
 	for (size_t i = 0; i < m->n; i++) {
-		if (m->marks[i].unit_id == unit_id && m->marks[i].day == day)
+		if (m->marks[i].unit_id == unit_id && m->marks[i].day == day && m->marks[i].space == space)
 			return &m->marks[i];
 	}
 	if (m->n == SEQ_MARKS_MAX) {
@@ -32,7 +32,7 @@ struct mc_seq_mark *mc_seq_marks_get(mc_seq_marks *m, int64_t unit_id, int32_t d
 		m->cap = m->cap ? m->cap * 2 : 16;
 		m->marks = mc_xrealloc(m->marks, m->cap * sizeof(*m->marks));
 	}
-	m->marks[m->n] = (struct mc_seq_mark){.unit_id = unit_id, .day = day, .last = 0};
+	m->marks[m->n] = (struct mc_seq_mark){.unit_id = unit_id, .day = day, .space = space, .last = 0};
 	return &m->marks[m->n++];
 }
 

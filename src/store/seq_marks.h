@@ -8,6 +8,8 @@
  * connection remembers what it handed out and never goes below it. When a
  * whole transaction is gone, its numbers were never stored: the marks are
  * forgotten (mc_seq_marks_forget) so the next numbers follow the stored ones.
+ * Each of a unit's day sequences (the desk's and the online one, core/code.h)
+ * has its own mark.
  */
 #ifndef MC_STORE_SEQ_MARKS_H
 #define MC_STORE_SEQ_MARKS_H
@@ -18,6 +20,7 @@
 struct mc_seq_mark {
 	int64_t unit_id;
 	int32_t day;
+	int space; /* mc_code_space */
 	int last;
 };
 
@@ -26,8 +29,8 @@ typedef struct {
 	size_t n, cap;
 } mc_seq_marks;
 
-/* The mark of (unit, day), created at 0 when new. Borrowed until the next call. */
-struct mc_seq_mark *mc_seq_marks_get(mc_seq_marks *m, int64_t unit_id, int32_t day);
+/* The mark of (unit, day, space), created at 0 when new. Borrowed until the next call. */
+struct mc_seq_mark *mc_seq_marks_get(mc_seq_marks *m, int64_t unit_id, int32_t day, int space);
 /* Forgets every mark (after a rollback of the whole transaction). */
 void mc_seq_marks_forget(mc_seq_marks *m);
 /* Frees the marks; the struct can be reused. */

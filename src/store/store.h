@@ -19,6 +19,7 @@
 #ifndef MC_STORE_H
 #define MC_STORE_H
 
+#include "core/code.h"
 #include "core/mc.h"
 #include "core/stats.h"
 #include "core/workcal.h"
@@ -320,10 +321,13 @@ typedef struct {
 void mc_dossier_clear(mc_dossier *d);   /* frees docs, NULL-safe */
 void mc_dossier_free_list(mc_dossier *list, size_t n);
 
-/* Next sequence number of a unit on a local day; inside a write transaction.
- * Numbers are never reused, even when the transaction that took one is later
- * rolled back by a savepoint (gaps are allowed, duplicates never). */
-int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t local_day);
+/* Next sequence number of a unit on a local day in one of its numbering
+ * spaces (core/code.h: the desk's, the online one; each its own sequence);
+ * inside a write transaction. Numbers are never reused, even when the
+ * transaction that took one is later rolled back by a savepoint (gaps are
+ * allowed, duplicates never). */
+int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t local_day,
+			      mc_code_space space);
 /* Inserts d and its docs; sets d->id and d->version = 1. MC_ECONFLICT on a duplicate code. */
 int mc_store_dossier_insert(mc_store *st, mc_dossier *d);
 int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool with_docs);
@@ -361,6 +365,65 @@ typedef struct {
 
 /* Without docs. Open dossiers first, by due time (most urgent first), then the rest by received time, newest first. */
 int mc_store_dossier_list(mc_store *st, mc_dossier **out, size_t *n, int64_t *total, const mc_dossier_query *q);
+
+/* ---- online filings: who filed, from where (app/filing.h) -------------- */
+
+/* Records that the citizen account user_id filed dossier_id online from the
+ * client address peer (cut to 63 bytes) at `at`; in the filing's
+ * transaction. MC_ENOTFOUND for an unknown dossier or user, MC_ECONFLICT when
+ * the dossier has its record already. */
+int mc_store_filing_record(mc_store *st, int64_t dossier_id, int64_t user_id, const char *peer, int64_t at);
+/* Inside a write transaction: makes every other transaction that counts or
+ * records the filings of this account or from this address wait until this
+ * one ends, so that servers sharing one database count one after the other
+ * (PostgreSQL: transaction-level advisory locks; SQLite: nothing to do, the
+ * write transaction holds the whole database). */
+int mc_store_filing_lock(mc_store *st, int64_t user_id, const char *peer);
+/* The time of the n-th newest (n >= 1) filing at or after since of the
+ * account user_id (when peer is NULL) or from the address peer (when user_id
+ * is 0) into *out; MC_ENOTFOUND when there are fewer than n. Reads at most n
+ * rows of an index. */
+int mc_store_filing_nth(mc_store *st, int64_t *out, int64_t user_id, const char *peer, int64_t since, int n);
+
+/* The most submissions one listing returns (and one bulk refusal takes). */
+#define MC_SUBMISSION_LIST_MAX 500
+
+/* Online submissions waiting for the desk (state submitted). */
+typedef struct {
+	int64_t unit_id;  /* receiving unit within this unit's subtree; required */
+	int64_t owner_id; /* 0 = any account */
+	const char *peer; /* NULL = any client address */
+	int64_t from, to; /* submitted in [from, to); 0 = unbounded */
+	int limit;	  /* 1..MC_SUBMISSION_LIST_MAX */
+} mc_submission_query;
+
+typedef struct {
+	char code[48];
+	char procedure_code[32];
+	char applicant_name[512];
+	int64_t submitted_at;
+	int64_t receiving_unit_id;
+	int64_t version;
+	int64_t owner_id; /* the citizen account, 0 when an officer filed it */
+	char account[64]; /* its username, "" for none */
+	char peer[64];	  /* the client address it was filed from, "" when not recorded */
+} mc_submission;
+
+typedef struct {
+	char key[64]; /* the account's username or the address; "" for none or not recorded */
+	int64_t count;
+	int64_t first_at, last_at; /* submitted */
+} mc_submission_group;
+
+/* The submissions that match q, oldest first (at most q->limit), and *total
+ * of them all. Caller frees *out with free(). MC_EINVAL for a bad limit. */
+int mc_store_submission_list(mc_store *st, mc_submission **out, size_t *n, int64_t *total,
+			     const mc_submission_query *q);
+/* The same submissions counted per account (by_peer false) or per client
+ * address, most first, at most limit (1..100) groups. Caller frees *out with
+ * free(). */
+int mc_store_submission_groups(mc_store *st, mc_submission_group **out, size_t *n,
+			       const mc_submission_query *q, bool by_peer, int limit);
 
 /* ---- events (append-only; never updated or deleted) -------------------- */
 

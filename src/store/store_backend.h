@@ -77,13 +77,25 @@ struct mc_store {
 	X(procedure_pub_decisions, (mc_pub_decision * *out, size_t *n, int32_t first_day, int32_t last_day), \
 	  (out, n, first_day, last_day))                                                                     \
 	X(procedure_in_force, (int64_t by_level[5], int64_t *total, int32_t day), (by_level, total, day))    \
-	X(dossier_next_seq, (int *out, int64_t unit_id, int32_t local_day), (out, unit_id, local_day))       \
+	X(dossier_next_seq, (int *out, int64_t unit_id, int32_t local_day, mc_code_space space),             \
+	  (out, unit_id, local_day, space))                                                                  \
 	X(dossier_get, (mc_dossier * out, const char *code, bool with_docs), (out, code, with_docs))         \
 	X(dossier_version, (int64_t * out, const char *code), (out, code))                                   \
 	X(data_changed, (bool *changed, bool *known), (changed, known))                                      \
 	X(dossier_by_attachment, (mc_dossier * *out, size_t *n, const char *sha256), (out, n, sha256))       \
 	X(dossier_list, (mc_dossier * *out, size_t *n, int64_t *total, const mc_dossier_query *q),           \
 	  (out, n, total, q))                                                                                \
+	X(filing_record, (int64_t dossier_id, int64_t user_id, const char *peer, int64_t at),                \
+	  (dossier_id, user_id, peer, at))                                                                   \
+	X(filing_lock, (int64_t user_id, const char *peer), (user_id, peer))                                 \
+	X(filing_nth, (int64_t * out, int64_t user_id, const char *peer, int64_t since, int n),              \
+	  (out, user_id, peer, since, n))                                                                    \
+	X(submission_list,                                                                                   \
+	  (mc_submission * *out, size_t *n, int64_t *total, const mc_submission_query *q),                   \
+	  (out, n, total, q))                                                                                \
+	X(submission_groups,                                                                                 \
+	  (mc_submission_group * *out, size_t *n, const mc_submission_query *q, bool by_peer, int limit),   \
+	  (out, n, q, by_peer, limit))                                                                       \
 	X(event_scan, (int (*cb)(const mc_event *e, void *payload), void *payload), (cb, payload))           \
 	X(event_list, (mc_event * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))                \
 	X(dossier_public,                                                                                    \

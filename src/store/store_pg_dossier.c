@@ -78,14 +78,22 @@ static mc_dossier *dossiers_read(const PGresult *r, size_t *n)
  * highest number it handed out, as the SQLite store does, so that a savepoint
  * rolled back by the group committer does not hand the same number out again.
  */
-int mc_pg_dossier_next_seq(mc_pg *st, int *out, int64_t unit_id, int32_t local_day)
+int mc_pg_dossier_next_seq(mc_pg *st, int *out, int64_t unit_id, int32_t local_day, mc_code_space space)
 {
-	static const char sql[] =
+	static const char desk_sql[] =
 	    "INSERT INTO dossier_seq (unit_id, day, province_code, last) VALUES ($1::bigint, $2::integer, "
 	    "coalesce((SELECT province_code FROM unit WHERE id = $1::bigint), ''), $3::integer) "
 	    "ON CONFLICT (unit_id, day) DO UPDATE SET last = greatest(dossier_seq.last + 1, $3::integer) "
 	    "RETURNING last";
-	struct mc_seq_mark *mark = mc_seq_marks_get(&st->marks, unit_id, local_day);
+	/* Online submissions number apart (core/code.h), so that they never use up the desk's numbers. */
+	static const char online_sql[] =
+	    "INSERT INTO dossier_online_seq (unit_id, day, province_code, last) VALUES ($1::bigint, "
+	    "$2::integer, "
+	    "coalesce((SELECT province_code FROM unit WHERE id = $1::bigint), ''), $3::integer) "
+	    "ON CONFLICT (unit_id, day) DO UPDATE SET last = greatest(dossier_online_seq.last + 1, "
+	    "$3::integer) "
+	    "RETURNING last";
+	struct mc_seq_mark *mark = mc_seq_marks_get(&st->marks, unit_id, local_day, (int)space);
 	struct mc_pq_params p = {0};
 	PGresult *r = NULL;
 	int rc;
@@ -93,7 +101,7 @@ int mc_pg_dossier_next_seq(mc_pg *st, int *out, int64_t unit_id, int32_t local_d
 	mc_pq_set_int(&p, 1, unit_id);
 	mc_pq_set_int(&p, 2, local_day);
 	mc_pq_set_int(&p, 3, (int64_t)mark->last + 1);
-	rc = mc_pq_write(st, &r, sql, &p, "take dossier number");
+	rc = mc_pq_write(st, &r, space == MC_CODE_ONLINE ? online_sql : desk_sql, &p, "take dossier number");
 	if (rc == 0) {
 		*out = (int)mc_pq_get_i64(r, 0, 0);
 		mark->last = *out;

@@ -87,15 +87,22 @@ static void dossier_read(mc_dossier *d, sqlite3_stmt *s)
  * savepoint; numbers taken by a connection whose whole transaction rolled
  * back were never committed and so never used by a stored dossier.
  */
-int mc_sqlite_dossier_next_seq(mc_sqlite *st, int *out, int64_t unit_id, int32_t local_day)
+int mc_sqlite_dossier_next_seq(mc_sqlite *st, int *out, int64_t unit_id, int32_t local_day,
+			       mc_code_space space)
 {
-	static const char sql[] =
+	static const char desk_sql[] =
 	    "INSERT INTO dossier_seq (unit_id, day, province_code, last) "
 	    "VALUES (?1, ?2, coalesce((SELECT province_code FROM unit WHERE id = ?1), ''), ?3) "
 	    "ON CONFLICT (unit_id, day) DO UPDATE SET last = max(dossier_seq.last + 1, ?3) RETURNING last";
-	struct mc_seq_mark *mark = mc_seq_marks_get(&st->marks, unit_id, local_day);
+	/* Online submissions number apart (core/code.h), so that they never use up the desk's numbers. */
+	static const char online_sql[] =
+	    "INSERT INTO dossier_online_seq (unit_id, day, province_code, last) "
+	    "VALUES (?1, ?2, coalesce((SELECT province_code FROM unit WHERE id = ?1), ''), ?3) "
+	    "ON CONFLICT (unit_id, day) DO UPDATE SET last = max(dossier_online_seq.last + 1, ?3) RETURNING "
+	    "last";
+	struct mc_seq_mark *mark = mc_seq_marks_get(&st->marks, unit_id, local_day, (int)space);
 	sqlite3_stmt *s = NULL;
-	int rc = mc_sq_prepare(st, &s, sql);
+	int rc = mc_sq_prepare(st, &s, space == MC_CODE_ONLINE ? online_sql : desk_sql);
 
 	if (rc)
 		goto cleanup;

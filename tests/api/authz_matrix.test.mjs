@@ -85,6 +85,12 @@ const RULES = {
     body: { procedure_code: f.procedure, channel: p.role === 'citizen' ? 'online' : 'direct',
       applicant: { name: 'Kiểm Tra Quyền' }, unit: f.unit, documents: [{}] } }) },
   'GET /api/v1/dossiers': { roles: ALL, scope: 'unit', req: (f) => ({ path: `/api/v1/dossiers?limit=5&unit=${f.unit}` }) },
+  'GET /api/v1/dossiers/submissions': { roles: ['desk'], scope: 'unit', req: (f) => ({
+    path: `/api/v1/dossiers/submissions?unit=${f.unit}` }) },
+  // The fixture dossiers are received, not waiting: an allowed desk gets 200 with the
+  // dossier skipped, and nothing changes.
+  'POST /api/v1/dossiers/refusals': { roles: ['desk'], scope: 'dossier', req: (f) => ({
+    path: '/api/v1/dossiers/refusals', body: { codes: [f.dossier], note: 'Kiểm tra quyền' } }) },
   'GET /api/v1/dossiers/{code}': { roles: ALL, scope: 'dossier', req: (f) => ({ path: `/api/v1/dossiers/${f.dossier}` }) },
   // An unknown to_unit is looked up after the scope check: 422 unknown-unit.
   'POST /api/v1/dossiers/{code}/actions': { roles: ACTORS, scope: 'dossier', req: (f) => ({

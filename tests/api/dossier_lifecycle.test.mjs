@@ -113,7 +113,8 @@ test('online filing: submitted (1), the desk receives it (2) and the clock start
   assert.ok(d.submitted_at);
   assert.equal(d.received_at, null);
   assert.equal(d.due_at, null, 'no due time before reception');
-  assert.match(d.code, new RegExp(`^${DISTRICT.replaceAll('.', '\\.')}-\\d{6}-\\d{4}$`));
+  // an online submission numbers in the online space: six digits (docs/domain.md §5)
+  assert.match(d.code, new RegExp(`^${DISTRICT.replaceAll('.', '\\.')}-\\d{6}-\\d{6}$`));
 
   // the citizen cannot receive it
   assertProblem(await act(server, tok.congdan, d.code, 'receive'), 403, 'forbidden', 'citizen receives');
@@ -121,6 +122,7 @@ test('online filing: submitted (1), the desk receives it (2) and the clock start
   assert.equal(r.state, 'received');
   assert.equal(r.national_status, 2);
   assert.equal(r.version, 2);
+  assert.equal(r.code, d.code, 'the code given to the citizen stays');
   assert.ok(r.received_at);
   assert.ok(ms(r.received_at) >= ms(d.submitted_at));
   await expectDue(r, proc);

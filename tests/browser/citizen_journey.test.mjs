@@ -157,7 +157,7 @@ test('a citizen finds "Đăng ký khai sinh" typed without diacritics, files it 
   await page.getByTestId('file-submit').click();
   await page.waitForSelector('[data-testid=confirm-due][data-due]');
   code = (await page.getByTestId('confirm-code').textContent()).trim();
-  assert.match(code, new RegExp(`^${commune.replace(/\./g, '\\.')}-\\d{6}-\\d{4}$`));
+  assert.match(code, new RegExp(`^${commune.replace(/\./g, '\\.')}-\\d{6}-\\d{6}$`));
   await checkPage(citizen, 'filing-done');
 
   const d = await world.api('GET', `/api/v1/dossiers/${code}`, { as: 'congdan' });

@@ -119,6 +119,57 @@ test('the work queue lists what the API lists, most urgent first, lateness in wo
   specialist.assertClean('in the queue');
 });
 
+test('the desk finds an account\'s flood of online submissions and refuses it in one go', async () => {
+  const password = 'mat-khau-rat-dai-1';
+  await world.api('POST', '/api/v1/citizens', { body: { username: 'rac.web', password, full_name: 'Kẻ Phá Hoại' } });
+  const token = await world.server.login('rac.web', password);
+  const procedure_code = districtProcedure({ online: true }).code;
+  const codes = [];
+  for (let i = 0; i < 4; i++) {
+    const res = await world.server.api('POST', '/api/v1/dossiers', { token,
+      body: { procedure_code, channel: 'online', unit: DISTRICT, applicant: { name: `Rác ${i}` } } });
+    assert.equal(res.status, 201, res.text);
+    codes.push(res.body.code);
+  }
+
+  const desk = await world.actor('tiepnhan');
+  const { page } = desk;
+  await page.waitForURL('**/can-bo');
+  await page.getByTestId('desk-tab-online').click();
+  await page.getByTestId('bulk').locator('summary').click();
+  const chip = page.locator('[data-testid=bulk-top-account][data-key="rac.web"]');
+  await chip.waitFor();
+  assert.equal(await chip.getAttribute('data-count'), '4');
+  // the account with the most waiting submissions comes first
+  assert.equal(await page.getByTestId('bulk-top-account').first().getAttribute('data-key'), 'rac.web');
+  await chip.click();
+  await page.waitForSelector('[data-testid=bulk-total]');
+  assert.equal(await page.getByTestId('bulk-total').getAttribute('data-total'), '4');
+  assert.deepEqual(await page.getByTestId('bulk-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-code'))), codes);
+  assert.equal(await page.getByTestId('bulk-account').inputValue(), 'rac.web');
+  await checkPage(desk, 'desk-bulk', { show: '[data-testid=bulk]', block: 'start' });
+
+  // refusing takes a reason and a second, explicit confirmation
+  await page.getByTestId('bulk-note').fill('');
+  await page.getByTestId('bulk-refuse').click();
+  await page.waitForSelector('[data-testid=bulk-note-error]:not([hidden])');
+  const reason = 'Hồ sơ rác, nộp hàng loạt từ một tài khoản';
+  await page.getByTestId('bulk-note').fill(reason);
+  await page.getByTestId('bulk-refuse').click();
+  await page.getByTestId('bulk-confirm').click();
+  await page.waitForSelector('[data-testid=bulk-done][data-refused="4"]');
+  for (const code of codes) {
+    const d = await world.api('GET', `/api/v1/dossiers/${code}`, { as: 'tiepnhan' });
+    assert.equal(d.state, 'not_accepted');
+    assert.equal(d.events.at(-1).action, 'refuse');
+    assert.equal(d.events.at(-1).note, reason);
+  }
+  // the waiting list below no longer shows them
+  await page.waitForSelector('[data-testid=desk-online-list], [data-testid=desk-empty]');
+  for (const code of codes) assert.equal(await page.locator(`[data-testid=dossier-row][data-code="${code}"]`).count(), 0);
+  desk.assertClean('clearing a flood');
+});
+
 test('the leader\'s dashboard for "6 tháng đầu 2017" shows the figures of GET /api/v1/stats', async () => {
   const leader = await world.actor('lanhdao');
   const { page } = leader;

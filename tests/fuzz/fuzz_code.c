@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mc_code_parse(&p, s) == 0) {
 		char again[MC_CODE_MAX];
 		int32_t day = mc_days_from_civil(p.year, p.month, p.day);
-		if (mc_code_format(again, sizeof again, p.unit_code, day, p.seq) != 0 || strcmp(again, s) != 0)
+		if (mc_code_format(again, sizeof again, p.unit_code, day, p.space, p.seq) != 0 ||
+		    strcmp(again, s) != 0)
 			abort();
 	}
 	free(s);

@@ -374,7 +374,7 @@ static void test_daily_codes_run_out(void **state)
 	int32_t day = (int32_t)((at("2017-03-01T08:00") + MC_TZ_OFFSET) / 86400);
 	int seq = 0;
 	for (int i = 0; i < 9999; i++)
-		assert_int_equal(mc_store_dossier_next_seq(f->st, &seq, f->district, day), 0);
+		assert_int_equal(mc_store_dossier_next_seq(f->st, &seq, f->district, day, MC_CODE_DESK), 0);
 	assert_int_equal(seq, 9999);
 	mc_dossier_new in = {.procedure_code = "2.000001", .channel = MC_CH_DIRECT, .unit_id = f->district,
 			     .applicant_name = "X", .at = at("2017-03-01T08:00")};
@@ -383,6 +383,48 @@ static void test_daily_codes_run_out(void **state)
 	in.at = at("2017-03-02T08:00");
 	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), 0);
 	assert_string_equal(d.code, "000.00.33.H56-170302-0001");
+	mc_dossier_clear(&d);
+}
+
+/* The defect of the hardening issue: a citizen filed 9,999 online dossiers
+ * into one unit and the desk's walk-ins of the day were refused "codes
+ * exhausted". Online submissions now number in a space of their own, wider
+ * than any flood; the desk's four digits stay for the people at the desk. */
+static void test_online_flood_leaves_desk_codes(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0};
+	mc_dossier_new online = {.procedure_code = "2.000001",
+				 .channel = MC_CH_ONLINE,
+				 .unit_id = f->district,
+				 .applicant_name = "X",
+				 .at = at("2017-03-01T08:00")};
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	for (int i = 0; i < MC_CODE_DESK_MAX + 1; i++) {
+		assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->citizen, &online, &d), 0);
+		mc_dossier_clear(&d);
+	}
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_string_equal(d.code, "000.00.33.H56-170301-010000");
+
+	/* The desk's first walk-in of the day has the desk's first number. */
+	mc_dossier_new walkin = {.procedure_code = "2.000001",
+				 .channel = MC_CH_DIRECT,
+				 .unit_id = f->district,
+				 .applicant_name = "Y",
+				 .at = at("2017-03-01T09:00")};
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &walkin, &d), 0);
+	assert_string_equal(d.code, "000.00.33.H56-170301-0001");
+	assert_int_equal(d.state, MC_ST_RECEIVED);
+	mc_dossier_clear(&d);
+
+	/* A submission received later keeps the code the citizen was given. */
+	mc_action_req receive = {.action = MC_ACT_RECEIVE, .at = at("2017-03-01T10:00")};
+	assert_int_equal(
+	    mc_app_dossier_act(f->st, f->tc, &f->desk, "000.00.33.H56-170301-000001", &receive, &d), 0);
+	assert_string_equal(d.code, "000.00.33.H56-170301-000001");
+	assert_int_equal(d.state, MC_ST_RECEIVED);
 	mc_dossier_clear(&d);
 }
 
@@ -474,6 +516,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_online_only_for_online_services, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_who_assigns_when, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_daily_codes_run_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_online_flood_leaves_desk_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_too_long_for_its_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_may, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_documents, setup, teardown),

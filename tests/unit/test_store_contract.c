@@ -1148,30 +1148,30 @@ static void test_next_seq(void **state)
 	int c = 0;
 
 	assert_int_equal(mc_store_begin(f->st), 0);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_int_equal(a, 1);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_int_equal(a, 2);
 	/* Other unit, other day: their own counters. */
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune2, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune2, 20000, MC_CODE_DESK), 0);
 	assert_int_equal(b, 1);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20001), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20001, MC_CODE_DESK), 0);
 	assert_int_equal(b, 1);
 
 	/* A savepoint takes 3 and is rolled back: 3 is not handed out again. */
 	assert_int_equal(mc_store_savepoint(f->st), 0);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_int_equal(a, 3);
 	assert_int_equal(mc_store_savepoint_rollback(f->st), 0);
 	assert_int_equal(mc_store_savepoint(f->st), 0);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_true(b > a);
 	assert_int_equal(mc_store_savepoint_release(f->st), 0);
 	assert_int_equal(mc_store_commit(f->st), 0);
 
 	/* After the commit, and on a new transaction, it keeps growing. */
 	assert_int_equal(mc_store_begin(f->st), 0);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &c, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &c, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_true(c > b);
 	assert_int_equal(mc_store_rollback(f->st), 0);
 
@@ -1181,15 +1181,219 @@ static void test_next_seq(void **state)
 
 	assert_int_equal(mc_store_open(&st2, f->path), 0);
 	assert_int_equal(mc_store_begin(st2), 0);
-	assert_int_equal(mc_store_dossier_next_seq(st2, &d, f->commune, 20000), 0);
+	assert_int_equal(mc_store_dossier_next_seq(st2, &d, f->commune, 20000, MC_CODE_DESK), 0);
 	assert_true(d > b);
 	assert_int_equal(mc_store_commit(st2), 0);
 	mc_store_close(st2);
 
 	/* An unknown unit. */
 	assert_int_equal(mc_store_begin(f->st), 0);
-	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, 99999, 20000), MC_ENOTFOUND);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, 99999, 20000, MC_CODE_DESK), MC_ENOTFOUND);
 	assert_int_equal(mc_store_rollback(f->st), 0);
+}
+
+/* Online submissions number in their own space (core/code.h): taking past
+ * the desk's 9,999 there leaves the desk's numbers of the day untouched. */
+static void test_next_seq_online(void **state)
+{
+	struct fixture *f = *state;
+	int a = 0;
+	int b = 0;
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	for (int i = 0; i < MC_CODE_DESK_MAX + 1; i++)
+		assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_ONLINE), 0);
+	assert_int_equal(a, MC_CODE_DESK_MAX + 1);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000, MC_CODE_DESK), 0);
+	assert_int_equal(b, 1);
+
+	/* Each space keeps its own mark across a rolled-back savepoint. */
+	assert_int_equal(mc_store_savepoint(f->st), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_ONLINE), 0);
+	assert_int_equal(a, MC_CODE_DESK_MAX + 2);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000, MC_CODE_DESK), 0);
+	assert_int_equal(b, 2);
+	assert_int_equal(mc_store_savepoint_rollback(f->st), 0);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &a, f->commune, 20000, MC_CODE_ONLINE), 0);
+	assert_int_equal(a, MC_CODE_DESK_MAX + 3);
+	assert_int_equal(mc_store_dossier_next_seq(f->st, &b, f->commune, 20000, MC_CODE_DESK), 0);
+	assert_int_equal(b, 3);
+	assert_int_equal(mc_store_commit(f->st), 0);
+
+	/* A second connection continues both. */
+	mc_store *st2 = NULL;
+	assert_int_equal(mc_store_open(&st2, f->path), 0);
+	assert_int_equal(mc_store_begin(st2), 0);
+	assert_int_equal(mc_store_dossier_next_seq(st2, &a, f->commune, 20000, MC_CODE_ONLINE), 0);
+	assert_int_equal(a, MC_CODE_DESK_MAX + 4);
+	assert_int_equal(mc_store_dossier_next_seq(st2, &b, f->commune, 20000, MC_CODE_DESK), 0);
+	assert_int_equal(b, 4);
+	assert_int_equal(mc_store_commit(st2), 0);
+	mc_store_close(st2);
+}
+
+/* ---- online filings --------------------------------------------------- */
+
+static int64_t add_submission(struct fixture *f, int64_t proc, const char *code, int64_t unit, int64_t owner,
+			      const char *peer, int64_t at)
+{
+	mc_dossier d;
+
+	dossier_init(&d, code, proc, unit, MC_ST_SUBMITTED, 0, 0, "Nguyễn Văn An");
+	d.channel = MC_CH_ONLINE;
+	d.owner_id = owner;
+	d.submitted_at = at;
+	d.updated_at = at;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	if (peer)
+		assert_int_equal(mc_store_filing_record(f->st, d.id, owner, peer, at), 0);
+	return d.id;
+}
+
+static void test_filings(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	int64_t a = add_user(f->st, "congdan-a", MC_ROLE_CITIZEN, 0);
+	int64_t b = add_user(f->st, "congdan-b", MC_ROLE_CITIZEN, 0);
+	const int64_t t = 1750000000;
+	int64_t at = 0;
+
+	int64_t first = add_submission(f, proc, "000.31.30.H56-250615-000001", f->commune, a, "10.0.0.1", t);
+	add_submission(f, proc, "000.31.30.H56-250615-000002", f->commune, a, "10.0.0.1", t + 10);
+	add_submission(f, proc, "000.31.30.H56-250615-000003", f->commune, a, "10.0.0.1", t + 20);
+	add_submission(f, proc, "000.32.30.H56-250615-000001", f->commune2, b, "10.0.0.1", t + 30);
+	add_submission(f, proc, "000.31.30.H56-250615-000004", f->commune, a, "2001:db8:1:2::/64", t + 40);
+	/* Filed before filings were recorded: no address. */
+	add_submission(f, proc, "000.31.30.H56-250614-000001", f->commune, b, NULL, t - 86400);
+	/* Received by the desk: no longer waiting. */
+	mc_dossier rec;
+	dossier_init(&rec, "000.31.30.H56-250615-0001", proc, f->commune, MC_ST_RECEIVED, t + 9999, t,
+		     "Lê Thị Hoa");
+	assert_int_equal(mc_store_dossier_insert(f->st, &rec), 0);
+
+	/* The n-th newest filing of an account, of an address, since a time. */
+	assert_int_equal(mc_store_filing_nth(f->st, &at, a, NULL, t, 1), 0);
+	assert_int_equal(at, t + 40);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, a, NULL, t, 4), 0);
+	assert_int_equal(at, t);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, a, NULL, t, 5), MC_ENOTFOUND);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, a, NULL, t + 15, 2), 0);
+	assert_int_equal(at, t + 20);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, a, NULL, t + 15, 3), MC_ENOTFOUND);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, 0, "10.0.0.1", 0, 1), 0);
+	assert_int_equal(at, t + 30);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, 0, "10.0.0.1", 0, 4), 0);
+	assert_int_equal(at, t);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, 0, "10.0.0.1", 0, 5), MC_ENOTFOUND);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, 0, "10.0.0.2", 0, 1), MC_ENOTFOUND);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, 0, "2001:db8:1:2::/64", 0, 1), 0);
+	assert_int_equal(at, t + 40);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, a, "10.0.0.1", 0, 1), MC_EINVAL);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, 0, NULL, 0, 1), MC_EINVAL);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, a, NULL, 0, 0), MC_EINVAL);
+
+	/* One record per dossier, of a real account. */
+	assert_int_equal(mc_store_filing_record(f->st, first, a, "10.0.0.1", t), MC_ECONFLICT);
+	assert_int_equal(mc_store_filing_record(f->st, rec.id, 99999, "10.0.0.1", t), MC_ENOTFOUND);
+	assert_int_equal(mc_store_filing_nth(f->st, &at, 0, "10.0.0.1", 0, 5), MC_ENOTFOUND);
+	/* The lock is taken inside a write transaction and held to its end. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_filing_lock(f->st, a, "10.0.0.1"), 0);
+	assert_int_equal(mc_store_filing_lock(f->st, a, ""), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+
+	/* The desk's view: waiting submissions in the unit's subtree, oldest first. */
+	mc_submission *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	mc_submission_query q = {.unit_id = f->district, .limit = 500};
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 6);
+	assert_int_equal(n, 6);
+	assert_string_equal(list[0].code, "000.31.30.H56-250614-000001");
+	assert_string_equal(list[0].account, "congdan-b");
+	assert_string_equal(list[0].peer, "");
+	assert_string_equal(list[1].code, "000.31.30.H56-250615-000001");
+	assert_string_equal(list[1].procedure_code, "1.003");
+	assert_string_equal(list[1].applicant_name, "Nguyễn Văn An");
+	assert_string_equal(list[1].account, "congdan-a");
+	assert_string_equal(list[1].peer, "10.0.0.1");
+	assert_int_equal(list[1].owner_id, a);
+	assert_int_equal(list[1].receiving_unit_id, f->commune);
+	assert_int_equal(list[1].submitted_at, t);
+	assert_int_equal(list[1].version, 1);
+	assert_string_equal(list[5].peer, "2001:db8:1:2::/64");
+	free(list);
+
+	q.limit = 2;
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 6);
+	assert_int_equal(n, 2);
+	free(list);
+	q.limit = 500;
+	q.owner_id = a;
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 4);
+	free(list);
+	q.peer = "10.0.0.1";
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 3);
+	free(list);
+	q = (mc_submission_query){.unit_id = f->district, .peer = "10.0.0.1", .limit = 500};
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 4);
+	free(list);
+	q = (mc_submission_query){.unit_id = f->district, .from = t + 15, .to = t + 35, .limit = 500};
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].code, "000.31.30.H56-250615-000003");
+	assert_string_equal(list[1].code, "000.32.30.H56-250615-000001");
+	free(list);
+	/* Another commune's desk sees its own only; another province's nothing. */
+	q = (mc_submission_query){.unit_id = f->commune2, .limit = 500};
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].code, "000.32.30.H56-250615-000001");
+	free(list);
+	q.unit_id = f->other_province;
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 0);
+	free(list);
+	q.unit_id = 99999;
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	q.limit = 0;
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), MC_EINVAL);
+	q.limit = MC_SUBMISSION_LIST_MAX + 1;
+	assert_int_equal(mc_store_submission_list(f->st, &list, &n, &total, &q), MC_EINVAL);
+
+	/* Counted per account and per address, most first. */
+	mc_submission_group *g = NULL;
+	q = (mc_submission_query){.unit_id = f->district, .limit = 500};
+	assert_int_equal(mc_store_submission_groups(f->st, &g, &n, &q, false, 10), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(g[0].key, "congdan-a");
+	assert_int_equal(g[0].count, 4);
+	assert_int_equal(g[0].first_at, t);
+	assert_int_equal(g[0].last_at, t + 40);
+	assert_string_equal(g[1].key, "congdan-b");
+	assert_int_equal(g[1].count, 2);
+	free(g);
+	assert_int_equal(mc_store_submission_groups(f->st, &g, &n, &q, true, 10), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(g[0].key, "10.0.0.1");
+	assert_int_equal(g[0].count, 4);
+	/* One each: the oldest first. */
+	assert_string_equal(g[1].key, "");
+	assert_string_equal(g[2].key, "2001:db8:1:2::/64");
+	free(g);
+	assert_int_equal(mc_store_submission_groups(f->st, &g, &n, &q, true, 1), 0);
+	assert_int_equal(n, 1);
+	free(g);
+	assert_int_equal(mc_store_submission_groups(f->st, &g, &n, &q, true, 0), MC_EINVAL);
 }
 
 /* ---- events ----------------------------------------------------------- */
@@ -1912,6 +2116,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dossier_crud, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dossier_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_next_seq, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_next_seq_online, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_filings, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachment_write_record_and_dossiers, setup, teardown),

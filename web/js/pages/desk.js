@@ -181,6 +181,13 @@ function walkin(ctx, user, panel) {
 
 /** Online submissions waiting (state submitted) or results to hand back (state resolved). */
 async function waiting(ctx, panel, state) {
+  const listBox = h('div');
+  if (state === 'submitted') panel.append(junkPanel(ctx, () => { replace(listBox); waitingList(ctx, listBox, state); }));
+  panel.append(listBox);
+  await waitingList(ctx, listBox, state);
+}
+
+async function waitingList(ctx, panel, state) {
   const box = h('div', null, loading());
   panel.append(box);
   let data;
@@ -191,7 +198,7 @@ async function waiting(ctx, panel, state) {
     return;
   }
   if (!ctx.alive()) return;
-  const reload = () => { replace(panel); waiting(ctx, panel, state); };
+  const reload = () => { replace(panel); waitingList(ctx, panel, state); };
   if (!data.items.length) {
     replace(box, h('p', { class: 'empty', testid: 'desk-empty' }, state === 'submitted' ? t('desk.noOnline') : t('desk.noReturn')));
     return;
@@ -253,3 +260,137 @@ async function waiting(ctx, panel, state) {
     })));
 }
 
+
+// The most one refusal request takes (POST /api/v1/dossiers/refusals).
+const BULK_MAX = 500;
+
+/**
+ * Clearing a flood of junk submissions: which accounts and addresses filed the most of the
+ * unit's waiting submissions, the submissions of one account or address (and time window),
+ * and their refusal with one reason, 500 per request until none is left. An account or an
+ * address is required, so that one click cannot refuse every citizen's submission.
+ */
+function junkPanel(ctx, reload) {
+  const f = {
+    account: field(t('bulk.account'), { testid: 'bulk-account', attrs: { maxlength: 63, autocomplete: 'off' } }),
+    address: field(t('bulk.address'), { testid: 'bulk-address', attrs: { maxlength: 100, autocomplete: 'off' } }),
+    from: field(t('bulk.from'), { kind: 'datetime-local', testid: 'bulk-from' }),
+    to: field(t('bulk.to'), { kind: 'datetime-local', testid: 'bulk-to' }),
+  };
+  const top = h('div', { testid: 'bulk-top' });
+  const result = h('div', { testid: 'bulk-result', 'aria-live': 'polite' });
+  const done = h('p', { class: 'alert alert-success', role: 'status', testid: 'bulk-done', hidden: true });
+  const err = errorBox('bulk-error');
+  const section = h('details', { class: 'card bulk', testid: 'bulk' },
+    h('summary', null, h('h2', { class: 'inline-h' }, t('bulk.title'))),
+    h('p', { class: 'muted' }, t('bulk.lead')),
+    top,
+    h('form', { class: 'filters', role: 'search', novalidate: true, onsubmit: (e) => { e.preventDefault(); search(); } },
+      h('div', { class: 'grid-2' }, Object.values(f).map((x) => x.wrap)),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-secondary', testid: 'bulk-search' }, t('bulk.search')))),
+    err, done, result);
+
+  function query(limit) {
+    const sp = new URLSearchParams({ limit: String(limit) });
+    for (const k of ['account', 'address']) if (f[k].input.value.trim()) sp.set(k, f[k].input.value.trim());
+    for (const k of ['from', 'to']) if (f[k].input.value) sp.set(k, f[k].input.value);
+    return '/api/v1/dossiers/submissions?' + sp;
+  }
+
+  // Who filed the most: a click on one narrows the search to it.
+  section.addEventListener('toggle', async () => {
+    if (!section.open || top.childElementCount) return;
+    try {
+      const { data } = await api('/api/v1/dossiers/submissions?limit=1');
+      if (!ctx.alive()) return;
+      const chips = (groups, key) => groups.filter((g) => g[key]).map((g) => h('button', {
+        type: 'button', class: 'chip', testid: 'bulk-top-' + key, 'data-key': g[key], 'data-count': g.count,
+        onclick: () => { f.account.input.value = key === 'account' ? g[key] : ''; f.address.input.value = key === 'address' ? g[key] : ''; search(); },
+      }, t('bulk.chip', { key: g[key], n: g.count })));
+      replace(top,
+        h('p', null, t('bulk.topAccounts')), h('div', { class: 'chips' }, chips(data.by_account, 'account')),
+        h('p', null, t('bulk.topAddresses')), h('div', { class: 'chips' }, chips(data.by_address, 'address')));
+    } catch (e) {
+      err.show(e);
+    }
+  });
+
+  async function search() {
+    err.hide();
+    done.hidden = true;
+    replace(result);
+    if (!f.account.input.value.trim() && !f.address.input.value.trim()) {
+      err.show(t('bulk.needFilter'));
+      f.account.input.focus();
+      return;
+    }
+    let data;
+    try {
+      ({ data } = await api(query(20)));
+    } catch (e) {
+      err.show(e);
+      return;
+    }
+    if (!ctx.alive()) return;
+    if (!data.total) {
+      replace(result, h('p', { class: 'empty', testid: 'bulk-none' }, t('bulk.none')));
+      return;
+    }
+    const note = field(t('desk.refuseReasons'), { kind: 'textarea', testid: 'bulk-note', required: true, value: t('bulk.defaultReason'), attrs: { maxlength: 1000 } });
+    const ferr = errorBox('bulk-note-error');
+    const confirmBox = h('div', { class: 'actions' });
+    const start = h('button', { type: 'button', class: 'btn btn-danger', testid: 'bulk-refuse', onclick: () => {
+      ferr.hide();
+      if (!note.input.value.trim()) { ferr.show(t('form.noteRequired')); note.input.focus(); return; }
+      start.hidden = true;
+      replace(confirmBox, h('p', null, t('bulk.confirmText', { n: data.total })),
+        h('button', { type: 'button', class: 'btn btn-danger', testid: 'bulk-confirm', onclick: (e) => refuseAll(e.target, note.input.value.trim()) }, t('bulk.confirm')),
+        h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => { replace(confirmBox); start.hidden = false; } }, t('common.cancel')));
+      confirmBox.querySelector('button').focus();
+    } }, t('bulk.refuseAll', { n: data.total }));
+    replace(result,
+      h('p', { role: 'status', testid: 'bulk-total', 'data-total': data.total }, t('bulk.found', { n: data.total })),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'table', testid: 'bulk-table' },
+        h('caption', { class: 'sr-only' }, t('bulk.caption')),
+        h('thead', null, h('tr', null, [t('dossier.code'), t('dossier.submittedAt'), t('bulk.account'), t('bulk.address'), t('applicant.name')]
+          .map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', null, data.items.map((x) => h('tr', { testid: 'bulk-row', 'data-code': x.code },
+          h('td', { 'data-label': t('dossier.code') }, h('a', { href: '/can-bo/ho-so/' + encodeURIComponent(x.code), class: 'code' }, x.code)),
+          h('td', { 'data-label': t('dossier.submittedAt'), class: 'nowrap' }, fmtDateTime(x.submitted_at)),
+          h('td', { 'data-label': t('bulk.account') }, x.account || '—'),
+          h('td', { 'data-label': t('bulk.address') }, x.address || '—'),
+          h('td', { 'data-label': t('applicant.name') }, x.applicant_name)))))),
+      data.total > data.items.length ? h('p', { class: 'muted' }, t('bulk.more', { n: data.total - data.items.length })) : null,
+      note.wrap, ferr, h('div', { class: 'actions' }, start), confirmBox);
+  }
+
+  // Refuses what matches, BULK_MAX at a time, until nothing is left or a round refuses nothing.
+  async function refuseAll(button, note) {
+    button.disabled = true;
+    let refused = 0;
+    let skipped = 0;
+    try {
+      for (;;) {
+        const { data } = await api(query(BULK_MAX));
+        if (!data.items.length) break;
+        const { data: r } = await api('/api/v1/dossiers/refusals', { method: 'POST', body: { codes: data.items.map((x) => x.code), note } });
+        refused += r.refused.length;
+        skipped += r.skipped.length;
+        replace(done, t('bulk.progress', { n: refused }));
+        done.hidden = false;
+        if (!r.refused.length) break;
+      }
+    } catch (e) {
+      err.show(e);
+    }
+    if (!ctx.alive()) return;
+    replace(result);
+    replace(done, t('bulk.done', { n: refused, skipped }));
+    done.hidden = false;
+    done.setAttribute('data-refused', String(refused));
+    // The list below shows what is still waiting.
+    reload();
+  }
+
+  return section;
+}

@@ -29,6 +29,8 @@ typedef struct {
 	mc_user u;
 	const char *password; /* the request's, until hashed */
 	char hash[MC_PASSWORD_HASH_MAX];
+	mc_write_fn write;    /* what runs once the password is hashed */
+	mc_after_fn after;
 } user_new;
 
 static int user_write(mc_store *st, void *payload)
@@ -100,15 +102,35 @@ static int read_account_or_reply(mc_req *r, user_new *w, const char **role, cons
 	return 0;
 }
 
-/* Hashing takes a good part of a second on purpose: it comes after every
- * check of the caller and the body, so a refused request costs little. */
-static int hash_or_reply(mc_req *r, user_new *w)
+/* On the hashing pool: argon2id takes tens of milliseconds and 64 MiB on
+ * purpose, which must not hold up a worker's other connections. */
+static int hash_password(void *payload)
 {
-	if (mc_auth_hash_password(w->hash, w->password) != 0) {
+	user_new *w = payload;
+	return mc_auth_hash_password(w->hash, w->password);
+}
+
+static void hashed(mc_req *r, int rc, void *payload)
+{
+	user_new *w = payload;
+	if (rc != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not hash the password");
-		return -1;
+		return;
 	}
-	return 0;
+	mc_req_write(r, w->write, w->after, w);
+}
+
+/* Hashes the password, then writes. Hashing comes after every check of the
+ * caller and the body, so a refused request costs little; when the pool's
+ * queue is full the request is refused at once (429). */
+static void hash_then_write(mc_req *r, user_new *w, mc_write_fn write, mc_after_fn after)
+{
+	w->write = write;
+	w->after = after;
+	if (mc_req_offload(r, hash_password, hashed, w) != 0) {
+		mc_reply_header(r, "Retry-After", "1");
+		mc_reply_problem(r, MC_PROB_OVERLOADED, "too many passwords are being hashed; try again in a second");
+	}
 }
 
 void mc_api_user_create(mc_req *r)
@@ -151,9 +173,7 @@ void mc_api_user_create(mc_req *r)
 			return;
 		w->u.unit_id = u.id;
 	}
-	if (hash_or_reply(r, w) != 0)
-		return;
-	mc_req_write(r, user_write, user_after, w);
+	hash_then_write(r, w, user_write, user_after);
 }
 
 /* A registration whose username is taken stores nothing and answers as one
@@ -193,7 +213,5 @@ void mc_api_citizen_register(mc_req *r)
 	w->u.role = MC_ROLE_CITIZEN;
 	/* Hashed whether or not the name is free, so that an existing name is
 	 * not answered faster. */
-	if (hash_or_reply(r, w) != 0)
-		return;
-	mc_req_write(r, register_write, register_after, w);
+	hash_then_write(r, w, register_write, register_after);
 }

@@ -36,6 +36,9 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 	[MC_PROB_AMOUNT_MISMATCH] = {"amount-mismatch", 409, "The amount is not the amount owed"},
 	[MC_PROB_PAYMENT_CLOSED] = {"payment-closed", 409, "The payment was settled or closed already"},
 	[MC_PROB_NOTHING_OWED] = {"nothing-owed", 409, "The dossier owes nothing to pay online"},
+	[MC_PROB_UPLOAD_QUOTA] = {"upload-quota", 429,
+				  "The account has uploaded as much as it may keep; attach or wait for expiry"},
+	[MC_PROB_NOT_READY] = {"not-ready", 503, "The server cannot serve requests now"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

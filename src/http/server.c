@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include "app/auth.h"
+#include "app/upkeep.h"
 #include "http/cache.h"
 #include "http/limiter.h"
 #include "http/static.h"
@@ -804,7 +805,8 @@ static int read_body_or_reply(mc_req *r, const mc_route *route)
 /* The API's own paths, which never fall back to the web application. */
 static bool is_api_path(const char *path)
 {
-	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 || strcmp(path, "/healthz") == 0;
+	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 || strcmp(path, "/healthz") == 0 ||
+	       strcmp(path, "/readyz") == 0;
 }
 
 static void handle(struct evhttp_request *ev, void *arg)
@@ -990,6 +992,14 @@ static void purge_tick(evutil_socket_t fd, short what, void *arg)
 	mc_group_submit(srv->group, purge_sessions, purge_done, NULL);
 }
 
+/* Anchors of the event log and expired uploads (app/upkeep.h). */
+static void upkeep_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	mc_upkeep_tick(arg, mc_now());
+}
+
 /* The delivery of the outbox runs on a thread of its own: sending waits on the
  * network, which must hold up neither requests nor the writer. */
 typedef struct {
@@ -1138,7 +1148,8 @@ int mc_server_run(const mc_server_config *cfg)
 	server_state srv = {.cfg = *cfg, .listen_fd = -1};
 	worker *workers = NULL;
 	struct event_base *main_base = NULL;
-	struct event *sigint = NULL, *sigterm = NULL, *purge = NULL;
+	struct event *sigint = NULL, *sigterm = NULL, *purge = NULL, *upkeep_ev = NULL;
+	mc_upkeep *upkeep = NULL;
 	notifier notify = {0};
 	watcher watch = {0};
 	int n = cfg->workers > 0 ? cfg->workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -1237,6 +1248,10 @@ int mc_server_run(const mc_server_config *cfg)
 	struct timeval hourly = {3600, 0};
 	event_add(purge, &hourly);
 	purge_tick(-1, 0, &srv);
+	upkeep = mc_upkeep_new(srv.group, &srv.cfg.audit);
+	upkeep_ev = event_new(main_base, -1, EV_PERSIST, upkeep_tick, upkeep);
+	event_add(upkeep_ev, &(struct timeval){mc_upkeep_interval(upkeep), 0});
+	upkeep_tick(-1, 0, upkeep);
 	for (int i = 0; i < n; i++)
 		pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]);
 	printf("motcua: listening on http://%s (%d workers)\n", bound, n);
@@ -1257,8 +1272,10 @@ cleanup:
 		pthread_mutex_destroy(&notify.lock);
 		pthread_cond_destroy(&notify.wake);
 	}
+	mc_upkeep_finish(upkeep);
 	/* The writer finishes its queue first: a reply may be lost, a commit never half-done. */
 	mc_group_stop(srv.group);
+	mc_upkeep_free(upkeep);
 	if (workers) {
 		for (int i = 0; i < n; i++) {
 			if (workers[i].http)
@@ -1279,6 +1296,8 @@ cleanup:
 		event_free(sigterm);
 	if (purge)
 		event_free(purge);
+	if (upkeep_ev)
+		event_free(upkeep_ev);
 	if (main_base)
 		event_base_free(main_base);
 	if (srv.listen_fd >= 0)

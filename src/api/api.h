@@ -30,6 +30,10 @@ int mc_api_root_admin_or_reply(mc_req *r, const char *action);
 /* Whether the caller may see this dossier: its owner (citizen), or an
  * officer whose scope holds its current or receiving unit. */
 bool mc_api_may_see(mc_req *r, const mc_dossier *d);
+/* Whether the caller may attach or read the uploaded file sha256: they
+ * uploaded it (app/upload.h), or it belongs to a dossier they may see. An
+ * unknown file and someone else's give the same false. */
+int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256);
 
 /* JSON of a unit (code, name, level, parent, ...). New reference. */
 json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code);
@@ -91,6 +95,7 @@ const char *mc_api_unit_place(const mc_time_ctx *tc, const mc_unit *u);
 
 /* Handlers (routes.c lists them with their paths). */
 void mc_api_healthz(mc_req *r);
+void mc_api_readyz(mc_req *r);
 void mc_api_metrics(mc_req *r);
 void mc_api_session_create(mc_req *r);
 void mc_api_session_get(mc_req *r);

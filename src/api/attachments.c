@@ -23,17 +23,40 @@ typedef struct {
 	char sha256[65];
 	int64_t size;
 	const char *mime;
+	int64_t user_id;
+	int64_t at;
+	mc_upload_limits limits;
+	mc_upload_quota quota; /* as judged in the write */
 } upload;
 
+/* In the writer: the quota again, now that concurrent uploads of the account
+ * have been recorded in order. A refused file is named for the sweep (the
+ * job succeeds, so that naming it is committed) rather than deleted here. */
 static int upload_write(mc_store *st, void *payload)
 {
 	upload *u = payload;
-	return mc_store_attachment_record(st, u->sha256, u->size, u->mime);
+	int rc = mc_app_upload_quota(st, &u->quota, &u->limits, u->user_id, u->size, u->at);
+	if (rc != 0)
+		return rc;
+	if (u->quota.verdict != MC_UPLOAD_WITHIN)
+		return mc_store_upload_discard(st, u->sha256, u->at);
+	return mc_store_upload_record(st, u->user_id, u->sha256, u->size, u->mime, u->at);
+}
+
+static void reply_quota(mc_req *r, const mc_upload_quota *q, int64_t size)
+{
+	char detail[512];
+	mc_app_upload_quota_text(detail, sizeof detail, q, size);
+	mc_reply_problem(r, MC_PROB_UPLOAD_QUOTA, "%s", detail);
 }
 
 static void upload_after(mc_req *r, int rc, void *payload)
 {
 	upload *u = payload;
+	if (rc == 0 && u->quota.verdict != MC_UPLOAD_WITHIN) {
+		reply_quota(r, &u->quota, u->size);
+		return;
+	}
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the upload");
 		return;
@@ -66,16 +89,30 @@ void mc_api_attachment_upload(mc_req *r)
 			mc_reply_problem(r, MC_PROB_UNSUPPORTED_FILE, "the content is not %s as declared", types[i].mime);
 			return;
 		}
-		/* The file goes to disk here, on the worker; only its record joins
-		 * the group commit, so a large upload never holds the write lock. */
 		upload *u = mc_req_own(r, mc_xcalloc(1, sizeof *u));
-		int rc = mc_store_attachment_write(mc_req_store(r), u->sha256, data, len);
+		u->size = (int64_t)len;
+		u->mime = types[i].mime;
+		u->user_id = mc_req_user(r)->id;
+		u->at = mc_now();
+		u->limits = mc_req_config(r)->uploads;
+		/* Over quota: refused before a byte reaches the disk. */
+		int rc =
+		    mc_app_upload_quota(mc_req_store(r), &u->quota, &u->limits, u->user_id, u->size, u->at);
 		if (rc != 0) {
 			mc_reply_error(r, rc, "the upload");
 			return;
 		}
-		u->size = (int64_t)len;
-		u->mime = types[i].mime;
+		if (u->quota.verdict != MC_UPLOAD_WITHIN) {
+			reply_quota(r, &u->quota, u->size);
+			return;
+		}
+		/* The file goes to disk here, on the worker; only its record joins
+		 * the group commit, so a large upload never holds the write lock. */
+		rc = mc_store_attachment_write(mc_req_store(r), u->sha256, data, len);
+		if (rc != 0) {
+			mc_reply_error(r, rc, "the upload");
+			return;
+		}
 		mc_req_write(r, upload_write, upload_after, u);
 		return;
 	}
@@ -83,20 +120,16 @@ void mc_api_attachment_upload(mc_req *r)
 			 "accepted types: PDF, PNG, JPEG, DOC, DOCX, XLSX; send the file's Content-Type");
 }
 
-/* Whether the caller may read the file: it belongs to a dossier they may see. */
+/* Whether the caller may read the file: they uploaded it, or it belongs to
+ * a dossier they may see. */
 static int may_read_or_reply(mc_req *r, const char *sha256)
 {
-	mc_dossier *list = NULL;
-	size_t n = 0;
-	int rc = mc_store_dossier_by_attachment(mc_req_store(r), &list, &n, sha256);
+	bool ok = false;
+	int rc = mc_api_may_use_attachment(r, &ok, sha256);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the attachment");
 		return -1;
 	}
-	bool ok = false;
-	for (size_t i = 0; i < n && !ok; i++)
-		ok = mc_api_may_see(r, &list[i]);
-	mc_dossier_free_list(list, n);
 	if (!ok) {
 		/* Unknown and not yours look the same. */
 		mc_reply_problem(r, MC_PROB_NOT_FOUND, "the attachment not found");

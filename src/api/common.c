@@ -1,6 +1,8 @@
 #include "api/api.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +52,26 @@ bool mc_api_may_see(mc_req *r, const mc_dossier *d)
 	if (u->role == MC_ROLE_CITIZEN)
 		return d->owner_id != 0 && d->owner_id == u->id;
 	return mc_api_in_scope(r, d->current_unit_id) || mc_api_in_scope(r, d->receiving_unit_id);
+}
+
+int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256)
+{
+	const mc_user *u = mc_req_user(r);
+	mc_dossier *list = NULL;
+	size_t n = 0;
+	int rc;
+
+	*out = false;
+	if (!u)
+		return 0;
+	rc = mc_store_upload_owned(mc_req_store(r), out, u->id, sha256);
+	if (rc != 0 || *out)
+		return rc;
+	rc = mc_store_dossier_by_attachment(mc_req_store(r), &list, &n, sha256);
+	for (size_t i = 0; rc == 0 && i < n && !*out; i++)
+		*out = mc_api_may_see(r, &list[i]);
+	mc_dossier_free_list(list, n);
+	return rc;
 }
 
 json_t *mc_api_time(int64_t t)
@@ -282,12 +304,84 @@ int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t
 	return 0;
 }
 
+/* Liveness: the process answers. The store's state is told, not judged:
+ * a database that does not answer is a reason to stop sending requests
+ * (/readyz), not to restart the process. */
 void mc_api_healthz(mc_req *r)
 {
 	int version = 0;
-	if (mc_store_schema_version(mc_req_store(r), &version) != 0) {
-		mc_reply_error(r, MC_EBUSY, "the health check");
+	bool store_ok = mc_store_schema_version(mc_req_store(r), &version) == 0;
+	json_t *body = json_pack("{s:s, s:s}", "status", "ok", "store", store_ok ? "ok" : "unavailable");
+	if (store_ok)
+		json_object_set_new(body, "schema_version", json_integer(version));
+	mc_reply_json(r, 200, body);
+}
+
+static void not_ready(mc_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void not_ready(mc_req *r, const char *fmt, ...)
+{
+	char detail[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	mc_reply_header(r, "Retry-After", "5");
+	mc_reply_problem(r, MC_PROB_NOT_READY, "%s", detail);
+}
+
+typedef struct {
+	int version, latest;
+	bool writable;
+} ready_job;
+
+/* On the primary, in a write transaction of the group committer: what every
+ * write goes through. A database locked by another process, or a standby,
+ * fails here as a write would. */
+static int ready_write(mc_store *st, void *payload)
+{
+	ready_job *j = payload;
+	int rc = mc_store_writable(st, &j->writable);
+	if (rc == 0)
+		rc = mc_store_schema_version(st, &j->version);
+	return rc;
+}
+
+static void ready_after(mc_req *r, int rc, void *payload)
+{
+	ready_job *j = payload;
+	if (rc != 0) {
+		not_ready(r, "the database does not take writes (%s)",
+			  rc == MC_EBUSY ? "busy, or locked by another process"
+					 : "an error, see the server log");
 		return;
 	}
-	mc_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ok", "schema_version", version));
+	if (!j->writable) {
+		not_ready(r, "the database is read-only (a standby, or a read-only file)");
+		return;
+	}
+	if (j->version != j->latest) {
+		not_ready(r, "the primary database has schema %d, this motcua needs %d", j->version,
+			  j->latest);
+		return;
+	}
+	mc_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", j->version));
+}
+
+/* Readiness: a read on this worker's connection, and a write transaction on
+ * the primary, with the migrations this binary needs applied. */
+void mc_api_readyz(mc_req *r)
+{
+	ready_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	int version = 0;
+	mc_store_schema_latest(mc_req_store(r), &j->latest);
+	if (mc_store_schema_version(mc_req_store(r), &version) != 0) {
+		not_ready(r, "the database does not answer a read (see the server log)");
+		return;
+	}
+	if (version != j->latest) {
+		not_ready(r, "the database has schema %d, this motcua needs %d", version, j->latest);
+		return;
+	}
+	mc_req_write(r, ready_write, ready_after, j);
 }

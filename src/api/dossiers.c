@@ -42,7 +42,14 @@ static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size
 		d->copies = (int)copies;
 		if (attachment) {
 			int64_t size = 0;
+			bool usable = false;
 			int rc = mc_store_attachment_stat(mc_req_store(r), &size, d->mime, sizeof d->mime, attachment);
+			/* Someone else's upload is no more known to this caller than a
+			 * file never uploaded: the same answer for both. */
+			if (rc == 0)
+				rc = mc_api_may_use_attachment(r, &usable, attachment);
+			if (rc == 0 && !usable)
+				rc = MC_ENOTFOUND;
 			if (rc == MC_ENOTFOUND || rc == MC_EINVAL) {
 				mc_reply_problem(r, MC_PROB_INVALID_FIELD,
 						 "%sattachment names no uploaded file; upload it first with POST /api/v1/attachments",

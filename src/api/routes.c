@@ -13,6 +13,7 @@
 
 const mc_route mc_routes[] = {
 	{MC_M_GET, "/healthz", mc_api_healthz, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_GET, "/readyz", mc_api_readyz, MC_AUTH_PUBLIC, 0, 0},
 	{MC_M_GET, "/metrics", mc_api_metrics, MC_AUTH_PUBLIC, 0, 0},
 
 	{MC_M_POST, "/api/v1/session", mc_api_session_create, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},

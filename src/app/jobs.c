@@ -1,5 +1,7 @@
 #include "app/jobs.h"
 
+#include "app/upkeep.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@ typedef struct {
 	/* housekeeping's state */
 	bool failing;
 	int64_t next_purge;
+	int64_t next_upkeep;
 	struct mc_jobs *owner;
 } runner;
 
@@ -25,6 +28,7 @@ struct mc_jobs {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stopping;
+	mc_upkeep *upkeep;
 	runner delivery;
 	runner housekeeping;
 };
@@ -98,6 +102,11 @@ static void housekeep(void *self, mc_store *st)
 			fprintf(stderr, "motcua: could not purge expired sessions (%d)\n", rc);
 		rn->next_purge = now + (cfg->purge_interval > 0 ? cfg->purge_interval : 600);
 	}
+	mc_upkeep *u = rn->owner->upkeep;
+	if (u && now >= rn->next_upkeep) {
+		mc_upkeep_tick(u, now);
+		rn->next_upkeep = now + mc_upkeep_interval(u);
+	}
 }
 
 int mc_jobs_start(mc_jobs **out, const mc_jobs_config *cfg)
@@ -111,16 +120,21 @@ int mc_jobs_start(mc_jobs **out, const mc_jobs_config *cfg)
 	j->delivery.interval_ms = (cfg->notify_interval > 0 ? cfg->notify_interval : 5) * 1000;
 	j->housekeeping.owner = j;
 	j->housekeeping.tick = housekeep;
-	/* As often as the more frequent of its two kinds of work asks. */
-	int purge_ms = (cfg->purge_interval > 0 ? cfg->purge_interval : 600) * 1000;
-	j->housekeeping.interval_ms =
-	    cfg->reload_interval_ms > 0 && cfg->reload_interval_ms < purge_ms ? cfg->reload_interval_ms : purge_ms;
+	static const mc_audit_config no_audit = {0};
+	j->upkeep = mc_upkeep_new(cfg->group, cfg->audit ? cfg->audit : &no_audit);
+	/* As often as the most frequent of its kinds of work asks. */
+	int every_ms = (cfg->purge_interval > 0 ? cfg->purge_interval : 600) * 1000;
+	if (cfg->reload_interval_ms > 0 && cfg->reload_interval_ms < every_ms)
+		every_ms = cfg->reload_interval_ms;
+	if (j->upkeep && mc_upkeep_interval(j->upkeep) * 1000 < every_ms)
+		every_ms = mc_upkeep_interval(j->upkeep) * 1000;
+	j->housekeeping.interval_ms = every_ms;
 	j->delivery.started = pthread_create(&j->delivery.thread, NULL, runner_main, &j->delivery) == 0;
 	j->housekeeping.started = pthread_create(&j->housekeeping.thread, NULL, runner_main, &j->housekeeping) == 0;
 	*out = j;
-	if (!j->delivery.started || !j->housekeeping.started) {
+	if (!j->upkeep || !j->delivery.started || !j->housekeeping.started) {
 		mc_jobs_stop(j);
-		*out = NULL;
+		*out = j; /* freed by mc_jobs_free, after the group committer */
 		return MC_ERROR;
 	}
 	return 0;
@@ -138,6 +152,15 @@ void mc_jobs_stop(mc_jobs *j)
 		pthread_join(j->delivery.thread, NULL);
 	if (j->housekeeping.started)
 		pthread_join(j->housekeeping.thread, NULL);
+	j->delivery.started = j->housekeeping.started = false;
+	mc_upkeep_finish(j->upkeep);
+}
+
+void mc_jobs_free(mc_jobs *j)
+{
+	if (!j)
+		return;
+	mc_upkeep_free(j->upkeep);
 	pthread_mutex_destroy(&j->lock);
 	pthread_cond_destroy(&j->wake);
 	free(j);

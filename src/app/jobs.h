@@ -5,14 +5,16 @@
  *  - delivery of the outbox (e-mail and SMS to applicants) every
  *    notify_interval seconds;
  *  - housekeeping: every reload_interval_ms the rules check (units and
- *    calendars edited on another server, see mc_server_rules_check), and
- *    every purge_interval seconds the purge of expired sessions, written
- *    through the group committer.
+ *    calendars edited on another server, see mc_server_rules_check); every
+ *    purge_interval seconds the purge of expired sessions; and the upkeep of
+ *    app/upkeep.h (anchors of the event log, expired uploads, files no row
+ *    names). Writes go through the group committer.
  * The CLI starts them beside the server and stops them after it.
  */
 #ifndef MC_APP_JOBS_H
 #define MC_APP_JOBS_H
 
+#include "app/audit.h"
 #include "app/notify.h"
 #include "store/group.h"
 #include "store/store.h"
@@ -26,6 +28,7 @@ typedef struct {
 	int notify_interval;            /* seconds */
 	int reload_interval_ms;         /* 0 = no rules check */
 	int purge_interval;             /* seconds between session purges */
+	const mc_audit_config *audit;   /* anchors of the event log (borrowed) */
 	/* Called on the housekeeping thread's connection every reload_interval_ms. */
 	int (*rules_check)(mc_store *st, void *arg);
 	void *rules_arg;
@@ -34,8 +37,12 @@ typedef struct {
 /* Starts the threads. cfg and what it points to must outlive the jobs.
  * Caller stops with mc_jobs_stop. */
 int mc_jobs_start(mc_jobs **out, const mc_jobs_config *cfg);
-/* Stops the threads (a delivery under way finishes first). NULL-safe. */
+/* Stops the threads (a delivery under way finishes first) and anchors what
+ * changed since the last anchor; call before the group committer stops.
+ * NULL-safe. */
 void mc_jobs_stop(mc_jobs *j);
+/* Frees the jobs, after the group committer has stopped. NULL-safe. */
+void mc_jobs_free(mc_jobs *j);
 
 /* One purge of expired sessions at now, through the group committer. */
 int mc_jobs_purge_sessions(mc_group *g, int64_t now);

@@ -5,17 +5,25 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
+typedef struct mc_store mc_store;
+
 int mc_cli_init(int argc, char **argv);
 int mc_cli_serve(int argc, char **argv);
 int mc_cli_user(int argc, char **argv);
 int mc_cli_unit(int argc, char **argv);
 int mc_cli_audit(int argc, char **argv);
+/* `motcua files expire`: the hourly expiry of uploads, at a given time. */
+int mc_cli_files(int argc, char **argv);
 int mc_cli_backup(int argc, char **argv);
 int mc_cli_restore(int argc, char **argv);
 int mc_cli_calendar(int argc, char **argv);
 int mc_cli_config(int argc, char **argv);
 int mc_cli_report(int argc, char **argv);
 int mc_cli_demo(int argc, char **argv);
+/* Anchors every dossier changed since the last anchor (app/audit.h), signed
+ * with audit_key_file when the configuration (environment) names one; after
+ * init and demo. Returns 0 or prints why not. */
+int mc_cli_anchor_all(mc_store *st);
 /* `motcua routes [--json]`: the API's route table (cli/routes.c). */
 int mc_cli_routes(int argc, char **argv);
 

@@ -1,11 +1,12 @@
 #include "cli/cli.h"
 
+#include "app/audit.h"
 #include "app/auth.h"
 #include "app/dossier.h"
 #include "app/jobs.h"
+#include "app/upload.h"
 #include "cli/config.h"
 #include "core/embed.h"
-#include "core/audit.h"
 #include "core/code.h"
 #include "core/lunar.h"
 #include "core/text.h"
@@ -14,6 +15,7 @@
 #include "store/store.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +184,10 @@ int mc_cli_init(int argc, char **argv)
 		       "motcua: demo password: %s\n",
 		       env && *env ? " (password from MOTCUA_DEMO_PASSWORD)" : "", password);
 	}
+	/* What changed since the last anchor (the demo's dossiers, or every
+	 * dossier of a database from before anchors). */
+	if (mc_cli_anchor_all(st) != 0)
+		goto cleanup;
 	status = 0;
 cleanup:
 	mc_time_ctx_free(tc);
@@ -237,6 +243,43 @@ static int rules_check(mc_store *st, void *arg)
 	return mc_server_rules_check(arg, st);
 }
 
+/* Before serving a database: that it is whole (a server on a damaged file
+ * would answer with half its data and write more damage), and that no
+ * upload cut short by a crash has left its temporary file behind. */
+static int check_at_start(mc_store *st, const mc_config *cfg)
+{
+	char problem[512];
+	bool complete = true;
+	int64_t removed = 0;
+	int rc = 0;
+
+	if (cfg->startup_check_seconds > 0) {
+		rc = mc_store_check_integrity(st, &complete, problem, sizeof problem,
+					      (int64_t)cfg->startup_check_seconds * 1000);
+		if (rc == MC_ERROR) {
+			fprintf(stderr,
+				"motcua: the database %s is damaged (%s); not serving it: restore the last backup "
+				"(motcua restore) or recover what is left (sqlite3 .recover)\n",
+				cfg->db, problem);
+			return rc;
+		}
+		if (rc != 0) {
+			fprintf(stderr, "motcua: could not check the database %s (%d)\n", cfg->db, rc);
+			return rc;
+		}
+		if (!complete)
+			fprintf(stderr,
+				"motcua: the integrity check of %s was stopped after %ld s (startup_check_seconds); "
+				"run sqlite3 %s 'PRAGMA quick_check' with the server stopped to check it whole\n",
+				cfg->db, cfg->startup_check_seconds, cfg->db);
+	}
+	/* Older than any upload still being written, by another server too. */
+	if (mc_store_files_clean_tmp(st, &removed, mc_now() - 600) == 0 && removed > 0)
+		fprintf(stderr, "motcua: removed %lld temporary files of uploads cut short\n",
+			(long long)removed);
+	return 0;
+}
+
 int mc_cli_serve(int argc, char **argv)
 {
 	static const char *const known[] = {"--db", "--db-read", "--listen", "--workers",
@@ -247,11 +290,22 @@ int mc_cli_serve(int argc, char **argv)
 	if (load_config_or_fail(&cfg, argc, argv) != 0)
 		return 2;
 	mc_store *st = NULL;
-	if (open_migrated(&st, cfg.db) != 0)
+	if (mc_store_open(&st, cfg.db) != 0) {
+		fprintf(stderr, "motcua: could not open the database %s\n", cfg.db);
 		return 1;
-	int rc = seed_calendar(st);
+	}
+	int rc = check_at_start(st, &cfg);
+	if (rc == 0 && mc_store_migrate(st) != 0) {
+		fprintf(stderr, "motcua: could not migrate the database %s\n", cfg.db);
+		rc = MC_ERROR;
+	}
+	if (rc == 0)
+		rc = seed_calendar(st);
 	mc_store_close(st);
 	if (rc != 0)
+		return 1;
+	mc_audit_config audit = {.anchor_seconds = (int)cfg.audit_anchor_seconds};
+	if (cfg.audit_key_file[0] && mc_app_audit_key_load(&audit, cfg.audit_key_file) != 0)
 		return 1;
 	char payment_url[600];
 	mc_payment_config payment = {0};
@@ -263,6 +317,10 @@ int mc_cli_serve(int argc, char **argv)
 		.workers = (int)cfg.workers,
 		.max_body = (size_t)cfg.max_body,
 		.max_upload = (size_t)cfg.max_upload,
+		.uploads = {.files = cfg.upload_quota_files,
+			    .bytes = cfg.upload_quota_bytes,
+			    .daily_bytes = cfg.upload_daily_bytes},
+		.audit = audit,
 		.session_hours = (int)cfg.session_hours,
 		.group_batch = (int)cfg.group_batch,
 		.access_log = cfg.access_log,
@@ -311,6 +369,7 @@ int mc_cli_serve(int argc, char **argv)
 		.notify_interval = (int)cfg.notify_interval,
 		.reload_interval_ms = (int)cfg.reload_interval_ms,
 		.purge_interval = (int)cfg.session_purge_interval,
+		.audit = &sc.audit,
 		.rules_check = rules_check,
 		.rules_arg = srv,
 	};
@@ -320,9 +379,13 @@ int mc_cli_serve(int argc, char **argv)
 	}
 	rc = mc_server_run(srv) == 0 ? 0 : 1;
 done:
-	/* Jobs write through the server's group committer: they stop first. */
+	/* Jobs write through the server's group committer: they stop (with a
+	 * last anchor of the event log) before it, and are freed after it. */
 	mc_jobs_stop(jobs);
 	mc_server_free(srv);
+	mc_jobs_free(jobs);
+	sodium_memzero(&sc.audit, sizeof sc.audit);
+	sodium_memzero(&audit, sizeof audit);
 	return rc;
 }
 
@@ -576,66 +639,213 @@ int mc_cli_restore(int argc, char **argv)
 
 /* ---- audit --------------------------------------------------------------- */
 
-struct chain {
-	int64_t dossier_id;
-	char prev[65];
-	int64_t events, dossiers;
-	int64_t broken_event;
-};
-
-static int verify_event(const mc_event *e, void *payload)
+/* The key that signs anchors: --key FILE, else audit_key_file of the
+ * configuration (file or MOTCUA_AUDIT_KEY_FILE). */
+static int audit_key(mc_audit_config *out, int argc, char **argv)
 {
-	struct chain *c = payload;
-	if (e->dossier_id != c->dossier_id) {
-		c->dossier_id = e->dossier_id;
-		c->prev[0] = '\0';
-		c->dossiers++;
+	mc_config cfg;
+	const char *path = opt(argc, argv, "--key", true);
+
+	memset(out, 0, sizeof *out);
+	if (!path) {
+		if (mc_config_load(&cfg, opt(argc, argv, "--config", true)) != 0)
+			return MC_EINVAL;
+		path = cfg.audit_key_file[0] ? cfg.audit_key_file : NULL;
+		if (path)
+			return mc_app_audit_key_load(out, path);
+		return 0;
 	}
-	char expected[MC_AUDIT_HASH_LEN];
-	mc_audit_event_hash(expected, c->prev, e->dossier_id, e->at, e->actor_id, e->actor_name, e->unit_id, e->action,
-			    e->from_state, e->to_state, e->step, e->note);
-	c->events++;
-	if (strcmp(expected, e->hash) != 0) {
-		char when[40];
-		printf("motcua audit: broken link at event %lld of dossier #%lld (%s at %s)\n"
-		       "  stored   %s\n  expected %s\n",
-		       (long long)e->id, (long long)e->dossier_id, e->action, mc_time_format(when, sizeof when, e->at),
-		       e->hash[0] ? e->hash : "(none)", expected);
-		c->broken_event = e->id;
+	return mc_app_audit_key_load(out, path);
+}
+
+int mc_cli_anchor_all(mc_store *st)
+{
+	mc_audit_config key;
+	int64_t anchors = 0;
+	char *none[] = {NULL};
+	int rc = audit_key(&key, 0, none);
+
+	if (rc == 0)
+		rc = mc_app_audit_anchor_all(st, &key, mc_now(), &anchors);
+	sodium_memzero(&key, sizeof key);
+	if (rc != 0)
+		fprintf(stderr, "motcua: could not anchor the event log (%d)\n", rc);
+	return rc;
+}
+
+static int audit_verify(int argc, char **argv, const char *db)
+{
+	mc_audit_config key = {0};
+	const char *pinned = opt(argc, argv, "--public-key", true);
+	mc_audit_report rep;
+	mc_store *st = NULL;
+	char when[40];
+
+	if (opt(argc, argv, "--key", true)) {
+		if (audit_key(&key, argc, argv) != 0)
+			return 2;
+		pinned = key.public_key;
+	}
+	if (open_migrated(&st, db) != 0)
+		return 1;
+	int rc = mc_app_audit_verify(st, pinned, stdout, &rep);
+	mc_store_close(st);
+	sodium_memzero(key.secret_key, sizeof key.secret_key);
+	if (rc == MC_EINVAL) {
+		fprintf(stderr, "motcua audit: --public-key must be 64 hex digits\n");
+		return 2;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "motcua audit: could not read the event log\n");
 		return 1;
 	}
-	memcpy(c->prev, e->hash, sizeof c->prev);
+	if (rep.problems > 0) {
+		printf("motcua audit: %lld problems found in %lld events of %lld dossiers and %lld anchors\n",
+		       (long long)rep.problems, (long long)rep.events, (long long)rep.dossiers,
+		       (long long)rep.anchors);
+		return 1;
+	}
+	printf("motcua audit: %lld events of %lld dossiers verified, every link intact\n",
+	       (long long)rep.events, (long long)rep.dossiers);
+	if (rep.anchors > 0)
+		printf(
+		    "motcua audit: %lld anchors verified (%lld signed%s), the last %lld at %s with root %s\n",
+		    (long long)rep.anchors, (long long)rep.signed_anchors,
+		    pinned ? " with the given key" : " with the key stored beside each",
+		    (long long)rep.last.id, mc_time_format(when, sizeof when, rep.last.at), rep.last.root);
+	else
+		printf("motcua audit: no anchors yet (motcua audit anchor)\n");
+	if (rep.pending > 0)
+		printf("motcua audit: %lld dossiers changed since the last anchor, checked against their own "
+		       "log only\n",
+		       (long long)rep.pending);
+	return 0;
+}
+
+static int audit_anchor(int argc, char **argv, const char *db)
+{
+	mc_audit_config key;
+	mc_store *st = NULL;
+	int64_t anchors = 0;
+
+	if (audit_key(&key, argc, argv) != 0)
+		return 2;
+	if (open_migrated(&st, db) != 0)
+		return 1;
+	int rc = mc_app_audit_anchor_all(st, &key, mc_now(), &anchors);
+	bool sign = key.sign;
+	mc_store_close(st);
+	sodium_memzero(&key, sizeof key);
+	if (rc != 0) {
+		fprintf(stderr, "motcua audit: could not anchor the event log (%d)\n", rc);
+		return 1;
+	}
+	printf("motcua audit: %lld anchors made%s\n", (long long)anchors, sign && anchors ? ", signed" : "");
 	return 0;
 }
 
 int mc_cli_audit(int argc, char **argv)
 {
-	static const char *const known[] = {"--db", NULL};
-	if (argc < 1 || strcmp(argv[0], "verify") != 0) {
-		fprintf(stderr, "usage: motcua audit verify --db PATH\n");
+	static const char *const known[] = {"--db", "--key", "--public-key", "--config", "--out", NULL};
+	if (argc < 1 || (strcmp(argv[0], "verify") != 0 && strcmp(argv[0], "anchor") != 0 &&
+			 strcmp(argv[0], "keygen") != 0)) {
+		fprintf(stderr, "usage: motcua audit verify --db PATH [--key FILE | --public-key HEX]\n"
+				"       motcua audit anchor --db PATH [--key FILE]\n"
+				"       motcua audit keygen --out FILE\n");
+		return 2;
+	}
+	if (check_opts(argc, argv, known, 1) != 0)
+		return 2;
+	if (strcmp(argv[0], "keygen") == 0) {
+		const char *out = opt(argc, argv, "--out", true);
+		char pk[MC_AUDIT_KEY_HEX];
+		if (!out) {
+			fprintf(stderr, "motcua audit keygen: --out FILE is required\n");
+			return 2;
+		}
+		int rc = mc_app_audit_keygen(out, pk);
+		if (rc == MC_ECONFLICT) {
+			fprintf(stderr, "motcua audit keygen: %s exists; it is not replaced\n", out);
+			return 1;
+		}
+		if (rc != 0) {
+			fprintf(stderr, "motcua audit keygen: could not write %s\n", out);
+			return 1;
+		}
+		printf("motcua audit: key written to %s; its public key (for audit verify --public-key) "
+		       "is\n%s\n",
+		       out, pk);
+		return 0;
+	}
+	const char *db = opt(argc, argv, "--db", true);
+	if (!db) {
+		fprintf(stderr, "motcua audit %s: --db PATH is required\n", argv[0]);
+		return 2;
+	}
+	return strcmp(argv[0], "verify") == 0 ? audit_verify(argc, argv, db) : audit_anchor(argc, argv, db);
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+/* `motcua files expire`: what the server does every hour, at a given time
+ * (for tests and for a server stopped long), each step in a transaction of
+ * its own. */
+int mc_cli_files(int argc, char **argv)
+{
+	static const char *const known[] = {"--db", "--at", NULL};
+	if (argc < 1 || strcmp(argv[0], "expire") != 0) {
+		fprintf(stderr, "usage: motcua files expire --db PATH [--at YYYY-MM-DDTHH:MM]\n");
 		return 2;
 	}
 	if (check_opts(argc, argv, known, 1) != 0)
 		return 2;
 	const char *db = opt(argc, argv, "--db", true);
+	const char *at_s = opt(argc, argv, "--at", true);
+	int64_t at = mc_now(), expired = 0, swept = 0, n = 0;
 	if (!db) {
-		fprintf(stderr, "motcua audit verify: --db PATH is required\n");
+		fprintf(stderr, "motcua files expire: --db PATH is required\n");
+		return 2;
+	}
+	if (at_s && mc_time_parse(&at, at_s) != 0) {
+		fprintf(stderr, "motcua files expire: --at must be a time like 2025-07-01T08:00\n");
 		return 2;
 	}
 	mc_store *st = NULL;
 	if (open_migrated(&st, db) != 0)
 		return 1;
-	struct chain c = {.dossier_id = -1};
-	int rc = mc_store_event_scan(st, verify_event, &c);
+	int rc = 0;
+	/* The expiry first, committed; then the sweep of the files it named. */
+	do {
+		rc = mc_store_begin(st);
+		if (rc != 0)
+			break;
+		rc = mc_app_upload_expire(st, at, 1000, &n);
+		if (rc == 0)
+			rc = mc_store_commit(st);
+		else
+			mc_store_rollback(st);
+		expired += n;
+	} while (rc == 0 && n > 0);
+	while (rc == 0) {
+		rc = mc_store_begin(st);
+		if (rc != 0)
+			break;
+		rc = mc_store_files_sweep(st, &n, 1000);
+		if (rc == 0)
+			rc = mc_store_commit(st);
+		else
+			mc_store_rollback(st);
+		swept += n;
+		if (n == 0)
+			break;
+	}
 	mc_store_close(st);
-	if (rc < 0) {
-		fprintf(stderr, "motcua audit: could not read the event log\n");
+	if (rc != 0) {
+		fprintf(stderr, "motcua files expire: could not finish (%d)\n", rc);
 		return 1;
 	}
-	if (c.broken_event)
-		return 1;
-	printf("motcua audit: %lld events of %lld dossiers verified, every link intact\n", (long long)c.events,
-	       (long long)c.dossiers);
+	printf("motcua: uploads of %lld files expired, %lld files deleted\n", (long long)expired,
+	       (long long)swept);
 	return 0;
 }
 

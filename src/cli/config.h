@@ -19,6 +19,12 @@ typedef struct {
 	long workers;
 	long max_body;
 	long max_upload;
+	long upload_quota_files;
+	long upload_quota_bytes;
+	long upload_daily_bytes;
+	long audit_anchor_seconds;
+	char audit_key_file[1024];
+	long startup_check_seconds;
 	long session_hours;
 	long group_batch;
 	bool access_log;

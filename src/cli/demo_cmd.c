@@ -98,6 +98,8 @@ int mc_cli_demo(int argc, char **argv)
 	}
 	double dt = seconds_now() - t0;
 	printf("motcua demo: %ld dossiers of %ld in %.1f s (%.0f/s)\n", count, year, dt, (double)count / dt);
+	if (mc_cli_anchor_all(st) != 0)
+		goto cleanup;
 	status = 0;
 cleanup:
 	mc_time_ctx_free(tc);

@@ -14,7 +14,11 @@ static void usage(FILE *out)
 	      "  user add --db PATH --username U --role ROLE [--unit CODE] --name NAME [--password P]\n"
 	      "  backup --db PATH --out FILE              consistent copy of a live database and its attachments\n"
 	      "  restore --db PATH --from FILE            put a backup back (server stopped)\n"
-	      "  audit verify --db PATH                   check the chained hashes of the event log\n"
+	      "  audit verify --db PATH [--key FILE | --public-key HEX]\n"
+	      "                                           check the event log: chains, dossiers and anchors\n"
+	      "  audit anchor --db PATH [--key FILE]      anchor the dossiers changed since the last anchor\n"
+	      "  audit keygen --out FILE                  make an Ed25519 key to sign anchors (audit_key_file)\n"
+	      "  files expire --db PATH [--at TIME]       remove uploads no dossier holds a day after, as of TIME\n"
 	      "  calendar lunar YYYY-MM-DD [--json]\n"
 	      "  calendar solar D/M/YYYY [--leap] [--json]\n"
 	      "  calendar days-off YYYY [--db PATH] [--json]\n"
@@ -45,6 +49,8 @@ int main(int argc, char **argv)
 		return mc_cli_restore(argc - 2, argv + 2);
 	if (strcmp(cmd, "audit") == 0)
 		return mc_cli_audit(argc - 2, argv + 2);
+	if (strcmp(cmd, "files") == 0)
+		return mc_cli_files(argc - 2, argv + 2);
 	if (strcmp(cmd, "unit") == 0)
 		return mc_cli_unit(argc - 2, argv + 2);
 	if (strcmp(cmd, "user") == 0)

@@ -1,5 +1,7 @@
 #include "core/audit.h"
 
+#include "core/mc.h"
+
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +24,20 @@ static void add_int(EVP_MD_CTX *ctx, int64_t v)
 	add_text(ctx, buf);
 }
 
+static void to_hex(char out[MC_AUDIT_HASH_LEN], const unsigned char *md, unsigned int md_len)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (unsigned int i = 0; i < md_len && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
 void mc_audit_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t dossier_id, int64_t at,
 			 int64_t actor_id, const char *actor_name, int64_t unit_id, const char *action, int from_state,
 			 int to_state, int step, const char *note)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -46,9 +57,42 @@ void mc_audit_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int
 	add_text(ctx, note);
 	EVP_DigestFinal_ex(ctx, md, &md_len);
 	EVP_MD_CTX_free(ctx);
-	for (unsigned int i = 0; i < md_len && i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
+	to_hex(out, md, md_len);
+}
+
+struct mc_audit_root {
+	EVP_MD_CTX *ctx;
+};
+
+mc_audit_root *mc_audit_root_begin(int64_t id, int64_t at, const char *prev_root)
+{
+	mc_audit_root *r = mc_xmalloc(sizeof *r);
+	r->ctx = EVP_MD_CTX_new();
+	if (!r->ctx || EVP_DigestInit_ex(r->ctx, EVP_sha256(), NULL) != 1)
+		abort();
+	/* A tag of its own: no anchor reads as an event, nor the reverse. */
+	add_text(r->ctx, "motcua-anchor-1");
+	add_int(r->ctx, id);
+	add_int(r->ctx, at);
+	add_text(r->ctx, prev_root);
+	return r;
+}
+
+void mc_audit_root_add(mc_audit_root *r, int64_t dossier_id, const char *head_hash, int64_t event_count,
+		       int state)
+{
+	add_int(r->ctx, dossier_id);
+	add_text(r->ctx, head_hash);
+	add_int(r->ctx, event_count);
+	add_int(r->ctx, state);
+}
+
+void mc_audit_root_end(mc_audit_root *r, char out[MC_AUDIT_HASH_LEN])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	EVP_DigestFinal_ex(r->ctx, md, &md_len);
+	EVP_MD_CTX_free(r->ctx);
+	free(r);
+	to_hex(out, md, md_len);
 }

@@ -3,6 +3,15 @@
  * SHA-256 over its own fields and the hash of the dossier's previous event,
  * so changing, removing or reordering a past event breaks every link after it;
  * `motcua audit verify` recomputes the chains and names the first broken link.
+ *
+ * A chain alone cannot show that its last events, or the whole of it, are
+ * gone. Anchors can: an anchor is a SHA-256 over the previous anchor's root
+ * and the (dossier id, head hash, event count, state) of every dossier that
+ * changed since, in dossier order; the anchors form a chain of their own and
+ * may be signed (app/audit.h). A truncated chain no longer reaches an
+ * anchored head, a deleted dossier leaves its anchored entries without it, a
+ * state changed without its event differs from its head event's, and a
+ * deleted anchor breaks the anchors' chain.
  */
 #ifndef MC_AUDIT_H
 #define MC_AUDIT_H
@@ -19,5 +28,16 @@
 void mc_audit_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t dossier_id, int64_t at,
 			 int64_t actor_id, const char *actor_name, int64_t unit_id, const char *action, int from_state,
 			 int to_state, int step, const char *note);
+
+/* The root of an anchor, computed as entries are added (in dossier order). */
+typedef struct mc_audit_root mc_audit_root;
+
+/* Starts the root of anchor id made at `at` after prev_root ("" for the first).
+ * Caller ends it with mc_audit_root_end. */
+mc_audit_root *mc_audit_root_begin(int64_t id, int64_t at, const char *prev_root);
+void mc_audit_root_add(mc_audit_root *r, int64_t dossier_id, const char *head_hash, int64_t event_count,
+		       int state);
+/* Writes the root as 64 hex digits and frees r. */
+void mc_audit_root_end(mc_audit_root *r, char out[MC_AUDIT_HASH_LEN]);
 
 #endif

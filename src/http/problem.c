@@ -39,6 +39,9 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 	[MC_PROB_BAD_FRAMING] = {"bad-framing", 400, "The request's framing headers are ambiguous"},
 	[MC_PROB_OVERLOADED] = {"overloaded", 429, "Too many requests are waiting; try again shortly"},
 	[MC_PROB_FILING_LIMIT] = {"filing-limit", 429, "Too many dossiers filed; wait before filing again"},
+	[MC_PROB_UPLOAD_QUOTA] = {"upload-quota", 429,
+				  "The account has uploaded as much as it may keep; attach or wait for expiry"},
+	[MC_PROB_NOT_READY] = {"not-ready", 503, "The server cannot serve requests now"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

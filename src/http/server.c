@@ -169,7 +169,7 @@ static int read_query_or_reply(mc_req *r, const char *qs)
 static bool is_api_path(const char *path)
 {
 	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 || strcmp(path, "/healthz") == 0 ||
-	       strcmp(path, "/metrics") == 0;
+	       strcmp(path, "/readyz") == 0 || strcmp(path, "/metrics") == 0;
 }
 
 static void handle(struct evhttp_request *ev, void *arg)

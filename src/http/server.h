@@ -12,11 +12,13 @@
 #ifndef MC_HTTP_SERVER_H
 #define MC_HTTP_SERVER_H
 
+#include "app/audit.h"
 #include "app/dossier.h"
 #include "app/filing.h"
 #include "app/notify.h"
 #include "app/payment.h"
 #include "http/conn.h"
+#include "app/upload.h"
 #include "http/problem.h"
 #include "store/group.h"
 #include "store/store.h"
@@ -31,6 +33,8 @@ typedef struct {
 	int workers;             /* 0 = one per core */
 	size_t max_body;         /* JSON request bodies, bytes */
 	size_t max_upload;       /* attachment uploads, bytes */
+	mc_upload_limits uploads; /* what each account may keep uploaded (app/upload.h) */
+	mc_audit_config audit;   /* anchors of the event log (app/audit.h) */
 	int session_hours;       /* lifetime of a session */
 	int group_batch;         /* most writes in one commit */
 	bool access_log;         /* one JSON line per request on stderr */

@@ -481,6 +481,107 @@ int mc_store_attachment_open(mc_store *st, int *fd, int64_t *size, char *mime, s
 int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, size_t mime_cap,
 			    const char *sha256);
 
+/* ---- uploads (an account's files until a dossier holds them) ---------- */
+
+/* What an account has uploaded that counts against its quotas (app/upload.h). */
+typedef struct {
+	int64_t unattached_files; /* its uploads that no dossier holds */
+	int64_t unattached_bytes;
+	int64_t recent_bytes; /* all it uploaded since `since`, held or not */
+} mc_upload_usage;
+
+/* The usage of user_id. Inside a write transaction on PostgreSQL it first
+ * locks the account's uploads until the end of the transaction, so that two
+ * servers cannot both let the last upload in. */
+int mc_store_upload_usage(mc_store *st, mc_upload_usage *out, int64_t user_id, int64_t since);
+/* Records the file sha256 (written by mc_store_attachment_write) as uploaded
+ * by user_id at `at`: its attachment row when new, and the account's upload
+ * row (moved to `at` when it existed). Inside a write transaction. MC_EBUSY
+ * when the file is no longer whole on disk (a sweep removed it as unused
+ * meanwhile: write it again), MC_EINVAL for a malformed digest or size. */
+int mc_store_upload_record(mc_store *st, int64_t user_id, const char *sha256, int64_t size, const char *mime,
+			   int64_t at);
+/* *out = true when user_id has an upload row for sha256. */
+int mc_store_upload_owned(mc_store *st, bool *out, int64_t user_id, const char *sha256);
+/* Names a written file that was refused for deletion: the next sweep deletes
+ * it unless an attachment row names it by then. */
+int mc_store_upload_discard(mc_store *st, const char *sha256, int64_t at);
+/* Removes the upload rows made before `before` of up to limit files, then
+ * the attachment rows they leave that no dossier holds and no other upload
+ * keeps; those files are named for the next mc_store_files_sweep. *expired
+ * counts the files whose upload rows were removed (0: none was due). */
+int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int limit);
+/* Deletes up to limit files named for deletion that no attachment row names;
+ * *removed counts them. Run it in a transaction of its own, never in the one
+ * that named them: a file is deleted only once its row's removal is
+ * committed. */
+int mc_store_files_sweep(mc_store *st, int64_t *removed, int limit);
+/* Deletes the temporary files of uploads cut short by a crash (".tmp-*" in
+ * the attachment folder) last modified before `before`; *removed counts them. */
+int mc_store_files_clean_tmp(mc_store *st, int64_t *removed, int64_t before);
+
+/* ---- health ------------------------------------------------------------ */
+
+/* Checks that the database is whole: SQLite runs PRAGMA quick_check and stops
+ * it after budget_ms (0 = no limit), with *complete false; PostgreSQL, which
+ * checks its own pages, answers a query. MC_ERROR with what is damaged in
+ * problem (cap bytes) when it is not whole. */
+int mc_store_check_integrity(mc_store *st, bool *complete, char *problem, size_t cap, int64_t budget_ms);
+/* *out = whether this connection can write: SQLite not opened read-only;
+ * PostgreSQL a primary, not a standby in recovery. */
+int mc_store_writable(mc_store *st, bool *out);
+/* The newest migration this binary holds for the store's backend. */
+int mc_store_schema_latest(mc_store *st, int *out);
+
+/* ---- audit anchors (core/audit.h, app/audit.h) ------------------------- */
+
+/* A dossier's head as an anchor records it, or as the dossier row holds it. */
+typedef struct {
+	int64_t dossier_id;
+	int64_t
+	    anchor_id; /* entries: their anchor; dossier rows: the anchor covering it, 0 = changed since */
+	char province_code[8];
+	char head_hash[65];
+	int64_t event_count;
+	int state;
+	char code[48]; /* dossier rows only */
+} mc_audit_entry;
+
+typedef struct {
+	int64_t id; /* 1, 2, 3 ... */
+	int64_t at;
+	char prev_root[65]; /* "" for the first */
+	char root[65];
+	int64_t dossiers;    /* its entries */
+	char public_key[65]; /* Ed25519, hex; "" unsigned */
+	char signature[129];
+} mc_audit_anchor;
+
+/* The newest anchor (id 0 when there is none). Inside a write transaction on
+ * PostgreSQL it first takes the anchoring lock until the end of the
+ * transaction, so that servers chain their anchors one after the other. */
+int mc_store_audit_head(mc_store *st, mc_audit_anchor *out);
+/* Up to limit dossiers changed since they were last anchored, by id. Caller frees *out. */
+int mc_store_audit_pending(mc_store *st, mc_audit_entry **out, size_t *n, int limit);
+/* Records anchor a with its entries (sorted by dossier) and marks each
+ * dossier covered unless it changed again meanwhile. */
+int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_audit_entry *e, size_t n);
+/* The highest anchor id any row names (anchors, entries, dossiers) and the
+ * highest dossier id any row names (dossiers, entries, events). */
+int mc_store_audit_bounds(mc_store *st, int64_t *max_anchor, int64_t *max_dossier);
+/* The anchors with id in [lo, hi), by id. Caller frees *out. */
+int mc_store_audit_anchors(mc_store *st, mc_audit_anchor **out, size_t *n, int64_t lo, int64_t hi);
+/* Entries with anchor_id in [lo, hi) by (anchor, dossier) when by_anchor,
+ * else with dossier_id in [lo, hi) by (dossier, event_count). Caller frees *out. */
+int mc_store_audit_entries(mc_store *st, mc_audit_entry **out, size_t *n, bool by_anchor, int64_t lo,
+			   int64_t hi);
+/* The dossier rows with id in [lo, hi), by id. Caller frees *out. */
+int mc_store_audit_dossiers(mc_store *st, mc_audit_entry **out, size_t *n, int64_t lo, int64_t hi);
+/* The events of the dossiers with id in [lo, hi) in chain order, as
+ * mc_store_event_scan. */
+int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,
+			      int (*cb)(const mc_event *e, void *payload), void *payload);
+
 /* ---- statistics (docs/statistics.md) ---------------------------------- */
 
 typedef enum {

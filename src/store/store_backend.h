@@ -112,6 +112,29 @@ struct mc_store {
 	  (data, len, mime, mime_cap, sha256))                                                               \
 	X(attachment_open, (int *fd, int64_t *size, char *mime, size_t mime_cap, const char *sha256),        \
 	  (fd, size, mime, mime_cap, sha256))                                                                \
+	X(upload_usage, (mc_upload_usage * out, int64_t user_id, int64_t since), (out, user_id, since))      \
+	X(upload_record, (int64_t user_id, const char *sha256, int64_t size, const char *mime, int64_t at),  \
+	  (user_id, sha256, size, mime, at))                                                                 \
+	X(upload_owned, (bool *out, int64_t user_id, const char *sha256), (out, user_id, sha256))            \
+	X(upload_discard, (const char *sha256, int64_t at), (sha256, at))                                    \
+	X(upload_expire, (int64_t * expired, int64_t before, int limit), (expired, before, limit))           \
+	X(files_sweep, (int64_t * removed, int limit), (removed, limit))                                     \
+	X(files_clean_tmp, (int64_t * removed, int64_t before), (removed, before))                           \
+	X(check_integrity, (bool *complete, char *problem, size_t cap, int64_t budget_ms),                   \
+	  (complete, problem, cap, budget_ms))                                                               \
+	X(writable, (bool *out), (out))                                                                      \
+	X(schema_latest, (int *out), (out))                                                                  \
+	X(audit_head, (mc_audit_anchor * out), (out))                                                        \
+	X(audit_pending, (mc_audit_entry * *out, size_t * n, int limit), (out, n, limit))                    \
+	X(audit_anchor_add, (const mc_audit_anchor *a, const mc_audit_entry *e, size_t n), (a, e, n))        \
+	X(audit_bounds, (int64_t * max_anchor, int64_t * max_dossier), (max_anchor, max_dossier))            \
+	X(audit_anchors, (mc_audit_anchor * *out, size_t * n, int64_t lo, int64_t hi), (out, n, lo, hi))     \
+	X(audit_entries, (mc_audit_entry * *out, size_t * n, bool by_anchor, int64_t lo, int64_t hi),        \
+	  (out, n, by_anchor, lo, hi))                                                                       \
+	X(audit_dossiers, (mc_audit_entry * *out, size_t * n, int64_t lo, int64_t hi), (out, n, lo, hi))     \
+	X(event_scan_range,                                                                                  \
+	  (int64_t lo, int64_t hi, int (*cb)(const mc_event *e, void *payload), void *payload),              \
+	  (lo, hi, cb, payload))                                                                             \
 	X(stats_overdue,                                                                                     \
 	  (mc_stats_overdue * *out, size_t *n, int64_t *total, int64_t unit_id, int64_t now, int limit,      \
 	   int offset),                                                                                      \

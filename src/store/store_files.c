@@ -247,6 +247,77 @@ cleanup:
 	return rc;
 }
 
+bool mc_files_whole(const char *files_dir, const char *digest, int64_t size)
+{
+	size_t path_len = strlen(files_dir) + 70;
+	char *path = mc_xmalloc(path_len);
+	struct stat sb;
+	bool whole;
+
+	snprintf(path, path_len, "%s/%.2s/%s", files_dir, digest, digest);
+	whole = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == (off_t)size;
+	free(path);
+	return whole;
+}
+
+int mc_files_remove(const char *files_dir, const char *digest)
+{
+	size_t path_len = strlen(files_dir) + 70;
+	char *path = mc_xmalloc(path_len);
+	int rc = 0;
+
+	snprintf(path, path_len, "%s/%.2s/%s", files_dir, digest, digest);
+	if (unlink(path) != 0 && errno != ENOENT) {
+		fprintf(stderr, "could not remove %s: %s\n", path, strerror(errno));
+		rc = MC_ERROR;
+	}
+	free(path);
+	return rc;
+}
+
+int mc_files_clean_tmp(const char *files_dir, int64_t before, int64_t *removed)
+{
+	DIR *top = opendir(files_dir);
+	struct dirent *p;
+	int rc = 0;
+
+	*removed = 0;
+	if (!top)
+		return errno == ENOENT ? 0 : MC_ERROR;
+	while ((p = readdir(top))) {
+		char sub[4096];
+		DIR *d;
+		struct dirent *f;
+
+		/* The prefix folders are two hex digits. */
+		if (strlen(p->d_name) != 2 || p->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof sub, "%s/%s", files_dir, p->d_name);
+		d = opendir(sub);
+		if (!d)
+			continue;
+		while ((f = readdir(d))) {
+			char path[8192];
+			struct stat sb;
+
+			if (strncmp(f->d_name, ".tmp-", 5) != 0)
+				continue;
+			snprintf(path, sizeof path, "%s/%s", sub, f->d_name);
+			if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || (int64_t)sb.st_mtime >= before)
+				continue;
+			if (unlink(path) == 0) {
+				(*removed)++;
+			} else if (errno != ENOENT) {
+				fprintf(stderr, "could not remove %s: %s\n", path, strerror(errno));
+				rc = MC_ERROR;
+			}
+		}
+		closedir(d);
+	}
+	closedir(top);
+	return rc;
+}
+
 /* Copies src to dst (created or truncated) and flushes it. */
 static int copy_file(const char *src, const char *dst)
 {

@@ -19,6 +19,15 @@ int mc_files_put(const char *files_dir, const char *digest, const void *data, si
 int mc_files_open(const char *files_dir, const char *digest, int64_t size, int *out);
 /* Reads size bytes of the file for digest; caller frees *data. */
 int mc_files_read(const char *files_dir, const char *digest, size_t size, void **data);
+/* Whether the file for digest is on disk with this size. */
+bool mc_files_whole(const char *files_dir, const char *digest, int64_t size);
+/* Deletes the file for digest; a file already gone is not an error. */
+int mc_files_remove(const char *files_dir, const char *digest);
+/* Deletes the temporary files of unfinished uploads (".tmp-*" in the prefix
+ * folders) last modified before `before` (UTC seconds): a crash between
+ * mkstemp and rename leaves them, and nothing else ever will. Younger ones
+ * may be an upload in progress on another server sharing the folder. */
+int mc_files_clean_tmp(const char *files_dir, int64_t before, int64_t *removed);
 /* Copies an attachment folder (prefix/digest) into dst, skipping files that
  * are there already and temporary files of unfinished uploads. A missing src
  * is an empty folder. */

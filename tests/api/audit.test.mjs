@@ -1,31 +1,43 @@
 // The tamper-evident event log: `motcua audit verify` accepts an untouched
 // database and names the first broken link after a row is edited or removed
-// behind the server's back.
+// behind the server's back; with the anchors (app/audit.h) it also finds what
+// a chain alone cannot show: its last event removed, a whole dossier removed
+// with its events, a state changed without its event, an anchor removed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, PASSWORD } from './harness.mjs';
 
-function demo() {
+function demo(env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-audit-'));
   const db = join(dir, 'm.db');
   execFileSync(BIN, ['init', '--db', db, '--demo', '--dossiers', '60'], {
-    env: { ...process.env, MOTCUA_DEMO_PASSWORD: PASSWORD }, stdio: 'ignore',
+    env: { ...process.env, MOTCUA_DEMO_PASSWORD: PASSWORD, ...env }, stdio: 'ignore',
   });
   return { dir, db };
 }
 const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
-const verify = (db) => spawnSync(BIN, ['audit', 'verify', '--db', db], { encoding: 'utf8' });
+const verify = (db, ...args) => spawnSync(BIN, ['audit', 'verify', '--db', db, ...args], { encoding: 'utf8' });
+// Verification fails (exit 1) and says what was found.
+function refused(db, re, ...args) {
+  const r = verify(db, ...args);
+  assert.equal(r.status, 1, `verify should fail:\n${r.stdout}${r.stderr}`);
+  assert.match(r.stdout, re);
+  assert.match(r.stdout, /problems? found/);
+  return r.stdout;
+}
 
-test('an untouched log verifies', () => {
+test('an untouched log verifies, with the anchor that init made', () => {
   const { dir, db } = demo();
   const r = verify(db);
-  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
   const events = Number(sql(db, 'SELECT count(*) FROM event'));
-  assert.match(r.stdout, new RegExp(`${events} events of \\d+ dossiers verified`));
+  assert.match(r.stdout, new RegExp(`${events} events of 60 dossiers verified`));
+  assert.match(r.stdout, /1 anchors verified/);
+  assert.equal(sql(db, 'SELECT count(*) FROM audit_anchor_entry WHERE anchor_id = 1'), '60');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -54,4 +66,93 @@ test('a removed event breaks the link of the next one', () => {
   assert.equal(r.status, 1);
   assert.match(r.stdout, new RegExp(`broken link at event ${second} of dossier #${dossier} `));
   rmSync(dir, { recursive: true, force: true });
+});
+
+// A dossier of the demo with at least three events, and its state.
+const someDossier = (db, offset = 0) => sql(db,
+  `SELECT d.id, d.code, d.state FROM dossier d WHERE (SELECT count(*) FROM event e WHERE e.dossier_id = d.id) >= 3 ` +
+  `ORDER BY d.id LIMIT 1 OFFSET ${offset}`).split('|');
+
+test("a dossier's last event removed: the chain looks whole, the record and the anchor do not", () => {
+  const { dir, db } = demo();
+  const [id, code] = someDossier(db);
+  const n = Number(sql(db, `SELECT count(*) FROM event WHERE dossier_id = ${id}`));
+  sql(db, `DROP TRIGGER event_no_delete; DELETE FROM event WHERE id = (SELECT max(id) FROM event WHERE dossier_id = ${id})`);
+  const out = refused(db, new RegExp(`dossier #${id} \\(${code}\\): its record says ${n} events .* its log holds ${n - 1}`));
+  assert.match(out, new RegExp(`dossier #${id} \\(${code}\\): anchor 1 recorded ${n} events, its log holds ${n - 1}: events were removed`));
+  // making the record agree does not hide it: the anchor still holds the head
+  sql(db, `UPDATE dossier SET event_count = ${n - 1}, head_hash = (SELECT hash FROM event WHERE dossier_id = ${id} ` +
+    `ORDER BY id DESC LIMIT 1), state = (SELECT to_state FROM event WHERE dossier_id = ${id} ORDER BY id DESC LIMIT 1) ` +
+    `WHERE id = ${id}`);
+  refused(db, new RegExp(`dossier #${id} \\(${code}\\): anchor 1 recorded ${n} events, its log holds ${n - 1}`));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a whole dossier removed with its events is missed by the chains and found by the anchor', () => {
+  const { dir, db } = demo();
+  const [id] = someDossier(db, 3);
+  const n = sql(db, `SELECT count(*) FROM event WHERE dossier_id = ${id}`);
+  sql(db, `DROP TRIGGER event_no_delete; DELETE FROM event WHERE dossier_id = ${id}; ` +
+    `DELETE FROM dossier_document WHERE dossier_id = ${id}; DELETE FROM dossier WHERE id = ${id}`);
+  refused(db, new RegExp(`dossier #${id} is missing: anchor 1 recorded it with ${n} events; it was removed`));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a state changed without its event is found', () => {
+  const { dir, db } = demo();
+  const [id, code, state] = someDossier(db, 5);
+  const other = state === '9' ? 4 : 9; // resolved, or processing
+  sql(db, `UPDATE dossier SET state = ${other} WHERE id = ${id}`);
+  refused(db, new RegExp(`dossier #${id} \\(${code}\\): state \\w+, but its last event \\d+ \\(\\w+\\) leads to \\w+: ` +
+    'the state was changed without its event'));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a removed anchor is found, in the middle of the chain and at its end', () => {
+  const { dir, db } = demo();
+  // a second anchor: more dossiers, anchored by `motcua demo`
+  execFileSync(BIN, ['demo', '--db', db, '--dossiers', '5'], { stdio: 'ignore' });
+  assert.equal(sql(db, 'SELECT count(*) FROM audit_anchor'), '2');
+  assert.equal(verify(db).status, 0, 'two anchors verify');
+  const copy = join(dir, 'copy.db');
+  execFileSync('cp', [db, copy]);
+
+  sql(db, 'DROP TRIGGER audit_anchor_no_delete; DELETE FROM audit_anchor WHERE id = 1');
+  const out = refused(db, /anchor 1 is missing: it was removed/);
+  assert.match(out, /\d+ anchor entries name anchor 1, which is missing/);
+
+  sql(copy, 'DROP TRIGGER audit_anchor_no_delete; DROP TRIGGER audit_anchor_entry_no_delete; ' +
+    'DELETE FROM audit_anchor WHERE id = 2; DELETE FROM audit_anchor_entry WHERE anchor_id = 2');
+  refused(copy, /anchor 2 is missing: it was removed/);
+  assert.match(verify(copy).stdout, /5 dossiers name a missing anchor \(2 to 2\)/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('signed anchors: verified with the key; a forged or unsigned anchor is refused', () => {
+  const keys = mkdtempSync(join(tmpdir(), 'motcua-audit-key-'));
+  const key = join(keys, 'audit.key');
+  const gen = execFileSync(BIN, ['audit', 'keygen', '--out', key], { encoding: 'utf8' });
+  const pub = gen.trim().split('\n').pop();
+  assert.match(pub, /^[0-9a-f]{64}$/);
+  assert.match(readFileSync(key, 'utf8'), /^[0-9a-f]{64}\n$/);
+  assert.notEqual(spawnSync(BIN, ['audit', 'keygen', '--out', key]).status, 0, 'an existing key is not replaced');
+
+  const { dir, db } = demo({ MOTCUA_AUDIT_KEY_FILE: key });
+  const ok = verify(db, '--public-key', pub);
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /1 anchors verified \(1 signed with the given key\)/);
+  assert.equal(verify(db, '--key', key).status, 0);
+
+  const other = join(keys, 'other.key');
+  const otherPub = execFileSync(BIN, ['audit', 'keygen', '--out', other], { encoding: 'utf8' }).trim().split('\n').pop();
+  refused(db, /anchor 1: the signature does not match its root and the given key/, '--public-key', otherPub);
+
+  // whoever rewrites an anchor cannot sign it again
+  sql(db, 'DROP TRIGGER audit_anchor_no_update; UPDATE audit_anchor SET public_key = ' +
+    `'${otherPub}' WHERE id = 1`);
+  refused(db, /anchor 1: the signature does not match its root/);
+  sql(db, "UPDATE audit_anchor SET signature = '', public_key = '' WHERE id = 1");
+  refused(db, /anchor 1 is not signed/, '--public-key', pub);
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(keys, { recursive: true, force: true });
 });

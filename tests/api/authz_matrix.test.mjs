@@ -53,6 +53,7 @@ const RATING = { criteria: { total_time: 2, agency_time: 2, contacts: 2, agencie
 // a procedure owned by no unit and, for accounts, at a new administrator.
 const RULES = {
   'GET /healthz': { public: true, req: () => ({ path: '/healthz' }) },
+  'GET /readyz': { public: true, req: () => ({ path: '/readyz' }) },
   'GET /metrics': { public: true, req: () => ({ path: '/metrics' }) },
   'POST /api/v1/session': { public: true, req: () => ({ path: '/api/v1/session', body: {} }) },
   'GET /api/v1/session': { roles: ALL, req: () => ({ path: '/api/v1/session' }) },

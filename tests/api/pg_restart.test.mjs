@@ -23,8 +23,9 @@
 //   - within an outage: 503 unavailable with Retry-After, and no such filing
 //     is in the database afterwards;
 //   - sent once the cluster is back: a success, from the same server process.
-// Requests made by hand during each outage (sign-in, health, a dossier, an
-// action, a public lookup) get 503 too, and the refused action left its
+// Requests made by hand during each outage (sign-in, readiness, a dossier, an
+// action, a public lookup) get 503 too (liveness stays 200 and says the
+// store is unavailable), and the refused action left its
 // dossier as it was. Afterwards the database is checked as after the crash
 // test (ledger.mjs), and e-mails queued after the outages are delivered: the
 // delivery thread, whose passes failed during them, still runs.
@@ -155,6 +156,7 @@ async function allServed(desk, what) {
   const d = filed.body;
   const replies = await Promise.all([
     s.api('GET', '/healthz'),
+    s.api('GET', '/readyz'),
     s.api('POST', '/api/v1/session', { body: { username: 'lanhdao', password: PASSWORD } }),
     s.api('GET', `/api/v1/dossiers/${d.code}`, { token: desk }),
     s.api('GET', `/api/v1/public/dossiers/${encodeURIComponent(d.code)}`),
@@ -217,7 +219,14 @@ test('PostgreSQL stopped twice under load: 503 while away, served again by itsel
         const d = spare[k];
         assertUnavailable(await s.api('POST', '/api/v1/session', { body: { username: 'lanhdao', password: PASSWORD } }),
           `sign-in (${mode})`);
-        assertUnavailable(await s.api('GET', '/healthz'), `health (${mode})`);
+        // Liveness stays 200 (the process answers) and says the store is away;
+        // readiness refuses, with the reason.
+        const live = await s.api('GET', '/healthz');
+        assertStatus(live, 200, `liveness (${mode})`);
+        assert.equal(live.body.store, 'unavailable', `liveness tells the store's state (${mode})`);
+        const ready = await s.api('GET', '/readyz');
+        assertProblem(ready, 503, 'not-ready', `readiness (${mode})`);
+        assert.match(ready.headers.get('retry-after') || '', /^\d+$/, `readiness (${mode}): Retry-After`);
         assertUnavailable(await s.api('GET', `/api/v1/dossiers/${d.code}`, { token: desk }), `a dossier (${mode})`);
         assertUnavailable(await s.api('POST', `/api/v1/dossiers/${d.code}/actions`, { token: desk,
           body: { action: 'assign', handler: 'chuyenvien' }, headers: { 'If-Match': `"${d.version}"` } }),

@@ -415,12 +415,15 @@ test('attachments: upload a PDF, refuse a PNG declared as PDF, file it in a doss
   assert.equal(get.headers.get('content-disposition'), 'attachment');
   assert.ok(Buffer.from(await get.arrayBuffer()).equals(PDF));
   assertProblem(await server.api('GET', `/api/v1/attachments/${'0'.repeat(64)}`, { token: tok.chuyenvien }), 404, 'not-found');
-  // officers of another unit, and citizens whose dossiers do not hold it, cannot read it
+  // officers of another unit cannot read it; the citizen who uploaded the same bytes reads its
+  // own upload (other citizens cannot: uploads.test.mjs)
   assertProblem(await server.api('GET', `/api/v1/attachments/${sha}`, { token: tok['chuyenvien.stnmt'] }), 404, 'not-found');
-  assertProblem(await server.api('GET', `/api/v1/attachments/${sha}`, { token: tok.congdan }), 404, 'not-found');
+  assertStatus(await server.api('GET', `/api/v1/attachments/${sha}`, { token: tok.congdan }), 200, 'its own upload');
   assertProblem(await server.api('GET', '/api/v1/attachments/not-a-hash', { token: tok.chuyenvien }), 404, 'not-found');
 
-  // a citizen reads the files of their own online dossier
+  // a citizen reads the files of their own online dossier (uploaded by them:
+  // the desk's upload of the same picture is the desk's until a dossier holds it)
+  assertStatus(await upload(tok.congdan, PNG, 'image/png'), 201, 'the citizen uploads the picture');
   const own = await file(server, tok.congdan, {
     procedure_code: districtProcedure({ online: true }).code, channel: 'online', unit: DISTRICT,
     documents: [{ name: 'Ảnh chụp', copies: 1, attachment: png.body.sha256, filename: 'anh.png' }],
@@ -449,8 +452,19 @@ test('GET /healthz', async () => {
   const res = await server.api('GET', '/healthz');
   assertStatus(res, 200);
   assert.equal(res.body.status, 'ok');
+  assert.equal(res.body.store, 'ok');
   assert.ok(Number.isInteger(res.body.schema_version) && res.body.schema_version >= 1);
   assert.match(res.headers.get('content-type'), /^application\/json/);
   const head = await fetch(`${server.base}/healthz`, { method: 'HEAD' });
   assert.equal(head.status, 200);
+});
+
+test('GET /readyz: ready, with the schema of this binary', async () => {
+  const ready = await server.api('GET', '/readyz');
+  assertStatus(ready, 200, 'readiness');
+  assert.equal(ready.body.status, 'ready');
+  assert.equal(ready.body.schema_version, (await server.api('GET', '/healthz')).body.schema_version);
+  assert.match(ready.headers.get('content-type'), /^application\/json/);
+  assert.equal((await fetch(`${server.base}/readyz`, { method: 'HEAD' })).status, 200);
+  assertProblem(await server.api('POST', '/readyz'), 405, 'method-not-allowed');
 });

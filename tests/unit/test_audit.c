@@ -46,11 +46,45 @@ static void test_every_field_and_the_link_count(void **state)
 	assert_string_equal(base, other);
 }
 
+static void root_of(char out[MC_AUDIT_HASH_LEN], int64_t id, const char *prev, int64_t d2_count, int d2_state)
+{
+	mc_audit_root *r = mc_audit_root_begin(id, 1000, prev);
+	mc_audit_root_add(r, 1, "aa", 3, 9);
+	mc_audit_root_add(r, 2, "bb", d2_count, d2_state);
+	mc_audit_root_end(r, out);
+}
+
+/* An anchor's root covers its number, its predecessor, and every dossier's
+ * head, count and state: changing any of them changes the root. */
+static void test_anchor_root(void **state)
+{
+	(void)state;
+	char base[MC_AUDIT_HASH_LEN], other[MC_AUDIT_HASH_LEN];
+	root_of(base, 2, "prev", 4, 4);
+	assert_int_equal(strlen(base), 64);
+	root_of(other, 2, "prev", 4, 4);
+	assert_string_equal(base, other);
+	root_of(other, 3, "prev", 4, 4);
+	assert_string_not_equal(base, other);
+	root_of(other, 2, "", 4, 4);
+	assert_string_not_equal(base, other);
+	root_of(other, 2, "prev", 3, 4);
+	assert_string_not_equal(base, other);
+	root_of(other, 2, "prev", 4, 9);
+	assert_string_not_equal(base, other);
+	/* A dossier left out is another root. */
+	mc_audit_root *r = mc_audit_root_begin(2, 1000, "prev");
+	mc_audit_root_add(r, 1, "aa", 3, 9);
+	mc_audit_root_end(r, other);
+	assert_string_not_equal(base, other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_vector),
 		cmocka_unit_test(test_every_field_and_the_link_count),
+		cmocka_unit_test(test_anchor_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
+#include <utime.h>
 
+#include "app/audit.h"
 #include "core/dossier.h"
 #include "store/store.h"
 
@@ -2094,6 +2097,252 @@ static void test_outbox_claim(void **state)
 	mc_store_close(other);
 }
 
+/* ---- uploads, their expiry, and the files no row names ----------------- */
+
+static bool file_there(struct fixture *f, const char *sha)
+{
+	char path[800];
+	struct stat sb;
+
+	snprintf(path, sizeof path, "%s/%.2s/%s", f->files, sha, sha);
+	return stat(path, &sb) == 0;
+}
+
+static void record(struct fixture *f, int64_t user, const char *sha, size_t size, int64_t at, int expected)
+{
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_upload_record(f->st, user, sha, (int64_t)size, "application/pdf", at),
+			 expected);
+	assert_int_equal(expected == 0 ? mc_store_commit(f->st) : mc_store_rollback(f->st), 0);
+}
+
+/* One transaction per step, as the server runs them: a sweep never shares
+ * the transaction of the expiry that named its files. */
+static int64_t step(struct fixture *f, int (*fn)(mc_store *, int64_t *, int64_t, int), int64_t arg)
+{
+	int64_t n = -1;
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(fn(f->st, &n, arg, 100), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	return n;
+}
+
+static int sweep(mc_store *st, int64_t *n, int64_t unused, int limit)
+{
+	(void)unused;
+	return mc_store_files_sweep(st, n, limit);
+}
+
+static void test_uploads(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a = add_user(f->st, "cong.dan.a", MC_ROLE_CITIZEN, 0);
+	int64_t b = add_user(f->st, "cong.dan.b", MC_ROLE_CITIZEN, 0);
+	static const char one[] = "%PDF-1.4 one", two[] = "%PDF-1.4 two!";
+	const int64_t t0 = 1750000000;
+	char s1[65], s2[65];
+	mc_upload_usage u;
+	bool owned = true;
+	int64_t size = 0;
+
+	/* Recorded by a: a's, not b's. */
+	assert_int_equal(mc_store_attachment_write(f->st, s1, one, sizeof one - 1), 0);
+	record(f, a, s1, sizeof one - 1, t0, 0);
+	assert_int_equal(mc_store_upload_owned(f->st, &owned, a, s1), 0);
+	assert_true(owned);
+	assert_int_equal(mc_store_upload_owned(f->st, &owned, b, s1), 0);
+	assert_false(owned);
+	assert_int_equal(mc_store_upload_owned(f->st, &owned, a, "../etc"), 0);
+	assert_false(owned);
+	assert_int_equal(mc_store_upload_usage(f->st, &u, a, t0 - 10), 0);
+	assert_int_equal(u.unattached_files, 1);
+	assert_int_equal(u.unattached_bytes, (int64_t)sizeof one - 1);
+	assert_int_equal(u.recent_bytes, (int64_t)sizeof one - 1);
+	assert_int_equal(mc_store_upload_usage(f->st, &u, a, t0 + 10), 0);
+	assert_int_equal(u.recent_bytes, 0);
+	assert_int_equal(mc_store_upload_usage(f->st, &u, b, 0), 0);
+	assert_int_equal(u.unattached_files + u.unattached_bytes + u.recent_bytes, 0);
+	/* Recording again moves its time; nothing doubles. */
+	record(f, a, s1, sizeof one - 1, t0 + 1, 0);
+	assert_int_equal(mc_store_upload_usage(f->st, &u, a, t0 - 10), 0);
+	assert_int_equal(u.unattached_files, 1);
+	assert_int_equal(u.recent_bytes, (int64_t)sizeof one - 1);
+
+	/* A refused file is named, then swept; recording it after that is refused
+	 * (written again, it can be). */
+	assert_int_equal(mc_store_attachment_write(f->st, s2, two, sizeof two - 1), 0);
+	assert_true(file_there(f, s2));
+	assert_int_equal(mc_store_upload_discard(f->st, s2, t0), 0);
+	assert_int_equal(step(f, sweep, 0), 1);
+	assert_false(file_there(f, s2));
+	record(f, b, s2, sizeof two - 1, t0 + 100, MC_EBUSY);
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, s2), MC_ENOTFOUND);
+	assert_int_equal(mc_store_attachment_write(f->st, s2, two, sizeof two - 1), 0);
+	record(f, b, s2, sizeof two - 1, t0 + 100, 0);
+	/* A file recorded since it was named is not swept. */
+	assert_int_equal(mc_store_upload_discard(f->st, s2, t0), 0);
+	assert_int_equal(step(f, sweep, 0), 0);
+	assert_true(file_there(f, s2));
+
+	/* Held by a dossier: no longer counted, never removed. */
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	mc_dossier d;
+	mc_dossier_doc doc = {.seq = 1, .name = "Tờ khai", .size = (int64_t)sizeof one - 1};
+	snprintf(doc.sha256, sizeof doc.sha256, "%s", s1);
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_SUBMITTED, 0, 0, "An");
+	d.docs = &doc;
+	d.n_docs = 1;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	assert_int_equal(mc_store_upload_usage(f->st, &u, a, t0 - 10), 0);
+	assert_int_equal(u.unattached_files, 0);
+	assert_int_equal(u.unattached_bytes, 0);
+	assert_int_equal(u.recent_bytes, (int64_t)sizeof one - 1);
+
+	/* Expiry before t0 + 50: a's row of s1 goes, the file stays (a dossier holds it). */
+	assert_int_equal(step(f, mc_store_upload_expire, t0 + 50), 1);
+	assert_int_equal(step(f, sweep, 0), 0);
+	assert_true(file_there(f, s1));
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, s1), 0);
+	assert_int_equal(mc_store_upload_owned(f->st, &owned, a, s1), 0);
+	assert_false(owned);
+	/* Before t0 + 200: b's s2, held by no dossier, goes with its file. */
+	assert_int_equal(step(f, mc_store_upload_expire, t0 + 200), 1);
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, s2), MC_ENOTFOUND);
+	assert_true(file_there(f, s2)); /* until the sweep, after the commit */
+	assert_int_equal(step(f, sweep, 0), 1);
+	assert_false(file_there(f, s2));
+	assert_int_equal(step(f, mc_store_upload_expire, t0 + 200), 0);
+
+	/* Temporary files of a crash: the old one goes, a fresh one stays. */
+	char dir[700], old[800], fresh[800];
+	int64_t removed = -1;
+	struct utimbuf past = {.actime = time(NULL) - 3600, .modtime = time(NULL) - 3600};
+
+	snprintf(dir, sizeof dir, "%s/ab", f->files);
+	mkdir(f->files, 0750);
+	mkdir(dir, 0750);
+	snprintf(old, sizeof old, "%s/.tmp-AbCdEf", dir);
+	snprintf(fresh, sizeof fresh, "%s/.tmp-GhIjKl", dir);
+	fclose(fopen(old, "w"));
+	fclose(fopen(fresh, "w"));
+	assert_int_equal(utime(old, &past), 0);
+	assert_int_equal(mc_store_files_clean_tmp(f->st, &removed, time(NULL) - 600), 0);
+	assert_int_equal(removed, 1);
+	assert_int_not_equal(access(old, F_OK), 0);
+	assert_int_equal(access(fresh, F_OK), 0);
+}
+
+/* ---- audit anchors and health ------------------------------------------ */
+
+static void append(struct fixture *f, int64_t dossier, const char *action, int from, int to, int64_t at)
+{
+	mc_event e = {
+	    .dossier_id = dossier, .at = at, .unit_id = f->commune, .from_state = from, .to_state = to};
+
+	snprintf(e.action, sizeof e.action, "%s", action);
+	assert_int_equal(mc_store_event_append(f->st, &e), 0);
+}
+
+static int64_t problems(struct fixture *f)
+{
+	mc_audit_report rep;
+	FILE *out = fopen("/dev/null", "w");
+
+	assert_int_equal(mc_app_audit_verify(f->st, NULL, out, &rep), 0);
+	fclose(out);
+	return rep.problems;
+}
+
+static void test_audit_anchors(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	mc_audit_config cfg = {0};
+	mc_audit_anchor head;
+	mc_dossier d[3];
+	int64_t covered = -1;
+
+	for (int i = 0; i < 3; i++) {
+		char code[48];
+		snprintf(code, sizeof code, "000.31.30.H56-250601-000%d", i + 1);
+		dossier_init(&d[i], code, proc, f->commune, MC_ST_PROCESSING, 100, 10, "An");
+		assert_int_equal(mc_store_dossier_insert(f->st, &d[i]), 0);
+		append(f, d[i].id, "create", 0, MC_ST_RECEIVED, 10);
+		append(f, d[i].id, "assign", MC_ST_RECEIVED, MC_ST_PROCESSING, 20);
+	}
+	/* The trigger moved each head. */
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM dossier WHERE event_count = 2 AND anchor_id = 0"),
+			 3);
+	assert_int_equal(problems(f), 0);
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 1000, 2, &covered), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(covered, 2);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 1001, 100, &covered), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(covered, 1);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 1002, 100, &covered), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(covered, 0);
+	assert_int_equal(mc_store_audit_head(f->st, &head), 0);
+	assert_int_equal(head.id, 2);
+	assert_int_equal(head.dossiers, 1);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM dossier WHERE anchor_id = 0"), 0);
+	assert_int_equal(problems(f), 0);
+
+	/* A new event makes the dossier pending again; the next anchor covers it. */
+	append(f, d[0].id, "resolve", MC_ST_PROCESSING, MC_ST_RESOLVED, 30);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM dossier WHERE anchor_id = 0"), 1);
+	assert_int_equal(problems(f), 1); /* its state: the row still says processing */
+	d[0].state = MC_ST_RESOLVED;
+	assert_int_equal(mc_store_dossier_update(f->st, &d[0], d[0].version), 0);
+	assert_int_equal(problems(f), 0);
+	int64_t anchors = 0;
+	assert_int_equal(mc_app_audit_anchor_all(f->st, &cfg, 1003, &anchors), 0);
+	assert_int_equal(anchors, 1);
+	assert_int_equal(problems(f), 0);
+
+	/* The last event of d[1] removed behind the store's back. */
+	char sql[300];
+	snprintf(sql, sizeof sql,
+		 use_pg ? "ALTER TABLE event DISABLE TRIGGER event_no_update; DELETE FROM event WHERE id = "
+			  "(SELECT max(id) FROM event WHERE dossier_id = %lld)"
+			: "DROP TRIGGER event_no_delete; DELETE FROM event WHERE id = "
+			  "(SELECT max(id) FROM event WHERE dossier_id = %lld)",
+		 (long long)d[1].id);
+	assert_int_equal(raw_exec(f, sql, NULL, 0), 0);
+	/* record, state and anchor all disagree */
+	assert_int_equal(problems(f), 3);
+	/* The anchors refuse changes like the events. */
+	char err[512];
+	assert_int_not_equal(raw_exec(f, "DELETE FROM audit_anchor", err, sizeof err), 0);
+	assert_non_null(strstr(err, "append-only"));
+	assert_int_not_equal(raw_exec(f, "UPDATE audit_anchor_entry SET state = 9", err, sizeof err), 0);
+	assert_non_null(strstr(err, "append-only"));
+}
+
+static void test_health(void **state)
+{
+	struct fixture *f = *state;
+	bool complete = false, writable = false;
+	char problem[200] = "x";
+	int version = 0, latest = -1;
+
+	assert_int_equal(mc_store_check_integrity(f->st, &complete, problem, sizeof problem, 10000), 0);
+	assert_true(complete);
+	assert_string_equal(problem, "");
+	assert_int_equal(mc_store_writable(f->st, &writable), 0);
+	assert_true(writable);
+	assert_int_equal(mc_store_schema_version(f->st, &version), 0);
+	assert_int_equal(mc_store_schema_latest(f->st, &latest), 0);
+	assert_int_equal(version, latest);
+	assert_true(latest >= 14);
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -2129,6 +2378,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dossier_doc_kind, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ratings, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_outbox_claim, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_uploads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_anchors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,138 @@
+#include "app/upkeep.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app/upload.h"
+
+#define FILES_EVERY 60	   /* seconds between sweeps of unused files */
+#define EXPIRE_EVERY 3600  /* seconds between expiries of uploads */
+#define ANCHOR_LIMIT 5000  /* dossiers in one anchor */
+#define ANCHORS_PER_JOB 20 /* a backlog (after an upgrade) is taken in steps */
+#define FILES_LIMIT 1000   /* files swept or uploads expired in one job */
+
+typedef struct {
+	mc_upkeep *u;
+	atomic_bool busy;
+	int64_t last; /* when it was last queued; 0 never */
+	int64_t now;  /* the job's time */
+	bool expire;  /* the files job expires uploads too */
+	bool failing; /* said once, not at every tick */
+} job;
+
+struct mc_upkeep {
+	mc_group *group;
+	const mc_audit_config *audit;
+	job anchor, files;
+	int64_t last_expire;
+};
+
+mc_upkeep *mc_upkeep_new(mc_group *g, const mc_audit_config *audit)
+{
+	mc_upkeep *u = mc_xcalloc(1, sizeof *u);
+	u->group = g;
+	u->audit = audit;
+	u->anchor.u = u->files.u = u;
+	atomic_init(&u->anchor.busy, false);
+	atomic_init(&u->files.busy, false);
+	return u;
+}
+
+int mc_upkeep_interval(const mc_upkeep *u)
+{
+	int s = u->audit ? u->audit->anchor_seconds : 0;
+	return s > 0 && s < FILES_EVERY ? s : FILES_EVERY;
+}
+
+static void report(job *j, int rc, const char *what)
+{
+	if (rc != 0 && !j->failing)
+		fprintf(stderr, "motcua: could not %s (%d); trying again later\n", what, rc);
+	else if (rc == 0 && j->failing)
+		fprintf(stderr, "motcua: %s works again\n", what);
+	j->failing = rc != 0;
+}
+
+static int anchor_run(mc_store *st, void *payload)
+{
+	job *j = payload;
+	int64_t covered = 0;
+	int rc = 0;
+
+	for (int i = 0; i < ANCHORS_PER_JOB && rc == 0; i++) {
+		rc = mc_app_audit_anchor(st, j->u->audit, j->now, ANCHOR_LIMIT, &covered);
+		if (covered < ANCHOR_LIMIT)
+			break;
+	}
+	return rc;
+}
+
+static void anchor_done(int rc, void *payload)
+{
+	job *j = payload;
+	report(j, rc, "anchor the event log");
+	atomic_store(&j->busy, false);
+}
+
+/* The sweep first: it deletes only files whose rows an earlier, committed
+ * job removed; the expiry then names more for the next one. */
+static int files_run(mc_store *st, void *payload)
+{
+	job *j = payload;
+	int64_t swept = 0, expired = 0;
+	int rc = mc_store_files_sweep(st, &swept, FILES_LIMIT);
+
+	if (rc == 0 && j->expire)
+		rc = mc_app_upload_expire(st, j->now, FILES_LIMIT, &expired);
+	return rc;
+}
+
+static void files_done(int rc, void *payload)
+{
+	job *j = payload;
+	report(j, rc, "remove expired uploads");
+	atomic_store(&j->busy, false);
+}
+
+static void queue(mc_upkeep *u, job *j, mc_group_fn fn, mc_group_done done, int64_t now)
+{
+	if (atomic_exchange(&j->busy, true))
+		return; /* the previous one is still queued or running */
+	j->now = now;
+	j->last = now;
+	if (mc_group_submit(u->group, fn, done, j) != 0)
+		atomic_store(&j->busy, false);
+}
+
+void mc_upkeep_tick(mc_upkeep *u, int64_t now)
+{
+	int every = u->audit ? u->audit->anchor_seconds : 0;
+
+	if (every > 0 && (u->anchor.last == 0 || now - u->anchor.last >= every))
+		queue(u, &u->anchor, anchor_run, anchor_done, now);
+	if (u->files.last == 0 || now - u->files.last >= FILES_EVERY) {
+		if (!atomic_load(&u->files.busy)) {
+			u->files.expire = u->last_expire == 0 || now - u->last_expire >= EXPIRE_EVERY;
+			if (u->files.expire)
+				u->last_expire = now;
+		}
+		queue(u, &u->files, files_run, files_done, now);
+	}
+}
+
+void mc_upkeep_finish(mc_upkeep *u)
+{
+	if (!u || !u->audit || u->audit->anchor_seconds <= 0)
+		return;
+	/* A tick's anchor may still be queued: this one waits behind it. */
+	job last = {.u = u, .now = mc_now()};
+	int rc = mc_group_run(u->group, anchor_run, &last);
+	if (rc != 0)
+		fprintf(stderr, "motcua: could not anchor the event log at shutdown (%d)\n", rc);
+}
+
+void mc_upkeep_free(mc_upkeep *u)
+{
+	free(u);
+}

@@ -39,7 +39,7 @@ async function register(username) {
   const res = await server.api('POST', '/api/v1/citizens', {
     body: { username, password, full_name: 'Công Dân', email: `${username}@example.vn` },
   });
-  assertStatus(res, 201, `register ${username}`);
+  assertStatus(res, 202, `register ${username}`);
   return server.login(username, password);
 }
 

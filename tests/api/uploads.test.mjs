@@ -32,7 +32,7 @@ after(async () => {
 async function citizen(username) {
   const res = await server.api('POST', '/api/v1/citizens', { body: { username, password: PASSWORD,
     full_name: 'Công dân thử', email: `${username}@example.vn`, phone: '0912345678', id_number: '038195001199' } });
-  assertStatus(res, 201, `registering ${username}`);
+  assertStatus(res, 202, `registering ${username}`);
   return server.login(username);
 }
 

@@ -103,6 +103,8 @@ static int notify(mc_store *st, dossier_job *j, const char *action, int64_t at)
 static int create_write(mc_store *st, void *payload)
 {
 	dossier_job *j = payload;
+	/* A job may run again (group.h): from nothing. */
+	mc_dossier_clear(&j->out);
 	j->in.at = mc_now();
 	int rc = mc_app_dossier_create(st, j->tc, &j->actor, &j->in, &j->out);
 	if (rc == 0)
@@ -362,6 +364,8 @@ static int64_t if_match_version(mc_req *r)
 static int act_write(mc_store *st, void *payload)
 {
 	dossier_job *j = payload;
+	/* A job may run again (group.h): from nothing. */
+	mc_dossier_clear(&j->out);
 	j->act.at = mc_now();
 	int rc = mc_app_dossier_act(st, j->tc, &j->actor, j->code, &j->act, &j->out);
 	if (rc == 0)

@@ -21,6 +21,10 @@ typedef struct {
 	long max_upload;
 	long session_hours;
 	long group_batch;
+	long group_lock_wait_ms;
+	long db_lock_timeout_ms;
+	long db_statement_timeout_ms;
+	long db_idle_in_transaction_timeout_ms;
 	bool access_log;
 	char web_root[1024];
 	char public_url[512];

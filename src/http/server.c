@@ -54,6 +54,21 @@ typedef struct {
 	mc_limiter *login_addresses;
 } server_state;
 
+/* Opens a connection of the server: with the bounds on waiting of the
+ * settings (db_*_timeout_ms), so that a locked row or a slow statement makes a
+ * 503, not a request that hangs. */
+static int open_store(mc_store **out, const char *url, const mc_server_config *cfg)
+{
+	int rc = mc_store_open(out, url);
+	if (rc == 0)
+		rc = mc_store_set_limits(*out, &cfg->db_limits);
+	if (rc != 0) {
+		mc_store_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 typedef struct {
 	int index;
 	server_state *srv;
@@ -1005,7 +1020,7 @@ static void *notifier_main(void *arg)
 {
 	notifier *n = arg;
 	mc_store *st = NULL;
-	if (mc_store_open(&st, n->srv->cfg.db_url) != 0) {
+	if (open_store(&st, n->srv->cfg.db_url, &n->srv->cfg) != 0) {
 		fprintf(stderr, "motcua: the message delivery could not open the database\n");
 		return NULL;
 	}
@@ -1088,7 +1103,7 @@ static int watcher_start(watcher *w, server_state *srv)
 	w->srv = srv;
 	if (ms <= 0)
 		return 0; /* off: only the server that makes an edit reloads */
-	if (mc_store_open(&w->st, srv->cfg.db_url) != 0)
+	if (open_store(&w->st, srv->cfg.db_url, &srv->cfg) != 0)
 		return MC_ERROR;
 	w->base = event_base_new();
 	if (!w->base)
@@ -1153,7 +1168,7 @@ int mc_server_run(const mc_server_config *cfg)
 		goto cleanup;
 	{
 		mc_store *st = NULL;
-		if (mc_store_open(&st, cfg->db_url) != 0)
+		if (open_store(&st, cfg->db_url, cfg) != 0)
 			goto cleanup;
 		mc_time_ctx *tc = NULL;
 		int lrc = mc_time_ctx_load(&tc, st);
@@ -1171,7 +1186,9 @@ int mc_server_run(const mc_server_config *cfg)
 		fprintf(stderr, "motcua: could not start watching the units and calendar for edits\n");
 		goto cleanup;
 	}
-	if (mc_group_start(&srv.group, cfg->db_url, cfg->group_batch) != 0)
+	mc_group_options group = {
+	    .max_batch = cfg->group_batch, .limits = cfg->db_limits, .lock_wait_ms = cfg->group_lock_wait_ms};
+	if (mc_group_start(&srv.group, cfg->db_url, &group) != 0)
 		goto cleanup;
 	if (mc_notify_global_init() != 0)
 		goto cleanup;
@@ -1212,9 +1229,9 @@ int mc_server_run(const mc_server_config *cfg)
 			event_config_free(ec);
 		w->http = evhttp_new(w->base);
 		const char *read_url = cfg->db_read_url && *cfg->db_read_url ? cfg->db_read_url : cfg->db_url;
-		if (!w->base || !w->http || mc_store_open(&w->store, read_url) != 0)
+		if (!w->base || !w->http || open_store(&w->store, read_url, cfg) != 0)
 			goto cleanup;
-		if (read_url != cfg->db_url && mc_store_open(&w->primary, cfg->db_url) != 0)
+		if (read_url != cfg->db_url && open_store(&w->primary, cfg->db_url, cfg) != 0)
 			goto cleanup;
 		evhttp_set_gencb(w->http, handle, w);
 		evhttp_set_max_body_size(w->http, HARD_BODY_MAX);

@@ -57,6 +57,11 @@ const char *mc_store_path(const mc_store *st)
 	return mc_sqlite_path((const mc_sqlite *)st);
 }
 
+bool mc_store_row_locks(const mc_store *st)
+{
+	return st->backend == MC_BACKEND_PG;
+}
+
 /* The connection struct of each backend starts with its struct mc_store, so
  * the casts below are to the object's real type. */
 #define DISPATCH0(name)                                                                                      \

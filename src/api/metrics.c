@@ -28,12 +28,16 @@ void mc_api_metrics(mc_req *r)
 		len += (size_t)snprintf(out + len, cap - len, "motcua_dossiers{state=\"%s\",code=\"%d\"} %lld\n",
 					mc_state_name((mc_state)s), s, (long long)by_state[s]);
 	if (len < cap)
-		len += (size_t)snprintf(out + len, cap - len,
-					"# HELP motcua_dossiers_overdue Open dossiers past their due time, clock running.\n"
-					"# TYPE motcua_dossiers_overdue gauge\nmotcua_dossiers_overdue %lld\n"
-					"# HELP motcua_outbox_pending Messages to applicants waiting for delivery.\n"
-					"# TYPE motcua_outbox_pending gauge\nmotcua_outbox_pending %lld\n",
-					(long long)overdue, (long long)depth);
+		len += (size_t)snprintf(
+		    out + len, cap - len,
+		    "# HELP motcua_dossiers_overdue Open dossiers past their due time, clock running.\n"
+		    "# TYPE motcua_dossiers_overdue gauge\nmotcua_dossiers_overdue %lld\n"
+		    "# HELP motcua_outbox_pending Messages to applicants waiting for delivery.\n"
+		    "# TYPE motcua_outbox_pending gauge\nmotcua_outbox_pending %lld\n"
+		    "# HELP motcua_payment_test_provider 1 when fees are paid to the in-process "
+		    "test provider, which takes no money (payment_test_provider).\n"
+		    "# TYPE motcua_payment_test_provider gauge\nmotcua_payment_test_provider %d\n",
+		    (long long)overdue, (long long)depth, mc_req_config(r)->payment.test_provider ? 1 : 0);
 	mc_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", out, len < cap ? len : cap - 1);
 	free(out);
 }

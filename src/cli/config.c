@@ -64,11 +64,13 @@ static const struct setting {
 	 "our partner code at the payment provider (docs/payments.md)"},
 	{"payment_secret", T_STRING, 0, 0, "", offsetof(mc_config, payment_secret),
 	 sizeof((mc_config *)0)->payment_secret,
-	 "secret shared with the payment provider (prefer MOTCUA_PAYMENT_SECRET); "
-	 "empty = one made up per run for the test provider"},
+	 "secret shared with the payment provider (prefer MOTCUA_PAYMENT_SECRET); required with "
+	 "payment_url, and on PostgreSQL with the test provider"},
 	{"payment_url", T_STRING, 0, 0, "", offsetof(mc_config, payment_url),
 	 sizeof((mc_config *)0)->payment_url,
-	 "the payment provider's page, empty = the in-process test provider (demo and tests only)"},
+	 "the payment provider's page; empty = no online payment (fees are settled at the desk)"},
+	{"payment_test_provider", T_BOOL, 0, 1, "false", offsetof(mc_config, payment_test_provider), 0,
+	 "run the in-process TEST payment provider instead (demo and tests only: it takes no money)"},
 	{"web_root", T_STRING, 0, 0, "web", offsetof(mc_config, web_root), sizeof((mc_config *)0)->web_root,
 	 "folder of the web application's static files"},
 };

@@ -38,6 +38,7 @@ typedef struct {
 	char payment_partner_code[64];
 	char payment_secret[256];
 	char payment_url[512];
+	bool payment_test_provider;
 } mc_config;
 
 /* Defaults, then the file (when path is not NULL), then the environment.

@@ -36,6 +36,8 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 	[MC_PROB_AMOUNT_MISMATCH] = {"amount-mismatch", 409, "The amount is not the amount owed"},
 	[MC_PROB_PAYMENT_CLOSED] = {"payment-closed", 409, "The payment was settled or closed already"},
 	[MC_PROB_NOTHING_OWED] = {"nothing-owed", 409, "The dossier owes nothing to pay online"},
+	[MC_PROB_PAYMENT_NOT_CONFIGURED] = {"payment-not-configured", 409,
+					    "Online payment is not configured on this server"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

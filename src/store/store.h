@@ -33,6 +33,9 @@ typedef struct mc_store mc_store;
  * "<PATH>.files" beside the database. Caller closes with mc_store_close.
  */
 int mc_store_open(mc_store **out, const char *url);
+/* Whether url names a PostgreSQL database ("postgresql://…", "postgres://…"),
+ * which several servers may share, rather than a SQLite file. */
+bool mc_store_url_is_pg(const char *url);
 void mc_store_close(mc_store *st);
 /* Applies every migration newer than the database's version, each in its own
  * transaction. Returns 0, or MC_ERROR naming the failed file on stderr. */

@@ -129,6 +129,7 @@ export default {
   'problem.invalid-query': 'The search conditions are not valid',
   'problem.unavailable': 'The service is busy. Please try again in a few seconds',
   'problem.internal': 'Internal error',
+  'problem.payment-not-configured': 'Online payment is not available on this portal. Please pay the fee at the reception desk',
   'conflict.text': 'Someone else changed this dossier while you were working on it. Reload it to see its current state, then try again.',
   'conflict.reload': 'Reload the dossier',
 

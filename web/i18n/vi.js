@@ -129,6 +129,7 @@ export default {
   'problem.invalid-query': 'Điều kiện tìm kiếm không hợp lệ',
   'problem.unavailable': 'Hệ thống đang bận. Vui lòng thử lại sau ít giây',
   'problem.internal': 'Lỗi hệ thống',
+  'problem.payment-not-configured': 'Cổng chưa hỗ trợ thanh toán trực tuyến. Vui lòng nộp phí, lệ phí tại Bộ phận tiếp nhận và trả kết quả',
   'conflict.text': 'Hồ sơ đã được người khác thay đổi trong lúc bạn thao tác. Hãy tải lại để xem trạng thái mới nhất rồi thực hiện lại.',
   'conflict.reload': 'Tải lại hồ sơ',
 

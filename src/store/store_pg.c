@@ -293,7 +293,7 @@ static int configure(mc_pg *st)
 
 	if (rc == 0)
 		rc = mc_pq_exec_sql(st, "SET client_min_messages = warning", "configure the connection");
-	if (rc == 0)
+	if (rc == 0 && st->limits_set)
 		rc = apply_limits(st);
 	return rc;
 }
@@ -304,6 +304,7 @@ int mc_pg_set_limits(mc_pg *st, const mc_store_limits *limits)
 	    limits->idle_in_transaction_timeout_ms < 0)
 		return MC_EINVAL;
 	st->limits = *limits;
+	st->limits_set = true;
 	return apply_limits(st);
 }
 

@@ -39,8 +39,10 @@ before(async () => {
   conninfo = db.split('?')[0];
   initDemo(db);
   // A lock timeout long enough for the test to file something else while the
-  // write waits, short enough to keep the test quick.
-  node = await serve(db, { env: { MOTCUA_DB_LOCK_TIMEOUT_MS: '4000', MOTCUA_GROUP_LOCK_WAIT_MS: '100' } });
+  // write waits, short enough to keep the test quick; a statement timeout
+  // shorter than it, for the last test.
+  node = await serve(db, { env: { MOTCUA_DB_LOCK_TIMEOUT_MS: '4000', MOTCUA_GROUP_LOCK_WAIT_MS: '100',
+    MOTCUA_DB_STATEMENT_TIMEOUT_MS: '1500' } });
   tok = await node.login('tiepnhan');
 });
 
@@ -63,14 +65,19 @@ async function fileOne() {
 
 // Locks the dossier's row from psql (BEGIN; SELECT … FOR UPDATE) and keeps
 // the transaction open. Resolves once the lock is held; release() rolls back.
-async function lockRow(code) {
-  const child = spawn(PSQL, ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-v', `code=${code}`, conninfo],
+function lockRow(code) {
+  return holdInPsql(`code=${code}`, "SELECT id FROM dossier WHERE code = :'code' FOR UPDATE;");
+}
+
+// Runs sql in a psql transaction kept open; resolves once it has run.
+async function holdInPsql(variable, sql) {
+  const child = spawn(PSQL, ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-v', variable, conninfo],
     { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d) => { err += d; });
   const exited = new Promise((r) => child.on('exit', r));
-  child.stdin.write("BEGIN;\nSELECT id FROM dossier WHERE code = :'code' FOR UPDATE;\n\\echo locked\n");
+  child.stdin.write(`BEGIN;\n${sql}\n\\echo locked\n`);
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`psql did not lock the row: ${err}`)), GUARD_MS);
     child.stdout.on('data', (d) => {
@@ -172,4 +179,23 @@ test('a write set aside for a locked row goes through when the lock is released 
   const now = await getDossier(node, tok, d.code);
   assert.equal(now.version, before.version + 1, 'applied once');
   assert.equal(now.events.length, before.events.length + 1, 'one event');
+});
+
+test('a read that runs past db_statement_timeout_ms answers 503 Retry-After', { skip }, async () => {
+  const d = await fileOne();
+  // The whole table locked: every read of a dossier waits. The statement
+  // timeout (1.5 s) comes before the lock timeout (4 s).
+  const lock = await holdInPsql('x=1', 'LOCK TABLE dossier IN ACCESS EXCLUSIVE MODE;');
+  let res;
+  try {
+    res = await orGuard(node.api('GET', `/api/v1/dossiers/${d.code}`, { token: tok }));
+    assert.equal(lock.released, false);
+  } finally {
+    await lock.release();
+  }
+  assert.notEqual(res, 'guard', 'the read waited as long as the table was locked');
+  assertProblem(res, 503, 'unavailable', 'the read of a locked table');
+  assert.match(res.body.detail, /busy/, 'query_canceled is the database being busy (MC_EBUSY)');
+  assert.equal(res.headers.get('retry-after'), '1');
+  assertStatus(await node.api('GET', `/api/v1/dossiers/${d.code}`, { token: tok }), 200, 'once released');
 });

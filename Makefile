@@ -23,11 +23,12 @@ asan: setup
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # Starts a fresh demo province on SQLite; the demo accounts' password is printed.
+# Fees are paid to the in-process test provider, which takes no money (docs/payments.md §4).
 run: build
 	@mkdir -p $(dir $(DB))
 	@rm -f $(DB) $(DB)-wal $(DB)-shm
 	@./$(BUILD)/motcua init --db $(DB) --demo
-	@exec ./$(BUILD)/motcua serve --db $(DB) --listen $(LISTEN)
+	@MOTCUA_PAYMENT_TEST_PROVIDER=true exec ./$(BUILD)/motcua serve --db $(DB) --listen $(LISTEN)
 
 test: build asan
 	@bash scripts/test.sh

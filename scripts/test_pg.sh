@@ -6,6 +6,7 @@
 # API tests that reach the SQLite file behind the server (the sqlite3 tool, a
 # database path of their own, tests/api/serve.mjs) run on SQLite only, except
 # the multi-node test, which is PostgreSQL only: several servers on one database,
+# the row-lock test, also PostgreSQL only: a dossier's row held from psql,
 # the replica test, also PostgreSQL only: reads from a streaming replica of
 # this cluster (pg_basebackup), made, served from and removed by the test itself,
 # the crash test, which runs on either backend (a database of its own here, read
@@ -26,6 +27,6 @@ fi
 (cd build-asan && ctest --output-on-failure -R '^(test_store_contract_pg|test_store_pg_reconnect|test_stats_rollup_pg)$')
 
 mapfile -t api_tests < <(grep -L -E "sqlite3|serve\.mjs|motcua\.db|'m\.db'" tests/api/*.test.mjs)
-api_tests+=(tests/api/multinode.test.mjs tests/api/replica.test.mjs tests/api/crash.test.mjs
+api_tests+=(tests/api/multinode.test.mjs tests/api/pg_locks.test.mjs tests/api/replica.test.mjs tests/api/crash.test.mjs
   tests/api/pg_restart.test.mjs)
 MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 "${api_tests[@]}"

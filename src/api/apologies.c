@@ -214,6 +214,8 @@ static int notify_apology(mc_store *st, apology_job *j)
 static int issue_write(mc_store *st, void *payload)
 {
 	apology_job *j = payload;
+	/* A job may run again (group.h): from nothing. */
+	mc_dossier_clear(&j->dossier);
 	int rc = mc_app_apology_issue(st, j->tc, &j->actor, j->code, j->id, mc_now(), &j->dossier, &j->out);
 	if (rc == 0)
 		rc = notify_apology(st, j);

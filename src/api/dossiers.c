@@ -117,6 +117,8 @@ static int create_write(mc_store *st, void *payload)
 	dossier_job *j = payload;
 	int rc = 0;
 
+	/* A job may run again (group.h): from nothing. */
+	mc_dossier_clear(&j->out);
 	j->in.at = mc_now();
 	/* Counted and recorded in this transaction, so that no other filing of
 	 * the account or address (on any server) slips between the two. */
@@ -431,6 +433,8 @@ static int64_t if_match_version(mc_req *r)
 static int act_write(mc_store *st, void *payload)
 {
 	dossier_job *j = payload;
+	/* A job may run again (group.h): from nothing. */
+	mc_dossier_clear(&j->out);
 	j->act.at = mc_now();
 	int rc = mc_app_dossier_act(st, j->tc, &j->actor, j->code, &j->act, &j->out);
 	if (rc == 0)

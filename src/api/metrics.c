@@ -38,8 +38,11 @@ void mc_api_metrics(mc_req *r)
 			  "# HELP motcua_dossiers_overdue Open dossiers past their due time, clock running.\n"
 			  "# TYPE motcua_dossiers_overdue gauge\nmotcua_dossiers_overdue %lld\n"
 			  "# HELP motcua_outbox_pending Messages to applicants waiting for delivery.\n"
-			  "# TYPE motcua_outbox_pending gauge\nmotcua_outbox_pending %lld\n",
-			  (long long)overdue, (long long)depth);
+			  "# TYPE motcua_outbox_pending gauge\nmotcua_outbox_pending %lld\n"
+			  "# HELP motcua_payment_test_provider 1 when fees are paid to the in-process "
+			  "test provider, which takes no money (payment_test_provider).\n"
+			  "# TYPE motcua_payment_test_provider gauge\nmotcua_payment_test_provider %d\n",
+			  (long long)overdue, (long long)depth, mc_req_config(r)->payment.test_provider ? 1 : 0);
 	if (rc != 0) {
 		mc_buf_free(&out);
 		mc_reply_problem(r, MC_PROB_INTERNAL, "the metrics do not fit their buffer");

@@ -33,12 +33,16 @@ json_t *mc_api_payment_json(const mc_payment *p)
 	return j;
 }
 
-/* The payment settings, or NULL after replying 503 when payments are off. */
+/* The payment settings, or NULL after replying when online payment is off
+ * (neither a provider nor the test provider is configured): not a passing
+ * state to retry, but how this office works, so not 503. */
 static const mc_payment_config *payment_config_or_reply(mc_req *r)
 {
 	const mc_payment_config *pc = &mc_req_config(r)->payment;
 	if (!pc->secret || !pc->secret[0] || !pc->url || !pc->url[0] || !pc->partner_code) {
-		mc_reply_problem(r, MC_PROB_UNAVAILABLE, "online payment is not configured on this server");
+		mc_reply_problem(
+		    r, MC_PROB_PAYMENT_NOT_CONFIGURED,
+		    "online payment is not configured on this server; the fee is paid at the desk");
 		return NULL;
 	}
 	return pc;
@@ -283,12 +287,12 @@ void mc_api_payment_callback(mc_req *r)
 /* ---- the in-process test provider ------------------------------------- */
 
 /* The test provider's settings, or NULL after replying 404 when this server
- * does not run it (a real provider is configured). */
+ * does not run it (payment_test_provider is off: a real provider, or none). */
 static const mc_payment_config *test_provider_or_reply(mc_req *r)
 {
 	const mc_payment_config *pc = &mc_req_config(r)->payment;
 	if (!pc->test_provider) {
-		mc_reply_problem(r, MC_PROB_NOT_FOUND, "this server uses a real payment provider");
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "this server does not run the test payment provider");
 		return NULL;
 	}
 	return payment_config_or_reply(r);

@@ -38,8 +38,10 @@ static void *runner_main(void *arg)
 	runner *rn = arg;
 	mc_jobs *j = rn->owner;
 	mc_store *st = NULL;
-	if (mc_store_open(&st, j->cfg.db_url) != 0) {
+	if (mc_store_open(&st, j->cfg.db_url) != 0 ||
+	    (j->cfg.db_limits && mc_store_set_limits(st, j->cfg.db_limits) != 0)) {
 		fprintf(stderr, "motcua: a background job could not open the database\n");
+		mc_store_close(st);
 		return NULL;
 	}
 	pthread_mutex_lock(&j->lock);

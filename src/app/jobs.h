@@ -23,6 +23,7 @@ typedef struct mc_jobs mc_jobs;
 
 typedef struct {
 	const char *db_url;
+	const mc_store_limits *db_limits; /* bounds on waiting of the jobs' connections, or NULL */
 	mc_group *group;                /* writes go through it (borrowed) */
 	const mc_notify_config *notify; /* borrowed */
 	int notify_interval;            /* seconds */

@@ -284,6 +284,23 @@ cleanup:
 	return rc;
 }
 
+/* The answer to a confirmation for a payment that is no longer pending. The
+ * provider repeats a confirmation until it hears that it was taken: the same
+ * one again (same result, provider and transaction) is answered as before,
+ * with *repeat set; anything else is MC_ECONFLICT. */
+static int settled_answer(const mc_payment *p, const mc_payment_callback *cb, const char *provider,
+			  mc_payment *out, bool *repeat)
+{
+	bool paid = strcmp(cb->result_code, MC_PAYMENT_RESULT_OK) == 0;
+
+	if (strcmp(p->state, paid ? "paid" : "failed") != 0 || strcmp(p->provider, provider) != 0 ||
+	    strcmp(p->provider_txn, cb->transaction_no) != 0)
+		return MC_ECONFLICT;
+	*repeat = true;
+	*out = *p;
+	return 0;
+}
+
 int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_callback *cb,
 			  const char *provider, int64_t at, mc_payment *out, bool *repeat)
 {
@@ -300,15 +317,7 @@ int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_
 		goto cleanup;
 	}
 	if (strcmp(p.state, "pending") != 0) {
-		/* The provider repeats a confirmation until it hears that it was
-		 * taken: the same one again is answered as before. */
-		if (strcmp(p.state, paid ? "paid" : "failed") == 0 && strcmp(p.provider, provider) == 0 &&
-		    strcmp(p.provider_txn, cb->transaction_no) == 0) {
-			*repeat = true;
-			*out = p;
-		} else {
-			rc = MC_ECONFLICT;
-		}
+		rc = settled_answer(&p, cb, provider, out, repeat);
 		goto cleanup;
 	}
 	mc_strlcpy(p.state, paid ? "paid" : "failed", sizeof p.state);
@@ -326,6 +335,21 @@ int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_
 	if (rc != 0)
 		goto cleanup;
 	rc = mc_store_payment_settle(st, &p);
+	if (rc == MC_ECONFLICT) {
+		/* It was pending when read, and is not now: another server (or
+		 * this one's other connection) settled it in between, typically
+		 * with this same confirmation, which a provider or a load balancer
+		 * may deliver twice at once. Answer from what was committed: the
+		 * same confirmation is a repeat, not a conflict, since a conflict
+		 * tells the provider to give the money back. */
+		mc_payment now;
+		rc = mc_store_payment_by_reference(st, &now, cb->reference);
+		if (rc == 0)
+			rc = strcmp(now.state, "pending") == 0
+				 ? MC_EBUSY
+				 : settled_answer(&now, cb, provider, out, repeat);
+		goto cleanup;
+	}
 	if (rc != 0 || !paid)
 		goto cleanup;
 

@@ -122,7 +122,9 @@ int mc_app_payment_start(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
  * success marks it paid, keeps the receipt (the callback's fields as JSON) and
  * takes the dossier out of awaiting_payment with the `pay` action as the
  * system; a failure marks it failed and leaves the dossier waiting. The same
- * confirmation again changes nothing and sets *repeat. Fills *out with the
+ * confirmation again changes nothing and sets *repeat, also when it loses a
+ * race with its own copy on another connection (another server): the payment
+ * is read again once settled. Fills *out with the
  * payment after it. MC_ENOTFOUND unknown reference, MC_EINVAL wrong amount,
  * MC_ECONFLICT the payment was settled otherwise (another transaction, another
  * result, or closed by hand) or the dossier cannot take the payment.

@@ -211,31 +211,64 @@ static int load_config_or_fail(mc_config *cfg, int argc, char **argv)
 	return 0;
 }
 
-/* Online payment (docs/payments.md): without payment_url the in-process test
- * provider takes payments, with a secret made up for this run when none is
- * set; a real provider without a secret leaves online payment off. */
-static void payment_setup(mc_config *cfg, char *url, size_t cap, mc_payment_config *out)
+/* Online payment (docs/payments.md §4). Off unless configured: a real
+ * provider (payment_url, with its secret), or the in-process test provider
+ * that takes no money (payment_test_provider, for the demo and the tests),
+ * announced loudly since a fee "paid" there was never paid. Several servers
+ * of one PostgreSQL database must sign with one secret, so none is made up
+ * there. Returns 0, or -1 after saying why the server must not start. */
+static int payment_setup(mc_config *cfg, char *url, size_t cap, mc_payment_config *out)
 {
 	out->partner_code = cfg->payment_partner_code;
 	out->secret = cfg->payment_secret;
 	if (cfg->payment_url[0]) {
+		if (cfg->payment_test_provider) {
+			fprintf(stderr,
+				"motcua: payment_url and payment_test_provider are both set: choose the "
+				"real provider or the test one\n");
+			return -1;
+		}
+		if (!cfg->payment_secret[0]) {
+			fprintf(stderr, "motcua: payment_url is set but payment_secret is not: set "
+					"MOTCUA_PAYMENT_SECRET to the secret shared with the provider\n");
+			return -1;
+		}
 		out->url = cfg->payment_url;
 		out->provider = "gateway";
-		if (!cfg->payment_secret[0])
-			fprintf(stderr, "motcua: payment_secret is not set: online payment is off\n");
-		return;
+		fprintf(stderr, "motcua: online payment through %s\n", cfg->payment_url);
+		return 0;
+	}
+	if (!cfg->payment_test_provider) {
+		out->secret = NULL;
+		fprintf(stderr, "motcua: online payment is not configured (payment_url is empty): fees are "
+				"settled at the desk\n");
+		return 0;
+	}
+	if (!cfg->payment_secret[0]) {
+		if (mc_store_url_is_pg(cfg->db)) {
+			fprintf(stderr,
+				"motcua: payment_test_provider is on but payment_secret is not set: on "
+				"PostgreSQL every server of the database must sign with the same secret; set "
+				"MOTCUA_PAYMENT_SECRET\n");
+			return -1;
+		}
+		if (mc_auth_init() != 0)
+			return -1;
+		mc_auth_random_password(cfg->payment_secret, sizeof cfg->payment_secret, 40);
+		fprintf(stderr, "motcua: payment_secret is not set: made up one for this run, for the "
+				"test provider (set MOTCUA_PAYMENT_SECRET to keep one)\n");
 	}
 	snprintf(url, cap, "%s/api/v1/payments/test-provider/pay", cfg->public_url);
 	out->url = url;
 	out->provider = "test";
 	out->test_provider = true;
-	if (!cfg->payment_secret[0] && mc_auth_init() == 0) {
-		mc_auth_random_password(cfg->payment_secret, sizeof cfg->payment_secret, 40);
-		fprintf(stderr, "motcua: payment_secret is not set: made up one for this run, for the "
-				"in-process test provider (set MOTCUA_PAYMENT_SECRET to keep one)\n");
-	}
-	fprintf(stderr, "motcua: payments go to the in-process test provider at %s (demo and tests only)\n",
-		url);
+	fprintf(
+	    stderr,
+	    "motcua: WARNING: payment_test_provider is on: the TEST payment provider at %s takes no money;\n"
+	    "motcua: WARNING: anyone can \"pay\" a fee there. For the demo and the tests only, never in "
+	    "production\n",
+	    url);
+	return 0;
 }
 
 static int rules_check(mc_store *st, void *arg)
@@ -289,6 +322,12 @@ int mc_cli_serve(int argc, char **argv)
 	mc_config cfg;
 	if (load_config_or_fail(&cfg, argc, argv) != 0)
 		return 2;
+	/* Checked before the database is touched: a server that must not
+	 * start changes nothing. */
+	char payment_url[600];
+	mc_payment_config payment = {0};
+	if (payment_setup(&cfg, payment_url, sizeof payment_url, &payment) != 0)
+		return 2;
 	mc_store *st = NULL;
 	if (mc_store_open(&st, cfg.db) != 0) {
 		fprintf(stderr, "motcua: could not open the database %s\n", cfg.db);
@@ -307,9 +346,6 @@ int mc_cli_serve(int argc, char **argv)
 	mc_audit_config audit = {.anchor_seconds = (int)cfg.audit_anchor_seconds};
 	if (cfg.audit_key_file[0] && mc_app_audit_key_load(&audit, cfg.audit_key_file) != 0)
 		return 1;
-	char payment_url[600];
-	mc_payment_config payment = {0};
-	payment_setup(&cfg, payment_url, sizeof payment_url, &payment);
 	mc_server_config sc = {
 		.db_url = cfg.db,
 		.db_read_url = cfg.db_read[0] ? cfg.db_read : NULL,
@@ -326,6 +362,10 @@ int mc_cli_serve(int argc, char **argv)
 		.access_log = cfg.access_log,
 		.web_root = cfg.web_root[0] ? cfg.web_root : NULL,
 		.public_url = cfg.public_url,
+		.group_lock_wait_ms = (int)cfg.group_lock_wait_ms,
+		.db_limits = {.lock_timeout_ms = (int)cfg.db_lock_timeout_ms,
+			      .statement_timeout_ms = (int)cfg.db_statement_timeout_ms,
+			      .idle_in_transaction_timeout_ms = (int)cfg.db_idle_in_transaction_timeout_ms},
 		.notify = {.smtp_url = cfg.smtp_url,
 			   .smtp_user = cfg.smtp_user,
 			   .smtp_password = cfg.smtp_password,
@@ -364,6 +404,7 @@ int mc_cli_serve(int argc, char **argv)
 		goto done;
 	mc_jobs_config jc = {
 		.db_url = cfg.db,
+		.db_limits = &sc.db_limits,
 		.group = mc_server_group(srv),
 		.notify = &sc.notify,
 		.notify_interval = (int)cfg.notify_interval,

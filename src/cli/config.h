@@ -27,6 +27,10 @@ typedef struct {
 	long startup_check_seconds;
 	long session_hours;
 	long group_batch;
+	long group_lock_wait_ms;
+	long db_lock_timeout_ms;
+	long db_statement_timeout_ms;
+	long db_idle_in_transaction_timeout_ms;
 	bool access_log;
 	char web_root[1024];
 	long idle_timeout;
@@ -62,6 +66,7 @@ typedef struct {
 	char payment_partner_code[64];
 	char payment_secret[256];
 	char payment_url[512];
+	bool payment_test_provider;
 } mc_config;
 
 /* Defaults, then the file (when path is not NULL), then the environment.

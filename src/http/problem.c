@@ -42,6 +42,8 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 	[MC_PROB_UPLOAD_QUOTA] = {"upload-quota", 429,
 				  "The account has uploaded as much as it may keep; attach or wait for expiry"},
 	[MC_PROB_NOT_READY] = {"not-ready", 503, "The server cannot serve requests now"},
+	[MC_PROB_PAYMENT_NOT_CONFIGURED] = {"payment-not-configured", 409,
+					    "Online payment is not configured on this server"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

@@ -48,7 +48,7 @@ int mc_rules_init_(mc_server *srv)
 	mc_store *st = NULL;
 	mc_time_ctx *tc = NULL;
 	pthread_mutex_init(&srv->tc_lock, NULL);
-	int rc = mc_store_open(&st, srv->cfg.db_url);
+	int rc = mc_server_open_store_(&st, srv->cfg.db_url, &srv->cfg);
 	if (rc == 0)
 		rc = mc_time_ctx_load(&tc, st);
 	mc_store_close(st);

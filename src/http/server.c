@@ -261,6 +261,22 @@ static void handle(struct evhttp_request *ev, void *arg)
 	route->handler(r);
 }
 
+/* ---- the store --------------------------------------------------------- */
+
+int mc_server_open_store_(mc_store **out, const char *url, const mc_server_config *cfg)
+{
+	/* With the bounds on waiting of the settings (db_*_timeout_ms), so that a
+	 * locked row or a slow statement makes a 503, not a request that hangs. */
+	int rc = mc_store_open(out, url);
+	if (rc == 0)
+		rc = mc_store_set_limits(*out, &cfg->db_limits);
+	if (rc != 0) {
+		mc_store_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* ---- listening --------------------------------------------------------- */
 
 static int parse_listen(const char *spec, char *host, size_t cap, char *port, size_t pcap)
@@ -339,9 +355,9 @@ static int worker_init(mc_worker *w, mc_server *srv, int index)
 		event_config_free(ec);
 	w->http = w->base ? evhttp_new(w->base) : NULL;
 	const char *read_url = cfg->db_read_url && *cfg->db_read_url ? cfg->db_read_url : cfg->db_url;
-	if (!w->base || !w->http || mc_store_open(&w->store, read_url) != 0)
+	if (!w->base || !w->http || mc_server_open_store_(&w->store, read_url, cfg) != 0)
 		return MC_ERROR;
-	if (read_url != cfg->db_url && mc_store_open(&w->primary, cfg->db_url) != 0)
+	if (read_url != cfg->db_url && mc_server_open_store_(&w->primary, cfg->db_url, cfg) != 0)
 		return MC_ERROR;
 	w->conns = mc_conns_new(w->base, w->http, &srv->cfg.conn);
 	if (!w->conns)
@@ -405,7 +421,9 @@ int mc_server_new(mc_server **out, const mc_server_config *cfg)
 		fprintf(stderr, "motcua: metrics_allow: \"%s\" is not an address or network\n", bad);
 		goto fail;
 	}
-	if (mc_group_start(&srv->group, cfg->db_url, cfg->group_batch) != 0)
+	mc_group_options group = {
+	    .max_batch = cfg->group_batch, .limits = cfg->db_limits, .lock_wait_ms = cfg->group_lock_wait_ms};
+	if (mc_group_start(&srv->group, cfg->db_url, &group) != 0)
 		goto fail;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int hashers = cfg->hash_threads > 0 ? cfg->hash_threads : (int)(cores > 1 ? cores / 2 : 1);

@@ -37,6 +37,8 @@ typedef struct {
 	mc_audit_config audit;   /* anchors of the event log (app/audit.h) */
 	int session_hours;       /* lifetime of a session */
 	int group_batch;         /* most writes in one commit */
+	int group_lock_wait_ms;  /* a write's wait for a row lock inside a batch before it is set aside */
+	mc_store_limits db_limits; /* bounds on waiting of every connection (store.h) */
 	bool access_log;         /* one JSON line per request on stderr */
 	const char *web_root;    /* static files of the web application, or NULL */
 	const char *public_url;  /* how citizens reach the portal, for links and QR codes */
@@ -175,6 +177,9 @@ void mc_reply_error(mc_req *r, int rc, const char *what);
 
 /* ---- writes ----------------------------------------------------------- */
 
+/* Runs on a writer thread, in a transaction (store/group.h). It may run more
+ * than once (set aside for a locked row, it runs again): each run starts from
+ * nothing, freeing what an earlier run left in the payload. */
 typedef int (*mc_write_fn)(mc_store *st, void *payload);
 /* Runs on this request's worker after the commit; replies (rc is the job's
  * result, or the commit's failure). If the client has disconnected meanwhile

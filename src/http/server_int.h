@@ -112,6 +112,9 @@ struct mc_req {
 	tc_slot *tc_before; /* those pinned before mc_req_reload_time, still held */
 };
 
+/* server.c: a connection with the server's bounds on waiting (db_limits). */
+int mc_server_open_store_(mc_store **out, const char *url, const mc_server_config *cfg);
+
 /* request.c */
 mc_req *mc_req_new_(mc_worker *w, struct evhttp_request *ev);
 

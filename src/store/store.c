@@ -12,7 +12,7 @@
 #include "store/store_rollup.h"
 #include "store/store_sqlite_int.h"
 
-static bool is_pg_url(const char *url)
+bool mc_store_url_is_pg(const char *url)
 {
 	return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
 }
@@ -24,7 +24,7 @@ int mc_store_open(mc_store **out, const char *url)
 	*out = NULL;
 	if (!url)
 		return MC_EINVAL;
-	if (is_pg_url(url)) {
+	if (mc_store_url_is_pg(url)) {
 		mc_pg *pg = NULL;
 
 		rc = mc_pg_open(&pg, url);
@@ -55,6 +55,11 @@ const char *mc_store_path(const mc_store *st)
 	if (st->backend == MC_BACKEND_PG)
 		return mc_pg_path((const mc_pg *)st);
 	return mc_sqlite_path((const mc_sqlite *)st);
+}
+
+bool mc_store_row_locks(const mc_store *st)
+{
+	return st->backend == MC_BACKEND_PG;
 }
 
 /* The connection struct of each backend starts with its struct mc_store, so

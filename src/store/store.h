@@ -34,6 +34,9 @@ typedef struct mc_store mc_store;
  * "<PATH>.files" beside the database. Caller closes with mc_store_close.
  */
 int mc_store_open(mc_store **out, const char *url);
+/* Whether url names a PostgreSQL database ("postgresql://…", "postgres://…"),
+ * which several servers may share, rather than a SQLite file. */
+bool mc_store_url_is_pg(const char *url);
 void mc_store_close(mc_store *st);
 /* Applies every migration newer than the database's version, each in its own
  * transaction. Returns 0, or MC_ERROR naming the failed file on stderr. */
@@ -48,6 +51,25 @@ int mc_store_restore(mc_store *st, const char *src);
 /* The file path of the database (borrowed). */
 const char *mc_store_path(const mc_store *st);
 
+/*
+ * Bounds on how long a connection waits, for the server's connections
+ * (docs/operations.md, db_*_timeout_ms). 0 = no bound. PostgreSQL:
+ * lock_timeout, statement_timeout and idle_in_transaction_session_timeout of
+ * the session; a statement that runs out of time fails with MC_EBUSY (503
+ * Retry-After), and a session idle in a transaction for too long is ended by
+ * the server (its locks with it). SQLite has no row locks: one writer holds
+ * the whole database, and its busy timeout (5 s) bounds the wait for it.
+ */
+typedef struct {
+	int lock_timeout_ms;
+	int statement_timeout_ms;
+	int idle_in_transaction_timeout_ms;
+} mc_store_limits;
+
+/* Whether writers on this store wait for row locks held by other connections
+ * (PostgreSQL), rather than for one lock on the whole database (SQLite). */
+bool mc_store_row_locks(const mc_store *st);
+
 /* ---- transactions ----------------------------------------------------- */
 
 /* A write transaction (BEGIN IMMEDIATE on SQLite). MC_EBUSY when the database
@@ -61,6 +83,14 @@ int mc_store_rollback(mc_store *st);
 int mc_store_savepoint(mc_store *st);
 int mc_store_savepoint_release(mc_store *st);
 int mc_store_savepoint_rollback(mc_store *st);
+/* Sets the bounds of mc_store_limits on this connection, now and after every
+ * reconnection. Nothing to do on SQLite (0). MC_EINVAL for a negative value. */
+int mc_store_set_limits(mc_store *st, const mc_store_limits *limits);
+/* For the rest of the current transaction, waits at most ms (> 0) for a row
+ * lock; a statement that waits longer fails with MC_EBUSY and may be undone
+ * with its savepoint. The group committer uses it to set aside a job that
+ * waits on a locked row (group.h). Nothing to do on SQLite (0). */
+int mc_store_lock_wait(mc_store *st, int ms);
 
 /* ---- units (tree: province → departments, districts → communes) ------- */
 

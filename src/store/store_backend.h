@@ -45,6 +45,8 @@ struct mc_store {
 	X(schema_version, (int *out), (out))                                                                 \
 	X(backup, (const char *dest), (dest))                                                                \
 	X(restore, (const char *src), (src))                                                                 \
+	X(set_limits, (const mc_store_limits *limits), (limits))                                             \
+	X(lock_wait, (int ms), (ms))                                                                         \
 	X(unit_create, (mc_unit * u), (u))                                                                   \
 	X(unit_update, (const mc_unit *u), (u))                                                              \
 	X(unit_get, (mc_unit * out, int64_t id), (out, id))                                                  \

@@ -164,6 +164,11 @@ int mc_pq_error(mc_pg *st, const PGresult *r, const char *what)
 			return MC_EINVAL;
 		if (strcmp(state, "P0001") == 0)
 			return MC_EFORBIDDEN;
+		/* A row lock held past lock_timeout: expected under contention
+		 * (the group committer sets such a job aside and tries it again,
+		 * and says so when it finally gives up), not worth a line here. */
+		if (strcmp(state, "55P03") == 0)
+			return MC_EBUSY;
 	}
 	/* While the server is away every call fails the same way: said once,
 	 * when the connection is found lost, and again when it is back. */
@@ -177,11 +182,11 @@ int mc_pq_error(mc_pg *st, const PGresult *r, const char *what)
 		st->down = 1;
 		return MC_EBUSY;
 	}
-	/* serialization_failure, deadlock_detected, lock_not_available, the
-	 * connection exceptions (08…) and an administrator's shutdown (57P0…):
-	 * worth trying again. */
+	/* serialization_failure, deadlock_detected, query_canceled (a
+	 * statement that ran past statement_timeout), the connection exceptions
+	 * (08…) and an administrator's shutdown (57P0…): worth trying again. */
 	if (state &&
-	    (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
+	    (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "57014") == 0 ||
 	     strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0))
 		return MC_EBUSY;
 	return MC_ERROR;
@@ -247,6 +252,37 @@ static bool idle_connection_closed(mc_pg *st)
 	return connection_lost(st);
 }
 
+/* Sets a setting of the session (local = false) or of the current
+ * transaction (local = true) to a number of milliseconds, with the value
+ * bound as a parameter rather than written into the SQL. */
+static int set_ms(mc_pg *st, const char *name, int ms, bool local)
+{
+	char value[24];
+	const char *values[3] = {name, value, local ? "true" : "false"};
+	PGresult *r = NULL;
+	int rc = 0;
+
+	snprintf(value, sizeof(value), "%d", ms);
+	r = PQexecParams(st->conn, "SELECT set_config($1, $2, $3::boolean)", 3, NULL, values, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = mc_pq_error(st, r, "set a time limit of the connection");
+	PQclear(r);
+	return rc;
+}
+
+static int apply_limits(mc_pg *st)
+{
+	/* 0 is PostgreSQL's own "no limit" for each of them. */
+	int rc = set_ms(st, "lock_timeout", st->limits.lock_timeout_ms, false);
+
+	if (rc == 0)
+		rc = set_ms(st, "statement_timeout", st->limits.statement_timeout_ms, false);
+	if (rc == 0)
+		rc = set_ms(st, "idle_in_transaction_session_timeout",
+			    st->limits.idle_in_transaction_timeout_ms, false);
+	return rc;
+}
+
 /* Settings of every session, on the first connection and after each reconnection. */
 static int configure(mc_pg *st)
 {
@@ -257,7 +293,26 @@ static int configure(mc_pg *st)
 
 	if (rc == 0)
 		rc = mc_pq_exec_sql(st, "SET client_min_messages = warning", "configure the connection");
+	if (rc == 0 && st->limits_set)
+		rc = apply_limits(st);
 	return rc;
+}
+
+int mc_pg_set_limits(mc_pg *st, const mc_store_limits *limits)
+{
+	if (limits->lock_timeout_ms < 0 || limits->statement_timeout_ms < 0 ||
+	    limits->idle_in_transaction_timeout_ms < 0)
+		return MC_EINVAL;
+	st->limits = *limits;
+	st->limits_set = true;
+	return apply_limits(st);
+}
+
+int mc_pg_lock_wait(mc_pg *st, int ms)
+{
+	if (ms <= 0)
+		return MC_EINVAL;
+	return set_ms(st, "lock_timeout", ms, true);
 }
 
 int mc_pq_reconnect(mc_pg *st)

@@ -51,6 +51,8 @@ struct mc_pg {
 	bool tx_open; /* between mc_store_begin (or an operation's own BEGIN) and its end */
 	int down;     /* 0; 1 once a lost connection is logged, 2 once a failed reconnection too */
 	mc_seq_marks marks;        /* see seq_marks.h */
+	mc_store_limits limits;    /* set again on every new session (mc_store_set_limits) */
+	bool limits_set;           /* else the server's and role's own settings stay */
 };
 
 /* ---- parameters -------------------------------------------------------- */

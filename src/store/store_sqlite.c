@@ -622,6 +622,22 @@ int mc_sqlite_savepoint_release(mc_sqlite *st)
 	return mc_sq_exec_sql(st, "RELEASE mc_sp", "release savepoint");
 }
 
+int mc_sqlite_set_limits(mc_sqlite *st, const mc_store_limits *limits)
+{
+	/* One writer holds the whole database: its busy timeout is the bound. */
+	(void)st;
+	if (limits->lock_timeout_ms < 0 || limits->statement_timeout_ms < 0 ||
+	    limits->idle_in_transaction_timeout_ms < 0)
+		return MC_EINVAL;
+	return 0;
+}
+
+int mc_sqlite_lock_wait(mc_sqlite *st, int ms)
+{
+	(void)st;
+	return ms > 0 ? 0 : MC_EINVAL;
+}
+
 int mc_sqlite_savepoint_rollback(mc_sqlite *st)
 {
 	int rc = mc_sq_exec_sql(st, "ROLLBACK TO mc_sp", "roll back savepoint");

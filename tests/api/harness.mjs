@@ -11,6 +11,24 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.MOTCUA_BIN || join(root, 'build', 'motcua');
 export const PASSWORD = 'demo-password-for-tests';
 
+// Test servers take fees through the in-process test provider, which takes no
+// money and which a production server runs only when told to
+// (payment_test_provider, docs/payments.md §4), with one secret, since several
+// servers of one PostgreSQL database must share it. A test passes
+// { MOTCUA_PAYMENT_TEST_PROVIDER: undefined } in env for the defaults.
+export const PAYMENT_ENV = Object.freeze({
+  MOTCUA_PAYMENT_TEST_PROVIDER: 'true',
+  MOTCUA_PAYMENT_SECRET: 'bi-mat-thanh-toan-cua-may-chu-kiem-thu',
+});
+
+// process.env with the test defaults and env over them; a key given as
+// undefined in env is left out altogether.
+export function serverEnv(env = {}) {
+  const all = { ...process.env, MOTCUA_DEMO_PASSWORD: PASSWORD, ...PAYMENT_ENV, ...env };
+  for (const [k, v] of Object.entries(all)) if (v === undefined) delete all[k];
+  return all;
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -53,7 +71,7 @@ function pgTool(name) {
 export async function startServer({ demo = true, dossiers = 60, env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-api-'));
   const db = freshDatabase(dir);
-  const fullEnv = { ...process.env, MOTCUA_DEMO_PASSWORD: PASSWORD, ...env };
+  const fullEnv = serverEnv(env);
   const initArgs = ['init', '--db', db];
   if (demo) initArgs.push('--demo', '--dossiers', String(dossiers));
   execFileSync(BIN, initArgs, { env: fullEnv, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -4,12 +4,15 @@
 // from every node, and every message delivered exactly once. PostgreSQL only:
 // runs when MOTCUA_TEST_DB_URL_BASE names a server (scripts/pg.sh), skipped
 // otherwise. Then an administrator's edits on one node (a holiday, a unit's
-// office hours) reach the due times the other nodes give within seconds. Last,
-// a citizen's filing limit holds when the requests go to different nodes.
+// office hours) reach the due times the other nodes give within seconds; the
+// provider's confirmation of a payment sent to every node at once is taken once
+// and answered as taken everywhere; and a citizen's filing limit holds when the
+// requests go to different nodes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort, freshDatabase, dropDatabase } from './harness.mjs';
 import { smtpSink } from './smtp_sink.mjs';
@@ -19,6 +22,7 @@ import { DISTRICT, APPLICANT, act, assertProblem, assertStatus, districtProcedur
 const PG = Boolean(process.env.MOTCUA_TEST_DB_URL_BASE);
 const skip = PG ? false : 'PostgreSQL only (MOTCUA_TEST_DB_URL_BASE is not set; run through scripts/pg.sh)';
 const NODES = 3;
+const PAYMENT_SECRET = 'bi-mat-chung-cua-cac-may-chu';
 
 let dir;
 let db;
@@ -36,7 +40,7 @@ before(async () => {
   initDemo(db);
   // the last test files as one citizen on every node at once against this limit
   const env = { MOTCUA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MOTCUA_NOTIFY_INTERVAL: '1',
-    MOTCUA_FILING_ACCOUNT_PER_HOUR: '5' };
+    MOTCUA_FILING_ACCOUNT_PER_HOUR: '5', MOTCUA_PAYMENT_SECRET: PAYMENT_SECRET };
   for (let i = 0; i < NODES; i++) nodes.push(await serve(db, { env }));
   for (const n of nodes) tok.push({ tiepnhan: await n.login('tiepnhan'), lanhdao: await n.login('lanhdao') });
 });
@@ -246,13 +250,62 @@ test('office hours edited on one node move the due times filed on the others', {
   }
 });
 
+// ---- the provider's confirmation, sent to every node at once -----------------
+
+// A provider repeats its callback until it gets a 2xx, and a load balancer may
+// send two copies to two nodes at the same moment. Both must hear "taken": a
+// 409 payment-closed tells the provider to give the money back
+// (docs/payments.md §3).
+test('the same payment confirmation sent to every node at once is taken once, answered 200 everywhere', { skip }, async () => {
+  const ROUNDS = 20;
+  const PER_NODE = 2;
+  const chuyenvien = [];
+  for (let i = 0; i < NODES; i++) chuyenvien.push(await nodes[i].login('chuyenvien'));
+  for (let round = 0; round < ROUNDS; round++) {
+    const i = round % NODES;
+    const d = await fileQuiet(i);
+    const assigned = await act(nodes[i], tok[i].tiepnhan, d.code, 'assign', { handler: 'chuyenvien' });
+    assertStatus(assigned, 200, 'assign');
+    const owed = await act(nodes[i], chuyenvien[i], d.code, 'request_payment', { amount: 25000 + round });
+    assertStatus(owed, 200, 'request_payment');
+    const before = await nodes[i].api('GET', `/api/v1/dossiers/${d.code}`, { token: tok[i].tiepnhan });
+    assertStatus(before, 200, `GET ${d.code}`);
+    const started = await nodes[i].api('POST', `/api/v1/dossiers/${d.code}/payments`, { token: tok[i].tiepnhan });
+    assertStatus(started, 200, 'the desk starts the payment');
+    const { reference, amount } = started.body;
+    const fields = ['MOTCUA', reference, String(amount), `VNPT${String(round).padStart(6, '0')}`, '00', '20170315093000'];
+    const [partner_code, , , transaction_no, result_code, time] = fields;
+    const body = { partner_code, reference, amount, transaction_no, result_code, time,
+      check_value: createHash('sha256').update(`${fields.join('|')}|${PAYMENT_SECRET}`, 'utf8').digest('hex') };
+
+    const answers = await Promise.all(Array.from({ length: NODES * PER_NODE },
+      (_, k) => nodes[k % NODES].api('POST', '/api/v1/payments/callback', { body })));
+    for (const [k, a] of answers.entries())
+      assertStatus(a, 200, `round ${round}: the copy sent to node ${k % NODES}`);
+    assert.ok(answers.every((a) => a.body.state === 'paid' && a.body.transaction_no === transaction_no),
+      `round ${round}: every answer shows the payment paid`);
+    assert.equal(answers.filter((a) => a.body.repeat === false).length, 1,
+      `round ${round}: one copy took it, the others are repeats: ${answers.map((a) => a.body.repeat)}`);
+
+    for (let n = 0; n < NODES; n++) {
+      const now = await nodes[n].api('GET', `/api/v1/dossiers/${d.code}`, { token: tok[n].tiepnhan });
+      assertStatus(now, 200, `GET ${d.code} on node ${n}`);
+      assert.equal(now.body.state, 'processing', 'the dossier resumed');
+      assert.equal(now.body.payment.state, 'paid');
+      assert.equal(now.body.version, before.body.version + 1, 'settled once: one version more');
+      assert.equal(now.body.events.filter((e) => e.action === 'pay').length, 1, 'one pay event');
+      assert.equal(now.body.events.length, before.body.events.length + 1, 'nothing else added');
+    }
+  }
+});
+
 // ---- filing limits -----------------------------------------------------------
 
 test('one account filing on every node at once: the limit is counted in the database, not per node', { skip }, async () => {
   const password = 'mat-khau-rat-dai-1';
   assertStatus(await nodes[0].api('POST', '/api/v1/citizens', {
     body: { username: 'lu.a', password, full_name: 'Kẻ Phá Hoại', email: 'lu.a@example.vn' },
-  }), 201, 'register');
+  }), 202, 'register');
   const tokens = [];
   for (const n of nodes) tokens.push(await n.login('lu.a', password));
   const body = { procedure_code: districtProcedure({ online: true }).code, channel: 'online', unit: DISTRICT,

@@ -2,7 +2,7 @@
 // tests that keep one database across several server processes (crash test,
 // database faults). harness.mjs's startServer makes a fresh database each time.
 import { spawn, execFileSync } from 'node:child_process';
-import { BIN, PASSWORD, freePort } from './harness.mjs';
+import { BIN, PASSWORD, freePort, serverEnv } from './harness.mjs';
 
 // Creates a demo database at db (its folder must exist).
 export function initDemo(db, { dossiers = 0 } = {}) {
@@ -16,7 +16,7 @@ export function initDemo(db, { dossiers = 0 } = {}) {
 export async function serve(db, { workers = 2, env = {} } = {}) {
   const port = await freePort();
   const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--workers', String(workers)], {
-    env: { ...process.env, MOTCUA_DEMO_PASSWORD: PASSWORD, MOTCUA_ACCESS_LOG: 'false', ...env },
+    env: serverEnv({ MOTCUA_ACCESS_LOG: 'false', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

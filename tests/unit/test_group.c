@@ -100,7 +100,7 @@ static void test_failing_job_undoes_only_itself(void **state)
 {
 	struct fixture *f = *state;
 	mc_group *g = NULL;
-	assert_int_equal(mc_group_start(&g, f->path, 64), 0);
+	assert_int_equal(mc_group_start(&g, f->path, &(mc_group_options){.max_batch = 64}), 0);
 
 	struct unit_job ok = {.code = "U.OK"}, bad = {.code = "U.BAD", .fail_after_write = true};
 	assert_int_equal(mc_group_run(g, unit_job_run, &ok), 0);
@@ -156,7 +156,7 @@ static void test_concurrent_jobs_share_commits(void **state)
 {
 	struct fixture *f = *state;
 	mc_group *g = NULL;
-	assert_int_equal(mc_group_start(&g, f->path, 256), 0);
+	assert_int_equal(mc_group_start(&g, f->path, &(mc_group_options){.max_batch = 256}), 0);
 	static struct submitter subs[THREADS];
 	pthread_t threads[THREADS];
 	for (int t = 0; t < THREADS; t++) {
@@ -201,7 +201,7 @@ static void test_job_failure_is_reported_to_it(void **state)
 {
 	struct fixture *f = *state;
 	mc_group *g = NULL;
-	assert_int_equal(mc_group_start(&g, f->path, 8), 0);
+	assert_int_equal(mc_group_start(&g, f->path, &(mc_group_options){.max_batch = 8}), 0);
 	struct unit_job dup1 = {.code = "DUP"}, dup2 = {.code = "DUP"};
 	assert_int_equal(mc_group_run(g, unit_job_run, &dup1), 0);
 	/* A duplicate code is the job's own failure, reported as such. */

@@ -1726,7 +1726,12 @@ static void test_transactions(void **state)
 					  "WHERE datname = current_database() AND pid <> pg_backend_pid()";
 
 	assert_int_equal(raw_exec(f, kill_others, NULL, 0), 0);
-	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-2"), MC_EBUSY);
+	/* Outside a transaction the first call fails only if it was sent before
+	 * the server's goodbye arrived; if the goodbye came first, the closed
+	 * connection is found while idle and made again before the call (the
+	 * store's rule), so that call succeeds: which one depends on timing. */
+	int first = mc_store_unit_by_code(f->st, &u, "T-2");
+	assert_true(first == MC_EBUSY || first == 0);
 	assert_int_equal(mc_store_unit_by_code(f->st, &u, "T-2"), 0);
 	assert_int_equal(mc_store_begin(f->st), 0);
 	assert_int_equal(raw_exec(f, kill_others, NULL, 0), 0);

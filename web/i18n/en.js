@@ -131,6 +131,7 @@ export default {
   'problem.internal': 'Internal error',
   'problem.filing-limit': 'Too many dossiers filed in a short time. Please try again later',
   'problem.codes-exhausted': 'The unit has used every dossier code of the day',
+  'problem.payment-not-configured': 'Online payment is not available on this portal. Please pay the fee at the reception desk',
   'conflict.text': 'Someone else changed this dossier while you were working on it. Reload it to see its current state, then try again.',
   'conflict.reload': 'Reload the dossier',
 

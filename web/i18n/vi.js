@@ -131,6 +131,7 @@ export default {
   'problem.internal': 'Lỗi hệ thống',
   'problem.filing-limit': 'Bạn đã nộp quá nhiều hồ sơ trong thời gian ngắn. Vui lòng thử lại sau',
   'problem.codes-exhausted': 'Đơn vị đã dùng hết mã hồ sơ của ngày hôm nay',
+  'problem.payment-not-configured': 'Cổng chưa hỗ trợ thanh toán trực tuyến. Vui lòng nộp phí, lệ phí tại Bộ phận tiếp nhận và trả kết quả',
   'conflict.text': 'Hồ sơ đã được người khác thay đổi trong lúc bạn thao tác. Hãy tải lại để xem trạng thái mới nhất rồi thực hiện lại.',
   'conflict.reload': 'Tải lại hồ sơ',
 

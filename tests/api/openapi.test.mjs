@@ -33,3 +33,14 @@ test('every route and method is in docs/openapi.yaml, and the document names no 
   const served = new Set(routes.map((r) => r.pattern));
   for (const p of Object.keys(blocks)) assert.ok(served.has(p), `docs/openapi.yaml describes ${p}, which the server does not serve`);
 });
+
+test('every problem type of the registry is in the Problem schema and its table, with its status', () => {
+  const registry = readFileSync(join(ROOT, 'src', 'http', 'problem.c'), 'utf8');
+  const doc = readFileSync(join(ROOT, 'docs', 'openapi.yaml'), 'utf8');
+  const entries = [...registry.matchAll(/\[MC_PROB_[A-Z_]+\] = \{"([a-z0-9-]+)", (\d{3}),/g)];
+  assert.ok(entries.length > 20, 'the registry was read');
+  for (const [, slug, status] of entries) {
+    assert.ok(doc.includes(`            - urn:motcua:problem:${slug}\n`), `the Problem enum lacks ${slug}`);
+    assert.match(doc, new RegExp(`\\| \`urn:motcua:problem:${slug}\` \\| ${status} \\|`), `the problem table lacks ${slug} (${status})`);
+  }
+});

@@ -121,7 +121,7 @@ test('the work queue lists what the API lists, most urgent first, lateness in wo
 
 test('the desk finds an account\'s flood of online submissions and refuses it in one go', async () => {
   const password = 'mat-khau-rat-dai-1';
-  await world.api('POST', '/api/v1/citizens', { body: { username: 'rac.web', password, full_name: 'Kẻ Phá Hoại' } });
+  await world.api('POST', '/api/v1/citizens', { body: { username: 'rac.web', password, full_name: 'Kẻ Phá Hoại' }, status: 202 });
   const token = await world.server.login('rac.web', password);
   const procedure_code = districtProcedure({ online: true }).code;
   const codes = [];

@@ -44,6 +44,7 @@ void mc_store_close(mc_store *st)
 {
 	if (!st)
 		return;
+	mc_db_cache_free(st);
 	if (st->backend == MC_BACKEND_PG)
 		mc_pg_close((mc_pg *)st);
 	else

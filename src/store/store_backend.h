@@ -27,7 +27,11 @@ enum mc_store_backend {
 
 struct mc_store {
 	enum mc_store_backend backend;
+	struct mc_qcache *qs; /* the driver's statements (db.c) */
 };
+
+/* Frees the driver's statements of a connection, before the engine closes it. */
+void mc_db_cache_free(mc_store *st);
 
 #define MC_UNPAREN(...) __VA_ARGS__
 
@@ -47,26 +51,6 @@ struct mc_store {
 	X(restore, (const char *src), (src))                                                                 \
 	X(set_limits, (const mc_store_limits *limits), (limits))                                             \
 	X(lock_wait, (int ms), (ms))                                                                         \
-	X(unit_create, (mc_unit * u), (u))                                                                   \
-	X(unit_update, (const mc_unit *u), (u))                                                              \
-	X(unit_get, (mc_unit * out, int64_t id), (out, id))                                                  \
-	X(unit_by_code, (mc_unit * out, const char *code), (out, code))                                      \
-	X(unit_list, (mc_unit * *out, size_t *n), (out, n))                                                  \
-	X(unit_within, (bool *out, int64_t unit, int64_t ancestor), (out, unit, ancestor))                   \
-	X(unit_one_stop, (mc_one_stop_count out[4], int64_t unit_id, int32_t day), (out, unit_id, day))      \
-	X(user_create, (mc_user * u, const char *password_hash), (u, password_hash))                         \
-	X(user_get, (mc_user * out, int64_t id), (out, id))                                                  \
-	X(user_by_username, (mc_user * out, char *hash, size_t hash_cap, const char *username),              \
-	  (out, hash, hash_cap, username))                                                                   \
-	X(user_set_password, (int64_t id, const char *password_hash), (id, password_hash))                    \
-	X(user_list, (mc_user * *out, size_t *n, int64_t unit_id), (out, n, unit_id))                        \
-	X(session_create, (const char *token_hash, int64_t user_id, int64_t created_at, int64_t expires_at), \
-	  (token_hash, user_id, created_at, expires_at))                                                     \
-	X(session_get, (int64_t * user_id, int64_t *expires_at, const char *token_hash),                     \
-	  (user_id, expires_at, token_hash))                                                                 \
-	X(session_delete, (const char *token_hash), (token_hash))                                            \
-	X(session_purge, (int64_t now), (now))                                                               \
-	X(session_trim, (int64_t user_id, int keep, const char *newest), (user_id, keep, newest))            \
 	X(procedure_create, (mc_procedure * p), (p))                                                         \
 	X(procedure_update, (mc_procedure * p), (p))                                                         \
 	X(procedure_get, (mc_procedure * out, const char *code, bool with_parts), (out, code, with_parts))   \

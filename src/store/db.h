@@ -1,0 +1,145 @@
+/*
+ * db.h - the thin driver under the store: one way to run SQL on either
+ * engine, so that each store operation is written once (store_<resource>.c).
+ * Private to src/store.
+ *
+ * SQL is written once, with $1, $2 … placeholders and no engine-specific
+ * casts: SQLite gets it with ?1, ?2 … (the same numbers) when it is prepared;
+ * PostgreSQL gets the types of the parameters from the values bound the first
+ * time the statement runs on a connection (bigint for integers, text, boolean,
+ * double precision). Where the two dialects truly differ, a store file holds
+ * one text per engine and picks with mc_db_is_pg.
+ *
+ * A statement is prepared once per connection, cached under the address of
+ * its SQL text (and a variant number, for SQL put together from constant
+ * fragments), and run with mc_q_row or mc_q_exec. Only one run of a given
+ * statement may be under way at a time on a connection; mc_q_done ends it
+ * (NULL-safe, for cleanup paths). Rows are read by column name with a table
+ * of columns (mc_col), the shape of Taler's result specs, or one column at a
+ * time by position.
+ *
+ *   static const char sql[] = "SELECT id, name FROM unit WHERE code = $1";
+ *   mc_q *q = NULL;
+ *   int rc = mc_db_prepare(st, &q, sql);
+ *   if (rc == 0) {
+ *           mc_q_text(q, 1, code);
+ *           rc = mc_q_row(q, "read unit");
+ *           if (rc == 1)
+ *                   rc = mc_q_read(q, unit_cols, MC_ARRAY_LEN(unit_cols), out);
+ *           else if (rc == 0)
+ *                   rc = MC_ENOTFOUND;
+ *   }
+ *   mc_q_done(q);
+ */
+#ifndef MC_STORE_DB_H
+#define MC_STORE_DB_H
+
+#include "core/buf.h"
+#include "store/store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct mc_q mc_q;
+
+/* Whether the connection is PostgreSQL (else SQLite). */
+bool mc_db_is_pg(const mc_store *st);
+
+/* The cached statement for sql, prepared on first use. Returns 0 or MC_ERROR
+ * (the SQL is ours: a bug, or a schema older than the code), or MC_EBUSY. */
+int mc_db_prepare(mc_store *st, mc_q **out, const char *sql);
+/* The same for SQL put together from constant fragments (never from input),
+ * cached under (key, variant). */
+int mc_db_prepare_as(mc_store *st, mc_q **out, const void *key, unsigned variant, const char *sql);
+
+/* Binding: i counts from 1, as $i. Text is copied. */
+void mc_q_int(mc_q *q, int i, int64_t v);
+/* NULL for 0, for optional references (a parent, a handler, an owner). */
+void mc_q_ref(mc_q *q, int i, int64_t v);
+/* NULL for a NULL pointer. */
+void mc_q_text(mc_q *q, int i, const char *v);
+/* At most len bytes of v. */
+void mc_q_textn(mc_q *q, int i, const char *v, size_t len);
+void mc_q_bool(mc_q *q, int i, bool v);
+void mc_q_double(mc_q *q, int i, double v);
+/* An integer NULL. */
+void mc_q_null(mc_q *q, int i);
+
+/* Runs the statement (on the first call) and moves to the next row: 1 for a
+ * row, 0 when there is none left, or an MC_E… code: busy or lost connection
+ * → MC_EBUSY, unique or primary key → MC_ECONFLICT, foreign key →
+ * MC_ENOTFOUND, other constraints → MC_EINVAL, an append-only trigger →
+ * MC_EFORBIDDEN, anything else MC_ERROR (logged as "could not <what>: …"). */
+int mc_q_row(mc_q *q, const char *what);
+/* Runs the statement to its end: 0 or a code as mc_q_row. */
+int mc_q_exec(mc_q *q, const char *what);
+/* As mc_q_exec, for a write whose failure is an expected answer (a
+ * duplicate, an unknown reference): inside a transaction on PostgreSQL it
+ * runs in a savepoint of its own, so that the transaction stays usable. */
+int mc_q_try(mc_q *q, const char *what);
+/* As mc_q_row for the first row, for a write with RETURNING whose failure is
+ * an expected answer (as mc_q_try). */
+int mc_q_try_row(mc_q *q, const char *what);
+/* Rows changed by the statement just run (an INSERT, UPDATE or DELETE). */
+int64_t mc_q_changes(mc_q *q);
+/* Ends the run: the statement is ready for its next use. NULL-safe. */
+void mc_q_done(mc_q *q);
+
+/* Columns of the current row, by position from 0. NULL reads as 0, false, ""
+ * (mc_q_col_text: borrowed until the next row or mc_q_done). */
+bool mc_q_col_null(mc_q *q, int col);
+int64_t mc_q_col_int(mc_q *q, int col);
+bool mc_q_col_bool(mc_q *q, int col);
+double mc_q_col_double(mc_q *q, int col);
+const char *mc_q_col_text(mc_q *q, int col);
+/* An owned copy of a text column ("" for NULL); caller frees. */
+char *mc_q_col_dup(mc_q *q, int col);
+
+/* ---- rows read by column name ----------------------------------------- */
+
+typedef enum {
+	MC_COL_I64,   /* int64_t */
+	MC_COL_I32,   /* int32_t */
+	MC_COL_INT,   /* int */
+	MC_COL_BOOL,  /* bool */
+	MC_COL_DOUBLE,/* double */
+	MC_COL_STR,   /* char *, owned: a copy ("" for NULL) the caller frees */
+	MC_COL_CHARS, /* char[size]: a value longer than the array fails with MC_ETOOBIG */
+} mc_col_type;
+
+typedef struct {
+	const char *name; /* the result column's name (its alias in the SELECT) */
+	mc_col_type type;
+	size_t offset;    /* into the struct read */
+	size_t size;      /* MC_COL_CHARS: the array's size */
+} mc_col;
+
+#define MC_COL(type_, st_, field_, name_) {(name_), (type_), offsetof(st_, field_), 0}
+#define MC_COL_ARRAY(st_, field_, name_) {(name_), MC_COL_CHARS, offsetof(st_, field_), sizeof(((st_ *)0)->field_)}
+
+/* Reads the current row into row (a struct) by the table cols: each column is
+ * found by name in the result (once per statement and table). MC_ERROR when
+ * a name is not a column of the result (a bug beside the call). On failure
+ * the strings already copied stay in row for its clear function to free. */
+int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row);
+
+/* ---- the rest of the connection --------------------------------------- */
+
+/* Runs constant SQL without parameters (transaction control, pragmas). */
+int mc_db_sql(mc_store *st, const char *sql, const char *what);
+/* An operation of several statements, all or nothing: its own transaction
+ * when none is open, else a savepoint. *kind remembers which for op_end. */
+int mc_db_op_begin(mc_store *st, int *kind);
+int mc_db_op_end(mc_store *st, int kind, int rc);
+
+/* The subtree of a unit as a range of paths [lo, hi): lo is the unit's path
+ * "/1/5/", hi the same with its last '/' replaced by '0' (the next byte), so
+ * that "path >= lo AND path < hi" uses the index on path. MC_ENOTFOUND when
+ * the unit does not exist. */
+int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id);
+
+/* The attachment folder of the connection (borrowed). */
+const char *mc_db_files_dir(const mc_store *st);
+
+#endif

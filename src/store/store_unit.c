@@ -1,0 +1,475 @@
+/*
+ * store_unit.c - units, users and sessions, on either engine (db.h).
+ */
+#include "store/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- units ------------------------------------------------------------ */
+
+#define UNIT_COLS                                                                                            \
+	"id, parent_id, code, name, level, province_code, office_hours, address, phone, one_stop_since, "    \
+	"electronic_one_stop_since"
+
+static const mc_col unit_cols[] = {
+	MC_COL(MC_COL_I64, mc_unit, id, "id"),
+	MC_COL(MC_COL_I64, mc_unit, parent_id, "parent_id"),
+	MC_COL_ARRAY(mc_unit, code, "code"),
+	MC_COL_ARRAY(mc_unit, name, "name"),
+	MC_COL_ARRAY(mc_unit, level, "level"),
+	MC_COL_ARRAY(mc_unit, province_code, "province_code"),
+	MC_COL_ARRAY(mc_unit, office_hours, "office_hours"),
+	MC_COL_ARRAY(mc_unit, address, "address"),
+	MC_COL_ARRAY(mc_unit, phone, "phone"),
+	MC_COL(MC_COL_I32, mc_unit, one_stop_since, "one_stop_since"),
+	MC_COL(MC_COL_I32, mc_unit, electronic_one_stop_since, "electronic_one_stop_since"),
+};
+
+static int unit_read(mc_q *q, mc_unit *u)
+{
+	memset(u, 0, sizeof *u);
+	return mc_q_read(q, unit_cols, MC_ARRAY_LEN(unit_cols), u);
+}
+
+int mc_store_unit_create(mc_store *st, mc_unit *u)
+{
+	static const char ins[] = "INSERT INTO unit (parent_id, code, name, level, province_code, office_hours, "
+				  "address, phone, one_stop_since, electronic_one_stop_since) "
+				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+	/* The path is the parent's path and the new id; the root's is "/id/". */
+	static const char set_path[] =
+	    "UPDATE unit SET path = coalesce((SELECT p.path FROM unit p WHERE p.id = unit.parent_id), '/') "
+	    "|| CAST(id AS TEXT) || '/' WHERE id = $1";
+	mc_q *q = NULL;
+	int64_t id = 0;
+	int kind = 0;
+	int rc = mc_db_op_begin(st, &kind);
+
+	if (rc)
+		return rc;
+	rc = mc_db_prepare(st, &q, ins);
+	if (rc)
+		goto cleanup;
+	mc_q_ref(q, 1, u->parent_id);
+	mc_q_text(q, 2, u->code);
+	mc_q_text(q, 3, u->name);
+	mc_q_text(q, 4, u->level);
+	mc_q_text(q, 5, u->province_code);
+	mc_q_text(q, 6, u->office_hours);
+	mc_q_text(q, 7, u->address);
+	mc_q_text(q, 8, u->phone);
+	mc_q_ref(q, 9, u->one_stop_since);
+	mc_q_ref(q, 10, u->electronic_one_stop_since);
+	rc = mc_q_row(q, "insert unit");
+	if (rc == 1)
+		id = mc_q_col_int(q, 0);
+	mc_q_done(q);
+	q = NULL;
+	if (rc < 0)
+		goto cleanup;
+	rc = mc_db_prepare(st, &q, set_path);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	rc = mc_q_exec(q, "set unit path");
+cleanup:
+	mc_q_done(q);
+	rc = mc_db_op_end(st, kind, rc);
+	if (rc == 0)
+		u->id = id;
+	return rc;
+}
+
+int mc_store_unit_update(mc_store *st, const mc_unit *u)
+{
+	static const char sql[] = "UPDATE unit SET name = $2, office_hours = $3, address = $4, phone = $5, "
+				  "one_stop_since = $6, electronic_one_stop_since = $7 WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, u->id);
+	mc_q_text(q, 2, u->name);
+	mc_q_text(q, 3, u->office_hours);
+	mc_q_text(q, 4, u->address);
+	mc_q_text(q, 5, u->phone);
+	mc_q_ref(q, 6, u->one_stop_since);
+	mc_q_ref(q, 7, u->electronic_one_stop_since);
+	rc = mc_q_exec(q, "update unit");
+	if (rc == 0 && mc_q_changes(q) == 0)
+		rc = MC_ENOTFOUND;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* The one unit a query with $1 bound finds; MC_ENOTFOUND when none. */
+static int unit_one(mc_store *st, mc_unit *out, const char *sql, int64_t id, const char *code)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	if (code)
+		mc_q_text(q, 1, code);
+	else
+		mc_q_int(q, 1, id);
+	rc = mc_q_row(q, "read unit");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1)
+		rc = unit_read(q, out);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_unit_get(mc_store *st, mc_unit *out, int64_t id)
+{
+	static const char sql[] = "SELECT " UNIT_COLS " FROM unit WHERE id = $1";
+	return unit_one(st, out, sql, id, NULL);
+}
+
+int mc_store_unit_by_code(mc_store *st, mc_unit *out, const char *code)
+{
+	static const char sql[] = "SELECT " UNIT_COLS " FROM unit WHERE code = $1";
+	return unit_one(st, out, sql, 0, code);
+}
+
+int mc_store_unit_list(mc_store *st, mc_unit **out, size_t *n)
+{
+	/* A path sorts before every path that extends it: parents come first. */
+	static const char sql[] = "SELECT " UNIT_COLS " FROM unit ORDER BY path";
+	mc_q *q = NULL;
+	mc_unit *list = NULL;
+	size_t len = 0, cap = 0;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	while (rc == 0 && (rc = mc_q_row(q, "list units")) == 1) {
+		MC_GROW(list, len, cap);
+		rc = unit_read(q, &list[len++]);
+	}
+	mc_q_done(q);
+	if (rc < 0) {
+		free(list);
+		list = NULL;
+		len = 0;
+	}
+	*out = list;
+	*n = len;
+	return rc < 0 ? rc : 0;
+}
+
+int mc_store_unit_within(mc_store *st, bool *out, int64_t unit, int64_t ancestor)
+{
+	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM unit u, unit a WHERE u.id = $1 AND a.id = $2 "
+				  "AND substr(u.path, 1, length(a.path)) = a.path)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = false;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit);
+	mc_q_int(q, 2, ancestor);
+	rc = mc_q_row(q, "check unit scope");
+	if (rc == 1)
+		*out = mc_q_col_bool(q, 0);
+cleanup:
+	mc_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+void mc_unit_free_list(mc_unit *list)
+{
+	free(list);
+}
+
+int mc_store_unit_one_stop(mc_store *st, mc_one_stop_count out[4], int64_t unit_id, int32_t day)
+{
+	static const char *const levels[] = {"province", "department", "district", "commune"};
+	static const char sql[] =
+	    "SELECT level, count(*), "
+	    "sum(CASE WHEN one_stop_since IS NOT NULL AND one_stop_since <= $3 THEN 1 ELSE 0 END), "
+	    "sum(CASE WHEN electronic_one_stop_since IS NOT NULL AND electronic_one_stop_since <= $3 "
+	    "THEN 1 ELSE 0 END) "
+	    "FROM unit WHERE path >= $1 AND path < $2 GROUP BY level";
+	mc_q *q = NULL;
+	char lo[256], hi[256];
+	int rc;
+
+	memset(out, 0, 4 * sizeof *out);
+	rc = mc_db_unit_range(st, lo, hi, unit_id);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, day);
+	while ((rc = mc_q_row(q, "count one-stop units")) == 1) {
+		const char *level = mc_q_col_text(q, 0);
+		for (size_t i = 0; i < MC_ARRAY_LEN(levels); i++) {
+			if (strcmp(level, levels[i]) == 0) {
+				out[i].units = mc_q_col_int(q, 1);
+				out[i].one_stop = mc_q_col_int(q, 2);
+				out[i].electronic = mc_q_col_int(q, 3);
+			}
+		}
+	}
+cleanup:
+	mc_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- users ------------------------------------------------------------ */
+
+#define USER_COLS                                                                                            \
+	"app_user.id, username, full_name, email, app_user.phone, id_number, role, unit_id, active, "        \
+	"created_at, password_hash"
+
+static const mc_col user_cols[] = {
+	MC_COL(MC_COL_I64, mc_user, id, "id"),
+	MC_COL_ARRAY(mc_user, username, "username"),
+	MC_COL_ARRAY(mc_user, full_name, "full_name"),
+	MC_COL_ARRAY(mc_user, email, "email"),
+	MC_COL_ARRAY(mc_user, phone, "phone"),
+	MC_COL_ARRAY(mc_user, id_number, "id_number"),
+	MC_COL(MC_COL_INT, mc_user, role, "role"),
+	MC_COL(MC_COL_I64, mc_user, unit_id, "unit_id"),
+	MC_COL(MC_COL_BOOL, mc_user, active, "active"),
+	MC_COL(MC_COL_I64, mc_user, created_at, "created_at"),
+};
+
+static int user_read(mc_q *q, mc_user *u)
+{
+	memset(u, 0, sizeof *u);
+	return mc_q_read(q, user_cols, MC_ARRAY_LEN(user_cols), u);
+}
+
+int mc_store_user_create(mc_store *st, mc_user *u, const char *password_hash)
+{
+	static const char sql[] = "INSERT INTO app_user (username, password_hash, full_name, email, phone, "
+				  "id_number, role, unit_id, active, created_at) "
+				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, u->username);
+	mc_q_text(q, 2, password_hash ? password_hash : "");
+	mc_q_text(q, 3, u->full_name);
+	mc_q_text(q, 4, u->email);
+	mc_q_text(q, 5, u->phone);
+	mc_q_text(q, 6, u->id_number);
+	mc_q_int(q, 7, u->role);
+	mc_q_ref(q, 8, u->unit_id);
+	mc_q_bool(q, 9, u->active);
+	mc_q_int(q, 10, u->created_at);
+	/* A taken username is an answer, not a failure of the caller's transaction. */
+	rc = mc_q_try_row(q, "insert user");
+	if (rc == 1) {
+		u->id = mc_q_col_int(q, 0);
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_user_get(mc_store *st, mc_user *out, int64_t id)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	rc = mc_q_row(q, "read user");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1)
+		rc = user_read(q, out);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_user_by_username(mc_store *st, mc_user *out, char *hash, size_t hash_cap, const char *username)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE username = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, username);
+	rc = mc_q_row(q, "read user");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1)
+		rc = user_read(q, out);
+	/* A cut hash would never verify: say so instead of truncating. */
+	if (rc == 0 && hash && hash_cap > 0 && mc_strlcpy(hash, mc_q_col_text(q, 10), hash_cap) != 0)
+		rc = MC_ETOOBIG;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_user_set_password(mc_store *st, int64_t id, const char *password_hash)
+{
+	static const char sql[] = "UPDATE app_user SET password_hash = $2 WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	mc_q_text(q, 2, password_hash);
+	rc = mc_q_exec(q, "set password");
+	if (rc == 0 && mc_q_changes(q) == 0)
+		rc = MC_ENOTFOUND;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id)
+{
+	static const char all[] = "SELECT " USER_COLS " FROM app_user ORDER BY username";
+	static const char subtree[] = "SELECT " USER_COLS " FROM app_user JOIN unit ON unit.id = app_user.unit_id "
+				      "WHERE unit.path >= $1 AND unit.path < $2 ORDER BY username";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	mc_user *list = NULL;
+	size_t len = 0, cap = 0;
+	int rc = 0;
+
+	if (unit_id)
+		rc = mc_db_unit_range(st, lo, hi, unit_id);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, unit_id ? subtree : all);
+	if (rc == 0 && unit_id) {
+		mc_q_text(q, 1, lo);
+		mc_q_text(q, 2, hi);
+	}
+	while (rc == 0 && (rc = mc_q_row(q, "list users")) == 1) {
+		MC_GROW(list, len, cap);
+		rc = user_read(q, &list[len++]);
+	}
+	mc_q_done(q);
+	if (rc < 0) {
+		free(list);
+		list = NULL;
+		len = 0;
+	}
+	*out = list;
+	*n = len;
+	return rc < 0 ? rc : 0;
+}
+
+void mc_user_free_list(mc_user *list)
+{
+	free(list);
+}
+
+/* ---- sessions --------------------------------------------------------- */
+
+int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
+			    int64_t expires_at)
+{
+	static const char sql[] = "INSERT INTO session (token_hash, user_id, created_at, expires_at) "
+				  "VALUES ($1, $2, $3, $4)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, token_hash);
+	mc_q_int(q, 2, user_id);
+	mc_q_int(q, 3, created_at);
+	mc_q_int(q, 4, expires_at);
+	/* A duplicate hash or an unknown user is an answer, not a failure of the transaction. */
+	rc = mc_q_try(q, "create session");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_session_get(mc_store *st, int64_t *user_id, int64_t *expires_at, const char *token_hash)
+{
+	static const char sql[] = "SELECT user_id, expires_at FROM session WHERE token_hash = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, token_hash);
+	rc = mc_q_row(q, "read session");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		if (user_id)
+			*user_id = mc_q_col_int(q, 0);
+		if (expires_at)
+			*expires_at = mc_q_col_int(q, 1);
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* A statement of one text or integer parameter run to its end. */
+static int exec1(mc_store *st, const char *sql, const char *text, int64_t v, const char *what)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		if (text)
+			mc_q_text(q, 1, text);
+		else
+			mc_q_int(q, 1, v);
+		rc = mc_q_exec(q, what);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_session_delete(mc_store *st, const char *token_hash)
+{
+	static const char sql[] = "DELETE FROM session WHERE token_hash = $1";
+	return exec1(st, sql, token_hash, 0, "delete session");
+}
+
+int mc_store_session_purge(mc_store *st, int64_t now)
+{
+	static const char sql[] = "DELETE FROM session WHERE expires_at <= $1";
+	return exec1(st, sql, NULL, now, "purge sessions");
+}
+
+int mc_store_session_trim(mc_store *st, int64_t user_id, int keep, const char *newest)
+{
+	static const char sql[] = "DELETE FROM session WHERE user_id = $1 AND token_hash <> $3 AND token_hash NOT IN "
+				  "(SELECT token_hash FROM session WHERE user_id = $1 AND token_hash <> $3 "
+				  "ORDER BY created_at DESC, token_hash LIMIT $2)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, user_id);
+	mc_q_int(q, 2, keep > 1 ? keep - 1 : 0);
+	mc_q_text(q, 3, newest);
+	rc = mc_q_exec(q, "trim sessions");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

@@ -9,8 +9,10 @@
  * Its first half of 2017 holds the figures the report states (docs/statistics.md §8).
  *
  * The data is data/demo/{province,communes,catalogue}.json, embedded in the
- * binary. Applicants are invented (generated names, identity numbers and
- * phones); the generator is reproducible from its seed.
+ * binary (province.c loads it). Applicants are invented (generated names,
+ * identity numbers and phones); the generator (generate.c) is reproducible
+ * from its seed, and hands each life to a sink (sink.h) that carries it out
+ * through the app layer action by action or in bulk.
  */
 #ifndef MC_DEMO_H
 #define MC_DEMO_H
@@ -31,6 +33,10 @@
  */
 int mc_demo_load(mc_store *st, const char *password, FILE *log);
 
+/* The home address of the demo account username, which the store does not
+ * keep, from its "address" in the demo data; "" when it has none. */
+void mc_demo_account_address(char *out, size_t cap, const char *username);
+
 /*
  * Generates count dossiers filed between from and to (UTC seconds; to is the
  * demo's "now": no action happens after it) across the demo procedures and
@@ -42,7 +48,8 @@ int mc_demo_load(mc_store *st, const char *password, FILE *log);
  * procedures (those with steps) and units with a one-stop desk take dossiers. The same seed on the
  * same database gives the same dossiers. Runs in transactions of a few
  * hundred dossiers; a failure rolls back only the current batch. Writes a
- * summary to log (may be NULL). Requires mc_demo_load to have run.
+ * summary to log (may be NULL). Requires mc_demo_load to have run. This is
+ * mc_demo_generate with the live sink (sink.h).
  */
 int mc_demo_dossiers(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
 		     FILE *log);
@@ -55,9 +62,9 @@ int mc_demo_dossiers(mc_store *st, const mc_time_ctx *tc, int count, uint32_t se
  * chained in order, its payments. Transactions of a few thousand dossiers.
  * With the same seed on the same database the rows equal mc_demo_dossiers'
  * except each dossier's version (1: written once) and the payment references
- * (random).
+ * (random). This is mc_demo_generate with the bulk sink (sink.h).
  */
-int mc_demo_dossiers_bulk(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
-			  FILE *log);
+int mc_demo_dossiers_bulk(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from,
+			  int64_t to, FILE *log);
 
 #endif

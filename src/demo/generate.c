@@ -1,622 +1,20 @@
 /*
- * demo.c - loads the demo province from data/demo/province.json and generates
- * dossiers that live through the app layer's rules.
+ * generate.c - the lives of the demo's dossiers: which procedure at which
+ * unit, who files it and how (at the desk, by post, online), what happens to
+ * it after (reception, transfers, supplements, fees, decisions, returns,
+ * refusals, withdrawals, stops), by whom and on which working days, and how
+ * many run late. Each life is carried out by a sink (sink.h): through the
+ * app layer action by action, or in bulk.
  */
 #include "demo/demo.h"
+#include "demo/sink.h"
 
-#include "app/auth.h"
 #include "core/deadline.h"
 #include "core/dossier.h"
-#include "core/embed.h"
 #include "core/mc.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define DEMO_PATH "data/demo/province.json"
-#define COMMUNES_PATH "data/demo/communes.json"
-#define CATALOGUE_PATH "data/demo/catalogue.json"
-
-/* ---- reading the JSON -------------------------------------------------- */
-
-/* Reads members of one JSON object; the first error sticks in rc and makes
- * the later reads no-ops, so a record reads top to bottom. */
-typedef struct {
-	const char *what; /* the record, for messages */
-	int rc;
-} reader;
-
-/* Copies the string member key of obj into dst. A missing or null member
- * gives "" unless required. */
-static void rd_str(reader *r, char *dst, size_t cap, const json_t *obj, const char *key, bool required)
-{
-	const json_t *v = json_object_get(obj, key);
-	dst[0] = '\0';
-	if (r->rc != 0)
-		return;
-	if (!v || json_is_null(v)) {
-		if (required) {
-			fprintf(stderr, "demo: %s has no %s\n", r->what, key);
-			r->rc = MC_EINVAL;
-		}
-		return;
-	}
-	if (!json_is_string(v)) {
-		fprintf(stderr, "demo: %s: %s is not a string\n", r->what, key);
-		r->rc = MC_EINVAL;
-		return;
-	}
-	if (mc_strlcpy(dst, json_string_value(v), cap) != 0) {
-		fprintf(stderr, "demo: %s: %s is longer than %zu bytes\n", r->what, key, cap - 1);
-		r->rc = MC_EINVAL;
-	}
-}
-
-static int64_t rd_int(reader *r, const json_t *obj, const char *key, int64_t min, int64_t max)
-{
-	const json_t *v = json_object_get(obj, key);
-	if (r->rc != 0)
-		return min;
-	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-		fprintf(stderr, "demo: %s: %s must be an integer in %lld..%lld\n", r->what, key,
-			(long long)min, (long long)max);
-		r->rc = MC_EINVAL;
-		return min;
-	}
-	return json_integer_value(v);
-}
-
-/* The id of the unit with this code; "" gives 0. */
-static int64_t rd_unit(reader *r, mc_store *st, const char *code)
-{
-	mc_unit u;
-	int rc;
-	if (r->rc != 0 || !code[0])
-		return 0;
-	rc = mc_store_unit_by_code(st, &u, code);
-	if (rc != 0) {
-		fprintf(stderr, "demo: %s: unknown unit %s\n", r->what, code);
-		r->rc = rc == MC_ENOTFOUND ? MC_EINVAL : rc;
-		return 0;
-	}
-	return u.id;
-}
-
-/* "15:00" -> 900 minutes; null -> -1. */
-static int rd_cutoff(reader *r, const json_t *obj, const char *key)
-{
-	const json_t *v = json_object_get(obj, key);
-	int h = 0, m = 0;
-	char tail;
-	if (r->rc != 0 || !v || json_is_null(v))
-		return -1;
-	if (!json_is_string(v) || sscanf(json_string_value(v), "%d:%d%c", &h, &m, &tail) != 2 || h < 0 ||
-	    h > 23 || m < 0 || m > 59) {
-		fprintf(stderr, "demo: %s: %s must be \"HH:MM\" or null\n", r->what, key);
-		r->rc = MC_EINVAL;
-		return -1;
-	}
-	return h * 60 + m;
-}
-
-/* "2017-04-10" -> days since 1970-01-01. */
-static int32_t parse_day(reader *r, const char *s)
-{
-	int y = 0, m = 0, d = 0;
-	char tail;
-	if (r->rc != 0)
-		return 0;
-	if (!s || sscanf(s, "%d-%d-%d%c", &y, &m, &d, &tail) != 3 || y < 1970 || y > 2100 || m < 1 ||
-	    m > 12 || d < 1 || d > 31) {
-		fprintf(stderr, "demo: %s: bad date \"%s\"\n", r->what, s ? s : "");
-		r->rc = MC_EINVAL;
-		return 0;
-	}
-	return mc_days_from_civil(y, m, d);
-}
-
-/* A date member; a missing or null optional one gives 0. */
-static int32_t rd_date(reader *r, const json_t *obj, const char *key, bool required)
-{
-	char s[16];
-	rd_str(r, s, sizeof s, obj, key, required);
-	if (r->rc != 0 || !s[0])
-		return 0;
-	return parse_day(r, s);
-}
-
-static int32_t rd_day(reader *r, const json_t *obj, const char *key)
-{
-	return rd_date(r, obj, key, true);
-}
-
-static const char *const unit_levels[] = {"province", "department", "district", "commune"};
-
-static int load_units(mc_store *st, const json_t *units, size_t counts[4])
-{
-	size_t i;
-	const json_t *ju;
-	json_array_foreach(units, i, ju)
-	{
-		mc_unit u;
-		char parent[32];
-		reader r = {"unit", 0};
-		int rc;
-		memset(&u, 0, sizeof u);
-		rd_str(&r, u.code, sizeof u.code, ju, "code", true);
-		r.what = u.code;
-		rd_str(&r, u.name, sizeof u.name, ju, "name", true);
-		rd_str(&r, u.level, sizeof u.level, ju, "level", true);
-		rd_str(&r, u.province_code, sizeof u.province_code, ju, "province_code", true);
-		rd_str(&r, u.address, sizeof u.address, ju, "address", false);
-		rd_str(&r, u.phone, sizeof u.phone, ju, "phone", false);
-		rd_str(&r, u.office_hours, sizeof u.office_hours, ju, "office_hours", false);
-		rd_str(&r, parent, sizeof parent, ju, "parent", false);
-		u.parent_id = rd_unit(&r, st, parent);
-		u.one_stop_since = rd_date(&r, ju, "one_stop_since", false);
-		u.electronic_one_stop_since = rd_date(&r, ju, "electronic_one_stop_since", false);
-		if (r.rc != 0)
-			return r.rc;
-		rc = mc_store_unit_create(st, &u);
-		if (rc != 0) {
-			fprintf(stderr, "demo: could not create unit %s (%d)\n", u.code, rc);
-			return rc;
-		}
-		for (size_t l = 0; l < MC_ARRAY_LEN(unit_levels); l++) {
-			if (strcmp(u.level, unit_levels[l]) == 0)
-				counts[l]++;
-		}
-	}
-	return 0;
-}
-
-static void rd_levels(reader *r, char *dst, size_t cap, const json_t *arr)
-{
-	size_t i, len = 0;
-	const json_t *x;
-	dst[0] = '\0';
-	if (r->rc != 0)
-		return;
-	if (!json_is_array(arr) || json_array_size(arr) == 0) {
-		fprintf(stderr, "demo: %s: levels must be a non-empty array\n", r->what);
-		r->rc = MC_EINVAL;
-		return;
-	}
-	json_array_foreach(arr, i, x)
-	{
-		if (!json_is_string(x) || len + strlen(json_string_value(x)) + 2 > cap) {
-			fprintf(stderr, "demo: %s: bad levels\n", r->what);
-			r->rc = MC_EINVAL;
-			return;
-		}
-		len += (size_t)snprintf(dst + len, cap - len, "%s%s", len ? "," : "", json_string_value(x));
-	}
-}
-
-static void read_procedure(reader *r, mc_store *st, mc_procedure *p, const json_t *jp)
-{
-	char owner[32];
-	const json_t *arr, *x;
-	size_t i;
-
-	rd_str(r, p->code, sizeof p->code, jp, "code", true);
-	r->what = p->code;
-	rd_str(r, p->name, sizeof p->name, jp, "name", true);
-	rd_str(r, p->field, sizeof p->field, jp, "field", true);
-	rd_str(r, p->status, sizeof p->status, jp, "status", true);
-	rd_str(r, p->target, sizeof p->target, jp, "target", false);
-	rd_str(r, p->result, sizeof p->result, jp, "result", false);
-	rd_str(r, p->legal_basis, sizeof p->legal_basis, jp, "legal_basis", false);
-	rd_str(r, p->place, sizeof p->place, jp, "place", false);
-	rd_str(r, owner, sizeof owner, jp, "owner", false);
-	p->unit_id = rd_unit(r, st, owner);
-	rd_levels(r, p->levels, sizeof p->levels, json_object_get(jp, "levels"));
-	p->duration_hours = (int32_t)rd_int(r, jp, "duration_hours", 1, 8 * 365);
-	p->online_duration_hours = (int32_t)rd_int(r, jp, "online_duration_hours", 0, 8 * 365);
-	p->online_level = (int)rd_int(r, jp, "online_level", 2, 4);
-	p->cutoff_min = rd_cutoff(r, jp, "cutoff");
-	p->restart_on_supplement = json_is_true(json_object_get(jp, "restart_on_supplement"));
-
-	arr = json_object_get(jp, "steps");
-	p->n_steps = json_array_size(arr);
-	p->steps = mc_xcalloc(p->n_steps ? p->n_steps : 1, sizeof *p->steps);
-	json_array_foreach(arr, i, x)
-	{
-		mc_proc_step *s = &p->steps[i];
-		s->seq = (int)i + 1;
-		rd_str(r, s->name, sizeof s->name, x, "name", true);
-		rd_str(r, s->role, sizeof s->role, x, "role", true);
-		rd_str(r, s->unit_level, sizeof s->unit_level, x, "unit_level", true);
-		s->hours = (int32_t)rd_int(r, x, "hours", 0, 8 * 365);
-	}
-	arr = json_object_get(jp, "documents");
-	p->n_docs = json_array_size(arr);
-	p->docs = mc_xcalloc(p->n_docs ? p->n_docs : 1, sizeof *p->docs);
-	json_array_foreach(arr, i, x)
-	{
-		mc_proc_doc *d = &p->docs[i];
-		d->seq = (int)i + 1;
-		rd_str(r, d->name, sizeof d->name, x, "name", true);
-		rd_str(r, d->form, sizeof d->form, x, "form", false);
-		d->originals = (int)rd_int(r, x, "originals", 0, 100);
-		d->copies = (int)rd_int(r, x, "copies", 0, 100);
-		d->required = !json_is_false(json_object_get(x, "required"));
-	}
-	arr = json_object_get(jp, "fees");
-	p->n_fees = json_array_size(arr);
-	p->fees = mc_xcalloc(p->n_fees ? p->n_fees : 1, sizeof *p->fees);
-	json_array_foreach(arr, i, x)
-	{
-		mc_proc_fee *f = &p->fees[i];
-		rd_str(r, f->code, sizeof f->code, x, "code", true);
-		rd_str(r, f->name, sizeof f->name, x, "name", true);
-		f->amount = rd_int(r, x, "amount", 0, INT64_C(1000000000000));
-	}
-	arr = json_object_get(jp, "publications");
-	p->n_pubs = json_array_size(arr);
-	p->pubs = mc_xcalloc(p->n_pubs ? p->n_pubs : 1, sizeof *p->pubs);
-	json_array_foreach(arr, i, x)
-	{
-		mc_proc_pub *pb = &p->pubs[i];
-		rd_str(r, pb->kind, sizeof pb->kind, x, "kind", true);
-		rd_str(r, pb->decision, sizeof pb->decision, x, "decision", true);
-		pb->day = rd_day(r, x, "date");
-	}
-}
-
-static int load_procedures(mc_store *st, const json_t *procs, size_t *n_active, size_t *n_abolished)
-{
-	size_t i;
-	const json_t *jp;
-	json_array_foreach(procs, i, jp)
-	{
-		mc_procedure p;
-		reader r = {"procedure", 0};
-		int rc;
-		memset(&p, 0, sizeof p);
-		read_procedure(&r, st, &p, jp);
-		rc = r.rc;
-		if (rc == 0) {
-			rc = mc_store_procedure_create(st, &p);
-			if (rc != 0)
-				fprintf(stderr, "demo: could not create procedure %s (%d)\n", p.code, rc);
-		}
-		if (rc == 0 && strcmp(p.status, "abolished") == 0)
-			(*n_abolished)++;
-		else if (rc == 0)
-			(*n_active)++;
-		mc_procedure_clear(&p);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int load_users(mc_store *st, const json_t *users, const char *hash, FILE *log)
-{
-	size_t i;
-	const json_t *ju;
-	json_array_foreach(users, i, ju)
-	{
-		mc_user u;
-		char role[16], unit[32];
-		mc_role parsed;
-		reader r = {"user", 0};
-		int rc;
-		memset(&u, 0, sizeof u);
-		rd_str(&r, u.username, sizeof u.username, ju, "username", true);
-		r.what = u.username;
-		rd_str(&r, u.full_name, sizeof u.full_name, ju, "full_name", true);
-		rd_str(&r, u.email, sizeof u.email, ju, "email", false);
-		rd_str(&r, u.phone, sizeof u.phone, ju, "phone", false);
-		rd_str(&r, u.id_number, sizeof u.id_number, ju, "id_number", false);
-		rd_str(&r, role, sizeof role, ju, "role", true);
-		rd_str(&r, unit, sizeof unit, ju, "unit", false);
-		u.unit_id = rd_unit(&r, st, unit);
-		if (r.rc != 0)
-			return r.rc;
-		if (mc_role_parse(&parsed, role) != 0) {
-			fprintf(stderr, "demo: %s: unknown role %s\n", u.username, role);
-			return MC_EINVAL;
-		}
-		if (parsed != MC_ROLE_CITIZEN && !u.unit_id) {
-			fprintf(stderr, "demo: %s: a %s needs a unit\n", u.username, role);
-			return MC_EINVAL;
-		}
-		u.role = (int)parsed;
-		u.active = true;
-		u.created_at = mc_now();
-		rc = mc_store_user_create(st, &u, hash);
-		if (rc != 0) {
-			fprintf(stderr, "demo: could not create user %s (%d)\n", u.username, rc);
-			return rc;
-		}
-		if (log)
-			fprintf(log, "  %-18s %-11s %s%s%s\n", u.username, role, u.full_name,
-				unit[0] ? ", " : "", unit);
-	}
-	return 0;
-}
-
-/* Parses an embedded JSON file; NULL (with a message) when it is missing or
- * malformed. Caller frees with json_decref. */
-static json_t *load_embedded(const char *path)
-{
-	const struct mc_embedded *e = mc_embed_find(path);
-	json_error_t jerr;
-	json_t *root;
-	if (!e) {
-		fprintf(stderr, "demo: %s is not built into this binary\n", path);
-		return NULL;
-	}
-	root = json_loadb((const char *)e->data, e->len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
-		fprintf(stderr, "demo: %s:%d: %s\n", path, jerr.line, jerr.text);
-	return root;
-}
-
-/* "UBND huyện Quảng Xương" -> "huyện Quảng Xương". */
-static const char *without_ubnd(const char *name)
-{
-	return strncmp(name, "UBND ", 5) == 0 ? name + 5 : name;
-}
-
-/* The communes of data/demo/communes.json, each district's numbered after the
- * ones province.json already gave it: code 000.NN.DD.H56, an address in the
- * district and a phone number in the style of the others. */
-static int load_communes(mc_store *st, const json_t *root, size_t counts[4])
-{
-	size_t i;
-	const json_t *jd;
-	json_array_foreach(json_object_get(root, "districts"), i, jd)
-	{
-		char code[32], dd[8];
-		reader r = {"communes", 0};
-		mc_unit district;
-		mc_unit *units = NULL;
-		size_t n_units = 0, j;
-		int seq = 0, rc;
-		int32_t one_stop, electronic;
-		const json_t *jc, *without = json_object_get(jd, "without_one_stop");
-
-		rd_str(&r, code, sizeof code, jd, "district", true);
-		one_stop = rd_date(&r, jd, "one_stop_since", false);
-		electronic = rd_date(&r, jd, "electronic_one_stop_since", false);
-		if (r.rc != 0)
-			return r.rc;
-		rc = mc_store_unit_by_code(st, &district, code);
-		if (rc == 0 && sscanf(code, "000.00.%7[0-9].", dd) != 1)
-			rc = MC_EINVAL;
-		if (rc == 0)
-			rc = mc_store_unit_list(st, &units, &n_units);
-		if (rc != 0) {
-			fprintf(stderr, "demo: communes: bad district %s\n", code);
-			mc_unit_free_list(units);
-			return rc == MC_ENOTFOUND ? MC_EINVAL : rc;
-		}
-		for (j = 0; j < n_units; j++) {
-			int nn = 0;
-			if (units[j].parent_id == district.id && sscanf(units[j].code, "000.%d.", &nn) == 1 &&
-			    nn > seq)
-				seq = nn;
-		}
-		mc_unit_free_list(units);
-		json_array_foreach(json_object_get(jd, "communes"), j, jc)
-		{
-			mc_unit u;
-			const char *name = json_string_value(jc);
-			bool excluded = false;
-			size_t k;
-			const json_t *x;
-			if (!name || strlen(name) > 200) {
-				fprintf(stderr, "demo: communes of %s: a name is not a short string\n", code);
-				return MC_EINVAL;
-			}
-			json_array_foreach(without, k, x)
-			{
-				if (json_is_string(x) && strcmp(json_string_value(x), name) == 0)
-					excluded = true;
-			}
-			memset(&u, 0, sizeof u);
-			seq++;
-			snprintf(u.code, sizeof u.code, "000.%02d.%s.H56", seq, dd);
-			snprintf(u.name, sizeof u.name, "UBND %s", name);
-			mc_strlcpy(u.level, "commune", sizeof u.level);
-			mc_strlcpy(u.province_code, district.province_code, sizeof u.province_code);
-			/* "Xã Quảng Lưu, huyện Quảng Xương": the address starts with a capital
-			 * (names start with xã, phường or thị trấn). */
-			snprintf(u.address, sizeof u.address, "%c%.120s, %.100s, tỉnh Thanh Hóa",
-				 name[0] >= 'a' && name[0] <= 'z' ? name[0] - 'a' + 'A' : name[0], name + 1,
-				 without_ubnd(district.name));
-			snprintf(u.phone, sizeof u.phone, "0237 36%s %03d", dd, 100 + 13 * seq);
-			u.parent_id = district.id;
-			u.one_stop_since = excluded ? 0 : one_stop;
-			u.electronic_one_stop_since = excluded ? 0 : electronic;
-			rc = mc_store_unit_create(st, &u);
-			if (rc != 0) {
-				fprintf(stderr, "demo: could not create unit %s (%d)\n", u.code, rc);
-				return rc;
-			}
-			counts[3]++;
-		}
-	}
-	return 0;
-}
-
-/* The catalogue entries of data/demo/catalogue.json: procedures as the
- * national database lists them, without the steps and documents of the
- * detailed ones (so the dossier generator leaves them alone). */
-static int load_catalogue(mc_store *st, const json_t *root, size_t *n_active, size_t *n_abolished)
-{
-	const json_t *decisions = json_object_get(root, "decisions");
-	size_t i, j;
-	const json_t *jg, *jp;
-	json_array_foreach(json_object_get(root, "groups"), i, jg)
-	{
-		mc_procedure p;
-		mc_unit owner;
-		char owner_code[32];
-		reader r = {"catalogue", 0};
-		memset(&p, 0, sizeof p);
-		memset(&owner, 0, sizeof owner);
-		rd_str(&r, p.field, sizeof p.field, jg, "field", true);
-		rd_str(&r, owner_code, sizeof owner_code, jg, "owner", false);
-		rd_levels(&r, p.levels, sizeof p.levels, json_object_get(jg, "levels"));
-		if (r.rc == 0 && owner_code[0] && mc_store_unit_by_code(st, &owner, owner_code) != 0) {
-			fprintf(stderr, "demo: catalogue: unknown owner %s\n", owner_code);
-			r.rc = MC_EINVAL;
-		}
-		if (r.rc != 0)
-			return r.rc;
-		p.unit_id = owner.id;
-		p.cutoff_min = -1;
-		mc_strlcpy(p.target, "Tổ chức, cá nhân", sizeof p.target);
-		if (owner.id)
-			snprintf(p.place, sizeof p.place, "Bộ phận tiếp nhận và trả kết quả %.200s",
-				 owner.name);
-		else
-			snprintf(p.place, sizeof p.place, "Bộ phận tiếp nhận và trả kết quả UBND cấp %s",
-				 strcmp(p.levels, "commune") == 0 ? "xã" : "huyện");
-		json_array_foreach(json_object_get(jg, "procedures"), j, jp)
-		{
-			/* [code, name, online_level, working_days, status, [[kind, decision], ...]] */
-			const json_t *pubs = json_array_get(jp, 5), *x;
-			mc_proc_pub pb[8];
-			size_t k;
-			int rc;
-			if (!json_is_string(json_array_get(jp, 0)) ||
-			    !json_is_string(json_array_get(jp, 1)) ||
-			    !json_is_integer(json_array_get(jp, 2)) ||
-			    !json_is_integer(json_array_get(jp, 3)) ||
-			    !json_is_string(json_array_get(jp, 4)) ||
-			    json_array_size(pubs) > MC_ARRAY_LEN(pb) ||
-			    mc_strlcpy(p.code, json_string_value(json_array_get(jp, 0)), sizeof p.code) !=
-				0 ||
-			    mc_strlcpy(p.name, json_string_value(json_array_get(jp, 1)), sizeof p.name) !=
-				0 ||
-			    mc_strlcpy(p.status, json_string_value(json_array_get(jp, 4)), sizeof p.status) !=
-				0) {
-				fprintf(stderr, "demo: catalogue: entry %zu of %s is malformed\n", j,
-					p.field);
-				return MC_EINVAL;
-			}
-			p.online_level = (int)json_integer_value(json_array_get(jp, 2));
-			p.duration_hours = (int32_t)json_integer_value(json_array_get(jp, 3)) * 8;
-			memset(pb, 0, sizeof pb);
-			json_array_foreach(pubs, k, x)
-			{
-				const char *key = json_string_value(json_array_get(x, 1));
-				const json_t *dec = json_object_get(decisions, key ? key : "");
-				if (!json_is_string(json_array_get(x, 0)) ||
-				    !json_is_string(json_array_get(dec, 0))) {
-					r.rc = MC_EINVAL;
-					break;
-				}
-				mc_strlcpy(pb[k].kind, json_string_value(json_array_get(x, 0)),
-					   sizeof pb[k].kind);
-				mc_strlcpy(pb[k].decision, json_string_value(json_array_get(dec, 0)),
-					   sizeof pb[k].decision);
-				pb[k].day = parse_day(&r, json_string_value(json_array_get(dec, 1)));
-			}
-			if (r.rc != 0) {
-				fprintf(stderr, "demo: catalogue: %s has a bad publication\n", p.code);
-				return r.rc;
-			}
-			p.pubs = pb;
-			p.n_pubs = json_array_size(pubs);
-			rc = mc_store_procedure_create(st, &p);
-			if (rc != 0) {
-				fprintf(stderr, "demo: could not create procedure %s (%d)\n", p.code, rc);
-				return rc;
-			}
-			if (strcmp(p.status, "abolished") == 0)
-				(*n_abolished)++;
-			else
-				(*n_active)++;
-		}
-	}
-	return 0;
-}
-
-int mc_demo_load(mc_store *st, const char *password, FILE *log)
-{
-	int rc = MC_ERROR;
-	json_t *root = NULL, *communes = NULL, *catalogue = NULL;
-	json_error_t jerr;
-	char hash[MC_PASSWORD_HASH_MAX];
-	bool in_tx = false;
-	size_t units[4] = {0}, n_active = 0, n_abolished = 0;
-	const struct mc_embedded *e = mc_embed_find(DEMO_PATH);
-	const json_t *ju, *jp, *jus;
-
-	if (!e) {
-		fprintf(stderr, "demo: %s is not built into this binary\n", DEMO_PATH);
-		goto cleanup;
-	}
-	root = json_loadb((const char *)e->data, e->len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		fprintf(stderr, "demo: %s:%d: %s\n", DEMO_PATH, jerr.line, jerr.text);
-		rc = MC_EINVAL;
-		goto cleanup;
-	}
-	ju = json_object_get(root, "units");
-	jp = json_object_get(root, "procedures");
-	jus = json_object_get(root, "users");
-	if (!json_is_array(ju) || !json_is_array(jp) || !json_is_array(jus)) {
-		fprintf(stderr, "demo: %s needs arrays units, procedures and users\n", DEMO_PATH);
-		rc = MC_EINVAL;
-		goto cleanup;
-	}
-	communes = load_embedded(COMMUNES_PATH);
-	catalogue = load_embedded(CATALOGUE_PATH);
-	if (!communes || !catalogue) {
-		rc = MC_EINVAL;
-		goto cleanup;
-	}
-	/* argon2id is slow on purpose: hash once, share the hash. */
-	if (mc_auth_init() != 0 || mc_auth_hash_password(hash, password) != 0) {
-		fprintf(stderr, "demo: could not hash the demo password\n");
-		goto cleanup;
-	}
-	rc = mc_store_begin(st);
-	if (rc != 0)
-		goto cleanup;
-	in_tx = true;
-	if (log)
-		fprintf(log, "demo accounts (password as given):\n");
-	rc = load_units(st, ju, units);
-	if (rc == 0)
-		rc = load_communes(st, communes, units);
-	if (rc == 0)
-		rc = load_procedures(st, jp, &n_active, &n_abolished);
-	if (rc == 0)
-		rc = load_catalogue(st, catalogue, &n_active, &n_abolished);
-	if (rc == 0)
-		rc = load_users(st, jus, hash, log);
-	if (rc != 0)
-		goto cleanup;
-	rc = mc_store_commit(st);
-	if (rc != 0)
-		goto cleanup;
-	in_tx = false;
-	if (log)
-		fprintf(log,
-			"demo province loaded: %zu province, %zu departments, %zu districts, %zu communes; "
-			"%zu procedures (%zu abolished); %zu accounts\n",
-			units[0], units[1], units[2], units[3], n_active + n_abolished, n_abolished,
-			json_array_size(jus));
-cleanup:
-	if (in_tx)
-		mc_store_rollback(st);
-	json_decref(root);
-	json_decref(communes);
-	json_decref(catalogue);
-	memset(hash, 0, sizeof hash);
-	return rc;
-}
-
-/* ---- generated dossiers ----------------------------------------------- */
 
 /* splitmix64: small, fast, and the same on every platform. */
 typedef struct {
@@ -709,25 +107,6 @@ static const char *format_vnd(char *buf, size_t cap, int64_t amount)
 	return buf;
 }
 
-/* The home address of a demo account, which the store does not keep: from
- * the account's "address" in the demo data; "" when it has none. */
-static void citizen_address(char *out, size_t cap, const char *username)
-{
-	const struct mc_embedded *e = mc_embed_find(DEMO_PATH);
-	json_t *root = e ? json_loadb((const char *)e->data, e->len, 0, NULL) : NULL;
-	size_t i;
-	const json_t *ju;
-	out[0] = '\0';
-	json_array_foreach(json_object_get(root, "users"), i, ju)
-	{
-		const char *name = json_string_value(json_object_get(ju, "username"));
-		const char *addr = json_string_value(json_object_get(ju, "address"));
-		if (name && addr && strcmp(name, username) == 0)
-			mc_strlcpy(out, addr, cap);
-	}
-	json_decref(root);
-}
-
 typedef struct {
 	mc_procedure p;	  /* with parts */
 	bool inter_level; /* received at a commune, decided at its district */
@@ -753,17 +132,8 @@ typedef struct {
 	int64_t land_dept;     /* Sở Tài nguyên và Môi trường */
 	int64_t by_state[11];
 	int64_t late, transferred, events;
-	bool bulk; /* lives kept in memory and written at once (mc_demo_dossiers_bulk) */
+	mc_demo_sink *sink; /* where the lives go */
 } generator;
-
-/* What an action did to the fee owed, replayed once the dossier is written. */
-typedef struct {
-	mc_actor actor;
-	mc_action action;
-	int from;
-	int64_t at;
-	char note[512];
-} pay_op;
 
 /* One dossier's life. */
 typedef struct {
@@ -774,11 +144,6 @@ typedef struct {
 	int64_t worked_min; /* working minutes spent since reception, pauses excluded */
 	bool owned;	    /* filed online by the "congdan" account */
 	char applicant[256];
-	/* bulk: the life so far, written when it ends (flush_life) */
-	mc_event *ev;
-	size_t n_ev, cap_ev;
-	pay_op pays[8];
-	size_t n_pays;
 } life;
 
 static const mc_unit *unit_by_id(const generator *g, int64_t id)
@@ -847,62 +212,6 @@ static int64_t work_after(const generator *g, int64_t unit_id, int64_t t, int64_
 
 enum { LIFE_GOES_ON = 0, LIFE_PAUSED_BY_NOW = 1 };
 
-/* bulk: keeps the event the app layer would have appended now. */
-static int keep_event(life *l, const mc_actor *actor, const char *action, int from, const char *note, int64_t at)
-{
-	if (l->n_ev == l->cap_ev) {
-		l->cap_ev = l->cap_ev ? 2 * l->cap_ev : 16;
-		l->ev = mc_xrealloc(l->ev, l->cap_ev * sizeof *l->ev);
-	}
-	return mc_app_dossier_event_make(&l->ev[l->n_ev++], &l->d, actor, action, from, note, at);
-}
-
-/* bulk: the app layer's decision on the dossier in memory (mc_app_dossier_apply),
- * its event and what it does to the fee, kept until the life ends. */
-static int act_in_memory(life *l, const mc_actor *actor, const mc_action_req *req)
-{
-	int from = l->d.state;
-	int rc = mc_app_dossier_apply(l->g->st, l->g->tc, actor, &l->d, &l->dp->p, req);
-	if (rc != 0)
-		return rc;
-	l->d.version++;
-	rc = keep_event(l, actor, mc_action_name(req->action), from, req->note, req->at);
-	if (rc == 0 && (req->action == MC_ACT_REQUEST_PAYMENT || req->action == MC_ACT_PAY ||
-			req->action == MC_ACT_WITHDRAW || req->action == MC_ACT_STOP)) {
-		if (l->n_pays == MC_ARRAY_LEN(l->pays))
-			return MC_ERROR;
-		pay_op *p = &l->pays[l->n_pays++];
-		p->actor = *actor;
-		p->action = req->action;
-		p->from = from;
-		p->at = req->at;
-		mc_strlcpy(p->note, req->note ? req->note : "", sizeof p->note);
-	}
-	return rc;
-}
-
-/* bulk: writes the dossier as its life left it, then its events (chained as
- * they are appended) and its payments, in that order. */
-static int flush_life(life *l)
-{
-	mc_store *st = l->g->st;
-	int rc = mc_store_dossier_insert(st, &l->d);
-	for (size_t i = 0; i < l->n_ev && rc == 0; i++) {
-		l->ev[i].dossier_id = l->d.id;
-		rc = mc_store_event_append(st, &l->ev[i]);
-	}
-	for (size_t i = 0; i < l->n_pays && rc == 0; i++) {
-		pay_op *p = &l->pays[i];
-		mc_action_req req;
-		memset(&req, 0, sizeof req);
-		req.action = p->action;
-		req.note = p->note[0] ? p->note : NULL;
-		req.at = p->at;
-		rc = mc_app_dossier_follow_payment(st, &p->actor, &l->d, &req, &l->dp->p, p->from, p->at);
-	}
-	return rc;
-}
-
 /*
  * Performs req by actor `minutes` of working time (in unit_id's hours) after
  * the previous action. Returns LIFE_PAUSED_BY_NOW when that falls after the
@@ -913,35 +222,17 @@ static int act(life *l, const mc_actor *actor, mc_action_req *req, int64_t unit_
 	       bool counts)
 {
 	generator *g = l->g;
-	mc_dossier out;
 	int64_t at = work_after(g, unit_id, l->t, minutes < 1 ? 1 : minutes);
 	int rc;
 	if (at > g->now)
 		return LIFE_PAUSED_BY_NOW;
 	req->at = at;
-	memset(&out, 0, sizeof out);
-	if (g->bulk) {
-		rc = act_in_memory(l, actor, req);
-		if (rc != 0) {
-			fprintf(stderr, "demo: %s: %s by %s failed (%d)\n", l->d.code, mc_action_name(req->action),
-				mc_role_name(actor->role), rc);
-			return rc;
-		}
-		l->t = at;
-		g->events++;
-		if (counts)
-			l->worked_min += minutes;
-		return 0;
-	}
-	rc = mc_app_dossier_act(g->st, g->tc, actor, l->d.code, req, &out);
+	rc = g->sink->act(g->sink, &l->d, actor, req, &l->dp->p);
 	if (rc != 0) {
 		fprintf(stderr, "demo: %s: %s by %s failed (%d)\n", l->d.code, mc_action_name(req->action),
 			mc_role_name(actor->role), rc);
-		mc_dossier_clear(&out);
 		return rc;
 	}
-	mc_dossier_clear(&l->d);
-	l->d = out;
 	l->t = at;
 	g->events++;
 	if (counts)
@@ -1327,7 +618,7 @@ static int live_one(generator *g, int64_t filed_at)
 	const mc_unit *unit = NULL;
 	mc_state target = pick_target(r);
 	int rc = 0;
-	bool stop = false;
+	bool stop = false, filed = false;
 
 	memset(&l, 0, sizeof l);
 	memset(&in, 0, sizeof in);
@@ -1399,23 +690,13 @@ static int live_one(generator *g, int64_t filed_at)
 	}
 	if (in.at > g->now)
 		return 0;
-	if (g->bulk) {
-		rc = mc_app_dossier_build(g->st, g->tc, &filer, &in, &l.d);
-		if (rc == 0) {
-			/* The dossier owns its documents: supplements add to them. */
-			l.d.docs = mc_xcalloc(in.n_docs ? in.n_docs : 1, sizeof *l.d.docs);
-			memcpy(l.d.docs, in.docs, in.n_docs * sizeof *l.d.docs);
-			l.d.version = 1;
-			rc = keep_event(&l, &filer, "create", 0, NULL, in.at);
-		}
-	} else {
-		rc = mc_app_dossier_create(g->st, g->tc, &filer, &in, &l.d);
-	}
+	rc = g->sink->file(g->sink, &l.d, &filer, &in);
 	if (rc != 0) {
 		fprintf(stderr, "demo: could not file a dossier of %s at %s (%d)\n", l.dp->p.code, unit->code,
 			rc);
 		goto cleanup;
 	}
+	filed = true;
 	g->events++;
 	l.t = in.at;
 
@@ -1463,8 +744,8 @@ static int live_one(generator *g, int64_t filed_at)
 cleanup:
 	if (rc == LIFE_PAUSED_BY_NOW)
 		rc = 0;
-	if (rc == 0 && g->bulk && l.n_ev > 0)
-		rc = flush_life(&l);
+	if (rc == 0 && filed)
+		rc = g->sink->end(g->sink, &l.d, &l.dp->p);
 	if (rc == 0 && l.d.id) {
 		if (l.d.state >= 1 && l.d.state <= 10)
 			g->by_state[l.d.state]++;
@@ -1473,7 +754,6 @@ cleanup:
 			g->late++;
 	}
 	mc_dossier_clear(&l.d);
-	free(l.ev);
 	return rc;
 }
 
@@ -1505,9 +785,9 @@ static int gen_setup(generator *g)
 	for (size_t i = 0; i < g->n_users; i++) {
 		if (strcmp(g->users[i].username, "congdan") == 0 && g->users[i].role == MC_ROLE_CITIZEN)
 			g->citizen = &g->users[i];
-		if (g->citizen)
-			citizen_address(g->citizen_address, sizeof g->citizen_address, g->citizen->username);
 	}
+	if (g->citizen)
+		mc_demo_account_address(g->citizen_address, sizeof g->citizen_address, g->citizen->username);
 	for (size_t i = 0; i < g->n_units; i++) {
 		if (strcmp(g->units[i].name, "UBND huyện Quảng Xương") == 0)
 			g->home_district = g->units[i].id;
@@ -1560,11 +840,8 @@ static int gen_setup(generator *g)
 	return rc;
 }
 
-#define BATCH 250
-#define BULK_BATCH 5000
-
-static int generate(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
-		    FILE *log, bool bulk)
+int mc_demo_generate(mc_demo_sink *sink, mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed,
+		     int64_t from, int64_t to, FILE *log)
 {
 	generator g;
 	int64_t *filed = NULL;
@@ -1579,7 +856,7 @@ static int generate(mc_store *st, const mc_time_ctx *tc, int count, uint32_t see
 	g.tc = tc;
 	g.r.s = seed;
 	g.now = to;
-	g.bulk = bulk;
+	g.sink = sink;
 	rc = gen_setup(&g);
 	if (rc != 0)
 		goto cleanup;
@@ -1600,13 +877,13 @@ static int generate(mc_store *st, const mc_time_ctx *tc, int count, uint32_t see
 		rc = live_one(&g, filed[i]);
 		if (rc != 0)
 			goto cleanup;
-		if ((i + 1) % (bulk ? BULK_BATCH : BATCH) == 0 || i + 1 == count) {
+		if ((i + 1) % sink->batch == 0 || i + 1 == count) {
 			rc = mc_store_commit(st);
 			if (rc != 0)
 				goto cleanup;
 			in_tx = false;
 			done = i + 1;
-			if (bulk && log && done % 200000 == 0) {
+			if (sink->progress_every && log && done % sink->progress_every == 0) {
 				fprintf(log, "demo dossiers: %d of %d\n", done, count);
 				fflush(log);
 			}
@@ -1640,11 +917,23 @@ cleanup:
 int mc_demo_dossiers(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
 		     FILE *log)
 {
-	return generate(st, tc, count, seed, from, to, log, false);
+	mc_demo_sink *sink = mc_demo_sink_live(st, tc);
+	int rc = mc_demo_generate(sink, st, tc, count, seed, from, to, log);
+	mc_demo_sink_free(sink);
+	return rc;
 }
 
-int mc_demo_dossiers_bulk(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from, int64_t to,
-			  FILE *log)
+int mc_demo_dossiers_bulk(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from,
+			  int64_t to, FILE *log)
 {
-	return generate(st, tc, count, seed, from, to, log, true);
+	mc_demo_sink *sink = mc_demo_sink_bulk(st, tc);
+	int rc = mc_demo_generate(sink, st, tc, count, seed, from, to, log);
+	mc_demo_sink_free(sink);
+	return rc;
+}
+
+void mc_demo_sink_free(mc_demo_sink *sink)
+{
+	if (sink)
+		sink->free(sink);
 }

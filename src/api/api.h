@@ -9,6 +9,11 @@
 #include "http/server.h"
 #include "render/chart.h"
 
+/* The route table (routes.c): every route of the API with its handler and
+ * roles. The command hands it to the server (mc_server_config.routes). */
+extern const mc_route mc_routes[];
+extern const size_t mc_routes_count;
+
 /* Scope: an officer acts within the subtree of the unit their role is held
  * in. Whether unit_id lies there (from the unit tree held in memory). */
 bool mc_api_in_scope(mc_req *r, int64_t unit_id);

@@ -28,7 +28,7 @@ void mc_api_metrics(mc_req *r)
 	}
 	mc_buf out;
 	mc_buf_init(&out, 4u << 20);
-	rc = mc_metrics_text(&out);
+	rc = mc_metrics_text(&out, mc_routes, mc_routes_count);
 	rc |= mc_buf_adds(&out, "# HELP motcua_dossiers Dossiers by state (national status code).\n"
 				"# TYPE motcua_dossiers gauge\n");
 	for (int s = 1; s <= 10; s++)

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "api/api.h"
 #include "app/audit.h"
 #include "app/auth.h"
 #include "app/dossier.h"
@@ -347,6 +348,8 @@ int mc_cli_serve(int argc, char **argv)
 	if (cfg.audit_key_file[0] && mc_app_audit_key_load(&audit, cfg.audit_key_file) != 0)
 		return 1;
 	mc_server_config sc = {
+		.routes = mc_routes,
+		.n_routes = mc_routes_count,
 		.db_url = cfg.db,
 		.db_read_url = cfg.db_read[0] ? cfg.db_read : NULL,
 		.listen = cfg.listen,

@@ -6,6 +6,7 @@
  */
 #include "cli/cli.h"
 
+#include "api/api.h"
 #include "core/dossier.h"
 #include "http/server.h"
 

@@ -49,15 +49,15 @@ void mc_metrics_event(mc_metric_event e)
 	atomic_fetch_add_explicit(&events[e], 1, memory_order_relaxed);
 }
 
-static const char *route_label(size_t i, size_t n_routes)
+static const char *route_label(const mc_route *routes, size_t i, size_t n_routes)
 {
-	return i < n_routes ? mc_routes[i].pattern : "other";
+	return i < n_routes ? routes[i].pattern : "other";
 }
 
-int mc_metrics_text(mc_buf *out)
+int mc_metrics_text(mc_buf *out, const mc_route *routes, size_t n)
 {
 	int rc = 0;
-	size_t n_routes = mc_routes_count < ROUTES ? mc_routes_count : ROUTES;
+	size_t n_routes = n < ROUTES ? n : ROUTES;
 	rc |= mc_buf_adds(out, "# HELP motcua_http_requests_total HTTP requests by route, method and status class.\n"
 			       "# TYPE motcua_http_requests_total counter\n");
 	for (size_t i = 0; i <= n_routes; i++) {
@@ -66,10 +66,12 @@ int mc_metrics_text(mc_buf *out)
 			for (int c = 1; c <= 5; c++) {
 				uint64_t v = atomic_load(&requests[slot][m][c]);
 				if (v)
-					rc |= mc_buf_addf(out,
-							  "motcua_http_requests_total{route=\"%s\",method=\"%s\","
-							  "status=\"%dxx\"} %llu\n",
-							  route_label(i, n_routes), method_names[m], c, (unsigned long long)v);
+					rc |= mc_buf_addf(
+					    out,
+					    "motcua_http_requests_total{route=\"%s\",method=\"%s\","
+					    "status=\"%dxx\"} %llu\n",
+					    route_label(routes, i, n_routes), method_names[m], c,
+					    (unsigned long long)v);
 			}
 		}
 	}
@@ -83,7 +85,7 @@ int mc_metrics_text(mc_buf *out)
 				total += atomic_load(&latency[slot][m][b]);
 			if (!total)
 				continue;
-			const char *route = route_label(i, n_routes);
+			const char *route = route_label(routes, i, n_routes);
 			uint64_t cum = 0;
 			for (size_t b = 0; b < N_BOUNDS; b++) {
 				cum += atomic_load(&latency[slot][m][b]);

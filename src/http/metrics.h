@@ -13,7 +13,7 @@
 #include "core/buf.h"
 #include "http/server.h"
 
-/* Counts one reply: route_index into mc_routes (-1 for none), its method,
+/* Counts one reply: route_index into the server's route table (-1 for none), its method,
  * HTTP status and time taken. */
 void mc_metrics_count(int route_index, mc_method method, int status, double seconds);
 
@@ -27,7 +27,8 @@ typedef enum {
 } mc_metric_event;
 void mc_metrics_event(mc_metric_event e);
 
-/* Appends the request series and the event counters to out. */
-int mc_metrics_text(mc_buf *out);
+/* Appends the request series and the event counters to out; routes are the
+ * server's route table (mc_server_config), which the series are labelled by. */
+int mc_metrics_text(mc_buf *out, const mc_route *routes, size_t n_routes);
 
 #endif

@@ -212,7 +212,8 @@ static void handle(struct evhttp_request *ev, void *arg)
 		return;
 
 	mc_route_match m;
-	if (mc_router_find(&m, mc_routes, mc_routes_count, r->method, r->path) < 0) {
+	const mc_server_config *cfg = &w->srv->cfg;
+	if (mc_router_find(&m, cfg->routes, cfg->n_routes, r->method, r->path) < 0) {
 		if (m.allowed) {
 			char allow[64];
 			mc_router_allow(allow, sizeof allow, m.allowed);
@@ -231,7 +232,7 @@ static void handle(struct evhttp_request *ev, void *arg)
 		}
 		return;
 	}
-	const mc_route *route = &mc_routes[m.index];
+	const mc_route *route = &cfg->routes[m.index];
 	r->route_index = m.index;
 	r->n_params = m.n_params;
 	/* The parameters: a copy of the path cut at the end of each. */

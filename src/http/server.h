@@ -26,7 +26,11 @@
 #include <jansson.h>
 #include <stdio.h>
 
+typedef struct mc_route mc_route; /* a route of the table the server dispatches on (below) */
+
 typedef struct {
+	const mc_route *routes;  /* the route table (the API's, api/routes.c); borrowed */
+	size_t n_routes;
 	const char *db_url;      /* the primary: writes, sessions, time rules */
 	const char *db_read_url; /* the workers' other reads (a replica), or NULL = db_url */
 	const char *listen;      /* "HOST:PORT"; port 0 picks a free one */
@@ -191,7 +195,7 @@ void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload);
  * queue is full: the caller answers 429. fn must not touch the request. */
 int mc_req_offload(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload);
 
-/* ---- routes (src/api/routes.c) --------------------------------------- */
+/* ---- routes (the table is the API's: src/api/routes.c) --------------- */
 
 typedef void (*mc_handler)(mc_req *r);
 
@@ -210,16 +214,13 @@ enum {
 #define MC_ROLES_STAFF (MC_ROLE_BIT(MC_ROLE_DESK) | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER) | \
 			MC_ROLE_BIT(MC_ROLE_SUPERVISOR) | MC_ROLE_BIT(MC_ROLE_ADMIN))
 
-typedef struct {
+struct mc_route {
 	int methods;
 	const char *pattern;  /* "/api/v1/dossiers/{code}/actions" */
 	mc_handler handler;
 	int auth;
 	unsigned roles;       /* MC_ROLE_BIT set; used with MC_AUTH_SESSION */
 	int flags;
-} mc_route;
-
-extern const mc_route mc_routes[];
-extern const size_t mc_routes_count;
+};
 
 #endif

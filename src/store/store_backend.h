@@ -51,18 +51,6 @@ void mc_db_cache_free(mc_store *st);
 	X(restore, (const char *src), (src))                                                                 \
 	X(set_limits, (const mc_store_limits *limits), (limits))                                             \
 	X(lock_wait, (int ms), (ms))                                                                         \
-	X(procedure_create, (mc_procedure * p), (p))                                                         \
-	X(procedure_update, (mc_procedure * p), (p))                                                         \
-	X(procedure_get, (mc_procedure * out, const char *code, bool with_parts), (out, code, with_parts))   \
-	X(procedure_get_id, (mc_procedure * out, int64_t id, bool with_parts), (out, id, with_parts))        \
-	X(procedure_search, (mc_procedure * *out, size_t *n, int64_t *total, const mc_proc_query *q),        \
-	  (out, n, total, q))                                                                                \
-	X(procedure_fields, (mc_proc_field * *out, size_t *n, const char *level), (out, n, level))           \
-	X(procedure_pub_counts, (mc_pub_counts * out, int32_t first_day, int32_t last_day),                  \
-	  (out, first_day, last_day))                                                                        \
-	X(procedure_pub_decisions, (mc_pub_decision * *out, size_t *n, int32_t first_day, int32_t last_day), \
-	  (out, n, first_day, last_day))                                                                     \
-	X(procedure_in_force, (int64_t by_level[5], int64_t *total, int32_t day), (by_level, total, day))    \
 	X(dossier_next_seq, (int *out, int64_t unit_id, int32_t local_day, mc_code_space space),             \
 	  (out, unit_id, local_day, space))                                                                  \
 	X(dossier_get, (mc_dossier * out, const char *code, bool with_docs), (out, code, with_docs))         \

@@ -76,16 +76,6 @@ void mc_db_cache_free(mc_store *st);
 	  (mc_dossier * out, char *procedure_name, size_t name_cap, mc_event **events, size_t *n,            \
 	   const char *code),                                                                                \
 	  (out, procedure_name, name_cap, events, n, code))                                                  \
-	X(attachment_write, (char sha256_out[65], const void *data, size_t len), (sha256_out, data, len))    \
-	X(attachment_record, (const char *sha256, int64_t size, const char *mime), (sha256, size, mime))     \
-	X(attachment_put, (char sha256_out[65], const void *data, size_t len, const char *mime),             \
-	  (sha256_out, data, len, mime))                                                                     \
-	X(attachment_stat, (int64_t * size, char *mime, size_t mime_cap, const char *sha256),                \
-	  (size, mime, mime_cap, sha256))                                                                    \
-	X(attachment_get, (void **data, size_t *len, char *mime, size_t mime_cap, const char *sha256),       \
-	  (data, len, mime, mime_cap, sha256))                                                               \
-	X(attachment_open, (int *fd, int64_t *size, char *mime, size_t mime_cap, const char *sha256),        \
-	  (fd, size, mime, mime_cap, sha256))                                                                \
 	X(upload_usage, (mc_upload_usage * out, int64_t user_id, int64_t since), (out, user_id, since))      \
 	X(upload_record, (int64_t user_id, const char *sha256, int64_t size, const char *mime, int64_t at),  \
 	  (user_id, sha256, size, mime, at))                                                                 \
@@ -121,14 +111,6 @@ void mc_db_cache_free(mc_store *st);
 	  (mc_apology_entry * *out, size_t *n, int64_t *total, int64_t unit_id, int64_t from, int64_t to,    \
 	   int limit, int offset),                                                                           \
 	  (out, n, total, unit_id, from, to, limit, offset))                                                 \
-	X(calendar_set_year, (int year, const mc_day_entry *days, size_t n, const char *source),             \
-	  (year, days, n, source))                                                                           \
-	X(calendar_delete_year, (int year), (year))                                                          \
-	X(calendar_each,                                                                                     \
-	  (int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),       \
-	   void *payload),                                                                                   \
-	  (cb, payload))                                                                                     \
-	X(generation, (int64_t * out), (out))                                                                \
 	X(rating_put, (const mc_rating *r), (r))                                                             \
 	X(rating_get, (mc_rating * out, int64_t dossier_id), (out, dossier_id))                              \
 	X(rating_summary, (mc_rating_summary * out, int64_t unit_id, int64_t from, int64_t to),              \

@@ -104,13 +104,6 @@ void mc_db_cache_free(mc_store *st);
 	   int offset),                                                                                      \
 	  (out, n, total, unit_id, now, limit, offset))                                                      \
 	X(stats_months, (mc_stats_month * *out, size_t *n, int64_t unit_id, int year), (out, n, unit_id, year)) \
-	X(apology_add, (mc_apology * a), (a))                                                                \
-	X(apology_get, (mc_apology * out, int64_t dossier_id, int64_t id), (out, dossier_id, id))            \
-	X(apology_list, (mc_apology * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))            \
-	X(apology_register,                                                                                  \
-	  (mc_apology_entry * *out, size_t *n, int64_t *total, int64_t unit_id, int64_t from, int64_t to,    \
-	   int limit, int offset),                                                                           \
-	  (out, n, total, unit_id, from, to, limit, offset))                                                 \
 	X(rating_put, (const mc_rating *r), (r))                                                             \
 	X(rating_get, (mc_rating * out, int64_t dossier_id), (out, dossier_id))                              \
 	X(rating_summary, (mc_rating_summary * out, int64_t unit_id, int64_t from, int64_t to),              \
@@ -139,9 +132,6 @@ void mc_db_cache_free(mc_store *st);
 	X(dossier_insert, (mc_dossier * d), (d))                                                             \
 	X(dossier_update, (mc_dossier * d, int64_t expected_version), (d, expected_version))                 \
 	X(event_append, (mc_event * e), (e))                                                                 \
-	X(apology_issue,                                                                                     \
-	  (int64_t id, int64_t old_due, int64_t issued_by, const char *issued_by_name, int64_t at),          \
-	  (id, old_due, issued_by, issued_by_name, at))                                                      \
 	X(stats, (mc_stats_row * *out, size_t *n, const mc_stats_query *q), (out, n, q))
 
 /* The days asked of the roll-up for one period (store/rollup.c): month cells

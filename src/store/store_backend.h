@@ -51,18 +51,6 @@ void mc_db_cache_free(mc_store *st);
 	X(restore, (const char *src), (src))                                                                 \
 	X(set_limits, (const mc_store_limits *limits), (limits))                                             \
 	X(lock_wait, (int ms), (ms))                                                                         \
-	X(procedure_create, (mc_procedure * p), (p))                                                         \
-	X(procedure_update, (mc_procedure * p), (p))                                                         \
-	X(procedure_get, (mc_procedure * out, const char *code, bool with_parts), (out, code, with_parts))   \
-	X(procedure_get_id, (mc_procedure * out, int64_t id, bool with_parts), (out, id, with_parts))        \
-	X(procedure_search, (mc_procedure * *out, size_t *n, int64_t *total, const mc_proc_query *q),        \
-	  (out, n, total, q))                                                                                \
-	X(procedure_fields, (mc_proc_field * *out, size_t *n, const char *level), (out, n, level))           \
-	X(procedure_pub_counts, (mc_pub_counts * out, int32_t first_day, int32_t last_day),                  \
-	  (out, first_day, last_day))                                                                        \
-	X(procedure_pub_decisions, (mc_pub_decision * *out, size_t *n, int32_t first_day, int32_t last_day), \
-	  (out, n, first_day, last_day))                                                                     \
-	X(procedure_in_force, (int64_t by_level[5], int64_t *total, int32_t day), (by_level, total, day))    \
 	X(dossier_next_seq, (int *out, int64_t unit_id, int32_t local_day, mc_code_space space),             \
 	  (out, unit_id, local_day, space))                                                                  \
 	X(dossier_get, (mc_dossier * out, const char *code, bool with_docs), (out, code, with_docs))         \
@@ -88,16 +76,6 @@ void mc_db_cache_free(mc_store *st);
 	  (mc_dossier * out, char *procedure_name, size_t name_cap, mc_event **events, size_t *n,            \
 	   const char *code),                                                                                \
 	  (out, procedure_name, name_cap, events, n, code))                                                  \
-	X(attachment_write, (char sha256_out[65], const void *data, size_t len), (sha256_out, data, len))    \
-	X(attachment_record, (const char *sha256, int64_t size, const char *mime), (sha256, size, mime))     \
-	X(attachment_put, (char sha256_out[65], const void *data, size_t len, const char *mime),             \
-	  (sha256_out, data, len, mime))                                                                     \
-	X(attachment_stat, (int64_t * size, char *mime, size_t mime_cap, const char *sha256),                \
-	  (size, mime, mime_cap, sha256))                                                                    \
-	X(attachment_get, (void **data, size_t *len, char *mime, size_t mime_cap, const char *sha256),       \
-	  (data, len, mime, mime_cap, sha256))                                                               \
-	X(attachment_open, (int *fd, int64_t *size, char *mime, size_t mime_cap, const char *sha256),        \
-	  (fd, size, mime, mime_cap, sha256))                                                                \
 	X(upload_usage, (mc_upload_usage * out, int64_t user_id, int64_t since), (out, user_id, since))      \
 	X(upload_record, (int64_t user_id, const char *sha256, int64_t size, const char *mime, int64_t at),  \
 	  (user_id, sha256, size, mime, at))                                                                 \
@@ -126,21 +104,6 @@ void mc_db_cache_free(mc_store *st);
 	   int offset),                                                                                      \
 	  (out, n, total, unit_id, now, limit, offset))                                                      \
 	X(stats_months, (mc_stats_month * *out, size_t *n, int64_t unit_id, int year), (out, n, unit_id, year)) \
-	X(apology_add, (mc_apology * a), (a))                                                                \
-	X(apology_get, (mc_apology * out, int64_t dossier_id, int64_t id), (out, dossier_id, id))            \
-	X(apology_list, (mc_apology * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))            \
-	X(apology_register,                                                                                  \
-	  (mc_apology_entry * *out, size_t *n, int64_t *total, int64_t unit_id, int64_t from, int64_t to,    \
-	   int limit, int offset),                                                                           \
-	  (out, n, total, unit_id, from, to, limit, offset))                                                 \
-	X(calendar_set_year, (int year, const mc_day_entry *days, size_t n, const char *source),             \
-	  (year, days, n, source))                                                                           \
-	X(calendar_delete_year, (int year), (year))                                                          \
-	X(calendar_each,                                                                                     \
-	  (int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),       \
-	   void *payload),                                                                                   \
-	  (cb, payload))                                                                                     \
-	X(generation, (int64_t * out), (out))                                                                \
 	X(rating_put, (const mc_rating *r), (r))                                                             \
 	X(rating_get, (mc_rating * out, int64_t dossier_id), (out, dossier_id))                              \
 	X(rating_summary, (mc_rating_summary * out, int64_t unit_id, int64_t from, int64_t to),              \
@@ -169,9 +132,6 @@ void mc_db_cache_free(mc_store *st);
 	X(dossier_insert, (mc_dossier * d), (d))                                                             \
 	X(dossier_update, (mc_dossier * d, int64_t expected_version), (d, expected_version))                 \
 	X(event_append, (mc_event * e), (e))                                                                 \
-	X(apology_issue,                                                                                     \
-	  (int64_t id, int64_t old_due, int64_t issued_by, const char *issued_by_name, int64_t at),          \
-	  (id, old_due, issued_by, issued_by_name, at))                                                      \
 	X(stats, (mc_stats_row * *out, size_t *n, const mc_stats_query *q), (out, n, q))
 
 /* The days asked of the roll-up for one period (store/rollup.c): month cells

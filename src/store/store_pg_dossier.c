@@ -752,7 +752,7 @@ int mc_pg_dossier_public(mc_pg *st, mc_dossier *out, char *procedure_name, size_
 	if (rc)
 		goto cleanup;
 	p = mc_xcalloc(1, sizeof(*p));
-	if (mc_pg_procedure_get_id(st, p, out->procedure_id, false) == 0)
+	if (mc_store_procedure_get_id(&st->base, p, out->procedure_id, false) == 0)
 		mc_strlcpy(procedure_name, p->name, name_cap);
 	rc = mc_pg_event_list(st, events, n, out->id);
 cleanup:

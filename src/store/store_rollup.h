@@ -19,6 +19,9 @@ MC_STORE_OPS_ROLLUP(MC_STORE_ROLLUP_PUBLIC)
 #define MC_STORE_BACKEND_OP(name, params, args) int mc_store_backend_##name(mc_store *st, MC_UNPAREN params);
 MC_STORE_OPS0_WRAPPED(MC_STORE_BACKEND_OP0)
 MC_STORE_OPS_WRAPPED(MC_STORE_BACKEND_OP)
+/* The same, for those written once on the driver (store_<resource>.c). */
+int mc_store_backend_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by,
+				   const char *issued_by_name, int64_t at);
 
 /* Empties the table and counts every dossier, supplement request and issued
  * apology into it again, inside the caller's write transaction. */

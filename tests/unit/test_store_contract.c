@@ -1671,6 +1671,129 @@ static void test_calendar(void **state)
 	assert_int_equal(seen.years[0], 2025);
 }
 
+/* ---- apologies -------------------------------------------------------- */
+
+static void apology_init(mc_apology *a, int64_t dossier, int64_t unit, int64_t old_due, int64_t new_due,
+			 int64_t by, int64_t at)
+{
+	memset(a, 0, sizeof(*a));
+	a->dossier_id = dossier;
+	a->unit_id = unit;
+	snprintf(a->reason, sizeof(a->reason), "Hồ sơ cần xác minh thêm tại địa phương");
+	a->old_due = old_due;
+	a->new_due = new_due;
+	a->prepared_by = by;
+	snprintf(a->prepared_by_name, sizeof(a->prepared_by_name), "Chuyên viên");
+	a->prepared_at = at;
+}
+
+/* Prepared, issued once, listed by dossier, and shown in the register of
+ * the apologising unit's subtree for the period of issue. */
+static void test_apologies(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	int64_t specialist = add_user(f->st, "cv", MC_ROLE_SPECIALIST, f->commune);
+	int64_t leader = add_user(f->st, "ld", MC_ROLE_LEADER, f->commune);
+	mc_dossier d;
+	mc_apology a, b, got;
+	mc_apology *list = NULL;
+	mc_apology_entry *reg = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_PROCESSING, 1750000000,
+		     1749000000, "Nguyễn Văn An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+
+	/* The new appointment must be after the old one; the dossier and the unit must exist. */
+	apology_init(&a, d.id, f->commune, 1750000000, 1750000000, specialist, 1749900000);
+	assert_int_equal(mc_store_apology_add(f->st, &a), MC_EINVAL);
+	/* In a transaction, an unknown dossier is an answer that leaves it usable. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	apology_init(&a, 99999, f->commune, 1750000000, 1750086400, specialist, 1749900000);
+	assert_int_equal(mc_store_apology_add(f->st, &a), MC_ENOTFOUND);
+	apology_init(&a, d.id, f->commune, 1750000000, 1750086400, specialist, 1749900000);
+	assert_int_equal(mc_store_apology_add(f->st, &a), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_true(a.id > 0);
+	assert_string_equal(a.province_code, "H56");
+	apology_init(&b, d.id, f->commune, 1750000000, 1750172800, 0, 1749950000);
+	assert_int_equal(mc_store_apology_add(f->st, &b), 0);
+
+	assert_int_equal(mc_store_apology_get(f->st, &got, d.id, a.id), 0);
+	assert_int_equal(got.dossier_id, d.id);
+	assert_int_equal(got.unit_id, f->commune);
+	assert_string_equal(got.reason, "Hồ sơ cần xác minh thêm tại địa phương");
+	assert_int_equal(got.new_due, 1750086400);
+	assert_int_equal(got.prepared_by, specialist);
+	assert_string_equal(got.prepared_by_name, "Chuyên viên");
+	assert_int_equal(got.issued_at, 0);
+	assert_int_equal(got.issued_by, 0);
+	assert_int_equal(mc_store_apology_get(f->st, &got, d.id + 1, a.id), MC_ENOTFOUND);
+
+	/* Issued once: again is a conflict, an unknown one not found. */
+	assert_int_equal(mc_store_apology_issue(f->st, a.id, 1750000100, leader, "Lãnh đạo", 1750000000), 0);
+	assert_int_equal(mc_store_apology_issue(f->st, a.id, 1750000100, leader, "Lãnh đạo", 1750000001),
+			 MC_ECONFLICT);
+	assert_int_equal(mc_store_apology_issue(f->st, 99999, 1750000100, leader, "Lãnh đạo", 1750000001),
+			 MC_ENOTFOUND);
+	assert_int_equal(mc_store_apology_get(f->st, &got, d.id, a.id), 0);
+	assert_int_equal(got.old_due, 1750000100);
+	assert_int_equal(got.issued_by, leader);
+	assert_string_equal(got.issued_by_name, "Lãnh đạo");
+	assert_int_equal(got.issued_at, 1750000000);
+
+	assert_int_equal(mc_store_apology_list(f->st, &list, &n, d.id), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].id, a.id);
+	assert_int_equal(list[0].issued_at, 1750000000);
+	assert_int_equal(list[1].id, b.id);
+	assert_int_equal(list[1].prepared_by, 0);
+	free(list);
+	assert_int_equal(mc_store_apology_list(f->st, &list, &n, d.id + 1), 0);
+	assert_int_equal(n, 0);
+	free(list);
+
+	/* The register: issued ones only, in the subtree and the period. */
+	assert_int_equal(
+	    mc_store_apology_register(f->st, &reg, &n, &total, f->province, 1749000000, 1751000000, 10, 0),
+	    0);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 1);
+	assert_int_equal(reg[0].a.id, a.id);
+	assert_int_equal(reg[0].a.issued_by, leader);
+	assert_string_equal(reg[0].dossier_code, "000.31.30.H56-250601-0001");
+	assert_string_equal(reg[0].applicant_name, "Nguyễn Văn An");
+	assert_string_equal(reg[0].procedure_code, "1.003");
+	assert_string_equal(reg[0].procedure_name, "Đăng ký khai sinh");
+	free(reg);
+	assert_int_equal(
+	    mc_store_apology_register(f->st, &reg, &n, &total, f->commune, 1749000000, 1751000000, 10, 1), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 1);
+	free(reg);
+	assert_int_equal(
+	    mc_store_apology_register(f->st, &reg, &n, &total, f->commune2, 1749000000, 1751000000, 10, 0),
+	    0);
+	assert_int_equal(total, 0);
+	free(reg);
+	assert_int_equal(
+	    mc_store_apology_register(f->st, &reg, &n, &total, f->province, 1750000001, 1751000000, 10, 0),
+	    0);
+	assert_int_equal(total, 0);
+	free(reg);
+	assert_int_equal(
+	    mc_store_apology_register(f->st, &reg, &n, &total, 99999, 1749000000, 1751000000, 10, 0),
+	    MC_ENOTFOUND);
+	assert_int_equal(
+	    mc_store_apology_register(f->st, &reg, &n, &total, f->province, 1749000000, 1751000000, 0, 0),
+	    MC_EINVAL);
+	assert_int_equal(
+	    mc_store_apology_register(f->st, &reg, &n, &total, f->province, 1751000000, 1751000000, 10, 0),
+	    MC_EINVAL);
+}
+
 /* ---- transactions ----------------------------------------------------- */
 
 static void test_transactions(void **state)
@@ -2377,6 +2500,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_attachment_write_record_and_dossiers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_generation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_apologies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_fields, setup, teardown),

@@ -1,0 +1,228 @@
+/*
+ * store_apology.c - apologies for late dossiers (QĐ 876/2017), on either
+ * engine (db.h): prepared, issued, and the public register of the issued
+ * ones. When an apology is due and which new appointment it may give are
+ * decided by app/apology.c; the store keeps them.
+ */
+#include "store/db.h"
+
+#include "store/store_rollup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define APOLOGY_COLS                                                                                         \
+	"a.id, a.province_code, a.dossier_id, a.unit_id, a.reason, a.old_due, a.new_due, "                   \
+	"coalesce(a.prepared_by, 0) AS prepared_by, a.prepared_by_name, a.prepared_at, "                     \
+	"coalesce(a.issued_by, 0) AS issued_by, a.issued_by_name, a.issued_at"
+
+#define APOLOGY_READ(st_, a_)                                                                                \
+	MC_COL(MC_COL_I64, st_, a_ id, "id"), MC_COL_ARRAY(st_, a_ province_code, "province_code"),          \
+	    MC_COL(MC_COL_I64, st_, a_ dossier_id, "dossier_id"),                                            \
+	    MC_COL(MC_COL_I64, st_, a_ unit_id, "unit_id"), MC_COL_ARRAY(st_, a_ reason, "reason"),          \
+	    MC_COL(MC_COL_I64, st_, a_ old_due, "old_due"), MC_COL(MC_COL_I64, st_, a_ new_due, "new_due"),  \
+	    MC_COL(MC_COL_I64, st_, a_ prepared_by, "prepared_by"),                                          \
+	    MC_COL_ARRAY(st_, a_ prepared_by_name, "prepared_by_name"),                                      \
+	    MC_COL(MC_COL_I64, st_, a_ prepared_at, "prepared_at"),                                          \
+	    MC_COL(MC_COL_I64, st_, a_ issued_by, "issued_by"),                                              \
+	    MC_COL_ARRAY(st_, a_ issued_by_name, "issued_by_name"),                                          \
+	    MC_COL(MC_COL_I64, st_, a_ issued_at, "issued_at")
+
+static const mc_col apology_cols[] = {APOLOGY_READ(mc_apology, )};
+
+/* The issued_at of an apology not yet issued (migration 005). */
+#define NOT_ISSUED "0"
+
+int mc_store_apology_add(mc_store *st, mc_apology *a)
+{
+	static const char sql[] =
+	    "INSERT INTO apology (province_code, dossier_id, unit_id, reason, old_due, new_due, prepared_by, "
+	    "prepared_by_name, prepared_at) VALUES (coalesce((SELECT province_code FROM dossier WHERE id = "
+	    "$1), "
+	    "''), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, province_code";
+	mc_q *q = NULL;
+	int rc = MC_EINVAL;
+
+	/* The table's CHECK says so too; this answers before any write. */
+	if (a->new_due <= a->old_due)
+		goto cleanup;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, a->dossier_id);
+	mc_q_int(q, 2, a->unit_id);
+	mc_q_textn(q, 3, a->reason, sizeof a->reason);
+	mc_q_int(q, 4, a->old_due);
+	mc_q_int(q, 5, a->new_due);
+	mc_q_ref(q, 6, a->prepared_by);
+	mc_q_textn(q, 7, a->prepared_by_name, sizeof a->prepared_by_name);
+	mc_q_int(q, 8, a->prepared_at);
+	/* An unknown dossier, unit or officer is an answer, not a failure of the transaction. */
+	rc = mc_q_try_row(q, "record apology");
+	if (rc == 0)
+		rc = MC_ERROR;
+	if (rc == 1) {
+		a->id = mc_q_col_int(q, 0);
+		rc = mc_strlcpy(a->province_code, mc_q_col_text(q, 1), sizeof a->province_code) ? MC_ETOOBIG
+												: 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_apology_get(mc_store *st, mc_apology *out, int64_t dossier_id, int64_t id)
+{
+	static const char sql[] =
+	    "SELECT " APOLOGY_COLS " FROM apology a WHERE a.id = $1 AND a.dossier_id = $2";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	mc_q_int(q, 2, dossier_id);
+	rc = mc_q_row(q, "read apology");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		memset(out, 0, sizeof *out);
+		rc = mc_q_read(q, apology_cols, MC_ARRAY_LEN(apology_cols), out);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* Reached through rollup.c, which keeps the statistics in step. */
+int mc_store_backend_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by,
+				   const char *issued_by_name, int64_t at)
+{
+	static const char sql[] = "UPDATE apology SET old_due = $2, issued_by = $3, issued_by_name = $4, "
+				  "issued_at = $5 WHERE id = $1 AND issued_at = " NOT_ISSUED;
+	static const char exists[] = "SELECT 1 FROM apology WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	mc_q_int(q, 2, old_due);
+	mc_q_ref(q, 3, issued_by);
+	mc_q_text(q, 4, issued_by_name ? issued_by_name : "");
+	mc_q_int(q, 5, at);
+	rc = mc_q_exec(q, "issue apology");
+	if (rc || mc_q_changes(q) > 0)
+		goto cleanup;
+	/* Nothing changed: issued already, or no such apology. */
+	mc_q_done(q);
+	rc = mc_db_prepare(st, &q, exists);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	rc = mc_q_row(q, "read apology");
+	if (rc >= 0)
+		rc = rc ? MC_ECONFLICT : MC_ENOTFOUND;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_apology_list(mc_store *st, mc_apology **out, size_t *n, int64_t dossier_id)
+{
+	static const char sql[] =
+	    "SELECT " APOLOGY_COLS " FROM apology a WHERE a.dossier_id = $1 ORDER BY a.id";
+	mc_q *q = NULL;
+	mc_apology *list = NULL;
+	size_t len = 0, cap = 0;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0)
+		mc_q_int(q, 1, dossier_id);
+	while (rc == 0 && (rc = mc_q_row(q, "list apologies")) == 1) {
+		MC_GROW(list, len, cap);
+		memset(&list[len], 0, sizeof *list);
+		rc = mc_q_read(q, apology_cols, MC_ARRAY_LEN(apology_cols), &list[len++]);
+	}
+	mc_q_done(q);
+	if (rc < 0) {
+		free(list);
+		list = NULL;
+		len = 0;
+	}
+	*out = list;
+	*n = len;
+	return rc < 0 ? rc : 0;
+}
+
+/* $1, $2 the subtree of the apologising unit; $3, $4 the period of issue.
+ * The literal keeps the partial index apology_issued usable. */
+#define REGISTER_FROM " FROM apology a JOIN unit u ON u.id = a.unit_id"
+#define REGISTER_WHERE                                                                                       \
+	" WHERE a.issued_at > " NOT_ISSUED " AND a.issued_at >= $3 AND a.issued_at < $4 AND u.path >= $1"    \
+	" AND u.path < $2"
+
+int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, int64_t *total,
+			      int64_t unit_id, int64_t from, int64_t to, int limit, int offset)
+{
+	static const char count_sql[] = "SELECT count(*)" REGISTER_FROM REGISTER_WHERE;
+	static const char rows_sql[] =
+	    "SELECT " APOLOGY_COLS ", d.code AS dossier_code, d.applicant_name, p.code AS procedure_code, "
+	    "p.name AS procedure_name" REGISTER_FROM " JOIN dossier d ON d.id = a.dossier_id "
+	    "JOIN procedure p ON p.id = d.procedure_id" REGISTER_WHERE
+	    " ORDER BY a.issued_at DESC, a.id DESC LIMIT $5 OFFSET $6";
+	static const mc_col cols[] = {
+	    APOLOGY_READ(mc_apology_entry, a.),
+	    MC_COL_ARRAY(mc_apology_entry, dossier_code, "dossier_code"),
+	    MC_COL_ARRAY(mc_apology_entry, applicant_name, "applicant_name"),
+	    MC_COL_ARRAY(mc_apology_entry, procedure_code, "procedure_code"),
+	    MC_COL_ARRAY(mc_apology_entry, procedure_name, "procedure_name"),
+	};
+	mc_q *q = NULL;
+	mc_apology_entry *list = NULL;
+	size_t len = 0, cap = 0;
+	char lo[256], hi[256];
+	int rc = MC_EINVAL;
+
+	*total = 0;
+	if (limit < 1 || limit > 200 || offset < 0 || from >= to)
+		goto cleanup;
+	rc = mc_db_unit_range(st, lo, hi, unit_id);
+	for (int pass = 0; rc == 0 && pass < 2; pass++) {
+		rc = mc_db_prepare(st, &q, pass == 0 ? count_sql : rows_sql);
+		if (rc)
+			break;
+		mc_q_text(q, 1, lo);
+		mc_q_text(q, 2, hi);
+		mc_q_int(q, 3, from);
+		mc_q_int(q, 4, to);
+		if (pass == 0) {
+			rc = mc_q_row(q, "count apologies");
+			if (rc == 1) {
+				*total = mc_q_col_int(q, 0);
+				rc = 0;
+			}
+			mc_q_done(q);
+			continue;
+		}
+		mc_q_int(q, 5, limit);
+		mc_q_int(q, 6, offset);
+		while ((rc = mc_q_row(q, "list the apology register")) == 1) {
+			MC_GROW(list, len, cap);
+			memset(&list[len], 0, sizeof *list);
+			rc = mc_q_read(q, cols, MC_ARRAY_LEN(cols), &list[len++]);
+			if (rc)
+				break;
+		}
+	}
+cleanup:
+	mc_q_done(q);
+	if (rc < 0) {
+		free(list);
+		list = NULL;
+		len = 0;
+	}
+	*out = list;
+	*n = len;
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * store_search.h - the full-text search over the procedure catalogue, the one
+ * part of it the two engines do differently: SQLite matches an FTS5 table
+ * (procedure_fts, kept by triggers) and ranks by bm25; PostgreSQL matches a
+ * generated tsvector (procedure.search) and ranks by ts_rank. Both index the
+ * folded columns the store writes (name_folded, code_folded, field_folded),
+ * and both take the words of the folded query as prefixes, all required.
+ * Everything else about procedures is written once, in store_procedure.c.
+ * Private to src/store.
+ */
+#ifndef MC_STORE_SEARCH_H
+#define MC_STORE_SEARCH_H
+
+/* The columns of a procedure "p" the store reads (store_procedure.c). */
+#define MC_PROC_COLS                                                                                         \
+	"p.id, p.code, p.name, p.field, p.levels, p.unit_id, p.duration_hours, p.online_duration_hours, "    \
+	"p.cutoff_min, p.restart_on_supplement, p.online_level, p.status, p.target, p.result, "              \
+	"p.legal_basis, p.place"
+
+/* Whether the comma list p.levels (spaces ignored) holds the level x as a
+ * whole item. Written with replace, which both engines have (SQLite's instr
+ * is PostgreSQL's strpos). */
+#define MC_PROC_HAS_LEVEL(x)                                                                                 \
+	"replace(',' || replace(p.levels, ' ', '') || ',', ',' || " x " || ',', '') <> "                     \
+	"',' || replace(p.levels, ' ', '') || ','"
+
+/* The filters of a search: $2 field, $3 level, $4 online level, $5 unit, $6
+ * include abolished. A unit sees the procedures it owns and the unowned ones
+ * open to its level. */
+#define MC_PROC_LEVEL_3 MC_PROC_HAS_LEVEL("$3")
+#define MC_PROC_LEVEL_OF_5 MC_PROC_HAS_LEVEL("(SELECT u.level FROM unit u WHERE u.id = $5)")
+#define MC_PROC_FILTERS                                                                                      \
+	" AND ($2 IS NULL OR p.field = $2)"                                                                  \
+	" AND ($3 IS NULL OR " MC_PROC_LEVEL_3 ")"                                                           \
+	" AND p.online_level >= $4"                                                                          \
+	" AND ($5 IS NULL OR p.unit_id = $5 OR (p.unit_id IS NULL AND " MC_PROC_LEVEL_OF_5 "))"              \
+	" AND ($6 OR p.status <> 'abolished')"
+
+/* Each engine's statements that count and list (limit $7, offset $8, best
+ * first) the procedures matching $1 and MC_PROC_FILTERS. */
+extern const char mc_search_sqlite_count[];
+extern const char mc_search_sqlite_rows[];
+extern const char mc_search_pg_count[];
+extern const char mc_search_pg_rows[];
+
+/* What SQLite binds to $1 for folded text holding at least one word: an FTS5
+ * query (caller frees). PostgreSQL binds the folded text itself and builds
+ * its query in SQL. */
+char *mc_search_sqlite_query(const char *folded);
+
+#endif

@@ -207,7 +207,8 @@ void mc_q_textn(mc_q *q, int i, const char *v, size_t len)
 		mc_sq_bind_textn(q->s, i, v, len);
 		return;
 	}
-	mc_pq_set_textn(&q->p, i, v, len);
+	/* A cap equal to the text's own length makes the parameter a copy. */
+	mc_pq_set_textn(&q->p, i, v, strnlen(v, len));
 	q->types[i - 1] = MC_PQ_TEXT;
 }
 

@@ -86,6 +86,7 @@ Description: one-stop shop for administrative procedures (một cửa)
  /etc/motcua/motcua.conf, then: systemctl enable --now motcua.
 CONTROL
 
-rm -f "$out"
+# Only this build's package stays, so that `apt install ./build/motcua_*.deb` names one.
+rm -f "$build"/motcua_*.deb
 dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null
 echo "$out"

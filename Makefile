@@ -5,9 +5,10 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
+PUBLIC_URL ?= http://$(LISTEN)
 DB         ?= var/motcua.db
 
-.PHONY: all setup build asan run test test-unit test-asan test-api clean format screenshots
+.PHONY: all setup build asan run test test-unit test-asan test-api clean format screenshots deb
 
 all: build
 
@@ -28,7 +29,11 @@ run: build
 	@mkdir -p $(dir $(DB))
 	@rm -f $(DB) $(DB)-wal $(DB)-shm
 	@./$(BUILD)/motcua init --db $(DB) --demo
-	@MOTCUA_PAYMENT_TEST_PROVIDER=true exec ./$(BUILD)/motcua serve --db $(DB) --listen $(LISTEN)
+	@MOTCUA_PAYMENT_TEST_PROVIDER=true MOTCUA_PUBLIC_URL=$(PUBLIC_URL) exec ./$(BUILD)/motcua serve --db $(DB) --listen $(LISTEN)
+
+# The Debian package of the build (scripts/deb.sh): $(BUILD)/motcua_<version>_<arch>.deb.
+deb: build
+	@bash scripts/deb.sh $(BUILD)
 
 test: build asan
 	@bash scripts/test.sh

@@ -29,7 +29,7 @@ mkdir -p "$work/pg-files"
 "$bin" init --db "$(db_url bench_ref)?files=$work/pg-files" --demo --dossiers 0 >/dev/null
 
 port=$(free_port)
-MOTCUA_ACCESS_LOG=false "$bin" serve --db "$(db_url bench_api)?files=$work/pg-files" \
+MOTCUA_ACCESS_LOG=false MOTCUA_PUBLIC_URL="http://127.0.0.1:$port" "$bin" serve --db "$(db_url bench_api)?files=$work/pg-files" \
   --listen "127.0.0.1:$port" >"$work/pg-server.log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true; wait 2>/dev/null || true' EXIT

@@ -66,7 +66,7 @@ export MOTCUA_DEMO_PASSWORD=${BENCH_PASSWORD:-bench-password}
 
 start_server() { # db
   port=$(free_port)
-  MOTCUA_ACCESS_LOG=false "$bin" serve --db "$1" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+  MOTCUA_ACCESS_LOG=false MOTCUA_PUBLIC_URL="http://127.0.0.1:$port" "$bin" serve --db "$1" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do grep -q listening "$work/server.log" && break; sleep 0.1; done
   base="http://127.0.0.1:$port"

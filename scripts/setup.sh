@@ -10,6 +10,8 @@ pkgs=(
   libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2 poppler-utils
   nodejs npm curl chromium python3-yaml
   postgresql libpq-dev
+  # the package and its test (dpkg-shlibdeps, systemd-analyze, strace), the version stamp and the skew test
+  git dpkg-dev systemd strace
 )
 
 missing=()

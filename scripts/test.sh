@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every motcua test: unit tests (normal and ASan+UBSan builds), the API
 # tests against the real server, then the browser tests (Debian's Chromium driven
-# by playwright-core against the real server). Called by `make test` after the builds.
+# by playwright-core against the real server), the Debian package, short fuzz
+# runs and the PostgreSQL half. Called by `make test` after the builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,9 @@ MOTCUA_BIN="$PWD/build-asan/motcua" node --test --test-concurrency=1 tests/api/
 
 echo "== browser tests (Chromium)"
 MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 tests/browser/
+
+echo "== the Debian package (make deb: contents, unpacked binary and web files, systemd unit)"
+timeout 300 bash tests/package/test_deb.sh build
 
 echo "== fuzz smoke runs (libFuzzer, ${FUZZ_SECONDS:-10}s a target)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-10}" bash scripts/fuzz.sh

@@ -10,8 +10,11 @@
 # the replica test, also PostgreSQL only: reads from a streaming replica of
 # this cluster (pg_basebackup), made, served from and removed by the test itself,
 # the crash test, which runs on either backend (a database of its own here, read
-# back with psql), and the PostgreSQL-restart test, which stops and starts a
-# cluster of its own (initdb in a temporary folder) under a running server.
+# back with psql), the PostgreSQL-restart test, which stops and starts a
+# cluster of its own (initdb in a temporary folder) under a running server,
+# and the version-skew test, which builds the previous release from the git
+# history (once, into build/skew/; skipped without that history) and runs it
+# beside this one while this one migrates their database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,5 +31,5 @@ fi
 
 mapfile -t api_tests < <(grep -L -E "sqlite3|serve\.mjs|motcua\.db|'m\.db'" tests/api/*.test.mjs)
 api_tests+=(tests/api/multinode.test.mjs tests/api/pg_locks.test.mjs tests/api/replica.test.mjs tests/api/crash.test.mjs
-  tests/api/pg_restart.test.mjs)
+  tests/api/pg_restart.test.mjs tests/api/skew.test.mjs)
 MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 "${api_tests[@]}"

@@ -365,7 +365,10 @@ static void ready_after(mc_req *r, int rc, void *payload)
 		not_ready(r, "the database is read-only (a standby, or a read-only file)");
 		return;
 	}
-	if (j->version != j->latest) {
+	/* A newer schema is the next release's, migrated by its first server in
+	 * a rolling upgrade: its migrations are additive (the version-skew
+	 * policy, docs/operations.md §9), so this server keeps serving. */
+	if (j->version < j->latest) {
 		not_ready(r, "the primary database has schema %d, this motcua needs %d", j->version,
 			  j->latest);
 		return;
@@ -384,7 +387,7 @@ void mc_api_readyz(mc_req *r)
 		not_ready(r, "the database does not answer a read (see the server log)");
 		return;
 	}
-	if (version != j->latest) {
+	if (version < j->latest) {
 		not_ready(r, "the database has schema %d, this motcua needs %d", version, j->latest);
 		return;
 	}

@@ -5,6 +5,8 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
+#include <stdbool.h>
+
 typedef struct mc_store mc_store;
 
 int mc_cli_init(int argc, char **argv);
@@ -26,5 +28,20 @@ int mc_cli_demo(int argc, char **argv);
 int mc_cli_anchor_all(mc_store *st);
 /* `motcua routes [--json]`: the API's route table (cli/routes.c). */
 int mc_cli_routes(int argc, char **argv);
+/* `motcua --version`: version, git commit and schema version (cli/ops.c). */
+int mc_cli_version(int argc, char **argv);
+/* `motcua migrate [--dry-run]`: apply the migrations, or list those a start
+ * would apply (cli/ops.c). */
+int mc_cli_migrate(int argc, char **argv);
+/* `motcua check [--quick]`: every attachment the database names is on disk,
+ * whole; files nothing names are listed (cli/ops.c). */
+int mc_cli_check(int argc, char **argv);
+
+/* The value of option `name` in argv ("" for a flag when !has_value), NULL
+ * when absent. Borrowed from argv. */
+const char *mc_cli_opt(int argc, char **argv, const char *name, bool has_value);
+/* Refuses (exit status 2, said on stderr) an option from argv[first_positional]
+ * on that is not in known (NULL-terminated). 0 when all are known. */
+int mc_cli_check_opts(int argc, char **argv, const char *const *known, int first_positional);
 
 #endif

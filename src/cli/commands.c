@@ -7,6 +7,7 @@
 #include "app/jobs.h"
 #include "app/upload.h"
 #include "cli/config.h"
+#include "cli/sd_notify.h"
 #include "core/embed.h"
 #include "core/code.h"
 #include "core/lunar.h"
@@ -14,12 +15,15 @@
 #include "demo/demo.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "store/store_check.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define OFFICIAL_CALENDAR "data/calendar/vn-official.tsv"
 
@@ -56,6 +60,16 @@ static int check_opts(int argc, char **argv, const char *const *known, int first
 		}
 	}
 	return 0;
+}
+
+const char *mc_cli_opt(int argc, char **argv, const char *name, bool has_value)
+{
+	return opt(argc, argv, name, has_value);
+}
+
+int mc_cli_check_opts(int argc, char **argv, const char *const *known, int first_positional)
+{
+	return check_opts(argc, argv, known, first_positional);
 }
 
 static int seed_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
@@ -272,6 +286,47 @@ static int payment_setup(mc_config *cfg, char *url, size_t cap, mc_payment_confi
 	return 0;
 }
 
+/* Links in messages, the QR code on each receipt and the payment provider's
+ * return address are made from public_url: a server that made them point to
+ * an address citizens cannot reach (127.0.0.1 behind nginx) would print them
+ * on paper receipts for years. So it must be set, always (docs/operations.md
+ * §3); a trailing '/' is dropped, since paths are appended to it. Returns 0,
+ * or -1 after saying why the server must not start. */
+static int public_url_or_fail(mc_config *cfg)
+{
+	char *u = cfg->public_url;
+	size_t len = strlen(u);
+	const char *host = NULL;
+
+	while (len > 0 && u[len - 1] == '/')
+		u[--len] = '\0';
+	if (len == 0) {
+		fprintf(stderr,
+			"motcua: public_url is not set: set it to the address citizens reach the portal at "
+			"(public_url = https://dichvucong.example.vn in the configuration file, or "
+			"MOTCUA_PUBLIC_URL); links, QR codes and payment returns are made from it\n");
+		return -1;
+	}
+	if (strncmp(u, "https://", 8) == 0)
+		host = u + 8;
+	else if (strncmp(u, "http://", 7) == 0)
+		host = u + 7;
+	bool clean = host && *host && *host != '/';
+	for (const char *p = u; clean && *p; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '?' || *p == '#' || *p == '"' ||
+		    *p == '<' || *p == '>' || *p == '\\')
+			clean = false;
+	}
+	if (!clean) {
+		fprintf(stderr,
+			"motcua: public_url must be an http:// or https:// address without spaces, query or "
+			"fragment (https://dichvucong.example.vn), not \"%s\"\n",
+			u);
+		return -1;
+	}
+	return 0;
+}
+
 static int rules_check(mc_store *st, void *arg)
 {
 	return mc_server_rules_check(arg, st);
@@ -325,6 +380,8 @@ int mc_cli_serve(int argc, char **argv)
 		return 2;
 	/* Checked before the database is touched: a server that must not
 	 * start changes nothing. */
+	if (public_url_or_fail(&cfg) != 0)
+		return 2;
 	char payment_url[600];
 	mc_payment_config payment = {0};
 	if (payment_setup(&cfg, payment_url, sizeof payment_url, &payment) != 0)
@@ -421,7 +478,14 @@ int mc_cli_serve(int argc, char **argv)
 		fprintf(stderr, "motcua: could not start the background jobs\n");
 		goto done;
 	}
+	/* The socket listens since mc_server_new: from here a connection is
+	 * accepted (held in the backlog until the workers take it), which is
+	 * what systemd waits for before starting the units ordered after this
+	 * one (Type=notify). A failure to tell it is no reason not to serve. */
+	if (mc_sd_notify("READY=1\nSTATUS=serving") != 0)
+		fprintf(stderr, "motcua: could not tell systemd that the server is ready (NOTIFY_SOCKET)\n");
 	rc = mc_server_run(srv) == 0 ? 0 : 1;
+	mc_sd_notify("STOPPING=1");
 done:
 	/* Jobs write through the server's group committer: they stop (with a
 	 * last anchor of the event log) before it, and are freed after it. */
@@ -645,8 +709,19 @@ int mc_cli_backup(int argc, char **argv)
 	mc_store *st = NULL;
 	if (open_migrated(&st, db) != 0)
 		return 1;
+	/* A backup holds every citizen's personal data: readable by its owner
+	 * only (files 0600, folders 0700), whatever the umask the command was
+	 * run with; the files are created so (the umask applies to pg_dump too),
+	 * never open to others for a moment. */
+	mode_t old_mask = umask(077);
 	int rc = mc_store_backup(st, dest);
 	mc_store_close(st);
+	umask(old_mask);
+	if (rc == 0 && chmod(dest, 0600) != 0) {
+		fprintf(stderr, "motcua backup: could not make %s readable by its owner only: %s\n", dest,
+			strerror(errno));
+		rc = MC_ERROR;
+	}
 	if (rc == 0)
 		printf("motcua: %s backed up to %s (attachments in %s.files)\n", db, dest, dest);
 	return rc == 0 ? 0 : 1;
@@ -669,9 +744,24 @@ int mc_cli_restore(int argc, char **argv)
 	}
 	fclose(probe);
 	mc_store *st = NULL;
+	char who[512];
 	if (mc_store_open(&st, db) != 0)
 		return 1;
-	int rc = mc_store_restore(st, src);
+	/* A server still running would keep serving (and writing) what it had
+	 * read of the old content. On SQLite the lock taken here is kept until
+	 * the restore is done, so none can open it meanwhile either. */
+	int rc = mc_store_hold_alone(st, who, sizeof who);
+	if (rc == MC_EBUSY) {
+		fprintf(
+		    stderr,
+		    "motcua restore: the database %s is in use (%s): stop every motcua server on it first "
+		    "(systemctl stop motcua); nothing was changed\n",
+		    db, who[0] ? who : "another process has it open");
+		mc_store_close(st);
+		return 1;
+	}
+	if (rc == 0)
+		rc = mc_store_restore(st, src);
 	/* The backup may be from an older motcua: bring it to this one's schema. */
 	if (rc == 0)
 		rc = mc_store_migrate(st);

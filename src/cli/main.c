@@ -12,8 +12,12 @@ static void usage(FILE *out)
 	      "  serve [--db PATH] [--listen HOST:PORT] [--workers N] [--config FILE]\n"
 	      "  unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] [--province CODE]\n"
 	      "  user add --db PATH --username U --role ROLE [--unit CODE] --name NAME [--password P]\n"
-	      "  backup --db PATH --out FILE              consistent copy of a live database and its attachments\n"
-	      "  restore --db PATH --from FILE            put a backup back (server stopped)\n"
+	      "  migrate [--db URL | --config FILE] [--dry-run]\n"
+	      "                                           apply the migrations; --dry-run lists those a start would apply\n"
+	      "  backup --db PATH --out FILE              consistent copy of a live database and its attachments (mode 0600)\n"
+	      "  restore --db PATH --from FILE            put a backup back (refused while a server uses the database)\n"
+	      "  check [--db URL | --config FILE] [--quick]\n"
+	      "                                           every attachment on disk with its SHA-256; files nothing names\n"
 	      "  audit verify --db PATH [--key FILE | --public-key HEX]\n"
 	      "                                           check the event log: chains, dossiers and anchors\n"
 	      "  audit anchor --db PATH [--key FILE]      anchor the dossiers changed since the last anchor\n"
@@ -28,7 +32,8 @@ static void usage(FILE *out)
 	      "  demo --db PATH --dossiers N [--year YYYY] [--seed S]\n"
 	      "                                           add N generated dossiers of a year to a demo database\n"
 	      "  config [--config FILE]                    print the effective settings\n"
-	      "  routes [--json]                          every API route with its methods, authentication and roles\n",
+	      "  routes [--json]                          every API route with its methods, authentication and roles\n"
+	      "  --version                                version, git commit and schema version of this binary\n",
 	      out);
 }
 
@@ -65,6 +70,12 @@ int main(int argc, char **argv)
 		return mc_cli_config(argc - 2, argv + 2);
 	if (strcmp(cmd, "routes") == 0)
 		return mc_cli_routes(argc - 2, argv + 2);
+	if (strcmp(cmd, "migrate") == 0)
+		return mc_cli_migrate(argc - 2, argv + 2);
+	if (strcmp(cmd, "check") == 0)
+		return mc_cli_check(argc - 2, argv + 2);
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0)
+		return mc_cli_version(argc - 2, argv + 2);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		usage(stdout);
 		return 0;

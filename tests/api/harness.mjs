@@ -11,6 +11,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.MOTCUA_BIN || join(root, 'build', 'motcua');
 export const PASSWORD = 'demo-password-for-tests';
 
+// `motcua serve` does not start without public_url (docs/operations.md §3).
+// Every test server, however it is started, inherits this one (the address
+// the setting's default was before) unless the test gives its own; a test
+// of the refusal removes it from the server's environment.
+process.env.MOTCUA_PUBLIC_URL ??= 'http://127.0.0.1:8080';
+
 // Test servers take fees through the in-process test provider, which takes no
 // money and which a production server runs only when told to
 // (payment_test_provider, docs/payments.md §4), with one secret, since several

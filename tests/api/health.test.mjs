@@ -52,6 +52,37 @@ test('a write lock held by another process: /readyz 503 not-ready with the reaso
     }
   });
 
+// In a rolling upgrade the first server of the next release migrates the
+// database under the others (docs/operations.md §9): they stay ready, while a
+// server whose own migrations are missing is not. The schema version is moved
+// on and back under a running server with the sqlite3 shell.
+test('/readyz on a schema newer than the binary\'s stays 200; on an older one 503 naming both',
+  { skip: onPg && 'the version is set with the sqlite3 shell' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'motcua-skew-ready-'));
+    const db = join(dir, 'motcua.db');
+    initDemo(db);
+    const s = await serve(db);
+    const setVersion = (v) => spawnSync('sqlite3', [db, `PRAGMA user_version = ${v}`], { encoding: 'utf8' });
+    try {
+      const ready = await s.api('GET', '/readyz');
+      assertStatus(ready, 200, 'ready at its own schema');
+      const own = ready.body.schema_version;
+      assert.equal(setVersion(own + 1).status, 0);
+      const newer = await s.api('GET', '/readyz');
+      assertStatus(newer, 200, 'ready on the next release\'s schema');
+      assert.equal(newer.body.schema_version, own + 1);
+      assert.equal(setVersion(own - 1).status, 0);
+      const older = await s.api('GET', '/readyz');
+      assertProblem(older, 503, 'not-ready', 'readiness on an older schema');
+      assert.match(older.body.detail, new RegExp(`has schema ${own - 1}, this motcua needs ${own}`));
+      assert.equal(setVersion(own).status, 0);
+      assertStatus(await s.api('GET', '/readyz'), 200, 'ready again');
+    } finally {
+      assert.equal(await s.stop(), 0, s.stderr().slice(-2000));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
 test('a damaged SQLite file: the server refuses to start and says why', { skip: onPg && 'SQLite files only' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-damaged-'));
   try {

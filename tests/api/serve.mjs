@@ -12,10 +12,11 @@ export function initDemo(db, { dossiers = 0 } = {}) {
 }
 
 // Serves db on a free port; resolves once it listens. Returns
-// { base, child, api(), login(), stop(), kill9(), stderr() }.
-export async function serve(db, { workers = 2, env = {} } = {}) {
+// { base, child, api(), login(), stop(), kill9(), stderr() }. bin: another
+// motcua binary (an older release, tests/api/skew.test.mjs).
+export async function serve(db, { workers = 2, env = {}, bin = BIN } = {}) {
   const port = await freePort();
-  const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--workers', String(workers)], {
+  const child = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--workers', String(workers)], {
     env: serverEnv({ MOTCUA_ACCESS_LOG: 'false', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -889,7 +889,7 @@ static int flush_life(life *l)
 	int rc = mc_store_dossier_insert(st, &l->d);
 	for (size_t i = 0; i < l->n_ev && rc == 0; i++) {
 		l->ev[i].dossier_id = l->d.id;
-		rc = mc_store_event_append(st, &l->ev[i]);
+		rc = mc_app_dossier_event_append(st, &l->ev[i]);
 	}
 	for (size_t i = 0; i < l->n_pays && rc == 0; i++) {
 		pay_op *p = &l->pays[i];

@@ -63,14 +63,7 @@ void mc_db_cache_free(mc_store *st);
 	X(procedure_pub_decisions, (mc_pub_decision * *out, size_t *n, int32_t first_day, int32_t last_day), \
 	  (out, n, first_day, last_day))                                                                     \
 	X(procedure_in_force, (int64_t by_level[5], int64_t *total, int32_t day), (by_level, total, day))    \
-	X(dossier_next_seq, (int *out, int64_t unit_id, int32_t local_day, mc_code_space space),             \
-	  (out, unit_id, local_day, space))                                                                  \
-	X(dossier_get, (mc_dossier * out, const char *code, bool with_docs), (out, code, with_docs))         \
-	X(dossier_version, (int64_t * out, const char *code), (out, code))                                   \
 	X(data_changed, (bool *changed, bool *known), (changed, known))                                      \
-	X(dossier_by_attachment, (mc_dossier * *out, size_t *n, const char *sha256), (out, n, sha256))       \
-	X(dossier_list, (mc_dossier * *out, size_t *n, int64_t *total, const mc_dossier_query *q),           \
-	  (out, n, total, q))                                                                                \
 	X(filing_record, (int64_t dossier_id, int64_t user_id, const char *peer, int64_t at),                \
 	  (dossier_id, user_id, peer, at))                                                                   \
 	X(filing_lock, (int64_t user_id, const char *peer), (user_id, peer))                                 \
@@ -82,12 +75,6 @@ void mc_db_cache_free(mc_store *st);
 	X(submission_groups,                                                                                 \
 	  (mc_submission_group * *out, size_t *n, const mc_submission_query *q, bool by_peer, int limit),   \
 	  (out, n, q, by_peer, limit))                                                                       \
-	X(event_scan, (int (*cb)(const mc_event *e, void *payload), void *payload), (cb, payload))           \
-	X(event_list, (mc_event * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))                \
-	X(dossier_public,                                                                                    \
-	  (mc_dossier * out, char *procedure_name, size_t name_cap, mc_event **events, size_t *n,            \
-	   const char *code),                                                                                \
-	  (out, procedure_name, name_cap, events, n, code))                                                  \
 	X(attachment_write, (char sha256_out[65], const void *data, size_t len), (sha256_out, data, len))    \
 	X(attachment_record, (const char *sha256, int64_t size, const char *mime), (sha256, size, mime))     \
 	X(attachment_put, (char sha256_out[65], const void *data, size_t len, const char *mime),             \
@@ -166,9 +153,6 @@ void mc_db_cache_free(mc_store *st);
  * mc_store_backend_<op> (store/store_rollup.h). */
 #define MC_STORE_OPS0_WRAPPED(X) X(migrate)
 #define MC_STORE_OPS_WRAPPED(X)                                                                              \
-	X(dossier_insert, (mc_dossier * d), (d))                                                             \
-	X(dossier_update, (mc_dossier * d, int64_t expected_version), (d, expected_version))                 \
-	X(event_append, (mc_event * e), (e))                                                                 \
 	X(apology_issue,                                                                                     \
 	  (int64_t id, int64_t old_due, int64_t issued_by, const char *issued_by_name, int64_t at),          \
 	  (id, old_due, issued_by, issued_by_name, at))                                                      \

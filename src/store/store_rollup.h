@@ -19,6 +19,10 @@ MC_STORE_OPS_ROLLUP(MC_STORE_ROLLUP_PUBLIC)
 #define MC_STORE_BACKEND_OP(name, params, args) int mc_store_backend_##name(mc_store *st, MC_UNPAREN params);
 MC_STORE_OPS0_WRAPPED(MC_STORE_BACKEND_OP0)
 MC_STORE_OPS_WRAPPED(MC_STORE_BACKEND_OP)
+/* The same for those written once on the driver (store_dossier.c). */
+int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d);
+int mc_store_backend_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_version);
+int mc_store_backend_event_append(mc_store *st, mc_event *e);
 
 /* Empties the table and counts every dossier, supplement request and issued
  * apology into it again, inside the caller's write transaction. */

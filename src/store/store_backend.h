@@ -64,17 +64,6 @@ void mc_db_cache_free(mc_store *st);
 	  (out, n, first_day, last_day))                                                                     \
 	X(procedure_in_force, (int64_t by_level[5], int64_t *total, int32_t day), (by_level, total, day))    \
 	X(data_changed, (bool *changed, bool *known), (changed, known))                                      \
-	X(filing_record, (int64_t dossier_id, int64_t user_id, const char *peer, int64_t at),                \
-	  (dossier_id, user_id, peer, at))                                                                   \
-	X(filing_lock, (int64_t user_id, const char *peer), (user_id, peer))                                 \
-	X(filing_nth, (int64_t * out, int64_t user_id, const char *peer, int64_t since, int n),              \
-	  (out, user_id, peer, since, n))                                                                    \
-	X(submission_list,                                                                                   \
-	  (mc_submission * *out, size_t *n, int64_t *total, const mc_submission_query *q),                   \
-	  (out, n, total, q))                                                                                \
-	X(submission_groups,                                                                                 \
-	  (mc_submission_group * *out, size_t *n, const mc_submission_query *q, bool by_peer, int limit),   \
-	  (out, n, q, by_peer, limit))                                                                       \
 	X(attachment_write, (char sha256_out[65], const void *data, size_t len), (sha256_out, data, len))    \
 	X(attachment_record, (const char *sha256, int64_t size, const char *mime), (sha256, size, mime))     \
 	X(attachment_put, (char sha256_out[65], const void *data, size_t len, const char *mime),             \
@@ -128,10 +117,6 @@ void mc_db_cache_free(mc_store *st);
 	   void *payload),                                                                                   \
 	  (cb, payload))                                                                                     \
 	X(generation, (int64_t * out), (out))                                                                \
-	X(rating_put, (const mc_rating *r), (r))                                                             \
-	X(rating_get, (mc_rating * out, int64_t dossier_id), (out, dossier_id))                              \
-	X(rating_summary, (mc_rating_summary * out, int64_t unit_id, int64_t from, int64_t to),              \
-	  (out, unit_id, from, to))                                                                          \
 	X(outbox_add, (mc_message * m), (m))                                                                 \
 	X(outbox_due, (mc_message * *out, size_t *n, int64_t now, int limit), (out, n, now, limit))          \
 	X(outbox_claim, (mc_message * *out, size_t *n, int64_t now, int limit, int64_t lease_seconds),       \
@@ -140,11 +125,7 @@ void mc_db_cache_free(mc_store *st);
 	  (id, ok, error, at, next_at))                                                                      \
 	X(outbox_of_dossier, (mc_message * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))       \
 	X(gauges, (int64_t by_state[11], int64_t *overdue, int64_t now), (by_state, overdue, now))           \
-	X(outbox_depth, (int64_t * out), (out))                                                              \
-	X(payment_create, (mc_payment * p), (p))                                                             \
-	X(payment_by_reference, (mc_payment * out, const char *reference), (out, reference))                 \
-	X(payment_latest, (mc_payment * out, int64_t dossier_id), (out, dossier_id))                         \
-	X(payment_settle, (const mc_payment *p), (p))
+	X(outbox_depth, (int64_t * out), (out))
 
 /* Operations whose public function does more than call the backend: the
  * statistics roll-up is kept in the transaction of every write that changes

@@ -1609,6 +1609,84 @@ static void test_dossier_public(void **state)
 	assert_int_equal(mc_store_dossier_version(f->st, &version, "nope"), MC_ENOTFOUND);
 }
 
+/* ---- payments --------------------------------------------------------- */
+
+static void test_payments(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	mc_dossier d, d2;
+	mc_payment p = {0}, q, got;
+
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_AWAITING_PAYMENT, 0, 10, "An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	dossier_init(&d2, "000.31.30.H56-250601-0002", proc, f->commune, MC_ST_AWAITING_PAYMENT, 0, 10, "Bình");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d2), 0);
+
+	p.dossier_id = d.id;
+	p.amount = 50000;
+	p.created_at = 100;
+	strcpy(p.reference, "REF-1");
+	assert_int_equal(mc_store_payment_create(f->st, &p), 0);
+	assert_true(p.id > 0);
+	assert_string_equal(p.state, "pending");
+	assert_string_equal(p.currency, "VND");
+
+	/* One pending amount per dossier, a reference once, a known dossier, an
+	 * amount: refused inside a transaction that stays usable. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	q = p;
+	strcpy(q.reference, "REF-2");
+	assert_int_equal(mc_store_payment_create(f->st, &q), MC_ECONFLICT);
+	q.dossier_id = d2.id;
+	strcpy(q.reference, "REF-1");
+	assert_int_equal(mc_store_payment_create(f->st, &q), MC_ECONFLICT);
+	q.dossier_id = 99999;
+	strcpy(q.reference, "REF-3");
+	assert_int_equal(mc_store_payment_create(f->st, &q), MC_ENOTFOUND);
+	q.dossier_id = d2.id;
+	q.amount = 0;
+	assert_int_equal(mc_store_payment_create(f->st, &q), MC_EINVAL);
+	assert_int_equal(mc_store_payment_latest(f->st, &got, d.id), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(mc_store_payment_latest(f->st, &got, d2.id), MC_ENOTFOUND);
+
+	assert_int_equal(mc_store_payment_by_reference(f->st, &got, "REF-1"), 0);
+	assert_int_equal(got.id, p.id);
+	assert_int_equal(got.dossier_id, d.id);
+	assert_string_equal(got.dossier_code, d.code);
+	assert_string_equal(got.province_code, "H56");
+	assert_int_equal(got.amount, 50000);
+	assert_string_equal(got.state, "pending");
+	assert_int_equal(got.created_at, 100);
+	assert_int_equal(got.paid_at, 0);
+	assert_string_equal(got.provider, "");
+	assert_int_equal(mc_store_payment_by_reference(f->st, &got, "nope"), MC_ENOTFOUND);
+
+	/* Settled once: the second settlement changes nothing. */
+	strcpy(got.state, "paid");
+	got.paid_at = 200;
+	strcpy(got.provider, "test");
+	strcpy(got.provider_txn, "T-1");
+	strcpy(got.receipt, "{\"amount\":50000}");
+	assert_int_equal(mc_store_payment_settle(f->st, &got), 0);
+	strcpy(got.state, "failed");
+	assert_int_equal(mc_store_payment_settle(f->st, &got), MC_ECONFLICT);
+	assert_int_equal(mc_store_payment_latest(f->st, &got, d.id), 0);
+	assert_string_equal(got.state, "paid");
+	assert_int_equal(got.paid_at, 200);
+	assert_string_equal(got.provider, "test");
+	assert_string_equal(got.provider_txn, "T-1");
+	assert_string_equal(got.receipt, "{\"amount\":50000}");
+
+	/* A new amount owed after it: the newest is the latest. */
+	q = p;
+	strcpy(q.reference, "REF-4");
+	assert_int_equal(mc_store_payment_create(f->st, &q), 0);
+	assert_int_equal(mc_store_payment_latest(f->st, &got, d.id), 0);
+	assert_string_equal(got.reference, "REF-4");
+}
+
 /* ---- attachments ------------------------------------------------------ */
 
 static void test_attachments(void **state)
@@ -2507,6 +2585,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_event_scan, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dossier_public, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_payments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachment_write_record_and_dossiers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),

@@ -69,8 +69,8 @@ int mc_app_dossier_event_append(mc_store *st, mc_event *e)
 
 	if (rc != 0)
 		return rc;
-	mc_audit_event_hash(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->actor_name, e->unit_id, e->action,
-			    e->from_state, e->to_state, e->step, e->note);
+	mc_audit_event_hash(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->actor_name, e->unit_id,
+			    e->action, e->from_state, e->to_state, e->step, e->note);
 	return mc_store_event_append(st, e);
 }
 

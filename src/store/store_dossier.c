@@ -412,9 +412,9 @@ cleanup:
 
 int mc_store_dossier_by_attachment(mc_store *st, mc_dossier **out, size_t *n, const char *sha256)
 {
-	static const char sql[] =
-	    "SELECT " DOSSIER_COLS DOSSIER_FROM " WHERE d.id IN (SELECT dossier_id FROM dossier_document "
-						"WHERE sha256 = $1) ORDER BY d.id LIMIT 50";
+	static const char sql[] = "SELECT " DOSSIER_COLS DOSSIER_FROM
+				  " WHERE d.id IN (SELECT dossier_id FROM dossier_document WHERE sha256 = $1)"
+				  " ORDER BY d.id LIMIT 50";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 

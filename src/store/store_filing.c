@@ -125,13 +125,15 @@ cleanup:
  * unit), $3 the account (0 any), $4 the address (NULL any), $5 and $6 the
  * period of submission (0 unbounded). Driven by the receiving unit and the
  * state, as the desk's queue is (index dossier_receiving). */
-#define SUBMISSION_FROM                                                                                      \
-	" FROM dossier d LEFT JOIN app_user u ON u.id = d.owner_id"                                          \
-	" LEFT JOIN dossier_filing f ON f.dossier_id = d.id"                                                 \
-	" WHERE d.state = " MC_SQL_STATE(                                                                    \
-	    SUBMITTED) " AND d.receiving_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)"    \
-		       " AND ($3 = 0 OR d.owner_id = $3) AND ($4 IS NULL OR f.peer = $4)"                    \
-		       " AND ($5 = 0 OR d.submitted_at >= $5) AND ($6 = 0 OR d.submitted_at < $6)"
+/* clang-format off */
+#define SUBMISSION_FROM \
+	" FROM dossier d LEFT JOIN app_user u ON u.id = d.owner_id" \
+	" LEFT JOIN dossier_filing f ON f.dossier_id = d.id" \
+	" WHERE d.state = " MC_SQL_STATE(SUBMITTED) \
+	" AND d.receiving_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)" \
+	" AND ($3 = 0 OR d.owner_id = $3) AND ($4 IS NULL OR f.peer = $4)" \
+	" AND ($5 = 0 OR d.submitted_at >= $5) AND ($6 = 0 OR d.submitted_at < $6)"
+/* clang-format on */
 
 /* The unit's range into lo and hi and $1 .. $6 of SUBMISSION_FROM bound;
  * MC_ENOTFOUND for an unknown unit. */

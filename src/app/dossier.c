@@ -1,6 +1,7 @@
 #include "app/dossier.h"
 
 #include "app/payment.h"
+#include "core/audit.h"
 #include "core/code.h"
 #include "core/text.h"
 
@@ -61,12 +62,24 @@ int mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *
 	return 0;
 }
 
+int mc_app_dossier_event_append(mc_store *st, mc_event *e)
+{
+	char prev[MC_AUDIT_HASH_LEN];
+	int rc = mc_store_event_head(st, prev, e->dossier_id);
+
+	if (rc != 0)
+		return rc;
+	mc_audit_event_hash(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->actor_name, e->unit_id,
+			    e->action, e->from_state, e->to_state, e->step, e->note);
+	return mc_store_event_append(st, e);
+}
+
 static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
 			const char *note, int64_t at)
 {
 	mc_event e;
 	int rc = mc_app_dossier_event_make(&e, d, actor, action, from, note, at);
-	return rc != 0 ? rc : mc_store_event_append(st, &e);
+	return rc != 0 ? rc : mc_app_dossier_event_append(st, &e);
 }
 
 int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from_state,

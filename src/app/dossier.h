@@ -124,6 +124,14 @@ int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *acto
 			 const char *note, int64_t at);
 
 /*
+ * Appends e to its dossier's log, chained (core/audit.h): its hash covers its
+ * fields and the hash of the dossier's newest event before it. Sets e->hash
+ * and e->id. Every event is appended this way; the store records the hash it
+ * is given. MC_ENOTFOUND for an unknown dossier.
+ */
+int mc_app_dossier_event_append(mc_store *st, mc_event *e);
+
+/*
  * The deciding halves of mc_app_dossier_create and mc_app_dossier_act, which
  * write nothing but the code's sequence number: for the bulk generator
  * (`motcua demo`), which keeps a dossier's life in memory and writes it at

@@ -184,8 +184,12 @@ int mc_payment_callback_verify(const mc_payment_callback *cb, const char *secret
 int mc_app_payment_owe(mc_store *st, int64_t dossier_id, int64_t amount, int64_t at)
 {
 	mc_payment p = {0};
-	int rc = mc_payment_new_reference(p.reference);
+	int rc;
 
+	/* Only an amount is owed; the store records what it is given. */
+	if (amount <= 0)
+		return MC_EINVAL;
+	rc = mc_payment_new_reference(p.reference);
 	if (rc != 0)
 		return rc;
 	p.dossier_id = dossier_id;
@@ -210,8 +214,13 @@ int mc_app_payment_close(mc_store *st, const mc_actor *actor, int64_t dossier_id
 			 const char *note, int64_t at)
 {
 	mc_payment p;
-	int rc = mc_store_payment_latest(st, &p, dossier_id);
+	int rc;
 
+	/* By hand, a payment is only ever taken or called off; failing is the
+	 * provider's word (mc_app_payment_settle). */
+	if (strcmp(state, "paid") != 0 && strcmp(state, "cancelled") != 0)
+		return MC_EINVAL;
+	rc = mc_store_payment_latest(st, &p, dossier_id);
 	if (rc == MC_ENOTFOUND || (rc == 0 && strcmp(p.state, "pending") != 0))
 		return 0;
 	if (rc != 0)

@@ -87,7 +87,8 @@ int mc_payment_callback_verify(const mc_payment_callback *cb, const char *secret
 
 /*
  * The dossier with this id owes amount (request_payment): records a pending
- * payment with a new reference. MC_ECONFLICT when one is pending already.
+ * payment with a new reference. MC_EINVAL for an amount <= 0 (nothing is
+ * owed), MC_ECONFLICT when one is pending already.
  */
 int mc_app_payment_owe(mc_store *st, int64_t dossier_id, int64_t amount, int64_t at);
 
@@ -96,7 +97,8 @@ int mc_app_payment_owe(mc_store *st, int64_t dossier_id, int64_t amount, int64_t
  * "paid" when an officer or the applicant records the payment by hand (the
  * `pay` action; provider "manual", the receipt names who recorded it and the
  * note), "cancelled" when the dossier stops waiting for it (withdraw, stop).
- * A confirmation that arrives later for it is refused.
+ * A confirmation that arrives later for it is refused. MC_EINVAL for another
+ * state.
  */
 int mc_app_payment_close(mc_store *st, const mc_actor *actor, int64_t dossier_id, const char *state,
 			 const char *note, int64_t at);

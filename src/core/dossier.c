@@ -5,6 +5,18 @@
 #include <assert.h>
 #include <string.h>
 
+/* The states' values as SQL text (dossier.h) are the enum's. */
+static_assert(MC_ST_SUBMITTED == MC_ST_VALUE_SUBMITTED, "state value");
+static_assert(MC_ST_RECEIVED == MC_ST_VALUE_RECEIVED, "state value");
+static_assert(MC_ST_NOT_ACCEPTED == MC_ST_VALUE_NOT_ACCEPTED, "state value");
+static_assert(MC_ST_PROCESSING == MC_ST_VALUE_PROCESSING, "state value");
+static_assert(MC_ST_SUPPLEMENT_REQUESTED == MC_ST_VALUE_SUPPLEMENT_REQUESTED, "state value");
+static_assert(MC_ST_AWAITING_PAYMENT == MC_ST_VALUE_AWAITING_PAYMENT, "state value");
+static_assert(MC_ST_WITHDRAWN == MC_ST_VALUE_WITHDRAWN, "state value");
+static_assert(MC_ST_STOPPED == MC_ST_VALUE_STOPPED, "state value");
+static_assert(MC_ST_RESOLVED == MC_ST_VALUE_RESOLVED, "state value");
+static_assert(MC_ST_RETURNED == MC_ST_VALUE_RETURNED, "state value");
+
 /* Indexed by enum value; index 0 stays NULL because every enum starts at 1. */
 static const char *const state_names[] = {
     [MC_ST_SUBMITTED] = "submitted",

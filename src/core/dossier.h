@@ -27,6 +27,32 @@ typedef enum {
 	MC_ST_RETURNED = 10,		/* result handed to the applicant */
 } mc_state;
 
+/*
+ * The states in SQL text, for the store's statements where a bound parameter
+ * does not fit (a fixed filter the planner should see): never a bare number.
+ * MC_SQL_STATE(RECEIVED) is "2". core/dossier.c checks each value against
+ * the enum; tests/unit/test_dossier.c checks the lists against the functions.
+ */
+#define MC_ST_VALUE_SUBMITTED 1
+#define MC_ST_VALUE_RECEIVED 2
+#define MC_ST_VALUE_NOT_ACCEPTED 3
+#define MC_ST_VALUE_PROCESSING 4
+#define MC_ST_VALUE_SUPPLEMENT_REQUESTED 5
+#define MC_ST_VALUE_AWAITING_PAYMENT 6
+#define MC_ST_VALUE_WITHDRAWN 7
+#define MC_ST_VALUE_STOPPED 8
+#define MC_ST_VALUE_RESOLVED 9
+#define MC_ST_VALUE_RETURNED 10
+#define MC_SQL_TEXT_(v) #v
+#define MC_SQL_TEXT(v) MC_SQL_TEXT_(v)
+#define MC_SQL_STATE(name) MC_SQL_TEXT(MC_ST_VALUE_##name)
+/* The final states (mc_state_is_final), "(3, 7, 8, 10)", for "state IN" and "state NOT IN". */
+/* clang-format off */
+#define MC_SQL_STATES_FINAL \
+	"(" MC_SQL_STATE(NOT_ACCEPTED) ", " MC_SQL_STATE(WITHDRAWN) ", " MC_SQL_STATE(STOPPED) ", " \
+	MC_SQL_STATE(RETURNED) ")"
+/* clang-format on */
+
 typedef enum {
 	MC_ROLE_CITIZEN = 1, /* citizen or business filing its own dossiers */
 	MC_ROLE_DESK,	     /* one-stop desk officer (tiếp nhận và trả kết quả) */

@@ -94,7 +94,7 @@ static int bulk_end(mc_demo_sink *sink, mc_dossier *d, const mc_procedure *proc)
 	int rc = mc_store_dossier_insert(st, d);
 	for (size_t i = 0; i < s->n_ev && rc == 0; i++) {
 		s->ev[i].dossier_id = d->id;
-		rc = mc_store_event_append(st, &s->ev[i]);
+		rc = mc_app_dossier_event_append(st, &s->ev[i]);
 	}
 	for (size_t i = 0; i < s->n_pays && rc == 0; i++) {
 		pay_op *p = &s->pays[i];

@@ -151,6 +151,9 @@ int mc_db_prepare_as(mc_store *st, mc_q **out, const void *key, unsigned variant
 		*slot = q;
 		c->used++;
 	}
+	/* The caller's text of this call: an assembled one may live in a buffer
+	 * of the caller's that is gone by its next call. */
+	q->sql = sql;
 	*out = q;
 	return rc;
 }
@@ -492,4 +495,9 @@ int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
 const char *mc_db_files_dir(const mc_store *st)
 {
 	return mc_db_is_pg(st) ? pg(st)->files_dir : sq(st)->files_dir;
+}
+
+mc_seq_marks *mc_db_seq_marks(mc_store *st)
+{
+	return mc_db_is_pg(st) ? &pg(st)->marks : &sq(st)->marks;
 }

@@ -35,6 +35,7 @@
 #define MC_STORE_DB_H
 
 #include "core/buf.h"
+#include "store/seq_marks.h"
 #include "store/store.h"
 
 #include <stdbool.h>
@@ -50,7 +51,10 @@ bool mc_db_is_pg(const mc_store *st);
  * (the SQL is ours: a bug, or a schema older than the code), or MC_EBUSY. */
 int mc_db_prepare(mc_store *st, mc_q **out, const char *sql);
 /* The same for SQL put together from constant fragments (never from input),
- * cached under (key, variant). */
+ * cached under (key, variant). sql is read when the statement is prepared,
+ * which on PostgreSQL may be at its run (again after a reconnection): it must
+ * stay valid until mc_q_done, and may be a buffer the caller fills anew on
+ * every call. */
 int mc_db_prepare_as(mc_store *st, mc_q **out, const void *key, unsigned variant, const char *sql);
 
 /* Binding: i counts from 1, as $i. Text is copied. */
@@ -141,5 +145,8 @@ int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id);
 
 /* The attachment folder of the connection (borrowed). */
 const char *mc_db_files_dir(const mc_store *st);
+
+/* The sequence numbers the connection has handed out (seq_marks.h; borrowed). */
+mc_seq_marks *mc_db_seq_marks(mc_store *st);
 
 #endif

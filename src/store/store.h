@@ -472,8 +472,13 @@ typedef struct {
 	char hash[65];           /* core/audit.h: over the fields and the previous event's hash */
 } mc_event;
 
-/* Sets e->id and e->hash (chained to the dossier's previous event). */
+/* Appends e with the hash the caller computed over it and the hash of the
+ * dossier's previous event (mc_store_event_head; core/audit.h, chained by
+ * mc_app_dossier_event_append); sets e->id. MC_EINVAL without a hash,
+ * MC_ENOTFOUND for an unknown dossier. */
 int mc_store_event_append(mc_store *st, mc_event *e);
+/* The hash of the dossier's newest event into out, "" when it has none. */
+int mc_store_event_head(mc_store *st, char out[65], int64_t dossier_id);
 /* Every event of every dossier in chain order (dossier, then insertion), for
  * verifying the log; stops at and returns a non-zero cb result. */
 int mc_store_event_scan(mc_store *st, int (*cb)(const mc_event *e, void *payload), void *payload);
@@ -867,15 +872,17 @@ typedef struct {
 
 /* Records a pending payment of a dossier; sets p->id, state and currency.
  * MC_ECONFLICT when the reference is taken or the dossier has a pending one
- * already, MC_ENOTFOUND for an unknown dossier, MC_EINVAL for amount <= 0. */
+ * already, MC_ENOTFOUND for an unknown dossier, MC_EINVAL when the table
+ * refuses the row (amount <= 0). What is owed is app/payment.c's rule. */
 int mc_store_payment_create(mc_store *st, mc_payment *p);
 /* MC_ENOTFOUND when no payment has this reference. */
 int mc_store_payment_by_reference(mc_store *st, mc_payment *out, const char *reference);
 /* The newest payment of a dossier. MC_ENOTFOUND when it has none. */
 int mc_store_payment_latest(mc_store *st, mc_payment *out, int64_t dossier_id);
-/* Settles a pending payment: state (paid, failed or cancelled), paid_at,
- * provider, provider_txn and receipt from p, found by p->id. MC_ECONFLICT
- * when it is no longer pending, MC_EINVAL for another state. */
+/* Settles a pending payment: state (paid, failed or cancelled: the caller's
+ * choice, app/payment.c), paid_at, provider, provider_txn and receipt from p,
+ * found by p->id. MC_ECONFLICT when it is no longer pending, MC_EINVAL when
+ * the table refuses the state. */
 int mc_store_payment_settle(mc_store *st, const mc_payment *p);
 
 #endif

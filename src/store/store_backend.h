@@ -51,31 +51,7 @@ void mc_db_cache_free(mc_store *st);
 	X(restore, (const char *src), (src))                                                                 \
 	X(set_limits, (const mc_store_limits *limits), (limits))                                             \
 	X(lock_wait, (int ms), (ms))                                                                         \
-	X(dossier_next_seq, (int *out, int64_t unit_id, int32_t local_day, mc_code_space space),             \
-	  (out, unit_id, local_day, space))                                                                  \
-	X(dossier_get, (mc_dossier * out, const char *code, bool with_docs), (out, code, with_docs))         \
-	X(dossier_version, (int64_t * out, const char *code), (out, code))                                   \
 	X(data_changed, (bool *changed, bool *known), (changed, known))                                      \
-	X(dossier_by_attachment, (mc_dossier * *out, size_t *n, const char *sha256), (out, n, sha256))       \
-	X(dossier_list, (mc_dossier * *out, size_t *n, int64_t *total, const mc_dossier_query *q),           \
-	  (out, n, total, q))                                                                                \
-	X(filing_record, (int64_t dossier_id, int64_t user_id, const char *peer, int64_t at),                \
-	  (dossier_id, user_id, peer, at))                                                                   \
-	X(filing_lock, (int64_t user_id, const char *peer), (user_id, peer))                                 \
-	X(filing_nth, (int64_t * out, int64_t user_id, const char *peer, int64_t since, int n),              \
-	  (out, user_id, peer, since, n))                                                                    \
-	X(submission_list,                                                                                   \
-	  (mc_submission * *out, size_t *n, int64_t *total, const mc_submission_query *q),                   \
-	  (out, n, total, q))                                                                                \
-	X(submission_groups,                                                                                 \
-	  (mc_submission_group * *out, size_t *n, const mc_submission_query *q, bool by_peer, int limit),   \
-	  (out, n, q, by_peer, limit))                                                                       \
-	X(event_scan, (int (*cb)(const mc_event *e, void *payload), void *payload), (cb, payload))           \
-	X(event_list, (mc_event * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))                \
-	X(dossier_public,                                                                                    \
-	  (mc_dossier * out, char *procedure_name, size_t name_cap, mc_event **events, size_t *n,            \
-	   const char *code),                                                                                \
-	  (out, procedure_name, name_cap, events, n, code))                                                  \
 	X(upload_usage, (mc_upload_usage * out, int64_t user_id, int64_t since), (out, user_id, since))      \
 	X(upload_record, (int64_t user_id, const char *sha256, int64_t size, const char *mime, int64_t at),  \
 	  (user_id, sha256, size, mime, at))                                                                 \
@@ -104,10 +80,6 @@ void mc_db_cache_free(mc_store *st);
 	   int offset),                                                                                      \
 	  (out, n, total, unit_id, now, limit, offset))                                                      \
 	X(stats_months, (mc_stats_month * *out, size_t *n, int64_t unit_id, int year), (out, n, unit_id, year)) \
-	X(rating_put, (const mc_rating *r), (r))                                                             \
-	X(rating_get, (mc_rating * out, int64_t dossier_id), (out, dossier_id))                              \
-	X(rating_summary, (mc_rating_summary * out, int64_t unit_id, int64_t from, int64_t to),              \
-	  (out, unit_id, from, to))                                                                          \
 	X(outbox_add, (mc_message * m), (m))                                                                 \
 	X(outbox_due, (mc_message * *out, size_t *n, int64_t now, int limit), (out, n, now, limit))          \
 	X(outbox_claim, (mc_message * *out, size_t *n, int64_t now, int limit, int64_t lease_seconds),       \
@@ -116,11 +88,7 @@ void mc_db_cache_free(mc_store *st);
 	  (id, ok, error, at, next_at))                                                                      \
 	X(outbox_of_dossier, (mc_message * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))       \
 	X(gauges, (int64_t by_state[11], int64_t *overdue, int64_t now), (by_state, overdue, now))           \
-	X(outbox_depth, (int64_t * out), (out))                                                              \
-	X(payment_create, (mc_payment * p), (p))                                                             \
-	X(payment_by_reference, (mc_payment * out, const char *reference), (out, reference))                 \
-	X(payment_latest, (mc_payment * out, int64_t dossier_id), (out, dossier_id))                         \
-	X(payment_settle, (const mc_payment *p), (p))
+	X(outbox_depth, (int64_t * out), (out))
 
 /* Operations whose public function does more than call the backend: the
  * statistics roll-up is kept in the transaction of every write that changes
@@ -129,9 +97,6 @@ void mc_db_cache_free(mc_store *st);
  * mc_store_backend_<op> (store/store_rollup.h). */
 #define MC_STORE_OPS0_WRAPPED(X) X(migrate)
 #define MC_STORE_OPS_WRAPPED(X)                                                                              \
-	X(dossier_insert, (mc_dossier * d), (d))                                                             \
-	X(dossier_update, (mc_dossier * d, int64_t expected_version), (d, expected_version))                 \
-	X(event_append, (mc_event * e), (e))                                                                 \
 	X(stats, (mc_stats_row * *out, size_t *n, const mc_stats_query *q), (out, n, q))
 
 /* The days asked of the roll-up for one period (store/rollup.c): month cells

@@ -22,6 +22,9 @@ MC_STORE_OPS_WRAPPED(MC_STORE_BACKEND_OP)
 /* The same, for those written once on the driver (store_<resource>.c). */
 int mc_store_backend_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by,
 				   const char *issued_by_name, int64_t at);
+int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d);
+int mc_store_backend_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_version);
+int mc_store_backend_event_append(mc_store *st, mc_event *e);
 
 /* Empties the table and counts every dossier, supplement request and issued
  * apology into it again, inside the caller's write transaction. */

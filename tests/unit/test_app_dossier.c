@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "app/dossier.h"
+#include "app/payment.h"
 
 struct fixture {
 	char dir[512];
@@ -296,6 +297,31 @@ static void test_stale_version_changes_nothing(void **state)
 	mc_dossier_clear(&d);
 }
 
+/* What is owed and how a payment may be closed by hand are the app's rules
+ * (app/payment.c); the store records what it is given. */
+static void test_payment_rules(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0};
+	mc_payment p;
+	int64_t t = at("2017-03-01T09:00");
+
+	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+	assert_int_equal(mc_app_payment_owe(f->st, d.id, 0, t), MC_EINVAL);
+	assert_int_equal(mc_app_payment_owe(f->st, d.id, -5, t), MC_EINVAL);
+	assert_int_equal(mc_store_payment_latest(f->st, &p, d.id), MC_ENOTFOUND);
+	assert_int_equal(mc_app_payment_owe(f->st, d.id, 50000, t), 0);
+	/* Failing is the provider's word: by hand a payment is paid or cancelled. */
+	assert_int_equal(mc_app_payment_close(f->st, &f->desk, d.id, "failed", NULL, t), MC_EINVAL);
+	assert_int_equal(mc_app_payment_close(f->st, &f->desk, d.id, "pending", NULL, t), MC_EINVAL);
+	assert_int_equal(mc_store_payment_latest(f->st, &p, d.id), 0);
+	assert_string_equal(p.state, "pending");
+	assert_int_equal(mc_app_payment_close(f->st, &f->desk, d.id, "cancelled", NULL, t), 0);
+	assert_int_equal(mc_store_payment_latest(f->st, &p, d.id), 0);
+	assert_string_equal(p.state, "cancelled");
+	mc_dossier_clear(&d);
+}
+
 static void test_transfer_and_resolution(void **state)
 {
 	struct fixture *f = *state;
@@ -513,6 +539,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_roles_owners_and_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_version_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transfer_and_resolution, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_payment_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_online_only_for_online_services, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_who_assigns_when, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_daily_codes_run_out, setup, teardown),

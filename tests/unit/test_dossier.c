@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/dossier.h"
@@ -142,6 +143,49 @@ static void test_state_classes(void **state)
 	}
 }
 
+/* The store's SQL names states through these macros: each must be its
+ * state's value, and the final list exactly the final states. */
+static void test_state_sql(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *sql;
+		mc_state s;
+	} names[] = {
+	    {MC_SQL_STATE(SUBMITTED), MC_ST_SUBMITTED},
+	    {MC_SQL_STATE(RECEIVED), MC_ST_RECEIVED},
+	    {MC_SQL_STATE(NOT_ACCEPTED), MC_ST_NOT_ACCEPTED},
+	    {MC_SQL_STATE(PROCESSING), MC_ST_PROCESSING},
+	    {MC_SQL_STATE(SUPPLEMENT_REQUESTED), MC_ST_SUPPLEMENT_REQUESTED},
+	    {MC_SQL_STATE(AWAITING_PAYMENT), MC_ST_AWAITING_PAYMENT},
+	    {MC_SQL_STATE(WITHDRAWN), MC_ST_WITHDRAWN},
+	    {MC_SQL_STATE(STOPPED), MC_ST_STOPPED},
+	    {MC_SQL_STATE(RESOLVED), MC_ST_RESOLVED},
+	    {MC_SQL_STATE(RETURNED), MC_ST_RETURNED},
+	};
+	for (size_t i = 0; i < MC_ARRAY_LEN(names); i++)
+		assert_int_equal(strtol(names[i].sql, NULL, 10), names[i].s);
+
+	/* "(3, 7, 8, 10)": the numbers in the list, each once. */
+	bool listed[11] = {false};
+	const char *p = MC_SQL_STATES_FINAL;
+	assert_int_equal(*p++, '(');
+	for (;;) {
+		char *end = NULL;
+		long v = strtol(p, &end, 10);
+		assert_true(end > p && v >= 1 && v <= 10 && !listed[v]);
+		listed[v] = true;
+		p = end;
+		if (*p == ')')
+			break;
+		assert_int_equal(*p++, ',');
+		assert_int_equal(*p++, ' ');
+	}
+	assert_int_equal(p[1], '\0');
+	for (int s = 1; s <= 10; s++)
+		assert_int_equal(listed[s], mc_state_is_final((mc_state)s));
+}
+
 static void test_initial_state(void **state)
 {
 	(void)state;
@@ -256,10 +300,11 @@ static void test_life_of_a_dossier(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_state_names),	      cmocka_unit_test(test_other_names),
-	    cmocka_unit_test(test_state_classes),     cmocka_unit_test(test_initial_state),
-	    cmocka_unit_test(test_transition_matrix), cmocka_unit_test(test_transition_bad_values),
-	    cmocka_unit_test(test_role_matrix),	      cmocka_unit_test(test_life_of_a_dossier),
+	    cmocka_unit_test(test_state_names),		  cmocka_unit_test(test_other_names),
+	    cmocka_unit_test(test_state_classes),	  cmocka_unit_test(test_state_sql),
+	    cmocka_unit_test(test_initial_state),	  cmocka_unit_test(test_transition_matrix),
+	    cmocka_unit_test(test_transition_bad_values), cmocka_unit_test(test_role_matrix),
+	    cmocka_unit_test(test_life_of_a_dossier),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/dossier.h"
 #include "core/deadline.h"
 #include "core/dossier.h"
 #include "core/stats.h"
@@ -118,7 +119,7 @@ static void add_event(struct fixture *f, int64_t dossier, int64_t at, const char
 	snprintf(e.action, sizeof(e.action), "%s", action);
 	e.from_state = from;
 	e.to_state = to;
-	assert_int_equal(mc_store_event_append(f->st, &e), 0);
+	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
 }
 
 enum { DIRECT = MC_CH_DIRECT, ONLINE = MC_CH_ONLINE, POSTAL = MC_CH_POSTAL };

@@ -36,6 +36,8 @@
 #include <utime.h>
 
 #include "app/audit.h"
+#include "app/dossier.h"
+#include "core/audit.h"
 #include "core/dossier.h"
 #include "store/store.h"
 
@@ -1423,10 +1425,22 @@ static void test_events(void **state)
 	e.from_state = 0;
 	e.to_state = MC_ST_RECEIVED;
 	strcpy(e.note, "tiếp nhận");
-	assert_int_equal(mc_store_event_append(f->st, &e), 0);
+	/* Chained by the app layer (core/audit.h): the first link covers "". */
+	char head[65];
+	char expect[65];
+
+	assert_int_equal(mc_store_event_head(f->st, head, d.id), 0);
+	assert_string_equal(head, "");
+	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
 	int64_t first = e.id;
 
 	assert_true(first > 0);
+	mc_audit_event_hash(expect, "", d.id, 10, desk, "Cán bộ một cửa", f->commune, "receive", 0,
+			    MC_ST_RECEIVED, 0, "tiếp nhận");
+	assert_string_equal(e.hash, expect);
+	assert_int_equal(mc_store_event_head(f->st, head, d.id), 0);
+	assert_string_equal(head, expect);
+
 	e.at = 20;
 	e.actor_id = 0;
 	e.actor_name[0] = '\0';
@@ -1436,10 +1450,20 @@ static void test_events(void **state)
 	e.to_state = MC_ST_PROCESSING;
 	e.step = 2;
 	e.note[0] = '\0';
+	/* The store records the hash it is given, and takes no event without one. */
+	e.hash[0] = '\0';
+	assert_int_equal(mc_store_event_append(f->st, &e), MC_EINVAL);
+	mc_audit_event_hash(e.hash, head, d.id, 20, 0, "", f->district, "transfer", MC_ST_RECEIVED,
+			    MC_ST_PROCESSING, 2, "");
+	snprintf(expect, sizeof expect, "%s", e.hash);
 	assert_int_equal(mc_store_event_append(f->st, &e), 0);
 	assert_true(e.id > first);
+	assert_int_equal(mc_store_event_head(f->st, head, d.id), 0);
+	assert_string_equal(head, expect);
 	e.dossier_id = 99999;
-	assert_int_equal(mc_store_event_append(f->st, &e), MC_ENOTFOUND);
+	assert_int_equal(mc_app_dossier_event_append(f->st, &e), MC_ENOTFOUND);
+	assert_int_equal(mc_store_event_head(f->st, head, 99999), 0);
+	assert_string_equal(head, "");
 
 	assert_int_equal(mc_store_event_list(f->st, &list, &n, d.id), 0);
 	assert_int_equal(n, 2);
@@ -1456,6 +1480,7 @@ static void test_events(void **state)
 	assert_string_equal(list[1].action, "transfer");
 	assert_int_equal(list[1].from_state, MC_ST_RECEIVED);
 	assert_int_equal(list[1].step, 2);
+	assert_string_equal(list[1].hash, expect);
 	mc_event_free_list(list);
 	assert_int_equal(mc_store_event_list(f->st, &list, &n, 99999), 0);
 	assert_int_equal(n, 0);
@@ -1475,6 +1500,191 @@ static void test_events(void **state)
 	assert_int_equal(n, 2);
 	assert_string_equal(list[0].note, "tiếp nhận");
 	mc_event_free_list(list);
+}
+
+/* Every event once, in chain order (dossier, then insertion), page after
+ * page; a non-zero answer of the callback stops the scan and is returned. */
+struct scan_seen {
+	int64_t n, stop_at, disorder;
+	int64_t last_dossier, last_id;
+};
+
+static int scan_cb(const mc_event *e, void *payload)
+{
+	struct scan_seen *s = payload;
+
+	if (e->dossier_id < s->last_dossier || (e->dossier_id == s->last_dossier && e->id <= s->last_id))
+		s->disorder++;
+	s->last_dossier = e->dossier_id;
+	s->last_id = e->id;
+	s->n++;
+	return s->stop_at && s->n == s->stop_at ? 7 : 0;
+}
+
+static void test_event_scan(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	mc_dossier a, b;
+	struct scan_seen seen = {0};
+
+	dossier_init(&a, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_RECEIVED, 100, 10, "An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &a), 0);
+	dossier_init(&b, "000.31.30.H56-250601-0002", proc, f->commune, MC_ST_RECEIVED, 100, 10, "Bình");
+	assert_int_equal(mc_store_dossier_insert(f->st, &b), 0);
+	/* Interleaved, so that insertion order is not chain order; more than a page. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	for (int i = 0; i < 2101; i++) {
+		mc_event e = {.dossier_id = i % 2 ? a.id : b.id, .at = 10 + i, .to_state = MC_ST_RECEIVED};
+
+		snprintf(e.action, sizeof e.action, "receive");
+		assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
+	}
+	assert_int_equal(mc_store_commit(f->st), 0);
+
+	assert_int_equal(mc_store_event_scan(f->st, scan_cb, &seen), 0);
+	assert_int_equal(seen.n, 2101);
+	assert_int_equal(seen.disorder, 0);
+	seen = (struct scan_seen){.stop_at = 1500};
+	assert_int_equal(mc_store_event_scan(f->st, scan_cb, &seen), 7);
+	assert_int_equal(seen.n, 1500);
+}
+
+/* What the public lookup reads at once: the dossier, its procedure's name and
+ * the public fields of its events in order. */
+static void test_dossier_public(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	mc_dossier d, quiet, out;
+	mc_event *ev = NULL;
+	size_t n = 0;
+	char name[512];
+	int64_t version = 0;
+
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_PROCESSING, 100, 10, "An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	dossier_init(&quiet, "000.31.30.H56-250601-0002", proc, f->commune, MC_ST_RECEIVED, 100, 10, "Bình");
+	assert_int_equal(mc_store_dossier_insert(f->st, &quiet), 0);
+	mc_event e = {.dossier_id = d.id, .at = 20, .actor_id = 0, .unit_id = f->district, .from_state = MC_ST_RECEIVED,
+		      .to_state = MC_ST_PROCESSING, .step = 2};
+	snprintf(e.action, sizeof e.action, "transfer");
+	snprintf(e.note, sizeof e.note, "ghi chú nội bộ");
+	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
+	e = (mc_event){.dossier_id = d.id, .at = 10, .unit_id = f->commune, .to_state = MC_ST_RECEIVED};
+	snprintf(e.action, sizeof e.action, "receive");
+	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
+
+	assert_int_equal(mc_store_dossier_public(f->st, &out, name, sizeof name, &ev, &n, d.code), 0);
+	assert_int_equal(out.id, d.id);
+	assert_int_equal(out.state, MC_ST_PROCESSING);
+	assert_string_equal(out.procedure_code, "1.003");
+	assert_null(out.docs);
+	assert_string_equal(name, "Đăng ký khai sinh");
+	assert_int_equal(n, 2);
+	/* In time order, not insertion order. */
+	assert_string_equal(ev[0].action, "receive");
+	assert_int_equal(ev[0].at, 10);
+	assert_int_equal(ev[0].dossier_id, d.id);
+	assert_int_equal(ev[0].to_state, MC_ST_RECEIVED);
+	assert_string_equal(ev[1].action, "transfer");
+	assert_int_equal(ev[1].unit_id, f->district);
+	assert_int_equal(ev[1].from_state, MC_ST_RECEIVED);
+	assert_int_equal(ev[1].step, 2);
+	assert_true(ev[1].id > 0);
+	/* Only the public fields. */
+	assert_string_equal(ev[1].note, "");
+	assert_string_equal(ev[1].hash, "");
+	mc_event_free_list(ev);
+
+	assert_int_equal(mc_store_dossier_public(f->st, &out, name, sizeof name, &ev, &n, quiet.code), 0);
+	assert_int_equal(out.id, quiet.id);
+	assert_int_equal(n, 0);
+	mc_event_free_list(ev);
+	assert_int_equal(mc_store_dossier_public(f->st, &out, name, sizeof name, &ev, &n, "nope"), MC_ENOTFOUND);
+	assert_int_equal(n, 0);
+
+	assert_int_equal(mc_store_dossier_version(f->st, &version, d.code), 0);
+	assert_int_equal(version, 1);
+	assert_int_equal(mc_store_dossier_version(f->st, &version, "nope"), MC_ENOTFOUND);
+}
+
+/* ---- payments --------------------------------------------------------- */
+
+static void test_payments(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	mc_dossier d, d2;
+	mc_payment p = {0}, q, got;
+
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_AWAITING_PAYMENT, 0, 10, "An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	dossier_init(&d2, "000.31.30.H56-250601-0002", proc, f->commune, MC_ST_AWAITING_PAYMENT, 0, 10, "Bình");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d2), 0);
+
+	p.dossier_id = d.id;
+	p.amount = 50000;
+	p.created_at = 100;
+	strcpy(p.reference, "REF-1");
+	assert_int_equal(mc_store_payment_create(f->st, &p), 0);
+	assert_true(p.id > 0);
+	assert_string_equal(p.state, "pending");
+	assert_string_equal(p.currency, "VND");
+
+	/* One pending amount per dossier, a reference once, a known dossier, an
+	 * amount: refused inside a transaction that stays usable. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	q = p;
+	strcpy(q.reference, "REF-2");
+	assert_int_equal(mc_store_payment_create(f->st, &q), MC_ECONFLICT);
+	q.dossier_id = d2.id;
+	strcpy(q.reference, "REF-1");
+	assert_int_equal(mc_store_payment_create(f->st, &q), MC_ECONFLICT);
+	q.dossier_id = 99999;
+	strcpy(q.reference, "REF-3");
+	assert_int_equal(mc_store_payment_create(f->st, &q), MC_ENOTFOUND);
+	q.dossier_id = d2.id;
+	q.amount = 0;
+	assert_int_equal(mc_store_payment_create(f->st, &q), MC_EINVAL);
+	assert_int_equal(mc_store_payment_latest(f->st, &got, d.id), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(mc_store_payment_latest(f->st, &got, d2.id), MC_ENOTFOUND);
+
+	assert_int_equal(mc_store_payment_by_reference(f->st, &got, "REF-1"), 0);
+	assert_int_equal(got.id, p.id);
+	assert_int_equal(got.dossier_id, d.id);
+	assert_string_equal(got.dossier_code, d.code);
+	assert_string_equal(got.province_code, "H56");
+	assert_int_equal(got.amount, 50000);
+	assert_string_equal(got.state, "pending");
+	assert_int_equal(got.created_at, 100);
+	assert_int_equal(got.paid_at, 0);
+	assert_string_equal(got.provider, "");
+	assert_int_equal(mc_store_payment_by_reference(f->st, &got, "nope"), MC_ENOTFOUND);
+
+	/* Settled once: the second settlement changes nothing. */
+	strcpy(got.state, "paid");
+	got.paid_at = 200;
+	strcpy(got.provider, "test");
+	strcpy(got.provider_txn, "T-1");
+	strcpy(got.receipt, "{\"amount\":50000}");
+	assert_int_equal(mc_store_payment_settle(f->st, &got), 0);
+	strcpy(got.state, "failed");
+	assert_int_equal(mc_store_payment_settle(f->st, &got), MC_ECONFLICT);
+	assert_int_equal(mc_store_payment_latest(f->st, &got, d.id), 0);
+	assert_string_equal(got.state, "paid");
+	assert_int_equal(got.paid_at, 200);
+	assert_string_equal(got.provider, "test");
+	assert_string_equal(got.provider_txn, "T-1");
+	assert_string_equal(got.receipt, "{\"amount\":50000}");
+
+	/* A new amount owed after it: the newest is the latest. */
+	q = p;
+	strcpy(q.reference, "REF-4");
+	assert_int_equal(mc_store_payment_create(f->st, &q), 0);
+	assert_int_equal(mc_store_payment_latest(f->st, &got, d.id), 0);
+	assert_string_equal(got.reference, "REF-4");
 }
 
 /* ---- attachments ------------------------------------------------------ */
@@ -2369,7 +2579,7 @@ static void append(struct fixture *f, int64_t dossier, const char *action, int f
 	    .dossier_id = dossier, .at = at, .unit_id = f->commune, .from_state = from, .to_state = to};
 
 	snprintf(e.action, sizeof e.action, "%s", action);
-	assert_int_equal(mc_store_event_append(f->st, &e), 0);
+	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
 }
 
 static int64_t problems(struct fixture *f)
@@ -2496,6 +2706,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_next_seq_online, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_filings, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_event_scan, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dossier_public, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_payments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachment_write_record_and_dossiers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),

@@ -1,0 +1,126 @@
+/*
+ * store_payment.c - payments of fees, on either engine (db.h; see store.h and
+ * docs/payments.md). The store records; what a payment must be and what a
+ * confirmation must match are app/payment.c's rules.
+ */
+#include "store/db.h"
+
+#include <string.h>
+
+#define PAYMENT_COLS                                                                                         \
+	"p.id, p.province_code, p.dossier_id, d.code AS dossier_code, p.reference, p.amount, p.currency, "   \
+	"p.state, p.created_at, coalesce(p.paid_at, 0) AS paid_at, p.provider, p.provider_txn, p.receipt"
+
+static const mc_col payment_cols[] = {
+    MC_COL(MC_COL_I64, mc_payment, id, "id"),
+    MC_COL_ARRAY(mc_payment, province_code, "province_code"),
+    MC_COL(MC_COL_I64, mc_payment, dossier_id, "dossier_id"),
+    MC_COL_ARRAY(mc_payment, dossier_code, "dossier_code"),
+    MC_COL_ARRAY(mc_payment, reference, "reference"),
+    MC_COL(MC_COL_I64, mc_payment, amount, "amount"),
+    MC_COL_ARRAY(mc_payment, currency, "currency"),
+    MC_COL_ARRAY(mc_payment, state, "state"),
+    MC_COL(MC_COL_I64, mc_payment, created_at, "created_at"),
+    MC_COL(MC_COL_I64, mc_payment, paid_at, "paid_at"),
+    MC_COL_ARRAY(mc_payment, provider, "provider"),
+    MC_COL_ARRAY(mc_payment, provider_txn, "provider_txn"),
+    MC_COL_ARRAY(mc_payment, receipt, "receipt"),
+};
+
+int mc_store_payment_create(mc_store *st, mc_payment *p)
+{
+	/* The state and currency are the table's defaults: pending, VND. */
+	static const char sql[] =
+	    "INSERT INTO payment (province_code, dossier_id, reference, amount, created_at) "
+	    "VALUES (coalesce((SELECT province_code FROM dossier WHERE id = $1), ''), $1, $2, $3, $4) "
+	    "RETURNING id, state, currency";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, p->dossier_id);
+	mc_q_text(q, 2, p->reference);
+	mc_q_int(q, 3, p->amount);
+	mc_q_int(q, 4, p->created_at);
+	/* A payment pending already, a reference taken, an unknown dossier: answers. */
+	rc = mc_q_try_row(q, "record payment");
+	if (rc == 0)
+		rc = MC_ERROR;
+	if (rc == 1) {
+		p->id = mc_q_col_int(q, 0);
+		rc = mc_strlcpy(p->state, mc_q_col_text(q, 1), sizeof p->state);
+		if (rc == 0)
+			rc = mc_strlcpy(p->currency, mc_q_col_text(q, 2), sizeof p->currency);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* The one payment a query with $1 bound finds; MC_ENOTFOUND when none. */
+static int payment_one(mc_store *st, mc_payment *out, const char *sql, const char *reference,
+		       int64_t dossier_id, const char *what)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	if (reference)
+		mc_q_text(q, 1, reference);
+	else
+		mc_q_int(q, 1, dossier_id);
+	rc = mc_q_row(q, what);
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		memset(out, 0, sizeof *out);
+		rc = mc_q_read(q, payment_cols, MC_ARRAY_LEN(payment_cols), out);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_payment_by_reference(mc_store *st, mc_payment *out, const char *reference)
+{
+	static const char sql[] =
+	    "SELECT " PAYMENT_COLS
+	    " FROM payment p JOIN dossier d ON d.id = p.dossier_id WHERE p.reference = $1";
+	return payment_one(st, out, sql, reference, 0, "read payment");
+}
+
+int mc_store_payment_latest(mc_store *st, mc_payment *out, int64_t dossier_id)
+{
+	static const char sql[] =
+	    "SELECT " PAYMENT_COLS " FROM payment p JOIN dossier d ON d.id = p.dossier_id "
+	    "WHERE p.dossier_id = $1 ORDER BY p.id DESC LIMIT 1";
+	return payment_one(st, out, sql, NULL, dossier_id, "read the dossier's payment");
+}
+
+int mc_store_payment_settle(mc_store *st, const mc_payment *p)
+{
+	/* Only a pending payment is settled, once: the second of two racing
+	 * confirmations changes no row. */
+	static const char sql[] =
+	    "UPDATE payment SET state = $2, paid_at = $3, provider = $4, provider_txn = $5, receipt = $6 "
+	    "WHERE id = $1 AND state = 'pending'";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, p->id);
+	mc_q_text(q, 2, p->state);
+	mc_q_int(q, 3, p->paid_at);
+	mc_q_text(q, 4, p->provider);
+	mc_q_text(q, 5, p->provider_txn);
+	mc_q_text(q, 6, p->receipt);
+	rc = mc_q_exec(q, "settle payment");
+	if (rc == 0 && mc_q_changes(q) != 1)
+		rc = MC_ECONFLICT;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

@@ -1,0 +1,113 @@
+/*
+ * store_rating.c - satisfaction ratings of returned dossiers, and their
+ * summary per unit subtree and period, on either engine (db.h).
+ */
+#include "store/db.h"
+
+#include <string.h>
+
+static const mc_col rating_cols[] = {
+    MC_COL(MC_COL_I64, mc_rating, dossier_id, "dossier_id"),
+    MC_COL_ARRAY(mc_rating, province_code, "province_code"),
+    MC_COL(MC_COL_I64, mc_rating, unit_id, "unit_id"),
+    MC_COL(MC_COL_I64, mc_rating, at, "at"),
+    MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_TOTAL_TIME], "total_time"),
+    MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_AGENCY_TIME], "agency_time"),
+    MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_CONTACTS], "contacts"),
+    MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_AGENCIES], "agencies"),
+    MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_RECEPTION], "reception"),
+    MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_TRANSPARENCY], "transparency"),
+    MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_ATTITUDE], "attitude"),
+    MC_COL_ARRAY(mc_rating, overall, "overall"),
+    MC_COL_ARRAY(mc_rating, comment, "comment"),
+};
+
+int mc_store_rating_put(mc_store *st, const mc_rating *r)
+{
+	static const char sql[] =
+	    "INSERT INTO rating (dossier_id, province_code, unit_id, at, total_time, agency_time, contacts, "
+	    "agencies, reception, transparency, attitude, overall, comment) VALUES ($1, coalesce((SELECT "
+	    "province_code FROM dossier WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, r->dossier_id);
+	mc_q_ref(q, 2, r->unit_id);
+	mc_q_int(q, 3, r->at);
+	for (int i = 0; i < MC_RATE_COUNT_; i++)
+		mc_q_int(q, 4 + i, r->criteria[i]);
+	mc_q_text(q, 11, r->overall);
+	mc_q_text(q, 12, r->comment);
+	/* Rated already, a score out of range, an unknown dossier: answers. */
+	rc = mc_q_try(q, "record rating");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_rating_get(mc_store *st, mc_rating *out, int64_t dossier_id)
+{
+	static const char sql[] =
+	    "SELECT dossier_id, province_code, unit_id, at, total_time, agency_time, contacts, agencies, "
+	    "reception, transparency, attitude, overall, comment FROM rating WHERE dossier_id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, dossier_id);
+	rc = mc_q_row(q, "read rating");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		memset(out, 0, sizeof *out);
+		rc = mc_q_read(q, rating_cols, MC_ARRAY_LEN(rating_cols), out);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_rating_summary(mc_store *st, mc_rating_summary *out, int64_t unit_id, int64_t from, int64_t to)
+{
+	/* $1, $2 the subtree's path range; $3, $4 the period, 0 = unbounded. */
+	static const char sql[] =
+	    "SELECT count(*), coalesce(avg(total_time), 0), coalesce(avg(agency_time), 0), "
+	    "coalesce(avg(contacts), 0), coalesce(avg(agencies), 0), coalesce(avg(reception), 0), "
+	    "coalesce(avg(transparency), 0), coalesce(avg(attitude), 0), "
+	    "coalesce(sum(CASE WHEN overall = 'very_satisfied' THEN 1 ELSE 0 END), 0), "
+	    "coalesce(sum(CASE WHEN overall = 'satisfied' THEN 1 ELSE 0 END), 0), "
+	    "coalesce(sum(CASE WHEN overall = 'not_satisfied' THEN 1 ELSE 0 END), 0) FROM rating "
+	    "WHERE unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2) "
+	    "AND ($3 = 0 OR at >= $3) AND ($4 = 0 OR at < $4)";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	memset(out, 0, sizeof *out);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, from);
+	mc_q_int(q, 4, to);
+	rc = mc_q_row(q, "summarise ratings");
+	if (rc == 0)
+		rc = MC_ERROR;
+	if (rc == 1) {
+		out->count = mc_q_col_int(q, 0);
+		for (int i = 0; i < MC_RATE_COUNT_; i++)
+			out->criteria[i] = mc_q_col_double(q, 1 + i);
+		out->very_satisfied = mc_q_col_int(q, 8);
+		out->satisfied = mc_q_col_int(q, 9);
+		out->not_satisfied = mc_q_col_int(q, 10);
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

@@ -2,7 +2,7 @@
 # version.c at every build (cmake/version_gen.cmake), so that a new commit is
 # reported without reconfiguring; version.c changes, and the binary is linked
 # again, only when they do. Included at the end of CMakeLists.txt, after
-# motcua_lib is defined.
+# the layers' libraries are defined (the version is core's: core/version.h).
 set(MC_VERSION_C ${CMAKE_BINARY_DIR}/version.c)
 # Once now, so that the file exists for the first build's dependency scan.
 execute_process(COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR} -DOUT=${MC_VERSION_C}
@@ -13,5 +13,5 @@ add_custom_target(motcua_version
   BYPRODUCTS ${MC_VERSION_C}
   COMMENT "Stamping the version"
   VERBATIM)
-target_sources(motcua_lib PRIVATE ${MC_VERSION_C})
-add_dependencies(motcua_lib motcua_version)
+target_sources(motcua_core PRIVATE ${MC_VERSION_C})
+add_dependencies(motcua_core motcua_version)

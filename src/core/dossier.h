@@ -13,6 +13,8 @@
 
 #include <stdbool.h>
 
+#include "core/mc.h"
+
 /* The value of each state is the national public-service portal's status code. */
 typedef enum {
 	MC_ST_SUBMITTED = 1,		/* filed online, waiting for the desk */
@@ -26,6 +28,25 @@ typedef enum {
 	MC_ST_RESOLVED = 9,		/* result ready (approved or refused) */
 	MC_ST_RETURNED = 10,		/* result handed to the applicant */
 } mc_state;
+
+/* The states as SQL text, for the store's statements that count dossiers in
+ * bulk (core/stats.h): MC_SQL_STATE(RESOLVED) is "9". Checked against the
+ * enum when compiled. */
+#define MC_SQL_STATE(name) MC_STR(MC_STATE_NUMBER_##name)
+#define MC_STATE_NUMBER_RECEIVED 2
+#define MC_STATE_NUMBER_NOT_ACCEPTED 3
+#define MC_STATE_NUMBER_PROCESSING 4
+#define MC_STATE_NUMBER_WITHDRAWN 7
+#define MC_STATE_NUMBER_STOPPED 8
+#define MC_STATE_NUMBER_RESOLVED 9
+#define MC_STATE_NUMBER_RETURNED 10
+_Static_assert(MC_STATE_NUMBER_RECEIVED == MC_ST_RECEIVED, "state number");
+_Static_assert(MC_STATE_NUMBER_NOT_ACCEPTED == MC_ST_NOT_ACCEPTED, "state number");
+_Static_assert(MC_STATE_NUMBER_PROCESSING == MC_ST_PROCESSING, "state number");
+_Static_assert(MC_STATE_NUMBER_WITHDRAWN == MC_ST_WITHDRAWN, "state number");
+_Static_assert(MC_STATE_NUMBER_STOPPED == MC_ST_STOPPED, "state number");
+_Static_assert(MC_STATE_NUMBER_RESOLVED == MC_ST_RESOLVED, "state number");
+_Static_assert(MC_STATE_NUMBER_RETURNED == MC_ST_RETURNED, "state number");
 
 typedef enum {
 	MC_ROLE_CITIZEN = 1, /* citizen or business filing its own dossiers */
@@ -57,6 +78,15 @@ typedef enum {
 	MC_CH_ONLINE = 2, /* trực tuyến */
 	MC_CH_POSTAL = 3, /* bưu chính công ích */
 } mc_channel;
+
+/* The channels as SQL text, as the states above: MC_SQL_CHANNEL(ONLINE) is "2". */
+#define MC_SQL_CHANNEL(name) MC_STR(MC_CHANNEL_NUMBER_##name)
+#define MC_CHANNEL_NUMBER_DIRECT 1
+#define MC_CHANNEL_NUMBER_ONLINE 2
+#define MC_CHANNEL_NUMBER_POSTAL 3
+_Static_assert(MC_CHANNEL_NUMBER_DIRECT == MC_CH_DIRECT, "channel number");
+_Static_assert(MC_CHANNEL_NUMBER_ONLINE == MC_CH_ONLINE, "channel number");
+_Static_assert(MC_CHANNEL_NUMBER_POSTAL == MC_CH_POSTAL, "channel number");
 
 /*
  * Names used in the API and the database ("submitted", "received",

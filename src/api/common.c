@@ -158,20 +158,28 @@ json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts)
 
 json_t *mc_api_timeliness(const mc_time_ctx *tc, const mc_dossier *d, int64_t now)
 {
-	if (!d->due_at)
-		return json_null();
-	/* An apology moves the appointment, not the law's due time: lateness is
-	 * judged against the statutory one, as in the statistics. */
-	int64_t due = d->statutory_due_at ? d->statutory_due_at : d->due_at;
-	if (d->finished_at && d->state != MC_ST_WITHDRAWN && d->state != MC_ST_STOPPED &&
-	    d->state != MC_ST_NOT_ACCEPTED)
-		return json_string(mc_finish_class_name(mc_deadline_classify_finished(d->finished_at, due)));
-	if (mc_state_is_final((mc_state)d->state))
-		return json_null();
-	/* A paused clock is judged at the moment it stopped. */
-	int64_t at = d->paused_at ? d->paused_at : now;
-	return json_string(mc_open_class_name(mc_deadline_classify_open(
-		mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d->receiving_unit_id), at, due, 8 * 60)));
+	/* Judged as the statistics judge it (core/stats.h): against the law's
+	 * due time, a paused clock at the moment it stopped. */
+	mc_timing t = mc_app_dossier_timing(d);
+
+	switch (mc_stats_timeliness(&t, now)) {
+	case MC_TIMELY_EARLY:
+		return json_string(mc_finish_class_name(MC_FINISH_EARLY));
+	case MC_TIMELY_ON_TIME:
+		return json_string(mc_finish_class_name(MC_FINISH_ON_TIME));
+	case MC_TIMELY_LATE:
+		return json_string(mc_finish_class_name(MC_FINISH_LATE));
+	case MC_TIMELY_OVERDUE:
+		return json_string(mc_open_class_name(MC_OPEN_OVERDUE));
+	case MC_TIMELY_WITHIN:
+		/* Within time, or due soon: a working day or less left. */
+		return json_string(mc_open_class_name(mc_deadline_classify_open(
+		    mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d->receiving_unit_id),
+		    mc_stats_judged_at(&t, now), mc_stats_due(&t), 8 * 60)));
+	case MC_TIMELY_NONE:
+		break;
+	}
+	return json_null();
 }
 
 static const char *const rating_criteria[MC_RATE_COUNT_] = {

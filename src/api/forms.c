@@ -11,6 +11,13 @@
 
 static const char DESK[] = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ";
 
+/* How a hand-over on form 05 stands against the due time. */
+static const char *const finish_vi[] = {
+    [MC_FINISH_EARLY] = "Trước hạn",
+    [MC_FINISH_ON_TIME] = "Đúng hạn",
+    [MC_FINISH_LATE] = "Quá hạn",
+};
+
 /* The place name of a unit for the date line: "UBND huyện Quảng Xương" →
  * "Quảng Xương"; units that are not People's Committees (departments) date
  * their papers from the province. */
@@ -195,10 +202,8 @@ void mc_api_dossier_form(mc_req *r)
 			f.officer = a->issued_by_name[0] ? a->issued_by_name : NULL;
 			break;
 		}
-		int64_t due = d.statutory_due_at ? d.statutory_due_at : d.due_at;
-		bool late = due && ((d.finished_at && d.finished_at > due) ||
-				    (!d.finished_at && !mc_state_is_final((mc_state)d.state) && now > due));
-		if (!late) {
+		mc_timing timing = mc_app_dossier_timing(&d);
+		if (!mc_stats_late(&timing, now)) {
 			mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION, "the dossier is not late");
 			goto cleanup;
 		}
@@ -236,7 +241,8 @@ void mc_api_dossier_form(mc_req *r)
 			s->from_unit = from ? from->name : "";
 			s->to_unit = strcmp(x->action, "return") == 0 ? "Người nộp hồ sơ" : (to ? to->name : "");
 			s->at = x->at;
-			s->result = !d.due_at ? "" : x->at <= d.due_at ? mc_deadline_classify_finished(x->at, d.due_at) == MC_FINISH_EARLY ? "Trước hạn" : "Đúng hạn" : "Quá hạn";
+			s->result =
+			    !d.due_at ? "" : finish_vi[mc_deadline_classify_finished(x->at, d.due_at)];
 			s->note = x->actor_name;
 			prev_unit = x->unit_id;
 		}
@@ -340,8 +346,9 @@ void mc_api_register_form(mc_req *r)
 		rows[i] = (mc_form_row){d->code, procs[i].name, d->applicant_name, d->applicant_address,
 					cu ? cu->name : "", d->received_at, d->due_at, d->finished_at, d->returned_at,
 					notes[i]};
-		int64_t due = d->statutory_due_at ? d->statutory_due_at : d->due_at;
-		const char *late = due && d->finished_at > due ? " (quá hạn)" : "";
+		/* Resolved after the due time by law (core/stats.h). */
+		mc_timing timing = mc_app_dossier_timing(d);
+		const char *late = mc_stats_timeliness(&timing, mc_now()) == MC_TIMELY_LATE ? " (quá hạn)" : "";
 		snprintf(notes[i], sizeof notes[i], "%s%s", mc_state_title_vi((mc_state)d->state), late);
 	}
 	const mc_unit *unit = mc_time_ctx_unit(tc, unit_id);

@@ -35,7 +35,7 @@ void mc_api_metrics(mc_req *r)
 		rc |= mc_buf_addf(&out, "motcua_dossiers{state=\"%s\",code=\"%d\"} %lld\n", mc_state_name((mc_state)s), s,
 				  (long long)by_state[s]);
 	rc |= mc_buf_addf(&out,
-			  "# HELP motcua_dossiers_overdue Open dossiers past their due time, clock running.\n"
+			  "# HELP motcua_dossiers_overdue Open dossiers past their due time by law, clock running.\n"
 			  "# TYPE motcua_dossiers_overdue gauge\nmotcua_dossiers_overdue %lld\n"
 			  "# HELP motcua_outbox_pending Messages to applicants waiting for delivery.\n"
 			  "# TYPE motcua_outbox_pending gauge\nmotcua_outbox_pending %lld\n"

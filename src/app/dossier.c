@@ -495,3 +495,13 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 cleanup:
 	return rc;
 }
+
+mc_timing mc_app_dossier_timing(const mc_dossier *d)
+{
+	return (mc_timing){.state = d->state,
+			   .received_at = d->received_at,
+			   .finished_at = d->finished_at,
+			   .due_at = d->due_at,
+			   .statutory_due_at = d->statutory_due_at,
+			   .paused_at = d->paused_at};
+}

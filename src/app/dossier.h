@@ -13,6 +13,7 @@
 
 #include "core/deadline.h"
 #include "core/dossier.h"
+#include "core/stats.h"
 #include "store/store.h"
 
 /* Who acts. user_id 0 = the system. */
@@ -154,6 +155,10 @@ int mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *
 			      const char *note, int64_t at);
 int mc_app_dossier_follow_payment(mc_store *st, const mc_actor *actor, const mc_dossier *d,
 				  const mc_action_req *req, const mc_procedure *proc, int from, int64_t at);
+
+/* The columns of d its timeliness is judged on (core/stats.h: early, on time,
+ * late, within time, overdue). */
+mc_timing mc_app_dossier_timing(const mc_dossier *d);
 
 /* ---- the time context ------------------------------------------------- */
 

@@ -13,7 +13,7 @@
 #include <assert.h>
 #include <stdio.h>
 
-#define DAY_SECONDS 86400
+#define DAY_SECONDS MC_DAY_SECONDS
 /* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: beyond them no calendar
  * question makes sense, and clamping keeps every day number in an int32_t. */
 #define TIME_MIN INT64_C(-62135596800)
@@ -40,26 +40,10 @@ static int64_t clamp_time(int64_t t)
 	return t < TIME_MIN ? TIME_MIN : t > TIME_MAX ? TIME_MAX : t;
 }
 
-/* Local day of t (clamped). */
-static int32_t local_day(int64_t t)
-{
-	int64_t local = t + MC_TZ_OFFSET;
-	int64_t day = local / DAY_SECONDS;
-	if (local % DAY_SECONDS < 0)
-		day--;
-	return (int32_t)day;
-}
-
 /* Seconds since local midnight of day `day` (t within that day). */
 static int64_t local_second(int64_t t, int32_t day)
 {
 	return t + MC_TZ_OFFSET - (int64_t)day * DAY_SECONDS;
-}
-
-/* UTC time of local midnight starting `day`. */
-static int64_t day_start(int32_t day)
-{
-	return (int64_t)day * DAY_SECONDS - MC_TZ_OFFSET;
 }
 
 static int64_t span_start(const mc_office_hours *oh, int i)
@@ -111,12 +95,13 @@ int64_t mc_deadline_start(const mc_workcal *wc, const mc_office_hours *oh, int64
 
 	assert(office_hours_valid(oh));
 	t = clamp_time(t);
-	day = local_day(t);
+	day = mc_local_day(t);
 	sec = local_second(t, day);
 	if (mc_workcal_is_working_day(wc, day) && !(cutoff_min >= 0 && sec >= (int64_t)cutoff_min * 60)) {
 		for (int i = 0; i < oh->n && !found; i++) {
 			if (sec < span_start(oh, i)) {
-				result = day_start(day) + span_start(oh, i); /* before opening, at lunch */
+				/* before opening, at lunch */
+				result = mc_local_day_start(day) + span_start(oh, i);
 				found = true;
 			} else if (sec < span_end(oh, i)) {
 				result = t;
@@ -125,7 +110,7 @@ int64_t mc_deadline_start(const mc_workcal *wc, const mc_office_hours *oh, int64
 		}
 	}
 	if (!found)
-		result = day_start(next_working_day(wc, day)) + span_start(oh, 0);
+		result = mc_local_day_start(next_working_day(wc, day)) + span_start(oh, 0);
 	return result;
 }
 
@@ -144,7 +129,7 @@ static int64_t add_seconds(const mc_workcal *wc, const mc_office_hours *oh, int6
 	result = from;
 	if (amount <= 0)
 		goto done;
-	day = local_day(from);
+	day = mc_local_day(from);
 	sec = local_second(from, day);
 	for (;;) {
 		/* Outside the calendar's table any 7 days hold exactly 5 working
@@ -167,7 +152,7 @@ static int64_t add_seconds(const mc_workcal *wc, const mc_office_hours *oh, int6
 						continue;
 					if (amount <= b - a) {
 						/* "<=": a period ending on a span's end ends there. */
-						result = day_start(day) + a + amount;
+						result = mc_local_day_start(day) + a + amount;
 						goto done;
 					}
 					amount -= b - a;
@@ -192,8 +177,8 @@ static int64_t worked_seconds(const mc_workcal *wc, const mc_office_hours *oh, i
 	to = clamp_time(to);
 	if (to <= from)
 		goto done;
-	from_day = local_day(from);
-	to_day = local_day(to);
+	from_day = mc_local_day(from);
+	to_day = mc_local_day(to);
 	from_sec = local_second(from, from_day);
 	to_sec = local_second(to, to_day);
 	if (from_day == to_day) {
@@ -250,7 +235,7 @@ mc_finish_class mc_deadline_classify_finished(int64_t finished, int64_t due)
 	due = clamp_time(due);
 	if (finished > due)
 		c = MC_FINISH_LATE;
-	else if (local_day(finished) < local_day(due))
+	else if (mc_local_day(finished) < mc_local_day(due))
 		c = MC_FINISH_EARLY;
 	return c;
 }

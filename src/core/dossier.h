@@ -13,6 +13,8 @@
 
 #include <stdbool.h>
 
+#include "core/mc.h"
+
 /* The value of each state is the national public-service portal's status code. */
 typedef enum {
 	MC_ST_SUBMITTED = 1,		/* filed online, waiting for the desk */
@@ -43,9 +45,7 @@ typedef enum {
 #define MC_ST_VALUE_STOPPED 8
 #define MC_ST_VALUE_RESOLVED 9
 #define MC_ST_VALUE_RETURNED 10
-#define MC_SQL_TEXT_(v) #v
-#define MC_SQL_TEXT(v) MC_SQL_TEXT_(v)
-#define MC_SQL_STATE(name) MC_SQL_TEXT(MC_ST_VALUE_##name)
+#define MC_SQL_STATE(name) MC_STR(MC_ST_VALUE_##name)
 /* The final states (mc_state_is_final), "(3, 7, 8, 10)", for "state IN" and "state NOT IN". */
 /* clang-format off */
 #define MC_SQL_STATES_FINAL \
@@ -83,6 +83,15 @@ typedef enum {
 	MC_CH_ONLINE = 2, /* trực tuyến */
 	MC_CH_POSTAL = 3, /* bưu chính công ích */
 } mc_channel;
+
+/* The channels as SQL text, as the states above: MC_SQL_CHANNEL(ONLINE) is "2". */
+#define MC_SQL_CHANNEL(name) MC_STR(MC_CHANNEL_NUMBER_##name)
+#define MC_CHANNEL_NUMBER_DIRECT 1
+#define MC_CHANNEL_NUMBER_ONLINE 2
+#define MC_CHANNEL_NUMBER_POSTAL 3
+_Static_assert(MC_CHANNEL_NUMBER_DIRECT == MC_CH_DIRECT, "channel number");
+_Static_assert(MC_CHANNEL_NUMBER_ONLINE == MC_CH_ONLINE, "channel number");
+_Static_assert(MC_CHANNEL_NUMBER_POSTAL == MC_CH_POSTAL, "channel number");
 
 /*
  * Names used in the API and the database ("submitted", "received",

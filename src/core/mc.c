@@ -104,6 +104,21 @@ int mc_weekday(int32_t days)
 	return w < 0 ? w + 7 : w;
 }
 
+int32_t mc_local_day(int64_t t)
+{
+	int64_t local = t + MC_TZ_OFFSET;
+	int64_t day = local / MC_DAY_SECONDS;
+
+	if (local % MC_DAY_SECONDS < 0)
+		day--;
+	return (int32_t)day;
+}
+
+int64_t mc_local_day_start(int32_t day)
+{
+	return (int64_t)day * MC_DAY_SECONDS - MC_TZ_OFFSET;
+}
+
 char *mc_time_format(char *buf, size_t cap, int64_t t)
 {
 	int64_t local = t + MC_TZ_OFFSET;

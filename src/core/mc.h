@@ -29,6 +29,13 @@ enum {
 
 /* Offset of Vietnam's civil time from UTC, in seconds (UTC+7, meridian 105°E). */
 #define MC_TZ_OFFSET (7 * 3600)
+/* Seconds in a day: UTC seconds since the epoch have no leap seconds. */
+#define MC_DAY_SECONDS 86400
+
+/* A macro's value as a string literal, for SQL text put together from the
+ * constants of the rules: MC_STR(MC_TZ_OFFSET) is "(7 * 3600)". */
+#define MC_STR_(x) #x
+#define MC_STR(x) MC_STR_(x)
 
 #define MC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -53,6 +60,16 @@ int32_t mc_days_from_civil(int y, int m, int d);
 void mc_civil_from_days(int32_t days, int *y, int *m, int *d);
 /* Day of week of a day number: 0 = Sunday ... 6 = Saturday. */
 int mc_weekday(int32_t days);
+
+/* The local calendar day of a UTC instant (days since 1970-01-01 at UTC+7),
+ * rounded down; for |t| up to about 5.8 million years. */
+int32_t mc_local_day(int64_t t);
+/* The same as SQL, for an SQL expression t of UTC seconds after 1970 (SQL's
+ * integer division truncates, which rounds down there): the store's
+ * statements that count dossiers by their local day. */
+#define MC_SQL_LOCAL_DAY(t) "((" t ") + " MC_STR(MC_TZ_OFFSET) ") / " MC_STR(MC_DAY_SECONDS)
+/* The UTC instant of the local midnight that begins day. */
+int64_t mc_local_day_start(int32_t day);
 
 /* Formats t (UTC seconds) as local time "YYYY-MM-DDTHH:MM:SS+07:00" into buf
  * (at least 26 bytes). Returns buf. */

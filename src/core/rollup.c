@@ -9,17 +9,11 @@
 
 #include "core/dossier.h"
 #include "core/mc.h"
-
-#define DAY_SECONDS 86400
+#include "core/stats.h"
 
 int32_t mc_rollup_day(int64_t t)
 {
-	int64_t x = t + MC_TZ_OFFSET;
-	int64_t d = x / DAY_SECONDS;
-
-	if (x % DAY_SECONDS < 0)
-		d--;
-	return (int32_t)d;
+	return mc_local_day(t);
 }
 
 int32_t mc_rollup_month(int32_t day)
@@ -166,7 +160,7 @@ static void add_span(mc_rollup_set *s, const mc_rollup_in *d, int32_t lo, int32_
 
 static bool is_midnight(int64_t t)
 {
-	return (t + MC_TZ_OFFSET) % DAY_SECONDS == 0;
+	return mc_local_day_start(mc_local_day(t)) == t;
 }
 
 static int32_t max32(int32_t a, int32_t b)
@@ -187,7 +181,13 @@ static int32_t min32(int32_t a, int32_t b)
  */
 void mc_rollup_dossier(mc_rollup_set *s, const mc_rollup_in *d, int sign)
 {
-	int64_t due = d->statutory_due_at > 0 ? d->statutory_due_at : d->due_at;
+	mc_timing t = {.state = d->state,
+		       .received_at = d->received_at,
+		       .finished_at = d->finished_at,
+		       .due_at = d->due_at,
+		       .statutory_due_at = d->statutory_due_at,
+		       .paused_at = d->paused_at};
+	int64_t due = mc_stats_due(&t);
 
 	if (d->received_at > 0) {
 		int32_t rd = mc_rollup_day(d->received_at);
@@ -208,11 +208,12 @@ void mc_rollup_dossier(mc_rollup_set *s, const mc_rollup_in *d, int sign)
 		add(s, d, rd, MC_RU_RECV_TOTAL, sign);
 		/* In progress at T: received before T, not finished before T. */
 		add_span(s, d, rd + 1, end, MC_RU_IN_PROGRESS, sign);
-		/* Overdue at T, judged at T before the pause: T after the due time. */
+		/* Overdue at T (mc_stats_is_overdue at T): judged at T before
+		 * the pause, so from the day after the due day. */
 		add_span(s, d, max32(rd + 1, dd + 1), pause_from == NEVER ? end : min32(end, pause_from - 1),
 			 MC_RU_OVERDUE, sign);
 		/* Judged at the start of the pause from then on. */
-		if (pause_from != NEVER && d->paused_at > due)
+		if (pause_from != NEVER && mc_stats_is_overdue(&t, d->paused_at))
 			add_span(s, d, max32(rd + 1, pause_from), end, MC_RU_OVERDUE, sign);
 	}
 	if (d->finished_at > 0) {
@@ -220,14 +221,15 @@ void mc_rollup_dossier(mc_rollup_set *s, const mc_rollup_in *d, int sign)
 
 		switch (d->state) {
 		case MC_ST_RESOLVED:
-		case MC_ST_RETURNED:
-			if (d->finished_at > due)
-				add(s, d, fd, MC_RU_RES_LATE, sign);
-			else if (fd < mc_rollup_day(due))
-				add(s, d, fd, MC_RU_RES_EARLY, sign);
-			else
-				add(s, d, fd, MC_RU_RES_ON_TIME, sign);
+		case MC_ST_RETURNED: {
+			mc_timeliness c = mc_stats_timeliness(&t, d->finished_at);
+			add(s, d, fd,
+			    c == MC_TIMELY_LATE	   ? MC_RU_RES_LATE
+			    : c == MC_TIMELY_EARLY ? MC_RU_RES_EARLY
+						   : MC_RU_RES_ON_TIME,
+			    sign);
 			break;
+		}
 		case MC_ST_WITHDRAWN:
 			add(s, d, fd, MC_RU_WITHDRAWN, sign);
 			break;

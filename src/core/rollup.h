@@ -19,7 +19,7 @@
  *    overdue test is the one of the statistics judged at E = T (a paused
  *    dossier at the moment it was paused), which is exact for every period
  *    that has ended; for the current period (E = now, not a midnight) the
- *    store counts the open dossiers' split live (src/store/rollup.c).
+ *    store counts the open dossiers' split live (src/store/store_rollup.c).
  *
  * Supplement requests count once per dossier and period: a request counts in
  * a period when the dossier's previous request (if any) lies before the
@@ -29,7 +29,7 @@
  *
  * Everything here is arithmetic on the dossier's columns; the store applies
  * the differences in the transaction that changes the dossier
- * (src/store/rollup.c) and can rebuild the whole table from the dossiers.
+ * (src/store/store_rollup.c) and can rebuild the whole table from the dossiers.
  */
 #ifndef MC_ROLLUP_H
 #define MC_ROLLUP_H

@@ -9,6 +9,8 @@
 #include "demo/demo.h"
 #include "demo/sink.h"
 
+#include "app/dossier.h"
+
 #include "core/deadline.h"
 #include "core/dossier.h"
 #include "core/mc.h"
@@ -749,8 +751,8 @@ cleanup:
 	if (rc == 0 && l.d.id) {
 		if (l.d.state >= 1 && l.d.state <= 10)
 			g->by_state[l.d.state]++;
-		if ((l.d.finished_at && l.d.due_at && l.d.finished_at > l.d.due_at) ||
-		    (!l.d.finished_at && l.d.due_at && !l.d.paused_at && l.d.due_at < g->now))
+		mc_timing timing = mc_app_dossier_timing(&l.d);
+		if (mc_stats_late(&timing, g->now))
 			g->late++;
 	}
 	mc_dossier_clear(&l.d);

@@ -492,6 +492,15 @@ int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
 	return mc_sq_unit_range(sq(st), lo, hi, unit_id);
 }
 
+int64_t mc_db_unit_child(const char *lo, const char *path)
+{
+	size_t n = strlen(lo);
+
+	if (strncmp(path, lo, n) != 0 || path[n] == '\0')
+		return 0;
+	return strtoll(path + n, NULL, 10);
+}
+
 const char *mc_db_files_dir(const mc_store *st)
 {
 	return mc_db_is_pg(st) ? pg(st)->files_dir : sq(st)->files_dir;

@@ -142,6 +142,10 @@ int mc_db_op_end(mc_store *st, int kind, int rc);
  * that "path >= lo AND path < hi" uses the index on path. MC_ENOTFOUND when
  * the unit does not exist. */
 int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id);
+/* The direct child of the unit whose range starts at lo that the unit at
+ * path lies under (its id, the number after lo), 0 when path is lo itself:
+ * the key of figures grouped by child unit. */
+int64_t mc_db_unit_child(const char *lo, const char *path);
 
 /* The attachment folder of the connection (borrowed). */
 const char *mc_db_files_dir(const mc_store *st);

@@ -83,11 +83,9 @@ bool mc_store_row_locks(const mc_store *st)
 
 MC_STORE_OPS0(DISPATCH0)
 MC_STORE_OPS(DISPATCH)
-MC_STORE_OPS0_ROLLUP(DISPATCH0)
-MC_STORE_OPS_ROLLUP(DISPATCH)
 
 /* The wrapped operations reach their backend under another name; their
- * public functions are in rollup.c. */
+ * public functions are in store_rollup.c. */
 #define BACKEND0(name)                                                                                       \
 	int mc_store_backend_##name(mc_store *st)                                                            \
 	{                                                                                                    \

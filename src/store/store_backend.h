@@ -17,7 +17,6 @@
 #ifndef MC_STORE_BACKEND_H
 #define MC_STORE_BACKEND_H
 
-#include "core/rollup.h"
 #include "store/store.h"
 
 enum mc_store_backend {
@@ -75,74 +74,14 @@ void mc_db_cache_free(mc_store *st);
 	X(event_scan_range,                                                                                  \
 	  (int64_t lo, int64_t hi, int (*cb)(const mc_event *e, void *payload), void *payload),              \
 	  (lo, hi, cb, payload))                                                                             \
-	X(stats_overdue,                                                                                     \
-	  (mc_stats_overdue * *out, size_t *n, int64_t *total, int64_t unit_id, int64_t now, int limit,      \
-	   int offset),                                                                                      \
-	  (out, n, total, unit_id, now, limit, offset))                                                      \
-	X(stats_months, (mc_stats_month * *out, size_t *n, int64_t unit_id, int year), (out, n, unit_id, year)) \
-	X(outbox_add, (mc_message * m), (m))                                                                 \
-	X(outbox_due, (mc_message * *out, size_t *n, int64_t now, int limit), (out, n, now, limit))          \
-	X(outbox_claim, (mc_message * *out, size_t *n, int64_t now, int limit, int64_t lease_seconds),       \
-	  (out, n, now, limit, lease_seconds))                                                               \
-	X(outbox_done, (int64_t id, bool ok, const char *error, int64_t at, int64_t next_at),                \
-	  (id, ok, error, at, next_at))                                                                      \
-	X(outbox_of_dossier, (mc_message * *out, size_t *n, int64_t dossier_id), (out, n, dossier_id))       \
-	X(gauges, (int64_t by_state[11], int64_t *overdue, int64_t now), (by_state, overdue, now))           \
-	X(outbox_depth, (int64_t * out), (out))
 
 /* Operations whose public function does more than call the backend: the
  * statistics roll-up is kept in the transaction of every write that changes
- * it, the statistics read it, and migrating builds it (store/rollup.c). The
- * backends implement them like the others; rollup.c reaches them through
+ * it, and migrating builds it (store/store_rollup.c). The backends implement
+ * them like the others; store_rollup.c reaches them through
  * mc_store_backend_<op> (store/store_rollup.h). */
 #define MC_STORE_OPS0_WRAPPED(X) X(migrate)
 #define MC_STORE_OPS_WRAPPED(X)                                                                              \
-	X(stats, (mc_stats_row * *out, size_t *n, const mc_stats_query *q), (out, n, q))
-
-/* The days asked of the roll-up for one period (store/rollup.c): month cells
- * before month_end, day cells in [day_lo[i], day_hi[i]), and the cells of
- * later supplement requests made in [rep_lo, rep_hi) whose previous request
- * was on a day before rep_lo. */
-typedef struct {
-	int32_t month_end;
-	int32_t day_lo[2], day_hi[2];
-	int32_t rep_lo, rep_hi;
-} mc_rollup_span;
-
-/* The roll-up's own operations, private to src/store (store/store_rollup.h):
- *  rollup_dossier     the columns the figures read, and the dossier's latest
- *                     supplement request; MC_ENOTFOUND when none
- *  rollup_apology_dossier  the dossier an apology belongs to
- *  rollup_add         adds the cells' counters to the table (one upsert each)
- *  rollup_read        the cells of a unit's subtree for a span, each with
- *                     unit_id set to the direct child of unit_id that holds
- *                     its unit (0: the unit itself), as the statistics group
- *  rollup_open_overdue  the same keys, with v[MC_RU_OVERDUE] the open
- *                     dossiers overdue when judged at `at` (the current period)
- *  rollup_scan        every dossier (kind 0), supplement request (1, ordered
- *                     by dossier then time, at = its time) and issued apology
- *                     (2, at = issued) for rebuilding the table
- *  rollup_built / rollup_set_built / rollup_clear  the table's state; in a
- *                     write transaction rollup_built locks it, so that one
- *                     server only builds it
- *  rollup_atomic_begin / _end  a write and its roll-up cells all or nothing,
- *                     inside the caller's transaction or without one: end
- *                     releases on rc 0, else undoes, and returns rc */
-#define MC_STORE_OPS0_ROLLUP(X) X(rollup_clear)
-#define MC_STORE_OPS_ROLLUP(X)                                                                               \
-	X(rollup_dossier, (mc_rollup_in * out, int64_t dossier_id), (out, dossier_id))                       \
-	X(rollup_apology_dossier, (int64_t * dossier_id, int64_t apology_id), (dossier_id, apology_id))      \
-	X(rollup_add, (const mc_rollup_cell *cells, size_t n), (cells, n))                                   \
-	X(rollup_read, (mc_rollup_cell * *out, size_t *n, int64_t unit_id, const mc_rollup_span *span),      \
-	  (out, n, unit_id, span))                                                                           \
-	X(rollup_open_overdue, (mc_rollup_cell * *out, size_t *n, int64_t unit_id, int64_t at),              \
-	  (out, n, unit_id, at))                                                                             \
-	X(rollup_scan, (int (*cb)(int kind, const mc_rollup_in *d, int64_t at, void *payload), void *payload), \
-	  (cb, payload))                                                                                     \
-	X(rollup_built, (bool *out), (out))                                                                  \
-	X(rollup_set_built, (bool built), (built))                                                           \
-	X(rollup_atomic_begin, (int *kind), (kind))                                                          \
-	X(rollup_atomic_end, (int kind, int rc), (kind, rc))
 
 /* Declares a backend's implementation of every operation: prefix mc_sqlite
  * with type struct mc_sqlite gives int mc_sqlite_unit_get(struct mc_sqlite

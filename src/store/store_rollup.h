@@ -1,6 +1,6 @@
 /*
- * store_rollup.h - the statistics roll-up's operations inside the store
- * (core/rollup.h says what the table holds, store/rollup.c keeps it).
+ * store_rollup.h - the statistics roll-up inside the store (core/rollup.h
+ * says what the table holds, store/store_rollup.c keeps and reads it).
  * Private to src/store and its tests.
  */
 #ifndef MC_STORE_ROLLUP_H
@@ -8,13 +8,8 @@
 
 #include "store/store_backend.h"
 
-/* The roll-up's operations (store_backend.h), dispatched to the backend. */
-#define MC_STORE_ROLLUP_PUBLIC0(name) int mc_store_##name(mc_store *st);
-#define MC_STORE_ROLLUP_PUBLIC(name, params, args) int mc_store_##name(mc_store *st, MC_UNPAREN params);
-MC_STORE_OPS0_ROLLUP(MC_STORE_ROLLUP_PUBLIC0)
-MC_STORE_OPS_ROLLUP(MC_STORE_ROLLUP_PUBLIC)
-
-/* The backend's own implementation of a wrapped operation. */
+/* The backend's own implementation of a write the roll-up wraps: the public
+ * function (store_rollup.c) adds the write's cells in its transaction. */
 #define MC_STORE_BACKEND_OP0(name) int mc_store_backend_##name(mc_store *st);
 #define MC_STORE_BACKEND_OP(name, params, args) int mc_store_backend_##name(mc_store *st, MC_UNPAREN params);
 MC_STORE_OPS0_WRAPPED(MC_STORE_BACKEND_OP0)
@@ -26,8 +21,20 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d);
 int mc_store_backend_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_version);
 int mc_store_backend_event_append(mc_store *st, mc_event *e);
 
+/* Empties the table. */
+int mc_store_rollup_clear(mc_store *st);
 /* Empties the table and counts every dossier, supplement request and issued
  * apology into it again, inside the caller's write transaction. */
 int mc_store_rollup_rebuild(mc_store *st);
+
+/* Whether the roll-up answers q: total or by unit, a period of whole local
+ * days, judged at or before its end, and not asked to count live. */
+bool mc_store_rollup_answers(const mc_stats_query *q);
+/* The figures of q (which the roll-up answers) for the subtree [lo, hi)
+ * (mc_db_unit_range), per direct child of q->unit_id that holds them (key
+ * 0: the unit's own desk): cb once per key, with counts borrowed for the
+ * call. */
+int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo, const char *hi,
+			  void (*cb)(int64_t key, const mc_stats_counts *c, void *payload), void *payload);
 
 #endif

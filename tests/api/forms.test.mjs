@@ -109,6 +109,23 @@ test('04 apology: the old due time and the new one', async () => {
   }
 });
 
+test('04 apology: only for a dossier late as its timeliness and the statistics judge it', async () => {
+  // Paused for a supplement before its due time: the clock stopped, so it is
+  // within time however long the applicant takes, though the due time has passed.
+  const paused = (await dossierIn('supplement_requested')).find((d) =>
+    ['within_time', 'due_soon'].includes(d.timeliness) && Date.parse(d.due_at) < Date.now());
+  assert.ok(paused, 'the demo has a dossier paused before its due time');
+  assertProblem(await server.api('GET', `/api/v1/dossiers/${paused.code}/forms/04`, { token: tok.tiepnhan }), 409,
+    'forbidden-transition');
+  // Withdrawn or stopped after its due time: finished without a result, so not late.
+  const ended = [...await dossierIn('withdrawn'), ...await dossierIn('stopped')].find((d) =>
+    Date.parse(d.finished_at) > Date.parse(d.due_at));
+  assert.ok(ended, 'the demo has a dossier withdrawn or stopped after its due time');
+  assert.equal(ended.timeliness, null);
+  assertProblem(await server.api('GET', `/api/v1/dossiers/${ended.code}/forms/04`, { token: tok.tiepnhan }), 409,
+    'forbidden-transition');
+});
+
 test('05 process control sheet lists each hand-over', async () => {
   const [d] = await dossierIn('returned');
   const text = read('05-phieu-kiem-soat', (await pdf(`/api/v1/dossiers/${d.code}/forms/05`, tok.tiepnhan)).body);

@@ -41,3 +41,28 @@ test('dossiers by state and the outbox match the database', async () => {
   assert.ok(metric(res.text, 'motcua_dossiers_overdue', '') >= 0);
   assert.equal(metric(res.text, 'motcua_outbox_pending', ''), 0);
 });
+
+test('the overdue gauge judges by the law’s due time, as the overdue list: an apology does not take a dossier off', async () => {
+  const tok = { chuyenvien: await server.login('chuyenvien'), lanhdao: await server.login('lanhdao') };
+  const gauge = async () => metric((await server.api('GET', '/metrics')).text, 'motcua_dossiers_overdue', '');
+  const overdue = async () => (await server.api('GET', '/api/v1/stats/overdue?limit=200', { token: tok.lanhdao })).body;
+  const list = await overdue();
+  const d = list.items[0];
+  assert.ok(d, 'the demo has an overdue dossier at the district');
+  const g = await gauge();
+  assert.ok(g >= list.total);
+
+  // The apology gives the applicant a new appointment; the law's due time stays passed.
+  const prepared = await server.api('POST', `/api/v1/dossiers/${d.code}/apologies`,
+    { token: tok.chuyenvien, body: { reason: 'Chờ ý kiến thẩm định của Sở Tư pháp' } });
+  assert.equal(prepared.status, 201, JSON.stringify(prepared.body));
+  const issued = await server.api('POST', `/api/v1/dossiers/${d.code}/apologies/${prepared.body.id}/issue`,
+    { token: tok.lanhdao });
+  assert.equal(issued.status, 200, JSON.stringify(issued.body));
+  assert.ok(Date.parse(issued.body.dossier.due_at) > Date.now(), 'the new appointment is ahead');
+
+  const after = await overdue();
+  assert.equal(after.total, list.total);
+  assert.ok(after.items.some((x) => x.code === d.code), 'still on the overdue list');
+  assert.equal(await gauge(), g, 'still counted by the gauge');
+});

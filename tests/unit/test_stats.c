@@ -1,11 +1,16 @@
 /*
  * test_stats.c - the counting rules of docs/statistics.md (src/core/stats.c,
- * mc_store_stats in src/store/store_sqlite_stats.c) on dossiers constructed
- * one by one in the store, whose right answer is worked out by hand below.
+ * mc_store_stats in src/store/store_stats.c) on dossiers constructed one by
+ * one in the store, whose right answer is worked out by hand below; and the
+ * SQL forms of the timeliness rules (core/stats.h) against their C twins.
  *
  * The tree: province P → district D (own desk) → communes C1, C2; department
  * S under P. Procedures A (Hộ tịch), B (Đất đai), C (Hộ tịch). The period is
  * April 2017: [2017-04-01, 2017-05-01) local time.
+ *
+ * MC_TEST_STORE unset: on a SQLite file; MC_TEST_STORE=pg: on a new database
+ * of the PostgreSQL server at MC_TEST_PG_URL for every test (scripts/pg.sh),
+ * skipped (exit 77) without one. ctest runs both (test_stats, test_stats_pg).
  */
 #define _XOPEN_SOURCE 700
 
@@ -21,15 +26,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
 
 #include "app/dossier.h"
 #include "core/deadline.h"
 #include "core/dossier.h"
 #include "core/stats.h"
+#include "store/db.h"
 #include "store/store.h"
+
+static const char *pg_url; /* MC_TEST_PG_URL when MC_TEST_STORE=pg */
 
 struct fixture {
 	char dir[512];
+	char dbname[64];
 	mc_store *st;
 	int64_t p, d, c1, c2, s;
 	int64_t proc_a, proc_b, proc_c;
@@ -124,11 +136,25 @@ static void add_event(struct fixture *f, int64_t dossier, int64_t at, const char
 
 enum { DIRECT = MC_CH_DIRECT, ONLINE = MC_CH_ONLINE, POSTAL = MC_CH_POSTAL };
 
+static int pg_admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_url);
+	PGresult *r = PQexec(c, sql);
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+
+	if (rc)
+		fprintf(stderr, "test: %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
 static int setup(void **state)
 {
+	static int counter;
 	struct fixture *f = calloc(1, sizeof(*f));
 	const char *base = getenv("MC_TEST_TMP");
-	char path[600];
+	char path[1200];
 
 	if (!base || !*base)
 		base = "/tmp";
@@ -137,7 +163,21 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "%s/stats-XXXXXX", base);
 	if (!mkdtemp(f->dir))
 		return -1;
-	snprintf(path, sizeof(path), "%s/motcua.db", f->dir);
+	if (pg_url) {
+		/* The server's URL with the test's database instead of its own. */
+		const char *rest = strstr(pg_url, "://");
+		const char *slash = rest ? strchr(rest + 3, '/') : NULL;
+		int head = slash ? (int)(slash - pg_url) : (int)strcspn(pg_url, "?");
+		char sql[128];
+
+		snprintf(f->dbname, sizeof(f->dbname), "mc_stats_%d_%d", (int)getpid(), ++counter);
+		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", f->dbname);
+		if (pg_admin(sql) != 0)
+			return -1;
+		snprintf(path, sizeof(path), "%.*s/%s?files=%s/files", head, pg_url, f->dbname, f->dir);
+	} else {
+		snprintf(path, sizeof(path), "%s/motcua.db", f->dir);
+	}
 	if (mc_store_open(&f->st, path) != 0 || mc_store_migrate(f->st) != 0)
 		return -1;
 	f->p = add_unit(f->st, 0, "000.00.00.H56", "UBND tỉnh Thanh Hóa", "province");
@@ -213,6 +253,12 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	mc_store_close(f->st);
+	if (f->dbname[0]) {
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->dbname);
+		pg_admin(sql);
+	}
 	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(f);
 	return 0;
@@ -704,9 +750,127 @@ static void test_months(void **state)
 	assert_int_equal(mc_store_stats_months(f->st, &m, &n, 99999, 2017), MC_ENOTFOUND);
 }
 
+/*
+ * The SQL forms of the timeliness rules (core/stats.h), which the store's
+ * statements classify dossiers in bulk with, give what their C twins give,
+ * on a grid of dossiers around a due time: finished on an earlier day, at
+ * the due day's midnight, before, at and just after the due time, late on the
+ * due day; paused before and after it; with and without an apology; asked
+ * about before, at and after it.
+ */
+static void test_rules_sql_as_c(void **state)
+{
+	struct fixture *f = *state;
+	static const char create[] =
+	    "CREATE TEMP TABLE grid (id BIGINT PRIMARY KEY, state BIGINT, "
+	    "received_at BIGINT, finished_at BIGINT, due_at BIGINT, statutory_due_at BIGINT, "
+	    "paused_at BIGINT)";
+	static const char insert[] = "INSERT INTO grid VALUES ($1, $2, $3, $4, $5, $6, $7)";
+#define FLAG(cond) "CASE WHEN " cond " THEN 1 ELSE 0 END"
+	static const char
+	    select
+		[] =
+		    "SELECT id, " MC_SQL_DUE
+		    ", " MC_SQL_JUDGED_AT("$1") ", " FLAG(MC_SQL_HAS_RESULT) ", " FLAG(MC_SQL_FINISHED_LATE) ", " FLAG(MC_SQL_FINISHED_EARLY) ", " FLAG(MC_SQL_FINISHED_ON_TIME) ", " FLAG(
+			MC_SQL_OVERDUE(
+			    "$1")) ", " FLAG(MC_SQL_RUNNING_OVERDUE("$1")) ", " MC_SQL_LOCAL_DAY("d.finished_"
+												 "at") " FROM"
+												       " grid"
+												       " d "
+												       "ORDER"
+												       " BY "
+												       "id";
+#undef FLAG
+	const int64_t due = T(2017, 4, 12, 17, 0), received = T(2017, 4, 3, 8, 0);
+	const int states[] = {MC_ST_RECEIVED, MC_ST_PROCESSING, MC_ST_SUPPLEMENT_REQUESTED, MC_ST_RESOLVED,
+			      MC_ST_RETURNED, MC_ST_WITHDRAWN,	MC_ST_NOT_ACCEPTED};
+	const int64_t finished[] = {0,	 due - 2 * 86400, T(2017, 4, 12, 0, 0),	 due - 3600,
+				    due, due + 1,	  T(2017, 4, 12, 23, 59)};
+	const int64_t paused[] = {0, due - 3600, due + 3600};
+	const int64_t ats[] = {due - 7200, due - 3600, due, due + 1, due + 7200};
+	mc_timing grid[2 * MC_ARRAY_LEN(states) * MC_ARRAY_LEN(finished) * 2 * MC_ARRAY_LEN(paused)];
+	size_t n = 0;
+	mc_q *q = NULL;
+
+	for (size_t a = 0; a < 2; a++)
+		for (size_t s = 0; s < MC_ARRAY_LEN(states); s++)
+			for (size_t i = 0; i < MC_ARRAY_LEN(finished); i++)
+				for (size_t apology = 0; apology < 2; apology++)
+					for (size_t p = 0; p < MC_ARRAY_LEN(paused); p++)
+						grid[n++] = (mc_timing){
+						    states[s],	       a ? received : 0,
+						    finished[i],       apology ? due + 2 * 86400 : due,
+						    apology ? due : 0, paused[p]};
+	assert_int_equal(mc_db_sql(f->st, create, "create the grid"), 0);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	for (size_t i = 0; i < n; i++) {
+		const mc_timing *t = &grid[i];
+		assert_int_equal(mc_db_prepare(f->st, &q, insert), 0);
+		mc_q_int(q, 1, (int64_t)i);
+		mc_q_int(q, 2, t->state);
+		mc_q_int(q, 3, t->received_at);
+		mc_q_int(q, 4, t->finished_at);
+		mc_q_int(q, 5, t->due_at);
+		mc_q_int(q, 6, t->statutory_due_at);
+		mc_q_int(q, 7, t->paused_at);
+		assert_int_equal(mc_q_exec(q, "fill the grid"), 0);
+		mc_q_done(q);
+	}
+	assert_int_equal(mc_store_commit(f->st), 0);
+
+	for (size_t k = 0; k < MC_ARRAY_LEN(ats); k++) {
+		int64_t at = ats[k];
+		size_t rows = 0;
+
+		assert_int_equal(mc_db_prepare(f->st, &q, select), 0);
+		mc_q_int(q, 1, at);
+		while (mc_q_row(q, "read the grid") == 1) {
+			const mc_timing *t = &grid[mc_q_col_int(q, 0)];
+			mc_timeliness c = mc_stats_timeliness(t, at);
+			mc_finish_class fc = mc_deadline_classify_finished(t->finished_at, mc_stats_due(t));
+			bool running =
+			    (t->state == MC_ST_RECEIVED || t->state == MC_ST_PROCESSING) && !t->paused_at;
+
+			assert_int_equal(mc_q_col_int(q, 1), mc_stats_due(t));
+			assert_int_equal(mc_q_col_int(q, 2), mc_stats_judged_at(t, at));
+			assert_int_equal(mc_q_col_int(q, 3), mc_stats_has_result(t->state));
+			assert_int_equal(mc_q_col_int(q, 4), fc == MC_FINISH_LATE);
+			assert_int_equal(mc_q_col_int(q, 5), fc == MC_FINISH_EARLY);
+			assert_int_equal(mc_q_col_int(q, 6), fc == MC_FINISH_ON_TIME);
+			assert_int_equal(mc_q_col_int(q, 7), mc_stats_is_overdue(t, at));
+			assert_int_equal(mc_q_col_int(q, 8), running && mc_stats_is_overdue(t, at));
+			assert_int_equal(mc_q_col_int(q, 9), mc_local_day(t->finished_at));
+			/* The whole judgement, as the counters put the SQL together. */
+			if (t->finished_at && mc_stats_has_result(t->state))
+				assert_int_equal(c, fc == MC_FINISH_LATE    ? MC_TIMELY_LATE
+						    : fc == MC_FINISH_EARLY ? MC_TIMELY_EARLY
+									    : MC_TIMELY_ON_TIME);
+			else if (!t->finished_at && t->received_at)
+				assert_int_equal(c, mc_stats_is_overdue(t, at) ? MC_TIMELY_OVERDUE
+									       : MC_TIMELY_WITHIN);
+			else
+				assert_int_equal(c, MC_TIMELY_NONE);
+			rows++;
+		}
+		mc_q_done(q);
+		assert_int_equal(rows, n);
+	}
+}
+
 int main(void)
 {
+	const char *backend = getenv("MC_TEST_STORE");
+
+	if (backend && strcmp(backend, "pg") == 0) {
+		pg_url = getenv("MC_TEST_PG_URL");
+		if (!pg_url || !*pg_url) {
+			printf("test_stats: MC_TEST_PG_URL is not set, PostgreSQL run skipped "
+			       "(scripts/pg.sh)\n");
+			return 77;
+		}
+	}
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_rules_sql_as_c, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_total, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_by_unit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_by_field_and_procedure, setup, teardown),

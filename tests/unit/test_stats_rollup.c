@@ -1,5 +1,5 @@
 /*
- * test_stats_rollup.c - the statistics read from the roll-up (store/rollup.c)
+ * test_stats_rollup.c - the statistics read from the roll-up (store/store_rollup.c)
  * equal the statistics counted from the dossiers (the live queries), on a
  * demo province whose dossiers lived through the app layer: filed, received,
  * transferred, paused for supplements and fees, resumed, resolved late and on

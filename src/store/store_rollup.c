@@ -1,0 +1,658 @@
+/*
+ * store_rollup.c - the statistics roll-up (core/rollup.h; table stats_rollup,
+ * migration 010), kept in step with the dossiers and read for the figures,
+ * on either engine (db.h).
+ *
+ * The public functions of the writes that change a figure call the backend,
+ * then add what changed to the roll-up in the same transaction: a new dossier
+ * its contribution, a changed one its new contribution less its old one (read
+ * before the write), a supplement request or an issued apology one count. So
+ * whatever path writes a dossier (the API, the demo generator, the CLI) keeps
+ * the table exact, on both engines, with the rules written once in
+ * core/rollup.c.
+ *
+ * Reading a period [from, to) of whole local days asks for the subtree's
+ * month cells up to to's month and the day cells of the two months the
+ * period's ends fall in; a province-year is then a few thousand rows however
+ * many dossiers it holds.
+ */
+#include "store/store_rollup.h"
+
+#include "core/mc.h"
+#include "core/rollup.h"
+#include "core/stats.h"
+#include "store/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The columns of a dossier the figures read, and the instant of the
+ * supplement request or apology scanned with it. */
+#define IN_COLS                                                                                              \
+	"d.id AS dossier_id, d.province_code, coalesce(d.receiving_unit_id, 0) AS unit_id, d.state, "        \
+	"d.channel, d.received_at, d.finished_at, d.due_at, d.statutory_due_at, d.paused_at"
+
+struct scanned {
+	mc_rollup_in in;
+	int64_t at;
+};
+
+#define IN_COL(type, field) MC_COL(type, struct scanned, in.field, #field)
+static const mc_col in_cols[] = {
+    IN_COL(MC_COL_I64, dossier_id),
+    MC_COL_ARRAY(struct scanned, in.province_code, "province_code"),
+    IN_COL(MC_COL_I64, unit_id),
+    IN_COL(MC_COL_INT, state),
+    IN_COL(MC_COL_INT, channel),
+    IN_COL(MC_COL_I64, received_at),
+    IN_COL(MC_COL_I64, finished_at),
+    IN_COL(MC_COL_I64, due_at),
+    IN_COL(MC_COL_I64, statutory_due_at),
+    IN_COL(MC_COL_I64, paused_at),
+    MC_COL(MC_COL_I64, struct scanned, at, "at"),
+};
+
+/* The dossier's columns, and its latest supplement request in at. */
+static int read_dossier(mc_store *st, mc_rollup_in *out, int64_t dossier_id)
+{
+	static const char sql[] =
+	    "SELECT " IN_COLS ", coalesce((SELECT max(e.at) FROM event e WHERE e.dossier_id = "
+	    "d.id AND e.action = 'request_supplement'), 0) AS at FROM dossier d WHERE d.id = $1";
+	struct scanned x = {0};
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_int(q, 1, dossier_id);
+		rc = mc_q_row(q, "read a dossier for the statistics");
+	}
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1)
+		rc = mc_q_read(q, in_cols, MC_ARRAY_LEN(in_cols), &x);
+	mc_q_done(q);
+	x.in.last_supplement_at = x.at;
+	*out = x.in;
+	return rc;
+}
+
+/* ---- adding cells --------------------------------------------------------- */
+
+#define COUNTER_COLS                                                                                         \
+	"recv_online, recv_direct, recv_postal, recv_total, res_early, res_on_time, res_late, withdrawn, "   \
+	"stopped, not_accepted, in_progress_change, overdue_change, supplements, apologies"
+#define ADD(c) c " = stats_rollup." c " + excluded." c
+#define N(i) "CAST(c.value ->> " #i " AS BIGINT), "
+
+/* The cells come as one JSON text, an array of [unit_id, grain, period, aux,
+ * province_code, counters…] in key order, so that a write is one statement
+ * whatever its number of cells. The engines read a JSON array differently:
+ * SQLite with json_each, PostgreSQL with json_array_elements (and an
+ * INSERT … SELECT before an upsert needs a WHERE in SQLite). */
+/* clang-format off */
+#define ADD_CELLS(from) \
+	"INSERT INTO stats_rollup (unit_id, grain, period, aux, province_code, " COUNTER_COLS ")" \
+	" SELECT " N(0) N(1) N(2) N(3) "c.value ->> 4, " N(5) N(6) N(7) N(8) N(9) N(10) N(11) N(12) N(13) \
+	N(14) N(15) N(16) N(17) "CAST(c.value ->> 18 AS BIGINT) FROM " from " WHERE true" \
+	" ON CONFLICT (unit_id, grain, period, aux) DO UPDATE SET " \
+	ADD("recv_online") ", " ADD("recv_direct") ", " ADD("recv_postal") ", " ADD("recv_total") ", " \
+	ADD("res_early") ", " ADD("res_on_time") ", " ADD("res_late") ", " ADD("withdrawn") ", " \
+	ADD("stopped") ", " ADD("not_accepted") ", " ADD("in_progress_change") ", " \
+	ADD("overdue_change") ", " ADD("supplements") ", " ADD("apologies")
+/* clang-format on */
+
+static int add_json(mc_buf *b, const mc_rollup_cell *c)
+{
+	int rc = mc_buf_addf(b, "%s[%lld,%d,%d,%d,\"", b->len > 1 ? "," : "", (long long)c->unit_id, c->grain,
+			     c->period, c->aux);
+	for (const char *p = c->province_code; rc == 0 && *p; p++) {
+		if ((unsigned char)*p < 0x20)
+			rc = mc_buf_addf(b, "\\u%04x", (unsigned)*p);
+		else
+			rc = mc_buf_addf(b, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p);
+	}
+	if (rc == 0)
+		rc = mc_buf_adds(b, "\"");
+	for (int k = 0; k < MC_ROLLUP_N && rc == 0; k++)
+		rc = mc_buf_addf(b, ",%lld", (long long)c->v[k]);
+	return rc ? rc : mc_buf_adds(b, "]");
+}
+
+/* Each unit's cells under a lock of the unit on PostgreSQL, taken before the
+ * first cell and held to the end of the transaction: a transaction adds to
+ * the table several times (the dossier, then its supplement request), each
+ * time in key order, but two transactions of one unit could otherwise lock
+ * the same day and month cells in opposite orders. SQLite has one writer at a
+ * time. The rebuild's large slices (every unit) run before the server
+ * serves, under the state row's lock, and take none. */
+static int lock_units(mc_store *st, const mc_rollup_cell *cells, size_t n)
+{
+	static const char sql[] = "SELECT pg_advisory_xact_lock(1835230069, CAST($1 AS INTEGER))";
+	int rc = 0;
+
+	if (!mc_db_is_pg(st) || n >= 64)
+		return 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		mc_q *q = NULL;
+
+		if (i > 0 && cells[i].unit_id == cells[i - 1].unit_id)
+			continue;
+		rc = mc_db_prepare(st, &q, sql);
+		if (rc == 0) {
+			mc_q_int(q, 1, cells[i].unit_id);
+			rc = mc_q_exec(q, "lock a unit's statistics");
+		}
+		mc_q_done(q);
+	}
+	return rc;
+}
+
+/* Adds the cells' counters to the table. */
+static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n)
+{
+	static const char sql_sqlite[] = ADD_CELLS("json_each($1) AS c");
+	static const char sql_pg[] = ADD_CELLS("json_array_elements(CAST($1 AS json)) AS c(value)");
+	mc_buf b;
+	mc_q *q = NULL;
+	int rc = lock_units(st, cells, n);
+
+	mc_buf_init(&b, (n + 1) * 512);
+	if (rc == 0)
+		rc = mc_buf_adds(&b, "[");
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = add_json(&b, &cells[i]);
+	if (rc == 0)
+		rc = mc_buf_adds(&b, "]");
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? sql_pg : sql_sqlite);
+	if (rc == 0) {
+		mc_q_textn(q, 1, b.data, b.len);
+		rc = mc_q_exec(q, "add to the statistics roll-up");
+	}
+	mc_q_done(q);
+	mc_buf_free(&b);
+	return rc;
+}
+
+static int apply(mc_store *st, mc_rollup_set *s)
+{
+	mc_rollup_set_finish(s);
+	int rc = s->len ? add_cells(st, s->cells, s->len) : 0;
+	mc_rollup_set_free(s);
+	return rc;
+}
+
+/* ---- the writes that change a figure ---------------------------------------- */
+
+static void in_of(mc_rollup_in *in, const mc_dossier *d)
+{
+	memset(in, 0, sizeof(*in));
+	in->dossier_id = d->id;
+	memcpy(in->province_code, d->province_code, sizeof(in->province_code) - 1);
+	in->unit_id = d->receiving_unit_id;
+	in->state = d->state;
+	in->channel = d->channel;
+	in->received_at = d->received_at;
+	in->finished_at = d->finished_at;
+	in->due_at = d->due_at;
+	in->statutory_due_at = d->statutory_due_at;
+	in->paused_at = d->paused_at;
+}
+
+static int insert(mc_store *st, mc_dossier *d)
+{
+	int rc = mc_store_backend_dossier_insert(st, d);
+
+	if (rc == 0 && d->receiving_unit_id) {
+		mc_rollup_set s = {0};
+		mc_rollup_in in;
+
+		in_of(&in, d);
+		mc_rollup_dossier(&s, &in, 1);
+		rc = apply(st, &s);
+	}
+	return rc;
+}
+
+static int update(mc_store *st, mc_dossier *d, int64_t expected_version)
+{
+	mc_rollup_in old;
+	int rc = read_dossier(st, &old, d->id);
+
+	if (rc == MC_ENOTFOUND)
+		return mc_store_backend_dossier_update(st, d, expected_version);
+	if (rc)
+		return rc;
+	rc = mc_store_backend_dossier_update(st, d, expected_version);
+	if (rc == 0) {
+		mc_rollup_set s = {0};
+		mc_rollup_in now;
+
+		in_of(&now, d);
+		if (!now.province_code[0])
+			memcpy(now.province_code, old.province_code, sizeof(now.province_code));
+		if (old.unit_id)
+			mc_rollup_dossier(&s, &old, -1);
+		if (now.unit_id)
+			mc_rollup_dossier(&s, &now, 1);
+		rc = apply(st, &s);
+	}
+	return rc;
+}
+
+static int event_append(mc_store *st, mc_event *e)
+{
+	mc_rollup_in d = {0};
+	/* The previous request is read before this one is written. */
+	int rc = read_dossier(st, &d, e->dossier_id);
+
+	if (rc == 0)
+		rc = mc_store_backend_event_append(st, e);
+	if (rc == 0 && d.unit_id) {
+		mc_rollup_set s = {0};
+
+		mc_rollup_supplement(&s, &d, e->at);
+		rc = apply(st, &s);
+	}
+	return rc;
+}
+
+static int apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by,
+			 const char *issued_by_name, int64_t at)
+{
+	static const char sql[] = "SELECT dossier_id FROM apology WHERE id = $1";
+	int rc = mc_store_backend_apology_issue(st, id, old_due, issued_by, issued_by_name, at);
+	int64_t dossier_id = 0;
+	mc_rollup_in d = {0};
+	mc_q *q = NULL;
+
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, id);
+		rc = mc_q_row(q, "read an apology's dossier");
+		dossier_id = rc == 1 ? mc_q_col_int(q, 0) : 0;
+		rc = rc == 1 ? 0 : rc == 0 ? MC_ENOTFOUND : rc;
+	}
+	mc_q_done(q);
+	if (rc == 0)
+		rc = read_dossier(st, &d, dossier_id);
+	if (rc == 0 && d.unit_id) {
+		mc_rollup_set s = {0};
+
+		mc_rollup_apology(&s, &d, at);
+		rc = apply(st, &s);
+	}
+	return rc;
+}
+
+/* The public functions: the write and its cells, all or nothing, whether
+ * or not the caller opened a transaction. */
+int mc_store_dossier_insert(mc_store *st, mc_dossier *d)
+{
+	int kind = 0;
+	int rc = mc_db_op_begin(st, &kind);
+
+	return rc ? rc : mc_db_op_end(st, kind, insert(st, d));
+}
+
+int mc_store_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_version)
+{
+	int kind = 0;
+	int rc = mc_db_op_begin(st, &kind);
+
+	return rc ? rc : mc_db_op_end(st, kind, update(st, d, expected_version));
+}
+
+int mc_store_event_append(mc_store *st, mc_event *e)
+{
+	int kind = 0;
+	int rc;
+
+	if (strcmp(e->action, "request_supplement") != 0) /* no cell moves */
+		return mc_store_backend_event_append(st, e);
+	rc = mc_db_op_begin(st, &kind);
+	return rc ? rc : mc_db_op_end(st, kind, event_append(st, e));
+}
+
+int mc_store_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by,
+			   const char *issued_by_name, int64_t at)
+{
+	int kind = 0;
+	int rc = mc_db_op_begin(st, &kind);
+
+	return rc ? rc
+		  : mc_db_op_end(st, kind, apology_issue(st, id, old_due, issued_by, issued_by_name, at));
+}
+
+/* ---- building the table ------------------------------------------------------ */
+
+int mc_store_rollup_clear(mc_store *st)
+{
+	return mc_db_sql(st, "DELETE FROM stats_rollup", "empty the statistics roll-up");
+}
+
+/* Every dossier (kind 0), supplement request (1, by dossier then time, at =
+ * its time) and issued apology (2, at = issued), a page at a time in key
+ * order ($1 … $3 the last key read), so that no engine holds them all. */
+#define PAGE 10000
+#define LIMIT " LIMIT " MC_STR(PAGE)
+static const char *const sql_scan[] = {
+    "SELECT " IN_COLS ", 0 AS at, d.id AS k1, 0 AS k2, 0 AS k3 FROM dossier d WHERE d.id > $1"
+    " ORDER BY d.id" LIMIT,
+    "SELECT " IN_COLS ", e.at AS at, e.dossier_id AS k1, e.at AS k2, e.id AS k3"
+    " FROM event e JOIN dossier d ON d.id = e.dossier_id WHERE e.action = 'request_supplement'"
+    " AND (e.dossier_id, e.at, e.id) > ($1, $2, $3) ORDER BY e.dossier_id, e.at, e.id" LIMIT,
+    "SELECT " IN_COLS ", a.issued_at AS at, a.id AS k1, 0 AS k2, 0 AS k3 FROM apology a"
+    " JOIN dossier d ON d.id = a.dossier_id WHERE a.issued_at > 0 AND a.id > $1 ORDER BY a.id" LIMIT,
+};
+
+struct rebuild {
+	mc_rollup_set set;
+	int64_t last_dossier; /* supplement requests come by dossier, then time */
+	int64_t last_at;
+	int64_t n;
+};
+
+static void rebuild_one(struct rebuild *b, int kind, const mc_rollup_in *d, int64_t at)
+{
+	if (!d->unit_id)
+		return;
+	if (kind == 0) {
+		mc_rollup_dossier(&b->set, d, 1);
+		b->n++;
+	} else if (kind == 1) {
+		mc_rollup_in x = *d;
+		x.last_supplement_at = d->dossier_id == b->last_dossier ? b->last_at : 0;
+		mc_rollup_supplement(&b->set, &x, at);
+		b->last_dossier = d->dossier_id;
+		b->last_at = at;
+	} else {
+		mc_rollup_apology(&b->set, d, at);
+	}
+}
+
+static int scan(mc_store *st, struct rebuild *b)
+{
+	int rc = 0;
+
+	for (int kind = 0; kind < 3 && rc == 0; kind++) {
+		int64_t key[3] = {0, 0, 0};
+		int rows = PAGE;
+
+		while (rc == 0 && rows == PAGE) {
+			mc_q *q = NULL;
+
+			rows = 0;
+			rc = mc_db_prepare(st, &q, sql_scan[kind]);
+			for (int i = 0; rc == 0 && i < (kind == 1 ? 3 : 1); i++)
+				mc_q_int(q, i + 1, key[i]);
+			while (rc == 0 && (rc = mc_q_row(q, "scan dossiers for the statistics")) == 1) {
+				struct scanned x = {0};
+
+				rc = mc_q_read(q, in_cols, MC_ARRAY_LEN(in_cols), &x);
+				for (int i = 0; i < 3; i++)
+					key[i] = mc_q_col_int(q, 11 + i); /* k1 … k3 */
+				if (rc == 0)
+					rebuild_one(b, kind, &x.in, x.at);
+				rows++;
+			}
+			mc_q_done(q);
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static int set_built(mc_store *st, bool built)
+{
+	static const char sql[] = "UPDATE stats_rollup_state SET built = $1 WHERE id = 1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_bool(q, 1, built);
+		rc = mc_q_exec(q, "record the statistics roll-up's state");
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_rollup_rebuild(mc_store *st)
+{
+	struct rebuild b = {0};
+	int rc = mc_store_rollup_clear(st);
+
+	if (rc == 0)
+		rc = scan(st, &b);
+	if (rc == 0) {
+		mc_rollup_set_finish(&b.set);
+		/* In slices, so that no statement grows without bound. */
+		for (size_t i = 0; i < b.set.len && rc == 0; i += 1000) {
+			size_t n = b.set.len - i < 1000 ? b.set.len - i : 1000;
+			rc = add_cells(st, b.set.cells + i, n);
+		}
+	}
+	if (rc == 0)
+		rc = set_built(st, true);
+	if (rc == 0 && b.n > 0)
+		fprintf(stderr, "motcua: statistics roll-up built from %lld dossiers (%zu cells)\n",
+			(long long)b.n, b.set.len);
+	mc_rollup_set_free(&b.set);
+	return rc;
+}
+
+/* Migrations create the table empty; the first start after them fills it,
+ * once. Reading the state with a write locks its row (PostgreSQL) or the
+ * database (SQLite) to the end of the transaction: a second server starting
+ * at the same time waits, then finds it built. */
+int mc_store_migrate(mc_store *st)
+{
+	static const char sql[] = "UPDATE stats_rollup_state SET built = built WHERE id = 1 RETURNING built";
+	bool built = false;
+	mc_q *q = NULL;
+	int rc = mc_store_backend_migrate(st);
+
+	if (rc)
+		return rc;
+	rc = mc_store_begin(st);
+	if (rc)
+		return rc;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0)
+		rc = mc_q_row(q, "read the statistics roll-up's state");
+	if (rc == 1)
+		built = mc_q_col_bool(q, 0);
+	mc_q_done(q);
+	if (rc >= 0 && !built)
+		rc = mc_store_rollup_rebuild(st);
+	if (rc < 0) {
+		mc_store_rollback(st);
+		return rc;
+	}
+	return mc_store_commit(st);
+}
+
+/* ---- reading it ----------------------------------------------------------- */
+
+bool mc_store_rollup_answers(const mc_stats_query *q)
+{
+	return !q->live && (q->group == MC_STATS_TOTAL || q->group == MC_STATS_BY_UNIT) && q->from < q->to &&
+	       mc_local_day_start(mc_local_day(q->from)) == q->from &&
+	       mc_local_day_start(mc_local_day(q->to)) == q->to && q->at <= q->to;
+}
+
+struct acc {
+	int64_t key; /* child unit, 0 the unit itself */
+	mc_stats_counts c;
+};
+
+struct accs {
+	struct acc *list;
+	size_t len, cap;
+};
+
+static mc_stats_counts *acc_of(struct accs *a, int64_t key)
+{
+	for (size_t i = 0; i < a->len; i++) {
+		if (a->list[i].key == key)
+			return &a->list[i].c;
+	}
+	MC_GROW(a->list, a->len, a->cap);
+	memset(&a->list[a->len], 0, sizeof(a->list[0]));
+	a->list[a->len].key = key;
+	return &a->list[a->len++].c;
+}
+
+static void add_dated(mc_stats_counts *c, const int64_t *v)
+{
+	c->received_online += v[MC_RU_RECV_ONLINE];
+	c->received_direct += v[MC_RU_RECV_DIRECT];
+	c->received_postal += v[MC_RU_RECV_POSTAL];
+	c->received += v[MC_RU_RECV_TOTAL];
+	c->resolved_early += v[MC_RU_RES_EARLY];
+	c->resolved_on_time += v[MC_RU_RES_ON_TIME];
+	c->resolved_late += v[MC_RU_RES_LATE];
+	c->withdrawn += v[MC_RU_WITHDRAWN];
+	c->stopped += v[MC_RU_STOPPED];
+	c->not_accepted += v[MC_RU_NOT_ACCEPTED];
+	c->supplement_requested += v[MC_RU_SUPPLEMENT];
+	c->apologies += v[MC_RU_APOLOGIES];
+}
+
+/*
+ * Folds a cell into its key's counters. A month cell counts for the dated
+ * counters when the whole month lies in the period, and for the state at a
+ * midnight when its last day is at or before that midnight's day; a day cell
+ * counts where its month cell does not.
+ */
+static void fold(mc_stats_counts *c, const mc_rollup_cell *x, int32_t fd, int32_t td)
+{
+	if (x->grain == MC_ROLLUP_REPEAT) {
+		c->supplement_requested += x->v[MC_RU_SUPPLEMENT];
+		return;
+	}
+	int32_t month = x->grain == MC_ROLLUP_MONTH ? x->period : mc_rollup_month(x->period);
+	int32_t m_first = mc_rollup_month_first(month), m_last = mc_rollup_month_first(month + 1) - 1;
+	bool month_in_period = m_first >= fd && m_last < td;
+	if (x->grain == MC_ROLLUP_MONTH) {
+		if (month_in_period)
+			add_dated(c, x->v);
+		if (m_last <= fd)
+			c->carried_over += x->v[MC_RU_IN_PROGRESS];
+		if (m_last <= td) {
+			c->in_progress += x->v[MC_RU_IN_PROGRESS];
+			c->in_progress_overdue += x->v[MC_RU_OVERDUE];
+		}
+		return;
+	}
+	if (!month_in_period && x->period >= fd && x->period < td)
+		add_dated(c, x->v);
+	if (m_last > fd && x->period <= fd)
+		c->carried_over += x->v[MC_RU_IN_PROGRESS];
+	if (m_last > td && x->period <= td) {
+		c->in_progress += x->v[MC_RU_IN_PROGRESS];
+		c->in_progress_overdue += x->v[MC_RU_OVERDUE];
+	}
+}
+
+/* The cells of the subtree [$1, $2) in a range of periods [$3, $4), each
+ * part one range of the primary key per unit. */
+#define READ(where)                                                                                          \
+	"SELECT u.path, r.grain, r.period, r.aux, " COUNTER_COLS                                             \
+	" FROM unit u JOIN stats_rollup r ON r.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 AND " where
+
+static int read_cells(mc_store *st, struct accs *a, const char *sql, const char *lo, const char *hi,
+		      int64_t p_lo, int64_t p_hi, int32_t fd, int32_t td)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_text(q, 1, lo);
+		mc_q_text(q, 2, hi);
+		mc_q_int(q, 3, p_lo);
+		mc_q_int(q, 4, p_hi);
+	}
+	while (rc == 0 && (rc = mc_q_row(q, "read the statistics roll-up")) == 1) {
+		mc_rollup_cell x = {.grain = (int32_t)mc_q_col_int(q, 1),
+				    .period = (int32_t)mc_q_col_int(q, 2),
+				    .aux = (int32_t)mc_q_col_int(q, 3)};
+
+		for (int k = 0; k < MC_ROLLUP_N; k++)
+			x.v[k] = mc_q_col_int(q, 4 + k);
+		fold(acc_of(a, mc_db_unit_child(lo, mc_q_col_text(q, 0))), &x, fd, td);
+		rc = 0;
+	}
+	mc_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+/* The current period: the open dossiers' split judged at `at` (docs/statistics.md),
+ * counted live over the index dossier_open. Those finished since can no
+ * longer be in progress at `to`, which is later. */
+static int open_overdue(mc_store *st, struct accs *a, const char *lo, const char *hi, int64_t at)
+{
+	static const char sql[] =
+	    "SELECT u.path, count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"
+	    " WHERE u.path >= $1 AND u.path < $2 AND d.finished_at = 0 AND d.received_at > 0"
+	    " AND " MC_SQL_OVERDUE("$3") " GROUP BY u.path";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	for (size_t i = 0; i < a->len; i++)
+		a->list[i].c.in_progress_overdue = 0;
+	if (rc == 0) {
+		mc_q_text(q, 1, lo);
+		mc_q_text(q, 2, hi);
+		mc_q_int(q, 3, at);
+	}
+	while (rc == 0 && (rc = mc_q_row(q, "count overdue open dossiers")) == 1) {
+		acc_of(a, mc_db_unit_child(lo, mc_q_col_text(q, 0)))->in_progress_overdue +=
+		    mc_q_col_int(q, 1);
+		rc = 0;
+	}
+	mc_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo, const char *hi,
+			  void (*cb)(int64_t key, const mc_stats_counts *c, void *payload), void *payload)
+{
+	static const char months[] = READ("r.grain = 1 AND r.period < $4 AND r.period >= $3");
+	static const char days[] = READ("r.grain = 0 AND r.period >= $3 AND r.period < $4");
+	static const char repeats[] = READ("r.grain = 2 AND r.period >= $3 AND r.period < $4 AND r.aux < $3");
+	int32_t fd = mc_local_day(q->from), td = mc_local_day(q->to);
+	int32_t mf = mc_rollup_month(fd), mt = mc_rollup_month(td);
+	/* Month cells before to's month ends, the day cells of the months of the
+	 * period's two ends (once when they are one month), and the later
+	 * supplement requests made in the period whose previous request was
+	 * on a day before it. */
+	const struct {
+		const char *sql;
+		int64_t lo, hi;
+	} parts[] = {
+	    {months, INT32_MIN, mt + 1},
+	    {days, mc_rollup_month_first(mf), mc_rollup_month_first(mf + 1)},
+	    {days, mf == mt ? 0 : mc_rollup_month_first(mt), mf == mt ? 0 : mc_rollup_month_first(mt + 1)},
+	    {repeats, fd, td},
+	};
+	struct accs a = {0};
+	int rc = 0;
+
+	acc_of(&a, 0);
+	for (size_t i = 0; i < MC_ARRAY_LEN(parts) && rc == 0; i++) {
+		if (parts[i].lo < parts[i].hi)
+			rc = read_cells(st, &a, parts[i].sql, lo, hi, parts[i].lo, parts[i].hi, fd, td);
+	}
+	if (rc == 0 && q->at < q->to)
+		rc = open_overdue(st, &a, lo, hi, q->at);
+	for (size_t i = 0; i < a.len && rc == 0; i++) {
+		mc_stats_counts *c = &a.list[i].c;
+		c->resolved = c->resolved_early + c->resolved_on_time + c->resolved_late;
+		c->in_progress_within = c->in_progress - c->in_progress_overdue;
+		cb(a.list[i].key, c, payload);
+	}
+	free(a.list);
+	return rc;
+}

@@ -1,0 +1,508 @@
+/*
+ * store_stats.c - the dossier figures of a unit and period (docs/statistics.md),
+ * the list of overdue dossiers and the public register of results, on either
+ * engine (db.h).
+ *
+ * A dossier belongs to a unit's figures when its receiving unit lies in the
+ * unit's subtree. Total and by unit, for whole local days, the figures are
+ * sums of the roll-up (store_rollup.c); otherwise they are counted here: one
+ * grouped scan of the covering index dossier_stats (migrations 003, 005) per
+ * unit of the subtree, one grouped range of the event log for the supplement
+ * requests and one of the issued apologies (apology_issued). Nothing is read
+ * per dossier from C. What counts as resolved, early, late or overdue, and
+ * the local day, are the SQL forms of the rules in core/stats.h.
+ */
+#include "store/db.h"
+
+#include "core/stats.h"
+#include "store/store_rollup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * $1, $2 the subtree's path range; $3 from; $4 to; $5 the evaluation instant
+ * (docs/statistics.md §1), read by the counters only.
+ */
+#define COUNT(cond) "sum(CASE WHEN " cond " THEN 1 ELSE 0 END)"
+#define RECEIVED "d.received_at >= $3 AND d.received_at < $4"
+#define FINISHED_IN "d.finished_at >= $3 AND d.finished_at < $4"
+#define FINISHED_AS(state) "d.state = " MC_SQL_STATE(state) " AND " FINISHED_IN
+#define RESOLVED MC_SQL_HAS_RESULT " AND " FINISHED_IN
+#define IN_PROGRESS "d.received_at > 0 AND d.received_at < $4 AND (d.finished_at = 0 OR d.finished_at >= $4)"
+
+/* clang-format off */
+#define COUNTERS \
+	COUNT("d.received_at > 0 AND d.received_at < $3 AND (d.finished_at = 0 OR d.finished_at >= $3)") " AS carried_over, " \
+	COUNT(RECEIVED " AND d.channel = " MC_SQL_CHANNEL(ONLINE)) " AS received_online, " \
+	COUNT(RECEIVED " AND d.channel = " MC_SQL_CHANNEL(DIRECT)) " AS received_direct, " \
+	COUNT(RECEIVED " AND d.channel = " MC_SQL_CHANNEL(POSTAL)) " AS received_postal, " \
+	COUNT(RECEIVED) " AS received, " \
+	COUNT(RESOLVED " AND " MC_SQL_FINISHED_EARLY) " AS resolved_early, " \
+	COUNT(RESOLVED " AND " MC_SQL_FINISHED_ON_TIME) " AS resolved_on_time, " \
+	COUNT(RESOLVED " AND " MC_SQL_FINISHED_LATE) " AS resolved_late, " \
+	COUNT(RESOLVED) " AS resolved, " \
+	COUNT(IN_PROGRESS " AND NOT " MC_SQL_OVERDUE("$5")) " AS in_progress_within, " \
+	COUNT(IN_PROGRESS " AND " MC_SQL_OVERDUE("$5")) " AS in_progress_overdue, " \
+	COUNT(IN_PROGRESS) " AS in_progress, " \
+	COUNT(FINISHED_AS(WITHDRAWN)) " AS withdrawn, " \
+	COUNT(FINISHED_AS(STOPPED)) " AS stopped, " \
+	COUNT(FINISHED_AS(NOT_ACCEPTED)) " AS not_accepted"
+/* clang-format on */
+
+/* Every dossier that counts: received before the end and not finished
+ * before the start, or never received but finished (refused, withdrawn) in
+ * the period. */
+#define SCAN(join)                                                                                           \
+	" FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id" join                                     \
+	" WHERE u.path >= $1 AND u.path < $2 AND d.received_at < $4"                                         \
+	" AND (d.finished_at = 0 OR d.finished_at >= $3) AND (d.received_at > 0 OR d.finished_at < $4)"
+
+/* Supplement requests of the period (event log), once per dossier. */
+#define SUPPLEMENT_SCAN(join)                                                                                \
+	" FROM event e JOIN dossier d ON d.id = e.dossier_id JOIN unit u ON u.id = d.receiving_unit_id" join \
+	" WHERE e.action = 'request_supplement' AND e.at >= $3 AND e.at < $4"                                \
+	" AND u.path >= $1 AND u.path < $2"
+
+/* Apologies issued in the period (QĐ 876/2017), counted at the dossier's
+ * receiving unit like every other figure. */
+#define APOLOGY_SCAN(join)                                                                                   \
+	" FROM apology a JOIN dossier d ON d.id = a.dossier_id"                                              \
+	" JOIN unit u ON u.id = d.receiving_unit_id" join                                                    \
+	" WHERE a.issued_at > 0 AND a.issued_at >= $3 AND a.issued_at < $4 AND u.path >= $1 AND u.path < $2"
+
+#define WITH_PROCEDURE " JOIN procedure p ON p.id = d.procedure_id"
+
+/* Each grouping's key columns. By unit, the scan is grouped by the receiving
+ * unit's path, the order it walks the subtree in (no temporary B-tree over
+ * the year's dossiers); the few hundred rows are folded into the unit's
+ * children in C (mc_db_unit_child). */
+#define KEYS(path, id, field, code, name)                                                                    \
+	path " AS path, " id " AS procedure_id, " field " AS field, " code " AS procedure_code, " name       \
+	     " AS procedure_name, "
+#define GROUPED(what, scan)                                                                                  \
+	{                                                                                                    \
+		[MC_STATS_TOTAL] = "SELECT " KEYS("''", "0", "''", "''", "''") what scan(""),                \
+		[MC_STATS_BY_UNIT] =                                                                         \
+		    "SELECT " KEYS("u.path", "0", "''", "''", "''") what scan("") " GROUP BY u.path",        \
+		[MC_STATS_BY_FIELD] = "SELECT " KEYS("''", "0", "p.field", "''", "''") what scan(            \
+		    WITH_PROCEDURE) " GROUP BY p.field",                                                     \
+		[MC_STATS_BY_PROCEDURE] =                                                                    \
+		    "SELECT " KEYS("''", "d.procedure_id", "p.field", "p.code", "p.name") what scan(         \
+			WITH_PROCEDURE) " GROUP BY d.procedure_id, p.field, p.code, p.name",                 \
+	}
+
+static const char *const sql_counts[] = GROUPED(COUNTERS, SCAN);
+static const char *const sql_supplements[] =
+    GROUPED("count(DISTINCT d.id) AS supplement_requested", SUPPLEMENT_SCAN);
+static const char *const sql_apologies[] = GROUPED("count(*) AS apologies", APOLOGY_SCAN);
+
+/* A row of one of the statements above. */
+struct counted {
+	char path[256];
+	int64_t procedure_id;
+	char field[128];
+	char procedure_code[32];
+	char procedure_name[512];
+	mc_stats_counts c;
+};
+
+#define KEY_COLS                                                                                             \
+	MC_COL_ARRAY(struct counted, path, "path"),                                                          \
+	    MC_COL(MC_COL_I64, struct counted, procedure_id, "procedure_id"),                                \
+	    MC_COL_ARRAY(struct counted, field, "field"),                                                    \
+	    MC_COL_ARRAY(struct counted, procedure_code, "procedure_code"),                                  \
+	    MC_COL_ARRAY(struct counted, procedure_name, "procedure_name")
+#define COUNTER_COL(name) MC_COL(MC_COL_I64, struct counted, c.name, #name)
+
+static const mc_col count_cols[] = {
+    KEY_COLS,
+    COUNTER_COL(carried_over),
+    COUNTER_COL(received_online),
+    COUNTER_COL(received_direct),
+    COUNTER_COL(received_postal),
+    COUNTER_COL(received),
+    COUNTER_COL(resolved_early),
+    COUNTER_COL(resolved_on_time),
+    COUNTER_COL(resolved_late),
+    COUNTER_COL(resolved),
+    COUNTER_COL(in_progress_within),
+    COUNTER_COL(in_progress_overdue),
+    COUNTER_COL(in_progress),
+    COUNTER_COL(withdrawn),
+    COUNTER_COL(stopped),
+    COUNTER_COL(not_accepted),
+};
+static const mc_col supplement_cols[] = {KEY_COLS, COUNTER_COL(supplement_requested)};
+static const mc_col apology_cols[] = {KEY_COLS, COUNTER_COL(apologies)};
+
+struct rows {
+	mc_stats_row *list;
+	size_t len, cap;
+};
+
+static mc_stats_row *rows_add(struct rows *r)
+{
+	MC_GROW(r->list, r->len, r->cap);
+	memset(&r->list[r->len], 0, sizeof(r->list[0]));
+	return &r->list[r->len++];
+}
+
+/* The row with this key, added when missing (by unit every row is there
+ * from the start, key 0 being the unit's own desk). */
+static mc_stats_row *rows_find(struct rows *r, mc_stats_group g, int64_t unit_key, const struct counted *k)
+{
+	for (size_t i = 0; i < r->len; i++) {
+		mc_stats_row *x = &r->list[i];
+		if (g == MC_STATS_BY_FIELD  ? strcmp(x->field, k->field) == 0
+		    : g == MC_STATS_BY_UNIT ? x->unit_id == unit_key
+					    : g == MC_STATS_TOTAL || x->procedure_id == k->procedure_id)
+			return x;
+	}
+	mc_stats_row *x = rows_add(r);
+	x->unit_id = unit_key;
+	x->procedure_id = k->procedure_id;
+	memcpy(x->field, k->field, sizeof x->field);
+	memcpy(x->procedure_code, k->procedure_code, sizeof x->procedure_code);
+	memcpy(x->procedure_name, k->procedure_name, sizeof x->procedure_name);
+	return x;
+}
+
+/* The direct children of a unit, in code order. Caller frees *out. */
+static int children(mc_store *st, int64_t **out, size_t *n, int64_t unit_id)
+{
+	static const char sql[] = "SELECT id FROM unit WHERE parent_id = $1 ORDER BY code";
+	mc_q *q = NULL;
+	size_t cap = 0;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0)
+		mc_q_int(q, 1, unit_id);
+	while (rc == 0 && (rc = mc_q_row(q, "list child units")) == 1) {
+		MC_GROW(*out, *n, cap);
+		(*out)[(*n)++] = mc_q_col_int(q, 0);
+		rc = 0;
+	}
+	mc_q_done(q);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* Adds the rows of one statement to their keys' counters; $5 (the
+ * evaluation instant) is read by the counters only. */
+static int count(mc_store *st, struct rows *r, const char *sql, const mc_col *cols, size_t n_cols,
+		 const char *lo, const char *hi, const mc_stats_query *query)
+{
+	struct counted k;
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, query->from);
+	mc_q_int(q, 4, query->to);
+	if (cols == count_cols)
+		mc_q_int(q, 5, query->at);
+	while ((rc = mc_q_row(q, "count dossiers for statistics")) == 1) {
+		memset(&k, 0, sizeof k);
+		rc = mc_q_read(q, cols, n_cols, &k);
+		if (rc)
+			break;
+		int64_t unit_key = query->group == MC_STATS_BY_UNIT ? mc_db_unit_child(lo, k.path) : 0;
+		/* Added: by unit, several paths fold into one child. */
+		mc_stats_add(&rows_find(r, query->group, unit_key, &k)->c, &k.c);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+struct sums {
+	struct rows *r;
+	mc_stats_group group;
+};
+
+/* The figures of a child (0: the unit's own desk) from the roll-up. */
+static void add_sums(int64_t key, const mc_stats_counts *c, void *payload)
+{
+	static const struct counted none;
+	struct sums *s = payload;
+
+	mc_stats_add(&rows_find(s->r, s->group, key, &none)->c, c);
+}
+
+/* Every dossier scanned counts somewhere; this keeps a row of zeros out all
+ * the same, should a rule change. */
+static void drop_empty(struct rows *r)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < r->len; i++) {
+		if (!mc_stats_is_zero(&r->list[i].c))
+			r->list[kept++] = r->list[i];
+	}
+	r->len = kept;
+}
+
+static int cmp_field(const void *a, const void *b)
+{
+	return strcmp(((const mc_stats_row *)a)->field, ((const mc_stats_row *)b)->field);
+}
+
+static int cmp_procedure(const void *a, const void *b)
+{
+	return strcmp(((const mc_stats_row *)a)->procedure_code, ((const mc_stats_row *)b)->procedure_code);
+}
+
+int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_query *q)
+{
+	struct rows r = {0};
+	int64_t *kids = NULL;
+	size_t n_kids = 0;
+	char lo[256], hi[256];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (q->from >= q->to || q->group < MC_STATS_TOTAL || q->group > MC_STATS_BY_PROCEDURE) {
+		rc = MC_EINVAL;
+		goto cleanup;
+	}
+	rc = mc_db_unit_range(st, lo, hi, q->unit_id);
+	if (rc)
+		goto cleanup;
+	if (q->group == MC_STATS_TOTAL)
+		rows_add(&r);
+	if (q->group == MC_STATS_BY_UNIT) {
+		/* Key 0, the unit's own desk, first; then every child. */
+		rc = children(st, &kids, &n_kids, q->unit_id);
+		if (rc)
+			goto cleanup;
+		rows_add(&r);
+		for (size_t i = 0; i < n_kids; i++)
+			rows_add(&r)->unit_id = kids[i];
+	}
+	if (mc_store_rollup_answers(q)) {
+		struct sums sums = {&r, q->group};
+		rc = mc_store_rollup_stats(st, q, lo, hi, add_sums, &sums);
+	} else {
+		rc = count(st, &r, sql_counts[q->group], count_cols, MC_ARRAY_LEN(count_cols), lo, hi, q);
+		if (rc == 0)
+			rc = count(st, &r, sql_supplements[q->group], supplement_cols,
+				   MC_ARRAY_LEN(supplement_cols), lo, hi, q);
+		if (rc == 0)
+			rc = count(st, &r, sql_apologies[q->group], apology_cols, MC_ARRAY_LEN(apology_cols),
+				   lo, hi, q);
+	}
+	if (rc)
+		goto cleanup;
+	switch (q->group) {
+	case MC_STATS_TOTAL:
+		r.list[0].unit_id = q->unit_id;
+		break;
+	case MC_STATS_BY_UNIT:
+		if (mc_stats_is_zero(&r.list[0].c)) {
+			memmove(&r.list[0], &r.list[1], (r.len - 1) * sizeof(r.list[0]));
+			r.len--;
+		} else {
+			r.list[0].unit_id = q->unit_id;
+		}
+		break;
+	case MC_STATS_BY_FIELD:
+		drop_empty(&r);
+		qsort(r.list, r.len, sizeof(r.list[0]), cmp_field);
+		break;
+	case MC_STATS_BY_PROCEDURE:
+		drop_empty(&r);
+		qsort(r.list, r.len, sizeof(r.list[0]), cmp_procedure);
+		break;
+	}
+cleanup:
+	free(kids);
+	if (rc < 0) {
+		free(r.list);
+		return rc;
+	}
+	*out = r.list;
+	*n = r.len;
+	return 0;
+}
+
+void mc_stats_row_free_list(mc_stats_row *list)
+{
+	free(list);
+}
+
+/* ---- overdue ---------------------------------------------------------- */
+
+#define OVERDUE_WHERE " WHERE u.path >= $1 AND u.path < $2 AND " MC_SQL_RUNNING_OVERDUE("$3")
+
+static const mc_col overdue_cols[] = {
+    MC_COL_ARRAY(mc_stats_overdue, code, "code"),
+    MC_COL_ARRAY(mc_stats_overdue, procedure_code, "procedure_code"),
+    MC_COL_ARRAY(mc_stats_overdue, procedure_name, "procedure_name"),
+    MC_COL(MC_COL_I64, mc_stats_overdue, receiving_unit_id, "receiving_unit_id"),
+    MC_COL(MC_COL_I64, mc_stats_overdue, current_unit_id, "current_unit_id"),
+    MC_COL(MC_COL_INT, mc_stats_overdue, state, "state"),
+    MC_COL(MC_COL_I64, mc_stats_overdue, received_at, "received_at"),
+    MC_COL(MC_COL_I64, mc_stats_overdue, due_at, "due_at"),
+};
+
+int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int64_t *total, int64_t unit_id,
+			   int64_t now, int limit, int offset)
+{
+	static const char count_sql[] =
+	    "SELECT count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id" OVERDUE_WHERE;
+	static const char rows_sql[] =
+	    "SELECT d.code AS code, p.code AS procedure_code, p.name AS procedure_name, d.receiving_unit_id, "
+	    "d.current_unit_id, d.state, d.received_at, " MC_SQL_DUE " AS due_at"
+	    " FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id JOIN procedure p ON p.id = "
+	    "d.procedure_id" OVERDUE_WHERE " ORDER BY " MC_SQL_DUE ", d.id LIMIT $4 OFFSET $5";
+	mc_q *q = NULL;
+	mc_stats_overdue *list = NULL;
+	size_t len = 0, cap = 0;
+	char lo[256], hi[256];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (limit < 1 || limit > 200 || offset < 0)
+		return MC_EINVAL;
+	rc = mc_db_unit_range(st, lo, hi, unit_id);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, count_sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, now);
+	rc = mc_q_row(q, "count overdue dossiers");
+	if (rc < 0)
+		goto cleanup;
+	*total = rc ? mc_q_col_int(q, 0) : 0;
+	mc_q_done(q);
+	q = NULL;
+	rc = mc_db_prepare(st, &q, rows_sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, now);
+	mc_q_int(q, 4, limit);
+	mc_q_int(q, 5, offset);
+	while ((rc = mc_q_row(q, "list overdue dossiers")) == 1) {
+		MC_GROW(list, len, cap);
+		memset(&list[len], 0, sizeof list[len]);
+		rc = mc_q_read(q, overdue_cols, MC_ARRAY_LEN(overdue_cols), &list[len++]);
+		if (rc)
+			break;
+	}
+cleanup:
+	mc_q_done(q);
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	*out = list;
+	*n = len;
+	return 0;
+}
+
+void mc_stats_overdue_free_list(mc_stats_overdue *list)
+{
+	free(list);
+}
+
+/* ---- the public register of results ----------------------------------- */
+
+int mc_store_stats_months(mc_store *st, mc_stats_month **out, size_t *n, int64_t unit_id, int year)
+{
+	/* $1, $2 the subtree; $3, $4 the year's local midnights, $5 … $15 those
+	 * of February to December: the month is the local month of finished_at.
+	 * Resolved as in the statistics (RESOLVED), on time = not late. */
+	static const char sql[] =
+	    "SELECT u.path AS path, CASE WHEN d.finished_at < $5 THEN 1 WHEN d.finished_at < $6 THEN 2 "
+	    "WHEN d.finished_at < $7 THEN 3 WHEN d.finished_at < $8 THEN 4 WHEN d.finished_at < $9 THEN 5 "
+	    "WHEN d.finished_at < $10 THEN 6 WHEN d.finished_at < $11 THEN 7 WHEN d.finished_at < $12 THEN 8 "
+	    "WHEN d.finished_at < $13 THEN 9 WHEN d.finished_at < $14 THEN 10 WHEN d.finished_at < $15 THEN "
+	    "11 "
+	    "ELSE 12 END AS month, count(*) AS resolved, " COUNT(
+		"NOT " MC_SQL_FINISHED_LATE) " AS on_time"
+					     " FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"
+					     " WHERE u.path >= $1 AND u.path < $2 AND d.received_at > 0 AND "
+					     "d.received_at < $4 AND " RESOLVED " GROUP BY 1, 2";
+	mc_q *q = NULL;
+	mc_stats_month *rows = NULL;
+	int64_t *kids = NULL;
+	size_t n_kids = 0;
+	char lo[256], hi[256];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (year < 1970 || year > 9999)
+		return MC_EINVAL;
+	rc = mc_db_unit_range(st, lo, hi, unit_id);
+	if (rc == 0)
+		rc = children(st, &kids, &n_kids, unit_id);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	/* Twelve months per unit: the unit's own desk (key 0) first, then its
+	 * children in code order, zeros included. */
+	rows = mc_xcalloc((n_kids + 1) * 12, sizeof(*rows));
+	for (size_t u = 0; u <= n_kids; u++) {
+		for (int m = 1; m <= 12; m++)
+			rows[u * 12 + (size_t)m - 1] =
+			    (mc_stats_month){.unit_id = u ? kids[u - 1] : unit_id, .month = m};
+	}
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, mc_local_day_start(mc_days_from_civil(year, 1, 1)));
+	mc_q_int(q, 4, mc_local_day_start(mc_days_from_civil(year + 1, 1, 1)));
+	for (int m = 2; m <= 12; m++)
+		mc_q_int(q, 3 + m, mc_local_day_start(mc_days_from_civil(year, m, 1)));
+	while ((rc = mc_q_row(q, "count resolved dossiers per month")) == 1) {
+		int64_t key = mc_db_unit_child(lo, mc_q_col_text(q, 0));
+		int month = (int)mc_q_col_int(q, 1);
+		size_t u = 0;
+
+		while (key && u < n_kids && kids[u] != key)
+			u++;
+		if (key)
+			u++;
+		if (u > n_kids || month < 1 || month > 12)
+			continue;
+		rows[u * 12 + (size_t)month - 1].resolved += mc_q_col_int(q, 2);
+		rows[u * 12 + (size_t)month - 1].on_time += mc_q_col_int(q, 3);
+	}
+	if (rc < 0)
+		goto cleanup;
+	rc = 0;
+	/* The own desk only when it resolved anything in the year. */
+	int64_t own = 0;
+	for (int m = 0; m < 12; m++)
+		own += rows[m].resolved;
+	*n = (n_kids + 1) * 12;
+	if (!own) {
+		memmove(rows, rows + 12, n_kids * 12 * sizeof(*rows));
+		*n -= 12;
+	}
+	*out = rows;
+	rows = NULL;
+cleanup:
+	mc_q_done(q);
+	free(kids);
+	free(rows);
+	return rc < 0 ? rc : 0;
+}

@@ -492,3 +492,24 @@ const char *mc_db_files_dir(const mc_store *st)
 {
 	return mc_db_is_pg(st) ? pg(st)->files_dir : sq(st)->files_dir;
 }
+
+int mc_db_lock(mc_store *st, int64_t key, const char *what)
+{
+	static const char sql[] = "SELECT pg_advisory_xact_lock($1)";
+	mc_q *q = NULL;
+	int rc = 0;
+
+	if (!mc_db_is_pg(st))
+		return 0;
+	/* Outside a transaction it would be let go at once. */
+	PGTransactionStatusType t = PQtransactionStatus(pg(st)->conn);
+	if (!pg(st)->tx_open && t != PQTRANS_INTRANS && t != PQTRANS_INERROR)
+		return 0;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, key);
+		rc = mc_q_exec(q, what);
+	}
+	mc_q_done(q);
+	return rc;
+}

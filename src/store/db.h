@@ -142,4 +142,11 @@ int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id);
 /* The attachment folder of the connection (borrowed). */
 const char *mc_db_files_dir(const mc_store *st);
 
+/* Holds the lock `key` until the current transaction ends, so that a writer
+ * on another connection that takes it waits for this one's commit
+ * (PostgreSQL: servers sharing the database, pg_advisory_xact_lock). Nothing
+ * on SQLite, whose writer holds the whole database, nor outside a
+ * transaction. */
+int mc_db_lock(mc_store *st, int64_t key, const char *what);
+
 #endif

@@ -98,14 +98,6 @@ void mc_db_cache_free(mc_store *st);
 	  (data, len, mime, mime_cap, sha256))                                                               \
 	X(attachment_open, (int *fd, int64_t *size, char *mime, size_t mime_cap, const char *sha256),        \
 	  (fd, size, mime, mime_cap, sha256))                                                                \
-	X(upload_usage, (mc_upload_usage * out, int64_t user_id, int64_t since), (out, user_id, since))      \
-	X(upload_record, (int64_t user_id, const char *sha256, int64_t size, const char *mime, int64_t at),  \
-	  (user_id, sha256, size, mime, at))                                                                 \
-	X(upload_owned, (bool *out, int64_t user_id, const char *sha256), (out, user_id, sha256))            \
-	X(upload_discard, (const char *sha256, int64_t at), (sha256, at))                                    \
-	X(upload_expire, (int64_t * expired, int64_t before, int limit), (expired, before, limit))           \
-	X(files_sweep, (int64_t * removed, int limit), (removed, limit))                                     \
-	X(files_clean_tmp, (int64_t * removed, int64_t before), (removed, before))                           \
 	X(check_integrity, (bool *complete, char *problem, size_t cap, int64_t budget_ms),                   \
 	  (complete, problem, cap, budget_ms))                                                               \
 	X(writable, (bool *out), (out))                                                                      \

@@ -2236,6 +2236,16 @@ static void test_uploads(void **state)
 	assert_int_equal(removed, 1);
 	assert_int_not_equal(access(old, F_OK), 0);
 	assert_int_equal(access(fresh, F_OK), 0);
+
+	/* Names for deletion that are no digest (a row written behind the
+	 * server's back) name no file: they are forgotten, and no file goes,
+	 * not even the one a longer name begins with. */
+	char sql[400];
+	snprintf(sql, sizeof sql, "INSERT INTO file_gc (sha256, at) VALUES ('../%s', 0), ('%sff', 0)", s1, s1);
+	assert_int_equal(raw_exec(f, sql, NULL, 0), 0);
+	assert_int_equal(step(f, sweep, 0), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM file_gc"), 0);
+	assert_true(file_there(f, s1));
 }
 
 /* ---- audit anchors and health ------------------------------------------ */

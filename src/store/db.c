@@ -483,9 +483,35 @@ int mc_db_op_end(mc_store *st, int kind, int rc)
 
 int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
 {
-	if (mc_db_is_pg(st))
-		return mc_pq_unit_range(pg(st), lo, hi, unit_id);
-	return mc_sq_unit_range(sq(st), lo, hi, unit_id);
+	static const char sql[] = "SELECT path FROM unit WHERE id = $1";
+	mc_q *q = NULL;
+	const char *path;
+	size_t len;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	rc = mc_q_row(q, "read unit path");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc < 0)
+		goto cleanup;
+	rc = 0;
+	path = mc_q_col_text(q, 0);
+	len = strlen(path);
+	if (len == 0 || len >= 256 || path[len - 1] != '/') {
+		rc = MC_ERROR;
+		fprintf(stderr, "could not read unit path: unit %" PRId64 " has path \"%s\"\n", unit_id,
+			path);
+		goto cleanup;
+	}
+	memcpy(lo, path, len + 1);
+	memcpy(hi, path, len + 1);
+	hi[len - 1] = '0'; /* '0' is the byte after '/' */
+cleanup:
+	mc_q_done(q);
+	return rc;
 }
 
 const char *mc_db_files_dir(const mc_store *st)
@@ -512,4 +538,25 @@ int mc_db_lock(mc_store *st, int64_t key, const char *what)
 	}
 	mc_q_done(q);
 	return rc;
+}
+
+int mc_db_migration_apply(mc_store *st, int version, const char *path, const char *sql)
+{
+	if (mc_db_is_pg(st))
+		return mc_pq_migration_apply(pg(st), version, path, sql);
+	return mc_sq_migration_apply(sq(st), version, path, sql);
+}
+
+int mc_db_backup(mc_store *st, const char *dest)
+{
+	if (mc_db_is_pg(st))
+		return mc_pq_backup(pg(st), dest);
+	return mc_sq_backup(sq(st), dest);
+}
+
+int mc_db_restore(mc_store *st, const char *src)
+{
+	if (mc_db_is_pg(st))
+		return mc_pq_restore(pg(st), src);
+	return mc_sq_restore(sq(st), src);
 }

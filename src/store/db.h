@@ -149,4 +149,14 @@ const char *mc_db_files_dir(const mc_store *st);
  * transaction. */
 int mc_db_lock(mc_store *st, int64_t key, const char *what);
 
+/* ---- what each engine does its own way (store_sqlite*.c, store_pg*.c) -- */
+
+/* Runs the migration script sql (the file path) and records version as the
+ * schema's, inside the caller's transaction (store_migrate.c). */
+int mc_db_migration_apply(mc_store *st, int version, const char *path, const char *sql);
+/* A consistent copy of the live database alone into the new file dest, and
+ * the database replaced by such a copy (store_backup.c adds the files). */
+int mc_db_backup(mc_store *st, const char *dest);
+int mc_db_restore(mc_store *st, const char *src);
+
 #endif

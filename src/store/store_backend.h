@@ -3,10 +3,12 @@
  * Private to src/store.
  *
  * Each backend (store_sqlite*.c, store_pg*.c) has its own connection struct
- * whose first member is a struct mc_store naming the backend, and implements
- * every operation of store.h as mc_<backend>_<op> taking that struct. store.c
- * defines the public mc_store_<op> once for all, as a direct call into the
- * backend the connection belongs to (one predictable branch, no lookup).
+ * whose first member is a struct mc_store naming the backend. Most
+ * operations are written once, in store_<resource>.c on the driver (db.h);
+ * those listed below are still written per engine, as mc_<backend>_<op>
+ * taking that struct, and store.c defines their public mc_store_<op> as a
+ * direct call into the backend the connection belongs to (one predictable
+ * branch, no lookup).
  *
  * The operations are listed once below (an X-macro, as SQLite's opcodes and
  * the PostgreSQL error-code list are): X(name, (parameters after the store),
@@ -39,18 +41,11 @@ void mc_db_cache_free(mc_store *st);
 #define MC_STORE_OPS0(X)                                                                                     \
 	X(begin)                                                                                             \
 	X(commit)                                                                                            \
-	X(rollback)                                                                                          \
-	X(savepoint)                                                                                         \
-	X(savepoint_release)                                                                                 \
-	X(savepoint_rollback)
+	X(rollback)
 
 /* Every other operation of store.h except open, close and path. All return int. */
 #define MC_STORE_OPS(X)                                                                                      \
 	X(schema_version, (int *out), (out))                                                                 \
-	X(backup, (const char *dest), (dest))                                                                \
-	X(restore, (const char *src), (src))                                                                 \
-	X(set_limits, (const mc_store_limits *limits), (limits))                                             \
-	X(lock_wait, (int ms), (ms))                                                                         \
 	X(procedure_create, (mc_procedure * p), (p))                                                         \
 	X(procedure_update, (mc_procedure * p), (p))                                                         \
 	X(procedure_get, (mc_procedure * out, const char *code, bool with_parts), (out, code, with_parts))   \
@@ -101,7 +96,6 @@ void mc_db_cache_free(mc_store *st);
 	X(check_integrity, (bool *complete, char *problem, size_t cap, int64_t budget_ms),                   \
 	  (complete, problem, cap, budget_ms))                                                               \
 	X(writable, (bool *out), (out))                                                                      \
-	X(schema_latest, (int *out), (out))                                                                  \
 	X(audit_head, (mc_audit_anchor * out), (out))                                                        \
 	X(audit_pending, (mc_audit_entry * *out, size_t * n, int limit), (out, n, limit))                    \
 	X(audit_anchor_add, (const mc_audit_anchor *a, const mc_audit_entry *e, size_t n), (a, e, n))        \
@@ -153,10 +147,10 @@ void mc_db_cache_free(mc_store *st);
 
 /* Operations whose public function does more than call the backend: the
  * statistics roll-up is kept in the transaction of every write that changes
- * it, the statistics read it, and migrating builds it (store/rollup.c). The
+ * it, and the statistics read it (store/rollup.c; migrating builds it too,
+ * after store_migrate.c's mc_store_backend_migrate). The
  * backends implement them like the others; rollup.c reaches them through
  * mc_store_backend_<op> (store/store_rollup.h). */
-#define MC_STORE_OPS0_WRAPPED(X) X(migrate)
 #define MC_STORE_OPS_WRAPPED(X)                                                                              \
 	X(dossier_insert, (mc_dossier * d), (d))                                                             \
 	X(dossier_update, (mc_dossier * d, int64_t expected_version), (d, expected_version))                 \

@@ -1,62 +1,12 @@
 /*
  * store_pg_audit.c - the anchors of the event log (store.h, "audit anchors")
- * and the health checks (store.h, "health") in the PostgreSQL store.
+ * in the PostgreSQL store.
  */
 #include "store/store_pg_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-
-#include "core/embed.h"
-
-#define MIGRATION_DIR "src/store/migrations/postgresql/"
 #define LOCK_ANCHORS 1835230072 /* the chain of anchors, one maker at a time */
-
-/* ---- health ----------------------------------------------------------- */
-
-int mc_pg_check_integrity(mc_pg *st, bool *complete, char *problem, size_t cap, int64_t budget_ms)
-{
-	/* PostgreSQL checks its pages (checksums, WAL replay) itself; what is
-	 * left to ask is whether the server answers. */
-	PGresult *r = NULL;
-	int rc = mc_pq_run(st, &r, "SELECT 1", NULL, "check the database");
-
-	(void)budget_ms;
-	*complete = true;
-	if (cap)
-		problem[0] = '\0';
-	if (rc != 0 && cap)
-		snprintf(problem, cap, "%s", PQerrorMessage(st->conn));
-	PQclear(r);
-	return rc;
-}
-
-int mc_pg_writable(mc_pg *st, bool *out)
-{
-	PGresult *r = NULL;
-	int rc =
-	    mc_pq_run(st, &r, "SELECT pg_is_in_recovery()", NULL, "ask whether the database is a standby");
-
-	*out = false;
-	if (rc == 0 && PQntuples(r) == 1)
-		*out = !mc_pq_get_bool(r, 0, 0);
-	PQclear(r);
-	return rc;
-}
-
-int mc_pg_schema_latest(mc_pg *st, int *out)
-{
-	(void)st;
-	*out = 0;
-	for (const struct mc_embedded *e = mc_embedded_files; e->path; e++) {
-		if (strncmp(e->path, MIGRATION_DIR, sizeof(MIGRATION_DIR) - 1) != 0)
-			continue;
-		int v = atoi(e->path + sizeof(MIGRATION_DIR) - 1);
-		if (v > *out)
-			*out = v;
-	}
-	return 0;
-}
 
 /* ---- anchors ---------------------------------------------------------- */
 

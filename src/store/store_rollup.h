@@ -15,10 +15,10 @@ MC_STORE_OPS0_ROLLUP(MC_STORE_ROLLUP_PUBLIC0)
 MC_STORE_OPS_ROLLUP(MC_STORE_ROLLUP_PUBLIC)
 
 /* The backend's own implementation of a wrapped operation. */
-#define MC_STORE_BACKEND_OP0(name) int mc_store_backend_##name(mc_store *st);
 #define MC_STORE_BACKEND_OP(name, params, args) int mc_store_backend_##name(mc_store *st, MC_UNPAREN params);
-MC_STORE_OPS0_WRAPPED(MC_STORE_BACKEND_OP0)
 MC_STORE_OPS_WRAPPED(MC_STORE_BACKEND_OP)
+/* The migrations without the roll-up (store_migrate.c). */
+int mc_store_backend_migrate(mc_store *st);
 
 /* Empties the table and counts every dossier, supplement request and issued
  * apology into it again, inside the caller's write transaction. */

@@ -1,107 +1,11 @@
 /*
  * store_sqlite_audit.c - the anchors of the event log (store.h, "audit
- * anchors") and the health checks (store.h, "health") in the SQLite store.
+ * anchors") in the SQLite store.
  */
 #include "store/store_sqlite_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-
-#include "core/embed.h"
-
-#define MIGRATION_DIR "src/store/migrations/sqlite/"
-
-/* ---- health ----------------------------------------------------------- */
-
-struct deadline {
-	struct timespec end;
-	bool passed;
-};
-
-/* Called every few thousand virtual machine steps of the check: a non-zero
- * return interrupts it. */
-static int past_deadline(void *arg)
-{
-	struct deadline *d = arg;
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec > d->end.tv_sec || (now.tv_sec == d->end.tv_sec && now.tv_nsec >= d->end.tv_nsec))
-		d->passed = true;
-	return d->passed;
-}
-
-int mc_sqlite_check_integrity(mc_sqlite *st, bool *complete, char *problem, size_t cap, int64_t budget_ms)
-{
-	sqlite3_stmt *s = NULL;
-	struct deadline d = {0};
-	int rc;
-
-	*complete = true;
-	if (cap)
-		problem[0] = '\0';
-	if (budget_ms > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &d.end);
-		d.end.tv_sec += budget_ms / 1000;
-		d.end.tv_nsec += (budget_ms % 1000) * 1000000;
-		if (d.end.tv_nsec >= 1000000000) {
-			d.end.tv_sec++;
-			d.end.tv_nsec -= 1000000000;
-		}
-		sqlite3_progress_handler(st->db, 10000, past_deadline, &d);
-	}
-	/* Not through the statement cache: a damaged schema may not prepare, and
-	 * that is an answer too. The first row is "ok" or the first problem. */
-	rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(s, 0);
-		if (v && strcmp(v, "ok") == 0) {
-			rc = 0;
-		} else {
-			mc_sq_copy(problem, cap, v ? v : "unknown damage");
-			rc = MC_ERROR;
-		}
-	} else if ((rc & 0xff) == SQLITE_INTERRUPT && d.passed) {
-		*complete = false;
-		rc = 0;
-	} else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
-		rc = MC_EBUSY;
-	} else {
-		mc_sq_copy(problem, cap, sqlite3_errmsg(st->db));
-		rc = MC_ERROR;
-	}
-	sqlite3_finalize(s);
-	sqlite3_progress_handler(st->db, 0, NULL, NULL);
-	/* One line, for the log. */
-	for (char *c = problem; cap && *c; c++) {
-		if (*c == '\n')
-			*c = ' ';
-	}
-	return rc;
-}
-
-int mc_sqlite_writable(mc_sqlite *st, bool *out)
-{
-	*out = sqlite3_db_readonly(st->db, "main") == 0;
-	return 0;
-}
-
-int mc_sqlite_schema_latest(mc_sqlite *st, int *out)
-{
-	(void)st;
-	*out = 0;
-	for (const struct mc_embedded *e = mc_embedded_files; e->path; e++) {
-		if (strncmp(e->path, MIGRATION_DIR, sizeof(MIGRATION_DIR) - 1) != 0)
-			continue;
-		int v = atoi(e->path + sizeof(MIGRATION_DIR) - 1);
-		if (v > *out)
-			*out = v;
-	}
-	return 0;
-}
 
 /* ---- anchors ---------------------------------------------------------- */
 

@@ -452,6 +452,19 @@ int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row)
 				rc = MC_ETOOBIG;
 			}
 			break;
+		case MC_COL_CUT: {
+			const char *v = mc_q_col_text(q, c);
+			size_t len = strlen(v);
+			if (len >= cols[i].size) {
+				len = cols[i].size - 1;
+				/* Back off continuation bytes (10xxxxxx) to the start of a character. */
+				while (len > 0 && ((unsigned char)v[len] & 0xc0) == 0x80)
+					len--;
+			}
+			memcpy(at, v, len);
+			((char *)at)[len] = '\0';
+			break;
+		}
 		}
 	}
 	return rc;

@@ -106,17 +106,20 @@ typedef enum {
 	MC_COL_DOUBLE,/* double */
 	MC_COL_STR,   /* char *, owned: a copy ("" for NULL) the caller frees */
 	MC_COL_CHARS, /* char[size]: a value longer than the array fails with MC_ETOOBIG */
+	MC_COL_CUT,   /* char[size]: a longer value is cut at a character's start, for
+		       * a log read as it is to be checked (store_audit.c) */
 } mc_col_type;
 
 typedef struct {
 	const char *name; /* the result column's name (its alias in the SELECT) */
 	mc_col_type type;
 	size_t offset;    /* into the struct read */
-	size_t size;      /* MC_COL_CHARS: the array's size */
+	size_t size;      /* MC_COL_CHARS, MC_COL_CUT: the array's size */
 } mc_col;
 
 #define MC_COL(type_, st_, field_, name_) {(name_), (type_), offsetof(st_, field_), 0}
 #define MC_COL_ARRAY(st_, field_, name_) {(name_), MC_COL_CHARS, offsetof(st_, field_), sizeof(((st_ *)0)->field_)}
+#define MC_COL_ARRAY_CUT(st_, field_, name_) {(name_), MC_COL_CUT, offsetof(st_, field_), sizeof(((st_ *)0)->field_)}
 
 /* Reads the current row into row (a struct) by the table cols: each column is
  * found by name in the result (once per statement and table). MC_ERROR when

@@ -96,17 +96,6 @@ void mc_db_cache_free(mc_store *st);
 	X(check_integrity, (bool *complete, char *problem, size_t cap, int64_t budget_ms),                   \
 	  (complete, problem, cap, budget_ms))                                                               \
 	X(writable, (bool *out), (out))                                                                      \
-	X(audit_head, (mc_audit_anchor * out), (out))                                                        \
-	X(audit_pending, (mc_audit_entry * *out, size_t * n, int limit), (out, n, limit))                    \
-	X(audit_anchor_add, (const mc_audit_anchor *a, const mc_audit_entry *e, size_t n), (a, e, n))        \
-	X(audit_bounds, (int64_t * max_anchor, int64_t * max_dossier), (max_anchor, max_dossier))            \
-	X(audit_anchors, (mc_audit_anchor * *out, size_t * n, int64_t lo, int64_t hi), (out, n, lo, hi))     \
-	X(audit_entries, (mc_audit_entry * *out, size_t * n, bool by_anchor, int64_t lo, int64_t hi),        \
-	  (out, n, by_anchor, lo, hi))                                                                       \
-	X(audit_dossiers, (mc_audit_entry * *out, size_t * n, int64_t lo, int64_t hi), (out, n, lo, hi))     \
-	X(event_scan_range,                                                                                  \
-	  (int64_t lo, int64_t hi, int (*cb)(const mc_event *e, void *payload), void *payload),              \
-	  (lo, hi, cb, payload))                                                                             \
 	X(stats_overdue,                                                                                     \
 	  (mc_stats_overdue * *out, size_t *n, int64_t *total, int64_t unit_id, int64_t now, int limit,      \
 	   int offset),                                                                                      \

@@ -456,6 +456,19 @@ int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row)
 				rc = MC_ETOOBIG;
 			}
 			break;
+		case MC_COL_CUT: {
+			const char *v = mc_q_col_text(q, c);
+			size_t len = strlen(v);
+			if (len >= cols[i].size) {
+				len = cols[i].size - 1;
+				/* Back off continuation bytes (10xxxxxx) to the start of a character. */
+				while (len > 0 && ((unsigned char)v[len] & 0xc0) == 0x80)
+					len--;
+			}
+			memcpy(at, v, len);
+			((char *)at)[len] = '\0';
+			break;
+		}
 		}
 	}
 	return rc;
@@ -487,9 +500,35 @@ int mc_db_op_end(mc_store *st, int kind, int rc)
 
 int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
 {
-	if (mc_db_is_pg(st))
-		return mc_pq_unit_range(pg(st), lo, hi, unit_id);
-	return mc_sq_unit_range(sq(st), lo, hi, unit_id);
+	static const char sql[] = "SELECT path FROM unit WHERE id = $1";
+	mc_q *q = NULL;
+	const char *path;
+	size_t len;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	rc = mc_q_row(q, "read unit path");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc < 0)
+		goto cleanup;
+	rc = 0;
+	path = mc_q_col_text(q, 0);
+	len = strlen(path);
+	if (len == 0 || len >= 256 || path[len - 1] != '/') {
+		rc = MC_ERROR;
+		fprintf(stderr, "could not read unit path: unit %" PRId64 " has path \"%s\"\n", unit_id,
+			path);
+		goto cleanup;
+	}
+	memcpy(lo, path, len + 1);
+	memcpy(hi, path, len + 1);
+	hi[len - 1] = '0'; /* '0' is the byte after '/' */
+cleanup:
+	mc_q_done(q);
+	return rc;
 }
 
 int64_t mc_db_unit_child(const char *lo, const char *path)
@@ -509,4 +548,46 @@ const char *mc_db_files_dir(const mc_store *st)
 mc_seq_marks *mc_db_seq_marks(mc_store *st)
 {
 	return mc_db_is_pg(st) ? &pg(st)->marks : &sq(st)->marks;
+}
+
+int mc_db_lock(mc_store *st, int64_t key, const char *what)
+{
+	static const char sql[] = "SELECT pg_advisory_xact_lock($1)";
+	mc_q *q = NULL;
+	int rc = 0;
+
+	if (!mc_db_is_pg(st))
+		return 0;
+	/* Outside a transaction it would be let go at once. */
+	PGTransactionStatusType t = PQtransactionStatus(pg(st)->conn);
+	if (!pg(st)->tx_open && t != PQTRANS_INTRANS && t != PQTRANS_INERROR)
+		return 0;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, key);
+		rc = mc_q_exec(q, what);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_db_migration_apply(mc_store *st, int version, const char *path, const char *sql)
+{
+	if (mc_db_is_pg(st))
+		return mc_pq_migration_apply(pg(st), version, path, sql);
+	return mc_sq_migration_apply(sq(st), version, path, sql);
+}
+
+int mc_db_backup(mc_store *st, const char *dest)
+{
+	if (mc_db_is_pg(st))
+		return mc_pq_backup(pg(st), dest);
+	return mc_sq_backup(sq(st), dest);
+}
+
+int mc_db_restore(mc_store *st, const char *src)
+{
+	if (mc_db_is_pg(st))
+		return mc_pq_restore(pg(st), src);
+	return mc_sq_restore(sq(st), src);
 }

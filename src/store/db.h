@@ -110,17 +110,20 @@ typedef enum {
 	MC_COL_DOUBLE,/* double */
 	MC_COL_STR,   /* char *, owned: a copy ("" for NULL) the caller frees */
 	MC_COL_CHARS, /* char[size]: a value longer than the array fails with MC_ETOOBIG */
+	MC_COL_CUT,   /* char[size]: a longer value is cut at a character's start, for
+		       * a log read as it is to be checked (store_audit.c) */
 } mc_col_type;
 
 typedef struct {
 	const char *name; /* the result column's name (its alias in the SELECT) */
 	mc_col_type type;
 	size_t offset;    /* into the struct read */
-	size_t size;      /* MC_COL_CHARS: the array's size */
+	size_t size;      /* MC_COL_CHARS, MC_COL_CUT: the array's size */
 } mc_col;
 
 #define MC_COL(type_, st_, field_, name_) {(name_), (type_), offsetof(st_, field_), 0}
 #define MC_COL_ARRAY(st_, field_, name_) {(name_), MC_COL_CHARS, offsetof(st_, field_), sizeof(((st_ *)0)->field_)}
+#define MC_COL_ARRAY_CUT(st_, field_, name_) {(name_), MC_COL_CUT, offsetof(st_, field_), sizeof(((st_ *)0)->field_)}
 
 /* Reads the current row into row (a struct) by the table cols: each column is
  * found by name in the result (once per statement and table). MC_ERROR when
@@ -152,5 +155,22 @@ const char *mc_db_files_dir(const mc_store *st);
 
 /* The sequence numbers the connection has handed out (seq_marks.h; borrowed). */
 mc_seq_marks *mc_db_seq_marks(mc_store *st);
+
+/* Holds the lock `key` until the current transaction ends, so that a writer
+ * on another connection that takes it waits for this one's commit
+ * (PostgreSQL: servers sharing the database, pg_advisory_xact_lock). Nothing
+ * on SQLite, whose writer holds the whole database, nor outside a
+ * transaction. */
+int mc_db_lock(mc_store *st, int64_t key, const char *what);
+
+/* ---- what each engine does its own way (store_sqlite*.c, store_pg*.c) -- */
+
+/* Runs the migration script sql (the file path) and records version as the
+ * schema's, inside the caller's transaction (store_migrate.c). */
+int mc_db_migration_apply(mc_store *st, int version, const char *path, const char *sql);
+/* A consistent copy of the live database alone into the new file dest, and
+ * the database replaced by such a copy (store_backup.c adds the files). */
+int mc_db_backup(mc_store *st, const char *dest);
+int mc_db_restore(mc_store *st, const char *src);
 
 #endif

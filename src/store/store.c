@@ -1,12 +1,16 @@
 /*
- * store.c - the public functions of store.h: each calls the backend its
- * connection belongs to (store_backend.h). The backend is chosen once, by
- * mc_store_open from the URL: "postgresql://…" or "postgres://…" for
- * PostgreSQL (store_pg.c), anything else a SQLite file (store_sqlite.c).
+ * store.c - the connection's public functions of store.h: the operations
+ * still written per engine call the backend their connection belongs to
+ * (store_backend.h); savepoints and the time limits' checks are written
+ * once. The backend is chosen once, by mc_store_open from the URL:
+ * "postgresql://…" or "postgres://…" for PostgreSQL (store_pg.c), anything
+ * else a SQLite file (store_sqlite.c).
  */
 #include "store/store_backend.h"
 
 #include <string.h>
+
+#include "store/db.h"
 
 #include "store/store_pg_int.h"
 #include "store/store_rollup.h"
@@ -63,6 +67,46 @@ bool mc_store_row_locks(const mc_store *st)
 	return st->backend == MC_BACKEND_PG;
 }
 
+/* The group committer's level (store.h), the same SQL on both engines. */
+int mc_store_savepoint(mc_store *st)
+{
+	return mc_db_sql(st, "SAVEPOINT mc_sp", "open savepoint");
+}
+
+int mc_store_savepoint_release(mc_store *st)
+{
+	return mc_db_sql(st, "RELEASE SAVEPOINT mc_sp", "release savepoint");
+}
+
+int mc_store_savepoint_rollback(mc_store *st)
+{
+	int rc = mc_db_sql(st, "ROLLBACK TO SAVEPOINT mc_sp", "roll back savepoint");
+
+	/* ROLLBACK TO keeps the savepoint on the stack; pop it so that the
+	 * caller's next savepoint starts at the same nesting level. */
+	if (rc == 0)
+		rc = mc_db_sql(st, "RELEASE SAVEPOINT mc_sp", "release savepoint");
+	return rc;
+}
+
+/* The time limits bound waits for row locks and statements on PostgreSQL;
+ * SQLite's one writer holds the whole database, and its busy timeout is the
+ * bound there. */
+int mc_store_set_limits(mc_store *st, const mc_store_limits *limits)
+{
+	if (limits->lock_timeout_ms < 0 || limits->statement_timeout_ms < 0 ||
+	    limits->idle_in_transaction_timeout_ms < 0)
+		return MC_EINVAL;
+	return mc_db_is_pg(st) ? mc_pg_set_limits((mc_pg *)st, limits) : 0;
+}
+
+int mc_store_lock_wait(mc_store *st, int ms)
+{
+	if (ms <= 0)
+		return MC_EINVAL;
+	return mc_db_is_pg(st) ? mc_pg_lock_wait((mc_pg *)st, ms) : 0;
+}
+
 /* The connection struct of each backend starts with its struct mc_store, so
  * the casts below are to the object's real type. */
 #define DISPATCH0(name)                                                                                      \
@@ -84,23 +128,4 @@ bool mc_store_row_locks(const mc_store *st)
 MC_STORE_OPS0(DISPATCH0)
 MC_STORE_OPS(DISPATCH)
 
-/* The wrapped operations reach their backend under another name; their
- * public functions are in store_rollup.c. */
-#define BACKEND0(name)                                                                                       \
-	int mc_store_backend_##name(mc_store *st)                                                            \
-	{                                                                                                    \
-		if (st->backend == MC_BACKEND_PG)                                                            \
-			return mc_pg_##name((mc_pg *)st);                                                    \
-		return mc_sqlite_##name((mc_sqlite *)st);                                                    \
-	}
 
-#define BACKEND(name, params, args)                                                                          \
-	int mc_store_backend_##name(mc_store *st, MC_UNPAREN params)                                         \
-	{                                                                                                    \
-		if (st->backend == MC_BACKEND_PG)                                                            \
-			return mc_pg_##name((mc_pg *)st, MC_UNPAREN args);                                   \
-		return mc_sqlite_##name((mc_sqlite *)st, MC_UNPAREN args);                                   \
-	}
-
-MC_STORE_OPS0_WRAPPED(BACKEND0)
-MC_STORE_OPS_WRAPPED(BACKEND)

@@ -1,6 +1,17 @@
 /*
- * store_pg.c - the PostgreSQL store: connection, migrations, transactions and
- * the helpers the other store_pg_*.c files share (store_pg_int.h).
+ * store_pg.c - what only the PostgreSQL store does its own way: the
+ * connection (a URL with our files= parameter, the session's settings and
+ * time limits), a connection lost and made again (reconnect_if_lost),
+ * statements prepared by name and their errors mapped by SQLSTATE,
+ * transactions that know whether one is open (tx_open), the schema's number
+ * (the schema_migration table) and running one migration's script, and the
+ * health checks (the server answers; it is no standby). What both engines do
+ * alike is written once: the migrations' order in store_migrate.c,
+ * savepoints and the time limits' checks in store.c, statements in db.c and
+ * the store_<resource>.c files.
+ *
+ * The parameter, result and statement helpers (mc_pq_*) serve db.c, and the
+ * store_pg_*.c files not yet written on it.
  */
 #include "store/store_pg_int.h"
 
@@ -10,14 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/embed.h"
 #include "core/text.h"
+#include "store/db.h"
 
-#define MIGRATION_DIR "src/store/migrations/postgresql/"
 #define DEFAULT_FILES_DIR "./var/files"
-/* Taken for the length of a migration transaction, so that servers started
- * together apply each migration once ("mc" in ASCII). */
-#define MIGRATION_LOCK 0x6d63
 
 /* ---- parameters -------------------------------------------------------- */
 
@@ -300,9 +307,6 @@ static int configure(mc_pg *st)
 
 int mc_pg_set_limits(mc_pg *st, const mc_store_limits *limits)
 {
-	if (limits->lock_timeout_ms < 0 || limits->statement_timeout_ms < 0 ||
-	    limits->idle_in_transaction_timeout_ms < 0)
-		return MC_EINVAL;
 	st->limits = *limits;
 	st->limits_set = true;
 	return apply_limits(st);
@@ -310,8 +314,6 @@ int mc_pg_set_limits(mc_pg *st, const mc_store_limits *limits)
 
 int mc_pg_lock_wait(mc_pg *st, int ms)
 {
-	if (ms <= 0)
-		return MC_EINVAL;
 	return set_ms(st, "lock_timeout", ms, true);
 }
 
@@ -536,34 +538,7 @@ int mc_pq_op_end(mc_pg *st, int kind, int rc)
 
 int mc_pq_unit_range(mc_pg *st, char lo[256], char hi[256], int64_t unit_id)
 {
-	static const char sql[] = "SELECT path FROM unit WHERE id = $1::bigint";
-	struct mc_pq_params p = {0};
-	PGresult *r = NULL;
-	size_t len;
-	int rc;
-
-	mc_pq_set_int(&p, 1, unit_id);
-	rc = mc_pq_run(st, &r, sql, &p, "read unit path");
-	if (rc)
-		goto cleanup;
-	if (PQntuples(r) == 0) {
-		rc = MC_ENOTFOUND;
-		goto cleanup;
-	}
-	mc_pq_get_text(lo, 256, r, 0, 0);
-	len = strlen(lo);
-	if (len == 0 || lo[len - 1] != '/') {
-		rc = MC_ERROR;
-		fprintf(stderr, "could not read unit path: unit %lld has path \"%s\"\n", (long long)unit_id,
-			lo);
-		goto cleanup;
-	}
-	memcpy(hi, lo, len + 1);
-	hi[len - 1] = '0'; /* '0' is the byte after '/' */
-cleanup:
-	PQclear(r);
-	mc_pq_params_clear(&p);
-	return rc;
+	return mc_db_unit_range(&st->base, lo, hi, unit_id);
 }
 
 /* ---- connection -------------------------------------------------------- */
@@ -733,20 +708,7 @@ cleanup:
 	return rc;
 }
 
-/* ---- migrations -------------------------------------------------------- */
-
-struct migration {
-	int version;
-	const struct mc_embedded *file;
-};
-
-static int migration_cmp(const void *a, const void *b)
-{
-	const struct migration *x = a;
-	const struct migration *y = b;
-
-	return (x->version > y->version) - (x->version < y->version);
-}
+/* ---- schema ----------------------------------------------------------- */
 
 int mc_pg_schema_version(mc_pg *st, int *out)
 {
@@ -771,110 +733,34 @@ cleanup:
 	return rc;
 }
 
-/* Runs one migration file and records its version, in one transaction. */
-static int apply_migration(mc_pg *st, const struct migration *m)
+int mc_pq_migration_apply(mc_pg *st, int version, const char *path, const char *sql)
 {
-	static const char lock_sql[] = "SELECT pg_advisory_xact_lock($1::bigint)";
 	static const char table_sql[] = "CREATE TABLE IF NOT EXISTS schema_migration (version integer "
 					"PRIMARY KEY, applied_at bigint NOT NULL)";
 	static const char record_sql[] =
 	    "INSERT INTO schema_migration (version, applied_at) VALUES ($1::integer, $2::bigint)";
 	struct mc_pq_params p = {0};
-	PGresult *r = NULL;
-	int current = 0;
-	int rc = mc_pg_begin(st);
+	/* A script of several statements: the simple protocol runs them in turn. */
+	PGresult *r = PQexec(st->conn, sql);
+	int rc = 0;
 
-	if (rc)
-		goto cleanup;
-	mc_pq_set_int(&p, 1, MIGRATION_LOCK);
-	rc = mc_pq_run(st, NULL, lock_sql, &p, "lock the schema");
-	if (rc == 0)
-		rc = mc_pq_exec_sql(st, table_sql, "create the migration table");
-	/* Another server may have applied it while we waited for the lock. */
-	if (rc == 0)
-		rc = mc_pg_schema_version(st, &current);
-	if (rc || current >= m->version)
-		goto done;
-	r = PQexec(st->conn, (const char *)m->file->data);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
 		char what[600];
 
-		snprintf(what, sizeof(what), "apply migration %s", m->file->path);
+		snprintf(what, sizeof(what), "apply migration %s", path);
 		rc = mc_pq_error(st, r, what);
-		if (rc == 0 || rc > MC_ERROR)
+		if (rc == 0)
 			rc = MC_ERROR;
-		goto done;
 	}
-	mc_pq_params_clear(&p);
-	mc_pq_set_int(&p, 1, m->version);
-	mc_pq_set_int(&p, 2, mc_now());
-	rc = mc_pq_run(st, NULL, record_sql, &p, "record the schema version");
-done:
-	if (rc)
-		mc_pg_rollback(st);
-	else
-		rc = mc_pg_commit(st);
-cleanup:
 	PQclear(r);
+	if (rc == 0)
+		rc = mc_pq_exec_sql(st, table_sql, "create the migration table");
+	if (rc == 0) {
+		mc_pq_set_int(&p, 1, version);
+		mc_pq_set_int(&p, 2, mc_now());
+		rc = mc_pq_run(st, NULL, record_sql, &p, "record the schema version");
+	}
 	mc_pq_params_clear(&p);
-	return rc;
-}
-
-int mc_pg_migrate(mc_pg *st)
-{
-	struct migration *list = NULL;
-	size_t n = 0;
-	size_t cap = 0;
-	int current = 0;
-	int rc = mc_pg_schema_version(st, &current);
-
-	if (rc)
-		goto cleanup;
-	for (const struct mc_embedded *e = mc_embedded_files; e->path; e++) {
-		const char *name;
-		char *end;
-		long v;
-
-		if (strncmp(e->path, MIGRATION_DIR, sizeof(MIGRATION_DIR) - 1) != 0)
-			continue;
-		name = e->path + sizeof(MIGRATION_DIR) - 1;
-		v = strtol(name, &end, 10);
-		if (end == name || *end != '_' || v <= 0 || v > 100000) {
-			fprintf(stderr, "could not read migration %s: name must be NNN_name.sql\n", e->path);
-			rc = MC_ERROR;
-			goto cleanup;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			list = mc_xrealloc(list, cap * sizeof(*list));
-		}
-		list[n].version = (int)v;
-		list[n].file = e;
-		n++;
-	}
-	qsort(list, n, sizeof(*list), migration_cmp);
-	if (n > 0 && current > list[n - 1].version) {
-		fprintf(
-		    stderr,
-		    "could not use the database: its schema (version %d) is newer than this motcua (%d)\n",
-		    current, list[n - 1].version);
-		rc = MC_ERROR;
-		goto cleanup;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && list[i].version == list[i - 1].version) {
-			fprintf(stderr, "could not migrate: two migrations numbered %d\n", list[i].version);
-			rc = MC_ERROR;
-			goto cleanup;
-		}
-		if (list[i].version <= current)
-			continue;
-		rc = apply_migration(st, &list[i]);
-		if (rc)
-			goto cleanup;
-	}
-cleanup:
-	free(list);
 	return rc;
 }
 
@@ -925,21 +811,34 @@ int mc_pg_rollback(mc_pg *st)
 	return rc;
 }
 
-int mc_pg_savepoint(mc_pg *st)
+/* ---- health ----------------------------------------------------------- */
+
+int mc_pg_check_integrity(mc_pg *st, bool *complete, char *problem, size_t cap, int64_t budget_ms)
 {
-	return mc_pq_exec_sql(st, "SAVEPOINT mc_sp", "open savepoint");
+	/* PostgreSQL checks its pages (checksums, WAL replay) itself; what is
+	 * left to ask is whether the server answers. */
+	PGresult *r = NULL;
+	int rc = mc_pq_run(st, &r, "SELECT 1", NULL, "check the database");
+
+	(void)budget_ms;
+	*complete = true;
+	if (cap)
+		problem[0] = '\0';
+	if (rc != 0 && cap)
+		snprintf(problem, cap, "%s", PQerrorMessage(st->conn));
+	PQclear(r);
+	return rc;
 }
 
-int mc_pg_savepoint_release(mc_pg *st)
+int mc_pg_writable(mc_pg *st, bool *out)
 {
-	return mc_pq_exec_sql(st, "RELEASE SAVEPOINT mc_sp", "release savepoint");
-}
+	PGresult *r = NULL;
+	int rc =
+	    mc_pq_run(st, &r, "SELECT pg_is_in_recovery()", NULL, "ask whether the database is a standby");
 
-int mc_pg_savepoint_rollback(mc_pg *st)
-{
-	int rc = mc_pq_exec_sql(st, "ROLLBACK TO SAVEPOINT mc_sp", "roll back savepoint");
-
-	if (rc == 0)
-		rc = mc_pq_exec_sql(st, "RELEASE SAVEPOINT mc_sp", "release savepoint");
+	*out = false;
+	if (rc == 0 && PQntuples(r) == 1)
+		*out = !mc_pq_get_bool(r, 0, 0);
+	PQclear(r);
 	return rc;
 }

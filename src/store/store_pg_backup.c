@@ -1,21 +1,17 @@
 /*
- * store_pg_backup.c - consistent copies of a live PostgreSQL store and their
- * restoration (store.h): pg_dump in its custom format (one snapshot while the
- * servers keep writing) and pg_restore, run as child processes with the
- * connection string as an argument (no shell), and the attachment folder
- * copied beside the dump as "<dest>.files", as the SQLite store does.
- * pg_dump and pg_restore are found on PATH, or in MOTCUA_PG_BINDIR.
+ * store_pg_backup.c - a consistent copy of a live PostgreSQL database, and
+ * the database replaced by one (store_backup.c copies the attachments):
+ * pg_dump in its custom format (one snapshot while the servers keep writing)
+ * and pg_restore, run as child processes with the connection string as an
+ * argument (no shell), found on PATH or in MOTCUA_PG_BINDIR.
  */
 #include "store/store_pg_int.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include "store/store_files.h"
 
 /* Runs tool with args (NULL-terminated, args[0] is the tool's name) and waits. */
 static int run_tool(const char *tool, char *const args[])
@@ -53,53 +49,23 @@ static int run_tool(const char *tool, char *const args[])
 	return 0;
 }
 
-int mc_pg_backup(mc_pg *st, const char *dest)
+int mc_pq_backup(mc_pg *st, const char *dest)
 {
-	char files[4096];
-	struct stat sb;
-	int rc;
+	char *args[] = {"pg_dump",    "--format=custom", "--no-owner", "--file",
+			(char *)dest, "--dbname",	 st->conninfo, NULL};
 
-	if (stat(dest, &sb) == 0) {
-		fprintf(stderr, "could not back up to %s: it exists already\n", dest);
-		return MC_ECONFLICT;
-	}
-	{
-		char *args[] = {"pg_dump",    "--format=custom", "--no-owner", "--file",
-				(char *)dest, "--dbname",	 st->conninfo, NULL};
-
-		rc = run_tool("pg_dump", args);
-	}
-	if (rc == 0) {
-		snprintf(files, sizeof(files), "%s.files", dest);
-		rc = mc_files_copy_tree(st->files_dir, files);
-	}
-	if (rc)
-		fprintf(stderr, "could not back up the database to %s\n", dest);
-	return rc;
+	return run_tool("pg_dump", args);
 }
 
-int mc_pg_restore(mc_pg *st, const char *src)
+int mc_pq_restore(mc_pg *st, const char *src)
 {
-	char files[4096];
-	int rc, reconnected;
-
-	snprintf(files, sizeof(files), "%s.files", src);
-	/* Files first: a restored row must find its file. */
-	rc = mc_files_copy_tree(files, st->files_dir);
-	if (rc == 0) {
-		/* --clean drops what the backup holds before recreating it; the
-		 * whole restore is one transaction, so a failure changes nothing. */
-		char *args[] = {
-		    "pg_restore", "--clean",	"--if-exists", "--no-owner", "--single-transaction",
-		    "--dbname",	  st->conninfo, (char *)src,   NULL};
-
-		rc = run_tool("pg_restore", args);
-	}
+	/* --clean drops what the backup holds before recreating it; the whole
+	 * restore is one transaction, so a failure changes nothing. */
+	char *args[] = {"pg_restore", "--clean",    "--if-exists", "--no-owner", "--single-transaction",
+			"--dbname",   st->conninfo, (char *)src,   NULL};
+	int rc = run_tool("pg_restore", args);
 	/* The schema may have changed under the prepared statements. */
-	reconnected = mc_pq_reconnect(st);
-	if (rc == 0)
-		rc = reconnected;
-	if (rc)
-		fprintf(stderr, "could not restore the database from %s\n", src);
-	return rc;
+	int reconnected = mc_pq_reconnect(st);
+
+	return rc ? rc : reconnected;
 }

@@ -145,18 +145,25 @@ int mc_pq_unit_range(mc_pg *st, char lo[256], char hi[256], int64_t unit_id);
 	"(CASE WHEN length(u.path) = length($1::text) THEN 0 ELSE CAST(substr(u.path, length($1::text) + 1, " \
 	"strpos(substr(u.path, length($1::text) + 1), '/') - 1) AS bigint) END)"
 
+/* ---- what db.c asks of the engine -------------------------------------- */
+
+int mc_pq_migration_apply(mc_pg *st, int version, const char *path, const char *sql);
+int mc_pq_backup(mc_pg *st, const char *dest); /* store_pg_backup.c */
+int mc_pq_restore(mc_pg *st, const char *src);
+
 /* ---- entry points ------------------------------------------------------ */
 
 /* The backend's entry points, called by store.c (store_backend.h). */
 int mc_pg_open(mc_pg **out, const char *url);
 void mc_pg_close(mc_pg *st);
 const char *mc_pg_path(const mc_pg *st);
+/* The time limits, checked by store.c. */
+int mc_pg_set_limits(mc_pg *st, const mc_store_limits *limits);
+int mc_pg_lock_wait(mc_pg *st, int ms);
 #define MC_PG_DECLARE0(name) MC_STORE_DECLARE0_(mc_pg, mc_pg, name)
 #define MC_PG_DECLARE(name, params, args) MC_STORE_DECLARE_(mc_pg, mc_pg, name, params)
 MC_STORE_OPS0(MC_PG_DECLARE0)
 MC_STORE_OPS(MC_PG_DECLARE)
-MC_STORE_OPS0_WRAPPED(MC_PG_DECLARE0)
-MC_STORE_OPS_WRAPPED(MC_PG_DECLARE)
 #undef MC_PG_DECLARE0
 #undef MC_PG_DECLARE
 

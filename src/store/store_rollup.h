@@ -8,18 +8,15 @@
 
 #include "store/store_backend.h"
 
-/* The backend's own implementation of a write the roll-up wraps: the public
- * function (store_rollup.c) adds the write's cells in its transaction. */
-#define MC_STORE_BACKEND_OP0(name) int mc_store_backend_##name(mc_store *st);
-#define MC_STORE_BACKEND_OP(name, params, args) int mc_store_backend_##name(mc_store *st, MC_UNPAREN params);
-MC_STORE_OPS0_WRAPPED(MC_STORE_BACKEND_OP0)
-MC_STORE_OPS_WRAPPED(MC_STORE_BACKEND_OP)
-/* The same, for those written once on the driver (store_<resource>.c). */
+/* The writes the roll-up wraps, without it: the public function
+ * (store_rollup.c) adds the write's cells in its transaction. */
 int mc_store_backend_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by,
 				   const char *issued_by_name, int64_t at);
 int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d);
 int mc_store_backend_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_version);
 int mc_store_backend_event_append(mc_store *st, mc_event *e);
+/* The migrations without the roll-up (store_migrate.c). */
+int mc_store_backend_migrate(mc_store *st);
 
 /* Empties the table. */
 int mc_store_rollup_clear(mc_store *st);

@@ -1,6 +1,16 @@
 /*
- * store_sqlite.c - the SQLite store: connection, migrations, transactions and
- * the helpers the other store_sqlite_*.c files share.
+ * store_sqlite.c - what only the SQLite store does its own way: the
+ * connection (a file and its pragmas), its transactions (BEGIN IMMEDIATE:
+ * one writer holds the whole database), the schema's number (PRAGMA
+ * user_version) and running one migration's script, the health checks
+ * (quick_check within a time budget, a file opened read-only), and the
+ * change detector behind the lookup cache (the WAL index). What both engines
+ * do alike is written once: the migrations' order in store_migrate.c,
+ * savepoints and the time limits in store.c, statements in db.c and the
+ * store_<resource>.c files.
+ *
+ * The statement cache and the binding and stepping helpers (mc_sq_*) serve
+ * db.c, and the store_sqlite_*.c files not yet written on it.
  */
 #include "store/store_sqlite_int.h"
 
@@ -8,11 +18,11 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
-#include "core/embed.h"
 #include "core/text.h"
+#include "store/db.h"
 
-#define MIGRATION_DIR "src/store/migrations/sqlite/"
 #define BUSY_TIMEOUT_MS 5000
 
 /* ---- statement cache -------------------------------------------------- */
@@ -254,33 +264,7 @@ int mc_sq_op_end(mc_sqlite *st, int rc)
 
 int mc_sq_unit_range(mc_sqlite *st, char lo[256], char hi[256], int64_t unit_id)
 {
-	static const char sql[] = "SELECT path FROM unit WHERE id = ?1";
-	sqlite3_stmt *s = NULL;
-	size_t len;
-	int rc = mc_sq_prepare(st, &s, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_sq_bind_int(s, 1, unit_id);
-	rc = mc_sq_row(st, s, "read unit path");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc < 0)
-		goto cleanup;
-	rc = 0;
-	mc_sq_col_text(lo, 256, s, 0);
-	len = strlen(lo);
-	if (len == 0 || lo[len - 1] != '/') {
-		rc = MC_ERROR;
-		fprintf(stderr, "could not read unit path: unit %lld has path \"%s\"\n", (long long)unit_id,
-			lo);
-		goto cleanup;
-	}
-	memcpy(hi, lo, len + 1);
-	hi[len - 1] = '0'; /* '0' is the byte after '/' */
-cleanup:
-	mc_sq_done(s);
-	return rc;
+	return mc_db_unit_range(&st->base, lo, hi, unit_id);
 }
 
 /* ---- connection ------------------------------------------------------- */
@@ -454,20 +438,7 @@ cleanup:
 	return rc;
 }
 
-/* ---- migrations ------------------------------------------------------- */
-
-struct migration {
-	int version;
-	const struct mc_embedded *file;
-};
-
-static int migration_cmp(const void *a, const void *b)
-{
-	const struct migration *x = a;
-	const struct migration *y = b;
-
-	return (x->version > y->version) - (x->version < y->version);
-}
+/* ---- schema ----------------------------------------------------------- */
 
 int mc_sqlite_schema_version(mc_sqlite *st, int *out)
 {
@@ -486,98 +457,23 @@ cleanup:
 	return rc;
 }
 
-/* Runs one migration file and records its version, all in one transaction. */
-static int apply_migration(mc_sqlite *st, const struct migration *m)
+int mc_sq_migration_apply(mc_sqlite *st, int version, const char *path, const char *sql)
 {
 	char pragma[64];
 	char *err = NULL;
-	int current = 0;
-	int rc = mc_sqlite_begin(st);
+	/* A script of several statements: sqlite3_exec runs them in turn. */
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &err);
 
-	if (rc)
-		goto cleanup;
-	/* Another process may have applied it while we waited for the lock. */
-	rc = mc_sqlite_schema_version(st, &current);
-	if (rc || current >= m->version) {
-		if (rc)
-			mc_sqlite_rollback(st);
-		else
-			rc = mc_sqlite_commit(st);
-		goto cleanup;
-	}
-	rc = sqlite3_exec(st->db, (const char *)m->file->data, NULL, NULL, &err);
 	if (rc == SQLITE_OK) {
 		/* PRAGMA takes no parameters; the version is our own number. */
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version);
 		rc = sqlite3_exec(st->db, pragma, NULL, NULL, &err);
 	}
 	if (rc != SQLITE_OK) {
-		fprintf(stderr, "could not apply migration %s: %s\n", m->file->path,
-			err ? err : sqlite3_errstr(rc));
+		fprintf(stderr, "could not apply migration %s: %s\n", path, err ? err : sqlite3_errstr(rc));
 		rc = MC_ERROR;
-		mc_sqlite_rollback(st);
-		goto cleanup;
 	}
-	rc = mc_sqlite_commit(st);
-cleanup:
 	sqlite3_free(err);
-	return rc;
-}
-
-int mc_sqlite_migrate(mc_sqlite *st)
-{
-	struct migration *list = NULL;
-	size_t n = 0;
-	size_t cap = 0;
-	int current = 0;
-	int rc = mc_sqlite_schema_version(st, &current);
-
-	if (rc)
-		goto cleanup;
-	for (const struct mc_embedded *e = mc_embedded_files; e->path; e++) {
-		const char *name;
-		char *end;
-		long v;
-
-		if (strncmp(e->path, MIGRATION_DIR, sizeof(MIGRATION_DIR) - 1) != 0)
-			continue;
-		name = e->path + sizeof(MIGRATION_DIR) - 1;
-		v = strtol(name, &end, 10);
-		if (end == name || *end != '_' || v <= 0 || v > 100000) {
-			fprintf(stderr, "could not read migration %s: name must be NNN_name.sql\n", e->path);
-			rc = MC_ERROR;
-			goto cleanup;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			list = mc_xrealloc(list, cap * sizeof(*list));
-		}
-		list[n].version = (int)v;
-		list[n].file = e;
-		n++;
-	}
-	qsort(list, n, sizeof(*list), migration_cmp);
-	/* A database written by a newer motcua has tables this binary does not know. */
-	if (n > 0 && current > list[n - 1].version) {
-		fprintf(stderr, "could not use the database: its schema (version %d) is newer than this motcua (%d)\n",
-			current, list[n - 1].version);
-		rc = MC_ERROR;
-		goto cleanup;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && list[i].version == list[i - 1].version) {
-			fprintf(stderr, "could not migrate: two migrations numbered %d\n", list[i].version);
-			rc = MC_ERROR;
-			goto cleanup;
-		}
-		if (list[i].version <= current)
-			continue;
-		rc = apply_migration(st, &list[i]);
-		if (rc)
-			goto cleanup;
-	}
-cleanup:
-	free(list);
 	return rc;
 }
 
@@ -612,39 +508,79 @@ int mc_sqlite_rollback(mc_sqlite *st)
 	return rc;
 }
 
-int mc_sqlite_savepoint(mc_sqlite *st)
+/* ---- health ----------------------------------------------------------- */
+
+struct deadline {
+	struct timespec end;
+	bool passed;
+};
+
+/* Called every few thousand virtual machine steps of the check: a non-zero
+ * return interrupts it. */
+static int past_deadline(void *arg)
 {
-	return mc_sq_exec_sql(st, "SAVEPOINT mc_sp", "open savepoint");
+	struct deadline *d = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > d->end.tv_sec || (now.tv_sec == d->end.tv_sec && now.tv_nsec >= d->end.tv_nsec))
+		d->passed = true;
+	return d->passed;
 }
 
-int mc_sqlite_savepoint_release(mc_sqlite *st)
+int mc_sqlite_check_integrity(mc_sqlite *st, bool *complete, char *problem, size_t cap, int64_t budget_ms)
 {
-	return mc_sq_exec_sql(st, "RELEASE mc_sp", "release savepoint");
-}
+	sqlite3_stmt *s = NULL;
+	struct deadline d = {0};
+	int rc;
 
-int mc_sqlite_set_limits(mc_sqlite *st, const mc_store_limits *limits)
-{
-	/* One writer holds the whole database: its busy timeout is the bound. */
-	(void)st;
-	if (limits->lock_timeout_ms < 0 || limits->statement_timeout_ms < 0 ||
-	    limits->idle_in_transaction_timeout_ms < 0)
-		return MC_EINVAL;
-	return 0;
-}
-
-int mc_sqlite_lock_wait(mc_sqlite *st, int ms)
-{
-	(void)st;
-	return ms > 0 ? 0 : MC_EINVAL;
-}
-
-int mc_sqlite_savepoint_rollback(mc_sqlite *st)
-{
-	int rc = mc_sq_exec_sql(st, "ROLLBACK TO mc_sp", "roll back savepoint");
-
-	/* ROLLBACK TO keeps the savepoint on the stack; pop it so that the caller's
-	 * next savepoint starts at the same nesting level. */
-	if (rc == 0)
-		rc = mc_sq_exec_sql(st, "RELEASE mc_sp", "release savepoint");
+	*complete = true;
+	if (cap)
+		problem[0] = '\0';
+	if (budget_ms > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &d.end);
+		d.end.tv_sec += budget_ms / 1000;
+		d.end.tv_nsec += (budget_ms % 1000) * 1000000;
+		if (d.end.tv_nsec >= 1000000000) {
+			d.end.tv_sec++;
+			d.end.tv_nsec -= 1000000000;
+		}
+		sqlite3_progress_handler(st->db, 10000, past_deadline, &d);
+	}
+	/* Not through the statement cache: a damaged schema may not prepare, and
+	 * that is an answer too. The first row is "ok" or the first problem. */
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(s, 0);
+		if (v && strcmp(v, "ok") == 0) {
+			rc = 0;
+		} else {
+			mc_sq_copy(problem, cap, v ? v : "unknown damage");
+			rc = MC_ERROR;
+		}
+	} else if ((rc & 0xff) == SQLITE_INTERRUPT && d.passed) {
+		*complete = false;
+		rc = 0;
+	} else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+		rc = MC_EBUSY;
+	} else {
+		mc_sq_copy(problem, cap, sqlite3_errmsg(st->db));
+		rc = MC_ERROR;
+	}
+	sqlite3_finalize(s);
+	sqlite3_progress_handler(st->db, 0, NULL, NULL);
+	/* One line, for the log. */
+	for (char *c = problem; cap && *c; c++) {
+		if (*c == '\n')
+			*c = ' ';
+	}
 	return rc;
+}
+
+int mc_sqlite_writable(mc_sqlite *st, bool *out)
+{
+	*out = sqlite3_db_readonly(st->db, "main") == 0;
+	return 0;
 }

@@ -107,6 +107,11 @@ int mc_sq_unit_range(mc_sqlite *st, char lo[256], char hi[256], int64_t unit_id)
 	"(CASE WHEN length(u.path) = length(?1) THEN 0 ELSE CAST(substr(u.path, length(?1) + 1, "            \
 	"instr(substr(u.path, length(?1) + 1), '/') - 1) AS INTEGER) END)"
 
+/* What db.c asks of the engine (db.h). */
+int mc_sq_migration_apply(mc_sqlite *st, int version, const char *path, const char *sql);
+int mc_sq_backup(mc_sqlite *st, const char *dest); /* store_sqlite_backup.c */
+int mc_sq_restore(mc_sqlite *st, const char *src);
+
 /* The backend's entry points, called by store.c (store_backend.h). */
 int mc_sqlite_open(mc_sqlite **out, const char *url);
 void mc_sqlite_close(mc_sqlite *st);
@@ -115,8 +120,6 @@ const char *mc_sqlite_path(const mc_sqlite *st);
 #define MC_SQLITE_DECLARE(name, params, args) MC_STORE_DECLARE_(mc_sqlite, mc_sqlite, name, params)
 MC_STORE_OPS0(MC_SQLITE_DECLARE0)
 MC_STORE_OPS(MC_SQLITE_DECLARE)
-MC_STORE_OPS0_WRAPPED(MC_SQLITE_DECLARE0)
-MC_STORE_OPS_WRAPPED(MC_SQLITE_DECLARE)
 #undef MC_SQLITE_DECLARE0
 #undef MC_SQLITE_DECLARE
 

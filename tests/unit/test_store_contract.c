@@ -2569,6 +2569,16 @@ static void test_uploads(void **state)
 	assert_int_equal(removed, 1);
 	assert_int_not_equal(access(old, F_OK), 0);
 	assert_int_equal(access(fresh, F_OK), 0);
+
+	/* Names for deletion that are no digest (a row written behind the
+	 * server's back) name no file: they are forgotten, and no file goes,
+	 * not even the one a longer name begins with. */
+	char sql[400];
+	snprintf(sql, sizeof sql, "INSERT INTO file_gc (sha256, at) VALUES ('../%s', 0), ('%sff', 0)", s1, s1);
+	assert_int_equal(raw_exec(f, sql, NULL, 0), 0);
+	assert_int_equal(step(f, sweep, 0), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM file_gc"), 0);
+	assert_true(file_there(f, s1));
 }
 
 /* ---- audit anchors and health ------------------------------------------ */
@@ -2661,6 +2671,17 @@ static void test_audit_anchors(void **state)
 	assert_non_null(strstr(err, "append-only"));
 	assert_int_not_equal(raw_exec(f, "UPDATE audit_anchor_entry SET state = 9", err, sizeof err), 0);
 	assert_non_null(strstr(err, "append-only"));
+
+	/* A note made longer than an event holds, behind the store's back: the
+	 * log is still read to its end, and the link of that event is broken. */
+	snprintf(sql, sizeof sql,
+		 use_pg ? "UPDATE event SET note = repeat('x', 5000) WHERE id = "
+			  "(SELECT min(id) FROM event WHERE dossier_id = %lld)"
+			: "DROP TRIGGER event_no_update; UPDATE event SET note = replace(hex(zeroblob(2500)), '0', 'x') "
+			  "WHERE id = (SELECT min(id) FROM event WHERE dossier_id = %lld)",
+		 (long long)d[2].id);
+	assert_int_equal(raw_exec(f, sql, NULL, 0), 0);
+	assert_int_equal(problems(f), 4);
 }
 
 static void test_health(void **state)

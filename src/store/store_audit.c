@@ -1,0 +1,338 @@
+/*
+ * store_audit.c - the anchors of the event log (store.h, "audit anchors"),
+ * on either engine (db.h). The store keeps and reads the chain; every hash
+ * of it is computed outside (core/audit.h: an event's and an anchor's root;
+ * app/audit.c: which dossiers an anchor covers, its signature, verifying).
+ *
+ * What is read here is read to be checked, as it is: a text longer than its
+ * field (a row changed behind the server's back) is cut, so that its hash
+ * fails to match, rather than stop the verification (MC_COL_CUT).
+ */
+#include "store/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The chain of anchors, one maker at a time: taken before the head is
+ * read, so that a second maker waits, then reads the head the first one
+ * committed (PostgreSQL: servers sharing the database). */
+#define LOCK_ANCHORS 1835230072
+/* Events are read in pages, so that memory stays bounded on PostgreSQL,
+ * which hands a statement's rows over all at once. */
+#define EVENT_PAGE 1000
+
+#define ANCHOR_COLS "id, at, prev_root, root, dossiers, public_key, signature"
+
+static const mc_col anchor_cols[] = {
+    MC_COL(MC_COL_I64, mc_audit_anchor, id, "id"),
+    MC_COL(MC_COL_I64, mc_audit_anchor, at, "at"),
+    MC_COL_ARRAY_CUT(mc_audit_anchor, prev_root, "prev_root"),
+    MC_COL_ARRAY_CUT(mc_audit_anchor, root, "root"),
+    MC_COL(MC_COL_I64, mc_audit_anchor, dossiers, "dossiers"),
+    MC_COL_ARRAY_CUT(mc_audit_anchor, public_key, "public_key"),
+    MC_COL_ARRAY_CUT(mc_audit_anchor, signature, "signature"),
+};
+
+/* Entries and dossier rows alike; the rows' code only in entry_code_cols. */
+#define ENTRY_COLS                                                                                           \
+	MC_COL(MC_COL_I64, mc_audit_entry, dossier_id, "dossier_id"),                                        \
+	    MC_COL(MC_COL_I64, mc_audit_entry, anchor_id, "anchor_id"),                                      \
+	    MC_COL_ARRAY_CUT(mc_audit_entry, province_code, "province_code"),                                \
+	    MC_COL_ARRAY_CUT(mc_audit_entry, head_hash, "head_hash"),                                        \
+	    MC_COL(MC_COL_I64, mc_audit_entry, event_count, "event_count"),                                  \
+	    MC_COL(MC_COL_INT, mc_audit_entry, state, "state")
+
+static const mc_col entry_cols[] = {ENTRY_COLS};
+static const mc_col entry_code_cols[] = {ENTRY_COLS, MC_COL_ARRAY_CUT(mc_audit_entry, code, "code")};
+
+static const mc_col event_cols[] = {
+    MC_COL(MC_COL_I64, mc_event, id, "id"),
+    MC_COL(MC_COL_I64, mc_event, dossier_id, "dossier_id"),
+    MC_COL(MC_COL_I64, mc_event, at, "at"),
+    MC_COL(MC_COL_I64, mc_event, actor_id, "actor_id"),
+    MC_COL_ARRAY_CUT(mc_event, actor_name, "actor_name"),
+    MC_COL(MC_COL_I64, mc_event, unit_id, "unit_id"),
+    MC_COL_ARRAY_CUT(mc_event, action, "action"),
+    MC_COL(MC_COL_INT, mc_event, from_state, "from_state"),
+    MC_COL(MC_COL_INT, mc_event, to_state, "to_state"),
+    MC_COL(MC_COL_INT, mc_event, step, "step"),
+    MC_COL_ARRAY_CUT(mc_event, note, "note"),
+    MC_COL_ARRAY_CUT(mc_event, hash, "hash"),
+};
+
+int mc_store_audit_head(mc_store *st, mc_audit_anchor *out)
+{
+	static const char sql[] = "SELECT " ANCHOR_COLS " FROM audit_anchor ORDER BY id DESC LIMIT 1";
+	mc_q *q = NULL;
+	int rc = mc_db_lock(st, LOCK_ANCHORS, "lock the anchors");
+
+	memset(out, 0, sizeof *out);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	rc = mc_q_row(q, "read the last anchor");
+	if (rc == 1)
+		rc = mc_q_read(q, anchor_cols, MC_ARRAY_LEN(anchor_cols), out);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* Every row of the statement q, bound and not yet run, read by cols; caller
+ * frees *out. */
+static int read_entries(mc_q *q, const mc_col *cols, size_t n_cols, mc_audit_entry **out, size_t *n,
+			const char *what)
+{
+	mc_audit_entry *list = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	while ((rc = mc_q_row(q, what)) == 1) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 64;
+			list = mc_xrealloc(list, cap * sizeof *list);
+		}
+		memset(&list[len], 0, sizeof list[len]);
+		rc = mc_q_read(q, cols, n_cols, &list[len++]);
+		if (rc)
+			break;
+	}
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	*out = list;
+	*n = len;
+	return 0;
+}
+
+/* The entries or dossier rows of sql with $1 and $2 bound to lo and hi. */
+static int entries_in(mc_store *st, const char *sql, bool with_code, mc_audit_entry **out, size_t *n,
+		      int64_t lo, int64_t hi, const char *what)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0) {
+		mc_q_int(q, 1, lo);
+		mc_q_int(q, 2, hi);
+		if (with_code)
+			rc = read_entries(q, entry_code_cols, MC_ARRAY_LEN(entry_code_cols), out, n, what);
+		else
+			rc = read_entries(q, entry_cols, MC_ARRAY_LEN(entry_cols), out, n, what);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_audit_pending(mc_store *st, mc_audit_entry **out, size_t *n, int limit)
+{
+	/* The partial index dossier_unanchored holds exactly these rows. */
+	static const char sql[] =
+	    "SELECT id AS dossier_id, anchor_id, province_code, head_hash, event_count, "
+	    "state FROM dossier WHERE anchor_id = 0 ORDER BY id LIMIT $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0) {
+		mc_q_int(q, 1, limit > 0 ? limit : 1000);
+		rc = read_entries(q, entry_cols, MC_ARRAY_LEN(entry_cols), out, n,
+				  "list dossiers changed since the last anchor");
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_audit_entry *e, size_t n)
+{
+	static const char anchor_sql[] =
+	    "INSERT INTO audit_anchor (" ANCHOR_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7)";
+	static const char entry_sql[] =
+	    "INSERT INTO audit_anchor_entry (anchor_id, dossier_id, province_code, "
+	    "head_hash, event_count, state) VALUES ($1, $2, $3, $4, $5, $6)";
+	/* Only when it has not changed again since it was read: a server that
+	 * appended an event meanwhile holds the row (PostgreSQL), and once it
+	 * commits the condition is checked again against the new row. */
+	static const char cover_sql[] = "UPDATE dossier SET anchor_id = $1 WHERE id = $2 AND anchor_id = 0 "
+					"AND head_hash = $3 AND event_count = $4 AND state = $5";
+	mc_q *q = NULL;
+	int kind = 0;
+	int rc = mc_db_op_begin(st, &kind);
+
+	if (rc)
+		return rc;
+	rc = mc_db_prepare(st, &q, anchor_sql);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, a->id);
+	mc_q_int(q, 2, a->at);
+	mc_q_text(q, 3, a->prev_root);
+	mc_q_text(q, 4, a->root);
+	mc_q_int(q, 5, a->dossiers);
+	mc_q_text(q, 6, a->public_key);
+	mc_q_text(q, 7, a->signature);
+	rc = mc_q_exec(q, "record an anchor");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		mc_q_done(q);
+		rc = mc_db_prepare(st, &q, entry_sql);
+		if (rc)
+			break;
+		mc_q_int(q, 1, a->id);
+		mc_q_int(q, 2, e[i].dossier_id);
+		mc_q_text(q, 3, e[i].province_code);
+		mc_q_text(q, 4, e[i].head_hash);
+		mc_q_int(q, 5, e[i].event_count);
+		mc_q_int(q, 6, e[i].state);
+		rc = mc_q_exec(q, "record an anchor entry");
+		mc_q_done(q);
+		if (rc == 0)
+			rc = mc_db_prepare(st, &q, cover_sql);
+		if (rc)
+			break;
+		mc_q_int(q, 1, a->id);
+		mc_q_int(q, 2, e[i].dossier_id);
+		mc_q_text(q, 3, e[i].head_hash);
+		mc_q_int(q, 4, e[i].event_count);
+		mc_q_int(q, 5, e[i].state);
+		rc = mc_q_exec(q, "mark a dossier anchored");
+	}
+cleanup:
+	mc_q_done(q);
+	return mc_db_op_end(st, kind, rc);
+}
+
+int mc_store_audit_bounds(mc_store *st, int64_t *max_anchor, int64_t *max_dossier)
+{
+	static const char sql[] = "SELECT (SELECT coalesce(max(v), 0) FROM ("
+				  "SELECT max(id) AS v FROM audit_anchor "
+				  "UNION ALL SELECT max(anchor_id) FROM audit_anchor_entry "
+				  "UNION ALL SELECT max(anchor_id) FROM dossier) a) AS max_anchor, "
+				  "(SELECT coalesce(max(v), 0) FROM ("
+				  "SELECT max(id) AS v FROM dossier "
+				  "UNION ALL SELECT max(dossier_id) FROM audit_anchor_entry "
+				  "UNION ALL SELECT max(dossier_id) FROM event) d) AS max_dossier";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*max_anchor = 0;
+	*max_dossier = 0;
+	if (rc)
+		goto cleanup;
+	rc = mc_q_row(q, "read the audit bounds");
+	if (rc == 1) {
+		*max_anchor = mc_q_col_int(q, 0);
+		*max_dossier = mc_q_col_int(q, 1);
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_audit_anchors(mc_store *st, mc_audit_anchor **out, size_t *n, int64_t lo, int64_t hi)
+{
+	static const char sql[] =
+	    "SELECT " ANCHOR_COLS " FROM audit_anchor WHERE id >= $1 AND id < $2 ORDER BY id";
+	mc_audit_anchor *list = NULL;
+	size_t len = 0, cap = 0;
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, lo);
+	mc_q_int(q, 2, hi);
+	while ((rc = mc_q_row(q, "list anchors")) == 1) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 64;
+			list = mc_xrealloc(list, cap * sizeof *list);
+		}
+		memset(&list[len], 0, sizeof list[len]);
+		rc = mc_q_read(q, anchor_cols, MC_ARRAY_LEN(anchor_cols), &list[len++]);
+		if (rc)
+			break;
+	}
+	if (rc < 0) {
+		free(list);
+		goto cleanup;
+	}
+	*out = list;
+	*n = len;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_audit_entries(mc_store *st, mc_audit_entry **out, size_t *n, bool by_anchor, int64_t lo,
+			   int64_t hi)
+{
+	static const char anchor_sql[] =
+	    "SELECT dossier_id, anchor_id, province_code, head_hash, event_count, state FROM "
+	    "audit_anchor_entry "
+	    "WHERE anchor_id >= $1 AND anchor_id < $2 ORDER BY anchor_id, dossier_id";
+	static const char dossier_sql[] =
+	    "SELECT dossier_id, anchor_id, province_code, head_hash, event_count, state FROM "
+	    "audit_anchor_entry "
+	    "WHERE dossier_id >= $1 AND dossier_id < $2 ORDER BY dossier_id, event_count, anchor_id";
+
+	return entries_in(st, by_anchor ? anchor_sql : dossier_sql, false, out, n, lo, hi,
+			  "list anchor entries");
+}
+
+int mc_store_audit_dossiers(mc_store *st, mc_audit_entry **out, size_t *n, int64_t lo, int64_t hi)
+{
+	static const char sql[] =
+	    "SELECT id AS dossier_id, anchor_id, province_code, head_hash, event_count, "
+	    "state, code FROM dossier WHERE id >= $1 AND id < $2 ORDER BY id";
+
+	return entries_in(st, sql, true, out, n, lo, hi, "list dossier heads");
+}
+
+int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,
+			      int (*cb)(const mc_event *e, void *payload), void *payload)
+{
+	/* Pages by (dossier_id, id), the order of the chains and of the index event_chain. */
+	static const char sql[] =
+	    "SELECT id, dossier_id, at, actor_id, actor_name, unit_id, action, from_state, to_state, step, "
+	    "note, "
+	    "hash FROM event WHERE (dossier_id, id) > ($1, $2) AND dossier_id < $3 ORDER BY dossier_id, id "
+	    "LIMIT $4";
+	mc_event *e = mc_xmalloc(sizeof(*e));
+	int64_t after_dossier = lo - 1;
+	int64_t after_id = INT64_MAX;
+	mc_q *q = NULL;
+	int rows = EVENT_PAGE;
+	int rc = 0;
+
+	while (rc == 0 && rows == EVENT_PAGE) {
+		rc = mc_db_prepare(st, &q, sql);
+		if (rc)
+			break;
+		mc_q_int(q, 1, after_dossier);
+		mc_q_int(q, 2, after_id);
+		mc_q_int(q, 3, hi);
+		mc_q_int(q, 4, EVENT_PAGE);
+		rows = 0;
+		while (rc == 0 && (rc = mc_q_row(q, "scan events")) == 1) {
+			memset(e, 0, sizeof(*e));
+			rc = mc_q_read(q, event_cols, MC_ARRAY_LEN(event_cols), e);
+			if (rc)
+				break;
+			rows++;
+			after_dossier = e->dossier_id;
+			after_id = e->id;
+			rc = cb(e, payload);
+		}
+		mc_q_done(q);
+		q = NULL;
+	}
+	free(e);
+	return rc;
+}

@@ -1,0 +1,301 @@
+/*
+ * store_upload.c - uploads, their owners and expiry, and the deletion of
+ * files no row names any more (store.h, "uploads"), on either engine (db.h).
+ *
+ * A sweep that finds no attachment row for a file and deletes it must not
+ * interleave with a record that finds the file and inserts its row. On
+ * SQLite one writer at a time holds the database, and every writer of a
+ * server is its group committer. On PostgreSQL several servers may share
+ * the database and the attachment folder, each with its own writer: a file
+ * is recorded and swept under a lock of its digest (mc_db_lock) taken
+ * before the file is looked at, so that the second of the two sees what the
+ * first committed.
+ */
+#include "store/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_files.h"
+
+/* The spaces of the locks: a file, by the first 32 bits of its digest; an
+ * account's uploads, by its id. */
+#define LOCK_FILE 1835230070
+#define LOCK_ACCOUNT 1835230071
+
+static int lock(mc_store *st, int64_t space, uint32_t key, const char *what)
+{
+	return mc_db_lock(st, (space << 32) | (int64_t)key, what);
+}
+
+static int lock_file(mc_store *st, const char *sha256)
+{
+	char head[9];
+
+	snprintf(head, sizeof head, "%.8s", sha256);
+	return lock(st, LOCK_FILE, (uint32_t)strtoul(head, NULL, 16), "lock a file");
+}
+
+/* Runs sql with $1 the digest and, when with_at, $2 at. */
+static int exec_digest(mc_store *st, const char *sql, const char *sha256, bool with_at, int64_t at,
+		       int64_t *changes, const char *what)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_text(q, 1, sha256);
+		if (with_at)
+			mc_q_int(q, 2, at);
+		rc = mc_q_exec(q, what);
+		if (rc == 0 && changes)
+			*changes = mc_q_changes(q);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+/* Up to limit names of files from sql (with $1 the limit, $2 before when
+ * with_before); caller frees them with free_names. */
+static int list_names(mc_store *st, const char *sql, int limit, bool with_before, int64_t before, char ***out,
+		      size_t *n, const char *what)
+{
+	char **list = NULL;
+	size_t len = 0, cap = 0;
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, limit > 0 ? limit : 1000);
+	if (with_before)
+		mc_q_int(q, 2, before);
+	while ((rc = mc_q_row(q, what)) == 1) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 64;
+			list = mc_xrealloc(list, cap * sizeof *list);
+		}
+		list[len++] = mc_q_col_dup(q, 0);
+	}
+	if (rc == 0) {
+		*out = list;
+		*n = len;
+		list = NULL;
+	}
+cleanup:
+	mc_q_done(q);
+	while (list && len > 0)
+		free(list[--len]);
+	free(list);
+	return rc;
+}
+
+static void free_names(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+int mc_store_upload_usage(mc_store *st, mc_upload_usage *out, int64_t user_id, int64_t since)
+{
+	static const char sql[] =
+	    "SELECT count(*), coalesce(sum(u.size), 0), "
+	    "(SELECT coalesce(sum(r.size), 0) FROM upload r WHERE r.user_id = $1 AND r.created_at >= $2) "
+	    "FROM upload u WHERE u.user_id = $1 "
+	    "AND NOT EXISTS (SELECT 1 FROM dossier_document d WHERE d.sha256 = u.sha256)";
+	mc_q *q = NULL;
+	int rc = lock(st, LOCK_ACCOUNT, (uint32_t)user_id, "lock an account's uploads");
+
+	memset(out, 0, sizeof *out);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, user_id);
+	mc_q_int(q, 2, since);
+	rc = mc_q_row(q, "read upload usage");
+	if (rc == 1) {
+		out->unattached_files = mc_q_col_int(q, 0);
+		out->unattached_bytes = mc_q_col_int(q, 1);
+		out->recent_bytes = mc_q_col_int(q, 2);
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_upload_record(mc_store *st, int64_t user_id, const char *sha256, int64_t size, const char *mime,
+			   int64_t at)
+{
+	static const char file_sql[] = "INSERT INTO attachment (sha256, size, mime, created_at) "
+				       "VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING";
+	static const char upload_sql[] =
+	    "INSERT INTO upload (user_id, sha256, size, created_at) VALUES ($1, $2, $3, $4) "
+	    "ON CONFLICT (user_id, sha256) DO UPDATE SET created_at = excluded.created_at";
+	static const char keep_sql[] = "DELETE FROM file_gc WHERE sha256 = $1";
+	mc_q *q = NULL;
+	int kind = 0;
+	int rc;
+
+	if (!mc_files_sha256_valid(sha256) || size < 0 || (uint64_t)size > MC_ATTACHMENT_MAX || user_id <= 0)
+		return MC_EINVAL;
+	rc = mc_db_op_begin(st, &kind);
+	if (rc)
+		return rc;
+	rc = lock_file(st, sha256);
+	/* A sweep may have deleted the file as unused between its writing and
+	 * now; the row must never name a file that is not there. */
+	if (rc == 0 && !mc_files_whole(mc_db_files_dir(st), sha256, size))
+		rc = MC_EBUSY;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, file_sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, sha256);
+	mc_q_int(q, 2, size);
+	mc_q_text(q, 3, mime ? mime : "application/octet-stream");
+	mc_q_int(q, 4, at);
+	rc = mc_q_exec(q, "record attachment");
+	mc_q_done(q);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, upload_sql);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, user_id);
+	mc_q_text(q, 2, sha256);
+	mc_q_int(q, 3, size);
+	mc_q_int(q, 4, at);
+	rc = mc_q_exec(q, "record upload");
+	if (rc == 0)
+		rc = exec_digest(st, keep_sql, sha256, false, 0, NULL, "keep a file");
+cleanup:
+	mc_q_done(q);
+	return mc_db_op_end(st, kind, rc);
+}
+
+int mc_store_upload_owned(mc_store *st, bool *out, int64_t user_id, const char *sha256)
+{
+	static const char sql[] = "SELECT 1 FROM upload WHERE user_id = $1 AND sha256 = $2";
+	mc_q *q = NULL;
+	int rc;
+
+	*out = false;
+	if (!mc_files_sha256_valid(sha256))
+		return 0;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, user_id);
+		mc_q_text(q, 2, sha256);
+		rc = mc_q_row(q, "read upload");
+	}
+	mc_q_done(q);
+	if (rc < 0)
+		return rc;
+	*out = rc == 1;
+	return 0;
+}
+
+static const char name_for_deletion_sql[] =
+    "INSERT INTO file_gc (sha256, at) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING";
+
+int mc_store_upload_discard(mc_store *st, const char *sha256, int64_t at)
+{
+	if (!mc_files_sha256_valid(sha256))
+		return MC_EINVAL;
+	return exec_digest(st, name_for_deletion_sql, sha256, true, at, NULL, "name a file for deletion");
+}
+
+int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int limit)
+{
+	static const char list_sql[] =
+	    "SELECT DISTINCT sha256 FROM upload WHERE created_at < $2 ORDER BY sha256 LIMIT $1";
+	static const char del_upload_sql[] = "DELETE FROM upload WHERE sha256 = $1 AND created_at < $2";
+	static const char del_file_sql[] =
+	    "DELETE FROM attachment WHERE sha256 = $1 "
+	    "AND NOT EXISTS (SELECT 1 FROM dossier_document d WHERE d.sha256 = $1) "
+	    "AND NOT EXISTS (SELECT 1 FROM upload u WHERE u.sha256 = $1)";
+	char **list = NULL;
+	size_t n = 0;
+	int kind = 0;
+	int rc;
+
+	*expired = 0;
+	rc = mc_db_op_begin(st, &kind);
+	if (rc)
+		return rc;
+	rc = list_names(st, list_sql, limit, true, before, &list, &n, "list expired uploads");
+	if (rc == 0)
+		*expired = (int64_t)n;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int64_t gone = 0;
+
+		/* Under the file's lock, like a record of it on another server. */
+		rc = lock_file(st, list[i]);
+		if (rc == 0)
+			rc = exec_digest(st, del_upload_sql, list[i], true, before, NULL,
+					 "remove an expired upload");
+		if (rc == 0)
+			rc = exec_digest(st, del_file_sql, list[i], false, 0, &gone,
+					 "remove an unused attachment");
+		if (rc == 0 && gone > 0)
+			rc = exec_digest(st, name_for_deletion_sql, list[i], true, before, NULL,
+					 "name a file for deletion");
+	}
+	free_names(list, n);
+	return mc_db_op_end(st, kind, rc);
+}
+
+int mc_store_files_sweep(mc_store *st, int64_t *removed, int limit)
+{
+	static const char list_sql[] = "SELECT sha256 FROM file_gc ORDER BY at, sha256 LIMIT $1";
+	static const char row_sql[] = "SELECT 1 FROM attachment WHERE sha256 = $1";
+	static const char done_sql[] = "DELETE FROM file_gc WHERE sha256 = $1";
+	char **list = NULL;
+	size_t n = 0;
+	mc_q *q = NULL;
+	int kind = 0;
+	int rc;
+
+	*removed = 0;
+	rc = mc_db_op_begin(st, &kind);
+	if (rc)
+		return rc;
+	rc = list_names(st, list_sql, limit, false, 0, &list, &n, "list files to delete");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		/* A name that is no digest names no file: it is only forgotten. */
+		if (mc_files_sha256_valid(list[i])) {
+			rc = lock_file(st, list[i]);
+			if (rc == 0)
+				rc = mc_db_prepare(st, &q, row_sql);
+			if (rc)
+				break;
+			mc_q_text(q, 1, list[i]);
+			rc = mc_q_row(q, "read attachment");
+			mc_q_done(q);
+			q = NULL;
+			if (rc < 0)
+				break;
+			/* Recorded again since: the file is in use. */
+			if (rc == 0) {
+				rc = mc_files_remove(mc_db_files_dir(st), list[i]);
+				if (rc)
+					break;
+				(*removed)++;
+			}
+		}
+		rc = exec_digest(st, done_sql, list[i], false, 0, NULL, "forget a deleted file");
+	}
+	mc_q_done(q);
+	free_names(list, n);
+	return mc_db_op_end(st, kind, rc);
+}
+
+int mc_store_files_clean_tmp(mc_store *st, int64_t *removed, int64_t before)
+{
+	return mc_files_clean_tmp(mc_db_files_dir(st), before, removed);
+}

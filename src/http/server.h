@@ -33,6 +33,8 @@ typedef struct {
 	int workers;             /* 0 = one per core */
 	size_t max_body;         /* JSON request bodies, bytes */
 	size_t max_upload;       /* attachment uploads, bytes */
+	size_t max_request;      /* any request body, bytes: libevent's cap before any route (>= both above) */
+	size_t max_headers;      /* the request line and headers, bytes (libevent answers 400 past it) */
 	mc_upload_limits uploads; /* what each account may keep uploaded (app/upload.h) */
 	mc_audit_config audit;   /* anchors of the event log (app/audit.h) */
 	int session_hours;       /* lifetime of a session */
@@ -60,6 +62,9 @@ typedef struct {
 	const char *metrics_allow; /* addresses that may read /metrics without a token */
 	const char *metrics_token; /* bearer token that opens /metrics, empty = none */
 	size_t cache_bytes;      /* the rendered public replies kept in memory */
+	size_t cache_entry_max;  /* the largest reply kept, bytes */
+	int cache_max_age;       /* seconds a kept reply may be served (it says "due soon", "overdue") */
+	size_t limiter_slots;    /* keys each sign-in counter remembers (limiter.h) */
 	int listen_backlog;
 	mc_filing_limits filing;   /* online filings per citizen account and client address (app/filing.h) */
 } mc_server_config;

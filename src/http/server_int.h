@@ -3,14 +3,17 @@
  * src/http sees: the server's state, a worker, the request context, and the
  * functions the pieces call on each other.
  *
- *   server.c   listening, workers, the dispatch of a request (handle)
- *   request.c  the request context: its lifetime, accessors, replies, the
- *              access log, deferred writes and offloaded work
- *   router.c   matching a path against the route table (router.h)
- *   rules.c    the time rules in force (calendar and units) and their reload
- *   conn.c     connections: framing checks, header and body deadlines, accept
- *              back-off when descriptors run out (conn.h)
- *   metrics.c  request counters and latency histograms (metrics.h)
+ *   server.c     listening, the workers and their event loops, start and stop
+ *   dispatch.c   a request from its arrival to its handler: path, query,
+ *                route, session, role, body
+ *   request.c    the request context: its lifetime, accessors, replies,
+ *                the access log, deferred writes and offloaded work
+ *   router.c     matching a path against the route table (router.h)
+ *   rules.c      the time rules in force (calendar and units) and their reload
+ *   conn.c       connections: framing checks, header and body deadlines,
+ *                accept back-off when descriptors run out (conn.h)
+ *   metrics.c    request counters and latency histograms (metrics.h)
+ *   offload.c    the pool that hashes passwords (offload.h)
  */
 #ifndef MC_HTTP_SERVER_INT_H
 #define MC_HTTP_SERVER_INT_H
@@ -114,6 +117,9 @@ struct mc_req {
 
 /* server.c: a connection with the server's bounds on waiting (db_limits). */
 int mc_server_open_store_(mc_store **out, const char *url, const mc_server_config *cfg);
+
+/* dispatch.c: evhttp's callback for every request of a worker (arg). */
+void mc_dispatch_(struct evhttp_request *ev, void *arg);
 
 /* request.c */
 mc_req *mc_req_new_(mc_worker *w, struct evhttp_request *ev);

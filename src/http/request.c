@@ -1,6 +1,6 @@
 /* The request context: its lifetime, what a handler reads from it, replies,
- * the access log, writes deferred to the group committer and work offloaded
- * to the hashing pool. */
+ * writes deferred to the group committer and work offloaded to the hashing
+ * pool. */
 #include "http/server_int.h"
 
 #include "http/metrics.h"
@@ -65,21 +65,6 @@ static double elapsed_ms(const struct timespec *from)
 	return (double)(now.tv_sec - from->tv_sec) * 1e3 + (double)(now.tv_nsec - from->tv_nsec) / 1e6;
 }
 
-static void access_log(const mc_req *r, double ms)
-{
-	if (!r->w->srv->cfg.access_log)
-		return;
-	json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:f}", "id", r->request_id, "method", mc_method_name(r->method),
-				 "path", r->path ? r->path : "", "status", r->status, "ms", ms);
-	char ts[32];
-	json_object_set_new(line, "ts", json_string(mc_time_format(ts, sizeof ts, mc_now())));
-	char *text = json_dumps(line, JSON_COMPACT);
-	if (text)
-		fprintf(stderr, "%s\n", text);
-	free(text);
-	json_decref(line);
-}
-
 static const char *reason(int status)
 {
 	switch (status) {
@@ -125,7 +110,7 @@ static void send_and_free(mc_req *r, int status, const char *content_type, struc
 	if (!evhttp_find_header(h, "Content-Security-Policy"))
 		evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 	evhttp_send_reply(r->ev, status, reason(status), buf);
-	access_log(r, ms);
+	mc_access_log_add_(r->w, r, ms);
 	req_free(r);
 }
 

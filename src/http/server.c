@@ -134,13 +134,14 @@ static int worker_init(mc_worker *w, mc_server *srv, int index)
 		return MC_ERROR;
 	}
 	mc_conns_guard_accept(w->conns, bound);
-	return 0;
+	return mc_access_log_start_(w);
 }
 
 static void worker_free(mc_worker *w)
 {
 	if (w->http)
 		evhttp_free(w->http);
+	mc_access_log_stop_(w);
 	mc_conns_free(w->conns);
 	if (w->base)
 		event_base_free(w->base);
@@ -152,6 +153,8 @@ static void *worker_main(void *arg)
 {
 	mc_worker *w = arg;
 	event_base_dispatch(w->base);
+	/* The lines of the last replies, before the server is freed. */
+	mc_access_log_flush_(w);
 	return NULL;
 }
 

@@ -7,7 +7,8 @@
  *   dispatch.c   a request from its arrival to its handler: path, query,
  *                route, session, role, body
  *   request.c    the request context: its lifetime, accessors, replies,
- *                the access log, deferred writes and offloaded work
+ *                deferred writes and offloaded work
+ *   access_log.c the access log: a buffer of JSON lines per worker
  *   router.c     matching a path against the route table (router.h)
  *   rules.c      the time rules in force (calendar and units) and their reload
  *   conn.c       connections: framing checks, header and body deadlines,
@@ -71,6 +72,15 @@ struct mc_server {
 	struct event_base *main_base;
 };
 
+/* One worker's access log: whole lines waiting to be written to stderr. */
+typedef struct {
+	char *buf;          /* NULL when the access log is off */
+	size_t len, cap;
+	struct event *tick; /* writes what is waiting once a second */
+	int64_t ts_second;  /* the second ts was formatted for */
+	char ts[32];
+} mc_access_log;
+
 typedef struct mc_worker {
 	int index;
 	mc_server *srv;
@@ -81,6 +91,7 @@ typedef struct mc_worker {
 	mc_conns *conns;   /* this worker's connections (conn.h) */
 	pthread_t thread;
 	uint64_t seq;
+	mc_access_log log;
 } mc_worker;
 
 struct mc_req {
@@ -123,6 +134,16 @@ void mc_dispatch_(struct evhttp_request *ev, void *arg);
 
 /* request.c */
 mc_req *mc_req_new_(mc_worker *w, struct evhttp_request *ev);
+
+/* access_log.c: with the access log on, start gives the worker its buffer and
+ * the timer that writes it each second (on w->base); add appends the line of
+ * a reply, writing the buffer first when the line would not fit; flush writes
+ * what is waiting; stop writes it and frees the buffer. Each worker uses its
+ * own from its own thread; stop runs after the worker's loop has ended. */
+int mc_access_log_start_(mc_worker *w);
+void mc_access_log_add_(mc_worker *w, const mc_req *r, double ms);
+void mc_access_log_flush_(mc_worker *w);
+void mc_access_log_stop_(mc_worker *w);
 
 /* rules.c */
 int mc_rules_init_(mc_server *srv);

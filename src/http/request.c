@@ -206,33 +206,22 @@ void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...)
 	free(text);
 }
 
+void mc_reply_err(mc_req *r, const mc_err *e, const char *what)
+{
+	mc_problem_answer a;
+	mc_problem_from_err(&a, e, what);
+	if (a.retry_after > 0) {
+		char retry[24];
+		snprintf(retry, sizeof retry, "%lld", (long long)a.retry_after);
+		mc_reply_header(r, "Retry-After", retry);
+	}
+	mc_reply_problem(r, a.problem, "%s", a.detail);
+}
+
 void mc_reply_error(mc_req *r, int rc, const char *what)
 {
-	switch (rc) {
-	case MC_ENOTFOUND:
-		mc_reply_problem(r, MC_PROB_NOT_FOUND, "%s not found", what);
-		break;
-	case MC_ECONFLICT:
-		mc_reply_problem(r, MC_PROB_DUPLICATE, "%s conflicts with existing data", what);
-		break;
-	case MC_EINVAL:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%s is invalid", what);
-		break;
-	case MC_EFORBIDDEN:
-		mc_reply_problem(r, MC_PROB_FORBIDDEN, "your role does not allow %s", what);
-		break;
-	case MC_ETOOBIG:
-		mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE, "%s is too large", what);
-		break;
-	case MC_EBUSY:
-		mc_reply_header(r, "Retry-After", "1");
-		mc_reply_problem(r, MC_PROB_UNAVAILABLE, "the database is busy; nothing was changed, try again");
-		break;
-	default:
-		mc_reply_header(r, "Retry-After", "5");
-		mc_reply_problem(r, MC_PROB_UNAVAILABLE, "could not complete %s; nothing was changed", what);
-		break;
-	}
+	mc_err e = {.code = rc};
+	mc_reply_err(r, &e, what);
 }
 
 /* ---- accessors --------------------------------------------------------- */
@@ -368,6 +357,8 @@ struct pending {
 static int pending_write(mc_store *st, void *arg)
 {
 	struct pending *pw = arg;
+	/* Nothing an earlier job left on the writer's thread is this one's reason. */
+	mc_err_clear();
 	return pw->fn(st, pw->payload);
 }
 

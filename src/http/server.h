@@ -177,7 +177,12 @@ void mc_reply_empty(mc_req *r, int status);
 void mc_reply_file(mc_req *r, int status, const char *content_type, int fd, int64_t size);
 /* Adds a header to the coming reply. */
 void mc_reply_header(mc_req *r, const char *name, const char *value);
-/* Maps an MC_E... code to its problem and replies (MC_EBUSY → 503 ...). */
+/* Replies to a failure that crossed from the app layer with the problem of
+ * its reason, or of its code when it has none (http/problem.h); `what` names
+ * the thing concerned in the detail of a failure without a message ("the
+ * action": "could not complete the action; nothing was changed"). */
+void mc_reply_err(mc_req *r, const mc_err *e, const char *what);
+/* The same for a bare MC_E... code (MC_EBUSY → 503 with Retry-After ...). */
 void mc_reply_error(mc_req *r, int rc, const char *what);
 
 /* ---- writes ----------------------------------------------------------- */

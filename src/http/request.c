@@ -5,7 +5,6 @@
 
 #include "http/metrics.h"
 #include "http/offload.h"
-#include "http/router.h"
 
 #include <event2/buffer.h>
 #include <openssl/crypto.h>

@@ -227,6 +227,9 @@ int mc_app_payment_close(mc_store *st, const mc_actor *actor, int64_t dossier_id
 		mc_strlcpy(p.provider, "manual", sizeof p.provider);
 		rc = set_receipt(&p, json_pack("{s:s, s:s?, s:s?}", "recorded_by", actor->name, "role",
 					       mc_role_name(actor->role), "note", note));
+		if (rc == MC_ETOOBIG)
+			rc = mc_err_set(rc, MC_REASON_INVALID_FIELD,
+					"the note is too long to be kept with the payment's receipt");
 		if (rc != 0)
 			return rc;
 	}

@@ -47,29 +47,14 @@ static int parse_minute(int64_t *out, const char *s)
 	return 0;
 }
 
-/* Replies 422 naming why t cannot be the new appointment; 0 when it can. */
-static int check_due_or_reply(mc_req *r, const mc_dossier *d, int64_t t, int64_t now)
+/* Replies with the refusal an app-layer check returned (rc), when it did. */
+static int refused_or_reply(mc_req *r, int rc)
 {
-	char due[40];
-	switch (mc_app_apology_check_due(mc_req_time(r), d, t, now)) {
-	case MC_APOLOGY_DUE_OK:
+	mc_err e;
+	if (rc == 0)
 		return 0;
-	case MC_APOLOGY_DUE_PAST:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "new_due must be in the future");
-		break;
-	case MC_APOLOGY_DUE_NOT_LATER:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "new_due must be after the current due time %s",
-				 mc_time_format(due, sizeof due, d->due_at));
-		break;
-	case MC_APOLOGY_DUE_TOO_FAR:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "new_due may be at most a year from now");
-		break;
-	case MC_APOLOGY_DUE_OFF_HOURS:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "new_due must fall in office hours on a working day of the receiving unit "
-				 "(the end of a worked minute, e.g. 07:01-11:30 or 13:31-17:00)");
-		break;
-	}
+	mc_err_take(&e, rc);
+	mc_reply_err(r, &e, "the apology");
 	return -1;
 }
 
@@ -83,45 +68,26 @@ typedef struct {
 	const char *public_url;
 	mc_apology out;
 	mc_dossier dossier;
+	mc_err err; /* why the write failed (core/err.h) */
 } apology_job;
 
 static int prepare_write(mc_store *st, void *payload)
 {
 	apology_job *j = payload;
-	return mc_app_apology_prepare(st, j->tc, &j->actor, j->code, j->reason, j->new_due, mc_now(),
-				      &j->out);
+	int rc =
+	    mc_app_apology_prepare(st, j->tc, &j->actor, j->code, j->reason, j->new_due, mc_now(), &j->out);
+	mc_err_take(&j->err, rc);
+	return rc;
 }
 
-/* A failure of the write that the checks before it did not foresee: the
- * dossier changed in between. */
-static void write_failed(mc_req *r, int rc, const char *what)
-{
-	switch (rc) {
-	case MC_ECONFLICT:
-	case MC_ESTALE:
-		mc_reply_problem(r, MC_PROB_VERSION_CONFLICT, "the dossier has changed meanwhile; reload it");
-		break;
-	case MC_EINVAL:
-		mc_reply_problem(r, MC_PROB_APOLOGY_OUTDATED,
-				 "the new date is no longer after now and the due time");
-		break;
-	case MC_EFORBIDDEN:
-		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier has left your scope");
-		break;
-	case MC_ETOOBIG:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "the reason is too long to be stored");
-		break;
-	default:
-		mc_reply_error(r, rc, what);
-		break;
-	}
-}
-
+/* A failure of the write: the checks before it passed, so the dossier
+ * changed in between (its state, its unit, its due time); the app layer
+ * says how. */
 static void prepare_after(mc_req *r, int rc, void *payload)
 {
 	apology_job *j = payload;
 	if (rc != 0) {
-		write_failed(r, rc, "preparing the apology");
+		mc_reply_err(r, mc_err_for(&j->err, rc), "preparing the apology");
 		return;
 	}
 	char location[160];
@@ -150,22 +116,10 @@ void mc_api_apology_create(mc_req *r)
 		return;
 	mc_req_actor(r, &j->actor);
 	j->tc = mc_req_time(r);
-	int rc = 0;
-	if (!mc_app_apology_may_prepare(j->tc, &j->actor, &d)) {
-		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier is outside your unit's scope");
-		rc = -1;
-	} else if (!mc_app_apology_state_ok(&d)) {
-		mc_reply_problem(
-		    r, MC_PROB_FORBIDDEN_TRANSITION,
-		    "an apology is made for a dossier being processed (received or processing), not one "
-		    "that is %s",
-		    mc_state_name((mc_state)d.state));
-		rc = -1;
-	} else if (j->new_due) {
-		rc = check_due_or_reply(r, &d, j->new_due, mc_now());
-	}
+	/* The write checks the same again, on the dossier as it is then. */
+	int rc = mc_app_apology_check_prepare(j->tc, &j->actor, &d, j->new_due, mc_now());
 	mc_dossier_clear(&d);
-	if (rc != 0)
+	if (refused_or_reply(r, rc) != 0)
 		return;
 	j->code = mc_req_param(r, 0);
 	mc_req_write(r, prepare_write, prepare_after, j);
@@ -219,6 +173,7 @@ static int issue_write(mc_store *st, void *payload)
 	int rc = mc_app_apology_issue(st, j->tc, &j->actor, j->code, j->id, mc_now(), &j->dossier, &j->out);
 	if (rc == 0)
 		rc = notify_apology(st, j);
+	mc_err_take(&j->err, rc);
 	return rc;
 }
 
@@ -229,7 +184,7 @@ static void issue_after(mc_req *r, int rc, void *payload)
 	j->dossier = (mc_dossier){0};
 	if (rc != 0) {
 		mc_dossier_clear(&d);
-		write_failed(r, rc, "issuing the apology");
+		mc_reply_err(r, mc_err_for(&j->err, rc), "issuing the apology");
 		return;
 	}
 	char etag[32];
@@ -265,27 +220,9 @@ void mc_api_apology_issue(mc_req *r)
 	}
 	mc_req_actor(r, &j->actor);
 	j->tc = mc_req_time(r);
-	int64_t now = mc_now();
-	char due[40], cur[40];
-	rc = -1;
-	if (!mc_app_apology_may_issue(j->tc, &j->actor, &a))
-		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
-				 "an apology is issued by a leader whose scope holds the apologising unit");
-	else if (a.issued_at)
-		mc_reply_problem(r, MC_PROB_APOLOGY_ISSUED, "apology %lld was issued at %s", (long long)a.id,
-				 mc_time_format(due, sizeof due, a.issued_at));
-	else if (!mc_app_apology_state_ok(&d))
-		mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION,
-				 "the dossier is %s: it needs no apology now",
-				 mc_state_name((mc_state)d.state));
-	else if (mc_app_apology_check_due(j->tc, &d, a.new_due, now) != MC_APOLOGY_DUE_OK)
-		mc_reply_problem(
-		    r, MC_PROB_APOLOGY_OUTDATED, "the new date %s is not after now and the due time %s",
-		    mc_time_format(due, sizeof due, a.new_due), mc_time_format(cur, sizeof cur, d.due_at));
-	else
-		rc = 0;
+	rc = mc_app_apology_check_issue(j->tc, &j->actor, &d, &a, mc_now());
 	mc_dossier_clear(&d);
-	if (rc != 0)
+	if (refused_or_reply(r, rc) != 0)
 		return;
 	j->code = mc_req_param(r, 0);
 	j->public_url = mc_req_public_url(r);

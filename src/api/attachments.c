@@ -27,6 +27,7 @@ typedef struct {
 	int64_t at;
 	mc_upload_limits limits;
 	mc_upload_quota quota; /* as judged in the write */
+	mc_err refused;	       /* why the write refused it: over a quota, the file not kept */
 } upload;
 
 /* In the writer: the quota again, now that concurrent uploads of the account
@@ -38,27 +39,21 @@ static int upload_write(mc_store *st, void *payload)
 	int rc = mc_app_upload_quota(st, &u->quota, &u->limits, u->user_id, u->size, u->at);
 	if (rc != 0)
 		return rc;
-	if (u->quota.verdict != MC_UPLOAD_WITHIN)
+	mc_err_take(&u->refused, mc_app_upload_refusal(&u->quota, u->size));
+	if (u->refused.code != 0)
 		return mc_store_upload_discard(st, u->sha256, u->at);
 	return mc_store_upload_record(st, u->user_id, u->sha256, u->size, u->mime, u->at);
-}
-
-static void reply_quota(mc_req *r, const mc_upload_quota *q, int64_t size)
-{
-	char detail[512];
-	mc_app_upload_quota_text(detail, sizeof detail, q, size);
-	mc_reply_problem(r, MC_PROB_UPLOAD_QUOTA, "%s", detail);
 }
 
 static void upload_after(mc_req *r, int rc, void *payload)
 {
 	upload *u = payload;
-	if (rc == 0 && u->quota.verdict != MC_UPLOAD_WITHIN) {
-		reply_quota(r, &u->quota, u->size);
-		return;
-	}
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the upload");
+		return;
+	}
+	if (u->refused.code != 0) {
+		mc_reply_err(r, &u->refused, "the upload");
 		return;
 	}
 	mc_reply_json(r, 201, json_pack("{s:s, s:I, s:s}", "sha256", u->sha256, "size", (json_int_t)u->size, "mime",
@@ -103,7 +98,8 @@ void mc_api_attachment_upload(mc_req *r)
 			return;
 		}
 		if (u->quota.verdict != MC_UPLOAD_WITHIN) {
-			reply_quota(r, &u->quota, u->size);
+			mc_err_take(&u->refused, mc_app_upload_refusal(&u->quota, u->size));
+			mc_reply_err(r, &u->refused, "the upload");
 			return;
 		}
 		/* The file goes to disk here, on the worker; only its record joins

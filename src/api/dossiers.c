@@ -99,6 +99,7 @@ typedef struct {
 	mc_filing_limits limits;
 	char peer[MC_FILING_PEER_MAX];
 	mc_filing_verdict verdict;
+	mc_err err; /* why the write failed (core/err.h) */
 } dossier_job;
 
 /* Queues what the applicant is to be told, in the transaction of the event. */
@@ -125,7 +126,7 @@ static int create_write(mc_store *st, void *payload)
 	if (j->limited) {
 		rc = mc_app_filing_admit(st, &j->limits, j->actor.user_id, j->peer, j->in.at, &j->verdict);
 		if (rc == 0 && j->verdict.limited)
-			rc = MC_ELIMIT;
+			rc = mc_app_filing_refusal(&j->verdict);
 		if (rc != 0)
 			goto cleanup;
 	}
@@ -135,20 +136,16 @@ static int create_write(mc_store *st, void *payload)
 	if (rc == 0)
 		rc = notify(st, j, "create", j->in.at);
 cleanup:
+	mc_err_take(&j->err, rc);
 	return rc;
 }
 
 /* 429 with the seconds until the limit reached frees a slot. */
 static void reply_limited(mc_req *r, const mc_filing_verdict *v)
 {
-	char retry[24];
-	snprintf(retry, sizeof retry, "%lld", (long long)v->retry_after);
-	mc_reply_header(r, "Retry-After", retry);
-	mc_reply_problem(
-	    r, MC_PROB_FILING_LIMIT,
-	    "%s %d dossiers in the last %s, the most allowed; the next may be filed in %s seconds",
-	    v->by_address ? "this address has filed" : "this account has filed", v->limit,
-	    v->per_day ? "24 hours" : "hour", retry);
+	mc_err e;
+	mc_err_take(&e, mc_app_filing_refusal(v));
+	mc_reply_err(r, &e, "the filing");
 }
 
 static void reply_dossier(mc_req *r, int status, const mc_dossier *d)
@@ -169,42 +166,10 @@ static void create_after(mc_req *r, int rc, void *payload)
 	/* The reply frees the request and j with it: the dossier is taken out first. */
 	mc_dossier out = j->out;
 	j->out = (mc_dossier){0};
-	switch (rc) {
-	case 0:
+	if (rc == 0)
 		reply_dossier(r, 201, &out);
-		break;
-	case MC_EINVAL:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "procedure %s cannot be filed at this unit through this channel (online filing of a "
-				 "procedure run by many units must name the unit)",
-				 j->in.procedure_code);
-		break;
-	case MC_ENOTFOUND:
-		mc_reply_problem(r, MC_PROB_UNKNOWN_PROCEDURE, "no procedure has code %s", j->in.procedure_code);
-		break;
-	case MC_ETOOBIG:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "a text of the dossier is too long to be stored");
-		break;
-	case MC_EFULL:
-		if (j->in.channel == MC_CH_ONLINE)
-			mc_reply_problem(r, MC_PROB_CODES_EXHAUSTED,
-					 "the receiving unit has taken %d online submissions today, every "
-					 "number of the day",
-					 MC_CODE_ONLINE_MAX);
-		else
-			mc_reply_problem(
-			    r, MC_PROB_CODES_EXHAUSTED,
-			    "the receiving unit has received %d dossiers at the desk today; desk codes hold "
-			    "four digits",
-			    MC_CODE_DESK_MAX);
-		break;
-	case MC_ELIMIT:
-		reply_limited(r, &j->verdict);
-		break;
-	default:
-		mc_reply_error(r, rc, "filing the dossier");
-		break;
-	}
+	else
+		mc_reply_err(r, mc_err_for(&j->err, rc), "filing the dossier");
 	mc_dossier_clear(&out);
 }
 
@@ -439,62 +404,24 @@ static int act_write(mc_store *st, void *payload)
 	int rc = mc_app_dossier_act(st, j->tc, &j->actor, j->code, &j->act, &j->out);
 	if (rc == 0)
 		rc = notify(st, j, mc_action_name(j->act.action), j->act.at);
+	mc_err_take(&j->err, rc);
 	return rc;
 }
 
 static void act_after(mc_req *r, int rc, void *payload)
 {
 	dossier_job *j = payload;
-	const char *action = mc_action_name(j->act.action);
+	const mc_err *e = mc_err_for(&j->err, rc);
 	/* The reply frees the request and j with it: the dossier is taken out first. */
 	mc_dossier out = j->out;
 	j->out = (mc_dossier){0};
-	switch (rc) {
-	case 0:
+	if (rc == 0)
 		reply_dossier(r, 200, &out);
-		break;
-	case MC_ESTALE:
-		if (j->if_match)
-			mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "the dossier has changed; reload it");
-		else
-			mc_reply_problem(r, MC_PROB_VERSION_CONFLICT, "the dossier has changed; reload it");
-		break;
-	case MC_ECONFLICT: {
-		mc_dossier d = {0};
-		const char *state = "in its current state";
-		if (mc_store_dossier_get(mc_req_store(r), &d, j->code, false) == 0)
-			state = mc_state_name((mc_state)d.state);
-		mc_dossier_clear(&d);
-		mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION, "cannot %s a dossier that is %s", action, state);
-		break;
-	}
-	case MC_EFORBIDDEN:
-		mc_reply_problem(r, MC_PROB_FORBIDDEN, "your role may not %s this dossier now", action);
-		break;
-	case MC_ETOOBIG:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "the note is too long to be stored");
-		break;
-	case MC_EINVAL:
-		switch (j->act.action) {
-		case MC_ACT_TRANSFER:
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "transfer needs to_unit, another unit than the current one");
-			break;
-		case MC_ACT_ASSIGN:
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "handler must be an officer of the dossier's current unit");
-			break;
-		case MC_ACT_RESOLVE:
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-					 "resolve needs outcome approved or refused, and a note with the reasons when refused");
-			break;
-		default:
-			mc_reply_problem(r, MC_PROB_MISSING_FIELD, "%s needs a note giving the reasons", action);
-			break;
-		}
-		break;
-	default:
-		mc_reply_error(r, rc, "the action");
-		break;
-	}
+	else if (e->reason == MC_REASON_STALE && j->if_match)
+		/* The version the client named is not the dossier's any more. */
+		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "%s", e->msg);
+	else
+		mc_reply_err(r, e, "the action");
 	mc_dossier_clear(&out);
 }
 

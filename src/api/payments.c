@@ -75,12 +75,15 @@ typedef struct {
 	const char *code;
 	mc_payment out;
 	bool created;
+	mc_err err; /* why the write failed (core/err.h) */
 } start_job;
 
 static int start_write(mc_store *st, void *payload)
 {
 	start_job *j = payload;
-	return mc_app_payment_start(st, j->tc, &j->actor, j->code, mc_now(), &j->out, &j->created);
+	int rc = mc_app_payment_start(st, j->tc, &j->actor, j->code, mc_now(), &j->out, &j->created);
+	mc_err_take(&j->err, rc);
+	return rc;
 }
 
 static void start_after(mc_req *r, int rc, void *payload)
@@ -90,22 +93,8 @@ static void start_after(mc_req *r, int rc, void *payload)
 	char order_info[96], return_url[700], time[15];
 	char *url = NULL;
 
-	switch (rc) {
-	case 0:
-		break;
-	case MC_ECONFLICT:
-		mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION, "the dossier is not awaiting payment");
-		return;
-	case MC_EINVAL:
-		mc_reply_problem(
-		    r, MC_PROB_NOTHING_OWED,
-		    "no amount is owed online for this dossier; the fee is paid as the office says");
-		return;
-	case MC_EFORBIDDEN:
-		mc_reply_problem(r, MC_PROB_FORBIDDEN, "your role may not pay this dossier");
-		return;
-	default:
-		mc_reply_error(r, rc, "the payment");
+	if (rc != 0) {
+		mc_reply_err(r, mc_err_for(&j->err, rc), "the payment");
 		return;
 	}
 	/* Gateways take order information in ASCII, without diacritics. */
@@ -170,44 +159,22 @@ typedef struct {
 	const char *return_url; /* the test provider's: where the browser goes back; NULL for a callback */
 	mc_payment out;
 	bool repeat;
+	mc_err err; /* why the write failed (core/err.h) */
 } settle_job;
 
 static int settle_write(mc_store *st, void *payload)
 {
 	settle_job *j = payload;
-	return mc_app_payment_settle(st, j->tc, &j->cb, j->provider, mc_now(), &j->out, &j->repeat);
+	int rc = mc_app_payment_settle(st, j->tc, &j->cb, j->provider, mc_now(), &j->out, &j->repeat);
+	mc_err_take(&j->err, rc);
+	return rc;
 }
 
 static void settle_after(mc_req *r, int rc, void *payload)
 {
 	settle_job *j = payload;
-	switch (rc) {
-	case 0:
-		break;
-	case MC_ENOTFOUND:
-		mc_reply_problem(r, MC_PROB_UNKNOWN_PAYMENT, "no payment has reference %s", j->cb.reference);
-		return;
-	case MC_EINVAL: {
-		mc_payment p;
-		if (mc_store_payment_by_reference(mc_req_store(r), &p, j->cb.reference) == 0)
-			mc_reply_problem(r, MC_PROB_AMOUNT_MISMATCH, "payment %s is for %lld VND, not %lld",
-					 j->cb.reference, (long long)p.amount, (long long)j->cb.amount);
-		else
-			mc_reply_problem(r, MC_PROB_AMOUNT_MISMATCH, "the amount is not the amount owed");
-		return;
-	}
-	case MC_ECONFLICT:
-		mc_reply_problem(
-		    r, MC_PROB_PAYMENT_CLOSED,
-		    "payment %s was settled or closed already, otherwise than this confirmation says",
-		    j->cb.reference);
-		return;
-	case MC_ETOOBIG:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "a field of the confirmation is too long to be kept");
-		return;
-	default:
-		mc_reply_error(r, rc, "the payment");
+	if (rc != 0) {
+		mc_reply_err(r, mc_err_for(&j->err, rc), "the payment");
 		return;
 	}
 	if (j->return_url) {

@@ -1,6 +1,8 @@
 /*
  * routes.c - every route of the API with the roles that may use it. The router
- * (http/server.c) reads this table; a route without an entry does not exist.
+ * (http/router.c, called from http/dispatch.c) reads this table; a route
+ * without an entry does not exist. Where patterns overlap, the literal one
+ * comes first (tests/unit/test_router.c checks that every route is reached).
  */
 #include "api/api.h"
 

@@ -145,6 +145,7 @@ typedef struct {
 	const char *note;
 	int *found_in; /* per code: 0 refused now, else the state it was found in and left */
 	size_t failed; /* the code a failing job stopped at */
+	mc_err err;    /* why (core/err.h) */
 } refusal_job;
 
 /*
@@ -166,6 +167,8 @@ static int refuse_write(mc_store *st, void *payload)
 		rc = mc_store_dossier_get(st, &d, j->codes[i], false);
 		int state = d.state;
 		mc_dossier_clear(&d);
+		if (rc == MC_ENOTFOUND)
+			rc = mc_err_set(rc, MC_REASON_NOT_FOUND, "no dossier has code %s", j->codes[i]);
 		if (rc != 0)
 			goto cleanup;
 		if (state != MC_ST_SUBMITTED) {
@@ -179,43 +182,28 @@ static int refuse_write(mc_store *st, void *payload)
 			goto cleanup;
 	}
 cleanup:
+	mc_err_take(&j->err, rc);
 	return rc;
 }
 
 static void refuse_after(mc_req *r, int rc, void *payload)
 {
 	refusal_job *j = payload;
-	const char *code = j->n ? j->codes[j->failed] : "";
-
-	switch (rc) {
-	case 0: {
-		json_t *refused = json_array(), *left = json_array();
-		for (size_t i = 0; i < j->n; i++) {
-			if (!j->found_in[i])
-				json_array_append_new(refused, json_string(j->codes[i]));
-			else
-				json_array_append_new(left,
-						      json_pack("{s:s, s:s}", "code", j->codes[i], "state",
-								mc_state_name((mc_state)j->found_in[i])));
-		}
-		mc_reply_json(r, 200, json_pack("{s:o, s:o}", "refused", refused, "skipped", left));
-		break;
+	if (rc != 0) {
+		/* Which dossier stopped them all, then why (app/dossier.h). */
+		mc_err_prefix(mc_err_for(&j->err, rc), "codes[%zu]: ", j->failed);
+		mc_reply_err(r, &j->err, "the refusals");
+		return;
 	}
-	case MC_EFORBIDDEN:
-		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
-				 "codes[%zu]: dossier %s was filed at a unit outside your scope", j->failed,
-				 code);
-		break;
-	case MC_ENOTFOUND:
-		mc_reply_problem(r, MC_PROB_NOT_FOUND, "codes[%zu]: no dossier has code %s", j->failed, code);
-		break;
-	case MC_ETOOBIG:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "the note is too long to be stored");
-		break;
-	default:
-		mc_reply_error(r, rc, "the refusals");
-		break;
+	json_t *refused = json_array(), *left = json_array();
+	for (size_t i = 0; i < j->n; i++) {
+		if (!j->found_in[i])
+			json_array_append_new(refused, json_string(j->codes[i]));
+		else
+			json_array_append_new(left, json_pack("{s:s, s:s}", "code", j->codes[i], "state",
+							      mc_state_name((mc_state)j->found_in[i])));
 	}
+	mc_reply_json(r, 200, json_pack("{s:o, s:o}", "refused", refused, "skipped", left));
 }
 
 void mc_api_submissions_refuse(mc_req *r)

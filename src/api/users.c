@@ -2,6 +2,7 @@
 #include "api/api.h"
 
 #include "app/auth.h"
+#include "app/user.h"
 
 #include <string.h>
 
@@ -31,23 +32,22 @@ typedef struct {
 	char hash[MC_PASSWORD_HASH_MAX];
 	mc_write_fn write;    /* what runs once the password is hashed */
 	mc_after_fn after;
+	mc_err err; /* why the write failed (core/err.h) */
 } user_new;
 
 static int user_write(mc_store *st, void *payload)
 {
 	user_new *w = payload;
-	return mc_store_user_create(st, &w->u, w->hash);
+	int rc = mc_app_user_create(st, &w->u, w->hash);
+	mc_err_take(&w->err, rc);
+	return rc;
 }
 
 static void user_after(mc_req *r, int rc, void *payload)
 {
 	user_new *w = payload;
-	if (rc == MC_ECONFLICT) {
-		mc_reply_problem(r, MC_PROB_DUPLICATE, "the username %s is taken", w->u.username);
-		return;
-	}
 	if (rc != 0) {
-		mc_reply_error(r, rc, "the account");
+		mc_reply_err(r, mc_err_for(&w->err, rc), "the account");
 		return;
 	}
 	mc_reply_json(r, 201, mc_api_user_json(mc_req_time(r), &w->u));
@@ -177,29 +177,20 @@ void mc_api_user_create(mc_req *r)
 }
 
 /* A registration whose username is taken stores nothing and answers as one
- * that made the account: to an anonymous caller, registration tells no more
- * about which usernames exist than signing in does. */
+ * that made the account (app/user.h). */
 static int register_write(mc_store *st, void *payload)
 {
 	user_new *w = payload;
-	mc_user old;
-	char hash[MC_PASSWORD_HASH_MAX];
-	int rc = mc_store_user_by_username(st, &old, hash, sizeof hash, w->u.username);
-	if (rc == 0)
-		return 0;
-	if (rc != MC_ENOTFOUND)
-		return rc;
-	rc = mc_store_user_create(st, &w->u, w->hash);
-	/* MC_ECONFLICT: the same name registered a moment before by another
-	 * request; answered alike. */
-	return rc == MC_ECONFLICT ? 0 : rc;
+	int rc = mc_app_user_register(st, &w->u, w->hash);
+	mc_err_take(&w->err, rc);
+	return rc;
 }
 
 static void register_after(mc_req *r, int rc, void *payload)
 {
 	user_new *w = payload;
 	if (rc != 0) {
-		mc_reply_error(r, rc, "the account");
+		mc_reply_err(r, mc_err_for(&w->err, rc), "the account");
 		return;
 	}
 	mc_reply_json(r, 202, json_pack("{s:s, s:s}", "status", "accepted", "username", w->u.username));

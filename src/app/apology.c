@@ -1,5 +1,7 @@
 #include "app/apology.h"
 
+#include "core/err.h"
+
 #include <string.h>
 
 static bool blank(const char *s)
@@ -63,6 +65,69 @@ bool mc_app_apology_may_issue(const mc_time_ctx *tc, const mc_actor *actor, cons
 	       mc_time_ctx_within(tc, a->unit_id, actor->unit_id);
 }
 
+/* Records why t cannot be d's new appointment at now and returns MC_EINVAL;
+ * 0 when it can. */
+static int due_refused(const mc_time_ctx *tc, const mc_dossier *d, int64_t t, int64_t now)
+{
+	char due[40];
+	switch (mc_app_apology_check_due(tc, d, t, now)) {
+	case MC_APOLOGY_DUE_OK:
+		return 0;
+	case MC_APOLOGY_DUE_PAST:
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "new_due must be in the future");
+	case MC_APOLOGY_DUE_NOT_LATER:
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "new_due must be after the current due time %s",
+				  mc_time_format(due, sizeof due, d->due_at));
+	case MC_APOLOGY_DUE_TOO_FAR:
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "new_due may be at most a year from now");
+	case MC_APOLOGY_DUE_OFF_HOURS:
+		break;
+	}
+	return mc_err_set(
+	    MC_EINVAL, MC_REASON_INVALID_FIELD,
+	    "new_due must fall in office hours on a working day of the receiving unit (the end of a "
+	    "worked minute, e.g. 07:01-11:30 or 13:31-17:00)");
+}
+
+int mc_app_apology_check_prepare(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d,
+				 int64_t new_due, int64_t now)
+{
+	mc_err_clear();
+	if (!mc_app_apology_may_prepare(tc, actor, d))
+		return mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE, "the dossier is outside your unit's scope");
+	if (!mc_app_apology_state_ok(d))
+		return mc_err_set(
+		    MC_ECONFLICT, MC_REASON_STATE,
+		    "an apology is made for a dossier being processed (received or processing), not "
+		    "one that is %s",
+		    mc_state_name((mc_state)d->state));
+	return new_due ? due_refused(tc, d, new_due, now) : 0;
+}
+
+int mc_app_apology_check_issue(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d,
+			       const mc_apology *a, int64_t now)
+{
+	char due[40], cur[40];
+	mc_err_clear();
+	if (!mc_app_apology_may_issue(tc, actor, a))
+		return mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
+				  "an apology is issued by a leader whose scope holds the apologising unit");
+	if (a->issued_at)
+		return mc_err_set(MC_ECONFLICT, MC_REASON_APOLOGY_ISSUED, "apology %lld was issued at %s",
+				  (long long)a->id, mc_time_format(due, sizeof due, a->issued_at));
+	if (!mc_app_apology_state_ok(d))
+		return mc_err_set(MC_ECONFLICT, MC_REASON_STATE, "the dossier is %s: it needs no apology now",
+				  mc_state_name((mc_state)d->state));
+	if (mc_app_apology_check_due(tc, d, a->new_due, now) != MC_APOLOGY_DUE_OK)
+		return mc_err_set(MC_EINVAL, MC_REASON_APOLOGY_OUTDATED,
+				  "the new date %s is not after now and the due time %s",
+				  mc_time_format(due, sizeof due, a->new_due),
+				  mc_time_format(cur, sizeof cur, d->due_at));
+	return 0;
+}
+
 int mc_app_apology_prepare(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
 			   const char *reason, int64_t new_due, int64_t at, mc_apology *out)
 {
@@ -70,27 +135,25 @@ int mc_app_apology_prepare(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 	mc_dossier d = {0};
 	mc_apology a = {0};
 
+	mc_err_clear();
 	rc = mc_store_dossier_get(st, &d, code, false);
+	if (rc == MC_ENOTFOUND)
+		rc = mc_err_set(rc, MC_REASON_NOT_FOUND, "no dossier has code %s", code);
 	if (rc != 0)
 		goto cleanup;
-	if (!mc_app_apology_may_prepare(tc, actor, &d)) {
-		rc = MC_EFORBIDDEN;
+	rc = mc_app_apology_check_prepare(tc, actor, &d, 0, at);
+	if (rc != 0)
 		goto cleanup;
-	}
-	if (!mc_app_apology_state_ok(&d)) {
-		rc = MC_ECONFLICT;
-		goto cleanup;
-	}
 	if (blank(reason)) {
-		rc = MC_EINVAL;
+		rc =
+		    mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD, "reason must say why the dossier is late");
 		goto cleanup;
 	}
 	if (!new_due)
 		new_due = mc_app_apology_default_due(tc, &d, at);
-	if (mc_app_apology_check_due(tc, &d, new_due, at) != MC_APOLOGY_DUE_OK) {
-		rc = MC_EINVAL;
+	rc = due_refused(tc, &d, new_due, at);
+	if (rc != 0)
 		goto cleanup;
-	}
 	a.dossier_id = d.id;
 	a.unit_id = d.current_unit_id;
 	a.old_due = d.due_at;
@@ -99,7 +162,7 @@ int mc_app_apology_prepare(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 	a.prepared_at = at;
 	if (mc_strlcpy(a.reason, reason, sizeof a.reason) != 0 ||
 	    mc_strlcpy(a.prepared_by_name, actor->name, sizeof a.prepared_by_name) != 0) {
-		rc = MC_ETOOBIG;
+		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD, "the reason is too long to be stored");
 		goto cleanup;
 	}
 	rc = mc_store_apology_add(st, &a);
@@ -118,24 +181,21 @@ int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	mc_dossier d = {0};
 	mc_apology a = {0};
 
+	mc_err_clear();
 	rc = mc_store_dossier_get(st, &d, code, false);
+	if (rc == MC_ENOTFOUND)
+		rc = mc_err_set(rc, MC_REASON_NOT_FOUND, "no dossier has code %s", code);
 	if (rc != 0)
 		goto cleanup;
 	rc = mc_store_apology_get(st, &a, d.id, id);
+	if (rc == MC_ENOTFOUND)
+		rc = mc_err_set(rc, MC_REASON_NOT_FOUND, "dossier %s has no apology %lld", code,
+				(long long)id);
 	if (rc != 0)
 		goto cleanup;
-	if (!mc_app_apology_may_issue(tc, actor, &a)) {
-		rc = MC_EFORBIDDEN;
+	rc = mc_app_apology_check_issue(tc, actor, &d, &a, at);
+	if (rc != 0)
 		goto cleanup;
-	}
-	if (a.issued_at || !mc_app_apology_state_ok(&d)) {
-		rc = MC_ECONFLICT;
-		goto cleanup;
-	}
-	if (mc_app_apology_check_due(tc, &d, a.new_due, at) != MC_APOLOGY_DUE_OK) {
-		rc = MC_EINVAL;
-		goto cleanup;
-	}
 	int64_t old_due = d.due_at;
 	/* The law's due time stays the measure of lateness (the first apology
 	 * keeps it; later ones only move the appointment). */
@@ -144,12 +204,12 @@ int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	d.due_at = a.new_due;
 	d.updated_at = at;
 	if (mc_strlcpy(d.note, a.reason, sizeof d.note) != 0) {
-		rc = MC_ETOOBIG;
+		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD, "the reason is too long to be stored");
 		goto cleanup;
 	}
 	rc = mc_store_dossier_update(st, &d, d.version);
 	if (rc == MC_ECONFLICT)
-		rc = MC_ESTALE;
+		rc = mc_err_set(MC_ESTALE, MC_REASON_STALE, "the dossier has changed meanwhile; reload it");
 	if (rc != 0)
 		goto cleanup;
 	rc = mc_app_dossier_event(st, &d, actor, "apology", d.state, a.reason, at);

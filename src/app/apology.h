@@ -12,7 +12,7 @@
  * public register.
  *
  * Like app/dossier.h these run inside a write transaction the caller opened,
- * and never commit.
+ * and never commit. A failure records its reason and message (core/err.h).
  */
 #ifndef MC_APP_APOLOGY_H
 #define MC_APP_APOLOGY_H
@@ -61,6 +61,23 @@ bool mc_app_apology_state_ok(const mc_dossier *d);
 bool mc_app_apology_may_prepare(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d);
 /* Whether actor may issue apology a: a leader whose scope holds a's unit. */
 bool mc_app_apology_may_issue(const mc_time_ctx *tc, const mc_actor *actor, const mc_apology *a);
+
+/*
+ * Whether actor may prepare an apology for d at now: 0, or the refusal
+ * recorded (core/err.h) - MC_EFORBIDDEN (scope, mc_app_apology_may_prepare),
+ * MC_ECONFLICT (the state), MC_EINVAL (new_due, unless 0, refused by
+ * mc_app_apology_check_due). What mc_app_apology_prepare checks first, for
+ * a handler to refuse before it queues a write.
+ */
+int mc_app_apology_check_prepare(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d,
+				 int64_t new_due, int64_t now);
+/*
+ * Whether actor may issue apology a of d at now: 0, or the refusal recorded
+ * - MC_EFORBIDDEN (mc_app_apology_may_issue), MC_ECONFLICT (issued already,
+ * or the dossier's state), MC_EINVAL (the new date no longer fits).
+ */
+int mc_app_apology_check_issue(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d,
+			       const mc_apology *a, int64_t now);
 
 /*
  * Prepares an apology for the dossier with this code at `at`: reason (clean,

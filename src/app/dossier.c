@@ -3,6 +3,7 @@
 #include "app/payment.h"
 #include "core/audit.h"
 #include "core/code.h"
+#include "core/err.h"
 #include "core/text.h"
 
 #include <stdlib.h>
@@ -58,7 +59,7 @@ int mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *
 	e->step = d->step;
 	if (copy_opt(e->actor_name, sizeof e->actor_name, actor->name) ||
 	    copy_opt(e->action, sizeof e->action, action) || copy_opt(e->note, sizeof e->note, note))
-		return MC_ETOOBIG;
+		return mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD, "the note is too long to be stored");
 	return 0;
 }
 
@@ -106,44 +107,64 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 
 	if (in->channel == MC_CH_ONLINE) {
 		if (actor->role != MC_ROLE_CITIZEN && actor->role != MC_ROLE_DESK) {
-			rc = MC_EFORBIDDEN;
+			rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "the role %s files no dossiers",
+					mc_role_name(actor->role));
 			goto cleanup;
 		}
 	} else if (in->channel == MC_CH_DIRECT || in->channel == MC_CH_POSTAL) {
 		/* Paper dossiers are taken at the one-stop desk. */
+		if (actor->role == MC_ROLE_CITIZEN) {
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"citizens file online: channel must be online");
+			goto cleanup;
+		}
 		if (actor->role != MC_ROLE_DESK) {
-			rc = actor->role == MC_ROLE_CITIZEN ? MC_EINVAL : MC_EFORBIDDEN;
+			rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE,
+					"dossiers on paper are received at the desk");
 			goto cleanup;
 		}
 	} else {
-		rc = MC_EINVAL;
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"channel must be direct, online or postal");
 		goto cleanup;
 	}
 	rc = mc_store_procedure_get(st, &proc, in->procedure_code, false);
+	if (rc == MC_ENOTFOUND)
+		rc = mc_err_set(rc, MC_REASON_UNKNOWN_PROCEDURE, "no procedure has code %s",
+				in->procedure_code);
 	if (rc != 0)
 		goto cleanup;
 	if (strcmp(proc.status, "active") != 0) {
-		rc = MC_EINVAL;
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"procedure %s is %s and takes no new dossiers", proc.code, proc.status);
 		goto cleanup;
 	}
 	int64_t unit_id = in->unit_id;
 	if (!unit_id)
 		unit_id = actor->role == MC_ROLE_DESK ? actor->unit_id : proc.unit_id;
 	if (!unit_id) {
-		rc = MC_EINVAL; /* an online filing of a procedure many units run must name one */
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"procedure %s is run by many units: an online filing must name the unit",
+				proc.code);
 		goto cleanup;
 	}
 	rc = mc_store_unit_get(st, &unit, unit_id);
+	if (rc == MC_ENOTFOUND)
+		rc = mc_err_set(rc, MC_REASON_UNKNOWN_UNIT, "the receiving unit does not exist");
 	if (rc != 0)
 		goto cleanup;
 	if (!unit_handles(&unit, &proc)) {
-		rc = MC_EINVAL;
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "unit %s does not receive procedure %s",
+				unit.code, proc.code);
 		goto cleanup;
 	}
 
 	/* Online filings of a procedure that is not offered online are refused. */
 	if (in->channel == MC_CH_ONLINE && proc.online_level < 3) {
-		rc = MC_EINVAL;
+		rc = mc_err_set(
+		    MC_EINVAL, MC_REASON_INVALID_FIELD,
+		    "procedure %s is not offered online (service level %d); it is filed at the desk",
+		    proc.code, proc.online_level);
 		goto cleanup;
 	}
 	int32_t local_day = (int32_t)((in->at + MC_TZ_OFFSET) / 86400);
@@ -162,7 +183,18 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	 * billionth submission) has no code to take. */
 	rc = mc_code_format(d->code, sizeof d->code, unit.code, local_day, space, seq);
 	if (rc != 0) {
-		rc = MC_EFULL;
+		if (space == MC_CODE_ONLINE)
+			rc = mc_err_set(
+			    MC_EFULL, MC_REASON_CODES_EXHAUSTED,
+			    "the receiving unit has taken %d online submissions today, every number of the "
+			    "day",
+			    MC_CODE_ONLINE_MAX);
+		else
+			rc = mc_err_set(
+			    MC_EFULL, MC_REASON_CODES_EXHAUSTED,
+			    "the receiving unit has received %d dossiers at the desk today; desk codes hold "
+			    "four digits",
+			    MC_CODE_DESK_MAX);
 		goto cleanup;
 	}
 	d->procedure_id = proc.id;
@@ -176,7 +208,8 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	    copy_opt(d->applicant_phone, sizeof d->applicant_phone, in->applicant_phone) ||
 	    copy_opt(d->applicant_email, sizeof d->applicant_email, in->applicant_email) ||
 	    copy_opt(d->applicant_address, sizeof d->applicant_address, in->applicant_address)) {
-		rc = MC_ETOOBIG;
+		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD,
+				"a text of the dossier is too long to be stored");
 		goto cleanup;
 	}
 	d->owner_id = actor->role == MC_ROLE_CITIZEN ? actor->user_id : 0;
@@ -200,8 +233,10 @@ int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *a
 			  mc_dossier *out)
 {
 	mc_dossier d;
-	int rc = mc_app_dossier_build(st, tc, actor, in, &d);
+	int rc;
 
+	mc_err_clear();
+	rc = mc_app_dossier_build(st, tc, actor, in, &d);
 	if (rc != 0)
 		goto cleanup;
 	rc = mc_store_dossier_insert(st, &d);
@@ -325,12 +360,15 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 	mc_dossier d = {0};
 	mc_procedure proc = {0};
 
+	mc_err_clear();
 	bool with_docs = (req->action == MC_ACT_SUPPLEMENT || req->action == MC_ACT_RESOLVE) && req->n_docs > 0;
 	rc = mc_store_dossier_get(st, &d, code, with_docs);
+	if (rc == MC_ENOTFOUND)
+		rc = mc_err_set(rc, MC_REASON_NOT_FOUND, "no dossier has code %s", code);
 	if (rc != 0)
 		goto cleanup;
 	if (req->if_version && d.version != req->if_version) {
-		rc = MC_ESTALE;
+		rc = mc_err_set(MC_ESTALE, MC_REASON_STALE, "the dossier has changed; reload it");
 		goto cleanup;
 	}
 	/* The fees are read when the amount owed defaults to their sum. */
@@ -344,7 +382,7 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 		goto cleanup;
 	rc = mc_store_dossier_update(st, &d, d.version);
 	if (rc == MC_ECONFLICT)
-		rc = MC_ESTALE;
+		rc = mc_err_set(MC_ESTALE, MC_REASON_STALE, "the dossier has changed; reload it");
 	if (rc != 0)
 		goto cleanup;
 	rc = append_event(st, &d, actor, mc_action_name(req->action), from, req->note, req->at);
@@ -367,14 +405,25 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	int rc;
 	mc_state to;
 
+	const char *action = mc_action_name(req->action);
 	switch (mc_app_dossier_may(tc, actor, d, req->action)) {
 	case MC_MAY:
 		break;
 	case MC_MAY_NOT_STATE:
-		rc = MC_ECONFLICT;
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE, "cannot %s a dossier that is %s", action,
+				mc_state_name((mc_state)d->state));
 		goto cleanup;
-	default:
-		rc = MC_EFORBIDDEN;
+	case MC_MAY_NOT_SCOPE:
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
+				mc_app_action_desk_side(req->action)
+				    ? "dossier %s was filed at a unit outside your scope"
+				    : "dossier %s is at a unit outside your scope",
+				d->code);
+		goto cleanup;
+	case MC_MAY_NOT_OWNER:
+	case MC_MAY_NOT_ROLE:
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "your role may not %s this dossier now",
+				action);
 		goto cleanup;
 	}
 	rc = mc_dossier_next_state(&to, (mc_state)d->state, req->action, (mc_state)d->resume_state);
@@ -393,7 +442,8 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	case MC_ACT_REFUSE:
 	case MC_ACT_STOP:
 		if (blank(req->note)) {
-			rc = MC_EINVAL;
+			rc = mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD,
+					"%s needs a note giving the reasons", action);
 			goto cleanup;
 		}
 		d->finished_at = at;
@@ -403,7 +453,8 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		break;
 	case MC_ACT_REQUEST_SUPPLEMENT:
 		if (blank(req->note)) {
-			rc = MC_EINVAL;
+			rc = mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD,
+					"%s needs a note giving the reasons", action);
 			goto cleanup;
 		}
 		d->resume_state = d->state;
@@ -412,7 +463,7 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		break;
 	case MC_ACT_REQUEST_PAYMENT:
 		if (req->amount < 0) {
-			rc = MC_EINVAL;
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "amount may not be negative");
 			goto cleanup;
 		}
 		d->resume_state = d->state;
@@ -442,7 +493,8 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 			mc_user h;
 			rc = mc_store_user_get(st, &h, req->handler_id);
 			if (rc == MC_ENOTFOUND || (rc == 0 && h.unit_id != d->current_unit_id))
-				rc = MC_EINVAL;
+				rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+						"handler must be an officer of the dossier's current unit");
 			if (rc != 0)
 				goto cleanup;
 			d->handler_id = req->handler_id;
@@ -452,12 +504,13 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	case MC_ACT_TRANSFER: {
 		mc_unit target;
 		if (!req->to_unit_id || req->to_unit_id == d->current_unit_id) {
-			rc = MC_EINVAL;
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"transfer needs to_unit, another unit than the current one");
 			goto cleanup;
 		}
 		rc = mc_store_unit_get(st, &target, req->to_unit_id);
 		if (rc == MC_ENOTFOUND)
-			rc = MC_EINVAL;
+			rc = mc_err_set(MC_EINVAL, MC_REASON_UNKNOWN_UNIT, "to_unit names no unit");
 		if (rc != 0)
 			goto cleanup;
 		d->current_unit_id = target.id;
@@ -466,11 +519,13 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	}
 	case MC_ACT_RESOLVE:
 		if (req->outcome != 1 && req->outcome != 2) {
-			rc = MC_EINVAL;
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"resolve needs outcome approved or refused");
 			goto cleanup;
 		}
 		if (req->outcome == 2 && blank(req->note)) {
-			rc = MC_EINVAL;
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"a refused outcome needs a note giving the reasons");
 			goto cleanup;
 		}
 		d->outcome = req->outcome;
@@ -488,7 +543,7 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	}
 	d->state = to;
 	if (!blank(req->note) && copy_opt(d->note, sizeof d->note, req->note) != 0) {
-		rc = MC_ETOOBIG;
+		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD, "the note is too long to be stored");
 		goto cleanup;
 	}
 	d->updated_at = at;

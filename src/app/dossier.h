@@ -6,7 +6,10 @@
  * HTTP layer through the group committer, the CLI and the demo generator with
  * mc_store_begin). They decide, write the dossier and append the event; they
  * never commit. Every action is checked with mc_app_dossier_may (scope,
- * ownership, role, state) on the dossier as it is in the transaction.
+ * ownership, role, state) on the dossier as it is in the transaction. A
+ * failure returns its MC_E... code and records its reason and a message for
+ * the caller that answers for it (core/err.h: "cannot receive a dossier that
+ * is processing").
  */
 #ifndef MC_APP_DOSSIER_H
 #define MC_APP_DOSSIER_H

@@ -1,5 +1,7 @@
 #include "app/filing.h"
 
+#include "core/err.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,5 +100,16 @@ int mc_app_filing_admit(mc_store *st, const mc_filing_limits *lim, int64_t user_
 	int rc = mc_store_filing_lock(st, user_id, peer);
 	if (rc == 0)
 		rc = mc_app_filing_check(st, lim, user_id, peer, now, out);
+	return rc;
+}
+
+int mc_app_filing_refusal(const mc_filing_verdict *v)
+{
+	int rc = mc_err_set(
+	    MC_ELIMIT, MC_REASON_FILING_LIMIT,
+	    "%s %d dossiers in the last %s, the most allowed; the next may be filed in %lld seconds",
+	    v->by_address ? "this address has filed" : "this account has filed", v->limit,
+	    v->per_day ? "24 hours" : "hour", (long long)v->retry_after);
+	mc_err_retry_after(v->retry_after);
 	return rc;
 }

@@ -60,4 +60,8 @@ int mc_app_filing_check(mc_store *st, const mc_filing_limits *lim, int64_t user_
 int mc_app_filing_admit(mc_store *st, const mc_filing_limits *lim, int64_t user_id, const char *peer,
 			int64_t now, mc_filing_verdict *out);
 
+/* Records the refusal of a filing that v limits (core/err.h: the limit
+ * reached, and after how long the next may be filed) and returns MC_ELIMIT. */
+int mc_app_filing_refusal(const mc_filing_verdict *v);
+
 #endif

@@ -1,5 +1,7 @@
 #include "app/payment.h"
 
+#include "core/err.h"
+
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -195,7 +197,10 @@ int mc_app_payment_owe(mc_store *st, int64_t dossier_id, int64_t amount, int64_t
 	p.dossier_id = dossier_id;
 	p.amount = amount;
 	p.created_at = at;
-	return mc_store_payment_create(st, &p);
+	rc = mc_store_payment_create(st, &p);
+	if (rc == MC_ECONFLICT)
+		rc = mc_err_set(rc, MC_REASON_STATE, "a payment of the dossier is pending already");
+	return rc;
 }
 
 /* Copies a JSON text into the receipt; MC_ETOOBIG when it does not fit. */
@@ -231,6 +236,9 @@ int mc_app_payment_close(mc_store *st, const mc_actor *actor, int64_t dossier_id
 		mc_strlcpy(p.provider, "manual", sizeof p.provider);
 		rc = set_receipt(&p, json_pack("{s:s, s:s?, s:s?}", "recorded_by", actor->name, "role",
 					       mc_role_name(actor->role), "note", note));
+		if (rc == MC_ETOOBIG)
+			rc = mc_err_set(rc, MC_REASON_INVALID_FIELD,
+					"the note is too long to be kept with the payment's receipt");
 		if (rc != 0)
 			return rc;
 	}
@@ -258,30 +266,41 @@ int mc_app_payment_start(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 			 int64_t at, mc_payment *out, bool *created)
 {
 	mc_dossier d = {0};
-	int rc = mc_store_dossier_get(st, &d, code, false);
+	int rc;
 
+	mc_err_clear();
 	*created = false;
+	rc = mc_store_dossier_get(st, &d, code, false);
+	if (rc == MC_ENOTFOUND)
+		rc = mc_err_set(rc, MC_REASON_NOT_FOUND, "no dossier has code %s", code);
 	if (rc != 0)
 		goto cleanup;
 	switch (mc_app_payment_may_start(tc, actor, &d)) {
 	case MC_MAY:
 		break;
 	case MC_MAY_NOT_STATE:
-		rc = MC_ECONFLICT;
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE, "the dossier is not awaiting payment");
 		goto cleanup;
-	default:
-		rc = MC_EFORBIDDEN;
+	case MC_MAY_NOT_SCOPE:
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
+				"the dossier was received by a unit outside your scope");
+		goto cleanup;
+	case MC_MAY_NOT_OWNER:
+	case MC_MAY_NOT_ROLE:
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "your role may not pay this dossier");
 		goto cleanup;
 	}
 	rc = mc_store_payment_latest(st, out, d.id);
-	if (rc == MC_ENOTFOUND)
-		rc = MC_EINVAL;
-	if (rc != 0 || strcmp(out->state, "pending") == 0)
+	if (rc != 0 && rc != MC_ENOTFOUND)
 		goto cleanup;
-	/* Only a failed attempt is tried again; a cancelled or paid amount is
-	 * not owed any more. */
-	if (strcmp(out->state, "failed") != 0) {
-		rc = MC_EINVAL;
+	if (rc == 0 && strcmp(out->state, "pending") == 0)
+		goto cleanup;
+	/* No amount was stated, or it was settled: only a failed attempt is
+	 * tried again; a cancelled or paid amount is not owed any more. */
+	if (rc == MC_ENOTFOUND || strcmp(out->state, "failed") != 0) {
+		rc = mc_err_set(
+		    MC_EINVAL, MC_REASON_NOTHING_OWED,
+		    "no amount is owed online for this dossier; the fee is paid as the office says");
 		goto cleanup;
 	}
 	rc = mc_app_payment_owe(st, d.id, out->amount, at);
@@ -304,7 +323,10 @@ static int settled_answer(const mc_payment *p, const mc_payment_callback *cb, co
 
 	if (strcmp(p->state, paid ? "paid" : "failed") != 0 || strcmp(p->provider, provider) != 0 ||
 	    strcmp(p->provider_txn, cb->transaction_no) != 0)
-		return MC_ECONFLICT;
+		return mc_err_set(
+		    MC_ECONFLICT, MC_REASON_PAYMENT_CLOSED,
+		    "payment %s was settled or closed already, otherwise than this confirmation says",
+		    cb->reference);
 	*repeat = true;
 	*out = *p;
 	return 0;
@@ -316,13 +338,18 @@ int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_
 	mc_payment p;
 	mc_dossier d = {0};
 	bool paid = strcmp(cb->result_code, MC_PAYMENT_RESULT_OK) == 0;
-	int rc = mc_store_payment_by_reference(st, &p, cb->reference);
+	int rc;
 
+	mc_err_clear();
 	*repeat = false;
+	rc = mc_store_payment_by_reference(st, &p, cb->reference);
+	if (rc == MC_ENOTFOUND)
+		rc = mc_err_set(rc, MC_REASON_UNKNOWN_PAYMENT, "no payment has reference %s", cb->reference);
 	if (rc != 0)
 		goto cleanup;
 	if (p.amount != cb->amount) {
-		rc = MC_EINVAL;
+		rc = mc_err_set(MC_EINVAL, MC_REASON_AMOUNT_MISMATCH, "payment %s is for %lld VND, not %lld",
+				cb->reference, (long long)p.amount, (long long)cb->amount);
 		goto cleanup;
 	}
 	if (strcmp(p.state, "pending") != 0) {
@@ -333,7 +360,8 @@ int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_
 	p.paid_at = at;
 	if (mc_strlcpy(p.provider, provider, sizeof p.provider) != 0 ||
 	    mc_strlcpy(p.provider_txn, cb->transaction_no, sizeof p.provider_txn) != 0) {
-		rc = MC_ETOOBIG;
+		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD,
+				"a field of the confirmation is too long to be kept");
 		goto cleanup;
 	}
 	rc =
@@ -341,6 +369,9 @@ int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_
 				      "reference", cb->reference, "amount", (json_int_t)cb->amount,
 				      "transaction_no", cb->transaction_no, "result_code", cb->result_code,
 				      "time", cb->time, "check_value", cb->check_value));
+	if (rc == MC_ETOOBIG)
+		rc = mc_err_set(rc, MC_REASON_INVALID_FIELD,
+				"a field of the confirmation is too long to be kept");
 	if (rc != 0)
 		goto cleanup;
 	rc = mc_store_payment_settle(st, &p);
@@ -371,8 +402,14 @@ int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_
 		 (long long)p.amount, cb->transaction_no);
 	mc_action_req req = {.action = MC_ACT_PAY, .note = note, .at = at};
 	rc = mc_app_dossier_act(st, tc, &system, p.dossier_code, &req, &d);
-	if (rc == MC_EFORBIDDEN || rc == MC_ESTALE)
-		rc = MC_ECONFLICT;
+	/* The dossier cannot take it (withdrawn, stopped, changed meanwhile): a
+	 * conflict, which tells the provider to give the money back. */
+	if (rc == MC_EFORBIDDEN || rc == MC_ESTALE || rc == MC_ECONFLICT) {
+		char why[MC_ERR_MSG_MAX];
+		snprintf(why, sizeof why, "%s", mc_err_last()->msg);
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_PAYMENT_CLOSED,
+				"dossier %s cannot take payment %s: %s", p.dossier_code, cb->reference, why);
+	}
 cleanup:
 	if (rc == 0 && !*repeat)
 		*out = p;

@@ -12,7 +12,8 @@
  * secret comes last, so a known check value cannot be extended to sign more.
  *
  * The mc_app_payment_* functions run inside a write transaction that the
- * caller opened (the group committer); they never commit.
+ * caller opened (the group committer); they never commit. A failure records
+ * its reason and message (core/err.h).
  */
 #ifndef MC_APP_PAYMENT_H
 #define MC_APP_PAYMENT_H

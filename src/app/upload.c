@@ -1,6 +1,6 @@
 #include "app/upload.h"
 
-#include <stdio.h>
+#include "core/err.h"
 
 int mc_app_upload_quota(mc_store *st, mc_upload_quota *out, const mc_upload_limits *lim, int64_t user_id,
 			int64_t size, int64_t now)
@@ -24,38 +24,34 @@ int mc_app_upload_quota(mc_store *st, mc_upload_quota *out, const mc_upload_limi
 	return 0;
 }
 
-void mc_app_upload_quota_text(char *buf, size_t cap, const mc_upload_quota *q, int64_t size)
+int mc_app_upload_refusal(const mc_upload_quota *q, int64_t size)
 {
 	const mc_upload_usage *u = &q->usage;
 
 	switch (q->verdict) {
 	case MC_UPLOAD_OVER_FILES:
-		snprintf(buf, cap,
-			 "this account holds %lld uploaded files that no dossier holds (limit %lld); attach "
-			 "them to a "
-			 "dossier, or wait: they are removed 24 hours after their upload",
-			 (long long)u->unattached_files, (long long)q->limit);
-		break;
+		return mc_err_set(
+		    MC_ELIMIT, MC_REASON_UPLOAD_QUOTA,
+		    "this account holds %lld uploaded files that no dossier holds (limit %lld); attach "
+		    "them to a dossier, or wait: they are removed 24 hours after their upload",
+		    (long long)u->unattached_files, (long long)q->limit);
 	case MC_UPLOAD_OVER_BYTES:
-		snprintf(buf, cap,
-			 "this account holds %lld bytes of uploaded files that no dossier holds, and this "
-			 "file has "
-			 "%lld (limit %lld); attach them to a dossier, or wait: they are removed 24 hours "
-			 "after their "
-			 "upload",
-			 (long long)u->unattached_bytes, (long long)size, (long long)q->limit);
-		break;
+		return mc_err_set(
+		    MC_ELIMIT, MC_REASON_UPLOAD_QUOTA,
+		    "this account holds %lld bytes of uploaded files that no dossier holds, and this "
+		    "file has %lld (limit %lld); attach them to a dossier, or wait: they are removed 24 "
+		    "hours after their upload",
+		    (long long)u->unattached_bytes, (long long)size, (long long)q->limit);
 	case MC_UPLOAD_OVER_DAILY:
-		snprintf(buf, cap,
-			 "this account uploaded %lld bytes in the last 24 hours, and this file has %lld "
-			 "(limit %lld "
-			 "a day)",
-			 (long long)u->recent_bytes, (long long)size, (long long)q->limit);
-		break;
-	default:
-		snprintf(buf, cap, "within the quotas");
+		return mc_err_set(
+		    MC_ELIMIT, MC_REASON_UPLOAD_QUOTA,
+		    "this account uploaded %lld bytes in the last 24 hours, and this file has %lld "
+		    "(limit %lld a day)",
+		    (long long)u->recent_bytes, (long long)size, (long long)q->limit);
+	case MC_UPLOAD_WITHIN:
 		break;
 	}
+	return 0;
 }
 
 int mc_app_upload_expire(mc_store *st, int64_t now, int limit, int64_t *removed)

@@ -41,8 +41,10 @@ typedef struct {
  * account's usage in st. */
 int mc_app_upload_quota(mc_store *st, mc_upload_quota *out, const mc_upload_limits *lim, int64_t user_id,
 			int64_t size, int64_t now);
-/* The figures of a refusal, for the reply: "…: 50 files held (limit 50)". */
-void mc_app_upload_quota_text(char *buf, size_t cap, const mc_upload_quota *q, int64_t size);
+/* Records the refusal of an upload of size bytes that q puts over a quota
+ * (core/err.h, with the figures: "… 50 uploaded files … (limit 50) …") and
+ * returns MC_ELIMIT. */
+int mc_app_upload_refusal(const mc_upload_quota *q, int64_t size);
 
 /* One step of the expiry at now, in the caller's transaction: removes up to
  * limit uploads older than MC_UPLOAD_KEEP_SECONDS and the files they leave

@@ -29,6 +29,12 @@ static const struct setting {
 	 "largest JSON request body, bytes"},
 	{"max_upload", T_INT, 1024, 20 * 1024 * 1024, "20971520", offsetof(mc_config, max_upload), 0,
 	 "largest uploaded file, bytes"},
+	/* libevent refuses more than these before any route is looked at; the
+	 * connection filter follows header blocks of up to 64 KiB (conn.c). */
+	{"max_request", T_INT, 1024 * 1024, 1024L * 1024 * 1024, "67108864", offsetof(mc_config, max_request), 0,
+	 "largest request body of any kind, bytes, refused before any route; at least max_body and max_upload"},
+	{"max_headers", T_INT, 4096, 65536, "16384", offsetof(mc_config, max_headers), 0,
+	 "largest request line and headers, bytes"},
 	{"upload_quota_files", T_INT, 0, 100000, "50", offsetof(mc_config, upload_quota_files), 0,
 	 "uploaded files an account may hold that no dossier holds, 0 = no limit"},
 	{"upload_quota_bytes", T_INT, 0, 1L << 40, "209715200", offsetof(mc_config, upload_quota_bytes), 0,
@@ -133,6 +139,14 @@ static const struct setting {
 	 "bearer token that opens /metrics from any address, empty = none (prefer MOTCUA_METRICS_TOKEN)"},
 	{"cache_mb", T_INT, 1, 65536, "48", offsetof(mc_config, cache_mb), 0,
 	 "memory for rendered public lookups, MiB"},
+	{"cache_entry_kb", T_INT, 1, 16384, "64", offsetof(mc_config, cache_entry_kb), 0,
+	 "largest rendered public lookup kept in that memory, KiB"},
+	{"cache_max_age", T_INT, 1, 3600, "60", offsetof(mc_config, cache_max_age), 0,
+	 "seconds a kept public lookup may be served before it is rendered again (due soon and overdue move with "
+	 "the clock)"},
+	{"limiter_slots", T_INT, 256, 262144, "4096", offsetof(mc_config, limiter_slots), 0,
+	 "accounts, browsers or addresses each sign-in counter remembers (rounded up to a power of two); when full, "
+	 "a new one pushes out the stalest"},
 	{"session_purge_interval", T_INT, 1, 86400, "600", offsetof(mc_config, session_purge_interval), 0,
 	 "seconds between removals of expired sessions"},
 	{"listen_backlog", T_INT, 16, 65535, "1024", offsetof(mc_config, listen_backlog), 0,

@@ -19,6 +19,8 @@ typedef struct {
 	long workers;
 	long max_body;
 	long max_upload;
+	long max_request;
+	long max_headers;
 	long upload_quota_files;
 	long upload_quota_bytes;
 	long upload_daily_bytes;
@@ -49,6 +51,9 @@ typedef struct {
 	char metrics_allow[1024];
 	char metrics_token[256];
 	long cache_mb;
+	long cache_entry_kb;
+	long cache_max_age;
+	long limiter_slots;
 	long listen_backlog;
 	long session_purge_interval;
 	char public_url[512];

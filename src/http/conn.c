@@ -200,7 +200,7 @@ typedef enum {
 } phase;
 
 /* The longest header block followed; libevent refuses anything over its own
- * limit (16 KiB) before this matters. */
+ * limit (max_headers, at most 64 KiB) before this matters. */
 #define HEAD_MAX (64 * 1024)
 #define LINE_MAX_ (4 * 1024)
 

@@ -1,6 +1,8 @@
 #include "http/problem.h"
 
 #include <assert.h>
+#include <stdio.h>
+#include <string.h>
 
 static const mc_problem_info registry[MC_PROB_COUNT_] = {
 	[MC_PROB_MALFORMED_JSON] = {"malformed-json", 400, "The request body is not valid JSON"},
@@ -50,4 +52,74 @@ const mc_problem_info *mc_problem_get(mc_problem p)
 {
 	assert(p >= 0 && p < MC_PROB_COUNT_);
 	return &registry[p];
+}
+
+/* The problem of each reason. A switch without a default: the compiler names
+ * a reason added to core/err.h and left out here. */
+static mc_problem reason_problem(mc_reason reason)
+{
+	switch (reason) {
+	case MC_REASON_NONE: break;
+	case MC_REASON_NOT_FOUND: return MC_PROB_NOT_FOUND;
+	case MC_REASON_UNKNOWN_PROCEDURE: return MC_PROB_UNKNOWN_PROCEDURE;
+	case MC_REASON_UNKNOWN_UNIT: return MC_PROB_UNKNOWN_UNIT;
+	case MC_REASON_INVALID_FIELD: return MC_PROB_INVALID_FIELD;
+	case MC_REASON_MISSING_FIELD: return MC_PROB_MISSING_FIELD;
+	case MC_REASON_ROLE: return MC_PROB_FORBIDDEN;
+	case MC_REASON_SCOPE: return MC_PROB_OUT_OF_SCOPE;
+	case MC_REASON_STATE: return MC_PROB_FORBIDDEN_TRANSITION;
+	case MC_REASON_STALE: return MC_PROB_VERSION_CONFLICT;
+	case MC_REASON_DUPLICATE: return MC_PROB_DUPLICATE;
+	case MC_REASON_CODES_EXHAUSTED: return MC_PROB_CODES_EXHAUSTED;
+	case MC_REASON_FILING_LIMIT: return MC_PROB_FILING_LIMIT;
+	case MC_REASON_UPLOAD_QUOTA: return MC_PROB_UPLOAD_QUOTA;
+	case MC_REASON_APOLOGY_ISSUED: return MC_PROB_APOLOGY_ISSUED;
+	case MC_REASON_APOLOGY_OUTDATED: return MC_PROB_APOLOGY_OUTDATED;
+	case MC_REASON_UNKNOWN_PAYMENT: return MC_PROB_UNKNOWN_PAYMENT;
+	case MC_REASON_AMOUNT_MISMATCH: return MC_PROB_AMOUNT_MISMATCH;
+	case MC_REASON_PAYMENT_CLOSED: return MC_PROB_PAYMENT_CLOSED;
+	case MC_REASON_NOTHING_OWED: return MC_PROB_NOTHING_OWED;
+	case MC_REASON_COUNT_: break;
+	}
+	return MC_PROB_INTERNAL;
+}
+
+/* The answer to a failure known only by its code; detail names `what`. */
+static const struct code_answer {
+	int code;
+	mc_problem problem;
+	int retry_after;
+	const char *detail;
+} code_answers[] = {
+	{MC_ENOTFOUND, MC_PROB_NOT_FOUND, 0, "%s not found"},
+	{MC_ECONFLICT, MC_PROB_DUPLICATE, 0, "%s conflicts with existing data"},
+	{MC_EINVAL, MC_PROB_INVALID_FIELD, 0, "%s is invalid"},
+	{MC_EFORBIDDEN, MC_PROB_FORBIDDEN, 0, "your role does not allow %s"},
+	{MC_ETOOBIG, MC_PROB_BODY_TOO_LARGE, 0, "%s is too large"},
+	{MC_ESTALE, MC_PROB_VERSION_CONFLICT, 0, "%s has changed meanwhile; reload it"},
+	{MC_EFULL, MC_PROB_CODES_EXHAUSTED, 0, "%s: every number of the day is used"},
+	{MC_ELIMIT, MC_PROB_TOO_MANY_ATTEMPTS, 0, "%s: too many; try again later"},
+	{MC_EBUSY, MC_PROB_UNAVAILABLE, 1, "the database is busy; nothing was changed, try again"},
+	/* Anything else (MC_ERROR, a code not listed): the change was undone. */
+	{0, MC_PROB_UNAVAILABLE, 5, "could not complete %s; nothing was changed"},
+};
+
+void mc_problem_from_err(mc_problem_answer *out, const mc_err *e, const char *what)
+{
+	const struct code_answer *c = code_answers;
+	while (c->code != 0 && c->code != e->code)
+		c++;
+	memset(out, 0, sizeof *out);
+	if (e->reason != MC_REASON_NONE) {
+		out->problem = reason_problem(e->reason);
+	} else {
+		out->problem = c->problem;
+		out->retry_after = c->retry_after;
+	}
+	if (e->retry_after > 0)
+		out->retry_after = e->retry_after;
+	if (e->msg[0])
+		snprintf(out->detail, sizeof out->detail, "%s", e->msg);
+	else
+		snprintf(out->detail, sizeof out->detail, c->detail, what ? what : "the request");
 }

@@ -3,9 +3,18 @@
  * an entry here and sent as application/problem+json (RFC 9457) with a stable
  * `type` ("urn:motcua:problem:<slug>"), the HTTP status and a title; the
  * detail says what exactly was wrong with this request.
+ *
+ * It is also the one place where a failure that crosses from the layers below
+ * (an mc_err: a code, a reason, a message; core/err.h) becomes a problem: each
+ * reason has its problem, and a failure without a reason is answered by its
+ * code (docs/architecture.md §4).
  */
 #ifndef MC_HTTP_PROBLEM_H
 #define MC_HTTP_PROBLEM_H
+
+#include "core/err.h"
+
+#include <stddef.h>
 
 typedef enum {
 	MC_PROB_MALFORMED_JSON,
@@ -56,5 +65,22 @@ typedef struct {
 
 /* Borrowed, static. */
 const mc_problem_info *mc_problem_get(mc_problem p);
+
+/* How a failure is answered. */
+typedef struct {
+	mc_problem problem;
+	int64_t retry_after; /* seconds for a Retry-After header, 0 = none */
+	char detail[512];
+} mc_problem_answer;
+
+/*
+ * The answer to e: the problem of its reason, or when it has none, of its
+ * code (not found 404, conflict 409 duplicate, invalid 422, forbidden 403,
+ * too big 413, stale 409, codes used up 409, limited 429, busy 503 with
+ * Retry-After 1, anything else 503 with Retry-After 5). The detail is e's
+ * message, or when it has none the code's text about `what` ("the dossier
+ * not found").
+ */
+void mc_problem_from_err(mc_problem_answer *out, const mc_err *e, const char *what);
 
 #endif

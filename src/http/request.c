@@ -1,11 +1,10 @@
 /* The request context: its lifetime, what a handler reads from it, replies,
- * the access log, writes deferred to the group committer and work offloaded
- * to the hashing pool. */
+ * writes deferred to the group committer and work offloaded to the hashing
+ * pool. */
 #include "http/server_int.h"
 
 #include "http/metrics.h"
 #include "http/offload.h"
-#include "http/router.h"
 
 #include <event2/buffer.h>
 #include <openssl/crypto.h>
@@ -65,21 +64,6 @@ static double elapsed_ms(const struct timespec *from)
 	return (double)(now.tv_sec - from->tv_sec) * 1e3 + (double)(now.tv_nsec - from->tv_nsec) / 1e6;
 }
 
-static void access_log(const mc_req *r, double ms)
-{
-	if (!r->w->srv->cfg.access_log)
-		return;
-	json_t *line = json_pack("{s:s, s:s, s:s, s:i, s:f}", "id", r->request_id, "method", mc_method_name(r->method),
-				 "path", r->path ? r->path : "", "status", r->status, "ms", ms);
-	char ts[32];
-	json_object_set_new(line, "ts", json_string(mc_time_format(ts, sizeof ts, mc_now())));
-	char *text = json_dumps(line, JSON_COMPACT);
-	if (text)
-		fprintf(stderr, "%s\n", text);
-	free(text);
-	json_decref(line);
-}
-
 static const char *reason(int status)
 {
 	switch (status) {
@@ -125,7 +109,7 @@ static void send_and_free(mc_req *r, int status, const char *content_type, struc
 	if (!evhttp_find_header(h, "Content-Security-Policy"))
 		evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 	evhttp_send_reply(r->ev, status, reason(status), buf);
-	access_log(r, ms);
+	mc_access_log_add_(r->w, r, ms);
 	req_free(r);
 }
 
@@ -221,33 +205,22 @@ void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...)
 	free(text);
 }
 
+void mc_reply_err(mc_req *r, const mc_err *e, const char *what)
+{
+	mc_problem_answer a;
+	mc_problem_from_err(&a, e, what);
+	if (a.retry_after > 0) {
+		char retry[24];
+		snprintf(retry, sizeof retry, "%lld", (long long)a.retry_after);
+		mc_reply_header(r, "Retry-After", retry);
+	}
+	mc_reply_problem(r, a.problem, "%s", a.detail);
+}
+
 void mc_reply_error(mc_req *r, int rc, const char *what)
 {
-	switch (rc) {
-	case MC_ENOTFOUND:
-		mc_reply_problem(r, MC_PROB_NOT_FOUND, "%s not found", what);
-		break;
-	case MC_ECONFLICT:
-		mc_reply_problem(r, MC_PROB_DUPLICATE, "%s conflicts with existing data", what);
-		break;
-	case MC_EINVAL:
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%s is invalid", what);
-		break;
-	case MC_EFORBIDDEN:
-		mc_reply_problem(r, MC_PROB_FORBIDDEN, "your role does not allow %s", what);
-		break;
-	case MC_ETOOBIG:
-		mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE, "%s is too large", what);
-		break;
-	case MC_EBUSY:
-		mc_reply_header(r, "Retry-After", "1");
-		mc_reply_problem(r, MC_PROB_UNAVAILABLE, "the database is busy; nothing was changed, try again");
-		break;
-	default:
-		mc_reply_header(r, "Retry-After", "5");
-		mc_reply_problem(r, MC_PROB_UNAVAILABLE, "could not complete %s; nothing was changed", what);
-		break;
-	}
+	mc_err e = {.code = rc};
+	mc_reply_err(r, &e, what);
 }
 
 /* ---- accessors --------------------------------------------------------- */
@@ -383,6 +356,8 @@ struct pending {
 static int pending_write(mc_store *st, void *arg)
 {
 	struct pending *pw = arg;
+	/* Nothing an earlier job left on the writer's thread is this one's reason. */
+	mc_err_clear();
 	return pw->fn(st, pw->payload);
 }
 

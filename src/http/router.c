@@ -98,14 +98,17 @@ void mc_router_allow(char *buf, size_t cap, int methods)
 	size_t used = 0;
 	if (methods & MC_M_GET)
 		methods |= MC_M_HEAD;
-	if (cap)
-		buf[0] = '\0';
+	if (cap == 0)
+		return;
+	buf[0] = '\0';
 	for (size_t i = 0; i < MC_ARRAY_LEN(names); i++) {
 		if (!(methods & names[i].method))
 			continue;
 		int n = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", names[i].name);
-		if (n < 0 || (size_t)n >= cap - used)
+		if (n < 0 || (size_t)n >= cap - used) {
+			buf[used] = '\0'; /* whole names only, never "POS" */
 			break;
+		}
 		used += (size_t)n;
 	}
 }

@@ -34,7 +34,8 @@ int mc_router_find(mc_route_match *out, const mc_route *routes, size_t n, mc_met
  * (nothing legitimate has one). "+" stays "+" in a path. */
 char *mc_router_decode_path(const char *raw);
 
-/* The methods as an Allow header value ("GET, HEAD, POST"); HEAD goes with GET. */
+/* The methods as an Allow header value ("GET, HEAD, POST"); HEAD goes with GET.
+ * A name that does not fit in cap is left out, with those after it. */
 void mc_router_allow(char *buf, size_t cap, int methods);
 
 /* "GET", "POST"...; "OTHER" for anything else. */

@@ -1,266 +1,21 @@
-/* The server: the listening socket, the workers, and what happens to a
- * request between its arrival and its handler. */
+/* The server: the listening socket, the workers with their event loops, and
+ * the server's life from its start to its stop. What happens to a request on
+ * a worker is in dispatch.c (before its handler) and request.c (after). */
 #include "http/server_int.h"
 
 #include "app/auth.h"
-#include "core/text.h"
-#include "http/metrics.h"
 #include "http/offload.h"
-#include "http/router.h"
 
+#include <assert.h>
 #include <errno.h>
-#include <event2/buffer.h>
 #include <event2/thread.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-/* A hard cap libevent enforces before any handler runs; per-route limits,
- * answered with problem+json, are below it. */
-#define HARD_BODY_MAX (64u * 1024 * 1024)
-#define HEADERS_MAX (16 * 1024)
-
-/* ---- before the handler ------------------------------------------------ */
-
-/* The value of the motcua_session cookie in a Cookie header, or NULL. The
- * name must be a whole cookie name: "x_motcua_session=" is another cookie. */
-static const char *session_cookie(const char *header)
-{
-	static const char name[] = "motcua_session=";
-	for (const char *at = header; at && (at = strstr(at, name)) != NULL; at += sizeof name - 1) {
-		if (at == header || at[-1] == ' ' || at[-1] == ';')
-			return at + sizeof name - 1;
-	}
-	return NULL;
-}
-
-/* Finds the signed-in user. A missing, expired or unknown token leaves the
- * request anonymous; a store error (the database away) is returned, so that
- * the caller answers 503 rather than 401: the session may well be valid. */
-static int load_session(mc_req *r)
-{
-	const char *token = NULL;
-	char cookie_token[MC_TOKEN_MAX];
-	const char *auth = mc_req_header(r, "Authorization");
-	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
-		token = auth + 7;
-	} else {
-		const char *at = session_cookie(mc_req_header(r, "Cookie"));
-		if (at) {
-			size_t n = strcspn(at, "; ");
-			if (n > 0 && n < sizeof cookie_token) {
-				memcpy(cookie_token, at, n);
-				cookie_token[n] = '\0';
-				token = cookie_token;
-			}
-		}
-	}
-	if (!token || !*token || strlen(token) >= MC_TOKEN_MAX)
-		return 0;
-	mc_auth_token_hash(r->token_hash, token);
-	int64_t user_id = 0, expires = 0;
-	/* Sessions from the primary, never a replica: a new sign-in works at once, and a
-	 * sign-out or a deactivated account takes effect at once. */
-	mc_store *st = r->w->primary ? r->w->primary : r->w->store;
-	int rc = mc_store_session_get(st, &user_id, &expires, r->token_hash);
-	if (rc != 0 || expires <= mc_now())
-		return rc == MC_ENOTFOUND ? 0 : rc;
-	rc = mc_store_user_get(st, &r->user, user_id);
-	if (rc != 0 || !r->user.active)
-		return rc == MC_ENOTFOUND ? 0 : rc;
-	r->has_user = true;
-	return 0;
-}
-
-static bool content_type_is_json(const char *ct)
-{
-	if (!ct)
-		return false;
-	size_t n = strcspn(ct, ";");
-	while (n > 0 && ct[n - 1] == ' ')
-		n--;
-	return n == strlen("application/json") && strncasecmp(ct, "application/json", n) == 0;
-}
-
-/* Reads the body for the route; replies and returns -1 on a bad one. */
-static int read_body_or_reply(mc_req *r, const mc_route *route)
-{
-	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
-	size_t len = evbuffer_get_length(in);
-	const mc_server_config *cfg = &r->w->srv->cfg;
-	if (route->flags & MC_ROUTE_UPLOAD) {
-		if (len > cfg->max_upload) {
-			mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE, "uploads are limited to %zu bytes", cfg->max_upload);
-			return -1;
-		}
-		r->raw = mc_xmalloc(len + 1);
-		evbuffer_remove(in, r->raw, len);
-		r->raw[len] = 0;
-		r->raw_len = len;
-		return 0;
-	}
-	if (!(route->flags & MC_ROUTE_JSON) || !(r->method & (MC_M_POST | MC_M_PUT | MC_M_PATCH)))
-		return 0;
-	if (len > cfg->max_body) {
-		mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE, "request bodies are limited to %zu bytes", cfg->max_body);
-		return -1;
-	}
-	if (len == 0) {
-		mc_reply_problem(r, MC_PROB_MALFORMED_JSON, "the request body is empty; a JSON object is expected");
-		return -1;
-	}
-	if (!content_type_is_json(mc_req_header(r, "Content-Type"))) {
-		mc_reply_problem(r, MC_PROB_UNSUPPORTED_MEDIA, "send Content-Type: application/json");
-		return -1;
-	}
-	const char *data = (const char *)evbuffer_pullup(in, (ev_ssize_t)len);
-	json_error_t err;
-	r->body = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-	if (!r->body) {
-		if (json_error_code(&err) == json_error_invalid_utf8)
-			mc_reply_problem(r, MC_PROB_INVALID_UTF8, "at byte %d: %s", err.position, err.text);
-		else
-			mc_reply_problem(r, MC_PROB_MALFORMED_JSON, "line %d, column %d: %s", err.line, err.column,
-					 err.text);
-		return -1;
-	}
-	if (!json_is_object(r->body)) {
-		mc_reply_problem(r, MC_PROB_MALFORMED_JSON, "the request body must be a JSON object");
-		return -1;
-	}
-	return 0;
-}
-
-/* Parses the query string; refuses (replies, returns -1) one whose names or
- * values decode to a NUL byte or to bytes that are not UTF-8: libevent's
- * parser would cut a value at a %00 ("2017-01-01%00x" read as a date). */
-static int read_query_or_reply(mc_req *r, const char *qs)
-{
-	if (!qs)
-		return 0;
-	for (const char *p = qs; *p;) {
-		size_t n = strcspn(p, "&");
-		char *part = mc_xstrndup(p, n);
-		size_t len = 0;
-		char *decoded = evhttp_uridecode(part, 1, &len);
-		bool ok = decoded && strlen(decoded) == len && mc_text_valid_utf8(decoded, len);
-		free(decoded);
-		free(part);
-		if (!ok) {
-			mc_reply_problem(r, MC_PROB_INVALID_QUERY,
-					 "a query parameter holds a NUL byte or is not valid UTF-8");
-			return -1;
-		}
-		p += n + (p[n] == '&');
-	}
-	if (evhttp_parse_query_str(qs, &r->query) != 0) {
-		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "malformed query string");
-		return -1;
-	}
-	return 0;
-}
-
-/* The API's own paths, which never fall back to the web application. */
-static bool is_api_path(const char *path)
-{
-	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 || strcmp(path, "/healthz") == 0 ||
-	       strcmp(path, "/readyz") == 0 || strcmp(path, "/metrics") == 0;
-}
-
-static void handle(struct evhttp_request *ev, void *arg)
-{
-	mc_worker *w = arg;
-	mc_req *r = mc_req_new_(w, ev);
-	r->method = 0;
-	switch (evhttp_request_get_command(ev)) {
-	case EVHTTP_REQ_GET: r->method = MC_M_GET; break;
-	case EVHTTP_REQ_POST: r->method = MC_M_POST; break;
-	case EVHTTP_REQ_PUT: r->method = MC_M_PUT; break;
-	case EVHTTP_REQ_DELETE: r->method = MC_M_DELETE; break;
-	case EVHTTP_REQ_PATCH: r->method = MC_M_PATCH; break;
-	case EVHTTP_REQ_HEAD: r->method = MC_M_HEAD; break;
-	default: break;
-	}
-
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
-	const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
-	if (!raw_path || !*raw_path)
-		raw_path = "/";
-	const char *framing = mc_conns_dispatch(w->conns, ev);
-	r->path = mc_router_decode_path(raw_path);
-	if (framing) {
-		if (!r->path)
-			r->path = mc_xstrdup("/");
-		/* Nothing after this request on the connection can be trusted. */
-		mc_metrics_event(MC_METRIC_BAD_FRAMING);
-		mc_reply_header(r, "Connection", "close");
-		mc_reply_problem(r, MC_PROB_BAD_FRAMING, "%s", framing);
-		return;
-	}
-	if (!r->path) {
-		/* %00 or bytes that are not UTF-8 in a path: nothing legitimate has one. */
-		r->path = mc_xstrdup("/");
-		mc_reply_problem(r, MC_PROB_NOT_FOUND, "malformed path");
-		return;
-	}
-	if (read_query_or_reply(r, uri ? evhttp_uri_get_query(uri) : NULL) != 0)
-		return;
-
-	mc_route_match m;
-	const mc_server_config *cfg = &w->srv->cfg;
-	if (mc_router_find(&m, cfg->routes, cfg->n_routes, r->method, r->path) < 0) {
-		if (m.allowed) {
-			char allow[64];
-			mc_router_allow(allow, sizeof allow, m.allowed);
-			mc_reply_header(r, "Allow", allow);
-			mc_reply_problem(r, MC_PROB_METHOD_NOT_ALLOWED, "%s allows %s", r->path, allow);
-		} else if (w->srv->web && !is_api_path(r->path)) {
-			/* Everything that is not the API is the web application. */
-			if (r->method == MC_M_GET || r->method == MC_M_HEAD) {
-				mc_static_serve(r, w->srv->web);
-			} else {
-				mc_reply_header(r, "Allow", "GET, HEAD");
-				mc_reply_problem(r, MC_PROB_METHOD_NOT_ALLOWED, "%s allows GET, HEAD", r->path);
-			}
-		} else {
-			mc_reply_problem(r, MC_PROB_NOT_FOUND, "no resource at %s", r->path);
-		}
-		return;
-	}
-	const mc_route *route = &cfg->routes[m.index];
-	r->route_index = m.index;
-	r->n_params = m.n_params;
-	/* The parameters: a copy of the path cut at the end of each. */
-	r->param_buf = mc_xstrdup(r->path);
-	for (int k = 0; k < m.n_params; k++) {
-		r->params[k] = r->param_buf + m.starts[k];
-		r->param_buf[m.starts[k] + m.lens[k]] = '\0';
-	}
-	int src = load_session(r);
-	if (src != 0) {
-		mc_reply_error(r, src, "the session check");
-		return;
-	}
-	if (route->auth == MC_AUTH_SESSION) {
-		if (!r->has_user) {
-			mc_reply_problem(r, MC_PROB_UNAUTHENTICATED, "sign in with POST /api/v1/session");
-			return;
-		}
-		if (!(route->roles & MC_ROLE_BIT(r->user.role))) {
-			mc_reply_problem(r, MC_PROB_FORBIDDEN, "the role %s may not use this resource",
-					 mc_role_name((mc_role)r->user.role));
-			return;
-		}
-	}
-	if (read_body_or_reply(r, route) != 0)
-		return;
-	route->handler(r);
-}
 
 /* ---- the store --------------------------------------------------------- */
 
@@ -363,9 +118,11 @@ static int worker_init(mc_worker *w, mc_server *srv, int index)
 	w->conns = mc_conns_new(w->base, w->http, &srv->cfg.conn);
 	if (!w->conns)
 		return MC_ERROR;
-	evhttp_set_gencb(w->http, handle, w);
-	evhttp_set_max_body_size(w->http, HARD_BODY_MAX);
-	evhttp_set_max_headers_size(w->http, HEADERS_MAX);
+	evhttp_set_gencb(w->http, mc_dispatch_, w);
+	/* Caps libevent enforces before any handler runs (it answers 413 and
+	 * closes); the per-route limits, answered with problem+json, are below. */
+	evhttp_set_max_body_size(w->http, (ev_ssize_t)cfg->max_request);
+	evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->max_headers);
 	evhttp_set_timeout(w->http, cfg->idle_timeout > 0 ? cfg->idle_timeout : 30);
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 						    EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD);
@@ -377,13 +134,14 @@ static int worker_init(mc_worker *w, mc_server *srv, int index)
 		return MC_ERROR;
 	}
 	mc_conns_guard_accept(w->conns, bound);
-	return 0;
+	return mc_access_log_start_(w);
 }
 
 static void worker_free(mc_worker *w)
 {
 	if (w->http)
 		evhttp_free(w->http);
+	mc_access_log_stop_(w);
 	mc_conns_free(w->conns);
 	if (w->base)
 		event_base_free(w->base);
@@ -395,6 +153,8 @@ static void *worker_main(void *arg)
 {
 	mc_worker *w = arg;
 	event_base_dispatch(w->base);
+	/* The lines of the last replies, before the server is freed. */
+	mc_access_log_flush_(w);
 	return NULL;
 }
 
@@ -409,6 +169,16 @@ int mc_server_new(mc_server **out, const mc_server_config *cfg)
 	srv->listen_fd = -1;
 	*out = NULL;
 
+	/* The limits come from the settings table (cli/config.c), which gives
+	 * each a default and a range. */
+	assert(cfg->max_headers > 0 && cfg->max_request > 0 && cfg->cache_entry_max > 0 &&
+	       cfg->cache_max_age > 0 && cfg->limiter_slots > 0);
+	if (cfg->max_request < cfg->max_body || cfg->max_request < cfg->max_upload) {
+		fprintf(stderr,
+			"motcua: max_request (%zu) must be at least max_body (%zu) and max_upload (%zu)\n",
+			cfg->max_request, cfg->max_body, cfg->max_upload);
+		goto fail;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	evthread_use_pthreads();
 	mc_conns_reserve_init();
@@ -432,18 +202,20 @@ int mc_server_new(mc_server **out, const mc_server_config *cfg)
 	if (!srv->offload)
 		goto fail;
 	/* Rendered replies: cache_bytes of them (48 MiB holds about 37,000 lookups
-	 * of 1.3 KB), each of up to 64 KiB, 60 s at most. */
-	srv->cache = mc_cache_new(cfg->cache_bytes ? cfg->cache_bytes : 48u << 20, 64u << 10, 60);
+	 * of 1.3 KB), each of up to cache_entry_max bytes, cache_max_age seconds old at most. */
+	srv->cache = mc_cache_new(cfg->cache_bytes ? cfg->cache_bytes : 48u << 20, cfg->cache_entry_max,
+				  cfg->cache_max_age);
 	int window = cfg->login_window > 0 ? cfg->login_window : 900;
 	int failures = cfg->login_failures > 0 ? cfg->login_failures : 5;
 	int signin_window = cfg->signin_window > 0 ? cfg->signin_window : 60;
-	srv->login_accounts = mc_limiter_new(4096, failures, window);
-	srv->login_devices = mc_limiter_new(4096, failures, window);
-	srv->login_addresses = mc_limiter_new(4096, failures * 4, window);
+	size_t slots = cfg->limiter_slots;
+	srv->login_accounts = mc_limiter_new(slots, failures, window);
+	srv->login_devices = mc_limiter_new(slots, failures, window);
+	srv->login_addresses = mc_limiter_new(slots, failures * 4, window);
 	srv->signins_accounts =
-	    mc_limiter_new(4096, cfg->signin_account_max > 0 ? cfg->signin_account_max : 10, signin_window);
+	    mc_limiter_new(slots, cfg->signin_account_max > 0 ? cfg->signin_account_max : 10, signin_window);
 	srv->signins_addresses =
-	    mc_limiter_new(4096, cfg->signin_address_max > 0 ? cfg->signin_address_max : 120, signin_window);
+	    mc_limiter_new(slots, cfg->signin_address_max > 0 ? cfg->signin_address_max : 120, signin_window);
 	if (mc_static_load(&srv->web, cfg->web_root) != 0)
 		goto fail;
 	srv->listen_fd = open_listener(cfg->listen, cfg->listen_backlog > 0 ? cfg->listen_backlog : 1024, srv->bound,

@@ -37,6 +37,8 @@ typedef struct {
 	int workers;             /* 0 = one per core */
 	size_t max_body;         /* JSON request bodies, bytes */
 	size_t max_upload;       /* attachment uploads, bytes */
+	size_t max_request;      /* any request body, bytes: libevent's cap before any route (>= both above) */
+	size_t max_headers;      /* the request line and headers, bytes (libevent answers 400 past it) */
 	mc_upload_limits uploads; /* what each account may keep uploaded (app/upload.h) */
 	mc_audit_config audit;   /* anchors of the event log (app/audit.h) */
 	int session_hours;       /* lifetime of a session */
@@ -64,6 +66,9 @@ typedef struct {
 	const char *metrics_allow; /* addresses that may read /metrics without a token */
 	const char *metrics_token; /* bearer token that opens /metrics, empty = none */
 	size_t cache_bytes;      /* the rendered public replies kept in memory */
+	size_t cache_entry_max;  /* the largest reply kept, bytes */
+	int cache_max_age;       /* seconds a kept reply may be served (it says "due soon", "overdue") */
+	size_t limiter_slots;    /* keys each sign-in counter remembers (limiter.h) */
 	int listen_backlog;
 	mc_filing_limits filing;   /* online filings per citizen account and client address (app/filing.h) */
 } mc_server_config;
@@ -176,7 +181,12 @@ void mc_reply_empty(mc_req *r, int status);
 void mc_reply_file(mc_req *r, int status, const char *content_type, int fd, int64_t size);
 /* Adds a header to the coming reply. */
 void mc_reply_header(mc_req *r, const char *name, const char *value);
-/* Maps an MC_E... code to its problem and replies (MC_EBUSY → 503 ...). */
+/* Replies to a failure that crossed from the app layer with the problem of
+ * its reason, or of its code when it has none (http/problem.h); `what` names
+ * the thing concerned in the detail of a failure without a message ("the
+ * action": "could not complete the action; nothing was changed"). */
+void mc_reply_err(mc_req *r, const mc_err *e, const char *what);
+/* The same for a bare MC_E... code (MC_EBUSY → 503 with Retry-After ...). */
 void mc_reply_error(mc_req *r, int rc, const char *what);
 
 /* ---- writes ----------------------------------------------------------- */

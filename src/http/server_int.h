@@ -3,14 +3,18 @@
  * src/http sees: the server's state, a worker, the request context, and the
  * functions the pieces call on each other.
  *
- *   server.c   listening, workers, the dispatch of a request (handle)
- *   request.c  the request context: its lifetime, accessors, replies, the
- *              access log, deferred writes and offloaded work
- *   router.c   matching a path against the route table (router.h)
- *   rules.c    the time rules in force (calendar and units) and their reload
- *   conn.c     connections: framing checks, header and body deadlines, accept
- *              back-off when descriptors run out (conn.h)
- *   metrics.c  request counters and latency histograms (metrics.h)
+ *   server.c     listening, the workers and their event loops, start and stop
+ *   dispatch.c   a request from its arrival to its handler: path, query,
+ *                route, session, role, body
+ *   request.c    the request context: its lifetime, accessors, replies,
+ *                deferred writes and offloaded work
+ *   access_log.c the access log: a buffer of JSON lines per worker
+ *   router.c     matching a path against the route table (router.h)
+ *   rules.c      the time rules in force (calendar and units) and their reload
+ *   conn.c       connections: framing checks, header and body deadlines,
+ *                accept back-off when descriptors run out (conn.h)
+ *   metrics.c    request counters and latency histograms (metrics.h)
+ *   offload.c    the pool that hashes passwords (offload.h)
  */
 #ifndef MC_HTTP_SERVER_INT_H
 #define MC_HTTP_SERVER_INT_H
@@ -68,6 +72,15 @@ struct mc_server {
 	struct event_base *main_base;
 };
 
+/* One worker's access log: whole lines waiting to be written to stderr. */
+typedef struct {
+	char *buf;          /* NULL when the access log is off */
+	size_t len, cap;
+	struct event *tick; /* writes what is waiting once a second */
+	int64_t ts_second;  /* the second ts was formatted for */
+	char ts[32];
+} mc_access_log;
+
 typedef struct mc_worker {
 	int index;
 	mc_server *srv;
@@ -78,6 +91,7 @@ typedef struct mc_worker {
 	mc_conns *conns;   /* this worker's connections (conn.h) */
 	pthread_t thread;
 	uint64_t seq;
+	mc_access_log log;
 } mc_worker;
 
 struct mc_req {
@@ -115,8 +129,21 @@ struct mc_req {
 /* server.c: a connection with the server's bounds on waiting (db_limits). */
 int mc_server_open_store_(mc_store **out, const char *url, const mc_server_config *cfg);
 
+/* dispatch.c: evhttp's callback for every request of a worker (arg). */
+void mc_dispatch_(struct evhttp_request *ev, void *arg);
+
 /* request.c */
 mc_req *mc_req_new_(mc_worker *w, struct evhttp_request *ev);
+
+/* access_log.c: with the access log on, start gives the worker its buffer and
+ * the timer that writes it each second (on w->base); add appends the line of
+ * a reply, writing the buffer first when the line would not fit; flush writes
+ * what is waiting; stop writes it and frees the buffer. Each worker uses its
+ * own from its own thread; stop runs after the worker's loop has ended. */
+int mc_access_log_start_(mc_worker *w);
+void mc_access_log_add_(mc_worker *w, const mc_req *r, double ms);
+void mc_access_log_flush_(mc_worker *w);
+void mc_access_log_stop_(mc_worker *w);
 
 /* rules.c */
 int mc_rules_init_(mc_server *srv);

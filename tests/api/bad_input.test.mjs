@@ -156,8 +156,19 @@ test('unknown procedure → 422 unknown-procedure', async () => {
   const abolished = 'T-THA-276877';
   assertProblem(await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan, body: { ...GOOD, procedure_code: abolished } }),
     422, 'invalid-field', 'abolished procedure');
-  assertProblem(await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan, body: { ...GOOD, procedure_code: '1.001193' } }),
-    422, 'invalid-field', 'a commune procedure at the district');
+  const commune = await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan, body: { ...GOOD, procedure_code: '1.001193' } });
+  assertProblem(commune, 422, 'invalid-field', 'a commune procedure at the district');
+  // the app layer says which of the reasons it was (core/err.h), where the handler used to guess
+  assert.equal(commune.body.detail, `unit ${DISTRICT} does not receive procedure 1.001193`);
+  // a citizen filing online a service that is not offered online, or a procedure of many units without its unit
+  const offline = await server.api('POST', '/api/v1/dossiers', { token: tok.congdan,
+    body: { ...GOOD, channel: 'online', unit: DISTRICT, procedure_code: '1.001695' } });
+  assertProblem(offline, 422, 'invalid-field', 'a level 2 service online');
+  assert.equal(offline.body.detail, 'procedure 1.001695 is not offered online (service level 2); it is filed at the desk');
+  const unitless = await server.api('POST', '/api/v1/dossiers', { token: tok.congdan,
+    body: { ...GOOD, channel: 'online', procedure_code: '1.004227' } });
+  assertProblem(unitless, 422, 'invalid-field', 'online without the unit');
+  assert.equal(unitless.body.detail, 'procedure 1.004227 is run by many units: an online filing must name the unit');
   assertProblem(await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan, body: { ...GOOD, unit: '999.99.99.X00' } }),
     422, 'unknown-unit', 'unknown unit');
   assertProblem(await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan, body: { ...GOOD, unit: '000.00.10.H56' } }),

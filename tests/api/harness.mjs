@@ -83,7 +83,8 @@ export async function startServer({ demo = true, dossiers = 60, env = {} } = {})
   execFileSync(BIN, initArgs, { env: fullEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await freePort();
   const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--workers', '2'], {
-    env: { ...fullEnv, MOTCUA_ACCESS_LOG: 'false' },
+    // the access log off unless a test asks for it (access_log.test.mjs)
+    env: { ...fullEnv, MOTCUA_ACCESS_LOG: env.MOTCUA_ACCESS_LOG ?? 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

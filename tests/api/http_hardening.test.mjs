@@ -108,6 +108,51 @@ test('a query value holding a NUL or bytes that are not UTF-8 is refused, not cu
   assert.equal((await server.api('GET', '/api/v1/procedures?q=%2500')).status, 200);
 });
 
+// Starts a second server on the same database with env; resolves with { base, child, stderr() }
+// once it listens, or with { code, stderr() } when it exits first.
+async function serveWith(env) {
+  const port = await freePort();
+  const child = spawn(BIN, ['serve', '--db', server.db, '--listen', `127.0.0.1:${port}`, '--workers', '1'],
+    { env: { ...process.env, MOTCUA_ACCESS_LOG: 'false', MOTCUA_RELOAD_INTERVAL_MS: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('listening on')) resolve({ base: `http://127.0.0.1:${port}`, child, stderr: () => stderr });
+    });
+    child.on('exit', (code) => resolve({ code, stderr: () => stderr }));
+  });
+}
+
+test('the caps on headers and on any request body are settings: max_headers, max_request', async () => {
+  const headers = (n) => `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(n)}\r\nConnection: close\r\n\r\n`;
+  const upload = `POST /api/v1/attachments HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n` +
+    `Content-Length: ${2 << 20}\r\nConnection: close\r\n\r\n%PDF-${'x'.repeat((2 << 20) - 5)}`;
+  // the defaults: 16 KiB of headers, 64 MiB of body (then the route's own limit and checks)
+  assert.equal(statusOf((await raw(server.base, headers(6000))).text), 200);
+  const res = await raw(server.base, upload);
+  assert.equal(statusOf(res.text), 401, 'an upload of 2 MiB reaches its route, which wants a session');
+  assert.equal(problemType(res.text), 'urn:motcua:problem:unauthenticated');
+
+  const small = await serveWith({ MOTCUA_MAX_HEADERS: '4096', MOTCUA_MAX_REQUEST: '1048576', MOTCUA_MAX_UPLOAD: '1048576' });
+  assert.ok(small.child, `the server with small caps starts: ${small.stderr()}`);
+  try {
+    assert.equal(statusOf((await raw(small.base, headers(6000))).text), 400, 'headers over max_headers');
+    assert.equal(statusOf((await raw(small.base, headers(3000))).text), 200, 'headers within max_headers');
+    assert.equal(statusOf((await raw(small.base, upload)).text), 413, 'a body over max_request, before any route');
+  } finally {
+    small.child.kill('SIGTERM');
+    await new Promise((r) => small.child.on('exit', r));
+  }
+  // max_request below max_upload (20 MiB by default) would cut uploads the settings allow
+  const bad = await serveWith({ MOTCUA_MAX_REQUEST: '1048576' });
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr(), /max_request \(1048576\) must be at least max_body \(1048576\) and max_upload \(20971520\)/);
+});
+
 test('a header block trickled line by line is cut off at header_timeout', async () => {
   const { hostname, port } = new URL(server.base);
   const sock = net.connect(Number(port), hostname);

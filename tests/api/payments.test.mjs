@@ -247,6 +247,11 @@ test('a failed payment leaves the dossier waiting; the applicant pays again thro
 test('a payment recorded by hand or a withdrawal closes the online payment', async () => {
   const p = await awaitingPayment({ amount: 70000 });
   const { reference } = (await start(p.code)).body;
+  // a note that fits the dossier but not the receipt it goes into (1000 letters of 3 bytes): a field refused, nothing done
+  const before = await getDossier(server, tok.congdan, p.code);
+  const long = await act(server, tok['tiepnhan.skhdt'], p.code, 'pay', { note: 'ệ'.repeat(1000) });
+  assertProblem(long, 422, 'invalid-field', 'a note too long for the receipt');
+  await assertUnchanged(before, 'a note too long for the receipt');
   const paid = await actOk(server, tok['tiepnhan.skhdt'], p.code, 'pay', { note: 'Đã nộp tiền mặt tại quầy' });
   assert.equal(paid.state, 'processing');
   let d = await getDossier(server, tok.congdan, p.code);

@@ -20,6 +20,7 @@
 
 #include "app/dossier.h"
 #include "app/payment.h"
+#include "core/err.h"
 
 struct fixture {
 	char dir[512];
@@ -322,6 +323,86 @@ static void test_payment_rules(void **state)
 	mc_dossier_clear(&d);
 }
 
+/* The reason a failure records (core/err.h) with its code: what the HTTP
+ * layer answers with, instead of guessing from the code. */
+static void assert_reason(int rc, int code, mc_reason reason, const char *msg)
+{
+	mc_err e;
+	assert_int_equal(rc, code);
+	mc_err_take(&e, rc);
+	assert_int_equal(e.code, code);
+	assert_int_equal(e.reason, reason);
+	assert_string_equal(e.msg, msg);
+}
+
+static void test_failures_carry_their_reason(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, r = {0};
+	char msg[200];
+	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+
+	/* The state: named as it is in the transaction. */
+	assert_reason(act(f, &r, &f->desk, d.code, MC_ACT_RECEIVE, NULL, "2017-03-01T09:00"), MC_ECONFLICT,
+		      MC_REASON_STATE, "cannot receive a dossier that is received");
+	/* The reasons an action must carry. */
+	assert_reason(act(f, &r, &f->desk, d.code, MC_ACT_REFUSE, "  ", "2017-03-01T09:00"), MC_EINVAL,
+		      MC_REASON_MISSING_FIELD, "refuse needs a note giving the reasons");
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
+	mc_dossier_clear(&r);
+	mc_action_req tr = {.action = MC_ACT_TRANSFER, .at = at("2017-03-01T09:00")};
+	assert_reason(mc_app_dossier_act(f->st, f->tc, &f->specialist, d.code, &tr, &r), MC_EINVAL,
+		      MC_REASON_INVALID_FIELD, "transfer needs to_unit, another unit than the current one");
+	/* Scope and role apart: the department's officers, the district's desk. */
+	mc_actor dept_desk = {.role = MC_ROLE_DESK, .unit_id = f->dept, .name = "Tiếp nhận Sở"};
+	mc_actor dept_leader = {.role = MC_ROLE_LEADER, .unit_id = f->dept, .name = "Lãnh đạo Sở"};
+	snprintf(msg, sizeof msg, "dossier %s was filed at a unit outside your scope", d.code);
+	assert_reason(act(f, &r, &dept_desk, d.code, MC_ACT_WITHDRAW, NULL, "2017-03-01T09:00"),
+		      MC_EFORBIDDEN, MC_REASON_SCOPE, msg);
+	snprintf(msg, sizeof msg, "dossier %s is at a unit outside your scope", d.code);
+	assert_reason(act(f, &r, &dept_leader, d.code, MC_ACT_STOP, "Dừng", "2017-03-01T09:00"),
+		      MC_EFORBIDDEN, MC_REASON_SCOPE, msg);
+	assert_reason(act(f, &r, &f->desk, d.code, MC_ACT_RESOLVE, NULL, "2017-03-01T09:00"), MC_EFORBIDDEN,
+		      MC_REASON_ROLE, "your role may not resolve this dossier now");
+	/* The version the caller read. */
+	mc_action_req req = {.action = MC_ACT_ASSIGN, .if_version = d.version, .at = at("2017-03-01T09:00")};
+	assert_reason(mc_app_dossier_act(f->st, f->tc, &f->specialist, d.code, &req, &r), MC_ESTALE,
+		      MC_REASON_STALE, "the dossier has changed; reload it");
+	assert_reason(
+	    act(f, &r, &f->desk, "000.00.33.H56-170301-9999", MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"),
+	    MC_ENOTFOUND, MC_REASON_NOT_FOUND, "no dossier has code 000.00.33.H56-170301-9999");
+
+	/* Filing: what exactly the procedure, the unit or the channel lacks. */
+	mc_dossier_new in = {.procedure_code = "9.999999",
+			     .channel = MC_CH_DIRECT,
+			     .unit_id = f->district,
+			     .applicant_name = "Nguyễn Văn An",
+			     .at = at("2017-03-01T08:00")};
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &r), MC_ENOTFOUND,
+		      MC_REASON_UNKNOWN_PROCEDURE, "no procedure has code 9.999999");
+	in.procedure_code = "2.000001";
+	in.unit_id = f->dept;
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &r), MC_EINVAL,
+		      MC_REASON_INVALID_FIELD, "unit 000.00.10.H56 does not receive procedure 2.000001");
+	in.procedure_code = "2.000004";
+	in.unit_id = f->district;
+	in.channel = MC_CH_ONLINE;
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->citizen, &in, &r), MC_EINVAL,
+		      MC_REASON_INVALID_FIELD,
+		      "procedure 2.000004 is not offered online (service level 2); it is filed at the desk");
+	in.channel = MC_CH_DIRECT;
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->citizen, &in, &r), MC_EINVAL,
+		      MC_REASON_INVALID_FIELD, "citizens file online: channel must be online");
+
+	/* A failure is taken once; a success after one leaves none behind. */
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_RECEIVE, NULL, "2017-03-01T09:00"),
+			 MC_ECONFLICT);
+	assert_int_equal(act(f, &r, &f->specialist, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
+	assert_int_equal(mc_err_last()->code, 0);
+	mc_dossier_clear(&r);
+	mc_dossier_clear(&d);
+}
+
 static void test_transfer_and_resolution(void **state)
 {
 	struct fixture *f = *state;
@@ -538,6 +619,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_supplement_may_restart_the_period, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roles_owners_and_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_version_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failures_carry_their_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transfer_and_resolution, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_payment_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_online_only_for_online_services, setup, teardown),

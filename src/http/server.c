@@ -122,6 +122,9 @@ static int worker_init(mc_worker *w, mc_server *srv, int index)
 	/* Caps libevent enforces before any handler runs (it answers 413 and
 	 * closes); the per-route limits, answered with problem+json, are below. */
 	evhttp_set_max_body_size(w->http, (ev_ssize_t)cfg->max_request);
+	/* A body over the cap is read and dropped before the 413 and the close,
+	 * so that the client sees the answer rather than a reset connection. */
+	evhttp_set_flags(w->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->max_headers);
 	evhttp_set_timeout(w->http, cfg->idle_timeout > 0 ? cfg->idle_timeout : 30);
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |

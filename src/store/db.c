@@ -1,57 +1,22 @@
 /*
- * db.c - the driver of db.h over the two engines' helpers
- * (store_sqlite.c: mc_sq_*, store_pg.c: mc_pq_*).
+ * db.c - the driver of db.h: the cache of statements, parameters and columns
+ * on either engine (a call into its library each, side by side below), rows
+ * read by a table of columns, and what the store files share. Preparing and
+ * running a statement is each engine's own (db_sqlite.c, db_pg.c).
  */
-#include "store/db.h"
-
-#include "store/store_pg_int.h"
-#include "store/store_sqlite_int.h"
+#include "store/db_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PARAMS MC_PQ_MAX_PARAMS
-#define MAX_COLS 64
-
-struct mc_q {
-	mc_store *st;
-	const void *key;
-	unsigned variant;
-	const char *sql;        /* as written ($n), for PostgreSQL */
-	/* SQLite */
-	sqlite3_stmt *s;
-	/* PostgreSQL */
-	struct mc_pq_params p;
-	Oid types[MAX_PARAMS];
-	PGresult *r;
-	int row;                /* the current row, -1 before the first */
-	bool ran;
-	/* the last table of columns read, resolved to positions */
-	const mc_col *cols;
-	int pos[MAX_COLS];
-};
-
-/* The statements of a connection, keyed like the engines' own caches. */
-struct mc_qcache {
-	mc_q **slots;
-	size_t n, used;
-};
+/* The PostgreSQL types of the parameters (pg_type's OIDs). */
+enum { PG_BOOL = 16, PG_INT8 = 20, PG_TEXT = 25, PG_FLOAT8 = 701 };
 
 bool mc_db_is_pg(const mc_store *st)
 {
-	return st->backend == MC_BACKEND_PG;
-}
-
-static mc_sqlite *sq(const mc_store *st)
-{
-	return (mc_sqlite *)st;
-}
-
-static mc_pg *pg(const mc_store *st)
-{
-	return (mc_pg *)st;
+	return st->pg;
 }
 
 /* ---- the cache of statements ------------------------------------------ */
@@ -63,99 +28,86 @@ static size_t hash(const void *key, unsigned variant)
 	return (size_t)(h ^ (h >> 29));
 }
 
-static mc_q **find(struct mc_qcache *c, const void *key, unsigned variant)
+static mc_q **find(mc_store *st, const void *key, unsigned variant)
 {
-	size_t mask = c->n - 1;
+	size_t mask = st->n_qs - 1;
 	size_t i = hash(key, variant) & mask;
-	while (c->slots[i] && !(c->slots[i]->key == key && c->slots[i]->variant == variant))
+	while (st->qs[i] && !(st->qs[i]->key == key && st->qs[i]->variant == variant))
 		i = (i + 1) & mask;
-	return &c->slots[i];
+	return &st->qs[i];
 }
 
-static void grow(struct mc_qcache *c)
+/* Keeps the table at most half full so that probes stay short. */
+static void grow(mc_store *st)
 {
-	mc_q **old = c->slots;
-	size_t n_old = c->n;
-	c->n = n_old ? n_old * 2 : 64;
-	c->slots = mc_xcalloc(c->n, sizeof *c->slots);
+	mc_q **old = st->qs;
+	size_t n_old = st->n_qs;
+	st->n_qs = n_old ? n_old * 2 : 64;
+	st->qs = mc_xcalloc(st->n_qs, sizeof *st->qs);
 	for (size_t i = 0; i < n_old; i++) {
 		if (old[i])
-			*find(c, old[i]->key, old[i]->variant) = old[i];
+			*find(st, old[i]->key, old[i]->variant) = old[i];
 	}
 	free(old);
 }
 
-void mc_db_cache_free(mc_store *st)
+static void params_clear(mc_q *q)
 {
-	struct mc_qcache *c = st->qs;
-	if (!c)
-		return;
-	for (size_t i = 0; i < c->n; i++) {
-		mc_q *q = c->slots[i];
-		if (!q)
-			continue;
-		PQclear(q->r);
-		mc_pq_params_clear(&q->p);
-		free(q);
+	for (int i = 0; i < q->n_params; i++) {
+		free(q->values[i]);
+		q->values[i] = NULL;
 	}
-	free(c->slots);
-	free(c);
-	st->qs = NULL;
+	q->n_params = 0;
+	memset(q->types, 0, sizeof q->types);
 }
 
-/* $1 … $n written ?1 … ?n for SQLite, outside string literals and quoted names. */
-static char *for_sqlite(const char *sql)
+void mc_db_cache_free(mc_store *st)
 {
-	char *out = mc_xstrdup(sql);
-	char quote = 0;
-	for (char *p = out; *p; p++) {
-		if (quote) {
-			if (*p == quote)
-				quote = 0;
-		} else if (*p == '\'' || *p == '"') {
-			quote = *p;
-		} else if (*p == '$' && p[1] >= '1' && p[1] <= '9') {
-			*p = '?';
-		}
+	for (size_t i = 0; i < st->n_qs; i++) {
+		mc_q *q = st->qs[i];
+		if (!q)
+			continue;
+		sqlite3_finalize(q->s);
+		PQclear(q->r);
+		params_clear(q);
+		free(q);
 	}
-	return out;
+	free(st->qs);
+	st->qs = NULL;
+	st->n_qs = st->used_qs = 0;
 }
 
 int mc_db_prepare_as(mc_store *st, mc_q **out, const void *key, unsigned variant, const char *sql)
 {
+	mc_q **slot;
 	int rc = 0;
+
 	*out = NULL;
-	if (!st->qs)
-		st->qs = mc_xcalloc(1, sizeof *st->qs);
-	struct mc_qcache *c = st->qs;
-	if ((c->used + 1) * 2 > c->n)
-		grow(c);
-	mc_q **slot = find(c, key, variant);
-	mc_q *q = *slot;
-	if (!q) {
-		q = mc_xcalloc(1, sizeof *q);
+	if ((st->used_qs + 1) * 2 > st->n_qs)
+		grow(st);
+	slot = find(st, key, variant);
+	if (!*slot) {
+		mc_q *q = mc_xcalloc(1, sizeof *q);
 		q->st = st;
 		q->key = key;
 		q->variant = variant;
 		q->sql = sql;
 		q->row = -1;
-		if (!mc_db_is_pg(st)) {
-			char *text = for_sqlite(sql);
-			rc = mc_sq_prepare_as(sq(st), &q->s, key, variant, text);
-			free(text);
-			if (rc) {
-				free(q);
-				return rc;
-			}
+		/* SQLite prepares it now, PostgreSQL at its first run in a session. */
+		if (!st->pg)
+			rc = mc_sqlite_prepare(q);
+		if (rc) {
+			free(q);
+			return rc;
 		}
 		*slot = q;
-		c->used++;
+		st->used_qs++;
 	}
 	/* The caller's text of this call: an assembled one may live in a buffer
 	 * of the caller's that is gone by its next call. */
-	q->sql = sql;
-	*out = q;
-	return rc;
+	(*slot)->sql = sql;
+	*out = *slot;
+	return 0;
 }
 
 int mc_db_prepare(mc_store *st, mc_q **out, const char *sql)
@@ -165,23 +117,49 @@ int mc_db_prepare(mc_store *st, mc_q **out, const char *sql)
 
 /* ---- binding ----------------------------------------------------------- */
 
+/* A parameter number out of range is a bug in the SQL beside the call; a
+ * failed bind on SQLite is that or out of memory, which the project treats
+ * like a failed allocation: it aborts. */
+static void bind_failed(mc_q *q, int i, const char *why)
+{
+	fprintf(stderr, "could not bind parameter $%d: %s\n%s\n", i, why, q->sql);
+	abort();
+}
+
 static void check_index(mc_q *q, int i)
 {
-	if (i < 1 || i > MAX_PARAMS) {
-		fprintf(stderr, "could not bind parameter $%d: out of range\n%s\n", i, q->sql);
-		abort();
-	}
+	if (i < 1 || i > MC_DB_MAX_PARAMS)
+		bind_failed(q, i, "out of range");
+}
+
+static void bind_sqlite(mc_q *q, int i, int rc)
+{
+	if (rc != SQLITE_OK)
+		bind_failed(q, i, sqlite3_errmsg(q->st->db));
+}
+
+/* PostgreSQL takes every value as text (v, owned; NULL for SQL NULL), with
+ * its type for the statement's preparation. */
+static void bind_pg(mc_q *q, int i, char *v, Oid type)
+{
+	free(q->values[i - 1]);
+	q->values[i - 1] = v;
+	q->types[i - 1] = type;
+	if (i > q->n_params)
+		q->n_params = i;
 }
 
 void mc_q_int(mc_q *q, int i, int64_t v)
 {
+	char text[24];
+
 	check_index(q, i);
 	if (q->s) {
-		mc_sq_bind_int(q->s, i, v);
+		bind_sqlite(q, i, sqlite3_bind_int64(q->s, i, v));
 		return;
 	}
-	mc_pq_set_int(&q->p, i, v);
-	q->types[i - 1] = MC_PQ_INT8;
+	snprintf(text, sizeof text, "%" PRId64, v);
+	bind_pg(q, i, mc_xstrdup(text), PG_INT8);
 }
 
 void mc_q_ref(mc_q *q, int i, int64_t v)
@@ -195,92 +173,80 @@ void mc_q_ref(mc_q *q, int i, int64_t v)
 void mc_q_null(mc_q *q, int i)
 {
 	check_index(q, i);
-	if (q->s) {
-		mc_sq_bind_null(q->s, i);
-		return;
-	}
-	mc_pq_set_null(&q->p, i);
-	q->types[i - 1] = MC_PQ_INT8;
+	if (q->s)
+		bind_sqlite(q, i, sqlite3_bind_null(q->s, i));
+	else
+		bind_pg(q, i, NULL, PG_INT8);
 }
 
 void mc_q_textn(mc_q *q, int i, const char *v, size_t len)
 {
+	/* Copied: the caller's string may be gone before the statement runs. */
+	len = strnlen(v, len);
 	check_index(q, i);
-	if (q->s) {
-		mc_sq_bind_textn(q->s, i, v, len);
-		return;
-	}
-	/* A cap equal to the text's own length makes the parameter a copy. */
-	mc_pq_set_textn(&q->p, i, v, strnlen(v, len));
-	q->types[i - 1] = MC_PQ_TEXT;
+	if (q->s)
+		bind_sqlite(q, i, sqlite3_bind_text(q->s, i, v, (int)len, SQLITE_TRANSIENT));
+	else
+		bind_pg(q, i, mc_xstrndup(v, len), PG_TEXT);
 }
 
 void mc_q_text(mc_q *q, int i, const char *v)
 {
 	check_index(q, i);
-	if (q->s) {
-		mc_sq_bind_text(q->s, i, v);
-		return;
-	}
-	/* Copied: the caller's string may be gone before the statement runs. */
 	if (v)
-		mc_pq_set_textn(&q->p, i, v, strlen(v));
+		mc_q_textn(q, i, v, strlen(v));
+	else if (q->s)
+		bind_sqlite(q, i, sqlite3_bind_null(q->s, i));
 	else
-		mc_pq_set_null(&q->p, i);
-	q->types[i - 1] = MC_PQ_TEXT;
+		bind_pg(q, i, NULL, PG_TEXT);
 }
 
 void mc_q_bool(mc_q *q, int i, bool v)
 {
 	check_index(q, i);
-	if (q->s) {
-		mc_sq_bind_int(q->s, i, v ? 1 : 0);
-		return;
-	}
-	mc_pq_set_bool(&q->p, i, v);
-	q->types[i - 1] = MC_PQ_BOOL;
+	if (q->s)
+		bind_sqlite(q, i, sqlite3_bind_int64(q->s, i, v ? 1 : 0));
+	else
+		bind_pg(q, i, mc_xstrdup(v ? "t" : "f"), PG_BOOL);
 }
 
 void mc_q_double(mc_q *q, int i, double v)
 {
+	char text[40];
+
 	check_index(q, i);
 	if (q->s) {
-		if (sqlite3_bind_double(q->s, i, v) != SQLITE_OK)
-			abort();
+		bind_sqlite(q, i, sqlite3_bind_double(q->s, i, v));
 		return;
 	}
-	char text[40];
 	snprintf(text, sizeof text, "%.17g", v);
-	mc_pq_set_textn(&q->p, i, text, strlen(text));
-	q->types[i - 1] = 701; /* float8 */
+	bind_pg(q, i, mc_xstrdup(text), PG_FLOAT8);
 }
 
 /* ---- running ----------------------------------------------------------- */
 
-static int run_pg(mc_q *q, bool try_alone, const char *what)
+/* PostgreSQL runs the whole statement at once; alone: in a savepoint of its
+ * own inside a transaction (mc_q_try). */
+static int run_pg(mc_q *q, bool alone, const char *what)
 {
-	mc_pg *st = pg(q->st);
-	int rc;
+	int kind = 0;
+	int rc = 0;
+
 	PQclear(q->r);
 	q->r = NULL;
-	if (try_alone) {
-		int kind = 0;
-		rc = mc_pq_op_begin(st, &kind);
-		if (rc == 0)
-			rc = mc_pq_run_typed(st, &q->r, q->key, q->variant, q->sql, q->p.n, q->types, &q->p, what);
-		rc = mc_pq_op_end(st, kind, rc);
-	} else {
-		rc = mc_pq_run_typed(st, &q->r, q->key, q->variant, q->sql, q->p.n, q->types, &q->p, what);
-	}
 	q->ran = true;
 	q->row = -1;
-	return rc;
+	if (alone)
+		rc = mc_db_op_begin(q->st, &kind);
+	if (rc == 0)
+		rc = mc_pg_run(q, what);
+	return alone ? mc_db_op_end(q->st, kind, rc) : rc;
 }
 
 int mc_q_row(mc_q *q, const char *what)
 {
 	if (q->s)
-		return mc_sq_row(sq(q->st), q->s, what);
+		return mc_sqlite_step(q, what);
 	if (!q->ran) {
 		int rc = run_pg(q, false, what);
 		if (rc)
@@ -294,14 +260,14 @@ int mc_q_row(mc_q *q, const char *what)
 
 int mc_q_exec(mc_q *q, const char *what)
 {
-	if (q->s) {
-		int rc;
-		do
-			rc = mc_sq_row(sq(q->st), q->s, what);
-		while (rc == 1);
-		return rc;
-	}
-	return run_pg(q, false, what);
+	int rc;
+
+	if (!q->s)
+		return run_pg(q, false, what);
+	do
+		rc = mc_sqlite_step(q, what);
+	while (rc == 1);
+	return rc;
 }
 
 int mc_q_try(mc_q *q, const char *what)
@@ -323,7 +289,8 @@ int64_t mc_q_changes(mc_q *q)
 {
 	if (q->s)
 		return sqlite3_changes64(sqlite3_db_handle(q->s));
-	return q->r ? mc_pq_changes(q->r) : 0;
+	const char *n = q->r ? PQcmdTuples(q->r) : "";
+	return *n ? strtoll(n, NULL, 10) : 0;
 }
 
 void mc_q_done(mc_q *q)
@@ -331,58 +298,60 @@ void mc_q_done(mc_q *q)
 	if (!q)
 		return;
 	if (q->s) {
-		mc_sq_done(q->s);
+		sqlite3_reset(q->s);
+		sqlite3_clear_bindings(q->s);
 		return;
 	}
 	PQclear(q->r);
 	q->r = NULL;
 	q->ran = false;
 	q->row = -1;
-	mc_pq_params_clear(&q->p);
-	memset(q->types, 0, sizeof q->types);
+	params_clear(q);
 }
 
 /* ---- columns ----------------------------------------------------------- */
+
+/* PostgreSQL gives every value as text; NULL for SQL NULL. */
+static const char *pg_value(mc_q *q, int col)
+{
+	return PQgetisnull(q->r, q->row, col) ? NULL : PQgetvalue(q->r, q->row, col);
+}
 
 bool mc_q_col_null(mc_q *q, int col)
 {
 	if (q->s)
 		return sqlite3_column_type(q->s, col) == SQLITE_NULL;
-	return PQgetisnull(q->r, q->row, col);
+	return pg_value(q, col) == NULL;
 }
 
 int64_t mc_q_col_int(mc_q *q, int col)
 {
 	if (q->s)
 		return sqlite3_column_int64(q->s, col);
-	return mc_pq_get_i64(q->r, q->row, col);
+	const char *v = pg_value(q, col);
+	return v ? strtoll(v, NULL, 10) : 0;
 }
 
 bool mc_q_col_bool(mc_q *q, int col)
 {
 	if (q->s)
 		return sqlite3_column_int64(q->s, col) != 0;
-	if (PQgetisnull(q->r, q->row, col))
-		return false;
-	const char *v = PQgetvalue(q->r, q->row, col);
+	const char *v = pg_value(q, col);
 	/* A boolean column reads "t"; an integer one (a count, a flag kept as a number) "1". */
-	return v[0] == 't' || (v[0] >= '1' && v[0] <= '9') || (v[0] == '-' && v[1]);
+	return v && (v[0] == 't' || (v[0] >= '1' && v[0] <= '9') || (v[0] == '-' && v[1]));
 }
 
 double mc_q_col_double(mc_q *q, int col)
 {
 	if (q->s)
 		return sqlite3_column_double(q->s, col);
-	return mc_pq_get_double(q->r, q->row, col);
+	const char *v = pg_value(q, col);
+	return v ? strtod(v, NULL) : 0;
 }
 
 const char *mc_q_col_text(mc_q *q, int col)
 {
-	const char *v;
-	if (q->s)
-		v = (const char *)sqlite3_column_text(q->s, col);
-	else
-		v = PQgetisnull(q->r, q->row, col) ? NULL : PQgetvalue(q->r, q->row, col);
+	const char *v = q->s ? (const char *)sqlite3_column_text(q->s, col) : pg_value(q, col);
 	return v ? v : "";
 }
 
@@ -406,8 +375,8 @@ static int resolve(mc_q *q, const mc_col *cols, size_t n)
 {
 	if (q->cols == cols)
 		return 0;
-	if (n > MAX_COLS) {
-		fprintf(stderr, "could not read a row: %zu columns (at most %d)\n", n, MAX_COLS);
+	if (n > MC_DB_MAX_COLS) {
+		fprintf(stderr, "could not read a row: %zu columns (at most %d)\n", n, MC_DB_MAX_COLS);
 		return MC_ERROR;
 	}
 	int count = col_count(q);
@@ -438,11 +407,21 @@ int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row)
 		int c = q->pos[i];
 		void *at = base + cols[i].offset;
 		switch (cols[i].type) {
-		case MC_COL_I64: *(int64_t *)at = mc_q_col_int(q, c); break;
-		case MC_COL_I32: *(int32_t *)at = (int32_t)mc_q_col_int(q, c); break;
-		case MC_COL_INT: *(int *)at = (int)mc_q_col_int(q, c); break;
-		case MC_COL_BOOL: *(bool *)at = mc_q_col_bool(q, c); break;
-		case MC_COL_DOUBLE: *(double *)at = mc_q_col_double(q, c); break;
+		case MC_COL_I64:
+			*(int64_t *)at = mc_q_col_int(q, c);
+			break;
+		case MC_COL_I32:
+			*(int32_t *)at = (int32_t)mc_q_col_int(q, c);
+			break;
+		case MC_COL_INT:
+			*(int *)at = (int)mc_q_col_int(q, c);
+			break;
+		case MC_COL_BOOL:
+			*(bool *)at = mc_q_col_bool(q, c);
+			break;
+		case MC_COL_DOUBLE:
+			*(double *)at = mc_q_col_double(q, c);
+			break;
 		case MC_COL_STR: {
 			char **s = at;
 			free(*s);
@@ -451,51 +430,120 @@ int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row)
 		}
 		case MC_COL_CHARS:
 			if (mc_strlcpy(at, mc_q_col_text(q, c), cols[i].size) != 0) {
-				fprintf(stderr, "could not read a row: %s is longer than its field (%zu bytes)\n",
+				fprintf(stderr,
+					"could not read a row: %s is longer than its field (%zu bytes)\n",
 					cols[i].name, cols[i].size - 1);
 				rc = MC_ETOOBIG;
 			}
 			break;
-		case MC_COL_CUT: {
-			const char *v = mc_q_col_text(q, c);
-			size_t len = strlen(v);
-			if (len >= cols[i].size) {
-				len = cols[i].size - 1;
-				/* Back off continuation bytes (10xxxxxx) to the start of a character. */
-				while (len > 0 && ((unsigned char)v[len] & 0xc0) == 0x80)
-					len--;
-			}
-			memcpy(at, v, len);
-			((char *)at)[len] = '\0';
+		case MC_COL_CUT:
+			mc_db_cut(at, cols[i].size, mc_q_col_text(q, c));
 			break;
-		}
 		}
 	}
 	return rc;
+}
+
+int mc_q_read_list(mc_q *q, const char *what, const mc_col *cols, size_t n_cols, size_t size, void *out,
+		   size_t *n)
+{
+	char *list = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	while ((rc = mc_q_row(q, what)) == 1) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			list = mc_xrealloc(list, cap * size);
+		}
+		memset(list + len * size, 0, size);
+		rc = mc_q_read(q, cols, n_cols, list + len++ * size);
+		if (rc)
+			break;
+	}
+	if (rc < 0) {
+		/* Nothing comes back: the strings read so far go with their rows. */
+		for (size_t r = 0; r < len; r++) {
+			for (size_t c = 0; c < n_cols; c++) {
+				if (cols[c].type == MC_COL_STR)
+					free(*(char **)(list + r * size + cols[c].offset));
+			}
+		}
+		free(list);
+		list = NULL;
+		len = 0;
+	}
+	memcpy(out, &list, sizeof list);
+	*n = len;
+	return rc;
+}
+
+void mc_db_cut(char *dst, size_t cap, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (cap == 0)
+		return;
+	if (len >= cap) {
+		len = cap - 1;
+		/* Back off continuation bytes (10xxxxxx) to the start of a character. */
+		while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
 }
 
 /* ---- the rest ---------------------------------------------------------- */
 
 int mc_db_sql(mc_store *st, const char *sql, const char *what)
 {
-	if (mc_db_is_pg(st))
-		return mc_pq_exec_sql(pg(st), sql, what);
-	return mc_sq_exec_sql(sq(st), sql, what);
+	mc_q *q = NULL;
+	int rc;
+
+	if (st->pg)
+		return mc_pg_sql(st, sql, what);
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0)
+		rc = mc_q_exec(q, what);
+	mc_q_done(q);
+	return rc;
 }
+
+enum { OP_SAVEPOINT, OP_TRANSACTION };
 
 int mc_db_op_begin(mc_store *st, int *kind)
 {
-	if (mc_db_is_pg(st))
-		return mc_pq_op_begin(pg(st), kind);
-	*kind = 0;
-	return mc_sq_op_begin(sq(st));
+	/* PostgreSQL outside a transaction: one of its own, open as the
+	 * caller's would be (mc_store_begin), so that a connection lost
+	 * half-way is not made again for the rest of the operation. SQLite
+	 * opens one with the savepoint. */
+	if (st->pg && !mc_pg_in_transaction(st)) {
+		*kind = OP_TRANSACTION;
+		return mc_store_begin(st);
+	}
+	*kind = OP_SAVEPOINT;
+	return mc_db_sql(st, "SAVEPOINT mc_op", "begin operation");
 }
 
 int mc_db_op_end(mc_store *st, int kind, int rc)
 {
-	if (mc_db_is_pg(st))
-		return mc_pq_op_end(pg(st), kind, rc);
-	return mc_sq_op_end(sq(st), rc);
+	if (kind == OP_TRANSACTION) {
+		if (rc == 0)
+			rc = mc_store_commit(st);
+		if (rc)
+			mc_store_rollback(st);
+		return rc;
+	}
+	if (rc == 0) {
+		rc = mc_db_sql(st, "RELEASE SAVEPOINT mc_op", "finish operation");
+		if (rc == 0)
+			return 0;
+	}
+	/* ROLLBACK TO leaves the savepoint open; RELEASE closes it. */
+	mc_db_sql(st, "ROLLBACK TO SAVEPOINT mc_op", "undo operation");
+	mc_db_sql(st, "RELEASE SAVEPOINT mc_op", "undo operation");
+	return rc;
 }
 
 int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
@@ -542,25 +590,22 @@ int64_t mc_db_unit_child(const char *lo, const char *path)
 
 const char *mc_db_files_dir(const mc_store *st)
 {
-	return mc_db_is_pg(st) ? pg(st)->files_dir : sq(st)->files_dir;
+	return st->files_dir;
 }
 
 mc_seq_marks *mc_db_seq_marks(mc_store *st)
 {
-	return mc_db_is_pg(st) ? &pg(st)->marks : &sq(st)->marks;
+	return &st->marks;
 }
 
 int mc_db_lock(mc_store *st, int64_t key, const char *what)
 {
 	static const char sql[] = "SELECT pg_advisory_xact_lock($1)";
 	mc_q *q = NULL;
-	int rc = 0;
+	int rc;
 
-	if (!mc_db_is_pg(st))
-		return 0;
 	/* Outside a transaction it would be let go at once. */
-	PGTransactionStatusType t = PQtransactionStatus(pg(st)->conn);
-	if (!pg(st)->tx_open && t != PQTRANS_INTRANS && t != PQTRANS_INERROR)
+	if (!st->pg || !mc_pg_in_transaction(st))
 		return 0;
 	rc = mc_db_prepare(st, &q, sql);
 	if (rc == 0) {
@@ -573,21 +618,17 @@ int mc_db_lock(mc_store *st, int64_t key, const char *what)
 
 int mc_db_migration_apply(mc_store *st, int version, const char *path, const char *sql)
 {
-	if (mc_db_is_pg(st))
-		return mc_pq_migration_apply(pg(st), version, path, sql);
-	return mc_sq_migration_apply(sq(st), version, path, sql);
+	if (st->pg)
+		return mc_pg_migration_apply(st, version, path, sql);
+	return mc_sqlite_migration_apply(st, version, path, sql);
 }
 
 int mc_db_backup(mc_store *st, const char *dest)
 {
-	if (mc_db_is_pg(st))
-		return mc_pq_backup(pg(st), dest);
-	return mc_sq_backup(sq(st), dest);
+	return st->pg ? mc_pg_backup(st, dest) : mc_sqlite_backup(st, dest);
 }
 
 int mc_db_restore(mc_store *st, const char *src)
 {
-	if (mc_db_is_pg(st))
-		return mc_pq_restore(pg(st), src);
-	return mc_sq_restore(sq(st), src);
+	return st->pg ? mc_pg_restore(st, src) : mc_sqlite_restore(st, src);
 }

@@ -103,33 +103,45 @@ char *mc_q_col_dup(mc_q *q, int col);
 /* ---- rows read by column name ----------------------------------------- */
 
 typedef enum {
-	MC_COL_I64,   /* int64_t */
-	MC_COL_I32,   /* int32_t */
-	MC_COL_INT,   /* int */
-	MC_COL_BOOL,  /* bool */
-	MC_COL_DOUBLE,/* double */
-	MC_COL_STR,   /* char *, owned: a copy ("" for NULL) the caller frees */
-	MC_COL_CHARS, /* char[size]: a value longer than the array fails with MC_ETOOBIG */
-	MC_COL_CUT,   /* char[size]: a longer value is cut at a character's start, for
-		       * a log read as it is to be checked (store_audit.c) */
+	MC_COL_I64,    /* int64_t */
+	MC_COL_I32,    /* int32_t */
+	MC_COL_INT,    /* int */
+	MC_COL_BOOL,   /* bool */
+	MC_COL_DOUBLE, /* double */
+	MC_COL_STR,    /* char *, owned: a copy ("" for NULL) the caller frees */
+	MC_COL_CHARS,  /* char[size]: a value longer than the array fails with MC_ETOOBIG */
+	MC_COL_CUT,    /* char[size]: a longer value is cut at a character's start, for
+			* a log read as it is to be checked (store_audit.c) */
 } mc_col_type;
 
 typedef struct {
 	const char *name; /* the result column's name (its alias in the SELECT) */
 	mc_col_type type;
-	size_t offset;    /* into the struct read */
-	size_t size;      /* MC_COL_CHARS, MC_COL_CUT: the array's size */
+	size_t offset; /* into the struct read */
+	size_t size;   /* MC_COL_CHARS, MC_COL_CUT: the array's size */
 } mc_col;
 
+/* clang-format off */
 #define MC_COL(type_, st_, field_, name_) {(name_), (type_), offsetof(st_, field_), 0}
 #define MC_COL_ARRAY(st_, field_, name_) {(name_), MC_COL_CHARS, offsetof(st_, field_), sizeof(((st_ *)0)->field_)}
 #define MC_COL_ARRAY_CUT(st_, field_, name_) {(name_), MC_COL_CUT, offsetof(st_, field_), sizeof(((st_ *)0)->field_)}
+/* clang-format on */
 
 /* Reads the current row into row (a struct) by the table cols: each column is
  * found by name in the result (once per statement and table). MC_ERROR when
  * a name is not a column of the result (a bug beside the call). On failure
  * the strings already copied stay in row for its clear function to free. */
 int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row);
+/* Reads the rows left in q (bound; run by the first row) into a new array of
+ * structs of size bytes, each zeroed then read by cols: out is the address of
+ * the caller's pointer to them (T **), NULL when there is no row; the caller
+ * frees the array. On failure *out is NULL and *n 0. */
+int mc_q_read_list(mc_q *q, const char *what, const mc_col *cols, size_t n_cols, size_t size, void *out,
+		   size_t *n);
+
+/* Copies src into dst of cap bytes; a longer text is cut at the start of a
+ * character, so that it stays valid UTF-8. */
+void mc_db_cut(char *dst, size_t cap, const char *src);
 
 /* ---- the rest of the connection --------------------------------------- */
 
@@ -163,7 +175,7 @@ mc_seq_marks *mc_db_seq_marks(mc_store *st);
  * transaction. */
 int mc_db_lock(mc_store *st, int64_t key, const char *what);
 
-/* ---- what each engine does its own way (store_sqlite*.c, store_pg*.c) -- */
+/* ---- what each engine does its own way (db_sqlite.c, db_pg.c) --------- */
 
 /* Runs the migration script sql (the file path) and records version as the
  * schema's, inside the caller's transaction (store_migrate.c). */

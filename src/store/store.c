@@ -1,20 +1,14 @@
 /*
- * store.c - the connection's public functions of store.h: the operations
- * still written per engine call the backend their connection belongs to
- * (store_backend.h); savepoints and the time limits' checks are written
- * once. The backend is chosen once, by mc_store_open from the URL:
- * "postgresql://…" or "postgres://…" for PostgreSQL (store_pg.c), anything
- * else a SQLite file (store_sqlite.c).
+ * store.c - the connection's public functions of store.h. The engine is
+ * chosen once, by mc_store_open from the URL: "postgresql://…" or
+ * "postgres://…" for PostgreSQL (db_pg.c), anything else a SQLite file
+ * (db_sqlite.c). What the engines do their own way is a call into the
+ * connection's; savepoints and the time limits' checks are written once.
  */
-#include "store/store_backend.h"
+#include "store/db_int.h"
 
+#include <stdlib.h>
 #include <string.h>
-
-#include "store/db.h"
-
-#include "store/store_pg_int.h"
-#include "store/store_rollup.h"
-#include "store/store_sqlite_int.h"
 
 bool mc_store_url_is_pg(const char *url)
 {
@@ -23,25 +17,10 @@ bool mc_store_url_is_pg(const char *url)
 
 int mc_store_open(mc_store **out, const char *url)
 {
-	int rc;
-
 	*out = NULL;
 	if (!url)
 		return MC_EINVAL;
-	if (mc_store_url_is_pg(url)) {
-		mc_pg *pg = NULL;
-
-		rc = mc_pg_open(&pg, url);
-		if (rc == 0)
-			*out = &pg->base;
-	} else {
-		mc_sqlite *sq = NULL;
-
-		rc = mc_sqlite_open(&sq, url);
-		if (rc == 0)
-			*out = &sq->base;
-	}
-	return rc;
+	return mc_store_url_is_pg(url) ? mc_pg_open(out, url) : mc_sqlite_open(out, url);
 }
 
 void mc_store_close(mc_store *st)
@@ -49,22 +28,43 @@ void mc_store_close(mc_store *st)
 	if (!st)
 		return;
 	mc_db_cache_free(st);
-	if (st->backend == MC_BACKEND_PG)
-		mc_pg_close((mc_pg *)st);
+	if (st->pg)
+		mc_pg_close(st);
 	else
-		mc_sqlite_close((mc_sqlite *)st);
+		mc_sqlite_close(st);
+	mc_seq_marks_free(&st->marks);
+	free(st->files_dir);
+	free(st);
 }
 
 const char *mc_store_path(const mc_store *st)
 {
-	if (st->backend == MC_BACKEND_PG)
-		return mc_pg_path((const mc_pg *)st);
-	return mc_sqlite_path((const mc_sqlite *)st);
+	return st->pg ? st->url : st->path;
 }
 
 bool mc_store_row_locks(const mc_store *st)
 {
-	return st->backend == MC_BACKEND_PG;
+	return st->pg;
+}
+
+int mc_store_schema_version(mc_store *st, int *out)
+{
+	return st->pg ? mc_pg_schema_version(st, out) : mc_sqlite_schema_version(st, out);
+}
+
+int mc_store_begin(mc_store *st)
+{
+	return st->pg ? mc_pg_begin(st) : mc_sqlite_begin(st);
+}
+
+int mc_store_commit(mc_store *st)
+{
+	return st->pg ? mc_pg_commit(st) : mc_sqlite_commit(st);
+}
+
+int mc_store_rollback(mc_store *st)
+{
+	return st->pg ? mc_pg_rollback(st) : mc_sqlite_rollback(st);
 }
 
 /* The group committer's level (store.h), the same SQL on both engines. */
@@ -97,35 +97,35 @@ int mc_store_set_limits(mc_store *st, const mc_store_limits *limits)
 	if (limits->lock_timeout_ms < 0 || limits->statement_timeout_ms < 0 ||
 	    limits->idle_in_transaction_timeout_ms < 0)
 		return MC_EINVAL;
-	return mc_db_is_pg(st) ? mc_pg_set_limits((mc_pg *)st, limits) : 0;
+	return st->pg ? mc_pg_set_limits(st, limits) : 0;
 }
 
 int mc_store_lock_wait(mc_store *st, int ms)
 {
 	if (ms <= 0)
 		return MC_EINVAL;
-	return mc_db_is_pg(st) ? mc_pg_lock_wait((mc_pg *)st, ms) : 0;
+	return st->pg ? mc_pg_lock_wait(st, ms) : 0;
 }
 
-/* The connection struct of each backend starts with its struct mc_store, so
- * the casts below are to the object's real type. */
-#define DISPATCH0(name)                                                                                      \
-	int mc_store_##name(mc_store *st)                                                                    \
-	{                                                                                                    \
-		if (st->backend == MC_BACKEND_PG)                                                            \
-			return mc_pg_##name((mc_pg *)st);                                                    \
-		return mc_sqlite_##name((mc_sqlite *)st);                                                    \
-	}
+int mc_store_data_changed(mc_store *st, bool *changed, bool *known)
+{
+	if (!st->pg)
+		return mc_sqlite_data_changed(st, changed, known);
+	/* Other servers commit to the same database and nothing tells this one
+	 * without a round trip: callers read the versions they need. */
+	*changed = true;
+	*known = false;
+	return 0;
+}
 
-#define DISPATCH(name, params, args)                                                                         \
-	int mc_store_##name(mc_store *st, MC_UNPAREN params)                                                 \
-	{                                                                                                    \
-		if (st->backend == MC_BACKEND_PG)                                                            \
-			return mc_pg_##name((mc_pg *)st, MC_UNPAREN args);                                   \
-		return mc_sqlite_##name((mc_sqlite *)st, MC_UNPAREN args);                                   \
-	}
+int mc_store_check_integrity(mc_store *st, bool *complete, char *problem, size_t cap, int64_t budget_ms)
+{
+	if (st->pg)
+		return mc_pg_check_integrity(st, complete, problem, cap);
+	return mc_sqlite_check_integrity(st, complete, problem, cap, budget_ms);
+}
 
-MC_STORE_OPS0(DISPATCH0)
-MC_STORE_OPS(DISPATCH)
-
-
+int mc_store_writable(mc_store *st, bool *out)
+{
+	return st->pg ? mc_pg_writable(st, out) : mc_sqlite_writable(st, out);
+}

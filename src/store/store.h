@@ -1,12 +1,14 @@
 /*
  * store.h - persistence for motcua, one interface of business operations.
  *
- * The SQLite implementation (store_sqlite.c) is the default; a PostgreSQL one
- * can follow behind the same functions without touching callers. Nothing
- * outside src/store sees a database handle or SQL. Every statement is prepared
- * with bound parameters; schema changes are numbered migration files
- * (src/store/migrations/<backend>/NNN_name.sql, embedded in the binary) applied
- * in order by mc_store_migrate.
+ * Two engines stand behind the same functions, chosen by the URL given to
+ * mc_store_open: a SQLite file (the default) or a PostgreSQL database, which
+ * several servers may share. Each operation is written once, in
+ * store_<resource>.c on the driver db.h; what the engines do their own way is
+ * in db_sqlite.c and db_pg.c. Nothing outside src/store sees a database handle
+ * or SQL. Every statement is prepared with bound parameters; schema changes are
+ * numbered migration files (src/store/migrations/<engine>/NNN_name.sql,
+ * embedded in the binary) applied in order by mc_store_migrate.
  *
  * One mc_store is one connection: use it from one thread at a time. The HTTP
  * server gives each worker thread its own store for reads, and funnels writes
@@ -29,9 +31,11 @@ typedef struct mc_store mc_store;
 /* ---- connection and schema -------------------------------------------- */
 
 /*
- * Opens the database named by url: a file path or "sqlite:PATH". Sets WAL,
- * foreign keys, synchronous=FULL, busy_timeout. Attachments live in the folder
- * "<PATH>.files" beside the database. Caller closes with mc_store_close.
+ * Opens the database named by url: a file path or "sqlite:PATH" (WAL, foreign
+ * keys, synchronous=FULL, busy_timeout; attachments in the folder
+ * "<PATH>.files" beside it), or "postgresql://…" (attachments in the folder of
+ * its files= parameter, default ./var/files). Caller closes with
+ * mc_store_close.
  */
 int mc_store_open(mc_store **out, const char *url);
 /* Whether url names a PostgreSQL database ("postgresql://…", "postgres://…"),

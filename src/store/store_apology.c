@@ -133,26 +133,17 @@ int mc_store_apology_list(mc_store *st, mc_apology **out, size_t *n, int64_t dos
 	static const char sql[] =
 	    "SELECT " APOLOGY_COLS " FROM apology a WHERE a.dossier_id = $1 ORDER BY a.id";
 	mc_q *q = NULL;
-	mc_apology *list = NULL;
-	size_t len = 0, cap = 0;
 	int rc = mc_db_prepare(st, &q, sql);
 
-	if (rc == 0)
+	*out = NULL;
+	*n = 0;
+	if (rc == 0) {
 		mc_q_int(q, 1, dossier_id);
-	while (rc == 0 && (rc = mc_q_row(q, "list apologies")) == 1) {
-		MC_GROW(list, len, cap);
-		memset(&list[len], 0, sizeof *list);
-		rc = mc_q_read(q, apology_cols, MC_ARRAY_LEN(apology_cols), &list[len++]);
+		rc = mc_q_read_list(q, "list apologies", apology_cols, MC_ARRAY_LEN(apology_cols),
+				    sizeof **out, out, n);
 	}
 	mc_q_done(q);
-	if (rc < 0) {
-		free(list);
-		list = NULL;
-		len = 0;
-	}
-	*out = list;
-	*n = len;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* $1, $2 the subtree of the apologising unit; $3, $4 the period of issue.
@@ -179,11 +170,11 @@ int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, i
 	    MC_COL_ARRAY(mc_apology_entry, procedure_name, "procedure_name"),
 	};
 	mc_q *q = NULL;
-	mc_apology_entry *list = NULL;
-	size_t len = 0, cap = 0;
 	char lo[256], hi[256];
 	int rc = MC_EINVAL;
 
+	*out = NULL;
+	*n = 0;
 	*total = 0;
 	if (limit < 1 || limit > 200 || offset < 0 || from >= to)
 		goto cleanup;
@@ -207,22 +198,10 @@ int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, i
 		}
 		mc_q_int(q, 5, limit);
 		mc_q_int(q, 6, offset);
-		while ((rc = mc_q_row(q, "list the apology register")) == 1) {
-			MC_GROW(list, len, cap);
-			memset(&list[len], 0, sizeof *list);
-			rc = mc_q_read(q, cols, MC_ARRAY_LEN(cols), &list[len++]);
-			if (rc)
-				break;
-		}
+		rc = mc_q_read_list(q, "list the apology register", cols, MC_ARRAY_LEN(cols), sizeof **out,
+				    out, n);
 	}
 cleanup:
 	mc_q_done(q);
-	if (rc < 0) {
-		free(list);
-		list = NULL;
-		len = 0;
-	}
-	*out = list;
-	*n = len;
-	return rc < 0 ? rc : 0;
+	return rc;
 }

@@ -79,34 +79,6 @@ cleanup:
 	return rc;
 }
 
-/* Every row of the statement q, bound and not yet run, read by cols; caller
- * frees *out. */
-static int read_entries(mc_q *q, const mc_col *cols, size_t n_cols, mc_audit_entry **out, size_t *n,
-			const char *what)
-{
-	mc_audit_entry *list = NULL;
-	size_t len = 0, cap = 0;
-	int rc;
-
-	while ((rc = mc_q_row(q, what)) == 1) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 64;
-			list = mc_xrealloc(list, cap * sizeof *list);
-		}
-		memset(&list[len], 0, sizeof list[len]);
-		rc = mc_q_read(q, cols, n_cols, &list[len++]);
-		if (rc)
-			break;
-	}
-	if (rc < 0) {
-		free(list);
-		return rc;
-	}
-	*out = list;
-	*n = len;
-	return 0;
-}
-
 /* The entries or dossier rows of sql with $1 and $2 bound to lo and hi. */
 static int entries_in(mc_store *st, const char *sql, bool with_code, mc_audit_entry **out, size_t *n,
 		      int64_t lo, int64_t hi, const char *what)
@@ -120,9 +92,11 @@ static int entries_in(mc_store *st, const char *sql, bool with_code, mc_audit_en
 		mc_q_int(q, 1, lo);
 		mc_q_int(q, 2, hi);
 		if (with_code)
-			rc = read_entries(q, entry_code_cols, MC_ARRAY_LEN(entry_code_cols), out, n, what);
+			rc = mc_q_read_list(q, what, entry_code_cols, MC_ARRAY_LEN(entry_code_cols),
+					    sizeof **out, out, n);
 		else
-			rc = read_entries(q, entry_cols, MC_ARRAY_LEN(entry_cols), out, n, what);
+			rc = mc_q_read_list(q, what, entry_cols, MC_ARRAY_LEN(entry_cols), sizeof **out, out,
+					    n);
 	}
 	mc_q_done(q);
 	return rc;
@@ -141,8 +115,8 @@ int mc_store_audit_pending(mc_store *st, mc_audit_entry **out, size_t *n, int li
 	*n = 0;
 	if (rc == 0) {
 		mc_q_int(q, 1, limit > 0 ? limit : 1000);
-		rc = read_entries(q, entry_cols, MC_ARRAY_LEN(entry_cols), out, n,
-				  "list dossiers changed since the last anchor");
+		rc = mc_q_read_list(q, "list dossiers changed since the last anchor", entry_cols,
+				    MC_ARRAY_LEN(entry_cols), sizeof **out, out, n);
 	}
 	mc_q_done(q);
 	return rc;
@@ -238,34 +212,17 @@ int mc_store_audit_anchors(mc_store *st, mc_audit_anchor **out, size_t *n, int64
 {
 	static const char sql[] =
 	    "SELECT " ANCHOR_COLS " FROM audit_anchor WHERE id >= $1 AND id < $2 ORDER BY id";
-	mc_audit_anchor *list = NULL;
-	size_t len = 0, cap = 0;
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
 	*out = NULL;
 	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, lo);
-	mc_q_int(q, 2, hi);
-	while ((rc = mc_q_row(q, "list anchors")) == 1) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 64;
-			list = mc_xrealloc(list, cap * sizeof *list);
-		}
-		memset(&list[len], 0, sizeof list[len]);
-		rc = mc_q_read(q, anchor_cols, MC_ARRAY_LEN(anchor_cols), &list[len++]);
-		if (rc)
-			break;
+	if (rc == 0) {
+		mc_q_int(q, 1, lo);
+		mc_q_int(q, 2, hi);
+		rc = mc_q_read_list(q, "list anchors", anchor_cols, MC_ARRAY_LEN(anchor_cols), sizeof **out,
+				    out, n);
 	}
-	if (rc < 0) {
-		free(list);
-		goto cleanup;
-	}
-	*out = list;
-	*n = len;
-cleanup:
 	mc_q_done(q);
 	return rc;
 }

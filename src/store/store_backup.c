@@ -1,7 +1,7 @@
 /*
  * store_backup.c - consistent copies of a live store and their restoration
  * (store.h), on either engine: the database copied by the engine's own means
- * (store_sqlite_backup.c, store_pg_backup.c: mc_db_backup, mc_db_restore),
+ * (db_sqlite.c, db_pg.c: mc_db_backup, mc_db_restore),
  * and the attachments, immutable content-addressed files, copied beside it
  * as "<copy>.files".
  */

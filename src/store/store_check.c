@@ -24,7 +24,7 @@
 
 /* ---- migrations --------------------------------------------------------- */
 
-/* The folders mc_store_migrate reads them from (store_sqlite.c, store_pg.c). */
+/* The folders of each engine's migrations (store_migrate.c applies them). */
 #define SQLITE_DIR "src/store/migrations/sqlite/"
 #define PG_DIR "src/store/migrations/postgresql/"
 
@@ -66,6 +66,8 @@ int mc_store_migrations(mc_migration **out, size_t *n, bool pg)
 		}
 		list[count].version = (int)v;
 		list[count].file = name;
+		list[count].path = e->path;
+		list[count].sql = (const char *)e->data;
 		count++;
 	}
 	if (count > 0)

@@ -16,6 +16,8 @@
 typedef struct {
 	int version;	  /* 14 */
 	const char *file; /* "014_uploads_anchors.sql"; borrowed, static */
+	const char *path; /* "src/store/migrations/sqlite/014_uploads_anchors.sql"; the same */
+	const char *sql;  /* its script, embedded in the binary; the same */
 } mc_migration;
 
 /* The migrations this binary carries for PostgreSQL (pg) or SQLite, by

@@ -119,29 +119,6 @@ static int dossier_read(mc_q *q, mc_dossier *d)
 	return mc_q_read(q, dossier_cols, MC_ARRAY_LEN(dossier_cols), d);
 }
 
-/* Every row of a run statement as dossiers (without docs). */
-static int dossiers_read(mc_q *q, mc_dossier **out, size_t *n, const char *what)
-{
-	mc_dossier *list = NULL;
-	size_t len = 0, cap = 0;
-	int rc;
-
-	while ((rc = mc_q_row(q, what)) == 1) {
-		MC_GROW(list, len, cap);
-		rc = dossier_read(q, &list[len++]);
-		if (rc)
-			break;
-	}
-	if (rc < 0) {
-		mc_dossier_free_list(list, len);
-		list = NULL;
-		len = 0;
-	}
-	*out = list;
-	*n = len;
-	return rc < 0 ? rc : 0;
-}
-
 /* ---- sequence numbers ------------------------------------------------- */
 
 /*
@@ -240,27 +217,16 @@ static int docs_load(mc_store *st, mc_dossier *d)
 	static const char sql[] = "SELECT seq, name, originals, copies, sha256, filename, mime, size, kind "
 				  "FROM dossier_document WHERE dossier_id = $1 ORDER BY ord";
 	mc_q *q = NULL;
-	size_t cap = 0;
 	int rc = mc_db_prepare(st, &q, sql);
 
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, d->id);
-	while ((rc = mc_q_row(q, "read dossier documents")) == 1) {
-		MC_GROW(d->docs, d->n_docs, cap);
-		mc_dossier_doc *x = &d->docs[d->n_docs++];
-		memset(x, 0, sizeof *x);
-		rc = mc_q_read(q, doc_cols, MC_ARRAY_LEN(doc_cols), x);
-		if (rc)
-			break;
+	mc_dossier_clear(d);
+	if (rc == 0) {
+		mc_q_int(q, 1, d->id);
+		rc = mc_q_read_list(q, "read dossier documents", doc_cols, MC_ARRAY_LEN(doc_cols),
+				    sizeof *d->docs, &d->docs, &d->n_docs);
 	}
-cleanup:
 	mc_q_done(q);
-	if (rc < 0) {
-		mc_dossier_clear(d);
-		return rc;
-	}
-	return 0;
+	return rc;
 }
 
 /* Binds the fields of d that insert and update both write to $base and the
@@ -422,7 +388,8 @@ int mc_store_dossier_by_attachment(mc_store *st, mc_dossier **out, size_t *n, co
 	*n = 0;
 	if (rc == 0) {
 		mc_q_text(q, 1, sha256);
-		rc = dossiers_read(q, out, n, "list dossiers of an attachment");
+		rc = mc_q_read_list(q, "list dossiers of an attachment", dossier_cols,
+				    MC_ARRAY_LEN(dossier_cols), sizeof **out, out, n);
 	}
 	mc_q_done(q);
 	return rc;
@@ -722,7 +689,8 @@ int mc_store_dossier_list(mc_store *st, mc_dossier **out, size_t *n, int64_t *to
 	if (rc)
 		goto cleanup;
 	list_bind(s, mask, q, &lq, lo, hi);
-	rc = dossiers_read(s, out, n, "list dossiers");
+	rc = mc_q_read_list(s, "list dossiers", dossier_cols, MC_ARRAY_LEN(dossier_cols), sizeof **out, out,
+			    n);
 cleanup:
 	mc_q_done(s);
 	list_q_free(&lq);
@@ -835,26 +803,17 @@ int mc_store_event_list(mc_store *st, mc_event **out, size_t *n, int64_t dossier
 {
 	static const char sql[] = "SELECT " EVENT_COLS " FROM event WHERE dossier_id = $1 ORDER BY at, id";
 	mc_q *q = NULL;
-	mc_event *list = NULL;
-	size_t len = 0, cap = 0;
 	int rc = mc_db_prepare(st, &q, sql);
 
-	if (rc == 0)
+	*out = NULL;
+	*n = 0;
+	if (rc == 0) {
 		mc_q_int(q, 1, dossier_id);
-	while (rc == 0 && (rc = mc_q_row(q, "list events")) == 1) {
-		MC_GROW(list, len, cap);
-		memset(&list[len], 0, sizeof list[len]);
-		rc = mc_q_read(q, event_cols, MC_ARRAY_LEN(event_cols), &list[len++]);
+		rc = mc_q_read_list(q, "list events", event_cols, MC_ARRAY_LEN(event_cols), sizeof **out, out,
+				    n);
 	}
 	mc_q_done(q);
-	if (rc < 0) {
-		free(list);
-		list = NULL;
-		len = 0;
-	}
-	*out = list;
-	*n = len;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* One statement for the public lookup's miss: the dossier and its

@@ -15,15 +15,7 @@
  * valid). Recorded and counted the same way. */
 static void peer_copy(char out[64], const char *peer)
 {
-	size_t n = strlen(peer);
-
-	if (n > 63) {
-		n = 63;
-		while (n > 0 && ((unsigned char)peer[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(out, peer, n);
-	out[n] = '\0';
+	mc_db_cut(out, 64, peer);
 }
 
 int mc_store_filing_record(mc_store *st, int64_t dossier_id, int64_t user_id, const char *peer, int64_t at)
@@ -179,8 +171,6 @@ int mc_store_submission_list(mc_store *st, mc_submission **out, size_t *n, int64
 	};
 	char lo[256], hi[256], addr[64];
 	mc_q *q = NULL;
-	mc_submission *list = NULL;
-	size_t len = 0;
 	int rc;
 
 	*out = NULL;
@@ -201,23 +191,12 @@ int mc_store_submission_list(mc_store *st, mc_submission **out, size_t *n, int64
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 7, sq->limit);
-	list = mc_xcalloc((size_t)sq->limit, sizeof *list);
-	while ((rc = mc_q_row(q, "list submissions")) == 1) {
-		rc = mc_q_read(q, cols, MC_ARRAY_LEN(cols), &list[len++]);
-		if (rc)
-			break;
-	}
+	rc = mc_q_read_list(q, "list submissions", cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
 cleanup:
 	mc_q_done(q);
 	if (rc == MC_ENOTFOUND)
 		rc = 0; /* an unknown unit has an empty subtree */
-	if (rc < 0) {
-		free(list);
-		return rc;
-	}
-	*out = list;
-	*n = len;
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 int mc_store_submission_groups(mc_store *st, mc_submission_group **out, size_t *n,
@@ -239,8 +218,6 @@ int mc_store_submission_groups(mc_store *st, mc_submission_group **out, size_t *
 	};
 	char lo[256], hi[256], addr[64];
 	mc_q *q = NULL;
-	mc_submission_group *list = NULL;
-	size_t len = 0;
 	int rc;
 
 	*out = NULL;
@@ -251,21 +228,10 @@ int mc_store_submission_groups(mc_store *st, mc_submission_group **out, size_t *
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 7, limit);
-	list = mc_xcalloc((size_t)limit, sizeof *list);
-	while ((rc = mc_q_row(q, "count submissions")) == 1) {
-		rc = mc_q_read(q, cols, MC_ARRAY_LEN(cols), &list[len++]);
-		if (rc)
-			break;
-	}
+	rc = mc_q_read_list(q, "count submissions", cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
 cleanup:
 	mc_q_done(q);
 	if (rc == MC_ENOTFOUND)
 		rc = 0;
-	if (rc < 0) {
-		free(list);
-		return rc;
-	}
-	*out = list;
-	*n = len;
-	return 0;
+	return rc < 0 ? rc : 0;
 }

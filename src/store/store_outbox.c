@@ -63,25 +63,10 @@ cleanup:
 /* The messages the bound statement gives, in its order. */
 static int list(mc_q *q, mc_message **out, size_t *n, const char *what)
 {
-	mc_message *items = NULL;
-	size_t len = 0, cap = 0;
-	int rc;
+	int rc = mc_q_read_list(q, what, message_cols, MC_ARRAY_LEN(message_cols), sizeof **out, out, n);
 
-	while ((rc = mc_q_row(q, what)) == 1) {
-		MC_GROW(items, len, cap);
-		memset(&items[len], 0, sizeof items[len]);
-		rc = mc_q_read(q, message_cols, MC_ARRAY_LEN(message_cols), &items[len++]);
-		if (rc)
-			break;
-	}
 	mc_q_done(q);
-	if (rc < 0) {
-		free(items);
-		return rc;
-	}
-	*out = items;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 int mc_store_outbox_due(mc_store *st, mc_message **out, size_t *n, int64_t now, int limit)

@@ -67,35 +67,6 @@ static int proc_read(mc_q *q, mc_procedure *p)
 	return mc_q_read(q, proc_cols, MC_ARRAY_LEN(proc_cols), p);
 }
 
-/* Reads the rows left in q into *list, an array of structs of elem bytes
- * (each zeroed, then read by cols). Caller frees *list. */
-static int read_rows(mc_q *q, const mc_col *cols, size_t n_cols, size_t elem, void **list, size_t *n,
-		     const char *what)
-{
-	char *items = NULL;
-	size_t len = 0, cap = 0;
-	int rc;
-
-	while ((rc = mc_q_row(q, what)) == 1) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			items = mc_xrealloc(items, cap * elem);
-		}
-		memset(items + len * elem, 0, elem);
-		rc = mc_q_read(q, cols, n_cols, items + len++ * elem);
-		if (rc)
-			break;
-	}
-	if (rc < 0) {
-		free(items);
-		items = NULL;
-		len = 0;
-	}
-	*list = items;
-	*n = len;
-	return rc < 0 ? rc : 0;
-}
-
 /* ---- create and update ------------------------------------------------ */
 
 /* The scalar fields of p as $1 (code) … $18, with the folded texts the
@@ -305,18 +276,16 @@ static const mc_col pub_cols[] = {
     MC_COL(MC_COL_I32, mc_proc_pub, day, "day"),
 };
 
-/* The rows of one part of procedure id, in their order. */
+/* The rows of one part of procedure id, in their order, into *list (T **). */
 static int part_load(mc_store *st, const char *sql, int64_t id, const mc_col *cols, size_t n_cols,
-		     size_t elem, void **list, size_t *n, const char *what)
+		     size_t elem, void *list, size_t *n, const char *what)
 {
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
-	*list = NULL;
-	*n = 0;
 	if (rc == 0) {
 		mc_q_int(q, 1, id);
-		rc = read_rows(q, cols, n_cols, elem, list, n, what);
+		rc = mc_q_read_list(q, what, cols, n_cols, elem, list, n);
 	}
 	mc_q_done(q);
 	return rc;
@@ -334,26 +303,18 @@ static int parts_load(mc_store *st, mc_procedure *p)
 				      "ORDER BY ord";
 	static const char pub_sql[] = "SELECT kind, decision, day FROM procedure_publication "
 				      "WHERE procedure_id = $1 ORDER BY ord";
-	void *list = NULL;
-	int rc = part_load(st, step_sql, p->id, step_cols, MC_ARRAY_LEN(step_cols), sizeof *p->steps, &list,
-			   &p->n_steps, "read procedure steps");
+	int rc = part_load(st, step_sql, p->id, step_cols, MC_ARRAY_LEN(step_cols), sizeof *p->steps,
+			   &p->steps, &p->n_steps, "read procedure steps");
 
-	p->steps = list;
-	if (rc == 0) {
-		rc = part_load(st, doc_sql, p->id, doc_cols, MC_ARRAY_LEN(doc_cols), sizeof *p->docs, &list,
-			       &p->n_docs, "read procedure documents");
-		p->docs = list;
-	}
-	if (rc == 0) {
-		rc = part_load(st, fee_sql, p->id, fee_cols, MC_ARRAY_LEN(fee_cols), sizeof *p->fees, &list,
-			       &p->n_fees, "read procedure fees");
-		p->fees = list;
-	}
-	if (rc == 0) {
-		rc = part_load(st, pub_sql, p->id, pub_cols, MC_ARRAY_LEN(pub_cols), sizeof *p->pubs, &list,
-			       &p->n_pubs, "read procedure publications");
-		p->pubs = list;
-	}
+	if (rc == 0)
+		rc = part_load(st, doc_sql, p->id, doc_cols, MC_ARRAY_LEN(doc_cols), sizeof *p->docs,
+			       &p->docs, &p->n_docs, "read procedure documents");
+	if (rc == 0)
+		rc = part_load(st, fee_sql, p->id, fee_cols, MC_ARRAY_LEN(fee_cols), sizeof *p->fees,
+			       &p->fees, &p->n_fees, "read procedure fees");
+	if (rc == 0)
+		rc = part_load(st, pub_sql, p->id, pub_cols, MC_ARRAY_LEN(pub_cols), sizeof *p->pubs,
+			       &p->pubs, &p->n_pubs, "read procedure publications");
 	if (rc)
 		mc_procedure_clear(p);
 	return rc;
@@ -421,7 +382,6 @@ int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64
 	const char *rows_sql = rows_all;
 	char *folded = NULL;
 	char *match = NULL;
-	void *list = NULL;
 	mc_q *q = NULL;
 	int rc = 0;
 
@@ -460,8 +420,7 @@ int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64
 	search_bind(q, match, pq);
 	mc_q_int(q, 7, pq->limit);
 	mc_q_int(q, 8, pq->offset);
-	rc = read_rows(q, proc_cols, MC_ARRAY_LEN(proc_cols), sizeof **out, &list, n, "search procedures");
-	*out = list;
+	rc = mc_q_read_list(q, "search procedures", proc_cols, MC_ARRAY_LEN(proc_cols), sizeof **out, out, n);
 cleanup:
 	mc_q_done(q);
 	free(folded);
@@ -485,17 +444,16 @@ int mc_store_procedure_fields(mc_store *st, mc_proc_field **out, size_t *n, cons
 	    MC_COL(MC_COL_I64, mc_proc_field, count, "n"),
 	};
 	mc_q *q = NULL;
-	void *list = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
+	*out = NULL;
 	*n = 0;
 	if (rc == 0) {
 		mc_q_text(q, 1, level);
-		rc = read_rows(q, cols, MC_ARRAY_LEN(cols), sizeof **out, &list, n,
-			       "count procedures by field");
+		rc = mc_q_read_list(q, "count procedures by field", cols, MC_ARRAY_LEN(cols), sizeof **out,
+				    out, n);
 	}
 	mc_q_done(q);
-	*out = list;
 	return rc;
 }
 
@@ -546,18 +504,17 @@ int mc_store_procedure_pub_decisions(mc_store *st, mc_pub_decision **out, size_t
 	    PUB_COLS(mc_pub_decision, c.),
 	};
 	mc_q *q = NULL;
-	void *list = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
+	*out = NULL;
 	*n = 0;
 	if (rc == 0) {
 		mc_q_int(q, 1, first_day);
 		mc_q_int(q, 2, last_day);
-		rc = read_rows(q, cols, MC_ARRAY_LEN(cols), sizeof **out, &list, n,
-			       "list publishing decisions");
+		rc = mc_q_read_list(q, "list publishing decisions", cols, MC_ARRAY_LEN(cols), sizeof **out,
+				    out, n);
 	}
 	mc_q_done(q);
-	*out = list;
 	return rc;
 }
 

@@ -6,7 +6,7 @@
 #ifndef MC_STORE_ROLLUP_H
 #define MC_STORE_ROLLUP_H
 
-#include "store/store_backend.h"
+#include "store/store.h"
 
 /* The writes the roll-up wraps, without it: the public function
  * (store_rollup.c) adds the write's cells in its transaction. */

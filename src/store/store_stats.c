@@ -172,26 +172,19 @@ static mc_stats_row *rows_find(struct rows *r, mc_stats_group g, int64_t unit_ke
 static int children(mc_store *st, int64_t **out, size_t *n, int64_t unit_id)
 {
 	static const char sql[] = "SELECT id FROM unit WHERE parent_id = $1 ORDER BY code";
+	/* Each row one int64_t of the array. */
+	static const mc_col cols[] = {{"id", MC_COL_I64, 0, 0}};
 	mc_q *q = NULL;
-	size_t cap = 0;
 	int rc = mc_db_prepare(st, &q, sql);
 
 	*out = NULL;
 	*n = 0;
-	if (rc == 0)
+	if (rc == 0) {
 		mc_q_int(q, 1, unit_id);
-	while (rc == 0 && (rc = mc_q_row(q, "list child units")) == 1) {
-		MC_GROW(*out, *n, cap);
-		(*out)[(*n)++] = mc_q_col_int(q, 0);
-		rc = 0;
+		rc = mc_q_read_list(q, "list child units", cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
 	}
 	mc_q_done(q);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* Adds the rows of one statement to their keys' counters; $5 (the
@@ -367,8 +360,6 @@ int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int6
 	    " FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id JOIN procedure p ON p.id = "
 	    "d.procedure_id" OVERDUE_WHERE " ORDER BY " MC_SQL_DUE ", d.id LIMIT $4 OFFSET $5";
 	mc_q *q = NULL;
-	mc_stats_overdue *list = NULL;
-	size_t len = 0, cap = 0;
 	char lo[256], hi[256];
 	int rc;
 
@@ -399,22 +390,11 @@ int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int6
 	mc_q_int(q, 3, now);
 	mc_q_int(q, 4, limit);
 	mc_q_int(q, 5, offset);
-	while ((rc = mc_q_row(q, "list overdue dossiers")) == 1) {
-		MC_GROW(list, len, cap);
-		memset(&list[len], 0, sizeof list[len]);
-		rc = mc_q_read(q, overdue_cols, MC_ARRAY_LEN(overdue_cols), &list[len++]);
-		if (rc)
-			break;
-	}
+	rc = mc_q_read_list(q, "list overdue dossiers", overdue_cols, MC_ARRAY_LEN(overdue_cols),
+			    sizeof **out, out, n);
 cleanup:
 	mc_q_done(q);
-	if (rc < 0) {
-		free(list);
-		return rc;
-	}
-	*out = list;
-	*n = len;
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 void mc_stats_overdue_free_list(mc_stats_overdue *list)

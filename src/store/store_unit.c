@@ -13,17 +13,17 @@
 	"electronic_one_stop_since"
 
 static const mc_col unit_cols[] = {
-	MC_COL(MC_COL_I64, mc_unit, id, "id"),
-	MC_COL(MC_COL_I64, mc_unit, parent_id, "parent_id"),
-	MC_COL_ARRAY(mc_unit, code, "code"),
-	MC_COL_ARRAY(mc_unit, name, "name"),
-	MC_COL_ARRAY(mc_unit, level, "level"),
-	MC_COL_ARRAY(mc_unit, province_code, "province_code"),
-	MC_COL_ARRAY(mc_unit, office_hours, "office_hours"),
-	MC_COL_ARRAY(mc_unit, address, "address"),
-	MC_COL_ARRAY(mc_unit, phone, "phone"),
-	MC_COL(MC_COL_I32, mc_unit, one_stop_since, "one_stop_since"),
-	MC_COL(MC_COL_I32, mc_unit, electronic_one_stop_since, "electronic_one_stop_since"),
+    MC_COL(MC_COL_I64, mc_unit, id, "id"),
+    MC_COL(MC_COL_I64, mc_unit, parent_id, "parent_id"),
+    MC_COL_ARRAY(mc_unit, code, "code"),
+    MC_COL_ARRAY(mc_unit, name, "name"),
+    MC_COL_ARRAY(mc_unit, level, "level"),
+    MC_COL_ARRAY(mc_unit, province_code, "province_code"),
+    MC_COL_ARRAY(mc_unit, office_hours, "office_hours"),
+    MC_COL_ARRAY(mc_unit, address, "address"),
+    MC_COL_ARRAY(mc_unit, phone, "phone"),
+    MC_COL(MC_COL_I32, mc_unit, one_stop_since, "one_stop_since"),
+    MC_COL(MC_COL_I32, mc_unit, electronic_one_stop_since, "electronic_one_stop_since"),
 };
 
 static int unit_read(mc_q *q, mc_unit *u)
@@ -34,9 +34,10 @@ static int unit_read(mc_q *q, mc_unit *u)
 
 int mc_store_unit_create(mc_store *st, mc_unit *u)
 {
-	static const char ins[] = "INSERT INTO unit (parent_id, code, name, level, province_code, office_hours, "
-				  "address, phone, one_stop_since, electronic_one_stop_since) "
-				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+	static const char ins[] =
+	    "INSERT INTO unit (parent_id, code, name, level, province_code, office_hours, "
+	    "address, phone, one_stop_since, electronic_one_stop_since) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
 	/* The path is the parent's path and the new id; the root's is "/id/". */
 	static const char set_path[] =
 	    "UPDATE unit SET path = coalesce((SELECT p.path FROM unit p WHERE p.id = unit.parent_id), '/') "
@@ -144,23 +145,15 @@ int mc_store_unit_list(mc_store *st, mc_unit **out, size_t *n)
 	/* A path sorts before every path that extends it: parents come first. */
 	static const char sql[] = "SELECT " UNIT_COLS " FROM unit ORDER BY path";
 	mc_q *q = NULL;
-	mc_unit *list = NULL;
-	size_t len = 0, cap = 0;
 	int rc = mc_db_prepare(st, &q, sql);
 
-	while (rc == 0 && (rc = mc_q_row(q, "list units")) == 1) {
-		MC_GROW(list, len, cap);
-		rc = unit_read(q, &list[len++]);
-	}
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	rc = mc_q_read_list(q, "list units", unit_cols, MC_ARRAY_LEN(unit_cols), sizeof **out, out, n);
 	mc_q_done(q);
-	if (rc < 0) {
-		free(list);
-		list = NULL;
-		len = 0;
-	}
-	*out = list;
-	*n = len;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int mc_store_unit_within(mc_store *st, bool *out, int64_t unit, int64_t ancestor)
@@ -232,16 +225,11 @@ cleanup:
 	"created_at, password_hash"
 
 static const mc_col user_cols[] = {
-	MC_COL(MC_COL_I64, mc_user, id, "id"),
-	MC_COL_ARRAY(mc_user, username, "username"),
-	MC_COL_ARRAY(mc_user, full_name, "full_name"),
-	MC_COL_ARRAY(mc_user, email, "email"),
-	MC_COL_ARRAY(mc_user, phone, "phone"),
-	MC_COL_ARRAY(mc_user, id_number, "id_number"),
-	MC_COL(MC_COL_INT, mc_user, role, "role"),
-	MC_COL(MC_COL_I64, mc_user, unit_id, "unit_id"),
-	MC_COL(MC_COL_BOOL, mc_user, active, "active"),
-	MC_COL(MC_COL_I64, mc_user, created_at, "created_at"),
+    MC_COL(MC_COL_I64, mc_user, id, "id"),	    MC_COL_ARRAY(mc_user, username, "username"),
+    MC_COL_ARRAY(mc_user, full_name, "full_name"),  MC_COL_ARRAY(mc_user, email, "email"),
+    MC_COL_ARRAY(mc_user, phone, "phone"),	    MC_COL_ARRAY(mc_user, id_number, "id_number"),
+    MC_COL(MC_COL_INT, mc_user, role, "role"),	    MC_COL(MC_COL_I64, mc_user, unit_id, "unit_id"),
+    MC_COL(MC_COL_BOOL, mc_user, active, "active"), MC_COL(MC_COL_I64, mc_user, created_at, "created_at"),
 };
 
 static int user_read(mc_q *q, mc_user *u)
@@ -343,35 +331,28 @@ cleanup:
 int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id)
 {
 	static const char all[] = "SELECT " USER_COLS " FROM app_user ORDER BY username";
-	static const char subtree[] = "SELECT " USER_COLS " FROM app_user JOIN unit ON unit.id = app_user.unit_id "
-				      "WHERE unit.path >= $1 AND unit.path < $2 ORDER BY username";
+	static const char subtree[] =
+	    "SELECT " USER_COLS " FROM app_user JOIN unit ON unit.id = app_user.unit_id "
+	    "WHERE unit.path >= $1 AND unit.path < $2 ORDER BY username";
 	char lo[256], hi[256];
 	mc_q *q = NULL;
-	mc_user *list = NULL;
-	size_t len = 0, cap = 0;
 	int rc = 0;
 
+	*out = NULL;
+	*n = 0;
 	if (unit_id)
 		rc = mc_db_unit_range(st, lo, hi, unit_id);
 	if (rc == 0)
 		rc = mc_db_prepare(st, &q, unit_id ? subtree : all);
-	if (rc == 0 && unit_id) {
+	if (rc)
+		return rc;
+	if (unit_id) {
 		mc_q_text(q, 1, lo);
 		mc_q_text(q, 2, hi);
 	}
-	while (rc == 0 && (rc = mc_q_row(q, "list users")) == 1) {
-		MC_GROW(list, len, cap);
-		rc = user_read(q, &list[len++]);
-	}
+	rc = mc_q_read_list(q, "list users", user_cols, MC_ARRAY_LEN(user_cols), sizeof **out, out, n);
 	mc_q_done(q);
-	if (rc < 0) {
-		free(list);
-		list = NULL;
-		len = 0;
-	}
-	*out = list;
-	*n = len;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 void mc_user_free_list(mc_user *list)
@@ -457,9 +438,10 @@ int mc_store_session_purge(mc_store *st, int64_t now)
 
 int mc_store_session_trim(mc_store *st, int64_t user_id, int keep, const char *newest)
 {
-	static const char sql[] = "DELETE FROM session WHERE user_id = $1 AND token_hash <> $3 AND token_hash NOT IN "
-				  "(SELECT token_hash FROM session WHERE user_id = $1 AND token_hash <> $3 "
-				  "ORDER BY created_at DESC, token_hash LIMIT $2)";
+	static const char sql[] =
+	    "DELETE FROM session WHERE user_id = $1 AND token_hash <> $3 AND token_hash NOT IN "
+	    "(SELECT token_hash FROM session WHERE user_id = $1 AND token_hash <> $3 "
+	    "ORDER BY created_at DESC, token_hash LIMIT $2)";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 

@@ -61,35 +61,20 @@ static int exec_digest(mc_store *st, const char *sql, const char *sha256, bool w
 static int list_names(mc_store *st, const char *sql, int limit, bool with_before, int64_t before, char ***out,
 		      size_t *n, const char *what)
 {
-	char **list = NULL;
-	size_t len = 0, cap = 0;
+	/* Each row one owned string of the array. */
+	static const mc_col cols[] = {{"sha256", MC_COL_STR, 0, 0}};
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
 	*out = NULL;
 	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, limit > 0 ? limit : 1000);
-	if (with_before)
-		mc_q_int(q, 2, before);
-	while ((rc = mc_q_row(q, what)) == 1) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 64;
-			list = mc_xrealloc(list, cap * sizeof *list);
-		}
-		list[len++] = mc_q_col_dup(q, 0);
-	}
 	if (rc == 0) {
-		*out = list;
-		*n = len;
-		list = NULL;
+		mc_q_int(q, 1, limit > 0 ? limit : 1000);
+		if (with_before)
+			mc_q_int(q, 2, before);
+		rc = mc_q_read_list(q, what, cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
 	}
-cleanup:
 	mc_q_done(q);
-	while (list && len > 0)
-		free(list[--len]);
-	free(list);
 	return rc;
 }
 

@@ -12,7 +12,8 @@
  * Everything goes through store.h; the exceptions are the schema-version and
  * tamper tests, which reach the database directly (raw_exec below) to show
  * that a newer schema is refused and that the event log refuses UPDATE and
- * DELETE even from outside the store.
+ * DELETE even from outside the store, and the test of the driver's list
+ * reader (store/db.h), which most of the store's lists use.
  */
 /* nftw is XSI. */
 #define _XOPEN_SOURCE 700
@@ -39,6 +40,7 @@
 #include "app/dossier.h"
 #include "core/audit.h"
 #include "core/dossier.h"
+#include "store/db.h"
 #include "store/store.h"
 
 struct fixture {
@@ -2702,6 +2704,67 @@ static void test_health(void **state)
 	assert_true(latest >= 14);
 }
 
+/* The driver's list reader: every row, or on a failure half-way nothing
+ * returned and nothing kept (the strings of the rows read before it are
+ * freed: LeakSanitizer in the ASan build says so). */
+static void test_read_list(void **state)
+{
+	struct fixture *f = *state;
+	struct row {
+		int64_t n;
+		char *name;
+		char code[4];
+	};
+	static const mc_col cols[] = {
+	    MC_COL(MC_COL_I64, struct row, n, "n"),
+	    MC_COL(MC_COL_STR, struct row, name, "name"),
+	    MC_COL_ARRAY(struct row, code, "code"),
+	};
+	static const char insert[] = "INSERT INTO read_list (n, name, code) VALUES ($1, $2, $3)";
+	static const char select[] = "SELECT code, name, n FROM read_list WHERE n <= $1 ORDER BY n";
+	static const char create[] = "CREATE TABLE read_list (n BIGINT, name TEXT, code TEXT)";
+	struct row *list = NULL;
+	size_t n = 0;
+	mc_q *q = NULL;
+
+	assert_int_equal(mc_db_sql(f->st, create, "create"), 0);
+	for (int i = 1; i <= 3; i++) {
+		assert_int_equal(mc_db_prepare(f->st, &q, insert), 0);
+		mc_q_int(q, 1, i);
+		mc_q_text(q, 2, i == 1 ? "một" : "hai");
+		mc_q_text(q, 3, i == 3 ? "long" : "ab");
+		assert_int_equal(mc_q_exec(q, "fill"), 0);
+		mc_q_done(q);
+	}
+	/* The first two rows fit, read by name in any order. */
+	assert_int_equal(mc_db_prepare(f->st, &q, select), 0);
+	mc_q_int(q, 1, 2);
+	assert_int_equal(mc_q_read_list(q, "read", cols, MC_ARRAY_LEN(cols), sizeof *list, &list, &n), 0);
+	mc_q_done(q);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[1].n, 2);
+	assert_string_equal(list[0].name, "một");
+	assert_string_equal(list[1].code, "ab");
+	for (size_t i = 0; i < n; i++)
+		free(list[i].name);
+	free(list);
+	/* The third's code is longer than its field. */
+	assert_int_equal(mc_db_prepare(f->st, &q, select), 0);
+	mc_q_int(q, 1, 3);
+	assert_int_equal(mc_q_read_list(q, "read", cols, MC_ARRAY_LEN(cols), sizeof *list, &list, &n),
+			 MC_ETOOBIG);
+	mc_q_done(q);
+	assert_null(list);
+	assert_int_equal(n, 0);
+	/* No row: no list. */
+	assert_int_equal(mc_db_prepare(f->st, &q, select), 0);
+	mc_q_int(q, 1, 0);
+	assert_int_equal(mc_q_read_list(q, "read", cols, MC_ARRAY_LEN(cols), sizeof *list, &list, &n), 0);
+	mc_q_done(q);
+	assert_null(list);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -2744,6 +2807,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_uploads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_anchors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /*
  * test_store_pg_reconnect.c - the PostgreSQL store when the server ends its
- * connection (store_pg.c), as a restart or an administrator's
+ * connection (src/store/db_pg.c), as a restart or an administrator's
  * pg_terminate_backend does:
  *
  *   - a connection closed while idle is made again before the next call,

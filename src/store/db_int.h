@@ -1,0 +1,125 @@
+/*
+ * db_int.h - the connection and the statement of the driver (db.h) as the
+ * engines see them. Private to db.c, store.c and the two engines' files:
+ * db_sqlite.c and db_pg.c hold what each engine does its own way (opening
+ * and configuring a connection, preparing and running a statement, mapping
+ * its errors, transactions, the schema's number and running a migration's
+ * script, the health checks, backup; a lost connection made again on
+ * PostgreSQL, the change detector behind the lookup cache on SQLite).
+ * Everything else is written once: statements, their parameters and columns
+ * in db.c, the connection's public functions in store.c.
+ */
+#ifndef MC_STORE_DB_INT_H
+#define MC_STORE_DB_INT_H
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "store/db.h"
+
+#define MC_DB_MAX_PARAMS 32
+#define MC_DB_MAX_COLS 64
+
+/* A connection of either engine: one struct with a part for each. */
+struct mc_store {
+	bool pg;	    /* PostgreSQL, else SQLite */
+	char *files_dir;    /* the attachment folder */
+	mc_seq_marks marks; /* see seq_marks.h */
+	/* The prepared statements (db.c), keyed by the address of their SQL and
+	 * a variant: open addressing, a power-of-two size, at most half full. */
+	mc_q **qs;
+	size_t n_qs, used_qs;
+
+	/* SQLite */
+	sqlite3 *db;
+	char *path; /* the database file */
+	/* What mc_sqlite_data_changed last saw: the WAL index's header words once
+	 * it is mapped, data_version and own changes until then. */
+	const volatile uint32_t *wal_index;
+	uint32_t seen_header[12];
+	int64_t seen_version, seen_changes;
+	int seen; /* 0 nothing yet, 1 seen_version and seen_changes, 2 seen_header */
+
+	/* PostgreSQL */
+	PGconn *conn;
+	char *url;		/* as given but for a password, for mc_store_path */
+	char *conninfo;		/* the URL without our files= parameter */
+	unsigned session;	/* counts the sessions: a new one has no prepared statement */
+	unsigned next_id;	/* the last statement prepared, as "mc<id>" */
+	bool tx_open;		/* between mc_store_begin (or an operation's own) and its end */
+	int down;		/* 0; 1 once a lost connection is logged, 2 once a failed reconnection too */
+	mc_store_limits limits; /* set again on every new session (mc_store_set_limits) */
+	bool limits_set;	/* else the server's and role's own settings stay */
+};
+
+/* A statement of a connection, cached by db.c. */
+struct mc_q {
+	mc_store *st;
+	const void *key;
+	unsigned variant;
+	const char *sql; /* as written ($n) */
+	/* SQLite: prepared once, bound and stepped in place */
+	sqlite3_stmt *s;
+	/* PostgreSQL: the parameters as text (NULL for SQL NULL) and their types
+	 * until the run, which prepares the statement on its first in a session,
+	 * then its result */
+	int n_params;
+	char *values[MC_DB_MAX_PARAMS];
+	Oid types[MC_DB_MAX_PARAMS];
+	unsigned id, session; /* prepared as "mc<id>" in that session, 0 not yet */
+	PGresult *r;
+	int row; /* the current row, -1 before the first */
+	bool ran;
+	/* the last table of columns read, resolved to positions */
+	const mc_col *cols;
+	int pos[MC_DB_MAX_COLS];
+};
+
+/* Frees the statements of a connection, before the engine closes it. */
+void mc_db_cache_free(mc_store *st);
+
+/* ---- SQLite (db_sqlite.c) ------------------------------------------------ */
+
+/* A new connection to the file at path. */
+int mc_sqlite_open(mc_store **out, const char *path);
+/* Closes the connection (its statements freed before). */
+void mc_sqlite_close(mc_store *st);
+/* Prepares q->sql into q->s: 0 or MC_ERROR. */
+int mc_sqlite_prepare(mc_q *q);
+/* Steps q->s: 1 for a row, 0 when done, or a code as mc_q_row's. */
+int mc_sqlite_step(mc_q *q, const char *what);
+int mc_sqlite_begin(mc_store *st);
+int mc_sqlite_commit(mc_store *st);
+int mc_sqlite_rollback(mc_store *st);
+int mc_sqlite_schema_version(mc_store *st, int *out);
+int mc_sqlite_migration_apply(mc_store *st, int version, const char *path, const char *sql);
+int mc_sqlite_data_changed(mc_store *st, bool *changed, bool *known);
+int mc_sqlite_check_integrity(mc_store *st, bool *complete, char *problem, size_t cap, int64_t budget_ms);
+int mc_sqlite_writable(mc_store *st, bool *out);
+int mc_sqlite_backup(mc_store *st, const char *dest);
+int mc_sqlite_restore(mc_store *st, const char *src);
+
+/* ---- PostgreSQL (db_pg.c) ------------------------------------------------ */
+
+int mc_pg_open(mc_store **out, const char *url);
+void mc_pg_close(mc_store *st);
+/* Runs q with its parameters into q->r: 0 or a code as mc_q_row's. */
+int mc_pg_run(mc_q *q, const char *what);
+/* Runs constant SQL without parameters through the simple protocol. */
+int mc_pg_sql(mc_store *st, const char *sql, const char *what);
+/* Whether a transaction is open: the caller's, an operation's own, or one
+ * the server still holds (failed, or lost with the connection). */
+bool mc_pg_in_transaction(mc_store *st);
+int mc_pg_begin(mc_store *st);
+int mc_pg_commit(mc_store *st);
+int mc_pg_rollback(mc_store *st);
+int mc_pg_schema_version(mc_store *st, int *out);
+int mc_pg_migration_apply(mc_store *st, int version, const char *path, const char *sql);
+int mc_pg_check_integrity(mc_store *st, bool *complete, char *problem, size_t cap);
+int mc_pg_writable(mc_store *st, bool *out);
+int mc_pg_set_limits(mc_store *st, const mc_store_limits *limits);
+int mc_pg_lock_wait(mc_store *st, int ms);
+int mc_pg_backup(mc_store *st, const char *dest);
+int mc_pg_restore(mc_store *st, const char *src);
+
+#endif

@@ -179,21 +179,27 @@ void mc_reply_header(mc_req *r, const char *name, const char *value)
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev), name, value);
 }
 
-void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...)
+static void reply_problem(mc_req *r, mc_problem p, const char *field, const char *rule, const char *fmt,
+			  va_list ap)
 {
 	const mc_problem_info *info = mc_problem_get(p);
 	char detail[512] = "";
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
+	if (fmt)
 		vsnprintf(detail, sizeof detail, fmt, ap);
-		va_end(ap);
-	}
 	char type[96];
 	snprintf(type, sizeof type, "urn:motcua:problem:%s", info->slug);
 	json_t *body = json_pack("{s:s, s:s, s:i}", "type", type, "title", info->title, "status", info->status);
 	if (detail[0])
 		json_object_set_new(body, "detail", json_string(detail));
+	if (field)
+		json_object_set_new(body, "field", json_string(field));
+	if (rule)
+		json_object_set_new(body, "rule", json_string(rule));
+	/* A client that reads the body alone learns the wait too, to say it in
+	 * its own words ("try again in 15 minutes"). */
+	const char *retry = evhttp_find_header(evhttp_request_get_output_headers(r->ev), "Retry-After");
+	if (retry)
+		json_object_set_new(body, "retry_after", json_integer(strtoll(retry, NULL, 10)));
 	if (r->path)
 		json_object_set_new(body, "instance", json_string(r->path));
 	json_object_set_new(body, "request_id", json_string(r->request_id));
@@ -203,6 +209,23 @@ void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...)
 		mc_reply_header(r, "WWW-Authenticate", "Bearer realm=\"motcua\"");
 	mc_reply_raw(r, info->status, "application/problem+json; charset=utf-8", text, text ? strlen(text) : 0);
 	free(text);
+}
+
+void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	reply_problem(r, p, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void mc_reply_field_problem(mc_req *r, mc_problem p, const char *field, const char *rule, const char *fmt,
+			    ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	reply_problem(r, p, field, rule, fmt, ap);
+	va_end(ap);
 }
 
 void mc_reply_err(mc_req *r, const mc_err *e, const char *what)

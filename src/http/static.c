@@ -24,7 +24,7 @@
  * script, the import map, by its hash (WEB_CSP_HEAD, the hash, WEB_CSP_TAIL). */
 #define WEB_CSP_HEAD "default-src 'self'; script-src 'self'"
 #define WEB_CSP_TAIL                                                                                         \
-	"; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; "              \
+	"; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:; font-src 'self'; "        \
 	"object-src 'none'; frame-src 'self' blob:; base-uri 'none'; form-action 'self'; frame-ancestors "   \
 	"'none'"
 #define WEB_CSP WEB_CSP_HEAD WEB_CSP_TAIL

@@ -40,7 +40,7 @@ const FILES = {
   'js/pages/long.js': `export const words = ${JSON.stringify('Một cửa điện tử. '.repeat(120))};\n`,
 };
 
-const CSP_TAIL = "; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; " +
+const CSP_TAIL = "; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:; font-src 'self'; " +
   "object-src 'none'; frame-src 'self' blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const WEB_CSP = "default-src 'self'; script-src 'self'" + CSP_TAIL;
 

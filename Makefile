@@ -44,10 +44,13 @@ test-unit: build
 test-api: build
 	@node --test --test-concurrency=1 tests/api/
 
-# The tests keep their screenshots and form pictures under build/pictures; this
+# The tests keep their screenshots and form pictures under $(BUILD)/pictures; this
 # runs the tests that take them and copies the pictures into docs/.
 screenshots: build
-	@MOTCUA_BIN="$$PWD/$(BUILD)/motcua" node --test --test-concurrency=1 tests/api/forms.test.mjs tests/api/reports.test.mjs tests/browser/
+	@rm -rf $(BUILD)/pictures
+	@MOTCUA_BIN="$$PWD/$(BUILD)/motcua" MOTCUA_SHOTS="$$PWD/$(BUILD)/pictures/screenshots" \
+	  MOTCUA_FORMS_PICTURES="$$PWD/$(BUILD)/pictures/forms" \
+	  node --test --test-concurrency=1 tests/api/forms.test.mjs tests/api/reports.test.mjs tests/browser/
 	@mkdir -p docs/screenshots docs/forms
 	@cp $(BUILD)/pictures/screenshots/*.png docs/screenshots/
 	@cp $(BUILD)/pictures/forms/*.png docs/forms/

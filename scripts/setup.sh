@@ -7,7 +7,7 @@ pkgs=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libevent-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
   libutf8proc-dev libssl-dev libcmocka-dev libcurl4-openssl-dev
-  libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2 poppler-utils
+  zlib1g-dev libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2 poppler-utils
   nodejs npm curl chromium python3-yaml
   postgresql libpq-dev
   # the package and its test (dpkg-shlibdeps, systemd-analyze, strace), the version stamp and the skew test

@@ -254,6 +254,20 @@ json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 		mc_api_timeliness(mc_req_time(r), d, mc_now()), "step", d->step);
 	if (d->statutory_due_at)
 		json_object_set_new(j, "statutory_due_at", mc_api_time(d->statutory_due_at));
+	/* How late, in working time (the receiving unit's office hours and the
+	 * calendar): an open dossier until now (or its pause), a finished one
+	 * until its result. The page says "quá hạn 3 ngày 2 giờ làm việc". */
+	mc_timing tm = mc_app_dossier_timing(d);
+	int64_t now = mc_now();
+	mc_timeliness tl = mc_stats_timeliness(&tm, now);
+	if (tl == MC_TIMELY_OVERDUE || tl == MC_TIMELY_LATE) {
+		const mc_time_ctx *tc = mc_req_time(r);
+		int64_t until = tl == MC_TIMELY_LATE ? d->finished_at : mc_stats_judged_at(&tm, now);
+		int64_t minutes =
+		    mc_deadline_worked(mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d->receiving_unit_id),
+				       mc_stats_due(&tm), until);
+		json_object_set_new(j, "overdue_minutes", json_integer(minutes));
+	}
 	if (d->handler_id)
 		json_object_set_new(j, "handler_id", json_integer(d->handler_id));
 	if (d->outcome)
@@ -304,8 +318,9 @@ int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t
 	errno = 0;
 	long long x = strtoll(v, &end, 10);
 	if (errno || end == v || *end || x < min || x > max) {
-		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "%s must be an integer between %lld and %lld", name,
-				 (long long)min, (long long)max);
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, name, "range",
+				       "%s must be an integer between %lld and %lld", name, (long long)min,
+				       (long long)max);
 		return -1;
 	}
 	*out = x;

@@ -5,6 +5,7 @@
 #include "core/code.h"
 #include "core/text.h"
 #include "http/cache.h"
+#include "render/qr.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -51,9 +52,12 @@ static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size
 			if (rc == 0 && !usable)
 				rc = MC_ENOTFOUND;
 			if (rc == MC_ENOTFOUND || rc == MC_EINVAL) {
-				mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-						 "%sattachment names no uploaded file; upload it first with POST /api/v1/attachments",
-						 where);
+				char field[64];
+				snprintf(field, sizeof field, "%sattachment", where);
+				mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, field, "unknown",
+						       "%s names no uploaded file; upload it first with POST "
+						       "/api/v1/attachments",
+						       field);
 				return -1;
 			}
 			if (rc != 0) {
@@ -75,7 +79,8 @@ static int unit_by_code_or_reply(mc_req *r, mc_unit *out, const char *code, cons
 {
 	int rc = mc_store_unit_by_code(mc_req_store(r), out, code);
 	if (rc == MC_ENOTFOUND) {
-		mc_reply_problem(r, MC_PROB_UNKNOWN_UNIT, "%s: no unit has code %s", field, code);
+		mc_reply_field_problem(r, MC_PROB_UNKNOWN_UNIT, field, "unknown", "%s: no unit has code %s",
+				       field, code);
 		return -1;
 	}
 	if (rc != 0) {
@@ -188,31 +193,30 @@ void mc_api_dossier_create(mc_req *r)
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
 	mc_field who[] = {
-		{"name", MC_F_NAME, true, 1, 120, &j->in.applicant_name, 0},
-		{"id_number", MC_F_STRING, false, 9, 31, &j->in.applicant_id_number, 0},
-		{"phone", MC_F_STRING, false, 3, 31, &j->in.applicant_phone, 0},
-		{"email", MC_F_STRING, false, 3, 127, &j->in.applicant_email, 0},
-		{"address", MC_F_STRING, false, 1, 250, &j->in.applicant_address, 0},
+	    {"name", MC_F_NAME, true, 1, 120, &j->in.applicant_name, 0},
+	    {"id_number", MC_F_ID_NUMBER, false, 1, 31, &j->in.applicant_id_number, 0},
+	    {"phone", MC_F_PHONE, false, 1, 31, &j->in.applicant_phone, 0},
+	    {"email", MC_F_EMAIL, false, 3, 127, &j->in.applicant_email, 0},
+	    {"address", MC_F_STRING, false, 1, 250, &j->in.applicant_address, 0},
 	};
 	if (mc_fields_or_reply(r, applicant, "applicant.", who, MC_ARRAY_LEN(who)) != 0)
 		return;
-	if (j->in.applicant_email && !strchr(j->in.applicant_email, '@')) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "applicant.email must be an e-mail address");
-		return;
-	}
 	if (mc_channel_parse(&j->in.channel, channel) != 0) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "channel must be direct, online or postal");
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "channel", "choice",
+				       "channel must be direct, online or postal");
 		return;
 	}
 	mc_req_actor(r, &j->actor);
 	if (j->actor.role == MC_ROLE_CITIZEN && j->in.channel != MC_CH_ONLINE) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "citizens file online: channel must be online");
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "channel", "choice",
+				       "citizens file online: channel must be online");
 		return;
 	}
 	mc_procedure p;
 	int rc = mc_store_procedure_get(mc_req_store(r), &p, procedure, false);
 	if (rc == MC_ENOTFOUND) {
-		mc_reply_problem(r, MC_PROB_UNKNOWN_PROCEDURE, "no procedure has code %s", procedure);
+		mc_reply_field_problem(r, MC_PROB_UNKNOWN_PROCEDURE, "procedure_code", "unknown",
+				       "no procedure has code %s", procedure);
 		return;
 	}
 	if (rc != 0) {
@@ -220,8 +224,8 @@ void mc_api_dossier_create(mc_req *r)
 		return;
 	}
 	if (strcmp(p.status, "active") != 0) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "procedure %s is %s and takes no new dossiers", procedure,
-				 p.status);
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "procedure_code", "inactive",
+				       "procedure %s is %s and takes no new dossiers", procedure, p.status);
 		return;
 	}
 	if (unit) {
@@ -443,9 +447,10 @@ void mc_api_dossier_action(mc_req *r)
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
 	if (mc_action_parse(&j->act.action, action) != 0) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "action must be one of receive, refuse, request_supplement, supplement, assign, "
-				 "transfer, request_payment, pay, resolve, return, withdraw, stop");
+		mc_reply_field_problem(
+		    r, MC_PROB_INVALID_FIELD, "action", "choice",
+		    "action must be one of receive, refuse, request_supplement, supplement, assign, "
+		    "transfer, request_payment, pay, resolve, return, withdraw, stop");
 		return;
 	}
 	int64_t if_match = if_match_version(r);
@@ -454,14 +459,15 @@ void mc_api_dossier_action(mc_req *r)
 		return;
 	}
 	if (documents && j->act.action != MC_ACT_SUPPLEMENT && j->act.action != MC_ACT_RESOLVE) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "documents go with supplement (what was asked for) or resolve (the result), not %s",
-				 action);
+		mc_reply_field_problem(
+		    r, MC_PROB_INVALID_FIELD, "documents", "choice",
+		    "documents go with supplement (what was asked for) or resolve (the result), not %s",
+		    action);
 		return;
 	}
 	if (j->act.amount && j->act.action != MC_ACT_REQUEST_PAYMENT) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "amount goes with request_payment (the fee owed), not %s", action);
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "amount", "choice",
+				       "amount goes with request_payment (the fee owed), not %s", action);
 		return;
 	}
 	mc_dossier d = {0};
@@ -496,7 +502,8 @@ void mc_api_dossier_action(mc_req *r)
 			return;
 		}
 		if (rc != 0 || h.role == MC_ROLE_CITIZEN) {
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "handler: no officer has username %s", handler);
+			mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "handler", "unknown",
+					       "handler: no officer has username %s", handler);
 			return;
 		}
 		j->act.handler_id = h.id;
@@ -507,7 +514,8 @@ void mc_api_dossier_action(mc_req *r)
 		} else if (strcmp(outcome, "refused") == 0) {
 			j->act.outcome = 2;
 		} else {
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "outcome must be approved or refused");
+			mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "outcome", "choice",
+					       "outcome must be approved or refused");
 			return;
 		}
 	}
@@ -597,9 +605,50 @@ static void body_sent(const void *data, size_t len, void *body)
 	mc_cache_body_release(body);
 }
 
+/* A dossier code as people type it from the paper: without spaces, with
+ * ASCII hyphens for typographic dashes, in upper case ("000.00.33.h56 -
+ * 170302 – 0001" is 000.00.33.H56-170302-0001). Owned by the request. */
+static const char *typed_code(mc_req *r, const char *code)
+{
+	size_t len = strlen(code);
+	char *out = mc_req_own(r, mc_xmalloc(len + 1));
+	char *o = out;
+	for (const char *p = code; *p; p++) {
+		if (*p == ' ' || *p == '\t')
+			continue;
+		/* U+2010..U+2015 (hyphens and dashes) and U+2212 (minus) */
+		if ((unsigned char)p[0] == 0xe2 &&
+		    (((unsigned char)p[1] == 0x80 && (unsigned char)p[2] >= 0x90 &&
+		      (unsigned char)p[2] <= 0x95) ||
+		     ((unsigned char)p[1] == 0x88 && (unsigned char)p[2] == 0x92))) {
+			*o++ = '-';
+			p += 2;
+			continue;
+		}
+		*o++ = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+	}
+	*o = '\0';
+	return out;
+}
+
 void mc_api_public_dossier(mc_req *r)
 {
 	const char *code = mc_req_param(r, 0);
+	/* The code as given first (a unit's code may hold lower case); when no
+	 * dossier has it, the code as it was likely meant. */
+	const char *typed = typed_code(r, code);
+	if (strcmp(typed, code) != 0) {
+		int64_t v = 0;
+		int rc = mc_code_parse(&(mc_code_parts){0}, code) == 0
+			     ? mc_store_dossier_version(mc_req_store(r), &v, code)
+			     : MC_ENOTFOUND;
+		if (rc == MC_ENOTFOUND)
+			code = typed;
+		else if (rc != 0) {
+			mc_reply_error(r, rc, "the dossier");
+			return;
+		}
+	}
 	mc_code_parts parts;
 	if (mc_code_parse(&parts, code) != 0) {
 		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no dossier has this code");
@@ -667,4 +716,35 @@ void mc_api_public_dossier(mc_req *r)
 		mc_reply_raw(r, 200, "application/json; charset=utf-8", body, len);
 		free(rendered);
 	}
+}
+
+/*
+ * GET /api/v1/public/dossiers/{code}/qr.svg: the QR code of the dossier's
+ * public lookup address (public_url/tra-cuu/<code>), as the receipt prints
+ * it, for the filing-success screen and the printed receipt. Only for a code
+ * that names a dossier: the server is no QR maker for anything else.
+ */
+void mc_api_public_dossier_qr(mc_req *r)
+{
+	const char *code = mc_req_param(r, 0);
+	mc_code_parts parts;
+	int64_t version = 0;
+	char url[512];
+	char *svg = NULL;
+	size_t len = 0;
+	int rc = mc_code_parse(&parts, code) == 0 ? mc_store_dossier_version(mc_req_store(r), &version, code)
+						  : MC_ENOTFOUND;
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the dossier");
+		return;
+	}
+	int n = snprintf(url, sizeof url, "%s/tra-cuu/%s", mc_req_public_url(r), code);
+	if (n < 0 || (size_t)n >= sizeof url || mc_qr_svg(&svg, &len, url, code) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not draw the QR code");
+		return;
+	}
+	/* The address of a code does not change. */
+	mc_reply_header(r, "Cache-Control", "public, max-age=86400");
+	mc_reply_raw(r, 200, "image/svg+xml; charset=utf-8", svg, len);
+	free(svg);
 }

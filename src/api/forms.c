@@ -15,7 +15,7 @@ static const char DESK[] = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ";
 static const char *const finish_vi[] = {
     [MC_FINISH_EARLY] = "Trước hạn",
     [MC_FINISH_ON_TIME] = "Đúng hạn",
-    [MC_FINISH_LATE] = "Quá hạn",
+    [MC_FINISH_LATE] = "Trễ hạn",
 };
 
 /* The place name of a unit for the date line: "UBND huyện Quảng Xương" →
@@ -348,7 +348,8 @@ void mc_api_register_form(mc_req *r)
 					notes[i]};
 		/* Resolved after the due time by law (core/stats.h). */
 		mc_timing timing = mc_app_dossier_timing(d);
-		const char *late = mc_stats_timeliness(&timing, mc_now()) == MC_TIMELY_LATE ? " (quá hạn)" : "";
+		const char *late =
+		    mc_stats_timeliness(&timing, mc_now()) == MC_TIMELY_LATE ? " (trễ hạn)" : "";
 		snprintf(notes[i], sizeof notes[i], "%s%s", mc_state_title_vi((mc_state)d->state), late);
 	}
 	const mc_unit *unit = mc_time_ctx_unit(tc, unit_id);

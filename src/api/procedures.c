@@ -445,7 +445,7 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 	mc_strlcpy(p->code, path_code ? path_code : code, sizeof p->code);
 	levels = json_object_get(body, "levels");
 	if (!levels || json_is_null(levels)) {
-		mc_reply_problem(r, MC_PROB_MISSING_FIELD, "levels is required");
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "levels", "required", "levels is required");
 		return -1;
 	}
 	if (read_levels_or_reply(r, levels, p->levels, sizeof p->levels) != 0)

@@ -75,7 +75,7 @@ static const char *const col_heads[N_COLS] = {
     "Bưu chính công ích",
     "Trước hạn",
     "Đúng hạn",
-    "Quá hạn",
+    "Trễ hạn",
     "Trong hạn",
     "Quá hạn",
     "Yêu cầu bổ sung",

@@ -26,6 +26,8 @@ const mc_route mc_routes[] = {
 	{MC_M_POST, "/api/v1/units", mc_api_unit_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
 	{MC_M_GET, "/api/v1/units/{code}", mc_api_unit_get, MC_AUTH_PUBLIC, 0, 0},
 	{MC_M_PATCH, "/api/v1/units/{code}", mc_api_unit_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+	/* Whom a dossier can be handed to, with the dossiers each has in hand. */
+	{MC_M_GET, "/api/v1/units/{code}/officers", mc_api_unit_officers, MC_AUTH_SESSION, STAFF, 0},
 
 	{MC_M_GET, "/api/v1/users", mc_api_users_list, MC_AUTH_SESSION, LEADERS, 0},
 	{MC_M_POST, "/api/v1/users", mc_api_user_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
@@ -63,6 +65,7 @@ const mc_route mc_routes[] = {
 	{MC_M_GET, "/api/v1/forms/register", mc_api_register_form, MC_AUTH_SESSION, STAFF, 0},
 
 	{MC_M_GET, "/api/v1/public/dossiers/{code}", mc_api_public_dossier, MC_AUTH_PUBLIC, 0, 0},
+	{MC_M_GET, "/api/v1/public/dossiers/{code}/qr.svg", mc_api_public_dossier_qr, MC_AUTH_PUBLIC, 0, 0},
 	{MC_M_GET, "/api/v1/public/apologies", mc_api_public_apologies, MC_AUTH_PUBLIC, 0, 0},
 	{MC_M_GET, "/api/v1/public/results", mc_api_public_results, MC_AUTH_PUBLIC, 0, 0},
 

@@ -49,6 +49,12 @@ static void session_after(mc_req *r, int rc, void *payload)
 	snprintf(cookie, sizeof cookie, "motcua_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
 		 s->token, max_age, s->secure ? "; Secure" : "");
 	mc_reply_header(r, "Set-Cookie", cookie);
+	/* What the page may read (the session cookie it may not): whether to ask
+	 * GET /api/v1/session at all, so that a visitor who never signed in
+	 * causes no 401. It holds nothing secret; the session cookie decides. */
+	snprintf(cookie, sizeof cookie, "motcua_signed_in=1; Path=/; Max-Age=%d; SameSite=Strict%s", max_age,
+		 s->secure ? "; Secure" : "");
+	mc_reply_header(r, "Set-Cookie", cookie);
 	if (s->device[0]) {
 		/* Sent back only to the sign-in route; a year, renewed at each new device token. */
 		char device[MC_DEVICE_TOKEN_MAX + 128];
@@ -207,6 +213,7 @@ static void session_delete_after(mc_req *r, int rc, void *payload)
 		return;
 	}
 	mc_reply_header(r, "Set-Cookie", "motcua_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+	mc_reply_header(r, "Set-Cookie", "motcua_signed_in=; Path=/; Max-Age=0; SameSite=Strict");
 	mc_reply_empty(r, 204);
 }
 

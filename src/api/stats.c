@@ -85,22 +85,24 @@ static int params_or_reply(mc_req *r, stats_params *p)
 	mc_civil_from_days(today(), &y, NULL, NULL);
 	p->from_day = mc_days_from_civil(y, 1, 1);
 	if (from && parse_day(&p->from_day, from) != 0) {
-		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "from must be a date YYYY-MM-DD");
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "from", "format",
+				       "from must be a date YYYY-MM-DD");
 		return -1;
 	}
 	if (to && parse_day(&p->to_day, to) != 0) {
-		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "to must be a date YYYY-MM-DD");
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "to", "format",
+				       "to must be a date YYYY-MM-DD");
 		return -1;
 	}
 	if (p->from_day >= p->to_day) {
-		mc_reply_problem(r, MC_PROB_INVALID_QUERY,
-				 "from must be before to (the period is [from, to))");
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "to", "order",
+				       "from must be before to (the period is [from, to))");
 		return -1;
 	}
 	mc_civil_from_days(p->from_day, &y, &m, &d);
 	if (p->to_day > mc_days_from_civil(y + MAX_YEARS, m, d)) {
-		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "the period may cover at most %d years",
-				 MAX_YEARS);
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "to", "range",
+				       "the period may cover at most %d years", MAX_YEARS);
 		return -1;
 	}
 	p->from = (int64_t)p->from_day * DAY - MC_TZ_OFFSET;
@@ -288,13 +290,13 @@ typedef struct {
 static const chart_words words_vi = {
     "Hồ sơ tiếp nhận theo hình thức",
     "Kết quả giải quyết hồ sơ",
-    "Tỷ lệ giải quyết đúng hạn theo đơn vị",
+    "Tỷ lệ giải quyết đúng hạn theo đơn vị (thấp nhất trước)",
     "Trực tuyến",
     "Trực tiếp",
     "Bưu chính công ích",
     "Trước hạn",
     "Đúng hạn",
-    "Quá hạn",
+    "Trễ hạn",
     "Tỷ lệ trước hạn và đúng hạn",
     "Không có hồ sơ trong kỳ",
     "(tại đơn vị)",
@@ -304,7 +306,7 @@ static const chart_words words_vi = {
 static const chart_words words_en = {
     "Dossiers received by channel",
     "Dossiers resolved",
-    "On-time rate by unit",
+    "On-time rate by unit (lowest first)",
     "Online",
     "Direct",
     "Postal",
@@ -330,11 +332,13 @@ static int by_resolved_desc(const void *a, const void *b)
 	return strcmp(x->row->field, y->row->field);
 }
 
-static int by_rate_desc(const void *a, const void *b)
+/* The worst first: a leader looks for the units that are late, not for the
+ * dozens at 100 %; among equal rates the one with more dossiers first. */
+static int by_rate_asc(const void *a, const void *b)
 {
 	const ranked *x = a, *y = b;
 	if (x->rate != y->rate)
-		return x->rate < y->rate ? 1 : -1;
+		return x->rate < y->rate ? -1 : 1;
 	if (x->row->c.resolved != y->row->c.resolved)
 		return x->row->c.resolved < y->row->c.resolved ? 1 : -1;
 	return 0;
@@ -356,7 +360,6 @@ int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char
 			    const mc_api_stats_params *p, const mc_stats_row *rows, size_t n)
 {
 	const chart_words *w = english ? &words_en : &words_vi;
-	ranked rank[MC_CHART_ITEMS_MAX];
 	mc_stats_counts total = {0};
 	mc_chart *chart = &out->chart;
 	mc_chart_item *items = out->items;
@@ -378,9 +381,12 @@ int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char
 	chart->empty_text = w->empty;
 	chart->items = items;
 
-	/* Units ranked for the two per-unit charts, the top MC_API_CHART_TOP of them. */
+	/* Units ranked for the two per-unit charts, the first MC_API_CHART_TOP of
+	 * them: by dossiers resolved, or by on-time rate from the lowest. */
 	size_t n_rank = 0;
-	for (size_t i = 0; i < n && n_rank < MC_CHART_ITEMS_MAX; i++) {
+	/* Every row is ranked, however many: the worst may be the last one read. */
+	ranked *rank = mc_xcalloc(n ? n : 1, sizeof *rank);
+	for (size_t i = 0; i < n; i++) {
 		if (rows[i].c.resolved == 0)
 			continue;
 		rank[n_rank].row = &rows[i];
@@ -400,10 +406,11 @@ int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char
 		snprintf(desc, desc_cap, "%s: %s %lld, %s %lld, %s %lld.", out->subtitle, w->online,
 			 (long long)total.received_online, w->direct, (long long)total.received_direct, w->postal,
 			 (long long)total.received_postal);
+		free(rank);
 		return 0;
 	}
 	bool rates = strcmp(kind, "units") == 0;
-	qsort(rank, n_rank, sizeof rank[0], rates ? by_rate_desc : by_resolved_desc);
+	qsort(rank, n_rank, sizeof rank[0], rates ? by_rate_asc : by_resolved_desc);
 	chart->kind = rates ? MC_CHART_HBARS : MC_CHART_HSTACK;
 	chart->title = rates ? w->units_title : w->resolved_title;
 	if (rates) {
@@ -446,6 +453,7 @@ int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char
 						 (long long)row->c.resolved_late);
 		chart->n_items++;
 	}
+	free(rank);
 	return 0;
 }
 

@@ -2,41 +2,182 @@
 #include "api/api.h"
 
 #include "core/code.h"
+#include "core/text.h"
+#include "store/store_workload.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-static const char *parent_code(const mc_unit *list, size_t n, int64_t parent_id)
+#define MAX_QUERY_WORDS 8
+
+static const char *const levels[] = {"province", "department", "district", "commune"};
+
+/* The rank of a level in the tree, the order units are listed in; -1 for none. */
+static int level_rank(const char *s, size_t len)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (list[i].id == parent_id)
-			return list[i].code;
+	for (size_t i = 0; i < MC_ARRAY_LEN(levels); i++) {
+		if (strlen(levels[i]) == len && strncmp(s, levels[i], len) == 0)
+			return (int)i;
 	}
-	return NULL;
+	return -1;
 }
 
+/* Whether word (len bytes) begins a word of key (a search key: words
+ * separated by one space). */
+static bool begins_word(const char *key, const char *word, size_t len)
+{
+	for (const char *p = key; *p;) {
+		if (strncmp(p, word, len) == 0)
+			return true;
+		p = strchr(p, ' ');
+		if (!p)
+			break;
+		p++;
+	}
+	return false;
+}
+
+typedef struct {
+	size_t index; /* in mc_time_ctx_units */
+	int score;    /* 0 the phrase begins a word of the name, 1 every word is in the name, 2 some in the
+			 parent's */
+	int level;
+	const char *key;
+} unit_hit;
+
+static int hit_cmp(const void *a, const void *b)
+{
+	const unit_hit *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score - y->score;
+	if (x->level != y->level)
+		return x->level - y->level;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * GET /api/v1/units: the units held in memory (the time context), in tree
+ * order (level, then name without diacritics). ?level= (one or a comma list)
+ * ?parent= (a unit's code: its children) and ?within= (a unit's code: it
+ * and its subtree, the scope of an officer held there) filter; ?q= finds the units
+ * every word of which begins a word of the name or of the parent's name,
+ * typed with or without diacritics ("ba dinh thanh hoa"), or whose code
+ * begins with it, the best matches first; ?limit= and ?offset= page.
+ * `total` counts every match.
+ */
 void mc_api_units_list(mc_req *r)
 {
-	mc_unit *list = NULL;
+	const mc_time_ctx *tc = mc_req_time(r);
 	size_t n = 0;
-	int rc = mc_store_unit_list(mc_req_store(r), &list, &n);
-	if (rc != 0) {
-		mc_reply_error(r, rc, "the unit list");
-		return;
-	}
+	const mc_unit *all = mc_time_ctx_units(tc, &n);
 	const char *level = mc_req_query(r, "level");
 	const char *parent = mc_req_query(r, "parent");
-	json_t *items = json_array();
-	for (size_t i = 0; i < n; i++) {
-		const char *pc = parent_code(list, n, list[i].parent_id);
-		if (level && strcmp(level, list[i].level) != 0)
-			continue;
-		if (parent && (!pc || strcmp(parent, pc) != 0))
-			continue;
-		json_array_append_new(items, mc_api_unit_json(&list[i], pc));
+	const char *q = mc_req_query(r, "q");
+	const char *within = mc_req_query(r, "within");
+	int64_t within_id = -1;
+	int64_t limit = 0, offset = 0;
+	bool want_level[MC_ARRAY_LEN(levels)] = {false};
+	char *qkey = NULL;
+	const char *words[MAX_QUERY_WORDS];
+	size_t word_len[MAX_QUERY_WORDS], n_words = 0;
+	int64_t parent_id = -1;
+
+	if (mc_api_query_int_or_reply(r, "limit", &limit, 1, 1000) != 0 ||
+	    mc_api_query_int_or_reply(r, "offset", &offset, 0, 100000) != 0)
+		return;
+	if (level) {
+		for (const char *p = level;; p++) {
+			size_t len = strcspn(p, ",");
+			int rank = level_rank(p, len);
+			if (rank < 0) {
+				mc_reply_field_problem(
+				    r, MC_PROB_INVALID_QUERY, "level", "choice",
+				    "level must be province, department, district or commune, or a "
+				    "comma-separated list of them");
+				return;
+			}
+			want_level[rank] = true;
+			p += len;
+			if (*p == '\0')
+				break;
+		}
 	}
-	mc_unit_free_list(list);
-	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
+	if (parent) {
+		/* An unknown parent (-1, no unit's id) has no children. */
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(all[i].code, parent) == 0)
+				parent_id = all[i].id;
+		}
+	}
+	if (within) {
+		/* An unknown unit (-1, no unit's id) holds nothing. */
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(all[i].code, within) == 0)
+				within_id = all[i].id;
+		}
+	}
+	if (q) {
+		if (strlen(q) > 200 || mc_text_fold(&qkey, q, strlen(q)) != 0) {
+			free(qkey);
+			mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "q", "format",
+					       "q must be valid UTF-8 text of at most 200 bytes");
+			return;
+		}
+		mc_req_own(r, qkey);
+		for (char *p = qkey; *p && n_words < MAX_QUERY_WORDS;) {
+			words[n_words] = p;
+			word_len[n_words] = strcspn(p, " ");
+			p += word_len[n_words++];
+			if (*p == ' ')
+				p++;
+		}
+	}
+	unit_hit *hits = mc_req_own(r, mc_xcalloc(n ? n : 1, sizeof *hits));
+	size_t n_hits = 0;
+	for (size_t i = 0; i < n; i++) {
+		const mc_unit *u = &all[i];
+		int rank = level_rank(u->level, strlen(u->level));
+		if (level && (rank < 0 || !want_level[rank]))
+			continue;
+		if (parent && u->parent_id != parent_id)
+			continue;
+		if (within && !mc_time_ctx_within(tc, u->id, within_id))
+			continue;
+		const char *key = mc_time_ctx_unit_key(tc, i);
+		int score = 0;
+		if (n_words) {
+			const mc_unit *p = u->parent_id ? mc_time_ctx_unit(tc, u->parent_id) : NULL;
+			const char *pkey = "";
+			if (p)
+				pkey = mc_time_ctx_unit_key(tc, (size_t)(p - all));
+			bool in_name = true, found = true;
+			for (size_t w = 0; w < n_words && found; w++) {
+				if (begins_word(key, words[w], word_len[w]))
+					continue;
+				in_name = false;
+				found = begins_word(pkey, words[w], word_len[w]);
+			}
+			/* Codes are typed as they are printed: "000.00.33.H56". */
+			if (!found && strncasecmp(u->code, q, strlen(q)) != 0)
+				continue;
+			score = !found ? 1 : begins_word(key, qkey, strlen(qkey)) ? 0 : in_name ? 1 : 2;
+		}
+		hits[n_hits++] =
+		    (unit_hit){.index = i, .score = score, .level = rank < 0 ? 9 : rank, .key = key};
+	}
+	qsort(hits, n_hits, sizeof *hits, hit_cmp);
+	json_t *items = json_array();
+	size_t end = limit ? (size_t)(offset + limit) : n_hits;
+	for (size_t h = (size_t)offset; h < n_hits && h < end; h++) {
+		const mc_unit *u = &all[hits[h].index];
+		const mc_unit *p = u->parent_id ? mc_time_ctx_unit(tc, u->parent_id) : NULL;
+		json_t *j = mc_api_unit_json(u, p ? p->code : NULL);
+		json_object_set_new(j, "parent_name", p ? json_string(p->name) : json_null());
+		json_array_append_new(items, j);
+	}
+	mc_reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)n_hits));
 }
 
 void mc_api_unit_get(mc_req *r)
@@ -52,8 +193,6 @@ void mc_api_unit_get(mc_req *r)
 		pc = p.code;
 	mc_reply_json(r, 200, mc_api_unit_json(&u, pc));
 }
-
-static const char *const levels[] = {"province", "department", "district", "commune"};
 
 static bool level_valid(const char *s)
 {
@@ -111,17 +250,20 @@ static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return -1;
 	if (code && !mc_unit_code_valid(code)) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "code must be 1-24 letters, digits or dots");
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "code", "format",
+				       "code must be 1-24 letters, digits or dots");
 		return -1;
 	}
 	if (level && !level_valid(level)) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "level must be province, department, district or commune");
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "level", "choice",
+				       "level must be province, department, district or commune");
 		return -1;
 	}
 	mc_office_hours oh;
 	if (hours && mc_office_hours_parse(&oh, hours) != 0) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "office_hours must look like \"07:00-11:30,13:30-17:00\" (sorted, not overlapping)");
+		mc_reply_field_problem(
+		    r, MC_PROB_INVALID_FIELD, "office_hours", "format",
+		    "office_hours must look like \"07:00-11:30,13:30-17:00\" (sorted, not overlapping)");
 		return -1;
 	}
 	if (create) {
@@ -131,7 +273,8 @@ static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
 			mc_unit p;
 			int rc = mc_store_unit_by_code(mc_req_store(r), &p, parent);
 			if (rc == MC_ENOTFOUND) {
-				mc_reply_problem(r, MC_PROB_UNKNOWN_UNIT, "no unit has code %s", parent);
+				mc_reply_field_problem(r, MC_PROB_UNKNOWN_UNIT, "parent", "unknown",
+						       "no unit has code %s", parent);
 				return -1;
 			}
 			if (rc != 0) {
@@ -188,4 +331,68 @@ void mc_api_unit_update(mc_req *r)
 	if (fill_common_or_reply(r, w, false) != 0)
 		return;
 	mc_req_write(r, unit_write_fn, unit_after, w);
+}
+
+static int officer_cmp(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t ox = json_integer_value(json_object_get(x, "open_dossiers"));
+	json_int_t oy = json_integer_value(json_object_get(y, "open_dossiers"));
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return strcmp(json_string_value(json_object_get(x, "full_name")),
+		      json_string_value(json_object_get(y, "full_name")));
+}
+
+/*
+ * GET /api/v1/units/{code}/officers: the active officers whose role is held
+ * in the unit, each with the dossiers in hand it handles, the least loaded
+ * first; for choosing whom to hand a dossier over to. Officers of the unit's
+ * scope only (403 out-of-scope otherwise).
+ */
+void mc_api_unit_officers(mc_req *r)
+{
+	const mc_time_ctx *tc = mc_req_time(r);
+	mc_unit u;
+	mc_user *users = NULL;
+	mc_workload *load = NULL;
+	size_t n_users = 0, n_load = 0;
+	int rc = mc_store_unit_by_code(mc_req_store(r), &u, mc_req_param(r, 0));
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the unit");
+		return;
+	}
+	if (mc_api_in_scope_or_reply(r, u.id) != 0)
+		return;
+	rc = mc_store_user_list(mc_req_store(r), &users, &n_users, u.id);
+	if (rc == 0)
+		rc = mc_store_unit_workload(mc_req_store(r), &load, &n_load, u.id);
+	if (rc != 0) {
+		mc_user_free_list(users);
+		free(load);
+		mc_reply_error(r, rc, "the unit's officers");
+		return;
+	}
+	json_t **rows = mc_req_own(r, mc_xcalloc(n_users ? n_users : 1, sizeof *rows));
+	size_t n = 0;
+	for (size_t i = 0; i < n_users; i++) {
+		const mc_user *x = &users[i];
+		if (x->unit_id != u.id || !x->active || x->role == MC_ROLE_CITIZEN)
+			continue;
+		int64_t open = 0;
+		for (size_t k = 0; k < n_load; k++) {
+			if (load[k].user_id == x->id)
+				open = load[k].open;
+		}
+		rows[n++] =
+		    json_pack("{s:s, s:s, s:s, s:I}", "username", x->username, "full_name", x->full_name,
+			      "role", mc_role_name((mc_role)x->role), "open_dossiers", (json_int_t)open);
+	}
+	mc_user_free_list(users);
+	free(load);
+	qsort(rows, n, sizeof *rows, officer_cmp);
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, rows[i]);
+	mc_reply_json(r, 200, json_pack("{s:o, s:o}", "unit", mc_api_unit_ref(tc, u.id), "items", items));
 }

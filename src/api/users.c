@@ -68,24 +68,21 @@ static int read_account_or_reply(mc_req *r, user_new *w, const char **role, cons
 	const char *username = NULL, *password = NULL, *full_name = NULL, *email = NULL, *phone = NULL,
 		   *id_number = NULL;
 	mc_field spec[] = {
-		{"username", MC_F_STRING, true, 3, 63, &username, 0},
-		{"password", MC_F_STRING, true, 10, 256, &password, 0},
-		{"full_name", MC_F_NAME, true, 1, 60, &full_name, 0},
-		{"email", MC_F_STRING, false, 3, 127, &email, 0},
-		{"phone", MC_F_STRING, false, 3, 31, &phone, 0},
-		{"id_number", MC_F_STRING, false, 9, 31, &id_number, 0},
-		{"role", MC_F_STRING, role != NULL, 1, 15, role, 0},
-		{"unit", MC_F_STRING, false, 1, 24, unit, 0},
+	    {"username", MC_F_STRING, true, 3, 63, &username, 0},
+	    {"password", MC_F_STRING, true, 10, 256, &password, 0},
+	    {"full_name", MC_F_NAME, true, 1, 60, &full_name, 0},
+	    {"email", MC_F_EMAIL, false, 3, 127, &email, 0},
+	    {"phone", MC_F_PHONE, false, 1, 31, &phone, 0},
+	    {"id_number", MC_F_ID_NUMBER, false, 1, 31, &id_number, 0},
+	    {"role", MC_F_STRING, role != NULL, 1, 15, role, 0},
+	    {"unit", MC_F_STRING, false, 1, 24, unit, 0},
 	};
 	size_t n = role ? MC_ARRAY_LEN(spec) : MC_ARRAY_LEN(spec) - 2;
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, n) != 0)
 		return -1;
 	if (!username_valid(username)) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "username may hold only a-z, 0-9, '.', '_' and '-'");
-		return -1;
-	}
-	if (email && !strchr(email, '@')) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "email must be an e-mail address");
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "username", "format",
+				       "username may hold only a-z, 0-9, '.', '_' and '-'");
 		return -1;
 	}
 	mc_strlcpy(w->u.username, username, sizeof w->u.username);
@@ -141,8 +138,8 @@ void mc_api_user_create(mc_req *r)
 		return;
 	mc_role rl;
 	if (mc_role_parse(&rl, role) != 0) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "role must be citizen, desk, specialist, leader, supervisor or admin");
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "role", "choice",
+				       "role must be citizen, desk, specialist, leader, supervisor or admin");
 		return;
 	}
 	w->u.role = (int)rl;
@@ -157,12 +154,14 @@ void mc_api_user_create(mc_req *r)
 	if (rl != MC_ROLE_CITIZEN) {
 		mc_unit u;
 		if (!unit) {
-			mc_reply_problem(r, MC_PROB_MISSING_FIELD, "unit is required for the role %s", role);
+			mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "unit", "required",
+					       "unit is required for the role %s", role);
 			return;
 		}
 		int rc = mc_store_unit_by_code(mc_req_store(r), &u, unit);
 		if (rc == MC_ENOTFOUND) {
-			mc_reply_problem(r, MC_PROB_UNKNOWN_UNIT, "no unit has code %s", unit);
+			mc_reply_field_problem(r, MC_PROB_UNKNOWN_UNIT, "unit", "unknown",
+					       "no unit has code %s", unit);
 			return;
 		}
 		if (rc != 0) {

@@ -176,6 +176,11 @@ int64_t mc_time_ctx_generation(const mc_time_ctx *tc);
 /* The unit with this id as it was when the context was loaded, or NULL.
  * Borrowed. Units change rarely; their edits reload the context. */
 const mc_unit *mc_time_ctx_unit(const mc_time_ctx *tc, int64_t unit_id);
+/* Every unit, sorted by id; *n their number. Borrowed. */
+const mc_unit *mc_time_ctx_units(const mc_time_ctx *tc, size_t *n);
+/* The search key (mc_text_fold) of the name of the i-th unit of
+ * mc_time_ctx_units, made once at load: "ubnd phuong ba dinh". Borrowed. */
+const char *mc_time_ctx_unit_key(const mc_time_ctx *tc, size_t i);
 /* The root of the unit tree (the province; the first one by id when there
  * are several), or NULL when there are no units. Borrowed. */
 const mc_unit *mc_time_ctx_root(const mc_time_ctx *tc);

@@ -1,7 +1,10 @@
 #include "app/dossier.h"
 
+#include "core/text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct {
 	int64_t unit_id;
@@ -14,6 +17,7 @@ struct mc_time_ctx {
 	size_t n_units;
 	mc_unit *all;      /* every unit, sorted by id, for look-ups without a query */
 	size_t n_all;
+	char **keys;       /* the search key of each name in all, for the unit pickers */
 	int64_t generation; /* of the tables it was loaded from (mc_store_generation) */
 };
 
@@ -68,6 +72,11 @@ int mc_time_ctx_load(mc_time_ctx **out, mc_store *st)
 	tc->all = units;
 	tc->n_all = n;
 	units = NULL;
+	tc->keys = mc_xcalloc(n ? n : 1, sizeof *tc->keys);
+	for (size_t i = 0; i < n; i++) {
+		if (mc_text_fold(&tc->keys[i], tc->all[i].name, strlen(tc->all[i].name)) != 0)
+			tc->keys[i] = mc_xstrdup("");
+	}
 	*out = tc;
 	tc = NULL;
 	rc = 0;
@@ -83,6 +92,9 @@ void mc_time_ctx_free(mc_time_ctx *tc)
 		return;
 	mc_workcal_free(tc->wc);
 	free(tc->units);
+	for (size_t i = 0; tc->keys && i < tc->n_all; i++)
+		free(tc->keys[i]);
+	free(tc->keys);
 	mc_unit_free_list(tc->all);
 	free(tc);
 }
@@ -110,6 +122,17 @@ const mc_unit *mc_time_ctx_unit(const mc_time_ctx *tc, int64_t unit_id)
 {
 	mc_unit key = {.id = unit_id};
 	return bsearch(&key, tc->all, tc->n_all, sizeof *tc->all, by_id);
+}
+
+const mc_unit *mc_time_ctx_units(const mc_time_ctx *tc, size_t *n)
+{
+	*n = tc->n_all;
+	return tc->all;
+}
+
+const char *mc_time_ctx_unit_key(const mc_time_ctx *tc, size_t i)
+{
+	return i < tc->n_all && tc->keys[i] ? tc->keys[i] : "";
 }
 
 const mc_unit *mc_time_ctx_root(const mc_time_ctx *tc)

@@ -85,7 +85,7 @@ int64_t mc_deadline_resume(const mc_workcal *wc, const mc_office_hours *oh, int6
 typedef enum {
 	MC_FINISH_EARLY = 1, /* trước hạn */
 	MC_FINISH_ON_TIME,   /* đúng hạn */
-	MC_FINISH_LATE,	     /* quá hạn */
+	MC_FINISH_LATE,	     /* trễ hạn: the result came after the due time */
 } mc_finish_class;
 
 /* Late when finished > due; early when finished falls on a local calendar day
@@ -95,7 +95,7 @@ mc_finish_class mc_deadline_classify_finished(int64_t finished, int64_t due);
 typedef enum {
 	MC_OPEN_WITHIN = 1, /* trong hạn */
 	MC_OPEN_DUE_SOON,   /* sắp đến hạn */
-	MC_OPEN_OVERDUE,    /* quá hạn */
+	MC_OPEN_OVERDUE,    /* quá hạn: still open past the due time */
 } mc_open_class;
 
 /* Overdue when now > due; due soon when at most soon_minutes of working time

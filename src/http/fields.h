@@ -18,6 +18,9 @@ typedef enum {
 	MC_F_BOOL,    /* out: bool * */
 	MC_F_OBJECT,  /* out: json_t ** (borrowed) */
 	MC_F_ARRAY,   /* out: json_t ** (borrowed), at most max items */
+	MC_F_PHONE,   /* out: const char ** (a telephone number, mc_fields_phone_valid) */
+	MC_F_ID_NUMBER, /* out: const char ** (a citizen identity number, mc_fields_id_number_valid) */
+	MC_F_EMAIL,   /* out: const char ** (an e-mail address, mc_fields_email_valid) */
 } mc_ftype;
 
 typedef struct {
@@ -31,9 +34,25 @@ typedef struct {
 } mc_field;
 
 /*
+ * Whether s is a Vietnamese telephone number: 10 digits starting with 0
+ * (mobile, "0912 345 678"), 11 digits starting with 02 (a landline with its
+ * area code since 2017, "0237 3852 366"), or either written from abroad with
+ * +84 in place of the first 0; one space, dot or hyphen may stand between
+ * digits.
+ */
+bool mc_fields_phone_valid(const char *s);
+/* Whether s is a citizen identity number: 12 digits (căn cước công dân,
+ * CCCD) or 9 digits (the old chứng minh nhân dân, CMND). */
+bool mc_fields_id_number_valid(const char *s);
+/* Whether s looks like an e-mail address: local@domain, the domain with a
+ * dot inside, no spaces. */
+bool mc_fields_email_valid(const char *s);
+
+/*
  * Reads every field of spec from obj (a JSON object; `where` prefixes names in
  * messages, e.g. "applicant."). Fields not in spec are ignored. On a bad or
- * missing field, replies with 422 naming it and returns -1.
+ * missing field, replies with 422 naming it (the problem's `field` and
+ * `rule`, mc_reply_field_problem) and returns -1.
  */
 int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field *spec, size_t n);
 

@@ -3,6 +3,7 @@
  * pool. */
 #include "http/server_int.h"
 
+#include "http/gzip.h"
 #include "http/metrics.h"
 #include "http/offload.h"
 
@@ -113,9 +114,35 @@ static void send_and_free(mc_req *r, int status, const char *content_type, struc
 	req_free(r);
 }
 
+/* Whether a reply of the API is compressed when the client accepts gzip:
+ * JSON and SVG (the dashboard's charts are a third of its weight) above
+ * MC_GZIP_MIN_BYTES. The web application's files come compressed from
+ * http/static.c. */
+static bool api_compressible(const char *ct, size_t len)
+{
+	if (len < MC_GZIP_MIN_BYTES || !ct)
+		return false;
+	return strncmp(ct, "application/json", 16) == 0 || strncmp(ct, "application/problem+json", 24) == 0 ||
+	       strncmp(ct, "image/svg+xml", 13) == 0 || strncmp(ct, "text/csv", 8) == 0;
+}
+
 void mc_reply_raw(mc_req *r, int status, const char *content_type, const void *data, size_t len)
 {
 	struct evbuffer *buf = evbuffer_new();
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	if (api_compressible(content_type, len) && !evhttp_find_header(h, "Content-Encoding")) {
+		unsigned char *z = NULL;
+		size_t zlen = 0;
+		mc_reply_header(r, "Vary", "Accept-Encoding");
+		/* Level 6, zlib's default: most of the gain for a few milliseconds at most. */
+		if (r->method != MC_M_HEAD && mc_gzip_accepted(mc_req_header(r, "Accept-Encoding")) &&
+		    mc_gzip(&z, &zlen, data, len, 6) == 0 && zlen < len) {
+			mc_reply_header(r, "Content-Encoding", "gzip");
+			evbuffer_add(buf, z, zlen);
+			len = 0;
+		}
+		free(z);
+	}
 	if (r->method != MC_M_HEAD && len)
 		evbuffer_add(buf, data, len);
 	send_and_free(r, status, content_type, buf);
@@ -179,21 +206,27 @@ void mc_reply_header(mc_req *r, const char *name, const char *value)
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev), name, value);
 }
 
-void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...)
+static void reply_problem(mc_req *r, mc_problem p, const char *field, const char *rule, const char *fmt,
+			  va_list ap)
 {
 	const mc_problem_info *info = mc_problem_get(p);
 	char detail[512] = "";
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
+	if (fmt)
 		vsnprintf(detail, sizeof detail, fmt, ap);
-		va_end(ap);
-	}
 	char type[96];
 	snprintf(type, sizeof type, "urn:motcua:problem:%s", info->slug);
 	json_t *body = json_pack("{s:s, s:s, s:i}", "type", type, "title", info->title, "status", info->status);
 	if (detail[0])
 		json_object_set_new(body, "detail", json_string(detail));
+	if (field)
+		json_object_set_new(body, "field", json_string(field));
+	if (rule)
+		json_object_set_new(body, "rule", json_string(rule));
+	/* A client that reads the body alone learns the wait too, to say it in
+	 * its own words ("try again in 15 minutes"). */
+	const char *retry = evhttp_find_header(evhttp_request_get_output_headers(r->ev), "Retry-After");
+	if (retry)
+		json_object_set_new(body, "retry_after", json_integer(strtoll(retry, NULL, 10)));
 	if (r->path)
 		json_object_set_new(body, "instance", json_string(r->path));
 	json_object_set_new(body, "request_id", json_string(r->request_id));
@@ -203,6 +236,23 @@ void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...)
 		mc_reply_header(r, "WWW-Authenticate", "Bearer realm=\"motcua\"");
 	mc_reply_raw(r, info->status, "application/problem+json; charset=utf-8", text, text ? strlen(text) : 0);
 	free(text);
+}
+
+void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	reply_problem(r, p, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void mc_reply_field_problem(mc_req *r, mc_problem p, const char *field, const char *rule, const char *fmt,
+			    ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	reply_problem(r, p, field, rule, fmt, ap);
+	va_end(ap);
 }
 
 void mc_reply_err(mc_req *r, const mc_err *e, const char *what)

@@ -170,6 +170,16 @@ void mc_req_reload_time(mc_req *r);
 
 void mc_reply_json(mc_req *r, int status, json_t *body);   /* steals body */
 void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * The same for a problem with one field of the request: the problem carries
+ * `field` (its path in the body or its query parameter: "applicant.phone",
+ * "documents[2].name", "to") and `rule` (which rule it broke, a stable word:
+ * required, type, text, characters, too-short, too-long, range, too-many,
+ * format, choice, unknown, order), so that a client can say what is wrong in
+ * its own language beside the field; the detail stays for developers.
+ */
+void mc_reply_field_problem(mc_req *r, mc_problem p, const char *field, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void mc_reply_raw(mc_req *r, int status, const char *content_type, const void *data, size_t len);
 /* As mc_reply_raw without copying data: done(data, len, arg) is called once
  * the bytes have been sent or dropped (at once when no body is sent). */

@@ -1,7 +1,11 @@
 #include "http/static.h"
 
+#include "core/buf.h"
+#include "http/gzip.h"
+
 #include <dirent.h>
 #include <errno.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +18,31 @@
 #define MAX_TOTAL ((size_t)256 * 1024 * 1024)
 
 /* The policy for the web application's pages: everything from this origin
- * only, no inline script or style, no framing. The API keeps its own
- * default-src 'none'. */
-#define WEB_CSP                                                                                              \
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " \
-	"font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+ * only, no inline script or style, no framing of the page; attachments are
+ * previewed from blob: URLs the page makes of what it fetched. The API
+ * keeps its own default-src 'none'. index.html allows its one inline
+ * script, the import map, by its hash (WEB_CSP_HEAD, the hash, WEB_CSP_TAIL). */
+#define WEB_CSP_HEAD "default-src 'self'; script-src 'self'"
+#define WEB_CSP_TAIL                                                                                         \
+	"; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:; font-src 'self'; "        \
+	"object-src 'none'; frame-src 'self' blob:; base-uri 'none'; form-action 'self'; frame-ancestors "   \
+	"'none'"
+#define WEB_CSP WEB_CSP_HEAD WEB_CSP_TAIL
+
+/* Files smaller than this are not worth a compressed copy. */
+#define GZIP_MIN 256
 
 typedef struct {
 	char *url;          /* "/index.html", "/js/app.js" */
 	unsigned char *data;
 	size_t len;
+	unsigned char *gz; /* the gzip of data when it is smaller, else NULL */
+	size_t gz_len;
 	const char *content_type;
-	char etag[24];      /* "\"<16 hex digits>\"" */
+	char version[17]; /* 16 hex digits of the content's hash: the ?v= of its URL */
+	char etag[24];	  /* "\"<version>\"" */
+	char etag_gz[28]; /* "\"<version>-gz\"" */
+	char *csp;	  /* its own policy (index.html), else NULL for WEB_CSP */
 } static_file;
 
 struct mc_static {
@@ -114,11 +131,11 @@ static int add_file(mc_static *s, const char *path, const char *url, size_t size
 		s->files = mc_xrealloc(s->files, s->cap * sizeof *s->files);
 	}
 	static_file *x = &s->files[s->n++];
+	memset(x, 0, sizeof *x);
 	x->url = mc_xstrdup(url);
 	x->data = data;
 	x->len = size;
 	x->content_type = content_type_of(url);
-	snprintf(x->etag, sizeof x->etag, "\"%016llx\"", (unsigned long long)content_hash(data, size));
 	s->total += size;
 	data = NULL;
 	rc = 0;
@@ -169,6 +186,150 @@ static int add_dir(mc_static *s, const char *path, const char *url, int depth)
 	return rc;
 }
 
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+	return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+static const static_file *find(const mc_static *s, const char *url);
+
+/* The first needle in the n bytes at h, or NULL (memmem, which C17 lacks). */
+static const char *find_bytes(const char *h, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+	for (size_t i = 0; m <= n && i <= n - m; i++) {
+		if (memcmp(h + i, needle, m) == 0)
+			return h + i;
+	}
+	return NULL;
+}
+
+/*
+ * index.html as served: every file it names ("/css/app.css") named with its
+ * version ("/css/app.css?v=<hash>"), and an import map that does the same for
+ * every module, whoever imports it ("/js/lib.js" from app.js or a page), so
+ * that each file can be cached for a year and a new release is fetched at
+ * once: the page, which is not cached, names the new versions. The map is
+ * the page's one inline script; its hash goes into the page's policy.
+ */
+static int version_index(mc_static *s, static_file *index)
+{
+	int rc = MC_ERROR;
+	mc_buf map, out;
+	mc_buf_init(&map, MC_STATIC_FILE_MAX);
+	mc_buf_init(&out, MC_STATIC_FILE_MAX);
+	const char *html = (const char *)index->data;
+	size_t len = index->len;
+	/* After <meta charset>, which must come in the first 1024 bytes; else after <head>. */
+	const char *head = find_bytes(html, len, "<head>");
+	const char *charset = find_bytes(html, len, "<meta charset=\"utf-8\">");
+	size_t head_len = 6;
+	if (charset) {
+		head = charset;
+		head_len = strlen("<meta charset=\"utf-8\">");
+	}
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+
+	if (!head)
+		return 0; /* not the application's page: served as it is */
+	if (mc_buf_adds(&map, "{\"imports\":{") != 0)
+		goto cleanup;
+	bool first = true;
+	for (size_t i = 0; i < s->n; i++) {
+		const static_file *f = &s->files[i];
+		if (!ends_with(f->url, ".js") && !ends_with(f->url, ".mjs"))
+			continue;
+		/* URLs of the web root are letters, digits, '/', '.', '-', '_' in practice; any
+		 * other is left out of the map (the module is then fetched without a version). */
+		if (strcspn(f->url, "\"\\<>&") != strlen(f->url))
+			continue;
+		if (mc_buf_addf(&map, "%s\"%s\":\"%s?v=%s\"", first ? "" : ",", f->url, f->url, f->version) !=
+		    0)
+			goto cleanup;
+		first = false;
+	}
+	if (mc_buf_adds(&map, "}}") != 0)
+		goto cleanup;
+	/* The page up to <head>, the map, then the rest with versioned names. */
+	size_t at = (size_t)(head - html) + head_len;
+	if (mc_buf_add(&out, html, at) != 0 || mc_buf_adds(&out, "\n<script type=\"importmap\">") != 0 ||
+	    mc_buf_add(&out, map.data, map.len) != 0 || mc_buf_adds(&out, "</script>") != 0)
+		goto cleanup;
+	while (at < len) {
+		const char *q = find_bytes(html + at, len - at, "=\"/");
+		size_t upto = q ? (size_t)(q - html) + 2 : len;
+		if (mc_buf_add(&out, html + at, upto - at) != 0)
+			goto cleanup;
+		at = upto;
+		if (!q)
+			break;
+		const char *end = memchr(html + at, '"', len - at);
+		if (!end)
+			continue;
+		char url[512];
+		size_t n = (size_t)(end - (html + at));
+		if (n >= sizeof url)
+			continue;
+		memcpy(url, html + at, n);
+		url[n] = '\0';
+		const static_file *f = find(s, url);
+		if (f && f != index && !ends_with(url, ".html")) {
+			if (mc_buf_addf(&out, "%s?v=%s", url, f->version) != 0)
+				goto cleanup;
+			at += n;
+		}
+	}
+	if (!EVP_Digest(map.data, map.len, md, &md_len, EVP_sha256(), NULL))
+		goto cleanup;
+	EVP_EncodeBlock((unsigned char *)b64, md, (int)md_len);
+	size_t csp_len = strlen(WEB_CSP) + strlen(b64) + 16;
+	index->csp = mc_xmalloc(csp_len);
+	snprintf(index->csp, csp_len, "%s 'sha256-%s'%s", WEB_CSP_HEAD, b64, WEB_CSP_TAIL);
+	free(index->data);
+	index->len = out.len;
+	index->data = (unsigned char *)mc_buf_steal(&out);
+	rc = 0;
+cleanup:
+	if (rc != 0)
+		fprintf(stderr, "motcua: could not version the files named by %s\n", index->url);
+	mc_buf_free(&map);
+	mc_buf_free(&out);
+	return rc;
+}
+
+/* Versions, the rewritten index.html, and the compressed copies: once, at load. */
+static int finish(mc_static *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		static_file *f = &s->files[i];
+		snprintf(f->version, sizeof f->version, "%016llx",
+			 (unsigned long long)content_hash(f->data, f->len));
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (ends_with(s->files[i].url, "/index.html") && version_index(s, &s->files[i]) != 0)
+			return MC_ERROR;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		static_file *f = &s->files[i];
+		/* index.html changed: its own tag is of what is served. */
+		snprintf(f->etag, sizeof f->etag, "\"%016llx\"",
+			 (unsigned long long)content_hash(f->data, f->len));
+		snprintf(f->etag_gz, sizeof f->etag_gz, "\"%016llx-gz\"",
+			 (unsigned long long)content_hash(f->data, f->len));
+		/* Level 9: done once, for every client after. */
+		if (f->len >= GZIP_MIN && mc_gzip_type(f->content_type) &&
+		    mc_gzip(&f->gz, &f->gz_len, f->data, f->len, 9) == 0 && f->gz_len >= f->len) {
+			free(f->gz);
+			f->gz = NULL;
+			f->gz_len = 0;
+		}
+	}
+	return 0;
+}
+
 void mc_static_free(mc_static *s)
 {
 	if (!s)
@@ -176,6 +337,8 @@ void mc_static_free(mc_static *s)
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->files[i].url);
 		free(s->files[i].data);
+		free(s->files[i].gz);
+		free(s->files[i].csp);
 	}
 	free(s->files);
 	free(s);
@@ -199,6 +362,9 @@ int mc_static_load(mc_static **out, const char *root)
 	if (rc != 0)
 		goto cleanup;
 	qsort(s->files, s->n, sizeof *s->files, url_cmp);
+	rc = finish(s);
+	if (rc != 0)
+		goto cleanup;
 	*out = s;
 	s = NULL;
 cleanup:
@@ -281,19 +447,31 @@ void mc_static_serve(mc_req *r, const mc_static *s)
 		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no file at %s", path);
 		return;
 	}
-	/* Small files: the browser checks each time and mostly gets a 304. */
-	mc_reply_header(r, "Cache-Control", "no-cache");
-	mc_reply_header(r, "ETag", f->etag);
-	mc_reply_header(r, "Content-Security-Policy", WEB_CSP);
+	/* A URL with the file's version (index.html names them so) keeps for a
+	 * year; the page itself, and a file asked for without its version or
+	 * with an old one, is checked each time (mostly a 304). */
+	const char *v = mc_req_query(r, "v");
+	if (v && strcmp(v, f->version) == 0)
+		mc_reply_header(r, "Cache-Control", "public, max-age=31536000, immutable");
+	else
+		mc_reply_header(r, "Cache-Control", "no-cache");
+	bool gz = f->gz && mc_gzip_accepted(mc_req_header(r, "Accept-Encoding"));
+	const char *etag = gz ? f->etag_gz : f->etag;
+	if (f->gz)
+		mc_reply_header(r, "Vary", "Accept-Encoding");
+	mc_reply_header(r, "ETag", etag);
+	mc_reply_header(r, "Content-Security-Policy", f->csp ? f->csp : WEB_CSP);
 	const char *inm = mc_req_header(r, "If-None-Match");
-	if (inm && etag_matches(inm, f->etag)) {
+	if (inm && etag_matches(inm, etag)) {
 		mc_reply_empty(r, 304);
 		return;
 	}
+	if (gz)
+		mc_reply_header(r, "Content-Encoding", "gzip");
 	if (mc_req_method(r) == MC_M_HEAD) {
 		char length[32];
-		snprintf(length, sizeof length, "%zu", f->len);
+		snprintf(length, sizeof length, "%zu", gz ? f->gz_len : f->len);
 		mc_reply_header(r, "Content-Length", length);
 	}
-	mc_reply_raw(r, 200, f->content_type, f->data, f->len);
+	mc_reply_raw(r, 200, f->content_type, gz ? f->gz : f->data, gz ? f->gz_len : f->len);
 }

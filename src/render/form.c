@@ -441,7 +441,7 @@ static void control(doc *d, const mc_form *f)
 	body(d, "Thời gian trả kết quả: %s", time_words(t2, sizeof t2, f->due_at));
 	static const double frac[] = {0.30, 0.26, 0.18, 0.26};
 	static const char *const head[] = {"Tên cơ quan, đơn vị", "Thời gian giao, nhận hồ sơ",
-					   "Kết quả giải quyết (trước, đúng, quá hạn)", "Ghi chú"};
+					   "Kết quả giải quyết (trước, đúng, trễ hạn)", "Ghi chú"};
 	size_t n = f->n_steps;
 	char (*who)[600] = mc_xcalloc(n ? n : 1, sizeof *who);
 	char (*when)[32] = mc_xcalloc(n ? n : 1, sizeof *when);

@@ -38,7 +38,7 @@ typedef struct {
 	const char *from_unit;  /* who handed it over */
 	const char *to_unit;    /* who took it */
 	int64_t at;             /* when */
-	const char *result;     /* "Trước hạn", "Đúng hạn", "Quá hạn" or "" */
+	const char *result;     /* "Trước hạn", "Đúng hạn", "Trễ hạn" or "" */
 	const char *note;
 } mc_form_step;
 

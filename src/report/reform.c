@@ -369,7 +369,7 @@ static void write_dossiers(report *r, const mc_reform *f, const char *period)
 	    period, N(a, x->received), N(b, x->received_online), N(c, x->received_direct),
 	    N(d, x->received_postal), N(e, x->carried_over));
 	add(r, B_PARA,
-	    "Đã giải quyết %s hồ sơ, trong đó: trước hạn %s, đúng hạn %s, quá hạn %s; tỷ lệ hồ sơ giải quyết "
+	    "Đã giải quyết %s hồ sơ, trong đó: trước hạn %s, đúng hạn %s, trễ hạn %s; tỷ lệ hồ sơ giải quyết "
 	    "đúng "
 	    "hạn (trước hạn và đúng hạn) đạt %s. Đang giải quyết %s hồ sơ (trong hạn %s, quá hạn %s).",
 	    N(a, x->resolved), N(b, x->resolved_early), N(c, x->resolved_on_time), N(d, x->resolved_late),
@@ -384,7 +384,7 @@ static void write_dossiers(report *r, const mc_reform *f, const char *period)
 	static const double widths[] = {0.16, 0.13, 0.13, 0.13, 0.11, 0.12, 0.10, 0.12};
 	static const char *const head[] = {
 	    "Cấp",     "Tiếp nhận trong kỳ", "Kỳ trước chuyển sang", "Đã giải quyết", "Đúng hạn, trước hạn",
-	    "Quá hạn", "Tỷ lệ đúng hạn",     "Đang giải quyết"};
+	    "Trễ hạn", "Tỷ lệ đúng hạn",     "Đang giải quyết"};
 	static const char *const levels[] = {"Cấp tỉnh", "Cấp huyện", "Cấp xã"};
 	block *tb = table(r, 8, 1, MC_REFORM_LEVELS_ + 2, widths);
 	for (size_t i = 0; i < 8; i++)
@@ -402,7 +402,7 @@ static void write_dossiers(report *r, const mc_reform *f, const char *period)
 		cell(tb, row, 7, "%s", N(a, y->in_progress));
 	}
 	add(r, B_NOTE,
-	    "Hồ sơ được tính tại đơn vị tiếp nhận; đúng hạn, trước hạn, quá hạn so với thời hạn giải quyết "
+	    "Hồ sơ được tính tại đơn vị tiếp nhận; đúng hạn, trước hạn, trễ hạn so với thời hạn giải quyết "
 	    "theo "
 	    "quy định.");
 }
@@ -415,14 +415,14 @@ static void write_apologies(report *r, const mc_reform *f, const char *period)
 		add(r, B_PARA,
 		    "Trong %s, không có phiếu xin lỗi và hẹn lại ngày trả kết quả nào được ban hành; %s hồ "
 		    "sơ giải "
-		    "quyết quá hạn.",
+		    "quyết trễ hạn.",
 		    period, N(b, f->dossiers.resolved_late));
 	else
 		add(r, B_PARA,
 		    "Trong %s, các cơ quan, đơn vị đã ban hành %s phiếu xin lỗi và hẹn lại ngày trả kết quả "
 		    "đối với "
 		    "hồ sơ chậm giải quyết, công khai trên Cổng dịch vụ công của tỉnh; %s hồ sơ giải quyết "
-		    "quá hạn.",
+		    "trễ hạn.",
 		    period, N(a, f->dossiers.apologies), N(b, f->dossiers.resolved_late));
 }
 

@@ -63,6 +63,8 @@ const RULES = {
   'POST /api/v1/units': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: '/api/v1/units', body: { code: f.unit,
     name: 'Kiểm Tra Quyền', level: 'commune', parent: f.unit } }) },
   'GET /api/v1/units/{code}': { public: true, req: (f) => ({ path: `/api/v1/units/${f.unit}` }) },
+  // Whom to hand a dossier over to: officers, of a unit in their scope.
+  'GET /api/v1/units/{code}/officers': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/units/${f.unit}/officers` }) },
   // The unit in the path is checked before the body: an empty name is the 422.
   'PATCH /api/v1/units/{code}': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: `/api/v1/units/${f.unit}`,
     body: { name: '' } }) },
@@ -112,6 +114,7 @@ const RULES = {
   'GET /api/v1/forms/register': { roles: STAFF, scope: 'unit', req: (f) => ({
     path: `/api/v1/forms/register?from=2017-01-01&to=2017-02-01&unit=${f.unit}` }) },
   'GET /api/v1/public/dossiers/{code}': { public: true, req: (f) => ({ path: `/api/v1/public/dossiers/${f.dossier}` }) },
+  'GET /api/v1/public/dossiers/{code}/qr.svg': { public: true, req: (f) => ({ path: `/api/v1/public/dossiers/${f.dossier}/qr.svg` }) },
   'GET /api/v1/public/apologies': { public: true, req: (f) => ({ path: `/api/v1/public/apologies?unit=${f.unit}` }) },
   'GET /api/v1/public/results': { public: true, req: (f) => ({ path: `/api/v1/public/results?unit=${f.unit}` }) },
   // A new date in the past is refused after the scope and state checks: 422.

@@ -131,7 +131,8 @@ test('05 process control sheet lists each hand-over', async () => {
   const text = read('05-phieu-kiem-soat', (await pdf(`/api/v1/dossiers/${d.code}/forms/05`, tok.tiepnhan)).body);
   assert.match(text, /PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ/);
   assert.match(text, /Giao:/);
-  assert.match(text, /Đúng hạn|Trước hạn|Quá hạn/);
+  assert.match(text, /Đúng hạn|Trước hạn|Trễ hạn/);
+  assert.doesNotMatch(text, /Quá hạn/, 'a hand-over after its due time is "trễ hạn" (docs/domain.md)');
   assert.match(text, /Người nộp hồ sơ/, 'the hand-back to the applicant');
 });
 

@@ -8,6 +8,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { startServer } from './harness.mjs';
 import {
@@ -34,11 +36,46 @@ const FILES = {
   '.env': 'SECRET=1\n',
   '.git/config': '[core] secret\n',
   'big.js': Buffer.alloc(2 * 1024 * 1024 + 1, 0x20),
+  // worth compressing: over 256 bytes, and repetitive
+  'js/pages/long.js': `export const words = ${JSON.stringify('Một cửa điện tử. '.repeat(120))};\n`,
 };
 
-const WEB_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " +
-  "frame-ancestors 'none'";
+const CSP_TAIL = "; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:; font-src 'self'; " +
+  "object-src 'none'; frame-src 'self' blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const WEB_CSP = "default-src 'self'; script-src 'self'" + CSP_TAIL;
+
+// The version of a file in its URL (?v=): 64-bit FNV-1a of its bytes, as http/static.c makes it.
+function version(content) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(content)) {
+    h ^= BigInt(b);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
+}
+
+// index.html as served: an import map giving every module its versioned URL right after
+// <meta charset>, and every file the page names with its version; the map is the page's
+// one inline script, allowed by its hash.
+const MAP = JSON.stringify({ imports: Object.fromEntries(Object.keys(FILES).sort()
+  .filter((f) => f.endsWith('.js') && f !== 'big.js').map((f) => ['/' + f, `/${f}?v=${version(FILES[f])}`])) });
+const SERVED_INDEX = INDEX.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n<script type="importmap">${MAP}</script>`)
+  .replace('src="/js/app.js"', `src="/js/app.js?v=${version(FILES['js/app.js'])}"`);
+const INDEX_CSP = "default-src 'self'; script-src 'self' " +
+  `'sha256-${createHash('sha256').update(MAP).digest('base64')}'` + CSP_TAIL;
+
+// One GET with exactly these headers (fetch adds Accept-Encoding and undoes gzip by itself).
+function plainGet(path, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(server.base + path, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 before(async () => {
   web = mkdtempSync(join(tmpdir(), 'motcua-web-'));
@@ -81,8 +118,8 @@ function rawGet(path) {
 
 test('static: the files of web_root with their types, an ETag, no-cache and the strict CSP', async () => {
   const cases = [
-    ['/', 'text/html; charset=utf-8', INDEX],
-    ['/index.html', 'text/html; charset=utf-8', INDEX],
+    ['/', 'text/html; charset=utf-8', SERVED_INDEX],
+    ['/index.html', 'text/html; charset=utf-8', SERVED_INDEX],
     ['/js/app.js', 'text/javascript; charset=utf-8', FILES['js/app.js']],
     ['/css/site.css', 'text/css; charset=utf-8', FILES['css/site.css']],
     ['/img/logo.svg', 'image/svg+xml', FILES['img/logo.svg']],
@@ -96,9 +133,10 @@ test('static: the files of web_root with their types, an ETag, no-cache and the 
     assert.equal(res.headers.get('content-type'), type, path);
     assert.equal(res.text, body, path);
     assert.equal(res.headers.get('cache-control'), 'no-cache', path);
-    assert.equal(res.headers.get('content-security-policy'), WEB_CSP, path);
+    assert.equal(res.headers.get('content-security-policy'), body === SERVED_INDEX ? INDEX_CSP : WEB_CSP, path);
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
-    assert.match(res.headers.get('etag'), /^"[0-9a-f]{16}"$/, path);
+    // fetch accepts gzip: a file worth compressing comes compressed, with its own tag
+    assert.match(res.headers.get('etag'), /^"[0-9a-f]{16}(-gz)?"$/, path);
     etags.add(res.headers.get('etag'));
   }
   assert.equal(etags.size, cases.length - 1, 'one ETag per content (/ and /index.html share one)');
@@ -128,10 +166,10 @@ test('static: If-None-Match gives 304; HEAD gives the headers only', async () =>
   const other = await server.api('GET', '/js/app.js', { headers: { 'If-None-Match': '"0000000000000000"' } });
   assertStatus(other, 200);
   assert.equal(other.text, FILES['js/app.js']);
-  const head = await server.api('HEAD', '/');
+  const head = await server.api('HEAD', '/', { headers: { 'Accept-Encoding': 'identity' } });
   assertStatus(head, 200);
   assert.equal(head.text, '');
-  assert.equal(head.headers.get('content-length'), String(Buffer.byteLength(INDEX)));
+  assert.equal(head.headers.get('content-length'), String(Buffer.byteLength(SERVED_INDEX)));
   assert.equal(head.headers.get('content-type'), 'text/html; charset=utf-8');
 });
 
@@ -140,8 +178,8 @@ test('static: the application\'s routes get index.html; a missing file gets 404'
     '/can-bo/hang-doi', '/can-bo/ho-so/000.00.33.H56-170302-0001', '/dang-nhap?next=/ho-so-cua-toi']) {
     const res = await server.api('GET', path);
     assertStatus(res, 200, path);
-    assert.equal(res.text, INDEX, path);
-    assert.equal(res.headers.get('content-security-policy'), WEB_CSP, path);
+    assert.equal(res.text, SERVED_INDEX, path);
+    assert.equal(res.headers.get('content-security-policy'), INDEX_CSP, path);
   }
   for (const path of ['/missing.js', '/img/none.png', '/js/app.js.map', '/index.htm']) {
     assertProblem(await server.api('GET', path), 404, 'not-found', path);
@@ -175,9 +213,66 @@ test('static: files are read once at start-up', async () => {
   writeFileSync(join(web, 'index.html'), '<!doctype html><title>changed</title>');
   writeFileSync(join(web, 'new.js'), 'new');
   const res = await server.api('GET', '/');
-  assert.equal(res.text, INDEX);
+  assert.equal(res.text, SERVED_INDEX);
   assertProblem(await server.api('GET', '/new.js'), 404, 'not-found');
   writeFileSync(join(web, 'index.html'), INDEX);
+});
+
+// Issue 15: files named with their version are cached for a year; the page that names
+// them is checked each time, so a release reaches every browser at its next visit.
+test('static: a file asked for with its version keeps a year; the page and unversioned URLs are checked each time', async () => {
+  const v = version(FILES['js/app.js']);
+  const fresh = await plainGet(`/js/app.js?v=${v}`);
+  assert.equal(fresh.status, 200);
+  assert.equal(fresh.headers['cache-control'], 'public, max-age=31536000, immutable');
+  assert.equal(fresh.body.toString(), FILES['js/app.js']);
+  for (const path of ['/js/app.js', '/js/app.js?v=0000000000000000', '/', '/index.html', '/tra-cuu']) {
+    assert.equal((await plainGet(path)).headers['cache-control'], 'no-cache', path);
+  }
+  // every module the page can import is in its map, with its version
+  const page = (await plainGet('/')).body.toString();
+  const map = JSON.parse(page.match(/<script type="importmap">(.*?)<\/script>/)[1]);
+  assert.deepEqual(map, JSON.parse(MAP));
+  assert.ok(page.indexOf('<script type="importmap">') < page.indexOf('<script type="module"'), 'the map comes first');
+});
+
+// Issue 15: compressed once at load, sent to those who accept gzip, with its own ETag.
+test('static: text files go gzip-compressed to a client that accepts it, and plain to one that does not', async () => {
+  const body = FILES['js/pages/long.js'];
+  const gz = await plainGet('/js/pages/long.js', { 'Accept-Encoding': 'br, gzip;q=0.8, deflate' });
+  assert.equal(gz.status, 200);
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.equal(gz.headers.vary, 'Accept-Encoding');
+  assert.equal(gunzipSync(gz.body).toString(), body);
+  assert.ok(gz.body.length < Buffer.byteLength(body) / 5, `compressed ${gz.body.length} of ${Buffer.byteLength(body)}`);
+  assert.match(gz.headers.etag, /^"[0-9a-f]{16}-gz"$/);
+  assert.equal((await plainGet('/js/pages/long.js', { 'Accept-Encoding': 'gzip', 'If-None-Match': gz.headers.etag })).status, 304);
+  for (const ae of [undefined, 'identity', 'gzip;q=0', 'br', '*;q=0']) {
+    const plain = await plainGet('/js/pages/long.js', ae ? { 'Accept-Encoding': ae } : {});
+    assert.equal(plain.headers['content-encoding'], undefined, String(ae));
+    assert.equal(plain.body.toString(), body, String(ae));
+    assert.match(plain.headers.etag, /^"[0-9a-f]{16}"$/, String(ae));
+  }
+  // images are not compressed again; files too small are sent as they are
+  assert.equal((await plainGet('/img/icon.png', { 'Accept-Encoding': 'gzip' })).headers['content-encoding'], undefined);
+  assert.equal((await plainGet('/js/app.js', { 'Accept-Encoding': 'gzip' })).headers['content-encoding'], undefined);
+});
+
+test('API replies over 1 KiB of JSON go gzip-compressed to a client that accepts it; small ones as they are', async () => {
+  const plain = await plainGet('/api/v1/units');
+  const gz = await plainGet('/api/v1/units', { 'Accept-Encoding': 'gzip' });
+  assert.equal(gz.status, 200);
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.equal(gz.headers.vary, 'Accept-Encoding');
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.deepEqual(JSON.parse(gunzipSync(gz.body)), JSON.parse(plain.body));
+  assert.ok(gz.body.length * 4 < plain.body.length, `${gz.body.length} of ${plain.body.length} bytes`);
+  const small = await plainGet('/healthz', { 'Accept-Encoding': 'gzip' });
+  assert.equal(small.headers['content-encoding'], undefined);
+  assert.equal(JSON.parse(small.body).status, 'ok');
+  // a problem too, when large enough: still JSON once inflated
+  const bad = await plainGet(`/api/v1/procedures?q=${'x'.repeat(300)}`, { 'Accept-Encoding': 'gzip' });
+  assert.equal(bad.status, 400);
 });
 
 test('static: without web_root the server serves the API only', async () => {

@@ -54,15 +54,27 @@ test('a specialist transfers a dossier to another unit, whose officer then finds
   const { page } = specialist;
   await specialist.goto(`/can-bo/ho-so/${encodeURIComponent(d.code)}`);
   await page.getByTestId('action-transfer').click();
-  const select = page.getByTestId('action-to-unit');
-  await select.waitFor();
-  const options = await select.locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
-  assert.ok(options.includes(DEPARTMENT), 'the department is a choice');
-  assert.ok(!options.includes(d.current_unit.code), 'not the unit it is at');
-  // the unit is required
+  // the unit is searched as one types, without diacritics (issue 15: the list had 692 entries)
+  const picker = page.getByTestId('action-to-unit');
+  await picker.waitFor();
+  // the unit is required: said beside the field
   await page.getByTestId('action-submit').click();
   await page.waitForSelector('[data-testid=action-form-error]:not([hidden])');
-  await select.selectOption(DEPARTMENT);
+  assert.equal(await picker.getAttribute('aria-invalid'), 'true');
+  await picker.pressSequentially('so tai nguyen');
+  const option = page.locator(`[data-testid=action-to-unit-option][data-code="${DEPARTMENT}"]`);
+  await option.waitFor();
+  // not the unit it is at: the district itself is not offered
+  await picker.fill('');
+  await picker.pressSequentially('quang xuong');
+  await page.locator('[data-testid=action-to-unit-option]').first().waitFor();
+  const offered = await page.locator('[data-testid=action-to-unit-option]').evaluateAll((os) => os.map((o) => o.getAttribute('data-code')));
+  assert.ok(!offered.includes(d.current_unit.code), 'not the unit it is at');
+  await picker.fill('');
+  await picker.pressSequentially('so tai nguyen');
+  await option.waitFor();
+  await option.click();
+  assert.equal(await picker.getAttribute('aria-invalid'), null, 'chosen: no longer marked');
   await page.getByTestId('action-note').fill('Chuyển Sở Tài nguyên và Môi trường thẩm định theo thẩm quyền.');
   await page.getByTestId('action-submit').click();
   await page.waitForSelector('[data-testid=action-message]:not([hidden])');

@@ -126,6 +126,11 @@ test('a citizen finds "Đăng ký khai sinh" typed without diacritics, files it 
   await checkPage(citizen, 'procedure');
 
   // "Nộp hồ sơ trực tuyến" asks for a sign-in, then comes back to the form
+  const unitLists = [];
+  page.on('response', async (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/api/v1/units') unitLists.push({ search: u.search, bytes: (await r.body()).length });
+  });
   await page.getByTestId('file-online').click();
   await page.waitForURL('**/dang-nhap?next=**');
   await page.getByTestId('login-username').fill('congdan');
@@ -134,9 +139,23 @@ test('a citizen finds "Đăng ký khai sinh" typed without diacritics, files it 
   await page.waitForURL(`**/nop-ho-so/${PROC}`);
   await page.waitForSelector('[data-testid=file-form]');
 
+  // the receiving commune, typed without diacritics with its district, chosen from the list
+  // that shows each one's district (issue 15); no list of the province is loaded
   const units = await world.api('GET', `/api/v1/units?parent=${DISTRICT}`);
-  commune = units.items.find((u) => u.level === 'commune').code;
-  await page.getByTestId('file-unit').selectOption(commune);
+  const target = units.items.find((u) => u.level === 'commune');
+  commune = target.code;
+  const plain = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
+  await page.getByTestId('file-unit').pressSequentially(plain(`${target.name.replace(/^UBND (xã|phường|thị trấn) /, '')} quang xuong`));
+  const option = page.locator(`[data-testid=file-unit-option][data-code="${commune}"]`);
+  await option.waitFor();
+  assert.match(await option.textContent(), new RegExp(`${target.name} — huyện Quảng Xương`));
+  await option.click();
+  assert.equal(await page.getByTestId('file-unit').getAttribute('data-code'), commune);
+  assert.ok(unitLists.length >= 1, 'the units were searched');
+  for (const l of unitLists) {
+    assert.ok(new URLSearchParams(l.search).get('q') || new URLSearchParams(l.search).get('level') === 'province', `a search, not the list: ${l.search}`);
+    assert.ok(l.bytes < 20 * 1024, `${l.search}: ${l.bytes} bytes`);
+  }
   await page.getByTestId('file-applicant-id').fill('038190012345');
   await page.getByTestId('file-applicant-address').fill('Thôn Đông, xã Quảng Ninh');
   const required = proc.documents.filter((d) => d.required);

@@ -187,7 +187,7 @@ static void test_stacked_and_bars(void **state)
 	};
 	mc_chart c = {.kind = MC_CHART_HSTACK,
 		      .title = "Kết quả giải quyết",
-		      .series = {"Trước hạn", "Đúng hạn", "Quá hạn"},
+		      .series = {"Trước hạn", "Đúng hạn", "Trễ hạn"},
 		      .n_series = 3,
 		      .items = items,
 		      .n_items = 5};

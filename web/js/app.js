@@ -19,6 +19,7 @@ const routes = [
   [/^\/quan-tri$/, () => import('/js/pages/admin.js'), 'render'],
   [/^\/lanh-dao$/, () => import('/js/pages/leader.js'), 'render'],
   [/^\/cong-khai$/, () => import('/js/pages/public.js'), 'render'],
+  [/^\/in\/giay-tiep-nhan\/([^/]+)$/, () => import('/js/pages/receipt.js'), 'render'],
 ];
 
 const OFFICERS = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
@@ -31,13 +32,29 @@ export function currentUser() {
   return session.user;
 }
 
+// The server sets this cookie (not HttpOnly, nothing secret) with the session: without it
+// nobody signed in here, and the page does not ask (a visitor causes no 401).
+const SIGNED_IN = 'motcua_signed_in=';
+
+function maybeSignedIn() {
+  return document.cookie.split(/;\s*/).some((c) => c.startsWith(SIGNED_IN) && c.length > SIGNED_IN.length);
+}
+
 export async function refreshSession() {
+  if (!maybeSignedIn()) {
+    session.user = null;
+    session.loaded = true;
+    renderHeader();
+    return null;
+  }
   try {
     const { data } = await api('/api/v1/session');
     session.user = data.user;
   } catch (e) {
     session.user = null;
-    if (!(e instanceof ApiError) || (e.status !== 401 && e.status !== 0)) console.warn(e);
+    // an expired session: forget the cookie that says there is one
+    if (e instanceof ApiError && e.status === 401) document.cookie = SIGNED_IN + '; Path=/; Max-Age=0; SameSite=Strict';
+    else if (!(e instanceof ApiError) || e.status !== 0) console.warn(e);
   }
   session.loaded = true;
   renderHeader();
@@ -49,7 +66,12 @@ export function setUser(user) {
   renderHeader();
 }
 
-/** The page where a role starts its work. */
+/**
+ * The page where a role starts its work: an officer's work queue (the desk's is the desk,
+ * with what waits for it), a citizen's dossiers, a supervisor's dashboard.
+ */
+export const PUBLIC_PAGE = /^\/(|thu-tuc\/.*|tra-cuu.*|cong-khai.*|dang-nhap.*|dang-ky.*)$/;
+
 export function homeOf(user) {
   if (!user) return '/';
   return {
@@ -94,9 +116,34 @@ function navLinks(u) {
   return links;
 }
 
+// On a phone the navigation and the account's buttons fold behind one "Menu" button, so that
+// the header takes a line, not a fifth of the screen.
+function menuToggle() {
+  let btn = document.getElementById('menu-toggle');
+  if (btn) return btn;
+  btn = h('button', {
+    type: 'button', id: 'menu-toggle', class: 'btn btn-ghost btn-small menu-toggle', testid: 'menu-toggle',
+    'aria-expanded': 'false', 'aria-controls': 'header-tools site-nav',
+    onclick: () => {
+      const open = btn.getAttribute('aria-expanded') !== 'true';
+      btn.setAttribute('aria-expanded', String(open));
+      document.getElementById('site-header').classList.toggle('menu-open', open);
+    },
+  });
+  document.querySelector('.header-row').append(btn);
+  return btn;
+}
+
+function closeMenu() {
+  const btn = document.getElementById('menu-toggle');
+  if (btn) btn.setAttribute('aria-expanded', 'false');
+  document.getElementById('site-header').classList.remove('menu-open');
+}
+
 function renderHeader() {
   const u = session.user;
   const tools = document.getElementById('header-tools');
+  replace(menuToggle(), h('span', { 'aria-hidden': 'true' }, '☰ '), t('nav.menu'));
   const langBtn = h('button', {
     type: 'button', class: 'btn btn-ghost btn-small', testid: 'lang-switch', lang: lang() === 'vi' ? 'en' : 'vi',
     onclick: async () => {
@@ -150,6 +197,7 @@ function renderStatic() {
 
 async function route() {
   const seq = ++renderSeq;
+  closeMenu();
   const main = document.getElementById('main');
   const path = location.pathname.replace(/\/+$/, '') || '/';
   renderHeader();
@@ -223,7 +271,7 @@ async function start() {
       renderStatic();
     }
   }).catch(() => {});
-  const pub = /^\/(|thu-tuc\/.*|tra-cuu.*|dang-nhap|dang-ky)$/.test(location.pathname.replace(/\/+$/, ''));
+  const pub = PUBLIC_PAGE.test(location.pathname.replace(/\/+$/, '') || '/');
   if (pub) {
     refreshSession();
     route();

@@ -8,7 +8,7 @@ export function dossierSummary(d, { withApplicant = true } = {}) {
     [t('dossier.code'), h('span', { class: 'code' }, d.code), 'dossier-code'],
     [t('dossier.procedure'), d.procedure ? d.procedure.name || d.procedure.code : '—', 'dossier-procedure'],
     [t('dossier.state'), stateBadge(d.state, 'dossier-state'), null],
-    [t('dossier.timeliness'), d.timeliness ? timelinessBadge(d.timeliness, 'dossier-timeliness') : '—', null],
+    [t('dossier.timeliness'), d.timeliness ? timelinessBadge(d.timeliness, 'dossier-timeliness', d) : '—', null],
     [t('dossier.channel'), t('channel.' + d.channel), 'dossier-channel'],
     withApplicant ? [t('applicant.name'), a.name, 'dossier-applicant'] : null,
     withApplicant && a.id_number ? [t('applicant.idNumber'), a.id_number, null] : null,
@@ -35,6 +35,41 @@ export function attachmentLink(att, testid = 'document-download') {
   }, t('doc.download', { name: att.filename || t('doc.file') }), att.size ? ` (${fmtSize(att.size)})` : '');
 }
 
+const PREVIEWABLE = ['application/pdf', 'image/png', 'image/jpeg'];
+
+/**
+ * "Xem" for a PDF or an image: the file is fetched (with the session) and shown in the page
+ * from a blob: URL, a PDF in a frame, an image as an image; "Đóng" takes it away again.
+ */
+export function previewButton(att, box) {
+  if (!PREVIEWABLE.includes(att.mime)) return null;
+  let url = null;
+  const close = () => { replace(box); box.hidden = true; if (url) URL.revokeObjectURL(url); url = null; btn.setAttribute('aria-expanded', 'false'); };
+  const btn = h('button', {
+    type: 'button', class: 'btn btn-link', testid: 'document-preview', 'aria-expanded': 'false',
+    onclick: async () => {
+      if (url) { close(); return; }
+      replace(box, h('p', { class: 'loading' }, t('common.loading')));
+      box.hidden = false;
+      try {
+        const res = await fetch('/api/v1/attachments/' + encodeURIComponent(att.sha256), { credentials: 'same-origin' });
+        if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+        url = URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: att.mime }));
+        const title = t('doc.previewOf', { name: att.filename || t('doc.file') });
+        replace(box,
+          att.mime === 'application/pdf'
+            ? h('iframe', { src: url, title, class: 'preview-frame', testid: 'preview-frame' })
+            : h('img', { src: url, alt: title, class: 'preview-image', testid: 'preview-image' }),
+          h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'preview-close', onclick: () => { close(); btn.focus(); } }, t('doc.closePreview'))));
+        btn.setAttribute('aria-expanded', 'true');
+      } catch (e) {
+        replace(box, h('p', { class: 'error-text' }, errorText(e)));
+      }
+    },
+  }, t('doc.preview'));
+  return btn;
+}
+
 /** The dossier's documents; results (kind "result") first, each downloadable when a file is attached. */
 export function documentsList(docs) {
   docs = docs || [];
@@ -44,7 +79,11 @@ export function documentsList(docs) {
   const item = (d) => h('li', { class: 'doc-item', testid: d.kind === 'result' ? 'result-document' : 'dossier-document', 'data-seq': d.seq },
     h('span', { class: 'doc-name' }, d.name),
     h('span', { class: 'muted' }, ' — ', t('doc.counts', { o: d.originals ?? 0, c: d.copies ?? 0 })),
-    d.attachment ? h('div', null, attachmentLink(d.attachment, d.kind === 'result' ? 'result-download' : 'document-download')) : null);
+    d.attachment ? (() => {
+      const box = h('div', { class: 'preview', hidden: true, testid: 'document-preview-box' });
+      return [h('div', { class: 'doc-links' }, attachmentLink(d.attachment, d.kind === 'result' ? 'result-download' : 'document-download'),
+        previewButton(d.attachment, box)), box];
+    })() : null);
   return h('div', null,
     results.length ? h('div', { class: 'result-docs' }, h('h3', null, t('doc.results')), h('ul', { class: 'doc-list' }, results.map(item))) : null,
     others.length ? h('ul', { class: 'doc-list', testid: 'dossier-documents' }, others.map(item)) : null);

@@ -53,7 +53,11 @@ export function uid(prefix = 'f') {
   return `${prefix}-${idSeq}`;
 }
 
-/** A labelled field: returns {wrap, input}. kind: input type, 'select' or 'textarea'. */
+/**
+ * A labelled field: returns {wrap, input, label, setError(text), clearError()}. kind: input
+ * type, 'select' or 'textarea'. An error is shown under the field (role=alert), the input
+ * marked aria-invalid and described by it (after its hint).
+ */
 export function field(label, { kind = 'text', testid, name, value, required, hint, options, attrs = {} } = {}) {
   const id = uid('fld');
   let input;
@@ -68,12 +72,108 @@ export function field(label, { kind = 'text', testid, name, value, required, hin
     if (value !== undefined && value !== null) input.value = value;
   }
   const hintEl = hint ? h('p', { class: 'hint', id: id + '-hint' }, hint) : null;
-  if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
-  const wrap = h('div', { class: 'field' },
-    h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
-    input, hintEl);
-  return { wrap, input };
+  const errEl = h('p', { class: 'field-error', id: id + '-error', hidden: true, testid: testid ? testid + '-error' : null });
+  const labelEl = h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null);
+  const wrap = h('div', { class: 'field' }, labelEl, input, hintEl, errEl);
+  const describe = (withError) => {
+    const ids = [hintEl?.id, withError ? errEl.id : null].filter(Boolean).join(' ');
+    if (ids) input.setAttribute('aria-describedby', ids);
+    else input.removeAttribute('aria-describedby');
+  };
+  describe(false);
+  return {
+    wrap, input, label, labelEl, hintEl,
+    setError(text) {
+      replace(errEl, text);
+      errEl.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      wrap.classList.add('invalid');
+      describe(true);
+    },
+    clearError() {
+      clear(errEl);
+      errEl.hidden = true;
+      input.removeAttribute('aria-invalid');
+      wrap.classList.remove('invalid');
+      describe(false);
+    },
+    error: () => (errEl.hidden ? null : errEl.textContent),
+  };
 }
+
+// ---- checks of what people type, as the server checks them ----
+
+/** A Vietnamese telephone number: 10 digits from 0, 11 from 02 (a landline), +84 for the 0. */
+export function phoneValid(s) {
+  let v = String(s).trim();
+  if (v.startsWith('+84')) v = '0' + v.slice(3).replace(/^[ .-]/, '');
+  if (!/^\d([ .-]?\d)*$/.test(v)) return false;
+  const d = v.replace(/[ .-]/g, '');
+  return (d.length === 10 && d[0] === '0' && d[1] !== '0') || (d.length === 11 && d.startsWith('02'));
+}
+
+/** A CCCD (12 digits) or an old CMND (9 digits). */
+export function idNumberValid(s) {
+  return /^(\d{9}|\d{12})$/.test(String(s).trim());
+}
+
+export function emailValid(s) {
+  const v = String(s).trim();
+  const at = v.indexOf('@');
+  if (at < 1 || v.indexOf('@', at + 1) >= 0 || /\s/.test(v)) return false;
+  const dot = v.indexOf('.', at + 1);
+  return dot > at + 1 && !v.endsWith('.');
+}
+
+/**
+ * Checks as one types, every error at once. fields: [{ f (from field()), check(value) → message
+ * or null, api: the field's name in the API's problems ("applicant.phone") }]. A field is
+ * checked when it loses the focus and then at each keystroke; all of them on validate().
+ * showProblem(err) puts a server's field problem beside its field and returns whether it did.
+ */
+export function checker(fields) {
+  const touched = new Set();
+  const run = (x) => {
+    const msg = x.check ? x.check(x.f.input.value, x.f.input) : null;
+    if (msg) x.f.setError(msg);
+    else x.f.clearError();
+    return !msg;
+  };
+  for (const x of fields) {
+    const ev = x.f.input.tagName === 'SELECT' || x.f.input.type === 'file' ? 'change' : 'input';
+    x.f.input.addEventListener('blur', () => { touched.add(x); run(x); });
+    x.f.input.addEventListener(ev, () => { if (touched.has(x)) run(x); else if (x.f.error()) run(x); });
+  }
+  return {
+    /** Checks every field; returns the first invalid one (its input focused) or null. */
+    validate({ focus = true } = {}) {
+      let first = null;
+      for (const x of fields) {
+        touched.add(x);
+        if (!run(x) && !first) first = x;
+      }
+      if (first && focus) first.f.input.focus();
+      return first;
+    },
+    showProblem(err) {
+      const name = err?.problem?.field;
+      const x = name && fields.find((y) => y.api === name);
+      if (!x) return false;
+      x.f.setError(fieldProblemText(err.problem, x.f.label));
+      x.f.input.focus();
+      return true;
+    },
+    clear() { for (const x of fields) x.f.clearError(); },
+  };
+}
+
+/** The usual checks: a required field, and the shapes of phone, identity number, e-mail. */
+export const checks = {
+  required: (label) => (v) => (String(v).trim() ? null : t('check.required', { field: label })),
+  phone: (v) => (!String(v).trim() || phoneValid(v) ? null : t('rule.format.phone')),
+  idNumber: (v) => (!String(v).trim() || idNumberValid(v) ? null : t('rule.format.id_number')),
+  email: (v) => (!String(v).trim() || emailValid(v) ? null : t('rule.format.email')),
+};
 
 // ---- API ----
 
@@ -113,14 +213,51 @@ export async function api(path, { method = 'GET', body, headers = {}, raw, conte
   return { data, status: res.status, etag: res.headers.get('ETag') };
 }
 
-/** The message for an API error: the translation of its type, then the server's detail. */
+/** "15 phút", "30 giây", "2 giờ": a wait of so many seconds, rounded up. */
+export function fmtWait(seconds) {
+  const s = Math.max(1, Math.ceil(Number(seconds) || 0));
+  if (s < 60) return t('wait.seconds', { n: s });
+  if (s < 3600) return t('wait.minutes', { n: Math.ceil(s / 60) });
+  return t('wait.hours', { n: Math.ceil(s / 3600) });
+}
+
+/** The name of a field of a problem ("applicant.phone", "documents[1].name") in words. */
+export function fieldName(path) {
+  const p = String(path || '');
+  const plain = p.replace(/\[\d+\]/g, '');
+  for (const key of ['field.' + plain, 'field.' + plain.split('.').pop()]) {
+    const s = t(key);
+    if (s !== key) return s;
+  }
+  return t('field.unknown');
+}
+
+/** What is wrong with a field, in words: its own message for the rule, else the rule's. */
+export function fieldProblemText(problem, label) {
+  const name = label || fieldName(problem.field);
+  const last = String(problem.field || '').replace(/\[\d+\]/g, '').split('.').pop();
+  for (const key of [`rule.${problem.rule}.${last}`, `rule.${problem.rule}`]) {
+    const s = t(key, { field: name });
+    if (s !== key) return s;
+  }
+  return t('rule.other', { field: name });
+}
+
+/**
+ * The message for an API error, in the page's language: from its type, its field and rule,
+ * and the wait it asks for. Never the server's detail or title, which are in English.
+ */
 export function errorText(err) {
   if (!(err instanceof ApiError)) return t('problem.unknown');
+  const p = err.problem || {};
+  if (p.field && p.rule) return fieldProblemText(p);
+  if (err.type === 'too-many-attempts' || err.type === 'filing-limit' || err.type === 'upload-quota' || err.type === 'overloaded') {
+    const wait = p.retry_after ? fmtWait(p.retry_after) : null;
+    return t('problem.' + err.type + (wait ? '.wait' : ''), { wait });
+  }
   const key = 'problem.' + (err.type || 'unknown');
-  let msg = t(key);
-  if (msg === key) msg = err.problem?.title || t('problem.unknown');
-  const detail = err.problem?.detail;
-  return detail && err.type !== 'network' ? `${msg} (${detail})` : msg;
+  const msg = t(key);
+  return msg === key ? t('problem.unknown') : msg;
 }
 
 /** An error box (role=alert) placed near a form. */
@@ -173,9 +310,29 @@ export function nowLocal() {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
+/** Money the Vietnamese way, "178.000 đ" ("178,000 VND" in English). */
 export function fmtMoney(amount) {
   if (!amount) return t('fee.free');
-  return new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' }).format(amount);
+  if (lang() === 'en') return new Intl.NumberFormat('en-GB').format(amount) + ' VND';
+  return new Intl.NumberFormat('vi-VN').format(amount) + ' đ';
+}
+
+/** Working time of so many minutes in days of 8 hours: "3 ngày 2 giờ làm việc". */
+export function fmtWorking(minutes) {
+  const m = Math.max(0, Math.floor(Number(minutes) || 0));
+  const days = Math.floor(m / 480);
+  const hours = Math.floor((m % 480) / 60);
+  if (!days && !hours) return t('working.minutes', { n: m % 60 });
+  if (!hours) return t('working.days', { d: days });
+  if (!days) return t('working.hours', { h: hours });
+  return t('working.daysHours', { d: days, h: hours });
+}
+
+/** "quá hạn 3 ngày 2 giờ làm việc" (open) or "trễ hạn …" (resolved), or null when on time. */
+export function latenessText(d) {
+  if (d.overdue_minutes === undefined || d.overdue_minutes === null) return null;
+  if (d.timeliness !== 'overdue' && d.timeliness !== 'late') return null;
+  return t('lateness.' + d.timeliness, { time: fmtWorking(d.overdue_minutes) });
 }
 
 export function fmtNumber(n) {
@@ -201,11 +358,14 @@ export function stateBadge(state, testid) {
   return h('span', { class: `badge state-${state}`, testid: testid || 'state-badge', 'data-state': state }, t('state.' + state));
 }
 
-export function timelinessBadge(tl, testid) {
+/** The lateness of a dossier in words; with the dossier, how late in working time. */
+export function timelinessBadge(tl, testid, d) {
   if (!tl) return null;
   const mark = { overdue: '!', late: '!', due_soon: '!' }[tl] || '';
+  const late = d ? latenessText(d) : null;
   return h('span', { class: `badge tl-${tl}`, testid: testid || 'timeliness-badge', 'data-timeliness': tl },
-    mark ? h('span', { 'aria-hidden': 'true', class: 'badge-mark' }, mark + ' ') : null, t('timeliness.' + tl));
+    mark ? h('span', { 'aria-hidden': 'true', class: 'badge-mark' }, mark + ' ') : null,
+    late ? h('span', { testid: (testid || 'timeliness-badge') + '-time' }, late.charAt(0).toUpperCase() + late.slice(1)) : t('timeliness.' + tl));
 }
 
 export function levelsText(levels) {

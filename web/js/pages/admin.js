@@ -4,7 +4,7 @@
 // citizen accounts are the root's administrator's (docs/operations.md). The page
 // offers only what the server allows, and shows its 403 when it comes anyway.
 import { t } from '/i18n/i18n.js';
-import { h, add, api, pageTitle, replace, loading, errorText, errorBox, field, fmtDate, fmtDays, levelsText } from '/js/lib.js';
+import { h, add, api, pageTitle, replace, loading, errorText, errorBox, field, fmtDate, fmtDays, levelsText, checker, checks } from '/js/lib.js';
 import { requireRole } from '/js/app.js';
 
 const TABS = ['units', 'users', 'procedures', 'calendar'];
@@ -81,10 +81,15 @@ async function units(ctx, panel) {
     };
     const err = errorBox('unit-error');
     const ok = h('p', { class: 'alert alert-success', role: 'status', hidden: true, testid: 'unit-saved' });
+    const check = checker([
+      { f: f.name, check: checks.required(t('admin.name')), api: 'name' },
+      { f: f.office_hours, api: 'office_hours' }, { f: f.address, api: 'address' }, { f: f.phone, api: 'phone' },
+    ]);
     replace(editBox, h('form', {
       class: 'card form', testid: 'unit-edit-form', novalidate: true, onsubmit: async (e) => {
         e.preventDefault();
         err.hide();
+        if (check.validate()) { err.show(t('form.fixMarked')); return; }
         const body = {};
         for (const [k, x] of Object.entries(f)) if (x.input.value.trim()) body[k] = x.input.value.trim();
         try {
@@ -92,7 +97,7 @@ async function units(ctx, panel) {
           ok.hidden = false;
           replace(ok, t('admin.saved'));
           units(ctx, replace(panel));
-        } catch (e2) { err.show(e2); }
+        } catch (e2) { if (check.showProblem(e2)) err.show(t('form.fixMarked')); else err.show(e2); }
       },
     }, h('h2', { tabindex: '-1' }, t('admin.editUnit', { code: u.code })), Object.values(f).map((x) => x.wrap), err, ok,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'unit-save' }, t('common.save')),
@@ -110,14 +115,20 @@ function createUnitForm(after) {
     office_hours: field(t('admin.officeHours'), { testid: 'new-unit-hours', hint: t('admin.hoursHint'), attrs: { maxlength: 63 } }),
   };
   const err = errorBox('new-unit-error');
+  const check = checker([
+    { f: f.code, check: (v) => (!v.trim() ? t('check.required', { field: t('admin.code') }) : /^[A-Za-z0-9.]{1,24}$/.test(v.trim()) ? null : t('rule.format.code')), api: 'code' },
+    { f: f.name, check: checks.required(t('admin.name')), api: 'name' },
+    { f: f.level, api: 'level' }, { f: f.parent, api: 'parent' }, { f: f.office_hours, api: 'office_hours' },
+  ]);
   return h('details', { class: 'card' }, h('summary', { testid: 'new-unit-toggle' }, t('admin.newUnit')),
     h('form', {
       class: 'form', novalidate: true, onsubmit: async (e) => {
         e.preventDefault();
         err.hide();
+        if (check.validate()) { err.show(t('form.fixMarked')); return; }
         const body = {};
         for (const [k, x] of Object.entries(f)) if (x.input.value.trim()) body[k] = x.input.value.trim();
-        try { await api('/api/v1/units', { method: 'POST', body }); after(); } catch (e2) { err.show(e2); }
+        try { await api('/api/v1/units', { method: 'POST', body }); after(); } catch (e2) { if (check.showProblem(e2)) err.show(t('form.fixMarked')); else err.show(e2); }
       },
     }, h('div', { class: 'grid-2' }, Object.values(f).map((x) => x.wrap)), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'new-unit-submit' }, t('common.create')))));
@@ -132,17 +143,27 @@ async function users(ctx, panel) {
     role: field(t('admin.role'), { kind: 'select', testid: 'new-user-role', value: 'specialist', options: ROLES.filter((r) => scope.root || (r !== 'admin' && r !== 'citizen')).map((r) => ({ value: r, label: t('role.' + r) })) }),
     unit: field(t('admin.unitCode'), { testid: 'new-user-unit', hint: t('admin.unitCodeHint'), attrs: { maxlength: 24 } }),
     email: field(t('applicant.email'), { kind: 'email', testid: 'new-user-email', attrs: { maxlength: 127 } }),
-    phone: field(t('applicant.phone'), { kind: 'tel', testid: 'new-user-phone', attrs: { maxlength: 31 } }),
+    phone: field(t('applicant.phone'), { kind: 'tel', testid: 'new-user-phone', hint: t('applicant.phoneHint'), attrs: { maxlength: 31 } }),
   };
   const err = errorBox('new-user-error');
+  const check = checker([
+    { f: f.username, check: (v) => (!v.trim() ? t('check.required', { field: t('auth.username') }) : /^[a-z0-9._-]{3,63}$/.test(v.trim()) ? null : t('rule.format.username')), api: 'username' },
+    { f: f.full_name, check: checks.required(t('auth.fullName')), api: 'full_name' },
+    { f: f.password, check: (v) => (!v ? t('check.required', { field: t('auth.password') }) : v.trim().length < 10 ? t('rule.too-short.password') : null), api: 'password' },
+    { f: f.role, api: 'role' },
+    { f: f.unit, check: (v) => (f.role.input.value !== 'citizen' && !v.trim() ? t('check.required', { field: t('admin.unitCode') }) : null), api: 'unit' },
+    { f: f.email, check: checks.email, api: 'email' },
+    { f: f.phone, check: checks.phone, api: 'phone' },
+  ]);
   panel.append(h('details', { class: 'card' }, h('summary', { testid: 'new-user-toggle' }, t('admin.newUser')),
     h('form', {
       class: 'form', novalidate: true, onsubmit: async (e) => {
         e.preventDefault();
         err.hide();
+        if (check.validate()) { err.show(t('form.fixMarked')); return; }
         const body = {};
         for (const [k, x] of Object.entries(f)) if (x.input.value.trim()) body[k] = k === 'password' ? x.input.value : x.input.value.trim();
-        try { await api('/api/v1/users', { method: 'POST', body }); users(ctx, replace(panel)); } catch (e2) { err.show(e2); }
+        try { await api('/api/v1/users', { method: 'POST', body }); users(ctx, replace(panel)); } catch (e2) { if (check.showProblem(e2)) err.show(t('form.fixMarked')); else err.show(e2); }
       },
     }, h('div', { class: 'grid-2' }, Object.values(f).map((x) => x.wrap)), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'new-user-submit' }, t('common.create'))))));

@@ -3,7 +3,7 @@
 import { t } from '/i18n/i18n.js';
 import {
   h, add, api, pageTitle, replace, loading, errorText, errorBox, field, debounce, fmtDateTime, fmtDays, nowLocal, uid,
-  stateBadge, timelinessBadge,
+  stateBadge, timelinessBadge, checker, checks, fileField, fmtNumber,
 } from '/js/lib.js';
 import { requireRole } from '/js/app.js';
 import { act, showActionError, formUrl } from '/js/dossier-ui.js';
@@ -19,6 +19,14 @@ export async function render(ctx) {
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel' });
   add(ctx.main, tabBar, panel);
 
+  // what waits for the desk, counted on its tabs
+  const waitingCount = {};
+  const count = (state, key) => api('/api/v1/dossiers?limit=1&state=' + state).then(({ data }) => {
+    waitingCount[key] = data.total;
+    if (ctx.alive()) drawTabs();
+  }).catch(() => {});
+  count('submitted', 'online');
+  count('resolved', 'return');
   function drawTabs() {
     replace(tabBar, tabs.map(([k, label]) => h('button', {
       type: 'button', role: 'tab', id: 'tab-' + k, class: 'tab', 'aria-selected': String(k === tab), testid: 'desk-tab-' + k,
@@ -29,7 +37,7 @@ export async function render(ctx) {
         const j = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i + tabs.length - 1) % tabs.length : -1;
         if (j >= 0) { e.preventDefault(); tabBar.children[j].click(); tabBar.children[j].focus(); }
       },
-    }, label)));
+    }, label, waitingCount[k] ? [' ', h('span', { class: 'count', testid: 'desk-tab-count-' + k }, fmtNumber(waitingCount[k]))] : null)));
     panel.setAttribute('aria-labelledby', 'tab-' + tab);
   }
   function show() {
@@ -51,12 +59,20 @@ function walkin(ctx, user, panel) {
   const chosen = h('div', { class: 'chosen', testid: 'desk-proc-chosen', 'aria-live': 'polite' });
   const docsBox = h('div', { testid: 'desk-checklist' });
   const ap = {
-    name: field(t('applicant.name'), { testid: 'desk-applicant-name', required: true, attrs: { maxlength: 250, autocomplete: 'off' } }),
-    id_number: field(t('applicant.idNumber'), { testid: 'desk-applicant-id', attrs: { inputmode: 'numeric', maxlength: 31, autocomplete: 'off' } }),
-    phone: field(t('applicant.phone'), { kind: 'tel', testid: 'desk-applicant-phone', attrs: { maxlength: 31, autocomplete: 'off' } }),
+    name: field(t('applicant.name'), { testid: 'desk-applicant-name', required: true, attrs: { maxlength: 120, autocomplete: 'off' } }),
+    id_number: field(t('applicant.idNumber'), { testid: 'desk-applicant-id', hint: t('applicant.idHint'), attrs: { inputmode: 'numeric', maxlength: 31, autocomplete: 'off' } }),
+    phone: field(t('applicant.phone'), { kind: 'tel', testid: 'desk-applicant-phone', hint: t('applicant.phoneHint'), attrs: { maxlength: 31, autocomplete: 'off' } }),
     email: field(t('applicant.email'), { kind: 'email', testid: 'desk-applicant-email', attrs: { maxlength: 127, autocomplete: 'off' } }),
-    address: field(t('applicant.address'), { testid: 'desk-applicant-address', attrs: { maxlength: 500, autocomplete: 'off' } }),
+    address: field(t('applicant.address'), { testid: 'desk-applicant-address', attrs: { maxlength: 250, autocomplete: 'off' } }),
   };
+  const check = checker([
+    { f: ap.name, check: checks.required(t('applicant.name')), api: 'applicant.name' },
+    { f: ap.id_number, check: checks.idNumber, api: 'applicant.id_number' },
+    { f: ap.phone, check: checks.phone, api: 'applicant.phone' },
+    { f: ap.email, check: checks.email, api: 'applicant.email' },
+    { f: ap.address, api: 'applicant.address' },
+  ]);
+  let scans = [];
   const channel = h('fieldset', { class: 'radio-group inline' }, h('legend', null, t('desk.channel')),
     ['direct', 'postal'].map((c) => h('span', { class: 'radio' },
       h('input', { type: 'radio', name: 'channel', value: c, id: 'ch-' + c, testid: 'desk-channel-' + c, checked: c === 'direct' }),
@@ -106,17 +122,27 @@ function walkin(ctx, user, panel) {
     search.value = '';
     replace(chosen, h('p', null, h('strong', null, proc.name), h('span', { class: 'muted' }, ` (${proc.code}, ${fmtDays(proc.duration_hours)})`),
       ' ', h('button', { type: 'button', class: 'btn btn-link', testid: 'desk-proc-change', onclick: () => { proc = null; replace(chosen); replace(docsBox); confirmBtn.disabled = true; replace(dueBox, t('desk.dueNeedsProc')); search.focus(); find(); } }, t('desk.change'))));
-    replace(docsBox, proc.documents.length ? h('table', { class: 'table checklist' },
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('desk.received')), h('th', { scope: 'col' }, t('proc.docName')),
-        h('th', { scope: 'col', class: 'num' }, t('proc.originals')), h('th', { scope: 'col', class: 'num' }, t('proc.copies')))),
-      h('tbody', null, proc.documents.map((d) => {
+    // Each paper: received or not, how many originals and copies (each with its own visible
+    // label), and its scan or photo, taken from the desk's scanner or a phone's camera.
+    scans = [];
+    replace(docsBox, proc.documents.length ? h('ul', { class: 'checklist plain', testid: 'desk-doc-list' },
+      proc.documents.map((d) => {
         const cid = uid('doc');
-        return h('tr', { testid: 'desk-doc', 'data-seq': d.seq },
-          h('td', null, h('input', { type: 'checkbox', id: cid, testid: 'desk-doc-' + d.seq, checked: d.required })),
-          h('td', null, h('label', { for: cid }, d.name, d.required ? '' : ' ' + t('proc.optional'))),
-          h('td', { class: 'num' }, h('input', { type: 'number', min: 0, max: 100, value: String(d.originals), class: 'num-input', 'aria-label': t('desk.originalsOf', { name: d.name }), testid: 'desk-doc-originals-' + d.seq })),
-          h('td', { class: 'num' }, h('input', { type: 'number', min: 0, max: 100, value: String(d.copies), class: 'num-input', 'aria-label': t('desk.copiesOf', { name: d.name }), testid: 'desk-doc-copies-' + d.seq })));
-      }))) : h('p', null, t('proc.noDocuments')));
+        const oid = uid('orig');
+        const kid = uid('copy');
+        const scan = fileField(t('desk.scanOf', { name: d.name }), { testid: 'desk-doc-file-' + d.seq, hint: t('desk.scanHint') });
+        scan.seq = d.seq;
+        scans.push(scan);
+        return h('li', { class: 'doc-check', testid: 'desk-doc', 'data-seq': d.seq },
+          h('div', { class: 'check doc-check-name' }, h('input', { type: 'checkbox', id: cid, testid: 'desk-doc-' + d.seq, checked: d.required }),
+            h('label', { for: cid }, d.name, d.required ? '' : ' ' + t('proc.optional'))),
+          h('div', { class: 'doc-counts' },
+            h('span', { class: 'doc-count' }, h('label', { for: oid }, t('proc.originals')),
+              h('input', { type: 'number', id: oid, min: 0, max: 100, value: String(d.originals), class: 'num-input', testid: 'desk-doc-originals-' + d.seq })),
+            h('span', { class: 'doc-count' }, h('label', { for: kid }, t('proc.copies')),
+              h('input', { type: 'number', id: kid, min: 0, max: 100, value: String(d.copies), class: 'num-input', testid: 'desk-doc-copies-' + d.seq }))),
+          h('details', { class: 'doc-scan' }, h('summary', { testid: 'desk-doc-scan-' + d.seq }, t('desk.scan')), scan.wrap));
+      })) : h('p', null, t('proc.noDocuments')));
     confirmBtn.disabled = false;
     ap.name.input.focus();
     preview();
@@ -142,20 +168,29 @@ function walkin(ctx, user, panel) {
   async function submit() {
     err.hide();
     if (!proc) { err.show(t('desk.needProc')); search.focus(); return; }
+    if (check.validate()) { err.show(t('form.fixMarked')); return; }
     const name = ap.name.input.value.trim();
-    if (!name) { err.show(t('form.fillRequired')); ap.name.input.focus(); return; }
     const applicant = { name };
     for (const k of ['id_number', 'phone', 'email', 'address']) {
       const v = ap[k].input.value.trim();
       if (v) applicant[k] = v;
     }
     const documents = [];
-    for (const row of docsBox.querySelectorAll('tr[data-seq]')) {
+    for (const row of docsBox.querySelectorAll('[data-testid=desk-doc][data-seq]')) {
       const seq = Number(row.getAttribute('data-seq'));
       const d = proc.documents.find((x) => x.seq === seq);
       if (!row.querySelector('input[type=checkbox]').checked) continue;
       const nums = row.querySelectorAll('input[type=number]');
-      documents.push({ name: d.name, originals: Number(nums[0].value) || 0, copies: Number(nums[1].value) || 0 });
+      const doc = { name: d.name, originals: Number(nums[0].value) || 0, copies: Number(nums[1].value) || 0 };
+      const scan = scans.find((s) => s.seq === seq);
+      if (scan && scan.error()) { err.show(scan.error()); scan.input.focus(); return; }
+      if (scan && scan.hasFile()) {
+        const u = await scan.get();
+        if (!u) { err.show(t('file.uploadFailed')); scan.input.focus(); return; }
+        doc.attachment = u.sha256;
+        doc.filename = u.filename;
+      }
+      documents.push(doc);
     }
     const ch = form.querySelector('input[name=channel]:checked').value;
     confirmBtn.disabled = true;
@@ -167,14 +202,16 @@ function walkin(ctx, user, panel) {
         h('p', { class: 'big-code', testid: 'desk-result-code' }, d.code),
         h('p', null, t('dossier.dueAt'), ': ', h('strong', { testid: 'desk-result-due', 'data-due': d.due_at }, fmtDateTime(d.due_at))),
         h('div', { class: 'actions' },
-          h('a', { class: 'btn btn-primary', href: formUrl(d.code, '01'), download: '', testid: 'desk-receipt' }, t('forms.01')),
+          h('a', { class: 'btn btn-primary', href: '/in/giay-tiep-nhan/' + encodeURIComponent(d.code), testid: 'desk-receipt-print' }, t('receipt.print')),
+          h('a', { class: 'btn btn-secondary', href: formUrl(d.code, '01'), download: '', testid: 'desk-receipt' }, t('forms.01')),
           h('a', { class: 'btn btn-secondary', href: '/can-bo/ho-so/' + encodeURIComponent(d.code), testid: 'desk-result-link' }, t('desk.openDossier')),
           h('a', { class: 'btn btn-secondary', href: '/tra-cuu/' + encodeURIComponent(d.code) }, t('desk.publicLookup')),
           h('button', { type: 'button', class: 'btn btn-secondary', testid: 'desk-new', onclick: () => { replace(panel); walkin(ctx, user, panel); } }, t('desk.another')))));
       result.querySelector('h2').focus();
     } catch (e) {
       confirmBtn.disabled = false;
-      err.show(e);
+      if (check.showProblem(e)) err.show(t('form.fixMarked'));
+      else err.show(e);
     }
   }
 }
@@ -221,7 +258,7 @@ async function waitingList(ctx, panel, state) {
           h('p', null, d.applicant?.name, d.applicant?.phone ? ' · ' + d.applicant.phone : ''),
           h('p', { class: 'muted' }, state === 'submitted' ? [t('dossier.submittedAt'), ': ', fmtDateTime(d.submitted_at)]
             : [t('dossier.finishedAt'), ': ', fmtDateTime(d.finished_at), d.outcome ? ' · ' + t('outcome.' + d.outcome) : ''])),
-        h('div', { class: 'row-badges' }, stateBadge(d.state), timelinessBadge(d.timeliness)),
+        h('div', { class: 'row-badges' }, stateBadge(d.state), timelinessBadge(d.timeliness, null, d)),
         h('div', { class: 'row-actions' }, btns), formBox, err);
       async function run(body) {
         err.hidden = true;

@@ -1,8 +1,12 @@
 // "/nop-ho-so/{code}" — online filing: unit, applicant, one file per required document,
 // review, submit, confirmation with the code and the expected due time.
 import { t } from '/i18n/i18n.js';
-import { h, add, api, field, fileField, errorBox, pageTitle, replace, facts, fmtDateTime, fmtDays, nowLocal, loading, errorText } from '/js/lib.js';
+import {
+  h, add, api, field, fileField, errorBox, pageTitle, replace, facts, fmtDateTime, fmtDays, nowLocal, loading, errorText,
+  checker, checks,
+} from '/js/lib.js';
 import { requireRole } from '/js/app.js';
+import { unitPicker } from '/js/pickers.js';
 
 export async function render(ctx) {
   const user = requireRole(ctx, ['citizen']);
@@ -37,30 +41,33 @@ export async function render(ctx) {
   }
 
   // --- the form ---
+  // The receiving unit is searched as one types (no list of the whole province is loaded),
+  // or chosen in two steps, district then commune, for a procedure of the communes.
   let unitSel = null;
   const unitWrap = h('div');
   if (!p.unit) {
     const levels = String(p.levels).split(',').map((s) => s.trim()).filter(Boolean);
-    const lists = await Promise.all(levels.map((lv) => api('/api/v1/units?level=' + encodeURIComponent(lv)).then((r) => [lv, r.data.items]).catch(() => [lv, []])));
-    if (!ctx.alive()) return;
-    const f = field(t('file.unit'), { kind: 'select', testid: 'file-unit', required: true, hint: t('file.unitHint') });
-    f.input.append(h('option', { value: '' }, t('file.chooseUnit')));
-    for (const [lv, items] of lists) {
-      f.input.append(h('optgroup', { label: t('level.' + lv) }, items.map((u) => h('option', { value: u.code }, u.name))));
-    }
-    unitSel = f.input;
-    unitWrap.append(f.wrap);
+    unitSel = unitPicker(t('file.unit'), { testid: 'file-unit', required: true, hint: t('file.unitHint'), levels, twoStep: levels.includes('commune') });
+    unitWrap.append(unitSel.wrap);
   } else {
     unitWrap.append(facts([[t('file.unit'), p.unit.name, 'file-unit-fixed']]));
   }
 
   const ap = {
-    name: field(t('applicant.name'), { testid: 'file-applicant-name', required: true, value: user.full_name, attrs: { autocomplete: 'name', maxlength: 250 } }),
+    name: field(t('applicant.name'), { testid: 'file-applicant-name', required: true, value: user.full_name, attrs: { autocomplete: 'name', maxlength: 120 } }),
     id_number: field(t('applicant.idNumber'), { testid: 'file-applicant-id', hint: t('applicant.idHint'), attrs: { inputmode: 'numeric', maxlength: 31 } }),
-    phone: field(t('applicant.phone'), { kind: 'tel', testid: 'file-applicant-phone', value: user.phone || '', attrs: { autocomplete: 'tel', maxlength: 31 } }),
+    phone: field(t('applicant.phone'), { kind: 'tel', testid: 'file-applicant-phone', hint: t('applicant.phoneHint'), value: user.phone || '', attrs: { autocomplete: 'tel', maxlength: 31 } }),
     email: field(t('applicant.email'), { kind: 'email', testid: 'file-applicant-email', value: user.email || '', attrs: { autocomplete: 'email', maxlength: 127 } }),
-    address: field(t('applicant.address'), { testid: 'file-applicant-address', attrs: { autocomplete: 'street-address', maxlength: 500 } }),
+    address: field(t('applicant.address'), { testid: 'file-applicant-address', attrs: { autocomplete: 'street-address', maxlength: 250 } }),
   };
+  const form = checker([
+    unitSel ? { f: unitSel, check: () => (unitSel.value() ? null : unitSel.typedWithoutChoice() ? t('file.pickUnit') : t('file.needUnit')), api: 'unit' } : null,
+    { f: ap.name, check: checks.required(t('applicant.name')), api: 'applicant.name' },
+    { f: ap.id_number, check: checks.idNumber, api: 'applicant.id_number' },
+    { f: ap.phone, check: checks.phone, api: 'applicant.phone' },
+    { f: ap.email, check: checks.email, api: 'applicant.email' },
+    { f: ap.address, api: 'applicant.address' },
+  ].filter(Boolean));
   const docs = p.documents.map((d) => ({
     doc: d,
     f: fileField(d.name, {
@@ -83,8 +90,7 @@ export async function render(ctx) {
 
   async function review() {
     err.hide();
-    if (unitSel && !unitSel.value) { err.show(t('file.needUnit')); unitSel.focus(); return; }
-    if (!ap.name.input.value.trim()) { err.show(t('form.fillRequired')); ap.name.input.focus(); return; }
+    if (form.validate()) { err.show(t('form.fixMarked')); return; }
     for (const x of docs) {
       if (x.f.error()) { err.show(x.f.error()); x.f.input.focus(); return; }
       if (x.doc.required && !x.f.hasFile()) { err.show(t('file.needDoc', { name: x.doc.name })); x.f.input.focus(); return; }
@@ -105,8 +111,8 @@ export async function render(ctx) {
       if (uploaded[i]) { d.attachment = uploaded[i].sha256; d.filename = uploaded[i].filename; }
       return d;
     }).filter((d, i) => docs[i].doc.required || uploaded[i]);
-    const unitCode = unitSel ? unitSel.value : p.unit.code;
-    const unitName = unitSel ? unitSel.selectedOptions[0].textContent : p.unit.name;
+    const unitCode = unitSel ? unitSel.value() : p.unit.code;
+    const unitName = unitSel ? unitSel.input.value : p.unit.name;
     const body2 = { procedure_code: p.code, channel: 'online', applicant, documents };
     if (unitSel) body2.unit = unitCode;
 
@@ -143,8 +149,16 @@ export async function render(ctx) {
         panel.remove();
         await confirmation(d, unitCode);
       } catch (e) {
-        err2.show(e);
         submitBtn.disabled = false;
+        // a field the server refuses is shown beside it, on the form
+        if (e.problem?.field && form.showProblem(e)) {
+          panel.remove();
+          formEl.hidden = false;
+          stepper(1);
+          err.show(t('form.fixMarked'));
+          return;
+        }
+        err2.show(e);
       }
     });
   }
@@ -156,11 +170,20 @@ export async function render(ctx) {
     const panel = h('section', { class: 'card confirm', testid: 'file-confirmation', 'aria-labelledby': 'confirm-h' },
       h('h2', { id: 'confirm-h', tabindex: '-1' }, t('file.doneTitle')),
       h('p', null, t('file.doneText')),
-      h('p', { class: 'big-code', testid: 'confirm-code' }, d.code),
-      h('dl', { class: 'facts' },
-        h('div', { class: 'fact' }, h('dt', null, t('file.expectedDue')), dueEl)),
-      h('p', { class: 'hint' }, t('file.dueNote')),
+      h('div', { class: 'code-row' },
+        h('p', { class: 'big-code', testid: 'confirm-code' }, d.code),
+        copyButton(d.code)),
+      h('div', { class: 'confirm-grid' },
+        h('div', null,
+          h('dl', { class: 'facts' },
+            h('div', { class: 'fact' }, h('dt', null, t('file.expectedDue')), dueEl)),
+          h('p', { class: 'hint' }, t('file.dueNote'))),
+        h('figure', { class: 'qr' },
+          h('img', { src: '/api/v1/public/dossiers/' + encodeURIComponent(d.code) + '/qr.svg', width: 148, height: 148, testid: 'confirm-qr',
+            alt: t('file.qrAlt', { code: d.code }) }),
+          h('figcaption', null, t('file.qrCaption')))),
       h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'btn btn-secondary', testid: 'confirm-print', onclick: () => window.print() }, t('file.print')),
         h('a', { class: 'btn btn-primary', href: '/tra-cuu/' + encodeURIComponent(d.code), testid: 'confirm-lookup' }, t('file.toLookup')),
         h('a', { class: 'btn btn-secondary', href: '/ho-so-cua-toi/' + encodeURIComponent(d.code), testid: 'confirm-mine' }, t('file.toMine'))));
     body.append(panel);
@@ -175,4 +198,22 @@ export async function render(ctx) {
       replace(dueEl, errorText(e));
     }
   }
+}
+
+/** Copies the code to the clipboard, and says so. */
+export function copyButton(code) {
+  const said = h('span', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  const btn = h('button', {
+    type: 'button', class: 'btn btn-secondary btn-small', testid: 'copy-code', onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(code);
+        btn.firstChild.textContent = t('file.copied');
+        btn.setAttribute('data-copied', 'true');
+        said.textContent = t('file.copied');
+      } catch {
+        btn.firstChild.textContent = t('file.copyFailed');
+      }
+    },
+  }, h('span', null, t('file.copy')));
+  return h('span', null, btn, said);
 }

@@ -26,8 +26,8 @@ export async function render(ctx) {
 
   const lookupId = uid('lookup');
   const lookupInput = h('input', {
-    id: lookupId, type: 'text', testid: 'lookup-input', autocomplete: 'off', spellcheck: 'false',
-    placeholder: t('lookup.placeholder'), required: true, maxlength: 47,
+    id: lookupId, type: 'text', testid: 'lookup-input', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters',
+    placeholder: t('lookup.placeholder'), required: true, maxlength: 80, 'aria-describedby': lookupId + '-hint',
   });
 
   const levelButtons = h('div', { class: 'chips', role: 'group', 'aria-label': t('home.byLevel') });
@@ -48,11 +48,12 @@ export async function render(ctx) {
       h('form', {
         class: 'stack', onsubmit: (e) => {
           e.preventDefault();
-          const code = lookupInput.value.trim();
+          const code = lookupInput.value.replace(/\s+/g, '');
           if (code) navigate('/tra-cuu/' + encodeURIComponent(code));
         },
       },
       h('label', { for: lookupId }, t('lookup.codeLabel')), lookupInput,
+      h('p', { class: 'hint', id: lookupId + '-hint' }, t('lookup.hint')),
       h('button', { type: 'submit', class: 'btn btn-primary', testid: 'lookup-submit' }, t('lookup.button')))),
     h('section', { class: 'home-results', 'aria-labelledby': 'results-h' },
       h('h2', { id: 'results-h' }, t('home.resultsTitle')), filterNote, status, results, more),

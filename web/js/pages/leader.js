@@ -1,8 +1,9 @@
 // "/lanh-dao" — the leader's dashboard: figures of a period for a unit and its subtree,
 // server-drawn SVG charts, tables by unit/field/procedure, the overdue list.
 import { t, lang } from '/i18n/i18n.js';
-import { h, add, api, pageTitle, replace, loading, errorText, field, fmtNumber, fmtDate, fmtDateTime, inSubtree, timelinessBadge, stateBadge, ApiError } from '/js/lib.js';
+import { h, add, api, pageTitle, replace, loading, errorText, field, fmtNumber, fmtDate, fmtDateTime, timelinessBadge, stateBadge, ApiError, errorBox, checker, latenessText } from '/js/lib.js';
 import { requireRole, navigate } from '/js/app.js';
+import { unitPicker } from '/js/pickers.js';
 
 const ROLES = ['leader', 'supervisor', 'admin'];
 
@@ -42,30 +43,38 @@ export async function render(ctx) {
   };
   add(ctx.main, pageTitle(t('dash.title')));
 
-  let units = [];
-  try { units = (await api('/api/v1/units')).data.items; } catch { /* the select falls back to the own unit */ }
+  // The unit: searched by name within the caller's scope (no list of the province is loaded).
+  let current = null;
+  try { current = (await api('/api/v1/units/' + encodeURIComponent(st.unit))).data; } catch { current = user.unit || null; }
   if (!ctx.alive()) return;
-  const byCode = new Map(units.map((u) => [u.code, u]));
   const mine = user.unit?.code;
-  const scoped = mine && user.role !== 'admin' ? units.filter((u) => inSubtree(u.code, mine, byCode)) : units;
-  const unitF = field(t('dash.unit'), { kind: 'select', testid: 'dash-unit', value: st.unit,
-    options: (scoped.length ? scoped : [user.unit].filter(Boolean)).map((u) => ({ value: u.code, label: (u.level === 'commune' ? '— ' : '') + u.name })) });
+  const unitF = unitPicker(t('dash.unit'), { testid: 'dash-unit', hint: t('dash.unitHint'), within: mine && user.role !== 'admin' ? mine : undefined,
+    value: current ? { code: current.code, name: current.name, level: current.level } : null });
   const fromF = field(t('dash.from'), { kind: 'date', testid: 'dash-from', value: st.from, required: true });
   const toF = field(t('dash.to'), { kind: 'date', testid: 'dash-to', value: st.to, required: true });
   const groupF = field(t('dash.group'), { kind: 'select', testid: 'dash-group', value: st.group,
     options: ['unit', 'field', 'procedure'].map((g) => ({ value: g, label: t('dash.by.' + g) })) });
+  const err = errorBox('dash-form-error');
+  const check = checker([
+    { f: unitF, check: () => (unitF.value() ? null : t('file.pickUnit')), api: 'unit' },
+    { f: fromF, check: (v) => (v ? null : t('check.required', { field: t('dash.from') })), api: 'from' },
+    { f: toF, check: (v) => (!v ? t('check.required', { field: t('dash.to') }) : fromF.input.value && v < fromF.input.value ? t('rule.order.to') : null), api: 'to' },
+  ]);
+  fromF.input.addEventListener('change', () => { if (toF.error()) check.validate({ focus: false }); });
   const go = (from, to) => {
-    const sp = new URLSearchParams({ from: from || fromF.input.value, to: to || toF.input.value, unit: unitF.input.value, group: groupF.input.value });
-    navigate('/lanh-dao?' + sp, { replace: true });
+    err.hide();
+    if (!from && check.validate()) { err.show(t('form.fixMarked')); return; }
+    const sp = new URLSearchParams({ from: from || fromF.input.value, to: to || toF.input.value, unit: unitF.value() || st.unit, group: groupF.input.value });
+    navigate('/lanh-dao?' + sp);
   };
-  add(ctx.main, h('form', { class: 'card filters', onsubmit: (e) => { e.preventDefault(); go(); } },
+  add(ctx.main, h('form', { class: 'card filters', novalidate: true, onsubmit: (e) => { e.preventDefault(); go(); } },
     h('div', { class: 'chips', role: 'group', 'aria-label': t('dash.quick') }, presets().map(([k, label, f, to]) => h('button', {
       type: 'button', class: 'chip', testid: 'dash-preset-' + k, 'aria-pressed': String(f === st.from && to === st.to), onclick: () => go(f, to),
     }, label))),
-    h('div', { class: 'grid-4' }, unitF.wrap, fromF.wrap, toF.wrap, groupF.wrap),
+    h('div', { class: 'grid-4' }, unitF.wrap, fromF.wrap, toF.wrap, groupF.wrap), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'dash-apply' }, t('dash.apply')))));
 
-  const unitName = byCode.get(st.unit)?.name || user.unit?.name || '';
+  const unitName = current?.name || user.unit?.name || '';
   add(ctx.main, h('p', { class: 'lead', testid: 'dash-period', 'data-unit': st.unit, 'data-from': st.from, 'data-to': nextDay(st.to) }, t('dash.periodText', { unit: unitName, from: fmtDate(st.from), to: fmtDate(st.to) })));
 
   const figures = h('div', null, loading());
@@ -103,8 +112,13 @@ export async function render(ctx) {
   try {
     ({ data } = await api('/api/v1/stats?' + sp));
   } catch (e) {
-    replace(figures, h('div', { class: 'alert alert-error', role: 'alert', testid: 'dash-error' },
-      e instanceof ApiError && e.status === 404 ? t('dash.noApi') : errorText(e)));
+    // a bad period typed into the address: said beside the field it concerns
+    if (!check.showProblem(e)) {
+      replace(figures, h('div', { class: 'alert alert-error', role: 'alert', testid: 'dash-error' },
+        e instanceof ApiError && e.status === 404 ? t('dash.noApi') : errorText(e)));
+    } else {
+      replace(figures, h('div', { class: 'alert alert-error', role: 'alert', testid: 'dash-error' }, t('form.fixMarked')));
+    }
     data = null;
   }
   if (!ctx.alive()) return;
@@ -215,7 +229,7 @@ async function loadOverdue(ctx, box, st) {
           h('a', { class: 'row-title code', href: '/can-bo/ho-so/' + encodeURIComponent(d.code), testid: 'overdue-link' }, d.code),
           h('p', null, d.procedure?.name || ''),
           h('p', { class: 'muted' }, [d.current_unit?.name, d.due_at ? t('dossier.dueAt') + ': ' + fmtDateTime(d.due_at) : null,
-            d.overdue_hours !== undefined ? t('dash.overdueBy', { h: fmtNumber(Math.round(d.overdue_hours * 10) / 10) }) : null].filter(Boolean).join(' · '))),
+            latenessText({ timeliness: 'overdue', overdue_minutes: d.overdue_minutes })].filter(Boolean).join(' · '))),
         h('div', { class: 'row-badges' }, d.state ? stateBadge(d.state) : null, timelinessBadge(d.timeliness || 'overdue'))))));
   } catch (e) {
     replace(list, h('p', { class: 'muted', testid: 'overdue-error' }, e instanceof ApiError && e.status === 404 ? t('dash.noApi') : errorText(e)));

@@ -3,18 +3,23 @@ import { t } from '/i18n/i18n.js';
 import { h, add, api, pageTitle, replace, loading, errorText, fmtDateTime, stateBadge, timelinessBadge, facts, uid, ApiError } from '/js/lib.js';
 import { navigate } from '/js/app.js';
 
+/** A code as typed from the paper, without the spaces (the server forgives case and dashes too). */
+export function typedCode(s) {
+  return String(s).replace(/\s+/g, '');
+}
+
 function lookupForm(value) {
   const id = uid('lk');
-  const input = h('input', { id, type: 'text', testid: 'lookup-input', value: value || '', autocomplete: 'off', spellcheck: 'false', required: true, maxlength: 47, placeholder: t('lookup.placeholder') });
+  const input = h('input', { id, type: 'text', testid: 'lookup-input', value: value || '', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', required: true, maxlength: 80, placeholder: t('lookup.placeholder'), 'aria-describedby': id + '-hint' });
   return h('form', {
     class: 'card form lookup-form', role: 'search', onsubmit: (e) => {
       e.preventDefault();
-      const code = input.value.trim();
+      const code = typedCode(input.value);
       if (code) navigate('/tra-cuu/' + encodeURIComponent(code));
     },
   }, h('label', { for: id }, t('lookup.codeLabel')),
   h('div', { class: 'search-row' }, input, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'lookup-submit' }, t('lookup.button'))),
-  h('p', { class: 'hint' }, t('lookup.hint')));
+  h('p', { class: 'hint', id: id + '-hint', testid: 'lookup-hint' }, t('lookup.hint')));
 }
 
 export async function form(ctx) {
@@ -25,7 +30,7 @@ export async function form(ctx) {
 const PATH = ['submitted', 'received', 'processing', 'resolved', 'returned'];
 
 export async function show(ctx) {
-  const code = ctx.params[0];
+  const code = typedCode(ctx.params[0]);
   add(ctx.main, pageTitle(t('lookup.title')));
   const box = h('div', null, loading());
   add(ctx.main, box);

@@ -2,11 +2,24 @@
 // supplement, withdrawal, results, satisfaction rating.
 import { t } from '/i18n/i18n.js';
 import { h, add, api, pageTitle, replace, loading, errorText, errorBox, fmtDateTime, fmtMoney, stateBadge, timelinessBadge, field, fileField, ApiError } from '/js/lib.js';
-import { requireRole } from '/js/app.js';
+import { requireRole, navigate } from '/js/app.js';
 import { dossierSummary, documentsList, historyList, act, showActionError, formUrl } from '/js/dossier-ui.js';
+
+// What waits for the citizen: a supplement to send, a fee to pay.
+const NEEDS_ME = ['supplement_requested', 'awaiting_payment'];
+const OPEN = ['submitted', 'received', 'processing', 'resolved'];
+const DONE = ['returned', 'not_accepted', 'withdrawn', 'stopped'];
+const FILTERS = { all: null, action: NEEDS_ME, open: OPEN, done: DONE };
+
+/** Those that need the citizen first, then the newest filed. */
+function order(items) {
+  const when = (d) => Date.parse(d.submitted_at || d.received_at || 0) || 0;
+  return [...items].sort((a, b) => (NEEDS_ME.includes(b.state) - NEEDS_ME.includes(a.state)) || (when(b) - when(a)));
+}
 
 export async function list(ctx) {
   if (!requireRole(ctx, ['citizen'])) return;
+  const show = FILTERS[ctx.query.get('show')] !== undefined ? ctx.query.get('show') : 'all';
   add(ctx.main, pageTitle(t('mine.title')));
   const box = h('div', null, loading());
   add(ctx.main, box);
@@ -17,13 +30,25 @@ export async function list(ctx) {
       replace(box, h('div', { class: 'empty', testid: 'mine-empty' }, h('p', null, t('mine.empty')), h('a', { href: '/', class: 'btn btn-primary' }, t('mine.findProcedure'))));
       return;
     }
-    replace(box, h('ul', { class: 'dossier-list', testid: 'mine-list' }, data.items.map((d) => h('li', { class: 'dossier-row', testid: 'dossier-row', 'data-code': d.code, 'data-state': d.state },
-      h('div', { class: 'row-main' },
-        h('a', { href: '/ho-so-cua-toi/' + encodeURIComponent(d.code), class: 'row-title' }, d.procedure.name || d.procedure.code),
-        h('p', { class: 'muted code' }, d.code),
-        h('p', { class: 'muted' }, t('dossier.submittedAt'), ': ', fmtDateTime(d.submitted_at || d.received_at),
-          d.due_at ? [' · ', t('dossier.dueAt'), ': ', fmtDateTime(d.due_at)] : null)),
-      h('div', { class: 'row-badges' }, stateBadge(d.state), timelinessBadge(d.timeliness))))));
+    const waiting = data.items.filter((d) => NEEDS_ME.includes(d.state)).length;
+    const items = order(data.items.filter((d) => !FILTERS[show] || FILTERS[show].includes(d.state)));
+    const chips = h('div', { class: 'chips', role: 'group', 'aria-label': t('mine.filter'), testid: 'mine-filter' },
+      Object.keys(FILTERS).map((k) => h('button', {
+        type: 'button', class: 'chip', testid: 'mine-filter-' + k, 'aria-pressed': String(k === show),
+        onclick: () => navigate('/ho-so-cua-toi' + (k === 'all' ? '' : '?show=' + k)),
+      }, t('mine.show.' + k), k === 'action' && waiting ? ` (${waiting})` : '')));
+    replace(box, waiting ? h('p', { class: 'alert alert-warn', testid: 'mine-waiting' }, t('mine.waiting', { n: waiting })) : null, chips,
+      items.length ? h('ul', { class: 'dossier-list', testid: 'mine-list' }, items.map((d) => {
+        const needs = NEEDS_ME.includes(d.state);
+        return h('li', { class: 'dossier-row' + (needs ? ' needs-me' : ''), testid: 'dossier-row', 'data-code': d.code, 'data-state': d.state, 'data-needs-me': needs ? 'true' : null },
+          h('div', { class: 'row-main' },
+            needs ? h('p', { class: 'needs-me-note', testid: 'needs-me' }, t('mine.needs.' + d.state)) : null,
+            h('a', { href: '/ho-so-cua-toi/' + encodeURIComponent(d.code), class: 'row-title' }, d.procedure.name || d.procedure.code),
+            h('p', { class: 'muted code' }, d.code),
+            h('p', { class: 'muted' }, t('dossier.submittedAt'), ': ', fmtDateTime(d.submitted_at || d.received_at),
+              d.due_at ? [' · ', t('dossier.dueAt'), ': ', fmtDateTime(d.due_at)] : null)),
+          h('div', { class: 'row-badges' }, stateBadge(d.state), timelinessBadge(d.timeliness, null, d)));
+      })) : h('p', { class: 'empty', testid: 'mine-none' }, t('mine.none')));
   } catch (e) {
     replace(box, h('div', { class: 'alert alert-error', role: 'alert' }, errorText(e)));
   }
@@ -54,12 +79,13 @@ export async function detail(ctx) {
     const actErr = h('div', { class: 'alert alert-error', role: 'alert', hidden: true, testid: 'action-error' });
     const lastSupp = [...(d.events || [])].reverse().find((e) => e.action === 'request_supplement');
 
-    const sections = [
-      h('section', { class: 'card' }, h('h2', null, d.procedure.name || d.procedure.code), dossierSummary(d)),
-    ];
+    // What the citizen is to do comes first, before a page of facts.
+    const sections = [];
     if (d.state === 'supplement_requested') sections.push(supplementForm(d, version, lastSupp, actErr, done));
-    if (d.amount_owed || d.payment) sections.push(paymentBox(d));
+    if (d.amount_owed) sections.push(paymentBox(d));
     if (d.can_rate) sections.push(ratingForm(d, done));
+    sections.push(h('section', { class: 'card' }, h('h2', null, d.procedure.name || d.procedure.code), dossierSummary(d)));
+    if (!d.amount_owed && d.payment) sections.push(paymentBox(d));
     if (d.rating) {
       sections.push(h('section', { class: 'card', testid: 'rating-given' }, h('h2', null, t('rating.givenTitle')),
         h('p', null, h('strong', { testid: 'rating-given-overall', 'data-overall': d.rating.overall }, t('rating.o.' + d.rating.overall)),

@@ -19,11 +19,15 @@ export async function render(ctx) {
   const time = [fmtDays(p.duration_hours)];
   if (p.online_duration_hours) time.push(' · ', t('proc.onlineTime', { days: fmtDays(p.online_duration_hours) }));
 
-  add(ctx.main, 
+  // What one can do comes first, under the title, before a page of facts.
+  const cta = canFile ? h('div', { class: 'cta' },
+    h('a', { class: 'btn btn-primary btn-large', href: '/nop-ho-so/' + encodeURIComponent(p.code), testid: 'file-online' }, t('proc.fileOnline')),
+    h('p', { class: 'hint' }, t('proc.fileOnlineHint'))) : h('p', { class: 'cta hint' }, t('proc.goInPerson'));
+  add(ctx.main,
     h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') }, h('a', { href: '/' }, t('nav.home')), ' › ', h('span', null, p.field)),
     pageTitle(p.name, 'procedure-name'),
     p.status === 'abolished' ? h('div', { class: 'alert alert-warn', role: 'note', testid: 'procedure-abolished' }, t('proc.abolished')) : null,
-    h('div', { class: 'proc-head' },
+    h('div', { class: 'proc-head' }, cta,
       facts([
         [t('proc.code'), p.code, 'procedure-code'],
         [t('proc.field'), p.field, 'procedure-field'],
@@ -34,10 +38,7 @@ export async function render(ctx) {
         [t('proc.place'), p.unit ? `${p.place || ''}${p.place ? ' — ' : ''}${p.unit.name}` : p.place, 'procedure-place'],
         [t('proc.target'), p.target, 'procedure-target'],
         [t('proc.result'), p.result, 'procedure-result'],
-      ]),
-      canFile ? h('div', { class: 'cta' },
-        h('a', { class: 'btn btn-primary btn-large', href: '/nop-ho-so/' + encodeURIComponent(p.code), testid: 'file-online' }, t('proc.fileOnline')),
-        h('p', { class: 'hint' }, t('proc.fileOnlineHint'))) : h('p', { class: 'cta hint' }, t('proc.goInPerson'))),
+      ])),
 
     h('section', { 'aria-labelledby': 'docs-h' },
       h('h2', { id: 'docs-h' }, t('proc.documents')),

@@ -13,7 +13,11 @@ function resultsTable(data) {
   const rows = data.units.filter((u) => u.months.some((m) => m.resolved > 0));
   if (!rows.length) return h('p', { class: 'muted', testid: 'results-empty' }, '—');
   const sum = (u, key) => u.months.reduce((a, m) => a + (m[key] || 0), 0);
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'table', testid: 'results-table' },
+  // what a cell says, in words: "3/4" is three on time of four resolved
+  const said = (onTime, resolved) => t('public.cellSays', { on: fmtNumber(onTime), all: fmtNumber(resolved) });
+  return h('div', { class: 'table-wrap' }, h('p', { class: 'hint', testid: 'results-legend', id: 'results-legend' }, t('public.legend')),
+    h('table', { class: 'table', testid: 'results-table', 'aria-describedby': 'results-legend' },
+    h('caption', { class: 'sr-only' }, t('public.caption')),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('public.unit')),
       months.map((m) => h('th', { scope: 'col', class: 'num' }, t('public.month', { m }))),
       h('th', { scope: 'col', class: 'num' }, t('public.total')))),
@@ -23,9 +27,10 @@ function resultsTable(data) {
       return h('tr', { testid: 'results-row', 'data-unit': u.unit.code, 'data-resolved': resolved, 'data-on-time': onTime },
         h('th', { scope: 'row' }, u.unit.name),
         u.months.map((m) => h('td', { class: 'num', 'data-label': t('public.month', { m: m.month }) },
-          m.resolved ? `${fmtNumber(m.on_time)}/${fmtNumber(m.resolved)}` : '—')),
+          m.resolved ? h('abbr', { title: said(m.on_time, m.resolved), 'aria-label': said(m.on_time, m.resolved), testid: 'results-cell' },
+            `${fmtNumber(m.on_time)}/${fmtNumber(m.resolved)}`) : h('span', { title: t('public.none'), 'aria-label': t('public.none') }, '—'))),
         h('td', { class: 'num', 'data-label': t('public.total') },
-          h('strong', null, `${fmtNumber(onTime)}/${fmtNumber(resolved)}`), ' ', pct(resolved ? onTime / resolved : null)));
+          h('strong', { title: said(onTime, resolved) }, `${fmtNumber(onTime)}/${fmtNumber(resolved)}`), ' ', pct(resolved ? onTime / resolved : null)));
     }))));
 }
 

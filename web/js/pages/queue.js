@@ -6,6 +6,7 @@ import {
 } from '/js/lib.js';
 import { requireRole, navigate } from '/js/app.js';
 import { dossierSummary, documentsList, historyList, act, showActionError, formLinks } from '/js/dossier-ui.js';
+import { unitPicker, officerPicker } from '/js/pickers.js';
 
 const OFFICERS = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
 const STATES = ['submitted', 'received', 'processing', 'supplement_requested', 'awaiting_payment', 'resolved', 'returned', 'not_accepted', 'withdrawn', 'stopped'];
@@ -44,7 +45,8 @@ export async function list(ctx) {
     if (!openBox.checked) sp.set('open', 'false');
     if (mineBox.checked) sp.set('mine', 'true');
     if (offset) sp.set('offset', String(offset));
-    navigate('/can-bo/ho-so' + (sp.toString() ? '?' + sp : ''), { replace: true });
+    // each filter and page is an entry of the history: Back returns to the one before
+    navigate('/can-bo/ho-so' + (sp.toString() ? '?' + sp : ''));
   }
 
   const sp = new URLSearchParams({ limit: String(PAGE), offset: String(st.offset) });
@@ -74,7 +76,7 @@ export async function list(ctx) {
         h('td', { 'data-label': t('applicant.name') }, d.applicant?.name),
         h('td', { 'data-label': t('dossier.state') }, stateBadge(d.state)),
         h('td', { 'data-label': t('dossier.dueAt'), class: 'nowrap' }, fmtDateTime(d.due_at)),
-        h('td', { 'data-label': t('dossier.timeliness') }, timelinessBadge(d.timeliness) || '—')))))) : h('p', { class: 'empty', testid: 'queue-empty' }, t('queue.empty')),
+        h('td', { 'data-label': t('dossier.timeliness') }, timelinessBadge(d.timeliness, null, d) || '—')))))) : h('p', { class: 'empty', testid: 'queue-empty' }, t('queue.empty')),
     h('nav', { class: 'pager', 'aria-label': t('queue.pages') },
       st.offset > 0 ? h('button', { type: 'button', class: 'btn btn-secondary', testid: 'queue-prev', onclick: () => apply(Math.max(0, st.offset - PAGE)) }, t('queue.prev')) : null,
       to < data.total ? h('button', { type: 'button', class: 'btn btn-secondary', testid: 'queue-next', onclick: () => apply(st.offset + PAGE) }, t('queue.next')) : null));
@@ -92,7 +94,6 @@ export async function detail(ctx) {
     pageTitle(t('queue.detailTitle', { code })));
   const box = h('div', null, loading());
   add(ctx.main, box);
-  let units = null;
 
   async function load(message) {
     let d;
@@ -116,15 +117,17 @@ export async function detail(ctx) {
         testid: 'action-' + a, 'data-action': a, onclick: () => openForm(a),
       }, t('action.' + a))) : h('p', { class: 'muted', testid: 'no-actions' }, t('queue.noActions')));
 
+    // The actions come first on a phone (the grid puts them beside the facts on a wide screen).
     replace(box, msg,
       h('div', { class: 'detail-grid' },
-        h('div', null,
+        h('aside', { class: 'detail-actions' },
+          h('section', { class: 'card sticky', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, t('queue.actions')), actionBar, formBox, actErr,
+            h('h3', { class: 'forms-h' }, t('forms.title')), formLinks(d) || h('p', { class: 'muted' }, '—'),
+            d.received_at ? h('p', null, h('a', { href: '/in/giay-tiep-nhan/' + encodeURIComponent(d.code), testid: 'receipt-print-view' }, t('receipt.printView'))) : null)),
+        h('div', { class: 'detail-main' },
           h('section', { class: 'card' }, h('h2', null, d.procedure.name || d.procedure.code), dossierSummary(d)),
           h('section', { class: 'card' }, h('h2', null, t('doc.title')), documentsList(d.documents)),
-          h('section', { class: 'card' }, h('h2', null, t('dossier.history')), historyList(d.events))),
-        h('aside', null,
-          h('section', { class: 'card sticky', 'aria-labelledby': 'act-h' }, h('h2', { id: 'act-h' }, t('queue.actions')), actionBar, formBox, actErr,
-            h('h3', { class: 'forms-h' }, t('forms.title')), formLinks(d) || h('p', { class: 'muted' }, '—')))));
+          h('section', { class: 'card' }, h('h2', null, t('dossier.history')), historyList(d.events)))));
     if (message) msg.focus();
 
     async function openForm(a) {
@@ -137,18 +140,14 @@ export async function detail(ctx) {
       let outcome = null;
       let resultFile = null;
       if (a === 'transfer') {
-        if (!units) {
-          try { units = (await api('/api/v1/units')).data.items; } catch (e) { showActionError(actErr, e, () => load()); return; }
-        }
-        const f = field(t('act.toUnit'), { kind: 'select', testid: 'action-to-unit', required: true, options: [{ value: '', label: t('act.chooseUnit') },
-          ...units.filter((u) => u.code !== d.current_unit?.code).map((u) => ({ value: u.code, label: `${u.name} (${t('level.' + u.level)})` }))] });
-        unitSel = f.input;
-        parts.push(f.wrap);
+        // searched as one types: 692 units are no list to scroll
+        unitSel = unitPicker(t('act.toUnit'), { testid: 'action-to-unit', required: true, hint: t('act.toUnitHint'), exclude: [d.current_unit?.code].filter(Boolean) });
+        parts.push(unitSel.wrap);
       }
-      if (a === 'assign') {
-        const f = field(t('act.handler'), { testid: 'action-handler', hint: t('act.handlerHint'), attrs: { maxlength: 63, autocomplete: 'off' } });
-        handler = f.input;
-        parts.push(f.wrap);
+      if (a === 'assign' && d.current_unit) {
+        // the officers of the unit holding it, with the dossiers each has in hand
+        handler = officerPicker(d.current_unit.code, { exclude: null });
+        parts.push(handler.wrap);
       }
       if (a === 'resolve') {
         outcome = h('fieldset', { class: 'radio-group' }, h('legend', null, t('act.outcome')),
@@ -159,14 +158,30 @@ export async function detail(ctx) {
         resultFile = fileField(t('act.resultFile'), { testid: 'action-result-file' });
         parts.push(resultFile.wrap);
       }
-      const noteRequired = NEEDS_NOTE.has(a);
+      let noteRequired = NEEDS_NOTE.has(a);
+      let noteField = null;
       if (a !== 'receive' && a !== 'return' && a !== 'pay') {
-        const f = field(noteRequired ? t('act.noteRequired') : t('act.note'), { kind: 'textarea', testid: 'action-note', required: noteRequired, attrs: { maxlength: 2000 } });
-        note = f.input;
-        parts.push(f.wrap);
+        noteField = field(noteRequired ? t('act.noteRequired') : t('act.note'), { kind: 'textarea', testid: 'action-note', required: noteRequired, attrs: { maxlength: 1000 } });
+        note = noteField.input;
+        parts.push(noteField.wrap);
       }
       const ferr = errorBox('action-form-error');
       const submit = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'action-submit' }, t('act.confirm', { action: t('action.' + a) }));
+      // Resolving has two outcomes: a refusal reads as one, in red, and needs its reasons.
+      const outcomeChanged = () => {
+        const refused = outcome && outcome.querySelector('input[name=outcome]:checked')?.value === 'refused';
+        noteRequired = refused;
+        replace(noteField.labelEl, refused ? t('act.refusalReasons') : t('act.note'), refused ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null);
+        note.required = refused;
+        noteField.clearError();
+        replace(submit, t(refused ? 'act.confirmRefuse' : 'act.confirmApprove'));
+        submit.className = 'btn ' + (refused ? 'btn-danger' : 'btn-primary');
+        submit.setAttribute('data-outcome', refused ? 'refused' : 'approved');
+      };
+      if (outcome) {
+        outcome.addEventListener('change', outcomeChanged);
+        outcomeChanged();
+      }
       const form = h('form', {
         class: 'inline-form', novalidate: true, testid: 'action-form', 'data-action': a, onsubmit: async (e) => {
           e.preventDefault();
@@ -174,15 +189,18 @@ export async function detail(ctx) {
           const body = { action: a };
           const nv = note ? note.value.trim() : '';
           if (nv) body.note = nv;
-          if (noteRequired && !nv) { ferr.show(t('form.noteRequired')); note.focus(); return; }
+          let bad = null;
           if (unitSel) {
-            if (!unitSel.value) { ferr.show(t('act.chooseUnit')); unitSel.focus(); return; }
-            body.to_unit = unitSel.value;
+            if (!unitSel.value()) { unitSel.setError(unitSel.typedWithoutChoice() ? t('file.pickUnit') : t('act.chooseUnit')); bad = bad || unitSel.input; } else unitSel.clearError();
+            body.to_unit = unitSel.value();
           }
-          if (handler && handler.value.trim()) body.handler = handler.value.trim();
+          if (noteField) {
+            if (noteRequired && !nv) { noteField.setError(outcome ? t('act.refusalNote') : t('form.noteRequired')); bad = bad || note; } else noteField.clearError();
+          }
+          if (bad) { ferr.show(t('form.fixMarked')); bad.focus(); return; }
+          if (handler && handler.value()) body.handler = handler.value();
           if (outcome) {
             body.outcome = form.querySelector('input[name=outcome]:checked').value;
-            if (body.outcome === 'refused' && !nv) { ferr.show(t('act.refusalNote')); note.focus(); return; }
             if (resultFile.error()) { ferr.show(resultFile.error()); return; }
             if (resultFile.hasFile()) {
               const u = await resultFile.get();
@@ -196,6 +214,8 @@ export async function detail(ctx) {
             load(t('act.done', { action: t('action.' + a) }));
           } catch (e2) {
             submit.disabled = false;
+            const where = { note: noteField, to_unit: unitSel }[e2.problem?.field];
+            if (where) { where.setError(errorText(e2)); where.input.focus(); }
             showActionError(ferr, e2, () => load());
           }
         },

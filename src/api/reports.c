@@ -630,6 +630,7 @@ static int charts(pdf *d, mc_req *r, const report *rep)
 		cairo_translate(d->cr, at[i][0], at[i][1]);
 		rc = mc_chart_draw(NULL, d->cr, &c->chart, at[i][2], at[i][3]);
 		cairo_restore(d->cr);
+		mc_api_chart_clear(c);
 	}
 	free(c);
 	return rc;

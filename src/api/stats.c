@@ -8,7 +8,6 @@
 #include "core/buf.h"
 #include "render/chart.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -359,23 +358,6 @@ static void rate_text(char *buf, size_t cap, double rate, const mc_stats_counts 
 #define CHART_LABEL_MAX 4096
 #define CHART_DESC_MAX 65536
 
-/* A new string of fmt, at most max bytes; NULL when longer. */
-static char *chart_text(size_t max, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *chart_text(size_t max, const char *fmt, ...)
-{
-	mc_buf b;
-	va_list ap;
-	mc_buf_init(&b, max);
-	va_start(ap, fmt);
-	int rc = mc_buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	if (rc != 0) {
-		mc_buf_free(&b);
-		return NULL;
-	}
-	return mc_buf_steal(&b);
-}
-
 void mc_api_chart_clear(mc_api_chart *c)
 {
 	if (!c)
@@ -408,12 +390,10 @@ int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char
 	int fy, fm, fd, ty, tm, td;
 	mc_civil_from_days(p->from_day, &fy, &fm, &fd);
 	mc_civil_from_days(p->to_day - 1, &ty, &tm, &td);
-	out->subtitle = chart_text(CHART_LABEL_MAX, "%s, %02d/%02d/%04d – %02d/%02d/%04d", p->unit->name, fd,
-				   fm, fy, td, tm, ty);
-	if (!out->subtitle) {
-		rc = MC_ETOOBIG;
+	rc = mc_buf_format(&out->subtitle, CHART_LABEL_MAX, "%s, %02d/%02d/%04d – %02d/%02d/%04d",
+			   p->unit->name, fd, fm, fy, td, tm, ty);
+	if (rc != 0)
 		goto cleanup;
-	}
 	chart->subtitle = out->subtitle;
 	chart->empty_text = w->empty;
 	chart->items = items;
@@ -463,13 +443,11 @@ int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char
 		const mc_unit *u = mc_time_ctx_unit(tc, row->unit_id);
 		const char *name = u ? u->name : "?";
 		if (row->unit_id == p->unit->id)
-			out->labels[i] = chart_text(CHART_LABEL_MAX, "%s %s", name, w->own);
+			rc = mc_buf_format(&out->labels[i], CHART_LABEL_MAX, "%s %s", name, w->own);
 		else
-			out->labels[i] = chart_text(CHART_LABEL_MAX, "%s", name);
-		if (!out->labels[i]) {
-			rc = MC_ETOOBIG;
+			rc = mc_buf_format(&out->labels[i], CHART_LABEL_MAX, "%s", name);
+		if (rc != 0)
 			break;
-		}
 		items[i].label = out->labels[i];
 		if (rates) {
 			items[i].values[0] = rank[i].rate * 100.0;

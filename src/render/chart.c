@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/mc.h"
+#include "render/sink.h"
 
 #include <cairo-svg.h>
 #include <math.h>
@@ -328,14 +329,6 @@ int mc_chart_draw(size_t *bars, cairo_t *cr, const mc_chart *c, double width, do
 
 /* ---- SVG ---------------------------------------------------------------- */
 
-/* Cairo writes the SVG into an mc_buf of MC_CHART_SVG_MAX bytes; an append it
- * refuses fails the surface with a write error, which is how the chart comes
- * to be refused (MC_ETOOBIG) rather than cut. */
-static cairo_status_t write_svg(void *closure, const unsigned char *data, unsigned int length)
-{
-	return mc_buf_add(closure, data, length) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
 /* Appends s to b with the XML special characters escaped. */
 static int add_escaped(mc_buf *b, const char *s)
 {
@@ -369,6 +362,7 @@ int mc_chart_svg(unsigned char **out, size_t *len, const mc_chart *c, const char
 		 double height)
 {
 	mc_buf raw, doc;
+	mc_render_sink sink = {.out = &raw};
 	cairo_surface_t *surface = NULL;
 	cairo_t *cr = NULL;
 	int rc = 0;
@@ -377,7 +371,7 @@ int mc_chart_svg(unsigned char **out, size_t *len, const mc_chart *c, const char
 	*len = 0;
 	mc_buf_init(&raw, MC_CHART_SVG_MAX);
 	mc_buf_init(&doc, MC_CHART_SVG_MAX);
-	surface = cairo_svg_surface_create_for_stream(write_svg, &raw, width, height);
+	surface = cairo_svg_surface_create_for_stream(mc_render_sink_write, &sink, width, height);
 	cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX);
 	cr = cairo_create(surface);
 	rc = mc_chart_draw(NULL, cr, c, width, height);
@@ -390,11 +384,11 @@ int mc_chart_svg(unsigned char **out, size_t *len, const mc_chart *c, const char
 	cairo_destroy(cr);
 	cr = NULL;
 	cairo_surface_finish(surface);
-	cairo_status_t status = cairo_surface_status(surface);
-	if (status != CAIRO_STATUS_SUCCESS || !raw.data) {
-		rc = status == CAIRO_STATUS_WRITE_ERROR ? MC_ETOOBIG : MC_ERROR;
+	rc = mc_render_sink_result(&sink, cairo_surface_status(surface));
+	if (rc == 0 && !raw.data)
+		rc = MC_ERROR;
+	if (rc != 0)
 		goto cleanup;
-	}
 	/* A text alternative right after the opening <svg ...> tag: screen
 	 * readers and search read the title and description, not the glyphs. */
 	char *open = strstr(raw.data, "<svg");

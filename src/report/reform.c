@@ -228,10 +228,7 @@ typedef struct {
 
 static block *push(report *r, block_kind kind)
 {
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 32;
-		r->b = mc_xrealloc(r->b, r->cap * sizeof *r->b);
-	}
+	MC_GROW(r->b, r->n, r->cap);
 	block *b = &r->b[r->n++];
 	memset(b, 0, sizeof *b);
 	b->kind = kind;

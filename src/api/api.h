@@ -79,21 +79,26 @@ typedef struct {
 } mc_api_stats_params;
 int mc_api_stats_params_or_reply(mc_req *r, mc_api_stats_params *out);
 
-/* A chart of the statistics with the buffers its texts live in. */
+/* A chart of the statistics with its texts, owned: free them with
+ * mc_api_chart_clear. */
 #define MC_API_CHART_TOP 15
 typedef struct {
 	mc_chart chart;
 	mc_chart_item items[MC_API_CHART_TOP];
-	char labels[MC_API_CHART_TOP][300];
-	char texts[MC_API_CHART_TOP][64];
-	char subtitle[400];
-	char desc[2048]; /* the figures in words */
+	char *labels[MC_API_CHART_TOP];
+	char texts[MC_API_CHART_TOP][64]; /* figures: "87,5 % (35/40)" */
+	char *subtitle;
+	char *desc; /* the figures in words, for those who do not see the bars */
 } mc_api_chart;
 /* Fills *out with the dashboard chart `kind` (received, resolved, units) of
  * the figures grouped by unit (rows of mc_store_stats), in Vietnamese or
- * English. MC_EINVAL for an unknown kind. */
+ * English; clear it with mc_api_chart_clear. MC_EINVAL for an unknown kind,
+ * MC_ETOOBIG when a text passes its limit (it is never cut); on failure
+ * *out holds nothing to free. */
 int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char *kind, bool english,
 			    const mc_api_stats_params *p, const mc_stats_row *rows, size_t n);
+/* Frees the texts of c and zeroes it. NULL-safe. */
+void mc_api_chart_clear(mc_api_chart *c);
 
 /* The place name a unit dates its papers from ("Quảng Xương"). Borrowed. */
 const char *mc_api_unit_place(const mc_time_ctx *tc, const mc_unit *u);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 static const char DESK[] = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ";
+/* The lookup link on a receipt: public_url (at most 511 bytes) and the path. */
+#define LINK_MAX 2048
 
 /* How a hand-over on form 05 stands against the due time. */
 static const char *const finish_vi[] = {
@@ -69,17 +71,21 @@ static const mc_event *last_event(const mc_event *ev, size_t n, const char *acti
 
 static void reply_pdf(mc_req *r, const mc_form *f, const char *name)
 {
-	unsigned char *pdf = NULL;
-	size_t len = 0;
-	if (mc_form_pdf(&pdf, &len, f) != 0) {
+	mc_buf pdf;
+	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
+	int rc = mc_form_pdf(&pdf, f);
+	if (rc == MC_ETOOBIG) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "the form would be larger than %zu MiB",
+				 MC_FORM_PDF_MAX / (1024 * 1024));
+	} else if (rc != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the form");
-		return;
+	} else {
+		char disposition[160];
+		snprintf(disposition, sizeof disposition, "inline; filename=\"%s.pdf\"", name);
+		mc_reply_header(r, "Content-Disposition", disposition);
+		mc_reply_raw(r, 200, "application/pdf", pdf.data, pdf.len);
 	}
-	char disposition[160];
-	snprintf(disposition, sizeof disposition, "inline; filename=\"%s.pdf\"", name);
-	mc_reply_header(r, "Content-Disposition", disposition);
-	mc_reply_raw(r, 200, "application/pdf", pdf, len);
-	free(pdf);
+	mc_buf_free(&pdf);
 }
 
 void mc_api_dossier_form(mc_req *r)
@@ -97,6 +103,8 @@ void mc_api_dossier_form(mc_req *r)
 	mc_apology *apologies = NULL;
 	size_t n_apologies = 0;
 	char *unit_upper = NULL, *parent_upper = NULL;
+	mc_buf url;
+	mc_buf_init(&url, LINK_MAX);
 	int rc = mc_store_dossier_get(st, &d, mc_req_param(r, 0), true);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the dossier");
@@ -118,8 +126,11 @@ void mc_api_dossier_form(mc_req *r)
 	const mc_unit *parent = unit && unit->parent_id ? mc_time_ctx_unit(tc, unit->parent_id) : NULL;
 	unit_upper = upper(unit ? unit->name : NULL);
 	parent_upper = upper(parent ? parent->name : NULL);
-	char url[512];
-	snprintf(url, sizeof url, "%s/tra-cuu/%s", mc_req_public_url(r), d.code);
+	/* public_url has at most 511 bytes: the link always fits. */
+	if (mc_buf_addf(&url, "%s/tra-cuu/%s", mc_req_public_url(r), d.code) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "the lookup link would pass %d bytes", LINK_MAX);
+		goto cleanup;
+	}
 
 	mc_form f = {0};
 	f.kind = (mc_form_kind)number;
@@ -138,7 +149,7 @@ void mc_api_dossier_form(mc_req *r)
 	f.received_at = d.received_at;
 	f.due_at = d.due_at;
 	f.contact = unit ? unit->phone : NULL;
-	f.lookup_url = url;
+	f.lookup_url = url.data;
 	docs = mc_xcalloc(d.n_docs ? d.n_docs : 1, sizeof *docs);
 	for (size_t i = 0; i < d.n_docs; i++)
 		docs[i] = (mc_form_doc){d.docs[i].name, d.docs[i].originals, d.docs[i].copies};
@@ -258,6 +269,7 @@ void mc_api_dossier_form(mc_req *r)
 	snprintf(name, sizeof name, "%s-%02d", d.code, number);
 	reply_pdf(r, &f, name);
 cleanup:
+	mc_buf_free(&url);
 	g_free(unit_upper);
 	g_free(parent_upper);
 	free(apologies);

@@ -7,6 +7,7 @@
 #include "api/api.h"
 
 #include "app/payment.h"
+#include "core/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,23 +49,49 @@ static const mc_payment_config *payment_config_or_reply(mc_req *r)
 	return pc;
 }
 
+/* The test provider's page: its text and seven fields of at most 1000
+ * bytes each, escaped (at most six bytes for one). */
+#define PAGE_MAX 65536
+/* The address the provider sends the browser back to: public_url (at most
+ * 511 bytes) and the dossier's path. */
+#define RETURN_URL_MAX 2048
+
+/* A page being written: once an append is refused, the rest are skipped
+ * and rc tells why. */
+typedef struct {
+	mc_buf buf;
+	int rc;
+} page;
+
 /* Appends s to the page, with HTML's special characters escaped when escape. */
-static void put(char **page, size_t *len, const char *s, bool escape)
+static void put(page *p, const char *s, bool escape)
 {
-	for (; *s; s++) {
-		const char *rep = NULL;
-		if (escape)
-			rep = *s == '<'	  ? "&lt;"
-			      : *s == '>' ? "&gt;"
-			      : *s == '&' ? "&amp;"
-			      : *s == '"' ? "&quot;"
-					  : NULL;
-		size_t n = rep ? strlen(rep) : 1;
-		*page = mc_xrealloc(*page, *len + n + 1);
-		memcpy(*page + *len, rep ? rep : s, n);
-		*len += n;
-		(*page)[*len] = '\0';
+	while (p->rc == 0 && *s) {
+		size_t plain = escape ? strcspn(s, "<>&\"") : strlen(s);
+		p->rc = mc_buf_add(&p->buf, s, plain);
+		s += plain;
+		if (p->rc != 0 || !*s)
+			break;
+		p->rc = mc_buf_adds(&p->buf, *s == '<'	 ? "&lt;"
+					     : *s == '>' ? "&gt;"
+					     : *s == '&' ? "&amp;"
+							 : "&quot;");
+		s++;
 	}
+}
+
+/* Replies 'status' with the page (which the request then owns), or 500 when
+ * it passed its limit. */
+static void reply_page(mc_req *r, int status, page *p)
+{
+	if (p->rc != 0) {
+		mc_buf_free(&p->buf);
+		mc_reply_problem(r, MC_PROB_INTERNAL, "the page would pass %d bytes", PAGE_MAX);
+		return;
+	}
+	size_t len = p->buf.len;
+	char *text = mc_req_own(r, mc_buf_steal(&p->buf));
+	mc_reply_raw(r, status, "text/html; charset=utf-8", text, len);
 }
 
 /* ---- starting a payment ----------------------------------------------- */
@@ -90,17 +117,24 @@ static void start_after(mc_req *r, int rc, void *payload)
 {
 	start_job *j = payload;
 	const mc_payment_config *pc = &mc_req_config(r)->payment;
-	char order_info[96], return_url[700], time[15];
-	char *url = NULL;
+	char order_info[96], time[15];
+	char *url = NULL, *return_url = NULL;
 
 	if (rc != 0) {
 		mc_reply_err(r, mc_err_for(&j->err, rc), "the payment");
 		return;
 	}
-	/* Gateways take order information in ASCII, without diacritics. */
+	/* Gateways take order information in ASCII, without diacritics (a
+	 * dossier code has at most 47 bytes). */
 	snprintf(order_info, sizeof order_info, "Thanh toan le phi ho so %s", j->code);
-	snprintf(return_url, sizeof return_url, "%s%s%s", mc_req_public_url(r),
-		 j->actor.role == MC_ROLE_CITIZEN ? "/ho-so-cua-toi/" : "/can-bo/ho-so/", j->code);
+	if (mc_buf_format(&return_url, RETURN_URL_MAX, "%s%s%s", mc_req_public_url(r),
+			  j->actor.role == MC_ROLE_CITIZEN ? "/ho-so-cua-toi/" : "/can-bo/ho-so/",
+			  j->code) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "the return address would pass %d bytes",
+				 RETURN_URL_MAX);
+		return;
+	}
+	mc_req_own(r, return_url);
 	mc_payment_time(time, mc_now());
 	mc_payment_request rq = {.partner_code = pc->partner_code,
 				 .reference = j->out.reference,
@@ -108,7 +142,12 @@ static void start_after(mc_req *r, int rc, void *payload)
 				 .order_info = order_info,
 				 .return_url = return_url,
 				 .time = time};
-	if (mc_payment_request_url(&url, pc->url, &rq, pc->secret) != 0) {
+	rc = mc_payment_request_url(&url, pc->url, &rq, pc->secret);
+	if (rc == MC_ETOOBIG) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "the payment request would pass 16 KiB");
+		return;
+	}
+	if (rc != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL,
 				 "could not sign the payment request (a '|' in public_url?)");
 		return;
@@ -179,20 +218,20 @@ static void settle_after(mc_req *r, int rc, void *payload)
 	}
 	if (j->return_url) {
 		/* The test provider sends the browser back to the portal. */
-		char *page = NULL;
-		size_t len = 0;
-		put(&page, &len,
+		page p = {.rc = 0};
+		mc_buf_init(&p.buf, PAGE_MAX);
+		put(&p,
 		    "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Thanh toán</title><p>",
 		    false);
-		put(&page, &len,
+		put(&p,
 		    strcmp(j->out.state, "paid") == 0 ? "Đã thanh toán. " : "Giao dịch không thành công. ",
 		    false);
-		put(&page, &len, "<a href=\"", false);
-		put(&page, &len, j->return_url, true);
-		put(&page, &len, "\">Quay lại Cổng dịch vụ công</a></p></html>", false);
-		mc_req_own(r, page);
-		mc_reply_header(r, "Location", j->return_url);
-		mc_reply_raw(r, 303, "text/html; charset=utf-8", page, len);
+		put(&p, "<a href=\"", false);
+		put(&p, j->return_url, true);
+		put(&p, "\">Quay lại Cổng dịch vụ công</a></p></html>", false);
+		if (p.rc == 0)
+			mc_reply_header(r, "Location", j->return_url);
+		reply_page(r, 303, &p);
 		return;
 	}
 	json_t *body = mc_api_payment_json(&j->out);
@@ -322,36 +361,34 @@ void mc_api_payment_test_page(mc_req *r)
 	mc_payment_request rq;
 	if (!pc || request_or_reply(r, pc, from_query, r, &rq) != 0)
 		return;
-	char *page = NULL;
-	size_t len = 0;
-	put(&page, &len,
+	page p = {.rc = 0};
+	mc_buf_init(&p.buf, PAGE_MAX);
+	put(&p,
 	    "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	    "<title>Cổng thanh toán thử nghiệm</title><h1>Cổng thanh toán thử nghiệm</h1>"
 	    "<p>Chỉ dùng cho bản trình diễn và kiểm thử: không có tiền thật.</p><dl><dt>Đơn vị</dt><dd>",
 	    false);
-	put(&page, &len, rq.partner_code, true);
-	put(&page, &len, "</dd><dt>Mã thanh toán</dt><dd>", false);
-	put(&page, &len, rq.reference, true);
-	put(&page, &len, "</dd><dt>Nội dung</dt><dd>", false);
-	put(&page, &len, rq.order_info, true);
-	put(&page, &len, "</dd><dt>Số tiền (VND)</dt><dd>", false);
-	put(&page, &len, mc_req_query(r, "amount"), true);
-	put(&page, &len, "</dd></dl><form method=\"post\" action=\"/api/v1/payments/test-provider/pay\">",
-	    false);
+	put(&p, rq.partner_code, true);
+	put(&p, "</dd><dt>Mã thanh toán</dt><dd>", false);
+	put(&p, rq.reference, true);
+	put(&p, "</dd><dt>Nội dung</dt><dd>", false);
+	put(&p, rq.order_info, true);
+	put(&p, "</dd><dt>Số tiền (VND)</dt><dd>", false);
+	put(&p, mc_req_query(r, "amount"), true);
+	put(&p, "</dd></dl><form method=\"post\" action=\"/api/v1/payments/test-provider/pay\">", false);
 	for (size_t i = 0; i < MC_ARRAY_LEN(names); i++) {
-		put(&page, &len, "<input type=\"hidden\" name=\"", false);
-		put(&page, &len, names[i], false);
-		put(&page, &len, "\" value=\"", false);
-		put(&page, &len, mc_req_query(r, names[i]), true);
-		put(&page, &len, "\">", false);
+		put(&p, "<input type=\"hidden\" name=\"", false);
+		put(&p, names[i], false);
+		put(&p, "\" value=\"", false);
+		put(&p, mc_req_query(r, names[i]), true);
+		put(&p, "\">", false);
 	}
-	put(&page, &len,
+	put(&p,
 	    "<button name=\"result_code\" value=\"00\">Thanh toán</button> "
 	    "<button name=\"result_code\" value=\"24\">Hủy giao dịch</button></form></html>",
 	    false);
-	mc_req_own(r, page);
-	mc_reply_raw(r, 200, "text/html; charset=utf-8", page, len);
+	reply_page(r, 200, &p);
 }
 
 /* An application/x-www-form-urlencoded body, decoded in place into pairs. */

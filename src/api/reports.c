@@ -9,6 +9,7 @@
 #include "api/api.h"
 
 #include "render/form.h"
+#include "render/sink.h"
 
 #include <cairo-pdf.h>
 #include <glib.h>
@@ -21,7 +22,7 @@
 /* ---- the report's data -------------------------------------------------- */
 
 typedef struct {
-	char label[600];
+	char *label; /* owned */
 	mc_stats_counts c;
 } report_row;
 
@@ -129,10 +130,20 @@ static int64_t col_value(const mc_stats_counts *c, int col)
 	}
 }
 
+/* A label or a title line: unit and procedure names (at most 512 bytes)
+ * with a few words; refused, never cut, past this. */
+#define TEXT_MAX 4096
+/* The most bytes of a report the server sends: the workbook and the PDF of
+ * a province's year take a few MiB. */
+#define REPORT_MAX ((size_t)64 * 1024 * 1024)
+
 static void report_free(report *rep)
 {
-	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++)
+	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++) {
+		for (size_t k = 0; k < rep->parts[i].n; k++)
+			free(rep->parts[i].rows[k].label);
 		free(rep->parts[i].rows);
+	}
 	mc_stats_row_free_list(rep->by_unit);
 	free(rep->unit_satisfaction);
 }
@@ -172,22 +183,28 @@ static int report_or_reply(mc_req *r, report *rep)
 		part->key_head = heads[g];
 		part->rows = mc_xcalloc(n ? n : 1, sizeof *part->rows);
 		part->n = n;
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; rc == 0 && i < n; i++) {
 			const mc_stats_row *x = &rows[i];
 			report_row *y = &part->rows[i];
 			y->c = x->c;
 			mc_stats_add(&part->total, &x->c);
 			if (kinds[g] == MC_STATS_BY_UNIT) {
 				const mc_unit *u = mc_time_ctx_unit(tc, x->unit_id);
-				snprintf(y->label, sizeof y->label, "%s%s", u ? u->name : "?",
-					 x->unit_id == rep->p.unit->id ? " (tại đơn vị)" : "");
+				rc = mc_buf_format(&y->label, TEXT_MAX, "%s%s", u ? u->name : "?",
+						   x->unit_id == rep->p.unit->id ? " (tại đơn vị)" : "");
 			} else if (kinds[g] == MC_STATS_BY_FIELD) {
-				snprintf(y->label, sizeof y->label, "%s",
-					 x->field[0] ? x->field : "(không rõ lĩnh vực)");
+				rc = mc_buf_format(&y->label, TEXT_MAX, "%s",
+						   x->field[0] ? x->field : "(không rõ lĩnh vực)");
 			} else {
-				snprintf(y->label, sizeof y->label, "%s – %s", x->procedure_code,
-					 x->procedure_name);
+				rc = mc_buf_format(&y->label, TEXT_MAX, "%s – %s", x->procedure_code,
+						   x->procedure_name);
 			}
+		}
+		if (rc != 0) {
+			mc_stats_row_free_list(rows);
+			report_free(rep);
+			mc_reply_problem(r, MC_PROB_INTERNAL, "a row's label would pass %d bytes", TEXT_MAX);
+			return -1;
 		}
 		if (kinds[g] == MC_STATS_BY_UNIT) {
 			rep->by_unit = rows;
@@ -233,9 +250,9 @@ typedef struct {
 	lxw_format *title, *subtitle, *head, *label, *number, *rate, *total_label, *total_number, *total_rate;
 } sheet_formats;
 
-static void write_part(lxw_worksheet *ws, const sheet_formats *fm, const report *rep, const report_part *part)
+static int write_part(lxw_worksheet *ws, const sheet_formats *fm, const report *rep, const report_part *part)
 {
-	char line[512];
+	char *line = NULL;
 	const int last_col = 2 + N_COLS - 1;
 
 	worksheet_set_landscape(ws);
@@ -248,10 +265,14 @@ static void write_part(lxw_worksheet *ws, const sheet_formats *fm, const report 
 
 	worksheet_merge_range(ws, 0, 0, 0, last_col,
 			      "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", fm->title);
-	snprintf(line, sizeof line, "Đơn vị: %s (%s)", rep->p.unit->name, rep->p.unit->code);
+	if (mc_buf_format(&line, TEXT_MAX, "Đơn vị: %s (%s)", rep->p.unit->name, rep->p.unit->code) != 0)
+		return MC_ETOOBIG;
 	worksheet_merge_range(ws, 1, 0, 1, last_col, line, fm->subtitle);
-	snprintf(line, sizeof line, "Kỳ báo cáo: %s", rep->period);
+	free(line);
+	if (mc_buf_format(&line, TEXT_MAX, "Kỳ báo cáo: %s", rep->period) != 0)
+		return MC_ETOOBIG;
 	worksheet_merge_range(ws, 2, 0, 2, last_col, line, fm->subtitle);
+	free(line);
 
 	/* Two header rows: the groups merged across their columns, the single
 	 * columns merged down both rows. */
@@ -311,6 +332,7 @@ static void write_part(lxw_worksheet *ws, const sheet_formats *fm, const report 
 	} else {
 		worksheet_write_blank(ws, row, 2 + COL_RATE, fm->total_rate);
 	}
+	return 0;
 }
 
 static lxw_format *cell_format(lxw_workbook *wb, bool bold, bool centre)
@@ -329,7 +351,7 @@ static lxw_format *cell_format(lxw_workbook *wb, bool bold, bool centre)
 
 /* The survey sheet: per unit, the number of answers, the average of each
  * criterion (0..2), the overall answers and the satisfaction index. */
-static void write_satisfaction(lxw_worksheet *ws, const sheet_formats *fm, const report *rep)
+static int write_satisfaction(lxw_worksheet *ws, const sheet_formats *fm, const report *rep)
 {
 	static const char *const heads[] = {"TT", "Đơn vị", "Số phiếu", "Thời gian giải quyết",
 					    "Thời gian từng cơ quan", "Số lần liên hệ", "Số cơ quan phải đến",
@@ -337,9 +359,11 @@ static void write_satisfaction(lxw_worksheet *ws, const sheet_formats *fm, const
 					    "Rất hài lòng", "Hài lòng", "Không hài lòng", "Chỉ số hài lòng"};
 	const int ncols = (int)MC_ARRAY_LEN(heads);
 	worksheet_merge_range(ws, 0, 0, 0, (lxw_col_t)(ncols - 1), "KẾT QUẢ KHẢO SÁT MỨC ĐỘ HÀI LÒNG", fm->title);
-	char sub[512];
-	snprintf(sub, sizeof sub, "%s — %s", rep->p.unit->name, rep->period);
+	char *sub = NULL;
+	if (mc_buf_format(&sub, TEXT_MAX, "%s — %s", rep->p.unit->name, rep->period) != 0)
+		return MC_ETOOBIG;
 	worksheet_merge_range(ws, 1, 0, 1, (lxw_col_t)(ncols - 1), sub, fm->subtitle);
+	free(sub);
 	for (int c = 0; c < ncols; c++)
 		worksheet_write_string(ws, 3, (lxw_col_t)c, heads[c], fm->head);
 	worksheet_set_column(ws, 0, 0, 5, NULL);
@@ -370,6 +394,7 @@ static void write_satisfaction(lxw_worksheet *ws, const sheet_formats *fm, const
 			worksheet_write_string(ws, row, 13, "", num);
 		row++;
 	}
+	return 0;
 }
 
 /* Writes the workbook to a temporary file (libxlsxwriter writes files) and
@@ -417,14 +442,22 @@ static int xlsx_bytes(unsigned char **out, size_t *len, const report *rep)
 			workbook_close(wb);
 			goto cleanup;
 		}
-		write_part(ws, &fm, rep, &rep->parts[i]);
+		if (write_part(ws, &fm, rep, &rep->parts[i]) != 0) {
+			workbook_close(wb);
+			rc = MC_ETOOBIG;
+			goto cleanup;
+		}
 	}
 	lxw_worksheet *sat = workbook_add_worksheet(wb, "Mức độ hài lòng");
 	if (!sat) {
 		workbook_close(wb);
 		goto cleanup;
 	}
-	write_satisfaction(sat, &fm, rep);
+	if (write_satisfaction(sat, &fm, rep) != 0) {
+		workbook_close(wb);
+		rc = MC_ETOOBIG;
+		goto cleanup;
+	}
 	if (workbook_close(wb) != LXW_NO_ERROR)
 		goto cleanup;
 	f = fopen(path, "rb");
@@ -433,6 +466,10 @@ static int xlsx_bytes(unsigned char **out, size_t *len, const report *rep)
 	long size = ftell(f);
 	if (size <= 0 || fseek(f, 0, SEEK_SET) != 0)
 		goto cleanup;
+	if ((size_t)size > REPORT_MAX) {
+		rc = MC_ETOOBIG;
+		goto cleanup;
+	}
 	data = mc_xmalloc((size_t)size);
 	if (fread(data, 1, (size_t)size, f) != (size_t)size)
 		goto cleanup;
@@ -460,6 +497,12 @@ void mc_api_stats_report_xlsx(mc_req *r)
 	int rc = xlsx_bytes(&data, &len, &rep);
 	file_name(disposition, sizeof disposition, &rep, "xlsx");
 	report_free(&rep);
+	if (rc == MC_ETOOBIG) {
+		mc_reply_problem(r, MC_PROB_INTERNAL,
+				 "the workbook would pass the limits of its texts or %zu MiB",
+				 REPORT_MAX / (1024 * 1024));
+		return;
+	}
 	if (rc != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not write the workbook");
 		return;
@@ -485,13 +528,6 @@ typedef struct {
 	double y;
 	double x[2 + N_COLS + 1]; /* left edge of each column, and the right edge */
 } pdf;
-
-static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length)
-{
-	GByteArray *b = closure;
-	g_byte_array_append(b, data, length);
-	return CAIRO_STATUS_SUCCESS;
-}
 
 /* A cell's text, escaped, in a box; returns the text's height. */
 static double cell(pdf *d, double x0, double x1, double y, double h, const char *text, bool bold,
@@ -630,19 +666,22 @@ static int charts(pdf *d, mc_req *r, const report *rep)
 		cairo_translate(d->cr, at[i][0], at[i][1]);
 		rc = mc_chart_draw(NULL, d->cr, &c->chart, at[i][2], at[i][3]);
 		cairo_restore(d->cr);
+		mc_api_chart_clear(c);
 	}
 	free(c);
 	return rc;
 }
 
-static int pdf_bytes(GByteArray *out, mc_req *r, const report *rep)
+static int pdf_bytes(mc_buf *out, mc_req *r, const report *rep)
 {
 	const mc_time_ctx *tc = mc_req_time(r);
 	const mc_unit *unit = rep->p.unit;
 	const mc_unit *parent = unit->parent_id ? mc_time_ctx_unit(tc, unit->parent_id) : NULL;
 	char *unit_upper = g_utf8_strup(unit->name, -1);
 	char *parent_upper = parent ? g_utf8_strup(parent->name, -1) : NULL;
-	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(pdf_write, out, PAGE_W, PAGE_H);
+	mc_render_sink sink = {.out = out};
+	cairo_surface_t *surface =
+	    cairo_pdf_surface_create_for_stream(mc_render_sink_write, &sink, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "motcua");
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "Báo cáo kết quả giải quyết TTHC");
 	pdf d = {.cr = cairo_create(surface), .y = TOP};
@@ -688,8 +727,8 @@ static int pdf_bytes(GByteArray *out, mc_req *r, const report *rep)
 	cairo_show_page(d.cr);
 	cairo_destroy(d.cr);
 	cairo_surface_finish(surface);
-	if (rc == 0 && cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
-		rc = MC_ERROR;
+	if (rc == 0)
+		rc = mc_render_sink_result(&sink, cairo_surface_status(surface));
 	cairo_surface_destroy(surface);
 	g_free(unit_upper);
 	g_free(parent_upper);
@@ -703,16 +742,19 @@ void mc_api_stats_report_pdf(mc_req *r)
 
 	if (report_or_reply(r, &rep) != 0)
 		return;
-	GByteArray *b = g_byte_array_new();
-	int rc = pdf_bytes(b, r, &rep);
+	mc_buf doc;
+	mc_buf_init(&doc, REPORT_MAX);
+	int rc = pdf_bytes(&doc, r, &rep);
 	file_name(disposition, sizeof disposition, &rep, "pdf");
 	report_free(&rep);
-	if (rc != 0) {
-		g_byte_array_free(b, TRUE);
+	if (rc == MC_ETOOBIG)
+		mc_reply_problem(r, MC_PROB_INTERNAL, "the report would be larger than %zu MiB",
+				 REPORT_MAX / (1024 * 1024));
+	else if (rc != 0)
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the report");
-		return;
+	else {
+		mc_reply_header(r, "Content-Disposition", disposition);
+		mc_reply_raw(r, 200, "application/pdf", doc.data, doc.len);
 	}
-	mc_reply_header(r, "Content-Disposition", disposition);
-	mc_reply_raw(r, 200, "application/pdf", b->data, b->len);
-	g_byte_array_free(b, TRUE);
+	mc_buf_free(&doc);
 }

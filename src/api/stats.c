@@ -5,6 +5,7 @@
  */
 #include "api/api.h"
 
+#include "core/buf.h"
 #include "render/chart.h"
 
 #include <stdlib.h>
@@ -356,6 +357,22 @@ static void rate_text(char *buf, size_t cap, double rate, const mc_stats_counts 
 		 (long long)c->resolved);
 }
 
+/* A chart's texts are unit names (60 characters) and figures: the whole
+ * description of fifteen units takes a few KiB. */
+#define CHART_LABEL_MAX 4096
+#define CHART_DESC_MAX 65536
+
+void mc_api_chart_clear(mc_api_chart *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < MC_API_CHART_TOP; i++)
+		free(c->labels[i]);
+	free(c->subtitle);
+	free(c->desc);
+	memset(c, 0, sizeof *c);
+}
+
 int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char *kind, bool english,
 			    const mc_api_stats_params *p, const mc_stats_row *rows, size_t n)
 {
@@ -363,29 +380,33 @@ int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char
 	mc_stats_counts total = {0};
 	mc_chart *chart = &out->chart;
 	mc_chart_item *items = out->items;
-	char *desc = out->desc;
-	size_t desc_cap = sizeof out->desc;
+	mc_buf desc;
+	ranked *rank = NULL;
+	size_t n_rank = 0;
+	int rc = 0;
 
+	memset(out, 0, sizeof *out);
 	if (strcmp(kind, "received") != 0 && strcmp(kind, "resolved") != 0 && strcmp(kind, "units") != 0)
 		return MC_EINVAL;
-	memset(out, 0, sizeof *out);
+	mc_buf_init(&desc, CHART_DESC_MAX);
 	for (size_t i = 0; i < n; i++)
 		mc_stats_add(&total, &rows[i].c);
 
 	int fy, fm, fd, ty, tm, td;
 	mc_civil_from_days(p->from_day, &fy, &fm, &fd);
 	mc_civil_from_days(p->to_day - 1, &ty, &tm, &td);
-	snprintf(out->subtitle, sizeof out->subtitle, "%s, %02d/%02d/%04d – %02d/%02d/%04d", p->unit->name, fd, fm,
-		 fy, td, tm, ty);
+	rc = mc_buf_format(&out->subtitle, CHART_LABEL_MAX, "%s, %02d/%02d/%04d – %02d/%02d/%04d",
+			   p->unit->name, fd, fm, fy, td, tm, ty);
+	if (rc != 0)
+		goto cleanup;
 	chart->subtitle = out->subtitle;
 	chart->empty_text = w->empty;
 	chart->items = items;
 
 	/* Units ranked for the two per-unit charts, the first MC_API_CHART_TOP of
 	 * them: by dossiers resolved, or by on-time rate from the lowest. */
-	size_t n_rank = 0;
 	/* Every row is ranked, however many: the worst may be the last one read. */
-	ranked *rank = mc_xcalloc(n ? n : 1, sizeof *rank);
+	rank = mc_xcalloc(n ? n : 1, sizeof *rank);
 	for (size_t i = 0; i < n; i++) {
 		if (rows[i].c.resolved == 0)
 			continue;
@@ -403,11 +424,11 @@ int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char
 		items[1] = (mc_chart_item){.label = w->direct, .values = {(double)total.received_direct}};
 		items[2] = (mc_chart_item){.label = w->postal, .values = {(double)total.received_postal}};
 		chart->n_items = 3;
-		snprintf(desc, desc_cap, "%s: %s %lld, %s %lld, %s %lld.", out->subtitle, w->online,
-			 (long long)total.received_online, w->direct, (long long)total.received_direct, w->postal,
-			 (long long)total.received_postal);
-		free(rank);
-		return 0;
+		rc =
+		    mc_buf_addf(&desc, "%s: %s %lld, %s %lld, %s %lld.", out->subtitle, w->online,
+				(long long)total.received_online, w->direct, (long long)total.received_direct,
+				w->postal, (long long)total.received_postal);
+		goto cleanup;
 	}
 	bool rates = strcmp(kind, "units") == 0;
 	qsort(rank, n_rank, sizeof rank[0], rates ? by_rate_asc : by_resolved_desc);
@@ -423,15 +444,17 @@ int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char
 		chart->series[1] = w->on_time;
 		chart->series[2] = w->late;
 	}
-	size_t used = (size_t)snprintf(desc, desc_cap, "%s.", out->subtitle);
-	for (size_t i = 0; i < n_rank && i < MC_API_CHART_TOP; i++) {
+	rc = mc_buf_addf(&desc, "%s.", out->subtitle);
+	for (size_t i = 0; rc == 0 && i < n_rank && i < MC_API_CHART_TOP; i++) {
 		const mc_stats_row *row = rank[i].row;
 		const mc_unit *u = mc_time_ctx_unit(tc, row->unit_id);
 		const char *name = u ? u->name : "?";
 		if (row->unit_id == p->unit->id)
-			snprintf(out->labels[i], sizeof out->labels[i], "%s %s", name, w->own);
+			rc = mc_buf_format(&out->labels[i], CHART_LABEL_MAX, "%s %s", name, w->own);
 		else
-			snprintf(out->labels[i], sizeof out->labels[i], "%s", name);
+			rc = mc_buf_format(&out->labels[i], CHART_LABEL_MAX, "%s", name);
+		if (rc != 0)
+			break;
 		items[i].label = out->labels[i];
 		if (rates) {
 			items[i].values[0] = rank[i].rate * 100.0;
@@ -444,17 +467,24 @@ int mc_api_stats_chart_fill(mc_api_chart *out, const mc_time_ctx *tc, const char
 		}
 		items[i].value_text = out->texts[i];
 		/* The same figures in words, for those who do not see the bars. */
-		if (used < desc_cap && rates)
-			used += (size_t)snprintf(desc + used, desc_cap - used, " %s: %s;", out->labels[i], out->texts[i]);
-		else if (used < desc_cap)
-			used += (size_t)snprintf(desc + used, desc_cap - used, " %s: %s %lld, %s %lld, %s %lld;",
-						 out->labels[i], w->early, (long long)row->c.resolved_early, w->on_time,
-						 (long long)row->c.resolved_on_time, w->late,
-						 (long long)row->c.resolved_late);
+		if (rates)
+			rc = mc_buf_addf(&desc, " %s: %s;", out->labels[i], out->texts[i]);
+		else
+			rc = mc_buf_addf(&desc, " %s: %s %lld, %s %lld, %s %lld;", out->labels[i], w->early,
+					 (long long)row->c.resolved_early, w->on_time,
+					 (long long)row->c.resolved_on_time, w->late,
+					 (long long)row->c.resolved_late);
 		chart->n_items++;
 	}
+cleanup:
 	free(rank);
-	return 0;
+	if (rc == 0) {
+		out->desc = mc_buf_steal(&desc);
+	} else {
+		mc_buf_free(&desc);
+		mc_api_chart_clear(out);
+	}
+	return rc;
 }
 
 void mc_api_stats_chart(mc_req *r)
@@ -494,6 +524,7 @@ void mc_api_stats_chart(mc_req *r)
 	rc = mc_api_stats_chart_fill(c, mc_req_time(r), kind, lang && strcmp(lang, "en") == 0, &p, rows, n);
 	if (rc == 0)
 		rc = mc_chart_svg(&svg, &svg_len, &c->chart, c->desc, CHART_WIDTH, CHART_HEIGHT);
+	mc_api_chart_clear(c);
 	mc_stats_row_free_list(rows);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the chart");

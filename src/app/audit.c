@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/audit.h"
+#include "core/buf.h"
 #include "core/dossier.h"
 
 /* Dossiers and anchors are verified in slices of ids, so that memory stays
@@ -214,10 +215,7 @@ static gap *gap_of(verifier *v, int64_t id)
 
 static void add_gap(verifier *v, int64_t lo, int64_t hi)
 {
-	if (v->n_gaps == v->cap_gaps) {
-		v->cap_gaps = v->cap_gaps ? v->cap_gaps * 2 : 8;
-		v->gaps = mc_xrealloc(v->gaps, v->cap_gaps * sizeof *v->gaps);
-	}
+	MC_GROW(v->gaps, v->n_gaps, v->cap_gaps);
 	v->gaps[v->n_gaps++] = (gap){lo, hi, 0};
 	if (hi - lo == 1)
 		problem(v, "anchor %lld is missing: it was removed", (long long)lo);
@@ -471,10 +469,7 @@ static int on_event(const mc_event *e, void *payload)
 			(long long)e->id, (long long)e->dossier_id, e->action,
 			mc_time_format(when, sizeof when, e->at), e->hash[0] ? e->hash : "(none)", expected);
 	}
-	if (v->n_links == v->cap_links) {
-		v->cap_links = v->cap_links ? v->cap_links * 2 : 32;
-		v->links = mc_xrealloc(v->links, v->cap_links * sizeof *v->links);
-	}
+	MC_GROW(v->links, v->n_links, v->cap_links);
 	chain_link *l = &v->links[v->n_links++];
 	l->id = e->id;
 	memcpy(l->hash, e->hash, sizeof l->hash);

@@ -1,6 +1,8 @@
 #include "app/notify.h"
 
+#include "core/buf.h"
 #include "core/dossier.h"
+#include "core/text.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -32,20 +34,15 @@ static void when(char *buf, size_t cap, int64_t t)
 	snprintf(buf, cap, "%.2s giờ %.2s phút ngày %.2s/%.2s/%.4s", iso + 11, iso + 14, iso + 8, iso + 5, iso);
 }
 
-/* Copies a message text, cut at a character boundary when it is too long: a
- * message may be shortened, an event must never fail because of it. */
-static void copy_cut(char *dst, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= cap) {
-		n = cap - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
+/* The texts are made of fields of at most a few KiB (a reason of 4096 bytes,
+ * names of 512, public_url of 511), so valid data never reaches these; one
+ * that does is refused, not sent with a cut link. */
+#define LINK_MAX 2048
+#define TEXT_MAX 32768
 
+/* Queues one message. Its subject and body are kept whole up to the outbox's
+ * columns, then cut after a whole character: a message may be shortened, an
+ * event must never fail because of it (the link comes early in every SMS). */
 static int queue(mc_store *st, const mc_dossier *d, const char *channel, const char *recipient,
 		 const char *subject, const char *body, int64_t at)
 {
@@ -55,66 +52,102 @@ static int queue(mc_store *st, const mc_dossier *d, const char *channel, const c
 	if (mc_strlcpy(m.province_code, d->province_code, sizeof m.province_code) ||
 	    mc_strlcpy(m.channel, channel, sizeof m.channel) || mc_strlcpy(m.recipient, recipient, sizeof m.recipient))
 		return MC_ETOOBIG;
-	copy_cut(m.subject, sizeof m.subject, subject);
-	copy_cut(m.body, sizeof m.body, body);
+	mc_text_cut(m.subject, sizeof m.subject, subject);
+	mc_text_cut(m.body, sizeof m.body, body);
 	return mc_store_outbox_add(st, &m);
 }
 
 int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, const char *procedure_name,
 		      const char *unit_name, const char *public_url, int64_t at)
 {
-	char subject[256], text[8192], sms[1024], due[64], link[512];
+	mc_buf link, subject, text, sms;
+	char due[64];
 	const char *proc = procedure_name ? procedure_name : d->procedure_code;
 	const char *unit = unit_name ? unit_name : "Bộ phận một cửa";
-	snprintf(link, sizeof link, "%s/tra-cuu/%s", public_url ? public_url : "", d->code);
+	int rc;
+
+	mc_buf_init(&link, LINK_MAX);
+	mc_buf_init(&subject, TEXT_MAX);
+	mc_buf_init(&text, TEXT_MAX);
+	mc_buf_init(&sms, TEXT_MAX);
+	rc = mc_buf_addf(&link, "%s/tra-cuu/%s", public_url ? public_url : "", d->code);
+	if (rc != 0)
+		goto cleanup;
+	const char *url = link.data;
 	bool received = strcmp(action, "receive") == 0 || (strcmp(action, "create") == 0 && d->received_at);
 	if (received) {
 		when(due, sizeof due, d->due_at);
-		snprintf(subject, sizeof subject, "Hồ sơ %s đã được tiếp nhận", d->code);
-		snprintf(text, sizeof text,
-			 "Kính gửi ông/bà %s,\n\n%s đã tiếp nhận hồ sơ \"%s\" của ông/bà.\nMã hồ sơ: %s\n"
-			 "Thời gian hẹn trả kết quả: %s.\n\nTra cứu tình trạng hồ sơ: %s\n",
-			 d->applicant_name, unit, proc, d->code, due, link);
-		snprintf(sms, sizeof sms, "%s da tiep nhan ho so %s. Hen tra ket qua: %s. Tra cuu: %s", unit, d->code, due,
-			 link);
+		rc = mc_buf_addf(&subject, "Hồ sơ %s đã được tiếp nhận", d->code);
+		if (rc == 0)
+			rc = mc_buf_addf(
+			    &text,
+			    "Kính gửi ông/bà %s,\n\n%s đã tiếp nhận hồ sơ \"%s\" của ông/bà.\nMã hồ sơ: "
+			    "%s\nThời gian hẹn trả kết quả: %s.\n\nTra cứu tình trạng hồ sơ: %s\n",
+			    d->applicant_name, unit, proc, d->code, due, url);
+		if (rc == 0)
+			rc = mc_buf_addf(&sms, "%s da tiep nhan ho so %s. Hen tra ket qua: %s. Tra cuu: %s",
+					 unit, d->code, due, url);
 	} else if (strcmp(action, "request_supplement") == 0) {
-		snprintf(subject, sizeof subject, "Hồ sơ %s cần bổ sung", d->code);
-		snprintf(text, sizeof text,
-			 "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") cần bổ sung, hoàn thiện:\n%s\n\n"
-			 "Thời gian giải quyết tạm dừng cho đến khi ông/bà bổ sung hồ sơ.\nTra cứu: %s\n",
-			 d->applicant_name, d->code, proc, d->note, link);
-		snprintf(sms, sizeof sms, "Ho so %s can bo sung. Chi tiet: %s", d->code, link);
+		rc = mc_buf_addf(&subject, "Hồ sơ %s cần bổ sung", d->code);
+		if (rc == 0)
+			rc = mc_buf_addf(
+			    &text,
+			    "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") cần bổ sung, hoàn thiện:\n%s\n\n"
+			    "Thời gian giải quyết tạm dừng cho đến khi ông/bà bổ sung hồ sơ.\nTra cứu: %s\n",
+			    d->applicant_name, d->code, proc, d->note, url);
+		if (rc == 0)
+			rc = mc_buf_addf(&sms, "Ho so %s can bo sung. Chi tiet: %s", d->code, url);
 	} else if (strcmp(action, "refuse") == 0) {
-		snprintf(subject, sizeof subject, "Hồ sơ %s không được tiếp nhận", d->code);
-		snprintf(text, sizeof text, "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") không được tiếp nhận. Lý do:\n%s\n",
-			 d->applicant_name, d->code, proc, d->note);
-		snprintf(sms, sizeof sms, "Ho so %s khong duoc tiep nhan. Chi tiet: %s", d->code, link);
+		rc = mc_buf_addf(&subject, "Hồ sơ %s không được tiếp nhận", d->code);
+		if (rc == 0)
+			rc = mc_buf_addf(
+			    &text,
+			    "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") không được tiếp nhận. Lý do:\n%s\n",
+			    d->applicant_name, d->code, proc, d->note);
+		if (rc == 0)
+			rc = mc_buf_addf(&sms, "Ho so %s khong duoc tiep nhan. Chi tiet: %s", d->code, url);
 	} else if (strcmp(action, "resolve") == 0) {
-		snprintf(subject, sizeof subject, "Hồ sơ %s đã có kết quả", d->code);
-		snprintf(text, sizeof text,
-			 "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") đã có kết quả. Mời ông/bà đến %s để nhận kết "
-			 "quả, hoặc xem tại: %s\n",
-			 d->applicant_name, d->code, proc, unit, link);
-		snprintf(sms, sizeof sms, "Ho so %s da co ket qua. Moi ong/ba den nhan: %s", d->code, link);
+		rc = mc_buf_addf(&subject, "Hồ sơ %s đã có kết quả", d->code);
+		if (rc == 0)
+			rc = mc_buf_addf(
+			    &text,
+			    "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") đã có kết quả. Mời ông/bà đến %s để "
+			    "nhận kết quả, hoặc xem tại: %s\n",
+			    d->applicant_name, d->code, proc, unit, url);
+		if (rc == 0)
+			rc = mc_buf_addf(&sms, "Ho so %s da co ket qua. Moi ong/ba den nhan: %s", d->code,
+					 url);
 	} else if (strcmp(action, "apology") == 0) {
 		/* QĐ 876/2017: the apology with the reason and the new appointment
 		 * (form 04); d is the dossier after the apology, due_at the new date. */
 		when(due, sizeof due, d->due_at);
-		snprintf(subject, sizeof subject, "Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ %s", d->code);
-		snprintf(text, sizeof text,
-			 "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") chưa được giải quyết đúng hẹn. Lý do:\n%s\n\n"
-			 "%s thành thật xin lỗi ông/bà và hẹn trả kết quả vào %s.\n\nTra cứu: %s\n",
-			 d->applicant_name, d->code, proc, d->note, unit, due, link);
-		snprintf(sms, sizeof sms, "%s xin loi ong/ba: ho so %s tre hen. Hen tra ket qua moi: %s. Chi tiet: %s",
-			 unit, d->code, due, link);
+		rc = mc_buf_addf(&subject, "Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ %s", d->code);
+		if (rc == 0)
+			rc = mc_buf_addf(
+			    &text,
+			    "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") chưa được giải quyết đúng hẹn. Lý "
+			    "do:\n%s\n\n%s thành thật xin lỗi ông/bà và hẹn trả kết quả vào %s.\n\nTra "
+			    "cứu: %s\n",
+			    d->applicant_name, d->code, proc, d->note, unit, due, url);
+		if (rc == 0)
+			rc = mc_buf_addf(
+			    &sms,
+			    "%s xin loi ong/ba: ho so %s tre hen. Hen tra ket qua moi: %s. Chi tiet: %s",
+			    unit, d->code, due, url);
 	} else {
-		return 0; /* this event tells the applicant nothing */
+		goto cleanup; /* this event tells the applicant nothing */
 	}
-	int rc = 0;
+	if (rc != 0)
+		goto cleanup;
 	if (d->applicant_email[0])
-		rc = queue(st, d, "email", d->applicant_email, subject, text, at);
+		rc = queue(st, d, "email", d->applicant_email, subject.data, text.data, at);
 	if (rc == 0 && d->applicant_phone[0])
-		rc = queue(st, d, "sms", d->applicant_phone, subject, sms, at);
+		rc = queue(st, d, "sms", d->applicant_phone, subject.data, sms.data, at);
+cleanup:
+	mc_buf_free(&link);
+	mc_buf_free(&subject);
+	mc_buf_free(&text);
+	mc_buf_free(&sms);
 	return rc;
 }
 
@@ -142,24 +175,25 @@ static size_t discard_cb(char *buf, size_t size, size_t nmemb, void *arg)
 	return size * nmemb;
 }
 
-/* RFC 2047 encoded-word for a UTF-8 header. */
-static void encode_header(char *out, size_t cap, const char *text)
+/* Appends text to b as an RFC 2047 encoded-word (base64) for a UTF-8 header. */
+static int add_encoded_word(mc_buf *b, const char *text)
 {
 	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(text), o = 0;
-	o += (size_t)snprintf(out, cap, "=?UTF-8?B?");
-	for (size_t i = 0; i < n && o + 5 < cap; i += 3) {
+	size_t n = strlen(text);
+	int rc = mc_buf_adds(b, "=?UTF-8?B?");
+	for (size_t i = 0; rc == 0 && i < n; i += 3) {
 		unsigned v = (unsigned char)text[i] << 16;
 		if (i + 1 < n)
 			v |= (unsigned char)text[i + 1] << 8;
 		if (i + 2 < n)
 			v |= (unsigned char)text[i + 2];
-		out[o++] = b64[(v >> 18) & 63];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? b64[v & 63] : '=';
+		char quad[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63],
+				i + 1 < n ? b64[(v >> 6) & 63] : '=', i + 2 < n ? b64[v & 63] : '='};
+		rc = mc_buf_add(b, quad, sizeof quad);
 	}
-	snprintf(out + o, cap - o, "?=");
+	if (rc == 0)
+		rc = mc_buf_adds(b, "?=");
+	return rc;
 }
 
 /* Copies the characters of src that may stand in a Message-ID (RFC 5322
@@ -186,44 +220,67 @@ void mc_notify_message_id(char *out, size_t cap, const mc_message *m, const char
 	snprintf(out, cap, "<motcua.%lld.%lld.%s@%s>", (long long)m->id, (long long)m->created_at, province, domain);
 }
 
-static int send_email(const mc_notify_config *cfg, const mc_message *m, char *err, size_t err_cap)
+/* An e-mail is its headers and a body of at most the outbox's 4096 bytes,
+ * twice that with CRLF line ends. */
+#define EMAIL_MAX 65536
+
+/* The e-mail of m as SMTP sends it: headers, then the body with CRLF line
+ * ends. The body is our own text (no lone dot lines). */
+static int email_text(mc_buf *out, const mc_notify_config *cfg, const mc_message *m)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *rcpt = NULL;
-	char *msg = NULL;
-	int rc = MC_ERROR;
-	if (!c) {
-		snprintf(err, err_cap, "could not start curl");
-		return MC_ERROR;
-	}
-	char subject[1024], date[64], to[300], from[300], message_id[160];
-	encode_header(subject, sizeof subject, m->subject);
-	mc_notify_message_id(message_id, sizeof message_id, m, cfg->mail_from);
+	char date[64], message_id[160];
+	const char *from = cfg->mail_from ? cfg->mail_from : "motcua@localhost";
 	time_t now = (time_t)mc_now();
 	struct tm tm;
+	int rc;
+
+	mc_notify_message_id(message_id, sizeof message_id, m, cfg->mail_from);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	snprintf(to, sizeof to, "<%s>", m->recipient);
-	snprintf(from, sizeof from, "<%s>", cfg->mail_from ? cfg->mail_from : "motcua@localhost");
-	size_t cap = strlen(m->body) + 2048;
-	msg = mc_xmalloc(cap);
-	int len = snprintf(msg, cap,
-			   "Date: %s\r\nTo: %s\r\nFrom: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\n"
-			   "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n"
-			   "Message-ID: %s\r\n\r\n",
-			   date, m->recipient, cfg->mail_from ? cfg->mail_from : "motcua@localhost", subject,
-			   message_id);
-	/* SMTP wants CRLF line ends and no lone dot lines; the body is our own text. */
-	for (const char *p = m->body; *p && (size_t)len + 4 < cap; p++) {
-		if (*p == '\n')
-			msg[len++] = '\r';
-		msg[len++] = *p;
+	rc = mc_buf_addf(out, "Date: %s\r\nTo: %s\r\nFrom: %s\r\nSubject: ", date, m->recipient, from);
+	if (rc == 0)
+		rc = add_encoded_word(out, m->subject);
+	if (rc == 0)
+		rc = mc_buf_addf(out,
+				 "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+				 "Content-Transfer-Encoding: 8bit\r\nMessage-ID: %s\r\n\r\n",
+				 message_id);
+	for (const char *p = m->body; rc == 0 && *p; p++) {
+		size_t line = strcspn(p, "\n");
+		rc = mc_buf_add(out, p, line);
+		p += line;
+		if (rc == 0 && *p == '\n')
+			rc = mc_buf_add(out, "\r\n", 2);
+		else if (!*p)
+			break;
 	}
-	msg[len] = '\0';
-	payload pl = {msg, (size_t)len, 0};
-	rcpt = curl_slist_append(rcpt, to);
+	return rc;
+}
+
+static int send_email(const mc_notify_config *cfg, const mc_message *m, char *err, size_t err_cap)
+{
+	CURL *c = NULL;
+	struct curl_slist *rcpt = NULL;
+	mc_buf msg, to, from;
+	int rc = MC_ERROR;
+
+	mc_buf_init(&msg, EMAIL_MAX);
+	mc_buf_init(&to, LINK_MAX);
+	mc_buf_init(&from, LINK_MAX);
+	if (email_text(&msg, cfg, m) != 0 || mc_buf_addf(&to, "<%s>", m->recipient) != 0 ||
+	    mc_buf_addf(&from, "<%s>", cfg->mail_from ? cfg->mail_from : "motcua@localhost") != 0) {
+		snprintf(err, err_cap, "the e-mail is longer than %d bytes", EMAIL_MAX);
+		goto cleanup;
+	}
+	c = curl_easy_init();
+	if (!c) {
+		snprintf(err, err_cap, "could not start curl");
+		goto cleanup;
+	}
+	payload pl = {msg.data, msg.len, 0};
+	rcpt = curl_slist_append(rcpt, to.data);
 	curl_easy_setopt(c, CURLOPT_URL, cfg->smtp_url);
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.data);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(c, CURLOPT_READDATA, &pl);
@@ -241,9 +298,13 @@ static int send_email(const mc_notify_config *cfg, const mc_message *m, char *er
 		rc = 0;
 	else
 		snprintf(err, err_cap, "smtp: %s", curl_easy_strerror(cc));
+cleanup:
 	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
-	free(msg);
+	if (c)
+		curl_easy_cleanup(c);
+	mc_buf_free(&msg);
+	mc_buf_free(&to);
+	mc_buf_free(&from);
 	return rc;
 }
 

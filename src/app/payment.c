@@ -1,7 +1,9 @@
 #include "app/payment.h"
 
+#include "core/buf.h"
 #include "core/err.h"
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -10,37 +12,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The fields of a message and the secret: a few hundred bytes (the test
+ * provider takes fields of at most 1000 bytes, the secret is at most 255). */
+#define SIGNED_MAX 16384
+/* The provider's URL (511 bytes) with a request's query string. */
+#define URL_MAX 16384
+
 int mc_payment_check_value(char out[MC_PAYMENT_CHECK_LEN + 1], const char *const *fields, size_t n,
 			   const char *secret)
 {
-	int rc = MC_ERROR;
+	int rc = 0;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0;
-	EVP_MD_CTX *ctx = NULL;
+	mc_buf text;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (strchr(fields[i], '|')) {
+	mc_buf_init(&text, SIGNED_MAX);
+	/* docs/payments.md §2: the provider wants the plain SHA-256 of
+	 * "f1|f2|...|fn|" + secret (not an HMAC), so the text is made whole and
+	 * hashed in one call. */
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (strchr(fields[i], '|'))
 			rc = MC_EINVAL;
-			goto cleanup;
-		}
+		else
+			rc = mc_buf_addf(&text, "%s|", fields[i]);
 	}
-	ctx = EVP_MD_CTX_new();
-	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	if (rc == 0)
+		rc = mc_buf_adds(&text, secret);
+	if (rc != 0)
 		goto cleanup;
-	for (size_t i = 0; i < n; i++) {
-		if (EVP_DigestUpdate(ctx, fields[i], strlen(fields[i])) != 1 ||
-		    EVP_DigestUpdate(ctx, "|", 1) != 1)
-			goto cleanup;
+	if (EVP_Digest(text.data, text.len, md, &md_len, EVP_sha256(), NULL) != 1 ||
+	    md_len * 2 != MC_PAYMENT_CHECK_LEN) {
+		rc = MC_ERROR;
+		goto cleanup;
 	}
-	if (EVP_DigestUpdate(ctx, secret, strlen(secret)) != 1 || EVP_DigestFinal_ex(ctx, md, &md_len) != 1 ||
-	    md_len * 2 != MC_PAYMENT_CHECK_LEN)
-		goto cleanup;
 	for (unsigned int i = 0; i < md_len; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	rc = 0;
 cleanup:
-	EVP_MD_CTX_free(ctx);
+	/* The text holds the secret. */
+	if (text.data)
+		OPENSSL_cleanse(text.data, text.cap);
+	mc_buf_free(&text);
 	OPENSSL_cleanse(md, sizeof md);
 	return rc;
 }
@@ -113,53 +125,49 @@ int mc_payment_request_sign(char out[MC_PAYMENT_CHECK_LEN + 1], const mc_payment
 	return mc_payment_check_value(out, fields, MC_ARRAY_LEN(fields), secret);
 }
 
-/* Appends name=value (value percent-encoded, RFC 3986 unreserved kept) to buf. */
-static void query_add(char **buf, size_t *len, const char *name, const char *value)
+/* Appends "&name=value" (the '&' only after the first) to b, the value
+ * percent-encoded by libcurl: RFC 3986 unreserved characters kept, every
+ * other byte as %XX. */
+static int query_add(mc_buf *b, const char *name, const char *value)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t need = *len + strlen(name) + 3 * strlen(value) + 3;
-	*buf = mc_xrealloc(*buf, need);
-	char *p = *buf + *len;
-	if (*len)
-		*p++ = '&';
-	p += sprintf(p, "%s=", name);
-	for (const unsigned char *s = (const unsigned char *)value; *s; s++) {
-		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '-' || *s == '.' || *s == '_' || *s == '~') {
-			*p++ = (char)*s;
-		} else {
-			*p++ = '%';
-			*p++ = hex[*s >> 4];
-			*p++ = hex[*s & 15];
-		}
-	}
-	*p = '\0';
-	*len = (size_t)(p - *buf);
+	char *escaped = curl_easy_escape(NULL, value, 0);
+	int rc = escaped ? mc_buf_addf(b, "%s%s=%s", b->len ? "&" : "", name, escaped) : MC_ERROR;
+	curl_free(escaped);
+	return rc;
 }
 
 int mc_payment_request_url(char **out, const char *url, const mc_payment_request *rq, const char *secret)
 {
 	char check[MC_PAYMENT_CHECK_LEN + 1], amount[24];
-	char *query = NULL;
-	size_t len = 0;
+	mc_buf query, whole;
 	int rc = mc_payment_request_sign(check, rq, secret);
 
 	*out = NULL;
+	mc_buf_init(&query, URL_MAX);
+	mc_buf_init(&whole, URL_MAX);
 	if (rc != 0)
 		goto cleanup;
 	snprintf(amount, sizeof amount, "%lld", (long long)rq->amount);
-	query_add(&query, &len, "partner_code", rq->partner_code);
-	query_add(&query, &len, "reference", rq->reference);
-	query_add(&query, &len, "amount", amount);
-	query_add(&query, &len, "order_info", rq->order_info);
-	query_add(&query, &len, "return_url", rq->return_url);
-	query_add(&query, &len, "time", rq->time);
-	query_add(&query, &len, "check_value", check);
-	size_t n = strlen(url) + len + 2;
-	*out = mc_xmalloc(n);
-	snprintf(*out, n, "%s%c%s", url, strchr(url, '?') ? '&' : '?', query);
+	rc = query_add(&query, "partner_code", rq->partner_code);
+	if (rc == 0)
+		rc = query_add(&query, "reference", rq->reference);
+	if (rc == 0)
+		rc = query_add(&query, "amount", amount);
+	if (rc == 0)
+		rc = query_add(&query, "order_info", rq->order_info);
+	if (rc == 0)
+		rc = query_add(&query, "return_url", rq->return_url);
+	if (rc == 0)
+		rc = query_add(&query, "time", rq->time);
+	if (rc == 0)
+		rc = query_add(&query, "check_value", check);
+	if (rc == 0)
+		rc = mc_buf_addf(&whole, "%s%c%s", url, strchr(url, '?') ? '&' : '?', query.data);
+	if (rc == 0)
+		*out = mc_buf_steal(&whole);
 cleanup:
-	free(query);
+	mc_buf_free(&query);
+	mc_buf_free(&whole);
 	return rc;
 }
 

@@ -8,6 +8,8 @@
  * Check value: the lower-case hex SHA-256 of the fields in their fixed order,
  * each followed by '|', then the shared secret:
  *   sha256("f1|f2|...|fn|" + secret)
+ * This is the provider's format (docs/payments.md §2): a plain hash with the
+ * secret last, not an HMAC, so it is kept as it is.
  * Fields may not contain '|', so no two field lists give the same text, and the
  * secret comes last, so a known check value cannot be extended to sign more.
  *
@@ -35,7 +37,8 @@ typedef struct {
 
 /*
  * The check value of fields[0..n) with secret, as 64 hex digits and a NUL in
- * out. MC_EINVAL when a field holds '|' (it could then be read as two).
+ * out. MC_EINVAL when a field holds '|' (it could then be read as two);
+ * MC_ETOOBIG when the fields and the secret pass 16 KiB.
  */
 int mc_payment_check_value(char out[MC_PAYMENT_CHECK_LEN + 1], const char *const *fields, size_t n,
 			   const char *secret);
@@ -65,7 +68,8 @@ typedef struct {
 int mc_payment_request_sign(char out[MC_PAYMENT_CHECK_LEN + 1], const mc_payment_request *rq,
 			    const char *secret);
 /* The provider's URL with the request and its check_value as the query
- * string (percent-encoded). Caller frees *out. MC_EINVAL as above. */
+ * string (percent-encoded). Caller frees *out. MC_EINVAL as above;
+ * MC_ETOOBIG when the URL would pass 16 KiB (it is refused, never cut). */
 int mc_payment_request_url(char **out, const char *url, const mc_payment_request *rq, const char *secret);
 
 /* The provider's confirmation. Strings borrowed. */

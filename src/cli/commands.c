@@ -176,12 +176,15 @@ int mc_cli_init(int argc, char **argv)
 	mc_store_schema_version(st, &version);
 	printf("motcua: database %s ready (schema %d)\n", db, version);
 	if (demo) {
-		char password[32];
+		/* The password as given, whole (a copy into 32 bytes emptied a
+		 * longer one), or a made-up one. */
+		char made_up[32];
 		const char *env = getenv("MOTCUA_DEMO_PASSWORD");
-		if (env && *env)
-			mc_strlcpy(password, env, sizeof password);
-		else
-			mc_auth_random_password(password, sizeof password, 14);
+		const char *password = env;
+		if (!env || !*env) {
+			mc_auth_random_password(made_up, sizeof made_up, 14);
+			password = made_up;
+		}
 		if (mc_demo_load(st, password, stdout) != 0) {
 			fprintf(stderr, "motcua: could not load the demo province\n");
 			goto cleanup;

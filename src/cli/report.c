@@ -84,9 +84,11 @@ static int report_reform(int argc, char **argv)
 	int32_t first = 0, last = 0, date_day = 0;
 	mc_store *st = NULL;
 	mc_reform r;
+	mc_buf doc;
 	bool collected = false;
 	int status = 1;
 
+	mc_buf_init(&doc, MC_REFORM_MAX);
 	if (parse_opts(&o, argc, argv) != 0)
 		return 2;
 	if (!o.db || !o.from || !o.to || !o.format) {
@@ -142,21 +144,21 @@ static int report_reform(int argc, char **argv)
 	collected = true;
 	/* The report is dated today unless told, at noon local time so the day is right in any zone. */
 	int64_t date = o.date ? (int64_t)date_day * 86400 + 12 * 3600 - MC_TZ_OFFSET : now;
-	if (strcmp(o.format, "md") == 0) {
-		char *md = mc_reform_markdown(&r, date);
-		status = write_all(o.out, md, strlen(md));
-		free(md);
-	} else {
-		unsigned char *pdf = NULL;
-		size_t len = 0;
-		if (mc_reform_pdf(&pdf, &len, &r, date) != 0) {
-			fprintf(stderr, "motcua report reform: could not draw the PDF\n");
-			goto cleanup;
-		}
-		status = write_all(o.out, pdf, len);
-		free(pdf);
+	bool md = strcmp(o.format, "md") == 0;
+	rc = md ? mc_reform_markdown(&doc, &r, date) : mc_reform_pdf(&doc, &r, date);
+	if (rc == MC_ETOOBIG) {
+		fprintf(stderr, "motcua report reform: the report would be larger than %zu MiB\n",
+			MC_REFORM_MAX / (1024 * 1024));
+		goto cleanup;
 	}
+	if (rc != 0) {
+		fprintf(stderr, "motcua report reform: could not %s\n",
+			md ? "write the text" : "draw the PDF");
+		goto cleanup;
+	}
+	status = write_all(o.out, doc.data, doc.len);
 cleanup:
+	mc_buf_free(&doc);
 	if (collected)
 		mc_reform_clear(&r);
 	mc_store_close(st);

@@ -106,3 +106,20 @@ int mc_buf_addf(mc_buf *b, const char *fmt, ...)
 	va_end(ap);
 	return rc;
 }
+
+int mc_buf_format(char **out, size_t limit, const char *fmt, ...)
+{
+	mc_buf b;
+	va_list ap;
+	mc_buf_init(&b, limit);
+	va_start(ap, fmt);
+	int rc = mc_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	if (rc != 0) {
+		mc_buf_free(&b);
+		*out = NULL;
+		return rc;
+	}
+	*out = mc_buf_steal(&b);
+	return 0;
+}

@@ -35,6 +35,14 @@ MC_MUST_CHECK int mc_buf_addf(mc_buf *b, const char *fmt, ...) __attribute__((fo
 MC_MUST_CHECK int mc_buf_vaddf(mc_buf *b, const char *fmt, va_list ap);
 
 /*
+ * A new string of fmt, at most limit bytes without the NUL, in *out (caller
+ * frees with free()). MC_ETOOBIG, and *out NULL, when it would be longer:
+ * for the texts a writer keeps (labels, cells) that must not be cut.
+ */
+MC_MUST_CHECK int mc_buf_format(char **out, size_t limit, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
  * Makes room for one more element in the array *items of *n elements with
  * capacity *cap, doubling it (from 8) when full. Aborts on out-of-memory like
  * mc_xrealloc. Use: MC_GROW(list, n, cap); list[n++] = x;

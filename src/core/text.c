@@ -9,49 +9,19 @@
 
 /*
  * Decodes the code point at s (len bytes available) into *cp and returns its
- * length, or 0 when the bytes there are not well-formed UTF-8 (RFC 3629 §4)
- * or encode NUL. Lead bytes C0, C1 and F5..FF never occur; the minimum of each
- * length rules out the other overlong forms.
+ * length, or 0 when the bytes there are not well-formed UTF-8 or encode NUL.
+ * utf8proc_iterate refuses what RFC 3629 §4 forbids (overlong forms,
+ * surrogates, lead bytes C0, C1 and F5..FF, anything above U+10FFFF, a
+ * truncated sequence); NUL is valid UTF-8 but C strings cannot carry it.
  */
-static size_t decode(const unsigned char *s, size_t len, int32_t *cp)
-{
-	static const int32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-	size_t n = 0;
-	int32_t c = 0;
-	unsigned b = s[0];
-
-	if (b < 0x80) {
-		n = 1;
-		c = (int32_t)b;
-	} else if (b >= 0xC2 && b <= 0xDF) {
-		n = 2;
-		c = (int32_t)(b & 0x1F);
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		n = 3;
-		c = (int32_t)(b & 0x0F);
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		n = 4;
-		c = (int32_t)(b & 0x07);
-	}
-	if (n > len)
-		n = 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			n = 0;
-			break;
-		}
-		c = (c << 6) | (int32_t)(s[i] & 0x3F);
-	}
-	if (n > 0 && (c < min[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || c == 0))
-		n = 0;
-	*cp = c;
-	return n;
-}
-
-/* Decodes a code point of a string already known to be valid. */
 static size_t next_cp(const char *s, size_t len, int32_t *cp)
 {
-	return decode((const unsigned char *)s, len, cp);
+	utf8proc_int32_t c = -1;
+	/* A code point takes at most 4 bytes: no conversion of a huge len. */
+	utf8proc_ssize_t n =
+	    utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)(len < 4 ? len : 4), &c);
+	*cp = c;
+	return n > 0 && c != 0 ? (size_t)n : 0;
 }
 
 /* The White_Space property of Unicode (PropList.txt). */
@@ -76,11 +46,35 @@ bool mc_text_valid_utf8(const char *s, size_t len)
 	bool ok = len == 0 || s != NULL;
 
 	while (ok && pos < len) {
-		size_t n = decode((const unsigned char *)s + pos, len - pos, &cp);
+		size_t n = next_cp(s + pos, len - pos, &cp);
 		ok = n > 0;
 		pos += n;
 	}
 	return ok;
+}
+
+size_t mc_text_cut(char *dst, size_t cap, const char *src)
+{
+	size_t len = strlen(src), keep = 0;
+
+	if (cap == 0)
+		return 0;
+	if (len < cap) {
+		keep = len;
+	} else {
+		/* Whole characters while they fit; a byte that starts none ends
+		 * the copy, so that what is kept is valid UTF-8. */
+		while (keep < len) {
+			int32_t cp;
+			size_t n = next_cp(src + keep, len - keep, &cp);
+			if (n == 0 || n > cap - 1 - keep)
+				break;
+			keep += n;
+		}
+	}
+	memcpy(dst, src, keep);
+	dst[keep] = '\0';
+	return keep;
 }
 
 /* Validates and maps s through utf8proc with the given options. */

@@ -21,6 +21,16 @@
 bool mc_text_valid_utf8(const char *s, size_t len);
 
 /*
+ * Copies src into dst of cap bytes (cap > 0 for anything to be written); when
+ * src does not fit it is cut after the last whole character (code point)
+ * that does, so the copy stays valid UTF-8. Returns the bytes copied, without
+ * the NUL. For the few fixed buffers where a shortened text is acceptable
+ * (an error message kept for display, a value read back for a log line);
+ * text that must arrive whole is built in an mc_buf, which refuses instead.
+ */
+size_t mc_text_cut(char *dst, size_t cap, const char *src);
+
+/*
  * The NFC (canonically composed) form of the len bytes at s, so that "e" +
  * U+0301 and U+00E9 are stored and compared alike. Returns 0, MC_EINVAL for
  * invalid UTF-8, or MC_ERROR when utf8proc fails. Caller frees *out.

@@ -5,6 +5,7 @@
  */
 #include "core/workcal.h"
 
+#include "core/buf.h"
 #include "core/lunar.h"
 #include "core/mc.h"
 
@@ -453,10 +454,7 @@ static int tsv_day_line(struct tsv_state *st, const char *p, size_t len)
 	if (mc_day_kind_parse(&e.kind, kind_buf) < 0)
 		goto cleanup;
 	memcpy(e.name, name, name_len);
-	if (st->n == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 64;
-		st->days = mc_xrealloc(st->days, st->cap * sizeof(*st->days));
-	}
+	MC_GROW(st->days, st->n, st->cap);
 	st->days[st->n++] = e;
 	ret = 0;
 cleanup:

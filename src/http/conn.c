@@ -1,5 +1,6 @@
 #include "http/conn.h"
 
+#include "core/buf.h"
 #include "core/mc.h"
 #include "http/metrics.h"
 
@@ -93,10 +94,7 @@ int mc_proxies_parse(mc_proxies **out, const char *list, const char **bad)
 				goto invalid;
 			nt.prefix = (int)bits;
 		}
-		if (p->n == cap) {
-			cap = cap ? cap * 2 : 4;
-			p->nets = mc_xrealloc(p->nets, cap * sizeof *p->nets);
-		}
+		MC_GROW(p->nets, p->n, cap);
 		p->nets[p->n++] = nt;
 		continue;
 invalid:

@@ -53,7 +53,7 @@ void *mc_req_own(mc_req *r, void *p)
 {
 	if (!p)
 		return NULL;
-	r->owned = mc_xrealloc(r->owned, (r->n_owned + 1) * sizeof *r->owned);
+	MC_GROW(r->owned, r->n_owned, r->cap_owned);
 	r->owned[r->n_owned++] = p;
 	return p;
 }

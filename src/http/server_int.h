@@ -120,7 +120,7 @@ struct mc_req {
 	int job_rc;
 	int status;
 	void **owned;
-	size_t n_owned;
+	size_t n_owned, cap_owned;
 	int route_index;    /* into the server's route table, -1 when no route matched */
 	tc_slot *tc;        /* the time rules pinned by mc_req_time, NULL until then */
 	tc_slot *tc_before; /* those pinned before mc_req_reload_time, still held */

@@ -126,10 +126,7 @@ static int add_file(mc_static *s, const char *path, const char *url, size_t size
 		fprintf(stderr, "motcua: could not read %s\n", path);
 		goto cleanup;
 	}
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 32;
-		s->files = mc_xrealloc(s->files, s->cap * sizeof *s->files);
-	}
+	MC_GROW(s->files, s->n, s->cap);
 	static_file *x = &s->files[s->n++];
 	memset(x, 0, sizeof *x);
 	x->url = mc_xstrdup(url);

@@ -5,7 +5,9 @@
  */
 #include "render/chart.h"
 
+#include "core/buf.h"
 #include "core/mc.h"
+#include "render/sink.h"
 
 #include <cairo-svg.h>
 #include <math.h>
@@ -19,8 +21,6 @@
 #define TITLE_PX 15.0
 #define TEXT_PX 11.0
 #define SWATCH 11.0
-/* Longest SVG we accept to build (the charts are a few hundred KiB at most). */
-#define SVG_MAX ((size_t)8 * 1024 * 1024)
 
 typedef struct {
 	double r, g, b;
@@ -329,72 +329,49 @@ int mc_chart_draw(size_t *bars, cairo_t *cr, const mc_chart *c, double width, do
 
 /* ---- SVG ---------------------------------------------------------------- */
 
-typedef struct {
-	unsigned char *data;
-	size_t len, cap;
-	bool too_big;
-} growbuf;
-
-static cairo_status_t write_svg(void *closure, const unsigned char *data, unsigned int length)
-{
-	growbuf *b = closure;
-	if (b->len + length + 1 > SVG_MAX) {
-		b->too_big = true;
-		return CAIRO_STATUS_WRITE_ERROR;
-	}
-	if (b->len + length + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 16384;
-		while (cap < b->len + length + 1)
-			cap *= 2;
-		b->data = mc_xrealloc(b->data, cap);
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, data, length);
-	b->len += length;
-	b->data[b->len] = '\0';
-	return CAIRO_STATUS_SUCCESS;
-}
-
 /* Appends s to b with the XML special characters escaped. */
-static void put_escaped(growbuf *b, const char *s)
+static int add_escaped(mc_buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		const char *rep = NULL;
+	int rc = 0;
+	while (rc == 0 && s && *s) {
+		size_t plain = strcspn(s, "<>&\"");
+		rc = mc_buf_add(b, s, plain);
+		s += plain;
+		if (rc != 0 || !*s)
+			break;
 		switch (*s) {
 		case '<':
-			rep = "&lt;";
+			rc = mc_buf_adds(b, "&lt;");
 			break;
 		case '>':
-			rep = "&gt;";
+			rc = mc_buf_adds(b, "&gt;");
 			break;
 		case '&':
-			rep = "&amp;";
-			break;
-		case '"':
-			rep = "&quot;";
+			rc = mc_buf_adds(b, "&amp;");
 			break;
 		default:
+			rc = mc_buf_adds(b, "&quot;");
 			break;
 		}
-		if (rep)
-			write_svg(b, (const unsigned char *)rep, (unsigned)strlen(rep));
-		else
-			write_svg(b, (const unsigned char *)s, 1);
+		s++;
 	}
+	return rc;
 }
 
 int mc_chart_svg(unsigned char **out, size_t *len, const mc_chart *c, const char *desc, double width,
 		 double height)
 {
-	growbuf raw = {0};
-	growbuf doc = {0};
+	mc_buf raw, doc;
+	mc_render_sink sink = {.out = &raw};
 	cairo_surface_t *surface = NULL;
 	cairo_t *cr = NULL;
 	int rc = 0;
 
 	*out = NULL;
 	*len = 0;
-	surface = cairo_svg_surface_create_for_stream(write_svg, &raw, width, height);
+	mc_buf_init(&raw, MC_CHART_SVG_MAX);
+	mc_buf_init(&doc, MC_CHART_SVG_MAX);
+	surface = cairo_svg_surface_create_for_stream(mc_render_sink_write, &sink, width, height);
 	cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX);
 	cr = cairo_create(surface);
 	rc = mc_chart_draw(NULL, cr, c, width, height);
@@ -407,39 +384,43 @@ int mc_chart_svg(unsigned char **out, size_t *len, const mc_chart *c, const char
 	cairo_destroy(cr);
 	cr = NULL;
 	cairo_surface_finish(surface);
-	if (raw.too_big || cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS || !raw.data) {
-		rc = raw.too_big ? MC_ETOOBIG : MC_ERROR;
+	rc = mc_render_sink_result(&sink, cairo_surface_status(surface));
+	if (rc == 0 && !raw.data)
+		rc = MC_ERROR;
+	if (rc != 0)
 		goto cleanup;
-	}
 	/* A text alternative right after the opening <svg ...> tag: screen
 	 * readers and search read the title and description, not the glyphs. */
-	char *open = strstr((char *)raw.data, "<svg");
+	char *open = strstr(raw.data, "<svg");
 	char *open_end = open ? strchr(open, '>') : NULL;
 	if (!open_end) {
 		rc = MC_ERROR;
 		goto cleanup;
 	}
-	size_t head = (size_t)(open_end + 1 - (char *)raw.data);
-	write_svg(&doc, raw.data, (unsigned)head);
-	write_svg(&doc, (const unsigned char *)"\n<title>", 8);
-	put_escaped(&doc, c->title);
-	write_svg(&doc, (const unsigned char *)"</title>\n<desc>", 15);
-	put_escaped(&doc, desc ? desc : c->subtitle);
-	write_svg(&doc, (const unsigned char *)"</desc>", 7);
-	write_svg(&doc, raw.data + head, (unsigned)(raw.len - head));
-	if (doc.too_big) {
-		rc = MC_ETOOBIG;
+	size_t head = (size_t)(open_end + 1 - raw.data);
+	rc = mc_buf_add(&doc, raw.data, head);
+	if (rc == 0)
+		rc = mc_buf_adds(&doc, "\n<title>");
+	if (rc == 0)
+		rc = add_escaped(&doc, c->title);
+	if (rc == 0)
+		rc = mc_buf_adds(&doc, "</title>\n<desc>");
+	if (rc == 0)
+		rc = add_escaped(&doc, desc ? desc : c->subtitle);
+	if (rc == 0)
+		rc = mc_buf_adds(&doc, "</desc>");
+	if (rc == 0)
+		rc = mc_buf_add(&doc, raw.data + head, raw.len - head);
+	if (rc != 0)
 		goto cleanup;
-	}
-	*out = doc.data;
 	*len = doc.len;
-	doc.data = NULL;
+	*out = (unsigned char *)mc_buf_steal(&doc);
 cleanup:
 	if (cr)
 		cairo_destroy(cr);
 	if (surface)
 		cairo_surface_destroy(surface);
-	free(raw.data);
-	free(doc.data);
+	mc_buf_free(&raw);
+	mc_buf_free(&doc);
 	return rc;
 }

@@ -19,6 +19,9 @@
 
 #define MC_CHART_SERIES_MAX 4
 #define MC_CHART_ITEMS_MAX 60
+/* The longest SVG document mc_chart_svg makes (the charts are a few hundred
+ * KiB at most). */
+#define MC_CHART_SVG_MAX ((size_t)8 * 1024 * 1024)
 
 typedef enum {
 	MC_CHART_COLUMNS = 1, /* one vertical bar per item, each in its own colour (received by channel) */
@@ -57,6 +60,8 @@ int mc_chart_draw(size_t *bars, cairo_t *cr, const mc_chart *c, double width, do
  * The chart as an SVG document of width × height pixels with a viewBox (so it
  * scales), a <title> with the chart's title and a <desc> with desc (may be
  * NULL), both escaped. *out is NUL-terminated; caller frees it with free().
+ * MC_ETOOBIG when the document would pass MC_CHART_SVG_MAX bytes: it is
+ * refused whole, never cut; MC_EINVAL as mc_chart_draw.
  */
 int mc_chart_svg(unsigned char **out, size_t *len, const mc_chart *c, const char *desc, double width,
 		 double height);

@@ -9,7 +9,9 @@
  */
 #include "render/form.h"
 
+#include "core/buf.h"
 #include "core/mc.h"
+#include "render/sink.h"
 
 #include <cairo-pdf.h>
 #include <glib.h>
@@ -21,11 +23,8 @@
 
 #define MM (72.0 / 25.4)
 #define FONT "Liberation Serif"
-
-typedef struct {
-	unsigned char *data;
-	size_t len, cap;
-} bytes;
+/* A cell's text made here (two unit names and a number). */
+#define CELL_MAX 4096
 
 typedef struct {
 	cairo_surface_t *surface;
@@ -36,21 +35,6 @@ typedef struct {
 	double y;
 	int page;
 } doc;
-
-static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int length)
-{
-	bytes *b = closure;
-	if (b->len + length > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 65536;
-		while (cap < b->len + length)
-			cap *= 2;
-		b->data = mc_xrealloc(b->data, cap);
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, data, length);
-	b->len += length;
-	return CAIRO_STATUS_SUCCESS;
-}
 
 char *mc_form_date_words(char *buf, size_t cap, int64_t t)
 {
@@ -432,7 +416,7 @@ static void apology(doc *d, const mc_form *f)
 	signatures(d, NULL, "THỦ TRƯỞNG CƠ QUAN", f->officer);
 }
 
-static void control(doc *d, const mc_form *f)
+static int control(doc *d, const mc_form *f)
 {
 	char t1[64], t2[64];
 	title(d, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", f->code);
@@ -443,22 +427,28 @@ static void control(doc *d, const mc_form *f)
 	static const char *const head[] = {"Tên cơ quan, đơn vị", "Thời gian giao, nhận hồ sơ",
 					   "Kết quả giải quyết (trước, đúng, trễ hạn)", "Ghi chú"};
 	size_t n = f->n_steps;
-	char (*who)[600] = mc_xcalloc(n ? n : 1, sizeof *who);
+	char **who = mc_xcalloc(n ? n : 1, sizeof *who);
 	char (*when)[32] = mc_xcalloc(n ? n : 1, sizeof *when);
 	const char **cells = mc_xcalloc(n ? n * 4 : 1, sizeof *cells);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(who[i], sizeof who[i], "%zu. Giao: %s\nNhận: %s", i + 1, f->steps[i].from_unit ? f->steps[i].from_unit : "",
-			 f->steps[i].to_unit ? f->steps[i].to_unit : "");
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = mc_buf_format(&who[i], CELL_MAX, "%zu. Giao: %s\nNhận: %s", i + 1,
+				   f->steps[i].from_unit ? f->steps[i].from_unit : "",
+				   f->steps[i].to_unit ? f->steps[i].to_unit : "");
 		short_time(when[i], sizeof when[i], f->steps[i].at);
 		cells[i * 4] = who[i];
 		cells[i * 4 + 1] = when[i];
 		cells[i * 4 + 2] = f->steps[i].result;
 		cells[i * 4 + 3] = f->steps[i].note;
 	}
-	table(d, 4, frac, head, cells, n, 11.5);
+	if (rc == 0)
+		table(d, 4, frac, head, cells, n, 11.5);
+	for (size_t i = 0; i < n; i++)
+		free(who[i]);
 	free(cells);
 	free(when);
 	free(who);
+	return rc;
 }
 
 static void reg(doc *d, const mc_form *f)
@@ -521,12 +511,13 @@ double mc_form_draw_text(cairo_t *cr, double x, double y, double width, const ch
 	return h;
 }
 
-int mc_form_pdf(unsigned char **out, size_t *len, const mc_form *f)
+int mc_form_pdf(mc_buf *out, const mc_form *f)
 {
 	if (f->kind < MC_FORM_RECEIPT || f->kind > MC_FORM_REGISTER)
 		return MC_EINVAL;
-	bytes b = {0};
 	doc d = {0};
+	mc_render_sink sink = {.out = out};
+	int rc = 0;
 	bool landscape = f->kind == MC_FORM_REGISTER;
 	d.width = landscape ? 297 * MM : 210 * MM;
 	d.height = landscape ? 210 * MM : 297 * MM;
@@ -535,7 +526,7 @@ int mc_form_pdf(unsigned char **out, size_t *len, const mc_form *f)
 	d.top = 20 * MM;
 	d.bottom = d.height - 20 * MM;
 	d.y = d.top;
-	d.surface = cairo_pdf_surface_create_for_stream(write_cb, &b, d.width, d.height);
+	d.surface = cairo_pdf_surface_create_for_stream(mc_render_sink_write, &sink, d.width, d.height);
 	cairo_pdf_surface_set_metadata(d.surface, CAIRO_PDF_METADATA_CREATOR, "motcua");
 	d.cr = cairo_create(d.surface);
 	cairo_set_source_rgb(d.cr, 0, 0, 0);
@@ -545,7 +536,9 @@ int mc_form_pdf(unsigned char **out, size_t *len, const mc_form *f)
 	case MC_FORM_SUPPLEMENT: supplement(&d, f); break;
 	case MC_FORM_REFUSAL: refusal(&d, f); break;
 	case MC_FORM_APOLOGY: apology(&d, f); break;
-	case MC_FORM_CONTROL: control(&d, f); break;
+	case MC_FORM_CONTROL:
+		rc = control(&d, f);
+		break;
 	case MC_FORM_REGISTER: reg(&d, f); break;
 	}
 	cairo_show_page(d.cr);
@@ -553,11 +546,7 @@ int mc_form_pdf(unsigned char **out, size_t *len, const mc_form *f)
 	cairo_surface_finish(d.surface);
 	cairo_status_t status = cairo_surface_status(d.surface);
 	cairo_surface_destroy(d.surface);
-	if (status != CAIRO_STATUS_SUCCESS) {
-		free(b.data);
-		return MC_ERROR;
-	}
-	*out = b.data;
-	*len = b.len;
-	return 0;
+	if (rc == 0)
+		rc = mc_render_sink_result(&sink, status);
+	return rc;
 }

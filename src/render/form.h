@@ -13,6 +13,8 @@
 #ifndef MC_RENDER_FORM_H
 #define MC_RENDER_FORM_H
 
+#include "core/buf.h"
+
 #include <cairo.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -88,8 +90,17 @@ typedef struct {
 	int64_t from, to;          /* 06: the period */
 } mc_form;
 
-/* Renders f as a PDF; *out (caller frees with free()) and *len. MC_EINVAL for an unknown kind. */
-int mc_form_pdf(unsigned char **out, size_t *len, const mc_form *f);
+/* The most bytes of a form's PDF the server makes: a register of a year's
+ * 5000 dossiers takes a few MiB. */
+#define MC_FORM_PDF_MAX ((size_t)64 * 1024 * 1024)
+
+/*
+ * Renders f as a PDF appended to out, within the limit out was made with
+ * (MC_FORM_PDF_MAX for the server). MC_EINVAL for an unknown kind;
+ * MC_ETOOBIG when the document would pass out's limit: it is refused, never
+ * cut. On failure out may hold part of a document: free or reset it.
+ */
+int mc_form_pdf(mc_buf *out, const mc_form *f);
 
 /* ---- pieces for other documents drawn on their own cairo surface ------- */
 

@@ -11,6 +11,7 @@
 
 #include "core/mc.h"
 #include "render/form.h"
+#include "render/sink.h"
 
 #include <cairo-pdf.h>
 #include <glib.h>
@@ -219,18 +220,15 @@ typedef struct {
 typedef struct {
 	block *b;
 	size_t n, cap;
-	char issuer_parent[128]; /* "ỦY BAN NHÂN DÂN" */
-	char issuer[256];	 /* "TỈNH THANH HÓA" */
-	char place[256];	 /* "Thanh Hóa" */
-	char title[256]; /* "Tình hình thực hiện cải cách hành chính 6 tháng đầu năm 2017" */
+	const char *issuer_parent; /* "ỦY BAN NHÂN DÂN", or "" */
+	char *issuer;		   /* "TỈNH THANH HÓA" */
+	const char *place;	   /* "Thanh Hóa", borrowed from the unit's name */
+	char *title; /* "Tình hình thực hiện cải cách hành chính 6 tháng đầu năm 2017" */
 } report;
 
 static block *push(report *r, block_kind kind)
 {
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 32;
-		r->b = mc_xrealloc(r->b, r->cap * sizeof *r->b);
-	}
+	MC_GROW(r->b, r->n, r->cap);
 	block *b = &r->b[r->n++];
 	memset(b, 0, sizeof *b);
 	b->kind = kind;
@@ -270,6 +268,8 @@ static void cell(block *b, size_t row, size_t col, const char *fmt, ...)
 
 static void report_free(report *r)
 {
+	g_free(r->issuer);
+	g_free(r->title);
 	for (size_t i = 0; i < r->n; i++) {
 		g_free(r->b[i].text);
 		for (size_t c = 0; c < r->b[i].ncols * r->b[i].nrows; c++)
@@ -287,24 +287,21 @@ static void report_free(report *r)
 static void issuer_names(report *r, const mc_unit *u)
 {
 	const char *rest = u->name;
-	char *upper;
+	r->issuer_parent = "";
 	if (strncmp(rest, "UBND ", 5) == 0) {
-		mc_strlcpy(r->issuer_parent, "ỦY BAN NHÂN DÂN", sizeof r->issuer_parent);
+		r->issuer_parent = "ỦY BAN NHÂN DÂN";
 		rest += 5;
 	}
-	upper = g_utf8_strup(rest, -1);
-	snprintf(r->issuer, sizeof r->issuer, "%s", upper);
-	g_free(upper);
+	r->issuer = g_utf8_strup(rest, -1);
 	static const char *const kinds[] = {"tỉnh ", "thành phố ", "huyện ",  "thị xã ",
 					    "quận ", "xã ",	   "phường ", "thị trấn "};
-	const char *place = rest;
+	r->place = rest;
 	for (size_t i = 0; i < MC_ARRAY_LEN(kinds); i++) {
 		if (strncmp(rest, kinds[i], strlen(kinds[i])) == 0) {
-			place = rest + strlen(kinds[i]);
+			r->place = rest + strlen(kinds[i]);
 			break;
 		}
 	}
-	snprintf(r->place, sizeof r->place, "%s", place);
 }
 
 static const char *const level_unit_words[4] = {NULL, "sở, ban, ngành cấp tỉnh", "UBND cấp huyện",
@@ -533,7 +530,7 @@ static void build(report *r, const mc_reform *f)
 	mc_reform_period_words(period, sizeof period, f->first_day, f->last_day);
 	day_short(end, sizeof end, f->last_day);
 	day_short(from, sizeof from, f->first_day);
-	snprintf(r->title, sizeof r->title, "Tình hình thực hiện cải cách hành chính %s", period);
+	r->title = g_strdup_printf("Tình hình thực hiện cải cách hành chính %s", period);
 
 	add(r, B_SECTION, "II. KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH");
 	add(r, B_HEADING, "1. Cải cách thủ tục hành chính");
@@ -551,77 +548,93 @@ static void build(report *r, const mc_reform *f)
 /* ---- Markdown ----------------------------------------------------------- */
 
 /* Table cells must not break the row: a '|' is escaped, a newline becomes a space. */
-static void md_cell(GString *s, const char *text)
+static int md_cell(mc_buf *out, const char *text)
 {
-	for (const char *c = text ? text : ""; *c; c++) {
+	int rc = 0;
+	for (const char *c = text ? text : ""; rc == 0 && *c; c++) {
 		if (*c == '|')
-			g_string_append(s, "\\|");
+			rc = mc_buf_adds(out, "\\|");
 		else if (*c == '\n')
-			g_string_append_c(s, ' ');
+			rc = mc_buf_adds(out, " ");
 		else
-			g_string_append_c(s, *c);
+			rc = mc_buf_add(out, c, 1);
 	}
+	return rc;
 }
 
-char *mc_reform_markdown(const mc_reform *f, int64_t date)
+static int md_table(mc_buf *out, const block *b)
+{
+	int rc = 0;
+	for (size_t row = 0; rc == 0 && row < b->nrows; row++) {
+		rc = mc_buf_adds(out, "|");
+		for (size_t c = 0; rc == 0 && c < b->ncols; c++) {
+			rc = mc_buf_adds(out, " ");
+			if (rc == 0)
+				rc = md_cell(out, b->cells[row * b->ncols + c]);
+			if (rc == 0)
+				rc = mc_buf_adds(out, " |");
+		}
+		if (rc == 0)
+			rc = mc_buf_adds(out, "\n");
+		if (rc == 0 && row == 0) {
+			rc = mc_buf_adds(out, "|");
+			for (size_t c = 0; rc == 0 && c < b->ncols; c++)
+				rc = mc_buf_adds(out, c < b->text_cols ? "---|" : "---:|");
+			if (rc == 0)
+				rc = mc_buf_adds(out, "\n");
+		}
+	}
+	if (rc == 0)
+		rc = mc_buf_adds(out, "\n");
+	return rc;
+}
+
+int mc_reform_markdown(mc_buf *out, const mc_reform *f, int64_t date)
 {
 	report r;
 	char day[64];
-	GString *s = g_string_new(NULL);
+	int rc;
+
 	build(&r, f);
-	g_string_append_printf(s, "**%s**  \n**%s**  \nSố: ……/BC-UBND\n\n", r.issuer_parent, r.issuer);
-	g_string_append(s, "**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**  \n**Độc lập - Tự do - Hạnh phúc**\n\n");
-	g_string_append_printf(s, "*%s, %s*\n\n", r.place, mc_form_date_words(day, sizeof day, date));
-	g_string_append_printf(s, "# BÁO CÁO\n\n**%s** (phần số liệu)\n\n", r.title);
-	for (size_t i = 0; i < r.n; i++) {
+	rc = mc_buf_addf(out, "**%s**  \n**%s**  \nSố: ……/BC-UBND\n\n", r.issuer_parent, r.issuer);
+	if (rc == 0)
+		rc = mc_buf_adds(
+		    out, "**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**  \n**Độc lập - Tự do - Hạnh phúc**\n\n");
+	if (rc == 0)
+		rc = mc_buf_addf(out, "*%s, %s*\n\n", r.place, mc_form_date_words(day, sizeof day, date));
+	if (rc == 0)
+		rc = mc_buf_addf(out, "# BÁO CÁO\n\n**%s** (phần số liệu)\n\n", r.title);
+	for (size_t i = 0; rc == 0 && i < r.n; i++) {
 		const block *b = &r.b[i];
 		switch (b->kind) {
 		case B_SECTION:
-			g_string_append_printf(s, "## %s\n\n", b->text);
+			rc = mc_buf_addf(out, "## %s\n\n", b->text);
 			break;
 		case B_HEADING:
-			g_string_append_printf(s, "### %s\n\n", b->text);
+			rc = mc_buf_addf(out, "### %s\n\n", b->text);
 			break;
 		case B_SUBHEADING:
-			g_string_append_printf(s, "#### %s\n\n", b->text);
+			rc = mc_buf_addf(out, "#### %s\n\n", b->text);
 			break;
 		case B_PARA:
-			g_string_append_printf(s, "%s\n\n", b->text);
+			rc = mc_buf_addf(out, "%s\n\n", b->text);
 			break;
 		case B_NOTE:
-			g_string_append_printf(s, "*%s*\n\n", b->text);
+			rc = mc_buf_addf(out, "*%s*\n\n", b->text);
 			break;
 		case B_TABLE:
-			for (size_t row = 0; row < b->nrows; row++) {
-				g_string_append(s, "|");
-				for (size_t c = 0; c < b->ncols; c++) {
-					g_string_append_c(s, ' ');
-					md_cell(s, b->cells[row * b->ncols + c]);
-					g_string_append(s, " |");
-				}
-				g_string_append_c(s, '\n');
-				if (row == 0) {
-					g_string_append(s, "|");
-					for (size_t c = 0; c < b->ncols; c++)
-						g_string_append(s, c < b->text_cols ? "---|" : "---:|");
-					g_string_append_c(s, '\n');
-				}
-			}
-			g_string_append_c(s, '\n');
+			rc = md_table(out, b);
 			break;
 		}
 	}
-	g_string_append_printf(
-	    s,
-	    "**TM. %s**  \n**CHỦ TỊCH**\n\n*Nơi nhận:*  \n- Bộ Nội vụ;  \n- Văn phòng Chính "
-	    "phủ;  \n- Lưu: VT.\n",
-	    r.issuer_parent[0] ? r.issuer_parent : r.issuer);
+	if (rc == 0)
+		rc = mc_buf_addf(
+		    out,
+		    "**TM. %s**  \n**CHỦ TỊCH**\n\n*Nơi nhận:*  \n- Bộ Nội vụ;  \n- Văn phòng Chính "
+		    "phủ;  \n- Lưu: VT.\n",
+		    r.issuer_parent[0] ? r.issuer_parent : r.issuer);
 	report_free(&r);
-	/* The caller frees with free(): hand over a malloc'd copy. */
-	char *out = mc_xmalloc(s->len + 1);
-	memcpy(out, s->str, s->len + 1);
-	g_string_free(s, TRUE);
-	return out;
+	return rc;
 }
 
 /* ---- PDF ---------------------------------------------------------------- */
@@ -637,29 +650,9 @@ char *mc_reform_markdown(const mc_reform *f, int64_t date)
 #define PAD 3.0
 
 typedef struct {
-	unsigned char *data;
-	size_t len, cap;
-} bytes;
-
-typedef struct {
 	cairo_t *cr;
 	double y;
 } page;
-
-static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length)
-{
-	bytes *b = closure;
-	if (b->len + length > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 65536;
-		while (cap < b->len + length)
-			cap *= 2;
-		b->data = mc_xrealloc(b->data, cap);
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, data, length);
-	b->len += length;
-	return CAIRO_STATUS_SUCCESS;
-}
 
 /* Draws markup across the text width, starting a new page when it does not fit. */
 static void pdf_text(page *p, const char *markup, double size, mc_form_align align, double space_after)
@@ -730,13 +723,14 @@ static void pdf_table(page *p, const block *b)
 	p->y += 8;
 }
 
-int mc_reform_pdf(unsigned char **out, size_t *len, const mc_reform *f, int64_t date)
+int mc_reform_pdf(mc_buf *out, const mc_reform *f, int64_t date)
 {
 	report r;
-	bytes buf = {0};
 	page p;
+	mc_render_sink sink = {.out = out};
 	build(&r, f);
-	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(pdf_write, &buf, PAGE_W, PAGE_H);
+	cairo_surface_t *surface =
+	    cairo_pdf_surface_create_for_stream(mc_render_sink_write, &sink, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "motcua");
 	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, r.title);
 	p.cr = cairo_create(surface);
@@ -801,11 +795,5 @@ int mc_reform_pdf(unsigned char **out, size_t *len, const mc_reform *f, int64_t 
 	cairo_status_t status = cairo_surface_status(surface);
 	cairo_surface_destroy(surface);
 	report_free(&r);
-	if (status != CAIRO_STATUS_SUCCESS) {
-		free(buf.data);
-		return MC_ERROR;
-	}
-	*out = buf.data;
-	*len = buf.len;
-	return 0;
+	return mc_render_sink_result(&sink, status);
 }

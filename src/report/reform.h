@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "store/store.h"
 
 /* The levels of the tables, in the report's order. */
@@ -54,11 +55,20 @@ int mc_reform_collect(mc_reform *out, mc_store *st, int64_t unit_id, int32_t fir
 		      int64_t now);
 void mc_reform_clear(mc_reform *r);
 
-/* The report as Markdown, dated `date` (UTC seconds). Caller frees with free(). */
-char *mc_reform_markdown(const mc_reform *r, int64_t date);
+/* The most bytes of the report the command writes, in either format: the
+ * text is a few pages, its PDF a few hundred KiB. */
+#define MC_REFORM_MAX ((size_t)64 * 1024 * 1024)
 
-/* The report as an A4 PDF, dated `date`; *out (caller frees with free()) and *len. */
-int mc_reform_pdf(unsigned char **out, size_t *len, const mc_reform *r, int64_t date);
+/*
+ * The report as Markdown, dated `date` (UTC seconds), appended to out within
+ * the limit out was made with. MC_ETOOBIG when it would pass it: the report
+ * is refused, never cut. On failure out may hold part of it.
+ */
+int mc_reform_markdown(mc_buf *out, const mc_reform *r, int64_t date);
+
+/* The report as an A4 PDF, dated `date`, appended to out; MC_ETOOBIG as
+ * mc_reform_markdown, MC_ERROR when cairo fails. */
+int mc_reform_pdf(mc_buf *out, const mc_reform *r, int64_t date);
 
 /* 1816 -> "1.816", 8 -> "08" (counts below ten take a leading zero, as in
  * administrative writing), 0 -> "0". Returns buf. */

@@ -6,6 +6,8 @@
  */
 #include "store/db_int.h"
 
+#include "core/text.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -437,7 +439,7 @@ int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row)
 			}
 			break;
 		case MC_COL_CUT:
-			mc_db_cut(at, cols[i].size, mc_q_col_text(q, c));
+			mc_text_cut(at, cols[i].size, mc_q_col_text(q, c));
 			break;
 		}
 	}
@@ -476,22 +478,6 @@ int mc_q_read_list(mc_q *q, const char *what, const mc_col *cols, size_t n_cols,
 	memcpy(out, &list, sizeof list);
 	*n = len;
 	return rc;
-}
-
-void mc_db_cut(char *dst, size_t cap, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (cap == 0)
-		return;
-	if (len >= cap) {
-		len = cap - 1;
-		/* Back off continuation bytes (10xxxxxx) to the start of a character. */
-		while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(dst, src, len);
-	dst[len] = '\0';
 }
 
 /* ---- the rest ---------------------------------------------------------- */

@@ -139,10 +139,6 @@ int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row);
 int mc_q_read_list(mc_q *q, const char *what, const mc_col *cols, size_t n_cols, size_t size, void *out,
 		   size_t *n);
 
-/* Copies src into dst of cap bytes; a longer text is cut at the start of a
- * character, so that it stays valid UTF-8. */
-void mc_db_cut(char *dst, size_t cap, const char *src);
-
 /* ---- the rest of the connection --------------------------------------- */
 
 /* Runs constant SQL without parameters (transaction control, pragmas). */

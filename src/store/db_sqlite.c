@@ -10,6 +10,8 @@
  */
 #include "store/db_int.h"
 
+#include "core/text.h"
+
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,7 +359,7 @@ int mc_sqlite_check_integrity(mc_store *st, bool *complete, char *problem, size_
 		if (v && strcmp(v, "ok") == 0) {
 			rc = 0;
 		} else {
-			mc_db_cut(problem, cap, v ? v : "unknown damage");
+			mc_text_cut(problem, cap, v ? v : "unknown damage");
 			rc = MC_ERROR;
 		}
 	} else if ((rc & 0xff) == SQLITE_INTERRUPT && d.passed) {
@@ -366,7 +368,7 @@ int mc_sqlite_check_integrity(mc_store *st, bool *complete, char *problem, size_
 	} else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
 		rc = MC_EBUSY;
 	} else {
-		mc_db_cut(problem, cap, sqlite3_errmsg(st->db));
+		mc_text_cut(problem, cap, sqlite3_errmsg(st->db));
 		rc = MC_ERROR;
 	}
 	sqlite3_finalize(s);

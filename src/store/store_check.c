@@ -6,6 +6,7 @@
 #include "store/store_check.h"
 
 #include "core/embed.h"
+#include "core/text.h"
 #include "store/db.h"
 #include "store/store_files.h"
 
@@ -212,7 +213,9 @@ static int hold_pg(mc_store *st, char *who, size_t cap)
 	rc = mc_q_row(q, "list the sessions on the database");
 	if (rc == 1) {
 		rc = mc_q_col_int(q, 0) > 0 ? MC_EBUSY : 0;
-		mc_strlcpy(who, mc_q_col_text(q, 1), cap);
+		/* A list for the operator to read: shortened at a character, not
+		 * emptied, when it passes the caller's buffer. */
+		mc_text_cut(who, cap, mc_q_col_text(q, 1));
 	} else if (rc == 0) {
 		rc = MC_ERROR;
 	}

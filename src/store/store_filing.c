@@ -6,6 +6,7 @@
 #include "store/db.h"
 
 #include "core/dossier.h"
+#include "core/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
  * valid). Recorded and counted the same way. */
 static void peer_copy(char out[64], const char *peer)
 {
-	mc_db_cut(out, 64, peer);
+	mc_text_cut(out, 64, peer);
 }
 
 int mc_store_filing_record(mc_store *st, int64_t dossier_id, int64_t user_id, const char *peer, int64_t at)

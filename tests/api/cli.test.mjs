@@ -227,3 +227,15 @@ test('bad arguments exit non-zero with a message', () => {
   assert.notEqual(r.code, 0);
   assert.match(r.err, /no unit/);
 });
+
+// MOTCUA_DEMO_PASSWORD is taken whole: it was copied into 32 bytes, which
+// emptied a longer one, and the demo accounts got the empty password.
+test('init --demo takes a long MOTCUA_DEMO_PASSWORD whole', async () => {
+  const long = 'mật-khẩu-thử-nghiệm-dài-hơn-ba-mươi-hai-byte';
+  const s = await startServer({ dossiers: 0, env: { MOTCUA_DEMO_PASSWORD: long } });
+  try {
+    assert.ok(await s.login('admin', long), 'the demo administrator signs in with the password given');
+  } finally {
+    await stopServer(s);
+  }
+});

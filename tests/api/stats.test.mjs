@@ -231,3 +231,26 @@ test('bad parameters are refused with 400 invalid-query', async () => {
       'invalid-query', q);
   }
 });
+
+// Last: it renames units. The description (<desc>) says in words what the
+// bars show, for those who do not see them: every unit drawn is named in it,
+// whatever the length of the names (60 letters, the limit of a unit's name,
+// of three bytes each). It was cut at 2048 bytes, dropping the last units.
+test('the chart description names every unit drawn, however long the names', async () => {
+  const rows = (await stats(H1)).rows.filter((r) => r.resolved.total > 0);
+  const names = [];
+  for (const [i, r] of rows.entries()) {
+    const name = `Xã ${String(i).padStart(2, '0')} `.padEnd(60, 'ữ');
+    const res = await server.api('PATCH', `/api/v1/units/${r.key.code}`, { token: tok.admin, body: { name } });
+    assertStatus(res, 200, `rename ${r.key.code}`);
+    names.push(name);
+  }
+  const res = await server.api('GET', `/api/v1/stats/chart.svg?kind=resolved&${H1}`, { token: tok.lanhdao });
+  assertStatus(res, 200);
+  const desc = res.text.match(/<desc>([^<]*)<\/desc>/)[1];
+  assert.ok(Buffer.byteLength(desc) > 2048, `the description is longer than the old buffer (${Buffer.byteLength(desc)})`);
+  const drawn = Math.min(rows.length, 15);
+  assert.equal(names.filter((n) => desc.includes(n)).length, drawn, 'every unit drawn is named');
+  assert.equal(desc.split(';').length - 1, drawn, 'with its figures');
+  assert.ok(desc.endsWith(';'), 'the description ends with the last unit\'s figures');
+});

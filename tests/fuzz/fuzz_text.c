@@ -1,5 +1,6 @@
 /* libFuzzer target: text cleaning, folding and masking take any bytes; what
- * they return is valid UTF-8, and cleaning is idempotent. */
+ * they return is valid UTF-8, and cleaning is idempotent. A cut of any bytes
+ * is a prefix of them, and valid UTF-8 when it is shorter than they are. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,5 +31,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mc_text_fold(&out, s, size) == 0 && !mc_text_valid_utf8(out, strlen(out)))
 		abort();
 	free(out);
+
+	char *z = malloc(size + 1);
+	memcpy(z, data, size);
+	z[size] = '\0';
+	size_t zlen = strlen(z), cap = size % 67 + 1;
+	char *cut = malloc(cap);
+	size_t n = mc_text_cut(cut, cap, z);
+	if (n >= cap || n != strlen(cut) || memcmp(cut, z, n) != 0 ||
+	    (n < zlen && !mc_text_valid_utf8(cut, n)) || (zlen < cap && n != zlen))
+		abort();
+	free(cut);
+	free(z);
 	return 0;
 }

@@ -296,6 +296,41 @@ static void test_zero_and_invalid(void **state)
 	assert_null(out);
 }
 
+/* A document that would pass MC_CHART_SVG_MAX is refused whole: no cut
+ * SVG comes back. The limit counts what is written (escaped), not what was
+ * given: a description of '&' grows five times as "&amp;". */
+static void test_svg_limit(void **state)
+{
+	(void)state;
+	mc_chart_item items[] = {{.label = "Trực tuyến", .values = {12}}};
+	mc_chart c = {.kind = MC_CHART_COLUMNS,
+		      .title = "Hồ sơ tiếp nhận",
+		      .n_series = 1,
+		      .items = items,
+		      .n_items = 1};
+	size_t n = MC_CHART_SVG_MAX / 4;
+	char *desc = malloc(n + 1);
+	unsigned char *out = NULL;
+	size_t len = 0;
+
+	/* Within the limit as given, over it once escaped. */
+	memset(desc, '&', n);
+	desc[n] = '\0';
+	out = (unsigned char *)"x";
+	assert_int_equal(mc_chart_svg(&out, &len, &c, desc, 640, 360), MC_ETOOBIG);
+	assert_null(out);
+	assert_int_equal(len, 0);
+	/* The same length of plain text fits, and comes back whole. */
+	memset(desc, 'a', n);
+	assert_int_equal(mc_chart_svg(&out, &len, &c, desc, 640, 360), 0);
+	assert_non_null(out);
+	assert_int_equal(strlen((char *)out), len);
+	assert_true(len > n);
+	assert_non_null(strstr((char *)out, "</desc>"));
+	free(out);
+	free(desc);
+}
+
 static void test_xml_checker(void **state)
 {
 	(void)state;
@@ -313,7 +348,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_xml_checker),	     cmocka_unit_test(test_columns),
 	    cmocka_unit_test(test_stacked_and_bars), cmocka_unit_test(test_long_names_and_many),
-	    cmocka_unit_test(test_zero_and_invalid),
+	    cmocka_unit_test(test_zero_and_invalid), cmocka_unit_test(test_svg_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

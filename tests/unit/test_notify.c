@@ -129,6 +129,28 @@ static void test_long_reason_is_cut_not_refused(void **state)
 	free(m);
 }
 
+/* The lookup link is built whole from a public_url as long as the setting
+ * allows (511 bytes): it was cut at 511 bytes with the code, leaving a link
+ * that leads nowhere. */
+static void test_long_public_url_link_whole(void **state)
+{
+	struct fixture *f = *state;
+	char url[512], expected[600];
+	memcpy(url, "https://", 8);
+	memset(url + 8, 'a', sizeof url - 8 - 4);
+	memcpy(url + sizeof url - 4, ".vn", 4);
+	assert_int_equal(strlen(url), 511);
+	snprintf(expected, sizeof expected, "%s/tra-cuu/%s\n", url, f->d.code);
+	assert_int_equal(
+	    mc_notify_dossier(f->st, &f->d, "receive", "Đăng ký khai sinh", NULL, url, f->d.received_at), 0);
+	mc_message *m = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_outbox_of_dossier(f->st, &m, &n, f->d.id), 0);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(m[0].body, expected));
+	free(m);
+}
+
 static void test_backoff(void **state)
 {
 	(void)state;
@@ -221,11 +243,12 @@ static void test_message_id_stable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reception_queues_email_and_sms, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_reason_is_cut_not_refused, setup, teardown),
-		cmocka_unit_test(test_backoff),
-		cmocka_unit_test_setup_teardown(test_outbox_outcomes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_message_id_stable, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reception_queues_email_and_sms, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_long_reason_is_cut_not_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_long_public_url_link_whole, setup, teardown),
+	    cmocka_unit_test(test_backoff),
+	    cmocka_unit_test_setup_teardown(test_outbox_outcomes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_message_id_stable, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,6 +162,41 @@ static void test_request_url(void **state)
 	rq.order_info = "a|b";
 	assert_int_equal(mc_payment_request_url(&url, "https://pay.example.vn/pay", &rq, SECRET), MC_EINVAL);
 	assert_null(url);
+	/* Bytes outside RFC 3986's unreserved set, UTF-8 included, as %XX. */
+	rq.order_info = "Lệ phí ~_.-+&=";
+	assert_int_equal(mc_payment_request_url(&url, "https://pay.example.vn/pay", &rq, SECRET), 0);
+	assert_non_null(strstr(url, "&order_info=L%E1%BB%87%20ph%C3%AD%20~_.-%2B%26%3D&return_url="));
+	free(url);
+}
+
+/* What is signed and the URL made from it have a limit (16 KiB): past it
+ * the request is refused, not signed nor sent cut. */
+static void test_request_limit(void **state)
+{
+	(void)state;
+	char *url = (char *)"x";
+	char check[MC_PAYMENT_CHECK_LEN + 1];
+	size_t n = 9000;
+	char *info = malloc(n + 1);
+	memset(info, 'a', n);
+	info[n] = '\0';
+	mc_payment_request rq = {.partner_code = "MOTCUA",
+				 .reference = REF,
+				 .amount = 500000,
+				 .order_info = info,
+				 .return_url =
+				     "http://127.0.0.1:8080/ho-so-cua-toi/000.00.10.H56-170315-0001",
+				 .time = "20170315093000"};
+	/* Signed (about 9 KiB), but the URL takes three bytes for each space. */
+	memset(info, ' ', n);
+	assert_int_equal(mc_payment_request_sign(check, &rq, SECRET), 0);
+	assert_int_equal(mc_payment_request_url(&url, "https://pay.example.vn/pay", &rq, SECRET), MC_ETOOBIG);
+	assert_null(url);
+	/* Too long to sign at all. */
+	const char *fields[] = {info, info};
+	assert_int_equal(mc_payment_check_value(check, fields, 2, SECRET), MC_ETOOBIG);
+	assert_string_equal(check, "");
+	free(info);
 }
 
 int main(void)
@@ -170,7 +205,7 @@ int main(void)
 	    cmocka_unit_test(test_check_value_vectors), cmocka_unit_test(test_check_value_refuses_separator),
 	    cmocka_unit_test(test_callback_verify),	cmocka_unit_test(test_check_equal),
 	    cmocka_unit_test(test_time_format),		cmocka_unit_test(test_reference),
-	    cmocka_unit_test(test_request_url),
+	    cmocka_unit_test(test_request_url),		cmocka_unit_test(test_request_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,12 +66,59 @@ static void test_period(void **state)
 #undef D
 }
 
+/* A report of a unit with a few figures, made by hand (no store). */
+static mc_reform sample(void)
+{
+	mc_reform r = {.unit = {.name = "UBND tỉnh Thanh Hóa"}, .first_day = 17167, .last_day = 17347};
+	r.pubs.standardised = 12;
+	r.in_force = 1816;
+	r.dossiers.received = 635;
+	r.dossiers.resolved = 633;
+	r.dossiers.resolved_on_time = 633;
+	return r;
+}
+
+/* Both writers write into the buffer they are given, within its limit: a
+ * report that would pass it is refused (MC_ETOOBIG), not cut; with room it
+ * comes whole. */
+static void test_writers_limit(void **state)
+{
+	(void)state;
+	mc_reform r = sample();
+	mc_buf md, pdf;
+
+	mc_buf_init(&md, MC_REFORM_MAX);
+	assert_int_equal(mc_reform_markdown(&md, &r, 1499212800), 0);
+	assert_non_null(strstr(md.data, "# BÁO CÁO"));
+	assert_non_null(strstr(md.data, "THANH HÓA"));
+	assert_non_null(strstr(md.data, "**CHỦ TỊCH**"));
+	size_t whole = md.len;
+	mc_buf_free(&md);
+	mc_buf_init(&md, whole - 1);
+	assert_int_equal(mc_reform_markdown(&md, &r, 1499212800), MC_ETOOBIG);
+	mc_buf_free(&md);
+	mc_buf_init(&md, whole);
+	assert_int_equal(mc_reform_markdown(&md, &r, 1499212800), 0);
+	assert_int_equal(md.len, whole);
+	mc_buf_free(&md);
+
+	mc_buf_init(&pdf, MC_REFORM_MAX);
+	assert_int_equal(mc_reform_pdf(&pdf, &r, 1499212800), 0);
+	assert_true(pdf.len > 1000);
+	assert_memory_equal(pdf.data, "%PDF-", 5);
+	mc_buf_free(&pdf);
+	mc_buf_init(&pdf, 4096);
+	assert_int_equal(mc_reform_pdf(&pdf, &r, 1499212800), MC_ETOOBIG);
+	mc_buf_free(&pdf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_count),
 	    cmocka_unit_test(test_percent),
 	    cmocka_unit_test(test_period),
+	    cmocka_unit_test(test_writers_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

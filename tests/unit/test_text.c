@@ -379,12 +379,61 @@ static void test_clean_name(void **state)
 	assert_int_equal(mc_text_first_refused(S("Nguy\xE1\xBB"), MC_TEXT_NAME), -1);
 }
 
+/* The one copy that may shorten a text: whole characters only, so the copy
+ * stays valid UTF-8 whatever the room (store columns read back, messages). */
+static void test_cut(void **state)
+{
+	(void)state;
+	char out[16];
+	/* What fits is copied whole. */
+	assert_int_equal(mc_text_cut(out, sizeof out, "Việt Nam"), strlen("Việt Nam"));
+	assert_string_equal(out, "Việt Nam");
+	assert_int_equal(mc_text_cut(out, sizeof out, ""), 0);
+	assert_string_equal(out, "");
+	/* "Việt" is V, i, ệ (3 bytes), t: with room for 4 bytes the ệ does not fit. */
+	assert_int_equal(mc_text_cut(out, 5, "Việt Nam"), 2);
+	assert_string_equal(out, "Vi");
+	assert_int_equal(mc_text_cut(out, 6, "Việt Nam"), 5);
+	assert_string_equal(out, "Việ");
+	/* Exactly the room: 15 bytes and the NUL. */
+	assert_int_equal(mc_text_cut(out, sizeof out, "ữữữữữ"), 15);
+	assert_string_equal(out, "ữữữữữ");
+	assert_int_equal(mc_text_cut(out, sizeof out, "ữữữữữa"), 15);
+	assert_string_equal(out, "ữữữữữ");
+	assert_int_equal(mc_text_cut(out, sizeof out, "aữữữữữ"), 13);
+	assert_string_equal(out, "aữữữữ");
+	/* A four-byte character is not split either. */
+	assert_int_equal(mc_text_cut(out, 4, "\xF0\x9F\x98\x80"), 0);
+	assert_string_equal(out, "");
+	/* One byte of room holds only the NUL; no room writes nothing. */
+	out[0] = 'x';
+	assert_int_equal(mc_text_cut(out, 1, "abc"), 0);
+	assert_string_equal(out, "");
+	out[0] = 'x';
+	assert_int_equal(mc_text_cut(out, 0, "abc"), 0);
+	assert_int_equal(out[0], 'x');
+	/* Every cut of a long Vietnamese text is valid UTF-8 and a prefix of it. */
+	char big[64];
+	for (size_t cap = 1; cap <= sizeof big; cap++) {
+		size_t n = mc_text_cut(big, cap, vowels_lower);
+		assert_true(n < cap);
+		assert_true(mc_text_valid_utf8(big, n));
+		assert_memory_equal(big, vowels_lower, n);
+		/* The next character would not have fitted. */
+		assert_true(n + 3 >= cap);
+	}
+	/* A byte that begins no character ends a cut there, so the copy is valid. */
+	assert_int_equal(mc_text_cut(out, 4, "ab\x80\x80\x80"), 2);
+	assert_string_equal(out, "ab");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfc),
 	    cmocka_unit_test(test_fold),       cmocka_unit_test(test_mask_name),
 	    cmocka_unit_test(test_clean),      cmocka_unit_test(test_clean_name),
+	    cmocka_unit_test(test_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,116 @@
+/* Tests for src/render/form.c: a form is written into the buffer it is
+ * given, within that buffer's limit; one that would pass it is refused, not
+ * cut. The forms' text is checked end to end in tests/api/forms.test.mjs. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/mc.h"
+#include "render/form.h"
+
+static void test_receipt_whole(void **state)
+{
+	(void)state;
+	mc_form_doc docs[] = {{"Tờ khai đăng ký khai sinh", 1, 0}};
+	mc_form f = {.kind = MC_FORM_RECEIPT,
+		     .parent_unit = "UBND TỈNH THANH HÓA",
+		     .issuing_unit = "UBND huyện Quảng Xương",
+		     .place = "Quảng Xương",
+		     .date = 1488420000,
+		     .code = "000.00.33.H56-170302-0001",
+		     .procedure = "Đăng ký khai sinh",
+		     .applicant_name = "Nguyễn Văn An",
+		     .docs = docs,
+		     .n_docs = 1,
+		     .duration_days = 1,
+		     .received_at = 1488420000,
+		     .due_at = 1488506400,
+		     .lookup_url = "https://dichvucong.example.vn/tra-cuu/000.00.33.H56-170302-0001"};
+	mc_buf pdf;
+	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
+	assert_int_equal(mc_form_pdf(&pdf, &f), 0);
+	assert_memory_equal(pdf.data, "%PDF-", 5);
+	assert_non_null(strstr(pdf.data + pdf.len - 8, "%%EOF"));
+	mc_buf_free(&pdf);
+	f.kind = 0;
+	assert_int_equal(mc_form_pdf(&pdf, &f), MC_EINVAL);
+	mc_buf_free(&pdf);
+}
+
+/* A register of many rows is larger than a small limit: refused whole. */
+static void test_register_over_limit(void **state)
+{
+	(void)state;
+	enum { N = 300 };
+	mc_form_row *rows = calloc(N, sizeof *rows);
+	for (size_t i = 0; i < N; i++)
+		rows[i] = (mc_form_row){"000.00.33.H56-170302-0001",
+					"Đăng ký khai sinh",
+					"Nguyễn Văn An",
+					"Thôn 1, xã Quảng Thịnh",
+					"UBND huyện Quảng Xương",
+					1488420000,
+					1488506400,
+					0,
+					0,
+					"Đã tiếp nhận"};
+	mc_form f = {.kind = MC_FORM_REGISTER,
+		     .issuing_unit = "UBND HUYỆN QUẢNG XƯƠNG",
+		     .place = "Quảng Xương",
+		     .date = 1488420000,
+		     .rows = rows,
+		     .n_rows = N,
+		     .from = 1483203600,
+		     .to = 1488420000};
+	mc_buf pdf;
+	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
+	assert_int_equal(mc_form_pdf(&pdf, &f), 0);
+	size_t whole = pdf.len;
+	mc_buf_free(&pdf);
+	assert_true(whole > 64 * 1024);
+	mc_buf_init(&pdf, 64 * 1024);
+	assert_int_equal(mc_form_pdf(&pdf, &f), MC_ETOOBIG);
+	mc_buf_free(&pdf);
+	free(rows);
+}
+
+/* The process control sheet names both units of each hand-over in full,
+ * however long (the cell was a 600-byte array). */
+static void test_control_long_units(void **state)
+{
+	(void)state;
+	char from[1100], to[1100];
+	memset(from, 0, sizeof from);
+	for (size_t i = 0; i + 3 < sizeof from; i += 3)
+		memcpy(from + i, "ữ", 3);
+	memcpy(to, from, sizeof to);
+	mc_form_step steps[] = {{from, to, 1488420000, "Đúng hạn", "Lê Văn Bình"}};
+	mc_form f = {.kind = MC_FORM_CONTROL,
+		     .issuing_unit = "UBND huyện Quảng Xương",
+		     .place = "Quảng Xương",
+		     .date = 1488420000,
+		     .code = "000.00.33.H56-170302-0001",
+		     .steps = steps,
+		     .n_steps = 1};
+	mc_buf pdf;
+	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
+	assert_int_equal(mc_form_pdf(&pdf, &f), 0);
+	mc_buf_free(&pdf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_receipt_whole),
+	    cmocka_unit_test(test_register_over_limit),
+	    cmocka_unit_test(test_control_long_units),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -252,9 +252,12 @@ for (const [size, viewport] of WIDTHS) {
   test(`${size}: lateness in working days: the queue, the dossier and the leader's overdue list`, async () => {
     const leader = await world.actor('lanhdao', { viewport });
     const { page } = leader;
-    // the figures are those of the replies the page itself got (minutes pass meanwhile)
-    const listed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/dossiers');
+    // the figures are those of the replies the page itself got (minutes pass meanwhile);
+    // the page is loaded once first so that no reply of the landing page is taken
     await leader.goto('/can-bo/ho-so');
+    await page.waitForSelector('[data-testid=queue-total]');
+    const listed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/dossiers');
+    await page.reload();
     const api = await (await listed).json();
     await page.waitForSelector('[data-testid=queue-total]');
     const late = api.items.find((x) => x.timeliness === 'overdue');

@@ -86,9 +86,16 @@ def get(path, data=None, headers=None):
 
 
 status, body = get('/')
+# The server names each file with its version ("/css/app.css?v=<hash>") and
+# adds an import map that does the same; without those the page is the
+# packaged one, byte for byte.
+served = re.sub(rb'\n<script type="importmap">.*?</script>', b'', body, count=1, flags=re.S)
+served = re.sub(rb'\?v=[0-9a-f]{16}"', b'"', served)
 with open(os.path.join(web, 'index.html'), 'rb') as f:
-    if status != 200 or body != f.read():
+    if status != 200 or served != f.read():
         fail(f'/ is not the packaged index.html ({status})')
+if b'/css/app.css?v=' not in body:
+    fail('/ does not name the style sheet with its version')
 status, body = get('/css/app.css')
 if status != 200 or not body:
     fail('/css/app.css is not served')

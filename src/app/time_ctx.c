@@ -12,7 +12,7 @@ struct mc_time_ctx {
 	mc_workcal *wc;
 	unit_hours *units; /* only units with their own hours */
 	size_t n_units;
-	mc_unit *all;      /* every unit, sorted by id, for look-ups without a query */
+	mc_unit *all;      /* every unit, sorted by id, for look-ups without a query (owned) */
 	size_t n_all;
 	int64_t generation; /* of the tables it was loaded from (mc_store_generation) */
 };
@@ -72,7 +72,7 @@ int mc_time_ctx_load(mc_time_ctx **out, mc_store *st)
 	tc = NULL;
 	rc = 0;
 cleanup:
-	mc_unit_free_list(units);
+	mc_unit_free_list(units, n);
 	mc_time_ctx_free(tc);
 	return rc;
 }
@@ -83,7 +83,7 @@ void mc_time_ctx_free(mc_time_ctx *tc)
 		return;
 	mc_workcal_free(tc->wc);
 	free(tc->units);
-	mc_unit_free_list(tc->all);
+	mc_unit_free_list(tc->all, tc->n_all);
 	free(tc);
 }
 

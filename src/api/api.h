@@ -46,6 +46,12 @@ json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code);
 json_t *mc_api_unit_ref(const mc_time_ctx *tc, int64_t id);
 json_t *mc_api_user_json(const mc_time_ctx *tc, const mc_user *u);
 json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts);
+/* Hands the strings of a unit or user the store filled to the request, which
+ * frees them with itself (mc_req_own): the struct may then live in a job of
+ * the request, and its fields be pointed at other strings of the request,
+ * without being cleared. */
+void mc_api_unit_own(mc_req *r, mc_unit *u);
+void mc_api_user_own(mc_req *r, mc_user *u);
 /* Full dossier for its owner and officers; with its documents (an array, empty
  * when there are none) when with_docs, with events when given. */
 json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, const mc_event *ev, size_t n_ev);

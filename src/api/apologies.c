@@ -161,8 +161,10 @@ static int notify_apology(mc_store *st, apology_job *j)
 	if (mc_store_procedure_get_id(st, &p, j->dossier.procedure_id, false) == 0)
 		proc = p.name;
 	const mc_unit *u = mc_time_ctx_unit(j->tc, j->out.unit_id);
-	return mc_notify_dossier(st, &j->dossier, "apology", proc, u ? u->name : NULL, j->public_url,
-				 j->out.issued_at);
+	int rc = mc_notify_dossier(st, &j->dossier, "apology", proc, u ? u->name : NULL, j->public_url,
+				   j->out.issued_at);
+	mc_procedure_clear(&p);
+	return rc;
 }
 
 static int issue_write(mc_store *st, void *payload)
@@ -265,6 +267,8 @@ static int public_unit_or_reply(mc_req *r, const mc_unit **out)
 	}
 	mc_unit u;
 	int rc = mc_store_unit_by_code(mc_req_store(r), &u, code);
+	int64_t id = u.id;
+	mc_unit_clear(&u);
 	if (rc == MC_ENOTFOUND) {
 		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "no unit has code %s", code);
 		return -1;
@@ -273,7 +277,7 @@ static int public_unit_or_reply(mc_req *r, const mc_unit **out)
 		mc_reply_error(r, rc, "the unit");
 		return -1;
 	}
-	*out = mc_time_ctx_unit(tc, u.id);
+	*out = mc_time_ctx_unit(tc, id);
 	if (!*out) {
 		mc_reply_error(r, MC_EBUSY, "the unit");
 		return -1;

@@ -205,11 +205,13 @@ void mc_api_calendar_due(mc_req *r)
 	const char *unit = mc_req_query(r, "unit");
 	if (unit) {
 		mc_unit u;
-		if (mc_store_unit_by_code(mc_req_store(r), &u, unit) != 0) {
+		int rc = mc_store_unit_by_code(mc_req_store(r), &u, unit);
+		unit_id = u.id;
+		mc_unit_clear(&u);
+		if (rc != 0) {
 			mc_reply_problem(r, MC_PROB_INVALID_QUERY, "no unit has code %s", unit);
 			return;
 		}
-		unit_id = u.id;
 	}
 	const mc_office_hours *oh = mc_time_ctx_hours(tc, unit_id);
 	const mc_workcal *wc = mc_time_ctx_calendar(tc);

@@ -82,12 +82,39 @@ json_t *mc_api_time(int64_t t)
 	return json_string(mc_time_format(buf, sizeof buf, t));
 }
 
+/* A text of a struct as JSON: "" for NULL (a struct built to be written may
+ * leave a field unset), or NULL for an empty one where the shape has null. */
+static const char *text(const char *s)
+{
+	return s ? s : "";
+}
+
+static const char *text_or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
 json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code)
 {
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?}", "code", u->code, "name", u->name, "level",
-			 u->level, "parent", parent_code, "province_code", u->province_code, "office_hours",
-			 u->office_hours[0] ? u->office_hours : NULL, "address", u->address[0] ? u->address : NULL,
-			 "phone", u->phone[0] ? u->phone : NULL);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?}", "code", text(u->code), "name",
+			 text(u->name), "level", text(u->level), "parent", parent_code, "province_code",
+			 text(u->province_code), "office_hours", text_or_null(u->office_hours), "address",
+			 text_or_null(u->address), "phone", text_or_null(u->phone));
+}
+
+void mc_api_unit_own(mc_req *r, mc_unit *u)
+{
+	char *strings[] = {u->code,	    u->name,	u->level, u->province_code,
+			   u->office_hours, u->address, u->phone};
+	for (size_t i = 0; i < MC_ARRAY_LEN(strings); i++)
+		mc_req_own(r, strings[i]);
+}
+
+void mc_api_user_own(mc_req *r, mc_user *u)
+{
+	char *strings[] = {u->username, u->full_name, u->email, u->phone, u->id_number};
+	for (size_t i = 0; i < MC_ARRAY_LEN(strings); i++)
+		mc_req_own(r, strings[i]);
 }
 
 json_t *mc_api_unit_ref(const mc_time_ctx *tc, int64_t id)
@@ -95,22 +122,23 @@ json_t *mc_api_unit_ref(const mc_time_ctx *tc, int64_t id)
 	const mc_unit *u = id ? mc_time_ctx_unit(tc, id) : NULL;
 	if (!u)
 		return json_null();
-	return json_pack("{s:s, s:s}", "code", u->code, "name", u->name);
+	return json_pack("{s:s, s:s}", "code", text(u->code), "name", text(u->name));
 }
 
 json_t *mc_api_user_json(const mc_time_ctx *tc, const mc_user *u)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s?, s:s?, s:b}", "id", (json_int_t)u->id, "username",
-			 u->username, "full_name", u->full_name, "role", mc_role_name((mc_role)u->role), "unit",
-			 mc_api_unit_ref(tc, u->unit_id), "email", u->email[0] ? u->email : NULL, "phone",
-			 u->phone[0] ? u->phone : NULL, "active", u->active);
+			 text(u->username), "full_name", text(u->full_name), "role",
+			 mc_role_name((mc_role)u->role), "unit", mc_api_unit_ref(tc, u->unit_id), "email",
+			 text_or_null(u->email), "phone", text_or_null(u->phone), "active", u->active);
 }
 
 json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:i, s:s}", "code", p->code, "name", p->name, "field",
-			      p->field, "levels", p->levels, "duration_hours", p->duration_hours, "duration_days",
-			      p->duration_hours / 8.0, "online_level", p->online_level, "status", p->status);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:i, s:s}", "code", text(p->code), "name",
+			      text(p->name), "field", text(p->field), "levels", text(p->levels),
+			      "duration_hours", p->duration_hours, "duration_days", p->duration_hours / 8.0,
+			      "online_level", p->online_level, "status", text(p->status));
 	if (p->online_duration_hours)
 		json_object_set_new(j, "online_duration_hours", json_integer(p->online_duration_hours));
 	if (p->cutoff_min >= 0) {
@@ -121,27 +149,30 @@ json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts)
 	if (!with_parts)
 		return j;
 	json_object_set_new(j, "restart_on_supplement", json_boolean(p->restart_on_supplement));
-	json_object_set_new(j, "target", json_string(p->target));
-	json_object_set_new(j, "result", json_string(p->result));
-	json_object_set_new(j, "legal_basis", json_string(p->legal_basis));
-	json_object_set_new(j, "place", json_string(p->place));
+	json_object_set_new(j, "target", json_string(text(p->target)));
+	json_object_set_new(j, "result", json_string(text(p->result)));
+	json_object_set_new(j, "legal_basis", json_string(text(p->legal_basis)));
+	json_object_set_new(j, "place", json_string(text(p->place)));
 	json_t *steps = json_array();
 	for (size_t i = 0; i < p->n_steps; i++)
-		json_array_append_new(steps, json_pack("{s:i, s:s, s:s, s:s, s:i}", "seq", p->steps[i].seq, "name",
-						       p->steps[i].name, "role", p->steps[i].role, "unit_level",
-						       p->steps[i].unit_level, "hours", p->steps[i].hours));
+		json_array_append_new(
+		    steps, json_pack("{s:i, s:s, s:s, s:s, s:i}", "seq", p->steps[i].seq, "name",
+				     text(p->steps[i].name), "role", text(p->steps[i].role), "unit_level",
+				     text(p->steps[i].unit_level), "hours", p->steps[i].hours));
 	json_object_set_new(j, "steps", steps);
 	json_t *docs = json_array();
 	for (size_t i = 0; i < p->n_docs; i++)
-		json_array_append_new(docs, json_pack("{s:i, s:s, s:i, s:i, s:s?, s:b}", "seq", p->docs[i].seq, "name",
-						      p->docs[i].name, "originals", p->docs[i].originals, "copies",
-						      p->docs[i].copies, "form", p->docs[i].form[0] ? p->docs[i].form : NULL,
-						      "required", p->docs[i].required));
+		json_array_append_new(
+		    docs, json_pack("{s:i, s:s, s:i, s:i, s:s?, s:b}", "seq", p->docs[i].seq, "name",
+				    text(p->docs[i].name), "originals", p->docs[i].originals, "copies",
+				    p->docs[i].copies, "form", text_or_null(p->docs[i].form), "required",
+				    p->docs[i].required));
 	json_object_set_new(j, "documents", docs);
 	json_t *fees = json_array();
 	for (size_t i = 0; i < p->n_fees; i++)
-		json_array_append_new(fees, json_pack("{s:s, s:s, s:I}", "code", p->fees[i].code, "name",
-						      p->fees[i].name, "amount", (json_int_t)p->fees[i].amount));
+		json_array_append_new(fees, json_pack("{s:s, s:s, s:I}", "code", text(p->fees[i].code),
+						      "name", text(p->fees[i].name), "amount",
+						      (json_int_t)p->fees[i].amount));
 	json_object_set_new(j, "fees", fees);
 	json_t *pubs = json_array();
 	for (size_t i = 0; i < p->n_pubs; i++) {
@@ -149,8 +180,8 @@ json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts)
 		char date[16];
 		mc_civil_from_days(p->pubs[i].day, &y, &m, &d);
 		snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
-		json_array_append_new(pubs, json_pack("{s:s, s:s, s:s}", "kind", p->pubs[i].kind, "decision",
-						      p->pubs[i].decision, "date", date));
+		json_array_append_new(pubs, json_pack("{s:s, s:s, s:s}", "kind", text(p->pubs[i].kind),
+						      "decision", text(p->pubs[i].decision), "date", date));
 	}
 	json_object_set_new(j, "publications", pubs);
 	return j;
@@ -252,6 +283,7 @@ json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 		mc_api_time(d->received_at), "due_at", mc_api_time(d->due_at), "paused_at", mc_api_time(d->paused_at),
 		"finished_at", mc_api_time(d->finished_at), "returned_at", mc_api_time(d->returned_at), "timeliness",
 		mc_api_timeliness(mc_req_time(r), d, mc_now()), "step", d->step);
+	mc_procedure_clear(&p);
 	if (d->statutory_due_at)
 		json_object_set_new(j, "statutory_due_at", mc_api_time(d->statutory_due_at));
 	/* How late, in working time (the receiving unit's office hours and the

@@ -115,7 +115,9 @@ static int notify(mc_store *st, dossier_job *j, const char *action, int64_t at)
 	if (mc_store_procedure_get_id(st, &p, j->out.procedure_id, false) == 0)
 		proc = p.name;
 	const mc_unit *u = mc_time_ctx_unit(j->tc, j->out.receiving_unit_id);
-	return mc_notify_dossier(st, &j->out, action, proc, u ? u->name : NULL, j->public_url, at);
+	int rc = mc_notify_dossier(st, &j->out, action, proc, u ? u->name : NULL, j->public_url, at);
+	mc_procedure_clear(&p);
+	return rc;
 }
 
 static int create_write(mc_store *st, void *payload)
@@ -226,15 +228,18 @@ void mc_api_dossier_create(mc_req *r)
 	if (strcmp(p.status, "active") != 0) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "procedure_code", "inactive",
 				       "procedure %s is %s and takes no new dossiers", procedure, p.status);
+		mc_procedure_clear(&p);
 		return;
 	}
+	mc_procedure_clear(&p);
 	if (unit) {
 		mc_unit u;
 		if (unit_by_code_or_reply(r, &u, unit, "unit") != 0)
 			return;
 		j->in.unit_id = u.id;
+		mc_unit_clear(&u);
 		if (j->actor.role == MC_ROLE_DESK) {
-			if (!mc_api_in_scope(r, u.id)) {
+			if (!mc_api_in_scope(r, j->in.unit_id)) {
 				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "unit %s is outside your unit's scope", unit);
 				return;
 			}
@@ -301,6 +306,8 @@ void mc_api_dossiers_list(mc_req *r)
 		if (unit) {
 			mc_unit u;
 			int rc = mc_store_unit_by_code(mc_req_store(r), &u, unit);
+			int64_t unit_id = u.id;
+			mc_unit_clear(&u);
 			if (rc == MC_ENOTFOUND) {
 				mc_reply_problem(r, MC_PROB_INVALID_QUERY, "no unit has code %s", unit);
 				return;
@@ -309,11 +316,11 @@ void mc_api_dossiers_list(mc_req *r)
 				mc_reply_error(r, rc, "the unit");
 				return;
 			}
-			if (!mc_api_in_scope(r, u.id)) {
+			if (!mc_api_in_scope(r, unit_id)) {
 				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "unit %s is outside your unit's scope", unit);
 				return;
 			}
-			q.unit_id = u.id;
+			q.unit_id = unit_id;
 		}
 		if (mine && strcmp(mine, "true") == 0)
 			q.handler_id = me->id;
@@ -493,20 +500,24 @@ void mc_api_dossier_action(mc_req *r)
 		if (unit_by_code_or_reply(r, &u, to_unit, "to_unit") != 0)
 			return;
 		j->act.to_unit_id = u.id;
+		mc_unit_clear(&u);
 	}
 	if (handler) {
-		mc_user h;
+		mc_user h = {0};
 		int rc = mc_store_user_by_username(mc_req_store(r), &h, NULL, 0, handler);
+		mc_role handler_role = (mc_role)h.role;
+		int64_t handler_id = h.id;
+		mc_user_clear(&h);
 		if (rc != 0 && rc != MC_ENOTFOUND) {
 			mc_reply_error(r, rc, "the handler");
 			return;
 		}
-		if (rc != 0 || h.role == MC_ROLE_CITIZEN) {
+		if (rc != 0 || handler_role == MC_ROLE_CITIZEN) {
 			mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "handler", "unknown",
 					       "handler: no officer has username %s", handler);
 			return;
 		}
-		j->act.handler_id = h.id;
+		j->act.handler_id = handler_id;
 	}
 	if (outcome) {
 		if (strcmp(outcome, "approved") == 0) {

@@ -105,6 +105,7 @@ void mc_api_dossier_form(mc_req *r)
 	char *unit_upper = NULL, *parent_upper = NULL;
 	mc_buf url;
 	mc_buf_init(&url, LINK_MAX);
+	mc_procedure p = {0};
 	int rc = mc_store_dossier_get(st, &d, mc_req_param(r, 0), true);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the dossier");
@@ -119,9 +120,8 @@ void mc_api_dossier_form(mc_req *r)
 		mc_reply_error(r, rc, "the dossier's history");
 		goto cleanup;
 	}
-	mc_procedure p;
-	if (mc_store_procedure_get_id(st, &p, d.procedure_id, false) != 0)
-		p.name[0] = '\0';
+	/* Without its procedure (NULL name) the form shows dots. */
+	mc_store_procedure_get_id(st, &p, d.procedure_id, false);
 	const mc_unit *unit = mc_time_ctx_unit(tc, d.receiving_unit_id);
 	const mc_unit *parent = unit && unit->parent_id ? mc_time_ctx_unit(tc, unit->parent_id) : NULL;
 	unit_upper = upper(unit ? unit->name : NULL);
@@ -277,6 +277,7 @@ cleanup:
 	free(docs);
 	mc_event_free_list(ev);
 	mc_dossier_clear(&d);
+	mc_procedure_clear(&p);
 }
 
 static int by_received(const void *a, const void *b)
@@ -317,6 +318,7 @@ void mc_api_register_form(mc_req *r)
 			return;
 		}
 		unit_id = u.id;
+		mc_unit_clear(&u);
 	}
 	if (!mc_api_in_scope(r, unit_id)) {
 		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the unit is outside your scope");
@@ -355,8 +357,15 @@ void mc_api_register_form(mc_req *r)
 		const mc_dossier *d = &all[i];
 		mc_store_procedure_get_id(mc_req_store(r), &procs[i], d->procedure_id, false);
 		const mc_unit *cu = mc_time_ctx_unit(tc, d->current_unit_id);
-		rows[i] = (mc_form_row){d->code, procs[i].name, d->applicant_name, d->applicant_address,
-					cu ? cu->name : "", d->received_at, d->due_at, d->finished_at, d->returned_at,
+		rows[i] = (mc_form_row){d->code,
+					procs[i].name ? procs[i].name : "",
+					d->applicant_name,
+					d->applicant_address,
+					cu ? cu->name : "",
+					d->received_at,
+					d->due_at,
+					d->finished_at,
+					d->returned_at,
 					notes[i]};
 		/* Resolved after the due time by law (core/stats.h). */
 		mc_timing timing = mc_app_dossier_timing(d);
@@ -383,7 +392,7 @@ void mc_api_register_form(mc_req *r)
 	g_free(unit_upper);
 	g_free(parent_upper);
 	free(notes);
-	free(procs);
+	mc_procedure_free_list(procs, n_all);
 	free(rows);
 	mc_dossier_free_list(all, n_all);
 }

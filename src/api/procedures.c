@@ -1,6 +1,8 @@
 /* /api/v1/procedures - the catalogue of administrative procedures. */
 #include "api/api.h"
 
+#include "core/limits.h"
+
 #include <string.h>
 
 void mc_api_procedures_list(mc_req *r)
@@ -30,6 +32,7 @@ void mc_api_procedures_list(mc_req *r)
 			return;
 		}
 		q.unit_id = u.id;
+		mc_unit_clear(&u);
 	}
 	mc_procedure *list = NULL;
 	size_t n = 0;
@@ -97,7 +100,7 @@ void mc_api_procedure_fields(mc_req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, json_pack("{s:s, s:I}", "field", list[i].field, "count",
 						       (json_int_t)list[i].count));
-	free(list);
+	mc_proc_field_free_list(list, n);
 	mc_reply_header(r, "Cache-Control", "no-cache");
 	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -228,11 +231,11 @@ static int read_steps_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 		char where[48];
 		snprintf(where, sizeof where, "steps[%zu].", i);
 		mc_field spec[] = {
-			{"seq", MC_F_INT, false, 1, 100, &seq, 0},
-			{"name", MC_F_STRING, true, 1, 120, &name, sizeof x->name},
-			{"role", MC_F_STRING, true, 1, 15, &role, sizeof x->role},
-			{"unit_level", MC_F_STRING, true, 1, 15, &unit_level, sizeof x->unit_level},
-			{"hours", MC_F_INT, true, 0, MAX_HOURS, &hours, 0},
+		    {"seq", MC_F_INT, false, 1, 100, &seq, 0},
+		    {"name", MC_F_STRING, true, 1, MC_LIMIT_PROCEDURE_STEP_NAME, &name, 0},
+		    {"role", MC_F_STRING, true, 1, MC_LIMIT_PROCEDURE_STEP_ROLE, &role, 0},
+		    {"unit_level", MC_F_STRING, true, 1, MC_LIMIT_PROCEDURE_STEP_UNIT_LEVEL, &unit_level, 0},
+		    {"hours", MC_F_INT, true, 0, MAX_HOURS, &hours, 0},
 		};
 		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
 			return -1;
@@ -245,10 +248,11 @@ static int read_steps_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 					 "%sunit_level must be province, department, district or commune", where);
 			return -1;
 		}
+		/* The request's strings, which the store only reads. */
 		x->seq = (int)seq;
-		mc_strlcpy(x->name, name, sizeof x->name);
-		mc_strlcpy(x->role, role, sizeof x->role);
-		mc_strlcpy(x->unit_level, unit_level, sizeof x->unit_level);
+		x->name = (char *)name;
+		x->role = (char *)role;
+		x->unit_level = (char *)unit_level;
 		x->hours = (int32_t)hours;
 		total += hours;
 	}
@@ -275,21 +279,20 @@ static int read_proc_docs_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 		char where[48];
 		snprintf(where, sizeof where, "documents[%zu].", i);
 		mc_field spec[] = {
-			{"seq", MC_F_INT, false, 1, 100, &seq, 0},
-			{"name", MC_F_STRING, true, 1, 300, &name, sizeof x->name},
-			{"originals", MC_F_INT, false, 0, 100, &originals, 0},
-			{"copies", MC_F_INT, false, 0, 100, &copies, 0},
-			{"form", MC_F_STRING, false, 1, 200, &form, sizeof x->form},
-			{"required", MC_F_BOOL, false, 0, 0, &required, 0},
+		    {"seq", MC_F_INT, false, 1, 100, &seq, 0},
+		    {"name", MC_F_STRING, true, 1, MC_LIMIT_PROCEDURE_DOCUMENT_NAME, &name, 0},
+		    {"originals", MC_F_INT, false, 0, 100, &originals, 0},
+		    {"copies", MC_F_INT, false, 0, 100, &copies, 0},
+		    {"form", MC_F_STRING, false, 1, MC_LIMIT_PROCEDURE_DOCUMENT_FORM, &form, 0},
+		    {"required", MC_F_BOOL, false, 0, 0, &required, 0},
 		};
 		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
 			return -1;
 		x->seq = (int)seq;
-		mc_strlcpy(x->name, name, sizeof x->name);
+		x->name = (char *)name;
 		x->originals = (int)originals;
 		x->copies = (int)copies;
-		if (form)
-			mc_strlcpy(x->form, form, sizeof x->form);
+		x->form = (char *)form;
 		x->required = required;
 	}
 	p->n_docs = n;
@@ -307,15 +310,14 @@ static int read_fees_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 		char where[48];
 		snprintf(where, sizeof where, "fees[%zu].", i);
 		mc_field spec[] = {
-			{"code", MC_F_STRING, false, 1, 31, &code, sizeof x->code},
-			{"name", MC_F_STRING, true, 1, 200, &name, sizeof x->name},
-			{"amount", MC_F_INT, true, 0, 1000000000000, &amount, 0},
+		    {"code", MC_F_STRING, false, 1, MC_LIMIT_PROCEDURE_FEE_CODE, &code, 0},
+		    {"name", MC_F_STRING, true, 1, MC_LIMIT_PROCEDURE_FEE_NAME, &name, 0},
+		    {"amount", MC_F_INT, true, 0, 1000000000000, &amount, 0},
 		};
 		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
 			return -1;
-		if (code)
-			mc_strlcpy(x->code, code, sizeof x->code);
-		mc_strlcpy(x->name, name, sizeof x->name);
+		x->code = (char *)code;
+		x->name = (char *)name;
 		x->amount = amount;
 	}
 	p->n_fees = n;
@@ -332,9 +334,9 @@ static int read_pubs_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 		char where[48];
 		snprintf(where, sizeof where, "publications[%zu].", i);
 		mc_field spec[] = {
-			{"kind", MC_F_STRING, true, 1, 15, &kind, sizeof x->kind},
-			{"decision", MC_F_STRING, true, 1, 120, &decision, sizeof x->decision},
-			{"date", MC_F_STRING, true, 10, 10, &date, 0},
+		    {"kind", MC_F_STRING, true, 1, MC_LIMIT_PROCEDURE_PUBLICATION_KIND, &kind, 0},
+		    {"decision", MC_F_STRING, true, 1, MC_LIMIT_PROCEDURE_PUBLICATION_DECISION, &decision, 0},
+		    {"date", MC_F_STRING, true, 10, MC_LIMIT_PROCEDURE_PUBLICATION_DATE, &date, 0},
 		};
 		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
 			return -1;
@@ -348,8 +350,8 @@ static int read_pubs_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%sdate must be a date YYYY-MM-DD", where);
 			return -1;
 		}
-		mc_strlcpy(x->kind, kind, sizeof x->kind);
-		mc_strlcpy(x->decision, decision, sizeof x->decision);
+		x->kind = (char *)kind;
+		x->decision = (char *)decision;
 		x->day = (int32_t)((t + MC_TZ_OFFSET) / 86400);
 	}
 	p->n_pubs = n;
@@ -411,23 +413,23 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 	int64_t duration = 0, online_duration = 0, online_level = 2;
 	bool restart = false;
 	mc_field spec[] = {
-		{"code", MC_F_STRING, path_code == NULL, 1, 31, &code, sizeof p->code},
-		{"name", MC_F_STRING, true, 3, 300, &name, sizeof p->name},
-		{"field", MC_F_STRING, true, 1, 120, &field, sizeof p->field},
-		{"duration_hours", MC_F_INT, true, 1, MAX_HOURS, &duration, 0},
-		{"online_duration_hours", MC_F_INT, false, 0, MAX_HOURS, &online_duration, 0},
-		{"cutoff", MC_F_STRING, false, 5, 5, &cutoff, 0},
-		{"restart_on_supplement", MC_F_BOOL, false, 0, 0, &restart, 0},
-		{"online_level", MC_F_INT, false, 2, 4, &online_level, 0},
-		{"status", MC_F_STRING, false, 1, 15, &status, 0},
-		{"target", MC_F_STRING, false, 1, 250, &target, sizeof p->target},
-		{"result", MC_F_STRING, false, 1, 250, &result, sizeof p->result},
-		{"legal_basis", MC_F_TEXT, false, 1, 2000, &legal_basis, sizeof p->legal_basis},
-		{"place", MC_F_STRING, false, 1, 250, &place, sizeof p->place},
-		{"steps", MC_F_ARRAY, false, 0, MAX_STEPS, &steps, 0},
-		{"documents", MC_F_ARRAY, false, 0, MAX_PROC_DOCS, &docs, 0},
-		{"fees", MC_F_ARRAY, false, 0, MAX_FEES, &fees, 0},
-		{"publications", MC_F_ARRAY, false, 0, MAX_PUBS, &pubs, 0},
+	    {"code", MC_F_STRING, path_code == NULL, 1, MC_LIMIT_PROCEDURE_CODE, &code, 0},
+	    {"name", MC_F_STRING, true, 3, MC_LIMIT_PROCEDURE_NAME, &name, 0},
+	    {"field", MC_F_STRING, true, 1, MC_LIMIT_PROCEDURE_FIELD, &field, 0},
+	    {"duration_hours", MC_F_INT, true, 1, MAX_HOURS, &duration, 0},
+	    {"online_duration_hours", MC_F_INT, false, 0, MAX_HOURS, &online_duration, 0},
+	    {"cutoff", MC_F_STRING, false, 5, MC_LIMIT_PROCEDURE_CUTOFF, &cutoff, 0},
+	    {"restart_on_supplement", MC_F_BOOL, false, 0, 0, &restart, 0},
+	    {"online_level", MC_F_INT, false, 2, 4, &online_level, 0},
+	    {"status", MC_F_STRING, false, 1, MC_LIMIT_PROCEDURE_STATUS, &status, 0},
+	    {"target", MC_F_STRING, false, 1, MC_LIMIT_PROCEDURE_TARGET, &target, 0},
+	    {"result", MC_F_STRING, false, 1, MC_LIMIT_PROCEDURE_RESULT, &result, 0},
+	    {"legal_basis", MC_F_TEXT, false, 1, MC_LIMIT_PROCEDURE_LEGAL_BASIS, &legal_basis, 0},
+	    {"place", MC_F_STRING, false, 1, MC_LIMIT_PROCEDURE_PLACE, &place, 0},
+	    {"steps", MC_F_ARRAY, false, 0, MAX_STEPS, &steps, 0},
+	    {"documents", MC_F_ARRAY, false, 0, MAX_PROC_DOCS, &docs, 0},
+	    {"fees", MC_F_ARRAY, false, 0, MAX_FEES, &fees, 0},
+	    {"publications", MC_F_ARRAY, false, 0, MAX_PUBS, &pubs, 0},
 	};
 	json_t *body = mc_req_body(r);
 	if (mc_fields_or_reply(r, body, NULL, spec, MC_ARRAY_LEN(spec)) != 0)
@@ -442,13 +444,16 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 				 "code must be letters, digits, dots, dashes or underscores, such as 1.001193");
 		return -1;
 	}
-	mc_strlcpy(p->code, path_code ? path_code : code, sizeof p->code);
+	/* The request's strings, which the store only reads (p is not cleared). */
+	p->code = (char *)(path_code ? path_code : code);
 	levels = json_object_get(body, "levels");
 	if (!levels || json_is_null(levels)) {
 		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "levels", "required", "levels is required");
 		return -1;
 	}
-	if (read_levels_or_reply(r, levels, p->levels, sizeof p->levels) != 0)
+	/* Each of the four levels once, with commas. */
+	p->levels = mc_req_own(r, mc_xcalloc(1, MC_LIMIT_PROCEDURE_LEVELS + 1));
+	if (read_levels_or_reply(r, levels, p->levels, MC_LIMIT_PROCEDURE_LEVELS + 1) != 0)
 		return -1;
 	/* "unit": the owner's code, or {"code": ...} as GET shows it, or null. */
 	unit = json_object_get(body, "unit");
@@ -472,12 +477,14 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 		if (!level_listed(p->levels, u.level)) {
 			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "unit %s is a %s, which is not among the levels %s",
 					 u.code, u.level, p->levels);
+			mc_unit_clear(&u);
 			return -1;
 		}
 		p->unit_id = u.id;
+		mc_unit_clear(&u);
 	}
-	mc_strlcpy(p->name, name, sizeof p->name);
-	mc_strlcpy(p->field, field, sizeof p->field);
+	p->name = (char *)name;
+	p->field = (char *)field;
 	p->duration_hours = (int32_t)duration;
 	p->online_duration_hours = (int32_t)online_duration;
 	p->cutoff_min = -1;
@@ -494,15 +501,11 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "status must be active or abolished");
 		return -1;
 	}
-	mc_strlcpy(p->status, status ? status : "active", sizeof p->status);
-	if (target)
-		mc_strlcpy(p->target, target, sizeof p->target);
-	if (result)
-		mc_strlcpy(p->result, result, sizeof p->result);
-	if (legal_basis)
-		mc_strlcpy(p->legal_basis, legal_basis, sizeof p->legal_basis);
-	if (place)
-		mc_strlcpy(p->place, place, sizeof p->place);
+	p->status = (char *)(status ? status : "active");
+	p->target = (char *)target;
+	p->result = (char *)result;
+	p->legal_basis = (char *)legal_basis;
+	p->place = (char *)place;
 	if (read_steps_or_reply(r, steps, p) != 0 || read_proc_docs_or_reply(r, docs, p) != 0 ||
 	    read_fees_or_reply(r, fees, p) != 0 || read_pubs_or_reply(r, pubs, p) != 0)
 		return -1;

@@ -142,6 +142,7 @@ void mc_api_ratings_summary(mc_req *r)
 			return;
 		}
 		unit_id = u.id;
+		mc_unit_clear(&u);
 	}
 	if (!mc_api_in_scope(r, unit_id)) {
 		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the unit is outside your unit's scope");

@@ -2,6 +2,7 @@
 #include "api/api.h"
 
 #include "app/auth.h"
+#include "core/limits.h"
 #include "http/limiter.h"
 
 #include <sodium.h>
@@ -11,10 +12,10 @@
 typedef struct {
 	/* what the pool thread checks */
 	char hash[MC_PASSWORD_HASH_MAX];
-	char password[1025]; /* 256 characters of up to 4 bytes */
+	char password[MC_LIMIT_SESSION_PASSWORD * 4 + 1]; /* characters of up to 4 bytes */
 	bool account_ok;          /* the account exists and is active */
 	/* what the reply needs */
-	mc_user user;
+	mc_user user;             /* its strings are the request's */
 	char account_key[96];     /* failures from unknown devices */
 	char device_key[48];      /* failures from this known device, "" = not one */
 	char address_key[96];
@@ -147,8 +148,8 @@ void mc_api_session_create(mc_req *r)
 {
 	const char *username = NULL, *password = NULL;
 	mc_field spec[] = {
-		{"username", MC_F_STRING, true, 1, 64, &username, 0},
-		{"password", MC_F_STRING, true, 1, 256, &password, 0},
+	    {"username", MC_F_STRING, true, 1, MC_LIMIT_SESSION_USERNAME, &username, 0},
+	    {"password", MC_F_STRING, true, 1, MC_LIMIT_SESSION_PASSWORD, &password, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
@@ -170,6 +171,7 @@ void mc_api_session_create(mc_req *r)
 		return;
 	}
 	int rc = mc_store_user_by_username(mc_req_store(r), &s->user, s->hash, sizeof s->hash, username);
+	mc_api_user_own(r, &s->user);
 	if (rc != 0 && rc != MC_ENOTFOUND) {
 		mc_reply_error(r, rc, "signing in");
 		return;

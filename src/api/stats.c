@@ -51,6 +51,7 @@ static int unit_or_reply(mc_req *r, const mc_unit **out)
 			return -1;
 		}
 		id = u.id;
+		mc_unit_clear(&u);
 	}
 	if (!id) {
 		mc_reply_problem(r, MC_PROB_INVALID_QUERY,
@@ -566,6 +567,7 @@ void mc_api_public_results(mc_req *r)
 			return;
 		}
 		unit = mc_time_ctx_unit(tc, u.id);
+		mc_unit_clear(&u);
 	} else {
 		unit = mc_time_ctx_root(tc);
 	}

@@ -61,7 +61,9 @@ void mc_api_submissions_list(mc_req *r)
 	if (unit) {
 		mc_unit u;
 		rc = mc_store_unit_by_code(st, &u, unit);
-		if (rc == MC_ENOTFOUND || (rc == 0 && !mc_api_in_scope(r, u.id))) {
+		int64_t unit_id = u.id;
+		mc_unit_clear(&u);
+		if (rc == MC_ENOTFOUND || (rc == 0 && !mc_api_in_scope(r, unit_id))) {
 			if (rc == 0)
 				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
 						 "unit %s is outside your unit's scope", unit);
@@ -73,7 +75,7 @@ void mc_api_submissions_list(mc_req *r)
 			mc_reply_error(r, rc, "the unit");
 			return;
 		}
-		q.unit_id = u.id;
+		q.unit_id = unit_id;
 	}
 	const char *account = mc_req_query(r, "account");
 	bool nobody = false;
@@ -85,13 +87,16 @@ void mc_api_submissions_list(mc_req *r)
 			return;
 		}
 		rc = mc_store_user_by_username(st, &u, NULL, 0, account);
+		mc_role role = (mc_role)u.role;
+		int64_t user_id = u.id;
+		mc_user_clear(&u);
 		if (rc != 0 && rc != MC_ENOTFOUND) {
 			mc_reply_error(r, rc, "the account");
 			return;
 		}
 		/* An account that does not exist, or an officer's, filed nothing to list. */
-		nobody = rc == MC_ENOTFOUND || u.role != MC_ROLE_CITIZEN;
-		q.owner_id = nobody ? 0 : u.id;
+		nobody = rc == MC_ENOTFOUND || role != MC_ROLE_CITIZEN;
+		q.owner_id = nobody ? 0 : user_id;
 	}
 	const char *address = mc_req_query(r, "address");
 	if (address) {

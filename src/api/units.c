@@ -4,6 +4,7 @@
 #include "core/code.h"
 #include "core/text.h"
 #include "store/store_workload.h"
+#include "core/limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -182,7 +183,7 @@ void mc_api_units_list(mc_req *r)
 
 void mc_api_unit_get(mc_req *r)
 {
-	mc_unit u, p;
+	mc_unit u, p = {0};
 	int rc = mc_store_unit_by_code(mc_req_store(r), &u, mc_req_param(r, 0));
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the unit");
@@ -191,7 +192,11 @@ void mc_api_unit_get(mc_req *r)
 	const char *pc = NULL;
 	if (u.parent_id && mc_store_unit_get(mc_req_store(r), &p, u.parent_id) == 0)
 		pc = p.code;
-	mc_reply_json(r, 200, mc_api_unit_json(&u, pc));
+	json_t *j = mc_api_unit_json(&u, pc);
+	if (u.parent_id)
+		mc_unit_clear(&p);
+	mc_unit_clear(&u);
+	mc_reply_json(r, 200, j);
 }
 
 static bool level_valid(const char *s)
@@ -227,11 +232,13 @@ static void unit_after(mc_req *r, int rc, void *payload)
 	}
 	/* Office hours feed the deadline rules. */
 	mc_req_reload_time(r);
-	mc_unit p;
+	mc_unit p = {0};
 	const char *pc = NULL;
 	if (w->u.parent_id && mc_store_unit_get(mc_req_store(r), &p, w->u.parent_id) == 0)
 		pc = p.code;
-	mc_reply_json(r, w->create ? 201 : 200, mc_api_unit_json(&w->u, pc));
+	json_t *j = mc_api_unit_json(&w->u, pc);
+	mc_unit_clear(&p);
+	mc_reply_json(r, w->create ? 201 : 200, j);
 }
 
 static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
@@ -239,13 +246,13 @@ static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
 	const char *code = NULL, *name = NULL, *level = NULL, *parent = NULL, *hours = NULL, *address = NULL,
 		   *phone = NULL;
 	mc_field spec[] = {
-		{"code", MC_F_STRING, create, 1, 24, &code, 0},
-		{"name", MC_F_NAME, create, 1, 60, &name, 0},
-		{"level", MC_F_STRING, create, 1, 15, &level, 0},
-		{"parent", MC_F_STRING, false, 1, 24, &parent, 0},
-		{"office_hours", MC_F_STRING, false, 1, 63, &hours, 0},
-		{"address", MC_F_STRING, false, 1, 60, &address, 0},
-		{"phone", MC_F_STRING, false, 1, 31, &phone, 0},
+	    {"code", MC_F_STRING, create, 1, MC_LIMIT_UNIT_CODE, &code, 0},
+	    {"name", MC_F_NAME, create, 1, MC_LIMIT_UNIT_NAME, &name, 0},
+	    {"level", MC_F_STRING, create, 1, MC_LIMIT_UNIT_LEVEL, &level, 0},
+	    {"parent", MC_F_STRING, false, 1, MC_LIMIT_UNIT_CODE, &parent, 0},
+	    {"office_hours", MC_F_STRING, false, 1, MC_LIMIT_UNIT_OFFICE_HOURS, &hours, 0},
+	    {"address", MC_F_STRING, false, 1, MC_LIMIT_UNIT_ADDRESS, &address, 0},
+	    {"phone", MC_F_STRING, false, 1, MC_LIMIT_UNIT_PHONE, &phone, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return -1;
@@ -266,9 +273,12 @@ static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
 		    "office_hours must look like \"07:00-11:30,13:30-17:00\" (sorted, not overlapping)");
 		return -1;
 	}
+	/* w->u points at strings the request owns (the store only reads them);
+	 * "" for what the body leaves out of a new unit. */
 	if (create) {
-		mc_strlcpy(w->u.code, code, sizeof w->u.code);
-		mc_strlcpy(w->u.level, level, sizeof w->u.level);
+		w->u.code = (char *)code;
+		w->u.level = (char *)level;
+		w->u.province_code = w->u.office_hours = w->u.address = w->u.phone = "";
 		if (parent) {
 			mc_unit p;
 			int rc = mc_store_unit_by_code(mc_req_store(r), &p, parent);
@@ -282,17 +292,18 @@ static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
 				return -1;
 			}
 			w->u.parent_id = p.id;
-			mc_strlcpy(w->u.province_code, p.province_code, sizeof w->u.province_code);
+			w->u.province_code = mc_req_own(r, mc_xstrdup(p.province_code));
+			mc_unit_clear(&p);
 		}
 	}
 	if (name)
-		mc_strlcpy(w->u.name, name, sizeof w->u.name);
+		w->u.name = (char *)name;
 	if (hours)
-		mc_strlcpy(w->u.office_hours, hours, sizeof w->u.office_hours);
+		w->u.office_hours = (char *)hours;
 	if (address)
-		mc_strlcpy(w->u.address, address, sizeof w->u.address);
+		w->u.address = (char *)address;
 	if (phone)
-		mc_strlcpy(w->u.phone, phone, sizeof w->u.phone);
+		w->u.phone = (char *)phone;
 	return 0;
 }
 
@@ -310,8 +321,18 @@ void mc_api_unit_create(mc_req *r)
 	} else if (mc_api_root_admin_or_reply(r, "create a unit without a parent") != 0) {
 		return;
 	}
-	if (!w->u.parent_id)
-		mc_strlcpy(w->u.province_code, w->u.code, sizeof w->u.province_code);
+	if (!w->u.parent_id) {
+		/* A root's organisation code ends with the province's own code
+		 * ("000.00.00.H56": H56), as `motcua unit add` takes it. */
+		const char *dot = strrchr(w->u.code, '.');
+		w->u.province_code = (char *)(dot ? dot + 1 : w->u.code);
+		if (!mc_limit_fits(w->u.province_code, MC_LIMIT_UNIT_PROVINCE_CODE)) {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+					 "code must end with the province's code of at most %d characters",
+					 MC_LIMIT_UNIT_PROVINCE_CODE);
+			return;
+		}
+	}
 	mc_req_write(r, unit_write_fn, unit_after, w);
 }
 
@@ -323,6 +344,8 @@ void mc_api_unit_update(mc_req *r)
 		mc_reply_error(r, rc, "the unit");
 		return;
 	}
+	/* Its strings go to the request, as those of the body that replace them. */
+	mc_api_unit_own(r, &w->u);
 	/* Its name, office hours (which set its dossiers' due times) and
 	 * address are its subtree's administrators' to change; the root
 	 * unit's are the root's administrator's. */
@@ -353,7 +376,7 @@ static int officer_cmp(const void *a, const void *b)
 void mc_api_unit_officers(mc_req *r)
 {
 	const mc_time_ctx *tc = mc_req_time(r);
-	mc_unit u;
+	mc_unit u = {0};
 	mc_user *users = NULL;
 	mc_workload *load = NULL;
 	size_t n_users = 0, n_load = 0;
@@ -362,13 +385,15 @@ void mc_api_unit_officers(mc_req *r)
 		mc_reply_error(r, rc, "the unit");
 		return;
 	}
-	if (mc_api_in_scope_or_reply(r, u.id) != 0)
+	int64_t unit_id = u.id;
+	mc_unit_clear(&u);
+	if (mc_api_in_scope_or_reply(r, unit_id) != 0)
 		return;
-	rc = mc_store_user_list(mc_req_store(r), &users, &n_users, u.id);
+	rc = mc_store_user_list(mc_req_store(r), &users, &n_users, unit_id);
 	if (rc == 0)
-		rc = mc_store_unit_workload(mc_req_store(r), &load, &n_load, u.id);
+		rc = mc_store_unit_workload(mc_req_store(r), &load, &n_load, unit_id);
 	if (rc != 0) {
-		mc_user_free_list(users);
+		mc_user_free_list(users, n_users);
 		free(load);
 		mc_reply_error(r, rc, "the unit's officers");
 		return;
@@ -377,7 +402,7 @@ void mc_api_unit_officers(mc_req *r)
 	size_t n = 0;
 	for (size_t i = 0; i < n_users; i++) {
 		const mc_user *x = &users[i];
-		if (x->unit_id != u.id || !x->active || x->role == MC_ROLE_CITIZEN)
+		if (x->unit_id != unit_id || !x->active || x->role == MC_ROLE_CITIZEN)
 			continue;
 		int64_t open = 0;
 		for (size_t k = 0; k < n_load; k++) {
@@ -388,11 +413,11 @@ void mc_api_unit_officers(mc_req *r)
 		    json_pack("{s:s, s:s, s:s, s:I}", "username", x->username, "full_name", x->full_name,
 			      "role", mc_role_name((mc_role)x->role), "open_dossiers", (json_int_t)open);
 	}
-	mc_user_free_list(users);
+	mc_user_free_list(users, n_users);
 	free(load);
 	qsort(rows, n, sizeof *rows, officer_cmp);
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, rows[i]);
-	mc_reply_json(r, 200, json_pack("{s:o, s:o}", "unit", mc_api_unit_ref(tc, u.id), "items", items));
+	mc_reply_json(r, 200, json_pack("{s:o, s:o}", "unit", mc_api_unit_ref(tc, unit_id), "items", items));
 }

@@ -3,6 +3,7 @@
 
 #include "app/auth.h"
 #include "app/user.h"
+#include "core/limits.h"
 
 #include <string.h>
 
@@ -22,12 +23,12 @@ void mc_api_users_list(mc_req *r)
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, mc_api_user_json(mc_req_time(r), &list[i]));
-	mc_user_free_list(list);
+	mc_user_free_list(list, n);
 	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
 typedef struct {
-	mc_user u;
+	mc_user u;	      /* its strings are the request's (the store only reads them) */
 	const char *password; /* the request's, until hashed */
 	char hash[MC_PASSWORD_HASH_MAX];
 	mc_write_fn write;    /* what runs once the password is hashed */
@@ -68,14 +69,14 @@ static int read_account_or_reply(mc_req *r, user_new *w, const char **role, cons
 	const char *username = NULL, *password = NULL, *full_name = NULL, *email = NULL, *phone = NULL,
 		   *id_number = NULL;
 	mc_field spec[] = {
-	    {"username", MC_F_STRING, true, 3, 63, &username, 0},
-	    {"password", MC_F_STRING, true, 10, 256, &password, 0},
-	    {"full_name", MC_F_NAME, true, 1, 60, &full_name, 0},
-	    {"email", MC_F_EMAIL, false, 3, 127, &email, 0},
-	    {"phone", MC_F_PHONE, false, 1, 31, &phone, 0},
-	    {"id_number", MC_F_ID_NUMBER, false, 1, 31, &id_number, 0},
-	    {"role", MC_F_STRING, role != NULL, 1, 15, role, 0},
-	    {"unit", MC_F_STRING, false, 1, 24, unit, 0},
+	    {"username", MC_F_STRING, true, 3, MC_LIMIT_USER_USERNAME, &username, 0},
+	    {"password", MC_F_STRING, true, 10, MC_LIMIT_USER_PASSWORD, &password, 0},
+	    {"full_name", MC_F_NAME, true, 1, MC_LIMIT_USER_FULL_NAME, &full_name, 0},
+	    {"email", MC_F_EMAIL, false, 3, MC_LIMIT_USER_EMAIL, &email, 0},
+	    {"phone", MC_F_PHONE, false, 1, MC_LIMIT_USER_PHONE, &phone, 0},
+	    {"id_number", MC_F_ID_NUMBER, false, 1, MC_LIMIT_USER_ID_NUMBER, &id_number, 0},
+	    {"role", MC_F_STRING, role != NULL, 1, MC_LIMIT_USER_ROLE, role, 0},
+	    {"unit", MC_F_STRING, false, 1, MC_LIMIT_USER_UNIT, unit, 0},
 	};
 	size_t n = role ? MC_ARRAY_LEN(spec) : MC_ARRAY_LEN(spec) - 2;
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, n) != 0)
@@ -85,14 +86,11 @@ static int read_account_or_reply(mc_req *r, user_new *w, const char **role, cons
 				       "username may hold only a-z, 0-9, '.', '_' and '-'");
 		return -1;
 	}
-	mc_strlcpy(w->u.username, username, sizeof w->u.username);
-	mc_strlcpy(w->u.full_name, full_name, sizeof w->u.full_name);
-	if (email)
-		mc_strlcpy(w->u.email, email, sizeof w->u.email);
-	if (phone)
-		mc_strlcpy(w->u.phone, phone, sizeof w->u.phone);
-	if (id_number)
-		mc_strlcpy(w->u.id_number, id_number, sizeof w->u.id_number);
+	w->u.username = (char *)username;
+	w->u.full_name = (char *)full_name;
+	w->u.email = (char *)email;
+	w->u.phone = (char *)phone;
+	w->u.id_number = (char *)id_number;
 	w->u.active = true;
 	w->u.created_at = mc_now();
 	w->password = password;
@@ -168,9 +166,10 @@ void mc_api_user_create(mc_req *r)
 			mc_reply_error(r, rc, "the unit");
 			return;
 		}
-		if (mc_api_in_scope_or_reply(r, u.id) != 0)
-			return;
 		w->u.unit_id = u.id;
+		mc_unit_clear(&u);
+		if (mc_api_in_scope_or_reply(r, w->u.unit_id) != 0)
+			return;
 	}
 	hash_then_write(r, w, user_write, user_after);
 }

@@ -226,6 +226,7 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	d->n_docs = in->n_docs;
 cleanup:
 	mc_procedure_clear(&proc);
+	mc_unit_clear(&unit);
 	return rc;
 }
 
@@ -492,7 +493,9 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		if (req->handler_id) {
 			mc_user h;
 			rc = mc_store_user_get(st, &h, req->handler_id);
-			if (rc == MC_ENOTFOUND || (rc == 0 && h.unit_id != d->current_unit_id))
+			int64_t handler_unit = h.unit_id;
+			mc_user_clear(&h);
+			if (rc == MC_ENOTFOUND || (rc == 0 && handler_unit != d->current_unit_id))
 				rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
 						"handler must be an officer of the dossier's current unit");
 			if (rc != 0)
@@ -509,11 +512,12 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 			goto cleanup;
 		}
 		rc = mc_store_unit_get(st, &target, req->to_unit_id);
+		mc_unit_clear(&target);
 		if (rc == MC_ENOTFOUND)
 			rc = mc_err_set(MC_EINVAL, MC_REASON_UNKNOWN_UNIT, "to_unit names no unit");
 		if (rc != 0)
 			goto cleanup;
-		d->current_unit_id = target.id;
+		d->current_unit_id = req->to_unit_id;
 		d->handler_id = 0;
 		break;
 	}

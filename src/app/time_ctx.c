@@ -15,7 +15,7 @@ struct mc_time_ctx {
 	mc_workcal *wc;
 	unit_hours *units; /* only units with their own hours */
 	size_t n_units;
-	mc_unit *all;      /* every unit, sorted by id, for look-ups without a query */
+	mc_unit *all;      /* every unit, sorted by id, for look-ups without a query (owned) */
 	size_t n_all;
 	char **keys;       /* the search key of each name in all, for the unit pickers */
 	int64_t generation; /* of the tables it was loaded from (mc_store_generation) */
@@ -81,7 +81,7 @@ int mc_time_ctx_load(mc_time_ctx **out, mc_store *st)
 	tc = NULL;
 	rc = 0;
 cleanup:
-	mc_unit_free_list(units);
+	mc_unit_free_list(units, n);
 	mc_time_ctx_free(tc);
 	return rc;
 }
@@ -95,7 +95,7 @@ void mc_time_ctx_free(mc_time_ctx *tc)
 	for (size_t i = 0; tc->keys && i < tc->n_all; i++)
 		free(tc->keys[i]);
 	free(tc->keys);
-	mc_unit_free_list(tc->all);
+	mc_unit_free_list(tc->all, tc->n_all);
 	free(tc);
 }
 

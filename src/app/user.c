@@ -22,6 +22,7 @@ int mc_app_user_register(mc_store *st, mc_user *u, const char *password_hash)
 
 	mc_err_clear();
 	rc = mc_store_user_by_username(st, &old, hash, sizeof hash, u->username);
+	mc_user_clear(&old);
 	if (rc == 0)
 		return 0;
 	if (rc != MC_ENOTFOUND)

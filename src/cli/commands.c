@@ -10,6 +10,7 @@
 #include "cli/sd_notify.h"
 #include "core/embed.h"
 #include "core/code.h"
+#include "core/limits.h"
 #include "core/lunar.h"
 #include "core/text.h"
 #include "demo/demo.h"
@@ -517,14 +518,14 @@ int mc_cli_config(int argc, char **argv)
 /* A name given on the command line, held to the API's rule for names
  * (core/text.h MC_TEXT_NAME: NFC, trimmed, no invisible or formatting
  * characters), into out (cap bytes). Prints why and returns -1 when refused. */
-static int name_or_fail(char *out, size_t cap, const char *cmd, const char *name, size_t max_chars)
+/* The cleaned --name (core/text.h) into *out, which the caller frees; a
+ * message and -1 when it is not a name of at most max_chars characters. */
+static int name_or_fail(char **out, const char *cmd, const char *name, size_t max_chars)
 {
 	char *clean = NULL;
 	int rc = mc_text_clean(&clean, name, strlen(name), max_chars, MC_TEXT_NAME);
-	if (rc == 0 && mc_strlcpy(out, clean, cap) != 0)
-		rc = MC_ETOOBIG;
 	if (rc == MC_ETOOBIG) {
-		fprintf(stderr, "motcua %s: --name is longer than %zu bytes\n", cmd, cap - 1);
+		fprintf(stderr, "motcua %s: --name is longer than %zu characters\n", cmd, max_chars);
 	} else if (rc != 0) {
 		int bad = mc_text_first_refused(name, strlen(name), MC_TEXT_NAME);
 		if (bad >= 0)
@@ -533,8 +534,22 @@ static int name_or_fail(char *out, size_t cap, const char *cmd, const char *name
 		else
 			fprintf(stderr, "motcua %s: --name must be non-empty UTF-8 text\n", cmd);
 	}
-	free(clean);
+	if (rc != 0) {
+		free(clean);
+		clean = NULL;
+	}
+	*out = clean;
 	return rc == 0 ? 0 : -1;
+}
+
+/* A message and -1 when the value of option holds more than max characters
+ * (core/limits.h); NULL fits. */
+static int fits_or_fail(const char *cmd, const char *option, const char *value, size_t max)
+{
+	if (mc_limit_fits(value, max))
+		return 0;
+	fprintf(stderr, "motcua %s: %s is longer than %zu characters\n", cmd, option, max);
+	return -1;
 }
 
 int mc_cli_user(int argc, char **argv)
@@ -570,24 +585,25 @@ int mc_cli_user(int argc, char **argv)
 	mc_store *st = NULL;
 	if (open_migrated(&st, db) != 0)
 		return 1;
+	/* u points at the arguments and at full_name (the store only reads them). */
 	mc_user u = {0};
+	char *full_name = NULL;
 	char generated[32] = "";
 	if (!password) {
 		mc_auth_random_password(generated, sizeof generated, 14);
 		password = generated;
 	}
 	char hash[MC_PASSWORD_HASH_MAX];
-	if (mc_strlcpy(u.username, username, sizeof u.username) != 0) {
-		fprintf(stderr, "motcua user add: username too long\n");
-		goto cleanup;
-	}
-	if (name_or_fail(u.full_name, sizeof u.full_name, "user add", name, sizeof u.full_name - 1) != 0)
-		goto cleanup;
 	const char *email = opt(argc, argv, "--email", true), *phone = opt(argc, argv, "--phone", true);
-	if (email)
-		mc_strlcpy(u.email, email, sizeof u.email);
-	if (phone)
-		mc_strlcpy(u.phone, phone, sizeof u.phone);
+	if (fits_or_fail("user add", "--username", username, MC_LIMIT_USER_USERNAME) != 0 ||
+	    fits_or_fail("user add", "--email", email, MC_LIMIT_USER_EMAIL) != 0 ||
+	    fits_or_fail("user add", "--phone", phone, MC_LIMIT_USER_PHONE) != 0 ||
+	    name_or_fail(&full_name, "user add", name, MC_LIMIT_USER_FULL_NAME) != 0)
+		goto cleanup;
+	u.username = (char *)username;
+	u.full_name = full_name;
+	u.email = (char *)email;
+	u.phone = (char *)phone;
 	u.role = (int)role;
 	u.active = true;
 	u.created_at = mc_now();
@@ -598,6 +614,7 @@ int mc_cli_user(int argc, char **argv)
 			goto cleanup;
 		}
 		u.unit_id = un.id;
+		mc_unit_clear(&un);
 	}
 	if (mc_auth_hash_password(hash, password) != 0)
 		goto cleanup;
@@ -619,6 +636,7 @@ int mc_cli_user(int argc, char **argv)
 	printf("motcua: user %s (%s) added%s%s\n", username, role_s, generated[0] ? "; password: " : "", generated);
 	status = 0;
 cleanup:
+	free(full_name);
 	mc_store_close(st);
 	return status;
 }
@@ -651,35 +669,37 @@ int mc_cli_unit(int argc, char **argv)
 		fprintf(stderr, "motcua unit add: --code must be 1-24 letters, digits or dots\n");
 		return 2;
 	}
-	mc_unit u = {0};
-	if (mc_strlcpy(u.code, code, sizeof u.code) != 0 || mc_strlcpy(u.level, level, sizeof u.level) != 0) {
-		fprintf(stderr, "motcua unit add: a value is too long\n");
+	/* u points at the arguments, at name and at the parent's strings (the
+	 * store only reads them). */
+	mc_unit u = {0}, p = {0};
+	char *clean_name = NULL;
+	if (name_or_fail(&clean_name, "unit add", name, MC_LIMIT_UNIT_NAME) != 0)
 		return 2;
-	}
-	if (name_or_fail(u.name, sizeof u.name, "unit add", name, sizeof u.name - 1) != 0)
-		return 2;
+	u.code = (char *)code;
+	u.level = (char *)level;
+	u.name = clean_name;
 	int status = 1;
 	mc_store *st = NULL;
 	if (open_migrated(&st, db) != 0)
-		return 1;
+		goto cleanup;
 	if (parent) {
-		mc_unit p;
 		if (mc_store_unit_by_code(st, &p, parent) != 0) {
 			fprintf(stderr, "motcua unit add: no unit has code %s\n", parent);
 			goto cleanup;
 		}
 		u.parent_id = p.id;
-		mc_strlcpy(u.province_code, p.province_code, sizeof u.province_code);
+		u.province_code = p.province_code;
 	}
-	if (province && mc_strlcpy(u.province_code, province, sizeof u.province_code) != 0) {
-		fprintf(stderr, "motcua unit add: --province is at most %zu characters\n", sizeof u.province_code - 1);
-		goto cleanup;
-	}
-	if (!u.province_code[0]) {
+	if (province)
+		u.province_code = (char *)province;
+	if (!u.province_code) {
 		/* An organisation code ends with the province's own code (H56 for Thanh Hóa). */
 		const char *dot = strrchr(code, '.');
-		mc_strlcpy(u.province_code, dot ? dot + 1 : code, sizeof u.province_code);
+		u.province_code = (char *)(dot ? dot + 1 : code);
 	}
+	if (fits_or_fail("unit add", province ? "--province" : "the province code (the end of --code)",
+			 u.province_code, MC_LIMIT_UNIT_PROVINCE_CODE) != 0)
+		goto cleanup;
 	int rc = mc_store_begin(st);
 	if (rc == 0)
 		rc = mc_store_unit_create(st, &u);
@@ -698,6 +718,8 @@ int mc_cli_unit(int argc, char **argv)
 	printf("motcua: unit %s (%s) added\n", code, level);
 	status = 0;
 cleanup:
+	mc_unit_clear(&p);
+	free(clean_name);
 	mc_store_close(st);
 	return status;
 }

@@ -117,18 +117,24 @@ static int report_reform(int argc, char **argv)
 		fprintf(stderr, "motcua report reform: could not open the database %s\n", o.db);
 		goto cleanup;
 	}
-	mc_unit unit;
-	int rc = o.unit ? mc_store_unit_by_code(st, &unit, o.unit) : MC_ENOTFOUND;
-	if (!o.unit) {
+	/* Only the unit's id: the report reads the unit itself. */
+	int64_t unit_id = 0;
+	int rc;
+	if (o.unit) {
+		mc_unit unit;
+		rc = mc_store_unit_by_code(st, &unit, o.unit);
+		unit_id = unit.id;
+		mc_unit_clear(&unit);
+	} else {
 		/* The root of the tree: the province. */
 		mc_unit *units = NULL;
 		size_t n = 0;
 		rc = mc_store_unit_list(st, &units, &n);
 		if (rc == 0 && n > 0)
-			unit = units[0];
+			unit_id = units[0].id;
 		else if (rc == 0)
 			rc = MC_ENOTFOUND;
-		mc_unit_free_list(units);
+		mc_unit_free_list(units, n);
 	}
 	if (rc != 0) {
 		fprintf(stderr, "motcua report reform: %s%s\n",
@@ -136,7 +142,7 @@ static int report_reform(int argc, char **argv)
 		goto cleanup;
 	}
 	int64_t now = mc_now();
-	rc = mc_reform_collect(&r, st, unit.id, first, last, now);
+	rc = mc_reform_collect(&r, st, unit_id, first, last, now);
 	if (rc != 0) {
 		fprintf(stderr, "motcua report reform: could not gather the figures (%d)\n", rc);
 		goto cleanup;

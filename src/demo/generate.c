@@ -911,8 +911,8 @@ cleanup:
 	for (size_t i = 0; i < g.n_procs; i++)
 		mc_procedure_clear(&g.procs[i].p);
 	free(g.procs);
-	mc_unit_free_list(g.units);
-	mc_user_free_list(g.users);
+	mc_unit_free_list(g.units, g.n_units);
+	mc_user_free_list(g.users, g.n_users);
 	return rc;
 }
 

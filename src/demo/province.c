@@ -54,6 +54,34 @@ static void rd_str(reader *r, char *dst, size_t cap, const json_t *obj, const ch
 	}
 }
 
+/* The string member key of obj, borrowed from obj (it lives as long as the
+ * parsed file); "" for a missing or null member unless required. */
+static char *rd_text(reader *r, const json_t *obj, const char *key, bool required)
+{
+	const json_t *v = json_object_get(obj, key);
+	if (r->rc != 0)
+		return "";
+	if (!v || json_is_null(v)) {
+		if (required) {
+			fprintf(stderr, "demo: %s has no %s\n", r->what, key);
+			r->rc = MC_EINVAL;
+		}
+		return "";
+	}
+	if (!json_is_string(v)) {
+		fprintf(stderr, "demo: %s: %s is not a string\n", r->what, key);
+		r->rc = MC_EINVAL;
+		return "";
+	}
+	return (char *)json_string_value(v);
+}
+
+/* The same, an owned copy. */
+static char *rd_dup(reader *r, const json_t *obj, const char *key, bool required)
+{
+	return mc_xstrdup(rd_text(r, obj, key, required));
+}
+
 static int64_t rd_int(reader *r, const json_t *obj, const char *key, int64_t min, int64_t max)
 {
 	const json_t *v = json_object_get(obj, key);
@@ -81,7 +109,9 @@ static int64_t rd_unit(reader *r, mc_store *st, const char *code)
 		r->rc = rc == MC_ENOTFOUND ? MC_EINVAL : rc;
 		return 0;
 	}
-	return u.id;
+	int64_t id = u.id;
+	mc_unit_clear(&u);
+	return id;
 }
 
 /* "15:00" -> 900 minutes; null -> -1. */
@@ -140,19 +170,20 @@ static int load_units(mc_store *st, const json_t *units, size_t counts[4])
 	const json_t *ju;
 	json_array_foreach(units, i, ju)
 	{
+		/* Its strings are the file's (the store only reads them). */
 		mc_unit u;
 		char parent[32];
 		reader r = {"unit", 0};
 		int rc;
 		memset(&u, 0, sizeof u);
-		rd_str(&r, u.code, sizeof u.code, ju, "code", true);
+		u.code = rd_text(&r, ju, "code", true);
 		r.what = u.code;
-		rd_str(&r, u.name, sizeof u.name, ju, "name", true);
-		rd_str(&r, u.level, sizeof u.level, ju, "level", true);
-		rd_str(&r, u.province_code, sizeof u.province_code, ju, "province_code", true);
-		rd_str(&r, u.address, sizeof u.address, ju, "address", false);
-		rd_str(&r, u.phone, sizeof u.phone, ju, "phone", false);
-		rd_str(&r, u.office_hours, sizeof u.office_hours, ju, "office_hours", false);
+		u.name = rd_text(&r, ju, "name", true);
+		u.level = rd_text(&r, ju, "level", true);
+		u.province_code = rd_text(&r, ju, "province_code", true);
+		u.address = rd_text(&r, ju, "address", false);
+		u.phone = rd_text(&r, ju, "phone", false);
+		u.office_hours = rd_text(&r, ju, "office_hours", false);
 		rd_str(&r, parent, sizeof parent, ju, "parent", false);
 		u.parent_id = rd_unit(&r, st, parent);
 		u.one_stop_since = rd_date(&r, ju, "one_stop_since", false);
@@ -201,18 +232,22 @@ static void read_procedure(reader *r, mc_store *st, mc_procedure *p, const json_
 	const json_t *arr, *x;
 	size_t i;
 
-	rd_str(r, p->code, sizeof p->code, jp, "code", true);
+	char levels[64];
+
+	/* p owns its strings and parts: the caller clears it. */
+	p->code = rd_dup(r, jp, "code", true);
 	r->what = p->code;
-	rd_str(r, p->name, sizeof p->name, jp, "name", true);
-	rd_str(r, p->field, sizeof p->field, jp, "field", true);
-	rd_str(r, p->status, sizeof p->status, jp, "status", true);
-	rd_str(r, p->target, sizeof p->target, jp, "target", false);
-	rd_str(r, p->result, sizeof p->result, jp, "result", false);
-	rd_str(r, p->legal_basis, sizeof p->legal_basis, jp, "legal_basis", false);
-	rd_str(r, p->place, sizeof p->place, jp, "place", false);
+	p->name = rd_dup(r, jp, "name", true);
+	p->field = rd_dup(r, jp, "field", true);
+	p->status = rd_dup(r, jp, "status", true);
+	p->target = rd_dup(r, jp, "target", false);
+	p->result = rd_dup(r, jp, "result", false);
+	p->legal_basis = rd_dup(r, jp, "legal_basis", false);
+	p->place = rd_dup(r, jp, "place", false);
 	rd_str(r, owner, sizeof owner, jp, "owner", false);
 	p->unit_id = rd_unit(r, st, owner);
-	rd_levels(r, p->levels, sizeof p->levels, json_object_get(jp, "levels"));
+	rd_levels(r, levels, sizeof levels, json_object_get(jp, "levels"));
+	p->levels = mc_xstrdup(levels);
 	p->duration_hours = (int32_t)rd_int(r, jp, "duration_hours", 1, 8 * 365);
 	p->online_duration_hours = (int32_t)rd_int(r, jp, "online_duration_hours", 0, 8 * 365);
 	p->online_level = (int)rd_int(r, jp, "online_level", 2, 4);
@@ -226,9 +261,9 @@ static void read_procedure(reader *r, mc_store *st, mc_procedure *p, const json_
 	{
 		mc_proc_step *s = &p->steps[i];
 		s->seq = (int)i + 1;
-		rd_str(r, s->name, sizeof s->name, x, "name", true);
-		rd_str(r, s->role, sizeof s->role, x, "role", true);
-		rd_str(r, s->unit_level, sizeof s->unit_level, x, "unit_level", true);
+		s->name = rd_dup(r, x, "name", true);
+		s->role = rd_dup(r, x, "role", true);
+		s->unit_level = rd_dup(r, x, "unit_level", true);
 		s->hours = (int32_t)rd_int(r, x, "hours", 0, 8 * 365);
 	}
 	arr = json_object_get(jp, "documents");
@@ -238,8 +273,8 @@ static void read_procedure(reader *r, mc_store *st, mc_procedure *p, const json_
 	{
 		mc_proc_doc *d = &p->docs[i];
 		d->seq = (int)i + 1;
-		rd_str(r, d->name, sizeof d->name, x, "name", true);
-		rd_str(r, d->form, sizeof d->form, x, "form", false);
+		d->name = rd_dup(r, x, "name", true);
+		d->form = rd_dup(r, x, "form", false);
 		d->originals = (int)rd_int(r, x, "originals", 0, 100);
 		d->copies = (int)rd_int(r, x, "copies", 0, 100);
 		d->required = !json_is_false(json_object_get(x, "required"));
@@ -250,8 +285,8 @@ static void read_procedure(reader *r, mc_store *st, mc_procedure *p, const json_
 	json_array_foreach(arr, i, x)
 	{
 		mc_proc_fee *f = &p->fees[i];
-		rd_str(r, f->code, sizeof f->code, x, "code", true);
-		rd_str(r, f->name, sizeof f->name, x, "name", true);
+		f->code = rd_dup(r, x, "code", true);
+		f->name = rd_dup(r, x, "name", true);
 		f->amount = rd_int(r, x, "amount", 0, INT64_C(1000000000000));
 	}
 	arr = json_object_get(jp, "publications");
@@ -260,8 +295,8 @@ static void read_procedure(reader *r, mc_store *st, mc_procedure *p, const json_
 	json_array_foreach(arr, i, x)
 	{
 		mc_proc_pub *pb = &p->pubs[i];
-		rd_str(r, pb->kind, sizeof pb->kind, x, "kind", true);
-		rd_str(r, pb->decision, sizeof pb->decision, x, "decision", true);
+		pb->kind = rd_dup(r, x, "kind", true);
+		pb->decision = rd_dup(r, x, "decision", true);
 		pb->day = rd_day(r, x, "date");
 	}
 }
@@ -300,18 +335,19 @@ static int load_users(mc_store *st, const json_t *users, const char *hash, FILE 
 	const json_t *ju;
 	json_array_foreach(users, i, ju)
 	{
+		/* Its strings are the file's (the store only reads them). */
 		mc_user u;
 		char role[16], unit[32];
 		mc_role parsed;
 		reader r = {"user", 0};
 		int rc;
 		memset(&u, 0, sizeof u);
-		rd_str(&r, u.username, sizeof u.username, ju, "username", true);
+		u.username = rd_text(&r, ju, "username", true);
 		r.what = u.username;
-		rd_str(&r, u.full_name, sizeof u.full_name, ju, "full_name", true);
-		rd_str(&r, u.email, sizeof u.email, ju, "email", false);
-		rd_str(&r, u.phone, sizeof u.phone, ju, "phone", false);
-		rd_str(&r, u.id_number, sizeof u.id_number, ju, "id_number", false);
+		u.full_name = rd_text(&r, ju, "full_name", true);
+		u.email = rd_text(&r, ju, "email", false);
+		u.phone = rd_text(&r, ju, "phone", false);
+		u.id_number = rd_text(&r, ju, "id_number", false);
 		rd_str(&r, role, sizeof role, ju, "role", true);
 		rd_str(&r, unit, sizeof unit, ju, "unit", false);
 		u.unit_id = rd_unit(&r, st, unit);
@@ -374,7 +410,7 @@ static int load_communes(mc_store *st, const json_t *root, size_t counts[4])
 	{
 		char code[32], dd[8];
 		reader r = {"communes", 0};
-		mc_unit district;
+		mc_unit district = {0};
 		mc_unit *units = NULL;
 		size_t n_units = 0, j;
 		int seq = 0, rc;
@@ -393,7 +429,8 @@ static int load_communes(mc_store *st, const json_t *root, size_t counts[4])
 			rc = mc_store_unit_list(st, &units, &n_units);
 		if (rc != 0) {
 			fprintf(stderr, "demo: communes: bad district %s\n", code);
-			mc_unit_free_list(units);
+			mc_unit_free_list(units, n_units);
+			mc_unit_clear(&district);
 			return rc == MC_ENOTFOUND ? MC_EINVAL : rc;
 		}
 		for (j = 0; j < n_units; j++) {
@@ -402,16 +439,19 @@ static int load_communes(mc_store *st, const json_t *root, size_t counts[4])
 			    nn > seq)
 				seq = nn;
 		}
-		mc_unit_free_list(units);
+		mc_unit_free_list(units, n_units);
 		json_array_foreach(json_object_get(jd, "communes"), j, jc)
 		{
+			/* Its strings are these buffers (the store only reads them). */
 			mc_unit u;
+			char u_code[32], u_name[256], address[512], phone[32];
 			const char *name = json_string_value(jc);
 			bool excluded = false;
 			size_t k;
 			const json_t *x;
 			if (!name || strlen(name) > 200) {
 				fprintf(stderr, "demo: communes of %s: a name is not a short string\n", code);
+				mc_unit_clear(&district);
 				return MC_EINVAL;
 			}
 			json_array_foreach(without, k, x)
@@ -421,26 +461,32 @@ static int load_communes(mc_store *st, const json_t *root, size_t counts[4])
 			}
 			memset(&u, 0, sizeof u);
 			seq++;
-			snprintf(u.code, sizeof u.code, "000.%02d.%s.H56", seq, dd);
-			snprintf(u.name, sizeof u.name, "UBND %s", name);
-			mc_strlcpy(u.level, "commune", sizeof u.level);
-			mc_strlcpy(u.province_code, district.province_code, sizeof u.province_code);
+			snprintf(u_code, sizeof u_code, "000.%02d.%s.H56", seq, dd);
+			snprintf(u_name, sizeof u_name, "UBND %s", name);
 			/* "Xã Quảng Lưu, huyện Quảng Xương": the address starts with a capital
 			 * (names start with xã, phường or thị trấn). */
-			snprintf(u.address, sizeof u.address, "%c%.120s, %.100s, tỉnh Thanh Hóa",
+			snprintf(address, sizeof address, "%c%s, %s, tỉnh Thanh Hóa",
 				 name[0] >= 'a' && name[0] <= 'z' ? name[0] - 'a' + 'A' : name[0], name + 1,
 				 without_ubnd(district.name));
-			snprintf(u.phone, sizeof u.phone, "0237 36%s %03d", dd, 100 + 13 * seq);
+			snprintf(phone, sizeof phone, "0237 36%s %03d", dd, 100 + 13 * seq);
+			u.code = u_code;
+			u.name = u_name;
+			u.level = "commune";
+			u.province_code = district.province_code;
+			u.address = address;
+			u.phone = phone;
 			u.parent_id = district.id;
 			u.one_stop_since = excluded ? 0 : one_stop;
 			u.electronic_one_stop_since = excluded ? 0 : electronic;
 			rc = mc_store_unit_create(st, &u);
 			if (rc != 0) {
 				fprintf(stderr, "demo: could not create unit %s (%d)\n", u.code, rc);
+				mc_unit_clear(&district);
 				return rc;
 			}
 			counts[3]++;
 		}
+		mc_unit_clear(&district);
 	}
 	return 0;
 }
@@ -455,30 +501,34 @@ static int load_catalogue(mc_store *st, const json_t *root, size_t *n_active, si
 	const json_t *jg, *jp;
 	json_array_foreach(json_object_get(root, "groups"), i, jg)
 	{
+		/* p's strings are the file's and these buffers (the store only
+		 * reads them), its publications the array pb: it is not cleared. */
 		mc_procedure p;
 		mc_unit owner;
-		char owner_code[32];
+		char owner_code[32], levels[64], place[512];
 		reader r = {"catalogue", 0};
 		memset(&p, 0, sizeof p);
 		memset(&owner, 0, sizeof owner);
-		rd_str(&r, p.field, sizeof p.field, jg, "field", true);
+		p.field = rd_text(&r, jg, "field", true);
 		rd_str(&r, owner_code, sizeof owner_code, jg, "owner", false);
-		rd_levels(&r, p.levels, sizeof p.levels, json_object_get(jg, "levels"));
+		rd_levels(&r, levels, sizeof levels, json_object_get(jg, "levels"));
 		if (r.rc == 0 && owner_code[0] && mc_store_unit_by_code(st, &owner, owner_code) != 0) {
 			fprintf(stderr, "demo: catalogue: unknown owner %s\n", owner_code);
 			r.rc = MC_EINVAL;
 		}
 		if (r.rc != 0)
 			return r.rc;
+		p.levels = levels;
 		p.unit_id = owner.id;
 		p.cutoff_min = -1;
-		mc_strlcpy(p.target, "Tổ chức, cá nhân", sizeof p.target);
+		p.target = "Tổ chức, cá nhân";
 		if (owner.id)
-			snprintf(p.place, sizeof p.place, "Bộ phận tiếp nhận và trả kết quả %.200s",
-				 owner.name);
+			snprintf(place, sizeof place, "Bộ phận tiếp nhận và trả kết quả %s", owner.name);
 		else
-			snprintf(p.place, sizeof p.place, "Bộ phận tiếp nhận và trả kết quả UBND cấp %s",
-				 strcmp(p.levels, "commune") == 0 ? "xã" : "huyện");
+			snprintf(place, sizeof place, "Bộ phận tiếp nhận và trả kết quả UBND cấp %s",
+				 strcmp(levels, "commune") == 0 ? "xã" : "huyện");
+		p.place = place;
+		mc_unit_clear(&owner);
 		json_array_foreach(json_object_get(jg, "procedures"), j, jp)
 		{
 			/* [code, name, online_level, working_days, status, [[kind, decision], ...]] */
@@ -491,17 +541,14 @@ static int load_catalogue(mc_store *st, const json_t *root, size_t *n_active, si
 			    !json_is_integer(json_array_get(jp, 2)) ||
 			    !json_is_integer(json_array_get(jp, 3)) ||
 			    !json_is_string(json_array_get(jp, 4)) ||
-			    json_array_size(pubs) > MC_ARRAY_LEN(pb) ||
-			    mc_strlcpy(p.code, json_string_value(json_array_get(jp, 0)), sizeof p.code) !=
-				0 ||
-			    mc_strlcpy(p.name, json_string_value(json_array_get(jp, 1)), sizeof p.name) !=
-				0 ||
-			    mc_strlcpy(p.status, json_string_value(json_array_get(jp, 4)), sizeof p.status) !=
-				0) {
+			    json_array_size(pubs) > MC_ARRAY_LEN(pb)) {
 				fprintf(stderr, "demo: catalogue: entry %zu of %s is malformed\n", j,
 					p.field);
 				return MC_EINVAL;
 			}
+			p.code = (char *)json_string_value(json_array_get(jp, 0));
+			p.name = (char *)json_string_value(json_array_get(jp, 1));
+			p.status = (char *)json_string_value(json_array_get(jp, 4));
 			p.online_level = (int)json_integer_value(json_array_get(jp, 2));
 			p.duration_hours = (int32_t)json_integer_value(json_array_get(jp, 3)) * 8;
 			memset(pb, 0, sizeof pb);
@@ -514,10 +561,8 @@ static int load_catalogue(mc_store *st, const json_t *root, size_t *n_active, si
 					r.rc = MC_EINVAL;
 					break;
 				}
-				mc_strlcpy(pb[k].kind, json_string_value(json_array_get(x, 0)),
-					   sizeof pb[k].kind);
-				mc_strlcpy(pb[k].decision, json_string_value(json_array_get(dec, 0)),
-					   sizeof pb[k].decision);
+				pb[k].kind = (char *)json_string_value(json_array_get(x, 0));
+				pb[k].decision = (char *)json_string_value(json_array_get(dec, 0));
 				pb[k].day = parse_day(&r, json_string_value(json_array_get(dec, 1)));
 			}
 			if (r.rc != 0) {

@@ -46,6 +46,7 @@ static void req_free(mc_req *r)
 	free(r->owned);
 	mc_rules_unpin_(r->tc);
 	mc_rules_unpin_(r->tc_before);
+	mc_user_clear(&r->user);
 	free(r);
 }
 

@@ -134,6 +134,7 @@ static int collect_levels(mc_reform *out, mc_store *st, mc_stats_query q, int de
 			sub.unit_id = u.id;
 			rc = collect_levels(out, st, sub, depth + 1);
 		}
+		mc_unit_clear(&u);
 	}
 	mc_stats_row_free_list(rows);
 	return rc;
@@ -190,9 +191,10 @@ void mc_reform_clear(mc_reform *r)
 {
 	if (!r)
 		return;
-	free(r->decisions);
+	mc_pub_decision_free_list(r->decisions, r->n_decisions);
 	r->decisions = NULL;
 	r->n_decisions = 0;
+	mc_unit_clear(&r->unit);
 }
 
 /* ---- the text, as blocks ----------------------------------------------- */

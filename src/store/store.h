@@ -98,31 +98,46 @@ int mc_store_lock_wait(mc_store *st, int ms);
 
 /* ---- units (tree: province → departments, districts → communes) ------- */
 
+/*
+ * Text fields of the structs below are owned strings. A struct the store
+ * fills (get, list) owns its strings: "" for an empty column, never NULL; free
+ * them with the struct's clear function (or _free_list for a list), which is
+ * NULL-safe and leaves the struct zeroed. A struct handed TO the store
+ * (create, update) is only read: its strings may be borrowed, and NULL is
+ * stored as "". A plain copy (*a = *b) shares the strings: clear only one.
+ * Lengths are limited where text comes in (core/limits.h), not here.
+ */
+
 typedef struct {
 	int64_t id;
 	int64_t parent_id;      /* 0 for the root */
-	char code[32];          /* organisation code, QCVN 102 style: "000.00.15.H56"; unique */
-	char name[256];
-	char level[16];         /* province | department | district | commune */
-	char province_code[8];  /* the province the unit belongs to, e.g. "H56" */
-	char office_hours[64];  /* "07:00-11:30,13:30-17:00"; "" = the default */
-	char address[256];
-	char phone[32];
+	char *code;             /* organisation code, QCVN 102 style: "000.00.15.H56"; unique */
+	char *name;
+	char *level;            /* province | department | district | commune */
+	char *province_code;    /* the province the unit belongs to, e.g. "H56" */
+	char *office_hours;     /* "07:00-11:30,13:30-17:00"; "" = the default */
+	char *address;
+	char *phone;
 	int32_t one_stop_since;            /* local day (days since 1970-01-01) since when the unit runs the
 					    * one-stop mechanism (cơ chế một cửa, một cửa liên thông); 0 = not */
 	int32_t electronic_one_stop_since; /* the same for the electronic one-stop system; 0 = not */
 } mc_unit;
 
+/* Frees the strings of u and zeroes it. NULL-safe. */
+void mc_unit_clear(mc_unit *u);
+
 /* Sets u->id. MC_ECONFLICT on a duplicate code, MC_ENOTFOUND on an unknown parent. */
 int mc_store_unit_create(mc_store *st, mc_unit *u);
 int mc_store_unit_update(mc_store *st, const mc_unit *u);   /* name, office_hours, address, phone */
+/* On success *out owns its strings (clear it); on failure it is left zeroed. */
 int mc_store_unit_get(mc_store *st, mc_unit *out, int64_t id);
 int mc_store_unit_by_code(mc_store *st, mc_unit *out, const char *code);
-/* Every unit, parents before children. */
+/* Every unit, parents before children. Caller frees with mc_unit_free_list. */
 int mc_store_unit_list(mc_store *st, mc_unit **out, size_t *n);
 /* *out = true when unit is ancestor or lies in its subtree. */
 int mc_store_unit_within(mc_store *st, bool *out, int64_t unit, int64_t ancestor);
-void mc_unit_free_list(mc_unit *list);
+/* Clears the n units of list and frees it. NULL-safe. */
+void mc_unit_free_list(mc_unit *list, size_t n);
 
 /* The units of one level in a subtree, and how many of them run the one-stop
  * mechanism and the electronic one-stop system on a day. */
@@ -142,27 +157,35 @@ int mc_store_unit_one_stop(mc_store *st, mc_one_stop_count out[4], int64_t unit_
 
 typedef struct {
 	int64_t id;
-	char username[64];
-	char full_name[256];
-	char email[128];
-	char phone[32];
-	char id_number[32];  /* citizen identity number (CCCD) for citizens */
+	char *username;
+	char *full_name;
+	char *email;
+	char *phone;
+	char *id_number;     /* citizen identity number (CCCD) for citizens */
 	int role;            /* mc_role (core/dossier.h) */
 	int64_t unit_id;     /* the unit the role is held in; 0 for citizens */
 	bool active;
 	int64_t created_at;
 } mc_user;
 
+/* Frees the strings of u and zeroes it. NULL-safe. */
+void mc_user_clear(mc_user *u);
+
 /* Sets u->id. MC_ECONFLICT on a duplicate username. password_hash is an
  * argon2id string (libsodium crypto_pwhash_str). */
 int mc_store_user_create(mc_store *st, mc_user *u, const char *password_hash);
+/* On success *out owns its strings (clear it); on failure it is left zeroed. */
 int mc_store_user_get(mc_store *st, mc_user *out, int64_t id);
-/* hash may be NULL; else receives the password hash (hash_cap >= 128). */
+/* hash may be NULL; else receives the password hash (hash_cap >= 128: an
+ * argon2id string has a fixed format, not a text field; a longer one is
+ * MC_ETOOBIG, never cut). *out as mc_store_user_get. */
 int mc_store_user_by_username(mc_store *st, mc_user *out, char *hash, size_t hash_cap, const char *username);
 int mc_store_user_set_password(mc_store *st, int64_t id, const char *password_hash);
-/* Users whose unit lies in the subtree of unit_id (0 = every user). */
+/* Users whose unit lies in the subtree of unit_id (0 = every user). Caller
+ * frees with mc_user_free_list. */
 int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id);
-void mc_user_free_list(mc_user *list);
+/* Clears the n users of list and frees it. NULL-safe. */
+void mc_user_free_list(mc_user *list, size_t n);
 
 /* Sessions are keyed by the SHA-256 (hex) of the token, never the token. */
 int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
@@ -179,50 +202,50 @@ int mc_store_session_trim(mc_store *st, int64_t user_id, int keep, const char *n
 
 typedef struct {
 	int seq;             /* 1.. */
-	char name[256];      /* "Tiếp nhận hồ sơ", "Thẩm định", "Phê duyệt", ... */
-	char role[16];       /* the role that acts in this step */
-	char unit_level[16]; /* where: commune | district | department | province */
+	char *name;          /* "Tiếp nhận hồ sơ", "Thẩm định", "Phê duyệt", ... */
+	char *role;          /* the role that acts in this step */
+	char *unit_level;    /* where: commune | district | department | province */
 	int32_t hours;       /* its share of the statutory time, working hours */
 } mc_proc_step;
 
 typedef struct {
 	int seq;
-	char name[512];
+	char *name;
 	int originals;       /* số bản chính */
 	int copies;          /* số bản sao */
-	char form[256];      /* form template name or "" */
+	char *form;          /* form template name or "" */
 	bool required;
 } mc_proc_doc;
 
 typedef struct {
-	char code[32];
-	char name[256];
+	char *code;
+	char *name;
 	int64_t amount;      /* VND */
 } mc_proc_fee;
 
 typedef struct {
-	char kind[16];       /* new | modified | standardised | abolished */
-	char decision[128];  /* the decision that published it, "Quyết định 1234/QĐ-UBND" */
+	char *kind;          /* new | modified | standardised | abolished */
+	char *decision;      /* the decision that published it, "Quyết định 1234/QĐ-UBND" */
 	int32_t day;         /* days since 1970-01-01 */
 } mc_proc_pub;
 
 typedef struct {
 	int64_t id;
-	char code[32];              /* mã TTHC, unique */
-	char name[512];
-	char field[128];            /* lĩnh vực */
-	char levels[64];            /* comma list: province,department,district,commune */
+	char *code;                 /* mã TTHC, unique */
+	char *name;
+	char *field;                /* lĩnh vực */
+	char *levels;               /* comma list: province,department,district,commune */
 	int64_t unit_id;            /* the unit that owns it (a department); 0 = every unit of its levels */
 	int32_t duration_hours;     /* statutory processing time, working hours (a day = 8) */
 	int32_t online_duration_hours; /* for online filing, 0 = the same */
 	int cutoff_min;             /* minutes after midnight after which the day does not count; -1 none */
 	bool restart_on_supplement; /* a supplement restarts the whole period */
 	int online_level;           /* 2, 3 or 4 */
-	char status[16];            /* active | abolished */
-	char target[256];           /* đối tượng thực hiện */
-	char result[256];           /* kết quả */
-	char legal_basis[2048];     /* căn cứ pháp lý */
-	char place[256];            /* địa điểm thực hiện */
+	char *status;               /* active | abolished; NULL or "" is stored as active */
+	char *target;               /* đối tượng thực hiện */
+	char *result;               /* kết quả */
+	char *legal_basis;          /* căn cứ pháp lý */
+	char *place;                /* địa điểm thực hiện */
 	mc_proc_step *steps;
 	size_t n_steps;
 	mc_proc_doc *docs;
@@ -233,7 +256,10 @@ typedef struct {
 	size_t n_pubs;
 } mc_procedure;
 
-/* Frees the arrays (steps, docs, fees, pubs) of p, not p itself. NULL-safe. */
+/* Frees the strings of p and its parts (steps, docs, fees, pubs, with their
+ * strings), not p itself, and zeroes it. NULL-safe. For a procedure the store
+ * filled, or one built with owned strings and parts (malloc'd arrays); one
+ * built from borrowed strings to be written is not cleared. */
 void mc_procedure_clear(mc_procedure *p);
 void mc_procedure_free_list(mc_procedure *list, size_t n);
 
@@ -242,7 +268,8 @@ void mc_procedure_free_list(mc_procedure *list, size_t n);
 int mc_store_procedure_create(mc_store *st, mc_procedure *p);
 /* Replaces the scalar fields and every part of the procedure with this code. */
 int mc_store_procedure_update(mc_store *st, mc_procedure *p);
-/* with_parts loads steps, docs, fees and pubs too (free with mc_procedure_clear). */
+/* with_parts loads steps, docs, fees and pubs too. On success *out owns its
+ * strings and parts (free with mc_procedure_clear); on failure it is left zeroed. */
 int mc_store_procedure_get(mc_store *st, mc_procedure *out, const char *code, bool with_parts);
 int mc_store_procedure_get_id(mc_store *st, mc_procedure *out, int64_t id, bool with_parts);
 
@@ -263,14 +290,15 @@ int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64
 
 /* A field (lĩnh vực) of the catalogue with the number of its active procedures. */
 typedef struct {
-	char field[128];
+	char *field;
 	int64_t count;
 } mc_proc_field;
 
 /* The fields of the active procedures, those open to `level` only when it is
  * not NULL; most procedures first, then by name. Empty fields are left out.
- * Caller frees *out with free(). */
+ * Caller frees *out with mc_proc_field_free_list. */
 int mc_store_procedure_fields(mc_store *st, mc_proc_field **out, size_t *n, const char *level);
+void mc_proc_field_free_list(mc_proc_field *list, size_t n);
 
 /* The publications of a period: how many procedures had a publication of
  * each kind with a day in [first_day, last_day] (local days). */
@@ -285,15 +313,16 @@ int mc_store_procedure_pub_counts(mc_store *st, mc_pub_counts *out, int32_t firs
 
 /* One decision that published procedures in a period, with its counts. */
 typedef struct {
-	char decision[128];
+	char *decision;
 	int32_t day;           /* its first publication day in the period */
 	mc_pub_counts c;
 } mc_pub_decision;
 
 /* The decisions of [first_day, last_day], earliest first. Caller frees *out
- * with free(). */
+ * with mc_pub_decision_free_list. */
 int mc_store_procedure_pub_decisions(mc_store *st, mc_pub_decision **out, size_t *n, int32_t first_day,
 				     int32_t last_day);
+void mc_pub_decision_free_list(mc_pub_decision *list, size_t n);
 
 /* The procedures in force on a day, by online level: first published (new
  * or standardised) on or before it, or without such a record (it predates

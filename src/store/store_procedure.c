@@ -12,25 +12,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A fixed char array of a store struct, read up to its size. */
-#define Q_FIELD(q, i, field) mc_q_textn((q), (i), (field), sizeof(field))
+/* A string of a struct handed in, NULL stored as "" (the columns are NOT NULL). */
+static const char *str(const char *s)
+{
+	return s ? s : "";
+}
 
 void mc_procedure_clear(mc_procedure *p)
 {
 	if (!p)
 		return;
+	for (size_t i = 0; p->steps && i < p->n_steps; i++) {
+		free(p->steps[i].name);
+		free(p->steps[i].role);
+		free(p->steps[i].unit_level);
+	}
+	for (size_t i = 0; p->docs && i < p->n_docs; i++) {
+		free(p->docs[i].name);
+		free(p->docs[i].form);
+	}
+	for (size_t i = 0; p->fees && i < p->n_fees; i++) {
+		free(p->fees[i].code);
+		free(p->fees[i].name);
+	}
+	for (size_t i = 0; p->pubs && i < p->n_pubs; i++) {
+		free(p->pubs[i].kind);
+		free(p->pubs[i].decision);
+	}
 	free(p->steps);
 	free(p->docs);
 	free(p->fees);
 	free(p->pubs);
-	p->steps = NULL;
-	p->docs = NULL;
-	p->fees = NULL;
-	p->pubs = NULL;
-	p->n_steps = 0;
-	p->n_docs = 0;
-	p->n_fees = 0;
-	p->n_pubs = 0;
+	free(p->code);
+	free(p->name);
+	free(p->field);
+	free(p->levels);
+	free(p->status);
+	free(p->target);
+	free(p->result);
+	free(p->legal_basis);
+	free(p->place);
+	memset(p, 0, sizeof *p);
 }
 
 void mc_procedure_free_list(mc_procedure *list, size_t n)
@@ -44,28 +66,22 @@ void mc_procedure_free_list(mc_procedure *list, size_t n)
 
 static const mc_col proc_cols[] = {
     MC_COL(MC_COL_I64, mc_procedure, id, "id"),
-    MC_COL_ARRAY(mc_procedure, code, "code"),
-    MC_COL_ARRAY(mc_procedure, name, "name"),
-    MC_COL_ARRAY(mc_procedure, field, "field"),
-    MC_COL_ARRAY(mc_procedure, levels, "levels"),
+    MC_COL(MC_COL_STR, mc_procedure, code, "code"),
+    MC_COL(MC_COL_STR, mc_procedure, name, "name"),
+    MC_COL(MC_COL_STR, mc_procedure, field, "field"),
+    MC_COL(MC_COL_STR, mc_procedure, levels, "levels"),
     MC_COL(MC_COL_I64, mc_procedure, unit_id, "unit_id"),
     MC_COL(MC_COL_I32, mc_procedure, duration_hours, "duration_hours"),
     MC_COL(MC_COL_I32, mc_procedure, online_duration_hours, "online_duration_hours"),
     MC_COL(MC_COL_INT, mc_procedure, cutoff_min, "cutoff_min"),
     MC_COL(MC_COL_BOOL, mc_procedure, restart_on_supplement, "restart_on_supplement"),
     MC_COL(MC_COL_INT, mc_procedure, online_level, "online_level"),
-    MC_COL_ARRAY(mc_procedure, status, "status"),
-    MC_COL_ARRAY(mc_procedure, target, "target"),
-    MC_COL_ARRAY(mc_procedure, result, "result"),
-    MC_COL_ARRAY(mc_procedure, legal_basis, "legal_basis"),
-    MC_COL_ARRAY(mc_procedure, place, "place"),
+    MC_COL(MC_COL_STR, mc_procedure, status, "status"),
+    MC_COL(MC_COL_STR, mc_procedure, target, "target"),
+    MC_COL(MC_COL_STR, mc_procedure, result, "result"),
+    MC_COL(MC_COL_STR, mc_procedure, legal_basis, "legal_basis"),
+    MC_COL(MC_COL_STR, mc_procedure, place, "place"),
 };
-
-static int proc_read(mc_q *q, mc_procedure *p)
-{
-	memset(p, 0, sizeof *p);
-	return mc_q_read(q, proc_cols, MC_ARRAY_LEN(proc_cols), p);
-}
 
 /* ---- create and update ------------------------------------------------ */
 
@@ -73,30 +89,31 @@ static int proc_read(mc_q *q, mc_procedure *p)
  * search indexes (store_search.h). */
 static int proc_bind(mc_q *q, const mc_procedure *p)
 {
+	const char *name = str(p->name), *code = str(p->code), *field = str(p->field);
 	char *folded[3] = {NULL, NULL, NULL};
-	int rc = mc_text_fold(&folded[0], p->name, strnlen(p->name, sizeof p->name));
+	int rc = mc_text_fold(&folded[0], name, strlen(name));
 
 	if (rc == 0)
-		rc = mc_text_fold(&folded[1], p->code, strnlen(p->code, sizeof p->code));
+		rc = mc_text_fold(&folded[1], code, strlen(code));
 	if (rc == 0)
-		rc = mc_text_fold(&folded[2], p->field, strnlen(p->field, sizeof p->field));
+		rc = mc_text_fold(&folded[2], field, strlen(field));
 	if (rc)
 		goto cleanup;
-	Q_FIELD(q, 1, p->code);
-	Q_FIELD(q, 2, p->name);
-	Q_FIELD(q, 3, p->field);
-	Q_FIELD(q, 4, p->levels);
+	mc_q_text(q, 1, code);
+	mc_q_text(q, 2, name);
+	mc_q_text(q, 3, field);
+	mc_q_text(q, 4, str(p->levels));
 	mc_q_ref(q, 5, p->unit_id);
 	mc_q_int(q, 6, p->duration_hours);
 	mc_q_int(q, 7, p->online_duration_hours);
 	mc_q_int(q, 8, p->cutoff_min);
 	mc_q_bool(q, 9, p->restart_on_supplement);
 	mc_q_int(q, 10, p->online_level);
-	mc_q_textn(q, 11, p->status[0] ? p->status : "active", sizeof p->status);
-	Q_FIELD(q, 12, p->target);
-	Q_FIELD(q, 13, p->result);
-	Q_FIELD(q, 14, p->legal_basis);
-	Q_FIELD(q, 15, p->place);
+	mc_q_text(q, 11, p->status && p->status[0] ? p->status : "active");
+	mc_q_text(q, 12, str(p->target));
+	mc_q_text(q, 13, str(p->result));
+	mc_q_text(q, 14, str(p->legal_basis));
+	mc_q_text(q, 15, str(p->place));
 	for (int i = 0; i < 3; i++)
 		mc_q_text(q, 16 + i, folded[i]);
 cleanup:
@@ -128,9 +145,9 @@ static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
 		mc_q_int(q, 1, id);
 		mc_q_int(q, 2, (int64_t)i);
 		mc_q_int(q, 3, x->seq);
-		Q_FIELD(q, 4, x->name);
-		Q_FIELD(q, 5, x->role);
-		Q_FIELD(q, 6, x->unit_level);
+		mc_q_text(q, 4, str(x->name));
+		mc_q_text(q, 5, str(x->role));
+		mc_q_text(q, 6, str(x->unit_level));
 		mc_q_int(q, 7, x->hours);
 		rc = mc_q_exec(q, "insert procedure step");
 		mc_q_done(q);
@@ -143,10 +160,10 @@ static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
 		mc_q_int(q, 1, id);
 		mc_q_int(q, 2, (int64_t)i);
 		mc_q_int(q, 3, x->seq);
-		Q_FIELD(q, 4, x->name);
+		mc_q_text(q, 4, str(x->name));
 		mc_q_int(q, 5, x->originals);
 		mc_q_int(q, 6, x->copies);
-		Q_FIELD(q, 7, x->form);
+		mc_q_text(q, 7, str(x->form));
 		mc_q_bool(q, 8, x->required);
 		rc = mc_q_exec(q, "insert procedure document");
 		mc_q_done(q);
@@ -158,8 +175,8 @@ static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
 
 		mc_q_int(q, 1, id);
 		mc_q_int(q, 2, (int64_t)i);
-		Q_FIELD(q, 3, x->code);
-		Q_FIELD(q, 4, x->name);
+		mc_q_text(q, 3, str(x->code));
+		mc_q_text(q, 4, str(x->name));
 		mc_q_int(q, 5, x->amount);
 		rc = mc_q_exec(q, "insert procedure fee");
 		mc_q_done(q);
@@ -171,8 +188,8 @@ static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
 
 		mc_q_int(q, 1, id);
 		mc_q_int(q, 2, (int64_t)i);
-		Q_FIELD(q, 3, x->kind);
-		Q_FIELD(q, 4, x->decision);
+		mc_q_text(q, 3, str(x->kind));
+		mc_q_text(q, 4, str(x->decision));
 		mc_q_int(q, 5, x->day);
 		rc = mc_q_exec(q, "insert procedure publication");
 		mc_q_done(q);
@@ -250,29 +267,31 @@ int mc_store_procedure_update(mc_store *st, mc_procedure *p)
 /* ---- reading ---------------------------------------------------------- */
 
 static const mc_col step_cols[] = {
-    MC_COL(MC_COL_INT, mc_proc_step, seq, "seq"),     MC_COL_ARRAY(mc_proc_step, name, "name"),
-    MC_COL_ARRAY(mc_proc_step, role, "role"),	      MC_COL_ARRAY(mc_proc_step, unit_level, "unit_level"),
+    MC_COL(MC_COL_INT, mc_proc_step, seq, "seq"),
+    MC_COL(MC_COL_STR, mc_proc_step, name, "name"),
+    MC_COL(MC_COL_STR, mc_proc_step, role, "role"),
+    MC_COL(MC_COL_STR, mc_proc_step, unit_level, "unit_level"),
     MC_COL(MC_COL_I32, mc_proc_step, hours, "hours"),
 };
 
 static const mc_col doc_cols[] = {
     MC_COL(MC_COL_INT, mc_proc_doc, seq, "seq"),
-    MC_COL_ARRAY(mc_proc_doc, name, "name"),
+    MC_COL(MC_COL_STR, mc_proc_doc, name, "name"),
     MC_COL(MC_COL_INT, mc_proc_doc, originals, "originals"),
     MC_COL(MC_COL_INT, mc_proc_doc, copies, "copies"),
-    MC_COL_ARRAY(mc_proc_doc, form, "form"),
+    MC_COL(MC_COL_STR, mc_proc_doc, form, "form"),
     MC_COL(MC_COL_BOOL, mc_proc_doc, required, "required"),
 };
 
 static const mc_col fee_cols[] = {
-    MC_COL_ARRAY(mc_proc_fee, code, "code"),
-    MC_COL_ARRAY(mc_proc_fee, name, "name"),
+    MC_COL(MC_COL_STR, mc_proc_fee, code, "code"),
+    MC_COL(MC_COL_STR, mc_proc_fee, name, "name"),
     MC_COL(MC_COL_I64, mc_proc_fee, amount, "amount"),
 };
 
 static const mc_col pub_cols[] = {
-    MC_COL_ARRAY(mc_proc_pub, kind, "kind"),
-    MC_COL_ARRAY(mc_proc_pub, decision, "decision"),
+    MC_COL(MC_COL_STR, mc_proc_pub, kind, "kind"),
+    MC_COL(MC_COL_STR, mc_proc_pub, decision, "decision"),
     MC_COL(MC_COL_I32, mc_proc_pub, day, "day"),
 };
 
@@ -315,8 +334,6 @@ static int parts_load(mc_store *st, mc_procedure *p)
 	if (rc == 0)
 		rc = part_load(st, pub_sql, p->id, pub_cols, MC_ARRAY_LEN(pub_cols), sizeof *p->pubs,
 			       &p->pubs, &p->n_pubs, "read procedure publications");
-	if (rc)
-		mc_procedure_clear(p);
 	return rc;
 }
 
@@ -325,8 +342,10 @@ static int proc_one(mc_store *st, mc_procedure *out, const char *sql, int64_t id
 		    bool with_parts)
 {
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc;
 
+	memset(out, 0, sizeof *out);
+	rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
 	if (code)
@@ -337,12 +356,14 @@ static int proc_one(mc_store *st, mc_procedure *out, const char *sql, int64_t id
 	if (rc == 0)
 		rc = MC_ENOTFOUND;
 	if (rc == 1)
-		rc = proc_read(q, out);
+		rc = mc_q_read(q, proc_cols, MC_ARRAY_LEN(proc_cols), out);
 cleanup:
 	mc_q_done(q);
 	/* After mc_q_done: the parts are read with statements of their own. */
 	if (rc == 0 && with_parts)
 		rc = parts_load(st, out);
+	if (rc)
+		mc_procedure_clear(out);
 	return rc;
 }
 
@@ -440,7 +461,7 @@ int mc_store_procedure_fields(mc_store *st, mc_proc_field **out, size_t *n, cons
 	    "AND p.field <> '' AND ($1 IS NULL OR " LEVEL_1 ") "
 	    "GROUP BY p.field ORDER BY count(*) DESC, p.field";
 	static const mc_col cols[] = {
-	    MC_COL_ARRAY(mc_proc_field, field, "field"),
+	    MC_COL(MC_COL_STR, mc_proc_field, field, "field"),
 	    MC_COL(MC_COL_I64, mc_proc_field, count, "n"),
 	};
 	mc_q *q = NULL;
@@ -455,6 +476,15 @@ int mc_store_procedure_fields(mc_store *st, mc_proc_field **out, size_t *n, cons
 	}
 	mc_q_done(q);
 	return rc;
+}
+
+void mc_proc_field_free_list(mc_proc_field *list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(list[i].field);
+	free(list);
 }
 
 /* ---- publications and procedures in force (the reform report) ---------- */
@@ -499,7 +529,7 @@ int mc_store_procedure_pub_decisions(mc_store *st, mc_pub_decision **out, size_t
 	    "SELECT decision, min(day) AS day, " PUB_SUMS " FROM procedure_publication "
 	    "WHERE day >= $1 AND day <= $2 GROUP BY decision ORDER BY min(day), decision";
 	static const mc_col cols[] = {
-	    MC_COL_ARRAY(mc_pub_decision, decision, "decision"),
+	    MC_COL(MC_COL_STR, mc_pub_decision, decision, "decision"),
 	    MC_COL(MC_COL_I32, mc_pub_decision, day, "day"),
 	    PUB_COLS(mc_pub_decision, c.),
 	};
@@ -516,6 +546,15 @@ int mc_store_procedure_pub_decisions(mc_store *st, mc_pub_decision **out, size_t
 	}
 	mc_q_done(q);
 	return rc;
+}
+
+void mc_pub_decision_free_list(mc_pub_decision *list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(list[i].decision);
+	free(list);
 }
 
 int mc_store_procedure_in_force(mc_store *st, int64_t by_level[5], int64_t *total, int32_t day)

@@ -6,6 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A string of a struct handed in, NULL stored as "" (the columns are NOT NULL). */
+static const char *str(const char *s)
+{
+	return s ? s : "";
+}
+
 /* ---- units ------------------------------------------------------------ */
 
 #define UNIT_COLS                                                                                            \
@@ -15,21 +21,29 @@
 static const mc_col unit_cols[] = {
     MC_COL(MC_COL_I64, mc_unit, id, "id"),
     MC_COL(MC_COL_I64, mc_unit, parent_id, "parent_id"),
-    MC_COL_ARRAY(mc_unit, code, "code"),
-    MC_COL_ARRAY(mc_unit, name, "name"),
-    MC_COL_ARRAY(mc_unit, level, "level"),
-    MC_COL_ARRAY(mc_unit, province_code, "province_code"),
-    MC_COL_ARRAY(mc_unit, office_hours, "office_hours"),
-    MC_COL_ARRAY(mc_unit, address, "address"),
-    MC_COL_ARRAY(mc_unit, phone, "phone"),
+    MC_COL(MC_COL_STR, mc_unit, code, "code"),
+    MC_COL(MC_COL_STR, mc_unit, name, "name"),
+    MC_COL(MC_COL_STR, mc_unit, level, "level"),
+    MC_COL(MC_COL_STR, mc_unit, province_code, "province_code"),
+    MC_COL(MC_COL_STR, mc_unit, office_hours, "office_hours"),
+    MC_COL(MC_COL_STR, mc_unit, address, "address"),
+    MC_COL(MC_COL_STR, mc_unit, phone, "phone"),
     MC_COL(MC_COL_I32, mc_unit, one_stop_since, "one_stop_since"),
     MC_COL(MC_COL_I32, mc_unit, electronic_one_stop_since, "electronic_one_stop_since"),
 };
 
-static int unit_read(mc_q *q, mc_unit *u)
+void mc_unit_clear(mc_unit *u)
 {
+	if (!u)
+		return;
+	free(u->code);
+	free(u->name);
+	free(u->level);
+	free(u->province_code);
+	free(u->office_hours);
+	free(u->address);
+	free(u->phone);
 	memset(u, 0, sizeof *u);
-	return mc_q_read(q, unit_cols, MC_ARRAY_LEN(unit_cols), u);
 }
 
 int mc_store_unit_create(mc_store *st, mc_unit *u)
@@ -53,13 +67,13 @@ int mc_store_unit_create(mc_store *st, mc_unit *u)
 	if (rc)
 		goto cleanup;
 	mc_q_ref(q, 1, u->parent_id);
-	mc_q_text(q, 2, u->code);
-	mc_q_text(q, 3, u->name);
-	mc_q_text(q, 4, u->level);
-	mc_q_text(q, 5, u->province_code);
-	mc_q_text(q, 6, u->office_hours);
-	mc_q_text(q, 7, u->address);
-	mc_q_text(q, 8, u->phone);
+	mc_q_text(q, 2, str(u->code));
+	mc_q_text(q, 3, str(u->name));
+	mc_q_text(q, 4, str(u->level));
+	mc_q_text(q, 5, str(u->province_code));
+	mc_q_text(q, 6, str(u->office_hours));
+	mc_q_text(q, 7, str(u->address));
+	mc_q_text(q, 8, str(u->phone));
 	mc_q_ref(q, 9, u->one_stop_since);
 	mc_q_ref(q, 10, u->electronic_one_stop_since);
 	rc = mc_q_row(q, "insert unit");
@@ -92,10 +106,10 @@ int mc_store_unit_update(mc_store *st, const mc_unit *u)
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, u->id);
-	mc_q_text(q, 2, u->name);
-	mc_q_text(q, 3, u->office_hours);
-	mc_q_text(q, 4, u->address);
-	mc_q_text(q, 5, u->phone);
+	mc_q_text(q, 2, str(u->name));
+	mc_q_text(q, 3, str(u->office_hours));
+	mc_q_text(q, 4, str(u->address));
+	mc_q_text(q, 5, str(u->phone));
 	mc_q_ref(q, 6, u->one_stop_since);
 	mc_q_ref(q, 7, u->electronic_one_stop_since);
 	rc = mc_q_exec(q, "update unit");
@@ -110,8 +124,10 @@ cleanup:
 static int unit_one(mc_store *st, mc_unit *out, const char *sql, int64_t id, const char *code)
 {
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc;
 
+	memset(out, 0, sizeof *out);
+	rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
 	if (code)
@@ -122,9 +138,11 @@ static int unit_one(mc_store *st, mc_unit *out, const char *sql, int64_t id, con
 	if (rc == 0)
 		rc = MC_ENOTFOUND;
 	if (rc == 1)
-		rc = unit_read(q, out);
+		rc = mc_q_read(q, unit_cols, MC_ARRAY_LEN(unit_cols), out);
 cleanup:
 	mc_q_done(q);
+	if (rc)
+		mc_unit_clear(out);
 	return rc;
 }
 
@@ -176,8 +194,12 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
-void mc_unit_free_list(mc_unit *list)
+void mc_unit_free_list(mc_unit *list, size_t n)
 {
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++)
+		mc_unit_clear(&list[i]);
 	free(list);
 }
 
@@ -225,16 +247,20 @@ cleanup:
 	"created_at, password_hash"
 
 static const mc_col user_cols[] = {
-    MC_COL(MC_COL_I64, mc_user, id, "id"),	    MC_COL_ARRAY(mc_user, username, "username"),
-    MC_COL_ARRAY(mc_user, full_name, "full_name"),  MC_COL_ARRAY(mc_user, email, "email"),
-    MC_COL_ARRAY(mc_user, phone, "phone"),	    MC_COL_ARRAY(mc_user, id_number, "id_number"),
-    MC_COL(MC_COL_INT, mc_user, role, "role"),	    MC_COL(MC_COL_I64, mc_user, unit_id, "unit_id"),
-    MC_COL(MC_COL_BOOL, mc_user, active, "active"), MC_COL(MC_COL_I64, mc_user, created_at, "created_at"),
+    MC_COL(MC_COL_I64, mc_user, id, "id"),
+    MC_COL(MC_COL_STR, mc_user, username, "username"),
+    MC_COL(MC_COL_STR, mc_user, full_name, "full_name"),
+    MC_COL(MC_COL_STR, mc_user, email, "email"),
+    MC_COL(MC_COL_STR, mc_user, phone, "phone"),
+    MC_COL(MC_COL_STR, mc_user, id_number, "id_number"),
+    MC_COL(MC_COL_INT, mc_user, role, "role"),
+    MC_COL(MC_COL_I64, mc_user, unit_id, "unit_id"),
+    MC_COL(MC_COL_BOOL, mc_user, active, "active"),
+    MC_COL(MC_COL_I64, mc_user, created_at, "created_at"),
 };
 
 static int user_read(mc_q *q, mc_user *u)
 {
-	memset(u, 0, sizeof *u);
 	return mc_q_read(q, user_cols, MC_ARRAY_LEN(user_cols), u);
 }
 
@@ -248,12 +274,12 @@ int mc_store_user_create(mc_store *st, mc_user *u, const char *password_hash)
 
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, u->username);
-	mc_q_text(q, 2, password_hash ? password_hash : "");
-	mc_q_text(q, 3, u->full_name);
-	mc_q_text(q, 4, u->email);
-	mc_q_text(q, 5, u->phone);
-	mc_q_text(q, 6, u->id_number);
+	mc_q_text(q, 1, str(u->username));
+	mc_q_text(q, 2, str(password_hash));
+	mc_q_text(q, 3, str(u->full_name));
+	mc_q_text(q, 4, str(u->email));
+	mc_q_text(q, 5, str(u->phone));
+	mc_q_text(q, 6, str(u->id_number));
 	mc_q_int(q, 7, u->role);
 	mc_q_ref(q, 8, u->unit_id);
 	mc_q_bool(q, 9, u->active);
@@ -273,8 +299,10 @@ int mc_store_user_get(mc_store *st, mc_user *out, int64_t id)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE id = $1";
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc;
 
+	memset(out, 0, sizeof *out);
+	rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, id);
@@ -285,6 +313,8 @@ int mc_store_user_get(mc_store *st, mc_user *out, int64_t id)
 		rc = user_read(q, out);
 cleanup:
 	mc_q_done(q);
+	if (rc)
+		mc_user_clear(out);
 	return rc;
 }
 
@@ -292,8 +322,10 @@ int mc_store_user_by_username(mc_store *st, mc_user *out, char *hash, size_t has
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE username = $1";
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc;
 
+	memset(out, 0, sizeof *out);
+	rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
 	mc_q_text(q, 1, username);
@@ -307,6 +339,8 @@ int mc_store_user_by_username(mc_store *st, mc_user *out, char *hash, size_t has
 		rc = MC_ETOOBIG;
 cleanup:
 	mc_q_done(q);
+	if (rc)
+		mc_user_clear(out);
 	return rc;
 }
 
@@ -355,8 +389,24 @@ int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id)
 	return rc;
 }
 
-void mc_user_free_list(mc_user *list)
+void mc_user_clear(mc_user *u)
 {
+	if (!u)
+		return;
+	free(u->username);
+	free(u->full_name);
+	free(u->email);
+	free(u->phone);
+	free(u->id_number);
+	memset(u, 0, sizeof *u);
+}
+
+void mc_user_free_list(mc_user *list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++)
+		mc_user_clear(&list[i]);
 	free(list);
 }
 

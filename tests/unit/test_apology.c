@@ -42,10 +42,12 @@ static int64_t add_unit(mc_store *st, int64_t parent, const char *code, const ch
 {
 	mc_unit u = {0};
 	u.parent_id = parent;
-	snprintf(u.code, sizeof u.code, "%s", code);
-	snprintf(u.name, sizeof u.name, "Đơn vị %s", code);
-	snprintf(u.level, sizeof u.level, "%s", level);
-	snprintf(u.province_code, sizeof u.province_code, "H56");
+	u.code = (char *)code;
+	char u_name[256];
+	snprintf(u_name, sizeof u_name, "Đơn vị %s", code);
+	u.name = u_name;
+	u.level = (char *)level;
+	u.province_code = "H56";
 	assert_int_equal(mc_store_unit_create(st, &u), 0);
 	return u.id;
 }
@@ -56,11 +58,13 @@ static void add_procedure(mc_store *st, const char *code, int hours, bool restar
 	mc_proc_step steps[2] = {{1, "Tiếp nhận", "desk", "district", 8},
 				 {2, "Thẩm định", "specialist", "district", 0}};
 	steps[1].hours = hours - 8;
-	snprintf(p.code, sizeof p.code, "%s", code);
-	snprintf(p.name, sizeof p.name, "Thủ tục %s", code);
-	snprintf(p.field, sizeof p.field, "Xây dựng");
-	snprintf(p.levels, sizeof p.levels, "district");
-	snprintf(p.status, sizeof p.status, "active");
+	p.code = (char *)code;
+	char p_name[256];
+	snprintf(p_name, sizeof p_name, "Thủ tục %s", code);
+	p.name = p_name;
+	p.field = "Xây dựng";
+	p.levels = "district";
+	p.status = "active";
 	p.duration_hours = hours;
 	p.cutoff_min = cutoff_min;
 	p.restart_on_supplement = restart;
@@ -73,8 +77,10 @@ static void add_procedure(mc_store *st, const char *code, int hours, bool restar
 static int64_t add_citizen(mc_store *st, const char *username)
 {
 	mc_user u = {0};
-	snprintf(u.username, sizeof u.username, "%s", username);
-	snprintf(u.full_name, sizeof u.full_name, "Công dân %s", username);
+	u.username = (char *)username;
+	char u_full_name[256];
+	snprintf(u_full_name, sizeof u_full_name, "Công dân %s", username);
+	u.full_name = u_full_name;
 	u.role = MC_ROLE_CITIZEN;
 	u.active = true;
 	assert_int_equal(mc_store_user_create(st, &u, "$argon2id$not-a-real-hash"), 0);

@@ -88,10 +88,14 @@ static void settle(mc_store *st)
 static void make_unit(struct fixture *f, mc_store *st)
 {
 	mc_unit u = {0};
-	snprintf(u.code, sizeof u.code, "000.00.%02d.H56", ++f->units);
-	snprintf(u.name, sizeof u.name, "Unit %d", f->units);
-	snprintf(u.level, sizeof u.level, "district");
-	snprintf(u.province_code, sizeof u.province_code, "H56");
+	char u_code[256];
+	snprintf(u_code, sizeof u_code, "000.00.%02d.H56", ++f->units);
+	u.code = u_code;
+	char u_name[256];
+	snprintf(u_name, sizeof u_name, "Unit %d", f->units);
+	u.name = u_name;
+	u.level = "district";
+	u.province_code = "H56";
 	assert_int_equal(mc_store_unit_create(st, &u), 0);
 }
 
@@ -100,7 +104,7 @@ static void read_something(mc_store *st)
 	mc_unit *list = NULL;
 	size_t n = 0;
 	assert_int_equal(mc_store_unit_list(st, &list, &n), 0);
-	free(list);
+	mc_unit_free_list(list, n);
 }
 
 static void test_first_look_says_changed(void **state)
@@ -157,10 +161,14 @@ static void test_another_process(void **state)
 		if (pid == 0) {
 			mc_store *st = NULL;
 			mc_unit u = {0};
-			snprintf(u.code, sizeof u.code, "000.99.%02d.H56", i);
-			snprintf(u.name, sizeof u.name, "From another process %d", i);
-			snprintf(u.level, sizeof u.level, "district");
-			snprintf(u.province_code, sizeof u.province_code, "H56");
+			char u_code[256];
+			snprintf(u_code, sizeof u_code, "000.99.%02d.H56", i);
+			u.code = u_code;
+			char u_name[256];
+			snprintf(u_name, sizeof u_name, "From another process %d", i);
+			u.name = u_name;
+			u.level = "district";
+			u.province_code = "H56";
 			int rc = mc_store_open(&st, f->path) != 0 || mc_store_unit_create(st, &u) != 0;
 			mc_store_close(st);
 			_exit(rc);

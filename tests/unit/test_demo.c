@@ -115,11 +115,12 @@ static void test_units(void **state)
 	assert_int_equal(departments, 29);
 	assert_int_equal(districts, 27);
 	assert_int_equal(communes, 635);
-	mc_unit_free_list(units);
+	mc_unit_free_list(units, n);
 
 	mc_unit u;
 	assert_int_equal(mc_store_unit_by_code(fx.st, &u, "000.00.10.H56"), 0);
 	assert_string_equal(u.name, "Sở Tài nguyên và Môi trường");
+	mc_unit_clear(&u);
 }
 
 static void test_procedures(void **state)
@@ -255,6 +256,8 @@ static void test_reform_figures(void **state)
 	assert_int_equal(os[1].units, 0);
 	assert_int_equal(os[2].units, 1);
 	assert_int_equal(os[3].units, 30);
+	mc_unit_clear(&root);
+	mc_unit_clear(&qx);
 
 	assert_int_equal(mc_store_procedure_in_force(fx.st, online, &in_force, last), 0);
 	assert_int_equal(online[2], 1816);
@@ -280,9 +283,11 @@ static void check_user(const char *username, mc_role role, const char *unit_code
 		mc_unit unit;
 		assert_int_equal(mc_store_unit_get(fx.st, &unit, u.unit_id), 0);
 		assert_string_equal(unit.code, unit_code);
+		mc_unit_clear(&unit);
 	} else {
 		assert_int_equal(u.unit_id, 0);
 	}
+	mc_user_clear(&u);
 }
 
 static void test_accounts(void **state)
@@ -305,6 +310,8 @@ static void test_accounts(void **state)
 	assert_int_equal(mc_store_user_by_username(fx.st, &c, NULL, 0, "congdan"), 0);
 	assert_int_equal(strlen(c.id_number), 12);
 	assert_true(c.phone[0] == '0' && c.email[0]);
+	mc_user_clear(&c);
+	mc_unit_clear(&qx);
 }
 
 static void test_load_twice_conflicts(void **state)
@@ -313,10 +320,10 @@ static void test_load_twice_conflicts(void **state)
 	mc_unit *units = NULL;
 	size_t before = 0, after = 0;
 	assert_int_equal(mc_store_unit_list(fx.st, &units, &before), 0);
-	mc_unit_free_list(units);
+	mc_unit_free_list(units, before);
 	assert_int_not_equal(mc_demo_load(fx.st, PASSWORD, NULL), 0);
 	assert_int_equal(mc_store_unit_list(fx.st, &units, &after), 0);
-	mc_unit_free_list(units);
+	mc_unit_free_list(units, after);
 	assert_int_equal(before, after);
 }
 
@@ -389,6 +396,7 @@ static void test_dossiers(void **state)
 	assert_int_equal(mc_store_user_by_username(fx.st, &citizen, NULL, 0, "congdan"), 0);
 	assert_int_equal(mc_demo_dossiers(fx.st, tc, 300, 42, from, to, NULL), 0);
 	survey(fx.st, tc, counts, &transferred, &owned, citizen.id, to);
+	mc_user_clear(&citizen);
 	for (int s = 1; s <= 10; s++) {
 		if (counts[s] == 0)
 			fail_msg("no dossier in state %s", mc_state_name((mc_state)s));

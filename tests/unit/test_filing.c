@@ -40,8 +40,10 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 static int64_t add_citizen(mc_store *st, const char *username)
 {
 	mc_user u = {0};
-	snprintf(u.username, sizeof u.username, "%s", username);
-	snprintf(u.full_name, sizeof u.full_name, "Công dân %s", username);
+	u.username = (char *)username;
+	char u_full_name[256];
+	snprintf(u_full_name, sizeof u_full_name, "Công dân %s", username);
+	u.full_name = u_full_name;
 	u.role = MC_ROLE_CITIZEN;
 	u.active = true;
 	assert_int_equal(mc_store_user_create(st, &u, "$argon2id$not-a-real-hash"), 0);
@@ -63,17 +65,17 @@ static int setup(void **state)
 	if (mc_store_open(&f->st, f->path) != 0 || mc_store_migrate(f->st) != 0)
 		return -1;
 	mc_unit u = {0};
-	snprintf(u.code, sizeof u.code, "000.00.33.H56");
-	snprintf(u.name, sizeof u.name, "UBND huyện Quảng Xương");
-	snprintf(u.level, sizeof u.level, "district");
-	snprintf(u.province_code, sizeof u.province_code, "H56");
+	u.code = "000.00.33.H56";
+	u.name = "UBND huyện Quảng Xương";
+	u.level = "district";
+	u.province_code = "H56";
 	assert_int_equal(mc_store_unit_create(f->st, &u), 0);
 	f->unit = u.id;
 	mc_procedure p = {0};
-	snprintf(p.code, sizeof p.code, "2.000001");
-	snprintf(p.name, sizeof p.name, "Thủ tục");
-	snprintf(p.levels, sizeof p.levels, "district");
-	snprintf(p.status, sizeof p.status, "active");
+	p.code = "2.000001";
+	p.name = "Thủ tục";
+	p.levels = "district";
+	p.status = "active";
 	p.duration_hours = 40;
 	p.online_level = 3;
 	assert_int_equal(mc_store_procedure_create(f->st, &p), 0);

@@ -76,10 +76,12 @@ static int unit_job_run(mc_store *st, void *payload)
 {
 	struct unit_job *j = payload;
 	mc_unit u = {0};
-	snprintf(u.code, sizeof u.code, "%s", j->code);
-	snprintf(u.name, sizeof u.name, "Đơn vị %s", j->code);
-	snprintf(u.level, sizeof u.level, "commune");
-	snprintf(u.province_code, sizeof u.province_code, "H56");
+	u.code = (char *)j->code;
+	char u_name[256];
+	snprintf(u_name, sizeof u_name, "Đơn vị %s", j->code);
+	u.name = u_name;
+	u.level = "commune";
+	u.province_code = "H56";
 	int rc = mc_store_unit_create(st, &u);
 	if (rc == 0 && j->fail_after_write)
 		return MC_EINVAL;
@@ -111,6 +113,7 @@ static void test_failing_job_undoes_only_itself(void **state)
 	mc_unit u;
 	assert_int_equal(mc_store_open(&st, f->path), 0);
 	assert_int_equal(mc_store_unit_by_code(st, &u, "U.OK"), 0);
+	mc_unit_clear(&u);
 	assert_int_equal(mc_store_unit_by_code(st, &u, "U.BAD"), MC_ENOTFOUND);
 	mc_store_close(st);
 }
@@ -183,6 +186,7 @@ static void test_concurrent_jobs_share_commits(void **state)
 			struct unit_job *j = &subs[t].jobs[i];
 			mc_unit u;
 			int found = mc_store_unit_by_code(st, &u, j->code);
+			mc_unit_clear(&u);
 			if (j->fail_after_write) {
 				assert_int_equal(j->rc, MC_EINVAL);
 				assert_int_equal(found, MC_ENOTFOUND);

@@ -67,10 +67,10 @@ static int64_t add_unit(mc_store *st, int64_t parent, const char *code, const ch
 	mc_unit u = {0};
 
 	u.parent_id = parent;
-	snprintf(u.code, sizeof(u.code), "%s", code);
-	snprintf(u.name, sizeof(u.name), "%s", name);
-	snprintf(u.level, sizeof(u.level), "%s", level);
-	snprintf(u.province_code, sizeof(u.province_code), "H56");
+	u.code = (char *)code;
+	u.name = (char *)name;
+	u.level = (char *)level;
+	u.province_code = "H56";
 	assert_int_equal(mc_store_unit_create(st, &u), 0);
 	return u.id;
 }
@@ -80,11 +80,11 @@ static int64_t add_proc(mc_store *st, const char *code, const char *name, const 
 	mc_procedure p;
 
 	memset(&p, 0, sizeof(p));
-	snprintf(p.code, sizeof(p.code), "%s", code);
-	snprintf(p.name, sizeof(p.name), "%s", name);
-	snprintf(p.field, sizeof(p.field), "%s", field);
-	snprintf(p.levels, sizeof(p.levels), "commune,district");
-	snprintf(p.status, sizeof(p.status), "active");
+	p.code = (char *)code;
+	p.name = (char *)name;
+	p.field = (char *)field;
+	p.levels = "commune,district";
+	p.status = "active";
 	p.duration_hours = 40;
 	p.cutoff_min = -1;
 	p.online_level = 3;

@@ -134,7 +134,7 @@ static int group_setup(void **state)
 		if (strcmp(units[i].level, "district") == 0 || (fx.n_units == 3 && strcmp(units[i].level, "commune") == 0))
 			fx.units[fx.n_units++] = units[i].id;
 	}
-	free(units);
+	mc_unit_free_list(units, n);
 	return 0;
 }
 

@@ -80,10 +80,12 @@ static int64_t add_unit(mc_store *st, const char *code, int expect)
 {
 	mc_unit u = {0};
 
-	snprintf(u.code, sizeof(u.code), "%s", code);
-	snprintf(u.name, sizeof(u.name), "UBND %s", code);
-	snprintf(u.level, sizeof(u.level), "province");
-	snprintf(u.province_code, sizeof(u.province_code), "H56");
+	u.code = (char *)code;
+	char u_name[256];
+	snprintf(u_name, sizeof u_name, "UBND %s", code);
+	u.name = u_name;
+	u.level = "province";
+	u.province_code = "H56";
 	assert_int_equal(mc_store_unit_create(st, &u), expect);
 	return u.id;
 }
@@ -142,6 +144,7 @@ static void test_closed_while_idle(void **state)
 	/* A read, then a write, each on a new connection made before it. */
 	assert_int_equal(mc_store_unit_get(f->st, &u, a), 0);
 	assert_string_equal(u.code, "000.00.00.H56");
+	mc_unit_clear(&u);
 	end_sessions(f);
 	add_unit(f->st, "000.00.00.H40", 0);
 	/* And a transaction. */
@@ -173,6 +176,7 @@ static void test_lost_inside_transaction(void **state)
 	mc_store_rollback(f->st);
 	/* After the rollback: a new connection, and nothing of the transaction. */
 	assert_int_equal(mc_store_unit_get(f->st, &u, a), 0);
+	mc_unit_clear(&u);
 	assert_int_equal(mc_store_unit_by_code(f->st, &u, "000.00.00.H40"), MC_ENOTFOUND);
 	assert_int_equal(mc_store_unit_by_code(f->st, &u, "000.00.00.H41"), MC_ENOTFOUND);
 	add_unit(f->st, "000.00.00.H40", 0);

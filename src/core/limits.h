@@ -1,0 +1,122 @@
+/*
+ * limits.h - the one table of how long each text field of motcua may be.
+ *
+ * Every limit is a number of characters (Unicode code points, counted after
+ * NFC), never of bytes: a Vietnamese name of 60 letters may take 180 bytes of
+ * UTF-8, and is as long as an English one of 60. The store keeps text as
+ * owned strings of any length, so these numbers are the only bound: the API
+ * refuses a longer value with 422 invalid-field naming the field
+ * (http/fields.h, whose specs take their max from here), and the command line
+ * says which option is too long. A value is never cut nor emptied to fit.
+ *
+ * Names are MC_LIMIT_<RESOURCE>_<FIELD>, after the field of the API. A field
+ * that holds another resource's key (a dossier's procedure_code, a user's
+ * unit) takes that key's limit.
+ */
+#ifndef MC_LIMITS_H
+#define MC_LIMITS_H
+
+#include "core/code.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ---- units ------------------------------------------------------------- */
+
+#define MC_LIMIT_UNIT_CODE MC_UNIT_CODE_MAX /* "000.00.15.H56": letters, digits, dots (core/code.h) */
+#define MC_LIMIT_UNIT_NAME 60
+#define MC_LIMIT_UNIT_LEVEL 15 /* province | department | district | commune */
+/* "H56": the last part of the root's code, a key that dossiers and figures carry. */
+#define MC_LIMIT_UNIT_PROVINCE_CODE 7
+#define MC_LIMIT_UNIT_OFFICE_HOURS 63 /* "07:00-11:30,13:30-17:00" */
+#define MC_LIMIT_UNIT_ADDRESS 60
+#define MC_LIMIT_UNIT_PHONE 31
+
+/* ---- users and sessions ------------------------------------------------ */
+
+#define MC_LIMIT_USER_USERNAME 63
+#define MC_LIMIT_USER_PASSWORD 256
+#define MC_LIMIT_USER_FULL_NAME 60
+#define MC_LIMIT_USER_EMAIL 127
+#define MC_LIMIT_USER_PHONE 31
+#define MC_LIMIT_USER_ID_NUMBER 31 /* CCCD: 12 digits; older or foreign documents differ */
+#define MC_LIMIT_USER_ROLE 15
+#define MC_LIMIT_USER_UNIT MC_LIMIT_UNIT_CODE
+/* Signing in looks an account up: one character more than a username may
+ * hold is still answered as a wrong username, not as a malformed request. */
+#define MC_LIMIT_SESSION_USERNAME (MC_LIMIT_USER_USERNAME + 1)
+#define MC_LIMIT_SESSION_PASSWORD MC_LIMIT_USER_PASSWORD
+
+/* ---- procedures -------------------------------------------------------- */
+
+#define MC_LIMIT_PROCEDURE_CODE 31 /* mã TTHC: "1.001193" */
+#define MC_LIMIT_PROCEDURE_NAME 300
+#define MC_LIMIT_PROCEDURE_FIELD 120 /* lĩnh vực */
+#define MC_LIMIT_PROCEDURE_LEVELS 63 /* "province,department,district,commune" */
+#define MC_LIMIT_PROCEDURE_UNIT MC_LIMIT_UNIT_CODE
+#define MC_LIMIT_PROCEDURE_CUTOFF 5 /* "HH:MM" */
+#define MC_LIMIT_PROCEDURE_STATUS 15
+#define MC_LIMIT_PROCEDURE_TARGET 250	    /* đối tượng thực hiện */
+#define MC_LIMIT_PROCEDURE_RESULT 250	    /* kết quả */
+#define MC_LIMIT_PROCEDURE_LEGAL_BASIS 2000 /* căn cứ pháp lý */
+#define MC_LIMIT_PROCEDURE_PLACE 250	    /* địa điểm thực hiện */
+#define MC_LIMIT_PROCEDURE_STEP_NAME 120
+#define MC_LIMIT_PROCEDURE_STEP_ROLE 15
+#define MC_LIMIT_PROCEDURE_STEP_UNIT_LEVEL 15
+#define MC_LIMIT_PROCEDURE_DOCUMENT_NAME 300
+#define MC_LIMIT_PROCEDURE_DOCUMENT_FORM 200
+#define MC_LIMIT_PROCEDURE_FEE_CODE 31
+#define MC_LIMIT_PROCEDURE_FEE_NAME 200
+#define MC_LIMIT_PROCEDURE_PUBLICATION_KIND 15
+#define MC_LIMIT_PROCEDURE_PUBLICATION_DECISION 120 /* "Quyết định 1234/QĐ-UBND" */
+#define MC_LIMIT_PROCEDURE_PUBLICATION_DATE 10	    /* "YYYY-MM-DD" */
+
+/* ---- dossiers ---------------------------------------------------------- */
+
+#define MC_LIMIT_DOSSIER_PROCEDURE_CODE MC_LIMIT_PROCEDURE_CODE
+#define MC_LIMIT_DOSSIER_CHANNEL 15
+#define MC_LIMIT_DOSSIER_UNIT MC_LIMIT_UNIT_CODE
+#define MC_LIMIT_DOSSIER_APPLICANT_NAME 120
+#define MC_LIMIT_DOSSIER_APPLICANT_ID_NUMBER MC_LIMIT_USER_ID_NUMBER
+#define MC_LIMIT_DOSSIER_APPLICANT_PHONE MC_LIMIT_USER_PHONE
+#define MC_LIMIT_DOSSIER_APPLICANT_EMAIL MC_LIMIT_USER_EMAIL
+#define MC_LIMIT_DOSSIER_APPLICANT_ADDRESS 250
+#define MC_LIMIT_DOSSIER_DOCUMENT_NAME 120
+#define MC_LIMIT_DOSSIER_DOCUMENT_ATTACHMENT 64 /* a SHA-256 in hex */
+#define MC_LIMIT_DOSSIER_DOCUMENT_FILENAME 60
+#define MC_LIMIT_DOSSIER_ACTION 31
+#define MC_LIMIT_DOSSIER_NOTE 1000
+#define MC_LIMIT_DOSSIER_TO_UNIT MC_LIMIT_UNIT_CODE
+#define MC_LIMIT_DOSSIER_HANDLER MC_LIMIT_USER_USERNAME
+#define MC_LIMIT_DOSSIER_OUTCOME 15
+
+/* ---- submissions, apologies, ratings ----------------------------------- */
+
+#define MC_LIMIT_SUBMISSION_NOTE 1000 /* the reason of a refusal in bulk */
+#define MC_LIMIT_APOLOGY_REASON 1000
+#define MC_LIMIT_APOLOGY_NEW_DUE 16 /* "YYYY-MM-DDTHH:MM" */
+#define MC_LIMIT_RATING_OVERALL 15
+#define MC_LIMIT_RATING_COMMENT 1000
+
+/* ---- payments (the provider's callback) -------------------------------- */
+
+#define MC_LIMIT_PAYMENT_PARTNER_CODE 63
+#define MC_LIMIT_PAYMENT_REFERENCE 47
+#define MC_LIMIT_PAYMENT_TRANSACTION_NO 63
+#define MC_LIMIT_PAYMENT_RESULT_CODE 8
+#define MC_LIMIT_PAYMENT_TIME 14 /* "YYYYMMDDHHMMSS" */
+
+/* ---- calendar ---------------------------------------------------------- */
+
+#define MC_LIMIT_CALENDAR_SOURCE 500 /* the decision that set a year's days off */
+#define MC_LIMIT_CALENDAR_DATE 10
+#define MC_LIMIT_CALENDAR_KIND 15
+#define MC_LIMIT_CALENDAR_NAME 30
+
+/* The characters (code points) of the UTF-8 text s, as the limits count them. */
+size_t mc_limit_chars(const char *s);
+
+/* Whether s holds at most max characters (NULL counts as empty). */
+bool mc_limit_fits(const char *s, size_t max);
+
+#endif

@@ -1649,6 +1649,142 @@ static void test_dossier_public(void **state)
 	mc_dossier_clear(&quiet);
 }
 
+/* n copies of a letter of one or more bytes, as an owned string. */
+static char *repeat(const char *letter, size_t n)
+{
+	size_t len = strlen(letter);
+	char *s = mc_xmalloc(n * len + 1);
+
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * len, letter, len);
+	s[n * len] = '\0';
+	return s;
+}
+
+/* Texts within their character limits (core/limits.h) but longer in bytes
+ * than the arrays they were kept in before (e-mail 128 bytes, identity and
+ * phone numbers 32, an event's actor 256, a note 4096) are stored and read
+ * back whole, by every read: get, list, search, the public lookup, the
+ * submissions, the event log. The old arrays could not hold them; a row that
+ * held them failed to read (MC_ETOOBIG). */
+static void test_dossier_long_texts(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	int64_t citizen = add_user(f->st, "congdan", MC_ROLE_CITIZEN, 0);
+	char *name = repeat("ễ", 120);   /* 360 bytes */
+	char *email = repeat("ữ", 122); /* + "@x.vn": 127 characters, 371 bytes */
+	char *number = repeat("ệ", 31);  /* 93 bytes */
+	char *address = repeat("𠀧", 250); /* a chữ Nôm character of four bytes: 1,000 bytes */
+	char *doc_name = repeat("𠀧", 120);
+	char *note = repeat("ờ", 1000);  /* 3,000 bytes */
+	char *actor = repeat("ầ", 120);  /* 360 bytes */
+	mc_dossier d = {0}, got = {0};
+	mc_dossier_doc doc = {.seq = 1, .name = doc_name, .originals = 1};
+
+	dossier_init(&d, "000.31.30.H56-250601-000001", proc, f->commune, MC_ST_SUBMITTED, 0, 0, name);
+	d.channel = MC_CH_ONLINE;
+	d.owner_id = citizen;
+	d.submitted_at = 1750000000;
+	set_str(&d.applicant_id_number, number);
+	set_str(&d.applicant_phone, number);
+	free(d.applicant_email);
+	d.applicant_email = mc_xmalloc(strlen(email) + sizeof "@x.vn");
+	sprintf(d.applicant_email, "%s@x.vn", email);
+	set_str(&d.applicant_address, address);
+	set_str(&d.note, note);
+	d.docs = &doc; /* lent for the insert */
+	d.n_docs = 1;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	d.docs = NULL;
+	d.n_docs = 0;
+	assert_true(strlen(d.applicant_email) > 128 && strlen(number) > 32);
+
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, true), 0);
+	assert_string_equal(got.applicant_name, name);
+	assert_string_equal(got.applicant_id_number, number);
+	assert_string_equal(got.applicant_phone, number);
+	assert_string_equal(got.applicant_email, d.applicant_email);
+	assert_string_equal(got.applicant_address, address);
+	assert_string_equal(got.note, note);
+	assert_int_equal(got.n_docs, 1);
+	assert_string_equal(got.docs[0].name, doc_name);
+
+	/* Written back by an update. */
+	set_str(&got.note, actor);
+	assert_int_equal(mc_store_dossier_update(f->st, &got, got.version), 0);
+	mc_dossier_clear(&got);
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, false), 0);
+	assert_string_equal(got.note, actor);
+	mc_dossier_clear(&got);
+
+	/* Found by its folded name and its identity number, and listed whole. */
+	mc_dossier *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	mc_dossier_query q = {.q = name, .limit = 10};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].applicant_email, d.applicant_email);
+	mc_dossier_free_list(list, n);
+	q = (mc_dossier_query){.q = number, .limit = 10};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	mc_dossier_free_list(list, n);
+
+	/* The desk's queue of submissions. */
+	mc_submission *sub = NULL;
+	mc_submission_query sq = {.unit_id = f->commune, .limit = 10};
+	assert_int_equal(mc_store_submission_list(f->st, &sub, &n, &total, &sq), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(sub[0].applicant_name, name);
+	mc_submission_free_list(sub, n);
+
+	/* The event log: a long actor's name and note, hashed and read whole. */
+	mc_event e = {.dossier_id = d.id, .at = 1750000100, .actor_name = actor, .action = "refuse",
+		      .from_state = MC_ST_SUBMITTED, .to_state = MC_ST_NOT_ACCEPTED, .note = note};
+	char expect[65];
+
+	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
+	mc_audit_event_hash(expect, "", d.id, 1750000100, 0, actor, 0, "refuse", MC_ST_SUBMITTED,
+			    MC_ST_NOT_ACCEPTED, 0, note);
+	mc_event *ev = NULL;
+	assert_int_equal(mc_store_event_list(f->st, &ev, &n, d.id), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ev[0].actor_name, actor);
+	assert_string_equal(ev[0].note, note);
+	assert_string_equal(ev[0].hash, expect);
+	mc_event_free_list(ev, n);
+
+	/* The public lookup. */
+	char *proc_name = NULL;
+	assert_int_equal(mc_store_dossier_public(f->st, &got, &proc_name, &ev, &n, d.code), 0);
+	assert_string_equal(got.applicant_name, name);
+	assert_int_equal(n, 1);
+	assert_string_equal(ev[0].action, "refuse");
+	mc_event_free_list(ev, n);
+	mc_dossier_clear(&got);
+	free(proc_name);
+
+	/* Longer still, written behind the store's back: read whole all the same. */
+	char sql[200];
+	snprintf(sql, sizeof sql, "UPDATE dossier SET note = %s WHERE id = %lld",
+		 use_pg ? "repeat('ờ', 3000)" : "replace(hex(zeroblob(3000)), '00', 'ờ')", (long long)d.id);
+	assert_int_equal(raw_exec(f, sql, NULL, 0), 0);
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, false), 0);
+	assert_int_equal(strlen(got.note), 9000);
+	mc_dossier_clear(&got);
+
+	mc_dossier_clear(&d);
+	free(name);
+	free(email);
+	free(number);
+	free(address);
+	free(doc_name);
+	free(note);
+	free(actor);
+}
+
 /* ---- payments --------------------------------------------------------- */
 
 static void test_payments(void **state)
@@ -2851,6 +2987,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_event_scan, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dossier_public, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dossier_long_texts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_payments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_attachment_write_record_and_dossiers, setup, teardown),

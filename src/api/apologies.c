@@ -133,8 +133,8 @@ void mc_api_apologies_list(mc_req *r)
 	if (dossier_or_reply(r, &d) != 0)
 		return;
 	bool visible = mc_api_may_see(r, &d);
-	mc_dossier_clear(&d);
 	if (!visible) {
+		mc_dossier_clear(&d);
 		if (mc_req_user(r)->role == MC_ROLE_CITIZEN)
 			mc_reply_problem(r, MC_PROB_NOT_FOUND, "the dossier not found");
 		else
@@ -143,6 +143,7 @@ void mc_api_apologies_list(mc_req *r)
 	}
 	int rc = mc_store_apology_list(mc_req_store(r), &list, &n, d.id);
 	if (rc != 0) {
+		mc_dossier_clear(&d);
 		mc_reply_error(r, rc, "the apologies");
 		return;
 	}
@@ -150,6 +151,7 @@ void mc_api_apologies_list(mc_req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, apology_json(mc_req_time(r), &list[i], d.code));
 	free(list);
+	mc_dossier_clear(&d);
 	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 

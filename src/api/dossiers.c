@@ -3,6 +3,7 @@
 
 #include "app/notify.h"
 #include "core/code.h"
+#include "core/limits.h"
 #include "core/text.h"
 #include "http/cache.h"
 #include "render/qr.h"
@@ -11,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DOCS 50
+#define MAX_DOCS MC_LIMIT_DOSSIER_DOCS
 
-/* Reads "documents": [{name, originals, copies, attachment, filename, mime}]. */
+/* Reads "documents": [{name, originals, copies, attachment, filename, mime}].
+ * The documents and their strings belong to the request (mc_req_own): the
+ * dossier they go into takes copies. */
 static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size_t *n)
 {
 	*out = NULL;
@@ -28,23 +31,24 @@ static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size
 		char where[48];
 		snprintf(where, sizeof where, "documents[%zu].", i);
 		mc_field spec[] = {
-			{"name", MC_F_STRING, true, 1, 120, &name, 0},
+			{"name", MC_F_STRING, true, 1, MC_LIMIT_DOSSIER_DOC_NAME, &name, 0},
 			{"originals", MC_F_INT, false, 0, 100, &originals, 0},
 			{"copies", MC_F_INT, false, 0, 100, &copies, 0},
 			{"attachment", MC_F_STRING, false, 64, 64, &attachment, 0},
-			{"filename", MC_F_STRING, false, 1, 60, &filename, 0},
+			{"filename", MC_F_STRING, false, 1, MC_LIMIT_DOSSIER_DOC_FILENAME, &filename, 0},
 		};
 		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
 			return -1;
 		mc_dossier_doc *d = &docs[i];
 		d->seq = (int)i + 1;
-		mc_strlcpy(d->name, name, sizeof d->name);
+		d->name = (char *)name;
 		d->originals = (int)originals;
 		d->copies = (int)copies;
 		if (attachment) {
 			int64_t size = 0;
 			bool usable = false;
-			int rc = mc_store_attachment_stat(mc_req_store(r), &size, d->mime, sizeof d->mime, attachment);
+			char mime[64];
+			int rc = mc_store_attachment_stat(mc_req_store(r), &size, mime, sizeof mime, attachment);
 			/* Someone else's upload is no more known to this caller than a
 			 * file never uploaded: the same answer for both. */
 			if (rc == 0)
@@ -64,9 +68,14 @@ static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size
 				mc_reply_error(r, rc, "the attachment");
 				return -1;
 			}
-			mc_strlcpy(d->sha256, attachment, sizeof d->sha256);
+			/* 64 hex digits: attachment_stat refuses anything else. */
+			if (mc_strlcpy(d->sha256, attachment, sizeof d->sha256) != 0) {
+				mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%sattachment must be a SHA-256 digest", where);
+				return -1;
+			}
+			d->mime = mc_req_own(r, mc_xstrdup(mime));
 			d->size = size;
-			mc_strlcpy(d->filename, filename ? filename : name, sizeof d->filename);
+			d->filename = (char *)(filename ? filename : name);
 		}
 	}
 	*out = docs;
@@ -195,11 +204,11 @@ void mc_api_dossier_create(mc_req *r)
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
 	mc_field who[] = {
-	    {"name", MC_F_NAME, true, 1, 120, &j->in.applicant_name, 0},
-	    {"id_number", MC_F_ID_NUMBER, false, 1, 31, &j->in.applicant_id_number, 0},
-	    {"phone", MC_F_PHONE, false, 1, 31, &j->in.applicant_phone, 0},
-	    {"email", MC_F_EMAIL, false, 3, 127, &j->in.applicant_email, 0},
-	    {"address", MC_F_STRING, false, 1, 250, &j->in.applicant_address, 0},
+	    {"name", MC_F_NAME, true, 1, MC_LIMIT_DOSSIER_APPLICANT_NAME, &j->in.applicant_name, 0},
+	    {"id_number", MC_F_ID_NUMBER, false, 1, MC_LIMIT_DOSSIER_APPLICANT_ID_NUMBER, &j->in.applicant_id_number, 0},
+	    {"phone", MC_F_PHONE, false, 1, MC_LIMIT_DOSSIER_APPLICANT_PHONE, &j->in.applicant_phone, 0},
+	    {"email", MC_F_EMAIL, false, 3, MC_LIMIT_DOSSIER_APPLICANT_EMAIL, &j->in.applicant_email, 0},
+	    {"address", MC_F_STRING, false, 1, MC_LIMIT_DOSSIER_APPLICANT_ADDRESS, &j->in.applicant_address, 0},
 	};
 	if (mc_fields_or_reply(r, applicant, "applicant.", who, MC_ARRAY_LEN(who)) != 0)
 		return;
@@ -382,7 +391,7 @@ void mc_api_dossier_get(mc_req *r)
 	snprintf(etag, sizeof etag, "\"%lld\"", (long long)d.version);
 	mc_reply_header(r, "ETag", etag);
 	json_t *j = mc_api_dossier_json(r, &d, true, ev, n);
-	mc_event_free_list(ev);
+	mc_event_free_list(ev, n);
 	mc_dossier_clear(&d);
 	mc_reply_json(r, 200, j);
 }
@@ -443,7 +452,7 @@ void mc_api_dossier_action(mc_req *r)
 	json_t *documents = NULL;
 	mc_field spec[] = {
 		{"action", MC_F_STRING, true, 1, 31, &action, 0},
-		{"note", MC_F_TEXT, false, 1, 1000, &j->act.note, 0},
+		{"note", MC_F_TEXT, false, 1, MC_LIMIT_DOSSIER_NOTE, &j->act.note, 0},
 		{"to_unit", MC_F_STRING, false, 1, 24, &to_unit, 0},
 		{"handler", MC_F_STRING, false, 1, 63, &handler, 0},
 		{"outcome", MC_F_STRING, false, 1, 15, &outcome, 0},
@@ -556,11 +565,11 @@ static json_t *public_view(mc_req *r, const char *code, int *rc, int64_t *versio
 	mc_event *ev = NULL;
 	size_t n = 0;
 	char *masked = NULL;
-	char proc_name[512] = "";
+	char *proc_name = NULL;
 	json_t *j = NULL;
 
 	/* One read: the dossier, its procedure's name and its events. */
-	*rc = mc_store_dossier_public(st, &d, proc_name, sizeof proc_name, &ev, &n, code);
+	*rc = mc_store_dossier_public(st, &d, &proc_name, &ev, &n, code);
 	if (*rc != 0)
 		goto cleanup;
 	mc_text_mask_name(&masked, d.applicant_name);
@@ -581,7 +590,8 @@ static json_t *public_view(mc_req *r, const char *code, int *rc, int64_t *versio
 	*version = d.version;
 cleanup:
 	free(masked);
-	mc_event_free_list(ev);
+	free(proc_name);
+	mc_event_free_list(ev, n);
 	mc_dossier_clear(&d);
 	return j;
 }

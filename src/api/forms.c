@@ -275,7 +275,7 @@ cleanup:
 	free(apologies);
 	free(steps);
 	free(docs);
-	mc_event_free_list(ev);
+	mc_event_free_list(ev, n_ev);
 	mc_dossier_clear(&d);
 	mc_procedure_clear(&p);
 }

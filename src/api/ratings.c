@@ -79,18 +79,20 @@ void mc_api_dossier_rate(mc_req *r)
 	const mc_user *me = mc_req_user(r);
 	if (rc == 0 && (d.owner_id == 0 || d.owner_id != me->id))
 		rc = MC_ENOTFOUND; /* not yours looks like nothing */
+	int state = d.state;
+	j->rating.dossier_id = d.id;
+	j->rating.unit_id = d.receiving_unit_id;
+	mc_dossier_clear(&d);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the dossier");
 		return;
 	}
-	if (d.state != MC_ST_RETURNED) {
+	if (state != MC_ST_RETURNED) {
 		mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION,
 				 "a dossier is rated once its result has been returned; this one is %s",
-				 mc_state_name((mc_state)d.state));
+				 mc_state_name((mc_state)state));
 		return;
 	}
-	j->rating.dossier_id = d.id;
-	j->rating.unit_id = d.receiving_unit_id;
 	for (int i = 0; i < MC_RATE_COUNT_; i++)
 		j->rating.criteria[i] = (int)scores[i];
 	mc_strlcpy(j->rating.overall, overall, sizeof j->rating.overall);

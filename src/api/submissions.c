@@ -7,6 +7,7 @@
 #include "api/api.h"
 
 #include "core/code.h"
+#include "core/limits.h"
 #include "core/text.h"
 
 #include <stdlib.h>
@@ -137,9 +138,9 @@ void mc_api_submissions_list(mc_req *r)
 				groups_json(accounts, n_accounts, "account"), "by_address",
 				groups_json(addresses, n_addresses, "address")));
 cleanup:
-	free(items);
-	free(accounts);
-	free(addresses);
+	mc_submission_free_list(items, n);
+	mc_submission_group_free_list(accounts, n_accounts);
+	mc_submission_group_free_list(addresses, n_addresses);
 }
 
 typedef struct {
@@ -217,7 +218,7 @@ void mc_api_submissions_refuse(mc_req *r)
 	json_t *codes = NULL;
 	mc_field spec[] = {
 	    {"codes", MC_F_ARRAY, true, 0, MC_SUBMISSION_LIST_MAX, &codes, 0},
-	    {"note", MC_F_TEXT, true, 1, 1000, &j->note, 0},
+	    {"note", MC_F_TEXT, true, 1, MC_LIMIT_DOSSIER_NOTE, &j->note, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;

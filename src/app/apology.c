@@ -2,6 +2,7 @@
 
 #include "core/err.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static bool blank(const char *s)
@@ -203,10 +204,8 @@ int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		d.statutory_due_at = d.due_at;
 	d.due_at = a.new_due;
 	d.updated_at = at;
-	if (mc_strlcpy(d.note, a.reason, sizeof d.note) != 0) {
-		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD, "the reason is too long to be stored");
-		goto cleanup;
-	}
+	free(d.note);
+	d.note = mc_xstrdup(a.reason);
 	rc = mc_store_dossier_update(st, &d, d.version);
 	if (rc == MC_ECONFLICT)
 		rc = mc_err_set(MC_ESTALE, MC_REASON_STALE, "the dossier has changed meanwhile; reload it");

@@ -474,7 +474,8 @@ static int on_event(const mc_event *e, void *payload)
 	l->id = e->id;
 	memcpy(l->hash, e->hash, sizeof l->hash);
 	l->to_state = e->to_state;
-	memcpy(l->action, e->action, sizeof l->action);
+	/* A label for the report: a longer (forged) action is shown cut. */
+	snprintf(l->action, sizeof l->action, "%s", e->action);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "core/audit.h"
 #include "core/code.h"
 #include "core/err.h"
+#include "core/limits.h"
 #include "core/text.h"
 
 #include <stdlib.h>
@@ -39,15 +40,51 @@ static bool unit_handles(const mc_unit *u, const mc_procedure *p)
 	return level_listed(p->levels, u->level);
 }
 
-/* Copies an optional text into its field; MC_ETOOBIG when it does not fit
- * (the API limits characters, the fields hold bytes: never store a cut text). */
-static int copy_opt(char *dst, size_t cap, const char *src)
+/* Characters (code points) of a UTF-8 text: the bytes that do not continue one. */
+static size_t chars(const char *s)
 {
-	return mc_strlcpy(dst, src ? src : "", cap);
+	size_t n = 0;
+
+	for (; s && *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
 }
 
-int mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
-			      const char *note, int64_t at)
+/* The limits of core/limits.h, checked again here for callers other than
+ * the API (which refuses a longer text field by field): a text over its
+ * limit is refused whole, never cut. */
+static int check_len(const char *what, const char *value, size_t max)
+{
+	if (chars(value) <= max)
+		return 0;
+	return mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD, "%s is longer than %zu characters", what, max);
+}
+
+static int check_docs(const mc_dossier_doc *docs, size_t n)
+{
+	int rc = n > MC_LIMIT_DOSSIER_DOCS
+		     ? mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD,
+				  "a dossier takes at most %d documents at once", MC_LIMIT_DOSSIER_DOCS)
+		     : 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = check_len("a document's name", docs[i].name, MC_LIMIT_DOSSIER_DOC_NAME);
+		if (rc == 0)
+			rc = check_len("a document's file name", docs[i].filename,
+				       MC_LIMIT_DOSSIER_DOC_FILENAME);
+	}
+	return rc;
+}
+
+/* Replaces the dossier's owned string *field with a copy of value (NULL: ""). */
+static void set_text(char **field, const char *value)
+{
+	free(*field);
+	*field = mc_xstrdup(value ? value : "");
+}
+
+void mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *actor, const char *action,
+			       int from, const char *note, int64_t at)
 {
 	memset(e, 0, sizeof *e);
 	e->dossier_id = d->id;
@@ -57,10 +94,10 @@ int mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *
 	e->from_state = from;
 	e->to_state = d->state;
 	e->step = d->step;
-	if (copy_opt(e->actor_name, sizeof e->actor_name, actor->name) ||
-	    copy_opt(e->action, sizeof e->action, action) || copy_opt(e->note, sizeof e->note, note))
-		return mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD, "the note is too long to be stored");
-	return 0;
+	/* Borrowed for the append, which only reads them (store.h). */
+	e->actor_name = (char *)actor->name;
+	e->action = (char *)(action ? action : "");
+	e->note = (char *)(note ? note : "");
 }
 
 int mc_app_dossier_event_append(mc_store *st, mc_event *e)
@@ -70,6 +107,13 @@ int mc_app_dossier_event_append(mc_store *st, mc_event *e)
 
 	if (rc != 0)
 		return rc;
+	/* The hash covers what is stored: "" for a text left NULL. */
+	if (!e->actor_name)
+		e->actor_name = "";
+	if (!e->action)
+		e->action = "";
+	if (!e->note)
+		e->note = "";
 	mc_audit_event_hash(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->actor_name, e->unit_id,
 			    e->action, e->from_state, e->to_state, e->step, e->note);
 	return mc_store_event_append(st, e);
@@ -79,8 +123,8 @@ static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor
 			const char *note, int64_t at)
 {
 	mc_event e;
-	int rc = mc_app_dossier_event_make(&e, d, actor, action, from, note, at);
-	return rc != 0 ? rc : mc_app_dossier_event_append(st, &e);
+	mc_app_dossier_event_make(&e, d, actor, action, from, note, at);
+	return mc_app_dossier_event_append(st, &e);
 }
 
 int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from_state,
@@ -102,6 +146,7 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	int rc;
 	mc_procedure proc = {0};
 	mc_unit unit = {0};
+	char code[MC_CODE_MAX];
 	mc_dossier *d = out;
 	memset(out, 0, sizeof *out);
 
@@ -128,6 +173,21 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 				"channel must be direct, online or postal");
 		goto cleanup;
 	}
+	rc = check_len("applicant.name", in->applicant_name, MC_LIMIT_DOSSIER_APPLICANT_NAME);
+	if (rc == 0)
+		rc = check_len("applicant.id_number", in->applicant_id_number,
+			       MC_LIMIT_DOSSIER_APPLICANT_ID_NUMBER);
+	if (rc == 0)
+		rc = check_len("applicant.phone", in->applicant_phone, MC_LIMIT_DOSSIER_APPLICANT_PHONE);
+	if (rc == 0)
+		rc = check_len("applicant.email", in->applicant_email, MC_LIMIT_DOSSIER_APPLICANT_EMAIL);
+	if (rc == 0)
+		rc =
+		    check_len("applicant.address", in->applicant_address, MC_LIMIT_DOSSIER_APPLICANT_ADDRESS);
+	if (rc == 0)
+		rc = check_docs(in->docs, in->n_docs);
+	if (rc != 0)
+		goto cleanup;
 	rc = mc_store_procedure_get(st, &proc, in->procedure_code, false);
 	if (rc == MC_ENOTFOUND)
 		rc = mc_err_set(rc, MC_REASON_UNKNOWN_PROCEDURE, "no procedure has code %s",
@@ -181,7 +241,7 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		goto cleanup;
 	/* Each space has its end: a unit's ten thousandth walk-in of a day (or
 	 * billionth submission) has no code to take. */
-	rc = mc_code_format(d->code, sizeof d->code, unit.code, local_day, space, seq);
+	rc = mc_code_format(code, sizeof code, unit.code, local_day, space, seq);
 	if (rc != 0) {
 		if (space == MC_CODE_ONLINE)
 			rc = mc_err_set(
@@ -197,21 +257,20 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 			    MC_CODE_DESK_MAX);
 		goto cleanup;
 	}
+	d->code = mc_xstrdup(code);
 	d->procedure_id = proc.id;
 	d->receiving_unit_id = unit.id;
 	d->current_unit_id = unit.id;
 	d->channel = in->channel;
-	if (copy_opt(d->province_code, sizeof d->province_code, unit.province_code) ||
-	    copy_opt(d->procedure_code, sizeof d->procedure_code, proc.code) ||
-	    copy_opt(d->applicant_name, sizeof d->applicant_name, in->applicant_name) ||
-	    copy_opt(d->applicant_id_number, sizeof d->applicant_id_number, in->applicant_id_number) ||
-	    copy_opt(d->applicant_phone, sizeof d->applicant_phone, in->applicant_phone) ||
-	    copy_opt(d->applicant_email, sizeof d->applicant_email, in->applicant_email) ||
-	    copy_opt(d->applicant_address, sizeof d->applicant_address, in->applicant_address)) {
-		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD,
-				"a text of the dossier is too long to be stored");
-		goto cleanup;
-	}
+	/* The dossier owns copies: nothing it is built from need outlive it. */
+	set_text(&d->province_code, unit.province_code);
+	set_text(&d->procedure_code, proc.code);
+	set_text(&d->applicant_name, in->applicant_name);
+	set_text(&d->applicant_id_number, in->applicant_id_number);
+	set_text(&d->applicant_phone, in->applicant_phone);
+	set_text(&d->applicant_email, in->applicant_email);
+	set_text(&d->applicant_address, in->applicant_address);
+	set_text(&d->note, NULL);
 	d->owner_id = actor->role == MC_ROLE_CITIZEN ? actor->user_id : 0;
 	d->duration_hours = period_hours(&proc, in->channel);
 	if (d->state == MC_ST_RECEIVED) {
@@ -222,9 +281,9 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		d->submitted_at = in->at;
 	}
 	d->updated_at = in->at;
-	d->docs = (mc_dossier_doc *)in->docs; /* borrowed */
-	d->n_docs = in->n_docs;
 cleanup:
+	if (rc != 0)
+		mc_dossier_clear(out);
 	mc_procedure_clear(&proc);
 	mc_unit_clear(&unit);
 	return rc;
@@ -233,15 +292,18 @@ cleanup:
 int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
 			  mc_dossier *out)
 {
-	mc_dossier d;
+	mc_dossier d = {0};
 	int rc;
 
 	mc_err_clear();
 	rc = mc_app_dossier_build(st, tc, actor, in, &d);
 	if (rc != 0)
 		goto cleanup;
+	/* The documents are lent to the insert, which only reads them. */
+	d.docs = (mc_dossier_doc *)in->docs;
+	d.n_docs = in->n_docs;
 	rc = mc_store_dossier_insert(st, &d);
-	d.docs = NULL; /* borrowed from in for the insert only */
+	d.docs = NULL;
 	d.n_docs = 0;
 	if (rc != 0)
 		goto cleanup;
@@ -250,6 +312,7 @@ int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *a
 		goto cleanup;
 	rc = mc_store_dossier_get(st, out, d.code, true);
 cleanup:
+	mc_dossier_clear(&d);
 	return rc;
 }
 
@@ -264,17 +327,19 @@ static bool blank(const char *s)
 	return true;
 }
 
-/* Appends documents of this kind (input from a supplement, result from a
- * resolution) to the dossier's list. */
+/* Appends copies of documents of this kind (input from a supplement, result
+ * from a resolution) to the dossier's list, which owns them. */
 static void add_docs(mc_dossier *d, const mc_dossier_doc *docs, size_t n, const char *kind)
 {
 	if (!n)
 		return;
 	d->docs = mc_xrealloc(d->docs, (d->n_docs + n) * sizeof *d->docs);
 	for (size_t i = 0; i < n; i++) {
-		d->docs[d->n_docs] = docs[i];
-		d->docs[d->n_docs].seq = (int)d->n_docs + 1;
-		mc_strlcpy(d->docs[d->n_docs].kind, kind, sizeof d->docs[d->n_docs].kind);
+		mc_dossier_doc *x = &d->docs[d->n_docs];
+
+		mc_dossier_doc_copy(x, &docs[i]);
+		x->seq = (int)d->n_docs + 1;
+		set_text(&x->kind, kind);
 		d->n_docs++;
 	}
 }
@@ -430,6 +495,11 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	rc = mc_dossier_next_state(&to, (mc_state)d->state, req->action, (mc_state)d->resume_state);
 	if (rc != 0)
 		goto cleanup;
+	rc = check_len("note", req->note, MC_LIMIT_DOSSIER_NOTE);
+	if (rc == 0)
+		rc = check_docs(req->docs, req->n_docs);
+	if (rc != 0)
+		goto cleanup;
 
 	const mc_workcal *wc = mc_time_ctx_calendar(tc);
 	const mc_office_hours *oh = mc_time_ctx_hours(tc, d->receiving_unit_id);
@@ -546,10 +616,8 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		break;
 	}
 	d->state = to;
-	if (!blank(req->note) && copy_opt(d->note, sizeof d->note, req->note) != 0) {
-		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD, "the note is too long to be stored");
-		goto cleanup;
-	}
+	if (!blank(req->note))
+		set_text(&d->note, req->note);
 	d->updated_at = at;
 cleanup:
 	return rc;

@@ -33,7 +33,8 @@ typedef struct {
 typedef struct mc_time_ctx mc_time_ctx;
 const mc_workcal *mc_time_ctx_calendar(const mc_time_ctx *tc);
 
-/* A new dossier. Strings are borrowed and already clean (NFC, trimmed). */
+/* A new dossier. Strings and documents are borrowed (the dossier made of it
+ * owns copies) and already clean (NFC, trimmed, within core/limits.h). */
 typedef struct {
 	const char *procedure_code;
 	mc_channel channel;
@@ -64,7 +65,8 @@ typedef struct {
 	int64_t to_unit_id;        /* transfer: the unit that takes it over */
 	int64_t handler_id;        /* assign: the officer who will handle it; 0 = keep */
 	int outcome;               /* resolve: 1 approved, 2 refused */
-	const mc_dossier_doc *docs;/* supplement: documents added; resolve: the result documents */
+	const mc_dossier_doc *docs;/* supplement: documents added; resolve: the result documents; borrowed:
+				    * the dossier takes copies */
 	size_t n_docs;
 	int64_t amount;            /* request_payment: VND owed; 0 = the sum of the procedure's fees */
 	int64_t if_version;        /* 0 = any; else MC_ECONFLICT unless the dossier is at this version */
@@ -122,7 +124,7 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
  * Appends the event `action` (a name of core/dossier.h, or "apology") of d as
  * just written, from state from_state, by actor at `at`, with note (may be
  * NULL). For the app layer's own modules (apology.c); actions go through
- * mc_app_dossier_act. MC_ETOOBIG when a text does not fit.
+ * mc_app_dossier_act.
  */
 int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from_state,
 			 const char *note, int64_t at);
@@ -130,8 +132,9 @@ int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *acto
 /*
  * Appends e to its dossier's log, chained (core/audit.h): its hash covers its
  * fields and the hash of the dossier's newest event before it. Sets e->hash
- * and e->id. Every event is appended this way; the store records the hash it
- * is given. MC_ENOTFOUND for an unknown dossier.
+ * and e->id; e's strings are only read (NULL reads as ""). Every event is
+ * appended this way; the store records the hash it is given. MC_ENOTFOUND for
+ * an unknown dossier.
  */
 int mc_app_dossier_event_append(mc_store *st, mc_event *e);
 
@@ -142,20 +145,23 @@ int mc_app_dossier_event_append(mc_store *st, mc_event *e);
  * once with mc_store_dossier_import, under exactly the same rules.
  *
  * mc_app_dossier_build checks and fills *out as create would insert it (no
- * id yet; out->docs borrows in->docs) and takes the unit's next number of the
- * day. mc_app_dossier_apply checks req against d (mc_app_dossier_may, state,
- * reasons, handler, target unit) and changes d as act would before writing
- * it; proc is d's procedure (with its fees when req asks for payment without
- * an amount). mc_app_dossier_event_make fills the event act or create would
- * append; mc_app_dossier_follow_payment writes what the action does to the fee
- * owed (d must be stored).
+ * id yet, no documents: in->docs are the caller's) and takes the unit's next
+ * number of the day; *out owns copies of its strings (mc_dossier_clear; on
+ * failure it is left cleared). mc_app_dossier_apply checks req against d
+ * (mc_app_dossier_may, state, reasons, handler, target unit) and changes d as
+ * act would before writing it, with copies of req's note and documents; proc
+ * is d's procedure (with its fees when req asks for payment without an
+ * amount). mc_app_dossier_event_make fills the event act or create would
+ * append, borrowing actor->name, action and note (which must outlive *e until
+ * it is appended); mc_app_dossier_follow_payment writes what the action does
+ * to the fee owed (d must be stored).
  */
 int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
 			 mc_dossier *out);
 int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc_dossier *d,
 			 const mc_procedure *proc, const mc_action_req *req);
-int mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
-			      const char *note, int64_t at);
+void mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *actor, const char *action,
+			       int from, const char *note, int64_t at);
 int mc_app_dossier_follow_payment(mc_store *st, const mc_actor *actor, const mc_dossier *d,
 				  const mc_action_req *req, const mc_procedure *proc, int from, int64_t at);
 

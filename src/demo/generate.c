@@ -288,7 +288,7 @@ static int act_supplement(life *l, const char *doc_name)
 	mc_dossier_doc doc;
 	mc_action_req req;
 	memset(&doc, 0, sizeof doc);
-	mc_strlcpy(doc.name, doc_name, sizeof doc.name);
+	doc.name = (char *)doc_name; /* borrowed: the dossier takes a copy */
 	doc.originals = 1;
 	memset(&req, 0, sizeof req);
 	req.action = MC_ACT_SUPPLEMENT;
@@ -661,7 +661,7 @@ static int live_one(generator *g, int64_t filed_at)
 	memset(docs, 0, sizeof docs);
 	for (size_t i = 0; i < in.n_docs; i++) {
 		docs[i].seq = (int)i + 1;
-		mc_strlcpy(docs[i].name, l.dp->p.docs[i].name, sizeof docs[i].name);
+		docs[i].name = (char *)l.dp->p.docs[i].name; /* borrowed from the procedure */
 		docs[i].originals = l.dp->p.docs[i].originals;
 		docs[i].copies = l.dp->p.docs[i].copies;
 	}

@@ -4,6 +4,14 @@
  * mc_app_dossier_apply: due times, codes per unit and day, states, reasons)
  * taken on the dossier in memory, and the life is written at once when it
  * ends: the dossier as it stands, its events chained in order, its payments.
+ *
+ * Who owns what: the dossier is the generator's and owns its strings and
+ * documents (store.h). The events and payments kept until the end borrow
+ * the action names (static) and hold the actors' names and the notes, which
+ * the generator may have made on its stack, as copies in one text pool of
+ * the sink, reused from one life to the next: no allocation per event once
+ * the pool has grown. Their pointers are made when the life ends, once the
+ * pool no longer moves.
  */
 #include "demo/sink.h"
 
@@ -18,8 +26,13 @@ typedef struct {
 	mc_action action;
 	int from;
 	int64_t at;
-	char note[512];
+	size_t note; /* in the pool; (size_t)-1 none */
 } pay_op;
+
+/* An event's texts in the pool, until the life ends. */
+typedef struct {
+	size_t actor_name, note;
+} ev_text;
 
 typedef struct {
 	mc_demo_sink base;
@@ -27,20 +40,45 @@ typedef struct {
 	const mc_time_ctx *tc;
 	/* the life so far, written when it ends; the arrays are reused */
 	mc_event *ev;
+	ev_text *ev_text;
 	size_t n_ev, cap_ev;
 	pay_op pays[8];
 	size_t n_pays;
+	char *pool; /* the texts of the life's events and payments, NUL-terminated one after the other */
+	size_t pool_len, pool_cap;
 } bulk_sink;
 
+/* Copies text into the pool; its offset there. */
+static size_t keep_text(bulk_sink *s, const char *text)
+{
+	size_t len = strlen(text ? text : "") + 1;
+	size_t at = s->pool_len;
+
+	if (s->pool_cap - s->pool_len < len) {
+		while (s->pool_cap - s->pool_len < len)
+			s->pool_cap = s->pool_cap ? 2 * s->pool_cap : 4096;
+		s->pool = mc_xrealloc(s->pool, s->pool_cap);
+	}
+	memcpy(s->pool + at, text ? text : "", len);
+	s->pool_len += len;
+	return at;
+}
+
 /* Keeps the event the app layer would have appended now. */
-static int keep_event(bulk_sink *s, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
-		      const char *note, int64_t at)
+static void keep_event(bulk_sink *s, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
+		       const char *note, int64_t at)
 {
 	if (s->n_ev == s->cap_ev) {
 		s->cap_ev = s->cap_ev ? 2 * s->cap_ev : 16;
 		s->ev = mc_xrealloc(s->ev, s->cap_ev * sizeof *s->ev);
+		s->ev_text = mc_xrealloc(s->ev_text, s->cap_ev * sizeof *s->ev_text);
 	}
-	return mc_app_dossier_event_make(&s->ev[s->n_ev++], d, actor, action, from, note, at);
+	/* action is a static name; the rest may not outlive this call. */
+	mc_app_dossier_event_make(&s->ev[s->n_ev], d, actor, action, from, NULL, at);
+	s->ev[s->n_ev].actor_name = NULL;
+	s->ev_text[s->n_ev].actor_name = keep_text(s, actor->name);
+	s->ev_text[s->n_ev].note = keep_text(s, note);
+	s->n_ev++;
 }
 
 static int bulk_file(mc_demo_sink *sink, mc_dossier *d, const mc_actor *filer, const mc_dossier_new *in)
@@ -49,14 +87,18 @@ static int bulk_file(mc_demo_sink *sink, mc_dossier *d, const mc_actor *filer, c
 	int rc;
 	s->n_ev = 0;
 	s->n_pays = 0;
+	s->pool_len = 0;
 	rc = mc_app_dossier_build(s->st, s->tc, filer, in, d);
 	if (rc != 0)
 		return rc;
-	/* The dossier owns its documents: supplements add to them. */
+	/* The dossier owns copies of its documents: supplements add to them. */
 	d->docs = mc_xcalloc(in->n_docs ? in->n_docs : 1, sizeof *d->docs);
-	memcpy(d->docs, in->docs, in->n_docs * sizeof *d->docs);
+	for (size_t i = 0; i < in->n_docs; i++)
+		mc_dossier_doc_copy(&d->docs[i], &in->docs[i]);
+	d->n_docs = in->n_docs;
 	d->version = 1;
-	return keep_event(s, d, filer, "create", 0, NULL, in->at);
+	keep_event(s, d, filer, "create", 0, NULL, in->at);
+	return 0;
 }
 
 /* The app layer's decision on the dossier in memory, its event and what it
@@ -70,9 +112,9 @@ static int bulk_act(mc_demo_sink *sink, mc_dossier *d, const mc_actor *actor, co
 	if (rc != 0)
 		return rc;
 	d->version++;
-	rc = keep_event(s, d, actor, mc_action_name(req->action), from, req->note, req->at);
-	if (rc == 0 && (req->action == MC_ACT_REQUEST_PAYMENT || req->action == MC_ACT_PAY ||
-			req->action == MC_ACT_WITHDRAW || req->action == MC_ACT_STOP)) {
+	keep_event(s, d, actor, mc_action_name(req->action), from, req->note, req->at);
+	if (req->action == MC_ACT_REQUEST_PAYMENT || req->action == MC_ACT_PAY ||
+	    req->action == MC_ACT_WITHDRAW || req->action == MC_ACT_STOP) {
 		if (s->n_pays == MC_ARRAY_LEN(s->pays))
 			return MC_ERROR;
 		pay_op *p = &s->pays[s->n_pays++];
@@ -80,9 +122,9 @@ static int bulk_act(mc_demo_sink *sink, mc_dossier *d, const mc_actor *actor, co
 		p->action = req->action;
 		p->from = from;
 		p->at = req->at;
-		mc_strlcpy(p->note, req->note ? req->note : "", sizeof p->note);
+		p->note = req->note && req->note[0] ? keep_text(s, req->note) : (size_t)-1;
 	}
-	return rc;
+	return 0;
 }
 
 /* Writes the dossier as its life left it, then its events (chained as they
@@ -94,6 +136,8 @@ static int bulk_end(mc_demo_sink *sink, mc_dossier *d, const mc_procedure *proc)
 	int rc = mc_store_dossier_insert(st, d);
 	for (size_t i = 0; i < s->n_ev && rc == 0; i++) {
 		s->ev[i].dossier_id = d->id;
+		s->ev[i].actor_name = s->pool + s->ev_text[i].actor_name;
+		s->ev[i].note = s->pool + s->ev_text[i].note;
 		rc = mc_app_dossier_event_append(st, &s->ev[i]);
 	}
 	for (size_t i = 0; i < s->n_pays && rc == 0; i++) {
@@ -101,12 +145,13 @@ static int bulk_end(mc_demo_sink *sink, mc_dossier *d, const mc_procedure *proc)
 		mc_action_req req;
 		memset(&req, 0, sizeof req);
 		req.action = p->action;
-		req.note = p->note[0] ? p->note : NULL;
+		req.note = p->note != (size_t)-1 ? s->pool + p->note : NULL;
 		req.at = p->at;
 		rc = mc_app_dossier_follow_payment(st, &p->actor, d, &req, proc, p->from, p->at);
 	}
 	s->n_ev = 0;
 	s->n_pays = 0;
+	s->pool_len = 0;
 	return rc;
 }
 
@@ -114,6 +159,8 @@ static void bulk_free(mc_demo_sink *sink)
 {
 	bulk_sink *s = (bulk_sink *)sink;
 	free(s->ev);
+	free(s->ev_text);
+	free(s->pool);
 	free(s);
 }
 

@@ -333,24 +333,50 @@ int mc_store_procedure_in_force(mc_store *st, int64_t by_level[5], int64_t *tota
 
 /* ---- dossiers (hồ sơ) -------------------------------------------------- */
 
-typedef struct {
-	int seq;
-	char name[512];       /* the required document it answers, or a free name */
-	int originals;
-	int copies;
-	char sha256[65];      /* attachment, "" if paper only */
-	char filename[256];   /* as uploaded; shown, never used as a path */
-	char mime[64];
-	int64_t size;
-	char kind[16];        /* "input" (handed in) or "result" (handed back); "" is stored as input */
-} mc_dossier_doc;
+/*
+ * Strings of dossiers, their documents, events and submissions. A struct the
+ * store fills (a get, a list, a lookup) owns every string in it: never NULL
+ * ("" for none), freed by the struct's one clear function (mc_dossier_clear,
+ * mc_event_clear…) or by the _free_list of its array. A struct given to the
+ * store to write is only read by it: its strings may be borrowed, and NULL
+ * reads as "". Copying a struct that owns strings (*a = *b) moves them; it
+ * does not duplicate them. Lengths are limited where text comes in
+ * (core/limits.h, in characters), never by the struct.
+ */
 
 typedef struct {
+	int seq;
+	char *name;           /* the required document it answers, or a free name */
+	int originals;
+	int copies;
+	char sha256[65];      /* attachment, "" if paper only: a digest (64 hex digits), of fixed size */
+	char *filename;       /* as uploaded; shown, never used as a path */
+	char *mime;
+	int64_t size;
+	char *kind;           /* "input" (handed in) or "result" (handed back); "" or NULL is stored as input */
+} mc_dossier_doc;
+
+/* Frees the strings of x and zeroes it. NULL-safe. For a document that owns
+ * them: one read from the store, or made with mc_dossier_doc_copy. */
+void mc_dossier_doc_clear(mc_dossier_doc *x);
+/* *out = a copy of x that owns its strings (NULL stays NULL). */
+void mc_dossier_doc_copy(mc_dossier_doc *out, const mc_dossier_doc *x);
+
+/*
+ * A dossier owns its strings and its documents (docs, n_docs) with theirs,
+ * whoever filled it: the store, the app layer (mc_app_dossier_build) or a
+ * test, which allocates them with mc_xstrdup. mc_store_dossier_insert and
+ * mc_store_dossier_update only read them, except that insert replaces
+ * province_code and procedure_code with the ones it stored. A caller that
+ * lends docs to insert or update for one call (app/dossier.c) takes them back
+ * before clearing.
+ */
+typedef struct {
 	int64_t id;
-	char code[48];               /* <unit code>-<yymmdd>-<NNNN>, unique */
-	char province_code[8];
+	char *code;                  /* <unit code>-<yymmdd>-<NNNN>, unique */
+	char *province_code;
 	int64_t procedure_id;
-	char procedure_code[32];
+	char *procedure_code;
 	int64_t receiving_unit_id;   /* the one-stop desk that took it */
 	int64_t current_unit_id;     /* where it is now (changes on transfer) */
 	int64_t handler_id;          /* officer holding it, 0 none */
@@ -359,11 +385,11 @@ typedef struct {
 	int state;                   /* mc_state */
 	int resume_state;            /* state to return to after a pause */
 	int outcome;                 /* 0 none, 1 approved, 2 refused (result with reasons) */
-	char applicant_name[512];
-	char applicant_id_number[32];
-	char applicant_phone[32];
-	char applicant_email[128];
-	char applicant_address[1024];
+	char *applicant_name;
+	char *applicant_id_number;
+	char *applicant_phone;
+	char *applicant_email;
+	char *applicant_address;
 	int64_t owner_id;            /* citizen account that filed it online, 0 none */
 	int32_t duration_hours;      /* statutory time applied to it */
 	int64_t submitted_at;        /* 0 when never submitted online */
@@ -376,12 +402,14 @@ typedef struct {
 	int64_t returned_at;
 	int64_t updated_at;
 	int64_t version;             /* optimistic concurrency, 1 on insert */
-	char note[4096];             /* last reason given (refusal, supplement, stop) */
+	char *note;                  /* last reason given (refusal, supplement, stop) */
 	mc_dossier_doc *docs;
 	size_t n_docs;
 } mc_dossier;
 
-void mc_dossier_clear(mc_dossier *d);   /* frees docs, NULL-safe */
+/* Frees the strings of d, its documents and theirs, and zeroes d. NULL-safe. */
+void mc_dossier_clear(mc_dossier *d);
+/* Clears each of the n dossiers of list, then frees it. NULL-safe. */
 void mc_dossier_free_list(mc_dossier *list, size_t n);
 
 /* Next sequence number of a unit on a local day in one of its numbering
@@ -391,7 +419,10 @@ void mc_dossier_free_list(mc_dossier *list, size_t n);
  * allowed, duplicates never). */
 int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t local_day,
 			      mc_code_space space);
-/* Inserts d and its docs; sets d->id and d->version = 1. MC_ECONFLICT on a duplicate code. */
+/* Inserts d and its docs; sets d->id, d->version = 1, d->procedure_id and
+ * d->province_code and d->procedure_code as stored (the province defaults to
+ * the receiving unit's; the procedure may be named by code alone).
+ * MC_ECONFLICT on a duplicate code. */
 int mc_store_dossier_insert(mc_store *st, mc_dossier *d);
 int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool with_docs);
 /* The current version of a dossier (one indexed read), for cached replies. */
@@ -460,50 +491,69 @@ typedef struct {
 	int limit;	  /* 1..MC_SUBMISSION_LIST_MAX */
 } mc_submission_query;
 
+/* Read from the store: owns its strings (as a dossier read does). */
 typedef struct {
-	char code[48];
-	char procedure_code[32];
-	char applicant_name[512];
+	char *code;
+	char *procedure_code;
+	char *applicant_name;
 	int64_t submitted_at;
 	int64_t receiving_unit_id;
 	int64_t version;
 	int64_t owner_id; /* the citizen account, 0 when an officer filed it */
-	char account[64]; /* its username, "" for none */
-	char peer[64];	  /* the client address it was filed from, "" when not recorded */
+	char *account;	  /* its username, "" for none */
+	char *peer;	  /* the client address it was filed from, "" when not recorded */
 } mc_submission;
 
+/* Read from the store: owns its string. */
 typedef struct {
-	char key[64]; /* the account's username or the address; "" for none or not recorded */
+	char *key; /* the account's username or the address; "" for none or not recorded */
 	int64_t count;
 	int64_t first_at, last_at; /* submitted */
 } mc_submission_group;
 
+/* Free the strings of each of the n items of list, then list. NULL-safe. */
+void mc_submission_free_list(mc_submission *list, size_t n);
+void mc_submission_group_free_list(mc_submission_group *list, size_t n);
+
 /* The submissions that match q, oldest first (at most q->limit), and *total
- * of them all. Caller frees *out with free(). MC_EINVAL for a bad limit. */
+ * of them all. Caller frees *out with mc_submission_free_list. MC_EINVAL for
+ * a bad limit. */
 int mc_store_submission_list(mc_store *st, mc_submission **out, size_t *n, int64_t *total,
 			     const mc_submission_query *q);
 /* The same submissions counted per account (by_peer false) or per client
  * address, most first, at most limit (1..100) groups. Caller frees *out with
- * free(). */
+ * mc_submission_group_free_list. */
 int mc_store_submission_groups(mc_store *st, mc_submission_group **out, size_t *n,
 			       const mc_submission_query *q, bool by_peer, int limit);
 
 /* ---- events (append-only; never updated or deleted) -------------------- */
 
+/*
+ * An event read from the store (list, scan, public lookup) owns its strings:
+ * mc_event_clear, mc_event_free_list. One filled to be appended borrows them
+ * (mc_app_dossier_event_make points at the actor's name, the action's name
+ * and the caller's note): the store only reads them, and nothing clears it.
+ */
 typedef struct {
 	int64_t id;
 	int64_t dossier_id;
 	int64_t at;
 	int64_t actor_id;        /* user, 0 for the system or the public */
-	char actor_name[256];
+	char *actor_name;
 	int64_t unit_id;         /* unit responsible after the event */
-	char action[24];         /* create, receive, refuse, ... (core/dossier.h names) */
+	char *action;            /* create, receive, refuse, ... (core/dossier.h names) */
 	int from_state;          /* 0 on creation */
 	int to_state;
 	int step;
-	char note[4096];
-	char hash[65];           /* core/audit.h: over the fields and the previous event's hash */
+	char *note;
+	char hash[65];           /* core/audit.h: over the fields and the previous event's hash; a
+				  * digest (64 hex digits), of fixed size */
 } mc_event;
+
+/* Frees the strings of an event read from the store and zeroes it. NULL-safe. */
+void mc_event_clear(mc_event *e);
+/* Clears each of the n events of list, then frees it. NULL-safe. */
+void mc_event_free_list(mc_event *list, size_t n);
 
 /* Appends e with the hash the caller computed over it and the hash of the
  * dossier's previous event (mc_store_event_head; core/audit.h, chained by
@@ -513,18 +563,19 @@ int mc_store_event_append(mc_store *st, mc_event *e);
 /* The hash of the dossier's newest event into out, "" when it has none. */
 int mc_store_event_head(mc_store *st, char out[65], int64_t dossier_id);
 /* Every event of every dossier in chain order (dossier, then insertion), for
- * verifying the log; stops at and returns a non-zero cb result. */
+ * verifying the log; stops at and returns a non-zero cb result. The event
+ * given to cb is borrowed for the call. */
 int mc_store_event_scan(mc_store *st, int (*cb)(const mc_event *e, void *payload), void *payload);
-/* Events of a dossier in order. */
+/* Events of a dossier in order; caller frees *out with mc_event_free_list. */
 int mc_store_event_list(mc_store *st, mc_event **out, size_t *n, int64_t dossier_id);
-void mc_event_free_list(mc_event *list);
-/* What the public lookup shows, read at once: the dossier (without docs), its
- * procedure's name (procedure_name, name_cap bytes) and its events in order,
- * of which only the public fields (id, dossier_id, at, unit_id, action,
- * from_state, to_state, step) are filled; *events freed with
- * mc_event_free_list. MC_ENOTFOUND when no dossier has the code. */
-int mc_store_dossier_public(mc_store *st, mc_dossier *out, char *procedure_name, size_t name_cap,
-			    mc_event **events, size_t *n, const char *code);
+/* What the public lookup shows, read at once: the dossier (without docs;
+ * mc_dossier_clear), its procedure's name (*procedure_name, caller frees with
+ * free()) and its events in order, of which only the public fields (id,
+ * dossier_id, at, unit_id, action, from_state, to_state, step) are filled
+ * (the other strings ""); *events freed with mc_event_free_list. On failure
+ * nothing is left to free. MC_ENOTFOUND when no dossier has the code. */
+int mc_store_dossier_public(mc_store *st, mc_dossier *out, char **procedure_name, mc_event **events,
+			    size_t *n, const char *code);
 
 /* ---- attachments (content-addressed files) ----------------------------- */
 

@@ -6,7 +6,8 @@
  *
  * What is read here is read to be checked, as it is: a text longer than its
  * field (a row changed behind the server's back) is cut, so that its hash
- * fails to match, rather than stop the verification (MC_COL_CUT).
+ * fails to match, rather than stop the verification (MC_COL_CUT); an
+ * event's texts are read whole (owned strings), its hash cut.
  */
 #include "store/db.h"
 
@@ -50,13 +51,13 @@ static const mc_col event_cols[] = {
     MC_COL(MC_COL_I64, mc_event, dossier_id, "dossier_id"),
     MC_COL(MC_COL_I64, mc_event, at, "at"),
     MC_COL(MC_COL_I64, mc_event, actor_id, "actor_id"),
-    MC_COL_ARRAY_CUT(mc_event, actor_name, "actor_name"),
+    MC_COL(MC_COL_STR, mc_event, actor_name, "actor_name"),
     MC_COL(MC_COL_I64, mc_event, unit_id, "unit_id"),
-    MC_COL_ARRAY_CUT(mc_event, action, "action"),
+    MC_COL(MC_COL_STR, mc_event, action, "action"),
     MC_COL(MC_COL_INT, mc_event, from_state, "from_state"),
     MC_COL(MC_COL_INT, mc_event, to_state, "to_state"),
     MC_COL(MC_COL_INT, mc_event, step, "step"),
-    MC_COL_ARRAY_CUT(mc_event, note, "note"),
+    MC_COL(MC_COL_STR, mc_event, note, "note"),
     MC_COL_ARRAY_CUT(mc_event, hash, "hash"),
 };
 
@@ -261,7 +262,7 @@ int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,
 	    "note, "
 	    "hash FROM event WHERE (dossier_id, id) > ($1, $2) AND dossier_id < $3 ORDER BY dossier_id, id "
 	    "LIMIT $4";
-	mc_event *e = mc_xmalloc(sizeof(*e));
+	mc_event *e = mc_xcalloc(1, sizeof(*e));
 	int64_t after_dossier = lo - 1;
 	int64_t after_id = INT64_MAX;
 	mc_q *q = NULL;
@@ -278,7 +279,7 @@ int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,
 		mc_q_int(q, 4, EVENT_PAGE);
 		rows = 0;
 		while (rc == 0 && (rc = mc_q_row(q, "scan events")) == 1) {
-			memset(e, 0, sizeof(*e));
+			mc_event_clear(e); /* the previous row's strings */
 			rc = mc_q_read(q, event_cols, MC_ARRAY_LEN(event_cols), e);
 			if (rc)
 				break;
@@ -290,6 +291,7 @@ int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,
 		mc_q_done(q);
 		q = NULL;
 	}
+	mc_event_clear(e);
 	free(e);
 	return rc;
 }

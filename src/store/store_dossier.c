@@ -29,10 +29,10 @@
 
 static const mc_col dossier_cols[] = {
     MC_COL(MC_COL_I64, mc_dossier, id, "id"),
-    MC_COL_ARRAY(mc_dossier, code, "code"),
-    MC_COL_ARRAY(mc_dossier, province_code, "province_code"),
+    MC_COL(MC_COL_STR, mc_dossier, code, "code"),
+    MC_COL(MC_COL_STR, mc_dossier, province_code, "province_code"),
     MC_COL(MC_COL_I64, mc_dossier, procedure_id, "procedure_id"),
-    MC_COL_ARRAY(mc_dossier, procedure_code, "procedure_code"),
+    MC_COL(MC_COL_STR, mc_dossier, procedure_code, "procedure_code"),
     MC_COL(MC_COL_I64, mc_dossier, receiving_unit_id, "receiving_unit_id"),
     MC_COL(MC_COL_I64, mc_dossier, current_unit_id, "current_unit_id"),
     MC_COL(MC_COL_I64, mc_dossier, handler_id, "handler_id"),
@@ -41,11 +41,11 @@ static const mc_col dossier_cols[] = {
     MC_COL(MC_COL_INT, mc_dossier, state, "state"),
     MC_COL(MC_COL_INT, mc_dossier, resume_state, "resume_state"),
     MC_COL(MC_COL_INT, mc_dossier, outcome, "outcome"),
-    MC_COL_ARRAY(mc_dossier, applicant_name, "applicant_name"),
-    MC_COL_ARRAY(mc_dossier, applicant_id_number, "applicant_id_number"),
-    MC_COL_ARRAY(mc_dossier, applicant_phone, "applicant_phone"),
-    MC_COL_ARRAY(mc_dossier, applicant_email, "applicant_email"),
-    MC_COL_ARRAY(mc_dossier, applicant_address, "applicant_address"),
+    MC_COL(MC_COL_STR, mc_dossier, applicant_name, "applicant_name"),
+    MC_COL(MC_COL_STR, mc_dossier, applicant_id_number, "applicant_id_number"),
+    MC_COL(MC_COL_STR, mc_dossier, applicant_phone, "applicant_phone"),
+    MC_COL(MC_COL_STR, mc_dossier, applicant_email, "applicant_email"),
+    MC_COL(MC_COL_STR, mc_dossier, applicant_address, "applicant_address"),
     MC_COL(MC_COL_I64, mc_dossier, owner_id, "owner_id"),
     MC_COL(MC_COL_I32, mc_dossier, duration_hours, "duration_hours"),
     MC_COL(MC_COL_I64, mc_dossier, submitted_at, "submitted_at"),
@@ -56,20 +56,20 @@ static const mc_col dossier_cols[] = {
     MC_COL(MC_COL_I64, mc_dossier, returned_at, "returned_at"),
     MC_COL(MC_COL_I64, mc_dossier, updated_at, "updated_at"),
     MC_COL(MC_COL_I64, mc_dossier, version, "version"),
-    MC_COL_ARRAY(mc_dossier, note, "note"),
+    MC_COL(MC_COL_STR, mc_dossier, note, "note"),
     MC_COL(MC_COL_I64, mc_dossier, statutory_due_at, "statutory_due_at"),
 };
 
 static const mc_col doc_cols[] = {
     MC_COL(MC_COL_INT, mc_dossier_doc, seq, "seq"),
-    MC_COL_ARRAY(mc_dossier_doc, name, "name"),
+    MC_COL(MC_COL_STR, mc_dossier_doc, name, "name"),
     MC_COL(MC_COL_INT, mc_dossier_doc, originals, "originals"),
     MC_COL(MC_COL_INT, mc_dossier_doc, copies, "copies"),
     MC_COL_ARRAY(mc_dossier_doc, sha256, "sha256"),
-    MC_COL_ARRAY(mc_dossier_doc, filename, "filename"),
-    MC_COL_ARRAY(mc_dossier_doc, mime, "mime"),
+    MC_COL(MC_COL_STR, mc_dossier_doc, filename, "filename"),
+    MC_COL(MC_COL_STR, mc_dossier_doc, mime, "mime"),
     MC_COL(MC_COL_I64, mc_dossier_doc, size, "size"),
-    MC_COL_ARRAY(mc_dossier_doc, kind, "kind"),
+    MC_COL(MC_COL_STR, mc_dossier_doc, kind, "kind"),
 };
 
 #define EVENT_COLS                                                                                           \
@@ -80,23 +80,73 @@ static const mc_col event_cols[] = {
     MC_COL(MC_COL_I64, mc_event, dossier_id, "dossier_id"),
     MC_COL(MC_COL_I64, mc_event, at, "at"),
     MC_COL(MC_COL_I64, mc_event, actor_id, "actor_id"),
-    MC_COL_ARRAY(mc_event, actor_name, "actor_name"),
+    MC_COL(MC_COL_STR, mc_event, actor_name, "actor_name"),
     MC_COL(MC_COL_I64, mc_event, unit_id, "unit_id"),
-    MC_COL_ARRAY(mc_event, action, "action"),
+    MC_COL(MC_COL_STR, mc_event, action, "action"),
     MC_COL(MC_COL_INT, mc_event, from_state, "from_state"),
     MC_COL(MC_COL_INT, mc_event, to_state, "to_state"),
     MC_COL(MC_COL_INT, mc_event, step, "step"),
-    MC_COL_ARRAY(mc_event, note, "note"),
+    MC_COL(MC_COL_STR, mc_event, note, "note"),
     MC_COL_ARRAY(mc_event, hash, "hash"),
 };
+
+/* A string the store binds: NULL, which a struct given to the store may
+ * hold for "", is written as "" (the columns are NOT NULL). */
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+void mc_dossier_doc_clear(mc_dossier_doc *x)
+{
+	if (!x)
+		return;
+	free(x->name);
+	free(x->filename);
+	free(x->mime);
+	free(x->kind);
+	memset(x, 0, sizeof *x);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? mc_xstrdup(s) : NULL;
+}
+
+void mc_dossier_doc_copy(mc_dossier_doc *out, const mc_dossier_doc *x)
+{
+	*out = *x;
+	out->name = dup_or_null(x->name);
+	out->filename = dup_or_null(x->filename);
+	out->mime = dup_or_null(x->mime);
+	out->kind = dup_or_null(x->kind);
+}
+
+/* Frees the documents of d (not its other strings). */
+static void docs_free(mc_dossier *d)
+{
+	for (size_t i = 0; i < d->n_docs; i++)
+		mc_dossier_doc_clear(&d->docs[i]);
+	free(d->docs);
+	d->docs = NULL;
+	d->n_docs = 0;
+}
 
 void mc_dossier_clear(mc_dossier *d)
 {
 	if (!d)
 		return;
-	free(d->docs);
-	d->docs = NULL;
-	d->n_docs = 0;
+	docs_free(d);
+	free(d->code);
+	free(d->province_code);
+	free(d->procedure_code);
+	free(d->applicant_name);
+	free(d->applicant_id_number);
+	free(d->applicant_phone);
+	free(d->applicant_email);
+	free(d->applicant_address);
+	free(d->note);
+	memset(d, 0, sizeof *d);
 }
 
 void mc_dossier_free_list(mc_dossier *list, size_t n)
@@ -108,15 +158,34 @@ void mc_dossier_free_list(mc_dossier *list, size_t n)
 	free(list);
 }
 
-void mc_event_free_list(mc_event *list)
+void mc_event_clear(mc_event *e)
 {
+	if (!e)
+		return;
+	free(e->actor_name);
+	free(e->action);
+	free(e->note);
+	memset(e, 0, sizeof *e);
+}
+
+void mc_event_free_list(mc_event *list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++)
+		mc_event_clear(&list[i]);
 	free(list);
 }
 
+/* Reads the current row into d, which holds no strings yet (zeroed); on
+ * failure d is cleared. */
 static int dossier_read(mc_q *q, mc_dossier *d)
 {
-	memset(d, 0, sizeof *d);
-	return mc_q_read(q, dossier_cols, MC_ARRAY_LEN(dossier_cols), d);
+	int rc = mc_q_read(q, dossier_cols, MC_ARRAY_LEN(dossier_cols), d);
+
+	if (rc)
+		mc_dossier_clear(d);
+	return rc;
 }
 
 /* ---- sequence numbers ------------------------------------------------- */
@@ -195,15 +264,15 @@ static int docs_write(mc_store *st, int64_t id, const mc_dossier *d)
 		mc_q_int(q, 1, id);
 		mc_q_int(q, 2, (int64_t)i);
 		mc_q_int(q, 3, x->seq);
-		mc_q_text(q, 4, x->name);
+		mc_q_text(q, 4, nz(x->name));
 		mc_q_int(q, 5, x->originals);
 		mc_q_int(q, 6, x->copies);
 		/* Paper only: no attachment to refer to. */
 		mc_q_text(q, 7, x->sha256[0] ? x->sha256 : NULL);
-		mc_q_text(q, 8, x->filename);
-		mc_q_text(q, 9, x->mime);
+		mc_q_text(q, 8, nz(x->filename));
+		mc_q_text(q, 9, nz(x->mime));
 		mc_q_int(q, 10, x->size);
-		mc_q_text(q, 11, x->kind[0] ? x->kind : "input");
+		mc_q_text(q, 11, x->kind && x->kind[0] ? x->kind : "input");
 		rc = mc_q_exec(q, "insert dossier document");
 		mc_q_done(q);
 	}
@@ -219,7 +288,7 @@ static int docs_load(mc_store *st, mc_dossier *d)
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
-	mc_dossier_clear(d);
+	docs_free(d);
 	if (rc == 0) {
 		mc_q_int(q, 1, d->id);
 		rc = mc_q_read_list(q, "read dossier documents", doc_cols, MC_ARRAY_LEN(doc_cols),
@@ -242,8 +311,8 @@ static int docs_load(mc_store *st, mc_dossier *d)
 static int bind_mutable(mc_q *q, int base, const mc_dossier *d, char **folded)
 {
 	int i = base;
-	int rc =
-	    mc_text_fold(folded, d->applicant_name, strnlen(d->applicant_name, sizeof d->applicant_name));
+	const char *name = nz(d->applicant_name);
+	int rc = mc_text_fold(folded, name, strlen(name));
 
 	if (rc)
 		return rc;
@@ -255,12 +324,12 @@ static int bind_mutable(mc_q *q, int base, const mc_dossier *d, char **folded)
 	mc_q_int(q, i++, d->state);
 	mc_q_int(q, i++, d->resume_state);
 	mc_q_int(q, i++, d->outcome);
-	mc_q_text(q, i++, d->applicant_name);
+	mc_q_text(q, i++, name);
 	mc_q_text(q, i++, *folded);
-	mc_q_text(q, i++, d->applicant_id_number);
-	mc_q_text(q, i++, d->applicant_phone);
-	mc_q_text(q, i++, d->applicant_email);
-	mc_q_text(q, i++, d->applicant_address);
+	mc_q_text(q, i++, nz(d->applicant_id_number));
+	mc_q_text(q, i++, nz(d->applicant_phone));
+	mc_q_text(q, i++, nz(d->applicant_email));
+	mc_q_text(q, i++, nz(d->applicant_address));
 	mc_q_ref(q, i++, d->owner_id);
 	mc_q_int(q, i++, d->duration_hours);
 	mc_q_int(q, i++, d->submitted_at);
@@ -270,7 +339,7 @@ static int bind_mutable(mc_q *q, int base, const mc_dossier *d, char **folded)
 	mc_q_int(q, i++, d->finished_at);
 	mc_q_int(q, i++, d->returned_at);
 	mc_q_int(q, i++, d->updated_at);
-	mc_q_text(q, i++, d->note);
+	mc_q_text(q, i++, nz(d->note));
 	mc_q_int(q, i, d->statutory_due_at);
 	return 0;
 }
@@ -288,7 +357,8 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	    "(SELECT code FROM procedure WHERE id = procedure_id) AS procedure_code";
 	mc_q *q = NULL;
 	char *folded = NULL;
-	int64_t id = 0;
+	char *province = NULL, *procedure = NULL;
+	int64_t id = 0, procedure_id = 0;
 	int kind = 0;
 	int rc = mc_db_op_begin(st, &kind);
 
@@ -297,8 +367,8 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, d->code);
-	mc_q_text(q, 2, d->province_code);
+	mc_q_text(q, 1, nz(d->code));
+	mc_q_text(q, 2, nz(d->province_code));
 	mc_q_ref(q, 3, d->procedure_id);
 	mc_q_text(q, 4, d->procedure_code);
 	rc = bind_mutable(q, 5, d, &folded);
@@ -313,13 +383,13 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	if (rc < 0)
 		goto cleanup;
 	id = mc_q_col_int(q, 0);
-	d->procedure_id = mc_q_col_int(q, 2);
-	rc = mc_strlcpy(d->province_code, mc_q_col_text(q, 1), sizeof d->province_code);
-	if (rc == 0)
-		rc = mc_strlcpy(d->procedure_code, mc_q_col_text(q, 3), sizeof d->procedure_code);
+	procedure_id = mc_q_col_int(q, 2);
+	province = mc_q_col_dup(q, 1);
+	procedure = mc_q_col_dup(q, 3);
+	rc = 0;
 	mc_q_done(q);
 	q = NULL;
-	if (rc == 0 && d->n_docs)
+	if (d->n_docs)
 		rc = docs_write(st, id, d);
 cleanup:
 	mc_q_done(q);
@@ -328,7 +398,15 @@ cleanup:
 	if (rc == 0) {
 		d->id = id;
 		d->version = 1;
+		d->procedure_id = procedure_id;
+		free(d->province_code);
+		d->province_code = province;
+		free(d->procedure_code);
+		d->procedure_code = procedure;
+		province = procedure = NULL;
 	}
+	free(province);
+	free(procedure);
 	return rc;
 }
 
@@ -336,8 +414,10 @@ int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool w
 {
 	static const char sql[] = "SELECT " DOSSIER_COLS DOSSIER_FROM " WHERE d.code = $1";
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc;
 
+	memset(out, 0, sizeof *out);
+	rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
 	mc_q_text(q, 1, code);
@@ -348,8 +428,11 @@ int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool w
 		rc = dossier_read(q, out);
 	mc_q_done(q);
 	q = NULL;
-	if (rc == 0 && with_docs)
+	if (rc == 0 && with_docs) {
 		rc = docs_load(st, out);
+		if (rc)
+			mc_dossier_clear(out);
+	}
 cleanup:
 	mc_q_done(q);
 	return rc;
@@ -736,13 +819,13 @@ int mc_store_backend_event_append(mc_store *st, mc_event *e)
 	mc_q_int(q, 1, e->dossier_id);
 	mc_q_int(q, 2, e->at);
 	mc_q_ref(q, 3, e->actor_id);
-	mc_q_text(q, 4, e->actor_name);
+	mc_q_text(q, 4, nz(e->actor_name));
 	mc_q_ref(q, 5, e->unit_id);
-	mc_q_text(q, 6, e->action);
+	mc_q_text(q, 6, nz(e->action));
 	mc_q_int(q, 7, e->from_state);
 	mc_q_int(q, 8, e->to_state);
 	mc_q_int(q, 9, e->step);
-	mc_q_text(q, 10, e->note);
+	mc_q_text(q, 10, nz(e->note));
 	mc_q_text(q, 11, e->hash);
 	rc = mc_q_row(q, "append event");
 	if (rc == 0)
@@ -778,7 +861,8 @@ int mc_store_event_scan(mc_store *st, int (*cb)(const mc_event *e, void *payload
 		mc_q_int(q, 1, after_dossier);
 		mc_q_int(q, 2, after_id);
 		while (rows < 1000 && (rc = mc_q_row(q, "scan events")) == 1) {
-			memset(&page[rows], 0, sizeof page[rows]);
+			/* The page is reused: the previous one's strings go first. */
+			mc_event_clear(&page[rows]);
 			rc = mc_q_read(q, event_cols, MC_ARRAY_LEN(event_cols), &page[rows++]);
 			if (rc)
 				break;
@@ -795,7 +879,7 @@ int mc_store_event_scan(mc_store *st, int (*cb)(const mc_event *e, void *payload
 		after_id = page[rows - 1].id;
 	}
 	mc_q_done(q);
-	free(page);
+	mc_event_free_list(page, 1000);
 	return rc;
 }
 
@@ -818,9 +902,10 @@ int mc_store_event_list(mc_store *st, mc_event **out, size_t *n, int64_t dossier
 
 /* One statement for the public lookup's miss: the dossier and its
  * procedure's name on every row, with one event per row (none: one row with
- * a NULL event), in the order of event_list. */
-int mc_store_dossier_public(mc_store *st, mc_dossier *out, char *procedure_name, size_t name_cap,
-			    mc_event **events, size_t *n, const char *code)
+ * a NULL event), in the order of event_list. Only the event's public columns
+ * are read; its other strings are "", as in every struct the store fills. */
+int mc_store_dossier_public(mc_store *st, mc_dossier *out, char **procedure_name, mc_event **events,
+			    size_t *n, const char *code)
 {
 	static const char sql[] =
 	    "SELECT " DOSSIER_COLS ", p.name AS procedure_name, e.id AS event_id, "
@@ -832,7 +917,7 @@ int mc_store_dossier_public(mc_store *st, mc_dossier *out, char *procedure_name,
 	    MC_COL(MC_COL_I64, mc_event, id, "event_id"),
 	    MC_COL(MC_COL_I64, mc_event, at, "event_at"),
 	    MC_COL(MC_COL_I64, mc_event, unit_id, "event_unit_id"),
-	    MC_COL_ARRAY(mc_event, action, "event_action"),
+	    MC_COL(MC_COL_STR, mc_event, action, "event_action"),
 	    MC_COL(MC_COL_INT, mc_event, from_state, "event_from_state"),
 	    MC_COL(MC_COL_INT, mc_event, to_state, "event_to_state"),
 	    MC_COL(MC_COL_INT, mc_event, step, "event_step"),
@@ -842,8 +927,11 @@ int mc_store_dossier_public(mc_store *st, mc_dossier *out, char *procedure_name,
 	mc_event *list = NULL;
 	size_t len = 0, cap = 0;
 	bool found = false;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc;
 
+	memset(out, 0, sizeof *out);
+	*procedure_name = NULL;
+	rc = mc_db_prepare(st, &q, sql);
 	if (rc == 0)
 		mc_q_text(q, 1, code);
 	while (rc == 0 && (rc = mc_q_row(q, "read public dossier")) == 1) {
@@ -851,10 +939,9 @@ int mc_store_dossier_public(mc_store *st, mc_dossier *out, char *procedure_name,
 		if (!found) {
 			found = true;
 			rc = dossier_read(q, out);
-			if (rc == 0)
-				rc = mc_strlcpy(procedure_name, mc_q_col_text(q, name_col), name_cap);
 			if (rc)
 				break;
+			*procedure_name = mc_q_col_dup(q, name_col);
 		}
 		if (mc_q_col_null(q, name_col + 1))
 			continue; /* no event: the LEFT JOIN's one row */
@@ -862,15 +949,20 @@ int mc_store_dossier_public(mc_store *st, mc_dossier *out, char *procedure_name,
 		mc_event *e = &list[len++];
 		memset(e, 0, sizeof *e);
 		e->dossier_id = out->id;
+		e->actor_name = mc_xstrdup("");
+		e->note = mc_xstrdup("");
 		rc = mc_q_read(q, public_event_cols, MC_ARRAY_LEN(public_event_cols), e);
 	}
 	mc_q_done(q);
 	if (rc == 0 && !found)
 		rc = MC_ENOTFOUND;
 	if (rc < 0) {
-		free(list);
+		mc_event_free_list(list, len);
 		list = NULL;
 		len = 0;
+		mc_dossier_clear(out);
+		free(*procedure_name);
+		*procedure_name = NULL;
 	}
 	*events = list;
 	*n = len;

@@ -150,6 +150,29 @@ static int submission_prepare(mc_store *st, mc_q **q, const char *sql, const mc_
 	return 0;
 }
 
+void mc_submission_free_list(mc_submission *list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].code);
+		free(list[i].procedure_code);
+		free(list[i].applicant_name);
+		free(list[i].account);
+		free(list[i].peer);
+	}
+	free(list);
+}
+
+void mc_submission_group_free_list(mc_submission_group *list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(list[i].key);
+	free(list);
+}
+
 int mc_store_submission_list(mc_store *st, mc_submission **out, size_t *n, int64_t *total,
 			     const mc_submission_query *sq)
 {
@@ -160,15 +183,15 @@ int mc_store_submission_list(mc_store *st, mc_submission **out, size_t *n, int64
 	    "coalesce(d.owner_id, 0) AS owner_id, coalesce(u.username, '') AS account, "
 	    "coalesce(f.peer, '') AS peer" SUBMISSION_FROM " ORDER BY d.submitted_at, d.id LIMIT $7";
 	static const mc_col cols[] = {
-	    MC_COL_ARRAY(mc_submission, code, "code"),
-	    MC_COL_ARRAY(mc_submission, procedure_code, "procedure_code"),
-	    MC_COL_ARRAY(mc_submission, applicant_name, "applicant_name"),
+	    MC_COL(MC_COL_STR, mc_submission, code, "code"),
+	    MC_COL(MC_COL_STR, mc_submission, procedure_code, "procedure_code"),
+	    MC_COL(MC_COL_STR, mc_submission, applicant_name, "applicant_name"),
 	    MC_COL(MC_COL_I64, mc_submission, submitted_at, "submitted_at"),
 	    MC_COL(MC_COL_I64, mc_submission, receiving_unit_id, "receiving_unit_id"),
 	    MC_COL(MC_COL_I64, mc_submission, version, "version"),
 	    MC_COL(MC_COL_I64, mc_submission, owner_id, "owner_id"),
-	    MC_COL_ARRAY(mc_submission, account, "account"),
-	    MC_COL_ARRAY(mc_submission, peer, "peer"),
+	    MC_COL(MC_COL_STR, mc_submission, account, "account"),
+	    MC_COL(MC_COL_STR, mc_submission, peer, "peer"),
 	};
 	char lo[256], hi[256], addr[64];
 	mc_q *q = NULL;
@@ -212,7 +235,7 @@ int mc_store_submission_groups(mc_store *st, mc_submission_group **out, size_t *
 	    "min(d.submitted_at) AS first_at, max(d.submitted_at) AS last_at" SUBMISSION_FROM
 	    " GROUP BY f.peer ORDER BY count(*) DESC, min(d.submitted_at) LIMIT $7";
 	static const mc_col cols[] = {
-	    MC_COL_ARRAY(mc_submission_group, key, "group_key"),
+	    MC_COL(MC_COL_STR, mc_submission_group, key, "group_key"),
 	    MC_COL(MC_COL_I64, mc_submission_group, count, "group_count"),
 	    MC_COL(MC_COL_I64, mc_submission_group, first_at, "first_at"),
 	    MC_COL(MC_COL_I64, mc_submission_group, last_at, "last_at"),

@@ -21,6 +21,7 @@
 #include "core/mc.h"
 #include "core/rollup.h"
 #include "core/stats.h"
+#include "core/text.h"
 #include "store/db.h"
 
 #include <stdio.h>
@@ -189,7 +190,8 @@ static void in_of(mc_rollup_in *in, const mc_dossier *d)
 {
 	memset(in, 0, sizeof(*in));
 	in->dossier_id = d->id;
-	memcpy(in->province_code, d->province_code, sizeof(in->province_code) - 1);
+	/* The roll-up's own array, as the scan reads it (in_cols). */
+	mc_text_cut(in->province_code, sizeof(in->province_code), d->province_code ? d->province_code : "");
 	in->unit_id = d->receiving_unit_id;
 	in->state = d->state;
 	in->channel = d->channel;
@@ -310,7 +312,7 @@ int mc_store_event_append(mc_store *st, mc_event *e)
 	int kind = 0;
 	int rc;
 
-	if (strcmp(e->action, "request_supplement") != 0) /* no cell moves */
+	if (!e->action || strcmp(e->action, "request_supplement") != 0) /* no cell moves */
 		return mc_store_backend_event_append(st, e);
 	rc = mc_db_op_begin(st, &kind);
 	return rc ? rc : mc_db_op_end(st, kind, event_append(st, e));

@@ -275,7 +275,7 @@ static void test_prepare_and_issue(void **state)
 	assert_string_equal(ev[1].note, REASON);
 	assert_int_equal(ev[1].from_state, MC_ST_RECEIVED);
 	assert_int_equal(ev[1].to_state, MC_ST_RECEIVED);
-	mc_event_free_list(ev);
+	mc_event_free_list(ev, n);
 	/* Once only. */
 	assert_int_equal(mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, later, &out, &got),
 			 MC_ECONFLICT);

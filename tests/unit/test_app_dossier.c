@@ -187,7 +187,7 @@ static void test_desk_filing_sets_code_and_due(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(ev[0].action, "create");
 	assert_int_equal(ev[0].to_state, MC_ST_RECEIVED);
-	mc_event_free_list(ev);
+	mc_event_free_list(ev, n);
 	mc_dossier_clear(&d);
 }
 
@@ -447,7 +447,7 @@ static void test_transfer_and_resolution(void **state)
 	assert_int_equal(n, 5);
 	assert_string_equal(ev[2].action, "transfer");
 	assert_int_equal(ev[2].unit_id, f->dept);
-	mc_event_free_list(ev);
+	mc_event_free_list(ev, n);
 	mc_dossier_clear(&d);
 }
 
@@ -515,11 +515,12 @@ static void test_online_flood_leaves_desk_codes(void **state)
 
 	assert_int_equal(mc_store_begin(f->st), 0);
 	for (int i = 0; i < MC_CODE_DESK_MAX + 1; i++) {
+		mc_dossier_clear(&d); /* the previous one; the last stays */
 		assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->citizen, &online, &d), 0);
-		mc_dossier_clear(&d);
 	}
 	assert_int_equal(mc_store_commit(f->st), 0);
 	assert_string_equal(d.code, "000.00.33.H56-170301-010000");
+	mc_dossier_clear(&d);
 
 	/* The desk's first walk-in of the day has the desk's first number. */
 	mc_dossier_new walkin = {.procedure_code = "2.000001",

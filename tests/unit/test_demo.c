@@ -373,7 +373,7 @@ static void survey(mc_store *st, const mc_time_ctx *tc, int64_t counts[11], int6
 			}
 			if (moved)
 				(*transferred)++;
-			mc_event_free_list(ev);
+			mc_event_free_list(ev, ne);
 		}
 		mc_dossier_free_list(list, n);
 		q.offset += (int)n;

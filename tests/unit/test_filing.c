@@ -99,7 +99,9 @@ static int teardown(void **state)
 static void filed(struct fixture *f, int64_t user, const char *peer, int64_t t)
 {
 	mc_dossier d = {0};
-	snprintf(d.code, sizeof d.code, "000.00.33.H56-250701-%06d", ++f->dossiers);
+	char code[48];
+	snprintf(code, sizeof code, "000.00.33.H56-250701-%06d", ++f->dossiers);
+	d.code = mc_xstrdup(code);
 	d.procedure_id = f->proc;
 	d.receiving_unit_id = f->unit;
 	d.current_unit_id = f->unit;
@@ -108,9 +110,10 @@ static void filed(struct fixture *f, int64_t user, const char *peer, int64_t t)
 	d.owner_id = user;
 	d.submitted_at = t;
 	d.updated_at = t;
-	snprintf(d.applicant_name, sizeof d.applicant_name, "Nguyễn Văn An");
+	d.applicant_name = mc_xstrdup("Nguyễn Văn An");
 	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
 	assert_int_equal(mc_store_filing_record(f->st, d.id, user, peer, t), 0);
+	mc_dossier_clear(&d);
 }
 
 static void test_account_windows(void **state)

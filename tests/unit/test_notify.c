@@ -58,7 +58,7 @@ static int setup(void **state)
 			  .duration_hours = 8, .cutoff_min = -1, .online_level = 3, .status = "active"};
 	assert_int_equal(mc_store_procedure_create(f->st, &p), 0);
 	mc_dossier *d = &f->d;
-	snprintf(d->code, sizeof d->code, "000.00.33.H56-170302-0001");
+	d->code = mc_xstrdup("000.00.33.H56-170302-0001");
 	d->procedure_id = p.id;
 	d->receiving_unit_id = d->current_unit_id = u.id;
 	d->channel = MC_CH_DIRECT;
@@ -66,9 +66,9 @@ static int setup(void **state)
 	d->received_at = 1488420000; /* 2017-03-02 09:00 +07 */
 	d->due_at = 1488506400;      /* 2017-03-03 09:00 +07 */
 	d->duration_hours = 8;
-	snprintf(d->applicant_name, sizeof d->applicant_name, "Nguyễn Văn An");
-	snprintf(d->applicant_email, sizeof d->applicant_email, "an@example.vn");
-	snprintf(d->applicant_phone, sizeof d->applicant_phone, "0912345678");
+	d->applicant_name = mc_xstrdup("Nguyễn Văn An");
+	d->applicant_email = mc_xstrdup("an@example.vn");
+	d->applicant_phone = mc_xstrdup("0912345678");
 	assert_int_equal(mc_store_dossier_insert(f->st, d), 0);
 	*state = f;
 	return 0;
@@ -77,6 +77,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
+	mc_dossier_clear(&f->d);
 	mc_store_close(f->st);
 	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(f);
@@ -113,8 +114,10 @@ static void test_reception_queues_email_and_sms(void **state)
 static void test_long_reason_is_cut_not_refused(void **state)
 {
 	struct fixture *f = *state;
-	memset(f->d.note, 0, sizeof f->d.note);
-	for (size_t i = 0; i + 3 < sizeof f->d.note; i += 3)
+	enum { NOTE = 4096 };
+	free(f->d.note);
+	f->d.note = mc_xcalloc(1, NOTE);
+	for (size_t i = 0; i + 3 < NOTE; i += 3)
 		memcpy(f->d.note + i, "ữ", 3); /* a three-byte letter, cut only between letters */
 	f->d.applicant_phone[0] = '\0';
 	assert_int_equal(mc_notify_dossier(f->st, &f->d, "request_supplement", NULL, NULL, "", f->d.received_at), 0);

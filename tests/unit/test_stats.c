@@ -101,16 +101,18 @@ typedef struct {
 static int64_t add_dossier(struct fixture *f, const spec *x)
 {
 	mc_dossier d;
+	char code[32];
 
 	memset(&d, 0, sizeof(d));
-	snprintf(d.code, sizeof(d.code), "TEST-170401-%04d", ++f->n);
+	snprintf(code, sizeof(code), "TEST-170401-%04d", ++f->n);
+	d.code = mc_xstrdup(code);
 	d.procedure_id = x->proc;
 	d.receiving_unit_id = x->unit;
 	d.current_unit_id = x->unit;
 	d.channel = x->channel;
 	d.state = x->state;
 	d.duration_hours = 40;
-	snprintf(d.applicant_name, sizeof(d.applicant_name), "Nguyễn Văn An");
+	d.applicant_name = mc_xstrdup("Nguyễn Văn An");
 	d.submitted_at = x->submitted;
 	d.received_at = x->received;
 	d.due_at = x->due;
@@ -118,7 +120,10 @@ static int64_t add_dossier(struct fixture *f, const spec *x)
 	d.finished_at = x->finished;
 	d.returned_at = x->returned;
 	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
-	return d.id;
+	int64_t id = d.id;
+
+	mc_dossier_clear(&d);
+	return id;
 }
 
 static void add_event(struct fixture *f, int64_t dossier, int64_t at, const char *action, int from, int to)
@@ -128,7 +133,7 @@ static void add_event(struct fixture *f, int64_t dossier, int64_t at, const char
 	memset(&e, 0, sizeof(e));
 	e.dossier_id = dossier;
 	e.at = at;
-	snprintf(e.action, sizeof(e.action), "%s", action);
+	e.action = (char *)action; /* borrowed: the store only reads it */
 	e.from_state = from;
 	e.to_state = to;
 	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
@@ -640,6 +645,7 @@ static void apologise(struct fixture *f, const char *code, int64_t unit, int64_t
 		d.due_at = new_due;
 		assert_int_equal(mc_store_dossier_update(f->st, &d, d.version), 0);
 	}
+	mc_dossier_clear(&d);
 }
 
 /* An apology moves the appointment, not the law's due time: a dossier

@@ -1006,8 +1006,10 @@ static int calendar_for(mc_workcal **out, mc_time_ctx **tc, const char *db)
 			return 1;
 		int rc = mc_time_ctx_load(tc, st);
 		mc_store_close(st);
-		if (rc != 0)
+		if (rc != 0) {
+			fprintf(stderr, "motcua calendar: could not load the working calendar of %s\n", db);
 			return 1;
+		}
 		*out = NULL;
 		return 0;
 	}
@@ -1132,7 +1134,7 @@ int mc_cli_calendar(int argc, char **argv)
 			print_json(arr);
 		else
 			json_decref(arr);
-		free(days);
+		mc_day_entries_free(days, n);
 		mc_workcal_free(own);
 		mc_time_ctx_free(tc);
 		return rc == 0 ? 0 : 1;

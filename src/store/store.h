@@ -756,11 +756,15 @@ int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, i
 
 /* ---- calendar (official days off per year) ----------------------------- */
 
-/* Replaces the official schedule of a year. */
+/* Replaces the official schedule of a year. days and source are only read;
+ * a name is stored whole, however long (the API and the schedule file keep
+ * it within MC_LIMIT_CALENDAR_DAY_NAME characters). MC_EINVAL for a day
+ * outside the year or without a name. */
 int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days, size_t n, const char *source);
 /* Removes a year's schedule, so the year follows the Labour Code rule again. */
 int mc_store_calendar_delete_year(mc_store *st, int year);
-/* Calls cb for each stored year, in order; stops at and returns a non-zero cb result. */
+/* Calls cb for each stored year, in order; stops at and returns a non-zero
+ * cb result. days (and their names) and source are borrowed for the call. */
 int mc_store_calendar_each(mc_store *st,
 			   int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),
 			   void *payload);

@@ -1841,6 +1841,8 @@ static void test_calendar(void **state)
 	};
 	mc_day_entry y2024[1] = {{mc_days_from_civil(2024, 2, 10), MC_DAY_HOLIDAY, "Tết Nguyên đán"}};
 	mc_day_entry wrong[1] = {{mc_days_from_civil(2026, 1, 1), MC_DAY_HOLIDAY, "x"}};
+	/* A day without a name could not be loaded at the next start: refused. */
+	mc_day_entry unnamed[1] = {{mc_days_from_civil(2025, 3, 1), MC_DAY_HOLIDAY, ""}};
 	struct cal_seen seen = {0};
 
 	assert_int_equal(mc_store_calendar_each(f->st, cal_cb, &seen), 0);
@@ -1849,6 +1851,7 @@ static void test_calendar(void **state)
 	assert_int_equal(mc_store_calendar_set_year(f->st, 2025, y2025, 3, "Thông báo 6150/TB-LĐTBXH"), 0);
 	assert_int_equal(mc_store_calendar_set_year(f->st, 2024, y2024, 1, NULL), 0);
 	assert_int_equal(mc_store_calendar_set_year(f->st, 2025, wrong, 1, "x"), MC_EINVAL);
+	assert_int_equal(mc_store_calendar_set_year(f->st, 2025, unnamed, 1, "x"), MC_EINVAL);
 	assert_int_equal(mc_store_calendar_each(f->st, cal_cb, &seen), 0);
 	assert_int_equal(seen.n, 2);
 	assert_int_equal(seen.years[0], 2024);

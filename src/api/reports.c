@@ -12,6 +12,7 @@
 
 #include <cairo-pdf.h>
 #include <glib.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 /* ---- the report's data -------------------------------------------------- */
 
 typedef struct {
-	char label[600];
+	char *label; /* owned: a unit's, a field's or a procedure's name, however long */
 	mc_stats_counts c;
 } report_row;
 
@@ -131,10 +132,30 @@ static int64_t col_value(const mc_stats_counts *c, int col)
 
 static void report_free(report *rep)
 {
-	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++)
+	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++) {
+		for (size_t k = 0; rep->parts[i].rows && k < rep->parts[i].n; k++)
+			free(rep->parts[i].rows[k].label);
 		free(rep->parts[i].rows);
-	mc_stats_row_free_list(rep->by_unit);
+	}
+	mc_stats_row_free_list(rep->by_unit, rep->n_by_unit);
 	free(rep->unit_satisfaction);
+}
+
+/* A new string of fmt, as long as it comes out. */
+static char *label_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *label_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	size_t cap = len > 0 ? (size_t)len + 1 : 1;
+	char *s = mc_xmalloc(cap);
+	s[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(s, cap, fmt, ap);
+	va_end(ap);
+	return s;
 }
 
 /* Reads the three groupings; replies and returns -1 on failure. */
@@ -167,6 +188,11 @@ static int report_or_reply(mc_req *r, report *rep)
 			mc_reply_error(r, rc, "the statistics");
 			return -1;
 		}
+		/* Kept with the report from here: report_free frees them. */
+		if (kinds[g] == MC_STATS_BY_UNIT) {
+			rep->by_unit = rows;
+			rep->n_by_unit = n;
+		}
 		report_part *part = &rep->parts[g];
 		part->sheet = sheets[g];
 		part->key_head = heads[g];
@@ -179,19 +205,15 @@ static int report_or_reply(mc_req *r, report *rep)
 			mc_stats_add(&part->total, &x->c);
 			if (kinds[g] == MC_STATS_BY_UNIT) {
 				const mc_unit *u = mc_time_ctx_unit(tc, x->unit_id);
-				snprintf(y->label, sizeof y->label, "%s%s", u ? u->name : "?",
-					 x->unit_id == rep->p.unit->id ? " (tại đơn vị)" : "");
+				y->label = label_printf("%s%s", u ? u->name : "?",
+							x->unit_id == rep->p.unit->id ? " (tại đơn vị)" : "");
 			} else if (kinds[g] == MC_STATS_BY_FIELD) {
-				snprintf(y->label, sizeof y->label, "%s",
-					 x->field[0] ? x->field : "(không rõ lĩnh vực)");
+				y->label = mc_xstrdup(x->field[0] ? x->field : "(không rõ lĩnh vực)");
 			} else {
-				snprintf(y->label, sizeof y->label, "%s – %s", x->procedure_code,
-					 x->procedure_name);
+				y->label = label_printf("%s – %s", x->procedure_code, x->procedure_name);
 			}
 		}
 		if (kinds[g] == MC_STATS_BY_UNIT) {
-			rep->by_unit = rows;
-			rep->n_by_unit = n;
 			/* Satisfaction per unit of the same rows (the own desk row counts its subtree too). */
 			rep->unit_satisfaction = mc_xcalloc(n ? n : 1, sizeof *rep->unit_satisfaction);
 			for (size_t i = 0; i < n; i++) {
@@ -204,7 +226,7 @@ static int report_or_reply(mc_req *r, report *rep)
 				}
 			}
 		} else {
-			mc_stats_row_free_list(rows);
+			mc_stats_row_free_list(rows, n);
 		}
 	}
 	int src = mc_store_rating_summary(mc_req_store(r), &rep->satisfaction, rep->p.unit->id, rep->p.from, rep->p.to);

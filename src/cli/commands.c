@@ -835,6 +835,7 @@ static int audit_verify(int argc, char **argv, const char *db)
 		return 2;
 	}
 	if (rc != 0) {
+		mc_audit_anchor_clear(&rep.last);
 		fprintf(stderr, "motcua audit: could not read the event log\n");
 		return 1;
 	}
@@ -842,6 +843,7 @@ static int audit_verify(int argc, char **argv, const char *db)
 		printf("motcua audit: %lld problems found in %lld events of %lld dossiers and %lld anchors\n",
 		       (long long)rep.problems, (long long)rep.events, (long long)rep.dossiers,
 		       (long long)rep.anchors);
+		mc_audit_anchor_clear(&rep.last);
 		return 1;
 	}
 	printf("motcua audit: %lld events of %lld dossiers verified, every link intact\n",
@@ -858,6 +860,7 @@ static int audit_verify(int argc, char **argv, const char *db)
 		printf("motcua audit: %lld dossiers changed since the last anchor, checked against their own "
 		       "log only\n",
 		       (long long)rep.pending);
+	mc_audit_anchor_clear(&rep.last);
 	return 0;
 }
 

@@ -579,28 +579,39 @@ typedef struct {
 	int64_t dossier_id;
 	int64_t
 	    anchor_id; /* entries: their anchor; dossier rows: the anchor covering it, 0 = changed since */
-	char province_code[8];
-	char head_hash[65];
+	char *province_code;
+	char *head_hash;
 	int64_t event_count;
 	int state;
-	char code[48]; /* dossier rows only */
+	char *code; /* dossier rows only ("" in entries) */
 } mc_audit_entry;
+
+/* Frees the strings of the n entries of list, then list. NULL-safe. */
+void mc_audit_entry_free_list(mc_audit_entry *list, size_t n);
 
 typedef struct {
 	int64_t id; /* 1, 2, 3 ... */
 	int64_t at;
-	char prev_root[65]; /* "" for the first */
-	char root[65];
-	int64_t dossiers;    /* its entries */
-	char public_key[65]; /* Ed25519, hex; "" unsigned */
-	char signature[129];
+	char *prev_root;  /* hex; "" for the first */
+	char *root;	  /* hex */
+	int64_t dossiers; /* its entries */
+	char *public_key; /* Ed25519, hex; "" unsigned */
+	char *signature;  /* hex; "" unsigned */
 } mc_audit_anchor;
 
-/* The newest anchor (id 0 when there is none). Inside a write transaction on
+/* An anchor read by the store owns its strings: mc_audit_anchor_clear frees
+ * them (NULL-safe; the anchor is zeroed), mc_audit_anchor_free_list clears
+ * the n anchors of a list and frees it. One given to the store (anchor_add)
+ * is only read: its strings may be anyone's. */
+void mc_audit_anchor_clear(mc_audit_anchor *a);
+void mc_audit_anchor_free_list(mc_audit_anchor *list, size_t n);
+
+/* The newest anchor (id 0 and "" strings when there is none; clear it). Inside a write transaction on
  * PostgreSQL it first takes the anchoring lock until the end of the
  * transaction, so that servers chain their anchors one after the other. */
 int mc_store_audit_head(mc_store *st, mc_audit_anchor *out);
-/* Up to limit dossiers changed since they were last anchored, by id. Caller frees *out. */
+/* Up to limit dossiers changed since they were last anchored, by id. Caller
+ * frees *out with mc_audit_entry_free_list. */
 int mc_store_audit_pending(mc_store *st, mc_audit_entry **out, size_t *n, int limit);
 /* Records anchor a with its entries (sorted by dossier) and marks each
  * dossier covered unless it changed again meanwhile. */
@@ -608,13 +619,16 @@ int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_a
 /* The highest anchor id any row names (anchors, entries, dossiers) and the
  * highest dossier id any row names (dossiers, entries, events). */
 int mc_store_audit_bounds(mc_store *st, int64_t *max_anchor, int64_t *max_dossier);
-/* The anchors with id in [lo, hi), by id. Caller frees *out. */
+/* The anchors with id in [lo, hi), by id. Caller frees *out with
+ * mc_audit_anchor_free_list. */
 int mc_store_audit_anchors(mc_store *st, mc_audit_anchor **out, size_t *n, int64_t lo, int64_t hi);
 /* Entries with anchor_id in [lo, hi) by (anchor, dossier) when by_anchor,
- * else with dossier_id in [lo, hi) by (dossier, event_count). Caller frees *out. */
+ * else with dossier_id in [lo, hi) by (dossier, event_count). Caller frees
+ * *out with mc_audit_entry_free_list. */
 int mc_store_audit_entries(mc_store *st, mc_audit_entry **out, size_t *n, bool by_anchor, int64_t lo,
 			   int64_t hi);
-/* The dossier rows with id in [lo, hi), by id. Caller frees *out. */
+/* The dossier rows with id in [lo, hi), by id. Caller frees *out with
+ * mc_audit_entry_free_list. */
 int mc_store_audit_dossiers(mc_store *st, mc_audit_entry **out, size_t *n, int64_t lo, int64_t hi);
 /* The events of the dossiers with id in [lo, hi) in chain order, as
  * mc_store_event_scan. */
@@ -642,9 +656,9 @@ typedef struct {
 typedef struct {
 	int64_t unit_id;            /* TOTAL: the unit; BY_UNIT: the child, or the unit itself */
 	int64_t procedure_id;       /* BY_PROCEDURE */
-	char procedure_code[32];    /* BY_PROCEDURE */
-	char procedure_name[512];   /* BY_PROCEDURE */
-	char field[128];            /* BY_FIELD, BY_PROCEDURE */
+	char *procedure_code;	    /* BY_PROCEDURE; "" otherwise */
+	char *procedure_name;	    /* BY_PROCEDURE; "" otherwise */
+	char *field;		    /* BY_FIELD, BY_PROCEDURE; "" otherwise */
 	mc_stats_counts c;
 } mc_stats_row;
 
@@ -657,18 +671,19 @@ typedef struct {
  * are counted from the dossier table and the event log. The rows
  * add up to the total: every dossier counts in exactly one row. BY_UNIT rows
  * come in unit-code order with the unit's own row first; BY_FIELD by field,
- * BY_PROCEDURE by procedure code. Caller frees *out with
- * mc_stats_row_free_list. MC_ENOTFOUND for an unknown unit, MC_EINVAL when
- * from >= to.
+ * BY_PROCEDURE by procedure code. The rows own their strings: caller frees
+ * *out with mc_stats_row_free_list(*out, *n). MC_ENOTFOUND for an unknown
+ * unit, MC_EINVAL when from >= to.
  */
 int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_query *q);
-void mc_stats_row_free_list(mc_stats_row *list);
+/* Frees the strings of the n rows of list, then list. NULL-safe. */
+void mc_stats_row_free_list(mc_stats_row *list, size_t n);
 
 /* An open dossier past its due time. */
 typedef struct {
-	char code[48];
-	char procedure_code[32];
-	char procedure_name[512];
+	char *code;
+	char *procedure_code;
+	char *procedure_name;
 	int64_t receiving_unit_id;
 	int64_t current_unit_id;
 	int state;
@@ -680,12 +695,13 @@ typedef struct {
  * The dossiers received in unit_id's subtree that are open with the clock
  * running (received or processing, not paused) and whose due time is before
  * now, longest overdue (earliest due time) first; *total counts them all.
- * limit 1..200. Caller frees *out with mc_stats_overdue_free_list.
+ * limit 1..200. Caller frees *out with mc_stats_overdue_free_list(*out, *n).
  * MC_ENOTFOUND for an unknown unit.
  */
 int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int64_t *total, int64_t unit_id,
 			   int64_t now, int limit, int offset);
-void mc_stats_overdue_free_list(mc_stats_overdue *list);
+/* Frees the strings of the n rows of list, then list. NULL-safe. */
+void mc_stats_overdue_free_list(mc_stats_overdue *list, size_t n);
 
 /* A month of the public register of results: dossiers resolved by a unit's
  * subtree (counted at the receiving unit, as mc_store_stats does), and how

@@ -182,8 +182,8 @@ static int64_t compare(int64_t unit, int64_t from, int64_t to, mc_stats_group g)
 		assert_stats_counts_equal(&a[i].c, &b[i].c);
 		received += a[i].c.received + a[i].c.in_progress + a[i].c.carried_over;
 	}
-	mc_stats_row_free_list(a);
-	mc_stats_row_free_list(b);
+	mc_stats_row_free_list(a, na);
+	mc_stats_row_free_list(b, nb);
 	return received;
 }
 
@@ -226,7 +226,7 @@ static void test_rollup_equals_live_counts(void **state)
 	assert_true(r[0].c.in_progress_overdue > 0 && r[0].c.in_progress_within > 0);
 	assert_true(r[0].c.supplement_requested > 0 && r[0].c.withdrawn > 0 && r[0].c.not_accepted > 0);
 	assert_true(r[0].c.stopped > 0 && r[0].c.apologies > 0);
-	mc_stats_row_free_list(r);
+	mc_stats_row_free_list(r, n);
 	compare_many();
 }
 
@@ -251,7 +251,7 @@ static void test_rebuilt_table_gives_the_same_figures(void **state)
 	for (size_t i = 0; i < na; i++)
 		received += after[i].c.received;
 	assert_int_equal(received, 0);
-	mc_stats_row_free_list(after);
+	mc_stats_row_free_list(after, na);
 
 	assert_int_equal(mc_store_begin(fx.st), 0);
 	assert_int_equal(mc_store_rollup_rebuild(fx.st), 0);
@@ -260,8 +260,8 @@ static void test_rebuilt_table_gives_the_same_figures(void **state)
 	assert_int_equal(na, nb);
 	for (size_t i = 0; i < na; i++)
 		assert_stats_counts_equal(&before[i].c, &after[i].c);
-	mc_stats_row_free_list(before);
-	mc_stats_row_free_list(after);
+	mc_stats_row_free_list(before, nb);
+	mc_stats_row_free_list(after, na);
 	compare_many();
 }
 

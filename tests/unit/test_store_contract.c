@@ -1813,6 +1813,58 @@ static void test_attachment_write_record_and_dossiers(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* n copies of letter, a new string. */
+static char *letters(const char *letter, size_t n)
+{
+	size_t len = strlen(letter);
+	char *s = mc_xmalloc(n * len + 1);
+
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * len, letter, len);
+	s[n * len] = '\0';
+	return s;
+}
+
+/* A procedure name longer than the 512 bytes the rows once had (400 letters,
+ * 1200 bytes) is read whole by the statistics and the overdue list, where it
+ * once failed them (MC_ETOOBIG). Written behind the store: the procedure's
+ * own struct is not this test's. */
+static void test_stats_long_names(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.009", "Cấp phép", "Xây dựng", "commune", 0, 4);
+	char *name = letters("ắ", 400);
+	char sql[2048];
+	mc_dossier d;
+	mc_stats_query q = {.unit_id = f->province,
+			    .from = 1748000000,
+			    .to = 1751000000,
+			    .at = 1751000000,
+			    .group = MC_STATS_BY_PROCEDURE};
+	mc_stats_row *rows = NULL;
+	mc_stats_overdue *late = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+
+	snprintf(sql, sizeof sql, "UPDATE procedure SET name = '%s' WHERE id = %lld", name, (long long)proc);
+	assert_int_equal(raw_exec(f, sql, NULL, 0), 0);
+	dossier_init(&d, "000.31.30.H56-250601-0009", proc, f->commune, MC_ST_PROCESSING, 1750000000,
+		     1749000000, "An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	assert_int_equal(mc_store_stats(f->st, &rows, &n, &q), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].procedure_name, name);
+	assert_string_equal(rows[0].procedure_code, "1.009");
+	assert_string_equal(rows[0].field, "Xây dựng");
+	mc_stats_row_free_list(rows, n);
+	assert_int_equal(mc_store_stats_overdue(f->st, &late, &n, &total, f->province, 1751000000, 10, 0), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(late[0].procedure_name, name);
+	assert_string_equal(late[0].code, d.code);
+	mc_stats_overdue_free_list(late, n);
+	free(name);
+}
+
 static int cal_cb(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
 {
 	struct cal_seen *seen = payload;
@@ -2604,6 +2656,7 @@ static int64_t problems(struct fixture *f)
 
 	assert_int_equal(mc_app_audit_verify(f->st, NULL, out, &rep), 0);
 	fclose(out);
+	mc_audit_anchor_clear(&rep.last);
 	return rep.problems;
 }
 
@@ -2612,7 +2665,7 @@ static void test_audit_anchors(void **state)
 	struct fixture *f = *state;
 	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
 	mc_audit_config cfg = {0};
-	mc_audit_anchor head;
+	mc_audit_anchor head = {0};
 	mc_dossier d[3];
 	int64_t covered = -1;
 
@@ -2644,6 +2697,7 @@ static void test_audit_anchors(void **state)
 	assert_int_equal(mc_store_audit_head(f->st, &head), 0);
 	assert_int_equal(head.id, 2);
 	assert_int_equal(head.dossiers, 1);
+	mc_audit_anchor_clear(&head);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM dossier WHERE anchor_id = 0"), 0);
 	assert_int_equal(problems(f), 0);
 
@@ -2809,6 +2863,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_outbox_claim, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_uploads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_anchors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),
 	};

@@ -260,7 +260,7 @@ void mc_api_dossier_form(mc_req *r)
 cleanup:
 	g_free(unit_upper);
 	g_free(parent_upper);
-	free(apologies);
+	mc_apology_free_list(apologies, n_apologies);
 	free(steps);
 	free(docs);
 	mc_event_free_list(ev);

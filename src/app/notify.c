@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,89 +33,101 @@ static void when(char *buf, size_t cap, int64_t t)
 	snprintf(buf, cap, "%.2s giờ %.2s phút ngày %.2s/%.2s/%.4s", iso + 11, iso + 14, iso + 8, iso + 5, iso);
 }
 
-/* Copies a message text, cut at a character boundary when it is too long: a
- * message may be shortened, an event must never fail because of it. */
-static void copy_cut(char *dst, size_t cap, const char *src)
+/* A new string of fmt, whole: a message carries the dossier's texts as long
+ * as they are. */
+static char *text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *text_printf(const char *fmt, ...)
 {
-	size_t n = strlen(src);
-	if (n >= cap) {
-		n = cap - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	size_t cap = len > 0 ? (size_t)len + 1 : 1;
+	char *s = mc_xmalloc(cap);
+	s[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(s, cap, fmt, ap);
+	va_end(ap);
+	return s;
 }
 
 static int queue(mc_store *st, const mc_dossier *d, const char *channel, const char *recipient,
 		 const char *subject, const char *body, int64_t at)
 {
-	mc_message m = {0};
-	m.dossier_id = d->id;
-	m.created_at = at;
-	if (mc_strlcpy(m.province_code, d->province_code, sizeof m.province_code) ||
-	    mc_strlcpy(m.channel, channel, sizeof m.channel) || mc_strlcpy(m.recipient, recipient, sizeof m.recipient))
-		return MC_ETOOBIG;
-	copy_cut(m.subject, sizeof m.subject, subject);
-	copy_cut(m.body, sizeof m.body, body);
+	/* The store only reads the message's strings: they stay the caller's. */
+	mc_message m = {.province_code = (char *)d->province_code,
+			.dossier_id = d->id,
+			.channel = (char *)channel,
+			.recipient = (char *)recipient,
+			.subject = (char *)subject,
+			.body = (char *)body,
+			.created_at = at};
 	return mc_store_outbox_add(st, &m);
 }
 
 int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, const char *procedure_name,
 		      const char *unit_name, const char *public_url, int64_t at)
 {
-	char subject[256], text[8192], sms[1024], due[64], link[512];
+	char *subject = NULL, *text = NULL, *sms = NULL, *link = NULL;
+	char due[64];
 	const char *proc = procedure_name ? procedure_name : d->procedure_code;
 	const char *unit = unit_name ? unit_name : "Bộ phận một cửa";
-	snprintf(link, sizeof link, "%s/tra-cuu/%s", public_url ? public_url : "", d->code);
+	int rc = 0;
+	link = text_printf("%s/tra-cuu/%s", public_url ? public_url : "", d->code);
 	bool received = strcmp(action, "receive") == 0 || (strcmp(action, "create") == 0 && d->received_at);
 	if (received) {
 		when(due, sizeof due, d->due_at);
-		snprintf(subject, sizeof subject, "Hồ sơ %s đã được tiếp nhận", d->code);
-		snprintf(text, sizeof text,
-			 "Kính gửi ông/bà %s,\n\n%s đã tiếp nhận hồ sơ \"%s\" của ông/bà.\nMã hồ sơ: %s\n"
-			 "Thời gian hẹn trả kết quả: %s.\n\nTra cứu tình trạng hồ sơ: %s\n",
-			 d->applicant_name, unit, proc, d->code, due, link);
-		snprintf(sms, sizeof sms, "%s da tiep nhan ho so %s. Hen tra ket qua: %s. Tra cuu: %s", unit, d->code, due,
-			 link);
+		subject = text_printf("Hồ sơ %s đã được tiếp nhận", d->code);
+		text = text_printf(
+		    "Kính gửi ông/bà %s,\n\n%s đã tiếp nhận hồ sơ \"%s\" của ông/bà.\nMã hồ sơ: %s\n"
+		    "Thời gian hẹn trả kết quả: %s.\n\nTra cứu tình trạng hồ sơ: %s\n",
+		    d->applicant_name, unit, proc, d->code, due, link);
+		sms = text_printf("%s da tiep nhan ho so %s. Hen tra ket qua: %s. Tra cuu: %s", unit, d->code,
+				  due, link);
 	} else if (strcmp(action, "request_supplement") == 0) {
-		snprintf(subject, sizeof subject, "Hồ sơ %s cần bổ sung", d->code);
-		snprintf(text, sizeof text,
-			 "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") cần bổ sung, hoàn thiện:\n%s\n\n"
-			 "Thời gian giải quyết tạm dừng cho đến khi ông/bà bổ sung hồ sơ.\nTra cứu: %s\n",
-			 d->applicant_name, d->code, proc, d->note, link);
-		snprintf(sms, sizeof sms, "Ho so %s can bo sung. Chi tiet: %s", d->code, link);
+		subject = text_printf("Hồ sơ %s cần bổ sung", d->code);
+		text = text_printf(
+		    "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") cần bổ sung, hoàn thiện:\n%s\n\n"
+		    "Thời gian giải quyết tạm dừng cho đến khi ông/bà bổ sung hồ sơ.\nTra cứu: %s\n",
+		    d->applicant_name, d->code, proc, d->note, link);
+		sms = text_printf("Ho so %s can bo sung. Chi tiet: %s", d->code, link);
 	} else if (strcmp(action, "refuse") == 0) {
-		snprintf(subject, sizeof subject, "Hồ sơ %s không được tiếp nhận", d->code);
-		snprintf(text, sizeof text, "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") không được tiếp nhận. Lý do:\n%s\n",
-			 d->applicant_name, d->code, proc, d->note);
-		snprintf(sms, sizeof sms, "Ho so %s khong duoc tiep nhan. Chi tiet: %s", d->code, link);
+		subject = text_printf("Hồ sơ %s không được tiếp nhận", d->code);
+		text =
+		    text_printf("Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") không được tiếp nhận. Lý do:\n%s\n",
+				d->applicant_name, d->code, proc, d->note);
+		sms = text_printf("Ho so %s khong duoc tiep nhan. Chi tiet: %s", d->code, link);
 	} else if (strcmp(action, "resolve") == 0) {
-		snprintf(subject, sizeof subject, "Hồ sơ %s đã có kết quả", d->code);
-		snprintf(text, sizeof text,
-			 "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") đã có kết quả. Mời ông/bà đến %s để nhận kết "
-			 "quả, hoặc xem tại: %s\n",
-			 d->applicant_name, d->code, proc, unit, link);
-		snprintf(sms, sizeof sms, "Ho so %s da co ket qua. Moi ong/ba den nhan: %s", d->code, link);
+		subject = text_printf("Hồ sơ %s đã có kết quả", d->code);
+		text = text_printf(
+		    "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") đã có kết quả. Mời ông/bà đến %s để nhận "
+		    "kết quả, hoặc xem tại: %s\n",
+		    d->applicant_name, d->code, proc, unit, link);
+		sms = text_printf("Ho so %s da co ket qua. Moi ong/ba den nhan: %s", d->code, link);
 	} else if (strcmp(action, "apology") == 0) {
 		/* QĐ 876/2017: the apology with the reason and the new appointment
 		 * (form 04); d is the dossier after the apology, due_at the new date. */
 		when(due, sizeof due, d->due_at);
-		snprintf(subject, sizeof subject, "Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ %s", d->code);
-		snprintf(text, sizeof text,
-			 "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") chưa được giải quyết đúng hẹn. Lý do:\n%s\n\n"
-			 "%s thành thật xin lỗi ông/bà và hẹn trả kết quả vào %s.\n\nTra cứu: %s\n",
-			 d->applicant_name, d->code, proc, d->note, unit, due, link);
-		snprintf(sms, sizeof sms, "%s xin loi ong/ba: ho so %s tre hen. Hen tra ket qua moi: %s. Chi tiet: %s",
-			 unit, d->code, due, link);
+		subject = text_printf("Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ %s", d->code);
+		text = text_printf(
+		    "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") chưa được giải quyết đúng hẹn. Lý do:\n%s\n\n"
+		    "%s thành thật xin lỗi ông/bà và hẹn trả kết quả vào %s.\n\nTra cứu: %s\n",
+		    d->applicant_name, d->code, proc, d->note, unit, due, link);
+		sms =
+		    text_printf("%s xin loi ong/ba: ho so %s tre hen. Hen tra ket qua moi: %s. Chi tiet: %s",
+				unit, d->code, due, link);
 	} else {
-		return 0; /* this event tells the applicant nothing */
+		goto cleanup; /* this event tells the applicant nothing */
 	}
-	int rc = 0;
 	if (d->applicant_email[0])
 		rc = queue(st, d, "email", d->applicant_email, subject, text, at);
 	if (rc == 0 && d->applicant_phone[0])
 		rc = queue(st, d, "sms", d->applicant_phone, subject, sms, at);
+cleanup:
+	free(subject);
+	free(text);
+	free(sms);
+	free(link);
 	return rc;
 }
 
@@ -179,7 +192,9 @@ static void id_part(char *dst, size_t cap, const char *src, const char *otherwis
 
 void mc_notify_message_id(char *out, size_t cap, const mc_message *m, const char *mail_from)
 {
-	char province[sizeof m->province_code], domain[96];
+	/* At most 7 characters of the province code, as codes are ("H56"), so
+	 * that 160 bytes always hold the whole ID. */
+	char province[8], domain[96];
 	const char *at = mail_from ? strrchr(mail_from, '@') : NULL;
 	id_part(province, sizeof province, m->province_code, "0");
 	id_part(domain, sizeof domain, at ? at + 1 : NULL, "localhost");
@@ -196,16 +211,19 @@ static int send_email(const mc_notify_config *cfg, const mc_message *m, char *er
 		snprintf(err, err_cap, "could not start curl");
 		return MC_ERROR;
 	}
-	char subject[1024], date[64], to[300], from[300], message_id[160];
-	encode_header(subject, sizeof subject, m->subject);
+	char date[64], from[300], message_id[160];
+	/* Base64 takes 4 bytes for 3, and the encoded word 12 more. */
+	size_t subject_cap = (strlen(m->subject) + 2) / 3 * 4 + 16;
+	char *subject = mc_xmalloc(subject_cap);
+	char *to = text_printf("<%s>", m->recipient);
+	encode_header(subject, subject_cap, m->subject);
 	mc_notify_message_id(message_id, sizeof message_id, m, cfg->mail_from);
 	time_t now = (time_t)mc_now();
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	snprintf(to, sizeof to, "<%s>", m->recipient);
 	snprintf(from, sizeof from, "<%s>", cfg->mail_from ? cfg->mail_from : "motcua@localhost");
-	size_t cap = strlen(m->body) + 2048;
+	size_t cap = 2 * strlen(m->body) + strlen(m->recipient) + subject_cap + 2048;
 	msg = mc_xmalloc(cap);
 	int len = snprintf(msg, cap,
 			   "Date: %s\r\nTo: %s\r\nFrom: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\n"
@@ -244,6 +262,8 @@ static int send_email(const mc_notify_config *cfg, const mc_message *m, char *er
 	curl_slist_free_all(rcpt);
 	curl_easy_cleanup(c);
 	free(msg);
+	free(subject);
+	free(to);
 	return rc;
 }
 
@@ -306,7 +326,7 @@ typedef struct {
 static int take(mc_store *st, void *arg)
 {
 	claim *c = arg;
-	free(c->due);
+	mc_message_free_list(c->due, c->n);
 	c->due = NULL;
 	c->n = 0;
 	return mc_store_outbox_claim(st, &c->due, &c->n, c->now, MC_NOTIFY_CLAIM_BATCH, MC_NOTIFY_LEASE);
@@ -324,7 +344,7 @@ int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, in
 		claim c = {.now = now};
 		rc = mc_group_run(g, take, &c);
 		if (rc != 0) {
-			free(c.due);
+			mc_message_free_list(c.due, c.n);
 			break;
 		}
 		for (size_t i = 0; i < c.n; i++) {
@@ -353,7 +373,7 @@ int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, in
 				fail_count++;
 		}
 		size_t got = c.n;
-		free(c.due);
+		mc_message_free_list(c.due, c.n);
 		if (got < MC_NOTIFY_CLAIM_BATCH)
 			break;
 	}

@@ -629,7 +629,7 @@ static void apologise(struct fixture *f, const char *code, int64_t unit, int64_t
 	memset(&a, 0, sizeof(a));
 	a.dossier_id = d.id;
 	a.unit_id = unit;
-	snprintf(a.reason, sizeof(a.reason), "Chờ ý kiến của cơ quan liên quan");
+	a.reason = mc_xstrdup("Chờ ý kiến của cơ quan liên quan");
 	a.old_due = d.due_at;
 	a.new_due = new_due;
 	a.prepared_at = issued_at - 3600;
@@ -640,6 +640,7 @@ static void apologise(struct fixture *f, const char *code, int64_t unit, int64_t
 		d.due_at = new_due;
 		assert_int_equal(mc_store_dossier_update(f->st, &d, d.version), 0);
 	}
+	mc_apology_clear(&a);
 }
 
 /* An apology moves the appointment, not the law's due time: a dossier

@@ -7,6 +7,7 @@
 #include "api/api.h"
 
 #include "app/apology.h"
+#include "core/limits.h"
 #include "core/text.h"
 
 #include <errno.h>
@@ -22,9 +23,9 @@ static json_t *apology_json(const mc_time_ctx *tc, const mc_apology *a, const ch
 			 "dossier", dossier_code, "state", a->issued_at ? "issued" : "prepared", "unit",
 			 mc_api_unit_ref(tc, a->unit_id), "reason", a->reason, "old_due",
 			 mc_api_time(a->old_due), "new_due", mc_api_time(a->new_due), "prepared_by",
-			 a->prepared_by_name[0] ? a->prepared_by_name : NULL, "prepared_at",
-			 mc_api_time(a->prepared_at), "issued_by",
-			 a->issued_by_name[0] ? a->issued_by_name : NULL, "issued_at",
+			 a->prepared_by_name && a->prepared_by_name[0] ? a->prepared_by_name : NULL,
+			 "prepared_at", mc_api_time(a->prepared_at), "issued_by",
+			 a->issued_by_name && a->issued_by_name[0] ? a->issued_by_name : NULL, "issued_at",
 			 mc_api_time(a->issued_at));
 }
 
@@ -74,6 +75,8 @@ typedef struct {
 static int prepare_write(mc_store *st, void *payload)
 {
 	apology_job *j = payload;
+	/* A job may run again (group.h): from nothing. */
+	mc_apology_clear(&j->out);
 	int rc =
 	    mc_app_apology_prepare(st, j->tc, &j->actor, j->code, j->reason, j->new_due, mc_now(), &j->out);
 	mc_err_take(&j->err, rc);
@@ -87,6 +90,7 @@ static void prepare_after(mc_req *r, int rc, void *payload)
 {
 	apology_job *j = payload;
 	if (rc != 0) {
+		mc_apology_clear(&j->out);
 		mc_reply_err(r, mc_err_for(&j->err, rc), "preparing the apology");
 		return;
 	}
@@ -94,7 +98,9 @@ static void prepare_after(mc_req *r, int rc, void *payload)
 	snprintf(location, sizeof location, "/api/v1/dossiers/%s/apologies/%lld", j->code,
 		 (long long)j->out.id);
 	mc_reply_header(r, "Location", location);
-	mc_reply_json(r, 201, apology_json(j->tc, &j->out, j->code));
+	json_t *body = apology_json(j->tc, &j->out, j->code);
+	mc_apology_clear(&j->out);
+	mc_reply_json(r, 201, body);
 }
 
 void mc_api_apology_create(mc_req *r)
@@ -102,7 +108,7 @@ void mc_api_apology_create(mc_req *r)
 	apology_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
 	const char *new_due = NULL;
 	mc_field spec[] = {
-	    {"reason", MC_F_TEXT, true, 1, 1000, &j->reason, 0},
+	    {"reason", MC_F_TEXT, true, 1, MC_LIMIT_APOLOGY_REASON, &j->reason, 0},
 	    {"new_due", MC_F_STRING, false, 16, 16, &new_due, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
@@ -150,7 +156,7 @@ void mc_api_apologies_list(mc_req *r)
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, apology_json(mc_req_time(r), &list[i], d.code));
-	free(list);
+	mc_apology_free_list(list, n);
 	mc_dossier_clear(&d);
 	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -174,6 +180,7 @@ static int issue_write(mc_store *st, void *payload)
 	apology_job *j = payload;
 	/* A job may run again (group.h): from nothing. */
 	mc_dossier_clear(&j->dossier);
+	mc_apology_clear(&j->out);
 	int rc = mc_app_apology_issue(st, j->tc, &j->actor, j->code, j->id, mc_now(), &j->dossier, &j->out);
 	if (rc == 0)
 		rc = notify_apology(st, j);
@@ -188,6 +195,7 @@ static void issue_after(mc_req *r, int rc, void *payload)
 	j->dossier = (mc_dossier){0};
 	if (rc != 0) {
 		mc_dossier_clear(&d);
+		mc_apology_clear(&j->out);
 		mc_reply_err(r, mc_err_for(&j->err, rc), "issuing the apology");
 		return;
 	}
@@ -195,6 +203,7 @@ static void issue_after(mc_req *r, int rc, void *payload)
 	snprintf(etag, sizeof etag, "\"%lld\"", (long long)d.version);
 	mc_reply_header(r, "ETag", etag);
 	json_t *body = apology_json(j->tc, &j->out, j->code);
+	mc_apology_clear(&j->out);
 	json_object_set_new(body, "dossier", mc_api_dossier_json(r, &d, false, NULL, 0));
 	mc_dossier_clear(&d);
 	mc_reply_json(r, 200, body);
@@ -215,7 +224,7 @@ void mc_api_apology_issue(mc_req *r)
 	mc_dossier d = {0};
 	if (dossier_or_reply(r, &d) != 0)
 		return;
-	mc_apology a;
+	mc_apology a = {0};
 	int rc = mc_store_apology_get(mc_req_store(r), &a, d.id, j->id);
 	if (rc != 0) {
 		mc_dossier_clear(&d);
@@ -225,6 +234,7 @@ void mc_api_apology_issue(mc_req *r)
 	mc_req_actor(r, &j->actor);
 	j->tc = mc_req_time(r);
 	rc = mc_app_apology_check_issue(j->tc, &j->actor, &d, &a, mc_now());
+	mc_apology_clear(&a);
 	mc_dossier_clear(&d);
 	if (refused_or_reply(r, rc) != 0)
 		return;
@@ -348,7 +358,7 @@ void mc_api_public_apologies(mc_req *r)
 						       "issued_at", mc_api_time(x->a.issued_at)));
 		free(masked);
 	}
-	free(list);
+	mc_apology_entry_free_list(list, n);
 	mc_reply_header(r, "Cache-Control", "public, max-age=60");
 	mc_reply_json(r, 200,
 		      json_pack("{s:{s:s, s:s}, s:o, s:o, s:I, s:I, s:I, s:o}", "unit", "code", unit->code,

@@ -1,6 +1,8 @@
 /* /api/v1/calendar - days off of a year and the due-time preview. */
 #include "api/api.h"
 
+#include "core/limits.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +23,7 @@ static int year_or_reply(mc_req *r, int *out)
 
 struct source_find {
 	int year;
-	char source[2048];
-	bool found;
+	char *source; /* owned; NULL until found */
 };
 
 static int find_source(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
@@ -31,8 +32,8 @@ static int find_source(int year, const mc_day_entry *days, size_t n, const char 
 	(void)n;
 	struct source_find *f = payload;
 	if (year == f->year) {
-		f->found = true;
-		mc_strlcpy(f->source, source ? source : "", sizeof f->source);
+		free(f->source);
+		f->source = mc_xstrdup(source ? source : "");
 	}
 	return 0;
 }
@@ -55,18 +56,22 @@ static void reply_year(mc_req *r, int year, const mc_time_ctx *tc)
 	if (rc == 0)
 		rc = mc_store_calendar_each(mc_req_store(r), find_source, &f);
 	if (rc != 0) {
-		free(days);
+		mc_day_entries_free(days, n);
+		free(f.source);
 		mc_reply_error(r, rc, "the calendar");
 		return;
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, day_json(&days[i]));
-	free(days);
+	mc_day_entries_free(days, n);
 	/* A year stored without days is one an administrator returned to the rule. */
 	bool official = mc_workcal_year_is_official(mc_time_ctx_calendar(tc), year);
-	mc_reply_json(r, 200, json_pack("{s:i, s:s, s:s?, s:o}", "year", year, "basis", official ? "official" : "rule",
-					"source", official ? f.source : NULL, "days", arr));
+	json_t *body =
+	    json_pack("{s:i, s:s, s:s?, s:o}", "year", year, "basis", official ? "official" : "rule",
+		      "source", official ? (f.source ? f.source : "") : NULL, "days", arr);
+	free(f.source);
+	mc_reply_json(r, 200, body);
 }
 
 void mc_api_calendar_year(mc_req *r)
@@ -110,8 +115,8 @@ void mc_api_calendar_set_year(mc_req *r)
 	year_write *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
 	json_t *days = NULL;
 	mc_field spec[] = {
-		{"source", MC_F_STRING, true, 1, 500, &w->source, 0},
-		{"days", MC_F_ARRAY, true, 0, 366, &days, 0},
+	    {"source", MC_F_STRING, true, 1, MC_LIMIT_CALENDAR_SOURCE, &w->source, 0},
+	    {"days", MC_F_ARRAY, true, 0, 366, &days, 0},
 	};
 	/* The days off are the whole province's: they set every unit's due times. */
 	if (mc_api_root_admin_or_reply(r, "change the working calendar") != 0 ||
@@ -125,9 +130,9 @@ void mc_api_calendar_set_year(mc_req *r)
 		char where[40];
 		snprintf(where, sizeof where, "days[%zu].", i);
 		mc_field ds[] = {
-			{"date", MC_F_STRING, true, 10, 10, &date, 0},
-			{"kind", MC_F_STRING, true, 1, 15, &kind, 0},
-			{"name", MC_F_STRING, true, 1, 30, &name, 0},
+		    {"date", MC_F_STRING, true, 10, 10, &date, 0},
+		    {"kind", MC_F_STRING, true, 1, 15, &kind, 0},
+		    {"name", MC_F_STRING, true, 1, MC_LIMIT_CALENDAR_DAY_NAME, &name, 0},
 		};
 		if (mc_fields_or_reply(r, json_array_get(days, i), where, ds, MC_ARRAY_LEN(ds)) != 0)
 			return;
@@ -156,7 +161,8 @@ void mc_api_calendar_set_year(mc_req *r)
 					 where, date);
 			return;
 		}
-		mc_strlcpy(e->name, name, sizeof e->name);
+		/* The request owns the name until its write has run. */
+		e->name = (char *)name;
 	}
 	mc_req_write(r, set_year_write, set_year_after, w);
 }

@@ -231,7 +231,7 @@ json_t *mc_api_rating_json(const mc_rating *rt)
 	for (int i = 0; i < MC_RATE_COUNT_; i++)
 		json_object_set_new(criteria, rating_criteria[i], json_integer(rt->criteria[i]));
 	return json_pack("{s:o, s:s, s:s?, s:o}", "criteria", criteria, "overall", rt->overall, "comment",
-			 rt->comment[0] ? rt->comment : NULL, "at", mc_api_time(rt->at));
+			 rt->comment && rt->comment[0] ? rt->comment : NULL, "at", mc_api_time(rt->at));
 }
 
 /* What only the detail of a dossier shows: the actions the caller may take
@@ -246,19 +246,21 @@ static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d)
 			json_array_append_new(actions, json_string(mc_action_name((mc_action)a)));
 	}
 	json_object_set_new(j, "actions", actions);
-	mc_rating rt;
+	mc_rating rt = {0};
 	int rc = mc_store_rating_get(mc_req_store(r), &rt, d->id);
 	if (rc == 0)
 		json_object_set_new(j, "rating", mc_api_rating_json(&rt));
+	mc_rating_clear(&rt);
 	bool owner = actor.role == MC_ROLE_CITIZEN && d->owner_id != 0 && d->owner_id == actor.user_id;
 	json_object_set_new(j, "can_rate", json_boolean(owner && d->state == MC_ST_RETURNED && rc == MC_ENOTFOUND));
 	/* The fee: the latest payment, and what is still owed while the dossier waits for it. */
-	mc_payment pay;
+	mc_payment pay = {0};
 	bool has_payment = mc_store_payment_latest(mc_req_store(r), &pay, d->id) == 0;
 	json_object_set_new(j, "payment", has_payment ? mc_api_payment_json(&pay) : json_null());
 	bool owed = has_payment && d->state == MC_ST_AWAITING_PAYMENT &&
 		    (strcmp(pay.state, "pending") == 0 || strcmp(pay.state, "failed") == 0);
 	json_object_set_new(j, "amount_owed", owed ? json_integer(pay.amount) : json_null());
+	mc_payment_clear(&pay);
 }
 
 json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, const mc_event *ev, size_t n_ev)

@@ -272,7 +272,7 @@ cleanup:
 	mc_buf_free(&url);
 	g_free(unit_upper);
 	g_free(parent_upper);
-	free(apologies);
+	mc_apology_free_list(apologies, n_apologies);
 	free(steps);
 	free(docs);
 	mc_event_free_list(ev, n_ev);

@@ -8,6 +8,7 @@
 
 #include "app/payment.h"
 #include "core/buf.h"
+#include "core/limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +23,11 @@ json_t *mc_api_payment_json(const mc_payment *p)
 	    json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:o}", "reference", p->reference, "dossier",
 		      p->dossier_code, "amount", (json_int_t)p->amount, "currency", p->currency, "state",
 		      p->state, "created_at", mc_api_time(p->created_at), "paid_at", mc_api_time(p->paid_at));
-	if (p->provider[0])
+	if (p->provider && p->provider[0])
 		json_object_set_new(j, "provider", json_string(p->provider));
-	if (p->provider_txn[0])
+	if (p->provider_txn && p->provider_txn[0])
 		json_object_set_new(j, "transaction_no", json_string(p->provider_txn));
-	if (p->receipt[0]) {
+	if (p->receipt && p->receipt[0]) {
 		json_t *receipt = json_loads(p->receipt, 0, NULL);
 		if (receipt)
 			json_object_set_new(j, "receipt", receipt);
@@ -108,6 +109,8 @@ typedef struct {
 static int start_write(mc_store *st, void *payload)
 {
 	start_job *j = payload;
+	/* A job may run again (group.h): from nothing. */
+	mc_payment_clear(&j->out);
 	int rc = mc_app_payment_start(st, j->tc, &j->actor, j->code, mc_now(), &j->out, &j->created);
 	mc_err_take(&j->err, rc);
 	return rc;
@@ -121,6 +124,7 @@ static void start_after(mc_req *r, int rc, void *payload)
 	char *url = NULL, *return_url = NULL;
 
 	if (rc != 0) {
+		mc_payment_clear(&j->out);
 		mc_reply_err(r, mc_err_for(&j->err, rc), "the payment");
 		return;
 	}
@@ -144,15 +148,18 @@ static void start_after(mc_req *r, int rc, void *payload)
 				 .time = time};
 	rc = mc_payment_request_url(&url, pc->url, &rq, pc->secret);
 	if (rc == MC_ETOOBIG) {
+		mc_payment_clear(&j->out);
 		mc_reply_problem(r, MC_PROB_INTERNAL, "the payment request would pass 16 KiB");
 		return;
 	}
 	if (rc != 0) {
+		mc_payment_clear(&j->out);
 		mc_reply_problem(r, MC_PROB_INTERNAL,
 				 "could not sign the payment request (a '|' in public_url?)");
 		return;
 	}
 	json_t *body = mc_api_payment_json(&j->out);
+	mc_payment_clear(&j->out);
 	json_object_set_new(body, "redirect_url", json_string(url));
 	free(url);
 	mc_reply_json(r, j->created ? 201 : 200, body);
@@ -204,6 +211,8 @@ typedef struct {
 static int settle_write(mc_store *st, void *payload)
 {
 	settle_job *j = payload;
+	/* A job may run again (group.h): from nothing. */
+	mc_payment_clear(&j->out);
 	int rc = mc_app_payment_settle(st, j->tc, &j->cb, j->provider, mc_now(), &j->out, &j->repeat);
 	mc_err_take(&j->err, rc);
 	return rc;
@@ -213,6 +222,7 @@ static void settle_after(mc_req *r, int rc, void *payload)
 {
 	settle_job *j = payload;
 	if (rc != 0) {
+		mc_payment_clear(&j->out);
 		mc_reply_err(r, mc_err_for(&j->err, rc), "the payment");
 		return;
 	}
@@ -229,12 +239,14 @@ static void settle_after(mc_req *r, int rc, void *payload)
 		put(&p, "<a href=\"", false);
 		put(&p, j->return_url, true);
 		put(&p, "\">Quay lại Cổng dịch vụ công</a></p></html>", false);
+		mc_payment_clear(&j->out);
 		if (p.rc == 0)
 			mc_reply_header(r, "Location", j->return_url);
 		reply_page(r, 303, &p);
 		return;
 	}
 	json_t *body = mc_api_payment_json(&j->out);
+	mc_payment_clear(&j->out);
 	json_object_set_new(body, "repeat", json_boolean(j->repeat));
 	mc_reply_json(r, 200, body);
 }
@@ -269,11 +281,12 @@ void mc_api_payment_callback(mc_req *r)
 	if (!pc)
 		return;
 	mc_field spec[] = {
-	    {"partner_code", MC_F_STRING, true, 1, 63, &j->cb.partner_code, 0},
-	    {"reference", MC_F_STRING, true, 1, 47, &j->cb.reference, 48},
+	    {"partner_code", MC_F_STRING, true, 1, MC_LIMIT_PAYMENT_PARTNER_CODE, &j->cb.partner_code, 0},
+	    {"reference", MC_F_STRING, true, 1, MC_LIMIT_PAYMENT_REFERENCE, &j->cb.reference, 0},
 	    {"amount", MC_F_INT, true, 1, INT64_C(1000000000000000), &j->cb.amount, 0},
-	    {"transaction_no", MC_F_STRING, true, 1, 63, &j->cb.transaction_no, 64},
-	    {"result_code", MC_F_STRING, true, 1, 8, &j->cb.result_code, 0},
+	    {"transaction_no", MC_F_STRING, true, 1, MC_LIMIT_PAYMENT_TRANSACTION_NO, &j->cb.transaction_no,
+	     0},
+	    {"result_code", MC_F_STRING, true, 1, MC_LIMIT_PAYMENT_RESULT_CODE, &j->cb.result_code, 0},
 	    {"time", MC_F_STRING, true, 14, 14, &j->cb.time, 0},
 	    {"check_value", MC_F_STRING, true, MC_PAYMENT_CHECK_LEN, MC_PAYMENT_CHECK_LEN, &j->cb.check_value,
 	     0},

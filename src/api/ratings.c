@@ -5,12 +5,14 @@
  */
 #include "api/api.h"
 
+#include "core/limits.h"
+
 #include <string.h>
 
 static const char *const overall_values[] = {"very_satisfied", "satisfied", "not_satisfied"};
 
 typedef struct {
-	mc_rating rating;
+	mc_rating rating; /* its strings are the request's: the store only reads them */
 } rating_job;
 
 static int rate_write(mc_store *st, void *payload)
@@ -40,9 +42,9 @@ void mc_api_dossier_rate(mc_req *r)
 	json_t *criteria = NULL;
 	const char *overall = NULL, *comment = NULL;
 	mc_field spec[] = {
-		{"criteria", MC_F_OBJECT, true, 0, 0, &criteria, 0},
-		{"overall", MC_F_STRING, true, 1, 15, &overall, 0},
-		{"comment", MC_F_TEXT, false, 1, 1000, &comment, sizeof j->rating.comment},
+	    {"criteria", MC_F_OBJECT, true, 0, 0, &criteria, 0},
+	    {"overall", MC_F_STRING, true, 1, 15, &overall, 0},
+	    {"comment", MC_F_TEXT, false, 1, MC_LIMIT_RATING_COMMENT, &comment, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
@@ -95,9 +97,9 @@ void mc_api_dossier_rate(mc_req *r)
 	}
 	for (int i = 0; i < MC_RATE_COUNT_; i++)
 		j->rating.criteria[i] = (int)scores[i];
-	mc_strlcpy(j->rating.overall, overall, sizeof j->rating.overall);
-	if (comment)
-		mc_strlcpy(j->rating.comment, comment, sizeof j->rating.comment);
+	/* The request owns these until its reply. */
+	j->rating.overall = (char *)overall;
+	j->rating.comment = (char *)(comment ? comment : "");
 	mc_req_write(r, rate_write, rate_after, j);
 }
 

@@ -13,6 +13,7 @@
 
 #include <cairo-pdf.h>
 #include <glib.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 /* ---- the report's data -------------------------------------------------- */
 
 typedef struct {
-	char *label; /* owned */
+	char *label; /* owned: a unit's, a field's or a procedure's name, however long */
 	mc_stats_counts c;
 } report_row;
 
@@ -140,11 +141,11 @@ static int64_t col_value(const mc_stats_counts *c, int col)
 static void report_free(report *rep)
 {
 	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++) {
-		for (size_t k = 0; k < rep->parts[i].n; k++)
+		for (size_t k = 0; rep->parts[i].rows && k < rep->parts[i].n; k++)
 			free(rep->parts[i].rows[k].label);
 		free(rep->parts[i].rows);
 	}
-	mc_stats_row_free_list(rep->by_unit);
+	mc_stats_row_free_list(rep->by_unit, rep->n_by_unit);
 	free(rep->unit_satisfaction);
 }
 
@@ -178,6 +179,11 @@ static int report_or_reply(mc_req *r, report *rep)
 			mc_reply_error(r, rc, "the statistics");
 			return -1;
 		}
+		/* Kept with the report from here: report_free frees them. */
+		if (kinds[g] == MC_STATS_BY_UNIT) {
+			rep->by_unit = rows;
+			rep->n_by_unit = n;
+		}
 		report_part *part = &rep->parts[g];
 		part->sheet = sheets[g];
 		part->key_head = heads[g];
@@ -201,14 +207,13 @@ static int report_or_reply(mc_req *r, report *rep)
 			}
 		}
 		if (rc != 0) {
-			mc_stats_row_free_list(rows);
+			if (kinds[g] != MC_STATS_BY_UNIT) /* else report_free frees them */
+				mc_stats_row_free_list(rows, n);
 			report_free(rep);
 			mc_reply_problem(r, MC_PROB_INTERNAL, "a row's label would pass %d bytes", TEXT_MAX);
 			return -1;
 		}
 		if (kinds[g] == MC_STATS_BY_UNIT) {
-			rep->by_unit = rows;
-			rep->n_by_unit = n;
 			/* Satisfaction per unit of the same rows (the own desk row counts its subtree too). */
 			rep->unit_satisfaction = mc_xcalloc(n ? n : 1, sizeof *rep->unit_satisfaction);
 			for (size_t i = 0; i < n; i++) {
@@ -221,7 +226,7 @@ static int report_or_reply(mc_req *r, report *rep)
 				}
 			}
 		} else {
-			mc_stats_row_free_list(rows);
+			mc_stats_row_free_list(rows, n);
 		}
 	}
 	int src = mc_store_rating_summary(mc_req_store(r), &rep->satisfaction, rep->p.unit->id, rep->p.from, rep->p.to);

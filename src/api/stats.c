@@ -219,7 +219,7 @@ void mc_api_stats_get(mc_req *r)
 		/* Every dossier counts in exactly one row: the rows add up to the total. */
 		mc_stats_add(&total, &rows[i].c);
 	}
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 	json_t *body = json_pack("{s:{s:s, s:s}, s:o, s:o, s:s, s:s, s:o, s:o}", "unit", "code", p.unit->code,
 				 "name", p.unit->name, "from", day_json(p.from_day), "to", day_json(p.to_day),
 				 "evaluated_at", mc_time_format(buf, sizeof buf, p.at), "group",
@@ -267,7 +267,7 @@ void mc_api_stats_overdue(mc_req *r)
 				     "overdue_minutes", (json_int_t)minutes, "overdue_hours",
 				     (double)minutes / 60.0));
 	}
-	mc_stats_overdue_free_list(list);
+	mc_stats_overdue_free_list(list, n);
 	mc_reply_json(r, 200,
 		      json_pack("{s:{s:s, s:s}, s:s, s:I, s:I, s:I, s:o}", "unit", "code", unit->code, "name",
 				unit->name, "evaluated_at", mc_time_format(buf, sizeof buf, now), "total",
@@ -526,7 +526,7 @@ void mc_api_stats_chart(mc_req *r)
 	if (rc == 0)
 		rc = mc_chart_svg(&svg, &svg_len, &c->chart, c->desc, CHART_WIDTH, CHART_HEIGHT);
 	mc_api_chart_clear(c);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the chart");
 		return;

@@ -1,6 +1,7 @@
 #include "app/apology.h"
 
 #include "core/err.h"
+#include "core/limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -161,16 +162,23 @@ int mc_app_apology_prepare(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 	a.new_due = new_due;
 	a.prepared_by = actor->user_id;
 	a.prepared_at = at;
-	if (mc_strlcpy(a.reason, reason, sizeof a.reason) != 0 ||
-	    mc_strlcpy(a.prepared_by_name, actor->name, sizeof a.prepared_by_name) != 0) {
-		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD, "the reason is too long to be stored");
+	if (!mc_limit_fits(reason, MC_LIMIT_APOLOGY_REASON)) {
+		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD, "reason is longer than %d characters",
+				MC_LIMIT_APOLOGY_REASON);
 		goto cleanup;
 	}
+	a.reason = mc_xstrdup(reason);
+	a.prepared_by_name = mc_xstrdup(actor->name);
+	a.issued_by_name = mc_xstrdup("");
 	rc = mc_store_apology_add(st, &a);
 	if (rc != 0)
 		goto cleanup;
+	/* Moved: out owns the strings now. */
+	mc_apology_clear(out);
 	*out = a;
+	a = (mc_apology){0};
 cleanup:
+	mc_apology_clear(&a);
 	mc_dossier_clear(&d);
 	return rc;
 }
@@ -219,13 +227,18 @@ int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		goto cleanup;
 	a.old_due = old_due;
 	a.issued_by = actor->user_id;
-	mc_strlcpy(a.issued_by_name, actor->name, sizeof a.issued_by_name);
+	free(a.issued_by_name);
+	a.issued_by_name = mc_xstrdup(actor->name);
 	a.issued_at = at;
 	rc = mc_store_dossier_get(st, dossier_out, code, true);
 	if (rc != 0)
 		goto cleanup;
+	/* Moved: out owns the strings now. */
+	mc_apology_clear(out);
 	*out = a;
+	a = (mc_apology){0};
 cleanup:
+	mc_apology_clear(&a);
 	mc_dossier_clear(&d);
 	return rc;
 }

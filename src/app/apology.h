@@ -84,7 +84,9 @@ int mc_app_apology_check_issue(const mc_time_ctx *tc, const mc_actor *actor, con
  * not blank) and new_due (0 = mc_app_apology_default_due). Fills *out.
  * MC_ENOTFOUND, MC_EFORBIDDEN (mc_app_apology_may_prepare), MC_ECONFLICT (the
  * state, mc_app_apology_state_ok), MC_EINVAL (blank reason, or a new_due that
- * mc_app_apology_check_due refuses), MC_ETOOBIG (a text does not fit).
+ * mc_app_apology_check_due refuses), MC_ETOOBIG (reason longer than
+ * MC_LIMIT_APOLOGY_REASON characters). *out (zeroed, or holding an earlier
+ * apology, which is cleared) owns its strings: mc_apology_clear.
  */
 int mc_app_apology_prepare(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
 			   const char *reason, int64_t new_due, int64_t at, mc_apology *out);
@@ -93,7 +95,8 @@ int mc_app_apology_prepare(mc_store *st, const mc_time_ctx *tc, const mc_actor *
  * Issues apology `id` of the dossier with this code at `at`: moves the
  * dossier's due time to the apology's new_due (keeping the statutory one),
  * appends the "apology" event with the reason, and records the issue with the
- * due time it replaced. Fills *dossier_out (caller clears it) and *out.
+ * due time it replaced. Fills *dossier_out (caller clears it) and *out (as
+ * mc_app_apology_prepare fills it).
  * MC_ENOTFOUND (dossier or apology), MC_EFORBIDDEN (mc_app_apology_may_issue),
  * MC_ECONFLICT (issued already, or the dossier's state no longer allows it),
  * MC_EINVAL (new_due is no longer after now and the current due time),

@@ -100,39 +100,46 @@ int mc_app_audit_keygen(const char *path, char public_key[MC_AUDIT_KEY_HEX])
 
 int mc_app_audit_anchor(mc_store *st, const mc_audit_config *cfg, int64_t now, int limit, int64_t *covered)
 {
-	mc_audit_anchor a;
+	mc_audit_anchor head = {0};
 	mc_audit_entry *e = NULL;
 	size_t n = 0;
+	char root[MC_AUDIT_HASH_LEN];
+	char signature[2 * crypto_sign_BYTES + 1] = "";
+	char public_key[MC_AUDIT_KEY_HEX] = "";
 	int rc;
 
 	*covered = 0;
 	/* The head first: on PostgreSQL it takes the anchoring lock. */
-	rc = mc_store_audit_head(st, &a);
+	rc = mc_store_audit_head(st, &head);
 	if (rc == 0)
 		rc = mc_store_audit_pending(st, &e, &n, limit);
 	if (rc || n == 0)
 		goto cleanup;
-	memcpy(a.prev_root, a.root, sizeof a.prev_root);
-	a.id++;
-	a.at = now;
-	a.dossiers = (int64_t)n;
+	/* The new anchor's strings are these buffers and the head's: the store only reads them. */
+	mc_audit_anchor a = {.id = head.id + 1,
+			     .at = now,
+			     .prev_root = head.root,
+			     .root = root,
+			     .dossiers = (int64_t)n,
+			     .public_key = public_key,
+			     .signature = signature};
 	mc_audit_root *r = mc_audit_root_begin(a.id, a.at, a.prev_root);
 	for (size_t i = 0; i < n; i++)
 		mc_audit_root_add(r, e[i].dossier_id, e[i].head_hash, e[i].event_count, e[i].state);
-	mc_audit_root_end(r, a.root);
-	a.public_key[0] = a.signature[0] = '\0';
+	mc_audit_root_end(r, root);
 	if (cfg && cfg->sign) {
 		unsigned char sig[crypto_sign_BYTES];
 
-		crypto_sign_detached(sig, NULL, (const unsigned char *)a.root, 64, cfg->secret_key);
-		sodium_bin2hex(a.signature, sizeof a.signature, sig, sizeof sig);
-		memcpy(a.public_key, cfg->public_key, sizeof a.public_key);
+		crypto_sign_detached(sig, NULL, (const unsigned char *)root, 64, cfg->secret_key);
+		sodium_bin2hex(signature, sizeof signature, sig, sizeof sig);
+		memcpy(public_key, cfg->public_key, sizeof public_key);
 	}
 	rc = mc_store_audit_anchor_add(st, &a, e, n);
 	if (rc == 0)
 		*covered = (int64_t)n;
 cleanup:
-	free(e);
+	mc_audit_entry_free_list(e, n);
+	mc_audit_anchor_clear(&head);
 	return rc;
 }
 
@@ -263,9 +270,20 @@ static void orphan_entries(verifier *v, const mc_audit_entry *ents, size_t from,
 	}
 }
 
+/* *dst (cleared first) as an owning copy of a. */
+static void anchor_copy(mc_audit_anchor *dst, const mc_audit_anchor *a)
+{
+	mc_audit_anchor_clear(dst);
+	*dst = *a;
+	dst->prev_root = mc_xstrdup(a->prev_root);
+	dst->root = mc_xstrdup(a->root);
+	dst->public_key = mc_xstrdup(a->public_key);
+	dst->signature = mc_xstrdup(a->signature);
+}
+
 static int verify_anchors(mc_store *st, verifier *v, int64_t max_anchor)
 {
-	char prev_root[65] = "";
+	char *prev_root = mc_xstrdup("");
 	int64_t expected = 1;
 	int rc = 0;
 
@@ -312,16 +330,18 @@ static int verify_anchors(mc_store *st, verifier *v, int64_t max_anchor)
 				problem(v, "anchor %lld does not match its entries: they were changed",
 					(long long)a->id);
 			check_signature(v, a);
-			memcpy(prev_root, a->root, sizeof prev_root);
+			free(prev_root);
+			prev_root = mc_xstrdup(a->root);
 			expected = a->id + 1;
 			v->rep->anchors++;
-			v->rep->last = *a;
+			anchor_copy(&v->rep->last, a);
 		}
 		if (rc == 0)
 			orphan_entries(v, es, at, ne);
-		free(as);
-		free(es);
+		mc_audit_anchor_free_list(as, na);
+		mc_audit_entry_free_list(es, ne);
 	}
+	free(prev_root);
 	/* Ids named by entries or dossiers beyond the last anchor: the newest
 	 * anchors were removed. */
 	if (rc == 0 && expected <= max_anchor)
@@ -500,8 +520,8 @@ static int verify_dossiers(mc_store *st, verifier *v, int64_t max_dossier)
 				finish_dossier(v, v->dossier);
 			finish_quiet(v, INT64_MAX);
 		}
-		free(v->rows);
-		free(v->ents);
+		mc_audit_entry_free_list(v->rows, v->n_rows);
+		mc_audit_entry_free_list(v->ents, v->n_ents);
 		v->rows = v->ents = NULL;
 	}
 	return rc;

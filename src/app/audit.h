@@ -54,14 +54,15 @@ typedef struct {
 	int64_t signed_anchors;
 	int64_t pending; /* dossiers changed since their last anchor: checked against their own log only */
 	int64_t problems;
-	mc_audit_anchor last; /* the newest anchor; id 0 when there is none */
+	mc_audit_anchor last; /* the newest anchor, owned (mc_audit_anchor_clear); id 0 when there is none */
 } mc_audit_report;
 
 /* Verifies the whole log, writing one line per problem to out (the first
  * few hundred; all are counted in report->problems). pinned_key, when not
  * NULL, is the hex public key every anchor must be signed with; without it a
  * signature is checked against the key stored beside it. Returns 0 when the
- * log could be read (intact or not), else the store's error. */
+ * log could be read (intact or not), else the store's error. *report is
+ * overwritten; the caller clears report->last with mc_audit_anchor_clear. */
 int mc_app_audit_verify(mc_store *st, const char *pinned_key, FILE *out, mc_audit_report *report);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,14 +47,14 @@ static void when(char *buf, size_t cap, int64_t t)
 static int queue(mc_store *st, const mc_dossier *d, const char *channel, const char *recipient,
 		 const char *subject, const char *body, int64_t at)
 {
-	mc_message m = {0};
-	m.dossier_id = d->id;
-	m.created_at = at;
-	if (mc_strlcpy(m.province_code, d->province_code, sizeof m.province_code) ||
-	    mc_strlcpy(m.channel, channel, sizeof m.channel) || mc_strlcpy(m.recipient, recipient, sizeof m.recipient))
-		return MC_ETOOBIG;
-	mc_text_cut(m.subject, sizeof m.subject, subject);
-	mc_text_cut(m.body, sizeof m.body, body);
+	/* The store only reads the message's strings: they stay the caller's. */
+	mc_message m = {.province_code = (char *)d->province_code,
+			.dossier_id = d->id,
+			.channel = (char *)channel,
+			.recipient = (char *)recipient,
+			.subject = (char *)subject,
+			.body = (char *)body,
+			.created_at = at};
 	return mc_store_outbox_add(st, &m);
 }
 
@@ -213,7 +214,9 @@ static void id_part(char *dst, size_t cap, const char *src, const char *otherwis
 
 void mc_notify_message_id(char *out, size_t cap, const mc_message *m, const char *mail_from)
 {
-	char province[sizeof m->province_code], domain[96];
+	/* At most 7 characters of the province code, as codes are ("H56"), so
+	 * that 160 bytes always hold the whole ID. */
+	char province[8], domain[96];
 	const char *at = mail_from ? strrchr(mail_from, '@') : NULL;
 	id_part(province, sizeof province, m->province_code, "0");
 	id_part(domain, sizeof domain, at ? at + 1 : NULL, "localhost");
@@ -367,7 +370,7 @@ typedef struct {
 static int take(mc_store *st, void *arg)
 {
 	claim *c = arg;
-	free(c->due);
+	mc_message_free_list(c->due, c->n);
 	c->due = NULL;
 	c->n = 0;
 	return mc_store_outbox_claim(st, &c->due, &c->n, c->now, MC_NOTIFY_CLAIM_BATCH, MC_NOTIFY_LEASE);
@@ -385,7 +388,7 @@ int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, in
 		claim c = {.now = now};
 		rc = mc_group_run(g, take, &c);
 		if (rc != 0) {
-			free(c.due);
+			mc_message_free_list(c.due, c.n);
 			break;
 		}
 		for (size_t i = 0; i < c.n; i++) {
@@ -414,7 +417,7 @@ int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, in
 				fail_count++;
 		}
 		size_t got = c.n;
-		free(c.due);
+		mc_message_free_list(c.due, c.n);
 		if (got < MC_NOTIFY_CLAIM_BATCH)
 			break;
 	}

@@ -194,31 +194,43 @@ int mc_payment_callback_verify(const mc_payment_callback *cb, const char *secret
 int mc_app_payment_owe(mc_store *st, int64_t dossier_id, int64_t amount, int64_t at)
 {
 	mc_payment p = {0};
+	char reference[25];
 	int rc;
 
 	/* Only an amount is owed; the store records what it is given. */
 	if (amount <= 0)
 		return MC_EINVAL;
-	rc = mc_payment_new_reference(p.reference);
+	rc = mc_payment_new_reference(reference);
 	if (rc != 0)
 		return rc;
+	p.reference = mc_xstrdup(reference);
 	p.dossier_id = dossier_id;
 	p.amount = amount;
 	p.created_at = at;
 	rc = mc_store_payment_create(st, &p);
 	if (rc == MC_ECONFLICT)
 		rc = mc_err_set(rc, MC_REASON_STATE, "a payment of the dossier is pending already");
+	mc_payment_clear(&p);
 	return rc;
 }
 
-/* Copies a JSON text into the receipt; MC_ETOOBIG when it does not fit. */
+/* Replaces the owned string *field with a copy of v. */
+static void set_str(char **field, const char *v)
+{
+	free(*field);
+	*field = mc_xstrdup(v);
+}
+
+/* Makes the JSON text of j (stolen) the receipt, whole. */
 static int set_receipt(mc_payment *p, json_t *j)
 {
 	int rc = MC_ERROR;
 	char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	if (text)
-		rc = mc_strlcpy(p->receipt, text, sizeof p->receipt);
-	free(text);
+	if (text) {
+		free(p->receipt);
+		p->receipt = text;
+		rc = 0;
+	}
 	json_decref(j);
 	return rc;
 }
@@ -226,7 +238,7 @@ static int set_receipt(mc_payment *p, json_t *j)
 int mc_app_payment_close(mc_store *st, const mc_actor *actor, int64_t dossier_id, const char *state,
 			 const char *note, int64_t at)
 {
-	mc_payment p;
+	mc_payment p = {0};
 	int rc;
 
 	/* By hand, a payment is only ever taken or called off; failing is the
@@ -234,23 +246,25 @@ int mc_app_payment_close(mc_store *st, const mc_actor *actor, int64_t dossier_id
 	if (strcmp(state, "paid") != 0 && strcmp(state, "cancelled") != 0)
 		return MC_EINVAL;
 	rc = mc_store_payment_latest(st, &p, dossier_id);
-	if (rc == MC_ENOTFOUND || (rc == 0 && strcmp(p.state, "pending") != 0))
-		return 0;
+	if (rc == MC_ENOTFOUND || (rc == 0 && strcmp(p.state, "pending") != 0)) {
+		rc = 0;
+		goto cleanup;
+	}
 	if (rc != 0)
-		return rc;
-	mc_strlcpy(p.state, state, sizeof p.state);
+		goto cleanup;
+	set_str(&p.state, state);
 	p.paid_at = at;
 	if (strcmp(state, "paid") == 0) {
-		mc_strlcpy(p.provider, "manual", sizeof p.provider);
+		set_str(&p.provider, "manual");
 		rc = set_receipt(&p, json_pack("{s:s, s:s?, s:s?}", "recorded_by", actor->name, "role",
 					       mc_role_name(actor->role), "note", note));
-		if (rc == MC_ETOOBIG)
-			rc = mc_err_set(rc, MC_REASON_INVALID_FIELD,
-					"the note is too long to be kept with the payment's receipt");
 		if (rc != 0)
-			return rc;
+			goto cleanup;
 	}
-	return mc_store_payment_settle(st, &p);
+	rc = mc_store_payment_settle(st, &p);
+cleanup:
+	mc_payment_clear(&p);
+	return rc;
 }
 
 mc_may mc_app_payment_may_start(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d)
@@ -298,6 +312,7 @@ int mc_app_payment_start(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "your role may not pay this dossier");
 		goto cleanup;
 	}
+	mc_payment_clear(out);
 	rc = mc_store_payment_latest(st, out, d.id);
 	if (rc != 0 && rc != MC_ENOTFOUND)
 		goto cleanup;
@@ -312,6 +327,7 @@ int mc_app_payment_start(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		goto cleanup;
 	}
 	rc = mc_app_payment_owe(st, d.id, out->amount, at);
+	mc_payment_clear(out);
 	if (rc == 0)
 		rc = mc_store_payment_latest(st, out, d.id);
 	*created = rc == 0;
@@ -336,14 +352,14 @@ static int settled_answer(const mc_payment *p, const mc_payment_callback *cb, co
 		    "payment %s was settled or closed already, otherwise than this confirmation says",
 		    cb->reference);
 	*repeat = true;
-	*out = *p;
+	mc_payment_copy(out, p);
 	return 0;
 }
 
 int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_callback *cb,
 			  const char *provider, int64_t at, mc_payment *out, bool *repeat)
 {
-	mc_payment p;
+	mc_payment p = {0};
 	mc_dossier d = {0};
 	bool paid = strcmp(cb->result_code, MC_PAYMENT_RESULT_OK) == 0;
 	int rc;
@@ -364,22 +380,15 @@ int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_
 		rc = settled_answer(&p, cb, provider, out, repeat);
 		goto cleanup;
 	}
-	mc_strlcpy(p.state, paid ? "paid" : "failed", sizeof p.state);
+	set_str(&p.state, paid ? "paid" : "failed");
 	p.paid_at = at;
-	if (mc_strlcpy(p.provider, provider, sizeof p.provider) != 0 ||
-	    mc_strlcpy(p.provider_txn, cb->transaction_no, sizeof p.provider_txn) != 0) {
-		rc = mc_err_set(MC_ETOOBIG, MC_REASON_INVALID_FIELD,
-				"a field of the confirmation is too long to be kept");
-		goto cleanup;
-	}
+	set_str(&p.provider, provider);
+	set_str(&p.provider_txn, cb->transaction_no);
 	rc =
 	    set_receipt(&p, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "partner_code", cb->partner_code,
 				      "reference", cb->reference, "amount", (json_int_t)cb->amount,
 				      "transaction_no", cb->transaction_no, "result_code", cb->result_code,
 				      "time", cb->time, "check_value", cb->check_value));
-	if (rc == MC_ETOOBIG)
-		rc = mc_err_set(rc, MC_REASON_INVALID_FIELD,
-				"a field of the confirmation is too long to be kept");
 	if (rc != 0)
 		goto cleanup;
 	rc = mc_store_payment_settle(st, &p);
@@ -390,12 +399,13 @@ int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_
 		 * may deliver twice at once. Answer from what was committed: the
 		 * same confirmation is a repeat, not a conflict, since a conflict
 		 * tells the provider to give the money back. */
-		mc_payment now;
+		mc_payment now = {0};
 		rc = mc_store_payment_by_reference(st, &now, cb->reference);
 		if (rc == 0)
 			rc = strcmp(now.state, "pending") == 0
 				 ? MC_EBUSY
 				 : settled_answer(&now, cb, provider, out, repeat);
+		mc_payment_clear(&now);
 		goto cleanup;
 	}
 	if (rc != 0 || !paid)
@@ -419,8 +429,13 @@ int mc_app_payment_settle(mc_store *st, const mc_time_ctx *tc, const mc_payment_
 				"dossier %s cannot take payment %s: %s", p.dossier_code, cb->reference, why);
 	}
 cleanup:
-	if (rc == 0 && !*repeat)
+	if (rc == 0 && !*repeat) {
+		/* Moved: out owns the strings now. */
+		mc_payment_clear(out);
 		*out = p;
+		p = (mc_payment){0};
+	}
+	mc_payment_clear(&p);
 	mc_dossier_clear(&d);
 	return rc;
 }

@@ -112,9 +112,10 @@ int mc_app_payment_close(mc_store *st, const mc_actor *actor, int64_t dossier_id
  * The applicant (or the desk for them) starts paying the dossier with this
  * code: its pending payment, or after a failed attempt a new pending one for
  * the same amount. Checked with mc_app_dossier_may as the `pay` action (owner
- * or receiving desk, awaiting_payment). Fills *out; *created tells whether the
- * row is new. MC_ENOTFOUND unknown dossier, MC_EFORBIDDEN scope or role,
- * MC_ECONFLICT not awaiting payment, MC_EINVAL nothing owed online (no amount
+ * or receiving desk, awaiting_payment). Fills *out (zeroed, or holding an
+ * earlier payment, which is cleared); *created tells whether the row is new.
+ * The caller clears *out with mc_payment_clear, also after a failure. MC_ENOTFOUND unknown dossier,
+ * MC_EFORBIDDEN scope or role, MC_ECONFLICT not awaiting payment, MC_EINVAL nothing owed online (no amount
  * was stated, or the last one was cancelled).
  */
 /* Whether the actor may start an online payment of this dossier's fee: its
@@ -131,8 +132,9 @@ int mc_app_payment_start(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
  * system; a failure marks it failed and leaves the dossier waiting. The same
  * confirmation again changes nothing and sets *repeat, also when it loses a
  * race with its own copy on another connection (another server): the payment
- * is read again once settled. Fills *out with the
- * payment after it. MC_ENOTFOUND unknown reference, MC_EINVAL wrong amount,
+ * is read again once settled. Fills *out (zeroed, or holding an earlier
+ * payment, which is cleared) with the payment after it; the caller clears it
+ * with mc_payment_clear. MC_ENOTFOUND unknown reference, MC_EINVAL wrong amount,
  * MC_ECONFLICT the payment was settled otherwise (another transaction, another
  * result, or closed by hand) or the dossier cannot take the payment.
  */

@@ -30,7 +30,14 @@ static int by_id(const void *a, const void *b)
 static int add_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
 {
 	(void)source;
-	return mc_workcal_set_year(payload, year, days, n);
+	int rc = mc_workcal_set_year(payload, year, days, n);
+	/* Said, or a server stops at start with no word of why. */
+	if (rc != 0)
+		fprintf(stderr,
+			"motcua: the calendar of %d in the database is not valid (a day without a name, "
+			"outside the year or listed twice); store it again with PUT /api/v1/calendar/%d\n",
+			year, year);
+	return rc;
 }
 
 int mc_time_ctx_load(mc_time_ctx **out, mc_store *st)

@@ -860,6 +860,7 @@ static int audit_verify(int argc, char **argv, const char *db)
 		return 2;
 	}
 	if (rc != 0) {
+		mc_audit_anchor_clear(&rep.last);
 		fprintf(stderr, "motcua audit: could not read the event log\n");
 		return 1;
 	}
@@ -867,6 +868,7 @@ static int audit_verify(int argc, char **argv, const char *db)
 		printf("motcua audit: %lld problems found in %lld events of %lld dossiers and %lld anchors\n",
 		       (long long)rep.problems, (long long)rep.events, (long long)rep.dossiers,
 		       (long long)rep.anchors);
+		mc_audit_anchor_clear(&rep.last);
 		return 1;
 	}
 	printf("motcua audit: %lld events of %lld dossiers verified, every link intact\n",
@@ -883,6 +885,7 @@ static int audit_verify(int argc, char **argv, const char *db)
 		printf("motcua audit: %lld dossiers changed since the last anchor, checked against their own "
 		       "log only\n",
 		       (long long)rep.pending);
+	mc_audit_anchor_clear(&rep.last);
 	return 0;
 }
 
@@ -1031,8 +1034,10 @@ static int calendar_for(mc_workcal **out, mc_time_ctx **tc, const char *db)
 			return 1;
 		int rc = mc_time_ctx_load(tc, st);
 		mc_store_close(st);
-		if (rc != 0)
+		if (rc != 0) {
+			fprintf(stderr, "motcua calendar: could not load the working calendar of %s\n", db);
 			return 1;
+		}
 		*out = NULL;
 		return 0;
 	}
@@ -1157,7 +1162,7 @@ int mc_cli_calendar(int argc, char **argv)
 			print_json(arr);
 		else
 			json_decref(arr);
-		free(days);
+		mc_day_entries_free(days, n);
 		mc_workcal_free(own);
 		mc_time_ctx_free(tc);
 		return rc == 0 ? 0 : 1;

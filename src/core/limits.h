@@ -114,7 +114,8 @@
 #define MC_LIMIT_CALENDAR_SOURCE 500 /* the decision that set a year's days off */
 #define MC_LIMIT_CALENDAR_DATE 10
 #define MC_LIMIT_CALENDAR_KIND 15
-#define MC_LIMIT_CALENDAR_NAME 30
+/* The name of an official day off or make-up working day ("Tết Nguyên đán"). */
+#define MC_LIMIT_CALENDAR_DAY_NAME 200
 
 /* The characters (code points) of the UTF-8 text s, as the limits count them. */
 size_t mc_limit_chars(const char *s);

@@ -68,6 +68,8 @@ static void grow(mc_rollup_set *s)
 
 void mc_rollup_set_free(mc_rollup_set *s)
 {
+	for (size_t i = 0; i < s->len; i++)
+		free(s->cells[i].province_code);
 	free(s->slots);
 	free(s->cells);
 	memset(s, 0, sizeof(*s));
@@ -93,10 +95,7 @@ mc_rollup_cell *mc_rollup_cell_at(mc_rollup_set *s, int64_t unit_id, const char 
 	c->grain = grain;
 	c->period = period;
 	c->aux = aux;
-	if (province_code) {
-		strncpy(c->province_code, province_code, sizeof(c->province_code) - 1);
-		c->province_code[sizeof(c->province_code) - 1] = '\0';
-	}
+	c->province_code = mc_xstrdup(province_code ? province_code : "");
 	index_put(s, s->len);
 	s->len++;
 	return c;
@@ -124,7 +123,9 @@ void mc_rollup_set_finish(mc_rollup_set *s)
 		for (int k = 0; k < MC_ROLLUP_N && zero; k++)
 			zero = s->cells[i].v[k] == 0;
 		if (!zero)
-			s->cells[kept++] = s->cells[i];
+			s->cells[kept++] = s->cells[i]; /* moved, string and all */
+		else
+			free(s->cells[i].province_code);
 	}
 	s->len = kept;
 	if (s->len > 1)

@@ -66,14 +66,14 @@ typedef struct {
 	int32_t grain;
 	int32_t period;
 	int32_t aux;
-	char province_code[8];
+	char *province_code; /* owned by the set; "" when not known */
 	int64_t v[MC_ROLLUP_N];
 } mc_rollup_cell;
 
 /* The columns of a dossier the figures read (docs/statistics.md §3). */
 typedef struct {
 	int64_t dossier_id;
-	char province_code[8];
+	const char *province_code; /* borrowed; NULL or "" when not known */
 	int64_t unit_id; /* receiving unit */
 	int state;
 	int channel;
@@ -89,8 +89,10 @@ typedef struct {
 	size_t n_slots;
 } mc_rollup_set;
 
+/* Frees the cells (their strings too) and the index; the set is empty again. */
 void mc_rollup_set_free(mc_rollup_set *s);
-/* The cell of this key, added with zeros when missing. */
+/* The cell of this key, added with zeros (and a copy of province_code, ""
+ * for NULL) when missing. */
 mc_rollup_cell *mc_rollup_cell_at(mc_rollup_set *s, int64_t unit_id, const char *province_code, int32_t grain,
 				  int32_t period, int32_t aux);
 /* Drops the cells whose counters are all 0 and sorts the rest by key (the

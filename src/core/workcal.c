@@ -6,6 +6,7 @@
 #include "core/workcal.h"
 
 #include "core/buf.h"
+#include "core/limits.h"
 #include "core/lunar.h"
 #include "core/mc.h"
 
@@ -80,6 +81,40 @@ static int entry_cmp(const void *a, const void *b)
 	return (x->day > y->day) - (x->day < y->day);
 }
 
+void mc_day_entries_clear(mc_day_entry *days, size_t n)
+{
+	for (size_t i = 0; days != NULL && i < n; i++) {
+		free(days[i].name);
+		days[i].name = NULL;
+	}
+}
+
+void mc_day_entries_free(mc_day_entry *days, size_t n)
+{
+	mc_day_entries_clear(days, n);
+	free(days);
+}
+
+/* days[0..n) with names of their own. */
+static mc_day_entry *entries_copy(const mc_day_entry *days, size_t n)
+{
+	mc_day_entry *copy = mc_xmalloc((n ? n : 1) * sizeof(*copy));
+	for (size_t i = 0; i < n; i++) {
+		copy[i] = days[i];
+		copy[i].name = mc_xstrdup(days[i].name);
+	}
+	return copy;
+}
+
+/* "a; b", "Nghỉ bù a": a new string. */
+static char *join(const char *a, const char *sep, const char *b)
+{
+	size_t len = strlen(a) + strlen(sep) + strlen(b) + 1;
+	char *s = mc_xmalloc(len);
+	snprintf(s, len, "%s%s%s", a, sep, b);
+	return s;
+}
+
 /* ---- the rule ---- */
 
 struct rule_list {
@@ -104,13 +139,14 @@ static void rule_add_holiday(struct rule_list *r, int32_t day, const char *name)
 	while (i < r->n && r->e[i].day != day)
 		i++;
 	if (i < r->n) {
-		size_t used = strlen(r->e[i].name);
-		snprintf(r->e[i].name + used, sizeof(r->e[i].name) - used, "; %s", name);
+		char *both = join(r->e[i].name, "; ", name);
+		free(r->e[i].name);
+		r->e[i].name = both;
 	} else {
 		assert(r->n < RULE_MAX);
 		r->e[i].day = day;
 		r->e[i].kind = MC_DAY_HOLIDAY;
-		snprintf(r->e[i].name, sizeof(r->e[i].name), "%s", name);
+		r->e[i].name = mc_xstrdup(name);
 		r->n++;
 	}
 }
@@ -152,27 +188,28 @@ int mc_workcal_rule_days(mc_day_entry *out, size_t cap, size_t *n, int year)
 	holidays = r.n;
 	for (size_t i = 0; i < holidays; i++) {
 		int32_t d = r.e[i].day;
-		char holiday_name[sizeof(r.e[i].name)];
 		if (!is_weekend(d))
 			continue;
-		memcpy(holiday_name, r.e[i].name, sizeof(holiday_name));
 		d++;
 		while (is_weekend(d) || rule_has(&r, d))
 			d++;
 		assert(r.n < RULE_MAX);
 		r.e[r.n].day = d;
 		r.e[r.n].kind = MC_DAY_COMPENSATORY;
-		/* Holiday names are short; the bound only keeps the compiler sure of it. */
-		snprintf(r.e[r.n].name, sizeof(r.e[r.n].name), "Nghỉ bù %.100s", holiday_name);
+		r.e[r.n].name = join("Nghỉ bù ", "", r.e[i].name);
 		r.n++;
 	}
 	qsort(r.e, r.n, sizeof(r.e[0]), entry_cmp);
 
 	*n = r.n;
-	if (out != NULL)
-		memcpy(out, r.e, (r.n < cap ? r.n : cap) * sizeof(r.e[0]));
+	/* The names written to out are out's; the rest are freed below. */
+	for (size_t i = 0; out != NULL && i < r.n && i < cap; i++) {
+		out[i] = r.e[i];
+		r.e[i].name = NULL;
+	}
 	ret = r.n <= cap ? 0 : MC_ETOOBIG;
 cleanup:
+	mc_day_entries_clear(r.e, r.n);
 	return ret;
 }
 
@@ -213,6 +250,7 @@ static void year_apply_rule(mc_workcal *wc, int year)
 	assert(ret == 0);
 	(void)ret;
 	year_apply(wc, year, days, n);
+	mc_day_entries_clear(days, n);
 }
 
 mc_workcal *mc_workcal_new(void)
@@ -230,7 +268,7 @@ void mc_workcal_free(mc_workcal *wc)
 {
 	if (wc != NULL) {
 		for (int i = 0; i < NYEARS; i++)
-			free(wc->years[i].days);
+			mc_day_entries_free(wc->years[i].days, wc->years[i].n);
 	}
 	free(wc);
 }
@@ -239,8 +277,8 @@ static bool entry_valid(const mc_day_entry *e, int year)
 {
 	int y;
 	mc_civil_from_days(e->day, &y, NULL, NULL);
-	return e->kind >= MC_DAY_HOLIDAY && e->kind <= MC_DAY_WORKDAY && y == year && e->name[0] != '\0' &&
-	       memchr(e->name, '\0', sizeof(e->name)) != NULL;
+	return e->kind >= MC_DAY_HOLIDAY && e->kind <= MC_DAY_WORKDAY && y == year && e->name != NULL &&
+	       e->name[0] != '\0';
 }
 
 int mc_workcal_set_year(mc_workcal *wc, int year, const mc_day_entry *days, size_t n)
@@ -254,7 +292,7 @@ int mc_workcal_set_year(mc_workcal *wc, int year, const mc_day_entry *days, size
 		goto cleanup;
 	ys = &wc->years[year - MC_WORKCAL_FIRST_YEAR];
 	if (n == 0) {
-		free(ys->days);
+		mc_day_entries_free(ys->days, ys->n);
 		ys->days = NULL;
 		ys->n = 0;
 		year_apply_rule(wc, year);
@@ -265,21 +303,20 @@ int mc_workcal_set_year(mc_workcal *wc, int year, const mc_day_entry *days, size
 		if (!entry_valid(&days[i], year))
 			goto cleanup;
 	}
-	copy = mc_xmalloc(n * sizeof(*copy));
-	memcpy(copy, days, n * sizeof(*copy));
+	copy = entries_copy(days, n);
 	qsort(copy, n, sizeof(*copy), entry_cmp);
 	for (size_t i = 1; i < n; i++) {
 		if (copy[i].day == copy[i - 1].day)
 			goto cleanup;
 	}
-	free(ys->days);
+	mc_day_entries_free(ys->days, ys->n);
 	ys->days = copy;
 	ys->n = n;
 	copy = NULL;
 	year_apply(wc, year, ys->days, ys->n);
 	ret = 0;
 cleanup:
-	free(copy);
+	mc_day_entries_free(copy, copy ? n : 0);
 	return ret;
 }
 
@@ -349,10 +386,9 @@ int mc_workcal_year_days(const mc_workcal *wc, int year, mc_day_entry **out, siz
 	ys = &wc->years[year - MC_WORKCAL_FIRST_YEAR];
 	if (ys->days != NULL) {
 		count = ys->n;
-		days = mc_xmalloc(count * sizeof(*days));
-		memcpy(days, ys->days, count * sizeof(*days));
+		days = entries_copy(ys->days, count);
 	} else {
-		days = mc_xmalloc(RULE_MAX * sizeof(*days));
+		days = mc_xcalloc(RULE_MAX, sizeof(*days));
 		ret = mc_workcal_rule_days(days, RULE_MAX, &count, year);
 		if (ret < 0)
 			goto cleanup;
@@ -362,7 +398,7 @@ int mc_workcal_year_days(const mc_workcal *wc, int year, mc_day_entry **out, siz
 	days = NULL;
 	ret = 0;
 cleanup:
-	free(days);
+	free(days); /* only after a failure of the rule, which wrote no name */
 	return ret;
 }
 
@@ -384,6 +420,15 @@ static bool parse_digits(const char *s, size_t count, int *out)
 	}
 	*out = v;
 	return ok;
+}
+
+/* Code points of the len bytes at s (UTF-8: the bytes that start one). */
+static size_t char_count(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
 }
 
 /* Printable text: not empty, no control characters (tabs included). */
@@ -446,14 +491,14 @@ static int tsv_day_line(struct tsv_state *st, const char *p, size_t len)
 	kind_len = (size_t)(tab - kind);
 	name = tab + 1;
 	name_len = len - (size_t)(name - p);
-	if (kind_len == 0 || kind_len >= sizeof(kind_buf) || name_len >= sizeof(e.name) ||
-	    !text_valid(name, name_len))
+	if (kind_len == 0 || kind_len >= sizeof(kind_buf) ||
+	    char_count(name, name_len) > MC_LIMIT_CALENDAR_DAY_NAME || !text_valid(name, name_len))
 		goto cleanup;
 	memcpy(kind_buf, kind, kind_len);
 	kind_buf[kind_len] = '\0';
 	if (mc_day_kind_parse(&e.kind, kind_buf) < 0)
 		goto cleanup;
-	memcpy(e.name, name, name_len);
+	e.name = mc_xstrndup(name, name_len);
 	MC_GROW(st->days, st->n, st->cap);
 	st->days[st->n++] = e;
 	ret = 0;
@@ -535,7 +580,7 @@ int mc_workcal_parse_tsv(const char *text, size_t len,
 		i = j;
 	}
 cleanup:
-	free(st.days);
+	mc_day_entries_free(st.days, st.n);
 	for (int i = 0; i < NYEARS; i++)
 		free(st.sources[i]);
 	return ret;

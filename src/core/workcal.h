@@ -31,8 +31,16 @@ typedef enum {
 typedef struct {
 	int32_t day; /* days since 1970-01-01 */
 	mc_day_kind kind;
-	char name[128]; /* Vietnamese, UTF-8, e.g. "Tết Nguyên đán", "Nghỉ bù Quốc khánh" */
+	char *name; /* Vietnamese, UTF-8, e.g. "Tết Nguyên đán", "Nghỉ bù Quốc khánh"; at most
+		     * MC_LIMIT_CALENDAR_DAY_NAME characters (core/limits.h) where people write it */
 } mc_day_entry;
+
+/* Entries made by this module (mc_workcal_rule_days, mc_workcal_year_days)
+ * own their names: mc_day_entries_free frees the names of days[0..n), then
+ * days (NULL-safe). Entries given to it (mc_workcal_set_year) are only read:
+ * their names may be anyone's. */
+void mc_day_entries_clear(mc_day_entry *days, size_t n);
+void mc_day_entries_free(mc_day_entry *days, size_t n);
 
 /* "holiday", "compensatory" or "workday"; NULL for a value outside the enum.
  * Static string. */
@@ -57,9 +65,10 @@ int mc_day_kind_parse(mc_day_kind *out, const char *s);
  * 2013, no Giỗ Tổ before 2007) are not modelled.
  *
  * Writes at most cap entries, sorted by day, to out and the number of rule
- * days to *n. Returns 0, MC_ETOOBIG when there are more than cap (out then
- * holds the first cap; out may be NULL with cap 0 to ask for the count), or
- * MC_EINVAL for a year outside 1900..2100.
+ * days to *n; the names written are owned by out (free them with
+ * mc_day_entries_clear(out, min(*n, cap))). Returns 0, MC_ETOOBIG when there
+ * are more than cap (out then holds the first cap; out may be NULL with cap 0
+ * to ask for the count), or MC_EINVAL for a year outside 1900..2100.
  */
 int mc_workcal_rule_days(mc_day_entry *out, size_t cap, size_t *n, int year);
 
@@ -76,10 +85,12 @@ mc_workcal *mc_workcal_new(void);
 void mc_workcal_free(mc_workcal *wc);
 
 /*
- * Replaces the days of `year` with its official schedule: days[0..n) (copied;
- * any order) replace the rule days of that year entirely. Entries must lie in
- * that year, have a valid kind and a NUL-terminated non-empty name, and no two
- * may share a day. n == 0 reverts the year to the rule.
+ * Replaces the days of `year` with its official schedule: days[0..n) (copied
+ * with their names; any order) replace the rule days of that year entirely.
+ * Entries must lie in that year, have a valid kind and a non-empty name (of
+ * any length: the limit is for what people write, and a calendar stored
+ * before it must still load), and no two may share a day. n == 0 reverts the
+ * year to the rule.
  * Returns 0 or MC_EINVAL (nothing changed).
  */
 int mc_workcal_set_year(mc_workcal *wc, int year, const mc_day_entry *days, size_t n);
@@ -96,8 +107,9 @@ int64_t mc_workcal_count_working(const mc_workcal *wc, int32_t from, int32_t to)
 bool mc_workcal_year_is_official(const mc_workcal *wc, int year);
 
 /* The effective days of `year` (its official schedule, or else its rule days),
- * sorted by day, into a new array *out of *n entries. Caller frees *out with
- * free(). Returns 0 or MC_EINVAL for a year outside 1900..2100. */
+ * sorted by day, into a new array *out of *n entries with names of their own.
+ * Caller frees *out with mc_day_entries_free(*out, *n). Returns 0 or
+ * MC_EINVAL for a year outside 1900..2100. */
 int mc_workcal_year_days(const mc_workcal *wc, int year, mc_day_entry **out, size_t *n);
 
 /*
@@ -111,9 +123,10 @@ int mc_workcal_year_days(const mc_workcal *wc, int year, mc_day_entry **out, siz
  * order, with that year's entries sorted by day, the year's source text (NULL
  * when it has none) and payload; days and source are borrowed for the call.
  * Returns 0; MC_EINVAL on any malformed line, a date outside 1900..2100, a
- * name of 128 bytes or more, the same day twice, two sources for one year or
- * a source for a year without days (no callback is made then); or the first
- * non-zero value a callback returns (the remaining years are not passed).
+ * name of more than MC_LIMIT_CALENDAR_DAY_NAME characters, the same day
+ * twice, two sources for one year or a source for a year without days (no
+ * callback is made then); or the first non-zero value a callback returns (the
+ * remaining years are not passed).
  */
 int mc_workcal_parse_tsv(const char *text, size_t len,
 			 int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source,

@@ -136,7 +136,7 @@ static int collect_levels(mc_reform *out, mc_store *st, mc_stats_query q, int de
 		}
 		mc_unit_clear(&u);
 	}
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 	return rc;
 }
 
@@ -176,7 +176,7 @@ int mc_reform_collect(mc_reform *out, mc_store *st, int64_t unit_id, int32_t fir
 	rc = mc_store_stats(st, &rows, &n, &q);
 	if (rc == 0 && n > 0)
 		out->dossiers = rows[0].c;
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 	if (rc == 0)
 		rc = collect_levels(out, st, q, 0);
 	if (rc == 0)

@@ -659,28 +659,39 @@ typedef struct {
 	int64_t dossier_id;
 	int64_t
 	    anchor_id; /* entries: their anchor; dossier rows: the anchor covering it, 0 = changed since */
-	char province_code[8];
-	char head_hash[65];
+	char *province_code;
+	char *head_hash;
 	int64_t event_count;
 	int state;
-	char code[48]; /* dossier rows only */
+	char *code; /* dossier rows only ("" in entries) */
 } mc_audit_entry;
+
+/* Frees the strings of the n entries of list, then list. NULL-safe. */
+void mc_audit_entry_free_list(mc_audit_entry *list, size_t n);
 
 typedef struct {
 	int64_t id; /* 1, 2, 3 ... */
 	int64_t at;
-	char prev_root[65]; /* "" for the first */
-	char root[65];
-	int64_t dossiers;    /* its entries */
-	char public_key[65]; /* Ed25519, hex; "" unsigned */
-	char signature[129];
+	char *prev_root;  /* hex; "" for the first */
+	char *root;	  /* hex */
+	int64_t dossiers; /* its entries */
+	char *public_key; /* Ed25519, hex; "" unsigned */
+	char *signature;  /* hex; "" unsigned */
 } mc_audit_anchor;
 
-/* The newest anchor (id 0 when there is none). Inside a write transaction on
+/* An anchor read by the store owns its strings: mc_audit_anchor_clear frees
+ * them (NULL-safe; the anchor is zeroed), mc_audit_anchor_free_list clears
+ * the n anchors of a list and frees it. One given to the store (anchor_add)
+ * is only read: its strings may be anyone's. */
+void mc_audit_anchor_clear(mc_audit_anchor *a);
+void mc_audit_anchor_free_list(mc_audit_anchor *list, size_t n);
+
+/* The newest anchor (id 0 and "" strings when there is none; clear it). Inside a write transaction on
  * PostgreSQL it first takes the anchoring lock until the end of the
  * transaction, so that servers chain their anchors one after the other. */
 int mc_store_audit_head(mc_store *st, mc_audit_anchor *out);
-/* Up to limit dossiers changed since they were last anchored, by id. Caller frees *out. */
+/* Up to limit dossiers changed since they were last anchored, by id. Caller
+ * frees *out with mc_audit_entry_free_list. */
 int mc_store_audit_pending(mc_store *st, mc_audit_entry **out, size_t *n, int limit);
 /* Records anchor a with its entries (sorted by dossier) and marks each
  * dossier covered unless it changed again meanwhile. */
@@ -688,13 +699,16 @@ int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_a
 /* The highest anchor id any row names (anchors, entries, dossiers) and the
  * highest dossier id any row names (dossiers, entries, events). */
 int mc_store_audit_bounds(mc_store *st, int64_t *max_anchor, int64_t *max_dossier);
-/* The anchors with id in [lo, hi), by id. Caller frees *out. */
+/* The anchors with id in [lo, hi), by id. Caller frees *out with
+ * mc_audit_anchor_free_list. */
 int mc_store_audit_anchors(mc_store *st, mc_audit_anchor **out, size_t *n, int64_t lo, int64_t hi);
 /* Entries with anchor_id in [lo, hi) by (anchor, dossier) when by_anchor,
- * else with dossier_id in [lo, hi) by (dossier, event_count). Caller frees *out. */
+ * else with dossier_id in [lo, hi) by (dossier, event_count). Caller frees
+ * *out with mc_audit_entry_free_list. */
 int mc_store_audit_entries(mc_store *st, mc_audit_entry **out, size_t *n, bool by_anchor, int64_t lo,
 			   int64_t hi);
-/* The dossier rows with id in [lo, hi), by id. Caller frees *out. */
+/* The dossier rows with id in [lo, hi), by id. Caller frees *out with
+ * mc_audit_entry_free_list. */
 int mc_store_audit_dossiers(mc_store *st, mc_audit_entry **out, size_t *n, int64_t lo, int64_t hi);
 /* The events of the dossiers with id in [lo, hi) in chain order, as
  * mc_store_event_scan. */
@@ -722,9 +736,9 @@ typedef struct {
 typedef struct {
 	int64_t unit_id;            /* TOTAL: the unit; BY_UNIT: the child, or the unit itself */
 	int64_t procedure_id;       /* BY_PROCEDURE */
-	char procedure_code[32];    /* BY_PROCEDURE */
-	char procedure_name[512];   /* BY_PROCEDURE */
-	char field[128];            /* BY_FIELD, BY_PROCEDURE */
+	char *procedure_code;	    /* BY_PROCEDURE; "" otherwise */
+	char *procedure_name;	    /* BY_PROCEDURE; "" otherwise */
+	char *field;		    /* BY_FIELD, BY_PROCEDURE; "" otherwise */
 	mc_stats_counts c;
 } mc_stats_row;
 
@@ -737,18 +751,19 @@ typedef struct {
  * are counted from the dossier table and the event log. The rows
  * add up to the total: every dossier counts in exactly one row. BY_UNIT rows
  * come in unit-code order with the unit's own row first; BY_FIELD by field,
- * BY_PROCEDURE by procedure code. Caller frees *out with
- * mc_stats_row_free_list. MC_ENOTFOUND for an unknown unit, MC_EINVAL when
- * from >= to.
+ * BY_PROCEDURE by procedure code. The rows own their strings: caller frees
+ * *out with mc_stats_row_free_list(*out, *n). MC_ENOTFOUND for an unknown
+ * unit, MC_EINVAL when from >= to.
  */
 int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_query *q);
-void mc_stats_row_free_list(mc_stats_row *list);
+/* Frees the strings of the n rows of list, then list. NULL-safe. */
+void mc_stats_row_free_list(mc_stats_row *list, size_t n);
 
 /* An open dossier past its due time. */
 typedef struct {
-	char code[48];
-	char procedure_code[32];
-	char procedure_name[512];
+	char *code;
+	char *procedure_code;
+	char *procedure_name;
 	int64_t receiving_unit_id;
 	int64_t current_unit_id;
 	int state;
@@ -760,12 +775,13 @@ typedef struct {
  * The dossiers received in unit_id's subtree that are open with the clock
  * running (received or processing, not paused) and whose due time is before
  * now, longest overdue (earliest due time) first; *total counts them all.
- * limit 1..200. Caller frees *out with mc_stats_overdue_free_list.
+ * limit 1..200. Caller frees *out with mc_stats_overdue_free_list(*out, *n).
  * MC_ENOTFOUND for an unknown unit.
  */
 int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int64_t *total, int64_t unit_id,
 			   int64_t now, int limit, int offset);
-void mc_stats_overdue_free_list(mc_stats_overdue *list);
+/* Frees the strings of the n rows of list, then list. NULL-safe. */
+void mc_stats_overdue_free_list(mc_stats_overdue *list, size_t n);
 
 /* A month of the public register of results: dossiers resolved by a unit's
  * subtree (counted at the receiving unit, as mc_store_stats does), and how
@@ -791,56 +807,72 @@ int mc_store_stats_months(mc_store *st, mc_stats_month **out, size_t *n, int64_t
 
 typedef struct {
 	int64_t id;
-	char province_code[8];   /* set by the store from the dossier */
+	char *province_code; /* set by the store from the dossier */
 	int64_t dossier_id;
 	int64_t unit_id;         /* the unit that apologises: holding the dossier when prepared */
-	char reason[4096];
+	char *reason;		 /* at most MC_LIMIT_APOLOGY_REASON characters (core/limits.h) */
 	int64_t old_due;         /* the due time it replaces */
 	int64_t new_due;         /* the new appointment, in working time */
 	int64_t prepared_by;
-	char prepared_by_name[256];
+	char *prepared_by_name;
 	int64_t prepared_at;
 	int64_t issued_by;       /* 0 while prepared only */
-	char issued_by_name[256];
+	char *issued_by_name;	 /* "" while prepared only */
 	int64_t issued_at;       /* 0 while prepared only */
 } mc_apology;
 
-/* Records a prepared apology (issued_at 0); sets a->id. MC_ENOTFOUND for an
- * unknown dossier or unit, MC_EINVAL when new_due is not after old_due. */
+/* An apology read by the store (or made by app/apology.h) owns its strings:
+ * mc_apology_clear frees them (NULL-safe; the apology is zeroed), and
+ * mc_apology_free_list clears the n apologies of a list and frees it. */
+void mc_apology_clear(mc_apology *a);
+void mc_apology_free_list(mc_apology *list, size_t n);
+
+/* Records a prepared apology (issued_at 0); sets a->id and a->province_code
+ * (freeing what it held). The other strings are only read. MC_ENOTFOUND for
+ * an unknown dossier or unit, MC_EINVAL when new_due is not after old_due. */
 int mc_store_apology_add(mc_store *st, mc_apology *a);
-/* MC_ENOTFOUND when no apology of that dossier has this id. */
+/* MC_ENOTFOUND when no apology of that dossier has this id. Clear *out. */
 int mc_store_apology_get(mc_store *st, mc_apology *out, int64_t dossier_id, int64_t id);
 /* Marks a prepared apology issued, with the due time it replaces now.
  * MC_ECONFLICT when it was issued already, MC_ENOTFOUND when it does not exist. */
 int mc_store_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by, const char *issued_by_name,
 			   int64_t at);
-/* The apologies of a dossier, oldest first. Caller frees *out with free(). */
+/* The apologies of a dossier, oldest first. Caller frees *out with
+ * mc_apology_free_list. */
 int mc_store_apology_list(mc_store *st, mc_apology **out, size_t *n, int64_t dossier_id);
 
 /* An issued apology as the public register shows it. */
 typedef struct {
 	mc_apology a;
-	char dossier_code[48];
-	char applicant_name[512];   /* in full: the caller masks it */
-	char procedure_code[32];
-	char procedure_name[512];
+	char *dossier_code;
+	char *applicant_name; /* in full: the caller masks it */
+	char *procedure_code;
+	char *procedure_name;
 } mc_apology_entry;
+
+/* Clears the n entries of list (their apologies too), then frees list. NULL-safe. */
+void mc_apology_entry_free_list(mc_apology_entry *list, size_t n);
 
 /*
  * The issued apologies of the units in unit_id's subtree (by the apologising
  * unit) issued in [from, to), newest first; *total counts them all. limit
- * 1..200. Caller frees *out with free(). MC_ENOTFOUND for an unknown unit.
+ * 1..200. Caller frees *out with mc_apology_entry_free_list. MC_ENOTFOUND
+ * for an unknown unit.
  */
 int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, int64_t *total, int64_t unit_id,
 			      int64_t from, int64_t to, int limit, int offset);
 
 /* ---- calendar (official days off per year) ----------------------------- */
 
-/* Replaces the official schedule of a year. */
+/* Replaces the official schedule of a year. days and source are only read;
+ * a name is stored whole, however long (the API and the schedule file keep
+ * it within MC_LIMIT_CALENDAR_DAY_NAME characters). MC_EINVAL for a day
+ * outside the year or without a name. */
 int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days, size_t n, const char *source);
 /* Removes a year's schedule, so the year follows the Labour Code rule again. */
 int mc_store_calendar_delete_year(mc_store *st, int year);
-/* Calls cb for each stored year, in order; stops at and returns a non-zero cb result. */
+/* Calls cb for each stored year, in order; stops at and returns a non-zero
+ * cb result. days (and their names) and source are borrowed for the call. */
 int mc_store_calendar_each(mc_store *st,
 			   int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),
 			   void *payload);
@@ -867,19 +899,24 @@ enum {
 
 typedef struct {
 	int64_t dossier_id;
-	char province_code[8];    /* set by the store from the dossier */
+	char *province_code;	  /* read: set by the store from the dossier; ignored on put */
 	int64_t unit_id;          /* the receiving unit */
 	int64_t at;
 	int criteria[MC_RATE_COUNT_];
-	char overall[16];         /* very_satisfied | satisfied | not_satisfied */
-	char comment[4096];
+	char *overall; /* very_satisfied | satisfied | not_satisfied */
+	char *comment; /* "" none; at most MC_LIMIT_RATING_COMMENT characters */
 } mc_rating;
+
+/* A rating read by the store owns its strings: mc_rating_clear frees them
+ * (NULL-safe; the rating is zeroed). One given to mc_store_rating_put is
+ * only read. */
+void mc_rating_clear(mc_rating *r);
 
 /* Records the rating of a dossier. MC_ECONFLICT when it is rated already,
  * MC_ENOTFOUND when the dossier or unit does not exist, MC_EINVAL when a
  * score or overall is out of range. */
 int mc_store_rating_put(mc_store *st, const mc_rating *r);
-/* MC_ENOTFOUND when the dossier has no rating. */
+/* MC_ENOTFOUND when the dossier has no rating. Clear *out. */
 int mc_store_rating_get(mc_store *st, mc_rating *out, int64_t dossier_id);
 
 typedef struct {
@@ -896,25 +933,34 @@ int mc_store_rating_summary(mc_store *st, mc_rating_summary *out, int64_t unit_i
 
 typedef struct {
 	int64_t id;
-	char province_code[8];
+	char *province_code;
 	int64_t dossier_id;     /* 0 none */
-	char channel[8];        /* email | sms */
-	char recipient[256];
-	char subject[256];
-	char body[4096];
+	char *channel;		/* email | sms */
+	char *recipient;
+	char *subject;
+	char *body;
 	int64_t created_at;
-	char state[12];         /* pending | sent | failed */
+	char *state; /* pending | sent | failed; ignored on add */
 	int attempts;
 	int64_t next_at;        /* when to try (again) */
 	int64_t sent_at;
-	char last_error[256];
+	char *last_error;	/* ignored on add */
 	int64_t claimed_until;  /* a delivery pass holds it until then; 0 none */
 } mc_message;
 
+/* A message read by the store owns its strings: mc_message_clear frees them
+ * (NULL-safe; the message is zeroed), mc_message_free_list clears the n
+ * messages of a list and frees it. One given to mc_store_outbox_add is only
+ * read: its strings may be anyone's. */
+void mc_message_clear(mc_message *m);
+void mc_message_free_list(mc_message *list, size_t n);
+
 /* Queues a message (inside the transaction of the event that causes it);
- * sets m->id. state, attempts, next_at default to pending, 0, created_at. */
+ * sets m->id and nothing else. It is stored pending, with 0 attempts, due at
+ * m->next_at or else created_at. */
 int mc_store_outbox_add(mc_store *st, mc_message *m);
-/* Pending messages due at now, oldest first, at most limit. Caller frees with free(). */
+/* Pending messages due at now, oldest first, at most limit. Caller frees
+ * with mc_message_free_list. */
 int mc_store_outbox_due(mc_store *st, mc_message **out, size_t *n, int64_t now, int limit);
 /* Takes pending messages due at now that no delivery pass holds (no claim,
  * or a claim expired before now), oldest first, at most limit, and marks
@@ -922,13 +968,13 @@ int mc_store_outbox_due(mc_store *st, mc_message **out, size_t *n, int64_t now, 
  * server or on several sharing a PostgreSQL database, never take the same
  * message (PostgreSQL: row locks, SKIP LOCKED; SQLite: one writer). A pass
  * that dies leaves its claims to expire. Writes: run it in a transaction
- * (the group committer). Caller frees with free(). */
+ * (the group committer). Caller frees with mc_message_free_list. */
 int mc_store_outbox_claim(mc_store *st, mc_message **out, size_t *n, int64_t now, int limit, int64_t lease_seconds);
 /* Records an attempt: sent (ok) or not, with the error and the next try
  * (next_at 0 = give up: failed), and clears the claim. Only a pending
  * message changes. */
 int mc_store_outbox_done(mc_store *st, int64_t id, bool ok, const char *error, int64_t at, int64_t next_at);
-/* Messages of a dossier, in order. Caller frees with free(). */
+/* Messages of a dossier, in order. Caller frees with mc_message_free_list. */
 int mc_store_outbox_of_dossier(mc_store *st, mc_message **out, size_t *n, int64_t dossier_id);
 /* Gauges for /metrics: dossiers by state (index = national status code,
  * 1..10) and open dossiers past their due time at now, not paused. */
@@ -940,33 +986,40 @@ int mc_store_outbox_depth(mc_store *st, int64_t *out);
 
 typedef struct {
 	int64_t id;
-	char province_code[8];   /* set by the store from the dossier */
+	char *province_code; /* read: set by the store from the dossier */
 	int64_t dossier_id;
-	char dossier_code[48];   /* read with the payment; ignored on create */
-	char reference[48];      /* what the provider knows it by: random, unique */
+	char *dossier_code;	 /* read with the payment; ignored on create */
+	char *reference;	 /* what the provider knows it by: random, unique */
 	int64_t amount;          /* VND, > 0 */
-	char currency[4];        /* "VND" */
-	char state[12];          /* pending | paid | failed | cancelled */
+	char *currency;		 /* "VND" */
+	char *state;		 /* pending | paid | failed | cancelled */
 	int64_t created_at;
 	int64_t paid_at;         /* when it was settled (paid or failed); 0 while pending */
-	char provider[32];       /* the partner that settled it ("test", ...), or "manual" */
-	char provider_txn[64];   /* the provider's transaction number */
-	char receipt[2048];      /* the confirmation as JSON (the callback's fields), "" none */
+	char *provider;		 /* the partner that settled it ("test", ...), or "manual" */
+	char *provider_txn;	 /* the provider's transaction number */
+	char *receipt;		 /* the confirmation as JSON (the callback's fields), "" none */
 } mc_payment;
 
-/* Records a pending payment of a dossier; sets p->id, state and currency.
+/* A payment read by the store owns its strings: mc_payment_clear frees them
+ * (NULL-safe; the payment is zeroed). mc_payment_copy makes dst (cleared
+ * first) an owning copy of src. */
+void mc_payment_clear(mc_payment *p);
+void mc_payment_copy(mc_payment *dst, const mc_payment *src);
+
+/* Records a pending payment of a dossier; sets p->id, and p->state and
+ * p->currency as owned strings (freeing what they held); reads the rest.
  * MC_ECONFLICT when the reference is taken or the dossier has a pending one
  * already, MC_ENOTFOUND for an unknown dossier, MC_EINVAL when the table
  * refuses the row (amount <= 0). What is owed is app/payment.c's rule. */
 int mc_store_payment_create(mc_store *st, mc_payment *p);
-/* MC_ENOTFOUND when no payment has this reference. */
+/* MC_ENOTFOUND when no payment has this reference. Clear *out. */
 int mc_store_payment_by_reference(mc_store *st, mc_payment *out, const char *reference);
-/* The newest payment of a dossier. MC_ENOTFOUND when it has none. */
+/* The newest payment of a dossier. MC_ENOTFOUND when it has none. Clear *out. */
 int mc_store_payment_latest(mc_store *st, mc_payment *out, int64_t dossier_id);
 /* Settles a pending payment: state (paid, failed or cancelled: the caller's
  * choice, app/payment.c), paid_at, provider, provider_txn and receipt from p,
- * found by p->id. MC_ECONFLICT when it is no longer pending, MC_EINVAL when
- * the table refuses the state. */
+ * found by p->id; only read. MC_ECONFLICT when it is no longer pending,
+ * MC_EINVAL when the table refuses the state. */
 int mc_store_payment_settle(mc_store *st, const mc_payment *p);
 
 #endif

@@ -17,18 +17,48 @@
 	"coalesce(a.issued_by, 0) AS issued_by, a.issued_by_name, a.issued_at"
 
 #define APOLOGY_READ(st_, a_)                                                                                \
-	MC_COL(MC_COL_I64, st_, a_ id, "id"), MC_COL_ARRAY(st_, a_ province_code, "province_code"),          \
+	MC_COL(MC_COL_I64, st_, a_ id, "id"), MC_COL(MC_COL_STR, st_, a_ province_code, "province_code"),    \
 	    MC_COL(MC_COL_I64, st_, a_ dossier_id, "dossier_id"),                                            \
-	    MC_COL(MC_COL_I64, st_, a_ unit_id, "unit_id"), MC_COL_ARRAY(st_, a_ reason, "reason"),          \
+	    MC_COL(MC_COL_I64, st_, a_ unit_id, "unit_id"), MC_COL(MC_COL_STR, st_, a_ reason, "reason"),    \
 	    MC_COL(MC_COL_I64, st_, a_ old_due, "old_due"), MC_COL(MC_COL_I64, st_, a_ new_due, "new_due"),  \
 	    MC_COL(MC_COL_I64, st_, a_ prepared_by, "prepared_by"),                                          \
-	    MC_COL_ARRAY(st_, a_ prepared_by_name, "prepared_by_name"),                                      \
+	    MC_COL(MC_COL_STR, st_, a_ prepared_by_name, "prepared_by_name"),                                \
 	    MC_COL(MC_COL_I64, st_, a_ prepared_at, "prepared_at"),                                          \
 	    MC_COL(MC_COL_I64, st_, a_ issued_by, "issued_by"),                                              \
-	    MC_COL_ARRAY(st_, a_ issued_by_name, "issued_by_name"),                                          \
+	    MC_COL(MC_COL_STR, st_, a_ issued_by_name, "issued_by_name"),                                    \
 	    MC_COL(MC_COL_I64, st_, a_ issued_at, "issued_at")
 
 static const mc_col apology_cols[] = {APOLOGY_READ(mc_apology, )};
+
+void mc_apology_clear(mc_apology *a)
+{
+	if (!a)
+		return;
+	free(a->province_code);
+	free(a->reason);
+	free(a->prepared_by_name);
+	free(a->issued_by_name);
+	memset(a, 0, sizeof *a);
+}
+
+void mc_apology_free_list(mc_apology *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_apology_clear(&list[i]);
+	free(list);
+}
+
+void mc_apology_entry_free_list(mc_apology_entry *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		mc_apology_clear(&list[i].a);
+		free(list[i].dossier_code);
+		free(list[i].applicant_name);
+		free(list[i].procedure_code);
+		free(list[i].procedure_name);
+	}
+	free(list);
+}
 
 /* The issued_at of an apology not yet issued (migration 005). */
 #define NOT_ISSUED "0"
@@ -51,11 +81,11 @@ int mc_store_apology_add(mc_store *st, mc_apology *a)
 		goto cleanup;
 	mc_q_int(q, 1, a->dossier_id);
 	mc_q_int(q, 2, a->unit_id);
-	mc_q_textn(q, 3, a->reason, sizeof a->reason);
+	mc_q_text(q, 3, a->reason ? a->reason : "");
 	mc_q_int(q, 4, a->old_due);
 	mc_q_int(q, 5, a->new_due);
 	mc_q_ref(q, 6, a->prepared_by);
-	mc_q_textn(q, 7, a->prepared_by_name, sizeof a->prepared_by_name);
+	mc_q_text(q, 7, a->prepared_by_name ? a->prepared_by_name : "");
 	mc_q_int(q, 8, a->prepared_at);
 	/* An unknown dossier, unit or officer is an answer, not a failure of the transaction. */
 	rc = mc_q_try_row(q, "record apology");
@@ -63,8 +93,9 @@ int mc_store_apology_add(mc_store *st, mc_apology *a)
 		rc = MC_ERROR;
 	if (rc == 1) {
 		a->id = mc_q_col_int(q, 0);
-		rc = mc_strlcpy(a->province_code, mc_q_col_text(q, 1), sizeof a->province_code) ? MC_ETOOBIG
-												: 0;
+		free(a->province_code);
+		a->province_code = mc_q_col_dup(q, 1);
+		rc = 0;
 	}
 cleanup:
 	mc_q_done(q);
@@ -88,6 +119,8 @@ int mc_store_apology_get(mc_store *st, mc_apology *out, int64_t dossier_id, int6
 	if (rc == 1) {
 		memset(out, 0, sizeof *out);
 		rc = mc_q_read(q, apology_cols, MC_ARRAY_LEN(apology_cols), out);
+		if (rc)
+			mc_apology_clear(out);
 	}
 cleanup:
 	mc_q_done(q);
@@ -164,10 +197,10 @@ int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, i
 	    " ORDER BY a.issued_at DESC, a.id DESC LIMIT $5 OFFSET $6";
 	static const mc_col cols[] = {
 	    APOLOGY_READ(mc_apology_entry, a.),
-	    MC_COL_ARRAY(mc_apology_entry, dossier_code, "dossier_code"),
-	    MC_COL_ARRAY(mc_apology_entry, applicant_name, "applicant_name"),
-	    MC_COL_ARRAY(mc_apology_entry, procedure_code, "procedure_code"),
-	    MC_COL_ARRAY(mc_apology_entry, procedure_name, "procedure_name"),
+	    MC_COL(MC_COL_STR, mc_apology_entry, dossier_code, "dossier_code"),
+	    MC_COL(MC_COL_STR, mc_apology_entry, applicant_name, "applicant_name"),
+	    MC_COL(MC_COL_STR, mc_apology_entry, procedure_code, "procedure_code"),
+	    MC_COL(MC_COL_STR, mc_apology_entry, procedure_name, "procedure_name"),
 	};
 	mc_q *q = NULL;
 	char lo[256], hi[256];

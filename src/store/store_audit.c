@@ -4,10 +4,11 @@
  * of it is computed outside (core/audit.h: an event's and an anchor's root;
  * app/audit.c: which dossiers an anchor covers, its signature, verifying).
  *
- * What is read here is read to be checked, as it is: a text longer than its
- * field (a row changed behind the server's back) is cut, so that its hash
- * fails to match, rather than stop the verification (MC_COL_CUT); an
- * event's texts are read whole (owned strings), its hash cut.
+ * What is read here is read to be checked, as it is: the anchors and entries
+ * are read whole, whatever their length, so that a row changed behind the
+ * server's back fails to match its hash rather than stop the verification;
+ * the events' texts too (MC_COL_CUT: a text longer than its field is cut,
+ * and its hash then fails to match).
  */
 #include "store/db.h"
 
@@ -27,24 +28,53 @@
 static const mc_col anchor_cols[] = {
     MC_COL(MC_COL_I64, mc_audit_anchor, id, "id"),
     MC_COL(MC_COL_I64, mc_audit_anchor, at, "at"),
-    MC_COL_ARRAY_CUT(mc_audit_anchor, prev_root, "prev_root"),
-    MC_COL_ARRAY_CUT(mc_audit_anchor, root, "root"),
+    MC_COL(MC_COL_STR, mc_audit_anchor, prev_root, "prev_root"),
+    MC_COL(MC_COL_STR, mc_audit_anchor, root, "root"),
     MC_COL(MC_COL_I64, mc_audit_anchor, dossiers, "dossiers"),
-    MC_COL_ARRAY_CUT(mc_audit_anchor, public_key, "public_key"),
-    MC_COL_ARRAY_CUT(mc_audit_anchor, signature, "signature"),
+    MC_COL(MC_COL_STR, mc_audit_anchor, public_key, "public_key"),
+    MC_COL(MC_COL_STR, mc_audit_anchor, signature, "signature"),
 };
 
-/* Entries and dossier rows alike; the rows' code only in entry_code_cols. */
+/* Entries and dossier rows alike; the rows' code only in entry_code_cols
+ * (entries get "", so that every string of an entry is one to free). */
 #define ENTRY_COLS                                                                                           \
 	MC_COL(MC_COL_I64, mc_audit_entry, dossier_id, "dossier_id"),                                        \
 	    MC_COL(MC_COL_I64, mc_audit_entry, anchor_id, "anchor_id"),                                      \
-	    MC_COL_ARRAY_CUT(mc_audit_entry, province_code, "province_code"),                                \
-	    MC_COL_ARRAY_CUT(mc_audit_entry, head_hash, "head_hash"),                                        \
+	    MC_COL(MC_COL_STR, mc_audit_entry, province_code, "province_code"),                              \
+	    MC_COL(MC_COL_STR, mc_audit_entry, head_hash, "head_hash"),                                      \
 	    MC_COL(MC_COL_I64, mc_audit_entry, event_count, "event_count"),                                  \
-	    MC_COL(MC_COL_INT, mc_audit_entry, state, "state")
+	    MC_COL(MC_COL_INT, mc_audit_entry, state, "state"),                                              \
+	    MC_COL(MC_COL_STR, mc_audit_entry, code, "code")
 
 static const mc_col entry_cols[] = {ENTRY_COLS};
-static const mc_col entry_code_cols[] = {ENTRY_COLS, MC_COL_ARRAY_CUT(mc_audit_entry, code, "code")};
+
+void mc_audit_entry_free_list(mc_audit_entry *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].province_code);
+		free(list[i].head_hash);
+		free(list[i].code);
+	}
+	free(list);
+}
+
+void mc_audit_anchor_clear(mc_audit_anchor *a)
+{
+	if (!a)
+		return;
+	free(a->prev_root);
+	free(a->root);
+	free(a->public_key);
+	free(a->signature);
+	memset(a, 0, sizeof *a);
+}
+
+void mc_audit_anchor_free_list(mc_audit_anchor *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_audit_anchor_clear(&list[i]);
+	free(list);
+}
 
 static const mc_col event_cols[] = {
     MC_COL(MC_COL_I64, mc_event, id, "id"),
@@ -73,16 +103,25 @@ int mc_store_audit_head(mc_store *st, mc_audit_anchor *out)
 	if (rc)
 		goto cleanup;
 	rc = mc_q_row(q, "read the last anchor");
-	if (rc == 1)
+	if (rc == 1) {
 		rc = mc_q_read(q, anchor_cols, MC_ARRAY_LEN(anchor_cols), out);
+	} else if (rc == 0) {
+		/* No anchor yet: strings all the same, as for one read. */
+		out->prev_root = mc_xstrdup("");
+		out->root = mc_xstrdup("");
+		out->public_key = mc_xstrdup("");
+		out->signature = mc_xstrdup("");
+	}
 cleanup:
 	mc_q_done(q);
+	if (rc < 0)
+		mc_audit_anchor_clear(out);
 	return rc;
 }
 
 /* The entries or dossier rows of sql with $1 and $2 bound to lo and hi. */
-static int entries_in(mc_store *st, const char *sql, bool with_code, mc_audit_entry **out, size_t *n,
-		      int64_t lo, int64_t hi, const char *what)
+static int entries_in(mc_store *st, const char *sql, mc_audit_entry **out, size_t *n, int64_t lo, int64_t hi,
+		      const char *what)
 {
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
@@ -92,12 +131,7 @@ static int entries_in(mc_store *st, const char *sql, bool with_code, mc_audit_en
 	if (rc == 0) {
 		mc_q_int(q, 1, lo);
 		mc_q_int(q, 2, hi);
-		if (with_code)
-			rc = mc_q_read_list(q, what, entry_code_cols, MC_ARRAY_LEN(entry_code_cols),
-					    sizeof **out, out, n);
-		else
-			rc = mc_q_read_list(q, what, entry_cols, MC_ARRAY_LEN(entry_cols), sizeof **out, out,
-					    n);
+		rc = mc_q_read_list(q, what, entry_cols, MC_ARRAY_LEN(entry_cols), sizeof **out, out, n);
 	}
 	mc_q_done(q);
 	return rc;
@@ -108,7 +142,7 @@ int mc_store_audit_pending(mc_store *st, mc_audit_entry **out, size_t *n, int li
 	/* The partial index dossier_unanchored holds exactly these rows. */
 	static const char sql[] =
 	    "SELECT id AS dossier_id, anchor_id, province_code, head_hash, event_count, "
-	    "state FROM dossier WHERE anchor_id = 0 ORDER BY id LIMIT $1";
+	    "state, code FROM dossier WHERE anchor_id = 0 ORDER BY id LIMIT $1";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -146,11 +180,11 @@ int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_a
 		goto cleanup;
 	mc_q_int(q, 1, a->id);
 	mc_q_int(q, 2, a->at);
-	mc_q_text(q, 3, a->prev_root);
+	mc_q_text(q, 3, a->prev_root ? a->prev_root : "");
 	mc_q_text(q, 4, a->root);
 	mc_q_int(q, 5, a->dossiers);
-	mc_q_text(q, 6, a->public_key);
-	mc_q_text(q, 7, a->signature);
+	mc_q_text(q, 6, a->public_key ? a->public_key : "");
+	mc_q_text(q, 7, a->signature ? a->signature : "");
 	rc = mc_q_exec(q, "record an anchor");
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		mc_q_done(q);
@@ -159,7 +193,7 @@ int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_a
 			break;
 		mc_q_int(q, 1, a->id);
 		mc_q_int(q, 2, e[i].dossier_id);
-		mc_q_text(q, 3, e[i].province_code);
+		mc_q_text(q, 3, e[i].province_code ? e[i].province_code : "");
 		mc_q_text(q, 4, e[i].head_hash);
 		mc_q_int(q, 5, e[i].event_count);
 		mc_q_int(q, 6, e[i].state);
@@ -232,16 +266,15 @@ int mc_store_audit_entries(mc_store *st, mc_audit_entry **out, size_t *n, bool b
 			   int64_t hi)
 {
 	static const char anchor_sql[] =
-	    "SELECT dossier_id, anchor_id, province_code, head_hash, event_count, state FROM "
+	    "SELECT dossier_id, anchor_id, province_code, head_hash, event_count, state, '' AS code FROM "
 	    "audit_anchor_entry "
 	    "WHERE anchor_id >= $1 AND anchor_id < $2 ORDER BY anchor_id, dossier_id";
 	static const char dossier_sql[] =
-	    "SELECT dossier_id, anchor_id, province_code, head_hash, event_count, state FROM "
+	    "SELECT dossier_id, anchor_id, province_code, head_hash, event_count, state, '' AS code FROM "
 	    "audit_anchor_entry "
 	    "WHERE dossier_id >= $1 AND dossier_id < $2 ORDER BY dossier_id, event_count, anchor_id";
 
-	return entries_in(st, by_anchor ? anchor_sql : dossier_sql, false, out, n, lo, hi,
-			  "list anchor entries");
+	return entries_in(st, by_anchor ? anchor_sql : dossier_sql, out, n, lo, hi, "list anchor entries");
 }
 
 int mc_store_audit_dossiers(mc_store *st, mc_audit_entry **out, size_t *n, int64_t lo, int64_t hi)
@@ -250,7 +283,7 @@ int mc_store_audit_dossiers(mc_store *st, mc_audit_entry **out, size_t *n, int64
 	    "SELECT id AS dossier_id, anchor_id, province_code, head_hash, event_count, "
 	    "state, code FROM dossier WHERE id >= $1 AND id < $2 ORDER BY id";
 
-	return entries_in(st, sql, true, out, n, lo, hi, "list dossier heads");
+	return entries_in(st, sql, out, n, lo, hi, "list dossier heads");
 }
 
 int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,

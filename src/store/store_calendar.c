@@ -19,11 +19,13 @@ int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days,
 	int kind = 0;
 	int rc;
 
+	/* A day without a name would be refused when the calendar is loaded
+	 * (mc_workcal_set_year), and the server could not start: refused here. */
 	for (size_t i = 0; i < n; i++) {
 		int y;
 
 		mc_civil_from_days(days[i].day, &y, NULL, NULL);
-		if (y != year)
+		if (y != year || !days[i].name || !days[i].name[0])
 			return MC_EINVAL;
 	}
 	rc = mc_db_op_begin(st, &kind);
@@ -49,7 +51,7 @@ int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days,
 		mc_q_int(q, 1, year);
 		mc_q_int(q, 2, days[i].day);
 		mc_q_int(q, 3, (int64_t)days[i].kind);
-		mc_q_textn(q, 4, days[i].name, sizeof days[i].name);
+		mc_q_text(q, 4, days[i].name);
 		rc = mc_q_exec(q, "record calendar day");
 		mc_q_done(q);
 	}
@@ -120,15 +122,14 @@ int mc_store_calendar_each(mc_store *st,
 		memset(e, 0, sizeof *e);
 		e->day = (int32_t)mc_q_col_int(q, 1);
 		e->kind = (mc_day_kind)mc_q_col_int(q, 2);
-		if (mc_strlcpy(e->name, mc_q_col_text(q, 3), sizeof e->name) != 0)
-			rc = MC_ETOOBIG;
+		e->name = mc_q_col_dup(q, 3);
 	}
 	mc_q_done(q);
 	for (size_t i = 0; i < n_years && rc == 0; i++)
 		rc = cb(years[i].year, years[i].days, years[i].n, years[i].source, payload);
 	for (size_t i = 0; i < n_years; i++) {
 		free(years[i].source);
-		free(years[i].days);
+		mc_day_entries_free(years[i].days, years[i].n);
 	}
 	free(years);
 	return rc;

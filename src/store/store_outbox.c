@@ -16,20 +16,41 @@
 
 static const mc_col message_cols[] = {
     MC_COL(MC_COL_I64, mc_message, id, "id"),
-    MC_COL_ARRAY(mc_message, province_code, "province_code"),
+    MC_COL(MC_COL_STR, mc_message, province_code, "province_code"),
     MC_COL(MC_COL_I64, mc_message, dossier_id, "dossier_id"),
-    MC_COL_ARRAY(mc_message, channel, "channel"),
-    MC_COL_ARRAY(mc_message, recipient, "recipient"),
-    MC_COL_ARRAY(mc_message, subject, "subject"),
-    MC_COL_ARRAY(mc_message, body, "body"),
+    MC_COL(MC_COL_STR, mc_message, channel, "channel"),
+    MC_COL(MC_COL_STR, mc_message, recipient, "recipient"),
+    MC_COL(MC_COL_STR, mc_message, subject, "subject"),
+    MC_COL(MC_COL_STR, mc_message, body, "body"),
     MC_COL(MC_COL_I64, mc_message, created_at, "created_at"),
-    MC_COL_ARRAY(mc_message, state, "state"),
+    MC_COL(MC_COL_STR, mc_message, state, "state"),
     MC_COL(MC_COL_INT, mc_message, attempts, "attempts"),
     MC_COL(MC_COL_I64, mc_message, next_at, "next_at"),
     MC_COL(MC_COL_I64, mc_message, sent_at, "sent_at"),
-    MC_COL_ARRAY(mc_message, last_error, "last_error"),
+    MC_COL(MC_COL_STR, mc_message, last_error, "last_error"),
     MC_COL(MC_COL_I64, mc_message, claimed_until, "claimed_until"),
 };
+
+void mc_message_clear(mc_message *m)
+{
+	if (!m)
+		return;
+	free(m->province_code);
+	free(m->channel);
+	free(m->recipient);
+	free(m->subject);
+	free(m->body);
+	free(m->state);
+	free(m->last_error);
+	memset(m, 0, sizeof *m);
+}
+
+void mc_message_free_list(mc_message *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_message_clear(&list[i]);
+	free(list);
+}
 
 int mc_store_outbox_add(mc_store *st, mc_message *m)
 {
@@ -41,18 +62,17 @@ int mc_store_outbox_add(mc_store *st, mc_message *m)
 
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, m->province_code);
+	mc_q_text(q, 1, m->province_code ? m->province_code : "");
 	mc_q_ref(q, 2, m->dossier_id);
 	mc_q_text(q, 3, m->channel);
 	mc_q_text(q, 4, m->recipient);
-	mc_q_text(q, 5, m->subject);
+	mc_q_text(q, 5, m->subject ? m->subject : "");
 	mc_q_text(q, 6, m->body);
 	mc_q_int(q, 7, m->created_at);
 	mc_q_int(q, 8, m->next_at ? m->next_at : m->created_at);
 	rc = mc_q_row(q, "queue message");
 	if (rc == 1) {
 		m->id = mc_q_col_int(q, 0);
-		mc_strlcpy(m->state, "pending", sizeof m->state);
 		rc = 0;
 	}
 cleanup:

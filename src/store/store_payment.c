@@ -5,6 +5,7 @@
  */
 #include "store/db.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define PAYMENT_COLS                                                                                         \
@@ -13,19 +14,56 @@
 
 static const mc_col payment_cols[] = {
     MC_COL(MC_COL_I64, mc_payment, id, "id"),
-    MC_COL_ARRAY(mc_payment, province_code, "province_code"),
+    MC_COL(MC_COL_STR, mc_payment, province_code, "province_code"),
     MC_COL(MC_COL_I64, mc_payment, dossier_id, "dossier_id"),
-    MC_COL_ARRAY(mc_payment, dossier_code, "dossier_code"),
-    MC_COL_ARRAY(mc_payment, reference, "reference"),
+    MC_COL(MC_COL_STR, mc_payment, dossier_code, "dossier_code"),
+    MC_COL(MC_COL_STR, mc_payment, reference, "reference"),
     MC_COL(MC_COL_I64, mc_payment, amount, "amount"),
-    MC_COL_ARRAY(mc_payment, currency, "currency"),
-    MC_COL_ARRAY(mc_payment, state, "state"),
+    MC_COL(MC_COL_STR, mc_payment, currency, "currency"),
+    MC_COL(MC_COL_STR, mc_payment, state, "state"),
     MC_COL(MC_COL_I64, mc_payment, created_at, "created_at"),
     MC_COL(MC_COL_I64, mc_payment, paid_at, "paid_at"),
-    MC_COL_ARRAY(mc_payment, provider, "provider"),
-    MC_COL_ARRAY(mc_payment, provider_txn, "provider_txn"),
-    MC_COL_ARRAY(mc_payment, receipt, "receipt"),
+    MC_COL(MC_COL_STR, mc_payment, provider, "provider"),
+    MC_COL(MC_COL_STR, mc_payment, provider_txn, "provider_txn"),
+    MC_COL(MC_COL_STR, mc_payment, receipt, "receipt"),
 };
+
+void mc_payment_clear(mc_payment *p)
+{
+	if (!p)
+		return;
+	free(p->province_code);
+	free(p->dossier_code);
+	free(p->reference);
+	free(p->currency);
+	free(p->state);
+	free(p->provider);
+	free(p->provider_txn);
+	free(p->receipt);
+	memset(p, 0, sizeof *p);
+}
+
+/* An owned copy of s, "" for NULL. */
+static char *dup_or_empty(const char *s)
+{
+	return mc_xstrdup(s ? s : "");
+}
+
+void mc_payment_copy(mc_payment *dst, const mc_payment *src)
+{
+	mc_payment copy = *src;
+
+	copy.province_code = dup_or_empty(src->province_code);
+	copy.dossier_code = dup_or_empty(src->dossier_code);
+	copy.reference = dup_or_empty(src->reference);
+	copy.currency = dup_or_empty(src->currency);
+	copy.state = dup_or_empty(src->state);
+	copy.provider = dup_or_empty(src->provider);
+	copy.provider_txn = dup_or_empty(src->provider_txn);
+	copy.receipt = dup_or_empty(src->receipt);
+	mc_payment_clear(dst);
+	*dst = copy;
+}
 
 int mc_store_payment_create(mc_store *st, mc_payment *p)
 {
@@ -49,9 +87,11 @@ int mc_store_payment_create(mc_store *st, mc_payment *p)
 		rc = MC_ERROR;
 	if (rc == 1) {
 		p->id = mc_q_col_int(q, 0);
-		rc = mc_strlcpy(p->state, mc_q_col_text(q, 1), sizeof p->state);
-		if (rc == 0)
-			rc = mc_strlcpy(p->currency, mc_q_col_text(q, 2), sizeof p->currency);
+		free(p->state);
+		p->state = mc_q_col_dup(q, 1);
+		free(p->currency);
+		p->currency = mc_q_col_dup(q, 2);
+		rc = 0;
 	}
 cleanup:
 	mc_q_done(q);
@@ -77,6 +117,8 @@ static int payment_one(mc_store *st, mc_payment *out, const char *sql, const cha
 	if (rc == 1) {
 		memset(out, 0, sizeof *out);
 		rc = mc_q_read(q, payment_cols, MC_ARRAY_LEN(payment_cols), out);
+		if (rc)
+			mc_payment_clear(out);
 	}
 cleanup:
 	mc_q_done(q);
@@ -114,9 +156,9 @@ int mc_store_payment_settle(mc_store *st, const mc_payment *p)
 	mc_q_int(q, 1, p->id);
 	mc_q_text(q, 2, p->state);
 	mc_q_int(q, 3, p->paid_at);
-	mc_q_text(q, 4, p->provider);
-	mc_q_text(q, 5, p->provider_txn);
-	mc_q_text(q, 6, p->receipt);
+	mc_q_text(q, 4, p->provider ? p->provider : "");
+	mc_q_text(q, 5, p->provider_txn ? p->provider_txn : "");
+	mc_q_text(q, 6, p->receipt ? p->receipt : "");
 	rc = mc_q_exec(q, "settle payment");
 	if (rc == 0 && mc_q_changes(q) != 1)
 		rc = MC_ECONFLICT;

@@ -4,11 +4,12 @@
  */
 #include "store/db.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const mc_col rating_cols[] = {
     MC_COL(MC_COL_I64, mc_rating, dossier_id, "dossier_id"),
-    MC_COL_ARRAY(mc_rating, province_code, "province_code"),
+    MC_COL(MC_COL_STR, mc_rating, province_code, "province_code"),
     MC_COL(MC_COL_I64, mc_rating, unit_id, "unit_id"),
     MC_COL(MC_COL_I64, mc_rating, at, "at"),
     MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_TOTAL_TIME], "total_time"),
@@ -18,9 +19,19 @@ static const mc_col rating_cols[] = {
     MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_RECEPTION], "reception"),
     MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_TRANSPARENCY], "transparency"),
     MC_COL(MC_COL_INT, mc_rating, criteria[MC_RATE_ATTITUDE], "attitude"),
-    MC_COL_ARRAY(mc_rating, overall, "overall"),
-    MC_COL_ARRAY(mc_rating, comment, "comment"),
+    MC_COL(MC_COL_STR, mc_rating, overall, "overall"),
+    MC_COL(MC_COL_STR, mc_rating, comment, "comment"),
 };
+
+void mc_rating_clear(mc_rating *r)
+{
+	if (!r)
+		return;
+	free(r->province_code);
+	free(r->overall);
+	free(r->comment);
+	memset(r, 0, sizeof *r);
+}
 
 int mc_store_rating_put(mc_store *st, const mc_rating *r)
 {
@@ -39,7 +50,7 @@ int mc_store_rating_put(mc_store *st, const mc_rating *r)
 	for (int i = 0; i < MC_RATE_COUNT_; i++)
 		mc_q_int(q, 4 + i, r->criteria[i]);
 	mc_q_text(q, 11, r->overall);
-	mc_q_text(q, 12, r->comment);
+	mc_q_text(q, 12, r->comment ? r->comment : "");
 	/* Rated already, a score out of range, an unknown dossier: answers. */
 	rc = mc_q_try(q, "record rating");
 cleanup:
@@ -64,6 +75,8 @@ int mc_store_rating_get(mc_store *st, mc_rating *out, int64_t dossier_id)
 	if (rc == 1) {
 		memset(out, 0, sizeof *out);
 		rc = mc_q_read(q, rating_cols, MC_ARRAY_LEN(rating_cols), out);
+		if (rc)
+			mc_rating_clear(out);
 	}
 cleanup:
 	mc_q_done(q);

@@ -35,14 +35,31 @@
 	"d.channel, d.received_at, d.finished_at, d.due_at, d.statutory_due_at, d.paused_at"
 
 struct scanned {
-	mc_rollup_in in;
+	mc_rollup_in in; /* in.province_code points at province_code */
+	char *province_code;
 	int64_t at;
 };
+
+/* Reads the current row into x (zeroed or cleared), in.province_code
+ * pointing at its own copy. */
+static int scanned_read(mc_q *q, const mc_col *cols, size_t n, struct scanned *x)
+{
+	int rc = mc_q_read(q, cols, n, x);
+
+	x->in.province_code = x->province_code;
+	return rc;
+}
+
+static void scanned_clear(struct scanned *x)
+{
+	free(x->province_code);
+	memset(x, 0, sizeof(*x));
+}
 
 #define IN_COL(type, field) MC_COL(type, struct scanned, in.field, #field)
 static const mc_col in_cols[] = {
     IN_COL(MC_COL_I64, dossier_id),
-    MC_COL_ARRAY(struct scanned, in.province_code, "province_code"),
+    MC_COL(MC_COL_STR, struct scanned, province_code, "province_code"),
     IN_COL(MC_COL_I64, unit_id),
     IN_COL(MC_COL_INT, state),
     IN_COL(MC_COL_INT, channel),
@@ -54,16 +71,18 @@ static const mc_col in_cols[] = {
     MC_COL(MC_COL_I64, struct scanned, at, "at"),
 };
 
-/* The dossier's columns, and its latest supplement request in at. */
-static int read_dossier(mc_store *st, mc_rollup_in *out, int64_t dossier_id)
+/* The dossier's columns into out->in (out zeroed; clear it with
+ * scanned_clear), and its latest supplement request in
+ * in.last_supplement_at. */
+static int read_dossier(mc_store *st, struct scanned *out, int64_t dossier_id)
 {
 	static const char sql[] =
 	    "SELECT " IN_COLS ", coalesce((SELECT max(e.at) FROM event e WHERE e.dossier_id = "
 	    "d.id AND e.action = 'request_supplement'), 0) AS at FROM dossier d WHERE d.id = $1";
-	struct scanned x = {0};
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
+	memset(out, 0, sizeof(*out));
 	if (rc == 0) {
 		mc_q_int(q, 1, dossier_id);
 		rc = mc_q_row(q, "read a dossier for the statistics");
@@ -71,10 +90,9 @@ static int read_dossier(mc_store *st, mc_rollup_in *out, int64_t dossier_id)
 	if (rc == 0)
 		rc = MC_ENOTFOUND;
 	if (rc == 1)
-		rc = mc_q_read(q, in_cols, MC_ARRAY_LEN(in_cols), &x);
+		rc = scanned_read(q, in_cols, MC_ARRAY_LEN(in_cols), out);
 	mc_q_done(q);
-	x.in.last_supplement_at = x.at;
-	*out = x.in;
+	out->in.last_supplement_at = out->at;
 	return rc;
 }
 
@@ -190,8 +208,7 @@ static void in_of(mc_rollup_in *in, const mc_dossier *d)
 {
 	memset(in, 0, sizeof(*in));
 	in->dossier_id = d->id;
-	/* The roll-up's own array, as the scan reads it (in_cols). */
-	mc_text_cut(in->province_code, sizeof(in->province_code), d->province_code ? d->province_code : "");
+	in->province_code = d->province_code;
 	in->unit_id = d->receiving_unit_id;
 	in->state = d->state;
 	in->channel = d->channel;
@@ -219,44 +236,49 @@ static int insert(mc_store *st, mc_dossier *d)
 
 static int update(mc_store *st, mc_dossier *d, int64_t expected_version)
 {
-	mc_rollup_in old;
+	struct scanned old;
 	int rc = read_dossier(st, &old, d->id);
 
-	if (rc == MC_ENOTFOUND)
-		return mc_store_backend_dossier_update(st, d, expected_version);
+	if (rc == MC_ENOTFOUND) {
+		rc = mc_store_backend_dossier_update(st, d, expected_version);
+		goto cleanup;
+	}
 	if (rc)
-		return rc;
+		goto cleanup;
 	rc = mc_store_backend_dossier_update(st, d, expected_version);
 	if (rc == 0) {
 		mc_rollup_set s = {0};
 		mc_rollup_in now;
 
 		in_of(&now, d);
-		if (!now.province_code[0])
-			memcpy(now.province_code, old.province_code, sizeof(now.province_code));
-		if (old.unit_id)
-			mc_rollup_dossier(&s, &old, -1);
+		if (!now.province_code || !now.province_code[0])
+			now.province_code = old.in.province_code;
+		if (old.in.unit_id)
+			mc_rollup_dossier(&s, &old.in, -1);
 		if (now.unit_id)
 			mc_rollup_dossier(&s, &now, 1);
 		rc = apply(st, &s);
 	}
+cleanup:
+	scanned_clear(&old);
 	return rc;
 }
 
 static int event_append(mc_store *st, mc_event *e)
 {
-	mc_rollup_in d = {0};
+	struct scanned d;
 	/* The previous request is read before this one is written. */
 	int rc = read_dossier(st, &d, e->dossier_id);
 
 	if (rc == 0)
 		rc = mc_store_backend_event_append(st, e);
-	if (rc == 0 && d.unit_id) {
+	if (rc == 0 && d.in.unit_id) {
 		mc_rollup_set s = {0};
 
-		mc_rollup_supplement(&s, &d, e->at);
+		mc_rollup_supplement(&s, &d.in, e->at);
 		rc = apply(st, &s);
 	}
+	scanned_clear(&d);
 	return rc;
 }
 
@@ -266,7 +288,7 @@ static int apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issu
 	static const char sql[] = "SELECT dossier_id FROM apology WHERE id = $1";
 	int rc = mc_store_backend_apology_issue(st, id, old_due, issued_by, issued_by_name, at);
 	int64_t dossier_id = 0;
-	mc_rollup_in d = {0};
+	struct scanned d = {0};
 	mc_q *q = NULL;
 
 	if (rc == 0)
@@ -280,12 +302,13 @@ static int apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issu
 	mc_q_done(q);
 	if (rc == 0)
 		rc = read_dossier(st, &d, dossier_id);
-	if (rc == 0 && d.unit_id) {
+	if (rc == 0 && d.in.unit_id) {
 		mc_rollup_set s = {0};
 
-		mc_rollup_apology(&s, &d, at);
+		mc_rollup_apology(&s, &d.in, at);
 		rc = apply(st, &s);
 	}
+	scanned_clear(&d);
 	return rc;
 }
 
@@ -393,11 +416,12 @@ static int scan(mc_store *st, struct rebuild *b)
 			while (rc == 0 && (rc = mc_q_row(q, "scan dossiers for the statistics")) == 1) {
 				struct scanned x = {0};
 
-				rc = mc_q_read(q, in_cols, MC_ARRAY_LEN(in_cols), &x);
+				rc = scanned_read(q, in_cols, MC_ARRAY_LEN(in_cols), &x);
 				for (int i = 0; i < 3; i++)
 					key[i] = mc_q_col_int(q, 11 + i); /* k1 … k3 */
 				if (rc == 0)
 					rebuild_one(b, kind, &x.in, x.at);
+				scanned_clear(&x);
 				rows++;
 			}
 			mc_q_done(q);

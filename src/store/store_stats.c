@@ -97,22 +97,31 @@ static const char *const sql_supplements[] =
     GROUPED("count(DISTINCT d.id) AS supplement_requested", SUPPLEMENT_SCAN);
 static const char *const sql_apologies[] = GROUPED("count(*) AS apologies", APOLOGY_SCAN);
 
-/* A row of one of the statements above. */
+/* A row of one of the statements above; its strings are owned (counted_clear). */
 struct counted {
-	char path[256];
+	char *path;
 	int64_t procedure_id;
-	char field[128];
-	char procedure_code[32];
-	char procedure_name[512];
+	char *field;
+	char *procedure_code;
+	char *procedure_name;
 	mc_stats_counts c;
 };
 
+static void counted_clear(struct counted *k)
+{
+	free(k->path);
+	free(k->field);
+	free(k->procedure_code);
+	free(k->procedure_name);
+	memset(k, 0, sizeof *k);
+}
+
 #define KEY_COLS                                                                                             \
-	MC_COL_ARRAY(struct counted, path, "path"),                                                          \
+	MC_COL(MC_COL_STR, struct counted, path, "path"),                                                    \
 	    MC_COL(MC_COL_I64, struct counted, procedure_id, "procedure_id"),                                \
-	    MC_COL_ARRAY(struct counted, field, "field"),                                                    \
-	    MC_COL_ARRAY(struct counted, procedure_code, "procedure_code"),                                  \
-	    MC_COL_ARRAY(struct counted, procedure_name, "procedure_name")
+	    MC_COL(MC_COL_STR, struct counted, field, "field"),                                              \
+	    MC_COL(MC_COL_STR, struct counted, procedure_code, "procedure_code"),                            \
+	    MC_COL(MC_COL_STR, struct counted, procedure_name, "procedure_name")
 #define COUNTER_COL(name) MC_COL(MC_COL_I64, struct counted, c.name, #name)
 
 static const mc_col count_cols[] = {
@@ -141,11 +150,30 @@ struct rows {
 	size_t len, cap;
 };
 
+static void row_clear(mc_stats_row *x)
+{
+	free(x->procedure_code);
+	free(x->procedure_name);
+	free(x->field);
+	memset(x, 0, sizeof(*x));
+}
+
+/* A new row with "" strings. */
 static mc_stats_row *rows_add(struct rows *r)
 {
 	MC_GROW(r->list, r->len, r->cap);
-	memset(&r->list[r->len], 0, sizeof(r->list[0]));
-	return &r->list[r->len++];
+	mc_stats_row *x = &r->list[r->len++];
+	memset(x, 0, sizeof(*x));
+	x->procedure_code = mc_xstrdup("");
+	x->procedure_name = mc_xstrdup("");
+	x->field = mc_xstrdup("");
+	return x;
+}
+
+/* An owned copy of s, "" for NULL. */
+static char *dup_or_empty(const char *s)
+{
+	return mc_xstrdup(s ? s : "");
 }
 
 /* The row with this key, added when missing (by unit every row is there
@@ -154,7 +182,7 @@ static mc_stats_row *rows_find(struct rows *r, mc_stats_group g, int64_t unit_ke
 {
 	for (size_t i = 0; i < r->len; i++) {
 		mc_stats_row *x = &r->list[i];
-		if (g == MC_STATS_BY_FIELD  ? strcmp(x->field, k->field) == 0
+		if (g == MC_STATS_BY_FIELD  ? strcmp(x->field, k->field ? k->field : "") == 0
 		    : g == MC_STATS_BY_UNIT ? x->unit_id == unit_key
 					    : g == MC_STATS_TOTAL || x->procedure_id == k->procedure_id)
 			return x;
@@ -162,9 +190,12 @@ static mc_stats_row *rows_find(struct rows *r, mc_stats_group g, int64_t unit_ke
 	mc_stats_row *x = rows_add(r);
 	x->unit_id = unit_key;
 	x->procedure_id = k->procedure_id;
-	memcpy(x->field, k->field, sizeof x->field);
-	memcpy(x->procedure_code, k->procedure_code, sizeof x->procedure_code);
-	memcpy(x->procedure_name, k->procedure_name, sizeof x->procedure_name);
+	free(x->field);
+	free(x->procedure_code);
+	free(x->procedure_name);
+	x->field = dup_or_empty(k->field);
+	x->procedure_code = dup_or_empty(k->procedure_code);
+	x->procedure_name = dup_or_empty(k->procedure_name);
 	return x;
 }
 
@@ -192,7 +223,7 @@ static int children(mc_store *st, int64_t **out, size_t *n, int64_t unit_id)
 static int count(mc_store *st, struct rows *r, const char *sql, const mc_col *cols, size_t n_cols,
 		 const char *lo, const char *hi, const mc_stats_query *query)
 {
-	struct counted k;
+	struct counted k = {0};
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -205,7 +236,7 @@ static int count(mc_store *st, struct rows *r, const char *sql, const mc_col *co
 	if (cols == count_cols)
 		mc_q_int(q, 5, query->at);
 	while ((rc = mc_q_row(q, "count dossiers for statistics")) == 1) {
-		memset(&k, 0, sizeof k);
+		counted_clear(&k);
 		rc = mc_q_read(q, cols, n_cols, &k);
 		if (rc)
 			break;
@@ -215,6 +246,7 @@ static int count(mc_store *st, struct rows *r, const char *sql, const mc_col *co
 	}
 cleanup:
 	mc_q_done(q);
+	counted_clear(&k);
 	return rc < 0 ? rc : 0;
 }
 
@@ -240,7 +272,9 @@ static void drop_empty(struct rows *r)
 
 	for (size_t i = 0; i < r->len; i++) {
 		if (!mc_stats_is_zero(&r->list[i].c))
-			r->list[kept++] = r->list[i];
+			r->list[kept++] = r->list[i]; /* moved, strings and all */
+		else
+			row_clear(&r->list[i]);
 	}
 	r->len = kept;
 }
@@ -303,6 +337,7 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 		break;
 	case MC_STATS_BY_UNIT:
 		if (mc_stats_is_zero(&r.list[0].c)) {
+			row_clear(&r.list[0]);
 			memmove(&r.list[0], &r.list[1], (r.len - 1) * sizeof(r.list[0]));
 			r.len--;
 		} else {
@@ -321,7 +356,7 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 cleanup:
 	free(kids);
 	if (rc < 0) {
-		free(r.list);
+		mc_stats_row_free_list(r.list, r.len);
 		return rc;
 	}
 	*out = r.list;
@@ -329,8 +364,10 @@ cleanup:
 	return 0;
 }
 
-void mc_stats_row_free_list(mc_stats_row *list)
+void mc_stats_row_free_list(mc_stats_row *list, size_t n)
 {
+	for (size_t i = 0; list && i < n; i++)
+		row_clear(&list[i]);
 	free(list);
 }
 
@@ -339,9 +376,9 @@ void mc_stats_row_free_list(mc_stats_row *list)
 #define OVERDUE_WHERE " WHERE u.path >= $1 AND u.path < $2 AND " MC_SQL_RUNNING_OVERDUE("$3")
 
 static const mc_col overdue_cols[] = {
-    MC_COL_ARRAY(mc_stats_overdue, code, "code"),
-    MC_COL_ARRAY(mc_stats_overdue, procedure_code, "procedure_code"),
-    MC_COL_ARRAY(mc_stats_overdue, procedure_name, "procedure_name"),
+    MC_COL(MC_COL_STR, mc_stats_overdue, code, "code"),
+    MC_COL(MC_COL_STR, mc_stats_overdue, procedure_code, "procedure_code"),
+    MC_COL(MC_COL_STR, mc_stats_overdue, procedure_name, "procedure_name"),
     MC_COL(MC_COL_I64, mc_stats_overdue, receiving_unit_id, "receiving_unit_id"),
     MC_COL(MC_COL_I64, mc_stats_overdue, current_unit_id, "current_unit_id"),
     MC_COL(MC_COL_INT, mc_stats_overdue, state, "state"),
@@ -397,8 +434,13 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
-void mc_stats_overdue_free_list(mc_stats_overdue *list)
+void mc_stats_overdue_free_list(mc_stats_overdue *list, size_t n)
 {
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].code);
+		free(list[i].procedure_code);
+		free(list[i].procedure_name);
+	}
 	free(list);
 }
 

@@ -306,8 +306,11 @@ static void test_prepare_and_issue(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(list[0].id, a.id);
 	assert_true(list[1].issued_at > 0);
-	free(list);
+	mc_apology_free_list(list, n);
+	mc_apology_clear(&got);
 	assert_int_equal(mc_store_apology_get(f->st, &got, d.id + 1, a.id), MC_ENOTFOUND);
+	mc_apology_clear(&a);
+	mc_apology_clear(&b);
 	mc_dossier_clear(&d);
 }
 
@@ -344,6 +347,8 @@ static void test_issue_refused_when_outdated_or_finished(void **state)
 	    MC_ECONFLICT);
 	mc_dossier_clear(&s);
 	mc_dossier_clear(&d);
+	mc_apology_clear(&a);
+	mc_apology_clear(&got);
 }
 
 static void test_register(void **state)
@@ -386,25 +391,25 @@ static void test_register(void **state)
 	assert_string_equal(list[0].procedure_name, "Thủ tục 2.000001");
 	assert_int_equal(list[0].a.issued_at, at("2017-03-10T11:00"));
 	assert_string_equal(list[1].dossier_code, d.code);
-	free(list);
+	mc_apology_entry_free_list(list, n);
 	/* The period, paging and the subtree. */
 	assert_int_equal(mc_store_apology_register(f->st, &list, &n, &total, f->district, at("2017-03-10"),
 						   at("2017-04-01"), 50, 0),
 			 0);
 	assert_int_equal(total, 1);
-	free(list);
+	mc_apology_entry_free_list(list, n);
 	assert_int_equal(mc_store_apology_register(f->st, &list, &n, &total, f->district, at("2017-03-01"),
 						   at("2017-04-01"), 1, 1),
 			 0);
 	assert_int_equal(total, 2);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].dossier_code, d.code);
-	free(list);
+	mc_apology_entry_free_list(list, n);
 	assert_int_equal(mc_store_apology_register(f->st, &list, &n, &total, f->dept, at("2017-03-01"),
 						   at("2017-04-01"), 50, 0),
 			 0);
 	assert_int_equal(total, 0);
-	free(list);
+	mc_apology_entry_free_list(list, n);
 	assert_int_equal(mc_store_apology_register(f->st, &list, &n, &total, f->district, at("2017-03-01"),
 						   at("2017-04-01"), 0, 0),
 			 MC_EINVAL);
@@ -413,6 +418,10 @@ static void test_register(void **state)
 			 MC_ENOTFOUND);
 	mc_dossier_clear(&d);
 	mc_dossier_clear(&e);
+	mc_apology_clear(&a);
+	mc_apology_clear(&b);
+	mc_apology_clear(&c);
+	mc_apology_clear(&got);
 }
 
 int main(void)

@@ -310,7 +310,7 @@ static void test_payment_rules(void **state)
 {
 	struct fixture *f = *state;
 	mc_dossier d = {0};
-	mc_payment p;
+	mc_payment p = {0};
 	int64_t t = at("2017-03-01T09:00");
 
 	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
@@ -323,9 +323,11 @@ static void test_payment_rules(void **state)
 	assert_int_equal(mc_app_payment_close(f->st, &f->desk, d.id, "pending", NULL, t), MC_EINVAL);
 	assert_int_equal(mc_store_payment_latest(f->st, &p, d.id), 0);
 	assert_string_equal(p.state, "pending");
+	mc_payment_clear(&p);
 	assert_int_equal(mc_app_payment_close(f->st, &f->desk, d.id, "cancelled", NULL, t), 0);
 	assert_int_equal(mc_store_payment_latest(f->st, &p, d.id), 0);
 	assert_string_equal(p.state, "cancelled");
+	mc_payment_clear(&p);
 	mc_dossier_clear(&d);
 }
 

@@ -239,8 +239,8 @@ static void test_same_stats(void **state)
 		assert_int_equal(a[i].unit_id, b[i].unit_id);
 		assert_memory_equal(&a[i].c, &b[i].c, sizeof a[i].c);
 	}
-	mc_stats_row_free_list(a);
-	mc_stats_row_free_list(b);
+	mc_stats_row_free_list(a, na);
+	mc_stats_row_free_list(b, nb);
 }
 
 int main(void)

@@ -66,7 +66,7 @@ static void make(struct dossier *x)
 	int64_t start = pick(0, SPAN_DAYS - 20);
 
 	memset(x, 0, sizeof(*x));
-	strcpy(d->province_code, "H56");
+	d->province_code = "H56";
 	d->unit_id = pick(1, 3);
 	d->channel = (int)pick(1, 3);
 	if (rnd() % 8 != 0) {

@@ -357,7 +357,7 @@ static void test_total(void **state)
 			     rows[0].c.in_progress);
 	assert_true(mc_stats_on_time_rate(&rate, &rows[0].c));
 	assert_true(rate > 0.6666 && rate < 0.6667);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 
 	/* Judged on 24/4 at noon: d15 is still within time. */
 	query(f, &rows, &n, f->d, MC_STATS_TOTAL, T(2017, 4, 24, 12, 0));
@@ -365,7 +365,7 @@ static void test_total(void **state)
 	w.within = 3;
 	w.overdue = 2;
 	expect("district on 24/4", &rows[0].c, w);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 
 	/* A commune alone, and the province (which adds d10 at the department). */
 	query(f, &rows, &n, f->c2, MC_STATS_TOTAL, T(2017, 5, 1, 0, 0));
@@ -379,7 +379,7 @@ static void test_total(void **state)
 		      .in_progress = 3,
 		      .supplement = 1,
 		      .withdrawn = 1});
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 	query(f, &rows, &n, f->p, MC_STATS_TOTAL, T(2017, 5, 1, 0, 0));
 	w = district_total;
 	w.direct++;
@@ -387,7 +387,7 @@ static void test_total(void **state)
 	w.overdue++; /* d10, due 17/4, still received */
 	w.in_progress++;
 	expect("province", &rows[0].c, w);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 
 	/* The classification in SQL is the core's. */
 	assert_int_equal(mc_deadline_classify_finished(T(2017, 4, 3, 10, 0), T(2017, 4, 5, 17, 0)),
@@ -438,7 +438,7 @@ static void test_by_unit(void **state)
 	for (size_t i = 0; i < n; i++)
 		mc_stats_add(&sum, &rows[i].c);
 	expect("sum of units", &sum, district_total);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 
 	/* The province: the department (one dossier) and the district; the
 	 * province's own desk received nothing and has no row. */
@@ -448,13 +448,13 @@ static void test_by_unit(void **state)
 	assert_int_equal(rows[1].unit_id, f->d);
 	expect("department", &rows[0].c, (want){.direct = 1, .received = 1, .overdue = 1, .in_progress = 1});
 	expect("district in the province", &rows[1].c, district_total);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 
 	/* A commune has no children: only its own row. */
 	query(f, &rows, &n, f->c2, MC_STATS_BY_UNIT, T(2017, 5, 1, 0, 0));
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].unit_id, f->c2);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 }
 
 static void test_by_field_and_procedure(void **state)
@@ -496,7 +496,7 @@ static void test_by_field_and_procedure(void **state)
 	for (size_t i = 0; i < n; i++)
 		mc_stats_add(&sum, &rows[i].c);
 	expect("sum of fields", &sum, district_total);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 
 	memset(&sum, 0, sizeof(sum));
 	query(f, &rows, &n, f->d, MC_STATS_BY_PROCEDURE, T(2017, 5, 1, 0, 0));
@@ -532,7 +532,7 @@ static void test_by_field_and_procedure(void **state)
 	for (size_t i = 0; i < n; i++)
 		mc_stats_add(&sum, &rows[i].c);
 	expect("sum of procedures", &sum, district_total);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 }
 
 /* A procedure whose only figure in the period is a supplement request made
@@ -554,7 +554,7 @@ static void test_supplement_only(void **state)
 	assert_string_equal(rows[3].procedure_name, "Cấp bản sao trích lục");
 	assert_string_equal(rows[3].field, "Chứng thực");
 	expect("1.004", &rows[3].c, (want){.supplement = 1});
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 }
 
 static void test_errors_and_empty(void **state)
@@ -578,11 +578,11 @@ static void test_errors_and_empty(void **state)
 	double rate = -1;
 	assert_false(mc_stats_on_time_rate(&rate, &rows[0].c));
 	assert_true(rate == -1);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 	q.group = MC_STATS_BY_FIELD;
 	assert_int_equal(mc_store_stats(f->st, &rows, &n, &q), 0);
 	assert_int_equal(n, 0);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 }
 
 static void test_overdue(void **state)
@@ -603,7 +603,7 @@ static void test_overdue(void **state)
 	assert_int_equal(list[0].due_at, T(2017, 3, 30, 17, 0));
 	assert_int_equal(list[0].receiving_unit_id, f->c1);
 	assert_string_equal(list[1].code, "TEST-170401-0015");
-	mc_stats_overdue_free_list(list);
+	mc_stats_overdue_free_list(list, n);
 
 	/* Paging keeps the total. */
 	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, f->d, T(2017, 5, 1, 0, 0), 1, 1),
@@ -611,13 +611,13 @@ static void test_overdue(void **state)
 	assert_int_equal(total, 2);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].code, "TEST-170401-0015");
-	mc_stats_overdue_free_list(list);
+	mc_stats_overdue_free_list(list, n);
 
 	/* The province adds d10. */
 	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, f->p, T(2017, 5, 1, 0, 0), 50, 0),
 			 0);
 	assert_int_equal(total, 3);
-	mc_stats_overdue_free_list(list);
+	mc_stats_overdue_free_list(list, n);
 	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, f->d, T(2017, 5, 1, 0, 0), 0, 0),
 			 MC_EINVAL);
 	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, 99999, T(2017, 5, 1, 0, 0), 10, 0),
@@ -634,7 +634,7 @@ static void apologise(struct fixture *f, const char *code, int64_t unit, int64_t
 	memset(&a, 0, sizeof(a));
 	a.dossier_id = d.id;
 	a.unit_id = unit;
-	snprintf(a.reason, sizeof(a.reason), "Chờ ý kiến của cơ quan liên quan");
+	a.reason = mc_xstrdup("Chờ ý kiến của cơ quan liên quan");
 	a.old_due = d.due_at;
 	a.new_due = new_due;
 	a.prepared_at = issued_at - 3600;
@@ -646,6 +646,7 @@ static void apologise(struct fixture *f, const char *code, int64_t unit, int64_t
 		assert_int_equal(mc_store_dossier_update(f->st, &d, d.version), 0);
 	}
 	mc_dossier_clear(&d);
+	mc_apology_clear(&a);
 }
 
 /* An apology moves the appointment, not the law's due time: a dossier
@@ -682,7 +683,7 @@ static void test_apologies(void **state)
 	w.in_progress++;
 	w.apologies = 2;
 	expect("district with apologies", &rows[0].c, w);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 
 	query(f, &rows, &n, f->d, MC_STATS_BY_UNIT, T(2017, 5, 1, 0, 0));
 	int64_t sum = 0;
@@ -692,11 +693,11 @@ static void test_apologies(void **state)
 		sum += rows[i].c.apologies;
 	}
 	assert_int_equal(sum, 2);
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 	query(f, &rows, &n, f->d, MC_STATS_BY_FIELD, T(2017, 5, 1, 0, 0));
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(rows[i].c.apologies, 1); /* Hộ tịch (dA), Đất đai (dB) */
-	mc_stats_row_free_list(rows);
+	mc_stats_row_free_list(rows, n);
 
 	/* The overdue list judges by the law's due time too, and shows it. */
 	mc_stats_overdue *list = NULL;
@@ -706,7 +707,7 @@ static void test_apologies(void **state)
 	assert_int_equal(list[0].due_at, T(2017, 3, 30, 17, 0));
 	assert_string_equal(list[1].code, "TEST-170401-0017");
 	assert_int_equal(list[1].due_at, T(2017, 4, 20, 17, 0));
-	mc_stats_overdue_free_list(list);
+	mc_stats_overdue_free_list(list, n);
 }
 
 /* The public register of results: resolved and on time per unit and month. */

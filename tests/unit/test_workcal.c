@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/mc.h"
 #include "core/workcal.h"
 
@@ -136,6 +137,7 @@ static void test_rule_2017(void **state)
 		assert_int_equal(days[i].kind, want[i].kind);
 		assert_string_equal(days[i].name, want[i].name);
 	}
+	mc_day_entries_clear(days, n);
 }
 
 static size_t count_named(const mc_day_entry *days, size_t n, const char *name)
@@ -156,20 +158,25 @@ static void test_rule_national_day(void **state)
 	assert_int_equal(count_named(days, n, "Quốc khánh"), 1);
 	assert_non_null(find_day(days, n, D(2019, 9, 2)));
 	assert_null(find_day(days, n, D(2019, 9, 1)));
+	mc_day_entries_clear(days, n);
 	assert_int_equal(mc_workcal_rule_days(days, 32, &n, 2020), 0);
 	assert_int_equal(count_named(days, n, "Quốc khánh"), 1);
+	mc_day_entries_clear(days, n);
 	/* Labour Code 2019: two days from 2021, 1/9 taken as the adjacent day. */
 	assert_int_equal(mc_workcal_rule_days(days, 32, &n, 2021), 0);
 	assert_int_equal(count_named(days, n, "Quốc khánh"), 2);
 	assert_non_null(find_day(days, n, D(2021, 9, 1)));
 	assert_non_null(find_day(days, n, D(2021, 9, 2)));
+	mc_day_entries_clear(days, n);
 	/* 2024: 1/9 is a Sunday, so its compensatory day is Tuesday 3/9. */
 	assert_int_equal(mc_workcal_rule_days(days, 32, &n, 2024), 0);
 	assert_int_equal(find_day(days, n, D(2024, 9, 3))->kind, MC_DAY_COMPENSATORY);
 	assert_string_equal(find_day(days, n, D(2024, 9, 3))->name, "Nghỉ bù Quốc khánh");
+	mc_day_entries_clear(days, n);
 	/* 2023: 2/9 is a Saturday: Monday 4/9. */
 	assert_int_equal(mc_workcal_rule_days(days, 32, &n, 2023), 0);
 	assert_int_equal(find_day(days, n, D(2023, 9, 4))->kind, MC_DAY_COMPENSATORY);
+	mc_day_entries_clear(days, n);
 }
 
 static void test_rule_weekend_shift(void **state)
@@ -185,18 +192,22 @@ static void test_rule_weekend_shift(void **state)
 	assert_string_equal(find_day(days, n, D(2022, 4, 11))->name, "Nghỉ bù Giỗ Tổ Hùng Vương");
 	assert_string_equal(find_day(days, n, D(2022, 1, 3))->name, "Nghỉ bù Tết Dương lịch");
 	assert_null(find_day(days, n, D(2022, 1, 2)));
+	mc_day_entries_clear(days, n);
 	/* 2023: Giỗ Tổ on Saturday 29/4, 30/4 on Sunday, 1/5 Monday: the
 	 * compensatory days skip the holiday on Monday: 2/5 and 3/5. */
 	assert_int_equal(mc_workcal_rule_days(days, 32, &n, 2023), 0);
 	assert_string_equal(find_day(days, n, D(2023, 5, 2))->name, "Nghỉ bù Giỗ Tổ Hùng Vương");
 	assert_string_equal(find_day(days, n, D(2023, 5, 3))->name, "Nghỉ bù Ngày Chiến thắng");
+	mc_day_entries_clear(days, n);
 	/* 2021: 1/5 on Saturday: Monday 3/5. */
 	assert_int_equal(mc_workcal_rule_days(days, 32, &n, 2021), 0);
 	assert_string_equal(find_day(days, n, D(2021, 5, 3))->name, "Nghỉ bù Ngày Quốc tế Lao động");
+	mc_day_entries_clear(days, n);
 	/* 2025: mùng 4 Tết on Saturday 1/2: Monday 3/2. */
 	assert_int_equal(mc_workcal_rule_days(days, 32, &n, 2025), 0);
 	assert_int_equal(find_day(days, n, D(2025, 2, 1))->kind, MC_DAY_HOLIDAY);
 	assert_string_equal(find_day(days, n, D(2025, 2, 3))->name, "Nghỉ bù Tết Nguyên đán");
+	mc_day_entries_clear(days, n);
 	/* Every year's list is sorted, in its year, with each weekend holiday
 	 * matched by a compensatory day on a weekday. */
 	for (int y = MC_WORKCAL_FIRST_YEAR; y <= MC_WORKCAL_LAST_YEAR; y++) {
@@ -217,6 +228,7 @@ static void test_rule_weekend_shift(void **state)
 			assert_int_not_equal(days[i].kind, MC_DAY_WORKDAY);
 		}
 		assert_int_equal(weekend_holidays, compensatory);
+		mc_day_entries_clear(days, n);
 	}
 }
 
@@ -230,9 +242,12 @@ static void test_rule_errors(void **state)
 	assert_int_equal(mc_workcal_rule_days(days, 4, &n, 2017), MC_ETOOBIG);
 	assert_int_equal(n, 15);
 	assert_int_equal(days[3].day, D(2017, 1, 28)); /* the first four are written */
+	assert_string_equal(days[3].name, "Tết Nguyên đán");
+	mc_day_entries_clear(days, 4);
 	assert_int_equal(mc_workcal_rule_days(days, 4, &n, 1899), MC_EINVAL);
 	assert_int_equal(mc_workcal_rule_days(days, 4, &n, 2101), MC_EINVAL);
 	assert_int_equal(mc_workcal_rule_days(days, 4, &n, 1900), MC_ETOOBIG);
+	mc_day_entries_clear(days, 4);
 }
 
 static void test_rule_calendar(void **state)
@@ -273,6 +288,7 @@ static void test_set_year_and_revert(void **state)
 	    {4, 6, MC_DAY_HOLIDAY},	 {5, 1, MC_DAY_HOLIDAY},       {5, 2, MC_DAY_COMPENSATORY},
 	};
 	mc_day_entry days[MC_ARRAY_LEN(official)];
+	char names[MC_ARRAY_LEN(official)][16];
 	mc_day_entry *eff = NULL;
 	size_t n = 0;
 	mc_workcal *wc = mc_workcal_new();
@@ -281,7 +297,8 @@ static void test_set_year_and_revert(void **state)
 	for (size_t i = 0; i < MC_ARRAY_LEN(official); i++) {
 		days[i].day = D(2017, official[i].m, official[i].d);
 		days[i].kind = official[i].kind;
-		snprintf(days[i].name, sizeof(days[i].name), "ngày %zu", i);
+		snprintf(names[i], sizeof(names[i]), "ngày %zu", i);
+		days[i].name = names[i];
 	}
 	assert_int_equal(mc_workcal_set_year(wc, 2017, days, MC_ARRAY_LEN(days)), 0);
 	assert_true(mc_workcal_year_is_official(wc, 2017));
@@ -295,7 +312,9 @@ static void test_set_year_and_revert(void **state)
 	assert_int_equal(eff[0].day, D(2017, 1, 2));
 	assert_int_equal(eff[n - 1].day, D(2017, 9, 4));
 	assert_string_equal(eff[n - 1].name, "ngày 0");
-	free(eff);
+	/* Copies: the calendar keeps its own names. */
+	assert_ptr_not_equal(eff[n - 1].name, names[0]);
+	mc_day_entries_free(eff, n);
 	eff = NULL;
 	/* Other years keep the rule. */
 	assert_false(mc_workcal_is_working_day(wc, D(2018, 1, 1)));
@@ -307,7 +326,7 @@ static void test_set_year_and_revert(void **state)
 	assert_false(mc_workcal_is_working_day(wc, D(2017, 2, 2)));
 	assert_int_equal(mc_workcal_year_days(wc, 2017, &eff, &n), 0);
 	assert_int_equal(n, 15);
-	free(eff);
+	mc_day_entries_free(eff, n);
 	assert_int_equal(mc_workcal_year_days(wc, 2101, &eff, &n), MC_EINVAL);
 	mc_workcal_free(wc);
 }
@@ -333,9 +352,9 @@ static void test_set_year_invalid(void **state)
 	days[1].kind = (mc_day_kind)7;
 	assert_int_equal(mc_workcal_set_year(wc, 2017, days, 2), MC_EINVAL);
 	days[1].kind = MC_DAY_WORKDAY;
-	days[1].name[0] = '\0';
+	days[1].name = "";
 	assert_int_equal(mc_workcal_set_year(wc, 2017, days, 2), MC_EINVAL);
-	memset(days[1].name, 'x', sizeof(days[1].name)); /* not terminated */
+	days[1].name = NULL;
 	assert_int_equal(mc_workcal_set_year(wc, 2017, days, 2), MC_EINVAL);
 	assert_int_equal(mc_workcal_set_year(wc, 2017, NULL, 2), MC_EINVAL);
 	assert_int_equal(mc_workcal_set_year(wc, 1899, days, 1), MC_EINVAL);
@@ -441,7 +460,7 @@ static void test_official_file(void **state)
 	assert_true(mc_workcal_is_working_day(l.wc, D(2025, 4, 26)));
 	assert_int_equal(mc_workcal_year_days(l.wc, 2025, &days, &n), 0);
 	assert_int_equal(find_day(days, n, D(2025, 4, 26))->kind, MC_DAY_WORKDAY);
-	free(days);
+	mc_day_entries_free(days, n);
 
 	/* A notice moves days off but does not change how many there are: each
 	 * year has as many working days as by the rule, except the swap of
@@ -469,7 +488,8 @@ struct collected {
 	size_t counts[8];
 	char sources[8][64];
 	int32_t first_day[8];
-	int stop_at; /* return MC_ECONFLICT on this call (1-based), 0: never */
+	size_t name_len; /* of the first day of the first call */
+	int stop_at;	 /* return MC_ECONFLICT on this call (1-based), 0: never */
 };
 
 static int collect(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
@@ -481,6 +501,8 @@ static int collect(int year, const mc_day_entry *days, size_t n, const char *sou
 		c->counts[i] = n;
 		snprintf(c->sources[i], sizeof(c->sources[i]), "%s", source ? source : "(none)");
 		c->first_day[i] = days[0].day;
+		if (i == 0)
+			c->name_len = strlen(days[0].name);
 	}
 	for (size_t k = 1; k < n; k++)
 		assert_true(days[k].day > days[k - 1].day);
@@ -525,14 +547,19 @@ static void test_tsv_good(void **state)
 	c.stop_at = 2;
 	assert_int_equal(mc_workcal_parse_tsv(text, strlen(text), collect, &c), MC_ECONFLICT);
 	assert_int_equal(c.calls, 2);
-	/* A name of 127 bytes fits. */
+	/* A name of MC_LIMIT_CALENDAR_DAY_NAME characters fits, however many
+	 * bytes they take (3 each here); one more is refused. */
 	{
-		char line[256];
+		char line[32 + 3 * (MC_LIMIT_CALENDAR_DAY_NAME + 1)];
+		size_t at = 19;
 		memset(line, 0, sizeof(line));
 		memcpy(line, "2021-01-01\tholiday\t", 19);
-		memset(line + 19, 'x', 127);
+		for (int i = 0; i < MC_LIMIT_CALENDAR_DAY_NAME; i++, at += 3)
+			memcpy(line + at, "ệ", 3);
 		assert_int_equal(parse_text(line, &c), 0);
-		line[19 + 127] = 'x'; /* 128: too long */
+		assert_int_equal(c.calls, 1);
+		assert_int_equal(c.name_len, 3 * MC_LIMIT_CALENDAR_DAY_NAME); /* whole */
+		memcpy(line + at, "x", 1);
 		assert_int_equal(parse_text(line, &c), MC_EINVAL);
 	}
 }

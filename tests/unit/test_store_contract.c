@@ -2159,6 +2159,7 @@ static void test_stats_long_names(void **state)
 	assert_string_equal(late[0].code, d.code);
 	mc_stats_overdue_free_list(late, n);
 	free(name);
+	mc_dossier_clear(&d);
 }
 
 static int cal_cb(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
@@ -2490,6 +2491,7 @@ static void test_long_texts(void **state)
 	free(txn);
 	free(receipt);
 	free(proc_name);
+	mc_dossier_clear(&d);
 }
 
 /* ---- transactions ----------------------------------------------------- */

@@ -16,6 +16,8 @@
  */
 #include "store/db_int.h"
 
+#include "core/redact.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -420,28 +422,6 @@ static void split_url(const char *url, char **conninfo, char **files)
 		*files = mc_xstrdup(DEFAULT_FILES_DIR);
 }
 
-/* The URL as shown (mc_store_path, messages): a password in it replaced by "***". */
-static char *url_shown(const char *url)
-{
-	const char *auth = strstr(url, "://");
-	const char *at;
-	const char *colon;
-	size_t end;
-	char *out;
-
-	if (!auth)
-		return mc_xstrdup(url);
-	auth += 3;
-	end = strcspn(auth, "/?");
-	at = memchr(auth, '@', end);
-	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (!colon)
-		return mc_xstrdup(url);
-	out = mc_xmalloc(strlen(url) + 4);
-	snprintf(out, strlen(url) + 4, "%.*s:***%s", (int)(colon - url), url, at);
-	return out;
-}
-
 int mc_pg_open(mc_store **out, const char *url)
 {
 	/* Bounds on a server that does not answer, so that a request fails with
@@ -456,7 +436,7 @@ int mc_pg_open(mc_store **out, const char *url)
 
 	st->pg = true;
 	st->session = 1;
-	st->url = url_shown(url);
+	st->url = mc_redact_url(url);
 	split_url(url, &st->conninfo, &st->files_dir);
 	values[4] = st->conninfo;
 	st->conn = PQconnectdbParams(keys, values, 1);
@@ -574,28 +554,110 @@ int mc_pg_writable(mc_store *st, bool *out)
 }
 
 /* ---- backup: pg_dump in its custom format (one snapshot while the servers
- * keep writing) and pg_restore, run as child processes with the connection
- * string as an argument (no shell), found on PATH or in MOTCUA_PG_BINDIR
- * (store_backup.c copies the attachments) --------------------------------- */
+ * keep writing) and pg_restore, run as child processes (no shell), found on
+ * PATH or in MOTCUA_PG_BINDIR (store_backup.c copies the attachments). The
+ * connection string goes on their command line without its password, which
+ * any user of the machine could read there (/proc/PID/cmdline, ps); the
+ * password goes in the child's environment (PGPASSWORD), which only its own
+ * user and root can read. -------------------------------------------------- */
 
-/* Runs tool with args (NULL-terminated, args[0] is the tool's name) and waits. */
-static int run_tool(const char *tool, char *const args[])
+/* A connection string for the tools: conninfo's parameters as libpq's
+ * keyword = value list without password (quoted, with \ and ' escaped), and
+ * the password apart (NULL when there is none). Both caller-freed. */
+static int tool_conninfo(const char *conninfo, char **out, char **password)
+{
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
+	size_t cap = 1;
+	char *s;
+	size_t len = 0;
+
+	*out = NULL;
+	*password = NULL;
+	if (!opts) {
+		fprintf(stderr, "could not read the connection string: %s\n", err ? err : "out of memory");
+		PQfreemem(err);
+		return MC_EINVAL;
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (o->val)
+			cap += strlen(o->keyword) + 2 * strlen(o->val) + 5;
+	}
+	s = mc_xmalloc(cap);
+	s[0] = '\0';
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (!o->val)
+			continue;
+		if (strcmp(o->keyword, "password") == 0) {
+			*password = mc_xstrdup(o->val);
+			continue;
+		}
+		len += (size_t)snprintf(s + len, cap - len, "%s%s='", len ? " " : "", o->keyword);
+		for (const char *c = o->val; *c; c++) {
+			if (*c == '\\' || *c == '\'')
+				s[len++] = '\\';
+			s[len++] = *c;
+		}
+		s[len++] = '\'';
+		s[len] = '\0';
+	}
+	PQconninfoFree(opts);
+	*out = s;
+	return 0;
+}
+
+static void forget(char *secret)
+{
+	if (!secret)
+		return;
+	for (volatile char *c = secret; *c; c++)
+		*c = '\0';
+	free(secret);
+}
+
+extern char **environ;
+
+/* Runs tool with args (NULL-terminated, args[0] is the tool's name) and
+ * waits; password, when not NULL, in its environment as PGPASSWORD (in place
+ * of one the environment has). */
+static int run_tool(const char *tool, char *const args[], const char *password)
 {
 	const char *bindir = getenv("MOTCUA_PG_BINDIR");
 	char path[4096];
-	int status = 0;
+	char **env = NULL;
+	char *pw_var = NULL;
+	int status = 0, rc = 0;
+	size_t n = 0;
 	pid_t pid;
 
 	if (bindir && *bindir)
 		snprintf(path, sizeof(path), "%s/%s", bindir, tool);
 	else
 		snprintf(path, sizeof(path), "%s", tool);
+	/* Made before the fork: the child only switches to it and runs the tool. */
+	if (password) {
+		size_t count = 0;
+		while (environ[count])
+			count++;
+		env = mc_xcalloc(count + 2, sizeof(*env));
+		for (size_t i = 0; i < count; i++) {
+			if (strncmp(environ[i], "PGPASSWORD=", 11) != 0)
+				env[n++] = environ[i];
+		}
+		pw_var = mc_xmalloc(strlen(password) + 12);
+		snprintf(pw_var, strlen(password) + 12, "PGPASSWORD=%s", password);
+		env[n++] = pw_var;
+		env[n] = NULL;
+	}
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "could not start %s: %s\n", tool, strerror(errno));
-		return MC_ERROR;
+		rc = MC_ERROR;
+		goto cleanup;
 	}
 	if (pid == 0) {
+		if (env)
+			environ = env;
 		execvp(path, args);
 		fprintf(stderr, "could not run %s: %s\n", path, strerror(errno));
 		_exit(127);
@@ -603,32 +665,52 @@ static int run_tool(const char *tool, char *const args[])
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			fprintf(stderr, "could not wait for %s: %s\n", tool, strerror(errno));
-			return MC_ERROR;
+			rc = MC_ERROR;
+			goto cleanup;
 		}
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "could not complete %s: it exited with status %d\n", tool,
 			WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		return MC_ERROR;
+		rc = MC_ERROR;
 	}
-	return 0;
+cleanup:
+	forget(pw_var);
+	free(env);
+	return rc;
 }
 
 int mc_pg_backup(mc_store *st, const char *dest)
 {
-	char *args[] = {"pg_dump",    "--format=custom", "--no-owner", "--file",
-			(char *)dest, "--dbname",	 st->conninfo, NULL};
+	char *conninfo = NULL, *password = NULL;
+	int rc = tool_conninfo(st->conninfo, &conninfo, &password);
 
-	return run_tool("pg_dump", args);
+	if (rc == 0) {
+		char *args[] = {"pg_dump",    "--format=custom", "--no-owner", "--file",
+				(char *)dest, "--dbname",	 conninfo,     NULL};
+
+		rc = run_tool("pg_dump", args, password);
+	}
+	free(conninfo);
+	forget(password);
+	return rc;
 }
 
 int mc_pg_restore(mc_store *st, const char *src)
 {
-	/* --clean drops what the backup holds before recreating it; the whole
-	 * restore is one transaction, so a failure changes nothing. */
-	char *args[] = {"pg_restore", "--clean",    "--if-exists", "--no-owner", "--single-transaction",
-			"--dbname",   st->conninfo, (char *)src,   NULL};
-	int rc = run_tool("pg_restore", args);
+	char *conninfo = NULL, *password = NULL;
+	int rc = tool_conninfo(st->conninfo, &conninfo, &password);
+
+	if (rc == 0) {
+		/* --clean drops what the backup holds before recreating it; the
+		 * whole restore is one transaction, so a failure changes nothing. */
+		char *args[] = {"pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+				"--dbname",   conninfo,	 (char *)src,	NULL};
+
+		rc = run_tool("pg_restore", args, password);
+	}
+	free(conninfo);
+	forget(password);
 	/* The schema may have changed under the prepared statements. */
 	int reconnected = reconnect(st);
 

@@ -128,6 +128,42 @@ static int seed_calendar(mc_store *st)
 	return rc;
 }
 
+static int note_official_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
+{
+	(void)days;
+	(void)source;
+	struct year_seen *s = payload;
+	/* A year stored without days is one returned to the rule. */
+	if (year >= 0 && year <= 2100 && n > 0)
+		s->years[year] = true;
+	return 0;
+}
+
+/* Due times in a year without its official schedule are computed on the
+ * Labour Code rule alone, and a notice published later (swapped days,
+ * make-up Saturdays) changes them: the operator is told at every start, for
+ * this year and the next, as /metrics and the admin page tell
+ * (docs/operations.md §10). */
+static void warn_calendar_coverage(mc_store *st, int64_t now)
+{
+	struct year_seen *seen = mc_xcalloc(1, sizeof *seen);
+	int year = 0;
+
+	mc_civil_from_days(mc_local_day(now), &year, NULL, NULL);
+	if (mc_store_calendar_each(st, note_official_year, seen) == 0) {
+		for (int y = year; y <= year + 1 && y <= 2100; y++) {
+			if (seen->years[y])
+				continue;
+			fprintf(stderr,
+				"motcua: WARNING: no official schedule of days off for %d is stored: "
+				"due times in %d follow the Labour Code rule alone; enter the Government's "
+				"notice when it is out (PUT /api/v1/calendar/%d, or the admin page)\n",
+				y, y, y);
+		}
+	}
+	free(seen);
+}
+
 static int open_migrated(mc_store **st, const char *db)
 {
 	int rc = mc_store_open(st, db);
@@ -400,6 +436,8 @@ int mc_cli_serve(int argc, char **argv)
 	}
 	if (rc == 0)
 		rc = seed_calendar(st);
+	if (rc == 0)
+		warn_calendar_coverage(st, mc_now());
 	mc_store_close(st);
 	if (rc != 0)
 		return 1;
@@ -411,6 +449,8 @@ int mc_cli_serve(int argc, char **argv)
 		.n_routes = mc_routes_count,
 		.db_url = cfg.db,
 		.db_read_url = cfg.db_read[0] ? cfg.db_read : NULL,
+		.db_read_max_lag = (int)cfg.db_read_max_lag,
+		.ready_max_replica_lag = (int)cfg.ready_max_replica_lag,
 		.listen = cfg.listen,
 		.workers = (int)cfg.workers,
 		.max_body = (size_t)cfg.max_body,

@@ -19,6 +19,7 @@
 #include "core/redact.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
@@ -28,6 +29,10 @@
 #include <unistd.h>
 
 #define DEFAULT_FILES_DIR "./var/files"
+
+/* Connections of this process found lost, made again, and attempts that
+ * failed (for /metrics: mc_store_conn_stats_get). */
+static _Atomic uint64_t conns_lost, conns_reconnected, conns_failed;
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -72,6 +77,17 @@ static int pg_error(mc_store *st, const PGresult *r, const char *what)
 		 * and says so when it finally gives up), not worth a line here. */
 		if (strcmp(state, "55P03") == 0)
 			return MC_EBUSY;
+		/* read_only_sql_transaction: a write on a standby, or on a primary
+		 * made read-only (default_transaction_read_only) in a failover. The
+		 * node is not ready (/readyz) and the write can be tried again once
+		 * its connection reaches the new primary. */
+		if (strcmp(state, "25006") == 0) {
+			fprintf(stderr,
+				"could not %s: the database is read-only (a standby, or a primary being "
+				"switched over)\n",
+				what);
+			return MC_EBUSY;
+		}
 	}
 	/* While the server is away every call fails the same way: said once,
 	 * when the connection is found lost, and again when it is back. */
@@ -80,6 +96,7 @@ static int pg_error(mc_store *st, const PGresult *r, const char *what)
 	fprintf(stderr, "could not %s: %.*s\n", what, trimmed(msg), msg);
 	if (connection_lost(st)) {
 		st->down = 1;
+		atomic_fetch_add(&conns_lost, 1);
 		return MC_EBUSY;
 	}
 	/* serialization_failure, deadlock_detected, query_canceled (a
@@ -173,6 +190,9 @@ int mc_pg_set_limits(mc_store *st, const mc_store_limits *limits)
 {
 	st->limits = *limits;
 	st->limits_set = true;
+	/* Not connected yet (mc_pg_open with deferred): set when it connects. */
+	if (connection_lost(st))
+		return 0;
 	return apply_limits(st);
 }
 
@@ -193,6 +213,7 @@ static int reconnect(mc_store *st)
 	st->session++;
 	mc_seq_marks_forget(&st->marks);
 	if (connection_lost(st)) {
+		atomic_fetch_add(&conns_failed, 1);
 		if (st->down < 2) {
 			const char *msg = PQerrorMessage(st->conn);
 
@@ -201,6 +222,7 @@ static int reconnect(mc_store *st)
 		}
 		return MC_EBUSY;
 	}
+	atomic_fetch_add(&conns_reconnected, 1);
 	rc = configure(st);
 	if (rc == 0 && st->down) {
 		fprintf(stderr, "motcua: reconnected to PostgreSQL at %s\n", st->url);
@@ -227,6 +249,7 @@ static int reconnect_if_lost(mc_store *st)
 		fprintf(stderr, "motcua: PostgreSQL closed the connection to %s; connecting again\n",
 			st->url);
 		st->down = 1;
+		atomic_fetch_add(&conns_lost, 1);
 	}
 	return reconnect(st);
 }
@@ -422,7 +445,7 @@ static void split_url(const char *url, char **conninfo, char **files)
 		*files = mc_xstrdup(DEFAULT_FILES_DIR);
 }
 
-int mc_pg_open(mc_store **out, const char *url)
+int mc_pg_open(mc_store **out, const char *url, bool deferred)
 {
 	/* Bounds on a server that does not answer, so that a request fails with
 	 * 503 rather than hang: 5 s to connect (also for each reconnection), and
@@ -450,7 +473,15 @@ int mc_pg_open(mc_store **out, const char *url)
 
 		fprintf(stderr, "could not connect to PostgreSQL: %.*s\n", trimmed(msg), msg);
 		rc = MC_EBUSY;
-		goto cleanup;
+		if (!deferred)
+			goto cleanup;
+		/* Said once: its next uses try again (reconnect_if_lost, which
+		 * finds the connection lost) without a line each. */
+		fprintf(stderr, "motcua: will connect to %s when it answers\n", st->url);
+		atomic_fetch_add(&conns_failed, 1);
+		st->down = 2;
+		*out = st;
+		return 0;
 	}
 	rc = configure(st);
 	if (rc)
@@ -541,16 +572,80 @@ int mc_pg_check_integrity(mc_store *st, bool *complete, char *problem, size_t ca
 
 int mc_pg_writable(mc_store *st, bool *out)
 {
+	/* A standby, or a primary whose transactions are read-only: what an
+	 * administrator sets (ALTER SYSTEM SET default_transaction_read_only)
+	 * to stop the writes of an old primary in a switchover. */
+	static const char sql[] =
+	    "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'";
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, "SELECT pg_is_in_recovery()");
+	int rc = mc_db_prepare(st, &q, sql);
 
 	*out = false;
 	if (rc == 0)
-		rc = mc_q_row(q, "ask whether the database is a standby");
+		rc = mc_q_row(q, "ask whether the database takes writes");
 	if (rc == 1)
 		*out = !mc_q_col_bool(q, 0);
 	mc_q_done(q);
 	return rc < 0 ? rc : 0;
+}
+
+/* "16/B374D848" (a pg_lsn as text) as a number. */
+static int parse_lsn(const char *text, uint64_t *out)
+{
+	unsigned long long hi = 0, lo = 0;
+	char tail;
+
+	if (!text || sscanf(text, "%llX/%llX%c", &hi, &lo, &tail) != 2 || hi > 0xffffffffULL ||
+	    lo > 0xffffffffULL)
+		return MC_ERROR;
+	*out = ((uint64_t)hi << 32) | (uint64_t)lo;
+	return 0;
+}
+
+int mc_pg_wal_position(mc_store *st, uint64_t *out)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, "SELECT pg_current_wal_lsn()");
+
+	*out = 0;
+	if (rc == 0)
+		rc = mc_q_row(q, "read the WAL position of the primary");
+	if (rc == 1)
+		rc = parse_lsn(mc_q_col_text(q, 0), out);
+	else if (rc == 0)
+		rc = MC_ERROR;
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_pg_replay_position(mc_store *st, uint64_t *out, bool *standby)
+{
+	/* On a primary (a standby promoted, or db_read naming the primary) the
+	 * position is its own: everything it has is there. */
+	static const char sql[] = "SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN "
+				  "pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = 0;
+	*standby = false;
+	if (rc == 0)
+		rc = mc_q_row(q, "read the replay position of the replica");
+	if (rc == 1) {
+		*standby = mc_q_col_bool(q, 0);
+		rc = mc_q_col_null(q, 1) ? 0 : parse_lsn(mc_q_col_text(q, 1), out);
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+void mc_pg_conn_stats(uint64_t *lost, uint64_t *reconnected, uint64_t *failed)
+{
+	*lost = atomic_load(&conns_lost);
+	*reconnected = atomic_load(&conns_reconnected);
+	*failed = atomic_load(&conns_failed);
 }
 
 /* ---- backup: pg_dump in its custom format (one snapshot while the servers

@@ -3,6 +3,7 @@
 #include "app/upkeep.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,11 +67,23 @@ static void *runner_main(void *arg)
 	return NULL;
 }
 
+/* Messages sent and attempts that failed, by this process since it started. */
+static _Atomic uint64_t delivered, delivery_failures;
+
+void mc_jobs_delivery_counts(uint64_t *sent, uint64_t *failed)
+{
+	*sent = atomic_load(&delivered);
+	*failed = atomic_load(&delivery_failures);
+}
+
 static void deliver(void *self, mc_store *st)
 {
 	runner *rn = self;
 	const mc_jobs_config *cfg = &rn->owner->cfg;
-	mc_notify_deliver(st, cfg->group, cfg->notify, mc_now(), NULL, NULL);
+	int sent = 0, failed = 0;
+	mc_notify_deliver(st, cfg->group, cfg->notify, mc_now(), &sent, &failed);
+	atomic_fetch_add(&delivered, (uint64_t)sent);
+	atomic_fetch_add(&delivery_failures, (uint64_t)failed);
 }
 
 static int purge_write(mc_store *st, void *payload)

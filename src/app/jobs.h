@@ -45,6 +45,11 @@ void mc_jobs_stop(mc_jobs *j);
 /* Frees the jobs, after the group committer has stopped. NULL-safe. */
 void mc_jobs_free(mc_jobs *j);
 
+/* Messages to applicants delivered, and delivery attempts that failed (each
+ * retried later, or given up after MC_NOTIFY_MAX_ATTEMPTS), by the jobs of
+ * this process since it started; for /metrics. */
+void mc_jobs_delivery_counts(uint64_t *sent, uint64_t *failed);
+
 /* One purge of expired sessions at now, through the group committer. */
 int mc_jobs_purge_sessions(mc_group *g, int64_t now);
 

@@ -6,6 +6,7 @@
 #define MC_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct mc_store mc_store;
 
@@ -36,6 +37,16 @@ int mc_cli_migrate(int argc, char **argv);
 /* `motcua check [--quick]`: every attachment the database names is on disk,
  * whole; files nothing names are listed (cli/ops.c). */
 int mc_cli_check(int argc, char **argv);
+
+/* The database a command works on: --db, else `db` of the configuration
+ * (--config FILE, MOTCUA_DB, MOTCUA_DB_FILE, a systemd credential), as the
+ * server would take it, into out (cap bytes). Says why on stderr and returns
+ * MC_EINVAL when there is none (cli/ops.c). */
+int mc_cli_database(char *out, size_t cap, int argc, char **argv);
+/* url (a database URL or path, an SMTP or SMS URL) as messages may show it:
+ * its password and secret parameters hidden (core/redact.h). Borrowed: the
+ * last four results stay valid (cli/ops.c). */
+const char *mc_cli_shown(const char *url);
 
 /* The value of option `name` in argv ("" for a flag when !has_value), NULL
  * when absent. Borrowed from argv. */

@@ -129,16 +129,52 @@ static int seed_calendar(mc_store *st)
 	return rc;
 }
 
+static int note_official_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
+{
+	(void)days;
+	(void)source;
+	struct year_seen *s = payload;
+	/* A year stored without days is one returned to the rule. */
+	if (year >= 0 && year <= 2100 && n > 0)
+		s->years[year] = true;
+	return 0;
+}
+
+/* Due times in a year without its official schedule are computed on the
+ * Labour Code rule alone, and a notice published later (swapped days,
+ * make-up Saturdays) changes them: the operator is told at every start, for
+ * this year and the next, as /metrics and the admin page tell
+ * (docs/operations.md §10). */
+static void warn_calendar_coverage(mc_store *st, int64_t now)
+{
+	struct year_seen *seen = mc_xcalloc(1, sizeof *seen);
+	int year = 0;
+
+	mc_civil_from_days(mc_local_day(now), &year, NULL, NULL);
+	if (mc_store_calendar_each(st, note_official_year, seen) == 0) {
+		for (int y = year; y <= year + 1 && y <= 2100; y++) {
+			if (seen->years[y])
+				continue;
+			fprintf(stderr,
+				"motcua: WARNING: no official schedule of days off for %d is stored: "
+				"due times in %d follow the Labour Code rule alone; enter the Government's "
+				"notice when it is out (PUT /api/v1/calendar/%d, or the admin page)\n",
+				y, y, y);
+		}
+	}
+	free(seen);
+}
+
 static int open_migrated(mc_store **st, const char *db)
 {
 	int rc = mc_store_open(st, db);
 	if (rc != 0) {
-		fprintf(stderr, "motcua: could not open the database %s\n", db);
+		fprintf(stderr, "motcua: could not open the database %s\n", mc_cli_shown(db));
 		return rc;
 	}
 	rc = mc_store_migrate(*st);
 	if (rc != 0) {
-		fprintf(stderr, "motcua: could not migrate the database %s\n", db);
+		fprintf(stderr, "motcua: could not migrate the database %s\n", mc_cli_shown(db));
 		mc_store_close(*st);
 		*st = NULL;
 	}
@@ -175,7 +211,7 @@ int mc_cli_init(int argc, char **argv)
 	}
 	int version = 0;
 	mc_store_schema_version(st, &version);
-	printf("motcua: database %s ready (schema %d)\n", db, version);
+	printf("motcua: database %s ready (schema %d)\n", mc_cli_shown(db), version);
 	if (demo) {
 		/* The password as given, whole (a copy into 32 bytes emptied a
 		 * longer one), or a made-up one. */
@@ -351,20 +387,22 @@ static int check_at_start(mc_store *st, const mc_config *cfg)
 					      (int64_t)cfg->startup_check_seconds * 1000);
 		if (rc == MC_ERROR) {
 			fprintf(stderr,
-				"motcua: the database %s is damaged (%s); not serving it: restore the last backup "
-				"(motcua restore) or recover what is left (sqlite3 .recover)\n",
-				cfg->db, problem);
+				"motcua: the database %s is damaged (%s); not serving it: restore the last "
+				"backup (motcua restore) or recover what is left (sqlite3 .recover)\n",
+				mc_cli_shown(cfg->db), problem);
 			return rc;
 		}
 		if (rc != 0) {
-			fprintf(stderr, "motcua: could not check the database %s (%d)\n", cfg->db, rc);
+			fprintf(stderr, "motcua: could not check the database %s (%d)\n",
+				mc_cli_shown(cfg->db), rc);
 			return rc;
 		}
 		if (!complete)
-			fprintf(stderr,
-				"motcua: the integrity check of %s was stopped after %ld s (startup_check_seconds); "
-				"run sqlite3 %s 'PRAGMA quick_check' with the server stopped to check it whole\n",
-				cfg->db, cfg->startup_check_seconds, cfg->db);
+			fprintf(
+			    stderr,
+			    "motcua: the integrity check of %s was stopped after %ld s (startup_check_seconds); "
+			    "run sqlite3 %s 'PRAGMA quick_check' with the server stopped to check it whole\n",
+			    mc_cli_shown(cfg->db), cfg->startup_check_seconds, mc_cli_shown(cfg->db));
 	}
 	/* Older than any upload still being written, by another server too. */
 	if (mc_store_files_clean_tmp(st, &removed, mc_now() - 600) == 0 && removed > 0)
@@ -392,16 +430,18 @@ int mc_cli_serve(int argc, char **argv)
 		return 2;
 	mc_store *st = NULL;
 	if (mc_store_open(&st, cfg.db) != 0) {
-		fprintf(stderr, "motcua: could not open the database %s\n", cfg.db);
+		fprintf(stderr, "motcua: could not open the database %s\n", mc_cli_shown(cfg.db));
 		return 1;
 	}
 	int rc = check_at_start(st, &cfg);
 	if (rc == 0 && mc_store_migrate(st) != 0) {
-		fprintf(stderr, "motcua: could not migrate the database %s\n", cfg.db);
+		fprintf(stderr, "motcua: could not migrate the database %s\n", mc_cli_shown(cfg.db));
 		rc = MC_ERROR;
 	}
 	if (rc == 0)
 		rc = seed_calendar(st);
+	if (rc == 0)
+		warn_calendar_coverage(st, mc_now());
 	mc_store_close(st);
 	if (rc != 0)
 		return 1;
@@ -413,6 +453,8 @@ int mc_cli_serve(int argc, char **argv)
 		.n_routes = mc_routes_count,
 		.db_url = cfg.db,
 		.db_read_url = cfg.db_read[0] ? cfg.db_read : NULL,
+		.db_read_max_lag = (int)cfg.db_read_max_lag,
+		.ready_max_replica_lag = (int)cfg.ready_max_replica_lag,
 		.listen = cfg.listen,
 		.workers = (int)cfg.workers,
 		.max_body = (size_t)cfg.max_body,
@@ -728,14 +770,21 @@ cleanup:
 
 int mc_cli_backup(int argc, char **argv)
 {
-	static const char *const known[] = {"--db", "--out", NULL};
+	static const char *const known[] = {"--db", "--config", "--out", NULL};
 	if (check_opts(argc, argv, known, 0) != 0)
 		return 2;
-	const char *db = opt(argc, argv, "--db", true), *dest = opt(argc, argv, "--out", true);
-	if (!db || !dest) {
-		fprintf(stderr, "usage: motcua backup --db PATH --out FILE (a consistent copy, while the server runs)\n");
+	const char *dest = opt(argc, argv, "--out", true);
+	char db[1024];
+	if ((!opt(argc, argv, "--db", true) && !opt(argc, argv, "--config", true)) || !dest) {
+		fprintf(stderr,
+			"usage: motcua backup --db PATH | --config FILE --out FILE (a consistent copy, while "
+			"the server runs)\n");
 		return 2;
 	}
+	/* From the configuration, a URL with a password is not on this
+	 * command's own command line either. */
+	if (mc_cli_database(db, sizeof db, argc, argv) != 0)
+		return 2;
 	mc_store *st = NULL;
 	if (open_migrated(&st, db) != 0)
 		return 1;
@@ -753,20 +802,25 @@ int mc_cli_backup(int argc, char **argv)
 		rc = MC_ERROR;
 	}
 	if (rc == 0)
-		printf("motcua: %s backed up to %s (attachments in %s.files)\n", db, dest, dest);
+		printf("motcua: %s backed up to %s (attachments in %s.files)\n", mc_cli_shown(db), dest,
+		       dest);
 	return rc == 0 ? 0 : 1;
 }
 
 int mc_cli_restore(int argc, char **argv)
 {
-	static const char *const known[] = {"--db", "--from", NULL};
+	static const char *const known[] = {"--db", "--config", "--from", NULL};
 	if (check_opts(argc, argv, known, 0) != 0)
 		return 2;
-	const char *db = opt(argc, argv, "--db", true), *src = opt(argc, argv, "--from", true);
-	if (!db || !src) {
-		fprintf(stderr, "usage: motcua restore --db PATH --from FILE (with the server stopped)\n");
+	const char *src = opt(argc, argv, "--from", true);
+	char db[1024];
+	if ((!opt(argc, argv, "--db", true) && !opt(argc, argv, "--config", true)) || !src) {
+		fprintf(stderr, "usage: motcua restore --db PATH | --config FILE --from FILE (with the "
+				"server stopped)\n");
 		return 2;
 	}
+	if (mc_cli_database(db, sizeof db, argc, argv) != 0)
+		return 2;
 	FILE *probe = fopen(src, "rb");
 	if (!probe) {
 		fprintf(stderr, "motcua restore: cannot read %s\n", src);
@@ -786,7 +840,7 @@ int mc_cli_restore(int argc, char **argv)
 		    stderr,
 		    "motcua restore: the database %s is in use (%s): stop every motcua server on it first "
 		    "(systemctl stop motcua); nothing was changed\n",
-		    db, who[0] ? who : "another process has it open");
+		    mc_cli_shown(db), who[0] ? who : "another process has it open");
 		mc_store_close(st);
 		return 1;
 	}
@@ -797,7 +851,7 @@ int mc_cli_restore(int argc, char **argv)
 		rc = mc_store_migrate(st);
 	mc_store_close(st);
 	if (rc == 0)
-		printf("motcua: %s restored from %s\n", db, src);
+		printf("motcua: %s restored from %s\n", mc_cli_shown(db), src);
 	return rc == 0 ? 0 : 1;
 }
 

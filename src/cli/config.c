@@ -2,12 +2,25 @@
 
 #include "core/mc.h"
 
+#include "core/redact.h"
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef enum { T_STRING, T_INT, T_BOOL } type;
+
+/* How a string setting is shown and where it may come from. */
+enum {
+	SECRET = 1,    /* shown as "(set)" by `motcua config`, never printed */
+	URL = 2,       /* shown with its password and secret parameters hidden (core/redact.h) */
+	FROM_FILE = 4, /* may be read from a file: <key>_file, MOTCUA_<KEY>_FILE, or a
+			* systemd credential named <key> ($CREDENTIALS_DIRECTORY/<key>) */
+};
 
 static const struct setting {
 	const char *key;
@@ -19,9 +32,13 @@ static const struct setting {
 	const char *help;
 } settings[] = {
 	{"db", T_STRING, 0, 0, "var/motcua.db", offsetof(mc_config, db), sizeof((mc_config *)0)->db,
-	 "database: a SQLite file path"},
+	 "database: a SQLite file path, or postgresql://user@host[,host2]/dbname?files=/folder"},
 	{"db_read", T_STRING, 0, 0, "", offsetof(mc_config, db_read), sizeof((mc_config *)0)->db_read,
 	 "read-only database (a streaming replica) for the workers' reads, empty = db"},
+	{"db_read_max_lag", T_INT, 0, 86400, "30", offsetof(mc_config, db_read_max_lag), 0,
+	 "seconds the replica (db_read) may lag before reads go to the primary until it catches up; 0 = no bound"},
+	{"ready_max_replica_lag", T_INT, 0, 86400, "0", offsetof(mc_config, ready_max_replica_lag), 0,
+	 "seconds the replica (db_read) may lag before /readyz answers 503; 0 = its lag never makes the node unready"},
 	{"listen", T_STRING, 0, 0, "127.0.0.1:8080", offsetof(mc_config, listen), sizeof((mc_config *)0)->listen,
 	 "HOST:PORT the server listens on"},
 	{"workers", T_INT, 0, 256, "0", offsetof(mc_config, workers), 0, "worker threads, 0 = one per core"},
@@ -69,7 +86,7 @@ static const struct setting {
 	{"smtp_user", T_STRING, 0, 0, "", offsetof(mc_config, smtp_user), sizeof((mc_config *)0)->smtp_user,
 	 "SMTP user, empty = no authentication"},
 	{"smtp_password", T_STRING, 0, 0, "", offsetof(mc_config, smtp_password),
-	 sizeof((mc_config *)0)->smtp_password, "SMTP password (prefer MOTCUA_SMTP_PASSWORD)"},
+	 sizeof((mc_config *)0)->smtp_password, "SMTP password (not in this file: a credential, a file or MOTCUA_SMTP_PASSWORD)"},
 	{"mail_from", T_STRING, 0, 0, "motcua@localhost", offsetof(mc_config, mail_from),
 	 sizeof((mc_config *)0)->mail_from, "sender address of e-mail to applicants"},
 	{"sms_url", T_STRING, 0, 0, "", offsetof(mc_config, sms_url), sizeof((mc_config *)0)->sms_url,
@@ -94,7 +111,7 @@ static const struct setting {
 	 "our partner code at the payment provider (docs/payments.md)"},
 	{"payment_secret", T_STRING, 0, 0, "", offsetof(mc_config, payment_secret),
 	 sizeof((mc_config *)0)->payment_secret,
-	 "secret shared with the payment provider (prefer MOTCUA_PAYMENT_SECRET); required with "
+	 "secret shared with the payment provider (not in this file); required with "
 	 "payment_url, and on PostgreSQL with the test provider"},
 	{"payment_url", T_STRING, 0, 0, "", offsetof(mc_config, payment_url),
 	 sizeof((mc_config *)0)->payment_url,
@@ -136,7 +153,7 @@ static const struct setting {
 	 sizeof((mc_config *)0)->metrics_allow,
 	 "client addresses and networks that may read /metrics without a token (\"\" = none)"},
 	{"metrics_token", T_STRING, 0, 0, "", offsetof(mc_config, metrics_token), sizeof((mc_config *)0)->metrics_token,
-	 "bearer token that opens /metrics from any address, empty = none (prefer MOTCUA_METRICS_TOKEN)"},
+	 "bearer token that opens /metrics from any address, empty = none (not in this file)"},
 	{"cache_mb", T_INT, 1, 65536, "48", offsetof(mc_config, cache_mb), 0,
 	 "memory for rendered public lookups, MiB"},
 	{"cache_entry_kb", T_INT, 1, 16384, "64", offsetof(mc_config, cache_entry_kb), 0,
@@ -152,6 +169,29 @@ static const struct setting {
 	{"listen_backlog", T_INT, 16, 65535, "1024", offsetof(mc_config, listen_backlog), 0,
 	 "connections the kernel may hold waiting to be accepted"},
 };
+
+/* The string settings that are secrets or may hold one. */
+static const struct {
+	const char *key;
+	unsigned flags;
+} kinds[] = {
+    {"db", URL | FROM_FILE},
+    {"db_read", URL | FROM_FILE},
+    {"smtp_url", URL | FROM_FILE},
+    {"smtp_password", SECRET | FROM_FILE},
+    {"sms_url", URL | FROM_FILE},
+    {"payment_secret", SECRET | FROM_FILE},
+    {"metrics_token", SECRET | FROM_FILE},
+};
+
+static unsigned flags_of(const struct setting *s)
+{
+	for (size_t i = 0; i < MC_ARRAY_LEN(kinds); i++) {
+		if (strcmp(kinds[i].key, s->key) == 0)
+			return kinds[i].flags;
+	}
+	return 0;
+}
 
 static int set_one(mc_config *cfg, const struct setting *s, const char *value, const char *origin)
 {
@@ -198,6 +238,20 @@ static const struct setting *find(const char *key)
 	return NULL;
 }
 
+/* The setting that "<key>_file" names, for the settings that may come from a file. */
+static const struct setting *find_file_key(const char *key)
+{
+	size_t n = strlen(key);
+	char base[64];
+
+	if (n <= 5 || n - 5 >= sizeof base || strcmp(key + n - 5, "_file") != 0)
+		return NULL;
+	memcpy(base, key, n - 5);
+	base[n - 5] = '\0';
+	const struct setting *s = find(base);
+	return s && (flags_of(s) & FROM_FILE) ? s : NULL;
+}
+
 int mc_config_set(mc_config *cfg, const char *key, const char *value)
 {
 	const struct setting *s = find(key);
@@ -206,6 +260,72 @@ int mc_config_set(mc_config *cfg, const char *key, const char *value)
 		return MC_ENOTFOUND;
 	}
 	return set_one(cfg, s, value, "command line");
+}
+
+/*
+ * A secret read from a file (a <key>_file setting, MOTCUA_<KEY>_FILE, or a
+ * systemd credential): its whole content but for the line ends at its end,
+ * one line. Refused: a file that cannot be read, is empty, holds more than
+ * one line or a NUL, or is longer than the setting takes. A file every user
+ * of the machine may read is used, with a warning.
+ */
+static int set_from_file(mc_config *cfg, const struct setting *s, const char *path, const char *origin)
+{
+	char *field = (char *)cfg + s->offset;
+	char *buf = mc_xmalloc(s->cap + 2);
+	struct stat sb;
+	size_t len = 0;
+	ssize_t got;
+	int rc = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "motcua: %s (%s): could not open %s: %s\n", s->key, origin, path,
+			strerror(errno));
+		free(buf);
+		return MC_EINVAL;
+	}
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & S_IROTH))
+		fprintf(stderr,
+			"motcua: %s (%s): %s is readable by every user of the machine; make it readable by "
+			"the service only (chmod o-r)\n",
+			s->key, origin, path);
+	/* Up to the setting's size and a line end (\r\n); then the file must end. */
+	while (len < s->cap + 1 && (got = read(fd, buf + len, s->cap + 1 - len)) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "motcua: %s (%s): could not read %s: %s\n", s->key, origin, path,
+				strerror(errno));
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
+		len += (size_t)got;
+	}
+	char more;
+	bool too_long = len == s->cap + 1 && read(fd, &more, 1) > 0;
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	if (too_long || len > s->cap - 1) {
+		fprintf(stderr, "motcua: %s (%s): %s is longer than %zu bytes\n", s->key, origin, path,
+			s->cap - 1);
+		rc = MC_EINVAL;
+	} else if (len == 0) {
+		fprintf(stderr, "motcua: %s (%s): %s is empty\n", s->key, origin, path);
+		rc = MC_EINVAL;
+	} else if (memchr(buf, '\0', len) || memchr(buf, '\n', len) || memchr(buf, '\r', len)) {
+		fprintf(stderr, "motcua: %s (%s): %s must hold one line\n", s->key, origin, path);
+		rc = MC_EINVAL;
+	} else {
+		memcpy(field, buf, len);
+		field[len] = '\0';
+	}
+cleanup:
+	close(fd);
+	for (volatile char *c = buf; c < buf + s->cap + 2; c++)
+		*c = '\0';
+	free(buf);
+	return rc;
 }
 
 static char *trim(char *s)
@@ -218,6 +338,54 @@ static char *trim(char *s)
 	return s;
 }
 
+/*
+ * The value of a line of the file, in place: either a quoted string
+ * ("…", where \" is a quote and \\ a backslash; nothing but a comment may
+ * follow the closing quote), or the text up to a '#' that follows a space or
+ * a tab (a comment), without the spaces around it. So `db = /srv/a.db  # main`
+ * is /srv/a.db, while a '#' inside a word stays: `sms_url =
+ * https://sms.example/#send`. A value that must hold " #" is quoted. NULL with
+ * *why set when the line is malformed.
+ */
+static char *parse_value(char *v, const char **why)
+{
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (*v == '"') {
+		char *out = v, *p = v + 1;
+		while (*p && *p != '"') {
+			if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+				p++;
+			*out++ = *p++;
+		}
+		if (*p != '"') {
+			*why = "a quoted value has no closing quote";
+			return NULL;
+		}
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p && *p != '#') {
+			*why = "only a comment may follow a quoted value";
+			return NULL;
+		}
+		*out = '\0';
+		return v;
+	}
+	for (char *p = v; *p; p++) {
+		if (*p == '#' && (p == v || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	}
+	return trim(v);
+}
+
+/* Whether the file set this setting, and how: to refuse both key and key_file. */
+typedef struct {
+	unsigned char by[MC_ARRAY_LEN(settings)]; /* 0 not set, 1 the key, 2 key_file */
+} file_seen;
+
 static int load_file(mc_config *cfg, const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -225,9 +393,11 @@ static int load_file(mc_config *cfg, const char *path)
 		fprintf(stderr, "motcua: could not open %s: %s\n", path, strerror(errno));
 		return MC_EINVAL;
 	}
-	char line[2048];
+	char *line = NULL;
+	size_t line_cap = 0;
 	int lineno = 0, rc = 0;
-	while (rc == 0 && fgets(line, sizeof line, f)) {
+	file_seen seen = {0};
+	while (rc == 0 && getline(&line, &line_cap, f) >= 0) {
 		lineno++;
 		char *l = trim(line);
 		if (!*l || *l == '#')
@@ -239,18 +409,114 @@ static int load_file(mc_config *cfg, const char *path)
 			break;
 		}
 		*eq = '\0';
-		char *key = trim(l), *value = trim(eq + 1);
-		const struct setting *s = find(key);
-		if (!s) {
-			fprintf(stderr, "motcua: %s:%d: unknown setting %s\n", path, lineno, key);
+		const char *why = NULL;
+		char *key = trim(l), *value = parse_value(eq + 1, &why);
+		char origin[1100];
+		snprintf(origin, sizeof origin, "%s:%d", path, lineno);
+		if (!value) {
+			fprintf(stderr, "motcua: %s: %s: %s\n", origin, key, why);
 			rc = MC_EINVAL;
 			break;
 		}
-		char origin[1100];
-		snprintf(origin, sizeof origin, "%s:%d", path, lineno);
-		rc = set_one(cfg, s, value, origin);
+		const struct setting *s = find(key);
+		const struct setting *from_file = s ? NULL : find_file_key(key);
+		if (!s && !from_file) {
+			fprintf(stderr, "motcua: %s: unknown setting %s\n", origin, key);
+			rc = MC_EINVAL;
+			break;
+		}
+		const struct setting *target = s ? s : from_file;
+		unsigned char how = s ? 1 : 2;
+		size_t index = (size_t)(target - settings);
+		if (seen.by[index] && seen.by[index] != how) {
+			fprintf(stderr, "motcua: %s: %s and %s_file are both set: give one\n", origin,
+				target->key, target->key);
+			rc = MC_EINVAL;
+			break;
+		}
+		seen.by[index] = how;
+		rc = s ? set_one(cfg, s, value, origin) : set_from_file(cfg, from_file, value, origin);
 	}
+	free(line);
 	fclose(f);
+	return rc;
+}
+
+/* The settings that may come from a file, from systemd's credentials
+ * (LoadCredential=payment_secret:/etc/motcua/payment_secret gives the
+ * service $CREDENTIALS_DIRECTORY/payment_secret): a credential named after
+ * the setting overrides the file and is overridden by the environment. */
+static int load_credentials(mc_config *cfg)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	if (!dir || !*dir)
+		return 0;
+	for (size_t i = 0; i < MC_ARRAY_LEN(settings); i++) {
+		char path[4096];
+		if (!(flags_of(&settings[i]) & FROM_FILE))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, settings[i].key);
+		if (access(path, F_OK) != 0)
+			continue;
+		if (set_from_file(cfg, &settings[i], path, "systemd credential") != 0)
+			return MC_EINVAL;
+	}
+	return 0;
+}
+
+static void env_name(char *out, size_t cap, const char *key, const char *suffix)
+{
+	size_t n = (size_t)snprintf(out, cap, "MOTCUA_");
+	for (const char *k = key; *k && n + 1 < cap; k++)
+		out[n++] = (char)toupper((unsigned char)*k);
+	out[n] = '\0';
+	snprintf(out + n, cap - n, "%s", suffix);
+}
+
+/*
+ * Variables named MOTCUA_… that are not settings but are read by motcua (the
+ * demo's password, where the PostgreSQL tools are, the demo generator's
+ * cache) or by its own test and build scripts, which pass their environment
+ * on to the servers they start (tests/api/harness.mjs).
+ */
+static const char *const other_variables[] = {
+    "MOTCUA_DEMO_PASSWORD",    "MOTCUA_PG_BINDIR", "MOTCUA_SQLITE_CACHE_MB", "MOTCUA_BIN",
+    "MOTCUA_TEST_DB_URL_BASE", "MOTCUA_SHOTS",	   "MOTCUA_FORMS_PICTURES",
+};
+
+/* A MOTCUA_… variable that names no setting is refused as an unknown key of
+ * the file is: MOTCUA_PUBLIC_URI or MOTCUA_PAYMENT_SECRETS set in a unit's
+ * environment would otherwise be ignored without a word. */
+static int check_unknown_variables(void)
+{
+	extern char **environ;
+	int rc = 0;
+
+	for (char **e = environ; e && *e; e++) {
+		if (strncmp(*e, "MOTCUA_", 7) != 0)
+			continue;
+		size_t n = strcspn(*e, "=");
+		bool known = false;
+		for (size_t i = 0; !known && i < MC_ARRAY_LEN(other_variables); i++)
+			known = strlen(other_variables[i]) == n && strncmp(*e, other_variables[i], n) == 0;
+		for (size_t i = 0; !known && i < MC_ARRAY_LEN(settings); i++) {
+			char name[80];
+			env_name(name, sizeof name, settings[i].key, "");
+			known = strlen(name) == n && strncmp(*e, name, n) == 0;
+			if (!known && (flags_of(&settings[i]) & FROM_FILE)) {
+				env_name(name, sizeof name, settings[i].key, "_FILE");
+				known = strlen(name) == n && strncmp(*e, name, n) == 0;
+			}
+		}
+		if (!known) {
+			fprintf(
+			    stderr,
+			    "motcua: unknown setting in the environment: %.*s (settings are MOTCUA_ and the "
+			    "key in capitals, e.g. MOTCUA_PUBLIC_URL; `motcua config` lists them)\n",
+			    (int)n, *e);
+			rc = MC_EINVAL;
+		}
+	}
 	return rc;
 }
 
@@ -259,16 +525,25 @@ int mc_config_load(mc_config *out, const char *path)
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < MC_ARRAY_LEN(settings); i++)
 		set_one(out, &settings[i], settings[i].def, "default");
+	if (check_unknown_variables() != 0)
+		return MC_EINVAL;
 	if (path && load_file(out, path) != 0)
 		return MC_EINVAL;
+	if (load_credentials(out) != 0)
+		return MC_EINVAL;
 	for (size_t i = 0; i < MC_ARRAY_LEN(settings); i++) {
-		char name[64] = "MOTCUA_";
-		size_t n = strlen(name);
-		for (const char *k = settings[i].key; *k && n + 1 < sizeof name; k++)
-			name[n++] = (char)toupper((unsigned char)*k);
-		name[n] = '\0';
+		char name[80], file_name[80];
+		env_name(name, sizeof name, settings[i].key, "");
+		env_name(file_name, sizeof file_name, settings[i].key, "_FILE");
 		const char *v = getenv(name);
+		const char *file = flags_of(&settings[i]) & FROM_FILE ? getenv(file_name) : NULL;
+		if (v && file) {
+			fprintf(stderr, "motcua: %s and %s are both set: give one\n", name, file_name);
+			return MC_EINVAL;
+		}
 		if (v && set_one(out, &settings[i], v, name) != 0)
+			return MC_EINVAL;
+		if (file && set_from_file(out, &settings[i], file, file_name) != 0)
 			return MC_EINVAL;
 	}
 	return 0;
@@ -281,15 +556,34 @@ void mc_config_print(const mc_config *cfg, FILE *out)
 		const char *field = (const char *)cfg + s->offset;
 		switch (s->t) {
 		case T_STRING:
-			/* A secret is shown as set or not, never printed. */
-			if (strstr(s->key, "password") || strstr(s->key, "secret") || strstr(s->key, "token"))
+			/* A secret is shown as set or not, never printed; a URL
+			 * without its password. */
+			if (flags_of(s) & SECRET) {
 				fprintf(out, "%s = %s", s->key, field[0] ? "(set)" : "");
-			else
+			} else if (flags_of(s) & URL) {
+				char *shown = mc_redact_url(field);
+				fprintf(out, "%s = %s", s->key, shown);
+				free(shown);
+			} else {
 				fprintf(out, "%s = %s", s->key, field);
+			}
 			break;
-		case T_INT: fprintf(out, "%s = %ld", s->key, *(const long *)field); break;
-		case T_BOOL: fprintf(out, "%s = %s", s->key, *(const bool *)field ? "true" : "false"); break;
+		case T_INT:
+			fprintf(out, "%s = %ld", s->key, *(const long *)field);
+			break;
+		case T_BOOL:
+			fprintf(out, "%s = %s", s->key, *(const bool *)field ? "true" : "false");
+			break;
 		}
-		fprintf(out, "\t# %s\n", s->help);
+		if (flags_of(s) & FROM_FILE) {
+			char file_var[80];
+			env_name(file_var, sizeof file_var, s->key, "_FILE");
+			fprintf(
+			    out,
+			    "\t# %s; or read from a file: %s_file = PATH, %s, or the systemd credential %s\n",
+			    s->help, s->key, file_var, s->key);
+		} else {
+			fprintf(out, "\t# %s\n", s->help);
+		}
 	}
 }

@@ -1,9 +1,12 @@
 /*
  * config.h - settings of motcua, loaded once at start from a table of
  * {key, type, min, max, default}: defaults, then a configuration file
- * (key = value lines), then MOTCUA_<KEY> environment variables, then
- * command-line flags. Each value is validated; a bad one fails with its key's
- * name. `motcua config` prints the effective values.
+ * (key = value lines, '#' comments), then systemd credentials for the
+ * secrets, then MOTCUA_<KEY> environment variables, then command-line flags.
+ * Each value is validated; a bad one, an unknown key or an unknown MOTCUA_…
+ * variable fails with its name. Secrets (passwords, tokens, URLs that may
+ * hold a password) may be read from files. `motcua config` prints the
+ * effective values, secrets hidden (docs/operations.md §3).
  */
 #ifndef MC_CLI_CONFIG_H
 #define MC_CLI_CONFIG_H
@@ -15,6 +18,8 @@
 typedef struct {
 	char db[1024];
 	char db_read[1024];
+	long db_read_max_lag;
+	long ready_max_replica_lag;
 	char listen[256];
 	long workers;
 	long max_body;

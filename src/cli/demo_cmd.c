@@ -82,7 +82,7 @@ int mc_cli_demo(int argc, char **argv)
 	if (rc == 0)
 		rc = mc_store_migrate(st);
 	if (rc != 0) {
-		fprintf(stderr, "motcua demo: could not open the database %s\n", db);
+		fprintf(stderr, "motcua demo: could not open the database %s\n", mc_cli_shown(db));
 		goto cleanup;
 	}
 	if (mc_time_ctx_load(&tc, st) != 0)

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 #include "cli/config.h"
+#include "core/redact.h"
 #include "core/version.h"
 #include "store/store.h"
 #include "store/store_check.h"
@@ -32,9 +33,19 @@ int mc_cli_version(int argc, char **argv)
 	return 0;
 }
 
-/* The database a command works on: --db, else `db` of the configuration
- * (--config FILE, MOTCUA_DB), as the server would take it. */
-static int database_of(char *out, size_t cap, int argc, char **argv)
+const char *mc_cli_shown(const char *url)
+{
+	static char slots[4][1100];
+	static unsigned next;
+	char *shown = mc_redact_url(url);
+	char *slot = slots[next++ % MC_ARRAY_LEN(slots)];
+
+	snprintf(slot, sizeof slots[0], "%s", shown);
+	free(shown);
+	return slot;
+}
+
+int mc_cli_database(char *out, size_t cap, int argc, char **argv)
 {
 	const char *db = mc_cli_opt(argc, argv, "--db", true);
 	mc_config cfg;
@@ -92,13 +103,13 @@ static int migrate_dry_run(const char *db)
 			goto cleanup;
 		printf(
 		    "motcua migrate: %s does not exist; a start would create it and apply %zu migrations:\n",
-		    db, n);
+		    mc_cli_shown(db), n);
 		print_migrations(list, n);
 		status = 0;
 		goto cleanup;
 	}
 	if (mc_store_open(&st, db) != 0) {
-		fprintf(stderr, "motcua migrate: could not open the database %s\n", db);
+		fprintf(stderr, "motcua migrate: could not open the database %s\n", mc_cli_shown(db));
 		goto cleanup;
 	}
 	rc = mc_store_migrations_pending(st, &current, &list, &n);
@@ -107,19 +118,20 @@ static int migrate_dry_run(const char *db)
 			"motcua migrate: the database %s has schema %d, newer than this motcua's %d: a start "
 			"would "
 			"refuse it (install the newer motcua)\n",
-			db, current, mc_store_migrations_latest(mc_store_url_is_pg(db)));
+			mc_cli_shown(db), current, mc_store_migrations_latest(mc_store_url_is_pg(db)));
 		goto cleanup;
 	}
 	if (rc != 0) {
-		fprintf(stderr, "motcua migrate: could not read the schema version of %s\n", db);
+		fprintf(stderr, "motcua migrate: could not read the schema version of %s\n",
+			mc_cli_shown(db));
 		goto cleanup;
 	}
 	if (n == 0)
-		printf("motcua migrate: %s is at schema %d, this motcua's newest: nothing to apply\n", db,
-		       current);
+		printf("motcua migrate: %s is at schema %d, this motcua's newest: nothing to apply\n",
+		       mc_cli_shown(db), current);
 	else
-		printf("motcua migrate: %s is at schema %d; a start would apply %zu migration%s:\n", db,
-		       current, n, n == 1 ? "" : "s");
+		printf("motcua migrate: %s is at schema %d; a start would apply %zu migration%s:\n",
+		       mc_cli_shown(db), current, n, n == 1 ? "" : "s");
 	print_migrations(list, n);
 	status = 0;
 cleanup:
@@ -138,23 +150,23 @@ int mc_cli_migrate(int argc, char **argv)
 
 	if (mc_cli_check_opts(argc, argv, known, 0) != 0)
 		return 2;
-	if (database_of(db, sizeof db, argc, argv) != 0)
+	if (mc_cli_database(db, sizeof db, argc, argv) != 0)
 		return 2;
 	if (mc_cli_opt(argc, argv, "--dry-run", false))
 		return migrate_dry_run(db);
 	if (mc_store_open(&st, db) != 0) {
-		fprintf(stderr, "motcua migrate: could not open the database %s\n", db);
+		fprintf(stderr, "motcua migrate: could not open the database %s\n", mc_cli_shown(db));
 		return 1;
 	}
 	if (mc_store_schema_version(st, &before) != 0 || mc_store_migrate(st) != 0 ||
 	    mc_store_schema_version(st, &after) != 0) {
-		fprintf(stderr, "motcua migrate: could not migrate the database %s\n", db);
+		fprintf(stderr, "motcua migrate: could not migrate the database %s\n", mc_cli_shown(db));
 		goto cleanup;
 	}
 	if (after == before)
-		printf("motcua migrate: %s is at schema %d: nothing to apply\n", db, after);
+		printf("motcua migrate: %s is at schema %d: nothing to apply\n", mc_cli_shown(db), after);
 	else
-		printf("motcua migrate: %s migrated from schema %d to %d\n", db, before, after);
+		printf("motcua migrate: %s migrated from schema %d to %d\n", mc_cli_shown(db), before, after);
 	status = 0;
 cleanup:
 	mc_store_close(st);
@@ -221,7 +233,7 @@ int mc_cli_check(int argc, char **argv)
 
 	if (mc_cli_check_opts(argc, argv, known, 0) != 0)
 		return 2;
-	if (database_of(db, sizeof db, argc, argv) != 0)
+	if (mc_cli_database(db, sizeof db, argc, argv) != 0)
 		return 2;
 	bool quick = mc_cli_opt(argc, argv, "--quick", false) != NULL;
 	const char *file = sqlite_file(db);
@@ -231,7 +243,7 @@ int mc_cli_check(int argc, char **argv)
 		return 2;
 	}
 	if (mc_store_open(&st, db) != 0) {
-		fprintf(stderr, "motcua check: could not open the database %s\n", db);
+		fprintf(stderr, "motcua check: could not open the database %s\n", mc_cli_shown(db));
 		return 2;
 	}
 	/* The check reads tables of the newest schema; it changes nothing, so
@@ -242,19 +254,20 @@ int mc_cli_check(int argc, char **argv)
 		    stderr,
 		    "motcua check: %s has schema %d, this motcua %d: migrate it first (motcua migrate, or a "
 		    "start of the server)\n",
-		    db, current, pending[n - 1].version);
+		    mc_cli_shown(db), current, pending[n - 1].version);
 		goto cleanup;
 	}
 	if (rc == MC_ECONFLICT) {
 		fprintf(stderr,
-			"motcua check: %s has schema %d, newer than this motcua: check it with its own\n", db,
-			current);
+			"motcua check: %s has schema %d, newer than this motcua: check it with its own\n",
+			mc_cli_shown(db), current);
 		goto cleanup;
 	}
 	if (rc == 0)
 		rc = mc_store_files_check(st, &rep, !quick, print_finding, NULL);
 	if (rc != 0) {
-		fprintf(stderr, "motcua check: could not finish the check of %s (%d)\n", db, rc);
+		fprintf(stderr, "motcua check: could not finish the check of %s (%d)\n", mc_cli_shown(db),
+			rc);
 		goto cleanup;
 	}
 	printf(

@@ -114,7 +114,7 @@ static int report_reform(int argc, char **argv)
 		return 2;
 	}
 	if (mc_store_open(&st, o.db) != 0 || mc_store_migrate(st) != 0) {
-		fprintf(stderr, "motcua report reform: could not open the database %s\n", o.db);
+		fprintf(stderr, "motcua report reform: could not open the database %s\n", mc_cli_shown(o.db));
 		goto cleanup;
 	}
 	/* Only the unit's id: the report reads the unit itself. */

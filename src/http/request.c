@@ -282,7 +282,27 @@ const char *mc_req_param(const mc_req *r, int i) { return i < r->n_params ? r->p
 json_t *mc_req_body(const mc_req *r) { return r->body; }
 const mc_user *mc_req_user(const mc_req *r) { return r->has_user ? &r->user : NULL; }
 const char *mc_req_token_hash(const mc_req *r) { return r->token_hash; }
-mc_store *mc_req_store(const mc_req *r) { return r->w->store; }
+mc_store *mc_req_store(const mc_req *r)
+{
+	if (!r->read_store) {
+		/* Chosen once, so that a request reads one database throughout;
+		 * the request is never itself const. */
+		mc_req *m = (mc_req *)r;
+		m->read_store =
+		    r->w->primary && mc_replica_reads_primary_(r->w->srv) ? r->w->primary : r->w->store;
+	}
+	return r->read_store;
+}
+
+void mc_req_replica_status(const mc_req *r, mc_replica_status *out)
+{
+	mc_replica_status_(r->w->srv, out);
+}
+
+void mc_req_group_stats(const mc_req *r, mc_group_stats *out)
+{
+	mc_group_get_stats(r->w->srv->group, out);
+}
 const mc_server_config *mc_req_config(const mc_req *r) { return &r->w->srv->cfg; }
 mc_cache *mc_req_cache(const mc_req *r) { return r->w->srv->cache; }
 mc_limiter *mc_req_login_accounts(const mc_req *r) { return r->w->srv->login_accounts; }

@@ -111,10 +111,20 @@ static int worker_init(mc_worker *w, mc_server *srv, int index)
 		event_config_free(ec);
 	w->http = w->base ? evhttp_new(w->base) : NULL;
 	const char *read_url = cfg->db_read_url && *cfg->db_read_url ? cfg->db_read_url : cfg->db_url;
-	if (!w->base || !w->http || mc_server_open_store_(&w->store, read_url, cfg) != 0)
+	if (!w->base || !w->http)
 		return MC_ERROR;
-	if (read_url != cfg->db_url && mc_server_open_store_(&w->primary, cfg->db_url, cfg) != 0)
-		return MC_ERROR;
+	if (read_url == cfg->db_url) {
+		if (mc_server_open_store_(&w->store, read_url, cfg) != 0)
+			return MC_ERROR;
+	} else {
+		/* A replica down at the start is read around (replica.c) and
+		 * connected to once it answers. */
+		if (mc_store_open_deferred(&w->store, read_url) != 0 ||
+		    mc_store_set_limits(w->store, &cfg->db_limits) != 0)
+			return MC_ERROR;
+		if (mc_server_open_store_(&w->primary, cfg->db_url, cfg) != 0)
+			return MC_ERROR;
+	}
 	w->conns = mc_conns_new(w->base, w->http, &srv->cfg.conn);
 	if (!w->conns)
 		return MC_ERROR;
@@ -199,6 +209,10 @@ int mc_server_new(mc_server **out, const mc_server_config *cfg)
 	    .max_batch = cfg->group_batch, .limits = cfg->db_limits, .lock_wait_ms = cfg->group_lock_wait_ms};
 	if (mc_group_start(&srv->group, cfg->db_url, &group) != 0)
 		goto fail;
+	if (mc_replica_start_(srv) != 0) {
+		fprintf(stderr, "motcua: could not start watching the read replica\n");
+		goto fail;
+	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int hashers = cfg->hash_threads > 0 ? cfg->hash_threads : (int)(cores > 1 ? cores / 2 : 1);
 	srv->offload = mc_offload_new(hashers, cfg->hash_queue > 0 ? cfg->hash_queue : 64);
@@ -303,6 +317,7 @@ void mc_server_free(mc_server *srv)
 	for (int i = 0; i < srv->n_workers; i++)
 		worker_free(&srv->workers[i]);
 	free(srv->workers);
+	mc_replica_stop_(srv);
 	if (srv->main_base)
 		event_base_free(srv->main_base);
 	if (srv->listen_fd >= 0)

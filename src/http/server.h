@@ -33,6 +33,8 @@ typedef struct {
 	size_t n_routes;
 	const char *db_url;      /* the primary: writes, sessions, time rules */
 	const char *db_read_url; /* the workers' other reads (a replica), or NULL = db_url */
+	int db_read_max_lag;     /* seconds the replica may lag before reads go to the primary; 0 = no bound */
+	int ready_max_replica_lag; /* seconds of lag (or the replica down) that make /readyz 503; 0 = never */
 	const char *listen;      /* "HOST:PORT"; port 0 picks a free one */
 	int workers;             /* 0 = one per core */
 	size_t max_body;         /* JSON request bodies, bytes */
@@ -122,7 +124,8 @@ const mc_user *mc_req_user(const mc_req *r);
 void mc_req_actor(const mc_req *r, mc_actor *out);
 const char *mc_req_token_hash(const mc_req *r);
 /* This worker's read connection: the replica when db_read is set, so it may
- * lag the primary by seconds (docs/scaling.md §2). */
+ * lag the primary by seconds (docs/scaling.md §2); the primary while the
+ * replica is down or lags more than db_read_max_lag (chosen once a request). */
 mc_store *mc_req_store(const mc_req *r);
 /* The time rules in force when the request first asked (replaced when an
  * administrator edits a unit or a calendar, here or on another server); the
@@ -134,6 +137,20 @@ const char *mc_req_public_url(const mc_req *r);
 /* Whether the caller may read /metrics: its address is in metrics_allow, or
  * it sends the metrics_token as a bearer token. */
 bool mc_req_may_read_metrics(const mc_req *r);
+/* The read replica (db_read) as the server last saw it (once a second). */
+typedef struct {
+	bool configured;         /* db_read is set */
+	bool up;                 /* it answered the last look */
+	bool standby;            /* it is a standby (false: a primary, e.g. promoted) */
+	double lag_seconds;      /* behind the primary; -1 when not known */
+	bool reads_from_primary; /* the workers read from the primary meanwhile */
+	uint64_t fallbacks;      /* times the reads moved to the primary since the start */
+	int64_t checked_at;      /* UTC seconds of the last look */
+} mc_replica_status;
+void mc_req_replica_status(const mc_req *r, mc_replica_status *out);
+/* The server's group committer's figures (store/group.h). */
+void mc_req_group_stats(const mc_req *r, mc_group_stats *out);
+
 /* Whether the client reached us over HTTPS, as a trusted proxy says (X-Forwarded-Proto). */
 bool mc_req_is_tls(const mc_req *r);
 

@@ -15,6 +15,8 @@
  *                accept back-off when descriptors run out (conn.h)
  *   metrics.c    request counters and latency histograms (metrics.h)
  *   offload.c    the pool that hashes passwords (offload.h)
+ *   replica.c    the read replica watched; reads go to the primary while it
+ *                is down or lags
  */
 #ifndef MC_HTTP_SERVER_INT_H
 #define MC_HTTP_SERVER_INT_H
@@ -70,6 +72,7 @@ struct mc_server {
 	struct mc_worker *workers;
 	int n_workers;
 	struct event_base *main_base;
+	struct mc_replica *replica;    /* watches db_read (replica.c), NULL without one */
 };
 
 /* One worker's access log: whole lines waiting to be written to stderr. */
@@ -122,6 +125,7 @@ struct mc_req {
 	void **owned;
 	size_t n_owned, cap_owned;
 	int route_index;    /* into the server's route table, -1 when no route matched */
+	mc_store *read_store; /* chosen by mc_req_store at its first call: replica or primary */
 	tc_slot *tc;        /* the time rules pinned by mc_req_time, NULL until then */
 	tc_slot *tc_before; /* those pinned before mc_req_reload_time, still held */
 };
@@ -144,6 +148,16 @@ int mc_access_log_start_(mc_worker *w);
 void mc_access_log_add_(mc_worker *w, const mc_req *r, double ms);
 void mc_access_log_flush_(mc_worker *w);
 void mc_access_log_stop_(mc_worker *w);
+
+/* replica.c: with db_read set (PostgreSQL), start looks at the replica once
+ * and then every second on a thread of its own; reads_primary says whether
+ * the workers read from the primary meanwhile (the replica down, or lagging
+ * more than db_read_max_lag). stop is NULL-safe, after the workers. */
+typedef struct mc_replica mc_replica;
+int mc_replica_start_(mc_server *srv);
+void mc_replica_stop_(mc_server *srv);
+bool mc_replica_reads_primary_(const mc_server *srv);
+void mc_replica_status_(const mc_server *srv, mc_replica_status *out);
 
 /* rules.c */
 int mc_rules_init_(mc_server *srv);

@@ -101,7 +101,9 @@ int mc_sqlite_restore(mc_store *st, const char *src);
 
 /* ---- PostgreSQL (db_pg.c) ------------------------------------------------ */
 
-int mc_pg_open(mc_store **out, const char *url);
+/* deferred: a server that cannot be reached is no failure; the connection
+ * is made at its first use (store.h mc_store_open_deferred). */
+int mc_pg_open(mc_store **out, const char *url, bool deferred);
 void mc_pg_close(mc_store *st);
 /* Runs q with its parameters into q->r: 0 or a code as mc_q_row's. */
 int mc_pg_run(mc_q *q, const char *what);
@@ -117,6 +119,9 @@ int mc_pg_schema_version(mc_store *st, int *out);
 int mc_pg_migration_apply(mc_store *st, int version, const char *path, const char *sql);
 int mc_pg_check_integrity(mc_store *st, bool *complete, char *problem, size_t cap);
 int mc_pg_writable(mc_store *st, bool *out);
+int mc_pg_wal_position(mc_store *st, uint64_t *out);
+int mc_pg_replay_position(mc_store *st, uint64_t *out, bool *standby);
+void mc_pg_conn_stats(uint64_t *lost, uint64_t *reconnected, uint64_t *failed);
 int mc_pg_set_limits(mc_store *st, const mc_store_limits *limits);
 int mc_pg_lock_wait(mc_store *st, int ms);
 int mc_pg_backup(mc_store *st, const char *dest);

@@ -16,7 +16,10 @@
  */
 #include "store/db_int.h"
 
+#include "core/redact.h"
+
 #include <errno.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
@@ -26,6 +29,10 @@
 #include <unistd.h>
 
 #define DEFAULT_FILES_DIR "./var/files"
+
+/* Connections of this process found lost, made again, and attempts that
+ * failed (for /metrics: mc_store_conn_stats_get). */
+static _Atomic uint64_t conns_lost, conns_reconnected, conns_failed;
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -70,6 +77,17 @@ static int pg_error(mc_store *st, const PGresult *r, const char *what)
 		 * and says so when it finally gives up), not worth a line here. */
 		if (strcmp(state, "55P03") == 0)
 			return MC_EBUSY;
+		/* read_only_sql_transaction: a write on a standby, or on a primary
+		 * made read-only (default_transaction_read_only) in a failover. The
+		 * node is not ready (/readyz) and the write can be tried again once
+		 * its connection reaches the new primary. */
+		if (strcmp(state, "25006") == 0) {
+			fprintf(stderr,
+				"could not %s: the database is read-only (a standby, or a primary being "
+				"switched over)\n",
+				what);
+			return MC_EBUSY;
+		}
 	}
 	/* While the server is away every call fails the same way: said once,
 	 * when the connection is found lost, and again when it is back. */
@@ -78,6 +96,7 @@ static int pg_error(mc_store *st, const PGresult *r, const char *what)
 	fprintf(stderr, "could not %s: %.*s\n", what, trimmed(msg), msg);
 	if (connection_lost(st)) {
 		st->down = 1;
+		atomic_fetch_add(&conns_lost, 1);
 		return MC_EBUSY;
 	}
 	/* serialization_failure, deadlock_detected, query_canceled (a
@@ -171,6 +190,9 @@ int mc_pg_set_limits(mc_store *st, const mc_store_limits *limits)
 {
 	st->limits = *limits;
 	st->limits_set = true;
+	/* Not connected yet (mc_pg_open with deferred): set when it connects. */
+	if (connection_lost(st))
+		return 0;
 	return apply_limits(st);
 }
 
@@ -191,6 +213,7 @@ static int reconnect(mc_store *st)
 	st->session++;
 	mc_seq_marks_forget(&st->marks);
 	if (connection_lost(st)) {
+		atomic_fetch_add(&conns_failed, 1);
 		if (st->down < 2) {
 			const char *msg = PQerrorMessage(st->conn);
 
@@ -199,6 +222,7 @@ static int reconnect(mc_store *st)
 		}
 		return MC_EBUSY;
 	}
+	atomic_fetch_add(&conns_reconnected, 1);
 	rc = configure(st);
 	if (rc == 0 && st->down) {
 		fprintf(stderr, "motcua: reconnected to PostgreSQL at %s\n", st->url);
@@ -225,6 +249,7 @@ static int reconnect_if_lost(mc_store *st)
 		fprintf(stderr, "motcua: PostgreSQL closed the connection to %s; connecting again\n",
 			st->url);
 		st->down = 1;
+		atomic_fetch_add(&conns_lost, 1);
 	}
 	return reconnect(st);
 }
@@ -420,29 +445,7 @@ static void split_url(const char *url, char **conninfo, char **files)
 		*files = mc_xstrdup(DEFAULT_FILES_DIR);
 }
 
-/* The URL as shown (mc_store_path, messages): a password in it replaced by "***". */
-static char *url_shown(const char *url)
-{
-	const char *auth = strstr(url, "://");
-	const char *at;
-	const char *colon;
-	size_t end;
-	char *out;
-
-	if (!auth)
-		return mc_xstrdup(url);
-	auth += 3;
-	end = strcspn(auth, "/?");
-	at = memchr(auth, '@', end);
-	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (!colon)
-		return mc_xstrdup(url);
-	out = mc_xmalloc(strlen(url) + 4);
-	snprintf(out, strlen(url) + 4, "%.*s:***%s", (int)(colon - url), url, at);
-	return out;
-}
-
-int mc_pg_open(mc_store **out, const char *url)
+int mc_pg_open(mc_store **out, const char *url, bool deferred)
 {
 	/* Bounds on a server that does not answer, so that a request fails with
 	 * 503 rather than hang: 5 s to connect (also for each reconnection), and
@@ -456,7 +459,7 @@ int mc_pg_open(mc_store **out, const char *url)
 
 	st->pg = true;
 	st->session = 1;
-	st->url = url_shown(url);
+	st->url = mc_redact_url(url);
 	split_url(url, &st->conninfo, &st->files_dir);
 	values[4] = st->conninfo;
 	st->conn = PQconnectdbParams(keys, values, 1);
@@ -470,7 +473,15 @@ int mc_pg_open(mc_store **out, const char *url)
 
 		fprintf(stderr, "could not connect to PostgreSQL: %.*s\n", trimmed(msg), msg);
 		rc = MC_EBUSY;
-		goto cleanup;
+		if (!deferred)
+			goto cleanup;
+		/* Said once: its next uses try again (reconnect_if_lost, which
+		 * finds the connection lost) without a line each. */
+		fprintf(stderr, "motcua: will connect to %s when it answers\n", st->url);
+		atomic_fetch_add(&conns_failed, 1);
+		st->down = 2;
+		*out = st;
+		return 0;
 	}
 	rc = configure(st);
 	if (rc)
@@ -561,41 +572,187 @@ int mc_pg_check_integrity(mc_store *st, bool *complete, char *problem, size_t ca
 
 int mc_pg_writable(mc_store *st, bool *out)
 {
+	/* A standby, or a primary whose transactions are read-only: what an
+	 * administrator sets (ALTER SYSTEM SET default_transaction_read_only)
+	 * to stop the writes of an old primary in a switchover. */
+	static const char sql[] =
+	    "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'";
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, "SELECT pg_is_in_recovery()");
+	int rc = mc_db_prepare(st, &q, sql);
 
 	*out = false;
 	if (rc == 0)
-		rc = mc_q_row(q, "ask whether the database is a standby");
+		rc = mc_q_row(q, "ask whether the database takes writes");
 	if (rc == 1)
 		*out = !mc_q_col_bool(q, 0);
 	mc_q_done(q);
 	return rc < 0 ? rc : 0;
 }
 
-/* ---- backup: pg_dump in its custom format (one snapshot while the servers
- * keep writing) and pg_restore, run as child processes with the connection
- * string as an argument (no shell), found on PATH or in MOTCUA_PG_BINDIR
- * (store_backup.c copies the attachments) --------------------------------- */
+/* "16/B374D848" (a pg_lsn as text) as a number. */
+static int parse_lsn(const char *text, uint64_t *out)
+{
+	unsigned long long hi = 0, lo = 0;
+	char tail;
 
-/* Runs tool with args (NULL-terminated, args[0] is the tool's name) and waits. */
-static int run_tool(const char *tool, char *const args[])
+	if (!text || sscanf(text, "%llX/%llX%c", &hi, &lo, &tail) != 2 || hi > 0xffffffffULL ||
+	    lo > 0xffffffffULL)
+		return MC_ERROR;
+	*out = ((uint64_t)hi << 32) | (uint64_t)lo;
+	return 0;
+}
+
+int mc_pg_wal_position(mc_store *st, uint64_t *out)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, "SELECT pg_current_wal_lsn()");
+
+	*out = 0;
+	if (rc == 0)
+		rc = mc_q_row(q, "read the WAL position of the primary");
+	if (rc == 1)
+		rc = parse_lsn(mc_q_col_text(q, 0), out);
+	else if (rc == 0)
+		rc = MC_ERROR;
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_pg_replay_position(mc_store *st, uint64_t *out, bool *standby)
+{
+	/* On a primary (a standby promoted, or db_read naming the primary) the
+	 * position is its own: everything it has is there. */
+	static const char sql[] = "SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN "
+				  "pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = 0;
+	*standby = false;
+	if (rc == 0)
+		rc = mc_q_row(q, "read the replay position of the replica");
+	if (rc == 1) {
+		*standby = mc_q_col_bool(q, 0);
+		rc = mc_q_col_null(q, 1) ? 0 : parse_lsn(mc_q_col_text(q, 1), out);
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+void mc_pg_conn_stats(uint64_t *lost, uint64_t *reconnected, uint64_t *failed)
+{
+	*lost = atomic_load(&conns_lost);
+	*reconnected = atomic_load(&conns_reconnected);
+	*failed = atomic_load(&conns_failed);
+}
+
+/* ---- backup: pg_dump in its custom format (one snapshot while the servers
+ * keep writing) and pg_restore, run as child processes (no shell), found on
+ * PATH or in MOTCUA_PG_BINDIR (store_backup.c copies the attachments). The
+ * connection string goes on their command line without its password, which
+ * any user of the machine could read there (/proc/PID/cmdline, ps); the
+ * password goes in the child's environment (PGPASSWORD), which only its own
+ * user and root can read. -------------------------------------------------- */
+
+/* A connection string for the tools: conninfo's parameters as libpq's
+ * keyword = value list without password (quoted, with \ and ' escaped), and
+ * the password apart (NULL when there is none). Both caller-freed. */
+static int tool_conninfo(const char *conninfo, char **out, char **password)
+{
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
+	size_t cap = 1;
+	char *s;
+	size_t len = 0;
+
+	*out = NULL;
+	*password = NULL;
+	if (!opts) {
+		fprintf(stderr, "could not read the connection string: %s\n", err ? err : "out of memory");
+		PQfreemem(err);
+		return MC_EINVAL;
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (o->val)
+			cap += strlen(o->keyword) + 2 * strlen(o->val) + 5;
+	}
+	s = mc_xmalloc(cap);
+	s[0] = '\0';
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (!o->val)
+			continue;
+		if (strcmp(o->keyword, "password") == 0) {
+			*password = mc_xstrdup(o->val);
+			continue;
+		}
+		len += (size_t)snprintf(s + len, cap - len, "%s%s='", len ? " " : "", o->keyword);
+		for (const char *c = o->val; *c; c++) {
+			if (*c == '\\' || *c == '\'')
+				s[len++] = '\\';
+			s[len++] = *c;
+		}
+		s[len++] = '\'';
+		s[len] = '\0';
+	}
+	PQconninfoFree(opts);
+	*out = s;
+	return 0;
+}
+
+static void forget(char *secret)
+{
+	if (!secret)
+		return;
+	for (volatile char *c = secret; *c; c++)
+		*c = '\0';
+	free(secret);
+}
+
+extern char **environ;
+
+/* Runs tool with args (NULL-terminated, args[0] is the tool's name) and
+ * waits; password, when not NULL, in its environment as PGPASSWORD (in place
+ * of one the environment has). */
+static int run_tool(const char *tool, char *const args[], const char *password)
 {
 	const char *bindir = getenv("MOTCUA_PG_BINDIR");
 	char path[4096];
-	int status = 0;
+	char **env = NULL;
+	char *pw_var = NULL;
+	int status = 0, rc = 0;
+	size_t n = 0;
 	pid_t pid;
 
 	if (bindir && *bindir)
 		snprintf(path, sizeof(path), "%s/%s", bindir, tool);
 	else
 		snprintf(path, sizeof(path), "%s", tool);
+	/* Made before the fork: the child only switches to it and runs the tool. */
+	if (password) {
+		size_t count = 0;
+		while (environ[count])
+			count++;
+		env = mc_xcalloc(count + 2, sizeof(*env));
+		for (size_t i = 0; i < count; i++) {
+			if (strncmp(environ[i], "PGPASSWORD=", 11) != 0)
+				env[n++] = environ[i];
+		}
+		pw_var = mc_xmalloc(strlen(password) + 12);
+		snprintf(pw_var, strlen(password) + 12, "PGPASSWORD=%s", password);
+		env[n++] = pw_var;
+		env[n] = NULL;
+	}
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "could not start %s: %s\n", tool, strerror(errno));
-		return MC_ERROR;
+		rc = MC_ERROR;
+		goto cleanup;
 	}
 	if (pid == 0) {
+		if (env)
+			environ = env;
 		execvp(path, args);
 		fprintf(stderr, "could not run %s: %s\n", path, strerror(errno));
 		_exit(127);
@@ -603,32 +760,52 @@ static int run_tool(const char *tool, char *const args[])
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			fprintf(stderr, "could not wait for %s: %s\n", tool, strerror(errno));
-			return MC_ERROR;
+			rc = MC_ERROR;
+			goto cleanup;
 		}
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "could not complete %s: it exited with status %d\n", tool,
 			WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		return MC_ERROR;
+		rc = MC_ERROR;
 	}
-	return 0;
+cleanup:
+	forget(pw_var);
+	free(env);
+	return rc;
 }
 
 int mc_pg_backup(mc_store *st, const char *dest)
 {
-	char *args[] = {"pg_dump",    "--format=custom", "--no-owner", "--file",
-			(char *)dest, "--dbname",	 st->conninfo, NULL};
+	char *conninfo = NULL, *password = NULL;
+	int rc = tool_conninfo(st->conninfo, &conninfo, &password);
 
-	return run_tool("pg_dump", args);
+	if (rc == 0) {
+		char *args[] = {"pg_dump",    "--format=custom", "--no-owner", "--file",
+				(char *)dest, "--dbname",	 conninfo,     NULL};
+
+		rc = run_tool("pg_dump", args, password);
+	}
+	free(conninfo);
+	forget(password);
+	return rc;
 }
 
 int mc_pg_restore(mc_store *st, const char *src)
 {
-	/* --clean drops what the backup holds before recreating it; the whole
-	 * restore is one transaction, so a failure changes nothing. */
-	char *args[] = {"pg_restore", "--clean",    "--if-exists", "--no-owner", "--single-transaction",
-			"--dbname",   st->conninfo, (char *)src,   NULL};
-	int rc = run_tool("pg_restore", args);
+	char *conninfo = NULL, *password = NULL;
+	int rc = tool_conninfo(st->conninfo, &conninfo, &password);
+
+	if (rc == 0) {
+		/* --clean drops what the backup holds before recreating it; the
+		 * whole restore is one transaction, so a failure changes nothing. */
+		char *args[] = {"pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+				"--dbname",   conninfo,	 (char *)src,	NULL};
+
+		rc = run_tool("pg_restore", args, password);
+	}
+	free(conninfo);
+	forget(password);
 	/* The schema may have changed under the prepared statements. */
 	int reconnected = reconnect(st);
 

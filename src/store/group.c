@@ -126,6 +126,10 @@ static void run_batch(mc_group *g, struct job *batch)
 	pthread_mutex_lock(&g->lock);
 	g->stats.batches++;
 	g->stats.jobs += n;
+	size_t bucket = 0;
+	while (bucket + 1 < MC_GROUP_BATCH_BUCKETS && n > (1ULL << bucket))
+		bucket++;
+	g->stats.batch_sizes[bucket]++;
 	g->stats.set_aside += aside;
 	if (rc != 0)
 		g->stats.failed_commits++;

@@ -56,10 +56,16 @@ int mc_group_run(mc_group *g, mc_group_fn fn, void *payload);
 /* Finishes every queued job, stops the writer and closes its store. NULL-safe. */
 void mc_group_stop(mc_group *g);
 
+/* Batch sizes are counted in buckets of at most 1, 2, 4 … 4096 jobs
+ * (the largest group_batch). */
+#define MC_GROUP_BATCH_BUCKETS 13
+
 /* Figures for /metrics and benchmarks. */
 typedef struct {
 	uint64_t jobs;
 	uint64_t batches;
+	/* batches of at most 2^i jobs and more than 2^(i-1), by i (not cumulative) */
+	uint64_t batch_sizes[MC_GROUP_BATCH_BUCKETS];
 	uint64_t failed_commits;
 	uint64_t set_aside;	/* jobs set aside for a row lock (each counted once) */
 	uint64_t lock_timeouts; /* of those, the ones that never got their locks (503) */

@@ -20,7 +20,15 @@ int mc_store_open(mc_store **out, const char *url)
 	*out = NULL;
 	if (!url)
 		return MC_EINVAL;
-	return mc_store_url_is_pg(url) ? mc_pg_open(out, url) : mc_sqlite_open(out, url);
+	return mc_store_url_is_pg(url) ? mc_pg_open(out, url, false) : mc_sqlite_open(out, url);
+}
+
+int mc_store_open_deferred(mc_store **out, const char *url)
+{
+	*out = NULL;
+	if (!url)
+		return MC_EINVAL;
+	return mc_store_url_is_pg(url) ? mc_pg_open(out, url, true) : mc_sqlite_open(out, url);
 }
 
 void mc_store_close(mc_store *st)
@@ -128,4 +136,22 @@ int mc_store_check_integrity(mc_store *st, bool *complete, char *problem, size_t
 int mc_store_writable(mc_store *st, bool *out)
 {
 	return st->pg ? mc_pg_writable(st, out) : mc_sqlite_writable(st, out);
+}
+
+int mc_store_wal_position(mc_store *st, uint64_t *out)
+{
+	*out = 0;
+	return st->pg ? mc_pg_wal_position(st, out) : MC_EINVAL;
+}
+
+int mc_store_replay_position(mc_store *st, uint64_t *out, bool *standby)
+{
+	*out = 0;
+	*standby = false;
+	return st->pg ? mc_pg_replay_position(st, out, standby) : MC_EINVAL;
+}
+
+void mc_store_conn_stats_get(mc_store_conn_stats *out)
+{
+	mc_pg_conn_stats(&out->lost, &out->reconnected, &out->failed);
 }

@@ -38,6 +38,11 @@ typedef struct mc_store mc_store;
  * mc_store_close.
  */
 int mc_store_open(mc_store **out, const char *url);
+/* As mc_store_open, except that a PostgreSQL server that cannot be reached
+ * now is no failure: the connection is made at its first use, and each use
+ * fails with MC_EBUSY until it answers (said once on stderr). For a read
+ * replica that may be down when the server starts. */
+int mc_store_open_deferred(mc_store **out, const char *url);
 /* Whether url names a PostgreSQL database ("postgresql://…", "postgres://…"),
  * which several servers may share, rather than a SQLite file. */
 bool mc_store_url_is_pg(const char *url);
@@ -651,6 +656,20 @@ int mc_store_check_integrity(mc_store *st, bool *complete, char *problem, size_t
 int mc_store_writable(mc_store *st, bool *out);
 /* The newest migration this binary holds for the store's backend. */
 int mc_store_schema_latest(mc_store *st, int *out);
+/* WAL positions, PostgreSQL only (MC_EINVAL on SQLite), as numbers that
+ * grow with every write: the primary's current one, and the last one a
+ * standby has replayed (*standby false on a primary, whose own current one
+ * it is then). A replica has what the primary had when its position was
+ * the replica's or lower (the lag of db_read, http/replica.c). */
+int mc_store_wal_position(mc_store *st, uint64_t *out);
+int mc_store_replay_position(mc_store *st, uint64_t *out, bool *standby);
+/* The PostgreSQL connections of this process, since it started: found lost
+ * (closed by the server, or broken), made again, and attempts to make them
+ * again that failed. For /metrics. */
+typedef struct {
+	uint64_t lost, reconnected, failed;
+} mc_store_conn_stats;
+void mc_store_conn_stats_get(mc_store_conn_stats *out);
 
 /* ---- audit anchors (core/audit.h, app/audit.h) ------------------------- */
 

@@ -1,9 +1,11 @@
 // Reads from a streaming replica (docs/scaling.md §2): `motcua serve --db PRIMARY
 // --db-read REPLICA` answers public lookups from the replica while writes (and
-// their replies) go to the primary. PostgreSQL only: runs when
-// MOTCUA_TEST_DB_URL_BASE names the throwaway cluster of scripts/pg.sh (trust
-// authentication, wal_level replica and replication connections from 127.0.0.1
-// allowed by initdb's defaults), skipped otherwise.
+// their replies) go to the primary; while the replica is down, or lags more
+// than db_read_max_lag, reads go to the primary instead (docs/operations.md §8).
+// PostgreSQL only: runs when MOTCUA_TEST_DB_URL_BASE names the throwaway
+// cluster of scripts/pg.sh (trust authentication, wal_level replica and
+// replication connections from 127.0.0.1 allowed by initdb's defaults),
+// skipped otherwise.
 //
 // The test makes a replica of that cluster on loopback (pg_basebackup -R -X
 // stream, then a hot standby on another free port), and shows where lookups are
@@ -12,8 +14,15 @@
 //      (201, and in the primary's table) is not found by the public lookup (404):
 //      the lookup reads the replica, which has not replayed it;
 //   2. once replay resumes and the replica has caught up, the lookup finds it;
-//   3. with the replica stopped, the public lookup answers 503 while the primary
-//      is up and still holds the dossier.
+//   3. a server with db_read_max_lag = 1 s and ready_max_replica_lag = 1 s: with
+//      the replay paused and a dossier filed, once the replica is more than a
+//      second behind the lookup finds it (from the primary), /metrics says where
+//      reads go and /readyz is 503; after the replay resumes, reads go to the
+//      replica again and the node is ready;
+//   4. with the replica stopped, lookups and sign-ins still answer (from the
+//      primary), /metrics and /readyz say so and the log says it once; a server
+//      started while the replica is down serves too; once the replica is back,
+//      reads go to it again.
 // The replica is stopped and its folder removed at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,9 +30,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, freshDatabase, dropDatabase } from './harness.mjs';
+import { PASSWORD, freePort, freshDatabase, dropDatabase } from './harness.mjs';
 import { initDemo, serve } from './serve.mjs';
-import { APPLICANT, assertStatus, districtProcedure } from './helpers.mjs';
+import { APPLICANT, assertProblem, assertStatus, districtProcedure } from './helpers.mjs';
 
 const BASE = process.env.MOTCUA_TEST_DB_URL_BASE;
 const skip = BASE ? false : 'PostgreSQL only (MOTCUA_TEST_DB_URL_BASE is not set; run through scripts/pg.sh)';
@@ -57,9 +66,22 @@ let filesDir;     // attachments, shared by both connection strings
 let db;           // the primary database
 let replicaDb;    // the same database on the replica
 let replicaBase;  // postgresql://user@127.0.0.1:REPLICA_PORT
+let replicaPort;
 let replicaUp = false;
 let server;
 let token;
+
+// max_connections as on the primary (scripts/pg.sh): a hot standby needs at least as many.
+function startReplica() {
+  asPgOwner('pg_ctl', ['-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', '-o',
+    `-p ${replicaPort} -k ${dir} -c listen_addresses=127.0.0.1 -c hot_standby=on -c max_connections=300`, 'start']);
+  replicaUp = true;
+}
+
+function metric(text, name) {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
 
 // Waits until the replica has replayed everything the primary has written so far.
 async function caughtUp() {
@@ -77,12 +99,9 @@ before(async () => {
   // -c fast: checkpoint at once rather than spread over minutes.
   asPgOwner('pg_basebackup', ['-D', join(dir, 'data'), '-R', '-X', 'stream', '-c', 'fast', '-h', primary.hostname,
     '-p', primary.port, '-U', decodeURIComponent(primary.username)]);
-  const port = await freePort();
-  // max_connections as on the primary (scripts/pg.sh): a hot standby needs at least as many.
-  asPgOwner('pg_ctl', ['-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c hot_standby=on -c max_connections=300`, 'start']);
-  replicaUp = true;
-  replicaBase = `postgresql://${primary.username}@127.0.0.1:${port}`;
+  replicaPort = await freePort();
+  startReplica();
+  replicaBase = `postgresql://${primary.username}@127.0.0.1:${replicaPort}`;
   await until('the replica to stream', () =>
     sql(`${BASE}/postgres`, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") !== '0');
   assert.equal(sql(`${replicaBase}/postgres`, 'SELECT pg_is_in_recovery()'), 't', 'the replica is a standby');
@@ -146,14 +165,85 @@ test('lookups read the replica: with its replay paused, a new dossier is not fou
   await until(`the lookup of ${code} after the replica caught up`, async () => (await lookup(code)).status === 200);
 });
 
-test('with the replica stopped, the public lookup fails (503) while the primary is up', { skip }, async () => {
-  const code = await fileOne();
-  await caughtUp();
-  assertStatus(await lookup(code), 200, 'before the stop');
-  asPgOwner('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
-  replicaUp = false;
-  const res = await lookup(code);
-  assert.equal(res.status, 503, `lookup with the replica down: ${res.status} ${res.text}`);
-  assert.match(res.headers.get('content-type') || '', /problem\+json/);
-  assert.equal(onPrimary(code), '1', 'the primary is up and holds the dossier');
-});
+test('a replica lagging more than db_read_max_lag: reads go to the primary, /readyz 503, until it catches up', { skip },
+  async () => {
+    const lagging = await serve(db, { env: { MOTCUA_DB_READ: replicaDb, MOTCUA_DB_READ_MAX_LAG: '1',
+      MOTCUA_READY_MAX_REPLICA_LAG: '1' } });
+    try {
+      const metrics = async () => (await lagging.api('GET', '/metrics')).text;
+      assert.equal(metric(await metrics(), 'motcua_replica_reads_from_primary'), 0, 'reads from the replica first');
+      sql(`${replicaBase}/postgres`, 'SELECT pg_wal_replay_pause()');
+      let code;
+      try {
+        code = await fileOne();
+        // The replica misses the new dossier; once that is more than a second
+        // old, reads go to the primary, which has it.
+        await until('reads to move to the primary', async () =>
+          metric(await metrics(), 'motcua_replica_reads_from_primary') === 1);
+        const text = await metrics();
+        assert.ok(metric(text, 'motcua_replica_lag_seconds') > 1, text);
+        assert.equal(metric(text, 'motcua_replica_up'), 1);
+        assert.ok(metric(text, 'motcua_replica_fallbacks_total') >= 1);
+        const res = await lagging.api('GET', `/api/v1/public/dossiers/${encodeURIComponent(code)}`);
+        assert.equal(res.status, 200, `the lookup of ${code} while the replica lags: ${res.status} ${res.text}`);
+        const ready = await lagging.api('GET', '/readyz');
+        assertProblem(ready, 503, 'not-ready', 'readiness with the replica behind ready_max_replica_lag');
+        assert.match(ready.body.detail, /the read replica lags [\d.]+ s behind the primary \(ready_max_replica_lag 1 s\)/);
+      } finally {
+        sql(`${replicaBase}/postgres`, 'SELECT pg_wal_replay_resume()');
+      }
+      await caughtUp();
+      await until('reads to return to the replica', async () =>
+        metric(await metrics(), 'motcua_replica_reads_from_primary') === 0);
+      const ready = await lagging.api('GET', '/readyz');
+      assertStatus(ready, 200, 'ready once the replica caught up');
+      assert.equal(ready.body.replica.state, 'streaming');
+      assert.equal(ready.body.replica.reads, 'replica');
+      assert.match(lagging.stderr(), /read replica postgresql:\/\/\S+ lags [\d.]+ s behind the primary \(db_read_max_lag 1 s\); reads go to the primary/);
+      assert.match(lagging.stderr(), /read replica \S+ is back \(lag [\d.]+ s\); reads go to it again/);
+    } finally {
+      assert.equal(await lagging.stop(), 0, lagging.stderr().slice(-2000));
+    }
+  });
+
+test('with the replica stopped, lookups and sign-ins answer from the primary; /metrics and /readyz say so; back when it is',
+  { skip }, async () => {
+    const code = await fileOne();
+    await caughtUp();
+    assertStatus(await lookup(code), 200, 'before the stop');
+    asPgOwner('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
+    replicaUp = false;
+    const metrics = async () => (await server.api('GET', '/metrics')).text;
+    await until('reads to move to the primary', async () =>
+      metric(await metrics(), 'motcua_replica_reads_from_primary') === 1);
+    assert.equal(metric(await metrics(), 'motcua_replica_up'), 0);
+    assertStatus(await lookup(code), 200, 'the lookup, from the primary');
+    assert.equal(onPrimary(code), '1', 'the primary is up and holds the dossier');
+    const signin = await server.api('POST', '/api/v1/session', { body: { username: 'chuyenvien', password: PASSWORD } });
+    assertStatus(signin, 201, 'a sign-in, from the primary');
+    const list = await server.api('GET', '/api/v1/dossiers?limit=5', { token: signin.body.token });
+    assertStatus(list, 200, 'a list, from the primary');
+    const ready = await server.api('GET', '/readyz');
+    assertStatus(ready, 200, 'ready: the primary serves the reads (ready_max_replica_lag is 0)');
+    assert.equal(ready.body.replica.state, 'down');
+    assert.equal(ready.body.replica.reads, 'primary');
+    const said = server.stderr().split('\n').filter((l) => /read replica \S+ does not answer; reads go to the primary/.test(l));
+    assert.equal(said.length, 1, `said once:\n${server.stderr().slice(-3000)}`);
+
+    // A server started while the replica is down starts, and serves from the primary.
+    const late = await serve(db, { env: { MOTCUA_DB_READ: replicaDb } });
+    try {
+      assertStatus(await late.api('GET', `/api/v1/public/dossiers/${encodeURIComponent(code)}`), 200,
+        'a lookup on a server started while the replica was down');
+      assertStatus(await late.api('GET', '/readyz'), 200, 'ready');
+    } finally {
+      assert.equal(await late.stop(), 0, late.stderr().slice(-2000));
+    }
+
+    startReplica();
+    await until('reads to return to the replica', async () =>
+      metric(await metrics(), 'motcua_replica_reads_from_primary') === 0);
+    assert.equal(metric(await metrics(), 'motcua_replica_up'), 1);
+    await caughtUp();
+    assertStatus(await lookup(code), 200, 'the lookup, from the replica again');
+  });

@@ -467,7 +467,7 @@ static void test_official_file(void **state)
 	 * 31/12/2018 made up on 5/1/2019. */
 	{
 		mc_workcal *rule = mc_workcal_new();
-		for (int y = 2017; y <= 2025; y++) {
+		for (int y = 2017; y <= 2026; y++) {
 			int64_t official = mc_workcal_count_working(l.wc, D(y, 1, 1), D(y + 1, 1, 1));
 			int64_t by_rule = mc_workcal_count_working(rule, D(y, 1, 1), D(y + 1, 1, 1));
 			int64_t want = by_rule + (y == 2018 ? -1 : y == 2019 ? 1 : 0);
@@ -477,8 +477,15 @@ static void test_official_file(void **state)
 		}
 		mc_workcal_free(rule);
 	}
-	/* 2026 is not in the file: the rule. */
-	assert_false(mc_workcal_year_is_official(l.wc, 2026));
+	/* 2026 is in the file (Thông báo 9441/TB-BNV): Tết from Monday 16/2 to
+	 * Friday 20/2, 2/1 off and made up on Saturday 10/1. 2027 is not: the rule. */
+	assert_true(mc_workcal_year_is_official(l.wc, 2026));
+	assert_false(mc_workcal_is_working_day(l.wc, D(2026, 2, 16)));
+	assert_false(mc_workcal_is_working_day(l.wc, D(2026, 2, 20)));
+	assert_true(mc_workcal_is_working_day(l.wc, D(2026, 2, 23)));
+	assert_false(mc_workcal_is_working_day(l.wc, D(2026, 1, 2)));
+	assert_true(mc_workcal_is_working_day(l.wc, D(2026, 1, 10)));
+	assert_false(mc_workcal_year_is_official(l.wc, 2027));
 	mc_workcal_free(l.wc);
 }
 

@@ -331,6 +331,14 @@ int mc_pg_begin(mc_store *st)
 	 * dossier updates check their version, and sequence numbers come from
 	 * one upsert, so nothing needs the whole database locked. */
 	rc = mc_pg_sql(st, "BEGIN", "begin transaction");
+	/* A BEGIN changes nothing: when it finds the connection lost (closed
+	 * between the check above and the BEGIN), it is tried once more on a
+	 * new one. */
+	if (rc == MC_EBUSY && connection_lost(st)) {
+		rc = reconnect(st);
+		if (rc == 0)
+			rc = mc_pg_sql(st, "BEGIN", "begin transaction");
+	}
 	st->tx_open = rc == 0;
 	return rc;
 }

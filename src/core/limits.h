@@ -111,7 +111,7 @@
 
 /* ---- calendar ---------------------------------------------------------- */
 
-#define MC_LIMIT_CALENDAR_SOURCE 500 /* the decision that set a year's days off */
+#define MC_LIMIT_CALENDAR_SOURCE 2000 /* the notices that set a year's days off, with what they decide */
 #define MC_LIMIT_CALENDAR_DATE 10
 #define MC_LIMIT_CALENDAR_KIND 15
 /* The name of an official day off or make-up working day ("Tết Nguyên đán"). */

@@ -48,6 +48,7 @@ struct mc_store {
 	unsigned next_id;	/* the last statement prepared, as "mc<id>" */
 	bool tx_open;		/* between mc_store_begin (or an operation's own) and its end */
 	int down;		/* 0; 1 once a lost connection is logged, 2 once a failed reconnection too */
+	bool read_only;		/* a write found the server read-only: connect again before the next use */
 	mc_store_limits limits; /* set again on every new session (mc_store_set_limits) */
 	bool limits_set;	/* else the server's and role's own settings stay */
 };

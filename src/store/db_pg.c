@@ -84,8 +84,12 @@ static int pg_error(mc_store *st, const PGresult *r, const char *what)
 		if (strcmp(state, "25006") == 0) {
 			fprintf(stderr,
 				"could not %s: the database is read-only (a standby, or a primary being "
-				"switched over)\n",
+				"switched over); connecting again before the next use\n",
 				what);
+			/* The session stays on the old primary until it is ended: a new
+			 * connection (target_session_attrs=read-write in a multi-host
+			 * URL) finds the new one without a restart. */
+			st->read_only = true;
 			return MC_EBUSY;
 		}
 	}
@@ -243,6 +247,10 @@ static int reconnect(mc_store *st)
  * the rest) and fails with MC_EBUSY. */
 static int reconnect_if_lost(mc_store *st)
 {
+	if (st->read_only && !st->tx_open) {
+		st->read_only = false;
+		return reconnect(st);
+	}
 	if (st->tx_open || !idle_connection_closed(st))
 		return 0;
 	if (!st->down) {

@@ -182,11 +182,55 @@ static void test_lost_inside_transaction(void **state)
 	add_unit(f->st, "000.00.00.H40", 0);
 }
 
+/* A primary made read-only in a failover (or a standby the URL reached)
+ * refuses writes with 25006 while its sessions live on: the write fails
+ * (MC_EBUSY, the job can be tried again), and the next use connects again,
+ * so that a multi-host URL with target_session_attrs=read-write reaches the
+ * new primary without a restart. Made read-only here for every session by
+ * the server's own setting, reloaded. */
+static void test_read_only_primary(void **state)
+{
+	struct fixture *f = *state;
+	mc_store_conn_stats before, after;
+	mc_unit u;
+
+	if (!pg_url)
+		skip();
+	int64_t a = add_unit(f->st, "000.00.00.H56", 0);
+	assert_true(admin("ALTER SYSTEM SET default_transaction_read_only = on") == 0);
+	assert_true(admin("SELECT pg_reload_conf()") >= 0);
+	/* The reload reaches the store's session at its next command. */
+	bool refused = false;
+	for (int i = 0; i < 100 && !refused; i++) {
+		char code[32];
+		snprintf(code, sizeof code, "000.00.01.H%02d", i);
+		mc_unit w = {.code = code, .name = "UBND", .level = "province", .province_code = "H40"};
+		int rc = mc_store_unit_create(f->st, &w);
+		if (rc == 0) {
+			nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
+			continue;
+		}
+		assert_int_equal(rc, MC_EBUSY);
+		refused = true;
+	}
+	assert_true(admin("ALTER SYSTEM RESET default_transaction_read_only") == 0);
+	assert_true(admin("SELECT pg_reload_conf()") >= 0);
+	assert_true(refused);
+	/* The next use is on a new connection, and writes again. */
+	mc_store_conn_stats_get(&before);
+	assert_int_equal(mc_store_unit_get(f->st, &u, a), 0);
+	mc_unit_clear(&u);
+	mc_store_conn_stats_get(&after);
+	assert_true(after.reconnected == before.reconnected + 1);
+	add_unit(f->st, "000.00.00.H41", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_closed_while_idle, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lost_inside_transaction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_read_only_primary, setup, teardown),
 	};
 
 	pg_url = getenv("MC_TEST_PG_URL");

@@ -193,11 +193,41 @@ static unsigned flags_of(const struct setting *s)
 	return 0;
 }
 
+/* Whether value is a libpq key=value connection string ("host=db1
+ * dbname=motcua"), which the database settings do not take: anything that is
+ * not a postgresql:// URL is a SQLite file, and such a string would silently
+ * become a new file of that name. */
+static bool libpq_keywords(const char *value)
+{
+	static const char *const keys[] = {"host", "hostaddr", "port", "dbname", "user", "password", "service"};
+	while (*value == ' ' || *value == '\t')
+		value++;
+	for (size_t i = 0; i < MC_ARRAY_LEN(keys); i++) {
+		size_t n = strlen(keys[i]);
+		const char *p = value + n;
+		if (strncmp(value, keys[i], n) != 0)
+			continue;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '=')
+			return true;
+	}
+	return false;
+}
+
 static int set_one(mc_config *cfg, const struct setting *s, const char *value, const char *origin)
 {
 	char *field = (char *)cfg + s->offset;
 	switch (s->t) {
 	case T_STRING:
+		if ((strcmp(s->key, "db") == 0 || strcmp(s->key, "db_read") == 0) && libpq_keywords(value)) {
+			fprintf(stderr,
+				"motcua: %s (%s) is a key=value connection string; write it as a URL, "
+				"postgresql://user@host:5432/dbname?target_session_attrs=read-write (a password "
+				"from PGPASSWORD or ~/.pgpass, docs/operations.md §3)\n",
+				s->key, origin);
+			return MC_EINVAL;
+		}
 		if (mc_strlcpy(field, value, s->cap) != 0) {
 			fprintf(stderr, "motcua: %s (%s) is longer than %zu bytes\n", s->key, origin, s->cap - 1);
 			return MC_EINVAL;

@@ -153,3 +153,21 @@ test('metrics_token from a systemd credential opens /metrics from an address not
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a libpq key=value string in db or db_read is refused, not opened as a new SQLite file of that name', () => withDir((dir) => {
+  for (const [key, value] of [['db', 'host=db1.example dbname=motcua user=motcua password=bí-mật'],
+    ['db_read', ' dbname = motcua host=db2.example']]) {
+    const conf = join(dir, 'motcua.conf');
+    writeFileSync(conf, `${key} = ${value}\n`);
+    const r = motcua(['config', '--config', conf]);
+    assert.equal(r.code, 2, `${key}: ${r.err}`);
+    assert.match(r.err, new RegExp(`${key} \\(.*\\) is a key=value connection string; write it as a URL`));
+    assert.doesNotMatch(r.err + r.out, /bí-mật/, 'the password is not printed');
+  }
+  // A SQLite path with an equals sign further on is still a path.
+  const conf = join(dir, 'motcua.conf');
+  writeFileSync(conf, `db = ${dir}/ver=2.db\n`);
+  const r = motcua(['config', '--config', conf]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(settings(r.out).db, `${dir}/ver=2.db`);
+}));

@@ -79,13 +79,11 @@ void mc_api_metrics(mc_req *r)
 	int64_t by_state[11], overdue = 0, depth = 0;
 	int latest = 0;
 	mc_store *st = mc_req_store(r);
-	int rc = mc_store_gauges(st, by_state, &overdue, mc_now());
-	if (rc == 0)
-		rc = mc_store_outbox_depth(st, &depth);
-	if (rc != 0) {
-		mc_reply_error(r, rc, "the metrics");
-		return;
-	}
+	/* The figures read from the database are left out while it does not
+	 * answer: the rest (connections lost and made again, the replica, the
+	 * requests) is what an operator looks at during the outage. */
+	bool db_up = mc_store_gauges(st, by_state, &overdue, mc_now()) == 0 &&
+		     mc_store_outbox_depth(st, &depth) == 0;
 	mc_store_schema_latest(st, &latest);
 	uint64_t sent = 0, failed = 0;
 	mc_jobs_delivery_counts(&sent, &failed);
@@ -101,23 +99,33 @@ void mc_api_metrics(mc_req *r)
 
 	mc_buf out;
 	mc_buf_init(&out, 4u << 20);
-	rc = mc_metrics_text(&out, mc_routes, mc_routes_count);
+	int rc = mc_metrics_text(&out, mc_routes, mc_routes_count);
 	rc |= mc_buf_addf(&out,
 			  "# HELP motcua_build_info This binary: its version, git commit and newest schema.\n"
 			  "# TYPE motcua_build_info gauge\n"
 			  "motcua_build_info{version=\"%s\",commit=\"%s\",schema=\"%d\"} 1\n",
 			  mc_version, mc_commit, latest);
-	rc |= mc_buf_adds(&out, "# HELP motcua_dossiers Dossiers by state (national status code).\n"
-				"# TYPE motcua_dossiers gauge\n");
-	for (int s = 1; s <= 10; s++)
-		rc |= mc_buf_addf(&out, "motcua_dossiers{state=\"%s\",code=\"%d\"} %lld\n", mc_state_name((mc_state)s), s,
-				  (long long)by_state[s]);
+	rc |= mc_buf_addf(&out,
+			  "# HELP motcua_db_up 1 when the database answered the figures below; 0: they are "
+			  "left out until it does.\n"
+			  "# TYPE motcua_db_up gauge\nmotcua_db_up %d\n",
+			  db_up ? 1 : 0);
+	if (db_up) {
+		rc |= mc_buf_adds(&out, "# HELP motcua_dossiers Dossiers by state (national status code).\n"
+					"# TYPE motcua_dossiers gauge\n");
+		for (int s = 1; s <= 10; s++)
+			rc |= mc_buf_addf(&out, "motcua_dossiers{state=\"%s\",code=\"%d\"} %lld\n",
+					  mc_state_name((mc_state)s), s, (long long)by_state[s]);
+		rc |= mc_buf_addf(
+		    &out,
+		    "# HELP motcua_dossiers_overdue Open dossiers past their due time by law, clock running.\n"
+		    "# TYPE motcua_dossiers_overdue gauge\nmotcua_dossiers_overdue %lld\n"
+		    "# HELP motcua_outbox_pending Messages to applicants waiting for delivery.\n"
+		    "# TYPE motcua_outbox_pending gauge\nmotcua_outbox_pending %lld\n",
+		    (long long)overdue, (long long)depth);
+	}
 	rc |= mc_buf_addf(
 	    &out,
-	    "# HELP motcua_dossiers_overdue Open dossiers past their due time by law, clock running.\n"
-	    "# TYPE motcua_dossiers_overdue gauge\nmotcua_dossiers_overdue %lld\n"
-	    "# HELP motcua_outbox_pending Messages to applicants waiting for delivery.\n"
-	    "# TYPE motcua_outbox_pending gauge\nmotcua_outbox_pending %lld\n"
 	    "# HELP motcua_outbox_delivered_total Messages to applicants delivered by this server.\n"
 	    "# TYPE motcua_outbox_delivered_total counter\nmotcua_outbox_delivered_total %llu\n"
 	    "# HELP motcua_outbox_delivery_failures_total Delivery attempts that failed (retried "
@@ -127,8 +135,7 @@ void mc_api_metrics(mc_req *r)
 	    "# HELP motcua_payment_test_provider 1 when fees are paid to the in-process "
 	    "test provider, which takes no money (payment_test_provider).\n"
 	    "# TYPE motcua_payment_test_provider gauge\nmotcua_payment_test_provider %d\n",
-	    (long long)overdue, (long long)depth, (unsigned long long)sent, (unsigned long long)failed,
-	    mc_req_config(r)->payment.test_provider ? 1 : 0);
+	    (unsigned long long)sent, (unsigned long long)failed, mc_req_config(r)->payment.test_provider ? 1 : 0);
 	rc |= group_text(&out, &group);
 	rc |= mc_buf_addf(
 	    &out,

@@ -185,9 +185,20 @@ test('connections ended and a restart while idle: the next requests all succeed'
   for (const mode of ['fast', 'immediate']) {
     await pgCtl.stop(mode);
     up = false;
+    // /metrics answers while the database is away: its own figures left
+    // out and said so, the connections' counters there to watch the outage.
+    const away = await s.api('GET', '/metrics');
+    assert.equal(away.status, 200, away.text);
+    assert.match(away.text, /^motcua_db_up 0$/m);
+    assert.doesNotMatch(away.text, /^motcua_dossiers\{/m);
+    assert.match(away.text, /^motcua_db_connections_lost_total \d+$/m);
     await pgCtl.start();
     up = true;
     await allServed(desk, `a restart (${mode})`);
+    const back = await s.api('GET', '/metrics');
+    assert.equal(back.status, 200, back.text);
+    assert.match(back.text, /^motcua_db_up 1$/m);
+    assert.match(back.text, /^motcua_dossiers\{state="received",code="2"\} \d+$/m);
   }
 });
 

@@ -462,6 +462,7 @@ export default {
   'cal.yearTitle': 'Days off and make-up days in {year}',
   'cal.official': 'From the official notice entered.',
   'cal.rule': 'Computed from the Labour Code (no official notice entered).',
+  'cal.coverage': 'No official schedule of days off for {years}: due times in that year follow the Labour Code. Enter the Government\'s notice as soon as it is published.',
   'cal.date': 'Date',
   'cal.kind': 'Kind',
   'cal.name': 'Name',

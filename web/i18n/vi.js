@@ -462,6 +462,7 @@ export default {
   'cal.yearTitle': 'Lịch nghỉ và làm bù năm {year}',
   'cal.official': 'Theo thông báo chính thức đã nhập.',
   'cal.rule': 'Tính theo Bộ luật Lao động (chưa nhập thông báo chính thức).',
+  'cal.coverage': 'Chưa có lịch nghỉ chính thức của năm {years}: hạn giải quyết hồ sơ trong năm đó đang tính theo Bộ luật Lao động. Nhập thông báo của Chính phủ ngay khi được ban hành.',
   'cal.date': 'Ngày',
   'cal.kind': 'Loại',
   'cal.name': 'Tên ngày',

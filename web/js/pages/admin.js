@@ -287,8 +287,18 @@ async function calendar(ctx, panel, yearArg) {
     yF.wrap, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'cal-load' }, t('cal.show')))), box);
   let y;
   try { y = (await api('/api/v1/calendar/' + year)).data; } catch (e) { replace(box, h('p', { class: 'error-text' }, errorText(e))); return; }
+  // This year and the next without their official schedule: due times in them
+  // follow the Labour Code rule until the Government's notice is entered.
+  const now = new Date().getFullYear();
+  const missing = [];
+  for (const c of [now, now + 1]) {
+    const basis = c === year ? y.basis : await api('/api/v1/calendar/' + c).then((x) => x.data.basis, () => null);
+    if (basis === 'rule') missing.push(c);
+  }
+  const coverage = missing.length ? h('p', { class: 'alert alert-warn', role: 'status', testid: 'cal-coverage', 'data-years': missing.join(',') },
+    t('cal.coverage', { years: missing.join(', ') })) : null;
   let days = y.days.slice();
-  const source = field(t('cal.source'), { kind: 'textarea', testid: 'cal-source', value: y.source || '', required: true, attrs: { maxlength: 500 } });
+  const source = field(t('cal.source'), { kind: 'textarea', testid: 'cal-source', value: y.source || '', required: true, attrs: { maxlength: 2000 } });
   const list = h('tbody');
   const err = errorBox('cal-error');
   const ok = h('p', { class: 'alert alert-success', role: 'status', hidden: true, testid: 'cal-saved' });
@@ -303,8 +313,8 @@ async function calendar(ctx, panel, yearArg) {
   drawDays();
   const nd = field(t('cal.date'), { kind: 'date', testid: 'cal-new-date', attrs: { min: `${year}-01-01`, max: `${year}-12-31` } });
   const nk = field(t('cal.kind'), { kind: 'select', testid: 'cal-new-kind', value: 'holiday', options: ['holiday', 'compensatory', 'workday'].map((k) => ({ value: k, label: t('cal.kind.' + k) })) });
-  const nn = field(t('cal.name'), { testid: 'cal-new-name', attrs: { maxlength: 120 } });
-  replace(box,
+  const nn = field(t('cal.name'), { testid: 'cal-new-name', attrs: { maxlength: 200 } });
+  replace(box, coverage,
     h('section', { class: 'card' },
       h('h2', null, t('cal.yearTitle', { year })),
       h('p', { testid: 'cal-basis', 'data-basis': y.basis }, y.basis === 'official' ? t('cal.official') : t('cal.rule')),

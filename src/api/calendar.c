@@ -1,6 +1,8 @@
 /* /api/v1/calendar - days off of a year and the due-time preview. */
 #include "api/api.h"
 
+#include "app/due.h"
+
 #include "core/limits.h"
 
 #include <errno.h>
@@ -47,7 +49,7 @@ static json_t *day_json(const mc_day_entry *e)
 	return json_pack("{s:s, s:s, s:s}", "date", date, "kind", mc_day_kind_name(e->kind), "name", e->name);
 }
 
-static void reply_year(mc_req *r, int year, const mc_time_ctx *tc)
+static void reply_year(mc_req *r, int year, const mc_time_ctx *tc, const mc_due_recompute_result *recomputed)
 {
 	mc_day_entry *days = NULL;
 	size_t n = 0;
@@ -71,6 +73,11 @@ static void reply_year(mc_req *r, int year, const mc_time_ctx *tc)
 	    json_pack("{s:i, s:s, s:s?, s:o}", "year", year, "basis", official ? "official" : "rule",
 		      "source", official ? (f.source ? f.source : "") : NULL, "days", arr);
 	free(f.source);
+	/* After a change: the open dossiers whose due times it moved (app/due.h). */
+	if (recomputed)
+		json_object_set_new(body, "recomputed",
+				    json_pack("{s:I, s:I}", "checked", (json_int_t)recomputed->checked, "dossiers",
+					      (json_int_t)recomputed->recomputed));
 	mc_reply_json(r, 200, body);
 }
 
@@ -79,7 +86,7 @@ void mc_api_calendar_year(mc_req *r)
 	int year;
 	if (year_or_reply(r, &year) != 0)
 		return;
-	reply_year(r, year, mc_req_time(r));
+	reply_year(r, year, mc_req_time(r), NULL);
 }
 
 typedef struct {
@@ -87,16 +94,26 @@ typedef struct {
 	mc_day_entry *days;
 	size_t n;
 	const char *source;
+	mc_actor actor;
+	const char *public_url;
+	mc_due_recompute_result recomputed;
 } year_write;
 
 static int set_year_write(mc_store *st, void *payload)
 {
 	year_write *w = payload;
+	int rc;
 	/* Reverting keeps the year, empty, so that the schedule shipped with
 	 * motcua is not stored again over the administrator's choice at the next start. */
 	if (!w->days)
-		return mc_store_calendar_set_year(st, w->year, NULL, 0, "Bộ luật Lao động (theo quy tắc)");
-	return mc_store_calendar_set_year(st, w->year, w->days, w->n, w->source);
+		rc = mc_store_calendar_set_year(st, w->year, NULL, 0, "Bộ luật Lao động (theo quy tắc)");
+	else
+		rc = mc_store_calendar_set_year(st, w->year, w->days, w->n, w->source);
+	/* The open dossiers it concerns, in the same transaction: a calendar
+	 * and due times computed on another are never seen together. */
+	if (rc == 0)
+		rc = mc_app_due_recompute_year(st, w->year, &w->actor, w->public_url, mc_now(), &w->recomputed);
+	return rc;
 }
 
 static void set_year_after(mc_req *r, int rc, void *payload)
@@ -107,7 +124,7 @@ static void set_year_after(mc_req *r, int rc, void *payload)
 		return;
 	}
 	mc_req_reload_time(r);
-	reply_year(r, w->year, mc_req_time(r));
+	reply_year(r, w->year, mc_req_time(r), &w->recomputed);
 }
 
 void mc_api_calendar_set_year(mc_req *r)
@@ -164,6 +181,8 @@ void mc_api_calendar_set_year(mc_req *r)
 		/* The request owns the name until its write has run. */
 		e->name = (char *)name;
 	}
+	mc_req_actor(r, &w->actor);
+	w->public_url = mc_req_public_url(r);
 	mc_req_write(r, set_year_write, set_year_after, w);
 }
 
@@ -173,6 +192,8 @@ void mc_api_calendar_delete_year(mc_req *r)
 	if (mc_api_root_admin_or_reply(r, "change the working calendar") != 0 ||
 	    year_or_reply(r, &w->year) != 0)
 		return;
+	mc_req_actor(r, &w->actor);
+	w->public_url = mc_req_public_url(r);
 	mc_req_write(r, set_year_write, set_year_after, w);
 }
 

@@ -135,6 +135,21 @@ int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, con
 			    &sms,
 			    "%s xin loi ong/ba: ho so %s tre hen. Hen tra ket qua moi: %s. Chi tiet: %s",
 			    unit, d->code, due, url);
+	} else if (strcmp(action, "due_recomputed") == 0) {
+		/* A year's official days off entered after the dossier was
+		 * received moved its due time (app/due.c). */
+		when(due, sizeof due, d->due_at);
+		rc = mc_buf_addf(&subject, "Hồ sơ %s: thời gian hẹn trả kết quả thay đổi", d->code);
+		if (rc == 0)
+			rc = mc_buf_addf(
+			    &text,
+			    "Kính gửi ông/bà %s,\n\nLịch ngày nghỉ chính thức vừa được công bố làm thay đổi thời "
+			    "gian giải quyết hồ sơ %s (\"%s\"). Thời gian hẹn trả kết quả mới: %s.\n\nTra "
+			    "cứu: %s\n",
+			    d->applicant_name, d->code, proc, due, url);
+		if (rc == 0)
+			rc = mc_buf_addf(&sms, "Ho so %s: hen tra ket qua moi %s (lich nghi chinh thuc). Chi tiet: %s",
+					 d->code, due, url);
 	} else {
 		goto cleanup; /* this event tells the applicant nothing */
 	}

@@ -34,7 +34,7 @@ typedef struct {
 
 /*
  * Queues the messages that the event `action` (an event action name: create,
- * receive, request_supplement, refuse, resolve, apology) on dossier d calls
+ * receive, request_supplement, refuse, resolve, apology, due_recomputed) on dossier d calls
  * for: an e-mail when it has an address, an SMS when it has a phone. Runs
  * inside the event's transaction. unit_name and procedure_name are borrowed.
  */

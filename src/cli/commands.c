@@ -4,6 +4,7 @@
 #include "app/audit.h"
 #include "app/auth.h"
 #include "app/dossier.h"
+#include "app/due.h"
 #include "app/jobs.h"
 #include "app/upload.h"
 #include "cli/config.h"
@@ -96,6 +97,7 @@ static int note_year(int year, const mc_day_entry *days, size_t n, const char *s
 struct seed_ctx {
 	mc_store *st;
 	struct year_seen *seen;
+	const char *public_url;
 };
 
 static int seed_missing_year(int year, const mc_day_entry *days, size_t n, const char *source, void *payload)
@@ -103,12 +105,24 @@ static int seed_missing_year(int year, const mc_day_entry *days, size_t n, const
 	struct seed_ctx *c = payload;
 	if (c->seen->years[year])
 		return 0; /* an administrator's edit of that year stays */
-	return seed_year(year, days, n, source, c->st);
+	int rc = seed_year(year, days, n, source, c->st);
+	/* A release that ships a year's notice reaches the dossiers received
+	 * before it, as an administrator's edit does (app/due.h). */
+	if (rc == 0) {
+		mc_actor system = {.system = true};
+		mc_due_recompute_result moved;
+		snprintf(system.name, sizeof system.name, "Hệ thống (lịch nghỉ chính thức năm %d)", year);
+		rc = mc_app_due_recompute_year(c->st, year, &system, c->public_url, mc_now(), &moved);
+		if (rc == 0 && moved.recomputed)
+			printf("motcua: the official calendar of %d moved the due times of %lld open dossiers\n", year,
+			       (long long)moved.recomputed);
+	}
+	return rc;
 }
 
 /* Stores the official schedules shipped with motcua for the years the
  * database does not have yet. */
-static int seed_calendar(mc_store *st)
+static int seed_calendar(mc_store *st, const char *public_url)
 {
 	const struct mc_embedded *f = mc_embed_find(OFFICIAL_CALENDAR);
 	if (!f)
@@ -118,7 +132,7 @@ static int seed_calendar(mc_store *st)
 	if (rc == 0)
 		rc = mc_store_begin(st);
 	if (rc == 0) {
-		struct seed_ctx c = {st, seen};
+		struct seed_ctx c = {st, seen, public_url};
 		rc = mc_workcal_parse_tsv((const char *)f->data, f->len, seed_missing_year, &c);
 		if (rc == 0)
 			rc = mc_store_commit(st);
@@ -205,7 +219,7 @@ int mc_cli_init(int argc, char **argv)
 	int status = 1;
 	if (open_migrated(&st, db) != 0)
 		goto cleanup;
-	if (seed_calendar(st) != 0) {
+	if (seed_calendar(st, NULL) != 0) {
 		fprintf(stderr, "motcua: could not store the official calendar\n");
 		goto cleanup;
 	}
@@ -439,7 +453,7 @@ int mc_cli_serve(int argc, char **argv)
 		rc = MC_ERROR;
 	}
 	if (rc == 0)
-		rc = seed_calendar(st);
+		rc = seed_calendar(st, cfg.public_url);
 	if (rc == 0)
 		warn_calendar_coverage(st, mc_now());
 	mc_store_close(st);

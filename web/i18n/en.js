@@ -105,6 +105,7 @@ export default {
   'action.past.return': 'Result handed over',
   'action.past.withdraw': 'Withdrawn',
   'action.past.stop': 'Processing stopped',
+  'action.past.due_recomputed': 'Due time recomputed with the official days off',
 
   'problem.unknown': 'Something went wrong. Please try again.',
   'problem.network': 'Cannot reach the server. Check your connection and try again.',

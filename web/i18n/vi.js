@@ -105,6 +105,7 @@ export default {
   'action.past.return': 'Trả kết quả',
   'action.past.withdraw': 'Rút hồ sơ',
   'action.past.stop': 'Dừng xử lý',
+  'action.past.due_recomputed': 'Tính lại hạn giải quyết theo lịch nghỉ chính thức',
 
   'problem.unknown': 'Đã có lỗi xảy ra. Vui lòng thử lại.',
   'problem.network': 'Không kết nối được máy chủ. Kiểm tra mạng và thử lại.',

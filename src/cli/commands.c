@@ -927,6 +927,9 @@ static int audit_verify(int argc, char **argv, const char *db)
 	}
 	printf("motcua audit: %lld events of %lld dossiers verified, every link intact\n",
 	       (long long)rep.events, (long long)rep.dossiers);
+	if (rep.pseudonymised > 0)
+		printf("motcua audit: %lld events pseudonymised, verified through their personal-data hash\n",
+		       (long long)rep.pseudonymised);
 	if (rep.anchors > 0)
 		printf(
 		    "motcua audit: %lld anchors verified (%lld signed%s), the last %lld at %s with root %s\n",

@@ -553,6 +553,11 @@ typedef struct {
 	char *note;
 	char hash[65];           /* core/audit.h: over the fields and the previous event's hash; a
 				  * digest (64 hex digits), of fixed size */
+	int hash_version;	 /* MC_AUDIT_V1 (written before migration 016) or MC_AUDIT_V2; 0 on
+				  * append reads as MC_AUDIT_V2 */
+	char personal_hash[65];	 /* version 2: over personal_salt, actor_name and note */
+	char personal_salt[33];	 /* version 2: random, "" once pseudonymised */
+	int64_t pseudonymised_at; /* 0 unless actor_name and note were replaced (core/audit.h) */
 } mc_event;
 
 /* Frees the strings of an event read from the store and zeroes it. NULL-safe. */

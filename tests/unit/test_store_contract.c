@@ -1590,8 +1590,14 @@ static void test_events(void **state)
 	int64_t first = e.id;
 
 	assert_true(first > 0);
-	mc_audit_event_hash(expect, "", d.id, 10, desk, "Cán bộ một cửa", f->commune, "receive", 0,
-			    MC_ST_RECEIVED, 0, "tiếp nhận");
+	/* Version 2: the name and the note through their salted hash. */
+	char personal[65];
+	assert_int_equal(e.hash_version, MC_AUDIT_V2);
+	assert_int_equal(strlen(e.personal_salt), 32);
+	mc_audit_personal_hash(personal, e.personal_salt, "Cán bộ một cửa", "tiếp nhận");
+	assert_string_equal(e.personal_hash, personal);
+	mc_audit_event_hash_v2(expect, "", d.id, 10, desk, f->commune, "receive", 0, MC_ST_RECEIVED, 0,
+			       personal);
 	assert_string_equal(e.hash, expect);
 	assert_int_equal(mc_store_event_head(f->st, head, d.id), 0);
 	assert_string_equal(head, expect);
@@ -1608,6 +1614,9 @@ static void test_events(void **state)
 	/* The store records the hash it is given, and takes no event without one. */
 	e.hash[0] = '\0';
 	assert_int_equal(mc_store_event_append(f->st, &e), MC_EINVAL);
+	/* An event of version 1 (as before migration 016) is stored as given. */
+	e.hash_version = MC_AUDIT_V1;
+	e.personal_hash[0] = e.personal_salt[0] = '\0';
 	mc_audit_event_hash(e.hash, head, d.id, 20, 0, "", f->district, "transfer", MC_ST_RECEIVED,
 			    MC_ST_PROCESSING, 2, "");
 	snprintf(expect, sizeof expect, "%s", e.hash);
@@ -1636,6 +1645,11 @@ static void test_events(void **state)
 	assert_int_equal(list[1].from_state, MC_ST_RECEIVED);
 	assert_int_equal(list[1].step, 2);
 	assert_string_equal(list[1].hash, expect);
+	assert_int_equal(list[0].hash_version, MC_AUDIT_V2);
+	assert_string_equal(list[0].personal_hash, personal);
+	assert_int_equal(list[0].pseudonymised_at, 0);
+	assert_int_equal(list[1].hash_version, MC_AUDIT_V1);
+	assert_string_equal(list[1].personal_hash, "");
 	mc_event_free_list(list, n);
 	assert_int_equal(mc_store_event_list(f->st, &list, &n, 99999), 0);
 	assert_int_equal(n, 0);
@@ -1863,8 +1877,10 @@ static void test_dossier_long_texts(void **state)
 	char expect[65];
 
 	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
-	mc_audit_event_hash(expect, "", d.id, 1750000100, 0, actor, 0, "refuse", MC_ST_SUBMITTED,
-			    MC_ST_NOT_ACCEPTED, 0, note);
+	char personal[65];
+	mc_audit_personal_hash(personal, e.personal_salt, actor, note);
+	mc_audit_event_hash_v2(expect, "", d.id, 1750000100, 0, 0, "refuse", MC_ST_SUBMITTED,
+			       MC_ST_NOT_ACCEPTED, 0, personal);
 	mc_event *ev = NULL;
 	assert_int_equal(mc_store_event_list(f->st, &ev, &n, d.id), 0);
 	assert_int_equal(n, 1);

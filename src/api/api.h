@@ -40,6 +40,25 @@ bool mc_api_may_see(mc_req *r, const mc_dossier *d);
  * unknown file and someone else's give the same false. */
 int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256);
 
+/*
+ * Replies with personal data read by the caller (api/personal.c): an officer's
+ * read of `what` (dossier, attachment, form, export) of dossier d (NULL for a
+ * citizen's export, of account subject_id) is recorded in the log of reads
+ * through the group committer first, and the reply sent once the record is
+ * durable (503 and nothing sent when it cannot be recorded); a citizen's read
+ * of their own is sent at once. Each steals what it sends (body; fd; bytes,
+ * freed with free()).
+ */
+void mc_api_reply_read_json(mc_req *r, const mc_dossier *d, const char *what, int status, json_t *body);
+void mc_api_reply_read_file(mc_req *r, const mc_dossier *d, const char *what, const char *ctype, int fd,
+			    int64_t size);
+void mc_api_reply_read_bytes(mc_req *r, const mc_dossier *d, int64_t subject_id, const char *what,
+			     const char *ctype, unsigned char *bytes, size_t len);
+/* As mc_api_may_use_attachment; *via (when not NULL) gets the id, owner and
+ * units of the dossier through which the caller may read it (id 0 when it
+ * is their own upload). */
+int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256);
+
 /* JSON of a unit (code, name, level, parent, ...). New reference. */
 json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code);
 /* {"code","name"} of a unit by id, or null. New reference. */
@@ -161,5 +180,9 @@ void mc_api_public_apologies(mc_req *r);
 void mc_api_public_results(mc_req *r);
 void mc_api_stats_report_xlsx(mc_req *r);
 void mc_api_stats_report_pdf(mc_req *r);
+void mc_api_personal_export(mc_req *r);
+void mc_api_personal_erase(mc_req *r);
+void mc_api_personal_reads(mc_req *r);
+void mc_api_citizen_export(mc_req *r);
 
 #endif

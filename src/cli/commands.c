@@ -522,6 +522,10 @@ int mc_cli_serve(int argc, char **argv)
 		.reload_interval_ms = (int)cfg.reload_interval_ms,
 		.purge_interval = (int)cfg.session_purge_interval,
 		.audit = &sc.audit,
+		.retention = {.dossier_years = (int)cfg.retention_dossier_years,
+			      .message_days = (int)cfg.retention_message_days,
+			      .read_log_days = (int)cfg.retention_read_log_days},
+		.personal_purge_interval = (int)cfg.personal_purge_interval,
 		.rules_check = rules_check,
 		.rules_arg = srv,
 	};

@@ -41,19 +41,16 @@ bool mc_api_may_see(mc_req *r, const mc_dossier *d);
 int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256);
 
 /*
- * Replies with personal data read by the caller (api/personal.c): an officer's
- * read of `what` (dossier, attachment, form, export) of dossier d (NULL for a
- * citizen's export, of account subject_id) is recorded in the log of reads
- * through the group committer first, and the reply sent once the record is
- * durable (503 and nothing sent when it cannot be recorded); a citizen's read
- * of their own is sent at once. Each steals what it sends (body; fd; bytes,
- * freed with free()).
+ * Records an officer's read of personal data (api/personal.c): `what`
+ * (dossier, attachment, form, register, export) of dossier d (its id may be 0
+ * for the register of a unit; d NULL for an export of the citizen account
+ * subject_id), by the caller, through the request's path. Queued on the
+ * group committer without waiting; a citizen's read of their own is not
+ * recorded. Call before replying (d is read at once).
  */
-void mc_api_reply_read_json(mc_req *r, const mc_dossier *d, const char *what, int status, json_t *body);
-void mc_api_reply_read_file(mc_req *r, const mc_dossier *d, const char *what, const char *ctype, int fd,
-			    int64_t size);
-void mc_api_reply_read_bytes(mc_req *r, const mc_dossier *d, int64_t subject_id, const char *what,
-			     const char *ctype, unsigned char *bytes, size_t len);
+void mc_api_log_read(mc_req *r, const mc_dossier *d, int64_t subject_id, const char *what);
+/* Records of reads that could not be written since the start, for /metrics. */
+uint64_t mc_api_reads_lost(void);
 /* As mc_api_may_use_attachment; *via (when not NULL) gets the id, owner and
  * units of the dossier through which the caller may read it (id 0 when it
  * is their own upload). */

@@ -153,7 +153,6 @@ void mc_api_attachment_get(mc_req *r)
 	/* A file of a dossier read by an officer is a read of personal data;
 	 * one's own upload is not. */
 	if (via.id)
-		mc_api_reply_read_file(r, &via, "attachment", mime, fd, size);
-	else
-		mc_reply_file(r, 200, mime, fd, size);
+		mc_api_log_read(r, &via, 0, "attachment");
+	mc_reply_file(r, 200, mime, fd, size);
 }

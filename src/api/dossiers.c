@@ -392,8 +392,9 @@ void mc_api_dossier_get(mc_req *r)
 	mc_reply_header(r, "ETag", etag);
 	json_t *j = mc_api_dossier_json(r, &d, true, ev, n);
 	mc_event_free_list(ev, n);
-	mc_api_reply_read_json(r, &d, "dossier", 200, j);
+	mc_api_log_read(r, &d, 0, "dossier");
 	mc_dossier_clear(&d);
+	mc_reply_json(r, 200, j);
 }
 
 /* The version in an If-Match header ("3", W/"3"); 0 when absent or "*" (any

@@ -85,13 +85,9 @@ static void reply_pdf(mc_req *r, const mc_form *f, const char *name, const mc_do
 		char disposition[160];
 		snprintf(disposition, sizeof disposition, "inline; filename=\"%s.pdf\"", name);
 		mc_reply_header(r, "Content-Disposition", disposition);
-		if (d) {
-			size_t len = pdf.len;
-			mc_api_reply_read_bytes(r, d, 0, "form", "application/pdf",
-						(unsigned char *)mc_buf_steal(&pdf), len);
-		} else {
-			mc_reply_raw(r, 200, "application/pdf", pdf.data, pdf.len);
-		}
+		if (d)
+			mc_api_log_read(r, d, 0, d->id ? "form" : "register");
+		mc_reply_raw(r, 200, "application/pdf", pdf.data, pdf.len);
 	}
 	mc_buf_free(&pdf);
 }

@@ -3,10 +3,11 @@
  * logged before the data is sent; a citizen's export and erasure; an
  * administrator's export of a citizen and the log of reads.
  *
- * A read is recorded through the group committer and the reply is sent once
- * the row is durable: no officer sees a dossier's personal data without a
- * row saying so, and the cost is the wait for a batch's commit, shared with
- * every write of the moment (no transaction of its own, no lock taken).
+ * A read is recorded through the group committer without waiting for it: the
+ * row joins the next batch of writes (no transaction of its own) and the
+ * read is served at once, so that reads go on while writes wait (a locked or
+ * full database). The listing of reads waits for the batches queued before
+ * it, so it shows every read served before it was asked.
  */
 #include "api/api.h"
 
@@ -16,72 +17,61 @@
 #include "core/err.h"
 #include "core/limits.h"
 
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-/* ---- logged replies --------------------------------------------------- */
+/* ---- the log of reads -------------------------------------------------- */
 
-typedef enum { LOGGED_JSON, LOGGED_FILE, LOGGED_BYTES } logged_kind;
-
+/* A record on its way to the writer: owns itself and its route. */
 typedef struct {
-	mc_personal_read rec; /* route: owned by the request */
-	logged_kind kind;
-	int status;
-	json_t *json;
-	int fd;
-	int64_t size;
-	char ctype[96];
-	unsigned char *bytes; /* owned */
-	size_t len;
-} logged;
+	mc_personal_read rec;
+	char route[];
+} pending_read;
 
-static int log_write(mc_store *st, void *payload)
+/* Records that could not be written (the database locked past its timeout,
+ * full, gone); for /metrics, beside the failures said on stderr. */
+static _Atomic uint64_t lost_reads;
+
+uint64_t mc_api_reads_lost(void)
 {
-	logged *l = payload;
-	return mc_store_personal_read_add(st, &l->rec);
+	return atomic_load(&lost_reads);
 }
 
-static void log_after(mc_req *r, int rc, void *payload)
+static int record_write(mc_store *st, void *payload)
 {
-	logged *l = payload;
+	pending_read *p = payload;
+	return mc_store_personal_read_add(st, &p->rec);
+}
+
+static void record_done(int rc, void *payload)
+{
+	pending_read *p = payload;
 
 	if (rc != 0) {
-		/* Unrecorded, the read is not served. */
-		json_decref(l->json);
-		if (l->fd >= 0)
-			close(l->fd);
-		free(l->bytes);
-		mc_reply_error(r, rc, "the record of this read of personal data");
-		return;
+		atomic_fetch_add(&lost_reads, 1);
+		fprintf(stderr,
+			"motcua: a read of personal data (%s by user %lld) could not be recorded (%d)\n",
+			p->route, (long long)p->rec.reader_id, rc);
 	}
-	switch (l->kind) {
-	case LOGGED_JSON:
-		mc_reply_json(r, l->status, l->json);
-		break;
-	case LOGGED_FILE:
-		mc_reply_file(r, l->status, l->ctype, l->fd, l->size);
-		break;
-	case LOGGED_BYTES:
-		mc_reply_raw(r, l->status, l->ctype, l->bytes, l->len);
-		free(l->bytes);
-		break;
-	}
+	free(p);
 }
 
-/* A logged reply for what of d (NULL: a citizen's export of subject_id), or
- * NULL when the caller reads without a record: a citizen reading their own. */
-static logged *logged_new(mc_req *r, const mc_dossier *d, int64_t subject_id, const char *what)
+void mc_api_log_read(mc_req *r, const mc_dossier *d, int64_t subject_id, const char *what)
 {
 	const mc_user *u = mc_req_user(r);
-	logged *l;
+	const char *path = mc_req_path(r);
+	size_t len = strlen(path);
+	pending_read *p;
 
+	/* A citizen reading their own data is no officer's read. */
 	if (!u || u->role == MC_ROLE_CITIZEN)
-		return NULL;
-	l = mc_req_own(r, mc_xcalloc(1, sizeof *l));
-	l->fd = -1;
-	l->rec = (mc_personal_read){
+		return;
+	p = mc_xmalloc(sizeof *p + len + 1);
+	memcpy(p->route, path, len + 1);
+	p->rec = (mc_personal_read){
 	    .at = mc_now(),
 	    .reader_id = u->id,
 	    .reader_role = u->role,
@@ -91,58 +81,10 @@ static logged *logged_new(mc_req *r, const mc_dossier *d, int64_t subject_id, co
 	    .unit_id = d ? d->current_unit_id : 0,
 	    .receiving_unit_id = d ? d->receiving_unit_id : 0,
 	    .what = (char *)what,
-	    .route = mc_req_own(r, mc_xstrdup(mc_req_path(r))),
+	    .route = p->route,
 	};
-	return l;
-}
-
-void mc_api_reply_read_json(mc_req *r, const mc_dossier *d, const char *what, int status, json_t *body)
-{
-	logged *l = logged_new(r, d, 0, what);
-
-	if (!l) {
-		mc_reply_json(r, status, body);
-		return;
-	}
-	l->kind = LOGGED_JSON;
-	l->status = status;
-	l->json = body;
-	mc_req_write(r, log_write, log_after, l);
-}
-
-void mc_api_reply_read_file(mc_req *r, const mc_dossier *d, const char *what, const char *ctype, int fd,
-			    int64_t size)
-{
-	logged *l = logged_new(r, d, 0, what);
-
-	if (!l) {
-		mc_reply_file(r, 200, ctype, fd, size);
-		return;
-	}
-	l->kind = LOGGED_FILE;
-	l->status = 200;
-	l->fd = fd;
-	l->size = size;
-	snprintf(l->ctype, sizeof l->ctype, "%s", ctype);
-	mc_req_write(r, log_write, log_after, l);
-}
-
-void mc_api_reply_read_bytes(mc_req *r, const mc_dossier *d, int64_t subject_id, const char *what,
-			     const char *ctype, unsigned char *bytes, size_t len)
-{
-	logged *l = logged_new(r, d, subject_id, what);
-
-	if (!l) {
-		mc_reply_raw(r, 200, ctype, bytes, len);
-		free(bytes);
-		return;
-	}
-	l->kind = LOGGED_BYTES;
-	l->status = 200;
-	l->bytes = bytes;
-	l->len = len;
-	snprintf(l->ctype, sizeof l->ctype, "%s", ctype);
-	mc_req_write(r, log_write, log_after, l);
+	if (mc_req_write_detached(r, record_write, record_done, p) != 0)
+		record_done(MC_EBUSY, p);
 }
 
 /* ---- exports ---------------------------------------------------------- */
@@ -228,7 +170,9 @@ static void export_after(mc_req *r, int rc, void *payload)
 		 (long long)mc_now());
 	mc_reply_header(r, "Content-Disposition", disposition);
 	mc_reply_header(r, "Cache-Control", "no-store");
-	mc_api_reply_read_bytes(r, NULL, subject, "export", "application/gzip", out, j->len);
+	mc_api_log_read(r, NULL, subject, "export");
+	mc_reply_raw(r, 200, "application/gzip", out, j->len);
+	free(out);
 }
 
 static void start_export(mc_req *r, export_job *j)
@@ -339,15 +283,20 @@ static int day_param_or_reply(mc_req *r, const char *name, bool next, int64_t *o
 	return 0;
 }
 
+typedef struct {
+	mc_personal_read_query q;
+	bool none; /* a filter named no one: no rows */
+} reads_job;
+
+static int barrier_write(mc_store *st, void *payload);
+static void reads_after(mc_req *r, int rc, void *payload);
+
 void mc_api_personal_reads(mc_req *r)
 {
 	const mc_user *u = mc_req_user(r);
 	mc_store *st = mc_req_store(r);
-	const mc_time_ctx *tc = mc_req_time(r);
 	mc_personal_read_query q = {.limit = 50};
-	mc_personal_read *rows = NULL;
-	size_t n = 0;
-	int64_t total = 0, limit = 50, offset = 0;
+	int64_t limit = 50, offset = 0;
 	bool none = false;
 	int rc;
 
@@ -390,8 +339,33 @@ void mc_api_personal_reads(mc_req *r)
 		q.reader_id = ru.id;
 		mc_user_clear(&ru);
 	}
-	if (!none) {
-		rc = mc_store_personal_read_list(st, &rows, &n, &total, &q);
+	reads_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	j->q = q;
+	j->none = none;
+	/* Behind the records queued before it: they are committed when it is. */
+	mc_req_write(r, barrier_write, reads_after, j);
+}
+
+static int barrier_write(mc_store *st, void *payload)
+{
+	(void)st;
+	(void)payload;
+	return 0;
+}
+
+static void reads_after(mc_req *r, int rc, void *payload)
+{
+	reads_job *j = payload;
+	const mc_user *u = mc_req_user(r);
+	const mc_time_ctx *tc = mc_req_time(r);
+	mc_personal_read *rows = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+
+	/* A failed barrier only means the newest reads may be missing: answer
+	 * with what is committed. */
+	if (!j->none) {
+		rc = mc_store_personal_read_list(mc_req_store(r), &rows, &n, &total, &j->q);
 		if (rc != 0) {
 			mc_reply_error(r, rc, "the reads of personal data");
 			return;
@@ -414,5 +388,5 @@ void mc_api_personal_reads(mc_req *r)
 	mc_personal_read_free_list(rows, n);
 	mc_reply_json(r, 200,
 		      json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
-				(json_int_t)q.limit, "offset", (json_int_t)q.offset));
+				(json_int_t)j->q.limit, "offset", (json_int_t)j->q.offset));
 }

@@ -235,6 +235,33 @@ test("an officer's reads are logged once each, seen by the unit's administrators
   assert.equal((await reads(tok['admin.qx'], `?dossier=${'A'.repeat(3000)}`)).body.total, 0);
 });
 
+test("the export also holds the messages sent about a dossier and the citizen's rating", async () => {
+  // the desk received an's dossier (previous test): the applicant was told by e-mail
+  const m = JSON.parse(untar((await exportOf(tok.an)).body)['manifest.json']);
+  const d = m.dossiers.find((x) => x.code === tok.anCode);
+  assert.ok(d.events.some((e) => e.action === 'receive'));
+  assert.ok(d.messages.length >= 1, JSON.stringify(d.messages));
+  assert.ok(d.messages.every((x) => x.recipient === APPLICANT.email || x.recipient === APPLICANT.phone),
+    JSON.stringify(d.messages));
+  assert.ok(d.reads.some((r) => r.what === 'dossier' && r.role === 'desk'), 'and who read it');
+  // the demo citizen rates a dossier handed back to them
+  const returned = { code: await fileOnline(tok.congdan, []) };
+  tok.lanhdao = await server.login('lanhdao');
+  await actOk(server, tok.tiepnhan, returned.code, 'receive');
+  await actOk(server, tok.tiepnhan, returned.code, 'assign');
+  await actOk(server, tok.lanhdao, returned.code, 'resolve', { outcome: 'approved' });
+  await actOk(server, tok.tiepnhan, returned.code, 'return');
+  const rating = { criteria: { total_time: 2, agency_time: 2, contacts: 1, agencies: 2, reception: 2,
+    transparency: 2, attitude: 2 }, overall: 'satisfied', comment: 'Cán bộ nhiệt tình' };
+  assertStatus(await server.api('POST', `/api/v1/dossiers/${returned.code}/rating`, { token: tok.congdan, body: rating }),
+    201, 'rating');
+  const cm = JSON.parse(untar((await exportOf(tok.congdan)).body)['manifest.json']);
+  const rated = cm.dossiers.find((x) => x.code === returned.code);
+  assert.equal(rated.rating.comment, 'Cán bộ nhiệt tình');
+  assert.equal(rated.rating.criteria.contacts, 1);
+  assert.equal(rated.rating.overall, 'satisfied');
+});
+
 test('a flood of reads: every one served and logged exactly once', async () => {
   const code = tok.anCode;
   const before = (await reads(tok['admin.qx'], `?dossier=${code}`)).body.total;

@@ -1,6 +1,6 @@
 /*
  * personal.c - personal data (app/personal.h): the officers' reads of it,
- * logged before the data is sent; a citizen's export and erasure; an
+ * logged as the data is sent; a citizen's export and erasure; an
  * administrator's export of a citizen and the log of reads.
  *
  * A read is recorded through the group committer without waiting for it: the
@@ -307,10 +307,15 @@ void mc_api_personal_reads(mc_req *r)
 		return;
 	q.limit = (int)limit;
 	q.offset = (int)offset;
-	if (u->role == MC_ROLE_CITIZEN)
+	if (u->role == MC_ROLE_CITIZEN) {
 		q.subject_id = u->id; /* their own data, nothing else */
-	else
+	} else if (u->unit_id) {
 		q.unit_id = u->unit_id; /* the administrator's subtree */
+	} else {
+		/* Without a unit, no scope (as mc_api_in_scope): not "everything". */
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "your account is held in no unit: it has no scope");
+		return;
+	}
 	const char *code = mc_req_query(r, "dossier");
 	if (code) {
 		mc_dossier d = {0};

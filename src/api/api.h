@@ -40,6 +40,22 @@ bool mc_api_may_see(mc_req *r, const mc_dossier *d);
  * unknown file and someone else's give the same false. */
 int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256);
 
+/*
+ * Records an officer's read of personal data (api/personal.c): `what`
+ * (dossier, attachment, form, register, export) of dossier d (its id may be 0
+ * for the register of a unit; d NULL for an export of the citizen account
+ * subject_id), by the caller, through the request's path. Queued on the
+ * group committer without waiting; a citizen's read of their own is not
+ * recorded. Call before replying (d is read at once).
+ */
+void mc_api_log_read(mc_req *r, const mc_dossier *d, int64_t subject_id, const char *what);
+/* Records of reads that could not be written since the start, for /metrics. */
+uint64_t mc_api_reads_lost(void);
+/* As mc_api_may_use_attachment; *via (when not NULL) gets the id, owner and
+ * units of the dossier through which the caller may read it (id 0 when it
+ * is their own upload). */
+int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256);
+
 /* JSON of a unit (code, name, level, parent, ...). New reference. */
 json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code);
 /* {"code","name"} of a unit by id, or null. New reference. */
@@ -161,5 +177,9 @@ void mc_api_public_apologies(mc_req *r);
 void mc_api_public_results(mc_req *r);
 void mc_api_stats_report_xlsx(mc_req *r);
 void mc_api_stats_report_pdf(mc_req *r);
+void mc_api_personal_export(mc_req *r);
+void mc_api_personal_erase(mc_req *r);
+void mc_api_personal_reads(mc_req *r);
+void mc_api_citizen_export(mc_req *r);
 
 #endif

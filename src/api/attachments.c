@@ -118,10 +118,10 @@ void mc_api_attachment_upload(mc_req *r)
 
 /* Whether the caller may read the file: they uploaded it, or it belongs to
  * a dossier they may see. */
-static int may_read_or_reply(mc_req *r, const char *sha256)
+static int may_read_or_reply(mc_req *r, mc_dossier *via, const char *sha256)
 {
 	bool ok = false;
-	int rc = mc_api_may_use_attachment(r, &ok, sha256);
+	int rc = mc_api_attachment_access(r, &ok, via, sha256);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the attachment");
 		return -1;
@@ -140,7 +140,8 @@ void mc_api_attachment_get(mc_req *r)
 	int64_t size = 0;
 	char mime[64];
 	const char *sha256 = mc_req_param(r, 0);
-	if (may_read_or_reply(r, sha256) != 0)
+	mc_dossier via;
+	if (may_read_or_reply(r, &via, sha256) != 0)
 		return;
 	int rc = mc_store_attachment_open(mc_req_store(r), &fd, &size, mime, sizeof mime, sha256);
 	if (rc != 0) {
@@ -149,5 +150,9 @@ void mc_api_attachment_get(mc_req *r)
 	}
 	/* Never rendered by the browser: always a download. */
 	mc_reply_header(r, "Content-Disposition", "attachment");
+	/* A file of a dossier read by an officer is a read of personal data;
+	 * one's own upload is not. */
+	if (via.id)
+		mc_api_log_read(r, &via, 0, "attachment");
 	mc_reply_file(r, 200, mime, fd, size);
 }

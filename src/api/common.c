@@ -54,7 +54,7 @@ bool mc_api_may_see(mc_req *r, const mc_dossier *d)
 	return mc_api_in_scope(r, d->current_unit_id) || mc_api_in_scope(r, d->receiving_unit_id);
 }
 
-int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256)
+int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256)
 {
 	const mc_user *u = mc_req_user(r);
 	mc_dossier *list = NULL;
@@ -62,16 +62,30 @@ int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256)
 	int rc;
 
 	*out = false;
+	if (via)
+		memset(via, 0, sizeof *via);
 	if (!u)
 		return 0;
 	rc = mc_store_upload_owned(mc_req_store(r), out, u->id, sha256);
 	if (rc != 0 || *out)
 		return rc;
 	rc = mc_store_dossier_by_attachment(mc_req_store(r), &list, &n, sha256);
-	for (size_t i = 0; rc == 0 && i < n && !*out; i++)
+	for (size_t i = 0; rc == 0 && i < n && !*out; i++) {
 		*out = mc_api_may_see(r, &list[i]);
+		if (*out && via) {
+			via->id = list[i].id;
+			via->owner_id = list[i].owner_id;
+			via->current_unit_id = list[i].current_unit_id;
+			via->receiving_unit_id = list[i].receiving_unit_id;
+		}
+	}
 	mc_dossier_free_list(list, n);
 	return rc;
+}
+
+int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256)
+{
+	return mc_api_attachment_access(r, out, NULL, sha256);
 }
 
 json_t *mc_api_time(int64_t t)

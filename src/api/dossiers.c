@@ -392,6 +392,7 @@ void mc_api_dossier_get(mc_req *r)
 	mc_reply_header(r, "ETag", etag);
 	json_t *j = mc_api_dossier_json(r, &d, true, ev, n);
 	mc_event_free_list(ev, n);
+	mc_api_log_read(r, &d, 0, "dossier");
 	mc_dossier_clear(&d);
 	mc_reply_json(r, 200, j);
 }

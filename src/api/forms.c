@@ -69,7 +69,9 @@ static const mc_event *last_event(const mc_event *ev, size_t n, const char *acti
 	return NULL;
 }
 
-static void reply_pdf(mc_req *r, const mc_form *f, const char *name)
+/* d: the dossier whose personal data the form shows (its read is logged,
+ * api/personal.c), or NULL. */
+static void reply_pdf(mc_req *r, const mc_form *f, const char *name, const mc_dossier *d)
 {
 	mc_buf pdf;
 	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
@@ -83,6 +85,8 @@ static void reply_pdf(mc_req *r, const mc_form *f, const char *name)
 		char disposition[160];
 		snprintf(disposition, sizeof disposition, "inline; filename=\"%s.pdf\"", name);
 		mc_reply_header(r, "Content-Disposition", disposition);
+		if (d)
+			mc_api_log_read(r, d, 0, d->id ? "form" : "register");
 		mc_reply_raw(r, 200, "application/pdf", pdf.data, pdf.len);
 	}
 	mc_buf_free(&pdf);
@@ -267,7 +271,7 @@ void mc_api_dossier_form(mc_req *r)
 		f.officer = e->actor_name;
 	char name[80];
 	snprintf(name, sizeof name, "%s-%02d", d.code, number);
-	reply_pdf(r, &f, name);
+	reply_pdf(r, &f, name, &d);
 cleanup:
 	mc_buf_free(&url);
 	g_free(unit_upper);
@@ -388,7 +392,10 @@ void mc_api_register_form(mc_req *r)
 		     .to = to - 86400};
 	char name[64];
 	snprintf(name, sizeof name, "so-theo-doi-%s", unit ? unit->code : "");
-	reply_pdf(r, &f, name);
+	/* The register names every applicant of the period: its read is logged
+	 * against the unit (no one dossier). */
+	mc_dossier reg = {.current_unit_id = unit_id, .receiving_unit_id = unit_id};
+	reply_pdf(r, &f, name, &reg);
 	g_free(unit_upper);
 	g_free(parent_upper);
 	free(notes);

@@ -105,6 +105,12 @@ void mc_api_metrics(mc_req *r)
 			  "# TYPE motcua_build_info gauge\n"
 			  "motcua_build_info{version=\"%s\",commit=\"%s\",schema=\"%d\"} 1\n",
 			  mc_version, mc_commit, latest);
+	rc |= mc_buf_addf(
+	    &out,
+	    "# HELP motcua_personal_reads_lost_total Officers' reads of personal data whose record "
+	    "could not be written (the database locked, full or gone); each is said on stderr.\n"
+	    "# TYPE motcua_personal_reads_lost_total counter\nmotcua_personal_reads_lost_total %llu\n",
+	    (unsigned long long)mc_api_reads_lost());
 	rc |= mc_buf_addf(&out,
 			  "# HELP motcua_db_up 1 when the database answered the figures below; 0: they are "
 			  "left out until it does.\n"

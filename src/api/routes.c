@@ -85,6 +85,14 @@ const mc_route mc_routes[] = {
 	{MC_M_POST, "/api/v1/attachments", mc_api_attachment_upload, MC_AUTH_SESSION, ACTORS, MC_ROUTE_UPLOAD},
 	{MC_M_GET, "/api/v1/attachments/{sha256}", mc_api_attachment_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
 
+	/* Personal data (Nghị định 13/2023/NĐ-CP; app/personal.h): a citizen's
+	 * export and erasure, the log of officers' reads (a citizen's own, an
+	 * administrator's subtree), an administrator's export of a citizen. */
+	{MC_M_GET, "/api/v1/personal/export", mc_api_personal_export, MC_AUTH_SESSION, CITIZEN, 0},
+	{MC_M_POST, "/api/v1/personal/erasure", mc_api_personal_erase, MC_AUTH_SESSION, CITIZEN, MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/personal/reads", mc_api_personal_reads, MC_AUTH_SESSION, CITIZEN | ADMIN, 0},
+	{MC_M_GET, "/api/v1/citizens/{key}/export", mc_api_citizen_export, MC_AUTH_SESSION, ADMIN, 0},
+
 	{MC_M_GET, "/api/v1/stats", mc_api_stats_get, MC_AUTH_SESSION, LEADERS, 0},
 	{MC_M_GET, "/api/v1/stats/overdue", mc_api_stats_overdue, MC_AUTH_SESSION, LEADERS, 0},
 	{MC_M_GET, "/api/v1/stats/chart.svg", mc_api_stats_chart, MC_AUTH_SESSION, LEADERS, 0},

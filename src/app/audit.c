@@ -477,9 +477,45 @@ static int on_event(const mc_event *e, void *payload)
 		v->broken = false;
 	}
 	const char *prev = v->n_links ? v->links[v->n_links - 1].hash : "";
-	mc_audit_event_hash(expected, prev, e->dossier_id, e->at, e->actor_id, e->actor_name, e->unit_id,
-			    e->action, e->from_state, e->to_state, e->step, e->note);
 	v->rep->events++;
+	if (e->hash_version == MC_AUDIT_V2) {
+		/* The link covers the personal hash; the texts are checked against
+		 * it while they are there, and once pseudonymised they must hold
+		 * exactly the pseudonym and nothing (an edit may erase, never
+		 * rewrite). */
+		char personal[MC_AUDIT_HASH_LEN];
+
+		if (e->pseudonymised_at == 0) {
+			mc_audit_personal_hash(personal, e->personal_salt, e->actor_name, e->note);
+			if (!v->broken && strcmp(personal, e->personal_hash) != 0) {
+				v->broken = true;
+				problem(v,
+					"broken link at event %lld of dossier #%lld (%s): its actor's name "
+					"or note "
+					"differs from its personal-data hash: they were changed",
+					(long long)e->id, (long long)e->dossier_id, e->action);
+			}
+		} else {
+			v->rep->pseudonymised++;
+			if (!v->broken && (strcmp(e->actor_name, MC_AUDIT_PSEUDONYM) != 0 || e->note[0] ||
+					   e->personal_salt[0])) {
+				v->broken = true;
+				problem(v,
+					"broken link at event %lld of dossier #%lld (%s): marked "
+					"pseudonymised, it "
+					"holds other texts than the pseudonym: they were changed",
+					(long long)e->id, (long long)e->dossier_id, e->action);
+			}
+		}
+		mc_audit_event_hash_v2(expected, prev, e->dossier_id, e->at, e->actor_id, e->unit_id,
+				       e->action, e->from_state, e->to_state, e->step, e->personal_hash);
+	} else if (e->hash_version == MC_AUDIT_V1) {
+		mc_audit_event_hash(expected, prev, e->dossier_id, e->at, e->actor_id, e->actor_name,
+				    e->unit_id, e->action, e->from_state, e->to_state, e->step, e->note);
+	} else {
+		/* No formula: nothing it could be compared with matches. */
+		snprintf(expected, sizeof expected, "(hash version %d is unknown)", e->hash_version);
+	}
 	if (!v->broken && strcmp(expected, e->hash) != 0) {
 		char when[40];
 

@@ -53,6 +53,7 @@ typedef struct {
 	int64_t anchors;
 	int64_t signed_anchors;
 	int64_t pending; /* dossiers changed since their last anchor: checked against their own log only */
+	int64_t pseudonymised; /* events whose personal texts were pseudonymised (core/audit.h) */
 	int64_t problems;
 	mc_audit_anchor last; /* the newest anchor, owned (mc_audit_anchor_clear); id 0 when there is none */
 } mc_audit_report;

@@ -7,6 +7,7 @@
 #include "core/limits.h"
 #include "core/text.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,8 +115,21 @@ int mc_app_dossier_event_append(mc_store *st, mc_event *e)
 		e->action = "";
 	if (!e->note)
 		e->note = "";
-	mc_audit_event_hash(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->actor_name, e->unit_id,
-			    e->action, e->from_state, e->to_state, e->step, e->note);
+	/* Version 2 (core/audit.h): the personal texts enter the chain through
+	 * their salted hash, so that they can be pseudonymised later. A caller
+	 * may give the salt (tests); else it is drawn here. */
+	e->hash_version = MC_AUDIT_V2;
+	if (!e->personal_salt[0]) {
+		unsigned char salt[16];
+
+		if (sodium_init() < 0)
+			return MC_ERROR;
+		randombytes_buf(salt, sizeof salt);
+		sodium_bin2hex(e->personal_salt, sizeof e->personal_salt, salt, sizeof salt);
+	}
+	mc_audit_personal_hash(e->personal_hash, e->personal_salt, e->actor_name, e->note);
+	mc_audit_event_hash_v2(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->unit_id, e->action,
+			       e->from_state, e->to_state, e->step, e->personal_hash);
 	return mc_store_event_append(st, e);
 }
 

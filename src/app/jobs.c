@@ -20,6 +20,7 @@ typedef struct {
 	/* housekeeping's state */
 	bool failing;
 	int64_t next_purge;
+	int64_t next_personal;
 	int64_t next_upkeep;
 	struct mc_jobs *owner;
 } runner;
@@ -96,6 +97,24 @@ int mc_jobs_purge_sessions(mc_group *g, int64_t now)
 	return mc_group_run(g, purge_write, &now);
 }
 
+typedef struct {
+	const mc_retention *r;
+	int64_t now;
+	mc_personal_purge_report *rep;
+} personal_job;
+
+static int personal_write(mc_store *st, void *payload)
+{
+	personal_job *j = payload;
+	return mc_app_personal_purge(st, j->r, j->now, 1000, j->rep);
+}
+
+int mc_jobs_purge_personal(mc_group *g, const mc_retention *r, int64_t now, mc_personal_purge_report *rep)
+{
+	personal_job j = {r, now, rep};
+	return mc_group_run(g, personal_write, &j);
+}
+
 static void housekeep(void *self, mc_store *st)
 {
 	runner *rn = self;
@@ -116,6 +135,23 @@ static void housekeep(void *self, mc_store *st)
 		if (rc != 0)
 			fprintf(stderr, "motcua: could not purge expired sessions (%d)\n", rc);
 		rn->next_purge = now + (cfg->purge_interval > 0 ? cfg->purge_interval : 600);
+	}
+	if (cfg->personal_purge_interval > 0 && now >= rn->next_personal) {
+		mc_personal_purge_report rep;
+		int rc =
+		    rn->next_personal ? mc_jobs_purge_personal(cfg->group, &cfg->retention, now, &rep) : 0;
+		if (rc != 0)
+			fprintf(stderr, "motcua: could not apply the retention of personal data (%d)\n", rc);
+		else if (rn->next_personal &&
+			 rep.pseudonymised.dossiers + rep.messages_emptied + rep.reads_deleted > 0)
+			fprintf(
+			    stderr,
+			    "motcua: retention of personal data: %lld dossiers pseudonymised, %lld messages "
+			    "emptied, %lld reads deleted\n",
+			    (long long)rep.pseudonymised.dossiers, (long long)rep.messages_emptied,
+			    (long long)rep.reads_deleted);
+		/* The first pass waits one interval: a start is no time for it. */
+		rn->next_personal = now + cfg->personal_purge_interval;
 	}
 	mc_upkeep *u = rn->owner->upkeep;
 	if (u && now >= rn->next_upkeep) {

@@ -6,7 +6,9 @@
  *    notify_interval seconds;
  *  - housekeeping: every reload_interval_ms the rules check (units and
  *    calendars edited on another server, see mc_server_rules_check); every
- *    purge_interval seconds the purge of expired sessions; and the upkeep of
+ *    purge_interval seconds the purge of expired sessions; every
+ *    personal_purge_interval seconds the retention of personal data
+ *    (app/personal.h); and the upkeep of
  *    app/upkeep.h (anchors of the event log, expired uploads, files no row
  *    names). Writes go through the group committer.
  * The CLI starts them beside the server and stops them after it.
@@ -16,6 +18,7 @@
 
 #include "app/audit.h"
 #include "app/notify.h"
+#include "app/personal.h"
 #include "store/group.h"
 #include "store/store.h"
 
@@ -30,6 +33,8 @@ typedef struct {
 	int reload_interval_ms;         /* 0 = no rules check */
 	int purge_interval;             /* seconds between session purges */
 	const mc_audit_config *audit;   /* anchors of the event log (borrowed) */
+	mc_retention retention;		/* personal data past retention (app/personal.h) ... */
+	int personal_purge_interval;	/* ... purged every this many seconds, 0 = never */
 	/* Called on the housekeeping thread's connection every reload_interval_ms. */
 	int (*rules_check)(mc_store *st, void *arg);
 	void *rules_arg;
@@ -49,6 +54,10 @@ void mc_jobs_free(mc_jobs *j);
  * retried later, or given up after MC_NOTIFY_MAX_ATTEMPTS), by the jobs of
  * this process since it started; for /metrics. */
 void mc_jobs_delivery_counts(uint64_t *sent, uint64_t *failed);
+
+/* One application of the retention r at now, through the group committer
+ * (at most 1000 dossiers a call); *rep says what it did. */
+int mc_jobs_purge_personal(mc_group *g, const mc_retention *r, int64_t now, mc_personal_purge_report *rep);
 
 /* One purge of expired sessions at now, through the group committer. */
 int mc_jobs_purge_sessions(mc_group *g, int64_t now);

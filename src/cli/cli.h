@@ -27,6 +27,8 @@ int mc_cli_demo(int argc, char **argv);
  * with audit_key_file when the configuration (environment) names one; after
  * init and demo. Returns 0 or prints why not. */
 int mc_cli_anchor_all(mc_store *st);
+/* `motcua personal export|erase|purge`: personal data (cli/personal.c). */
+int mc_cli_personal(int argc, char **argv);
 /* `motcua routes [--json]`: the API's route table (cli/routes.c). */
 int mc_cli_routes(int argc, char **argv);
 /* `motcua --version`: version, git commit and schema version (cli/ops.c). */

@@ -536,6 +536,10 @@ int mc_cli_serve(int argc, char **argv)
 		.reload_interval_ms = (int)cfg.reload_interval_ms,
 		.purge_interval = (int)cfg.session_purge_interval,
 		.audit = &sc.audit,
+		.retention = {.dossier_years = (int)cfg.retention_dossier_years,
+			      .message_days = (int)cfg.retention_message_days,
+			      .read_log_days = (int)cfg.retention_read_log_days},
+		.personal_purge_interval = (int)cfg.personal_purge_interval,
 		.rules_check = rules_check,
 		.rules_arg = srv,
 	};
@@ -941,6 +945,9 @@ static int audit_verify(int argc, char **argv, const char *db)
 	}
 	printf("motcua audit: %lld events of %lld dossiers verified, every link intact\n",
 	       (long long)rep.events, (long long)rep.dossiers);
+	if (rep.pseudonymised > 0)
+		printf("motcua audit: %lld events pseudonymised, verified through their personal-data hash\n",
+		       (long long)rep.pseudonymised);
 	if (rep.anchors > 0)
 		printf(
 		    "motcua audit: %lld anchors verified (%lld signed%s), the last %lld at %s with root %s\n",

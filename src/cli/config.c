@@ -168,6 +168,16 @@ static const struct setting {
 	 "seconds between removals of expired sessions"},
 	{"listen_backlog", T_INT, 16, 65535, "1024", offsetof(mc_config, listen_backlog), 0,
 	 "connections the kernel may hold waiting to be accepted"},
+	{"retention_dossier_years", T_INT, 0, 100, "0", offsetof(mc_config, retention_dossier_years), 0,
+	 "years after a dossier is finished that its applicant's personal fields are pseudonymised (the dossier "
+	 "and its events are kept); 0 = kept"},
+	{"retention_message_days", T_INT, 0, 36500, "90", offsetof(mc_config, retention_message_days), 0,
+	 "days the text of a message sent or given up is kept before it is emptied; 0 = kept"},
+	{"retention_read_log_days", T_INT, 0, 36500, "0", offsetof(mc_config, retention_read_log_days), 0,
+	 "days the log of officers' reads of personal data is kept; 0 = kept"},
+	{"personal_purge_interval", T_INT, 0, 604800, "86400", offsetof(mc_config, personal_purge_interval), 0,
+	 "seconds between the server's applications of the retention settings; 0 = only by motcua personal "
+	 "purge"},
 };
 
 /* The string settings that are secrets or may hold one. */

@@ -61,6 +61,10 @@ typedef struct {
 	long limiter_slots;
 	long listen_backlog;
 	long session_purge_interval;
+	long retention_dossier_years;
+	long retention_message_days;
+	long retention_read_log_days;
+	long personal_purge_interval;
 	char public_url[512];
 	char smtp_url[512];
 	char smtp_user[256];

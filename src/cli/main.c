@@ -25,6 +25,12 @@ static void usage(FILE *out)
 	      "  audit anchor --db PATH [--key FILE]      anchor the dossiers changed since the last anchor\n"
 	      "  audit keygen --out FILE                  make an Ed25519 key to sign anchors (audit_key_file)\n"
 	      "  files expire --db PATH [--at TIME]       remove uploads no dossier holds a day after, as of TIME\n"
+	      "  personal export (--db URL | --config FILE) --citizen USERNAME|ID_NUMBER --out FILE\n"
+	      "                                           a citizen's data as tar.gz (manifest.json and the files)\n"
+	      "  personal erase (--db URL | --config FILE) --citizen USERNAME|ID_NUMBER\n"
+	      "                                           erase an account on its owner's request (no open dossier)\n"
+	      "  personal purge (--db URL | --config FILE) [--at TIME] [--dry-run]\n"
+	      "                                           pseudonymise or delete personal data past retention\n"
 	      "  calendar lunar YYYY-MM-DD [--json]\n"
 	      "  calendar solar D/M/YYYY [--leap] [--json]\n"
 	      "  calendar days-off YYYY [--db PATH] [--json]\n"
@@ -56,6 +62,8 @@ int main(int argc, char **argv)
 		return mc_cli_restore(argc - 2, argv + 2);
 	if (strcmp(cmd, "audit") == 0)
 		return mc_cli_audit(argc - 2, argv + 2);
+	if (strcmp(cmd, "personal") == 0)
+		return mc_cli_personal(argc - 2, argv + 2);
 	if (strcmp(cmd, "files") == 0)
 		return mc_cli_files(argc - 2, argv + 2);
 	if (strcmp(cmd, "unit") == 0)

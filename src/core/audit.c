@@ -35,8 +35,8 @@ static void to_hex(char out[MC_AUDIT_HASH_LEN], const unsigned char *md, unsigne
 }
 
 void mc_audit_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t dossier_id, int64_t at,
-			 int64_t actor_id, const char *actor_name, int64_t unit_id, const char *action, int from_state,
-			 int to_state, int step, const char *note)
+			 int64_t actor_id, const char *actor_name, int64_t unit_id, const char *action,
+			 int from_state, int to_state, int step, const char *note)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0;
@@ -55,6 +55,51 @@ void mc_audit_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int
 	add_int(ctx, to_state);
 	add_int(ctx, step);
 	add_text(ctx, note);
+	EVP_DigestFinal_ex(ctx, md, &md_len);
+	EVP_MD_CTX_free(ctx);
+	to_hex(out, md, md_len);
+}
+
+void mc_audit_personal_hash(char out[MC_AUDIT_HASH_LEN], const char *salt, const char *actor_name,
+			    const char *note)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		abort();
+	add_text(ctx, "motcua-personal-1");
+	add_text(ctx, salt);
+	add_text(ctx, actor_name);
+	add_text(ctx, note);
+	EVP_DigestFinal_ex(ctx, md, &md_len);
+	EVP_MD_CTX_free(ctx);
+	to_hex(out, md, md_len);
+}
+
+void mc_audit_event_hash_v2(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t dossier_id,
+			    int64_t at, int64_t actor_id, int64_t unit_id, const char *action, int from_state,
+			    int to_state, int step, const char *personal_hash)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		abort();
+	/* A tag of its own: no version 2 event reads as a version 1 one. */
+	add_text(ctx, "motcua-event-2");
+	add_text(ctx, prev_hash);
+	add_int(ctx, dossier_id);
+	add_int(ctx, at);
+	add_int(ctx, actor_id);
+	add_int(ctx, unit_id);
+	add_text(ctx, action);
+	add_int(ctx, from_state);
+	add_int(ctx, to_state);
+	add_int(ctx, step);
+	add_text(ctx, personal_hash);
 	EVP_DigestFinal_ex(ctx, md, &md_len);
 	EVP_MD_CTX_free(ctx);
 	to_hex(out, md, md_len);

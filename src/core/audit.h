@@ -19,6 +19,22 @@
 #include <stdint.h>
 
 #define MC_AUDIT_HASH_LEN 65 /* 64 hex digits and NUL */
+#define MC_AUDIT_SALT_LEN 33 /* 16 random bytes as 32 hex digits, and NUL */
+
+/*
+ * Hash versions. Version 1 (events written before migration 016) covers the
+ * actor's name and the note themselves, so they can never change. Version 2
+ * covers them through a personal-data hash, SHA-256 over a random salt and
+ * the two texts: the chain links the personal hash, so once a retention
+ * period or an erasure request (Nghị định 13/2023/NĐ-CP art. 16) replaces the
+ * texts by MC_AUDIT_PSEUDONYM and "" and forgets the salt, every link still
+ * verifies, and without the salt no one can test a guessed name against the
+ * personal hash that stays.
+ */
+#define MC_AUDIT_V1 1
+#define MC_AUDIT_V2 2
+/* The actor's name of a pseudonymised event (its note becomes ""). */
+#define MC_AUDIT_PSEUDONYM "(ẩn danh)"
 
 /*
  * The hash of an event: SHA-256 (hex) over prev_hash ("" for a dossier's
@@ -26,8 +42,18 @@
  * so that no choice of values can make two events read the same.
  */
 void mc_audit_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t dossier_id, int64_t at,
-			 int64_t actor_id, const char *actor_name, int64_t unit_id, const char *action, int from_state,
-			 int to_state, int step, const char *note);
+			 int64_t actor_id, const char *actor_name, int64_t unit_id, const char *action,
+			 int from_state, int to_state, int step, const char *note);
+
+/* The personal-data hash of a version 2 event: SHA-256 (hex) over its salt,
+ * actor's name and note, each as "<length>:<bytes>". */
+void mc_audit_personal_hash(char out[MC_AUDIT_HASH_LEN], const char *salt, const char *actor_name,
+			    const char *note);
+/* The hash of a version 2 event: as version 1, under a tag of its own, with
+ * personal_hash in place of the actor's name and the note. */
+void mc_audit_event_hash_v2(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t dossier_id,
+			    int64_t at, int64_t actor_id, int64_t unit_id, const char *action, int from_state,
+			    int to_state, int step, const char *personal_hash);
 
 /* The root of an anchor, computed as entries are added (in dossier order). */
 typedef struct mc_audit_root mc_audit_root;

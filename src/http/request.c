@@ -468,6 +468,11 @@ void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload)
 	}
 }
 
+int mc_req_write_detached(mc_req *r, mc_group_fn fn, mc_group_done done, void *payload)
+{
+	return mc_group_submit(r->w->srv->group, fn, done, payload);
+}
+
 int mc_req_offload(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload)
 {
 	struct pending *pw = pending_new(r, after, payload);

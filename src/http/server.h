@@ -227,6 +227,12 @@ typedef int (*mc_write_fn)(mc_store *st, void *payload);
  * the reply goes nowhere, but it must still be made: it frees the request. */
 typedef void (*mc_after_fn)(mc_req *r, int rc, void *payload);
 void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload);
+/* Queues fn(st, payload) on the group committer without waiting for it: it
+ * joins the next batch, and done(rc, payload) runs on the writer thread after
+ * its commit or failure and frees payload. The request goes on (and may be
+ * replied to) at once: for a record that must not hold a read up (a read of
+ * personal data, api/personal.c). MC_EBUSY, nothing queued, once stopping. */
+int mc_req_write_detached(mc_req *r, mc_group_fn fn, mc_group_done done, void *payload);
 /* Runs fn(payload) on the password-hashing pool, then after(r, rc, payload)
  * on this request's worker. MC_EBUSY, with nothing started, when the pool's
  * queue is full: the caller answers 429. fn must not touch the request. */

@@ -186,6 +186,9 @@ int mc_store_user_get(mc_store *st, mc_user *out, int64_t id);
  * MC_ETOOBIG, never cut). *out as mc_store_user_get. */
 int mc_store_user_by_username(mc_store *st, mc_user *out, char *hash, size_t hash_cap, const char *username);
 int mc_store_user_set_password(mc_store *st, int64_t id, const char *password_hash);
+/* The citizen account (not erased) whose username, else identity number, is
+ * key. *out as mc_store_user_get; MC_ENOTFOUND when there is none. */
+int mc_store_user_citizen(mc_store *st, mc_user *out, const char *key);
 /* Users whose unit lies in the subtree of unit_id (0 = every user). Caller
  * frees with mc_user_free_list. */
 int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id);
@@ -553,6 +556,11 @@ typedef struct {
 	char *note;
 	char hash[65];           /* core/audit.h: over the fields and the previous event's hash; a
 				  * digest (64 hex digits), of fixed size */
+	int hash_version;	 /* MC_AUDIT_V1 (written before migration 016) or MC_AUDIT_V2; 0 on
+				  * append reads as MC_AUDIT_V2 */
+	char personal_hash[65];	 /* version 2: over personal_salt, actor_name and note */
+	char personal_salt[33];	 /* version 2: random, "" once pseudonymised */
+	int64_t pseudonymised_at; /* 0 unless actor_name and note were replaced (core/audit.h) */
 } mc_event;
 
 /* Frees the strings of an event read from the store and zeroes it. NULL-safe. */
@@ -1035,10 +1043,100 @@ int mc_store_payment_create(mc_store *st, mc_payment *p);
 int mc_store_payment_by_reference(mc_store *st, mc_payment *out, const char *reference);
 /* The newest payment of a dossier. MC_ENOTFOUND when it has none. Clear *out. */
 int mc_store_payment_latest(mc_store *st, mc_payment *out, int64_t dossier_id);
+/* Every payment of a dossier, oldest first. Caller frees each with
+ * mc_payment_clear, then *out. */
+int mc_store_payment_list(mc_store *st, mc_payment **out, size_t *n, int64_t dossier_id);
 /* Settles a pending payment: state (paid, failed or cancelled: the caller's
  * choice, app/payment.c), paid_at, provider, provider_txn and receipt from p,
  * found by p->id; only read. MC_ECONFLICT when it is no longer pending,
  * MC_EINVAL when the table refuses the state. */
 int mc_store_payment_settle(mc_store *st, const mc_payment *p);
+
+/* ---- personal data (Nghị định 13/2023/NĐ-CP; app/personal.h) ----------- */
+
+/* A read of personal data by an officer. One read from the store owns its
+ * strings (mc_personal_read_free_list); one given to be added is only read. */
+typedef struct {
+	int64_t id;
+	int64_t at;
+	int64_t reader_id;
+	int reader_role;
+	int64_t reader_unit_id;	   /* 0 none */
+	int64_t dossier_id;	   /* 0: a citizen's export */
+	int64_t subject_id;	   /* the citizen account whose data it is, 0 none */
+	int64_t unit_id;	   /* the dossier's current unit at the read, 0 none */
+	int64_t receiving_unit_id; /* its receiving unit, 0 none */
+	char *what;		   /* dossier | attachment | form | export */
+	char *route;		   /* the path read */
+	char *reader_name;	   /* read: the reader's full name */
+	char *reader_username;	   /* read */
+	char *dossier_code;	   /* read: "" for none */
+} mc_personal_read;
+
+/* Clears the strings of the n reads of list and frees it. NULL-safe. */
+void mc_personal_read_free_list(mc_personal_read *list, size_t n);
+/* Records a read (province from the dossier, else the reader's unit). */
+int mc_store_personal_read_add(mc_store *st, const mc_personal_read *x);
+
+typedef struct {
+	int64_t unit_id;    /* 0 = any; else the dossier's current or receiving unit, or for an
+			     * export the reader's unit, within this unit's subtree */
+	int64_t subject_id; /* 0 = any; else reads of this citizen's data: as subject, or of the
+			     * dossiers the account owns */
+	int64_t dossier_id; /* 0 = any */
+	int64_t reader_id;  /* 0 = any */
+	int64_t from, to;   /* [from, to), 0 = unbounded */
+	int limit;	    /* 1..500 */
+	int offset;
+} mc_personal_read_query;
+
+/* The reads that match q, newest first, and *total of them. Caller frees
+ * *out with mc_personal_read_free_list. MC_EINVAL for a bad limit. */
+int mc_store_personal_read_list(mc_store *st, mc_personal_read **out, size_t *n, int64_t *total,
+				const mc_personal_read_query *q);
+/* Deletes the reads recorded before `before`; *count says how many. */
+int mc_store_personal_read_purge(mc_store *st, int64_t before, int64_t *count);
+
+/* The codes of the dossiers of a data subject: owned by the account owner_id
+ * (0 none), or, when id_number is not NULL nor "", naming it as the
+ * applicant's identity number; oldest first, at most max. *out is an array
+ * of owned strings: free each, then it. */
+int mc_store_personal_dossiers(mc_store *st, char ***out, size_t *n, int64_t owner_id, const char *id_number,
+			       size_t max);
+/* How many dossiers of the account owner_id are still open (not final). */
+int mc_store_personal_open_count(mc_store *st, int64_t *out, int64_t owner_id);
+/* Up to max ids of dossiers finished before `before` whose personal fields
+ * are not pseudonymised yet, oldest first. Caller frees *out. */
+int mc_store_personal_finished_before(mc_store *st, int64_t **out, size_t *n, int64_t before, size_t max);
+
+/* What one pseudonymisation changed. */
+typedef struct {
+	int64_t dossiers;  /* personal fields replaced */
+	int64_t events;	   /* events whose actor's name and note were replaced */
+	int64_t events_v1; /* the subject's events of hash version 1, left as they were */
+	int64_t messages;  /* outbox messages emptied */
+	int64_t ratings;   /* comments emptied */
+} mc_personal_counts;
+
+/*
+ * Pseudonymises the dossier dossier_id at `at`, when not done yet: the
+ * applicant's name becomes the pseudonym (core/audit.h), the identity number,
+ * phone, e-mail, address and the online filing's client address "", its
+ * messages lose their recipient and text (pending ones are given up), its
+ * rating its comment, and the events of version 2 that the citizen
+ * subject_id (0: the dossier's owner, if any) made lose their name, note and
+ * salt. The event chain verifies as before. Adds what changed to *c.
+ */
+int mc_store_personal_pseudonymise(mc_store *st, int64_t dossier_id, int64_t subject_id, int64_t at,
+				   mc_personal_counts *c);
+/* Erases the citizen account user_id at `at` (its owner's request): its name
+ * becomes the pseudonym, its username "erased-<id>", e-mail, phone, identity
+ * number and password unusable, the account inactive, its sessions gone
+ * (its uploads no dossier holds expire within a day, app/upload.h).
+ * MC_ENOTFOUND when there is no such citizen account. */
+int mc_store_personal_erase_account(mc_store *st, int64_t user_id, int64_t at);
+/* Empties the subject and body of messages sent or given up created before
+ * `before`; *count says how many. */
+int mc_store_personal_outbox_purge(mc_store *st, int64_t before, int64_t *count);
 
 #endif

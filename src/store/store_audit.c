@@ -89,6 +89,10 @@ static const mc_col event_cols[] = {
     MC_COL(MC_COL_INT, mc_event, step, "step"),
     MC_COL(MC_COL_STR, mc_event, note, "note"),
     MC_COL_ARRAY_CUT(mc_event, hash, "hash"),
+    MC_COL(MC_COL_INT, mc_event, hash_version, "hash_version"),
+    MC_COL_ARRAY_CUT(mc_event, personal_hash, "personal_hash"),
+    MC_COL_ARRAY_CUT(mc_event, personal_salt, "personal_salt"),
+    MC_COL(MC_COL_I64, mc_event, pseudonymised_at, "pseudonymised_at"),
 };
 
 int mc_store_audit_head(mc_store *st, mc_audit_anchor *out)
@@ -293,7 +297,8 @@ int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,
 	static const char sql[] =
 	    "SELECT id, dossier_id, at, actor_id, actor_name, unit_id, action, from_state, to_state, step, "
 	    "note, "
-	    "hash FROM event WHERE (dossier_id, id) > ($1, $2) AND dossier_id < $3 ORDER BY dossier_id, id "
+	    "hash, hash_version, personal_hash, personal_salt, pseudonymised_at FROM event WHERE "
+	    "(dossier_id, id) > ($1, $2) AND dossier_id < $3 ORDER BY dossier_id, id "
 	    "LIMIT $4";
 	mc_event *e = mc_xcalloc(1, sizeof(*e));
 	int64_t after_dossier = lo - 1;

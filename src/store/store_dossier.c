@@ -73,7 +73,9 @@ static const mc_col doc_cols[] = {
 };
 
 #define EVENT_COLS                                                                                           \
-	"id, dossier_id, at, actor_id, actor_name, unit_id, action, from_state, to_state, step, note, hash"
+	"id, dossier_id, at, actor_id, actor_name, unit_id, action, from_state, to_state, step, note, "      \
+	"hash, "                                                                                             \
+	"hash_version, personal_hash, personal_salt, pseudonymised_at"
 
 static const mc_col event_cols[] = {
     MC_COL(MC_COL_I64, mc_event, id, "id"),
@@ -88,6 +90,10 @@ static const mc_col event_cols[] = {
     MC_COL(MC_COL_INT, mc_event, step, "step"),
     MC_COL(MC_COL_STR, mc_event, note, "note"),
     MC_COL_ARRAY(mc_event, hash, "hash"),
+    MC_COL(MC_COL_INT, mc_event, hash_version, "hash_version"),
+    MC_COL_ARRAY(mc_event, personal_hash, "personal_hash"),
+    MC_COL_ARRAY(mc_event, personal_salt, "personal_salt"),
+    MC_COL(MC_COL_I64, mc_event, pseudonymised_at, "pseudonymised_at"),
 };
 
 /* A string the store binds: NULL, which a struct given to the store may
@@ -804,8 +810,10 @@ int mc_store_backend_event_append(mc_store *st, mc_event *e)
 {
 	static const char sql[] =
 	    "INSERT INTO event (dossier_id, province_code, at, actor_id, actor_name, unit_id, action, "
-	    "from_state, to_state, step, note, hash) VALUES ($1, coalesce((SELECT province_code FROM dossier "
-	    "WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+	    "from_state, to_state, step, note, hash, hash_version, personal_hash, personal_salt) VALUES ($1, "
+	    "coalesce((SELECT province_code FROM dossier WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, "
+	    "$9, "
+	    "$10, $11, $12, $13, $14) RETURNING id";
 	mc_q *q = NULL;
 	int rc;
 
@@ -827,6 +835,9 @@ int mc_store_backend_event_append(mc_store *st, mc_event *e)
 	mc_q_int(q, 9, e->step);
 	mc_q_text(q, 10, nz(e->note));
 	mc_q_text(q, 11, e->hash);
+	mc_q_int(q, 12, e->hash_version ? e->hash_version : 2);
+	mc_q_text(q, 13, e->personal_hash);
+	mc_q_text(q, 14, e->personal_salt);
 	rc = mc_q_row(q, "append event");
 	if (rc == 0)
 		rc = MC_ERROR;

@@ -344,6 +344,33 @@ cleanup:
 	return rc;
 }
 
+int mc_store_user_citizen(mc_store *st, mc_user *out, const char *key)
+{
+	/* A username is unique; an identity number may (wrongly) be on two
+	 * accounts: the oldest answers, and the caller sees which one. */
+	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE role = 1 AND erased_at = 0 AND "
+				  "(username = $1 OR (id_number = $1 AND id_number != '')) "
+				  "ORDER BY CASE WHEN username = $1 THEN 0 ELSE 1 END, id LIMIT 1";
+	mc_q *q = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, key);
+	rc = mc_q_row(q, "find a citizen");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1)
+		rc = user_read(q, out);
+cleanup:
+	mc_q_done(q);
+	if (rc)
+		mc_user_clear(out);
+	return rc;
+}
+
 int mc_store_user_set_password(mc_store *st, int64_t id, const char *password_hash)
 {
 	static const char sql[] = "UPDATE app_user SET password_hash = $2 WHERE id = $1";

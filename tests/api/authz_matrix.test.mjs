@@ -135,6 +135,14 @@ const RULES = {
     headers: { 'Content-Type': 'application/pdf' } }) },
   'GET /api/v1/attachments/{sha256}': { roles: ALL, scope: 'attachment', req: (f) => ({
     path: `/api/v1/attachments/${f.attachment}` }) },
+  // Personal data: a citizen's own export and erasure ({} lacks confirm: 422),
+  // the log of reads (each sees their own part of it), and the province
+  // administrator's export of a citizen.
+  'GET /api/v1/personal/export': { roles: ['citizen'], req: () => ({ path: '/api/v1/personal/export' }) },
+  'POST /api/v1/personal/erasure': { roles: ['citizen'], req: () => ({ path: '/api/v1/personal/erasure', body: {} }) },
+  'GET /api/v1/personal/reads': { roles: ['citizen', 'admin'], req: () => ({ path: '/api/v1/personal/reads' }) },
+  'GET /api/v1/citizens/{key}/export': { roles: ADMIN, scope: 'root', req: () => ({
+    path: '/api/v1/citizens/congdan/export' }) },
   'GET /api/v1/stats': { roles: LEADERS, scope: 'unit', req: (f) => ({ path: `/api/v1/stats?unit=${f.unit}` }) },
   'GET /api/v1/stats/overdue': { roles: LEADERS, scope: 'unit', req: (f) => ({ path: `/api/v1/stats/overdue?unit=${f.unit}` }) },
   'GET /api/v1/stats/chart.svg': { roles: LEADERS, scope: 'unit', req: (f) => ({ path: `/api/v1/stats/chart.svg?kind=received&unit=${f.unit}` }) },

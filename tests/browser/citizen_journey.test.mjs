@@ -200,6 +200,10 @@ test('a citizen finds "Đăng ký khai sinh" typed without diacritics, files it 
   assert.equal(await row.getByTestId('state-badge').textContent(), vi['state.submitted'], 'the state in words');
   const mine = await world.api('GET', '/api/v1/dossiers?limit=200', { as: 'congdan' });
   assert.equal(await page.getByTestId('dossier-row').count(), mine.items.length, 'every dossier of the citizen is listed');
+  // their personal data: the download of all of it, and who read it
+  assert.equal(await page.getByTestId('personal-export').getAttribute('href'), '/api/v1/personal/export');
+  assert.equal(await page.getByTestId('personal-export').textContent(), vi['mine.personal.export']);
+  await page.getByTestId('personal-reads').locator('p, ul').first().waitFor();
   await checkPage(citizen, 'my-dossiers');
   citizen.assertClean('filing online');
 });

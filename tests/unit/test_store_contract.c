@@ -1590,8 +1590,14 @@ static void test_events(void **state)
 	int64_t first = e.id;
 
 	assert_true(first > 0);
-	mc_audit_event_hash(expect, "", d.id, 10, desk, "Cán bộ một cửa", f->commune, "receive", 0,
-			    MC_ST_RECEIVED, 0, "tiếp nhận");
+	/* Version 2: the name and the note through their salted hash. */
+	char personal[65];
+	assert_int_equal(e.hash_version, MC_AUDIT_V2);
+	assert_int_equal(strlen(e.personal_salt), 32);
+	mc_audit_personal_hash(personal, e.personal_salt, "Cán bộ một cửa", "tiếp nhận");
+	assert_string_equal(e.personal_hash, personal);
+	mc_audit_event_hash_v2(expect, "", d.id, 10, desk, f->commune, "receive", 0, MC_ST_RECEIVED, 0,
+			       personal);
 	assert_string_equal(e.hash, expect);
 	assert_int_equal(mc_store_event_head(f->st, head, d.id), 0);
 	assert_string_equal(head, expect);
@@ -1608,6 +1614,9 @@ static void test_events(void **state)
 	/* The store records the hash it is given, and takes no event without one. */
 	e.hash[0] = '\0';
 	assert_int_equal(mc_store_event_append(f->st, &e), MC_EINVAL);
+	/* An event of version 1 (as before migration 016) is stored as given. */
+	e.hash_version = MC_AUDIT_V1;
+	e.personal_hash[0] = e.personal_salt[0] = '\0';
 	mc_audit_event_hash(e.hash, head, d.id, 20, 0, "", f->district, "transfer", MC_ST_RECEIVED,
 			    MC_ST_PROCESSING, 2, "");
 	snprintf(expect, sizeof expect, "%s", e.hash);
@@ -1636,6 +1645,11 @@ static void test_events(void **state)
 	assert_int_equal(list[1].from_state, MC_ST_RECEIVED);
 	assert_int_equal(list[1].step, 2);
 	assert_string_equal(list[1].hash, expect);
+	assert_int_equal(list[0].hash_version, MC_AUDIT_V2);
+	assert_string_equal(list[0].personal_hash, personal);
+	assert_int_equal(list[0].pseudonymised_at, 0);
+	assert_int_equal(list[1].hash_version, MC_AUDIT_V1);
+	assert_string_equal(list[1].personal_hash, "");
 	mc_event_free_list(list, n);
 	assert_int_equal(mc_store_event_list(f->st, &list, &n, 99999), 0);
 	assert_int_equal(n, 0);
@@ -1863,8 +1877,10 @@ static void test_dossier_long_texts(void **state)
 	char expect[65];
 
 	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
-	mc_audit_event_hash(expect, "", d.id, 1750000100, 0, actor, 0, "refuse", MC_ST_SUBMITTED,
-			    MC_ST_NOT_ACCEPTED, 0, note);
+	char personal[65];
+	mc_audit_personal_hash(personal, e.personal_salt, actor, note);
+	mc_audit_event_hash_v2(expect, "", d.id, 1750000100, 0, 0, "refuse", MC_ST_SUBMITTED,
+			       MC_ST_NOT_ACCEPTED, 0, personal);
 	mc_event *ev = NULL;
 	assert_int_equal(mc_store_event_list(f->st, &ev, &n, d.id), 0);
 	assert_int_equal(n, 1);
@@ -3203,6 +3219,172 @@ static void test_audit_anchors(void **state)
 		mc_dossier_clear(&d[i]);
 }
 
+/* Personal data (store_personal.c): pseudonymising a dossier replaces its
+ * applicant's fields and the texts of its citizen's version 2 events, leaves
+ * version 1 events (written before migration 016) and officers' events as
+ * they were, and the whole log, of both versions, still verifies; the
+ * triggers refuse any other edit of an event. The log of reads is filtered
+ * by scope and subject and purged by age. */
+static void test_personal_pseudonymise(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.004", "Đăng ký kết hôn", "Hộ tịch", "commune", 0, 4);
+	int64_t citizen = add_user(f->st, "cong.dan.an", MC_ROLE_CITIZEN, 0);
+	int64_t officer = add_user(f->st, "can.bo.xa", MC_ROLE_DESK, f->commune);
+	mc_dossier d = {0};
+	mc_event e = {0};
+	mc_event *list = NULL;
+	size_t n = 0;
+	char prev[65] = "";
+
+	dossier_init(&d, "000.31.30.H56-250601-0009", proc, f->commune, MC_ST_WITHDRAWN, 100, 10,
+		     "Nguyễn Văn An");
+	d.owner_id = citizen;
+	set_str(&d.applicant_phone, "0912345678");
+	d.finished_at = 50;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	/* 1. an event of version 1 by the citizen, as written before migration 016 */
+	e = (mc_event){.dossier_id = d.id,
+		       .at = 10,
+		       .actor_id = citizen,
+		       .actor_name = "Nguyễn Văn An",
+		       .unit_id = f->commune,
+		       .action = "create",
+		       .to_state = MC_ST_SUBMITTED,
+		       .note = "nộp",
+		       .hash_version = MC_AUDIT_V1};
+	mc_audit_event_hash(e.hash, "", d.id, 10, citizen, "Nguyễn Văn An", f->commune, "create", 0,
+			    MC_ST_SUBMITTED, 0, "nộp");
+	assert_int_equal(mc_store_event_append(f->st, &e), 0);
+	snprintf(prev, sizeof prev, "%s", e.hash);
+	/* 2. the officer receives it, 3. the citizen withdraws it (version 2) */
+	e = (mc_event){.dossier_id = d.id,
+		       .at = 20,
+		       .actor_id = officer,
+		       .actor_name = "Cán bộ xã",
+		       .unit_id = f->commune,
+		       .action = "receive",
+		       .from_state = MC_ST_SUBMITTED,
+		       .to_state = MC_ST_RECEIVED,
+		       .note = "đủ giấy tờ của ông An"};
+	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
+	e = (mc_event){.dossier_id = d.id,
+		       .at = 50,
+		       .actor_id = citizen,
+		       .actor_name = "Nguyễn Văn An",
+		       .unit_id = f->commune,
+		       .action = "withdraw",
+		       .from_state = MC_ST_RECEIVED,
+		       .to_state = MC_ST_WITHDRAWN,
+		       .note = "chuyển nhà về Hà Nội"};
+	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
+	int64_t withdraw_id = e.id;
+	assert_int_equal(problems(f), 0);
+
+	mc_personal_counts c = {0};
+	assert_int_equal(mc_store_personal_pseudonymise(f->st, d.id, 0, 1000, &c), 0);
+	assert_int_equal(c.dossiers, 1);
+	assert_int_equal(c.events, 1);	  /* the withdrawal; the officer's event is not the citizen's */
+	assert_int_equal(c.events_v1, 1); /* the creation, kept */
+	assert_int_equal(problems(f), 0);
+	/* Done once: a second pass changes nothing. */
+	assert_int_equal(mc_store_personal_pseudonymise(f->st, d.id, 0, 2000, &c), 0);
+	assert_int_equal(c.dossiers, 1);
+	assert_int_equal(c.events, 1);
+
+	mc_dossier got = {0};
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, false), 0);
+	assert_string_equal(got.applicant_name, MC_AUDIT_PSEUDONYM);
+	assert_string_equal(got.applicant_id_number, "");
+	assert_string_equal(got.applicant_phone, "");
+	assert_int_equal(got.version, d.version + 1);
+	mc_dossier_clear(&got);
+	assert_int_equal(mc_store_event_list(f->st, &list, &n, d.id), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].actor_name, "Nguyễn Văn An");   /* version 1: kept */
+	assert_string_equal(list[1].note, "đủ giấy tờ của ông An"); /* the officer's */
+	assert_int_equal(list[2].id, withdraw_id);
+	assert_string_equal(list[2].actor_name, MC_AUDIT_PSEUDONYM);
+	assert_string_equal(list[2].note, "");
+	assert_string_equal(list[2].personal_salt, "");
+	assert_int_equal(list[2].pseudonymised_at, 1000);
+	mc_event_free_list(list, n);
+
+	/* The triggers: a note rewritten, even marked as a pseudonymisation, and
+	 * a version 1 event pseudonymised, are refused. */
+	char sql[300], err[512];
+	snprintf(sql, sizeof sql, "UPDATE event SET note = 'khác' WHERE id = %lld",
+		 (long long)withdraw_id - 1);
+	assert_int_not_equal(raw_exec(f, sql, err, sizeof err), 0);
+	assert_non_null(strstr(err, "append-only"));
+	snprintf(sql, sizeof sql,
+		 "UPDATE event SET note = 'khác', actor_name = '" MC_AUDIT_PSEUDONYM "', personal_salt = '', "
+		 "pseudonymised_at = 5 WHERE id = %lld",
+		 (long long)withdraw_id - 1);
+	assert_int_not_equal(raw_exec(f, sql, err, sizeof err), 0);
+	snprintf(sql, sizeof sql,
+		 "UPDATE event SET note = '', actor_name = '" MC_AUDIT_PSEUDONYM "', personal_salt = '', "
+		 "pseudonymised_at = 5 WHERE dossier_id = %lld AND hash_version = 1",
+		 (long long)d.id);
+	assert_int_not_equal(raw_exec(f, sql, err, sizeof err), 0);
+	assert_int_equal(problems(f), 0);
+
+	/* The log of reads: in scope by the dossier's units, seen by its subject. */
+	mc_personal_read rd = {.at = 100,
+			       .reader_id = officer,
+			       .reader_role = MC_ROLE_DESK,
+			       .reader_unit_id = f->commune,
+			       .dossier_id = d.id,
+			       .subject_id = citizen,
+			       .unit_id = f->commune,
+			       .receiving_unit_id = f->commune,
+			       .what = "dossier",
+			       .route = "/api/v1/dossiers/x"};
+	assert_int_equal(mc_store_personal_read_add(f->st, &rd), 0);
+	rd.at = 200;
+	rd.what = "attachment";
+	assert_int_equal(mc_store_personal_read_add(f->st, &rd), 0);
+	mc_personal_read *rows = NULL;
+	int64_t total = 0;
+	mc_personal_read_query q = {.unit_id = f->district, .limit = 10};
+	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].what, "attachment"); /* newest first */
+	assert_string_equal(rows[0].reader_username, "can.bo.xa");
+	assert_string_equal(rows[0].dossier_code, d.code);
+	mc_personal_read_free_list(rows, n);
+	q = (mc_personal_read_query){.unit_id = f->dept, .limit = 10};
+	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_personal_read_free_list(rows, n);
+	q = (mc_personal_read_query){.subject_id = officer, .limit = 10};
+	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_personal_read_free_list(rows, n);
+	q = (mc_personal_read_query){.subject_id = citizen, .limit = 1, .offset = 1};
+	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].what, "dossier");
+	mc_personal_read_free_list(rows, n);
+	q.limit = 0;
+	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), MC_EINVAL);
+	assert_int_equal(mc_store_personal_read_purge(f->st, 150, &total), 0);
+	assert_int_equal(total, 1);
+
+	/* Erasure of the account. */
+	assert_int_equal(mc_store_personal_erase_account(f->st, citizen, 3000), 0);
+	mc_user u = {0};
+	assert_int_equal(mc_store_user_get(f->st, &u, citizen), 0);
+	assert_string_equal(u.full_name, MC_AUDIT_PSEUDONYM);
+	assert_false(u.active);
+	mc_user_clear(&u);
+	assert_int_equal(mc_store_personal_erase_account(f->st, citizen, 3000), MC_ENOTFOUND);
+	assert_int_equal(mc_store_personal_erase_account(f->st, officer, 3000), MC_ENOTFOUND);
+	mc_dossier_clear(&d);
+}
+
 static void test_health(void **state)
 {
 	struct fixture *f = *state;
@@ -3327,6 +3509,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_outbox_claim, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_uploads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_anchors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_personal_pseudonymise, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),

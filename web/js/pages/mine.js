@@ -17,12 +17,30 @@ function order(items) {
   return [...items].sort((a, b) => (NEEDS_ME.includes(b.state) - NEEDS_ME.includes(a.state)) || (when(b) - when(a)));
 }
 
+/** The citizen's personal data (Nghị định 13/2023): the download of all of it, and who read their dossiers. */
+function personalData(ctx) {
+  const reads = h('div', { testid: 'personal-reads' }, loading());
+  const box = h('section', { class: 'personal-data', testid: 'personal-data' },
+    h('h2', null, t('mine.personal.title')),
+    h('p', { class: 'muted' }, t('mine.personal.note')),
+    h('a', { href: '/api/v1/personal/export', download: '', class: 'btn', testid: 'personal-export' }, t('mine.personal.export')),
+    h('h3', null, t('mine.personal.reads')), reads);
+  api('/api/v1/personal/reads?limit=20').then(({ data }) => {
+    if (!ctx.alive()) return;
+    replace(reads, data.items.length
+      ? h('ul', { class: 'personal-reads' }, data.items.map((x) => h('li', null, fmtDateTime(x.at), ' · ', x.reader.name,
+        x.reader_unit ? ` (${x.reader_unit.name})` : '', ' · ', x.dossier || '', ' · ', t('mine.personal.what.' + x.what))))
+      : h('p', { class: 'muted' }, t('mine.personal.noReads')));
+  }).catch((e) => replace(reads, h('p', { class: 'alert alert-error', role: 'alert' }, errorText(e))));
+  return box;
+}
+
 export async function list(ctx) {
   if (!requireRole(ctx, ['citizen'])) return;
   const show = FILTERS[ctx.query.get('show')] !== undefined ? ctx.query.get('show') : 'all';
   add(ctx.main, pageTitle(t('mine.title')));
   const box = h('div', null, loading());
-  add(ctx.main, box);
+  add(ctx.main, box, personalData(ctx));
   try {
     const { data } = await api('/api/v1/dossiers?limit=200');
     if (!ctx.alive()) return;

@@ -16,6 +16,14 @@ void mc_api_procedures_list(mc_req *r)
 	q.q = mc_req_query(r, "q");
 	q.field = mc_req_query(r, "field");
 	q.level = mc_req_query(r, "level");
+	/* Abolished procedures too, for the catalogue's administrators. */
+	const char *abolished = mc_req_query(r, "include_abolished");
+	if (abolished && strcmp(abolished, "true") != 0 && strcmp(abolished, "false") != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "include_abolished", "choice",
+				       "include_abolished must be true or false");
+		return;
+	}
+	q.include_abolished = abolished && strcmp(abolished, "true") == 0;
 	q.online_level = (int)online_level;
 	q.limit = (int)limit;
 	q.offset = (int)offset;
@@ -36,8 +44,20 @@ void mc_api_procedures_list(mc_req *r)
 	}
 	mc_procedure *list = NULL;
 	size_t n = 0;
-	int64_t total = 0;
-	int rc = mc_store_procedure_search(mc_req_store(r), &list, &n, &total, &q);
+	mc_proc_found found;
+	int rc = mc_store_procedure_find(mc_req_store(r), &list, &n, &found, &q);
+	int64_t total = found.total;
+	json_t *extra = json_object();
+	/* What the search did with q: whether it had to drop words, and what
+	 * the catalogue spells nearest to words it does not hold. */
+	if (q.q && rc == 0) {
+		json_object_set_new(extra, "relaxed", json_boolean(found.relaxed));
+		json_object_set_new(extra, "did_you_mean",
+				    found.did_you_mean ? json_string(found.did_you_mean) : json_null());
+	}
+	mc_proc_found_clear(&found);
+	if (rc != 0)
+		json_decref(extra);
 	if (rc == MC_EINVAL) {
 		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "q must be valid UTF-8 text");
 		return;
@@ -50,8 +70,11 @@ void mc_api_procedures_list(mc_req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, mc_api_procedure_json(&list[i], false));
 	mc_procedure_free_list(list, n);
-	mc_reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
-					(json_int_t)limit, "offset", (json_int_t)offset));
+	json_t *body = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
+				 (json_int_t)limit, "offset", (json_int_t)offset);
+	json_object_update(body, extra);
+	json_decref(extra);
+	mc_reply_json(r, 200, body);
 }
 
 void mc_api_procedure_get(mc_req *r)

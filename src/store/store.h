@@ -293,6 +293,21 @@ typedef struct {
 int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64_t *total,
 			      const mc_proc_query *q);
 
+/* What a search found besides its page (mc_store_procedure_find). */
+typedef struct {
+	int64_t total;	    /* procedures that match */
+	bool relaxed;	    /* none had every word of q: these have most of them (core/search.h) */
+	char *did_you_mean; /* when q found nothing, or only relaxed: q (folded) with its unknown
+			     * words replaced by the nearest words of the catalogue's names; NULL
+			     * when there is none. Owned: mc_proc_found_clear */
+} mc_proc_found;
+
+/* mc_store_procedure_search, with what it found: *found filled (zeroed
+ * first; clear it with mc_proc_found_clear even on failure). */
+int mc_store_procedure_find(mc_store *st, mc_procedure **out, size_t *n, mc_proc_found *found,
+			    const mc_proc_query *q);
+void mc_proc_found_clear(mc_proc_found *found);
+
 /* A field (lĩnh vực) of the catalogue with the number of its active procedures. */
 typedef struct {
 	char *field;

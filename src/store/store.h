@@ -802,7 +802,11 @@ typedef struct {
 	int64_t current_unit_id;
 	int state;
 	int64_t received_at;
-	int64_t due_at;
+	int64_t due_at;		   /* by law */
+	int64_t appointment;	   /* due_at: moved by an issued apology */
+	int64_t apology_id;	   /* its latest apology, or 0 */
+	int64_t apology_issued_at; /* 0 while only prepared */
+	int64_t apology_new_due;
 } mc_stats_overdue;
 
 /*

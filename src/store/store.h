@@ -220,6 +220,8 @@ typedef struct {
 	int copies;          /* số bản sao */
 	char *form;          /* form template name or "" */
 	bool required;
+	char *template_sha256;   /* the form's file (an attachment) or "" (NULL: "") */
+	char *template_filename; /* the name it is downloaded as, or "" */
 } mc_proc_doc;
 
 typedef struct {

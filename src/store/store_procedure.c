@@ -32,6 +32,8 @@ void mc_procedure_clear(mc_procedure *p)
 	for (size_t i = 0; p->docs && i < p->n_docs; i++) {
 		free(p->docs[i].name);
 		free(p->docs[i].form);
+		free(p->docs[i].template_sha256);
+		free(p->docs[i].template_filename);
 	}
 	for (size_t i = 0; p->fees && i < p->n_fees; i++) {
 		free(p->fees[i].code);
@@ -132,7 +134,8 @@ static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
 	    "hours) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 	static const char doc_sql[] =
 	    "INSERT INTO procedure_document (procedure_id, ord, seq, name, originals, "
-	    "copies, form, required) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+	    "copies, form, required, template_sha256, template_filename) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 	static const char fee_sql[] = "INSERT INTO procedure_fee (procedure_id, ord, code, name, amount) "
 				      "VALUES ($1, $2, $3, $4, $5)";
 	static const char pub_sql[] =
@@ -167,6 +170,8 @@ static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
 		mc_q_int(q, 6, x->copies);
 		mc_q_text(q, 7, str(x->form));
 		mc_q_bool(q, 8, x->required);
+		mc_q_text(q, 9, str(x->template_sha256));
+		mc_q_text(q, 10, str(x->template_filename));
 		rc = mc_q_exec(q, "insert procedure document");
 		mc_q_done(q);
 	}
@@ -283,6 +288,8 @@ static const mc_col doc_cols[] = {
     MC_COL(MC_COL_INT, mc_proc_doc, copies, "copies"),
     MC_COL(MC_COL_STR, mc_proc_doc, form, "form"),
     MC_COL(MC_COL_BOOL, mc_proc_doc, required, "required"),
+    MC_COL(MC_COL_STR, mc_proc_doc, template_sha256, "template_sha256"),
+    MC_COL(MC_COL_STR, mc_proc_doc, template_filename, "template_filename"),
 };
 
 static const mc_col fee_cols[] = {
@@ -318,7 +325,8 @@ static int parts_load(mc_store *st, mc_procedure *p)
 	static const char step_sql[] = "SELECT seq, name, role, unit_level, hours FROM procedure_step "
 				       "WHERE procedure_id = $1 ORDER BY ord";
 	static const char doc_sql[] =
-	    "SELECT seq, name, originals, copies, form, required FROM procedure_document "
+	    "SELECT seq, name, originals, copies, form, required, template_sha256, template_filename "
+	    "FROM procedure_document "
 	    "WHERE procedure_id = $1 ORDER BY ord";
 	static const char fee_sql[] = "SELECT code, name, amount FROM procedure_fee WHERE procedure_id = $1 "
 				      "ORDER BY ord";

@@ -512,7 +512,8 @@ static int search_ranked(mc_store *st, mc_procedure **out, size_t *n, mc_proc_fo
 			kept++;
 		}
 	}
-	qsort(c, kept, sizeof *c, candidate_cmp);
+	if (kept > 1)
+		qsort(c, kept, sizeof *c, candidate_cmp);
 	found->total = (int64_t)kept;
 	found->relaxed = !any_all && kept > 0;
 	if (!any_all) {

@@ -141,6 +141,7 @@ void mc_api_users_list(mc_req *r);
 void mc_api_user_create(mc_req *r);
 void mc_api_citizen_register(mc_req *r);
 void mc_api_procedures_list(mc_req *r);
+void mc_api_procedure_template(mc_req *r);
 void mc_api_procedure_get(mc_req *r);
 void mc_api_procedure_create(mc_req *r);
 void mc_api_procedure_update(mc_req *r);

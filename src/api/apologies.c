@@ -157,8 +157,13 @@ void mc_api_apologies_list(mc_req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, apology_json(mc_req_time(r), &list[i], d.code));
 	mc_apology_free_list(list, n);
+	/* The new appointment the rules propose now (the default of a prepare
+	 * without new_due), while the dossier may be apologised for. */
+	json_t *proposed = json_null();
+	if (mc_app_apology_state_ok(&d))
+		proposed = mc_api_time(mc_app_apology_default_due(mc_req_time(r), &d, mc_now()));
 	mc_dossier_clear(&d);
-	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
+	mc_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "proposed_new_due", proposed));
 }
 
 /* Queues the applicant's message in the transaction of the event. */

@@ -175,12 +175,22 @@ json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts)
 				     text(p->steps[i].unit_level), "hours", p->steps[i].hours));
 	json_object_set_new(j, "steps", steps);
 	json_t *docs = json_array();
-	for (size_t i = 0; i < p->n_docs; i++)
+	for (size_t i = 0; i < p->n_docs; i++) {
+		/* The form's file, where the catalogue has one: downloaded by anyone. */
+		json_t *tpl = NULL;
+		if (p->docs[i].template_sha256 && p->docs[i].template_sha256[0]) {
+			char url[160];
+			snprintf(url, sizeof url, "/api/v1/procedures/%s/documents/%d/template",
+				 text(p->code), p->docs[i].seq);
+			tpl = json_pack("{s:s, s:s, s:s}", "attachment", p->docs[i].template_sha256,
+					"filename", text(p->docs[i].template_filename), "url", url);
+		}
 		json_array_append_new(
-		    docs, json_pack("{s:i, s:s, s:i, s:i, s:s?, s:b}", "seq", p->docs[i].seq, "name",
+		    docs, json_pack("{s:i, s:s, s:i, s:i, s:s?, s:b, s:o*}", "seq", p->docs[i].seq, "name",
 				    text(p->docs[i].name), "originals", p->docs[i].originals, "copies",
 				    p->docs[i].copies, "form", text_or_null(p->docs[i].form), "required",
-				    p->docs[i].required));
+				    p->docs[i].required, "template", tpl));
+	}
 	json_object_set_new(j, "documents", docs);
 	json_t *fees = json_array();
 	for (size_t i = 0; i < p->n_fees; i++)

@@ -3,6 +3,7 @@
 
 #include "core/limits.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void mc_api_procedures_list(mc_req *r)
@@ -16,6 +17,14 @@ void mc_api_procedures_list(mc_req *r)
 	q.q = mc_req_query(r, "q");
 	q.field = mc_req_query(r, "field");
 	q.level = mc_req_query(r, "level");
+	/* Abolished procedures too, for the catalogue's administrators. */
+	const char *abolished = mc_req_query(r, "include_abolished");
+	if (abolished && strcmp(abolished, "true") != 0 && strcmp(abolished, "false") != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "include_abolished", "choice",
+				       "include_abolished must be true or false");
+		return;
+	}
+	q.include_abolished = abolished && strcmp(abolished, "true") == 0;
 	q.online_level = (int)online_level;
 	q.limit = (int)limit;
 	q.offset = (int)offset;
@@ -36,8 +45,20 @@ void mc_api_procedures_list(mc_req *r)
 	}
 	mc_procedure *list = NULL;
 	size_t n = 0;
-	int64_t total = 0;
-	int rc = mc_store_procedure_search(mc_req_store(r), &list, &n, &total, &q);
+	mc_proc_found found;
+	int rc = mc_store_procedure_find(mc_req_store(r), &list, &n, &found, &q);
+	int64_t total = found.total;
+	json_t *extra = json_object();
+	/* What the search did with q: whether it had to drop words, and what
+	 * the catalogue spells nearest to words it does not hold. */
+	if (q.q && rc == 0) {
+		json_object_set_new(extra, "relaxed", json_boolean(found.relaxed));
+		json_object_set_new(extra, "did_you_mean",
+				    found.did_you_mean ? json_string(found.did_you_mean) : json_null());
+	}
+	mc_proc_found_clear(&found);
+	if (rc != 0)
+		json_decref(extra);
 	if (rc == MC_EINVAL) {
 		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "q must be valid UTF-8 text");
 		return;
@@ -50,8 +71,11 @@ void mc_api_procedures_list(mc_req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, mc_api_procedure_json(&list[i], false));
 	mc_procedure_free_list(list, n);
-	mc_reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
-					(json_int_t)limit, "offset", (json_int_t)offset));
+	json_t *body = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
+				 (json_int_t)limit, "offset", (json_int_t)offset);
+	json_object_update(body, extra);
+	json_decref(extra);
+	mc_reply_json(r, 200, body);
 }
 
 void mc_api_procedure_get(mc_req *r)
@@ -267,6 +291,67 @@ static int read_steps_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 	return 0;
 }
 
+/* Whether the procedure with this code (NULL: none yet) has the file sha256
+ * as a form template already: sending back what GET showed keeps it. */
+static bool template_kept(mc_req *r, const char *code, const char *sha256)
+{
+	mc_procedure cur = {0};
+	bool kept = false;
+	if (code && mc_store_procedure_get(mc_req_store(r), &cur, code, true) == 0) {
+		for (size_t i = 0; i < cur.n_docs && !kept; i++)
+			kept =
+			    cur.docs[i].template_sha256 && strcmp(cur.docs[i].template_sha256, sha256) == 0;
+	}
+	mc_procedure_clear(&cur);
+	return kept;
+}
+
+/* "template": {"attachment": sha256, "filename": ...} or null: the form's
+ * file, uploaded first (POST /api/v1/attachments) by the administrator, or
+ * the one the document has already. */
+static int read_template_or_reply(mc_req *r, json_t *v, const char *where, const char *code, mc_proc_doc *x)
+{
+	const char *attachment = NULL, *filename = NULL;
+	char field[96];
+	if (!v || json_is_null(v))
+		return 0;
+	snprintf(field, sizeof field, "%stemplate.", where);
+	mc_field spec[] = {
+	    {"attachment", MC_F_STRING, true, 64, 64, &attachment, 0},
+	    {"filename", MC_F_STRING, true, 1, MC_LIMIT_DOSSIER_DOC_FILENAME, &filename, 0},
+	};
+	if (!json_is_object(v)) {
+		snprintf(field, sizeof field, "%stemplate", where);
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, field, "type",
+				       "%s must be {\"attachment\": ..., \"filename\": ...} or null", field);
+		return -1;
+	}
+	if (mc_fields_or_reply(r, v, field, spec, MC_ARRAY_LEN(spec)) != 0)
+		return -1;
+	int64_t size = 0;
+	bool usable = false;
+	char mime[64];
+	int rc = mc_store_attachment_stat(mc_req_store(r), &size, mime, sizeof mime, attachment);
+	if (rc == 0)
+		rc = mc_api_may_use_attachment(r, &usable, attachment);
+	if (rc == 0 && !usable && !template_kept(r, code, attachment))
+		rc = MC_ENOTFOUND;
+	if (rc == MC_ENOTFOUND || rc == MC_EINVAL) {
+		snprintf(field, sizeof field, "%stemplate.attachment", where);
+		mc_reply_field_problem(
+		    r, MC_PROB_INVALID_FIELD, field, "unknown",
+		    "%s names no uploaded file; upload it first with POST /api/v1/attachments", field);
+		return -1;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the template's file");
+		return -1;
+	}
+	x->template_sha256 = (char *)attachment;
+	x->template_filename = (char *)filename;
+	return 0;
+}
+
 static int read_proc_docs_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 {
 	size_t n = json_array_size(arr);
@@ -286,7 +371,9 @@ static int read_proc_docs_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 		    {"form", MC_F_STRING, false, 1, MC_LIMIT_PROCEDURE_DOCUMENT_FORM, &form, 0},
 		    {"required", MC_F_BOOL, false, 0, 0, &required, 0},
 		};
-		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
+		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0 ||
+		    read_template_or_reply(r, json_object_get(json_array_get(arr, i), "template"), where,
+					   p->code, x) != 0)
 			return -1;
 		x->seq = (int)seq;
 		x->name = (char *)name;
@@ -552,4 +639,61 @@ void mc_api_procedure_update(mc_req *r)
 	    owner_in_scope_or_reply(r, j->p.unit_id) != 0)
 		return;
 	mc_req_write(r, proc_write, proc_after, j);
+}
+
+/* The form's file name for Content-Disposition: RFC 6266 with RFC 8187's
+ * UTF-8 form, every byte outside attr-char percent-encoded. */
+static void disposition(char *out, size_t cap, const char *filename)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = (size_t)snprintf(out, cap, "attachment; filename=\"mau-don\"; filename*=UTF-8''");
+	for (const unsigned char *c = (const unsigned char *)filename; *c && n + 4 < cap; c++) {
+		if ((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		    strchr("!#$&+-.^_`|~", *c)) {
+			out[n++] = (char)*c;
+		} else {
+			out[n++] = '%';
+			out[n++] = hex[*c >> 4];
+			out[n++] = hex[*c & 15];
+		}
+	}
+	out[n] = '\0';
+}
+
+/* GET /api/v1/procedures/{code}/documents/{seq}/template: the form's file of
+ * a document, for anyone, as a download. */
+void mc_api_procedure_template(mc_req *r)
+{
+	mc_procedure p = {0};
+	const mc_proc_doc *doc = NULL;
+	const char *seq = mc_req_param(r, 1);
+	char *end = NULL;
+	long n = strtol(seq, &end, 10);
+	int fd = -1;
+	int64_t size = 0;
+	char mime[64], header[600];
+	int rc = mc_store_procedure_get(mc_req_store(r), &p, mc_req_param(r, 0), true);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the procedure");
+		return;
+	}
+	for (size_t i = 0; i < p.n_docs && end != seq && !*end; i++) {
+		if (p.docs[i].seq == n && p.docs[i].template_sha256 && p.docs[i].template_sha256[0])
+			doc = &p.docs[i];
+	}
+	if (!doc) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "document %.20s of procedure %s has no form template", seq,
+				 p.code);
+		goto cleanup;
+	}
+	rc = mc_store_attachment_open(mc_req_store(r), &fd, &size, mime, sizeof mime, doc->template_sha256);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the form template");
+		goto cleanup;
+	}
+	disposition(header, sizeof header, doc->template_filename);
+	mc_reply_header(r, "Content-Disposition", header);
+	mc_reply_file(r, 200, mime, fd, size);
+cleanup:
+	mc_procedure_clear(&p);
 }

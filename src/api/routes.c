@@ -38,6 +38,8 @@ const mc_route mc_routes[] = {
 	/* Before {code}: "fields" is not a procedure code. */
 	{MC_M_GET, "/api/v1/procedures/fields", mc_api_procedure_fields, MC_AUTH_PUBLIC, 0, 0},
 	{MC_M_GET, "/api/v1/procedures/{code}", mc_api_procedure_get, MC_AUTH_PUBLIC, 0, 0},
+	/* The file of a document's form template (mẫu đơn, tờ khai), for anyone. */
+	{MC_M_GET, "/api/v1/procedures/{code}/documents/{seq}/template", mc_api_procedure_template, MC_AUTH_PUBLIC, 0, 0},
 	{MC_M_PUT, "/api/v1/procedures/{code}", mc_api_procedure_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
 
 	{MC_M_POST, "/api/v1/dossiers", mc_api_dossier_create, MC_AUTH_SESSION, CITIZEN | DESK, MC_ROUTE_JSON},
@@ -82,7 +84,8 @@ const mc_route mc_routes[] = {
 	{MC_M_DELETE, "/api/v1/calendar/{year}", mc_api_calendar_delete_year, MC_AUTH_SESSION, ADMIN, 0},
 
 	/* Specialists and leaders upload the result (the signed licence) that resolve attaches. */
-	{MC_M_POST, "/api/v1/attachments", mc_api_attachment_upload, MC_AUTH_SESSION, ACTORS, MC_ROUTE_UPLOAD},
+	{MC_M_POST, "/api/v1/attachments", mc_api_attachment_upload, MC_AUTH_SESSION, ACTORS | ADMIN,
+	 MC_ROUTE_UPLOAD},
 	{MC_M_GET, "/api/v1/attachments/{sha256}", mc_api_attachment_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
 
 	/* Personal data (Nghị định 13/2023/NĐ-CP; app/personal.h): a citizen's

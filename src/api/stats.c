@@ -266,6 +266,19 @@ void mc_api_stats_overdue(mc_req *r)
 				     mc_api_time(x->received_at), "due_at", mc_api_time(x->due_at),
 				     "overdue_minutes", (json_int_t)minutes, "overdue_hours",
 				     (double)minutes / 60.0));
+		json_t *row = json_array_get(items, json_array_size(items) - 1);
+		/* QĐ 876/2017: an overdue dossier is apologised for; once the new
+		 * appointment passes too, again. */
+		json_object_set_new(row, "apology",
+				    x->apology_id
+					? json_pack("{s:I, s:s, s:o}", "id", (json_int_t)x->apology_id,
+						    "state", x->apology_issued_at ? "issued" : "prepared",
+						    "new_due", mc_api_time(x->apology_new_due))
+					: json_null());
+		json_object_set_new(row, "appointment", mc_api_time(x->appointment));
+		json_object_set_new(
+		    row, "needs_apology",
+		    json_boolean(x->appointment <= now && (!x->apology_id || x->apology_issued_at)));
 	}
 	mc_stats_overdue_free_list(list, n);
 	mc_reply_json(r, 200,

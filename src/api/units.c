@@ -211,6 +211,7 @@ static bool level_valid(const char *s)
 typedef struct {
 	mc_unit u;
 	bool create;
+	const char *parent_level; /* the parent's level on creation (request-owned), or NULL */
 } unit_write;
 
 static int unit_write_fn(mc_store *st, void *payload)
@@ -239,6 +240,69 @@ static void unit_after(mc_req *r, int rc, void *payload)
 	json_t *j = mc_api_unit_json(&w->u, pc);
 	mc_unit_clear(&p);
 	mc_reply_json(r, w->create ? 201 : 200, j);
+}
+
+/* A unit keeps its level and its place in the tree (its dossiers' codes,
+ * its procedures and its officers' scope hang on them): an update that
+ * names them names the ones it has. */
+static int unmoved_or_reply(mc_req *r, const unit_write *w, const char *level, const char *parent)
+{
+	if (level && strcmp(level, w->u.level) != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "level", "immutable",
+				       "level of unit %s is %s and does not change", w->u.code, w->u.level);
+		return -1;
+	}
+	if (!parent)
+		return 0;
+	mc_unit p = {0};
+	int rc = mc_store_unit_by_code(mc_req_store(r), &p, parent);
+	bool same = rc == 0 && p.id == w->u.parent_id;
+	mc_unit_clear(&p);
+	if (rc != 0 && rc != MC_ENOTFOUND) {
+		mc_reply_error(r, rc, "the parent unit");
+		return -1;
+	}
+	if (!same) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "parent", "immutable",
+				       "the parent of unit %s does not change", w->u.code);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The tree keeps its shape (core/code.h mc_unit_parent_needed): one root,
+ * the province; departments and districts under a province; communes under
+ * a district or the province. A commune without a parent would be a second
+ * root, shown to citizens as a province of its own.
+ */
+static int tree_shape_or_reply(mc_req *r, const unit_write *w)
+{
+	const mc_unit *root = mc_time_ctx_root(mc_req_time(r));
+	const char *need = mc_unit_parent_needed(w->u.level, w->u.parent_id ? w->parent_level : NULL);
+
+	if (!w->u.parent_id && need) {
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "parent", "required",
+				       "parent is required: a %s sits under a %s", w->u.level, need);
+		return -1;
+	}
+	if (!w->u.parent_id && root) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "parent", "single-root",
+				       "there is a root unit already (%s); a new unit goes under it",
+				       root->code);
+		return -1;
+	}
+	if (need) {
+		if (!*need)
+			mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "parent", "parent-level",
+					       "a province is the root and has no parent");
+		else
+			mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "parent", "parent-level",
+					       "a %s sits under a %s, not under a %s", w->u.level, need,
+					       w->parent_level);
+		return -1;
+	}
+	return 0;
 }
 
 static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
@@ -293,8 +357,11 @@ static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
 			}
 			w->u.parent_id = p.id;
 			w->u.province_code = mc_req_own(r, mc_xstrdup(p.province_code));
+			w->parent_level = mc_req_own(r, mc_xstrdup(p.level));
 			mc_unit_clear(&p);
 		}
+	} else if (unmoved_or_reply(r, w, level, parent) != 0) {
+		return -1;
 	}
 	if (name)
 		w->u.name = (char *)name;
@@ -333,6 +400,8 @@ void mc_api_unit_create(mc_req *r)
 			return;
 		}
 	}
+	if (tree_shape_or_reply(r, w) != 0)
+		return;
 	mc_req_write(r, unit_write_fn, unit_after, w);
 }
 

@@ -22,6 +22,20 @@ bool mc_unit_code_valid(const char *unit_code)
 	return unit_code && unit_code_valid_n(unit_code, strnlen(unit_code, MC_UNIT_CODE_MAX + 1));
 }
 
+const char *mc_unit_parent_needed(const char *level, const char *parent_level)
+{
+	bool under_province = parent_level && strcmp(parent_level, "province") == 0;
+	bool under_district = parent_level && strcmp(parent_level, "district") == 0;
+
+	if (level && strcmp(level, "province") == 0)
+		return parent_level ? "" : NULL;
+	if (level && (strcmp(level, "department") == 0 || strcmp(level, "district") == 0))
+		return under_province ? NULL : "province";
+	if (level && strcmp(level, "commune") == 0)
+		return under_province || under_district ? NULL : "district or province";
+	return "province";
+}
+
 int mc_code_format(char *out, size_t cap, const char *unit_code, int32_t local_day, mc_code_space space,
 		   int seq)
 {

@@ -68,4 +68,14 @@ int mc_code_parse(mc_code_parts *out, const char *code);
 /* Whether unit_code is 1..MC_UNIT_CODE_MAX characters of [A-Za-z0-9.]. */
 bool mc_unit_code_valid(const char *unit_code);
 
+/*
+ * The shape of the unit tree: a province is the root and has no parent; a
+ * department and a district sit under a province; a commune under a district
+ * or, for a provincial city's wards, the province. parent_level is NULL for a
+ * unit without a parent. Returns NULL when a unit of level may sit there,
+ * else the levels its parent must have ("" when it must have none), for the
+ * message; an unknown level gives "province".
+ */
+const char *mc_unit_parent_needed(const char *level, const char *parent_level);
+
 #endif

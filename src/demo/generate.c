@@ -9,6 +9,7 @@
 #include "demo/demo.h"
 #include "demo/sink.h"
 
+#include "app/apology.h"
 #include "app/dossier.h"
 
 #include "core/deadline.h"
@@ -90,6 +91,16 @@ static const char *const stop_notes[] = {
 static const char *const withdraw_notes[] = {"Công dân có đơn đề nghị rút hồ sơ",
 					     "Người nộp hồ sơ đề nghị rút hồ sơ để điều chỉnh nội dung",
 					     "Rút hồ sơ theo đề nghị của người nộp"};
+/* Why a unit ran late, as its apologies (form 04) say. */
+static const char *const apology_reasons[] = {
+    "Hồ sơ phải xác minh thêm thông tin tại cơ quan khác, chưa nhận được văn bản trả lời",
+    "Cán bộ thụ lý nghỉ ốm đột xuất, việc bàn giao hồ sơ chậm",
+    "Lượng hồ sơ tiếp nhận tăng đột biến trong tháng, vượt khả năng giải quyết đúng hạn",
+    "Phải lấy ý kiến của các phòng, ban chuyên môn liên quan, chưa nhận đủ ý kiến",
+    "Kiểm tra thực địa bị hoãn do thời tiết xấu",
+    "Hệ thống một cửa điện tử gián đoạn, chậm chuyển hồ sơ giữa các bộ phận",
+};
+
 static const char *const deny_notes[] = {"Không đủ điều kiện theo quy định của pháp luật",
 					 "Kết quả thẩm định không đạt; trả lời bằng văn bản nêu rõ lý do",
 					 "Thửa đất thuộc quy hoạch, không đủ điều kiện giải quyết"};
@@ -133,7 +144,7 @@ typedef struct {
 	int64_t home_district; /* Quảng Xương: where the demo desk works */
 	int64_t land_dept;     /* Sở Tài nguyên và Môi trường */
 	int64_t by_state[11];
-	int64_t late, transferred, events;
+	int64_t late, transferred, events, apologies;
 	mc_demo_sink *sink; /* where the lives go */
 } generator;
 
@@ -145,6 +156,9 @@ typedef struct {
 	int64_t t;	    /* time of the last action */
 	int64_t worked_min; /* working minutes spent since reception, pauses excluded */
 	bool owned;	    /* filed online by the "congdan" account */
+	bool late;	    /* meant to run over its statutory time, and apologised for (not one
+			     * withdrawn or stopped: those end without a decision to apologise for) */
+	bool apologised;    /* its apology issued */
 	char applicant[256];
 } life;
 
@@ -215,6 +229,47 @@ static int64_t work_after(const generator *g, int64_t unit_id, int64_t t, int64_
 enum { LIFE_GOES_ON = 0, LIFE_PAUSED_BY_NOW = 1 };
 
 /*
+ * QĐ 876/2017: a unit that runs past a dossier's due time apologises. Half a
+ * working hour after the due time the specialist prepares the apology, an
+ * hour later the leader issues it, the new appointment being the app layer's
+ * default (two working days at least); it is done when that falls before
+ * `next` (the next action, or the demo's present) and the clock still runs.
+ * The reason is chosen by the dossier's code, so that the generator's random
+ * sequence, and with it every other dossier, stays as it was.
+ */
+static int apologise_before(life *l, int64_t next)
+{
+	generator *g = l->g;
+	int64_t unit = l->d.current_unit_id;
+	unsigned hash = 0;
+	if (l->apologised || !mc_app_apology_state_ok(&l->d) || next <= l->d.due_at)
+		return 0;
+	int64_t prepared = work_after(g, unit, l->d.due_at, 30);
+	int64_t issued = work_after(g, unit, prepared, 60);
+	if (issued >= next || issued > g->now)
+		return 0;
+	for (const char *c = l->d.code; c && *c; c++)
+		hash = hash * 31u + (unsigned char)*c;
+	mc_actor preparer = officer(g, MC_ROLE_SPECIALIST, unit);
+	mc_actor leader = officer(g, MC_ROLE_LEADER, unit);
+	mc_demo_apology a = {
+	    .reason = apology_reasons[hash % MC_ARRAY_LEN(apology_reasons)],
+	    .prepared_at = prepared,
+	    .issued_at = issued,
+	    .new_due = mc_app_apology_default_due(g->tc, &l->d, issued),
+	};
+	int rc = g->sink->apologise(g->sink, &l->d, &preparer, &leader, &a);
+	if (rc != 0) {
+		fprintf(stderr, "demo: %s: the apology failed (%d)\n", l->d.code, rc);
+		return rc;
+	}
+	l->apologised = true;
+	g->events++;
+	g->apologies++;
+	return 0;
+}
+
+/*
  * Performs req by actor `minutes` of working time (in unit_id's hours) after
  * the previous action. Returns LIFE_PAUSED_BY_NOW when that falls after the
  * demo's present (nothing is done; the dossier stays as it is), 0 when done,
@@ -226,6 +281,11 @@ static int act(life *l, const mc_actor *actor, mc_action_req *req, int64_t unit_
 	generator *g = l->g;
 	int64_t at = work_after(g, unit_id, l->t, minutes < 1 ? 1 : minutes);
 	int rc;
+	if (l->late) {
+		rc = apologise_before(l, at);
+		if (rc != 0)
+			return rc;
+	}
 	if (at > g->now)
 		return LIFE_PAUSED_BY_NOW;
 	req->at = at;
@@ -705,6 +765,7 @@ static int live_one(generator *g, int64_t filed_at)
 	/* Lateness: most units decide well within time, some run over. */
 	int64_t statutory = (int64_t)l.d.duration_hours * 60;
 	bool late = chance(r, 14);
+	l.late = late && target != MC_ST_WITHDRAWN && target != MC_ST_STOPPED;
 	int64_t budget =
 	    late ? statutory * rnd_range(r, 105, 180) / 100 : statutory * rnd_range(r, 30, 92) / 100;
 
@@ -746,6 +807,9 @@ static int live_one(generator *g, int64_t filed_at)
 cleanup:
 	if (rc == LIFE_PAUSED_BY_NOW)
 		rc = 0;
+	/* Still open and past its due time at the demo's present: apologised for. */
+	if (rc == 0 && filed && target != MC_ST_WITHDRAWN && target != MC_ST_STOPPED)
+		rc = apologise_before(&l, g->now + 1);
 	if (rc == 0 && filed)
 		rc = g->sink->end(g->sink, &l.d, &l.dp->p);
 	if (rc == 0 && l.d.id) {
@@ -896,8 +960,10 @@ int mc_demo_generate(mc_demo_sink *sink, mc_store *st, const mc_time_ctx *tc, in
 		for (int s = 1; s <= 10; s++)
 			filed_n += g.by_state[s];
 		fprintf(log,
-			"demo dossiers: %lld filed, %lld events, %lld transferred, %lld late or overdue;",
-			(long long)filed_n, (long long)g.events, (long long)g.transferred, (long long)g.late);
+			"demo dossiers: %lld filed, %lld events, %lld transferred, %lld late or overdue, "
+			"%lld apologised for;",
+			(long long)filed_n, (long long)g.events, (long long)g.transferred, (long long)g.late,
+			(long long)g.apologies);
 		for (int s = 1; s <= 10; s++)
 			fprintf(log, " %s %lld%s", mc_state_name((mc_state)s), (long long)g.by_state[s],
 				s < 10 ? "," : "\n");

@@ -33,6 +33,13 @@
 
 typedef struct mc_demo_sink mc_demo_sink;
 
+/* An apology for a late dossier (app/apology.h), prepared and issued. */
+typedef struct {
+	const char *reason;
+	int64_t prepared_at, issued_at;
+	int64_t new_due; /* a valid new appointment at issued_at */
+} mc_demo_apology;
+
 struct mc_demo_sink {
 	int batch;	    /* dossiers per transaction */
 	int progress_every; /* a progress line on the log every so many dossiers; 0 = none */
@@ -41,6 +48,11 @@ struct mc_demo_sink {
 	/* Takes req (req->at set) by actor on *d; proc is d's procedure. */
 	int (*act)(mc_demo_sink *sink, mc_dossier *d, const mc_actor *actor, const mc_action_req *req,
 		   const mc_procedure *proc);
+	/* preparer prepares apology a of *d (received or processing, past its
+	 * due time), leader issues it: the due time moves to a->new_due, as
+	 * mc_app_apology_prepare and mc_app_apology_issue do. */
+	int (*apologise)(mc_demo_sink *sink, mc_dossier *d, const mc_actor *preparer, const mc_actor *leader,
+			 const mc_demo_apology *a);
 	/* The life of *d has ended, or stopped at the demo's present: whatever
 	 * the sink kept of it is written, and d has its id. */
 	int (*end)(mc_demo_sink *sink, mc_dossier *d, const mc_procedure *proc);

@@ -15,6 +15,8 @@
  */
 #include "demo/sink.h"
 
+#include "app/apology.h"
+
 #include "core/mc.h"
 
 #include <stdlib.h>
@@ -28,6 +30,13 @@ typedef struct {
 	int64_t at;
 	size_t note; /* in the pool; (size_t)-1 none */
 } pay_op;
+
+/* An apology of the life, written once the dossier is: texts in the pool. */
+typedef struct {
+	mc_actor preparer, leader; /* names unused: in the pool */
+	size_t reason, preparer_name, leader_name;
+	int64_t unit_id, old_due, new_due, prepared_at, issued_at;
+} apology_op;
 
 /* An event's texts in the pool, until the life ends. */
 typedef struct {
@@ -44,6 +53,8 @@ typedef struct {
 	size_t n_ev, cap_ev;
 	pay_op pays[8];
 	size_t n_pays;
+	apology_op apologies[4];
+	size_t n_apologies;
 	char *pool; /* the texts of the life's events and payments, NUL-terminated one after the other */
 	size_t pool_len, pool_cap;
 } bulk_sink;
@@ -87,6 +98,7 @@ static int bulk_file(mc_demo_sink *sink, mc_dossier *d, const mc_actor *filer, c
 	int rc;
 	s->n_ev = 0;
 	s->n_pays = 0;
+	s->n_apologies = 0;
 	s->pool_len = 0;
 	rc = mc_app_dossier_build(s->st, s->tc, filer, in, d);
 	if (rc != 0)
@@ -127,6 +139,38 @@ static int bulk_act(mc_demo_sink *sink, mc_dossier *d, const mc_actor *actor, co
 	return 0;
 }
 
+/* What mc_app_apology_issue does to the dossier, in memory: the due time
+ * by law kept, the appointment moved, the reason as its note, the event. The
+ * apology itself is written when the life ends. */
+static int bulk_apologise(mc_demo_sink *sink, mc_dossier *d, const mc_actor *preparer, const mc_actor *leader,
+			  const mc_demo_apology *a)
+{
+	bulk_sink *s = (bulk_sink *)sink;
+	if (s->n_apologies == MC_ARRAY_LEN(s->apologies) || !mc_app_apology_state_ok(d) ||
+	    mc_app_apology_check_due(s->tc, d, a->new_due, a->issued_at) != MC_APOLOGY_DUE_OK)
+		return MC_ERROR;
+	apology_op *op = &s->apologies[s->n_apologies++];
+	op->preparer = *preparer;
+	op->leader = *leader;
+	op->reason = keep_text(s, a->reason);
+	op->preparer_name = keep_text(s, preparer->name);
+	op->leader_name = keep_text(s, leader->name);
+	op->unit_id = d->current_unit_id;
+	op->old_due = d->due_at;
+	op->new_due = a->new_due;
+	op->prepared_at = a->prepared_at;
+	op->issued_at = a->issued_at;
+	if (!d->statutory_due_at)
+		d->statutory_due_at = d->due_at;
+	d->due_at = a->new_due;
+	d->updated_at = a->issued_at;
+	free(d->note);
+	d->note = mc_xstrdup(a->reason);
+	d->version++;
+	keep_event(s, d, leader, "apology", d->state, a->reason, a->issued_at);
+	return 0;
+}
+
 /* Writes the dossier as its life left it, then its events (chained as they
  * are appended) and its payments, in that order. */
 static int bulk_end(mc_demo_sink *sink, mc_dossier *d, const mc_procedure *proc)
@@ -149,8 +193,27 @@ static int bulk_end(mc_demo_sink *sink, mc_dossier *d, const mc_procedure *proc)
 		req.at = p->at;
 		rc = mc_app_dossier_follow_payment(st, &p->actor, d, &req, proc, p->from, p->at);
 	}
+	for (size_t i = 0; i < s->n_apologies && rc == 0; i++) {
+		apology_op *op = &s->apologies[i];
+		mc_apology a = {0};
+		a.dossier_id = d->id;
+		a.unit_id = op->unit_id;
+		a.old_due = op->old_due;
+		a.new_due = op->new_due;
+		a.prepared_by = op->preparer.user_id;
+		a.prepared_at = op->prepared_at;
+		/* Borrowed from the pool: a is not cleared, only its province code. */
+		a.reason = s->pool + op->reason;
+		a.prepared_by_name = s->pool + op->preparer_name;
+		rc = mc_store_apology_add(st, &a);
+		free(a.province_code);
+		if (rc == 0)
+			rc = mc_store_apology_issue(st, a.id, op->old_due, op->leader.user_id,
+						    s->pool + op->leader_name, op->issued_at);
+	}
 	s->n_ev = 0;
 	s->n_pays = 0;
+	s->n_apologies = 0;
 	s->pool_len = 0;
 	return rc;
 }
@@ -171,6 +234,7 @@ mc_demo_sink *mc_demo_sink_bulk(mc_store *st, const mc_time_ctx *tc)
 	s->base.progress_every = 200000;
 	s->base.file = bulk_file;
 	s->base.act = bulk_act;
+	s->base.apologise = bulk_apologise;
 	s->base.end = bulk_end;
 	s->base.free = bulk_free;
 	s->st = st;

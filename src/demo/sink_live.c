@@ -6,6 +6,8 @@
  */
 #include "demo/sink.h"
 
+#include "app/apology.h"
+
 #include "core/mc.h"
 
 #include <stdlib.h>
@@ -41,6 +43,26 @@ static int live_act(mc_demo_sink *sink, mc_dossier *d, const mc_actor *actor, co
 	return 0;
 }
 
+static int live_apologise(mc_demo_sink *sink, mc_dossier *d, const mc_actor *preparer, const mc_actor *leader,
+			  const mc_demo_apology *a)
+{
+	live_sink *s = (live_sink *)sink;
+	mc_apology out = {0};
+	mc_dossier issued = {0};
+	int rc = mc_app_apology_prepare(s->st, s->tc, preparer, d->code, a->reason, a->new_due,
+					a->prepared_at, &out);
+	if (rc == 0)
+		rc = mc_app_apology_issue(s->st, s->tc, leader, d->code, out.id, a->issued_at, &issued, &out);
+	mc_apology_clear(&out);
+	if (rc != 0) {
+		mc_dossier_clear(&issued);
+		return rc;
+	}
+	mc_dossier_clear(d);
+	*d = issued;
+	return 0;
+}
+
 /* Everything is written already. */
 static int live_end(mc_demo_sink *sink, mc_dossier *d, const mc_procedure *proc)
 {
@@ -61,6 +83,7 @@ mc_demo_sink *mc_demo_sink_live(mc_store *st, const mc_time_ctx *tc)
 	s->base.batch = 250;
 	s->base.file = live_file;
 	s->base.act = live_act;
+	s->base.apologise = live_apologise;
 	s->base.end = live_end;
 	s->base.free = live_free;
 	s->st = st;

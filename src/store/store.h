@@ -223,6 +223,8 @@ typedef struct {
 	int copies;          /* số bản sao */
 	char *form;          /* form template name or "" */
 	bool required;
+	char *template_sha256;   /* the form's file (an attachment) or "" (NULL: "") */
+	char *template_filename; /* the name it is downloaded as, or "" */
 } mc_proc_doc;
 
 typedef struct {
@@ -295,6 +297,21 @@ typedef struct {
 /* Without parts. Ordered by relevance when q is given, else by field, name. */
 int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64_t *total,
 			      const mc_proc_query *q);
+
+/* What a search found besides its page (mc_store_procedure_find). */
+typedef struct {
+	int64_t total;	    /* procedures that match */
+	bool relaxed;	    /* none had every word of q: these have most of them (core/search.h) */
+	char *did_you_mean; /* when q found nothing, or only relaxed: q (folded) with its unknown
+			     * words replaced by the nearest words of the catalogue's names; NULL
+			     * when there is none. Owned: mc_proc_found_clear */
+} mc_proc_found;
+
+/* mc_store_procedure_search, with what it found: *found filled (zeroed
+ * first; clear it with mc_proc_found_clear even on failure). */
+int mc_store_procedure_find(mc_store *st, mc_procedure **out, size_t *n, mc_proc_found *found,
+			    const mc_proc_query *q);
+void mc_proc_found_clear(mc_proc_found *found);
 
 /* A field (lĩnh vực) of the catalogue with the number of its active procedures. */
 typedef struct {
@@ -795,7 +812,11 @@ typedef struct {
 	int64_t current_unit_id;
 	int state;
 	int64_t received_at;
-	int64_t due_at;
+	int64_t due_at;		   /* by law */
+	int64_t appointment;	   /* due_at: moved by an issued apology */
+	int64_t apology_id;	   /* its latest apology, or 0 */
+	int64_t apology_issued_at; /* 0 while only prepared */
+	int64_t apology_new_due;
 } mc_stats_overdue;
 
 /*

@@ -6,6 +6,8 @@
  */
 #include "store/db.h"
 
+#include "core/buf.h"
+#include "core/search.h"
 #include "core/text.h"
 #include "store/store_search.h"
 
@@ -30,6 +32,8 @@ void mc_procedure_clear(mc_procedure *p)
 	for (size_t i = 0; p->docs && i < p->n_docs; i++) {
 		free(p->docs[i].name);
 		free(p->docs[i].form);
+		free(p->docs[i].template_sha256);
+		free(p->docs[i].template_filename);
 	}
 	for (size_t i = 0; p->fees && i < p->n_fees; i++) {
 		free(p->fees[i].code);
@@ -130,7 +134,8 @@ static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
 	    "hours) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 	static const char doc_sql[] =
 	    "INSERT INTO procedure_document (procedure_id, ord, seq, name, originals, "
-	    "copies, form, required) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+	    "copies, form, required, template_sha256, template_filename) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 	static const char fee_sql[] = "INSERT INTO procedure_fee (procedure_id, ord, code, name, amount) "
 				      "VALUES ($1, $2, $3, $4, $5)";
 	static const char pub_sql[] =
@@ -165,6 +170,8 @@ static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
 		mc_q_int(q, 6, x->copies);
 		mc_q_text(q, 7, str(x->form));
 		mc_q_bool(q, 8, x->required);
+		mc_q_text(q, 9, str(x->template_sha256));
+		mc_q_text(q, 10, str(x->template_filename));
 		rc = mc_q_exec(q, "insert procedure document");
 		mc_q_done(q);
 	}
@@ -281,6 +288,8 @@ static const mc_col doc_cols[] = {
     MC_COL(MC_COL_INT, mc_proc_doc, copies, "copies"),
     MC_COL(MC_COL_STR, mc_proc_doc, form, "form"),
     MC_COL(MC_COL_BOOL, mc_proc_doc, required, "required"),
+    MC_COL(MC_COL_STR, mc_proc_doc, template_sha256, "template_sha256"),
+    MC_COL(MC_COL_STR, mc_proc_doc, template_filename, "template_filename"),
 };
 
 static const mc_col fee_cols[] = {
@@ -316,7 +325,8 @@ static int parts_load(mc_store *st, mc_procedure *p)
 	static const char step_sql[] = "SELECT seq, name, role, unit_level, hours FROM procedure_step "
 				       "WHERE procedure_id = $1 ORDER BY ord";
 	static const char doc_sql[] =
-	    "SELECT seq, name, originals, copies, form, required FROM procedure_document "
+	    "SELECT seq, name, originals, copies, form, required, template_sha256, template_filename "
+	    "FROM procedure_document "
 	    "WHERE procedure_id = $1 ORDER BY ord";
 	static const char fee_sql[] = "SELECT code, name, amount FROM procedure_fee WHERE procedure_id = $1 "
 				      "ORDER BY ord";
@@ -391,25 +401,175 @@ static void search_bind(mc_q *q, const char *match, const mc_proc_query *pq)
 	mc_q_bool(q, 6, pq->include_abolished);
 }
 
-int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64_t *total,
-			      const mc_proc_query *pq)
+/* A procedure an engine found, to be ranked (core/search.h). */
+typedef struct {
+	int64_t id;
+	char *name, *code, *field; /* folded */
+	int64_t name_len;
+	mc_search_rank rank;
+} candidate;
+
+static void candidates_free(candidate *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++) {
+		free(c[i].name);
+		free(c[i].code);
+		free(c[i].field);
+	}
+	free(c);
+}
+
+/* Best first; ties by the shorter name, then the folded name and the id,
+ * which both engines hold alike. */
+static int candidate_cmp(const void *a, const void *b)
+{
+	const candidate *x = a, *y = b;
+	int c = mc_search_rank_cmp(&x->rank, &y->rank);
+	if (c)
+		return c;
+	if (x->name_len != y->name_len)
+		return x->name_len < y->name_len ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The words of every procedure name in force, for "did you mean". */
+static int catalogue_words(mc_store *st, char **out)
+{
+	static const char sql[] = "SELECT p.name_folded FROM procedure p WHERE p.status <> 'abolished'";
+	mc_buf b;
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	/* About 2,000 names of a hundred bytes: 16 MB is far beyond any catalogue. */
+	mc_buf_init(&b, (size_t)16 << 20);
+	while (rc == 0 && (rc = mc_q_row(q, "the catalogue's words")) > 0) {
+		const char *name = mc_q_col_text(q, 0);
+		rc = mc_buf_adds(&b, name ? name : "");
+		if (rc == 0)
+			rc = mc_buf_adds(&b, " ");
+	}
+	mc_q_done(q);
+	if (rc < 0) {
+		mc_buf_free(&b);
+		return rc;
+	}
+	*out = mc_buf_steal(&b);
+	return 0;
+}
+
+/*
+ * With q: each engine finds the procedures holding any word of the plan;
+ * core/search.h ranks them and says which are shown (every word, or when none
+ * has them all, most of them); the page is read by id.
+ */
+static int search_ranked(mc_store *st, mc_procedure **out, size_t *n, mc_proc_found *found,
+			 const mc_proc_query *pq, const char *folded)
+{
+	static const mc_col cols[] = {
+	    MC_COL(MC_COL_I64, candidate, id, "id"),
+	    MC_COL(MC_COL_STR, candidate, name, "name"),
+	    MC_COL(MC_COL_STR, candidate, code, "code"),
+	    MC_COL(MC_COL_STR, candidate, field, "field"),
+	    MC_COL(MC_COL_I64, candidate, name_len, "name_len"),
+	};
+	bool pg = mc_db_is_pg(st);
+	mc_search_plan plan;
+	candidate *c = NULL;
+	size_t nc = 0, kept = 0;
+	char *words = NULL, *match = NULL, *vocab = NULL;
+	mc_q *q = NULL;
+	int rc;
+
+	mc_search_plan_make(&plan, folded);
+	words = mc_search_plan_words(&plan);
+	match = pg ? mc_xstrdup(words) : mc_search_sqlite_query(words);
+	rc = mc_db_prepare(st, &q, pg ? mc_search_pg_candidates : mc_search_sqlite_candidates);
+	if (rc)
+		goto cleanup;
+	search_bind(q, match, pq);
+	rc = mc_q_read_list(q, "search procedures", cols, MC_ARRAY_LEN(cols), sizeof *c, &c, &nc);
+	mc_q_done(q);
+	q = NULL;
+	if (rc)
+		goto cleanup;
+	bool any_all = false;
+	for (size_t i = 0; i < nc; i++) {
+		mc_search_rank_of(&c[i].rank, &plan, c[i].name, c[i].code, c[i].field);
+		any_all = any_all || c[i].rank.all;
+	}
+	/* Every word when some have them all; else the nearest. */
+	for (size_t i = 0; i < nc; i++) {
+		if (any_all ? c[i].rank.all : mc_search_rank_near(&c[i].rank)) {
+			if (kept != i) {
+				candidate t = c[kept];
+				c[kept] = c[i];
+				c[i] = t;
+			}
+			kept++;
+		}
+	}
+	if (kept > 1)
+		qsort(c, kept, sizeof *c, candidate_cmp);
+	found->total = (int64_t)kept;
+	found->relaxed = !any_all && kept > 0;
+	if (!any_all) {
+		rc = catalogue_words(st, &vocab);
+		if (rc)
+			goto cleanup;
+		found->did_you_mean = mc_search_suggest(folded, vocab);
+	}
+	if ((size_t)pq->offset < kept) {
+		size_t m = kept - (size_t)pq->offset;
+		if (m > (size_t)pq->limit)
+			m = (size_t)pq->limit;
+		*out = mc_xcalloc(m, sizeof **out);
+		for (size_t i = 0; i < m && rc == 0; i++) {
+			rc = mc_store_procedure_get_id(st, &(*out)[i], c[(size_t)pq->offset + i].id, false);
+			if (rc == 0)
+				*n = i + 1;
+		}
+		if (rc) {
+			mc_procedure_free_list(*out, *n);
+			*out = NULL;
+			*n = 0;
+		}
+	}
+cleanup:
+	mc_q_done(q);
+	candidates_free(c, nc);
+	mc_search_plan_clear(&plan);
+	free(words);
+	free(match);
+	free(vocab);
+	return rc;
+}
+
+void mc_proc_found_clear(mc_proc_found *found)
+{
+	if (!found)
+		return;
+	free(found->did_you_mean);
+	memset(found, 0, sizeof *found);
+}
+
+int mc_store_procedure_find(mc_store *st, mc_procedure **out, size_t *n, mc_proc_found *found,
+			    const mc_proc_query *pq)
 {
 	static const char count_all[] = "SELECT count(*) FROM procedure p WHERE $1 IS NULL" MC_PROC_FILTERS;
 	static const char rows_all[] =
 	    "SELECT " MC_PROC_COLS " FROM procedure p WHERE $1 IS NULL" MC_PROC_FILTERS
 	    " ORDER BY p.field, p.name, p.id LIMIT $7 OFFSET $8";
-	bool pg = mc_db_is_pg(st);
-	const char *count_sql = count_all;
-	const char *rows_sql = rows_all;
 	char *folded = NULL;
-	char *match = NULL;
 	mc_q *q = NULL;
 	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (total)
-		*total = 0;
+	memset(found, 0, sizeof *found);
 	if (pq->limit < 1 || pq->limit > 200 || pq->offset < 0)
 		return MC_EINVAL;
 	if (pq->q) {
@@ -419,34 +579,41 @@ int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64
 	}
 	/* Text of spaces only asks for everything. */
 	if (folded && folded[strspn(folded, " ")]) {
-		match = pg ? mc_xstrdup(folded) : mc_search_sqlite_query(folded);
-		count_sql = pg ? mc_search_pg_count : mc_search_sqlite_count;
-		rows_sql = pg ? mc_search_pg_rows : mc_search_sqlite_rows;
+		rc = search_ranked(st, out, n, found, pq, folded);
+		goto cleanup;
 	}
-	if (total) {
-		rc = mc_db_prepare(st, &q, count_sql);
-		if (rc)
-			goto cleanup;
-		search_bind(q, match, pq);
-		rc = mc_q_row(q, "count procedures");
-		if (rc < 0)
-			goto cleanup;
-		*total = rc ? mc_q_col_int(q, 0) : 0;
-		mc_q_done(q);
-		q = NULL;
-	}
-	rc = mc_db_prepare(st, &q, rows_sql);
+	rc = mc_db_prepare(st, &q, count_all);
 	if (rc)
 		goto cleanup;
-	search_bind(q, match, pq);
+	search_bind(q, NULL, pq);
+	rc = mc_q_row(q, "count procedures");
+	if (rc < 0)
+		goto cleanup;
+	found->total = rc ? mc_q_col_int(q, 0) : 0;
+	mc_q_done(q);
+	q = NULL;
+	rc = mc_db_prepare(st, &q, rows_all);
+	if (rc)
+		goto cleanup;
+	search_bind(q, NULL, pq);
 	mc_q_int(q, 7, pq->limit);
 	mc_q_int(q, 8, pq->offset);
 	rc = mc_q_read_list(q, "search procedures", proc_cols, MC_ARRAY_LEN(proc_cols), sizeof **out, out, n);
 cleanup:
 	mc_q_done(q);
 	free(folded);
-	free(match);
 	return rc < 0 ? rc : 0;
+}
+
+int mc_store_procedure_search(mc_store *st, mc_procedure **out, size_t *n, int64_t *total,
+			      const mc_proc_query *pq)
+{
+	mc_proc_found found;
+	int rc = mc_store_procedure_find(st, out, n, &found, pq);
+	if (total)
+		*total = found.total;
+	mc_proc_found_clear(&found);
+	return rc;
 }
 
 /* ---- fields ----------------------------------------------------------- */

@@ -1,12 +1,13 @@
 /*
  * store_search.h - the full-text search over the procedure catalogue, the one
  * part of it the two engines do differently: SQLite matches an FTS5 table
- * (procedure_fts, kept by triggers) and ranks by bm25; PostgreSQL matches a
- * generated tsvector (procedure.search) and ranks by ts_rank. Both index the
- * folded columns the store writes (name_folded, code_folded, field_folded),
- * and both take the words of the folded query as prefixes, all required.
- * Everything else about procedures is written once, in store_procedure.c.
- * Private to src/store.
+ * (procedure_fts, kept by triggers); PostgreSQL matches a generated tsvector
+ * (procedure.search). Both index the folded columns the store writes
+ * (name_folded, code_folded, field_folded), and both find the candidates
+ * holding any word of the plan as a prefix. Which of them are shown, and in
+ * which order, is core/search.h's, so both engines rank alike. Everything
+ * else about procedures is written once, in store_procedure.c. Private to
+ * src/store.
  */
 #ifndef MC_STORE_SEARCH_H
 #define MC_STORE_SEARCH_H
@@ -36,16 +37,20 @@
 	" AND ($5 IS NULL OR p.unit_id = $5 OR (p.unit_id IS NULL AND " MC_PROC_LEVEL_OF_5 "))"              \
 	" AND ($6 OR p.status <> 'abolished')"
 
-/* Each engine's statements that count and list (limit $7, offset $8, best
- * first) the procedures matching $1 and MC_PROC_FILTERS. */
-extern const char mc_search_sqlite_count[];
-extern const char mc_search_sqlite_rows[];
-extern const char mc_search_pg_count[];
-extern const char mc_search_pg_rows[];
+/* What a candidate brings to be ranked (core/search.h). */
+#define MC_SEARCH_CANDIDATE_COLS                                                                             \
+	"p.id AS id, p.name_folded AS name, p.code_folded AS code, p.field_folded AS field, "                \
+	"length(p.name) AS name_len"
 
-/* What SQLite binds to $1 for folded text holding at least one word: an FTS5
- * query (caller frees). PostgreSQL binds the folded text itself and builds
- * its query in SQL. */
+/* Each engine's statement that lists the procedures holding any word of $1
+ * (folded words, or for SQLite its query) as a prefix, within
+ * MC_PROC_FILTERS. */
+extern const char mc_search_sqlite_candidates[];
+extern const char mc_search_pg_candidates[];
+
+/* What SQLite binds to $1 for folded words (at least one): an FTS5 query,
+ * any of them (caller frees). PostgreSQL binds the words themselves and
+ * builds its query in SQL. */
 char *mc_search_sqlite_query(const char *folded);
 
 #endif

@@ -384,7 +384,18 @@ static const mc_col overdue_cols[] = {
     MC_COL(MC_COL_INT, mc_stats_overdue, state, "state"),
     MC_COL(MC_COL_I64, mc_stats_overdue, received_at, "received_at"),
     MC_COL(MC_COL_I64, mc_stats_overdue, due_at, "due_at"),
+    MC_COL(MC_COL_I64, mc_stats_overdue, appointment, "appointment"),
+    MC_COL(MC_COL_I64, mc_stats_overdue, apology_id, "apology_id"),
+    MC_COL(MC_COL_I64, mc_stats_overdue, apology_issued_at, "apology_issued_at"),
+    MC_COL(MC_COL_I64, mc_stats_overdue, apology_new_due, "apology_new_due"),
 };
+
+/* The dossier's latest apology, column x of it (0 when it has none). */
+#define LATEST_APOLOGY(x)                                                                                    \
+	"coalesce((SELECT a." x " FROM apology a WHERE a.dossier_id = d.id ORDER BY a.id DESC LIMIT 1), 0)"
+#define OVERDUE_APOLOGY                                                                                      \
+	"d.due_at AS appointment, " LATEST_APOLOGY("id") " AS apology_id, " LATEST_APOLOGY(                  \
+	    "issued_at") " AS apology_issued_at, " LATEST_APOLOGY("new_due") " AS apology_new_due"
 
 int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int64_t *total, int64_t unit_id,
 			   int64_t now, int limit, int offset)
@@ -393,7 +404,7 @@ int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int6
 	    "SELECT count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id" OVERDUE_WHERE;
 	static const char rows_sql[] =
 	    "SELECT d.code AS code, p.code AS procedure_code, p.name AS procedure_name, d.receiving_unit_id, "
-	    "d.current_unit_id, d.state, d.received_at, " MC_SQL_DUE " AS due_at"
+	    "d.current_unit_id, d.state, d.received_at, " MC_SQL_DUE " AS due_at, " OVERDUE_APOLOGY
 	    " FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id JOIN procedure p ON p.id = "
 	    "d.procedure_id" OVERDUE_WHERE " ORDER BY " MC_SQL_DUE ", d.id LIMIT $4 OFFSET $5";
 	mc_q *q = NULL;

@@ -203,6 +203,7 @@ int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int l
 	static const char del_file_sql[] =
 	    "DELETE FROM attachment WHERE sha256 = $1 "
 	    "AND NOT EXISTS (SELECT 1 FROM dossier_document d WHERE d.sha256 = $1) "
+	    "AND NOT EXISTS (SELECT 1 FROM procedure_document p WHERE p.template_sha256 = $1) "
 	    "AND NOT EXISTS (SELECT 1 FROM upload u WHERE u.sha256 = $1)";
 	char **list = NULL;
 	size_t n = 0;

@@ -80,6 +80,9 @@ const RULES = {
     duration_hours: 8, unit: f.unit } }) },
   'GET /api/v1/procedures/fields': { public: true, req: () => ({ path: '/api/v1/procedures/fields' }) },
   'GET /api/v1/procedures/{code}': { public: true, req: (f) => ({ path: `/api/v1/procedures/${f.procedure}` }) },
+  // A form's file, for anyone (a document without one: 404, allowed all the same).
+  'GET /api/v1/procedures/{code}/documents/{seq}/template': { public: true, req: (f) => ({
+    path: `/api/v1/procedures/${f.procedure}/documents/1/template` }) },
   // The procedure's owner is checked before the body: {} is the 422.
   'PUT /api/v1/procedures/{code}': { roles: ADMIN, scope: 'unit', req: (f) => ({
     path: `/api/v1/procedures/${f.ownProcedure}`, body: {} }) },
@@ -131,7 +134,8 @@ const RULES = {
   // DELETE reverts a year to the Labour Code rule by storing it empty: 1950 is
   // reverted once in the set-up, so the matrix's deletes change nothing more.
   'DELETE /api/v1/calendar/{year}': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/calendar/1950' }) },
-  'POST /api/v1/attachments': { roles: ACTORS, req: () => ({ path: '/api/v1/attachments', raw: '',
+  // Administrators upload the files of forms (a procedure's templates).
+  'POST /api/v1/attachments': { roles: [...ACTORS, 'admin'], req: () => ({ path: '/api/v1/attachments', raw: '',
     headers: { 'Content-Type': 'application/pdf' } }) },
   'GET /api/v1/attachments/{sha256}': { roles: ALL, scope: 'attachment', req: (f) => ({
     path: `/api/v1/attachments/${f.attachment}` }) },

@@ -139,7 +139,7 @@ test('with --db the CLI uses the schedule an administrator set through the API',
 test('calendar due --unit is never silently ignored', async () => {
   const code = '000.91.33.H56';
   const u = await server.api('POST', '/api/v1/units', {
-    token: admin, body: { code, name: 'Một cửa cả ngày', level: 'district', parent: DISTRICT, office_hours: '00:00-24:00' },
+    token: admin, body: { code, name: 'UBND xã Một Cửa Cả Ngày', level: 'commune', parent: DISTRICT, office_hours: '00:00-24:00' },
   });
   assertStatus(u, 201);
   const api = await duePreview(server, { from: '2017-03-01T08:00', hours: 8, unit: code });

@@ -387,7 +387,7 @@ test('supplement moves the due time later by the working time paused', async () 
   const SUB = '000.90.33.H56';
   const u = await server.api('POST', '/api/v1/units', {
     token: tok.admin,
-    body: { code: SUB, name: 'Bộ phận một cửa thử nghiệm', level: 'district', parent: DISTRICT, office_hours: '00:00-24:00' },
+    body: { code: SUB, name: 'UBND xã Một Cửa Cả Ngày', level: 'commune', parent: DISTRICT, office_hours: '00:00-24:00' },
   });
   assertStatus(u, 201, 'creating the all-day unit');
 
@@ -410,7 +410,8 @@ test('supplement moves the due time later by the working time paused', async () 
     restore = cal.body;
   }
   try {
-    const d = await file(server, tok.tiepnhan, { unit: SUB });
+    // Đăng ký khai sinh: a commune's procedure, its clock not restarted by a supplement
+    const d = await file(server, tok.tiepnhan, { unit: SUB, procedure_code: '1.001193' });
     assert.equal(d.receiving_unit.code, SUB);
     const s = await actOk(server, tok.tiepnhan, d.code, 'request_supplement', { note: 'Bổ sung giấy tờ' });
     assert.equal(s.due_at, d.due_at);

@@ -131,12 +131,14 @@ test('a unit and an account at their limits are stored whole; one letter more �
     { body: { username: tooLong.username, password: tooLong.password } }), 401, 'bad-credentials', 'no such account');
 });
 
-test('a new root unit takes its province code from the end of its code', async () => {
+test('a root unit\'s province code is the end of its code, of at most 7 characters; there is one root', async () => {
   const root = { code: '000.00.00.X98', name: 'UBND tỉnh Thử', level: 'province' };
-  const res = await server.api('POST', '/api/v1/units', { token: tok.admin, body: root });
-  assertStatus(res, 201, 'root');
-  assert.equal(res.body.province_code, 'X98');
-  assert.equal((await server.api('GET', `/api/v1/units/${root.code}`)).body.province_code, 'X98');
+  // the demo province is the root already: a second one is refused (issue 15), nothing stored
+  const second = await server.api('POST', '/api/v1/units', { token: tok.admin, body: root });
+  assertProblem(second, 422, 'invalid-field', 'second root');
+  assert.equal(second.body.field, 'parent');
+  assert.equal(second.body.rule, 'single-root');
+  assertProblem(await server.api('GET', `/api/v1/units/${root.code}`), 404, 'not-found', 'no second root stored');
   // a code whose last part is longer than a province code may be: 422, nothing stored
   const bad = { ...root, code: '000.00.00.X12345678' };
   const refused = await server.api('POST', '/api/v1/units', { token: tok.admin, body: bad });

@@ -392,8 +392,11 @@ test('attachments: upload a PDF, refuse a PNG declared as PDF, file it in a doss
   assertProblem(await upload(tok.tiepnhan, Buffer.from('hello'), 'text/plain'), 415, 'unsupported-file-type', 'text');
   assertProblem(await upload(tok.tiepnhan, PDF, 'application/x-msdownload'), 415, 'unsupported-file-type', 'exe');
   assertProblem(await upload(tok.tiepnhan, Buffer.alloc(0), 'application/pdf'), 422, 'invalid-field', 'empty');
-  // specialists and leaders upload results (resolve attaches them); administrators file nothing
-  assertProblem(await upload(tok.admin, PDF, 'application/pdf'), 403, 'forbidden', 'administrator uploads');
+  // specialists and leaders upload results (resolve attaches them); administrators the files
+  // of forms (a procedure's templates, issue 15); supervisors file nothing
+  assertStatus(await upload(tok.admin, PDF, 'application/pdf'), 201, 'administrator uploads a form');
+  const giamsat = await server.login('giamsat');
+  assertProblem(await upload(giamsat, PDF, 'application/pdf'), 403, 'forbidden', 'supervisor uploads');
   assertProblem(await upload(undefined, PDF, 'application/pdf'), 401, 'unauthenticated', 'anonymous upload');
   const png = await upload(tok.tiepnhan, PNG, 'image/png; name=x');
   assertStatus(png, 201, 'PNG as PNG');

@@ -569,8 +569,10 @@ static void test_procedure_crud(void **state)
 	    {3, "Phê duyệt", "leader", "commune", 8},
 	};
 	mc_proc_doc docs[2] = {
-	    {1, "Tờ khai đăng ký khai sinh", 1, 0, "TK-KS", true},
-	    {2, "Giấy chứng sinh", 1, 0, "", false},
+	    /* the form's file: a digest and the name it is downloaded as (issue 15) */
+	    {1, "Tờ khai đăng ký khai sinh", 1, 0, "TK-KS", true,
+	     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "Tờ khai đăng ký khai sinh.docx"},
+	    {2, "Giấy chứng sinh", 1, 0, "", false, NULL, NULL},
 	};
 	mc_proc_fee fees[1] = {{"LP-KS", "Lệ phí đăng ký khai sinh", 8000}};
 	mc_proc_pub pubs[2] = {
@@ -628,6 +630,10 @@ static void test_procedure_crud(void **state)
 	assert_int_equal(got.docs[0].originals, 1);
 	assert_true(got.docs[0].required);
 	assert_false(got.docs[1].required);
+	assert_string_equal(got.docs[0].template_sha256, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	assert_string_equal(got.docs[0].template_filename, "Tờ khai đăng ký khai sinh.docx");
+	assert_string_equal(got.docs[1].template_sha256, "");
+	assert_string_equal(got.docs[1].template_filename, "");
 	assert_int_equal(got.n_fees, 1);
 	assert_string_equal(got.fees[0].code, "LP-KS");
 	assert_int_equal(got.fees[0].amount, 8000);
@@ -863,7 +869,7 @@ static void test_long_text(void **state)
 	     *unit_name = letters("ệ", MC_LIMIT_UNIT_NAME), *address = letters("ệ", MC_LIMIT_UNIT_ADDRESS),
 	     *full_name = letters("ệ", MC_LIMIT_USER_FULL_NAME);
 	mc_proc_step steps[1] = {{1, step, "desk", "commune", 24}};
-	mc_proc_doc docs[1] = {{1, doc, 1, 0, form, true}};
+	mc_proc_doc docs[1] = {{1, doc, 1, 0, form, true, NULL, NULL}};
 	mc_proc_fee fees[1] = {{"LP-1", fee, 8000}};
 	mc_proc_pub pubs[1] = {{"new", decision, 17000}};
 	mc_procedure p, got;
@@ -3066,9 +3072,25 @@ static void test_uploads(void **state)
 	assert_int_equal(u.unattached_bytes, 0);
 	assert_int_equal(u.recent_bytes, (int64_t)sizeof one - 1);
 
-	/* Expiry before t0 + 50: a's row of s1 goes, the file stays (a dossier holds it). */
-	assert_int_equal(step(f, mc_store_upload_expire, t0 + 50), 1);
+	/* A procedure's form template (issue 15): uploaded by an administrator, then named by
+	 * a document of the procedure. */
+	static const char three[] = "%PDF-1.4 form";
+	char s3[65];
+	assert_int_equal(mc_store_attachment_write(f->st, s3, three, sizeof three - 1), 0);
+	record(f, a, s3, sizeof three - 1, t0, 0);
+	mc_proc_doc tdoc = {1, "Tờ khai đăng ký kết hôn", 1, 0, "Mẫu tờ khai", true, s3, "to-khai.pdf"};
+	mc_procedure tp;
+	proc_init(&tp, "1.004", "Đăng ký kết hôn", "Hộ tịch", "commune", 0, 3);
+	tp.docs = &tdoc;
+	tp.n_docs = 1;
+	assert_int_equal(mc_store_procedure_create(f->st, &tp), 0);
+
+	/* Expiry before t0 + 50: a's rows of s1 and s3 go, the files stay (a dossier holds
+	 * s1, a procedure s3). */
+	assert_int_equal(step(f, mc_store_upload_expire, t0 + 50), 2);
 	assert_int_equal(step(f, sweep, 0), 0);
+	assert_true(file_there(f, s3));
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, s3), 0);
 	assert_true(file_there(f, s1));
 	assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, s1), 0);
 	assert_int_equal(mc_store_upload_owned(f->st, &owned, a, s1), 0);

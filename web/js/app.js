@@ -255,7 +255,8 @@ document.addEventListener('click', (ev) => {
   if (a.pathname.startsWith('/api/') || a.getAttribute('href').startsWith('#')) return;
   ev.preventDefault();
   if (a.pathname + a.search === location.pathname + location.search) return;
-  navigate(a.pathname + a.search);
+  // the fragment too: a page may open at one of its parts (a dossier's apologies: #xin-loi)
+  navigate(a.pathname + a.search + a.hash);
 });
 window.addEventListener('popstate', route);
 

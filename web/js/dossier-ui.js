@@ -134,7 +134,9 @@ export function formLinks(d) {
   if (d.received_at) forms.push('01');
   if (acts.has('request_supplement')) forms.push('02');
   if (acts.has('refuse')) forms.push('03');
-  if (d.state !== 'submitted') forms.push('04', '05');
+  // 04 is the apology: only once one was made (its reason and new date fill it)
+  if (acts.has('apology')) forms.push('04');
+  if (d.state !== 'submitted') forms.push('05');
   if (!forms.length) return null;
   return h('ul', { class: 'plain form-links', testid: 'form-links' }, forms.map((f) => h('li', null,
     h('a', { href: formUrl(d.code, f), download: '', testid: 'form-' + f, class: 'download' }, t('forms.' + f)))));

@@ -4,8 +4,9 @@
 // citizen accounts are the root's administrator's (docs/operations.md). The page
 // offers only what the server allows, and shows its 403 when it comes anyway.
 import { t } from '/i18n/i18n.js';
-import { h, add, api, pageTitle, replace, loading, errorText, errorBox, field, fmtDate, fmtDays, levelsText, checker, checks } from '/js/lib.js';
+import { h, add, api, pageTitle, replace, loading, errorText, errorBox, field, fmtDate, fmtDays, levelsText, checker, checks, ACCEPT, checkFile, uploadFile } from '/js/lib.js';
 import { requireRole } from '/js/app.js';
+import { unitPicker } from '/js/pickers.js';
 
 const TABS = ['units', 'users', 'procedures', 'calendar'];
 const LEVELS = ['province', 'department', 'district', 'commune'];
@@ -111,14 +112,18 @@ function createUnitForm(after) {
     code: field(t('admin.code'), { testid: 'new-unit-code', required: true, hint: t('admin.codeHint'), attrs: { maxlength: 24, pattern: '[A-Za-z0-9.]{1,24}' } }),
     name: field(t('admin.name'), { testid: 'new-unit-name', required: true, attrs: { maxlength: 250 } }),
     level: field(t('admin.level'), { kind: 'select', testid: 'new-unit-level', value: 'commune', options: LEVELS.map((l) => ({ value: l, label: t('level.' + l) })) }),
-    parent: field(t('admin.parent'), { testid: 'new-unit-parent', hint: t('admin.parentHint'), attrs: { maxlength: 24 } }),
+    // chosen by name (the server searches), never typed as a code; the levels a new unit may sit under
+    parent: unitPicker(t('admin.parent'), { testid: 'new-unit-parent', hint: t('admin.parentHint'), levels: ['province', 'district'],
+      within: scope.root ? undefined : [...scope.units][0] }),
     office_hours: field(t('admin.officeHours'), { testid: 'new-unit-hours', hint: t('admin.hoursHint'), attrs: { maxlength: 63 } }),
   };
   const err = errorBox('new-unit-error');
   const check = checker([
     { f: f.code, check: (v) => (!v.trim() ? t('check.required', { field: t('admin.code') }) : /^[A-Za-z0-9.]{1,24}$/.test(v.trim()) ? null : t('rule.format.code')), api: 'code' },
     { f: f.name, check: checks.required(t('admin.name')), api: 'name' },
-    { f: f.level, api: 'level' }, { f: f.parent, api: 'parent' }, { f: f.office_hours, api: 'office_hours' },
+    { f: f.level, api: 'level' },
+    { f: f.parent, check: () => parentRule(f.level.input.value, f.parent.unit()), api: 'parent' },
+    { f: f.office_hours, api: 'office_hours' },
   ]);
   return h('details', { class: 'card' }, h('summary', { testid: 'new-unit-toggle' }, t('admin.newUnit')),
     h('form', {
@@ -127,11 +132,22 @@ function createUnitForm(after) {
         err.hide();
         if (check.validate()) { err.show(t('form.fixMarked')); return; }
         const body = {};
-        for (const [k, x] of Object.entries(f)) if (x.input.value.trim()) body[k] = x.input.value.trim();
+        for (const [k, x] of Object.entries(f)) if (k !== 'parent' && x.input.value.trim()) body[k] = x.input.value.trim();
+        if (f.parent.value()) body.parent = f.parent.value();
         try { await api('/api/v1/units', { method: 'POST', body }); after(); } catch (e2) { if (check.showProblem(e2)) err.show(t('form.fixMarked')); else err.show(e2); }
       },
     }, h('div', { class: 'grid-2' }, Object.values(f).map((x) => x.wrap)), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'new-unit-submit' }, t('common.create')))));
+}
+
+// The tree's shape, as the server checks it (core/code.h): a commune under a district or the
+// province, a department or a district under the province; the province is the one root.
+function parentRule(level, parent) {
+  if (level === 'province') return t('admin.rule.oneRoot');
+  if (!parent) return t(level === 'commune' ? 'admin.rule.communeParent' : 'admin.rule.provinceParent');
+  if (level === 'commune' ? !['district', 'province'].includes(parent.level) : parent.level !== 'province')
+    return t(level === 'commune' ? 'admin.rule.communeParent' : 'admin.rule.provinceParent');
+  return null;
 }
 
 // ---- users ----
@@ -180,18 +196,44 @@ async function users(ctx, panel) {
 }
 
 // ---- procedures ----
+// The whole catalogue (about 2,000), searched by the server and shown a page at a time;
+// the search and the page are in the address, so a reload or Back keeps them.
+const PROC_PAGE = 50;
+
 async function procedures(ctx, panel) {
-  const box = h('div', null, loading());
+  const q0 = ctx.query.get('q') || '';
+  const off0 = Math.max(0, Number(ctx.query.get('offset')) || 0);
   const editBox = h('div');
-  panel.append(editBox, box);
-  let items;
-  try { items = (await api('/api/v1/procedures?limit=200')).data.items; } catch (e) { replace(box, h('p', { class: 'error-text' }, errorText(e))); return; }
-  replace(box, h('h2', null, t('admin.procedures'), ` (${items.length})`),
-    table([t('proc.code'), t('admin.name'), t('proc.field'), t('proc.levels'), t('proc.time'), t('proc.onlineLevelLabel'), ''], items.map((p) => h('tr', { testid: 'procedure-row', 'data-code': p.code },
+  const box = h('div', null, loading());
+  const qF = field(t('admin.procSearch'), { kind: 'search', testid: 'proc-search', value: q0, hint: t('admin.procSearchHint'), attrs: { maxlength: 200 } });
+  const go = (q, offset) => {
+    const sp = new URLSearchParams({ tab: 'procedures' });
+    if (q) sp.set('q', q);
+    if (offset) sp.set('offset', String(offset));
+    history.pushState(null, '', '/quan-tri?' + sp);
+    ctx.query = sp;
+    procedures(ctx, replace(panel));
+  };
+  panel.append(h('form', { class: 'card filters', role: 'search', novalidate: true, onsubmit: (e) => { e.preventDefault(); go(qF.input.value.trim(), 0); } },
+    qF.wrap, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'proc-search-go' }, t('common.search')))), editBox, box);
+  let data;
+  const sp = new URLSearchParams({ limit: String(PROC_PAGE), offset: String(off0), include_abolished: 'true' });
+  if (q0) sp.set('q', q0);
+  try { ({ data } = await api('/api/v1/procedures?' + sp)); } catch (e) { replace(box, h('p', { class: 'error-text' }, errorText(e))); return; }
+  const items = data.items;
+  const from = data.total ? off0 + 1 : 0;
+  const to = off0 + items.length;
+  replace(box, h('h2', null, t('admin.procedures'), ` (${data.total})`),
+    h('p', { class: 'muted', role: 'status', testid: 'proc-total', 'data-total': data.total }, t('queue.showing', { from, to, total: data.total })),
+    items.length ? table([t('proc.code'), t('admin.name'), t('proc.field'), t('proc.levels'), t('proc.time'), t('proc.onlineLevelLabel'), ''], items.map((p) => h('tr', { testid: 'procedure-row', 'data-code': p.code },
       h('td', { class: 'code', 'data-label': t('proc.code') }, p.code), h('td', { 'data-label': t('admin.name') }, p.name),
       h('td', { 'data-label': t('proc.field') }, p.field), h('td', { 'data-label': t('proc.levels') }, levelsText(p.levels)),
       h('td', { 'data-label': t('proc.time') }, fmtDays(p.duration_hours)), h('td', { 'data-label': t('proc.onlineLevelLabel') }, String(p.online_level)),
-      h('td', null, h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'procedure-edit', 'aria-label': t('admin.editOf', { name: p.name }), onclick: () => edit(p.code) }, t('common.edit'))))), 'procedures-table'));
+      h('td', null, h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'procedure-edit', 'aria-label': t('admin.editOf', { name: p.name }), onclick: () => edit(p.code) }, t('common.edit'))))), 'procedures-table')
+      : h('p', { class: 'empty', testid: 'proc-empty' }, t('home.none')),
+    h('nav', { class: 'pager', 'aria-label': t('queue.pages') },
+      off0 > 0 ? h('button', { type: 'button', class: 'btn btn-secondary', testid: 'proc-prev', onclick: () => go(q0, Math.max(0, off0 - PROC_PAGE)) }, t('queue.prev')) : null,
+      to < data.total ? h('button', { type: 'button', class: 'btn btn-secondary', testid: 'proc-next', onclick: () => go(q0, off0 + PROC_PAGE) }, t('queue.next')) : null));
 
   async function edit(code) {
     let p;
@@ -215,7 +257,7 @@ async function procedures(ctx, panel) {
       ['unit_level', t('admin.level'), LEVELS], ['hours', t('admin.hours'), 'number']]);
     const docs = rowsEditor(t('proc.documents'), 'proc-docs', p.documents, [
       ['name', t('proc.docName'), 'text'], ['originals', t('proc.originals'), 'number'], ['copies', t('proc.copies'), 'number'],
-      ['form', t('proc.form'), 'text'], ['required', t('admin.required'), 'checkbox']]);
+      ['form', t('proc.form'), 'text'], ['required', t('admin.required'), 'checkbox'], ['template', t('admin.template'), 'template']]);
     const fees = rowsEditor(t('proc.fees'), 'proc-fees', p.fees, [
       ['code', t('admin.feeCode'), 'text'], ['name', t('admin.name'), 'text'], ['amount', t('admin.amount'), 'number']]);
     const err = errorBox('proc-error');
@@ -232,7 +274,21 @@ async function procedures(ctx, panel) {
         }
         delete body.duration_days;
         body.steps = steps.value().map((s, i) => ({ ...s, seq: i + 1 }));
-        body.documents = docs.value().map((d, i) => ({ ...d, seq: i + 1, form: d.form || null }));
+        let documents;
+        try {
+          // a form's new file is uploaded first; the document then names it
+          documents = await Promise.all(docs.value().map(async (d, i) => {
+            let template = d.template;
+            if (template instanceof File) {
+              const bad = checkFile(template);
+              if (bad) throw new Error(bad);
+              const u = await uploadFile(template);
+              template = { attachment: u.sha256, filename: template.name.slice(0, 60) };
+            }
+            return { ...d, seq: i + 1, form: d.form || null, template: template ? { attachment: template.attachment, filename: template.filename } : null };
+          }));
+        } catch (e3) { err.show(e3.message && !e3.problem ? e3.message : e3); return; }
+        body.documents = documents;
         body.fees = fees.value();
         try {
           await api('/api/v1/procedures/' + encodeURIComponent(p.code), { method: 'PUT', body });
@@ -254,6 +310,16 @@ function rowsEditor(title, testid, rows, cols) {
   function addRow(r = {}) {
     const tr = h('tr', { testid: testid + '-row' }, cols.map(([k, label, kind]) => {
       let input;
+      if (kind === 'template') {
+        // the file of a form: the one it has (kept, or removed) or a new one chosen
+        let current = r[k] || null;
+        const pick = h('input', { type: 'file', accept: ACCEPT, 'aria-label': label, testid: testid + '-template' });
+        const name = h('span', { class: 'muted small', testid: testid + '-template-name' }, current ? current.filename : t('admin.templateNone'));
+        const holder = h('span', { 'data-key': k, 'data-kind': 'template' }, name, ' ', pick,
+          current ? h('button', { type: 'button', class: 'btn btn-link', onclick: (e) => { current = null; replace(name, t('admin.templateNone')); e.target.remove(); } }, t('admin.templateRemove')) : null);
+        holder.templateValue = () => (pick.files && pick.files[0]) || current;
+        return h('td', { 'data-label': label }, holder);
+      }
       if (Array.isArray(kind)) input = h('select', { 'aria-label': label, 'data-key': k }, kind.map((o) => h('option', { value: o, selected: r[k] === o }, t((k === 'role' ? 'role.' : 'level.') + o))));
       else if (kind === 'checkbox') input = h('input', { type: 'checkbox', 'aria-label': label, 'data-key': k, checked: r[k] !== false });
       else input = h('input', { type: kind, 'aria-label': label, 'data-key': k, value: r[k] ?? '', min: kind === 'number' ? 0 : null });
@@ -271,6 +337,7 @@ function rowsEditor(title, testid, rows, cols) {
       const o = {};
       for (const input of tr.querySelectorAll('[data-key]')) {
         const k = input.getAttribute('data-key');
+        if (input.templateValue) { o[k] = input.templateValue(); continue; }
         o[k] = input.type === 'checkbox' ? input.checked : input.type === 'number' ? Number(input.value) || 0 : input.value.trim();
       }
       return o;

@@ -22,6 +22,8 @@ export async function render(ctx) {
   const status = h('p', { class: 'result-status', role: 'status', 'aria-live': 'polite', testid: 'search-status' });
   const results = h('ul', { class: 'result-list', testid: 'search-results' });
   const more = h('div', { class: 'actions' });
+  // what the search did with the words: some dropped, or a word the catalogue spells otherwise
+  const advice = h('div', { class: 'search-advice', testid: 'search-advice' });
   const filterNote = h('div', { class: 'filter-note' });
 
   const lookupId = uid('lookup');
@@ -56,7 +58,7 @@ export async function render(ctx) {
       h('p', { class: 'hint', id: lookupId + '-hint' }, t('lookup.hint')),
       h('button', { type: 'submit', class: 'btn btn-primary', testid: 'lookup-submit' }, t('lookup.button')))),
     h('section', { class: 'home-results', 'aria-labelledby': 'results-h' },
-      h('h2', { id: 'results-h' }, t('home.resultsTitle')), filterNote, status, results, more),
+      h('h2', { id: 'results-h' }, t('home.resultsTitle')), filterNote, status, advice, results, more),
     h('aside', { class: 'home-side' },
       h('section', { class: 'card', 'aria-labelledby': 'level-h' },
         h('h2', { id: 'level-h' }, t('home.byLevel')), levelButtons),
@@ -91,6 +93,7 @@ export async function render(ctx) {
     if (!q && !state.field && !state.level) sp.set('online_level', '3');
     replace(status, t('common.loading'));
     replace(more);
+    replace(advice);
     try {
       const { data } = await api('/api/v1/procedures?' + sp, { signal: ctrl.signal });
       if (!ctx.alive()) return;
@@ -98,6 +101,11 @@ export async function render(ctx) {
       replace(status, featured ? t('home.featured', { n: data.total })
         : data.total ? t('home.found', { n: data.total }) : t('home.none'));
       replace(results, data.items.map(item));
+      replace(advice,
+        data.relaxed ? h('p', { class: 'muted', testid: 'search-relaxed' }, t('home.relaxed')) : null,
+        data.did_you_mean ? h('p', { testid: 'search-did-you-mean' }, t('home.didYouMean'), ' ',
+          h('a', { href: '/?' + new URLSearchParams({ q: data.did_you_mean }), class: 'did-you-mean', testid: 'did-you-mean-link',
+            onclick: (e) => { e.preventDefault(); input.value = data.did_you_mean; run(); } }, data.did_you_mean), '?') : null);
       drawMore(sp, data.total, data.items.length, ctrl.signal);
     } catch (e) {
       if (e.name === 'AbortError') return;

@@ -223,13 +223,26 @@ async function loadOverdue(ctx, box, st) {
     if (!ctx.alive()) return;
     const items = Array.isArray(data) ? data : data.items || [];
     if (!items.length) { replace(list, h('p', { class: 'muted', testid: 'overdue-empty' }, t('dash.noOverdue'))); return; }
+    // QĐ 876/2017: each overdue dossier is apologised for; those that still need it, and those
+    // prepared and waiting for the leader's signature, are marked and lead to the dossier's page.
+    const needing = items.filter((d) => d.needs_apology).length;
+    const waiting = items.filter((d) => d.apology?.state === 'prepared').length;
+    const href = (d) => '/can-bo/ho-so/' + encodeURIComponent(d.code) + '#xin-loi';
+    const apologyCell = (d) => (d.apology?.state === 'prepared'
+      ? h('a', { class: 'btn btn-primary btn-small', href: href(d), testid: 'overdue-apology-sign' }, t('apology.signAction'))
+      : d.needs_apology ? h('a', { class: 'btn btn-secondary btn-small', href: href(d), testid: 'overdue-apology-prepare' }, t('apology.prepareAction'))
+        : d.apology?.state === 'issued' ? h('span', { class: 'muted', testid: 'overdue-apology-issued' }, t('apology.issuedUntil', { at: fmtDateTime(d.apology.new_due) })) : null);
     replace(list, data.total !== undefined ? h('p', { class: 'muted', testid: 'overdue-total', 'data-total': data.total }, t('dash.overdueNow', { n: data.total, at: fmtDateTime(data.evaluated_at) })) : null,
-      h('ul', { class: 'dossier-list', testid: 'overdue-list' }, items.map((d) => h('li', { class: 'dossier-row', testid: 'overdue-row', 'data-code': d.code },
+      h('p', { class: needing || waiting ? 'alert alert-warn' : 'muted', testid: 'overdue-apology-summary', 'data-needing': needing, 'data-waiting': waiting },
+        t('apology.summary', { n: needing, m: waiting })),
+      h('ul', { class: 'dossier-list', testid: 'overdue-list' }, items.map((d) => h('li', { class: 'dossier-row', testid: 'overdue-row', 'data-code': d.code,
+        'data-apology': d.needs_apology ? 'needed' : d.apology?.state || '' },
         h('div', { class: 'row-main' },
           h('a', { class: 'row-title code', href: '/can-bo/ho-so/' + encodeURIComponent(d.code), testid: 'overdue-link' }, d.code),
           h('p', null, d.procedure?.name || ''),
           h('p', { class: 'muted' }, [d.current_unit?.name, d.due_at ? t('dossier.dueAt') + ': ' + fmtDateTime(d.due_at) : null,
-            latenessText({ timeliness: 'overdue', overdue_minutes: d.overdue_minutes })].filter(Boolean).join(' · '))),
+            latenessText({ timeliness: 'overdue', overdue_minutes: d.overdue_minutes })].filter(Boolean).join(' · ')),
+          apologyCell(d)),
         h('div', { class: 'row-badges' }, d.state ? stateBadge(d.state) : null, timelinessBadge(d.timeliness || 'overdue'))))));
   } catch (e) {
     replace(list, h('p', { class: 'muted', testid: 'overdue-error' }, e instanceof ApiError && e.status === 404 ? t('dash.noApi') : errorText(e)));

@@ -15,6 +15,11 @@ export async function render(ctx) {
     return;
   }
   if (!ctx.alive()) return;
+  // A catalogue entry without its record (no documents, no steps): the national database's
+  // details were not loaded, so "no papers" or "no fee" would be untrue; the page says so.
+  const missing = !p.documents.length && !p.steps.length;
+  const unknown = (testid) => h('p', { class: 'muted data-missing', testid }, t('proc.dataMissing'));
+  const orMissing = (v) => (v === null || v === undefined || v === '' ? h('span', { class: 'muted data-missing' }, t('proc.notRecorded')) : v);
   const canFile = p.status === 'active' && p.online_level >= 3;
   const time = [fmtDays(p.duration_hours)];
   if (p.online_duration_hours) time.push(' · ', t('proc.onlineTime', { days: fmtDays(p.online_duration_hours) }));
@@ -27,6 +32,7 @@ export async function render(ctx) {
     h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') }, h('a', { href: '/' }, t('nav.home')), ' › ', h('span', null, p.field)),
     pageTitle(p.name, 'procedure-name'),
     p.status === 'abolished' ? h('div', { class: 'alert alert-warn', role: 'note', testid: 'procedure-abolished' }, t('proc.abolished')) : null,
+    missing ? h('div', { class: 'alert alert-info', role: 'note', testid: 'procedure-data-missing' }, t('proc.dataMissingNote')) : null,
     h('div', { class: 'proc-head' }, cta,
       facts([
         [t('proc.code'), p.code, 'procedure-code'],
@@ -35,9 +41,9 @@ export async function render(ctx) {
         [t('proc.time'), h('span', null, time), 'procedure-time'],
         p.cutoff ? [t('proc.cutoff'), t('proc.cutoffText', { time: p.cutoff }), 'procedure-cutoff'] : null,
         [t('proc.onlineLevelLabel'), t('proc.onlineLevelText' + Math.min(Math.max(p.online_level, 2), 4)), 'procedure-online-level'],
-        [t('proc.place'), p.unit ? `${p.place || ''}${p.place ? ' — ' : ''}${p.unit.name}` : p.place, 'procedure-place'],
-        [t('proc.target'), p.target, 'procedure-target'],
-        [t('proc.result'), p.result, 'procedure-result'],
+        [t('proc.place'), p.unit ? `${p.place || ''}${p.place ? ' — ' : ''}${p.unit.name}` : orMissing(p.place), 'procedure-place'],
+        [t('proc.target'), orMissing(p.target), 'procedure-target'],
+        [t('proc.result'), orMissing(p.result), 'procedure-result'],
       ])),
 
     h('section', { 'aria-labelledby': 'docs-h' },
@@ -49,22 +55,28 @@ export async function render(ctx) {
           h('td', { 'data-label': t('proc.docName') }, d.name, d.required ? null : h('span', { class: 'muted' }, ' ' + t('proc.optional'))),
           h('td', { class: 'num', 'data-label': t('proc.originals') }, String(d.originals)),
           h('td', { class: 'num', 'data-label': t('proc.copies') }, String(d.copies)),
-          h('td', { 'data-label': t('proc.form') }, d.form || '—')))))) : h('p', null, t('proc.noDocuments'))),
+          // the form's file where the catalogue has it; its name alone where it has not
+          h('td', { 'data-label': t('proc.form') }, d.template
+            ? h('a', { href: d.template.url, download: '', class: 'download', testid: 'procedure-template', 'aria-label': t('proc.downloadForm', { name: d.form || d.template.filename }) },
+              d.form || d.template.filename)
+            : d.form ? [d.form, h('span', { class: 'muted small', testid: 'procedure-template-missing' }, ' ', t('proc.noFormFile'))] : '—')))))) : missing ? unknown('procedure-documents-missing') : h('p', null, t('proc.noDocuments'))),
 
     h('section', { 'aria-labelledby': 'steps-h' },
       h('h2', { id: 'steps-h' }, t('proc.steps')),
-      h('ol', { class: 'steps', testid: 'procedure-steps' }, p.steps.map((s) => h('li', { testid: 'procedure-step' },
+      p.steps.length ? h('ol', { class: 'steps', testid: 'procedure-steps' }, p.steps.map((s) => h('li', { testid: 'procedure-step' },
         h('span', { class: 'step-name' }, s.name),
-        h('span', { class: 'muted' }, ' — ', t('role.' + s.role), ', ', t('level.' + s.unit_level), s.hours ? `, ${t('time.hours', { n: s.hours })}` : ''))))),
+        h('span', { class: 'muted' }, ' — ', t('role.' + s.role), ', ', t('level.' + s.unit_level), s.hours ? `, ${t('time.hours', { n: s.hours })}` : ''))))
+        : unknown('procedure-steps-missing')),
 
     h('section', { 'aria-labelledby': 'fees-h' },
       h('h2', { id: 'fees-h' }, t('proc.fees')),
       p.fees.length ? h('ul', { class: 'plain', testid: 'procedure-fees' }, p.fees.map((f) => h('li', { testid: 'procedure-fee' },
-        h('span', null, f.name), ': ', h('strong', null, fmtMoney(f.amount))))) : h('p', { testid: 'procedure-fees' }, t('fee.none'))),
+        h('span', null, f.name), ': ', h('strong', null, fmtMoney(f.amount))))) : missing ? unknown('procedure-fees-missing') : h('p', { testid: 'procedure-fees' }, t('fee.none'))),
 
     h('section', { 'aria-labelledby': 'legal-h' },
       h('h2', { id: 'legal-h' }, t('proc.legalBasis')),
-      h('ul', { class: 'plain', testid: 'procedure-legal' }, String(p.legal_basis || '—').split(/;\s*/).map((x) => h('li', null, x)))),
+      p.legal_basis ? h('ul', { class: 'plain', testid: 'procedure-legal' }, String(p.legal_basis).split(/;\s*/).map((x) => h('li', null, x)))
+        : unknown('procedure-legal-missing')),
 
     p.publications && p.publications.length ? h('section', { 'aria-labelledby': 'pub-h' },
       h('h2', { id: 'pub-h' }, t('proc.publications')),

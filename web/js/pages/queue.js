@@ -5,7 +5,7 @@ import {
   h, add, api, pageTitle, replace, loading, errorText, errorBox, field, fmtDateTime, stateBadge, timelinessBadge, uid, fileField, ApiError,
 } from '/js/lib.js';
 import { requireRole, navigate } from '/js/app.js';
-import { dossierSummary, documentsList, historyList, act, showActionError, formLinks } from '/js/dossier-ui.js';
+import { dossierSummary, documentsList, historyList, act, showActionError, formLinks, formUrl } from '/js/dossier-ui.js';
 import { unitPicker, officerPicker } from '/js/pickers.js';
 
 const OFFICERS = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
@@ -117,6 +117,12 @@ export async function detail(ctx) {
         testid: 'action-' + a, 'data-action': a, onclick: () => openForm(a),
       }, t('action.' + a))) : h('p', { class: 'muted', testid: 'no-actions' }, t('queue.noActions')));
 
+    // Apologies (QĐ 876/2017, form 04) for a dossier past its due time, or that has some.
+    const apologyBox = h('div');
+    if (['desk', 'specialist', 'leader'].includes(user.role) &&
+      (d.timeliness === 'overdue' || (d.events || []).some((e) => e.action === 'apology'))) {
+      apologies(ctx, apologyBox, d, user, load);
+    }
     // The actions come first on a phone (the grid puts them beside the facts on a wide screen).
     replace(box, msg,
       h('div', { class: 'detail-grid' },
@@ -126,9 +132,11 @@ export async function detail(ctx) {
             d.received_at ? h('p', null, h('a', { href: '/in/giay-tiep-nhan/' + encodeURIComponent(d.code), testid: 'receipt-print-view' }, t('receipt.printView'))) : null)),
         h('div', { class: 'detail-main' },
           h('section', { class: 'card' }, h('h2', null, d.procedure.name || d.procedure.code), dossierSummary(d)),
+          apologyBox,
           h('section', { class: 'card' }, h('h2', null, t('doc.title')), documentsList(d.documents)),
           h('section', { class: 'card' }, h('h2', null, t('dossier.history')), historyList(d.events)))));
     if (message) msg.focus();
+    else if (location.hash === '#xin-loi') apologyBox.scrollIntoView();
 
     async function openForm(a) {
       actErr.hidden = true;
@@ -227,4 +235,78 @@ export async function detail(ctx) {
     }
   }
   await load();
+}
+
+/** "2017-06-30T09:14:00+07:00" → "2017-06-30T09:14", the wall time in Việt Nam (UTC+7, no summer time). */
+function localMinute(iso) {
+  return new Date(new Date(iso).getTime() + 7 * 3600_000).toISOString().slice(0, 16);
+}
+
+/**
+ * The apologies of an overdue dossier: those prepared and issued, form 04 of each; the leader
+ * signs off a prepared one; desk, specialist or leader prepares one with the reason and the new
+ * appointment the deadline rules propose (GET …/apologies: proposed_new_due), which may be moved.
+ */
+async function apologies(ctx, box, d, user, reload) {
+  const path = '/api/v1/dossiers/' + encodeURIComponent(d.code) + '/apologies';
+  const section = h('section', { class: 'card apologies', id: 'xin-loi', 'aria-labelledby': 'apo-h', testid: 'apologies' },
+    h('h2', { id: 'apo-h' }, t('apology.title')), loading());
+  replace(box, section);
+  let data;
+  try { ({ data } = await api(path)); } catch (e) { replace(section, section.firstChild, h('p', { class: 'error-text' }, errorText(e))); return; }
+  if (!ctx.alive()) return;
+  const pending = data.items.find((a) => a.state === 'prepared');
+  const err = errorBox('apology-error');
+  const last = data.items[data.items.length - 1];
+  const list = data.items.length ? h('ul', { class: 'plain apology-list', testid: 'apology-list' }, data.items.map((a) => h('li', { testid: 'apology-item', 'data-state': a.state, 'data-id': a.id },
+    h('p', null, h('span', { class: 'badge ' + (a.state === 'issued' ? 'badge-ok' : 'badge-warn') }, t('apology.state.' + a.state)), ' ', a.reason),
+    h('p', { class: 'muted' }, t('apology.dates', { old: fmtDateTime(a.old_due), new: fmtDateTime(a.new_due) })),
+    h('p', { class: 'muted' }, a.state === 'issued' ? t('apology.issuedBy', { name: a.issued_by || '—', at: fmtDateTime(a.issued_at) })
+      : t('apology.preparedBy', { name: a.prepared_by || '—', at: fmtDateTime(a.prepared_at) })),
+    // form 04 is filled from the latest apology
+    a === last ? h('p', null, h('a', { href: formUrl(d.code, '04'), download: '', class: 'download', testid: 'apology-form-04' }, t('forms.04'))) : null,
+    a.state === 'prepared' && user.role === 'leader' ? h('button', {
+      type: 'button', class: 'btn btn-primary', testid: 'apology-issue', onclick: async (ev) => {
+        err.hide();
+        ev.target.disabled = true;
+        try {
+          await api(path + '/' + a.id + '/issue', { method: 'POST' });
+          reload(t('apology.issued'));
+        } catch (e2) { ev.target.disabled = false; err.show(e2); }
+      },
+    }, t('apology.issue')) : null,
+    a.state === 'prepared' && user.role !== 'leader' ? h('p', { class: 'hint', testid: 'apology-awaits-leader' }, t('apology.awaitsLeader')) : null)))
+    : null;
+  let form = null;
+  if (!pending && data.proposed_new_due && d.timeliness === 'overdue') {
+    const reason = field(t('apology.reason'), { kind: 'textarea', testid: 'apology-reason', required: true, hint: t('apology.reasonHint'), attrs: { maxlength: 1000 } });
+    const due = field(t('apology.newDue'), { kind: 'datetime-local', testid: 'apology-new-due', required: true, value: localMinute(data.proposed_new_due),
+      hint: t('apology.newDueHint', { at: fmtDateTime(data.proposed_new_due) }) });
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'apology-prepare' }, t('apology.prepare'));
+    form = h('form', {
+      class: 'inline-form', novalidate: true, testid: 'apology-form', onsubmit: async (e) => {
+        e.preventDefault();
+        err.hide();
+        const r = reason.input.value.trim();
+        if (!r) { reason.setError(t('apology.reasonRequired')); reason.input.focus(); err.show(t('form.fixMarked')); return; }
+        reason.clearError();
+        if (!due.input.value) { due.setError(t('check.required', { field: t('apology.newDue') })); due.input.focus(); return; }
+        due.clearError();
+        submit.disabled = true;
+        try {
+          await api(path, { method: 'POST', body: { reason: r, new_due: due.input.value } });
+          reload(t('apology.prepared'));
+        } catch (e2) {
+          submit.disabled = false;
+          const where = { reason, new_due: due }[e2.problem?.field];
+          if (where) { where.setError(errorText(e2)); where.input.focus(); }
+          err.show(e2);
+        }
+      },
+    }, h('h3', null, t('apology.new')), h('p', { class: 'muted' }, t('apology.why')), reason.wrap, due.wrap, err,
+    h('div', { class: 'actions' }, submit));
+  }
+  replace(section, section.firstChild,
+    d.timeliness === 'overdue' && !pending ? h('p', { class: 'alert alert-warn', testid: 'apology-needed' }, t('apology.needed')) : null,
+    list, form, form ? null : err);
 }

@@ -43,13 +43,10 @@ const FIGURES = [
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'motcua-reform-'));
   db = join(dir, 'motcua.db');
-  const started = Date.now();
   execFileSync(BIN, ['init', '--db', db, '--demo'], {
     env: { ...process.env, MOTCUA_DEMO_PASSWORD: PASSWORD },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  // The demo (635 communes, a catalogue of ~2,000 procedures, 400 dossiers) loads in a few seconds at most.
-  assert.ok(Date.now() - started < 10000, `motcua init --demo took ${Date.now() - started} ms`);
 });
 
 after(() => {

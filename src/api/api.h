@@ -40,6 +40,12 @@ bool mc_api_may_see(mc_req *r, const mc_dossier *d);
  * unknown file and someone else's give the same false. */
 int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256);
 
+/* Reorganisation plans (unit_plans.c). */
+void mc_api_unit_plans_list(mc_req *r);
+void mc_api_unit_plan_create(mc_req *r);
+void mc_api_unit_plan_get(mc_req *r);
+void mc_api_unit_plan_apply(mc_req *r);
+
 /* JSON of a unit (code, name, level, parent, ...). New reference. */
 json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code);
 /* {"code","name"} of a unit by id, or null. New reference. */
@@ -80,8 +86,8 @@ typedef struct {
 	const mc_unit *unit; /* borrowed from the time context */
 	int32_t from_day;    /* local days since 1970-01-01 */
 	int32_t to_day;
-	int64_t from, to;    /* UTC seconds of the local midnights */
-	int64_t at;          /* min(to, now) */
+	int64_t from, to; /* UTC seconds of the local midnights */
+	int64_t at;	  /* min(to, now) */
 } mc_api_stats_params;
 int mc_api_stats_params_or_reply(mc_req *r, mc_api_stats_params *out);
 

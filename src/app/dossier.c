@@ -119,18 +119,40 @@ int mc_app_dossier_event_append(mc_store *st, mc_event *e)
 	return mc_store_event_append(st, e);
 }
 
-static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
-			const char *note, int64_t at)
+static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action,
+			int from, const char *note, int64_t at)
 {
 	mc_event e;
 	mc_app_dossier_event_make(&e, d, actor, action, from, note, at);
 	return mc_app_dossier_event_append(st, &e);
 }
 
-int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from_state,
-			 const char *note, int64_t at)
+int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action,
+			 int from_state, const char *note, int64_t at)
 {
 	return append_event(st, d, actor, action, from_state, note, at);
+}
+
+/* MC_EINVAL naming the successor when u is no longer in force on day: an
+ * ended unit takes no dossier (docs/units.md); 0 while it is in force. */
+static int unit_ended_or_zero(const mc_time_ctx *tc, const mc_unit *u, int32_t day, const char *field)
+{
+	if (mc_unit_in_force(u, day))
+		return 0;
+	if (u->valid_from && day < u->valid_from) {
+		int y, m, dd;
+		mc_civil_from_days(u->valid_from, &y, &m, &dd);
+		return mc_err_set(MC_EINVAL, MC_REASON_UNIT_ENDED,
+				  "%s: unit %s is in force only from %04d-%02d-%02d", field, u->code, y, m,
+				  dd);
+	}
+	const mc_unit *heir = mc_time_ctx_heir(tc, u->id, day);
+	if (heir && heir->id != u->id)
+		return mc_err_set(MC_EINVAL, MC_REASON_UNIT_ENDED,
+				  "%s: unit %s (%s) has ended; its successor is %s (%s)", field, u->code,
+				  u->name, heir->code, heir->name);
+	return mc_err_set(MC_EINVAL, MC_REASON_UNIT_ENDED, "%s: unit %s (%s) has ended and has no successor",
+			  field, u->code, u->name);
 }
 
 /* Due time of a period starting at `from` at the dossier's receiving unit. */
@@ -213,6 +235,9 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		rc = mc_err_set(rc, MC_REASON_UNKNOWN_UNIT, "the receiving unit does not exist");
 	if (rc != 0)
 		goto cleanup;
+	rc = unit_ended_or_zero(tc, &unit, (int32_t)((in->at + MC_TZ_OFFSET) / 86400), "unit");
+	if (rc != 0)
+		goto cleanup;
 	if (!unit_handles(&unit, &proc)) {
 		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "unit %s does not receive procedure %s",
 				unit.code, proc.code);
@@ -289,8 +314,8 @@ cleanup:
 	return rc;
 }
 
-int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
-			  mc_dossier *out)
+int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			  const mc_dossier_new *in, mc_dossier *out)
 {
 	mc_dossier d = {0};
 	int rc;
@@ -371,7 +396,11 @@ mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc
 		}
 	} else {
 		int64_t unit = mc_app_action_desk_side(action) ? d->receiving_unit_id : d->current_unit_id;
-		if (!actor->unit_id || !unit || !mc_time_ctx_within(tc, unit, actor->unit_id)) {
+		/* The desk of a unit that has ended is also its successor's (docs/units.md). */
+		const mc_unit *heir = unit ? mc_time_ctx_heir(tc, unit, mc_local_day(mc_now())) : NULL;
+		if (!actor->unit_id || !unit ||
+		    (!mc_time_ctx_within(tc, unit, actor->unit_id) &&
+		     !(heir && mc_time_ctx_within(tc, heir->id, actor->unit_id)))) {
 			may = MC_MAY_NOT_SCOPE;
 			goto cleanup;
 		}
@@ -427,7 +456,8 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 	mc_procedure proc = {0};
 
 	mc_err_clear();
-	bool with_docs = (req->action == MC_ACT_SUPPLEMENT || req->action == MC_ACT_RESOLVE) && req->n_docs > 0;
+	bool with_docs =
+	    (req->action == MC_ACT_SUPPLEMENT || req->action == MC_ACT_RESOLVE) && req->n_docs > 0;
 	rc = mc_store_dossier_get(st, &d, code, with_docs);
 	if (rc == MC_ENOTFOUND)
 		rc = mc_err_set(rc, MC_REASON_NOT_FOUND, "no dossier has code %s", code);
@@ -544,15 +574,16 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	case MC_ACT_PAY:
 		if (d->paused_at && d->due_at) {
 			bool restart = req->action == MC_ACT_SUPPLEMENT && proc->restart_on_supplement;
-			d->due_at = mc_deadline_resume(wc, oh, d->due_at, d->paused_at, at, restart, d->duration_hours,
-						      proc->cutoff_min);
+			d->due_at = mc_deadline_resume(wc, oh, d->due_at, d->paused_at, at, restart,
+						       d->duration_hours, proc->cutoff_min);
 			/* The statutory due time kept by an apology moves with the pause;
 			 * a restarted period is a new one, which no apology concerns. */
 			if (d->statutory_due_at)
-				d->statutory_due_at = restart ? 0
-							     : mc_deadline_resume(wc, oh, d->statutory_due_at, d->paused_at,
-										  at, false, d->duration_hours,
-										  proc->cutoff_min);
+				d->statutory_due_at =
+				    restart
+					? 0
+					: mc_deadline_resume(wc, oh, d->statutory_due_at, d->paused_at, at,
+							     false, d->duration_hours, proc->cutoff_min);
 		}
 		d->paused_at = 0;
 		d->resume_state = 0;
@@ -582,9 +613,11 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 			goto cleanup;
 		}
 		rc = mc_store_unit_get(st, &target, req->to_unit_id);
-		mc_unit_clear(&target);
 		if (rc == MC_ENOTFOUND)
 			rc = mc_err_set(MC_EINVAL, MC_REASON_UNKNOWN_UNIT, "to_unit names no unit");
+		if (rc == 0)
+			rc = unit_ended_or_zero(tc, &target, mc_local_day(req->at), "to_unit");
+		mc_unit_clear(&target);
 		if (rc != 0)
 			goto cleanup;
 		d->current_unit_id = req->to_unit_id;

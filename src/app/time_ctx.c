@@ -15,9 +15,9 @@ struct mc_time_ctx {
 	mc_workcal *wc;
 	unit_hours *units; /* only units with their own hours */
 	size_t n_units;
-	mc_unit *all;      /* every unit, sorted by id, for look-ups without a query (owned) */
+	mc_unit *all; /* every unit, sorted by id, for look-ups without a query (owned) */
 	size_t n_all;
-	char **keys;       /* the search key of each name in all, for the unit pickers */
+	char **keys;	    /* the search key of each name in all, for the unit pickers */
 	int64_t generation; /* of the tables it was loaded from (mc_store_generation) */
 };
 
@@ -66,7 +66,8 @@ int mc_time_ctx_load(mc_time_ctx **out, mc_store *st)
 			continue;
 		unit_hours *uh = &tc->units[tc->n_units];
 		if (mc_office_hours_parse(&uh->hours, units[i].office_hours) != 0) {
-			fprintf(stderr, "motcua: unit %s has invalid office hours \"%s\"; using the default\n",
+			fprintf(stderr,
+				"motcua: unit %s has invalid office hours \"%s\"; using the default\n",
 				units[i].code, units[i].office_hours);
 			continue;
 		}
@@ -163,4 +164,19 @@ bool mc_time_ctx_within(const mc_time_ctx *tc, int64_t unit_id, int64_t ancestor
 		unit_id = u->parent_id;
 	}
 	return false;
+}
+
+const mc_unit *mc_time_ctx_heir(const mc_time_ctx *tc, int64_t unit_id, int32_t day)
+{
+	const mc_unit *u = mc_time_ctx_unit(tc, unit_id);
+	/* Bounded: links made by plans form no cycle, but a hand-edited table might. */
+	for (size_t hops = 0; u && hops < tc->n_all; hops++) {
+		if (!u->valid_to || day < u->valid_to || !u->successor_id)
+			return u;
+		const mc_unit *next = mc_time_ctx_unit(tc, u->successor_id);
+		if (!next)
+			return u;
+		u = next;
+	}
+	return u;
 }

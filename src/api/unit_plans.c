@@ -15,10 +15,10 @@ static json_t *plan_json(const mc_unit_plan *p, json_t *preview)
 	char day[11];
 	json_t *body = json_loads(p->body, 0, NULL);
 	mc_plan_day_format(day, p->effective_day);
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o?, s:{s:I, s:I, s:I}}", "id", (json_int_t)p->id,
-			 "name", p->name, "effective", day, "status", p->status, "created_at",
-			 mc_api_time(p->created_at), "applied_at", mc_api_time(p->applied_at), "plan",
-			 body ? body : json_null(), "applied", "moved_dossiers",
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o?}", "id",
+			 (json_int_t)p->id, "name", p->name, "effective", day, "status", p->status,
+			 "created_at", mc_api_time(p->created_at), "applied_at", mc_api_time(p->applied_at),
+			 "plan", body ? body : json_null(), "applied", "moved_dossiers",
 			 (json_int_t)p->moved_dossiers, "moved_users", (json_int_t)p->moved_users,
 			 "deactivated_users", (json_int_t)p->deactivated_users, "preview", preview);
 }

@@ -688,8 +688,11 @@ cleanup:
 int mc_cli_unit(int argc, char **argv)
 {
 	static const char *const known[] = {"--db", "--code", "--name", "--level", "--parent", "--province", NULL};
+	int planned = mc_cli_unit_plan(argc, argv);
+	if (planned >= 0)
+		return planned;
 	if (argc < 1 || strcmp(argv[0], "add") != 0) {
-		fprintf(stderr, "usage: motcua unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] "
+		fprintf(stderr, "usage: motcua unit (plan --file F | apply --plan ID | add ...)\n       motcua unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] "
 				"[--province CODE]\n");
 		return 2;
 	}

@@ -10,7 +10,10 @@
 // through the API, so the test runs on both backends.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, PASSWORD } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, PASSWORD, BIN, serverEnv } from './harness.mjs';
 import { stopServer, DISTRICT, assertProblem, assertStatus, file, act, getDossier } from './helpers.mjs';
 
 const PROVINCE_UNIT = '000.00.00.H56';
@@ -29,6 +32,18 @@ const filed = {};
 function localDay(offsetDays = 0) {
   const t = new Date(Date.now() + 7 * 3600e3 + offsetDays * 86400e3);
   return t.toISOString().slice(0, 10);
+}
+
+// What another process committed reaches the server's units within its
+// reload interval (reload_interval_ms): asked again until it does.
+async function eventually(read, done, what) {
+  let last;
+  for (let i = 0; i < 200; i++) {
+    last = await read();
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`${what}: ${JSON.stringify(last)}`);
 }
 
 async function ok(res, status, what) {
@@ -260,4 +275,55 @@ test('a plan for a later day is scheduled, not applied', async () => {
   assertStatus(await server.api('GET', '/api/v1/units/000.25.999.H56'), 404, 'the renamed unit is not made yet');
   const list = await ok(await server.api('GET', '/api/v1/unit-plans', { token: tok.admin }), 200, 'plans');
   assert.deepEqual(list.items.map((p) => p.status), ['scheduled', 'applied']);
+
+  // Its day comes (the command line's clock, moved): it is applied once.
+  const cli = (...args) => spawnSync(BIN, ['unit', ...args, '--db', server.db], { env: serverEnv(), encoding: 'utf8' });
+  const early = cli('apply', '--due', '--at', `${localDay(1)}T08:00`);
+  assert.equal(early.status, 0, early.stderr);
+  assert.match(early.stdout, /0 scheduled plans applied/);
+  const due = cli('apply', '--due', '--at', `${localDay(2)}T08:00`);
+  assert.equal(due.status, 0, due.stderr);
+  assert.match(due.stdout, /1 scheduled plan applied/);
+  const renamed = await ok(await server.api('GET', '/api/v1/units/000.25.999.H56'), 200, 'the renamed unit');
+  assert.equal(renamed.valid_from, localDay(2));
+  assert.equal((await ok(await server.api('GET', `/api/v1/units/${D}`), 200, 'D')).valid_to, localDay(2));
+  const moved = await eventually(() => getDossier(server, tok.admin, filed.a1.code),
+    (x) => x.current_unit && x.current_unit.code === '000.25.999.H56', 'the dossier moves to the renamed unit');
+  assert.equal(moved.events[moved.events.length - 1].action, 'reorganise');
+  const twice = cli('apply', '--plan', String(created.id));
+  assert.equal(twice.status, 3, 'a plan applied is not applied again');
+  assert.match(twice.stderr, /applied already/);
+});
+
+test('the command line checks, stores and applies a plan, and refuses a bad one', async () => {
+  const dir = server.dir;
+  const bad = join(dir, 'bad-plan.json');
+  writeFileSync(bad, JSON.stringify({ name: 'Sai', effective: localDay(3), operations: [
+    { kind: 'merge', from: ['000.25.999.H56'], into: '000.25.999.H56' }] }));
+  const before = await ok(await server.api('GET', '/api/v1/unit-plans', { token: tok.admin }), 200, 'plans');
+  const r = spawnSync(BIN, ['unit', 'plan', '--db', server.db, '--file', bad], { env: serverEnv(), encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /operations\[0\]\.from\[0\].*rule self/);
+  const after = await ok(await server.api('GET', '/api/v1/unit-plans', { token: tok.admin }), 200, 'plans');
+  assert.equal(after.items.length, before.items.length, 'a refused plan is not stored');
+
+  const good = join(dir, 'plan.json');
+  writeFileSync(good, JSON.stringify({ name: 'Tách phường', effective: localDay(3), users: 'deactivate', operations: [
+    { kind: 'split', from: '000.25.999.H56', into: [
+      { code: '000.25.901.H56', name: 'UBND phường Bắc' }, { code: '000.25.902.H56', name: 'UBND phường Nam' }] }] }));
+  const stored = spawnSync(BIN, ['unit', 'plan', '--db', server.db, '--file', good], { env: serverEnv(), encoding: 'utf8' });
+  assert.equal(stored.status, 0, stored.stderr);
+  assert.match(stored.stdout, /"units_ended": 1/);
+  assert.match(stored.stdout, /"open_dossiers": 3/);
+  const id = stored.stdout.match(/motcua unit apply --plan (\d+)/)[1];
+  const applied = spawnSync(BIN, ['unit', 'apply', '--db', server.db, '--plan', id, '--at', `${localDay(3)}T09:00`],
+    { env: serverEnv(), encoding: 'utf8' });
+  assert.equal(applied.status, 0, applied.stderr);
+  assert.match(applied.stdout, /applied .*: 3 open dossiers moved, 0 users moved, 2 deactivated/);
+  const d = await eventually(() => getDossier(server, tok.admin, filed.a1.code),
+    (x) => x.current_unit && x.current_unit.code === '000.25.901.H56', 'the first part of a split takes the open dossiers');
+  const split = await ok(await server.api('GET', '/api/v1/units/000.25.999.H56'), 200, 'the split unit');
+  assert.deepEqual(split.successors, ['000.25.901.H56', '000.25.902.H56']);
+  assert.equal((await server.api('GET', '/api/v1/session', { token: tok['desk.a'] })).status, 401,
+    'a deactivated officer\'s session ends');
 });

@@ -9,6 +9,7 @@ static void usage(FILE *out)
 	fputs("usage: motcua <command> [options]\n"
 	      "\n"
 	      "  init --db PATH [--demo] [--dossiers N]   create or migrate a database; --demo loads the demo province\n"
+	      "       [--reorganised]                     ... and applies its reorganisation of 2025-07-01 (docs/units.md)\n"
 	      "  serve [--db PATH] [--listen HOST:PORT] [--workers N] [--config FILE]\n"
 	      "  unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] [--province CODE]\n"
 	      "  unit plan --db PATH --file PLAN.json [--apply]\n"

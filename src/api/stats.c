@@ -192,7 +192,7 @@ static json_t *row_key(mc_req *r, const stats_params *p, mc_stats_group g, const
 }
 
 /*
- * ?units=today (docs/statistics.md §9): the figures of every unit that held
+ * ?units=today (docs/statistics.md §11): the figures of every unit that held
  * dossiers, ended or not, each counted in the unit in force today that took
  * its place (mc_time_ctx_heir), then by the child of the unit asked for that
  * holds that unit today. The unit asked for must be in force today; its rows

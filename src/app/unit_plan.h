@@ -26,7 +26,7 @@
  * into itself ("self"), a successor or parent that ends in the same plan
  * ("cycle"), a unit ending twice ("twice"), a unit that ends leaving a child
  * in force ("orphan"), unknown or ended units ("unknown", "ended"), a code
- * taken ("duplicate"), a parent the plan creates later ("order").
+ * taken ("duplicate"), a parent unknown or created later in the plan ("unknown").
  */
 #ifndef MC_APP_UNIT_PLAN_H
 #define MC_APP_UNIT_PLAN_H

@@ -814,7 +814,7 @@ typedef enum {
 	MC_STATS_BY_PROCEDURE, /* a row per procedure with dossiers */
 	MC_STATS_EACH_UNIT,    /* a row per unit of the subtree whose own desk has figures, keyed by
 				* that unit (not its subtree): for rolling the figures of units that
-				* have ended up into today's (docs/statistics.md §9) */
+				* have ended up into today's (docs/statistics.md §11) */
 } mc_stats_group;
 
 typedef struct {

@@ -105,6 +105,7 @@ export default {
   'action.past.return': 'Result handed over',
   'action.past.withdraw': 'Withdrawn',
   'action.past.stop': 'Processing stopped',
+  'action.past.reorganise': 'Moved by a reorganisation of the units',
 
   'problem.unknown': 'Something went wrong. Please try again.',
   'problem.network': 'Cannot reach the server. Check your connection and try again.',
@@ -122,6 +123,8 @@ export default {
   'problem.method-not-allowed': 'Operation not supported',
   'problem.unknown-procedure': 'No such procedure',
   'problem.unknown-unit': 'No such unit',
+  'problem.unit-ended': 'The unit has ended after a reorganisation; choose its successor',
+  'problem.plan-applied': 'The plan has been applied already',
   'problem.forbidden-transition': 'The dossier’s state does not allow this action',
   'problem.version-conflict': 'Someone else changed the dossier. Please reload',
   'problem.precondition-failed': 'Someone else changed the dossier. Please reload',

@@ -105,6 +105,7 @@ export default {
   'action.past.return': 'Trả kết quả',
   'action.past.withdraw': 'Rút hồ sơ',
   'action.past.stop': 'Dừng xử lý',
+  'action.past.reorganise': 'Chuyển đơn vị do sắp xếp đơn vị hành chính',
 
   'problem.unknown': 'Đã có lỗi xảy ra. Vui lòng thử lại.',
   'problem.network': 'Không kết nối được máy chủ. Kiểm tra mạng và thử lại.',
@@ -122,6 +123,8 @@ export default {
   'problem.method-not-allowed': 'Thao tác không được hỗ trợ',
   'problem.unknown-procedure': 'Không có thủ tục này',
   'problem.unknown-unit': 'Không có đơn vị này',
+  'problem.unit-ended': 'Đơn vị đã kết thúc hoạt động sau sắp xếp; hãy chọn đơn vị kế thừa',
+  'problem.plan-applied': 'Kế hoạch sắp xếp đã được áp dụng',
   'problem.forbidden-transition': 'Trạng thái hiện tại của hồ sơ không cho phép thao tác này',
   'problem.version-conflict': 'Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại',
   'problem.precondition-failed': 'Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại',

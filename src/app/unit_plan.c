@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/limits.h"
 #include "core/mc.h"
+#include "core/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,8 @@ struct mc_plan {
 	size_t n_ends, cap_ends;
 	mc_unit *units; /* every unit as it stood when checked */
 	size_t n_units;
+	char **texts; /* the texts read from the body, cleaned (text_member) */
+	size_t n_texts, cap_texts;
 };
 
 void mc_plan_free(mc_plan *p)
@@ -66,6 +69,7 @@ void mc_plan_free(mc_plan *p)
 	}
 	free(p->ends);
 	mc_unit_free_list(p->units, p->n_units);
+	mc_strv_free(p->texts, p->n_texts);
 	free(p);
 }
 
@@ -141,24 +145,32 @@ static bool level_valid(const char *s)
 	return false;
 }
 
-/* A text member of o: *out borrowed from o, NULL when absent. -1 (refused)
- * when present and not a string of 1..max characters. */
-static int text_member(const char **out, mc_plan_problem *pb, json_t *o, const char *key, const char *path,
-		       int max)
+/* A text member of o, cleaned as the API cleans its fields (NFC, trimmed;
+ * a name without invisible characters): *out kept by the plan, NULL when
+ * absent. Refused when present and not such a text of 1..max characters. */
+static int text_member(const char **out, mc_plan *p, mc_plan_problem *pb, json_t *o, const char *key,
+		       const char *path, int max)
 {
 	char field[96];
+	char *clean = NULL;
 	json_t *v = json_object_get(o, key);
+	mc_text_kind kind = strcmp(key, "name") == 0 ? MC_TEXT_NAME : MC_TEXT_LINE;
 
 	*out = NULL;
 	if (!v)
 		return 0;
 	snprintf(field, sizeof field, "%s.%s", path, key);
-	if (!json_is_string(v) || json_string_length(v) == 0 || !mc_limit_fits(json_string_value(v), max)) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "must be text of 1 to %d characters", max);
+	if (!json_is_string(v) ||
+	    mc_text_clean(&clean, json_string_value(v), json_string_length(v), (size_t)max, kind) != 0) {
+		char msg[160];
+		free(clean);
+		snprintf(msg, sizeof msg, "must be text of 1 to %d characters%s", max,
+			 kind == MC_TEXT_NAME ? ", without control, formatting or invisible characters" : "");
 		return refuse(pb, MC_EINVAL, field, "format", msg);
 	}
-	*out = json_string_value(v);
+	MC_GROW(p->texts, p->n_texts, p->cap_texts);
+	p->texts[p->n_texts++] = clean;
+	*out = clean;
 	return 0;
 }
 
@@ -199,10 +211,10 @@ static int new_unit_or_refuse(mc_plan *p, mc_plan_problem *pb, json_t *o, const 
 	if (!json_is_object(o))
 		return refuse(pb, MC_EINVAL, path, "format",
 			      "must be a new unit {code, name, level, parent}");
-	if (text_member(&code, pb, o, "code", path, MC_LIMIT_UNIT_CODE) ||
-	    text_member(&name, pb, o, "name", path, MC_LIMIT_UNIT_NAME) ||
-	    text_member(&level, pb, o, "level", path, MC_LIMIT_UNIT_LEVEL) ||
-	    text_member(&parent, pb, o, "parent", path, MC_LIMIT_UNIT_CODE))
+	if (text_member(&code, p, pb, o, "code", path, MC_LIMIT_UNIT_CODE) ||
+	    text_member(&name, p, pb, o, "name", path, MC_LIMIT_UNIT_NAME) ||
+	    text_member(&level, p, pb, o, "level", path, MC_LIMIT_UNIT_LEVEL) ||
+	    text_member(&parent, p, pb, o, "parent", path, MC_LIMIT_UNIT_CODE))
 		return MC_EINVAL;
 	const mc_unit *like_parent = like && like->parent_id ? unit_by_id(p, like->parent_id) : NULL;
 	if (!name && like)
@@ -436,11 +448,11 @@ int mc_app_unit_plan_check(mc_plan **out, mc_plan_problem *pb, mc_store *st, con
 		rc = refuse(pb, MC_EINVAL, "", "format", "a plan is a JSON object");
 		goto cleanup;
 	}
-	rc = text_member(&name, pb, root, "name", "plan", 200);
+	rc = text_member(&name, p, pb, root, "name", "plan", 200);
 	if (rc == 0)
-		rc = text_member(&effective, pb, root, "effective", "plan", 10);
+		rc = text_member(&effective, p, pb, root, "effective", "plan", 10);
 	if (rc == 0)
-		rc = text_member(&users, pb, root, "users", "plan", 10);
+		rc = text_member(&users, p, pb, root, "users", "plan", 10);
 	if (rc)
 		goto cleanup;
 	if (!name) {

@@ -55,6 +55,11 @@ uint64_t mc_api_reads_lost(void);
  * units of the dossier through which the caller may read it (id 0 when it
  * is their own upload). */
 int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256);
+/* Reorganisation plans (unit_plans.c). */
+void mc_api_unit_plans_list(mc_req *r);
+void mc_api_unit_plan_create(mc_req *r);
+void mc_api_unit_plan_get(mc_req *r);
+void mc_api_unit_plan_apply(mc_req *r);
 
 /* JSON of a unit (code, name, level, parent, ...). New reference. */
 json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code);
@@ -96,8 +101,8 @@ typedef struct {
 	const mc_unit *unit; /* borrowed from the time context */
 	int32_t from_day;    /* local days since 1970-01-01 */
 	int32_t to_day;
-	int64_t from, to;    /* UTC seconds of the local midnights */
-	int64_t at;          /* min(to, now) */
+	int64_t from, to; /* UTC seconds of the local midnights */
+	int64_t at;	  /* min(to, now) */
 } mc_api_stats_params;
 int mc_api_stats_params_or_reply(mc_req *r, mc_api_stats_params *out);
 

@@ -108,12 +108,25 @@ static const char *text_or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
+/* A local day as "YYYY-MM-DD", or null for 0. */
+static json_t *day_json(int32_t day)
+{
+	int y, m, d;
+	char s[16];
+	if (!day)
+		return json_null();
+	mc_civil_from_days(day, &y, &m, &d);
+	snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
+	return json_string(s);
+}
+
 json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code)
 {
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?}", "code", text(u->code), "name",
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:o, s:o}", "code", text(u->code), "name",
 			 text(u->name), "level", text(u->level), "parent", parent_code, "province_code",
 			 text(u->province_code), "office_hours", text_or_null(u->office_hours), "address",
-			 text_or_null(u->address), "phone", text_or_null(u->phone));
+			 text_or_null(u->address), "phone", text_or_null(u->phone), "valid_from",
+			 day_json(u->valid_from), "valid_to", day_json(u->valid_to));
 }
 
 void mc_api_unit_own(mc_req *r, mc_unit *u)

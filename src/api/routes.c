@@ -28,6 +28,11 @@ const mc_route mc_routes[] = {
 	{MC_M_PATCH, "/api/v1/units/{code}", mc_api_unit_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
 	/* Whom a dossier can be handed to, with the dossiers each has in hand. */
 	{MC_M_GET, "/api/v1/units/{code}/officers", mc_api_unit_officers, MC_AUTH_SESSION, STAFF, 0},
+	/* Reorganisation plans (docs/units.md): the root's administrator only. */
+	{MC_M_GET, "/api/v1/unit-plans", mc_api_unit_plans_list, MC_AUTH_SESSION, ADMIN, 0},
+	{MC_M_POST, "/api/v1/unit-plans", mc_api_unit_plan_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/unit-plans/{id}", mc_api_unit_plan_get, MC_AUTH_SESSION, ADMIN, 0},
+	{MC_M_POST, "/api/v1/unit-plans/{id}/apply", mc_api_unit_plan_apply, MC_AUTH_SESSION, ADMIN, 0},
 
 	{MC_M_GET, "/api/v1/users", mc_api_users_list, MC_AUTH_SESSION, LEADERS, 0},
 	{MC_M_POST, "/api/v1/users", mc_api_user_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},

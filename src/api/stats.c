@@ -191,6 +191,86 @@ static json_t *row_key(mc_req *r, const stats_params *p, mc_stats_group g, const
 	return key;
 }
 
+/*
+ * ?units=today (docs/statistics.md §11): the figures of every unit that held
+ * dossiers, ended or not, each counted in the unit in force today that took
+ * its place (mc_time_ctx_heir), then by the child of the unit asked for that
+ * holds that unit today. The unit asked for must be in force today; its rows
+ * are its own desk and each of its children in force today.
+ */
+static int rolled_today_or_reply(mc_req *r, const stats_params *p, mc_stats_row **out, size_t *n)
+{
+	const mc_time_ctx *tc = mc_req_time(r);
+	int32_t day = today();
+	mc_stats_query q = {.from = p->from, .to = p->to, .at = p->at, .group = MC_STATS_EACH_UNIT};
+	mc_stats_row *each = NULL, *rows = NULL;
+	size_t n_each = 0, n_rows = 0, n_all = 0;
+	const mc_unit *all = mc_time_ctx_units(tc, &n_all);
+
+	if (!mc_unit_in_force(p->unit, day)) {
+		const mc_unit *heir = mc_time_ctx_heir(tc, p->unit->id, day);
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "units", "ended",
+				       "unit %s has ended: ask for %s, which holds its place today",
+				       p->unit->code, heir ? heir->code : "its successor");
+		return -1;
+	}
+	/* The predecessors of today's units may lie anywhere in the tree. */
+	const mc_unit *root = p->unit;
+	while (root->parent_id && mc_time_ctx_unit(tc, root->parent_id))
+		root = mc_time_ctx_unit(tc, root->parent_id);
+	q.unit_id = root->id;
+	int rc = mc_store_stats(mc_req_store(r), &each, &n_each, &q);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the statistics");
+		return -1;
+	}
+	rows = mc_xcalloc(n_all + 1, sizeof *rows);
+	rows[n_rows++].unit_id = p->unit->id;
+	for (size_t i = 0; i < n_all; i++) {
+		if (all[i].parent_id == p->unit->id && mc_unit_in_force(&all[i], day))
+			rows[n_rows++].unit_id = all[i].id;
+	}
+	for (size_t i = 0; i < n_each; i++) {
+		const mc_unit *heir = mc_time_ctx_heir(tc, each[i].unit_id, day);
+		if (!heir || !mc_time_ctx_within(tc, heir->id, p->unit->id))
+			continue;
+		/* Up from today's unit to the child of the unit asked for. */
+		int64_t key = heir->id;
+		for (const mc_unit *u = heir; u && u->id != p->unit->id;
+		     u = mc_time_ctx_unit(tc, u->parent_id))
+			key = u->id;
+		for (size_t k = 0; k < n_rows; k++) {
+			if (rows[k].unit_id == key)
+				mc_stats_add(&rows[k].c, &each[i].c);
+		}
+	}
+	mc_stats_row_free_list(each, n_each);
+	/* Code order for the children, as by unit; the own desk first when it has figures. */
+	for (size_t i = 1; i < n_rows; i++) {
+		for (size_t k = i; k > 1; k--) {
+			const mc_unit *a = mc_time_ctx_unit(tc, rows[k - 1].unit_id),
+				      *b = mc_time_ctx_unit(tc, rows[k].unit_id);
+			if (strcmp(a->code, b->code) <= 0)
+				break;
+			mc_stats_row t = rows[k - 1];
+			rows[k - 1] = rows[k];
+			rows[k] = t;
+		}
+	}
+	if (mc_stats_is_zero(&rows[0].c)) {
+		memmove(&rows[0], &rows[1], (n_rows - 1) * sizeof *rows);
+		n_rows--;
+	}
+	for (size_t i = 0; i < n_rows; i++) {
+		rows[i].field = mc_xstrdup("");
+		rows[i].procedure_code = mc_xstrdup("");
+		rows[i].procedure_name = mc_xstrdup("");
+	}
+	*out = rows;
+	*n = n_rows;
+	return 0;
+}
+
 void mc_api_stats_get(mc_req *r)
 {
 	stats_params p;
@@ -202,14 +282,31 @@ void mc_api_stats_get(mc_req *r)
 
 	if (params_or_reply(r, &p) != 0 || group_or_reply(r, &q.group) != 0)
 		return;
+	const char *units = mc_req_query(r, "units");
+	if (units && strcmp(units, "then") != 0 && strcmp(units, "today") != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "units", "choice",
+				       "units must be then (the units that held the dossiers) or today");
+		return;
+	}
+	bool rolled = units && strcmp(units, "today") == 0;
+	if (rolled && q.group != MC_STATS_BY_UNIT) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "units", "group",
+				       "units=today rolls up the figures by unit: use group=unit");
+		return;
+	}
 	q.unit_id = p.unit->id;
 	q.from = p.from;
 	q.to = p.to;
 	q.at = p.at;
-	int rc = mc_store_stats(mc_req_store(r), &rows, &n, &q);
-	if (rc != 0) {
-		mc_reply_error(r, rc, "the statistics");
-		return;
+	if (rolled) {
+		if (rolled_today_or_reply(r, &p, &rows, &n) != 0)
+			return;
+	} else {
+		int rc = mc_store_stats(mc_req_store(r), &rows, &n, &q);
+		if (rc != 0) {
+			mc_reply_error(r, rc, "the statistics");
+			return;
+		}
 	}
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -220,13 +317,14 @@ void mc_api_stats_get(mc_req *r)
 		mc_stats_add(&total, &rows[i].c);
 	}
 	mc_stats_row_free_list(rows, n);
-	json_t *body = json_pack("{s:{s:s, s:s}, s:o, s:o, s:s, s:s, s:o, s:o}", "unit", "code", p.unit->code,
-				 "name", p.unit->name, "from", day_json(p.from_day), "to", day_json(p.to_day),
-				 "evaluated_at", mc_time_format(buf, sizeof buf, p.at), "group",
-				 q.group == MC_STATS_BY_UNIT	? "unit"
-				 : q.group == MC_STATS_BY_FIELD ? "field"
-								: "procedure",
-				 "totals", counts_json(&total), "rows", list);
+	json_t *body =
+	    json_pack("{s:{s:s, s:s}, s:o, s:o, s:s, s:s, s:s, s:o, s:o}", "unit", "code", p.unit->code,
+		      "name", p.unit->name, "from", day_json(p.from_day), "to", day_json(p.to_day),
+		      "evaluated_at", mc_time_format(buf, sizeof buf, p.at), "group",
+		      q.group == MC_STATS_BY_UNIT    ? "unit"
+		      : q.group == MC_STATS_BY_FIELD ? "field"
+						     : "procedure",
+		      "units", rolled ? "today" : "then", "totals", counts_json(&total), "rows", list);
 	mc_reply_json(r, 200, body);
 }
 
@@ -603,9 +701,9 @@ void mc_api_public_results(mc_req *r)
 		int64_t resolved = 0, on_time = 0;
 		for (size_t m = 0; m < 12; m++) {
 			const mc_stats_month *x = &rows[i + m];
-			json_array_append_new(months, json_pack("{s:i, s:I, s:I, s:o}", "month", x->month, "resolved",
-								(json_int_t)x->resolved, "on_time",
-								(json_int_t)x->on_time, "rate",
+			json_array_append_new(months, json_pack("{s:i, s:I, s:I, s:o}", "month", x->month,
+								"resolved", (json_int_t)x->resolved,
+								"on_time", (json_int_t)x->on_time, "rate",
 								rate_json(x->on_time, x->resolved)));
 			resolved += x->resolved;
 			on_time += x->on_time;
@@ -617,9 +715,10 @@ void mc_api_public_results(mc_req *r)
 		json_t *key = mc_api_unit_ref(tc, rows[i].unit_id);
 		if (rows[i].unit_id == unit->id && json_is_object(key))
 			json_object_set_new(key, "own", json_true());
-		json_array_append_new(units, json_pack("{s:o, s:o, s:I, s:I, s:o}", "unit", key, "months", months,
-						       "resolved", (json_int_t)resolved, "on_time", (json_int_t)on_time,
-						       "rate", rate_json(on_time, resolved)));
+		json_array_append_new(units,
+				      json_pack("{s:o, s:o, s:I, s:I, s:o}", "unit", key, "months", months,
+						"resolved", (json_int_t)resolved, "on_time",
+						(json_int_t)on_time, "rate", rate_json(on_time, resolved)));
 	}
 	free(rows);
 	json_t *totals = json_array();
@@ -630,8 +729,8 @@ void mc_api_public_results(mc_req *r)
 							rate_json(month_on_time[m], month_resolved[m])));
 	mc_reply_header(r, "Cache-Control", "public, max-age=300");
 	mc_reply_json(r, 200,
-		      json_pack("{s:{s:s, s:s}, s:I, s:o, s:{s:o, s:I, s:I, s:o}}", "unit", "code", unit->code, "name",
-				unit->name, "year", (json_int_t)year, "units", units, "totals", "months", totals,
-				"resolved", (json_int_t)all_resolved, "on_time", (json_int_t)all_on_time, "rate",
-				rate_json(all_on_time, all_resolved)));
+		      json_pack("{s:{s:s, s:s}, s:I, s:o, s:{s:o, s:I, s:I, s:o}}", "unit", "code",
+				unit->code, "name", unit->name, "year", (json_int_t)year, "units", units,
+				"totals", "months", totals, "resolved", (json_int_t)all_resolved, "on_time",
+				(json_int_t)all_on_time, "rate", rate_json(all_on_time, all_resolved)));
 }

@@ -39,6 +39,24 @@ static bool begins_word(const char *key, const char *word, size_t len)
 	return false;
 }
 
+/* The codes of the units that took an ended unit's place, its first
+ * successor (which took its dossiers) first. */
+static json_t *successors_json(const mc_time_ctx *tc, const mc_unit *u, const mc_unit_link *links, size_t n)
+{
+	json_t *codes = json_array();
+	const mc_unit *first = u->successor_id ? mc_time_ctx_unit(tc, u->successor_id) : NULL;
+	if (first)
+		json_array_append_new(codes, json_string(first->code));
+	for (size_t i = 0; i < n; i++) {
+		if (links[i].unit_id != u->id || links[i].successor_id == u->successor_id)
+			continue;
+		const mc_unit *s = mc_time_ctx_unit(tc, links[i].successor_id);
+		if (s)
+			json_array_append_new(codes, json_string(s->code));
+	}
+	return codes;
+}
+
 typedef struct {
 	size_t index; /* in mc_time_ctx_units */
 	int score;    /* 0 the phrase begins a word of the name, 1 every word is in the name, 2 some in the
@@ -66,6 +84,8 @@ static int hit_cmp(const void *a, const void *b)
  * every word of which begins a word of the name or of the parent's name,
  * typed with or without diacritics ("ba dinh thanh hoa"), or whose code
  * begins with it, the best matches first; ?limit= and ?offset= page.
+ * ?at=YYYY-MM-DD keeps the units in force that day (docs/units.md); each
+ * unit that has ended names its successors' codes.
  * `total` counts every match.
  */
 void mc_api_units_list(mc_req *r)
@@ -85,9 +105,22 @@ void mc_api_units_list(mc_req *r)
 	size_t word_len[MAX_QUERY_WORDS], n_words = 0;
 	int64_t parent_id = -1;
 
+	const char *at = mc_req_query(r, "at");
+	int32_t at_day = 0;
+	mc_unit_link *links = NULL;
+	size_t n_links = 0;
 	if (mc_api_query_int_or_reply(r, "limit", &limit, 1, 1000) != 0 ||
 	    mc_api_query_int_or_reply(r, "offset", &offset, 0, 100000) != 0)
 		return;
+	if (at) {
+		int64_t t = 0;
+		if (strlen(at) != 10 || mc_time_parse(&t, at) != 0) {
+			mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "at", "format",
+					       "at must be a date YYYY-MM-DD");
+			return;
+		}
+		at_day = mc_local_day(t);
+	}
 	if (level) {
 		for (const char *p = level;; p++) {
 			size_t len = strcspn(p, ",");
@@ -146,6 +179,8 @@ void mc_api_units_list(mc_req *r)
 			continue;
 		if (within && !mc_time_ctx_within(tc, u->id, within_id))
 			continue;
+		if (at && !mc_unit_in_force(u, at_day))
+			continue;
 		const char *key = mc_time_ctx_unit_key(tc, i);
 		int score = 0;
 		if (n_words) {
@@ -169,6 +204,11 @@ void mc_api_units_list(mc_req *r)
 		    (unit_hit){.index = i, .score = score, .level = rank < 0 ? 9 : rank, .key = key};
 	}
 	qsort(hits, n_hits, sizeof *hits, hit_cmp);
+	int rc = mc_store_unit_links(mc_req_store(r), &links, &n_links);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the units' successors");
+		return;
+	}
 	json_t *items = json_array();
 	size_t end = limit ? (size_t)(offset + limit) : n_hits;
 	for (size_t h = (size_t)offset; h < n_hits && h < end; h++) {
@@ -176,8 +216,11 @@ void mc_api_units_list(mc_req *r)
 		const mc_unit *p = u->parent_id ? mc_time_ctx_unit(tc, u->parent_id) : NULL;
 		json_t *j = mc_api_unit_json(u, p ? p->code : NULL);
 		json_object_set_new(j, "parent_name", p ? json_string(p->name) : json_null());
+		if (u->valid_to)
+			json_object_set_new(j, "successors", successors_json(tc, u, links, n_links));
 		json_array_append_new(items, j);
 	}
+	mc_unit_link_free_list(links, n_links);
 	mc_reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)n_hits));
 }
 
@@ -193,6 +236,14 @@ void mc_api_unit_get(mc_req *r)
 	if (u.parent_id && mc_store_unit_get(mc_req_store(r), &p, u.parent_id) == 0)
 		pc = p.code;
 	json_t *j = mc_api_unit_json(&u, pc);
+	if (u.valid_to) {
+		mc_unit_link *links = NULL;
+		size_t n_links = 0;
+		if (mc_store_unit_links(mc_req_store(r), &links, &n_links) == 0)
+			json_object_set_new(j, "successors",
+					    successors_json(mc_req_time(r), &u, links, n_links));
+		mc_unit_link_free_list(links, n_links);
+	}
 	if (u.parent_id)
 		mc_unit_clear(&p);
 	mc_unit_clear(&u);
@@ -353,6 +404,15 @@ static int fill_common_or_reply(mc_req *r, unit_write *w, bool create)
 			}
 			if (rc != 0) {
 				mc_reply_error(r, rc, "the parent unit");
+				return -1;
+			}
+			if (!mc_unit_in_force(&p, mc_local_day(mc_now()))) {
+				const mc_unit *heir =
+				    mc_time_ctx_heir(mc_req_time(r), p.id, mc_local_day(mc_now()));
+				mc_reply_field_problem(r, MC_PROB_UNIT_ENDED, "parent", "ended",
+						       "unit %s has ended; its successor is %s", parent,
+						       heir && heir->id != p.id ? heir->code : "none");
+				mc_unit_clear(&p);
 				return -1;
 			}
 			w->u.parent_id = p.id;

@@ -147,6 +147,27 @@ int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *acto
 	return append_event(st, d, actor, action, from_state, note, at);
 }
 
+/* MC_EINVAL naming the successor when u is no longer in force on day: an
+ * ended unit takes no dossier (docs/units.md); 0 while it is in force. */
+static int unit_ended_or_zero(const mc_time_ctx *tc, const mc_unit *u, int32_t day, const char *field)
+{
+	if (mc_unit_in_force(u, day))
+		return 0;
+	if (u->valid_from && day < u->valid_from) {
+		int y, m, dd;
+		mc_civil_from_days(u->valid_from, &y, &m, &dd);
+		return mc_err_set(MC_EINVAL, MC_REASON_UNIT_ENDED, "%s: unit %s is in force only from %04d-%02d-%02d",
+				  field, u->code, y, m, dd);
+	}
+	const mc_unit *heir = mc_time_ctx_heir(tc, u->id, day);
+	if (heir && heir->id != u->id)
+		return mc_err_set(MC_EINVAL, MC_REASON_UNIT_ENDED,
+				  "%s: unit %s (%s) has ended; its successor is %s (%s)", field, u->code, u->name,
+				  heir->code, heir->name);
+	return mc_err_set(MC_EINVAL, MC_REASON_UNIT_ENDED, "%s: unit %s (%s) has ended and has no successor",
+			  field, u->code, u->name);
+}
+
 /* Due time of a period starting at `from` at the dossier's receiving unit. */
 static int64_t due_from(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p, int64_t from)
 {
@@ -225,6 +246,9 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	rc = mc_store_unit_get(st, &unit, unit_id);
 	if (rc == MC_ENOTFOUND)
 		rc = mc_err_set(rc, MC_REASON_UNKNOWN_UNIT, "the receiving unit does not exist");
+	if (rc != 0)
+		goto cleanup;
+	rc = unit_ended_or_zero(tc, &unit, (int32_t)((in->at + MC_TZ_OFFSET) / 86400), "unit");
 	if (rc != 0)
 		goto cleanup;
 	if (!unit_handles(&unit, &proc)) {
@@ -385,7 +409,11 @@ mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc
 		}
 	} else {
 		int64_t unit = mc_app_action_desk_side(action) ? d->receiving_unit_id : d->current_unit_id;
-		if (!actor->unit_id || !unit || !mc_time_ctx_within(tc, unit, actor->unit_id)) {
+		/* The desk of a unit that has ended is also its successor's (docs/units.md). */
+		const mc_unit *heir = unit ? mc_time_ctx_heir(tc, unit, mc_local_day(mc_now())) : NULL;
+		if (!actor->unit_id || !unit ||
+		    (!mc_time_ctx_within(tc, unit, actor->unit_id) &&
+		     !(heir && mc_time_ctx_within(tc, heir->id, actor->unit_id)))) {
 			may = MC_MAY_NOT_SCOPE;
 			goto cleanup;
 		}
@@ -596,9 +624,11 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 			goto cleanup;
 		}
 		rc = mc_store_unit_get(st, &target, req->to_unit_id);
-		mc_unit_clear(&target);
 		if (rc == MC_ENOTFOUND)
 			rc = mc_err_set(MC_EINVAL, MC_REASON_UNKNOWN_UNIT, "to_unit names no unit");
+		if (rc == 0)
+			rc = unit_ended_or_zero(tc, &target, mc_local_day(req->at), "to_unit");
+		mc_unit_clear(&target);
 		if (rc != 0)
 			goto cleanup;
 		d->current_unit_id = req->to_unit_id;

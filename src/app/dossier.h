@@ -192,6 +192,11 @@ const char *mc_time_ctx_unit_key(const mc_time_ctx *tc, size_t i);
 const mc_unit *mc_time_ctx_root(const mc_time_ctx *tc);
 /* Whether unit_id is ancestor_id or lies in its subtree. */
 bool mc_time_ctx_within(const mc_time_ctx *tc, int64_t unit_id, int64_t ancestor_id);
+/* The unit that holds unit_id's place on the local day `day`: unit_id itself
+ * while in force, else its successor's heir (successor_id, followed); NULL
+ * for an unknown unit. An ended unit without a successor is its own heir.
+ * Borrowed. */
+const mc_unit *mc_time_ctx_heir(const mc_time_ctx *tc, int64_t unit_id, int32_t day);
 /* Office hours of a unit (the default when it has none of its own). Borrowed. */
 const mc_office_hours *mc_time_ctx_hours(const mc_time_ctx *tc, int64_t unit_id);
 

@@ -164,3 +164,18 @@ bool mc_time_ctx_within(const mc_time_ctx *tc, int64_t unit_id, int64_t ancestor
 	}
 	return false;
 }
+
+const mc_unit *mc_time_ctx_heir(const mc_time_ctx *tc, int64_t unit_id, int32_t day)
+{
+	const mc_unit *u = mc_time_ctx_unit(tc, unit_id);
+	/* Bounded: links made by plans form no cycle, but a hand-edited table might. */
+	for (size_t hops = 0; u && hops < tc->n_all; hops++) {
+		if (!u->valid_to || day < u->valid_to || !u->successor_id)
+			return u;
+		const mc_unit *next = mc_time_ctx_unit(tc, u->successor_id);
+		if (!next)
+			return u;
+		u = next;
+	}
+	return u;
+}

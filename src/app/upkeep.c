@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "app/unit_plan.h"
 #include "app/upload.h"
 
 #define FILES_EVERY 60	   /* seconds between sweeps of unused files */
@@ -24,7 +25,7 @@ typedef struct {
 struct mc_upkeep {
 	mc_group *group;
 	const mc_audit_config *audit;
-	job anchor, files;
+	job anchor, files, plans;
 	int64_t last_expire;
 };
 
@@ -33,9 +34,10 @@ mc_upkeep *mc_upkeep_new(mc_group *g, const mc_audit_config *audit)
 	mc_upkeep *u = mc_xcalloc(1, sizeof *u);
 	u->group = g;
 	u->audit = audit;
-	u->anchor.u = u->files.u = u;
+	u->anchor.u = u->files.u = u->plans.u = u;
 	atomic_init(&u->anchor.busy, false);
 	atomic_init(&u->files.busy, false);
+	atomic_init(&u->plans.busy, false);
 	return u;
 }
 
@@ -95,6 +97,25 @@ static void files_done(int rc, void *payload)
 	atomic_store(&j->busy, false);
 }
 
+/* The reorganisation plans whose day has come (app/unit_plan.h). */
+static int plans_run(mc_store *st, void *payload)
+{
+	job *j = payload;
+	int n = 0;
+	int rc = mc_app_unit_plan_apply_due(st, j->now, &n);
+
+	if (rc == 0 && n > 0)
+		fprintf(stderr, "motcua: %d scheduled reorganisation plan%s applied\n", n, n == 1 ? "" : "s");
+	return rc;
+}
+
+static void plans_done(int rc, void *payload)
+{
+	job *j = payload;
+	report(j, rc, "apply the scheduled reorganisation plans");
+	atomic_store(&j->busy, false);
+}
+
 static void queue(mc_upkeep *u, job *j, mc_group_fn fn, mc_group_done done, int64_t now)
 {
 	if (atomic_exchange(&j->busy, true))
@@ -119,6 +140,8 @@ void mc_upkeep_tick(mc_upkeep *u, int64_t now)
 		}
 		queue(u, &u->files, files_run, files_done, now);
 	}
+	if (u->plans.last == 0 || now - u->plans.last >= FILES_EVERY)
+		queue(u, &u->plans, plans_run, plans_done, now);
 }
 
 void mc_upkeep_finish(mc_upkeep *u)

@@ -3,7 +3,8 @@
  * anchors of the event log every audit_anchor_seconds (app/audit.h), and,
  * every minute, the deletion of files that no row names any more and, every
  * hour, the expiry of uploads that no dossier holds a day after they were
- * sent (app/upload.h).
+ * sent (app/upload.h); every minute, the reorganisation plans whose day has
+ * come (app/unit_plan.h).
  *
  * Each kind of job is queued only when the previous one of its kind has
  * finished, so that a sweep never shares a transaction with the expiry that

@@ -14,6 +14,9 @@ int mc_cli_init(int argc, char **argv);
 int mc_cli_serve(int argc, char **argv);
 int mc_cli_user(int argc, char **argv);
 int mc_cli_unit(int argc, char **argv);
+/* `motcua unit plan` and `motcua unit apply` (cli/unit_plan.c); -1 when argv[0]
+ * is neither. */
+int mc_cli_unit_plan(int argc, char **argv);
 int mc_cli_audit(int argc, char **argv);
 /* `motcua files expire`: the hourly expiry of uploads, at a given time. */
 int mc_cli_files(int argc, char **argv);

@@ -197,7 +197,7 @@ static int open_migrated(mc_store **st, const char *db)
 
 int mc_cli_init(int argc, char **argv)
 {
-	static const char *const known[] = {"--db", "--demo", "--dossiers", NULL};
+	static const char *const known[] = {"--db", "--demo", "--dossiers", "--reorganised", NULL};
 	if (check_opts(argc, argv, known, 0) != 0)
 		return 2;
 	const char *db = opt(argc, argv, "--db", true);
@@ -206,6 +206,7 @@ int mc_cli_init(int argc, char **argv)
 		return 2;
 	}
 	bool demo = opt(argc, argv, "--demo", false) != NULL;
+	bool reorganised = opt(argc, argv, "--reorganised", false) != NULL;
 	const char *count_s = opt(argc, argv, "--dossiers", true);
 	int count = count_s ? atoi(count_s) : 400;
 	if (count < 0 || count > 10000000) {
@@ -247,6 +248,11 @@ int mc_cli_init(int argc, char **argv)
 		mc_time_parse(&to, "2017-06-30T16:00");
 		if (count > 0 && mc_demo_dossiers(st, tc, count, 2017, from, to, stdout) != 0) {
 			fprintf(stderr, "motcua: could not generate the demo dossiers\n");
+			goto cleanup;
+		}
+		/* A quarter of as many dossiers in 2025, open across the change. */
+		if (reorganised && mc_demo_reorganise(st, tc, count / 4, 2025, stdout) != 0) {
+			fprintf(stderr, "motcua: could not reorganise the demo province as of 2025-07-01\n");
 			goto cleanup;
 		}
 		printf("motcua: demo accounts admin, tiepnhan, chuyenvien, lanhdao, giamsat, congdan%s\n"
@@ -706,8 +712,11 @@ cleanup:
 int mc_cli_unit(int argc, char **argv)
 {
 	static const char *const known[] = {"--db", "--code", "--name", "--level", "--parent", "--province", NULL};
+	int planned = mc_cli_unit_plan(argc, argv);
+	if (planned >= 0)
+		return planned;
 	if (argc < 1 || strcmp(argv[0], "add") != 0) {
-		fprintf(stderr, "usage: motcua unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] "
+		fprintf(stderr, "usage: motcua unit (plan --file F | apply --plan ID | add ...)\n       motcua unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] "
 				"[--province CODE]\n");
 		return 2;
 	}

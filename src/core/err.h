@@ -40,6 +40,7 @@ typedef enum {
 	MC_REASON_AMOUNT_MISMATCH,   /* a confirmation's amount is not the amount owed */
 	MC_REASON_PAYMENT_CLOSED,    /* the payment was settled or closed otherwise */
 	MC_REASON_NOTHING_OWED,	     /* no amount is owed online */
+	MC_REASON_UNIT_ENDED,	     /* the unit named has ended (docs/units.md): its successor serves */
 	MC_REASON_COUNT_
 } mc_reason;
 

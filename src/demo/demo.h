@@ -67,4 +67,15 @@ int mc_demo_dossiers(mc_store *st, const mc_time_ctx *tc, int count, uint32_t se
 int mc_demo_dossiers_bulk(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, int64_t from,
 			  int64_t to, FILE *log);
 
+/*
+ * The same province after the reorganisation of 1 July 2025 (reorg.c,
+ * docs/units.md): count dossiers filed from April to June 2025 (seed as
+ * mc_demo_dossiers), many left open, then a plan applied at 2025-07-01 that
+ * merges each district's communes four by four into new communes under the
+ * province and ends the district level; open dossiers and users move to the
+ * successors. The 2017 units stay, ended, with their figures. Requires
+ * mc_demo_load; tc as loaded after it.
+ */
+int mc_demo_reorganise(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, FILE *log);
+
 #endif

@@ -46,6 +46,8 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 	[MC_PROB_NOT_READY] = {"not-ready", 503, "The server cannot serve requests now"},
 	[MC_PROB_PAYMENT_NOT_CONFIGURED] = {"payment-not-configured", 409,
 					    "Online payment is not configured on this server"},
+	[MC_PROB_UNIT_ENDED] = {"unit-ended", 422, "The unit has ended; its successor serves"},
+	[MC_PROB_PLAN_APPLIED] = {"plan-applied", 409, "The plan has been applied already"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)
@@ -79,6 +81,7 @@ static mc_problem reason_problem(mc_reason reason)
 	case MC_REASON_AMOUNT_MISMATCH: return MC_PROB_AMOUNT_MISMATCH;
 	case MC_REASON_PAYMENT_CLOSED: return MC_PROB_PAYMENT_CLOSED;
 	case MC_REASON_NOTHING_OWED: return MC_PROB_NOTHING_OWED;
+	case MC_REASON_UNIT_ENDED: return MC_PROB_UNIT_ENDED;
 	case MC_REASON_COUNT_: break;
 	}
 	return MC_PROB_INTERNAL;

@@ -574,6 +574,18 @@ int64_t mc_db_unit_child(const char *lo, const char *path)
 	return strtoll(path + n, NULL, 10);
 }
 
+int64_t mc_db_unit_last(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n < 2)
+		return 0;
+	n--; /* the final slash */
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	return strtoll(path + n, NULL, 10);
+}
+
 const char *mc_db_files_dir(const mc_store *st)
 {
 	return st->files_dir;

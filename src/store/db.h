@@ -157,6 +157,8 @@ int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id);
  * path lies under (its id, the number after lo), 0 when path is lo itself:
  * the key of figures grouped by child unit. */
 int64_t mc_db_unit_child(const char *lo, const char *path);
+/* The unit a path ends with ("/1/5/23/": 23). */
+int64_t mc_db_unit_last(const char *path);
 
 /* The attachment folder of the connection (borrowed). */
 const char *mc_db_files_dir(const mc_store *st);

@@ -126,7 +126,13 @@ typedef struct {
 	int32_t one_stop_since;            /* local day (days since 1970-01-01) since when the unit runs the
 					    * one-stop mechanism (cơ chế một cửa, một cửa liên thông); 0 = not */
 	int32_t electronic_one_stop_since; /* the same for the electronic one-stop system; 0 = not */
+	int32_t valid_from;     /* local day from which it is in force; 0 = since before the system knew it */
+	int32_t valid_to;       /* the first local day it is no longer in force; 0 = in force */
+	int64_t successor_id;   /* once ended: the unit that took over its open dossiers; 0 = none */
 } mc_unit;
+
+/* Whether u is in force on the local day `day` (docs/units.md). */
+bool mc_unit_in_force(const mc_unit *u, int32_t day);
 
 /* Frees the strings of u and zeroes it. NULL-safe. */
 void mc_unit_clear(mc_unit *u);
@@ -143,6 +149,70 @@ int mc_store_unit_list(mc_store *st, mc_unit **out, size_t *n);
 int mc_store_unit_within(mc_store *st, bool *out, int64_t unit, int64_t ancestor);
 /* Clears the n units of list and frees it. NULL-safe. */
 void mc_unit_free_list(mc_unit *list, size_t n);
+
+/*
+ * Units that change over time (docs/units.md): a unit ends on a day (the
+ * first on which it is no longer in force), and the units that take its
+ * place are linked to it. A change that would rewrite the past (rename, move
+ * under another parent, merge, split) ends the unit and creates its
+ * successor with a code of its own; only the plan (app/unit_plan.h) does so.
+ */
+typedef struct {
+	int64_t unit_id;
+	int64_t successor_id;
+	char *kind;	 /* merge | split | rename | move | end */
+	int64_t plan_id; /* 0 when not made by a plan */
+} mc_unit_link;
+
+/* Ends unit_id on day, its open dossiers going to successor_id (0 = none).
+ * MC_ENOTFOUND for an unknown unit, MC_ECONFLICT when it has ended already. */
+int mc_store_unit_end(mc_store *st, int64_t unit_id, int32_t day, int64_t successor_id);
+/* Links a unit to one of its successors. MC_ECONFLICT when linked already. */
+int mc_store_unit_link(mc_store *st, int64_t unit_id, int64_t successor_id, const char *kind,
+		       int64_t plan_id);
+/* Every link, by unit then successor. Caller frees with mc_unit_link_free_list. */
+int mc_store_unit_links(mc_store *st, mc_unit_link **out, size_t *n);
+void mc_unit_link_free_list(mc_unit_link *list, size_t n);
+/* The codes of the open dossiers (finished_at = 0) whose current unit is
+ * unit_id, in code order. Caller frees each and the array (mc_strv_free). */
+int mc_store_unit_open_dossiers(mc_store *st, char ***out, size_t *n, int64_t unit_id);
+void mc_strv_free(char **list, size_t n);
+/* Counts the open dossiers held by unit_id and its active officers. */
+int mc_store_unit_holdings(mc_store *st, int64_t *open_dossiers, int64_t *active_users, int64_t unit_id);
+/* Moves the users of from_unit to to_unit (*moved counts them), or, when
+ * to_unit is 0, deactivates its active ones and ends their sessions
+ * (*moved counts those deactivated). */
+int mc_store_unit_users_move(mc_store *st, int64_t *moved, int64_t from_unit, int64_t to_unit);
+
+/* A reorganisation plan as stored (app/unit_plan.h reads its body). */
+typedef struct {
+	int64_t id;
+	char *name;
+	int32_t effective_day; /* local day on which its changes take effect */
+	char *body;	       /* the operations, JSON as checked by mc_app_unit_plan_parse */
+	char *status;	       /* draft | scheduled | applied */
+	int64_t created_by;
+	int64_t created_at;
+	int64_t applied_at; /* 0 until applied */
+	int64_t moved_dossiers;
+	int64_t moved_users;
+	int64_t deactivated_users;
+} mc_unit_plan;
+
+void mc_unit_plan_clear(mc_unit_plan *p);
+void mc_unit_plan_free_list(mc_unit_plan *list, size_t n);
+/* Sets p->id; status as given (draft or scheduled). */
+int mc_store_unit_plan_create(mc_store *st, mc_unit_plan *p);
+/* On success *out owns its strings. MC_ENOTFOUND when unknown. */
+int mc_store_unit_plan_get(mc_store *st, mc_unit_plan *out, int64_t id);
+/* Every plan, newest first. */
+int mc_store_unit_plan_list(mc_store *st, mc_unit_plan **out, size_t *n);
+/* Sets a plan's status from one that is not 'applied' (and, when applied,
+ * its counts and applied_at). MC_ECONFLICT when it was applied already,
+ * MC_ENOTFOUND when unknown: the guard against applying a plan twice. */
+int mc_store_unit_plan_mark(mc_store *st, const mc_unit_plan *p);
+/* The ids of the scheduled plans whose day is on or before day, oldest first. */
+int mc_store_unit_plan_due(mc_store *st, int64_t **out, size_t *n, int32_t day);
 
 /* The units of one level in a subtree, and how many of them run the one-stop
  * mechanism and the electronic one-stop system on a day. */
@@ -767,6 +837,9 @@ typedef enum {
 				* empty, and one for the unit itself (its own desk) when not empty */
 	MC_STATS_BY_FIELD,     /* a row per field (lĩnh vực) with dossiers */
 	MC_STATS_BY_PROCEDURE, /* a row per procedure with dossiers */
+	MC_STATS_EACH_UNIT,    /* a row per unit of the subtree whose own desk has figures, keyed by
+				* that unit (not its subtree): for rolling the figures of units that
+				* have ended up into today's (docs/statistics.md §11) */
 } mc_stats_group;
 
 typedef struct {

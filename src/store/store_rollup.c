@@ -503,8 +503,10 @@ int mc_store_migrate(mc_store *st)
 
 bool mc_store_rollup_answers(const mc_stats_query *q)
 {
-	return !q->live && (q->group == MC_STATS_TOTAL || q->group == MC_STATS_BY_UNIT) && q->from < q->to &&
-	       mc_local_day_start(mc_local_day(q->from)) == q->from &&
+	return !q->live &&
+	       (q->group == MC_STATS_TOTAL || q->group == MC_STATS_BY_UNIT ||
+		q->group == MC_STATS_EACH_UNIT) &&
+	       q->from < q->to && mc_local_day_start(mc_local_day(q->from)) == q->from &&
 	       mc_local_day_start(mc_local_day(q->to)) == q->to && q->at <= q->to;
 }
 
@@ -516,7 +518,13 @@ struct acc {
 struct accs {
 	struct acc *list;
 	size_t len, cap;
+	bool each; /* keyed by each unit (MC_STATS_EACH_UNIT), not by the child of the subtree's root */
 };
+
+static int64_t key_of(const struct accs *a, const char *lo, const char *path)
+{
+	return a->each ? mc_db_unit_last(path) : mc_db_unit_child(lo, path);
+}
 
 static mc_stats_counts *acc_of(struct accs *a, int64_t key)
 {
@@ -607,7 +615,7 @@ static int read_cells(mc_store *st, struct accs *a, const char *sql, const char 
 
 		for (int k = 0; k < MC_ROLLUP_N; k++)
 			x.v[k] = mc_q_col_int(q, 4 + k);
-		fold(acc_of(a, mc_db_unit_child(lo, mc_q_col_text(q, 0))), &x, fd, td);
+		fold(acc_of(a, key_of(a, lo, mc_q_col_text(q, 0))), &x, fd, td);
 		rc = 0;
 	}
 	mc_q_done(q);
@@ -634,8 +642,7 @@ static int open_overdue(mc_store *st, struct accs *a, const char *lo, const char
 		mc_q_int(q, 3, at);
 	}
 	while (rc == 0 && (rc = mc_q_row(q, "count overdue open dossiers")) == 1) {
-		acc_of(a, mc_db_unit_child(lo, mc_q_col_text(q, 0)))->in_progress_overdue +=
-		    mc_q_col_int(q, 1);
+		acc_of(a, key_of(a, lo, mc_q_col_text(q, 0)))->in_progress_overdue += mc_q_col_int(q, 1);
 		rc = 0;
 	}
 	mc_q_done(q);
@@ -663,10 +670,11 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 	    {days, mf == mt ? 0 : mc_rollup_month_first(mt), mf == mt ? 0 : mc_rollup_month_first(mt + 1)},
 	    {repeats, fd, td},
 	};
-	struct accs a = {0};
+	struct accs a = {.each = q->group == MC_STATS_EACH_UNIT};
 	int rc = 0;
 
-	acc_of(&a, 0);
+	if (!a.each)
+		acc_of(&a, 0);
 	for (size_t i = 0; i < MC_ARRAY_LEN(parts) && rc == 0; i++) {
 		if (parts[i].lo < parts[i].hi)
 			rc = read_cells(st, &a, parts[i].sql, lo, hi, parts[i].lo, parts[i].hi, fd, td);

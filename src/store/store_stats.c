@@ -182,9 +182,10 @@ static mc_stats_row *rows_find(struct rows *r, mc_stats_group g, int64_t unit_ke
 {
 	for (size_t i = 0; i < r->len; i++) {
 		mc_stats_row *x = &r->list[i];
-		if (g == MC_STATS_BY_FIELD  ? strcmp(x->field, k->field ? k->field : "") == 0
-		    : g == MC_STATS_BY_UNIT ? x->unit_id == unit_key
-					    : g == MC_STATS_TOTAL || x->procedure_id == k->procedure_id)
+		if (g == MC_STATS_BY_FIELD ? strcmp(x->field, k->field ? k->field : "") == 0
+		    : g == MC_STATS_BY_UNIT || g == MC_STATS_EACH_UNIT
+			? x->unit_id == unit_key
+			: g == MC_STATS_TOTAL || x->procedure_id == k->procedure_id)
 			return x;
 	}
 	mc_stats_row *x = rows_add(r);
@@ -240,7 +241,9 @@ static int count(mc_store *st, struct rows *r, const char *sql, const mc_col *co
 		rc = mc_q_read(q, cols, n_cols, &k);
 		if (rc)
 			break;
-		int64_t unit_key = query->group == MC_STATS_BY_UNIT ? mc_db_unit_child(lo, k.path) : 0;
+		int64_t unit_key = query->group == MC_STATS_BY_UNIT	? mc_db_unit_child(lo, k.path)
+				   : query->group == MC_STATS_EACH_UNIT ? mc_db_unit_last(k.path)
+									: 0;
 		/* Added: by unit, several paths fold into one child. */
 		mc_stats_add(&rows_find(r, query->group, unit_key, &k)->c, &k.c);
 	}
@@ -279,6 +282,12 @@ static void drop_empty(struct rows *r)
 	r->len = kept;
 }
 
+static int cmp_unit(const void *a, const void *b)
+{
+	int64_t x = ((const mc_stats_row *)a)->unit_id, y = ((const mc_stats_row *)b)->unit_id;
+	return (x > y) - (x < y);
+}
+
 static int cmp_field(const void *a, const void *b)
 {
 	return strcmp(((const mc_stats_row *)a)->field, ((const mc_stats_row *)b)->field);
@@ -299,7 +308,10 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 
 	*out = NULL;
 	*n = 0;
-	if (q->from >= q->to || q->group < MC_STATS_TOTAL || q->group > MC_STATS_BY_PROCEDURE) {
+	/* Each unit is counted by the statements of the grouping by unit. */
+	int sql_group = q->group == MC_STATS_EACH_UNIT ? MC_STATS_BY_UNIT : (int)q->group;
+
+	if (q->from >= q->to || q->group < MC_STATS_TOTAL || q->group > MC_STATS_EACH_UNIT) {
 		rc = MC_EINVAL;
 		goto cleanup;
 	}
@@ -321,12 +333,12 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 		struct sums sums = {&r, q->group};
 		rc = mc_store_rollup_stats(st, q, lo, hi, add_sums, &sums);
 	} else {
-		rc = count(st, &r, sql_counts[q->group], count_cols, MC_ARRAY_LEN(count_cols), lo, hi, q);
+		rc = count(st, &r, sql_counts[sql_group], count_cols, MC_ARRAY_LEN(count_cols), lo, hi, q);
 		if (rc == 0)
-			rc = count(st, &r, sql_supplements[q->group], supplement_cols,
+			rc = count(st, &r, sql_supplements[sql_group], supplement_cols,
 				   MC_ARRAY_LEN(supplement_cols), lo, hi, q);
 		if (rc == 0)
-			rc = count(st, &r, sql_apologies[q->group], apology_cols, MC_ARRAY_LEN(apology_cols),
+			rc = count(st, &r, sql_apologies[sql_group], apology_cols, MC_ARRAY_LEN(apology_cols),
 				   lo, hi, q);
 	}
 	if (rc)
@@ -343,6 +355,12 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 		} else {
 			r.list[0].unit_id = q->unit_id;
 		}
+		break;
+	case MC_STATS_EACH_UNIT:
+		drop_empty(&r);
+		/* None at all for a unit without figures: qsort takes no NULL array. */
+		if (r.len > 1)
+			qsort(r.list, r.len, sizeof(r.list[0]), cmp_unit);
 		break;
 	case MC_STATS_BY_FIELD:
 		drop_empty(&r);

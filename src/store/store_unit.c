@@ -3,6 +3,8 @@
  */
 #include "store/db.h"
 
+#include "core/buf.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +18,7 @@ static const char *str(const char *s)
 
 #define UNIT_COLS                                                                                            \
 	"id, parent_id, code, name, level, province_code, office_hours, address, phone, one_stop_since, "    \
-	"electronic_one_stop_since"
+	"electronic_one_stop_since, valid_from, valid_to, successor_id"
 
 static const mc_col unit_cols[] = {
     MC_COL(MC_COL_I64, mc_unit, id, "id"),
@@ -30,7 +32,15 @@ static const mc_col unit_cols[] = {
     MC_COL(MC_COL_STR, mc_unit, phone, "phone"),
     MC_COL(MC_COL_I32, mc_unit, one_stop_since, "one_stop_since"),
     MC_COL(MC_COL_I32, mc_unit, electronic_one_stop_since, "electronic_one_stop_since"),
+    MC_COL(MC_COL_I32, mc_unit, valid_from, "valid_from"),
+    MC_COL(MC_COL_I32, mc_unit, valid_to, "valid_to"),
+    MC_COL(MC_COL_I64, mc_unit, successor_id, "successor_id"),
 };
+
+bool mc_unit_in_force(const mc_unit *u, int32_t day)
+{
+	return (!u->valid_from || u->valid_from <= day) && (!u->valid_to || day < u->valid_to);
+}
 
 void mc_unit_clear(mc_unit *u)
 {
@@ -50,8 +60,8 @@ int mc_store_unit_create(mc_store *st, mc_unit *u)
 {
 	static const char ins[] =
 	    "INSERT INTO unit (parent_id, code, name, level, province_code, office_hours, "
-	    "address, phone, one_stop_since, electronic_one_stop_since) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+	    "address, phone, one_stop_since, electronic_one_stop_since, valid_from, valid_to) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
 	/* The path is the parent's path and the new id; the root's is "/id/". */
 	static const char set_path[] =
 	    "UPDATE unit SET path = coalesce((SELECT p.path FROM unit p WHERE p.id = unit.parent_id), '/') "
@@ -76,6 +86,8 @@ int mc_store_unit_create(mc_store *st, mc_unit *u)
 	mc_q_text(q, 8, str(u->phone));
 	mc_q_ref(q, 9, u->one_stop_since);
 	mc_q_ref(q, 10, u->electronic_one_stop_since);
+	mc_q_ref(q, 11, u->valid_from);
+	mc_q_ref(q, 12, u->valid_to);
 	rc = mc_q_row(q, "insert unit");
 	if (rc == 1)
 		id = mc_q_col_int(q, 0);
@@ -203,6 +215,180 @@ void mc_unit_free_list(mc_unit *list, size_t n)
 	free(list);
 }
 
+/* ---- units over time ---------------------------------------------------- */
+
+int mc_store_unit_end(mc_store *st, int64_t unit_id, int32_t day, int64_t successor_id)
+{
+	static const char sql[] =
+	    "UPDATE unit SET valid_to = $2, successor_id = $3 WHERE id = $1 AND valid_to IS NULL";
+	static const char exists[] = "SELECT 1 FROM unit WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	mc_q_int(q, 2, day);
+	mc_q_ref(q, 3, successor_id);
+	rc = mc_q_exec(q, "end unit");
+	if (rc || mc_q_changes(q) > 0)
+		goto cleanup;
+	mc_q_done(q);
+	q = NULL;
+	/* Nothing changed: unknown, or ended already. */
+	rc = mc_db_prepare(st, &q, exists);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	rc = mc_q_row(q, "read unit");
+	rc = rc == 1 ? MC_ECONFLICT : rc == 0 ? MC_ENOTFOUND : rc;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_unit_link(mc_store *st, int64_t unit_id, int64_t successor_id, const char *kind, int64_t plan_id)
+{
+	static const char sql[] =
+	    "INSERT INTO unit_successor (unit_id, successor_id, kind, plan_id) VALUES ($1, $2, $3, $4)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_int(q, 1, unit_id);
+		mc_q_int(q, 2, successor_id);
+		mc_q_text(q, 3, str(kind));
+		mc_q_ref(q, 4, plan_id);
+		rc = mc_q_try(q, "link unit to its successor");
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+static const mc_col link_cols[] = {
+    MC_COL(MC_COL_I64, mc_unit_link, unit_id, "unit_id"),
+    MC_COL(MC_COL_I64, mc_unit_link, successor_id, "successor_id"),
+    MC_COL(MC_COL_STR, mc_unit_link, kind, "kind"),
+    MC_COL(MC_COL_I64, mc_unit_link, plan_id, "plan_id"),
+};
+
+int mc_store_unit_links(mc_store *st, mc_unit_link **out, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT unit_id, successor_id, kind, plan_id FROM unit_successor ORDER BY unit_id, successor_id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	rc = mc_q_read_list(q, "list unit successors", link_cols, MC_ARRAY_LEN(link_cols), sizeof **out, out,
+			    n);
+	mc_q_done(q);
+	return rc;
+}
+
+void mc_unit_link_free_list(mc_unit_link *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		free(list[i].kind);
+	free(list);
+}
+
+void mc_strv_free(char **list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+int mc_store_unit_open_dossiers(mc_store *st, char ***out, size_t *n, int64_t unit_id)
+{
+	static const char sql[] =
+	    "SELECT code FROM dossier WHERE current_unit_id = $1 AND finished_at = 0 ORDER BY code";
+	mc_q *q = NULL;
+	char **list = NULL;
+	size_t len = 0, cap = 0;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	while ((rc = mc_q_row(q, "list a unit's open dossiers")) == 1) {
+		MC_GROW(list, len, cap);
+		list[len++] = mc_q_col_dup(q, 0);
+	}
+cleanup:
+	mc_q_done(q);
+	if (rc < 0) {
+		mc_strv_free(list, len);
+		list = NULL;
+		len = 0;
+	}
+	*out = list;
+	*n = len;
+	return rc < 0 ? rc : 0;
+}
+
+int mc_store_unit_holdings(mc_store *st, int64_t *open_dossiers, int64_t *active_users, int64_t unit_id)
+{
+	static const char sql[] =
+	    "SELECT (SELECT count(*) FROM dossier WHERE current_unit_id = $1 AND finished_at = 0), "
+	    "(SELECT count(*) FROM app_user WHERE unit_id = $1 AND active)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*open_dossiers = *active_users = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	rc = mc_q_row(q, "count a unit's holdings");
+	if (rc == 1) {
+		*open_dossiers = mc_q_col_int(q, 0);
+		*active_users = mc_q_col_int(q, 1);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
+int mc_store_unit_users_move(mc_store *st, int64_t *moved, int64_t from_unit, int64_t to_unit)
+{
+	static const char move[] = "UPDATE app_user SET unit_id = $2 WHERE unit_id = $1";
+	static const char off[] = "UPDATE app_user SET active = $2 WHERE unit_id = $1 AND active";
+	/* A deactivated officer's open sessions end with the unit. */
+	static const char sessions[] = "DELETE FROM session WHERE user_id IN (SELECT id FROM app_user WHERE "
+				       "unit_id = $1 AND NOT active)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, to_unit ? move : off);
+
+	*moved = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, from_unit);
+	if (to_unit)
+		mc_q_int(q, 2, to_unit);
+	else
+		mc_q_bool(q, 2, false);
+	rc = mc_q_exec(q, to_unit ? "move a unit's users" : "deactivate a unit's users");
+	if (rc)
+		goto cleanup;
+	*moved = mc_q_changes(q);
+	if (!to_unit) {
+		mc_q_done(q);
+		q = NULL;
+		rc = mc_db_prepare(st, &q, sessions);
+		if (rc)
+			goto cleanup;
+		mc_q_int(q, 1, from_unit);
+		rc = mc_q_exec(q, "end a unit's sessions");
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
 int mc_store_unit_one_stop(mc_store *st, mc_one_stop_count out[4], int64_t unit_id, int32_t day)
 {
 	static const char *const levels[] = {"province", "department", "district", "commune"};
@@ -211,7 +397,10 @@ int mc_store_unit_one_stop(mc_store *st, mc_one_stop_count out[4], int64_t unit_
 	    "sum(CASE WHEN one_stop_since IS NOT NULL AND one_stop_since <= $3 THEN 1 ELSE 0 END), "
 	    "sum(CASE WHEN electronic_one_stop_since IS NOT NULL AND electronic_one_stop_since <= $3 "
 	    "THEN 1 ELSE 0 END) "
-	    "FROM unit WHERE path >= $1 AND path < $2 GROUP BY level";
+	    "FROM unit WHERE path >= $1 AND path < $2 "
+	    /* The units in force that day: the 2017 report counts 2017's tree. */
+	    "AND (valid_from IS NULL OR valid_from <= $3) AND (valid_to IS NULL OR valid_to > $3) "
+	    "GROUP BY level";
 	mc_q *q = NULL;
 	char lo[256], hi[256];
 	int rc;

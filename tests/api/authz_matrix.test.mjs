@@ -68,6 +68,13 @@ const RULES = {
   // The unit in the path is checked before the body: an empty name is the 422.
   'PATCH /api/v1/units/{code}': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: `/api/v1/units/${f.unit}`,
     body: { name: '' } }) },
+  // Reorganisation plans change the whole tree: the root's administrator's.
+  // An empty plan is the 422, an unknown plan the 404.
+  'GET /api/v1/unit-plans': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/unit-plans' }) },
+  'POST /api/v1/unit-plans': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/unit-plans', body: {} }) },
+  'GET /api/v1/unit-plans/{id}': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/unit-plans/999999' }) },
+  'POST /api/v1/unit-plans/{id}/apply': { roles: ADMIN, scope: 'root',
+    req: () => ({ path: '/api/v1/unit-plans/999999/apply' }) },
   'GET /api/v1/users': { roles: LEADERS, req: () => ({ path: '/api/v1/users' }) },
   // A username that exists already: 409 for an allowed administrator.
   'POST /api/v1/users': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: '/api/v1/users', body: {
@@ -181,7 +188,7 @@ const fx = {};
 
 function counts() {
   const tables = ['dossier', 'event', 'dossier_document', 'app_user', 'unit', 'procedure', 'calendar_year',
-    'calendar_day', 'apology', 'payment', 'rating', 'attachment', 'outbox'];
+    'calendar_day', 'apology', 'payment', 'rating', 'attachment', 'outbox', 'unit_plan', 'unit_successor'];
   const q = `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
   return JSON.parse(execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }))[0];
 }

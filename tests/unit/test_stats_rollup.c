@@ -232,6 +232,43 @@ static void test_rollup_equals_live_counts(void **state)
 	compare_many();
 }
 
+/* Each unit's own desk (MC_STATS_EACH_UNIT, which rolls ended units up into
+ * today's, docs/statistics.md §11): the same from the roll-up as counted
+ * live, and its rows add up to the unit's total. */
+static void test_each_unit_equals_live_and_adds_up(void **state)
+{
+	(void)state;
+	const int64_t periods[][2] = {
+	    {local_midnight(2017, 1, 1), local_midnight(2018, 1, 1)},
+	    {local_midnight(2017, 3, 1), local_midnight(2017, 4, 1)},
+	    {local_midnight(2016, 12, 20), local_midnight(2017, 2, 11)},
+	};
+	int64_t seen = 0;
+
+	for (int u = 0; u < fx.n_units; u++) {
+		for (size_t k = 0; k < sizeof periods / sizeof periods[0]; k++) {
+			seen += compare(fx.units[u], periods[k][0], periods[k][1], MC_STATS_EACH_UNIT);
+			mc_stats_query q = {.unit_id = fx.units[u], .from = periods[k][0], .to = periods[k][1],
+					    .at = periods[k][1], .group = MC_STATS_EACH_UNIT};
+			mc_stats_row *rows = NULL, *total = NULL;
+			size_t n = 0, n_total = 0;
+			mc_stats_counts sum = {0};
+			assert_int_equal(mc_store_stats(fx.st, &rows, &n, &q), 0);
+			for (size_t i = 0; i < n; i++) {
+				assert_true(i == 0 || rows[i - 1].unit_id < rows[i].unit_id);
+				assert_false(mc_stats_is_zero(&rows[i].c));
+				mc_stats_add(&sum, &rows[i].c);
+			}
+			q.group = MC_STATS_TOTAL;
+			assert_int_equal(mc_store_stats(fx.st, &total, &n_total, &q), 0);
+			assert_stats_counts_equal(&sum, &total[0].c);
+			mc_stats_row_free_list(rows, n);
+			mc_stats_row_free_list(total, n_total);
+		}
+	}
+	assert_true(seen > 0);
+}
+
 /* What the first start after the migration does, on a database that has
  * dossiers: the table is emptied and counted again from them. */
 static void test_rebuilt_table_gives_the_same_figures(void **state)
@@ -280,6 +317,7 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rollup_equals_live_counts),
+	    cmocka_unit_test(test_each_unit_equals_live_and_adds_up),
 	    cmocka_unit_test(test_rebuilt_table_gives_the_same_figures),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

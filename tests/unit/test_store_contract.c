@@ -3486,6 +3486,145 @@ static void test_read_list(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* ---- units over time (docs/units.md) ----------------------------------- */
+
+/* A unit ends once, on a day, with its successor; the links, the open
+ * dossiers it holds and its users follow; plans are applied once. */
+static void test_unit_periods(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	int64_t desk = add_user(f->st, "desk.qb", MC_ROLE_DESK, f->commune);
+	int32_t day = mc_days_from_civil(2025, 7, 1);
+	mc_dossier d = {0};
+	mc_unit u = {0};
+	mc_unit_link *links = NULL;
+	char **codes = NULL;
+	size_t n = 0;
+	int64_t open = 0, users = 0, moved = 0;
+	mc_one_stop_count counts[4];
+
+	/* A new commune in force from the day, under the province. */
+	memset(&u, 0, sizeof u);
+	u.parent_id = f->province;
+	u.code = "000.25.001.H56";
+	u.name = "xã Quảng Bình";
+	u.level = "commune";
+	u.province_code = "H56";
+	u.one_stop_since = day;
+	u.valid_from = day;
+	assert_int_equal(mc_store_unit_create(f->st, &u), 0);
+	int64_t merged = u.id;
+	assert_int_equal(mc_store_unit_get(f->st, &u, merged), 0);
+	assert_int_equal(u.valid_from, day);
+	assert_int_equal(u.valid_to, 0);
+	assert_false(mc_unit_in_force(&u, day - 1));
+	assert_true(mc_unit_in_force(&u, day));
+	mc_unit_clear(&u);
+
+	/* Two open dossiers and one finished at the commune. */
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_RECEIVED, 1750000000, 1749000000,
+		     "Nguyễn Văn An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	dossier_init(&d, "000.31.30.H56-250601-0002", proc, f->commune, MC_ST_PROCESSING, 1750000000,
+		     1749000000, "Lê Thị Bình");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	dossier_init(&d, "000.31.30.H56-250601-0003", proc, f->commune, MC_ST_RESOLVED, 1750000000, 1749000000,
+		     "Trần Văn Cường");
+	d.finished_at = 1749500000;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	mc_dossier_clear(&d);
+	assert_int_equal(mc_store_unit_holdings(f->st, &open, &users, f->commune), 0);
+	assert_int_equal(open, 2);
+	assert_int_equal(users, 1);
+	assert_int_equal(mc_store_unit_open_dossiers(f->st, &codes, &n, f->commune), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(codes[0], "000.31.30.H56-250601-0001");
+	assert_string_equal(codes[1], "000.31.30.H56-250601-0002");
+	mc_strv_free(codes, n);
+
+	/* Ended once: the second time is a conflict, an unknown unit not found. */
+	assert_int_equal(mc_store_unit_end(f->st, f->commune, day, merged), 0);
+	assert_int_equal(mc_store_unit_end(f->st, f->commune, day, merged), MC_ECONFLICT);
+	assert_int_equal(mc_store_unit_end(f->st, 99999, day, merged), MC_ENOTFOUND);
+	assert_int_equal(mc_store_unit_get(f->st, &u, f->commune), 0);
+	assert_int_equal(u.valid_to, day);
+	assert_int_equal(u.successor_id, merged);
+	assert_true(mc_unit_in_force(&u, day - 1));
+	assert_false(mc_unit_in_force(&u, day));
+	assert_string_equal(u.code, "000.31.30.H56"); /* its code stays with its period */
+	mc_unit_clear(&u);
+
+	assert_int_equal(mc_store_unit_link(f->st, f->commune, merged, "merge", 0), 0);
+	assert_int_equal(mc_store_unit_link(f->st, f->commune, merged, "merge", 0), MC_ECONFLICT);
+	assert_int_equal(mc_store_unit_link(f->st, f->commune, 99999, "merge", 0), MC_ENOTFOUND);
+	assert_int_equal(mc_store_unit_links(f->st, &links, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(links[0].unit_id, f->commune);
+	assert_int_equal(links[0].successor_id, merged);
+	assert_string_equal(links[0].kind, "merge");
+	mc_unit_link_free_list(links, n);
+
+	/* The users move; a second unit's are deactivated and lose their sessions. */
+	assert_int_equal(mc_store_unit_users_move(f->st, &moved, f->commune, merged), 0);
+	assert_int_equal(moved, 1);
+	mc_user usr;
+	assert_int_equal(mc_store_user_get(f->st, &usr, desk), 0);
+	assert_int_equal(usr.unit_id, merged);
+	assert_true(usr.active);
+	mc_user_clear(&usr);
+	int64_t desk2 = add_user(f->st, "desk.qh", MC_ROLE_DESK, f->commune2);
+	assert_int_equal(mc_store_session_create(f->st, "ab12", desk2, 1, 4000000000), 0);
+	assert_int_equal(mc_store_unit_users_move(f->st, &moved, f->commune2, 0), 0);
+	assert_int_equal(moved, 1);
+	assert_int_equal(mc_store_user_get(f->st, &usr, desk2), 0);
+	assert_false(usr.active);
+	mc_user_clear(&usr);
+	assert_int_equal(mc_store_session_get(f->st, NULL, NULL, "ab12"), MC_ENOTFOUND);
+
+	/* The one-stop counts of a day count the units in force that day. */
+	assert_int_equal(mc_store_unit_one_stop(f->st, counts, f->province, day - 1), 0);
+	assert_int_equal(counts[3].units, 2);
+	assert_int_equal(mc_store_unit_one_stop(f->st, counts, f->province, day), 0);
+	assert_int_equal(counts[3].units, 2); /* Quảng Hòa still, and the new commune */
+	assert_int_equal(counts[3].one_stop, 1);
+
+	/* A plan is applied once. */
+	mc_unit_plan p = {.name = "Sắp xếp 2025", .effective_day = day, .body = "{}", .status = "draft",
+			  .created_at = 1750000000};
+	assert_int_equal(mc_store_unit_plan_create(f->st, &p), 0);
+	assert_true(p.id > 0);
+	mc_unit_plan got;
+	assert_int_equal(mc_store_unit_plan_get(f->st, &got, p.id), 0);
+	assert_string_equal(got.name, "Sắp xếp 2025");
+	assert_string_equal(got.status, "draft");
+	assert_int_equal(got.effective_day, day);
+	mc_unit_plan_clear(&got);
+	int64_t *due = NULL;
+	p.status = "scheduled";
+	assert_int_equal(mc_store_unit_plan_mark(f->st, &p), 0);
+	assert_int_equal(mc_store_unit_plan_due(f->st, &due, &n, day - 1), 0);
+	assert_int_equal(n, 0);
+	free(due);
+	assert_int_equal(mc_store_unit_plan_due(f->st, &due, &n, day), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(due[0], p.id);
+	free(due);
+	p.status = "applied";
+	p.applied_at = 1751331600;
+	p.moved_dossiers = 2;
+	assert_int_equal(mc_store_unit_plan_mark(f->st, &p), 0);
+	assert_int_equal(mc_store_unit_plan_mark(f->st, &p), MC_ECONFLICT);
+	p.id = 99999;
+	assert_int_equal(mc_store_unit_plan_mark(f->st, &p), MC_ENOTFOUND);
+	mc_unit_plan *plans = NULL;
+	assert_int_equal(mc_store_unit_plan_list(f->st, &plans, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(plans[0].status, "applied");
+	assert_int_equal(plans[0].moved_dossiers, 2);
+	mc_unit_plan_free_list(plans, n);
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -3503,6 +3642,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migrate_twice, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_units, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unit_periods, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_users_sessions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_crud, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_search, setup, teardown),

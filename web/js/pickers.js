@@ -1,11 +1,17 @@
 // Choosing instead of typing: a unit by name as one types (diacritics optional, the parent
 // beside each name, a two-step choice by district), and the officer to hand a dossier to,
 // with the dossiers each has in hand. Units are searched by the server (GET /api/v1/units
-// ?q=&level=&within=&limit=), so no page loads the whole province's list.
+// ?q=&level=&within=&at=&limit=), so no page loads the whole province's list.
 import { t } from '/i18n/i18n.js';
 import { h, api, field, replace, clear, debounce, errorText, uid } from '/js/lib.js';
 
 const LIMIT = 12;
+
+// Today in Vietnam's time: the pickers offer the units in force (docs/units.md),
+// not those a reorganisation has ended.
+function today() {
+  return new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+}
 
 /** "UBND thành phố Thanh Hóa" → "thành phố Thanh Hóa": the parent as a place. */
 export function placeOf(name) {
@@ -69,7 +75,7 @@ export function unitPicker(label, { testid, hint, required, levels, within, excl
     if (ctrl) ctrl.abort();
     if (!q) { close(); return; }
     ctrl = new AbortController();
-    const sp = new URLSearchParams({ q, limit: String(LIMIT + exclude.length) });
+    const sp = new URLSearchParams({ q, limit: String(LIMIT + exclude.length), at: today() });
     if (levels && levels.length) sp.set('level', levels.join(','));
     if (within) sp.set('within', within);
     try {
@@ -116,7 +122,7 @@ export function unitPicker(label, { testid, hint, required, levels, within, excl
       ontoggle: async () => {
         if (!steps.open || loaded) return;
         loaded = true;
-        const sp = new URLSearchParams({ level: 'district' });
+        const sp = new URLSearchParams({ level: 'district', at: today() });
         if (within) sp.set('within', within);
         try {
           const { data } = await api('/api/v1/units?' + sp);
@@ -129,7 +135,7 @@ export function unitPicker(label, { testid, hint, required, levels, within, excl
       c.input.disabled = true;
       c.input.append(h('option', { value: '' }, d.input.value ? t('common.loading') : t('picker.chooseDistrictFirst')));
       if (!d.input.value) return;
-      const sp = new URLSearchParams({ parent: d.input.value });
+      const sp = new URLSearchParams({ parent: d.input.value, at: today() });
       if (levels && levels.length) sp.set('level', levels.join(','));
       try {
         const { data } = await api('/api/v1/units?' + sp);

@@ -8,7 +8,7 @@ import { h, add, api, pageTitle, replace, loading, errorText, errorBox, field, f
 import { requireRole } from '/js/app.js';
 import { unitPicker } from '/js/pickers.js';
 
-const TABS = ['units', 'users', 'procedures', 'calendar'];
+const TABS = ['units', 'users', 'procedures', 'calendar', 'plans'];
 const LEVELS = ['province', 'department', 'district', 'commune'];
 const ROLES = ['citizen', 'desk', 'specialist', 'leader', 'supervisor', 'admin'];
 
@@ -32,22 +32,24 @@ export async function render(ctx) {
   add(ctx.main, pageTitle(t('admin.title')));
   try { scope = scopeOf((await api('/api/v1/units')).data.items, me.unit?.code); } catch { scope = { root: false, units: new Set() }; }
   if (!scope.root) add(ctx.main, h('p', { class: 'alert alert-info', testid: 'admin-scope' }, t('admin.scopeNote', { name: scope.name || '—' })));
-  let tab = TABS.includes(ctx.query.get('tab')) ? ctx.query.get('tab') : 'units';
+  // Reorganisation plans change the whole tree: the root's administrator's only.
+  const tabs = scope.root ? TABS : TABS.filter((k) => k !== 'plans');
+  let tab = tabs.includes(ctx.query.get('tab')) ? ctx.query.get('tab') : 'units';
   const bar = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('admin.title') });
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel' });
   add(ctx.main, bar, panel);
   function draw() {
-    replace(bar, TABS.map((k, i) => h('button', {
+    replace(bar, tabs.map((k, i) => h('button', {
       type: 'button', role: 'tab', class: 'tab', id: 'atab-' + k, 'aria-selected': String(k === tab), tabindex: k === tab ? '0' : '-1', testid: 'admin-tab-' + k,
       onclick: () => { tab = k; history.replaceState(null, '', '/quan-tri?tab=' + k); draw(); },
       onkeydown: (e) => {
-        const j = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
+        const j = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i + tabs.length - 1) % tabs.length : -1;
         if (j >= 0) { e.preventDefault(); bar.children[j].click(); bar.children[j].focus(); }
       },
     }, t('admin.tab.' + k))));
     panel.setAttribute('aria-labelledby', 'atab-' + tab);
     replace(panel);
-    ({ units, users, procedures, calendar })[tab](ctx, panel);
+    ({ units, users, procedures, calendar, plans })[tab](ctx, panel);
   }
   draw();
 }
@@ -427,4 +429,91 @@ async function calendar(ctx, panel, yearArg) {
 function weekday(iso) {
   const d = new Date(iso + 'T12:00:00Z');
   return t('cal.wd.' + d.getUTCDay());
+}
+
+// ---- reorganisation plans (docs/units.md) ----
+const PLAN_EXAMPLE = JSON.stringify({
+  name: 'Sắp xếp đơn vị hành chính cấp xã',
+  effective: '2025-07-01',
+  users: 'move',
+  operations: [
+    { kind: 'merge', from: ['000.01.33.H56', '000.02.33.H56'], into: { code: '000.25.001.H56', name: 'UBND xã …', level: 'commune', parent: '000.00.00.H56' } },
+    { kind: 'end_level', level: 'district' },
+  ],
+}, null, 2);
+
+async function plans(ctx, panel) {
+  const text = h('textarea', { id: 'plan-body', class: 'input', rows: 14, spellcheck: 'false', testid: 'plan-body', placeholder: PLAN_EXAMPLE });
+  const err = errorBox('plan-error');
+  const previewBox = h('div', { testid: 'plan-preview-box' });
+  const listBox = h('div', null, loading());
+  panel.append(h('form', {
+    class: 'card form', testid: 'plan-form', novalidate: true, onsubmit: async (e) => {
+      e.preventDefault();
+      err.hide();
+      let body;
+      try { body = JSON.parse(text.value); } catch { err.show(t('plans.notJson')); return; }
+      try {
+        const { data } = await api('/api/v1/unit-plans', { method: 'POST', body });
+        showPlan(data);
+        drawList();
+      } catch (e2) {
+        const p = e2.problem || e2.data || {};
+        err.show(p.field ? `${p.field} (${p.rule}): ${p.detail || ''}` : e2);
+      }
+    },
+  }, h('h2', null, t('plans.write')), h('p', { class: 'hint' }, t('plans.hint')),
+  h('label', { for: 'plan-body' }, t('plans.body')), text, err,
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'plan-preview' }, t('plans.preview')))),
+  previewBox, listBox);
+
+  function showPlan(p) {
+    const pv = p.preview;
+    const done = h('p', { class: 'alert alert-success', role: 'status', hidden: true, testid: 'plan-applied' });
+    const applyErr = errorBox('plan-apply-error');
+    const parts = [h('h2', { tabindex: '-1' }, t('plans.previewOf', { name: p.name, day: p.effective })),
+      h('p', { testid: 'plan-status' }, t('plans.status.' + p.status))];
+    if (pv && pv.refused) parts.push(h('p', { class: 'alert alert-error', testid: 'plan-refused' }, `${pv.field} (${pv.rule}): ${pv.refused}`));
+    if (pv && pv.totals) {
+      parts.push(h('p', { testid: 'plan-totals' }, t('plans.totals', pv.totals)));
+      if (pv.creates.length) {
+        parts.push(h('h3', null, t('plans.creates')), table([t('admin.code'), t('admin.name'), t('admin.level'), t('admin.parent')],
+          pv.creates.map((u) => h('tr', { testid: 'plan-create-row' }, h('td', { class: 'code' }, u.code), h('td', null, u.name), h('td', null, t('level.' + u.level)), h('td', { class: 'code' }, u.parent))), 'plan-creates'));
+      }
+      parts.push(h('h3', null, t('plans.ends')), table([t('admin.code'), t('admin.name'), t('plans.kind'), t('plans.successor'), t('plans.openDossiers'), t('plans.users')],
+        pv.ends.map((u) => h('tr', { testid: 'plan-end-row', 'data-code': u.code }, h('td', { class: 'code' }, u.code), h('td', null, u.name),
+          h('td', null, t('plans.kind.' + u.kind)), h('td', { class: 'code' }, u.successors.join(', ')),
+          h('td', { class: 'num' }, String(u.open_dossiers)), h('td', { class: 'num' }, String(u.active_users)))), 'plan-ends'));
+    }
+    if (p.status === 'applied') parts.push(h('p', { testid: 'plan-moved' }, t('plans.moved', p.applied)));
+    if (p.status !== 'applied' && !(pv && pv.refused)) {
+      parts.push(applyErr, done, h('div', { class: 'actions' }, h('button', {
+        type: 'button', class: 'btn btn-primary', testid: 'plan-apply', onclick: async (e) => {
+          applyErr.hide();
+          if (!confirm(t('plans.confirm', { name: p.name, day: p.effective }))) return;
+          e.target.disabled = true;
+          try {
+            const { data, status } = await api(`/api/v1/unit-plans/${p.id}/apply`, { method: 'POST' });
+            done.hidden = false;
+            replace(done, status === 202 ? t('plans.scheduled', { day: data.effective }) : t('plans.moved', data.applied));
+            drawList();
+          } catch (e2) { e.target.disabled = false; applyErr.show(e2); }
+        },
+      }, p.status === 'scheduled' ? t('plans.applyScheduled') : t('plans.apply'))));
+    }
+    replace(previewBox, h('div', { class: 'card', testid: 'plan-preview-card' }, parts));
+    previewBox.querySelector('h2').focus();
+  }
+
+  async function drawList() {
+    let items;
+    try { items = (await api('/api/v1/unit-plans')).data.items; } catch (e) { replace(listBox, h('p', { class: 'error-text' }, errorText(e))); return; }
+    replace(listBox, h('h2', null, t('plans.list'), ` (${items.length})`),
+      table([t('plans.name'), t('plans.effective'), t('plans.statusCol'), ''], items.map((p) => h('tr', { testid: 'plan-row', 'data-id': String(p.id) },
+        h('td', null, p.name), h('td', null, p.effective), h('td', null, t('plans.status.' + p.status)),
+        h('td', null, h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'plan-open', onclick: async () => {
+          try { showPlan((await api(`/api/v1/unit-plans/${p.id}`)).data); } catch (e) { replace(previewBox, h('p', { class: 'error-text' }, errorText(e))); }
+        } }, t('plans.open'))))), 'plans-table'));
+  }
+  drawList();
 }

@@ -1,0 +1,159 @@
+/*
+ * store_unit_plan.c - reorganisation plans of the units (app/unit_plan.h), on
+ * either engine (db.h).
+ */
+#include "store/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PLAN_COLS                                                                                            \
+	"id, name, effective_day, body, status, created_by, created_at, applied_at, moved_dossiers, "        \
+	"moved_users, deactivated_users"
+
+static const mc_col plan_cols[] = {
+    MC_COL(MC_COL_I64, mc_unit_plan, id, "id"),
+    MC_COL(MC_COL_STR, mc_unit_plan, name, "name"),
+    MC_COL(MC_COL_I32, mc_unit_plan, effective_day, "effective_day"),
+    MC_COL(MC_COL_STR, mc_unit_plan, body, "body"),
+    MC_COL(MC_COL_STR, mc_unit_plan, status, "status"),
+    MC_COL(MC_COL_I64, mc_unit_plan, created_by, "created_by"),
+    MC_COL(MC_COL_I64, mc_unit_plan, created_at, "created_at"),
+    MC_COL(MC_COL_I64, mc_unit_plan, applied_at, "applied_at"),
+    MC_COL(MC_COL_I64, mc_unit_plan, moved_dossiers, "moved_dossiers"),
+    MC_COL(MC_COL_I64, mc_unit_plan, moved_users, "moved_users"),
+    MC_COL(MC_COL_I64, mc_unit_plan, deactivated_users, "deactivated_users"),
+};
+
+void mc_unit_plan_clear(mc_unit_plan *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	free(p->body);
+	free(p->status);
+	memset(p, 0, sizeof *p);
+}
+
+void mc_unit_plan_free_list(mc_unit_plan *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_unit_plan_clear(&list[i]);
+	free(list);
+}
+
+int mc_store_unit_plan_create(mc_store *st, mc_unit_plan *p)
+{
+	static const char sql[] = "INSERT INTO unit_plan (name, effective_day, body, status, created_by, "
+				  "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, p->name ? p->name : "");
+	mc_q_int(q, 2, p->effective_day);
+	mc_q_text(q, 3, p->body ? p->body : "");
+	mc_q_text(q, 4, p->status ? p->status : "draft");
+	mc_q_ref(q, 5, p->created_by);
+	mc_q_int(q, 6, p->created_at);
+	rc = mc_q_row(q, "insert unit plan");
+	if (rc == 1) {
+		p->id = mc_q_col_int(q, 0);
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_unit_plan_get(mc_store *st, mc_unit_plan *out, int64_t id)
+{
+	static const char sql[] = "SELECT " PLAN_COLS " FROM unit_plan WHERE id = $1";
+	mc_q *q = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	rc = mc_q_row(q, "read unit plan");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1)
+		rc = mc_q_read(q, plan_cols, MC_ARRAY_LEN(plan_cols), out);
+cleanup:
+	mc_q_done(q);
+	if (rc)
+		mc_unit_plan_clear(out);
+	return rc;
+}
+
+int mc_store_unit_plan_list(mc_store *st, mc_unit_plan **out, size_t *n)
+{
+	static const char sql[] = "SELECT " PLAN_COLS " FROM unit_plan ORDER BY id DESC";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	rc = mc_q_read_list(q, "list unit plans", plan_cols, MC_ARRAY_LEN(plan_cols), sizeof **out, out, n);
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_unit_plan_mark(mc_store *st, const mc_unit_plan *p)
+{
+	static const char sql[] =
+	    "UPDATE unit_plan SET status = $2, applied_at = $3, moved_dossiers = $4, moved_users = $5, "
+	    "deactivated_users = $6 WHERE id = $1 AND status <> 'applied'";
+	static const char exists[] = "SELECT 1 FROM unit_plan WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, p->id);
+	mc_q_text(q, 2, p->status);
+	mc_q_int(q, 3, p->applied_at);
+	mc_q_int(q, 4, p->moved_dossiers);
+	mc_q_int(q, 5, p->moved_users);
+	mc_q_int(q, 6, p->deactivated_users);
+	rc = mc_q_exec(q, "mark unit plan");
+	if (rc || mc_q_changes(q) > 0)
+		goto cleanup;
+	mc_q_done(q);
+	q = NULL;
+	/* Nothing changed: unknown, or applied already. */
+	rc = mc_db_prepare(st, &q, exists);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, p->id);
+	rc = mc_q_row(q, "read unit plan");
+	rc = rc == 1 ? MC_ECONFLICT : rc == 0 ? MC_ENOTFOUND : rc;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_unit_plan_due(mc_store *st, int64_t **out, size_t *n, int32_t day)
+{
+	static const char sql[] = "SELECT id FROM unit_plan WHERE status = 'scheduled' AND effective_day <= "
+				  "$1 ORDER BY effective_day, id";
+	/* Each row one int64_t of the array. */
+	static const mc_col cols[] = {{"id", MC_COL_I64, 0, 0}};
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0) {
+		mc_q_int(q, 1, day);
+		rc = mc_q_read_list(q, "list due unit plans", cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
+	}
+	mc_q_done(q);
+	return rc;
+}

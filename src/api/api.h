@@ -161,5 +161,16 @@ void mc_api_public_apologies(mc_req *r);
 void mc_api_public_results(mc_req *r);
 void mc_api_stats_report_xlsx(mc_req *r);
 void mc_api_stats_report_pdf(mc_req *r);
+void mc_api_document_types(mc_req *r);
+void mc_api_document_registers_list(mc_req *r);
+void mc_api_document_register_create(mc_req *r);
+void mc_api_document_register_pdf(mc_req *r);
+void mc_api_document_register_xlsx(mc_req *r);
+void mc_api_documents_list(mc_req *r);
+void mc_api_document_create(mc_req *r);
+void mc_api_document_receive(mc_req *r);
+void mc_api_document_get(mc_req *r);
+void mc_api_document_update(mc_req *r);
+void mc_api_document_action(mc_req *r);
 
 #endif

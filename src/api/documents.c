@@ -368,7 +368,7 @@ static int draft_fields_or_reply(mc_req *r, doc_job *j)
 		}
 		for (size_t k = 0; k < i; k++) {
 			if (strcmp(code, json_string_value(json_array_get(units, k))) == 0) {
-				mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, field, "duplicate",
+				mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, field, "format",
 						       "%s repeats unit %s", field, code);
 				return -1;
 			}

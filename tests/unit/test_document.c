@@ -128,7 +128,8 @@ static void test_series_and_notation(void **state)
 	/* Phụ lục VI: the number at most 11 digits, the notation at most 30 characters. */
 	assert_int_equal(mc_doc_notation(n, 99999999999LL, 2026, qd, false, "UBND", NULL), 0);
 	assert_int_equal(mc_doc_notation(n, 100000000000LL, 2026, qd, false, "UBND", NULL), MC_ETOOBIG);
-	assert_int_equal(mc_doc_notation(n, 1, 2026, bc, false, "ABCDEFGHIJKLMNOPQRST", "ABCDEFG"), MC_ETOOBIG);
+	assert_int_equal(mc_doc_notation(n, 1, 2026, bc, false, "ABCDEFGHIJKLMNOPQRST", "ABCDEFG"),
+			 MC_ETOOBIG);
 	assert_int_equal(mc_doc_notation(n, 1, 2026, bc, false, "ABCDEFGHIJKLMNOPQRST", "ABCDEF"), 0);
 	assert_int_equal(mc_limit_chars(strchr(n, '/') + 1), 30);
 	/* Abbreviations may not hold the notation's separators. */
@@ -152,10 +153,8 @@ static void test_year(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_types),
-	    cmocka_unit_test(test_marks),
-	    cmocka_unit_test(test_steps),
-	    cmocka_unit_test(test_series_and_notation),
+	    cmocka_unit_test(test_types), cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_steps), cmocka_unit_test(test_series_and_notation),
 	    cmocka_unit_test(test_year),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

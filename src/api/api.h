@@ -187,5 +187,16 @@ void mc_api_personal_export(mc_req *r);
 void mc_api_personal_erase(mc_req *r);
 void mc_api_personal_reads(mc_req *r);
 void mc_api_citizen_export(mc_req *r);
+void mc_api_document_types(mc_req *r);
+void mc_api_document_registers_list(mc_req *r);
+void mc_api_document_register_create(mc_req *r);
+void mc_api_document_register_pdf(mc_req *r);
+void mc_api_document_register_xlsx(mc_req *r);
+void mc_api_documents_list(mc_req *r);
+void mc_api_document_create(mc_req *r);
+void mc_api_document_receive(mc_req *r);
+void mc_api_document_get(mc_req *r);
+void mc_api_document_update(mc_req *r);
+void mc_api_document_action(mc_req *r);
 
 #endif

@@ -10,6 +10,7 @@
 #define CITIZEN MC_ROLE_BIT(MC_ROLE_CITIZEN)
 #define DESK MC_ROLE_BIT(MC_ROLE_DESK)
 #define ADMIN MC_ROLE_BIT(MC_ROLE_ADMIN)
+#define SPECIALIST MC_ROLE_BIT(MC_ROLE_SPECIALIST)
 #define LEADERS (MC_ROLE_BIT(MC_ROLE_LEADER) | MC_ROLE_BIT(MC_ROLE_SUPERVISOR) | ADMIN)
 #define ACTORS (CITIZEN | DESK | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER))
 
@@ -106,6 +107,25 @@ const mc_route mc_routes[] = {
 	{MC_M_GET, "/api/v1/stats/chart.svg", mc_api_stats_chart, MC_AUTH_SESSION, LEADERS, 0},
 	{MC_M_GET, "/api/v1/stats/report.xlsx", mc_api_stats_report_xlsx, MC_AUTH_SESSION, LEADERS, 0},
 	{MC_M_GET, "/api/v1/stats/report.pdf", mc_api_stats_report_pdf, MC_AUTH_SESSION, LEADERS, 0},
+
+	/* Official documents (docs/documents.md): specialists draft, leaders
+	 * review, sign and assign, clerks (the desk role) issue and register. */
+	{MC_M_GET, "/api/v1/document-types", mc_api_document_types, MC_AUTH_SESSION, STAFF, 0},
+	{MC_M_GET, "/api/v1/document-registers", mc_api_document_registers_list, MC_AUTH_SESSION, STAFF, 0},
+	{MC_M_POST, "/api/v1/document-registers", mc_api_document_register_create, MC_AUTH_SESSION, ADMIN,
+	 MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/document-registers/{id}/register.pdf", mc_api_document_register_pdf, MC_AUTH_SESSION,
+	 STAFF, 0},
+	{MC_M_GET, "/api/v1/document-registers/{id}/register.xlsx", mc_api_document_register_xlsx,
+	 MC_AUTH_SESSION, STAFF, 0},
+	{MC_M_GET, "/api/v1/documents", mc_api_documents_list, MC_AUTH_SESSION, STAFF, 0},
+	{MC_M_POST, "/api/v1/documents", mc_api_document_create, MC_AUTH_SESSION, SPECIALIST, MC_ROUTE_JSON},
+	/* Before {id}: a document the clerk received on paper or otherwise. */
+	{MC_M_POST, "/api/v1/documents/incoming", mc_api_document_receive, MC_AUTH_SESSION, DESK, MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/documents/{id}", mc_api_document_get, MC_AUTH_SESSION, STAFF, 0},
+	{MC_M_PATCH, "/api/v1/documents/{id}", mc_api_document_update, MC_AUTH_SESSION, SPECIALIST, MC_ROUTE_JSON},
+	{MC_M_POST, "/api/v1/documents/{id}/actions", mc_api_document_action, MC_AUTH_SESSION,
+	 SPECIALIST | DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
 };
 
 const size_t mc_routes_count = MC_ARRAY_LEN(mc_routes);

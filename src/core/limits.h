@@ -117,6 +117,28 @@
 /* The name of an official day off or make-up working day ("Tết Nguyên đán"). */
 #define MC_LIMIT_CALENDAR_DAY_NAME 200
 
+/* ---- official documents (NĐ 30/2020 Phụ lục VI, "thông tin đầu vào của
+ * văn bản"; where the annex sets no length, motcua's own, marked "ours") -- */
+
+#define MC_LIMIT_DOCUMENT_NUMBER 11	      /* số của văn bản: digits */
+#define MC_LIMIT_DOCUMENT_NOTATION 30	      /* ký hiệu của văn bản: "QĐ-UBND" */
+#define MC_LIMIT_DOCUMENT_ORGAN_NAME 200      /* tên cơ quan, tổ chức ban hành văn bản */
+#define MC_LIMIT_DOCUMENT_SUBJECT 500	      /* trích yếu nội dung */
+#define MC_LIMIT_DOCUMENT_TYPE_NAME 100	      /* tên loại văn bản */
+#define MC_LIMIT_DOCUMENT_SIGNER_NAME 50      /* người ký */
+#define MC_LIMIT_DOCUMENT_SIGNER_POSITION 100 /* chức vụ người ký (ours) */
+#define MC_LIMIT_DOCUMENT_NOTE 500	      /* ghi chú: the head's note when sending back */
+#define MC_LIMIT_DOCUMENT_BODY 20000	      /* the text of a draft (ours) */
+#define MC_LIMIT_DOCUMENT_PLACE 50	      /* địa danh (ours) */
+#define MC_LIMIT_DOCUMENT_RECIPIENTS 1000     /* nơi nhận, as written on the document (ours) */
+#define MC_LIMIT_DOCUMENT_RECIPIENT_UNITS 50  /* units it is sent to inside motcua (ours) */
+#define MC_LIMIT_DOCUMENT_ABBR 20	      /* an abbreviation in a notation (ours) */
+#define MC_LIMIT_DOCUMENT_CODE 42	      /* an incoming document's number and notation: 11 + "/" + 30 */
+#define MC_LIMIT_DOCUMENT_DIRECTION 1000      /* ý kiến chỉ đạo (ours) */
+#define MC_LIMIT_DOCUMENT_REGISTER_NAME 200   /* ours */
+#define MC_LIMIT_DOCUMENT_TYPE 31	      /* the kind's key in the API, "quyet_dinh" */
+#define MC_LIMIT_DOCUMENT_QUERY 200	      /* a search of the registers (ours) */
+
 /* The characters (code points) of the UTF-8 text s, as the limits count them. */
 size_t mc_limit_chars(const char *s);
 

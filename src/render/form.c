@@ -488,6 +488,16 @@ static void reg(doc *d, const mc_form *f)
 	free(num);
 }
 
+/* A register of any kind: its title, the line under it, its table. */
+static void table_form(doc *d, const mc_form *f)
+{
+	char *m = g_markup_printf_escaped("<b>%s</b>\n<i>%s</i>", f->title ? f->title : "",
+					  f->subtitle ? f->subtitle : "");
+	para(d, m, 14, PANGO_ALIGN_CENTER, 10);
+	g_free(m);
+	table(d, f->n_cols, f->col_frac, f->col_head, f->cells, f->n_rows, 9);
+}
+
 void mc_form_draw_heading(cairo_t *cr, double left, double right, double *y, const mc_form *f)
 {
 	/* A page without a bottom: the caller lays out the rest. */
@@ -513,12 +523,14 @@ double mc_form_draw_text(cairo_t *cr, double x, double y, double width, const ch
 
 int mc_form_pdf(mc_buf *out, const mc_form *f)
 {
-	if (f->kind < MC_FORM_RECEIPT || f->kind > MC_FORM_REGISTER)
+	if (f->kind < MC_FORM_RECEIPT || f->kind > MC_FORM_TABLE)
+		return MC_EINVAL;
+	if (f->kind == MC_FORM_TABLE && (!f->n_cols || !f->col_frac || !f->col_head || (f->n_rows && !f->cells)))
 		return MC_EINVAL;
 	doc d = {0};
 	mc_render_sink sink = {.out = out};
 	int rc = 0;
-	bool landscape = f->kind == MC_FORM_REGISTER;
+	bool landscape = f->kind == MC_FORM_REGISTER || f->kind == MC_FORM_TABLE;
 	d.width = landscape ? 297 * MM : 210 * MM;
 	d.height = landscape ? 210 * MM : 297 * MM;
 	d.left = (landscape ? 20 : 30) * MM;
@@ -540,6 +552,7 @@ int mc_form_pdf(mc_buf *out, const mc_form *f)
 		rc = control(&d, f);
 		break;
 	case MC_FORM_REGISTER: reg(&d, f); break;
+	case MC_FORM_TABLE: table_form(&d, f); break;
 	}
 	cairo_show_page(d.cr);
 	cairo_destroy(d.cr);

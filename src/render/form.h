@@ -27,6 +27,8 @@ typedef enum {
 	MC_FORM_APOLOGY = 4,   /* 04 phiếu xin lỗi và hẹn lại ngày trả kết quả */
 	MC_FORM_CONTROL = 5,   /* 05 phiếu kiểm soát quá trình giải quyết hồ sơ */
 	MC_FORM_REGISTER = 6,  /* 06 sổ theo dõi hồ sơ */
+	MC_FORM_TABLE = 7,     /* any register: a title and a table (the document
+				* registers of NĐ 30/2020 Phụ lục IV) */
 } mc_form_kind;
 
 typedef struct {
@@ -88,6 +90,15 @@ typedef struct {
 	const mc_form_row *rows;   /* 06 */
 	size_t n_rows;
 	int64_t from, to;          /* 06: the period */
+	/* MC_FORM_TABLE: the title (markup-free text), a line under it, and a
+	 * table of n_cols columns (their shares of the width and heads) with
+	 * n_rows rows of cells, row after row. */
+	const char *title;
+	const char *subtitle;
+	size_t n_cols;
+	const double *col_frac;
+	const char *const *col_head;
+	const char *const *cells;
 } mc_form;
 
 /* The most bytes of a form's PDF the server makes: a register of a year's

@@ -17,7 +17,7 @@
 
 #include "store/db.h"
 
-#define MC_DB_MAX_PARAMS 32
+#define MC_DB_MAX_PARAMS 48 /* the document insert binds 34 (store_document.c) */
 #define MC_DB_MAX_COLS 64
 
 /* A connection of either engine: one struct with a part for each. */

@@ -161,6 +161,28 @@ const RULES = {
     path: `/api/v1/stats/report.xlsx?unit=${f.unit}` }) },
   'GET /api/v1/stats/report.pdf': { roles: LEADERS, scope: 'unit', req: (f) => ({
     path: `/api/v1/stats/report.pdf?unit=${f.unit}` }) },
+  // Official documents (docs/documents.md).
+  'GET /api/v1/document-types': { roles: STAFF, req: () => ({ path: '/api/v1/document-types' }) },
+  'GET /api/v1/document-registers': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/document-registers?unit=${f.unit}` }) },
+  // The unit is checked before the rest of the body: box "x" is the 422.
+  'POST /api/v1/document-registers': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: '/api/v1/document-registers',
+    body: { unit: f.unit, box: 'x', organ_abbr: 'UBND' } }) },
+  'GET /api/v1/document-registers/{id}/register.pdf': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/document-registers/${f.register}/register.pdf` }) },
+  'GET /api/v1/document-registers/{id}/register.xlsx': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/document-registers/${f.register}/register.xlsx` }) },
+  'GET /api/v1/documents': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/documents?unit=${f.unit}` }) },
+  // The issuing body is checked before the draft: an unknown kind is the 422.
+  'POST /api/v1/documents': { roles: ['specialist'], scope: 'unit', req: (f) => ({ path: '/api/v1/documents',
+    body: { unit: f.unit, type: 'khong_co', subject: 'Kiểm tra quyền' } }) },
+  'POST /api/v1/documents/incoming': { roles: ['desk'], req: () => ({ path: '/api/v1/documents/incoming', body: {} }) },
+  'GET /api/v1/documents/{id}': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/documents/${f.document}` }) },
+  'PATCH /api/v1/documents/{id}': { roles: ['specialist'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}`, body: { type: 'khong_co', subject: 'Kiểm tra quyền' } }) },
+  // The document's scope comes before the body: an unknown action is the 422.
+  'POST /api/v1/documents/{id}/actions': { roles: ['specialist', 'desk', 'leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/actions`, body: { action: 'khong_co' } }) },
 };
 
 // Who calls: the demo accounts, and a supervisor and an administrator created
@@ -188,7 +210,8 @@ const fx = {};
 
 function counts() {
   const tables = ['dossier', 'event', 'dossier_document', 'app_user', 'unit', 'procedure', 'calendar_year',
-    'calendar_day', 'apology', 'payment', 'rating', 'attachment', 'outbox', 'unit_plan', 'unit_successor'];
+    'calendar_day', 'apology', 'payment', 'rating', 'attachment', 'outbox', 'unit_plan', 'unit_successor',
+    'doc_register', 'doc_counter', 'document', 'document_event'];
   const q = `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
   return JSON.parse(execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }))[0];
 }
@@ -216,6 +239,20 @@ async function unitFixture(unit, procedure, desk, specialist, leader) {
   return { unit, procedure, dossier: code, attachment: sha, apology: prep.body.id };
 }
 
+// The unit's outgoing and incoming registers and a draft of its specialist.
+async function documentFixture(f, abbr, specialist) {
+  for (const box of ['out', 'in']) {
+    const res = await server.api('POST', '/api/v1/document-registers', { token: tok.admin,
+      body: { unit: f.unit, box, organ_abbr: abbr } });
+    assertStatus(res, 201, `the ${box} register of ${f.unit}`);
+    if (box === 'out') f.register = res.body.id;
+  }
+  const d = await server.api('POST', '/api/v1/documents', { token: tok[specialist], body: { type: 'cong_van',
+    drafting_abbr: 'VP', subject: 'Kiểm tra quyền' } });
+  assertStatus(d, 201, `a draft at ${f.unit}`);
+  f.document = d.body.id;
+}
+
 before(async () => {
   routes = JSON.parse(execFileSync(BIN, ['routes', '--json'], { encoding: 'utf8' }));
   server = await startServer({ dossiers: 10 });
@@ -229,6 +266,8 @@ before(async () => {
   }
   fx.district = await unitFixture(DISTRICT, districtProcedure().code, 'tiepnhan', 'chuyenvien', 'lanhdao');
   fx.department = await unitFixture(DEPARTMENT, DEPT_PROCEDURE, 'tiepnhan.stnmt', 'chuyenvien.stnmt', 'lanhdao.stnmt');
+  await documentFixture(fx.district, 'UBND', 'chuyenvien');
+  await documentFixture(fx.department, 'STNMT', 'chuyenvien.stnmt');
   // Procedures owned by each unit (the department's is in the demo), for the
   // administration routes; the root unit's target: the root unit itself, a
   // procedure owned by no unit, a new administrator, and the department's

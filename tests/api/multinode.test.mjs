@@ -327,3 +327,35 @@ test('one account filing on every node at once: the limit is counted in the data
     assert.equal(mine.body.total, 5, `node ${i} sees five`);
   }
 });
+
+// Official documents (docs/documents.md §4): numbers given on every node at once come from one
+// series per register and year, with no number twice and none skipped, for the clerk's issues
+// and the incoming registrations alike.
+test('documents issued and registered on every node at once: one series, no gap, no duplicate', { skip }, async () => {
+  const admin = await nodes[0].login('admin');
+  for (const box of ['out', 'in']) {
+    assertStatus(await nodes[0].api('POST', '/api/v1/document-registers', { token: admin,
+      body: { unit: DISTRICT, box, organ_abbr: 'UBND' } }), 201, `the ${box} register`);
+  }
+  const who = { chuyenvien: await nodes[0].login('chuyenvien'), lanhdao: tok[0].lanhdao, tiepnhan: tok[0].tiepnhan };
+  const N = 18;
+  const ids = [];
+  for (let i = 0; i < N; i++) {
+    const node = nodes[i % NODES];
+    const d = await node.api('POST', '/api/v1/documents', { token: who.chuyenvien, body: { type: 'thong_bao', subject: `Thông báo số ${i}` } });
+    assertStatus(d, 201, 'draft');
+    for (const [user, action] of [['chuyenvien', 'submit'], ['lanhdao', 'approve'], ['lanhdao', 'sign']]) {
+      assertStatus(await node.api('POST', `/api/v1/documents/${d.body.id}/actions`, { token: who[user], body: { action } }), 200, action);
+    }
+    ids.push(d.body.id);
+  }
+  const issued = await Promise.all(ids.map((id, i) => nodes[i % NODES].api('POST', `/api/v1/documents/${id}/actions`,
+    { token: tok[i % NODES].tiepnhan, body: { action: 'issue' } })));
+  for (const r of issued) assertStatus(r, 200, 'issue');
+  const serials = issued.map((r) => r.body.serial).sort((a, b) => a - b);
+  assert.deepEqual(serials, Array.from({ length: N }, (_, i) => i + 1));
+  const arrivals = await Promise.all(Array.from({ length: 24 }, (_, i) => nodes[i % NODES].api('POST', '/api/v1/documents/incoming',
+    { token: tok[i % NODES].tiepnhan, body: { type: 'cong_van', subject: `Văn bản đến ${i}`, organ_name: 'Sở Nội vụ' } })));
+  for (const r of arrivals) assertStatus(r, 201, 'incoming');
+  assert.deepEqual(arrivals.map((r) => r.body.arrival_number).sort((a, b) => a - b), Array.from({ length: 24 }, (_, i) => i + 1));
+});

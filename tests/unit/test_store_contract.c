@@ -43,6 +43,7 @@
 #include "core/limits.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "store/store_document.h"
 
 struct fixture {
 	char dir[512];
@@ -3625,6 +3626,184 @@ static void test_unit_periods(void **state)
 	mc_unit_plan_free_list(plans, n);
 }
 
+/* ---- official documents (store_document.h) ----------------------------- */
+
+/* Registers, the numbers of their series (none skipped when a savepoint is
+ * undone, none given twice), documents read whole, versions, the unique
+ * number and notation, the list's scope and folded search, and events that
+ * cannot be changed. */
+static void test_documents(void **state)
+{
+	struct fixture *f = *state;
+	mc_doc_register out = {.unit_id = f->district, .box = 1, .name = "Sổ đăng ký văn bản đi", .organ_abbr = "UBND",
+			       .created_at = 1000};
+	mc_doc_register in = {.unit_id = f->district, .box = 2, .name = "Sổ đăng ký văn bản đến", .organ_abbr = "UBND",
+			      .created_at = 1000};
+	mc_doc_register dept = {.unit_id = f->dept, .box = 1, .name = "Sổ", .organ_abbr = "STP", .created_at = 1000};
+	mc_doc_register again = out, g = {0};
+	mc_doc_register *regs = NULL;
+	size_t n = 0;
+
+	assert_int_equal(mc_store_doc_register_add(f->st, &out), 0);
+	assert_int_equal(mc_store_doc_register_add(f->st, &in), 0);
+	assert_int_equal(mc_store_doc_register_add(f->st, &dept), 0);
+	assert_int_equal(mc_store_doc_register_add(f->st, &again), MC_ECONFLICT);
+	mc_doc_register ghost = {.unit_id = 99999, .box = 1, .name = "x", .organ_abbr = "X"};
+	assert_int_equal(mc_store_doc_register_add(f->st, &ghost), MC_ENOTFOUND);
+	assert_int_equal(mc_store_doc_register_of(f->st, &g, f->district, 2), 0);
+	assert_int_equal(g.id, in.id);
+	assert_string_equal(g.name, "Sổ đăng ký văn bản đến");
+	assert_string_equal(g.province_code, "H56");
+	mc_doc_register_clear(&g);
+	assert_int_equal(mc_store_doc_register_of(f->st, &g, f->commune, 1), MC_ENOTFOUND);
+	assert_int_equal(mc_store_doc_register_list(f->st, &regs, &n, f->district), 0);
+	assert_int_equal(n, 2);
+	mc_doc_register_free_list(regs, n);
+	assert_int_equal(mc_store_doc_register_list(f->st, &regs, &n, f->province), 0);
+	assert_int_equal(n, 3);
+	mc_doc_register_free_list(regs, n);
+
+	/* Numbers: from 1 per register, year and series; a savepoint undone
+	 * gives its number back, so the series has no gap. */
+	int64_t a = 0, b = 0;
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_doc_number_next(f->st, &a, out.id, 2026, "general"), 0);
+	assert_int_equal(a, 1);
+	assert_int_equal(mc_store_doc_number_next(f->st, &a, out.id, 2026, "general"), 0);
+	assert_int_equal(a, 2);
+	assert_int_equal(mc_store_doc_number_next(f->st, &b, out.id, 2026, "secret"), 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(mc_store_doc_number_next(f->st, &b, out.id, 2027, "general"), 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(mc_store_doc_number_next(f->st, &b, in.id, 2026, "incoming"), 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(mc_store_savepoint(f->st), 0);
+	assert_int_equal(mc_store_doc_number_next(f->st, &a, out.id, 2026, "general"), 0);
+	assert_int_equal(a, 3);
+	assert_int_equal(mc_store_savepoint_rollback(f->st), 0);
+	assert_int_equal(mc_store_savepoint(f->st), 0);
+	assert_int_equal(mc_store_doc_number_next(f->st, &a, out.id, 2026, "general"), 0);
+	assert_int_equal(a, 3);
+	assert_int_equal(mc_store_savepoint_release(f->st), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	/* A second connection goes on from the committed counter. */
+	mc_store *st2 = NULL;
+	assert_int_equal(mc_store_open(&st2, f->path), 0);
+	assert_int_equal(mc_store_begin(st2), 0);
+	assert_int_equal(mc_store_doc_number_next(st2, &a, out.id, 2026, "general"), 0);
+	assert_int_equal(a, 4);
+	assert_int_equal(mc_store_rollback(st2), 0);
+	mc_store_close(st2);
+
+	/* A document read whole, its long texts owned. */
+	char subject[MC_LIMIT_DOCUMENT_SUBJECT * 3 + 1] = {0};
+	for (int i = 0; i < MC_LIMIT_DOCUMENT_SUBJECT; i++)
+		strcat(subject, "ạ");
+	mc_document d = {.box = 1,
+			 .register_id = out.id,
+			 .unit_id = f->district,
+			 .drafting_unit_id = f->district,
+			 .state = 1,
+			 .type = "quyet_dinh",
+			 .subject = subject,
+			 .body = "Điều 1.",
+			 .recipient_units = "000.00.15.H56",
+			 .created_at = 2000,
+			 .updated_at = 2000};
+	mc_document got = {0};
+	assert_int_equal(mc_store_document_add(f->st, &d), 0);
+	assert_true(d.id > 0);
+	assert_int_equal(d.version, 1);
+	assert_int_equal(mc_store_document_get(f->st, &got, d.id), 0);
+	assert_string_equal(got.subject, subject);
+	assert_string_equal(got.type, "quyet_dinh");
+	assert_string_equal(got.notation, "");
+	assert_string_equal(got.province_code, "H56");
+	assert_false(got.normative);
+	mc_document_clear(&got);
+	assert_int_equal(mc_store_document_get(f->st, &got, 424242), MC_ENOTFOUND);
+
+	/* Versions: a write at the wrong one is stale; the right one moves it. */
+	d.state = 6;
+	d.year = 2026;
+	d.series = "general";
+	d.number = 1;
+	d.notation = "01/QĐ-UBND";
+	d.issued_at = 3000;
+	assert_int_equal(mc_store_document_update(f->st, &d, 7), MC_ESTALE);
+	assert_int_equal(mc_store_document_update(f->st, &d, 1), 0);
+	assert_int_equal(mc_store_document_get(f->st, &got, d.id), 0);
+	assert_int_equal(got.version, 2);
+	assert_string_equal(got.notation, "01/QĐ-UBND");
+	mc_document_clear(&got);
+
+	/* One number per series and year, one number and notation per body and
+	 * year; the secret series may repeat a notation. */
+	mc_document e = d;
+	e.id = 0;
+	e.subject = "Về việc cải cách hành chính";
+	assert_int_equal(mc_store_document_add(f->st, &e), MC_ECONFLICT);
+	e.series = "normative:quyet_dinh";
+	assert_int_equal(mc_store_document_add(f->st, &e), MC_ECONFLICT);
+	e.secrecy = 1;
+	e.series = "secret";
+	assert_int_equal(mc_store_document_add(f->st, &e), 0);
+	mc_document other = {.box = 1, .register_id = dept.id, .unit_id = f->dept, .drafting_unit_id = f->dept,
+			     .state = 6, .type = "cong_van", .subject = "Cải cách thủ tục", .year = 2026,
+			     .series = "general", .number = 1, .notation = "01/STP-VP", .created_at = 1, .updated_at = 1};
+	assert_int_equal(mc_store_document_add(f->st, &other), 0);
+
+	/* The list: the scope's units, the folded search, the register's order. */
+	mc_document *list = NULL;
+	int64_t total = 0;
+	mc_document_query q = {.scope_unit_id = f->district, .limit = 10};
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(list[0].id, e.id); /* newest first */
+	mc_document_free_list(list, n);
+	q.q = "CAI CACH hanh";
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(list[0].id, e.id);
+	mc_document_free_list(list, n);
+	q.q = "01/qd-ubnd";
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	mc_document_free_list(list, n);
+	q.q = "100%_";
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_document_free_list(list, n);
+	q = (mc_document_query){.scope_unit_id = f->province, .numbered = true, .by_number = true, .year = 2026,
+				.register_id = out.id, .limit = 10};
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(list[0].id, d.id);
+	mc_document_free_list(list, n);
+	q = (mc_document_query){.scope_unit_id = f->commune, .limit = 10};
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_document_free_list(list, n);
+
+	/* Events: appended, read in order, never changed. */
+	mc_document_event ev = {.document_id = d.id, .at = 2000, .user_name = "Lê Văn An", .role = "specialist",
+				.unit_id = f->district, .action = "draft", .to_state = 1};
+	mc_document_event *evs = NULL;
+	assert_int_equal(mc_store_document_event_add(f->st, &ev), 0);
+	ev.action = "submit";
+	ev.from_state = 1;
+	ev.to_state = 2;
+	assert_int_equal(mc_store_document_event_add(f->st, &ev), 0);
+	assert_int_equal(mc_store_document_events(f->st, &evs, &n, d.id), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(evs[0].action, "draft");
+	assert_string_equal(evs[1].action, "submit");
+	assert_string_equal(evs[1].user_name, "Lê Văn An");
+	mc_document_event_free_list(evs, n);
+	assert_int_not_equal(raw_exec(f, "UPDATE document_event SET note = 'x'", NULL, 0), 0);
+	assert_int_not_equal(raw_exec(f, "DELETE FROM document_event", NULL, 0), 0);
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -3673,6 +3852,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_audit_anchors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_personal_pseudonymise, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),
 	};

@@ -19,6 +19,9 @@ const routes = [
   [/^\/quan-tri$/, () => import('/js/pages/admin.js'), 'render'],
   [/^\/lanh-dao$/, () => import('/js/pages/leader.js'), 'render'],
   [/^\/cong-khai$/, () => import('/js/pages/public.js'), 'render'],
+  [/^\/van-ban$/, () => import('/js/pages/documents.js'), 'list'],
+  [/^\/van-ban\/soan-thao$/, () => import('/js/pages/documents.js'), 'draft'],
+  [/^\/van-ban\/(\d+)$/, () => import('/js/pages/documents.js'), 'detail'],
   [/^\/in\/giay-tiep-nhan\/([^/]+)$/, () => import('/js/pages/receipt.js'), 'render'],
 ];
 
@@ -111,6 +114,7 @@ function navLinks(u) {
   if (u.role === 'citizen') links.push(['/ho-so-cua-toi', t('nav.mine'), 'nav-mine']);
   if (u.role === 'desk') links.push(['/can-bo', t('nav.desk'), 'nav-desk']);
   if (OFFICERS.includes(u.role)) links.push(['/can-bo/ho-so', t('nav.queue'), 'nav-queue']);
+  if (OFFICERS.includes(u.role)) links.push(['/van-ban', t('nav.documents'), 'nav-documents']);
   if (['leader', 'supervisor', 'admin'].includes(u.role)) links.push(['/lanh-dao', t('nav.dashboard'), 'nav-dashboard']);
   if (u.role === 'admin') links.push(['/quan-tri', t('nav.admin'), 'nav-admin']);
   return links;

@@ -1,0 +1,539 @@
+/*
+ * app/document.c - the life of an official document (app/document.h).
+ */
+#include "app/document.h"
+
+#include "core/err.h"
+#include "core/limits.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool blank(const char *s)
+{
+	if (!s)
+		return true;
+	for (; *s; s++) {
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	}
+	return true;
+}
+
+static bool within(const mc_time_ctx *tc, int64_t unit_id, const mc_actor *actor)
+{
+	return unit_id && actor->unit_id && mc_time_ctx_within(tc, unit_id, actor->unit_id);
+}
+
+bool mc_app_document_may_see(const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d)
+{
+	if (actor->role == MC_ROLE_CITIZEN || !actor->unit_id)
+		return false;
+	return within(tc, d->unit_id, actor) || within(tc, d->drafting_unit_id, actor) ||
+	       within(tc, d->assigned_unit_id, actor);
+}
+
+/* The unit whose scope a step is checked against: the drafting unit for the
+ * head's review, the document's unit (issuing or receiving body) for the rest. */
+static int64_t step_unit(const mc_document *d, mc_doc_action action)
+{
+	if (action == MC_DOC_ACT_APPROVE || action == MC_DOC_ACT_RETURN)
+		return d->drafting_unit_id;
+	return d->unit_id;
+}
+
+int mc_app_document_check(const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d,
+			  mc_doc_action action)
+{
+	mc_doc_state next;
+	mc_err_clear();
+	if (!mc_doc_role_may(actor->role, action))
+		return mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "the role %s may not %s a document",
+				  mc_role_name(actor->role) ? mc_role_name(actor->role) : "(none)",
+				  mc_doc_action_name(action));
+	if (action == MC_DOC_ACT_SUBMIT) {
+		/* The drafter hands their own draft on. */
+		if (d->created_by != actor->user_id)
+			return mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE,
+					  "only the drafter may submit this draft");
+	} else if (!within(tc, step_unit(d, action), actor)) {
+		return mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
+				  "the document is outside your unit's scope");
+	}
+	if (mc_doc_next_state(&next, (mc_doc_state)d->state, action) != 0)
+		return mc_err_set(MC_ECONFLICT, MC_REASON_STATE, "cannot %s a document that is %s",
+				  mc_doc_action_name(action), mc_doc_state_name((mc_doc_state)d->state));
+	return 0;
+}
+
+static int append_event(mc_store *st, const mc_actor *actor, const mc_document *d, const char *action,
+			int from, const char *note, int64_t at)
+{
+	mc_document_event e = {.document_id = d->id,
+			       .at = at,
+			       .user_id = actor->user_id,
+			       .user_name = (char *)actor->name,
+			       .role = (char *)(mc_role_name(actor->role) ? mc_role_name(actor->role) : ""),
+			       .unit_id = actor->unit_id,
+			       .action = (char *)action,
+			       .from_state = from,
+			       .to_state = d->state,
+			       .note = (char *)(note ? note : "")};
+	return mc_store_document_event_add(st, &e);
+}
+
+/* Checks that every code of the comma-separated list names a unit with an
+ * incoming register. */
+static int check_recipients(mc_store *st, const char *list)
+{
+	int rc = 0;
+	size_t count = 0;
+	char *copy = mc_xstrdup(list ? list : "");
+	char *save = NULL;
+	for (char *code = strtok_r(copy, ",", &save); code; code = strtok_r(NULL, ",", &save)) {
+		mc_unit u;
+		mc_doc_register g;
+		if (++count > MC_LIMIT_DOCUMENT_RECIPIENT_UNITS) {
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"a document goes to at most %d units",
+					MC_LIMIT_DOCUMENT_RECIPIENT_UNITS);
+			break;
+		}
+		rc = mc_store_unit_by_code(st, &u, code);
+		if (rc == MC_ENOTFOUND) {
+			rc = mc_err_set(MC_EINVAL, MC_REASON_UNKNOWN_UNIT, "recipient_units names no unit %s",
+					code);
+			break;
+		}
+		if (rc)
+			break;
+		rc = mc_store_doc_register_of(st, &g, u.id, MC_DOC_IN);
+		mc_unit_clear(&u);
+		if (rc == MC_ENOTFOUND) {
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"unit %s has no incoming register to receive the document", code);
+			break;
+		}
+		if (rc)
+			break;
+		mc_doc_register_clear(&g);
+	}
+	free(copy);
+	return rc;
+}
+
+/* Checks a draft's fields and writes them into d (borrowing the strings). */
+static int apply_draft(mc_store *st, const mc_doc_draft *in, const mc_doc_register *g, mc_document *d)
+{
+	const mc_doc_type *t = mc_doc_type_find(in->type);
+	char series[MC_DOC_SERIES_MAX];
+	if (!t)
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "type names no kind of document of art. 7");
+	if (mc_doc_series(series, MC_DOC_OUT, t, in->normative, in->secrecy) != 0)
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "only a nghị quyết or quyết định may be a legal normative document");
+	if (in->drafting_abbr && *in->drafting_abbr && !mc_doc_abbr_valid(in->drafting_abbr))
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "drafting_abbr must be letters and digits without spaces, '/' or '-'");
+	if (mc_doc_type_is_letter(t) && blank(in->drafting_abbr))
+		return mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD,
+				  "a công văn's notation names the drafting unit: drafting_abbr is required");
+	/* The notation the number will take must fit Phụ lục VI's limits. */
+	char probe[MC_DOC_NOTATION_MAX];
+	int rc = mc_doc_notation(probe, 1, 2000, t, in->normative, g->organ_abbr, in->drafting_abbr);
+	if (rc)
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "the notation would be longer than %d characters",
+				  MC_LIMIT_DOCUMENT_NOTATION);
+	rc = check_recipients(st, in->recipient_units);
+	if (rc)
+		return rc;
+	d->type = (char *)t->key;
+	d->normative = in->normative;
+	d->urgency = in->urgency;
+	d->secrecy = in->secrecy;
+	d->subject = (char *)in->subject;
+	d->body = (char *)in->body;
+	d->drafting_abbr = (char *)in->drafting_abbr;
+	d->place = (char *)in->place;
+	d->signer_position = (char *)in->signer_position;
+	d->signer_name = (char *)in->signer_name;
+	d->recipients = (char *)in->recipients;
+	d->recipient_units = (char *)in->recipient_units;
+	return 0;
+}
+
+int mc_app_document_draft(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_doc_draft *in,
+			  int64_t at, mc_document *out)
+{
+	mc_doc_register g = {0};
+	mc_document d = {0};
+	int64_t unit_id = in->unit_id ? in->unit_id : actor->unit_id;
+	int rc;
+
+	mc_err_clear();
+	memset(out, 0, sizeof *out);
+	if (actor->role != MC_ROLE_SPECIALIST) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "documents are drafted by specialists");
+		goto cleanup;
+	}
+	/* A body issues what its own units draft (art. 10). */
+	if (!actor->unit_id || !mc_time_ctx_within(tc, actor->unit_id, unit_id)) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
+				"the issuing body must be your unit or one above it");
+		goto cleanup;
+	}
+	rc = mc_store_doc_register_of(st, &g, unit_id, MC_DOC_OUT);
+	if (rc == MC_ENOTFOUND) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"the issuing body has no outgoing register");
+		goto cleanup;
+	}
+	if (rc)
+		goto cleanup;
+	rc = apply_draft(st, in, &g, &d);
+	if (rc)
+		goto cleanup;
+	d.box = MC_DOC_OUT;
+	d.register_id = g.id;
+	d.unit_id = unit_id;
+	d.drafting_unit_id = actor->unit_id;
+	d.state = MC_DOC_DRAFT;
+	d.created_by = actor->user_id;
+	d.created_at = at;
+	d.updated_at = at;
+	rc = mc_store_document_add(st, &d);
+	if (rc == 0)
+		rc = append_event(st, actor, &d, "draft", 0, NULL, at);
+	if (rc == 0)
+		rc = mc_store_document_get(st, out, d.id);
+cleanup:
+	mc_doc_register_clear(&g);
+	return rc;
+}
+
+/* Reads document id at version if_version (0 = any) for a step. */
+static int load(mc_store *st, mc_document *d, int64_t id, int64_t if_version)
+{
+	int rc = mc_store_document_get(st, d, id);
+	if (rc == MC_ENOTFOUND)
+		return mc_err_set(MC_ENOTFOUND, MC_REASON_NOT_FOUND, "no document has id %lld",
+				  (long long)id);
+	if (rc)
+		return rc;
+	if (if_version && d->version != if_version) {
+		rc = mc_err_set(MC_ESTALE, MC_REASON_STALE,
+				"the document is at version %lld, not %lld; reload it", (long long)d->version,
+				(long long)if_version);
+		mc_document_clear(d);
+	}
+	return rc;
+}
+
+/* Writes d over its row at version `version` and appends the event. */
+static int save(mc_store *st, const mc_actor *actor, mc_document *d, int64_t version, const char *action,
+		int from, const char *note)
+{
+	int rc = mc_store_document_update(st, d, version);
+	if (rc == MC_ESTALE)
+		return mc_err_set(MC_ESTALE, MC_REASON_STALE, "the document has changed; reload it");
+	if (rc == MC_ECONFLICT)
+		return mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE, "the number %s is taken this year",
+				  d->notation ? d->notation : "");
+	if (rc)
+		return rc;
+	return append_event(st, actor, d, action, from, note, d->updated_at);
+}
+
+int mc_app_document_edit(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+			 int64_t if_version, const mc_doc_draft *in, int64_t at, mc_document *out)
+{
+	mc_document d = {0}, edited;
+	mc_doc_register g = {0};
+	int rc;
+
+	(void)tc;
+	mc_err_clear();
+	memset(out, 0, sizeof *out);
+	rc = load(st, &d, id, if_version);
+	if (rc)
+		goto cleanup;
+	if (actor->role != MC_ROLE_SPECIALIST || d.created_by != actor->user_id) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "only the drafter may change a draft");
+		goto cleanup;
+	}
+	if (!mc_doc_state_editable((mc_doc_state)d.state)) {
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE, "a document that is %s cannot be changed",
+				mc_doc_state_name((mc_doc_state)d.state));
+		goto cleanup;
+	}
+	rc = mc_store_doc_register_get(st, &g, d.register_id);
+	if (rc)
+		goto cleanup;
+	/* The edited copy borrows the request's strings; d keeps its own to free. */
+	edited = d;
+	rc = apply_draft(st, in, &g, &edited);
+	if (rc)
+		goto cleanup;
+	edited.updated_at = at;
+	rc = save(st, actor, &edited, d.version, "edit", d.state, NULL);
+	if (rc == 0)
+		rc = mc_store_document_get(st, out, id);
+cleanup:
+	mc_doc_register_clear(&g);
+	mc_document_clear(&d);
+	return rc;
+}
+
+/* Gives the document its number and notation and sends a copy to each
+ * recipient unit's incoming box (art. 16, 17, 19). */
+static int issue(mc_store *st, mc_document *d, int64_t at)
+{
+	mc_doc_register g = {0};
+	const mc_doc_type *t = mc_doc_type_find(d->type);
+	char series[MC_DOC_SERIES_MAX], notation[MC_DOC_NOTATION_MAX];
+	int64_t number = 0;
+	int year = mc_doc_year(at);
+	int rc = mc_store_doc_register_get(st, &g, d->register_id);
+
+	if (rc)
+		goto cleanup;
+	if (!t || mc_doc_series(series, MC_DOC_OUT, t, d->normative, (mc_doc_secrecy)d->secrecy) != 0) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "the document's kind cannot be numbered");
+		goto cleanup;
+	}
+	rc = mc_store_doc_number_next(st, &number, g.id, year, series);
+	if (rc)
+		goto cleanup;
+	rc = mc_doc_notation(notation, number, year, t, d->normative, g.organ_abbr, d->drafting_abbr);
+	if (rc) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"number %lld does not fit the notation's limits", (long long)number);
+		goto cleanup;
+	}
+	d->year = year;
+	d->series = mc_xstrdup(series);
+	d->number = number;
+	d->notation = mc_xstrdup(notation);
+	d->issued_at = at;
+cleanup:
+	mc_doc_register_clear(&g);
+	return rc;
+}
+
+/* A copy of issued document d in the incoming box of each recipient unit. */
+static int dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d)
+{
+	int rc = 0;
+	char *copy = mc_xstrdup(d->recipient_units ? d->recipient_units : "");
+	char *save_ptr = NULL;
+	const mc_unit *issuer = mc_time_ctx_unit(tc, d->unit_id);
+	for (char *code = strtok_r(copy, ",", &save_ptr); code && rc == 0;
+	     code = strtok_r(NULL, ",", &save_ptr)) {
+		mc_unit u;
+		mc_doc_register g;
+		rc = mc_store_unit_by_code(st, &u, code);
+		if (rc)
+			break;
+		rc = mc_store_doc_register_of(st, &g, u.id, MC_DOC_IN);
+		if (rc == 0) {
+			mc_document in = {.box = MC_DOC_IN,
+					  .register_id = g.id,
+					  .unit_id = u.id,
+					  .state = MC_DOC_ARRIVED,
+					  .type = d->type,
+					  .urgency = d->urgency,
+					  .secrecy = d->secrecy,
+					  .subject = d->subject,
+					  .notation = d->notation,
+					  .organ_name = issuer ? issuer->name : "",
+					  .issued_at = d->issued_at,
+					  .source_id = d->id,
+					  .created_by = actor->user_id,
+					  .created_at = d->issued_at,
+					  .updated_at = d->issued_at};
+			rc = mc_store_document_add(st, &in);
+			if (rc == 0)
+				rc = append_event(st, actor, &in, "arrive", 0, NULL, d->issued_at);
+			mc_doc_register_clear(&g);
+		}
+		mc_unit_clear(&u);
+	}
+	free(copy);
+	return rc;
+}
+
+static int assign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc_document *d,
+		  const mc_doc_act *act)
+{
+	if (!act->to_unit_id)
+		return mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD,
+				  "assign needs to_unit, the unit in charge");
+	if (!mc_time_ctx_unit(tc, act->to_unit_id))
+		return mc_err_set(MC_EINVAL, MC_REASON_UNKNOWN_UNIT, "to_unit names no unit");
+	if (!within(tc, act->to_unit_id, actor))
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "to_unit must lie in your unit's scope");
+	if (act->deadline && act->deadline <= act->at)
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "deadline must be in the future");
+	if (act->assignee_id) {
+		mc_user u;
+		int rc = mc_store_user_get(st, &u, act->assignee_id);
+		if (rc == MC_ENOTFOUND)
+			return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "assignee names no officer");
+		if (rc)
+			return rc;
+		bool ok = u.active && u.role != MC_ROLE_CITIZEN && u.unit_id &&
+			  mc_time_ctx_within(tc, u.unit_id, act->to_unit_id);
+		mc_user_clear(&u);
+		if (!ok)
+			return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					  "assignee must be an officer of the unit in charge");
+	}
+	d->assigned_unit_id = act->to_unit_id;
+	d->assignee_id = act->assignee_id;
+	d->deadline = act->deadline;
+	d->direction = (char *)(act->note ? act->note : "");
+	return 0;
+}
+
+int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+			const mc_doc_act *act, mc_document *out)
+{
+	mc_document d = {0}, next;
+	char *series = NULL, *notation = NULL;
+	mc_doc_state to;
+	int rc;
+
+	mc_err_clear();
+	memset(out, 0, sizeof *out);
+	rc = load(st, &d, id, act->if_version);
+	if (rc)
+		goto cleanup;
+	rc = mc_app_document_check(tc, actor, &d, act->action);
+	if (rc)
+		goto cleanup;
+	if (act->action == MC_DOC_ACT_RETURN && blank(act->note)) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD,
+				"return needs a note saying what to change");
+		goto cleanup;
+	}
+	mc_doc_next_state(&to, (mc_doc_state)d.state, act->action);
+	next = d;
+	next.state = to;
+	next.updated_at = act->at;
+	switch (act->action) {
+	case MC_DOC_ACT_RETURN:
+		next.note = (char *)act->note;
+		break;
+	case MC_DOC_ACT_ISSUE:
+		next.series = NULL;
+		next.notation = NULL;
+		rc = issue(st, &next, act->at);
+		series = next.series;
+		notation = next.notation;
+		break;
+	case MC_DOC_ACT_REGISTER: {
+		char s[MC_DOC_SERIES_MAX];
+		mc_doc_series(s, MC_DOC_IN, NULL, false, 0);
+		next.year = mc_doc_year(act->at);
+		rc = mc_store_doc_number_next(st, &next.number, d.register_id, next.year, s);
+		next.series = series = mc_xstrdup(s);
+		next.received_at = act->at;
+		break;
+	}
+	case MC_DOC_ACT_ASSIGN:
+		rc = assign(st, tc, actor, &next, act);
+		break;
+	default:
+		break;
+	}
+	if (rc)
+		goto cleanup;
+	rc = save(st, actor, &next, d.version, mc_doc_action_name(act->action), d.state, act->note);
+	if (rc == 0 && act->action == MC_DOC_ACT_ISSUE)
+		rc = dispatch(st, tc, actor, &next);
+	if (rc == 0)
+		rc = mc_store_document_get(st, out, id);
+cleanup:
+	free(series);
+	free(notation);
+	mc_document_clear(&d);
+	return rc;
+}
+
+int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+			 int64_t if_version, const unsigned char *signed_pdf, size_t signed_len, int64_t at,
+			 mc_document *out)
+{
+	mc_doc_act act = {.action = MC_DOC_ACT_SIGN, .if_version = if_version, .at = at};
+	(void)signed_len;
+	if (signed_pdf) {
+		memset(out, 0, sizeof *out);
+		mc_err_clear();
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "digital signatures are not taken yet");
+	}
+	return mc_app_document_act(st, tc, actor, id, &act, out);
+}
+
+int mc_app_document_receive(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			    const mc_doc_incoming *in, int64_t at, mc_document *out)
+{
+	mc_doc_register g = {0};
+	mc_document d = {0};
+	char series[MC_DOC_SERIES_MAX];
+	const mc_doc_type *t = mc_doc_type_find(in->type);
+	int rc;
+
+	(void)tc;
+	mc_err_clear();
+	memset(out, 0, sizeof *out);
+	if (actor->role != MC_ROLE_DESK || !actor->unit_id) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE,
+				"incoming documents are registered by the clerk");
+		goto cleanup;
+	}
+	if (!t) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"type names no kind of document of art. 7");
+		goto cleanup;
+	}
+	rc = mc_store_doc_register_of(st, &g, actor->unit_id, MC_DOC_IN);
+	if (rc == MC_ENOTFOUND) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "your unit has no incoming register");
+		goto cleanup;
+	}
+	if (rc)
+		goto cleanup;
+	mc_doc_series(series, MC_DOC_IN, NULL, false, 0);
+	d.box = MC_DOC_IN;
+	d.register_id = g.id;
+	d.unit_id = actor->unit_id;
+	d.state = MC_DOC_REGISTERED;
+	d.type = (char *)t->key;
+	d.urgency = in->urgency;
+	d.secrecy = in->secrecy;
+	d.subject = (char *)in->subject;
+	d.organ_name = (char *)in->organ_name;
+	d.notation = (char *)in->code;
+	d.issued_at = in->issued_at;
+	d.note = (char *)in->note;
+	d.year = mc_doc_year(at);
+	d.series = series;
+	d.received_at = at;
+	d.created_by = actor->user_id;
+	d.created_at = at;
+	d.updated_at = at;
+	/* Art. 22.2: số đến in the order of arrival within the year. */
+	rc = mc_store_doc_number_next(st, &d.number, g.id, d.year, series);
+	if (rc == 0)
+		rc = mc_store_document_add(st, &d);
+	if (rc == 0)
+		rc = append_event(st, actor, &d, "register", 0, NULL, at);
+	if (rc == 0)
+		rc = mc_store_document_get(st, out, d.id);
+cleanup:
+	mc_doc_register_clear(&g);
+	return rc;
+}

@@ -1,0 +1,129 @@
+/*
+ * app/document.h - the life of an official document (Nghị định
+ * 30/2020/NĐ-CP; docs/documents.md): the rules of core/document.h applied
+ * to the store.
+ *
+ * Outgoing: a specialist drafts for an issuing body that holds their unit
+ * (art. 10), submits; a leader whose scope holds the drafting unit approves
+ * or returns it with a note (art. 11); a leader whose scope holds the
+ * issuing body signs (art. 13); the clerk (văn thư, the desk role) of the
+ * issuing body issues it: the number of its series is taken, the number and
+ * notation written, and a copy goes to each recipient unit's incoming box
+ * (art. 15-17, 19). Incoming: the clerk registers an arrived copy or a paper
+ * document with the next số đến (art. 21-22); a leader of the receiving
+ * unit names the unit in charge, the officer, the direction and the
+ * deadline (art. 23). Every step appends an event.
+ *
+ * These run inside a write transaction the caller opened (the group
+ * committer's job) and never commit. A failure records its reason and
+ * message (core/err.h).
+ */
+#ifndef MC_APP_DOCUMENT_H
+#define MC_APP_DOCUMENT_H
+
+#include "app/dossier.h"
+#include "core/document.h"
+#include "store/store_document.h"
+
+/* The fields of a draft. Strings are borrowed, clean (NFC, trimmed) and
+ * within core/limits.h. */
+typedef struct {
+	int64_t unit_id; /* the issuing body; 0 = the drafter's unit */
+	const char *type;
+	bool normative;
+	mc_doc_urgency urgency;
+	mc_doc_secrecy secrecy;
+	const char *subject;
+	const char *body;
+	const char *drafting_abbr;
+	const char *place;
+	const char *signer_position;
+	const char *signer_name;
+	const char *recipients;	     /* nơi nhận, as written */
+	const char *recipient_units; /* unit codes, comma-separated: each must have an incoming register */
+} mc_doc_draft;
+
+/* Whether actor may see d: an officer (not a citizen) whose scope holds the
+ * document's unit, its drafting unit or the unit assigned to it. */
+bool mc_app_document_may_see(const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d);
+
+/*
+ * Whether actor may take action on d now: 0, or the refusal recorded -
+ * MC_EFORBIDDEN (role: MC_REASON_ROLE; unit: MC_REASON_SCOPE), MC_ECONFLICT
+ * (state). What mc_app_document_act checks, for a handler to refuse before
+ * it queues a write.
+ */
+int mc_app_document_check(const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d,
+			  mc_doc_action action);
+
+/*
+ * A new draft by actor (a specialist) at `at`. MC_EFORBIDDEN (not a
+ * specialist; the issuing body does not hold the drafter's unit), MC_EINVAL
+ * (an unknown kind, normative for a kind that cannot be, a bad abbreviation,
+ * a recipient unit unknown or without an incoming register), MC_ENOTFOUND
+ * (the issuing body has no outgoing register). Fills *out (clear it).
+ */
+int mc_app_document_draft(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_doc_draft *in,
+			  int64_t at, mc_document *out);
+
+/* Replaces the fields of draft id (its drafter, while draft or returned) at
+ * version if_version. As mc_app_document_draft, and MC_ENOTFOUND,
+ * MC_ECONFLICT (state), MC_ESTALE (another version). */
+int mc_app_document_edit(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+			 int64_t if_version, const mc_doc_draft *in, int64_t at, mc_document *out);
+
+/* A step of a document's life. */
+typedef struct {
+	mc_doc_action action;
+	int64_t if_version;  /* the version the caller saw; 0 = whatever it is */
+	const char *note;    /* return: required; any step: kept in the event */
+	int64_t to_unit_id;  /* assign: the unit in charge (chủ trì), in the leader's scope */
+	int64_t assignee_id; /* assign: an officer of that unit's subtree; 0 = none */
+	int64_t deadline;    /* assign: when it must be dealt with, after at; 0 = none */
+	int64_t at;
+} mc_doc_act;
+
+/*
+ * Applies a step to document id and appends its event; fills *out with the
+ * document after it (clear it). MC_ENOTFOUND, MC_EFORBIDDEN, MC_ECONFLICT (a
+ * step its state does not allow), MC_EINVAL (a return without a note, an
+ * assignment to a unit or officer outside the scope, a deadline not after
+ * now), MC_ESTALE (the version is not if_version). Sign is
+ * mc_app_document_sign with no signed file.
+ */
+int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+			const mc_doc_act *act, mc_document *out);
+
+/*
+ * The leader signs document id (art. 13). Today the signature is the
+ * approval recorded as the "sign" event: signed_pdf must be NULL (MC_EINVAL
+ * otherwise). The seam for digital signatures: a later step passes the PDF
+ * the signer's device signed (PAdES), which this checks against the
+ * document's rendering and keeps as the document's file.
+ */
+int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+			 int64_t if_version, const unsigned char *signed_pdf, size_t signed_len, int64_t at,
+			 mc_document *out);
+
+/* A paper (or otherwise received) document registered by the clerk. */
+typedef struct {
+	const char *type;
+	mc_doc_urgency urgency;
+	mc_doc_secrecy secrecy;
+	const char *subject;
+	const char *organ_name; /* the sending body */
+	const char *code;	/* its number and notation, "345/UBND-VP" */
+	int64_t issued_at;	/* its date; 0 = not known */
+	const char *note;
+} mc_doc_incoming;
+
+/*
+ * Registers an incoming document in the incoming register of actor's unit
+ * (a clerk's) at `at`, with the next số đến of the year (art. 22). MC_EFORBIDDEN,
+ * MC_EINVAL (unknown kind), MC_ENOTFOUND (the unit has no incoming
+ * register). Fills *out (clear it).
+ */
+int mc_app_document_receive(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			    const mc_doc_incoming *in, int64_t at, mc_document *out);
+
+#endif

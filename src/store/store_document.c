@@ -1,0 +1,575 @@
+/*
+ * store_document.c - official documents on either engine (db.h): registers,
+ * their numbers, documents and their events (store_document.h).
+ */
+#include "store/store_document.h"
+
+#include "core/text.h"
+#include "store/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- registers ---------------------------------------------------------- */
+
+static const mc_col register_cols[] = {
+    MC_COL(MC_COL_I64, mc_doc_register, id, "id"),
+    MC_COL(MC_COL_STR, mc_doc_register, province_code, "province_code"),
+    MC_COL(MC_COL_I64, mc_doc_register, unit_id, "unit_id"),
+    MC_COL(MC_COL_INT, mc_doc_register, box, "box"),
+    MC_COL(MC_COL_STR, mc_doc_register, name, "name"),
+    MC_COL(MC_COL_STR, mc_doc_register, organ_abbr, "organ_abbr"),
+    MC_COL(MC_COL_I64, mc_doc_register, created_at, "created_at"),
+};
+
+#define REGISTER_COLS "r.id, r.province_code, r.unit_id, r.box, r.name, r.organ_abbr, r.created_at"
+
+void mc_doc_register_clear(mc_doc_register *g)
+{
+	if (!g)
+		return;
+	free(g->province_code);
+	free(g->name);
+	free(g->organ_abbr);
+	memset(g, 0, sizeof *g);
+}
+
+void mc_doc_register_free_list(mc_doc_register *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_doc_register_clear(&list[i]);
+	free(list);
+}
+
+int mc_store_doc_register_add(mc_store *st, mc_doc_register *g)
+{
+	static const char sql[] =
+	    "INSERT INTO doc_register (province_code, unit_id, box, name, organ_abbr, created_at) VALUES "
+	    "(coalesce((SELECT province_code FROM unit WHERE id = $1), ''), $1, $2, $3, $4, $5) RETURNING id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, g->unit_id);
+	mc_q_int(q, 2, g->box);
+	mc_q_text(q, 3, g->name ? g->name : "");
+	mc_q_text(q, 4, g->organ_abbr ? g->organ_abbr : "");
+	mc_q_int(q, 5, g->created_at);
+	rc = mc_q_try_row(q, "record document register");
+	if (rc == 1) {
+		g->id = mc_q_col_int(q, 0);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+static int register_one(mc_store *st, mc_doc_register *out, const char *sql, int64_t a, int64_t b, bool two)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, a);
+	if (two)
+		mc_q_int(q, 2, b);
+	rc = mc_q_row(q, "read document register");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		rc = mc_q_read(q, register_cols, MC_ARRAY_LEN(register_cols), out);
+		if (rc)
+			mc_doc_register_clear(out);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_doc_register_get(mc_store *st, mc_doc_register *out, int64_t id)
+{
+	static const char sql[] = "SELECT " REGISTER_COLS " FROM doc_register r WHERE r.id = $1";
+	return register_one(st, out, sql, id, 0, false);
+}
+
+int mc_store_doc_register_of(mc_store *st, mc_doc_register *out, int64_t unit_id, int box)
+{
+	static const char sql[] =
+	    "SELECT " REGISTER_COLS " FROM doc_register r WHERE r.unit_id = $1 AND r.box = $2";
+	return register_one(st, out, sql, unit_id, box, true);
+}
+
+int mc_store_doc_register_list(mc_store *st, mc_doc_register **out, size_t *n, int64_t unit_id)
+{
+	static const char sql[] =
+	    "SELECT " REGISTER_COLS " FROM doc_register r JOIN unit u ON u.id = r.unit_id "
+	    "WHERE u.path >= $1 AND u.path < $2 ORDER BY u.path, r.box";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	rc = mc_q_read_list(q, "list document registers", register_cols, MC_ARRAY_LEN(register_cols),
+			    sizeof **out, out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_doc_number_next(mc_store *st, int64_t *out, int64_t register_id, int year, const char *series)
+{
+	/* One statement on both engines: the row's lock orders every writer of
+	 * the series until its transaction ends; a rolled-back savepoint undoes
+	 * the step with the document that used it. */
+	static const char sql[] =
+	    "INSERT INTO doc_counter (register_id, year, series, last) VALUES ($1, $2, $3, 1) "
+	    "ON CONFLICT (register_id, year, series) DO UPDATE SET last = doc_counter.last + 1 "
+	    "RETURNING last";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, register_id);
+	mc_q_int(q, 2, year);
+	mc_q_text(q, 3, series);
+	rc = mc_q_row(q, "take a document number");
+	if (rc == 1) {
+		*out = mc_q_col_int(q, 0);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+static const mc_col document_cols[] = {
+    MC_COL(MC_COL_I64, mc_document, id, "id"),
+    MC_COL(MC_COL_STR, mc_document, province_code, "province_code"),
+    MC_COL(MC_COL_INT, mc_document, box, "box"),
+    MC_COL(MC_COL_I64, mc_document, register_id, "register_id"),
+    MC_COL(MC_COL_I64, mc_document, unit_id, "unit_id"),
+    MC_COL(MC_COL_I64, mc_document, drafting_unit_id, "drafting_unit_id"),
+    MC_COL(MC_COL_INT, mc_document, state, "state"),
+    MC_COL(MC_COL_I64, mc_document, version, "version"),
+    MC_COL(MC_COL_STR, mc_document, type, "type"),
+    MC_COL(MC_COL_BOOL, mc_document, normative, "normative"),
+    MC_COL(MC_COL_INT, mc_document, urgency, "urgency"),
+    MC_COL(MC_COL_INT, mc_document, secrecy, "secrecy"),
+    MC_COL(MC_COL_STR, mc_document, subject, "subject"),
+    MC_COL(MC_COL_STR, mc_document, body, "body"),
+    MC_COL(MC_COL_STR, mc_document, drafting_abbr, "drafting_abbr"),
+    MC_COL(MC_COL_STR, mc_document, place, "place"),
+    MC_COL(MC_COL_STR, mc_document, signer_position, "signer_position"),
+    MC_COL(MC_COL_STR, mc_document, signer_name, "signer_name"),
+    MC_COL(MC_COL_STR, mc_document, recipients, "recipients"),
+    MC_COL(MC_COL_STR, mc_document, recipient_units, "recipient_units"),
+    MC_COL(MC_COL_INT, mc_document, year, "year"),
+    MC_COL(MC_COL_STR, mc_document, series, "series"),
+    MC_COL(MC_COL_I64, mc_document, number, "number"),
+    MC_COL(MC_COL_STR, mc_document, notation, "notation"),
+    MC_COL(MC_COL_STR, mc_document, organ_name, "organ_name"),
+    MC_COL(MC_COL_I64, mc_document, issued_at, "issued_at"),
+    MC_COL(MC_COL_I64, mc_document, received_at, "received_at"),
+    MC_COL(MC_COL_I64, mc_document, source_id, "source_id"),
+    MC_COL(MC_COL_I64, mc_document, assigned_unit_id, "assigned_unit_id"),
+    MC_COL(MC_COL_I64, mc_document, assignee_id, "assignee_id"),
+    MC_COL(MC_COL_I64, mc_document, deadline, "deadline"),
+    MC_COL(MC_COL_STR, mc_document, direction, "direction"),
+    MC_COL(MC_COL_STR, mc_document, note, "note"),
+    MC_COL(MC_COL_I64, mc_document, created_by, "created_by"),
+    MC_COL(MC_COL_I64, mc_document, created_at, "created_at"),
+    MC_COL(MC_COL_I64, mc_document, updated_at, "updated_at"),
+};
+
+#define DOCUMENT_COLS                                                                                        \
+	"d.id, d.province_code, d.box, d.register_id, d.unit_id, d.drafting_unit_id, d.state, d.version, "   \
+	"d.type, d.normative, d.urgency, d.secrecy, d.subject, d.body, d.drafting_abbr, d.place, "           \
+	"d.signer_position, d.signer_name, d.recipients, d.recipient_units, d.year, d.series, d.number, "    \
+	"d.notation, d.organ_name, d.issued_at, d.received_at, d.source_id, d.assigned_unit_id, "            \
+	"d.assignee_id, d.deadline, d.direction, d.note, d.created_by, d.created_at, d.updated_at"
+
+void mc_document_clear(mc_document *d)
+{
+	if (!d)
+		return;
+	free(d->province_code);
+	free(d->type);
+	free(d->subject);
+	free(d->body);
+	free(d->drafting_abbr);
+	free(d->place);
+	free(d->signer_position);
+	free(d->signer_name);
+	free(d->recipients);
+	free(d->recipient_units);
+	free(d->series);
+	free(d->notation);
+	free(d->organ_name);
+	free(d->direction);
+	free(d->note);
+	memset(d, 0, sizeof *d);
+}
+
+void mc_document_free_list(mc_document *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_document_clear(&list[i]);
+	free(list);
+}
+
+static const char *s_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* The folded text the registers are searched in: number and notation, subject, sender. */
+static int search_text(char **out, const mc_document *d)
+{
+	size_t len = strlen(s_or_empty(d->notation)) + strlen(s_or_empty(d->subject)) +
+		     strlen(s_or_empty(d->organ_name)) + 3;
+	char *all = mc_xmalloc(len);
+	snprintf(all, len, "%s %s %s", s_or_empty(d->notation), s_or_empty(d->subject),
+		 s_or_empty(d->organ_name));
+	int rc = mc_text_fold(out, all, strlen(all));
+	free(all);
+	return rc;
+}
+
+/* Binds the columns that change over a document's life, $first on, in the
+ * order of MUTABLE_COLS. */
+#define MUTABLE_COLS                                                                                         \
+	"state, type, normative, urgency, secrecy, subject, body, drafting_abbr, place, signer_position, "   \
+	"signer_name, recipients, recipient_units, year, series, number, notation, organ_name, issued_at, "  \
+	"received_at, assigned_unit_id, assignee_id, deadline, direction, note, search_folded, updated_at"
+#define N_MUTABLE 27
+
+static void bind_mutable(mc_q *q, int i, const mc_document *d, const char *folded)
+{
+	mc_q_int(q, i++, d->state);
+	mc_q_text(q, i++, s_or_empty(d->type));
+	mc_q_bool(q, i++, d->normative);
+	mc_q_int(q, i++, d->urgency);
+	mc_q_int(q, i++, d->secrecy);
+	mc_q_text(q, i++, s_or_empty(d->subject));
+	mc_q_text(q, i++, s_or_empty(d->body));
+	mc_q_text(q, i++, s_or_empty(d->drafting_abbr));
+	mc_q_text(q, i++, s_or_empty(d->place));
+	mc_q_text(q, i++, s_or_empty(d->signer_position));
+	mc_q_text(q, i++, s_or_empty(d->signer_name));
+	mc_q_text(q, i++, s_or_empty(d->recipients));
+	mc_q_text(q, i++, s_or_empty(d->recipient_units));
+	mc_q_int(q, i++, d->year);
+	mc_q_text(q, i++, s_or_empty(d->series));
+	mc_q_int(q, i++, d->number);
+	mc_q_text(q, i++, s_or_empty(d->notation));
+	mc_q_text(q, i++, s_or_empty(d->organ_name));
+	mc_q_int(q, i++, d->issued_at);
+	mc_q_int(q, i++, d->received_at);
+	mc_q_ref(q, i++, d->assigned_unit_id);
+	mc_q_ref(q, i++, d->assignee_id);
+	mc_q_int(q, i++, d->deadline);
+	mc_q_text(q, i++, s_or_empty(d->direction));
+	mc_q_text(q, i++, s_or_empty(d->note));
+	mc_q_text(q, i++, folded);
+	mc_q_int(q, i++, d->updated_at);
+}
+
+int mc_store_document_add(mc_store *st, mc_document *d)
+{
+	static const char sql[] =
+	    "INSERT INTO document (province_code, box, register_id, unit_id, drafting_unit_id, source_id, "
+	    "created_by, created_at, version, " MUTABLE_COLS
+	    ") VALUES (coalesce((SELECT province_code FROM unit "
+	    "WHERE id = $2), ''), $1, $3, $2, $4, $5, $6, $7, 1, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+	    "$17, "
+	    "$18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34) RETURNING "
+	    "id";
+	char *folded = NULL;
+	mc_q *q = NULL;
+	int rc = search_text(&folded, d);
+
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, d->box);
+	mc_q_int(q, 2, d->unit_id);
+	mc_q_int(q, 3, d->register_id);
+	mc_q_ref(q, 4, d->drafting_unit_id);
+	mc_q_ref(q, 5, d->source_id);
+	mc_q_ref(q, 6, d->created_by);
+	mc_q_int(q, 7, d->created_at);
+	bind_mutable(q, 8, d, folded);
+	rc = mc_q_try_row(q, "record document");
+	if (rc == 1) {
+		d->id = mc_q_col_int(q, 0);
+		d->version = 1;
+		rc = 0;
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+cleanup:
+	mc_q_done(q);
+	free(folded);
+	return rc;
+}
+_Static_assert(N_MUTABLE + 7 == 34, "the insert's parameters");
+
+int mc_store_document_get(mc_store *st, mc_document *out, int64_t id)
+{
+	static const char sql[] = "SELECT " DOCUMENT_COLS " FROM document d WHERE d.id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	rc = mc_q_row(q, "read document");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		rc = mc_q_read(q, document_cols, MC_ARRAY_LEN(document_cols), out);
+		if (rc)
+			mc_document_clear(out);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_document_update(mc_store *st, const mc_document *d, int64_t if_version)
+{
+	static const char sql[] =
+	    "UPDATE document SET version = version + 1, (" MUTABLE_COLS
+	    ") = ($3, $4, $5, $6, $7, $8, $9, $10, "
+	    "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) "
+	    "WHERE id = $1 AND version = $2";
+	char *folded = NULL;
+	mc_q *q = NULL;
+	int rc = search_text(&folded, d);
+
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, d->id);
+	mc_q_int(q, 2, if_version);
+	bind_mutable(q, 3, d, folded);
+	/* A number or notation taken is an answer (MC_ECONFLICT). */
+	rc = mc_q_try(q, "update document");
+	if (rc == 0 && mc_q_changes(q) != 1)
+		rc = MC_ESTALE;
+cleanup:
+	mc_q_done(q);
+	free(folded);
+	return rc;
+}
+_Static_assert(N_MUTABLE + 2 == 29, "the update's parameters");
+
+/* $1, $2 the scope's path range; $3 register; $4 box; $5 year; $6 state;
+ * $7 numbered; $8 the LIKE pattern or ''; $9 limit, $10 offset. */
+#define LIST_WHERE                                                                                           \
+	" FROM document d WHERE (d.unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2) "         \
+	"OR d.drafting_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)) "                    \
+	"AND ($3 = 0 OR d.register_id = $3) AND ($4 = 0 OR d.box = $4) AND ($5 = 0 OR d.year = $5) "         \
+	"AND ($6 = 0 OR d.state = $6) AND ($7 = 0 OR d.number > 0) "                                         \
+	"AND ($8 = '' OR d.search_folded LIKE $8 ESCAPE '\\')"
+
+static void list_bind(mc_q *q, const char *lo, const char *hi, const mc_document_query *dq,
+		      const char *pattern)
+{
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, dq->register_id);
+	mc_q_int(q, 4, dq->box);
+	mc_q_int(q, 5, dq->year);
+	mc_q_int(q, 6, dq->state);
+	mc_q_int(q, 7, dq->numbered ? 1 : 0);
+	mc_q_text(q, 8, pattern);
+}
+
+/* "%<folded q, LIKE-escaped>%", or "" when q folds to nothing. */
+static int like_pattern(char **out, const char *text)
+{
+	char *folded = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if (!text || !*text) {
+		*out = mc_xstrdup("");
+		return 0;
+	}
+	rc = mc_text_fold(&folded, text, strlen(text));
+	if (rc)
+		return rc;
+	if (!folded[0]) {
+		free(folded);
+		*out = mc_xstrdup("");
+		return 0;
+	}
+	*out = mc_xmalloc(strlen(folded) * 2 + 3);
+	(*out)[len++] = '%';
+	for (const char *c = folded; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			(*out)[len++] = '\\';
+		(*out)[len++] = *c;
+	}
+	(*out)[len++] = '%';
+	(*out)[len] = '\0';
+	free(folded);
+	return 0;
+}
+
+int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *total,
+			   const mc_document_query *dq)
+{
+	static const char sql_count[] = "SELECT count(*)" LIST_WHERE;
+	static const char sql_newest[] =
+	    "SELECT " DOCUMENT_COLS LIST_WHERE " ORDER BY d.id DESC LIMIT $9 OFFSET $10";
+	static const char sql_numbered[] =
+	    "SELECT " DOCUMENT_COLS LIST_WHERE " ORDER BY d.year, d.number, d.id LIMIT $9 OFFSET $10";
+	char lo[256], hi[256];
+	char *pattern = NULL;
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, dq->scope_unit_id);
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (rc == 0)
+		rc = like_pattern(&pattern, dq->q);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql_count);
+	if (rc)
+		goto cleanup;
+	list_bind(q, lo, hi, dq, pattern);
+	rc = mc_q_row(q, "count documents");
+	if (rc != 1) {
+		if (rc == 0)
+			rc = MC_ERROR;
+		goto cleanup;
+	}
+	*total = mc_q_col_int(q, 0);
+	mc_q_done(q);
+	q = NULL;
+	rc = mc_db_prepare(st, &q, dq->by_number ? sql_numbered : sql_newest);
+	if (rc)
+		goto cleanup;
+	list_bind(q, lo, hi, dq, pattern);
+	mc_q_int(q, 9, dq->limit);
+	mc_q_int(q, 10, dq->offset);
+	rc = mc_q_read_list(q, "list documents", document_cols, MC_ARRAY_LEN(document_cols), sizeof **out,
+			    out, n);
+cleanup:
+	mc_q_done(q);
+	free(pattern);
+	return rc;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static const mc_col event_cols[] = {
+    MC_COL(MC_COL_I64, mc_document_event, id, "id"),
+    MC_COL(MC_COL_I64, mc_document_event, document_id, "document_id"),
+    MC_COL(MC_COL_I64, mc_document_event, at, "at"),
+    MC_COL(MC_COL_I64, mc_document_event, user_id, "user_id"),
+    MC_COL(MC_COL_STR, mc_document_event, user_name, "user_name"),
+    MC_COL(MC_COL_STR, mc_document_event, role, "role"),
+    MC_COL(MC_COL_I64, mc_document_event, unit_id, "unit_id"),
+    MC_COL(MC_COL_STR, mc_document_event, action, "action"),
+    MC_COL(MC_COL_INT, mc_document_event, from_state, "from_state"),
+    MC_COL(MC_COL_INT, mc_document_event, to_state, "to_state"),
+    MC_COL(MC_COL_STR, mc_document_event, note, "note"),
+};
+
+void mc_document_event_clear(mc_document_event *e)
+{
+	if (!e)
+		return;
+	free(e->user_name);
+	free(e->role);
+	free(e->action);
+	free(e->note);
+	memset(e, 0, sizeof *e);
+}
+
+void mc_document_event_free_list(mc_document_event *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_document_event_clear(&list[i]);
+	free(list);
+}
+
+int mc_store_document_event_add(mc_store *st, mc_document_event *e)
+{
+	static const char sql[] =
+	    "INSERT INTO document_event (document_id, at, user_id, user_name, role, unit_id, action, "
+	    "from_state, "
+	    "to_state, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, e->document_id);
+	mc_q_int(q, 2, e->at);
+	mc_q_ref(q, 3, e->user_id);
+	mc_q_text(q, 4, s_or_empty(e->user_name));
+	mc_q_text(q, 5, s_or_empty(e->role));
+	mc_q_ref(q, 6, e->unit_id);
+	mc_q_text(q, 7, s_or_empty(e->action));
+	mc_q_int(q, 8, e->from_state);
+	mc_q_int(q, 9, e->to_state);
+	mc_q_text(q, 10, s_or_empty(e->note));
+	rc = mc_q_row(q, "record document event");
+	if (rc == 1) {
+		e->id = mc_q_col_int(q, 0);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, int64_t document_id)
+{
+	static const char sql[] =
+	    "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
+	    "from_state, to_state, note FROM document_event WHERE document_id = $1 ORDER BY id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, document_id);
+	rc = mc_q_read_list(q, "list document events", event_cols, MC_ARRAY_LEN(event_cols), sizeof **out,
+			    out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

@@ -1,0 +1,145 @@
+/*
+ * store_document.h - the store's operations on official documents: their
+ * registers and numbers, the documents and their append-only events
+ * (migration 018; rules in core/document.h, their life in app/document.h).
+ * Part of the store's one interface (store.h), in a header of its own.
+ *
+ * Structs the store fills own their strings, freed by their clear function;
+ * structs handed to the store are only read.
+ */
+#ifndef MC_STORE_DOCUMENT_H
+#define MC_STORE_DOCUMENT_H
+
+#include "store/store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A register (sổ đăng ký văn bản) of one issuing body and box (core/document.h mc_doc_box). */
+typedef struct {
+	int64_t id;
+	char *province_code;
+	int64_t unit_id;
+	int box;
+	char *name;	  /* "Sổ đăng ký văn bản đi" */
+	char *organ_abbr; /* the body's abbreviation in notations: "UBND" */
+	int64_t created_at;
+} mc_doc_register;
+
+void mc_doc_register_clear(mc_doc_register *g);
+void mc_doc_register_free_list(mc_doc_register *list, size_t n);
+
+/* Records a register; sets g->id. MC_ECONFLICT when the unit has one of
+ * that box, MC_ENOTFOUND for an unknown unit. */
+int mc_store_doc_register_add(mc_store *st, mc_doc_register *g);
+/* MC_ENOTFOUND when there is none. Clear *out. */
+int mc_store_doc_register_get(mc_store *st, mc_doc_register *out, int64_t id);
+int mc_store_doc_register_of(mc_store *st, mc_doc_register *out, int64_t unit_id, int box);
+/* The registers of the units in unit_id's subtree, by unit and box. */
+int mc_store_doc_register_list(mc_store *st, mc_doc_register **out, size_t *n, int64_t unit_id);
+
+/*
+ * The next number of a series of a register in a year (art. 16, 22): 1 the
+ * first time, one more than the last after. Taken in the caller's
+ * transaction, whose row lock orders every writer of the series (servers
+ * sharing a PostgreSQL database too): rolled back with it, the number is
+ * given again, so the series has no gap and no number twice.
+ */
+int mc_store_doc_number_next(mc_store *st, int64_t *out, int64_t register_id, int year, const char *series);
+
+typedef struct {
+	int64_t id;
+	char *province_code;
+	int box;
+	int64_t register_id;
+	int64_t unit_id;
+	int64_t drafting_unit_id;
+	int state;
+	int64_t version;
+	char *type;
+	bool normative;
+	int urgency;
+	int secrecy;
+	char *subject;
+	char *body;
+	char *drafting_abbr;
+	char *place;
+	char *signer_position;
+	char *signer_name;
+	char *recipients;      /* nơi nhận, as written */
+	char *recipient_units; /* unit codes it is sent to, comma-separated */
+	int year;
+	char *series;
+	int64_t number;
+	char *notation;	     /* "12/QĐ-UBND"; an incoming document's is the sender's */
+	char *organ_name;    /* incoming: the sending body */
+	int64_t issued_at;   /* outgoing: issued; incoming: the sender's date */
+	int64_t received_at; /* incoming: registered */
+	int64_t source_id;   /* incoming: the outgoing document it is a copy of */
+	int64_t assigned_unit_id;
+	int64_t assignee_id;
+	int64_t deadline;
+	char *direction;
+	char *note;
+	int64_t created_by;
+	int64_t created_at;
+	int64_t updated_at;
+} mc_document;
+
+void mc_document_clear(mc_document *d);
+void mc_document_free_list(mc_document *list, size_t n);
+
+/* Records a new document (version 1) with its search text; sets d->id and
+ * d->version. MC_ENOTFOUND for an unknown register, unit or user. */
+int mc_store_document_add(mc_store *st, mc_document *d);
+/* MC_ENOTFOUND when no document has this id. Clear *out. */
+int mc_store_document_get(mc_store *st, mc_document *out, int64_t id);
+/*
+ * Writes every field of d that may change over the row of d->id whose
+ * version is if_version, and moves its version to if_version + 1.
+ * MC_ESTALE when the row is at another version (or gone); MC_ECONFLICT when
+ * the number or notation is taken.
+ */
+int mc_store_document_update(mc_store *st, const mc_document *d, int64_t if_version);
+
+typedef struct {
+	int64_t scope_unit_id; /* documents whose unit or drafting unit lies in its subtree */
+	int64_t register_id;   /* 0 = any */
+	int box;	       /* 0 = both */
+	int year;	       /* 0 = any */
+	int state;	       /* 0 = any */
+	bool numbered;	       /* only documents with a number (the register) */
+	bool by_number;	       /* in the register's order (year, number) rather than newest first */
+	const char *q;	       /* folded text to find in number, notation, subject, sender; NULL = all */
+	int limit;	       /* 1..1000 */
+	int offset;
+} mc_document_query;
+
+/* A page of documents and the count of all that match. Caller frees with
+ * mc_document_free_list. */
+int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *total,
+			   const mc_document_query *q);
+
+typedef struct {
+	int64_t id;
+	int64_t document_id;
+	int64_t at;
+	int64_t user_id;
+	char *user_name;
+	char *role;
+	int64_t unit_id;
+	char *action;
+	int from_state;
+	int to_state;
+	char *note;
+} mc_document_event;
+
+void mc_document_event_clear(mc_document_event *e);
+void mc_document_event_free_list(mc_document_event *list, size_t n);
+/* Appends an event; sets e->id. */
+int mc_store_document_event_add(mc_store *st, mc_document_event *e);
+/* The events of a document, oldest first. */
+int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, int64_t document_id);
+
+#endif

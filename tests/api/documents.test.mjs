@@ -1,0 +1,359 @@
+// Official documents (docs/documents.md, Nghị định 30/2020/NĐ-CP): registers
+// and their numbers, drafting → review → signature → issue → arrival →
+// registration → assignment, the registers on screen and printed, and the
+// attacks: other units' officers, citizens, wrong roles at each step, stale
+// versions, huge and malformed input, concurrent numbering. Runs on SQLite and,
+// through scripts/test_pg.sh, on PostgreSQL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './harness.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
+
+let server;
+const tok = {};
+const reg = {};
+const YEAR = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
+
+const api = (...a) => server.api(...a);
+
+async function createRegister(unit, box, organ_abbr) {
+  const res = await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit, box, organ_abbr } });
+  assertStatus(res, 201, `register ${box} of ${unit}`);
+  return res.body.id;
+}
+
+function draftBody(extra = {}) {
+  return { type: 'quyet_dinh', subject: 'Về việc cải cách hành chính năm 2026', body: 'Điều 1. …',
+    place: 'Quảng Xương', signer_position: 'CHỦ TỊCH', signer_name: 'Lê Văn Bình',
+    recipients: 'Như Điều 3;\nLưu: VT.', recipient_units: [DEPARTMENT], ...extra };
+}
+
+async function draft(token, extra = {}) {
+  const res = await api('POST', '/api/v1/documents', { token, body: draftBody(extra) });
+  assertStatus(res, 201, 'draft');
+  return res.body;
+}
+
+async function act(token, id, action, extra = {}, headers = {}) {
+  return api('POST', `/api/v1/documents/${id}/actions`, { token, body: { action, ...extra }, headers });
+}
+
+async function actOk(token, id, action, extra = {}) {
+  const res = await act(token, id, action, extra);
+  assertStatus(res, 200, `${action} document ${id}`);
+  return res.body;
+}
+
+// A document of the district drafted, approved and signed: waiting for the clerk.
+async function signed(extra = {}) {
+  const d = await draft(tok.chuyenvien, extra);
+  await actOk(tok.chuyenvien, d.id, 'submit');
+  await actOk(tok.lanhdao, d.id, 'approve');
+  return actOk(tok.lanhdao, d.id, 'sign');
+}
+
+before(async () => {
+  server = await startServer({ dossiers: 5 });
+  for (const u of ['admin', 'giamsat', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt',
+    'chuyenvien.stnmt', 'lanhdao.stnmt']) tok[u] = await server.login(u);
+  reg.districtOut = await createRegister(DISTRICT, 'out', 'UBND');
+  reg.districtIn = await createRegister(DISTRICT, 'in', 'UBND');
+  reg.deptOut = await createRegister(DEPARTMENT, 'out', 'STNMT');
+  reg.deptIn = await createRegister(DEPARTMENT, 'in', 'STNMT');
+});
+
+after(async () => {
+  await stopServer(server);
+});
+
+test('the 29 kinds of art. 7 with their Phụ lục III abbreviations, urgency and confidentiality marks', async () => {
+  const res = await api('GET', '/api/v1/document-types', { token: tok.chuyenvien });
+  assertStatus(res, 200);
+  assert.equal(res.body.types.length, 29);
+  const by = Object.fromEntries(res.body.types.map((t) => [t.key, t]));
+  assert.equal(by.quyet_dinh.abbr, 'QĐ');
+  assert.equal(by.to_trinh.abbr, 'TTr');
+  assert.equal(by.cong_van.abbr, '');
+  assert.equal(by.quy_dinh.abbr, 'QYĐ');
+  assert.deepEqual(res.body.types.filter((t) => t.normative).map((t) => t.key), ['nghi_quyet', 'quyet_dinh']);
+  assert.deepEqual(res.body.urgencies.map((u) => u.name), ['', 'Khẩn', 'Thượng khẩn', 'Hỏa tốc']);
+  assert.deepEqual(res.body.secrecies.map((u) => u.name), ['', 'Mật', 'Tối mật', 'Tuyệt mật']);
+  assertProblem(await api('GET', '/api/v1/document-types', { token: tok.congdan }), 403, 'forbidden');
+  assertProblem(await api('GET', '/api/v1/document-types'), 401, 'unauthenticated');
+});
+
+test('a register per body and box: a second is a duplicate, a bad abbreviation is refused', async () => {
+  assertProblem(await api('POST', '/api/v1/document-registers', { token: tok.admin,
+    body: { unit: DISTRICT, box: 'out', organ_abbr: 'UBND' } }), 409, 'duplicate');
+  assertProblem(await api('POST', '/api/v1/document-registers', { token: tok.admin,
+    body: { unit: '000.00.34.H56', box: 'out', organ_abbr: 'UB ND' } }), 422, 'invalid-field');
+  assertProblem(await api('POST', '/api/v1/document-registers', { token: tok.admin,
+    body: { unit: '000.00.34.H56', box: 'out', organ_abbr: 'UB/ND' } }), 422, 'invalid-field');
+  assertProblem(await api('POST', '/api/v1/document-registers', { token: tok.lanhdao,
+    body: { unit: DISTRICT, box: 'out', organ_abbr: 'UBND' } }), 403, 'forbidden');
+  const list = await api('GET', '/api/v1/document-registers', { token: tok.tiepnhan });
+  assertStatus(list, 200);
+  assert.deepEqual(list.body.items.map((g) => [g.unit.code, g.box, g.organ_abbr]),
+    [[DISTRICT, 'out', 'UBND'], [DISTRICT, 'in', 'UBND']], 'a clerk sees the registers of their own unit only');
+});
+
+test('draft → review → sign → issue → arrival → số đến → assignment, each step an event', async () => {
+  const d = await draft(tok.chuyenvien);
+  assert.equal(d.state, 'draft');
+  assert.equal(d.number, null, 'no number before issue');
+  assert.equal(d.unit.code, DISTRICT);
+  await actOk(tok.chuyenvien, d.id, 'submit');
+  // The head sends it back with a note; the drafter edits and submits again.
+  assertProblem(await act(tok.lanhdao, d.id, 'return'), 422, 'missing-field', 'return without a note');
+  const back = await actOk(tok.lanhdao, d.id, 'return', { note: 'Sửa trích yếu' });
+  assert.equal(back.state, 'returned');
+  assert.equal(back.note, 'Sửa trích yếu');
+  const edited = await api('PATCH', `/api/v1/documents/${d.id}`, { token: tok.chuyenvien,
+    body: draftBody({ subject: 'Về việc đẩy mạnh cải cách hành chính năm 2026' }), headers: { 'If-Match': `"${back.version}"` } });
+  assertStatus(edited, 200, 'edit');
+  assert.equal(edited.body.subject, 'Về việc đẩy mạnh cải cách hành chính năm 2026');
+  await actOk(tok.chuyenvien, d.id, 'submit');
+  await actOk(tok.lanhdao, d.id, 'approve');
+  const s = await actOk(tok.lanhdao, d.id, 'sign');
+  assert.equal(s.state, 'signed');
+  assert.equal(s.number, null, 'signed, not yet numbered');
+  const issued = await actOk(tok.tiepnhan, d.id, 'issue');
+  assert.equal(issued.state, 'issued');
+  assert.match(issued.number, /^\d{2,}\/QĐ-UBND$/);
+  assert.equal(issued.year, YEAR);
+  assert.ok(issued.issued_at);
+  const full = await api('GET', `/api/v1/documents/${d.id}`, { token: tok.lanhdao });
+  assertStatus(full, 200);
+  assert.deepEqual(full.body.events.map((e) => e.action),
+    ['draft', 'submit', 'return', 'edit', 'submit', 'approve', 'sign', 'issue']);
+  assert.equal(full.headers.get('etag'), `"${full.body.version}"`);
+  // The copy arrived in the department's incoming box, waiting for its clerk.
+  const inbox = await api('GET', '/api/v1/documents?box=in&state=arrived', { token: tok['tiepnhan.stnmt'] });
+  assertStatus(inbox, 200);
+  const copy = inbox.body.items.find((x) => x.number === issued.number);
+  assert.ok(copy, 'the recipient unit has the copy');
+  assert.equal(copy.organ_name, 'UBND huyện Quảng Xương');
+  assert.equal(copy.arrival_number, null);
+  assertProblem(await act(tok.tiepnhan, copy.id, 'register'), 403, 'out-of-scope', 'the sender\'s clerk');
+  const registered = await actOk(tok['tiepnhan.stnmt'], copy.id, 'register');
+  assert.equal(registered.state, 'registered');
+  assert.ok(Number.isInteger(registered.arrival_number) && registered.arrival_number >= 1);
+  // The leader assigns it (art. 23): unit in charge, officer, direction, deadline.
+  assertProblem(await act(tok['lanhdao.stnmt'], copy.id, 'assign', { to_unit: DISTRICT }), 422, 'invalid-field',
+    'a unit outside the leader\'s scope');
+  assertProblem(await act(tok['lanhdao.stnmt'], copy.id, 'assign', { to_unit: DEPARTMENT, deadline: '2000-01-01' }),
+    422, 'invalid-field', 'a deadline in the past');
+  assertProblem(await act(tok['lanhdao.stnmt'], copy.id, 'assign', { to_unit: DEPARTMENT, assignee: 'chuyenvien' }),
+    422, 'invalid-field', 'an officer of another unit');
+  const assigned = await actOk(tok['lanhdao.stnmt'], copy.id, 'assign', { to_unit: DEPARTMENT,
+    assignee: 'chuyenvien.stnmt', deadline: `${YEAR + 1}-01-15`, note: 'Giao phòng chuyên môn tham mưu' });
+  assert.equal(assigned.state, 'assigned');
+  assert.equal(assigned.assigned_unit.code, DEPARTMENT);
+  assert.equal(assigned.deadline, `${YEAR + 1}-01-15`);
+  assert.equal(assigned.direction, 'Giao phòng chuyên môn tham mưu');
+});
+
+test('numbers: one series for administrative documents, công văn without a kind, normative and secret apart', async () => {
+  const a = await actOk(tok.tiepnhan, (await signed()).id, 'issue');
+  const cv = await actOk(tok.tiepnhan, (await signed({ type: 'cong_van', drafting_abbr: 'VP' })).id, 'issue');
+  const [na] = a.number.split('/');
+  assert.equal(cv.number, `${String(Number(na) + 1).padStart(2, '0')}/UBND-VP`, 'công văn: body and drafting unit');
+  const n1 = await actOk(tok.tiepnhan, (await signed({ normative: true })).id, 'issue');
+  assert.equal(n1.number, `01/${YEAR}/QĐ-UBND`, 'a normative kind has its own series from 01');
+  const s1 = await actOk(tok.tiepnhan, (await signed({ type: 'bao_cao', secrecy: 'mat' })).id, 'issue');
+  assert.equal(s1.serial, 1, 'secret documents have their own series');
+  assert.equal(s1.number, '01/BC-UBND');
+  const next = await actOk(tok.tiepnhan, (await signed({ type: 'to_trinh' })).id, 'issue');
+  assert.equal(next.serial, cv.serial + 1, 'the general series went on past the others');
+  // Refused drafts: công văn without the drafting unit, normative of a kind that cannot be.
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ type: 'cong_van' }) }),
+    422, 'missing-field');
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien,
+    body: draftBody({ type: 'bao_cao', normative: true }) }), 422, 'invalid-field');
+  // An abbreviation that would break the notation's parts is refused at the draft
+  // (a notation past Phụ lục VI's 30 characters: tests/unit/test_document.c).
+  for (const abbr of ['V P', 'V/P', 'V-P'])
+    assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien,
+      body: draftBody({ drafting_abbr: abbr }) }), 422, 'invalid-field', abbr);
+});
+
+test('wrong roles at each step, other units, citizens', async () => {
+  const d = await draft(tok.chuyenvien);
+  // Only specialists draft; citizens and others are refused by the route.
+  for (const who of ['tiepnhan', 'lanhdao', 'congdan', 'admin', 'giamsat'])
+    assertProblem(await api('POST', '/api/v1/documents', { token: tok[who], body: draftBody() }), 403, 'forbidden', who);
+  assertProblem(await api('GET', '/api/v1/documents', { token: tok.congdan }), 403, 'forbidden');
+  assertProblem(await api('GET', `/api/v1/documents/${d.id}`, { token: tok.congdan }), 403, 'forbidden');
+  // A specialist drafts only for their unit or one above it.
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ unit: DEPARTMENT }) }),
+    403, 'out-of-scope');
+  // Another unit's officers neither see nor act.
+  assertProblem(await api('GET', `/api/v1/documents/${d.id}`, { token: tok['chuyenvien.stnmt'] }), 403, 'out-of-scope');
+  assertProblem(await act(tok['chuyenvien.stnmt'], d.id, 'submit'), 403, 'out-of-scope');
+  assertProblem(await api('PATCH', `/api/v1/documents/${d.id}`, { token: tok['chuyenvien.stnmt'], body: draftBody() }),
+    403, 'out-of-scope');
+  const list = await api('GET', '/api/v1/documents?box=out', { token: tok['chuyenvien.stnmt'] });
+  assert.ok(!list.body.items.some((x) => x.id === d.id), 'not in another unit\'s list');
+  assertProblem(await api('GET', `/api/v1/documents?unit=${DISTRICT}`, { token: tok['chuyenvien.stnmt'] }), 403, 'out-of-scope');
+  // Draft: the leader may not submit for the drafter, the clerk may not approve.
+  assertProblem(await act(tok.lanhdao, d.id, 'submit'), 403, 'forbidden');
+  await actOk(tok.chuyenvien, d.id, 'submit');
+  assertProblem(await act(tok.tiepnhan, d.id, 'approve'), 403, 'forbidden', 'a clerk cannot approve');
+  assertProblem(await act(tok.chuyenvien, d.id, 'approve'), 403, 'forbidden', 'the drafter cannot approve');
+  assertProblem(await act(tok['lanhdao.stnmt'], d.id, 'approve'), 403, 'out-of-scope', 'another unit\'s leader');
+  assertProblem(await act(tok.lanhdao, d.id, 'sign'), 409, 'forbidden-transition', 'signing before approval');
+  await actOk(tok.lanhdao, d.id, 'approve');
+  assertProblem(await act(tok.chuyenvien, d.id, 'sign'), 403, 'forbidden');
+  assertProblem(await act(tok.tiepnhan, d.id, 'issue'), 409, 'forbidden-transition', 'issuing before the signature');
+  await actOk(tok.lanhdao, d.id, 'sign');
+  assertProblem(await act(tok.chuyenvien, d.id, 'issue'), 403, 'forbidden', 'a specialist cannot issue');
+  assertProblem(await act(tok.lanhdao, d.id, 'issue'), 403, 'forbidden', 'a leader cannot issue');
+  assertProblem(await act(tok['tiepnhan.stnmt'], d.id, 'issue'), 403, 'out-of-scope', 'another body\'s clerk');
+  await actOk(tok.tiepnhan, d.id, 'issue');
+  assertProblem(await act(tok.tiepnhan, d.id, 'issue'), 409, 'forbidden-transition', 'issued twice');
+  assertProblem(await api('PATCH', `/api/v1/documents/${d.id}`, { token: tok.chuyenvien, body: draftBody() }),
+    409, 'forbidden-transition', 'an issued document cannot change');
+  // Incoming: only the clerk registers, only a leader assigns.
+  assertProblem(await api('POST', '/api/v1/documents/incoming', { token: tok.chuyenvien,
+    body: { type: 'cong_van', subject: 'x', organ_name: 'Sở Tư pháp' } }), 403, 'forbidden');
+  const paper = await api('POST', '/api/v1/documents/incoming', { token: tok.tiepnhan,
+    body: { type: 'cong_van', subject: 'Đề nghị phối hợp', organ_name: 'Sở Tư pháp', number: '345/STP-VP',
+      date: `${YEAR}-01-02` } });
+  assertStatus(paper, 201, 'a paper document registered');
+  assertProblem(await act(tok.tiepnhan, paper.body.id, 'assign', { to_unit: DISTRICT }), 403, 'forbidden');
+  assertProblem(await act(tok['lanhdao.stnmt'], paper.body.id, 'assign', { to_unit: DEPARTMENT }), 403, 'out-of-scope');
+  assertProblem(await act(tok.lanhdao, paper.body.id, 'register'), 403, 'forbidden');
+});
+
+test('stale versions: If-Match 412, a change in between 409', async () => {
+  const d = await draft(tok.chuyenvien);
+  const v = d.version;
+  const edited = await api('PATCH', `/api/v1/documents/${d.id}`, { token: tok.chuyenvien, body: draftBody({ subject: 'Lần 2' }),
+    headers: { 'If-Match': `"${v}"` } });
+  assertStatus(edited, 200);
+  assertProblem(await api('PATCH', `/api/v1/documents/${d.id}`, { token: tok.chuyenvien, body: draftBody({ subject: 'Lần 3' }),
+    headers: { 'If-Match': `"${v}"` } }), 412, 'precondition-failed');
+  assertProblem(await act(tok.chuyenvien, d.id, 'submit', {}, { 'If-Match': `"${v}"` }), 412, 'precondition-failed');
+  assertProblem(await act(tok.chuyenvien, d.id, 'submit', {}, { 'If-Match': 'garbage' }), 412, 'precondition-failed');
+  const got = await api('GET', `/api/v1/documents/${d.id}`, { token: tok.chuyenvien });
+  assert.equal(got.body.subject, 'Lần 2', 'nothing changed');
+  assert.equal(got.body.state, 'draft');
+  // Two edits raced with the same version: one wins, the other is 412.
+  const both = await Promise.all(['A', 'B'].map((x) => api('PATCH', `/api/v1/documents/${d.id}`, { token: tok.chuyenvien,
+    body: draftBody({ subject: x }), headers: { 'If-Match': `"${got.body.version}"` } })));
+  assert.deepEqual(both.map((r) => r.status).sort(), [200, 412]);
+  // Two clerks' issue of one document at once: one number only.
+  const s = await signed();
+  const issues = await Promise.all([1, 2, 3].map(() => act(tok.tiepnhan, s.id, 'issue')));
+  assert.equal(issues.filter((r) => r.status === 200).length, 1);
+  for (const r of issues.filter((x) => x.status !== 200)) assert.ok([409].includes(r.status), r.text);
+});
+
+test('huge and malformed input is refused whole, with the field named', async () => {
+  const count = async () => (await api('GET', '/api/v1/documents?box=out&limit=1', { token: tok.lanhdao })).body.total;
+  const before = await count();
+  const subject500 = 'ạ'.repeat(500);
+  const ok = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ subject: subject500 }) });
+  assertStatus(ok, 201, 'a subject of 500 characters (Phụ lục VI) is stored whole');
+  assert.equal(ok.body.subject, subject500);
+  const long = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ subject: 'ạ'.repeat(501) }) });
+  assertProblem(long, 422, 'invalid-field');
+  assert.equal(long.body.field, 'subject');
+  assert.equal(long.body.rule, 'too-long');
+  const body = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ body: 'x'.repeat(20001) }) });
+  assertProblem(body, 422, 'invalid-field');
+  assert.equal(body.body.field, 'body');
+  const unknownType = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ type: 'sac_lenh' }) });
+  assertProblem(unknownType, 422, 'invalid-field');
+  assert.equal(unknownType.body.field, 'type');
+  const many = Array.from({ length: 51 }, (_, i) => `000.${String(i).padStart(2, '0')}.33.H56`);
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ recipient_units: many }) }),
+    422, 'invalid-field');
+  const dup = await api('POST', '/api/v1/documents', { token: tok.chuyenvien,
+    body: draftBody({ recipient_units: [DEPARTMENT, DEPARTMENT] }) });
+  assertProblem(dup, 422, 'invalid-field');
+  assert.equal(dup.body.field, 'recipient_units[1]');
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien,
+    body: draftBody({ recipient_units: ['999.99.99.H99'] }) }), 422, 'unknown-unit');
+  // A unit with no incoming register cannot receive a document.
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien,
+    body: draftBody({ recipient_units: ['000.00.34.H56'] }) }), 422, 'invalid-field');
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ recipient_units: [42] }) }),
+    422, 'invalid-field');
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ urgency: 'rat_khan' }) }),
+    422, 'invalid-field');
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: '{"type": "quyet_dinh",' }),
+    400, 'malformed-json');
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ subject: 'a\u0000b' }) }),
+    400, 'malformed-json');
+  assertProblem(await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ subject: 'một\ndòng' }) }),
+    422, 'invalid-field');
+  assertProblem(await api('GET', `/api/v1/documents?q=${'a'.repeat(201)}`, { token: tok.lanhdao }), 400, 'invalid-query');
+  assertProblem(await api('GET', '/api/v1/documents?box=sideways', { token: tok.lanhdao }), 400, 'invalid-query');
+  assertProblem(await api('GET', '/api/v1/documents/abc', { token: tok.lanhdao }), 404, 'not-found');
+  assertProblem(await api('GET', '/api/v1/documents/99999999', { token: tok.lanhdao }), 404, 'not-found');
+  assertProblem(await act(tok.chuyenvien, ok.body.id, 'publish'), 422, 'invalid-field');
+  assertProblem(await act(tok.lanhdao, ok.body.id, 'assign', { deadline: '15/01/2027' }), 422, 'invalid-field');
+  assert.equal(await count(), before + 1, 'only the valid draft was stored');
+});
+
+test('many concurrent issues and arrivals: numbers without a gap and without a duplicate', async () => {
+  const N = 24;
+  const docs = [];
+  for (let i = 0; i < N; i++) docs.push(await signed({ type: 'thong_bao', recipient_units: [] }));
+  // Every issue at once, with a few doomed requests mixed in (already issued, wrong role).
+  const res = await Promise.all([
+    ...docs.map((d) => act(tok.tiepnhan, d.id, 'issue')),
+    ...docs.slice(0, 4).map((d) => act(tok.chuyenvien, d.id, 'issue')),
+  ]);
+  const okays = res.filter((r) => r.status === 200);
+  assert.equal(okays.length, N, res.filter((r) => r.status !== 200 && r.status !== 403).map((r) => r.text).join('\n'));
+  const serials = okays.map((r) => r.body.serial).sort((a, b) => a - b);
+  assert.equal(new Set(serials).size, N, 'no number twice');
+  assert.equal(serials[N - 1] - serials[0], N - 1, 'no gap among them');
+  // The whole general series of the year, read back from the register: 1..max.
+  const all = await api('GET', `/api/v1/documents?box=out&register=${reg.districtOut}&year=${YEAR}&limit=200`, { token: tok.lanhdao });
+  const general = all.body.items.filter((x) => x.serial && x.secrecy === 'none' && !x.normative).map((x) => x.serial)
+    .sort((a, b) => a - b);
+  assert.deepEqual(general, Array.from({ length: general.length }, (_, i) => i + 1), 'the series runs 1, 2, 3 …');
+  // Incoming documents registered at once: số đến 1.. in arrival order, none twice, none skipped.
+  const M = 30;
+  const inRes = await Promise.all(Array.from({ length: M }, (_, i) => api('POST', '/api/v1/documents/incoming', {
+    token: tok.tiepnhan, body: { type: 'cong_van', subject: `Văn bản đến ${i}`, organ_name: 'Sở Nội vụ', number: `${i + 1}/SNV-VP` } })));
+  for (const r of inRes) assertStatus(r, 201);
+  const inbox = await api('GET', `/api/v1/documents?register=${reg.districtIn}&year=${YEAR}&limit=200`, { token: tok.tiepnhan });
+  const arrivals = inbox.body.items.map((x) => x.arrival_number).filter((x) => x).sort((a, b) => a - b);
+  assert.deepEqual(arrivals, Array.from({ length: arrivals.length }, (_, i) => i + 1));
+  assert.ok(arrivals.length >= M);
+});
+
+test('the registers: searched with diacritics folded, printed as Phụ lục IV in PDF and XLSX', async () => {
+  const d = await actOk(tok.tiepnhan, (await signed({ subject: 'Về công tác cải cách thủ tục hành chính quý IV' })).id, 'issue');
+  const found = await api('GET', '/api/v1/documents?q=cai%20cach%20thu%20tuc&box=out', { token: tok.lanhdao });
+  assertStatus(found, 200);
+  assert.ok(found.body.items.some((x) => x.id === d.id), 'found without diacritics');
+  const byNumber = await api('GET', `/api/v1/documents?q=${encodeURIComponent(d.number)}`, { token: tok.tiepnhan });
+  assert.ok(byNumber.body.items.some((x) => x.id === d.id), 'found by its number and notation');
+  const folded = await api('GET', `/api/v1/documents?q=${encodeURIComponent(d.number.toLowerCase().replace('đ', 'd'))}`, { token: tok.tiepnhan });
+  assert.ok(folded.body.items.some((x) => x.id === d.id), 'found by its number typed without đ');
+  const none = await api('GET', '/api/v1/documents?q=khong%20co%20van%20ban%20nao', { token: tok.lanhdao });
+  assert.equal(none.body.total, 0);
+  const other = await api('GET', '/api/v1/documents?q=cai%20cach%20thu%20tuc&box=out', { token: tok['lanhdao.stnmt'] });
+  assert.ok(!other.body.items.some((x) => x.id === d.id), 'not in another unit\'s search');
+  const pdf = await fetch(`${server.base}/api/v1/document-registers/${reg.districtOut}/register.pdf?year=${YEAR}`,
+    { headers: { Authorization: `Bearer ${tok.tiepnhan}` } });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  const xlsx = await fetch(`${server.base}/api/v1/document-registers/${reg.districtIn}/register.xlsx`,
+    { headers: { Authorization: `Bearer ${tok.tiepnhan}` } });
+  assert.equal(xlsx.status, 200);
+  assert.equal(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString(), 'PK');
+  assertProblem(await api('GET', `/api/v1/document-registers/${reg.districtOut}/register.pdf`, { token: tok['tiepnhan.stnmt'] }),
+    403, 'out-of-scope');
+  assertProblem(await api('GET', `/api/v1/document-registers/${reg.districtOut}/register.xlsx`, { token: tok.congdan }),
+    403, 'forbidden');
+  assertProblem(await api('GET', '/api/v1/document-registers/424242/register.pdf', { token: tok.tiepnhan }), 404, 'not-found');
+  assertProblem(await api('GET', `/api/v1/document-registers/${reg.districtOut}/register.pdf?year=abc`, { token: tok.tiepnhan }),
+    400, 'invalid-query');
+});

@@ -1,0 +1,103 @@
+// Official documents in the browser (docs/documents.md): a specialist drafts, the head
+// approves, the leader signs, the clerk numbers and issues, and the document shows in the
+// outgoing register, found without diacritics, and arrives in the recipient's incoming box.
+// The whole journey runs at 1280 and at 360 px.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorld, checkPage, assertLabelled, assertNoHScroll, DESKTOP, PHONE } from './browser.mjs';
+
+const DISTRICT = '000.00.33.H56';
+const DEPARTMENT = '000.00.10.H56';
+let world;
+
+before(async () => {
+  world = await startWorld({ dossiers: 5 });
+  for (const [unit, abbr] of [[DISTRICT, 'UBND'], [DEPARTMENT, 'STNMT']]) {
+    for (const box of ['out', 'in']) {
+      await world.api('POST', '/api/v1/document-registers', { as: 'admin', body: { unit, box, organ_abbr: abbr } });
+    }
+  }
+});
+
+after(async () => { if (world) await world.stop(); });
+
+async function look(actor, name, size, opts) {
+  if (size === 'desktop') return checkPage(actor, name, opts);
+  await assertLabelled(actor.page, name);
+  await assertNoHScroll(actor.page, name);
+}
+
+async function press(actor, id, action) {
+  const { page } = actor;
+  await actor.goto(`/van-ban/${id}`);
+  await page.getByTestId('doc-act-' + action).click();
+  await page.waitForSelector(`[data-testid=doc-event][data-action=${action}]`);
+}
+
+for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+  test(`draft → approve → sign → issue → in the register (${viewport.width} px)`, async () => {
+    const subject = `Về việc đẩy mạnh cải cách hành chính (${size})`;
+    const specialist = await world.actor('chuyenvien', { viewport });
+    const { page } = specialist;
+    await specialist.goto('/van-ban/soan-thao');
+    await page.getByTestId('doc-type').selectOption('quyet_dinh');
+    await page.getByTestId('doc-subject').fill(subject);
+    await page.getByTestId('doc-body').fill('Điều 1. Giao các phòng, ban chuyên môn …');
+    await page.getByTestId('doc-signer-position').fill('CHỦ TỊCH');
+    await page.getByTestId('doc-signer-name').fill('Lê Văn Bình');
+    await page.getByTestId('doc-recipients').fill('Như Điều 3;\nLưu: VT.');
+    await page.getByTestId('doc-recipient-units').fill(DEPARTMENT);
+    await look(specialist, 'documents-draft', size);
+    await page.getByTestId('doc-save').click();
+    await page.waitForURL(/\/van-ban\/\d+$/);
+    const id = Number(new URL(page.url()).pathname.split('/').pop());
+    assert.equal(await page.getByTestId('doc-state').getAttribute('data-state'), 'draft');
+    await page.getByTestId('doc-act-submit').click();
+    await page.waitForSelector('[data-testid=doc-state][data-state=submitted]');
+    assert.equal(await page.getByTestId('doc-act-submit').count(), 0, 'no step left for the drafter');
+    specialist.assertClean('drafting');
+
+    const leader = await world.actor('lanhdao', { viewport });
+    await press(leader, id, 'approve');
+    await leader.page.waitForSelector('[data-testid=doc-state][data-state=approved]');
+    assert.equal(await leader.page.getByTestId('doc-act-issue').count(), 0, 'a leader does not issue');
+    await press(leader, id, 'sign');
+    await leader.page.waitForSelector('[data-testid=doc-state][data-state=signed]');
+    leader.assertClean('reviewing and signing');
+
+    const clerk = await world.actor('tiepnhan', { viewport });
+    await clerk.goto(`/van-ban/${id}`);
+    assert.equal(await clerk.page.getByTestId('doc-act-approve').count(), 0, 'a clerk does not approve');
+    await look(clerk, 'documents-issue', size);
+    await clerk.page.getByTestId('doc-act-issue').click();
+    await clerk.page.waitForSelector('[data-testid=doc-state][data-state=issued]');
+    const number = (await clerk.page.getByTestId('doc-number').textContent()).trim();
+    assert.match(number, /^\d{2,}\/QĐ-UBND$/);
+    const api = await world.api('GET', `/api/v1/documents/${id}`, { as: 'tiepnhan' });
+    assert.equal(api.number, number);
+    assert.deepEqual(api.events.map((e) => e.action), ['draft', 'submit', 'approve', 'sign', 'issue']);
+
+    // The outgoing register: listed with its number, found without diacritics.
+    await clerk.goto('/van-ban?box=out&q=' + encodeURIComponent(`day manh cai cach hanh chinh (${size})`));
+    const row = clerk.page.locator(`[data-testid=doc-row][data-id="${id}"]`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-number'), number);
+    assert.equal(await row.getAttribute('data-state'), 'issued');
+    assert.equal(await clerk.page.getByTestId('doc-row').count(), 1);
+    assert.ok(await clerk.page.getByTestId('doc-register-pdf').count() >= 1, 'the register can be printed');
+    await look(clerk, 'documents-register', size);
+    clerk.assertClean('issuing');
+
+    // It arrived in the department's incoming box; its clerk registers it.
+    const other = await world.actor('tiepnhan.stnmt', { viewport });
+    await other.goto('/van-ban?box=in');
+    const copy = other.page.locator(`[data-testid=doc-row][data-number="${number}"]`);
+    await copy.waitFor();
+    assert.equal(await copy.getAttribute('data-state'), 'arrived');
+    await copy.getByTestId('doc-link').click();
+    await other.page.getByTestId('doc-act-register').click();
+    await other.page.waitForSelector('[data-testid=doc-state][data-state=registered]');
+    assert.match((await other.page.getByTestId('doc-arrival').textContent()).trim(), /^\d+$/);
+    other.assertClean('registering');
+  });
+}

@@ -46,6 +46,9 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 	[MC_PROB_NOT_READY] = {"not-ready", 503, "The server cannot serve requests now"},
 	[MC_PROB_PAYMENT_NOT_CONFIGURED] = {"payment-not-configured", 409,
 					    "Online payment is not configured on this server"},
+	[MC_PROB_PASSWORD_CHANGE_REQUIRED] = {"password-change-required", 403,
+					      "The account must choose a new password first"},
+	[MC_PROB_INVALID_CODE] = {"invalid-code", 400, "The code is wrong, expired or used already"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

@@ -7,7 +7,8 @@
 // locked account (401), malformed and huge bodies; a refusal changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, PASSWORD } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, PASSWORD, BIN, serverEnv } from './harness.mjs';
 import { stopServer, DISTRICT, DEPARTMENT, UNITS, assertProblem, assertStatus } from './helpers.mjs';
 
 const COMMUNE = UNITS.find((u) => u.parent === DISTRICT).code;
@@ -223,4 +224,27 @@ test('an officer leaves: its open dossiers go to a colleague of the unit, each w
   assert.equal(ev.action, 'handover');
   assert.match(ev.note, /chuyenvien.*cv\.ke\.nhiem/);
   assertStatus(await hand(tok.qx, 'cv.ke.nhiem'), 200, 'nothing left is no error');
+});
+
+test('the CLI: lock, unlock, reset-password, force-change, signins, handover on the running server\'s database', async () => {
+  const cli = (...args) => execFileSync(BIN, ['user', ...args, '--db', server.db], { encoding: 'utf8', env: serverEnv() });
+  await makeUser('cv.dong.lenh', 'specialist', DISTRICT);
+  const old = await server.login('cv.dong.lenh');
+  assert.match(cli('lock', '--username', 'cv.dong.lenh'), /locked/);
+  assertProblem(await server.api('GET', '/api/v1/session', { token: old }), 401, 'unauthenticated');
+  assertProblem(await server.api('POST', '/api/v1/session', { body: { username: 'cv.dong.lenh', password: PASSWORD } }), 401, 'bad-credentials');
+  cli('unlock', '--username', 'cv.dong.lenh');
+  const t = await server.login('cv.dong.lenh');
+  cli('force-change', '--username', 'cv.dong.lenh');
+  assertProblem(await server.api('GET', '/api/v1/dossiers', { token: t }), 403, 'password-change-required');
+  const out = cli('reset-password', '--username', 'cv.dong.lenh');
+  const temp = /temporary password (\S+)/.exec(out)[1];
+  assertProblem(await server.api('GET', '/api/v1/session', { token: t }), 401, 'unauthenticated');
+  const t2 = await server.login('cv.dong.lenh', temp);
+  assert.equal((await server.api('GET', '/api/v1/session', { token: t2 })).body.user.must_change_password, true);
+  const lines = cli('signins', '--username', 'cv.dong.lenh').trim().split('\n');
+  assert.ok(lines.length >= 3 && lines.every((l) => /^\d{4}-\d\d-\d\dT.*\t(ok|failed)\t127\.0\.0\.1\t/.test(l)), lines.join('\n'));
+  assert.match(cli('handover', '--username', 'cv.dong.lenh', '--to', 'chuyenvien'), /^motcua: 0 open dossiers/);
+  assert.throws(() => cli('handover', '--username', 'cv.dong.lenh', '--to', 'congdan'), /not another active officer/);
+  assert.throws(() => cli('lock', '--username', 'khong.ai'), /no account has this username/);
 });

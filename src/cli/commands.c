@@ -661,17 +661,20 @@ static int account_apply(mc_store *st, account_verb verb, mc_user *u, const char
 
 static int user_account(int argc, char **argv, account_verb verb)
 {
-	static const char *const known[] = {"--db", "--username", "--to", NULL};
+	static const char *const known[] = {"--db", "--config", "--username", "--to", NULL};
 	const char *cmd = account_verbs[verb];
 	if (check_opts(argc, argv, known, 1) != 0)
 		return 2;
-	const char *db = opt(argc, argv, "--db", true), *username = opt(argc, argv, "--username", true),
-		   *to = opt(argc, argv, "--to", true);
-	if (!db || !username || (verb == ACC_HANDOVER && !to)) {
-		fprintf(stderr, "motcua user %s: --db and --username%s are required\n", cmd,
+	const char *username = opt(argc, argv, "--username", true), *to = opt(argc, argv, "--to", true);
+	char db[1024];
+	if ((!opt(argc, argv, "--db", true) && !opt(argc, argv, "--config", true)) || !username ||
+	    (verb == ACC_HANDOVER && !to)) {
+		fprintf(stderr, "motcua user %s: --db PATH (or --config FILE) and --username%s are required\n", cmd,
 			verb == ACC_HANDOVER ? " and --to" : "");
 		return 2;
 	}
+	if (mc_cli_database(db, sizeof db, argc, argv) != 0)
+		return 2;
 	if (mc_auth_init() != 0)
 		return 1;
 	int status = 1, moved = 0, rc;

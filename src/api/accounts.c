@@ -219,11 +219,12 @@ static void reset_after(mc_req *r, int rc, void *payload)
 		mc_reply_error(r, rc, "the account");
 		return;
 	}
-	/* Shown once: it is stored nowhere but as its hash. */
-	mc_reply_json(r, 200,
-		      json_pack("{s:s, s:s, s:b}", "username", w->username, "password", w->password,
-				"must_change_password", 1));
+	/* Shown once: it is stored nowhere but as its hash. The reply frees w
+	 * (the request owns it): the copy is wiped before. */
+	json_t *body = json_pack("{s:s, s:s, s:b}", "username", w->username, "password", w->password,
+				 "must_change_password", 1);
 	sodium_memzero(w->password, sizeof w->password);
+	mc_reply_json(r, 200, body);
 }
 
 static void reset_hashed(mc_req *r, int rc, void *payload)

@@ -49,7 +49,7 @@ int mc_app_user_handover(mc_store *st, const mc_actor *actor, int64_t from_id, i
 	mc_dossier *list = NULL;
 	size_t n = 0;
 	int64_t total = 0;
-	char note[512];
+	char note[1024]; /* two names of at most 60 characters (4 bytes each) and two usernames fit */
 	int rc;
 
 	mc_err_clear();

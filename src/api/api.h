@@ -66,6 +66,9 @@ json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code);
 /* {"code","name"} of a unit by id, or null. New reference. */
 json_t *mc_api_unit_ref(const mc_time_ctx *tc, int64_t id);
 json_t *mc_api_user_json(const mc_time_ctx *tc, const mc_user *u);
+/* The User-Agent header as kept with a sign-in: printable ASCII (anything
+ * else a '?'), at most cap - 1 bytes; "" for none. */
+void mc_api_user_agent(char *out, size_t cap, const char *header);
 json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts);
 /* Hands the strings of a unit or user the store filled to the request, which
  * frees them with itself (mc_req_own): the struct may then live in a job of
@@ -145,6 +148,15 @@ void mc_api_unit_officers(mc_req *r);
 void mc_api_users_list(mc_req *r);
 void mc_api_user_create(mc_req *r);
 void mc_api_citizen_register(mc_req *r);
+void mc_api_user_get(mc_req *r);
+void mc_api_user_update(mc_req *r);
+void mc_api_user_reset_password(mc_req *r);
+void mc_api_user_handover(mc_req *r);
+void mc_api_user_signins(mc_req *r);
+void mc_api_profile_update(mc_req *r);
+void mc_api_profile_signins(mc_req *r);
+void mc_api_recovery_start(mc_req *r);
+void mc_api_recovery_finish(mc_req *r);
 void mc_api_procedures_list(mc_req *r);
 void mc_api_procedure_template(mc_req *r);
 void mc_api_procedure_get(mc_req *r);

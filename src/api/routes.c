@@ -20,8 +20,17 @@ const mc_route mc_routes[] = {
 	{MC_M_GET, "/metrics", mc_api_metrics, MC_AUTH_PUBLIC, 0, 0},
 
 	{MC_M_POST, "/api/v1/session", mc_api_session_create, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/session", mc_api_session_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
-	{MC_M_DELETE, "/api/v1/session", mc_api_session_delete, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+	{MC_M_GET, "/api/v1/session", mc_api_session_get, MC_AUTH_SESSION, MC_ROLES_ALL, MC_ROUTE_PASSWORD_DUE},
+	{MC_M_DELETE, "/api/v1/session", mc_api_session_delete, MC_AUTH_SESSION, MC_ROLES_ALL,
+	 MC_ROUTE_PASSWORD_DUE},
+	/* One's own account: contacts and password (the current one required), sign-ins. */
+	{MC_M_PATCH, "/api/v1/profile", mc_api_profile_update, MC_AUTH_SESSION, MC_ROLES_ALL,
+	 MC_ROUTE_JSON | MC_ROUTE_PASSWORD_DUE},
+	{MC_M_GET, "/api/v1/profile/signins", mc_api_profile_signins, MC_AUTH_SESSION, MC_ROLES_ALL,
+	 MC_ROUTE_PASSWORD_DUE},
+	/* Password recovery by a one-time code sent by e-mail or SMS. */
+	{MC_M_POST, "/api/v1/recovery", mc_api_recovery_start, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
+	{MC_M_POST, "/api/v1/recovery/confirm", mc_api_recovery_finish, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
 
 	{MC_M_GET, "/api/v1/units", mc_api_units_list, MC_AUTH_PUBLIC, 0, 0},
 	{MC_M_POST, "/api/v1/units", mc_api_unit_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
@@ -37,6 +46,12 @@ const mc_route mc_routes[] = {
 
 	{MC_M_GET, "/api/v1/users", mc_api_users_list, MC_AUTH_SESSION, LEADERS, 0},
 	{MC_M_POST, "/api/v1/users", mc_api_user_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/users/{username}", mc_api_user_get, MC_AUTH_SESSION, ADMIN, 0},
+	{MC_M_PATCH, "/api/v1/users/{username}", mc_api_user_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+	{MC_M_POST, "/api/v1/users/{username}/password", mc_api_user_reset_password, MC_AUTH_SESSION, ADMIN, 0},
+	{MC_M_POST, "/api/v1/users/{username}/handover", mc_api_user_handover, MC_AUTH_SESSION, ADMIN,
+	 MC_ROUTE_JSON},
+	{MC_M_GET, "/api/v1/users/{username}/signins", mc_api_user_signins, MC_AUTH_SESSION, ADMIN, 0},
 	{MC_M_POST, "/api/v1/citizens", mc_api_citizen_register, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
 
 	{MC_M_GET, "/api/v1/procedures", mc_api_procedures_list, MC_AUTH_PUBLIC, 0, 0},

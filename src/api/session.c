@@ -26,15 +26,35 @@ typedef struct {
 	char device[MC_DEVICE_TOKEN_MAX]; /* a new device token to set, "" = none */
 	json_t *user_json;
 	bool secure;
+	char peer[64];			      /* recorded with the attempt */
+	char agent[MC_SIGNIN_DEVICE_MAX + 1]; /* the User-Agent, printable ASCII */
 } signin;
 
 static int session_write(mc_store *st, void *payload)
 {
 	signin *s = payload;
-	int rc = mc_store_session_create(st, s->token_hash, s->user.id, mc_now(), s->expires_at);
+	int64_t now = mc_now();
+	int rc = mc_store_session_create(st, s->token_hash, s->user.id, now, s->expires_at);
 	if (rc == 0)
 		rc = mc_store_session_trim(st, s->user.id, s->max_sessions, s->token_hash);
+	if (rc == 0)
+		rc = mc_store_signin_record(st, s->user.id, now, s->peer, s->agent, true);
 	return rc;
+}
+
+/* A wrong password for an existing account is kept in its sign-ins, which
+ * the owner and its administrators can read. */
+static int failure_write(mc_store *st, void *payload)
+{
+	signin *s = payload;
+	return mc_store_signin_record(st, s->user.id, mc_now(), s->peer, s->agent, false);
+}
+
+static void failure_after(mc_req *r, int rc, void *payload)
+{
+	(void)rc; /* the answer is the same whether or not the attempt was recorded */
+	(void)payload;
+	mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
 }
 
 static void session_after(mc_req *r, int rc, void *payload)
@@ -100,7 +120,10 @@ static void checked(mc_req *r, int rc, void *payload)
 		else
 			mc_limiter_fail(mc_req_login_accounts(r), s->account_key, now);
 		mc_limiter_fail(mc_req_login_addresses(r), s->address_key, now);
-		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
+		if (s->account_ok)
+			mc_req_write(r, failure_write, failure_after, s);
+		else
+			mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
 		return;
 	}
 	/* The right password: a flood of sign-ins to one account is still refused. */
@@ -156,6 +179,8 @@ void mc_api_session_create(mc_req *r)
 	signin *s = mc_req_own(r, mc_xcalloc(1, sizeof *s));
 	snprintf(s->account_key, sizeof s->account_key, "u:%s", username);
 	snprintf(s->address_key, sizeof s->address_key, "a:%s", mc_req_peer(r));
+	snprintf(s->peer, sizeof s->peer, "%s", mc_req_peer(r));
+	mc_api_user_agent(s->agent, sizeof s->agent, mc_req_header(r, "User-Agent"));
 	int64_t now = mc_now();
 	int wait = 0;
 	/* Every attempt from an address counts towards its rate; failures too

@@ -4,27 +4,81 @@
 #include "app/auth.h"
 #include "app/user.h"
 #include "core/limits.h"
+#include "core/text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+/* Whether the folded needle occurs in s folded. */
+static bool folded_has(const char *s, const char *needle)
+{
+	char *f = NULL;
+	if (mc_text_fold(&f, s ? s : "", strlen(s ? s : "")) != 0)
+		return false;
+	bool has = strstr(f, needle) != NULL;
+	free(f);
+	return has;
+}
+
+/* GET /api/v1/users?q=&unit=&limit=&offset=: the accounts the caller sees,
+ * by username; q matches the username or the full name, without regard to
+ * case or diacritics; unit keeps the accounts of a unit's subtree. The
+ * accounts of a province are a few thousand: they are filtered here rather
+ * than by a folded column of their own. */
 void mc_api_users_list(mc_req *r)
 {
 	const mc_user *me = mc_req_user(r);
 	mc_user *list = NULL;
 	size_t n = 0;
+	int64_t limit = 200, offset = 0;
+	char *needle = NULL;
+	const char *q = mc_req_query(r, "q"), *unit = mc_req_query(r, "unit");
+	int64_t unit_id = 0;
+
+	if (mc_api_query_int_or_reply(r, "limit", &limit, 1, 1000) != 0 ||
+	    mc_api_query_int_or_reply(r, "offset", &offset, 0, 1000000) != 0)
+		return;
+	if (q && (strlen(q) > 4 * MC_LIMIT_USER_FULL_NAME || mc_text_fold(&needle, q, strlen(q)) != 0)) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "q", "too-long", "q is too long");
+		return;
+	}
+	mc_req_own(r, needle);
+	if (unit && *unit) {
+		const mc_unit *u = NULL;
+		size_t nu = 0;
+		const mc_unit *all = mc_time_ctx_units(mc_req_time(r), &nu);
+		for (size_t i = 0; i < nu && !u; i++)
+			if (strcmp(all[i].code, unit) == 0)
+				u = &all[i];
+		if (!u) {
+			mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "unit", "unknown",
+					       "no unit has code %s", unit);
+			return;
+		}
+		unit_id = u->id;
+		if (!mc_api_is_root_admin(r) && mc_api_in_scope_or_reply(r, unit_id) != 0)
+			return;
+	}
 	/* The root's administrators see everyone (citizens included); other
 	 * administrators, leaders and supervisors the accounts of their subtree. */
 	int64_t root = mc_api_is_root_admin(r) ? 0 : me->unit_id;
-	int rc = mc_store_user_list(mc_req_store(r), &list, &n, root);
+	int rc = mc_store_user_list(mc_req_store(r), &list, &n, unit_id ? unit_id : root);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the user list");
 		return;
 	}
 	json_t *items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, mc_api_user_json(mc_req_time(r), &list[i]));
+	int64_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (needle && *needle && !folded_has(list[i].username, needle) &&
+		    !folded_has(list[i].full_name, needle))
+			continue;
+		if (total >= offset && total < offset + limit)
+			json_array_append_new(items, mc_api_user_json(mc_req_time(r), &list[i]));
+		total++;
+	}
 	mc_user_free_list(list, n);
-	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
+	mc_reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
 }
 
 typedef struct {

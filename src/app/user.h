@@ -9,7 +9,10 @@
 #ifndef MC_APP_USER_H
 #define MC_APP_USER_H
 
+#include "app/dossier.h"
 #include "store/store.h"
+
+#include <stdbool.h>
 
 /* Stores u with its password hash and sets u->id. MC_ECONFLICT (reason
  * duplicate) when the username is taken. */
@@ -19,5 +22,39 @@ int mc_app_user_create(mc_store *st, mc_user *u, const char *password_hash);
  * registration a moment before, stores nothing and returns 0 as a new
  * account does. */
 int mc_app_user_register(mc_store *st, mc_user *u, const char *password_hash);
+
+/*
+ * An officer's departure: every open dossier that from_id handles is handed
+ * to to_id, each with a "handover" event by actor saying so. to_id must be an
+ * active officer (desk, specialist or leader) of from_id's unit
+ * (MC_EINVAL, reason INVALID_FIELD, otherwise); *moved counts the dossiers.
+ */
+int mc_app_user_handover(mc_store *st, const mc_actor *actor, int64_t from_id, int64_t to_id, int64_t at,
+			 int *moved);
+
+/* ---- password recovery ---------------------------------------------------
+ * A one-time code of MC_RECOVERY_DIGITS digits, sent by e-mail or SMS through
+ * the outbox, stored as a SHA-256 of the account id and the code, valid
+ * MC_RECOVERY_TTL seconds and MC_RECOVERY_TRIES wrong tries; a new request
+ * replaces it, a use deletes it.
+ */
+#define MC_RECOVERY_DIGITS 6
+#define MC_RECOVERY_TTL 900
+#define MC_RECOVERY_TRIES 5
+
+/* Queues a code for the account `username` on channel ("email", "sms", or
+ * NULL/"" for e-mail when it has an address, else SMS). An unknown or
+ * inactive account, or one without that contact, stores and sends nothing
+ * and returns 0 as well: the caller's answer must not tell them apart. */
+int mc_app_recovery_start(mc_store *st, const char *username, const char *channel, int64_t at);
+
+/* Checks code for username; when it is right and in time, sets the password
+ * to password_hash, ends every session of the account, clears a required
+ * password change and deletes the code: *ok = true. A wrong code counts a
+ * try (the code dies at MC_RECOVERY_TRIES) and leaves *ok false, as does an
+ * unknown account, an expired or used code: the transaction must commit
+ * either way, so that the try is counted. */
+int mc_app_recovery_finish(mc_store *st, const char *username, const char *code, const char *password_hash,
+			   int64_t at, bool *ok);
 
 #endif

@@ -7,6 +7,7 @@
 #include "app/due.h"
 #include "app/jobs.h"
 #include "app/upload.h"
+#include "app/user.h"
 #include "cli/config.h"
 #include "cli/sd_notify.h"
 #include "core/embed.h"
@@ -514,6 +515,9 @@ int mc_cli_serve(int argc, char **argv)
 		.login_window = (int)cfg.login_window,
 		.signin_account_max = (int)cfg.signin_account_max,
 		.signin_address_max = (int)cfg.signin_address_max,
+			   .recovery_account_max = (int)cfg.recovery_account_max,
+			   .recovery_address_max = (int)cfg.recovery_address_max,
+			   .recovery_window = (int)cfg.recovery_window,
 		.signin_window = (int)cfg.signin_window,
 		.max_sessions = (int)cfg.max_sessions,
 		.metrics_allow = cfg.metrics_allow,
@@ -618,13 +622,176 @@ static int fits_or_fail(const char *cmd, const char *option, const char *value, 
 	return -1;
 }
 
+/* What `motcua user VERB` does to an account besides adding it. */
+typedef enum { ACC_LOCK, ACC_UNLOCK, ACC_RESET, ACC_FORCE, ACC_SIGNINS, ACC_HANDOVER } account_verb;
+
+static const char *const account_verbs[] = {"lock",	"unlock", "reset-password", "force-change", "signins",
+					    "handover", NULL};
+
+/* One account's change, in one transaction, as the API makes it (src/api/accounts.c):
+ * locking ends every session; a reset sets a random password shown once, ends the
+ * sessions and requires a new one at the next sign-in. */
+static int account_apply(mc_store *st, account_verb verb, mc_user *u, const char *hash, const char *to,
+			 int *moved)
+{
+	int rc = 0;
+	switch (verb) {
+	case ACC_LOCK:
+	case ACC_UNLOCK:
+		u->active = verb == ACC_UNLOCK;
+		rc = mc_store_user_update(st, u);
+		if (rc == 0 && verb == ACC_LOCK)
+			rc = mc_store_session_revoke(st, u->id, NULL);
+		break;
+	case ACC_FORCE:
+		u->must_change_password = true;
+		rc = mc_store_user_update(st, u);
+		break;
+	case ACC_RESET:
+		u->must_change_password = true;
+		rc = mc_store_user_update(st, u);
+		if (rc == 0)
+			rc = mc_store_user_set_password(st, u->id, hash);
+		if (rc == 0)
+			rc = mc_store_session_revoke(st, u->id, NULL);
+		if (rc == 0)
+			rc = mc_store_recovery_delete(st, u->id);
+		break;
+	case ACC_HANDOVER: {
+		mc_user colleague;
+		rc = mc_store_user_by_username(st, &colleague, NULL, 0, to);
+		if (rc == MC_ENOTFOUND) {
+			fprintf(stderr, "motcua user handover: no account has username %s\n", to);
+			return MC_EINVAL;
+		}
+		if (rc != 0)
+			return rc;
+		/* The operator acts as the system: the events name no account. */
+		mc_actor actor = {.role = MC_ROLE_ADMIN};
+		snprintf(actor.name, sizeof actor.name, "Quản trị hệ thống");
+		rc = mc_app_user_handover(st, &actor, u->id, colleague.id, mc_now(), moved);
+		mc_user_clear(&colleague);
+		if (rc == MC_EINVAL)
+			fprintf(stderr,
+				"motcua user handover: %s is not another active officer of the unit of %s\n",
+				to, u->username);
+		break;
+	}
+	case ACC_SIGNINS:
+		break;
+	}
+	return rc;
+}
+
+static int user_account(int argc, char **argv, account_verb verb)
+{
+	static const char *const known[] = {"--db", "--config", "--username", "--to", NULL};
+	const char *cmd = account_verbs[verb];
+	if (check_opts(argc, argv, known, 1) != 0)
+		return 2;
+	const char *username = opt(argc, argv, "--username", true), *to = opt(argc, argv, "--to", true);
+	char db[1024];
+	if ((!opt(argc, argv, "--db", true) && !opt(argc, argv, "--config", true)) || !username ||
+	    (verb == ACC_HANDOVER && !to)) {
+		fprintf(stderr, "motcua user %s: --db PATH (or --config FILE) and --username%s are required\n", cmd,
+			verb == ACC_HANDOVER ? " and --to" : "");
+		return 2;
+	}
+	if (mc_cli_database(db, sizeof db, argc, argv) != 0)
+		return 2;
+	if (mc_auth_init() != 0)
+		return 1;
+	int status = 1, moved = 0, rc;
+	mc_store *st = NULL;
+	mc_user u = {0};
+	char password[16] = "", hash[MC_PASSWORD_HASH_MAX] = "";
+	if (open_migrated(&st, db) != 0)
+		return 1;
+	rc = mc_store_user_by_username(st, &u, NULL, 0, username);
+	if (rc != 0) {
+		fprintf(stderr, "motcua user %s: %s\n", cmd,
+			rc == MC_ENOTFOUND ? "no account has this username" : "could not read the account");
+		goto cleanup;
+	}
+	if (verb == ACC_SIGNINS) {
+		mc_signin *list = NULL;
+		size_t n = 0;
+		if (mc_store_signin_list(st, &list, &n, u.id, MC_SIGNIN_KEEP) != 0) {
+			fprintf(stderr, "motcua user signins: could not read the sign-ins\n");
+			goto cleanup;
+		}
+		for (size_t i = 0; i < n; i++) {
+			char at[40];
+			mc_time_format(at, sizeof at, list[i].at);
+			printf("%s\t%s\t%s\t%s\n", at, list[i].ok ? "ok" : "failed", list[i].peer,
+			       list[i].device);
+		}
+		mc_signin_free_list(list, n);
+		status = 0;
+		goto cleanup;
+	}
+	if (verb == ACC_RESET) {
+		mc_auth_random_password(password, sizeof password, 12);
+		if (mc_auth_hash_password(hash, password) != 0)
+			goto cleanup;
+	}
+	rc = mc_store_begin(st);
+	if (rc == 0)
+		rc = account_apply(st, verb, &u, hash, to, &moved);
+	if (rc == 0)
+		rc = mc_store_commit(st);
+	else
+		mc_store_rollback(st);
+	if (rc != 0) {
+		if (rc != MC_EINVAL)
+			fprintf(stderr, "motcua user %s: could not change the account; nothing was changed\n",
+				cmd);
+		goto cleanup;
+	}
+	switch (verb) {
+	case ACC_LOCK:
+		printf("motcua: user %s locked; its sessions are ended\n", username);
+		break;
+	case ACC_UNLOCK:
+		printf("motcua: user %s unlocked\n", username);
+		break;
+	case ACC_FORCE:
+		printf("motcua: user %s must choose a new password\n", username);
+		break;
+	case ACC_RESET:
+		printf("motcua: user %s: temporary password %s (to be changed at the next sign-in); its "
+		       "sessions are "
+		       "ended\n",
+		       username, password);
+		break;
+	case ACC_HANDOVER:
+		printf("motcua: %d open dossiers of %s handed over to %s\n", moved, username, to);
+		break;
+	case ACC_SIGNINS:
+		break;
+	}
+	status = 0;
+cleanup:
+	sodium_memzero(password, sizeof password);
+	mc_user_clear(&u);
+	mc_store_close(st);
+	return status;
+}
+
 int mc_cli_user(int argc, char **argv)
 {
-	static const char *const known[] = {"--db",   "--username", "--role",  "--unit",
-					    "--name", "--password", "--email", "--phone", NULL};
+	static const char *const known[] = {"--db",	  "--username", "--role",  "--unit", "--name",
+					    "--password", "--email",	"--phone", NULL};
+	for (int v = 0; argc >= 1 && account_verbs[v]; v++)
+		if (strcmp(argv[0], account_verbs[v]) == 0)
+			return user_account(argc, argv, (account_verb)v);
 	if (argc < 1 || strcmp(argv[0], "add") != 0) {
-		fprintf(stderr, "usage: motcua user add --db PATH --username U --role ROLE [--unit CODE] --name NAME "
-				"[--password P]\n");
+		fprintf(stderr,
+			"usage: motcua user add --db PATH --username U --role ROLE [--unit CODE] --name NAME "
+			"[--password P]\n"
+			"       motcua user lock|unlock|reset-password|force-change|signins --db PATH "
+			"--username U\n"
+			"       motcua user handover --db PATH --username U --to COLLEAGUE\n");
 		return 2;
 	}
 	if (check_opts(argc, argv, known, 1) != 0)

@@ -51,6 +51,9 @@ typedef struct {
 	long login_window;
 	long signin_account_max;
 	long signin_address_max;
+	long recovery_account_max;
+	long recovery_address_max;
+	long recovery_window;
 	long signin_window;
 	long max_sessions;
 	char metrics_allow[1024];

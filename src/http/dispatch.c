@@ -232,6 +232,13 @@ static int authorise_or_reply(mc_req *r, const mc_route *route)
 				 mc_role_name((mc_role)r->user.role));
 		return -1;
 	}
+	/* An administrator asked for a new password (a reset, or by hand): until
+	 * it is chosen, the session may do that and sign out, nothing else. */
+	if (r->user.must_change_password && !(route->flags & MC_ROUTE_PASSWORD_DUE)) {
+		mc_reply_problem(r, MC_PROB_PASSWORD_CHANGE_REQUIRED,
+				 "choose a new password with PATCH /api/v1/profile first");
+		return -1;
+	}
 	return 0;
 }
 

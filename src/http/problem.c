@@ -48,6 +48,9 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 					    "Online payment is not configured on this server"},
 	[MC_PROB_UNIT_ENDED] = {"unit-ended", 422, "The unit has ended; its successor serves"},
 	[MC_PROB_PLAN_APPLIED] = {"plan-applied", 409, "The plan has been applied already"},
+	[MC_PROB_PASSWORD_CHANGE_REQUIRED] = {"password-change-required", 403,
+					      "The account must choose a new password first"},
+	[MC_PROB_INVALID_CODE] = {"invalid-code", 400, "The code is wrong, expired or used already"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

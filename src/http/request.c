@@ -310,6 +310,8 @@ mc_limiter *mc_req_login_addresses(const mc_req *r) { return r->w->srv->login_ad
 mc_limiter *mc_req_login_devices(const mc_req *r) { return r->w->srv->login_devices; }
 mc_limiter *mc_req_signins_accounts(const mc_req *r) { return r->w->srv->signins_accounts; }
 mc_limiter *mc_req_signins_addresses(const mc_req *r) { return r->w->srv->signins_addresses; }
+mc_limiter *mc_req_recovery_accounts(const mc_req *r) { return r->w->srv->recovery_accounts; }
+mc_limiter *mc_req_recovery_addresses(const mc_req *r) { return r->w->srv->recovery_addresses; }
 const char *mc_req_public_url(const mc_req *r) { return r->w->srv->cfg.public_url ? r->w->srv->cfg.public_url : ""; }
 
 uint64_t mc_req_change_epoch(mc_req *r)

@@ -233,6 +233,11 @@ int mc_server_new(mc_server **out, const mc_server_config *cfg)
 	    mc_limiter_new(slots, cfg->signin_account_max > 0 ? cfg->signin_account_max : 10, signin_window);
 	srv->signins_addresses =
 	    mc_limiter_new(slots, cfg->signin_address_max > 0 ? cfg->signin_address_max : 120, signin_window);
+	int recovery_window = cfg->recovery_window > 0 ? cfg->recovery_window : 3600;
+	srv->recovery_accounts = mc_limiter_new(
+	    slots, cfg->recovery_account_max > 0 ? cfg->recovery_account_max : 3, recovery_window);
+	srv->recovery_addresses = mc_limiter_new(
+	    slots, cfg->recovery_address_max > 0 ? cfg->recovery_address_max : 10, recovery_window);
 	if (mc_static_load(&srv->web, cfg->web_root) != 0)
 		goto fail;
 	srv->listen_fd = open_listener(cfg->listen, cfg->listen_backlog > 0 ? cfg->listen_backlog : 1024, srv->bound,
@@ -328,6 +333,8 @@ void mc_server_free(mc_server *srv)
 	mc_limiter_free(srv->login_devices);
 	mc_limiter_free(srv->signins_accounts);
 	mc_limiter_free(srv->signins_addresses);
+	mc_limiter_free(srv->recovery_accounts);
+	mc_limiter_free(srv->recovery_addresses);
 	mc_proxies_free(srv->proxies);
 	mc_proxies_free(srv->metrics_allow);
 	mc_static_free(srv->web);

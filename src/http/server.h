@@ -64,6 +64,9 @@ typedef struct {
 	int signin_account_max;  /* successful sign-ins an account may make ... */
 	int signin_address_max;  /* and sign-in attempts an address may make ... */
 	int signin_window;       /* ... per this many seconds */
+	int recovery_account_max; /* recovery codes one username may be sent ... */
+	int recovery_address_max; /* and recovery requests an address may make ... */
+	int recovery_window;     /* ... per this many seconds */
 	int max_sessions;        /* sessions an account may hold; the oldest go first */
 	const char *metrics_allow; /* addresses that may read /metrics without a token */
 	const char *metrics_token; /* bearer token that opens /metrics, empty = none */
@@ -171,6 +174,9 @@ struct mc_limiter *mc_req_login_addresses(const mc_req *r);
 struct mc_limiter *mc_req_login_devices(const mc_req *r);
 struct mc_limiter *mc_req_signins_accounts(const mc_req *r);
 struct mc_limiter *mc_req_signins_addresses(const mc_req *r);
+/* Password recovery requests per username and per address. */
+struct mc_limiter *mc_req_recovery_accounts(const mc_req *r);
+struct mc_limiter *mc_req_recovery_addresses(const mc_req *r);
 /* The client's address as text ("203.0.113.7"): the TCP peer, or behind a
  * trusted proxy the address it forwarded for (http/conn.h). */
 const char *mc_req_peer(const mc_req *r);
@@ -192,7 +198,7 @@ void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...) __attribute
  * `field` (its path in the body or its query parameter: "applicant.phone",
  * "documents[2].name", "to") and `rule` (which rule it broke, a stable word:
  * required, type, text, characters, too-short, too-long, range, too-many,
- * format, choice, unknown, order), so that a client can say what is wrong in
+ * format, choice, unknown, order, wrong, same, self), so that a client can say what is wrong in
  * its own language beside the field; the detail stays for developers.
  */
 void mc_reply_field_problem(mc_req *r, mc_problem p, const char *field, const char *rule, const char *fmt, ...)
@@ -250,6 +256,7 @@ enum {
 enum {
 	MC_ROUTE_JSON = 1,    /* the body is JSON, parsed before dispatch */
 	MC_ROUTE_UPLOAD = 2,  /* the body is raw bytes up to max_upload */
+	MC_ROUTE_PASSWORD_DUE = 4, /* usable while the account must change its password */
 };
 
 #define MC_ROLES_ALL 0x7eu

@@ -66,6 +66,8 @@ struct mc_server {
 	mc_limiter *login_devices;
 	mc_limiter *signins_accounts;
 	mc_limiter *signins_addresses;
+	mc_limiter *recovery_accounts;
+	mc_limiter *recovery_addresses;
 	mc_proxies *proxies;           /* trusted reverse proxies (X-Forwarded-For) */
 	mc_proxies *metrics_allow;     /* addresses that may read /metrics */
 	mc_offload *offload;           /* password hashing off the workers */

@@ -241,6 +241,7 @@ typedef struct {
 	int64_t unit_id;     /* the unit the role is held in; 0 for citizens */
 	bool active;
 	int64_t created_at;
+	bool must_change_password; /* the session allows only a password change until it is made */
 } mc_user;
 
 /* Frees the strings of u and zeroes it. NULL-safe. */
@@ -264,6 +265,48 @@ int mc_store_user_citizen(mc_store *st, mc_user *out, const char *key);
 int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id);
 /* Clears the n users of list and frees it. NULL-safe. */
 void mc_user_free_list(mc_user *list, size_t n);
+/* Writes full_name, email, phone, role, unit_id, active and
+ * must_change_password of the account u->id (the strings only read).
+ * MC_ENOTFOUND for no such account. */
+int mc_store_user_update(mc_store *st, const mc_user *u);
+
+/* Ends every session of user_id but keep (a token hash; NULL = every one). */
+int mc_store_session_revoke(mc_store *st, int64_t user_id, const char *keep);
+
+/* A sign-in attempt of an account, as recorded. */
+typedef struct {
+	int64_t at;
+	char *peer;   /* the client address */
+	char *device; /* its User-Agent, cut to MC_SIGNIN_DEVICE_MAX bytes */
+	bool ok;
+} mc_signin;
+#define MC_SIGNIN_DEVICE_MAX 200
+#define MC_SIGNIN_KEEP 50
+/* Records a sign-in attempt (the strings only read; device cut at a
+ * character boundary to MC_SIGNIN_DEVICE_MAX bytes: it is what the browser
+ * says, not a field anyone typed) and forgets the account's attempts beyond
+ * the newest MC_SIGNIN_KEEP. */
+int mc_store_signin_record(mc_store *st, int64_t user_id, int64_t at, const char *peer, const char *device, bool ok);
+/* The newest `limit` attempts of user_id, newest first. Caller frees with
+ * mc_signin_free_list. */
+int mc_store_signin_list(mc_store *st, mc_signin **out, size_t *n, int64_t user_id, int limit);
+void mc_signin_free_list(mc_signin *list, size_t n);
+
+/* The recovery code of an account (its SHA-256, never the code). */
+typedef struct {
+	int64_t user_id;
+	char code_hash[65];
+	int64_t created_at;
+	int64_t expires_at;
+	int attempts;
+} mc_recovery;
+/* Stores the account's code, replacing the one it had. */
+int mc_store_recovery_put(mc_store *st, const mc_recovery *c);
+/* MC_ENOTFOUND when the account has none. */
+int mc_store_recovery_get(mc_store *st, mc_recovery *out, int64_t user_id);
+/* Counts a wrong try. */
+int mc_store_recovery_attempt(mc_store *st, int64_t user_id);
+int mc_store_recovery_delete(mc_store *st, int64_t user_id);
 
 /* Sessions are keyed by the SHA-256 (hex) of the token, never the token. */
 int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,

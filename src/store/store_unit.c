@@ -4,6 +4,7 @@
 #include "store/db.h"
 
 #include "core/buf.h"
+#include "core/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -433,7 +434,7 @@ cleanup:
 
 #define USER_COLS                                                                                            \
 	"app_user.id, username, full_name, email, app_user.phone, id_number, role, unit_id, active, "        \
-	"created_at, password_hash"
+	"created_at, must_change_password, password_hash"
 
 static const mc_col user_cols[] = {
     MC_COL(MC_COL_I64, mc_user, id, "id"),
@@ -446,6 +447,7 @@ static const mc_col user_cols[] = {
     MC_COL(MC_COL_I64, mc_user, unit_id, "unit_id"),
     MC_COL(MC_COL_BOOL, mc_user, active, "active"),
     MC_COL(MC_COL_I64, mc_user, created_at, "created_at"),
+    MC_COL(MC_COL_BOOL, mc_user, must_change_password, "must_change_password"),
 };
 
 static int user_read(mc_q *q, mc_user *u)
@@ -524,7 +526,7 @@ int mc_store_user_by_username(mc_store *st, mc_user *out, char *hash, size_t has
 	if (rc == 1)
 		rc = user_read(q, out);
 	/* A cut hash would never verify: say so instead of truncating. */
-	if (rc == 0 && hash && hash_cap > 0 && mc_strlcpy(hash, mc_q_col_text(q, 10), hash_cap) != 0)
+	if (rc == 0 && hash && hash_cap > 0 && mc_strlcpy(hash, mc_q_col_text(q, 11), hash_cap) != 0)
 		rc = MC_ETOOBIG;
 cleanup:
 	mc_q_done(q);
@@ -626,6 +628,191 @@ void mc_user_free_list(mc_user *list, size_t n)
 	free(list);
 }
 
+/* A statement of one text or integer parameter run to its end. */
+static int exec1(mc_store *st, const char *sql, const char *text, int64_t v, const char *what)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		if (text)
+			mc_q_text(q, 1, text);
+		else
+			mc_q_int(q, 1, v);
+		rc = mc_q_exec(q, what);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_user_update(mc_store *st, const mc_user *u)
+{
+	static const char sql[] = "UPDATE app_user SET full_name = $2, email = $3, phone = $4, role = $5, "
+				  "unit_id = $6, active = $7, must_change_password = $8 WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, u->id);
+	mc_q_text(q, 2, str(u->full_name));
+	mc_q_text(q, 3, str(u->email));
+	mc_q_text(q, 4, str(u->phone));
+	mc_q_int(q, 5, u->role);
+	mc_q_ref(q, 6, u->unit_id);
+	mc_q_bool(q, 7, u->active);
+	mc_q_bool(q, 8, u->must_change_password);
+	rc = mc_q_exec(q, "update user");
+	if (rc == 0 && mc_q_changes(q) == 0)
+		rc = MC_ENOTFOUND;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* ---- sign-ins ---------------------------------------------------------- */
+
+static const mc_col signin_cols[] = {
+    MC_COL(MC_COL_I64, mc_signin, at, "at"),
+    MC_COL(MC_COL_STR, mc_signin, peer, "peer"),
+    MC_COL(MC_COL_STR, mc_signin, device, "device"),
+    MC_COL(MC_COL_BOOL, mc_signin, ok, "ok"),
+};
+
+int mc_store_signin_record(mc_store *st, int64_t user_id, int64_t at, const char *peer, const char *device,
+			   bool ok)
+{
+	static const char add[] =
+	    "INSERT INTO signin (user_id, at, peer, device, ok) VALUES ($1, $2, $3, $4, $5)";
+	static const char trim[] = "DELETE FROM signin WHERE user_id = $1 AND id NOT IN "
+				   "(SELECT id FROM signin WHERE user_id = $1 ORDER BY id DESC LIMIT $2)";
+	char dev[MC_SIGNIN_DEVICE_MAX + 1];
+	mc_q *q = NULL;
+	int rc;
+
+	int kind = 0;
+	mc_text_cut(dev, sizeof dev, str(device));
+	rc = mc_db_op_begin(st, &kind);
+	if (rc)
+		return rc;
+	rc = mc_db_prepare(st, &q, add);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, user_id);
+	mc_q_int(q, 2, at);
+	mc_q_text(q, 3, str(peer));
+	mc_q_text(q, 4, dev);
+	mc_q_bool(q, 5, ok);
+	rc = mc_q_exec(q, "record sign-in");
+	mc_q_done(q);
+	q = NULL;
+	if (rc)
+		goto cleanup;
+	rc = mc_db_prepare(st, &q, trim);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, user_id);
+	mc_q_int(q, 2, MC_SIGNIN_KEEP);
+	rc = mc_q_exec(q, "trim sign-ins");
+cleanup:
+	mc_q_done(q);
+	return mc_db_op_end(st, kind, rc);
+}
+
+int mc_store_signin_list(mc_store *st, mc_signin **out, size_t *n, int64_t user_id, int limit)
+{
+	static const char sql[] = "SELECT at, peer, device, ok FROM signin WHERE user_id = $1 "
+				  "ORDER BY id DESC LIMIT $2";
+	mc_q *q = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, user_id);
+	mc_q_int(q, 2, limit);
+	rc = mc_q_read_list(q, "list sign-ins", signin_cols, MC_ARRAY_LEN(signin_cols), sizeof **out, out, n);
+	mc_q_done(q);
+	return rc;
+}
+
+void mc_signin_free_list(mc_signin *list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].peer);
+		free(list[i].device);
+	}
+	free(list);
+}
+
+/* ---- recovery codes ---------------------------------------------------- */
+
+int mc_store_recovery_put(mc_store *st, const mc_recovery *c)
+{
+	static const char sql[] =
+	    "INSERT INTO recovery_code (user_id, code_hash, created_at, expires_at, attempts) "
+	    "VALUES ($1, $2, $3, $4, 0) ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash, "
+	    "created_at = excluded.created_at, expires_at = excluded.expires_at, attempts = 0";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, c->user_id);
+	mc_q_text(q, 2, c->code_hash);
+	mc_q_int(q, 3, c->created_at);
+	mc_q_int(q, 4, c->expires_at);
+	rc = mc_q_exec(q, "store recovery code");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_recovery_get(mc_store *st, mc_recovery *out, int64_t user_id)
+{
+	static const char sql[] = "SELECT code_hash, created_at, expires_at, attempts FROM recovery_code "
+				  "WHERE user_id = $1";
+	mc_q *q = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, user_id);
+	rc = mc_q_row(q, "read recovery code");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		out->user_id = user_id;
+		/* A SHA-256 in hex has a fixed size: a longer one is no hash of ours. */
+		rc = mc_strlcpy(out->code_hash, mc_q_col_text(q, 0), sizeof out->code_hash) != 0 ? MC_ETOOBIG
+												 : 0;
+		out->created_at = mc_q_col_int(q, 1);
+		out->expires_at = mc_q_col_int(q, 2);
+		out->attempts = (int)mc_q_col_int(q, 3);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_recovery_attempt(mc_store *st, int64_t user_id)
+{
+	static const char sql[] = "UPDATE recovery_code SET attempts = attempts + 1 WHERE user_id = $1";
+	return exec1(st, sql, NULL, user_id, "count recovery attempt");
+}
+
+int mc_store_recovery_delete(mc_store *st, int64_t user_id)
+{
+	static const char sql[] = "DELETE FROM recovery_code WHERE user_id = $1";
+	return exec1(st, sql, NULL, user_id, "delete recovery code");
+}
+
 /* ---- sessions --------------------------------------------------------- */
 
 int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
@@ -673,23 +860,6 @@ cleanup:
 	return rc;
 }
 
-/* A statement of one text or integer parameter run to its end. */
-static int exec1(mc_store *st, const char *sql, const char *text, int64_t v, const char *what)
-{
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		if (text)
-			mc_q_text(q, 1, text);
-		else
-			mc_q_int(q, 1, v);
-		rc = mc_q_exec(q, what);
-	}
-	mc_q_done(q);
-	return rc;
-}
-
 int mc_store_session_delete(mc_store *st, const char *token_hash)
 {
 	static const char sql[] = "DELETE FROM session WHERE token_hash = $1";
@@ -700,6 +870,22 @@ int mc_store_session_purge(mc_store *st, int64_t now)
 {
 	static const char sql[] = "DELETE FROM session WHERE expires_at <= $1";
 	return exec1(st, sql, NULL, now, "purge sessions");
+}
+
+int mc_store_session_revoke(mc_store *st, int64_t user_id, const char *keep)
+{
+	static const char sql[] = "DELETE FROM session WHERE user_id = $1 AND token_hash <> $2";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, user_id);
+	mc_q_text(q, 2, keep ? keep : "");
+	rc = mc_q_exec(q, "revoke sessions");
+cleanup:
+	mc_q_done(q);
+	return rc;
 }
 
 int mc_store_session_trim(mc_store *st, int64_t user_id, int keep, const char *newest)

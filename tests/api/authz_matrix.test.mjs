@@ -80,6 +80,23 @@ const RULES = {
   'POST /api/v1/users': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: '/api/v1/users', body: {
     username: 'tiepnhan', password: PASSWORD, full_name: 'Kiểm Tra Quyền', role: f.role || 'desk', unit: f.unit } }) },
   'POST /api/v1/citizens': { public: true, req: () => ({ path: '/api/v1/citizens', body: {} }) },
+  // An account of the unit (f.account); its unit is the scope. Bodies are
+  // refused after the scope check (an unknown role, an unknown colleague).
+  'GET /api/v1/users/{username}': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: `/api/v1/users/${f.account}` }) },
+  'PATCH /api/v1/users/{username}': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: `/api/v1/users/${f.account}`,
+    body: { role: 'king' } }) },
+  // A reset changes a password and ends sessions, no row: it aims at throwaway accounts.
+  'POST /api/v1/users/{username}/password': { roles: ADMIN, scope: 'unit', req: (f) => ({
+    path: `/api/v1/users/${f.resetAccount}/password` }) },
+  'POST /api/v1/users/{username}/handover': { roles: ADMIN, scope: 'unit', req: (f) => ({
+    path: `/api/v1/users/${f.account}/handover`, body: { to: 'khong.ai' } }) },
+  'GET /api/v1/users/{username}/signins': { roles: ADMIN, scope: 'unit', req: (f) => ({
+    path: `/api/v1/users/${f.account}/signins` }) },
+  // Without the current password: 422.
+  'PATCH /api/v1/profile': { roles: ALL, req: () => ({ path: '/api/v1/profile', body: {} }) },
+  'GET /api/v1/profile/signins': { roles: ALL, req: () => ({ path: '/api/v1/profile/signins' }) },
+  'POST /api/v1/recovery': { public: true, req: () => ({ path: '/api/v1/recovery', body: {} }) },
+  'POST /api/v1/recovery/confirm': { public: true, req: () => ({ path: '/api/v1/recovery/confirm', body: {} }) },
   'GET /api/v1/procedures': { public: true, req: () => ({ path: '/api/v1/procedures?limit=5' }) },
   // A code that exists already: 409 for an allowed administrator.
   'POST /api/v1/procedures': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: '/api/v1/procedures', body: {
@@ -268,6 +285,15 @@ before(async () => {
   fx.department = await unitFixture(DEPARTMENT, DEPT_PROCEDURE, 'tiepnhan.stnmt', 'chuyenvien.stnmt', 'lanhdao.stnmt');
   await documentFixture(fx.district, 'UBND', 'chuyenvien');
   await documentFixture(fx.department, 'STNMT', 'chuyenvien.stnmt');
+  // The accounts the account routes aim at, and throwaway ones for resets.
+  for (const [username, role, unit] of [['reset.qx', 'specialist', DISTRICT], ['reset.stnmt', 'specialist', DEPARTMENT],
+    ['reset.tinh', 'supervisor', PROVINCE_UNIT]]) {
+    const res = await server.api('POST', '/api/v1/users', { token: tok.admin, body: { username, password: PASSWORD,
+      full_name: 'Kiểm tra đặt lại', role, unit } });
+    assertStatus(res, 201, `creating ${username}`);
+  }
+  Object.assign(fx.district, { account: 'chuyenvien', resetAccount: 'reset.qx' });
+  Object.assign(fx.department, { account: 'chuyenvien.stnmt', resetAccount: 'reset.stnmt' });
   // Procedures owned by each unit (the department's is in the demo), for the
   // administration routes; the root unit's target: the root unit itself, a
   // procedure owned by no unit, a new administrator, and the department's
@@ -277,7 +303,8 @@ before(async () => {
   assertStatus(owned, 201, 'a procedure of the district');
   fx.district.ownProcedure = owned.body.code;
   fx.department.ownProcedure = DEPT_PROCEDURE;
-  fx.province = { ...fx.department, unit: PROVINCE_UNIT, ownProcedure: districtProcedure().code, role: 'admin' };
+  fx.province = { ...fx.department, unit: PROVINCE_UNIT, ownProcedure: districtProcedure().code, role: 'admin',
+    account: 'giamsat', resetAccount: 'reset.tinh' };
   assertStatus(await server.api('DELETE', '/api/v1/calendar/1950', { token: tok.admin }), 200, 'reverting 1950');
   // The citizen's own dossier, filed online with a file of their own.
   const sha = await upload(tok.congdan, 'congdan');

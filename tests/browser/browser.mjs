@@ -66,11 +66,12 @@ export function sameInstant(a, b, what = '') {
 }
 
 /**
- * The world of one test file: a server on a fresh demo database serving web/, one Chromium,
- * and a temporary directory for upload files. Call stop() in after().
+ * The world of one test file: a server on a fresh demo database serving web/ (with the
+ * settings of env besides), one Chromium, and a temporary directory for upload files. Call
+ * stop() in after().
  */
-export async function startWorld({ dossiers = 60 } = {}) {
-  const server = await startServer({ dossiers, env: { MOTCUA_WEB_ROOT: WEB } });
+export async function startWorld({ dossiers = 60, env = {} } = {}) {
+  const server = await startServer({ dossiers, env: { MOTCUA_WEB_ROOT: WEB, ...env } });
   let browser;
   try {
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30000 });

@@ -77,7 +77,7 @@ test('every problem type of the server and every key has its words in both langu
     assert.doesNotMatch(vi['problem.' + s], ENGLISH, `problem.${s} in Vietnamese`);
   }
   for (const rule of ['required', 'type', 'text', 'characters', 'too-short', 'too-long', 'range', 'too-many', 'format', 'choice',
-    'unknown', 'inactive', 'order']) assert.ok(vi['rule.' + rule] && en['rule.' + rule], rule);
+    'unknown', 'inactive', 'order', 'wrong', 'same', 'self']) assert.ok(vi['rule.' + rule] && en['rule.' + rule], rule);
   assert.deepEqual(Object.keys(en).filter((k) => !(k in vi)), [], 'every English key is a Vietnamese one');
   assert.deepEqual(Object.keys(vi).filter((k) => !(k in en)), [], 'every Vietnamese key has its English');
 });

@@ -532,6 +532,110 @@ static void test_users_sessions(void **state)
 	assert_int_equal(user_id, desk);
 }
 
+/* Editing an account, ending its sessions, its sign-ins and its recovery code. */
+static void test_accounts(void **state)
+{
+	struct fixture *f = *state;
+	mc_user u = {0};
+	mc_signin *list = NULL;
+	size_t n = 0;
+	mc_recovery c;
+	int64_t user_id = 0, expires = 0;
+
+	int64_t desk = add_user(f->st, "mot.cua", MC_ROLE_DESK, f->commune);
+	int64_t other = add_user(f->st, "khac", MC_ROLE_DESK, f->commune);
+	assert_int_equal(mc_store_user_get(f->st, &u, desk), 0);
+	assert_false(u.must_change_password);
+	mc_user edit = u;
+	edit.full_name = "Nguyễn Văn Sửa";
+	edit.email = "";
+	edit.phone = "0912 345 678";
+	edit.role = MC_ROLE_LEADER;
+	edit.unit_id = f->district;
+	edit.active = false;
+	edit.must_change_password = true;
+	assert_int_equal(mc_store_user_update(f->st, &edit), 0);
+	mc_user_clear(&u);
+	assert_int_equal(mc_store_user_get(f->st, &u, desk), 0);
+	assert_string_equal(u.full_name, "Nguyễn Văn Sửa");
+	assert_string_equal(u.phone, "0912 345 678");
+	assert_int_equal(u.role, MC_ROLE_LEADER);
+	assert_int_equal(u.unit_id, f->district);
+	assert_false(u.active);
+	assert_true(u.must_change_password);
+	edit = u;
+	edit.id = 99999;
+	assert_int_equal(mc_store_user_update(f->st, &edit), MC_ENOTFOUND);
+	mc_user_clear(&u);
+
+	/* Revoking keeps the session named and other accounts'. */
+	const char *tok[3] = {"1111111111111111111111111111111111111111111111111111111111111111",
+			      "2222222222222222222222222222222222222222222222222222222222222222",
+			      "3333333333333333333333333333333333333333333333333333333333333333"};
+	assert_int_equal(mc_store_session_create(f->st, tok[0], desk, 1000, 9000), 0);
+	assert_int_equal(mc_store_session_create(f->st, tok[1], desk, 1000, 9000), 0);
+	assert_int_equal(mc_store_session_create(f->st, tok[2], other, 1000, 9000), 0);
+	assert_int_equal(mc_store_session_revoke(f->st, desk, tok[1]), 0);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[0]), MC_ENOTFOUND);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[1]), 0);
+	assert_int_equal(mc_store_session_revoke(f->st, desk, NULL), 0);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[1]), MC_ENOTFOUND);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[2]), 0);
+
+	/* Sign-ins: newest first, the newest MC_SIGNIN_KEEP kept, the device cut
+	 * at a character boundary. */
+	char device[400];
+	memset(device, 0, sizeof device);
+	for (size_t i = 0; i + 3 < 300; i += 3)
+		memcpy(device + i, "\xe1\xba\xa1", 3); /* ạ: 3 bytes */
+	assert_int_equal(mc_store_signin_record(f->st, desk, 5000, "10.0.0.1", device, false), 0);
+	for (int i = 1; i <= MC_SIGNIN_KEEP; i++)
+		assert_int_equal(mc_store_signin_record(f->st, desk, 5000 + i, "10.0.0.2", "Firefox", i % 2), 0);
+	assert_int_equal(mc_store_signin_record(f->st, other, 4000, "10.0.0.3", "", true), 0);
+	assert_int_equal(mc_store_signin_list(f->st, &list, &n, desk, 100), 0);
+	assert_int_equal(n, MC_SIGNIN_KEEP);
+	assert_int_equal(list[0].at, 5000 + MC_SIGNIN_KEEP);
+	assert_true(list[0].ok == (MC_SIGNIN_KEEP % 2 == 1));
+	assert_string_equal(list[0].peer, "10.0.0.2");
+	assert_string_equal(list[0].device, "Firefox");
+	assert_int_equal(list[n - 1].at, 5001);
+	mc_signin_free_list(list, n);
+	/* the oldest (with the long device) was forgotten; record it again to read it */
+	assert_int_equal(mc_store_signin_record(f->st, desk, 9000, "10.0.0.1", device, false), 0);
+	assert_int_equal(mc_store_signin_list(f->st, &list, &n, desk, 1), 0);
+	assert_int_equal(n, 1);
+	assert_false(list[0].ok);
+	assert_int_equal(strlen(list[0].device), 198); /* 66 whole characters of 3 bytes */
+	mc_signin_free_list(list, n);
+	assert_int_equal(mc_store_signin_list(f->st, &list, &n, other, 100), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].device, "");
+	mc_signin_free_list(list, n);
+
+	/* Recovery codes: one per account, replaced, counted, deleted. */
+	mc_recovery put = {.user_id = desk, .created_at = 100, .expires_at = 1000};
+	memset(put.code_hash, 'a', 64);
+	assert_int_equal(mc_store_recovery_get(f->st, &c, desk), MC_ENOTFOUND);
+	assert_int_equal(mc_store_recovery_put(f->st, &put), 0);
+	assert_int_equal(mc_store_recovery_attempt(f->st, desk), 0);
+	assert_int_equal(mc_store_recovery_attempt(f->st, desk), 0);
+	assert_int_equal(mc_store_recovery_get(f->st, &c, desk), 0);
+	assert_int_equal(c.attempts, 2);
+	assert_int_equal(c.expires_at, 1000);
+	assert_string_equal(c.code_hash, put.code_hash);
+	memset(put.code_hash, 'b', 64);
+	put.expires_at = 2000;
+	assert_int_equal(mc_store_recovery_put(f->st, &put), 0);
+	assert_int_equal(mc_store_recovery_get(f->st, &c, desk), 0);
+	assert_int_equal(c.attempts, 0);
+	assert_int_equal(c.expires_at, 2000);
+	assert_int_equal(c.code_hash[0], 'b');
+	assert_int_equal(mc_store_recovery_delete(f->st, desk), 0);
+	assert_int_equal(mc_store_recovery_get(f->st, &c, desk), MC_ENOTFOUND);
+	put.user_id = 99999;
+	assert_int_equal(mc_store_recovery_put(f->st, &put), MC_ENOTFOUND);
+}
+
 /* ---- procedures ------------------------------------------------------- */
 
 static void proc_init(mc_procedure *p, const char *code, const char *name, const char *field,
@@ -3823,6 +3927,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_units, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unit_periods, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_users_sessions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_crud, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_search, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_text, setup, teardown),

@@ -8,6 +8,8 @@ const routes = [
   [/^\/thu-tuc\/([^/]+)$/, () => import('/js/pages/procedure.js'), 'render'],
   [/^\/dang-nhap$/, () => import('/js/pages/auth.js'), 'login'],
   [/^\/dang-ky$/, () => import('/js/pages/auth.js'), 'signup'],
+  [/^\/tai-khoan$/, () => import('/js/pages/account.js'), 'profile'],
+  [/^\/quen-mat-khau$/, () => import('/js/pages/account.js'), 'recovery'],
   [/^\/nop-ho-so\/([^/]+)$/, () => import('/js/pages/file.js'), 'render'],
   [/^\/ho-so-cua-toi$/, () => import('/js/pages/mine.js'), 'list'],
   [/^\/ho-so-cua-toi\/([^/]+)$/, () => import('/js/pages/mine.js'), 'detail'],
@@ -73,10 +75,12 @@ export function setUser(user) {
  * The page where a role starts its work: an officer's work queue (the desk's is the desk,
  * with what waits for it), a citizen's dossiers, a supervisor's dashboard.
  */
-export const PUBLIC_PAGE = /^\/(|thu-tuc\/.*|tra-cuu.*|cong-khai.*|dang-nhap.*|dang-ky.*)$/;
+export const PUBLIC_PAGE = /^\/(|thu-tuc\/.*|tra-cuu.*|cong-khai.*|dang-nhap.*|dang-ky.*|quen-mat-khau.*)$/;
 
 export function homeOf(user) {
   if (!user) return '/';
+  // an administrator asked for a new password: the account page until it is chosen
+  if (user.must_change_password) return '/tai-khoan';
   return {
     citizen: '/ho-so-cua-toi', desk: '/can-bo', specialist: '/can-bo/ho-so', leader: '/can-bo/ho-so',
     supervisor: '/lanh-dao', admin: '/quan-tri',
@@ -160,7 +164,7 @@ function renderHeader() {
   let userArea;
   if (u) {
     userArea = h('div', { class: 'user-area' },
-      h('span', { class: 'user-name', testid: 'header-user', 'data-role': u.role },
+      h('a', { href: '/tai-khoan', class: 'user-name', testid: 'header-user', 'data-role': u.role, title: t('account.title') },
         h('span', { class: 'user-full' }, u.full_name),
         h('span', { class: 'user-role' }, t('role.' + u.role) + (u.unit ? ' · ' + u.unit.name : ''))),
       h('button', { type: 'button', class: 'btn btn-ghost btn-small', testid: 'sign-out', onclick: signOut }, t('auth.signOut')));
@@ -205,6 +209,12 @@ async function route() {
   const main = document.getElementById('main');
   const path = location.pathname.replace(/\/+$/, '') || '/';
   renderHeader();
+  // The session may do nothing but choose a new password (the server refuses the rest).
+  if (session.user?.must_change_password && path !== '/tai-khoan' && !PUBLIC_PAGE.test(path)) {
+    history.replaceState(null, '', '/tai-khoan');
+    route();
+    return;
+  }
   let match = null;
   let loader = null;
   let name = null;

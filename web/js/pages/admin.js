@@ -4,9 +4,12 @@
 // citizen accounts are the root's administrator's (docs/operations.md). The page
 // offers only what the server allows, and shows its 403 when it comes anyway.
 import { t } from '/i18n/i18n.js';
-import { h, add, api, pageTitle, replace, loading, errorText, errorBox, field, fmtDate, fmtDays, levelsText, checker, checks, ACCEPT, checkFile, uploadFile } from '/js/lib.js';
-import { requireRole } from '/js/app.js';
+import { h, add, api, pageTitle, replace, loading, errorText, errorBox, field, fmtDate, fmtDays, levelsText, checker, checks, ACCEPT, checkFile, uploadFile, ApiError } from '/js/lib.js';
+import { requireRole, currentUser } from '/js/app.js';
 import { unitPicker } from '/js/pickers.js';
+import { showSignins } from '/js/pages/account.js';
+
+const me = () => currentUser() || {};
 
 const TABS = ['units', 'users', 'procedures', 'calendar', 'plans'];
 const LEVELS = ['province', 'department', 'district', 'commune'];
@@ -153,13 +156,18 @@ function parentRule(level, parent) {
 }
 
 // ---- users ----
+// Make an account; find accounts by name or username and unit, a page at a time; and, for
+// one account: edit it, lock or unlock it, reset its password (the temporary one shown once),
+// require a new password, hand its open dossiers to a colleague, read its sign-ins.
+const PAGE = 20;
+
 async function users(ctx, panel) {
   const f = {
     username: field(t('auth.username'), { testid: 'new-user-username', required: true, hint: t('auth.usernameHint'), attrs: { maxlength: 63, autocomplete: 'off' } }),
     full_name: field(t('auth.fullName'), { testid: 'new-user-full-name', required: true, attrs: { maxlength: 127 } }),
     password: field(t('auth.password'), { kind: 'password', testid: 'new-user-password', required: true, hint: t('auth.passwordHint'), attrs: { autocomplete: 'new-password' } }),
     role: field(t('admin.role'), { kind: 'select', testid: 'new-user-role', value: 'specialist', options: ROLES.filter((r) => scope.root || (r !== 'admin' && r !== 'citizen')).map((r) => ({ value: r, label: t('role.' + r) })) }),
-    unit: field(t('admin.unitCode'), { testid: 'new-user-unit', hint: t('admin.unitCodeHint'), attrs: { maxlength: 24 } }),
+    unit: unitPicker(t('admin.unitPick'), { testid: 'new-user-unit', hint: t('admin.unitCodeHint'), within: scope.root ? undefined : me().unit?.code }),
     email: field(t('applicant.email'), { kind: 'email', testid: 'new-user-email', attrs: { maxlength: 127 } }),
     phone: field(t('applicant.phone'), { kind: 'tel', testid: 'new-user-phone', hint: t('applicant.phoneHint'), attrs: { maxlength: 31 } }),
   };
@@ -169,7 +177,7 @@ async function users(ctx, panel) {
     { f: f.full_name, check: checks.required(t('auth.fullName')), api: 'full_name' },
     { f: f.password, check: (v) => (!v ? t('check.required', { field: t('auth.password') }) : v.trim().length < 10 ? t('rule.too-short.password') : null), api: 'password' },
     { f: f.role, api: 'role' },
-    { f: f.unit, check: (v) => (f.role.input.value !== 'citizen' && !v.trim() ? t('check.required', { field: t('admin.unitCode') }) : null), api: 'unit' },
+    { f: f.unit, check: () => (f.role.input.value !== 'citizen' && !f.unit.value() ? t('check.required', { field: t('admin.unitPick') }) : null), api: 'unit' },
     { f: f.email, check: checks.email, api: 'email' },
     { f: f.phone, check: checks.phone, api: 'phone' },
   ]);
@@ -180,21 +188,149 @@ async function users(ctx, panel) {
         err.hide();
         if (check.validate()) { err.show(t('form.fixMarked')); return; }
         const body = {};
-        for (const [k, x] of Object.entries(f)) if (x.input.value.trim()) body[k] = k === 'password' ? x.input.value : x.input.value.trim();
+        for (const [k, x] of Object.entries(f)) if (k !== 'unit' && x.input.value.trim()) body[k] = k === 'password' ? x.input.value : x.input.value.trim();
+        if (f.role.input.value !== 'citizen') body.unit = f.unit.value();
         try { await api('/api/v1/users', { method: 'POST', body }); users(ctx, replace(panel)); } catch (e2) { if (check.showProblem(e2)) err.show(t('form.fixMarked')); else err.show(e2); }
       },
     }, h('div', { class: 'grid-2' }, Object.values(f).map((x) => x.wrap)), err,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'new-user-submit' }, t('common.create'))))));
+
+  // the search: words of the name or username, a unit (type-ahead), a page at a time
+  const q = field(t('admin.search'), { kind: 'search', testid: 'users-q', value: ctx.query.get('q') || '', attrs: { maxlength: 60, autocomplete: 'off' } });
+  const unit = unitPicker(t('admin.filterUnit'), { testid: 'users-unit', within: scope.root ? undefined : me().unit?.code });
+  let offset = Math.max(0, Number(ctx.query.get('offset')) || 0);
+  const editBox = h('div');
   const box = h('div', null, loading());
-  panel.append(box);
-  try {
-    const items = (await api('/api/v1/users')).data.items;
-    replace(box, h('h2', null, t('admin.users'), ` (${items.length})`),
-      table([t('auth.username'), t('auth.fullName'), t('admin.role'), t('admin.unit'), t('admin.active')], items.map((u) => h('tr', { testid: 'user-row', 'data-username': u.username },
+  const find = (e) => { e?.preventDefault(); offset = 0; load(); };
+  panel.append(h('form', { class: 'card user-tools', role: 'search', testid: 'users-search', onsubmit: find },
+    q.wrap, unit.wrap, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'users-find' }, t('admin.find'))), editBox, box);
+
+  async function load() {
+    const sp = new URLSearchParams({ tab: 'users' });
+    if (q.input.value.trim()) sp.set('q', q.input.value.trim());
+    if (offset) sp.set('offset', String(offset));
+    history.replaceState(null, '', '/quan-tri?' + sp);
+    const ap = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+    if (q.input.value.trim()) ap.set('q', q.input.value.trim());
+    if (unit.value()) ap.set('unit', unit.value());
+    replace(box, loading());
+    let data;
+    try { data = (await api('/api/v1/users?' + ap)).data; } catch (e) { replace(box, h('p', { class: 'error-text', role: 'alert' }, errorText(e))); return; }
+    const pages = Math.max(1, Math.ceil(data.total / PAGE));
+    const page = Math.floor(offset / PAGE) + 1;
+    replace(box, h('h2', { testid: 'users-count', 'data-total': data.total }, t('admin.usersFound', { n: data.total })),
+      table([t('auth.username'), t('auth.fullName'), t('admin.role'), t('admin.unit'), t('admin.status'), ''], data.items.map((u) => h('tr', { testid: 'user-row', 'data-username': u.username },
         h('td', { 'data-label': t('auth.username') }, u.username), h('td', { 'data-label': t('auth.fullName') }, u.full_name),
         h('td', { 'data-label': t('admin.role') }, t('role.' + u.role)), h('td', { 'data-label': t('admin.unit') }, u.unit?.name || '—'),
-        h('td', { 'data-label': t('admin.active') }, u.active ? t('common.yes') : t('common.no')))), 'users-table'));
-  } catch (e) { replace(box, h('p', { class: 'error-text' }, errorText(e))); }
+        h('td', { 'data-label': t('admin.status'), testid: 'user-status' }, statusText(u)),
+        h('td', null, h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'user-manage', 'aria-label': t('admin.manageOf', { name: u.full_name }), onclick: () => manage(u) }, t('admin.manage'))))), 'users-table'),
+      pages > 1 ? h('nav', { class: 'pager', 'aria-label': t('admin.users') },
+        h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'users-prev', disabled: page <= 1, onclick: () => { offset -= PAGE; load(); } }, t('admin.prev')),
+        h('span', { testid: 'users-page' }, t('admin.page', { page, pages })),
+        h('button', { type: 'button', class: 'btn btn-secondary btn-small', testid: 'users-next', disabled: page >= pages, onclick: () => { offset += PAGE; load(); } }, t('admin.next'))) : null);
+  }
+
+  function statusText(u) {
+    return [u.active ? t('admin.statusActive') : t('admin.statusLocked'), u.must_change_password ? t('admin.statusMustChange') : null].filter(Boolean).join(' · ');
+  }
+
+  async function manage(listed) {
+    let u = listed;
+    const path = '/api/v1/users/' + encodeURIComponent(u.username);
+    const self = u.username === me().username;
+    const officer = ['desk', 'specialist', 'leader'].includes(u.role);
+    const e = {
+      full_name: field(t('auth.fullName'), { testid: 'user-full-name', value: u.full_name, required: true, attrs: { maxlength: 60 } }),
+      phone: field(t('applicant.phone'), { kind: 'tel', testid: 'user-phone', value: u.phone || '', attrs: { maxlength: 31 } }),
+      email: field(t('applicant.email'), { kind: 'email', testid: 'user-email', value: u.email || '', attrs: { maxlength: 127 } }),
+      role: field(t('admin.role'), { kind: 'select', testid: 'user-role', value: u.role,
+        options: (u.role === 'citizen' ? ['citizen'] : ROLES.filter((r) => r !== 'citizen' && (scope.root || r !== 'admin' || u.role === 'admin'))).map((r) => ({ value: r, label: t('role.' + r) })),
+        attrs: { disabled: self || u.role === 'citizen' } }),
+    };
+    const unitField = u.role === 'citizen' ? null : unitPicker(t('admin.unitPick'), { testid: 'user-unit', within: scope.root ? undefined : me().unit?.code, value: u.unit ? { code: u.unit.code, name: u.unit.name } : null });
+    if (unitField && self) unitField.input.disabled = true;
+    const err = errorBox('user-error');
+    const ok = h('p', { class: 'alert alert-success', role: 'status', hidden: true, testid: 'user-done' });
+    const status = h('p', { testid: 'user-state' }, statusText(u));
+    const check = checker([
+      { f: e.full_name, check: checks.required(t('auth.fullName')), api: 'full_name' },
+      { f: e.phone, check: checks.phone, api: 'phone' }, { f: e.email, check: checks.email, api: 'email' }, { f: e.role, api: 'role' },
+      ...(unitField ? [{ f: unitField, api: 'unit' }] : []),
+    ]);
+    const done = (text, fresh) => {
+      if (fresh) { u = fresh; replace(status, statusText(u)); lockBtn.textContent = u.active ? t('admin.lock') : t('admin.unlock'); }
+      err.hide();
+      ok.hidden = false;
+      replace(ok, text);
+    };
+    const failed = (e2) => { ok.hidden = true; if (check.showProblem(e2)) err.show(t('form.fixMarked')); else err.show(e2); };
+    const patch = async (body, text) => {
+      try { done(text, (await api(path, { method: 'PATCH', body })).data); load(); } catch (e2) { failed(e2); }
+    };
+    const lockBtn = h('button', { type: 'button', class: 'btn btn-danger-outline', testid: 'user-lock', disabled: self,
+      onclick: () => patch({ active: !u.active }, u.active ? t('admin.locked') : t('admin.unlocked')) }, u.active ? t('admin.lock') : t('admin.unlock'));
+    const temp = h('div', { testid: 'user-temp', hidden: true, class: 'alert alert-info', role: 'status' });
+    const resetConfirm = h('span', { hidden: true }, h('span', { class: 'hint' }, t('admin.resetWarn'), ' '),
+      h('button', { type: 'button', class: 'btn btn-danger', testid: 'user-reset-confirm', onclick: async () => {
+        resetConfirm.hidden = true;
+        try {
+          const { data } = await api(path + '/password', { method: 'POST' });
+          replace(temp, t('admin.tempPassword'), ' ', h('strong', { class: 'temp-password', testid: 'user-temp-password' }, data.password));
+          temp.hidden = false;
+          done(t('admin.forced'), { ...u, must_change_password: true });
+          load();
+        } catch (e2) { failed(e2); }
+      } }, t('admin.resetConfirm')));
+    const handover = officer ? handoverBox(u) : null;
+    const signins = h('div');
+    replace(editBox, h('section', { class: 'card form', testid: 'user-panel', 'data-username': u.username },
+      h('h2', { tabindex: '-1' }, t('admin.editUser', { username: u.username })), status,
+      h('form', { novalidate: true, testid: 'user-edit-form', onsubmit: async (ev) => {
+        ev.preventDefault();
+        err.hide();
+        if (check.validate()) { err.show(t('form.fixMarked')); return; }
+        const body = { full_name: e.full_name.input.value.trim(), phone: e.phone.input.value.trim(), email: e.email.input.value.trim() };
+        if (!self && e.role.input.value !== u.role) body.role = e.role.input.value;
+        if (unitField && !self && unitField.value() && unitField.value() !== u.unit?.code) body.unit = unitField.value();
+        await patch(body, t('admin.saved'));
+      } }, h('div', { class: 'grid-2' }, e.full_name.wrap, e.role.wrap, e.phone.wrap, e.email.wrap, unitField?.wrap),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'user-save' }, t('common.save')),
+        h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => replace(editBox) }, t('common.cancel')))),
+      h('div', { class: 'account-actions' }, lockBtn,
+        h('button', { type: 'button', class: 'btn btn-secondary', testid: 'user-reset', onclick: () => { resetConfirm.hidden = false; } }, t('admin.resetPassword')),
+        h('button', { type: 'button', class: 'btn btn-secondary', testid: 'user-force', disabled: u.must_change_password,
+          onclick: () => patch({ must_change_password: true }, t('admin.forced')) }, t('admin.forceChange')),
+        resetConfirm),
+      temp, err, ok, handover,
+      h('details', { testid: 'user-signins', ontoggle: (ev) => { if (ev.target.open) showSignins(signins, path + '/signins', 'user-signins-table'); } },
+        h('summary', null, t('admin.showSignins')), signins)));
+    editBox.querySelector('h2').focus();
+
+    function handoverBox(who) {
+      const to = field(t('admin.handoverTo'), { kind: 'select', testid: 'handover-to', options: [{ value: '', label: t('admin.handoverChoose') }] });
+      const herr = errorBox('handover-error');
+      const hok = h('p', { class: 'alert alert-success', role: 'status', hidden: true, testid: 'handover-done' });
+      api('/api/v1/units/' + encodeURIComponent(who.unit.code) + '/officers').then(({ data }) => {
+        const others = data.items.filter((o) => o.username !== who.username && ['desk', 'specialist', 'leader'].includes(o.role));
+        if (!others.length) { to.setError(t('admin.noColleague')); return; }
+        for (const o of others) to.input.append(h('option', { value: o.username }, `${o.full_name} (${t('role.' + o.role)}) · ${t('act.load', { n: o.open_dossiers })}`));
+      }).catch((e2) => to.setError(errorText(e2)));
+      return h('form', { class: 'card', testid: 'handover-form', novalidate: true, onsubmit: async (ev) => {
+        ev.preventDefault();
+        herr.hide();
+        hok.hidden = true;
+        if (!to.input.value) { to.setError(t('check.required', { field: t('admin.handoverTo') })); to.input.focus(); return; }
+        to.clearError();
+        try {
+          const { data } = await api(path + '/handover', { method: 'POST', body: { to: to.input.value } });
+          hok.hidden = false;
+          replace(hok, t('admin.handedOver', { n: data.moved, to: to.input.selectedOptions[0]?.textContent.split(' (')[0] || data.to }));
+        } catch (e2) { if (e2 instanceof ApiError && e2.problem?.field === 'to') to.setError(errorText(e2)); else herr.show(e2); }
+      } }, h('h3', null, t('admin.handover')), h('p', { class: 'hint' }, t('admin.handoverHint')), to.wrap, herr, hok,
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'handover-submit' }, t('admin.handoverDo'))));
+    }
+  }
+  await load();
 }
 
 // ---- procedures ----

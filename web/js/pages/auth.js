@@ -10,6 +10,7 @@ function safeNext(q) {
 
 /** Where to go once signed in: the page asked for, unless it is a public one; else the role's work. */
 function after(user, next) {
+  if (user.must_change_password) return '/tai-khoan';
   return next && !PUBLIC_PAGE.test(next.split('?')[0].replace(/\/+$/, '') || '/') ? next : homeOf(user);
 }
 
@@ -41,7 +42,12 @@ export async function login(ctx) {
       }
     },
   }, next ? h('p', { class: 'alert alert-info' }, t('auth.needSignIn')) : null,
-  user.wrap, pass.wrap, err, h('div', { class: 'actions' }, btn),
+  user.wrap, pass.wrap, err, h('div', { class: 'actions' }, btn,
+    h('a', { href: '/quen-mat-khau', testid: 'to-recovery', onclick: (e) => {
+      // the username typed so far goes along
+      const u = user.input.value.trim();
+      if (u) { e.preventDefault(); navigate('/quen-mat-khau?u=' + encodeURIComponent(u)); }
+    } }, t('auth.forgot'))),
   h('p', null, t('auth.noAccount'), ' ', h('a', { href: '/dang-ky' + (next ? '?next=' + encodeURIComponent(next) : ''), testid: 'to-signup' }, t('auth.signUp'))));
   add(ctx.main, pageTitle(t('auth.signInTitle')), formEl);
 }

@@ -1,0 +1,621 @@
+/*
+ * Managing accounts: an administrator's edits, locks, resets and hand-overs
+ * (/api/v1/users/{username}/...), a signed-in user's own profile
+ * (/api/v1/profile) and password recovery by a one-time code
+ * (/api/v1/recovery). docs/operations.md, "Accounts", says who may do what.
+ */
+#include "api/api.h"
+
+#include "app/auth.h"
+#include "app/user.h"
+#include "core/err.h"
+#include "core/limits.h"
+#include "http/limiter.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SIGNINS_SHOWN 20
+#define TEMP_PASSWORD_LEN 12
+
+static bool is_staff_role(mc_role r)
+{
+	return r == MC_ROLE_DESK || r == MC_ROLE_SPECIALIST || r == MC_ROLE_LEADER ||
+	       r == MC_ROLE_SUPERVISOR || r == MC_ROLE_ADMIN;
+}
+
+/* The account named in the path, if the caller administers it: a citizen's
+ * or an administrator's only the root's administrator (who makes them), an
+ * officer's an administrator whose scope holds its unit. Replies 404 or 403
+ * and returns -1 otherwise; u's strings then belong to the request. */
+static int target_or_reply(mc_req *r, mc_user *u)
+{
+	const char *username = mc_req_param(r, 0);
+	int rc = mc_store_user_by_username(mc_req_store(r), u, NULL, 0, username);
+	if (rc == MC_ENOTFOUND) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no account has username %s", username);
+		return -1;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the account");
+		return -1;
+	}
+	mc_api_user_own(r, u);
+	if (u->id == mc_req_user(r)->id)
+		return 0;
+	if (!u->unit_id || u->role == MC_ROLE_ADMIN)
+		return mc_api_root_admin_or_reply(r, "administer citizen and administrator accounts");
+	return mc_api_in_scope_or_reply(r, u->unit_id);
+}
+
+void mc_api_user_get(mc_req *r)
+{
+	mc_user u;
+	if (target_or_reply(r, &u) != 0)
+		return;
+	mc_reply_json(r, 200, mc_api_user_json(mc_req_time(r), &u));
+}
+
+/* ---- PATCH /api/v1/users/{username} ----------------------------------- */
+
+typedef struct {
+	mc_user u;   /* as it is to be; its strings the request's */
+	bool revoke; /* deactivated: every session ends */
+} user_edit;
+
+static int user_edit_write(mc_store *st, void *payload)
+{
+	user_edit *w = payload;
+	int rc = mc_store_user_update(st, &w->u);
+	if (rc == 0 && w->revoke)
+		rc = mc_store_session_revoke(st, w->u.id, NULL);
+	return rc;
+}
+
+static void user_edit_after(mc_req *r, int rc, void *payload)
+{
+	user_edit *w = payload;
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the account");
+		return;
+	}
+	mc_reply_json(r, 200, mc_api_user_json(mc_req_time(r), &w->u));
+}
+
+/* "" for a contact clears it; anything else is read by the field's rule. */
+static bool clears(json_t *body, const char *name)
+{
+	json_t *v = json_object_get(body, name);
+	return json_is_string(v) && json_string_length(v) == 0;
+}
+
+void mc_api_user_update(mc_req *r)
+{
+	user_edit *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	if (target_or_reply(r, &w->u) != 0)
+		return;
+	json_t *body = mc_req_body(r);
+	const char *full_name = NULL, *email = NULL, *phone = NULL, *role = NULL, *unit = NULL;
+	bool active = w->u.active, must_change = w->u.must_change_password;
+	bool clear_email = clears(body, "email"), clear_phone = clears(body, "phone");
+	mc_field spec[] = {
+	    {"full_name", MC_F_NAME, false, 1, MC_LIMIT_USER_FULL_NAME, &full_name, 0},
+	    {"role", MC_F_STRING, false, 1, MC_LIMIT_USER_ROLE, &role, 0},
+	    {"unit", MC_F_STRING, false, 1, MC_LIMIT_USER_UNIT, &unit, 0},
+	    {"active", MC_F_BOOL, false, 0, 0, &active, 0},
+	    {"must_change_password", MC_F_BOOL, false, 0, 0, &must_change, 0},
+	    {"email", MC_F_EMAIL, false, 3, MC_LIMIT_USER_EMAIL, &email, 0},
+	    {"phone", MC_F_PHONE, false, 1, MC_LIMIT_USER_PHONE, &phone, 0},
+	};
+	size_t n = MC_ARRAY_LEN(spec) - 2;
+	if (mc_fields_or_reply(r, body, NULL, spec, n) != 0)
+		return;
+	if (!clear_email && mc_fields_or_reply(r, body, NULL, &spec[n], 1) != 0)
+		return;
+	if (!clear_phone && mc_fields_or_reply(r, body, NULL, &spec[n + 1], 1) != 0)
+		return;
+	bool self = w->u.id == mc_req_user(r)->id;
+	mc_role rl = (mc_role)w->u.role;
+	if (role && mc_role_parse(&rl, role) != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "role", "choice",
+				       "role must be citizen, desk, specialist, leader, supervisor or admin");
+		return;
+	}
+	/* No one locks themselves out, or changes their own role or unit. */
+	if (self && (!active || (int)rl != w->u.role || unit)) {
+		mc_reply_field_problem(
+		    r, MC_PROB_INVALID_FIELD,
+		    !active ? "active"
+		    : role  ? "role"
+			    : "unit",
+		    "self",
+		    "an administrator may not lock their own account or change their own role or unit");
+		return;
+	}
+	/* As when accounts are made: administrators and citizens are the root's. */
+	if ((int)rl != w->u.role && (rl == MC_ROLE_ADMIN || rl == MC_ROLE_CITIZEN) &&
+	    mc_api_root_admin_or_reply(r, "grant the roles admin and citizen") != 0)
+		return;
+	if ((rl == MC_ROLE_CITIZEN) != (w->u.role == MC_ROLE_CITIZEN)) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "role", "choice",
+				       "a citizen account stays a citizen's, an officer's an officer's");
+		return;
+	}
+	if (unit) {
+		if (rl == MC_ROLE_CITIZEN) {
+			mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "unit", "choice",
+					       "a citizen account belongs to no unit");
+			return;
+		}
+		mc_unit u;
+		int rc = mc_store_unit_by_code(mc_req_store(r), &u, unit);
+		if (rc == MC_ENOTFOUND) {
+			mc_reply_field_problem(r, MC_PROB_UNKNOWN_UNIT, "unit", "unknown",
+					       "no unit has code %s", unit);
+			return;
+		}
+		if (rc != 0) {
+			mc_reply_error(r, rc, "the unit");
+			return;
+		}
+		w->u.unit_id = u.id;
+		mc_unit_clear(&u);
+		if (mc_api_in_scope_or_reply(r, w->u.unit_id) != 0)
+			return;
+	}
+	w->u.role = (int)rl;
+	if (full_name)
+		w->u.full_name = (char *)full_name;
+	if (clear_email || email)
+		w->u.email = clear_email ? "" : (char *)email;
+	if (clear_phone || phone)
+		w->u.phone = clear_phone ? "" : (char *)phone;
+	w->revoke = w->u.active && !active;
+	w->u.active = active;
+	w->u.must_change_password = must_change;
+	mc_req_write(r, user_edit_write, user_edit_after, w);
+}
+
+/* ---- POST /api/v1/users/{username}/password --------------------------- */
+
+typedef struct {
+	int64_t id;
+	char password[TEMP_PASSWORD_LEN + 1];
+	char hash[MC_PASSWORD_HASH_MAX];
+	const char *username;
+} reset;
+
+static int reset_hash(void *payload)
+{
+	reset *w = payload;
+	return mc_auth_hash_password(w->hash, w->password);
+}
+
+static int reset_write(mc_store *st, void *payload)
+{
+	reset *w = payload;
+	mc_user u;
+	int rc = mc_store_user_get(st, &u, w->id);
+	if (rc != 0)
+		return rc;
+	u.must_change_password = true;
+	rc = mc_store_user_update(st, &u);
+	mc_user_clear(&u);
+	if (rc == 0)
+		rc = mc_store_user_set_password(st, w->id, w->hash);
+	if (rc == 0)
+		rc = mc_store_session_revoke(st, w->id, NULL);
+	if (rc == 0)
+		rc = mc_store_recovery_delete(st, w->id);
+	return rc;
+}
+
+static void reset_after(mc_req *r, int rc, void *payload)
+{
+	reset *w = payload;
+	if (rc != 0) {
+		sodium_memzero(w->password, sizeof w->password);
+		mc_reply_error(r, rc, "the account");
+		return;
+	}
+	/* Shown once: it is stored nowhere but as its hash. The reply frees w
+	 * (the request owns it): the copy is wiped before. */
+	json_t *body = json_pack("{s:s, s:s, s:b}", "username", w->username, "password", w->password,
+				 "must_change_password", 1);
+	sodium_memzero(w->password, sizeof w->password);
+	mc_reply_json(r, 200, body);
+}
+
+static void reset_hashed(mc_req *r, int rc, void *payload)
+{
+	if (rc != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not hash the password");
+		return;
+	}
+	mc_req_write(r, reset_write, reset_after, payload);
+}
+
+void mc_api_user_reset_password(mc_req *r)
+{
+	mc_user u;
+	if (target_or_reply(r, &u) != 0)
+		return;
+	reset *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	w->id = u.id;
+	w->username = u.username;
+	mc_auth_random_password(w->password, sizeof w->password, TEMP_PASSWORD_LEN);
+	if (mc_req_offload(r, reset_hash, reset_hashed, w) != 0) {
+		mc_reply_header(r, "Retry-After", "1");
+		mc_reply_problem(r, MC_PROB_OVERLOADED,
+				 "too many passwords are being hashed; try again in a second");
+	}
+}
+
+/* ---- POST /api/v1/users/{username}/handover --------------------------- */
+
+typedef struct {
+	mc_actor actor;
+	int64_t from, to;
+	int moved;
+	const char *to_name;
+	mc_err err;
+} handover;
+
+static int handover_write(mc_store *st, void *payload)
+{
+	handover *w = payload;
+	int rc = mc_app_user_handover(st, &w->actor, w->from, w->to, mc_now(), &w->moved);
+	mc_err_take(&w->err, rc);
+	return rc;
+}
+
+static void handover_after(mc_req *r, int rc, void *payload)
+{
+	handover *w = payload;
+	if (rc != 0) {
+		mc_reply_err(r, mc_err_for(&w->err, rc), "the hand-over");
+		return;
+	}
+	mc_reply_json(r, 200, json_pack("{s:i, s:s}", "moved", w->moved, "to", w->to_name));
+}
+
+void mc_api_user_handover(mc_req *r)
+{
+	mc_user from, to;
+	if (target_or_reply(r, &from) != 0)
+		return;
+	const char *to_name = NULL;
+	mc_field spec[] = {{"to", MC_F_STRING, true, 1, MC_LIMIT_USER_USERNAME, &to_name, 0}};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, 1) != 0)
+		return;
+	int rc = mc_store_user_by_username(mc_req_store(r), &to, NULL, 0, to_name);
+	if (rc == MC_ENOTFOUND) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "to", "unknown",
+				       "no account has username %s", to_name);
+		return;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the colleague");
+		return;
+	}
+	mc_api_user_own(r, &to);
+	if (!from.unit_id || to.unit_id != from.unit_id || to.id == from.id || !to.active ||
+	    !is_staff_role((mc_role)to.role) || to.role == MC_ROLE_ADMIN || to.role == MC_ROLE_SUPERVISOR) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "to", "choice",
+				       "%s is not another active officer of the unit of %s", to.username,
+				       from.username);
+		return;
+	}
+	handover *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	mc_req_actor(r, &w->actor);
+	w->from = from.id;
+	w->to = to.id;
+	w->to_name = to.username;
+	mc_req_write(r, handover_write, handover_after, w);
+}
+
+/* ---- sign-ins --------------------------------------------------------- */
+
+static void signins_reply(mc_req *r, int64_t user_id)
+{
+	mc_signin *list = NULL;
+	size_t n = 0;
+	int rc = mc_store_signin_list(mc_req_store(r), &list, &n, user_id, SIGNINS_SHOWN);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the sign-ins");
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, json_pack("{s:o, s:s, s:s, s:b}", "at", mc_api_time(list[i].at),
+						       "address", list[i].peer, "device", list[i].device,
+						       "ok", list[i].ok));
+	mc_signin_free_list(list, n);
+	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+void mc_api_user_signins(mc_req *r)
+{
+	mc_user u;
+	if (target_or_reply(r, &u) != 0)
+		return;
+	signins_reply(r, u.id);
+}
+
+void mc_api_profile_signins(mc_req *r)
+{
+	signins_reply(r, mc_req_user(r)->id);
+}
+
+/* ---- PATCH /api/v1/profile -------------------------------------------- */
+
+typedef struct {
+	mc_user u;			 /* as it is to be */
+	char hash[MC_PASSWORD_HASH_MAX]; /* the stored one, then the new one's */
+	char current[MC_LIMIT_USER_PASSWORD * 4 + 1];
+	char next[MC_LIMIT_USER_PASSWORD * 4 + 1];
+	bool change;   /* a new password */
+	bool wrong;    /* the current password is not it */
+	bool same;     /* the new password is the current one */
+	char key[32];  /* failures of this account's current password */
+	char keep[65]; /* this session, which stays */
+} profile;
+
+static int profile_check(void *payload)
+{
+	profile *p = payload;
+	int rc = mc_auth_verify_password(p->hash, p->current);
+	p->wrong = rc == MC_EFORBIDDEN;
+	if (rc == 0 && p->change) {
+		p->same = mc_auth_verify_password(p->hash, p->next) == 0;
+		rc = p->same ? 0 : mc_auth_hash_password(p->hash, p->next);
+	}
+	sodium_memzero(p->current, sizeof p->current);
+	sodium_memzero(p->next, sizeof p->next);
+	return p->wrong ? 0 : rc;
+}
+
+static int profile_write(mc_store *st, void *payload)
+{
+	profile *p = payload;
+	int rc = mc_store_user_update(st, &p->u);
+	if (rc == 0 && p->change)
+		rc = mc_store_user_set_password(st, p->u.id, p->hash);
+	/* A new password ends the other sessions: whoever knew the old one is out. */
+	if (rc == 0 && p->change)
+		rc = mc_store_session_revoke(st, p->u.id, p->keep);
+	return rc;
+}
+
+static void profile_after(mc_req *r, int rc, void *payload)
+{
+	profile *p = payload;
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the profile");
+		return;
+	}
+	mc_reply_json(r, 200, mc_api_user_json(mc_req_time(r), &p->u));
+}
+
+static void profile_checked(mc_req *r, int rc, void *payload)
+{
+	profile *p = payload;
+	if (rc != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not check the password");
+		return;
+	}
+	if (p->wrong) {
+		mc_limiter_fail(mc_req_login_accounts(r), p->key, mc_now());
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "current_password", "wrong",
+				       "the current password is wrong");
+		return;
+	}
+	if (p->same) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "new_password", "same",
+				       "the new password must differ from the current one");
+		return;
+	}
+	mc_limiter_reset(mc_req_login_accounts(r), p->key);
+	if (p->change)
+		p->u.must_change_password = false;
+	mc_req_write(r, profile_write, profile_after, p);
+}
+
+void mc_api_profile_update(mc_req *r)
+{
+	json_t *body = mc_req_body(r);
+	const char *current = NULL, *next = NULL, *email = NULL, *phone = NULL;
+	bool clear_email = clears(body, "email"), clear_phone = clears(body, "phone");
+	mc_field spec[] = {
+	    {"current_password", MC_F_STRING, true, 1, MC_LIMIT_USER_PASSWORD, &current, 0},
+	    {"new_password", MC_F_STRING, false, 10, MC_LIMIT_USER_PASSWORD, &next, 0},
+	    {"email", MC_F_EMAIL, false, 3, MC_LIMIT_USER_EMAIL, &email, 0},
+	    {"phone", MC_F_PHONE, false, 1, MC_LIMIT_USER_PHONE, &phone, 0},
+	};
+	if (mc_fields_or_reply(r, body, NULL, spec, 2) != 0)
+		return;
+	if (!clear_email && mc_fields_or_reply(r, body, NULL, &spec[2], 1) != 0)
+		return;
+	if (!clear_phone && mc_fields_or_reply(r, body, NULL, &spec[3], 1) != 0)
+		return;
+	profile *p = mc_req_own(r, mc_xcalloc(1, sizeof *p));
+	const mc_user *me = mc_req_user(r);
+	if (me->must_change_password && !next) {
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "new_password", "required",
+				       "the account must choose a new password");
+		return;
+	}
+	int rc = mc_store_user_by_username(mc_req_store(r), &p->u, p->hash, sizeof p->hash, me->username);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the profile");
+		return;
+	}
+	mc_api_user_own(r, &p->u);
+	/* Guesses at the current password from a session left open count as
+	 * failed sign-ins to the account. */
+	int wait = 0;
+	snprintf(p->key, sizeof p->key, "p:%lld", (long long)p->u.id);
+	if (mc_limiter_blocked(mc_req_login_accounts(r), p->key, mc_now(), &wait)) {
+		char retry[16];
+		snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
+		mc_reply_header(r, "Retry-After", retry);
+		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS,
+				 "too many wrong passwords; try again in %s seconds", retry);
+		return;
+	}
+	if (clear_email || email)
+		p->u.email = clear_email ? "" : (char *)email;
+	if (clear_phone || phone)
+		p->u.phone = clear_phone ? "" : (char *)phone;
+	p->change = next != NULL;
+	snprintf(p->current, sizeof p->current, "%s", current);
+	if (next)
+		snprintf(p->next, sizeof p->next, "%s", next);
+	snprintf(p->keep, sizeof p->keep, "%s", mc_req_token_hash(r) ? mc_req_token_hash(r) : "");
+	if (mc_req_offload(r, profile_check, profile_checked, p) != 0) {
+		sodium_memzero(p->current, sizeof p->current);
+		sodium_memzero(p->next, sizeof p->next);
+		mc_reply_header(r, "Retry-After", "1");
+		mc_reply_problem(r, MC_PROB_OVERLOADED,
+				 "too many passwords are being checked; try again in a second");
+	}
+}
+
+/* ---- password recovery ------------------------------------------------ */
+
+static void too_many(mc_req *r, int wait)
+{
+	char retry[16];
+	snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
+	mc_reply_header(r, "Retry-After", retry);
+	mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS, "too many recovery requests; try again in %s seconds",
+			 retry);
+}
+
+typedef struct {
+	const char *username;
+	const char *channel;
+	const char *code;
+	char hash[MC_PASSWORD_HASH_MAX];
+	char password[MC_LIMIT_USER_PASSWORD * 4 + 1];
+	bool ok;
+	char key[96];
+} recovery;
+
+static int recovery_start_write(mc_store *st, void *payload)
+{
+	recovery *w = payload;
+	return mc_app_recovery_start(st, w->username, w->channel, mc_now());
+}
+
+static void recovery_start_after(mc_req *r, int rc, void *payload)
+{
+	(void)payload;
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the recovery request");
+		return;
+	}
+	/* The same answer whether or not the account exists or has that contact. */
+	mc_reply_json(r, 202, json_pack("{s:s}", "status", "accepted"));
+}
+
+void mc_api_recovery_start(mc_req *r)
+{
+	recovery *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	mc_field spec[] = {
+	    {"username", MC_F_STRING, true, 1, MC_LIMIT_SESSION_USERNAME, &w->username, 0},
+	    {"channel", MC_F_STRING, false, 1, 8, &w->channel, 0},
+	};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	if (w->channel && strcmp(w->channel, "email") != 0 && strcmp(w->channel, "sms") != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "channel", "choice",
+				       "channel must be email or sms");
+		return;
+	}
+	int64_t now = mc_now();
+	int wait = 0;
+	char key[96];
+	/* Counted by address and by the name asked for, existing or not: a
+	 * refusal tells nothing about the account. */
+	snprintf(key, sizeof key, "a:%s", mc_req_peer(r));
+	if (mc_limiter_blocked(mc_req_recovery_addresses(r), key, now, &wait)) {
+		too_many(r, wait);
+		return;
+	}
+	mc_limiter_fail(mc_req_recovery_addresses(r), key, now);
+	snprintf(key, sizeof key, "u:%s", w->username);
+	if (mc_limiter_blocked(mc_req_recovery_accounts(r), key, now, &wait)) {
+		too_many(r, wait);
+		return;
+	}
+	mc_limiter_fail(mc_req_recovery_accounts(r), key, now);
+	mc_req_write(r, recovery_start_write, recovery_start_after, w);
+}
+
+static int recovery_hash(void *payload)
+{
+	recovery *w = payload;
+	int rc = mc_auth_hash_password(w->hash, w->password);
+	sodium_memzero(w->password, sizeof w->password);
+	return rc;
+}
+
+static int recovery_finish_write(mc_store *st, void *payload)
+{
+	recovery *w = payload;
+	return mc_app_recovery_finish(st, w->username, w->code, w->hash, mc_now(), &w->ok);
+}
+
+static void recovery_finish_after(mc_req *r, int rc, void *payload)
+{
+	recovery *w = payload;
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the recovery");
+		return;
+	}
+	if (!w->ok) {
+		mc_limiter_fail(mc_req_login_addresses(r), w->key, mc_now());
+		mc_reply_field_problem(r, MC_PROB_INVALID_CODE, "code", "wrong",
+				       "the code is wrong, expired or used already");
+		return;
+	}
+	mc_reply_empty(r, 204);
+}
+
+static void recovery_hashed(mc_req *r, int rc, void *payload)
+{
+	if (rc != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not hash the password");
+		return;
+	}
+	mc_req_write(r, recovery_finish_write, recovery_finish_after, payload);
+}
+
+void mc_api_recovery_finish(mc_req *r)
+{
+	recovery *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	const char *password = NULL;
+	mc_field spec[] = {
+	    {"username", MC_F_STRING, true, 1, MC_LIMIT_SESSION_USERNAME, &w->username, 0},
+	    {"code", MC_F_STRING, true, 1, 16, &w->code, 0},
+	    {"password", MC_F_STRING, true, 10, MC_LIMIT_USER_PASSWORD, &password, 0},
+	};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	int wait = 0;
+	/* Wrong codes count as failed sign-ins from the address. */
+	snprintf(w->key, sizeof w->key, "a:%s", mc_req_peer(r));
+	if (mc_limiter_blocked(mc_req_login_addresses(r), w->key, mc_now(), &wait)) {
+		too_many(r, wait);
+		return;
+	}
+	snprintf(w->password, sizeof w->password, "%s", password);
+	if (mc_req_offload(r, recovery_hash, recovery_hashed, w) != 0) {
+		sodium_memzero(w->password, sizeof w->password);
+		mc_reply_header(r, "Retry-After", "1");
+		mc_reply_problem(r, MC_PROB_OVERLOADED,
+				 "too many passwords are being hashed; try again in a second");
+	}
+}

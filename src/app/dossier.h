@@ -37,6 +37,9 @@ const mc_workcal *mc_time_ctx_calendar(const mc_time_ctx *tc);
  * owns copies) and already clean (NFC, trimmed, within core/limits.h). */
 typedef struct {
 	const char *procedure_code;
+	/* The procedure of that code as the caller read it (status included),
+	 * or NULL: read in the filing's transaction. */
+	const mc_procedure *procedure;
 	mc_channel channel;
 	int64_t unit_id;        /* receiving unit; 0 = the actor's unit, or the procedure's owner */
 	const char *applicant_name;

@@ -670,6 +670,14 @@ static void body_sent(const void *data, size_t len, void *body)
 static const char *typed_code(mc_req *r, const char *code)
 {
 	size_t len = strlen(code);
+	/* Most codes come as printed (from the receipt's QR code, a link): then
+	 * there is nothing to copy, on the lookup's hot path. */
+	size_t plain = 0;
+	while (plain < len && code[plain] != ' ' && code[plain] != '\t' && (unsigned char)code[plain] != 0xe2 &&
+	       !(code[plain] >= 'a' && code[plain] <= 'z'))
+		plain++;
+	if (plain == len)
+		return code;
 	char *out = mc_req_own(r, mc_xmalloc(len + 1));
 	char *o = out;
 	for (const char *p = code; *p; p++) {
@@ -696,7 +704,7 @@ void mc_api_public_dossier(mc_req *r)
 	/* The code as given first (a unit's code may hold lower case); when no
 	 * dossier has it, the code as it was likely meant. */
 	const char *typed = typed_code(r, code);
-	if (strcmp(typed, code) != 0) {
+	if (typed != code && strcmp(typed, code) != 0) {
 		int64_t v = 0;
 		int rc = mc_code_parse(&(mc_code_parts){0}, code) == 0
 			     ? mc_store_dossier_version(mc_req_store(r), &v, code)

@@ -218,12 +218,18 @@ static void create_after(mc_req *r, int rc, void *payload)
 static int create_queue(mc_req *r, dossier_job *j, const char *procedure, const char *unit, json_t *documents)
 {
 	int rc;
-	if (unit) {
+	/* The time context knows every unit but one made a moment ago elsewhere. */
+	const mc_unit *known = unit ? mc_time_ctx_unit_by_code(mc_req_time(r), unit) : NULL;
+	if (known) {
+		j->in.unit_id = known->id;
+	} else if (unit) {
 		mc_unit u;
 		if (unit_by_code_or_reply(r, &u, unit, "unit") != 0)
 			return -1;
 		j->in.unit_id = u.id;
 		mc_unit_clear(&u);
+	}
+	if (unit) {
 		if (j->actor.role == MC_ROLE_DESK) {
 			if (!mc_api_in_scope(r, j->in.unit_id)) {
 				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,

@@ -185,6 +185,9 @@ int64_t mc_time_ctx_generation(const mc_time_ctx *tc);
 /* The unit with this id as it was when the context was loaded, or NULL.
  * Borrowed. Units change rarely; their edits reload the context. */
 const mc_unit *mc_time_ctx_unit(const mc_time_ctx *tc, int64_t unit_id);
+/* The unit with this code as it was when the context was loaded, or NULL
+ * (a unit made since on another server: read it). Borrowed. */
+const mc_unit *mc_time_ctx_unit_by_code(const mc_time_ctx *tc, const char *code);
 /* Every unit, sorted by id; *n their number. Borrowed. */
 const mc_unit *mc_time_ctx_units(const mc_time_ctx *tc, size_t *n);
 /* The search key (mc_text_fold) of the name of the i-th unit of

@@ -401,9 +401,10 @@ int mc_pg_run_later(mc_q *q, const char *what)
 
 bool mc_pg_in_transaction(mc_store *st)
 {
-	/* A failure among the writes not yet answered is the caller's next
-	 * statement's (st->undo_needed). */
-	mc_pg_flush(st);
+	/* Writes are only sent unanswered inside a transaction; its status
+	 * waits for their answers otherwise. */
+	if (st->n_later)
+		return true;
 	PGTransactionStatusType t = PQtransactionStatus(st->conn);
 
 	return st->tx_open || t == PQTRANS_INTRANS || t == PQTRANS_INERROR;

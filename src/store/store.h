@@ -210,6 +210,9 @@ void mc_user_free_list(mc_user *list, size_t n);
 int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
 			    int64_t expires_at);
 int mc_store_session_get(mc_store *st, int64_t *user_id, int64_t *expires_at, const char *token_hash);
+/* The session's user (*out as mc_store_user_get) and its expiry, in one
+ * read: every signed-in request makes it. MC_ENOTFOUND for no session. */
+int mc_store_session_user(mc_store *st, mc_user *out, int64_t *expires_at, const char *token_hash);
 int mc_store_session_delete(mc_store *st, const char *token_hash);
 int mc_store_session_purge(mc_store *st, int64_t now);
 /* Ends the sessions of user_id beyond the keep newest, newest (a token hash)

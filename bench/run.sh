@@ -266,11 +266,23 @@ if part create || part pg; then
 fi
 
 if part create; then
+  creators=("${contenders[@]}")
   for c in "${contenders[@]}"; do
     "$bin" init --db "$work/m-$c.db" --demo --dossiers "$DOSSIERS" >/dev/null
     start_server "$c" "$(binary_of "$c")" "$work/m-$c.db"
     post_lua "$c"
   done
+  # LARGE_DB=path: the same creations by this build on a copy of a large
+  # database (a demo database of `motcua demo`, same password), beside the
+  # small one in the same rounds.
+  if [ -n "${LARGE_DB:-}" ]; then
+    large_n=$(sqlite3 "$LARGE_DB" "SELECT count(*) FROM dossier")
+    cp "$LARGE_DB" "$work/m-large.db"
+    start_server large "$bin" "$work/m-large.db"
+    post_lua large
+    creators+=(large)
+    log "creations also on a copy of $LARGE_DB ($large_n dossiers, $(du -m "$LARGE_DB" | cut -f1) MB)"
+  fi
   # Reference: the same rows (a dossier, its document and its event) written by
   # the sqlite3 shell into the same schema with the same durability (WAL,
   # synchronous=FULL): one transaction per dossier, then BATCH per transaction.
@@ -279,7 +291,7 @@ if part create; then
   proc_id=${ids%|*}; unit_id=${ids#*|}
   ref_rows() { echo "PRAGMA synchronous=FULL;"; bash bench/ref_rows.sh "$1" "$2" "$3" "$proc_id" "$unit_id"; }
   for r in $(seq "$ROUNDS"); do
-    for c in $(order "$r" "${contenders[@]}" sqlite3); do
+    for c in $(order "$r" "${creators[@]}" sqlite3); do
       if [ "$c" = sqlite3 ]; then
         ref_rows $((1000000 + r * 10000)) 1000 1 >"$work/ref1.sql"
         t=$(now); sqlite3 "$work/ref.db" <"$work/ref1.sql" >/dev/null
@@ -294,20 +306,22 @@ if part create; then
         awk -v a="$after_n" -v b="$before_n" -v s="$CREATE_SECONDS" 'BEGIN {printf "%.0f\n", (a-b)/s}' >>"$work/create-$c"
       fi
     done
-    log "creation round $r (SQLite): $(for c in "${contenders[@]}"; do printf '%s %s  ' "$c" "$(tail -1 "$work/create-$c")"; done)sqlite3 $(tail -1 "$work/create-ref1") / $(tail -1 "$work/create-refb")"
+    log "creation round $r (SQLite): $(for c in "${creators[@]}"; do printf '%s %s  ' "$c" "$(tail -1 "$work/create-$c")"; done)sqlite3 $(tail -1 "$work/create-ref1") / $(tail -1 "$work/create-refb")"
   done
-  for c in "${contenders[@]}"; do stop_server "$c"; done
+  for c in "${creators[@]}"; do stop_server "$c"; done
   ref1=$(median <"$work/create-ref1"); refb=$(median <"$work/create-refb")
   {
     echo "Durable creations through the API on SQLite ($CONNS connections, ${CREATE_SECONDS} s a round, medians of $ROUNDS alternated rounds; access log on):"
     echo
     echo "| server | creations/s | per round | ratio to sqlite3, one transaction each ($ref1/s) | ratio to sqlite3, $BATCH per transaction ($refb/s) | p50 ms | p99 ms |"
     echo "|---|---|---|---|---|---|---|"
-    for c in "${contenders[@]}"; do
+    for c in "${creators[@]}"; do
       v=$(median <"$work/create-$c")
       p50=$(for r in $(seq "$ROUNDS"); do lat "$work/wrk-create-$c-$r.txt" 50%; echo; done | median)
       p99=$(for r in $(seq "$ROUNDS"); do lat "$work/wrk-create-$c-$r.txt" 99%; echo; done | median)
       name=$c; [ "$c" = before ] && name="motcua before"
+      [ "$c" = large ] && name="motcua, on $large_n dossiers"
+      [ "$c" = motcua ] && [ -n "${LARGE_DB:-}" ] && name="motcua, on $DOSSIERS dossiers"
       echo "| $name | $v | $(tr '\n' ' ' <"$work/create-$c") | $(ratio "$v" "$ref1" %.1f) | $(ratio "$v" "$refb") | $p50 | $p99 |"
     done
     echo

@@ -1,50 +1,73 @@
 #!/usr/bin/env bash
 # Durable dossier creations through the API on PostgreSQL, beside psql
 # writing the same rows with the same durability (fsync and
-# synchronous_commit on: the cluster of scripts/pg.sh). Run by bench/run.sh
-# inside scripts/pg.sh:
+# synchronous_commit on: the cluster of scripts/pg.sh), as the medians of
+# ROUNDS alternated rounds. Run by bench/run.sh inside scripts/pg.sh:
 #
-#   scripts/pg.sh bash bench/pg_create.sh BIN WORK
+#   UNITS="code…" scripts/pg.sh bash bench/pg_create.sh BIN WORK
 #
-# BIN is the motcua binary; WORK a folder holding post.lua, the SQLite
-# creation bench's wrk script (its token is replaced by one of this server).
-# Prints one line: api/s, p50, p99, psql one-per-transaction/s, psql
-# BATCH-per-transaction/s.
+# BIN is the motcua binary (BEFORE=an older one is measured in the same
+# rounds, on a database of its own); WORK a scratch folder; UNITS the
+# receiving units the filings rotate over. Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bin=$1; work=$2
-BATCH=${BATCH:-64}; CONNS=${CONNS:-64}; DOSSIERS=${DOSSIERS:-2000}
+BATCH=${BATCH:-64}; CONNS=${CONNS:-64}; DOSSIERS=${DOSSIERS:-2000}; ROUNDS=${ROUNDS:-5}
+CREATE_SECONDS=${CREATE_SECONDS:-5}; BEFORE=${BEFORE:-}
 log() { echo "bench (PostgreSQL): $*" >&2; }
 now() { date +%s.%N; }
 since() { awk -v s="$1" -v e="$(now)" 'BEGIN {printf "%.3f", e-s}'; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+median() { grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR+1)/2]; else printf "%g\n", (v[NR/2]+v[NR/2+1])/2}'; }
+ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {if (b == 0) print "-"; else printf f, a/b}'; }
+lat() {
+  awk -v q="$2" '$1==q {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.1f", v}' "$1"
+}
+order() {
+  local r=$1; shift
+  if [ $((r % 2)) -eq 1 ]; then echo "$@"; else echo "$@" | tr ' ' '\n' | tac | tr '\n' ' '; fi
+}
 
 db_url() { echo "$MOTCUA_TEST_DB_URL_BASE/$1"; }
 psql_q() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$(db_url "$1")" "${@:2}"; }
 
-psql -X -q "$MC_TEST_PG_URL" -c "CREATE DATABASE bench_api" -c "CREATE DATABASE bench_ref" >/dev/null
+contenders=(motcua)
+[ -n "$BEFORE" ] && contenders+=(before)
+declare -A pids=() bases=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+
 mkdir -p "$work/pg-files"
-"$bin" init --db "$(db_url bench_api)?files=$work/pg-files" --demo --dossiers "$DOSSIERS" >/dev/null
+psql -X -q "$MC_TEST_PG_URL" -c "CREATE DATABASE bench_ref" >/dev/null
 "$bin" init --db "$(db_url bench_ref)?files=$work/pg-files" --demo --dossiers 0 >/dev/null
-
-port=$(free_port)
-MOTCUA_ACCESS_LOG=false MOTCUA_PUBLIC_URL="http://127.0.0.1:$port" "$bin" serve --db "$(db_url bench_api)?files=$work/pg-files" \
-  --listen "127.0.0.1:$port" >"$work/pg-server.log" 2>&1 &
-server_pid=$!
-trap 'kill $server_pid 2>/dev/null || true; wait 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q listening "$work/pg-server.log" && break; sleep 0.1; done
-base="http://127.0.0.1:$port"
-token=$(curl -s -X POST "$base/api/v1/session" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"tiepnhan\",\"password\":\"$MOTCUA_DEMO_PASSWORD\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
-sed "s/Bearer [^\"]*\"/Bearer $token\"/" "$work/post.lua" >"$work/pg-post.lua"
-
-before=$(psql_q bench_api -c "SELECT count(*) FROM dossier")
-wrk -t2 -c"$CONNS" -d5s --latency -s "$work/pg-post.lua" "$base/api/v1/dossiers" >"$work/wrk-pg-create.txt"
-after=$(psql_q bench_api -c "SELECT count(*) FROM dossier")
-api_rate=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.0f", (a-b)/5}')
-lat() { awk -v q="$1" '$1==q {print $2}' "$work/wrk-pg-create.txt"; }
-log "$((after - before)) dossiers created in 5 s"
+for c in "${contenders[@]}"; do
+  b=$bin; [ "$c" = before ] && b=$BEFORE
+  psql -X -q "$MC_TEST_PG_URL" -c "CREATE DATABASE bench_$c" >/dev/null
+  url="$(db_url "bench_$c")?files=$work/pg-files"
+  "$b" init --db "$url" --demo --dossiers "$DOSSIERS" >/dev/null
+  port=$(free_port)
+  # The default configuration: the access log on.
+  MOTCUA_PUBLIC_URL="http://127.0.0.1:$port" "$b" serve --db "$url" --listen "127.0.0.1:$port" \
+    >"$work/pg-server-$c.out" 2>"$work/pg-server-$c.err" &
+  pids[$c]=$!
+  for _ in $(seq 100); do grep -q listening "$work/pg-server-$c.out" && break; sleep 0.1; done
+  base="http://127.0.0.1:$port"
+  bases[$c]=$base
+  token=$(curl -s -X POST "$base/api/v1/session" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"tiepnhan\",\"password\":\"$MOTCUA_DEMO_PASSWORD\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  {
+    echo 'wrk.method = "POST"'
+    echo 'wrk.headers["Content-Type"] = "application/json"'
+    echo "wrk.headers[\"Authorization\"] = \"Bearer $token\""
+    echo 'local bodies = {}'
+    for u in $UNITS; do
+      p=$(curl -s "$base/api/v1/procedures?unit=$u&limit=1" | sed 's/.*"items":\[{"code":"\([^"]*\)".*/\1/')
+      echo "table.insert(bodies, '{\"procedure_code\":\"$p\",\"unit\":\"$u\",\"channel\":\"direct\",\"applicant\":{\"name\":\"Nguyễn Văn An\",\"id_number\":\"038090001234\"},\"documents\":[{\"name\":\"Tờ khai\",\"originals\":1}]}')"
+    done
+    echo 'local i = 0'
+    echo 'request = function() i = i + 1; return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1]) end'
+  } >"$work/pg-post-$c.lua"
+done
 
 # The reference: the rows of a filing (the dossier, its document, its create
 # event) from psql into the same schema, a transaction per dossier, then
@@ -53,11 +76,39 @@ district=000.00.33.H56
 ids=$(psql_q bench_ref -F' ' -c "SELECT p.id, u.id FROM procedure p JOIN unit u ON u.code = '$district' WHERE p.unit_id IS NULL AND p.levels LIKE 'district%' LIMIT 1")
 proc_id=${ids% *}; unit_id=${ids#* }
 ref_rows() { bash bench/ref_rows.sh "$1" "$2" "$3" "$proc_id" "$unit_id"; }
-ref_rows 1000000 1000 1 >"$work/pg-ref1.sql"
-t=$(now); psql_q bench_ref -f "$work/pg-ref1.sql" >/dev/null
-ref_rate=$(awk -v s="$(since "$t")" 'BEGIN {printf "%.0f", 1000/s}')
-ref_rows 2000000 $((BATCH * 100)) "$BATCH" >"$work/pg-refb.sql"
-t=$(now); psql_q bench_ref -f "$work/pg-refb.sql" >/dev/null
-refb_rate=$(awk -v s="$(since "$t")" -v n=$((BATCH * 100)) 'BEGIN {printf "%.0f", n/s}')
 
-echo "$api_rate $(lat 50%) $(lat 99%) $ref_rate $refb_rate"
+for r in $(seq "$ROUNDS"); do
+  for c in $(order "$r" "${contenders[@]}" psql); do
+    if [ "$c" = psql ]; then
+      ref_rows $((1000000 + r * 10000)) 1000 1 >"$work/pg-ref1.sql"
+      t=$(now); psql_q bench_ref -f "$work/pg-ref1.sql" >/dev/null
+      awk -v s="$(since "$t")" 'BEGIN {printf "%.0f\n", 1000/s}' >>"$work/pg-create-ref1"
+      ref_rows $((2000000 + r * BATCH * 1000)) $((BATCH * 100)) "$BATCH" >"$work/pg-refb.sql"
+      t=$(now); psql_q bench_ref -f "$work/pg-refb.sql" >/dev/null
+      awk -v s="$(since "$t")" -v n=$((BATCH * 100)) 'BEGIN {printf "%.0f\n", n/s}' >>"$work/pg-create-refb"
+    else
+      before=$(psql_q "bench_$c" -c "SELECT count(*) FROM dossier")
+      wrk -t2 -c"$CONNS" -d"${CREATE_SECONDS}s" --latency -s "$work/pg-post-$c.lua" "${bases[$c]}/api/v1/dossiers" \
+        >"$work/wrk-pg-create-$c-$r.txt"
+      after=$(psql_q "bench_$c" -c "SELECT count(*) FROM dossier")
+      awk -v a="$after" -v b="$before" -v s="$CREATE_SECONDS" 'BEGIN {printf "%.0f\n", (a-b)/s}' >>"$work/pg-create-$c"
+    fi
+  done
+  log "round $r: $(for c in "${contenders[@]}"; do printf '%s %s  ' "$c" "$(tail -1 "$work/pg-create-$c")"; done)psql $(tail -1 "$work/pg-create-ref1") / $(tail -1 "$work/pg-create-refb")"
+done
+
+ref1=$(median <"$work/pg-create-ref1"); refb=$(median <"$work/pg-create-refb")
+echo "Durable creations through the API on PostgreSQL ($CONNS connections, ${CREATE_SECONDS} s a round, medians of $ROUNDS alternated rounds; access log on):"
+echo
+echo "| server | creations/s | per round | ratio to psql, one transaction each ($ref1/s) | ratio to psql, $BATCH per transaction ($refb/s) | p50 ms | p99 ms |"
+echo "|---|---|---|---|---|---|---|"
+for c in "${contenders[@]}"; do
+  v=$(median <"$work/pg-create-$c")
+  p50=$(for r in $(seq "$ROUNDS"); do lat "$work/wrk-pg-create-$c-$r.txt" 50%; echo; done | median)
+  p99=$(for r in $(seq "$ROUNDS"); do lat "$work/wrk-pg-create-$c-$r.txt" 99%; echo; done | median)
+  name=$c; [ "$c" = before ] && name="motcua before"
+  echo "| $name | $v | $(tr '\n' ' ' <"$work/pg-create-$c") | $(ratio "$v" "$ref1" %.1f) | $(ratio "$v" "$refb") | $p50 | $p99 |"
+done
+echo
+echo "psql per round: one each $(tr '\n' ' ' <"$work/pg-create-ref1"); $BATCH each $(tr '\n' ' ' <"$work/pg-create-refb")"
+echo

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # motcua benchmarks: each figure beside a reference measured in the same run
-# on the same machine. Prints a Markdown table; `make bench` runs it.
+# on the same machine, as the median of ROUNDS alternated rounds (motcua,
+# then the reference, then motcua again …), in the configuration a user runs
+# (the access log on, for motcua and for nginx). Prints Markdown tables;
+# `make bench` runs it.
 #
 #   public lookup by code      random codes of a database of LOOKUP_N dossiers
 #                                 vs nginx serving a static file of the same size
@@ -11,26 +14,38 @@
 #   statistics report          GET /api/v1/stats for the province, a year of
 #                                 STATS_N dossiers, by unit, vs the naive GROUP BY
 #                                 over the event log (bench/naive_stats.sql)
-#   resident memory of the server, idle and under the lookup load
+#   resident memory of the server, idle, under the lookup load, and its peak
+#
+# BEFORE=/path/to/an/older/motcua measures that build too, in the same rounds
+# (its own servers on copies of the same data), for a before/after in one
+# sitting. PARTS=lookup,create,pg,stats picks the parts (all by default).
+# A round of a figure runs each contender once, in an order that alternates
+# from round to round; the machine's load moves single runs by ±20 %, the
+# medians much less.
 #
 # Loads go to 127.0.0.1 only, bounded in time. Needs wrk, nginx and sqlite3
 # (installed here from Debian's packages when missing). The generated
 # databases are kept in $BENCH_DATA (build/bench-data) and reused by later
-# runs of the same schema; generating 3,000,000 dossiers takes several
-# minutes. BENCH_QUICK=1 uses 100,000 / 300,000 dossiers.
+# runs of the same schema; generating 3,000,000 dossiers takes many minutes.
+# BENCH_QUICK=1 uses 100,000 / 300,000 dossiers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10}
+CREATE_SECONDS=${CREATE_SECONDS:-5}
+ROUNDS=${ROUNDS:-5}
 CONNS=${CONNS:-64}
-DOSSIERS=${DOSSIERS:-2000}   # the database the creations go to
+DOSSIERS=${DOSSIERS:-2000} # the database the creations go to
 BATCH=${BATCH:-64}
+PARTS=${PARTS:-lookup,create,pg,stats}
+BEFORE=${BEFORE:-}
 if [ -n "${BENCH_QUICK:-}" ]; then
   LOOKUP_N=${LOOKUP_N:-100000}; STATS_N=${STATS_N:-300000}
 else
   LOOKUP_N=${LOOKUP_N:-1000000}; STATS_N=${STATS_N:-3000000}
 fi
 BENCH_DATA=${BENCH_DATA:-build/bench-data}
+part() { [[ ",$PARTS," == *",$1,"* ]]; }
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
@@ -42,11 +57,15 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x build/motcua ] || make build >/dev/null
 bin=$PWD/build/motcua
+if [ -n "$BEFORE" ]; then
+  BEFORE=$(readlink -f "$BEFORE")
+  [ -x "$BEFORE" ] || { echo "bench: BEFORE=$BEFORE is not an executable" >&2; exit 2; }
+fi
 
 work=$(mktemp -d)
-server_pid=""
+declare -A pid_of=() base_of=()
 cleanup() {
-  stop_server
+  for k in "${!pid_of[@]}"; do kill "${pid_of[$k]}" 2>/dev/null || true; done
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -55,30 +74,45 @@ trap cleanup EXIT
 
 log() { echo "bench: $*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-rate() { awk '/Requests\/sec/ {print $2}'; }
-lat() { awk -v q="$1" '$1==q {print $2}'; }
-ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {printf f, a/b}'; }
+rate() { awk '/Requests\/sec/ {print $2}' "$1"; }
+# wrk's latency percentile in ms (it prints 812.00us, 1.35ms, 2.01s)
+lat() {
+  awk -v q="$2" '$1==q {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.1f", v}' "$1"
+}
+ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {if (a == "-" || b == "-" || b == 0) print "-"; else printf f, a/b}'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR+1)/2]; else printf "%g\n", (v[NR/2]+v[NR/2+1])/2}'; }
 now() { date +%s.%N; }
-since() { awk -v s="$1" -v e="$(now)" 'BEGIN {printf "%.1f", e-s}'; }
+since() { awk -v s="$1" -v e="$(now)" 'BEGIN {printf "%.3f", e-s}'; }
+# the contenders of a round, in an order that alternates from round to round
+order() { # round name...
+  local r=$1; shift
+  if [ $((r % 2)) -eq 1 ]; then echo "$@"; else echo "$@" | tr ' ' '\n' | tac | tr '\n' ' '; fi
+}
 
 # The kept databases' demo accounts share this password (loopback only).
 export MOTCUA_DEMO_PASSWORD=${BENCH_PASSWORD:-bench-password}
 
-start_server() { # db
-  port=$(free_port)
-  MOTCUA_ACCESS_LOG=false MOTCUA_PUBLIC_URL="http://127.0.0.1:$port" "$bin" serve --db "$1" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do grep -q listening "$work/server.log" && break; sleep 0.1; done
-  base="http://127.0.0.1:$port"
+start_server() { # key binary db
+  local port; port=$(free_port)
+  # The default configuration: the access log on (stderr, to a file here).
+  MOTCUA_PUBLIC_URL="http://127.0.0.1:$port" "$2" serve --db "$3" --listen "127.0.0.1:$port" \
+    >"$work/server-$1.out" 2>"$work/server-$1.err" &
+  pid_of[$1]=$!
+  for _ in $(seq 100); do grep -q listening "$work/server-$1.out" && break; sleep 0.1; done
+  base_of[$1]="http://127.0.0.1:$port"
 }
-stop_server() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  server_pid=""
+stop_server() { # key
+  if [ -n "${pid_of[$1]:-}" ]; then
+    kill "${pid_of[$1]}" 2>/dev/null || true
+    wait "${pid_of[$1]}" 2>/dev/null || true
+    unset "pid_of[$1]"
+  fi
 }
-rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
-login() { # username
-  curl -s -X POST "$base/api/v1/session" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"$MOTCUA_DEMO_PASSWORD\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/'
+rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/${pid_of[$1]}/status"; }
+hwm() { awk '/VmHWM/ {print int($2/1024)}' "/proc/${pid_of[$1]}/status"; }
+login() { # key username
+  curl -s -X POST "${base_of[$1]}/api/v1/session" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$2\",\"password\":\"$MOTCUA_DEMO_PASSWORD\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/'
 }
 
 # A demo database with n dossiers of 2017, generated once (`motcua demo`) and
@@ -95,7 +129,7 @@ demo_db() { # n [from-db]
     else
       "$bin" init --db "$db.tmp" --demo --dossiers 0 >/dev/null
     fi
-    local t=$(now)
+    local t; t=$(now)
     "$bin" demo --db "$db.tmp" --dossiers $((n - have)) --year 2017 --seed "$n" >"$work/demo.log"
     log "generated $((n - have)) dossiers in $(since "$t") s: $(tail -1 "$work/demo.log")"
     sqlite3 "$db.tmp" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
@@ -104,19 +138,29 @@ demo_db() { # n [from-db]
   echo "$db"
 }
 
+contenders=(motcua)
+[ -n "$BEFORE" ] && contenders+=(before)
+binary_of() { if [ "$1" = before ]; then echo "$BEFORE"; else echo "$bin"; fi; }
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+log "load average at the start: $load; $ROUNDS rounds; contenders: ${contenders[*]}"
+out="$work/tables.md"
+: >"$out"
+
 # ---- public lookup on LOOKUP_N dossiers, and memory -------------------------
 
-lookup_db=$(demo_db "$LOOKUP_N")
-start_server "$lookup_db"
-rss_idle=$(rss)
-sqlite3 "$lookup_db" "SELECT code FROM dossier ORDER BY random() LIMIT 20000" >"$work/codes.txt"
-code=$(head -1 "$work/codes.txt")
-curl -s "$base/api/v1/public/dossiers/$code" >"$work/lookup.json"
-size=$(stat -c %s "$work/lookup.json")
-# the mean size of a reply, over 200 codes
-avg=$(head -200 "$work/codes.txt" | while read -r c; do curl -s "$base/api/v1/public/dossiers/$c" | wc -c; done |
-  awk '{s+=$1} END {printf "%.0f", s/NR}')
-cat >"$work/lookup.lua" <<LUA
+if part lookup; then
+  lookup_db=$(demo_db "$LOOKUP_N")
+  sqlite3 "$lookup_db" "SELECT code FROM dossier ORDER BY random() LIMIT 20000" >"$work/codes.txt"
+  for c in "${contenders[@]}"; do
+    start_server "$c" "$(binary_of "$c")" "$lookup_db"
+    echo "$(rss "$c")" >"$work/rss-idle-$c"
+  done
+  b=${base_of[motcua]}
+  # the mean size of a reply, over 200 codes
+  avg=$(head -200 "$work/codes.txt" | while read -r c; do curl -s "$b/api/v1/public/dossiers/$c" | wc -c; done |
+    awk '{s+=$1} END {printf "%.0f", s/NR}')
+  cat >"$work/lookup.lua" <<LUA
 local codes = {}
 for line in io.lines("$work/codes.txt") do codes[#codes + 1] = line end
 math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
@@ -125,132 +169,214 @@ request = function()
 end
 LUA
 
-# The reference: nginx serving a static JSON file of the same size.
-nport=$(free_port)
-mkdir -p "$work/www"
-head -c "$avg" /dev/zero | tr '\0' ' ' >"$work/www/lookup.json"
-cat >"$work/nginx.conf" <<NGINX
+  # The reference: nginx serving a static JSON file of the same size, with
+  # its access log on (its default format, to a file).
+  nport=$(free_port)
+  mkdir -p "$work/www"
+  head -c "$avg" /dev/zero | tr '\0' ' ' >"$work/www/lookup.json"
+  cat >"$work/nginx.conf" <<NGINX
 worker_processes 2;
 pid $work/nginx.pid;
 error_log $work/nginx-error.log;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  access_log $work/nginx-access.log;
   client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work; uwsgi_temp_path $work; scgi_temp_path $work;
   server { listen 127.0.0.1:$nport; root $work/www; default_type application/json; }
 }
 NGINX
-nginx -c "$work/nginx.conf"
-sleep 0.3
+  nginx -c "$work/nginx.conf"
+  sleep 0.3
+  base_of[nginx]="http://127.0.0.1:$nport"
 
-# The warm-up: every sampled code once (a few seconds; longer when the
-# database is not in the OS's page cache, which 2 s at random did not get
-# through on 1,000,000 dossiers), then 2 s at random; then the measured run,
-# with the memory read in the middle of it.
-sed "s|^|$base/api/v1/public/dossiers/|" "$work/codes.txt" | xargs -P 4 -n 500 curl -s >/dev/null
-wrk -t2 -c"$CONNS" -d2s -s "$work/lookup.lua" "$base" >/dev/null
-wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$work/lookup.lua" "$base" >"$work/wrk-lookup.txt" &
-wrk_pid=$!
-sleep $((DURATION / 2))
-rss_load=$(rss)
-wait "$wrk_pid"
-rss_peak=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
-wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$nport/lookup.json" >"$work/wrk-nginx.txt"
-stop_server
-
-# ---- statistics of a province-year of STATS_N dossiers ----------------------
-
-stats_db=$(demo_db "$STATS_N" "$lookup_db")
-start_server "$stats_db"
-token=$(login giamsat)
-stats_url="$base/api/v1/stats?unit=000.00.00.H56&from=2017-01-01&to=2018-01-01&group=unit"
-curl -s -H "Authorization: Bearer $token" "$stats_url" >"$work/stats.json"
-stats_times=$(for _ in 1 2 3 4 5; do
-  curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$stats_url"
-done | sort -n)
-stats_ms=$(echo "$stats_times" | sed -n 3p | awk '{printf "%.0f", $1*1000}')
-stop_server
-# the reference: the naive aggregate over the event log, in the sqlite3 shell
-root_path=$(sqlite3 "$stats_db" "SELECT path FROM unit WHERE code = '000.00.00.H56'")
-from=$(date -d '2017-01-01 00:00 +07' +%s); to=$(date -d '2018-01-01 00:00 +07' +%s)
-sed -e "s|:path|'$root_path'|g" -e "s|:from|$from|g" -e "s|:to|$to|g" -e "s|:at|$to|g" \
-  bench/naive_stats.sql >"$work/naive.sql"
-naive_times=$(for _ in 1 2 3; do
-  t=$(now); sqlite3 "$stats_db" <"$work/naive.sql" >"$work/naive.txt"; since "$t"; echo
-done | sort -n)
-naive_ms=$(echo "$naive_times" | sed -n 2p | awk '{printf "%.0f", $1*1000}')
-# both must count the same: received and resolved of the whole province
-api_totals=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); t=j["totals"]; print(t["received"]["total"], t["resolved"]["total"], t["in_progress"]["total"])' "$work/stats.json" 2>/dev/null) ||
-  { api_totals="(no figures)"; log "stats reply: $(head -c 300 "$work/stats.json")"; }
-naive_totals=$(awk -F'|' '{r+=$6; s+=$10; p+=$13} END {print r, s, p}' "$work/naive.txt")
-agree=no; [ "$api_totals" = "$naive_totals" ] && agree=yes
-stats_rows=$(wc -l <"$work/naive.txt")
-
-# ---- durable creations through the API --------------------------------------
-
-"$bin" init --db "$work/m.db" --demo --dossiers "$DOSSIERS" >/dev/null
-start_server "$work/m.db"
-token=$(login tiepnhan)
-first_code() { sed 's/.*"items":\[{"code":"\([^"]*\)".*/\1/'; }
-district=000.00.33.H56
-# A unit numbers at most 9,999 dossiers a day: spread over the district and its communes.
-units=$(sqlite3 "$work/m.db" "SELECT code FROM unit WHERE code = '$district' OR parent_id = (SELECT id FROM unit WHERE code = '$district')")
-{
-  echo 'wrk.method = "POST"'
-  echo 'wrk.headers["Content-Type"] = "application/json"'
-  echo "wrk.headers[\"Authorization\"] = \"Bearer $token\""
-  echo 'local bodies = {}'
-  for u in $units; do
-    p=$(curl -s "$base/api/v1/procedures?unit=$u&limit=1" | first_code)
-    echo "table.insert(bodies, '{\"procedure_code\":\"$p\",\"unit\":\"$u\",\"channel\":\"direct\",\"applicant\":{\"name\":\"Nguyễn Văn An\",\"id_number\":\"038090001234\"},\"documents\":[{\"name\":\"Tờ khai\",\"originals\":1}]}')"
+  # The warm-up of each server: every sampled code once (a few seconds;
+  # longer when the database is not in the OS's page cache), then 2 s at
+  # random.
+  for c in "${contenders[@]}"; do
+    sed "s|^|${base_of[$c]}/api/v1/public/dossiers/|" "$work/codes.txt" | xargs -P 4 -n 500 curl -s >/dev/null
+    wrk -t2 -c"$CONNS" -d2s -s "$work/lookup.lua" "${base_of[$c]}" >/dev/null
   done
-  echo 'local i = 0'
-  echo 'request = function() i = i + 1; return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1]) end'
-} >"$work/post.lua"
-before=$(sqlite3 "$work/m.db" "SELECT count(*) FROM dossier")
-wrk -t2 -c"$CONNS" -d5s --latency -s "$work/post.lua" "$base/api/v1/dossiers" >"$work/wrk-create.txt"
-after=$(sqlite3 "$work/m.db" "SELECT count(*) FROM dossier")
-created_rate=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.0f", (a-b)/5}')
-stop_server
+  wrk -t2 -c"$CONNS" -d2s "${base_of[nginx]}/lookup.json" >/dev/null
 
-# Reference: the same rows (a dossier, its document and its event) written by
-# the sqlite3 shell into the same schema with the same durability (WAL,
-# synchronous=FULL): one transaction per dossier, then BATCH per transaction.
-"$bin" init --db "$work/ref.db" --demo --dossiers 0 >/dev/null
-ids=$(sqlite3 "$work/ref.db" "SELECT p.id, u.id FROM procedure p JOIN unit u ON u.code = '$district' WHERE p.unit_id IS NULL AND p.levels LIKE 'district%' LIMIT 1")
-proc_id=${ids%|*}; unit_id=${ids#*|}
-ref_rows() { echo "PRAGMA synchronous=FULL;"; bash bench/ref_rows.sh "$1" "$2" "$3" "$proc_id" "$unit_id"; }
-ref_rows 1000000 1000 1 >"$work/ref1.sql"
-t=$(now); sqlite3 "$work/ref.db" <"$work/ref1.sql" >/dev/null
-ref_rate=$(awk -v s="$(since "$t")" 'BEGIN {printf "%.0f", 1000/s}')
-ref_rows 2000000 $((BATCH * 200)) "$BATCH" >"$work/refb.sql"
-t=$(now); sqlite3 "$work/ref.db" <"$work/refb.sql" >/dev/null
-refb_rate=$(awk -v s="$(since "$t")" -v n=$((BATCH * 200)) 'BEGIN {printf "%.0f", n/s}')
+  for r in $(seq "$ROUNDS"); do
+    for c in $(order "$r" "${contenders[@]}" nginx); do
+      f="$work/wrk-lookup-$c-$r.txt"
+      if [ "$c" = nginx ]; then
+        wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "${base_of[nginx]}/lookup.json" >"$f"
+      else
+        wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$work/lookup.lua" "${base_of[$c]}" >"$f" &
+        wrk_pid=$!
+        sleep $((DURATION / 2))
+        rss "$c" >>"$work/rss-load-$c"
+        wait "$wrk_pid"
+      fi
+    done
+    log "lookup round $r: $(for c in "${contenders[@]}" nginx; do printf '%s %s  ' "$c" "$(rate "$work/wrk-lookup-$c-$r.txt")"; done)"
+  done
+  for c in "${contenders[@]}"; do hwm "$c" >"$work/rss-peak-$c"; stop_server "$c"; done
+  kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -f "$work/nginx.pid"
+
+  med() { for r in $(seq "$ROUNDS"); do "$2" "$work/wrk-lookup-$1-$r.txt" ${3:+"$3"}; echo; done | median; }
+  nginx_rps=$(med nginx rate)
+  {
+    echo "Public lookup: $CONNS connections, random codes of $LOOKUP_N dossiers (${avg} B mean reply), access log on for all; medians of $ROUNDS alternated rounds of ${DURATION} s (load average at the start: $load)."
+    echo
+    echo "| server | req/s | ratio to nginx | per round (req/s) | p50 ms | p99 ms | memory idle / under load / peak, MiB |"
+    echo "|---|---|---|---|---|---|---|"
+    for c in "${contenders[@]}" nginx; do
+      rps=$(med "$c" rate)
+      rounds=$(for r in $(seq "$ROUNDS"); do printf '%s ' "$(rate "$work/wrk-lookup-$c-$r.txt" | cut -d. -f1)"; done)
+      mem="-"
+      [ "$c" != nginx ] && mem="$(cat "$work/rss-idle-$c") / $(median <"$work/rss-load-$c") / $(cat "$work/rss-peak-$c")"
+      name=$c; [ "$c" = before ] && name="motcua before ($(basename "$BEFORE"))"
+      echo "| $name | $rps | $(ratio "$rps" "$nginx_rps") | $rounds | $(med "$c" lat 50%) | $(med "$c" lat 99%) | $mem |"
+    done
+    echo
+    echo "Ratio to nginx per round (motcua): $(for r in $(seq "$ROUNDS"); do printf '%s ' "$(ratio "$(rate "$work/wrk-lookup-motcua-$r.txt")" "$(rate "$work/wrk-lookup-nginx-$r.txt")")"; done)"
+    echo
+  } >>"$out"
+fi
+
+# ---- durable creations through the API, SQLite -------------------------------
+
+district=000.00.33.H56
+first_code() { sed 's/.*"items":\[{"code":"\([^"]*\)".*/\1/'; }
+post_lua() { # key db-for-units -> the wrk script of creations for that server
+  local c=$1 token u p
+  token=$(login "$c" tiepnhan)
+  {
+    echo 'wrk.method = "POST"'
+    echo 'wrk.headers["Content-Type"] = "application/json"'
+    echo "wrk.headers[\"Authorization\"] = \"Bearer $token\""
+    echo 'local bodies = {}'
+    # A unit numbers at most 9,999 dossiers a day: spread over the district and its communes.
+    for u in $units; do
+      p=$(curl -s "${base_of[$c]}/api/v1/procedures?unit=$u&limit=1" | first_code)
+      echo "table.insert(bodies, '{\"procedure_code\":\"$p\",\"unit\":\"$u\",\"channel\":\"direct\",\"applicant\":{\"name\":\"Nguyễn Văn An\",\"id_number\":\"038090001234\"},\"documents\":[{\"name\":\"Tờ khai\",\"originals\":1}]}')"
+    done
+    echo 'local i = 0'
+    echo 'request = function() i = i + 1; return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1]) end'
+  } >"$work/post-$c.lua"
+}
+
+if part create || part pg; then
+  "$bin" init --db "$work/units.db" --demo --dossiers 0 >/dev/null
+  units=$(sqlite3 "$work/units.db" "SELECT code FROM unit WHERE code = '$district' OR parent_id = (SELECT id FROM unit WHERE code = '$district')")
+fi
+
+if part create; then
+  creators=("${contenders[@]}")
+  for c in "${contenders[@]}"; do
+    "$bin" init --db "$work/m-$c.db" --demo --dossiers "$DOSSIERS" >/dev/null
+    start_server "$c" "$(binary_of "$c")" "$work/m-$c.db"
+    post_lua "$c"
+  done
+  # LARGE_DB=path: the same creations by this build on a copy of a large
+  # database (a demo database of `motcua demo`, same password), beside the
+  # small one in the same rounds.
+  if [ -n "${LARGE_DB:-}" ]; then
+    large_n=$(sqlite3 "$LARGE_DB" "SELECT count(*) FROM dossier")
+    cp "$LARGE_DB" "$work/m-large.db"
+    start_server large "$bin" "$work/m-large.db"
+    post_lua large
+    creators+=(large)
+    log "creations also on a copy of $LARGE_DB ($large_n dossiers, $(du -m "$LARGE_DB" | cut -f1) MB)"
+  fi
+  # Reference: the same rows (a dossier, its document and its event) written by
+  # the sqlite3 shell into the same schema with the same durability (WAL,
+  # synchronous=FULL): one transaction per dossier, then BATCH per transaction.
+  "$bin" init --db "$work/ref.db" --demo --dossiers 0 >/dev/null
+  ids=$(sqlite3 "$work/ref.db" "SELECT p.id, u.id FROM procedure p JOIN unit u ON u.code = '$district' WHERE p.unit_id IS NULL AND p.levels LIKE 'district%' LIMIT 1")
+  proc_id=${ids%|*}; unit_id=${ids#*|}
+  ref_rows() { echo "PRAGMA synchronous=FULL;"; bash bench/ref_rows.sh "$1" "$2" "$3" "$proc_id" "$unit_id"; }
+  for r in $(seq "$ROUNDS"); do
+    for c in $(order "$r" "${creators[@]}" sqlite3); do
+      if [ "$c" = sqlite3 ]; then
+        ref_rows $((1000000 + r * 10000)) 1000 1 >"$work/ref1.sql"
+        t=$(now); sqlite3 "$work/ref.db" <"$work/ref1.sql" >/dev/null
+        awk -v s="$(since "$t")" 'BEGIN {printf "%.0f\n", 1000/s}' >>"$work/create-ref1"
+        ref_rows $((2000000 + r * BATCH * 1000)) $((BATCH * 200)) "$BATCH" >"$work/refb.sql"
+        t=$(now); sqlite3 "$work/ref.db" <"$work/refb.sql" >/dev/null
+        awk -v s="$(since "$t")" -v n=$((BATCH * 200)) 'BEGIN {printf "%.0f\n", n/s}' >>"$work/create-refb"
+      else
+        before_n=$(sqlite3 "$work/m-$c.db" "SELECT count(*) FROM dossier")
+        wrk -t2 -c"$CONNS" -d"${CREATE_SECONDS}s" --latency -s "$work/post-$c.lua" "${base_of[$c]}/api/v1/dossiers" >"$work/wrk-create-$c-$r.txt"
+        after_n=$(sqlite3 "$work/m-$c.db" "SELECT count(*) FROM dossier")
+        awk -v a="$after_n" -v b="$before_n" -v s="$CREATE_SECONDS" 'BEGIN {printf "%.0f\n", (a-b)/s}' >>"$work/create-$c"
+      fi
+    done
+    log "creation round $r (SQLite): $(for c in "${creators[@]}"; do printf '%s %s  ' "$c" "$(tail -1 "$work/create-$c")"; done)sqlite3 $(tail -1 "$work/create-ref1") / $(tail -1 "$work/create-refb")"
+  done
+  for c in "${creators[@]}"; do stop_server "$c"; done
+  ref1=$(median <"$work/create-ref1"); refb=$(median <"$work/create-refb")
+  {
+    echo "Durable creations through the API on SQLite ($CONNS connections, ${CREATE_SECONDS} s a round, medians of $ROUNDS alternated rounds; access log on):"
+    echo
+    echo "| server | creations/s | per round | ratio to sqlite3, one transaction each ($ref1/s) | ratio to sqlite3, $BATCH per transaction ($refb/s) | p50 ms | p99 ms |"
+    echo "|---|---|---|---|---|---|---|"
+    for c in "${creators[@]}"; do
+      v=$(median <"$work/create-$c")
+      p50=$(for r in $(seq "$ROUNDS"); do lat "$work/wrk-create-$c-$r.txt" 50%; echo; done | median)
+      p99=$(for r in $(seq "$ROUNDS"); do lat "$work/wrk-create-$c-$r.txt" 99%; echo; done | median)
+      name=$c; [ "$c" = before ] && name="motcua before"
+      [ "$c" = large ] && name="motcua, on $large_n dossiers"
+      [ "$c" = motcua ] && [ -n "${LARGE_DB:-}" ] && name="motcua, on $DOSSIERS dossiers"
+      echo "| $name | $v | $(tr '\n' ' ' <"$work/create-$c") | $(ratio "$v" "$ref1" %.1f) | $(ratio "$v" "$refb") | $p50 | $p99 |"
+    done
+    echo
+    echo "sqlite3 per round: one each $(tr '\n' ' ' <"$work/create-ref1"); $BATCH each $(tr '\n' ' ' <"$work/create-refb")"
+    echo
+  } >>"$out"
+fi
 
 # ---- the same on PostgreSQL (a throwaway cluster, fsync on) -----------------
 
-pg_line="- - - - -"
-if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v psql >/dev/null; then
-  pg_line=$(bash scripts/pg.sh bash bench/pg_create.sh "$bin" "$work") || pg_line="- - - - -"
-else
-  log "PostgreSQL not installed (make setup installs it): its creation figures are skipped"
+if part pg; then
+  if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v psql >/dev/null; then
+    ROUNDS=$ROUNDS BATCH=$BATCH CONNS=$CONNS DOSSIERS=$DOSSIERS CREATE_SECONDS=$CREATE_SECONDS BEFORE=$BEFORE \
+      UNITS="$units" bash scripts/pg.sh bash bench/pg_create.sh "$bin" "$work" >>"$out" ||
+      log "the PostgreSQL creations failed"
+  else
+    log "PostgreSQL not installed (make setup installs it): its creation figures are skipped"
+  fi
 fi
-read -r pg_rate pg_p50 pg_p99 pg_ref pg_refb <<<"$pg_line"
-pg_ratio() { [ "$pg_rate" = - ] && echo - || ratio "$pg_rate" "$1" "${2:-%.2f}"; }
 
-lookup_rps=$(rate <"$work/wrk-lookup.txt"); nginx_rps=$(rate <"$work/wrk-nginx.txt")
-cat <<TABLE
-| measure | motcua | reference | ratio |
-|---|---|---|---|
-| public lookup, req/s ($CONNS connections, random codes of $LOOKUP_N dossiers, ${avg} B mean reply) | $lookup_rps | nginx, static file of ${avg} B: $nginx_rps | $(ratio "$lookup_rps" "$nginx_rps") |
-| public lookup latency p50 / p99 | $(lat 50% <"$work/wrk-lookup.txt") / $(lat 99% <"$work/wrk-lookup.txt") | $(lat 50% <"$work/wrk-nginx.txt") / $(lat 99% <"$work/wrk-nginx.txt") | |
-| durable dossier creations/s through the API | $created_rate | sqlite3, same rows, one durable transaction each: $ref_rate | $(ratio "$created_rate" "$ref_rate" %.1f) |
-| | | sqlite3, same rows, $BATCH per durable transaction: $refb_rate | $(ratio "$created_rate" "$refb_rate") |
-| creation latency p50 / p99 | $(lat 50% <"$work/wrk-create.txt") / $(lat 99% <"$work/wrk-create.txt") | | |
-| durable dossier creations/s through the API, PostgreSQL | $pg_rate | psql, same rows, one durable transaction each: $pg_ref | $(pg_ratio "$pg_ref" %.1f) |
-| | | psql, same rows, $BATCH per durable transaction: $pg_refb | $(pg_ratio "$pg_refb") |
-| creation latency p50 / p99, PostgreSQL | $pg_p50 / $pg_p99 | | |
-| statistics, province, year 2017, by unit ($STATS_N dossiers; $stats_rows rows), median of 5 | $stats_ms ms | naive GROUP BY over the event log, median of 3: $naive_ms ms | $(ratio "$naive_ms" "$stats_ms" %.1f)× faster |
-| statistics totals agree (received, resolved, in progress) | $api_totals | $naive_totals | $agree |
-| server resident memory: idle / under lookup load / peak | $((rss_idle / 1024)) / $((rss_load / 1024)) / $((rss_peak / 1024)) MiB | | |
-TABLE
+# ---- statistics of a province-year of STATS_N dossiers ----------------------
+
+if part stats; then
+  lookup_db=$(demo_db "$LOOKUP_N")
+  stats_db=$(demo_db "$STATS_N" "$lookup_db")
+  start_server motcua "$bin" "$stats_db"
+  token=$(login motcua giamsat)
+  stats_url="${base_of[motcua]}/api/v1/stats?unit=000.00.00.H56&from=2017-01-01&to=2018-01-01&group=unit"
+  curl -s -H "Authorization: Bearer $token" "$stats_url" >"$work/stats.json"
+  stats_ms=$(for _ in 1 2 3 4 5; do
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$stats_url"
+  done | awk '{printf "%.0f\n", $1*1000}' | median)
+  stop_server motcua
+  # the reference: the naive aggregate over the event log, in the sqlite3 shell
+  root_path=$(sqlite3 "$stats_db" "SELECT path FROM unit WHERE code = '000.00.00.H56'")
+  from=$(date -d '2017-01-01 00:00 +07' +%s); to=$(date -d '2018-01-01 00:00 +07' +%s)
+  sed -e "s|:path|'$root_path'|g" -e "s|:from|$from|g" -e "s|:to|$to|g" -e "s|:at|$to|g" \
+    bench/naive_stats.sql >"$work/naive.sql"
+  naive_ms=$(for _ in 1 2 3; do
+    t=$(now); sqlite3 "$stats_db" <"$work/naive.sql" >"$work/naive.txt"; since "$t"; echo
+  done | awk '{printf "%.0f\n", $1*1000}' | median)
+  # both must count the same: received and resolved of the whole province
+  api_totals=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); t=j["totals"]; print(t["received"]["total"], t["resolved"]["total"], t["in_progress"]["total"])' "$work/stats.json" 2>/dev/null) ||
+    { api_totals="(no figures)"; log "stats reply: $(head -c 300 "$work/stats.json")"; }
+  naive_totals=$(awk -F'|' '{r+=$6; s+=$10; p+=$13} END {print r, s, p}' "$work/naive.txt")
+  agree=no; [ "$api_totals" = "$naive_totals" ] && agree=yes
+  stats_rows=$(wc -l <"$work/naive.txt")
+  {
+    echo "| statistics | motcua | reference | ratio |"
+    echo "|---|---|---|---|"
+    echo "| province, year 2017, by unit ($STATS_N dossiers; $stats_rows rows), median of 5 | $stats_ms ms | naive GROUP BY over the event log, median of 3: $naive_ms ms | $(ratio "$naive_ms" "$stats_ms" %.1f)× faster |"
+    echo "| totals agree (received, resolved, in progress) | $api_totals | $naive_totals | $agree |"
+    echo
+  } >>"$out"
+fi
+
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"
+cat "$out"

@@ -23,12 +23,12 @@ if [ -z "${MC_TEST_PG_URL:-}" ] || [ -z "${MOTCUA_TEST_DB_URL_BASE:-}" ]; then
   exit 2
 fi
 
-# test_stats_pg: the statistics' counting rules; test_stats_rollup_pg: the
+# test_group_pg: group commit; test_stats_pg: the statistics' counting rules; test_stats_rollup_pg: the
 # statistics roll-up against the live counts.
 # test_store_pg_reconnect: the store's connections ended under it (it passes
 # without testing anything outside scripts/pg.sh, in the plain unit test run).
-(cd build && ctest --output-on-failure -R '^(test_store_contract_pg|test_store_pg_reconnect|test_stats_pg|test_stats_rollup_pg)$')
-(cd build-asan && ctest --output-on-failure -R '^(test_store_contract_pg|test_store_pg_reconnect|test_stats_pg|test_stats_rollup_pg)$')
+(cd build && ctest --output-on-failure -R '^(test_store_contract_pg|test_store_pg_reconnect|test_stats_pg|test_stats_rollup_pg|test_group_pg)$')
+(cd build-asan && ctest --output-on-failure -R '^(test_store_contract_pg|test_store_pg_reconnect|test_stats_pg|test_stats_rollup_pg|test_group_pg)$')
 
 mapfile -t api_tests < <(grep -L -E "sqlite3|serve\.mjs|motcua\.db|'m\.db'" tests/api/*.test.mjs)
 api_tests+=(tests/api/multinode.test.mjs tests/api/pg_locks.test.mjs tests/api/replica.test.mjs tests/api/crash.test.mjs

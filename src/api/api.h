@@ -79,6 +79,10 @@ void mc_api_user_own(mc_req *r, mc_user *u);
 /* Full dossier for its owner and officers; with its documents (an array, empty
  * when there are none) when with_docs, with events when given. */
 json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, const mc_event *ev, size_t n_ev);
+/* The same, with its documents, for a dossier this request has just filed:
+ * procedure_name is its procedure's (NULL: read), and there is no rating or
+ * payment to read. */
+json_t *mc_api_dossier_json_created(mc_req *r, const mc_dossier *d, const char *procedure_name);
 /* A timestamp as local ISO 8601, or null for 0. New reference. */
 json_t *mc_api_time(int64_t t);
 /* "within_time" | "due_soon" | "overdue" for open dossiers, "early" |

@@ -281,8 +281,9 @@ json_t *mc_api_rating_json(const mc_rating *rt)
 }
 
 /* What only the detail of a dossier shows: the actions the caller may take
- * now, its rating, and whether the caller may rate it. */
-static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d)
+ * now, its rating, and whether the caller may rate it. fresh: a dossier
+ * filed by this request, which has neither rating nor payment to read. */
+static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d, bool fresh)
 {
 	mc_actor actor;
 	mc_req_actor(r, &actor);
@@ -293,7 +294,7 @@ static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d)
 	}
 	json_object_set_new(j, "actions", actions);
 	mc_rating rt = {0};
-	int rc = mc_store_rating_get(mc_req_store(r), &rt, d->id);
+	int rc = fresh ? MC_ENOTFOUND : mc_store_rating_get(mc_req_store(r), &rt, d->id);
 	if (rc == 0)
 		json_object_set_new(j, "rating", mc_api_rating_json(&rt));
 	mc_rating_clear(&rt);
@@ -301,7 +302,7 @@ static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d)
 	json_object_set_new(j, "can_rate", json_boolean(owner && d->state == MC_ST_RETURNED && rc == MC_ENOTFOUND));
 	/* The fee: the latest payment, and what is still owed while the dossier waits for it. */
 	mc_payment pay = {0};
-	bool has_payment = mc_store_payment_latest(mc_req_store(r), &pay, d->id) == 0;
+	bool has_payment = !fresh && mc_store_payment_latest(mc_req_store(r), &pay, d->id) == 0;
 	json_object_set_new(j, "payment", has_payment ? mc_api_payment_json(&pay) : json_null());
 	bool owed = has_payment && d->state == MC_ST_AWAITING_PAYMENT &&
 		    (strcmp(pay.state, "pending") == 0 || strcmp(pay.state, "failed") == 0);
@@ -309,12 +310,15 @@ static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d)
 	mc_payment_clear(&pay);
 }
 
-json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, const mc_event *ev, size_t n_ev)
+/* proc_name: the procedure's name when the caller has it (fresh: a dossier
+ * just filed), else read. */
+static json_t *dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, const mc_event *ev, size_t n_ev,
+			    const char *known_name, bool fresh)
 {
 	mc_store *st = mc_req_store(r);
-	mc_procedure p;
-	const char *proc_name = NULL;
-	if (mc_store_procedure_get_id(st, &p, d->procedure_id, false) == 0)
+	mc_procedure p = {0};
+	const char *proc_name = known_name;
+	if (!proc_name && mc_store_procedure_get_id(st, &p, d->procedure_id, false) == 0)
 		proc_name = p.name;
 	json_t *j = json_pack(
 		"{s:s, s:{s:s, s:s?}, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:i, s:I, s:o, s:o, "
@@ -370,7 +374,7 @@ json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 			json_array_append_new(docs, dj);
 		}
 		json_object_set_new(j, "documents", docs);
-		detail_extras(r, j, d);
+		detail_extras(r, j, d, fresh);
 	}
 	if (ev) {
 		json_t *events = json_array();
@@ -387,6 +391,16 @@ json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 		json_object_set_new(j, "events", events);
 	}
 	return j;
+}
+
+json_t *mc_api_dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, const mc_event *ev, size_t n_ev)
+{
+	return dossier_json(r, d, with_docs, ev, n_ev, NULL, false);
+}
+
+json_t *mc_api_dossier_json_created(mc_req *r, const mc_dossier *d, const char *procedure_name)
+{
+	return dossier_json(r, d, true, NULL, 0, procedure_name, true);
 }
 
 int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t min, int64_t max)

@@ -113,15 +113,23 @@ typedef struct {
 	mc_filing_limits limits;
 	char peer[MC_FILING_PEER_MAX];
 	mc_filing_verdict verdict;
-	mc_err err; /* why the write failed (core/err.h) */
+	mc_err err;	   /* why the write failed (core/err.h) */
+	mc_procedure proc; /* a filing's procedure, as read by the handler (owned) */
 } dossier_job;
 
 /* Queues what the applicant is to be told, in the transaction of the event. */
 static int notify(mc_store *st, dossier_job *j, const char *action, int64_t at)
 {
-	mc_procedure p;
+	mc_procedure p = {0};
 	const char *proc = NULL;
-	if (mc_store_procedure_get_id(st, &p, j->out.procedure_id, false) == 0)
+	/* Nothing is queued for an applicant without an address to write to:
+	 * the procedure's name would be read for nothing. */
+	if ((!j->out.applicant_email || !j->out.applicant_email[0]) &&
+	    (!j->out.applicant_phone || !j->out.applicant_phone[0]))
+		return 0;
+	if (j->proc.name && j->proc.id == j->out.procedure_id)
+		proc = j->proc.name;
+	else if (mc_store_procedure_get_id(st, &p, j->out.procedure_id, false) == 0)
 		proc = p.name;
 	const mc_unit *u = mc_time_ctx_unit(j->tc, j->out.receiving_unit_id);
 	int rc = mc_notify_dossier(st, &j->out, action, proc, u ? u->name : NULL, j->public_url, at);
@@ -176,17 +184,88 @@ static void reply_dossier(mc_req *r, int status, const mc_dossier *d)
 	mc_reply_json(r, status, mc_api_dossier_json(r, d, true, NULL, 0));
 }
 
+/* 201 with the dossier just filed: its procedure is the one it was filed
+ * with, and it has no rating or payment yet (nothing to read). */
+static void reply_created(mc_req *r, const mc_dossier *d, const mc_procedure *proc)
+{
+	char etag[32], location[128];
+	snprintf(etag, sizeof etag, "\"%lld\"", (long long)d->version);
+	mc_reply_header(r, "ETag", etag);
+	snprintf(location, sizeof location, "/api/v1/dossiers/%s", d->code);
+	mc_reply_header(r, "Location", location);
+	mc_reply_json(r, 201,
+		      mc_api_dossier_json_created(r, d, proc->id == d->procedure_id ? proc->name : NULL));
+}
+
 static void create_after(mc_req *r, int rc, void *payload)
 {
 	dossier_job *j = payload;
 	/* The reply frees the request and j with it: the dossier is taken out first. */
 	mc_dossier out = j->out;
+	mc_procedure proc = j->proc;
 	j->out = (mc_dossier){0};
+	j->proc = (mc_procedure){0};
 	if (rc == 0)
-		reply_dossier(r, 201, &out);
+		reply_created(r, &out, &proc);
 	else
 		mc_reply_err(r, mc_err_for(&j->err, rc), "filing the dossier");
 	mc_dossier_clear(&out);
+	mc_procedure_clear(&proc);
+}
+
+/* The rest of the filing's checks, then the write: 0 once queued (the
+ * reply frees what the job holds), -1 once answered. */
+static int create_queue(mc_req *r, dossier_job *j, const char *procedure, const char *unit, json_t *documents)
+{
+	int rc;
+	/* The time context knows every unit but one made a moment ago elsewhere. */
+	const mc_unit *known = unit ? mc_time_ctx_unit_by_code(mc_req_time(r), unit) : NULL;
+	if (known) {
+		j->in.unit_id = known->id;
+	} else if (unit) {
+		mc_unit u;
+		if (unit_by_code_or_reply(r, &u, unit, "unit") != 0)
+			return -1;
+		j->in.unit_id = u.id;
+		mc_unit_clear(&u);
+	}
+	if (unit) {
+		if (j->actor.role == MC_ROLE_DESK) {
+			if (!mc_api_in_scope(r, j->in.unit_id)) {
+				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
+						 "unit %s is outside your unit's scope", unit);
+				return -1;
+			}
+		}
+	}
+	mc_dossier_doc *docs = NULL;
+	if (read_docs_or_reply(r, documents, &docs, &j->in.n_docs) != 0)
+		return -1;
+	j->in.docs = docs;
+	j->in.procedure_code = procedure;
+	j->in.procedure = &j->proc;
+	j->tc = mc_req_time(r);
+	j->public_url = mc_req_public_url(r);
+	/* A citizen's filings are limited per account and address; a first
+	 * count on this worker's connection turns a flood away without queueing
+	 * it on the writer, which counts again under its lock (app/filing.h). */
+	if (j->actor.role == MC_ROLE_CITIZEN) {
+		j->limited = true;
+		j->limits = mc_req_config(r)->filing;
+		mc_app_filing_peer(j->peer, mc_req_peer(r));
+		rc = mc_app_filing_check(mc_req_store(r), &j->limits, j->actor.user_id, j->peer, mc_now(),
+					 &j->verdict);
+		if (rc != 0) {
+			mc_reply_error(r, rc, "counting the account's filings");
+			return -1;
+		}
+		if (j->verdict.limited) {
+			reply_limited(r, &j->verdict);
+			return -1;
+		}
+	}
+	mc_req_write(r, create_write, create_after, j);
+	return 0;
 }
 
 void mc_api_dossier_create(mc_req *r)
@@ -240,46 +319,11 @@ void mc_api_dossier_create(mc_req *r)
 		mc_procedure_clear(&p);
 		return;
 	}
-	mc_procedure_clear(&p);
-	if (unit) {
-		mc_unit u;
-		if (unit_by_code_or_reply(r, &u, unit, "unit") != 0)
-			return;
-		j->in.unit_id = u.id;
-		mc_unit_clear(&u);
-		if (j->actor.role == MC_ROLE_DESK) {
-			if (!mc_api_in_scope(r, j->in.unit_id)) {
-				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "unit %s is outside your unit's scope", unit);
-				return;
-			}
-		}
-	}
-	mc_dossier_doc *docs = NULL;
-	if (read_docs_or_reply(r, documents, &docs, &j->in.n_docs) != 0)
-		return;
-	j->in.docs = docs;
-	j->in.procedure_code = procedure;
-	j->tc = mc_req_time(r);
-	j->public_url = mc_req_public_url(r);
-	/* A citizen's filings are limited per account and address; a first
-	 * count on this worker's connection turns a flood away without queueing
-	 * it on the writer, which counts again under its lock (app/filing.h). */
-	if (j->actor.role == MC_ROLE_CITIZEN) {
-		j->limited = true;
-		j->limits = mc_req_config(r)->filing;
-		mc_app_filing_peer(j->peer, mc_req_peer(r));
-		rc = mc_app_filing_check(mc_req_store(r), &j->limits, j->actor.user_id, j->peer, mc_now(),
-					 &j->verdict);
-		if (rc != 0) {
-			mc_reply_error(r, rc, "counting the account's filings");
-			return;
-		}
-		if (j->verdict.limited) {
-			reply_limited(r, &j->verdict);
-			return;
-		}
-	}
-	mc_req_write(r, create_write, create_after, j);
+	/* The writer files with the procedure read here (app/dossier.h), and
+	 * the reply names it: it is read once. The job owns it from here. */
+	j->proc = p;
+	if (create_queue(r, j, procedure, unit, documents) != 0)
+		mc_procedure_clear(&j->proc);
 }
 
 void mc_api_dossiers_list(mc_req *r)
@@ -633,6 +677,14 @@ static void body_sent(const void *data, size_t len, void *body)
 static const char *typed_code(mc_req *r, const char *code)
 {
 	size_t len = strlen(code);
+	/* Most codes come as printed (from the receipt's QR code, a link): then
+	 * there is nothing to copy, on the lookup's hot path. */
+	size_t plain = 0;
+	while (plain < len && code[plain] != ' ' && code[plain] != '\t' && (unsigned char)code[plain] != 0xe2 &&
+	       !(code[plain] >= 'a' && code[plain] <= 'z'))
+		plain++;
+	if (plain == len)
+		return code;
 	char *out = mc_req_own(r, mc_xmalloc(len + 1));
 	char *o = out;
 	for (const char *p = code; *p; p++) {
@@ -659,7 +711,7 @@ void mc_api_public_dossier(mc_req *r)
 	/* The code as given first (a unit's code may hold lower case); when no
 	 * dossier has it, the code as it was likely meant. */
 	const char *typed = typed_code(r, code);
-	if (strcmp(typed, code) != 0) {
+	if (typed != code && strcmp(typed, code) != 0) {
 		int64_t v = 0;
 		int rc = mc_code_parse(&(mc_code_parts){0}, code) == 0
 			     ? mc_store_dossier_version(mc_req_store(r), &v, code)

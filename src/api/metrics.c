@@ -43,10 +43,13 @@ static int group_text(mc_buf *out, const mc_group_stats *g)
 	    "# HELP motcua_group_commit_lock_timeouts_total Writes that never got their row lock "
 	    "(answered 503).\n"
 	    "# TYPE motcua_group_commit_lock_timeouts_total counter\n"
-	    "motcua_group_commit_lock_timeouts_total %llu\n",
+	    "motcua_group_commit_lock_timeouts_total %llu\n"
+	    "# HELP motcua_group_commit_reruns_total Batches run again, each write in a savepoint of "
+	    "its own, after one of their writes failed.\n"
+	    "# TYPE motcua_group_commit_reruns_total counter\nmotcua_group_commit_reruns_total %llu\n",
 	    (unsigned long long)cum, (unsigned long long)g->jobs, (unsigned long long)g->batches,
 	    (unsigned long long)g->failed_commits, (unsigned long long)g->set_aside,
-	    (unsigned long long)g->lock_timeouts);
+	    (unsigned long long)g->lock_timeouts, (unsigned long long)g->reruns);
 	return rc;
 }
 

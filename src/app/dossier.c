@@ -101,13 +101,9 @@ void mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor 
 	e->note = (char *)(note ? note : "");
 }
 
-int mc_app_dossier_event_append(mc_store *st, mc_event *e)
+/* Appends e after the event whose hash is prev ("" for a dossier's first). */
+static int event_append_after(mc_store *st, mc_event *e, const char *prev)
 {
-	char prev[MC_AUDIT_HASH_LEN];
-	int rc = mc_store_event_head(st, prev, e->dossier_id);
-
-	if (rc != 0)
-		return rc;
 	/* The hash covers what is stored: "" for a text left NULL. */
 	if (!e->actor_name)
 		e->actor_name = "";
@@ -131,6 +127,14 @@ int mc_app_dossier_event_append(mc_store *st, mc_event *e)
 	mc_audit_event_hash_v2(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->unit_id, e->action,
 			       e->from_state, e->to_state, e->step, e->personal_hash);
 	return mc_store_event_append(st, e);
+}
+
+int mc_app_dossier_event_append(mc_store *st, mc_event *e)
+{
+	char prev[MC_AUDIT_HASH_LEN];
+	int rc = mc_store_event_head(st, prev, e->dossier_id);
+
+	return rc != 0 ? rc : event_append_after(st, e, prev);
 }
 
 static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
@@ -223,46 +227,59 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		rc = check_docs(in->docs, in->n_docs);
 	if (rc != 0)
 		goto cleanup;
-	rc = mc_store_procedure_get(st, &proc, in->procedure_code, false);
-	if (rc == MC_ENOTFOUND)
-		rc = mc_err_set(rc, MC_REASON_UNKNOWN_PROCEDURE, "no procedure has code %s",
-				in->procedure_code);
-	if (rc != 0)
-		goto cleanup;
-	if (strcmp(proc.status, "active") != 0) {
+	/* The caller's read of the procedure (the handler's, a moment ago),
+	 * else one here. */
+	const mc_procedure *pr = in->procedure;
+	if (!pr || !pr->code || !in->procedure_code || strcmp(pr->code, in->procedure_code) != 0) {
+		rc = mc_store_procedure_get(st, &proc, in->procedure_code, false);
+		if (rc == MC_ENOTFOUND)
+			rc = mc_err_set(rc, MC_REASON_UNKNOWN_PROCEDURE, "no procedure has code %s",
+					in->procedure_code);
+		if (rc != 0)
+			goto cleanup;
+		pr = &proc;
+	}
+	if (strcmp(pr->status, "active") != 0) {
 		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
-				"procedure %s is %s and takes no new dossiers", proc.code, proc.status);
+				"procedure %s is %s and takes no new dossiers", pr->code, pr->status);
 		goto cleanup;
 	}
 	int64_t unit_id = in->unit_id;
 	if (!unit_id)
-		unit_id = actor->role == MC_ROLE_DESK ? actor->unit_id : proc.unit_id;
+		unit_id = actor->role == MC_ROLE_DESK ? actor->unit_id : pr->unit_id;
 	if (!unit_id) {
 		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
 				"procedure %s is run by many units: an online filing must name the unit",
-				proc.code);
+				pr->code);
 		goto cleanup;
 	}
-	rc = mc_store_unit_get(st, &unit, unit_id);
-	if (rc == MC_ENOTFOUND)
-		rc = mc_err_set(rc, MC_REASON_UNKNOWN_UNIT, "the receiving unit does not exist");
+	/* The units are in the time context, whose deadlines the dossier gets
+	 * anyway (an edit of a unit reloads it): no read in the writer's
+	 * transaction. A unit it does not know yet is read. */
+	const mc_unit *u = tc ? mc_time_ctx_unit(tc, unit_id) : NULL;
+	if (!u) {
+		rc = mc_store_unit_get(st, &unit, unit_id);
+		if (rc == MC_ENOTFOUND)
+			rc = mc_err_set(rc, MC_REASON_UNKNOWN_UNIT, "the receiving unit does not exist");
+		if (rc != 0)
+			goto cleanup;
+		u = &unit;
+	}
+	rc = unit_ended_or_zero(tc, u, (int32_t)((in->at + MC_TZ_OFFSET) / 86400), "unit");
 	if (rc != 0)
 		goto cleanup;
-	rc = unit_ended_or_zero(tc, &unit, (int32_t)((in->at + MC_TZ_OFFSET) / 86400), "unit");
-	if (rc != 0)
-		goto cleanup;
-	if (!unit_handles(&unit, &proc)) {
+	if (!unit_handles(u, pr)) {
 		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "unit %s does not receive procedure %s",
-				unit.code, proc.code);
+				u->code, pr->code);
 		goto cleanup;
 	}
 
 	/* Online filings of a procedure that is not offered online are refused. */
-	if (in->channel == MC_CH_ONLINE && proc.online_level < 3) {
+	if (in->channel == MC_CH_ONLINE && pr->online_level < 3) {
 		rc = mc_err_set(
 		    MC_EINVAL, MC_REASON_INVALID_FIELD,
 		    "procedure %s is not offered online (service level %d); it is filed at the desk",
-		    proc.code, proc.online_level);
+		    pr->code, pr->online_level);
 		goto cleanup;
 	}
 	int32_t local_day = (int32_t)((in->at + MC_TZ_OFFSET) / 86400);
@@ -274,12 +291,12 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	 * the desk needs for the people in front of it (core/code.h). The code
 	 * is kept for life, also once the desk receives it. */
 	mc_code_space space = d->state == MC_ST_RECEIVED ? MC_CODE_DESK : MC_CODE_ONLINE;
-	rc = mc_store_dossier_next_seq(st, &seq, unit.id, local_day, space);
+	rc = mc_store_dossier_next_seq(st, &seq, u->id, local_day, space);
 	if (rc != 0)
 		goto cleanup;
 	/* Each space has its end: a unit's ten thousandth walk-in of a day (or
 	 * billionth submission) has no code to take. */
-	rc = mc_code_format(code, sizeof code, unit.code, local_day, space, seq);
+	rc = mc_code_format(code, sizeof code, u->code, local_day, space, seq);
 	if (rc != 0) {
 		if (space == MC_CODE_ONLINE)
 			rc = mc_err_set(
@@ -296,13 +313,13 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		goto cleanup;
 	}
 	d->code = mc_xstrdup(code);
-	d->procedure_id = proc.id;
-	d->receiving_unit_id = unit.id;
-	d->current_unit_id = unit.id;
+	d->procedure_id = pr->id;
+	d->receiving_unit_id = u->id;
+	d->current_unit_id = u->id;
 	d->channel = in->channel;
 	/* The dossier owns copies: nothing it is built from need outlive it. */
-	set_text(&d->province_code, unit.province_code);
-	set_text(&d->procedure_code, proc.code);
+	set_text(&d->province_code, u->province_code);
+	set_text(&d->procedure_code, pr->code);
 	set_text(&d->applicant_name, in->applicant_name);
 	set_text(&d->applicant_id_number, in->applicant_id_number);
 	set_text(&d->applicant_phone, in->applicant_phone);
@@ -310,10 +327,10 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	set_text(&d->applicant_address, in->applicant_address);
 	set_text(&d->note, NULL);
 	d->owner_id = actor->role == MC_ROLE_CITIZEN ? actor->user_id : 0;
-	d->duration_hours = period_hours(&proc, in->channel);
+	d->duration_hours = period_hours(pr, in->channel);
 	if (d->state == MC_ST_RECEIVED) {
 		d->received_at = in->at;
-		d->due_at = due_from(tc, d, &proc, in->at);
+		d->due_at = due_from(tc, d, pr, in->at);
 		d->step = 1;
 	} else {
 		d->submitted_at = in->at;
@@ -345,10 +362,35 @@ int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *a
 	d.n_docs = 0;
 	if (rc != 0)
 		goto cleanup;
-	rc = append_event(st, &d, actor, "create", 0, NULL, in->at);
+	/* The first event of the dossier's log: no earlier one to chain to, and
+	 * nothing to read for it. */
+	mc_event e;
+	mc_app_dossier_event_make(&e, &d, actor, "create", 0, NULL, in->at);
+	rc = event_append_after(st, &e, "");
 	if (rc != 0)
 		goto cleanup;
-	rc = mc_store_dossier_get(st, out, d.code, true);
+	/* The dossier as stored is the one just written (the insert set its id,
+	 * version, province and procedure code): no read back. Its documents as
+	 * a read gives them: every text set, the kind stored for "". */
+	if (in->n_docs) {
+		d.docs = mc_xcalloc(in->n_docs, sizeof *d.docs);
+		for (size_t i = 0; i < in->n_docs; i++) {
+			mc_dossier_doc *x = &d.docs[i];
+
+			mc_dossier_doc_copy(x, &in->docs[i]);
+			if (!x->name)
+				x->name = mc_xstrdup("");
+			if (!x->filename)
+				x->filename = mc_xstrdup("");
+			if (!x->mime)
+				x->mime = mc_xstrdup("");
+			if (!x->kind || !x->kind[0])
+				set_text(&x->kind, "input");
+		}
+		d.n_docs = in->n_docs;
+	}
+	*out = d;
+	d = (mc_dossier){0};
 cleanup:
 	mc_dossier_clear(&d);
 	return rc;

@@ -37,6 +37,9 @@ const mc_workcal *mc_time_ctx_calendar(const mc_time_ctx *tc);
  * owns copies) and already clean (NFC, trimmed, within core/limits.h). */
 typedef struct {
 	const char *procedure_code;
+	/* The procedure of that code as the caller read it (status included),
+	 * or NULL: read in the filing's transaction. */
+	const mc_procedure *procedure;
 	mc_channel channel;
 	int64_t unit_id;        /* receiving unit; 0 = the actor's unit, or the procedure's owner */
 	const char *applicant_name;
@@ -182,6 +185,9 @@ int64_t mc_time_ctx_generation(const mc_time_ctx *tc);
 /* The unit with this id as it was when the context was loaded, or NULL.
  * Borrowed. Units change rarely; their edits reload the context. */
 const mc_unit *mc_time_ctx_unit(const mc_time_ctx *tc, int64_t unit_id);
+/* The unit with this code as it was when the context was loaded, or NULL
+ * (a unit made since on another server: read it). Borrowed. */
+const mc_unit *mc_time_ctx_unit_by_code(const mc_time_ctx *tc, const char *code);
 /* Every unit, sorted by id; *n their number. Borrowed. */
 const mc_unit *mc_time_ctx_units(const mc_time_ctx *tc, size_t *n);
 /* The search key (mc_text_fold) of the name of the i-th unit of

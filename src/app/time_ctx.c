@@ -131,6 +131,15 @@ const mc_unit *mc_time_ctx_unit(const mc_time_ctx *tc, int64_t unit_id)
 	return bsearch(&key, tc->all, tc->n_all, sizeof *tc->all, by_id);
 }
 
+const mc_unit *mc_time_ctx_unit_by_code(const mc_time_ctx *tc, const char *code)
+{
+	for (size_t i = 0; code && i < tc->n_all; i++) {
+		if (tc->all[i].code && strcmp(tc->all[i].code, code) == 0)
+			return &tc->all[i];
+	}
+	return NULL;
+}
+
 const mc_unit *mc_time_ctx_units(const mc_time_ctx *tc, size_t *n)
 {
 	*n = tc->n_all;

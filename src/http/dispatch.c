@@ -53,15 +53,16 @@ static int load_session(mc_req *r)
 	if (!token || !*token || strlen(token) >= MC_TOKEN_MAX)
 		return 0;
 	mc_auth_token_hash(r->token_hash, token);
-	int64_t user_id = 0, expires = 0;
+	int64_t expires = 0;
 	/* Sessions from the primary, never a replica: a new sign-in works at once, and a
 	 * sign-out or a deactivated account takes effect at once. */
 	mc_store *st = r->w->primary ? r->w->primary : r->w->store;
-	int rc = mc_store_session_get(st, &user_id, &expires, r->token_hash);
-	if (rc != 0 || expires <= mc_now())
-		return rc == MC_ENOTFOUND ? 0 : rc;
-	rc = mc_store_user_get(st, &r->user, user_id);
-	if (rc != 0 || !r->user.active)
+	int rc = mc_store_session_user(st, &r->user, &expires, r->token_hash);
+	if (rc == 0 && (expires <= mc_now() || !r->user.active)) {
+		mc_user_clear(&r->user);
+		return 0;
+	}
+	if (rc != 0)
 		return rc == MC_ENOTFOUND ? 0 : rc;
 	r->has_user = true;
 	return 0;

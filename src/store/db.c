@@ -229,6 +229,8 @@ void mc_q_double(mc_q *q, int i, double v)
 
 /* PostgreSQL runs the whole statement at once; alone: in a savepoint of its
  * own inside a transaction (mc_q_try). */
+static int op_begin(mc_store *st, int *kind, bool guarded);
+
 static int run_pg(mc_q *q, bool alone, const char *what)
 {
 	int kind = 0;
@@ -239,10 +241,15 @@ static int run_pg(mc_q *q, bool alone, const char *what)
 	q->ran = true;
 	q->row = -1;
 	if (alone)
-		rc = mc_db_op_begin(q->st, &kind);
+		rc = op_begin(q->st, &kind, true);
 	if (rc == 0)
 		rc = mc_pg_run(q, what);
-	return alone ? mc_db_op_end(q->st, kind, rc) : rc;
+	if (alone)
+		return mc_db_op_end(q->st, kind, rc);
+	/* The transaction is now failed: whatever its caller does next. */
+	if (rc)
+		q->st->undo_needed = true;
+	return rc;
 }
 
 int mc_q_row(mc_q *q, const char *what)
@@ -285,6 +292,28 @@ int mc_q_try_row(mc_q *q, const char *what)
 		return mc_q_row(q, what);
 	int rc = run_pg(q, true, what);
 	return rc ? rc : mc_q_row(q, what);
+}
+
+int mc_q_exec_later(mc_q *q, const char *what)
+{
+	mc_store *st = q->st;
+	int rc;
+
+	if (q->s || !st->undo_all)
+		return mc_q_exec(q, what);
+	PQclear(q->r);
+	q->r = NULL;
+	q->ran = true;
+	q->row = -1;
+	rc = mc_pg_run_later(q, what);
+	if (rc)
+		st->undo_needed = true;
+	return rc;
+}
+
+bool mc_db_defers(const mc_store *st)
+{
+	return st->pg && st->undo_all;
 }
 
 int64_t mc_q_changes(mc_q *q)
@@ -487,8 +516,14 @@ int mc_db_sql(mc_store *st, const char *sql, const char *what)
 	mc_q *q = NULL;
 	int rc;
 
-	if (st->pg)
-		return mc_pg_sql(st, sql, what);
+	if (st->pg) {
+		if (strncmp(sql, "ROLLBACK", 8) == 0)
+			mc_db_locks_forget(st);
+		rc = mc_pg_sql(st, sql, what);
+		if (rc)
+			st->undo_needed = true;
+		return rc;
+	}
 	rc = mc_db_prepare(st, &q, sql);
 	if (rc == 0)
 		rc = mc_q_exec(q, what);
@@ -496,9 +531,11 @@ int mc_db_sql(mc_store *st, const char *sql, const char *what)
 	return rc;
 }
 
-enum { OP_SAVEPOINT, OP_TRANSACTION };
+enum { OP_SAVEPOINT, OP_TRANSACTION, OP_NONE };
 
-int mc_db_op_begin(mc_store *st, int *kind)
+/* guarded: a savepoint even under mc_store_undo_all (mc_q_try: a failure
+ * its caller expects and answers). */
+static int op_begin(mc_store *st, int *kind, bool guarded)
 {
 	/* PostgreSQL outside a transaction: one of its own, open as the
 	 * caller's would be (mc_store_begin), so that a connection lost
@@ -508,12 +545,27 @@ int mc_db_op_begin(mc_store *st, int *kind)
 		*kind = OP_TRANSACTION;
 		return mc_store_begin(st);
 	}
+	/* The caller undoes everything on a failure: nothing to undo to. */
+	if (st->undo_all && !guarded) {
+		*kind = OP_NONE;
+		return 0;
+	}
 	*kind = OP_SAVEPOINT;
 	return mc_db_sql(st, "SAVEPOINT mc_op", "begin operation");
 }
 
+int mc_db_op_begin(mc_store *st, int *kind)
+{
+	return op_begin(st, kind, false);
+}
+
 int mc_db_op_end(mc_store *st, int kind, int rc)
 {
+	if (kind == OP_NONE) {
+		if (rc)
+			st->undo_needed = true;
+		return rc;
+	}
 	if (kind == OP_TRANSACTION) {
 		if (rc == 0)
 			rc = mc_store_commit(st);
@@ -594,6 +646,23 @@ const char *mc_db_files_dir(const mc_store *st)
 mc_seq_marks *mc_db_seq_marks(mc_store *st)
 {
 	return &st->marks;
+}
+
+bool mc_db_lock_held(mc_store *st, int64_t key)
+{
+	for (int i = 0; i < st->n_held; i++) {
+		if (st->held[i] == key)
+			return true;
+	}
+	/* Past the room, a lock is taken again: harmless, only slower. */
+	if (st->n_held < (int)MC_ARRAY_LEN(st->held))
+		st->held[st->n_held++] = key;
+	return false;
+}
+
+void mc_db_locks_forget(mc_store *st)
+{
+	st->n_held = 0;
 }
 
 int mc_db_lock(mc_store *st, int64_t key, const char *what)

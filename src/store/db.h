@@ -85,6 +85,16 @@ int mc_q_try(mc_q *q, const char *what);
 /* As mc_q_row for the first row, for a write with RETURNING whose failure is
  * an expected answer (as mc_q_try). */
 int mc_q_try_row(mc_q *q, const char *what);
+/* As mc_q_exec, for a write whose rows and count nobody reads and whose
+ * failure is the whole transaction's: during a group commit's first run on
+ * PostgreSQL (mc_store_undo_all) it is sent in pipeline mode without waiting
+ * for its answer, which comes with the next statement that waits (or the
+ * commit); a failure then fails that statement and the run is done again
+ * job by job, where every write waits for its answer. Elsewhere it is
+ * mc_q_exec. */
+int mc_q_exec_later(mc_q *q, const char *what);
+/* Whether mc_q_exec_later sends without waiting on this connection now. */
+bool mc_db_defers(const mc_store *st);
 /* Rows changed by the statement just run (an INSERT, UPDATE or DELETE). */
 int64_t mc_q_changes(mc_q *q);
 /* Ends the run: the statement is ready for its next use. NULL-safe. */
@@ -172,6 +182,13 @@ mc_seq_marks *mc_db_seq_marks(mc_store *st);
  * on SQLite, whose writer holds the whole database, nor outside a
  * transaction. */
 int mc_db_lock(mc_store *st, int64_t key, const char *what);
+/* Whether the lock key was already taken in the current transaction, as
+ * noted by an earlier call; notes it if not (the caller then takes it). A
+ * group commit's batch takes a unit's lock once, not once per request. */
+bool mc_db_lock_held(mc_store *st, int64_t key);
+/* Forgets the locks noted: the transaction ended or was rolled back to a
+ * savepoint (which may have let them go). */
+void mc_db_locks_forget(mc_store *st);
 
 /* ---- what each engine does its own way (db_sqlite.c, db_pg.c) --------- */
 

@@ -19,6 +19,7 @@
 
 #define MC_DB_MAX_PARAMS 48 /* the document insert binds 34 (store_document.c) */
 #define MC_DB_MAX_COLS 64
+#define MC_DB_MAX_LATER 256
 
 /* A connection of either engine: one struct with a part for each. */
 struct mc_store {
@@ -29,6 +30,18 @@ struct mc_store {
 	 * a variant: open addressing, a power-of-two size, at most half full. */
 	mc_q **qs;
 	size_t n_qs, used_qs;
+	/* mc_store_undo_all: the caller undoes the whole transaction on any
+	 * failure, so operations open no savepoint of their own; a failed
+	 * operation or statement sets undo_needed. */
+	bool undo_all, undo_needed;
+	/* Keys of the transaction-level locks taken in the current transaction
+	 * (mc_db_lock_held); forgotten at its end and at any ROLLBACK TO. */
+	int64_t held[16];
+	int n_held;
+	/* PostgreSQL: writes sent in pipeline mode whose answers are not read
+	 * yet (mc_q_exec_later), by what they do, for the log. */
+	const char *later[MC_DB_MAX_LATER];
+	int n_later;
 
 	/* SQLite */
 	sqlite3 *db;
@@ -108,6 +121,12 @@ int mc_pg_open(mc_store **out, const char *url, bool deferred);
 void mc_pg_close(mc_store *st);
 /* Runs q with its parameters into q->r: 0 or a code as mc_q_row's. */
 int mc_pg_run(mc_q *q, const char *what);
+/* Sends q's run in pipeline mode without waiting for its answer (db.c:
+ * mc_q_exec_later); mc_pg_flush waits for every answer sent so, and returns
+ * the first failure's code. Every other call on the connection flushes
+ * first. */
+int mc_pg_run_later(mc_q *q, const char *what);
+int mc_pg_flush(mc_store *st);
 /* Runs constant SQL without parameters through the simple protocol. */
 int mc_pg_sql(mc_store *st, const char *sql, const char *what);
 /* Whether a transaction is open: the caller's, an operation's own, or one

@@ -115,8 +115,12 @@ static int pg_error(mc_store *st, const PGresult *r, const char *what)
 
 int mc_pg_sql(mc_store *st, const char *sql, const char *what)
 {
-	PGresult *r = PQexec(st->conn, sql);
-	int rc = 0;
+	int rc = mc_pg_flush(st);
+	PGresult *r = NULL;
+
+	if (rc)
+		return rc;
+	r = PQexec(st->conn, sql);
 
 	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
 		rc = pg_error(st, r, what);
@@ -155,6 +159,9 @@ static int set_ms(mc_store *st, const char *name, int ms, bool local)
 	int rc = 0;
 
 	snprintf(value, sizeof(value), "%d", ms);
+	rc = mc_pg_flush(st);
+	if (rc)
+		return rc;
 	r = PQexecParams(st->conn, "SELECT set_config($1, $2, $3::boolean)", 3, NULL, values, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		rc = pg_error(st, r, "set a time limit of the connection");
@@ -296,7 +303,10 @@ int mc_pg_run(mc_q *q, const char *what)
 	mc_store *st = q->st;
 	PGresult *r = NULL;
 	char name[24];
-	int rc = reconnect_if_lost(st);
+	int rc = mc_pg_flush(st);
+
+	if (rc == 0)
+		rc = reconnect_if_lost(st);
 
 	if (rc == 0)
 		rc = prepare(q);
@@ -320,10 +330,89 @@ int mc_pg_run(mc_q *q, const char *what)
 	return rc;
 }
 
+/* The answers to the writes sent without waiting, and the end of the
+ * pipeline: each write's result, then NULL; after a failure, the writes
+ * behind it are skipped (PGRES_PIPELINE_ABORTED); last the sync point. */
+int mc_pg_flush(mc_store *st)
+{
+	int rc = 0, i = 0;
+
+	if (!st->n_later)
+		return 0;
+	/* Without the sync point sent, no answer would end the wait. */
+	bool synced = PQpipelineSync(st->conn) == 1;
+	if (!synced)
+		rc = pg_error(st, NULL, st->later[0]);
+	while (synced && (rc == 0 || !connection_lost(st))) {
+		PGresult *r = PQgetResult(st->conn);
+		ExecStatusType status = r ? PQresultStatus(r) : PGRES_COMMAND_OK;
+
+		if (!r) {
+			/* The end of one write's results. */
+			if (++i > st->n_later + 1 || connection_lost(st)) {
+				if (rc == 0)
+					rc = pg_error(st, NULL, st->later[st->n_later - 1]);
+				break;
+			}
+			continue;
+		}
+		if (status == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
+		    status != PGRES_PIPELINE_ABORTED && rc == 0)
+			rc = pg_error(st, r, st->later[i < st->n_later ? i : st->n_later - 1]);
+		PQclear(r);
+	}
+	st->n_later = 0;
+	if (PQexitPipelineMode(st->conn) != 1 && rc == 0)
+		rc = pg_error(st, NULL, "leave pipeline mode");
+	/* The transaction has failed: whatever its caller does next. */
+	if (rc)
+		st->undo_needed = true;
+	return rc;
+}
+
+int mc_pg_run_later(mc_q *q, const char *what)
+{
+	mc_store *st = q->st;
+	char name[24];
+	int rc = 0;
+
+	/* A statement is prepared (waiting for the answer) outside the pipeline. */
+	if (st->n_later && (!(q->id && q->session == st->session) || st->n_later == MC_DB_MAX_LATER))
+		rc = mc_pg_flush(st);
+	if (rc == 0 && !st->n_later) {
+		rc = reconnect_if_lost(st);
+		if (rc == 0)
+			rc = prepare(q);
+		if (rc == 0 && PQenterPipelineMode(st->conn) != 1)
+			rc = pg_error(st, NULL, what);
+	}
+	if (rc)
+		return rc;
+	snprintf(name, sizeof(name), "mc%u", q->id);
+	if (PQsendQueryPrepared(st->conn, name, q->n_params, (const char *const *)q->values, NULL, NULL, 0) !=
+	    1) {
+		rc = pg_error(st, NULL, what);
+		mc_pg_flush(st);
+		if (!st->n_later)
+			PQexitPipelineMode(st->conn);
+		return rc ? rc : MC_ERROR;
+	}
+	st->later[st->n_later++] = what;
+	return 0;
+}
+
 /* ---- transactions ------------------------------------------------------ */
 
 bool mc_pg_in_transaction(mc_store *st)
 {
+	/* Writes are only sent unanswered inside a transaction; its status
+	 * waits for their answers otherwise. */
+	if (st->n_later)
+		return true;
 	PGTransactionStatusType t = PQtransactionStatus(st->conn);
 
 	return st->tx_open || t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
@@ -338,6 +427,7 @@ int mc_pg_begin(mc_store *st)
 	/* Read committed: writers that touch the same rows wait on row locks,
 	 * dossier updates check their version, and sequence numbers come from
 	 * one upsert, so nothing needs the whole database locked. */
+	mc_db_locks_forget(st);
 	rc = mc_pg_sql(st, "BEGIN", "begin transaction");
 	/* A BEGIN changes nothing: when it finds the connection lost (closed
 	 * between the check above and the BEGIN), it is tried once more on a
@@ -353,10 +443,17 @@ int mc_pg_begin(mc_store *st)
 
 int mc_pg_commit(mc_store *st)
 {
-	PGresult *r = PQexec(st->conn, "COMMIT");
-	int rc = 0;
+	int rc = mc_pg_flush(st);
+	PGresult *r = NULL;
 
+	/* A write not waited for failed: the transaction is gone. */
+	if (rc) {
+		mc_pg_rollback(st);
+		return rc;
+	}
+	r = PQexec(st->conn, "COMMIT");
 	st->tx_open = false;
+	mc_db_locks_forget(st);
 	/* COMMIT of a failed transaction answers ROLLBACK without an error. */
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = pg_error(st, r, "commit transaction");
@@ -372,7 +469,9 @@ int mc_pg_rollback(mc_store *st)
 {
 	int rc = 0;
 
+	mc_pg_flush(st);
 	st->tx_open = false;
+	mc_db_locks_forget(st);
 	if (mc_pg_in_transaction(st))
 		rc = mc_pg_sql(st, "ROLLBACK", "roll back transaction");
 	/* As in SQLite: the numbers of a rolled-back transaction were never
@@ -386,6 +485,8 @@ int mc_pg_rollback(mc_store *st)
 
 void mc_pg_close(mc_store *st)
 {
+	/* Unanswered writes of an open transaction go with the connection. */
+	st->n_later = 0;
 	PQfinish(st->conn);
 	free(st->conninfo);
 	free(st->url);

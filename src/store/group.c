@@ -34,6 +34,7 @@ struct mc_group {
 	struct job *lane_head, *lane_tail;
 	bool lane_stopping;
 	mc_group_stats stats;
+	int careful; /* batches still to run job by job (run_batch) */
 };
 
 /* How long the writer waits for the write lock before the batch fails with
@@ -45,6 +46,8 @@ struct mc_group {
  * row locks are held (another server's transaction, a few milliseconds), short
  * enough that a locked row costs the jobs behind it little. */
 #define DEFAULT_LOCK_WAIT_MS 200
+/* Batches run job by job after one that had a failing job. */
+#define CAREFUL_BATCHES 8
 
 static int64_t monotonic_ms(void)
 {
@@ -74,7 +77,45 @@ static void finish(struct job *j)
 	free(j);
 }
 
-static void run_batch(mc_group *g, struct job *batch)
+/* The batch in one transaction with no savepoint per job: most batches
+ * have no failing job, and a savepoint costs a round trip and a
+ * subtransaction on PostgreSQL (more than 64 of them in a transaction slow
+ * every reader of the database). On the first job that fails, or that went on
+ * from a failed statement, the whole transaction is undone and RUN_AGAIN returned:
+ * the batch is run again job by job in savepoints (run_careful), so that the
+ * failure stays that job's. Otherwise 0 once committed, or the code of the
+ * failed begin or commit, which fails the whole batch as in run_careful. */
+enum { RUN_AGAIN = 1 };
+static int run_whole(mc_group *g, struct job *batch)
+{
+	int rc = begin_batch(g->st);
+	bool again = false;
+
+	if (rc == 0 && g->lock_wait_ms > 0)
+		rc = mc_store_lock_wait(g->st, g->lock_wait_ms);
+	if (rc == 0) {
+		mc_store_undo_all(g->st, true);
+		for (struct job *j = batch; j; j = j->next) {
+			j->rc = j->fn(g->st, j->payload);
+			if (j->rc != 0 || mc_store_undo_needed(g->st, false)) {
+				again = true;
+				break;
+			}
+		}
+		/* The writes not yet answered are answered before the commit. */
+		if (!again && mc_store_undo_needed(g->st, true))
+			again = true;
+		mc_store_undo_all(g->st, false);
+		if (!again)
+			rc = mc_store_commit(g->st);
+	}
+	if (rc != 0 || again)
+		mc_store_rollback(g->st);
+	return rc != 0 ? rc : again ? RUN_AGAIN : 0;
+}
+
+/* Each job in a savepoint of its own: a failing job is undone alone. */
+static int run_careful(mc_group *g, struct job *batch)
 {
 	int rc = begin_batch(g->st);
 	if (rc == 0) {
@@ -113,6 +154,34 @@ static void run_batch(mc_group *g, struct job *batch)
 		if (rc != 0)
 			mc_store_rollback(g->st);
 	}
+	return rc;
+}
+
+static void run_batch(mc_group *g, struct job *batch)
+{
+	bool whole = g->careful == 0, rerun = false;
+	int rc = 0;
+
+	/* After a batch that had to be run again, the next few go job by job
+	 * at once: a stream of failing requests (refusals, conflicts) would
+	 * otherwise cost every batch two runs. */
+	if (whole) {
+		rc = run_whole(g, batch);
+		rerun = rc == RUN_AGAIN;
+		if (rerun)
+			g->careful = CAREFUL_BATCHES;
+	} else {
+		g->careful--;
+	}
+	if (!whole || rerun) {
+		for (struct job *j = batch; j; j = j->next)
+			j->rc = 0;
+		rc = run_careful(g, batch);
+	}
+	pthread_mutex_lock(&g->lock);
+	g->stats.reruns += rerun;
+	g->stats.careful_batches += !whole || rerun;
+	pthread_mutex_unlock(&g->lock);
 	/* A failed batch undoes every job of it (the ones not run included), so
 	 * each learns it: none may reply as if its write were stored. A job set
 	 * aside had been undone already and has its own fate in the lane. */

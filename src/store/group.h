@@ -4,10 +4,17 @@
  * A durable commit costs an fsync (a few milliseconds). One transaction per
  * request would cap the server at a few hundred writes per second, so writes
  * are queued to one writer thread that owns its own store connection. The
- * writer takes every job waiting (up to max_batch), runs each inside its own
- * savepoint of one transaction, commits once, and only then reports each
- * job's result. While it waits on the disk, new jobs queue up and form the next
- * batch: the busier the server, the more each fsync carries.
+ * writer takes every job waiting (up to max_batch), runs them in one
+ * transaction, commits once, and only then reports each job's result. While
+ * it waits on the disk, new jobs queue up and form the next batch: the busier
+ * the server, the more each fsync carries.
+ *
+ * A failing job undoes only its own writes. The batch first runs with no
+ * savepoint per job (mc_store_undo_all: on PostgreSQL each savepoint and
+ * each operation's own costs a round trip and a subtransaction); when a job
+ * fails, the whole transaction is rolled back, nothing reported, and the batch
+ * run again with each job in a savepoint of its own, as are the next few
+ * batches.
  */
 #ifndef MC_GROUP_H
 #define MC_GROUP_H
@@ -69,6 +76,11 @@ typedef struct {
 	uint64_t failed_commits;
 	uint64_t set_aside;	/* jobs set aside for a row lock (each counted once) */
 	uint64_t lock_timeouts; /* of those, the ones that never got their locks (503) */
+	/* Batches run job by job, each job in a savepoint of its own: the ones
+	 * run again so after a job failed in the batch's first run (reruns),
+	 * and the few after each of those. The others ran in one go. */
+	uint64_t careful_batches;
+	uint64_t reruns;
 } mc_group_stats;
 void mc_group_get_stats(mc_group *g, mc_group_stats *out);
 

@@ -97,6 +97,25 @@ int mc_store_savepoint_rollback(mc_store *st)
 	return rc;
 }
 
+void mc_store_undo_all(mc_store *st, bool on)
+{
+	st->undo_all = on;
+	if (on)
+		st->undo_needed = false;
+}
+
+bool mc_store_undo_needed(mc_store *st, bool wait)
+{
+	bool needed;
+
+	if (wait && st->pg)
+		mc_pg_flush(st);
+	needed = st->undo_needed;
+
+	st->undo_needed = false;
+	return needed;
+}
+
 /* The time limits bound waits for row locks and statements on PostgreSQL;
  * SQLite's one writer holds the whole database, and its busy timeout is the
  * bound there. */

@@ -92,6 +92,20 @@ int mc_store_rollback(mc_store *st);
 int mc_store_savepoint(mc_store *st);
 int mc_store_savepoint_release(mc_store *st);
 int mc_store_savepoint_rollback(mc_store *st);
+/* Until called again with false, the caller (the group committer) undoes the
+ * whole transaction on any failure and runs its work again one savepoint per
+ * request: operations of several statements open no savepoint of their own
+ * (each costs a round trip and a subtransaction on PostgreSQL). Any failed
+ * operation, and on PostgreSQL any failed statement, is remembered, even one
+ * its caller goes on from: mc_store_undo_needed tells, and forgets. Writes
+ * whose failure is an expected answer (a duplicate) keep their savepoint and
+ * count as no failure. On PostgreSQL, writes whose answer nobody reads are
+ * then sent without waiting for it (db.h: mc_q_exec_later). Starting clears
+ * what was remembered. */
+void mc_store_undo_all(mc_store *st, bool on);
+/* wait: first the answers to the writes sent without waiting for them
+ * (db.h: mc_q_exec_later); else what is known so far. */
+bool mc_store_undo_needed(mc_store *st, bool wait);
 /* Sets the bounds of mc_store_limits on this connection, now and after every
  * reconnection. Nothing to do on SQLite (0). MC_EINVAL for a negative value. */
 int mc_store_set_limits(mc_store *st, const mc_store_limits *limits);
@@ -312,6 +326,9 @@ int mc_store_recovery_delete(mc_store *st, int64_t user_id);
 int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
 			    int64_t expires_at);
 int mc_store_session_get(mc_store *st, int64_t *user_id, int64_t *expires_at, const char *token_hash);
+/* The session's user (*out as mc_store_user_get) and its expiry, in one
+ * read: every signed-in request makes it. MC_ENOTFOUND for no session. */
+int mc_store_session_user(mc_store *st, mc_user *out, int64_t *expires_at, const char *token_hash);
 int mc_store_session_delete(mc_store *st, const char *token_hash);
 int mc_store_session_purge(mc_store *st, int64_t now);
 /* Ends the sessions of user_id beyond the keep newest, newest (a token hash)
@@ -700,8 +717,10 @@ void mc_event_free_list(mc_event *list, size_t n);
 
 /* Appends e with the hash the caller computed over it and the hash of the
  * dossier's previous event (mc_store_event_head; core/audit.h, chained by
- * mc_app_dossier_event_append); sets e->id. MC_EINVAL without a hash,
- * MC_ENOTFOUND for an unknown dossier. */
+ * mc_app_dossier_event_append); sets e->id, except in a group commit's
+ * first run on PostgreSQL, where the insert is not waited for (db.h:
+ * mc_q_exec_later) and e->id is 0. MC_EINVAL without a hash, MC_ENOTFOUND for
+ * an unknown dossier. */
 int mc_store_event_append(mc_store *st, mc_event *e);
 /* The hash of the dossier's newest event into out, "" when it has none. */
 int mc_store_event_head(mc_store *st, char out[65], int64_t dossier_id);

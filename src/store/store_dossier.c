@@ -244,8 +244,9 @@ cleanup:
 
 /* ---- dossiers --------------------------------------------------------- */
 
-/* Replaces the documents of dossier id with d's. */
-static int docs_write(mc_store *st, int64_t id, const mc_dossier *d)
+/* Replaces the documents of dossier id with d's; fresh: a dossier just
+ * inserted, which has none to delete. */
+static int docs_write(mc_store *st, int64_t id, const mc_dossier *d, bool fresh)
 {
 	static const char del[] = "DELETE FROM dossier_document WHERE dossier_id = $1";
 	static const char ins[] =
@@ -253,16 +254,19 @@ static int docs_write(mc_store *st, int64_t id, const mc_dossier *d)
 	    "sha256, filename, mime, size, kind) VALUES ($1, $2, "
 	    "(SELECT province_code FROM dossier WHERE id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, del);
+	int rc = 0;
 
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	rc = mc_q_exec(q, "delete dossier documents");
-	mc_q_done(q);
-	q = NULL;
-	if (rc)
-		goto cleanup;
+	if (!fresh) {
+		rc = mc_db_prepare(st, &q, del);
+		if (rc)
+			goto cleanup;
+		mc_q_int(q, 1, id);
+		rc = mc_q_exec(q, "delete dossier documents");
+		mc_q_done(q);
+		q = NULL;
+		if (rc)
+			goto cleanup;
+	}
 	rc = mc_db_prepare(st, &q, ins);
 	for (size_t i = 0; rc == 0 && i < d->n_docs; i++) {
 		const mc_dossier_doc *x = &d->docs[i];
@@ -279,7 +283,7 @@ static int docs_write(mc_store *st, int64_t id, const mc_dossier *d)
 		mc_q_text(q, 9, nz(x->mime));
 		mc_q_int(q, 10, x->size);
 		mc_q_text(q, 11, x->kind && x->kind[0] ? x->kind : "input");
-		rc = mc_q_exec(q, "insert dossier document");
+		rc = mc_q_exec_later(q, "insert dossier document");
 		mc_q_done(q);
 	}
 cleanup:
@@ -396,7 +400,7 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	mc_q_done(q);
 	q = NULL;
 	if (d->n_docs)
-		rc = docs_write(st, id, d);
+		rc = docs_write(st, id, d, true);
 cleanup:
 	mc_q_done(q);
 	free(folded);
@@ -527,7 +531,7 @@ int mc_store_backend_dossier_update(mc_store *st, mc_dossier *d, int64_t expecte
 		goto cleanup;
 	}
 	if (d->docs)
-		rc = docs_write(st, d->id, d);
+		rc = docs_write(st, d->id, d, false);
 cleanup:
 	mc_q_done(q);
 	free(folded);
@@ -811,9 +815,16 @@ int mc_store_backend_event_append(mc_store *st, mc_event *e)
 	static const char sql[] =
 	    "INSERT INTO event (dossier_id, province_code, at, actor_id, actor_name, unit_id, action, "
 	    "from_state, to_state, step, note, hash, hash_version, personal_hash, personal_salt) VALUES ($1, "
-	    "coalesce((SELECT province_code FROM dossier WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, "
-	    "$9, "
+	    "coalesce((SELECT province_code FROM dossier WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, $9, "
 	    "$10, $11, $12, $13, $14) RETURNING id";
+	/* In a group commit's first run on PostgreSQL, sent without waiting
+	 * (db.h: mc_q_exec_later): no id comes back. */
+	static const char sql_later[] =
+	    "INSERT INTO event (dossier_id, province_code, at, actor_id, actor_name, unit_id, action, "
+	    "from_state, to_state, step, note, hash, hash_version, personal_hash, personal_salt) VALUES ($1, "
+	    "coalesce((SELECT province_code FROM dossier WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "$10, $11, $12, $13, $14)";
+	bool later = mc_db_defers(st);
 	mc_q *q = NULL;
 	int rc;
 
@@ -821,7 +832,7 @@ int mc_store_backend_event_append(mc_store *st, mc_event *e)
 	 * it the chain would break here. The caller computes it. */
 	if (!e->hash[0])
 		return MC_EINVAL;
-	rc = mc_db_prepare(st, &q, sql);
+	rc = mc_db_prepare(st, &q, later ? sql_later : sql);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, e->dossier_id);
@@ -838,6 +849,11 @@ int mc_store_backend_event_append(mc_store *st, mc_event *e)
 	mc_q_int(q, 12, e->hash_version ? e->hash_version : 2);
 	mc_q_text(q, 13, e->personal_hash);
 	mc_q_text(q, 14, e->personal_salt);
+	if (later) {
+		e->id = 0;
+		rc = mc_q_exec_later(q, "append event");
+		goto cleanup;
+	}
 	rc = mc_q_row(q, "append event");
 	if (rc == 0)
 		rc = MC_ERROR;

@@ -157,10 +157,14 @@ static int lock_units(mc_store *st, const mc_rollup_cell *cells, size_t n)
 
 		if (i > 0 && cells[i].unit_id == cells[i - 1].unit_id)
 			continue;
+		/* Held to the end of the transaction: the batch's later filings
+		 * of the unit need not ask again. */
+		if (mc_db_lock_held(st, (int64_t)1835230069 * 4294967296LL + (uint32_t)cells[i].unit_id))
+			continue;
 		rc = mc_db_prepare(st, &q, sql);
 		if (rc == 0) {
 			mc_q_int(q, 1, cells[i].unit_id);
-			rc = mc_q_exec(q, "lock a unit's statistics");
+			rc = mc_q_exec_later(q, "lock a unit's statistics");
 		}
 		mc_q_done(q);
 	}
@@ -187,7 +191,7 @@ static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n)
 		rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? sql_pg : sql_sqlite);
 	if (rc == 0) {
 		mc_q_textn(q, 1, b.data, b.len);
-		rc = mc_q_exec(q, "add to the statistics roll-up");
+		rc = mc_q_exec_later(q, "add to the statistics roll-up");
 	}
 	mc_q_done(q);
 	mc_buf_free(&b);

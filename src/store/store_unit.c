@@ -860,6 +860,39 @@ cleanup:
 	return rc;
 }
 
+int mc_store_session_user(mc_store *st, mc_user *out, int64_t *expires_at, const char *token_hash)
+{
+	/* USER_COLS with created_at named by its table: session has one too. */
+	static const char sql[] =
+	    "SELECT app_user.id, username, full_name, email, app_user.phone, id_number, role, unit_id, "
+	    "active, "
+	    "app_user.created_at, must_change_password, password_hash, session.expires_at AS session_expires_at "
+	    "FROM session "
+	    "JOIN app_user ON app_user.id = session.user_id WHERE session.token_hash = $1";
+	static const mc_col expires_col[] = {{"session_expires_at", MC_COL_I64, 0, 0}};
+	mc_q *q = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	*expires_at = 0;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, token_hash);
+	rc = mc_q_row(q, "read session");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1)
+		rc = user_read(q, out);
+	if (rc == 0)
+		rc = mc_q_read(q, expires_col, MC_ARRAY_LEN(expires_col), expires_at);
+cleanup:
+	mc_q_done(q);
+	if (rc)
+		mc_user_clear(out);
+	return rc;
+}
+
 int mc_store_session_delete(mc_store *st, const char *token_hash)
 {
 	static const char sql[] = "DELETE FROM session WHERE token_hash = $1";

@@ -1,7 +1,13 @@
 /*
  * test_group.c - group commit (src/store/group.c): every job queued is run
  * and reported once, jobs from many threads share commits, and a failing job
- * undoes only its own writes.
+ * undoes only its own writes: a batch runs in one go, and again job by job in
+ * savepoints once a job of it has failed, also when the failure is a write
+ * sent without waiting for its answer (PostgreSQL's pipeline).
+ *
+ * MC_TEST_STORE=pg runs it on a new database of the PostgreSQL server of
+ * MC_TEST_PG_URL for every test (test_group_pg; scripts/pg.sh), else on a
+ * SQLite file.
  */
 #define _XOPEN_SOURCE 700
 
@@ -18,13 +24,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
 
 #include "store/group.h"
 
 struct fixture {
 	char dir[512];
-	char path[600];
+	char path[1200];
+	char dbname[64];
 };
+
+static bool use_pg;
+static const char *pg_url; /* MC_TEST_PG_URL */
+
+static int pg_admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_url);
+	PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+
+	if (rc)
+		fprintf(stderr, "test: %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -46,6 +72,19 @@ static int setup(void **state)
 	if (!mkdtemp(f->dir))
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
+	if (use_pg) {
+		static int counter;
+		char sql[128];
+		const char *rest = strstr(pg_url, "://");
+		const char *slash = rest ? strchr(rest + 3, '/') : NULL;
+		int head = slash ? (int)(slash - pg_url) : (int)strcspn(pg_url, "?");
+
+		snprintf(f->dbname, sizeof f->dbname, "mc_group_%d_%d", (int)getpid(), ++counter);
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->dbname);
+		if (pg_admin(sql) != 0)
+			return -1;
+		snprintf(f->path, sizeof f->path, "%.*s/%s?files=%s/files", head, pg_url, f->dbname, f->dir);
+	}
 	mc_store *st = NULL;
 	if (mc_store_open(&st, f->path) != 0 || mc_store_migrate(st) != 0)
 		return -1;
@@ -57,6 +96,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
+	if (use_pg) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->dbname);
+		pg_admin(sql);
+	}
 	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(f);
 	return 0;
@@ -66,6 +110,7 @@ static int teardown(void **state)
 struct unit_job {
 	char code[32];
 	bool fail_after_write;
+	int runs; /* how many times the writer ran it */
 	int rc;
 	pthread_mutex_t *lock;
 	pthread_cond_t *cond;
@@ -75,6 +120,7 @@ struct unit_job {
 static int unit_job_run(mc_store *st, void *payload)
 {
 	struct unit_job *j = payload;
+	j->runs++;
 	mc_unit u = {0};
 	u.code = (char *)j->code;
 	char u_name[256];
@@ -224,12 +270,205 @@ static void test_job_failure_is_reported_to_it(void **state)
 	mc_group_stop(NULL);
 }
 
+/* A job that holds the writer until it is let go, so that the jobs queued
+ * meanwhile form the next batch, all of them. */
+struct gate {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool running, open;
+};
+
+static int gate_run(mc_store *st, void *payload)
+{
+	(void)st;
+	struct gate *g = payload;
+	pthread_mutex_lock(&g->lock);
+	g->running = true;
+	pthread_cond_broadcast(&g->cond);
+	while (!g->open)
+		pthread_cond_wait(&g->cond, &g->lock);
+	pthread_mutex_unlock(&g->lock);
+	return 0;
+}
+
+static void gate_done(int rc, void *payload)
+{
+	(void)rc;
+	(void)payload;
+}
+
+/* Queues n jobs behind a gate job: they run as one batch once it opens. */
+static void run_as_one_batch(mc_group *g, mc_group_fn fn, void **payloads, mc_group_done *done, int n)
+{
+	struct gate gate = {.running = false, .open = false};
+	pthread_mutex_init(&gate.lock, NULL);
+	pthread_cond_init(&gate.cond, NULL);
+	assert_int_equal(mc_group_submit(g, gate_run, gate_done, &gate), 0);
+	pthread_mutex_lock(&gate.lock);
+	while (!gate.running)
+		pthread_cond_wait(&gate.cond, &gate.lock);
+	pthread_mutex_unlock(&gate.lock);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(mc_group_submit(g, fn, done[i], payloads[i]), 0);
+	pthread_mutex_lock(&gate.lock);
+	gate.open = true;
+	pthread_cond_broadcast(&gate.cond);
+	pthread_mutex_unlock(&gate.lock);
+	/* Stopping finishes every queued job; the caller reads their results. */
+	mc_group_stop(g);
+	pthread_mutex_destroy(&gate.lock);
+	pthread_cond_destroy(&gate.cond);
+}
+
+static void unit_exists(struct fixture *f, const char *code, bool expected)
+{
+	mc_store *st = NULL;
+	mc_unit u;
+	assert_int_equal(mc_store_open(&st, f->path), 0);
+	int rc = mc_store_unit_by_code(st, &u, code);
+	mc_unit_clear(&u);
+	mc_store_close(st);
+	assert_int_equal(rc, expected ? 0 : MC_ENOTFOUND);
+}
+
+static void unit_job_done_quiet(int rc, void *payload)
+{
+	((struct unit_job *)payload)->rc = rc;
+}
+
+/* A batch runs in one go, with no savepoint per job; when a job of it fails,
+ * the whole is undone and run again job by job, each in its savepoint, so
+ * that only the failing job's writes are lost. */
+static void test_batch_runs_again_job_by_job_after_a_failure(void **state)
+{
+	struct fixture *f = *state;
+	mc_group *g = NULL;
+	assert_int_equal(mc_group_start(&g, f->path, &(mc_group_options){.max_batch = 64}), 0);
+	struct unit_job jobs[5] = {{.code = "B.0"},
+				   {.code = "B.1"},
+				   {.code = "B.2", .fail_after_write = true},
+				   {.code = "B.3"},
+				   {.code = "B.4"}};
+	void *payloads[5];
+	mc_group_done done[5];
+	for (int i = 0; i < 5; i++) {
+		jobs[i].rc = 1;
+		payloads[i] = &jobs[i];
+		done[i] = unit_job_done_quiet;
+	}
+	/* A first batch with no failure: one run of each job. */
+	run_as_one_batch(g, unit_job_run, payloads, done, 2);
+	assert_int_equal(jobs[0].runs, 1);
+	assert_int_equal(jobs[1].runs, 1);
+	unit_exists(f, "B.0", true);
+	unit_exists(f, "B.1", true);
+
+	assert_int_equal(mc_group_start(&g, f->path, &(mc_group_options){.max_batch = 64}), 0);
+	for (int i = 0; i < 5; i++) {
+		snprintf(jobs[i].code, sizeof jobs[i].code, "C.%d", i);
+		jobs[i].runs = 0;
+		jobs[i].rc = 1;
+	}
+	run_as_one_batch(g, unit_job_run, payloads, done, 5);
+	/* The jobs before the failing one ran in the first run and again; the
+	 * ones after it only in the second. */
+	assert_int_equal(jobs[0].runs, 2);
+	assert_int_equal(jobs[1].runs, 2);
+	assert_int_equal(jobs[2].runs, 2);
+	assert_int_equal(jobs[3].runs, 1);
+	assert_int_equal(jobs[4].runs, 1);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(jobs[i].rc, i == 2 ? MC_EINVAL : 0);
+		unit_exists(f, jobs[i].code, i != 2);
+	}
+}
+
+/* A job that appends an event to a dossier that does not exist: on
+ * PostgreSQL the insert goes out without waiting for its answer, so its
+ * failure shows only later, in a neighbour's statement or at the commit; it
+ * is still this job's failure alone. */
+struct event_job {
+	int64_t dossier_id;
+	int rc;
+};
+
+static int event_job_run(mc_store *st, void *payload)
+{
+	struct event_job *j = payload;
+	mc_event e = {.dossier_id = j->dossier_id,
+		      .at = 1700000000,
+		      .actor_name = "",
+		      .action = "note",
+		      .note = "",
+		      .to_state = 1};
+	memset(e.hash, 'a', 64);
+	e.hash[64] = '\0';
+	return mc_store_event_append(st, &e);
+}
+
+static void event_job_done(int rc, void *payload)
+{
+	((struct event_job *)payload)->rc = rc;
+}
+
+static void test_unanswered_write_fails_its_own_job(void **state)
+{
+	struct fixture *f = *state;
+	mc_group *g = NULL;
+	assert_int_equal(mc_group_start(&g, f->path, &(mc_group_options){.max_batch = 64}), 0);
+	struct unit_job a = {.code = "E.A", .rc = 1}, b = {.code = "E.B", .rc = 1},
+			c = {.code = "E.C", .rc = 1};
+	struct event_job bad = {.dossier_id = 999999, .rc = 1};
+	void *payloads[4] = {&a, &bad, &b, &c};
+	mc_group_done done[4] = {unit_job_done_quiet, event_job_done, unit_job_done_quiet,
+				 unit_job_done_quiet};
+	struct gate gate = {.running = false, .open = false};
+	pthread_mutex_init(&gate.lock, NULL);
+	pthread_cond_init(&gate.cond, NULL);
+	assert_int_equal(mc_group_submit(g, gate_run, gate_done, &gate), 0);
+	pthread_mutex_lock(&gate.lock);
+	while (!gate.running)
+		pthread_cond_wait(&gate.cond, &gate.lock);
+	pthread_mutex_unlock(&gate.lock);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(
+		    mc_group_submit(g, i == 1 ? event_job_run : unit_job_run, done[i], payloads[i]), 0);
+	pthread_mutex_lock(&gate.lock);
+	gate.open = true;
+	pthread_cond_broadcast(&gate.cond);
+	pthread_mutex_unlock(&gate.lock);
+	mc_group_stop(g);
+	pthread_mutex_destroy(&gate.lock);
+	pthread_cond_destroy(&gate.cond);
+
+	assert_int_equal(bad.rc, MC_ENOTFOUND);
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(b.rc, 0);
+	assert_int_equal(c.rc, 0);
+	unit_exists(f, "E.A", true);
+	unit_exists(f, "E.B", true);
+	unit_exists(f, "E.C", true);
+}
+
 int main(void)
 {
+	const char *backend = getenv("MC_TEST_STORE");
+
+	use_pg = backend && strcmp(backend, "pg") == 0;
+	if (use_pg) {
+		pg_url = getenv("MC_TEST_PG_URL");
+		if (!pg_url || !*pg_url) {
+			printf("test_group: MC_TEST_PG_URL is not set, PostgreSQL run skipped "
+			       "(scripts/pg.sh)\n");
+			return 77;
+		}
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_failing_job_undoes_only_itself, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_jobs_share_commits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_job_failure_is_reported_to_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_runs_again_job_by_job_after_a_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unanswered_write_fails_its_own_job, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -508,6 +508,15 @@ static void test_users_sessions(void **state)
 	assert_int_equal(user_id, desk);
 	assert_int_equal(expires, 2000);
 	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, "nope"), MC_ENOTFOUND);
+	/* The session's user in one read, with the session's expiry. */
+	mc_user su = {0};
+	assert_int_equal(mc_store_session_user(f->st, &su, &expires, t2), 0);
+	assert_int_equal(su.id, citizen);
+	assert_int_equal(expires, 5000);
+	assert_true(su.username && su.username[0]);
+	mc_user_clear(&su);
+	assert_int_equal(mc_store_session_user(f->st, &su, &expires, "nope"), MC_ENOTFOUND);
+	assert_null(su.username);
 	/* Purge removes the expired one only. */
 	assert_int_equal(mc_store_session_purge(f->st, 3000), 0);
 	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, t1), MC_ENOTFOUND);

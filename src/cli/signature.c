@@ -15,7 +15,8 @@
 #include <string.h>
 
 #define USAGE                                                                                                \
-	"usage: motcua signature sign IN.pdf OUT.pdf --p12 FILE [--password-file F]\n"                       \
+	"usage: motcua signature sign IN.pdf OUT.pdf (--p12 FILE | --key KEY.pem --cert CERT.pem)\n"         \
+	"                                            [--password-file F]\n"                                  \
 	"       motcua signature verify FILE.pdf [--trust CA.pem] [--json]\n"
 
 /* The largest PDF read, as the largest upload. */
@@ -56,8 +57,10 @@ cleanup:
 
 static int cmd_sign(int argc, char **argv)
 {
-	static const char *const known[] = {"--p12", "--password-file", NULL};
+	static const char *const known[] = {"--p12", "--key", "--cert", "--password-file", NULL};
 	const char *p12 = mc_cli_opt(argc, argv, "--p12", true);
+	const char *key_pem = mc_cli_opt(argc, argv, "--key", true);
+	const char *cert_pem = mc_cli_opt(argc, argv, "--cert", true);
 	const char *pwfile = mc_cli_opt(argc, argv, "--password-file", true);
 	unsigned char *in = NULL, *out = NULL, *pw = NULL;
 	size_t in_len = 0, out_len = 0, pw_len = 0;
@@ -65,8 +68,8 @@ static int cmd_sign(int argc, char **argv)
 	X509 *cert = NULL;
 	STACK_OF(X509) *chain = NULL;
 	int status = 1;
-	if (argc < 2 || argv[0][0] == '-' || argv[1][0] == '-' || !p12 ||
-	    mc_cli_check_opts(argc, argv, known, 2)) {
+	if (argc < 2 || argv[0][0] == '-' || argv[1][0] == '-' || !p12 == !(key_pem && cert_pem) ||
+	    (p12 && (key_pem || cert_pem)) || mc_cli_check_opts(argc, argv, known, 2)) {
 		fputs(USAGE, stderr);
 		return 2;
 	}
@@ -80,9 +83,11 @@ static int cmd_sign(int argc, char **argv)
 		pw = mc_xrealloc(pw, pw_len + 1);
 		pw[pw_len] = '\0';
 	}
-	if (mc_sign_load_p12(p12, pw ? (char *)pw : "", &key, &cert, &chain) != 0) {
-		fprintf(stderr, "signature: cannot read a key and certificate from %s (wrong password?)\n",
-			p12);
+	if (p12 ? mc_sign_load_p12(p12, pw ? (char *)pw : "", &key, &cert, &chain) != 0
+		: mc_sign_load_pem(key_pem, cert_pem, pw ? (char *)pw : NULL, &key, &cert, &chain) != 0) {
+		fprintf(stderr,
+			"signature: cannot read a key and its certificate from %s (wrong password?)\n",
+			p12 ? p12 : key_pem);
 		goto cleanup;
 	}
 	if (read_file(argv[0], &in, &in_len, PDF_MAX) != 0) {

@@ -490,6 +490,51 @@ cleanup:
 	return rc;
 }
 
+int mc_sign_load_pem(const char *key_path, const char *cert_path, const char *password, EVP_PKEY **key,
+		     X509 **cert, STACK_OF(X509) * *chain)
+{
+	int rc = MC_EINVAL;
+	FILE *kf = NULL, *cf = NULL;
+	X509 *more;
+	*key = NULL;
+	*cert = NULL;
+	*chain = NULL;
+	kf = fopen(key_path, "r");
+	cf = fopen(cert_path, "r");
+	if (!kf || !cf) {
+		rc = MC_ENOTFOUND;
+		goto cleanup;
+	}
+	*key = PEM_read_PrivateKey(kf, NULL, NULL, (void *)(password ? password : ""));
+	*cert = PEM_read_X509(cf, NULL, NULL, NULL);
+	if (!*key || !*cert || X509_check_private_key(*cert, *key) != 1)
+		goto cleanup;
+	while ((more = PEM_read_X509(cf, NULL, NULL, NULL)) != NULL) {
+		if (!*chain)
+			*chain = sk_X509_new_null();
+		if (!*chain || !sk_X509_push(*chain, more)) {
+			X509_free(more);
+			goto cleanup;
+		}
+	}
+	rc = 0;
+cleanup:
+	if (rc) {
+		EVP_PKEY_free(*key);
+		X509_free(*cert);
+		sk_X509_pop_free(*chain, X509_free);
+		*key = NULL;
+		*cert = NULL;
+		*chain = NULL;
+	}
+	ERR_clear_error();
+	if (kf)
+		fclose(kf);
+	if (cf)
+		fclose(cf);
+	return rc;
+}
+
 int mc_sign_load_trust(const char *path, X509_STORE **store)
 {
 	*store = X509_STORE_new();

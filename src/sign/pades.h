@@ -44,6 +44,12 @@ int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert,
 int mc_sign_load_p12(const char *path, const char *password, EVP_PKEY **key, X509 **cert,
 		     STACK_OF(X509) * *chain);
 
+/* The same from PEM files: the private key (encrypted with password, when
+ * not NULL) and the certificate, followed in the same file by the others of
+ * its chain (*chain NULL when none). */
+int mc_sign_load_pem(const char *key_path, const char *cert_path, const char *password, EVP_PKEY **key,
+		     X509 **cert, STACK_OF(X509) * *chain);
+
 /* Trust anchors from a PEM file of one or more certificates; the caller frees
  * the store with X509_STORE_free. */
 int mc_sign_load_trust(const char *path, X509_STORE **store);

@@ -126,4 +126,21 @@ open(sys.argv[2], 'wb').write(d)
 PY
 "$M" signature verify bad2.pdf --trust ca.pem --json >vb2.json || true
 [ "$(json vb2.json '[s["valid"] for s in j]')" = "[True, False]" ] || fail "ours: a change after the first signature"
+# PEM files instead of PKCS#12: the certificate file carries the chain
+cat signer.pem ca.pem >signer-chain.pem
+"$M" signature sign r.pdf pem.pdf --key signer.key --cert signer-chain.pem
+"$M" signature verify pem.pdf --trust ca.pem --json >vp.json
+[ "$(json vp.json '[(s["valid"], s["trusted"]) for s in j]')" = "[(True, True)]" ] || fail "ours: PEM-signed file"
+# a key with another's certificate: refused, nothing written
+if "$M" signature sign r.pdf mism.pdf --key signer.key --cert org.pem 2>/dev/null; then
+	fail "signed with a key that is not the certificate's"
+fi
+[ ! -e mism.pdf ] || fail "a file was written with a mismatched key"
+# a catalog inside an object stream (not read yet): refused cleanly, nothing written
+qpdf --object-streams=generate r.pdf objstm.pdf
+if "$M" signature sign objstm.pdf objstm-s.pdf --p12 signer.p12 --password-file pw 2>/dev/null; then
+	fail "signed a PDF whose catalog it cannot read"
+fi
+[ ! -e objstm-s.pdf ] || fail "a file was written for a PDF it cannot read"
+
 echo "test_pades_cli: ok"

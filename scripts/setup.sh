@@ -8,6 +8,8 @@ pkgs=(
   libevent-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
   libutf8proc-dev libssl-dev libcmocka-dev libcurl4-openssl-dev
   zlib1g-dev libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2 poppler-utils
+  # signatures: qpdf checks signed files, certutil makes pdfsig's NSS database of test anchors
+  qpdf libnss3-tools
   nodejs npm curl chromium python3-yaml
   postgresql libpq-dev
   # the package and its test (dpkg-shlibdeps, systemd-analyze, strace), the version stamp and the skew test

@@ -26,6 +26,8 @@ int mc_cli_calendar(int argc, char **argv);
 int mc_cli_config(int argc, char **argv);
 int mc_cli_report(int argc, char **argv);
 int mc_cli_demo(int argc, char **argv);
+/* `motcua signature sign|verify`: PAdES signatures (cli/signature.c). */
+int mc_cli_signature(int argc, char **argv);
 /* Anchors every dossier changed since the last anchor (app/audit.h), signed
  * with audit_key_file when the configuration (environment) names one; after
  * init and demo. Returns 0 or prints why not. */

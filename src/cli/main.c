@@ -42,6 +42,10 @@ static void usage(FILE *out)
 	      "  calendar due --from YYYY-MM-DDTHH:MM --hours N [--cutoff HH:MM] [--db PATH] [--json]\n"
 	      "  report reform --db PATH --from YYYY-MM-DD --to YYYY-MM-DD --format pdf|md [--out FILE]\n"
 	      "                                           the administrative-reform report of a period\n"
+	      "  signature sign IN.pdf OUT.pdf (--p12 FILE | --key KEY.pem --cert CERT.pem) [--password-file F]\n"
+	      "                                           sign a PDF (PAdES, an incremental update)\n"
+	      "  signature verify FILE.pdf [--trust CA.pem] [--json]\n"
+	      "                                           check every signature of a PDF (exit 1 when one is invalid)\n"
 	      "  demo --db PATH --dossiers N [--year YYYY] [--seed S]\n"
 	      "                                           add N generated dossiers of a year to a demo database\n"
 	      "  config [--config FILE]                    print the effective settings\n"
@@ -77,6 +81,8 @@ int main(int argc, char **argv)
 		return mc_cli_user(argc - 2, argv + 2);
 	if (strcmp(cmd, "report") == 0)
 		return mc_cli_report(argc - 2, argv + 2);
+	if (strcmp(cmd, "signature") == 0)
+		return mc_cli_signature(argc - 2, argv + 2);
 	if (strcmp(cmd, "demo") == 0)
 		return mc_cli_demo(argc - 2, argv + 2);
 	if (strcmp(cmd, "calendar") == 0)

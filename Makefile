@@ -59,7 +59,7 @@ clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
 
 format:
-	@clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
+	@clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')
 
 .PHONY: bench
 bench: build

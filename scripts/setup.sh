@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(
-  build-essential cmake pkg-config clang libclang-rt-14-dev
+  build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
   libevent-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
   libutf8proc-dev libssl-dev libcmocka-dev libcurl4-openssl-dev
   zlib1g-dev libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2 poppler-utils

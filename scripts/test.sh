@@ -11,6 +11,13 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # fontconfig's caches outlive the process (see tests/lsan.supp).
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 
+echo "== the C files as .clang-format lays them out (make format)"
+mapfile -t c_files < <(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')
+if ! clang-format --dry-run --Werror "${c_files[@]}"; then
+  echo "test: run make format and commit the result" >&2
+  exit 1
+fi
+
 echo "== unit tests"
 (cd build && ctest --output-on-failure -j "$(nproc)")
 

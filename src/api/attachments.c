@@ -11,12 +11,12 @@ static const struct {
 	const char *magic;
 	size_t len;
 } types[] = {
-	{"application/pdf", "%PDF-", 5},
-	{"image/png", "\x89PNG\r\n\x1a\n", 8},
-	{"image/jpeg", "\xff\xd8\xff", 3},
-	{"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\x03\x04", 4},
-	{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04", 4},
-	{"application/msword", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8},
+    {"application/pdf", "%PDF-", 5},
+    {"image/png", "\x89PNG\r\n\x1a\n", 8},
+    {"image/jpeg", "\xff\xd8\xff", 3},
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\x03\x04", 4},
+    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04", 4},
+    {"application/msword", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8},
 };
 
 typedef struct {
@@ -56,8 +56,9 @@ static void upload_after(mc_req *r, int rc, void *payload)
 		mc_reply_err(r, &u->refused, "the upload");
 		return;
 	}
-	mc_reply_json(r, 201, json_pack("{s:s, s:I, s:s}", "sha256", u->sha256, "size", (json_int_t)u->size, "mime",
-					u->mime));
+	mc_reply_json(
+	    r, 201,
+	    json_pack("{s:s, s:I, s:s}", "sha256", u->sha256, "size", (json_int_t)u->size, "mime", u->mime));
 }
 
 void mc_api_attachment_upload(mc_req *r)
@@ -81,7 +82,8 @@ void mc_api_attachment_upload(mc_req *r)
 		if (strcasecmp(mime, types[i].mime) != 0)
 			continue;
 		if (len < types[i].len || memcmp(data, types[i].magic, types[i].len) != 0) {
-			mc_reply_problem(r, MC_PROB_UNSUPPORTED_FILE, "the content is not %s as declared", types[i].mime);
+			mc_reply_problem(r, MC_PROB_UNSUPPORTED_FILE, "the content is not %s as declared",
+					 types[i].mime);
 			return;
 		}
 		upload *u = mc_req_own(r, mc_xcalloc(1, sizeof *u));

@@ -76,8 +76,8 @@ static void reply_year(mc_req *r, int year, const mc_time_ctx *tc, const mc_due_
 	/* After a change: the open dossiers whose due times it moved (app/due.h). */
 	if (recomputed)
 		json_object_set_new(body, "recomputed",
-				    json_pack("{s:I, s:I}", "checked", (json_int_t)recomputed->checked, "dossiers",
-					      (json_int_t)recomputed->recomputed));
+				    json_pack("{s:I, s:I}", "checked", (json_int_t)recomputed->checked,
+					      "dossiers", (json_int_t)recomputed->recomputed));
 	mc_reply_json(r, 200, body);
 }
 
@@ -112,7 +112,8 @@ static int set_year_write(mc_store *st, void *payload)
 	/* The open dossiers it concerns, in the same transaction: a calendar
 	 * and due times computed on another are never seen together. */
 	if (rc == 0)
-		rc = mc_app_due_recompute_year(st, w->year, &w->actor, w->public_url, mc_now(), &w->recomputed);
+		rc = mc_app_due_recompute_year(st, w->year, &w->actor, w->public_url, mc_now(),
+					       &w->recomputed);
 	return rc;
 }
 
@@ -155,27 +156,31 @@ void mc_api_calendar_set_year(mc_req *r)
 			return;
 		int64_t t;
 		int y, m, d;
-		if (mc_time_parse(&t, date) != 0 || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3 || y != w->year) {
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%sdate must be a date (YYYY-MM-DD) in %d", where,
-					 w->year);
+		if (mc_time_parse(&t, date) != 0 || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3 ||
+		    y != w->year) {
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%sdate must be a date (YYYY-MM-DD) in %d",
+					 where, w->year);
 			return;
 		}
 		mc_day_entry *e = &w->days[i];
 		e->day = mc_days_from_civil(y, m, d);
 		for (size_t k = 0; k < i; k++) {
 			if (w->days[k].day == e->day) {
-				mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%sdate %s is listed twice", where, date);
+				mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%sdate %s is listed twice", where,
+						 date);
 				return;
 			}
 		}
 		if (mc_day_kind_parse(&e->kind, kind) != 0) {
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%skind must be holiday, compensatory or workday", where);
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+					 "%skind must be holiday, compensatory or workday", where);
 			return;
 		}
 		int wd = mc_weekday(e->day);
 		if (e->kind == MC_DAY_WORKDAY && wd != 0 && wd != 6) {
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%s%s is a weekday; only a weekend day can be a workday",
-					 where, date);
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+					 "%s%s is a weekday; only a weekend day can be a workday", where,
+					 date);
 			return;
 		}
 		/* The request owns the name until its write has run. */
@@ -201,7 +206,8 @@ static int hhmm(const char *s, int *out)
 {
 	int h, m;
 	char tail;
-	if (!s || sscanf(s, "%2d:%2d%c", &h, &m, &tail) != 2 || strlen(s) != 5 || h > 23 || m > 59 || h < 0 || m < 0)
+	if (!s || sscanf(s, "%2d:%2d%c", &h, &m, &tail) != 2 || strlen(s) != 5 || h > 23 || m > 59 || h < 0 ||
+	    m < 0)
 		return MC_EINVAL;
 	*out = h * 60 + m;
 	return 0;
@@ -244,6 +250,7 @@ void mc_api_calendar_due(mc_req *r)
 	const mc_workcal *wc = mc_time_ctx_calendar(tc);
 	int64_t start = mc_deadline_start(wc, oh, t, cutoff);
 	int64_t due = mc_deadline_due(wc, oh, t, (int32_t)hours, cutoff);
-	mc_reply_json(r, 200, json_pack("{s:o, s:o, s:o, s:I}", "from", mc_api_time(t), "start", mc_api_time(start),
-					"due", mc_api_time(due), "hours", (json_int_t)hours));
+	mc_reply_json(r, 200,
+		      json_pack("{s:o, s:o, s:o, s:I}", "from", mc_api_time(t), "start", mc_api_time(start),
+				"due", mc_api_time(due), "hours", (json_int_t)hours));
 }

@@ -122,11 +122,12 @@ static json_t *day_json(int32_t day)
 
 json_t *mc_api_unit_json(const mc_unit *u, const char *parent_code)
 {
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:o, s:o}", "code", text(u->code), "name",
-			 text(u->name), "level", text(u->level), "parent", parent_code, "province_code",
-			 text(u->province_code), "office_hours", text_or_null(u->office_hours), "address",
-			 text_or_null(u->address), "phone", text_or_null(u->phone), "valid_from",
-			 day_json(u->valid_from), "valid_to", day_json(u->valid_to));
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:o, s:o}", "code", text(u->code),
+			 "name", text(u->name), "level", text(u->level), "parent", parent_code,
+			 "province_code", text(u->province_code), "office_hours",
+			 text_or_null(u->office_hours), "address", text_or_null(u->address), "phone",
+			 text_or_null(u->phone), "valid_from", day_json(u->valid_from), "valid_to",
+			 day_json(u->valid_to));
 }
 
 void mc_api_unit_own(mc_req *r, mc_unit *u)
@@ -260,10 +261,10 @@ json_t *mc_api_timeliness(const mc_time_ctx *tc, const mc_dossier *d, int64_t no
 }
 
 static const char *const rating_criteria[MC_RATE_COUNT_] = {
-	[MC_RATE_TOTAL_TIME] = "total_time",	 [MC_RATE_AGENCY_TIME] = "agency_time",
-	[MC_RATE_CONTACTS] = "contacts",	 [MC_RATE_AGENCIES] = "agencies",
-	[MC_RATE_RECEPTION] = "reception",	 [MC_RATE_TRANSPARENCY] = "transparency",
-	[MC_RATE_ATTITUDE] = "attitude",
+    [MC_RATE_TOTAL_TIME] = "total_time", [MC_RATE_AGENCY_TIME] = "agency_time",
+    [MC_RATE_CONTACTS] = "contacts",	 [MC_RATE_AGENCIES] = "agencies",
+    [MC_RATE_RECEPTION] = "reception",	 [MC_RATE_TRANSPARENCY] = "transparency",
+    [MC_RATE_ATTITUDE] = "attitude",
 };
 
 const char *mc_api_rating_criterion(int i)
@@ -299,7 +300,8 @@ static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d, bool fresh)
 		json_object_set_new(j, "rating", mc_api_rating_json(&rt));
 	mc_rating_clear(&rt);
 	bool owner = actor.role == MC_ROLE_CITIZEN && d->owner_id != 0 && d->owner_id == actor.user_id;
-	json_object_set_new(j, "can_rate", json_boolean(owner && d->state == MC_ST_RETURNED && rc == MC_ENOTFOUND));
+	json_object_set_new(j, "can_rate",
+			    json_boolean(owner && d->state == MC_ST_RETURNED && rc == MC_ENOTFOUND));
 	/* The fee: the latest payment, and what is still owed while the dossier waits for it. */
 	mc_payment pay = {0};
 	bool has_payment = !fresh && mc_store_payment_latest(mc_req_store(r), &pay, d->id) == 0;
@@ -321,20 +323,23 @@ static json_t *dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 	if (!proc_name && mc_store_procedure_get_id(st, &p, d->procedure_id, false) == 0)
 		proc_name = p.name;
 	json_t *j = json_pack(
-		"{s:s, s:{s:s, s:s?}, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:i, s:I, s:o, s:o, "
-		"s:o, s:o, s:o, s:o, s:o, s:i}",
-		"code", d->code, "procedure", "code", d->procedure_code, "name", proc_name, "state",
-		mc_state_name((mc_state)d->state), "national_status", d->state, "channel",
-		mc_channel_name((mc_channel)d->channel), "receiving_unit", mc_api_unit_ref(mc_req_time(r), d->receiving_unit_id),
-		"current_unit", mc_api_unit_ref(mc_req_time(r), d->current_unit_id), "applicant", "name", d->applicant_name,
-		"id_number", d->applicant_id_number[0] ? d->applicant_id_number : NULL, "phone",
-		d->applicant_phone[0] ? d->applicant_phone : NULL, "email",
-		d->applicant_email[0] ? d->applicant_email : NULL, "address",
-		d->applicant_address[0] ? d->applicant_address : NULL, "duration_hours", d->duration_hours,
-		"version", (json_int_t)d->version, "submitted_at", mc_api_time(d->submitted_at), "received_at",
-		mc_api_time(d->received_at), "due_at", mc_api_time(d->due_at), "paused_at", mc_api_time(d->paused_at),
-		"finished_at", mc_api_time(d->finished_at), "returned_at", mc_api_time(d->returned_at), "timeliness",
-		mc_api_timeliness(mc_req_time(r), d, mc_now()), "step", d->step);
+	    "{s:s, s:{s:s, s:s?}, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:i, s:I, s:o, "
+	    "s:o, "
+	    "s:o, s:o, s:o, s:o, s:o, s:i}",
+	    "code", d->code, "procedure", "code", d->procedure_code, "name", proc_name, "state",
+	    mc_state_name((mc_state)d->state), "national_status", d->state, "channel",
+	    mc_channel_name((mc_channel)d->channel), "receiving_unit",
+	    mc_api_unit_ref(mc_req_time(r), d->receiving_unit_id), "current_unit",
+	    mc_api_unit_ref(mc_req_time(r), d->current_unit_id), "applicant", "name", d->applicant_name,
+	    "id_number", d->applicant_id_number[0] ? d->applicant_id_number : NULL, "phone",
+	    d->applicant_phone[0] ? d->applicant_phone : NULL, "email",
+	    d->applicant_email[0] ? d->applicant_email : NULL, "address",
+	    d->applicant_address[0] ? d->applicant_address : NULL, "duration_hours", d->duration_hours,
+	    "version", (json_int_t)d->version, "submitted_at", mc_api_time(d->submitted_at), "received_at",
+	    mc_api_time(d->received_at), "due_at", mc_api_time(d->due_at), "paused_at",
+	    mc_api_time(d->paused_at), "finished_at", mc_api_time(d->finished_at), "returned_at",
+	    mc_api_time(d->returned_at), "timeliness", mc_api_timeliness(mc_req_time(r), d, mc_now()), "step",
+	    d->step);
 	mc_procedure_clear(&p);
 	if (d->statutory_due_at)
 		json_object_set_new(j, "statutory_due_at", mc_api_time(d->statutory_due_at));
@@ -362,14 +367,14 @@ static json_t *dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 		json_t *docs = json_array();
 		for (size_t i = 0; i < d->n_docs; i++) {
 			const mc_dossier_doc *doc = &d->docs[i];
-			json_t *dj = json_pack("{s:i, s:s, s:i, s:i, s:s}", "seq", doc->seq, "name", doc->name,
-					       "originals", doc->originals, "copies", doc->copies, "kind",
-					       doc->kind[0] ? doc->kind : "input");
+			json_t *dj = json_pack("{s:i, s:s, s:i, s:i, s:s}", "seq", doc->seq, "name",
+					       doc->name, "originals", doc->originals, "copies", doc->copies,
+					       "kind", doc->kind[0] ? doc->kind : "input");
 			if (doc->sha256[0]) {
 				json_object_set_new(dj, "attachment",
-						    json_pack("{s:s, s:s, s:s, s:I}", "sha256", doc->sha256, "filename",
-							      doc->filename, "mime", doc->mime, "size",
-							      (json_int_t)doc->size));
+						    json_pack("{s:s, s:s, s:s, s:I}", "sha256", doc->sha256,
+							      "filename", doc->filename, "mime", doc->mime,
+							      "size", (json_int_t)doc->size));
 			}
 			json_array_append_new(docs, dj);
 		}
@@ -379,13 +384,14 @@ static json_t *dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 	if (ev) {
 		json_t *events = json_array();
 		for (size_t i = 0; i < n_ev; i++) {
-			json_t *e = json_pack("{s:o, s:s, s:s?, s:s, s:o, s:s?, s:s?}", "at", mc_api_time(ev[i].at),
-					      "action", ev[i].action, "from",
-					      ev[i].from_state ? mc_state_name((mc_state)ev[i].from_state) : NULL, "to",
-					      mc_state_name((mc_state)ev[i].to_state), "unit",
-					      mc_api_unit_ref(mc_req_time(r), ev[i].unit_id), "actor",
-					      ev[i].actor_name[0] ? ev[i].actor_name : NULL, "note",
-					      ev[i].note[0] ? ev[i].note : NULL);
+			json_t *e =
+			    json_pack("{s:o, s:s, s:s?, s:s, s:o, s:s?, s:s?}", "at", mc_api_time(ev[i].at),
+				      "action", ev[i].action, "from",
+				      ev[i].from_state ? mc_state_name((mc_state)ev[i].from_state) : NULL,
+				      "to", mc_state_name((mc_state)ev[i].to_state), "unit",
+				      mc_api_unit_ref(mc_req_time(r), ev[i].unit_id), "actor",
+				      ev[i].actor_name[0] ? ev[i].actor_name : NULL, "note",
+				      ev[i].note[0] ? ev[i].note : NULL);
 			json_array_append_new(events, e);
 		}
 		json_object_set_new(j, "events", events);

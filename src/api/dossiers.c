@@ -31,11 +31,11 @@ static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size
 		char where[48];
 		snprintf(where, sizeof where, "documents[%zu].", i);
 		mc_field spec[] = {
-			{"name", MC_F_STRING, true, 1, MC_LIMIT_DOSSIER_DOC_NAME, &name, 0},
-			{"originals", MC_F_INT, false, 0, 100, &originals, 0},
-			{"copies", MC_F_INT, false, 0, 100, &copies, 0},
-			{"attachment", MC_F_STRING, false, 64, 64, &attachment, 0},
-			{"filename", MC_F_STRING, false, 1, MC_LIMIT_DOSSIER_DOC_FILENAME, &filename, 0},
+		    {"name", MC_F_STRING, true, 1, MC_LIMIT_DOSSIER_DOC_NAME, &name, 0},
+		    {"originals", MC_F_INT, false, 0, 100, &originals, 0},
+		    {"copies", MC_F_INT, false, 0, 100, &copies, 0},
+		    {"attachment", MC_F_STRING, false, 64, 64, &attachment, 0},
+		    {"filename", MC_F_STRING, false, 1, MC_LIMIT_DOSSIER_DOC_FILENAME, &filename, 0},
 		};
 		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
 			return -1;
@@ -48,7 +48,8 @@ static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size
 			int64_t size = 0;
 			bool usable = false;
 			char mime[64];
-			int rc = mc_store_attachment_stat(mc_req_store(r), &size, mime, sizeof mime, attachment);
+			int rc =
+			    mc_store_attachment_stat(mc_req_store(r), &size, mime, sizeof mime, attachment);
 			/* Someone else's upload is no more known to this caller than a
 			 * file never uploaded: the same answer for both. */
 			if (rc == 0)
@@ -70,7 +71,8 @@ static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size
 			}
 			/* 64 hex digits: attachment_stat refuses anything else. */
 			if (mc_strlcpy(d->sha256, attachment, sizeof d->sha256) != 0) {
-				mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%sattachment must be a SHA-256 digest", where);
+				mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+						 "%sattachment must be a SHA-256 digest", where);
 				return -1;
 			}
 			d->mime = mc_req_own(r, mc_xstrdup(mime));
@@ -274,20 +276,22 @@ void mc_api_dossier_create(mc_req *r)
 	const char *procedure = NULL, *channel = NULL, *unit = NULL;
 	json_t *applicant = NULL, *documents = NULL;
 	mc_field spec[] = {
-		{"procedure_code", MC_F_STRING, true, 1, 31, &procedure, 0},
-		{"channel", MC_F_STRING, true, 1, 15, &channel, 0},
-		{"unit", MC_F_STRING, false, 1, 24, &unit, 0},
-		{"applicant", MC_F_OBJECT, true, 0, 0, &applicant, 0},
-		{"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents, 0},
+	    {"procedure_code", MC_F_STRING, true, 1, 31, &procedure, 0},
+	    {"channel", MC_F_STRING, true, 1, 15, &channel, 0},
+	    {"unit", MC_F_STRING, false, 1, 24, &unit, 0},
+	    {"applicant", MC_F_OBJECT, true, 0, 0, &applicant, 0},
+	    {"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
 	mc_field who[] = {
 	    {"name", MC_F_NAME, true, 1, MC_LIMIT_DOSSIER_APPLICANT_NAME, &j->in.applicant_name, 0},
-	    {"id_number", MC_F_ID_NUMBER, false, 1, MC_LIMIT_DOSSIER_APPLICANT_ID_NUMBER, &j->in.applicant_id_number, 0},
+	    {"id_number", MC_F_ID_NUMBER, false, 1, MC_LIMIT_DOSSIER_APPLICANT_ID_NUMBER,
+	     &j->in.applicant_id_number, 0},
 	    {"phone", MC_F_PHONE, false, 1, MC_LIMIT_DOSSIER_APPLICANT_PHONE, &j->in.applicant_phone, 0},
 	    {"email", MC_F_EMAIL, false, 3, MC_LIMIT_DOSSIER_APPLICANT_EMAIL, &j->in.applicant_email, 0},
-	    {"address", MC_F_STRING, false, 1, MC_LIMIT_DOSSIER_APPLICANT_ADDRESS, &j->in.applicant_address, 0},
+	    {"address", MC_F_STRING, false, 1, MC_LIMIT_DOSSIER_APPLICANT_ADDRESS, &j->in.applicant_address,
+	     0},
 	};
 	if (mc_fields_or_reply(r, applicant, "applicant.", who, MC_ARRAY_LEN(who)) != 0)
 		return;
@@ -338,7 +342,8 @@ void mc_api_dossiers_list(mc_req *r)
 	if (state) {
 		mc_state s;
 		if (mc_state_parse(&s, state) != 0) {
-			mc_reply_problem(r, MC_PROB_INVALID_QUERY, "state %s is not one of the ten dossier states", state);
+			mc_reply_problem(r, MC_PROB_INVALID_QUERY,
+					 "state %s is not one of the ten dossier states", state);
 			return;
 		}
 		q.state = (int)s;
@@ -370,7 +375,8 @@ void mc_api_dossiers_list(mc_req *r)
 				return;
 			}
 			if (!mc_api_in_scope(r, unit_id)) {
-				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "unit %s is outside your unit's scope", unit);
+				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
+						 "unit %s is outside your unit's scope", unit);
 				return;
 			}
 			q.unit_id = unit_id;
@@ -394,8 +400,9 @@ void mc_api_dossiers_list(mc_req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, mc_api_dossier_json(r, &list[i], false, NULL, 0));
 	mc_dossier_free_list(list, n);
-	mc_reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
-					(json_int_t)limit, "offset", (json_int_t)offset));
+	mc_reply_json(r, 200,
+		      json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
+				(json_int_t)limit, "offset", (json_int_t)offset));
 }
 
 /* Loads the dossier named in the path and checks the caller may see it;
@@ -496,14 +503,14 @@ void mc_api_dossier_action(mc_req *r)
 	const char *action = NULL, *to_unit = NULL, *handler = NULL, *outcome = NULL;
 	json_t *documents = NULL;
 	mc_field spec[] = {
-		{"action", MC_F_STRING, true, 1, 31, &action, 0},
-		{"note", MC_F_TEXT, false, 1, MC_LIMIT_DOSSIER_NOTE, &j->act.note, 0},
-		{"to_unit", MC_F_STRING, false, 1, 24, &to_unit, 0},
-		{"handler", MC_F_STRING, false, 1, 63, &handler, 0},
-		{"outcome", MC_F_STRING, false, 1, 15, &outcome, 0},
-		{"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents, 0},
-		/* VND; at most a thousand billion, far above any fee */
-		{"amount", MC_F_INT, false, 1, INT64_C(1000000000000), &j->act.amount, 0},
+	    {"action", MC_F_STRING, true, 1, 31, &action, 0},
+	    {"note", MC_F_TEXT, false, 1, MC_LIMIT_DOSSIER_NOTE, &j->act.note, 0},
+	    {"to_unit", MC_F_STRING, false, 1, 24, &to_unit, 0},
+	    {"handler", MC_F_STRING, false, 1, 63, &handler, 0},
+	    {"outcome", MC_F_STRING, false, 1, 15, &outcome, 0},
+	    {"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents, 0},
+	    /* VND; at most a thousand billion, far above any fee */
+	    {"amount", MC_F_INT, false, 1, INT64_C(1000000000000), &j->act.amount, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
@@ -541,12 +548,14 @@ void mc_api_dossier_action(mc_req *r)
 	mc_may may = mc_app_dossier_may(mc_req_time(r), &j->actor, &d, j->act.action);
 	mc_dossier_clear(&d);
 	if (if_match && if_match != version) {
-		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "the dossier is at version %lld, not %lld; reload it",
-				 (long long)version, (long long)if_match);
+		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED,
+				 "the dossier is at version %lld, not %lld; reload it", (long long)version,
+				 (long long)if_match);
 		return;
 	}
 	if (may == MC_MAY_NOT_SCOPE) {
-		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the dossier is at a unit outside your scope for %s", action);
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
+				 "the dossier is at a unit outside your scope for %s", action);
 		return;
 	}
 	if (to_unit) {
@@ -620,15 +629,17 @@ static json_t *public_view(mc_req *r, const char *code, int *rc, int64_t *versio
 	mc_text_mask_name(&masked, d.applicant_name);
 	json_t *timeline = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(timeline, json_pack("{s:o, s:s, s:s, s:i, s:o}", "at", mc_api_time(ev[i].at),
-							  "action", ev[i].action, "state",
-							  mc_state_name((mc_state)ev[i].to_state), "national_status",
-							  ev[i].to_state, "unit", mc_api_unit_ref(tc, ev[i].unit_id)));
-	j = json_pack("{s:s, s:{s:s, s:s?}, s:o, s:o, s:s, s:i, s:s?, s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "code",
-		      d.code, "procedure", "code", d.procedure_code, "name", proc_name, "receiving_unit",
-		      mc_api_unit_ref(tc, d.receiving_unit_id), "current_unit", mc_api_unit_ref(tc, d.current_unit_id),
-		      "state", mc_state_name((mc_state)d.state), "national_status", d.state, "applicant_name", masked,
-		      "submitted_at", mc_api_time(d.submitted_at), "received_at", mc_api_time(d.received_at), "due_at",
+		json_array_append_new(timeline,
+				      json_pack("{s:o, s:s, s:s, s:i, s:o}", "at", mc_api_time(ev[i].at),
+						"action", ev[i].action, "state",
+						mc_state_name((mc_state)ev[i].to_state), "national_status",
+						ev[i].to_state, "unit", mc_api_unit_ref(tc, ev[i].unit_id)));
+	j = json_pack("{s:s, s:{s:s, s:s?}, s:o, s:o, s:s, s:i, s:s?, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+		      "code", d.code, "procedure", "code", d.procedure_code, "name", proc_name,
+		      "receiving_unit", mc_api_unit_ref(tc, d.receiving_unit_id), "current_unit",
+		      mc_api_unit_ref(tc, d.current_unit_id), "state", mc_state_name((mc_state)d.state),
+		      "national_status", d.state, "applicant_name", masked, "submitted_at",
+		      mc_api_time(d.submitted_at), "received_at", mc_api_time(d.received_at), "due_at",
 		      mc_api_time(d.due_at), "finished_at", mc_api_time(d.finished_at), "returned_at",
 		      mc_api_time(d.returned_at), "timeline", timeline, "version", (json_int_t)d.version);
 	json_object_set_new(j, "timeliness", mc_api_timeliness(tc, &d, mc_now()));
@@ -680,8 +691,8 @@ static const char *typed_code(mc_req *r, const char *code)
 	/* Most codes come as printed (from the receipt's QR code, a link): then
 	 * there is nothing to copy, on the lookup's hot path. */
 	size_t plain = 0;
-	while (plain < len && code[plain] != ' ' && code[plain] != '\t' && (unsigned char)code[plain] != 0xe2 &&
-	       !(code[plain] >= 'a' && code[plain] <= 'z'))
+	while (plain < len && code[plain] != ' ' && code[plain] != '\t' &&
+	       (unsigned char)code[plain] != 0xe2 && !(code[plain] >= 'a' && code[plain] <= 'z'))
 		plain++;
 	if (plain == len)
 		return code;

@@ -25,8 +25,8 @@ static const char *const finish_vi[] = {
  * their papers from the province. */
 const char *mc_api_unit_place(const mc_time_ctx *tc, const mc_unit *u)
 {
-	static const char *const kinds[] = {"tỉnh ", "thành phố ", "thị xã ", "huyện ", "xã ", "phường ",
-					    "thị trấn ", "TP ", "TX "};
+	static const char *const kinds[] = {"tỉnh ",   "thành phố ", "thị xã ", "huyện ", "xã ",
+					    "phường ", "thị trấn ",  "TP ",	"TX "};
 	for (int depth = 0; u && depth < 8; depth++) {
 		if (strncmp(u->name, "UBND ", 5) == 0) {
 			const char *rest = u->name + 5;
@@ -164,7 +164,8 @@ void mc_api_dossier_form(mc_req *r)
 	switch (f.kind) {
 	case MC_FORM_RECEIPT:
 		if (!d.received_at) {
-			mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION, "the dossier has not been received yet");
+			mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION,
+					 "the dossier has not been received yet");
 			goto cleanup;
 		}
 		e = last_event(ev, n_ev, d.channel == MC_CH_ONLINE ? "receive" : "create");
@@ -173,7 +174,8 @@ void mc_api_dossier_form(mc_req *r)
 	case MC_FORM_SUPPLEMENT:
 		e = last_event(ev, n_ev, "request_supplement");
 		if (!e) {
-			mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION, "no supplement was requested for this dossier");
+			mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION,
+					 "no supplement was requested for this dossier");
 			goto cleanup;
 		}
 		f.reason = e->note;
@@ -226,15 +228,17 @@ void mc_api_dossier_form(mc_req *r)
 		const char *new_due = mc_req_query(r, "new_due");
 		int64_t t = 0;
 		if (new_due && mc_time_parse(&t, new_due) != 0) {
-			mc_reply_problem(r, MC_PROB_INVALID_QUERY, "new_due must be a local time YYYY-MM-DDTHH:MM");
+			mc_reply_problem(r, MC_PROB_INVALID_QUERY,
+					 "new_due must be a local time YYYY-MM-DDTHH:MM");
 			goto cleanup;
 		}
 		/* Without a date given: two working days from now. */
 		f.new_due_at = t ? t
-				 : mc_deadline_add(mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d.receiving_unit_id),
-						   mc_deadline_start(mc_time_ctx_calendar(tc),
-								     mc_time_ctx_hours(tc, d.receiving_unit_id), now, -1),
-						   16 * 60);
+				 : mc_deadline_add(
+				       mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d.receiving_unit_id),
+				       mc_deadline_start(mc_time_ctx_calendar(tc),
+							 mc_time_ctx_hours(tc, d.receiving_unit_id), now, -1),
+				       16 * 60);
 		f.reason = reason;
 		f.parent_unit = parent_upper;
 		f.desk = unit_upper;
@@ -254,7 +258,8 @@ void mc_api_dossier_form(mc_req *r)
 			const mc_unit *to = mc_time_ctx_unit(tc, x->unit_id);
 			mc_form_step *s = &steps[f.n_steps++];
 			s->from_unit = from ? from->name : "";
-			s->to_unit = strcmp(x->action, "return") == 0 ? "Người nộp hồ sơ" : (to ? to->name : "");
+			s->to_unit =
+			    strcmp(x->action, "return") == 0 ? "Người nộp hồ sơ" : (to ? to->name : "");
 			s->at = x->at;
 			s->result =
 			    !d.due_at ? "" : finish_vi[mc_deadline_classify_finished(x->at, d.due_at)];
@@ -335,7 +340,10 @@ void mc_api_register_form(mc_req *r)
 		mc_dossier *page = NULL;
 		size_t n = 0;
 		int64_t total = 0;
-		mc_dossier_query q = {.unit_id = unit_id, .received_from = from, .received_to = to, .limit = 200,
+		mc_dossier_query q = {.unit_id = unit_id,
+				      .received_from = from,
+				      .received_to = to,
+				      .limit = 200,
 				      .offset = offset};
 		int rc = mc_store_dossier_list(mc_req_store(r), &page, &n, &total, &q);
 		if (rc != 0) {
@@ -356,7 +364,7 @@ void mc_api_register_form(mc_req *r)
 	qsort(all, n_all, sizeof *all, by_received);
 	mc_form_row *rows = mc_xcalloc(n_all ? n_all : 1, sizeof *rows);
 	mc_procedure *procs = mc_xcalloc(n_all ? n_all : 1, sizeof *procs);
-	char (*notes)[64] = mc_xcalloc(n_all ? n_all : 1, sizeof *notes);
+	char(*notes)[64] = mc_xcalloc(n_all ? n_all : 1, sizeof *notes);
 	for (size_t i = 0; i < n_all; i++) {
 		const mc_dossier *d = &all[i];
 		mc_store_procedure_get_id(mc_req_store(r), &procs[i], d->procedure_id, false);

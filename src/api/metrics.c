@@ -75,8 +75,9 @@ static int replica_text(mc_buf *out, const mc_replica_status *rs)
 void mc_api_metrics(mc_req *r)
 {
 	if (!mc_req_may_read_metrics(r)) {
-		mc_reply_problem(r, MC_PROB_FORBIDDEN,
-				 "/metrics is open to the addresses in metrics_allow or with the metrics_token");
+		mc_reply_problem(
+		    r, MC_PROB_FORBIDDEN,
+		    "/metrics is open to the addresses in metrics_allow or with the metrics_token");
 		return;
 	}
 	int64_t by_state[11], overdue = 0, depth = 0;
@@ -85,8 +86,8 @@ void mc_api_metrics(mc_req *r)
 	/* The figures read from the database are left out while it does not
 	 * answer: the rest (connections lost and made again, the replica, the
 	 * requests) is what an operator looks at during the outage. */
-	bool db_up = mc_store_gauges(st, by_state, &overdue, mc_now()) == 0 &&
-		     mc_store_outbox_depth(st, &depth) == 0;
+	bool db_up =
+	    mc_store_gauges(st, by_state, &overdue, mc_now()) == 0 && mc_store_outbox_depth(st, &depth) == 0;
 	mc_store_schema_latest(st, &latest);
 	uint64_t sent = 0, failed = 0;
 	mc_jobs_delivery_counts(&sent, &failed);
@@ -125,13 +126,14 @@ void mc_api_metrics(mc_req *r)
 		for (int s = 1; s <= 10; s++)
 			rc |= mc_buf_addf(&out, "motcua_dossiers{state=\"%s\",code=\"%d\"} %lld\n",
 					  mc_state_name((mc_state)s), s, (long long)by_state[s]);
-		rc |= mc_buf_addf(
-		    &out,
-		    "# HELP motcua_dossiers_overdue Open dossiers past their due time by law, clock running.\n"
-		    "# TYPE motcua_dossiers_overdue gauge\nmotcua_dossiers_overdue %lld\n"
-		    "# HELP motcua_outbox_pending Messages to applicants waiting for delivery.\n"
-		    "# TYPE motcua_outbox_pending gauge\nmotcua_outbox_pending %lld\n",
-		    (long long)overdue, (long long)depth);
+		rc |=
+		    mc_buf_addf(&out,
+				"# HELP motcua_dossiers_overdue Open dossiers past their due time by law, "
+				"clock running.\n"
+				"# TYPE motcua_dossiers_overdue gauge\nmotcua_dossiers_overdue %lld\n"
+				"# HELP motcua_outbox_pending Messages to applicants waiting for delivery.\n"
+				"# TYPE motcua_outbox_pending gauge\nmotcua_outbox_pending %lld\n",
+				(long long)overdue, (long long)depth);
 	}
 	rc |= mc_buf_addf(
 	    &out,
@@ -144,7 +146,8 @@ void mc_api_metrics(mc_req *r)
 	    "# HELP motcua_payment_test_provider 1 when fees are paid to the in-process "
 	    "test provider, which takes no money (payment_test_provider).\n"
 	    "# TYPE motcua_payment_test_provider gauge\nmotcua_payment_test_provider %d\n",
-	    (unsigned long long)sent, (unsigned long long)failed, mc_req_config(r)->payment.test_provider ? 1 : 0);
+	    (unsigned long long)sent, (unsigned long long)failed,
+	    mc_req_config(r)->payment.test_provider ? 1 : 0);
 	rc |= group_text(&out, &group);
 	rc |= mc_buf_addf(
 	    &out,

@@ -110,7 +110,8 @@ void mc_api_procedure_fields(mc_req *r)
 {
 	const char *level = mc_req_query(r, "level");
 	if (level && !level_valid(level, strlen(level))) {
-		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "level must be province, department, district or commune");
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY,
+				 "level must be province, department, district or commune");
 		return;
 	}
 	mc_proc_field *list = NULL;
@@ -157,8 +158,8 @@ static bool proc_code_valid(const char *s)
 		return false;
 	for (; *s; s++) {
 		char c = *s;
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' ||
-		      c == '-' || c == '_'))
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      c == '.' || c == '-' || c == '_'))
 			return false;
 	}
 	return true;
@@ -204,11 +205,13 @@ static int read_levels_or_reply(mc_req *r, json_t *v, char *out, size_t cap)
 	}
 	for (size_t i = 0; ok && json_is_array(v) && i < json_array_size(v); i++) {
 		json_t *e = json_array_get(v, i);
-		ok = json_is_string(e) && add_level(out, cap, seen, json_string_value(e), strlen(json_string_value(e)));
+		ok = json_is_string(e) &&
+		     add_level(out, cap, seen, json_string_value(e), strlen(json_string_value(e)));
 	}
 	if (!ok) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "levels must list one or more of province, department, district, commune, each once");
+		mc_reply_problem(
+		    r, MC_PROB_INVALID_FIELD,
+		    "levels must list one or more of province, department, district, commune, each once");
 		return -1;
 	}
 	return 0;
@@ -264,12 +267,14 @@ static int read_steps_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 		if (mc_fields_or_reply(r, json_array_get(arr, i), where, spec, MC_ARRAY_LEN(spec)) != 0)
 			return -1;
 		if (!one_of(role, step_roles, MC_ARRAY_LEN(step_roles))) {
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "%srole must be desk, specialist or leader", where);
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+					 "%srole must be desk, specialist or leader", where);
 			return -1;
 		}
 		if (!level_valid(unit_level, strlen(unit_level))) {
 			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-					 "%sunit_level must be province, department, district or commune", where);
+					 "%sunit_level must be province, department, district or commune",
+					 where);
 			return -1;
 		}
 		/* The request's strings, which the store only reads. */
@@ -284,8 +289,8 @@ static int read_steps_or_reply(mc_req *r, json_t *arr, mc_procedure *p)
 	/* The steps share out the statutory time (trình tự thực hiện). */
 	if (n && total != p->duration_hours) {
 		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "the hours of the steps add up to %lld, not to duration_hours (%d)", (long long)total,
-				 p->duration_hours);
+				 "the hours of the steps add up to %lld, not to duration_hours (%d)",
+				 (long long)total, p->duration_hours);
 		return -1;
 	}
 	return 0;
@@ -522,13 +527,14 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 	if (mc_fields_or_reply(r, body, NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return -1;
 	if (path_code && code && strcmp(code, path_code) != 0) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "code %s differs from the code in the path; codes do not change",
-				 code);
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "code %s differs from the code in the path; codes do not change", code);
 		return -1;
 	}
 	if (!path_code && !proc_code_valid(code)) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-				 "code must be letters, digits, dots, dashes or underscores, such as 1.001193");
+		mc_reply_problem(
+		    r, MC_PROB_INVALID_FIELD,
+		    "code must be letters, digits, dots, dashes or underscores, such as 1.001193");
 		return -1;
 	}
 	/* The request's strings, which the store only reads (p is not cleared). */
@@ -548,13 +554,15 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 		unit = json_object_get(unit, "code");
 	if (unit && !json_is_null(unit)) {
 		if (!json_is_string(unit)) {
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "unit must be the code of the owner unit, or null");
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+					 "unit must be the code of the owner unit, or null");
 			return -1;
 		}
 		mc_unit u;
 		int rc = mc_store_unit_by_code(mc_req_store(r), &u, json_string_value(unit));
 		if (rc == MC_ENOTFOUND) {
-			mc_reply_problem(r, MC_PROB_UNKNOWN_UNIT, "unit: no unit has code %.40s", json_string_value(unit));
+			mc_reply_problem(r, MC_PROB_UNKNOWN_UNIT, "unit: no unit has code %.40s",
+					 json_string_value(unit));
 			return -1;
 		}
 		if (rc != 0) {
@@ -562,8 +570,9 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 			return -1;
 		}
 		if (!level_listed(p->levels, u.level)) {
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD, "unit %s is a %s, which is not among the levels %s",
-					 u.code, u.level, p->levels);
+			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+					 "unit %s is a %s, which is not among the levels %s", u.code, u.level,
+					 p->levels);
 			mc_unit_clear(&u);
 			return -1;
 		}
@@ -682,8 +691,8 @@ void mc_api_procedure_template(mc_req *r)
 			doc = &p.docs[i];
 	}
 	if (!doc) {
-		mc_reply_problem(r, MC_PROB_NOT_FOUND, "document %.20s of procedure %s has no form template", seq,
-				 p.code);
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "document %.20s of procedure %s has no form template",
+				 seq, p.code);
 		goto cleanup;
 	}
 	rc = mc_store_attachment_open(mc_req_store(r), &fd, &size, mime, sizeof mime, doc->template_sha256);

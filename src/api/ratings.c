@@ -26,7 +26,8 @@ static void rate_after(mc_req *r, int rc, void *payload)
 {
 	rating_job *j = payload;
 	if (rc == MC_ECONFLICT) {
-		mc_reply_problem(r, MC_PROB_DUPLICATE, "this dossier has been rated already; a rating is given once");
+		mc_reply_problem(r, MC_PROB_DUPLICATE,
+				 "this dossier has been rated already; a rating is given once");
 		return;
 	}
 	if (rc != 0) {
@@ -57,15 +58,17 @@ void mc_api_dossier_rate(mc_req *r)
 	/* A criterion not in the survey is a mistake the client should hear of. */
 	const char *key;
 	json_t *value;
-	json_object_foreach(criteria, key, value) {
+	json_object_foreach(criteria, key, value)
+	{
 		bool known = false;
 		for (int i = 0; i < MC_RATE_COUNT_ && !known; i++)
 			known = strcmp(key, mc_api_rating_criterion(i)) == 0;
 		if (!known) {
-			mc_reply_problem(r, MC_PROB_INVALID_FIELD,
-					 "criteria.%.40s is not a criterion; they are total_time, agency_time, contacts, "
-					 "agencies, reception, transparency, attitude",
-					 key);
+			mc_reply_problem(
+			    r, MC_PROB_INVALID_FIELD,
+			    "criteria.%.40s is not a criterion; they are total_time, agency_time, contacts, "
+			    "agencies, reception, transparency, attitude",
+			    key);
 			return;
 		}
 	}
@@ -73,7 +76,8 @@ void mc_api_dossier_rate(mc_req *r)
 	for (size_t i = 0; i < MC_ARRAY_LEN(overall_values) && !valid; i++)
 		valid = strcmp(overall, overall_values[i]) == 0;
 	if (!valid) {
-		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "overall must be very_satisfied, satisfied or not_satisfied");
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "overall must be very_satisfied, satisfied or not_satisfied");
 		return;
 	}
 	mc_dossier d = {0};
@@ -167,8 +171,9 @@ void mc_api_ratings_summary(mc_req *r)
 		index = json_real((double)(sum.very_satisfied + sum.satisfied) * 100.0 / (double)sum.count);
 	json_t *j = json_pack("{s:o, s:s?, s:s?, s:I, s:o, s:{s:I, s:I, s:I}, s:o}", "unit",
 			      mc_api_unit_ref(mc_req_time(r), unit_id), "from", mc_req_query(r, "from"), "to",
-			      mc_req_query(r, "to"), "count", (json_int_t)sum.count, "criteria", criteria, "overall",
-			      "very_satisfied", (json_int_t)sum.very_satisfied, "satisfied", (json_int_t)sum.satisfied,
-			      "not_satisfied", (json_int_t)sum.not_satisfied, "satisfaction_index", index);
+			      mc_req_query(r, "to"), "count", (json_int_t)sum.count, "criteria", criteria,
+			      "overall", "very_satisfied", (json_int_t)sum.very_satisfied, "satisfied",
+			      (json_int_t)sum.satisfied, "not_satisfied", (json_int_t)sum.not_satisfied,
+			      "satisfaction_index", index);
 	mc_reply_json(r, 200, j);
 }

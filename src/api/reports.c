@@ -40,8 +40,8 @@ typedef struct {
 	report_part parts[3];  /* by unit, by field, by procedure */
 	mc_stats_row *by_unit; /* kept for the charts */
 	size_t n_by_unit;
-	char period[128]; /* "từ ngày 01/01/2017 đến ngày 30/06/2017" */
-	mc_rating_summary satisfaction;       /* the unit with its subtree */
+	char period[128];		      /* "từ ngày 01/01/2017 đến ngày 30/06/2017" */
+	mc_rating_summary satisfaction;	      /* the unit with its subtree */
 	mc_rating_summary *unit_satisfaction; /* per row of by_unit */
 } report;
 
@@ -214,7 +214,8 @@ static int report_or_reply(mc_req *r, report *rep)
 			return -1;
 		}
 		if (kinds[g] == MC_STATS_BY_UNIT) {
-			/* Satisfaction per unit of the same rows (the own desk row counts its subtree too). */
+			/* Satisfaction per unit of the same rows (the own desk row counts its subtree too).
+			 */
 			rep->unit_satisfaction = mc_xcalloc(n ? n : 1, sizeof *rep->unit_satisfaction);
 			for (size_t i = 0; i < n; i++) {
 				int src = mc_store_rating_summary(mc_req_store(r), &rep->unit_satisfaction[i],
@@ -229,7 +230,8 @@ static int report_or_reply(mc_req *r, report *rep)
 			mc_stats_row_free_list(rows, n);
 		}
 	}
-	int src = mc_store_rating_summary(mc_req_store(r), &rep->satisfaction, rep->p.unit->id, rep->p.from, rep->p.to);
+	int src = mc_store_rating_summary(mc_req_store(r), &rep->satisfaction, rep->p.unit->id, rep->p.from,
+					  rep->p.to);
 	if (src != 0) {
 		report_free(rep);
 		mc_reply_error(r, src, "the satisfaction figures");
@@ -358,12 +360,23 @@ static lxw_format *cell_format(lxw_workbook *wb, bool bold, bool centre)
  * criterion (0..2), the overall answers and the satisfaction index. */
 static int write_satisfaction(lxw_worksheet *ws, const sheet_formats *fm, const report *rep)
 {
-	static const char *const heads[] = {"TT", "Đơn vị", "Số phiếu", "Thời gian giải quyết",
-					    "Thời gian từng cơ quan", "Số lần liên hệ", "Số cơ quan phải đến",
-					    "Tiếp nhận, trả kết quả", "Công khai, minh bạch", "Thái độ cán bộ",
-					    "Rất hài lòng", "Hài lòng", "Không hài lòng", "Chỉ số hài lòng"};
+	static const char *const heads[] = {"TT",
+					    "Đơn vị",
+					    "Số phiếu",
+					    "Thời gian giải quyết",
+					    "Thời gian từng cơ quan",
+					    "Số lần liên hệ",
+					    "Số cơ quan phải đến",
+					    "Tiếp nhận, trả kết quả",
+					    "Công khai, minh bạch",
+					    "Thái độ cán bộ",
+					    "Rất hài lòng",
+					    "Hài lòng",
+					    "Không hài lòng",
+					    "Chỉ số hài lòng"};
 	const int ncols = (int)MC_ARRAY_LEN(heads);
-	worksheet_merge_range(ws, 0, 0, 0, (lxw_col_t)(ncols - 1), "KẾT QUẢ KHẢO SÁT MỨC ĐỘ HÀI LÒNG", fm->title);
+	worksheet_merge_range(ws, 0, 0, 0, (lxw_col_t)(ncols - 1), "KẾT QUẢ KHẢO SÁT MỨC ĐỘ HÀI LÒNG",
+			      fm->title);
 	char *sub = NULL;
 	if (mc_buf_format(&sub, TEXT_MAX, "%s — %s", rep->p.unit->name, rep->period) != 0)
 		return MC_ETOOBIG;
@@ -389,12 +402,14 @@ static int write_satisfaction(lxw_worksheet *ws, const sheet_formats *fm, const 
 		}
 		worksheet_write_number(ws, row, 2, (double)s->count, num);
 		for (int c = 0; c < MC_RATE_COUNT_; c++)
-			worksheet_write_number(ws, row, (lxw_col_t)(3 + c), s->count ? s->criteria[c] : 0, num);
+			worksheet_write_number(ws, row, (lxw_col_t)(3 + c), s->count ? s->criteria[c] : 0,
+					       num);
 		worksheet_write_number(ws, row, 10, (double)s->very_satisfied, num);
 		worksheet_write_number(ws, row, 11, (double)s->satisfied, num);
 		worksheet_write_number(ws, row, 12, (double)s->not_satisfied, num);
 		if (s->count)
-			worksheet_write_number(ws, row, 13, satisfaction_index(s), total ? fm->total_rate : fm->rate);
+			worksheet_write_number(ws, row, 13, satisfaction_index(s),
+					       total ? fm->total_rate : fm->rate);
 		else
 			worksheet_write_string(ws, row, 13, "", num);
 		row++;
@@ -718,12 +733,12 @@ static int pdf_bytes(mc_buf *out, mc_req *r, const report *rep)
 	/* The survey in one paragraph, as reports to the province give it. */
 	char *sat;
 	if (rep->satisfaction.count)
-		sat = g_markup_printf_escaped("<b>Mức độ hài lòng:</b> %lld phiếu đánh giá; rất hài lòng %lld, hài lòng %lld, "
-					      "không hài lòng %lld; chỉ số hài lòng %.1f%%.",
-					      (long long)rep->satisfaction.count, (long long)rep->satisfaction.very_satisfied,
-					      (long long)rep->satisfaction.satisfied,
-					      (long long)rep->satisfaction.not_satisfied,
-					      100 * satisfaction_index(&rep->satisfaction));
+		sat = g_markup_printf_escaped(
+		    "<b>Mức độ hài lòng:</b> %lld phiếu đánh giá; rất hài lòng %lld, hài lòng %lld, "
+		    "không hài lòng %lld; chỉ số hài lòng %.1f%%.",
+		    (long long)rep->satisfaction.count, (long long)rep->satisfaction.very_satisfied,
+		    (long long)rep->satisfaction.satisfied, (long long)rep->satisfaction.not_satisfied,
+		    100 * satisfaction_index(&rep->satisfaction));
 	else
 		sat = g_markup_printf_escaped("<b>Mức độ hài lòng:</b> chưa có phiếu đánh giá trong kỳ.");
 	d.y += mc_form_draw_text(d.cr, LEFT, d.y, w, sat, 11, MC_FORM_LEFT, true) + 8;

@@ -15,132 +15,134 @@
 #define ACTORS (CITIZEN | DESK | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER))
 
 const mc_route mc_routes[] = {
-	{MC_M_GET, "/healthz", mc_api_healthz, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_GET, "/readyz", mc_api_readyz, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_GET, "/metrics", mc_api_metrics, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/healthz", mc_api_healthz, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/readyz", mc_api_readyz, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/metrics", mc_api_metrics, MC_AUTH_PUBLIC, 0, 0},
 
-	{MC_M_POST, "/api/v1/session", mc_api_session_create, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/session", mc_api_session_get, MC_AUTH_SESSION, MC_ROLES_ALL, MC_ROUTE_PASSWORD_DUE},
-	{MC_M_DELETE, "/api/v1/session", mc_api_session_delete, MC_AUTH_SESSION, MC_ROLES_ALL,
-	 MC_ROUTE_PASSWORD_DUE},
-	/* One's own account: contacts and password (the current one required), sign-ins. */
-	{MC_M_PATCH, "/api/v1/profile", mc_api_profile_update, MC_AUTH_SESSION, MC_ROLES_ALL,
-	 MC_ROUTE_JSON | MC_ROUTE_PASSWORD_DUE},
-	{MC_M_GET, "/api/v1/profile/signins", mc_api_profile_signins, MC_AUTH_SESSION, MC_ROLES_ALL,
-	 MC_ROUTE_PASSWORD_DUE},
-	/* Password recovery by a one-time code sent by e-mail or SMS. */
-	{MC_M_POST, "/api/v1/recovery", mc_api_recovery_start, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
-	{MC_M_POST, "/api/v1/recovery/confirm", mc_api_recovery_finish, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/session", mc_api_session_create, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/session", mc_api_session_get, MC_AUTH_SESSION, MC_ROLES_ALL, MC_ROUTE_PASSWORD_DUE},
+    {MC_M_DELETE, "/api/v1/session", mc_api_session_delete, MC_AUTH_SESSION, MC_ROLES_ALL,
+     MC_ROUTE_PASSWORD_DUE},
+    /* One's own account: contacts and password (the current one required), sign-ins. */
+    {MC_M_PATCH, "/api/v1/profile", mc_api_profile_update, MC_AUTH_SESSION, MC_ROLES_ALL,
+     MC_ROUTE_JSON | MC_ROUTE_PASSWORD_DUE},
+    {MC_M_GET, "/api/v1/profile/signins", mc_api_profile_signins, MC_AUTH_SESSION, MC_ROLES_ALL,
+     MC_ROUTE_PASSWORD_DUE},
+    /* Password recovery by a one-time code sent by e-mail or SMS. */
+    {MC_M_POST, "/api/v1/recovery", mc_api_recovery_start, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/recovery/confirm", mc_api_recovery_finish, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
 
-	{MC_M_GET, "/api/v1/units", mc_api_units_list, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_POST, "/api/v1/units", mc_api_unit_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/units/{code}", mc_api_unit_get, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_PATCH, "/api/v1/units/{code}", mc_api_unit_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
-	/* Whom a dossier can be handed to, with the dossiers each has in hand. */
-	{MC_M_GET, "/api/v1/units/{code}/officers", mc_api_unit_officers, MC_AUTH_SESSION, STAFF, 0},
-	/* Reorganisation plans (docs/units.md): the root's administrator only. */
-	{MC_M_GET, "/api/v1/unit-plans", mc_api_unit_plans_list, MC_AUTH_SESSION, ADMIN, 0},
-	{MC_M_POST, "/api/v1/unit-plans", mc_api_unit_plan_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/unit-plans/{id}", mc_api_unit_plan_get, MC_AUTH_SESSION, ADMIN, 0},
-	{MC_M_POST, "/api/v1/unit-plans/{id}/apply", mc_api_unit_plan_apply, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_GET, "/api/v1/units", mc_api_units_list, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_POST, "/api/v1/units", mc_api_unit_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/units/{code}", mc_api_unit_get, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_PATCH, "/api/v1/units/{code}", mc_api_unit_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    /* Whom a dossier can be handed to, with the dossiers each has in hand. */
+    {MC_M_GET, "/api/v1/units/{code}/officers", mc_api_unit_officers, MC_AUTH_SESSION, STAFF, 0},
+    /* Reorganisation plans (docs/units.md): the root's administrator only. */
+    {MC_M_GET, "/api/v1/unit-plans", mc_api_unit_plans_list, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_POST, "/api/v1/unit-plans", mc_api_unit_plan_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/unit-plans/{id}", mc_api_unit_plan_get, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_POST, "/api/v1/unit-plans/{id}/apply", mc_api_unit_plan_apply, MC_AUTH_SESSION, ADMIN, 0},
 
-	{MC_M_GET, "/api/v1/users", mc_api_users_list, MC_AUTH_SESSION, LEADERS, 0},
-	{MC_M_POST, "/api/v1/users", mc_api_user_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/users/{username}", mc_api_user_get, MC_AUTH_SESSION, ADMIN, 0},
-	{MC_M_PATCH, "/api/v1/users/{username}", mc_api_user_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
-	{MC_M_POST, "/api/v1/users/{username}/password", mc_api_user_reset_password, MC_AUTH_SESSION, ADMIN, 0},
-	{MC_M_POST, "/api/v1/users/{username}/handover", mc_api_user_handover, MC_AUTH_SESSION, ADMIN,
-	 MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/users/{username}/signins", mc_api_user_signins, MC_AUTH_SESSION, ADMIN, 0},
-	{MC_M_POST, "/api/v1/citizens", mc_api_citizen_register, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/users", mc_api_users_list, MC_AUTH_SESSION, LEADERS, 0},
+    {MC_M_POST, "/api/v1/users", mc_api_user_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/users/{username}", mc_api_user_get, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_PATCH, "/api/v1/users/{username}", mc_api_user_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/users/{username}/password", mc_api_user_reset_password, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_POST, "/api/v1/users/{username}/handover", mc_api_user_handover, MC_AUTH_SESSION, ADMIN,
+     MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/users/{username}/signins", mc_api_user_signins, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_POST, "/api/v1/citizens", mc_api_citizen_register, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
 
-	{MC_M_GET, "/api/v1/procedures", mc_api_procedures_list, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_POST, "/api/v1/procedures", mc_api_procedure_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
-	/* Before {code}: "fields" is not a procedure code. */
-	{MC_M_GET, "/api/v1/procedures/fields", mc_api_procedure_fields, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_GET, "/api/v1/procedures/{code}", mc_api_procedure_get, MC_AUTH_PUBLIC, 0, 0},
-	/* The file of a document's form template (mẫu đơn, tờ khai), for anyone. */
-	{MC_M_GET, "/api/v1/procedures/{code}/documents/{seq}/template", mc_api_procedure_template, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_PUT, "/api/v1/procedures/{code}", mc_api_procedure_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/procedures", mc_api_procedures_list, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_POST, "/api/v1/procedures", mc_api_procedure_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    /* Before {code}: "fields" is not a procedure code. */
+    {MC_M_GET, "/api/v1/procedures/fields", mc_api_procedure_fields, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/api/v1/procedures/{code}", mc_api_procedure_get, MC_AUTH_PUBLIC, 0, 0},
+    /* The file of a document's form template (mẫu đơn, tờ khai), for anyone. */
+    {MC_M_GET, "/api/v1/procedures/{code}/documents/{seq}/template", mc_api_procedure_template,
+     MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_PUT, "/api/v1/procedures/{code}", mc_api_procedure_update, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
 
-	{MC_M_POST, "/api/v1/dossiers", mc_api_dossier_create, MC_AUTH_SESSION, CITIZEN | DESK, MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/dossiers", mc_api_dossiers_list, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
-	/* Before {code}: the desk's waiting online submissions, and their refusal in bulk. */
-	{MC_M_GET, "/api/v1/dossiers/submissions", mc_api_submissions_list, MC_AUTH_SESSION, DESK, 0},
-	{MC_M_POST, "/api/v1/dossiers/refusals", mc_api_submissions_refuse, MC_AUTH_SESSION, DESK, MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/dossiers/{code}", mc_api_dossier_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
-	{MC_M_POST, "/api/v1/dossiers/{code}/actions", mc_api_dossier_action, MC_AUTH_SESSION, ACTORS,
-	 MC_ROUTE_JSON},
-	{MC_M_POST, "/api/v1/dossiers/{code}/rating", mc_api_dossier_rate, MC_AUTH_SESSION, CITIZEN, MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/ratings/summary", mc_api_ratings_summary, MC_AUTH_SESSION, LEADERS, 0},
+    {MC_M_POST, "/api/v1/dossiers", mc_api_dossier_create, MC_AUTH_SESSION, CITIZEN | DESK, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/dossiers", mc_api_dossiers_list, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+    /* Before {code}: the desk's waiting online submissions, and their refusal in bulk. */
+    {MC_M_GET, "/api/v1/dossiers/submissions", mc_api_submissions_list, MC_AUTH_SESSION, DESK, 0},
+    {MC_M_POST, "/api/v1/dossiers/refusals", mc_api_submissions_refuse, MC_AUTH_SESSION, DESK, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/dossiers/{code}", mc_api_dossier_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+    {MC_M_POST, "/api/v1/dossiers/{code}/actions", mc_api_dossier_action, MC_AUTH_SESSION, ACTORS,
+     MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/dossiers/{code}/rating", mc_api_dossier_rate, MC_AUTH_SESSION, CITIZEN,
+     MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/ratings/summary", mc_api_ratings_summary, MC_AUTH_SESSION, LEADERS, 0},
 
-	/* Fees paid online (docs/payments.md): the applicant or the receiving desk
-	 * starts; the provider confirms with a signed callback, without a session. */
-	{MC_M_POST, "/api/v1/dossiers/{code}/payments", mc_api_payment_start, MC_AUTH_SESSION, CITIZEN | DESK,
-	 0},
-	{MC_M_POST, "/api/v1/payments/callback", mc_api_payment_callback, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
-	/* The in-process test provider (demo, tests); 404 when a real one is configured. */
-	{MC_M_GET, "/api/v1/payments/test-provider/pay", mc_api_payment_test_page, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_POST, "/api/v1/payments/test-provider/pay", mc_api_payment_test_pay, MC_AUTH_PUBLIC, 0,
-	 MC_ROUTE_UPLOAD},
+    /* Fees paid online (docs/payments.md): the applicant or the receiving desk
+     * starts; the provider confirms with a signed callback, without a session. */
+    {MC_M_POST, "/api/v1/dossiers/{code}/payments", mc_api_payment_start, MC_AUTH_SESSION, CITIZEN | DESK, 0},
+    {MC_M_POST, "/api/v1/payments/callback", mc_api_payment_callback, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
+    /* The in-process test provider (demo, tests); 404 when a real one is configured. */
+    {MC_M_GET, "/api/v1/payments/test-provider/pay", mc_api_payment_test_page, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_POST, "/api/v1/payments/test-provider/pay", mc_api_payment_test_pay, MC_AUTH_PUBLIC, 0,
+     MC_ROUTE_UPLOAD},
 
-	{MC_M_GET, "/api/v1/dossiers/{code}/forms/{form}", mc_api_dossier_form, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
-	{MC_M_GET, "/api/v1/forms/register", mc_api_register_form, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/dossiers/{code}/forms/{form}", mc_api_dossier_form, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+    {MC_M_GET, "/api/v1/forms/register", mc_api_register_form, MC_AUTH_SESSION, STAFF, 0},
 
-	{MC_M_GET, "/api/v1/public/dossiers/{code}", mc_api_public_dossier, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_GET, "/api/v1/public/dossiers/{code}/qr.svg", mc_api_public_dossier_qr, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_GET, "/api/v1/public/apologies", mc_api_public_apologies, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_GET, "/api/v1/public/results", mc_api_public_results, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/api/v1/public/dossiers/{code}", mc_api_public_dossier, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/api/v1/public/dossiers/{code}/qr.svg", mc_api_public_dossier_qr, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/api/v1/public/apologies", mc_api_public_apologies, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/api/v1/public/results", mc_api_public_results, MC_AUTH_PUBLIC, 0, 0},
 
-	/* Apologies for late dossiers: officers prepare, leaders issue (app/apology.h). */
-	{MC_M_POST, "/api/v1/dossiers/{code}/apologies", mc_api_apology_create, MC_AUTH_SESSION,
-	 DESK | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/dossiers/{code}/apologies", mc_api_apologies_list, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
-	{MC_M_POST, "/api/v1/dossiers/{code}/apologies/{id}/issue", mc_api_apology_issue, MC_AUTH_SESSION,
-	 MC_ROLE_BIT(MC_ROLE_LEADER), 0},
+    /* Apologies for late dossiers: officers prepare, leaders issue (app/apology.h). */
+    {MC_M_POST, "/api/v1/dossiers/{code}/apologies", mc_api_apology_create, MC_AUTH_SESSION,
+     DESK | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/dossiers/{code}/apologies", mc_api_apologies_list, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+    {MC_M_POST, "/api/v1/dossiers/{code}/apologies/{id}/issue", mc_api_apology_issue, MC_AUTH_SESSION,
+     MC_ROLE_BIT(MC_ROLE_LEADER), 0},
 
-	{MC_M_GET, "/api/v1/calendar/due", mc_api_calendar_due, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_GET, "/api/v1/calendar/{year}", mc_api_calendar_year, MC_AUTH_PUBLIC, 0, 0},
-	{MC_M_PUT, "/api/v1/calendar/{year}", mc_api_calendar_set_year, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
-	{MC_M_DELETE, "/api/v1/calendar/{year}", mc_api_calendar_delete_year, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_GET, "/api/v1/calendar/due", mc_api_calendar_due, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/api/v1/calendar/{year}", mc_api_calendar_year, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_PUT, "/api/v1/calendar/{year}", mc_api_calendar_set_year, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    {MC_M_DELETE, "/api/v1/calendar/{year}", mc_api_calendar_delete_year, MC_AUTH_SESSION, ADMIN, 0},
 
-	/* Specialists and leaders upload the result (the signed licence) that resolve attaches. */
-	{MC_M_POST, "/api/v1/attachments", mc_api_attachment_upload, MC_AUTH_SESSION, ACTORS | ADMIN,
-	 MC_ROUTE_UPLOAD},
-	{MC_M_GET, "/api/v1/attachments/{sha256}", mc_api_attachment_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
+    /* Specialists and leaders upload the result (the signed licence) that resolve attaches. */
+    {MC_M_POST, "/api/v1/attachments", mc_api_attachment_upload, MC_AUTH_SESSION, ACTORS | ADMIN,
+     MC_ROUTE_UPLOAD},
+    {MC_M_GET, "/api/v1/attachments/{sha256}", mc_api_attachment_get, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
 
-	/* Personal data (Nghị định 13/2023/NĐ-CP; app/personal.h): a citizen's
-	 * export and erasure, the log of officers' reads (a citizen's own, an
-	 * administrator's subtree), an administrator's export of a citizen. */
-	{MC_M_GET, "/api/v1/personal/export", mc_api_personal_export, MC_AUTH_SESSION, CITIZEN, 0},
-	{MC_M_POST, "/api/v1/personal/erasure", mc_api_personal_erase, MC_AUTH_SESSION, CITIZEN, MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/personal/reads", mc_api_personal_reads, MC_AUTH_SESSION, CITIZEN | ADMIN, 0},
-	{MC_M_GET, "/api/v1/citizens/{key}/export", mc_api_citizen_export, MC_AUTH_SESSION, ADMIN, 0},
+    /* Personal data (Nghị định 13/2023/NĐ-CP; app/personal.h): a citizen's
+     * export and erasure, the log of officers' reads (a citizen's own, an
+     * administrator's subtree), an administrator's export of a citizen. */
+    {MC_M_GET, "/api/v1/personal/export", mc_api_personal_export, MC_AUTH_SESSION, CITIZEN, 0},
+    {MC_M_POST, "/api/v1/personal/erasure", mc_api_personal_erase, MC_AUTH_SESSION, CITIZEN, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/personal/reads", mc_api_personal_reads, MC_AUTH_SESSION, CITIZEN | ADMIN, 0},
+    {MC_M_GET, "/api/v1/citizens/{key}/export", mc_api_citizen_export, MC_AUTH_SESSION, ADMIN, 0},
 
-	{MC_M_GET, "/api/v1/stats", mc_api_stats_get, MC_AUTH_SESSION, LEADERS, 0},
-	{MC_M_GET, "/api/v1/stats/overdue", mc_api_stats_overdue, MC_AUTH_SESSION, LEADERS, 0},
-	{MC_M_GET, "/api/v1/stats/chart.svg", mc_api_stats_chart, MC_AUTH_SESSION, LEADERS, 0},
-	{MC_M_GET, "/api/v1/stats/report.xlsx", mc_api_stats_report_xlsx, MC_AUTH_SESSION, LEADERS, 0},
-	{MC_M_GET, "/api/v1/stats/report.pdf", mc_api_stats_report_pdf, MC_AUTH_SESSION, LEADERS, 0},
+    {MC_M_GET, "/api/v1/stats", mc_api_stats_get, MC_AUTH_SESSION, LEADERS, 0},
+    {MC_M_GET, "/api/v1/stats/overdue", mc_api_stats_overdue, MC_AUTH_SESSION, LEADERS, 0},
+    {MC_M_GET, "/api/v1/stats/chart.svg", mc_api_stats_chart, MC_AUTH_SESSION, LEADERS, 0},
+    {MC_M_GET, "/api/v1/stats/report.xlsx", mc_api_stats_report_xlsx, MC_AUTH_SESSION, LEADERS, 0},
+    {MC_M_GET, "/api/v1/stats/report.pdf", mc_api_stats_report_pdf, MC_AUTH_SESSION, LEADERS, 0},
 
-	/* Official documents (docs/documents.md): specialists draft, leaders
-	 * review, sign and assign, clerks (the desk role) issue and register. */
-	{MC_M_GET, "/api/v1/document-types", mc_api_document_types, MC_AUTH_SESSION, STAFF, 0},
-	{MC_M_GET, "/api/v1/document-registers", mc_api_document_registers_list, MC_AUTH_SESSION, STAFF, 0},
-	{MC_M_POST, "/api/v1/document-registers", mc_api_document_register_create, MC_AUTH_SESSION, ADMIN,
-	 MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/document-registers/{id}/register.pdf", mc_api_document_register_pdf, MC_AUTH_SESSION,
-	 STAFF, 0},
-	{MC_M_GET, "/api/v1/document-registers/{id}/register.xlsx", mc_api_document_register_xlsx,
-	 MC_AUTH_SESSION, STAFF, 0},
-	{MC_M_GET, "/api/v1/documents", mc_api_documents_list, MC_AUTH_SESSION, STAFF, 0},
-	{MC_M_POST, "/api/v1/documents", mc_api_document_create, MC_AUTH_SESSION, SPECIALIST, MC_ROUTE_JSON},
-	/* Before {id}: a document the clerk received on paper or otherwise. */
-	{MC_M_POST, "/api/v1/documents/incoming", mc_api_document_receive, MC_AUTH_SESSION, DESK, MC_ROUTE_JSON},
-	{MC_M_GET, "/api/v1/documents/{id}", mc_api_document_get, MC_AUTH_SESSION, STAFF, 0},
-	{MC_M_PATCH, "/api/v1/documents/{id}", mc_api_document_update, MC_AUTH_SESSION, SPECIALIST, MC_ROUTE_JSON},
-	{MC_M_POST, "/api/v1/documents/{id}/actions", mc_api_document_action, MC_AUTH_SESSION,
-	 SPECIALIST | DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+    /* Official documents (docs/documents.md): specialists draft, leaders
+     * review, sign and assign, clerks (the desk role) issue and register. */
+    {MC_M_GET, "/api/v1/document-types", mc_api_document_types, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/document-registers", mc_api_document_registers_list, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_POST, "/api/v1/document-registers", mc_api_document_register_create, MC_AUTH_SESSION, ADMIN,
+     MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/document-registers/{id}/register.pdf", mc_api_document_register_pdf, MC_AUTH_SESSION,
+     STAFF, 0},
+    {MC_M_GET, "/api/v1/document-registers/{id}/register.xlsx", mc_api_document_register_xlsx,
+     MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/documents", mc_api_documents_list, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_POST, "/api/v1/documents", mc_api_document_create, MC_AUTH_SESSION, SPECIALIST, MC_ROUTE_JSON},
+    /* Before {id}: a document the clerk received on paper or otherwise. */
+    {MC_M_POST, "/api/v1/documents/incoming", mc_api_document_receive, MC_AUTH_SESSION, DESK, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/documents/{id}", mc_api_document_get, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_PATCH, "/api/v1/documents/{id}", mc_api_document_update, MC_AUTH_SESSION, SPECIALIST,
+     MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/documents/{id}/actions", mc_api_document_action, MC_AUTH_SESSION,
+     SPECIALIST | DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
 };
 
 const size_t mc_routes_count = MC_ARRAY_LEN(mc_routes);

@@ -13,11 +13,11 @@ typedef struct {
 	/* what the pool thread checks */
 	char hash[MC_PASSWORD_HASH_MAX];
 	char password[MC_LIMIT_SESSION_PASSWORD * 4 + 1]; /* characters of up to 4 bytes */
-	bool account_ok;          /* the account exists and is active */
+	bool account_ok;				  /* the account exists and is active */
 	/* what the reply needs */
-	mc_user user;             /* its strings are the request's */
-	char account_key[96];     /* failures from unknown devices */
-	char device_key[48];      /* failures from this known device, "" = not one */
+	mc_user user;	      /* its strings are the request's */
+	char account_key[96]; /* failures from unknown devices */
+	char device_key[48];  /* failures from this known device, "" = not one */
 	char address_key[96];
 	char token_hash[65];
 	int64_t expires_at;
@@ -79,13 +79,15 @@ static void session_after(mc_req *r, int rc, void *payload)
 	if (s->device[0]) {
 		/* Sent back only to the sign-in route; a year, renewed at each new device token. */
 		char device[MC_DEVICE_TOKEN_MAX + 128];
-		snprintf(device, sizeof device,
-			 "motcua_device=%s; Path=/api/v1/session; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
-			 s->device, s->secure ? "; Secure" : "");
+		snprintf(
+		    device, sizeof device,
+		    "motcua_device=%s; Path=/api/v1/session; Max-Age=31536000; HttpOnly; SameSite=Strict%s",
+		    s->device, s->secure ? "; Secure" : "");
 		mc_reply_header(r, "Set-Cookie", device);
 	}
-	mc_reply_json(r, 201, json_pack("{s:s, s:o, s:o}", "token", s->token, "expires_at",
-					mc_api_time(s->expires_at), "user", s->user_json));
+	mc_reply_json(r, 201,
+		      json_pack("{s:s, s:o, s:o}", "token", s->token, "expires_at",
+				mc_api_time(s->expires_at), "user", s->user_json));
 }
 
 /* Runs on the hashing pool: argon2id costs tens of milliseconds and 64 MiB. */
@@ -218,7 +220,8 @@ void mc_api_session_create(mc_req *r)
 	if (mc_req_offload(r, check_password, checked, s) != 0) {
 		sodium_memzero(s->password, sizeof s->password);
 		mc_reply_header(r, "Retry-After", "1");
-		mc_reply_problem(r, MC_PROB_OVERLOADED, "too many sign-ins are being checked; try again in a second");
+		mc_reply_problem(r, MC_PROB_OVERLOADED,
+				 "too many sign-ins are being checked; try again in a second");
 	}
 }
 

@@ -85,7 +85,7 @@ typedef struct {
 	mc_user u;	      /* its strings are the request's (the store only reads them) */
 	const char *password; /* the request's, until hashed */
 	char hash[MC_PASSWORD_HASH_MAX];
-	mc_write_fn write;    /* what runs once the password is hashed */
+	mc_write_fn write; /* what runs once the password is hashed */
 	mc_after_fn after;
 	mc_err err; /* why the write failed (core/err.h) */
 } user_new;
@@ -111,7 +111,8 @@ static void user_after(mc_req *r, int rc, void *payload)
 static bool username_valid(const char *s)
 {
 	for (const char *c = s; *c; c++) {
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-'))
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' ||
+		      *c == '-'))
 			return false;
 	}
 	return *s != '\0';
@@ -178,7 +179,8 @@ static void hash_then_write(mc_req *r, user_new *w, mc_write_fn write, mc_after_
 	w->after = after;
 	if (mc_req_offload(r, hash_password, hashed, w) != 0) {
 		mc_reply_header(r, "Retry-After", "1");
-		mc_reply_problem(r, MC_PROB_OVERLOADED, "too many passwords are being hashed; try again in a second");
+		mc_reply_problem(r, MC_PROB_OVERLOADED,
+				 "too many passwords are being hashed; try again in a second");
 	}
 }
 

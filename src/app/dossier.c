@@ -137,16 +137,16 @@ int mc_app_dossier_event_append(mc_store *st, mc_event *e)
 	return rc != 0 ? rc : event_append_after(st, e, prev);
 }
 
-static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from,
-			const char *note, int64_t at)
+static int append_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action,
+			int from, const char *note, int64_t at)
 {
 	mc_event e;
 	mc_app_dossier_event_make(&e, d, actor, action, from, note, at);
 	return mc_app_dossier_event_append(st, &e);
 }
 
-int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from_state,
-			 const char *note, int64_t at)
+int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action,
+			 int from_state, const char *note, int64_t at)
 {
 	return append_event(st, d, actor, action, from_state, note, at);
 }
@@ -160,14 +160,15 @@ static int unit_ended_or_zero(const mc_time_ctx *tc, const mc_unit *u, int32_t d
 	if (u->valid_from && day < u->valid_from) {
 		int y, m, dd;
 		mc_civil_from_days(u->valid_from, &y, &m, &dd);
-		return mc_err_set(MC_EINVAL, MC_REASON_UNIT_ENDED, "%s: unit %s is in force only from %04d-%02d-%02d",
-				  field, u->code, y, m, dd);
+		return mc_err_set(MC_EINVAL, MC_REASON_UNIT_ENDED,
+				  "%s: unit %s is in force only from %04d-%02d-%02d", field, u->code, y, m,
+				  dd);
 	}
 	const mc_unit *heir = mc_time_ctx_heir(tc, u->id, day);
 	if (heir && heir->id != u->id)
 		return mc_err_set(MC_EINVAL, MC_REASON_UNIT_ENDED,
-				  "%s: unit %s (%s) has ended; its successor is %s (%s)", field, u->code, u->name,
-				  heir->code, heir->name);
+				  "%s: unit %s (%s) has ended; its successor is %s (%s)", field, u->code,
+				  u->name, heir->code, heir->name);
 	return mc_err_set(MC_EINVAL, MC_REASON_UNIT_ENDED, "%s: unit %s (%s) has ended and has no successor",
 			  field, u->code, u->name);
 }
@@ -344,8 +345,8 @@ cleanup:
 	return rc;
 }
 
-int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
-			  mc_dossier *out)
+int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			  const mc_dossier_new *in, mc_dossier *out)
 {
 	mc_dossier d = {0};
 	int rc;
@@ -511,7 +512,8 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 	mc_procedure proc = {0};
 
 	mc_err_clear();
-	bool with_docs = (req->action == MC_ACT_SUPPLEMENT || req->action == MC_ACT_RESOLVE) && req->n_docs > 0;
+	bool with_docs =
+	    (req->action == MC_ACT_SUPPLEMENT || req->action == MC_ACT_RESOLVE) && req->n_docs > 0;
 	rc = mc_store_dossier_get(st, &d, code, with_docs);
 	if (rc == MC_ENOTFOUND)
 		rc = mc_err_set(rc, MC_REASON_NOT_FOUND, "no dossier has code %s", code);
@@ -628,15 +630,16 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	case MC_ACT_PAY:
 		if (d->paused_at && d->due_at) {
 			bool restart = req->action == MC_ACT_SUPPLEMENT && proc->restart_on_supplement;
-			d->due_at = mc_deadline_resume(wc, oh, d->due_at, d->paused_at, at, restart, d->duration_hours,
-						      proc->cutoff_min);
+			d->due_at = mc_deadline_resume(wc, oh, d->due_at, d->paused_at, at, restart,
+						       d->duration_hours, proc->cutoff_min);
 			/* The statutory due time kept by an apology moves with the pause;
 			 * a restarted period is a new one, which no apology concerns. */
 			if (d->statutory_due_at)
-				d->statutory_due_at = restart ? 0
-							     : mc_deadline_resume(wc, oh, d->statutory_due_at, d->paused_at,
-										  at, false, d->duration_hours,
-										  proc->cutoff_min);
+				d->statutory_due_at =
+				    restart
+					? 0
+					: mc_deadline_resume(wc, oh, d->statutory_due_at, d->paused_at, at,
+							     false, d->duration_hours, proc->cutoff_min);
 		}
 		d->paused_at = 0;
 		d->resume_state = 0;

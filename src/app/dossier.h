@@ -23,9 +23,9 @@
 typedef struct {
 	int64_t user_id;
 	mc_role role;
-	int64_t unit_id;        /* the unit the role is held in; 0 for citizens */
+	int64_t unit_id; /* the unit the role is held in; 0 for citizens */
 	char name[256];
-	bool system;            /* the system itself, on a verified outside confirmation (a paid fee) */
+	bool system; /* the system itself, on a verified outside confirmation (a paid fee) */
 } mc_actor;
 
 /* What the world looks like to the rules: the working calendar, the units and
@@ -41,7 +41,7 @@ typedef struct {
 	 * or NULL: read in the filing's transaction. */
 	const mc_procedure *procedure;
 	mc_channel channel;
-	int64_t unit_id;        /* receiving unit; 0 = the actor's unit, or the procedure's owner */
+	int64_t unit_id; /* receiving unit; 0 = the actor's unit, or the procedure's owner */
 	const char *applicant_name;
 	const char *applicant_id_number;
 	const char *applicant_phone;
@@ -49,7 +49,7 @@ typedef struct {
 	const char *applicant_address;
 	const mc_dossier_doc *docs;
 	size_t n_docs;
-	int64_t at;             /* when it happens: now for live requests, past times for the demo */
+	int64_t at; /* when it happens: now for live requests, past times for the demo */
 } mc_dossier_new;
 
 /*
@@ -59,30 +59,30 @@ typedef struct {
  * with mc_dossier_clear). MC_ENOTFOUND unknown procedure or unit, MC_EINVAL
  * abolished procedure or bad channel for the role, MC_EFORBIDDEN role.
  */
-int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
-			  mc_dossier *out);
+int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			  const mc_dossier_new *in, mc_dossier *out);
 
 typedef struct {
 	mc_action action;
-	const char *note;          /* reasons (required for refuse, request_supplement, stop, resolve refused) */
-	int64_t to_unit_id;        /* transfer: the unit that takes it over */
-	int64_t handler_id;        /* assign: the officer who will handle it; 0 = keep */
-	int outcome;               /* resolve: 1 approved, 2 refused */
-	const mc_dossier_doc *docs;/* supplement: documents added; resolve: the result documents; borrowed:
-				    * the dossier takes copies */
+	const char *note;   /* reasons (required for refuse, request_supplement, stop, resolve refused) */
+	int64_t to_unit_id; /* transfer: the unit that takes it over */
+	int64_t handler_id; /* assign: the officer who will handle it; 0 = keep */
+	int outcome;	    /* resolve: 1 approved, 2 refused */
+	const mc_dossier_doc *docs; /* supplement: documents added; resolve: the result documents; borrowed:
+				     * the dossier takes copies */
 	size_t n_docs;
-	int64_t amount;            /* request_payment: VND owed; 0 = the sum of the procedure's fees */
-	int64_t if_version;        /* 0 = any; else MC_ECONFLICT unless the dossier is at this version */
-	int64_t at;                /* when it happens */
+	int64_t amount;	    /* request_payment: VND owed; 0 = the sum of the procedure's fees */
+	int64_t if_version; /* 0 = any; else MC_ECONFLICT unless the dossier is at this version */
+	int64_t at;	    /* when it happens */
 } mc_action_req;
 
 /* Why an actor may not take an action now (mc_app_dossier_may). */
 typedef enum {
 	MC_MAY = 0,
-	MC_MAY_NOT_SCOPE,  /* an officer whose scope does not hold the unit concerned */
-	MC_MAY_NOT_OWNER,  /* a citizen on a dossier they do not own */
-	MC_MAY_NOT_ROLE,   /* the role never takes it, or not from this state (assign) */
-	MC_MAY_NOT_STATE,  /* the dossier's state does not allow it */
+	MC_MAY_NOT_SCOPE, /* an officer whose scope does not hold the unit concerned */
+	MC_MAY_NOT_OWNER, /* a citizen on a dossier they do not own */
+	MC_MAY_NOT_ROLE,  /* the role never takes it, or not from this state (assign) */
+	MC_MAY_NOT_STATE, /* the dossier's state does not allow it */
 } mc_may;
 
 /*
@@ -102,7 +102,8 @@ typedef enum {
  * The reasons an action must carry (notes, outcome, target unit) are checked
  * when it is taken.
  */
-mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d, mc_action action);
+mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d,
+			  mc_action action);
 
 /* Whether an action concerns the receiving unit (desk side) rather than the
  * current one. */
@@ -129,8 +130,8 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
  * NULL). For the app layer's own modules (apology.c); actions go through
  * mc_app_dossier_act.
  */
-int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action, int from_state,
-			 const char *note, int64_t at);
+int mc_app_dossier_event(mc_store *st, const mc_dossier *d, const mc_actor *actor, const char *action,
+			 int from_state, const char *note, int64_t at);
 
 /*
  * Appends e to its dossier's log, chained (core/audit.h): its hash covers its

@@ -16,9 +16,9 @@
  * updates below must not move the pages under the reading. */
 #define PAGE 200
 
-void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p, const mc_event *events,
-		       size_t n_events, const mc_apology *apologies, size_t n_apologies, int64_t *due,
-		       int64_t *statutory_due)
+void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p,
+		       const mc_event *events, size_t n_events, const mc_apology *apologies,
+		       size_t n_apologies, int64_t *due, int64_t *statutory_due)
 {
 	const mc_workcal *wc = mc_time_ctx_calendar(tc);
 	const mc_office_hours *oh = mc_time_ctx_hours(tc, d->receiving_unit_id);
@@ -32,18 +32,21 @@ void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_proc
 		const mc_event *e = &events[i];
 		bool supplement = strcmp(e->action, "supplement") == 0;
 
-		if (strcmp(e->action, "request_supplement") == 0 || strcmp(e->action, "request_payment") == 0) {
+		if (strcmp(e->action, "request_supplement") == 0 ||
+		    strcmp(e->action, "request_payment") == 0) {
 			/* Before reception the clock has not started: nothing to pause. */
 			paused = e->at >= d->received_at ? e->at : 0;
 		} else if (supplement || strcmp(e->action, "pay") == 0) {
 			if (paused) {
 				bool restart = supplement && p->restart_on_supplement;
-				at_due = mc_deadline_resume(wc, oh, at_due, paused, e->at, restart, d->duration_hours,
-							    p->cutoff_min);
+				at_due = mc_deadline_resume(wc, oh, at_due, paused, e->at, restart,
+							    d->duration_hours, p->cutoff_min);
 				if (statutory)
-					statutory = restart ? 0
-							    : mc_deadline_resume(wc, oh, statutory, paused, e->at, false,
-										 d->duration_hours, p->cutoff_min);
+					statutory =
+					    restart
+						? 0
+						: mc_deadline_resume(wc, oh, statutory, paused, e->at, false,
+								     d->duration_hours, p->cutoff_min);
 			}
 			paused = 0;
 		} else if (strcmp(e->action, "apology") == 0 && next_apology < n_apologies) {
@@ -66,8 +69,8 @@ static int issued_cmp(const void *a, const void *b)
 
 /* One dossier: replayed, and updated when its due times moved. *moved is set
  * when they did. */
-static int recompute_one(mc_store *st, const mc_time_ctx *tc, const char *code, int year, const mc_actor *actor,
-			 const char *public_url, int64_t at, bool *moved)
+static int recompute_one(mc_store *st, const mc_time_ctx *tc, const char *code, int year,
+			 const mc_actor *actor, const char *public_url, int64_t at, bool *moved)
 {
 	mc_dossier d = {0};
 	mc_procedure p = {0};
@@ -110,8 +113,8 @@ static int recompute_one(mc_store *st, const mc_time_ctx *tc, const char *code, 
 		goto cleanup;
 	mc_time_format(before, sizeof before, old_due);
 	mc_time_format(after, sizeof after, due);
-	snprintf(note, sizeof note, "Hạn giải quyết tính lại theo lịch ngày nghỉ năm %d: %.16s → %.16s", year, before,
-		 after);
+	snprintf(note, sizeof note, "Hạn giải quyết tính lại theo lịch ngày nghỉ năm %d: %.16s → %.16s", year,
+		 before, after);
 	rc = mc_app_dossier_event(st, &d, actor, "due_recomputed", d.state, note, at);
 	if (rc == 0 && due != old_due) {
 		const mc_unit *u = mc_time_ctx_unit(tc, d.receiving_unit_id);
@@ -126,8 +129,8 @@ cleanup:
 	return rc;
 }
 
-int mc_app_due_recompute_year(mc_store *st, int year, const mc_actor *actor, const char *public_url, int64_t at,
-			      mc_due_recompute_result *out)
+int mc_app_due_recompute_year(mc_store *st, int year, const mc_actor *actor, const char *public_url,
+			      int64_t at, mc_due_recompute_result *out)
 {
 	mc_time_ctx *tc = NULL;
 	char **codes = NULL;
@@ -143,7 +146,8 @@ int mc_app_due_recompute_year(mc_store *st, int year, const mc_actor *actor, con
 		mc_dossier *list = NULL;
 		size_t n = 0;
 		int64_t total = 0;
-		mc_dossier_query q = {.open_only = true, .received_to = year_end, .limit = PAGE, .offset = offset};
+		mc_dossier_query q = {
+		    .open_only = true, .received_to = year_end, .limit = PAGE, .offset = offset};
 		rc = mc_store_dossier_list(st, &list, &n, &total, &q);
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			const mc_dossier *d = &list[i];

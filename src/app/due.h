@@ -23,9 +23,9 @@
  * appointment) that the event log gives with the time rules tc. events in
  * order; the issued apologies of the dossier in the order they were issued.
  * Pure: no store access. */
-void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p, const mc_event *events,
-		       size_t n_events, const mc_apology *apologies, size_t n_apologies, int64_t *due,
-		       int64_t *statutory_due);
+void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p,
+		       const mc_event *events, size_t n_events, const mc_apology *apologies,
+		       size_t n_apologies, int64_t *due, int64_t *statutory_due);
 
 typedef struct {
 	int64_t checked;    /* open dossiers whose due time the year may move */
@@ -39,7 +39,7 @@ typedef struct {
  * who changed the calendar; public_url for the applicants' messages (may be
  * NULL). Runs inside the caller's transaction.
  */
-int mc_app_due_recompute_year(mc_store *st, int year, const mc_actor *actor, const char *public_url, int64_t at,
-			      mc_due_recompute_result *out);
+int mc_app_due_recompute_year(mc_store *st, int year, const mc_actor *actor, const char *public_url,
+			      int64_t at, mc_due_recompute_result *out);
 
 #endif

@@ -122,8 +122,11 @@ static void housekeep(void *self, mc_store *st)
 	if (cfg->rules_check && cfg->reload_interval_ms > 0) {
 		int rc = cfg->rules_check(st, cfg->rules_arg);
 		if (rc != 0 && !rn->failing)
-			fprintf(stderr, "motcua: could not check the units and calendar for edits on other servers (%d); "
-					"the rules in force stay until it works again\n", rc);
+			fprintf(
+			    stderr,
+			    "motcua: could not check the units and calendar for edits on other servers (%d); "
+			    "the rules in force stay until it works again\n",
+			    rc);
 		else if (rc == 0 && rn->failing)
 			fprintf(stderr, "motcua: checking the units and calendar for edits works again\n");
 		rn->failing = rc != 0;
@@ -181,7 +184,8 @@ int mc_jobs_start(mc_jobs **out, const mc_jobs_config *cfg)
 		every_ms = mc_upkeep_interval(j->upkeep) * 1000;
 	j->housekeeping.interval_ms = every_ms;
 	j->delivery.started = pthread_create(&j->delivery.thread, NULL, runner_main, &j->delivery) == 0;
-	j->housekeeping.started = pthread_create(&j->housekeeping.thread, NULL, runner_main, &j->housekeeping) == 0;
+	j->housekeeping.started =
+	    pthread_create(&j->housekeeping.thread, NULL, runner_main, &j->housekeeping) == 0;
 	*out = j;
 	if (!j->upkeep || !j->delivery.started || !j->housekeeping.started) {
 		mc_jobs_stop(j);

@@ -27,14 +27,14 @@ typedef struct mc_jobs mc_jobs;
 typedef struct {
 	const char *db_url;
 	const mc_store_limits *db_limits; /* bounds on waiting of the jobs' connections, or NULL */
-	mc_group *group;                /* writes go through it (borrowed) */
-	const mc_notify_config *notify; /* borrowed */
-	int notify_interval;            /* seconds */
-	int reload_interval_ms;         /* 0 = no rules check */
-	int purge_interval;             /* seconds between session purges */
-	const mc_audit_config *audit;   /* anchors of the event log (borrowed) */
-	mc_retention retention;		/* personal data past retention (app/personal.h) ... */
-	int personal_purge_interval;	/* ... purged every this many seconds, 0 = never */
+	mc_group *group;		  /* writes go through it (borrowed) */
+	const mc_notify_config *notify;	  /* borrowed */
+	int notify_interval;		  /* seconds */
+	int reload_interval_ms;		  /* 0 = no rules check */
+	int purge_interval;		  /* seconds between session purges */
+	const mc_audit_config *audit;	  /* anchors of the event log (borrowed) */
+	mc_retention retention;		  /* personal data past retention (app/personal.h) ... */
+	int personal_purge_interval;	  /* ... purged every this many seconds, 0 = never */
 	/* Called on the housekeeping thread's connection every reload_interval_ms. */
 	int (*rules_check)(mc_store *st, void *arg);
 	void *rules_arg;

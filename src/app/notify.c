@@ -32,7 +32,8 @@ static void when(char *buf, size_t cap, int64_t t)
 {
 	char iso[40];
 	mc_time_format(iso, sizeof iso, t);
-	snprintf(buf, cap, "%.2s giờ %.2s phút ngày %.2s/%.2s/%.4s", iso + 11, iso + 14, iso + 8, iso + 5, iso);
+	snprintf(buf, cap, "%.2s giờ %.2s phút ngày %.2s/%.2s/%.4s", iso + 11, iso + 14, iso + 8, iso + 5,
+		 iso);
 }
 
 /* The texts are made of fields of at most a few KiB (a reason of 4096 bytes,
@@ -143,13 +144,15 @@ int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, con
 		if (rc == 0)
 			rc = mc_buf_addf(
 			    &text,
-			    "Kính gửi ông/bà %s,\n\nLịch ngày nghỉ chính thức vừa được công bố làm thay đổi thời "
+			    "Kính gửi ông/bà %s,\n\nLịch ngày nghỉ chính thức vừa được công bố làm thay đổi "
+			    "thời "
 			    "gian giải quyết hồ sơ %s (\"%s\"). Thời gian hẹn trả kết quả mới: %s.\n\nTra "
 			    "cứu: %s\n",
 			    d->applicant_name, d->code, proc, due, url);
 		if (rc == 0)
-			rc = mc_buf_addf(&sms, "Ho so %s: hen tra ket qua moi %s (lich nghi chinh thuc). Chi tiet: %s",
-					 d->code, due, url);
+			rc = mc_buf_addf(
+			    &sms, "Ho so %s: hen tra ket qua moi %s (lich nghi chinh thuc). Chi tiet: %s",
+			    d->code, due, url);
 	} else {
 		goto cleanup; /* this event tells the applicant nothing */
 	}
@@ -218,8 +221,8 @@ static void id_part(char *dst, size_t cap, const char *src, const char *otherwis
 {
 	size_t o = 0;
 	for (const char *p = src ? src : ""; *p && o + 1 < cap; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-		    *p == '-')
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '.' || *p == '-')
 			dst[o++] = *p;
 	}
 	dst[o] = '\0';
@@ -235,7 +238,8 @@ void mc_notify_message_id(char *out, size_t cap, const mc_message *m, const char
 	const char *at = mail_from ? strrchr(mail_from, '@') : NULL;
 	id_part(province, sizeof province, m->province_code, "0");
 	id_part(domain, sizeof domain, at ? at + 1 : NULL, "localhost");
-	snprintf(out, cap, "<motcua.%lld.%lld.%s@%s>", (long long)m->id, (long long)m->created_at, province, domain);
+	snprintf(out, cap, "<motcua.%lld.%lld.%s@%s>", (long long)m->id, (long long)m->created_at, province,
+		 domain);
 }
 
 /* An e-mail is its headers and a body of at most the outbox's 4096 bytes,
@@ -335,7 +339,8 @@ static int send_sms(const mc_notify_config *cfg, const mc_message *m, char *err,
 		snprintf(err, err_cap, "could not start curl");
 		return MC_ERROR;
 	}
-	json_t *j = json_pack("{s:s, s:s, s:I}", "to", m->recipient, "text", m->body, "id", (json_int_t)m->id);
+	json_t *j =
+	    json_pack("{s:s, s:s, s:I}", "to", m->recipient, "text", m->body, "id", (json_int_t)m->id);
 	char *body = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	headers = curl_slist_append(headers, "Content-Type: application/json");
@@ -391,7 +396,8 @@ static int take(mc_store *st, void *arg)
 	return mc_store_outbox_claim(st, &c->due, &c->n, c->now, MC_NOTIFY_CLAIM_BATCH, MC_NOTIFY_LEASE);
 }
 
-int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, int64_t now, int *sent, int *failed)
+int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, int64_t now, int *sent,
+		      int *failed)
 {
 	int ok_count = 0, fail_count = 0, rc = 0;
 	bool email = cfg->smtp_url && *cfg->smtp_url, sms = cfg->sms_url && *cfg->sms_url;

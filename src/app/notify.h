@@ -15,12 +15,12 @@
 #include "store/store.h"
 
 typedef struct {
-	const char *smtp_url;      /* "smtp://relay:25", "smtps://…"; NULL or "" = no e-mail */
-	const char *smtp_user;     /* NULL = no authentication */
+	const char *smtp_url;  /* "smtp://relay:25", "smtps://…"; NULL or "" = no e-mail */
+	const char *smtp_user; /* NULL = no authentication */
 	const char *smtp_password;
-	const char *mail_from;     /* sender address */
-	const char *sms_url;       /* gateway URL taking POST {"to","text"}; NULL or "" = no SMS */
-	const char *public_url;    /* the portal, for lookup links */
+	const char *mail_from;	/* sender address */
+	const char *sms_url;	/* gateway URL taking POST {"to","text"}; NULL or "" = no SMS */
+	const char *public_url; /* the portal, for lookup links */
 } mc_notify_config;
 
 /* The most attempts before a message is given up. */
@@ -55,7 +55,8 @@ int64_t mc_notify_backoff(int attempts);
  * count this pass. A channel that is not configured leaves its messages
  * pending. Call mc_notify_global_init once before threads start.
  */
-int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, int64_t now, int *sent, int *failed);
+int mc_notify_deliver(mc_store *st, mc_group *g, const mc_notify_config *cfg, int64_t now, int *sent,
+		      int *failed);
 int mc_notify_global_init(void);
 
 /*

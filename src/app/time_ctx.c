@@ -15,9 +15,9 @@ struct mc_time_ctx {
 	mc_workcal *wc;
 	unit_hours *units; /* only units with their own hours */
 	size_t n_units;
-	mc_unit *all;      /* every unit, sorted by id, for look-ups without a query (owned) */
+	mc_unit *all; /* every unit, sorted by id, for look-ups without a query (owned) */
 	size_t n_all;
-	char **keys;       /* the search key of each name in all, for the unit pickers */
+	char **keys;	    /* the search key of each name in all, for the unit pickers */
 	int64_t generation; /* of the tables it was loaded from (mc_store_generation) */
 };
 
@@ -66,7 +66,8 @@ int mc_time_ctx_load(mc_time_ctx **out, mc_store *st)
 			continue;
 		unit_hours *uh = &tc->units[tc->n_units];
 		if (mc_office_hours_parse(&uh->hours, units[i].office_hours) != 0) {
-			fprintf(stderr, "motcua: unit %s has invalid office hours \"%s\"; using the default\n",
+			fprintf(stderr,
+				"motcua: unit %s has invalid office hours \"%s\"; using the default\n",
 				units[i].code, units[i].office_hours);
 			continue;
 		}

@@ -115,8 +115,9 @@ static int seed_missing_year(int year, const mc_day_entry *days, size_t n, const
 		snprintf(system.name, sizeof system.name, "Hệ thống (lịch nghỉ chính thức năm %d)", year);
 		rc = mc_app_due_recompute_year(c->st, year, &system, c->public_url, mc_now(), &moved);
 		if (rc == 0 && moved.recomputed)
-			printf("motcua: the official calendar of %d moved the due times of %lld open dossiers\n", year,
-			       (long long)moved.recomputed);
+			printf(
+			    "motcua: the official calendar of %d moved the due times of %lld open dossiers\n",
+			    year, (long long)moved.recomputed);
 	}
 	return rc;
 }
@@ -277,8 +278,11 @@ static int load_config_or_fail(mc_config *cfg, int argc, char **argv)
 		return -1;
 	static const struct {
 		const char *flag, *key;
-	} flags[] = {{"--db", "db"}, {"--db-read", "db_read"}, {"--listen", "listen"},
-		     {"--workers", "workers"}, {"--web-root", "web_root"}};
+	} flags[] = {{"--db", "db"},
+		     {"--db-read", "db_read"},
+		     {"--listen", "listen"},
+		     {"--workers", "workers"},
+		     {"--web-root", "web_root"}};
 	for (size_t i = 0; i < MC_ARRAY_LEN(flags); i++) {
 		const char *v = opt(argc, argv, flags[i].flag, true);
 		if (v && mc_config_set(cfg, flags[i].key, v) != 0)
@@ -421,7 +425,8 @@ static int check_at_start(mc_store *st, const mc_config *cfg)
 		if (!complete)
 			fprintf(
 			    stderr,
-			    "motcua: the integrity check of %s was stopped after %ld s (startup_check_seconds); "
+			    "motcua: the integrity check of %s was stopped after %ld s "
+			    "(startup_check_seconds); "
 			    "run sqlite3 %s 'PRAGMA quick_check' with the server stopped to check it whole\n",
 			    mc_cli_shown(cfg->db), cfg->startup_check_seconds, mc_cli_shown(cfg->db));
 	}
@@ -434,7 +439,7 @@ static int check_at_start(mc_store *st, const mc_config *cfg)
 
 int mc_cli_serve(int argc, char **argv)
 {
-	static const char *const known[] = {"--db", "--db-read", "--listen", "--workers",
+	static const char *const known[] = {"--db",	"--db-read",  "--listen", "--workers",
 					    "--config", "--web-root", NULL};
 	if (check_opts(argc, argv, known, 0) != 0)
 		return 2;
@@ -470,67 +475,67 @@ int mc_cli_serve(int argc, char **argv)
 	if (cfg.audit_key_file[0] && mc_app_audit_key_load(&audit, cfg.audit_key_file) != 0)
 		return 1;
 	mc_server_config sc = {
-		.routes = mc_routes,
-		.n_routes = mc_routes_count,
-		.db_url = cfg.db,
-		.db_read_url = cfg.db_read[0] ? cfg.db_read : NULL,
-		.db_read_max_lag = (int)cfg.db_read_max_lag,
-		.ready_max_replica_lag = (int)cfg.ready_max_replica_lag,
-		.listen = cfg.listen,
-		.workers = (int)cfg.workers,
-		.max_body = (size_t)cfg.max_body,
-		.max_upload = (size_t)cfg.max_upload,
-		.max_request = (size_t)cfg.max_request,
-		.max_headers = (size_t)cfg.max_headers,
-		.uploads = {.files = cfg.upload_quota_files,
-			    .bytes = cfg.upload_quota_bytes,
-			    .daily_bytes = cfg.upload_daily_bytes},
-		.audit = audit,
-		.session_hours = (int)cfg.session_hours,
-		.group_batch = (int)cfg.group_batch,
-		.access_log = cfg.access_log,
-		.web_root = cfg.web_root[0] ? cfg.web_root : NULL,
-		.public_url = cfg.public_url,
-		.group_lock_wait_ms = (int)cfg.group_lock_wait_ms,
-		.db_limits = {.lock_timeout_ms = (int)cfg.db_lock_timeout_ms,
-			      .statement_timeout_ms = (int)cfg.db_statement_timeout_ms,
-			      .idle_in_transaction_timeout_ms = (int)cfg.db_idle_in_transaction_timeout_ms},
-		.notify = {.smtp_url = cfg.smtp_url,
-			   .smtp_user = cfg.smtp_user,
-			   .smtp_password = cfg.smtp_password,
-			   .mail_from = cfg.mail_from,
-			   .sms_url = cfg.sms_url,
-			   .public_url = cfg.public_url},
-		.notify_interval = (int)cfg.notify_interval,
-		.reload_interval_ms = (int)cfg.reload_interval_ms,
-		.payment = payment,
-		.idle_timeout = (int)cfg.idle_timeout,
-		.conn = {.header_timeout = (int)cfg.header_timeout,
-			 .body_timeout = (int)cfg.body_timeout,
-			 .body_min_rate = (int)cfg.body_min_rate},
-		.trusted_proxies = cfg.trusted_proxies,
-		.hash_threads = (int)cfg.hash_threads,
-		.hash_queue = (int)cfg.hash_queue,
-		.login_failures = (int)cfg.login_failures,
-		.login_window = (int)cfg.login_window,
-		.signin_account_max = (int)cfg.signin_account_max,
-		.signin_address_max = (int)cfg.signin_address_max,
-			   .recovery_account_max = (int)cfg.recovery_account_max,
-			   .recovery_address_max = (int)cfg.recovery_address_max,
-			   .recovery_window = (int)cfg.recovery_window,
-		.signin_window = (int)cfg.signin_window,
-		.max_sessions = (int)cfg.max_sessions,
-		.metrics_allow = cfg.metrics_allow,
-		.metrics_token = cfg.metrics_token,
-		.cache_bytes = (size_t)cfg.cache_mb << 20,
-		.cache_entry_max = (size_t)cfg.cache_entry_kb << 10,
-		.cache_max_age = (int)cfg.cache_max_age,
-		.limiter_slots = (size_t)cfg.limiter_slots,
-		.listen_backlog = (int)cfg.listen_backlog,
-		.filing = {.account_per_hour = (int)cfg.filing_account_per_hour,
-			   .account_per_day = (int)cfg.filing_account_per_day,
-			   .address_per_hour = (int)cfg.filing_address_per_hour,
-			   .address_per_day = (int)cfg.filing_address_per_day},
+	    .routes = mc_routes,
+	    .n_routes = mc_routes_count,
+	    .db_url = cfg.db,
+	    .db_read_url = cfg.db_read[0] ? cfg.db_read : NULL,
+	    .db_read_max_lag = (int)cfg.db_read_max_lag,
+	    .ready_max_replica_lag = (int)cfg.ready_max_replica_lag,
+	    .listen = cfg.listen,
+	    .workers = (int)cfg.workers,
+	    .max_body = (size_t)cfg.max_body,
+	    .max_upload = (size_t)cfg.max_upload,
+	    .max_request = (size_t)cfg.max_request,
+	    .max_headers = (size_t)cfg.max_headers,
+	    .uploads = {.files = cfg.upload_quota_files,
+			.bytes = cfg.upload_quota_bytes,
+			.daily_bytes = cfg.upload_daily_bytes},
+	    .audit = audit,
+	    .session_hours = (int)cfg.session_hours,
+	    .group_batch = (int)cfg.group_batch,
+	    .access_log = cfg.access_log,
+	    .web_root = cfg.web_root[0] ? cfg.web_root : NULL,
+	    .public_url = cfg.public_url,
+	    .group_lock_wait_ms = (int)cfg.group_lock_wait_ms,
+	    .db_limits = {.lock_timeout_ms = (int)cfg.db_lock_timeout_ms,
+			  .statement_timeout_ms = (int)cfg.db_statement_timeout_ms,
+			  .idle_in_transaction_timeout_ms = (int)cfg.db_idle_in_transaction_timeout_ms},
+	    .notify = {.smtp_url = cfg.smtp_url,
+		       .smtp_user = cfg.smtp_user,
+		       .smtp_password = cfg.smtp_password,
+		       .mail_from = cfg.mail_from,
+		       .sms_url = cfg.sms_url,
+		       .public_url = cfg.public_url},
+	    .notify_interval = (int)cfg.notify_interval,
+	    .reload_interval_ms = (int)cfg.reload_interval_ms,
+	    .payment = payment,
+	    .idle_timeout = (int)cfg.idle_timeout,
+	    .conn = {.header_timeout = (int)cfg.header_timeout,
+		     .body_timeout = (int)cfg.body_timeout,
+		     .body_min_rate = (int)cfg.body_min_rate},
+	    .trusted_proxies = cfg.trusted_proxies,
+	    .hash_threads = (int)cfg.hash_threads,
+	    .hash_queue = (int)cfg.hash_queue,
+	    .login_failures = (int)cfg.login_failures,
+	    .login_window = (int)cfg.login_window,
+	    .signin_account_max = (int)cfg.signin_account_max,
+	    .signin_address_max = (int)cfg.signin_address_max,
+	    .recovery_account_max = (int)cfg.recovery_account_max,
+	    .recovery_address_max = (int)cfg.recovery_address_max,
+	    .recovery_window = (int)cfg.recovery_window,
+	    .signin_window = (int)cfg.signin_window,
+	    .max_sessions = (int)cfg.max_sessions,
+	    .metrics_allow = cfg.metrics_allow,
+	    .metrics_token = cfg.metrics_token,
+	    .cache_bytes = (size_t)cfg.cache_mb << 20,
+	    .cache_entry_max = (size_t)cfg.cache_entry_kb << 10,
+	    .cache_max_age = (int)cfg.cache_max_age,
+	    .limiter_slots = (size_t)cfg.limiter_slots,
+	    .listen_backlog = (int)cfg.listen_backlog,
+	    .filing = {.account_per_hour = (int)cfg.filing_account_per_hour,
+		       .account_per_day = (int)cfg.filing_account_per_day,
+		       .address_per_hour = (int)cfg.filing_address_per_hour,
+		       .address_per_day = (int)cfg.filing_address_per_day},
 	};
 	mc_server *srv = NULL;
 	mc_jobs *jobs = NULL;
@@ -538,20 +543,20 @@ int mc_cli_serve(int argc, char **argv)
 	if (mc_notify_global_init() != 0 || mc_server_new(&srv, &sc) != 0)
 		goto done;
 	mc_jobs_config jc = {
-		.db_url = cfg.db,
-		.db_limits = &sc.db_limits,
-		.group = mc_server_group(srv),
-		.notify = &sc.notify,
-		.notify_interval = (int)cfg.notify_interval,
-		.reload_interval_ms = (int)cfg.reload_interval_ms,
-		.purge_interval = (int)cfg.session_purge_interval,
-		.audit = &sc.audit,
-		.retention = {.dossier_years = (int)cfg.retention_dossier_years,
-			      .message_days = (int)cfg.retention_message_days,
-			      .read_log_days = (int)cfg.retention_read_log_days},
-		.personal_purge_interval = (int)cfg.personal_purge_interval,
-		.rules_check = rules_check,
-		.rules_arg = srv,
+	    .db_url = cfg.db,
+	    .db_limits = &sc.db_limits,
+	    .group = mc_server_group(srv),
+	    .notify = &sc.notify,
+	    .notify_interval = (int)cfg.notify_interval,
+	    .reload_interval_ms = (int)cfg.reload_interval_ms,
+	    .purge_interval = (int)cfg.session_purge_interval,
+	    .audit = &sc.audit,
+	    .retention = {.dossier_years = (int)cfg.retention_dossier_years,
+			  .message_days = (int)cfg.retention_message_days,
+			  .read_log_days = (int)cfg.retention_read_log_days},
+	    .personal_purge_interval = (int)cfg.personal_purge_interval,
+	    .rules_check = rules_check,
+	    .rules_arg = srv,
 	};
 	if (mc_jobs_start(&jobs, &jc) != 0) {
 		fprintf(stderr, "motcua: could not start the background jobs\n");
@@ -599,8 +604,10 @@ static int name_or_fail(char **out, const char *cmd, const char *name, size_t ma
 	} else if (rc != 0) {
 		int bad = mc_text_first_refused(name, strlen(name), MC_TEXT_NAME);
 		if (bad >= 0)
-			fprintf(stderr, "motcua %s: --name holds U+%04X: a name may hold no control, formatting or "
-					"invisible character\n", cmd, (unsigned)bad);
+			fprintf(stderr,
+				"motcua %s: --name holds U+%04X: a name may hold no control, formatting or "
+				"invisible character\n",
+				cmd, (unsigned)bad);
 		else
 			fprintf(stderr, "motcua %s: --name must be non-empty UTF-8 text\n", cmd);
 	}
@@ -693,7 +700,8 @@ static int user_account(int argc, char **argv, account_verb verb)
 	char db[1024];
 	if ((!opt(argc, argv, "--db", true) && !opt(argc, argv, "--config", true)) || !username ||
 	    (verb == ACC_HANDOVER && !to)) {
-		fprintf(stderr, "motcua user %s: --db PATH (or --config FILE) and --username%s are required\n", cmd,
+		fprintf(stderr,
+			"motcua user %s: --db PATH (or --config FILE) and --username%s are required\n", cmd,
 			verb == ACC_HANDOVER ? " and --to" : "");
 		return 2;
 	}
@@ -805,7 +813,8 @@ int mc_cli_user(int argc, char **argv)
 	}
 	mc_role role;
 	if (mc_role_parse(&role, role_s) != 0) {
-		fprintf(stderr, "motcua user add: --role must be citizen, desk, specialist, leader, supervisor or admin\n");
+		fprintf(stderr, "motcua user add: --role must be citizen, desk, specialist, leader, "
+				"supervisor or admin\n");
 		return 2;
 	}
 	if (role != MC_ROLE_CITIZEN && !unit) {
@@ -866,7 +875,8 @@ int mc_cli_user(int argc, char **argv)
 		fprintf(stderr, "motcua user add: could not store the account\n");
 		goto cleanup;
 	}
-	printf("motcua: user %s (%s) added%s%s\n", username, role_s, generated[0] ? "; password: " : "", generated);
+	printf("motcua: user %s (%s) added%s%s\n", username, role_s, generated[0] ? "; password: " : "",
+	       generated);
 	status = 0;
 cleanup:
 	free(full_name);
@@ -878,27 +888,32 @@ cleanup:
  * that the first administrator has a unit to hold the role in. */
 int mc_cli_unit(int argc, char **argv)
 {
-	static const char *const known[] = {"--db", "--code", "--name", "--level", "--parent", "--province", NULL};
+	static const char *const known[] = {"--db",	"--code",     "--name", "--level",
+					    "--parent", "--province", NULL};
 	int planned = mc_cli_unit_plan(argc, argv);
 	if (planned >= 0)
 		return planned;
 	if (argc < 1 || strcmp(argv[0], "add") != 0) {
-		fprintf(stderr, "usage: motcua unit (plan --file F | apply --plan ID | add ...)\n       motcua unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] "
-				"[--province CODE]\n");
+		fprintf(stderr,
+			"usage: motcua unit (plan --file F | apply --plan ID | add ...)\n       motcua unit "
+			"add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] "
+			"[--province CODE]\n");
 		return 2;
 	}
 	if (check_opts(argc, argv, known, 1) != 0)
 		return 2;
 	const char *db = opt(argc, argv, "--db", true), *code = opt(argc, argv, "--code", true),
 		   *name = opt(argc, argv, "--name", true), *level = opt(argc, argv, "--level", true),
-		   *parent = opt(argc, argv, "--parent", true), *province = opt(argc, argv, "--province", true);
+		   *parent = opt(argc, argv, "--parent", true),
+		   *province = opt(argc, argv, "--province", true);
 	if (!db || !code || !name || !level) {
 		fprintf(stderr, "motcua unit add: --db, --code, --name and --level are required\n");
 		return 2;
 	}
-	if (strcmp(level, "province") != 0 && strcmp(level, "department") != 0 && strcmp(level, "district") != 0 &&
-	    strcmp(level, "commune") != 0) {
-		fprintf(stderr, "motcua unit add: --level must be province, department, district or commune\n");
+	if (strcmp(level, "province") != 0 && strcmp(level, "department") != 0 &&
+	    strcmp(level, "district") != 0 && strcmp(level, "commune") != 0) {
+		fprintf(stderr,
+			"motcua unit add: --level must be province, department, district or commune\n");
 		return 2;
 	}
 	if (!mc_unit_code_valid(code)) {
@@ -1313,7 +1328,8 @@ static void print_json(json_t *j)
 static int parse_hhmm(const char *s, int *out)
 {
 	int h, m;
-	if (strlen(s) != 5 || s[2] != ':' || sscanf(s, "%2d:%2d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
+	if (strlen(s) != 5 || s[2] != ':' || sscanf(s, "%2d:%2d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 ||
+	    m > 59)
 		return MC_EINVAL;
 	*out = h * 60 + m;
 	return 0;
@@ -1328,7 +1344,8 @@ static void local_minute(char *buf, size_t cap, int64_t t)
 
 int mc_cli_calendar(int argc, char **argv)
 {
-	static const char *const known[] = {"--json", "--leap", "--db", "--from", "--hours", "--cutoff", NULL};
+	static const char *const known[] = {"--json",  "--leap",   "--db", "--from",
+					    "--hours", "--cutoff", NULL};
 	if (argc < 1) {
 		fprintf(stderr, "usage: motcua calendar lunar|solar|days-off|due ...\n");
 		return 2;
@@ -1346,12 +1363,14 @@ int mc_cli_calendar(int argc, char **argv)
 		}
 		mc_lunar_date ld;
 		if (mc_lunar_from_solar(&ld, y, m, d) != 0) {
-			fprintf(stderr, "motcua calendar lunar: %s is not a date from 1900-01-31 to 2100-12-31\n", argv[1]);
+			fprintf(stderr,
+				"motcua calendar lunar: %s is not a date from 1900-01-31 to 2100-12-31\n",
+				argv[1]);
 			return 1;
 		}
 		if (json)
-			print_json(json_pack("{s:i, s:i, s:i, s:b}", "day", ld.day, "month", ld.month, "year", ld.year,
-					     "leap", ld.leap));
+			print_json(json_pack("{s:i, s:i, s:i, s:b}", "day", ld.day, "month", ld.month, "year",
+					     ld.year, "leap", ld.leap));
 		else
 			printf("%d/%d%s/%d\n", ld.day, ld.month, ld.leap ? " (nhuận)" : "", ld.year);
 		return 0;
@@ -1363,11 +1382,12 @@ int mc_cli_calendar(int argc, char **argv)
 			fprintf(stderr, "motcua calendar solar: give a lunar date D/M/YYYY\n");
 			return 2;
 		}
-		mc_lunar_date ld = {.day = d, .month = m, .year = y, .leap = opt(argc, argv, "--leap", false) != NULL};
+		mc_lunar_date ld = {
+		    .day = d, .month = m, .year = y, .leap = opt(argc, argv, "--leap", false) != NULL};
 		int32_t days;
 		if (mc_lunar_to_solar(&days, &ld) != 0) {
-			fprintf(stderr, "motcua calendar solar: %s%s is not a lunar date of 1900-2100\n", argv[1],
-				ld.leap ? " (leap)" : "");
+			fprintf(stderr, "motcua calendar solar: %s%s is not a lunar date of 1900-2100\n",
+				argv[1], ld.leap ? " (leap)" : "");
 			return 1;
 		}
 		int sy, sm, sd;
@@ -1419,18 +1439,21 @@ int mc_cli_calendar(int argc, char **argv)
 		return rc == 0 ? 0 : 1;
 	}
 	if (strcmp(sub, "due") == 0) {
-		const char *from_s = opt(argc, argv, "--from", true), *hours_s = opt(argc, argv, "--hours", true),
+		const char *from_s = opt(argc, argv, "--from", true),
+			   *hours_s = opt(argc, argv, "--hours", true),
 			   *cutoff_s = opt(argc, argv, "--cutoff", true);
 		int64_t from;
 		char *end = NULL;
 		long hours = hours_s ? strtol(hours_s, &end, 10) : -1;
 		int cutoff = -1;
 		if (!from_s || mc_time_parse(&from, from_s) != 0) {
-			fprintf(stderr, "motcua calendar due: --from YYYY-MM-DDTHH:MM (local time) is required\n");
+			fprintf(stderr,
+				"motcua calendar due: --from YYYY-MM-DDTHH:MM (local time) is required\n");
 			return 2;
 		}
 		if (!hours_s || *end || hours < 0 || hours > 8 * 366) {
-			fprintf(stderr, "motcua calendar due: --hours N (working hours, 0..2928) is required\n");
+			fprintf(stderr,
+				"motcua calendar due: --hours N (working hours, 0..2928) is required\n");
 			return 2;
 		}
 		if (cutoff_s && parse_hhmm(cutoff_s, &cutoff) != 0) {

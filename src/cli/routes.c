@@ -19,7 +19,7 @@ static const struct {
 	int method;
 	const char *name;
 } method_names[] = {
-	{MC_M_GET, "GET"}, {MC_M_POST, "POST"}, {MC_M_PUT, "PUT"}, {MC_M_PATCH, "PATCH"}, {MC_M_DELETE, "DELETE"},
+    {MC_M_GET, "GET"}, {MC_M_POST, "POST"}, {MC_M_PUT, "PUT"}, {MC_M_PATCH, "PATCH"}, {MC_M_DELETE, "DELETE"},
 };
 
 /* One route as {"methods", "pattern", "auth", "roles", "body"}; new reference. */
@@ -54,7 +54,8 @@ int mc_cli_routes(int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0) {
 			as_json = true;
 		} else {
-			fprintf(stderr, "motcua: unknown option %s\nusage: motcua routes [--json]\n", argv[i]);
+			fprintf(stderr, "motcua: unknown option %s\nusage: motcua routes [--json]\n",
+				argv[i]);
 			return 2;
 		}
 	}
@@ -74,11 +75,13 @@ int mc_cli_routes(int argc, char **argv)
 	}
 	size_t i;
 	json_t *rt;
-	json_array_foreach(all, i, rt) {
+	json_array_foreach(all, i, rt)
+	{
 		char methods[64] = "";
 		size_t k;
 		json_t *m;
-		json_array_foreach(json_object_get(rt, "methods"), k, m) {
+		json_array_foreach(json_object_get(rt, "methods"), k, m)
+		{
 			if (k)
 				strncat(methods, ",", sizeof methods - strlen(methods) - 1);
 			strncat(methods, json_string_value(m), sizeof methods - strlen(methods) - 1);
@@ -87,7 +90,7 @@ int mc_cli_routes(int argc, char **argv)
 		       json_string_value(json_object_get(rt, "auth")));
 		json_t *role;
 		json_array_foreach(json_object_get(rt, "roles"), k, role)
-			printf("%s%s", k ? "," : " ", json_string_value(role));
+		    printf("%s%s", k ? "," : " ", json_string_value(role));
 		printf("\n");
 	}
 cleanup:

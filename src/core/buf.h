@@ -14,8 +14,8 @@
 #define MC_MUST_CHECK __attribute__((warn_unused_result))
 
 typedef struct {
-	char *data;   /* NUL-terminated; NULL until something is added */
-	size_t len;   /* bytes, without the NUL */
+	char *data; /* NUL-terminated; NULL until something is added */
+	size_t len; /* bytes, without the NUL */
 	size_t cap;
 	size_t limit; /* most bytes it may hold, without the NUL */
 } mc_buf;
@@ -47,12 +47,12 @@ MC_MUST_CHECK int mc_buf_format(char **out, size_t limit, const char *fmt, ...)
  * capacity *cap, doubling it (from 8) when full. Aborts on out-of-memory like
  * mc_xrealloc. Use: MC_GROW(list, n, cap); list[n++] = x;
  */
-#define MC_GROW(items, n, cap)                                                                     \
-	do {                                                                                       \
-		if ((n) >= (cap)) {                                                                \
-			(cap) = (cap) ? (cap) * 2 : 8;                                             \
-			(items) = mc_xrealloc((items), (cap) * sizeof *(items));                   \
-		}                                                                                  \
+#define MC_GROW(items, n, cap)                                                                               \
+	do {                                                                                                 \
+		if ((n) >= (cap)) {                                                                          \
+			(cap) = (cap) ? (cap)*2 : 8;                                                         \
+			(items) = mc_xrealloc((items), (cap) * sizeof *(items));                             \
+		}                                                                                            \
 	} while (0)
 
 #endif

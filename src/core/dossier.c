@@ -179,17 +179,17 @@ int mc_state_parse(mc_state *out, const char *s)
 const char *mc_state_title_vi(mc_state s)
 {
 	static const char *const titles[] = {
-		NULL,
-		"Chờ tiếp nhận",
-		"Đã tiếp nhận",
-		"Từ chối tiếp nhận",
-		"Đang giải quyết",
-		"Chờ bổ sung hồ sơ",
-		"Chờ thực hiện nghĩa vụ tài chính",
-		"Đã rút hồ sơ",
-		"Dừng xử lý",
-		"Đã có kết quả",
-		"Đã trả kết quả",
+	    NULL,
+	    "Chờ tiếp nhận",
+	    "Đã tiếp nhận",
+	    "Từ chối tiếp nhận",
+	    "Đang giải quyết",
+	    "Chờ bổ sung hồ sơ",
+	    "Chờ thực hiện nghĩa vụ tài chính",
+	    "Đã rút hồ sơ",
+	    "Dừng xử lý",
+	    "Đã có kết quả",
+	    "Đã trả kết quả",
 	};
 	return name_of(titles, MC_ARRAY_LEN(titles), (int)s);
 }

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 struct mc_embedded {
-	const char *path;          /* relative to the source tree, e.g. "data/calendar/vn.tsv" */
+	const char *path;	   /* relative to the source tree, e.g. "data/calendar/vn.tsv" */
 	const unsigned char *data; /* NUL-terminated after len bytes */
 	size_t len;
 };

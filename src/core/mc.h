@@ -15,16 +15,16 @@
 
 enum {
 	MC_OK = 0,
-	MC_ERROR = -1,     /* anything not listed below (I/O, library failure) */
-	MC_ENOTFOUND = -2, /* the thing asked for does not exist */
-	MC_ECONFLICT = -3, /* stale version, duplicate key, forbidden transition */
-	MC_EINVAL = -4,    /* input out of range or malformed */
-	MC_EFORBIDDEN = -5,/* the caller may not do this */
-	MC_EBUSY = -6,     /* storage busy or unavailable; try again later */
-	MC_ETOOBIG = -7,   /* a size limit was exceeded */
-	MC_ESTALE = -8,    /* the caller's version of the record is out of date */
-	MC_EFULL = -9,     /* a numbering range is used up (a unit's dossier codes of a day) */
-	MC_ELIMIT = -10,   /* a rate limit is reached (filings of an account); try again later */
+	MC_ERROR = -1,	    /* anything not listed below (I/O, library failure) */
+	MC_ENOTFOUND = -2,  /* the thing asked for does not exist */
+	MC_ECONFLICT = -3,  /* stale version, duplicate key, forbidden transition */
+	MC_EINVAL = -4,	    /* input out of range or malformed */
+	MC_EFORBIDDEN = -5, /* the caller may not do this */
+	MC_EBUSY = -6,	    /* storage busy or unavailable; try again later */
+	MC_ETOOBIG = -7,    /* a size limit was exceeded */
+	MC_ESTALE = -8,	    /* the caller's version of the record is out of date */
+	MC_EFULL = -9,	    /* a numbering range is used up (a unit's dossier codes of a day) */
+	MC_ELIMIT = -10,    /* a rate limit is reached (filings of an account); try again later */
 };
 
 /* Offset of Vietnam's civil time from UTC, in seconds (UTC+7, meridian 105°E). */

@@ -144,7 +144,8 @@ void mc_rollup_set_finish(mc_rollup_set *s)
 static void add(mc_rollup_set *s, const mc_rollup_in *d, int32_t day, int k, int64_t v)
 {
 	mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_DAY, day, 0)->v[k] += v;
-	mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_MONTH, mc_rollup_month(day), 0)->v[k] += v;
+	mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_MONTH, mc_rollup_month(day), 0)->v[k] +=
+	    v;
 }
 
 #define NEVER INT32_MAX
@@ -257,7 +258,8 @@ void mc_rollup_supplement(mc_rollup_set *s, const mc_rollup_in *d, int64_t at)
 	int32_t prev = mc_rollup_day(d->last_supplement_at);
 	/* A second request on the day of the previous one never counts again. */
 	if (prev < day)
-		mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_REPEAT, day, prev)->v[MC_RU_SUPPLEMENT]++;
+		mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_REPEAT, day, prev)
+		    ->v[MC_RU_SUPPLEMENT]++;
 }
 
 void mc_rollup_apology(mc_rollup_set *s, const mc_rollup_in *d, int64_t at)

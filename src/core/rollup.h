@@ -74,7 +74,7 @@ typedef struct {
 typedef struct {
 	int64_t dossier_id;
 	const char *province_code; /* borrowed; NULL or "" when not known */
-	int64_t unit_id; /* receiving unit */
+	int64_t unit_id;	   /* receiving unit */
 	int state;
 	int channel;
 	int64_t received_at, finished_at, due_at, statutory_due_at, paused_at;

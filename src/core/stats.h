@@ -33,7 +33,7 @@ typedef struct {
 	int64_t withdrawn;	      /* finished in the period in that state */
 	int64_t stopped;
 	int64_t not_accepted;
-	int64_t apologies;	      /* apologies issued in the period (QĐ 876/2017) */
+	int64_t apologies; /* apologies issued in the period (QĐ 876/2017) */
 } mc_stats_counts;
 
 /* acc += c, counter by counter. */

@@ -97,7 +97,7 @@ int mc_proxies_parse(mc_proxies **out, const char *list, const char **bad)
 		MC_GROW(p->nets, p->n, cap);
 		p->nets[p->n++] = nt;
 		continue;
-invalid:
+	invalid:
 		snprintf(bad_entry, sizeof bad_entry, "%.*s", (int)(e - a), a);
 		if (bad)
 			*bad = bad_entry;
@@ -184,17 +184,16 @@ static struct {
 } guarded[256];
 static size_t n_guarded;
 
-
 /* Where a connection is in the request it is sending. */
 typedef enum {
-	P_IDLE,        /* between requests: nothing received */
-	P_HEAD,        /* the request line and headers */
-	P_BODY,        /* a body of known length */
-	P_CHUNK_SIZE,  /* a chunk-size line */
-	P_CHUNK_DATA,  /* a chunk's data */
-	P_CHUNK_CRLF,  /* the CRLF after a chunk's data */
-	P_TRAILER,     /* trailer fields after the last chunk */
-	P_RAW,         /* framing refused: bytes go through untouched until the close */
+	P_IDLE,	      /* between requests: nothing received */
+	P_HEAD,	      /* the request line and headers */
+	P_BODY,	      /* a body of known length */
+	P_CHUNK_SIZE, /* a chunk-size line */
+	P_CHUNK_DATA, /* a chunk's data */
+	P_CHUNK_CRLF, /* the CRLF after a chunk's data */
+	P_TRAILER,    /* trailer fields after the last chunk */
+	P_RAW,	      /* framing refused: bytes go through untouched until the close */
 } phase;
 
 /* The longest header block followed; libevent refuses anything over its own
@@ -210,17 +209,17 @@ typedef struct conn {
 	struct event *flush;
 	bufferevent_data_cb filter_written; /* libevent's own callback of under, with its argument */
 	void *filter_arg;
-	int fd;            /* known once bytes have arrived */
+	int fd; /* known once bytes have arrived */
 	phase ph;
-	double since;      /* monotonic seconds: when this phase began (or the handler finished) */
-	uint64_t bytes;    /* body bytes received in this request */
-	int64_t left;      /* body or chunk bytes still to pass */
-	size_t scanned;    /* header bytes already searched for the end of the block */
-	uint32_t parsed;   /* header blocks completed on this connection */
+	double since;	 /* monotonic seconds: when this phase began (or the handler finished) */
+	uint64_t bytes;	 /* body bytes received in this request */
+	int64_t left;	 /* body or chunk bytes still to pass */
+	size_t scanned;	 /* header bytes already searched for the end of the block */
+	uint32_t parsed; /* header blocks completed on this connection */
 	uint32_t dispatched;
-	uint32_t bad_at;   /* the first refused request (its number), 0 = none */
+	uint32_t bad_at; /* the first refused request (its number), 0 = none */
 	const char *bad_why;
-	bool busy;         /* a request of this connection is with its handler */
+	bool busy; /* a request of this connection is with its handler */
 	bool timed_out;
 } conn;
 
@@ -229,7 +228,7 @@ struct mc_conns {
 	const mc_conn_limits *lim;
 	conn *head;
 	struct event *sweep;
-	struct event *resume;      /* re-enables accepting after a pause */
+	struct event *resume; /* re-enables accepting after a pause */
 	struct evconnlistener *listener;
 };
 
@@ -530,8 +529,9 @@ static enum bufferevent_filter_result input(struct evbuffer *src, struct evbuffe
 			struct evbuffer_ptr eolp = evbuffer_search_eol(src, NULL, NULL, EVBUFFER_EOL_LF);
 			if (eolp.pos < 0) {
 				if (len > LINE_MAX_) {
-					bad_chunk(c, dst, c->ph == P_CHUNK_SIZE ? "a chunk-size line is too long"
-										: "a trailer line is too long");
+					bad_chunk(c, dst,
+						  c->ph == P_CHUNK_SIZE ? "a chunk-size line is too long"
+									: "a trailer line is too long");
 					continue;
 				}
 				goto out;
@@ -539,8 +539,9 @@ static enum bufferevent_filter_result input(struct evbuffer *src, struct evbuffe
 			size_t n = (size_t)eolp.pos + 1;
 			char line[LINE_MAX_ + 2];
 			if (n > sizeof line) {
-				bad_chunk(c, dst, c->ph == P_CHUNK_SIZE ? "a chunk-size line is too long"
-									: "a trailer line is too long");
+				bad_chunk(c, dst,
+					  c->ph == P_CHUNK_SIZE ? "a chunk-size line is too long"
+								: "a trailer line is too long");
 				continue;
 			}
 			evbuffer_remove(src, line, n);
@@ -702,7 +703,8 @@ static struct bufferevent *new_bev(struct event_base *base, void *arg)
 	c->under = under;
 	c->fd = -1;
 	enter(c, P_IDLE);
-	struct bufferevent *bev = bufferevent_filter_new(under, input, output, BEV_OPT_CLOSE_ON_FREE, conn_free, c);
+	struct bufferevent *bev =
+	    bufferevent_filter_new(under, input, output, BEV_OPT_CLOSE_ON_FREE, conn_free, c);
 	if (!bev) {
 		bufferevent_free(under);
 		free(c);
@@ -779,8 +781,9 @@ static void sweep(evutil_socket_t fd, short what, void *arg)
 		if (c->ph == P_HEAD)
 			late = spent > lim->header_timeout;
 		else
-			late = spent > lim->header_timeout + lim->body_timeout +
-					       (lim->body_min_rate > 0 ? (double)c->bytes / lim->body_min_rate : 1e18);
+			late = spent >
+			       lim->header_timeout + lim->body_timeout +
+				   (lim->body_min_rate > 0 ? (double)c->bytes / lim->body_min_rate : 1e18);
 		if (!late)
 			continue;
 		c->timed_out = true;
@@ -879,8 +882,9 @@ static void accept_failed(struct evconnlistener *listener, void *arg)
 	}
 	int64_t now = mc_now(), last = atomic_load(&last_accept_log);
 	if (now - last >= 60 && atomic_compare_exchange_strong(&last_accept_log, &last, now))
-		fprintf(stderr, "motcua: could not accept connections: %s (%lu times since start); pausing "
-				"accepting for 200 ms each time\n",
+		fprintf(stderr,
+			"motcua: could not accept connections: %s (%lu times since start); pausing "
+			"accepting for 200 ms each time\n",
 			strerror(err), atomic_load(&accept_failures));
 	struct timeval pause = {0, 200000};
 	event_add(cs->resume, &pause);

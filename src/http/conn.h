@@ -38,9 +38,9 @@
 #include <stddef.h>
 
 typedef struct {
-	int header_timeout;  /* seconds for the request line and headers */
-	int body_timeout;    /* seconds allowed for a body before the rate applies */
-	int body_min_rate;   /* bytes a second a body must keep up after that */
+	int header_timeout; /* seconds for the request line and headers */
+	int body_timeout;   /* seconds allowed for a body before the rate applies */
+	int body_min_rate;  /* bytes a second a body must keep up after that */
 } mc_conn_limits;
 
 /* ---- trusted proxies --------------------------------------------------- */

@@ -14,10 +14,14 @@ static const char *type_name(mc_ftype t)
 	case MC_F_ID_NUMBER:
 	case MC_F_EMAIL:
 		return "a string";
-	case MC_F_INT: return "an integer";
-	case MC_F_BOOL: return "true or false";
-	case MC_F_OBJECT: return "an object";
-	case MC_F_ARRAY: return "an array";
+	case MC_F_INT:
+		return "an integer";
+	case MC_F_BOOL:
+		return "true or false";
+	case MC_F_OBJECT:
+		return "an object";
+	case MC_F_ARRAY:
+		return "an array";
 	}
 	return "?";
 }
@@ -168,7 +172,8 @@ int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field
 				kind = MC_TEXT_LINES;
 			else if (f->type == MC_F_NAME)
 				kind = MC_TEXT_NAME;
-			int rc = mc_text_clean(&clean, json_string_value(v), json_string_length(v), (size_t)f->max, kind);
+			int rc = mc_text_clean(&clean, json_string_value(v), json_string_length(v),
+					       (size_t)f->max, kind);
 			if (rc == MC_ETOOBIG) {
 				mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, path, "too-long",
 						       "%s is longer than %lld characters", path,
@@ -178,7 +183,8 @@ int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field
 			/* Say which character a name may not hold: the user may not see it. */
 			int bad = -1;
 			if (rc == MC_EINVAL && kind == MC_TEXT_NAME)
-				bad = mc_text_first_refused(json_string_value(v), json_string_length(v), kind);
+				bad =
+				    mc_text_first_refused(json_string_value(v), json_string_length(v), kind);
 			if (bad >= 0) {
 				mc_reply_field_problem(
 				    r, MC_PROB_INVALID_FIELD, path, "characters",
@@ -250,10 +256,10 @@ int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field
 			break;
 		}
 		continue;
-wrong_type:
-	mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, path, "type", "%s must be %s", path,
-			       type_name(f->type));
-	return -1;
+	wrong_type:
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, path, "type", "%s must be %s", path,
+				       type_name(f->type));
+		return -1;
 	}
 	return 0;
 }

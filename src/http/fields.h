@@ -10,27 +10,27 @@
 #include "http/server.h"
 
 typedef enum {
-	MC_F_STRING,  /* out: const char ** (one line) */
-	MC_F_TEXT,    /* out: const char ** (may hold line breaks) */
-	MC_F_NAME,    /* out: const char ** (a person's or organisation's name: one
-		       * line without invisible characters, MC_TEXT_NAME of core/text.h) */
-	MC_F_INT,     /* out: int64_t *, within [min, max] */
-	MC_F_BOOL,    /* out: bool * */
-	MC_F_OBJECT,  /* out: json_t ** (borrowed) */
-	MC_F_ARRAY,   /* out: json_t ** (borrowed), at most max items */
-	MC_F_PHONE,   /* out: const char ** (a telephone number, mc_fields_phone_valid) */
+	MC_F_STRING,	/* out: const char ** (one line) */
+	MC_F_TEXT,	/* out: const char ** (may hold line breaks) */
+	MC_F_NAME,	/* out: const char ** (a person's or organisation's name: one
+			 * line without invisible characters, MC_TEXT_NAME of core/text.h) */
+	MC_F_INT,	/* out: int64_t *, within [min, max] */
+	MC_F_BOOL,	/* out: bool * */
+	MC_F_OBJECT,	/* out: json_t ** (borrowed) */
+	MC_F_ARRAY,	/* out: json_t ** (borrowed), at most max items */
+	MC_F_PHONE,	/* out: const char ** (a telephone number, mc_fields_phone_valid) */
 	MC_F_ID_NUMBER, /* out: const char ** (a citizen identity number, mc_fields_id_number_valid) */
-	MC_F_EMAIL,   /* out: const char ** (an e-mail address, mc_fields_email_valid) */
+	MC_F_EMAIL,	/* out: const char ** (an e-mail address, mc_fields_email_valid) */
 } mc_ftype;
 
 typedef struct {
 	const char *name;
 	mc_ftype type;
 	bool required;
-	int64_t min;     /* INT: least value; STRING/TEXT: least length in characters (0 → 1 when required) */
-	int64_t max;     /* INT: greatest value; STRING/TEXT: most characters; ARRAY: most items */
-	void *out;       /* left untouched when the field is absent */
-	size_t cap;      /* STRING/TEXT: when not 0, the bytes the value must fit in with its NUL */
+	int64_t min; /* INT: least value; STRING/TEXT: least length in characters (0 → 1 when required) */
+	int64_t max; /* INT: greatest value; STRING/TEXT: most characters; ARRAY: most items */
+	void *out;   /* left untouched when the field is absent */
+	size_t cap;  /* STRING/TEXT: when not 0, the bytes the value must fit in with its NUL */
 } mc_field;
 
 /*

@@ -11,7 +11,7 @@
 
 typedef struct {
 	char key[KEY_MAX];
-	int64_t since;  /* first failure of the window */
+	int64_t since; /* first failure of the window */
 	int count;
 } slot;
 

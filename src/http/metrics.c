@@ -21,12 +21,18 @@ static const char *const method_names[METHODS] = {"GET", "POST", "PUT", "DELETE"
 static int method_slot(mc_method m)
 {
 	switch (m) {
-	case MC_M_GET: return 0;
-	case MC_M_POST: return 1;
-	case MC_M_PUT: return 2;
-	case MC_M_DELETE: return 3;
-	case MC_M_PATCH: return 4;
-	case MC_M_HEAD: return 5;
+	case MC_M_GET:
+		return 0;
+	case MC_M_POST:
+		return 1;
+	case MC_M_PUT:
+		return 2;
+	case MC_M_DELETE:
+		return 3;
+	case MC_M_PATCH:
+		return 4;
+	case MC_M_HEAD:
+		return 5;
 	}
 	return 6;
 }
@@ -36,7 +42,8 @@ void mc_metrics_count(int route_index, mc_method method, int status, double seco
 	size_t slot = route_index >= 0 && route_index < ROUTES ? (size_t)route_index : ROUTES;
 	int m = method_slot(method);
 	int cls = status / 100;
-	atomic_fetch_add_explicit(&requests[slot][m][cls >= 1 && cls <= 5 ? cls : 0], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&requests[slot][m][cls >= 1 && cls <= 5 ? cls : 0], 1,
+				  memory_order_relaxed);
 	size_t b = 0;
 	while (b < N_BOUNDS && seconds > bounds[b])
 		b++;
@@ -58,8 +65,9 @@ int mc_metrics_text(mc_buf *out, const mc_route *routes, size_t n)
 {
 	int rc = 0;
 	size_t n_routes = n < ROUTES ? n : ROUTES;
-	rc |= mc_buf_adds(out, "# HELP motcua_http_requests_total HTTP requests by route, method and status class.\n"
-			       "# TYPE motcua_http_requests_total counter\n");
+	rc |= mc_buf_adds(
+	    out, "# HELP motcua_http_requests_total HTTP requests by route, method and status class.\n"
+		 "# TYPE motcua_http_requests_total counter\n");
 	for (size_t i = 0; i <= n_routes; i++) {
 		size_t slot = i < n_routes ? i : ROUTES;
 		for (int m = 0; m < METHODS; m++) {
@@ -89,39 +97,42 @@ int mc_metrics_text(mc_buf *out, const mc_route *routes, size_t n)
 			uint64_t cum = 0;
 			for (size_t b = 0; b < N_BOUNDS; b++) {
 				cum += atomic_load(&latency[slot][m][b]);
-				rc |= mc_buf_addf(out,
-						  "motcua_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\","
-						  "le=\"%g\"} %llu\n",
-						  route, method_names[m], bounds[b], (unsigned long long)cum);
+				rc |= mc_buf_addf(
+				    out,
+				    "motcua_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\","
+				    "le=\"%g\"} %llu\n",
+				    route, method_names[m], bounds[b], (unsigned long long)cum);
 			}
 			/* +Inf from the buckets read here, so it can never be below the last one. */
 			cum += atomic_load(&latency[slot][m][N_BOUNDS]);
-			rc |= mc_buf_addf(out,
-					  "motcua_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\","
-					  "le=\"+Inf\"} %llu\n"
-					  "motcua_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n"
-					  "motcua_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
-					  route, method_names[m], (unsigned long long)cum, route, method_names[m],
-					  (double)atomic_load(&latency_us[slot][m]) / 1e6, route, method_names[m],
-					  (unsigned long long)cum);
+			rc |= mc_buf_addf(
+			    out,
+			    "motcua_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\","
+			    "le=\"+Inf\"} %llu\n"
+			    "motcua_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n"
+			    "motcua_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
+			    route, method_names[m], (unsigned long long)cum, route, method_names[m],
+			    (double)atomic_load(&latency_us[slot][m]) / 1e6, route, method_names[m],
+			    (unsigned long long)cum);
 		}
 	}
 	static const struct {
 		const char *name, *help;
 	} ev[MC_METRIC_EVENT_COUNT_] = {
-		[MC_METRIC_ACCEPT_PAUSES] = {"motcua_http_accept_pauses_total",
-					     "Times accepting connections was paused because accept() failed "
-					     "(file descriptors run out)."},
-		[MC_METRIC_SLOW_REQUESTS] = {"motcua_http_slow_requests_closed_total",
-					     "Connections closed for sending headers or a body too slowly."},
-		[MC_METRIC_BAD_FRAMING] = {"motcua_http_bad_framing_total",
-					   "Requests refused for conflicting or repeated framing headers."},
-		[MC_METRIC_OFFLOAD_REFUSED] = {"motcua_signin_queue_full_total",
-					       "Sign-ins and password changes refused because the password hashing "
-					       "queue was full."},
+	    [MC_METRIC_ACCEPT_PAUSES] = {"motcua_http_accept_pauses_total",
+					 "Times accepting connections was paused because accept() failed "
+					 "(file descriptors run out)."},
+	    [MC_METRIC_SLOW_REQUESTS] = {"motcua_http_slow_requests_closed_total",
+					 "Connections closed for sending headers or a body too slowly."},
+	    [MC_METRIC_BAD_FRAMING] = {"motcua_http_bad_framing_total",
+				       "Requests refused for conflicting or repeated framing headers."},
+	    [MC_METRIC_OFFLOAD_REFUSED] =
+		{"motcua_signin_queue_full_total",
+		 "Sign-ins and password changes refused because the password hashing "
+		 "queue was full."},
 	};
 	for (int e = 0; e < MC_METRIC_EVENT_COUNT_; e++)
-		rc |= mc_buf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", ev[e].name, ev[e].help, ev[e].name,
-				  ev[e].name, (unsigned long long)atomic_load(&events[e]));
+		rc |= mc_buf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", ev[e].name, ev[e].help,
+				  ev[e].name, ev[e].name, (unsigned long long)atomic_load(&events[e]));
 	return rc ? MC_ETOOBIG : 0;
 }

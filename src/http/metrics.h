@@ -21,7 +21,7 @@ void mc_metrics_count(int route_index, mc_method method, int status, double seco
 typedef enum {
 	MC_METRIC_ACCEPT_PAUSES,   /* accept() failed (descriptors run out) and was paused */
 	MC_METRIC_SLOW_REQUESTS,   /* connections closed for sending a request too slowly */
-	MC_METRIC_BAD_FRAMING,     /* requests refused for ambiguous framing headers */
+	MC_METRIC_BAD_FRAMING,	   /* requests refused for ambiguous framing headers */
 	MC_METRIC_OFFLOAD_REFUSED, /* sign-ins refused because the hashing queue was full */
 	MC_METRIC_EVENT_COUNT_
 } mc_metric_event;

@@ -5,52 +5,54 @@
 #include <string.h>
 
 static const mc_problem_info registry[MC_PROB_COUNT_] = {
-	[MC_PROB_MALFORMED_JSON] = {"malformed-json", 400, "The request body is not valid JSON"},
-	[MC_PROB_INVALID_UTF8] = {"invalid-utf8", 400, "The request contains invalid UTF-8"},
-	[MC_PROB_INVALID_FIELD] = {"invalid-field", 422, "A field has the wrong type or value"},
-	[MC_PROB_MISSING_FIELD] = {"missing-field", 422, "A required field is missing"},
-	[MC_PROB_UNSUPPORTED_MEDIA] = {"unsupported-media-type", 415, "The request body must be application/json"},
-	[MC_PROB_UNSUPPORTED_FILE] = {"unsupported-file-type", 415, "This type of file is not accepted"},
-	[MC_PROB_BODY_TOO_LARGE] = {"body-too-large", 413, "The request body is too large"},
-	[MC_PROB_UNAUTHENTICATED] = {"unauthenticated", 401, "A session is required"},
-	[MC_PROB_BAD_CREDENTIALS] = {"bad-credentials", 401, "Wrong username or password"},
-	[MC_PROB_FORBIDDEN] = {"forbidden", 403, "Your role does not allow this"},
-	[MC_PROB_OUT_OF_SCOPE] = {"out-of-scope", 403, "The unit concerned is outside your scope"},
-	[MC_PROB_NOT_FOUND] = {"not-found", 404, "No such resource"},
-	[MC_PROB_METHOD_NOT_ALLOWED] = {"method-not-allowed", 405, "Method not allowed on this resource"},
-	[MC_PROB_UNKNOWN_PROCEDURE] = {"unknown-procedure", 422, "No such procedure"},
-	[MC_PROB_UNKNOWN_UNIT] = {"unknown-unit", 422, "No such unit"},
-	[MC_PROB_FORBIDDEN_TRANSITION] = {"forbidden-transition", 409,
-					  "The dossier's state does not allow this action"},
-	[MC_PROB_VERSION_CONFLICT] = {"version-conflict", 409, "The dossier was changed by someone else"},
-	[MC_PROB_PRECONDITION_FAILED] = {"precondition-failed", 412, "If-Match does not match the current version"},
-	[MC_PROB_DUPLICATE] = {"duplicate", 409, "It exists already"},
-	[MC_PROB_CODES_EXHAUSTED] = {"codes-exhausted", 409, "The unit has used every dossier code of the day"},
-	[MC_PROB_INVALID_QUERY] = {"invalid-query", 400, "A query parameter is invalid"},
-	[MC_PROB_TOO_MANY_ATTEMPTS] = {"too-many-attempts", 429, "Too many attempts"},
-	[MC_PROB_UNAVAILABLE] = {"unavailable", 503, "The service is temporarily unavailable"},
-	[MC_PROB_INTERNAL] = {"internal", 500, "Internal error"},
-	[MC_PROB_APOLOGY_ISSUED] = {"apology-issued", 409, "The apology has been issued already"},
-	[MC_PROB_APOLOGY_OUTDATED] = {"apology-outdated", 409,
-				      "The apology's new date no longer fits the dossier; prepare a new one"},
-	[MC_PROB_BAD_CHECK_VALUE] = {"bad-check-value", 403, "The check value does not match the fields"},
-	[MC_PROB_UNKNOWN_PAYMENT] = {"unknown-payment", 404, "No payment has this reference"},
-	[MC_PROB_AMOUNT_MISMATCH] = {"amount-mismatch", 409, "The amount is not the amount owed"},
-	[MC_PROB_PAYMENT_CLOSED] = {"payment-closed", 409, "The payment was settled or closed already"},
-	[MC_PROB_NOTHING_OWED] = {"nothing-owed", 409, "The dossier owes nothing to pay online"},
-	[MC_PROB_BAD_FRAMING] = {"bad-framing", 400, "The request's framing headers are ambiguous"},
-	[MC_PROB_OVERLOADED] = {"overloaded", 429, "Too many requests are waiting; try again shortly"},
-	[MC_PROB_FILING_LIMIT] = {"filing-limit", 429, "Too many dossiers filed; wait before filing again"},
-	[MC_PROB_UPLOAD_QUOTA] = {"upload-quota", 429,
-				  "The account has uploaded as much as it may keep; attach or wait for expiry"},
-	[MC_PROB_NOT_READY] = {"not-ready", 503, "The server cannot serve requests now"},
-	[MC_PROB_PAYMENT_NOT_CONFIGURED] = {"payment-not-configured", 409,
-					    "Online payment is not configured on this server"},
-	[MC_PROB_UNIT_ENDED] = {"unit-ended", 422, "The unit has ended; its successor serves"},
-	[MC_PROB_PLAN_APPLIED] = {"plan-applied", 409, "The plan has been applied already"},
-	[MC_PROB_PASSWORD_CHANGE_REQUIRED] = {"password-change-required", 403,
-					      "The account must choose a new password first"},
-	[MC_PROB_INVALID_CODE] = {"invalid-code", 400, "The code is wrong, expired or used already"},
+    [MC_PROB_MALFORMED_JSON] = {"malformed-json", 400, "The request body is not valid JSON"},
+    [MC_PROB_INVALID_UTF8] = {"invalid-utf8", 400, "The request contains invalid UTF-8"},
+    [MC_PROB_INVALID_FIELD] = {"invalid-field", 422, "A field has the wrong type or value"},
+    [MC_PROB_MISSING_FIELD] = {"missing-field", 422, "A required field is missing"},
+    [MC_PROB_UNSUPPORTED_MEDIA] = {"unsupported-media-type", 415,
+				   "The request body must be application/json"},
+    [MC_PROB_UNSUPPORTED_FILE] = {"unsupported-file-type", 415, "This type of file is not accepted"},
+    [MC_PROB_BODY_TOO_LARGE] = {"body-too-large", 413, "The request body is too large"},
+    [MC_PROB_UNAUTHENTICATED] = {"unauthenticated", 401, "A session is required"},
+    [MC_PROB_BAD_CREDENTIALS] = {"bad-credentials", 401, "Wrong username or password"},
+    [MC_PROB_FORBIDDEN] = {"forbidden", 403, "Your role does not allow this"},
+    [MC_PROB_OUT_OF_SCOPE] = {"out-of-scope", 403, "The unit concerned is outside your scope"},
+    [MC_PROB_NOT_FOUND] = {"not-found", 404, "No such resource"},
+    [MC_PROB_METHOD_NOT_ALLOWED] = {"method-not-allowed", 405, "Method not allowed on this resource"},
+    [MC_PROB_UNKNOWN_PROCEDURE] = {"unknown-procedure", 422, "No such procedure"},
+    [MC_PROB_UNKNOWN_UNIT] = {"unknown-unit", 422, "No such unit"},
+    [MC_PROB_FORBIDDEN_TRANSITION] = {"forbidden-transition", 409,
+				      "The dossier's state does not allow this action"},
+    [MC_PROB_VERSION_CONFLICT] = {"version-conflict", 409, "The dossier was changed by someone else"},
+    [MC_PROB_PRECONDITION_FAILED] = {"precondition-failed", 412,
+				     "If-Match does not match the current version"},
+    [MC_PROB_DUPLICATE] = {"duplicate", 409, "It exists already"},
+    [MC_PROB_CODES_EXHAUSTED] = {"codes-exhausted", 409, "The unit has used every dossier code of the day"},
+    [MC_PROB_INVALID_QUERY] = {"invalid-query", 400, "A query parameter is invalid"},
+    [MC_PROB_TOO_MANY_ATTEMPTS] = {"too-many-attempts", 429, "Too many attempts"},
+    [MC_PROB_UNAVAILABLE] = {"unavailable", 503, "The service is temporarily unavailable"},
+    [MC_PROB_INTERNAL] = {"internal", 500, "Internal error"},
+    [MC_PROB_APOLOGY_ISSUED] = {"apology-issued", 409, "The apology has been issued already"},
+    [MC_PROB_APOLOGY_OUTDATED] = {"apology-outdated", 409,
+				  "The apology's new date no longer fits the dossier; prepare a new one"},
+    [MC_PROB_BAD_CHECK_VALUE] = {"bad-check-value", 403, "The check value does not match the fields"},
+    [MC_PROB_UNKNOWN_PAYMENT] = {"unknown-payment", 404, "No payment has this reference"},
+    [MC_PROB_AMOUNT_MISMATCH] = {"amount-mismatch", 409, "The amount is not the amount owed"},
+    [MC_PROB_PAYMENT_CLOSED] = {"payment-closed", 409, "The payment was settled or closed already"},
+    [MC_PROB_NOTHING_OWED] = {"nothing-owed", 409, "The dossier owes nothing to pay online"},
+    [MC_PROB_BAD_FRAMING] = {"bad-framing", 400, "The request's framing headers are ambiguous"},
+    [MC_PROB_OVERLOADED] = {"overloaded", 429, "Too many requests are waiting; try again shortly"},
+    [MC_PROB_FILING_LIMIT] = {"filing-limit", 429, "Too many dossiers filed; wait before filing again"},
+    [MC_PROB_UPLOAD_QUOTA] = {"upload-quota", 429,
+			      "The account has uploaded as much as it may keep; attach or wait for expiry"},
+    [MC_PROB_NOT_READY] = {"not-ready", 503, "The server cannot serve requests now"},
+    [MC_PROB_PAYMENT_NOT_CONFIGURED] = {"payment-not-configured", 409,
+					"Online payment is not configured on this server"},
+    [MC_PROB_UNIT_ENDED] = {"unit-ended", 422, "The unit has ended; its successor serves"},
+    [MC_PROB_PLAN_APPLIED] = {"plan-applied", 409, "The plan has been applied already"},
+    [MC_PROB_PASSWORD_CHANGE_REQUIRED] = {"password-change-required", 403,
+					  "The account must choose a new password first"},
+    [MC_PROB_INVALID_CODE] = {"invalid-code", 400, "The code is wrong, expired or used already"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)
@@ -64,28 +66,50 @@ const mc_problem_info *mc_problem_get(mc_problem p)
 static mc_problem reason_problem(mc_reason reason)
 {
 	switch (reason) {
-	case MC_REASON_NONE: break;
-	case MC_REASON_NOT_FOUND: return MC_PROB_NOT_FOUND;
-	case MC_REASON_UNKNOWN_PROCEDURE: return MC_PROB_UNKNOWN_PROCEDURE;
-	case MC_REASON_UNKNOWN_UNIT: return MC_PROB_UNKNOWN_UNIT;
-	case MC_REASON_INVALID_FIELD: return MC_PROB_INVALID_FIELD;
-	case MC_REASON_MISSING_FIELD: return MC_PROB_MISSING_FIELD;
-	case MC_REASON_ROLE: return MC_PROB_FORBIDDEN;
-	case MC_REASON_SCOPE: return MC_PROB_OUT_OF_SCOPE;
-	case MC_REASON_STATE: return MC_PROB_FORBIDDEN_TRANSITION;
-	case MC_REASON_STALE: return MC_PROB_VERSION_CONFLICT;
-	case MC_REASON_DUPLICATE: return MC_PROB_DUPLICATE;
-	case MC_REASON_CODES_EXHAUSTED: return MC_PROB_CODES_EXHAUSTED;
-	case MC_REASON_FILING_LIMIT: return MC_PROB_FILING_LIMIT;
-	case MC_REASON_UPLOAD_QUOTA: return MC_PROB_UPLOAD_QUOTA;
-	case MC_REASON_APOLOGY_ISSUED: return MC_PROB_APOLOGY_ISSUED;
-	case MC_REASON_APOLOGY_OUTDATED: return MC_PROB_APOLOGY_OUTDATED;
-	case MC_REASON_UNKNOWN_PAYMENT: return MC_PROB_UNKNOWN_PAYMENT;
-	case MC_REASON_AMOUNT_MISMATCH: return MC_PROB_AMOUNT_MISMATCH;
-	case MC_REASON_PAYMENT_CLOSED: return MC_PROB_PAYMENT_CLOSED;
-	case MC_REASON_NOTHING_OWED: return MC_PROB_NOTHING_OWED;
-	case MC_REASON_UNIT_ENDED: return MC_PROB_UNIT_ENDED;
-	case MC_REASON_COUNT_: break;
+	case MC_REASON_NONE:
+		break;
+	case MC_REASON_NOT_FOUND:
+		return MC_PROB_NOT_FOUND;
+	case MC_REASON_UNKNOWN_PROCEDURE:
+		return MC_PROB_UNKNOWN_PROCEDURE;
+	case MC_REASON_UNKNOWN_UNIT:
+		return MC_PROB_UNKNOWN_UNIT;
+	case MC_REASON_INVALID_FIELD:
+		return MC_PROB_INVALID_FIELD;
+	case MC_REASON_MISSING_FIELD:
+		return MC_PROB_MISSING_FIELD;
+	case MC_REASON_ROLE:
+		return MC_PROB_FORBIDDEN;
+	case MC_REASON_SCOPE:
+		return MC_PROB_OUT_OF_SCOPE;
+	case MC_REASON_STATE:
+		return MC_PROB_FORBIDDEN_TRANSITION;
+	case MC_REASON_STALE:
+		return MC_PROB_VERSION_CONFLICT;
+	case MC_REASON_DUPLICATE:
+		return MC_PROB_DUPLICATE;
+	case MC_REASON_CODES_EXHAUSTED:
+		return MC_PROB_CODES_EXHAUSTED;
+	case MC_REASON_FILING_LIMIT:
+		return MC_PROB_FILING_LIMIT;
+	case MC_REASON_UPLOAD_QUOTA:
+		return MC_PROB_UPLOAD_QUOTA;
+	case MC_REASON_APOLOGY_ISSUED:
+		return MC_PROB_APOLOGY_ISSUED;
+	case MC_REASON_APOLOGY_OUTDATED:
+		return MC_PROB_APOLOGY_OUTDATED;
+	case MC_REASON_UNKNOWN_PAYMENT:
+		return MC_PROB_UNKNOWN_PAYMENT;
+	case MC_REASON_AMOUNT_MISMATCH:
+		return MC_PROB_AMOUNT_MISMATCH;
+	case MC_REASON_PAYMENT_CLOSED:
+		return MC_PROB_PAYMENT_CLOSED;
+	case MC_REASON_NOTHING_OWED:
+		return MC_PROB_NOTHING_OWED;
+	case MC_REASON_UNIT_ENDED:
+		return MC_PROB_UNIT_ENDED;
+	case MC_REASON_COUNT_:
+		break;
 	}
 	return MC_PROB_INTERNAL;
 }
@@ -97,17 +121,17 @@ static const struct code_answer {
 	int retry_after;
 	const char *detail;
 } code_answers[] = {
-	{MC_ENOTFOUND, MC_PROB_NOT_FOUND, 0, "%s not found"},
-	{MC_ECONFLICT, MC_PROB_DUPLICATE, 0, "%s conflicts with existing data"},
-	{MC_EINVAL, MC_PROB_INVALID_FIELD, 0, "%s is invalid"},
-	{MC_EFORBIDDEN, MC_PROB_FORBIDDEN, 0, "your role does not allow %s"},
-	{MC_ETOOBIG, MC_PROB_BODY_TOO_LARGE, 0, "%s is too large"},
-	{MC_ESTALE, MC_PROB_VERSION_CONFLICT, 0, "%s has changed meanwhile; reload it"},
-	{MC_EFULL, MC_PROB_CODES_EXHAUSTED, 0, "%s: every number of the day is used"},
-	{MC_ELIMIT, MC_PROB_TOO_MANY_ATTEMPTS, 0, "%s: too many; try again later"},
-	{MC_EBUSY, MC_PROB_UNAVAILABLE, 1, "the database is busy; nothing was changed, try again"},
-	/* Anything else (MC_ERROR, a code not listed): the change was undone. */
-	{0, MC_PROB_UNAVAILABLE, 5, "could not complete %s; nothing was changed"},
+    {MC_ENOTFOUND, MC_PROB_NOT_FOUND, 0, "%s not found"},
+    {MC_ECONFLICT, MC_PROB_DUPLICATE, 0, "%s conflicts with existing data"},
+    {MC_EINVAL, MC_PROB_INVALID_FIELD, 0, "%s is invalid"},
+    {MC_EFORBIDDEN, MC_PROB_FORBIDDEN, 0, "your role does not allow %s"},
+    {MC_ETOOBIG, MC_PROB_BODY_TOO_LARGE, 0, "%s is too large"},
+    {MC_ESTALE, MC_PROB_VERSION_CONFLICT, 0, "%s has changed meanwhile; reload it"},
+    {MC_EFULL, MC_PROB_CODES_EXHAUSTED, 0, "%s: every number of the day is used"},
+    {MC_ELIMIT, MC_PROB_TOO_MANY_ATTEMPTS, 0, "%s: too many; try again later"},
+    {MC_EBUSY, MC_PROB_UNAVAILABLE, 1, "the database is busy; nothing was changed, try again"},
+    /* Anything else (MC_ERROR, a code not listed): the change was undone. */
+    {0, MC_PROB_UNAVAILABLE, 5, "could not complete %s; nothing was changed"},
 };
 
 void mc_problem_from_err(mc_problem_answer *out, const mc_err *e, const char *what)

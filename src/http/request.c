@@ -69,26 +69,46 @@ static double elapsed_ms(const struct timespec *from)
 static const char *reason(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 202: return "Accepted";
-	case 204: return "No Content";
-	case 303: return "See Other";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 412: return "Precondition Failed";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
-	default: return "Status";
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 202:
+		return "Accepted";
+	case 204:
+		return "No Content";
+	case 303:
+		return "See Other";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 412:
+		return "Precondition Failed";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Status";
 	}
 }
 
@@ -216,7 +236,8 @@ static void reply_problem(mc_req *r, mc_problem p, const char *field, const char
 		vsnprintf(detail, sizeof detail, fmt, ap);
 	char type[96];
 	snprintf(type, sizeof type, "urn:motcua:problem:%s", info->slug);
-	json_t *body = json_pack("{s:s, s:s, s:i}", "type", type, "title", info->title, "status", info->status);
+	json_t *body =
+	    json_pack("{s:s, s:s, s:i}", "type", type, "title", info->title, "status", info->status);
 	if (detail[0])
 		json_object_set_new(body, "detail", json_string(detail));
 	if (field)
@@ -235,7 +256,8 @@ static void reply_problem(mc_req *r, mc_problem p, const char *field, const char
 	json_decref(body);
 	if (p == MC_PROB_UNAUTHENTICATED || p == MC_PROB_BAD_CREDENTIALS)
 		mc_reply_header(r, "WWW-Authenticate", "Bearer realm=\"motcua\"");
-	mc_reply_raw(r, info->status, "application/problem+json; charset=utf-8", text, text ? strlen(text) : 0);
+	mc_reply_raw(r, info->status, "application/problem+json; charset=utf-8", text,
+		     text ? strlen(text) : 0);
 	free(text);
 }
 
@@ -276,12 +298,30 @@ void mc_reply_error(mc_req *r, int rc, const char *what)
 
 /* ---- accessors --------------------------------------------------------- */
 
-mc_method mc_req_method(const mc_req *r) { return r->method; }
-const char *mc_req_path(const mc_req *r) { return r->path; }
-const char *mc_req_param(const mc_req *r, int i) { return i < r->n_params ? r->params[i] : NULL; }
-json_t *mc_req_body(const mc_req *r) { return r->body; }
-const mc_user *mc_req_user(const mc_req *r) { return r->has_user ? &r->user : NULL; }
-const char *mc_req_token_hash(const mc_req *r) { return r->token_hash; }
+mc_method mc_req_method(const mc_req *r)
+{
+	return r->method;
+}
+const char *mc_req_path(const mc_req *r)
+{
+	return r->path;
+}
+const char *mc_req_param(const mc_req *r, int i)
+{
+	return i < r->n_params ? r->params[i] : NULL;
+}
+json_t *mc_req_body(const mc_req *r)
+{
+	return r->body;
+}
+const mc_user *mc_req_user(const mc_req *r)
+{
+	return r->has_user ? &r->user : NULL;
+}
+const char *mc_req_token_hash(const mc_req *r)
+{
+	return r->token_hash;
+}
 mc_store *mc_req_store(const mc_req *r)
 {
 	if (!r->read_store) {
@@ -303,16 +343,46 @@ void mc_req_group_stats(const mc_req *r, mc_group_stats *out)
 {
 	mc_group_get_stats(r->w->srv->group, out);
 }
-const mc_server_config *mc_req_config(const mc_req *r) { return &r->w->srv->cfg; }
-mc_cache *mc_req_cache(const mc_req *r) { return r->w->srv->cache; }
-mc_limiter *mc_req_login_accounts(const mc_req *r) { return r->w->srv->login_accounts; }
-mc_limiter *mc_req_login_addresses(const mc_req *r) { return r->w->srv->login_addresses; }
-mc_limiter *mc_req_login_devices(const mc_req *r) { return r->w->srv->login_devices; }
-mc_limiter *mc_req_signins_accounts(const mc_req *r) { return r->w->srv->signins_accounts; }
-mc_limiter *mc_req_signins_addresses(const mc_req *r) { return r->w->srv->signins_addresses; }
-mc_limiter *mc_req_recovery_accounts(const mc_req *r) { return r->w->srv->recovery_accounts; }
-mc_limiter *mc_req_recovery_addresses(const mc_req *r) { return r->w->srv->recovery_addresses; }
-const char *mc_req_public_url(const mc_req *r) { return r->w->srv->cfg.public_url ? r->w->srv->cfg.public_url : ""; }
+const mc_server_config *mc_req_config(const mc_req *r)
+{
+	return &r->w->srv->cfg;
+}
+mc_cache *mc_req_cache(const mc_req *r)
+{
+	return r->w->srv->cache;
+}
+mc_limiter *mc_req_login_accounts(const mc_req *r)
+{
+	return r->w->srv->login_accounts;
+}
+mc_limiter *mc_req_login_addresses(const mc_req *r)
+{
+	return r->w->srv->login_addresses;
+}
+mc_limiter *mc_req_login_devices(const mc_req *r)
+{
+	return r->w->srv->login_devices;
+}
+mc_limiter *mc_req_signins_accounts(const mc_req *r)
+{
+	return r->w->srv->signins_accounts;
+}
+mc_limiter *mc_req_signins_addresses(const mc_req *r)
+{
+	return r->w->srv->signins_addresses;
+}
+mc_limiter *mc_req_recovery_accounts(const mc_req *r)
+{
+	return r->w->srv->recovery_accounts;
+}
+mc_limiter *mc_req_recovery_addresses(const mc_req *r)
+{
+	return r->w->srv->recovery_addresses;
+}
+const char *mc_req_public_url(const mc_req *r)
+{
+	return r->w->srv->cfg.public_url ? r->w->srv->cfg.public_url : "";
+}
 
 uint64_t mc_req_change_epoch(mc_req *r)
 {
@@ -337,8 +407,8 @@ const char *mc_req_peer(const mc_req *r)
 		struct evhttp_connection *c = evhttp_request_get_connection(r->ev);
 		if (c)
 			evhttp_connection_get_peer(c, &host, &port);
-		mc_proxies_client(r->w->srv->proxies, host ? host : "", mc_req_header(r, "X-Forwarded-For"), m->peer,
-				  sizeof m->peer);
+		mc_proxies_client(r->w->srv->proxies, host ? host : "", mc_req_header(r, "X-Forwarded-For"),
+				  m->peer, sizeof m->peer);
 	}
 	return r->peer;
 }

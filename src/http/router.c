@@ -116,12 +116,18 @@ void mc_router_allow(char *buf, size_t cap, int methods)
 const char *mc_method_name(mc_method m)
 {
 	switch (m) {
-	case MC_M_GET: return "GET";
-	case MC_M_POST: return "POST";
-	case MC_M_PUT: return "PUT";
-	case MC_M_DELETE: return "DELETE";
-	case MC_M_PATCH: return "PATCH";
-	case MC_M_HEAD: return "HEAD";
+	case MC_M_GET:
+		return "GET";
+	case MC_M_POST:
+		return "POST";
+	case MC_M_PUT:
+		return "PUT";
+	case MC_M_DELETE:
+		return "DELETE";
+	case MC_M_PATCH:
+		return "PATCH";
+	case MC_M_HEAD:
+		return "HEAD";
 	}
 	return "OTHER";
 }

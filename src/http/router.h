@@ -18,8 +18,8 @@
 #define MC_ROUTER_MAX_PARAMS 4
 
 typedef struct {
-	int index;     /* into the table, -1 when no route takes the method */
-	int allowed;   /* methods of every route whose pattern matches the path */
+	int index;   /* into the table, -1 when no route takes the method */
+	int allowed; /* methods of every route whose pattern matches the path */
 	int n_params;
 	size_t starts[MC_ROUTER_MAX_PARAMS]; /* where each parameter starts in the path */
 	size_t lens[MC_ROUTER_MAX_PARAMS];

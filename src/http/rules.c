@@ -129,7 +129,8 @@ void mc_req_reload_time(mc_req *r)
 {
 	/* From the primary: the edit has just committed there, a replica may not have it yet. */
 	if (mc_rules_reload_(r->w->srv, r->w->primary ? r->w->primary : r->w->store, false) != 0) {
-		fprintf(stderr, "motcua: could not reload the calendar and units; the previous ones stay in force\n");
+		fprintf(stderr,
+			"motcua: could not reload the calendar and units; the previous ones stay in force\n");
 		return;
 	}
 	/* The request reads the new rules from here on; the old ones stay pinned

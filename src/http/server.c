@@ -82,7 +82,8 @@ static evutil_socket_t open_listener(const char *spec, int backlog, char *bound,
 	socklen_t sl = sizeof ss;
 	char h[NI_MAXHOST], p[NI_MAXSERV];
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
-	    getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p, NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+	    getnameinfo((struct sockaddr *)&ss, sl, h, sizeof h, p, sizeof p,
+			NI_NUMERICHOST | NI_NUMERICSERV) == 0)
 		snprintf(bound, cap, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", h, p);
 	else
 		snprintf(bound, cap, "%s", spec);
@@ -137,8 +138,8 @@ static int worker_init(mc_worker *w, mc_server *srv, int index)
 	evhttp_set_flags(w->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg->max_headers);
 	evhttp_set_timeout(w->http, cfg->idle_timeout > 0 ? cfg->idle_timeout : 30);
-	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-						    EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD);
+	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+						EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD);
 	evutil_socket_t fd = dup(srv->listen_fd);
 	struct evhttp_bound_socket *bound = fd >= 0 ? evhttp_accept_socket_with_handle(w->http, fd) : NULL;
 	if (!bound) {
@@ -240,8 +241,8 @@ int mc_server_new(mc_server **out, const mc_server_config *cfg)
 	    slots, cfg->recovery_address_max > 0 ? cfg->recovery_address_max : 10, recovery_window);
 	if (mc_static_load(&srv->web, cfg->web_root) != 0)
 		goto fail;
-	srv->listen_fd = open_listener(cfg->listen, cfg->listen_backlog > 0 ? cfg->listen_backlog : 1024, srv->bound,
-				       sizeof srv->bound);
+	srv->listen_fd = open_listener(cfg->listen, cfg->listen_backlog > 0 ? cfg->listen_backlog : 1024,
+				       srv->bound, sizeof srv->bound);
 	if (srv->listen_fd < 0)
 		goto fail;
 	*out = srv;
@@ -290,7 +291,8 @@ int mc_server_run(mc_server *srv)
 	evsignal_add(sigterm, NULL);
 	int started = 0;
 	for (; started < n; started++) {
-		if (pthread_create(&srv->workers[started].thread, NULL, worker_main, &srv->workers[started]) != 0)
+		if (pthread_create(&srv->workers[started].thread, NULL, worker_main,
+				   &srv->workers[started]) != 0)
 			break;
 	}
 	if (started == n) {

@@ -29,53 +29,53 @@
 typedef struct mc_route mc_route; /* a route of the table the server dispatches on (below) */
 
 typedef struct {
-	const mc_route *routes;  /* the route table (the API's, api/routes.c); borrowed */
+	const mc_route *routes; /* the route table (the API's, api/routes.c); borrowed */
 	size_t n_routes;
-	const char *db_url;      /* the primary: writes, sessions, time rules */
+	const char *db_url;	 /* the primary: writes, sessions, time rules */
 	const char *db_read_url; /* the workers' other reads (a replica), or NULL = db_url */
-	int db_read_max_lag;     /* seconds the replica may lag before reads go to the primary; 0 = no bound */
+	int db_read_max_lag; /* seconds the replica may lag before reads go to the primary; 0 = no bound */
 	int ready_max_replica_lag; /* seconds of lag (or the replica down) that make /readyz 503; 0 = never */
-	const char *listen;      /* "HOST:PORT"; port 0 picks a free one */
-	int workers;             /* 0 = one per core */
-	size_t max_body;         /* JSON request bodies, bytes */
-	size_t max_upload;       /* attachment uploads, bytes */
-	size_t max_request;      /* any request body, bytes: libevent's cap before any route (>= both above) */
-	size_t max_headers;      /* the request line and headers, bytes (libevent answers 400 past it) */
-	mc_upload_limits uploads; /* what each account may keep uploaded (app/upload.h) */
-	mc_audit_config audit;   /* anchors of the event log (app/audit.h) */
-	int session_hours;       /* lifetime of a session */
-	int group_batch;         /* most writes in one commit */
-	int group_lock_wait_ms;  /* a write's wait for a row lock inside a batch before it is set aside */
+	const char *listen;	   /* "HOST:PORT"; port 0 picks a free one */
+	int workers;		   /* 0 = one per core */
+	size_t max_body;	   /* JSON request bodies, bytes */
+	size_t max_upload;	   /* attachment uploads, bytes */
+	size_t max_request; /* any request body, bytes: libevent's cap before any route (>= both above) */
+	size_t max_headers; /* the request line and headers, bytes (libevent answers 400 past it) */
+	mc_upload_limits uploads;  /* what each account may keep uploaded (app/upload.h) */
+	mc_audit_config audit;	   /* anchors of the event log (app/audit.h) */
+	int session_hours;	   /* lifetime of a session */
+	int group_batch;	   /* most writes in one commit */
+	int group_lock_wait_ms;	   /* a write's wait for a row lock inside a batch before it is set aside */
 	mc_store_limits db_limits; /* bounds on waiting of every connection (store.h) */
-	bool access_log;         /* one JSON line per request on stderr */
-	const char *web_root;    /* static files of the web application, or NULL */
-	const char *public_url;  /* how citizens reach the portal, for links and QR codes */
-	mc_notify_config notify; /* e-mail and SMS delivery of the outbox */
-	int notify_interval;     /* seconds between delivery passes */
-	int reload_interval_ms;  /* between checks for units and calendars edited on other servers; 0 = none */
-	mc_payment_config payment; /* online payment of fees (docs/payments.md) */
-	int idle_timeout;        /* seconds a connection may stay silent */
-	mc_conn_limits conn;     /* header and body deadlines (http/conn.h) */
+	bool access_log;	   /* one JSON line per request on stderr */
+	const char *web_root;	   /* static files of the web application, or NULL */
+	const char *public_url;	   /* how citizens reach the portal, for links and QR codes */
+	mc_notify_config notify;   /* e-mail and SMS delivery of the outbox */
+	int notify_interval;	   /* seconds between delivery passes */
+	int reload_interval_ms; /* between checks for units and calendars edited on other servers; 0 = none */
+	mc_payment_config payment;   /* online payment of fees (docs/payments.md) */
+	int idle_timeout;	     /* seconds a connection may stay silent */
+	mc_conn_limits conn;	     /* header and body deadlines (http/conn.h) */
 	const char *trusted_proxies; /* addresses whose X-Forwarded-For is believed */
-	int hash_threads;        /* threads hashing passwords, 0 = half the cores */
-	int hash_queue;          /* sign-ins waiting for them before 429 */
-	int login_failures;      /* failed sign-ins an account (per device) or address may make ... */
-	int login_window;        /* ... per this many seconds */
-	int signin_account_max;  /* successful sign-ins an account may make ... */
-	int signin_address_max;  /* and sign-in attempts an address may make ... */
-	int signin_window;       /* ... per this many seconds */
-	int recovery_account_max; /* recovery codes one username may be sent ... */
-	int recovery_address_max; /* and recovery requests an address may make ... */
-	int recovery_window;     /* ... per this many seconds */
-	int max_sessions;        /* sessions an account may hold; the oldest go first */
-	const char *metrics_allow; /* addresses that may read /metrics without a token */
-	const char *metrics_token; /* bearer token that opens /metrics, empty = none */
-	size_t cache_bytes;      /* the rendered public replies kept in memory */
-	size_t cache_entry_max;  /* the largest reply kept, bytes */
-	int cache_max_age;       /* seconds a kept reply may be served (it says "due soon", "overdue") */
-	size_t limiter_slots;    /* keys each sign-in counter remembers (limiter.h) */
+	int hash_threads;	     /* threads hashing passwords, 0 = half the cores */
+	int hash_queue;		     /* sign-ins waiting for them before 429 */
+	int login_failures;	     /* failed sign-ins an account (per device) or address may make ... */
+	int login_window;	     /* ... per this many seconds */
+	int signin_account_max;	     /* successful sign-ins an account may make ... */
+	int signin_address_max;	     /* and sign-in attempts an address may make ... */
+	int signin_window;	     /* ... per this many seconds */
+	int recovery_account_max;    /* recovery codes one username may be sent ... */
+	int recovery_address_max;    /* and recovery requests an address may make ... */
+	int recovery_window;	     /* ... per this many seconds */
+	int max_sessions;	     /* sessions an account may hold; the oldest go first */
+	const char *metrics_allow;   /* addresses that may read /metrics without a token */
+	const char *metrics_token;   /* bearer token that opens /metrics, empty = none */
+	size_t cache_bytes;	     /* the rendered public replies kept in memory */
+	size_t cache_entry_max;	     /* the largest reply kept, bytes */
+	int cache_max_age;	     /* seconds a kept reply may be served (it says "due soon", "overdue") */
+	size_t limiter_slots;	     /* keys each sign-in counter remembers (limiter.h) */
 	int listen_backlog;
-	mc_filing_limits filing;   /* online filings per citizen account and client address (app/filing.h) */
+	mc_filing_limits filing; /* online filings per citizen account and client address (app/filing.h) */
 } mc_server_config;
 
 typedef struct mc_server mc_server;
@@ -142,13 +142,13 @@ const char *mc_req_public_url(const mc_req *r);
 bool mc_req_may_read_metrics(const mc_req *r);
 /* The read replica (db_read) as the server last saw it (once a second). */
 typedef struct {
-	bool configured;         /* db_read is set */
-	bool up;                 /* it answered the last look */
-	bool standby;            /* it is a standby (false: a primary, e.g. promoted) */
-	double lag_seconds;      /* behind the primary; -1 when not known */
+	bool configured;	 /* db_read is set */
+	bool up;		 /* it answered the last look */
+	bool standby;		 /* it is a standby (false: a primary, e.g. promoted) */
+	double lag_seconds;	 /* behind the primary; -1 when not known */
 	bool reads_from_primary; /* the workers read from the primary meanwhile */
-	uint64_t fallbacks;      /* times the reads moved to the primary since the start */
-	int64_t checked_at;      /* UTC seconds of the last look */
+	uint64_t fallbacks;	 /* times the reads moved to the primary since the start */
+	int64_t checked_at;	 /* UTC seconds of the last look */
 } mc_replica_status;
 void mc_req_replica_status(const mc_req *r, mc_replica_status *out);
 /* The server's group committer's figures (store/group.h). */
@@ -191,7 +191,7 @@ void mc_req_reload_time(mc_req *r);
 
 /* ---- replies: each sends and frees the request ------------------------ */
 
-void mc_reply_json(mc_req *r, int status, json_t *body);   /* steals body */
+void mc_reply_json(mc_req *r, int status, json_t *body); /* steals body */
 void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /*
  * The same for a problem with one field of the request: the problem carries
@@ -201,8 +201,8 @@ void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...) __attribute
  * format, choice, unknown, order, wrong, same, self), so that a client can say what is wrong in
  * its own language beside the field; the detail stays for developers.
  */
-void mc_reply_field_problem(mc_req *r, mc_problem p, const char *field, const char *rule, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+void mc_reply_field_problem(mc_req *r, mc_problem p, const char *field, const char *rule, const char *fmt,
+			    ...) __attribute__((format(printf, 5, 6)));
 void mc_reply_raw(mc_req *r, int status, const char *content_type, const void *data, size_t len);
 /* As mc_reply_raw without copying data: done(data, len, arg) is called once
  * the bytes have been sent or dropped (at once when no body is sent). */
@@ -249,27 +249,28 @@ int mc_req_offload(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void 
 typedef void (*mc_handler)(mc_req *r);
 
 enum {
-	MC_AUTH_PUBLIC = 0,   /* anyone; a session is read when present */
-	MC_AUTH_SESSION = 1,  /* a signed-in user whose role is in `roles` */
+	MC_AUTH_PUBLIC = 0,  /* anyone; a session is read when present */
+	MC_AUTH_SESSION = 1, /* a signed-in user whose role is in `roles` */
 };
 
 enum {
-	MC_ROUTE_JSON = 1,    /* the body is JSON, parsed before dispatch */
-	MC_ROUTE_UPLOAD = 2,  /* the body is raw bytes up to max_upload */
+	MC_ROUTE_JSON = 1,	   /* the body is JSON, parsed before dispatch */
+	MC_ROUTE_UPLOAD = 2,	   /* the body is raw bytes up to max_upload */
 	MC_ROUTE_PASSWORD_DUE = 4, /* usable while the account must change its password */
 };
 
 #define MC_ROLES_ALL 0x7eu
 #define MC_ROLE_BIT(r) (1u << (r))
-#define MC_ROLES_STAFF (MC_ROLE_BIT(MC_ROLE_DESK) | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER) | \
-			MC_ROLE_BIT(MC_ROLE_SUPERVISOR) | MC_ROLE_BIT(MC_ROLE_ADMIN))
+#define MC_ROLES_STAFF                                                                                       \
+	(MC_ROLE_BIT(MC_ROLE_DESK) | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER) |         \
+	 MC_ROLE_BIT(MC_ROLE_SUPERVISOR) | MC_ROLE_BIT(MC_ROLE_ADMIN))
 
 struct mc_route {
 	int methods;
-	const char *pattern;  /* "/api/v1/dossiers/{code}/actions" */
+	const char *pattern; /* "/api/v1/dossiers/{code}/actions" */
 	mc_handler handler;
 	int auth;
-	unsigned roles;       /* MC_ROLE_BIT set; used with MC_AUTH_SESSION */
+	unsigned roles; /* MC_ROLE_BIT set; used with MC_AUTH_SESSION */
 	int flags;
 };
 

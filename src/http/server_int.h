@@ -51,16 +51,16 @@ typedef struct tc_slot {
 struct mc_server {
 	mc_server_config cfg;
 	mc_group *group;
-	_Atomic(tc_slot *) tc;         /* the time rules in force */
+	_Atomic(tc_slot *) tc;	       /* the time rules in force */
 	atomic_long tc_entering;       /* requests between reading tc and pinning it */
 	_Atomic int64_t tc_generation; /* the store's generation they were loaded at */
 	pthread_mutex_t tc_lock;       /* one reload at a time; guards retired */
-	tc_slot *retired;              /* replaced sets not freed yet */
+	tc_slot *retired;	       /* replaced sets not freed yet */
 	evutil_socket_t listen_fd;
-	char bound[300];               /* the address listened on, "127.0.0.1:8080" */
+	char bound[300]; /* the address listened on, "127.0.0.1:8080" */
 	mc_cache *cache;
 	_Atomic uint64_t change_epoch; /* see mc_req_change_epoch */
-	mc_static *web;                /* the web application's files, NULL when there is none */
+	mc_static *web;		       /* the web application's files, NULL when there is none */
 	mc_limiter *login_accounts;
 	mc_limiter *login_addresses;
 	mc_limiter *login_devices;
@@ -68,18 +68,18 @@ struct mc_server {
 	mc_limiter *signins_addresses;
 	mc_limiter *recovery_accounts;
 	mc_limiter *recovery_addresses;
-	mc_proxies *proxies;           /* trusted reverse proxies (X-Forwarded-For) */
-	mc_proxies *metrics_allow;     /* addresses that may read /metrics */
-	mc_offload *offload;           /* password hashing off the workers */
+	mc_proxies *proxies;	   /* trusted reverse proxies (X-Forwarded-For) */
+	mc_proxies *metrics_allow; /* addresses that may read /metrics */
+	mc_offload *offload;	   /* password hashing off the workers */
 	struct mc_worker *workers;
 	int n_workers;
 	struct event_base *main_base;
-	struct mc_replica *replica;    /* watches db_read (replica.c), NULL without one */
+	struct mc_replica *replica; /* watches db_read (replica.c), NULL without one */
 };
 
 /* One worker's access log: whole lines waiting to be written to stderr. */
 typedef struct {
-	char *buf;          /* NULL when the access log is off */
+	char *buf; /* NULL when the access log is off */
 	size_t len, cap;
 	struct event *tick; /* writes what is waiting once a second */
 	int64_t ts_second;  /* the second ts was formatted for */
@@ -116,7 +116,7 @@ struct mc_req {
 	bool has_user;
 	char token_hash[65];
 	char request_id[24];
-	char peer[64];      /* the client's address, once worked out (mc_req_peer) */
+	char peer[64]; /* the client's address, once worked out (mc_req_peer) */
 	struct timespec started;
 	/* deferred write or offloaded work */
 	struct event *resume_ev;
@@ -126,10 +126,10 @@ struct mc_req {
 	int status;
 	void **owned;
 	size_t n_owned, cap_owned;
-	int route_index;    /* into the server's route table, -1 when no route matched */
+	int route_index;      /* into the server's route table, -1 when no route matched */
 	mc_store *read_store; /* chosen by mc_req_store at its first call: replica or primary */
-	tc_slot *tc;        /* the time rules pinned by mc_req_time, NULL until then */
-	tc_slot *tc_before; /* those pinned before mc_req_reload_time, still held */
+	tc_slot *tc;	      /* the time rules pinned by mc_req_time, NULL until then */
+	tc_slot *tc_before;   /* those pinned before mc_req_reload_time, still held */
 };
 
 /* server.c: a connection with the server's bounds on waiting (db_limits). */

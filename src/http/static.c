@@ -33,7 +33,7 @@
 #define GZIP_MIN 256
 
 typedef struct {
-	char *url;          /* "/index.html", "/js/app.js" */
+	char *url; /* "/index.html", "/js/app.js" */
 	unsigned char *data;
 	size_t len;
 	unsigned char *gz; /* the gzip of data when it is smaller, else NULL */
@@ -55,20 +55,20 @@ static const struct {
 	const char *ext;
 	const char *type;
 } types[] = {
-	{"html", "text/html; charset=utf-8"},
-	{"js", "text/javascript; charset=utf-8"},
-	{"mjs", "text/javascript; charset=utf-8"},
-	{"css", "text/css; charset=utf-8"},
-	{"svg", "image/svg+xml"},
-	{"png", "image/png"},
-	{"ico", "image/x-icon"},
-	{"json", "application/json; charset=utf-8"},
-	{"webmanifest", "application/manifest+json"},
-	{"woff2", "font/woff2"},
-	{"txt", "text/plain; charset=utf-8"},
-	{"jpg", "image/jpeg"},
-	{"jpeg", "image/jpeg"},
-	{"webp", "image/webp"},
+    {"html", "text/html; charset=utf-8"},
+    {"js", "text/javascript; charset=utf-8"},
+    {"mjs", "text/javascript; charset=utf-8"},
+    {"css", "text/css; charset=utf-8"},
+    {"svg", "image/svg+xml"},
+    {"png", "image/png"},
+    {"ico", "image/x-icon"},
+    {"json", "application/json; charset=utf-8"},
+    {"webmanifest", "application/manifest+json"},
+    {"woff2", "font/woff2"},
+    {"txt", "text/plain; charset=utf-8"},
+    {"jpg", "image/jpeg"},
+    {"jpeg", "image/jpeg"},
+    {"webp", "image/webp"},
 };
 
 static const char *content_type_of(const char *name)
@@ -112,7 +112,8 @@ static int add_file(mc_static *s, const char *path, const char *url, size_t size
 		goto cleanup;
 	}
 	if (s->n >= MAX_FILES || s->total + size > MAX_TOTAL) {
-		fprintf(stderr, "motcua: could not load %s: the web root holds more than %d files or %zu bytes\n",
+		fprintf(stderr,
+			"motcua: could not load %s: the web root holds more than %d files or %zu bytes\n",
 			path, MAX_FILES, MAX_TOTAL);
 		goto cleanup;
 	}

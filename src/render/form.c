@@ -29,8 +29,8 @@
 typedef struct {
 	cairo_surface_t *surface;
 	cairo_t *cr;
-	double width, height;  /* page, points */
-	double left, right;    /* text box */
+	double width, height; /* page, points */
+	double left, right;   /* text box */
 	double top, bottom;
 	double y;
 	int page;
@@ -59,7 +59,8 @@ static char *time_words(char *buf, size_t cap, int64_t t)
 	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
 	int64_t sec = local - days * 86400;
 	mc_civil_from_days((int32_t)days, &y, &m, &d);
-	snprintf(buf, cap, "%02d giờ %02d phút, ngày %02d/%02d/%d", (int)(sec / 3600), (int)(sec / 60 % 60), d, m, y);
+	snprintf(buf, cap, "%02d giờ %02d phút, ngày %02d/%02d/%d", (int)(sec / 3600), (int)(sec / 60 % 60),
+		 d, m, y);
 	return buf;
 }
 
@@ -162,9 +163,10 @@ static void heading(doc *d, const mc_form *f)
 	g_object_unref(l);
 	g_free(left);
 	/* Nghị định 30/2020: the motto in 12-13 pt bold capitals, the subtitle in 13-14 pt bold. */
-	PangoLayout *r = make_layout(d, "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>\n"
-				     "<b><span size='13312'>Độc lập - Tự do - Hạnh phúc</span></b>", 12, rw,
-				     PANGO_ALIGN_CENTER);
+	PangoLayout *r = make_layout(d,
+				     "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>\n"
+				     "<b><span size='13312'>Độc lập - Tự do - Hạnh phúc</span></b>",
+				     12, rw, PANGO_ALIGN_CENTER);
 	double rh = layout_height(r);
 	cairo_move_to(d->cr, rx, y0);
 	pango_cairo_show_layout(d->cr, r);
@@ -252,8 +254,8 @@ static void table(doc *d, size_t ncols, const double *frac, const char *const *h
 		for (size_t c = 0; c < ncols && c < 16; c++) {
 			char *m = r == 0 ? g_markup_printf_escaped("<b>%s</b>", row[c] ? row[c] : "")
 					 : g_markup_escape_text(row[c] ? row[c] : "", -1);
-			ls[c] = make_layout(d, m, size, width * frac[c] - 2 * pad, r == 0 ? PANGO_ALIGN_CENTER
-											  : PANGO_ALIGN_LEFT);
+			ls[c] = make_layout(d, m, size, width * frac[c] - 2 * pad,
+					    r == 0 ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
 			g_free(m);
 			double lh = layout_height(ls[c]);
 			if (lh > h)
@@ -326,8 +328,8 @@ static void docs_table(doc *d, const mc_form *f)
 	static const double frac[] = {0.08, 0.62, 0.30};
 	static const char *const head[] = {"TT", "Tên giấy tờ", "Hình thức (bản chính, bản sao)"};
 	size_t n = f->n_docs;
-	char (*num)[24] = mc_xcalloc(n ? n : 1, sizeof *num);
-	char (*form)[64] = mc_xcalloc(n ? n : 1, sizeof *form);
+	char(*num)[24] = mc_xcalloc(n ? n : 1, sizeof *num);
+	char(*form)[64] = mc_xcalloc(n ? n : 1, sizeof *form);
 	const char **cells = mc_xcalloc(n ? n * 3 : 1, sizeof *cells);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(num[i], sizeof num[i], "%zu", i + 1);
@@ -379,7 +381,9 @@ static void supplement(doc *d, const mc_form *f)
 	body(d, "Ngày tiếp nhận: %s", time_words(t, sizeof t, f->received_at));
 	body(d, "Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:");
 	body(d, "%s", or_dots(f->reason));
-	body(d, "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ với %s%s%s để được hướng dẫn.",
+	body(d,
+	     "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ với %s%s%s để được hướng "
+	     "dẫn.",
 	     f->officer ? f->officer : "bộ phận tiếp nhận", f->contact ? ", số điện thoại " : "",
 	     f->contact ? f->contact : "");
 	signatures(d, NULL, "NGƯỜI HƯỚNG DẪN", f->officer);
@@ -391,8 +395,9 @@ static void refusal(doc *d, const mc_form *f)
 	body(d, "Bộ phận tiếp nhận và trả kết quả %s tiếp nhận hồ sơ đề nghị: %s",
 	     f->issuing_unit ? f->issuing_unit : "", or_dots(f->procedure));
 	body(d, "của: <b>%s</b>", or_dots(f->applicant_name));
-	body(d, "Qua nghiên cứu, đối chiếu với các quy định hiện hành, bộ phận tiếp nhận và trả kết quả từ chối "
-		"tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:");
+	body(d,
+	     "Qua nghiên cứu, đối chiếu với các quy định hiện hành, bộ phận tiếp nhận và trả kết quả từ chối "
+	     "tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:");
 	body(d, "%s", or_dots(f->reason));
 	body(d, "Xin thông báo cho ông/bà được biết và thực hiện./.");
 	signatures(d, NULL, "NGƯỜI TIẾP NHẬN", f->officer);
@@ -403,14 +408,16 @@ static void apology(doc *d, const mc_form *f)
 	char t1[64], t2[64], t3[64];
 	title(d, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", f->code);
 	const char *unit = f->issuing_unit ? f->issuing_unit : "Cơ quan";
-	body(d, "%s tiếp nhận hồ sơ của ông/bà <b>%s</b>, đề nghị giải quyết thủ tục %s; mã hồ sơ %s.",
-	     unit, or_dots(f->applicant_name), or_dots(f->procedure), f->code ? f->code : "");
+	body(d, "%s tiếp nhận hồ sơ của ông/bà <b>%s</b>, đề nghị giải quyết thủ tục %s; mã hồ sơ %s.", unit,
+	     or_dots(f->applicant_name), or_dots(f->procedure), f->code ? f->code : "");
 	body(d, "Thời gian tiếp nhận: %s.", time_words(t1, sizeof t1, f->received_at));
 	body(d, "Thời gian hẹn trả kết quả giải quyết hồ sơ: %s.", time_words(t2, sizeof t2, f->due_at));
 	body(d, "Tuy nhiên đến nay, %s chưa trả kết quả giải quyết hồ sơ cho ông/bà. Lý do: %s", unit,
 	     or_dots(f->reason));
-	body(d, "Sự chậm trễ này đã gây phiền hà cho ông/bà. %s xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ sơ "
-		"cho ông/bà vào: <b>%s</b>.",
+	body(d,
+	     "Sự chậm trễ này đã gây phiền hà cho ông/bà. %s xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ "
+	     "sơ "
+	     "cho ông/bà vào: <b>%s</b>.",
 	     unit, time_words(t3, sizeof t3, f->new_due_at));
 	body(d, "Xin trân trọng cảm ơn sự hợp tác của ông/bà./.");
 	signatures(d, NULL, "THỦ TRƯỞNG CƠ QUAN", f->officer);
@@ -420,7 +427,8 @@ static int control(doc *d, const mc_form *f)
 {
 	char t1[64], t2[64];
 	title(d, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", f->code);
-	body(d, "Hồ sơ của: <b>%s</b>        Nội dung: %s", or_dots(f->applicant_name), or_dots(f->procedure));
+	body(d, "Hồ sơ của: <b>%s</b>        Nội dung: %s", or_dots(f->applicant_name),
+	     or_dots(f->procedure));
 	body(d, "Thời gian nhận hồ sơ: %s", time_words(t1, sizeof t1, f->received_at));
 	body(d, "Thời gian trả kết quả: %s", time_words(t2, sizeof t2, f->due_at));
 	static const double frac[] = {0.30, 0.26, 0.18, 0.26};
@@ -428,7 +436,7 @@ static int control(doc *d, const mc_form *f)
 					   "Kết quả giải quyết (trước, đúng, trễ hạn)", "Ghi chú"};
 	size_t n = f->n_steps;
 	char **who = mc_xcalloc(n ? n : 1, sizeof *who);
-	char (*when)[32] = mc_xcalloc(n ? n : 1, sizeof *when);
+	char(*when)[32] = mc_xcalloc(n ? n : 1, sizeof *when);
 	const char **cells = mc_xcalloc(n ? n * 4 : 1, sizeof *cells);
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -460,12 +468,19 @@ static void reg(doc *d, const mc_form *f)
 	para(d, m, 14, PANGO_ALIGN_CENTER, 10);
 	g_free(m);
 	static const double frac[] = {0.04, 0.13, 0.16, 0.12, 0.12, 0.09, 0.09, 0.09, 0.08, 0.08};
-	static const char *const head[] = {"TT", "Mã hồ sơ", "Tên thủ tục hành chính", "Tên cá nhân, tổ chức",
-					   "Địa chỉ", "Cơ quan chủ trì giải quyết", "Nhận hồ sơ", "Hẹn trả kết quả",
-					   "Có kết quả", "Ghi chú"};
+	static const char *const head[] = {"TT",
+					   "Mã hồ sơ",
+					   "Tên thủ tục hành chính",
+					   "Tên cá nhân, tổ chức",
+					   "Địa chỉ",
+					   "Cơ quan chủ trì giải quyết",
+					   "Nhận hồ sơ",
+					   "Hẹn trả kết quả",
+					   "Có kết quả",
+					   "Ghi chú"};
 	size_t n = f->n_rows;
-	char (*num)[24] = mc_xcalloc(n ? n : 1, sizeof *num);
-	char (*times)[3][32] = mc_xcalloc(n ? n : 1, sizeof *times);
+	char(*num)[24] = mc_xcalloc(n ? n : 1, sizeof *num);
+	char(*times)[3][32] = mc_xcalloc(n ? n : 1, sizeof *times);
 	const char **cells = mc_xcalloc(n ? n * 10 : 1, sizeof *cells);
 	for (size_t i = 0; i < n; i++) {
 		const mc_form_row *r = &f->rows[i];
@@ -525,7 +540,8 @@ int mc_form_pdf(mc_buf *out, const mc_form *f)
 {
 	if (f->kind < MC_FORM_RECEIPT || f->kind > MC_FORM_TABLE)
 		return MC_EINVAL;
-	if (f->kind == MC_FORM_TABLE && (!f->n_cols || !f->col_frac || !f->col_head || (f->n_rows && !f->cells)))
+	if (f->kind == MC_FORM_TABLE &&
+	    (!f->n_cols || !f->col_frac || !f->col_head || (f->n_rows && !f->cells)))
 		return MC_EINVAL;
 	doc d = {0};
 	mc_render_sink sink = {.out = out};
@@ -544,15 +560,27 @@ int mc_form_pdf(mc_buf *out, const mc_form *f)
 	cairo_set_source_rgb(d.cr, 0, 0, 0);
 	heading(&d, f);
 	switch (f->kind) {
-	case MC_FORM_RECEIPT: receipt(&d, f); break;
-	case MC_FORM_SUPPLEMENT: supplement(&d, f); break;
-	case MC_FORM_REFUSAL: refusal(&d, f); break;
-	case MC_FORM_APOLOGY: apology(&d, f); break;
+	case MC_FORM_RECEIPT:
+		receipt(&d, f);
+		break;
+	case MC_FORM_SUPPLEMENT:
+		supplement(&d, f);
+		break;
+	case MC_FORM_REFUSAL:
+		refusal(&d, f);
+		break;
+	case MC_FORM_APOLOGY:
+		apology(&d, f);
+		break;
 	case MC_FORM_CONTROL:
 		rc = control(&d, f);
 		break;
-	case MC_FORM_REGISTER: reg(&d, f); break;
-	case MC_FORM_TABLE: table_form(&d, f); break;
+	case MC_FORM_REGISTER:
+		reg(&d, f);
+		break;
+	case MC_FORM_TABLE:
+		table_form(&d, f);
+		break;
 	}
 	cairo_show_page(d.cr);
 	cairo_destroy(d.cr);

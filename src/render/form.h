@@ -21,14 +21,14 @@
 #include <stdint.h>
 
 typedef enum {
-	MC_FORM_RECEIPT = 1,   /* 01 giấy tiếp nhận hồ sơ và hẹn trả kết quả */
-	MC_FORM_SUPPLEMENT = 2,/* 02 phiếu yêu cầu bổ sung, hoàn thiện hồ sơ */
-	MC_FORM_REFUSAL = 3,   /* 03 phiếu từ chối tiếp nhận giải quyết hồ sơ */
-	MC_FORM_APOLOGY = 4,   /* 04 phiếu xin lỗi và hẹn lại ngày trả kết quả */
-	MC_FORM_CONTROL = 5,   /* 05 phiếu kiểm soát quá trình giải quyết hồ sơ */
-	MC_FORM_REGISTER = 6,  /* 06 sổ theo dõi hồ sơ */
-	MC_FORM_TABLE = 7,     /* any register: a title and a table (the document
-				* registers of NĐ 30/2020 Phụ lục IV) */
+	MC_FORM_RECEIPT = 1,	/* 01 giấy tiếp nhận hồ sơ và hẹn trả kết quả */
+	MC_FORM_SUPPLEMENT = 2, /* 02 phiếu yêu cầu bổ sung, hoàn thiện hồ sơ */
+	MC_FORM_REFUSAL = 3,	/* 03 phiếu từ chối tiếp nhận giải quyết hồ sơ */
+	MC_FORM_APOLOGY = 4,	/* 04 phiếu xin lỗi và hẹn lại ngày trả kết quả */
+	MC_FORM_CONTROL = 5,	/* 05 phiếu kiểm soát quá trình giải quyết hồ sơ */
+	MC_FORM_REGISTER = 6,	/* 06 sổ theo dõi hồ sơ */
+	MC_FORM_TABLE = 7,	/* any register: a title and a table (the document
+				 * registers of NĐ 30/2020 Phụ lục IV) */
 } mc_form_kind;
 
 typedef struct {
@@ -39,10 +39,10 @@ typedef struct {
 
 /* One hand-over in the process control sheet (05). */
 typedef struct {
-	const char *from_unit;  /* who handed it over */
-	const char *to_unit;    /* who took it */
-	int64_t at;             /* when */
-	const char *result;     /* "Trước hạn", "Đúng hạn", "Trễ hạn" or "" */
+	const char *from_unit; /* who handed it over */
+	const char *to_unit;   /* who took it */
+	int64_t at;	       /* when */
+	const char *result;    /* "Trước hạn", "Đúng hạn", "Trễ hạn" or "" */
 	const char *note;
 } mc_form_step;
 
@@ -52,24 +52,24 @@ typedef struct {
 	const char *procedure;
 	const char *applicant;
 	const char *address;
-	const char *unit;       /* unit in charge */
+	const char *unit; /* unit in charge */
 	int64_t received_at;
 	int64_t due_at;
 	int64_t finished_at;
 	int64_t returned_at;
-	const char *note;       /* state and lateness in words */
+	const char *note; /* state and lateness in words */
 } mc_form_row;
 
 /* Everything a form may show; strings are borrowed UTF-8, NULL = blank. */
 typedef struct {
 	mc_form_kind kind;
-	const char *parent_unit;   /* "UBND TỈNH THANH HÓA" */
-	const char *issuing_unit;  /* "UBND HUYỆN QUẢNG XƯƠNG" */
-	const char *desk;          /* "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" */
-	const char *place;         /* "Quảng Xương" */
-	int64_t date;              /* the document's date */
-	const char *number;        /* number and notation under the issuer, "6366/BC-UBND"; NULL = none */
-	const char *code;          /* dossier code */
+	const char *parent_unit;  /* "UBND TỈNH THANH HÓA" */
+	const char *issuing_unit; /* "UBND HUYỆN QUẢNG XƯƠNG" */
+	const char *desk;	  /* "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" */
+	const char *place;	  /* "Quảng Xương" */
+	int64_t date;		  /* the document's date */
+	const char *number;	  /* number and notation under the issuer, "6366/BC-UBND"; NULL = none */
+	const char *code;	  /* dossier code */
 	const char *procedure;
 	const char *applicant_name;
 	const char *applicant_address;
@@ -77,19 +77,19 @@ typedef struct {
 	const char *applicant_email;
 	const mc_form_doc *docs;
 	size_t n_docs;
-	double duration_days;      /* statutory time */
+	double duration_days; /* statutory time */
 	int64_t received_at;
 	int64_t due_at;
-	int64_t new_due_at;        /* 04 */
-	const char *reason;        /* 02, 03, 04 */
-	const char *officer;       /* the officer who signs */
-	const char *contact;       /* where to ask (unit phone) */
-	const char *lookup_url;    /* 01: the QR code opens it */
+	int64_t new_due_at;	   /* 04 */
+	const char *reason;	   /* 02, 03, 04 */
+	const char *officer;	   /* the officer who signs */
+	const char *contact;	   /* where to ask (unit phone) */
+	const char *lookup_url;	   /* 01: the QR code opens it */
 	const mc_form_step *steps; /* 05 */
 	size_t n_steps;
-	const mc_form_row *rows;   /* 06 */
+	const mc_form_row *rows; /* 06 */
 	size_t n_rows;
-	int64_t from, to;          /* 06: the period */
+	int64_t from, to; /* 06: the period */
 	/* MC_FORM_TABLE: the title (markup-free text), a line under it, and a
 	 * table of n_cols columns (their shares of the width and heads) with
 	 * n_rows rows of cells, row after row. */

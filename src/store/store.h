@@ -129,20 +129,20 @@ int mc_store_lock_wait(mc_store *st, int ms);
 
 typedef struct {
 	int64_t id;
-	int64_t parent_id;      /* 0 for the root */
-	char *code;             /* organisation code, QCVN 102 style: "000.00.15.H56"; unique */
+	int64_t parent_id; /* 0 for the root */
+	char *code;	   /* organisation code, QCVN 102 style: "000.00.15.H56"; unique */
 	char *name;
-	char *level;            /* province | department | district | commune */
-	char *province_code;    /* the province the unit belongs to, e.g. "H56" */
-	char *office_hours;     /* "07:00-11:30,13:30-17:00"; "" = the default */
+	char *level;	     /* province | department | district | commune */
+	char *province_code; /* the province the unit belongs to, e.g. "H56" */
+	char *office_hours;  /* "07:00-11:30,13:30-17:00"; "" = the default */
 	char *address;
 	char *phone;
-	int32_t one_stop_since;            /* local day (days since 1970-01-01) since when the unit runs the
+	int32_t one_stop_since;		   /* local day (days since 1970-01-01) since when the unit runs the
 					    * one-stop mechanism (cơ chế một cửa, một cửa liên thông); 0 = not */
 	int32_t electronic_one_stop_since; /* the same for the electronic one-stop system; 0 = not */
-	int32_t valid_from;     /* local day from which it is in force; 0 = since before the system knew it */
-	int32_t valid_to;       /* the first local day it is no longer in force; 0 = in force */
-	int64_t successor_id;   /* once ended: the unit that took over its open dossiers; 0 = none */
+	int32_t valid_from;   /* local day from which it is in force; 0 = since before the system knew it */
+	int32_t valid_to;     /* the first local day it is no longer in force; 0 = in force */
+	int64_t successor_id; /* once ended: the unit that took over its open dossiers; 0 = none */
 } mc_unit;
 
 /* Whether u is in force on the local day `day` (docs/units.md). */
@@ -153,7 +153,7 @@ void mc_unit_clear(mc_unit *u);
 
 /* Sets u->id. MC_ECONFLICT on a duplicate code, MC_ENOTFOUND on an unknown parent. */
 int mc_store_unit_create(mc_store *st, mc_unit *u);
-int mc_store_unit_update(mc_store *st, const mc_unit *u);   /* name, office_hours, address, phone */
+int mc_store_unit_update(mc_store *st, const mc_unit *u); /* name, office_hours, address, phone */
 /* On success *out owns its strings (clear it); on failure it is left zeroed. */
 int mc_store_unit_get(mc_store *st, mc_unit *out, int64_t id);
 int mc_store_unit_by_code(mc_store *st, mc_unit *out, const char *code);
@@ -250,9 +250,9 @@ typedef struct {
 	char *full_name;
 	char *email;
 	char *phone;
-	char *id_number;     /* citizen identity number (CCCD) for citizens */
-	int role;            /* mc_role (core/dossier.h) */
-	int64_t unit_id;     /* the unit the role is held in; 0 for citizens */
+	char *id_number; /* citizen identity number (CCCD) for citizens */
+	int role;	 /* mc_role (core/dossier.h) */
+	int64_t unit_id; /* the unit the role is held in; 0 for citizens */
 	bool active;
 	int64_t created_at;
 	bool must_change_password; /* the session allows only a password change until it is made */
@@ -300,7 +300,8 @@ typedef struct {
  * character boundary to MC_SIGNIN_DEVICE_MAX bytes: it is what the browser
  * says, not a field anyone typed) and forgets the account's attempts beyond
  * the newest MC_SIGNIN_KEEP. */
-int mc_store_signin_record(mc_store *st, int64_t user_id, int64_t at, const char *peer, const char *device, bool ok);
+int mc_store_signin_record(mc_store *st, int64_t user_id, int64_t at, const char *peer, const char *device,
+			   bool ok);
 /* The newest `limit` attempts of user_id, newest first. Caller frees with
  * mc_signin_free_list. */
 int mc_store_signin_list(mc_store *st, mc_signin **out, size_t *n, int64_t user_id, int limit);
@@ -339,53 +340,53 @@ int mc_store_session_trim(mc_store *st, int64_t user_id, int keep, const char *n
 /* ---- procedures (thủ tục hành chính) ----------------------------------- */
 
 typedef struct {
-	int seq;             /* 1.. */
-	char *name;          /* "Tiếp nhận hồ sơ", "Thẩm định", "Phê duyệt", ... */
-	char *role;          /* the role that acts in this step */
-	char *unit_level;    /* where: commune | district | department | province */
-	int32_t hours;       /* its share of the statutory time, working hours */
+	int seq;	  /* 1.. */
+	char *name;	  /* "Tiếp nhận hồ sơ", "Thẩm định", "Phê duyệt", ... */
+	char *role;	  /* the role that acts in this step */
+	char *unit_level; /* where: commune | district | department | province */
+	int32_t hours;	  /* its share of the statutory time, working hours */
 } mc_proc_step;
 
 typedef struct {
 	int seq;
 	char *name;
-	int originals;       /* số bản chính */
-	int copies;          /* số bản sao */
-	char *form;          /* form template name or "" */
+	int originals; /* số bản chính */
+	int copies;    /* số bản sao */
+	char *form;    /* form template name or "" */
 	bool required;
-	char *template_sha256;   /* the form's file (an attachment) or "" (NULL: "") */
+	char *template_sha256;	 /* the form's file (an attachment) or "" (NULL: "") */
 	char *template_filename; /* the name it is downloaded as, or "" */
 } mc_proc_doc;
 
 typedef struct {
 	char *code;
 	char *name;
-	int64_t amount;      /* VND */
+	int64_t amount; /* VND */
 } mc_proc_fee;
 
 typedef struct {
-	char *kind;          /* new | modified | standardised | abolished */
-	char *decision;      /* the decision that published it, "Quyết định 1234/QĐ-UBND" */
-	int32_t day;         /* days since 1970-01-01 */
+	char *kind;	/* new | modified | standardised | abolished */
+	char *decision; /* the decision that published it, "Quyết định 1234/QĐ-UBND" */
+	int32_t day;	/* days since 1970-01-01 */
 } mc_proc_pub;
 
 typedef struct {
 	int64_t id;
-	char *code;                 /* mã TTHC, unique */
+	char *code; /* mã TTHC, unique */
 	char *name;
-	char *field;                /* lĩnh vực */
-	char *levels;               /* comma list: province,department,district,commune */
-	int64_t unit_id;            /* the unit that owns it (a department); 0 = every unit of its levels */
-	int32_t duration_hours;     /* statutory processing time, working hours (a day = 8) */
+	char *field;		/* lĩnh vực */
+	char *levels;		/* comma list: province,department,district,commune */
+	int64_t unit_id;	/* the unit that owns it (a department); 0 = every unit of its levels */
+	int32_t duration_hours; /* statutory processing time, working hours (a day = 8) */
 	int32_t online_duration_hours; /* for online filing, 0 = the same */
-	int cutoff_min;             /* minutes after midnight after which the day does not count; -1 none */
+	int cutoff_min;		    /* minutes after midnight after which the day does not count; -1 none */
 	bool restart_on_supplement; /* a supplement restarts the whole period */
-	int online_level;           /* 2, 3 or 4 */
-	char *status;               /* active | abolished; NULL or "" is stored as active */
-	char *target;               /* đối tượng thực hiện */
-	char *result;               /* kết quả */
-	char *legal_basis;          /* căn cứ pháp lý */
-	char *place;                /* địa điểm thực hiện */
+	int online_level;	    /* 2, 3 or 4 */
+	char *status;		    /* active | abolished; NULL or "" is stored as active */
+	char *target;		    /* đối tượng thực hiện */
+	char *result;		    /* kết quả */
+	char *legal_basis;	    /* căn cứ pháp lý */
+	char *place;		    /* địa điểm thực hiện */
 	mc_proc_step *steps;
 	size_t n_steps;
 	mc_proc_doc *docs;
@@ -414,13 +415,14 @@ int mc_store_procedure_get(mc_store *st, mc_procedure *out, const char *code, bo
 int mc_store_procedure_get_id(mc_store *st, mc_procedure *out, int64_t id, bool with_parts);
 
 typedef struct {
-	const char *q;        /* free text; folded (diacritics off) and matched by prefix, ranked by relevance; NULL = all */
-	const char *field;    /* exact field or NULL */
-	const char *level;    /* one of the levels or NULL */
-	int online_level;     /* 0 = any, else at least this level */
-	int64_t unit_id;      /* 0 = any; else procedures owned by this unit or open to its level */
+	const char *
+	    q; /* free text; folded (diacritics off) and matched by prefix, ranked by relevance; NULL = all */
+	const char *field; /* exact field or NULL */
+	const char *level; /* one of the levels or NULL */
+	int online_level;  /* 0 = any, else at least this level */
+	int64_t unit_id;   /* 0 = any; else procedures owned by this unit or open to its level */
 	bool include_abolished;
-	int limit;            /* 1..200 */
+	int limit; /* 1..200 */
 	int offset;
 } mc_proc_query;
 
@@ -469,7 +471,7 @@ int mc_store_procedure_pub_counts(mc_store *st, mc_pub_counts *out, int32_t firs
 /* One decision that published procedures in a period, with its counts. */
 typedef struct {
 	char *decision;
-	int32_t day;           /* its first publication day in the period */
+	int32_t day; /* its first publication day in the period */
 	mc_pub_counts c;
 } mc_pub_decision;
 
@@ -501,14 +503,14 @@ int mc_store_procedure_in_force(mc_store *st, int64_t by_level[5], int64_t *tota
 
 typedef struct {
 	int seq;
-	char *name;           /* the required document it answers, or a free name */
+	char *name; /* the required document it answers, or a free name */
 	int originals;
 	int copies;
-	char sha256[65];      /* attachment, "" if paper only: a digest (64 hex digits), of fixed size */
-	char *filename;       /* as uploaded; shown, never used as a path */
+	char sha256[65]; /* attachment, "" if paper only: a digest (64 hex digits), of fixed size */
+	char *filename;	 /* as uploaded; shown, never used as a path */
 	char *mime;
 	int64_t size;
-	char *kind;           /* "input" (handed in) or "result" (handed back); "" or NULL is stored as input */
+	char *kind; /* "input" (handed in) or "result" (handed back); "" or NULL is stored as input */
 } mc_dossier_doc;
 
 /* Frees the strings of x and zeroes it. NULL-safe. For a document that owns
@@ -528,36 +530,36 @@ void mc_dossier_doc_copy(mc_dossier_doc *out, const mc_dossier_doc *x);
  */
 typedef struct {
 	int64_t id;
-	char *code;                  /* <unit code>-<yymmdd>-<NNNN>, unique */
+	char *code; /* <unit code>-<yymmdd>-<NNNN>, unique */
 	char *province_code;
 	int64_t procedure_id;
 	char *procedure_code;
-	int64_t receiving_unit_id;   /* the one-stop desk that took it */
-	int64_t current_unit_id;     /* where it is now (changes on transfer) */
-	int64_t handler_id;          /* officer holding it, 0 none */
-	int step;                    /* current step of the procedure, 0 none */
-	int channel;                 /* mc_channel */
-	int state;                   /* mc_state */
-	int resume_state;            /* state to return to after a pause */
-	int outcome;                 /* 0 none, 1 approved, 2 refused (result with reasons) */
+	int64_t receiving_unit_id; /* the one-stop desk that took it */
+	int64_t current_unit_id;   /* where it is now (changes on transfer) */
+	int64_t handler_id;	   /* officer holding it, 0 none */
+	int step;		   /* current step of the procedure, 0 none */
+	int channel;		   /* mc_channel */
+	int state;		   /* mc_state */
+	int resume_state;	   /* state to return to after a pause */
+	int outcome;		   /* 0 none, 1 approved, 2 refused (result with reasons) */
 	char *applicant_name;
 	char *applicant_id_number;
 	char *applicant_phone;
 	char *applicant_email;
 	char *applicant_address;
-	int64_t owner_id;            /* citizen account that filed it online, 0 none */
-	int32_t duration_hours;      /* statutory time applied to it */
-	int64_t submitted_at;        /* 0 when never submitted online */
-	int64_t received_at;         /* 0 until received */
-	int64_t due_at;              /* 0 until received */
-	int64_t statutory_due_at;    /* 0 = due_at; once an apology moved due_at, the due time by law,
-				      * against which lateness is still judged (docs/statistics.md) */
-	int64_t paused_at;           /* 0 unless paused */
-	int64_t finished_at;         /* resolved, refused, withdrawn or stopped; 0 while open */
+	int64_t owner_id;	  /* citizen account that filed it online, 0 none */
+	int32_t duration_hours;	  /* statutory time applied to it */
+	int64_t submitted_at;	  /* 0 when never submitted online */
+	int64_t received_at;	  /* 0 until received */
+	int64_t due_at;		  /* 0 until received */
+	int64_t statutory_due_at; /* 0 = due_at; once an apology moved due_at, the due time by law,
+				   * against which lateness is still judged (docs/statistics.md) */
+	int64_t paused_at;	  /* 0 unless paused */
+	int64_t finished_at;	  /* resolved, refused, withdrawn or stopped; 0 while open */
 	int64_t returned_at;
 	int64_t updated_at;
-	int64_t version;             /* optimistic concurrency, 1 on insert */
-	char *note;                  /* last reason given (refusal, supplement, stop) */
+	int64_t version; /* optimistic concurrency, 1 on insert */
+	char *note;	 /* last reason given (refusal, supplement, stop) */
 	mc_dossier_doc *docs;
 	size_t n_docs;
 } mc_dossier;
@@ -601,19 +603,21 @@ int mc_store_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_versio
 int mc_store_dossier_by_attachment(mc_store *st, mc_dossier **out, size_t *n, const char *sha256);
 
 typedef struct {
-	int64_t unit_id;     /* 0 = any; else current or receiving unit within this unit's subtree */
-	int64_t owner_id;    /* 0 = any */
-	int64_t handler_id;  /* 0 = any */
-	int state;           /* 0 = any */
-	bool open_only;      /* not final */
-	const char *q;       /* code prefix, applicant name (folded) or id number; NULL = all */
+	int64_t unit_id;    /* 0 = any; else current or receiving unit within this unit's subtree */
+	int64_t owner_id;   /* 0 = any */
+	int64_t handler_id; /* 0 = any */
+	int state;	    /* 0 = any */
+	bool open_only;	    /* not final */
+	const char *q;	    /* code prefix, applicant name (folded) or id number; NULL = all */
 	int64_t received_from, received_to; /* 0 = unbounded; [from, to) */
-	int limit;           /* 1..200 */
+	int limit;			    /* 1..200 */
 	int offset;
 } mc_dossier_query;
 
-/* Without docs. Open dossiers first, by due time (most urgent first), then the rest by received time, newest first. */
-int mc_store_dossier_list(mc_store *st, mc_dossier **out, size_t *n, int64_t *total, const mc_dossier_query *q);
+/* Without docs. Open dossiers first, by due time (most urgent first), then the rest by received time, newest
+ * first. */
+int mc_store_dossier_list(mc_store *st, mc_dossier **out, size_t *n, int64_t *total,
+			  const mc_dossier_query *q);
 
 /* ---- online filings: who filed, from where (app/filing.h) -------------- */
 
@@ -693,20 +697,20 @@ typedef struct {
 	int64_t id;
 	int64_t dossier_id;
 	int64_t at;
-	int64_t actor_id;        /* user, 0 for the system or the public */
+	int64_t actor_id; /* user, 0 for the system or the public */
 	char *actor_name;
-	int64_t unit_id;         /* unit responsible after the event */
-	char *action;            /* create, receive, refuse, ... (core/dossier.h names) */
-	int from_state;          /* 0 on creation */
+	int64_t unit_id; /* unit responsible after the event */
+	char *action;	 /* create, receive, refuse, ... (core/dossier.h names) */
+	int from_state;	 /* 0 on creation */
 	int to_state;
 	int step;
 	char *note;
-	char hash[65];           /* core/audit.h: over the fields and the previous event's hash; a
-				  * digest (64 hex digits), of fixed size */
-	int hash_version;	 /* MC_AUDIT_V1 (written before migration 016) or MC_AUDIT_V2; 0 on
-				  * append reads as MC_AUDIT_V2 */
-	char personal_hash[65];	 /* version 2: over personal_salt, actor_name and note */
-	char personal_salt[33];	 /* version 2: random, "" once pseudonymised */
+	char hash[65];		  /* core/audit.h: over the fields and the previous event's hash; a
+				   * digest (64 hex digits), of fixed size */
+	int hash_version;	  /* MC_AUDIT_V1 (written before migration 016) or MC_AUDIT_V2; 0 on
+				   * append reads as MC_AUDIT_V2 */
+	char personal_hash[65];	  /* version 2: over personal_salt, actor_name and note */
+	char personal_salt[33];	  /* version 2: random, "" once pseudonymised */
 	int64_t pseudonymised_at; /* 0 unless actor_name and note were replaced (core/audit.h) */
 } mc_event;
 
@@ -751,13 +755,15 @@ int mc_store_attachment_write(mc_store *st, char sha256_out[65], const void *dat
 /* Records a written file (inside a write transaction); idempotent. */
 int mc_store_attachment_record(mc_store *st, const char *sha256, int64_t size, const char *mime);
 /* Both of the above, the record in its own statement (for the CLI and tests). */
-int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data, size_t len, const char *mime);
+int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data, size_t len,
+			    const char *mime);
 /* Size and type of a recorded attachment. MC_ENOTFOUND when unknown, MC_EINVAL
  * when sha256 is not 64 hex digits. */
 int mc_store_attachment_stat(mc_store *st, int64_t *size, char *mime, size_t mime_cap, const char *sha256);
 /* Opens a recorded attachment's file for reading (for sending it without
  * holding it in memory); caller closes *fd. MC_ENOTFOUND when unknown. */
-int mc_store_attachment_open(mc_store *st, int *fd, int64_t *size, char *mime, size_t mime_cap, const char *sha256);
+int mc_store_attachment_open(mc_store *st, int *fd, int64_t *size, char *mime, size_t mime_cap,
+			     const char *sha256);
 /* Reads an attachment; caller frees *data. MC_ENOTFOUND when unknown. */
 int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, size_t mime_cap,
 			    const char *sha256);
@@ -905,19 +911,19 @@ typedef enum {
 } mc_stats_group;
 
 typedef struct {
-	int64_t unit_id;       /* dossiers whose receiving unit lies in this unit's subtree */
-	int64_t from, to;      /* the period [from, to), UTC seconds (local midnights) */
-	int64_t at;            /* evaluation instant for in-progress lateness: min(to, now) */
+	int64_t unit_id;  /* dossiers whose receiving unit lies in this unit's subtree */
+	int64_t from, to; /* the period [from, to), UTC seconds (local midnights) */
+	int64_t at;	  /* evaluation instant for in-progress lateness: min(to, now) */
 	mc_stats_group group;
-	bool live;             /* count from the dossiers, not the roll-up (for checking one by the other) */
+	bool live; /* count from the dossiers, not the roll-up (for checking one by the other) */
 } mc_stats_query;
 
 typedef struct {
-	int64_t unit_id;            /* TOTAL: the unit; BY_UNIT: the child, or the unit itself */
-	int64_t procedure_id;       /* BY_PROCEDURE */
-	char *procedure_code;	    /* BY_PROCEDURE; "" otherwise */
-	char *procedure_name;	    /* BY_PROCEDURE; "" otherwise */
-	char *field;		    /* BY_FIELD, BY_PROCEDURE; "" otherwise */
+	int64_t unit_id;      /* TOTAL: the unit; BY_UNIT: the child, or the unit itself */
+	int64_t procedure_id; /* BY_PROCEDURE */
+	char *procedure_code; /* BY_PROCEDURE; "" otherwise */
+	char *procedure_name; /* BY_PROCEDURE; "" otherwise */
+	char *field;	      /* BY_FIELD, BY_PROCEDURE; "" otherwise */
 	mc_stats_counts c;
 } mc_stats_row;
 
@@ -970,10 +976,10 @@ void mc_stats_overdue_free_list(mc_stats_overdue *list, size_t n);
  * subtree (counted at the receiving unit, as mc_store_stats does), and how
  * many of them early or on time. */
 typedef struct {
-	int64_t unit_id;       /* a direct child of the unit asked for, or the unit itself (its own desk) */
-	int month;             /* 1..12 */
+	int64_t unit_id; /* a direct child of the unit asked for, or the unit itself (its own desk) */
+	int month;	 /* 1..12 */
 	int64_t resolved;
-	int64_t on_time;       /* early + on time */
+	int64_t on_time; /* early + on time */
 } mc_stats_month;
 
 /*
@@ -992,16 +998,16 @@ typedef struct {
 	int64_t id;
 	char *province_code; /* set by the store from the dossier */
 	int64_t dossier_id;
-	int64_t unit_id;         /* the unit that apologises: holding the dossier when prepared */
-	char *reason;		 /* at most MC_LIMIT_APOLOGY_REASON characters (core/limits.h) */
-	int64_t old_due;         /* the due time it replaces */
-	int64_t new_due;         /* the new appointment, in working time */
+	int64_t unit_id; /* the unit that apologises: holding the dossier when prepared */
+	char *reason;	 /* at most MC_LIMIT_APOLOGY_REASON characters (core/limits.h) */
+	int64_t old_due; /* the due time it replaces */
+	int64_t new_due; /* the new appointment, in working time */
 	int64_t prepared_by;
 	char *prepared_by_name;
 	int64_t prepared_at;
-	int64_t issued_by;       /* 0 while prepared only */
-	char *issued_by_name;	 /* "" while prepared only */
-	int64_t issued_at;       /* 0 while prepared only */
+	int64_t issued_by;    /* 0 while prepared only */
+	char *issued_by_name; /* "" while prepared only */
+	int64_t issued_at;    /* 0 while prepared only */
 } mc_apology;
 
 /* An apology read by the store (or made by app/apology.h) owns its strings:
@@ -1018,8 +1024,8 @@ int mc_store_apology_add(mc_store *st, mc_apology *a);
 int mc_store_apology_get(mc_store *st, mc_apology *out, int64_t dossier_id, int64_t id);
 /* Marks a prepared apology issued, with the due time it replaces now.
  * MC_ECONFLICT when it was issued already, MC_ENOTFOUND when it does not exist. */
-int mc_store_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by, const char *issued_by_name,
-			   int64_t at);
+int mc_store_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by,
+			   const char *issued_by_name, int64_t at);
 /* The apologies of a dossier, oldest first. Caller frees *out with
  * mc_apology_free_list. */
 int mc_store_apology_list(mc_store *st, mc_apology **out, size_t *n, int64_t dossier_id);
@@ -1042,8 +1048,8 @@ void mc_apology_entry_free_list(mc_apology_entry *list, size_t n);
  * 1..200. Caller frees *out with mc_apology_entry_free_list. MC_ENOTFOUND
  * for an unknown unit.
  */
-int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, int64_t *total, int64_t unit_id,
-			      int64_t from, int64_t to, int limit, int offset);
+int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, int64_t *total,
+			      int64_t unit_id, int64_t from, int64_t to, int limit, int offset);
 
 /* ---- calendar (official days off per year) ----------------------------- */
 
@@ -1051,13 +1057,15 @@ int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, i
  * a name is stored whole, however long (the API and the schedule file keep
  * it within MC_LIMIT_CALENDAR_DAY_NAME characters). MC_EINVAL for a day
  * outside the year or without a name. */
-int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days, size_t n, const char *source);
+int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days, size_t n,
+			       const char *source);
 /* Removes a year's schedule, so the year follows the Labour Code rule again. */
 int mc_store_calendar_delete_year(mc_store *st, int year);
 /* Calls cb for each stored year, in order; stops at and returns a non-zero
  * cb result. days (and their names) and source are borrowed for the call. */
 int mc_store_calendar_each(mc_store *st,
-			   int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source, void *payload),
+			   int (*cb)(int year, const mc_day_entry *days, size_t n, const char *source,
+				     void *payload),
 			   void *payload);
 
 /* The generation of the units and the calendar, the tables every server keeps
@@ -1082,8 +1090,8 @@ enum {
 
 typedef struct {
 	int64_t dossier_id;
-	char *province_code;	  /* read: set by the store from the dossier; ignored on put */
-	int64_t unit_id;          /* the receiving unit */
+	char *province_code; /* read: set by the store from the dossier; ignored on put */
+	int64_t unit_id;     /* the receiving unit */
 	int64_t at;
 	int criteria[MC_RATE_COUNT_];
 	char *overall; /* very_satisfied | satisfied | not_satisfied */
@@ -1104,7 +1112,7 @@ int mc_store_rating_get(mc_store *st, mc_rating *out, int64_t dossier_id);
 
 typedef struct {
 	int64_t count;
-	double criteria[MC_RATE_COUNT_];   /* averages, 0..2; 0 when count is 0 */
+	double criteria[MC_RATE_COUNT_]; /* averages, 0..2; 0 when count is 0 */
 	int64_t very_satisfied, satisfied, not_satisfied;
 } mc_rating_summary;
 
@@ -1117,18 +1125,18 @@ int mc_store_rating_summary(mc_store *st, mc_rating_summary *out, int64_t unit_i
 typedef struct {
 	int64_t id;
 	char *province_code;
-	int64_t dossier_id;     /* 0 none */
-	char *channel;		/* email | sms */
+	int64_t dossier_id; /* 0 none */
+	char *channel;	    /* email | sms */
 	char *recipient;
 	char *subject;
 	char *body;
 	int64_t created_at;
 	char *state; /* pending | sent | failed; ignored on add */
 	int attempts;
-	int64_t next_at;        /* when to try (again) */
+	int64_t next_at; /* when to try (again) */
 	int64_t sent_at;
-	char *last_error;	/* ignored on add */
-	int64_t claimed_until;  /* a delivery pass holds it until then; 0 none */
+	char *last_error;      /* ignored on add */
+	int64_t claimed_until; /* a delivery pass holds it until then; 0 none */
 } mc_message;
 
 /* A message read by the store owns its strings: mc_message_clear frees them
@@ -1152,7 +1160,8 @@ int mc_store_outbox_due(mc_store *st, mc_message **out, size_t *n, int64_t now, 
  * message (PostgreSQL: row locks, SKIP LOCKED; SQLite: one writer). A pass
  * that dies leaves its claims to expire. Writes: run it in a transaction
  * (the group committer). Caller frees with mc_message_free_list. */
-int mc_store_outbox_claim(mc_store *st, mc_message **out, size_t *n, int64_t now, int limit, int64_t lease_seconds);
+int mc_store_outbox_claim(mc_store *st, mc_message **out, size_t *n, int64_t now, int limit,
+			  int64_t lease_seconds);
 /* Records an attempt: sent (ok) or not, with the error and the next try
  * (next_at 0 = give up: failed), and clears the claim. Only a pending
  * message changes. */
@@ -1171,16 +1180,16 @@ typedef struct {
 	int64_t id;
 	char *province_code; /* read: set by the store from the dossier */
 	int64_t dossier_id;
-	char *dossier_code;	 /* read with the payment; ignored on create */
-	char *reference;	 /* what the provider knows it by: random, unique */
-	int64_t amount;          /* VND, > 0 */
-	char *currency;		 /* "VND" */
-	char *state;		 /* pending | paid | failed | cancelled */
+	char *dossier_code; /* read with the payment; ignored on create */
+	char *reference;    /* what the provider knows it by: random, unique */
+	int64_t amount;	    /* VND, > 0 */
+	char *currency;	    /* "VND" */
+	char *state;	    /* pending | paid | failed | cancelled */
 	int64_t created_at;
-	int64_t paid_at;         /* when it was settled (paid or failed); 0 while pending */
-	char *provider;		 /* the partner that settled it ("test", ...), or "manual" */
-	char *provider_txn;	 /* the provider's transaction number */
-	char *receipt;		 /* the confirmation as JSON (the callback's fields), "" none */
+	int64_t paid_at;    /* when it was settled (paid or failed); 0 while pending */
+	char *provider;	    /* the partner that settled it ("test", ...), or "manual" */
+	char *provider_txn; /* the provider's transaction number */
+	char *receipt;	    /* the confirmation as JSON (the callback's fields), "" none */
 } mc_payment;
 
 /* A payment read by the store owns its strings: mc_payment_clear frees them

@@ -815,14 +815,16 @@ int mc_store_backend_event_append(mc_store *st, mc_event *e)
 	static const char sql[] =
 	    "INSERT INTO event (dossier_id, province_code, at, actor_id, actor_name, unit_id, action, "
 	    "from_state, to_state, step, note, hash, hash_version, personal_hash, personal_salt) VALUES ($1, "
-	    "coalesce((SELECT province_code FROM dossier WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "coalesce((SELECT province_code FROM dossier WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, "
+	    "$9, "
 	    "$10, $11, $12, $13, $14) RETURNING id";
 	/* In a group commit's first run on PostgreSQL, sent without waiting
 	 * (db.h: mc_q_exec_later): no id comes back. */
 	static const char sql_later[] =
 	    "INSERT INTO event (dossier_id, province_code, at, actor_id, actor_name, unit_id, action, "
 	    "from_state, to_state, step, note, hash, hash_version, personal_hash, personal_salt) VALUES ($1, "
-	    "coalesce((SELECT province_code FROM dossier WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "coalesce((SELECT province_code FROM dossier WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, "
+	    "$9, "
 	    "$10, $11, $12, $13, $14)";
 	bool later = mc_db_defers(st);
 	mc_q *q = NULL;

@@ -196,7 +196,8 @@ int mc_files_open(const char *files_dir, const char *digest, int64_t size, int *
 		goto cleanup;
 	}
 	if (fstat(*out, &sb) != 0 || sb.st_size != size) {
-		fprintf(stderr, "could not serve %s: its size is not the recorded %lld bytes\n", path, (long long)size);
+		fprintf(stderr, "could not serve %s: its size is not the recorded %lld bytes\n", path,
+			(long long)size);
 		close(*out);
 		*out = -1;
 		rc = MC_ERROR;

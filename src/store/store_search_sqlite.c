@@ -13,7 +13,7 @@
 
 const char mc_search_sqlite_candidates[] =
     "SELECT " MC_SEARCH_CANDIDATE_COLS " FROM procedure_fts JOIN procedure p ON p.id = procedure_fts.rowid "
-				       "WHERE procedure_fts MATCH $1" MC_PROC_FILTERS;
+    "WHERE procedure_fts MATCH $1" MC_PROC_FILTERS;
 
 /*
  * The folded words, each quoted and matched as a prefix, any of them:

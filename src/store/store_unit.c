@@ -866,7 +866,8 @@ int mc_store_session_user(mc_store *st, mc_user *out, int64_t *expires_at, const
 	static const char sql[] =
 	    "SELECT app_user.id, username, full_name, email, app_user.phone, id_number, role, unit_id, "
 	    "active, "
-	    "app_user.created_at, must_change_password, password_hash, session.expires_at AS session_expires_at "
+	    "app_user.created_at, must_change_password, password_hash, session.expires_at AS "
+	    "session_expires_at "
 	    "FROM session "
 	    "JOIN app_user ON app_user.id = session.user_id WHERE session.token_hash = $1";
 	static const mc_col expires_col[] = {{"session_expires_at", MC_COL_I64, 0, 0}};

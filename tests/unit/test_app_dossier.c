@@ -56,7 +56,8 @@ static int64_t add_unit(mc_store *st, int64_t parent, const char *code, const ch
 static void add_procedure(mc_store *st, const char *code, int hours, bool restart, int cutoff_min)
 {
 	mc_procedure p = {0};
-	mc_proc_step steps[2] = {{1, "Tiếp nhận", "desk", "district", 8}, {2, "Thẩm định", "specialist", "district", 0}};
+	mc_proc_step steps[2] = {{1, "Tiếp nhận", "desk", "district", 8},
+				 {2, "Thẩm định", "specialist", "district", 0}};
 	steps[1].hours = hours - 8;
 	p.code = (char *)code;
 	char p_name[256];
@@ -211,8 +212,11 @@ static void test_online_filing_waits_for_the_desk(void **state)
 	assert_int_equal(d.due_at, 0);
 	assert_int_equal(d.owner_id, f->citizen.user_id);
 	/* A citizen cannot take a paper dossier to the desk for someone else. */
-	mc_dossier_new paper = {.procedure_code = "2.000001", .channel = MC_CH_DIRECT, .unit_id = f->district,
-				.applicant_name = "X", .at = at("2017-03-06T08:00")};
+	mc_dossier_new paper = {.procedure_code = "2.000001",
+				.channel = MC_CH_DIRECT,
+				.unit_id = f->district,
+				.applicant_name = "X",
+				.at = at("2017-03-06T08:00")};
 	assert_int_not_equal(mc_app_dossier_create(f->st, f->tc, &f->citizen, &paper, &r), 0);
 	/* The desk receives it on Monday at 08:00; the clock starts then. */
 	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_RECEIVE, NULL, "2017-03-06T08:00"), 0);
@@ -231,11 +235,12 @@ static void test_supplement_pauses_the_clock(void **state)
 	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
 	mc_dossier_clear(&r);
 	/* Reasons are required. */
-	assert_int_equal(act(f, &r, &f->specialist, d.code, MC_ACT_REQUEST_SUPPLEMENT, " ", "2017-03-02T08:00"),
-			 MC_EINVAL);
-	assert_int_equal(act(f, &r, &f->specialist, d.code, MC_ACT_REQUEST_SUPPLEMENT, "Thiếu bản vẽ",
-			     "2017-03-02T08:00"),
-			 0);
+	assert_int_equal(
+	    act(f, &r, &f->specialist, d.code, MC_ACT_REQUEST_SUPPLEMENT, " ", "2017-03-02T08:00"),
+	    MC_EINVAL);
+	assert_int_equal(
+	    act(f, &r, &f->specialist, d.code, MC_ACT_REQUEST_SUPPLEMENT, "Thiếu bản vẽ", "2017-03-02T08:00"),
+	    0);
 	assert_int_equal(r.state, MC_ST_SUPPLEMENT_REQUESTED);
 	assert_int_equal(r.paused_at, at("2017-03-02T08:00"));
 	mc_dossier_clear(&r);
@@ -253,8 +258,8 @@ static void test_supplement_may_restart_the_period(void **state)
 	struct fixture *f = *state;
 	mc_dossier d = {0}, r = {0};
 	create(f, &d, &f->desk, "2.000002", MC_CH_DIRECT, "2017-03-01T08:00");
-	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_REQUEST_SUPPLEMENT, "Thiếu tờ khai", "2017-03-01T10:00"),
-			 0);
+	assert_int_equal(
+	    act(f, &r, &f->desk, d.code, MC_ACT_REQUEST_SUPPLEMENT, "Thiếu tờ khai", "2017-03-01T10:00"), 0);
 	mc_dossier_clear(&r);
 	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_SUPPLEMENT, NULL, "2017-03-07T14:00"), 0);
 	assert_int_equal(r.state, MC_ST_RECEIVED);
@@ -276,7 +281,8 @@ static void test_roles_owners_and_states(void **state)
 			 MC_EFORBIDDEN);
 	/* Not processing yet: cannot be resolved. Nothing changes. */
 	assert_int_equal(mc_store_dossier_get(f->st, &before, d.code, false), 0);
-	assert_int_equal(act(f, &r, &f->leader, d.code, MC_ACT_RESOLVE, NULL, "2017-03-01T09:00"), MC_ECONFLICT);
+	assert_int_equal(act(f, &r, &f->leader, d.code, MC_ACT_RESOLVE, NULL, "2017-03-01T09:00"),
+			 MC_ECONFLICT);
 	assert_int_equal(mc_store_dossier_get(f->st, &after, d.code, false), 0);
 	assert_int_equal(after.version, before.version);
 	assert_int_equal(after.state, MC_ST_SUBMITTED);
@@ -295,7 +301,8 @@ static void test_stale_version_changes_nothing(void **state)
 	struct fixture *f = *state;
 	mc_dossier d = {0}, r = {0};
 	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
-	mc_action_req req = {.action = MC_ACT_ASSIGN, .if_version = d.version + 1, .at = at("2017-03-01T09:00")};
+	mc_action_req req = {
+	    .action = MC_ACT_ASSIGN, .if_version = d.version + 1, .at = at("2017-03-01T09:00")};
 	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->desk, d.code, &req, &r), MC_ESTALE);
 	req.if_version = d.version;
 	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->desk, d.code, &req, &r), 0);
@@ -457,8 +464,11 @@ static void test_online_only_for_online_services(void **state)
 {
 	struct fixture *f = *state;
 	mc_dossier d = {0};
-	mc_dossier_new in = {.procedure_code = "2.000004", .channel = MC_CH_ONLINE, .unit_id = f->district,
-			     .applicant_name = "Lê Thị Hoa", .at = at("2017-03-01T08:00")};
+	mc_dossier_new in = {.procedure_code = "2.000004",
+			     .channel = MC_CH_ONLINE,
+			     .unit_id = f->district,
+			     .applicant_name = "Lê Thị Hoa",
+			     .at = at("2017-03-01T08:00")};
 	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->citizen, &in, &d), MC_EINVAL);
 	in.channel = MC_CH_DIRECT;
 	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), 0);
@@ -471,11 +481,13 @@ static void test_who_assigns_when(void **state)
 	mc_dossier d = {0}, r = {0};
 	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
 	/* A received dossier is handed on by the desk, not taken by a specialist. */
-	assert_int_equal(act(f, &r, &f->specialist, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), MC_EFORBIDDEN);
+	assert_int_equal(act(f, &r, &f->specialist, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"),
+			 MC_EFORBIDDEN);
 	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
 	mc_dossier_clear(&r);
 	/* In processing, the desk no longer assigns; the leader does. */
-	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T10:00"), MC_EFORBIDDEN);
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T10:00"),
+			 MC_EFORBIDDEN);
 	assert_int_equal(act(f, &r, &f->leader, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T10:00"), 0);
 	assert_int_equal(r.step, 3);
 	mc_dossier_clear(&r);
@@ -491,8 +503,11 @@ static void test_daily_codes_run_out(void **state)
 	for (int i = 0; i < 9999; i++)
 		assert_int_equal(mc_store_dossier_next_seq(f->st, &seq, f->district, day, MC_CODE_DESK), 0);
 	assert_int_equal(seq, 9999);
-	mc_dossier_new in = {.procedure_code = "2.000001", .channel = MC_CH_DIRECT, .unit_id = f->district,
-			     .applicant_name = "X", .at = at("2017-03-01T08:00")};
+	mc_dossier_new in = {.procedure_code = "2.000001",
+			     .channel = MC_CH_DIRECT,
+			     .unit_id = f->district,
+			     .applicant_name = "X",
+			     .at = at("2017-03-01T08:00")};
 	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), MC_EFULL);
 	/* The next day starts again at 0001. */
 	in.at = at("2017-03-02T08:00");
@@ -551,8 +566,11 @@ static void test_text_too_long_for_its_field(void **state)
 	char name[600];
 	memset(name, 'a', sizeof name - 1);
 	name[sizeof name - 1] = '\0';
-	mc_dossier_new in = {.procedure_code = "2.000001", .channel = MC_CH_DIRECT, .unit_id = f->district,
-			     .applicant_name = name, .at = at("2017-03-01T08:00")};
+	mc_dossier_new in = {.procedure_code = "2.000001",
+			     .channel = MC_CH_DIRECT,
+			     .unit_id = f->district,
+			     .applicant_name = name,
+			     .at = at("2017-03-01T08:00")};
 	/* Refused whole rather than stored cut. */
 	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), MC_ETOOBIG);
 }
@@ -607,7 +625,10 @@ static void test_result_documents(void **state)
 	create(f, &d, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
 	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
 	mc_dossier_clear(&r);
-	mc_action_req res = {.action = MC_ACT_RESOLVE, .outcome = 1, .docs = &result, .n_docs = 1,
+	mc_action_req res = {.action = MC_ACT_RESOLVE,
+			     .outcome = 1,
+			     .docs = &result,
+			     .n_docs = 1,
 			     .at = at("2017-03-02T09:00")};
 	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->leader, d.code, &res, &r), 0);
 	assert_int_equal(r.n_docs, 1);
@@ -621,23 +642,23 @@ static void test_result_documents(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_desk_filing_sets_code_and_due, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cutoff_hour, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_online_filing_waits_for_the_desk, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_pauses_the_clock, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_supplement_may_restart_the_period, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_roles_owners_and_states, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stale_version_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failures_carry_their_reason, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_transfer_and_resolution, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_payment_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_online_only_for_online_services, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_who_assigns_when, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_daily_codes_run_out, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_online_flood_leaves_desk_codes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_text_too_long_for_its_field, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_may, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_result_documents, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_desk_filing_sets_code_and_due, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cutoff_hour, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_online_filing_waits_for_the_desk, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_supplement_pauses_the_clock, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_supplement_may_restart_the_period, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_roles_owners_and_states, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stale_version_changes_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failures_carry_their_reason, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_transfer_and_resolution, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_payment_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_online_only_for_online_services, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_who_assigns_when, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_daily_codes_run_out, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_online_flood_leaves_desk_codes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_text_too_long_for_its_field, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_may, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_result_documents, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

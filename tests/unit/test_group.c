@@ -464,11 +464,12 @@ int main(void)
 		}
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_failing_job_undoes_only_itself, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_jobs_share_commits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_job_failure_is_reported_to_it, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch_runs_again_job_by_job_after_a_failure, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unanswered_write_fails_its_own_job, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failing_job_undoes_only_itself, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_concurrent_jobs_share_commits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_job_failure_is_reported_to_it, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_batch_runs_again_job_by_job_after_a_failure, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_unanswered_write_fails_its_own_job, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,9 +61,9 @@ static void test_bounded_memory_under_many_keys(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_blocks_after_max_until_the_window_ends),
-		cmocka_unit_test(test_success_forgets),
-		cmocka_unit_test(test_bounded_memory_under_many_keys),
+	    cmocka_unit_test(test_blocks_after_max_until_the_window_ends),
+	    cmocka_unit_test(test_success_forgets),
+	    cmocka_unit_test(test_bounded_memory_under_many_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

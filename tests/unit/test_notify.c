@@ -51,11 +51,19 @@ static int setup(void **state)
 	snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
 	if (mc_store_open(&f->st, f->path) != 0 || mc_store_migrate(f->st) != 0)
 		return -1;
-	mc_unit u = {.code = "000.00.33.H56", .name = "UBND huyện Quảng Xương", .level = "district",
+	mc_unit u = {.code = "000.00.33.H56",
+		     .name = "UBND huyện Quảng Xương",
+		     .level = "district",
 		     .province_code = "H56"};
 	assert_int_equal(mc_store_unit_create(f->st, &u), 0);
-	mc_procedure p = {.code = "1.001193", .name = "Đăng ký khai sinh", .field = "Hộ tịch", .levels = "district",
-			  .duration_hours = 8, .cutoff_min = -1, .online_level = 3, .status = "active"};
+	mc_procedure p = {.code = "1.001193",
+			  .name = "Đăng ký khai sinh",
+			  .field = "Hộ tịch",
+			  .levels = "district",
+			  .duration_hours = 8,
+			  .cutoff_min = -1,
+			  .online_level = 3,
+			  .status = "active"};
 	assert_int_equal(mc_store_procedure_create(f->st, &p), 0);
 	mc_dossier *d = &f->d;
 	d->code = mc_xstrdup("000.00.33.H56-170302-0001");
@@ -64,7 +72,7 @@ static int setup(void **state)
 	d->channel = MC_CH_DIRECT;
 	d->state = MC_ST_RECEIVED;
 	d->received_at = 1488420000; /* 2017-03-02 09:00 +07 */
-	d->due_at = 1488506400;      /* 2017-03-03 09:00 +07 */
+	d->due_at = 1488506400;	     /* 2017-03-03 09:00 +07 */
 	d->duration_hours = 8;
 	d->applicant_name = mc_xstrdup("Nguyễn Văn An");
 	d->applicant_email = mc_xstrdup("an@example.vn");
@@ -87,8 +95,9 @@ static int teardown(void **state)
 static void test_reception_queues_email_and_sms(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(mc_notify_dossier(f->st, &f->d, "create", "Đăng ký khai sinh", "UBND huyện Quảng Xương",
-					   "https://dichvucong.example.vn", f->d.received_at),
+	assert_int_equal(mc_notify_dossier(f->st, &f->d, "create", "Đăng ký khai sinh",
+					   "UBND huyện Quảng Xương", "https://dichvucong.example.vn",
+					   f->d.received_at),
 			 0);
 	mc_message *m = NULL;
 	size_t n = 0;
@@ -122,7 +131,8 @@ static void test_long_reason_is_kept_whole(void **state)
 	for (size_t i = 0; i + 3 < NOTE; i += 3)
 		memcpy(f->d.note + i, "ữ", 3); /* a three-byte letter, cut only between letters */
 	f->d.applicant_phone[0] = '\0';
-	assert_int_equal(mc_notify_dossier(f->st, &f->d, "request_supplement", NULL, NULL, "", f->d.received_at), 0);
+	assert_int_equal(
+	    mc_notify_dossier(f->st, &f->d, "request_supplement", NULL, NULL, "", f->d.received_at), 0);
 	mc_message *m = NULL;
 	size_t n = 0;
 	assert_int_equal(mc_store_outbox_of_dossier(f->st, &m, &n, f->d.id), 0);
@@ -169,8 +179,12 @@ static void test_backoff(void **state)
 static void test_outbox_outcomes(void **state)
 {
 	struct fixture *f = *state;
-	mc_message a = {.dossier_id = f->d.id, .channel = "email", .recipient = "a@example.vn", .subject = "s",
-			.body = "b", .created_at = 1000};
+	mc_message a = {.dossier_id = f->d.id,
+			.channel = "email",
+			.recipient = "a@example.vn",
+			.subject = "s",
+			.body = "b",
+			.created_at = 1000};
 	mc_message b = a;
 	assert_int_equal(mc_store_outbox_add(f->st, &a), 0);
 	assert_int_equal(mc_store_outbox_add(f->st, &b), 0);
@@ -186,7 +200,8 @@ static void test_outbox_outcomes(void **state)
 	assert_int_equal(mc_store_outbox_done(f->st, a.id, true, NULL, 1001, 0), 0);
 	assert_int_equal(mc_store_outbox_done(f->st, b.id, false, "connection refused", 1001, 1061), 0);
 	/* An outcome is recorded once: a sent message does not change again. */
-	assert_int_equal(mc_store_outbox_done(f->st, a.id, false, "late duplicate", 1002, 1062), MC_ENOTFOUND);
+	assert_int_equal(mc_store_outbox_done(f->st, a.id, false, "late duplicate", 1002, 1062),
+			 MC_ENOTFOUND);
 	int64_t depth = 0;
 	assert_int_equal(mc_store_outbox_depth(f->st, &depth), 0);
 	assert_int_equal(depth, 1);
@@ -213,8 +228,13 @@ static void test_outbox_outcomes(void **state)
 static void test_message_id_stable(void **state)
 {
 	struct fixture *f = *state;
-	mc_message a = {.dossier_id = f->d.id, .channel = "email", .recipient = "a@example.vn", .subject = "s",
-			.body = "b", .created_at = 1488420000, .province_code = "H56"};
+	mc_message a = {.dossier_id = f->d.id,
+			.channel = "email",
+			.recipient = "a@example.vn",
+			.subject = "s",
+			.body = "b",
+			.created_at = 1488420000,
+			.province_code = "H56"};
 	mc_message b = a;
 	assert_int_equal(mc_store_outbox_add(f->st, &a), 0);
 	assert_int_equal(mc_store_outbox_add(f->st, &b), 0);
@@ -226,7 +246,8 @@ static void test_message_id_stable(void **state)
 	mc_notify_message_id(first, sizeof first, &got[0], "motcua@quangxuong.example.vn");
 	mc_notify_message_id(other, sizeof other, &got[1], "motcua@quangxuong.example.vn");
 	mc_message_free_list(got, n);
-	snprintf(expected, sizeof expected, "<motcua.%lld.1488420000.H56@quangxuong.example.vn>", (long long)a.id);
+	snprintf(expected, sizeof expected, "<motcua.%lld.1488420000.H56@quangxuong.example.vn>",
+		 (long long)a.id);
 	assert_string_equal(first, expected);
 	assert_string_not_equal(first, other);
 	/* The server that claimed it died before recording the outcome: after

@@ -82,14 +82,16 @@ static void make(struct dossier *x)
 	if (finished) {
 		d->finished_at = from + pick(0, 15 * DAY);
 		if (rnd() % 5 == 0)
-			d->finished_at = (d->finished_at + MC_TZ_OFFSET) / DAY * DAY - MC_TZ_OFFSET; /* a midnight */
+			d->finished_at =
+			    (d->finished_at + MC_TZ_OFFSET) / DAY * DAY - MC_TZ_OFFSET; /* a midnight */
 		if (d->received_at && rnd() % 6 == 0) /* exactly at the due time */
 			d->finished_at = d->statutory_due_at ? d->statutory_due_at : d->due_at;
 		if (d->finished_at < from)
 			d->finished_at = from;
 		static const int finals[] = {MC_ST_RESOLVED, MC_ST_RETURNED, MC_ST_WITHDRAWN, MC_ST_STOPPED,
 					     MC_ST_NOT_ACCEPTED};
-		d->state = d->received_at ? finals[rnd() % 5] : (rnd() % 2 ? MC_ST_NOT_ACCEPTED : MC_ST_WITHDRAWN);
+		d->state =
+		    d->received_at ? finals[rnd() % 5] : (rnd() % 2 ? MC_ST_NOT_ACCEPTED : MC_ST_WITHDRAWN);
 	} else {
 		static const int open[] = {MC_ST_RECEIVED, MC_ST_PROCESSING, MC_ST_SUPPLEMENT_REQUESTED,
 					   MC_ST_AWAITING_PAYMENT};
@@ -159,7 +161,8 @@ static void count_by_rules(mc_stats_counts *c, const struct dossier *x, int64_t 
 
 /* The same figures from the cells: dated counters summed over the period's
  * days, states summed over every day up to the midnight asked. */
-static void count_by_cells(mc_stats_counts *c, const mc_rollup_set *s, int64_t unit_id, int32_t fd, int32_t td)
+static void count_by_cells(mc_stats_counts *c, const mc_rollup_set *s, int64_t unit_id, int32_t fd,
+			   int32_t td)
 {
 	for (size_t i = 0; i < s->len; i++) {
 		const mc_rollup_cell *x = &s->cells[i];

@@ -702,7 +702,8 @@ static void test_apologies(void **state)
 	/* The overdue list judges by the law's due time too, and shows it. */
 	mc_stats_overdue *list = NULL;
 	int64_t total = 0;
-	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, f->d, T(2017, 4, 27, 0, 0), 50, 0), 0);
+	assert_int_equal(mc_store_stats_overdue(f->st, &list, &n, &total, f->d, T(2017, 4, 27, 0, 0), 50, 0),
+			 0);
 	assert_int_equal(total, 3); /* d2, d15, dB */
 	assert_int_equal(list[0].due_at, T(2017, 3, 30, 17, 0));
 	assert_string_equal(list[1].code, "TEST-170401-0017");

@@ -115,8 +115,10 @@ static int group_setup(void **state)
 	if (mc_store_dossier_list(fx.st, &open, &n_open, &total, &dq) != 0 || n_open < 20)
 		return -1;
 	for (size_t i = 0; i < n_open; i++) {
-		mc_apology a = {.dossier_id = open[i].id, .unit_id = open[i].current_unit_id,
-				.old_due = open[i].due_at, .new_due = open[i].due_at + 3 * 86400,
+		mc_apology a = {.dossier_id = open[i].id,
+				.unit_id = open[i].current_unit_id,
+				.old_due = open[i].due_at,
+				.new_due = open[i].due_at + 3 * 86400,
 				.prepared_at = local_midnight(2017, 4, 1) + (int64_t)i * 86400};
 		a.reason = "Chậm do thiếu cán bộ"; /* only read by the store */
 		int rc = mc_store_apology_add(fx.st, &a);
@@ -133,7 +135,8 @@ static int group_setup(void **state)
 		return -1;
 	fx.units[fx.n_units++] = units[0].id; /* the root, first by path */
 	for (size_t i = 1; i < n && fx.n_units < 4; i++) {
-		if (strcmp(units[i].level, "district") == 0 || (fx.n_units == 3 && strcmp(units[i].level, "commune") == 0))
+		if (strcmp(units[i].level, "district") == 0 ||
+		    (fx.n_units == 3 && strcmp(units[i].level, "commune") == 0))
 			fx.units[fx.n_units++] = units[i].id;
 	}
 	mc_unit_free_list(units, n);
@@ -195,10 +198,14 @@ static void compare_many(void)
 
 	for (int u = 0; u < fx.n_units; u++) {
 		for (int g = MC_STATS_TOTAL; g <= MC_STATS_BY_UNIT; g++) {
-			seen += compare(fx.units[u], local_midnight(2017, 1, 1), local_midnight(2018, 1, 1), g);
-			seen += compare(fx.units[u], local_midnight(2017, 3, 1), local_midnight(2017, 4, 1), g);
-			seen += compare(fx.units[u], local_midnight(2017, 6, 15), local_midnight(2017, 6, 16), g);
-			seen += compare(fx.units[u], local_midnight(2016, 12, 20), local_midnight(2017, 2, 11), g);
+			seen +=
+			    compare(fx.units[u], local_midnight(2017, 1, 1), local_midnight(2018, 1, 1), g);
+			seen +=
+			    compare(fx.units[u], local_midnight(2017, 3, 1), local_midnight(2017, 4, 1), g);
+			seen +=
+			    compare(fx.units[u], local_midnight(2017, 6, 15), local_midnight(2017, 6, 16), g);
+			seen += compare(fx.units[u], local_midnight(2016, 12, 20),
+					local_midnight(2017, 2, 11), g);
 			/* The current period: open dossiers judged now. */
 			int64_t today = mc_now() - (mc_now() + MC_TZ_OFFSET) % 86400;
 			seen += compare(fx.units[u], local_midnight(2017, 7, 1), today + 86400, g);
@@ -217,8 +224,10 @@ static void test_rollup_equals_live_counts(void **state)
 {
 	(void)state;
 	/* The demo's lives reach every counter the comparison covers. */
-	mc_stats_query q = {.unit_id = fx.units[0], .from = local_midnight(2017, 2, 1),
-			    .to = local_midnight(2017, 12, 1), .at = local_midnight(2017, 12, 1),
+	mc_stats_query q = {.unit_id = fx.units[0],
+			    .from = local_midnight(2017, 2, 1),
+			    .to = local_midnight(2017, 12, 1),
+			    .at = local_midnight(2017, 12, 1),
 			    .group = MC_STATS_TOTAL};
 	mc_stats_row *r = NULL;
 	size_t n = 0;
@@ -248,8 +257,11 @@ static void test_each_unit_equals_live_and_adds_up(void **state)
 	for (int u = 0; u < fx.n_units; u++) {
 		for (size_t k = 0; k < sizeof periods / sizeof periods[0]; k++) {
 			seen += compare(fx.units[u], periods[k][0], periods[k][1], MC_STATS_EACH_UNIT);
-			mc_stats_query q = {.unit_id = fx.units[u], .from = periods[k][0], .to = periods[k][1],
-					    .at = periods[k][1], .group = MC_STATS_EACH_UNIT};
+			mc_stats_query q = {.unit_id = fx.units[u],
+					    .from = periods[k][0],
+					    .to = periods[k][1],
+					    .at = periods[k][1],
+					    .group = MC_STATS_EACH_UNIT};
 			mc_stats_row *rows = NULL, *total = NULL;
 			size_t n = 0, n_total = 0;
 			mc_stats_counts sum = {0};
@@ -274,8 +286,10 @@ static void test_each_unit_equals_live_and_adds_up(void **state)
 static void test_rebuilt_table_gives_the_same_figures(void **state)
 {
 	(void)state;
-	mc_stats_query q = {.unit_id = fx.units[0], .from = local_midnight(2017, 1, 1),
-			    .to = local_midnight(2018, 1, 1), .at = local_midnight(2018, 1, 1),
+	mc_stats_query q = {.unit_id = fx.units[0],
+			    .from = local_midnight(2017, 1, 1),
+			    .to = local_midnight(2018, 1, 1),
+			    .at = local_midnight(2018, 1, 1),
 			    .group = MC_STATS_BY_UNIT};
 	mc_stats_row *before = NULL, *after = NULL;
 	size_t nb = 0, na = 0;
@@ -311,7 +325,8 @@ int main(void)
 	if (backend && strcmp(backend, "pg") == 0) {
 		fx.pg_url = getenv("MC_TEST_PG_URL");
 		if (!fx.pg_url || !*fx.pg_url) {
-			printf("test_stats_rollup: MC_TEST_PG_URL is not set, PostgreSQL run skipped (scripts/pg.sh)\n");
+			printf("test_stats_rollup: MC_TEST_PG_URL is not set, PostgreSQL run skipped "
+			       "(scripts/pg.sh)\n");
 			return 77;
 		}
 	}

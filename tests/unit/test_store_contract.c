@@ -47,10 +47,10 @@
 
 struct fixture {
 	char dir[512];
-	char path[1700];   /* the URL or file the store was opened with */
-	char files[600];   /* its attachment folder */
+	char path[1700];     /* the URL or file the store was opened with */
+	char files[600];     /* its attachment folder */
 	char conninfo[1024]; /* PostgreSQL: the database, for raw_exec */
-	char dbname[64];   /* PostgreSQL: the database created for the test */
+	char dbname[64];     /* PostgreSQL: the database created for the test */
 	mc_store *st;
 	int64_t province, dept, district, commune, commune2, other_province;
 };
@@ -144,7 +144,8 @@ static int raw_exec(struct fixture *f, const char *sql, char *err, size_t cap)
 		sqlite3 *db = NULL;
 		char *msg = NULL;
 
-		if (sqlite3_open(f->path, &db) == SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		if (sqlite3_open(f->path, &db) == SQLITE_OK &&
+		    sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
 			rc = 0;
 		else if (err)
 			snprintf(err, cap, "%s", msg ? msg : sqlite3_errmsg(db));
@@ -171,8 +172,8 @@ static int64_t raw_int(struct fixture *f, const char *sql)
 		sqlite3 *db = NULL;
 		sqlite3_stmt *s = NULL;
 
-		if (sqlite3_open(f->path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
-		    sqlite3_step(s) == SQLITE_ROW)
+		if (sqlite3_open(f->path, &db) == SQLITE_OK &&
+		    sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
 			v = sqlite3_column_int64(s, 0);
 		sqlite3_finalize(s);
 		sqlite3_close(db);
@@ -249,9 +250,11 @@ static int teardown(void **state)
 static void test_newer_schema_refused(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(raw_exec(f, use_pg ? "INSERT INTO schema_migration VALUES (9999, 0)" : "PRAGMA user_version = 9999",
-				  NULL, 0),
-			 0);
+	assert_int_equal(
+	    raw_exec(f,
+		     use_pg ? "INSERT INTO schema_migration VALUES (9999, 0)" : "PRAGMA user_version = 9999",
+		     NULL, 0),
+	    0);
 	mc_store *st2 = NULL;
 	assert_int_equal(mc_store_open(&st2, f->path), 0);
 	assert_int_equal(mc_store_migrate(st2), MC_ERROR);
@@ -599,7 +602,8 @@ static void test_accounts(void **state)
 		memcpy(device + i, "\xe1\xba\xa1", 3); /* ạ: 3 bytes */
 	assert_int_equal(mc_store_signin_record(f->st, desk, 5000, "10.0.0.1", device, false), 0);
 	for (int i = 1; i <= MC_SIGNIN_KEEP; i++)
-		assert_int_equal(mc_store_signin_record(f->st, desk, 5000 + i, "10.0.0.2", "Firefox", i % 2), 0);
+		assert_int_equal(mc_store_signin_record(f->st, desk, 5000 + i, "10.0.0.2", "Firefox", i % 2),
+				 0);
 	assert_int_equal(mc_store_signin_record(f->st, other, 4000, "10.0.0.3", "", true), 0);
 	assert_int_equal(mc_store_signin_list(f->st, &list, &n, desk, 100), 0);
 	assert_int_equal(n, MC_SIGNIN_KEEP);
@@ -685,7 +689,8 @@ static void test_procedure_crud(void **state)
 	mc_proc_doc docs[2] = {
 	    /* the form's file: a digest and the name it is downloaded as (issue 15) */
 	    {1, "Tờ khai đăng ký khai sinh", 1, 0, "TK-KS", true,
-	     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "Tờ khai đăng ký khai sinh.docx"},
+	     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	     "Tờ khai đăng ký khai sinh.docx"},
 	    {2, "Giấy chứng sinh", 1, 0, "", false, NULL, NULL},
 	};
 	mc_proc_fee fees[1] = {{"LP-KS", "Lệ phí đăng ký khai sinh", 8000}};
@@ -744,7 +749,8 @@ static void test_procedure_crud(void **state)
 	assert_int_equal(got.docs[0].originals, 1);
 	assert_true(got.docs[0].required);
 	assert_false(got.docs[1].required);
-	assert_string_equal(got.docs[0].template_sha256, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	assert_string_equal(got.docs[0].template_sha256,
+			    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 	assert_string_equal(got.docs[0].template_filename, "Tờ khai đăng ký khai sinh.docx");
 	assert_string_equal(got.docs[1].template_sha256, "");
 	assert_string_equal(got.docs[1].template_filename, "");
@@ -975,10 +981,14 @@ static void test_long_text(void **state)
 {
 	struct fixture *f = *state;
 	char *name = letters("ệ", MC_LIMIT_PROCEDURE_NAME), *field = letters("ệ", MC_LIMIT_PROCEDURE_FIELD),
-	     *target = letters("ệ", MC_LIMIT_PROCEDURE_TARGET), *result = letters("ệ", MC_LIMIT_PROCEDURE_RESULT),
-	     *place = letters("ệ", MC_LIMIT_PROCEDURE_PLACE), *legal = letters("ệ", MC_LIMIT_PROCEDURE_LEGAL_BASIS),
-	     *step = letters("ệ", MC_LIMIT_PROCEDURE_STEP_NAME), *doc = letters("ệ", MC_LIMIT_PROCEDURE_DOCUMENT_NAME),
-	     *form = letters("ệ", MC_LIMIT_PROCEDURE_DOCUMENT_FORM), *fee = letters("ệ", MC_LIMIT_PROCEDURE_FEE_NAME),
+	     *target = letters("ệ", MC_LIMIT_PROCEDURE_TARGET),
+	     *result = letters("ệ", MC_LIMIT_PROCEDURE_RESULT),
+	     *place = letters("ệ", MC_LIMIT_PROCEDURE_PLACE),
+	     *legal = letters("ệ", MC_LIMIT_PROCEDURE_LEGAL_BASIS),
+	     *step = letters("ệ", MC_LIMIT_PROCEDURE_STEP_NAME),
+	     *doc = letters("ệ", MC_LIMIT_PROCEDURE_DOCUMENT_NAME),
+	     *form = letters("ệ", MC_LIMIT_PROCEDURE_DOCUMENT_FORM),
+	     *fee = letters("ệ", MC_LIMIT_PROCEDURE_FEE_NAME),
 	     *decision = letters("ệ", MC_LIMIT_PROCEDURE_PUBLICATION_DECISION),
 	     *unit_name = letters("ệ", MC_LIMIT_UNIT_NAME), *address = letters("ệ", MC_LIMIT_UNIT_ADDRESS),
 	     *full_name = letters("ệ", MC_LIMIT_USER_FULL_NAME);
@@ -1923,13 +1933,13 @@ static void test_dossier_long_texts(void **state)
 	struct fixture *f = *state;
 	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
 	int64_t citizen = add_user(f->st, "congdan", MC_ROLE_CITIZEN, 0);
-	char *name = letters("ễ", 120);   /* 360 bytes */
-	char *email = letters("ữ", 122); /* + "@x.vn": 127 characters, 371 bytes */
-	char *number = letters("ệ", 31);  /* 93 bytes */
+	char *name = letters("ễ", 120);	    /* 360 bytes */
+	char *email = letters("ữ", 122);    /* + "@x.vn": 127 characters, 371 bytes */
+	char *number = letters("ệ", 31);    /* 93 bytes */
 	char *address = letters("𠀧", 250); /* a chữ Nôm character of four bytes: 1,000 bytes */
 	char *doc_name = letters("𠀧", 120);
-	char *note = letters("ờ", 1000);  /* 3,000 bytes */
-	char *actor = letters("ầ", 120);  /* 360 bytes */
+	char *note = letters("ờ", 1000); /* 3,000 bytes */
+	char *actor = letters("ầ", 120); /* 360 bytes */
 	mc_dossier d = {0}, got = {0};
 	mc_dossier_doc doc = {.seq = 1, .name = doc_name, .originals = 1};
 
@@ -1992,8 +2002,13 @@ static void test_dossier_long_texts(void **state)
 	mc_submission_free_list(sub, n);
 
 	/* The event log: a long actor's name and note, hashed and read whole. */
-	mc_event e = {.dossier_id = d.id, .at = 1750000100, .actor_name = actor, .action = "refuse",
-		      .from_state = MC_ST_SUBMITTED, .to_state = MC_ST_NOT_ACCEPTED, .note = note};
+	mc_event e = {.dossier_id = d.id,
+		      .at = 1750000100,
+		      .actor_name = actor,
+		      .action = "refuse",
+		      .from_state = MC_ST_SUBMITTED,
+		      .to_state = MC_ST_NOT_ACCEPTED,
+		      .note = note};
 	char expect[65];
 
 	assert_int_equal(mc_app_dossier_event_append(f->st, &e), 0);
@@ -2065,7 +2080,8 @@ static void test_payments(void **state)
 
 	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_AWAITING_PAYMENT, 0, 10, "An");
 	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
-	dossier_init(&d2, "000.31.30.H56-250601-0002", proc, f->commune, MC_ST_AWAITING_PAYMENT, 0, 10, "Bình");
+	dossier_init(&d2, "000.31.30.H56-250601-0002", proc, f->commune, MC_ST_AWAITING_PAYMENT, 0, 10,
+		     "Bình");
 	assert_int_equal(mc_store_dossier_insert(f->st, &d2), 0);
 
 	p.dossier_id = d.id;
@@ -2250,9 +2266,10 @@ static void test_attachment_write_record_and_dossiers(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].code, "000.00.33.H56-170301-0001");
 	mc_dossier_free_list(list, n);
-	assert_int_equal(mc_store_dossier_by_attachment(f->st, &list, &n,
-							"1111111111111111111111111111111111111111111111111111111111111111"),
-			 0);
+	assert_int_equal(
+	    mc_store_dossier_by_attachment(
+		f->st, &list, &n, "1111111111111111111111111111111111111111111111111111111111111111"),
+	    0);
 	assert_int_equal(n, 0);
 	mc_dossier_clear(&d);
 }
@@ -2836,7 +2853,8 @@ static int64_t rated_dossier(struct fixture *f, int64_t proc, const char *code, 
 }
 
 /* The rating's strings stay the caller's: the store only reads them. */
-static void rating_init(mc_rating *r, int64_t dossier, int64_t unit, int64_t at, int score, const char *overall)
+static void rating_init(mc_rating *r, int64_t dossier, int64_t unit, int64_t at, int score,
+			const char *overall)
 {
 	memset(r, 0, sizeof(*r));
 	r->dossier_id = dossier;
@@ -3002,7 +3020,8 @@ static void test_generation(void **state)
 	assert_true(g == g0);
 
 	/* An operator's SQL behind the store's back moves it too. */
-	assert_int_equal(raw_exec(f, "UPDATE unit SET phone = '0237 3860 555' WHERE code = '000.00.30.H56'", NULL, 0), 0);
+	assert_int_equal(
+	    raw_exec(f, "UPDATE unit SET phone = '0237 3860 555' WHERE code = '000.00.30.H56'", NULL, 0), 0);
 	assert_int_equal(mc_store_generation(other, &g), 0);
 	assert_true(g != g0);
 	mc_store_close(other);
@@ -3239,7 +3258,8 @@ static void test_uploads(void **state)
 	 * server's back) name no file: they are forgotten, and no file goes,
 	 * not even the one a longer name begins with. */
 	char sql[400];
-	snprintf(sql, sizeof sql, "INSERT INTO file_gc (sha256, at) VALUES ('../%s', 0), ('%sff', 0)", s1, s1);
+	snprintf(sql, sizeof sql, "INSERT INTO file_gc (sha256, at) VALUES ('../%s', 0), ('%sff', 0)", s1,
+		 s1);
 	assert_int_equal(raw_exec(f, sql, NULL, 0), 0);
 	assert_int_equal(step(f, sweep, 0), 0);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM file_gc"), 0);
@@ -3637,14 +3657,14 @@ static void test_unit_periods(void **state)
 	mc_unit_clear(&u);
 
 	/* Two open dossiers and one finished at the commune. */
-	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_RECEIVED, 1750000000, 1749000000,
-		     "Nguyễn Văn An");
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_RECEIVED, 1750000000,
+		     1749000000, "Nguyễn Văn An");
 	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
 	dossier_init(&d, "000.31.30.H56-250601-0002", proc, f->commune, MC_ST_PROCESSING, 1750000000,
 		     1749000000, "Lê Thị Bình");
 	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
-	dossier_init(&d, "000.31.30.H56-250601-0003", proc, f->commune, MC_ST_RESOLVED, 1750000000, 1749000000,
-		     "Trần Văn Cường");
+	dossier_init(&d, "000.31.30.H56-250601-0003", proc, f->commune, MC_ST_RESOLVED, 1750000000,
+		     1749000000, "Trần Văn Cường");
 	d.finished_at = 1749500000;
 	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
 	mc_dossier_clear(&d);
@@ -3704,7 +3724,10 @@ static void test_unit_periods(void **state)
 	assert_int_equal(counts[3].one_stop, 1);
 
 	/* A plan is applied once. */
-	mc_unit_plan p = {.name = "Sắp xếp 2025", .effective_day = day, .body = "{}", .status = "draft",
+	mc_unit_plan p = {.name = "Sắp xếp 2025",
+			  .effective_day = day,
+			  .body = "{}",
+			  .status = "draft",
 			  .created_at = 1750000000};
 	assert_int_equal(mc_store_unit_plan_create(f->st, &p), 0);
 	assert_true(p.id > 0);
@@ -3748,11 +3771,18 @@ static void test_unit_periods(void **state)
 static void test_documents(void **state)
 {
 	struct fixture *f = *state;
-	mc_doc_register out = {.unit_id = f->district, .box = 1, .name = "Sổ đăng ký văn bản đi", .organ_abbr = "UBND",
+	mc_doc_register out = {.unit_id = f->district,
+			       .box = 1,
+			       .name = "Sổ đăng ký văn bản đi",
+			       .organ_abbr = "UBND",
 			       .created_at = 1000};
-	mc_doc_register in = {.unit_id = f->district, .box = 2, .name = "Sổ đăng ký văn bản đến", .organ_abbr = "UBND",
+	mc_doc_register in = {.unit_id = f->district,
+			      .box = 2,
+			      .name = "Sổ đăng ký văn bản đến",
+			      .organ_abbr = "UBND",
 			      .created_at = 1000};
-	mc_doc_register dept = {.unit_id = f->dept, .box = 1, .name = "Sổ", .organ_abbr = "STP", .created_at = 1000};
+	mc_doc_register dept = {
+	    .unit_id = f->dept, .box = 1, .name = "Sổ", .organ_abbr = "STP", .created_at = 1000};
 	mc_doc_register again = out, g = {0};
 	mc_doc_register *regs = NULL;
 	size_t n = 0;
@@ -3861,9 +3891,19 @@ static void test_documents(void **state)
 	e.secrecy = 1;
 	e.series = "secret";
 	assert_int_equal(mc_store_document_add(f->st, &e), 0);
-	mc_document other = {.box = 1, .register_id = dept.id, .unit_id = f->dept, .drafting_unit_id = f->dept,
-			     .state = 6, .type = "cong_van", .subject = "Cải cách thủ tục", .year = 2026,
-			     .series = "general", .number = 1, .notation = "01/STP-VP", .created_at = 1, .updated_at = 1};
+	mc_document other = {.box = 1,
+			     .register_id = dept.id,
+			     .unit_id = f->dept,
+			     .drafting_unit_id = f->dept,
+			     .state = 6,
+			     .type = "cong_van",
+			     .subject = "Cải cách thủ tục",
+			     .year = 2026,
+			     .series = "general",
+			     .number = 1,
+			     .notation = "01/STP-VP",
+			     .created_at = 1,
+			     .updated_at = 1};
 	assert_int_equal(mc_store_document_add(f->st, &other), 0);
 
 	/* The list: the scope's units, the folded search, the register's order. */
@@ -3887,8 +3927,12 @@ static void test_documents(void **state)
 	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
 	assert_int_equal(total, 0);
 	mc_document_free_list(list, n);
-	q = (mc_document_query){.scope_unit_id = f->province, .numbered = true, .by_number = true, .year = 2026,
-				.register_id = out.id, .limit = 10};
+	q = (mc_document_query){.scope_unit_id = f->province,
+				.numbered = true,
+				.by_number = true,
+				.year = 2026,
+				.register_id = out.id,
+				.limit = 10};
 	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
 	assert_int_equal(total, 2);
 	assert_int_equal(list[0].id, d.id);
@@ -3899,8 +3943,13 @@ static void test_documents(void **state)
 	mc_document_free_list(list, n);
 
 	/* Events: appended, read in order, never changed. */
-	mc_document_event ev = {.document_id = d.id, .at = 2000, .user_name = "Lê Văn An", .role = "specialist",
-				.unit_id = f->district, .action = "draft", .to_state = 1};
+	mc_document_event ev = {.document_id = d.id,
+				.at = 2000,
+				.user_name = "Lê Văn An",
+				.role = "specialist",
+				.unit_id = f->district,
+				.action = "draft",
+				.to_state = 1};
 	mc_document_event *evs = NULL;
 	assert_int_equal(mc_store_document_event_add(f->st, &ev), 0);
 	ev.action = "submit";

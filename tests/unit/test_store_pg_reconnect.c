@@ -67,7 +67,8 @@ static void end_sessions(struct fixture *f)
 	char sql[256];
 
 	snprintf(sql, sizeof(sql),
-		 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '%s'", f->dbname);
+		 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '%s'",
+		 f->dbname);
 	assert_true(admin(sql) > 0);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s'", f->dbname);
 	for (int i = 0; admin(sql) != 0; i++) {
@@ -237,6 +238,7 @@ int main(void)
 	if (pg_url && !*pg_url)
 		pg_url = NULL;
 	if (!pg_url)
-		printf("test_store_pg_reconnect: MC_TEST_PG_URL is not set, nothing tested (scripts/pg.sh)\n");
+		printf(
+		    "test_store_pg_reconnect: MC_TEST_PG_URL is not set, nothing tested (scripts/pg.sh)\n");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -324,10 +324,12 @@ void mc_api_dossier_create(mc_req *r)
 		return;
 	}
 	/* The writer files with the procedure read here (app/dossier.h), and
-	 * the reply names it: it is read once. The job owns it from here. */
+	 * the reply names it: it is read once. The job owns it once queued; a
+	 * refusal before that has freed the request, and j with it, when it
+	 * replied: the strings are freed through p, not through j. */
 	j->proc = p;
 	if (create_queue(r, j, procedure, unit, documents) != 0)
-		mc_procedure_clear(&j->proc);
+		mc_procedure_clear(&p);
 }
 
 void mc_api_dossiers_list(mc_req *r)

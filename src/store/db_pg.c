@@ -641,9 +641,25 @@ int mc_pg_migration_apply(mc_store *st, int version, const char *path, const cha
 					"PRIMARY KEY, applied_at bigint NOT NULL)";
 	static const char record_sql[] = "INSERT INTO schema_migration (version, applied_at) VALUES ($1, $2)";
 	mc_q *q = NULL;
-	/* A script of several statements: the simple protocol runs them in turn. */
-	PGresult *r = PQexec(st->conn, sql);
+	PGresult *r = NULL;
 	int rc = 0;
+
+	/* A script takes tables' ACCESS EXCLUSIVE locks in its own order, while
+	 * the running servers' transactions take theirs in theirs (a filing
+	 * writes the dossier, then reads the event log): waiting on one lock
+	 * while holding another is a deadlock in the making, and PostgreSQL
+	 * may end it by failing the other server's request. So the script never
+	 * waits long: a lock not had within 100 ms (well below deadlock_timeout,
+	 * after which PostgreSQL looks for deadlocks) fails it, it rolls back,
+	 * and the caller runs it again (store_migrate.c). Their requests wait
+	 * at most that long; a long script on a large table is not cut short. */
+	rc = mc_pg_sql(st, "SET LOCAL lock_timeout = '100ms'", "bound the migration's lock waits");
+	if (rc == 0)
+		rc = mc_pg_sql(st, "SET LOCAL statement_timeout = 0", "let the migration run to its end");
+	if (rc)
+		return rc;
+	/* A script of several statements: the simple protocol runs them in turn. */
+	r = PQexec(st->conn, sql);
 
 	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
 		char what[600];

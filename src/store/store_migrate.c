@@ -12,13 +12,16 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 /* Taken for the length of a migration's transaction, so that servers
  * started together apply each migration once ("mc" in ASCII). */
 #define LOCK_SCHEMA 0x6d63
 
+/* Times a migration is tried when the database says "try again". */
+#define APPLY_TRIES 60
 /* One migration, all or nothing. */
-static int apply(mc_store *st, const mc_migration *m)
+static int apply_once(mc_store *st, const mc_migration *m)
 {
 	int current = 0;
 	int rc = mc_store_begin(st);
@@ -37,6 +40,29 @@ static int apply(mc_store *st, const mc_migration *m)
 		return rc;
 	}
 	return mc_store_commit(st);
+}
+
+/* Servers of the previous release may be serving on the same database
+ * while this one migrates it. On PostgreSQL a script's lock waits are kept
+ * short (mc_pg_migration_apply), and one that ran past them (MC_EBUSY) is
+ * rolled back, lets their transactions finish, and runs again: the
+ * migration is the side that can wait. Said once, not at each try. */
+static int apply(mc_store *st, const mc_migration *m)
+{
+	int rc = apply_once(st, m);
+
+	for (int i = 1; rc == MC_EBUSY && i < APPLY_TRIES; i++) {
+		struct timespec pause = {0, 50000000L + 5000000L * i};
+
+		if (i == 1)
+			fprintf(stderr,
+				"motcua: migration %03d waits for the transactions of running servers; "
+				"trying again\n",
+				m->version);
+		nanosleep(&pause, NULL);
+		rc = apply_once(st, m);
+	}
+	return rc;
 }
 
 int mc_store_backend_migrate(mc_store *st)

@@ -10,13 +10,13 @@
 #include "app/document.h"
 #include "core/limits.h"
 #include "render/form.h"
+#include "render/xlsx.h"
 
 #include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #define DAY 86400
@@ -981,24 +981,17 @@ void mc_api_document_register_pdf(mc_req *r)
 	printed_free(&p);
 }
 
-/* The register as a workbook, through a temporary file (libxlsxwriter
- * writes files). Caller frees *out. */
+/* The register as a workbook (render/xlsx.c). Caller frees *out. */
 static int register_xlsx(unsigned char **out, size_t *len, const printed *p)
 {
-	char path[] = "/tmp/motcua-register-XXXXXX";
-	int fd = mkstemp(path);
-	int rc = MC_ERROR;
-	FILE *f = NULL;
-	unsigned char *data = NULL;
 	const char *const *heads = p->g.box == MC_DOC_OUT ? out_heads : in_heads;
 	const double *frac = p->g.box == MC_DOC_OUT ? out_frac : in_frac;
+	mc_xlsx x;
+	int rc = mc_xlsx_new(&x);
 
-	if (fd < 0)
-		return MC_ERROR;
-	close(fd);
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb)
-		goto cleanup;
+	if (rc)
+		return rc;
+	lxw_workbook *wb = x.wb;
 	lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb),
 		   *cell = workbook_add_format(wb);
 	format_set_font_name(title, "Times New Roman");
@@ -1016,8 +1009,8 @@ static int register_xlsx(unsigned char **out, size_t *len, const printed *p)
 	format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, p->g.box == MC_DOC_OUT ? "Văn bản đi" : "Văn bản đến");
 	if (!ws) {
-		workbook_close(wb);
-		goto cleanup;
+		mc_xlsx_discard(&x);
+		return MC_ERROR;
 	}
 	worksheet_set_landscape(ws);
 	worksheet_set_paper(ws, 9); /* A4 */
@@ -1034,31 +1027,7 @@ static int register_xlsx(unsigned char **out, size_t *len, const printed *p)
 			worksheet_write_string(ws, (lxw_row_t)(4 + i), (lxw_col_t)c, v ? v : "", cell);
 		}
 	}
-	if (workbook_close(wb) != LXW_NO_ERROR)
-		goto cleanup;
-	f = fopen(path, "rb");
-	if (!f || fseek(f, 0, SEEK_END) != 0)
-		goto cleanup;
-	long size = ftell(f);
-	if (size <= 0 || fseek(f, 0, SEEK_SET) != 0)
-		goto cleanup;
-	if ((size_t)size > REGISTER_XLSX_MAX) {
-		rc = MC_ETOOBIG;
-		goto cleanup;
-	}
-	data = mc_xmalloc((size_t)size);
-	if (fread(data, 1, (size_t)size, f) != (size_t)size)
-		goto cleanup;
-	*out = data;
-	*len = (size_t)size;
-	data = NULL;
-	rc = 0;
-cleanup:
-	if (f)
-		fclose(f);
-	free(data);
-	unlink(path);
-	return rc;
+	return mc_xlsx_finish(&x, REGISTER_XLSX_MAX, out, len);
 }
 
 void mc_api_document_register_xlsx(mc_req *r)

@@ -10,6 +10,7 @@
 
 #include "render/form.h"
 #include "render/sink.h"
+#include "render/xlsx.h"
 
 #include <cairo-pdf.h>
 #include <glib.h>
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 /* ---- the report's data -------------------------------------------------- */
@@ -417,22 +417,15 @@ static int write_satisfaction(lxw_worksheet *ws, const sheet_formats *fm, const 
 	return 0;
 }
 
-/* Writes the workbook to a temporary file (libxlsxwriter writes files) and
- * reads it back. Caller frees *out. */
+/* The report as a workbook (render/xlsx.c). Caller frees *out. */
 static int xlsx_bytes(unsigned char **out, size_t *len, const report *rep)
 {
-	char path[] = "/tmp/motcua-report-XXXXXX";
-	int fd = mkstemp(path);
-	int rc = MC_ERROR;
-	FILE *f = NULL;
-	unsigned char *data = NULL;
+	mc_xlsx x;
+	int rc = mc_xlsx_new(&x);
 
-	if (fd < 0)
-		return MC_ERROR;
-	close(fd);
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb)
-		goto cleanup;
+	if (rc)
+		return rc;
+	lxw_workbook *wb = x.wb;
 	sheet_formats fm;
 	fm.title = workbook_add_format(wb);
 	format_set_font_name(fm.title, "Times New Roman");
@@ -458,51 +451,21 @@ static int xlsx_bytes(unsigned char **out, size_t *len, const report *rep)
 	format_set_num_format(fm.total_rate, "0.0%");
 	for (size_t i = 0; i < MC_ARRAY_LEN(rep->parts); i++) {
 		lxw_worksheet *ws = workbook_add_worksheet(wb, rep->parts[i].sheet);
-		if (!ws) {
-			workbook_close(wb);
-			goto cleanup;
-		}
-		if (write_part(ws, &fm, rep, &rep->parts[i]) != 0) {
-			workbook_close(wb);
-			rc = MC_ETOOBIG;
-			goto cleanup;
+
+		rc = ws ? write_part(ws, &fm, rep, &rep->parts[i]) : MC_ERROR;
+		if (rc) {
+			mc_xlsx_discard(&x);
+			return ws ? MC_ETOOBIG : MC_ERROR;
 		}
 	}
 	lxw_worksheet *sat = workbook_add_worksheet(wb, "Mức độ hài lòng");
-	if (!sat) {
-		workbook_close(wb);
-		goto cleanup;
+
+	rc = sat ? write_satisfaction(sat, &fm, rep) : MC_ERROR;
+	if (rc) {
+		mc_xlsx_discard(&x);
+		return sat ? MC_ETOOBIG : MC_ERROR;
 	}
-	if (write_satisfaction(sat, &fm, rep) != 0) {
-		workbook_close(wb);
-		rc = MC_ETOOBIG;
-		goto cleanup;
-	}
-	if (workbook_close(wb) != LXW_NO_ERROR)
-		goto cleanup;
-	f = fopen(path, "rb");
-	if (!f || fseek(f, 0, SEEK_END) != 0)
-		goto cleanup;
-	long size = ftell(f);
-	if (size <= 0 || fseek(f, 0, SEEK_SET) != 0)
-		goto cleanup;
-	if ((size_t)size > REPORT_MAX) {
-		rc = MC_ETOOBIG;
-		goto cleanup;
-	}
-	data = mc_xmalloc((size_t)size);
-	if (fread(data, 1, (size_t)size, f) != (size_t)size)
-		goto cleanup;
-	*out = data;
-	*len = (size_t)size;
-	data = NULL;
-	rc = 0;
-cleanup:
-	if (f)
-		fclose(f);
-	free(data);
-	unlink(path);
-	return rc;
+	return mc_xlsx_finish(&x, REPORT_MAX, out, len);
 }
 
 void mc_api_stats_report_xlsx(mc_req *r)

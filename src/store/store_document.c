@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "store/db.h"
+#include "store/store_search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,16 +388,30 @@ cleanup:
 _Static_assert(N_MUTABLE + 2 == 29, "the update's parameters");
 
 /* $1, $2 the scope's path range; $3 register; $4 box; $5 year; $6 state;
- * $7 numbered; $8 the LIKE pattern or ''; $9 limit, $10 offset. */
+ * $7 numbered; $8 the words searched (LIST_MATCH) or ''; $9 limit, $10
+ * offset. */
 #define LIST_WHERE                                                                                           \
 	" FROM document d WHERE (d.unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2) "         \
 	"OR d.drafting_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)) "                    \
 	"AND ($3 = 0 OR d.register_id = $3) AND ($4 = 0 OR d.box = $4) AND ($5 = 0 OR d.year = $5) "         \
-	"AND ($6 = 0 OR d.state = $6) AND ($7 = 0 OR d.number > 0) "                                         \
-	"AND ($8 = '' OR d.search_folded LIKE $8 ESCAPE '\\')"
+	"AND ($6 = 0 OR d.state = $6) AND ($7 = 0 OR d.number > 0)"
 
-static void list_bind(mc_q *q, const char *lo, const char *hi, const mc_document_query *dq,
-		      const char *pattern)
+/* The search, each engine's own (store_search.h): every folded word of $8
+ * as a prefix, found through the engine's full-text index (migration 028)
+ * rather than by reading every row. Without words, $8 is ''. */
+#define LIST_NO_MATCH " AND $8 = ''"
+#define LIST_MATCH_SQLITE " AND d.id IN (SELECT rowid FROM document_fts WHERE document_fts MATCH $8)"
+#define LIST_MATCH_PG " AND d.search @@ " MC_SEARCH_PG_TSQUERY("$8", " & ")
+
+#define LIST_SQL(match)                                                                                      \
+	{                                                                                                    \
+		"SELECT count(*)" LIST_WHERE match,                                                          \
+		    "SELECT " DOCUMENT_COLS LIST_WHERE match " ORDER BY d.id DESC LIMIT $9 OFFSET $10",      \
+		    "SELECT " DOCUMENT_COLS LIST_WHERE match                                                 \
+		    " ORDER BY d.year, d.number, d.id LIMIT $9 OFFSET $10"                                   \
+	}
+
+static void list_bind(mc_q *q, const char *lo, const char *hi, const mc_document_query *dq, const char *words)
 {
 	mc_q_text(q, 1, lo);
 	mc_q_text(q, 2, hi);
@@ -405,14 +420,15 @@ static void list_bind(mc_q *q, const char *lo, const char *hi, const mc_document
 	mc_q_int(q, 5, dq->year);
 	mc_q_int(q, 6, dq->state);
 	mc_q_int(q, 7, dq->numbered ? 1 : 0);
-	mc_q_text(q, 8, pattern);
+	mc_q_text(q, 8, words);
 }
 
-/* "%<folded q, LIKE-escaped>%", or "" when q folds to nothing. */
-static int like_pattern(char **out, const char *text)
+/* What $8 is: the folded words of text as the engine's query (SQLite's FTS5
+ * expression; PostgreSQL's words, made a tsquery in SQL), or "" when text
+ * has none. */
+static int search_words(mc_store *st, char **out, const char *text)
 {
 	char *folded = NULL;
-	size_t len = 0;
 	int rc;
 
 	*out = NULL;
@@ -423,20 +439,12 @@ static int like_pattern(char **out, const char *text)
 	rc = mc_text_fold(&folded, text, strlen(text));
 	if (rc)
 		return rc;
-	if (!folded[0]) {
-		free(folded);
+	if (!folded[strspn(folded, " ")])
 		*out = mc_xstrdup("");
-		return 0;
-	}
-	*out = mc_xmalloc(strlen(folded) * 2 + 3);
-	(*out)[len++] = '%';
-	for (const char *c = folded; *c; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
-			(*out)[len++] = '\\';
-		(*out)[len++] = *c;
-	}
-	(*out)[len++] = '%';
-	(*out)[len] = '\0';
+	else if (mc_db_is_pg(st))
+		*out = mc_xstrdup(folded);
+	else
+		*out = mc_search_sqlite_query(folded, true);
 	free(folded);
 	return 0;
 }
@@ -444,13 +452,14 @@ static int like_pattern(char **out, const char *text)
 int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *total,
 			   const mc_document_query *dq)
 {
-	static const char sql_count[] = "SELECT count(*)" LIST_WHERE;
-	static const char sql_newest[] =
-	    "SELECT " DOCUMENT_COLS LIST_WHERE " ORDER BY d.id DESC LIMIT $9 OFFSET $10";
-	static const char sql_numbered[] =
-	    "SELECT " DOCUMENT_COLS LIST_WHERE " ORDER BY d.year, d.number, d.id LIMIT $9 OFFSET $10";
+	static const char *const sql[3][3] = {
+	    LIST_SQL(LIST_NO_MATCH),
+	    LIST_SQL(LIST_MATCH_SQLITE),
+	    LIST_SQL(LIST_MATCH_PG),
+	};
 	char lo[256], hi[256];
-	char *pattern = NULL;
+	char *words = NULL;
+	const char *const *which;
 	mc_q *q = NULL;
 	int rc = mc_db_unit_range(st, lo, hi, dq->scope_unit_id);
 
@@ -458,12 +467,14 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 	*n = 0;
 	*total = 0;
 	if (rc == 0)
-		rc = like_pattern(&pattern, dq->q);
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql_count);
+		rc = search_words(st, &words, dq->q);
 	if (rc)
 		goto cleanup;
-	list_bind(q, lo, hi, dq, pattern);
+	which = !words[0] ? sql[0] : mc_db_is_pg(st) ? sql[2] : sql[1];
+	rc = mc_db_prepare(st, &q, which[0]);
+	if (rc)
+		goto cleanup;
+	list_bind(q, lo, hi, dq, words);
 	rc = mc_q_row(q, "count documents");
 	if (rc != 1) {
 		if (rc == 0)
@@ -473,17 +484,17 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 	*total = mc_q_col_int(q, 0);
 	mc_q_done(q);
 	q = NULL;
-	rc = mc_db_prepare(st, &q, dq->by_number ? sql_numbered : sql_newest);
+	rc = mc_db_prepare(st, &q, which[dq->by_number ? 2 : 1]);
 	if (rc)
 		goto cleanup;
-	list_bind(q, lo, hi, dq, pattern);
+	list_bind(q, lo, hi, dq, words);
 	mc_q_int(q, 9, dq->limit);
 	mc_q_int(q, 10, dq->offset);
 	rc = mc_q_read_list(q, "list documents", document_cols, MC_ARRAY_LEN(document_cols), sizeof **out,
 			    out, n);
 cleanup:
 	mc_q_done(q);
-	free(pattern);
+	free(words);
 	return rc;
 }
 

@@ -486,7 +486,7 @@ static int search_ranked(mc_store *st, mc_procedure **out, size_t *n, mc_proc_fo
 
 	mc_search_plan_make(&plan, folded);
 	words = mc_search_plan_words(&plan);
-	match = pg ? mc_xstrdup(words) : mc_search_sqlite_query(words);
+	match = pg ? mc_xstrdup(words) : mc_search_sqlite_query(words, false);
 	rc = mc_db_prepare(st, &q, pg ? mc_search_pg_candidates : mc_search_sqlite_candidates);
 	if (rc)
 		goto cleanup;

@@ -12,6 +12,8 @@
 #ifndef MC_STORE_SEARCH_H
 #define MC_STORE_SEARCH_H
 
+#include <stdbool.h>
+
 /* The columns of a procedure "p" the store reads (store_procedure.c). */
 #define MC_PROC_COLS                                                                                         \
 	"p.id, p.code, p.name, p.field, p.levels, p.unit_id, p.duration_hours, p.online_duration_hours, "    \
@@ -49,8 +51,17 @@ extern const char mc_search_sqlite_candidates[];
 extern const char mc_search_pg_candidates[];
 
 /* What SQLite binds to $1 for folded words (at least one): an FTS5 query,
- * any of them (caller frees). PostgreSQL binds the words themselves and
- * builds its query in SQL. */
-char *mc_search_sqlite_query(const char *folded);
+ * any of them, or all of them when all (caller frees). PostgreSQL binds the
+ * words themselves and builds its query in SQL (MC_SEARCH_PG_TSQUERY). */
+char *mc_search_sqlite_query(const char *folded, bool all);
+
+/* PostgreSQL's query from the folded words bound as $n (a string literal
+ * such as "$1"), each a quoted prefix term joined by op (" | " any, " & "
+ * all): the words are split by the parser that built the index (to_tsvector
+ * 'simple') and never read as tsquery syntax. NULL, which matches nothing,
+ * for text with no indexable word. */
+#define MC_SEARCH_PG_TSQUERY(n, op)                                                                          \
+	"(SELECT string_agg('''' || replace(replace(w, '\\', '\\\\'), '''', '''''') || ''':*', '" op         \
+	"')::tsquery FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, " n "))) AS w)"
 
 #endif

@@ -6,17 +6,7 @@
  */
 #include "store/store_search.h"
 
-/*
- * The query: the folded words ($1) are split by the same parser that built
- * the index (to_tsvector 'simple'), and each becomes a quoted prefix term,
- * any of them: 'dang':* | 'ky':*. The user's text is only ever parsed as a
- * document, never as tsquery syntax, so quotes, operators and parentheses in
- * it are plain characters. Text with no indexable word gives a NULL query,
- * which matches nothing.
- */
+/* The candidates: any folded word of $1 as a prefix (store_search.h). */
 const char mc_search_pg_candidates[] =
-    "SELECT " MC_SEARCH_CANDIDATE_COLS
-    " FROM procedure p, (SELECT (SELECT string_agg('''' || replace(replace(w, '\\', '\\\\'), '''', "
-    "'''''') || ''':*', ' | ')::tsquery FROM unnest(tsvector_to_array(to_tsvector("
-    "'simple'::regconfig, $1)))"
-    " AS w) AS tsq) q WHERE p.search @@ q.tsq" MC_PROC_FILTERS;
+    "SELECT " MC_SEARCH_CANDIDATE_COLS " FROM procedure p, (SELECT " MC_SEARCH_PG_TSQUERY(
+	"$1", " | ") " AS tsq) q WHERE p.search @@ q.tsq" MC_PROC_FILTERS;

@@ -16,13 +16,17 @@ const char mc_search_sqlite_candidates[] =
     "WHERE procedure_fts MATCH $1" MC_PROC_FILTERS;
 
 /*
- * The folded words, each quoted and matched as a prefix, any of them:
- * "dang"* OR "ky"*. Quoting makes every word a plain string, so nothing the
- * user types is read as FTS5 syntax.
+ * The folded words, each quoted and matched as a prefix, any of them
+ * ("dang"* OR "ky"*) or all of them ("dang"* AND "ky"*). Quoting makes
+ * every word a plain string, so nothing the user types is read as FTS5
+ * syntax.
  */
-char *mc_search_sqlite_query(const char *folded)
+char *mc_search_sqlite_query(const char *folded, bool all)
 {
-	/* Each byte becomes at most two (a doubled quote), plus "" * and " OR " per word. */
+	const char *op = all ? " AND " : " OR ";
+	size_t op_len = strlen(op);
+
+	/* Each byte becomes at most two (a doubled quote), plus "" * and the operator per word. */
 	char *expr = mc_xmalloc(strlen(folded) * 8 + 1);
 	size_t len = 0;
 
@@ -32,8 +36,8 @@ char *mc_search_sqlite_query(const char *folded)
 		if (!*c)
 			break;
 		if (len) {
-			memcpy(expr + len, " OR ", 4);
-			len += 4;
+			memcpy(expr + len, op, op_len);
+			len += op_len;
 		}
 		expr[len++] = '"';
 		for (; *c && *c != ' '; c++) {

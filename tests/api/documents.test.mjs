@@ -338,6 +338,26 @@ test('the registers: searched with diacritics folded, printed as Phụ lục IV 
   assert.ok(folded.body.items.some((x) => x.id === d.id), 'found by its number typed without đ');
   const none = await api('GET', '/api/v1/documents?q=khong%20co%20van%20ban%20nao', { token: tok.lanhdao });
   assert.equal(none.body.total, 0);
+  // Words, not a phrase: in any order, each as the start of a word ("thu tuc hanh chinh cai cach"
+  // was not a substring of the subject); every word must be there.
+  const words = await api('GET', '/api/v1/documents?q=thu%20tuc%20hanh%20chinh%20cai%20cach&box=out', { token: tok.lanhdao });
+  assertStatus(words, 200);
+  assert.ok(words.body.items.some((x) => x.id === d.id), 'found by its words in another order');
+  const fold = (t) => t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
+  for (const x of words.body.items) {
+    const text = fold(`${x.number ?? ''} ${x.subject} ${x.organ_name ?? ''}`);
+    for (const w of ['thu', 'tuc', 'hanh', 'chinh', 'cai', 'cach']) assert.match(text, new RegExp(`(^|[^a-z0-9])${w}`), x.subject);
+  }
+  const prefix = await api('GET', '/api/v1/documents?q=cai%20cac%20thu%20tu&box=out', { token: tok.lanhdao });
+  assert.ok(prefix.body.items.some((x) => x.id === d.id), 'found by the starts of its words');
+  const oneMissing = await api('GET', '/api/v1/documents?q=cai%20cach%20thu%20tuc%20karaoke&box=out', { token: tok.lanhdao });
+  assert.ok(!oneMissing.body.items.some((x) => x.id === d.id), 'a word it does not hold leaves it out');
+  // What a search engine would read as its own syntax is only text here: a clear answer, never a 500.
+  for (const q of ['"', '*', 'cai AND', 'NEAR(cai cach)', "a'b", '\\', '%_%', '-:^', '()', 'OR OR', '!!!']) {
+    const r = await api('GET', `/api/v1/documents?q=${encodeURIComponent(q)}`, { token: tok.lanhdao });
+    assertStatus(r, 200, `q=${q}`);
+    assert.ok(Number.isInteger(r.body.total) && r.body.total >= r.body.items.length, `q=${q}: ${r.text}`);
+  }
   const other = await api('GET', '/api/v1/documents?q=cai%20cach%20thu%20tuc&box=out', { token: tok['lanhdao.stnmt'] });
   assert.ok(!other.body.items.some((x) => x.id === d.id), 'not in another unit\'s search');
   const pdf = await fetch(`${server.base}/api/v1/document-registers/${reg.districtOut}/register.pdf?year=${YEAR}`,

@@ -15,10 +15,15 @@
 #                                 STATS_N dossiers, by unit, vs the naive GROUP BY
 #                                 over the event log (bench/naive_stats.sql)
 #   resident memory of the server, idle, under the lookup load, and its peak
+#   document search            GET /api/v1/documents?q=… over DOCS_N official
+#                                 documents (bench/docs_gen.py), the province's
+#                                 whole scope, vs nginx serving a static file of
+#                                 the same size; and the search the registers
+#                                 had before (a LIKE over every row), in sqlite3
 #
 # BEFORE=/path/to/an/older/motcua measures that build too, in the same rounds
 # (its own servers on copies of the same data), for a before/after in one
-# sitting. PARTS=lookup,create,pg,stats picks the parts (all by default).
+# sitting. PARTS=lookup,create,pg,stats,docsearch picks the parts (all by default).
 # A round of a figure runs each contender once, in an order that alternates
 # from round to round; the machine's load moves single runs by ±20 %, the
 # medians much less.
@@ -37,12 +42,12 @@ ROUNDS=${ROUNDS:-5}
 CONNS=${CONNS:-64}
 DOSSIERS=${DOSSIERS:-2000} # the database the creations go to
 BATCH=${BATCH:-64}
-PARTS=${PARTS:-lookup,create,pg,stats}
+PARTS=${PARTS:-lookup,create,pg,stats,docsearch}
 BEFORE=${BEFORE:-}
 if [ -n "${BENCH_QUICK:-}" ]; then
-  LOOKUP_N=${LOOKUP_N:-100000}; STATS_N=${STATS_N:-300000}
+  LOOKUP_N=${LOOKUP_N:-100000}; STATS_N=${STATS_N:-300000}; DOCS_N=${DOCS_N:-100000}
 else
-  LOOKUP_N=${LOOKUP_N:-1000000}; STATS_N=${STATS_N:-3000000}
+  LOOKUP_N=${LOOKUP_N:-1000000}; STATS_N=${STATS_N:-3000000}; DOCS_N=${DOCS_N:-1000000}
 fi
 BENCH_DATA=${BENCH_DATA:-build/bench-data}
 part() { [[ ",$PARTS," == *",$1,"* ]]; }
@@ -374,6 +379,122 @@ if part stats; then
     echo "|---|---|---|---|"
     echo "| province, year 2017, by unit ($STATS_N dossiers; $stats_rows rows), median of 5 | $stats_ms ms | naive GROUP BY over the event log, median of 3: $naive_ms ms | $(ratio "$naive_ms" "$stats_ms" %.1f)× faster |"
     echo "| totals agree (received, resolved, in progress) | $api_totals | $naive_totals | $agree |"
+    echo
+  } >>"$out"
+fi
+
+# ---- document search over DOCS_N documents ----------------------------------
+
+if part docsearch; then
+  docs_db="$BENCH_DATA/docs-$DOCS_N-s$schema.db"
+  if [ ! -f "$docs_db" ]; then
+    mkdir -p "$BENCH_DATA"
+    rm -f "$docs_db.tmp"*
+    "$bin" init --db "$docs_db.tmp" --demo --dossiers 0 >/dev/null
+    t=$(now)
+    python3 bench/docs_gen.py "$docs_db.tmp" "$DOCS_N" 1
+    log "generated $DOCS_N documents in $(since "$t") s"
+    sqlite3 "$docs_db.tmp" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+    mv "$docs_db.tmp" "$docs_db"
+  fi
+  # What people type: one to three words of a subject, with or without
+  # diacritics, and numbers with their notation.
+  python3 - "$docs_db" >"$work/doc-queries.txt" <<'PY'
+import random, sqlite3, sys, unicodedata, urllib.parse
+con = sqlite3.connect(sys.argv[1])
+rnd = random.Random(7)
+subjects = [r[0] for r in con.execute("SELECT subject FROM document ORDER BY random() LIMIT 3000")]
+notations = [r[0] for r in con.execute("SELECT notation FROM document WHERE box = 1 ORDER BY random() LIMIT 500")]
+def fold(t):
+    t = unicodedata.normalize("NFD", t.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in t if unicodedata.category(c) != "Mn").lower()
+for i in range(2000):
+    if i % 5 == 4:
+        q = rnd.choice(notations)
+    else:
+        w = rnd.choice(subjects).split()
+        k = rnd.randint(1, 3)
+        start = rnd.randint(0, max(0, len(w) - k))
+        q = " ".join(w[start:start + k])
+        if i % 2:
+            q = fold(q)
+    print(urllib.parse.quote(q))
+PY
+  start_server motcua "$bin" "$docs_db"
+  token=$(login motcua giamsat)
+  b=${base_of[motcua]}
+  first=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$b/api/v1/documents?q=cai%20cach")
+  [ "$first" = 200 ] || log "document search answered $first for giamsat"
+  avg=$(head -200 "$work/doc-queries.txt" | while read -r q; do
+    curl -s -H "Authorization: Bearer $token" "$b/api/v1/documents?q=$q&limit=20" | wc -c
+  done | awk '{s+=$1} END {printf "%.0f", s/NR}')
+  cat >"$work/docsearch.lua" <<LUA
+local qs = {}
+for line in io.lines("$work/doc-queries.txt") do qs[#qs + 1] = line end
+math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
+wrk.headers["Authorization"] = "Bearer $token"
+request = function()
+  return wrk.format("GET", "/api/v1/documents?limit=20&q=" .. qs[math.random(#qs)])
+end
+LUA
+  nport=$(free_port)
+  mkdir -p "$work/www"
+  head -c "$avg" /dev/zero | tr '\0' ' ' >"$work/www/docs.json"
+  cat >"$work/nginx-docs.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log $work/nginx-access.log;
+  client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work; uwsgi_temp_path $work; scgi_temp_path $work;
+  server { listen 127.0.0.1:$nport; root $work/www; default_type application/json; }
+}
+NGINX
+  nginx -c "$work/nginx-docs.conf"
+  sleep 0.3
+  ngx="http://127.0.0.1:$nport"
+  DOC_CONNS=${DOC_CONNS:-16}
+  wrk -t2 -c"$DOC_CONNS" -d3s -s "$work/docsearch.lua" "$b" >/dev/null
+  wrk -t2 -c"$DOC_CONNS" -d2s "$ngx/docs.json" >/dev/null
+  for r in $(seq "$ROUNDS"); do
+    for c in $(order "$r" motcua nginx); do
+      f="$work/wrk-docs-$c-$r.txt"
+      if [ "$c" = nginx ]; then
+        wrk -t2 -c"$DOC_CONNS" -d"${DURATION}s" --latency "$ngx/docs.json" >"$f"
+      else
+        wrk -t2 -c"$DOC_CONNS" -d"${DURATION}s" --latency -s "$work/docsearch.lua" "$b" >"$f"
+      fi
+    done
+    log "document search round $r: motcua $(rate "$work/wrk-docs-motcua-$r.txt")  nginx $(rate "$work/wrk-docs-nginx-$r.txt")"
+  done
+  docs_rss=$(hwm motcua)
+  # One request at a time: the latency a clerk sees, without queueing.
+  single=$(head -300 "$work/doc-queries.txt" | while read -r q; do
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$b/api/v1/documents?q=$q&limit=20"
+  done | awk '{printf "%.1f\n", $1*1000}' | sort -g | awk '{v[NR]=$1} END {printf "%s %s %s", v[int(NR*0.5)], v[int(NR*0.99)], v[NR]}')
+  stop_server motcua
+  kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -f "$work/nginx.pid"
+  # The search of the registers before migration 028: LIKE over every row.
+  like_ms=$(for _ in 1 2 3; do
+    t=$(now); sqlite3 "$docs_db" "SELECT count(*) FROM document WHERE search_folded LIKE '%cai cach%'" >/dev/null; since "$t"; echo
+  done | awk '{printf "%.0f\n", $1*1000}' | median)
+  fts_ms=$(for _ in 1 2 3; do
+    t=$(now); sqlite3 "$docs_db" "SELECT count(*) FROM document_fts WHERE document_fts MATCH '\"cai\"* AND \"cach\"*'" >/dev/null; since "$t"; echo
+  done | awk '{printf "%.0f\n", $1*1000}' | median)
+  dmed() { for r in $(seq "$ROUNDS"); do "$2" "$work/wrk-docs-$1-$r.txt" ${3:+"$3"}; echo; done | median; }
+  {
+    echo "Document search: GET /api/v1/documents?q=…&limit=20 over $DOCS_N documents, the province's whole scope (giamsat), 2,000 queries people type (one to three words of a subject, with or without diacritics; one in five a number and notation), $DOC_CONNS connections, ${avg} B mean reply; access log on; medians of $ROUNDS alternated rounds of ${DURATION} s."
+    echo
+    echo "| server | req/s | ratio to nginx | p50 ms | p99 ms | peak memory MiB |"
+    echo "|---|---|---|---|---|---|"
+    m=$(dmed motcua rate); n=$(dmed nginx rate)
+    echo "| motcua | $m | $(ratio "$m" "$n") | $(dmed motcua lat 50%) | $(dmed motcua lat 99%) | $docs_rss |"
+    echo "| nginx, static file of the same size | $n | 1 | $(dmed nginx lat 50%) | $(dmed nginx lat 99%) | - |"
+    echo
+    set -- $single
+    echo "One search at a time (300 queries, curl): p50 $1 ms, p99 $2 ms, slowest $3 ms. The count behind 'cai cach' in the sqlite3 shell: $fts_ms ms through the index (migration 028), $like_ms ms by the LIKE over every row the registers used before."
     echo
   } >>"$out"
 fi

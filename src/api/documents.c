@@ -656,9 +656,13 @@ void mc_api_documents_list(mc_req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, document_json(r, &list[i], false, NULL, 0));
 	mc_document_free_list(list, n);
+	/* Past the count's bound the total is the bound, said to be a floor. */
+	bool exact = total <= MC_DOCUMENT_COUNT_MAX;
 	mc_reply_json(r, 200,
-		      json_pack("{s:I, s:I, s:I, s:o}", "total", (json_int_t)total, "limit",
-				(json_int_t)q.limit, "offset", (json_int_t)q.offset, "items", items));
+		      json_pack("{s:I, s:b, s:I, s:I, s:o}", "total",
+				(json_int_t)(exact ? total : MC_DOCUMENT_COUNT_MAX), "total_exact", exact,
+				"limit", (json_int_t)q.limit, "offset", (json_int_t)q.offset, "items",
+				items));
 }
 
 void mc_api_document_types(mc_req *r)

@@ -405,7 +405,8 @@ _Static_assert(N_MUTABLE + 2 == 29, "the update's parameters");
 
 #define LIST_SQL(match)                                                                                      \
 	{                                                                                                    \
-		"SELECT count(*)" LIST_WHERE match,                                                          \
+		"SELECT count(*) FROM (SELECT 1" LIST_WHERE match                                            \
+		" LIMIT " MC_STR(MC_DOCUMENT_COUNT_MAX) " + 1) c",                                           \
 		    "SELECT " DOCUMENT_COLS LIST_WHERE match " ORDER BY d.id DESC LIMIT $9 OFFSET $10",      \
 		    "SELECT " DOCUMENT_COLS LIST_WHERE match                                                 \
 		    " ORDER BY d.year, d.number, d.id LIMIT $9 OFFSET $10"                                   \

@@ -116,8 +116,14 @@ typedef struct {
 	int offset;
 } mc_document_query;
 
-/* A page of documents and the count of all that match. Caller frees with
- * mc_document_free_list. */
+/* The most matches a list counts: counting every match of a common word
+ * among a million documents costs more than the page itself, and a person
+ * reads "more than 1,000" as well as the number. */
+#define MC_DOCUMENT_COUNT_MAX 1000
+
+/* A page of documents and the count of all that match, up to
+ * MC_DOCUMENT_COUNT_MAX + 1 (more than the most, which the caller says as
+ * such). Caller frees with mc_document_free_list. */
 int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *total,
 			   const mc_document_query *q);
 

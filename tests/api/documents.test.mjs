@@ -332,6 +332,7 @@ test('the registers: searched with diacritics folded, printed as Phụ lục IV 
   const found = await api('GET', '/api/v1/documents?q=cai%20cach%20thu%20tuc&box=out', { token: tok.lanhdao });
   assertStatus(found, 200);
   assert.ok(found.body.items.some((x) => x.id === d.id), 'found without diacritics');
+  assert.equal(found.body.total_exact, true, 'a count below the bound is exact');
   const byNumber = await api('GET', `/api/v1/documents?q=${encodeURIComponent(d.number)}`, { token: tok.tiepnhan });
   assert.ok(byNumber.body.items.some((x) => x.id === d.id), 'found by its number and notation');
   const folded = await api('GET', `/api/v1/documents?q=${encodeURIComponent(d.number.toLowerCase().replace('đ', 'd'))}`, { token: tok.tiepnhan });

@@ -3927,6 +3927,57 @@ static void test_documents(void **state)
 	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
 	assert_int_equal(total, 0);
 	mc_document_free_list(list, n);
+	/* Words, not a phrase: in any order, each the start of a word, all of
+	 * them; what an index's query language would read as syntax is text. */
+	q.q = "hanh chinh cai";
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(list[0].id, e.id);
+	mc_document_free_list(list, n);
+	q.q = "cai cach karaoke";
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_document_free_list(list, n);
+	static const char *const syntax[] = {"\"",  "*",  "cai AND", "NEAR(cai cach)", "a'b", "\\",
+					     "-:^", "()", "OR"};
+	for (size_t i = 0; i < MC_ARRAY_LEN(syntax); i++) {
+		q.q = syntax[i];
+		assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+		mc_document_free_list(list, n);
+	}
+	/* A changed subject is found by its new words and no longer by its old. */
+	e.subject = "Về việc phòng chống bão lũ";
+	assert_int_equal(mc_store_document_update(f->st, &e, 1), 0);
+	q.q = "bao lu";
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_document_free_list(list, n);
+	q.q = "hanh chinh cai";
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_document_free_list(list, n);
+	/* The count stops past its bound: the page is still the page asked for. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	for (int i = 0; i < MC_DOCUMENT_COUNT_MAX + 5; i++) {
+		mc_document many = {.box = 1,
+				    .register_id = out.id,
+				    .unit_id = f->district,
+				    .drafting_unit_id = f->district,
+				    .state = 1,
+				    .type = "cong_van",
+				    .subject = "Dự thảo về lũ quét",
+				    .created_at = 1,
+				    .updated_at = 1};
+		assert_int_equal(mc_store_document_add(f->st, &many), 0);
+	}
+	assert_int_equal(mc_store_commit(f->st), 0);
+	q.q = "lu quet";
+	q.limit = 7;
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, MC_DOCUMENT_COUNT_MAX + 1);
+	assert_int_equal(n, 7);
+	mc_document_free_list(list, n);
+	q.limit = 10;
 	q = (mc_document_query){.scope_unit_id = f->province,
 				.numbered = true,
 				.by_number = true,

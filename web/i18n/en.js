@@ -839,6 +839,7 @@ export default {
   'doc.printXlsx': 'Export the register to Excel',
   'doc.empty': 'No documents yet.',
   'doc.total': '{n} documents',
+  'doc.total_more': 'More than {n} documents',
   'doc.col.number': 'Number',
   'doc.col.subject': 'Subject',
   'doc.col.state': 'State',

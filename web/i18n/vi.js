@@ -839,6 +839,7 @@ export default {
   'doc.printXlsx': 'Xuất sổ ra Excel',
   'doc.empty': 'Chưa có văn bản nào.',
   'doc.total': 'Có {n} văn bản',
+  'doc.total_more': 'Hơn {n} văn bản',
   'doc.col.number': 'Số, ký hiệu',
   'doc.col.subject': 'Trích yếu',
   'doc.col.state': 'Trạng thái',

@@ -69,7 +69,7 @@ export async function list(ctx) {
         cells.map((c, i) => h('td', { 'data-label': head[i] }, c)));
     });
     replace(results, h('h2', { id: 'doc-list-h' }, t('doc.box.' + box)),
-      h('p', { class: 'muted', testid: 'doc-total' }, t('doc.total', { n: data.total })),
+      h('p', { class: 'muted', testid: 'doc-total' }, t(data.total_exact === false ? 'doc.total_more' : 'doc.total', { n: data.total })),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
         h('thead', null, h('tr', null, head.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', null, rows))));
   } catch (e) {

@@ -893,6 +893,8 @@ export default {
   'docstate.registered': 'Registered',
   'docstate.assigned': 'Assigned',
   'auth.forgot': 'Forgot your password?',
+  'auth.idp': 'Sign in with your electronic identity account',
+  'auth.idpHint': 'Or use your electronic identity account (VNeID):',
   'account.title': 'My account',
   'account.who': 'Username: {username} · Role: {role}',
   'account.mustChange': 'An administrator asks you to choose a new password. Enter the temporary password you were given and a new one to go on.',

@@ -893,6 +893,8 @@ export default {
   'docstate.registered': 'Đã vào sổ',
   'docstate.assigned': 'Đã giao xử lý',
   'auth.forgot': 'Quên mật khẩu?',
+  'auth.idp': 'Đăng nhập bằng tài khoản định danh điện tử',
+  'auth.idpHint': 'Hoặc dùng tài khoản định danh điện tử (VNeID) của bạn:',
   'account.title': 'Tài khoản của tôi',
   'account.who': 'Tên đăng nhập: {username} · Vai trò: {role}',
   'account.mustChange': 'Quản trị viên yêu cầu bạn đặt mật khẩu mới. Vui lòng nhập mật khẩu tạm thời đã được cấp và chọn mật khẩu mới để tiếp tục làm việc.',

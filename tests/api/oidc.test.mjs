@@ -19,6 +19,7 @@ const ACCOUNTS = {
   'can.bo.x': { name: 'Phạm Cán Bộ', [ID_CLAIM]: '038085004321' },
   'khong.so': { name: 'Không Có Số' },
   'ky.es': { name: 'Võ Ký Es', [ID_CLAIM]: '038090007777' },
+  'xoa.tai.khoan': { name: 'Đỗ Xóa Bỏ', [ID_CLAIM]: '038090008888' },
 };
 
 function oidcEnv(pport, mport, extra = {}) {
@@ -179,6 +180,18 @@ test('an official is never made nor found by the number; an administrator links 
   assertProblem(await server.api('DELETE', '/api/v1/users/cb.lien.ket/identity', { token: admin }), 404, 'not-found');
   ({ res } = await signIn('can.bo.x'));
   assertProblem(res, 403, 'identity-not-linked');
+});
+
+test('an account its owner erased is no longer linked: the next sign-in makes a new one', async () => {
+  const first = await signIn('xoa.tai.khoan');
+  assert.equal(first.res.status, 303, first.res.text);
+  const erased = await server.api('POST', '/api/v1/personal/erasure', { headers: sessionOf(first.flow), body: { confirm: true } });
+  assert.ok([200, 202].includes(erased.status), erased.text);
+  const again = await signIn('xoa.tai.khoan');
+  assert.equal(again.res.status, 303, again.res.text);
+  const me = await server.api('GET', '/api/v1/session', { headers: sessionOf(again.flow) });
+  assert.equal(me.body.user.username, '038090008888');
+  assert.notEqual(me.body.user.id, (await server.api('GET', '/api/v1/session', { headers: sessionOf(first.flow) })).body?.user?.id);
 });
 
 test('the state: missing cookie, another browser\'s cookie, a changed state, a forged cookie', async () => {

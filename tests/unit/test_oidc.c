@@ -90,7 +90,7 @@ static int teardown(void **state)
 static char *make(const char *header, const char *claims, EVP_PKEY *key, const char *hmac_key)
 {
 	char h[1024], c[2048], sig[1024] = "";
-	static char token[4096];
+	static char token[4400];
 	unsigned char raw[512];
 	size_t raw_len = sizeof raw;
 

@@ -13,6 +13,7 @@
 #include "http/limiter.h"
 
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +24,64 @@
 #define BINDING_COOKIE "motcua_oidc"
 #define CODE_MAX 2048
 
+/*
+ * A browser that navigated here (Accept: text/html: the sign-in button, the
+ * provider's redirect) is sent back to the sign-in page, which says what went
+ * wrong in its own words (/dang-nhap?loi=<problem>); a program gets the
+ * problem itself. What the operator must see (the provider down or
+ * answering what is refused) goes to stderr as well.
+ */
+static void back_or(mc_req *r, mc_problem p, const char *field, const char *rule, const char *detail)
+{
+	const char *accept = mc_req_header(r, "Accept");
+	if (p == MC_PROB_IDP_ERROR || p == MC_PROB_IDP_UNAVAILABLE)
+		fprintf(stderr, "motcua: sign-in through the identity provider failed: %s\n", detail);
+	if (accept && strstr(accept, "text/html")) {
+		char location[1024];
+		snprintf(location, sizeof location, "%s/dang-nhap?loi=%s", mc_req_public_url(r),
+			 mc_problem_get(p)->slug);
+		mc_reply_header(r, "Location", location);
+		mc_reply_header(r, "Cache-Control", "no-store");
+		mc_reply_empty(r, 303);
+	} else if (field) {
+		mc_reply_field_problem(r, p, field, rule, "%s", detail);
+	} else {
+		mc_reply_problem(r, p, "%s", detail);
+	}
+}
+
+static void back_or_problem(mc_req *r, mc_problem p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void back_or_problem(mc_req *r, mc_problem p, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	back_or(r, p, NULL, NULL, detail);
+}
+
+static void back_or_field_problem(mc_req *r, mc_problem p, const char *field, const char *rule,
+				  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void back_or_field_problem(mc_req *r, mc_problem p, const char *field, const char *rule,
+				  const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	back_or(r, p, field, rule, detail);
+}
+
 static const mc_oidc_config *config_or_reply(mc_req *r)
 {
 	const mc_oidc_config *c = &mc_req_config(r)->oidc;
 	if (!mc_oidc_enabled(c)) {
-		mc_reply_problem(r, MC_PROB_IDP_OFF,
-				 "sign-in through the identity provider is not configured on "
-				 "this server (oidc_issuer is empty)");
+		back_or_problem(r, MC_PROB_IDP_OFF,
+				"sign-in through the identity provider is not configured on "
+				"this server (oidc_issuer is empty)");
 		return NULL;
 	}
 	return c;
@@ -46,8 +98,8 @@ static int flood_or_reply(mc_req *r)
 		char retry[16];
 		snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
 		mc_reply_header(r, "Retry-After", retry);
-		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS,
-				 "too many sign-ins from your address; try again in %s seconds", retry);
+		back_or_problem(r, MC_PROB_TOO_MANY_ATTEMPTS,
+				"too many sign-ins from your address; try again in %s seconds", retry);
 		return -1;
 	}
 	mc_limiter_fail(mc_req_signins_addresses(r), key, now);
@@ -59,14 +111,14 @@ static void reply_failure(mc_req *r, int rc, const char *why)
 	switch (rc) {
 	case MC_EBUSY:
 		mc_reply_header(r, "Retry-After", "30");
-		mc_reply_problem(r, MC_PROB_IDP_UNAVAILABLE, "%s", why);
+		back_or_problem(r, MC_PROB_IDP_UNAVAILABLE, "%s", why);
 		break;
 	case MC_ECONFLICT:
-		mc_reply_problem(r, MC_PROB_IDP_REFUSED, "%s", why);
+		back_or_problem(r, MC_PROB_IDP_REFUSED, "%s", why);
 		break;
 	default:
-		mc_reply_problem(r, MC_PROB_IDP_ERROR, "%s",
-				 why[0] ? why : "the identity provider's answer is not usable");
+		back_or_problem(r, MC_PROB_IDP_ERROR, "%s",
+				why[0] ? why : "the identity provider's answer is not usable");
 		break;
 	}
 }
@@ -129,8 +181,8 @@ void mc_api_oidc_start(mc_req *r)
 	mc_oidc_attempt_new(c, s->cookie, &s->attempt, mc_now());
 	if (mc_req_offload(r, start_run, start_after, s) != 0) {
 		mc_reply_header(r, "Retry-After", "1");
-		mc_reply_problem(r, MC_PROB_OVERLOADED,
-				 "too many sign-ins are under way; try again in a second");
+		back_or_problem(r, MC_PROB_OVERLOADED,
+				"too many sign-ins are under way; try again in a second");
 	}
 }
 
@@ -204,13 +256,12 @@ static void signin_after(mc_req *r, int rc, void *payload)
 		return;
 	}
 	if (s->outcome == MC_OIDC_LOCKED) {
-		mc_reply_problem(r, MC_PROB_ACCOUNT_LOCKED,
-				 "the account %s is locked; an administrator may unlock it",
-				 s->user.username);
+		back_or_problem(r, MC_PROB_ACCOUNT_LOCKED,
+				"the account %s is locked; an administrator may unlock it", s->user.username);
 		return;
 	}
 	if (s->outcome == MC_OIDC_NOT_LINKED) {
-		mc_reply_problem(
+		back_or_problem(
 		    r, MC_PROB_IDENTITY_NOT_LINKED,
 		    "no account is linked to this identity and none may be made: the provider gave no "
 		    "12-digit identity number (claim %s), or the number is an official's, whose account "
@@ -259,7 +310,7 @@ void mc_api_oidc_callback(mc_req *r)
 	char cookie[MC_OIDC_COOKIE_MAX];
 	cookie_value(mc_req_header(r, "Cookie"), BINDING_COOKIE, cookie, sizeof cookie);
 	if (!cookie[0]) {
-		mc_reply_field_problem(
+		back_or_field_problem(
 		    r, MC_PROB_IDP_STATE, "state", "required",
 		    "this browser did not start a sign-in through the identity provider (no %s "
 		    "cookie)",
@@ -268,18 +319,18 @@ void mc_api_oidc_callback(mc_req *r)
 	}
 	int rc = mc_oidc_attempt_open(c, &s->attempt, cookie, mc_now());
 	if (rc != 0) {
-		mc_reply_field_problem(r, MC_PROB_IDP_STATE, "state", rc == MC_ESTALE ? "expired" : "wrong",
-				       rc == MC_ESTALE
-					   ? "the sign-in was started more than %d seconds ago"
-					   : "the sign-in's cookie is not one this server made (%d)",
-				       rc == MC_ESTALE ? MC_OIDC_ATTEMPT_SECONDS : 0);
+		back_or_field_problem(r, MC_PROB_IDP_STATE, "state", rc == MC_ESTALE ? "expired" : "wrong",
+				      rc == MC_ESTALE
+					  ? "the sign-in was started more than %d seconds ago"
+					  : "the sign-in's cookie is not one this server made (%d)",
+				      rc == MC_ESTALE ? MC_OIDC_ATTEMPT_SECONDS : 0);
 		return;
 	}
 	const char *state = mc_req_query(r, "state");
 	if (!state || strlen(state) != strlen(s->attempt.state) ||
 	    sodium_memcmp(state, s->attempt.state, strlen(state)) != 0) {
-		mc_reply_field_problem(r, MC_PROB_IDP_STATE, "state", state ? "wrong" : "required",
-				       "the state is not the one this browser's sign-in was given");
+		back_or_field_problem(r, MC_PROB_IDP_STATE, "state", state ? "wrong" : "required",
+				      "the state is not the one this browser's sign-in was given");
 		return;
 	}
 	/* OAuth 2.0 §4.1.2.1: the provider says why it did not sign the user in. */
@@ -287,14 +338,14 @@ void mc_api_oidc_callback(mc_req *r)
 	if (error) {
 		char shown[128];
 		mc_text_cut(shown, sizeof shown, error);
-		mc_reply_problem(r, MC_PROB_IDP_REFUSED, "the identity provider answered %s", shown);
+		back_or_problem(r, MC_PROB_IDP_REFUSED, "the identity provider answered %s", shown);
 		return;
 	}
 	const char *code = mc_req_query(r, "code");
 	if (!code || !code[0] || strlen(code) > CODE_MAX) {
-		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "code",
-				       code && code[0] ? "too-long" : "required",
-				       "the provider's code is missing or longer than %d bytes", CODE_MAX);
+		back_or_field_problem(r, MC_PROB_INVALID_QUERY, "code",
+				      code && code[0] ? "too-long" : "required",
+				      "the provider's code is missing or longer than %d bytes", CODE_MAX);
 		return;
 	}
 	snprintf(s->code, sizeof s->code, "%s", code);
@@ -302,7 +353,7 @@ void mc_api_oidc_callback(mc_req *r)
 	mc_api_user_agent(s->agent, sizeof s->agent, mc_req_header(r, "User-Agent"));
 	if (mc_req_offload(r, exchange_run, exchanged, s) != 0) {
 		mc_reply_header(r, "Retry-After", "1");
-		mc_reply_problem(r, MC_PROB_OVERLOADED,
-				 "too many sign-ins are under way; try again in a second");
+		back_or_problem(r, MC_PROB_OVERLOADED,
+				"too many sign-ins are under way; try again in a second");
 	}
 }

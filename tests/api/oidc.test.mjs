@@ -199,6 +199,11 @@ test('the state: missing cookie, another browser\'s cookie, a changed state, a f
   const flow = await toCallback(server.base, 'ky.es');
   // no cookie at all
   assertProblem(await finish({ motcua: new Jar() }, flow.callback), 400, 'sign-in-state');
+  // a browser that navigated there is sent back to the sign-in page, which says why
+  const nav = await fetch(flow.callback, { redirect: 'manual', headers: { Accept: 'text/html,application/xhtml+xml' } });
+  assert.equal(nav.status, 303);
+  assert.equal(nav.headers.get('location'), `${server.base}/dang-nhap?loi=sign-in-state`);
+  assert.ok(!nav.headers.getSetCookie().some((c) => c.startsWith('motcua_session=')));
   // another browser's sign-in: its own cookie, this one's state
   const other = new Jar();
   await other.fetch(`${server.base}/api/v1/session/oidc`);
@@ -316,6 +321,10 @@ test('a server whose provider cannot be reached, or names another issuer, refuse
   const down = await startServer({ demo: false, port: mport, env: oidcEnv(closed, mport) });
   try {
     assertProblem(await down.api('GET', '/api/v1/session/oidc'), 503, 'identity-provider-unavailable');
+    const nav = await fetch(`${down.base}/api/v1/session/oidc`, { redirect: 'manual', headers: { Accept: 'text/html' } });
+    assert.equal(nav.status, 303);
+    assert.equal(nav.headers.get('location'), `${down.base}/dang-nhap?loi=identity-provider-unavailable`);
+    assert.match(down.stderr(), /sign-in through the identity provider failed: the identity provider cannot be reached/);
   } finally {
     await stopServer(down);
   }

@@ -22,7 +22,10 @@ before(async () => {
     port: pport,
     redirectUri: `http://127.0.0.1:${mport}/api/v1/session/oidc/callback`,
     // the demo's citizen congdan (Lê Thị Hồng Nhung) holds this identity number
-    accounts: { 'nhung.vneid': { name: 'Lê Thị Hồng Nhung', [ID_CLAIM]: '038190012345' } },
+    accounts: {
+      'nhung.vneid': { name: 'Lê Thị Hồng Nhung', [ID_CLAIM]: '038190012345' },
+      'khong.co.so': { name: 'Người Không Có Số' },
+    },
   });
   world = await startWorld({
     dossiers: 40,
@@ -78,6 +81,30 @@ test('a citizen signs in through the provider\'s login page and lands on their d
   assert.ok(signins.items.some((s) => s.ok && /Chrom/.test(s.device)), 'the browser\'s sign-in is recorded');
   // nothing went wrong on motcua's pages (the provider's pages are another host's, and ask
   // for web fonts that the test's Chromium may not fetch)
+  const ours = visitor.problems.filter((p) => !p.includes(idp.issuer) && !p.includes('fonts.g') && !/ on \/interaction\//.test(p));
+  assert.deepEqual(ours, []);
+});
+
+test('a sign-in that fails brings the browser back to the sign-in page, which says why in Vietnamese', async () => {
+  const visitor = await world.actor(null);
+  const { page } = visitor;
+  // a callback this browser did not start (a link sent by someone else)
+  await page.goto(`${world.base}/api/v1/session/oidc/callback?code=ma-cua-nguoi-khac&state=trang-thai-la`);
+  await page.waitForURL((u) => u.pathname === '/dang-nhap' && u.searchParams.get('loi') === 'sign-in-state');
+  const box = page.getByTestId('login-error');
+  await box.waitFor();
+  assert.equal((await box.textContent()).trim(), vi['problem.sign-in-state']);
+  // a person the provider knows without an identity number: nothing is opened, and the page says so
+  await page.getByTestId('login-idp').click();
+  await page.waitForURL((u) => u.origin === idp.issuer);
+  await page.locator('input[name=login]').fill('khong.co.so');
+  await page.locator('input[name=password]').fill('mat-khau-tai-nha-cung-cap');
+  await page.locator('button[type=submit]').first().click();
+  await page.waitForURL((u) => u.origin !== idp.issuer || /interaction/.test(u.pathname));
+  if (new URL(page.url()).origin === idp.issuer) await page.locator('button[type=submit]').first().click();
+  await page.waitForURL((u) => u.origin === world.base && u.searchParams.get('loi') === 'identity-not-linked');
+  await page.getByTestId('login-error').filter({ hasText: vi['problem.identity-not-linked'] }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'oidc-not-linked.png') });
   const ours = visitor.problems.filter((p) => !p.includes(idp.issuer) && !p.includes('fonts.g') && !/ on \/interaction\//.test(p));
   assert.deepEqual(ours, []);
 });

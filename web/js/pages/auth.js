@@ -27,6 +27,9 @@ export async function login(ctx) {
   // Sign-in through the national identity platform, shown only when the server has it on:
   // the link leaves for the provider and comes back signed in (docs/operations.md).
   const idp = h('div', { class: 'actions', hidden: true });
+  // Back from a sign-in through the provider that did not succeed: the server says why.
+  const loi = ctx.query.get('loi');
+  if (loi && /^[a-z-]{1,40}$/.test(loi)) err.show(t('problem.' + loi) === 'problem.' + loi ? t('problem.unknown') : t('problem.' + loi));
   api('/api/v1/session/oidc/status').then(({ data }) => {
     if (!data.enabled) return;
     add(idp, h('p', null, t('auth.idpHint')),

@@ -6,11 +6,15 @@
 // key, a key not in the JWKS, another issuer, a provider that is down.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, freePort } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, freePort, serverEnv, BIN } from './harness.mjs';
 import { assertProblem, assertStatus, stopServer, DISTRICT } from './helpers.mjs';
 import { startProvider, toCallback, resign, decode, Jar, CLIENT_ID, CLIENT_SECRET, ID_CLAIM } from './oidc_provider.mjs';
 
-let server, idp, admin;
+let server, idp, admin, secretDir;
 
 const ACCOUNTS = {
   'nguyen.van.an': { name: 'Nguyễn Văn An', [ID_CLAIM]: '038090001234' },
@@ -60,13 +64,19 @@ before(async () => {
   const pport = await freePort();
   const mport = await freePort();
   idp = await startProvider({ port: pport, redirectUri: `http://127.0.0.1:${mport}/api/v1/session/oidc/callback`, accounts: ACCOUNTS });
-  server = await startServer({ dossiers: 10, port: mport, env: oidcEnv(pport, mport) });
+  // the secret from a file, as a service is given it (oidc_client_secret_file)
+  secretDir = mkdtempSync(join(tmpdir(), 'motcua-oidc-'));
+  const secretFile = join(secretDir, 'oidc_client_secret');
+  writeFileSync(secretFile, `${CLIENT_SECRET}\n`, { mode: 0o600 });
+  server = await startServer({ dossiers: 10, port: mport,
+    env: { ...oidcEnv(pport, mport), MOTCUA_OIDC_CLIENT_SECRET: undefined, MOTCUA_OIDC_CLIENT_SECRET_FILE: secretFile } });
   admin = await server.login('admin');
 });
 
 after(async () => {
   await stopServer(server);
   await idp.stop();
+  rmSync(secretDir, { recursive: true, force: true });
 });
 
 test('the sign-in page learns that the provider is on; the start sends the browser there with PKCE, state and nonce', async () => {
@@ -350,4 +360,17 @@ test('off by default: no button, and the routes answer 404 identity-provider-off
   } finally {
     await stopServer(plain);
   }
+});
+
+test('serve refuses an issuer without a client id or secret, before it touches the database', () => {
+  for (const missing of ['MOTCUA_OIDC_CLIENT_ID', 'MOTCUA_OIDC_CLIENT_SECRET']) {
+    const env = serverEnv({ ...oidcEnv(1, 1), [missing]: undefined });
+    const r = spawnSync(BIN, ['serve', '--db', join(tmpdir(), 'khong-co-motcua.db'), '--listen', '127.0.0.1:0'], { env, encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /oidc_issuer is set but oidc_client_id or oidc_client_secret is not/);
+  }
+  const bad = spawnSync(BIN, ['serve', '--db', join(tmpdir(), 'khong-co-motcua.db'), '--listen', '127.0.0.1:0'],
+    { env: serverEnv({ ...oidcEnv(1, 1), MOTCUA_OIDC_ISSUER: 'dinhdanh.example.vn' }), encoding: 'utf8' });
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /oidc_issuer must be an https:\/\/ address/);
 });

@@ -333,6 +333,16 @@ void mc_api_oidc_callback(mc_req *r)
 				      "the state is not the one this browser's sign-in was given");
 		return;
 	}
+	/* RFC 9207: a provider that names itself in the redirect must be ours
+	 * (a code from another provider the browser also uses is not sent on). */
+	const char *iss = mc_req_query(r, "iss");
+	if (iss && strcmp(iss, c->issuer) != 0) {
+		char shown[128];
+		mc_text_cut(shown, sizeof shown, iss);
+		back_or_field_problem(r, MC_PROB_IDP_ERROR, "iss", "wrong",
+				      "the redirect comes from the issuer %s, not %s", shown, c->issuer);
+		return;
+	}
 	/* OAuth 2.0 §4.1.2.1: the provider says why it did not sign the user in. */
 	const char *error = mc_req_query(r, "error");
 	if (error) {

@@ -233,6 +233,14 @@ test('the state: missing cookie, another browser\'s cookie, a changed state, a f
   const c = forged.motcua.cookies.get('motcua_oidc');
   forged.motcua.cookies.set('motcua_oidc', c.slice(0, -2) + (c.endsWith('AA') ? 'BB' : 'AA'));
   assertProblem(await finish(forged), 400, 'sign-in-state');
+  // a redirect that names another issuer (RFC 9207: a mix-up of providers)
+  const mixed = await toCallback(server.base, 'ky.es');
+  const m = new URL(mixed.callback);
+  assert.equal(m.searchParams.get('iss'), idp.issuer, 'the provider names itself');
+  m.searchParams.set('iss', 'https://idp.gia-mao.example');
+  const mres = await finish(mixed, m.href);
+  assertProblem(mres, 502, 'identity-provider-error');
+  assert.match(mres.body.detail, /issuer/);
   // an error the provider sent back
   const denied = await toCallback(server.base, 'ky.es');
   const d = new URL(denied.callback);

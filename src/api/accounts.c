@@ -7,6 +7,7 @@
 #include "api/api.h"
 
 #include "app/auth.h"
+#include "app/oidc.h"
 #include "app/user.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -618,4 +619,99 @@ void mc_api_recovery_finish(mc_req *r)
 		mc_reply_problem(r, MC_PROB_OVERLOADED,
 				 "too many passwords are being hashed; try again in a second");
 	}
+}
+
+/* ---- PUT/DELETE /api/v1/users/{username}/identity ---------------------- */
+
+/* An official's account is opened through the identity provider only once an
+ * administrator has linked it to the subject the provider names the person
+ * by; a citizen's is linked at its first sign-in (app/oidc.h). */
+typedef struct {
+	int64_t user_id;
+	const char *issuer;
+	const char *subject;
+} identity_edit;
+
+static int identity_put_write(mc_store *st, void *payload)
+{
+	identity_edit *w = payload;
+	return mc_store_identity_link(st, w->issuer, w->subject, w->user_id, mc_now());
+}
+
+static void identity_put_after(mc_req *r, int rc, void *payload)
+{
+	identity_edit *w = payload;
+	if (rc == MC_ECONFLICT) {
+		mc_reply_field_problem(r, MC_PROB_DUPLICATE, "subject", "taken",
+				       "the subject is linked to an account already");
+		return;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the link");
+		return;
+	}
+	mc_reply_json(r, 200, json_pack("{s:s, s:s}", "issuer", w->issuer, "subject", w->subject));
+}
+
+static int identity_target_or_reply(mc_req *r, identity_edit *w)
+{
+	mc_user u;
+	w->issuer = mc_req_config(r)->oidc.issuer;
+	if (!mc_oidc_enabled(&mc_req_config(r)->oidc)) {
+		mc_reply_problem(r, MC_PROB_IDP_OFF,
+				 "sign-in through the identity provider is not configured");
+		return -1;
+	}
+	if (target_or_reply(r, &u) != 0)
+		return -1;
+	if (u.role == MC_ROLE_CITIZEN) {
+		mc_reply_problem(
+		    r, MC_PROB_FORBIDDEN,
+		    "a citizen's account is linked by its owner's first sign-in, not by an administrator");
+		return -1;
+	}
+	w->user_id = u.id;
+	return 0;
+}
+
+void mc_api_user_identity_put(mc_req *r)
+{
+	identity_edit *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	mc_field spec[] = {
+	    {"subject", MC_F_STRING, true, 1, MC_OIDC_SUBJECT_MAX - 1, &w->subject, 0},
+	};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	if (identity_target_or_reply(r, w) != 0)
+		return;
+	mc_req_write(r, identity_put_write, identity_put_after, w);
+}
+
+static int identity_delete_write(mc_store *st, void *payload)
+{
+	identity_edit *w = payload;
+	return mc_store_identity_unlink(st, w->issuer, w->user_id);
+}
+
+static void identity_delete_after(mc_req *r, int rc, void *payload)
+{
+	(void)payload;
+	if (rc == MC_ENOTFOUND) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND,
+				 "the account is not linked to an identity at the provider");
+		return;
+	}
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the link");
+		return;
+	}
+	mc_reply_empty(r, 204);
+}
+
+void mc_api_user_identity_delete(mc_req *r)
+{
+	identity_edit *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
+	if (identity_target_or_reply(r, w) != 0)
+		return;
+	mc_req_write(r, identity_delete_write, identity_delete_after, w);
 }

@@ -144,6 +144,15 @@ void mc_api_metrics(mc_req *r);
 void mc_api_session_create(mc_req *r);
 void mc_api_session_get(mc_req *r);
 void mc_api_session_delete(mc_req *r);
+/* Sets the cookies of a new session (token, until expires_at) on the coming
+ * reply: the same for every way of signing in. */
+void mc_api_session_cookies(mc_req *r, const char *token, int64_t expires_at);
+/* Sign-in through the identity provider (api/oidc.c, app/oidc.h). */
+void mc_api_oidc_status(mc_req *r);
+void mc_api_oidc_start(mc_req *r);
+void mc_api_oidc_callback(mc_req *r);
+void mc_api_user_identity_put(mc_req *r);
+void mc_api_user_identity_delete(mc_req *r);
 void mc_api_units_list(mc_req *r);
 void mc_api_unit_get(mc_req *r);
 void mc_api_unit_create(mc_req *r);

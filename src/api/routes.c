@@ -23,6 +23,10 @@ const mc_route mc_routes[] = {
     {MC_M_GET, "/api/v1/session", mc_api_session_get, MC_AUTH_SESSION, MC_ROLES_ALL, MC_ROUTE_PASSWORD_DUE},
     {MC_M_DELETE, "/api/v1/session", mc_api_session_delete, MC_AUTH_SESSION, MC_ROLES_ALL,
      MC_ROUTE_PASSWORD_DUE},
+    /* Sign-in through the identity provider (api/oidc.c): the browser goes there and comes back. */
+    {MC_M_GET, "/api/v1/session/oidc", mc_api_oidc_start, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/api/v1/session/oidc/status", mc_api_oidc_status, MC_AUTH_PUBLIC, 0, 0},
+    {MC_M_GET, "/api/v1/session/oidc/callback", mc_api_oidc_callback, MC_AUTH_PUBLIC, 0, 0},
     /* One's own account: contacts and password (the current one required), sign-ins. */
     {MC_M_PATCH, "/api/v1/profile", mc_api_profile_update, MC_AUTH_SESSION, MC_ROLES_ALL,
      MC_ROUTE_JSON | MC_ROUTE_PASSWORD_DUE},
@@ -52,6 +56,11 @@ const mc_route mc_routes[] = {
     {MC_M_POST, "/api/v1/users/{username}/handover", mc_api_user_handover, MC_AUTH_SESSION, ADMIN,
      MC_ROUTE_JSON},
     {MC_M_GET, "/api/v1/users/{username}/signins", mc_api_user_signins, MC_AUTH_SESSION, ADMIN, 0},
+    /* An official's account linked to its identity at the provider, by an administrator. */
+    {MC_M_PUT, "/api/v1/users/{username}/identity", mc_api_user_identity_put, MC_AUTH_SESSION, ADMIN,
+     MC_ROUTE_JSON},
+    {MC_M_DELETE, "/api/v1/users/{username}/identity", mc_api_user_identity_delete, MC_AUTH_SESSION, ADMIN,
+     0},
     {MC_M_POST, "/api/v1/citizens", mc_api_citizen_register, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
 
     {MC_M_GET, "/api/v1/procedures", mc_api_procedures_list, MC_AUTH_PUBLIC, 0, 0},

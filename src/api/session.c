@@ -57,6 +57,22 @@ static void failure_after(mc_req *r, int rc, void *payload)
 	mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
 }
 
+void mc_api_session_cookies(mc_req *r, const char *token, int64_t expires_at)
+{
+	char cookie[256];
+	int max_age = (int)(expires_at - mc_now());
+	bool secure = mc_req_is_tls(r);
+	snprintf(cookie, sizeof cookie, "motcua_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
+		 token, max_age, secure ? "; Secure" : "");
+	mc_reply_header(r, "Set-Cookie", cookie);
+	/* What the page may read (the session cookie it may not): whether to ask
+	 * GET /api/v1/session at all, so that a visitor who never signed in
+	 * causes no 401. It holds nothing secret; the session cookie decides. */
+	snprintf(cookie, sizeof cookie, "motcua_signed_in=1; Path=/; Max-Age=%d; SameSite=Strict%s", max_age,
+		 secure ? "; Secure" : "");
+	mc_reply_header(r, "Set-Cookie", cookie);
+}
+
 static void session_after(mc_req *r, int rc, void *payload)
 {
 	signin *s = payload;
@@ -65,17 +81,7 @@ static void session_after(mc_req *r, int rc, void *payload)
 		mc_reply_error(r, rc, "signing in");
 		return;
 	}
-	char cookie[256];
-	int max_age = (int)(s->expires_at - mc_now());
-	snprintf(cookie, sizeof cookie, "motcua_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
-		 s->token, max_age, s->secure ? "; Secure" : "");
-	mc_reply_header(r, "Set-Cookie", cookie);
-	/* What the page may read (the session cookie it may not): whether to ask
-	 * GET /api/v1/session at all, so that a visitor who never signed in
-	 * causes no 401. It holds nothing secret; the session cookie decides. */
-	snprintf(cookie, sizeof cookie, "motcua_signed_in=1; Path=/; Max-Age=%d; SameSite=Strict%s", max_age,
-		 s->secure ? "; Secure" : "");
-	mc_reply_header(r, "Set-Cookie", cookie);
+	mc_api_session_cookies(r, s->token, s->expires_at);
 	if (s->device[0]) {
 		/* Sent back only to the sign-in route; a year, renewed at each new device token. */
 		char device[MC_DEVICE_TOKEN_MAX + 128];

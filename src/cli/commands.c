@@ -351,6 +351,43 @@ static int payment_setup(mc_config *cfg, char *url, size_t cap, mc_payment_confi
 	return 0;
 }
 
+/* Sign-in through the identity provider (docs/operations.md): off unless
+ * oidc_issuer is set; then the client id and secret are required, and the
+ * redirect URL defaults to the callback under public_url. Returns 0, or -1
+ * after saying why the server must not start. */
+static int oidc_setup(mc_config *cfg, char *redirect, size_t cap, mc_oidc_config *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!cfg->oidc_issuer[0])
+		return 0;
+	if (strncmp(cfg->oidc_issuer, "https://", 8) != 0 && strncmp(cfg->oidc_issuer, "http://", 7) != 0) {
+		fprintf(stderr, "motcua: oidc_issuer must be an https:// address, not \"%s\"\n",
+			cfg->oidc_issuer);
+		return -1;
+	}
+	if (!cfg->oidc_client_id[0] || !cfg->oidc_client_secret[0]) {
+		fprintf(stderr,
+			"motcua: oidc_issuer is set but oidc_client_id or oidc_client_secret is not: set "
+			"both to what the identity provider registered for motcua\n");
+		return -1;
+	}
+	if (cfg->oidc_redirect_url[0])
+		snprintf(redirect, cap, "%s", cfg->oidc_redirect_url);
+	else
+		snprintf(redirect, cap, "%s/api/v1/session/oidc/callback", cfg->public_url);
+	out->issuer = cfg->oidc_issuer;
+	out->client_id = cfg->oidc_client_id;
+	out->client_secret = cfg->oidc_client_secret;
+	out->redirect_url = redirect;
+	out->claim = cfg->oidc_id_claim;
+	out->scopes = cfg->oidc_scopes;
+	if (strncmp(cfg->oidc_issuer, "http://", 7) == 0)
+		fprintf(stderr, "motcua: WARNING: oidc_issuer %s is not https: for tests only\n",
+			cfg->oidc_issuer);
+	fprintf(stderr, "motcua: citizens may sign in through the identity provider %s\n", cfg->oidc_issuer);
+	return 0;
+}
+
 /* Links in messages, the QR code on each receipt and the payment provider's
  * return address are made from public_url: a server that made them point to
  * an address citizens cannot reach (127.0.0.1 behind nginx) would print them
@@ -454,6 +491,10 @@ int mc_cli_serve(int argc, char **argv)
 	mc_payment_config payment = {0};
 	if (payment_setup(&cfg, payment_url, sizeof payment_url, &payment) != 0)
 		return 2;
+	char oidc_redirect[600];
+	mc_oidc_config oidc;
+	if (oidc_setup(&cfg, oidc_redirect, sizeof oidc_redirect, &oidc) != 0)
+		return 2;
 	mc_store *st = NULL;
 	if (mc_store_open(&st, cfg.db) != 0) {
 		fprintf(stderr, "motcua: could not open the database %s\n", mc_cli_shown(cfg.db));
@@ -509,6 +550,7 @@ int mc_cli_serve(int argc, char **argv)
 	    .notify_interval = (int)cfg.notify_interval,
 	    .reload_interval_ms = (int)cfg.reload_interval_ms,
 	    .payment = payment,
+	    .oidc = oidc,
 	    .idle_timeout = (int)cfg.idle_timeout,
 	    .conn = {.header_timeout = (int)cfg.header_timeout,
 		     .body_timeout = (int)cfg.body_timeout,

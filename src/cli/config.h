@@ -84,6 +84,12 @@ typedef struct {
 	char payment_secret[256];
 	char payment_url[512];
 	bool payment_test_provider;
+	char oidc_issuer[512];
+	char oidc_client_id[256];
+	char oidc_client_secret[256];
+	char oidc_redirect_url[512];
+	char oidc_id_claim[64];
+	char oidc_scopes[256];
 } mc_config;
 
 /* Defaults, then the file (when path is not NULL), then the environment.

@@ -53,6 +53,17 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_PASSWORD_CHANGE_REQUIRED] = {"password-change-required", 403,
 					  "The account must choose a new password first"},
     [MC_PROB_INVALID_CODE] = {"invalid-code", 400, "The code is wrong, expired or used already"},
+    [MC_PROB_IDP_OFF] = {"identity-provider-off", 404,
+			 "Sign-in through the identity provider is not configured"},
+    [MC_PROB_IDP_STATE] = {"sign-in-state", 400,
+			   "The sign-in was not started in this browser, or it has expired; start again"},
+    [MC_PROB_IDP_REFUSED] = {"identity-provider-refused", 400, "The identity provider did not sign you in"},
+    [MC_PROB_IDP_ERROR] = {"identity-provider-error", 502, "The identity provider's answer was refused"},
+    [MC_PROB_IDP_UNAVAILABLE] = {"identity-provider-unavailable", 503,
+				 "The identity provider cannot be reached"},
+    [MC_PROB_IDENTITY_NOT_LINKED] = {"identity-not-linked", 403,
+				     "No account may be opened with this identity"},
+    [MC_PROB_ACCOUNT_LOCKED] = {"account-locked", 403, "The account is locked"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

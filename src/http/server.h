@@ -16,6 +16,7 @@
 #include "app/dossier.h"
 #include "app/filing.h"
 #include "app/notify.h"
+#include "app/oidc.h"
 #include "app/payment.h"
 #include "http/conn.h"
 #include "app/upload.h"
@@ -76,6 +77,7 @@ typedef struct {
 	size_t limiter_slots;	     /* keys each sign-in counter remembers (limiter.h) */
 	int listen_backlog;
 	mc_filing_limits filing; /* online filings per citizen account and client address (app/filing.h) */
+	mc_oidc_config oidc;	 /* sign-in through the identity provider (app/oidc.h); issuer "" = off */
 } mc_server_config;
 
 typedef struct mc_server mc_server;

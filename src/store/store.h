@@ -337,6 +337,25 @@ int mc_store_session_purge(mc_store *st, int64_t now);
  * each other. */
 int mc_store_session_trim(mc_store *st, int64_t user_id, int keep, const char *newest);
 
+/* Accounts linked to an identity at an OpenID Connect provider: (issuer,
+ * subject) names one person there and one account here (store_identity.c). */
+/* The account linked to (issuer, subject) in *out; MC_ENOTFOUND for none. */
+int mc_store_identity_user(mc_store *st, int64_t *out, const char *issuer, const char *subject);
+/* The subject the account user_id is linked to at issuer (the newest link),
+ * copied into out (MC_ETOOBIG past cap, never cut); MC_ENOTFOUND for none. */
+int mc_store_identity_subject(mc_store *st, char *out, size_t cap, const char *issuer, int64_t user_id);
+/* The oldest citizen account (not erased) with this identity number in *out;
+ * MC_ENOTFOUND for none; MC_EFORBIDDEN when only officials' accounts hold
+ * it (they are never found this way). */
+int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number);
+/* Links (issuer, subject) to user_id. MC_ECONFLICT when the subject is
+ * linked already (the transaction stays usable), MC_ENOTFOUND for no such
+ * account. */
+int mc_store_identity_link(mc_store *st, const char *issuer, const char *subject, int64_t user_id,
+			   int64_t at);
+/* Removes the links of user_id at issuer; MC_ENOTFOUND when it had none. */
+int mc_store_identity_unlink(mc_store *st, const char *issuer, int64_t user_id);
+
 /* ---- procedures (thủ tục hành chính) ----------------------------------- */
 
 typedef struct {

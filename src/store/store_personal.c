@@ -342,6 +342,9 @@ int mc_store_personal_erase_account(mc_store *st, int64_t user_id, int64_t at)
 	    "email = '', phone = '', id_number = '', password_hash = '!', active = $3, erased_at = $2 "
 	    "WHERE id = $1 AND role = 1 AND erased_at = 0";
 	static const char session_sql[] = "DELETE FROM session WHERE user_id = $1";
+	/* Its links to an identity provider go too: the subject names the
+	 * person, and the next sign-in there must not find an erased account. */
+	static const char identity_sql[] = "DELETE FROM user_identity WHERE user_id = $1";
 	int kind = 0;
 	mc_q *q = NULL;
 	int rc = mc_db_op_begin(st, &kind);
@@ -361,6 +364,8 @@ int mc_store_personal_erase_account(mc_store *st, int64_t user_id, int64_t at)
 	q = NULL;
 	if (rc == 0)
 		rc = change(st, session_sql, user_id, NULL, NULL, "end an erased account's sessions");
+	if (rc == 0)
+		rc = change(st, identity_sql, user_id, NULL, NULL, "unlink an erased account's identities");
 cleanup:
 	mc_q_done(q);
 	return mc_db_op_end(st, kind, rc);

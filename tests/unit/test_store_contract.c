@@ -678,6 +678,62 @@ static int64_t add_proc(mc_store *st, const char *code, const char *name, const 
 	return p.id;
 }
 
+/* Links of accounts to identities at an OpenID Connect provider (store_identity.c). */
+static void test_identities(void **state)
+{
+	struct fixture *f = *state;
+	mc_user u = {0};
+	int64_t id = 0;
+	char subject[16];
+	const char *iss = "https://dinhdanh.example.vn";
+
+	int64_t official = add_user(f->st, "can.bo", MC_ROLE_SPECIALIST, f->district);
+	u.username = "cong.dan.so";
+	u.full_name = "Công dân có số";
+	u.id_number = "038090001234";
+	u.role = MC_ROLE_CITIZEN;
+	u.active = true;
+	u.created_at = 1700000000;
+	assert_int_equal(mc_store_user_create(f->st, &u, "!"), 0);
+	int64_t citizen = u.id;
+	u.username = "can.bo.so";
+	u.id_number = "038085009999";
+	u.role = MC_ROLE_LEADER;
+	u.unit_id = f->district;
+	assert_int_equal(mc_store_user_create(f->st, &u, "!"), 0);
+
+	/* found by the number: a citizen's; an official's is refused, not found */
+	assert_int_equal(mc_store_identity_citizen(f->st, &id, "038090001234"), 0);
+	assert_int_equal(id, citizen);
+	assert_int_equal(mc_store_identity_citizen(f->st, &id, "038085009999"), MC_EFORBIDDEN);
+	assert_int_equal(mc_store_identity_citizen(f->st, &id, "001001001001"), MC_ENOTFOUND);
+	assert_int_equal(mc_store_identity_citizen(f->st, &id, ""), MC_ENOTFOUND);
+	assert_int_equal(mc_store_identity_citizen(f->st, &id, "cong.dan.so"), MC_ENOTFOUND);
+
+	/* linked once; the subject is unique per issuer, not across issuers */
+	assert_int_equal(mc_store_identity_user(f->st, &id, iss, "sub-1"), MC_ENOTFOUND);
+	assert_int_equal(mc_store_identity_link(f->st, iss, "sub-1", citizen, 1700000100), 0);
+	assert_int_equal(mc_store_identity_link(f->st, iss, "sub-1", official, 1700000200), MC_ECONFLICT);
+	assert_int_equal(mc_store_identity_link(f->st, "https://khac.example", "sub-1", official, 1700000200),
+			 0);
+	assert_int_equal(mc_store_identity_link(f->st, iss, "sub-x", 999999, 1700000200), MC_ENOTFOUND);
+	assert_int_equal(mc_store_identity_user(f->st, &id, iss, "sub-1"), 0);
+	assert_int_equal(id, citizen);
+	assert_int_equal(mc_store_identity_user(f->st, &id, "https://khac.example", "sub-1"), 0);
+	assert_int_equal(id, official);
+	assert_int_equal(mc_store_identity_subject(f->st, subject, sizeof subject, iss, citizen), 0);
+	assert_string_equal(subject, "sub-1");
+	assert_int_equal(mc_store_identity_subject(f->st, subject, 3, iss, citizen), MC_ETOOBIG);
+	assert_int_equal(mc_store_identity_subject(f->st, subject, sizeof subject, iss, official),
+			 MC_ENOTFOUND);
+
+	/* unlinked at one issuer only */
+	assert_int_equal(mc_store_identity_unlink(f->st, iss, citizen), 0);
+	assert_int_equal(mc_store_identity_unlink(f->st, iss, citizen), MC_ENOTFOUND);
+	assert_int_equal(mc_store_identity_user(f->st, &id, iss, "sub-1"), MC_ENOTFOUND);
+	assert_int_equal(mc_store_identity_user(f->st, &id, "https://khac.example", "sub-1"), 0);
+}
+
 static void test_procedure_crud(void **state)
 {
 	struct fixture *f = *state;
@@ -4037,6 +4093,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unit_periods, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_users_sessions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_identities, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_crud, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_search, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_text, setup, teardown),

@@ -24,6 +24,18 @@ export async function login(ctx) {
   ]);
   const err = errorBox('login-error');
   const btn = h('button', { type: 'submit', class: 'btn btn-primary', testid: 'login-submit' }, t('auth.signIn'));
+  // Sign-in through the national identity platform, shown only when the server has it on:
+  // the link leaves for the provider and comes back signed in (docs/operations.md).
+  const idp = h('div', { class: 'actions', hidden: true });
+  // Back from a sign-in through the provider that did not succeed: the server says why.
+  const loi = ctx.query.get('loi');
+  if (loi && /^[a-z-]{1,40}$/.test(loi)) err.show(t('problem.' + loi) === 'problem.' + loi ? t('problem.unknown') : t('problem.' + loi));
+  api('/api/v1/session/oidc/status').then(({ data }) => {
+    if (!data.enabled) return;
+    add(idp, h('p', null, t('auth.idpHint')),
+      h('a', { href: '/api/v1/session/oidc', class: 'btn btn-secondary', testid: 'login-idp' }, t('auth.idp')));
+    idp.hidden = false;
+  }).catch(() => {});
   const formEl = h('form', {
     class: 'card form narrow', novalidate: true, onsubmit: async (e) => {
       e.preventDefault();
@@ -48,6 +60,7 @@ export async function login(ctx) {
       const u = user.input.value.trim();
       if (u) { e.preventDefault(); navigate('/quen-mat-khau?u=' + encodeURIComponent(u)); }
     } }, t('auth.forgot'))),
+  idp,
   h('p', null, t('auth.noAccount'), ' ', h('a', { href: '/dang-ky' + (next ? '?next=' + encodeURIComponent(next) : ''), testid: 'to-signup' }, t('auth.signUp'))));
   add(ctx.main, pageTitle(t('auth.signInTitle')), formEl);
 }

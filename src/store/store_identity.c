@@ -1,0 +1,123 @@
+/*
+ * store_identity.c - accounts linked to identities at an OpenID Connect
+ * provider (issuer, subject), on either engine (db.h). The rules of who may
+ * be linked are the app's (app/oidc.c); this only reads and writes links.
+ */
+#include "store/db.h"
+
+#include <string.h>
+
+int mc_store_identity_user(mc_store *st, int64_t *out, const char *issuer, const char *subject)
+{
+	static const char sql[] = "SELECT user_id FROM user_identity WHERE issuer = $1 AND subject = $2";
+	mc_q *q = NULL;
+	int rc;
+
+	*out = 0;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, issuer);
+	mc_q_text(q, 2, subject);
+	rc = mc_q_row(q, "read an identity link");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		*out = mc_q_col_int(q, 0);
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_identity_subject(mc_store *st, char *out, size_t cap, const char *issuer, int64_t user_id)
+{
+	static const char sql[] = "SELECT subject FROM user_identity WHERE issuer = $1 AND user_id = $2 "
+				  "ORDER BY linked_at DESC, subject LIMIT 1";
+	mc_q *q = NULL;
+	int rc;
+
+	out[0] = '\0';
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, issuer);
+	mc_q_int(q, 2, user_id);
+	rc = mc_q_row(q, "read an account's identity link");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1)
+		rc = mc_strlcpy(out, mc_q_col_text(q, 0), cap) == 0 ? 0 : MC_ETOOBIG;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number)
+{
+	/* Only a citizen is found by the number: an official's account is
+	 * linked by an administrator, never by what a provider says. A number
+	 * held by an official only is said to be so (MC_EFORBIDDEN), so that no
+	 * second account is made for that person. */
+	static const char sql[] = "SELECT id, role FROM app_user WHERE erased_at = 0 AND id_number = $1 AND "
+				  "id_number != '' ORDER BY CASE WHEN role = 1 THEN 0 ELSE 1 END, id LIMIT 1";
+	mc_q *q = NULL;
+	int rc;
+
+	*out = 0;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, id_number);
+	rc = mc_q_row(q, "find a citizen by identity number");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		rc = mc_q_col_int(q, 1) == 1 ? 0 : MC_EFORBIDDEN;
+		if (rc == 0)
+			*out = mc_q_col_int(q, 0);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_identity_link(mc_store *st, const char *issuer, const char *subject, int64_t user_id, int64_t at)
+{
+	static const char sql[] =
+	    "INSERT INTO user_identity (issuer, subject, user_id, linked_at) VALUES ($1, $2, $3, $4)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, issuer);
+	mc_q_text(q, 2, subject);
+	mc_q_int(q, 3, user_id);
+	mc_q_int(q, 4, at);
+	/* A subject linked already is an answer (MC_ECONFLICT), not a failure
+	 * of the caller's transaction. */
+	rc = mc_q_try(q, "link an identity");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_identity_unlink(mc_store *st, const char *issuer, int64_t user_id)
+{
+	static const char sql[] = "DELETE FROM user_identity WHERE issuer = $1 AND user_id = $2";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, issuer);
+	mc_q_int(q, 2, user_id);
+	rc = mc_q_exec(q, "unlink an identity");
+	if (rc == 0 && mc_q_changes(q) == 0)
+		rc = MC_ENOTFOUND;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

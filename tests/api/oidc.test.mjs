@@ -1,0 +1,384 @@
+// Sign-in through the identity provider (app/oidc.h, docs/operations.md
+// "Sign-in through the identity provider"): against a real OpenID Connect
+// provider (npm oidc-provider) started here, the authorization code flow with
+// PKCE, the accounts it opens or refuses, and the attacks on it: state,
+// replayed code, nonce, audience, expiry, alg none, HS256 with the public
+// key, a key not in the JWKS, another issuer, a provider that is down.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, freePort, serverEnv, BIN } from './harness.mjs';
+import { assertProblem, assertStatus, stopServer, DISTRICT } from './helpers.mjs';
+import { startProvider, toCallback, resign, decode, Jar, CLIENT_ID, CLIENT_SECRET, ID_CLAIM } from './oidc_provider.mjs';
+
+let server, idp, admin, secretDir;
+
+const ACCOUNTS = {
+  'nguyen.van.an': { name: 'Nguyễn Văn An', [ID_CLAIM]: '038090001234' },
+  'le.thi.binh': { name: 'Lê Thị Bình', [ID_CLAIM]: '038190005678' },
+  'tran.khoa': { name: 'Trần Văn Khóa', [ID_CLAIM]: '038090009999' },
+  'can.bo.x': { name: 'Phạm Cán Bộ', [ID_CLAIM]: '038085004321' },
+  'khong.so': { name: 'Không Có Số' },
+  'ky.es': { name: 'Võ Ký Es', [ID_CLAIM]: '038090007777' },
+  'xoa.tai.khoan': { name: 'Đỗ Xóa Bỏ', [ID_CLAIM]: '038090008888' },
+};
+
+function oidcEnv(pport, mport, extra = {}) {
+  return {
+    MOTCUA_PUBLIC_URL: `http://127.0.0.1:${mport}`,
+    MOTCUA_OIDC_ISSUER: `http://127.0.0.1:${pport}`,
+    MOTCUA_OIDC_CLIENT_ID: CLIENT_ID,
+    MOTCUA_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    MOTCUA_OIDC_ID_CLAIM: ID_CLAIM,
+    ...extra,
+  };
+}
+
+// The callback visited with the browser's motcua cookies: the reply.
+async function finish(flow, url = flow.callback) {
+  const res = await flow.motcua.fetch(url);
+  const text = await res.text();
+  let body = null;
+  try { body = JSON.parse(text); } catch { body = null; }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+async function signIn(login) {
+  const flow = await toCallback(server.base, login);
+  return { flow, res: await finish(flow) };
+}
+
+// The session cookie of a sign-in, as a request header.
+const sessionOf = (flow) => ({ Cookie: `motcua_session=${flow.motcua.cookies.get('motcua_session')}` });
+
+async function userCount() {
+  const res = await server.api('GET', '/api/v1/users?limit=1', { token: admin });
+  assertStatus(res, 200);
+  return res.body.total;
+}
+
+before(async () => {
+  const pport = await freePort();
+  const mport = await freePort();
+  idp = await startProvider({ port: pport, redirectUri: `http://127.0.0.1:${mport}/api/v1/session/oidc/callback`, accounts: ACCOUNTS });
+  // the secret from a file, as a service is given it (oidc_client_secret_file)
+  secretDir = mkdtempSync(join(tmpdir(), 'motcua-oidc-'));
+  const secretFile = join(secretDir, 'oidc_client_secret');
+  writeFileSync(secretFile, `${CLIENT_SECRET}\n`, { mode: 0o600 });
+  server = await startServer({ dossiers: 10, port: mport,
+    env: { ...oidcEnv(pport, mport), MOTCUA_OIDC_CLIENT_SECRET: undefined, MOTCUA_OIDC_CLIENT_SECRET_FILE: secretFile } });
+  admin = await server.login('admin');
+});
+
+after(async () => {
+  await stopServer(server);
+  await idp.stop();
+  rmSync(secretDir, { recursive: true, force: true });
+});
+
+test('the sign-in page learns that the provider is on; the start sends the browser there with PKCE, state and nonce', async () => {
+  const st = await server.api('GET', '/api/v1/session/oidc/status');
+  assertStatus(st, 200);
+  assert.deepEqual(st.body, { enabled: true });
+  const jar = new Jar();
+  const res = await jar.fetch(`${server.base}/api/v1/session/oidc`);
+  assert.equal(res.status, 302);
+  const to = new URL(res.headers.get('location'));
+  assert.equal(to.origin, idp.issuer);
+  const q = to.searchParams;
+  assert.equal(q.get('response_type'), 'code');
+  assert.equal(q.get('client_id'), CLIENT_ID);
+  assert.equal(q.get('redirect_uri'), `${server.base}/api/v1/session/oidc/callback`);
+  assert.equal(q.get('code_challenge_method'), 'S256');
+  assert.match(q.get('code_challenge'), /^[A-Za-z0-9_-]{43}$/);
+  assert.match(q.get('state'), /^[A-Za-z0-9_-]{43}$/);
+  assert.match(q.get('nonce'), /^[A-Za-z0-9_-]{43}$/);
+  assert.notEqual(q.get('state'), q.get('nonce'));
+  assert.match(q.get('scope'), /\bopenid\b/);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('motcua_oidc='));
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Lax/);
+  assert.match(cookie, /Path=\/api\/v1\/session\/oidc/);
+  // two starts are two different sign-ins
+  const again = new URL((await new Jar().fetch(`${server.base}/api/v1/session/oidc`)).headers.get('location'));
+  assert.notEqual(again.searchParams.get('state'), q.get('state'));
+});
+
+test('a first sign-in makes a citizen account linked to the subject, with the name and identity number of the claims', async () => {
+  const before = await userCount();
+  const { flow, res } = await signIn('nguyen.van.an');
+  assert.equal(res.status, 303, res.text);
+  assert.equal(res.headers.get('location'), `${server.base}/ho-so-cua-toi`);
+  const cookies = res.headers.getSetCookie();
+  const session = cookies.find((c) => c.startsWith('motcua_session='));
+  // the same cookies as a password sign-in
+  assert.match(session, /HttpOnly; SameSite=Strict/);
+  assert.ok(cookies.some((c) => /^motcua_signed_in=1; Path=\/; Max-Age=\d+; SameSite=Strict/.test(c)));
+  assert.ok(cookies.some((c) => /^motcua_oidc=; .*Max-Age=0/.test(c)), 'the binding is spent');
+  const me = await server.api('GET', '/api/v1/session', { headers: sessionOf(flow) });
+  assertStatus(me, 200);
+  assert.equal(me.body.user.role, 'citizen');
+  assert.equal(me.body.user.full_name, 'Nguyễn Văn An');
+  assert.equal(me.body.user.username, '038090001234', 'named by its identity number');
+  assert.equal(await userCount(), before + 1);
+  // recorded in the sign-in history
+  const signins = await server.api('GET', '/api/v1/profile/signins', { headers: sessionOf(flow) });
+  assertStatus(signins, 200);
+  assert.equal(signins.body.items.length, 1);
+  assert.equal(signins.body.items[0].ok, true);
+  // the account has no password that opens it
+  assertProblem(await server.api('POST', '/api/v1/session', { body: { username: '038090001234', password: '!' } }), 401, 'bad-credentials');
+  // the second sign-in opens the same account
+  const second = await signIn('nguyen.van.an');
+  assert.equal(second.res.status, 303, second.res.text);
+  const me2 = await server.api('GET', '/api/v1/session', { headers: sessionOf(second.flow) });
+  assert.equal(me2.body.user.username, '038090001234');
+  assert.equal(await userCount(), before + 1, 'no second account');
+});
+
+test('a citizen who registered with the identity number is found by it and linked', async () => {
+  const reg = await server.api('POST', '/api/v1/citizens', { body: { username: 'binh.le', password: 'mat-khau-cua-binh', full_name: 'Lê Thị Bình', id_number: '038190005678' } });
+  assertStatus(reg, 202);
+  const before = await userCount();
+  const { flow, res } = await signIn('le.thi.binh');
+  assert.equal(res.status, 303, res.text);
+  const me = await server.api('GET', '/api/v1/session', { headers: sessionOf(flow) });
+  assert.equal(me.body.user.username, 'binh.le');
+  assert.equal(await userCount(), before);
+});
+
+test('a locked account stays locked; its attempt is in its sign-in history', async () => {
+  const first = await signIn('tran.khoa');
+  assert.equal(first.res.status, 303, first.res.text);
+  assertStatus(await server.api('PATCH', '/api/v1/users/038090009999', { token: admin, body: { active: false } }), 200);
+  const { flow, res } = await signIn('tran.khoa');
+  assertProblem(res, 403, 'account-locked');
+  assert.equal(flow.motcua.cookies.get('motcua_session'), undefined, 'no session');
+  const hist = await server.api('GET', '/api/v1/users/038090009999/signins', { token: admin });
+  assert.deepEqual(hist.body.items.map((x) => x.ok), [false, true]);
+});
+
+test('an official is never made nor found by the number; an administrator links the account', async () => {
+  const mk = await server.api('POST', '/api/v1/users', { token: admin, body: { username: 'cb.lien.ket', password: 'mat-khau-can-bo-x', full_name: 'Phạm Cán Bộ', role: 'specialist', unit: DISTRICT, id_number: '038085004321' } });
+  assertStatus(mk, 201);
+  const before = await userCount();
+  let { res } = await signIn('can.bo.x');
+  assertProblem(res, 403, 'identity-not-linked');
+  assert.equal(await userCount(), before, 'no citizen account made for the official');
+  // a provider without the number opens nothing either
+  ({ res } = await signIn('khong.so'));
+  assertProblem(res, 403, 'identity-not-linked');
+  assert.equal(await userCount(), before);
+  // the administrator links the official's account to the provider's subject
+  const citizen = await server.login('congdan');
+  assertProblem(await server.api('PUT', '/api/v1/users/cb.lien.ket/identity', { token: citizen, body: { subject: 'can.bo.x' } }), 403, 'forbidden');
+  assertProblem(await server.api('PUT', '/api/v1/users/cb.lien.ket/identity', { token: admin, body: {} }), 422, 'missing-field');
+  assertProblem(await server.api('PUT', '/api/v1/users/congdan/identity', { token: admin, body: { subject: 'x' } }), 403, 'forbidden');
+  assertStatus(await server.api('PUT', '/api/v1/users/cb.lien.ket/identity', { token: admin, body: { subject: 'can.bo.x' } }), 200);
+  assertProblem(await server.api('PUT', '/api/v1/users/cv.khac/identity', { token: admin, body: { subject: 'can.bo.x' } }), 404, 'not-found');
+  const signed = await signIn('can.bo.x');
+  assert.equal(signed.res.status, 303, signed.res.text);
+  assert.equal(signed.res.headers.get('location'), `${server.base}/`);
+  const me = await server.api('GET', '/api/v1/session', { headers: sessionOf(signed.flow) });
+  assert.equal(me.body.user.username, 'cb.lien.ket');
+  assert.equal(me.body.user.role, 'specialist');
+  // unlinked, it is refused again
+  assertStatus(await server.api('DELETE', '/api/v1/users/cb.lien.ket/identity', { token: admin }), 204);
+  assertProblem(await server.api('DELETE', '/api/v1/users/cb.lien.ket/identity', { token: admin }), 404, 'not-found');
+  ({ res } = await signIn('can.bo.x'));
+  assertProblem(res, 403, 'identity-not-linked');
+});
+
+test('an account its owner erased is no longer linked: the next sign-in makes a new one', async () => {
+  const first = await signIn('xoa.tai.khoan');
+  assert.equal(first.res.status, 303, first.res.text);
+  const erased = await server.api('POST', '/api/v1/personal/erasure', { headers: sessionOf(first.flow), body: { confirm: true } });
+  assert.ok([200, 202].includes(erased.status), erased.text);
+  const again = await signIn('xoa.tai.khoan');
+  assert.equal(again.res.status, 303, again.res.text);
+  const me = await server.api('GET', '/api/v1/session', { headers: sessionOf(again.flow) });
+  assert.equal(me.body.user.username, '038090008888');
+  assert.notEqual(me.body.user.id, (await server.api('GET', '/api/v1/session', { headers: sessionOf(first.flow) })).body?.user?.id);
+});
+
+test('the state: missing cookie, another browser\'s cookie, a changed state, a forged cookie', async () => {
+  const before = await userCount();
+  const flow = await toCallback(server.base, 'ky.es');
+  // no cookie at all
+  assertProblem(await finish({ motcua: new Jar() }, flow.callback), 400, 'sign-in-state');
+  // a browser that navigated there is sent back to the sign-in page, which says why
+  const nav = await fetch(flow.callback, { redirect: 'manual', headers: { Accept: 'text/html,application/xhtml+xml' } });
+  assert.equal(nav.status, 303);
+  assert.equal(nav.headers.get('location'), `${server.base}/dang-nhap?loi=sign-in-state`);
+  assert.ok(!nav.headers.getSetCookie().some((c) => c.startsWith('motcua_session=')));
+  // another browser's sign-in: its own cookie, this one's state
+  const other = new Jar();
+  await other.fetch(`${server.base}/api/v1/session/oidc`);
+  assertProblem(await finish({ motcua: other }, flow.callback), 400, 'sign-in-state');
+  // this browser, a changed state
+  const u = new URL(flow.callback);
+  u.searchParams.set('state', 'A'.repeat(43));
+  assertProblem(await finish(flow, u.href), 400, 'sign-in-state');
+  // no state
+  u.searchParams.delete('state');
+  const again = await toCallback(server.base, 'ky.es');
+  const v = new URL(again.callback);
+  v.searchParams.delete('state');
+  assertProblem(await finish(again, v.href), 400, 'sign-in-state');
+  // a cookie whose check value is not ours
+  const forged = await toCallback(server.base, 'ky.es');
+  const c = forged.motcua.cookies.get('motcua_oidc');
+  forged.motcua.cookies.set('motcua_oidc', c.slice(0, -2) + (c.endsWith('AA') ? 'BB' : 'AA'));
+  assertProblem(await finish(forged), 400, 'sign-in-state');
+  // a redirect that names another issuer (RFC 9207: a mix-up of providers)
+  const mixed = await toCallback(server.base, 'ky.es');
+  const m = new URL(mixed.callback);
+  assert.equal(m.searchParams.get('iss'), idp.issuer, 'the provider names itself');
+  m.searchParams.set('iss', 'https://idp.gia-mao.example');
+  const mres = await finish(mixed, m.href);
+  assertProblem(mres, 502, 'identity-provider-error');
+  assert.match(mres.body.detail, /issuer/);
+  // an error the provider sent back
+  const denied = await toCallback(server.base, 'ky.es');
+  const d = new URL(denied.callback);
+  d.searchParams.delete('code');
+  d.searchParams.set('error', 'access_denied');
+  assertProblem(await finish(denied, d.href), 400, 'identity-provider-refused');
+  assert.equal(await userCount(), before, 'nothing made');
+});
+
+test('a code is used once: the replayed callback is refused and opens nothing', async () => {
+  const flow = await toCallback(server.base, 'ky.es');
+  const cookie = flow.motcua.cookies.get('motcua_oidc');
+  const first = await finish(flow);
+  assert.equal(first.status, 303, first.text);
+  const before = await userCount();
+  // the attacker replays the same callback with the same binding cookie
+  const replay = new Jar();
+  replay.cookies.set('motcua_oidc', cookie);
+  const res = await finish({ motcua: replay }, flow.callback);
+  assertProblem(res, 400, 'identity-provider-refused');
+  assert.match(res.body.detail, /invalid_grant/);
+  assert.equal(replay.cookies.get('motcua_session'), undefined);
+  assert.equal(await userCount(), before);
+});
+
+// Each of these ID tokens comes from the real token endpoint, changed on its
+// way: motcua refuses it with 502 and makes no account.
+const forgeries = [
+  ['a nonce that is not this sign-in\'s', resign((c) => ({ ...c, nonce: 'nonce-cua-lan-khac' })), /nonce/],
+  ['no nonce', resign((c) => { delete c.nonce; return c; }), /nonce/],
+  ['another audience', resign((c) => ({ ...c, aud: 'ung-dung-khac' })), /aud/],
+  ['several audiences without azp', resign((c) => ({ ...c, aud: [CLIENT_ID, 'ung-dung-khac'] })), /azp/],
+  ['several audiences, azp another party', resign((c) => ({ ...c, aud: [CLIENT_ID, 'ung-dung-khac'], azp: 'ung-dung-khac' })), /azp/],
+  ['expired', resign((c) => ({ ...c, iat: c.iat - 7200, exp: c.iat - 3600 })), /exp/],
+  ['issued in the future', resign((c) => ({ ...c, iat: c.iat + 3600, exp: c.exp + 3600 })), /iat/],
+  ['another issuer', resign((c) => ({ ...c, iss: 'https://idp.gia-mao.example' })), /issuer/],
+  ['alg none', resign((c) => c, 'none'), /algorithm "none"/],
+  ['HS256 keyed with the provider\'s public key', resign((c) => c, 'hs256-public'), /algorithm "HS256"/],
+  ['a key not in the JWKS', resign((c) => c, 'foreign'), /khoa-la/],
+  ['a changed claim under the provider\'s signature', (t) => {
+    const [h, , s] = t.split('.');
+    const { claims } = decode(t);
+    return `${h}.${Buffer.from(JSON.stringify({ ...claims, [ID_CLAIM]: '001099000001' })).toString('base64url')}.${s}`;
+  }, /signature/],
+  ['not a JWT', () => 'khong-phai-jwt', /compact/],
+];
+
+for (const [what, tamper, detail] of forgeries) {
+  test(`an ID token with ${what} is refused (502) and opens nothing`, async () => {
+    const before = await userCount();
+    idp.state.tamper = tamper;
+    try {
+      const { flow, res } = await signIn('ky.es');
+      assertProblem(res, 502, 'identity-provider-error');
+      assert.match(res.body.detail, detail);
+      assert.equal(flow.motcua.cookies.get('motcua_session'), undefined);
+    } finally {
+      idp.state.tamper = null;
+    }
+    assert.equal(await userCount(), before);
+  });
+}
+
+test('an ES256 ID token signed with the provider\'s P-256 key is accepted', async () => {
+  idp.state.tamper = resign((c) => c, 'es256');
+  try {
+    const { flow, res } = await signIn('ky.es');
+    assert.equal(res.status, 303, res.text);
+    const me = await server.api('GET', '/api/v1/session', { headers: sessionOf(flow) });
+    assert.equal(me.body.user.username, '038090007777');
+  } finally {
+    idp.state.tamper = null;
+  }
+});
+
+test('a provider that is down: 503 at the start and at the callback, nothing made', async () => {
+  const before = await userCount();
+  const flow = await toCallback(server.base, 'ky.es');
+  idp.state.down = true;
+  try {
+    const res = await finish(flow);
+    assertProblem(res, 503, 'identity-provider-unavailable');
+    assert.ok(res.headers.get('retry-after'));
+    assert.equal(flow.motcua.cookies.get('motcua_session'), undefined);
+    // the metadata is kept, so the start still answers; a server that never
+    // reached the provider answers 503 (below, with another issuer)
+  } finally {
+    idp.state.down = false;
+  }
+  assert.equal(await userCount(), before);
+});
+
+test('a server whose provider cannot be reached, or names another issuer, refuses to start a sign-in', async () => {
+  const closed = await freePort(); // nothing listens there
+  const mport = await freePort();
+  const down = await startServer({ demo: false, port: mport, env: oidcEnv(closed, mport) });
+  try {
+    assertProblem(await down.api('GET', '/api/v1/session/oidc'), 503, 'identity-provider-unavailable');
+    const nav = await fetch(`${down.base}/api/v1/session/oidc`, { redirect: 'manual', headers: { Accept: 'text/html' } });
+    assert.equal(nav.status, 303);
+    assert.equal(nav.headers.get('location'), `${down.base}/dang-nhap?loi=identity-provider-unavailable`);
+    assert.match(down.stderr(), /sign-in through the identity provider failed: the identity provider cannot be reached/);
+  } finally {
+    await stopServer(down);
+  }
+  // the metadata at the address names the issuer without the trailing "/"
+  const mport2 = await freePort();
+  const other = await startServer({ demo: false, port: mport2, env: { ...oidcEnv(0, mport2), MOTCUA_OIDC_ISSUER: `${idp.issuer}/` } });
+  try {
+    const res = await other.api('GET', '/api/v1/session/oidc');
+    assertProblem(res, 502, 'identity-provider-error');
+    assert.match(res.body.detail, /issuer/);
+  } finally {
+    await stopServer(other);
+  }
+});
+
+test('off by default: no button, and the routes answer 404 identity-provider-off', async () => {
+  const plain = await startServer({ demo: false });
+  try {
+    const st = await plain.api('GET', '/api/v1/session/oidc/status');
+    assert.deepEqual(st.body, { enabled: false });
+    assertProblem(await plain.api('GET', '/api/v1/session/oidc'), 404, 'identity-provider-off');
+    assertProblem(await plain.api('GET', '/api/v1/session/oidc/callback?code=x&state=y'), 404, 'identity-provider-off');
+  } finally {
+    await stopServer(plain);
+  }
+});
+
+test('serve refuses an issuer without a client id or secret, before it touches the database', () => {
+  for (const missing of ['MOTCUA_OIDC_CLIENT_ID', 'MOTCUA_OIDC_CLIENT_SECRET']) {
+    const env = serverEnv({ ...oidcEnv(1, 1), [missing]: undefined });
+    const r = spawnSync(BIN, ['serve', '--db', join(tmpdir(), 'khong-co-motcua.db'), '--listen', '127.0.0.1:0'], { env, encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /oidc_issuer is set but oidc_client_id or oidc_client_secret is not/);
+  }
+  const bad = spawnSync(BIN, ['serve', '--db', join(tmpdir(), 'khong-co-motcua.db'), '--listen', '127.0.0.1:0'],
+    { env: serverEnv({ ...oidcEnv(1, 1), MOTCUA_OIDC_ISSUER: 'dinhdanh.example.vn' }), encoding: 'utf8' });
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /oidc_issuer must be an https:\/\/ address/);
+});

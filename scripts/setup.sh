@@ -45,7 +45,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Browser tests drive Debian's Chromium with playwright-core (no browser download).
-if [ -f package-lock.json ] && [ ! -d node_modules/playwright-core ]; then
+# Again when package-lock.json changed since (npm records what it installed in
+# node_modules/.package-lock.json), so that a pull that adds a test package
+# (oidc-provider) brings it.
+if [ -f package-lock.json ] && { [ ! -d node_modules/playwright-core ] ||
+  [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "setup: installing the test tooling from package-lock.json"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
 fi

@@ -390,25 +390,37 @@ _Static_assert(N_MUTABLE + 2 == 29, "the update's parameters");
 /* $1, $2 the scope's path range; $3 register; $4 box; $5 year; $6 state;
  * $7 numbered; $8 the words searched (LIST_MATCH) or ''; $9 limit, $10
  * offset. */
-#define LIST_WHERE                                                                                           \
-	" FROM document d WHERE (d.unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2) "         \
+#define LIST_COND                                                                                            \
+	" (d.unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2) "                               \
 	"OR d.drafting_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)) "                    \
 	"AND ($3 = 0 OR d.register_id = $3) AND ($4 = 0 OR d.box = $4) AND ($5 = 0 OR d.year = $5) "         \
 	"AND ($6 = 0 OR d.state = $6) AND ($7 = 0 OR d.number > 0)"
+#define LIST_FROM " FROM document d WHERE"
 
-/* The search, each engine's own (store_search.h): every folded word of $8
+/*
+ * The search, each engine's own (store_search.h): every folded word of $8
  * as a prefix, found through the engine's full-text index (migration 028)
- * rather than by reading every row. Without words, $8 is ''. */
+ * rather than by reading every row. Without words, $8 is ''.
+ *
+ * SQLite takes one of two ways. In a unit's scope the matches are set beside
+ * its documents (found by unit) and the few in both kept. In a province's
+ * whole scope nearly every match is in it: the index is read newest first and
+ * stops at the page (LIST_FROM_FTS), which the first way cannot, since it
+ * collects every match of a common word before the first row.
+ */
 #define LIST_NO_MATCH " AND $8 = ''"
 #define LIST_MATCH_SQLITE " AND d.id IN (SELECT rowid FROM document_fts WHERE document_fts MATCH $8)"
+#define LIST_FROM_FTS                                                                                        \
+	" FROM document_fts f JOIN document d ON d.id = f.rowid WHERE f.document_fts MATCH $8 AND"
 #define LIST_MATCH_PG " AND d.search @@ " MC_SEARCH_PG_TSQUERY("$8", " & ")
 
-#define LIST_SQL(match)                                                                                      \
+#define LIST_SQL(from, match, newest)                                                                        \
 	{                                                                                                    \
-		"SELECT count(*) FROM (SELECT 1" LIST_WHERE match                                            \
+		"SELECT count(*) FROM (SELECT 1" from LIST_COND match                                        \
 		" LIMIT " MC_STR(MC_DOCUMENT_COUNT_MAX) " + 1) c",                                           \
-		    "SELECT " DOCUMENT_COLS LIST_WHERE match " ORDER BY d.id DESC LIMIT $9 OFFSET $10",      \
-		    "SELECT " DOCUMENT_COLS LIST_WHERE match                                                 \
+		    "SELECT " DOCUMENT_COLS from LIST_COND match " ORDER BY " newest                         \
+		    " DESC LIMIT $9 OFFSET $10",                                                             \
+		    "SELECT " DOCUMENT_COLS from LIST_COND match                                             \
 		    " ORDER BY d.year, d.number, d.id LIMIT $9 OFFSET $10"                                   \
 	}
 
@@ -453,10 +465,11 @@ static int search_words(mc_store *st, char **out, const char *text)
 int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *total,
 			   const mc_document_query *dq)
 {
-	static const char *const sql[3][3] = {
-	    LIST_SQL(LIST_NO_MATCH),
-	    LIST_SQL(LIST_MATCH_SQLITE),
-	    LIST_SQL(LIST_MATCH_PG),
+	static const char *const sql[4][3] = {
+	    LIST_SQL(LIST_FROM, LIST_NO_MATCH, "d.id"),
+	    LIST_SQL(LIST_FROM, LIST_MATCH_SQLITE, "d.id"),
+	    LIST_SQL(LIST_FROM_FTS, "", "f.rowid"),
+	    LIST_SQL(LIST_FROM, LIST_MATCH_PG, "d.id"),
 	};
 	char lo[256], hi[256];
 	char *words = NULL;
@@ -471,7 +484,9 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 		rc = search_words(st, &words, dq->q);
 	if (rc)
 		goto cleanup;
-	which = !words[0] ? sql[0] : mc_db_is_pg(st) ? sql[2] : sql[1];
+	/* A province's scope: its path is "/<id>/", one step from the root. */
+	bool whole = strchr(lo + 1, '/') == lo + strlen(lo) - 1;
+	which = !words[0] ? sql[0] : mc_db_is_pg(st) ? sql[3] : whole ? sql[2] : sql[1];
 	rc = mc_db_prepare(st, &q, which[0]);
 	if (rc)
 		goto cleanup;

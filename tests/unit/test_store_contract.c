@@ -4032,7 +4032,24 @@ static void test_documents(void **state)
 	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
 	assert_int_equal(total, MC_DOCUMENT_COUNT_MAX + 1);
 	assert_int_equal(n, 7);
+	int64_t newest = list[0].id;
 	mc_document_free_list(list, n);
+	/* The same from the province's whole scope (SQLite reads its index
+	 * newest first there): the same page, in the same order. */
+	q.scope_unit_id = f->province;
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, MC_DOCUMENT_COUNT_MAX + 1);
+	assert_int_equal(n, 7);
+	assert_int_equal(list[0].id, newest);
+	for (size_t i = 1; i < n; i++)
+		assert_true(list[i].id < list[i - 1].id);
+	mc_document_free_list(list, n);
+	q.q = "bao lu";
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(list[0].id, e.id);
+	mc_document_free_list(list, n);
+	q.scope_unit_id = f->district;
 	q.limit = 10;
 	q = (mc_document_query){.scope_unit_id = f->province,
 				.numbered = true,

@@ -84,6 +84,8 @@ typedef struct {
 	char payment_secret[256];
 	char payment_url[512];
 	bool payment_test_provider;
+	char sign_dir[512];
+	char sign_trust_file[512];
 } mc_config;
 
 /* Defaults, then the file (when path is not NULL), then the environment.

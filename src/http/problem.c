@@ -53,6 +53,7 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_PASSWORD_CHANGE_REQUIRED] = {"password-change-required", 403,
 					  "The account must choose a new password first"},
     [MC_PROB_INVALID_CODE] = {"invalid-code", 400, "The code is wrong, expired or used already"},
+    [MC_PROB_SIGNING_KEY] = {"signing-key", 503, "A signing key of the server cannot be used"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

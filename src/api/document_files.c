@@ -12,15 +12,52 @@
 #include "store/store_document_file.h"
 
 #include <errno.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct mc_doc_keys {
-	mc_sign_key signer;
+	mc_sign_key signer; /* none when the leader signed on their own device */
 	mc_sign_key seal;
+	bool device; /* the document's file carries the leader's signature already */
+	mc_document_file file;
 };
+
+/* The stored file of sha256 (size bytes) into *out (free with free()). */
+static int read_stored(mc_store *st, const char *sha256, int64_t size, unsigned char **out)
+{
+	int fd = -1, rc;
+	int64_t got_size = 0;
+	char mime[64];
+	*out = NULL;
+	rc = mc_store_attachment_open(st, &fd, &got_size, mime, sizeof mime, sha256);
+	if (rc)
+		return rc;
+	if (got_size != size || size <= 0) {
+		close(fd);
+		return MC_ERROR;
+	}
+	unsigned char *buf = mc_xmalloc((size_t)size);
+	size_t done = 0;
+	while (done < (size_t)size) {
+		ssize_t n = read(fd, buf + done, (size_t)size - done);
+		if (n <= 0) {
+			free(buf);
+			close(fd);
+			return MC_ERROR;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	*out = buf;
+	return 0;
+}
 
 void mc_api_document_keys_free(mc_doc_keys *k)
 {
@@ -131,6 +168,14 @@ int mc_api_document_keys_or_reply(mc_req *r, const mc_document *d, mc_doc_keys *
 		goto cleanup;
 	}
 	k = mc_xcalloc(1, sizeof *k);
+	rc = mc_store_document_file_get(mc_req_store(r), d->id, &k->file);
+	if (rc != 0 && rc != MC_ENOTFOUND) {
+		mc_reply_error(r, rc, "the document's file");
+		goto cleanup;
+	}
+	k->device = rc == 0 && k->file.signatures >= 1;
+	if (k->device)
+		goto seal_key;
 	if (mc_sign_key_load(&k->signer, cfg->sign_dir, u.username, why, sizeof why) != 0) {
 		mc_reply_problem(r, MC_PROB_SIGNING_KEY, "the key of the signer %s: %s", u.username, why);
 		goto cleanup;
@@ -140,6 +185,7 @@ int mc_api_document_keys_or_reply(mc_req *r, const mc_document *d, mc_doc_keys *
 		mc_reply_problem(r, MC_PROB_SIGNING_KEY, "the key of the signer %s: %s", u.username, check);
 		goto cleanup;
 	}
+seal_key:
 	/* the issuing body's own seal first, then the deployment's */
 	snprintf(seal, sizeof seal, "seal-%s", unit ? unit->code : "");
 	rc = mc_sign_key_load(&k->seal, cfg->sign_dir, seal, why, sizeof why);
@@ -175,15 +221,21 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 	int rc;
 
 	mc_buf_init(&pdf, MC_DOC_PDF_MAX);
-	rc = render(st, tc, d, &pdf);
-	if (rc) {
-		rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not render the document");
-		goto cleanup;
+	if (k->device) {
+		/* signed on the leader's device before it had a number */
+		rc = read_stored(st, k->file.sha256, k->file.size, &one);
+		one_len = (size_t)k->file.size;
+	} else {
+		rc = render(st, tc, d, &pdf);
+		if (rc) {
+			rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not render the document");
+			goto cleanup;
+		}
+		/* NĐ 30 art. 8 and Phụ lục I: the signer's signature, then the
+		 * organisation's over it (the second covers the first) */
+		rc = mc_sign_pdf((unsigned char *)pdf.data, pdf.len, k->signer.key, k->signer.cert,
+				 k->signer.chain, (time_t)now, &one, &one_len);
 	}
-	/* NĐ 30 art. 8 and Phụ lục I: the signer's signature, then the
-	 * organisation's over it (the second covers the first) */
-	rc = mc_sign_pdf((unsigned char *)pdf.data, pdf.len, k->signer.key, k->signer.cert, k->signer.chain,
-			 (time_t)now, &one, &one_len);
 	if (rc == 0)
 		rc = mc_sign_pdf(one, one_len, k->seal.key, k->seal.cert, k->seal.chain, (time_t)now, &two,
 				 &two_len);
@@ -270,5 +322,307 @@ void mc_api_document_file(mc_req *r)
 	}
 	mc_buf_free(&pdf);
 cleanup:
+	mc_document_clear(&d);
+}
+
+/* ---- signing on the leader's own device ---------------------------------- */
+
+/* The document of the path for a signature step of the caller: visible, and
+ * the sign step allowed now (leader of the issuing body, approved). */
+static int sign_target_or_reply(mc_req *r, mc_document *d, mc_actor *actor)
+{
+	const char *s = mc_req_param(r, 0);
+	char *end = NULL;
+	errno = 0;
+	long long id = strtoll(s, &end, 10);
+	if (errno || end == s || *end || id <= 0) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no document has id %s", s);
+		return -1;
+	}
+	int rc = mc_store_document_get(mc_req_store(r), d, id);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the document");
+		return -1;
+	}
+	mc_req_actor(r, actor);
+	if (!mc_app_document_may_see(mc_req_time(r), actor, d)) {
+		mc_document_clear(d);
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the document is outside your unit's scope");
+		return -1;
+	}
+	rc = mc_app_document_check(mc_req_time(r), actor, d, MC_DOC_ACT_SIGN);
+	if (rc) {
+		mc_err e;
+		mc_err_take(&e, rc);
+		mc_document_clear(d);
+		mc_reply_err(r, &e, "the document");
+		return -1;
+	}
+	return 0;
+}
+
+static X509 *cert_from_pem(const char *pem)
+{
+	BIO *b = BIO_new_mem_buf(pem, -1);
+	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+	BIO_free(b);
+	ERR_clear_error();
+	return x;
+}
+
+static char *hex_of(const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *s = mc_xmalloc(2 * n + 1);
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = hex[p[i] >> 4];
+		s[2 * i + 1] = hex[p[i] & 15];
+	}
+	s[2 * n] = '\0';
+	return s;
+}
+
+typedef struct {
+	int64_t id, user_id, version;
+	mc_actor actor;
+	const mc_time_ctx *tc;
+	unsigned char *pdf; /* prepare: the prepared file; complete: the signed file */
+	size_t pdf_len;
+	char *cms_hex;
+	char *cert_pem;
+	unsigned char *attrs;
+	size_t attrs_len;
+	mc_document out;
+	mc_err err;
+} sign_job;
+
+static void sign_job_free(sign_job *j)
+{
+	free(j->pdf);
+	free(j->cms_hex);
+	free(j->cert_pem);
+	free(j->attrs);
+	mc_document_clear(&j->out);
+	j->pdf = NULL;
+	j->cms_hex = j->cert_pem = NULL;
+	j->attrs = NULL;
+}
+
+static int prepare_write(mc_store *st, void *payload)
+{
+	sign_job *j = payload;
+	int rc = mc_store_document_sign_request_put(st, j->id, j->user_id, j->pdf, j->pdf_len, j->cms_hex,
+						    j->cert_pem, mc_now());
+	mc_err_take(&j->err, rc);
+	return rc;
+}
+
+static void prepare_after(mc_req *r, int rc, void *payload)
+{
+	sign_job *j = payload;
+	if (rc == 0) {
+		unsigned char md[32];
+		char *b64 = mc_xmalloc(4 * ((j->attrs_len + 2) / 3) + 1);
+		EVP_EncodeBlock((unsigned char *)b64, j->attrs, (int)j->attrs_len);
+		SHA256(j->attrs, j->attrs_len, md);
+		char *digest = hex_of(md, sizeof md);
+		json_t *body =
+		    json_pack("{s:I, s:s, s:s, s:s, s:s}", "document", (json_int_t)j->id, "attributes", b64,
+			      "digest", digest, "digest_algorithm", "sha256", "signs",
+			      "the DER of attributes (SHA-256 with RSA PKCS#1 v1.5 or ECDSA)");
+		free(b64);
+		free(digest);
+		sign_job_free(j);
+		mc_reply_json(r, 200, body);
+		return;
+	}
+	const mc_err *e = mc_err_for(&j->err, rc);
+	sign_job_free(j);
+	mc_reply_err(r, e, "the signature request");
+}
+
+/* The certificate of the body, checked for the caller at now; replies 422. */
+static X509 *signer_cert_or_reply(mc_req *r, const char *pem, const mc_actor *actor)
+{
+	const mc_server_config *cfg = mc_req_config(r);
+	X509_STORE *trust = NULL;
+	char why[512];
+	X509 *cert = cert_from_pem(pem);
+	if (!cert) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "certificate", "format",
+				       "certificate must be one X.509 certificate in PEM");
+		return NULL;
+	}
+	if (load_trust(cfg->sign_trust_file, &trust) != 0) {
+		X509_free(cert);
+		mc_reply_problem(r, MC_PROB_SIGNING_KEY,
+				 "cannot read the trust anchors of sign_trust_file %s", cfg->sign_trust_file);
+		return NULL;
+	}
+	int rc = mc_sign_cert_check(cert, NULL, actor->name, time(NULL), trust, why, sizeof why);
+	X509_STORE_free(trust);
+	if (rc) {
+		X509_free(cert);
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "certificate", "signer", "%s", why);
+		return NULL;
+	}
+	return cert;
+}
+
+void mc_api_document_signature_prepare(mc_req *r)
+{
+	sign_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	const char *pem = NULL;
+	mc_document d = {0};
+	X509 *cert = NULL;
+	unsigned char *cms = NULL;
+	size_t cms_len = 0;
+	mc_buf pdf;
+	mc_field spec[] = {{"certificate", MC_F_TEXT, true, 1, 16384, &pem, 0}};
+	mc_buf_init(&pdf, MC_DOC_PDF_MAX);
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		goto cleanup;
+	if (sign_target_or_reply(r, &d, &j->actor) != 0)
+		goto cleanup;
+	if (!(cert = signer_cert_or_reply(r, pem, &j->actor)))
+		goto cleanup;
+	/* the rendering the leader signs: before issue, without number or date */
+	if (render(mc_req_store(r), mc_req_time(r), &d, &pdf) != 0 ||
+	    mc_sign_prepare((unsigned char *)pdf.data, pdf.len, cert, time(NULL), &j->pdf, &j->pdf_len, &cms,
+			    &cms_len, &j->attrs, &j->attrs_len) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not prepare the document for signing");
+		goto cleanup;
+	}
+	j->id = d.id;
+	j->user_id = j->actor.user_id;
+	j->cms_hex = hex_of(cms, cms_len);
+	j->cert_pem = mc_xstrdup(pem);
+	mc_req_write(r, prepare_write, prepare_after, j);
+	j = NULL;
+cleanup:
+	if (j)
+		sign_job_free(j);
+	OPENSSL_free(cms);
+	X509_free(cert);
+	mc_buf_free(&pdf);
+	mc_document_clear(&d);
+}
+
+static int complete_write(mc_store *st, void *payload)
+{
+	sign_job *j = payload;
+	mc_document_clear(&j->out);
+	int rc = mc_app_document_sign(st, j->tc, &j->actor, j->id, j->version, j->pdf, j->pdf_len, mc_now(),
+				      &j->out);
+	mc_err_take(&j->err, rc);
+	return rc;
+}
+
+static void complete_after(mc_req *r, int rc, void *payload)
+{
+	sign_job *j = payload;
+	mc_document out = j->out;
+	j->out = (mc_document){0};
+	if (rc == 0) {
+		sign_job_free(j);
+		mc_api_document_reply(r, 200, &out);
+	} else {
+		const mc_err *e = mc_err_for(&j->err, rc);
+		mc_err copy = *e;
+		sign_job_free(j);
+		mc_reply_err(r, &copy, "the document");
+	}
+	mc_document_clear(&out);
+}
+
+static int unhex(const char *s, unsigned char **out, size_t *n)
+{
+	size_t len = strlen(s);
+	if (len % 2)
+		return MC_EINVAL;
+	*out = mc_xmalloc(len / 2 + 1);
+	for (size_t i = 0; i < len / 2; i++) {
+		unsigned v;
+		if (sscanf(s + 2 * i, "%2x", &v) != 1) {
+			free(*out);
+			*out = NULL;
+			return MC_EINVAL;
+		}
+		(*out)[i] = (unsigned char)v;
+	}
+	*n = len / 2;
+	return 0;
+}
+
+void mc_api_document_signature_complete(mc_req *r)
+{
+	sign_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	const char *pem = NULL, *sig64 = NULL;
+	mc_document d = {0};
+	mc_document_sign_request q = {0};
+	X509 *cert = NULL;
+	unsigned char *cms = NULL, *sig = NULL;
+	size_t cms_len = 0;
+	mc_sign_result *res = NULL;
+	size_t n_res = 0;
+	char why[256];
+	mc_field spec[] = {{"signature", MC_F_STRING, true, 4, 2048, &sig64, 0},
+			   {"certificate", MC_F_TEXT, true, 1, 16384, &pem, 0}};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		goto cleanup;
+	if (sign_target_or_reply(r, &d, &j->actor) != 0)
+		goto cleanup;
+	int rc = mc_store_document_sign_request_get(mc_req_store(r), d.id, &q);
+	if (rc == MC_ENOTFOUND || (rc == 0 && q.user_id != j->actor.user_id)) {
+		mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION,
+				 "no signature of yours was prepared for this document: prepare it first");
+		goto cleanup;
+	}
+	if (rc) {
+		mc_reply_error(r, rc, "the signature request");
+		goto cleanup;
+	}
+	if (!(cert = signer_cert_or_reply(r, pem, &j->actor)))
+		goto cleanup;
+	size_t b64_len = strlen(sig64);
+	sig = mc_xmalloc(b64_len);
+	int sig_len = EVP_DecodeBlock(sig, (const unsigned char *)sig64, (int)b64_len);
+	if (sig_len <= 0 || b64_len % 4) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "signature", "format",
+				       "signature must be the signature value in base64");
+		goto cleanup;
+	}
+	sig_len -= b64_len >= 2 && sig64[b64_len - 1] == '=' ? (sig64[b64_len - 2] == '=' ? 2 : 1) : 0;
+	if (unhex(q.cms, &cms, &cms_len) != 0 ||
+	    read_stored(mc_req_store(r), q.sha256, q.size, &j->pdf) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not read the prepared document");
+		goto cleanup;
+	}
+	j->pdf_len = (size_t)q.size;
+	if (mc_sign_complete(j->pdf, j->pdf_len, cms, cms_len, sig, (size_t)sig_len, cert, why, sizeof why) !=
+	    0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "signature", "verify", "%s", why);
+		goto cleanup;
+	}
+	/* read back as any verifier would */
+	if (mc_sign_verify(j->pdf, j->pdf_len, NULL, &res, &n_res) != 0 || n_res != 1 || !res[0].valid ||
+	    !res[0].covers_whole_file) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "signature", "verify",
+				       "the signed file does not verify");
+		goto cleanup;
+	}
+	j->id = d.id;
+	j->version = d.version;
+	j->tc = mc_req_time(r);
+	mc_req_write(r, complete_write, complete_after, j);
+	j = NULL;
+cleanup:
+	if (j)
+		sign_job_free(j);
+	mc_sign_results_free(res, n_res);
+	free(sig);
+	free(cms);
+	X509_free(cert);
+	mc_document_sign_request_clear(&q);
 	mc_document_clear(&d);
 }

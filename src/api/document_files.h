@@ -30,4 +30,7 @@ void mc_api_document_keys_free(mc_doc_keys *k);
 int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document *d, const mc_doc_keys *k,
 			 int64_t now);
 
+/* Replies with d as GET /api/v1/documents/{id} shows it (documents.c). */
+void mc_api_document_reply(mc_req *r, int status, const mc_document *d);
+
 #endif

@@ -153,6 +153,11 @@ static void reply_document(mc_req *r, int status, const mc_document *d, bool wit
 	mc_reply_json(r, status, body);
 }
 
+void mc_api_document_reply(mc_req *r, int status, const mc_document *d)
+{
+	reply_document(r, status, d, false);
+}
+
 /* The document of the path, visible to the caller; replies 404/403 otherwise. */
 static int document_or_reply(mc_req *r, mc_document *d, int64_t *id_out)
 {

@@ -325,18 +325,22 @@ cleanup:
 	return rc;
 }
 
-int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
-		time_t now, unsigned char **out, size_t *out_len)
+/* The file with the update appended: the signature dictionary with an empty
+ * /Contents of MC_SIGN_CMS_MAX bytes at contents_at (its '<') and the
+ * ByteRange filled in; the signed bytes are [0, contents_at) and
+ * [r2, r2 + r2len). */
+typedef struct {
+	mc_buf b;
+	size_t contents_at, r2, r2len;
+} prepared;
+
+static int prepare_update(const unsigned char *pdf, size_t len, time_t now, prepared *pp)
 {
 	int rc;
 	trailer t;
 	span f = {(const char *)pdf, len}, catalog, acro = {0}, fields = {0}, v;
-	mc_buf b;
-	unsigned char *der = NULL;
-	int der_len = 0;
-	mc_buf_init(&b, len + UPDATE_MAX);
-	*out = NULL;
-	*out_len = 0;
+	mc_buf_init(&pp->b, len + UPDATE_MAX);
+	mc_buf b = pp->b;
 
 	if (len < 16 || memcmp(pdf, "%PDF-", 5) != 0 || len > (size_t)9999999999 - UPDATE_MAX) {
 		rc = MC_EINVAL;
@@ -438,24 +442,254 @@ int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert,
 	memset(b.data + br_at, ' ', BYTERANGE_SLOT);
 	memcpy(b.data + br_at, br, (size_t)w);
 
-	if ((rc = make_cms((unsigned char *)b.data, contents_at, (unsigned char *)b.data + r2, r2len, key,
-			   cert, chain, now, &der, &der_len)) != 0)
-		goto cleanup;
-	if ((size_t)der_len > MC_SIGN_CMS_MAX) {
-		rc = MC_ETOOBIG;
-		goto cleanup;
-	}
+	pp->b = b;
+	pp->contents_at = contents_at;
+	pp->r2 = r2;
+	pp->r2len = r2len;
+	return 0;
+cleanup:
+	mc_buf_free(&b);
+	pp->b = b;
+	return rc;
+}
+
+/* Writes der as the hex of /Contents. */
+static int embed(prepared *pp, const unsigned char *der, size_t der_len)
+{
 	static const char hex[] = "0123456789ABCDEF";
-	for (int i = 0; i < der_len; i++) {
-		b.data[contents_at + 1 + 2 * i] = hex[der[i] >> 4];
-		b.data[contents_at + 2 + 2 * i] = hex[der[i] & 15];
+	if (der_len > MC_SIGN_CMS_MAX)
+		return MC_ETOOBIG;
+	for (size_t i = 0; i < der_len; i++) {
+		pp->b.data[pp->contents_at + 1 + 2 * i] = hex[der[i] >> 4];
+		pp->b.data[pp->contents_at + 2 + 2 * i] = hex[der[i] & 15];
 	}
-	*out_len = b.len;
-	*out = (unsigned char *)mc_buf_steal(&b);
+	return 0;
+}
+
+int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
+		time_t now, unsigned char **out, size_t *out_len)
+{
+	prepared pp;
+	unsigned char *der = NULL;
+	int der_len = 0;
+	int rc = prepare_update(pdf, len, now, &pp);
+	*out = NULL;
+	*out_len = 0;
+	if (rc)
+		return rc;
+	rc = make_cms((unsigned char *)pp.b.data, pp.contents_at, (unsigned char *)pp.b.data + pp.r2,
+		      pp.r2len, key, cert, chain, now, &der, &der_len);
+	if (rc == 0)
+		rc = embed(&pp, der, (size_t)der_len);
+	if (rc == 0) {
+		*out_len = pp.b.len;
+		*out = (unsigned char *)mc_buf_steal(&pp.b);
+	}
+	OPENSSL_free(der);
+	mc_buf_free(&pp.b);
+	return rc;
+}
+
+/* ---- signing on the signer's own device ---- */
+
+static int cmp_der(const void *a, const void *b)
+{
+	const ASN1_STRING *x = *(ASN1_STRING *const *)a, *y = *(ASN1_STRING *const *)b;
+	int n = x->length < y->length ? x->length : y->length;
+	int c = memcmp(x->data, y->data, (size_t)n);
+	return c ? c : x->length - y->length;
+}
+
+/* The DER of the signer's signed attributes as they are signed: a SET OF
+ * (tag 0x31) of the attributes, in the order of their encodings (X.690 11.6). */
+static int signed_attrs_der(CMS_SignerInfo *si, unsigned char **out, size_t *out_len)
+{
+	int n = CMS_signed_get_attr_count(si), rc = MC_ERROR;
+	ASN1_STRING **enc = NULL;
+	size_t total = 0;
+	if (n <= 0)
+		return MC_ERROR;
+	enc = mc_xcalloc((size_t)n, sizeof *enc);
+	for (int i = 0; i < n; i++) {
+		unsigned char *d = NULL;
+		int len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &d);
+		if (len <= 0)
+			goto cleanup;
+		enc[i] = ASN1_STRING_new();
+		ASN1_STRING_set0(enc[i], d, len);
+		total += (size_t)len;
+	}
+	qsort(enc, (size_t)n, sizeof *enc, cmp_der);
+	unsigned char *p = *out = mc_xmalloc(total + 6);
+	*p++ = 0x31;
+	if (total < 128) {
+		*p++ = (unsigned char)total;
+	} else if (total < 256) {
+		*p++ = 0x81;
+		*p++ = (unsigned char)total;
+	} else if (total < 65536) {
+		*p++ = 0x82;
+		*p++ = (unsigned char)(total >> 8);
+		*p++ = (unsigned char)total;
+	} else {
+		free(*out);
+		*out = NULL;
+		goto cleanup;
+	}
+	for (int i = 0; i < n; i++) {
+		memcpy(p, enc[i]->data, (size_t)enc[i]->length);
+		p += enc[i]->length;
+	}
+	*out_len = (size_t)(p - *out);
 	rc = 0;
 cleanup:
+	for (int i = 0; i < n; i++)
+		ASN1_STRING_free(enc[i]);
+	free(enc);
+	return rc;
+}
+
+int mc_sign_prepare(const unsigned char *pdf, size_t len, X509 *cert, time_t now, unsigned char **out,
+		    size_t *out_len, unsigned char **cms_der, size_t *cms_len, unsigned char **attrs,
+		    size_t *attrs_len)
+{
+	const int flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
+	prepared pp;
+	CMS_ContentInfo *cms = NULL;
+	ESS_SIGNING_CERT_V2 *sc = NULL;
+	unsigned char *sc_der = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	ASN1_TIME *st = NULL;
+	EVP_MD_CTX *mctx = NULL;
+	int rc = prepare_update(pdf, len, now, &pp);
+	*out = *cms_der = *attrs = NULL;
+	*out_len = *cms_len = *attrs_len = 0;
+	if (rc)
+		return rc;
+	rc = MC_ERROR;
+	/* the digest of the signed bytes */
+	mctx = EVP_MD_CTX_new();
+	if (!mctx || !EVP_DigestInit_ex(mctx, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(mctx, pp.b.data, pp.contents_at) ||
+	    !EVP_DigestUpdate(mctx, pp.b.data + pp.r2, pp.r2len) || !EVP_DigestFinal_ex(mctx, md, &md_len))
+		goto cleanup;
+	/* a signer with the certificate's public key: nothing is signed here */
+	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+	CMS_SignerInfo *si =
+	    cms ? CMS_add1_signer(cms, cert, X509_get0_pubkey(cert), EVP_sha256(), flags) : NULL;
+	if (!si)
+		goto cleanup;
+	st = ASN1_TIME_set(NULL, now);
+	sc = OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), cert, NULL, 0);
+	int sc_len = sc ? i2d_ESS_SIGNING_CERT_V2(sc, &sc_der) : 0;
+	if (!st || sc_len <= 0 ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+					 OBJ_nid2obj(NID_pkcs7_data), -1) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, st->type, st, -1) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, md, (int)md_len) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, sc_der,
+					 sc_len))
+		goto cleanup;
+	if ((rc = signed_attrs_der(si, attrs, attrs_len)) != 0)
+		goto cleanup;
+	rc = MC_ERROR;
+	int n = i2d_CMS_ContentInfo(cms, cms_der);
+	if (n <= 0)
+		goto cleanup;
+	*cms_len = (size_t)n;
+	*out_len = pp.b.len;
+	*out = (unsigned char *)mc_buf_steal(&pp.b);
+	rc = 0;
+cleanup:
+	if (rc) {
+		free(*attrs);
+		OPENSSL_free(*cms_der);
+		*attrs = *cms_der = NULL;
+	}
+	ERR_clear_error();
+	EVP_MD_CTX_free(mctx);
+	ASN1_TIME_free(st);
+	OPENSSL_free(sc_der);
+	ESS_SIGNING_CERT_V2_free(sc);
+	CMS_ContentInfo_free(cms);
+	mc_buf_free(&pp.b);
+	return rc;
+}
+
+/* The last /ByteRange of the file and where its /Contents starts. */
+static bool last_byterange(const unsigned char *pdf, size_t len, long br[4])
+{
+	const char *at = find_last((const char *)pdf, len, "/ByteRange");
+	if (!at)
+		return false;
+	const char *end = (const char *)pdf + len, *q = skip_ws(at + 10, end);
+	if (q >= end || *q != '[')
+		return false;
+	q++;
+	for (int i = 0; i < 4; i++) {
+		char *e;
+		q = skip_ws(q, end);
+		if (q >= end || !isdigit((unsigned char)*q))
+			return false;
+		br[i] = strtol(q, &e, 10);
+		q = e;
+	}
+	return br[0] == 0 && br[1] > 0 && br[2] > br[1] + 1 && br[3] >= 0 &&
+	       (size_t)br[2] + (size_t)br[3] == len;
+}
+
+int mc_sign_complete(unsigned char *pdf, size_t len, const unsigned char *cms_der, size_t cms_len,
+		     const unsigned char *sig, size_t sig_len, X509 *cert, char *why, size_t cap)
+{
+	int rc = MC_EINVAL;
+	long br[4];
+	CMS_ContentInfo *cms = NULL;
+	BIO *data = NULL;
+	unsigned char *der = NULL;
+	const unsigned char *p = cms_der;
+	snprintf(why, cap, "the signature cannot be read");
+	if (!last_byterange(pdf, len, br) || (size_t)(br[2] - br[1] - 2) != 2 * MC_SIGN_CMS_MAX) {
+		snprintf(why, cap, "the prepared file has no empty signature to fill");
+		goto cleanup;
+	}
+	cms = d2i_CMS_ContentInfo(NULL, &p, (long)cms_len);
+	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
+	if (!sis || sk_CMS_SignerInfo_num(sis) != 1 || sig_len == 0 || sig_len > 4096)
+		goto cleanup;
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, 0);
+	if (CMS_SignerInfo_cert_cmp(si, cert) != 0) {
+		snprintf(why, cap, "the certificate is not the one the signature was prepared for");
+		goto cleanup;
+	}
+	if (!ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)sig_len)) {
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	data = BIO_new(BIO_s_mem());
+	if (!data || BIO_write(data, pdf, (int)br[1]) != (int)br[1] ||
+	    BIO_write(data, pdf + br[2], (int)br[3]) != (int)br[3]) {
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	if (CMS_verify(cms, NULL, NULL, data, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
+		snprintf(why, cap,
+			 "the signature does not verify with the certificate over the prepared file");
+		goto cleanup;
+	}
+	int n = i2d_CMS_ContentInfo(cms, &der);
+	if (n <= 0 || n > MC_SIGN_CMS_MAX) {
+		snprintf(why, cap, "the signature is too large");
+		goto cleanup;
+	}
+	prepared pp = {.b = {.data = (char *)pdf, .len = len}, .contents_at = (size_t)br[1]};
+	embed(&pp, der, (size_t)n);
+	why[0] = '\0';
+	rc = 0;
+cleanup:
+	ERR_clear_error();
 	OPENSSL_free(der);
-	mc_buf_free(&b);
+	BIO_free(data);
+	CMS_ContentInfo_free(cms);
 	return rc;
 }
 

@@ -38,6 +38,26 @@
 int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
 		time_t now, unsigned char **out, size_t *out_len);
 
+/*
+ * Signing on the signer's own device, step 1: pdf with the signature's
+ * update appended and /Contents left empty (*out), the CMS for cert without
+ * its signature value (*cms_der, free with OPENSSL_free) and the DER of its
+ * signed attributes (*attrs, free with free()): what the device signs
+ * (SHA-256 with RSA PKCS#1 v1.5 or ECDSA, as `openssl dgst -sha256 -sign`).
+ */
+int mc_sign_prepare(const unsigned char *pdf, size_t len, X509 *cert, time_t now, unsigned char **out,
+		    size_t *out_len, unsigned char **cms_der, size_t *cms_len, unsigned char **attrs,
+		    size_t *attrs_len);
+
+/*
+ * Step 2: the device's signature sig over the signed attributes goes into
+ * the CMS of step 1, which goes into the prepared file's /Contents (pdf is
+ * changed in place). MC_EINVAL, why filled, when cert is not the one
+ * prepared for or the signature does not verify over the prepared bytes.
+ */
+int mc_sign_complete(unsigned char *pdf, size_t len, const unsigned char *cms_der, size_t cms_len,
+		     const unsigned char *sig, size_t sig_len, X509 *cert, char *why, size_t cap);
+
 /* Key, certificate and the other certificates (*chain may be NULL) of a
  * PKCS#12 file. The caller frees them. MC_EINVAL on a wrong password or a
  * file without key or certificate. */

@@ -12,6 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, unlinkSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -308,4 +309,87 @@ test('the seal on a PKCS#11 token (SoftHSM2 through libp11); a wrong PIN issues 
   } finally {
     installGoodKeys();
   }
+});
+
+// The device: openssl signs the DER of the signed attributes the server returned.
+function deviceSign(attributes, keyName, { tamper = false } = {}) {
+  const der = Buffer.from(attributes, 'base64');
+  if (tamper) der[der.length - 1] ^= 1;
+  writeFileSync(join(T, 'attrs.der'), der);
+  run('openssl', ['dgst', '-sha256', '-sign', `${keyName}.key`, '-out', 'device.sig', 'attrs.der']);
+  return readFileSync(join(T, 'device.sig')).toString('base64');
+}
+
+test('signing on the leader\'s own device: prepare, sign with openssl, embed; then the seal at issue', async () => {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  const id = res.body.id;
+  await actOk(tok.chuyenvien, id, 'submit');
+  const pem = (name) => readFileSync(join(T, `${name}.pem`), 'utf8');
+  const prepare = (token, name) => api('POST', `/api/v1/documents/${id}/signature/prepare`,
+    { token, body: { certificate: pem(name) } });
+  const complete = (token, signature, name) => api('POST', `/api/v1/documents/${id}/signature`,
+    { token, body: { signature, certificate: pem(name) } });
+  assertProblem(await prepare(tok.lanhdao, 'leader'), 409, 'forbidden-transition', 'submitted, not approved');
+  await actOk(tok.lanhdao, id, 'approve');
+  // refusals: roles, other units, another's or an expired certificate, junk
+  assertProblem(await prepare(tok.chuyenvien, 'leader'), 403, 'forbidden');
+  assertProblem(await prepare(tok.tiepnhan, 'leader'), 403, 'forbidden');
+  assertProblem(await prepare(tok['lanhdao.stnmt'], 'leader'), 403, 'out-of-scope');
+  let r = await prepare(tok.lanhdao, 'other');
+  assertProblem(r, 422, 'invalid-field');
+  assert.equal(r.body.field, 'certificate');
+  assert.match(r.body.detail, /Người Khác's, not Hoàng Văn Minh's/);
+  r = await prepare(tok.lanhdao, 'expired');
+  assertProblem(r, 422, 'invalid-field');
+  assert.match(r.body.detail, /expired/);
+  r = await api('POST', `/api/v1/documents/${id}/signature/prepare`, { token: tok.lanhdao, body: { certificate: 'not a certificate' } });
+  assertProblem(r, 422, 'invalid-field');
+  assertProblem(await complete(tok.lanhdao, Buffer.from('x'.repeat(64)).toString('base64'), 'leader'), 409,
+    'forbidden-transition', 'nothing prepared yet');
+
+  // step 1: the server prepares and returns the signed attributes
+  r = await prepare(tok.lanhdao, 'leader');
+  assertStatus(r, 200, 'prepare');
+  assert.equal(r.body.digest_algorithm, 'sha256');
+  const attrs = Buffer.from(r.body.attributes, 'base64');
+  assert.equal(attrs[0], 0x31, 'a DER SET of attributes');
+  assert.equal(createHash('sha256').update(attrs).digest('hex'), r.body.digest);
+  // a signature by another key, or over changed attributes: refused, nothing signed
+  let bad = await complete(tok.lanhdao, deviceSign(r.body.attributes, 'other'), 'leader');
+  assertProblem(bad, 422, 'invalid-field');
+  assert.equal(bad.body.field, 'signature');
+  bad = await complete(tok.lanhdao, deviceSign(r.body.attributes, 'leader', { tamper: true }), 'leader');
+  assertProblem(bad, 422, 'invalid-field');
+  bad = await complete(tok.lanhdao, deviceSign(r.body.attributes, 'other'), 'other');
+  assertProblem(bad, 422, 'invalid-field', 'another person\'s certificate');
+  bad = await complete(tok.lanhdao, 'not base64!', 'leader');
+  assertProblem(bad, 422, 'invalid-field');
+  let still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.equal(still.body.state, 'approved');
+  // step 2: the device's signature embedded and checked
+  const done = await complete(tok.lanhdao, deviceSign(r.body.attributes, 'leader'), 'leader');
+  assertStatus(done, 200, 'complete');
+  assert.equal(done.body.state, 'signed');
+  still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.deepEqual(still.body.events.map((e) => e.action), ['draft', 'submit', 'approve', 'sign']);
+  const one = await file(tok.lanhdao, id);
+  const j1 = judge(one.buf, 'device');
+  assert.equal(j1.valid, 1, j1.sig);
+  assert.equal(j1.trusted, 1, j1.sig);
+  assert.deepEqual(j1.signers, [LEADER]);
+  assert.match(j1.sig, /Total document signed/);
+  assert.ok(j1.qpdf);
+  assert.deepEqual(j1.cms, [{ ok: true, signingCertV2: true }]);
+  // the same signature again: the request is spent
+  assertProblem(await complete(tok.lanhdao, deviceSign(r.body.attributes, 'leader'), 'leader'), 409, 'forbidden-transition');
+  // the clerk issues: the seal signs over the leader's signature
+  await actOk(tok.tiepnhan, id, 'issue');
+  const two = await file(tok.lanhdao, id);
+  assert.ok(two.buf.subarray(0, one.buf.length).equals(one.buf), 'the leader\'s revision is kept byte for byte');
+  const j2 = judge(two.buf, 'device-sealed');
+  assert.equal(j2.valid, 2, j2.sig);
+  assert.equal(j2.trusted, 2, j2.sig);
+  assert.deepEqual(j2.signers, [LEADER, 'UBND huyện Quảng Xương']);
+  assert.ok(j2.qpdf);
+  assert.deepEqual(j2.cms.map((c) => c.ok), [true, true]);
 });

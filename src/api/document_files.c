@@ -7,10 +7,12 @@
 #include "app/document.h"
 #include "core/err.h"
 #include "render/document.h"
+#include "render/form.h"
 #include "sign/keys.h"
 #include "sign/pades.h"
 #include "store/store_document_file.h"
 
+#include <cairo.h>
 #include <errno.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -27,6 +29,8 @@ struct mc_doc_keys {
 	mc_sign_key seal;
 	bool device; /* the document's file carries the leader's signature already */
 	mc_document_file file;
+	char dir[512];
+	char signer_user[128], signer_name[256], seal_name[96], organ[256];
 };
 
 /* The stored file of sha256 (size bytes) into *out (free with free()). */
@@ -69,7 +73,8 @@ void mc_api_document_keys_free(mc_doc_keys *k)
 }
 
 /* The rendering of d, appended to pdf. */
-static int render(mc_store *st, const mc_time_ctx *tc, const mc_document *d, mc_buf *pdf)
+static int render(mc_store *st, const mc_time_ctx *tc, const mc_document *d, mc_buf *pdf,
+		  mc_doc_sign_box *box)
 {
 	const mc_unit *unit = mc_time_ctx_unit(tc, d->unit_id);
 	const mc_unit *parent = unit && unit->parent_id ? mc_time_ctx_unit(tc, unit->parent_id) : NULL;
@@ -109,7 +114,7 @@ static int render(mc_store *st, const mc_time_ctx *tc, const mc_document *d, mc_
 			 .recipients = d->recipients,
 			 .urgency = urg,
 			 .secrecy = sec};
-	int rc = mc_render_document_pdf(pdf, &p, NULL);
+	int rc = mc_render_document_pdf(pdf, &p, box);
 	g_free(unit_up);
 	g_free(parent_up);
 	g_free(type_up);
@@ -118,6 +123,156 @@ static int render(mc_store *st, const mc_time_ctx *tc, const mc_document *d, mc_
 	g_free(pos);
 	g_free(number);
 	return rc;
+}
+
+/* ---- the visible signatures (Phụ lục I) ----------------------------------- */
+
+#define PX_PER_MM 6.0
+
+typedef struct {
+	mc_sign_look look;
+	unsigned char *rgba;
+} picture;
+
+/* The surface's pixels as RGBA, not premultiplied (cairo's ARGB32 is). */
+static unsigned char *surface_rgba(cairo_surface_t *s, int w, int h)
+{
+	cairo_surface_flush(s);
+	const unsigned char *src = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	unsigned char *out = mc_xmalloc((size_t)w * (size_t)h * 4);
+	for (int y = 0; y < h; y++) {
+		const uint32_t *row = (const uint32_t *)(src + (size_t)y * (size_t)stride);
+		for (int x = 0; x < w; x++) {
+			uint32_t v = row[x];
+			unsigned a = v >> 24, r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+			unsigned char *o = out + 4 * ((size_t)y * (size_t)w + (size_t)x);
+			o[0] = (unsigned char)(a ? r * 255 / a : 0);
+			o[1] = (unsigned char)(a ? g * 255 / a : 0);
+			o[2] = (unsigned char)(a ? b * 255 / a : 0);
+			o[3] = (unsigned char)a;
+		}
+	}
+	return out;
+}
+
+/* An image the operator put beside the key (<name>.png), scaled into
+ * [x, y, w, h] of cr keeping its proportions; false when there is none. */
+static bool draw_png(cairo_t *cr, const char *dir, const char *name, double x, double y, double w, double h)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s.png", dir, name);
+	cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+	bool ok = cairo_surface_status(img) == CAIRO_STATUS_SUCCESS;
+	if (ok) {
+		double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+		double k = iw > 0 && ih > 0 ? (w / iw < h / ih ? w / iw : h / ih) : 1;
+		cairo_save(cr);
+		cairo_translate(cr, x + (w - iw * k) / 2, y + (h - ih * k) / 2);
+		cairo_scale(cr, k, k);
+		cairo_set_source_surface(cr, img, 0, 0);
+		cairo_paint(cr);
+		cairo_restore(cr);
+	}
+	cairo_surface_destroy(img);
+	return ok;
+}
+
+/* "hh:mm:ss +07:00 dd/mm/yyyy" of t in Vietnam's time. */
+static void sign_time(char *buf, size_t cap, int64_t t)
+{
+	int y, m, d;
+	int64_t local = t + MC_TZ_OFFSET;
+	int64_t days = local / 86400, sec = local % 86400;
+	mc_civil_from_days((int32_t)days, &y, &m, &d);
+	snprintf(buf, cap, "%02d:%02d:%02d +07:00 %02d/%02d/%04d", (int)(sec / 3600), (int)(sec / 60 % 60),
+		 (int)(sec % 60), d, m, y);
+}
+
+/* The leader's signature between position and name: their signature image
+ * in blue (<username>.png beside the key, else the name in blue script as a
+ * stand-in), then who signed and when. */
+static void picture_signer(picture *p, const char *dir, const char *username, const char *name, int64_t at)
+{
+	int w = (int)(p->look.w / MC_FORM_MM * PX_PER_MM), h = (int)(p->look.h / MC_FORM_MM * PX_PER_MM);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	cairo_t *cr = cairo_create(s);
+	double k = PX_PER_MM / MC_FORM_MM; /* pixels per point */
+	char when[40], *m;
+	cairo_scale(cr, k, k);
+	double pw = p->look.w, ph = p->look.h;
+	cairo_set_source_rgb(cr, 0.05, 0.2, 0.75);
+	if (!draw_png(cr, dir, username, 0, 0, pw, ph * 0.62)) {
+		m = g_markup_printf_escaped("<i>%s</i>", name);
+		mc_form_draw_text(cr, 0, ph * 0.12, pw, m, 20, MC_FORM_CENTER, true);
+		g_free(m);
+	}
+	sign_time(when, sizeof when, at);
+	cairo_set_source_rgb(cr, 0.05, 0.2, 0.75);
+	m = g_markup_printf_escaped("Ký bởi: %s\nThời gian ký: %s", name, when);
+	mc_form_draw_text(cr, 0, ph * 0.64, pw, m, 7.5, MC_FORM_CENTER, true);
+	g_free(m);
+	cairo_destroy(cr);
+	p->rgba = surface_rgba(s, w, h);
+	cairo_surface_destroy(s);
+	p->look.px_w = w;
+	p->look.px_h = h;
+	p->look.rgba = p->rgba;
+}
+
+/* The organisation's seal in red (seal image beside the key, else a drawn
+ * round seal with the body's name) and when it was put. */
+static void picture_seal(picture *p, const char *dir, const char *key_name, const char *organ, int64_t at)
+{
+	int w = (int)(p->look.w / MC_FORM_MM * PX_PER_MM), h = (int)(p->look.h / MC_FORM_MM * PX_PER_MM);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	cairo_t *cr = cairo_create(s);
+	double k = PX_PER_MM / MC_FORM_MM;
+	double pw = p->look.w, ph = p->look.h, d = ph * 0.8, cx = pw / 2, cy = d / 2 + 1;
+	char when[40], *m;
+	cairo_scale(cr, k, k);
+	cairo_set_source_rgba(cr, 0.85, 0.05, 0.05, 0.85);
+	if (!draw_png(cr, dir, key_name, (pw - d) / 2, 1, d, d)) {
+		cairo_set_line_width(cr, 1.6);
+		cairo_arc(cr, cx, cy, d / 2 - 1, 0, 2 * G_PI);
+		cairo_stroke(cr);
+		cairo_set_line_width(cr, 0.6);
+		cairo_arc(cr, cx, cy, d / 2 - 3.5, 0, 2 * G_PI);
+		cairo_stroke(cr);
+		cairo_arc(cr, cx, cy, d / 5, 0, 2 * G_PI);
+		cairo_stroke(cr);
+		m = g_markup_printf_escaped("<b>%s</b>", organ);
+		mc_form_draw_text(cr, cx - d * 0.36, cy - d * 0.33, d * 0.72, m, 5.5, MC_FORM_CENTER, true);
+		g_free(m);
+		mc_form_draw_text(cr, cx - d * 0.36, cy + d * 0.2, d * 0.72, "<b>★</b>", 7, MC_FORM_CENTER,
+				  true);
+	}
+	sign_time(when, sizeof when, at);
+	m = g_markup_printf_escaped("%s", when);
+	mc_form_draw_text(cr, 0, d + 1.5, pw, m, 6, MC_FORM_CENTER, true);
+	g_free(m);
+	cairo_destroy(cr);
+	p->rgba = surface_rgba(s, w, h);
+	cairo_surface_destroy(s);
+	p->look.px_w = w;
+	p->look.px_h = h;
+	p->look.rgba = p->rgba;
+}
+
+/* Where the two pictures go, from the signer's box of the rendering: the
+ * signature centred between position and name, the seal over its left third. */
+static void place(const mc_doc_sign_box *box, mc_sign_look *signer, mc_sign_look *seal)
+{
+	double w = 62 * MC_FORM_MM < box->w ? 62 * MC_FORM_MM : box->w;
+	signer->page = seal->page = box->page;
+	signer->w = w;
+	signer->h = box->h;
+	signer->x = box->x + (box->w - w) / 2;
+	signer->y = box->page_h - (box->y + box->h);
+	seal->w = 36 * MC_FORM_MM;
+	seal->h = 36 * MC_FORM_MM;
+	seal->x = signer->x + signer->w / 3 - seal->w;
+	seal->y = signer->y + (signer->h - seal->h) / 2;
 }
 
 /* The leader who signed d: the user of its last sign event. */
@@ -202,6 +357,11 @@ seal_key:
 		mc_reply_problem(r, MC_PROB_SIGNING_KEY, "the organisation's seal (%s): %s", seal, check);
 		goto cleanup;
 	}
+	snprintf(k->dir, sizeof k->dir, "%s", cfg->sign_dir);
+	snprintf(k->signer_user, sizeof k->signer_user, "%s", u.username);
+	snprintf(k->signer_name, sizeof k->signer_name, "%s", u.full_name);
+	snprintf(k->seal_name, sizeof k->seal_name, "%s", seal);
+	snprintf(k->organ, sizeof k->organ, "%s", unit ? unit->name : "");
 	*out = k;
 	k = NULL;
 	ret = 0;
@@ -218,33 +378,41 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 	mc_buf pdf;
 	unsigned char *one = NULL, *two = NULL;
 	size_t one_len = 0, two_len = 0;
+	mc_doc_sign_box box;
+	picture signer = {0}, seal = {0};
 	int rc;
 
 	mc_buf_init(&pdf, MC_DOC_PDF_MAX);
+	/* the rendering with its number, and where the signer's block is */
+	rc = render(st, tc, d, &pdf, &box);
+	if (rc) {
+		rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not render the document");
+		goto cleanup;
+	}
+	place(&box, &signer.look, &seal.look);
+	picture_seal(&seal, k->dir, k->seal_name, k->organ, now);
 	if (k->device) {
 		/* signed on the leader's device before it had a number */
 		rc = read_stored(st, k->file.sha256, k->file.size, &one);
 		one_len = (size_t)k->file.size;
 	} else {
-		rc = render(st, tc, d, &pdf);
-		if (rc) {
-			rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not render the document");
-			goto cleanup;
-		}
 		/* NĐ 30 art. 8 and Phụ lục I: the signer's signature, then the
 		 * organisation's over it (the second covers the first) */
-		rc = mc_sign_pdf((unsigned char *)pdf.data, pdf.len, k->signer.key, k->signer.cert,
-				 k->signer.chain, (time_t)now, &one, &one_len);
+		picture_signer(&signer, k->dir, k->signer_user, k->signer_name, now);
+		rc = mc_sign_pdf_look((unsigned char *)pdf.data, pdf.len, k->signer.key, k->signer.cert,
+				      k->signer.chain, (time_t)now, &signer.look, &one, &one_len);
 	}
 	if (rc == 0)
-		rc = mc_sign_pdf(one, one_len, k->seal.key, k->seal.cert, k->seal.chain, (time_t)now, &two,
-				 &two_len);
+		rc = mc_sign_pdf_look(one, one_len, k->seal.key, k->seal.cert, k->seal.chain, (time_t)now,
+				      &seal.look, &two, &two_len);
 	if (rc) {
 		rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not sign the document");
 		goto cleanup;
 	}
 	rc = mc_store_document_file_put(st, d->id, two, two_len, 2, now);
 cleanup:
+	free(signer.rgba);
+	free(seal.rgba);
 	free(one);
 	free(two);
 	mc_buf_free(&pdf);
@@ -313,7 +481,7 @@ void mc_api_document_file(mc_req *r)
 	/* not issued with signatures: rendered as it stands */
 	mc_buf pdf;
 	mc_buf_init(&pdf, MC_DOC_PDF_MAX);
-	rc = render(mc_req_store(r), mc_req_time(r), &d, &pdf);
+	rc = render(mc_req_store(r), mc_req_time(r), &d, &pdf, NULL);
 	if (rc) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the document");
 	} else {
@@ -441,6 +609,13 @@ static void prepare_after(mc_req *r, int rc, void *payload)
 	mc_reply_err(r, e, "the signature request");
 }
 
+/* sign_dir, or "" (no image beside a key then). */
+static const char *cfg_dir(mc_req *r)
+{
+	const char *dir = mc_req_config(r)->sign_dir;
+	return dir ? dir : "";
+}
+
 /* The certificate of the body, checked for the caller at now; replies 422. */
 static X509 *signer_cert_or_reply(mc_req *r, const char *pem, const mc_actor *actor)
 {
@@ -478,6 +653,7 @@ void mc_api_document_signature_prepare(mc_req *r)
 	unsigned char *cms = NULL;
 	size_t cms_len = 0;
 	mc_buf pdf;
+	picture look = {0};
 	mc_field spec[] = {{"certificate", MC_F_TEXT, true, 1, 16384, &pem, 0}};
 	mc_buf_init(&pdf, MC_DOC_PDF_MAX);
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
@@ -486,10 +662,18 @@ void mc_api_document_signature_prepare(mc_req *r)
 		goto cleanup;
 	if (!(cert = signer_cert_or_reply(r, pem, &j->actor)))
 		goto cleanup;
-	/* the rendering the leader signs: before issue, without number or date */
-	if (render(mc_req_store(r), mc_req_time(r), &d, &pdf) != 0 ||
-	    mc_sign_prepare((unsigned char *)pdf.data, pdf.len, cert, time(NULL), &j->pdf, &j->pdf_len, &cms,
-			    &cms_len, &j->attrs, &j->attrs_len) != 0) {
+	/* the rendering the leader signs: before issue, without number or date;
+	 * the signature visible between position and name */
+	mc_doc_sign_box box;
+	mc_sign_look seal_look;
+	int64_t now = mc_now();
+	if (render(mc_req_store(r), mc_req_time(r), &d, &pdf, &box) == 0) {
+		place(&box, &look.look, &seal_look);
+		picture_signer(&look, cfg_dir(r), "", j->actor.name, now);
+	}
+	if (!look.rgba ||
+	    mc_sign_prepare((unsigned char *)pdf.data, pdf.len, cert, (time_t)now, &look.look, &j->pdf,
+			    &j->pdf_len, &cms, &cms_len, &j->attrs, &j->attrs_len) != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not prepare the document for signing");
 		goto cleanup;
 	}
@@ -502,6 +686,7 @@ void mc_api_document_signature_prepare(mc_req *r)
 cleanup:
 	if (j)
 		sign_job_free(j);
+	free(look.rgba);
 	OPENSSL_free(cms);
 	X509_free(cert);
 	mc_buf_free(&pdf);

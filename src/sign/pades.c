@@ -16,6 +16,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <ctype.h>
+#include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,18 @@ static const char *skip_ws(const char *p, const char *end)
 	while (p < end && is_ws(*p))
 		p++;
 	return p;
+}
+
+/* Whitespace and comments (cairo writes "/Type /Page % 1" in page dictionaries). */
+static const char *skip_ws_comments(const char *p, const char *end)
+{
+	for (;;) {
+		p = skip_ws(p, end);
+		if (p >= end || *p != '%')
+			return p;
+		while (p < end && *p != '\n' && *p != '\r')
+			p++;
+	}
 }
 
 static const char *find_last(const char *hay, size_t n, const char *needle)
@@ -138,12 +151,14 @@ static bool dict_get(span d, const char *key, span *value, const char **key_at)
 	const char *p = d.p + 2, *end = d.p + d.n - 2;
 	size_t k = strlen(key);
 	while (p < end) {
-		p = skip_ws(p, end);
-		if (p >= end || *p != '/')
+		p = skip_ws_comments(p, end);
+		if (p >= end)
+			return false;
+		if (*p != '/')
 			return false;
 		const char *name = p;
 		const char *ne = value_end(p, end);
-		const char *v = skip_ws(ne, end);
+		const char *v = skip_ws_comments(ne, end);
 		const char *ve = value_end(v, end);
 		if (!ve)
 			return false;
@@ -250,11 +265,11 @@ static int dict_inner_without(mc_buf *out, span dict, const char *k1, const char
 {
 	const char *p = dict.p + 2, *end = dict.p + dict.n - 2;
 	while (p < end) {
-		const char *k = skip_ws(p, end);
+		const char *k = skip_ws_comments(p, end);
 		if (k >= end)
 			break;
 		const char *ke = value_end(k, end);
-		const char *v = ke ? skip_ws(ke, end) : NULL;
+		const char *v = ke ? skip_ws_comments(ke, end) : NULL;
 		const char *ve = v ? value_end(v, end) : NULL;
 		if (*k != '/' || !ve)
 			return MC_EINVAL;
@@ -334,7 +349,86 @@ typedef struct {
 	size_t contents_at, r2, r2len;
 } prepared;
 
-static int prepare_update(const unsigned char *pdf, size_t len, time_t now, prepared *pp)
+/* The n-th (0-based) page of a flat page tree (cairo's): its number and
+ * generation and its dictionary. */
+static bool find_page(span f, span catalog, int n, long *num, long *gen, span *page)
+{
+	span v, pages, kids;
+	long pn, pg;
+	if (!dict_get(catalog, "/Pages", &v, NULL) || !parse_ref(v, &pn, &pg) ||
+	    !find_object(f, pn, pg, &pages) || !dict_get(pages, "/Kids", &kids, NULL) || *kids.p != '[')
+		return false;
+	const char *p = kids.p + 1, *end = kids.p + kids.n - 1;
+	for (int i = 0; p < end; i++) {
+		p = skip_ws(p, end);
+		const char *e = value_end(p, end);
+		if (!e)
+			return false;
+		if (i == n) {
+			span ref = {p, (size_t)(e - p)};
+			span type;
+			return parse_ref(ref, num, gen) && find_object(f, *num, *gen, page) &&
+			       dict_get(*page, "/Type", &type, NULL) && type.n == 5 &&
+			       memcmp(type.p, "/Page", 5) == 0;
+		}
+		p = e;
+	}
+	return false;
+}
+
+/* A picture as an image XObject: RGB, and its alpha as the soft mask. */
+static int add_image(mc_buf *b, long num, long smask, const mc_sign_look *look, bool alpha)
+{
+	size_t px = (size_t)look->px_w * (size_t)look->px_h, n = alpha ? px : px * 3;
+	unsigned char *raw = mc_xmalloc(n), *z = NULL;
+	uLongf zlen = compressBound((uLong)n);
+	int rc = MC_ERROR;
+	for (size_t i = 0; i < px; i++) {
+		if (alpha) {
+			raw[i] = look->rgba[4 * i + 3];
+		} else {
+			memcpy(raw + 3 * i, look->rgba + 4 * i, 3);
+		}
+	}
+	z = mc_xmalloc(zlen);
+	if (compress2(z, &zlen, raw, (uLong)n, 9) != Z_OK)
+		goto cleanup;
+	if (alpha)
+		rc = mc_buf_addf(
+		    b,
+		    "%ld 0 obj\n<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
+		    "/DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %lu >>\nstream\n",
+		    num, look->px_w, look->px_h, (unsigned long)zlen);
+	else
+		rc = mc_buf_addf(
+		    b,
+		    "%ld 0 obj\n<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
+		    "/DeviceRGB /BitsPerComponent 8 /SMask %ld 0 R /Filter /FlateDecode /Length %lu "
+		    ">>\nstream\n",
+		    num, look->px_w, look->px_h, smask, (unsigned long)zlen);
+	if (rc == 0)
+		rc = mc_buf_add(b, z, zlen);
+	if (rc == 0)
+		rc = mc_buf_adds(b, "\nendstream\nendobj\n");
+cleanup:
+	free(raw);
+	free(z);
+	return rc;
+}
+
+typedef struct {
+	long num, gen;
+	size_t off;
+} xref_entry;
+
+static int cmp_xref(const void *a, const void *b)
+{
+	const xref_entry *x = a, *y = b;
+	return x->num < y->num ? -1 : x->num > y->num;
+}
+
+static int prepare_update(const unsigned char *pdf, size_t len, time_t now, const mc_sign_look *look,
+			  prepared *pp)
 {
 	int rc;
 	trailer t;
@@ -367,7 +461,19 @@ static int prepare_update(const unsigned char *pdf, size_t len, time_t now, prep
 		}
 	}
 
-	long sig_obj = t.size, field_obj = t.size + 1;
+	long sig_obj = t.size, field_obj = t.size + 1, ap_obj = t.size + 2, img_obj = t.size + 3,
+	     mask_obj = t.size + 4, page_num = 0, page_gen = 0;
+	span page = {0}, annots = {0};
+	if (look) {
+		if (look->px_w <= 0 || look->px_h <= 0 || look->px_w > 4096 || look->px_h > 4096 ||
+		    !look->rgba || !find_page(f, catalog, look->page, &page_num, &page_gen, &page) ||
+		    (dict_get(page, "/Annots", &annots, NULL) && *annots.p != '[')) {
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
+	}
+	xref_entry xr[8];
+	size_t nxr = 0;
 	size_t off_sig, off_field, off_cat, br_at, contents_at, xref_at;
 	struct tm tm;
 	char when[32];
@@ -400,12 +506,47 @@ static int prepare_update(const unsigned char *pdf, size_t len, time_t now, prep
 	size_t contents_end = b.len - strlen("\n>>\nendobj\n");
 
 	off_field = b.len;
-	if ((rc = mc_buf_addf(
-		 &b,
-		 "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld 0 R /F 132 "
-		 "/Rect [0 0 0 0] >>\nendobj\n",
-		 field_obj, sig_obj, sig_obj)) != 0)
-		goto cleanup;
+	if (!look) {
+		if ((rc = mc_buf_addf(
+			 &b,
+			 "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld "
+			 "0 R /F 132 /Rect [0 0 0 0] >>\nendobj\n",
+			 field_obj, sig_obj, sig_obj)) != 0)
+			goto cleanup;
+	} else {
+		/* a visible widget on the page, its appearance the picture */
+		if ((rc = mc_buf_addf(
+			 &b,
+			 "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld "
+			 "0 R /F 4 /P %ld %ld R /Rect [%.2f %.2f %.2f %.2f] /AP << /N %ld 0 R >> "
+			 ">>\nendobj\n",
+			 field_obj, sig_obj, sig_obj, page_num, page_gen, look->x, look->y, look->x + look->w,
+			 look->y + look->h, ap_obj)) != 0)
+			goto cleanup;
+		char ops[96];
+		int on = snprintf(ops, sizeof ops, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q\n", look->w, look->h);
+		xr[nxr++] = (xref_entry){ap_obj, 0, b.len};
+		if ((rc = mc_buf_addf(
+			 &b,
+			 "%ld 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f] /Resources << "
+			 "/XObject << /Im0 %ld 0 R >> >> /Length %d >>\nstream\n%sendstream\nendobj\n",
+			 ap_obj, look->w, look->h, img_obj, on, ops)) != 0)
+			goto cleanup;
+		xr[nxr++] = (xref_entry){img_obj, 0, b.len};
+		if ((rc = add_image(&b, img_obj, mask_obj, look, false)) != 0)
+			goto cleanup;
+		xr[nxr++] = (xref_entry){mask_obj, 0, b.len};
+		if ((rc = add_image(&b, mask_obj, 0, look, true)) != 0)
+			goto cleanup;
+		/* the page lists the widget among its annotations */
+		xr[nxr++] = (xref_entry){page_num, page_gen, b.len};
+		if ((rc = mc_buf_addf(&b, "%ld %ld obj\n<<", page_num, page_gen)) != 0 ||
+		    (rc = dict_inner_without(&b, page, "/Annots", NULL)) != 0 ||
+		    (rc = mc_buf_adds(&b, " /Annots [")) != 0 ||
+		    (annots.n && (rc = mc_buf_add(&b, annots.p + 1, annots.n - 2)) != 0) ||
+		    (rc = mc_buf_addf(&b, " %ld 0 R] >>\nendobj\n", field_obj)) != 0)
+			goto cleanup;
+	}
 
 	off_cat = b.len;
 	if ((rc = mc_buf_addf(&b, "%ld %ld obj\n<<", t.root, t.root_gen)) != 0 ||
@@ -420,10 +561,17 @@ static int prepare_update(const unsigned char *pdf, size_t len, time_t now, prep
 		goto cleanup;
 
 	xref_at = b.len;
-	if ((rc = mc_buf_addf(&b, "xref\n%ld 1\n%010zu %05ld n \n%ld 2\n%010zu 00000 n \n%010zu 00000 n \n",
-			      t.root, off_cat, t.root_gen, sig_obj, off_sig, off_field)) != 0 ||
-	    (rc = mc_buf_addf(&b, "trailer\n<< /Size %ld /Root %ld %ld R /Prev %ld", t.size + 2, t.root,
-			      t.root_gen, t.prev)) != 0 ||
+	xr[nxr++] = (xref_entry){t.root, t.root_gen, off_cat};
+	xr[nxr++] = (xref_entry){sig_obj, 0, off_sig};
+	xr[nxr++] = (xref_entry){field_obj, 0, off_field};
+	qsort(xr, nxr, sizeof *xr, cmp_xref);
+	if ((rc = mc_buf_adds(&b, "xref\n")) != 0)
+		goto cleanup;
+	for (size_t i = 0; i < nxr; i++)
+		if ((rc = mc_buf_addf(&b, "%ld 1\n%010zu %05ld n \n", xr[i].num, xr[i].off, xr[i].gen)) != 0)
+			goto cleanup;
+	if ((rc = mc_buf_addf(&b, "trailer\n<< /Size %ld /Root %ld %ld R /Prev %ld", t.size + (look ? 5 : 2),
+			      t.root, t.root_gen, t.prev)) != 0 ||
 	    (t.info.n && (rc = mc_buf_adds(&b, " /Info ")) != 0) ||
 	    (t.info.n && (rc = mc_buf_add(&b, t.info.p, t.info.n)) != 0) ||
 	    (t.id.n && (rc = mc_buf_adds(&b, " /ID ")) != 0) ||
@@ -469,10 +617,16 @@ static int embed(prepared *pp, const unsigned char *der, size_t der_len)
 int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
 		time_t now, unsigned char **out, size_t *out_len)
 {
+	return mc_sign_pdf_look(pdf, len, key, cert, chain, now, NULL, out, out_len);
+}
+
+int mc_sign_pdf_look(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
+		     time_t now, const mc_sign_look *look, unsigned char **out, size_t *out_len)
+{
 	prepared pp;
 	unsigned char *der = NULL;
 	int der_len = 0;
-	int rc = prepare_update(pdf, len, now, &pp);
+	int rc = prepare_update(pdf, len, now, look, &pp);
 	*out = NULL;
 	*out_len = 0;
 	if (rc)
@@ -549,9 +703,9 @@ cleanup:
 	return rc;
 }
 
-int mc_sign_prepare(const unsigned char *pdf, size_t len, X509 *cert, time_t now, unsigned char **out,
-		    size_t *out_len, unsigned char **cms_der, size_t *cms_len, unsigned char **attrs,
-		    size_t *attrs_len)
+int mc_sign_prepare(const unsigned char *pdf, size_t len, X509 *cert, time_t now, const mc_sign_look *look,
+		    unsigned char **out, size_t *out_len, unsigned char **cms_der, size_t *cms_len,
+		    unsigned char **attrs, size_t *attrs_len)
 {
 	const int flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
 	prepared pp;
@@ -561,7 +715,7 @@ int mc_sign_prepare(const unsigned char *pdf, size_t len, X509 *cert, time_t now
 	unsigned int md_len = 0;
 	ASN1_TIME *st = NULL;
 	EVP_MD_CTX *mctx = NULL;
-	int rc = prepare_update(pdf, len, now, &pp);
+	int rc = prepare_update(pdf, len, now, look, &pp);
 	*out = *cms_der = *attrs = NULL;
 	*out_len = *cms_len = *attrs_len = 0;
 	if (rc)

@@ -217,6 +217,11 @@ test('issuing numbers, renders and signs: the leader, then the seal; pdfsig, qpd
   assert.match(j.sig, /Total document signed/, 'the seal covers the whole file');
   assert.ok(j.qpdf, 'qpdf --check accepts the signed file');
   assert.deepEqual(j.cms, [{ ok: true, signingCertV2: true }, { ok: true, signingCertV2: true }]);
+  // both visible (Phụ lục I): widgets on page 1 with a picture as their appearance
+  const raw = f.buf.toString('latin1');
+  assert.equal((raw.match(/\/Subtype \/Widget \/FT \/Sig [^>]*\/F 4 \/P \d+ 0 R \/Rect \[[\d. ]+\] \/AP << \/N \d+ 0 R >>/g) || []).length, 2,
+    'two visible signature widgets');
+  assert.equal((raw.match(/\/Subtype \/Image/g) || []).length, 4, 'a picture and its mask for each');
   // the recipient's copy serves the same signed file
   const inbox = await api('GET', '/api/v1/documents?box=in&state=arrived', { token: tok['tiepnhan.stnmt'] });
   const copy = inbox.body.items.find((x) => x.number === issued.number);
@@ -380,6 +385,7 @@ test('signing on the leader\'s own device: prepare, sign with openssl, embed; th
   assert.match(j1.sig, /Total document signed/);
   assert.ok(j1.qpdf);
   assert.deepEqual(j1.cms, [{ ok: true, signingCertV2: true }]);
+  assert.match(one.buf.toString('latin1'), /\/FT \/Sig [^>]*\/F 4 \/P \d+ 0 R \/Rect/, 'the leader\'s signature is visible');
   // the same signature again: the request is spent
   assertProblem(await complete(tok.lanhdao, deviceSign(r.body.attributes, 'leader'), 'leader'), 409, 'forbidden-transition');
   // the clerk issues: the seal signs over the leader's signature

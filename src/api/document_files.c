@@ -646,7 +646,8 @@ static X509 *signer_cert_or_reply(mc_req *r, const char *pem, const mc_actor *ac
 
 void mc_api_document_signature_prepare(mc_req *r)
 {
-	sign_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	/* the request owns it once queued: a reply before frees the request */
+	sign_job *j = mc_xcalloc(1, sizeof *j);
 	const char *pem = NULL;
 	mc_document d = {0};
 	X509 *cert = NULL;
@@ -681,11 +682,13 @@ void mc_api_document_signature_prepare(mc_req *r)
 	j->user_id = j->actor.user_id;
 	j->cms_hex = hex_of(cms, cms_len);
 	j->cert_pem = mc_xstrdup(pem);
-	mc_req_write(r, prepare_write, prepare_after, j);
+	mc_req_write(r, prepare_write, prepare_after, mc_req_own(r, j));
 	j = NULL;
 cleanup:
-	if (j)
+	if (j) {
 		sign_job_free(j);
+		free(j);
+	}
 	free(look.rgba);
 	OPENSSL_free(cms);
 	X509_free(cert);
@@ -741,7 +744,8 @@ static int unhex(const char *s, unsigned char **out, size_t *n)
 
 void mc_api_document_signature_complete(mc_req *r)
 {
-	sign_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	/* the request owns it once queued: a reply before frees the request */
+	sign_job *j = mc_xcalloc(1, sizeof *j);
 	const char *pem = NULL, *sig64 = NULL;
 	mc_document d = {0};
 	mc_document_sign_request q = {0};
@@ -799,11 +803,13 @@ void mc_api_document_signature_complete(mc_req *r)
 	j->id = d.id;
 	j->version = d.version;
 	j->tc = mc_req_time(r);
-	mc_req_write(r, complete_write, complete_after, j);
+	mc_req_write(r, complete_write, complete_after, mc_req_own(r, j));
 	j = NULL;
 cleanup:
-	if (j)
+	if (j) {
 		sign_job_free(j);
+		free(j);
+	}
 	mc_sign_results_free(res, n_res);
 	free(sig);
 	free(cms);

@@ -30,7 +30,7 @@ struct mc_doc_keys {
 	bool device; /* the document's file carries the leader's signature already */
 	mc_document_file file;
 	char dir[512];
-	char signer_user[128], signer_name[256], seal_name[96], organ[256];
+	char signer_user[128], signer_name[256], seal_name[96], organ[256], place[128];
 };
 
 /* The stored file of sha256 (size bytes) into *out (free with free()). */
@@ -72,9 +72,10 @@ void mc_api_document_keys_free(mc_doc_keys *k)
 	free(k);
 }
 
-/* The rendering of d, appended to pdf. */
+/* The rendering of d, appended to pdf; box (may be NULL) gets where the
+ * signatures and the number go. for_signing: not marked DỰ THẢO. */
 static int render(mc_store *st, const mc_time_ctx *tc, const mc_document *d, mc_buf *pdf,
-		  mc_doc_sign_box *box)
+		  mc_doc_sign_box *box, bool for_signing)
 {
 	const mc_unit *unit = mc_time_ctx_unit(tc, d->unit_id);
 	const mc_unit *parent = unit && unit->parent_id ? mc_time_ctx_unit(tc, unit->parent_id) : NULL;
@@ -113,7 +114,8 @@ static int render(mc_store *st, const mc_time_ctx *tc, const mc_document *d, mc_
 			 .signer_name = d->signer_name,
 			 .recipients = d->recipients,
 			 .urgency = urg,
-			 .secrecy = sec};
+			 .secrecy = sec,
+			 .for_signing = for_signing};
 	int rc = mc_render_document_pdf(pdf, &p, box);
 	g_free(unit_up);
 	g_free(parent_up);
@@ -259,6 +261,32 @@ static void picture_seal(picture *p, const char *dir, const char *key_name, cons
 	p->look.rgba = p->rgba;
 }
 
+/* Text on white in a w × h point rectangle: what the clerk's software writes
+ * at issue over the blank number and date of a document signed before it. */
+static void picture_text(picture *p, int page, double x, double y_top, double w, double h, double page_h,
+			 const char *markup)
+{
+	int pw = (int)(w / MC_FORM_MM * PX_PER_MM), ph = (int)(h / MC_FORM_MM * PX_PER_MM);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
+	cairo_t *cr = cairo_create(s);
+	cairo_scale(cr, PX_PER_MM / MC_FORM_MM, PX_PER_MM / MC_FORM_MM);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	mc_form_draw_text(cr, 0, 0, w, markup, 13, MC_FORM_CENTER, true);
+	cairo_destroy(cr);
+	p->rgba = surface_rgba(s, pw, ph);
+	cairo_surface_destroy(s);
+	p->look = (mc_sign_look){.page = page,
+				 .x = x,
+				 .y = page_h - y_top - h,
+				 .w = w,
+				 .h = h,
+				 .px_w = pw,
+				 .px_h = ph,
+				 .rgba = p->rgba};
+}
+
 /* Where the two pictures go, from the signer's box of the rendering: the
  * signature centred between position and name, the seal over its left third. */
 static void place(const mc_doc_sign_box *box, mc_sign_look *signer, mc_sign_look *seal)
@@ -362,6 +390,7 @@ seal_key:
 	snprintf(k->signer_name, sizeof k->signer_name, "%s", u.full_name);
 	snprintf(k->seal_name, sizeof k->seal_name, "%s", seal);
 	snprintf(k->organ, sizeof k->organ, "%s", unit ? unit->name : "");
+	snprintf(k->place, sizeof k->place, "%s", mc_api_unit_place(mc_req_time(r), unit));
 	*out = k;
 	k = NULL;
 	ret = 0;
@@ -379,12 +408,14 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 	unsigned char *one = NULL, *two = NULL;
 	size_t one_len = 0, two_len = 0;
 	mc_doc_sign_box box;
-	picture signer = {0}, seal = {0};
+	picture signer = {0}, seal = {0}, stamps[2];
+	memset(stamps, 0, sizeof stamps);
+	mc_sign_look stamp_looks[2];
 	int rc;
 
 	mc_buf_init(&pdf, MC_DOC_PDF_MAX);
 	/* the rendering with its number, and where the signer's block is */
-	rc = render(st, tc, d, &pdf, &box);
+	rc = render(st, tc, d, &pdf, &box, false);
 	if (rc) {
 		rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not render the document");
 		goto cleanup;
@@ -392,7 +423,23 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 	place(&box, &signer.look, &seal.look);
 	picture_seal(&seal, k->dir, k->seal_name, k->organ, now);
 	if (k->device) {
-		/* signed on the leader's device before it had a number */
+		/* signed on the leader's device before it had a number: the
+		 * seal's update writes the number and the date over the blanks */
+		char date[64], *m;
+		mc_form_date_words(date, sizeof date, d->issued_at);
+		m = g_markup_printf_escaped("Số: %s", d->notation ? d->notation : "");
+		picture_text(&stamps[0], 0, box.number_x, box.line_y, box.number_w, box.line_h + 2,
+			     box.page_h, m);
+		g_free(m);
+		m = g_markup_printf_escaped("<i>%s, %s</i>", d->place && d->place[0] ? d->place : k->place,
+					    date);
+		picture_text(&stamps[1], 0, box.date_x, box.line_y, box.date_w, box.line_h + 2, box.page_h,
+			     m);
+		g_free(m);
+		stamp_looks[0] = stamps[0].look;
+		stamp_looks[1] = stamps[1].look;
+		seal.look.stamps = stamp_looks;
+		seal.look.n_stamps = 2;
 		rc = read_stored(st, k->file.sha256, k->file.size, &one);
 		one_len = (size_t)k->file.size;
 	} else {
@@ -413,6 +460,8 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 cleanup:
 	free(signer.rgba);
 	free(seal.rgba);
+	free(stamps[0].rgba);
+	free(stamps[1].rgba);
 	free(one);
 	free(two);
 	mc_buf_free(&pdf);
@@ -481,7 +530,7 @@ void mc_api_document_file(mc_req *r)
 	/* not issued with signatures: rendered as it stands */
 	mc_buf pdf;
 	mc_buf_init(&pdf, MC_DOC_PDF_MAX);
-	rc = render(mc_req_store(r), mc_req_time(r), &d, &pdf, NULL);
+	rc = render(mc_req_store(r), mc_req_time(r), &d, &pdf, NULL, false);
 	if (rc) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the document");
 	} else {
@@ -668,7 +717,7 @@ void mc_api_document_signature_prepare(mc_req *r)
 	mc_doc_sign_box box;
 	mc_sign_look seal_look;
 	int64_t now = mc_now();
-	if (render(mc_req_store(r), mc_req_time(r), &d, &pdf, &box) == 0) {
+	if (render(mc_req_store(r), mc_req_time(r), &d, &pdf, &box, true) == 0) {
 		place(&box, &look.look, &seal_look);
 		picture_signer(&look, cfg_dir(r), "", j->actor.name, now);
 	}

@@ -76,7 +76,7 @@ int mc_render_document_pdf(mc_buf *out, const mc_doc_page *p, mc_doc_sign_box *b
 	char *m;
 
 	cairo_set_source_rgb(c.cr, 0, 0, 0);
-	if (!p->date) {
+	if (!p->date && !p->for_signing) {
 		mc_form_draw_text(c.cr, LEFT - 20 * MM, 8 * MM, 40 * MM, "<b>DỰ THẢO</b>", 11, MC_FORM_CENTER,
 				  true);
 	}
@@ -86,6 +86,16 @@ int mc_render_document_pdf(mc_buf *out, const mc_doc_page *p, mc_doc_sign_box *b
 			   .date = p->date,
 			   .number = p->number};
 	mc_form_draw_heading(c.cr, LEFT, RIGHT, &c.y, &heading);
+	/* the number and date line: 14 points above the heading's end (form.c) */
+	double line_h = mc_form_draw_text(c.cr, 0, 0, width * 0.62, "<i>ngày</i>", 13, MC_FORM_CENTER, false);
+	if (box) {
+		box->number_x = LEFT;
+		box->number_w = width * 0.38;
+		box->date_x = LEFT + width * 0.38;
+		box->date_w = width * 0.62;
+		box->line_y = c.y - 14 - line_h;
+		box->line_h = line_h;
+	}
 	/* Under the number: the công văn's trích yếu, then the marks. */
 	double yl = c.y - 12;
 	if (!p->type_title && p->subject) {

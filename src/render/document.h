@@ -30,6 +30,7 @@ typedef struct {
 	const char *recipients; /* nơi nhận: one per line */
 	const char *urgency;	/* "HỎA TỐC"; NULL = none */
 	const char *secrecy;	/* "MẬT"; NULL = none */
+	bool for_signing;	/* a draft prepared for the signer's device: not marked DỰ THẢO */
 } mc_doc_page;
 
 /* Where the signer's block ends up on the last page (points from the top
@@ -38,6 +39,9 @@ typedef struct {
 	int page; /* 0-based */
 	double x, y, w, h;
 	double page_h;
+	/* on the first page: the line of "Số: …" and of the place and date,
+	 * for what is written there at issue */
+	double number_x, number_w, date_x, date_w, line_y, line_h;
 } mc_doc_sign_box;
 
 /* The most bytes of a document's PDF (the body is at most 20,000 characters). */

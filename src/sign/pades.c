@@ -461,18 +461,32 @@ static int prepare_update(const unsigned char *pdf, size_t len, time_t now, cons
 		}
 	}
 
-	long sig_obj = t.size, field_obj = t.size + 1, ap_obj = t.size + 2, img_obj = t.size + 3,
-	     mask_obj = t.size + 4, page_num = 0, page_gen = 0;
-	span page = {0}, annots = {0};
+	long sig_obj = t.size, field_obj = t.size + 1, size_after = t.size + 2;
+	/* visible: the widget's picture [0] and the stamps, each with its page */
+	const mc_sign_look *pic[1 + MC_SIGN_STAMPS_MAX];
+	long pnum[1 + MC_SIGN_STAMPS_MAX], pgen[1 + MC_SIGN_STAMPS_MAX];
+	span pdict[1 + MC_SIGN_STAMPS_MAX], pannots[1 + MC_SIGN_STAMPS_MAX];
+	size_t np = 0;
 	if (look) {
-		if (look->px_w <= 0 || look->px_h <= 0 || look->px_w > 4096 || look->px_h > 4096 ||
-		    !look->rgba || !find_page(f, catalog, look->page, &page_num, &page_gen, &page) ||
-		    (dict_get(page, "/Annots", &annots, NULL) && *annots.p != '[')) {
+		if (look->n_stamps > MC_SIGN_STAMPS_MAX) {
 			rc = MC_EINVAL;
 			goto cleanup;
 		}
+		pic[np++] = look;
+		for (size_t i = 0; i < look->n_stamps; i++)
+			pic[np++] = &look->stamps[i];
+		for (size_t i = 0; i < np; i++) {
+			const mc_sign_look *l = pic[i];
+			memset(&pannots[i], 0, sizeof pannots[i]);
+			if (l->px_w <= 0 || l->px_h <= 0 || l->px_w > 4096 || l->px_h > 4096 || !l->rgba ||
+			    !find_page(f, catalog, l->page, &pnum[i], &pgen[i], &pdict[i]) ||
+			    (dict_get(pdict[i], "/Annots", &pannots[i], NULL) && *pannots[i].p != '[')) {
+				rc = MC_EINVAL;
+				goto cleanup;
+			}
+		}
 	}
-	xref_entry xr[8];
+	xref_entry xr[8 + 5 * MC_SIGN_STAMPS_MAX];
 	size_t nxr = 0;
 	size_t off_sig, off_field, off_cat, br_at, contents_at, xref_at;
 	struct tm tm;
@@ -514,38 +528,74 @@ static int prepare_update(const unsigned char *pdf, size_t len, time_t now, cons
 			 field_obj, sig_obj, sig_obj)) != 0)
 			goto cleanup;
 	} else {
-		/* a visible widget on the page, its appearance the picture */
-		if ((rc = mc_buf_addf(
-			 &b,
-			 "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld "
-			 "0 R /F 4 /P %ld %ld R /Rect [%.2f %.2f %.2f %.2f] /AP << /N %ld 0 R >> "
-			 ">>\nendobj\n",
-			 field_obj, sig_obj, sig_obj, page_num, page_gen, look->x, look->y, look->x + look->w,
-			 look->y + look->h, ap_obj)) != 0)
-			goto cleanup;
-		char ops[96];
-		int on = snprintf(ops, sizeof ops, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q\n", look->w, look->h);
-		xr[nxr++] = (xref_entry){ap_obj, 0, b.len};
-		if ((rc = mc_buf_addf(
-			 &b,
-			 "%ld 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f] /Resources << "
-			 "/XObject << /Im0 %ld 0 R >> >> /Length %d >>\nstream\n%sendstream\nendobj\n",
-			 ap_obj, look->w, look->h, img_obj, on, ops)) != 0)
-			goto cleanup;
-		xr[nxr++] = (xref_entry){img_obj, 0, b.len};
-		if ((rc = add_image(&b, img_obj, mask_obj, look, false)) != 0)
-			goto cleanup;
-		xr[nxr++] = (xref_entry){mask_obj, 0, b.len};
-		if ((rc = add_image(&b, mask_obj, 0, look, true)) != 0)
-			goto cleanup;
-		/* the page lists the widget among its annotations */
-		xr[nxr++] = (xref_entry){page_num, page_gen, b.len};
-		if ((rc = mc_buf_addf(&b, "%ld %ld obj\n<<", page_num, page_gen)) != 0 ||
-		    (rc = dict_inner_without(&b, page, "/Annots", NULL)) != 0 ||
-		    (rc = mc_buf_adds(&b, " /Annots [")) != 0 ||
-		    (annots.n && (rc = mc_buf_add(&b, annots.p + 1, annots.n - 2)) != 0) ||
-		    (rc = mc_buf_addf(&b, " %ld 0 R] >>\nendobj\n", field_obj)) != 0)
-			goto cleanup;
+		/* visible: the widget and each stamp show their picture through
+		 * an appearance form; the pages list them among their annotations */
+		long form[1 + MC_SIGN_STAMPS_MAX], annot[1 + MC_SIGN_STAMPS_MAX], next = t.size + 2;
+		for (size_t i = 0; i < np; i++) {
+			form[i] = next;
+			next += 3; /* the form, the image, its mask */
+			annot[i] = i == 0 ? field_obj : next++;
+		}
+		size_after = next;
+		for (size_t i = 0; i < np; i++) {
+			const mc_sign_look *l = pic[i];
+			size_t at = b.len;
+			if (i == 0)
+				rc = mc_buf_addf(
+				    &b,
+				    "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) "
+				    "/V %ld 0 R /F 4 /P %ld %ld R /Rect [%.2f %.2f %.2f %.2f] /AP << /N %ld "
+				    "0 "
+				    "R >> >>\nendobj\n",
+				    field_obj, sig_obj, sig_obj, pnum[i], pgen[i], l->x, l->y, l->x + l->w,
+				    l->y + l->h, form[i]);
+			else
+				rc = mc_buf_addf(&b,
+						 "%ld 0 obj\n<< /Type /Annot /Subtype /Stamp /F 4 /P %ld %ld "
+						 "R /Rect [%.2f "
+						 "%.2f %.2f %.2f] /AP << /N %ld 0 R >> >>\nendobj\n",
+						 annot[i], pnum[i], pgen[i], l->x, l->y, l->x + l->w,
+						 l->y + l->h, form[i]);
+			if (rc)
+				goto cleanup;
+			if (i > 0)
+				xr[nxr++] = (xref_entry){annot[i], 0, at};
+			char ops[96];
+			int on = snprintf(ops, sizeof ops, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q\n", l->w, l->h);
+			xr[nxr++] = (xref_entry){form[i], 0, b.len};
+			if ((rc = mc_buf_addf(
+				 &b,
+				 "%ld 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f] "
+				 "/Resources << /XObject << /Im0 %ld 0 R >> >> /Length %d "
+				 ">>\nstream\n%sendstream\nendobj\n",
+				 form[i], l->w, l->h, form[i] + 1, on, ops)) != 0)
+				goto cleanup;
+			xr[nxr++] = (xref_entry){form[i] + 1, 0, b.len};
+			if ((rc = add_image(&b, form[i] + 1, form[i] + 2, l, false)) != 0)
+				goto cleanup;
+			xr[nxr++] = (xref_entry){form[i] + 2, 0, b.len};
+			if ((rc = add_image(&b, form[i] + 2, 0, l, true)) != 0)
+				goto cleanup;
+		}
+		/* each page once, with the annotations put on it */
+		for (size_t i = 0; i < np; i++) {
+			bool seen = false;
+			for (size_t k = 0; k < i; k++)
+				seen = seen || pnum[k] == pnum[i];
+			if (seen)
+				continue;
+			xr[nxr++] = (xref_entry){pnum[i], pgen[i], b.len};
+			if ((rc = mc_buf_addf(&b, "%ld %ld obj\n<<", pnum[i], pgen[i])) != 0 ||
+			    (rc = dict_inner_without(&b, pdict[i], "/Annots", NULL)) != 0 ||
+			    (rc = mc_buf_adds(&b, " /Annots [")) != 0 ||
+			    (pannots[i].n && (rc = mc_buf_add(&b, pannots[i].p + 1, pannots[i].n - 2)) != 0))
+				goto cleanup;
+			for (size_t k = i; k < np; k++)
+				if (pnum[k] == pnum[i] && (rc = mc_buf_addf(&b, " %ld 0 R", annot[k])) != 0)
+					goto cleanup;
+			if ((rc = mc_buf_adds(&b, "] >>\nendobj\n")) != 0)
+				goto cleanup;
+		}
 	}
 
 	off_cat = b.len;
@@ -570,8 +620,8 @@ static int prepare_update(const unsigned char *pdf, size_t len, time_t now, cons
 	for (size_t i = 0; i < nxr; i++)
 		if ((rc = mc_buf_addf(&b, "%ld 1\n%010zu %05ld n \n", xr[i].num, xr[i].off, xr[i].gen)) != 0)
 			goto cleanup;
-	if ((rc = mc_buf_addf(&b, "trailer\n<< /Size %ld /Root %ld %ld R /Prev %ld", t.size + (look ? 5 : 2),
-			      t.root, t.root_gen, t.prev)) != 0 ||
+	if ((rc = mc_buf_addf(&b, "trailer\n<< /Size %ld /Root %ld %ld R /Prev %ld", size_after, t.root,
+			      t.root_gen, t.prev)) != 0 ||
 	    (t.info.n && (rc = mc_buf_adds(&b, " /Info ")) != 0) ||
 	    (t.info.n && (rc = mc_buf_add(&b, t.info.p, t.info.n)) != 0) ||
 	    (t.id.n && (rc = mc_buf_adds(&b, " /ID ")) != 0) ||

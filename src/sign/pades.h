@@ -27,15 +27,24 @@
 /* Room for the CMS in /Contents, in bytes (twice as many hex digits). */
 #define MC_SIGN_CMS_MAX 16384
 
+/* The most stamps one signature's update may add. */
+#define MC_SIGN_STAMPS_MAX 4
+
 /* A visible signature: a picture (px_w × px_h pixels, RGBA, not
  * premultiplied, rows from the top) shown in the rectangle (x, y, w, h) of
- * page `page` (0-based), in PDF points from the page's bottom left. */
-typedef struct {
+ * page `page` (0-based), in PDF points from the page's bottom left; and
+ * stamps, pictures put on pages by the same update as /Stamp annotations
+ * (the number and date written at issue over a document signed before it
+ * had them). A stamp's own stamps are not read. */
+typedef struct mc_sign_look mc_sign_look;
+struct mc_sign_look {
 	int page;
 	double x, y, w, h;
 	int px_w, px_h;
 	const unsigned char *rgba;
-} mc_sign_look;
+	const mc_sign_look *stamps;
+	size_t n_stamps; /* at most MC_SIGN_STAMPS_MAX */
+};
 
 /*
  * Signs pdf (len bytes) with key and cert; chain (may be NULL) is put in the

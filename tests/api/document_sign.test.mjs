@@ -388,6 +388,7 @@ test('signing on the leader\'s own device: prepare, sign with openssl, embed; th
   assert.match(one.buf.toString('latin1'), /\/FT \/Sig [^>]*\/F 4 \/P \d+ 0 R \/Rect/, 'the leader\'s signature is visible');
   // the same signature again: the request is spent
   assertProblem(await complete(tok.lanhdao, deviceSign(r.body.attributes, 'leader'), 'leader'), 409, 'forbidden-transition');
+  assert.ok(!pdfText(one.buf).includes('DỰ THẢO'), 'what the leader signs is not marked as a draft');
   // the clerk issues: the seal signs over the leader's signature
   await actOk(tok.tiepnhan, id, 'issue');
   const two = await file(tok.lanhdao, id);
@@ -398,4 +399,9 @@ test('signing on the leader\'s own device: prepare, sign with openssl, embed; th
   assert.deepEqual(j2.signers, [LEADER, 'UBND huyện Quảng Xương']);
   assert.ok(j2.qpdf);
   assert.deepEqual(j2.cms.map((c) => c.ok), [true, true]);
+  // the seal's update writes the number and the date over the blanks: two stamps on page 1
+  const update = two.buf.subarray(one.buf.length).toString('latin1');
+  assert.equal((update.match(/\/Subtype \/Stamp \/F 4 \/P \d+ 0 R \/Rect \[[\d. ]+\] \/AP << \/N \d+ 0 R >>/g) || []).length, 2,
+    'the number and the date stamped at issue');
+  assert.match(update, /\/Annots \[[^\]]*\d+ 0 R \d+ 0 R \d+ 0 R \d+ 0 R\]/, 'the page lists both signatures and both stamps');
 });

@@ -861,7 +861,10 @@ int mc_sign_complete(unsigned char *pdf, size_t len, const unsigned char *cms_de
 	if (!sis || sk_CMS_SignerInfo_num(sis) != 1 || sig_len == 0 || sig_len > 4096)
 		goto cleanup;
 	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, 0);
-	if (CMS_SignerInfo_cert_cmp(si, cert) != 0) {
+	X509 *prepared_for = NULL;
+	CMS_set1_signers_certs(cms, NULL, 0);
+	CMS_SignerInfo_get0_algs(si, NULL, &prepared_for, NULL, NULL);
+	if (!prepared_for || X509_cmp(prepared_for, cert) != 0) {
 		snprintf(why, cap, "the certificate is not the one the signature was prepared for");
 		goto cleanup;
 	}

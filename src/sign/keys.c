@@ -8,16 +8,13 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-typedef struct {
-	PKCS11_CTX *ctx;
-	PKCS11_SLOT *slots;
-	unsigned int n;
-} p11_state;
 
 static bool exists(const char *path)
 {
@@ -53,17 +50,65 @@ static int hex_bytes(const char *hex, unsigned char *out, size_t cap, size_t *n)
 	return 0;
 }
 
-static void p11_free(p11_state *s)
+/*
+ * The PKCS#11 modules loaded, once each for the life of the process: a
+ * module is initialised per process (C_Initialize), and unloading it for one
+ * key (C_Finalize) would end the sessions of another key in use on another
+ * thread; releasing a slot list closes every session of those slots. So the
+ * context and its slots stay, and loading keys is serialised by p11_lock
+ * (libp11 keeps a pool of sessions per slot for the signing itself).
+ */
+#define P11_LOGINS_MAX 8
+
+typedef struct {
+	PKCS11_CTX *ctx;
+	PKCS11_SLOT *slots;
+	unsigned int n;
+	char module[256];
+	/* the slots logged in, with the SHA-256 of the PIN the token took: a
+	 * key loaded with another PIN is logged in again (and refused when the
+	 * PIN is wrong), since C_Login on a logged-in token checks nothing */
+	struct {
+		PKCS11_SLOT *slot;
+		unsigned char pin[32];
+	} logins[P11_LOGINS_MAX];
+} p11_state;
+
+#define P11_MODULES_MAX 4
+static p11_state p11_modules[P11_MODULES_MAX];
+static pthread_mutex_t p11_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The module's context and slots, loaded on first use; NULL (why filled) on
+ * failure. Called with p11_lock held. */
+static p11_state *p11_module(const char *module, char *why, size_t cap)
 {
-	if (!s)
-		return;
-	if (s->slots)
-		PKCS11_release_all_slots(s->ctx, s->slots, s->n);
-	if (s->ctx) {
-		PKCS11_CTX_unload(s->ctx);
-		PKCS11_CTX_free(s->ctx);
+	for (int i = 0; i < P11_MODULES_MAX; i++)
+		if (p11_modules[i].ctx && strcmp(p11_modules[i].module, module) == 0)
+			return &p11_modules[i];
+	for (int i = 0; i < P11_MODULES_MAX; i++) {
+		p11_state *s = &p11_modules[i];
+		if (s->ctx)
+			continue;
+		s->ctx = PKCS11_CTX_new();
+		if (!s->ctx || PKCS11_CTX_load(s->ctx, module) != 0) {
+			snprintf(why, cap, "cannot load the PKCS#11 module %s", module);
+			if (s->ctx)
+				PKCS11_CTX_free(s->ctx);
+			s->ctx = NULL;
+			return NULL;
+		}
+		if (PKCS11_enumerate_slots(s->ctx, &s->slots, &s->n) != 0) {
+			snprintf(why, cap, "the PKCS#11 module %s lists no slots", module);
+			PKCS11_CTX_unload(s->ctx);
+			PKCS11_CTX_free(s->ctx);
+			s->ctx = NULL;
+			return NULL;
+		}
+		snprintf(s->module, sizeof s->module, "%s", module);
+		return s;
 	}
-	free(s);
+	snprintf(why, cap, "more than %d PKCS#11 modules", P11_MODULES_MAX);
+	return NULL;
 }
 
 /* A key on a PKCS#11 token, described by the lines of path. */
@@ -75,6 +120,7 @@ static int load_p11(mc_sign_key *k, const char *path, const char *crt, char *why
 	size_t id_len = 0;
 	int rc = MC_EINVAL;
 	p11_state *s = NULL;
+	bool locked = false;
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		snprintf(why, cap, "cannot read %s", path);
@@ -109,16 +155,10 @@ static int load_p11(mc_sign_key *k, const char *path, const char *crt, char *why
 		snprintf(why, cap, "%s needs module= and label= or id= (hex)", path);
 		goto cleanup;
 	}
-	s = mc_xcalloc(1, sizeof *s);
-	s->ctx = PKCS11_CTX_new();
-	if (!s->ctx || PKCS11_CTX_load(s->ctx, module) != 0) {
-		snprintf(why, cap, "cannot load the PKCS#11 module %s", module);
+	pthread_mutex_lock(&p11_lock);
+	locked = true;
+	if (!(s = p11_module(module, why, cap)))
 		goto cleanup;
-	}
-	if (PKCS11_enumerate_slots(s->ctx, &s->slots, &s->n) != 0) {
-		snprintf(why, cap, "the PKCS#11 module lists no slots");
-		goto cleanup;
-	}
 	PKCS11_SLOT *slot = NULL;
 	for (unsigned i = 0; i < s->n; i++) {
 		PKCS11_TOKEN *t = s->slots[i].token;
@@ -135,10 +175,30 @@ static int load_p11(mc_sign_key *k, const char *path, const char *crt, char *why
 		snprintf(why, cap, "the token \"%s\" is locked (too many wrong PINs)", slot->token->label);
 		goto cleanup;
 	}
+	unsigned char pin_hash[32];
+	int li = -1, logged_in = 0;
+	SHA256((const unsigned char *)(pin ? pin : ""), pin ? strlen(pin) : 0, pin_hash);
+	for (int i = 0; i < P11_LOGINS_MAX; i++)
+		if (s->logins[i].slot == slot)
+			li = i;
+	if (li >= 0 && PKCS11_is_logged_in(slot, 0, &logged_in) == 0 && logged_in &&
+	    CRYPTO_memcmp(s->logins[li].pin, pin_hash, sizeof pin_hash) == 0)
+		goto logged_in; /* as before: the same PIN, taken already */
+	if (li >= 0) {
+		PKCS11_logout(slot);
+		s->logins[li].slot = NULL;
+	}
 	if (PKCS11_open_session(slot, 0) != 0 || PKCS11_login(slot, 0, pin ? pin : "") != 0) {
 		snprintf(why, cap, "the token \"%s\" refused the PIN", slot->token->label);
 		goto cleanup;
 	}
+	for (int i = 0; i < P11_LOGINS_MAX; i++)
+		if (!s->logins[i].slot) {
+			s->logins[i].slot = slot;
+			memcpy(s->logins[i].pin, pin_hash, sizeof pin_hash);
+			break;
+		}
+logged_in:;
 	PKCS11_KEY *keys = NULL;
 	unsigned int nkeys = 0;
 	PKCS11_KEY *key = NULL;
@@ -187,8 +247,6 @@ static int load_p11(mc_sign_key *k, const char *path, const char *crt, char *why
 			goto cleanup;
 		}
 	}
-	k->p11 = s;
-	s = NULL;
 	rc = 0;
 cleanup:
 	ERR_clear_error();
@@ -202,7 +260,8 @@ cleanup:
 		k->key = NULL;
 		k->cert = NULL;
 	}
-	p11_free(s);
+	if (locked)
+		pthread_mutex_unlock(&p11_lock);
 	return rc;
 }
 
@@ -252,7 +311,6 @@ void mc_sign_key_clear(mc_sign_key *k)
 	EVP_PKEY_free(k->key);
 	X509_free(k->cert);
 	sk_X509_pop_free(k->chain, X509_free);
-	p11_free(k->p11);
 	memset(k, 0, sizeof *k);
 }
 

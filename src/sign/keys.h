@@ -29,7 +29,6 @@ typedef struct {
 	EVP_PKEY *key;
 	X509 *cert;
 	STACK_OF(X509) * chain; /* may be NULL */
-	void *p11;		/* the token's context, kept while the key is used */
 } mc_sign_key;
 
 /*

@@ -311,6 +311,13 @@ test('the seal on a PKCS#11 token (SoftHSM2 through libp11); a wrong PIN issues 
     assert.deepEqual(j.signers, [LEADER, 'UBND huyện Quảng Xương (token)'], 'the token\'s certificate signs second');
     assert.ok(j.qpdf);
     assert.deepEqual(j.cms.map((c) => c.ok), [true, true]);
+    // a wrong PIN after the token was opened once is refused all the same
+    const d2 = await signedDoc();
+    token('9999');
+    assertProblem(await api('POST', `/api/v1/documents/${d2.id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } }),
+      503, 'signing-key', 'a wrong PIN after a right one');
+    const still2 = await api('GET', `/api/v1/documents/${d2.id}`, { token: tok.lanhdao });
+    assert.equal(still2.body.state, 'signed');
   } finally {
     installGoodKeys();
   }

@@ -628,8 +628,8 @@ static void sign_job_free(sign_job *j)
 static int prepare_write(mc_store *st, void *payload)
 {
 	sign_job *j = payload;
-	int rc = mc_store_document_sign_request_put(st, j->id, j->user_id, j->pdf, j->pdf_len, j->cms_hex,
-						    j->cert_pem, mc_now());
+	int rc = mc_store_document_sign_request_put(st, j->id, j->user_id, j->version, j->pdf, j->pdf_len,
+						    j->cms_hex, j->cert_pem, mc_now());
 	mc_err_take(&j->err, rc);
 	return rc;
 }
@@ -728,6 +728,7 @@ void mc_api_document_signature_prepare(mc_req *r)
 		goto cleanup;
 	}
 	j->id = d.id;
+	j->version = d.version;
 	j->user_id = j->actor.user_id;
 	j->cms_hex = hex_of(cms, cms_len);
 	j->cert_pem = mc_xstrdup(pem);
@@ -818,6 +819,12 @@ void mc_api_document_signature_complete(mc_req *r)
 	}
 	if (rc) {
 		mc_reply_error(r, rc, "the signature request");
+		goto cleanup;
+	}
+	if (q.version != d.version) {
+		/* returned and edited since, say: what was prepared is not this text */
+		mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION,
+				 "the document changed since its signature was prepared: prepare it again");
 		goto cleanup;
 	}
 	if (!(cert = signer_cert_or_reply(r, pem, &j->actor)))

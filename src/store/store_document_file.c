@@ -70,16 +70,17 @@ void mc_document_sign_request_clear(mc_document_sign_request *q)
 	memset(q, 0, sizeof *q);
 }
 
-int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_t user_id, const void *pdf,
-				       size_t len, const char *cms_hex, const char *certificate, int64_t at)
+int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_t user_id, int64_t version,
+				       const void *pdf, size_t len, const char *cms_hex,
+				       const char *certificate, int64_t at)
 {
 	static const char sql[] =
 	    "INSERT INTO document_sign_request (document_id, user_id, sha256, size, cms, certificate, "
-	    "created_at) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (document_id) DO UPDATE SET user_id = "
-	    "excluded.user_id, sha256 = excluded.sha256, size = excluded.size, cms = excluded.cms, "
-	    "certificate = "
-	    "excluded.certificate, created_at = excluded.created_at";
+	    "created_at, "
+	    "version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (document_id) DO UPDATE SET "
+	    "user_id = excluded.user_id, version = excluded.version, sha256 = excluded.sha256, size = "
+	    "excluded.size, cms = excluded.cms, certificate = excluded.certificate, created_at = "
+	    "excluded.created_at";
 	char sha256[65];
 	mc_q *q = NULL;
 	int rc = mc_store_attachment_put(st, sha256, pdf, len, "application/pdf");
@@ -94,6 +95,7 @@ int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_
 		mc_q_text(q, 5, cms_hex);
 		mc_q_text(q, 6, certificate);
 		mc_q_int(q, 7, at);
+		mc_q_int(q, 8, version);
 		rc = mc_q_exec(q, "record a signature request");
 	}
 	mc_q_done(q);
@@ -102,7 +104,7 @@ int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_
 
 int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_document_sign_request *out)
 {
-	static const char sql[] = "SELECT user_id, sha256, size, cms, certificate, created_at FROM "
+	static const char sql[] = "SELECT user_id, sha256, size, cms, certificate, created_at, version FROM "
 				  "document_sign_request WHERE document_id = $1";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
@@ -120,6 +122,7 @@ int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_doc
 			out->cms = mc_xstrdup(mc_q_col_text(q, 3) ? mc_q_col_text(q, 3) : "");
 			out->certificate = mc_xstrdup(mc_q_col_text(q, 4) ? mc_q_col_text(q, 4) : "");
 			out->created_at = mc_q_col_int(q, 5);
+			out->version = mc_q_col_int(q, 6);
 			rc = 0;
 		} else if (rc == 0) {
 			rc = MC_ENOTFOUND;

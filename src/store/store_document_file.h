@@ -26,6 +26,7 @@ int mc_store_document_file_get(mc_store *st, int64_t document_id, mc_document_fi
 /* A signature prepared for the signer's device (two steps). */
 typedef struct {
 	int64_t user_id; /* who asked */
+	int64_t version; /* the document's version it was prepared from */
 	char sha256[65]; /* the prepared file */
 	int64_t size;
 	char *cms;	   /* hex of the CMS waiting for its signature value */
@@ -35,8 +36,9 @@ typedef struct {
 
 void mc_document_sign_request_clear(mc_document_sign_request *q);
 /* Stores the prepared pdf and the request of document_id (replacing one). */
-int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_t user_id, const void *pdf,
-				       size_t len, const char *cms_hex, const char *certificate, int64_t at);
+int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_t user_id, int64_t version,
+				       const void *pdf, size_t len, const char *cms_hex,
+				       const char *certificate, int64_t at);
 /* MC_ENOTFOUND when none waits. */
 int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_document_sign_request *out);
 int mc_store_document_sign_request_delete(mc_store *st, int64_t document_id);

@@ -412,3 +412,32 @@ test('signing on the leader\'s own device: prepare, sign with openssl, embed; th
     'the number and the date stamped at issue');
   assert.match(update, /\/Annots \[[^\]]*\d+ 0 R \d+ 0 R \d+ 0 R \d+ 0 R\]/, 'the page lists both signatures and both stamps');
 });
+
+test('a signature prepared before the document was returned and edited is refused: prepare again', async () => {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  const id = res.body.id;
+  await actOk(tok.chuyenvien, id, 'submit');
+  await actOk(tok.lanhdao, id, 'approve');
+  const pem = readFileSync(join(T, 'leader.pem'), 'utf8');
+  const prep = await api('POST', `/api/v1/documents/${id}/signature/prepare`, { token: tok.lanhdao, body: { certificate: pem } });
+  assertStatus(prep, 200);
+  const old = deviceSign(prep.body.attributes, 'leader');
+  // returned, its text changed, approved again
+  const back = await actOk(tok.lanhdao, id, 'return', { note: 'Sửa Điều 2' });
+  const edited = await api('PATCH', `/api/v1/documents/${id}`, { token: tok.chuyenvien,
+    body: draftBody({ body: 'Điều 1. Khác.\nĐiều 2. Quyết định có hiệu lực sau 10 ngày.' }), headers: { 'If-Match': `"${back.version}"` } });
+  assertStatus(edited, 200);
+  await actOk(tok.chuyenvien, id, 'submit');
+  await actOk(tok.lanhdao, id, 'approve');
+  const r = await api('POST', `/api/v1/documents/${id}/signature`, { token: tok.lanhdao, body: { signature: old, certificate: pem } });
+  assertProblem(r, 409, 'forbidden-transition');
+  assert.match(r.body.detail, /changed since its signature was prepared/);
+  const still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.equal(still.body.state, 'approved');
+  // prepared again over the new text, it signs
+  const again = await api('POST', `/api/v1/documents/${id}/signature/prepare`, { token: tok.lanhdao, body: { certificate: pem } });
+  const done = await api('POST', `/api/v1/documents/${id}/signature`, { token: tok.lanhdao,
+    body: { signature: deviceSign(again.body.attributes, 'leader'), certificate: pem } });
+  assertStatus(done, 200);
+  assert.ok(pdfText((await file(tok.lanhdao, id)).buf).includes('sau 10 ngày'), 'the signed file is the new text');
+});

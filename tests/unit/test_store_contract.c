@@ -4003,14 +4003,15 @@ static void test_document_files(void **state)
 
 	mc_document_sign_request q;
 	assert_int_equal(mc_store_document_sign_request_get(f->st, d.id, &q), MC_ENOTFOUND);
-	assert_int_equal(
-	    mc_store_document_sign_request_put(f->st, d.id, leader, "%PDF-1.7 prep", 13, "3082", "PEM1", 20),
-	    0);
-	assert_int_equal(
-	    mc_store_document_sign_request_put(f->st, d.id, leader, "%PDF-1.7 prep2", 14, "3083", "PEM2", 21),
-	    0);
+	assert_int_equal(mc_store_document_sign_request_put(f->st, d.id, leader, 1, "%PDF-1.7 prep", 13,
+							    "3082", "PEM1", 20),
+			 0);
+	assert_int_equal(mc_store_document_sign_request_put(f->st, d.id, leader, 2, "%PDF-1.7 prep2", 14,
+							    "3083", "PEM2", 21),
+			 0);
 	assert_int_equal(mc_store_document_sign_request_get(f->st, d.id, &q), 0);
 	assert_int_equal(q.user_id, leader);
+	assert_int_equal(q.version, 2);
 	assert_int_equal(q.size, 14);
 	assert_string_equal(q.cms, "3083");
 	assert_string_equal(q.certificate, "PEM2");

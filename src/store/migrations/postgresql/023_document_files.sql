@@ -11,6 +11,7 @@ CREATE TABLE document_file (
 CREATE TABLE document_sign_request (
 	document_id bigint PRIMARY KEY REFERENCES document(id),
 	user_id bigint NOT NULL REFERENCES app_user(id),
+	version bigint NOT NULL,
 	sha256 text COLLATE "C" NOT NULL,
 	size bigint NOT NULL,
 	cms text COLLATE "C" NOT NULL,

@@ -13,11 +13,13 @@ CREATE TABLE document_file (
 
 -- Signing on the signer's own device (two steps): the file prepared with an
 -- empty signature (in the file store), the CMS waiting for the device's
--- signature value and the certificate it was prepared for. One per document;
+-- signature value, the certificate it was prepared for and the document's
+-- version then (a document changed since cannot take it). One per document;
 -- a new preparation replaces it, the completed signature removes it.
 CREATE TABLE document_sign_request (
 	document_id INTEGER PRIMARY KEY REFERENCES document(id),
 	user_id INTEGER NOT NULL REFERENCES app_user(id),
+	version INTEGER NOT NULL,
 	sha256 TEXT NOT NULL,
 	size INTEGER NOT NULL,
 	cms TEXT NOT NULL,

@@ -249,6 +249,14 @@ test('a key whose certificate is another person\'s, or expired, issues nothing (
     res = await api('POST', `/api/v1/documents/${d.id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
     assertProblem(res, 503, 'signing-key');
     assert.match(res.body.detail, /expired/);
+    // no seal at all: named in the refusal
+    p12('leader', keys('lanhdao.p12'), 'mật khẩu thử');
+    unlinkSync(keys('seal.key'));
+    unlinkSync(keys('seal.crt'));
+    res = await api('POST', `/api/v1/documents/${d.id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
+    assertProblem(res, 503, 'signing-key');
+    assert.match(res.body.detail, /organisation's seal \(seal\): no key "seal"/);
+    installGoodKeys();
     writeFileSync(keys('lanhdao.pass'), 'sai mật khẩu\n');
     p12('leader', keys('lanhdao.p12'), 'mật khẩu thử');
     res = await api('POST', `/api/v1/documents/${d.id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });

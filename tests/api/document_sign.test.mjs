@@ -192,6 +192,11 @@ test('a draft\'s PDF in the layout of Phụ lục I, for those who may read the 
   assertProblem(await api('GET', `/api/v1/documents/${d.id}/file`), 401, 'unauthenticated');
   assertProblem(await api('GET', '/api/v1/documents/999999/file', { token: tok.lanhdao }), 404, 'not-found');
   assertProblem(await api('GET', '/api/v1/documents/abc/file', { token: tok.lanhdao }), 404, 'not-found');
+  // a paper document registered by the clerk has no file
+  const paper = await api('POST', '/api/v1/documents/incoming', { token: tok.tiepnhan, body: { type: 'cong_van',
+    subject: 'Về việc giấy', organ_name: 'Sở Tư pháp', number: '12/STP-VP', date: '2026-01-05' } });
+  assertStatus(paper, 201, 'paper document');
+  assertProblem(await api('GET', `/api/v1/documents/${paper.body.id}/file`, { token: tok.tiepnhan }), 404, 'not-found');
   // a công văn: "V/v …" under the number, no kind's name
   const cv = await signedDoc({ type: 'cong_van', drafting_abbr: 'VP', subject: 'Về việc báo cáo số liệu quý' });
   const ct = pdfText((await file(tok.lanhdao, cv.id)).buf);

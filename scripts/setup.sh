@@ -10,6 +10,8 @@ pkgs=(
   zlib1g-dev libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2 poppler-utils
   # signatures: qpdf checks signed files, certutil makes pdfsig's NSS database of test anchors
   qpdf libnss3-tools
+  # signing keys on PKCS#11 tokens (libp11), and SoftHSM2 with pkcs11-tool to test them
+  libp11-dev softhsm2 opensc
   nodejs npm curl chromium python3-yaml
   postgresql libpq-dev
   # the package and its test (dpkg-shlibdeps, systemd-analyze, strace), the version stamp and the skew test

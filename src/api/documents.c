@@ -6,6 +6,7 @@
  * XLSX). Rules in core/document.h, their life in app/document.h.
  */
 #include "api/api.h"
+#include "api/document_files.h"
 
 #include "app/document.h"
 #include "core/limits.h"
@@ -152,6 +153,11 @@ static void reply_document(mc_req *r, int status, const mc_document *d, bool wit
 	mc_reply_json(r, status, body);
 }
 
+void mc_api_document_reply(mc_req *r, int status, const mc_document *d)
+{
+	reply_document(r, status, d, false);
+}
+
 /* The document of the path, visible to the caller; replies 404/403 otherwise. */
 static int document_or_reply(mc_req *r, mc_document *d, int64_t *id_out)
 {
@@ -233,6 +239,7 @@ typedef struct {
 	mc_doc_incoming incoming;
 	mc_document out;
 	mc_err err;
+	mc_doc_keys *keys; /* issue: the signer's and the seal's, when signing is configured */
 } doc_job;
 
 static int doc_write(mc_store *st, void *payload)
@@ -258,6 +265,10 @@ static int doc_write(mc_store *st, void *payload)
 						  &j->out);
 		else
 			rc = mc_app_document_act(st, j->tc, &j->actor, j->id, &j->act, &j->out);
+		/* Numbered, then rendered and signed in the same write: a
+		 * signature that fails leaves the document unissued. */
+		if (rc == 0 && j->keys)
+			rc = mc_api_document_seal(st, j->tc, &j->out, j->keys, now);
 		break;
 	case JOB_RECEIVE:
 		rc = mc_app_document_receive(st, j->tc, &j->actor, &j->incoming, now, &j->out);
@@ -271,6 +282,8 @@ static void doc_after(mc_req *r, int rc, void *payload)
 {
 	doc_job *j = payload;
 	const mc_err *e = mc_err_for(&j->err, rc);
+	mc_api_document_keys_free(j->keys);
+	j->keys = NULL;
 	/* The reply frees the request and j with it: the document is taken out first. */
 	mc_document out = j->out;
 	j->out = (mc_document){0};
@@ -471,6 +484,7 @@ void mc_api_document_action(mc_req *r)
 	j->tc = mc_req_time(r);
 	/* The write checks the same again, on the document as it is then. */
 	int rc = mc_app_document_check(j->tc, &j->actor, &d, j->act.action);
+	mc_document signed_doc = {.id = d.id, .unit_id = d.unit_id};
 	mc_document_clear(&d);
 	if (refused_or_reply(r, rc) != 0)
 		return;
@@ -503,6 +517,10 @@ void mc_api_document_action(mc_req *r)
 				 (long long)if_match);
 		return;
 	}
+	/* Issuing signs: the keys are opened before the write is queued, so
+	 * that a key that cannot be used (a wrong PIN) issues nothing. */
+	if (j->act.action == MC_DOC_ACT_ISSUE && mc_api_document_keys_or_reply(r, &signed_doc, &j->keys) != 0)
+		return;
 	j->kind = JOB_ACT;
 	j->if_version = if_match ? if_match : version;
 	j->if_match = if_match != 0;

@@ -148,6 +148,13 @@ const mc_route mc_routes[] = {
     /* Before {id}: a document the clerk received on paper or otherwise. */
     {MC_M_POST, "/api/v1/documents/incoming", mc_api_document_receive, MC_AUTH_SESSION, DESK, MC_ROUTE_JSON},
     {MC_M_GET, "/api/v1/documents/{id}", mc_api_document_get, MC_AUTH_SESSION, STAFF, 0},
+    /* The document's PDF: rendered, or as signed when issued. */
+    {MC_M_GET, "/api/v1/documents/{id}/file", mc_api_document_file, MC_AUTH_SESSION, STAFF, 0},
+    /* The leader signs on their own device: the server prepares, the device signs, the server embeds. */
+    {MC_M_POST, "/api/v1/documents/{id}/signature/prepare", mc_api_document_signature_prepare,
+     MC_AUTH_SESSION, MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/documents/{id}/signature", mc_api_document_signature_complete, MC_AUTH_SESSION,
+     MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
     {MC_M_PATCH, "/api/v1/documents/{id}", mc_api_document_update, MC_AUTH_SESSION, SPECIALIST,
      MC_ROUTE_JSON},
     {MC_M_POST, "/api/v1/documents/{id}/actions", mc_api_document_action, MC_AUTH_SESSION,

@@ -5,6 +5,7 @@
 
 #include "core/err.h"
 #include "core/limits.h"
+#include "store/store_document_file.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -468,13 +469,17 @@ int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 			 mc_document *out)
 {
 	mc_doc_act act = {.action = MC_DOC_ACT_SIGN, .if_version = if_version, .at = at};
-	(void)signed_len;
-	if (signed_pdf) {
-		memset(out, 0, sizeof *out);
-		mc_err_clear();
-		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "digital signatures are not taken yet");
+	int rc = mc_app_document_act(st, tc, actor, id, &act, out);
+	/* The file the signer's device signed (checked by the caller against
+	 * what was prepared) becomes the document's; the request is done. */
+	if (rc == 0 && signed_pdf) {
+		rc = mc_store_document_file_put(st, id, signed_pdf, signed_len, 1, at);
+		if (rc == 0)
+			rc = mc_store_document_sign_request_delete(st, id);
+		if (rc)
+			mc_document_clear(out);
 	}
-	return mc_app_document_act(st, tc, actor, id, &act, out);
+	return rc;
 }
 
 int mc_app_document_receive(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,

@@ -95,11 +95,10 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 			const mc_doc_act *act, mc_document *out);
 
 /*
- * The leader signs document id (art. 13). Today the signature is the
- * approval recorded as the "sign" event: signed_pdf must be NULL (MC_EINVAL
- * otherwise). The seam for digital signatures: a later step passes the PDF
- * the signer's device signed (PAdES), which this checks against the
- * document's rendering and keeps as the document's file.
+ * The leader signs document id (art. 13): the "sign" event. With signed_pdf
+ * (the document's rendering signed on the leader's own device, PAdES, which
+ * the caller has checked against what it prepared) that file becomes the
+ * document's, with one signature, and its signature request is removed.
  */
 int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
 			 int64_t if_version, const unsigned char *signed_pdf, size_t signed_len, int64_t at,

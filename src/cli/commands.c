@@ -578,6 +578,8 @@ int mc_cli_serve(int argc, char **argv)
 		       .account_per_day = (int)cfg.filing_account_per_day,
 		       .address_per_hour = (int)cfg.filing_address_per_hour,
 		       .address_per_day = (int)cfg.filing_address_per_day},
+	    .sign_dir = cfg.sign_dir,
+	    .sign_trust_file = cfg.sign_trust_file,
 	};
 	mc_server *srv = NULL;
 	mc_jobs *jobs = NULL;

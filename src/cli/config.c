@@ -93,6 +93,12 @@ static const struct setting {
      "SMTP password (not in this file: a credential, a file or MOTCUA_SMTP_PASSWORD)"},
     {"mail_from", T_STRING, 0, 0, "motcua@localhost", offsetof(mc_config, mail_from),
      sizeof((mc_config *)0)->mail_from, "sender address of e-mail to applicants"},
+    {"sign_dir", T_STRING, 0, 0, "", offsetof(mc_config, sign_dir), sizeof((mc_config *)0)->sign_dir,
+     "directory of the keys that sign official documents at issue (<username>.p12, seal.p12, "
+     "<name>.pkcs11 ...; docs/operations.md), empty = issued unsigned"},
+    {"sign_trust_file", T_STRING, 0, 0, "", offsetof(mc_config, sign_trust_file),
+     sizeof((mc_config *)0)->sign_trust_file,
+     "PEM trust anchors the signers' certificates must chain to, empty = not checked"},
     {"sms_url", T_STRING, 0, 0, "", offsetof(mc_config, sms_url), sizeof((mc_config *)0)->sms_url,
      "SMS gateway taking POST {\"to\",\"text\"}, empty = no SMS"},
     {"notify_interval", T_INT, 1, 3600, "5", offsetof(mc_config, notify_interval), 0,

@@ -90,6 +90,8 @@ typedef struct {
 	char oidc_redirect_url[512];
 	char oidc_id_claim[64];
 	char oidc_scopes[256];
+	char sign_dir[512];
+	char sign_trust_file[512];
 } mc_config;
 
 /* Defaults, then the file (when path is not NULL), then the environment.

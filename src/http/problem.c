@@ -64,6 +64,7 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_IDENTITY_NOT_LINKED] = {"identity-not-linked", 403,
 				     "No account may be opened with this identity"},
     [MC_PROB_ACCOUNT_LOCKED] = {"account-locked", 403, "The account is locked"},
+    [MC_PROB_SIGNING_KEY] = {"signing-key", 503, "A signing key of the server cannot be used"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

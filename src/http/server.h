@@ -78,6 +78,8 @@ typedef struct {
 	int listen_backlog;
 	mc_filing_limits filing; /* online filings per citizen account and client address (app/filing.h) */
 	mc_oidc_config oidc;	 /* sign-in through the identity provider (app/oidc.h); issuer "" = off */
+	const char *sign_dir;	 /* signing keys of official documents (sign/keys.h); NULL/"" = none */
+	const char *sign_trust_file; /* trust anchors the signers' certificates must chain to; "" = none */
 } mc_server_config;
 
 typedef struct mc_server mc_server;

@@ -179,7 +179,10 @@ static void heading(doc *d, const mc_form *f)
 	cairo_stroke(d->cr);
 	d->y = y0 + (lh > rh ? lh : rh) + 10;
 	char date[64];
-	mc_form_date_words(date, sizeof date, f->date);
+	if (f->date)
+		mc_form_date_words(date, sizeof date, f->date);
+	else /* not dated yet (a draft): the date is written when it is issued */
+		snprintf(date, sizeof date, "ngày      tháng      năm       ");
 	if (f->number) {
 		/* Nghị định 30/2020: "Số: …" under the issuer, level with the date line. */
 		double y_date = d->y;

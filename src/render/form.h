@@ -122,7 +122,8 @@ int mc_form_pdf(mc_buf *out, const mc_form *f);
  * Draws the heading of Nghị định 30/2020 on cr across [left, right] from *y
  * and moves *y below it: f->parent_unit over f->desk (or f->issuing_unit) on
  * the left, the national motto on the right, each with its short rule, then
- * "<f->place>, ngày … tháng … năm …" of f->date. Only those fields are read.
+ * "<f->place>, ngày … tháng … năm …" of f->date (blanks when 0). Only those
+ * fields are read.
  */
 void mc_form_draw_heading(cairo_t *cr, double left, double right, double *y, const mc_form *f);
 

@@ -16,6 +16,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <ctype.h>
+#include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,18 @@ static const char *skip_ws(const char *p, const char *end)
 	while (p < end && is_ws(*p))
 		p++;
 	return p;
+}
+
+/* Whitespace and comments (cairo writes "/Type /Page % 1" in page dictionaries). */
+static const char *skip_ws_comments(const char *p, const char *end)
+{
+	for (;;) {
+		p = skip_ws(p, end);
+		if (p >= end || *p != '%')
+			return p;
+		while (p < end && *p != '\n' && *p != '\r')
+			p++;
+	}
 }
 
 static const char *find_last(const char *hay, size_t n, const char *needle)
@@ -138,12 +151,14 @@ static bool dict_get(span d, const char *key, span *value, const char **key_at)
 	const char *p = d.p + 2, *end = d.p + d.n - 2;
 	size_t k = strlen(key);
 	while (p < end) {
-		p = skip_ws(p, end);
-		if (p >= end || *p != '/')
+		p = skip_ws_comments(p, end);
+		if (p >= end)
+			return false;
+		if (*p != '/')
 			return false;
 		const char *name = p;
 		const char *ne = value_end(p, end);
-		const char *v = skip_ws(ne, end);
+		const char *v = skip_ws_comments(ne, end);
 		const char *ve = value_end(v, end);
 		if (!ve)
 			return false;
@@ -250,11 +265,11 @@ static int dict_inner_without(mc_buf *out, span dict, const char *k1, const char
 {
 	const char *p = dict.p + 2, *end = dict.p + dict.n - 2;
 	while (p < end) {
-		const char *k = skip_ws(p, end);
+		const char *k = skip_ws_comments(p, end);
 		if (k >= end)
 			break;
 		const char *ke = value_end(k, end);
-		const char *v = ke ? skip_ws(ke, end) : NULL;
+		const char *v = ke ? skip_ws_comments(ke, end) : NULL;
 		const char *ve = v ? value_end(v, end) : NULL;
 		if (*k != '/' || !ve)
 			return MC_EINVAL;
@@ -325,18 +340,101 @@ cleanup:
 	return rc;
 }
 
-int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
-		time_t now, unsigned char **out, size_t *out_len)
+/* The file with the update appended: the signature dictionary with an empty
+ * /Contents of MC_SIGN_CMS_MAX bytes at contents_at (its '<') and the
+ * ByteRange filled in; the signed bytes are [0, contents_at) and
+ * [r2, r2 + r2len). */
+typedef struct {
+	mc_buf b;
+	size_t contents_at, r2, r2len;
+} prepared;
+
+/* The n-th (0-based) page of a flat page tree (cairo's): its number and
+ * generation and its dictionary. */
+static bool find_page(span f, span catalog, int n, long *num, long *gen, span *page)
+{
+	span v, pages, kids;
+	long pn, pg;
+	if (!dict_get(catalog, "/Pages", &v, NULL) || !parse_ref(v, &pn, &pg) ||
+	    !find_object(f, pn, pg, &pages) || !dict_get(pages, "/Kids", &kids, NULL) || *kids.p != '[')
+		return false;
+	const char *p = kids.p + 1, *end = kids.p + kids.n - 1;
+	for (int i = 0; p < end; i++) {
+		p = skip_ws(p, end);
+		const char *e = value_end(p, end);
+		if (!e)
+			return false;
+		if (i == n) {
+			span ref = {p, (size_t)(e - p)};
+			span type;
+			return parse_ref(ref, num, gen) && find_object(f, *num, *gen, page) &&
+			       dict_get(*page, "/Type", &type, NULL) && type.n == 5 &&
+			       memcmp(type.p, "/Page", 5) == 0;
+		}
+		p = e;
+	}
+	return false;
+}
+
+/* A picture as an image XObject: RGB, and its alpha as the soft mask. */
+static int add_image(mc_buf *b, long num, long smask, const mc_sign_look *look, bool alpha)
+{
+	size_t px = (size_t)look->px_w * (size_t)look->px_h, n = alpha ? px : px * 3;
+	unsigned char *raw = mc_xmalloc(n), *z = NULL;
+	uLongf zlen = compressBound((uLong)n);
+	int rc = MC_ERROR;
+	for (size_t i = 0; i < px; i++) {
+		if (alpha) {
+			raw[i] = look->rgba[4 * i + 3];
+		} else {
+			memcpy(raw + 3 * i, look->rgba + 4 * i, 3);
+		}
+	}
+	z = mc_xmalloc(zlen);
+	if (compress2(z, &zlen, raw, (uLong)n, 9) != Z_OK)
+		goto cleanup;
+	if (alpha)
+		rc = mc_buf_addf(
+		    b,
+		    "%ld 0 obj\n<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
+		    "/DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %lu >>\nstream\n",
+		    num, look->px_w, look->px_h, (unsigned long)zlen);
+	else
+		rc = mc_buf_addf(
+		    b,
+		    "%ld 0 obj\n<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
+		    "/DeviceRGB /BitsPerComponent 8 /SMask %ld 0 R /Filter /FlateDecode /Length %lu "
+		    ">>\nstream\n",
+		    num, look->px_w, look->px_h, smask, (unsigned long)zlen);
+	if (rc == 0)
+		rc = mc_buf_add(b, z, zlen);
+	if (rc == 0)
+		rc = mc_buf_adds(b, "\nendstream\nendobj\n");
+cleanup:
+	free(raw);
+	free(z);
+	return rc;
+}
+
+typedef struct {
+	long num, gen;
+	size_t off;
+} xref_entry;
+
+static int cmp_xref(const void *a, const void *b)
+{
+	const xref_entry *x = a, *y = b;
+	return x->num < y->num ? -1 : x->num > y->num;
+}
+
+static int prepare_update(const unsigned char *pdf, size_t len, time_t now, const mc_sign_look *look,
+			  prepared *pp)
 {
 	int rc;
 	trailer t;
 	span f = {(const char *)pdf, len}, catalog, acro = {0}, fields = {0}, v;
-	mc_buf b;
-	unsigned char *der = NULL;
-	int der_len = 0;
-	mc_buf_init(&b, len + UPDATE_MAX);
-	*out = NULL;
-	*out_len = 0;
+	mc_buf_init(&pp->b, len + UPDATE_MAX);
+	mc_buf b = pp->b;
 
 	if (len < 16 || memcmp(pdf, "%PDF-", 5) != 0 || len > (size_t)9999999999 - UPDATE_MAX) {
 		rc = MC_EINVAL;
@@ -363,7 +461,33 @@ int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert,
 		}
 	}
 
-	long sig_obj = t.size, field_obj = t.size + 1;
+	long sig_obj = t.size, field_obj = t.size + 1, size_after = t.size + 2;
+	/* visible: the widget's picture [0] and the stamps, each with its page */
+	const mc_sign_look *pic[1 + MC_SIGN_STAMPS_MAX];
+	long pnum[1 + MC_SIGN_STAMPS_MAX], pgen[1 + MC_SIGN_STAMPS_MAX];
+	span pdict[1 + MC_SIGN_STAMPS_MAX], pannots[1 + MC_SIGN_STAMPS_MAX];
+	size_t np = 0;
+	if (look) {
+		if (look->n_stamps > MC_SIGN_STAMPS_MAX) {
+			rc = MC_EINVAL;
+			goto cleanup;
+		}
+		pic[np++] = look;
+		for (size_t i = 0; i < look->n_stamps; i++)
+			pic[np++] = &look->stamps[i];
+		for (size_t i = 0; i < np; i++) {
+			const mc_sign_look *l = pic[i];
+			memset(&pannots[i], 0, sizeof pannots[i]);
+			if (l->px_w <= 0 || l->px_h <= 0 || l->px_w > 4096 || l->px_h > 4096 || !l->rgba ||
+			    !find_page(f, catalog, l->page, &pnum[i], &pgen[i], &pdict[i]) ||
+			    (dict_get(pdict[i], "/Annots", &pannots[i], NULL) && *pannots[i].p != '[')) {
+				rc = MC_EINVAL;
+				goto cleanup;
+			}
+		}
+	}
+	xref_entry xr[8 + 5 * MC_SIGN_STAMPS_MAX];
+	size_t nxr = 0;
 	size_t off_sig, off_field, off_cat, br_at, contents_at, xref_at;
 	struct tm tm;
 	char when[32];
@@ -396,12 +520,83 @@ int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert,
 	size_t contents_end = b.len - strlen("\n>>\nendobj\n");
 
 	off_field = b.len;
-	if ((rc = mc_buf_addf(
-		 &b,
-		 "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld 0 R /F 132 "
-		 "/Rect [0 0 0 0] >>\nendobj\n",
-		 field_obj, sig_obj, sig_obj)) != 0)
-		goto cleanup;
+	if (!look) {
+		if ((rc = mc_buf_addf(
+			 &b,
+			 "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) /V %ld "
+			 "0 R /F 132 /Rect [0 0 0 0] >>\nendobj\n",
+			 field_obj, sig_obj, sig_obj)) != 0)
+			goto cleanup;
+	} else {
+		/* visible: the widget and each stamp show their picture through
+		 * an appearance form; the pages list them among their annotations */
+		long form[1 + MC_SIGN_STAMPS_MAX], annot[1 + MC_SIGN_STAMPS_MAX], next = t.size + 2;
+		for (size_t i = 0; i < np; i++) {
+			form[i] = next;
+			next += 3; /* the form, the image, its mask */
+			annot[i] = i == 0 ? field_obj : next++;
+		}
+		size_after = next;
+		for (size_t i = 0; i < np; i++) {
+			const mc_sign_look *l = pic[i];
+			size_t at = b.len;
+			if (i == 0)
+				rc = mc_buf_addf(
+				    &b,
+				    "%ld 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature%ld) "
+				    "/V %ld 0 R /F 4 /P %ld %ld R /Rect [%.2f %.2f %.2f %.2f] /AP << /N %ld "
+				    "0 "
+				    "R >> >>\nendobj\n",
+				    field_obj, sig_obj, sig_obj, pnum[i], pgen[i], l->x, l->y, l->x + l->w,
+				    l->y + l->h, form[i]);
+			else
+				rc = mc_buf_addf(&b,
+						 "%ld 0 obj\n<< /Type /Annot /Subtype /Stamp /F 4 /P %ld %ld "
+						 "R /Rect [%.2f "
+						 "%.2f %.2f %.2f] /AP << /N %ld 0 R >> >>\nendobj\n",
+						 annot[i], pnum[i], pgen[i], l->x, l->y, l->x + l->w,
+						 l->y + l->h, form[i]);
+			if (rc)
+				goto cleanup;
+			if (i > 0)
+				xr[nxr++] = (xref_entry){annot[i], 0, at};
+			char ops[96];
+			int on = snprintf(ops, sizeof ops, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q\n", l->w, l->h);
+			xr[nxr++] = (xref_entry){form[i], 0, b.len};
+			if ((rc = mc_buf_addf(
+				 &b,
+				 "%ld 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %.2f %.2f] "
+				 "/Resources << /XObject << /Im0 %ld 0 R >> >> /Length %d "
+				 ">>\nstream\n%sendstream\nendobj\n",
+				 form[i], l->w, l->h, form[i] + 1, on, ops)) != 0)
+				goto cleanup;
+			xr[nxr++] = (xref_entry){form[i] + 1, 0, b.len};
+			if ((rc = add_image(&b, form[i] + 1, form[i] + 2, l, false)) != 0)
+				goto cleanup;
+			xr[nxr++] = (xref_entry){form[i] + 2, 0, b.len};
+			if ((rc = add_image(&b, form[i] + 2, 0, l, true)) != 0)
+				goto cleanup;
+		}
+		/* each page once, with the annotations put on it */
+		for (size_t i = 0; i < np; i++) {
+			bool seen = false;
+			for (size_t k = 0; k < i; k++)
+				seen = seen || pnum[k] == pnum[i];
+			if (seen)
+				continue;
+			xr[nxr++] = (xref_entry){pnum[i], pgen[i], b.len};
+			if ((rc = mc_buf_addf(&b, "%ld %ld obj\n<<", pnum[i], pgen[i])) != 0 ||
+			    (rc = dict_inner_without(&b, pdict[i], "/Annots", NULL)) != 0 ||
+			    (rc = mc_buf_adds(&b, " /Annots [")) != 0 ||
+			    (pannots[i].n && (rc = mc_buf_add(&b, pannots[i].p + 1, pannots[i].n - 2)) != 0))
+				goto cleanup;
+			for (size_t k = i; k < np; k++)
+				if (pnum[k] == pnum[i] && (rc = mc_buf_addf(&b, " %ld 0 R", annot[k])) != 0)
+					goto cleanup;
+			if ((rc = mc_buf_adds(&b, "] >>\nendobj\n")) != 0)
+				goto cleanup;
+		}
+	}
 
 	off_cat = b.len;
 	if ((rc = mc_buf_addf(&b, "%ld %ld obj\n<<", t.root, t.root_gen)) != 0 ||
@@ -416,9 +611,16 @@ int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert,
 		goto cleanup;
 
 	xref_at = b.len;
-	if ((rc = mc_buf_addf(&b, "xref\n%ld 1\n%010zu %05ld n \n%ld 2\n%010zu 00000 n \n%010zu 00000 n \n",
-			      t.root, off_cat, t.root_gen, sig_obj, off_sig, off_field)) != 0 ||
-	    (rc = mc_buf_addf(&b, "trailer\n<< /Size %ld /Root %ld %ld R /Prev %ld", t.size + 2, t.root,
+	xr[nxr++] = (xref_entry){t.root, t.root_gen, off_cat};
+	xr[nxr++] = (xref_entry){sig_obj, 0, off_sig};
+	xr[nxr++] = (xref_entry){field_obj, 0, off_field};
+	qsort(xr, nxr, sizeof *xr, cmp_xref);
+	if ((rc = mc_buf_adds(&b, "xref\n")) != 0)
+		goto cleanup;
+	for (size_t i = 0; i < nxr; i++)
+		if ((rc = mc_buf_addf(&b, "%ld 1\n%010zu %05ld n \n", xr[i].num, xr[i].off, xr[i].gen)) != 0)
+			goto cleanup;
+	if ((rc = mc_buf_addf(&b, "trailer\n<< /Size %ld /Root %ld %ld R /Prev %ld", size_after, t.root,
 			      t.root_gen, t.prev)) != 0 ||
 	    (t.info.n && (rc = mc_buf_adds(&b, " /Info ")) != 0) ||
 	    (t.info.n && (rc = mc_buf_add(&b, t.info.p, t.info.n)) != 0) ||
@@ -438,24 +640,263 @@ int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert,
 	memset(b.data + br_at, ' ', BYTERANGE_SLOT);
 	memcpy(b.data + br_at, br, (size_t)w);
 
-	if ((rc = make_cms((unsigned char *)b.data, contents_at, (unsigned char *)b.data + r2, r2len, key,
-			   cert, chain, now, &der, &der_len)) != 0)
-		goto cleanup;
-	if ((size_t)der_len > MC_SIGN_CMS_MAX) {
-		rc = MC_ETOOBIG;
-		goto cleanup;
-	}
+	pp->b = b;
+	pp->contents_at = contents_at;
+	pp->r2 = r2;
+	pp->r2len = r2len;
+	return 0;
+cleanup:
+	mc_buf_free(&b);
+	pp->b = b;
+	return rc;
+}
+
+/* Writes der as the hex of /Contents. */
+static int embed(prepared *pp, const unsigned char *der, size_t der_len)
+{
 	static const char hex[] = "0123456789ABCDEF";
-	for (int i = 0; i < der_len; i++) {
-		b.data[contents_at + 1 + 2 * i] = hex[der[i] >> 4];
-		b.data[contents_at + 2 + 2 * i] = hex[der[i] & 15];
+	if (der_len > MC_SIGN_CMS_MAX)
+		return MC_ETOOBIG;
+	for (size_t i = 0; i < der_len; i++) {
+		pp->b.data[pp->contents_at + 1 + 2 * i] = hex[der[i] >> 4];
+		pp->b.data[pp->contents_at + 2 + 2 * i] = hex[der[i] & 15];
 	}
-	*out_len = b.len;
-	*out = (unsigned char *)mc_buf_steal(&b);
+	return 0;
+}
+
+int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
+		time_t now, unsigned char **out, size_t *out_len)
+{
+	return mc_sign_pdf_look(pdf, len, key, cert, chain, now, NULL, out, out_len);
+}
+
+int mc_sign_pdf_look(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
+		     time_t now, const mc_sign_look *look, unsigned char **out, size_t *out_len)
+{
+	prepared pp;
+	unsigned char *der = NULL;
+	int der_len = 0;
+	int rc = prepare_update(pdf, len, now, look, &pp);
+	*out = NULL;
+	*out_len = 0;
+	if (rc)
+		return rc;
+	rc = make_cms((unsigned char *)pp.b.data, pp.contents_at, (unsigned char *)pp.b.data + pp.r2,
+		      pp.r2len, key, cert, chain, now, &der, &der_len);
+	if (rc == 0)
+		rc = embed(&pp, der, (size_t)der_len);
+	if (rc == 0) {
+		*out_len = pp.b.len;
+		*out = (unsigned char *)mc_buf_steal(&pp.b);
+	}
+	OPENSSL_free(der);
+	mc_buf_free(&pp.b);
+	return rc;
+}
+
+/* ---- signing on the signer's own device ---- */
+
+static int cmp_der(const void *a, const void *b)
+{
+	const ASN1_STRING *x = *(ASN1_STRING *const *)a, *y = *(ASN1_STRING *const *)b;
+	int n = x->length < y->length ? x->length : y->length;
+	int c = memcmp(x->data, y->data, (size_t)n);
+	return c ? c : x->length - y->length;
+}
+
+/* The DER of the signer's signed attributes as they are signed: a SET OF
+ * (tag 0x31) of the attributes, in the order of their encodings (X.690 11.6). */
+static int signed_attrs_der(CMS_SignerInfo *si, unsigned char **out, size_t *out_len)
+{
+	int n = CMS_signed_get_attr_count(si), rc = MC_ERROR;
+	ASN1_STRING **enc = NULL;
+	size_t total = 0;
+	if (n <= 0)
+		return MC_ERROR;
+	enc = mc_xcalloc((size_t)n, sizeof *enc);
+	for (int i = 0; i < n; i++) {
+		unsigned char *d = NULL;
+		int len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &d);
+		if (len <= 0)
+			goto cleanup;
+		enc[i] = ASN1_STRING_new();
+		ASN1_STRING_set0(enc[i], d, len);
+		total += (size_t)len;
+	}
+	qsort(enc, (size_t)n, sizeof *enc, cmp_der);
+	unsigned char *p = *out = mc_xmalloc(total + 6);
+	*p++ = 0x31;
+	if (total < 128) {
+		*p++ = (unsigned char)total;
+	} else if (total < 256) {
+		*p++ = 0x81;
+		*p++ = (unsigned char)total;
+	} else if (total < 65536) {
+		*p++ = 0x82;
+		*p++ = (unsigned char)(total >> 8);
+		*p++ = (unsigned char)total;
+	} else {
+		free(*out);
+		*out = NULL;
+		goto cleanup;
+	}
+	for (int i = 0; i < n; i++) {
+		memcpy(p, enc[i]->data, (size_t)enc[i]->length);
+		p += enc[i]->length;
+	}
+	*out_len = (size_t)(p - *out);
 	rc = 0;
 cleanup:
+	for (int i = 0; i < n; i++)
+		ASN1_STRING_free(enc[i]);
+	free(enc);
+	return rc;
+}
+
+int mc_sign_prepare(const unsigned char *pdf, size_t len, X509 *cert, time_t now, const mc_sign_look *look,
+		    unsigned char **out, size_t *out_len, unsigned char **cms_der, size_t *cms_len,
+		    unsigned char **attrs, size_t *attrs_len)
+{
+	const int flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
+	prepared pp;
+	CMS_ContentInfo *cms = NULL;
+	ESS_SIGNING_CERT_V2 *sc = NULL;
+	unsigned char *sc_der = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	ASN1_TIME *st = NULL;
+	EVP_MD_CTX *mctx = NULL;
+	int rc = prepare_update(pdf, len, now, look, &pp);
+	*out = *cms_der = *attrs = NULL;
+	*out_len = *cms_len = *attrs_len = 0;
+	if (rc)
+		return rc;
+	rc = MC_ERROR;
+	/* the digest of the signed bytes */
+	mctx = EVP_MD_CTX_new();
+	if (!mctx || !EVP_DigestInit_ex(mctx, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(mctx, pp.b.data, pp.contents_at) ||
+	    !EVP_DigestUpdate(mctx, pp.b.data + pp.r2, pp.r2len) || !EVP_DigestFinal_ex(mctx, md, &md_len))
+		goto cleanup;
+	/* a signer with the certificate's public key: nothing is signed here */
+	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+	CMS_SignerInfo *si =
+	    cms ? CMS_add1_signer(cms, cert, X509_get0_pubkey(cert), EVP_sha256(), flags) : NULL;
+	if (!si)
+		goto cleanup;
+	st = ASN1_TIME_set(NULL, now);
+	sc = OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), cert, NULL, 0);
+	int sc_len = sc ? i2d_ESS_SIGNING_CERT_V2(sc, &sc_der) : 0;
+	if (!st || sc_len <= 0 ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+					 OBJ_nid2obj(NID_pkcs7_data), -1) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, st->type, st, -1) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, md, (int)md_len) ||
+	    !CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, sc_der,
+					 sc_len))
+		goto cleanup;
+	if ((rc = signed_attrs_der(si, attrs, attrs_len)) != 0)
+		goto cleanup;
+	rc = MC_ERROR;
+	int n = i2d_CMS_ContentInfo(cms, cms_der);
+	if (n <= 0)
+		goto cleanup;
+	*cms_len = (size_t)n;
+	*out_len = pp.b.len;
+	*out = (unsigned char *)mc_buf_steal(&pp.b);
+	rc = 0;
+cleanup:
+	if (rc) {
+		free(*attrs);
+		OPENSSL_free(*cms_der);
+		*attrs = *cms_der = NULL;
+	}
+	ERR_clear_error();
+	EVP_MD_CTX_free(mctx);
+	ASN1_TIME_free(st);
+	OPENSSL_free(sc_der);
+	ESS_SIGNING_CERT_V2_free(sc);
+	CMS_ContentInfo_free(cms);
+	mc_buf_free(&pp.b);
+	return rc;
+}
+
+/* The last /ByteRange of the file and where its /Contents starts. */
+static bool last_byterange(const unsigned char *pdf, size_t len, long br[4])
+{
+	const char *at = find_last((const char *)pdf, len, "/ByteRange");
+	if (!at)
+		return false;
+	const char *end = (const char *)pdf + len, *q = skip_ws(at + 10, end);
+	if (q >= end || *q != '[')
+		return false;
+	q++;
+	for (int i = 0; i < 4; i++) {
+		char *e;
+		q = skip_ws(q, end);
+		if (q >= end || !isdigit((unsigned char)*q))
+			return false;
+		br[i] = strtol(q, &e, 10);
+		q = e;
+	}
+	return br[0] == 0 && br[1] > 0 && br[2] > br[1] + 1 && br[3] >= 0 &&
+	       (size_t)br[2] + (size_t)br[3] == len;
+}
+
+int mc_sign_complete(unsigned char *pdf, size_t len, const unsigned char *cms_der, size_t cms_len,
+		     const unsigned char *sig, size_t sig_len, X509 *cert, char *why, size_t cap)
+{
+	int rc = MC_EINVAL;
+	long br[4];
+	CMS_ContentInfo *cms = NULL;
+	BIO *data = NULL;
+	unsigned char *der = NULL;
+	const unsigned char *p = cms_der;
+	snprintf(why, cap, "the signature cannot be read");
+	if (!last_byterange(pdf, len, br) || (size_t)(br[2] - br[1] - 2) != 2 * MC_SIGN_CMS_MAX) {
+		snprintf(why, cap, "the prepared file has no empty signature to fill");
+		goto cleanup;
+	}
+	cms = d2i_CMS_ContentInfo(NULL, &p, (long)cms_len);
+	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
+	if (!sis || sk_CMS_SignerInfo_num(sis) != 1 || sig_len == 0 || sig_len > 4096)
+		goto cleanup;
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, 0);
+	X509 *prepared_for = NULL;
+	CMS_set1_signers_certs(cms, NULL, 0);
+	CMS_SignerInfo_get0_algs(si, NULL, &prepared_for, NULL, NULL);
+	if (!prepared_for || X509_cmp(prepared_for, cert) != 0) {
+		snprintf(why, cap, "the certificate is not the one the signature was prepared for");
+		goto cleanup;
+	}
+	if (!ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)sig_len)) {
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	data = BIO_new(BIO_s_mem());
+	if (!data || BIO_write(data, pdf, (int)br[1]) != (int)br[1] ||
+	    BIO_write(data, pdf + br[2], (int)br[3]) != (int)br[3]) {
+		rc = MC_ERROR;
+		goto cleanup;
+	}
+	if (CMS_verify(cms, NULL, NULL, data, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
+		snprintf(why, cap,
+			 "the signature does not verify with the certificate over the prepared file");
+		goto cleanup;
+	}
+	int n = i2d_CMS_ContentInfo(cms, &der);
+	if (n <= 0 || n > MC_SIGN_CMS_MAX) {
+		snprintf(why, cap, "the signature is too large");
+		goto cleanup;
+	}
+	prepared pp = {.b = {.data = (char *)pdf, .len = len}, .contents_at = (size_t)br[1]};
+	embed(&pp, der, (size_t)n);
+	why[0] = '\0';
+	rc = 0;
+cleanup:
+	ERR_clear_error();
 	OPENSSL_free(der);
-	mc_buf_free(&b);
+	BIO_free(data);
+	CMS_ContentInfo_free(cms);
 	return rc;
 }
 

@@ -27,6 +27,25 @@
 /* Room for the CMS in /Contents, in bytes (twice as many hex digits). */
 #define MC_SIGN_CMS_MAX 16384
 
+/* The most stamps one signature's update may add. */
+#define MC_SIGN_STAMPS_MAX 4
+
+/* A visible signature: a picture (px_w × px_h pixels, RGBA, not
+ * premultiplied, rows from the top) shown in the rectangle (x, y, w, h) of
+ * page `page` (0-based), in PDF points from the page's bottom left; and
+ * stamps, pictures put on pages by the same update as /Stamp annotations
+ * (the number and date written at issue over a document signed before it
+ * had them). A stamp's own stamps are not read. */
+typedef struct mc_sign_look mc_sign_look;
+struct mc_sign_look {
+	int page;
+	double x, y, w, h;
+	int px_w, px_h;
+	const unsigned char *rgba;
+	const mc_sign_look *stamps;
+	size_t n_stamps; /* at most MC_SIGN_STAMPS_MAX */
+};
+
 /*
  * Signs pdf (len bytes) with key and cert; chain (may be NULL) is put in the
  * CMS for verifiers that lack the intermediate certificates. now is the
@@ -37,6 +56,32 @@
  */
 int mc_sign_pdf(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
 		time_t now, unsigned char **out, size_t *out_len);
+
+/*
+ * Signing on the signer's own device, step 1: pdf with the signature's
+ * update appended and /Contents left empty (*out), the CMS for cert without
+ * its signature value (*cms_der, free with OPENSSL_free) and the DER of its
+ * signed attributes (*attrs, free with free()): what the device signs
+ * (SHA-256 with RSA PKCS#1 v1.5 or ECDSA, as `openssl dgst -sha256 -sign`).
+ * look (may be NULL) makes it visible, as for mc_sign_pdf_look.
+ */
+int mc_sign_prepare(const unsigned char *pdf, size_t len, X509 *cert, time_t now, const mc_sign_look *look,
+		    unsigned char **out, size_t *out_len, unsigned char **cms_der, size_t *cms_len,
+		    unsigned char **attrs, size_t *attrs_len);
+
+/*
+ * Step 2: the device's signature sig over the signed attributes goes into
+ * the CMS of step 1, which goes into the prepared file's /Contents (pdf is
+ * changed in place). MC_EINVAL, why filled, when cert is not the one
+ * prepared for or the signature does not verify over the prepared bytes.
+ */
+int mc_sign_complete(unsigned char *pdf, size_t len, const unsigned char *cms_der, size_t cms_len,
+		     const unsigned char *sig, size_t sig_len, X509 *cert, char *why, size_t cap);
+
+/* mc_sign_pdf with the signature's widget visible as look shows (NULL =
+ * invisible). MC_EINVAL also when the page cannot be found. */
+int mc_sign_pdf_look(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
+		     time_t now, const mc_sign_look *look, unsigned char **out, size_t *out_len);
 
 /* Key, certificate and the other certificates (*chain may be NULL) of a
  * PKCS#12 file. The caller frees them. MC_EINVAL on a wrong password or a

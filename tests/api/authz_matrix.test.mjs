@@ -200,6 +200,13 @@ const RULES = {
   // The document's scope comes before the body: an unknown action is the 422.
   'POST /api/v1/documents/{id}/actions': { roles: ['specialist', 'desk', 'leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/actions`, body: { action: 'khong_co' } }) },
+  'GET /api/v1/documents/{id}/file': { roles: STAFF, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/file` }) },
+  // The document's scope comes before the certificate: junk PEM (or the state) is the 4xx.
+  'POST /api/v1/documents/{id}/signature/prepare': { roles: ['leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/signature/prepare`, body: { certificate: 'x' } }) },
+  'POST /api/v1/documents/{id}/signature': { roles: ['leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/signature`, body: { signature: 'AAAA', certificate: 'x' } }) },
 };
 
 // Who calls: the demo accounts, and a supervisor and an administrator created

@@ -76,6 +76,12 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     const api = await world.api('GET', `/api/v1/documents/${id}`, { as: 'tiepnhan' });
     assert.equal(api.number, number);
     assert.deepEqual(api.events.map((e) => e.action), ['draft', 'submit', 'approve', 'sign', 'issue']);
+    // The document's own PDF (Phụ lục I) is one link away, in the session of the page.
+    const href = await clerk.page.getByTestId('doc-file').getAttribute('href');
+    const pdf = await clerk.page.context().request.get(new URL(href, clerk.page.url()).href);
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
 
     // The outgoing register: listed with its number, found without diacritics.
     await clerk.goto('/van-ban?box=out&q=' + encodeURIComponent(`day manh cai cach hanh chinh (${size})`));

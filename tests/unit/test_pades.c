@@ -2,6 +2,7 @@
  * changed byte makes it invalid, a second signature keeps the first valid,
  * an unknown signer is valid but not trusted, and bad input is refused. The
  * keys and certificates are made here (EC P-256), none is committed. */
+#define _GNU_SOURCE /* memmem */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,12 +76,13 @@ static void free_ident(ident *id)
 }
 
 /* A minimal one-page PDF with a classic xref table. */
-static char *minimal_pdf(size_t *len)
+/* A one-page PDF whose page object is page (NULL = a plain one). */
+static char *minimal_pdf_with(const char *page, size_t *len)
 {
 	const char *objs[] = {
 	    "<< /Type /Catalog /Pages 2 0 R >>",
 	    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-	    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+	    page ? page : "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
 	    "<< /Length 0 >>\nstream\n\nendstream",
 	};
 	size_t off[4];
@@ -103,6 +105,11 @@ static char *minimal_pdf(size_t *len)
 	    0);
 	*len = b.len;
 	return mc_buf_steal(&b);
+}
+
+static char *minimal_pdf(size_t *len)
+{
+	return minimal_pdf_with(NULL, len);
 }
 
 typedef struct {
@@ -297,13 +304,121 @@ static void test_bad_input(void **state)
 	free(out);
 }
 
+/* A visible signature with a stamp, on a page dictionary with a comment in it
+ * (as cairo writes "/Type /Page % 1"): the widget and the stamp on the page's
+ * /Annots, an appearance with the picture, and the signature still valid. */
+static void test_visible(void **state)
+{
+	fixture *f = *state;
+	unsigned char rgba[2 * 2 * 4] = {255, 0, 0, 255, 0, 255, 0, 128, 0, 0, 255, 0, 9, 9, 9, 255};
+	size_t len, out_len, n;
+	unsigned char *out = NULL;
+	mc_sign_result *r;
+	char *pdf =
+	    minimal_pdf_with("<< /Type /Page % 1\n /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+			     "/Annots [] >>",
+			     &len);
+	mc_sign_look stamp = {
+	    .page = 0, .x = 10, .y = 700, .w = 100, .h = 20, .px_w = 2, .px_h = 2, .rgba = rgba};
+	mc_sign_look look = {.page = 0,
+			     .x = 300,
+			     .y = 100,
+			     .w = 150,
+			     .h = 70,
+			     .px_w = 2,
+			     .px_h = 2,
+			     .rgba = rgba,
+			     .stamps = &stamp,
+			     .n_stamps = 1};
+	assert_int_equal(mc_sign_pdf_look((unsigned char *)pdf, len, f->signer.key, f->signer.cert, NULL, NOW,
+					  &look, &out, &out_len),
+			 0);
+	/* the update holds compressed images: searched as bytes */
+	const char *upd = (const char *)out + len;
+	size_t ul = out_len - len;
+#define HAS(s) assert_non_null(memmem(upd, ul, s, strlen(s)))
+	HAS("/F 4 /P 3 0 R /Rect [300.00 100.00 450.00 170.00] /AP << /N ");
+	HAS("/Subtype /Stamp /F 4 /P 3 0 R /Rect [10.00 700.00 110.00 720.00]");
+	HAS("/Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceRGB");
+	HAS("/Annots [ 6 0 R 13 0 R] >>"); /* the widget, then the stamp (after its form and images) */
+#undef HAS
+	assert_int_equal(mc_sign_verify(out, out_len, f->trust, &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(r[0].valid);
+	assert_true(r[0].trusted);
+	mc_sign_results_free(r, n);
+	free(out);
+	/* a page the file does not have */
+	look.page = 3;
+	assert_int_equal(mc_sign_pdf_look((unsigned char *)pdf, len, f->signer.key, f->signer.cert, NULL, NOW,
+					  &look, &out, &out_len),
+			 MC_EINVAL);
+	assert_null(out);
+	free(pdf);
+}
+
+/* The device's signature over the DER of the signed attributes. */
+static size_t device_sign(EVP_PKEY *key, const unsigned char *attrs, size_t attrs_len, unsigned char *sig,
+			  size_t cap)
+{
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	size_t n = cap;
+	assert_int_equal(EVP_DigestSignInit(m, NULL, EVP_sha256(), NULL, key), 1);
+	assert_int_equal(EVP_DigestSign(m, sig, &n, attrs, attrs_len), 1);
+	EVP_MD_CTX_free(m);
+	return n;
+}
+
+/* Two steps: the prepared file and attributes, the signature made apart
+ * with the key, embedded and verified; another key or another certificate
+ * is refused and leaves the file as it was. */
+static void test_device(void **state)
+{
+	fixture *f = *state;
+	unsigned char *pdf = NULL, *cms = NULL, *attrs = NULL, sig[512];
+	size_t pdf_len, cms_len, attrs_len, n;
+	char why[256];
+	mc_sign_result *r;
+	assert_int_equal(mc_sign_prepare((unsigned char *)f->pdf, f->len, f->signer.cert, NOW, NULL, &pdf,
+					 &pdf_len, &cms, &cms_len, &attrs, &attrs_len),
+			 0);
+	assert_int_equal(attrs[0], 0x31);
+	/* unsigned yet: verification finds a signature that is not a CMS */
+	assert_int_equal(mc_sign_verify(pdf, pdf_len, f->trust, &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_false(r[0].valid);
+	mc_sign_results_free(r, n);
+
+	size_t sl = device_sign(f->org.key, attrs, attrs_len, sig, sizeof sig);
+	assert_int_equal(
+	    mc_sign_complete(pdf, pdf_len, cms, cms_len, sig, sl, f->signer.cert, why, sizeof why),
+	    MC_EINVAL);
+	assert_non_null(strstr(why, "does not verify"));
+	assert_int_equal(mc_sign_complete(pdf, pdf_len, cms, cms_len, sig, sl, f->org.cert, why, sizeof why),
+			 MC_EINVAL);
+	assert_non_null(strstr(why, "not the one"));
+
+	sl = device_sign(f->signer.key, attrs, attrs_len, sig, sizeof sig);
+	assert_int_equal(
+	    mc_sign_complete(pdf, pdf_len, cms, cms_len, sig, sl, f->signer.cert, why, sizeof why), 0);
+	assert_int_equal(mc_sign_verify(pdf, pdf_len, f->trust, &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(r[0].valid);
+	assert_true(r[0].trusted);
+	assert_true(r[0].covers_whole_file);
+	assert_string_equal(r[0].signed_at, "2026-12-06T03:04:05Z");
+	mc_sign_results_free(r, n);
+	free(pdf);
+	free(attrs);
+	OPENSSL_free(cms);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sign_verify),
-	    cmocka_unit_test(test_two_signatures),
-	    cmocka_unit_test(test_untrusted),
-	    cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_sign_verify), cmocka_unit_test(test_two_signatures),
+	    cmocka_unit_test(test_untrusted),	cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_visible),	cmocka_unit_test(test_device),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

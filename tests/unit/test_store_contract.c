@@ -44,6 +44,7 @@
 #include "store/db.h"
 #include "store/store.h"
 #include "store/store_document.h"
+#include "store/store_document_file.h"
 
 struct fixture {
 	char dir[512];
@@ -4090,6 +4091,60 @@ static void test_documents(void **state)
 	assert_int_not_equal(raw_exec(f, "DELETE FROM document_event", NULL, 0), 0);
 }
 
+/* A document's PDF and a signature prepared for a device (migration 023):
+ * one of each per document, replaced, read back with the file in the store. */
+static void test_document_files(void **state)
+{
+	struct fixture *f = *state;
+	mc_doc_register out = {
+	    .unit_id = f->district, .box = 1, .name = "Sổ", .organ_abbr = "UBND", .created_at = 1};
+	assert_int_equal(mc_store_doc_register_add(f->st, &out), 0);
+	mc_document d = {.box = 1,
+			 .register_id = out.id,
+			 .unit_id = f->district,
+			 .state = 1,
+			 .type = "quyet_dinh",
+			 .subject = "Về việc thử",
+			 .created_at = 2,
+			 .updated_at = 2};
+	assert_int_equal(mc_store_document_add(f->st, &d), 0);
+	int64_t leader = add_user(f->st, "ky.thu", MC_ROLE_LEADER, f->district);
+	mc_document_file file;
+	assert_int_equal(mc_store_document_file_get(f->st, d.id, &file), MC_ENOTFOUND);
+	assert_int_equal(mc_store_document_file_put(f->st, d.id, "%PDF-1.7 one", 12, 1, 10), 0);
+	assert_int_equal(mc_store_document_file_put(f->st, d.id, "%PDF-1.7 two!", 13, 2, 11), 0);
+	assert_int_equal(mc_store_document_file_get(f->st, d.id, &file), 0);
+	assert_int_equal(file.size, 13);
+	assert_int_equal(file.signatures, 2);
+	assert_int_equal(file.created_at, 11);
+	void *data = NULL;
+	size_t len = 0;
+	assert_int_equal(mc_store_attachment_get(f->st, &data, &len, NULL, 0, file.sha256), 0);
+	assert_int_equal(len, 13);
+	assert_memory_equal(data, "%PDF-1.7 two!", 13);
+	free(data);
+	assert_int_equal(mc_store_document_file_put(f->st, 99999, "%PDF-1.7 x", 10, 0, 12), MC_ENOTFOUND);
+
+	mc_document_sign_request q;
+	assert_int_equal(mc_store_document_sign_request_get(f->st, d.id, &q), MC_ENOTFOUND);
+	assert_int_equal(mc_store_document_sign_request_put(f->st, d.id, leader, 1, "%PDF-1.7 prep", 13,
+							    "3082", "PEM1", 20),
+			 0);
+	assert_int_equal(mc_store_document_sign_request_put(f->st, d.id, leader, 2, "%PDF-1.7 prep2", 14,
+							    "3083", "PEM2", 21),
+			 0);
+	assert_int_equal(mc_store_document_sign_request_get(f->st, d.id, &q), 0);
+	assert_int_equal(q.user_id, leader);
+	assert_int_equal(q.version, 2);
+	assert_int_equal(q.size, 14);
+	assert_string_equal(q.cms, "3083");
+	assert_string_equal(q.certificate, "PEM2");
+	assert_int_equal(q.created_at, 21);
+	mc_document_sign_request_clear(&q);
+	assert_int_equal(mc_store_document_sign_request_delete(f->st, d.id), 0);
+	assert_int_equal(mc_store_document_sign_request_get(f->st, d.id, &q), MC_ENOTFOUND);
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -4141,6 +4196,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_personal_pseudonymise, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),
 	};

@@ -843,6 +843,7 @@ export default {
   'doc.searchGo': 'Find',
   'doc.new': 'Draft a document',
   'doc.printPdf': 'Print the register (PDF) — {unit}',
+  'doc.pdf': 'The document (PDF)',
   'doc.printXlsx': 'Export the register to Excel',
   'doc.empty': 'No documents yet.',
   'doc.total': '{n} documents',

@@ -843,6 +843,7 @@ export default {
   'doc.searchGo': 'Tìm',
   'doc.new': 'Soạn thảo văn bản',
   'doc.printPdf': 'In sổ đăng ký (PDF) — {unit}',
+  'doc.pdf': 'Xem văn bản (PDF)',
   'doc.printXlsx': 'Xuất sổ ra Excel',
   'doc.empty': 'Chưa có văn bản nào.',
   'doc.total': 'Có {n} văn bản',

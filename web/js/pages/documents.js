@@ -199,6 +199,9 @@ export async function detail(ctx) {
       fmtDateTime(e.at), e.by ? ` · ${e.by}` : '', e.note ? h('p', { class: 'muted' }, e.note) : null)));
   replace(box, pageTitle(d.subject, 'page-title'),
     h('p', null, h('a', { href: '/van-ban?box=' + d.box }, t('doc.back'))),
-    h('section', { class: 'card' }, facts(rows), out && d.body ? h('div', { class: 'doc-body', testid: 'doc-text' }, d.body) : null),
+    h('section', { class: 'card' }, facts(rows), out && d.body ? h('div', { class: 'doc-body', testid: 'doc-text' }, d.body) : null,
+      // the document's PDF (Phụ lục I): rendered, or as signed once issued; a copy delivered here shows the sender's
+      out || d.source ? h('p', null, h('a', { class: 'btn btn-ghost btn-small', href: `/api/v1/documents/${d.id}/file`, target: '_blank',
+        testid: 'doc-file' }, t('doc.pdf'))) : null),
     h('section', { class: 'card', 'aria-labelledby': 'doc-steps-h' }, h('h2', { id: 'doc-steps-h' }, t('doc.steps')), buttons, extra, err, events));
 }

@@ -1,0 +1,36 @@
+/*
+ * api/document_files.h - an official document's own PDF: rendered as Nghị
+ * định 30/2020 Phụ lục I lays it out, signed when it is issued (the
+ * leader's signature, then the organisation's as a second PAdES
+ * signature), kept in the file store and served (docs/documents.md §3a).
+ */
+#ifndef MC_API_DOCUMENT_FILES_H
+#define MC_API_DOCUMENT_FILES_H
+
+#include "api/api.h"
+#include "store/store_document.h"
+
+typedef struct mc_doc_keys mc_doc_keys;
+
+/*
+ * Before an issue is queued: when signing is configured (sign_dir), loads
+ * the key of the leader who signed d and the seal of its issuing body and
+ * checks their certificates; *out NULL when signing is not configured.
+ * Replies (503 signing-key, naming what is wrong) and returns -1 when a
+ * key cannot be used: nothing is issued then.
+ */
+int mc_api_document_keys_or_reply(mc_req *r, const mc_document *d, mc_doc_keys **out);
+void mc_api_document_keys_free(mc_doc_keys *k);
+
+/*
+ * Inside the write that issued d: renders d with its number, signs it with
+ * k (the signer's, then the seal's) at now and keeps it as d's file. A
+ * failure fails the write, so the document is not issued.
+ */
+int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document *d, const mc_doc_keys *k,
+			 int64_t now);
+
+/* Replies with d as GET /api/v1/documents/{id} shows it (documents.c). */
+void mc_api_document_reply(mc_req *r, int status, const mc_document *d);
+
+#endif

@@ -1,0 +1,456 @@
+// An official document's own PDF and its signatures (docs/documents.md §3a):
+// the Phụ lục I layout served at GET /api/v1/documents/{id}/file, and issuing
+// that numbers, renders and signs it with the leader's key and then the
+// organisation's seal - keys in PKCS#12 and PEM files and on a PKCS#11 token
+// (SoftHSM2, initialised here in a temporary directory with softhsm2-util and
+// pkcs11-tool). Every signed file is judged by poppler's pdfsig (the test CA
+// trusted in an NSS database), qpdf --check and openssl cms -verify of each
+// extracted CMS, not by motcua alone. Refusals: a key whose certificate is
+// another person's, an expired certificate, a token with a wrong PIN (a clear
+// 503, nothing issued), a signer without the leader role, another unit's
+// document. The CA and the keys are made here with openssl; none is committed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, unlinkSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from './harness.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
+
+const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
+const LEADER = 'Hoàng Văn Minh'; // lanhdao of the demo province
+let server;
+let T; // the temporary directory: the CA, the keys (T/keys is sign_dir), the token, NSS
+const tok = {};
+
+const api = (...a) => server.api(...a);
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: T, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+const keys = (name) => join(T, 'keys', name);
+
+// A certificate of the test CA for CN=cn over a fresh key (ec or rsa), valid
+// from start to end (openssl ca dates, YYYYMMDDHHMMSSZ) or for 30 days.
+function issueCert(name, cn, { rsa = false, start, end } = {}) {
+  run('openssl', rsa ? ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', `${name}.key`]
+    : ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`]);
+  run('openssl', ['req', '-new', '-utf8', '-key', `${name}.key`, '-subj', `/O=Test/CN=${cn}`, '-out', `${name}.csr`]);
+  const dates = start ? ['-startdate', start, '-enddate', end] : ['-days', '30'];
+  run('openssl', ['ca', '-batch', '-utf8', '-config', 'ca.cnf', '-in', `${name}.csr`, '-out', `${name}.pem`,
+    '-notext', ...dates]);
+}
+
+function p12(name, out, password) {
+  writeFileSync(join(T, 'pw'), password);
+  run('openssl', ['pkcs12', '-export', '-inkey', `${name}.key`, '-in', `${name}.pem`, '-certfile', 'ca.pem',
+    '-out', out, '-passout', 'file:pw']);
+}
+
+// The leader's key as a PKCS#12 with its password file, the seal as PEM files.
+function installGoodKeys() {
+  for (const f of ['lanhdao.p12', 'lanhdao.pass', 'seal.key', 'seal.crt', 'seal.pkcs11']) {
+    if (existsSync(keys(f))) unlinkSync(keys(f));
+  }
+  p12('leader', keys('lanhdao.p12'), 'mật khẩu thử');
+  writeFileSync(keys('lanhdao.pass'), 'mật khẩu thử\n');
+  copyFileSync(join(T, 'seal.key'), keys('seal.key'));
+  writeFileSync(keys('seal.crt'), readFileSync(join(T, 'seal.pem'), 'utf8') + readFileSync(join(T, 'ca.pem'), 'utf8'));
+}
+
+function draftBody(extra = {}) {
+  return { type: 'quyet_dinh', subject: 'Về việc kiện toàn Tổ công tác cải cách hành chính',
+    body: 'Điều 1. Kiện toàn Tổ công tác cải cách hành chính huyện.\nĐiều 2. Quyết định có hiệu lực từ ngày ký.',
+    place: 'Quảng Xương', signer_position: 'Chủ tịch', signer_name: LEADER,
+    recipients: 'Như Điều 2;\nLưu: VT.', recipient_units: [DEPARTMENT], ...extra };
+}
+
+async function actOk(token, id, action, extra = {}) {
+  const res = await api('POST', `/api/v1/documents/${id}/actions`, { token, body: { action, ...extra } });
+  assertStatus(res, 200, `${action} document ${id}`);
+  return res.body;
+}
+
+async function signedDoc(extra = {}) {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody(extra) });
+  assertStatus(res, 201, 'draft');
+  await actOk(tok.chuyenvien, res.body.id, 'submit');
+  await actOk(tok.lanhdao, res.body.id, 'approve');
+  return actOk(tok.lanhdao, res.body.id, 'sign');
+}
+
+async function file(token, id) {
+  const res = await fetch(`${server.base}/api/v1/documents/${id}/file`, { headers: { Authorization: `Bearer ${token}` } });
+  const buf = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, type: res.headers.get('content-type'), buf };
+}
+
+function pdfText(buf) {
+  writeFileSync(join(T, 'x.pdf'), buf);
+  return run('pdftotext', ['-layout', 'x.pdf', '-']).toString();
+}
+
+// pdfsig's, qpdf's and openssl's verdicts on a signed file.
+function judge(buf, label) {
+  const f = join(T, `${label}.pdf`);
+  writeFileSync(f, buf);
+  let sig;
+  try {
+    sig = execFileSync('pdfsig', ['-nssdir', `sql:${T}/nss`, f], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  } catch (e) {
+    sig = `${e.stdout}${e.stderr}`;
+  }
+  let qpdf = true;
+  try { execFileSync('qpdf', ['--check', f], { stdio: 'ignore' }); } catch { qpdf = false; }
+  // each signature's CMS and the bytes its ByteRange names, checked by openssl cms
+  const text = buf.toString('latin1');
+  const cms = [];
+  for (const m of text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)) {
+    const [a, b, c, e] = m.slice(1).map(Number);
+    const i = cms.length;
+    writeFileSync(join(T, `content${i}.bin`), Buffer.concat([buf.subarray(a, a + b), buf.subarray(c, c + e)]));
+    writeFileSync(join(T, `cms${i}.der`), Buffer.from(text.slice(a + b + 1, c - 1), 'hex'));
+    let ok = true;
+    try {
+      run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `cms${i}.der`, '-content', `content${i}.bin`,
+        '-CAfile', 'ca.pem', '-purpose', 'any', '-out', '/dev/null']);
+    } catch { ok = false; }
+    const signer = run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', `cms${i}.der`]).toString();
+    cms.push({ ok, signingCertV2: signer.includes('id-smime-aa-signingCertificateV2') });
+  }
+  return {
+    sig,
+    valid: (sig.match(/Signature Validation: Signature is Valid\./g) || []).length,
+    trusted: (sig.match(/Certificate Validation: Certificate is Trusted\./g) || []).length,
+    signers: [...sig.matchAll(/Signer Certificate Common Name: (.*)/g)].map((m) => m[1].trim()),
+    qpdf, cms,
+  };
+}
+
+before(async () => {
+  T = mkdtempSync(join(tmpdir(), 'motcua-docsign-'));
+  run('mkdir', ['-p', 'keys', 'tok', 'nss', 'newcerts']);
+  writeFileSync(join(T, 'index.txt'), '');
+  writeFileSync(join(T, 'serial'), '01\n');
+  writeFileSync(join(T, 'ca.cnf'), `[ca]\ndefault_ca = the_ca\n[the_ca]\ndir = ${T}\ndatabase = ${T}/index.txt\n` +
+    `new_certs_dir = ${T}/newcerts\nserial = ${T}/serial\ncertificate = ${T}/ca.pem\nprivate_key = ${T}/ca.key\n` +
+    'default_md = sha256\npolicy = any\nunique_subject = no\nx509_extensions = leaf\nstring_mask = utf8only\n' +
+    '[any]\norganizationName = optional\ncommonName = supplied\n' +
+    '[leaf]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature,nonRepudiation\n');
+  run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key',
+    '-out', 'ca.pem', '-days', '60', '-subj', '/O=Test/CN=Test Root CA', '-addext', 'basicConstraints=critical,CA:TRUE',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  issueCert('leader', LEADER);
+  issueCert('seal', 'UBND huyện Quảng Xương');
+  issueCert('other', 'Người Khác');
+  issueCert('expired', LEADER, { start: '20200101000000Z', end: '20200601000000Z' });
+  issueCert('token', 'UBND huyện Quảng Xương (token)', { rsa: true });
+  // pdfsig trusts the test CA through an NSS database
+  run('certutil', ['-N', '-d', `sql:${T}/nss`, '--empty-password']);
+  run('certutil', ['-A', '-d', `sql:${T}/nss`, '-n', 'testca', '-t', 'CT,C,C', '-i', 'ca.pem']);
+  // a SoftHSM2 token holding the seal's key and certificate
+  writeFileSync(join(T, 'softhsm2.conf'), `directories.tokendir = ${T}/tok\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  const hsm = { env: { ...process.env, SOFTHSM2_CONF: join(T, 'softhsm2.conf') } };
+  run('softhsm2-util', ['--init-token', '--free', '--label', 'motcua', '--so-pin', '5678', '--pin', '1234'], hsm);
+  run('softhsm2-util', ['--import', 'token.key', '--token', 'motcua', '--label', 'seal', '--id', '01', '--pin', '1234'], hsm);
+  run('openssl', ['x509', '-in', 'token.pem', '-outform', 'DER', '-out', 'token.der']);
+  run('pkcs11-tool', ['--module', SOFTHSM, '--token-label', 'motcua', '--login', '--pin', '1234', '--write-object',
+    'token.der', '--type', 'cert', '--id', '01', '--label', 'seal'], hsm);
+  installGoodKeys();
+  server = await startServer({ dossiers: 0, env: { MOTCUA_SIGN_DIR: join(T, 'keys'),
+    MOTCUA_SIGN_TRUST_FILE: join(T, 'ca.pem'), SOFTHSM2_CONF: join(T, 'softhsm2.conf') } });
+  for (const u of ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt', 'lanhdao.stnmt']) {
+    tok[u] = await server.login(u);
+  }
+  for (const [unit, box, organ_abbr] of [[DISTRICT, 'out', 'UBND'], [DISTRICT, 'in', 'UBND'], [DEPARTMENT, 'in', 'STNMT']]) {
+    assertStatus(await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit, box, organ_abbr } }), 201);
+  }
+});
+
+after(async () => {
+  await stopServer(server);
+  if (T && !process.env.MC_KEEP_TMP) rmSync(T, { recursive: true, force: true });
+});
+
+test('a draft\'s PDF in the layout of Phụ lục I, for those who may read the document only', async () => {
+  const d = await signedDoc();
+  const f = await file(tok.chuyenvien, d.id);
+  assert.equal(f.status, 200);
+  assert.equal(f.type, 'application/pdf');
+  writeFileSync(join(T, 'draft.pdf'), f.buf);
+  execFileSync('qpdf', ['--check', join(T, 'draft.pdf')], { stdio: 'ignore' });
+  const text = pdfText(f.buf);
+  for (const s of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'UBND HUYỆN QUẢNG',
+    'UBND TỈNH', 'Số:', '/QĐ-UBND', 'QUYẾT ĐỊNH', 'Về việc kiện toàn Tổ công tác', 'Điều 1. Kiện toàn', 'Nơi nhận:',
+    '- Như Điều 2;', 'CHỦ TỊCH', LEADER, 'DỰ THẢO', 'Quảng Xương, ngày']) {
+    assert.ok(text.includes(s), `the draft shows "${s}":\n${text}`);
+  }
+  assert.ok(!/\d+\/QĐ-UBND/.test(text), 'a draft has no number yet');
+  assert.equal(judge(f.buf, 'draft').cms.length, 0, 'a draft is not signed');
+  // the others: a citizen, another unit's leader and clerk (the copy has not arrived), unknown ids
+  assertProblem(await api('GET', `/api/v1/documents/${d.id}/file`, { token: tok.congdan }), 403, 'forbidden');
+  assertProblem(await api('GET', `/api/v1/documents/${d.id}/file`, { token: tok['lanhdao.stnmt'] }), 403, 'out-of-scope');
+  assertProblem(await api('GET', `/api/v1/documents/${d.id}/file`), 401, 'unauthenticated');
+  assertProblem(await api('GET', '/api/v1/documents/999999/file', { token: tok.lanhdao }), 404, 'not-found');
+  assertProblem(await api('GET', '/api/v1/documents/abc/file', { token: tok.lanhdao }), 404, 'not-found');
+  // a paper document registered by the clerk has no file
+  const paper = await api('POST', '/api/v1/documents/incoming', { token: tok.tiepnhan, body: { type: 'cong_van',
+    subject: 'Về việc giấy', organ_name: 'Sở Tư pháp', number: '12/STP-VP', date: '2026-01-05' } });
+  assertStatus(paper, 201, 'paper document');
+  assertProblem(await api('GET', `/api/v1/documents/${paper.body.id}/file`, { token: tok.tiepnhan }), 404, 'not-found');
+  // a công văn: "V/v …" under the number, no kind's name
+  const cv = await signedDoc({ type: 'cong_van', drafting_abbr: 'VP', subject: 'Về việc báo cáo số liệu quý' });
+  const ct = pdfText((await file(tok.lanhdao, cv.id)).buf);
+  assert.ok(ct.includes('V/v Về việc báo cáo số liệu quý') || ct.includes('V/v Về việc báo cáo'), ct);
+  assert.ok(ct.includes('/UBND-VP'), ct);
+  assert.ok(!ct.includes('CÔNG VĂN'), 'a công văn carries no kind\'s name');
+});
+
+test('issuing numbers, renders and signs: the leader, then the seal; pdfsig, qpdf and openssl agree', async () => {
+  const d = await signedDoc();
+  const issued = await actOk(tok.tiepnhan, d.id, 'issue');
+  assert.match(issued.number, /^\d{2,}\/QĐ-UBND$/);
+  const f = await file(tok.lanhdao, d.id);
+  assert.equal(f.status, 200);
+  assert.equal(f.type, 'application/pdf');
+  const text = pdfText(f.buf);
+  assert.ok(text.includes(`Số: ${issued.number}`), `the number is on the document:\n${text}`);
+  assert.ok(!text.includes('DỰ THẢO'));
+  const j = judge(f.buf, 'issued');
+  assert.equal(j.valid, 2, j.sig);
+  assert.equal(j.trusted, 2, j.sig);
+  assert.deepEqual(j.signers, [LEADER, 'UBND huyện Quảng Xương'], j.sig);
+  assert.match(j.sig, /Total document signed/, 'the seal covers the whole file');
+  assert.ok(j.qpdf, 'qpdf --check accepts the signed file');
+  assert.deepEqual(j.cms, [{ ok: true, signingCertV2: true }, { ok: true, signingCertV2: true }]);
+  // both visible (Phụ lục I): widgets on page 1 with a picture as their appearance
+  const raw = f.buf.toString('latin1');
+  assert.equal((raw.match(/\/Subtype \/Widget \/FT \/Sig [^>]*\/F 4 \/P \d+ 0 R \/Rect \[[\d. ]+\] \/AP << \/N \d+ 0 R >>/g) || []).length, 2,
+    'two visible signature widgets');
+  assert.equal((raw.match(/\/Subtype \/Image/g) || []).length, 4, 'a picture and its mask for each');
+  // the recipient's copy serves the same signed file
+  const inbox = await api('GET', '/api/v1/documents?box=in&state=arrived', { token: tok['tiepnhan.stnmt'] });
+  const copy = inbox.body.items.find((x) => x.number === issued.number);
+  assert.ok(copy);
+  const cf = await file(tok['tiepnhan.stnmt'], copy.id);
+  assert.equal(cf.status, 200);
+  assert.ok(cf.buf.equals(f.buf), 'the copy is the signed file');
+  // one byte changed after signing: pdfsig calls neither signature valid
+  const bad = Buffer.from(f.buf);
+  const at = bad.indexOf('Creator');
+  bad[at + 2] ^= 1;
+  const jb = judge(bad, 'changed');
+  assert.equal(jb.valid, 0, jb.sig);
+  assert.deepEqual(jb.cms.map((c) => c.ok), [false, false]);
+});
+
+test('a key whose certificate is another person\'s, or expired, issues nothing (503 signing-key)', async () => {
+  const d = await signedDoc();
+  try {
+    p12('other', keys('lanhdao.p12'), 'mật khẩu thử');
+    let res = await api('POST', `/api/v1/documents/${d.id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
+    assertProblem(res, 503, 'signing-key');
+    assert.match(res.body.detail, /Người Khác's, not Hoàng Văn Minh's/);
+    p12('expired', keys('lanhdao.p12'), 'mật khẩu thử');
+    res = await api('POST', `/api/v1/documents/${d.id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
+    assertProblem(res, 503, 'signing-key');
+    assert.match(res.body.detail, /expired/);
+    // no seal at all: named in the refusal
+    p12('leader', keys('lanhdao.p12'), 'mật khẩu thử');
+    unlinkSync(keys('seal.key'));
+    unlinkSync(keys('seal.crt'));
+    res = await api('POST', `/api/v1/documents/${d.id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
+    assertProblem(res, 503, 'signing-key');
+    assert.match(res.body.detail, /organisation's seal \(seal\): no key "seal"/);
+    installGoodKeys();
+    writeFileSync(keys('lanhdao.pass'), 'sai mật khẩu\n');
+    p12('leader', keys('lanhdao.p12'), 'mật khẩu thử');
+    res = await api('POST', `/api/v1/documents/${d.id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
+    assertProblem(res, 503, 'signing-key');
+    assert.match(res.body.detail, /wrong password/);
+    const still = await api('GET', `/api/v1/documents/${d.id}`, { token: tok.lanhdao });
+    assert.equal(still.body.state, 'signed', 'not issued');
+    assert.equal(still.body.number, null, 'no number taken');
+    assert.deepEqual(still.body.events.map((e) => e.action), ['draft', 'submit', 'approve', 'sign']);
+    const f = await file(tok.lanhdao, d.id);
+    assert.equal(judge(f.buf, 'unissued').cms.length, 0, 'no signed file kept');
+  } finally {
+    installGoodKeys();
+  }
+  await actOk(tok.tiepnhan, d.id, 'issue');
+});
+
+test('only a leader of the issuing body signs; another unit\'s document is out of scope', async () => {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  const id = res.body.id;
+  await actOk(tok.chuyenvien, id, 'submit');
+  await actOk(tok.lanhdao, id, 'approve');
+  for (const who of ['chuyenvien', 'tiepnhan']) {
+    assertProblem(await api('POST', `/api/v1/documents/${id}/actions`, { token: tok[who], body: { action: 'sign' } }),
+      403, 'forbidden', `${who} signs`);
+  }
+  assertProblem(await api('POST', `/api/v1/documents/${id}/actions`, { token: tok['tiepnhan.stnmt'],
+    body: { action: 'sign' } }), 403, 'out-of-scope', 'another unit\'s clerk signs');
+  assertProblem(await api('POST', `/api/v1/documents/${id}/actions`, { token: tok['lanhdao.stnmt'],
+    body: { action: 'sign' } }), 403, 'out-of-scope', 'another unit\'s leader');
+  await actOk(tok.lanhdao, id, 'sign');
+  assertProblem(await api('POST', `/api/v1/documents/${id}/actions`, { token: tok['tiepnhan.stnmt'],
+    body: { action: 'issue' } }), 403, 'out-of-scope', 'another unit\'s clerk issues');
+  const f = await file(tok.lanhdao, id);
+  assert.equal(judge(f.buf, 'notissued').cms.length, 0);
+});
+
+test('the seal on a PKCS#11 token (SoftHSM2 through libp11); a wrong PIN issues nothing', async () => {
+  const d = await signedDoc();
+  const token = (pin) => writeFileSync(keys('seal.pkcs11'),
+    `# the organisation's seal on a token\nmodule=${SOFTHSM}\ntoken=motcua\nlabel=seal\npin=${pin}\n`);
+  // the token's certificate, not a file's: the seal's PEM files go
+  unlinkSync(keys('seal.key'));
+  unlinkSync(keys('seal.crt'));
+  try {
+    token('0000');
+    const res = await api('POST', `/api/v1/documents/${d.id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
+    assertProblem(res, 503, 'signing-key');
+    assert.match(res.body.detail, /the token "motcua" refused the PIN/);
+    const still = await api('GET', `/api/v1/documents/${d.id}`, { token: tok.lanhdao });
+    assert.equal(still.body.state, 'signed');
+    assert.equal(still.body.number, null);
+    token('1234');
+    const issued = await actOk(tok.tiepnhan, d.id, 'issue');
+    const f = await file(tok.lanhdao, d.id);
+    assert.ok(pdfText(f.buf).includes(`Số: ${issued.number}`));
+    const j = judge(f.buf, 'token');
+    assert.equal(j.valid, 2, j.sig);
+    assert.equal(j.trusted, 2, j.sig);
+    assert.deepEqual(j.signers, [LEADER, 'UBND huyện Quảng Xương (token)'], 'the token\'s certificate signs second');
+    assert.ok(j.qpdf);
+    assert.deepEqual(j.cms.map((c) => c.ok), [true, true]);
+    // a wrong PIN after the token was opened once is refused all the same
+    const d2 = await signedDoc();
+    token('9999');
+    assertProblem(await api('POST', `/api/v1/documents/${d2.id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } }),
+      503, 'signing-key', 'a wrong PIN after a right one');
+    const still2 = await api('GET', `/api/v1/documents/${d2.id}`, { token: tok.lanhdao });
+    assert.equal(still2.body.state, 'signed');
+  } finally {
+    installGoodKeys();
+  }
+});
+
+// The device: openssl signs the DER of the signed attributes the server returned.
+function deviceSign(attributes, keyName, { tamper = false } = {}) {
+  const der = Buffer.from(attributes, 'base64');
+  if (tamper) der[der.length - 1] ^= 1;
+  writeFileSync(join(T, 'attrs.der'), der);
+  run('openssl', ['dgst', '-sha256', '-sign', `${keyName}.key`, '-out', 'device.sig', 'attrs.der']);
+  return readFileSync(join(T, 'device.sig')).toString('base64');
+}
+
+test('signing on the leader\'s own device: prepare, sign with openssl, embed; then the seal at issue', async () => {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  const id = res.body.id;
+  await actOk(tok.chuyenvien, id, 'submit');
+  const pem = (name) => readFileSync(join(T, `${name}.pem`), 'utf8');
+  const prepare = (token, name) => api('POST', `/api/v1/documents/${id}/signature/prepare`,
+    { token, body: { certificate: pem(name) } });
+  const complete = (token, signature, name) => api('POST', `/api/v1/documents/${id}/signature`,
+    { token, body: { signature, certificate: pem(name) } });
+  assertProblem(await prepare(tok.lanhdao, 'leader'), 409, 'forbidden-transition', 'submitted, not approved');
+  await actOk(tok.lanhdao, id, 'approve');
+  // refusals: roles, other units, another's or an expired certificate, junk
+  assertProblem(await prepare(tok.chuyenvien, 'leader'), 403, 'forbidden');
+  assertProblem(await prepare(tok.tiepnhan, 'leader'), 403, 'forbidden');
+  assertProblem(await prepare(tok['lanhdao.stnmt'], 'leader'), 403, 'out-of-scope');
+  let r = await prepare(tok.lanhdao, 'other');
+  assertProblem(r, 422, 'invalid-field');
+  assert.equal(r.body.field, 'certificate');
+  assert.match(r.body.detail, /Người Khác's, not Hoàng Văn Minh's/);
+  r = await prepare(tok.lanhdao, 'expired');
+  assertProblem(r, 422, 'invalid-field');
+  assert.match(r.body.detail, /expired/);
+  r = await api('POST', `/api/v1/documents/${id}/signature/prepare`, { token: tok.lanhdao, body: { certificate: 'not a certificate' } });
+  assertProblem(r, 422, 'invalid-field');
+  assertProblem(await complete(tok.lanhdao, Buffer.from('x'.repeat(64)).toString('base64'), 'leader'), 409,
+    'forbidden-transition', 'nothing prepared yet');
+
+  // step 1: the server prepares and returns the signed attributes
+  r = await prepare(tok.lanhdao, 'leader');
+  assertStatus(r, 200, 'prepare');
+  assert.equal(r.body.digest_algorithm, 'sha256');
+  const attrs = Buffer.from(r.body.attributes, 'base64');
+  assert.equal(attrs[0], 0x31, 'a DER SET of attributes');
+  assert.equal(createHash('sha256').update(attrs).digest('hex'), r.body.digest);
+  // a signature by another key, or over changed attributes: refused, nothing signed
+  let bad = await complete(tok.lanhdao, deviceSign(r.body.attributes, 'other'), 'leader');
+  assertProblem(bad, 422, 'invalid-field');
+  assert.equal(bad.body.field, 'signature');
+  bad = await complete(tok.lanhdao, deviceSign(r.body.attributes, 'leader', { tamper: true }), 'leader');
+  assertProblem(bad, 422, 'invalid-field');
+  bad = await complete(tok.lanhdao, deviceSign(r.body.attributes, 'other'), 'other');
+  assertProblem(bad, 422, 'invalid-field', 'another person\'s certificate');
+  bad = await complete(tok.lanhdao, 'not base64!', 'leader');
+  assertProblem(bad, 422, 'invalid-field');
+  let still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.equal(still.body.state, 'approved');
+  // step 2: the device's signature embedded and checked
+  const done = await complete(tok.lanhdao, deviceSign(r.body.attributes, 'leader'), 'leader');
+  assertStatus(done, 200, 'complete');
+  assert.equal(done.body.state, 'signed');
+  still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.deepEqual(still.body.events.map((e) => e.action), ['draft', 'submit', 'approve', 'sign']);
+  const one = await file(tok.lanhdao, id);
+  const j1 = judge(one.buf, 'device');
+  assert.equal(j1.valid, 1, j1.sig);
+  assert.equal(j1.trusted, 1, j1.sig);
+  assert.deepEqual(j1.signers, [LEADER]);
+  assert.match(j1.sig, /Total document signed/);
+  assert.ok(j1.qpdf);
+  assert.deepEqual(j1.cms, [{ ok: true, signingCertV2: true }]);
+  assert.match(one.buf.toString('latin1'), /\/FT \/Sig [^>]*\/F 4 \/P \d+ 0 R \/Rect/, 'the leader\'s signature is visible');
+  // the same signature again: the request is spent
+  assertProblem(await complete(tok.lanhdao, deviceSign(r.body.attributes, 'leader'), 'leader'), 409, 'forbidden-transition');
+  assert.ok(!pdfText(one.buf).includes('DỰ THẢO'), 'what the leader signs is not marked as a draft');
+  // the clerk issues: the seal signs over the leader's signature
+  await actOk(tok.tiepnhan, id, 'issue');
+  const two = await file(tok.lanhdao, id);
+  assert.ok(two.buf.subarray(0, one.buf.length).equals(one.buf), 'the leader\'s revision is kept byte for byte');
+  const j2 = judge(two.buf, 'device-sealed');
+  assert.equal(j2.valid, 2, j2.sig);
+  assert.equal(j2.trusted, 2, j2.sig);
+  assert.deepEqual(j2.signers, [LEADER, 'UBND huyện Quảng Xương']);
+  assert.ok(j2.qpdf);
+  assert.deepEqual(j2.cms.map((c) => c.ok), [true, true]);
+  // the seal's update writes the number and the date over the blanks: two stamps on page 1
+  const update = two.buf.subarray(one.buf.length).toString('latin1');
+  assert.equal((update.match(/\/Subtype \/Stamp \/F 4 \/P \d+ 0 R \/Rect \[[\d. ]+\] \/AP << \/N \d+ 0 R >>/g) || []).length, 2,
+    'the number and the date stamped at issue');
+  assert.match(update, /\/Annots \[[^\]]*\d+ 0 R \d+ 0 R \d+ 0 R \d+ 0 R\]/, 'the page lists both signatures and both stamps');
+});
+
+test('a signature prepared before the document was returned and edited is refused: prepare again', async () => {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  const id = res.body.id;
+  await actOk(tok.chuyenvien, id, 'submit');
+  await actOk(tok.lanhdao, id, 'approve');
+  const pem = readFileSync(join(T, 'leader.pem'), 'utf8');
+  const prep = await api('POST', `/api/v1/documents/${id}/signature/prepare`, { token: tok.lanhdao, body: { certificate: pem } });
+  assertStatus(prep, 200);
+  const old = deviceSign(prep.body.attributes, 'leader');
+  // returned, its text changed, approved again
+  const back = await actOk(tok.lanhdao, id, 'return', { note: 'Sửa Điều 2' });
+  const edited = await api('PATCH', `/api/v1/documents/${id}`, { token: tok.chuyenvien,
+    body: draftBody({ body: 'Điều 1. Khác.\nĐiều 2. Quyết định có hiệu lực sau 10 ngày.' }), headers: { 'If-Match': `"${back.version}"` } });
+  assertStatus(edited, 200);
+  await actOk(tok.chuyenvien, id, 'submit');
+  await actOk(tok.lanhdao, id, 'approve');
+  const r = await api('POST', `/api/v1/documents/${id}/signature`, { token: tok.lanhdao, body: { signature: old, certificate: pem } });
+  assertProblem(r, 409, 'forbidden-transition');
+  assert.match(r.body.detail, /changed since its signature was prepared/);
+  const still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.equal(still.body.state, 'approved');
+  // prepared again over the new text, it signs
+  const again = await api('POST', `/api/v1/documents/${id}/signature/prepare`, { token: tok.lanhdao, body: { certificate: pem } });
+  const done = await api('POST', `/api/v1/documents/${id}/signature`, { token: tok.lanhdao,
+    body: { signature: deviceSign(again.body.attributes, 'leader'), certificate: pem } });
+  assertStatus(done, 200);
+  assert.ok(pdfText((await file(tok.lanhdao, id)).buf).includes('sau 10 ngày'), 'the signed file is the new text');
+});

@@ -10,6 +10,8 @@ pkgs=(
   zlib1g-dev libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2 poppler-utils
   # signatures: qpdf checks signed files, certutil makes pdfsig's NSS database of test anchors
   qpdf libnss3-tools
+  # edXML exchange: libxml2, libxmlsec1 (OpenSSL), and xmlsec1 that judges our XML signatures in tests
+  libxml2-dev libxmlsec1-dev libxmlsec1-openssl xmlsec1
   nodejs npm curl chromium python3-yaml
   postgresql libpq-dev
   # the package and its test (dpkg-shlibdeps, systemd-analyze, strace), the version stamp and the skew test

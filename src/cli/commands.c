@@ -5,6 +5,7 @@
 #include "app/auth.h"
 #include "app/dossier.h"
 #include "app/due.h"
+#include "app/exchange.h"
 #include "app/jobs.h"
 #include "app/upload.h"
 #include "app/user.h"
@@ -539,7 +540,15 @@ int mc_cli_serve(int argc, char **argv)
 	};
 	mc_server *srv = NULL;
 	mc_jobs *jobs = NULL;
+	mc_exchange *exchange = NULL;
+	mc_exchange_config xc = {.key_file = cfg.exchange_key_file,
+				 .cert_file = cfg.exchange_cert_file,
+				 .peers_file = cfg.exchange_peers,
+				 .retry_seconds = (int)cfg.exchange_retry_seconds};
 	rc = 1;
+	if (mc_exchange_load(&exchange, &xc) != 0)
+		goto done;
+	sc.exchange = exchange;
 	if (mc_notify_global_init() != 0 || mc_server_new(&srv, &sc) != 0)
 		goto done;
 	mc_jobs_config jc = {
@@ -547,6 +556,7 @@ int mc_cli_serve(int argc, char **argv)
 	    .db_limits = &sc.db_limits,
 	    .group = mc_server_group(srv),
 	    .notify = &sc.notify,
+	    .exchange = exchange,
 	    .notify_interval = (int)cfg.notify_interval,
 	    .reload_interval_ms = (int)cfg.reload_interval_ms,
 	    .purge_interval = (int)cfg.session_purge_interval,
@@ -576,6 +586,7 @@ done:
 	mc_jobs_stop(jobs);
 	mc_server_free(srv);
 	mc_jobs_free(jobs);
+	mc_exchange_free(exchange);
 	sodium_memzero(&sc.audit, sizeof sc.audit);
 	sodium_memzero(&audit, sizeof audit);
 	return rc;

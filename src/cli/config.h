@@ -84,6 +84,10 @@ typedef struct {
 	char payment_secret[256];
 	char payment_url[512];
 	bool payment_test_provider;
+	char exchange_peers[512];
+	char exchange_key_file[512];
+	char exchange_cert_file[512];
+	long exchange_retry_seconds;
 } mc_config;
 
 /* Defaults, then the file (when path is not NULL), then the environment.

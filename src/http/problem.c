@@ -53,6 +53,11 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_PASSWORD_CHANGE_REQUIRED] = {"password-change-required", 403,
 					  "The account must choose a new password first"},
     [MC_PROB_INVALID_CODE] = {"invalid-code", 400, "The code is wrong, expired or used already"},
+    [MC_PROB_INVALID_PACKAGE] = {"invalid-package", 422, "The edXML package cannot be taken"},
+    [MC_PROB_UNKNOWN_SENDER] = {"unknown-sender", 403, "The sender is not a peer of this server"},
+    [MC_PROB_BAD_SIGNATURE] = {"bad-signature", 403, "The package's signature does not verify"},
+    [MC_PROB_EXCHANGE_NOT_CONFIGURED] = {"exchange-not-configured", 409,
+					 "This server exchanges no documents with other systems"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

@@ -14,6 +14,7 @@
 
 #include "app/audit.h"
 #include "app/dossier.h"
+#include "app/exchange.h"
 #include "app/filing.h"
 #include "app/notify.h"
 #include "app/payment.h"
@@ -76,6 +77,8 @@ typedef struct {
 	size_t limiter_slots;	     /* keys each sign-in counter remembers (limiter.h) */
 	int listen_backlog;
 	mc_filing_limits filing; /* online filings per citizen account and client address (app/filing.h) */
+	const mc_exchange
+	    *exchange; /* edXML peers and the organisation's key (app/exchange.h), NULL = none */
 } mc_server_config;
 
 typedef struct mc_server mc_server;

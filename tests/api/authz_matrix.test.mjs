@@ -200,6 +200,17 @@ const RULES = {
   // The document's scope comes before the body: an unknown action is the 422.
   'POST /api/v1/documents/{id}/actions': { roles: ['specialist', 'desk', 'leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/actions`, body: { action: 'khong_co' } }) },
+  // edXML exchange: this server has no peers, so an allowed caller in scope gets 409
+  // exchange-not-configured after the document's scope (404 for a package never sent).
+  'POST /api/v1/edxml': { public: true, req: () => ({ path: '/api/v1/edxml', body: {} }) },
+  'POST /api/v1/documents/{id}/send': { roles: ['desk'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/send`, body: {} }) },
+  'POST /api/v1/documents/{id}/recall': { roles: ['desk'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/recall`, body: {} }) },
+  'POST /api/v1/documents/{id}/exchange-status': { roles: ['desk', 'leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/exchange-status`, body: {} }) },
+  'GET /api/v1/documents/{id}/exchange': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/documents/${f.document}/exchange` }) },
+  'GET /api/v1/documents/{id}/edxml': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/documents/${f.document}/edxml` }) },
 };
 
 // Who calls: the demo accounts, and a supervisor and an administrator created

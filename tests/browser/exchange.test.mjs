@@ -91,10 +91,33 @@ test('the clerk finds a document sent by another province and registers it', asy
   await checkPage(clerk, 'documents-exchange-registered');
   clerk.assertClean('registering an exchanged document');
 
+  // the page shows the package received and the statuses waiting for the peer
+  await page.locator('[data-testid=xch-item][data-status="03"]').waitFor();
+  assert.equal(await page.locator('[data-testid=xch-item][data-direction=in][data-state=received]').count(), 1);
+
   const doc = await world.api('GET', `/api/v1/documents/${id}`, { as: 'tiepnhan' });
   assert.equal(doc.organ_name, 'UBND tỉnh Thử Hai');
   assert.equal(doc.urgency, 'khan');
   const x = await world.api('GET', `/api/v1/documents/${id}/exchange`, { as: 'tiepnhan' });
   assert.deepEqual(x.items.filter((i) => i.kind === 'status').map((i) => [i.direction, i.status_code]),
     [['out', '01'], ['out', '03']], 'đã đến and đã tiếp nhận wait for the peer');
+});
+
+test('the clerk sends an issued document to another province from its page', async () => {
+  const d = await world.api('POST', '/api/v1/documents', { as: 'chuyenvien', body: { type: 'cong_van', drafting_abbr: 'VP',
+    subject: 'Về việc trao đổi kinh nghiệm cải cách hành chính', recipient_units: [] } });
+  for (const [who, action] of [['chuyenvien', 'submit'], ['lanhdao', 'approve'], ['lanhdao', 'sign'], ['tiepnhan', 'issue']]) {
+    await world.api('POST', `/api/v1/documents/${d.id}/actions`, { as: who, body: { action } });
+  }
+  const clerk = await world.actor('tiepnhan');
+  const { page } = clerk;
+  await clerk.goto(`/van-ban/${d.id}`);
+  await page.getByTestId('xch-to').fill(PEER);
+  await checkPage(clerk, 'documents-exchange-send');
+  await page.getByTestId('xch-send').click();
+  const item = page.locator(`[data-testid=xch-item][data-direction=out][data-organ="${PEER}"]`);
+  await item.waitFor();
+  assert.ok(['pending', 'failed'].includes(await item.getAttribute('data-state')), 'the peer is unreachable: it waits');
+  await page.locator('[data-testid=doc-event][data-action=send]').waitFor();
+  clerk.assertClean('sending by exchange');
 });

@@ -4,6 +4,7 @@
 import { t } from '/i18n/i18n.js';
 import { h, add, api, pageTitle, replace, loading, errorText, field, fmtDate, fmtDateTime, errorBox, facts, ApiError } from '/js/lib.js';
 import { requireRole, navigate } from '/js/app.js';
+import { exchangeSection } from '/js/pages/document_exchange.js';
 
 const ROLES = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
 
@@ -200,5 +201,6 @@ export async function detail(ctx) {
   replace(box, pageTitle(d.subject, 'page-title'),
     h('p', null, h('a', { href: '/van-ban?box=' + d.box }, t('doc.back'))),
     h('section', { class: 'card' }, facts(rows), out && d.body ? h('div', { class: 'doc-body', testid: 'doc-text' }, d.body) : null),
-    h('section', { class: 'card', 'aria-labelledby': 'doc-steps-h' }, h('h2', { id: 'doc-steps-h' }, t('doc.steps')), buttons, extra, err, events));
+    h('section', { class: 'card', 'aria-labelledby': 'doc-steps-h' }, h('h2', { id: 'doc-steps-h' }, t('doc.steps')), buttons, extra, err, events),
+    exchangeSection(d, user, () => navigate('/van-ban/' + d.id, { replace: true })));
 }

@@ -76,6 +76,11 @@ int mc_exchange_load(mc_exchange **out, const mc_exchange_config *cfg)
 	if (!cfg->peers_file || !*cfg->peers_file)
 		return 0;
 	x = mc_xcalloc(1, sizeof *x);
+	/* libxml2 and xmlsec start here, on the main thread, before the workers */
+	if (mc_xmldsig_init() != 0) {
+		fprintf(stderr, "motcua: xmlsec could not start\n");
+		goto cleanup;
+	}
 	x->retry_seconds = cfg->retry_seconds > 0 ? cfg->retry_seconds : 30;
 	if (!cfg->key_file || !*cfg->key_file || !cfg->cert_file || !*cfg->cert_file) {
 		fprintf(stderr,

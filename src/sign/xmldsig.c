@@ -3,6 +3,7 @@
  */
 #include "sign/xmldsig.h"
 
+#include "core/edxml.h"
 #include "core/mc.h"
 
 #include <libxml/parser.h>
@@ -44,13 +45,19 @@ static void on_error(const char *file, int line, const char *func, const char *o
 
 static void init(void)
 {
-	xmlInitParser();
+	mc_edxml_init(); /* libxml2's one initialisation, shared with core/edxml.c */
 	if (xmlSecInit() < 0 || xmlSecCheckVersion() != 1 || xmlSecCryptoAppInit(NULL) < 0 ||
 	    xmlSecCryptoInit() < 0)
 		return;
 	/* after xmlSecInit, which sets its own that prints to stderr */
 	xmlSecErrorsSetCallback(on_error);
 	init_rc = 0;
+}
+
+int mc_xmldsig_init(void)
+{
+	pthread_once(&once, init);
+	return init_rc;
 }
 
 static void say(char *problem, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -22,6 +22,11 @@
 #include <stddef.h>
 #include <time.h>
 
+/* Initialises libxml2 and xmlsec once; the functions below call it, a
+ * server calls it on its main thread before the workers start. 0 or
+ * MC_ERROR when xmlsec cannot start. */
+int mc_xmldsig_init(void);
+
 /*
  * Signs the XML document xml (len bytes) with key, cert in KeyInfo. *out
  * (free with free()) holds the signed document, *out_len bytes. MC_EINVAL

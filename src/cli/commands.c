@@ -455,9 +455,18 @@ int mc_cli_serve(int argc, char **argv)
 	mc_payment_config payment = {0};
 	if (payment_setup(&cfg, payment_url, sizeof payment_url, &payment) != 0)
 		return 2;
+	/* the peers and the organisation's key too, before the database is touched */
+	mc_exchange *exchange = NULL;
+	mc_exchange_config xc = {.key_file = cfg.exchange_key_file,
+				 .cert_file = cfg.exchange_cert_file,
+				 .peers_file = cfg.exchange_peers,
+				 .retry_seconds = (int)cfg.exchange_retry_seconds};
+	if (mc_exchange_load(&exchange, &xc) != 0)
+		return 2;
 	mc_store *st = NULL;
 	if (mc_store_open(&st, cfg.db) != 0) {
 		fprintf(stderr, "motcua: could not open the database %s\n", mc_cli_shown(cfg.db));
+		mc_exchange_free(exchange);
 		return 1;
 	}
 	int rc = check_at_start(st, &cfg);
@@ -470,11 +479,11 @@ int mc_cli_serve(int argc, char **argv)
 	if (rc == 0)
 		warn_calendar_coverage(st, mc_now());
 	mc_store_close(st);
-	if (rc != 0)
-		return 1;
 	mc_audit_config audit = {.anchor_seconds = (int)cfg.audit_anchor_seconds};
-	if (cfg.audit_key_file[0] && mc_app_audit_key_load(&audit, cfg.audit_key_file) != 0)
+	if (rc != 0 || (cfg.audit_key_file[0] && mc_app_audit_key_load(&audit, cfg.audit_key_file) != 0)) {
+		mc_exchange_free(exchange);
 		return 1;
+	}
 	mc_server_config sc = {
 	    .routes = mc_routes,
 	    .n_routes = mc_routes_count,
@@ -540,14 +549,7 @@ int mc_cli_serve(int argc, char **argv)
 	};
 	mc_server *srv = NULL;
 	mc_jobs *jobs = NULL;
-	mc_exchange *exchange = NULL;
-	mc_exchange_config xc = {.key_file = cfg.exchange_key_file,
-				 .cert_file = cfg.exchange_cert_file,
-				 .peers_file = cfg.exchange_peers,
-				 .retry_seconds = (int)cfg.exchange_retry_seconds};
 	rc = 1;
-	if (mc_exchange_load(&exchange, &xc) != 0)
-		goto done;
 	sc.exchange = exchange;
 	if (mc_notify_global_init() != 0 || mc_server_new(&srv, &sc) != 0)
 		goto done;

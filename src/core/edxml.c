@@ -6,6 +6,7 @@
 
 #include "core/limits.h"
 #include "core/mc.h"
+#include "core/text.h"
 
 #include <ctype.h>
 #include <libxml/parser.h>
@@ -460,10 +461,13 @@ static void get_text(reader *r, char **out, xmlNodePtr parent, const char *path,
 		size_t len = strlen(s);
 		while (len && isspace((unsigned char)s[len - 1]))
 			len--;
-		if (len) {
-			*out = mc_xmalloc(len + 1);
-			memcpy(*out, s, len);
-			(*out)[len] = '\0';
+		/* stored as NFC, whatever form the sender's system wrote */
+		if (len && mc_text_nfc(out, s, len) != 0) {
+			*out = NULL;
+			xmlFree(t);
+			say(r->problem, r->problem_size, "%s%s is not UTF-8 text", path, name);
+			r->rc = MC_EINVAL;
+			return;
 		}
 		xmlFree(t);
 	}

@@ -329,3 +329,22 @@ test('who may do what: citizens, other units, bad bodies', async () => {
   assertProblem(await api(A, 'POST', `/api/v1/documents/${sentId}/send`, { token: A.tok.tiepnhan, body: { to: 'x' } }), 422, 'invalid-field');
   assertProblem(await api(A, 'GET', '/api/v1/documents/999999/edxml', { token: A.tok.tiepnhan }), 404, 'not-found');
 });
+
+test('a server whose peers file or key is wrong does not start, and says why', async () => {
+  const cases = [
+    [{ MOTCUA_EXCHANGE_PEERS: join(dir, 'bad-peers') }, /bad-peers:2: a peer is ORGANISATIONS URL CERTIFICATE\.pem/],
+    [{ MOTCUA_EXCHANGE_CERT_FILE: join(dir, 'b.pem') }, /is not the key's/],
+    [{ MOTCUA_EXCHANGE_KEY_FILE: '' }, /exchange_key_file or exchange_cert_file is not/],
+  ];
+  writeFileSync(join(dir, 'bad-peers'), `# ok\n*.H26 http://127.0.0.1:1/api/v1/edxml\n`);
+  for (const [more, message] of cases) {
+    const port = await freePort();
+    const child = spawn(BIN, ['serve', '--db', A.db, '--listen', `127.0.0.1:${port}`],
+      { env: { ...env(A), ...more }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const code = await new Promise((r) => child.on('exit', r));
+    assert.notEqual(code, 0, `started with ${JSON.stringify(more)}`);
+    assert.match(stderr, message);
+  }
+});

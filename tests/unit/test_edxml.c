@@ -259,6 +259,24 @@ static void parse_refuses_bad_packages(void **state)
 	free(xml);
 }
 
+/* A sender's decomposed text (e + U+0301 …) is read as NFC, and its length
+ * counted in characters after that. */
+static void text_is_read_as_nfc(void **state)
+{
+	(void)state;
+	mc_edxml_message m = sample(), got = {0};
+	char *xml = NULL, problem[200];
+	size_t len = 0;
+	m.subject = "Ca\xcc\x89i ca\xcc\x81"
+		    "ch"; /* "Cải cách" decomposed */
+	assert_int_equal(mc_edxml_build(&xml, &len, &m, problem, sizeof problem), 0);
+	assert_int_equal(mc_edxml_parse(&got, xml, len, 0, problem, sizeof problem), 0);
+	assert_string_equal(got.subject, "C\xe1\xba\xa3i c\xc3\xa1"
+					 "ch");
+	mc_edxml_message_clear(&got);
+	free(xml);
+}
+
 static void organ_ids(void **state)
 {
 	(void)state;
@@ -279,6 +297,7 @@ int main(void)
 	    cmocka_unit_test(document_round_trip),	  cmocka_unit_test(recall_names_the_document),
 	    cmocka_unit_test(status_round_trip),	  cmocka_unit_test(build_refuses_missing_and_long),
 	    cmocka_unit_test(parse_refuses_bad_packages), cmocka_unit_test(organ_ids),
+	    cmocka_unit_test(text_is_read_as_nfc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

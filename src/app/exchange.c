@@ -723,9 +723,17 @@ int mc_app_exchange_send(mc_store *st, const mc_time_ctx *tc, const mc_exchange 
 				    .state = "pending",
 				    .created_at = at};
 		rc = mc_store_xch_add(st, &m);
-		if (rc == MC_ECONFLICT)
-			rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE,
-					"the document was sent to %s already", to);
+		if (rc == MC_ECONFLICT) {
+			/* given up before (the peer refused it): sent again; otherwise once is enough */
+			mc_xch_message prev = {0};
+			rc = mc_store_xch_find(st, &prev, MC_XCH_OUT, to, u->code, msgid);
+			if (rc == 0 && strcmp(prev.state, "failed") == 0)
+				rc = mc_store_xch_requeue(st, prev.id, xml, at);
+			else if (rc == 0)
+				rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE,
+						"the document was sent to %s already", to);
+			mc_xch_message_clear(&prev);
+		}
 		size_t used = strlen(note);
 		snprintf(note + used, sizeof note - used, "%s%s", used ? ", " : "edXML gửi ", to);
 	}

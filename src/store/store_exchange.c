@@ -267,3 +267,24 @@ int mc_store_xch_done(mc_store *st, int64_t id, bool ok, const char *error, int6
 	mc_q_done(q);
 	return rc;
 }
+
+int mc_store_xch_requeue(mc_store *st, int64_t id, const char *package, int64_t at)
+{
+	static const char sql[] =
+	    "UPDATE exchange_message SET state = 'pending', attempts = 0, next_at = $3, "
+	    "claimed_until = 0, last_error = '', package = $2 "
+	    "WHERE id = $1 AND direction = 1 AND state = 'failed'";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, id);
+	mc_q_text(q, 2, package);
+	mc_q_int(q, 3, at);
+	rc = mc_q_exec(q, "queue a package again");
+	if (rc == 0 && mc_q_changes(q) == 0)
+		rc = MC_ENOTFOUND;
+	mc_q_done(q);
+	return rc;
+}

@@ -72,4 +72,8 @@ int mc_store_xch_claim(mc_store *st, mc_xch_message **out, size_t *n, int64_t no
 int mc_store_xch_done(mc_store *st, int64_t id, bool ok, const char *error, int64_t at, int64_t next_at,
 		      const char *signed_package);
 
+/* Puts a failed outgoing package back in the queue with the text package:
+ * pending, no attempts, due at `at`. MC_ENOTFOUND unless it had failed. */
+int mc_store_xch_requeue(mc_store *st, int64_t id, const char *package, int64_t at);
+
 #endif

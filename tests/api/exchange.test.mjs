@@ -320,6 +320,26 @@ test('a document replaces one sent before, and a sent one is recalled: the recei
   assert.ok(recallOut);
 });
 
+test('a package the peer refuses is given up with its reason, and sent again once the cause is fixed', async () => {
+  // 000.00.01.H26 is a peer's organisation code, but no unit of B yet: B answers 422
+  const d = await issued(A, A.tok, 'Về việc gửi đến một sở chưa có trên hệ thống');
+  const to = '000.00.01.H26';
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [to] } }), 202);
+  const failed = await until('given up', () => exchangeOf(A, A.tok.tiepnhan, d.id), (r) => r.body.items[0]?.state === 'failed');
+  assert.equal(failed.body.items[0].attempts, 1, 'a refusal is not retried');
+  assert.match(failed.body.items[0].last_error, /answered 422: .*To names no unit of this server/);
+  // B's administrator adds the unit and its incoming register; A's clerk sends it again
+  execFileSync(BIN, ['unit', 'add', '--db', B.db, '--code', to, '--name', 'Sở Thử', '--level', 'department',
+    '--parent', H26, '--province', 'H26'], { env: serverEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
+  await until('the unit on B', () => api(B, 'POST', '/api/v1/document-registers', { token: B.tok.admin,
+    body: { unit: to, box: 'in', organ_abbr: 'STH' } }), (r) => r.status === 201);
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [to] } }), 202, 'again');
+  const sent = await until('sent again', () => exchangeOf(A, A.tok.tiepnhan, d.id),
+    (r) => r.body.items.some((i) => i.direction === 'out' && i.kind === 'document' && i.state === 'sent'));
+  assert.equal(sent.body.items.filter((i) => i.kind === 'document').length, 1, 'the same package, queued again');
+  assertProblem(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [to] } }), 409, 'duplicate');
+});
+
 test('who may do what: citizens, other units, bad bodies', async () => {
   assertProblem(await api(A, 'GET', `/api/v1/documents/${sentId}/exchange`, { token: A.tok.congdan }), 403, 'forbidden');
   assertProblem(await api(A, 'GET', `/api/v1/documents/${sentId}/exchange`), 401, 'unauthenticated');

@@ -3870,6 +3870,17 @@ static void test_exchange(void **state)
 	assert_int_equal(mc_store_xch_find(f->st, &got, MC_XCH_OUT, "000.00.00.H26", NULL, "a,1,b,1"), 0);
 	assert_string_equal(got.state, "failed");
 	mc_xch_message_clear(&got);
+	/* queued again by hand: pending, no attempts, the new text; only a failed one */
+	assert_int_equal(mc_store_xch_requeue(f->st, other.id, "<again/>", 500), 0);
+	assert_int_equal(mc_store_xch_requeue(f->st, other.id, "<again/>", 500), MC_ENOTFOUND);
+	assert_int_equal(mc_store_xch_requeue(f->st, m.id, "<again/>", 500), MC_ENOTFOUND);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 500, 10, 60), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].attempts, 0);
+	assert_string_equal(list[0].package, "<again/>");
+	mc_xch_message_free_list(list, n);
+	assert_int_equal(mc_store_commit(f->st), 0);
 }
 
 /* ---- official documents (store_document.h) ----------------------------- */

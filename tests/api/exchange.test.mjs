@@ -260,7 +260,7 @@ test('the same package again is the same document; changed, forged, unknown and 
   assert.equal((await incoming(B, B.tok.tiepnhan)).length, before, 'nothing stored');
 });
 
-test('B answers A (ResponseFor) the other way, and tells processing and done', async () => {
+test('B answers A (ResponseFor) the other way, assigns the copy and tells processing and done', async () => {
   const reply = await issued(B, B.tok, 'Phản hồi báo cáo cải cách hành chính', { place: 'Thử Hai' });
   // a draft or another's document cannot be sent; unknown organisations are refused
   assertProblem(await api(B, 'POST', `/api/v1/documents/${reply.id}/send`, { token: B.tok.chuyenvien, body: { to: [DISTRICT] } }), 403, 'forbidden');
@@ -283,11 +283,14 @@ test('B answers A (ResponseFor) the other way, and tells processing and done', a
   assertProblem(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.tiepnhan, body: { status: 'accepted' } }), 422, 'invalid-field');
   assertProblem(await api(B, 'POST', `/api/v1/documents/${reply.id}/exchange-status`, { token: B.tok.tiepnhan, body: { status: 'done' } }), 409, 'forbidden-transition');
   assertProblem(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.chuyenvien, body: { status: 'done' } }), 403, 'forbidden');
+  // the leader assigns it (04 phân công goes by itself), then tells processing and done
+  await actOk(B, B.tok.lanhdao, copyId, 'assign', { to_unit: H26, note: 'Giao Văn phòng tham mưu' });
   assertStatus(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.lanhdao, body: { status: 'processing' } }), 202);
   assertStatus(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.tiepnhan, body: { status: 'done', description: 'Đã xử lý xong' } }), 202);
-  const st = await until('05 and 06 on A', () => exchangeOf(A, A.tok.tiepnhan, sentId),
-    (r) => r.body.items.filter((i) => i.kind === 'status').length >= 4);
-  assert.deepEqual(st.body.items.filter((i) => i.kind === 'status').map((i) => i.status), ['arrived', 'accepted', 'processing', 'done']);
+  const st = await until('04, 05 and 06 on A', () => exchangeOf(A, A.tok.tiepnhan, sentId),
+    (r) => r.body.items.filter((i) => i.kind === 'status').length >= 5);
+  assert.deepEqual(st.body.items.filter((i) => i.kind === 'status').map((i) => i.status),
+    ['arrived', 'accepted', 'assigned', 'processing', 'done']);
   const doc = await api(A, 'GET', `/api/v1/documents/${sentId}`, { token: A.tok.tiepnhan });
   assert.ok(doc.body.events.some((e) => e.action === 'exchange_status' && /06 Hoàn thành/.test(e.note)));
 });

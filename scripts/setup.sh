@@ -12,6 +12,8 @@ pkgs=(
   qpdf libnss3-tools
   # signing keys on PKCS#11 tokens (libp11), and SoftHSM2 with pkcs11-tool to test them
   libp11-dev softhsm2 opensc
+  # edXML exchange: libxml2, libxmlsec1 (OpenSSL), and xmlsec1 that judges our XML signatures in tests
+  libxml2-dev libxmlsec1-dev libxmlsec1-openssl xmlsec1
   nodejs npm curl chromium python3-yaml
   postgresql libpq-dev
   # the package and its test (dpkg-shlibdeps, systemd-analyze, strace), the version stamp and the skew test

@@ -228,5 +228,12 @@ void mc_api_document_receive(mc_req *r);
 void mc_api_document_get(mc_req *r);
 void mc_api_document_update(mc_req *r);
 void mc_api_document_action(mc_req *r);
+/* edXML exchange with peers (exchange.c). */
+void mc_api_edxml_receive(mc_req *r);
+void mc_api_document_send(mc_req *r);
+void mc_api_document_recall(mc_req *r);
+void mc_api_document_exchange_status(mc_req *r);
+void mc_api_document_exchange(mc_req *r);
+void mc_api_document_edxml(mc_req *r);
 
 #endif

@@ -159,6 +159,16 @@ const mc_route mc_routes[] = {
      MC_ROUTE_JSON},
     {MC_M_POST, "/api/v1/documents/{id}/actions", mc_api_document_action, MC_AUTH_SESSION,
      SPECIALIST | DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+    /* edXML exchange with peers (docs/documents.md §9): the peers' inbox is
+     * authenticated by the package's signature, not a session. */
+    {MC_M_POST, "/api/v1/edxml", mc_api_edxml_receive, MC_AUTH_PUBLIC, 0, MC_ROUTE_UPLOAD},
+    {MC_M_POST, "/api/v1/documents/{id}/send", mc_api_document_send, MC_AUTH_SESSION, DESK, MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/documents/{id}/recall", mc_api_document_recall, MC_AUTH_SESSION, DESK,
+     MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/documents/{id}/exchange-status", mc_api_document_exchange_status, MC_AUTH_SESSION,
+     DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/documents/{id}/exchange", mc_api_document_exchange, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/documents/{id}/edxml", mc_api_document_edxml, MC_AUTH_SESSION, STAFF, 0},
 };
 
 const size_t mc_routes_count = MC_ARRAY_LEN(mc_routes);

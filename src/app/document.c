@@ -3,6 +3,8 @@
  */
 #include "app/document.h"
 
+#include "app/exchange.h"
+
 #include "core/err.h"
 #include "core/limits.h"
 #include "store/store_document_file.h"
@@ -455,6 +457,9 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 	rc = save(st, actor, &next, d.version, mc_doc_action_name(act->action), d.state, act->note);
 	if (rc == 0 && act->action == MC_DOC_ACT_ISSUE)
 		rc = dispatch(st, tc, actor, &next);
+	/* an exchanged copy registered or assigned: its sender is told (03, 04) */
+	if (rc == 0)
+		rc = mc_app_exchange_on_act(st, tc, actor, &next, act->action, act->at);
 	if (rc == 0)
 		rc = mc_store_document_get(st, out, id);
 cleanup:

@@ -83,6 +83,10 @@ static void deliver(void *self, mc_store *st)
 	const mc_jobs_config *cfg = &rn->owner->cfg;
 	int sent = 0, failed = 0;
 	mc_notify_deliver(st, cfg->group, cfg->notify, mc_now(), &sent, &failed);
+	int xsent = 0, xfailed = 0;
+	mc_exchange_deliver(cfg->group, cfg->exchange, mc_now(), &xsent, &xfailed);
+	sent += xsent;
+	failed += xfailed;
 	atomic_fetch_add(&delivered, (uint64_t)sent);
 	atomic_fetch_add(&delivery_failures, (uint64_t)failed);
 }

@@ -2,7 +2,8 @@
  * jobs.h - the server's background work, each on a thread of its own with
  * its own store connection, so that neither requests nor the handling of
  * signals wait on the database or the network:
- *  - delivery of the outbox (e-mail and SMS to applicants) every
+ *  - delivery of the outbox (e-mail and SMS to applicants) and of the
+ *    exchange's (edXML packages to peers, app/exchange.h) every
  *    notify_interval seconds;
  *  - housekeeping: every reload_interval_ms the rules check (units and
  *    calendars edited on another server, see mc_server_rules_check); every
@@ -17,6 +18,7 @@
 #define MC_APP_JOBS_H
 
 #include "app/audit.h"
+#include "app/exchange.h"
 #include "app/notify.h"
 #include "app/personal.h"
 #include "store/group.h"
@@ -29,6 +31,7 @@ typedef struct {
 	const mc_store_limits *db_limits; /* bounds on waiting of the jobs' connections, or NULL */
 	mc_group *group;		  /* writes go through it (borrowed) */
 	const mc_notify_config *notify;	  /* borrowed */
+	const mc_exchange *exchange;	  /* edXML packages to deliver with the messages; NULL = none */
 	int notify_interval;		  /* seconds */
 	int reload_interval_ms;		  /* 0 = no rules check */
 	int purge_interval;		  /* seconds between session purges */

@@ -5,6 +5,7 @@
 #include "app/auth.h"
 #include "app/dossier.h"
 #include "app/due.h"
+#include "app/exchange.h"
 #include "app/jobs.h"
 #include "app/upload.h"
 #include "app/user.h"
@@ -495,9 +496,18 @@ int mc_cli_serve(int argc, char **argv)
 	mc_oidc_config oidc;
 	if (oidc_setup(&cfg, oidc_redirect, sizeof oidc_redirect, &oidc) != 0)
 		return 2;
+	/* the peers and the organisation's key too, before the database is touched */
+	mc_exchange *exchange = NULL;
+	mc_exchange_config xc = {.key_file = cfg.exchange_key_file,
+				 .cert_file = cfg.exchange_cert_file,
+				 .peers_file = cfg.exchange_peers,
+				 .retry_seconds = (int)cfg.exchange_retry_seconds};
+	if (mc_exchange_load(&exchange, &xc) != 0)
+		return 2;
 	mc_store *st = NULL;
 	if (mc_store_open(&st, cfg.db) != 0) {
 		fprintf(stderr, "motcua: could not open the database %s\n", mc_cli_shown(cfg.db));
+		mc_exchange_free(exchange);
 		return 1;
 	}
 	int rc = check_at_start(st, &cfg);
@@ -510,11 +520,11 @@ int mc_cli_serve(int argc, char **argv)
 	if (rc == 0)
 		warn_calendar_coverage(st, mc_now());
 	mc_store_close(st);
-	if (rc != 0)
-		return 1;
 	mc_audit_config audit = {.anchor_seconds = (int)cfg.audit_anchor_seconds};
-	if (cfg.audit_key_file[0] && mc_app_audit_key_load(&audit, cfg.audit_key_file) != 0)
+	if (rc != 0 || (cfg.audit_key_file[0] && mc_app_audit_key_load(&audit, cfg.audit_key_file) != 0)) {
+		mc_exchange_free(exchange);
 		return 1;
+	}
 	mc_server_config sc = {
 	    .routes = mc_routes,
 	    .n_routes = mc_routes_count,
@@ -584,6 +594,7 @@ int mc_cli_serve(int argc, char **argv)
 	mc_server *srv = NULL;
 	mc_jobs *jobs = NULL;
 	rc = 1;
+	sc.exchange = exchange;
 	if (mc_notify_global_init() != 0 || mc_server_new(&srv, &sc) != 0)
 		goto done;
 	mc_jobs_config jc = {
@@ -591,6 +602,7 @@ int mc_cli_serve(int argc, char **argv)
 	    .db_limits = &sc.db_limits,
 	    .group = mc_server_group(srv),
 	    .notify = &sc.notify,
+	    .exchange = exchange,
 	    .notify_interval = (int)cfg.notify_interval,
 	    .reload_interval_ms = (int)cfg.reload_interval_ms,
 	    .purge_interval = (int)cfg.session_purge_interval,
@@ -620,6 +632,7 @@ done:
 	mc_jobs_stop(jobs);
 	mc_server_free(srv);
 	mc_jobs_free(jobs);
+	mc_exchange_free(exchange);
 	sodium_memzero(&sc.audit, sizeof sc.audit);
 	sodium_memzero(&audit, sizeof audit);
 	return rc;

@@ -92,6 +92,10 @@ typedef struct {
 	char oidc_scopes[256];
 	char sign_dir[512];
 	char sign_trust_file[512];
+	char exchange_peers[512];
+	char exchange_key_file[512];
+	char exchange_cert_file[512];
+	long exchange_retry_seconds;
 } mc_config;
 
 /* Defaults, then the file (when path is not NULL), then the environment.

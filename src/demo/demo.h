@@ -33,6 +33,11 @@
  */
 int mc_demo_load(mc_store *st, const char *password, FILE *log);
 
+/* The provincial People's Committee's registers and documents of 2017
+ * (documents.c), report 6366/BC-UBND among them; inside mc_demo_load's
+ * transaction. */
+int mc_demo_documents(mc_store *st, FILE *log);
+
 /* The home address of the demo account username, which the store does not
  * keep, from its "address" in the demo data; "" when it has none. */
 void mc_demo_account_address(char *out, size_t cap, const char *username);

@@ -640,6 +640,8 @@ int mc_demo_load(mc_store *st, const char *password, FILE *log)
 		rc = load_catalogue(st, catalogue, &n_active, &n_abolished);
 	if (rc == 0)
 		rc = load_users(st, jus, hash, log);
+	if (rc == 0)
+		rc = mc_demo_documents(st, log);
 	if (rc != 0)
 		goto cleanup;
 	rc = mc_store_commit(st);

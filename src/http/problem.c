@@ -65,6 +65,11 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 				     "No account may be opened with this identity"},
     [MC_PROB_ACCOUNT_LOCKED] = {"account-locked", 403, "The account is locked"},
     [MC_PROB_SIGNING_KEY] = {"signing-key", 503, "A signing key of the server cannot be used"},
+    [MC_PROB_INVALID_PACKAGE] = {"invalid-package", 422, "The edXML package cannot be taken"},
+    [MC_PROB_UNKNOWN_SENDER] = {"unknown-sender", 403, "The sender is not a peer of this server"},
+    [MC_PROB_BAD_SIGNATURE] = {"bad-signature", 403, "The package's signature does not verify"},
+    [MC_PROB_EXCHANGE_NOT_CONFIGURED] = {"exchange-not-configured", 409,
+					 "This server exchanges no documents with other systems"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

@@ -14,6 +14,7 @@
 
 #include "app/audit.h"
 #include "app/dossier.h"
+#include "app/exchange.h"
 #include "app/filing.h"
 #include "app/notify.h"
 #include "app/oidc.h"
@@ -80,6 +81,8 @@ typedef struct {
 	mc_oidc_config oidc;	 /* sign-in through the identity provider (app/oidc.h); issuer "" = off */
 	const char *sign_dir;	 /* signing keys of official documents (sign/keys.h); NULL/"" = none */
 	const char *sign_trust_file; /* trust anchors the signers' certificates must chain to; "" = none */
+	const mc_exchange
+	    *exchange; /* edXML peers and the organisation's key (app/exchange.h), NULL = none */
 } mc_server_config;
 
 typedef struct mc_server mc_server;

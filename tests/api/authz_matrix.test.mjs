@@ -207,6 +207,17 @@ const RULES = {
     path: `/api/v1/documents/${f.document}/signature/prepare`, body: { certificate: 'x' } }) },
   'POST /api/v1/documents/{id}/signature': { roles: ['leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/signature`, body: { signature: 'AAAA', certificate: 'x' } }) },
+  // edXML exchange: this server has no peers, so an allowed caller in scope gets 409
+  // exchange-not-configured after the document's scope (404 for a package never sent).
+  'POST /api/v1/edxml': { public: true, req: () => ({ path: '/api/v1/edxml', body: {} }) },
+  'POST /api/v1/documents/{id}/send': { roles: ['desk'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/send`, body: {} }) },
+  'POST /api/v1/documents/{id}/recall': { roles: ['desk'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/recall`, body: {} }) },
+  'POST /api/v1/documents/{id}/exchange-status': { roles: ['desk', 'leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/exchange-status`, body: {} }) },
+  'GET /api/v1/documents/{id}/exchange': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/documents/${f.document}/exchange` }) },
+  'GET /api/v1/documents/{id}/edxml': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/documents/${f.document}/edxml` }) },
 };
 
 // Who calls: the demo accounts, and a supervisor and an administrator created

@@ -45,6 +45,7 @@
 #include "store/store.h"
 #include "store/store_document.h"
 #include "store/store_document_file.h"
+#include "store/store_exchange.h"
 
 struct fixture {
 	char dir[512];
@@ -3819,6 +3820,126 @@ static void test_unit_periods(void **state)
 	mc_unit_plan_free_list(plans, n);
 }
 
+/* ---- edXML packages (store_exchange.h) ---------------------------------- */
+
+/* A package recorded once per direction, organisation, local unit and
+ * DocumentId (a replay is a conflict); found by sender and id, by the
+ * document it carried and by what answers it; claimed once, retried, sent
+ * with its signed text; failed when given up. */
+static void test_exchange(void **state)
+{
+	struct fixture *f = *state;
+	mc_doc_register out = {
+	    .unit_id = f->district, .box = 1, .name = "Sổ đi", .organ_abbr = "UBND", .created_at = 1};
+	assert_int_equal(mc_store_doc_register_add(f->st, &out), 0);
+	mc_document d = {.box = 1,
+			 .register_id = out.id,
+			 .unit_id = f->district,
+			 .state = 6,
+			 .type = "cong_van",
+			 .subject = "Về việc liên thông",
+			 .created_at = 10,
+			 .updated_at = 10};
+	mc_document answer = d;
+	assert_int_equal(mc_store_document_add(f->st, &d), 0);
+	assert_int_equal(mc_store_document_add(f->st, &answer), 0);
+	mc_xch_message m = {.direction = MC_XCH_OUT,
+			    .kind = 1,
+			    .organ_id = "000.00.00.H26",
+			    .local_organ_id = "000.00.33.H56",
+			    .message_id = "a,1,b,0",
+			    .document_id = d.id,
+			    .package = "<x/>",
+			    .state = "pending",
+			    .created_at = 100};
+	assert_int_equal(mc_store_xch_add(f->st, &m), 0);
+	mc_xch_message twice = m;
+	assert_int_equal(mc_store_xch_add(f->st, &twice), MC_ECONFLICT);
+	mc_xch_message ghost = m;
+	ghost.message_id = "ghost";
+	ghost.document_id = 999999;
+	assert_int_equal(mc_store_xch_add(f->st, &ghost), MC_ENOTFOUND);
+	mc_xch_message in = {.direction = MC_XCH_IN,
+			     .kind = 1,
+			     .organ_id = "000.00.00.H26",
+			     .local_organ_id = "000.00.33.H56",
+			     .message_id = "r,7,c,0",
+			     .document_id = answer.id,
+			     .response_for_id = d.id,
+			     .package = "<y/>",
+			     .state = "received",
+			     .created_at = 200};
+	assert_int_equal(mc_store_xch_add(f->st, &in), 0);
+
+	mc_xch_message got = {0};
+	assert_int_equal(mc_store_xch_find(f->st, &got, MC_XCH_IN, "000.00.00.H26", NULL, "r,7,c,0"), 0);
+	assert_int_equal(got.document_id, answer.id);
+	assert_int_equal(got.response_for_id, d.id);
+	mc_xch_message_clear(&got);
+	assert_int_equal(
+	    mc_store_xch_find(f->st, &got, MC_XCH_IN, "000.00.00.H26", "000.00.10.H56", "r,7,c,0"),
+	    MC_ENOTFOUND);
+	assert_int_equal(mc_store_xch_find_sent(f->st, &got, "a,1,b,0"), 0);
+	assert_int_equal(got.id, m.id);
+	mc_xch_message_clear(&got);
+	assert_int_equal(mc_store_xch_received_as(f->st, &got, answer.id), 0);
+	assert_int_equal(got.id, in.id);
+	mc_xch_message_clear(&got);
+	assert_int_equal(mc_store_xch_set_state(f->st, in.id, "recalled", "Thu hồi"), 0);
+	mc_xch_message *list = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_xch_of_document(f->st, &list, &n, d.id), 0);
+	assert_int_equal(n, 2); /* what it carried and what answers it */
+	assert_string_equal(list[1].state, "recalled");
+	assert_string_equal(list[1].last_error, "Thu hồi");
+	mc_xch_message_free_list(list, n);
+
+	/* claimed once; a failure is retried later; then sent with the signed text */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 150, 10, 60), 0);
+	assert_int_equal(n, 1);
+	mc_xch_message_free_list(list, n);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 151, 10, 60), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(mc_store_xch_done(f->st, m.id, false, "down", 152, 300, NULL), 0);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 299, 10, 60), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 300, 10, 60), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].attempts, 1);
+	assert_string_equal(list[0].last_error, "down");
+	mc_xch_message_free_list(list, n);
+	assert_int_equal(mc_store_xch_done(f->st, m.id, true, NULL, 301, 0, "<signed/>"), 0);
+	assert_int_equal(mc_store_xch_done(f->st, m.id, true, NULL, 302, 0, NULL), MC_ENOTFOUND);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(mc_store_xch_find_sent(f->st, &got, "a,1,b,0"), 0);
+	assert_string_equal(got.state, "sent");
+	assert_string_equal(got.package, "<signed/>");
+	assert_int_equal(got.sent_at, 301);
+	mc_xch_message_clear(&got);
+	/* given up: failed, never claimed again */
+	mc_xch_message other = m;
+	other.message_id = "a,1,b,1";
+	assert_int_equal(mc_store_xch_add(f->st, &other), 0);
+	assert_int_equal(mc_store_xch_done(f->st, other.id, false, "refused", 400, 0, NULL), 0);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 10000, 10, 60), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(mc_store_xch_find(f->st, &got, MC_XCH_OUT, "000.00.00.H26", NULL, "a,1,b,1"), 0);
+	assert_string_equal(got.state, "failed");
+	mc_xch_message_clear(&got);
+	/* queued again by hand: pending, no attempts, the new text; only a failed one */
+	assert_int_equal(mc_store_xch_requeue(f->st, other.id, "<again/>", 500), 0);
+	assert_int_equal(mc_store_xch_requeue(f->st, other.id, "<again/>", 500), MC_ENOTFOUND);
+	assert_int_equal(mc_store_xch_requeue(f->st, m.id, "<again/>", 500), MC_ENOTFOUND);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 500, 10, 60), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].attempts, 0);
+	assert_string_equal(list[0].package, "<again/>");
+	mc_xch_message_free_list(list, n);
+	assert_int_equal(mc_store_commit(f->st), 0);
+}
+
 /* ---- official documents (store_document.h) ----------------------------- */
 
 /* Registers, the numbers of their series (none skipped when a savepoint is
@@ -4197,6 +4318,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),
 	};

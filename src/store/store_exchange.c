@@ -1,0 +1,290 @@
+/*
+ * store_exchange.c - edXML packages sent and received, on either engine
+ * (db.h; see store_exchange.h).
+ */
+#include "store/store_exchange.h"
+
+#include "store/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XCH_COLS                                                                                             \
+	"id, province_code, direction, kind, organ_id, local_organ_id, message_id, "                         \
+	"coalesce(document_id, 0) AS document_id, business, ref_message_id, "                                \
+	"coalesce(response_for_id, 0) AS response_for_id, status_code, description, package, state, "        \
+	"attempts, next_at, claimed_until, last_error, created_at, sent_at"
+
+static const mc_col xch_cols[] = {
+    MC_COL(MC_COL_I64, mc_xch_message, id, "id"),
+    MC_COL(MC_COL_STR, mc_xch_message, province_code, "province_code"),
+    MC_COL(MC_COL_INT, mc_xch_message, direction, "direction"),
+    MC_COL(MC_COL_INT, mc_xch_message, kind, "kind"),
+    MC_COL(MC_COL_STR, mc_xch_message, organ_id, "organ_id"),
+    MC_COL(MC_COL_STR, mc_xch_message, local_organ_id, "local_organ_id"),
+    MC_COL(MC_COL_STR, mc_xch_message, message_id, "message_id"),
+    MC_COL(MC_COL_I64, mc_xch_message, document_id, "document_id"),
+    MC_COL(MC_COL_INT, mc_xch_message, business, "business"),
+    MC_COL(MC_COL_STR, mc_xch_message, ref_message_id, "ref_message_id"),
+    MC_COL(MC_COL_I64, mc_xch_message, response_for_id, "response_for_id"),
+    MC_COL(MC_COL_INT, mc_xch_message, status_code, "status_code"),
+    MC_COL(MC_COL_STR, mc_xch_message, description, "description"),
+    MC_COL(MC_COL_STR, mc_xch_message, package, "package"),
+    MC_COL(MC_COL_STR, mc_xch_message, state, "state"),
+    MC_COL(MC_COL_INT, mc_xch_message, attempts, "attempts"),
+    MC_COL(MC_COL_I64, mc_xch_message, next_at, "next_at"),
+    MC_COL(MC_COL_I64, mc_xch_message, claimed_until, "claimed_until"),
+    MC_COL(MC_COL_STR, mc_xch_message, last_error, "last_error"),
+    MC_COL(MC_COL_I64, mc_xch_message, created_at, "created_at"),
+    MC_COL(MC_COL_I64, mc_xch_message, sent_at, "sent_at"),
+};
+
+void mc_xch_message_clear(mc_xch_message *m)
+{
+	if (!m)
+		return;
+	free(m->province_code);
+	free(m->organ_id);
+	free(m->local_organ_id);
+	free(m->message_id);
+	free(m->ref_message_id);
+	free(m->description);
+	free(m->package);
+	free(m->state);
+	free(m->last_error);
+	memset(m, 0, sizeof *m);
+}
+
+void mc_xch_message_free_list(mc_xch_message *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_xch_message_clear(&list[i]);
+	free(list);
+}
+
+static const char *s(const char *v)
+{
+	return v ? v : "";
+}
+
+int mc_store_xch_add(mc_store *st, mc_xch_message *m)
+{
+	static const char sql[] =
+	    "INSERT INTO exchange_message (province_code, direction, kind, organ_id, local_organ_id, "
+	    "message_id, document_id, business, ref_message_id, response_for_id, status_code, description, "
+	    "package, state, next_at, created_at, sent_at) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING "
+	    "id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, s(m->province_code));
+	mc_q_int(q, 2, m->direction);
+	mc_q_int(q, 3, m->kind);
+	mc_q_text(q, 4, s(m->organ_id));
+	mc_q_text(q, 5, s(m->local_organ_id));
+	mc_q_text(q, 6, s(m->message_id));
+	mc_q_ref(q, 7, m->document_id);
+	mc_q_int(q, 8, m->business);
+	mc_q_text(q, 9, s(m->ref_message_id));
+	mc_q_ref(q, 10, m->response_for_id);
+	mc_q_int(q, 11, m->status_code);
+	mc_q_text(q, 12, s(m->description));
+	mc_q_text(q, 13, s(m->package));
+	mc_q_text(q, 14, s(m->state));
+	mc_q_int(q, 15, m->next_at ? m->next_at : m->created_at);
+	mc_q_int(q, 16, m->created_at);
+	mc_q_int(q, 17, m->sent_at);
+	rc = mc_q_try_row(q, "record an exchanged package");
+	if (rc == 1) {
+		m->id = mc_q_col_int(q, 0);
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+static int one(mc_q *q, mc_xch_message *out, const char *what)
+{
+	int rc = mc_q_row(q, what);
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		rc = mc_q_read(q, xch_cols, MC_ARRAY_LEN(xch_cols), out);
+		if (rc)
+			mc_xch_message_clear(out);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_xch_find(mc_store *st, mc_xch_message *out, int direction, const char *organ_id,
+		      const char *local_organ_id, const char *message_id)
+{
+	static const char sql[] = "SELECT " XCH_COLS " FROM exchange_message "
+				  "WHERE direction = $1 AND organ_id = $2 AND message_id = $3 "
+				  "AND ($4 = '' OR local_organ_id = $4) ORDER BY id LIMIT 1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, direction);
+	mc_q_text(q, 2, organ_id);
+	mc_q_text(q, 3, message_id);
+	mc_q_text(q, 4, s(local_organ_id));
+	return one(q, out, "find an exchanged package");
+}
+
+int mc_store_xch_find_sent(mc_store *st, mc_xch_message *out, const char *message_id)
+{
+	static const char sql[] = "SELECT " XCH_COLS " FROM exchange_message "
+				  "WHERE direction = 1 AND kind = 1 AND message_id = $1 ORDER BY id LIMIT 1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		return rc;
+	mc_q_text(q, 1, message_id);
+	return one(q, out, "find a sent package");
+}
+
+int mc_store_xch_received_as(mc_store *st, mc_xch_message *out, int64_t document_id)
+{
+	static const char sql[] = "SELECT " XCH_COLS " FROM exchange_message "
+				  "WHERE direction = 2 AND kind = 1 AND document_id = $1 ORDER BY id LIMIT 1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, document_id);
+	return one(q, out, "find a received package");
+}
+
+int mc_store_xch_of_document(mc_store *st, mc_xch_message **out, size_t *n, int64_t document_id)
+{
+	static const char sql[] = "SELECT " XCH_COLS " FROM exchange_message "
+				  "WHERE document_id = $1 OR response_for_id = $1 ORDER BY id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, document_id);
+	rc = mc_q_read_list(q, "list exchanged packages", xch_cols, MC_ARRAY_LEN(xch_cols), sizeof **out, out,
+			    n);
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_xch_set_state(mc_store *st, int64_t id, const char *state, const char *note)
+{
+	static const char sql[] = "UPDATE exchange_message SET state = $2, last_error = $3 WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, id);
+	mc_q_text(q, 2, state);
+	mc_q_text(q, 3, s(note));
+	rc = mc_q_exec(q, "set an exchanged package's state");
+	if (rc == 0 && mc_q_changes(q) == 0)
+		rc = MC_ENOTFOUND;
+	mc_q_done(q);
+	return rc;
+}
+
+static int by_due(const void *a, const void *b)
+{
+	const mc_xch_message *x = a, *y = b;
+	if (x->next_at != y->next_at)
+		return x->next_at < y->next_at ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* As the e-mail outbox's claim (store_outbox.c): SKIP LOCKED on PostgreSQL. */
+#define CLAIM(lock)                                                                                          \
+	"UPDATE exchange_message SET claimed_until = $1 + $3 WHERE id IN (SELECT id FROM exchange_message "  \
+	"WHERE direction = 1 AND state = 'pending' AND next_at <= $1 AND claimed_until < $1 "                \
+	"ORDER BY next_at, id LIMIT $2" lock ") RETURNING " XCH_COLS
+
+int mc_store_xch_claim(mc_store *st, mc_xch_message **out, size_t *n, int64_t now, int limit,
+		       int64_t lease_seconds)
+{
+	static const char sql_sqlite[] = CLAIM("");
+	static const char sql_pg[] = CLAIM(" FOR UPDATE SKIP LOCKED");
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? sql_pg : sql_sqlite);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, now);
+	mc_q_int(q, 2, limit > 0 ? limit : 20);
+	mc_q_int(q, 3, lease_seconds > 0 ? lease_seconds : 600);
+	rc = mc_q_read_list(q, "claim due packages", xch_cols, MC_ARRAY_LEN(xch_cols), sizeof **out, out, n);
+	mc_q_done(q);
+	if (rc == 0 && *n > 1)
+		qsort(*out, *n, sizeof(**out), by_due);
+	return rc;
+}
+
+int mc_store_xch_done(mc_store *st, int64_t id, bool ok, const char *error, int64_t at, int64_t next_at,
+		      const char *signed_package)
+{
+	static const char sql[] =
+	    "UPDATE exchange_message SET attempts = attempts + 1, "
+	    "state = CASE WHEN $2 THEN 'sent' WHEN $5 = 0 THEN 'failed' ELSE 'pending' END, "
+	    "sent_at = CASE WHEN $2 THEN $4 ELSE sent_at END, last_error = $3, "
+	    "next_at = CASE WHEN $2 OR $5 = 0 THEN next_at ELSE $5 END, claimed_until = 0, "
+	    "package = CASE WHEN $2 AND $6 <> '' THEN $6 ELSE package END "
+	    "WHERE id = $1 AND direction = 1 AND state = 'pending'";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, id);
+	mc_q_bool(q, 2, ok);
+	mc_q_text(q, 3, s(error));
+	mc_q_int(q, 4, at);
+	mc_q_int(q, 5, next_at);
+	mc_q_text(q, 6, s(signed_package));
+	rc = mc_q_exec(q, "record a package's delivery");
+	if (rc == 0 && mc_q_changes(q) == 0)
+		rc = MC_ENOTFOUND;
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_xch_requeue(mc_store *st, int64_t id, const char *package, int64_t at)
+{
+	static const char sql[] =
+	    "UPDATE exchange_message SET state = 'pending', attempts = 0, next_at = $3, "
+	    "claimed_until = 0, last_error = '', package = $2 "
+	    "WHERE id = $1 AND direction = 1 AND state = 'failed'";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, id);
+	mc_q_text(q, 2, package);
+	mc_q_int(q, 3, at);
+	rc = mc_q_exec(q, "queue a package again");
+	if (rc == 0 && mc_q_changes(q) == 0)
+		rc = MC_ENOTFOUND;
+	mc_q_done(q);
+	return rc;
+}

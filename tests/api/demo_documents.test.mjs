@@ -1,0 +1,53 @@
+// The demo's official documents (src/demo/documents.c): the provincial
+// People's Committee's registers of 2017, with report 6366/BC-UBND on
+// administrative reform issued on 24/05/2017 and found by a search typed
+// without diacritics, and incoming documents numbered in order of arrival.
+// Only the province has registers: a district's and a department's are the
+// tests' to open.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './harness.mjs';
+import { stopServer, assertStatus, DISTRICT } from './helpers.mjs';
+
+let server;
+let giamsat;
+
+before(async () => {
+  server = await startServer({ dossiers: 5 });
+  giamsat = await server.login('giamsat');
+});
+
+after(async () => {
+  await stopServer(server);
+});
+
+test('6366/BC-UBND is an issued outgoing document of the province, found by q=cai cach hanh chinh', async () => {
+  const res = await server.api('GET', `/api/v1/documents?q=${encodeURIComponent('cai cach hanh chinh')}`, { token: giamsat });
+  assertStatus(res, 200);
+  const report = res.body.items.find((d) => d.number === '6366/BC-UBND');
+  assert.ok(report, `6366/BC-UBND among ${res.body.items.map((d) => d.number)}`);
+  assert.equal(report.box, 'out');
+  assert.equal(report.state, 'issued');
+  assert.equal(report.issued_at.slice(0, 10), '2017-05-24');
+  assert.match(report.subject, /cải cách hành chính 6 tháng đầu năm 2017/);
+  assert.equal(report.unit.code, '000.00.00.H56');
+  const one = await server.api('GET', `/api/v1/documents/${report.id}`, { token: giamsat });
+  assertStatus(one, 200);
+  assert.equal(one.body.type.key, 'bao_cao');
+  assert.equal(one.body.serial, 6366);
+  assert.equal(one.body.year, 2017);
+});
+
+test('the incoming register of 2017 numbers its documents in order of arrival', async () => {
+  const res = await server.api('GET', '/api/v1/documents?box=in&year=2017&limit=50', { token: giamsat });
+  assertStatus(res, 200);
+  const rows = res.body.items.map((d) => [d.arrival_number, d.number, d.received_at.slice(0, 10)]);
+  rows.sort((a, b) => a[0] - b[0]);
+  assert.deepEqual(rows, [[1, '2114/VPCP-KSTT', '2017-03-14'], [2, '1278/BNV-CCHC', '2017-03-31'],
+    [3, '85/BC-UBND', '2017-06-06']]);
+  const regs = await server.api('GET', '/api/v1/document-registers', { token: giamsat });
+  assert.deepEqual(regs.body.items.map((g) => [g.unit.code, g.box]), [['000.00.00.H56', 'out'], ['000.00.00.H56', 'in']]);
+  const district = await server.login('tiepnhan');
+  const none = await server.api('GET', `/api/v1/documents?unit=${DISTRICT}`, { token: district });
+  assert.equal(none.body.total, 0, 'a district sees none of the province\'s documents');
+});

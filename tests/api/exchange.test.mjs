@@ -1,0 +1,373 @@
+// edXML exchange between two real motcua servers (docs/documents.md §9; QCVN
+// 102:2016/BTTTT): A is the demo province (H56), B another province (H26)
+// made here. Documents go both ways through each server's outbox and the
+// other's inbox (POST /api/v1/edxml), signed with each organisation's key and
+// verified against the certificate the peer configured. B is down for a while
+// (the package waits and is delivered when it is back); a replayed package is
+// one document; a changed package, a forged signature (another key of the
+// same CA), an unknown sender and malformed XML are refused with their
+// problem and store nothing. Status messages 01, 03, 05, 06 come back to the
+// sender's copy; a reply names what it answers (ResponseFor); a document
+// replaces another and one is recalled. Keys and certificates are made with
+// openssl here; none is committed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, PASSWORD, serverEnv, freePort, freshDatabase, dropDatabase } from './harness.mjs';
+import { assertProblem, assertStatus, DISTRICT } from './helpers.mjs';
+
+const H26 = '000.00.00.H26';
+const dir = mkdtempSync(join(tmpdir(), 'motcua-exchange-'));
+const A = { name: 'A' };
+const B = { name: 'B' };
+
+function openssl(...args) {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function makeKeys() {
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30',
+    '-subj', '/O=Test/CN=Test Root CA', '-addext', 'basicConstraints=critical,CA:TRUE',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  writeFileSync(join(dir, 'ext.cnf'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
+  for (const who of ['a', 'b', 'forger']) {
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/O=Test/CN=${who}`);
+    openssl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
+      '-out', `${who}.pem`, '-days', '10', '-extfile', 'ext.cnf');
+  }
+}
+
+function env(s) {
+  return serverEnv({
+    MOTCUA_EXCHANGE_PEERS: join(dir, `peers-${s.name}`),
+    MOTCUA_EXCHANGE_KEY_FILE: join(dir, `${s.name.toLowerCase()}.key`),
+    MOTCUA_EXCHANGE_CERT_FILE: join(dir, `${s.name.toLowerCase()}.pem`),
+    MOTCUA_EXCHANGE_RETRY_SECONDS: '1',
+    MOTCUA_NOTIFY_INTERVAL: '1',
+    MOTCUA_ACCESS_LOG: 'false',
+  });
+}
+
+async function start(s) {
+  s.stderr = '';
+  s.child = spawn(BIN, ['serve', '--db', s.db, '--listen', `127.0.0.1:${s.port}`, '--workers', '2'],
+    { env: env(s), stdio: ['ignore', 'pipe', 'pipe'] });
+  s.child.stderr.on('data', (d) => { s.stderr += d; });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => { s.child.kill('SIGKILL'); reject(new Error(`${s.name} did not start: ${s.stderr}`)); }, 15000);
+    s.child.stdout.on('data', (d) => { out += d; if (out.includes('listening on')) { clearTimeout(timer); resolve(); } });
+    s.child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${s.name} exited ${code}: ${s.stderr}`)); });
+  });
+  s.child.on('exit', (code, signal) => {
+    if (signal !== 'SIGKILL' && (signal || code)) console.error(`${s.name} exited ${code} ${signal}: ${s.stderr}`);
+  });
+}
+
+async function stop(s, signal = 'SIGTERM') {
+  if (s.child && s.child.exitCode === null && s.child.signalCode === null) {
+    const exited = new Promise((r) => s.child.on('exit', r));
+    s.child.kill(signal);
+    await exited;
+  }
+}
+
+async function api(s, method, path, { token, body, headers = {}, raw } = {}) {
+  const h = { ...headers };
+  if (token) h.Authorization = `Bearer ${token}`;
+  let payload;
+  if (raw !== undefined) payload = raw;
+  else if (body !== undefined) { payload = JSON.stringify(body); h['Content-Type'] = 'application/json'; }
+  const res = await fetch(`http://127.0.0.1:${s.port}${path}`, { method, headers: h, body: payload });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  return { status: res.status, headers: res.headers, body: json, text };
+}
+
+async function login(s, username) {
+  const r = await api(s, 'POST', '/api/v1/session', { body: { username, password: PASSWORD } });
+  assertStatus(r, 201, `login ${username} on ${s.name}`);
+  return r.body.token;
+}
+
+// Polls until check(value) holds (each round asks the server again); the
+// bound only keeps a broken exchange from hanging the run.
+async function until(what, fn, check) {
+  let last;
+
+  for (let i = 0; i < 300; i++) {
+    last = await fn();
+    if (check(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${what}: never happened; last ${JSON.stringify(last?.body ?? last)}`);
+}
+
+const exchangeOf = (s, token, id) => api(s, 'GET', `/api/v1/documents/${id}/exchange`, { token });
+
+async function actOk(s, token, id, action, extra = {}) {
+  const r = await api(s, 'POST', `/api/v1/documents/${id}/actions`, { token, body: { action, ...extra } });
+  assertStatus(r, 200, `${action} ${id} on ${s.name}`);
+  return r.body;
+}
+
+// An outgoing document drafted, approved, signed and issued on s.
+async function issued(s, tok, subject, extra = {}) {
+  const d = await api(s, 'POST', '/api/v1/documents', { token: tok.chuyenvien, body: {
+    type: 'bao_cao', subject, body: 'Nội dung báo cáo.', place: 'Thanh Hóa', signer_position: 'CHỦ TỊCH',
+    signer_name: 'Nguyễn Đình Xứng', recipients: 'Như trên;\nLưu: VT.', recipient_units: [], ...extra } });
+  assertStatus(d, 201, `draft on ${s.name}`);
+  await actOk(s, tok.chuyenvien, d.body.id, 'submit');
+  await actOk(s, tok.lanhdao, d.body.id, 'approve');
+  await actOk(s, tok.lanhdao, d.body.id, 'sign');
+  return actOk(s, tok.tiepnhan, d.body.id, 'issue');
+}
+
+const incoming = async (s, token) => (await api(s, 'GET', '/api/v1/documents?box=in&limit=100', { token })).body.items;
+
+before(async () => {
+  makeKeys();
+  A.port = await freePort();
+  B.port = await freePort();
+  writeFileSync(join(dir, 'peers-A'), `# province H26\n*.H26 http://127.0.0.1:${B.port}/api/v1/edxml ${join(dir, 'b.pem')}\n`);
+  writeFileSync(join(dir, 'peers-B'), `*.H56 http://127.0.0.1:${A.port}/api/v1/edxml ${join(dir, 'a.pem')}\n`);
+  A.db = freshDatabase(mkdtempSync(join(dir, 'a-')));
+  B.db = freshDatabase(mkdtempSync(join(dir, 'b-')));
+  const e = serverEnv();
+  execFileSync(BIN, ['init', '--db', A.db, '--demo', '--dossiers', '5'], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(BIN, ['init', '--db', B.db], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(BIN, ['unit', 'add', '--db', B.db, '--code', H26, '--name', 'UBND tỉnh Thử Hai', '--level', 'province',
+    '--province', 'H26'], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const [u, role] of [['admin', 'admin'], ['tiepnhan', 'desk'], ['chuyenvien', 'specialist'], ['lanhdao', 'leader']]) {
+    execFileSync(BIN, ['user', 'add', '--db', B.db, '--username', `${u}.h26`, '--role', role, '--unit', H26,
+      '--name', `Cán bộ ${u}`, '--password', PASSWORD], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  await start(A);
+  await start(B);
+  A.tok = {};
+  for (const u of ['admin', 'tiepnhan', 'chuyenvien', 'lanhdao', 'congdan']) A.tok[u] = await login(A, u);
+  B.tok = {};
+  for (const u of ['admin', 'tiepnhan', 'chuyenvien', 'lanhdao']) B.tok[u] = await login(B, `${u}.h26`);
+  for (const box of ['out', 'in']) {
+    assertStatus(await api(A, 'POST', '/api/v1/document-registers', { token: A.tok.admin, body: { unit: DISTRICT, box, organ_abbr: 'UBND' } }), 201);
+    assertStatus(await api(B, 'POST', '/api/v1/document-registers', { token: B.tok.admin, body: { unit: H26, box, organ_abbr: 'UBND' } }), 201);
+  }
+});
+
+after(async () => {
+  await stop(A);
+  await stop(B);
+  dropDatabase(A.db);
+  dropDatabase(B.db);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let sentId; // A's document sent to H26
+let copyId; // B's copy of it
+
+test('a document sent while the peer is down waits in the outbox and arrives once it is back; 01 and 03 come back', async () => {
+  const d = await issued(A, A.tok, 'Báo cáo kết quả cải cách hành chính 6 tháng đầu năm');
+  sentId = d.id;
+  await stop(B, 'SIGKILL'); // B's machine goes down
+  const sent = await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26] } });
+  assertStatus(sent, 202, 'send');
+  assert.equal(sent.body.items[0].state, 'pending');
+  // B is down: the first attempt fails and is kept for a retry
+  const failed = await until('a failed attempt', () => exchangeOf(A, A.tok.tiepnhan, d.id),
+    (r) => r.body.items[0].attempts >= 1);
+  assert.equal(failed.body.items[0].state, 'pending', 'a package the peer did not take is kept');
+  assert.match(failed.body.items[0].last_error, /127\.0\.0\.1/);
+  await start(B);
+  const done = await until('delivery', () => exchangeOf(A, A.tok.tiepnhan, d.id), (r) => r.body.items[0].state === 'sent');
+  assert.equal(done.body.items[0].organ_id, H26);
+  assert.equal(done.body.items[0].direction, 'out');
+
+  // B: the copy arrived in the incoming box of H26, not yet numbered
+  const items = await until('arrival on B', () => incoming(B, B.tok.tiepnhan), (l) => l.length === 1);
+  const copy = items[0];
+  copyId = copy.id;
+  assert.equal(copy.state, 'arrived');
+  assert.equal(copy.number, d.number, 'the sender number and notation');
+  assert.equal(copy.subject, 'Báo cáo kết quả cải cách hành chính 6 tháng đầu năm');
+  const full = await api(B, 'GET', `/api/v1/documents/${copy.id}`, { token: B.tok.tiepnhan });
+  assert.equal(full.body.organ_name, 'UBND huyện Quảng Xương');
+  assert.equal(full.body.type.key, 'bao_cao');
+  // the clerk registers it: số đến 1 of the year
+  const reg = await actOk(B, B.tok.tiepnhan, copy.id, 'register');
+  assert.equal(reg.arrival_number, 1);
+  // A sees 01 đã đến and 03 đã tiếp nhận on its document
+  const statuses = await until('statuses on A', () => exchangeOf(A, A.tok.tiepnhan, d.id),
+    (r) => r.body.items.filter((i) => i.kind === 'status').length >= 2);
+  const codes = statuses.body.items.filter((i) => i.kind === 'status').map((i) => i.status_code);
+  assert.deepEqual(codes, ['01', '03']);
+  assert.equal(statuses.body.items.find((i) => i.status_code === '03').description, 'Đã vào sổ văn bản đến, số đến 1');
+  // the package as sent is signed, and the copy's as received is the same
+  const pkg = await api(A, 'GET', `/api/v1/documents/${d.id}/edxml`, { token: A.tok.tiepnhan });
+  assertStatus(pkg, 200);
+  assert.match(pkg.text, /<edXML:CodeNumber>\d+<\/edXML:CodeNumber>/);
+  assert.match(pkg.text, /<SignatureValue>/);
+  const got = await api(B, 'GET', `/api/v1/documents/${copy.id}/edxml`, { token: B.tok.tiepnhan });
+  assert.equal(got.text, pkg.text);
+});
+
+test('the same package again is the same document; changed, forged, unknown and malformed ones are refused', async () => {
+  const pkg = (await api(A, 'GET', `/api/v1/documents/${sentId}/edxml`, { token: A.tok.tiepnhan })).text;
+  const before = (await incoming(B, B.tok.tiepnhan)).length;
+  const replay = await api(B, 'POST', '/api/v1/edxml', { raw: pkg, headers: { 'Content-Type': 'application/xml' } });
+  assertStatus(replay, 200, 'replay');
+  assert.equal(replay.body.replayed, true);
+  assert.deepEqual(replay.body.documents, [copyId]);
+
+  // one changed character: the signature no longer verifies
+  const changed = pkg.replace('cải cách hành chính', 'cải cách hành chánh');
+  assertProblem(await api(B, 'POST', '/api/v1/edxml', { raw: changed }), 403, 'bad-signature');
+
+  // forged: the changed package signed again with another key of the same CA
+  // (xmlsec1 itself trusts it; the peer's certificate is what counts)
+  const template = changed.replace(/<DigestValue>[^<]*<\/DigestValue>/, '<DigestValue></DigestValue>')
+    .replace(/<SignatureValue>[^<]*<\/SignatureValue>/, '<SignatureValue></SignatureValue>')
+    .replace(/<X509Data>[\s\S]*<\/X509Data>/, '<X509Data><X509Certificate/></X509Data>');
+  writeFileSync(join(dir, 'forged-in.xml'), template);
+  execFileSync('xmlsec1', ['--sign', '--privkey-pem', `${join(dir, 'forger.key')},${join(dir, 'forger.pem')}`,
+    '--output', join(dir, 'forged.xml'), join(dir, 'forged-in.xml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const forged = readFileSync(join(dir, 'forged.xml'), 'utf8');
+  execFileSync('xmlsec1', ['--verify', '--trusted-pem', join(dir, 'ca.pem'), join(dir, 'forged.xml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const f = await api(B, 'POST', '/api/v1/edxml', { raw: forged });
+  assertProblem(f, 403, 'bad-signature');
+  assert.match(f.body.detail, /000\.00\.33\.H56/);
+
+  // an organisation no peer serves
+  writeFileSync(join(dir, 'unknown-in.xml'), template.replaceAll('000.00.33.H56', '000.00.00.H99'));
+  execFileSync('xmlsec1', ['--sign', '--privkey-pem', `${join(dir, 'forger.key')},${join(dir, 'forger.pem')}`,
+    '--output', join(dir, 'unknown.xml'), join(dir, 'unknown-in.xml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const u = await api(B, 'POST', '/api/v1/edxml', { raw: readFileSync(join(dir, 'unknown.xml'), 'utf8') });
+  assertProblem(u, 403, 'unknown-sender');
+  assert.match(u.body.detail, /000\.00\.00\.H99/);
+
+  // malformed, a DTD (entity expansion), an unsigned package, nothing at all
+  assertProblem(await api(B, 'POST', '/api/v1/edxml', { raw: '<edXML:edXMLEnvelope' }), 422, 'invalid-package');
+  const laughs = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><x>&b;</x>';
+  assertProblem(await api(B, 'POST', '/api/v1/edxml', { raw: laughs }), 422, 'invalid-package');
+  const unsigned = pkg.replace(/<Signature[\s\S]*<\/Signature>/, '');
+  const us = await api(B, 'POST', '/api/v1/edxml', { raw: unsigned });
+  assertProblem(us, 403, 'bad-signature');
+  assert.match(us.body.detail, /not signed/);
+  assertProblem(await api(B, 'POST', '/api/v1/edxml', { raw: '' }), 422, 'invalid-package');
+  assert.equal((await incoming(B, B.tok.tiepnhan)).length, before, 'nothing stored');
+});
+
+test('B answers A (ResponseFor) the other way, assigns the copy and tells processing and done', async () => {
+  const reply = await issued(B, B.tok, 'Phản hồi báo cáo cải cách hành chính', { place: 'Thử Hai' });
+  // a draft or another's document cannot be sent; unknown organisations are refused
+  assertProblem(await api(B, 'POST', `/api/v1/documents/${reply.id}/send`, { token: B.tok.chuyenvien, body: { to: [DISTRICT] } }), 403, 'forbidden');
+  assertProblem(await api(B, 'POST', `/api/v1/documents/${reply.id}/send`, { token: B.tok.tiepnhan, body: { to: ['000.00.00.H99'] } }), 422, 'invalid-field');
+  assertProblem(await api(B, 'POST', `/api/v1/documents/${reply.id}/send`, { token: B.tok.tiepnhan, body: { to: ['H56'] } }), 422, 'invalid-field');
+  assertProblem(await api(B, 'POST', `/api/v1/documents/${reply.id}/send`, { token: B.tok.tiepnhan, body: { to: [DISTRICT], response_for: reply.id } }), 422, 'invalid-field');
+  const s = await api(B, 'POST', `/api/v1/documents/${reply.id}/send`, { token: B.tok.tiepnhan, body: { to: [DISTRICT], response_for: copyId } });
+  assertStatus(s, 202, 'send the reply');
+  assertProblem(await api(B, 'POST', `/api/v1/documents/${reply.id}/send`, { token: B.tok.tiepnhan, body: { to: [DISTRICT] } }), 409, 'duplicate');
+  // A: it arrives in the district's incoming box, linked to what it answers
+  const items = await until('the reply on A', () => incoming(A, A.tok.tiepnhan),
+    (l) => l.some((i) => i.subject === 'Phản hồi báo cáo cải cách hành chính'));
+  const answer = items.find((i) => i.subject === 'Phản hồi báo cáo cải cách hành chính');
+  assert.equal(answer.number, reply.number);
+  const x = await exchangeOf(A, A.tok.tiepnhan, sentId);
+  const link = x.body.items.find((i) => i.answer === answer.id);
+  assert.ok(link, 'the original shows the answer');
+  assert.equal(link.response_for, sentId);
+  // B tells processing then done by hand; refused is the third choice
+  assertProblem(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.tiepnhan, body: { status: 'accepted' } }), 422, 'invalid-field');
+  assertProblem(await api(B, 'POST', `/api/v1/documents/${reply.id}/exchange-status`, { token: B.tok.tiepnhan, body: { status: 'done' } }), 409, 'forbidden-transition');
+  assertProblem(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.chuyenvien, body: { status: 'done' } }), 403, 'forbidden');
+  // the leader assigns it (04 phân công goes by itself), then tells processing and done
+  await actOk(B, B.tok.lanhdao, copyId, 'assign', { to_unit: H26, note: 'Giao Văn phòng tham mưu' });
+  assertStatus(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.lanhdao, body: { status: 'processing' } }), 202);
+  assertStatus(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.tiepnhan, body: { status: 'done', description: 'Đã xử lý xong' } }), 202);
+  const st = await until('04, 05 and 06 on A', () => exchangeOf(A, A.tok.tiepnhan, sentId),
+    (r) => r.body.items.filter((i) => i.kind === 'status').length >= 5);
+  assert.deepEqual(st.body.items.filter((i) => i.kind === 'status').map((i) => i.status),
+    ['arrived', 'accepted', 'assigned', 'processing', 'done']);
+  const doc = await api(A, 'GET', `/api/v1/documents/${sentId}`, { token: A.tok.tiepnhan });
+  assert.ok(doc.body.events.some((e) => e.action === 'exchange_status' && /06 Hoàn thành/.test(e.note)));
+});
+
+test('a document replaces one sent before, and a sent one is recalled: the receiver\'s copies are marked', async () => {
+  const first = await issued(A, A.tok, 'Kế hoạch kiểm soát thủ tục hành chính');
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${first.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26] } }), 202);
+  const second = await issued(A, A.tok, 'Kế hoạch kiểm soát thủ tục hành chính (thay thế)');
+  assertProblem(await api(A, 'POST', `/api/v1/documents/${second.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26], replaces: sentId + 100000 } }), 422, 'invalid-field');
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${second.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26], replaces: first.id, reason: 'Sai số liệu' } }), 202);
+  const copies = await until('both on B', () => incoming(B, B.tok.tiepnhan), (l) => l.some((i) => /thay thế/.test(i.subject)));
+  const oldCopy = copies.find((i) => i.subject === 'Kế hoạch kiểm soát thủ tục hành chính');
+  const oldX = await until('the old copy replaced', () => exchangeOf(B, B.tok.tiepnhan, oldCopy.id),
+    (r) => r.body.items.some((i) => i.state === 'replaced'));
+  assert.match(oldX.body.items.find((i) => i.state === 'replaced').note, /Sai số liệu/);
+
+  // recall: a reason is required; a document never sent cannot be recalled
+  assertProblem(await api(A, 'POST', `/api/v1/documents/${second.id}/recall`, { token: A.tok.tiepnhan, body: {} }), 422, 'missing-field');
+  const never = await issued(A, A.tok, 'Văn bản không gửi');
+  assertProblem(await api(A, 'POST', `/api/v1/documents/${never.id}/recall`, { token: A.tok.tiepnhan, body: { reason: 'x' } }), 409, 'forbidden-transition');
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${second.id}/recall`, { token: A.tok.tiepnhan, body: { reason: 'Ban hành nhầm' } }), 202);
+  assertProblem(await api(A, 'POST', `/api/v1/documents/${second.id}/recall`, { token: A.tok.tiepnhan, body: { reason: 'again' } }), 409, 'duplicate');
+  const newCopy = copies.find((i) => /thay thế/.test(i.subject));
+  await until('the new copy recalled', () => exchangeOf(B, B.tok.tiepnhan, newCopy.id),
+    (r) => r.body.items.some((i) => i.state === 'recalled'));
+  const ev = await api(B, 'GET', `/api/v1/documents/${newCopy.id}`, { token: B.tok.tiepnhan });
+  assert.ok(ev.body.events.some((e) => e.action === 'recall' && /Ban hành nhầm/.test(e.note)));
+  const recallOut = await until('the recall delivered', () => exchangeOf(A, A.tok.tiepnhan, second.id),
+    (r) => r.body.items.some((i) => i.business === 'recall' && i.state === 'sent'));
+  assert.ok(recallOut);
+});
+
+test('a package the peer refuses is given up with its reason, and sent again once the cause is fixed', async () => {
+  // 000.00.01.H26 is a peer's organisation code, but no unit of B yet: B answers 422
+  const d = await issued(A, A.tok, 'Về việc gửi đến một sở chưa có trên hệ thống');
+  const to = '000.00.01.H26';
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [to] } }), 202);
+  const failed = await until('given up', () => exchangeOf(A, A.tok.tiepnhan, d.id), (r) => r.body.items[0]?.state === 'failed');
+  assert.equal(failed.body.items[0].attempts, 1, 'a refusal is not retried');
+  assert.match(failed.body.items[0].last_error, /answered 422: .*To names no unit of this server/);
+  // B's administrator adds the unit and its incoming register; A's clerk sends it again
+  execFileSync(BIN, ['unit', 'add', '--db', B.db, '--code', to, '--name', 'Sở Thử', '--level', 'department',
+    '--parent', H26, '--province', 'H26'], { env: serverEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
+  await until('the unit on B', () => api(B, 'POST', '/api/v1/document-registers', { token: B.tok.admin,
+    body: { unit: to, box: 'in', organ_abbr: 'STH' } }), (r) => r.status === 201);
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [to] } }), 202, 'again');
+  const sent = await until('sent again', () => exchangeOf(A, A.tok.tiepnhan, d.id),
+    (r) => r.body.items.some((i) => i.direction === 'out' && i.kind === 'document' && i.state === 'sent'));
+  assert.equal(sent.body.items.filter((i) => i.kind === 'document').length, 1, 'the same package, queued again');
+  assertProblem(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [to] } }), 409, 'duplicate');
+});
+
+test('who may do what: citizens, other units, bad bodies', async () => {
+  assertProblem(await api(A, 'GET', `/api/v1/documents/${sentId}/exchange`, { token: A.tok.congdan }), 403, 'forbidden');
+  assertProblem(await api(A, 'GET', `/api/v1/documents/${sentId}/exchange`), 401, 'unauthenticated');
+  const other = await login(A, 'tiepnhan.stnmt');
+  assertProblem(await api(A, 'GET', `/api/v1/documents/${sentId}/exchange`, { token: other }), 403, 'out-of-scope');
+  assertProblem(await api(A, 'POST', `/api/v1/documents/${sentId}/send`, { token: other, body: { to: [H26] } }), 403, 'out-of-scope');
+  assertProblem(await api(A, 'POST', `/api/v1/documents/${sentId}/send`, { token: A.tok.tiepnhan, body: { to: 'x' } }), 422, 'invalid-field');
+  assertProblem(await api(A, 'GET', '/api/v1/documents/999999/edxml', { token: A.tok.tiepnhan }), 404, 'not-found');
+});
+
+test('a server whose peers file or key is wrong does not start, and says why', async () => {
+  const cases = [
+    [{ MOTCUA_EXCHANGE_PEERS: join(dir, 'bad-peers') }, /bad-peers:2: a peer is ORGANISATIONS URL CERTIFICATE\.pem/],
+    [{ MOTCUA_EXCHANGE_CERT_FILE: join(dir, 'b.pem') }, /is not the key's/],
+    [{ MOTCUA_EXCHANGE_KEY_FILE: '' }, /exchange_key_file or exchange_cert_file is not/],
+  ];
+  writeFileSync(join(dir, 'bad-peers'), `# ok\n*.H26 http://127.0.0.1:1/api/v1/edxml\n`);
+  for (const [more, message] of cases) {
+    const port = await freePort();
+    const child = spawn(BIN, ['serve', '--db', A.db, '--listen', `127.0.0.1:${port}`],
+      { env: { ...env(A), ...more }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    const code = await new Promise((r) => child.on('exit', r));
+    assert.notEqual(code, 0, `started with ${JSON.stringify(more)}`);
+    assert.match(stderr, message);
+  }
+});

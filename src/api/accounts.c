@@ -657,13 +657,15 @@ static int identity_target_or_reply(mc_req *r, identity_edit *w)
 {
 	mc_user u;
 	w->issuer = mc_req_config(r)->oidc.issuer;
+	/* The account and the caller's scope first: an administrator elsewhere
+	 * learns nothing of this deployment's sign-in from the answer. */
+	if (target_or_reply(r, &u) != 0)
+		return -1;
 	if (!mc_oidc_enabled(&mc_req_config(r)->oidc)) {
 		mc_reply_problem(r, MC_PROB_IDP_OFF,
 				 "sign-in through the identity provider is not configured");
 		return -1;
 	}
-	if (target_or_reply(r, &u) != 0)
-		return -1;
 	if (u.role == MC_ROLE_CITIZEN) {
 		mc_reply_problem(
 		    r, MC_PROB_FORBIDDEN,

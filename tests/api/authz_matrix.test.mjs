@@ -57,6 +57,10 @@ const RULES = {
   'GET /metrics': { public: true, req: () => ({ path: '/metrics' }) },
   'POST /api/v1/session': { public: true, req: () => ({ path: '/api/v1/session', body: {} }) },
   'GET /api/v1/session': { roles: ALL, req: () => ({ path: '/api/v1/session' }) },
+  // Sign-in through the identity provider: off here (404 identity-provider-off), for anyone.
+  'GET /api/v1/session/oidc': { public: true, req: () => ({ path: '/api/v1/session/oidc' }) },
+  'GET /api/v1/session/oidc/status': { public: true, req: () => ({ path: '/api/v1/session/oidc/status' }) },
+  'GET /api/v1/session/oidc/callback': { public: true, req: () => ({ path: '/api/v1/session/oidc/callback?code=x&state=y' }) },
   'DELETE /api/v1/session': { roles: ALL, fresh: true, req: () => ({ path: '/api/v1/session' }) },
   'GET /api/v1/units': { public: true, req: () => ({ path: '/api/v1/units' }) },
   // A unit that exists already: 409 for an allowed administrator.
@@ -83,6 +87,10 @@ const RULES = {
   // An account of the unit (f.account); its unit is the scope. Bodies are
   // refused after the scope check (an unknown role, an unknown colleague).
   'GET /api/v1/users/{username}': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: `/api/v1/users/${f.account}` }) },
+  'PUT /api/v1/users/{username}/identity': { roles: ADMIN, scope: 'unit', req: (f) => ({
+    path: `/api/v1/users/${f.account}/identity`, body: { subject: 'sub-1' } }) },
+  'DELETE /api/v1/users/{username}/identity': { roles: ADMIN, scope: 'unit', req: (f) => ({
+    path: `/api/v1/users/${f.account}/identity` }) },
   'PATCH /api/v1/users/{username}': { roles: ADMIN, scope: 'unit', req: (f) => ({ path: `/api/v1/users/${f.account}`,
     body: { role: 'king' } }) },
   // A reset changes a password and ends sessions, no row: it aims at throwaway accounts.

@@ -52,6 +52,8 @@ const mc_route mc_routes[] = {
     {MC_M_POST, "/api/v1/users/{username}/handover", mc_api_user_handover, MC_AUTH_SESSION, ADMIN,
      MC_ROUTE_JSON},
     {MC_M_GET, "/api/v1/users/{username}/signins", mc_api_user_signins, MC_AUTH_SESSION, ADMIN, 0},
+    /* The append-only record of account actions: the root's administrator only. */
+    {MC_M_GET, "/api/v1/account-actions", mc_api_account_actions, MC_AUTH_SESSION, ADMIN, 0},
     {MC_M_POST, "/api/v1/citizens", mc_api_citizen_register, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
 
     {MC_M_GET, "/api/v1/procedures", mc_api_procedures_list, MC_AUTH_PUBLIC, 0, 0},

@@ -687,6 +687,27 @@ static int account_apply(mc_store *st, account_verb verb, mc_user *u, const char
 	case ACC_SIGNINS:
 		break;
 	}
+	/* Recorded with the change, as the API records it (app/user.h). */
+	if (rc == 0 && verb != ACC_SIGNINS) {
+		static const char *const recorded[] = {
+		    [ACC_LOCK] = "lock",
+		    [ACC_UNLOCK] = "unlock",
+		    [ACC_RESET] = "password_reset",
+		    [ACC_FORCE] = "force_password_change",
+		    [ACC_HANDOVER] = "handover",
+		};
+		char detail[160] = "{}";
+		if (verb == ACC_FORCE)
+			snprintf(detail, sizeof detail, "{\"on\":true}");
+		if (verb == ACC_HANDOVER) {
+			json_t *d = json_pack("{s:s, s:i}", "to", to, "moved", *moved);
+			char *text = json_dumps(d, JSON_COMPACT);
+			snprintf(detail, sizeof detail, "%s", text ? text : "{}");
+			free(text);
+			json_decref(d);
+		}
+		rc = mc_app_account_action(st, NULL, recorded[verb], u->id, u->username, detail, mc_now());
+	}
 	return rc;
 }
 
@@ -863,6 +884,15 @@ int mc_cli_user(int argc, char **argv)
 	int rc = mc_store_begin(st);
 	if (rc == 0)
 		rc = mc_store_user_create(st, &u, hash);
+	if (rc == 0) {
+		char detail[160];
+		json_t *d = json_pack("{s:s, s:s?}", "role", role_s, "unit", unit);
+		char *text = json_dumps(d, JSON_COMPACT);
+		snprintf(detail, sizeof detail, "%s", text ? text : "{}");
+		free(text);
+		json_decref(d);
+		rc = mc_app_account_action(st, NULL, "create", u.id, u.username, detail, mc_now());
+	}
 	if (rc == 0)
 		rc = mc_store_commit(st);
 	else

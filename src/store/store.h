@@ -1236,6 +1236,7 @@ typedef struct {
 	char *reader_name;	   /* read: the reader's full name */
 	char *reader_username;	   /* read */
 	char *dossier_code;	   /* read: "" for none */
+	int records;		   /* records shown: 1 (0 when added means 1), a list's rows */
 } mc_personal_read;
 
 /* Clears the strings of the n reads of list and frees it. NULL-safe. */
@@ -1261,6 +1262,42 @@ int mc_store_personal_read_list(mc_store *st, mc_personal_read **out, size_t *n,
 				const mc_personal_read_query *q);
 /* Deletes the reads recorded before `before`; *count says how many. */
 int mc_store_personal_read_purge(mc_store *st, int64_t before, int64_t *count);
+
+/* ---- administrators' account actions (append-only) -------------------- */
+
+/* One action on an account: who (actor_id 0: the operator at the command
+ * line), when, what (create, role, unit, lock, unlock, profile,
+ * force_password_change, password_reset, handover, erase), on whom, and what
+ * changed (detail, JSON text; never a password). Usernames as they were at
+ * the time. One read from the store owns its strings
+ * (mc_account_action_free_list); one given to be added is only read. */
+typedef struct {
+	int64_t id;
+	int64_t at;
+	int64_t actor_id;
+	char *actor_username;
+	char *action;
+	int64_t target_id;
+	char *target_username;
+	char *detail;
+} mc_account_action;
+
+void mc_account_action_free_list(mc_account_action *list, size_t n);
+/* Records an action, in the caller's transaction (that of the change). */
+int mc_store_account_action_add(mc_store *st, const mc_account_action *x);
+
+typedef struct {
+	int64_t target_id; /* 0 = any */
+	int64_t actor_id;  /* 0 = any */
+	int64_t from, to;  /* [from, to), 0 = unbounded */
+	int limit;	   /* 1..500 */
+	int offset;
+} mc_account_action_query;
+
+/* The actions that match q, newest first, and *total of them. Caller frees
+ * *out with mc_account_action_free_list. MC_EINVAL for a bad limit. */
+int mc_store_account_action_list(mc_store *st, mc_account_action **out, size_t *n, int64_t *total,
+				 const mc_account_action_query *q);
 
 /* The codes of the dossiers of a data subject: owned by the account owner_id
  * (0 none), or, when id_number is not NULL nor "", naming it as the

@@ -92,6 +92,7 @@ const RULES = {
     path: `/api/v1/users/${f.account}/handover`, body: { to: 'khong.ai' } }) },
   'GET /api/v1/users/{username}/signins': { roles: ADMIN, scope: 'unit', req: (f) => ({
     path: `/api/v1/users/${f.account}/signins` }) },
+  'GET /api/v1/account-actions': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/account-actions' }) },
   // Without the current password: 422.
   'PATCH /api/v1/profile': { roles: ALL, req: () => ({ path: '/api/v1/profile', body: {} }) },
   'GET /api/v1/profile/signins': { roles: ALL, req: () => ({ path: '/api/v1/profile/signins' }) },

@@ -3526,6 +3526,29 @@ static void test_personal_pseudonymise(void **state)
 	mc_personal_read_free_list(rows, n);
 	q.limit = 0;
 	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), MC_EINVAL);
+	/* A list read: no dossier, the count of its rows, in scope by the unit
+	 * listed (here the commune), whatever the reader's unit (here the department). */
+	mc_personal_read list_read = {.at = 300,
+				      .reader_id = officer,
+				      .reader_role = MC_ROLE_DESK,
+				      .reader_unit_id = f->dept,
+				      .unit_id = f->commune,
+				      .what = "list",
+				      .route = "/api/v1/dossiers",
+				      .records = 37};
+	assert_int_equal(mc_store_personal_read_add(f->st, &list_read), 0);
+	q = (mc_personal_read_query){.unit_id = f->district, .limit = 10};
+	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), 0);
+	assert_int_equal(total, 3);
+	assert_string_equal(rows[0].what, "list");
+	assert_int_equal(rows[0].records, 37);
+	assert_string_equal(rows[0].dossier_code, "");
+	assert_int_equal(rows[1].records, 1); /* a dossier's read: one record */
+	mc_personal_read_free_list(rows, n);
+	q = (mc_personal_read_query){.subject_id = citizen, .limit = 10};
+	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), 0);
+	assert_int_equal(total, 2); /* a list names no subject */
+	mc_personal_read_free_list(rows, n);
 	assert_int_equal(mc_store_personal_read_purge(f->st, 150, &total), 0);
 	assert_int_equal(total, 1);
 
@@ -3618,6 +3641,74 @@ static void test_read_list(void **state)
 	mc_q_done(q);
 	assert_null(list);
 	assert_int_equal(n, 0);
+}
+
+/* The administrators' account actions: listed newest first by account, by
+ * actor and period, the operator's with no actor; the table refuses edits. */
+static void test_account_actions(void **state)
+{
+	struct fixture *f = *state;
+	mc_account_action a = {.at = 100,
+			       .actor_id = 0,
+			       .actor_username = "(command line)",
+			       .action = "create",
+			       .target_id = 7,
+			       .target_username = "cv.moi",
+			       .detail = "{\"role\":\"desk\"}"};
+	mc_account_action *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	char err[512];
+
+	assert_int_equal(mc_store_account_action_add(f->st, &a), 0);
+	a = (mc_account_action){.at = 200,
+				.actor_id = 1,
+				.actor_username = "admin",
+				.action = "lock",
+				.target_id = 7,
+				.target_username = "cv.moi"};
+	assert_int_equal(mc_store_account_action_add(f->st, &a), 0);
+	a.at = 300;
+	a.target_id = 8;
+	a.target_username = "cv.khac";
+	a.action = "password_reset";
+	assert_int_equal(mc_store_account_action_add(f->st, &a), 0);
+
+	mc_account_action_query q = {.target_id = 7, .limit = 10};
+	assert_int_equal(mc_store_account_action_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 2);
+	assert_string_equal(list[0].action, "lock");
+	assert_int_equal(list[0].actor_id, 1);
+	assert_string_equal(list[1].action, "create");
+	assert_int_equal(list[1].actor_id, 0);
+	assert_string_equal(list[1].actor_username, "(command line)");
+	assert_string_equal(list[1].detail, "{\"role\":\"desk\"}");
+	assert_string_equal(list[0].detail, "");
+	mc_account_action_free_list(list, n);
+
+	q = (mc_account_action_query){.actor_id = 1, .from = 250, .limit = 1};
+	assert_int_equal(mc_store_account_action_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 1);
+	assert_string_equal(list[0].target_username, "cv.khac");
+	mc_account_action_free_list(list, n);
+
+	q = (mc_account_action_query){.limit = 2, .offset = 1};
+	assert_int_equal(mc_store_account_action_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 3);
+	assert_string_equal(list[0].action, "lock");
+	mc_account_action_free_list(list, n);
+	q.limit = 0;
+	assert_int_equal(mc_store_account_action_list(f->st, &list, &n, &total, &q), MC_EINVAL);
+
+	/* Append-only, from any connection. */
+	assert_int_not_equal(raw_exec(f, "UPDATE account_action SET action = 'x'", err, sizeof err), 0);
+	assert_non_null(strstr(err, "append-only"));
+	assert_int_not_equal(raw_exec(f, "DELETE FROM account_action", err, sizeof err), 0);
+	assert_non_null(strstr(err, "append-only"));
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM account_action"), 3);
 }
 
 /* ---- units over time (docs/units.md) ----------------------------------- */
@@ -4018,6 +4109,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_account_actions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include "app/dossier.h"
 #include "app/due.h"
 #include "app/jobs.h"
+#include "app/portal.h"
 #include "app/upload.h"
 #include "app/user.h"
 #include "cli/config.h"
@@ -542,11 +543,18 @@ int mc_cli_serve(int argc, char **argv)
 	rc = 1;
 	if (mc_notify_global_init() != 0 || mc_server_new(&srv, &sc) != 0)
 		goto done;
+	/* Before any request: every state change from now on is queued for the portal. */
+	mc_portal_set_enabled(cfg.portal_url[0] != '\0');
 	mc_jobs_config jc = {
 	    .db_url = cfg.db,
 	    .db_limits = &sc.db_limits,
 	    .group = mc_server_group(srv),
 	    .notify = &sc.notify,
+	    .portal = {.url = cfg.portal_url,
+		       .token = cfg.portal_token,
+		       .max_attempts = (int)cfg.portal_max_attempts,
+		       .backoff = (int)cfg.portal_backoff,
+		       .timeout = (int)cfg.portal_timeout},
 	    .notify_interval = (int)cfg.notify_interval,
 	    .reload_interval_ms = (int)cfg.reload_interval_ms,
 	    .purge_interval = (int)cfg.session_purge_interval,

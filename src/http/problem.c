@@ -53,6 +53,7 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_PASSWORD_CHANGE_REQUIRED] = {"password-change-required", 403,
 					  "The account must choose a new password first"},
     [MC_PROB_INVALID_CODE] = {"invalid-code", 400, "The code is wrong, expired or used already"},
+    [MC_PROB_NOT_RETRYABLE] = {"not-retryable", 409, "Only a change the portal sync gave up can be retried"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

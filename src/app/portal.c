@@ -34,7 +34,7 @@ int mc_portal_queue_event(mc_store *st, const mc_event *e)
 
 	if (!mc_portal_enabled() || (!creates && e->from_state == e->to_state))
 		return 0;
-	return mc_store_portal_queue(st, e->dossier_id, e->id, e->action, e->to_state, e->at);
+	return mc_store_portal_queue(st, e->dossier_id, e->hash, e->action, e->to_state, e->at);
 }
 
 int64_t mc_portal_backoff(const mc_portal_config *cfg, int attempts)

@@ -1319,9 +1319,10 @@ typedef struct {
 } mc_portal_item;
 
 void mc_portal_item_free_list(mc_portal_item *list, size_t n);
-/* Queues the change that event_id made to dossier_id, in the event's
- * transaction; a second call for the same (dossier, event) adds nothing. */
-int mc_store_portal_queue(mc_store *st, int64_t dossier_id, int64_t event_id, const char *action,
+/* Queues the change that the event of dossier_id with hash event_hash (just
+ * appended, in the same transaction) made; a second call for the same
+ * (dossier, event) adds nothing. */
+int mc_store_portal_queue(mc_store *st, int64_t dossier_id, const char *event_hash, const char *action,
 			  int state_code, int64_t at);
 /* Claims up to limit items due at now for lease seconds, oldest first, each
  * the oldest unsent item of its dossier (a dossier's later changes wait while

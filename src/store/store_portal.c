@@ -40,19 +40,24 @@ void mc_portal_item_free_list(mc_portal_item *list, size_t n)
 	free(list);
 }
 
-int mc_store_portal_queue(mc_store *st, int64_t dossier_id, int64_t event_id, const char *action,
+int mc_store_portal_queue(mc_store *st, int64_t dossier_id, const char *event_hash, const char *action,
 			  int state_code, int64_t at)
 {
+	/* The event by its hash, not its id: on PostgreSQL a group commit's
+	 * first run sends the event's INSERT without waiting for its id
+	 * (mc_q_exec_later); this statement runs after it on the same
+	 * connection, so it finds the row. */
 	static const char sql[] =
 	    "INSERT INTO portal_sync (dossier_id, dossier_code, event_id, action, state_code, "
-	    "created_at, next_at) SELECT id, code, $2, $3, $4, $5, $5 FROM dossier WHERE id = $1 "
+	    "created_at, next_at) SELECT d.id, d.code, e.id, $3, $4, $5, $5 FROM event e JOIN "
+	    "dossier d ON d.id = e.dossier_id WHERE e.dossier_id = $1 AND e.hash = $2 "
 	    "ON CONFLICT (dossier_code, event_id) DO NOTHING";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
 	if (rc == 0) {
 		mc_q_int(q, 1, dossier_id);
-		mc_q_int(q, 2, event_id);
+		mc_q_text(q, 2, event_hash);
 		mc_q_text(q, 3, action ? action : "");
 		mc_q_int(q, 4, state_code);
 		mc_q_int(q, 5, at);

@@ -190,6 +190,11 @@ test('a change the portal keeps refusing goes dead, holds its dossier\'s later c
   assert.equal(dead.attempts, 5, 'portal_max_attempts');
   assert.match(dead.last_error, /portal answered 503/);
   assert.equal(dead.next_at, null);
+  const metric = async (name) => Number((await server.api('GET', '/metrics')).text.split('\n')
+    .find((l) => l.startsWith(`${name} `)).split(' ').pop());
+  assert.equal(await metric('motcua_portal_dead'), 1, '/metrics counts the dead change');
+  assert.ok(await metric('motcua_portal_failures_total') >= 5);
+  assert.ok(await metric('motcua_portal_sent_total') >= 15);
   // the dossier moves on meanwhile: its changes wait behind the dead one
   await act(code, 'assign', { handler: 'chuyenvien' });
   // Another dossier's change, queued after the assignment, is sent: the
@@ -215,6 +220,7 @@ test('a change the portal keeps refusing goes dead, holds its dossier\'s later c
   await until('both changes sent', async () => (await changesOf(code)).every((x) => x.status === 'sent'));
   const accepted = fake.order.filter((j) => j.data.MaHoSo === code).map((j) => j.data.action);
   assert.deepEqual(accepted, ['create', 'assign']);
+  assert.equal(await metric('motcua_portal_dead'), 0);
   assertProblem(await server.api('POST', `/api/v1/portal-sync/${dead.id}/retry`, { token: tok.admin }), 409, 'not-retryable',
     'sent now');
 });

@@ -14,7 +14,9 @@
 # cluster of its own (initdb in a temporary folder) under a running server,
 # and the version-skew test, which builds the previous release from the git
 # history (once, into build/skew/; skipped without that history) and runs it
-# beside this one while this one migrates their database.
+# beside this one while this one migrates their database, and the failover
+# test, which makes a primary of its own and a synchronous standby of it,
+# crashes the primary and promotes the standby under a running server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,4 +35,5 @@ fi
 mapfile -t api_tests < <(grep -L -E "sqlite3|serve\.mjs|motcua\.db|'m\.db'" tests/api/*.test.mjs)
 api_tests+=(tests/api/multinode.test.mjs tests/api/pg_locks.test.mjs tests/api/replica.test.mjs tests/api/crash.test.mjs
   tests/api/pg_restart.test.mjs tests/api/skew.test.mjs)
+api_tests+=(tests/api/failover.test.mjs)
 MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 "${api_tests[@]}"

@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SIGNINS_SHOWN 20
@@ -60,18 +61,80 @@ void mc_api_user_get(mc_req *r)
 
 /* ---- PATCH /api/v1/users/{username} ----------------------------------- */
 
+#define EDIT_ACTIONS 6 /* role, unit, lock or unlock, force_password_change, profile */
+
 typedef struct {
 	mc_user u;   /* as it is to be; its strings the request's */
 	bool revoke; /* deactivated: every session ends */
+	const mc_user *actor;
+	int n_actions; /* recorded with the change (mc_app_account_action) */
+	const char *action[EDIT_ACTIONS];
+	char detail[EDIT_ACTIONS][192];
 } user_edit;
 
 static int user_edit_write(mc_store *st, void *payload)
 {
 	user_edit *w = payload;
+	int64_t now = mc_now();
 	int rc = mc_store_user_update(st, &w->u);
 	if (rc == 0 && w->revoke)
 		rc = mc_store_session_revoke(st, w->u.id, NULL);
+	for (int i = 0; rc == 0 && i < w->n_actions; i++)
+		rc = mc_app_account_action(st, w->actor, w->action[i], w->u.id, w->u.username, w->detail[i],
+					   now);
 	return rc;
+}
+
+/* One change of an edit, to be recorded: detail a JSON object of what
+ * changed (values that are no personal data; for the profile, the names of
+ * the fields only). */
+static void edit_action(user_edit *w, const char *action, json_t *detail)
+{
+	char *text = json_dumps(detail, JSON_COMPACT);
+	w->action[w->n_actions] = action;
+	snprintf(w->detail[w->n_actions], sizeof w->detail[0], "%s", text ? text : "{}");
+	w->n_actions++;
+	free(text);
+	json_decref(detail);
+}
+
+static const char *unit_code(mc_req *r, int64_t id)
+{
+	const mc_unit *u = id ? mc_time_ctx_unit(mc_req_time(r), id) : NULL;
+	return u ? u->code : "";
+}
+
+static bool differs(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") != 0;
+}
+
+/* What the edit changes, from the account as it was (was) to w->u. */
+static void edit_actions(mc_req *r, user_edit *w, const mc_user *was)
+{
+	if (w->u.role != was->role)
+		edit_action(w, "role",
+			    json_pack("{s:s, s:s}", "from", mc_role_name((mc_role)was->role), "to",
+				      mc_role_name((mc_role)w->u.role)));
+	if (w->u.unit_id != was->unit_id)
+		edit_action(w, "unit",
+			    json_pack("{s:s, s:s}", "from", unit_code(r, was->unit_id), "to",
+				      unit_code(r, w->u.unit_id)));
+	if (w->u.active != was->active)
+		edit_action(w, w->u.active ? "unlock" : "lock", json_object());
+	if (w->u.must_change_password != was->must_change_password)
+		edit_action(w, "force_password_change", json_pack("{s:b}", "on", w->u.must_change_password));
+	json_t *fields = json_array();
+	if (differs(w->u.full_name, was->full_name))
+		json_array_append_new(fields, json_string("full_name"));
+	if (differs(w->u.email, was->email))
+		json_array_append_new(fields, json_string("email"));
+	if (differs(w->u.phone, was->phone))
+		json_array_append_new(fields, json_string("phone"));
+	if (json_array_size(fields) > 0)
+		edit_action(w, "profile", json_pack("{s:o}", "fields", fields));
+	else
+		json_decref(fields);
 }
 
 static void user_edit_after(mc_req *r, int rc, void *payload)
@@ -96,6 +159,7 @@ void mc_api_user_update(mc_req *r)
 	user_edit *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
 	if (target_or_reply(r, &w->u) != 0)
 		return;
+	mc_user was = w->u; /* as it is; its strings stay the request's */
 	json_t *body = mc_req_body(r);
 	const char *full_name = NULL, *email = NULL, *phone = NULL, *role = NULL, *unit = NULL;
 	bool active = w->u.active, must_change = w->u.must_change_password;
@@ -175,6 +239,8 @@ void mc_api_user_update(mc_req *r)
 	w->revoke = w->u.active && !active;
 	w->u.active = active;
 	w->u.must_change_password = must_change;
+	w->actor = mc_req_user(r);
+	edit_actions(r, w, &was);
 	mc_req_write(r, user_edit_write, user_edit_after, w);
 }
 
@@ -185,6 +251,7 @@ typedef struct {
 	char password[TEMP_PASSWORD_LEN + 1];
 	char hash[MC_PASSWORD_HASH_MAX];
 	const char *username;
+	const mc_user *actor;
 } reset;
 
 static int reset_hash(void *payload)
@@ -209,6 +276,9 @@ static int reset_write(mc_store *st, void *payload)
 		rc = mc_store_session_revoke(st, w->id, NULL);
 	if (rc == 0)
 		rc = mc_store_recovery_delete(st, w->id);
+	if (rc == 0)
+		rc =
+		    mc_app_account_action(st, w->actor, "password_reset", w->id, w->username, NULL, mc_now());
 	return rc;
 }
 
@@ -245,6 +315,7 @@ void mc_api_user_reset_password(mc_req *r)
 	reset *w = mc_req_own(r, mc_xcalloc(1, sizeof *w));
 	w->id = u.id;
 	w->username = u.username;
+	w->actor = mc_req_user(r);
 	mc_auth_random_password(w->password, sizeof w->password, TEMP_PASSWORD_LEN);
 	if (mc_req_offload(r, reset_hash, reset_hashed, w) != 0) {
 		mc_reply_header(r, "Retry-After", "1");
@@ -260,14 +331,26 @@ typedef struct {
 	int64_t from, to;
 	int moved;
 	const char *to_name;
+	const char *from_name;
+	const mc_user *admin;
 	mc_err err;
 } handover;
 
 static int handover_write(mc_store *st, void *payload)
 {
 	handover *w = payload;
-	int rc = mc_app_user_handover(st, &w->actor, w->from, w->to, mc_now(), &w->moved);
+	int64_t now = mc_now();
+	int rc = mc_app_user_handover(st, &w->actor, w->from, w->to, now, &w->moved);
 	mc_err_take(&w->err, rc);
+	if (rc == 0) {
+		char detail[160];
+		json_t *d = json_pack("{s:s, s:i}", "to", w->to_name, "moved", w->moved);
+		char *text = json_dumps(d, JSON_COMPACT);
+		snprintf(detail, sizeof detail, "%s", text ? text : "{}");
+		free(text);
+		json_decref(d);
+		rc = mc_app_account_action(st, w->admin, "handover", w->from, w->from_name, detail, now);
+	}
 	return rc;
 }
 
@@ -313,6 +396,8 @@ void mc_api_user_handover(mc_req *r)
 	w->from = from.id;
 	w->to = to.id;
 	w->to_name = to.username;
+	w->from_name = from.username;
+	w->admin = mc_req_user(r);
 	mc_req_write(r, handover_write, handover_after, w);
 }
 
@@ -347,6 +432,95 @@ void mc_api_user_signins(mc_req *r)
 void mc_api_profile_signins(mc_req *r)
 {
 	signins_reply(r, mc_req_user(r)->id);
+}
+
+/* ---- GET /api/v1/account-actions -------------------------------------- */
+
+/* A date YYYY-MM-DD of the query as the local midnight starting it (or, with
+ * next, the one after it); 0 when absent. -1 after replying 400. */
+static int day_or_reply(mc_req *r, const char *name, bool next, int64_t *out)
+{
+	const char *v = mc_req_query(r, name);
+	*out = 0;
+	if (!v)
+		return 0;
+	if (strlen(v) != 10 || mc_time_parse(out, v) != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, name, "format",
+				       "%s must be a date YYYY-MM-DD", name);
+		return -1;
+	}
+	if (next)
+		*out += 86400;
+	return 0;
+}
+
+/* The id of the account named by the query's parameter; 0 when absent, -1
+ * when no account has that username (nothing matches), -2 after replying. */
+static int64_t account_param(mc_req *r, const char *name)
+{
+	const char *v = mc_req_query(r, name);
+	mc_user u = {0};
+	if (!v)
+		return 0;
+	if (strlen(v) > MC_LIMIT_USER_USERNAME * 4)
+		return -1;
+	int rc = mc_store_user_by_username(mc_req_store(r), &u, NULL, 0, v);
+	int64_t id = u.id;
+	mc_user_clear(&u);
+	if (rc == MC_ENOTFOUND)
+		return -1;
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the account");
+		return -2;
+	}
+	return id;
+}
+
+void mc_api_account_actions(mc_req *r)
+{
+	int64_t limit = 50, offset = 0;
+	mc_account_action_query q = {0};
+	mc_account_action *rows = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	int rc = 0;
+
+	/* The record covers every unit's accounts, administrators' included. */
+	if (mc_api_root_admin_or_reply(r, "read the record of account actions") != 0)
+		return;
+	if (mc_api_query_int_or_reply(r, "limit", &limit, 1, 500) != 0 ||
+	    mc_api_query_int_or_reply(r, "offset", &offset, 0, 1000000) != 0 ||
+	    day_or_reply(r, "from", false, &q.from) != 0 || day_or_reply(r, "to", true, &q.to) != 0)
+		return;
+	q.limit = (int)limit;
+	q.offset = (int)offset;
+	q.target_id = account_param(r, "user");
+	if (q.target_id == -2)
+		return;
+	q.actor_id = account_param(r, "actor");
+	if (q.actor_id == -2)
+		return;
+	/* An unknown name did nothing and had nothing done to it. */
+	if (q.target_id >= 0 && q.actor_id >= 0)
+		rc = mc_store_account_action_list(mc_req_store(r), &rows, &n, &total, &q);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the account actions");
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const mc_account_action *x = &rows[i];
+		json_t *detail = json_loads(x->detail, 0, NULL);
+		json_array_append_new(
+		    items, json_pack("{s:I, s:o, s:{s:s, s:b}, s:s, s:s, s:o}", "id", (json_int_t)x->id, "at",
+				     mc_api_time(x->at), "actor", "username", x->actor_username, "operator",
+				     x->actor_id == 0, "action", x->action, "user", x->target_username,
+				     "detail", detail ? detail : json_object()));
+	}
+	mc_account_action_free_list(rows, n);
+	mc_reply_json(r, 200,
+		      json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
+				(json_int_t)limit, "offset", (json_int_t)offset));
 }
 
 /* ---- PATCH /api/v1/profile -------------------------------------------- */

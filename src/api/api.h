@@ -49,6 +49,11 @@ int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256);
  * recorded. Call before replying (d is read at once).
  */
 void mc_api_log_read(mc_req *r, const mc_dossier *d, int64_t subject_id, const char *what);
+/* The same for a list that showed personal data of `records` dossiers (the
+ * dossier list, the desk's submissions): one record per request, naming the
+ * path and the count, in scope of the unit listed (unit_id). An empty page is
+ * no read. */
+void mc_api_log_list_read(mc_req *r, int64_t unit_id, size_t records, const char *what);
 /* Records of reads that could not be written since the start, for /metrics. */
 uint64_t mc_api_reads_lost(void);
 /* As mc_api_may_use_attachment; *via (when not NULL) gets the id, owner and
@@ -166,6 +171,9 @@ void mc_api_user_update(mc_req *r);
 void mc_api_user_reset_password(mc_req *r);
 void mc_api_user_handover(mc_req *r);
 void mc_api_user_signins(mc_req *r);
+void mc_api_account_actions(mc_req *r);
+void mc_api_portal_sync_list(mc_req *r);
+void mc_api_portal_sync_retry(mc_req *r);
 void mc_api_profile_update(mc_req *r);
 void mc_api_profile_signins(mc_req *r);
 void mc_api_recovery_start(mc_req *r);

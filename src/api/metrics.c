@@ -149,6 +149,27 @@ void mc_api_metrics(mc_req *r)
 	    (unsigned long long)sent, (unsigned long long)failed,
 	    mc_req_config(r)->payment.test_provider ? 1 : 0);
 	rc |= group_text(&out, &group);
+	/* The national portal's sync (app/portal.h): what this server sent and
+	 * failed, and the changes given up, which wait for an administrator. */
+	uint64_t portal_sent = 0, portal_failed = 0;
+	int64_t portal_dead = 0;
+	mc_portal_item *dead = NULL;
+	size_t n_dead = 0;
+	mc_jobs_portal_counts(&portal_sent, &portal_failed);
+	if (mc_store_portal_list(st, &dead, &n_dead, &portal_dead, "dead", 1, 0) != 0)
+		portal_dead = -1;
+	mc_portal_item_free_list(dead, n_dead);
+	rc |= mc_buf_addf(
+	    &out,
+	    "# HELP motcua_portal_sent_total Dossier changes the national portal took from this server.\n"
+	    "# TYPE motcua_portal_sent_total counter\nmotcua_portal_sent_total %llu\n"
+	    "# HELP motcua_portal_failures_total Attempts to send a change to the national portal that "
+	    "failed.\n"
+	    "# TYPE motcua_portal_failures_total counter\nmotcua_portal_failures_total %llu\n"
+	    "# HELP motcua_portal_dead Changes for the national portal given up, waiting for an "
+	    "administrator's retry (-1: could not be counted).\n"
+	    "# TYPE motcua_portal_dead gauge\nmotcua_portal_dead %lld\n",
+	    (unsigned long long)portal_sent, (unsigned long long)portal_failed, (long long)portal_dead);
 	rc |= mc_buf_addf(
 	    &out,
 	    "# HELP motcua_db_connections_lost_total PostgreSQL connections found closed or broken.\n"

@@ -59,7 +59,8 @@ static void record_done(int rc, void *payload)
 	free(p);
 }
 
-void mc_api_log_read(mc_req *r, const mc_dossier *d, int64_t subject_id, const char *what)
+static void log_read(mc_req *r, const mc_dossier *d, int64_t subject_id, int64_t unit_id, size_t records,
+		     const char *what)
 {
 	const mc_user *u = mc_req_user(r);
 	const char *path = mc_req_path(r);
@@ -78,13 +79,25 @@ void mc_api_log_read(mc_req *r, const mc_dossier *d, int64_t subject_id, const c
 	    .reader_unit_id = u->unit_id,
 	    .dossier_id = d ? d->id : 0,
 	    .subject_id = d ? d->owner_id : subject_id,
-	    .unit_id = d ? d->current_unit_id : 0,
+	    .unit_id = d ? d->current_unit_id : unit_id,
 	    .receiving_unit_id = d ? d->receiving_unit_id : 0,
 	    .what = (char *)what,
 	    .route = p->route,
+	    .records = records > INT32_MAX ? INT32_MAX : (int)records,
 	};
 	if (mc_req_write_detached(r, record_write, record_done, p) != 0)
 		record_done(MC_EBUSY, p);
+}
+
+void mc_api_log_read(mc_req *r, const mc_dossier *d, int64_t subject_id, const char *what)
+{
+	log_read(r, d, subject_id, 0, 1, what);
+}
+
+void mc_api_log_list_read(mc_req *r, int64_t unit_id, size_t records, const char *what)
+{
+	if (records > 0)
+		log_read(r, NULL, 0, unit_id, records, what);
 }
 
 /* ---- exports ---------------------------------------------------------- */
@@ -212,6 +225,7 @@ void mc_api_citizen_export(mc_req *r)
 
 typedef struct {
 	int64_t user_id;
+	const mc_user *self; /* the request's */
 	mc_personal_counts counts;
 	mc_err err;
 } erase_job;
@@ -219,9 +233,12 @@ typedef struct {
 static int erase_write(mc_store *st, void *payload)
 {
 	erase_job *j = payload;
-	int rc = mc_app_personal_erase(st, j->user_id, mc_now(), &j->counts);
+	int64_t now = mc_now();
+	int rc = mc_app_personal_erase(st, j->user_id, now, &j->counts);
 
 	mc_err_take(&j->err, rc);
+	if (rc == 0)
+		rc = mc_app_personal_erase_record(st, j->self, j->user_id, &j->counts, now);
 	return rc;
 }
 
@@ -259,6 +276,7 @@ void mc_api_personal_erase(mc_req *r)
 	}
 	j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
 	j->user_id = mc_req_user(r)->id;
+	j->self = mc_req_user(r);
 	mc_req_write(r, erase_write, erase_after, j);
 }
 
@@ -379,11 +397,12 @@ static void reads_after(mc_req *r, int rc, void *payload)
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const mc_personal_read *x = &rows[i];
-		json_t *it = json_pack(
-		    "{s:o, s:{s:s, s:s?}, s:o, s:s?, s:s, s:s}", "at", mc_api_time(x->at), "reader", "name",
-		    x->reader_name, "role", mc_role_name((mc_role)x->reader_role), "reader_unit",
-		    mc_api_unit_ref(tc, x->reader_unit_id), "dossier",
-		    x->dossier_code[0] ? x->dossier_code : NULL, "what", x->what, "route", x->route);
+		json_t *it =
+		    json_pack("{s:o, s:{s:s, s:s?}, s:o, s:s?, s:s, s:s, s:i}", "at", mc_api_time(x->at),
+			      "reader", "name", x->reader_name, "role", mc_role_name((mc_role)x->reader_role),
+			      "reader_unit", mc_api_unit_ref(tc, x->reader_unit_id), "dossier",
+			      x->dossier_code[0] ? x->dossier_code : NULL, "what", x->what, "route", x->route,
+			      "records", x->records);
 		/* Administrators see whose account it was and who read, by username. */
 		if (u->role != MC_ROLE_CITIZEN)
 			json_object_set_new(json_object_get(it, "reader"), "username",

@@ -61,6 +61,11 @@ const mc_route mc_routes[] = {
      MC_ROUTE_JSON},
     {MC_M_DELETE, "/api/v1/users/{username}/identity", mc_api_user_identity_delete, MC_AUTH_SESSION, ADMIN,
      0},
+    /* The append-only record of account actions: the root's administrator only. */
+    {MC_M_GET, "/api/v1/account-actions", mc_api_account_actions, MC_AUTH_SESSION, ADMIN, 0},
+    /* The national portal's sync (app/portal.h): the root's administrator only. */
+    {MC_M_GET, "/api/v1/portal-sync", mc_api_portal_sync_list, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_POST, "/api/v1/portal-sync/{id}/retry", mc_api_portal_sync_retry, MC_AUTH_SESSION, ADMIN, 0},
     {MC_M_POST, "/api/v1/citizens", mc_api_citizen_register, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
 
     {MC_M_GET, "/api/v1/procedures", mc_api_procedures_list, MC_AUTH_PUBLIC, 0, 0},

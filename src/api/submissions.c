@@ -132,6 +132,7 @@ void mc_api_submissions_list(mc_req *r)
 				    x->account[0] ? x->account : NULL, "address", x->peer[0] ? x->peer : NULL,
 				    "version", (json_int_t)x->version));
 	}
+	mc_api_log_list_read(r, q.unit_id, n, "submissions");
 	mc_reply_json(r, 200,
 		      json_pack("{s:o, s:I, s:I, s:o, s:o}", "items", list, "total", (json_int_t)total,
 				"limit", (json_int_t)limit, "by_account",

@@ -87,7 +87,9 @@ typedef struct {
 	char hash[MC_PASSWORD_HASH_MAX];
 	mc_write_fn write; /* what runs once the password is hashed */
 	mc_after_fn after;
-	mc_err err; /* why the write failed (core/err.h) */
+	mc_err err;	      /* why the write failed (core/err.h) */
+	const mc_user *admin; /* who makes it (recorded with it), the request's */
+	const char *unit;     /* its unit's code, NULL for none */
 } user_new;
 
 static int user_write(mc_store *st, void *payload)
@@ -95,6 +97,14 @@ static int user_write(mc_store *st, void *payload)
 	user_new *w = payload;
 	int rc = mc_app_user_create(st, &w->u, w->hash);
 	mc_err_take(&w->err, rc);
+	if (rc == 0) {
+		json_t *d =
+		    json_pack("{s:s, s:s?}", "role", mc_role_name((mc_role)w->u.role), "unit", w->unit);
+		char *detail = json_dumps(d, JSON_COMPACT);
+		rc = mc_app_account_action(st, w->admin, "create", w->u.id, w->u.username, detail, mc_now());
+		free(detail);
+		json_decref(d);
+	}
 	return rc;
 }
 
@@ -226,7 +236,9 @@ void mc_api_user_create(mc_req *r)
 		mc_unit_clear(&u);
 		if (mc_api_in_scope_or_reply(r, w->u.unit_id) != 0)
 			return;
+		w->unit = unit;
 	}
+	w->admin = mc_req_user(r);
 	hash_then_write(r, w, user_write, user_after);
 }
 

@@ -1,5 +1,7 @@
 #include "app/dossier.h"
 
+#include "app/portal.h"
+
 #include "app/payment.h"
 #include "core/audit.h"
 #include "core/code.h"
@@ -126,7 +128,11 @@ static int event_append_after(mc_store *st, mc_event *e, const char *prev)
 	mc_audit_personal_hash(e->personal_hash, e->personal_salt, e->actor_name, e->note);
 	mc_audit_event_hash_v2(e->hash, prev, e->dossier_id, e->at, e->actor_id, e->unit_id, e->action,
 			       e->from_state, e->to_state, e->step, e->personal_hash);
-	return mc_store_event_append(st, e);
+	int rc = mc_store_event_append(st, e);
+	/* The national portal hears of the change in the same transaction. */
+	if (rc == 0)
+		rc = mc_portal_queue_event(st, e);
+	return rc;
 }
 
 int mc_app_dossier_event_append(mc_store *st, mc_event *e)

@@ -77,6 +77,14 @@ void mc_jobs_delivery_counts(uint64_t *sent, uint64_t *failed)
 	*failed = atomic_load(&delivery_failures);
 }
 
+static _Atomic uint64_t portal_sent, portal_failures;
+
+void mc_jobs_portal_counts(uint64_t *sent, uint64_t *failed)
+{
+	*sent = atomic_load(&portal_sent);
+	*failed = atomic_load(&portal_failures);
+}
+
 static void deliver(void *self, mc_store *st)
 {
 	runner *rn = self;
@@ -89,6 +97,11 @@ static void deliver(void *self, mc_store *st)
 	failed += xfailed;
 	atomic_fetch_add(&delivered, (uint64_t)sent);
 	atomic_fetch_add(&delivery_failures, (uint64_t)failed);
+	/* The national portal's changes: the same thread, the same interval. */
+	sent = failed = 0;
+	mc_portal_deliver(st, cfg->group, &cfg->portal, mc_now(), &sent, &failed);
+	atomic_fetch_add(&portal_sent, (uint64_t)sent);
+	atomic_fetch_add(&portal_failures, (uint64_t)failed);
 }
 
 static int purge_write(mc_store *st, void *payload)

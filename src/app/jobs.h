@@ -21,6 +21,7 @@
 #include "app/exchange.h"
 #include "app/notify.h"
 #include "app/personal.h"
+#include "app/portal.h"
 #include "store/group.h"
 #include "store/store.h"
 
@@ -32,6 +33,7 @@ typedef struct {
 	mc_group *group;		  /* writes go through it (borrowed) */
 	const mc_notify_config *notify;	  /* borrowed */
 	const mc_exchange *exchange;	  /* edXML packages to deliver with the messages; NULL = none */
+	mc_portal_config portal;	  /* the national portal's sync; its strings borrowed */
 	int notify_interval;		  /* seconds */
 	int reload_interval_ms;		  /* 0 = no rules check */
 	int purge_interval;		  /* seconds between session purges */
@@ -57,6 +59,8 @@ void mc_jobs_free(mc_jobs *j);
  * retried later, or given up after MC_NOTIFY_MAX_ATTEMPTS), by the jobs of
  * this process since it started; for /metrics. */
 void mc_jobs_delivery_counts(uint64_t *sent, uint64_t *failed);
+/* The same for changes pushed to the national portal (app/portal.h). */
+void mc_jobs_portal_counts(uint64_t *sent, uint64_t *failed);
 
 /* One application of the retention r at now, through the group committer
  * (at most 1000 dossiers a call); *rep says what it did. */

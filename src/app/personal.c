@@ -1,5 +1,7 @@
 #include "app/personal.h"
 
+#include "app/user.h"
+
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/dossier.h"
@@ -398,4 +400,16 @@ int mc_app_personal_purge(mc_store *st, const mc_retention *r, int64_t now, size
 						  &rep->reads_deleted);
 	free(ids);
 	return rc;
+}
+
+int mc_app_personal_erase_record(mc_store *st, const mc_user *actor, int64_t user_id,
+				 const mc_personal_counts *c, int64_t now)
+{
+	char name[32], detail[96];
+	mc_user self = {.id = user_id, .username = name};
+
+	snprintf(name, sizeof name, "erased-%lld", (long long)user_id);
+	snprintf(detail, sizeof detail, "{\"dossiers_pseudonymised\":%lld}", (long long)c->dossiers);
+	return mc_app_account_action(st, actor && actor->id == user_id ? &self : actor, "erase", user_id,
+				     name, detail, now);
 }

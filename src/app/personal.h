@@ -58,6 +58,12 @@ int mc_app_personal_export(mc_store *st, const mc_user *subject, const char *id_
  * *c counts what changed. In the caller's transaction.
  */
 int mc_app_personal_erase(mc_store *st, int64_t user_id, int64_t now, mc_personal_counts *c);
+/* Records the erasure just made (mc_app_personal_erase, same transaction) as
+ * an account action (app/user.h) by actor (NULL: the operator at the
+ * command line; the account itself at its owner's request is named by its
+ * erased username, as the subject is: no personal data stays in the record). */
+int mc_app_personal_erase_record(mc_store *st, const mc_user *actor, int64_t user_id,
+				 const mc_personal_counts *c, int64_t now);
 
 /*
  * Applies retention at now: pseudonymises up to max_dossiers dossiers

@@ -201,3 +201,18 @@ cleanup:
 	mc_user_clear(&u);
 	return rc;
 }
+
+int mc_app_account_action(mc_store *st, const mc_user *actor, const char *action, int64_t target_id,
+			  const char *target_username, const char *detail, int64_t at)
+{
+	mc_account_action a = {
+	    .at = at,
+	    .actor_id = actor ? actor->id : 0,
+	    .actor_username = actor ? actor->username : "(command line)",
+	    .action = (char *)action,
+	    .target_id = target_id,
+	    .target_username = (char *)target_username,
+	    .detail = (char *)(detail ? detail : "{}"),
+	};
+	return mc_store_account_action_add(st, &a);
+}

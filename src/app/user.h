@@ -57,4 +57,13 @@ int mc_app_recovery_start(mc_store *st, const char *username, const char *channe
 int mc_app_recovery_finish(mc_store *st, const char *username, const char *code, const char *password_hash,
 			   int64_t at, bool *ok);
 
+/*
+ * Records an administrator's action on an account (store.h,
+ * mc_account_action) in the caller's transaction, the one that makes the
+ * change: actor NULL is the operator at the command line; detail is JSON
+ * text or NULL. What the store returns.
+ */
+int mc_app_account_action(mc_store *st, const mc_user *actor, const char *action, int64_t target_id,
+			  const char *target_username, const char *detail, int64_t at);
+
 #endif

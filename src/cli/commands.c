@@ -7,6 +7,7 @@
 #include "app/due.h"
 #include "app/exchange.h"
 #include "app/jobs.h"
+#include "app/portal.h"
 #include "app/upload.h"
 #include "app/user.h"
 #include "cli/config.h"
@@ -597,12 +598,19 @@ int mc_cli_serve(int argc, char **argv)
 	sc.exchange = exchange;
 	if (mc_notify_global_init() != 0 || mc_server_new(&srv, &sc) != 0)
 		goto done;
+	/* Before any request: every state change from now on is queued for the portal. */
+	mc_portal_set_enabled(cfg.portal_url[0] != '\0');
 	mc_jobs_config jc = {
 	    .db_url = cfg.db,
 	    .db_limits = &sc.db_limits,
 	    .group = mc_server_group(srv),
 	    .notify = &sc.notify,
 	    .exchange = exchange,
+	    .portal = {.url = cfg.portal_url,
+		       .token = cfg.portal_token,
+		       .max_attempts = (int)cfg.portal_max_attempts,
+		       .backoff = (int)cfg.portal_backoff,
+		       .timeout = (int)cfg.portal_timeout},
 	    .notify_interval = (int)cfg.notify_interval,
 	    .reload_interval_ms = (int)cfg.reload_interval_ms,
 	    .purge_interval = (int)cfg.session_purge_interval,
@@ -743,6 +751,27 @@ static int account_apply(mc_store *st, account_verb verb, mc_user *u, const char
 	}
 	case ACC_SIGNINS:
 		break;
+	}
+	/* Recorded with the change, as the API records it (app/user.h). */
+	if (rc == 0 && verb != ACC_SIGNINS) {
+		static const char *const recorded[] = {
+		    [ACC_LOCK] = "lock",
+		    [ACC_UNLOCK] = "unlock",
+		    [ACC_RESET] = "password_reset",
+		    [ACC_FORCE] = "force_password_change",
+		    [ACC_HANDOVER] = "handover",
+		};
+		char detail[160] = "{}";
+		if (verb == ACC_FORCE)
+			snprintf(detail, sizeof detail, "{\"on\":true}");
+		if (verb == ACC_HANDOVER) {
+			json_t *d = json_pack("{s:s, s:i}", "to", to, "moved", *moved);
+			char *text = json_dumps(d, JSON_COMPACT);
+			snprintf(detail, sizeof detail, "%s", text ? text : "{}");
+			free(text);
+			json_decref(d);
+		}
+		rc = mc_app_account_action(st, NULL, recorded[verb], u->id, u->username, detail, mc_now());
 	}
 	return rc;
 }
@@ -920,6 +949,15 @@ int mc_cli_user(int argc, char **argv)
 	int rc = mc_store_begin(st);
 	if (rc == 0)
 		rc = mc_store_user_create(st, &u, hash);
+	if (rc == 0) {
+		char detail[160];
+		json_t *d = json_pack("{s:s, s:s?}", "role", role_s, "unit", unit);
+		char *text = json_dumps(d, JSON_COMPACT);
+		snprintf(detail, sizeof detail, "%s", text ? text : "{}");
+		free(text);
+		json_decref(d);
+		rc = mc_app_account_action(st, NULL, "create", u.id, u.username, detail, mc_now());
+	}
 	if (rc == 0)
 		rc = mc_store_commit(st);
 	else

@@ -103,6 +103,18 @@ static const struct setting {
      "SMS gateway taking POST {\"to\",\"text\"}, empty = no SMS"},
     {"notify_interval", T_INT, 1, 3600, "5", offsetof(mc_config, notify_interval), 0,
      "seconds between message delivery passes"},
+    {"portal_url", T_STRING, 0, 0, "", offsetof(mc_config, portal_url), sizeof((mc_config *)0)->portal_url,
+     "national public-service portal endpoint taking the dossiers' state changes, empty = no sync"},
+    {"portal_token", T_STRING, 0, 0, "", offsetof(mc_config, portal_token),
+     sizeof((mc_config *)0)->portal_token,
+     "bearer token for portal_url (not in this file: a credential, portal_token_file or "
+     "MOTCUA_PORTAL_TOKEN)"},
+    {"portal_max_attempts", T_INT, 1, 1000, "8", offsetof(mc_config, portal_max_attempts), 0,
+     "failed attempts before a change for the portal is dead (an administrator retries it)"},
+    {"portal_backoff", T_INT, 1, 3600, "60", offsetof(mc_config, portal_backoff), 0,
+     "seconds before the first retry of a change for the portal, doubled each time up to an hour"},
+    {"portal_timeout", T_INT, 1, 300, "30", offsetof(mc_config, portal_timeout), 0,
+     "seconds a request to the portal may take"},
     {"reload_interval_ms", T_INT, 0, 3600000, "1000", offsetof(mc_config, reload_interval_ms), 0,
      "milliseconds between checks for units and calendars edited on other servers, 0 = never"},
     /* A citizen files a few dossiers a year; a family, a business or the
@@ -236,6 +248,8 @@ static const struct {
     {"payment_secret", SECRET | FROM_FILE},
     {"oidc_client_secret", SECRET | FROM_FILE},
     {"metrics_token", SECRET | FROM_FILE},
+    {"portal_url", URL | FROM_FILE},
+    {"portal_token", SECRET | FROM_FILE},
 };
 
 static unsigned flags_of(const struct setting *s)

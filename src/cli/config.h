@@ -75,6 +75,12 @@ typedef struct {
 	char mail_from[256];
 	char sms_url[512];
 	long notify_interval;
+	/* The national public-service portal's sync (app/portal.h). */
+	char portal_url[512];
+	char portal_token[512];
+	long portal_max_attempts;
+	long portal_backoff;
+	long portal_timeout;
 	long reload_interval_ms;
 	long filing_account_per_hour;
 	long filing_account_per_day;

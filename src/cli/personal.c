@@ -148,7 +148,10 @@ static int erase_cmd(int argc, char **argv)
 	if (rc == 0)
 		rc = mc_store_begin(st);
 	if (rc == 0) {
-		rc = mc_app_personal_erase(st, u.id, mc_now(), &c);
+		int64_t now = mc_now();
+		rc = mc_app_personal_erase(st, u.id, now, &c);
+		if (rc == 0)
+			rc = mc_app_personal_erase_record(st, NULL, u.id, &c, now);
 		if (rc == 0)
 			rc = mc_store_commit(st);
 		else

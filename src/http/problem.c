@@ -70,6 +70,7 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_BAD_SIGNATURE] = {"bad-signature", 403, "The package's signature does not verify"},
     [MC_PROB_EXCHANGE_NOT_CONFIGURED] = {"exchange-not-configured", 409,
 					 "This server exchanges no documents with other systems"},
+    [MC_PROB_NOT_RETRYABLE] = {"not-retryable", 409, "Only a change the portal sync gave up can be retried"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

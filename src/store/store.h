@@ -1255,6 +1255,7 @@ typedef struct {
 	char *reader_name;	   /* read: the reader's full name */
 	char *reader_username;	   /* read */
 	char *dossier_code;	   /* read: "" for none */
+	int records;		   /* records shown: 1 (0 when added means 1), a list's rows */
 } mc_personal_read;
 
 /* Clears the strings of the n reads of list and frees it. NULL-safe. */
@@ -1280,6 +1281,85 @@ int mc_store_personal_read_list(mc_store *st, mc_personal_read **out, size_t *n,
 				const mc_personal_read_query *q);
 /* Deletes the reads recorded before `before`; *count says how many. */
 int mc_store_personal_read_purge(mc_store *st, int64_t before, int64_t *count);
+
+/* ---- administrators' account actions (append-only) -------------------- */
+
+/* One action on an account: who (actor_id 0: the operator at the command
+ * line), when, what (create, role, unit, lock, unlock, profile,
+ * force_password_change, password_reset, handover, erase), on whom, and what
+ * changed (detail, JSON text; never a password). Usernames as they were at
+ * the time. One read from the store owns its strings
+ * (mc_account_action_free_list); one given to be added is only read. */
+typedef struct {
+	int64_t id;
+	int64_t at;
+	int64_t actor_id;
+	char *actor_username;
+	char *action;
+	int64_t target_id;
+	char *target_username;
+	char *detail;
+} mc_account_action;
+
+void mc_account_action_free_list(mc_account_action *list, size_t n);
+/* Records an action, in the caller's transaction (that of the change). */
+int mc_store_account_action_add(mc_store *st, const mc_account_action *x);
+
+typedef struct {
+	int64_t target_id; /* 0 = any */
+	int64_t actor_id;  /* 0 = any */
+	int64_t from, to;  /* [from, to), 0 = unbounded */
+	int limit;	   /* 1..500 */
+	int offset;
+} mc_account_action_query;
+
+/* The actions that match q, newest first, and *total of them. Caller frees
+ * *out with mc_account_action_free_list. MC_EINVAL for a bad limit. */
+int mc_store_account_action_list(mc_store *st, mc_account_action **out, size_t *n, int64_t *total,
+				 const mc_account_action_query *q);
+
+/* ---- the national public-service portal's sync queue (app/portal.h) ---- */
+
+/* One state change of a dossier to push to the portal. Read from the store:
+ * owns its strings (mc_portal_item_free_list). */
+typedef struct {
+	int64_t id;
+	int64_t dossier_id;
+	char *dossier_code;
+	int64_t event_id;
+	char *action;	/* the event's action */
+	int state_code; /* the dossier's state after the event (mc_state, 1-10) */
+	int64_t created_at;
+	char *status; /* pending | sent | dead */
+	int attempts;
+	int64_t next_at;
+	int64_t sent_at; /* 0 until sent */
+	char *last_error;
+} mc_portal_item;
+
+void mc_portal_item_free_list(mc_portal_item *list, size_t n);
+/* Queues the change that the event of dossier_id with hash event_hash (just
+ * appended, in the same transaction) made; a second call for the same
+ * (dossier, event) adds nothing. */
+int mc_store_portal_queue(mc_store *st, int64_t dossier_id, const char *event_hash, const char *action,
+			  int state_code, int64_t at);
+/* Claims up to limit items due at now for lease seconds, oldest first, each
+ * the oldest unsent item of its dossier (a dossier's later changes wait while
+ * an earlier one is pending or dead): the caller sends them and records each
+ * with mc_store_portal_done. */
+int mc_store_portal_claim(mc_store *st, mc_portal_item **out, size_t *n, int64_t now, int limit,
+			  int64_t lease);
+/* Records an attempt: ok → sent at `at`; else dead when dead, or pending
+ * again at next_at; the claim is cleared. MC_ENOTFOUND when not pending. */
+int mc_store_portal_done(mc_store *st, int64_t id, bool ok, bool dead, const char *error, int64_t at,
+			 int64_t next_at);
+/* Items of status (NULL or "" = any), newest first, and *total of them.
+ * MC_EINVAL for a bad limit. */
+int mc_store_portal_list(mc_store *st, mc_portal_item **out, size_t *n, int64_t *total, const char *status,
+			 int limit, int offset);
+/* A dead item pending again at now with its attempts reset; MC_ENOTFOUND
+ * when no item has that id, MC_ECONFLICT when it is not dead. */
+int mc_store_portal_retry(mc_store *st, int64_t id, int64_t now);
 
 /* The codes of the dossiers of a data subject: owned by the account owner_id
  * (0 none), or, when id_number is not NULL nor "", naming it as the

@@ -20,7 +20,7 @@
 	"coalesce(r.dossier_id, 0) AS dossier_id, coalesce(r.subject_id, 0) AS subject_id, "                 \
 	"coalesce(r.unit_id, 0) AS unit_id, coalesce(r.receiving_unit_id, 0) AS receiving_unit_id, r.what, " \
 	"r.route, coalesce(u.full_name, '') AS reader_name, coalesce(u.username, '') AS reader_username, "   \
-	"coalesce(d.code, '') AS dossier_code"
+	"coalesce(d.code, '') AS dossier_code, r.records"
 
 static const mc_col read_cols[] = {
     MC_COL(MC_COL_I64, mc_personal_read, id, "id"),
@@ -37,6 +37,7 @@ static const mc_col read_cols[] = {
     MC_COL(MC_COL_STR, mc_personal_read, reader_name, "reader_name"),
     MC_COL(MC_COL_STR, mc_personal_read, reader_username, "reader_username"),
     MC_COL(MC_COL_STR, mc_personal_read, dossier_code, "dossier_code"),
+    MC_COL(MC_COL_INT, mc_personal_read, records, "records"),
 };
 
 void mc_personal_read_free_list(mc_personal_read *list, size_t n)
@@ -55,11 +56,11 @@ int mc_store_personal_read_add(mc_store *st, const mc_personal_read *x)
 {
 	static const char sql[] = "INSERT INTO personal_read (province_code, at, reader_id, reader_role, "
 				  "reader_unit_id, dossier_id, "
-				  "subject_id, unit_id, receiving_unit_id, what, route) VALUES "
+				  "subject_id, unit_id, receiving_unit_id, what, route, records) VALUES "
 				  "(coalesce((SELECT province_code FROM "
 				  "dossier WHERE id = $5), (SELECT province_code FROM unit WHERE id = $4), "
 				  "''), $1, $2, $3, $4, $5, "
-				  "$6, $7, $8, $9, $10)";
+				  "$6, $7, $8, $9, $10, $11)";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -75,6 +76,8 @@ int mc_store_personal_read_add(mc_store *st, const mc_personal_read *x)
 	mc_q_ref(q, 8, x->receiving_unit_id);
 	mc_q_text(q, 9, x->what ? x->what : "");
 	mc_q_text(q, 10, x->route ? x->route : "");
+	/* 0 from a caller that read one record (a dossier, a file, an export). */
+	mc_q_int(q, 11, x->records > 0 ? x->records : 1);
 	rc = mc_q_exec(q, "record a read of personal data");
 cleanup:
 	mc_q_done(q);
@@ -86,7 +89,8 @@ cleanup:
  * reader, $6/$7 the period. A read of a dossier is in scope by the dossier's
  * units at the time, an export by its reader's unit. */
 #define READ_WHERE                                                                                           \
-	" WHERE ($1 = '' OR (CASE WHEN r.dossier_id IS NULL THEN r.reader_unit_id ELSE r.unit_id END) IN "   \
+	" WHERE ($1 = '' OR (CASE WHEN r.dossier_id IS NULL THEN coalesce(r.unit_id, r.reader_unit_id) "     \
+	"ELSE r.unit_id END) IN "                                                                            \
 	"(SELECT id FROM unit WHERE path >= $1 AND path < $2) OR r.receiving_unit_id IN "                    \
 	"(SELECT id FROM unit WHERE path >= $1 AND path < $2)) "                                             \
 	"AND ($3 = 0 OR r.subject_id = $3 OR r.dossier_id IN (SELECT id FROM dossier WHERE owner_id = $3)) " \

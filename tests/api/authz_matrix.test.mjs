@@ -100,6 +100,10 @@ const RULES = {
     path: `/api/v1/users/${f.account}/handover`, body: { to: 'khong.ai' } }) },
   'GET /api/v1/users/{username}/signins': { roles: ADMIN, scope: 'unit', req: (f) => ({
     path: `/api/v1/users/${f.account}/signins` }) },
+  'GET /api/v1/account-actions': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/account-actions' }) },
+  'GET /api/v1/portal-sync': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/portal-sync' }) },
+  // No such change: 404 once the caller may retry.
+  'POST /api/v1/portal-sync/{id}/retry': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/portal-sync/999999/retry' }) },
   // Without the current password: 422.
   'PATCH /api/v1/profile': { roles: ALL, req: () => ({ path: '/api/v1/profile', body: {} }) },
   'GET /api/v1/profile/signins': { roles: ALL, req: () => ({ path: '/api/v1/profile/signins' }) },

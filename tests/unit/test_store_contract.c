@@ -38,6 +38,7 @@
 
 #include "app/audit.h"
 #include "app/dossier.h"
+#include "app/portal.h"
 #include "core/audit.h"
 #include "core/dossier.h"
 #include "core/limits.h"
@@ -3584,6 +3585,29 @@ static void test_personal_pseudonymise(void **state)
 	mc_personal_read_free_list(rows, n);
 	q.limit = 0;
 	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), MC_EINVAL);
+	/* A list read: no dossier, the count of its rows, in scope by the unit
+	 * listed (here the commune), whatever the reader's unit (here the department). */
+	mc_personal_read list_read = {.at = 300,
+				      .reader_id = officer,
+				      .reader_role = MC_ROLE_DESK,
+				      .reader_unit_id = f->dept,
+				      .unit_id = f->commune,
+				      .what = "list",
+				      .route = "/api/v1/dossiers",
+				      .records = 37};
+	assert_int_equal(mc_store_personal_read_add(f->st, &list_read), 0);
+	q = (mc_personal_read_query){.unit_id = f->district, .limit = 10};
+	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), 0);
+	assert_int_equal(total, 3);
+	assert_string_equal(rows[0].what, "list");
+	assert_int_equal(rows[0].records, 37);
+	assert_string_equal(rows[0].dossier_code, "");
+	assert_int_equal(rows[1].records, 1); /* a dossier's read: one record */
+	mc_personal_read_free_list(rows, n);
+	q = (mc_personal_read_query){.subject_id = citizen, .limit = 10};
+	assert_int_equal(mc_store_personal_read_list(f->st, &rows, &n, &total, &q), 0);
+	assert_int_equal(total, 2); /* a list names no subject */
+	mc_personal_read_free_list(rows, n);
 	assert_int_equal(mc_store_personal_read_purge(f->st, 150, &total), 0);
 	assert_int_equal(total, 1);
 
@@ -3676,6 +3700,167 @@ static void test_read_list(void **state)
 	mc_q_done(q);
 	assert_null(list);
 	assert_int_equal(n, 0);
+}
+
+/* The administrators' account actions: listed newest first by account, by
+ * actor and period, the operator's with no actor; the table refuses edits. */
+static void test_account_actions(void **state)
+{
+	struct fixture *f = *state;
+	mc_account_action a = {.at = 100,
+			       .actor_id = 0,
+			       .actor_username = "(command line)",
+			       .action = "create",
+			       .target_id = 7,
+			       .target_username = "cv.moi",
+			       .detail = "{\"role\":\"desk\"}"};
+	mc_account_action *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	char err[512];
+
+	assert_int_equal(mc_store_account_action_add(f->st, &a), 0);
+	a = (mc_account_action){.at = 200,
+				.actor_id = 1,
+				.actor_username = "admin",
+				.action = "lock",
+				.target_id = 7,
+				.target_username = "cv.moi"};
+	assert_int_equal(mc_store_account_action_add(f->st, &a), 0);
+	a.at = 300;
+	a.target_id = 8;
+	a.target_username = "cv.khac";
+	a.action = "password_reset";
+	assert_int_equal(mc_store_account_action_add(f->st, &a), 0);
+
+	mc_account_action_query q = {.target_id = 7, .limit = 10};
+	assert_int_equal(mc_store_account_action_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 2);
+	assert_string_equal(list[0].action, "lock");
+	assert_int_equal(list[0].actor_id, 1);
+	assert_string_equal(list[1].action, "create");
+	assert_int_equal(list[1].actor_id, 0);
+	assert_string_equal(list[1].actor_username, "(command line)");
+	assert_string_equal(list[1].detail, "{\"role\":\"desk\"}");
+	assert_string_equal(list[0].detail, "");
+	mc_account_action_free_list(list, n);
+
+	q = (mc_account_action_query){.actor_id = 1, .from = 250, .limit = 1};
+	assert_int_equal(mc_store_account_action_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 1);
+	assert_string_equal(list[0].target_username, "cv.khac");
+	mc_account_action_free_list(list, n);
+
+	q = (mc_account_action_query){.limit = 2, .offset = 1};
+	assert_int_equal(mc_store_account_action_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 3);
+	assert_string_equal(list[0].action, "lock");
+	mc_account_action_free_list(list, n);
+	q.limit = 0;
+	assert_int_equal(mc_store_account_action_list(f->st, &list, &n, &total, &q), MC_EINVAL);
+
+	/* Append-only, from any connection. */
+	assert_int_not_equal(raw_exec(f, "UPDATE account_action SET action = 'x'", err, sizeof err), 0);
+	assert_non_null(strstr(err, "append-only"));
+	assert_int_not_equal(raw_exec(f, "DELETE FROM account_action", err, sizeof err), 0);
+	assert_non_null(strstr(err, "append-only"));
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM account_action"), 3);
+}
+
+/* The national portal's queue (app/portal.h): a state change queued once
+ * with its event, claimed only at the head of its dossier, retried after a
+ * failure, dead after the last, retried by hand, then the next one. */
+static void test_portal_sync(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.009", "Đăng ký kết hôn", "Hộ tịch", "commune", 0, 4);
+	mc_dossier a = {0}, b = {0};
+	mc_portal_item *got = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+
+	mc_portal_set_enabled(true);
+	dossier_init(&a, "000.31.30.H56-250601-0101", proc, f->commune, MC_ST_RECEIVED, 100, 10, "An");
+	dossier_init(&b, "000.31.30.H56-250601-0102", proc, f->commune, MC_ST_RECEIVED, 100, 10, "Bình");
+	assert_int_equal(mc_store_dossier_insert(f->st, &a), 0);
+	assert_int_equal(mc_store_dossier_insert(f->st, &b), 0);
+	append(f, a.id, "create", 0, MC_ST_RECEIVED, 10);
+	append(f, a.id, "assign", MC_ST_RECEIVED, MC_ST_PROCESSING, 20);
+	append(f, a.id, "note", MC_ST_PROCESSING, MC_ST_PROCESSING, 25); /* no change of state */
+	append(f, a.id, "resolve", MC_ST_PROCESSING, MC_ST_RESOLVED, 30);
+	append(f, b.id, "create", 0, MC_ST_RECEIVED, 40);
+	mc_portal_set_enabled(false);
+	append(f, b.id, "assign", MC_ST_RECEIVED, MC_ST_PROCESSING, 50); /* the sync off: not queued */
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM portal_sync"), 4);
+	/* Queued once per event, whoever asks again. */
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT hash FROM event WHERE dossier_id = %lld AND action = 'create'",
+		 (long long)a.id);
+	char hash[65] = "";
+	mc_q *q = NULL;
+	assert_int_equal(mc_db_prepare(f->st, &q, sql), 0);
+	assert_int_equal(mc_q_row(q, "hash"), 1);
+	snprintf(hash, sizeof hash, "%s", mc_q_col_text(q, 0));
+	mc_q_done(q);
+	assert_int_equal(mc_store_portal_queue(f->st, a.id, hash, "create", MC_ST_RECEIVED, 10), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM portal_sync"), 4);
+
+	/* The heads only: each dossier's oldest. */
+	assert_int_equal(mc_store_portal_claim(f->st, &got, &n, 1000, 10, 600), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(got[0].dossier_code, a.code);
+	assert_string_equal(got[0].action, "create");
+	assert_int_equal(got[0].state_code, MC_ST_RECEIVED);
+	assert_string_equal(got[1].dossier_code, b.code);
+	int64_t a_create = got[0].id, b_create = got[1].id;
+	mc_portal_item_free_list(got, n);
+	/* A's fails (retry at 2000); B's is still claimed; A's next waits. */
+	assert_int_equal(
+	    mc_store_portal_done(f->st, a_create, false, false, "portal answered 500", 1001, 2000), 0);
+	assert_int_equal(mc_store_portal_claim(f->st, &got, &n, 1500, 10, 600), 0);
+	assert_int_equal(n, 0);
+	mc_portal_item_free_list(got, n);
+	/* Both again once due and the claim expired; A's dies. */
+	assert_int_equal(mc_store_portal_claim(f->st, &got, &n, 3000, 10, 600), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(got[0].attempts, 1);
+	mc_portal_item_free_list(got, n);
+	assert_int_equal(mc_store_portal_done(f->st, a_create, false, true, "portal answered 503", 3001, 0),
+			 0);
+	assert_int_equal(mc_store_portal_done(f->st, b_create, true, false, NULL, 3002, 0), 0);
+	assert_int_equal(mc_store_portal_done(f->st, b_create, true, false, NULL, 3003, 0), MC_ENOTFOUND);
+	assert_int_equal(mc_store_portal_claim(f->st, &got, &n, 5000, 10, 600), 0);
+	assert_int_equal(n, 0); /* A's later changes wait behind the dead one */
+	mc_portal_item_free_list(got, n);
+	assert_int_equal(mc_store_portal_list(f->st, &got, &n, &total, "dead", 10, 0), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(got[0].attempts, 2);
+	assert_string_equal(got[0].last_error, "portal answered 503");
+	mc_portal_item_free_list(got, n);
+
+	/* Retried by hand: only a dead one, only one that exists. */
+	assert_int_equal(mc_store_portal_retry(f->st, b_create, 6000), MC_ECONFLICT);
+	assert_int_equal(mc_store_portal_retry(f->st, 999999, 6000), MC_ENOTFOUND);
+	assert_int_equal(mc_store_portal_retry(f->st, a_create, 6000), 0);
+	assert_int_equal(mc_store_portal_claim(f->st, &got, &n, 6000, 10, 600), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].id, a_create);
+	assert_int_equal(got[0].attempts, 0);
+	mc_portal_item_free_list(got, n);
+	assert_int_equal(mc_store_portal_done(f->st, a_create, true, false, NULL, 6001, 0), 0);
+	assert_int_equal(mc_store_portal_claim(f->st, &got, &n, 6002, 10, 600), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0].action, "assign");
+	mc_portal_item_free_list(got, n);
+	assert_int_equal(mc_store_portal_list(f->st, &got, &n, &total, "sent", 10, 0), 0);
+	assert_int_equal(total, 2);
+	mc_portal_item_free_list(got, n);
+	assert_int_equal(mc_store_portal_list(f->st, &got, &n, &total, NULL, 0, 0), MC_EINVAL);
+	mc_dossier_clear(&a);
+	mc_dossier_clear(&b);
 }
 
 /* ---- units over time (docs/units.md) ----------------------------------- */
@@ -4321,6 +4506,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_account_actions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_portal_sync, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

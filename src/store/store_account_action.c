@@ -1,0 +1,106 @@
+/*
+ * store_account_action.c - the administrators' account actions on either
+ * engine (db.h): an append-only record (the table's triggers refuse UPDATE
+ * and DELETE), written in the transaction of the change it records, and
+ * listed for the root's administrator (api/accounts.c).
+ */
+#include "store/db.h"
+
+#include <stdlib.h>
+
+static const mc_col cols[] = {
+    MC_COL(MC_COL_I64, mc_account_action, id, "id"),
+    MC_COL(MC_COL_I64, mc_account_action, at, "at"),
+    MC_COL(MC_COL_I64, mc_account_action, actor_id, "actor_id"),
+    MC_COL(MC_COL_STR, mc_account_action, actor_username, "actor_username"),
+    MC_COL(MC_COL_STR, mc_account_action, action, "action"),
+    MC_COL(MC_COL_I64, mc_account_action, target_id, "target_id"),
+    MC_COL(MC_COL_STR, mc_account_action, target_username, "target_username"),
+    MC_COL(MC_COL_STR, mc_account_action, detail, "detail"),
+};
+
+void mc_account_action_free_list(mc_account_action *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].actor_username);
+		free(list[i].action);
+		free(list[i].target_username);
+		free(list[i].detail);
+	}
+	free(list);
+}
+
+int mc_store_account_action_add(mc_store *st, const mc_account_action *x)
+{
+	static const char sql[] =
+	    "INSERT INTO account_action (at, actor_id, actor_username, action, target_id, "
+	    "target_username, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, x->at);
+	mc_q_ref(q, 2, x->actor_id);
+	mc_q_text(q, 3, x->actor_username ? x->actor_username : "");
+	mc_q_text(q, 4, x->action ? x->action : "");
+	mc_q_int(q, 5, x->target_id);
+	mc_q_text(q, 6, x->target_username ? x->target_username : "");
+	mc_q_text(q, 7, x->detail ? x->detail : "");
+	rc = mc_q_exec(q, "record an account action");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* The filter of a listing, shared by its rows and its count. */
+#define WHERE                                                                                                \
+	" WHERE ($1 = 0 OR target_id = $1) AND ($2 = 0 OR actor_id = $2) AND ($3 = 0 OR at >= $3) AND "      \
+	"($4 = 0 OR at < $4)"
+
+static void bind_filter(mc_q *q, const mc_account_action_query *f)
+{
+	mc_q_int(q, 1, f->target_id);
+	mc_q_int(q, 2, f->actor_id);
+	mc_q_int(q, 3, f->from);
+	mc_q_int(q, 4, f->to);
+}
+
+int mc_store_account_action_list(mc_store *st, mc_account_action **out, size_t *n, int64_t *total,
+				 const mc_account_action_query *f)
+{
+	static const char rows_sql[] =
+	    "SELECT id, at, coalesce(actor_id, 0) AS actor_id, actor_username, action, "
+	    "target_id, target_username, detail FROM account_action" WHERE
+	    " ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6";
+	static const char count_sql[] = "SELECT count(*) FROM account_action" WHERE;
+	mc_q *q = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (f->limit < 1 || f->limit > 500 || f->offset < 0)
+		return MC_EINVAL;
+	rc = mc_db_prepare(st, &q, count_sql);
+	if (rc)
+		goto cleanup;
+	bind_filter(q, f);
+	rc = mc_q_row(q, "count account actions");
+	if (rc == 1)
+		*total = mc_q_col_int(q, 0);
+	mc_q_done(q);
+	q = NULL;
+	if (rc < 0)
+		goto cleanup;
+	rc = mc_db_prepare(st, &q, rows_sql);
+	if (rc)
+		goto cleanup;
+	bind_filter(q, f);
+	mc_q_int(q, 5, f->limit);
+	mc_q_int(q, 6, f->offset);
+	rc = mc_q_read_list(q, "list account actions", cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

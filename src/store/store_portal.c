@@ -1,0 +1,199 @@
+/*
+ * store_portal.c - the queue of dossier changes for the national
+ * public-service portal (app/portal.h) on either engine (db.h): queued in the
+ * event's transaction, claimed in order per dossier, recorded, listed and
+ * retried by an administrator.
+ */
+#include "store/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ITEM_COLS                                                                                            \
+	"id, dossier_id, dossier_code, event_id, action, state_code, created_at, status, attempts, "         \
+	"next_at, "                                                                                          \
+	"sent_at, last_error"
+
+static const mc_col cols[] = {
+    MC_COL(MC_COL_I64, mc_portal_item, id, "id"),
+    MC_COL(MC_COL_I64, mc_portal_item, dossier_id, "dossier_id"),
+    MC_COL(MC_COL_STR, mc_portal_item, dossier_code, "dossier_code"),
+    MC_COL(MC_COL_I64, mc_portal_item, event_id, "event_id"),
+    MC_COL(MC_COL_STR, mc_portal_item, action, "action"),
+    MC_COL(MC_COL_INT, mc_portal_item, state_code, "state_code"),
+    MC_COL(MC_COL_I64, mc_portal_item, created_at, "created_at"),
+    MC_COL(MC_COL_STR, mc_portal_item, status, "status"),
+    MC_COL(MC_COL_INT, mc_portal_item, attempts, "attempts"),
+    MC_COL(MC_COL_I64, mc_portal_item, next_at, "next_at"),
+    MC_COL(MC_COL_I64, mc_portal_item, sent_at, "sent_at"),
+    MC_COL(MC_COL_STR, mc_portal_item, last_error, "last_error"),
+};
+
+void mc_portal_item_free_list(mc_portal_item *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].dossier_code);
+		free(list[i].action);
+		free(list[i].status);
+		free(list[i].last_error);
+	}
+	free(list);
+}
+
+int mc_store_portal_queue(mc_store *st, int64_t dossier_id, const char *event_hash, const char *action,
+			  int state_code, int64_t at)
+{
+	/* The event by its hash, not its id: on PostgreSQL a group commit's
+	 * first run sends the event's INSERT without waiting for its id
+	 * (mc_q_exec_later); this statement runs after it on the same
+	 * connection, so it finds the row. */
+	static const char sql[] =
+	    "INSERT INTO portal_sync (dossier_id, dossier_code, event_id, action, state_code, "
+	    "created_at, next_at) SELECT d.id, d.code, e.id, $3, $4, $5, $5 FROM event e JOIN "
+	    "dossier d ON d.id = e.dossier_id WHERE e.dossier_id = $1 AND e.hash = $2 "
+	    "ON CONFLICT (dossier_code, event_id) DO NOTHING";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_int(q, 1, dossier_id);
+		mc_q_text(q, 2, event_hash);
+		mc_q_text(q, 3, action ? action : "");
+		mc_q_int(q, 4, state_code);
+		mc_q_int(q, 5, at);
+		rc = mc_q_exec(q, "queue a change for the national portal");
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const mc_portal_item *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* As the outbox's claim (store_outbox.c): the UPDATE takes the rows it chose;
+ * on PostgreSQL the choice skips rows another pass holds. An item whose
+ * dossier has an older item not sent (pending, claimed or dead) is not due:
+ * that is what keeps each dossier's changes in order, across passes and
+ * servers. */
+#define CLAIM(lock)                                                                                          \
+	"UPDATE portal_sync SET claimed_until = $1 + $3 WHERE id IN (SELECT p.id FROM portal_sync p WHERE "  \
+	"p.status = 'pending' AND p.next_at <= $1 AND p.claimed_until < $1 AND NOT EXISTS (SELECT 1 FROM "   \
+	"portal_sync o WHERE o.dossier_id = p.dossier_id AND o.id < p.id AND o.status <> 'sent') ORDER BY "  \
+	"p.id LIMIT $2" lock ") RETURNING " ITEM_COLS
+
+int mc_store_portal_claim(mc_store *st, mc_portal_item **out, size_t *n, int64_t now, int limit,
+			  int64_t lease)
+{
+	static const char sql_sqlite[] = CLAIM("");
+	static const char sql_pg[] = CLAIM(" FOR UPDATE SKIP LOCKED");
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? sql_pg : sql_sqlite);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, now);
+	mc_q_int(q, 2, limit > 0 ? limit : 10);
+	mc_q_int(q, 3, lease > 0 ? lease : 600);
+	rc = mc_q_read_list(q, "claim changes for the national portal", cols, MC_ARRAY_LEN(cols),
+			    sizeof **out, out, n);
+	mc_q_done(q);
+	if (rc == 0 && *n > 1)
+		qsort(*out, *n, sizeof **out, by_id);
+	return rc;
+}
+
+int mc_store_portal_done(mc_store *st, int64_t id, bool ok, bool dead, const char *error, int64_t at,
+			 int64_t next_at)
+{
+	static const char sql[] =
+	    "UPDATE portal_sync SET attempts = attempts + 1, status = CASE WHEN $2 THEN "
+	    "'sent' WHEN $3 THEN 'dead' ELSE 'pending' END, sent_at = CASE WHEN $2 THEN $5 "
+	    "ELSE sent_at END, last_error = $4, next_at = CASE WHEN $2 OR $3 THEN next_at "
+	    "ELSE $6 END, claimed_until = 0 WHERE id = $1 AND status = 'pending'";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_int(q, 1, id);
+		mc_q_bool(q, 2, ok);
+		mc_q_bool(q, 3, !ok && dead);
+		mc_q_text(q, 4, ok ? "" : error ? error : "");
+		mc_q_int(q, 5, at);
+		mc_q_int(q, 6, next_at);
+		rc = mc_q_exec(q, "record a delivery to the national portal");
+		if (rc == 0 && mc_q_changes(q) == 0)
+			rc = MC_ENOTFOUND;
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_portal_list(mc_store *st, mc_portal_item **out, size_t *n, int64_t *total, const char *status,
+			 int limit, int offset)
+{
+	static const char rows_sql[] = "SELECT " ITEM_COLS " FROM portal_sync WHERE ($1 = '' OR status = $1) "
+				       "ORDER BY id DESC LIMIT $2 OFFSET $3";
+	static const char count_sql[] = "SELECT count(*) FROM portal_sync WHERE ($1 = '' OR status = $1)";
+	const char *s = status ? status : "";
+	mc_q *q = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (limit < 1 || limit > 500 || offset < 0)
+		return MC_EINVAL;
+	rc = mc_db_prepare(st, &q, count_sql);
+	if (rc)
+		return rc;
+	mc_q_text(q, 1, s);
+	rc = mc_q_row(q, "count changes for the national portal");
+	if (rc == 1)
+		*total = mc_q_col_int(q, 0);
+	mc_q_done(q);
+	q = NULL;
+	if (rc < 0)
+		return rc;
+	rc = mc_db_prepare(st, &q, rows_sql);
+	if (rc)
+		return rc;
+	mc_q_text(q, 1, s);
+	mc_q_int(q, 2, limit);
+	mc_q_int(q, 3, offset);
+	rc = mc_q_read_list(q, "list changes for the national portal", cols, MC_ARRAY_LEN(cols), sizeof **out,
+			    out, n);
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_portal_retry(mc_store *st, int64_t id, int64_t now)
+{
+	static const char sql[] = "UPDATE portal_sync SET status = 'pending', attempts = 0, next_at = $2, "
+				  "claimed_until = 0 WHERE id = $1 AND status = 'dead'";
+	static const char exists_sql[] = "SELECT count(*) FROM portal_sync WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, id);
+	mc_q_int(q, 2, now);
+	rc = mc_q_exec(q, "retry a change for the national portal");
+	if (rc == 0 && mc_q_changes(q) == 0) {
+		mc_q_done(q);
+		q = NULL;
+		rc = mc_db_prepare(st, &q, exists_sql);
+		if (rc == 0) {
+			mc_q_int(q, 1, id);
+			rc = mc_q_row(q, "find a change for the national portal");
+			rc = rc < 0 ? rc : (rc == 1 && mc_q_col_int(q, 0) > 0) ? MC_ECONFLICT : MC_ENOTFOUND;
+		}
+	}
+	mc_q_done(q);
+	return rc;
+}

@@ -1,0 +1,182 @@
+// The append-only record of administrators' account actions
+// (GET /api/v1/account-actions, docs/operations.md "Accounts"): each action
+// (create, role and unit changes, lock, unlock, forced password change,
+// password reset, hand-over, erasure), made through the API by the root's or
+// a district's administrator or at the command line by the operator, is
+// recorded with who, when, what and on whom, in the transaction of the change;
+// a refused change records nothing; only the root's administrator reads the
+// record (other administrators, officers, citizens, no session: refused);
+// bad queries are refused precisely. No password is ever in the record.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startServer, PASSWORD, BIN, serverEnv } from './harness.mjs';
+import { stopServer, DISTRICT, DEPARTMENT, UNITS, assertProblem, assertStatus } from './helpers.mjs';
+
+const COMMUNE = UNITS.find((u) => u.parent === DISTRICT).code;
+let server;
+const tok = {};
+
+const actions = (token, query = '') => server.api('GET', `/api/v1/account-actions${query}`, { token });
+async function of(username, query = '') {
+  const res = await actions(tok.admin, `?user=${encodeURIComponent(username)}${query}`);
+  assertStatus(res, 200, `the actions on ${username}`);
+  return res.body;
+}
+async function makeUser(token, username, role, unit) {
+  const res = await server.api('POST', '/api/v1/users', { token, body: {
+    username, password: PASSWORD, full_name: 'Cán bộ Kiểm Thử', role, unit } });
+  assertStatus(res, 201, `make ${username}`);
+  return res.body;
+}
+const cli = (...args) => spawnSync(BIN, [...args, '--db', server.db], { encoding: 'utf8', env: serverEnv() });
+
+before(async () => {
+  server = await startServer({ dossiers: 20 });
+  for (const u of ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'giamsat']) tok[u] = await server.login(u);
+  await makeUser(tok.admin, 'admin.qx', 'admin', DISTRICT);
+  await makeUser(tok.admin, 'admin.stnmt', 'admin', DEPARTMENT);
+  tok.qx = await server.login('admin.qx');
+  tok.stnmt = await server.login('admin.stnmt');
+});
+
+after(async () => {
+  await stopServer(server);
+});
+
+test('every account action through the API is recorded: who, when, what, on whom, newest first', async () => {
+  const t0 = Date.now();
+  await makeUser(tok.qx, 'cv.ghi.nhan', 'specialist', DISTRICT);
+  const patch = (body) => server.api('PATCH', '/api/v1/users/cv.ghi.nhan', { token: tok.qx, body });
+  assertStatus(await patch({ role: 'leader', unit: COMMUNE }), 200, 'role and unit');
+  assertStatus(await patch({ active: false }), 200, 'lock');
+  assertStatus(await patch({ active: true }), 200, 'unlock');
+  assertStatus(await patch({ must_change_password: true }), 200, 'forced change');
+  assertStatus(await patch({ full_name: 'Tên Mới', email: 'moi@example.vn' }), 200, 'profile');
+  const reset = await server.api('POST', '/api/v1/users/cv.ghi.nhan/password', { token: tok.admin });
+  assertStatus(reset, 200, 'password reset by the root\'s administrator');
+
+  const got = await of('cv.ghi.nhan');
+  assert.deepEqual(got.items.map((x) => x.action),
+    ['password_reset', 'profile', 'force_password_change', 'unlock', 'lock', 'unit', 'role', 'create']);
+  assert.equal(got.total, 8);
+  const by = Object.fromEntries(got.items.map((x) => [x.action, x]));
+  for (const x of got.items) {
+    assert.equal(x.user, 'cv.ghi.nhan');
+    assert.equal(x.actor.operator, false);
+    assert.equal(x.actor.username, x.action === 'password_reset' ? 'admin' : 'admin.qx', JSON.stringify(x));
+    assert.ok(Date.parse(x.at) >= Math.floor(t0 / 1000) * 1000 - 1000, `${x.at} is now`);
+    assert.match(x.at, /\+07:00$/, 'shown in UTC+7');
+  }
+  assert.deepEqual(by.create.detail, { role: 'specialist', unit: DISTRICT });
+  assert.deepEqual(by.role.detail, { from: 'specialist', to: 'leader' });
+  assert.deepEqual(by.unit.detail, { from: DISTRICT, to: COMMUNE });
+  assert.deepEqual(by.lock.detail, {});
+  assert.deepEqual(by.force_password_change.detail, { on: true });
+  assert.deepEqual(by.profile.detail, { fields: ['full_name', 'email'] }, 'which fields, not their values');
+  assert.ok(!JSON.stringify(got).includes(reset.body.password), 'the temporary password is not in the record');
+  assert.ok(!JSON.stringify(got).includes('moi@example.vn'), 'nor the new e-mail address');
+
+  // by actor, and paging
+  const mine = (await actions(tok.admin, '?actor=admin.qx&limit=2&offset=1')).body;
+  assert.equal(mine.limit, 2);
+  assert.equal(mine.offset, 1);
+  assert.deepEqual(mine.items.map((x) => x.action), ['force_password_change', 'unlock']);
+  assert.ok(mine.total >= 7);
+  // by day (local dates)
+  const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+  assert.equal((await of('cv.ghi.nhan', `&from=${today}&to=${today}`)).total, 8);
+  assert.equal((await of('cv.ghi.nhan', '&to=2020-01-01')).total, 0);
+});
+
+test('a hand-over is recorded with the colleague and the count; an erasure without personal data', async () => {
+  await makeUser(tok.admin, 'cv.ra.di', 'specialist', DISTRICT);
+  const res = await server.api('POST', '/api/v1/users/cv.ra.di/handover', { token: tok.qx, body: { to: 'chuyenvien' } });
+  assertStatus(res, 200, 'hand-over');
+  const [h] = (await of('cv.ra.di')).items;
+  assert.equal(h.action, 'handover');
+  assert.equal(h.actor.username, 'admin.qx');
+  assert.deepEqual(h.detail, { to: 'chuyenvien', moved: res.body.moved });
+
+  // a citizen erases their account: recorded under the erased name only
+  const reg = await server.api('POST', '/api/v1/citizens', { body: { username: 'xoa.toi', password: PASSWORD,
+    full_name: 'Người Muốn Xoá', email: 'xoa.toi@example.vn', id_number: '038195009999' } });
+  assertStatus(reg, 202);
+  const me = await server.login('xoa.toi');
+  const id = (await server.api('GET', '/api/v1/session', { token: me })).body.user.id;
+  assertStatus(await server.api('POST', '/api/v1/personal/erasure', { token: me, body: { confirm: true } }), 200);
+  const erased = (await of(`erased-${id}`)).items;
+  assert.equal(erased.length, 1, JSON.stringify(erased));
+  assert.equal(erased[0].action, 'erase');
+  assert.equal(erased[0].actor.username, `erased-${id}`);
+  assert.deepEqual(erased[0].detail, { dossiers_pseudonymised: 0 });
+  const all = JSON.stringify((await actions(tok.admin, '?limit=500')).body);
+  assert.ok(!all.includes('xoa.toi') && !all.includes('038195009999'), 'nothing of the erased person stays');
+});
+
+test('the operator\'s actions at the command line are recorded as the operator\'s', async () => {
+  await makeUser(tok.admin, 'cv.dong.lenh', 'desk', DISTRICT);
+  for (const verb of ['lock', 'unlock', 'force-change', 'reset-password']) {
+    const r = cli('user', verb, '--username', 'cv.dong.lenh');
+    assert.equal(r.status, 0, `motcua user ${verb}: ${r.stdout}${r.stderr}`);
+  }
+  const add = cli('user', 'add', '--username', 'cv.tao.lenh', '--role', 'desk', '--unit', DISTRICT,
+    '--name', 'Cán bộ Dòng Lệnh', '--password', PASSWORD);
+  assert.equal(add.status, 0, add.stdout + add.stderr);
+  const got = (await of('cv.dong.lenh')).items;
+  assert.deepEqual(got.map((x) => x.action), ['password_reset', 'force_password_change', 'unlock', 'lock', 'create']);
+  for (const x of got.slice(0, 4)) assert.deepEqual(x.actor, { username: '(command line)', operator: true });
+  const [created] = (await of('cv.tao.lenh')).items;
+  assert.equal(created.action, 'create');
+  assert.deepEqual(created.actor, { username: '(command line)', operator: true });
+  assert.deepEqual(created.detail, { role: 'desk', unit: DISTRICT });
+
+  // an erasure the operator makes on a request at the desk
+  assertStatus(await server.api('POST', '/api/v1/citizens', { body: { username: 'xoa.tai.quay', password: PASSWORD,
+    full_name: 'Người Xin Xoá', email: 'xoa.tai.quay@example.vn', id_number: '038195008888' } }), 202);
+  const id = (await server.api('GET', '/api/v1/session', { token: await server.login('xoa.tai.quay') })).body.user.id;
+  const erase = cli('personal', 'erase', '--citizen', 'xoa.tai.quay');
+  assert.equal(erase.status, 0, erase.stdout + erase.stderr);
+  const [erased] = (await of(`erased-${id}`)).items;
+  assert.equal(erased.action, 'erase');
+  assert.deepEqual(erased.actor, { username: '(command line)', operator: true });
+});
+
+test('a refused change records nothing', async () => {
+  await makeUser(tok.admin, 'cv.tu.choi', 'specialist', DISTRICT);
+  const before = (await of('cv.tu.choi')).total;
+  // another unit's administrator, a citizen's role, a bad body, an unknown unit
+  assertProblem(await server.api('PATCH', '/api/v1/users/cv.tu.choi', { token: tok.stnmt, body: { active: false } }),
+    403, 'out-of-scope');
+  assertProblem(await server.api('PATCH', '/api/v1/users/cv.tu.choi', { token: tok.qx, body: { role: 'admin' } }),
+    403, 'out-of-scope');
+  assertProblem(await server.api('PATCH', '/api/v1/users/cv.tu.choi', { token: tok.qx, body: { unit: '999.99.99.X00' } }),
+    422, 'unknown-unit');
+  assertProblem(await server.api('POST', '/api/v1/users/cv.tu.choi/password', { token: tok.stnmt }), 403, 'out-of-scope');
+  assertProblem(await server.api('POST', '/api/v1/users/cv.tu.choi/handover', { token: tok.qx, body: { to: 'admin' } }),
+    422, 'invalid-field');
+  // a PATCH that changes nothing records nothing
+  assertStatus(await server.api('PATCH', '/api/v1/users/cv.tu.choi', { token: tok.qx, body: {} }), 200);
+  assert.equal((await of('cv.tu.choi')).total, before);
+});
+
+test('only the root\'s administrator reads the record; bad queries are refused', async () => {
+  assertProblem(await actions(undefined), 401, 'unauthenticated');
+  for (const who of ['qx', 'stnmt']) assertProblem(await actions(tok[who]), 403, 'out-of-scope', who);
+  for (const who of ['congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'giamsat']) {
+    assertProblem(await actions(tok[who]), 403, 'forbidden', who);
+  }
+  assertProblem(await actions(tok.admin, '?limit=0'), 400, 'invalid-query');
+  assertProblem(await actions(tok.admin, '?limit=501'), 400, 'invalid-query');
+  assertProblem(await actions(tok.admin, '?limit=abc'), 400, 'invalid-query');
+  assertProblem(await actions(tok.admin, '?offset=-1'), 400, 'invalid-query');
+  assertProblem(await actions(tok.admin, '?from=yesterday'), 400, 'invalid-query');
+  assertProblem(await actions(tok.admin, '?to=2025-13-45'), 400, 'invalid-query');
+  // an unknown or huge name: nothing, not an error
+  for (const name of ['khong.co.ai', 'x'.repeat(5000)]) {
+    const res = await actions(tok.admin, `?user=${name}`);
+    assertStatus(res, 200);
+    assert.deepEqual([res.body.items, res.body.total], [[], 0]);
+    assert.equal((await actions(tok.admin, `?actor=${name}`)).body.total, 0);
+  }
+});

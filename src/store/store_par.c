@@ -690,3 +690,21 @@ cleanup:
 	mc_q_done(q);
 	return rc;
 }
+
+int mc_store_par_public_service(mc_store *st, int64_t unit_id)
+{
+	static const char sql[] = "UPDATE unit SET public_service = $2 WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	mc_q_bool(q, 2, true);
+	rc = mc_q_exec(q, "mark public service unit");
+	if (rc == 0 && mc_q_changes(q) != 1)
+		rc = MC_ENOTFOUND;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

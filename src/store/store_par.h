@@ -166,4 +166,8 @@ int mc_store_par_council_put(mc_store *st, int64_t user_id, int64_t at);
 int mc_store_par_council_remove(mc_store *st, int64_t user_id);
 int mc_store_par_council_has(mc_store *st, bool *out, int64_t user_id);
 
+/* Marks a unit a public service unit (đơn vị sự nghiệp): rated, not counted
+ * among the departments (mc_store_unit_one_stop). */
+int mc_store_par_public_service(mc_store *st, int64_t unit_id);
+
 #endif

@@ -345,7 +345,7 @@ before(async () => {
   assertStatus(own, 201, 'the citizen files online');
   fx.own = { ...fx.district, procedure: proc, dossier: own.body.code, attachment: sha };
   // A reform-index framework of the district, and its council.
-  const par = await server.api('POST', '/api/v1/par/frameworks', { token: tok.admin, body: { year: 2017, group: 'district',
+  const par = await server.api('POST', '/api/v1/par/frameworks', { token: tok.admin, body: { year: 2018, group: 'district',
     units: [DISTRICT], criteria: [{ code: '1', name: 'Kiểm tra quyền', max: 10, method: 'self' }] } });
   assertStatus(par, 201, 'a reform-index framework');
   assertStatus(await server.api('PUT', '/api/v1/par/council/giamsat', { token: tok.admin }), 204, 'the council');

@@ -88,3 +88,8 @@ CREATE TABLE par_council (
 	user_id bigint PRIMARY KEY REFERENCES app_user(id),
 	added_at bigint NOT NULL
 );
+
+-- Public service units (đơn vị sự nghiệp trực thuộc UBND tỉnh) are rated
+-- with the departments and districts but are not sở, ban, ngành: the
+-- reform report's count of departments leaves them out (store_unit.c).
+ALTER TABLE unit ADD COLUMN public_service boolean NOT NULL DEFAULT false;

@@ -169,9 +169,9 @@ static int year_2017(mc_store *st, const mc_actor *a, const json_t *root, const 
 	size_t computed = 0;
 	int rc = 0;
 
-	mc_time_parse(&deadline,
-		      json_string_value(json_object_get(json_object_get(root, "y2017"), "deadline")));
-	deadline += MC_DAY_SECONDS - 1;
+	const char *until = json_string_value(json_object_get(json_object_get(root, "y2017"), "deadline"));
+	if (until && mc_time_parse(&deadline, until) == 0)
+		deadline += MC_DAY_SECONDS - 1;
 	mc_time_parse(&created, "2017-01-05T08:00");
 	for (size_t g = 0; rc == 0 && g < MC_ARRAY_LEN(groups); g++) {
 		size_t n_units = 0, count = 0;

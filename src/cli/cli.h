@@ -25,6 +25,8 @@ int mc_cli_restore(int argc, char **argv);
 int mc_cli_calendar(int argc, char **argv);
 int mc_cli_config(int argc, char **argv);
 int mc_cli_report(int argc, char **argv);
+/* `motcua report par`: the reform index and rating of a year (report_par.c). */
+int mc_cli_report_par(int argc, char **argv);
 int mc_cli_demo(int argc, char **argv);
 /* `motcua signature sign|verify`: PAdES signatures (cli/signature.c). */
 int mc_cli_signature(int argc, char **argv);

@@ -175,6 +175,8 @@ int mc_cli_report(int argc, char **argv)
 {
 	if (argc >= 1 && strcmp(argv[0], "reform") == 0)
 		return report_reform(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "par") == 0)
+		return mc_cli_report_par(argc - 1, argv + 1);
 	fputs(USAGE, stderr);
 	return 2;
 }

@@ -6,7 +6,8 @@
 // not see.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { startServer, BIN } from './harness.mjs';
 import { stopServer, assertStatus } from './helpers.mjs';
 
 let server;
@@ -60,4 +61,25 @@ test('the 2017 cycle is open: computed from the dossiers, not public', async () 
   const onTime = sheet.body.criteria.find((c) => c.formula === 'dossiers_on_time');
   assert.equal(onTime.mark.figures.year, 2017);
   assert.ok(onTime.mark.figures.denominator > 0, 'Quảng Xương resolved dossiers in 2017');
+});
+
+test('motcua report par gives the year for scripts (--json) and for people (md)', () => {
+  const run = (...args) => spawnSync(BIN, ['report', 'par', '--db', server.db, ...args], { timeout: 30000, encoding: 'utf8' });
+  let r = run('--year', '2016', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.units.length, 57);
+  for (const u of j.units) for (const k of ['code', 'name', 'group', 'points', 'max_points', 'index', 'rank', 'rating']) assert.ok(k in u, k);
+  const count = (g) => j.units.filter((u) => u.rating === g).length;
+  assert.deepEqual([count('xuat_sac'), count('tot'), count('hoan_thanh'), count('khong_hoan_thanh')], [18, 38, 1, 0]);
+  const tx = j.units.find((u) => u.code === '000.00.35.H56');
+  assert.deepEqual([tx.group, tx.points, tx.max_points, tx.index, tx.rating], ['district', 89.5, 100, 89.5, 'tot']);
+  r = run('--year', '2016', '--format', 'md');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\| 1 \| UBND thành phố Thanh Hóa \| 91,5\/100 \| 91,5 % \| hoàn thành xuất sắc nhiệm vụ \|/);
+  assert.match(r.stdout, /Tổng cộng: 18 hoàn thành xuất sắc, 38 hoàn thành tốt, 1 hoàn thành/);
+  for (const bad of [['--year', '16', '--json'], ['--year', '2016'], ['--year', '2016', '--format', 'docx'], ['--json']]) {
+    r = run(...bad);
+    assert.equal(r.status, 2, bad.join(' '));
+  }
 });

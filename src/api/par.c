@@ -578,6 +578,10 @@ void mc_api_par_unit_get(mc_req *r)
 	json_object_set_new(j, "framework", framework_json(&res.framework));
 	json_object_set_new(j, "criteria", crit);
 	json_object_set_new(j, "log", lj);
+	bool chain_ok = false;
+	int64_t broken = 0;
+	if (mc_app_par_log_verify(mc_req_store(r), &chain_ok, &broken, fid) == 0)
+		json_object_set_new(j, "log_verified", json_boolean(chain_ok));
 	json_object_set_new(j, "rating_version", json_integer(res.units[at].version));
 	json_object_set_new(j, "tasks",
 			    res.units[at].tasks >= 0 ? cp_json(res.units[at].tasks) : json_null());

@@ -871,3 +871,28 @@ cleanup:
 		mc_par_result_clear(out);
 	return rc;
 }
+
+int mc_app_par_log_verify(mc_store *st, bool *ok, int64_t *bad, int64_t framework_id)
+{
+	mc_par_log *log = NULL;
+	size_t n = 0;
+	const char *prev = "";
+	int rc = mc_store_par_log_list(st, &log, &n, framework_id, 0);
+
+	*ok = rc == 0;
+	*bad = 0;
+	for (size_t i = 0; rc == 0 && i < n && *ok; i++) {
+		char hash[MC_PAR_HASH_LEN];
+		const mc_par_log *l = &log[i];
+		mc_par_log_hash(hash, prev, l->framework_id, l->unit_id, l->code, l->what,
+				l->has_old ? &l->old_cp : NULL, l->has_new ? &l->new_cp : NULL, l->reason,
+				l->user_id, l->at);
+		if (strcmp(l->prev_hash, prev) != 0 || strcmp(l->hash, hash) != 0) {
+			*ok = false;
+			*bad = l->id;
+		}
+		prev = l->hash;
+	}
+	mc_par_log_free_list(log, n);
+	return rc;
+}

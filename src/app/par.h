@@ -144,4 +144,9 @@ void mc_par_result_clear(mc_par_result *r);
  * (docs/par-index.md §5). */
 int mc_app_par_rules(mc_store *st, mc_par_rules *out, int year);
 
+/* Recomputes the framework's log chain: *ok false and *bad the id of the first
+ * line whose hash or link does not hold (a line changed, removed or put out
+ * of order since it was written). */
+int mc_app_par_log_verify(mc_store *st, bool *ok, int64_t *bad, int64_t framework_id);
+
 #endif

@@ -4,6 +4,7 @@
  */
 #include "core/par_index.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,4 +459,56 @@ void mc_par_rate(mc_par_rated *units, size_t n, const mc_par_rules *rules)
 		    units[i].decided >= MC_PAR_GRADE_EXCELLENT && units[i].decided <= MC_PAR_GRADE_NOT_DONE;
 		units[i].grade = decided ? units[i].decided : units[i].proposed;
 	}
+}
+
+/* ---- the log's hash chain ---------------------------------------------- */
+
+static void hash_text(EVP_MD_CTX *ctx, const char *s)
+{
+	char len[24];
+	size_t n = s ? strlen(s) : 0;
+	int k = snprintf(len, sizeof len, "%zu:", n);
+	EVP_DigestUpdate(ctx, len, (size_t)k);
+	if (n)
+		EVP_DigestUpdate(ctx, s, n);
+}
+
+static void hash_int(EVP_MD_CTX *ctx, const int64_t *v)
+{
+	char buf[24] = "";
+	if (v)
+		snprintf(buf, sizeof buf, "%lld", (long long)*v);
+	hash_text(ctx, buf);
+}
+
+void mc_par_log_hash(char out[MC_PAR_HASH_LEN], const char *prev_hash, int64_t framework_id, int64_t unit_id,
+		     const char *code, const char *what, const int32_t *old_cp, const int32_t *new_cp,
+		     const char *reason, int64_t user_id, int64_t at)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	int64_t old_v = old_cp ? *old_cp : 0, new_v = new_cp ? *new_cp : 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	/* A failed digest is an out-of-memory condition: treat it like one. */
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		abort();
+	hash_text(ctx, "motcua-par-log-1");
+	hash_text(ctx, prev_hash);
+	hash_int(ctx, &framework_id);
+	hash_int(ctx, &unit_id);
+	hash_text(ctx, code);
+	hash_text(ctx, what);
+	hash_int(ctx, old_cp ? &old_v : NULL);
+	hash_int(ctx, new_cp ? &new_v : NULL);
+	hash_text(ctx, reason);
+	hash_int(ctx, &user_id);
+	hash_int(ctx, &at);
+	EVP_DigestFinal_ex(ctx, md, &md_len);
+	EVP_MD_CTX_free(ctx);
+	for (unsigned int i = 0; i < md_len && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
 }

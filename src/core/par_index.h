@@ -199,4 +199,19 @@ typedef struct {
  */
 void mc_par_rate(mc_par_rated *units, size_t n, const mc_par_rules *rules);
 
+/* ---- the log's hash chain ---------------------------------------------- */
+
+#define MC_PAR_HASH_LEN 65 /* 64 hex digits and NUL */
+
+/*
+ * The hash of a line of a framework's log: SHA-256 (hex) over a tag, the
+ * previous line's hash ("" for the first) and the line's fields, each written
+ * as "<length>:<bytes>" (old_cp, new_cp NULL for none), so that changing,
+ * removing or reordering a past line breaks every link after it, as the
+ * dossiers' event log (core/audit.h).
+ */
+void mc_par_log_hash(char out[MC_PAR_HASH_LEN], const char *prev_hash, int64_t framework_id, int64_t unit_id,
+		     const char *code, const char *what, const int32_t *old_cp, const int32_t *new_cp,
+		     const char *reason, int64_t user_id, int64_t at);
+
 #endif

@@ -5,6 +5,7 @@
  */
 #include "store/store_par.h"
 
+#include "core/par_index.h"
 #include "store/db.h"
 
 #include <stdlib.h>
@@ -519,6 +520,8 @@ static const mc_col log_cols[] = {
     MC_COL(MC_COL_I64, mc_par_log, user_id, "user_id"),
     MC_COL(MC_COL_STR, mc_par_log, username, "username"),
     MC_COL(MC_COL_I64, mc_par_log, at, "at"),
+    MC_COL(MC_COL_STR, mc_par_log, prev_hash, "prev_hash"),
+    MC_COL(MC_COL_STR, mc_par_log, hash, "hash"),
 };
 
 void mc_par_log_free_list(mc_par_log *list, size_t n)
@@ -528,18 +531,43 @@ void mc_par_log_free_list(mc_par_log *list, size_t n)
 		free(list[i].what);
 		free(list[i].reason);
 		free(list[i].username);
+		free(list[i].prev_hash);
+		free(list[i].hash);
 	}
 	free(list);
 }
 
+/* The space of the frameworks' log locks (db.h mc_db_lock), by framework id. */
+#define LOCK_PAR_LOG INT64_C(1835230080)
+
 int mc_store_par_log_add(mc_store *st, const mc_par_log *l)
 {
+	static const char last[] =
+	    "SELECT hash FROM par_log WHERE framework_id = $1 ORDER BY id DESC LIMIT 1";
 	static const char sql[] =
 	    "INSERT INTO par_log (framework_id, unit_id, code, what, old_cp, new_cp, reason, "
-	    "user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+	    "user_id, at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+	char prev[MC_PAR_HASH_LEN] = "", hash[MC_PAR_HASH_LEN];
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc = mc_db_lock(st, (LOCK_PAR_LOG << 32) | (l->framework_id & 0xffffffff),
+			    "lock the reform index's log");
 
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, last);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, l->framework_id);
+	rc = mc_q_row(q, "read the reform index's last log line");
+	if (rc == 1)
+		rc = mc_strlcpy(prev, mc_q_col_text(q, 0), sizeof prev);
+	mc_q_done(q);
+	q = NULL;
+	if (rc)
+		goto cleanup;
+	mc_par_log_hash(hash, prev, l->framework_id, l->unit_id, l->code ? l->code : "", l->what,
+			l->has_old ? &l->old_cp : NULL, l->has_new ? &l->new_cp : NULL,
+			l->reason ? l->reason : "", l->user_id, l->at);
+	rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, l->framework_id);
@@ -551,6 +579,8 @@ int mc_store_par_log_add(mc_store *st, const mc_par_log *l)
 	mc_q_text(q, 7, l->reason ? l->reason : "");
 	mc_q_int(q, 8, l->user_id);
 	mc_q_int(q, 9, l->at);
+	mc_q_text(q, 10, prev);
+	mc_q_text(q, 11, hash);
 	rc = mc_q_exec(q, "record par log");
 cleanup:
 	mc_q_done(q);
@@ -562,7 +592,8 @@ int mc_store_par_log_list(mc_store *st, mc_par_log **out, size_t *n, int64_t fra
 	static const char sql[] =
 	    "SELECT l.id, l.framework_id, l.unit_id, l.code, l.what, l.old_cp IS NOT NULL AS has_old, "
 	    "l.new_cp IS NOT NULL AS has_new, l.old_cp, l.new_cp, l.reason, l.user_id, "
-	    "coalesce(u.username, '') AS username, l.at FROM par_log l LEFT JOIN app_user u ON u.id = "
+	    "coalesce(u.username, '') AS username, l.at, l.prev_hash, l.hash FROM par_log l LEFT JOIN "
+	    "app_user u ON u.id = "
 	    "l.user_id "
 	    "WHERE l.framework_id = $1 AND ($2 = 0 OR l.unit_id = $2) ORDER BY l.id";
 	mc_q *q = NULL;

@@ -143,11 +143,16 @@ typedef struct {
 	int64_t user_id;
 	char *username;
 	int64_t at;
+	char *prev_hash; /* the framework's previous line's hash ("" for its first) */
+	char *hash;	 /* core/par_index.h mc_par_log_hash */
 } mc_par_log;
 
 void mc_par_log_free_list(mc_par_log *list, size_t n);
+/* Appends a line to the framework's log, chained to its last line by hash
+ * (under the framework's lock on PostgreSQL, so that two servers never
+ * chain to the same line); l's hashes are not read. */
 int mc_store_par_log_add(mc_store *st, const mc_par_log *l);
-/* The log of a framework's unit (unit_id 0: all), oldest first. */
+/* The log of a framework's unit (unit_id 0: all, the whole chain), oldest first. */
 int mc_store_par_log_list(mc_store *st, mc_par_log **out, size_t *n, int64_t framework_id, int64_t unit_id);
 
 /* The year's rating rules (core/par_index.h mc_par_rules, as int32 fields). */

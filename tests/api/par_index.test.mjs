@@ -8,6 +8,7 @@
 // on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startServer } from './harness.mjs';
 import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
 
@@ -339,4 +340,14 @@ test('rating rules per year: only the province administrator, and they hang toge
   const res = await api('GET', `/api/v1/public/par?year=${YEAR}`);
   const ql = res.body.items[0].units.find((u) => u.code === DISTRICT);
   assert.ok(['tot', 'xuat_sac'].includes(ql.rating), ql.rating);
+});
+
+test("the log is a hash chain: a line changed behind the server's back shows", async (t) => {
+  let s = await sheet(tok.giamsat, DISTRICT);
+  assert.equal(s.body.log_verified, true);
+  assert.ok(s.body.log.length >= 3);
+  if (/^postgres/.test(server.db)) { t.skip('the tampering is done with sqlite3'); return; }
+  execFileSync('sqlite3', [server.db, `UPDATE par_log SET reason = 'sửa lén' WHERE id = (SELECT min(id) FROM par_log WHERE framework_id = ${fw} AND what = 'appraise')`]);
+  s = await sheet(tok.giamsat, DISTRICT);
+  assert.equal(s.body.log_verified, false);
 });

@@ -337,6 +337,44 @@ static void test_rating_share(void **state)
 	assert_int_equal(u[4].grade, MC_PAR_GRADE_EXCELLENT);
 }
 
+static void test_log_hash(void **state)
+{
+	(void)state;
+	char a[MC_PAR_HASH_LEN], b[MC_PAR_HASH_LEN];
+	int32_t old = 350, now = 250, zero = 0;
+	mc_par_log_hash(a, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	assert_int_equal(strlen(a), 64);
+	assert_int_equal(strspn(a, "0123456789abcdef"), 64);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	assert_string_equal(a, b);
+	/* Every field counts, and none can stand for its neighbour. */
+	mc_par_log_hash(b, a, 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	assert_string_not_equal(a, b);
+	mc_par_log_hash(b, "", 2, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	assert_string_not_equal(a, b);
+	mc_par_log_hash(b, "", 1, 8, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	assert_string_not_equal(a, b);
+	mc_par_log_hash(b, "", 1, 7, "1.2", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	assert_string_not_equal(a, b);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "self", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	assert_string_not_equal(a, b);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &now, &old, "Thiếu nội dung", 3, 1700000000);
+	assert_string_not_equal(a, b);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", NULL, &now, "Thiếu nội dung", 3, 1700000000);
+	assert_string_not_equal(a, b);
+	char c[MC_PAR_HASH_LEN];
+	mc_par_log_hash(c, "", 1, 7, "1.1", "appraise", &zero, &now, "Thiếu nội dung", 3, 1700000000);
+	assert_string_not_equal(b, c); /* no score is not 0 points */
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung.", 3, 1700000000);
+	assert_string_not_equal(a, b);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 4, 1700000000);
+	assert_string_not_equal(a, b);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000001);
+	assert_string_not_equal(a, b);
+	mc_par_log_hash(b, "", 1, 7, "1.1a", "ppraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	assert_string_not_equal(a, b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +386,7 @@ int main(void)
 	    cmocka_unit_test(test_rating_thresholds),
 	    cmocka_unit_test(test_rating_tasks_cap_override),
 	    cmocka_unit_test(test_rating_share),
+	    cmocka_unit_test(test_log_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

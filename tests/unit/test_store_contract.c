@@ -42,6 +42,7 @@
 #include "core/dossier.h"
 #include "core/limits.h"
 #include "store/db.h"
+#include "core/par_index.h"
 #include "store/store_par.h"
 #include "store/store.h"
 #include "store/store_document.h"
@@ -4122,6 +4123,14 @@ static void test_par(void **state)
 	assert_true(ll[1].has_old);
 	assert_int_equal(ll[1].old_cp, 350);
 	assert_false(ll[0].has_old);
+	/* Chained: the first line to nothing, the second to the first. */
+	assert_string_equal(ll[0].prev_hash, "");
+	assert_int_equal(strlen(ll[0].hash), 64);
+	assert_string_equal(ll[1].prev_hash, ll[0].hash);
+	char want[MC_PAR_HASH_LEN];
+	mc_par_log_hash(want, ll[0].hash, fw.id, f->district, "1.1", "appraise", &l2.old_cp, &l2.new_cp, "y",
+			0, 6);
+	assert_string_equal(ll[1].hash, want);
 	mc_par_log_free_list(ll, n);
 
 	/* Publication at the framework's version, once. */

@@ -70,9 +70,12 @@ CREATE TABLE par_log (
 	new_cp bigint,
 	reason text COLLATE "C" NOT NULL DEFAULT '',
 	user_id bigint NOT NULL DEFAULT 0,
-	at bigint NOT NULL
+	at bigint NOT NULL,
+	prev_hash text COLLATE "C" NOT NULL DEFAULT '',
+	hash text COLLATE "C" NOT NULL DEFAULT ''
 );
 CREATE INDEX par_log_framework ON par_log (framework_id, unit_id);
+CREATE INDEX par_log_chain ON par_log (framework_id, id);
 
 CREATE TABLE par_rules (
 	year bigint PRIMARY KEY,

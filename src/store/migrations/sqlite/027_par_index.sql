@@ -70,7 +70,8 @@ CREATE TABLE par_score (
 	FOREIGN KEY (framework_id, code) REFERENCES par_criterion (framework_id, code)
 );
 
--- Every change of a score, rating input or publication: who, when, why.
+-- Every change of a score, rating input or publication: who, when, why; each
+-- line chained to the framework's previous one by its hash (core/par_index.h).
 CREATE TABLE par_log (
 	id INTEGER PRIMARY KEY,
 	framework_id INTEGER NOT NULL REFERENCES par_framework(id),
@@ -81,9 +82,12 @@ CREATE TABLE par_log (
 	new_cp INTEGER,
 	reason TEXT NOT NULL DEFAULT '',
 	user_id INTEGER NOT NULL DEFAULT 0,
-	at INTEGER NOT NULL
+	at INTEGER NOT NULL,
+	prev_hash TEXT NOT NULL DEFAULT '',
+	hash TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX par_log_framework ON par_log (framework_id, unit_id);
+CREATE INDEX par_log_chain ON par_log (framework_id, id);
 
 -- The year's rating rules (core/par_index.h mc_par_rules).
 CREATE TABLE par_rules (

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 
 /* ---- shapes ------------------------------------------------------------ */
 
@@ -453,6 +455,9 @@ void mc_api_par_framework_get(mc_req *r)
 
 /* ---- results ----------------------------------------------------------- */
 
+/* The workbook's largest size kept in memory. */
+#define PAR_XLSX_MAX ((size_t)16 * 1024 * 1024)
+
 static json_t *results_json(const mc_par_result *res, bool all, int64_t only_unit)
 {
 	json_t *items = json_array();
@@ -490,6 +495,131 @@ void mc_api_par_results(mc_req *r)
 	json_t *j = results_json(&res, all, mc_req_user(r)->unit_id);
 	mc_par_result_clear(&res);
 	mc_reply_json(r, 200, j);
+}
+
+/* The results as a workbook (libxlsxwriter writes files: through a
+ * temporary one). Rows of the units the caller sees; points and indices as
+ * numbers. Caller frees *out. */
+static int results_xlsx(unsigned char **out, size_t *len, const mc_par_result *res, bool all,
+			int64_t only_unit)
+{
+	char path[] = "/tmp/motcua-par-XXXXXX";
+	int fd = mkstemp(path);
+	int rc = MC_ERROR;
+	FILE *f = NULL;
+	unsigned char *data = NULL;
+	char title[200];
+	static const char *const heads[] = {
+	    "Hạng", "Mã đơn vị", "Đơn vị", "Điểm", "Điểm tối đa áp dụng", "Chỉ số (%)", "Xếp loại"};
+
+	if (fd < 0)
+		return MC_ERROR;
+	close(fd);
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb)
+		goto cleanup;
+	lxw_format *bold = workbook_add_format(wb), *num = workbook_add_format(wb);
+	format_set_bold(bold);
+	format_set_text_wrap(bold);
+	format_set_num_format(num, "0.00");
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "Kết quả");
+	if (!ws) {
+		workbook_close(wb);
+		goto cleanup;
+	}
+	snprintf(title, sizeof title, "Chỉ số cải cách hành chính năm %d — %s", res->framework.year,
+		 mc_par_group_label(res->framework.group));
+	worksheet_write_string(ws, 0, 0, title, bold);
+	if (res->framework.decision[0])
+		worksheet_write_string(ws, 1, 0, res->framework.decision, NULL);
+	lxw_col_t col = 0;
+	for (; col < MC_ARRAY_LEN(heads); col++)
+		worksheet_write_string(ws, 3, col, heads[col], bold);
+	for (size_t k = 0; k < res->n_criteria; k++) {
+		if (res->criteria[k].parent[0])
+			continue;
+		char head[600];
+		snprintf(head, sizeof head, "%s. %s", res->criteria[k].code, res->criteria[k].name);
+		worksheet_write_string(ws, 3, col++, head, bold);
+	}
+	worksheet_set_column(ws, 2, 2, 45, NULL);
+	lxw_row_t row = 4;
+	for (size_t i = 0; i < res->n_units; i++) {
+		const mc_par_result_unit *u = &res->results[i];
+		if (!all && u->unit_id != only_unit)
+			continue;
+		if (u->rank)
+			worksheet_write_number(ws, row, 0, u->rank, NULL);
+		worksheet_write_string(ws, row, 1, u->unit_code, NULL);
+		worksheet_write_string(ws, row, 2, u->unit_name, NULL);
+		if (u->index >= 0) {
+			worksheet_write_number(ws, row, 3, u->points_cp / 100.0, num);
+			worksheet_write_number(ws, row, 4, u->max_cp / 100.0, num);
+			worksheet_write_number(ws, row, 5, u->index / 100.0, num);
+		}
+		worksheet_write_string(ws, row, 6, mc_par_grade_label(u->grade), NULL);
+		col = MC_ARRAY_LEN(heads);
+		for (size_t k = 0; k < res->n_criteria; k++) {
+			if (!res->criteria[k].parent[0])
+				worksheet_write_number(ws, row, col++, u->nodes[k].points_cp / 100.0, num);
+		}
+		row++;
+	}
+	if (workbook_close(wb) != LXW_NO_ERROR)
+		goto cleanup;
+	f = fopen(path, "rb");
+	if (!f || fseek(f, 0, SEEK_END) != 0)
+		goto cleanup;
+	long size = ftell(f);
+	if (size <= 0 || fseek(f, 0, SEEK_SET) != 0)
+		goto cleanup;
+	if ((size_t)size > PAR_XLSX_MAX) {
+		rc = MC_ETOOBIG;
+		goto cleanup;
+	}
+	data = mc_xmalloc((size_t)size);
+	if (fread(data, 1, (size_t)size, f) != (size_t)size)
+		goto cleanup;
+	*out = data;
+	*len = (size_t)size;
+	data = NULL;
+	rc = 0;
+cleanup:
+	if (f)
+		fclose(f);
+	free(data);
+	unlink(path);
+	return rc;
+}
+
+void mc_api_par_results_xlsx(mc_req *r)
+{
+	mc_par_framework f;
+	mc_par_result res;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (framework_or_reply(r, &f) != 0)
+		return;
+	int64_t fid = f.id;
+	mc_par_framework_clear(&f);
+	int rc = mc_app_par_results(mc_req_store(r), &res, fid);
+	if (rc) {
+		mc_reply_error(r, rc, "the results");
+		return;
+	}
+	rc = results_xlsx(&data, &len, &res, sees_all(r), mc_req_user(r)->unit_id);
+	if (rc == 0) {
+		char disposition[96];
+		snprintf(disposition, sizeof disposition, "attachment; filename=\"chi-so-cchc-%d-%s.xlsx\"",
+			 res.framework.year, mc_par_group_name(res.framework.group));
+		mc_reply_header(r, "Content-Disposition", disposition);
+		mc_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			     data, len);
+	} else {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not write the results' workbook");
+	}
+	free(data);
+	mc_par_result_clear(&res);
 }
 
 void mc_api_par_public(mc_req *r)

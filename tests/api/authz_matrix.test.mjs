@@ -211,6 +211,7 @@ const RULES = {
   'POST /api/v1/par/frameworks/{id}/copy': { roles: ADMIN, scope: 'root', req: (f) => ({
     path: `/api/v1/par/frameworks/${f.par}/copy`, body: {} }) },
   'GET /api/v1/par/frameworks/{id}/results': { roles: STAFF, req: (f) => ({ path: `/api/v1/par/frameworks/${f.par}/results` }) },
+  'GET /api/v1/par/frameworks/{id}/results.xlsx': { roles: STAFF, req: (f) => ({ path: `/api/v1/par/frameworks/${f.par}/results.xlsx` }) },
   'POST /api/v1/par/frameworks/{id}/survey': { roles: STAFF, council: true, req: () => ({
     path: '/api/v1/par/frameworks/999999/survey', raw: Buffer.from('x'), headers: { 'Content-Type': 'text/csv' } }) },
   'POST /api/v1/par/frameworks/{id}/compute': { roles: STAFF, council: true, req: () => ({

@@ -351,3 +351,24 @@ test("the log is a hash chain: a line changed behind the server's back shows", a
   s = await sheet(tok.giamsat, DISTRICT);
   assert.equal(s.body.log_verified, false);
 });
+
+test('the results as a workbook: the council gets every unit, a unit its own row', async () => {
+  const get = (token) => fetch(`${server.base}/api/v1/par/frameworks/${fw}/results.xlsx`, { headers: { Authorization: `Bearer ${token}` } });
+  const strings = async (res) => {
+    const buf = Buffer.from(await res.arrayBuffer());
+    assert.equal(buf.subarray(0, 2).toString(), 'PK');
+    const file = `${server.dir}/par-${Date.now()}.xlsx`;
+    (await import('node:fs')).writeFileSync(file, buf);
+    return execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+  };
+  let res = await get(tok.giamsat);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  let text = await strings(res);
+  assert.ok(text.includes('UBND huyện Quảng Xương') && text.includes('UBND huyện Ngọc Lặc'));
+  res = await get(tok.lanhdao);
+  text = await strings(res);
+  assert.ok(text.includes('UBND huyện Quảng Xương') && !text.includes('UBND huyện Ngọc Lặc'), 'its own row only');
+  assertProblem(await api('GET', `/api/v1/par/frameworks/${fw}/results.xlsx`, { token: tok.congdan }), 403, 'forbidden');
+  assertProblem(await api('GET', '/api/v1/par/frameworks/99999/results.xlsx', { token: tok.giamsat }), 404, 'not-found');
+});

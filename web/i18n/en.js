@@ -1015,5 +1015,6 @@ export default {
   'par.what.compute': 'computation',
   'par.what.submit': 'submission',
   'par.what.rating': 'rating',
+  'par.xlsx': 'Download the results (Excel)',
   'par.what.publish': 'publication',
 };

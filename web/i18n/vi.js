@@ -1015,5 +1015,6 @@ export default {
   'par.what.compute': 'tính tiêu chí',
   'par.what.submit': 'gửi tự đánh giá',
   'par.what.rating': 'xếp loại',
+  'par.xlsx': 'Tải bảng kết quả (Excel)',
   'par.what.publish': 'công bố',
 };

@@ -149,6 +149,13 @@ static int year_2016(mc_store *st, const mc_actor *a, const json_t *root, const 
 				if (rc == 0)
 					rc = appraise_total(st, a, f.id, ids[i], crit, n_crit, total, reason,
 							    published);
+				/* The decision rates some units over their index (docs/par-index.md §7). */
+				const char *decided = json_string_value(
+				    json_object_get(json_object_get(y, "decided"), json_string_value(ju)));
+				if (rc == 0 && decided)
+					rc = mc_app_par_rating(st, a, f.id, ids[i], -1, 0,
+							       mc_par_grade_parse(decided), decision_reason,
+							       0);
 			}
 		}
 		if (rc == 0)

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 #include "app/par.h"
+#include "report/reform.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -173,4 +174,51 @@ cleanup:
 	mc_par_framework_free_list(list, n);
 	mc_store_close(st);
 	return status;
+}
+
+int mc_cli_reform_par(mc_store *st, mc_reform *r)
+{
+	mc_par_framework *list = NULL;
+	size_t n = 0;
+	int64_t from = mc_local_day_start(r->first_day), to = mc_local_day_start(r->last_day + 1);
+	int year = 0, rc = mc_store_par_framework_list(st, &list, &n, 0);
+	mc_reform_par *x = &r->par;
+
+	/* The latest year whose results were published in the period. */
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (list[i].state == MC_PAR_PUBLISHED && list[i].published_at >= from &&
+		    list[i].published_at < to && list[i].year > year)
+			year = list[i].year;
+	}
+	for (size_t i = 0; rc == 0 && year && i < n; i++) {
+		mc_par_result res;
+		int g = list[i].group - 1;
+		if (list[i].year != year || list[i].state != MC_PAR_PUBLISHED || g < 0 ||
+		    g >= MC_REFORM_PAR_GROUPS)
+			continue;
+		rc = mc_app_par_results(st, &res, list[i].id);
+		if (rc)
+			break;
+		x->year = year;
+		if (!x->decision)
+			x->decision = strdup(res.framework.decision);
+		x->units[g] += (int)res.n_units;
+		for (size_t k = 0; k < res.n_units; k++)
+			x->grades[g][res.results[k].grade]++;
+		/* The best ranks, in rank then code order. */
+		for (int rank = 1; rank <= (int)res.n_units && x->n_top[g] < MC_REFORM_PAR_TOP; rank++) {
+			for (size_t k = 0; k < res.n_units && x->n_top[g] < MC_REFORM_PAR_TOP; k++) {
+				const mc_par_result_unit *u = &res.results[k];
+				if (u->rank != rank)
+					continue;
+				x->top_name[g][x->n_top[g]] = strdup(u->unit_name);
+				x->top_points[g][x->n_top[g]] = u->points_cp;
+				x->top_max[g][x->n_top[g]] = u->max_cp;
+				x->n_top[g]++;
+			}
+		}
+		mc_par_result_clear(&res);
+	}
+	mc_par_framework_free_list(list, n);
+	return rc;
 }

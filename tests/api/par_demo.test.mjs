@@ -83,3 +83,29 @@ test('motcua report par gives the year for scripts (--json) and for people (md)'
     assert.equal(r.status, 2, bad.join(' '));
   }
 });
+
+test('motcua report reform has the index and rating paragraphs of the period, as 6366/BC-UBND writes them', () => {
+  const run = (...args) => spawnSync(BIN, ['report', 'reform', '--db', server.db, '--from', '2017-01-01', '--to', '2017-06-30',
+    '--date', '2017-07-05', ...args], { timeout: 60000 });
+  let r = run('--format', 'md');
+  assert.equal(r.status, 0, r.stderr.toString());
+  const text = r.stdout.toString('utf8').replace(/\s+/g, ' ');
+  assert.ok(text.includes('Đánh giá, xếp loại mức độ hoàn thành nhiệm vụ năm 2016 của 20 sở, ban, ngành cấp tỉnh, 27 UBND các '
+    + 'huyện, thị xã, thành phố và 10 đơn vị sự nghiệp trực thuộc UBND tỉnh (Quyết định số 436/QĐ-UBND ngày 10/02/2017)'), text);
+  assert.ok(text.includes('xếp loại hoàn thành xuất sắc nhiệm vụ đối với 18 đơn vị (09 sở, ban, ngành cấp tỉnh; 06 UBND các huyện, '
+    + 'thị xã, thành phố và 03 đơn vị sự nghiệp trực thuộc UBND tỉnh)'));
+  assert.ok(text.includes('hoàn thành tốt nhiệm vụ đối với 38 đơn vị (11 sở, ban, ngành cấp tỉnh; 21 UBND các huyện, thị xã, '
+    + 'thành phố và 06 đơn vị sự nghiệp trực thuộc UBND tỉnh)'));
+  assert.ok(text.includes('hoàn thành nhiệm vụ đối với 01 đơn vị (01 đơn vị sự nghiệp trực thuộc UBND tỉnh)'));
+  assert.ok(text.includes('Sở Tài chính (92/100 điểm), Sở Giao thông Vận tải (92/100 điểm), Ban Quản lý Khu kinh tế Nghi Sơn và '
+    + 'các khu công nghiệp (91/100 điểm), UBND thành phố Thanh Hóa (91,5/100 điểm), UBND huyện Ngọc Lặc (90/100 điểm), '
+    + 'UBND huyện Thọ Xuân (89,5/100 điểm)'));
+  // A period in which nothing was published has no such paragraph.
+  r = spawnSync(BIN, ['report', 'reform', '--db', server.db, '--from', '2017-03-01', '--to', '2017-06-30', '--format', 'md'],
+    { timeout: 60000 });
+  assert.equal(r.status, 0);
+  assert.ok(!r.stdout.toString('utf8').includes('xếp loại mức độ hoàn thành nhiệm vụ'));
+  r = run('--format', 'pdf');
+  assert.equal(r.status, 0, r.stderr.toString());
+  assert.equal(r.stdout.subarray(0, 5).toString(), '%PDF-');
+});

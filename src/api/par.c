@@ -1003,6 +1003,12 @@ void mc_api_par_survey(mc_req *r)
 	size_t cap = 1;
 	for (size_t i = 0; i < len; i++)
 		cap += text[i] == '\n';
+	/* One import is one transaction of the writer: its size is bounded. */
+	if (cap > MC_LIMIT_PAR_SURVEY_LINES + 2) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "a survey import holds at most %d lines",
+				 MC_LIMIT_PAR_SURVEY_LINES);
+		return;
+	}
 	j->rows = mc_req_own(r, mc_xcalloc(cap, sizeof *j->rows));
 	size_t line = 0;
 	char *save = NULL;

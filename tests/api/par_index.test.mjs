@@ -198,6 +198,7 @@ test('survey results are imported from CSV; malformed or foreign lines change no
     [`${DISTRICT},3,20\n${NGOC_LAC},3,x\n`, 'a bad second line'],
     ['', 'empty'],
     ['\u0000\u0001', 'binary'],
+    [`unit_code,criterion_code,points\n${`${DISTRICT},3,1\n`.repeat(20003)}`, 'too many lines'],
   ]) {
     const res = await csv(text);
     assertProblem(res, 422, 'invalid-field', what);

@@ -244,4 +244,24 @@ void mc_api_document_exchange_status(mc_req *r);
 void mc_api_document_exchange(mc_req *r);
 void mc_api_document_edxml(mc_req *r);
 
+/* The administrative-reform index (par.c). */
+void mc_api_par_frameworks_list(mc_req *r);
+void mc_api_par_framework_create(mc_req *r);
+void mc_api_par_framework_get(mc_req *r);
+void mc_api_par_framework_copy(mc_req *r);
+void mc_api_par_results(mc_req *r);
+void mc_api_par_results_xlsx(mc_req *r);
+void mc_api_par_unit_get(mc_req *r);
+void mc_api_par_self(mc_req *r);
+void mc_api_par_appraise(mc_req *r);
+void mc_api_par_submit(mc_req *r);
+void mc_api_par_rating(mc_req *r);
+void mc_api_par_survey(mc_req *r);
+void mc_api_par_compute(mc_req *r);
+void mc_api_par_publish(mc_req *r);
+void mc_api_par_rules_put(mc_req *r);
+void mc_api_par_council_put(mc_req *r);
+void mc_api_par_council_delete(mc_req *r);
+void mc_api_par_public(mc_req *r);
+
 #endif

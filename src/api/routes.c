@@ -174,6 +174,36 @@ const mc_route mc_routes[] = {
      DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
     {MC_M_GET, "/api/v1/documents/{id}/exchange", mc_api_document_exchange, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_GET, "/api/v1/documents/{id}/edxml", mc_api_document_edxml, MC_AUTH_SESSION, STAFF, 0},
+
+    /* The administrative-reform index and the yearly rating (docs/par-index.md):
+     * the province's administrator defines, units assess themselves, the
+     * council (par_council) appraises and publishes; app/par.c checks who. */
+    {MC_M_GET, "/api/v1/par/frameworks", mc_api_par_frameworks_list, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_POST, "/api/v1/par/frameworks", mc_api_par_framework_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/par/frameworks/{id}", mc_api_par_framework_get, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_POST, "/api/v1/par/frameworks/{id}/copy", mc_api_par_framework_copy, MC_AUTH_SESSION, ADMIN,
+     MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/par/frameworks/{id}/results", mc_api_par_results, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/par/frameworks/{id}/results.xlsx", mc_api_par_results_xlsx, MC_AUTH_SESSION, STAFF,
+     0},
+    {MC_M_POST, "/api/v1/par/frameworks/{id}/survey", mc_api_par_survey, MC_AUTH_SESSION, STAFF,
+     MC_ROUTE_UPLOAD},
+    {MC_M_POST, "/api/v1/par/frameworks/{id}/compute", mc_api_par_compute, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_POST, "/api/v1/par/frameworks/{id}/publish", mc_api_par_publish, MC_AUTH_SESSION, STAFF,
+     MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/par/frameworks/{id}/units/{unit}", mc_api_par_unit_get, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_POST, "/api/v1/par/frameworks/{id}/units/{unit}/submit", mc_api_par_submit, MC_AUTH_SESSION,
+     SPECIALIST | MC_ROLE_BIT(MC_ROLE_LEADER), 0},
+    {MC_M_PUT, "/api/v1/par/frameworks/{id}/units/{unit}/rating", mc_api_par_rating, MC_AUTH_SESSION, STAFF,
+     MC_ROUTE_JSON},
+    {MC_M_PUT, "/api/v1/par/frameworks/{id}/units/{unit}/self/{code}", mc_api_par_self, MC_AUTH_SESSION,
+     SPECIALIST | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+    {MC_M_PUT, "/api/v1/par/frameworks/{id}/units/{unit}/appraisal/{code}", mc_api_par_appraise,
+     MC_AUTH_SESSION, STAFF, MC_ROUTE_JSON},
+    {MC_M_PUT, "/api/v1/par/rules/{year}", mc_api_par_rules_put, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    {MC_M_PUT, "/api/v1/par/council/{username}", mc_api_par_council_put, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_DELETE, "/api/v1/par/council/{username}", mc_api_par_council_delete, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_GET, "/api/v1/public/par", mc_api_par_public, MC_AUTH_PUBLIC, 0, 0},
 };
 
 const size_t mc_routes_count = MC_ARRAY_LEN(mc_routes);

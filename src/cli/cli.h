@@ -5,6 +5,8 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
+#include "report/reform.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,6 +27,12 @@ int mc_cli_restore(int argc, char **argv);
 int mc_cli_calendar(int argc, char **argv);
 int mc_cli_config(int argc, char **argv);
 int mc_cli_report(int argc, char **argv);
+/* `motcua report par`: the reform index and rating of a year (report_par.c). */
+int mc_cli_report_par(int argc, char **argv);
+/* The reform index and rating published in the report's period, into r->par
+ * (report/reform.h mc_reform_par), through the app layer (report_par.c). */
+int mc_cli_reform_par(mc_store *st, mc_reform *r);
+
 int mc_cli_demo(int argc, char **argv);
 /* `motcua signature sign|verify`: PAdES signatures (cli/signature.c). */
 int mc_cli_signature(int argc, char **argv);

@@ -254,6 +254,11 @@ int mc_cli_init(int argc, char **argv)
 			fprintf(stderr, "motcua: could not generate the demo dossiers\n");
 			goto cleanup;
 		}
+		/* The reform index's 2016 and 2017 cycles (docs/par-index.md §7). */
+		if (mc_demo_par(st, stdout) != 0) {
+			fprintf(stderr, "motcua: could not seed the demo's reform index\n");
+			goto cleanup;
+		}
 		/* A quarter of as many dossiers in 2025, open across the change. */
 		if (reorganised && mc_demo_reorganise(st, tc, count / 4, 2025, stdout) != 0) {
 			fprintf(stderr, "motcua: could not reorganise the demo province as of 2025-07-01\n");

@@ -55,6 +55,8 @@ static void usage(FILE *out)
 	    "  calendar due --from YYYY-MM-DDTHH:MM --hours N [--cutoff HH:MM] [--db PATH] [--json]\n"
 	    "  report reform --db PATH --from YYYY-MM-DD --to YYYY-MM-DD --format pdf|md [--out FILE]\n"
 	    "                                           the administrative-reform report of a period\n"
+	    "  report par --db PATH --year YYYY (--json | --format json|md) [--out FILE]\n"
+	    "                                           the reform index and the rating of units of a year\n"
 	    "  signature sign IN.pdf OUT.pdf (--p12 FILE | --key KEY.pem --cert CERT.pem) [--password-file "
 	    "F]\n"
 	    "                                           sign a PDF (PAdES, an incremental update)\n"

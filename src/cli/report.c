@@ -148,6 +148,11 @@ static int report_reform(int argc, char **argv)
 		goto cleanup;
 	}
 	collected = true;
+	rc = mc_cli_reform_par(st, &r);
+	if (rc != 0) {
+		fprintf(stderr, "motcua report reform: could not gather the reform index (%d)\n", rc);
+		goto cleanup;
+	}
 	/* The report is dated today unless told, at noon local time so the day is right in any zone. */
 	int64_t date = o.date ? (int64_t)date_day * 86400 + 12 * 3600 - MC_TZ_OFFSET : now;
 	bool md = strcmp(o.format, "md") == 0;
@@ -175,6 +180,8 @@ int mc_cli_report(int argc, char **argv)
 {
 	if (argc >= 1 && strcmp(argv[0], "reform") == 0)
 		return report_reform(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "par") == 0)
+		return mc_cli_report_par(argc - 1, argv + 1);
 	fputs(USAGE, stderr);
 	return 2;
 }

@@ -145,4 +145,13 @@ size_t mc_limit_chars(const char *s);
 /* Whether s holds at most max characters (NULL counts as empty). */
 bool mc_limit_fits(const char *s, size_t max);
 
+/* ---- the administrative-reform index (docs/par-index.md) ------------- */
+
+#define MC_LIMIT_PAR_CODE 31		/* a criterion's code: "1.2.a" */
+#define MC_LIMIT_PAR_NAME 500		/* a criterion's wording */
+#define MC_LIMIT_PAR_NOTE 2000		/* a self-assessment's explanation, the council's reason */
+#define MC_LIMIT_PAR_EVIDENCE 20	/* files of evidence per mark */
+#define MC_LIMIT_PAR_DECISION 200	/* "Quyết định số 436/QĐ-UBND ngày 10/02/2017" */
+#define MC_LIMIT_PAR_SURVEY_LINES 20000 /* lines of one survey import: units × survey criteria */
+
 #endif

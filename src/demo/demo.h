@@ -83,4 +83,13 @@ int mc_demo_dossiers_bulk(mc_store *st, const mc_time_ctx *tc, int count, uint32
  */
 int mc_demo_reorganise(mc_store *st, const mc_time_ctx *tc, int count, uint32_t seed, FILE *log);
 
+/*
+ * The demo's administrative-reform index (data/demo/par.json, demo/par.c):
+ * the public service units the 2016 rating counts, the appraisal council,
+ * the 2016 cycle published as report 6366/BC-UBND gives it and the open 2017
+ * cycle with its criteria computed from the dossiers. Run after the dossiers;
+ * its own transaction.
+ */
+int mc_demo_par(mc_store *st, FILE *log);
+
 #endif

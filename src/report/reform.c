@@ -10,6 +10,7 @@
 #include "report/reform.h"
 
 #include "core/mc.h"
+#include "core/par_index.h"
 #include "render/form.h"
 #include "render/sink.h"
 
@@ -195,6 +196,12 @@ void mc_reform_clear(mc_reform *r)
 	r->decisions = NULL;
 	r->n_decisions = 0;
 	mc_unit_clear(&r->unit);
+	free(r->par.decision);
+	for (size_t g = 0; g < MC_REFORM_PAR_GROUPS; g++) {
+		for (size_t i = 0; i < MC_REFORM_PAR_TOP; i++)
+			free(r->par.top_name[g][i]);
+	}
+	memset(&r->par, 0, sizeof r->par);
 }
 
 /* ---- the text, as blocks ----------------------------------------------- */
@@ -524,6 +531,98 @@ static void write_satisfaction(report *r, const mc_reform *f, const char *period
 	}
 }
 
+/* The groups in the report's words, in its order. */
+static const char *const par_groups[MC_REFORM_PAR_GROUPS] = {
+    "sở, ban, ngành cấp tỉnh",
+    "UBND các huyện, thị xã, thành phố",
+    "UBND các xã, phường, thị trấn",
+    "đơn vị sự nghiệp trực thuộc UBND tỉnh",
+};
+
+/* "18 đơn vị (09 sở, ban, ngành cấp tỉnh; 06 UBND các huyện, thị xã, thành
+ * phố và 03 đơn vị sự nghiệp trực thuộc UBND tỉnh)": the groups that have
+ * any, into a GString. */
+static void par_split(GString *s, const mc_reform_par *x, int grade)
+{
+	char n[32];
+	int total = 0, parts = 0, done = 0;
+	for (int g = 0; g < MC_REFORM_PAR_GROUPS; g++) {
+		total += x->grades[g][grade];
+		parts += x->grades[g][grade] > 0;
+	}
+	g_string_append_printf(s, "%s đơn vị (", N(n, total));
+	for (int g = 0; g < MC_REFORM_PAR_GROUPS; g++) {
+		if (!x->grades[g][grade])
+			continue;
+		done++;
+		g_string_append_printf(s, "%s%s %s",
+				       done == 1       ? ""
+				       : done == parts ? " và "
+						       : "; ",
+				       N(n, x->grades[g][grade]), par_groups[g]);
+	}
+	g_string_append(s, ")");
+}
+
+static void write_par(report *r, const mc_reform *f)
+{
+	static const char *const grade_words[] = {"", "hoàn thành xuất sắc nhiệm vụ",
+						  "hoàn thành tốt nhiệm vụ", "hoàn thành nhiệm vụ",
+						  "không hoàn thành nhiệm vụ"};
+	const mc_reform_par *x = &f->par;
+	char n[32], a[24], b[24];
+	int groups = 0, done = 0, with_top = 0;
+	if (!x->year)
+		return;
+	add(r, B_HEADING, "5. Chỉ số cải cách hành chính; đánh giá, xếp loại đơn vị");
+	GString *s = g_string_new(NULL);
+	g_string_append_printf(s, "Đánh giá, xếp loại mức độ hoàn thành nhiệm vụ năm %d của ", x->year);
+	for (int g = 0; g < MC_REFORM_PAR_GROUPS; g++)
+		groups += x->units[g] > 0;
+	for (int g = 0; g < MC_REFORM_PAR_GROUPS; g++) {
+		if (!x->units[g])
+			continue;
+		done++;
+		g_string_append_printf(s, "%s%s %s",
+				       done == 1	? ""
+				       : done == groups ? " và "
+							: ", ",
+				       N(n, x->units[g]), par_groups[g]);
+	}
+	g_string_append_printf(s, " (%s). Theo đó, xếp loại ", x->decision ? x->decision : "");
+	done = 0;
+	for (int grade = MC_PAR_GRADE_EXCELLENT; grade <= MC_PAR_GRADE_NOT_DONE; grade++) {
+		int total = 0;
+		for (int g = 0; g < MC_REFORM_PAR_GROUPS; g++)
+			total += x->grades[g][grade];
+		if (!total)
+			continue;
+		g_string_append_printf(s, "%s%s đối với ", done++ ? "; " : "", grade_words[grade]);
+		par_split(s, x, grade);
+	}
+	g_string_append(s, ".");
+	add(r, B_PARA, "%s", s->str);
+	g_string_truncate(s, 0);
+	for (int g = 0; g < MC_REFORM_PAR_GROUPS; g++)
+		with_top += x->n_top[g] > 0;
+	if (with_top) {
+		g_string_append_printf(
+		    s,
+		    "Công bố Chỉ số cải cách hành chính năm %d; những đơn vị đạt kết quả cao như: ", x->year);
+		done = 0;
+		for (int g = 0; g < MC_REFORM_PAR_GROUPS; g++) {
+			for (size_t i = 0; i < x->n_top[g]; i++)
+				g_string_append_printf(s, "%s%s (%s/%s điểm)", done++ ? ", " : "",
+						       x->top_name[g][i],
+						       mc_par_fmt(a, sizeof a, x->top_points[g][i]),
+						       mc_par_fmt(b, sizeof b, x->top_max[g][i]));
+		}
+		g_string_append(s, ".");
+		add(r, B_PARA, "%s", s->str);
+	}
+	g_string_free(s, TRUE);
+}
+
 static void build(report *r, const mc_reform *f)
 {
 	char period[96], end[16], from[16];
@@ -542,6 +641,7 @@ static void build(report *r, const mc_reform *f)
 	write_one_stop(r, f, end);
 	write_online(r, f, end);
 	write_satisfaction(r, f, period);
+	write_par(r, f);
 	add(r, B_NOTE,
 	    "Số liệu tổng hợp từ hệ thống một cửa điện tử motcua cho kỳ báo cáo từ ngày %s đến ngày %s.",
 	    from, end);

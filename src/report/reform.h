@@ -30,6 +30,28 @@ enum {
 	MC_REFORM_LEVELS_
 };
 
+/*
+ * The reform index and the rating of units published in the period
+ * (docs/par-index.md): the latest year whose results were published then.
+ * The report layer does not reach the app layer that computes them: the
+ * command fills this (cli/report_par.c) after mc_reform_collect; left zero,
+ * the report has no such paragraphs. Groups as core/par_index.h mc_par_group
+ * less one, grades as its mc_par_grade.
+ */
+#define MC_REFORM_PAR_GROUPS 4
+#define MC_REFORM_PAR_TOP 3
+typedef struct {
+	int year;	/* 0: nothing published in the period */
+	char *decision; /* owned */
+	int units[MC_REFORM_PAR_GROUPS];
+	int grades[MC_REFORM_PAR_GROUPS][5];
+	/* The highest indices of each group: names (owned), points and maxima in hundredths. */
+	char *top_name[MC_REFORM_PAR_GROUPS][MC_REFORM_PAR_TOP];
+	int32_t top_points[MC_REFORM_PAR_GROUPS][MC_REFORM_PAR_TOP];
+	int32_t top_max[MC_REFORM_PAR_GROUPS][MC_REFORM_PAR_TOP];
+	size_t n_top[MC_REFORM_PAR_GROUPS];
+} mc_reform_par;
+
 typedef struct {
 	mc_unit unit;		     /* the unit reported on (with its subtree), normally the province */
 	int32_t first_day, last_day; /* the period, local days (since 1970-01-01), both included */
@@ -43,6 +65,7 @@ typedef struct {
 	mc_stats_counts dossiers; /* the unit's subtree over the period */
 	mc_stats_counts by_level[MC_REFORM_LEVELS_];
 	mc_rating_summary ratings;
+	mc_reform_par par; /* filled by the caller; freed by mc_reform_clear */
 } mc_reform;
 
 /*

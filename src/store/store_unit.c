@@ -401,7 +401,8 @@ int mc_store_unit_one_stop(mc_store *st, mc_one_stop_count out[4], int64_t unit_
 	    "FROM unit WHERE path >= $1 AND path < $2 "
 	    /* The units in force that day: the 2017 report counts 2017's tree. */
 	    "AND (valid_from IS NULL OR valid_from <= $3) AND (valid_to IS NULL OR valid_to > $3) "
-	    "GROUP BY level";
+	    /* Public service units are not sở, ban, ngành (migration 027). */
+	    "AND NOT public_service GROUP BY level";
 	mc_q *q = NULL;
 	char lo[256], hi[256];
 	int rc;

@@ -230,6 +230,38 @@ const RULES = {
     path: `/api/v1/documents/${f.document}/exchange-status`, body: {} }) },
   'GET /api/v1/documents/{id}/exchange': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/documents/${f.document}/exchange` }) },
   'GET /api/v1/documents/{id}/edxml': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/documents/${f.document}/edxml` }) },
+
+  // The reform index (docs/par-index.md): the province defines; the unit's
+  // leaders and specialists assess it; the council (giamsat, named in the
+  // set-up) appraises, imports, computes, publishes. Framework 999999 does not
+  // exist: an allowed caller gets its 404 and nothing changes.
+  'GET /api/v1/par/frameworks': { roles: STAFF, req: () => ({ path: '/api/v1/par/frameworks' }) },
+  'POST /api/v1/par/frameworks': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/par/frameworks', body: {} }) },
+  'GET /api/v1/par/frameworks/{id}': { roles: STAFF, req: (f) => ({ path: `/api/v1/par/frameworks/${f.par}` }) },
+  'POST /api/v1/par/frameworks/{id}/copy': { roles: ADMIN, scope: 'root', req: (f) => ({
+    path: `/api/v1/par/frameworks/${f.par}/copy`, body: {} }) },
+  'GET /api/v1/par/frameworks/{id}/results': { roles: STAFF, req: (f) => ({ path: `/api/v1/par/frameworks/${f.par}/results` }) },
+  'GET /api/v1/par/frameworks/{id}/results.xlsx': { roles: STAFF, req: (f) => ({ path: `/api/v1/par/frameworks/${f.par}/results.xlsx` }) },
+  'POST /api/v1/par/frameworks/{id}/survey': { roles: STAFF, council: true, req: () => ({
+    path: '/api/v1/par/frameworks/999999/survey', raw: Buffer.from('x'), headers: { 'Content-Type': 'text/csv' } }) },
+  'POST /api/v1/par/frameworks/{id}/compute': { roles: STAFF, council: true, req: () => ({
+    path: '/api/v1/par/frameworks/999999/compute' }) },
+  'POST /api/v1/par/frameworks/{id}/publish': { roles: STAFF, council: true, req: (f) => ({
+    path: `/api/v1/par/frameworks/${f.par}/publish`, body: {} }) },
+  'GET /api/v1/par/frameworks/{id}/units/{unit}': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/par/frameworks/${f.par}/units/${f.unit}` }) },
+  'POST /api/v1/par/frameworks/{id}/units/{unit}/submit': { roles: ['specialist', 'leader'], scope: 'unit', req: (f) => ({
+    path: `/api/v1/par/frameworks/999999/units/${f.unit}/submit` }) },
+  'PUT /api/v1/par/frameworks/{id}/units/{unit}/rating': { roles: STAFF, council: true, req: (f) => ({
+    path: `/api/v1/par/frameworks/${f.par}/units/${f.unit}/rating`, body: { cap: 'khong_co' } }) },
+  'PUT /api/v1/par/frameworks/{id}/units/{unit}/self/{code}': { roles: ['specialist', 'leader'], scope: 'unit', req: (f) => ({
+    path: `/api/v1/par/frameworks/${f.par}/units/${f.unit}/self/1`, body: { points: 'x' } }) },
+  'PUT /api/v1/par/frameworks/{id}/units/{unit}/appraisal/{code}': { roles: STAFF, council: true, req: (f) => ({
+    path: `/api/v1/par/frameworks/${f.par}/units/${f.unit}/appraisal/1`, body: {} }) },
+  'PUT /api/v1/par/rules/{year}': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/par/rules/2017', body: {} }) },
+  'PUT /api/v1/par/council/{username}': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/par/council/congdan' }) },
+  'DELETE /api/v1/par/council/{username}': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/par/council/khong.co' }) },
+  'GET /api/v1/public/par': { public: true, req: () => ({ path: '/api/v1/public/par?year=2017' }) },
 };
 
 // Who calls: the demo accounts, and a supervisor and an administrator created
@@ -343,6 +375,12 @@ before(async () => {
     channel: 'online', unit: DISTRICT, applicant: APPLICANT, documents: [{ name: 'Tờ khai', attachment: sha }] } });
   assertStatus(own, 201, 'the citizen files online');
   fx.own = { ...fx.district, procedure: proc, dossier: own.body.code, attachment: sha };
+  // A reform-index framework of the district, and its council.
+  const par = await server.api('POST', '/api/v1/par/frameworks', { token: tok.admin, body: { year: 2018, group: 'district',
+    units: [DISTRICT], criteria: [{ code: '1', name: 'Kiểm tra quyền', max: 10, method: 'self' }] } });
+  assertStatus(par, 201, 'a reform-index framework');
+  assertStatus(await server.api('PUT', '/api/v1/par/council/giamsat', { token: tok.admin }), 204, 'the council');
+  for (const f of [fx.district, fx.department, fx.province, fx.own]) f.par = par.body.id;
 });
 
 after(async () => {
@@ -376,6 +414,8 @@ function expected(rule, p, scope) {
   if (rule.public) return { allowed: true };
   if (!p.role) return { status: 401, slug: 'unauthenticated' };
   if (!rule.roles.includes(p.role)) return { status: 403, slug: 'forbidden' };
+  // The council's routes: its members, whatever their unit; others 403.
+  if (rule.council) return p.user === 'giamsat' ? { allowed: true } : { status: 403, slug: 'forbidden' };
   if (rule.scope === 'root') return p.root ? { allowed: true } : { status: 403, slug: 'out-of-scope' };
   if (scope === 'in' || !rule.scope) return { allowed: true };
   const citizen = p.role === 'citizen';

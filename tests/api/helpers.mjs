@@ -28,8 +28,11 @@ export const COMMUNES = COMMUNES_JSON.districts.flatMap((d) => {
     return { code: `000.${String(seq).padStart(2, '0')}.${dd}.H56`, name: `UBND ${name}`, level: 'commune', parent: d.district };
   });
 });
+// The public service units the reform index's demo adds (data/demo/par.json).
+export const PAR_UNITS = JSON.parse(readFileSync(join(ROOT, 'data', 'demo', 'par.json'), 'utf8')).service_units
+  .map(({ code, name }) => ({ code, name, level: 'department', parent: '000.00.00.H56' }));
 // Every unit of the demo.
-export const UNITS = [...PROVINCE.units, ...COMMUNES];
+export const UNITS = [...PROVINCE.units, ...COMMUNES, ...PAR_UNITS];
 
 export const DISTRICT = '000.00.33.H56'; // UBND huyện Quảng Xương
 export const DEPARTMENT = '000.00.10.H56'; // Sở Tài nguyên và Môi trường

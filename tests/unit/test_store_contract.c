@@ -43,6 +43,8 @@
 #include "core/dossier.h"
 #include "core/limits.h"
 #include "store/db.h"
+#include "core/par_index.h"
+#include "store/store_par.h"
 #include "store/store.h"
 #include "store/store_document.h"
 #include "store/store_document_file.h"
@@ -4451,6 +4453,202 @@ static void test_document_files(void **state)
 	assert_int_equal(mc_store_document_sign_request_get(f->st, d.id, &q), MC_ENOTFOUND);
 }
 
+/* ---- the reform index (store_par.h) ------------------------------------ */
+
+static void test_par(void **state)
+{
+	struct fixture *f = *state;
+	mc_par_criterion crit[] = {
+	    {.code = "1", .parent = "", .name = "Chỉ đạo, điều hành", .max_cp = 1000},
+	    {.code = "1.1", .parent = "1", .name = "Kế hoạch", .max_cp = 400, .method = 1},
+	    {.code = "1.2",
+	     .parent = "1",
+	     .name = "Đúng hạn",
+	     .max_cp = 600,
+	     .method = 4,
+	     .formula = "dossiers_on_time"},
+	};
+	int64_t units[] = {f->district, f->dept};
+	mc_par_framework fw = {.year = 2017, .group = 2, .deadline = 1516000000, .created_at = 1483600000};
+	mc_par_framework got = {0};
+
+	assert_int_equal(mc_store_par_framework_add(f->st, &fw, crit, 3, units, 2), 0);
+	assert_true(fw.id > 0);
+	/* One per year and group; an unknown unit leaves nothing behind. */
+	mc_par_framework dup = {.year = 2017, .group = 2, .created_at = 1};
+	assert_int_equal(mc_store_par_framework_add(f->st, &dup, crit, 3, units, 2), MC_ECONFLICT);
+	int64_t ghost[] = {987654};
+	mc_par_framework bad = {.year = 2018, .group = 2, .created_at = 1};
+	assert_int_equal(mc_store_par_framework_add(f->st, &bad, crit, 3, ghost, 1), MC_ENOTFOUND);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM par_framework"), 1);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM par_criterion"), 3);
+
+	assert_int_equal(mc_store_par_framework_get(f->st, &got, fw.id), 0);
+	assert_int_equal(got.year, 2017);
+	assert_int_equal(got.group, 2);
+	assert_int_equal(got.state, MC_PAR_OPEN);
+	assert_int_equal(got.deadline, 1516000000);
+	assert_string_equal(got.province_code, "H56");
+	mc_par_framework_clear(&got);
+
+	mc_par_criterion *cl = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_par_criteria(f->st, &cl, &n, fw.id), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(cl[2].code, "1.2");
+	assert_string_equal(cl[2].parent, "1");
+	assert_string_equal(cl[2].formula, "dossiers_on_time");
+	assert_int_equal(cl[2].max_cp, 600);
+	mc_par_criterion_free_list(cl, n);
+
+	mc_par_unit *ul = NULL;
+	assert_int_equal(mc_store_par_units(f->st, &ul, &n, fw.id, 0), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(ul[0].unit_code, "000.00.15.H56"); /* by code */
+	assert_int_equal(ul[0].tasks, -1);
+	mc_par_unit_free_list(ul, n);
+
+	/* A mark: made on its first write, each write moves its version; a stale one is refused. */
+	mc_par_score s = {.framework_id = fw.id,
+			  .unit_id = f->district,
+			  .code = "1.1",
+			  .has_self = true,
+			  .self_cp = 350,
+			  .note = "Ban hành đúng hạn",
+			  .evidence = "",
+			  .updated_by = 0,
+			  .updated_at = 5};
+	assert_int_equal(mc_store_par_score_put(f->st, &s, MC_PAR_PUT_SELF, 0), 0);
+	assert_int_equal(s.version, 2);
+	s.self_cp = 300;
+	assert_int_equal(mc_store_par_score_put(f->st, &s, MC_PAR_PUT_SELF, 1), MC_ESTALE);
+	assert_int_equal(mc_store_par_score_put(f->st, &s, MC_PAR_PUT_SELF, 2), 0);
+	mc_par_score c = {.framework_id = fw.id,
+			  .unit_id = f->district,
+			  .code = "1.1",
+			  .has_council = true,
+			  .council_cp = 250,
+			  .reason = "Thiếu nội dung",
+			  .updated_at = 6};
+	assert_int_equal(mc_store_par_score_put(f->st, &c, MC_PAR_PUT_COUNCIL, 0), 0);
+	mc_par_score v = {.framework_id = fw.id,
+			  .unit_id = f->district,
+			  .code = "1.2",
+			  .has_value = false,
+			  .figures = "{\"numerator\":0,\"denominator\":0}",
+			  .updated_at = 7};
+	assert_int_equal(mc_store_par_score_put(f->st, &v, MC_PAR_PUT_VALUE, 0), 0);
+	/* Not the framework's unit or criterion. */
+	mc_par_score o = {.framework_id = fw.id, .unit_id = f->commune, .code = "1.1", .updated_at = 8};
+	assert_int_equal(mc_store_par_score_put(f->st, &o, MC_PAR_PUT_SELF, 0), MC_ENOTFOUND);
+	o.unit_id = f->district;
+	o.code = "9";
+	assert_int_equal(mc_store_par_score_put(f->st, &o, MC_PAR_PUT_SELF, 0), MC_ENOTFOUND);
+
+	mc_par_score *sl = NULL;
+	assert_int_equal(mc_store_par_scores(f->st, &sl, &n, fw.id, f->district), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(sl[0].code, "1.1");
+	assert_true(sl[0].has_self);
+	assert_int_equal(sl[0].self_cp, 300);
+	assert_true(sl[0].has_council);
+	assert_int_equal(sl[0].council_cp, 250);
+	assert_false(sl[0].has_value);
+	assert_false(sl[0].not_applicable);
+	assert_int_equal(sl[0].version, 4);
+	assert_false(sl[1].has_self);
+	assert_false(sl[1].has_value);
+	assert_string_equal(sl[1].figures, "{\"numerator\":0,\"denominator\":0}");
+	mc_par_score_free_list(sl, n);
+
+	/* Rating inputs with their version; submission. */
+	mc_par_unit u = {.framework_id = fw.id,
+			 .unit_id = f->district,
+			 .tasks = 9500,
+			 .cap = 0,
+			 .decided = 2,
+			 .reason = "QĐ 436"};
+	assert_int_equal(mc_store_par_unit_rating(f->st, &u, 5), MC_ESTALE);
+	assert_int_equal(mc_store_par_unit_rating(f->st, &u, 1), 0);
+	assert_int_equal(mc_store_par_unit_submit(f->st, fw.id, f->district, 100), 0);
+	assert_int_equal(mc_store_par_unit_submit(f->st, fw.id, f->commune, 100), MC_ENOTFOUND);
+	assert_int_equal(mc_store_par_units(f->st, &ul, &n, fw.id, f->district), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ul[0].tasks, 9500);
+	assert_int_equal(ul[0].decided, 2);
+	assert_int_equal(ul[0].submitted_at, 100);
+	assert_int_equal(ul[0].version, 3);
+	mc_par_unit_free_list(ul, n);
+
+	/* The log, oldest first. */
+	mc_par_log l1 = {.framework_id = fw.id,
+			 .unit_id = f->district,
+			 .code = "1.1",
+			 .what = "self",
+			 .has_new = true,
+			 .new_cp = 350,
+			 .reason = "x",
+			 .at = 5};
+	mc_par_log l2 = {.framework_id = fw.id,
+			 .unit_id = f->district,
+			 .code = "1.1",
+			 .what = "appraise",
+			 .has_old = true,
+			 .old_cp = 350,
+			 .has_new = true,
+			 .new_cp = 250,
+			 .reason = "y",
+			 .at = 6};
+	assert_int_equal(mc_store_par_log_add(f->st, &l1), 0);
+	assert_int_equal(mc_store_par_log_add(f->st, &l2), 0);
+	mc_par_log *ll = NULL;
+	assert_int_equal(mc_store_par_log_list(f->st, &ll, &n, fw.id, f->district), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(ll[1].what, "appraise");
+	assert_true(ll[1].has_old);
+	assert_int_equal(ll[1].old_cp, 350);
+	assert_false(ll[0].has_old);
+	/* Chained: the first line to nothing, the second to the first. */
+	assert_string_equal(ll[0].prev_hash, "");
+	assert_int_equal(strlen(ll[0].hash), 64);
+	assert_string_equal(ll[1].prev_hash, ll[0].hash);
+	char want[MC_PAR_HASH_LEN];
+	mc_par_log_hash(want, ll[0].hash, fw.id, f->district, "1.1", "appraise", &l2.old_cp, &l2.new_cp, "y",
+			0, 6);
+	assert_string_equal(ll[1].hash, want);
+	mc_par_log_free_list(ll, n);
+
+	/* Publication at the framework's version, once. */
+	assert_int_equal(mc_store_par_framework_publish(f->st, fw.id, 2, "QĐ 1", 200), MC_ESTALE);
+	assert_int_equal(mc_store_par_framework_publish(f->st, fw.id, 1, "QĐ 436/QĐ-UBND", 200), 0);
+	assert_int_equal(mc_store_par_framework_publish(f->st, fw.id, 2, "QĐ 2", 300), MC_ESTALE);
+	assert_int_equal(mc_store_par_framework_get(f->st, &got, fw.id), 0);
+	assert_int_equal(got.state, MC_PAR_PUBLISHED);
+	assert_string_equal(got.decision, "QĐ 436/QĐ-UBND");
+	mc_par_framework_clear(&got);
+
+	/* Rules: one row a year, written over. */
+	mc_par_rules_row r = {.year = 2017, .excellent_index = 9000, .good_index = 7000, .done_index = 5000};
+	mc_par_rules_row rg;
+	assert_int_equal(mc_store_par_rules_get(f->st, &rg, 2017), MC_ENOTFOUND);
+	assert_int_equal(mc_store_par_rules_put(f->st, &r), 0);
+	r.excellent_share = 20;
+	assert_int_equal(mc_store_par_rules_put(f->st, &r), 0);
+	assert_int_equal(mc_store_par_rules_get(f->st, &rg, 2017), 0);
+	assert_int_equal(rg.excellent_share, 20);
+	assert_int_equal(rg.good_index, 7000);
+
+	/* A public service unit is not counted among the departments. */
+	mc_one_stop_count before[4], after[4];
+	int64_t svc =
+	    add_unit(f->st, f->province, "000.00.61.H56", "Trường Đại học Hồng Đức", "department", "H56");
+	assert_int_equal(mc_store_unit_one_stop(f->st, before, f->province, 20000), 0);
+	assert_int_equal(mc_store_par_public_service(f->st, svc), 0);
+	assert_int_equal(mc_store_unit_one_stop(f->st, after, f->province, 20000), 0);
+	assert_int_equal(after[1].units, before[1].units - 1);
+	assert_int_equal(mc_store_par_public_service(f->st, 987654), MC_ENOTFOUND);
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -4504,6 +4702,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_account_actions, setup, teardown),

@@ -24,6 +24,9 @@ const routes = [
   [/^\/van-ban$/, () => import('/js/pages/documents.js'), 'list'],
   [/^\/van-ban\/soan-thao$/, () => import('/js/pages/documents.js'), 'draft'],
   [/^\/van-ban\/(\d+)$/, () => import('/js/pages/documents.js'), 'detail'],
+  [/^\/chi-so-cchc$/, () => import('/js/pages/par.js'), 'results'],
+  [/^\/can-bo\/cchc$/, () => import('/js/pages/par.js'), 'list'],
+  [/^\/can-bo\/cchc\/(\d+)$/, () => import('/js/pages/par.js'), 'sheet'],
   [/^\/in\/giay-tiep-nhan\/([^/]+)$/, () => import('/js/pages/receipt.js'), 'render'],
 ];
 
@@ -75,7 +78,7 @@ export function setUser(user) {
  * The page where a role starts its work: an officer's work queue (the desk's is the desk,
  * with what waits for it), a citizen's dossiers, a supervisor's dashboard.
  */
-export const PUBLIC_PAGE = /^\/(|thu-tuc\/.*|tra-cuu.*|cong-khai.*|dang-nhap.*|dang-ky.*|quen-mat-khau.*)$/;
+export const PUBLIC_PAGE = /^\/(|thu-tuc\/.*|tra-cuu.*|cong-khai.*|chi-so-cchc.*|dang-nhap.*|dang-ky.*|quen-mat-khau.*)$/;
 
 export function homeOf(user) {
   if (!user) return '/';
@@ -113,12 +116,13 @@ export function requireRole(ctx, roles) {
 
 function navLinks(u) {
   const links = [['/', t('nav.home'), 'nav-home'], ['/tra-cuu', t('nav.lookup'), 'nav-lookup'],
-    ['/cong-khai', t('nav.public'), 'nav-public']];
+    ['/cong-khai', t('nav.public'), 'nav-public'], ['/chi-so-cchc', t('nav.parPublic'), 'nav-par-public']];
   if (!u) return links;
   if (u.role === 'citizen') links.push(['/ho-so-cua-toi', t('nav.mine'), 'nav-mine']);
   if (u.role === 'desk') links.push(['/can-bo', t('nav.desk'), 'nav-desk']);
   if (OFFICERS.includes(u.role)) links.push(['/can-bo/ho-so', t('nav.queue'), 'nav-queue']);
   if (OFFICERS.includes(u.role)) links.push(['/van-ban', t('nav.documents'), 'nav-documents']);
+  if (OFFICERS.includes(u.role)) links.push(['/can-bo/cchc', t('nav.par'), 'nav-par']);
   if (['leader', 'supervisor', 'admin'].includes(u.role)) links.push(['/lanh-dao', t('nav.dashboard'), 'nav-dashboard']);
   if (u.role === 'admin') links.push(['/quan-tri', t('nav.admin'), 'nav-admin']);
   return links;

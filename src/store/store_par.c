@@ -1,0 +1,741 @@
+/*
+ * store_par.c - the administrative-reform index on either engine (db.h):
+ * frameworks, criteria, units, marks, the log, rating rules and the council
+ * (store_par.h; migration 027).
+ */
+#include "store/store_par.h"
+
+#include "core/par_index.h"
+#include "store/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- frameworks -------------------------------------------------------- */
+
+static const mc_col framework_cols[] = {
+    MC_COL(MC_COL_I64, mc_par_framework, id, "id"),
+    MC_COL(MC_COL_STR, mc_par_framework, province_code, "province_code"),
+    MC_COL(MC_COL_INT, mc_par_framework, year, "year"),
+    MC_COL(MC_COL_INT, mc_par_framework, group, "grp"),
+    MC_COL(MC_COL_INT, mc_par_framework, state, "state"),
+    MC_COL(MC_COL_I64, mc_par_framework, version, "version"),
+    MC_COL(MC_COL_I64, mc_par_framework, deadline, "deadline"),
+    MC_COL(MC_COL_STR, mc_par_framework, decision, "decision"),
+    MC_COL(MC_COL_I64, mc_par_framework, published_at, "published_at"),
+    MC_COL(MC_COL_I64, mc_par_framework, created_at, "created_at"),
+};
+#define FRAMEWORK_SELECT                                                                                     \
+	"SELECT id, province_code, year, grp, state, version, deadline, decision, published_at, created_at " \
+	"FROM par_framework "
+
+void mc_par_framework_clear(mc_par_framework *f)
+{
+	if (!f)
+		return;
+	free(f->province_code);
+	free(f->decision);
+	memset(f, 0, sizeof *f);
+}
+
+void mc_par_framework_free_list(mc_par_framework *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_par_framework_clear(&list[i]);
+	free(list);
+}
+
+static int criterion_add(mc_store *st, int64_t framework_id, const mc_par_criterion *c, int seq)
+{
+	static const char sql[] = "INSERT INTO par_criterion (framework_id, seq, code, parent, name, max_cp, "
+				  "method, formula) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, framework_id);
+	mc_q_int(q, 2, seq);
+	mc_q_text(q, 3, c->code);
+	mc_q_text(q, 4, c->parent ? c->parent : "");
+	mc_q_text(q, 5, c->name ? c->name : "");
+	mc_q_int(q, 6, c->max_cp);
+	mc_q_int(q, 7, c->method);
+	mc_q_text(q, 8, c->formula ? c->formula : "");
+	rc = mc_q_exec(q, "record par criterion");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+static int unit_add(mc_store *st, int64_t framework_id, int64_t unit_id)
+{
+	static const char sql[] = "INSERT INTO par_unit (framework_id, unit_id) VALUES ($1, $2)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, framework_id);
+	mc_q_int(q, 2, unit_id);
+	rc = mc_q_try(q, "record par unit");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_framework_add(mc_store *st, mc_par_framework *f, const mc_par_criterion *crit, size_t n_crit,
+			       const int64_t *unit_ids, size_t n_units)
+{
+	static const char sql[] = "INSERT INTO par_framework (province_code, year, grp, state, version, "
+				  "deadline, decision, created_at) "
+				  "VALUES (coalesce((SELECT province_code FROM unit WHERE parent_id IS NULL "
+				  "ORDER BY id LIMIT 1), ''), "
+				  "$1, $2, 1, 1, $3, '', $4) RETURNING id";
+	mc_q *q = NULL;
+	int kind = 0;
+	int64_t id = 0;
+	int rc = mc_db_op_begin(st, &kind);
+
+	if (rc)
+		return rc;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, f->year);
+		mc_q_int(q, 2, f->group);
+		mc_q_int(q, 3, f->deadline);
+		mc_q_int(q, 4, f->created_at);
+		rc = mc_q_try_row(q, "record par framework");
+		if (rc == 1) {
+			id = mc_q_col_int(q, 0);
+			rc = 0;
+		} else if (rc == 0) {
+			rc = MC_ERROR;
+		}
+	}
+	mc_q_done(q);
+	for (size_t i = 0; rc == 0 && i < n_crit; i++)
+		rc = criterion_add(st, id, &crit[i], (int)i + 1);
+	for (size_t i = 0; rc == 0 && i < n_units; i++)
+		rc = unit_add(st, id, unit_ids[i]);
+	rc = mc_db_op_end(st, kind, rc);
+	if (rc == 0) {
+		f->id = id;
+		f->version = 1;
+		f->state = MC_PAR_OPEN;
+	}
+	return rc;
+}
+
+int mc_store_par_framework_get(mc_store *st, mc_par_framework *out, int64_t id)
+{
+	static const char sql[] = FRAMEWORK_SELECT "WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	rc = mc_q_row(q, "read par framework");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		rc = mc_q_read(q, framework_cols, MC_ARRAY_LEN(framework_cols), out);
+		if (rc)
+			mc_par_framework_clear(out);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_framework_list(mc_store *st, mc_par_framework **out, size_t *n, int year)
+{
+	static const char sql[] = FRAMEWORK_SELECT "WHERE ($1 = 0 OR year = $1) ORDER BY year DESC, grp";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, year);
+	rc = mc_q_read_list(q, "list par frameworks", framework_cols, MC_ARRAY_LEN(framework_cols),
+			    sizeof **out, out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_framework_publish(mc_store *st, int64_t id, int64_t if_version, const char *decision,
+				   int64_t at)
+{
+	static const char sql[] = "UPDATE par_framework SET state = 2, version = version + 1, decision = $3, "
+				  "published_at = $4 WHERE id = $1 AND version = $2 AND state = 1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	mc_q_int(q, 2, if_version);
+	mc_q_text(q, 3, decision ? decision : "");
+	mc_q_int(q, 4, at);
+	rc = mc_q_exec(q, "publish par framework");
+	if (rc == 0 && mc_q_changes(q) != 1)
+		rc = MC_ESTALE;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* ---- criteria and units ------------------------------------------------ */
+
+static const mc_col criterion_cols[] = {
+    MC_COL(MC_COL_I64, mc_par_criterion, framework_id, "framework_id"),
+    MC_COL(MC_COL_INT, mc_par_criterion, seq, "seq"),
+    MC_COL(MC_COL_STR, mc_par_criterion, code, "code"),
+    MC_COL(MC_COL_STR, mc_par_criterion, parent, "parent"),
+    MC_COL(MC_COL_STR, mc_par_criterion, name, "name"),
+    MC_COL(MC_COL_I32, mc_par_criterion, max_cp, "max_cp"),
+    MC_COL(MC_COL_INT, mc_par_criterion, method, "method"),
+    MC_COL(MC_COL_STR, mc_par_criterion, formula, "formula"),
+};
+
+void mc_par_criterion_free_list(mc_par_criterion *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].code);
+		free(list[i].parent);
+		free(list[i].name);
+		free(list[i].formula);
+	}
+	free(list);
+}
+
+int mc_store_par_criteria(mc_store *st, mc_par_criterion **out, size_t *n, int64_t framework_id)
+{
+	static const char sql[] = "SELECT framework_id, seq, code, parent, name, max_cp, method, formula "
+				  "FROM par_criterion WHERE framework_id = $1 ORDER BY seq";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, framework_id);
+	rc = mc_q_read_list(q, "list par criteria", criterion_cols, MC_ARRAY_LEN(criterion_cols),
+			    sizeof **out, out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+static const mc_col unit_cols[] = {
+    MC_COL(MC_COL_I64, mc_par_unit, framework_id, "framework_id"),
+    MC_COL(MC_COL_I64, mc_par_unit, unit_id, "unit_id"),
+    MC_COL(MC_COL_STR, mc_par_unit, unit_code, "unit_code"),
+    MC_COL(MC_COL_STR, mc_par_unit, unit_name, "unit_name"),
+    MC_COL(MC_COL_I64, mc_par_unit, submitted_at, "submitted_at"),
+    MC_COL(MC_COL_I32, mc_par_unit, tasks, "tasks"),
+    MC_COL(MC_COL_INT, mc_par_unit, cap, "cap"),
+    MC_COL(MC_COL_INT, mc_par_unit, decided, "decided"),
+    MC_COL(MC_COL_STR, mc_par_unit, reason, "reason"),
+    MC_COL(MC_COL_I64, mc_par_unit, version, "version"),
+};
+
+void mc_par_unit_free_list(mc_par_unit *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].unit_code);
+		free(list[i].unit_name);
+		free(list[i].reason);
+	}
+	free(list);
+}
+
+int mc_store_par_units(mc_store *st, mc_par_unit **out, size_t *n, int64_t framework_id, int64_t unit_id)
+{
+	static const char sql[] =
+	    "SELECT p.framework_id, p.unit_id, u.code AS unit_code, u.name AS unit_name, p.submitted_at, "
+	    "p.tasks, "
+	    "p.cap, p.decided, p.reason, p.version FROM par_unit p JOIN unit u ON u.id = p.unit_id "
+	    "WHERE p.framework_id = $1 AND ($2 = 0 OR p.unit_id = $2) ORDER BY u.code";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, framework_id);
+	mc_q_int(q, 2, unit_id);
+	rc = mc_q_read_list(q, "list par units", unit_cols, MC_ARRAY_LEN(unit_cols), sizeof **out, out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_unit_frameworks(mc_store *st, int64_t **out, size_t *n, int64_t unit_id)
+{
+	static const char sql[] = "SELECT f.id FROM par_unit p JOIN par_framework f ON f.id = p.framework_id "
+				  "WHERE p.unit_id = $1 ORDER BY f.year DESC, f.grp";
+	mc_q *q = NULL;
+	int64_t *list = NULL;
+	size_t len = 0, cap = 0;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	while ((rc = mc_q_row(q, "list par frameworks of unit")) == 1) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			list = mc_xrealloc(list, cap * sizeof *list);
+		}
+		list[len++] = mc_q_col_int(q, 0);
+	}
+	if (rc == 0) {
+		*out = list;
+		*n = len;
+		list = NULL;
+	}
+cleanup:
+	free(list);
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_unit_submit(mc_store *st, int64_t framework_id, int64_t unit_id, int64_t at)
+{
+	static const char sql[] = "UPDATE par_unit SET submitted_at = $3, version = version + 1 "
+				  "WHERE framework_id = $1 AND unit_id = $2";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, framework_id);
+	mc_q_int(q, 2, unit_id);
+	mc_q_int(q, 3, at);
+	rc = mc_q_exec(q, "submit par self-assessment");
+	if (rc == 0 && mc_q_changes(q) != 1)
+		rc = MC_ENOTFOUND;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_unit_rating(mc_store *st, const mc_par_unit *u, int64_t if_version)
+{
+	static const char sql[] = "UPDATE par_unit SET tasks = $4, cap = $5, decided = $6, reason = $7, "
+				  "version = version + 1 WHERE framework_id = $1 AND unit_id = $2 "
+				  "AND ($3 = 0 OR version = $3)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, u->framework_id);
+	mc_q_int(q, 2, u->unit_id);
+	mc_q_int(q, 3, if_version);
+	mc_q_int(q, 4, u->tasks);
+	mc_q_int(q, 5, u->cap);
+	mc_q_int(q, 6, u->decided);
+	mc_q_text(q, 7, u->reason ? u->reason : "");
+	rc = mc_q_exec(q, "record par rating inputs");
+	if (rc == 0 && mc_q_changes(q) != 1)
+		rc = MC_ESTALE;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* ---- marks ------------------------------------------------------------- */
+
+static const mc_col score_cols[] = {
+    MC_COL(MC_COL_I64, mc_par_score, framework_id, "framework_id"),
+    MC_COL(MC_COL_I64, mc_par_score, unit_id, "unit_id"),
+    MC_COL(MC_COL_STR, mc_par_score, code, "code"),
+    MC_COL(MC_COL_BOOL, mc_par_score, not_applicable, "not_applicable"),
+    MC_COL(MC_COL_BOOL, mc_par_score, has_self, "has_self"),
+    MC_COL(MC_COL_I32, mc_par_score, self_cp, "self_cp"),
+    MC_COL(MC_COL_STR, mc_par_score, note, "note"),
+    MC_COL(MC_COL_STR, mc_par_score, evidence, "evidence"),
+    MC_COL(MC_COL_BOOL, mc_par_score, has_council, "has_council"),
+    MC_COL(MC_COL_I32, mc_par_score, council_cp, "council_cp"),
+    MC_COL(MC_COL_STR, mc_par_score, reason, "reason"),
+    MC_COL(MC_COL_BOOL, mc_par_score, has_value, "has_value"),
+    MC_COL(MC_COL_I32, mc_par_score, value_cp, "value_cp"),
+    MC_COL(MC_COL_STR, mc_par_score, figures, "figures"),
+    MC_COL(MC_COL_I64, mc_par_score, version, "version"),
+    MC_COL(MC_COL_I64, mc_par_score, updated_by, "updated_by"),
+    MC_COL(MC_COL_I64, mc_par_score, updated_at, "updated_at"),
+};
+
+void mc_par_score_clear(mc_par_score *s)
+{
+	if (!s)
+		return;
+	free(s->code);
+	free(s->note);
+	free(s->evidence);
+	free(s->reason);
+	free(s->figures);
+	memset(s, 0, sizeof *s);
+}
+
+void mc_par_score_free_list(mc_par_score *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_par_score_clear(&list[i]);
+	free(list);
+}
+
+int mc_store_par_scores(mc_store *st, mc_par_score **out, size_t *n, int64_t framework_id, int64_t unit_id)
+{
+	static const char sql[] =
+	    "SELECT s.framework_id, s.unit_id, s.code, s.not_applicable, s.self_cp IS NOT NULL AS has_self, "
+	    "s.self_cp, s.note, s.evidence, s.council_cp IS NOT NULL AS has_council, s.council_cp, s.reason, "
+	    "s.value_cp IS NOT NULL AS has_value, s.value_cp, s.figures, s.version, s.updated_by, "
+	    "s.updated_at "
+	    "FROM par_score s JOIN par_criterion c ON c.framework_id = s.framework_id AND c.code = s.code "
+	    "WHERE s.framework_id = $1 AND ($2 = 0 OR s.unit_id = $2) ORDER BY s.unit_id, c.seq";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, framework_id);
+	mc_q_int(q, 2, unit_id);
+	rc = mc_q_read_list(q, "list par scores", score_cols, MC_ARRAY_LEN(score_cols), sizeof **out, out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+static void bind_opt(mc_q *q, int i, bool has, int32_t v)
+{
+	if (has)
+		mc_q_int(q, i, v);
+	else
+		mc_q_null(q, i);
+}
+
+int mc_store_par_score_put(mc_store *st, mc_par_score *s, mc_par_put what, int64_t if_version)
+{
+	/* A missing mark is made first, so that every write is one UPDATE with
+	 * its version check: $1..$3 the key, $4 by, $5 at. */
+	static const char make[] =
+	    "INSERT INTO par_score (framework_id, unit_id, code, updated_by, updated_at) "
+	    "SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM par_score WHERE framework_id = $1 "
+	    "AND unit_id = $2 AND code = $3)";
+	static const char upd_self[] = "UPDATE par_score SET self_cp = $7, note = $8, evidence = $9, version "
+				       "= version + 1, updated_by = $4, "
+				       "updated_at = $5 WHERE framework_id = $1 AND unit_id = $2 AND code = "
+				       "$3 AND ($6 = 0 OR version = $6) "
+				       "RETURNING version";
+	static const char upd_council[] =
+	    "UPDATE par_score SET council_cp = $7, not_applicable = $8, reason = $9, version = version + 1, "
+	    "updated_by = $4, updated_at = $5 WHERE framework_id = $1 AND unit_id = $2 AND code = $3 "
+	    "AND ($6 = 0 OR version = $6) RETURNING version";
+	static const char upd_value[] =
+	    "UPDATE par_score SET value_cp = $7, figures = $8, version = version + 1, updated_by = $4, "
+	    "updated_at = $5 WHERE framework_id = $1 AND unit_id = $2 AND code = $3 AND ($6 = 0 OR version = "
+	    "$6) "
+	    "RETURNING version";
+	const char *sql = what == MC_PAR_PUT_SELF      ? upd_self
+			  : what == MC_PAR_PUT_COUNCIL ? upd_council
+						       : upd_value;
+	mc_q *q = NULL;
+	int kind = 0;
+	int rc = mc_db_op_begin(st, &kind);
+
+	if (rc)
+		return rc;
+	rc = mc_db_prepare(st, &q, make);
+	if (rc == 0) {
+		mc_q_int(q, 1, s->framework_id);
+		mc_q_int(q, 2, s->unit_id);
+		mc_q_text(q, 3, s->code);
+		mc_q_int(q, 4, s->updated_by);
+		mc_q_int(q, 5, s->updated_at);
+		/* Not the framework's unit or criterion: MC_ENOTFOUND. */
+		rc = mc_q_try(q, "make par score");
+	}
+	mc_q_done(q);
+	q = NULL;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, s->framework_id);
+		mc_q_int(q, 2, s->unit_id);
+		mc_q_text(q, 3, s->code);
+		mc_q_int(q, 4, s->updated_by);
+		mc_q_int(q, 5, s->updated_at);
+		mc_q_int(q, 6, if_version);
+		if (what == MC_PAR_PUT_SELF) {
+			bind_opt(q, 7, s->has_self, s->self_cp);
+			mc_q_text(q, 8, s->note ? s->note : "");
+			mc_q_text(q, 9, s->evidence ? s->evidence : "");
+		} else if (what == MC_PAR_PUT_COUNCIL) {
+			bind_opt(q, 7, s->has_council, s->council_cp);
+			mc_q_bool(q, 8, s->not_applicable);
+			mc_q_text(q, 9, s->reason ? s->reason : "");
+		} else {
+			bind_opt(q, 7, s->has_value, s->value_cp);
+			mc_q_text(q, 8, s->figures ? s->figures : "");
+		}
+		rc = mc_q_row(q, "write par score");
+		if (rc == 1) {
+			s->version = mc_q_col_int(q, 0);
+			rc = 0;
+		} else if (rc == 0) {
+			rc = MC_ESTALE;
+		}
+	}
+	mc_q_done(q);
+	return mc_db_op_end(st, kind, rc);
+}
+
+/* ---- the log ----------------------------------------------------------- */
+
+static const mc_col log_cols[] = {
+    MC_COL(MC_COL_I64, mc_par_log, id, "id"),
+    MC_COL(MC_COL_I64, mc_par_log, framework_id, "framework_id"),
+    MC_COL(MC_COL_I64, mc_par_log, unit_id, "unit_id"),
+    MC_COL(MC_COL_STR, mc_par_log, code, "code"),
+    MC_COL(MC_COL_STR, mc_par_log, what, "what"),
+    MC_COL(MC_COL_BOOL, mc_par_log, has_old, "has_old"),
+    MC_COL(MC_COL_BOOL, mc_par_log, has_new, "has_new"),
+    MC_COL(MC_COL_I32, mc_par_log, old_cp, "old_cp"),
+    MC_COL(MC_COL_I32, mc_par_log, new_cp, "new_cp"),
+    MC_COL(MC_COL_STR, mc_par_log, reason, "reason"),
+    MC_COL(MC_COL_I64, mc_par_log, user_id, "user_id"),
+    MC_COL(MC_COL_STR, mc_par_log, username, "username"),
+    MC_COL(MC_COL_I64, mc_par_log, at, "at"),
+    MC_COL(MC_COL_STR, mc_par_log, prev_hash, "prev_hash"),
+    MC_COL(MC_COL_STR, mc_par_log, hash, "hash"),
+};
+
+void mc_par_log_free_list(mc_par_log *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].code);
+		free(list[i].what);
+		free(list[i].reason);
+		free(list[i].username);
+		free(list[i].prev_hash);
+		free(list[i].hash);
+	}
+	free(list);
+}
+
+/* The space of the frameworks' log locks (db.h mc_db_lock), by framework id. */
+#define LOCK_PAR_LOG INT64_C(1835230080)
+
+int mc_store_par_log_add(mc_store *st, const mc_par_log *l)
+{
+	static const char last[] =
+	    "SELECT hash FROM par_log WHERE framework_id = $1 ORDER BY id DESC LIMIT 1";
+	static const char sql[] =
+	    "INSERT INTO par_log (framework_id, unit_id, code, what, old_cp, new_cp, reason, "
+	    "user_id, at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+	char prev[MC_PAR_HASH_LEN] = "", hash[MC_PAR_HASH_LEN];
+	mc_q *q = NULL;
+	int rc = mc_db_lock(st, (LOCK_PAR_LOG << 32) | (l->framework_id & 0xffffffff),
+			    "lock the reform index's log");
+
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, last);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, l->framework_id);
+	rc = mc_q_row(q, "read the reform index's last log line");
+	if (rc == 1)
+		rc = mc_strlcpy(prev, mc_q_col_text(q, 0), sizeof prev);
+	mc_q_done(q);
+	q = NULL;
+	if (rc)
+		goto cleanup;
+	mc_par_log_hash(hash, prev, l->framework_id, l->unit_id, l->code ? l->code : "", l->what,
+			l->has_old ? &l->old_cp : NULL, l->has_new ? &l->new_cp : NULL,
+			l->reason ? l->reason : "", l->user_id, l->at);
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, l->framework_id);
+	mc_q_int(q, 2, l->unit_id);
+	mc_q_text(q, 3, l->code ? l->code : "");
+	mc_q_text(q, 4, l->what);
+	bind_opt(q, 5, l->has_old, l->old_cp);
+	bind_opt(q, 6, l->has_new, l->new_cp);
+	mc_q_text(q, 7, l->reason ? l->reason : "");
+	mc_q_int(q, 8, l->user_id);
+	mc_q_int(q, 9, l->at);
+	mc_q_text(q, 10, prev);
+	mc_q_text(q, 11, hash);
+	rc = mc_q_exec(q, "record par log");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_log_list(mc_store *st, mc_par_log **out, size_t *n, int64_t framework_id, int64_t unit_id)
+{
+	static const char sql[] =
+	    "SELECT l.id, l.framework_id, l.unit_id, l.code, l.what, l.old_cp IS NOT NULL AS has_old, "
+	    "l.new_cp IS NOT NULL AS has_new, l.old_cp, l.new_cp, l.reason, l.user_id, "
+	    "coalesce(u.username, '') AS username, l.at, l.prev_hash, l.hash FROM par_log l LEFT JOIN "
+	    "app_user u ON u.id = "
+	    "l.user_id "
+	    "WHERE l.framework_id = $1 AND ($2 = 0 OR l.unit_id = $2) ORDER BY l.id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, framework_id);
+	mc_q_int(q, 2, unit_id);
+	rc = mc_q_read_list(q, "list par log", log_cols, MC_ARRAY_LEN(log_cols), sizeof **out, out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* ---- rules and council ------------------------------------------------- */
+
+int mc_store_par_rules_put(mc_store *st, const mc_par_rules_row *r)
+{
+	static const char sql[] =
+	    "INSERT INTO par_rules (year, excellent_index, good_index, done_index, excellent_tasks, "
+	    "good_tasks, "
+	    "excellent_share) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (year) DO UPDATE SET "
+	    "excellent_index = $2, good_index = $3, done_index = $4, excellent_tasks = $5, good_tasks = $6, "
+	    "excellent_share = $7";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, r->year);
+	mc_q_int(q, 2, r->excellent_index);
+	mc_q_int(q, 3, r->good_index);
+	mc_q_int(q, 4, r->done_index);
+	mc_q_int(q, 5, r->excellent_tasks);
+	mc_q_int(q, 6, r->good_tasks);
+	mc_q_int(q, 7, r->excellent_share);
+	rc = mc_q_exec(q, "record par rules");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+static const mc_col rules_cols[] = {
+    MC_COL(MC_COL_INT, mc_par_rules_row, year, "year"),
+    MC_COL(MC_COL_I32, mc_par_rules_row, excellent_index, "excellent_index"),
+    MC_COL(MC_COL_I32, mc_par_rules_row, good_index, "good_index"),
+    MC_COL(MC_COL_I32, mc_par_rules_row, done_index, "done_index"),
+    MC_COL(MC_COL_I32, mc_par_rules_row, excellent_tasks, "excellent_tasks"),
+    MC_COL(MC_COL_I32, mc_par_rules_row, good_tasks, "good_tasks"),
+    MC_COL(MC_COL_I32, mc_par_rules_row, excellent_share, "excellent_share"),
+};
+
+int mc_store_par_rules_get(mc_store *st, mc_par_rules_row *out, int year)
+{
+	static const char sql[] = "SELECT year, excellent_index, good_index, done_index, excellent_tasks, "
+				  "good_tasks, excellent_share FROM par_rules WHERE year = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, year);
+	rc = mc_q_row(q, "read par rules");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1)
+		rc = mc_q_read(q, rules_cols, MC_ARRAY_LEN(rules_cols), out);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_council_put(mc_store *st, int64_t user_id, int64_t at)
+{
+	static const char sql[] =
+	    "INSERT INTO par_council (user_id, added_at) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, user_id);
+	mc_q_int(q, 2, at);
+	rc = mc_q_try(q, "record par council member");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_council_remove(mc_store *st, int64_t user_id)
+{
+	static const char sql[] = "DELETE FROM par_council WHERE user_id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, user_id);
+	rc = mc_q_exec(q, "remove par council member");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_council_has(mc_store *st, bool *out, int64_t user_id)
+{
+	static const char sql[] = "SELECT 1 FROM par_council WHERE user_id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = false;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, user_id);
+	rc = mc_q_row(q, "read par council member");
+	if (rc >= 0) {
+		*out = rc == 1;
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_public_service(mc_store *st, int64_t unit_id)
+{
+	static const char sql[] = "UPDATE unit SET public_service = $2 WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	mc_q_bool(q, 2, true);
+	rc = mc_q_exec(q, "mark public service unit");
+	if (rc == 0 && mc_q_changes(q) != 1)
+		rc = MC_ENOTFOUND;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

@@ -1,0 +1,111 @@
+// The demo's reform index (docs/par-index.md §7): `init --demo` holds the 2016
+// cycle as report 6366/BC-UBND publishes it — the indices of the six units it
+// names and the rating of 20 departments, 27 districts and 10 public service
+// units, 18 hoàn thành xuất sắc (9, 6, 3), 38 hoàn thành tốt (11, 21, 6) and 1
+// hoàn thành (a service unit) — and an open 2017 cycle, which the public does
+// not see.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startServer, BIN } from './harness.mjs';
+import { stopServer, assertStatus } from './helpers.mjs';
+
+let server;
+before(async () => { server = await startServer({ dossiers: 60 }); });
+after(() => stopServer(server));
+
+test('the 2016 results are published as the report gives them', async () => {
+  const res = await server.api('GET', '/api/v1/public/par?year=2016');
+  assertStatus(res, 200);
+  const by = Object.fromEntries(res.body.items.map((f) => [f.group, f]));
+  assert.deepEqual(Object.keys(by).sort(), ['department', 'district', 'service']);
+  for (const f of res.body.items) assert.match(f.decision, /436\/QĐ-UBND ngày 10\/02\/2017/);
+  assert.equal(by.department.units.length, 20);
+  assert.equal(by.district.units.length, 27);
+  assert.equal(by.service.units.length, 10);
+  const none = { xuat_sac: 0, tot: 0, hoan_thanh: 0, khong_hoan_thanh: 0 };
+  assert.deepEqual(by.department.ratings, { ...none, xuat_sac: 9, tot: 11 });
+  assert.deepEqual(by.district.ratings, { ...none, xuat_sac: 6, tot: 21 });
+  assert.deepEqual(by.service.ratings, { ...none, xuat_sac: 3, tot: 6, hoan_thanh: 1 });
+  const all = res.body.items.flatMap((f) => f.units);
+  const count = (g) => all.filter((u) => u.rating === g).length;
+  assert.deepEqual([count('xuat_sac'), count('tot'), count('hoan_thanh')], [18, 38, 1]);
+  const index = Object.fromEntries(all.map((u) => [u.name, u]));
+  for (const [name, points, text] of [
+    ['Sở Tài chính', 92, '92 %'], ['Sở Giao thông Vận tải', 92, '92 %'],
+    ['Ban Quản lý Khu kinh tế Nghi Sơn và các khu công nghiệp', 91, '91 %'],
+    ['UBND thành phố Thanh Hóa', 91.5, '91,5 %'], ['UBND huyện Ngọc Lặc', 90, '90 %'],
+    ['UBND huyện Thọ Xuân', 89.5, '89,5 %']]) {
+    assert.equal(index[name].points, points, name);
+    assert.equal(index[name].max_points, 100, name);
+    assert.equal(index[name].index_text, text, name);
+  }
+  assert.equal(index['Sở Tài chính'].rank, 1);
+  assert.equal(index['UBND thành phố Thanh Hóa'].rank, 1);
+  // The service units are rated by the decision, without an index.
+  for (const u of by.service.units) {
+    assert.equal(u.index, null);
+    assert.match(u.decision_reason, /436\/QĐ-UBND/);
+  }
+});
+
+test('the 2017 cycle is open: computed from the dossiers, not public', async () => {
+  const res = await server.api('GET', '/api/v1/public/par?year=2017');
+  assertStatus(res, 200);
+  assert.equal(res.body.items.length, 0);
+  const tok = await server.login('giamsat');
+  const list = await server.api('GET', '/api/v1/par/frameworks?year=2017', { token: tok });
+  assert.deepEqual(list.body.items.map((f) => [f.group, f.state]), [['department', 'open'], ['district', 'open']]);
+  const sheet = await server.api('GET', `/api/v1/par/frameworks/${list.body.items[1].id}/units/000.00.33.H56`, { token: tok });
+  assertStatus(sheet, 200);
+  const onTime = sheet.body.criteria.find((c) => c.formula === 'dossiers_on_time');
+  assert.equal(onTime.mark.figures.year, 2017);
+  assert.ok(onTime.mark.figures.denominator > 0, 'Quảng Xương resolved dossiers in 2017');
+});
+
+test('motcua report par gives the year for scripts (--json) and for people (md)', () => {
+  const run = (...args) => spawnSync(BIN, ['report', 'par', '--db', server.db, ...args], { timeout: 30000, encoding: 'utf8' });
+  let r = run('--year', '2016', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.units.length, 57);
+  for (const u of j.units) for (const k of ['code', 'name', 'group', 'points', 'max_points', 'index', 'rank', 'rating']) assert.ok(k in u, k);
+  const count = (g) => j.units.filter((u) => u.rating === g).length;
+  assert.deepEqual([count('xuat_sac'), count('tot'), count('hoan_thanh'), count('khong_hoan_thanh')], [18, 38, 1, 0]);
+  const tx = j.units.find((u) => u.code === '000.00.35.H56');
+  assert.deepEqual([tx.group, tx.points, tx.max_points, tx.index, tx.rating], ['district', 89.5, 100, 89.5, 'tot']);
+  r = run('--year', '2016', '--format', 'md');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\| 1 \| UBND thành phố Thanh Hóa \| 91,5\/100 \| 91,5 % \| hoàn thành xuất sắc nhiệm vụ \|/);
+  assert.match(r.stdout, /Tổng cộng: 18 hoàn thành xuất sắc, 38 hoàn thành tốt, 1 hoàn thành/);
+  for (const bad of [['--year', '16', '--json'], ['--year', '2016'], ['--year', '2016', '--format', 'docx'], ['--json']]) {
+    r = run(...bad);
+    assert.equal(r.status, 2, bad.join(' '));
+  }
+});
+
+test('motcua report reform has the index and rating paragraphs of the period, as 6366/BC-UBND writes them', () => {
+  const run = (...args) => spawnSync(BIN, ['report', 'reform', '--db', server.db, '--from', '2017-01-01', '--to', '2017-06-30',
+    '--date', '2017-07-05', ...args], { timeout: 60000 });
+  let r = run('--format', 'md');
+  assert.equal(r.status, 0, r.stderr.toString());
+  const text = r.stdout.toString('utf8').replace(/\s+/g, ' ');
+  assert.ok(text.includes('Đánh giá, xếp loại mức độ hoàn thành nhiệm vụ năm 2016 của 20 sở, ban, ngành cấp tỉnh, 27 UBND các '
+    + 'huyện, thị xã, thành phố và 10 đơn vị sự nghiệp trực thuộc UBND tỉnh (Quyết định số 436/QĐ-UBND ngày 10/02/2017)'), text);
+  assert.ok(text.includes('xếp loại hoàn thành xuất sắc nhiệm vụ đối với 18 đơn vị (09 sở, ban, ngành cấp tỉnh; 06 UBND các huyện, '
+    + 'thị xã, thành phố và 03 đơn vị sự nghiệp trực thuộc UBND tỉnh)'));
+  assert.ok(text.includes('hoàn thành tốt nhiệm vụ đối với 38 đơn vị (11 sở, ban, ngành cấp tỉnh; 21 UBND các huyện, thị xã, '
+    + 'thành phố và 06 đơn vị sự nghiệp trực thuộc UBND tỉnh)'));
+  assert.ok(text.includes('hoàn thành nhiệm vụ đối với 01 đơn vị (01 đơn vị sự nghiệp trực thuộc UBND tỉnh)'));
+  assert.ok(text.includes('Sở Tài chính (92/100 điểm), Sở Giao thông Vận tải (92/100 điểm), Ban Quản lý Khu kinh tế Nghi Sơn và '
+    + 'các khu công nghiệp (91/100 điểm), UBND thành phố Thanh Hóa (91,5/100 điểm), UBND huyện Ngọc Lặc (90/100 điểm), '
+    + 'UBND huyện Thọ Xuân (89,5/100 điểm)'));
+  // A period in which nothing was published has no such paragraph.
+  r = spawnSync(BIN, ['report', 'reform', '--db', server.db, '--from', '2017-03-01', '--to', '2017-06-30', '--format', 'md'],
+    { timeout: 60000 });
+  assert.equal(r.status, 0);
+  assert.ok(!r.stdout.toString('utf8').includes('xếp loại mức độ hoàn thành nhiệm vụ'));
+  r = run('--format', 'pdf');
+  assert.equal(r.status, 0, r.stderr.toString());
+  assert.equal(r.stdout.subarray(0, 5).toString(), '%PDF-');
+});

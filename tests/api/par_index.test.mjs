@@ -1,0 +1,375 @@
+// The administrative-reform index (docs/par-index.md): a framework made and
+// copied, a unit's self-assessment with evidence, the council's appraisal,
+// the survey's import, the criteria computed from the dossiers (checked
+// against counts made here from the dossiers themselves), publication, and
+// who sees what; with the attacks: other units, other roles, points above a
+// maximum, a tree that does not add up, malformed imports, stale versions,
+// editing a published year. Runs on SQLite and, through scripts/test_pg.sh,
+// on PostgreSQL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer } from './harness.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
+
+let server;
+const tok = {};
+const api = (...a) => server.api(...a);
+// A year of its own: the demo holds 2016 and 2017 (data/demo/par.json). The
+// computed criteria are checked on the demo's 2017 cycle, whose year holds the
+// demo's dossiers (cli/commands.c).
+const YEAR = 2018;
+const NGOC_LAC = '000.00.34.H56';
+let fw;
+
+const CRITERIA = [
+  { code: '1', name: 'Công tác chỉ đạo, điều hành cải cách hành chính', max: 30 },
+  { code: '1.1', parent: '1', name: 'Kế hoạch cải cách hành chính năm', max: 10, method: 'self' },
+  { code: '1.2', parent: '1', name: 'Kiểm tra, báo cáo', max: 20, method: 'appraised' },
+  { code: '2', name: 'Cải cách thủ tục hành chính', max: 40 },
+  { code: '2.1', parent: '2', name: 'Tỷ lệ hồ sơ giải quyết đúng hạn', max: 15, method: 'computed', formula: 'dossiers_on_time' },
+  { code: '2.2', parent: '2', name: 'Tỷ lệ hồ sơ tiếp nhận trực tuyến', max: 10, method: 'computed', formula: 'dossiers_online' },
+  { code: '2.3', parent: '2', name: 'Xin lỗi khi trễ hạn', max: 5, method: 'computed', formula: 'apologies' },
+  { code: '2.4', parent: '2', name: 'Chỉ số hài lòng', max: 10, method: 'computed', formula: 'satisfaction' },
+  { code: '3', name: 'Khảo sát xã hội học', max: 30, method: 'survey' },
+];
+
+function framework(extra = {}) {
+  return { year: YEAR, group: 'district', units: [DISTRICT, NGOC_LAC], criteria: CRITERIA, ...extra };
+}
+
+const self = (token, unit, code, body, headers = {}) =>
+  api('PUT', `/api/v1/par/frameworks/${fw}/units/${unit}/self/${code}`, { token, body, headers });
+const appraise = (token, unit, code, body, headers = {}) =>
+  api('PUT', `/api/v1/par/frameworks/${fw}/units/${unit}/appraisal/${code}`, { token, body, headers });
+const sheet = (token, unit) => api('GET', `/api/v1/par/frameworks/${fw}/units/${unit}`, { token });
+const mark = (s, code) => s.body.criteria.find((c) => c.code === code).mark;
+
+before(async () => {
+  server = await startServer({ dossiers: 60 });
+  for (const u of ['admin', 'giamsat', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'chuyenvien.stnmt', 'lanhdao.stnmt'])
+    tok[u] = await server.login(u);
+});
+after(() => stopServer(server));
+
+test('only the province administrator defines frameworks and names the council', async () => {
+  for (const u of ['lanhdao', 'giamsat', 'chuyenvien.stnmt'])
+    assertProblem(await api('POST', '/api/v1/par/frameworks', { token: tok[u], body: framework() }), 403, 'forbidden', u);
+  assertProblem(await api('POST', '/api/v1/par/frameworks', { token: tok.congdan, body: framework() }), 403, 'forbidden');
+  assertProblem(await api('POST', '/api/v1/par/frameworks', { body: framework() }), 401, 'unauthenticated');
+  assertProblem(await api('PUT', '/api/v1/par/council/giamsat', { token: tok.lanhdao }), 403, 'forbidden');
+  assertProblem(await api('PUT', '/api/v1/par/council/congdan', { token: tok.admin }), 422, 'invalid-field');
+  assertProblem(await api('PUT', '/api/v1/par/council/nobody', { token: tok.admin }), 404, 'not-found');
+  // The demo names giamsat; naming again is no change.
+  assertStatus(await api('PUT', '/api/v1/par/council/giamsat', { token: tok.admin }), 204, 'council');
+});
+
+test('a framework whose parts do not add up, or is malformed, is refused and nothing is made', async () => {
+  const bad = structuredClone(CRITERIA);
+  bad[2].max = 19; // 10 + 19 under an area of 30
+  let res = await api('POST', '/api/v1/par/frameworks', { token: tok.admin, body: framework({ criteria: bad }) });
+  assertProblem(res, 422, 'invalid-field', 'sum');
+  assert.match(res.body.detail, /criteria\[0\].*add up/);
+  const cases = [
+    [{ criteria: [{ code: '1', name: 'x', max: 10 }] }, 'a leaf without method'],
+    [{ criteria: [{ code: '1', name: 'x', max: 10.005, method: 'self' }] }, 'three decimals'],
+    [{ criteria: [{ code: '1', name: 'x', max: 10, method: 'computed', formula: 'tasks_on_time' }] }, 'unknown formula'],
+    [{ criteria: [{ code: '1', name: 'x', max: 10, method: 'magic' }] }, 'unknown method'],
+    [{ criteria: [{ code: '1.1', parent: '9', name: 'x', max: 10, method: 'self' }] }, 'unknown parent'],
+    [{ group: 'ministry' }, 'unknown group'],
+    [{ units: ['999.99.99.H56'] }, 'unknown unit'],
+    [{ units: [DISTRICT, DISTRICT] }, 'a unit twice'],
+    [{ criteria: [{ code: '1', name: 'x'.repeat(501), max: 10, method: 'self' }] }, 'long name'],
+  ];
+  for (const [extra, what] of cases) {
+    res = await api('POST', '/api/v1/par/frameworks', { token: tok.admin, body: framework(extra) });
+    assert.ok([422, 404].includes(res.status), `${what}: ${res.status} ${res.text}`);
+  }
+  res = await api('GET', `/api/v1/par/frameworks?year=${YEAR}`, { token: tok.admin });
+  assertStatus(res, 200);
+  assert.equal(res.body.items.length, 0, 'nothing was made');
+});
+
+test('a framework is made, read with its tree, and is unique per year and group', async () => {
+  let res = await api('POST', '/api/v1/par/frameworks', { token: tok.admin, body: framework() });
+  assertStatus(res, 201, 'create');
+  fw = res.body.id;
+  assertProblem(await api('POST', '/api/v1/par/frameworks', { token: tok.admin, body: framework() }), 409, 'duplicate');
+  res = await api('GET', `/api/v1/par/frameworks/${fw}`, { token: tok.lanhdao });
+  assertStatus(res, 200);
+  assert.equal(res.body.max, 100);
+  assert.equal(res.body.criteria.length, CRITERIA.length);
+  assert.equal(res.body.units.length, 2);
+  assert.equal(res.headers.get('etag'), '"1"');
+  assertProblem(await api('GET', '/api/v1/par/frameworks/9999', { token: tok.lanhdao }), 404, 'not-found');
+  assertProblem(await api('GET', '/api/v1/par/frameworks/abc', { token: tok.lanhdao }), 404, 'not-found');
+  assertProblem(await api('GET', `/api/v1/par/frameworks/${fw}`, { token: tok.congdan }), 403, 'forbidden');
+});
+
+test('a unit assesses itself with evidence; other units, other roles, points above the maximum are refused', async () => {
+  const up = await api('POST', '/api/v1/attachments', { token: tok.lanhdao, raw: Buffer.from('%PDF-1.4\n% ke hoach CCHC\n%%EOF\n'),
+    headers: { 'Content-Type': 'application/pdf' } });
+  assertStatus(up, 201, 'upload');
+  const sha = up.body.sha256;
+  const other = await api('POST', '/api/v1/attachments', { token: tok['chuyenvien.stnmt'], raw: Buffer.from('%PDF-1.4\n% khac\n%%EOF\n'),
+    headers: { 'Content-Type': 'application/pdf' } });
+  assertStatus(other, 201, 'upload of another unit');
+
+  let res = await self(tok.lanhdao, DISTRICT, '1.1', { points: 8.5, note: 'Ban hành kế hoạch đúng hạn', evidence: [sha] });
+  assertStatus(res, 200, 'self');
+  assert.equal(res.body.self, 8.5);
+  assert.deepEqual(res.body.evidence, [sha]);
+  const version = res.body.version;
+  assert.equal(res.headers.get('etag'), `"${version}"`);
+
+  // Points above the maximum, three decimals, a criterion not self-assessed, a parent.
+  assertProblem(await self(tok.lanhdao, DISTRICT, '1.1', { points: 10.01 }), 422, 'invalid-field', 'over max');
+  assertProblem(await self(tok.lanhdao, DISTRICT, '1.1', { points: -1 }), 422, 'invalid-field', 'negative');
+  assertProblem(await self(tok.lanhdao, DISTRICT, '1.1', { points: '8,555' }), 422, 'invalid-field', 'decimals');
+  assertProblem(await self(tok.lanhdao, DISTRICT, '1.2', { points: 5 }), 422, 'invalid-field', 'appraised');
+  assertProblem(await self(tok.lanhdao, DISTRICT, '1', { points: 5 }), 422, 'invalid-field', 'parent');
+  assertProblem(await self(tok.lanhdao, DISTRICT, '9', { points: 5 }), 404, 'not-found', 'no such criterion');
+  // Evidence that is not the caller's to use.
+  res = await self(tok.lanhdao, DISTRICT, '1.1', { points: 8, evidence: [other.body.sha256] });
+  assertProblem(res, 422, 'invalid-field', 'evidence of another unit');
+  assert.equal(res.body.field, 'evidence[0]');
+  assertProblem(await self(tok.lanhdao, DISTRICT, '1.1', { points: 8, evidence: ['../../etc/passwd'] }), 422, 'invalid-field');
+  // Another unit's officers, the desk, the council: not the unit's assessor.
+  assertProblem(await self(tok['lanhdao.stnmt'], DISTRICT, '1.1', { points: 10 }), 403, 'out-of-scope', 'other unit');
+  assertProblem(await self(tok.tiepnhan, DISTRICT, '1.1', { points: 10 }), 403, 'forbidden', 'desk');
+  assertProblem(await self(tok.giamsat, DISTRICT, '1.1', { points: 10 }), 403, 'forbidden', 'council');
+  assertProblem(await self(tok.congdan, DISTRICT, '1.1', { points: 10 }), 403, 'forbidden', 'citizen');
+  // A stale version: 412 with If-Match; nothing changed.
+  assertProblem(await self(tok.chuyenvien, DISTRICT, '1.1', { points: 9 }, { 'If-Match': `"${version + 5}"` }), 412,
+    'precondition-failed');
+  assertProblem(await self(tok.chuyenvien, DISTRICT, '1.1', { points: 9 }, { 'If-Match': 'garbage' }), 412, 'precondition-failed');
+  const s = await sheet(tok.lanhdao, DISTRICT);
+  assertStatus(s, 200);
+  assert.equal(mark(s, '1.1').self, 8.5);
+  assert.equal(mark(s, '1.1').version, version);
+  res = await self(tok.chuyenvien, DISTRICT, '1.1', { points: 9, note: 'Sửa', evidence: [sha] }, { 'If-Match': `"${version}"` });
+  assertStatus(res, 200, 'self with the right version');
+});
+
+test('a unit sees its own sheet; another unit does not; the council sees all', async () => {
+  assertStatus(await sheet(tok.tiepnhan, DISTRICT), 200, 'own unit');
+  assertProblem(await sheet(tok['lanhdao.stnmt'], DISTRICT), 403, 'out-of-scope');
+  assertStatus(await sheet(tok.giamsat, DISTRICT), 200, 'council');
+  assertStatus(await sheet(tok.giamsat, NGOC_LAC), 200, 'council');
+  assertProblem(await sheet(tok.giamsat, DEPARTMENT), 404, 'not-found', 'a unit not in the framework');
+  const res = await api('GET', `/api/v1/par/frameworks/${fw}/results`, { token: tok.lanhdao });
+  assertStatus(res, 200);
+  assert.deepEqual(res.body.units.map((u) => u.code), [DISTRICT], 'a unit sees only its own result');
+  const all = await api('GET', `/api/v1/par/frameworks/${fw}/results`, { token: tok.giamsat });
+  assert.equal(all.body.units.length, 2);
+});
+
+test('the council appraises with a reason, judges a criterion not applicable; the unit may not', async () => {
+  assertProblem(await appraise(tok.lanhdao, DISTRICT, '1.2', { points: 18, reason: 'tự chấm' }), 403, 'forbidden');
+  assertProblem(await appraise(tok.giamsat, DISTRICT, '1.2', { points: 18 }), 422, 'missing-field');
+  assertProblem(await appraise(tok.giamsat, DISTRICT, '1.2', { points: 21, reason: 'x' }), 422, 'invalid-field');
+  assertProblem(await appraise(tok.giamsat, DISTRICT, '2.1', { points: 10, reason: 'x' }), 422, 'invalid-field', 'computed');
+  let res = await appraise(tok.giamsat, DISTRICT, '1.2', { points: 18, reason: 'Báo cáo đầy đủ' });
+  assertStatus(res, 200);
+  // Adjusting the unit's own score: the council's counts.
+  res = await appraise(tok.giamsat, DISTRICT, '1.1', { points: 7.5, reason: 'Kế hoạch thiếu nội dung kiểm tra' });
+  assertStatus(res, 200);
+  res = await appraise(tok.giamsat, NGOC_LAC, '1.2', { points: null, not_applicable: true, reason: 'Không thuộc phạm vi' });
+  assertStatus(res, 200);
+  const s = await sheet(tok.lanhdao, DISTRICT);
+  assert.equal(s.body.criteria.find((c) => c.code === '1').points, 25.5);
+  const log = s.body.log.map((l) => `${l.what}:${l.code}:${l.by}`);
+  assert.ok(log.includes('appraise:1.1:giamsat'), log.join(' '));
+  assert.ok(log.includes('self:1.1:lanhdao'), log.join(' '));
+  assert.equal(s.body.log.find((l) => l.what === 'appraise' && l.code === '1.1').old, null);
+});
+
+test('survey results are imported from CSV; malformed or foreign lines change nothing', async () => {
+  const csv = (text, token = tok.giamsat) => api('POST', `/api/v1/par/frameworks/${fw}/survey`, { token, raw: Buffer.from(text),
+    headers: { 'Content-Type': 'text/csv' } });
+  assertProblem(await csv(`unit_code,criterion,points\n${DISTRICT},3,"24,5"\n`, tok.lanhdao), 403, 'forbidden');
+  for (const [text, what] of [
+    [`${DISTRICT},3,24,5\n`, 'an unquoted decimal comma'],
+    [`${DISTRICT},3\n`, 'two fields'],
+    [`${DISTRICT},3,abc\n`, 'not a number'],
+    [`${DISTRICT},3,31\n`, 'over the maximum'],
+    [`${DISTRICT},1.1,5\n`, 'not a survey criterion'],
+    [`${DEPARTMENT},3,5\n`, 'a unit not in the framework'],
+    [`${DISTRICT},3,20\n${NGOC_LAC},3,x\n`, 'a bad second line'],
+    ['', 'empty'],
+    ['\u0000\u0001', 'binary'],
+    [`unit_code,criterion_code,points\n${`${DISTRICT},3,1\n`.repeat(20003)}`, 'too many lines'],
+  ]) {
+    const res = await csv(text);
+    assertProblem(res, 422, 'invalid-field', what);
+  }
+  let s = await sheet(tok.giamsat, DISTRICT);
+  assert.equal(mark(s, '3'), undefined, 'nothing imported');
+  const res = await csv(`unit_code,criterion_code,points\r\n${DISTRICT},3,"24,5"\r\n${NGOC_LAC},3,27.25\r\n`);
+  assertStatus(res, 200);
+  assert.equal(res.body.imported, 2);
+  s = await sheet(tok.giamsat, DISTRICT);
+  assert.equal(mark(s, '3').value, 24.5);
+});
+
+// The dossiers of a unit's subtree, every page.
+async function dossiersOf(unit) {
+  const all = [];
+  for (let offset = 0; ; offset += 200) {
+    const res = await api('GET', `/api/v1/dossiers?unit=${unit}&limit=200&offset=${offset}`, { token: tok.admin });
+    assertStatus(res, 200);
+    all.push(...res.body.items);
+    if (all.length >= res.body.total) return all;
+  }
+}
+
+const localYear = (iso) => iso && Number(iso.slice(0, 4)); // ISO times are local (+07:00)
+
+test('computed criteria count the dossiers of the year, as counted here from the records', async () => {
+  const list = await api('GET', '/api/v1/par/frameworks?year=2017', { token: tok.giamsat });
+  const demo = list.body.items.find((f) => f.group === 'district').id;
+  const framework = await api('GET', `/api/v1/par/frameworks/${demo}`, { token: tok.giamsat });
+  const leaf = (formula) => framework.body.criteria.find((c) => c.formula === formula);
+  assertProblem(await api('POST', `/api/v1/par/frameworks/${demo}/compute`, { token: tok.lanhdao }), 403, 'forbidden');
+  const res = await api('POST', `/api/v1/par/frameworks/${demo}/compute`, { token: tok.giamsat });
+  assertStatus(res, 200);
+  assert.equal(res.body.computed, 4 * 27, '4 computed criteria × 27 districts');
+  let resolvedSomewhere = 0;
+  for (const unit of [DISTRICT, NGOC_LAC]) {
+    const ds = await dossiersOf(unit);
+    const resolved = ds.filter((d) => ['resolved', 'returned'].includes(d.state) && localYear(d.finished_at) === 2017);
+    const onTime = resolved.filter((d) => ['early', 'on_time'].includes(d.timeliness));
+    const received = ds.filter((d) => localYear(d.received_at) === 2017);
+    const online = received.filter((d) => d.channel === 'online');
+    const s = await api('GET', `/api/v1/par/frameworks/${demo}/units/${unit}`, { token: tok.giamsat });
+    assertStatus(s, 200);
+    const m = (formula) => s.body.criteria.find((c) => c.formula === formula).mark;
+    const onTimeMark = m('dossiers_on_time');
+    assert.equal(onTimeMark.figures.denominator, resolved.length, `${unit}: resolved`);
+    assert.equal(onTimeMark.figures.numerator, onTime.length, `${unit}: on time`);
+    const max = leaf('dossiers_on_time').max;
+    if (resolved.length) {
+      assert.equal(onTimeMark.value, Math.round(max * 100 * onTime.length / resolved.length) / 100, `${unit}: points`);
+      assert.equal(onTimeMark.not_applicable, false);
+    } else {
+      assert.equal(onTimeMark.value, null, `${unit}: nothing resolved, nothing to count`);
+    }
+    resolvedSomewhere += resolved.length;
+    assert.equal(m('dossiers_online').figures.denominator, received.length, `${unit}: received`);
+    assert.equal(m('dossiers_online').figures.numerator, online.length, `${unit}: online`);
+    assert.match(onTimeMark.figures.link, /^\/api\/v1\/stats\?.*from=2017-01-01/);
+  }
+  assert.ok(resolvedSomewhere > 0, 'the demo resolved dossiers in these districts in 2017');
+});
+
+test('submission is once and before the deadline; a late year refuses it', async () => {
+  assertProblem(await api('POST', `/api/v1/par/frameworks/${fw}/units/${DISTRICT}/submit`, { token: tok['lanhdao.stnmt'] }), 403,
+    'out-of-scope');
+  assertStatus(await api('POST', `/api/v1/par/frameworks/${fw}/units/${DISTRICT}/submit`, { token: tok.lanhdao }), 204);
+  assertProblem(await api('POST', `/api/v1/par/frameworks/${fw}/units/${DISTRICT}/submit`, { token: tok.lanhdao }), 409,
+    'forbidden-transition');
+  assertProblem(await self(tok.lanhdao, DISTRICT, '1.1', { points: 10 }), 409, 'forbidden-transition', 'after submission');
+  // A framework copied to a year whose deadline has passed.
+  let res = await api('POST', `/api/v1/par/frameworks/${fw}/copy`, { token: tok.admin, body: { year: 2019, deadline: '2019-01-31' } });
+  assertStatus(res, 201, 'copy');
+  const old = res.body.id;
+  res = await api('GET', `/api/v1/par/frameworks/${old}`, { token: tok.admin });
+  assert.equal(res.body.criteria.length, CRITERIA.length);
+  assert.equal(res.body.units.length, 2);
+  res = await api('PUT', `/api/v1/par/frameworks/${old}/units/${DISTRICT}/self/1.1`, { token: tok.lanhdao, body: { points: 5 } });
+  assertProblem(res, 409, 'forbidden-transition', 'after the deadline');
+  assert.match(res.body.detail, /deadline/);
+  assertProblem(await api('POST', `/api/v1/par/frameworks/${fw}/copy`, { token: tok.admin, body: { year: 2019 } }), 409, 'duplicate');
+  assertProblem(await api('POST', `/api/v1/par/frameworks/${fw}/copy`, { token: tok.lanhdao, body: { year: YEAR + 1 } }), 403, 'forbidden');
+});
+
+test('results: index over the applicable maximum, rank, rating; publication freezes the year and shows it', async () => {
+  let res = await api('GET', `/api/v1/par/frameworks/${fw}/results`, { token: tok.giamsat });
+  const ngocLac = res.body.units.find((u) => u.code === NGOC_LAC);
+  assert.equal(ngocLac.max_points, 80, 'criterion 1.2 (20) not applicable to Ngọc Lặc');
+  const ql = res.body.units.find((u) => u.code === DISTRICT);
+  const expect = Math.round(ql.points * 10000 / ql.max_points) / 100;
+  assert.equal(ql.index, expect);
+  assert.ok(ql.index_text.endsWith(' %') && !ql.index_text.includes('.'), ql.index_text);
+  // Rank within the group by index: the higher is 1; equal indices share a rank.
+  const [a, b] = res.body.units;
+  const ranks = a.index === b.index ? [1, 1] : a.index > b.index ? [1, 2] : [2, 1];
+  assert.deepEqual([a.rank, b.rank], ranks);
+  // The public sees nothing before publication.
+  res = await api('GET', `/api/v1/public/par?year=${YEAR}`);
+  assertStatus(res, 200);
+  assert.equal(res.body.items.length, 0);
+  // The rating's decision by the council, with its reason.
+  assertProblem(await api('PUT', `/api/v1/par/frameworks/${fw}/units/${NGOC_LAC}/rating`, { token: tok.giamsat,
+    body: { decided: 'tot' } }), 422, 'missing-field');
+  assertProblem(await api('PUT', `/api/v1/par/frameworks/${fw}/units/${NGOC_LAC}/rating`, { token: tok.giamsat,
+    body: { decided: 'gioi', reason: 'x' } }), 422, 'invalid-field');
+  assertProblem(await api('PUT', `/api/v1/par/frameworks/${fw}/units/${NGOC_LAC}/rating`, { token: tok.lanhdao,
+    body: { decided: 'xuat_sac', reason: 'x' } }), 403, 'forbidden');
+  assertStatus(await api('PUT', `/api/v1/par/frameworks/${fw}/units/${NGOC_LAC}/rating`, { token: tok.giamsat,
+    body: { decided: 'tot', reason: 'Quyết định của Chủ tịch UBND tỉnh' } }), 204);
+  // Publication: the council only, with its decision; a stale version is 412.
+  assertProblem(await api('POST', `/api/v1/par/frameworks/${fw}/publish`, { token: tok.lanhdao, body: { decision: 'x' } }), 403,
+    'forbidden');
+  assertProblem(await api('POST', `/api/v1/par/frameworks/${fw}/publish`, { token: tok.giamsat, body: { decision: 'QĐ 1' },
+    headers: { 'If-Match': '"99"' } }), 412, 'precondition-failed');
+  assertStatus(await api('POST', `/api/v1/par/frameworks/${fw}/publish`, { token: tok.giamsat,
+    body: { decision: `Quyết định số 436/QĐ-UBND ngày 10/02/${YEAR + 1}` } }), 204);
+  res = await api('GET', `/api/v1/public/par?year=${YEAR}`);
+  assertStatus(res, 200);
+  assert.equal(res.body.items.length, 1);
+  const pub = res.body.items[0];
+  assert.equal(pub.state, 'published');
+  assert.match(pub.decision, /436\/QĐ-UBND/);
+  assert.equal(pub.units.find((u) => u.code === NGOC_LAC).rating, 'tot');
+  assert.equal(Object.values(pub.ratings).reduce((a, b) => a + b, 0), 2);
+  // Frozen: nothing of it changes.
+  assertProblem(await appraise(tok.giamsat, DISTRICT, '1.2', { points: 1, reason: 'x' }), 409, 'forbidden-transition');
+  assertProblem(await api('POST', `/api/v1/par/frameworks/${fw}/compute`, { token: tok.giamsat }), 409, 'forbidden-transition');
+  assertProblem(await api('POST', `/api/v1/par/frameworks/${fw}/publish`, { token: tok.giamsat, body: { decision: 'x' } }), 409,
+    'forbidden-transition');
+});
+
+test('rating rules per year: only the province administrator, and they hang together', async () => {
+  assertProblem(await api('PUT', `/api/v1/par/rules/${YEAR}`, { token: tok.giamsat, body: {} }), 403, 'forbidden');
+  assertProblem(await api('PUT', `/api/v1/par/rules/${YEAR}`, { token: tok.admin,
+    body: { excellent_index: 70, good_index: 90, done_index: 50 } }), 422, 'invalid-field');
+  assertProblem(await api('PUT', `/api/v1/par/rules/${YEAR}`, { token: tok.admin, body: { excellent_index: 90 } }), 422,
+    'missing-field');
+  assertStatus(await api('PUT', `/api/v1/par/rules/${YEAR}`, { token: tok.admin,
+    body: { excellent_index: 95, good_index: 10, done_index: 5, excellent_share: 20 } }), 204);
+  const res = await api('GET', `/api/v1/public/par?year=${YEAR}`);
+  const ql = res.body.items[0].units.find((u) => u.code === DISTRICT);
+  assert.ok(['tot', 'xuat_sac'].includes(ql.rating), ql.rating);
+});
+
+test("the log is a hash chain: a line changed behind the server's back shows", async (t) => {
+  let s = await sheet(tok.giamsat, DISTRICT);
+  assert.equal(s.body.log_verified, true);
+  assert.ok(s.body.log.length >= 3);
+  if (/^postgres/.test(server.db)) { t.skip('the tampering is done with sqlite3'); return; }
+  execFileSync('sqlite3', [server.db, `UPDATE par_log SET reason = 'sửa lén' WHERE id = (SELECT min(id) FROM par_log WHERE framework_id = ${fw} AND what = 'appraise')`]);
+  s = await sheet(tok.giamsat, DISTRICT);
+  assert.equal(s.body.log_verified, false);
+});
+
+test('the results as a workbook: the council gets every unit, a unit its own row', async () => {
+  const get = (token) => fetch(`${server.base}/api/v1/par/frameworks/${fw}/results.xlsx`, { headers: { Authorization: `Bearer ${token}` } });
+  const strings = async (res) => {
+    const buf = Buffer.from(await res.arrayBuffer());
+    assert.equal(buf.subarray(0, 2).toString(), 'PK');
+    const file = `${server.dir}/par-${Date.now()}.xlsx`;
+    (await import('node:fs')).writeFileSync(file, buf);
+    return execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+  };
+  let res = await get(tok.giamsat);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  let text = await strings(res);
+  assert.ok(text.includes('UBND huyện Quảng Xương') && text.includes('UBND huyện Ngọc Lặc'));
+  res = await get(tok.lanhdao);
+  text = await strings(res);
+  assert.ok(text.includes('UBND huyện Quảng Xương') && !text.includes('UBND huyện Ngọc Lặc'), 'its own row only');
+  assertProblem(await api('GET', `/api/v1/par/frameworks/${fw}/results.xlsx`, { token: tok.congdan }), 403, 'forbidden');
+  assertProblem(await api('GET', '/api/v1/par/frameworks/99999/results.xlsx', { token: tok.giamsat }), 404, 'not-found');
+});

@@ -1,0 +1,85 @@
+// The reform index in the browser (docs/par-index.md): the public page of the 2016 results
+// as report 6366/BC-UBND gives them, a unit's assessor scoring and submitting its 2017
+// self-assessment, and the council appraising a unit. Pictures under build/ only.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorld, checkPage } from './browser.mjs';
+
+const DISTRICT = '000.00.33.H56'; // UBND huyện Quảng Xương
+let world;
+let fw2017;
+
+before(async () => {
+  world = await startWorld({ dossiers: 20 });
+  const list = await world.api('GET', '/api/v1/par/frameworks?year=2017', { as: 'giamsat' });
+  fw2017 = list.items.find((f) => f.group === 'district').id;
+});
+
+after(async () => { if (world) await world.stop(); });
+
+test('the public sees the 2016 results: the named indices and the 18/38/1 rating', async () => {
+  const visitor = await world.actor(null);
+  const { page } = visitor;
+  await visitor.goto('/chi-so-cchc?year=2016');
+  await page.waitForSelector('[data-testid=par-count-total]');
+  const total = page.getByTestId('par-count-total');
+  assert.equal(await total.locator('[data-grade=xuat_sac]').textContent(), '18');
+  assert.equal(await total.locator('[data-grade=tot]').textContent(), '38');
+  assert.equal(await total.locator('[data-grade=hoan_thanh]').textContent(), '1');
+  const district = page.locator('[data-testid=par-count-row][data-group=district]');
+  assert.equal(await district.locator('[data-grade=xuat_sac]').textContent(), '6');
+  assert.equal(await district.locator('[data-grade=tot]').textContent(), '21');
+  const row = (code) => page.locator(`[data-testid=par-row][data-unit="${code}"] [data-testid=par-index]`);
+  assert.equal(await row('000.00.05.H56').textContent(), '92 %');
+  assert.equal(await row('000.00.30.H56').textContent(), '91,5 %');
+  assert.equal(await row('000.00.35.H56').textContent(), '89,5 %');
+  assert.match(await page.getByTestId('par-decision').textContent(), /436\/QĐ-UBND/);
+  await checkPage(visitor, 'par-public');
+  // A year without published results says so.
+  await visitor.goto('/chi-so-cchc?year=2017');
+  await page.waitForSelector('[data-testid=par-empty]');
+  visitor.assertClean('public results');
+});
+
+test("a unit's assessor scores its 2017 criteria and submits", async () => {
+  const leader = await world.actor('lanhdao');
+  const { page } = leader;
+  await leader.goto(`/can-bo/cchc?id=${fw2017}`);
+  await page.waitForSelector('[data-testid=par-row]');
+  assert.equal(await page.getByTestId('par-row').count(), 1, 'a unit sees its own row only');
+  await page.getByTestId('par-unit-link').click();
+  await page.waitForURL(new RegExp(`/can-bo/cchc/${fw2017}\\?unit=`));
+  const crit = page.locator('[data-testid=par-criterion][data-code="1.1"]');
+  await crit.getByTestId('par-self-points').fill('3,5');
+  await crit.getByTestId('par-self-note').fill('Ban hành Kế hoạch CCHC năm 2017 đúng hạn');
+  await crit.getByTestId('par-self-save').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=par-criterion][data-code="1.1"] [data-testid=par-self]')?.textContent === '3,5');
+  // Points above the maximum are refused with a message, nothing changed.
+  leader.allow(422, /^PUT \/api\/v1\/par\//);
+  const crit2 = page.locator('[data-testid=par-criterion][data-code="1.2"]');
+  await crit2.getByTestId('par-self-points').fill('9');
+  await crit2.getByTestId('par-self-save').click();
+  await page.getByTestId('par-error').waitFor({ state: 'visible' });
+  await checkPage(leader, 'par-assessor', { show: '[data-testid=par-criteria]', block: 'start' });
+  await page.getByTestId('par-submit').click();
+  await page.waitForSelector('[data-testid=par-state][data-submitted=true]');
+  assert.equal(await page.getByTestId('par-self-form').count(), 0, 'nothing to edit once submitted');
+  leader.assertClean('self-assessment');
+});
+
+test('the council sees every unit and appraises one', async () => {
+  const council = await world.actor('giamsat');
+  const { page } = council;
+  await council.goto(`/can-bo/cchc?id=${fw2017}`);
+  await page.waitForSelector('[data-testid=par-row]');
+  assert.equal(await page.getByTestId('par-row').count(), 27);
+  await checkPage(council, 'par-council');
+  await council.goto(`/can-bo/cchc/${fw2017}?unit=${DISTRICT}`);
+  const crit = page.locator('[data-testid=par-criterion][data-code="1.3"]');
+  await crit.getByTestId('par-appraise-points').fill('3');
+  await crit.getByTestId('par-appraise-note').fill('Đã kiểm tra 8/18 xã');
+  await crit.getByTestId('par-appraise-save').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=par-criterion][data-code="1.3"] [data-testid=par-council]')?.textContent === '3');
+  assert.ok(await page.locator('[data-testid=par-log-row][data-what=appraise]').count() >= 1);
+  council.assertClean('appraisal');
+});

@@ -214,5 +214,12 @@ void mc_api_document_receive(mc_req *r);
 void mc_api_document_get(mc_req *r);
 void mc_api_document_update(mc_req *r);
 void mc_api_document_action(mc_req *r);
+/* Tasks (tasks.c; docs/tasks.md). */
+void mc_api_tasks_list(mc_req *r);
+void mc_api_tasks_stats(mc_req *r);
+void mc_api_task_create(mc_req *r);
+void mc_api_task_get(mc_req *r);
+void mc_api_task_action(mc_req *r);
+void mc_api_task_delegate(mc_req *r);
 
 #endif

@@ -4,6 +4,7 @@
 #include "app/task.h"
 
 #include "app/document.h"
+#include "app/notify.h"
 #include "core/audit.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -495,5 +496,56 @@ int mc_app_task_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, 
 cleanup:
 	free(units);
 	mc_task_clear(&t);
+	return rc;
+}
+
+/* Queues the reminder of t to the leaders and specialists of unit_id. */
+static int remind_unit(mc_store *st, const mc_time_ctx *tc, const mc_task *t, int64_t unit_id, bool overdue,
+		       bool leaders_only, const char *public_url, int64_t now, int *queued)
+{
+	mc_user *users = NULL;
+	size_t n = 0;
+	char due[16];
+	int y, m, d;
+	const mc_unit *in_charge = mc_time_ctx_unit(tc, t->unit_id);
+	int rc = mc_store_user_list(st, &users, &n, unit_id);
+	mc_civil_from_days(t->due, &y, &m, &d);
+	snprintf(due, sizeof due, "%02d/%02d/%04d", d, m, y);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const mc_user *u = &users[i];
+		bool officer = u->role == MC_ROLE_LEADER || (!leaders_only && u->role == MC_ROLE_SPECIALIST);
+		if (u->unit_id != unit_id || !u->active || !officer || !u->email || !u->email[0])
+			continue;
+		rc = mc_notify_task(st, t->province_code, u->email, t->id, t->title,
+				    in_charge ? in_charge->name : "", due, overdue, public_url, now);
+		if (rc == 0 && queued)
+			(*queued)++;
+	}
+	mc_user_free_list(users, n);
+	return rc;
+}
+
+int mc_app_task_remind(mc_store *st, const mc_time_ctx *tc, int64_t now, const char *public_url, int limit,
+		       int *queued)
+{
+	mc_task *list = NULL;
+	size_t n = 0;
+	int32_t today = mc_local_day(now);
+	int32_t soon_to = mc_task_add_working_days(mc_time_ctx_calendar(tc), today, MC_TASK_DUE_SOON_DAYS);
+	int rc = mc_store_task_reminders_due(st, &list, &n, today, soon_to, limit);
+
+	if (queued)
+		*queued = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const mc_task *t = &list[i];
+		bool overdue = t->due < today;
+		rc = remind_unit(st, tc, t, t->unit_id, overdue, false, public_url, now, queued);
+		if (rc == 0 && overdue)
+			rc = remind_unit(st, tc, t, t->assigner_unit_id, true, true, public_url, now, queued);
+		/* Overdue owes no due-soon reminder any more: both are marked. */
+		if (rc == 0)
+			rc = mc_store_task_set_reminded(st, t->id, t->due, true, overdue);
+	}
+	mc_task_free_list(list, n);
 	return rc;
 }

@@ -105,6 +105,18 @@ typedef struct {
 int mc_app_task_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
 		    const mc_task_act *act, mc_task *out);
 
+/*
+ * Queues the reminders owed at `now` (docs/tasks.md §6): to each active
+ * leader and specialist with an e-mail of the unit in charge of an open task
+ * due by a day, once when it becomes due soon (MC_TASK_DUE_SOON_DAYS working
+ * days or fewer) and once when it becomes overdue; to the assigning unit's
+ * leaders too when overdue. Once per deadline: an extension granted owes them
+ * again. At most limit tasks per call; *queued (may be NULL) counts the
+ * messages. Runs inside the caller's write transaction.
+ */
+int mc_app_task_remind(mc_store *st, const mc_time_ctx *tc, int64_t now, const char *public_url, int limit,
+		       int *queued);
+
 /* What core/task.h judges of t on local day today. */
 void mc_app_task_facts(mc_task_facts *out, const mc_task *t);
 

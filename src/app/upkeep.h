@@ -4,7 +4,8 @@
  * every minute, the deletion of files that no row names any more and, every
  * hour, the expiry of uploads that no dossier holds a day after they were
  * sent (app/upload.h); every minute, the reorganisation plans whose day has
- * come (app/unit_plan.h).
+ * come (app/unit_plan.h); every hour, the reminders of tasks that became due
+ * soon or overdue (app/task.h), through the outbox.
  *
  * Each kind of job is queued only when the previous one of its kind has
  * finished, so that a sweep never shares a transaction with the expiry that

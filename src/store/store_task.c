@@ -308,6 +308,51 @@ cleanup:
 	return rc;
 }
 
+int mc_store_task_reminders_due(mc_store *st, mc_task **out, size_t *n, int32_t today, int32_t soon_to,
+				int limit)
+{
+	static const char sql[] =
+	    "SELECT " TASK_COLS " FROM task t WHERE t.due_kind = 1 AND t.state IN (1, 2, 5, 6) AND "
+	    "(t.due >= $1 AND t.due <= $2 AND t.reminded_soon <> t.due OR t.due < $1 AND t.reminded_overdue "
+	    "<> t.due) "
+	    "ORDER BY t.id LIMIT $3";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, today);
+	mc_q_int(q, 2, soon_to);
+	mc_q_int(q, 3, limit);
+	rc = mc_q_read_list(q, "list task reminders", task_cols, MC_ARRAY_LEN(task_cols), sizeof **out, out,
+			    n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_task_set_reminded(mc_store *st, int64_t id, int32_t due, bool soon, bool overdue)
+{
+	static const char sql[] =
+	    "UPDATE task SET reminded_soon = CASE WHEN $3 = 1 THEN $2 ELSE reminded_soon END, "
+	    "reminded_overdue = CASE WHEN $4 = 1 THEN $2 ELSE reminded_overdue END WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	mc_q_int(q, 2, due);
+	mc_q_int(q, 3, soon ? 1 : 0);
+	mc_q_int(q, 4, overdue ? 1 : 0);
+	rc = mc_q_exec(q, "record task reminder");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
 /* ---- events ------------------------------------------------------------- */
 
 static const mc_col event_cols[] = {

@@ -4104,6 +4104,29 @@ static void test_tasks(void **state)
 	assert_int_equal(list[0].id, t.id);
 	mc_task_free_list(list, n);
 
+	/* Reminders owed: t due soon, its part overdue; each once per deadline. */
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 10), 0);
+	assert_int_equal(n, 2);
+	mc_task_free_list(list, n);
+	assert_int_equal(mc_store_task_set_reminded(f->st, t.id, 17260, true, false), 0);
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 10), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, c.id);
+	mc_task_free_list(list, n);
+	assert_int_equal(mc_store_task_set_reminded(f->st, c.id, 17250, true, true), 0);
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 10), 0);
+	assert_int_equal(n, 0);
+	mc_task_free_list(list, n);
+	/* The reminder is no change of the task: its version stays. */
+	assert_int_equal(mc_store_task_get(f->st, &got, t.id), 0);
+	assert_int_equal(got.version, 2);
+	mc_task_clear(&got);
+	/* Overdue later: owed again for the same deadline, once. */
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17261, 17265, 10), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, t.id);
+	mc_task_free_list(list, n);
+
 	/* Events: appended, read in order, never changed; the last hash read back. */
 	char last[MC_AUDIT_HASH_LEN];
 	assert_int_equal(mc_store_task_last_hash(f->st, last, sizeof last, t.id), 0);

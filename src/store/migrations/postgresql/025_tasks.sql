@@ -24,6 +24,8 @@ CREATE TABLE task (
 	done_day integer NOT NULL DEFAULT 0,
 	progress integer NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
 	note text COLLATE "C" NOT NULL DEFAULT '',
+	reminded_soon integer NOT NULL DEFAULT 0,
+	reminded_overdue integer NOT NULL DEFAULT 0,
 	created_at bigint NOT NULL,
 	updated_at bigint NOT NULL
 );

@@ -34,6 +34,10 @@ CREATE TABLE task (
 	done_day INTEGER NOT NULL DEFAULT 0,
 	progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
 	note TEXT NOT NULL DEFAULT '',
+	-- The deadline (a day) whose due-soon and overdue reminders were queued:
+	-- each once per deadline, again after an extension.
+	reminded_soon INTEGER NOT NULL DEFAULT 0,
+	reminded_overdue INTEGER NOT NULL DEFAULT 0,
 	created_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL
 );

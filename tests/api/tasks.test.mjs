@@ -353,18 +353,28 @@ test('lists by unit, side, state and due, with paging; figures by unit', async (
   assert.notEqual(p1.body.items[0].id, p2.body.items[0].id);
   const assigned = await api('GET', '/api/v1/tasks?state=assigned&limit=200', { token: L });
   assert.ok(assigned.body.items.every((x) => x.state === 'assigned'));
-  const overdue = await api('GET', '/api/v1/tasks?timing=overdue', { token: L });
-  assert.equal(overdue.body.total, 0, 'nothing is overdue on the day it is assigned');
+  // The demo's tasks of 2017 still open are overdue; nothing assigned today is.
+  const overdue = await api('GET', '/api/v1/tasks?timing=overdue&limit=200', { token: L });
+  assert.ok(overdue.body.total > 0, 'the demo has overdue tasks');
+  assert.ok(overdue.body.items.every((x) => x.timing === 'overdue' && x.assigned_on < localDay()));
+  const soon = await api('GET', '/api/v1/tasks?timing=due_soon&limit=200', { token: L });
+  assert.ok(soon.body.items.every((x) => x.timing === 'due_soon'));
   // The figures: every field the issue names, per unit too, equal to the list's count.
   const s = await api('GET', `/api/v1/tasks/stats?unit=${PROVINCE_UNIT}&from=${localDay(-1)}&to=${localDay()}`, { token: L });
   assertStatus(s, 200);
   for (const k of ['assigned', 'done_on_time', 'done_late', 'in_progress_in_time', 'in_progress_overdue'])
     assert.equal(typeof s.body[k], 'number', k);
   const all = await api('GET', '/api/v1/tasks?limit=200', { token: L });
-  const live = all.body.items.filter((x) => x.state !== 'cancelled');
+  const live = all.body.items.filter((x) => x.state !== 'cancelled' && x.assigned_on >= localDay(-1));
   assert.equal(s.body.assigned, live.length);
   assert.equal(s.body.done_on_time, live.filter((x) => x.timing === 'done_on_time').length);
   assert.equal(s.body.in_progress_overdue, 0);
+  // The demo's year: every state and timing is there, some late.
+  const y = await api('GET', `/api/v1/tasks/stats?unit=${PROVINCE_UNIT}&from=2017-01-01&to=2017-12-31`, { token: L });
+  assertStatus(y, 200);
+  assert.ok(y.body.assigned >= 18);
+  for (const k of ['done_on_time', 'done_late', 'done_extended', 'in_progress_overdue', 'suspended'])
+    assert.ok(y.body[k] > 0, `the demo has ${k}`);
   const rowQX = s.body.by_unit.find((r) => r.unit.code === DISTRICT);
   assert.equal(rowQX.assigned, live.filter((x) => x.unit.code === DISTRICT).length);
   assert.equal(s.body.by_unit.reduce((n, r) => n + r.assigned, 0), s.body.assigned);

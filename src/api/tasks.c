@@ -167,8 +167,21 @@ static void reply_task(mc_req *r, int status, const mc_task *t, bool with_events
 	json_object_set_new(body, "progress_overall",
 			    json_integer(mc_task_progress(t->progress, c, n_children)));
 	free(c);
-	if (with_events)
+	if (with_events) {
+		/* The steps the caller may take now, for the pages' buttons (the write checks again). */
+		mc_actor actor;
+		mc_task_view v = {.task = t, .cooperating = units, .n_cooperating = n_units};
+		json_t *may = json_array();
+		mc_req_actor(r, &actor);
+		for (int a = 1; a <= MC_TASK_ACT_MAX; a++) {
+			if (mc_app_task_check(mc_req_time(r), &actor, &v, (mc_task_action)a) == 0)
+				json_array_append_new(may,
+						      json_string(mc_task_action_name((mc_task_action)a)));
+		}
+		mc_err_clear();
+		json_object_set_new(body, "may", may);
 		json_object_set_new(body, "events", events_json(r, ev, n_ev));
+	}
 	mc_reply_json(r, status, body);
 cleanup:
 	free(units);

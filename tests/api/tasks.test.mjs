@@ -94,6 +94,13 @@ test('the province leader assigns a task from a directive: the district in charg
   assertProblem(await api('GET', `/api/v1/tasks/${t.id}`, { token: tok.congdan }), 403, 'forbidden');
   assertProblem(await api('GET', '/api/v1/tasks/999999', { token: tok.lanhdao }), 404, 'not-found');
   assertProblem(await api('GET', '/api/v1/tasks/abc', { token: tok.lanhdao }), 404, 'not-found');
+  // The steps each side may take now, for the pages' buttons.
+  assert.deepEqual((await get(tok['lanhdao.tinh'], t.id)).may, ['suspend', 'cancel']);
+  assert.deepEqual((await get(tok.chuyenvien, t.id)).may, ['start', 'report', 'request_extension', 'propose_done']);
+  assert.deepEqual((await get(tok.lanhdao, t.id)).may,
+    ['start', 'report', 'request_extension', 'propose_done', 'delegate']);
+  assert.deepEqual((await get(tok['chuyenvien.stnmt'], t.id)).may, ['report']);
+  assert.deepEqual((await get(tok.giamsat, t.id)).may, []);
   const full = await get(tok.lanhdao, t.id);
   assert.equal(full.events.length, 1);
   assert.equal(full.events[0].action, 'assign');

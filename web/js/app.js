@@ -24,6 +24,9 @@ const routes = [
   [/^\/van-ban$/, () => import('/js/pages/documents.js'), 'list'],
   [/^\/van-ban\/soan-thao$/, () => import('/js/pages/documents.js'), 'draft'],
   [/^\/van-ban\/(\d+)$/, () => import('/js/pages/documents.js'), 'detail'],
+  [/^\/nhiem-vu$/, () => import('/js/pages/tasks.js'), 'list'],
+  [/^\/nhiem-vu\/giao$/, () => import('/js/pages/tasks.js'), 'create'],
+  [/^\/nhiem-vu\/(\d+)$/, () => import('/js/pages/tasks.js'), 'detail'],
   [/^\/in\/giay-tiep-nhan\/([^/]+)$/, () => import('/js/pages/receipt.js'), 'render'],
 ];
 
@@ -119,6 +122,7 @@ function navLinks(u) {
   if (u.role === 'desk') links.push(['/can-bo', t('nav.desk'), 'nav-desk']);
   if (OFFICERS.includes(u.role)) links.push(['/can-bo/ho-so', t('nav.queue'), 'nav-queue']);
   if (OFFICERS.includes(u.role)) links.push(['/van-ban', t('nav.documents'), 'nav-documents']);
+  if (OFFICERS.includes(u.role)) links.push(['/nhiem-vu', t('nav.tasks'), 'nav-tasks']);
   if (['leader', 'supervisor', 'admin'].includes(u.role)) links.push(['/lanh-dao', t('nav.dashboard'), 'nav-dashboard']);
   if (u.role === 'admin') links.push(['/quan-tri', t('nav.admin'), 'nav-admin']);
   return links;

@@ -69,7 +69,7 @@ int mc_notify_task(mc_store *st, const char *province_code, const char *recipien
 	if (rc == 0)
 		rc = mc_buf_format(&body, TEXT_MAX,
 				   "Nhiệm vụ: %s\nĐơn vị chủ trì: %s\nThời hạn: %s\n%s\n\nXem nhiệm vụ: "
-				   "%s/nhiem-vu?id=%lld\n",
+				   "%s/nhiem-vu/%lld\n",
 				   title, unit_name, due_text,
 				   overdue ? "Nhiệm vụ đã quá hạn mà chưa hoàn thành."
 					   : "Nhiệm vụ sắp đến hạn (còn không quá 3 ngày làm việc).",

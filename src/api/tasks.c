@@ -10,12 +10,15 @@
 
 #include "app/task.h"
 #include "core/limits.h"
+#include "render/form.h"
 
 #include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 
 /* The most tasks the figures of one request count. */
 #define STATS_MAX 200000
@@ -704,78 +707,287 @@ static int by_unit_cmp(const void *a, const void *b)
 	return (x->unit_id > y->unit_id) - (x->unit_id < y->unit_id);
 }
 
-void mc_api_tasks_stats(mc_req *r)
+/* The figures of a request: the whole and by unit in charge, in unit order. */
+typedef struct {
+	mc_task_query q;
+	int32_t from, to;
+	task_figures all;
+	task_figures *rows;
+	size_t n_rows;
+} task_stats;
+
+/* Reads the period and counts; replies 400/403/5xx and returns -1 on failure. */
+static int stats_or_reply(mc_req *r, task_stats *out)
 {
-	mc_task_query q = {0};
-	task_figures all = {0}, *rows = NULL;
-	size_t n_rows = 0, cap = 0;
-	int32_t from = 0, to = 0, now = today();
 	const mc_workcal *wc = mc_time_ctx_calendar(mc_req_time(r));
 	const char *timing = NULL;
+	int32_t now = today();
+	size_t cap = 0;
 	int rc = 0;
 
-	if (query_or_reply(r, &q, &timing) != 0)
-		return;
-	if (day_query_or_reply(r, "from", &from) != 0 || day_query_or_reply(r, "to", &to) != 0)
-		return;
-	if (from && to && to < from) {
+	memset(out, 0, sizeof *out);
+	if (query_or_reply(r, &out->q, &timing) != 0)
+		return -1;
+	if (day_query_or_reply(r, "from", &out->from) != 0 || day_query_or_reply(r, "to", &out->to) != 0)
+		return -1;
+	if (out->from && out->to && out->to < out->from) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "to", "order", "to must not be before from");
-		return;
+		return -1;
 	}
 	/* The tasks assigned in [from, to], as they stand today; cancelled ones are not counted. */
-	q.limit = 1000;
-	q.offset = 0;
+	out->q.limit = 1000;
+	out->q.offset = 0;
 	for (;;) {
 		mc_task *list = NULL;
 		size_t n = 0;
 		int64_t total = 0;
-		rc = mc_store_task_list(mc_req_store(r), &list, &n, &total, &q);
+		rc = mc_store_task_list(mc_req_store(r), &list, &n, &total, &out->q);
 		if (rc != 0)
 			break;
 		for (size_t i = 0; i < n; i++) {
 			const mc_task *t = &list[i];
 			mc_task_facts f;
-			if (t->state == MC_TASK_CANCELLED || (from && t->assigned_day < from) ||
-			    (to && t->assigned_day > to))
+			if (t->state == MC_TASK_CANCELLED || (out->from && t->assigned_day < out->from) ||
+			    (out->to && t->assigned_day > out->to))
 				continue;
 			mc_app_task_facts(&f, t);
 			mc_task_timing timing_of = mc_task_timing_of(wc, &f, now);
-			count(&all, timing_of, (mc_task_state)t->state);
+			count(&out->all, timing_of, (mc_task_state)t->state);
 			size_t k = 0;
-			while (k < n_rows && rows[k].unit_id != t->unit_id)
+			while (k < out->n_rows && out->rows[k].unit_id != t->unit_id)
 				k++;
-			if (k == n_rows) {
-				if (n_rows == cap) {
-					cap = cap ? cap * 2 : 32;
-					rows = mc_xrealloc(rows, cap * sizeof *rows);
-				}
-				rows[n_rows++] = (task_figures){.unit_id = t->unit_id};
+			if (k == out->n_rows) {
+				MC_GROW(out->rows, out->n_rows, cap);
+				out->rows[out->n_rows++] = (task_figures){.unit_id = t->unit_id};
 			}
-			count(&rows[k], timing_of, (mc_task_state)t->state);
+			count(&out->rows[k], timing_of, (mc_task_state)t->state);
 		}
 		mc_task_free_list(list, n);
-		q.offset += (int)n;
-		if (n == 0 || q.offset >= total || q.offset >= STATS_MAX)
+		out->q.offset += (int)n;
+		if (n == 0 || out->q.offset >= total || out->q.offset >= STATS_MAX)
 			break;
 	}
 	if (rc != 0) {
-		free(rows);
+		free(out->rows);
+		out->rows = NULL;
 		mc_reply_error(r, rc, "the tasks");
-		return;
+		return -1;
 	}
-	if (n_rows)
-		qsort(rows, n_rows, sizeof *rows, by_unit_cmp);
-	json_t *body = figures_json(&all);
+	if (out->n_rows)
+		qsort(out->rows, out->n_rows, sizeof *out->rows, by_unit_cmp);
+	return 0;
+}
+
+void mc_api_tasks_stats(mc_req *r)
+{
+	task_stats s;
+	if (stats_or_reply(r, &s) != 0)
+		return;
+	json_t *body = figures_json(&s.all);
 	json_t *by_unit = json_array();
-	for (size_t i = 0; i < n_rows; i++) {
-		json_t *row = figures_json(&rows[i]);
-		json_object_set_new(row, "unit", mc_api_unit_ref(mc_req_time(r), rows[i].unit_id));
+	for (size_t i = 0; i < s.n_rows; i++) {
+		json_t *row = figures_json(&s.rows[i]);
+		json_object_set_new(row, "unit", mc_api_unit_ref(mc_req_time(r), s.rows[i].unit_id));
 		json_array_append_new(by_unit, row);
 	}
-	free(rows);
-	json_object_set_new(body, "unit", mc_api_unit_ref(mc_req_time(r), q.scope_unit_id));
-	json_object_set_new(body, "from", day_json(from));
-	json_object_set_new(body, "to", day_json(to));
+	free(s.rows);
+	json_object_set_new(body, "unit", mc_api_unit_ref(mc_req_time(r), s.q.scope_unit_id));
+	json_object_set_new(body, "from", day_json(s.from));
+	json_object_set_new(body, "to", day_json(s.to));
 	json_object_set_new(body, "by_unit", by_unit);
 	mc_reply_json(r, 200, body);
+}
+
+/* ---- the figures printed (PDF) and as a workbook (XLSX) ------------------ */
+
+#define FIG_COLS 9
+static const char *const fig_heads[FIG_COLS] = {"Đơn vị chủ trì",
+						"Được giao",
+						"Hoàn thành đúng hạn",
+						"Hoàn thành trong thời gian gia hạn",
+						"Hoàn thành quá hạn",
+						"Đang thực hiện trong hạn",
+						"Đang thực hiện quá hạn",
+						"Chờ xác nhận",
+						"Tạm dừng"};
+static const double fig_frac[FIG_COLS] = {0.24, 0.09, 0.1, 0.11, 0.1, 0.1, 0.1, 0.08, 0.08};
+
+static int64_t fig_value(const task_figures *f, size_t c)
+{
+	const int64_t v[FIG_COLS] = {0,
+				     f->assigned,
+				     f->done_on_time,
+				     f->done_extended,
+				     f->done_late,
+				     f->in_progress_in_time,
+				     f->in_progress_overdue,
+				     f->waiting_confirmation,
+				     f->suspended};
+	return v[c];
+}
+
+/* The table's texts: one row per unit and the total; *own holds what was made (free each). */
+typedef struct {
+	task_stats s;
+	size_t n_rows;
+	const char **cells;
+	char **own;
+	char *subtitle;
+} fig_table;
+
+static void fig_table_free(fig_table *t)
+{
+	for (size_t i = 0; t->own && i < t->n_rows * FIG_COLS; i++)
+		free(t->own[i]);
+	free(t->own);
+	free(t->cells);
+	free(t->subtitle);
+	free(t->s.rows);
+}
+
+static int fig_table_or_reply(mc_req *r, fig_table *t)
+{
+	const mc_time_ctx *tc = mc_req_time(r);
+	char from[16] = "", to[16] = "";
+	memset(t, 0, sizeof *t);
+	if (stats_or_reply(r, &t->s) != 0)
+		return -1;
+	t->n_rows = t->s.n_rows + 1;
+	t->cells = mc_xcalloc(t->n_rows * FIG_COLS, sizeof *t->cells);
+	t->own = mc_xcalloc(t->n_rows * FIG_COLS, sizeof *t->own);
+	for (size_t i = 0; i < t->n_rows; i++) {
+		const task_figures *f = i < t->s.n_rows ? &t->s.rows[i] : &t->s.all;
+		const mc_unit *u = i < t->s.n_rows ? mc_time_ctx_unit(tc, f->unit_id) : NULL;
+		t->cells[i * FIG_COLS] = i < t->s.n_rows ? (u ? u->name : "") : "Tổng cộng";
+		for (size_t c = 1; c < FIG_COLS; c++) {
+			char buf[24];
+			snprintf(buf, sizeof buf, "%lld", (long long)fig_value(f, c));
+			t->own[i * FIG_COLS + c] = mc_xstrdup(buf);
+			t->cells[i * FIG_COLS + c] = t->own[i * FIG_COLS + c];
+		}
+	}
+	if (t->s.from) {
+		int y, m, d;
+		mc_civil_from_days(t->s.from, &y, &m, &d);
+		snprintf(from, sizeof from, "%02d/%02d/%04d", d, m, y);
+	}
+	if (t->s.to) {
+		int y, m, d;
+		mc_civil_from_days(t->s.to, &y, &m, &d);
+		snprintf(to, sizeof to, "%02d/%02d/%04d", d, m, y);
+	}
+	const mc_unit *scope = mc_time_ctx_unit(tc, t->s.q.scope_unit_id);
+	size_t len = strlen(scope ? scope->name : "") + 96;
+	t->subtitle = mc_xmalloc(len);
+	snprintf(t->subtitle, len, "%s — nhiệm vụ giao từ ngày %s đến ngày %s", scope ? scope->name : "",
+		 from[0] ? from : "…", to[0] ? to : "…");
+	return 0;
+}
+
+void mc_api_tasks_stats_pdf(mc_req *r)
+{
+	fig_table t;
+	if (fig_table_or_reply(r, &t) != 0)
+		return;
+	const mc_time_ctx *tc = mc_req_time(r);
+	const mc_unit *unit = mc_time_ctx_unit(tc, t.s.q.scope_unit_id);
+	mc_form f = {.kind = MC_FORM_TABLE,
+		     .issuing_unit = unit ? unit->name : "",
+		     .place = mc_api_unit_place(tc, unit),
+		     .date = mc_now(),
+		     .title = "BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ ĐƯỢC GIAO",
+		     .subtitle = t.subtitle,
+		     .n_cols = FIG_COLS,
+		     .col_frac = fig_frac,
+		     .col_head = fig_heads,
+		     .cells = t.cells,
+		     .n_rows = t.n_rows};
+	mc_buf pdf;
+	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
+	if (mc_form_pdf(&pdf, &f) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the figures");
+	} else {
+		mc_reply_header(r, "Content-Disposition", "inline; filename=\"nhiem-vu.pdf\"");
+		mc_reply_raw(r, 200, "application/pdf", pdf.data, pdf.len);
+	}
+	mc_buf_free(&pdf);
+	fig_table_free(&t);
+}
+
+/* The figures as a workbook, through a temporary file (libxlsxwriter writes files). */
+static int fig_xlsx(unsigned char **out, size_t *len, const fig_table *t)
+{
+	char path[] = "/tmp/motcua-tasks-XXXXXX";
+	int fd = mkstemp(path);
+	int rc = MC_ERROR;
+	FILE *f = NULL;
+	unsigned char *data = NULL;
+
+	if (fd < 0)
+		return MC_ERROR;
+	close(fd);
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb)
+		goto cleanup;
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	format_set_text_wrap(bold);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "Nhiệm vụ");
+	if (!ws) {
+		workbook_close(wb);
+		goto cleanup;
+	}
+	worksheet_write_string(ws, 0, 0, "Báo cáo tình hình thực hiện nhiệm vụ được giao", bold);
+	worksheet_write_string(ws, 1, 0, t->subtitle, NULL);
+	worksheet_set_column(ws, 0, 0, 40, NULL);
+	worksheet_set_column(ws, 1, FIG_COLS - 1, 14, NULL);
+	for (size_t c = 0; c < FIG_COLS; c++)
+		worksheet_write_string(ws, 3, (lxw_col_t)c, fig_heads[c], bold);
+	for (size_t i = 0; i < t->n_rows; i++) {
+		const task_figures *fr = i < t->s.n_rows ? &t->s.rows[i] : &t->s.all;
+		worksheet_write_string(ws, (lxw_row_t)(4 + i), 0, t->cells[i * FIG_COLS],
+				       i < t->s.n_rows ? NULL : bold);
+		for (size_t c = 1; c < FIG_COLS; c++)
+			worksheet_write_number(ws, (lxw_row_t)(4 + i), (lxw_col_t)c, (double)fig_value(fr, c),
+					       NULL);
+	}
+	if (workbook_close(wb) != LXW_NO_ERROR)
+		goto cleanup;
+	f = fopen(path, "rb");
+	if (!f || fseek(f, 0, SEEK_END) != 0)
+		goto cleanup;
+	long size = ftell(f);
+	if (size <= 0 || fseek(f, 0, SEEK_SET) != 0)
+		goto cleanup;
+	data = mc_xmalloc((size_t)size);
+	if (fread(data, 1, (size_t)size, f) != (size_t)size)
+		goto cleanup;
+	*out = data;
+	*len = (size_t)size;
+	data = NULL;
+	rc = 0;
+cleanup:
+	if (f)
+		fclose(f);
+	free(data);
+	unlink(path);
+	return rc;
+}
+
+void mc_api_tasks_stats_xlsx(mc_req *r)
+{
+	fig_table t;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (fig_table_or_reply(r, &t) != 0)
+		return;
+	if (fig_xlsx(&data, &len, &t) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not write the figures' workbook");
+	} else {
+		mc_reply_header(r, "Content-Disposition", "attachment; filename=\"nhiem-vu.xlsx\"");
+		mc_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			     data, len);
+	}
+	free(data);
+	fig_table_free(&t);
 }

@@ -203,6 +203,8 @@ const RULES = {
   // Tasks (docs/tasks.md): the task's scope (its units' subtrees) before the body.
   'GET /api/v1/tasks': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/tasks?unit=${f.unit}` }) },
   'GET /api/v1/tasks/stats': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/tasks/stats?unit=${f.unit}` }) },
+  'GET /api/v1/tasks/stats.pdf': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/tasks/stats.pdf?unit=${f.unit}` }) },
+  'GET /api/v1/tasks/stats.xlsx': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/tasks/stats.xlsx?unit=${f.unit}` }) },
   'POST /api/v1/tasks': { roles: ['leader'], scope: 'unit', req: (f) => ({ path: '/api/v1/tasks',
     body: { assigner_unit: f.unit } }) },
   'GET /api/v1/tasks/{id}': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/tasks/${f.task}` }) },

@@ -387,6 +387,20 @@ test('lists by unit, side, state and due, with paging; figures by unit', async (
   assert.equal(s.body.by_unit.reduce((n, r) => n + r.assigned, 0), s.body.assigned);
   assertProblem(await api('GET', `/api/v1/tasks/stats?from=${localDay()}&to=${localDay(-3)}`, { token: L }), 400,
     'invalid-query');
+  // The same figures printed and as a workbook, for the monthly meeting.
+  const pdf = await fetch(`${server.base}/api/v1/tasks/stats.pdf?unit=${PROVINCE_UNIT}&from=2017-01-01&to=2017-12-31`,
+    { headers: { Authorization: `Bearer ${L}` } });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  const xlsx = await fetch(`${server.base}/api/v1/tasks/stats.xlsx?from=2017-01-01&to=2017-12-31`,
+    { headers: { Authorization: `Bearer ${L}` } });
+  assert.equal(xlsx.status, 200);
+  assert.match(xlsx.headers.get('content-type'), /spreadsheetml/);
+  assert.equal(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString(), 'PK');
+  assertProblem(await api('GET', `/api/v1/tasks/stats.pdf?unit=${DISTRICT}`, { token: tok['lanhdao.ngoclac'] }), 403,
+    'out-of-scope');
+  assertProblem(await api('GET', '/api/v1/tasks/stats.xlsx?from=2017-13-01', { token: L }), 400, 'invalid-query');
   assertProblem(await api('GET', `/api/v1/tasks/stats?unit=${DISTRICT}`, { token: tok['lanhdao.ngoclac'] }), 403,
     'out-of-scope');
 });

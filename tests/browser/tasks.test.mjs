@@ -105,6 +105,7 @@ test('the board: the demo\'s overdue tasks and the figures of 2017', async () =>
   await leader.page.getByTestId('task-row').first().waitFor();
   const timings = await leader.page.getByTestId('task-row').evaluateAll((r) => r.map((x) => x.dataset.timing));
   assert.ok(timings.length > 0 && timings.every((x) => x === 'overdue'), timings.join());
+  assert.equal(await leader.page.getByTestId('task-stats-pdf').count(), 1, 'the figures can be printed');
   await checkPage(leader, 'tasks-board');
   const stats = await world.api('GET', `/api/v1/tasks/stats?from=2017-01-01&to=2017-12-31`, { as: 'lanhdao.tinh' });
   assert.ok(stats.done_late > 0 && stats.in_progress_overdue > 0);

@@ -1040,5 +1040,7 @@ export default {
   'task.act.suspend': 'Suspend',
   'task.act.resume': 'Resume',
   'task.act.cancel': 'Cancel',
+  'task.printPdf': 'Print (PDF)',
+  'task.printXlsx': 'Export to Excel',
   'task.act.delegate': 'Pass down',
 };

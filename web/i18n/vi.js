@@ -1040,5 +1040,7 @@ export default {
   'task.act.suspend': 'Tạm dừng',
   'task.act.resume': 'Tiếp tục thực hiện',
   'task.act.cancel': 'Hủy nhiệm vụ',
+  'task.printPdf': 'In báo cáo (PDF)',
+  'task.printXlsx': 'Xuất ra Excel',
   'task.act.delegate': 'Giao cho cấp dưới',
 };

@@ -46,7 +46,12 @@ export async function list(ctx) {
       if (!ctx.alive()) return;
       replace(figures, h('h2', { id: 'task-fig-h' }, t('task.figures', { year })),
         h('dl', { class: 'facts stats-row' }, FIGURES.map((k) => h('div', { testid: 'task-fig', 'data-key': k, 'data-value': data[k] },
-          h('dt', null, t('task.fig.' + k)), h('dd', null, String(data[k]))))));
+          h('dt', null, t('task.fig.' + k)), h('dd', null, String(data[k]))))),
+        h('p', { class: 'actions' },
+          h('a', { class: 'btn btn-ghost btn-small', href: `/api/v1/tasks/stats.pdf?from=${year}-01-01&to=${year}-12-31`, target: '_blank',
+            testid: 'task-stats-pdf' }, t('task.printPdf')),
+          h('a', { class: 'btn btn-ghost btn-small', href: `/api/v1/tasks/stats.xlsx?from=${year}-01-01&to=${year}-12-31`,
+            testid: 'task-stats-xlsx' }, t('task.printXlsx'))));
     }).catch(() => { replace(figures); });
   }
 

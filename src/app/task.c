@@ -532,7 +532,8 @@ int mc_app_task_remind(mc_store *st, const mc_time_ctx *tc, int64_t now, const c
 	size_t n = 0;
 	int32_t today = mc_local_day(now);
 	int32_t soon_to = mc_task_add_working_days(mc_time_ctx_calendar(tc), today, MC_TASK_DUE_SOON_DAYS);
-	int rc = mc_store_task_reminders_due(st, &list, &n, today, soon_to, limit);
+	int rc = mc_store_task_reminders_due(st, &list, &n, today, soon_to, today - MC_TASK_REMIND_LATE_DAYS,
+					     limit);
 
 	if (queued)
 		*queued = 0;

@@ -111,9 +111,12 @@ int mc_app_task_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, 
  * due by a day, once when it becomes due soon (MC_TASK_DUE_SOON_DAYS working
  * days or fewer) and once when it becomes overdue; to the assigning unit's
  * leaders too when overdue. Once per deadline: an extension granted owes them
- * again. At most limit tasks per call; *queued (may be NULL) counts the
- * messages. Runs inside the caller's write transaction.
+ * again. A task found overdue more than MC_TASK_REMIND_LATE_DAYS days after
+ * its deadline (a server that was off, a database loaded with old tasks)
+ * gets none: the lists show it. At most limit tasks per call; *queued (may
+ * be NULL) counts the messages. Runs inside the caller's write transaction.
  */
+#define MC_TASK_REMIND_LATE_DAYS 7
 int mc_app_task_remind(mc_store *st, const mc_time_ctx *tc, int64_t now, const char *public_url, int limit,
 		       int *queued);
 

@@ -309,13 +309,12 @@ cleanup:
 }
 
 int mc_store_task_reminders_due(mc_store *st, mc_task **out, size_t *n, int32_t today, int32_t soon_to,
-				int limit)
+				int32_t overdue_since, int limit)
 {
 	static const char sql[] =
 	    "SELECT " TASK_COLS " FROM task t WHERE t.due_kind = 1 AND t.state IN (1, 2, 5, 6) AND "
-	    "(t.due >= $1 AND t.due <= $2 AND t.reminded_soon <> t.due OR t.due < $1 AND t.reminded_overdue "
-	    "<> t.due) "
-	    "ORDER BY t.id LIMIT $3";
+	    "(t.due >= $1 AND t.due <= $2 AND t.reminded_soon <> t.due OR "
+	    "t.due < $1 AND t.due >= $4 AND t.reminded_overdue <> t.due) ORDER BY t.id LIMIT $3";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -326,6 +325,7 @@ int mc_store_task_reminders_due(mc_store *st, mc_task **out, size_t *n, int32_t 
 	mc_q_int(q, 1, today);
 	mc_q_int(q, 2, soon_to);
 	mc_q_int(q, 3, limit);
+	mc_q_int(q, 4, overdue_since);
 	rc = mc_q_read_list(q, "list task reminders", task_cols, MC_ARRAY_LEN(task_cols), sizeof **out, out,
 			    n);
 cleanup:

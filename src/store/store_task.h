@@ -97,11 +97,11 @@ int mc_store_task_list(mc_store *st, mc_task **out, size_t *n, int64_t *total, c
  * Open tasks due by a day (assigned, in progress, sent back, extension
  * requested) whose reminder is owed on local day today: due soon (due in
  * [today, soon_to]) without a due-soon reminder for that deadline, or
- * overdue (due before today) without an overdue one; at most limit, by id.
- * Caller frees with mc_task_free_list.
+ * overdue (due in [overdue_since, today)) without an overdue one; at most
+ * limit, by id. Caller frees with mc_task_free_list.
  */
 int mc_store_task_reminders_due(mc_store *st, mc_task **out, size_t *n, int32_t today, int32_t soon_to,
-				int limit);
+				int32_t overdue_since, int limit);
 /* Records that the reminders of task id for the deadline `due` were queued:
  * due soon (soon) and/or overdue (overdue). Not a change of the task: its
  * version stays. */

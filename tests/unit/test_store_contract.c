@@ -4105,16 +4105,16 @@ static void test_tasks(void **state)
 	mc_task_free_list(list, n);
 
 	/* Reminders owed: t due soon, its part overdue; each once per deadline. */
-	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 10), 0);
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 17248, 10), 0);
 	assert_int_equal(n, 2);
 	mc_task_free_list(list, n);
 	assert_int_equal(mc_store_task_set_reminded(f->st, t.id, 17260, true, false), 0);
-	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 10), 0);
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 17248, 10), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].id, c.id);
 	mc_task_free_list(list, n);
 	assert_int_equal(mc_store_task_set_reminded(f->st, c.id, 17250, true, true), 0);
-	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 10), 0);
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 17248, 10), 0);
 	assert_int_equal(n, 0);
 	mc_task_free_list(list, n);
 	/* The reminder is no change of the task: its version stays. */
@@ -4122,9 +4122,13 @@ static void test_tasks(void **state)
 	assert_int_equal(got.version, 2);
 	mc_task_clear(&got);
 	/* Overdue later: owed again for the same deadline, once. */
-	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17261, 17265, 10), 0);
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17261, 17265, 17254, 10), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].id, t.id);
+	mc_task_free_list(list, n);
+	/* Overdue for longer than the window: none owed. */
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17261, 17265, 17261, 10), 0);
+	assert_int_equal(n, 0);
 	mc_task_free_list(list, n);
 
 	/* Events: appended, read in order, never changed; the last hash read back. */

@@ -201,6 +201,15 @@ static void test_overdue_first(void **state)
 	assert_int_equal(remind(f, at(3, 10)), 3);
 	assert_int_equal(messages(f, "sắp đến hạn", NULL), 0);
 	assert_int_equal(remind(f, at(3, 13)), 0);
+	/* One found more than a week after its deadline (a database of old
+	 * tasks, a server off for long): none, the lists show it. */
+	mc_task_clear(&t);
+	in.due = mc_days_from_civil(2017, 3, 9);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_app_task_create(f->st, f->tc, &leader, &in, at(3, 6), &t), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(remind(f, at(3, 17)), 0);
+	assert_int_equal(remind(f, at(3, 16)), 3);
 	/* Tasks without a deadline owe nothing. */
 	in.due_kind = MC_TASK_DUE_NONE;
 	in.due = 0;

@@ -415,3 +415,35 @@ test('a flood of reports at once: each recorded once, the chain whole', async ()
   assert.equal(new Set(full.events.map((e) => e.hash)).size, 26);
   assert.equal(full.version, 26);
 });
+
+test('a recurring task: each report of the unit in charge covers the next period; a cooperating one does not', async () => {
+  const t = await create(tok['lanhdao.tinh'], { due_kind: 'recurring', period: 'month', due_in_working_days: undefined });
+  assert.equal(t.due_kind, 'recurring');
+  assert.equal(t.period, 'month');
+  assert.equal(t.due, null);
+  // This month's report is due on its last working day.
+  const [y, m] = localDay().split('-').map(Number);
+  assert.equal(t.next_report_due.slice(0, 7), `${y}-${String(m).padStart(2, '0')}`);
+  assert.ok(['in_time', 'due_soon'].includes(t.timing));
+  await actOk(tok['chuyenvien.stnmt'], t.id, 'report', { note: 'Sở góp ý' });
+  assert.equal((await get(tok.lanhdao, t.id)).next_report_due, t.next_report_due, 'a cooperating unit reports no period');
+  const r = await actOk(tok.chuyenvien, t.id, 'report', { note: `Báo cáo tháng ${m}` });
+  const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);
+  assert.equal(r.next_report_due.slice(0, 7), next, 'the next report is next month\'s');
+  assert.equal(r.timing, 'in_time');
+  // The next period has not begun: another report covers nothing more.
+  const again = await actOk(tok.chuyenvien, t.id, 'report', { note: 'Bổ sung' });
+  assert.equal(again.next_report_due, r.next_report_due);
+  // A recurring task's parts report as often or more; a yearly one under a monthly is refused.
+  assertProblem(await api('POST', `/api/v1/tasks/${t.id}/subtasks`, { token: tok.lanhdao, body: { title: 'Phần của xã',
+    unit: COMMUNE, due_kind: 'recurring', period: 'year' } }), 422, 'invalid-field');
+  const week = await api('POST', `/api/v1/tasks/${t.id}/subtasks`, { token: tok.lanhdao, body: { title: 'Phần của xã',
+    unit: COMMUNE, due_kind: 'recurring', period: 'week' } });
+  assertStatus(week, 201, 'a weekly part');
+  // Lists: only tasks given directly (top), or the parts of one (parent).
+  const parts = await api('GET', `/api/v1/tasks?parent=${t.id}`, { token: tok.lanhdao });
+  assert.deepEqual(parts.body.items.map((x) => x.id), [week.body.id]);
+  const top = await api('GET', '/api/v1/tasks?top=true&limit=200', { token: tok.lanhdao });
+  assert.ok(top.body.items.every((x) => x.parent === null));
+  assert.ok(top.body.items.some((x) => x.id === t.id));
+});

@@ -712,9 +712,23 @@ typedef struct {
 	mc_task_query q;
 	int32_t from, to;
 	task_figures all;
-	task_figures *rows;
+	task_figures *rows; /* by unit in charge (unit_id) */
 	size_t n_rows;
+	task_figures *leaders; /* by assigning leader (unit_id holds the user's id; 0 = not recorded) */
+	size_t n_leaders;
 } task_stats;
+
+/* The row of key in *rows (added when missing). */
+static task_figures *row_of(task_figures **rows, size_t *n, size_t *cap, int64_t key)
+{
+	for (size_t k = 0; k < *n; k++) {
+		if ((*rows)[k].unit_id == key)
+			return &(*rows)[k];
+	}
+	MC_GROW(*rows, *n, *cap);
+	(*rows)[*n] = (task_figures){.unit_id = key};
+	return &(*rows)[(*n)++];
+}
 
 /* Reads the period and counts; replies 400/403/5xx and returns -1 on failure. */
 static int stats_or_reply(mc_req *r, task_stats *out)
@@ -722,7 +736,7 @@ static int stats_or_reply(mc_req *r, task_stats *out)
 	const mc_workcal *wc = mc_time_ctx_calendar(mc_req_time(r));
 	const char *timing = NULL;
 	int32_t now = today();
-	size_t cap = 0;
+	size_t cap = 0, cap_leaders = 0;
 	int rc = 0;
 
 	memset(out, 0, sizeof *out);
@@ -753,14 +767,10 @@ static int stats_or_reply(mc_req *r, task_stats *out)
 			mc_app_task_facts(&f, t);
 			mc_task_timing timing_of = mc_task_timing_of(wc, &f, now);
 			count(&out->all, timing_of, (mc_task_state)t->state);
-			size_t k = 0;
-			while (k < out->n_rows && out->rows[k].unit_id != t->unit_id)
-				k++;
-			if (k == out->n_rows) {
-				MC_GROW(out->rows, out->n_rows, cap);
-				out->rows[out->n_rows++] = (task_figures){.unit_id = t->unit_id};
-			}
-			count(&out->rows[k], timing_of, (mc_task_state)t->state);
+			count(row_of(&out->rows, &out->n_rows, &cap, t->unit_id), timing_of,
+			      (mc_task_state)t->state);
+			count(row_of(&out->leaders, &out->n_leaders, &cap_leaders, t->assigned_by), timing_of,
+			      (mc_task_state)t->state);
 		}
 		mc_task_free_list(list, n);
 		out->q.offset += (int)n;
@@ -769,12 +779,15 @@ static int stats_or_reply(mc_req *r, task_stats *out)
 	}
 	if (rc != 0) {
 		free(out->rows);
-		out->rows = NULL;
+		free(out->leaders);
+		out->rows = out->leaders = NULL;
 		mc_reply_error(r, rc, "the tasks");
 		return -1;
 	}
 	if (out->n_rows)
 		qsort(out->rows, out->n_rows, sizeof *out->rows, by_unit_cmp);
+	if (out->n_leaders)
+		qsort(out->leaders, out->n_leaders, sizeof *out->leaders, by_unit_cmp);
 	return 0;
 }
 
@@ -790,7 +803,22 @@ void mc_api_tasks_stats(mc_req *r)
 		json_object_set_new(row, "unit", mc_api_unit_ref(mc_req_time(r), s.rows[i].unit_id));
 		json_array_append_new(by_unit, row);
 	}
+	json_t *by_leader = json_array();
+	for (size_t i = 0; i < s.n_leaders; i++) {
+		json_t *row = figures_json(&s.leaders[i]);
+		mc_user u = {0};
+		json_t *who = json_null();
+		if (s.leaders[i].unit_id &&
+		    mc_store_user_get(mc_req_store(r), &u, s.leaders[i].unit_id) == 0) {
+			who = json_pack("{s:s, s:s}", "username", u.username, "name", u.full_name);
+			mc_user_clear(&u);
+		}
+		json_object_set_new(row, "leader", who);
+		json_array_append_new(by_leader, row);
+	}
 	free(s.rows);
+	free(s.leaders);
+	json_object_set_new(body, "by_leader", by_leader);
 	json_object_set_new(body, "unit", mc_api_unit_ref(mc_req_time(r), s.q.scope_unit_id));
 	json_object_set_new(body, "from", day_json(s.from));
 	json_object_set_new(body, "to", day_json(s.to));
@@ -843,6 +871,7 @@ static void fig_table_free(fig_table *t)
 	free(t->cells);
 	free(t->subtitle);
 	free(t->s.rows);
+	free(t->s.leaders);
 }
 
 static int fig_table_or_reply(mc_req *r, fig_table *t)

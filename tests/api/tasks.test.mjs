@@ -385,6 +385,10 @@ test('lists by unit, side, state and due, with paging; figures by unit', async (
   const rowQX = s.body.by_unit.find((r) => r.unit.code === DISTRICT);
   assert.equal(rowQX.assigned, live.filter((x) => x.unit.code === DISTRICT).length);
   assert.equal(s.body.by_unit.reduce((n, r) => n + r.assigned, 0), s.body.assigned);
+  // By assigning leader too: the province's leader gave these, the district's the parts.
+  assert.equal(s.body.by_leader.reduce((n, r) => n + r.assigned, 0), s.body.assigned);
+  const byTinh = s.body.by_leader.find((r) => r.leader?.username === 'lanhdao.tinh');
+  assert.equal(byTinh.assigned, live.filter((x) => x.assigner_unit.code === PROVINCE_UNIT).length);
   assertProblem(await api('GET', `/api/v1/tasks/stats?from=${localDay()}&to=${localDay(-3)}`, { token: L }), 400,
     'invalid-query');
   // The same figures printed and as a workbook, for the monthly meeting.

@@ -30,6 +30,7 @@ struct mc_upkeep {
 	const mc_audit_config *audit;
 	job anchor, files, plans, tasks;
 	int64_t last_expire;
+	const char *public_url; /* for the tasks' reminders; NULL = relative links */
 };
 
 mc_upkeep *mc_upkeep_new(mc_group *g, const mc_audit_config *audit)
@@ -43,6 +44,11 @@ mc_upkeep *mc_upkeep_new(mc_group *g, const mc_audit_config *audit)
 	atomic_init(&u->plans.busy, false);
 	atomic_init(&u->tasks.busy, false);
 	return u;
+}
+
+void mc_upkeep_set_public_url(mc_upkeep *u, const char *public_url)
+{
+	u->public_url = public_url;
 }
 
 int mc_upkeep_interval(const mc_upkeep *u)
@@ -129,7 +135,7 @@ static int tasks_run(mc_store *st, void *payload)
 	int rc = mc_time_ctx_load(&tc, st);
 
 	if (rc == 0)
-		rc = mc_app_task_remind(st, tc, j->now, NULL, TASKS_LIMIT, &n);
+		rc = mc_app_task_remind(st, tc, j->now, j->u->public_url, TASKS_LIMIT, &n);
 	mc_time_ctx_free(tc);
 	return rc;
 }

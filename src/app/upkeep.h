@@ -22,6 +22,9 @@ typedef struct mc_upkeep mc_upkeep;
 
 /* Borrows g and audit, which must outlive it. Caller frees with mc_upkeep_free. */
 mc_upkeep *mc_upkeep_new(mc_group *g, const mc_audit_config *audit);
+/* The portal's address for the links of the tasks' reminders (borrowed; it
+ * must outlive u); without one they are relative. */
+void mc_upkeep_set_public_url(mc_upkeep *u, const char *public_url);
 /* Seconds between two calls of mc_upkeep_tick. */
 int mc_upkeep_interval(const mc_upkeep *u);
 /* Queues what is due at now. Call from one thread. */

@@ -158,6 +158,20 @@ static void test_remind_once(void **state)
 	assert_int_equal(messages(f, "sắp đến hạn", "xa@example.vn"), 0);
 	assert_int_equal(remind(f, at(3, 14)), 0);
 	assert_int_equal(remind(f, at(3, 17)), 0);
+	/* The message names the task and links it on the portal. */
+	{
+		mc_message *list = NULL;
+		size_t n = 0;
+		char link[96];
+		snprintf(link, sizeof link, "https://motcua.example.vn/nhiem-vu/%lld\n", (long long)t.id);
+		assert_int_equal(mc_store_outbox_due(f->st, &list, &n, at(12, 31), 10), 0);
+		assert_true(n > 0);
+		assert_non_null(strstr(list[0].body, link));
+		assert_non_null(strstr(list[0].body, "Rà soát thủ tục"));
+		assert_non_null(strstr(list[0].body, "17/03/2017"));
+		assert_string_equal(list[0].channel, "email");
+		mc_message_free_list(list, n);
+	}
 	/* Saturday 18: overdue, the assigner's leader told too, once. */
 	assert_int_equal(remind(f, at(3, 18)), 3);
 	assert_int_equal(messages(f, "quá hạn", "lanhdao.tinh@example.vn"), 1);

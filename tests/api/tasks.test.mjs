@@ -94,6 +94,12 @@ test('the province leader assigns a task from a directive: the district in charg
   assertProblem(await api('GET', `/api/v1/tasks/${t.id}`, { token: tok.congdan }), 403, 'forbidden');
   assertProblem(await api('GET', '/api/v1/tasks/999999', { token: tok.lanhdao }), 404, 'not-found');
   assertProblem(await api('GET', '/api/v1/tasks/abc', { token: tok.lanhdao }), 404, 'not-found');
+  // A deadline on a day off stands and is reported as such (a Sunday at least a week away).
+  const sunday = new Date(Date.now() + 7 * 3600000 + 7 * 86400000);
+  sunday.setUTCDate(sunday.getUTCDate() + ((7 - sunday.getUTCDay()) % 7));
+  const off = await create(tok['lanhdao.tinh'], { due_in_working_days: undefined, due: sunday.toISOString().slice(0, 10) });
+  assert.equal(off.due_is_day_off, true);
+  assert.equal(t.due_is_day_off, false);
   // The steps each side may take now, for the pages' buttons.
   assert.deepEqual((await get(tok['lanhdao.tinh'], t.id)).may, ['suspend', 'cancel']);
   assert.deepEqual((await get(tok.chuyenvien, t.id)).may, ['start', 'report', 'request_extension', 'propose_done']);

@@ -1042,5 +1042,6 @@ export default {
   'task.act.cancel': 'Cancel',
   'task.printPdf': 'Print (PDF)',
   'task.printXlsx': 'Export to Excel',
+  'task.dayOff': '(a day off)',
   'task.act.delegate': 'Pass down',
 };

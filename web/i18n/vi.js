@@ -1042,5 +1042,6 @@ export default {
   'task.act.cancel': 'Hủy nhiệm vụ',
   'task.printPdf': 'In báo cáo (PDF)',
   'task.printXlsx': 'Xuất ra Excel',
+  'task.dayOff': '(ngày nghỉ)',
   'task.act.delegate': 'Giao cho cấp dưới',
 };

@@ -19,7 +19,8 @@ function badge(task) {
 function dueText(task) {
   if (task.due_kind === 'recurring') return t('task.recurring', { period: t('task.period.' + task.period) });
   if (!task.due) return t('task.noDue');
-  return fmtDate(task.due) + (task.extended ? ' ' + t('task.extendedFrom', { day: fmtDate(task.original_due) }) : '');
+  return fmtDate(task.due) + (task.due_is_day_off ? ' ' + t('task.dayOff') : '') +
+    (task.extended ? ' ' + t('task.extendedFrom', { day: fmtDate(task.original_due) }) : '');
 }
 
 export async function list(ctx) {

@@ -263,5 +263,14 @@ void mc_api_par_rules_put(mc_req *r);
 void mc_api_par_council_put(mc_req *r);
 void mc_api_par_council_delete(mc_req *r);
 void mc_api_par_public(mc_req *r);
+/* Tasks (tasks.c; docs/tasks.md). */
+void mc_api_tasks_list(mc_req *r);
+void mc_api_tasks_stats(mc_req *r);
+void mc_api_tasks_stats_pdf(mc_req *r);
+void mc_api_tasks_stats_xlsx(mc_req *r);
+void mc_api_task_create(mc_req *r);
+void mc_api_task_get(mc_req *r);
+void mc_api_task_action(mc_req *r);
+void mc_api_task_delegate(mc_req *r);
 
 #endif

@@ -204,6 +204,20 @@ const mc_route mc_routes[] = {
     {MC_M_PUT, "/api/v1/par/council/{username}", mc_api_par_council_put, MC_AUTH_SESSION, ADMIN, 0},
     {MC_M_DELETE, "/api/v1/par/council/{username}", mc_api_par_council_delete, MC_AUTH_SESSION, ADMIN, 0},
     {MC_M_GET, "/api/v1/public/par", mc_api_par_public, MC_AUTH_PUBLIC, 0, 0},
+    /* Tasks (docs/tasks.md): leaders assign and decide, the unit in charge
+     * reports, asks for more time and proposes completion, cooperating units
+     * report their part. */
+    {MC_M_GET, "/api/v1/tasks", mc_api_tasks_list, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_POST, "/api/v1/tasks", mc_api_task_create, MC_AUTH_SESSION, MC_ROLE_BIT(MC_ROLE_LEADER),
+     MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/tasks/stats", mc_api_tasks_stats, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/tasks/stats.pdf", mc_api_tasks_stats_pdf, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/tasks/stats.xlsx", mc_api_tasks_stats_xlsx, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/tasks/{id}", mc_api_task_get, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_POST, "/api/v1/tasks/{id}/actions", mc_api_task_action, MC_AUTH_SESSION,
+     SPECIALIST | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/tasks/{id}/subtasks", mc_api_task_delegate, MC_AUTH_SESSION,
+     MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
 };
 
 const size_t mc_routes_count = MC_ARRAY_LEN(mc_routes);

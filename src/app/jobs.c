@@ -193,6 +193,8 @@ int mc_jobs_start(mc_jobs **out, const mc_jobs_config *cfg)
 	j->housekeeping.tick = housekeep;
 	static const mc_audit_config no_audit = {0};
 	j->upkeep = mc_upkeep_new(cfg->group, cfg->audit ? cfg->audit : &no_audit);
+	if (j->upkeep && cfg->notify)
+		mc_upkeep_set_public_url(j->upkeep, cfg->notify->public_url);
 	/* As often as the most frequent of its kinds of work asks. */
 	int every_ms = (cfg->purge_interval > 0 ? cfg->purge_interval : 600) * 1000;
 	if (cfg->reload_interval_ms > 0 && cfg->reload_interval_ms < every_ms)

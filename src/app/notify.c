@@ -59,6 +59,35 @@ static int queue(mc_store *st, const mc_dossier *d, const char *channel, const c
 	return mc_store_outbox_add(st, &m);
 }
 
+int mc_notify_task(mc_store *st, const char *province_code, const char *recipient, int64_t task_id,
+		   const char *title, const char *unit_name, const char *due_text, bool overdue,
+		   const char *public_url, int64_t at)
+{
+	char *subject = NULL, *body = NULL;
+	int rc = mc_buf_format(&subject, TEXT_MAX, "[motcua] Nhiệm vụ %s: %s",
+			       overdue ? "quá hạn" : "sắp đến hạn", title);
+	if (rc == 0)
+		rc = mc_buf_format(&body, TEXT_MAX,
+				   "Nhiệm vụ: %s\nĐơn vị chủ trì: %s\nThời hạn: %s\n%s\n\nXem nhiệm vụ: "
+				   "%s/nhiem-vu/%lld\n",
+				   title, unit_name, due_text,
+				   overdue ? "Nhiệm vụ đã quá hạn mà chưa hoàn thành."
+					   : "Nhiệm vụ sắp đến hạn (còn không quá 3 ngày làm việc).",
+				   public_url ? public_url : "", (long long)task_id);
+	if (rc == 0) {
+		mc_message m = {.province_code = (char *)(province_code ? province_code : ""),
+				.channel = "email",
+				.recipient = (char *)recipient,
+				.subject = subject,
+				.body = body,
+				.created_at = at};
+		rc = mc_store_outbox_add(st, &m);
+	}
+	free(subject);
+	free(body);
+	return rc;
+}
+
 int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, const char *procedure_name,
 		      const char *unit_name, const char *public_url, int64_t at)
 {

@@ -41,6 +41,16 @@ typedef struct {
 int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, const char *procedure_name,
 		      const char *unit_name, const char *public_url, int64_t at);
 
+/*
+ * Queues the e-mail reminding `recipient` of a task (docs/tasks.md §6): due
+ * soon (overdue false) on due_text, or overdue since it. Texts are borrowed;
+ * province_code names the outbox row's province. Runs inside the caller's
+ * transaction.
+ */
+int mc_notify_task(mc_store *st, const char *province_code, const char *recipient, int64_t task_id,
+		   const char *title, const char *unit_name, const char *due_text, bool overdue,
+		   const char *public_url, int64_t at);
+
 /* The delay before attempt n+1 after n failed attempts (seconds): 1, 2, 4 …
  * minutes, at most an hour; 0 once MC_NOTIFY_MAX_ATTEMPTS are spent. */
 int64_t mc_notify_backoff(int attempts);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "app/task.h"
 #include "app/unit_plan.h"
 #include "app/upload.h"
 
@@ -12,6 +13,8 @@
 #define ANCHOR_LIMIT 5000  /* dossiers in one anchor */
 #define ANCHORS_PER_JOB 20 /* a backlog (after an upgrade) is taken in steps */
 #define FILES_LIMIT 1000   /* files swept or uploads expired in one job */
+#define TASKS_EVERY 3600   /* seconds between passes of the tasks' reminders */
+#define TASKS_LIMIT 2000   /* tasks reminded in one pass; the rest at the next */
 
 typedef struct {
 	mc_upkeep *u;
@@ -25,8 +28,9 @@ typedef struct {
 struct mc_upkeep {
 	mc_group *group;
 	const mc_audit_config *audit;
-	job anchor, files, plans;
+	job anchor, files, plans, tasks;
 	int64_t last_expire;
+	const char *public_url; /* for the tasks' reminders; NULL = relative links */
 };
 
 mc_upkeep *mc_upkeep_new(mc_group *g, const mc_audit_config *audit)
@@ -34,11 +38,17 @@ mc_upkeep *mc_upkeep_new(mc_group *g, const mc_audit_config *audit)
 	mc_upkeep *u = mc_xcalloc(1, sizeof *u);
 	u->group = g;
 	u->audit = audit;
-	u->anchor.u = u->files.u = u->plans.u = u;
+	u->anchor.u = u->files.u = u->plans.u = u->tasks.u = u;
 	atomic_init(&u->anchor.busy, false);
 	atomic_init(&u->files.busy, false);
 	atomic_init(&u->plans.busy, false);
+	atomic_init(&u->tasks.busy, false);
 	return u;
+}
+
+void mc_upkeep_set_public_url(mc_upkeep *u, const char *public_url)
+{
+	u->public_url = public_url;
 }
 
 int mc_upkeep_interval(const mc_upkeep *u)
@@ -116,6 +126,27 @@ static void plans_done(int rc, void *payload)
 	atomic_store(&j->busy, false);
 }
 
+/* The tasks' reminders owed now (app/task.h), through the outbox. */
+static int tasks_run(mc_store *st, void *payload)
+{
+	job *j = payload;
+	mc_time_ctx *tc = NULL;
+	int n = 0;
+	int rc = mc_time_ctx_load(&tc, st);
+
+	if (rc == 0)
+		rc = mc_app_task_remind(st, tc, j->now, j->u->public_url, TASKS_LIMIT, &n);
+	mc_time_ctx_free(tc);
+	return rc;
+}
+
+static void tasks_done(int rc, void *payload)
+{
+	job *j = payload;
+	report(j, rc, "queue the tasks' reminders");
+	atomic_store(&j->busy, false);
+}
+
 static void queue(mc_upkeep *u, job *j, mc_group_fn fn, mc_group_done done, int64_t now)
 {
 	if (atomic_exchange(&j->busy, true))
@@ -142,6 +173,8 @@ void mc_upkeep_tick(mc_upkeep *u, int64_t now)
 	}
 	if (u->plans.last == 0 || now - u->plans.last >= FILES_EVERY)
 		queue(u, &u->plans, plans_run, plans_done, now);
+	if (u->tasks.last == 0 || now - u->tasks.last >= TASKS_EVERY)
+		queue(u, &u->tasks, tasks_run, tasks_done, now);
 }
 
 void mc_upkeep_finish(mc_upkeep *u)

@@ -259,6 +259,10 @@ int mc_cli_init(int argc, char **argv)
 			fprintf(stderr, "motcua: could not seed the demo's reform index\n");
 			goto cleanup;
 		}
+		if (mc_demo_tasks(st, tc, stdout) != 0) {
+			fprintf(stderr, "motcua: could not follow the demo's tasks\n");
+			goto cleanup;
+		}
 		/* A quarter of as many dossiers in 2025, open across the change. */
 		if (reorganised && mc_demo_reorganise(st, tc, count / 4, 2025, stdout) != 0) {
 			fprintf(stderr, "motcua: could not reorganise the demo province as of 2025-07-01\n");

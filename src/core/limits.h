@@ -139,6 +139,15 @@
 #define MC_LIMIT_DOCUMENT_TYPE 31	      /* the kind's key in the API, "quyet_dinh" */
 #define MC_LIMIT_DOCUMENT_QUERY 200	      /* a search of the registers (ours) */
 
+/* ---- tasks (nhiệm vụ; docs/tasks.md): motcua's own ------------------- */
+
+#define MC_LIMIT_TASK_TITLE 500	    /* the task in a line */
+#define MC_LIMIT_TASK_CONTENT 5000  /* what is to be done */
+#define MC_LIMIT_TASK_PRODUCT 200   /* the product expected: "Báo cáo", "Quyết định" */
+#define MC_LIMIT_TASK_DIRECTIVE 300 /* a directive typed in: "Kết luận số 12/TB-UBND ngày …" */
+#define MC_LIMIT_TASK_NOTE 2000	    /* a report's text, a reason */
+#define MC_LIMIT_TASK_UNITS 30	    /* cooperating units of one task */
+
 /* The characters (code points) of the UTF-8 text s, as the limits count them. */
 size_t mc_limit_chars(const char *s);
 

@@ -73,6 +73,15 @@ int mc_demo_dossiers_bulk(mc_store *st, const mc_time_ctx *tc, int count, uint32
 			  int64_t to, FILE *log);
 
 /*
+ * The 2017 directives of the provincial People's Committee and its Chairman
+ * with their tasks to departments, districts and (delegated by Quảng Xương)
+ * communes, each taken through a life with app/task.h at 2017 times so that
+ * every state occurs, some late (tasks.c, docs/tasks.md §8). Its own
+ * transaction. Requires mc_demo_load; tc as loaded after it.
+ */
+int mc_demo_tasks(mc_store *st, const mc_time_ctx *tc, FILE *log);
+
+/*
  * The same province after the reorganisation of 1 July 2025 (reorg.c,
  * docs/units.md): count dossiers filed from April to June 2025 (seed as
  * mc_demo_dossiers), many left open, then a plan applied at 2025-07-01 that

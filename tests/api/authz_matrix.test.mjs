@@ -262,6 +262,18 @@ const RULES = {
   'PUT /api/v1/par/council/{username}': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/par/council/congdan' }) },
   'DELETE /api/v1/par/council/{username}': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/par/council/khong.co' }) },
   'GET /api/v1/public/par': { public: true, req: () => ({ path: '/api/v1/public/par?year=2017' }) },
+  // Tasks (docs/tasks.md): the task's scope (its units' subtrees) before the body.
+  'GET /api/v1/tasks': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/tasks?unit=${f.unit}` }) },
+  'GET /api/v1/tasks/stats': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/tasks/stats?unit=${f.unit}` }) },
+  'GET /api/v1/tasks/stats.pdf': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/tasks/stats.pdf?unit=${f.unit}` }) },
+  'GET /api/v1/tasks/stats.xlsx': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/tasks/stats.xlsx?unit=${f.unit}` }) },
+  'POST /api/v1/tasks': { roles: ['leader'], scope: 'unit', req: (f) => ({ path: '/api/v1/tasks',
+    body: { assigner_unit: f.unit } }) },
+  'GET /api/v1/tasks/{id}': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/tasks/${f.task}` }) },
+  'POST /api/v1/tasks/{id}/actions': { roles: ['specialist', 'leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/tasks/${f.task}/actions`, body: { action: 'khong_co' } }) },
+  'POST /api/v1/tasks/{id}/subtasks': { roles: ['leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/tasks/${f.task}/subtasks`, body: {} }) },
 };
 
 // Who calls: the demo accounts, and a supervisor and an administrator created
@@ -290,7 +302,7 @@ const fx = {};
 function counts() {
   const tables = ['dossier', 'event', 'dossier_document', 'app_user', 'unit', 'procedure', 'calendar_year',
     'calendar_day', 'apology', 'payment', 'rating', 'attachment', 'outbox', 'unit_plan', 'unit_successor',
-    'doc_register', 'doc_counter', 'document', 'document_event'];
+    'doc_register', 'doc_counter', 'document', 'document_event', 'task', 'task_unit', 'task_event'];
   const q = `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
   return JSON.parse(execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }))[0];
 }
@@ -347,6 +359,16 @@ before(async () => {
   fx.department = await unitFixture(DEPARTMENT, DEPT_PROCEDURE, 'tiepnhan.stnmt', 'chuyenvien.stnmt', 'lanhdao.stnmt');
   await documentFixture(fx.district, 'UBND', 'chuyenvien');
   await documentFixture(fx.department, 'STNMT', 'chuyenvien.stnmt');
+  // A task of each unit, given by a leader of the province.
+  assertStatus(await server.api('POST', '/api/v1/users', { token: tok.admin, body: { username: 'lanhdao.tinh',
+    password: PASSWORD, full_name: 'Kiểm tra lãnh đạo tỉnh', role: 'leader', unit: PROVINCE_UNIT } }), 201, 'province leader');
+  tok['lanhdao.tinh'] = await server.login('lanhdao.tinh');
+  for (const f of [fx.district, fx.department]) {
+    const t = await server.api('POST', '/api/v1/tasks', { token: tok['lanhdao.tinh'], body: {
+      directive: 'Chỉ thị kiểm tra quyền', title: 'Kiểm tra quyền', unit: f.unit, due_in_working_days: 10 } });
+    assertStatus(t, 201, `a task of ${f.unit}`);
+    f.task = t.body.id;
+  }
   // The accounts the account routes aim at, and throwaway ones for resets.
   for (const [username, role, unit] of [['reset.qx', 'specialist', DISTRICT], ['reset.stnmt', 'specialist', DEPARTMENT],
     ['reset.tinh', 'supervisor', PROVINCE_UNIT]]) {

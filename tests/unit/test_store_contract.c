@@ -49,6 +49,7 @@
 #include "store/store_document.h"
 #include "store/store_document_file.h"
 #include "store/store_exchange.h"
+#include "store/store_task.h"
 
 struct fixture {
 	char dir[512];
@@ -4649,6 +4650,203 @@ static void test_par(void **state)
 	assert_int_equal(mc_store_par_public_service(f->st, 987654), MC_ENOTFOUND);
 }
 
+/* Tasks (store_task.h): rows read whole, versions, cooperating units, the
+ * scope of the lists (given, in charge, cooperating, subtree), children and
+ * the append-only events. */
+static void test_tasks(void **state)
+{
+	struct fixture *f = *state;
+	mc_task t = {.assigner_unit_id = f->province,
+		     .unit_id = f->district,
+		     .directive = "Chỉ thị 05/CT-UBND",
+		     .title = "Rà soát thủ tục hành chính",
+		     .content = "Rà soát và đề xuất đơn giản hóa",
+		     .product = "Báo cáo",
+		     .state = 1,
+		     .due_kind = 1,
+		     .assigned_day = 17230,
+		     .original_due = 17260,
+		     .due = 17260,
+		     .created_at = 1000,
+		     .updated_at = 1000};
+	mc_task got = {0};
+	assert_int_equal(mc_store_task_add(f->st, &t), 0);
+	assert_true(t.id > 0);
+	assert_int_equal(t.version, 1);
+	assert_int_equal(mc_store_task_get(f->st, &got, t.id), 0);
+	assert_string_equal(got.title, "Rà soát thủ tục hành chính");
+	assert_string_equal(got.directive, "Chỉ thị 05/CT-UBND");
+	assert_string_equal(got.province_code, "H56");
+	assert_int_equal(got.due, 17260);
+	assert_int_equal(got.assigned_day, 17230);
+	assert_int_equal(got.parent_id, 0);
+	assert_int_equal(got.source_document_id, 0);
+	mc_task_clear(&got);
+	assert_int_equal(mc_store_task_get(f->st, &got, 424242), MC_ENOTFOUND);
+
+	/* A reference to nothing is refused. */
+	mc_task bad = t;
+	bad.id = 0;
+	bad.parent_id = 424242;
+	assert_int_equal(mc_store_task_add(f->st, &bad), MC_ENOTFOUND);
+	bad.parent_id = 0;
+	bad.source_document_id = 424242;
+	assert_int_equal(mc_store_task_add(f->st, &bad), MC_ENOTFOUND);
+
+	/* Versions: a write at the wrong one is stale, twice at the same one too. */
+	t.state = 2;
+	t.progress = 40;
+	assert_int_equal(mc_store_task_update(f->st, &t, 7), MC_ESTALE);
+	assert_int_equal(mc_store_task_update(f->st, &t, 1), 0);
+	assert_int_equal(mc_store_task_update(f->st, &t, 1), MC_ESTALE);
+	assert_int_equal(mc_store_task_get(f->st, &got, t.id), 0);
+	assert_int_equal(got.version, 2);
+	assert_int_equal(got.progress, 40);
+	assert_int_equal(got.state, 2);
+	mc_task_clear(&got);
+
+	/* Cooperating units, once each. */
+	int64_t *units = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_task_unit_add(f->st, t.id, f->dept), 0);
+	assert_int_equal(mc_store_task_unit_add(f->st, t.id, f->dept), MC_ECONFLICT);
+	assert_int_equal(mc_store_task_unit_add(f->st, t.id, 424242), MC_ENOTFOUND);
+	assert_int_equal(mc_store_task_units(f->st, &units, &n, t.id), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(units[0], f->dept);
+	free(units);
+
+	/* A part delegated to a commune. */
+	mc_task c = t;
+	c.id = 0;
+	c.parent_id = t.id;
+	c.assigner_unit_id = f->district;
+	c.unit_id = f->commune;
+	c.title = "Rà soát ở xã";
+	c.due = c.original_due = 17250;
+	assert_int_equal(mc_store_task_add(f->st, &c), 0);
+	mc_task *list = NULL;
+	assert_int_equal(mc_store_task_children(f->st, &list, &n, t.id), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, c.id);
+	mc_task_free_list(list, n);
+
+	/* The lists: each unit sees what it gives, is in charge of, cooperates
+	 * on, and its subtree's; the earliest due first. */
+	int64_t total = 0;
+	mc_task_query q = {.scope_unit_id = f->province, .limit = 10};
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(list[0].id, c.id);
+	mc_task_free_list(list, n);
+	q.scope_unit_id = f->dept; /* cooperates on the first */
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(list[0].id, t.id);
+	mc_task_free_list(list, n);
+	q.relation = MC_TASK_REL_IN_CHARGE;
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_task_free_list(list, n);
+	q = (mc_task_query){.scope_unit_id = f->commune2, .limit = 10};
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_task_free_list(list, n);
+	q = (mc_task_query){.scope_unit_id = f->commune, .limit = 10};
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_task_free_list(list, n);
+	q = (mc_task_query){.scope_unit_id = f->district, .relation = MC_TASK_REL_GIVEN, .limit = 10};
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(list[0].id, c.id);
+	mc_task_free_list(list, n);
+	q = (mc_task_query){.scope_unit_id = f->other_province, .limit = 10};
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_task_free_list(list, n);
+	/* Filters: state, due window, top level, paging. */
+	q = (mc_task_query){.scope_unit_id = f->province, .state = 1, .limit = 10};
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_task_free_list(list, n);
+	q = (mc_task_query){.scope_unit_id = f->province, .due_from = 17255, .due_to = 17260, .limit = 10};
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(list[0].id, t.id);
+	mc_task_free_list(list, n);
+	q = (mc_task_query){.scope_unit_id = f->province, .parent_id = -1, .open_only = true, .limit = 10};
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(list[0].id, t.id);
+	mc_task_free_list(list, n);
+	q = (mc_task_query){.scope_unit_id = f->province, .limit = 1, .offset = 1};
+	assert_int_equal(mc_store_task_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, t.id);
+	mc_task_free_list(list, n);
+
+	/* Reminders owed: t due soon, its part overdue; each once per deadline. */
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 17248, 10), 0);
+	assert_int_equal(n, 2);
+	mc_task_free_list(list, n);
+	assert_int_equal(mc_store_task_set_reminded(f->st, t.id, 17260, true, false), 0);
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 17248, 10), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, c.id);
+	mc_task_free_list(list, n);
+	assert_int_equal(mc_store_task_set_reminded(f->st, c.id, 17250, true, true), 0);
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17255, 17260, 17248, 10), 0);
+	assert_int_equal(n, 0);
+	mc_task_free_list(list, n);
+	/* The reminder is no change of the task: its version stays. */
+	assert_int_equal(mc_store_task_get(f->st, &got, t.id), 0);
+	assert_int_equal(got.version, 2);
+	mc_task_clear(&got);
+	/* Overdue later: owed again for the same deadline, once. */
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17261, 17265, 17254, 10), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, t.id);
+	mc_task_free_list(list, n);
+	/* Overdue for longer than the window: none owed. */
+	assert_int_equal(mc_store_task_reminders_due(f->st, &list, &n, 17261, 17265, 17261, 10), 0);
+	assert_int_equal(n, 0);
+	mc_task_free_list(list, n);
+
+	/* Events: appended, read in order, never changed; the last hash read back. */
+	char last[MC_AUDIT_HASH_LEN];
+	assert_int_equal(mc_store_task_last_hash(f->st, last, sizeof last, t.id), 0);
+	assert_string_equal(last, "");
+	mc_task_event ev = {.task_id = t.id,
+			    .at = 2000,
+			    .user_name = "Lê Văn An",
+			    .role = "leader",
+			    .unit_id = f->province,
+			    .action = "assign",
+			    .to_state = 1,
+			    .hash = "aa"};
+	assert_int_equal(mc_store_task_event_add(f->st, &ev), 0);
+	ev.action = "report";
+	ev.from_state = 1;
+	ev.to_state = 2;
+	ev.percent = 40;
+	ev.hash = "bb";
+	assert_int_equal(mc_store_task_event_add(f->st, &ev), 0);
+	mc_task_event *evs = NULL;
+	assert_int_equal(mc_store_task_events(f->st, &evs, &n, t.id), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(evs[0].action, "assign");
+	assert_string_equal(evs[1].action, "report");
+	assert_int_equal(evs[1].percent, 40);
+	assert_string_equal(evs[1].user_name, "Lê Văn An");
+	mc_task_event_free_list(evs, n);
+	assert_int_equal(mc_store_task_last_hash(f->st, last, sizeof last, t.id), 0);
+	assert_string_equal(last, "bb");
+	assert_int_not_equal(raw_exec(f, "UPDATE task_event SET note = 'x'", NULL, 0), 0);
+	assert_int_not_equal(raw_exec(f, "DELETE FROM task_event", NULL, 0), 0);
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -4703,6 +4901,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_account_actions, setup, teardown),

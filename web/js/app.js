@@ -27,6 +27,9 @@ const routes = [
   [/^\/chi-so-cchc$/, () => import('/js/pages/par.js'), 'results'],
   [/^\/can-bo\/cchc$/, () => import('/js/pages/par.js'), 'list'],
   [/^\/can-bo\/cchc\/(\d+)$/, () => import('/js/pages/par.js'), 'sheet'],
+  [/^\/nhiem-vu$/, () => import('/js/pages/tasks.js'), 'list'],
+  [/^\/nhiem-vu\/giao$/, () => import('/js/pages/tasks.js'), 'create'],
+  [/^\/nhiem-vu\/(\d+)$/, () => import('/js/pages/tasks.js'), 'detail'],
   [/^\/in\/giay-tiep-nhan\/([^/]+)$/, () => import('/js/pages/receipt.js'), 'render'],
 ];
 
@@ -123,6 +126,7 @@ function navLinks(u) {
   if (OFFICERS.includes(u.role)) links.push(['/can-bo/ho-so', t('nav.queue'), 'nav-queue']);
   if (OFFICERS.includes(u.role)) links.push(['/van-ban', t('nav.documents'), 'nav-documents']);
   if (OFFICERS.includes(u.role)) links.push(['/can-bo/cchc', t('nav.par'), 'nav-par']);
+  if (OFFICERS.includes(u.role)) links.push(['/nhiem-vu', t('nav.tasks'), 'nav-tasks']);
   if (['leader', 'supervisor', 'admin'].includes(u.role)) links.push(['/lanh-dao', t('nav.dashboard'), 'nav-dashboard']);
   if (u.role === 'admin') links.push(['/quan-tri', t('nav.admin'), 'nav-admin']);
   return links;

@@ -1,0 +1,468 @@
+/*
+ * store_task.c - tasks on either engine (db.h): the tasks, their cooperating
+ * units and their events (store_task.h).
+ */
+#include "store/store_task.h"
+
+#include "store/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *s_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* ---- tasks -------------------------------------------------------------- */
+
+static const mc_col task_cols[] = {
+    MC_COL(MC_COL_I64, mc_task, id, "id"),
+    MC_COL(MC_COL_STR, mc_task, province_code, "province_code"),
+    MC_COL(MC_COL_I64, mc_task, parent_id, "parent_id"),
+    MC_COL(MC_COL_I64, mc_task, source_document_id, "source_document_id"),
+    MC_COL(MC_COL_I64, mc_task, closing_document_id, "closing_document_id"),
+    MC_COL(MC_COL_STR, mc_task, directive, "directive"),
+    MC_COL(MC_COL_STR, mc_task, title, "title"),
+    MC_COL(MC_COL_STR, mc_task, content, "content"),
+    MC_COL(MC_COL_STR, mc_task, product, "product"),
+    MC_COL(MC_COL_I64, mc_task, assigner_unit_id, "assigner_unit_id"),
+    MC_COL(MC_COL_I64, mc_task, assigned_by, "assigned_by"),
+    MC_COL(MC_COL_I64, mc_task, unit_id, "unit_id"),
+    MC_COL(MC_COL_INT, mc_task, state, "state"),
+    MC_COL(MC_COL_I64, mc_task, version, "version"),
+    MC_COL(MC_COL_INT, mc_task, due_kind, "due_kind"),
+    MC_COL(MC_COL_INT, mc_task, period, "period"),
+    MC_COL(MC_COL_I32, mc_task, assigned_day, "assigned_day"),
+    MC_COL(MC_COL_I32, mc_task, original_due, "original_due"),
+    MC_COL(MC_COL_I32, mc_task, due, "due"),
+    MC_COL(MC_COL_I32, mc_task, requested_due, "requested_due"),
+    MC_COL(MC_COL_I32, mc_task, next_report_period, "next_report_period"),
+    MC_COL(MC_COL_I32, mc_task, done_day, "done_day"),
+    MC_COL(MC_COL_INT, mc_task, progress, "progress"),
+    MC_COL(MC_COL_STR, mc_task, note, "note"),
+    MC_COL(MC_COL_I64, mc_task, created_at, "created_at"),
+    MC_COL(MC_COL_I64, mc_task, updated_at, "updated_at"),
+};
+
+#define TASK_COLS                                                                                            \
+	"t.id, t.province_code, t.parent_id, t.source_document_id, t.closing_document_id, t.directive, "     \
+	"t.title, t.content, t.product, t.assigner_unit_id, t.assigned_by, t.unit_id, t.state, t.version, "  \
+	"t.due_kind, t.period, t.assigned_day, t.original_due, t.due, t.requested_due, "                     \
+	"t.next_report_period, t.done_day, t.progress, t.note, t.created_at, t.updated_at"
+
+void mc_task_clear(mc_task *t)
+{
+	if (!t)
+		return;
+	free(t->province_code);
+	free(t->directive);
+	free(t->title);
+	free(t->content);
+	free(t->product);
+	free(t->note);
+	memset(t, 0, sizeof *t);
+}
+
+void mc_task_free_list(mc_task *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_task_clear(&list[i]);
+	free(list);
+}
+
+/* The columns that change over a task's life, bound from $first on in this order. */
+#define MUTABLE_COLS                                                                                         \
+	"closing_document_id, title, content, product, unit_id, state, due_kind, period, original_due, "     \
+	"due, "                                                                                              \
+	"requested_due, next_report_period, done_day, progress, note, updated_at"
+#define N_MUTABLE 16
+
+static void bind_mutable(mc_q *q, int i, const mc_task *t)
+{
+	mc_q_ref(q, i++, t->closing_document_id);
+	mc_q_text(q, i++, s_or_empty(t->title));
+	mc_q_text(q, i++, s_or_empty(t->content));
+	mc_q_text(q, i++, s_or_empty(t->product));
+	mc_q_int(q, i++, t->unit_id);
+	mc_q_int(q, i++, t->state);
+	mc_q_int(q, i++, t->due_kind);
+	mc_q_int(q, i++, t->period);
+	mc_q_int(q, i++, t->original_due);
+	mc_q_int(q, i++, t->due);
+	mc_q_int(q, i++, t->requested_due);
+	mc_q_int(q, i++, t->next_report_period);
+	mc_q_int(q, i++, t->done_day);
+	mc_q_int(q, i++, t->progress);
+	mc_q_text(q, i++, s_or_empty(t->note));
+	mc_q_int(q, i++, t->updated_at);
+}
+
+int mc_store_task_add(mc_store *st, mc_task *t)
+{
+	static const char sql[] =
+	    "INSERT INTO task (province_code, assigner_unit_id, parent_id, source_document_id, directive, "
+	    "assigned_by, assigned_day, created_at, version, " MUTABLE_COLS
+	    ") VALUES (coalesce((SELECT province_code FROM unit WHERE id = $1), ''), $1, $2, $3, $4, $5, "
+	    "$6, $7, 1, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) "
+	    "RETURNING id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, t->assigner_unit_id);
+	mc_q_ref(q, 2, t->parent_id);
+	mc_q_ref(q, 3, t->source_document_id);
+	mc_q_text(q, 4, s_or_empty(t->directive));
+	mc_q_ref(q, 5, t->assigned_by);
+	mc_q_int(q, 6, t->assigned_day);
+	mc_q_int(q, 7, t->created_at);
+	bind_mutable(q, 8, t);
+	rc = mc_q_try_row(q, "record task");
+	if (rc == 1) {
+		t->id = mc_q_col_int(q, 0);
+		t->version = 1;
+		rc = 0;
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+_Static_assert(N_MUTABLE + 7 == 23, "the insert's parameters");
+
+int mc_store_task_get(mc_store *st, mc_task *out, int64_t id)
+{
+	static const char sql[] = "SELECT " TASK_COLS " FROM task t WHERE t.id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	rc = mc_q_row(q, "read task");
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1) {
+		rc = mc_q_read(q, task_cols, MC_ARRAY_LEN(task_cols), out);
+		if (rc)
+			mc_task_clear(out);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_task_update(mc_store *st, const mc_task *t, int64_t if_version)
+{
+	static const char sql[] =
+	    "UPDATE task SET version = version + 1, (" MUTABLE_COLS
+	    ") = ($3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) "
+	    "WHERE id = $1 AND version = $2";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, t->id);
+	mc_q_int(q, 2, if_version);
+	bind_mutable(q, 3, t);
+	rc = mc_q_try(q, "update task");
+	if (rc == 0 && mc_q_changes(q) != 1)
+		rc = MC_ESTALE;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+_Static_assert(N_MUTABLE + 2 == 18, "the update's parameters");
+
+int mc_store_task_unit_add(mc_store *st, int64_t task_id, int64_t unit_id)
+{
+	static const char sql[] = "INSERT INTO task_unit (task_id, unit_id) VALUES ($1, $2)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, task_id);
+	mc_q_int(q, 2, unit_id);
+	rc = mc_q_try(q, "record cooperating unit");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_task_units(mc_store *st, int64_t **out, size_t *n, int64_t task_id)
+{
+	static const char sql[] = "SELECT unit_id FROM task_unit WHERE task_id = $1 ORDER BY unit_id";
+	mc_q *q = NULL;
+	size_t cap = 0;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, task_id);
+	while ((rc = mc_q_row(q, "list cooperating units")) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*out = mc_xrealloc(*out, cap * sizeof **out);
+		}
+		(*out)[(*n)++] = mc_q_col_int(q, 0);
+	}
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_task_children(mc_store *st, mc_task **out, size_t *n, int64_t parent_id)
+{
+	static const char sql[] = "SELECT " TASK_COLS " FROM task t WHERE t.parent_id = $1 ORDER BY t.id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, parent_id);
+	rc = mc_q_read_list(q, "list child tasks", task_cols, MC_ARRAY_LEN(task_cols), sizeof **out, out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* $1, $2 the scope's path range; $3 relation; $4 state; $5 open only; $6
+ * due from; $7 due to; $8 parent (-1 none); $9 source document; $10, $11
+ * limit and offset. The open states are core/task.h's and the proposed one. */
+#define LIST_WHERE                                                                                           \
+	" FROM task t WHERE (($3 = 0 OR $3 = 1) AND t.assigner_unit_id IN "                                  \
+	"(SELECT id FROM unit WHERE path >= $1 AND path < $2) "                                              \
+	"OR ($3 = 0 OR $3 = 2) AND t.unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2) "       \
+	"OR ($3 = 0 OR $3 = 3) AND EXISTS (SELECT 1 FROM task_unit tu JOIN unit u ON u.id = tu.unit_id "     \
+	"WHERE tu.task_id = t.id AND u.path >= $1 AND u.path < $2)) "                                        \
+	"AND ($4 = 0 OR t.state = $4) AND ($5 = 0 OR t.state IN (1, 2, 3, 5, 6)) "                           \
+	"AND ($6 = 0 OR t.due_kind = 1 AND t.due >= $6) AND ($7 = 0 OR t.due_kind = 1 AND t.due <= $7) "     \
+	"AND ($8 = 0 OR $8 = -1 AND t.parent_id IS NULL OR t.parent_id = $8) "                               \
+	"AND ($9 = 0 OR t.source_document_id = $9)"
+
+static void list_bind(mc_q *q, const char *lo, const char *hi, const mc_task_query *tq)
+{
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, tq->relation);
+	mc_q_int(q, 4, tq->state);
+	mc_q_int(q, 5, tq->open_only ? 1 : 0);
+	mc_q_int(q, 6, tq->due_from);
+	mc_q_int(q, 7, tq->due_to);
+	mc_q_int(q, 8, tq->parent_id);
+	mc_q_int(q, 9, tq->source_document_id);
+}
+
+int mc_store_task_list(mc_store *st, mc_task **out, size_t *n, int64_t *total, const mc_task_query *tq)
+{
+	static const char sql_count[] = "SELECT count(*)" LIST_WHERE;
+	static const char sql_page[] =
+	    "SELECT " TASK_COLS LIST_WHERE
+	    " ORDER BY CASE WHEN t.due_kind = 1 THEN 0 ELSE 1 END, t.due, t.id LIMIT $10 OFFSET $11";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, tq->scope_unit_id);
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql_count);
+	if (rc)
+		goto cleanup;
+	list_bind(q, lo, hi, tq);
+	rc = mc_q_row(q, "count tasks");
+	if (rc != 1) {
+		if (rc == 0)
+			rc = MC_ERROR;
+		goto cleanup;
+	}
+	*total = mc_q_col_int(q, 0);
+	mc_q_done(q);
+	q = NULL;
+	rc = mc_db_prepare(st, &q, sql_page);
+	if (rc)
+		goto cleanup;
+	list_bind(q, lo, hi, tq);
+	mc_q_int(q, 10, tq->limit);
+	mc_q_int(q, 11, tq->offset);
+	rc = mc_q_read_list(q, "list tasks", task_cols, MC_ARRAY_LEN(task_cols), sizeof **out, out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_task_reminders_due(mc_store *st, mc_task **out, size_t *n, int32_t today, int32_t soon_to,
+				int32_t overdue_since, int limit)
+{
+	static const char sql[] =
+	    "SELECT " TASK_COLS " FROM task t WHERE t.due_kind = 1 AND t.state IN (1, 2, 5, 6) AND "
+	    "(t.due >= $1 AND t.due <= $2 AND t.reminded_soon <> t.due OR "
+	    "t.due < $1 AND t.due >= $4 AND t.reminded_overdue <> t.due) ORDER BY t.id LIMIT $3";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, today);
+	mc_q_int(q, 2, soon_to);
+	mc_q_int(q, 3, limit);
+	mc_q_int(q, 4, overdue_since);
+	rc = mc_q_read_list(q, "list task reminders", task_cols, MC_ARRAY_LEN(task_cols), sizeof **out, out,
+			    n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_task_set_reminded(mc_store *st, int64_t id, int32_t due, bool soon, bool overdue)
+{
+	static const char sql[] =
+	    "UPDATE task SET reminded_soon = CASE WHEN $3 = 1 THEN $2 ELSE reminded_soon END, "
+	    "reminded_overdue = CASE WHEN $4 = 1 THEN $2 ELSE reminded_overdue END WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	mc_q_int(q, 2, due);
+	mc_q_int(q, 3, soon ? 1 : 0);
+	mc_q_int(q, 4, overdue ? 1 : 0);
+	rc = mc_q_exec(q, "record task reminder");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static const mc_col event_cols[] = {
+    MC_COL(MC_COL_I64, mc_task_event, id, "id"),
+    MC_COL(MC_COL_I64, mc_task_event, task_id, "task_id"),
+    MC_COL(MC_COL_I64, mc_task_event, at, "at"),
+    MC_COL(MC_COL_I64, mc_task_event, user_id, "user_id"),
+    MC_COL(MC_COL_STR, mc_task_event, user_name, "user_name"),
+    MC_COL(MC_COL_STR, mc_task_event, role, "role"),
+    MC_COL(MC_COL_I64, mc_task_event, unit_id, "unit_id"),
+    MC_COL(MC_COL_STR, mc_task_event, action, "action"),
+    MC_COL(MC_COL_INT, mc_task_event, from_state, "from_state"),
+    MC_COL(MC_COL_INT, mc_task_event, to_state, "to_state"),
+    MC_COL(MC_COL_INT, mc_task_event, percent, "percent"),
+    MC_COL(MC_COL_I32, mc_task_event, due, "due"),
+    MC_COL(MC_COL_I64, mc_task_event, document_id, "document_id"),
+    MC_COL(MC_COL_STR, mc_task_event, note, "note"),
+    MC_COL(MC_COL_STR, mc_task_event, hash, "hash"),
+};
+
+void mc_task_event_clear(mc_task_event *e)
+{
+	if (!e)
+		return;
+	free(e->user_name);
+	free(e->role);
+	free(e->action);
+	free(e->note);
+	free(e->hash);
+	memset(e, 0, sizeof *e);
+}
+
+void mc_task_event_free_list(mc_task_event *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_task_event_clear(&list[i]);
+	free(list);
+}
+
+int mc_store_task_event_add(mc_store *st, mc_task_event *e)
+{
+	static const char sql[] =
+	    "INSERT INTO task_event (task_id, at, user_id, user_name, role, unit_id, action, from_state, "
+	    "to_state, percent, due, document_id, note, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "$10, $11, $12, $13, $14) RETURNING id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, e->task_id);
+	mc_q_int(q, 2, e->at);
+	mc_q_ref(q, 3, e->user_id);
+	mc_q_text(q, 4, s_or_empty(e->user_name));
+	mc_q_text(q, 5, s_or_empty(e->role));
+	mc_q_ref(q, 6, e->unit_id);
+	mc_q_text(q, 7, s_or_empty(e->action));
+	mc_q_int(q, 8, e->from_state);
+	mc_q_int(q, 9, e->to_state);
+	mc_q_int(q, 10, e->percent);
+	mc_q_int(q, 11, e->due);
+	mc_q_ref(q, 12, e->document_id);
+	mc_q_text(q, 13, s_or_empty(e->note));
+	mc_q_text(q, 14, s_or_empty(e->hash));
+	rc = mc_q_row(q, "record task event");
+	if (rc == 1) {
+		e->id = mc_q_col_int(q, 0);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t task_id)
+{
+	static const char sql[] =
+	    "SELECT id, task_id, at, user_id, user_name, role, unit_id, action, from_state, to_state, "
+	    "percent, due, document_id, note, hash FROM task_event WHERE task_id = $1 ORDER BY id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, task_id);
+	rc =
+	    mc_q_read_list(q, "list task events", event_cols, MC_ARRAY_LEN(event_cols), sizeof **out, out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_task_last_hash(mc_store *st, char *out, size_t cap, int64_t task_id)
+{
+	static const char sql[] = "SELECT hash FROM task_event WHERE task_id = $1 ORDER BY id DESC LIMIT 1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	out[0] = '\0';
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, task_id);
+	rc = mc_q_row(q, "read last task event");
+	if (rc == 1)
+		rc = mc_strlcpy(out, mc_q_col_text(q, 0), cap);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

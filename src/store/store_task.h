@@ -1,0 +1,137 @@
+/*
+ * store_task.h - the store's operations on tasks (nhiệm vụ): the tasks, their
+ * cooperating units and their append-only, hash-chained events (migration
+ * 025; rules in core/task.h, their life in app/task.h). Part of the store's
+ * one interface (store.h), in a header of its own.
+ *
+ * Structs the store fills own their strings, freed by their clear function;
+ * structs handed to the store are only read. Days are local day numbers
+ * (core/task.h).
+ */
+#ifndef MC_STORE_TASK_H
+#define MC_STORE_TASK_H
+
+#include "store/store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+	int64_t id;
+	char *province_code;
+	int64_t parent_id;	     /* 0 = a task given by a directive */
+	int64_t source_document_id;  /* 0 = a directive typed in */
+	int64_t closing_document_id; /* the report that answers it; 0 = none yet */
+	char *directive;	     /* the directive's number and name when there is no document */
+	char *title;
+	char *content;
+	char *product; /* what is expected: a report, a decision, a plan */
+	int64_t assigner_unit_id;
+	int64_t assigned_by;
+	int64_t unit_id; /* in charge (chủ trì) */
+	int state;	 /* core/task.h mc_task_state */
+	int64_t version;
+	int due_kind; /* mc_task_due_kind */
+	int period;   /* mc_task_period */
+	int32_t assigned_day;
+	int32_t original_due;
+	int32_t due;
+	int32_t requested_due; /* the day an extension asks for, while it is asked */
+	int32_t next_report_period;
+	int32_t done_day;
+	int progress; /* 0..100, the unit's own last report */
+	char *note;   /* the last reason given: an extension asked, a sending back */
+	int64_t created_at;
+	int64_t updated_at;
+} mc_task;
+
+void mc_task_clear(mc_task *t);
+void mc_task_free_list(mc_task *list, size_t n);
+
+/* Records a new task (version 1); sets t->id and t->version. MC_ENOTFOUND
+ * for an unknown unit, parent, document or user. */
+int mc_store_task_add(mc_store *st, mc_task *t);
+/* MC_ENOTFOUND when no task has this id. Clear *out. */
+int mc_store_task_get(mc_store *st, mc_task *out, int64_t id);
+/* Writes every field of t that may change over the row of t->id whose
+ * version is if_version and moves it to if_version + 1; MC_ESTALE when the
+ * row is at another version (or gone). */
+int mc_store_task_update(mc_store *st, const mc_task *t, int64_t if_version);
+
+/* Adds a cooperating unit to a task: MC_ECONFLICT when it is one already. */
+int mc_store_task_unit_add(mc_store *st, int64_t task_id, int64_t unit_id);
+/* The cooperating units of a task, by id. Caller frees *out. */
+int mc_store_task_units(mc_store *st, int64_t **out, size_t *n, int64_t task_id);
+
+/* The tasks delegated from parent_id, oldest first. Caller frees with
+ * mc_task_free_list. */
+int mc_store_task_children(mc_store *st, mc_task **out, size_t *n, int64_t parent_id);
+
+/* How the scope's units stand to a task. */
+enum {
+	MC_TASK_REL_ANY = 0,	     /* any of the three */
+	MC_TASK_REL_GIVEN = 1,	     /* they gave it */
+	MC_TASK_REL_IN_CHARGE = 2,   /* they are in charge of it */
+	MC_TASK_REL_COOPERATING = 3, /* they cooperate on it */
+};
+
+typedef struct {
+	int64_t scope_unit_id; /* tasks that units of its subtree give, are in charge of or cooperate on */
+	int relation;	       /* MC_TASK_REL_… */
+	int state;	       /* 0 = any */
+	bool open_only;	       /* assigned, in progress, sent back, extension requested, proposed */
+	int32_t due_from;      /* dated tasks due on or after; 0 = no bound */
+	int32_t due_to;	       /* dated tasks due on or before; 0 = no bound */
+	int64_t parent_id;     /* 0 = any; -1 = only tasks without a parent */
+	int64_t source_document_id; /* 0 = any */
+	int limit;		    /* 1..1000 */
+	int offset;
+} mc_task_query;
+
+/* A page of tasks, the earliest due first (those without a day last), and
+ * the count of all that match. Caller frees with mc_task_free_list. */
+int mc_store_task_list(mc_store *st, mc_task **out, size_t *n, int64_t *total, const mc_task_query *q);
+
+/*
+ * Open tasks due by a day (assigned, in progress, sent back, extension
+ * requested) whose reminder is owed on local day today: due soon (due in
+ * [today, soon_to]) without a due-soon reminder for that deadline, or
+ * overdue (due in [overdue_since, today)) without an overdue one; at most
+ * limit, by id. Caller frees with mc_task_free_list.
+ */
+int mc_store_task_reminders_due(mc_store *st, mc_task **out, size_t *n, int32_t today, int32_t soon_to,
+				int32_t overdue_since, int limit);
+/* Records that the reminders of task id for the deadline `due` were queued:
+ * due soon (soon) and/or overdue (overdue). Not a change of the task: its
+ * version stays. */
+int mc_store_task_set_reminded(mc_store *st, int64_t id, int32_t due, bool soon, bool overdue);
+
+typedef struct {
+	int64_t id;
+	int64_t task_id;
+	int64_t at;
+	int64_t user_id;
+	char *user_name;
+	char *role;
+	int64_t unit_id;
+	char *action;
+	int from_state;
+	int to_state;
+	int percent;
+	int32_t due; /* the day an extension asks for or grants */
+	int64_t document_id;
+	char *note;
+	char *hash; /* the chain's link (core/audit.h), computed by the app layer */
+} mc_task_event;
+
+void mc_task_event_clear(mc_task_event *e);
+void mc_task_event_free_list(mc_task_event *list, size_t n);
+/* Appends an event; sets e->id. */
+int mc_store_task_event_add(mc_store *st, mc_task_event *e);
+/* The events of a task, oldest first. */
+int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t task_id);
+/* The hash of the task's last event into out ("" when it has none). */
+int mc_store_task_last_hash(mc_store *st, char *out, size_t cap, int64_t task_id);
+
+#endif

@@ -427,10 +427,43 @@ static void test_register(void **state)
 	mc_apology_clear(&got);
 }
 
+/* Who signs: a leader of the apologising unit itself, not one above it
+ * (the province's) nor beside it (a department's); and the lead an apology
+ * needs: one working day before the due time it replaces. */
+static void test_signer_and_lead(void **state)
+{
+	struct fixture *f = *state;
+	mc_apology a = {.unit_id = f->district};
+	mc_actor above = f->leader, beside = f->leader;
+	above.unit_id = mc_time_ctx_unit(f->tc, f->district)->parent_id;
+	beside.unit_id = f->dept;
+	assert_true(mc_app_apology_may_issue(f->tc, &f->leader, &a));
+	assert_false(mc_app_apology_may_issue(f->tc, &above, &a));
+	assert_false(mc_app_apology_may_issue(f->tc, &beside, &a));
+	assert_false(mc_app_apology_may_issue(f->tc, &f->specialist, &a));
+	assert_true(mc_app_apology_signing_ok("head"));
+	assert_true(mc_app_apology_signing_ok("deputy"));
+	assert_false(mc_app_apology_signing_ok("chairman"));
+	assert_false(mc_app_apology_signing_ok(NULL));
+
+	/* Due Friday 10 March 2017 at 17:00: Thursday 17:00 is one working day
+	 * before (in time); Friday 08:00 is not; after the due time, late. */
+	a.old_due = at("2017-03-10T17:00");
+	a.prepared_at = at("2017-03-09T17:00");
+	assert_false(mc_app_apology_late(f->tc, &a));
+	a.prepared_at = at("2017-03-08T09:00");
+	assert_false(mc_app_apology_late(f->tc, &a));
+	a.prepared_at = at("2017-03-10T08:00");
+	assert_true(mc_app_apology_late(f->tc, &a));
+	a.prepared_at = at("2017-03-13T08:00");
+	assert_true(mc_app_apology_late(f->tc, &a));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_default_due, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_signer_and_lead, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_check_due, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_prepare_and_issue, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_issue_refused_when_outdated_or_finished, setup, teardown),

@@ -941,6 +941,11 @@ typedef struct {
  * unit, MC_EINVAL when from >= to.
  */
 int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_query *q);
+/* The dossiers received by unit_id's subtree's desks that finished in
+ * [from, to) without ever being received (withdrawn or refused while
+ * submitted online): counted in withdrawn and not_accepted, though the
+ * reporting form's "received" never held them (docs/forms.md §4). */
+int mc_store_stats_unreceived(mc_store *st, int64_t *out, int64_t unit_id, int64_t from, int64_t to);
 /* Frees the strings of the n rows of list, then list. NULL-safe. */
 void mc_stats_row_free_list(mc_stats_row *list, size_t n);
 

@@ -341,5 +341,12 @@ test('2025 set: the centre on the letterhead, durations with a decimal comma, 02
   await actOk(reorg, rtok['lanhdao.stnmt'], e.code, 'stop', { note: 'Người nộp đề nghị dừng để hoàn thiện giấy tờ' });
   const t7 = read('07-thong-bao-dung-2025', (await pdf(`/api/v1/dossiers/${e.code}/forms/07`, rtok['tiepnhan.stnmt'], reorg)).body);
   assertFields(t7, '07', 2025);
+
+  // The register of a period after 1 July 2025 is the centre's.
+  const reg = await pdf('/api/v1/forms/register?from=2026-01-01&to=2027-01-01&unit=000.00.10.H56', rtok.admin, reorg);
+  assertStatus(reg, 200);
+  const t6 = read('06-so-theo-doi-2025', reg.body);
+  assertFields(t6, '06', 2025);
+  assert.ok(t6.replace(/ /g, '').includes(e.code), 'the dossier filed now');
   assert.ok(t7.includes('Người nộp đề nghị dừng để hoàn thiện giấy tờ'));
 });

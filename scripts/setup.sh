@@ -18,6 +18,8 @@ pkgs=(
   postgresql libpq-dev
   # the package and its test (dpkg-shlibdeps, systemd-analyze, strace), the version stamp and the skew test
   git dpkg-dev systemd strace
+  # the apology timing test moves the server's clock (tests/api/apology_timing.test.mjs)
+  faketime
 )
 
 missing=()

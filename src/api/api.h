@@ -141,6 +141,9 @@ void mc_api_chart_clear(mc_api_chart *c);
 
 /* The place name a unit dates its papers from ("Quảng Xương"). Borrowed. */
 const char *mc_api_unit_place(const mc_time_ctx *tc, const mc_unit *u);
+/* The title a leader signs under (form 04, 07): the head of the agency, or
+ * a deputy for the head ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"). Static. */
+const char *mc_api_signer_title(const mc_unit *u, bool deputy);
 
 /* Handlers (routes.c lists them with their paths). */
 void mc_api_healthz(mc_req *r);

@@ -19,14 +19,21 @@
 /* An apology as officers see it. New reference. */
 static json_t *apology_json(const mc_time_ctx *tc, const mc_apology *a, const char *dossier_code)
 {
-	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:o, s:s?, s:o, s:s?, s:o}", "id", (json_int_t)a->id,
-			 "dossier", dossier_code, "state", a->issued_at ? "issued" : "prepared", "unit",
-			 mc_api_unit_ref(tc, a->unit_id), "reason", a->reason, "old_due",
-			 mc_api_time(a->old_due), "new_due", mc_api_time(a->new_due), "prepared_by",
-			 a->prepared_by_name && a->prepared_by_name[0] ? a->prepared_by_name : NULL,
-			 "prepared_at", mc_api_time(a->prepared_at), "issued_by",
-			 a->issued_by_name && a->issued_by_name[0] ? a->issued_by_name : NULL, "issued_at",
-			 mc_api_time(a->issued_at));
+	json_t *o =
+	    json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:o, s:s?, s:o, s:s?, s:o}", "id", (json_int_t)a->id,
+		      "dossier", dossier_code, "state", a->issued_at ? "issued" : "prepared", "unit",
+		      mc_api_unit_ref(tc, a->unit_id), "reason", a->reason, "old_due",
+		      mc_api_time(a->old_due), "new_due", mc_api_time(a->new_due), "prepared_by",
+		      a->prepared_by_name && a->prepared_by_name[0] ? a->prepared_by_name : NULL,
+		      "prepared_at", mc_api_time(a->prepared_at), "issued_by",
+		      a->issued_by_name && a->issued_by_name[0] ? a->issued_by_name : NULL, "issued_at",
+		      mc_api_time(a->issued_at));
+	/* Made less than a working day before the due time it replaces
+	 * (NĐ 61/2018 art. 19; docs/forms.md): kept, and said to be late. */
+	json_object_set_new(o, "late", json_boolean(mc_app_apology_late(tc, a)));
+	json_object_set_new(o, "signed_as",
+			    a->signed_as && a->signed_as[0] ? json_string(a->signed_as) : json_null());
+	return o;
 }
 
 /* Loads the dossier of the path; replies 404 when unknown. */
@@ -67,6 +74,7 @@ typedef struct {
 	int64_t new_due;
 	int64_t id;
 	const char *public_url;
+	const char *signed_as;
 	mc_apology out;
 	mc_dossier dossier;
 	mc_err err; /* why the write failed (core/err.h) */
@@ -186,7 +194,8 @@ static int issue_write(mc_store *st, void *payload)
 	/* A job may run again (group.h): from nothing. */
 	mc_dossier_clear(&j->dossier);
 	mc_apology_clear(&j->out);
-	int rc = mc_app_apology_issue(st, j->tc, &j->actor, j->code, j->id, mc_now(), &j->dossier, &j->out);
+	int rc = mc_app_apology_issue(st, j->tc, &j->actor, j->code, j->id, j->signed_as, mc_now(),
+				      &j->dossier, &j->out);
 	if (rc == 0)
 		rc = notify_apology(st, j);
 	mc_err_take(&j->err, rc);
@@ -226,6 +235,20 @@ void mc_api_apology_issue(mc_req *r)
 		return;
 	}
 	j->id = v;
+	/* How the leader signs: the head, or a deputy for the head (the
+	 * default, as KT. CHỦ TỊCH / PHÓ CHỦ TỊCH). */
+	j->signed_as = "deputy";
+	json_t *req_body = mc_req_body(r);
+	if (req_body) {
+		mc_field spec[] = {{"signed_as", MC_F_STRING, false, 4, 6, &j->signed_as, 0}};
+		if (mc_fields_or_reply(r, req_body, NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+			return;
+		if (!mc_app_apology_signing_ok(j->signed_as)) {
+			mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "signed_as", "enum",
+					       "signed_as must be head or deputy");
+			return;
+		}
+	}
 	mc_dossier d = {0};
 	if (dossier_or_reply(r, &d) != 0)
 		return;

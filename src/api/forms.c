@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char DESK[] = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ";
+/* The desk's name on a letterhead (render/form.h) is at most this long. */
+#define DESK_MAX 256
 /* The lookup link on a receipt: public_url (at most 511 bytes) and the path. */
 #define LINK_MAX 2048
 
@@ -48,15 +49,67 @@ static char *upper(const char *s)
 	return s ? g_utf8_strup(s, -1) : NULL;
 }
 
+/* 01-05 are Thông tư 01/2018's; 07 is motcua's number for the notice of
+ * stopping a dossier (docs/forms.md). */
 static int form_number(mc_req *r, int *out)
 {
 	const char *s = mc_req_param(r, 1);
-	if (strlen(s) == 2 && s[0] == '0' && s[1] >= '1' && s[1] <= '5') {
+	if (strlen(s) == 2 && s[0] == '0' && ((s[1] >= '1' && s[1] <= '5') || s[1] == '7')) {
 		*out = s[1] - '0';
 		return 0;
 	}
-	mc_reply_problem(r, MC_PROB_NOT_FOUND, "forms 01 to 05 exist for a dossier; 06 is the register");
+	mc_reply_problem(
+	    r, MC_PROB_NOT_FOUND,
+	    "forms 01 to 05 and 07 (notice of stopping) exist for a dossier; 06 is the register");
 	return -1;
+}
+
+/* The province (root of u's tree) for a department's desk name. */
+static const mc_unit *province_of(const mc_time_ctx *tc, const mc_unit *u)
+{
+	for (int depth = 0; u && u->parent_id && depth < 8; depth++)
+		u = mc_time_ctx_unit(tc, u->parent_id);
+	return u;
+}
+
+/* The letterhead of the desk of unit u for an act at t: the body it belongs
+ * to above the desk that acted (docs/forms.md §2), and the desk as the text
+ * names it ("Bộ phận tiếp nhận và trả kết quả UBND huyện …", "Trung tâm
+ * Phục vụ hành chính công tỉnh …"); *sentence is allocated. */
+static void desk_heading(const mc_time_ctx *tc, const mc_unit *u, int64_t t, char **parent_upper, char *desk,
+			 size_t cap, char **sentence)
+{
+	const mc_unit *p = province_of(tc, u);
+	mc_form_set set = mc_form_set_on(t);
+	mc_form_desk_name(desk, cap, set, u ? u->level : NULL, u ? u->name : NULL, p ? p->name : NULL);
+	/* From 1 July 2025 the centre of the province receives for its
+	 * departments (and the ended districts): it is the province's. */
+	const mc_unit *body = u;
+	if (set == MC_FORMS_2025 && u &&
+	    (strcmp(u->level, "department") == 0 || strcmp(u->level, "district") == 0))
+		body = p;
+	g_free(*parent_upper);
+	*parent_upper = upper(body ? body->name : NULL);
+	if (sentence) {
+		g_free(*sentence);
+		const char *name = body ? body->name : "";
+		if (set == MC_FORMS_2025)
+			*sentence = g_strdup_printf("Trung tâm Phục vụ hành chính công %s",
+						    strncmp(name, "UBND ", 5) == 0 ? name + 5 : name);
+		else
+			*sentence = g_strdup_printf("Bộ phận tiếp nhận và trả kết quả %s", name);
+	}
+}
+
+/* The title a leader signs an apology or a notice under: the head of the
+ * agency (a People's Committee's chairman, a department's director) or a
+ * deputy on their behalf (Nghị định 30/2020, art. 13). */
+const char *mc_api_signer_title(const mc_unit *u, bool deputy)
+{
+	bool ubnd = !u || strncmp(u->name, "UBND", 4) == 0 || strcmp(u->level, "department") != 0;
+	if (ubnd)
+		return deputy ? "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" : "CHỦ TỊCH";
+	return deputy ? "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC" : "GIÁM ĐỐC";
 }
 
 /* The latest event with this action, or NULL. */
@@ -92,6 +145,50 @@ static void reply_pdf(mc_req *r, const mc_form *f, const char *name, const mc_do
 	mc_buf_free(&pdf);
 }
 
+/* The number of dossiers the unit received from the start of the local year
+ * of t up to t: the receipt's "Số thứ tự" in the year's book ("Quyển số"). */
+static long long book_seq(mc_store *st, int64_t unit_id, int64_t t, int *year)
+{
+	int y;
+	int64_t local = t + MC_TZ_OFFSET;
+	mc_civil_from_days((int32_t)(local / 86400), &y, NULL, NULL);
+	*year = y;
+	mc_dossier *page = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	mc_dossier_query q = {.unit_id = unit_id,
+			      .received_from = (int64_t)mc_days_from_civil(y, 1, 1) * 86400 - MC_TZ_OFFSET,
+			      .received_to = t + 1,
+			      .limit = 1};
+	if (mc_store_dossier_list(st, &page, &n, &total, &q) != 0)
+		total = 0;
+	mc_dossier_free_list(page, n);
+	return (long long)total;
+}
+
+/* What a hand-over of form 05 is, in the form's words. */
+static const char *step_vi(const char *action)
+{
+	if (strcmp(action, "assign") == 0)
+		return "Phân công xử lý";
+	if (strcmp(action, "transfer") == 0)
+		return "Chuyển cơ quan giải quyết";
+	if (strcmp(action, "resolve") == 0)
+		return "Trình ký, có kết quả";
+	return "Trả kết quả cho người nộp";
+}
+
+/* Who handed the dossier over at event i: the officer of the last event
+ * before it in the unit it leaves, or NULL. */
+static const char *giver(const mc_event *ev, size_t i, int64_t unit)
+{
+	while (i-- > 0) {
+		if (ev[i].unit_id == unit && ev[i].actor_name && ev[i].actor_name[0])
+			return ev[i].actor_name;
+	}
+	return NULL;
+}
+
 void mc_api_dossier_form(mc_req *r)
 {
 	int number;
@@ -106,7 +203,8 @@ void mc_api_dossier_form(mc_req *r)
 	mc_form_step *steps = NULL;
 	mc_apology *apologies = NULL;
 	size_t n_apologies = 0;
-	char *unit_upper = NULL, *parent_upper = NULL;
+	char *unit_upper = NULL, *parent_upper = NULL, *recipients = NULL, *desk_text = NULL;
+	char desk[DESK_MAX], collect[600], apology_no[96];
 	mc_buf url;
 	mc_buf_init(&url, LINK_MAX);
 	mc_procedure p = {0};
@@ -127,9 +225,6 @@ void mc_api_dossier_form(mc_req *r)
 	/* Without its procedure (NULL name) the form shows dots. */
 	mc_store_procedure_get_id(st, &p, d.procedure_id, false);
 	const mc_unit *unit = mc_time_ctx_unit(tc, d.receiving_unit_id);
-	const mc_unit *parent = unit && unit->parent_id ? mc_time_ctx_unit(tc, unit->parent_id) : NULL;
-	unit_upper = upper(unit ? unit->name : NULL);
-	parent_upper = upper(parent ? parent->name : NULL);
 	/* public_url has at most 511 bytes: the link always fits. */
 	if (mc_buf_addf(&url, "%s/tra-cuu/%s", mc_req_public_url(r), d.code) != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "the lookup link would pass %d bytes", LINK_MAX);
@@ -137,10 +232,8 @@ void mc_api_dossier_form(mc_req *r)
 	}
 
 	mc_form f = {0};
-	f.kind = (mc_form_kind)number;
-	f.parent_unit = unit_upper;
+	f.kind = number == 7 ? MC_FORM_STOP : (mc_form_kind)number;
 	f.issuing_unit = unit ? unit->name : NULL;
-	f.desk = DESK;
 	f.place = mc_api_unit_place(tc, unit);
 	f.date = mc_now();
 	f.code = d.code;
@@ -159,6 +252,8 @@ void mc_api_dossier_form(mc_req *r)
 		docs[i] = (mc_form_doc){d.docs[i].name, d.docs[i].originals, d.docs[i].copies};
 	f.docs = docs;
 	f.n_docs = d.n_docs;
+	/* The unit whose letterhead the form takes, and when it acted. */
+	const mc_unit *acting = unit;
 
 	const mc_event *e = NULL;
 	switch (f.kind) {
@@ -170,6 +265,7 @@ void mc_api_dossier_form(mc_req *r)
 		}
 		e = last_event(ev, n_ev, d.channel == MC_CH_ONLINE ? "receive" : "create");
 		f.date = d.received_at;
+		f.book_seq = book_seq(st, d.receiving_unit_id, d.received_at, &f.book);
 		break;
 	case MC_FORM_SUPPLEMENT:
 		e = last_event(ev, n_ev, "request_supplement");
@@ -178,8 +274,12 @@ void mc_api_dossier_form(mc_req *r)
 					 "no supplement was requested for this dossier");
 			goto cleanup;
 		}
-		f.reason = e->note;
+		f.request = e->note;
+		f.reason = "hồ sơ chưa đầy đủ, hợp lệ theo quy định của thủ tục hành chính";
 		f.date = e->at;
+		/* Asked during processing: the processing unit asks, not the desk. */
+		if (e->unit_id && e->unit_id != d.receiving_unit_id)
+			acting = mc_time_ctx_unit(tc, e->unit_id);
 		break;
 	case MC_FORM_REFUSAL:
 		e = last_event(ev, n_ev, "refuse");
@@ -190,63 +290,53 @@ void mc_api_dossier_form(mc_req *r)
 		f.reason = e->note;
 		f.date = e->at;
 		break;
+	case MC_FORM_STOP:
+		e = last_event(ev, n_ev, "stop");
+		if (!e || d.state != MC_ST_STOPPED) {
+			mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION, "the dossier was not stopped");
+			goto cleanup;
+		}
+		f.reason = e->note;
+		f.date = e->at;
+		acting = e->unit_id ? mc_time_ctx_unit(tc, e->unit_id) : unit;
+		f.issuing_unit = acting ? acting->name : f.issuing_unit;
+		f.signer_title = mc_api_signer_title(acting, true);
+		break;
 	case MC_FORM_APOLOGY: {
-		/* The head of the agency apologises: its letterhead is the unit under its parent. */
-		int64_t now = mc_now();
-		/* The latest apology prepared or issued (QĐ 876/2017) gives the
-		 * reason, the new date, the apologising unit and the signer. */
+		/* Form 04 prints an apology on record (prepared or issued), the
+		 * latest; none is made up from the query. */
 		rc = mc_store_apology_list(st, &apologies, &n_apologies, d.id);
 		if (rc != 0) {
 			mc_reply_error(r, rc, "the dossier's apologies");
 			goto cleanup;
 		}
-		if (n_apologies) {
-			const mc_apology *a = &apologies[n_apologies - 1];
-			const mc_unit *au = mc_time_ctx_unit(tc, a->unit_id);
-			const mc_unit *ap = au && au->parent_id ? mc_time_ctx_unit(tc, au->parent_id) : NULL;
-			g_free(unit_upper);
-			g_free(parent_upper);
-			unit_upper = upper(au ? au->name : NULL);
-			parent_upper = upper(ap ? ap->name : NULL);
-			f.issuing_unit = au ? au->name : f.issuing_unit;
-			f.place = mc_api_unit_place(tc, au);
-			f.reason = a->reason;
-			f.due_at = a->old_due;
-			f.new_due_at = a->new_due;
-			f.date = a->issued_at ? a->issued_at : a->prepared_at;
-			f.parent_unit = parent_upper;
-			f.desk = unit_upper;
-			f.officer = a->issued_by_name[0] ? a->issued_by_name : NULL;
-			break;
-		}
-		mc_timing timing = mc_app_dossier_timing(&d);
-		if (!mc_stats_late(&timing, now)) {
-			mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION, "the dossier is not late");
+		if (!n_apologies) {
+			mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION,
+					 "no apology was made for this dossier: prepare one first");
 			goto cleanup;
 		}
-		const char *reason = mc_req_query(r, "reason");
-		const char *new_due = mc_req_query(r, "new_due");
-		int64_t t = 0;
-		if (new_due && mc_time_parse(&t, new_due) != 0) {
-			mc_reply_problem(r, MC_PROB_INVALID_QUERY,
-					 "new_due must be a local time YYYY-MM-DDTHH:MM");
-			goto cleanup;
-		}
-		/* Without a date given: two working days from now. */
-		f.new_due_at = t ? t
-				 : mc_deadline_add(
-				       mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d.receiving_unit_id),
-				       mc_deadline_start(mc_time_ctx_calendar(tc),
-							 mc_time_ctx_hours(tc, d.receiving_unit_id), now, -1),
-				       16 * 60);
-		f.reason = reason;
-		f.parent_unit = parent_upper;
-		f.desk = unit_upper;
-		f.officer = NULL;
+		const mc_apology *a = &apologies[n_apologies - 1];
+		acting = mc_time_ctx_unit(tc, a->unit_id);
+		f.issuing_unit = acting ? acting->name : f.issuing_unit;
+		f.place = mc_api_unit_place(tc, acting);
+		f.reason = a->reason;
+		f.due_at = a->old_due;
+		f.new_due_at = a->new_due;
+		f.date = a->issued_at ? a->issued_at : a->prepared_at;
+		f.draft = !a->issued_at;
+		f.officer = a->issued_by_name[0] ? a->issued_by_name : NULL;
+		f.signer_title =
+		    mc_api_signer_title(acting, !a->signed_as || strcmp(a->signed_as, "head") != 0);
+		f.addressee = d.applicant_name;
+		snprintf(apology_no, sizeof apology_no, "%lld/PXL-%s", (long long)a->id,
+			 acting ? acting->code : "");
+		f.number = apology_no;
 		break;
 	}
 	case MC_FORM_CONTROL: {
-		/* A row for each hand-over: the dossier reaching a unit or a step. */
+		/* A row for each hand-over: the dossier reaching a unit or a step,
+		 * judged against the due time by law, not an apology's new date. */
+		int64_t due = d.statutory_due_at ? d.statutory_due_at : d.due_at;
 		steps = mc_xcalloc(n_ev ? n_ev : 1, sizeof *steps);
 		int64_t prev_unit = d.receiving_unit_id;
 		for (size_t i = 0; i < n_ev; i++) {
@@ -256,21 +346,48 @@ void mc_api_dossier_form(mc_req *r)
 				continue;
 			const mc_unit *from = mc_time_ctx_unit(tc, prev_unit);
 			const mc_unit *to = mc_time_ctx_unit(tc, x->unit_id);
+			bool back = strcmp(x->action, "return") == 0;
 			mc_form_step *s = &steps[f.n_steps++];
 			s->from_unit = from ? from->name : "";
-			s->to_unit =
-			    strcmp(x->action, "return") == 0 ? "Người nộp hồ sơ" : (to ? to->name : "");
+			s->from_person = giver(ev, i, prev_unit);
+			s->to_unit = back ? "Người nộp hồ sơ" : (to ? to->name : "");
+			s->to_person = back ? d.applicant_name : (x->actor_name[0] ? x->actor_name : NULL);
 			s->at = x->at;
-			s->result =
-			    !d.due_at ? "" : finish_vi[mc_deadline_classify_finished(x->at, d.due_at)];
-			s->note = x->actor_name;
+			/* Handing the result back is not a step of the resolution. */
+			s->result = back || !due ? "" : finish_vi[mc_deadline_classify_finished(x->at, due)];
+			s->note = step_vi(x->action);
 			prev_unit = x->unit_id;
 		}
 		f.steps = steps;
+		f.due_at = due;
+		/* It goes with the receipt: the rules of the reception. */
+		f.date = d.received_at ? d.received_at : f.date;
 		break;
 	}
 	default:
 		break;
+	}
+	desk_heading(tc, acting, f.date, &parent_upper, desk, sizeof desk, &desk_text);
+	f.parent_unit = parent_upper;
+	f.desk = desk;
+	f.desk_text = desk_text;
+	if (f.kind == MC_FORM_APOLOGY || f.kind == MC_FORM_STOP) {
+		/* The agency itself apologises or stops: its letterhead under its parent. */
+		const mc_unit *ap =
+		    acting && acting->parent_id ? mc_time_ctx_unit(tc, acting->parent_id) : NULL;
+		g_free(parent_upper);
+		parent_upper = upper(ap ? ap->name : NULL);
+		unit_upper = upper(acting ? acting->name : NULL);
+		f.parent_unit = parent_upper;
+		f.desk = unit_upper;
+		/* Nơi nhận: the applicant, the desk that hands it over, the file. */
+		recipients = g_strdup_printf("- Ông/bà %s;\n- %s;\n- Lưu: VT.", d.applicant_name, desk);
+		f.recipients = recipients;
+	}
+	if (f.kind == MC_FORM_RECEIPT) {
+		snprintf(collect, sizeof collect, "%s%s",
+			 d.channel == MC_CH_ONLINE ? "Cổng Dịch vụ công trực tuyến hoặc " : "", desk);
+		f.collect_at = collect;
 	}
 	if (e && e->actor_name[0])
 		f.officer = e->actor_name;
@@ -281,6 +398,8 @@ cleanup:
 	mc_buf_free(&url);
 	g_free(unit_upper);
 	g_free(parent_upper);
+	g_free(recipients);
+	g_free(desk_text);
 	mc_apology_free_list(apologies, n_apologies);
 	free(steps);
 	free(docs);
@@ -369,16 +488,18 @@ void mc_api_register_form(mc_req *r)
 		const mc_dossier *d = &all[i];
 		mc_store_procedure_get_id(mc_req_store(r), &procs[i], d->procedure_id, false);
 		const mc_unit *cu = mc_time_ctx_unit(tc, d->current_unit_id);
-		rows[i] = (mc_form_row){d->code,
-					procs[i].name ? procs[i].name : "",
-					d->applicant_name,
-					d->applicant_address,
-					cu ? cu->name : "",
-					d->received_at,
-					d->due_at,
-					d->finished_at,
-					d->returned_at,
-					notes[i]};
+		rows[i] = (mc_form_row){.code = d->code,
+					.procedure = procs[i].name ? procs[i].name : "",
+					.applicant = d->applicant_name,
+					.address = d->applicant_address,
+					.phone = d->applicant_phone,
+					.sets = 1,
+					.unit = cu ? cu->name : "",
+					.received_at = d->received_at,
+					.due_at = d->due_at,
+					.finished_at = d->finished_at,
+					.returned_at = d->returned_at,
+					.note = notes[i]};
 		/* Resolved after the due time by law (core/stats.h). */
 		mc_timing timing = mc_app_dossier_timing(d);
 		const char *late =
@@ -387,10 +508,15 @@ void mc_api_register_form(mc_req *r)
 	}
 	const mc_unit *unit = mc_time_ctx_unit(tc, unit_id);
 	const mc_unit *parent = unit && unit->parent_id ? mc_time_ctx_unit(tc, unit->parent_id) : NULL;
+	/* The register is the desk's: its letterhead under the unit (Mẫu số 06). */
+	(void)parent;
+	char *parent_upper = NULL, desk[DESK_MAX];
+	desk_heading(tc, unit, to - 86400, &parent_upper, desk, sizeof desk, NULL);
 	char *unit_upper = upper(unit ? unit->name : NULL);
-	char *parent_upper = upper(parent ? parent->name : NULL);
 	mc_form f = {.kind = MC_FORM_REGISTER,
+		     .set = mc_form_set_on(to - 86400), /* the rules of the period's end */
 		     .parent_unit = parent_upper,
+		     .desk = desk,
 		     .issuing_unit = unit_upper,
 		     .place = mc_api_unit_place(tc, unit),
 		     .date = mc_now(),

@@ -679,8 +679,10 @@ static int pdf_bytes(mc_buf *out, mc_req *r, const report *rep)
 	for (int c = 0; c < N_COLS; c++)
 		d.x[3 + c] = d.x[2 + c] + each;
 
+	/* Số: left blank for the văn thư, who numbers the report when it is issued. */
 	mc_form heading = {.parent_unit = parent_upper,
 			   .issuing_unit = unit_upper,
+			   .number = "        /BC-UBND",
 			   .place = mc_api_unit_place(tc, unit),
 			   .date = mc_now()};
 	mc_form_draw_heading(d.cr, LEFT, RIGHT, &d.y, &heading);
@@ -706,7 +708,47 @@ static int pdf_bytes(mc_buf *out, mc_req *r, const report *rep)
 		sat = g_markup_printf_escaped("<b>Mức độ hài lòng:</b> chưa có phiếu đánh giá trong kỳ.");
 	d.y += mc_form_draw_text(d.cr, LEFT, d.y, w, sat, 11, MC_FORM_LEFT, true) + 8;
 	g_free(sat);
-	int rc = charts(&d, r, rep);
+	/* What came in against what became of it (docs/forms.md §4): the
+	 * figures of the totals, summed as the reporting form balances them. */
+	const mc_stats_counts *t = &rep->parts[0].total;
+	int64_t in = 0, out_sum = 0, unreceived = 0;
+	int rc = mc_store_stats_unreceived(mc_req_store(r), &unreceived, unit->id, rep->p.from, rep->p.to);
+	bool agree = mc_stats_reconcile(t, unreceived, &in, &out_sum);
+	char *rec = g_markup_printf_escaped(
+	    "<b>Đối chiếu:</b> kỳ trước chuyển sang %lld + tiếp nhận trong kỳ %lld = %lld; đã giải quyết "
+	    "%lld + "
+	    "đang giải quyết %lld + rút hồ sơ %lld + dừng xử lý %lld + từ chối %lld − rút, từ chối trước khi "
+	    "tiếp "
+	    "nhận %lld = %lld: %s. Hồ sơ chờ bổ sung: %lld yêu cầu bổ sung trong kỳ.",
+	    (long long)t->carried_over, (long long)t->received, (long long)in, (long long)t->resolved,
+	    (long long)t->in_progress, (long long)t->withdrawn, (long long)t->stopped,
+	    (long long)t->not_accepted, (long long)unreceived, (long long)out_sum,
+	    agree ? "khớp" : "không khớp", (long long)t->supplement_requested);
+	d.y += mc_form_draw_text(d.cr, LEFT, d.y, w, rec, 11, MC_FORM_LEFT, true) + 6;
+	g_free(rec);
+	d.y += mc_form_draw_text(
+		   d.cr, LEFT, d.y, w,
+		   "<i>Căn cứ: Thông tư số 01/2020/TT-VPCP ngày 21/10/2020 của Văn phòng Chính phủ "
+		   "quy định chế độ báo cáo định kỳ; Nghị định số 61/2018/NĐ-CP và Nghị định số "
+		   "118/2025/NĐ-CP về cơ chế một cửa, một cửa liên thông.</i>",
+		   10, MC_FORM_LEFT, true) +
+	       8;
+	/* Nơi nhận on the left, the signer on the right (Nghị định 30/2020). */
+	if (d.y + 110 > BOTTOM) {
+		cairo_show_page(d.cr);
+		d.y = TOP;
+	}
+	char *to =
+	    g_markup_printf_escaped("<b><i>Nơi nhận:</i></b>\n- %s;\n- Văn phòng %s;\n- Lưu: VT.",
+				    parent ? parent->name : unit->name, parent ? parent->name : unit->name);
+	mc_form_draw_text(d.cr, LEFT, d.y, w * 0.45, to, 10, MC_FORM_LEFT, true);
+	g_free(to);
+	char *signer = g_markup_printf_escaped("<b>%s</b>\n<i>(Ký, ghi rõ họ tên và đóng dấu)</i>",
+					       mc_api_signer_title(unit, true));
+	d.y += mc_form_draw_text(d.cr, LEFT + w / 2, d.y, w / 2, signer, 12, MC_FORM_CENTER, true) + 8;
+	g_free(signer);
+	if (rc == 0)
+		rc = charts(&d, r, rep);
 	cairo_show_page(d.cr);
 	cairo_destroy(d.cr);
 	cairo_surface_finish(surface);

@@ -112,7 +112,7 @@ const mc_route mc_routes[] = {
      DESK | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
     {MC_M_GET, "/api/v1/dossiers/{code}/apologies", mc_api_apologies_list, MC_AUTH_SESSION, MC_ROLES_ALL, 0},
     {MC_M_POST, "/api/v1/dossiers/{code}/apologies/{id}/issue", mc_api_apology_issue, MC_AUTH_SESSION,
-     MC_ROLE_BIT(MC_ROLE_LEADER), 0},
+     MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON_OPTIONAL},
 
     {MC_M_GET, "/api/v1/calendar/due", mc_api_calendar_due, MC_AUTH_PUBLIC, 0, 0},
     {MC_M_GET, "/api/v1/calendar/{year}", mc_api_calendar_year, MC_AUTH_PUBLIC, 0, 0},

@@ -5,6 +5,7 @@
  */
 #include "api/api.h"
 
+#include "app/apology.h"
 #include "core/buf.h"
 #include "render/chart.h"
 
@@ -342,7 +343,21 @@ void mc_api_stats_overdue(mc_req *r)
 	    mc_api_query_int_or_reply(r, "offset", &offset, 0, 10000000) != 0)
 		return;
 	int64_t now = mc_now();
-	int rc = mc_store_stats_overdue(mc_req_store(r), &list, &n, &total, unit->id, now, (int)limit,
+	/* ?soon=true: also the dossiers due within the next working day, so
+	 * that the leader is warned while the apology can still be in time
+	 * (one working day before the due time, app/apology.h). */
+	const char *soon_s = mc_req_query(r, "soon");
+	bool soon = soon_s && (strcmp(soon_s, "true") == 0 || strcmp(soon_s, "1") == 0);
+	if (soon_s && !soon && strcmp(soon_s, "false") != 0 && strcmp(soon_s, "0") != 0) {
+		mc_reply_problem(r, MC_PROB_INVALID_QUERY, "soon must be true or false");
+		return;
+	}
+	const mc_time_ctx *tc0 = mc_req_time(r);
+	int64_t cutoff = soon ? mc_deadline_add(mc_time_ctx_calendar(tc0), mc_time_ctx_hours(tc0, unit->id),
+						now, MC_APOLOGY_LEAD_MINUTES) +
+				    1
+			      : now;
+	int rc = mc_store_stats_overdue(mc_req_store(r), &list, &n, &total, unit->id, cutoff, (int)limit,
 					(int)offset);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the overdue dossiers");
@@ -377,6 +392,9 @@ void mc_api_stats_overdue(mc_req *r)
 		json_object_set_new(
 		    row, "needs_apology",
 		    json_boolean(x->appointment <= now && (!x->apology_id || x->apology_issued_at)));
+		/* Not yet due, due within a working day and no apology made: the
+		 * apology is due now to be in time (?soon=true). */
+		json_object_set_new(row, "apology_due", json_boolean(x->due_at > now && !x->apology_id));
 	}
 	mc_stats_overdue_free_list(list, n);
 	mc_reply_json(r, 200,

@@ -63,8 +63,21 @@ bool mc_app_apology_may_prepare(const mc_time_ctx *tc, const mc_actor *actor, co
 
 bool mc_app_apology_may_issue(const mc_time_ctx *tc, const mc_actor *actor, const mc_apology *a)
 {
-	return actor->role == MC_ROLE_LEADER && actor->unit_id &&
-	       mc_time_ctx_within(tc, a->unit_id, actor->unit_id);
+	(void)tc;
+	return actor->role == MC_ROLE_LEADER && actor->unit_id && actor->unit_id == a->unit_id;
+}
+
+bool mc_app_apology_late(const mc_time_ctx *tc, const mc_apology *a)
+{
+	if (a->prepared_at >= a->old_due)
+		return true;
+	return mc_deadline_worked(mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, a->unit_id), a->prepared_at,
+				  a->old_due) < MC_APOLOGY_LEAD_MINUTES;
+}
+
+bool mc_app_apology_signing_ok(const char *signed_as)
+{
+	return signed_as && (strcmp(signed_as, "head") == 0 || strcmp(signed_as, "deputy") == 0);
 }
 
 /* Records why t cannot be d's new appointment at now and returns MC_EINVAL;
@@ -114,8 +127,10 @@ int mc_app_apology_check_issue(const mc_time_ctx *tc, const mc_actor *actor, con
 	char due[40], cur[40];
 	mc_err_clear();
 	if (!mc_app_apology_may_issue(tc, actor, a))
-		return mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
-				  "an apology is issued by a leader whose scope holds the apologising unit");
+		return mc_err_set(
+		    MC_EFORBIDDEN, MC_REASON_SCOPE,
+		    "an apology is signed by the head of the apologising unit or a deputy on their "
+		    "behalf: a leader of that unit itself");
 	if (a->issued_at)
 		return mc_err_set(MC_ECONFLICT, MC_REASON_APOLOGY_ISSUED, "apology %lld was issued at %s",
 				  (long long)a->id, mc_time_format(due, sizeof due, a->issued_at));
@@ -184,7 +199,8 @@ cleanup:
 }
 
 int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
-			 int64_t id, int64_t at, mc_dossier *dossier_out, mc_apology *out)
+			 int64_t id, const char *signed_as, int64_t at, mc_dossier *dossier_out,
+			 mc_apology *out)
 {
 	int rc;
 	mc_dossier d = {0};
@@ -222,9 +238,17 @@ int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	rc = mc_app_dossier_event(st, &d, actor, "apology", d.state, a.reason, at);
 	if (rc != 0)
 		goto cleanup;
+	if (!mc_app_apology_signing_ok(signed_as)) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "signed_as must be head or deputy");
+		goto cleanup;
+	}
 	rc = mc_store_apology_issue(st, a.id, old_due, actor->user_id, actor->name, at);
+	if (rc == 0)
+		rc = mc_store_apology_sign(st, a.id, signed_as);
 	if (rc != 0)
 		goto cleanup;
+	free(a.signed_as);
+	a.signed_as = mc_xstrdup(signed_as);
 	a.old_due = old_due;
 	a.issued_by = actor->user_id;
 	free(a.issued_by_name);

@@ -21,6 +21,9 @@
 
 /* The longest a new appointment may lie ahead of now: a year. */
 #define MC_APOLOGY_MAX_AHEAD ((int64_t)366 * 86400)
+/* The lead an apology needs (Nghị định 61/2018, art. 19; docs/forms.md):
+ * made at least one working day before the due time it replaces. */
+#define MC_APOLOGY_LEAD_MINUTES (8 * 60)
 /* The least extension of the default rule: two working days. */
 #define MC_APOLOGY_MIN_MINUTES (16 * 60)
 
@@ -59,8 +62,18 @@ bool mc_app_apology_state_ok(const mc_dossier *d);
 /* Whether actor may prepare an apology for d: a desk officer, specialist or
  * leader whose scope holds its current or receiving unit. */
 bool mc_app_apology_may_prepare(const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier *d);
-/* Whether actor may issue apology a: a leader whose scope holds a's unit. */
+/* Whether actor may issue apology a: a leader of a's unit itself, the
+ * agency that apologises (its head, or a deputy signing on the head's
+ * behalf); not a leader of a unit above or beside it. */
 bool mc_app_apology_may_issue(const mc_time_ctx *tc, const mc_actor *actor, const mc_apology *a);
+
+/* Whether apology a was made late: prepared less than one working day
+ * (MC_APOLOGY_LEAD_MINUTES of the apologising unit's working time) before
+ * the due time it replaces. Late apologies are kept, and said to be late. */
+bool mc_app_apology_late(const mc_time_ctx *tc, const mc_apology *a);
+
+/* Whether "head" or "deputy" names how a leader signs (form 04). */
+bool mc_app_apology_signing_ok(const char *signed_as);
 
 /*
  * Whether actor may prepare an apology for d at now: 0, or the refusal
@@ -92,7 +105,8 @@ int mc_app_apology_prepare(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 			   const char *reason, int64_t new_due, int64_t at, mc_apology *out);
 
 /*
- * Issues apology `id` of the dossier with this code at `at`: moves the
+ * Issues apology `id` of the dossier with this code at `at`, signed by actor
+ * as signed_as ("head" or "deputy", mc_app_apology_signing_ok): moves the
  * dossier's due time to the apology's new_due (keeping the statutory one),
  * appends the "apology" event with the reason, and records the issue with the
  * due time it replaced. Fills *dossier_out (caller clears it) and *out (as
@@ -103,6 +117,7 @@ int mc_app_apology_prepare(mc_store *st, const mc_time_ctx *tc, const mc_actor *
  * MC_ESTALE (the dossier changed while this ran).
  */
 int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
-			 int64_t id, int64_t at, mc_dossier *dossier_out, mc_apology *out);
+			 int64_t id, const char *signed_as, int64_t at, mc_dossier *dossier_out,
+			 mc_apology *out);
 
 #endif

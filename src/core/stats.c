@@ -82,3 +82,10 @@ bool mc_stats_late(const mc_timing *t, int64_t at)
 
 	return c == MC_TIMELY_LATE || c == MC_TIMELY_OVERDUE;
 }
+
+bool mc_stats_reconcile(const mc_stats_counts *c, int64_t unreceived, int64_t *in, int64_t *out)
+{
+	*in = c->carried_over + c->received;
+	*out = c->resolved + c->in_progress + c->withdrawn + c->stopped + c->not_accepted - unreceived;
+	return *in == *out;
+}

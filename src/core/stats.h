@@ -43,6 +43,16 @@ void mc_stats_add(mc_stats_counts *acc, const mc_stats_counts *c);
  * nothing was resolved, for the rate is then undefined, not 0. */
 bool mc_stats_on_time_rate(double *out, const mc_stats_counts *c);
 
+/*
+ * The reconciliation of a period (docs/forms.md §4): what came in, the
+ * dossiers carried over plus those received, against what became of them,
+ * resolved, still in progress at the end, withdrawn, stopped or refused
+ * (not accepted) in the period, less `unreceived` of those withdrawn or
+ * refused before they were ever received (mc_store_stats_unreceived), which
+ * never came in. *in and *out get the two sums; true when they agree.
+ */
+bool mc_stats_reconcile(const mc_stats_counts *c, int64_t unreceived, int64_t *in, int64_t *out);
+
 /* Whether every counter is 0. */
 bool mc_stats_is_zero(const mc_stats_counts *c);
 

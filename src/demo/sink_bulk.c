@@ -210,6 +210,9 @@ static int bulk_end(mc_demo_sink *sink, mc_dossier *d, const mc_procedure *proc)
 		if (rc == 0)
 			rc = mc_store_apology_issue(st, a.id, op->old_due, op->leader.user_id,
 						    s->pool + op->leader_name, op->issued_at);
+		/* The demo's leaders are deputies signing for the head (form 04). */
+		if (rc == 0)
+			rc = mc_store_apology_sign(st, a.id, "deputy");
 	}
 	s->n_ev = 0;
 	s->n_pays = 0;

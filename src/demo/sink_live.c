@@ -52,7 +52,8 @@ static int live_apologise(mc_demo_sink *sink, mc_dossier *d, const mc_actor *pre
 	int rc = mc_app_apology_prepare(s->st, s->tc, preparer, d->code, a->reason, a->new_due,
 					a->prepared_at, &out);
 	if (rc == 0)
-		rc = mc_app_apology_issue(s->st, s->tc, leader, d->code, out.id, a->issued_at, &issued, &out);
+		rc = mc_app_apology_issue(s->st, s->tc, leader, d->code, out.id, "deputy", a->issued_at,
+					  &issued, &out);
 	mc_apology_clear(&out);
 	if (rc != 0) {
 		mc_dossier_clear(&issued);

@@ -98,7 +98,10 @@ static int read_body_or_reply(mc_req *r, const mc_route *route)
 		r->raw_len = len;
 		return 0;
 	}
-	if (!(route->flags & MC_ROUTE_JSON) || !(r->method & (MC_M_POST | MC_M_PUT | MC_M_PATCH)))
+	if (!(route->flags & (MC_ROUTE_JSON | MC_ROUTE_JSON_OPTIONAL)) ||
+	    !(r->method & (MC_M_POST | MC_M_PUT | MC_M_PATCH)))
+		return 0;
+	if (len == 0 && (route->flags & MC_ROUTE_JSON_OPTIONAL))
 		return 0;
 	if (len > cfg->max_body) {
 		mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE, "request bodies are limited to %zu bytes",

@@ -261,9 +261,10 @@ enum {
 };
 
 enum {
-	MC_ROUTE_JSON = 1,	   /* the body is JSON, parsed before dispatch */
-	MC_ROUTE_UPLOAD = 2,	   /* the body is raw bytes up to max_upload */
-	MC_ROUTE_PASSWORD_DUE = 4, /* usable while the account must change its password */
+	MC_ROUTE_JSON = 1,	    /* the body is JSON, parsed before dispatch */
+	MC_ROUTE_UPLOAD = 2,	    /* the body is raw bytes up to max_upload */
+	MC_ROUTE_PASSWORD_DUE = 4,  /* usable while the account must change its password */
+	MC_ROUTE_JSON_OPTIONAL = 8, /* as MC_ROUTE_JSON when a body is sent; none is NULL */
 };
 
 #define MC_ROLES_ALL 0x7eu

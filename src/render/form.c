@@ -47,6 +47,79 @@ char *mc_form_date_words(char *buf, size_t cap, int64_t t)
 	return buf;
 }
 
+/* The form sets by the first local day they apply (docs/forms.md §1). */
+static const struct {
+	int y, m, d;
+	mc_form_set set;
+} sets[] = {
+    {2018, 6, 21, MC_FORMS_2018}, /* Nghị định 61/2018/NĐ-CP in force */
+    {2025, 7, 1, MC_FORMS_2025},  /* Nghị định 118/2025/NĐ-CP in force */
+};
+
+mc_form_set mc_form_set_on(int64_t t)
+{
+	int64_t local = t + MC_TZ_OFFSET;
+	int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	mc_form_set set = MC_FORMS_2015;
+	for (size_t i = 0; i < MC_ARRAY_LEN(sets); i++) {
+		if (day >= mc_days_from_civil(sets[i].y, sets[i].m, sets[i].d))
+			set = sets[i].set;
+	}
+	return set;
+}
+
+static mc_form_set set_of(const mc_form *f)
+{
+	return f->set ? f->set : mc_form_set_on(f->date);
+}
+
+/* The place of a unit name without its kind of body: "UBND xã Quảng Đức" →
+ * "xã Quảng Đức"; "Sở Tư pháp" stays. */
+static const char *without_ubnd(const char *name)
+{
+	if (!name)
+		return "";
+	if (strncmp(name, "UBND ", 5) == 0)
+		return name + 5;
+	if (strncmp(name, "Ủy ban nhân dân ", strlen("Ủy ban nhân dân ")) == 0)
+		return name + strlen("Ủy ban nhân dân ");
+	return name;
+}
+
+char *mc_form_desk_name(char *buf, size_t cap, mc_form_set set, const char *level, const char *unit_name,
+			const char *province_name)
+{
+	if (set != MC_FORMS_2025 || !level) {
+		snprintf(buf, cap, "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ");
+		return buf;
+	}
+	/* Nghị định 118/2025: the centres of the province and of the commune;
+	 * no district level, a department receives through the province's. */
+	const char *of =
+	    strcmp(level, "department") == 0 || strcmp(level, "district") == 0 ? province_name : unit_name;
+	char *up = g_utf8_strup(without_ubnd(of), -1);
+	snprintf(buf, cap, "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG %s", up);
+	g_free(up);
+	return buf;
+}
+
+char *mc_form_days_vi(char *buf, size_t cap, double days)
+{
+	/* At most two decimals (hours of a day of eight), the decimal comma. */
+	snprintf(buf, cap, "%.2f", days);
+	char *dot = strchr(buf, '.');
+	if (dot) {
+		char *end = buf + strlen(buf);
+		while (end > dot + 1 && end[-1] == '0')
+			*--end = '\0';
+		if (end == dot + 1)
+			*dot = '\0';
+		else
+			*dot = ',';
+	}
+	return buf;
+}
+
 /* "08 giờ 30 phút, ngày 02/3/2017" */
 static char *time_words(char *buf, size_t cap, int64_t t)
 {
@@ -346,18 +419,78 @@ static void docs_table(doc *d, const mc_form *f)
 	free(num);
 }
 
-static void receipt(doc *d, const mc_form *f)
+/* The last line of a form: which form of which text it is (docs/forms.md). */
+static void basis(doc *d, const mc_form *f, int number)
 {
-	char t1[64], t2[64];
+	char line[160];
+	switch (set_of(f)) {
+	case MC_FORMS_2015:
+		snprintf(line, sizeof line, "Theo Quyết định số 09/2015/QĐ-TTg");
+		break;
+	case MC_FORMS_2018:
+		if (number)
+			snprintf(line, sizeof line, "Mẫu số %02d, Thông tư số 01/2018/TT-VPCP", number);
+		else
+			snprintf(line, sizeof line, "Theo Nghị định số 61/2018/NĐ-CP");
+		break;
+	default:
+		snprintf(line, sizeof line, "Theo Nghị định số 118/2025/NĐ-CP");
+		break;
+	}
+	char *m = g_markup_printf_escaped("<i>%s</i>", line);
+	para(d, m, 10, PANGO_ALIGN_RIGHT, 0);
+	g_free(m);
+}
+
+/* Nơi nhận on the left and the signer on the right, as Nghị định 30/2020
+ * ends a document: the signer's title (lines, the first "KT. …" when a
+ * deputy signs for the head), the hint in italics, the name. */
+static void signed_block(doc *d, const char *recipients, const char *title, const char *hint,
+			 const char *name)
+{
+	double width = d->right - d->left;
+	if (d->y + 110 > d->bottom)
+		new_page(d);
+	double y0 = d->y + 8, lh = 0;
+	if (recipients) {
+		char *m = g_markup_printf_escaped("<b><i>Nơi nhận:</i></b>\n%s", recipients);
+		PangoLayout *l = make_layout(d, m, 11, width * 0.45, PANGO_ALIGN_LEFT);
+		lh = layout_height(l);
+		cairo_move_to(d->cr, d->left, y0);
+		pango_cairo_show_layout(d->cr, l);
+		g_object_unref(l);
+		g_free(m);
+	}
+	char *m =
+	    g_markup_printf_escaped("<b>%s</b>\n<i>%s</i>\n\n\n\n<b>%s</b>", title, hint, name ? name : "");
+	PangoLayout *l = make_layout(d, m, 13, width / 2, PANGO_ALIGN_CENTER);
+	double h = layout_height(l);
+	cairo_move_to(d->cr, d->left + width / 2, y0);
+	pango_cairo_show_layout(d->cr, l);
+	g_object_unref(l);
+	g_free(m);
+	d->y = y0 + (h > lh ? h : lh) + 6;
+}
+
+static void receipt_copy(doc *d, const mc_form *f, const char *copy)
+{
+	char t1[64], t2[64], days[32];
 	/* The QR code beside the title opens the public lookup of this dossier. */
 	double qr_bottom = d->y + 60;
 	if (f->lookup_url)
 		qr(d, f->lookup_url, d->right - 64, d->y - 4, 64);
 	title_in(d, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", f->code, f->lookup_url ? 70 : 0);
+	if (copy) {
+		char *m = g_markup_printf_escaped("<i>(%s)</i>", copy);
+		para_at(d, d->left, d->right - d->left - (f->lookup_url ? 70 : 0), m, 12, PANGO_ALIGN_CENTER,
+			4);
+		g_free(m);
+	}
 	if (f->lookup_url && d->y < qr_bottom + 6)
 		d->y = qr_bottom + 6;
-	body(d, "Bộ phận tiếp nhận và trả kết quả %s tiếp nhận hồ sơ của: <b>%s</b>",
-	     f->issuing_unit ? f->issuing_unit : "", or_dots(f->applicant_name));
+	body(d, "%s%s%s tiếp nhận hồ sơ của: <b>%s</b>",
+	     f->desk_text ? f->desk_text : "Bộ phận tiếp nhận và trả kết quả", f->desk_text ? "" : " ",
+	     f->desk_text ? "" : (f->issuing_unit ? f->issuing_unit : ""), or_dots(f->applicant_name));
 	body(d, "Địa chỉ: %s", or_dots(f->applicant_address));
 	body(d, "Số điện thoại: %s        Email: %s", or_dots(f->applicant_phone),
 	     f->applicant_email ? f->applicant_email : "");
@@ -365,14 +498,38 @@ static void receipt(doc *d, const mc_form *f)
 	body(d, "1. Thành phần hồ sơ nộp gồm:");
 	docs_table(d, f);
 	body(d, "2. Số lượng hồ sơ: 01 (bộ)");
-	char days[32];
-	snprintf(days, sizeof days, "%g", f->duration_days);
-	body(d, "3. Thời gian giải quyết hồ sơ theo quy định là: %s ngày làm việc", days);
+	body(d, "3. Thời gian giải quyết hồ sơ theo quy định là: %s ngày làm việc",
+	     mc_form_days_vi(days, sizeof days, f->duration_days));
 	body(d, "4. Thời gian nhận hồ sơ: %s", time_words(t1, sizeof t1, f->received_at));
 	body(d, "5. Thời gian trả kết quả giải quyết hồ sơ: <b>%s</b>", time_words(t2, sizeof t2, f->due_at));
+	int n = 6;
+	if (set_of(f) != MC_FORMS_2015) {
+		body(d, "%d. Đăng ký nhận kết quả tại: %s", n++, or_dots(f->collect_at));
+		char book[16] = "", seq[24] = "";
+		if (f->book)
+			snprintf(book, sizeof book, "%d", f->book);
+		if (f->book_seq)
+			snprintf(seq, sizeof seq, "%lld", f->book_seq);
+		body(d, "%d. Vào Sổ theo dõi hồ sơ, Quyển số: %s, Số thứ tự: %s", n++,
+		     book[0] ? book : "..........", seq[0] ? seq : "..........");
+	}
 	if (f->lookup_url)
-		body(d, "6. Tra cứu tình trạng hồ sơ: quét mã QR hoặc mở %s", f->lookup_url);
+		body(d, "%d. Tra cứu tình trạng hồ sơ: quét mã QR hoặc mở %s", n, f->lookup_url);
 	signatures(d, "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", f->officer);
+	basis(d, f, 1);
+}
+
+static void receipt(doc *d, const mc_form *f)
+{
+	if (set_of(f) == MC_FORMS_2015) {
+		receipt_copy(d, f, NULL);
+		return;
+	}
+	/* Thông tư 01/2018 Mẫu số 01: two copies, one kept, one for the applicant. */
+	receipt_copy(d, f, "Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả");
+	new_page(d);
+	heading(d, f);
+	receipt_copy(d, f, "Liên 2: Giao người nộp hồ sơ");
 }
 
 static void supplement(doc *d, const mc_form *f)
@@ -380,23 +537,29 @@ static void supplement(doc *d, const mc_form *f)
 	char t[64];
 	title(d, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", f->code);
 	body(d, "Hồ sơ của: <b>%s</b>", or_dots(f->applicant_name));
+	body(d, "Địa chỉ: %s", or_dots(f->applicant_address));
+	body(d, "Số điện thoại: %s        Email: %s", or_dots(f->applicant_phone),
+	     f->applicant_email ? f->applicant_email : "");
 	body(d, "Nội dung yêu cầu giải quyết: %s", or_dots(f->procedure));
 	body(d, "Ngày tiếp nhận: %s", time_words(t, sizeof t, f->received_at));
 	body(d, "Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:");
-	body(d, "%s", or_dots(f->reason));
+	body(d, "%s", or_dots(f->request ? f->request : f->reason));
+	body(d, "Lý do: %s", or_dots(f->request ? f->reason : NULL));
 	body(d,
 	     "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ với %s%s%s để được hướng "
 	     "dẫn.",
 	     f->officer ? f->officer : "bộ phận tiếp nhận", f->contact ? ", số điện thoại " : "",
 	     f->contact ? f->contact : "");
 	signatures(d, NULL, "NGƯỜI HƯỚNG DẪN", f->officer);
+	basis(d, f, 2);
 }
 
 static void refusal(doc *d, const mc_form *f)
 {
 	title(d, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", f->code);
-	body(d, "Bộ phận tiếp nhận và trả kết quả %s tiếp nhận hồ sơ đề nghị: %s",
-	     f->issuing_unit ? f->issuing_unit : "", or_dots(f->procedure));
+	body(d, "%s%s%s tiếp nhận hồ sơ đề nghị: %s",
+	     f->desk_text ? f->desk_text : "Bộ phận tiếp nhận và trả kết quả", f->desk_text ? "" : " ",
+	     f->desk_text ? "" : (f->issuing_unit ? f->issuing_unit : ""), or_dots(f->procedure));
 	body(d, "của: <b>%s</b>", or_dots(f->applicant_name));
 	body(d,
 	     "Qua nghiên cứu, đối chiếu với các quy định hiện hành, bộ phận tiếp nhận và trả kết quả từ chối "
@@ -404,61 +567,121 @@ static void refusal(doc *d, const mc_form *f)
 	body(d, "%s", or_dots(f->reason));
 	body(d, "Xin thông báo cho ông/bà được biết và thực hiện./.");
 	signatures(d, NULL, "NGƯỜI TIẾP NHẬN", f->officer);
+	basis(d, f, 3);
+}
+
+/* "DỰ THẢO" in a box at the top right of the page: not yet a document. */
+static void draft_mark(doc *d)
+{
+	PangoLayout *l = make_layout(d, "<b>DỰ THẢO</b>", 14, 90, PANGO_ALIGN_CENTER);
+	double h = layout_height(l);
+	double x = d->right - 90, y = d->top - 14 * MM / 2 - h;
+	cairo_move_to(d->cr, x, y);
+	pango_cairo_show_layout(d->cr, l);
+	g_object_unref(l);
+	cairo_set_line_width(d->cr, 0.8);
+	cairo_rectangle(d->cr, x - 2, y - 2, 94, h + 4);
+	cairo_stroke(d->cr);
 }
 
 static void apology(doc *d, const mc_form *f)
 {
 	char t1[64], t2[64], t3[64];
-	title(d, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", f->code);
+	bool v2025 = set_of(f) == MC_FORMS_2025;
+	if (f->draft)
+		draft_mark(d);
+	title(d,
+	      v2025 ? "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ"
+		    : "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+	      f->code);
 	const char *unit = f->issuing_unit ? f->issuing_unit : "Cơ quan";
+	body(d, "Kính gửi: ông/bà <b>%s</b>", or_dots(f->addressee ? f->addressee : f->applicant_name));
 	body(d, "%s tiếp nhận hồ sơ của ông/bà <b>%s</b>, đề nghị giải quyết thủ tục %s; mã hồ sơ %s.", unit,
 	     or_dots(f->applicant_name), or_dots(f->procedure), f->code ? f->code : "");
 	body(d, "Thời gian tiếp nhận: %s.", time_words(t1, sizeof t1, f->received_at));
 	body(d, "Thời gian hẹn trả kết quả giải quyết hồ sơ: %s.", time_words(t2, sizeof t2, f->due_at));
 	body(d, "Tuy nhiên đến nay, %s chưa trả kết quả giải quyết hồ sơ cho ông/bà. Lý do: %s", unit,
 	     or_dots(f->reason));
-	body(d,
-	     "Sự chậm trễ này đã gây phiền hà cho ông/bà. %s xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ "
-	     "sơ "
-	     "cho ông/bà vào: <b>%s</b>.",
-	     unit, time_words(t3, sizeof t3, f->new_due_at));
+	if (v2025)
+		body(d,
+		     "%s xin lỗi ông/bà vì sự chậm trễ này và đề nghị gia hạn thời gian trả kết quả giải "
+		     "quyết "
+		     "hồ sơ đến: <b>%s</b>.",
+		     unit, time_words(t3, sizeof t3, f->new_due_at));
+	else
+		body(d,
+		     "Sự chậm trễ này đã gây phiền hà cho ông/bà. %s xin lỗi ông/bà và sẽ trả kết quả giải "
+		     "quyết "
+		     "hồ sơ cho ông/bà vào: <b>%s</b>.",
+		     unit, time_words(t3, sizeof t3, f->new_due_at));
 	body(d, "Xin trân trọng cảm ơn sự hợp tác của ông/bà./.");
-	signatures(d, NULL, "THỦ TRƯỞNG CƠ QUAN", f->officer);
+	signed_block(d, f->recipients, f->signer_title ? f->signer_title : "THỦ TRƯỞNG CƠ QUAN",
+		     "(Ký, ghi rõ họ tên và đóng dấu)", f->officer);
+	basis(d, f, 4);
+}
+
+static void stop_notice(doc *d, const mc_form *f)
+{
+	char t1[64], t2[64];
+	title(d, "THÔNG BÁO\nVề việc dừng giải quyết hồ sơ", f->code);
+	body(d, "Kính gửi: ông/bà <b>%s</b>", or_dots(f->applicant_name));
+	body(d, "Địa chỉ: %s", or_dots(f->applicant_address));
+	body(d, "%s tiếp nhận hồ sơ đề nghị giải quyết thủ tục %s; mã hồ sơ %s, lúc %s.",
+	     f->issuing_unit ? f->issuing_unit : "Cơ quan", or_dots(f->procedure), f->code ? f->code : "",
+	     time_words(t1, sizeof t1, f->received_at));
+	body(d, "Việc giải quyết hồ sơ được dừng từ %s. Lý do: %s", time_words(t2, sizeof t2, f->date),
+	     or_dots(f->reason));
+	body(d, "Xin thông báo để ông/bà được biết./.");
+	signed_block(d, f->recipients, f->signer_title ? f->signer_title : "THỦ TRƯỞNG CƠ QUAN",
+		     "(Ký, ghi rõ họ tên và đóng dấu)", f->officer);
+	basis(d, f, 0);
 }
 
 static int control(doc *d, const mc_form *f)
 {
 	char t1[64], t2[64];
 	title(d, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", f->code);
+	body(d, "Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả mã hồ sơ: <b>%s</b>",
+	     f->code ? f->code : "");
 	body(d, "Hồ sơ của: <b>%s</b>        Nội dung: %s", or_dots(f->applicant_name),
 	     or_dots(f->procedure));
 	body(d, "Thời gian nhận hồ sơ: %s", time_words(t1, sizeof t1, f->received_at));
-	body(d, "Thời gian trả kết quả: %s", time_words(t2, sizeof t2, f->due_at));
-	static const double frac[] = {0.30, 0.26, 0.18, 0.26};
-	static const char *const head[] = {"Tên cơ quan, đơn vị", "Thời gian giao, nhận hồ sơ",
-					   "Kết quả giải quyết (trước, đúng, trễ hạn)", "Ghi chú"};
+	body(d, "Thời gian trả kết quả theo quy định: %s", time_words(t2, sizeof t2, f->due_at));
+	static const double frac[] = {0.30, 0.15, 0.15, 0.14, 0.13, 0.13};
+	static const char *const head[] = {"Tên cơ quan, đơn vị, người giao và người nhận",
+					   "Thời gian giao, nhận hồ sơ",
+					   "Kết quả giải quyết (trước, đúng, trễ hạn)",
+					   "Ghi chú",
+					   "Người giao (ký)",
+					   "Người nhận (ký)"};
 	size_t n = f->n_steps;
 	char **who = mc_xcalloc(n ? n : 1, sizeof *who);
 	char(*when)[32] = mc_xcalloc(n ? n : 1, sizeof *when);
-	const char **cells = mc_xcalloc(n ? n * 4 : 1, sizeof *cells);
+	const char **cells = mc_xcalloc(n ? n * 6 : 1, sizeof *cells);
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		rc = mc_buf_format(&who[i], CELL_MAX, "%zu. Giao: %s\nNhận: %s", i + 1,
-				   f->steps[i].from_unit ? f->steps[i].from_unit : "",
-				   f->steps[i].to_unit ? f->steps[i].to_unit : "");
-		short_time(when[i], sizeof when[i], f->steps[i].at);
-		cells[i * 4] = who[i];
-		cells[i * 4 + 1] = when[i];
-		cells[i * 4 + 2] = f->steps[i].result;
-		cells[i * 4 + 3] = f->steps[i].note;
+		const mc_form_step *st = &f->steps[i];
+		rc = mc_buf_format(&who[i], CELL_MAX, "%zu. Giao: %s%s%s%s\nNhận: %s%s%s%s", i + 1,
+				   st->from_person ? st->from_person : "", st->from_person ? " (" : "",
+				   st->from_unit ? st->from_unit : "", st->from_person ? ")" : "",
+				   st->to_person ? st->to_person : "", st->to_person ? " (" : "",
+				   st->to_unit ? st->to_unit : "", st->to_person ? ")" : "");
+		short_time(when[i], sizeof when[i], st->at);
+		cells[i * 6] = who[i];
+		cells[i * 6 + 1] = when[i];
+		cells[i * 6 + 2] = st->result;
+		cells[i * 6 + 3] = st->note;
+		cells[i * 6 + 4] = "";
+		cells[i * 6 + 5] = "";
 	}
 	if (rc == 0)
-		table(d, 4, frac, head, cells, n, 11.5);
+		table(d, 6, frac, head, cells, n, 10.5);
 	for (size_t i = 0; i < n; i++)
 		free(who[i]);
 	free(cells);
 	free(when);
 	free(who);
+	basis(d, f, 5);
 	return rc;
 }
 
@@ -470,40 +693,52 @@ static void reg(doc *d, const mc_form *f)
 					  mc_form_date_words(to, sizeof to, f->to));
 	para(d, m, 14, PANGO_ALIGN_CENTER, 10);
 	g_free(m);
-	static const double frac[] = {0.04, 0.13, 0.16, 0.12, 0.12, 0.09, 0.09, 0.09, 0.08, 0.08};
-	static const char *const head[] = {"TT",
-					   "Mã hồ sơ",
-					   "Tên thủ tục hành chính",
-					   "Tên cá nhân, tổ chức",
-					   "Địa chỉ",
-					   "Cơ quan chủ trì giải quyết",
-					   "Nhận hồ sơ",
-					   "Hẹn trả kết quả",
-					   "Có kết quả",
-					   "Ghi chú"};
+#define REG_COLS 14
+	static const double frac[REG_COLS] = {0.03, 0.10, 0.11, 0.04, 0.08, 0.09, 0.07,
+					      0.08, 0.06, 0.06, 0.06, 0.06, 0.08, 0.08};
+	static const char *const head[REG_COLS] = {"TT",
+						   "Mã hồ sơ",
+						   "Tên thủ tục hành chính",
+						   "Số lượng hồ sơ (bộ)",
+						   "Tên cá nhân, tổ chức",
+						   "Địa chỉ",
+						   "Số điện thoại",
+						   "Cơ quan chủ trì giải quyết",
+						   "Ngày, tháng, năm nhận hồ sơ",
+						   "Ngày hẹn trả kết quả",
+						   "Ngày chuyển hồ sơ đến cơ quan giải quyết",
+						   "Ngày có kết quả",
+						   "Ngày trả kết quả; ký nhận",
+						   "Ghi chú"};
 	size_t n = f->n_rows;
-	char(*num)[24] = mc_xcalloc(n ? n : 1, sizeof *num);
-	char(*times)[3][32] = mc_xcalloc(n ? n : 1, sizeof *times);
-	const char **cells = mc_xcalloc(n ? n * 10 : 1, sizeof *cells);
+	char(*num)[2][24] = mc_xcalloc(n ? n : 1, sizeof *num);
+	char(*times)[5][32] = mc_xcalloc(n ? n : 1, sizeof *times);
+	const char **cells = mc_xcalloc(n ? n * REG_COLS : 1, sizeof *cells);
 	for (size_t i = 0; i < n; i++) {
 		const mc_form_row *r = &f->rows[i];
-		snprintf(num[i], sizeof num[i], "%zu", i + 1);
-		const char **c = cells + i * 10;
-		c[0] = num[i];
+		snprintf(num[i][0], sizeof num[i][0], "%zu", i + 1);
+		snprintf(num[i][1], sizeof num[i][1], "%02d", r->sets ? r->sets : 1);
+		const char **c = cells + i * REG_COLS;
+		c[0] = num[i][0];
 		c[1] = r->code;
 		c[2] = r->procedure;
-		c[3] = r->applicant;
-		c[4] = r->address;
-		c[5] = r->unit;
-		c[6] = short_time(times[i][0], sizeof times[i][0], r->received_at);
-		c[7] = short_time(times[i][1], sizeof times[i][1], r->due_at);
-		c[8] = short_time(times[i][2], sizeof times[i][2], r->finished_at);
-		c[9] = r->note;
+		c[3] = num[i][1];
+		c[4] = r->applicant;
+		c[5] = r->address;
+		c[6] = r->phone ? r->phone : "";
+		c[7] = r->unit;
+		c[8] = short_time(times[i][0], sizeof times[i][0], r->received_at);
+		c[9] = short_time(times[i][1], sizeof times[i][1], r->due_at);
+		c[10] = short_time(times[i][2], sizeof times[i][2], r->sent_at);
+		c[11] = short_time(times[i][3], sizeof times[i][3], r->finished_at);
+		c[12] = short_time(times[i][4], sizeof times[i][4], r->returned_at);
+		c[13] = r->note;
 	}
-	table(d, 10, frac, head, cells, n, 9);
+	table(d, REG_COLS, frac, head, cells, n, 8);
 	free(cells);
 	free(times);
 	free(num);
+	basis(d, f, 6);
 }
 
 /* A register of any kind: its title, the line under it, its table. */
@@ -541,7 +776,7 @@ double mc_form_draw_text(cairo_t *cr, double x, double y, double width, const ch
 
 int mc_form_pdf(mc_buf *out, const mc_form *f)
 {
-	if (f->kind < MC_FORM_RECEIPT || f->kind > MC_FORM_TABLE)
+	if (f->kind < MC_FORM_RECEIPT || f->kind > MC_FORM_STOP)
 		return MC_EINVAL;
 	if (f->kind == MC_FORM_TABLE &&
 	    (!f->n_cols || !f->col_frac || !f->col_head || (f->n_rows && !f->cells)))
@@ -583,6 +818,9 @@ int mc_form_pdf(mc_buf *out, const mc_form *f)
 		break;
 	case MC_FORM_TABLE:
 		table_form(&d, f);
+		break;
+	case MC_FORM_STOP:
+		stop_notice(&d, f);
 		break;
 	}
 	cairo_show_page(d.cr);

@@ -29,7 +29,40 @@ typedef enum {
 	MC_FORM_REGISTER = 6,	/* 06 sổ theo dõi hồ sơ */
 	MC_FORM_TABLE = 7,	/* any register: a title and a table (the document
 				 * registers of NĐ 30/2020 Phụ lục IV) */
+	MC_FORM_STOP = 8, /* thông báo về việc dừng giải quyết hồ sơ (the `stop` action) */
 } mc_form_kind;
+
+/*
+ * The set of forms of the rules in force on a date (docs/forms.md §1): the
+ * 2015 rules (QĐ 09/2015/QĐ-TTg) before 21 June 2018, Nghị định 61/2018 with
+ * the forms of Thông tư 01/2018/TT-VPCP until 30 June 2025, Nghị định
+ * 118/2025/NĐ-CP from 1 July 2025.
+ */
+typedef enum {
+	MC_FORMS_BY_DATE = 0, /* chosen by the form's date */
+	MC_FORMS_2015 = 2015,
+	MC_FORMS_2018 = 2018,
+	MC_FORMS_2025 = 2025,
+} mc_form_set;
+
+/* The set in force at t (UTC seconds, judged on the local day). */
+mc_form_set mc_form_set_on(int64_t t);
+
+/*
+ * The desk that acts for a unit in a set, upper case as the letterhead
+ * writes it, into buf (cap ≥ 256): "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" before
+ * 2025; from 1 July 2025 "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG " and the
+ * province's or commune's name taken from unit_name ("UBND xã Quảng Đức" →
+ * "… XÃ QUẢNG ĐỨC"). level is the unit record's (province, department,
+ * district, commune); a department's dossiers go through the province's
+ * centre (province_name). Returns buf.
+ */
+char *mc_form_desk_name(char *buf, size_t cap, mc_form_set set, const char *level, const char *unit_name,
+			const char *province_name);
+
+/* "2,5" for 2.5: a number of days written the Vietnamese way (decimal comma),
+ * into buf (cap ≥ 32). Returns buf. */
+char *mc_form_days_vi(char *buf, size_t cap, double days);
 
 typedef struct {
 	const char *name;
@@ -39,10 +72,12 @@ typedef struct {
 
 /* One hand-over in the process control sheet (05). */
 typedef struct {
-	const char *from_unit; /* who handed it over */
-	const char *to_unit;   /* who took it */
-	int64_t at;	       /* when */
-	const char *result;    /* "Trước hạn", "Đúng hạn", "Trễ hạn" or "" */
+	const char *from_unit;	 /* who handed it over */
+	const char *to_unit;	 /* who took it */
+	const char *from_person; /* the officer who handed it over, NULL = blank */
+	const char *to_person;	 /* the officer who took it, NULL = blank */
+	int64_t at;		 /* when */
+	const char *result;	 /* "Trước hạn", "Đúng hạn", "Trễ hạn" or "" (not judged) */
 	const char *note;
 } mc_form_step;
 
@@ -52,7 +87,10 @@ typedef struct {
 	const char *procedure;
 	const char *applicant;
 	const char *address;
+	const char *phone;
+	int sets;	  /* số lượng hồ sơ (bộ) */
 	const char *unit; /* unit in charge */
+	int64_t sent_at;  /* handed to the deciding unit, 0 = blank */
 	int64_t received_at;
 	int64_t due_at;
 	int64_t finished_at;
@@ -63,13 +101,17 @@ typedef struct {
 /* Everything a form may show; strings are borrowed UTF-8, NULL = blank. */
 typedef struct {
 	mc_form_kind kind;
+	mc_form_set set;	  /* MC_FORMS_BY_DATE: mc_form_set_on(date) */
 	const char *parent_unit;  /* "UBND TỈNH THANH HÓA" */
 	const char *issuing_unit; /* "UBND HUYỆN QUẢNG XƯƠNG" */
 	const char *desk;	  /* "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" */
-	const char *place;	  /* "Quảng Xương" */
-	int64_t date;		  /* the document's date */
-	const char *number;	  /* number and notation under the issuer, "6366/BC-UBND"; NULL = none */
-	const char *code;	  /* dossier code */
+	const char *desk_text; /* the desk in a sentence: "Bộ phận tiếp nhận và trả kết quả UBND
+				* huyện …", "Trung tâm Phục vụ hành chính công tỉnh …"; NULL =
+				* the 2018 name and issuing_unit */
+	const char *place;     /* "Quảng Xương" */
+	int64_t date;	       /* the document's date */
+	const char *number;    /* number and notation under the issuer, "6366/BC-UBND"; NULL = none */
+	const char *code;      /* dossier code */
 	const char *procedure;
 	const char *applicant_name;
 	const char *applicant_address;
@@ -81,7 +123,15 @@ typedef struct {
 	int64_t received_at;
 	int64_t due_at;
 	int64_t new_due_at;	   /* 04 */
-	const char *reason;	   /* 02, 03, 04 */
+	const char *reason;	   /* 02, 03, 04, 07 */
+	const char *request;	   /* 02: the contents to add (reason: why) */
+	const char *collect_at;	   /* 01: where the result is collected */
+	int book;		   /* 01: Quyển số (the register's year), 0 = dots */
+	long long book_seq;	   /* 01: Số thứ tự in that book, 0 = dots */
+	bool draft;		   /* 04: prepared, not issued: marked DỰ THẢO */
+	const char *signer_title;  /* 04, 07: "CHỦ TỊCH" or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" */
+	const char *addressee;	   /* 04: Kính gửi */
+	const char *recipients;	   /* 04, 07: Nơi nhận, one per line */
 	const char *officer;	   /* the officer who signs */
 	const char *contact;	   /* where to ask (unit phone) */
 	const char *lookup_url;	   /* 01: the QR code opens it */

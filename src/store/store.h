@@ -960,6 +960,11 @@ typedef struct {
  * unit, MC_EINVAL when from >= to.
  */
 int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_query *q);
+/* The dossiers received by unit_id's subtree's desks that finished in
+ * [from, to) without ever being received (withdrawn or refused while
+ * submitted online): counted in withdrawn and not_accepted, though the
+ * reporting form's "received" never held them (docs/forms.md §4). */
+int mc_store_stats_unreceived(mc_store *st, int64_t *out, int64_t unit_id, int64_t from, int64_t to);
 /* Frees the strings of the n rows of list, then list. NULL-safe. */
 void mc_stats_row_free_list(mc_stats_row *list, size_t n);
 
@@ -1027,6 +1032,7 @@ typedef struct {
 	int64_t issued_by;    /* 0 while prepared only */
 	char *issued_by_name; /* "" while prepared only */
 	int64_t issued_at;    /* 0 while prepared only */
+	char *signed_as;      /* "head", "deputy"; "" while prepared only or issued before 026 */
 } mc_apology;
 
 /* An apology read by the store (or made by app/apology.h) owns its strings:
@@ -1045,6 +1051,9 @@ int mc_store_apology_get(mc_store *st, mc_apology *out, int64_t dossier_id, int6
  * MC_ECONFLICT when it was issued already, MC_ENOTFOUND when it does not exist. */
 int mc_store_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by,
 			   const char *issued_by_name, int64_t at);
+/* Records how the issuing leader signed apology id: "head" or "deputy"
+ * (migration 026). MC_ENOTFOUND when it does not exist. */
+int mc_store_apology_sign(mc_store *st, int64_t id, const char *signed_as);
 /* The apologies of a dossier, oldest first. Caller frees *out with
  * mc_apology_free_list. */
 int mc_store_apology_list(mc_store *st, mc_apology **out, size_t *n, int64_t dossier_id);

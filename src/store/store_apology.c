@@ -14,7 +14,7 @@
 #define APOLOGY_COLS                                                                                         \
 	"a.id, a.province_code, a.dossier_id, a.unit_id, a.reason, a.old_due, a.new_due, "                   \
 	"coalesce(a.prepared_by, 0) AS prepared_by, a.prepared_by_name, a.prepared_at, "                     \
-	"coalesce(a.issued_by, 0) AS issued_by, a.issued_by_name, a.issued_at"
+	"coalesce(a.issued_by, 0) AS issued_by, a.issued_by_name, a.issued_at, a.signed_as"
 
 #define APOLOGY_READ(st_, a_)                                                                                \
 	MC_COL(MC_COL_I64, st_, a_ id, "id"), MC_COL(MC_COL_STR, st_, a_ province_code, "province_code"),    \
@@ -26,7 +26,8 @@
 	    MC_COL(MC_COL_I64, st_, a_ prepared_at, "prepared_at"),                                          \
 	    MC_COL(MC_COL_I64, st_, a_ issued_by, "issued_by"),                                              \
 	    MC_COL(MC_COL_STR, st_, a_ issued_by_name, "issued_by_name"),                                    \
-	    MC_COL(MC_COL_I64, st_, a_ issued_at, "issued_at")
+	    MC_COL(MC_COL_I64, st_, a_ issued_at, "issued_at"),                                              \
+	    MC_COL(MC_COL_STR, st_, a_ signed_as, "signed_as")
 
 static const mc_col apology_cols[] = {APOLOGY_READ(mc_apology, )};
 
@@ -38,6 +39,7 @@ void mc_apology_clear(mc_apology *a)
 	free(a->reason);
 	free(a->prepared_by_name);
 	free(a->issued_by_name);
+	free(a->signed_as);
 	memset(a, 0, sizeof *a);
 }
 
@@ -97,6 +99,24 @@ int mc_store_apology_add(mc_store *st, mc_apology *a)
 		a->province_code = mc_q_col_dup(q, 1);
 		rc = 0;
 	}
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_apology_sign(mc_store *st, int64_t id, const char *signed_as)
+{
+	static const char sql[] = "UPDATE apology SET signed_as = $2 WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	mc_q_text(q, 2, signed_as ? signed_as : "");
+	rc = mc_q_exec(q, "sign apology");
+	if (rc == 0 && mc_q_changes(q) == 0)
+		rc = MC_ENOTFOUND;
 cleanup:
 	mc_q_done(q);
 	return rc;

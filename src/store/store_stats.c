@@ -298,6 +298,35 @@ static int cmp_procedure(const void *a, const void *b)
 	return strcmp(((const mc_stats_row *)a)->procedure_code, ((const mc_stats_row *)b)->procedure_code);
 }
 
+int mc_store_stats_unreceived(mc_store *st, int64_t *out, int64_t unit_id, int64_t from, int64_t to)
+{
+	static const char sql[] = "SELECT count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"
+				  " WHERE u.path >= $1 AND u.path < $2 AND d.received_at = 0"
+				  " AND d.finished_at >= $3 AND d.finished_at < $4";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	*out = 0;
+	if (rc)
+		goto cleanup;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, from);
+	mc_q_int(q, 4, to);
+	rc = mc_q_row(q, "count unreceived dossiers");
+	if (rc == 1) {
+		*out = mc_q_col_int(q, 0);
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
 int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_query *q)
 {
 	struct rows r = {0};

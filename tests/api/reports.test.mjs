@@ -183,6 +183,34 @@ test('PDF: landscape A4 with the Nghị định 30/2020 heading, the tables, the
   const line = layout.split('\n').find((l) => l.includes('Tổng cộng'));
   const rate = `${(s.totals.on_time_rate * 100).toFixed(1).replace('.', ',')}`;
   assert.deepEqual(line.replace('Tổng cộng', '').trim().split(/\s+/), [...COLS.map((g) => String(g(s.totals))), rate]);
+  // The reconciliation of the reporting form (docs/forms.md §4) on the demo's figures:
+  // carried over + received = resolved + in progress + withdrawn + stopped + refused, less
+  // the dossiers withdrawn or refused online before they were ever received.
+  const t = s.totals;
+  let unreceived = 0;
+  for (const state of ['withdrawn', 'not_accepted']) {
+    for (let offset = 0; ; offset += 200) {
+      const page = await server.api('GET', `/api/v1/dossiers?state=${state}&limit=200&offset=${offset}`,
+        { token: tok.lanhdao });
+      assert.equal(page.status, 200);
+      unreceived += page.body.items.filter((d) => !d.received_at && d.finished_at >= '2017-01-01'
+        && d.finished_at < '2017-07-01').length;
+      if (page.body.items.length < 200) break;
+    }
+  }
+  const inSum = t.carried_over + t.received.total;
+  const outSum = t.resolved.total + t.in_progress.total + t.withdrawn + t.stopped + t.not_accepted - unreceived;
+  assert.equal(inSum, outSum, `the demo's figures reconcile: ${JSON.stringify(t)}, ${unreceived} never received`);
+  assert.ok(unreceived > 0, 'the demo has dossiers refused or withdrawn before reception');
+  assert.ok(text.includes(`kỳ trước chuyển sang ${t.carried_over} + tiếp nhận trong kỳ ${t.received.total} = ${inSum}`),
+    'what came in');
+  assert.ok(text.includes(`đã giải quyết ${t.resolved.total} + đang giải quyết ${t.in_progress.total} + rút hồ sơ `
+    + `${t.withdrawn} + dừng xử lý ${t.stopped} + từ chối ${t.not_accepted} − rút, từ chối trước khi tiếp nhận `
+    + `${unreceived} = ${outSum}: khớp`), 'what became of it, reconciled');
+  for (const f of ['Số:', '/BC-UBND', 'Thông tư số 01/2020/TT-VPCP', 'Nơi nhận:', 'Lưu: VT', 'KT. CHỦ TỊCH',
+    'PHÓ CHỦ TỊCH']) {
+    assert.ok(text.includes(f), `the report carries "${f}"`);
+  }
   // Three totals lines, one per grouping, all the same figures.
   assert.equal(layout.split('\n').filter((l) => l.includes('Tổng cộng')).length, 3);
   // Each child unit has its line.

@@ -252,12 +252,14 @@ static void test_prepare_and_issue(void **state)
 
 	/* Only a leader issues. */
 	int64_t later = at("2017-03-09T11:00");
-	assert_int_equal(mc_app_apology_issue(f->st, f->tc, &f->specialist, d.code, a.id, later, &out, &got),
-			 MC_EFORBIDDEN);
 	assert_int_equal(
-	    mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id + 100, later, &out, &got),
+	    mc_app_apology_issue(f->st, f->tc, &f->specialist, d.code, a.id, "deputy", later, &out, &got),
+	    MC_EFORBIDDEN);
+	assert_int_equal(
+	    mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id + 100, "deputy", later, &out, &got),
 	    MC_ENOTFOUND);
-	assert_int_equal(mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, later, &out, &got), 0);
+	assert_int_equal(
+	    mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, "deputy", later, &out, &got), 0);
 	assert_int_equal(out.due_at, at("2017-03-13T10:00"));
 	assert_int_equal(out.statutory_due_at, at("2017-03-08T08:00"));
 	assert_int_equal(out.version, d.version + 1);
@@ -277,17 +279,18 @@ static void test_prepare_and_issue(void **state)
 	assert_int_equal(ev[1].to_state, MC_ST_RECEIVED);
 	mc_event_free_list(ev, n);
 	/* Once only. */
-	assert_int_equal(mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, later, &out, &got),
-			 MC_ECONFLICT);
+	assert_int_equal(
+	    mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, "deputy", later, &out, &got),
+	    MC_ECONFLICT);
 
 	/* A second apology moves the appointment again; the law's due time stays. */
 	assert_int_equal(mc_app_apology_prepare(f->st, f->tc, &f->desk, d.code, REASON,
 						at("2017-03-15T17:00"), at("2017-03-13T08:00"), &b),
 			 0);
 	assert_int_equal(b.old_due, at("2017-03-13T10:00"));
-	assert_int_equal(
-	    mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, b.id, at("2017-03-13T09:00"), &out, &got),
-	    0);
+	assert_int_equal(mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, b.id, "deputy",
+					      at("2017-03-13T09:00"), &out, &got),
+			 0);
 	assert_int_equal(out.due_at, at("2017-03-15T17:00"));
 	assert_int_equal(out.statutory_due_at, at("2017-03-08T08:00"));
 	mc_dossier_clear(&out);
@@ -324,18 +327,18 @@ static void test_issue_refused_when_outdated_or_finished(void **state)
 						at("2017-03-10T09:00"), at("2017-03-09T10:00"), &a),
 			 0);
 	/* Issued after its new date: it no longer fits. */
-	assert_int_equal(
-	    mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, at("2017-03-10T10:00"), &out, &got),
-	    MC_EINVAL);
+	assert_int_equal(mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, "deputy",
+					      at("2017-03-10T10:00"), &out, &got),
+			 MC_EINVAL);
 	/* A resolved dossier needs no apology. */
 	assert_int_equal(act(f, &out, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-09T10:10"), 0);
 	mc_dossier_clear(&out);
 	mc_action_req req = {.action = MC_ACT_RESOLVE, .outcome = 1, .at = at("2017-03-09T10:20")};
 	assert_int_equal(mc_app_dossier_act(f->st, f->tc, &f->leader, d.code, &req, &out), 0);
 	mc_dossier_clear(&out);
-	assert_int_equal(
-	    mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, at("2017-03-09T10:30"), &out, &got),
-	    MC_ECONFLICT);
+	assert_int_equal(mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, "deputy",
+					      at("2017-03-09T10:30"), &out, &got),
+			 MC_ECONFLICT);
 	assert_int_equal(
 	    mc_app_apology_prepare(f->st, f->tc, &f->desk, d.code, REASON, 0, at("2017-03-09T10:30"), &a),
 	    MC_ECONFLICT);
@@ -360,16 +363,16 @@ static void test_register(void **state)
 	create(f, &e, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T09:00");
 	assert_int_equal(
 	    mc_app_apology_prepare(f->st, f->tc, &f->desk, d.code, REASON, 0, at("2017-03-09T10:00"), &a), 0);
-	assert_int_equal(
-	    mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, at("2017-03-09T11:00"), &out, &got),
-	    0);
+	assert_int_equal(mc_app_apology_issue(f->st, f->tc, &f->leader, d.code, a.id, "deputy",
+					      at("2017-03-09T11:00"), &out, &got),
+			 0);
 	mc_dossier_clear(&out);
 	assert_int_equal(mc_app_apology_prepare(f->st, f->tc, &f->desk, e.code, "Hồ sơ phức tạp", 0,
 						at("2017-03-10T10:00"), &b),
 			 0);
-	assert_int_equal(
-	    mc_app_apology_issue(f->st, f->tc, &f->leader, e.code, b.id, at("2017-03-10T11:00"), &out, &got),
-	    0);
+	assert_int_equal(mc_app_apology_issue(f->st, f->tc, &f->leader, e.code, b.id, "deputy",
+					      at("2017-03-10T11:00"), &out, &got),
+			 0);
 	mc_dossier_clear(&out);
 	/* Prepared only: not public. */
 	assert_int_equal(
@@ -424,10 +427,43 @@ static void test_register(void **state)
 	mc_apology_clear(&got);
 }
 
+/* Who signs: a leader of the apologising unit itself, not one above it
+ * (the province's) nor beside it (a department's); and the lead an apology
+ * needs: one working day before the due time it replaces. */
+static void test_signer_and_lead(void **state)
+{
+	struct fixture *f = *state;
+	mc_apology a = {.unit_id = f->district};
+	mc_actor above = f->leader, beside = f->leader;
+	above.unit_id = mc_time_ctx_unit(f->tc, f->district)->parent_id;
+	beside.unit_id = f->dept;
+	assert_true(mc_app_apology_may_issue(f->tc, &f->leader, &a));
+	assert_false(mc_app_apology_may_issue(f->tc, &above, &a));
+	assert_false(mc_app_apology_may_issue(f->tc, &beside, &a));
+	assert_false(mc_app_apology_may_issue(f->tc, &f->specialist, &a));
+	assert_true(mc_app_apology_signing_ok("head"));
+	assert_true(mc_app_apology_signing_ok("deputy"));
+	assert_false(mc_app_apology_signing_ok("chairman"));
+	assert_false(mc_app_apology_signing_ok(NULL));
+
+	/* Due Friday 10 March 2017 at 17:00: Thursday 17:00 is one working day
+	 * before (in time); Friday 08:00 is not; after the due time, late. */
+	a.old_due = at("2017-03-10T17:00");
+	a.prepared_at = at("2017-03-09T17:00");
+	assert_false(mc_app_apology_late(f->tc, &a));
+	a.prepared_at = at("2017-03-08T09:00");
+	assert_false(mc_app_apology_late(f->tc, &a));
+	a.prepared_at = at("2017-03-10T08:00");
+	assert_true(mc_app_apology_late(f->tc, &a));
+	a.prepared_at = at("2017-03-13T08:00");
+	assert_true(mc_app_apology_late(f->tc, &a));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_default_due, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_signer_and_lead, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_check_due, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_prepare_and_issue, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_issue_refused_when_outdated_or_finished, setup, teardown),

@@ -51,16 +51,14 @@ static void test_register_over_limit(void **state)
 	enum { N = 300 };
 	mc_form_row *rows = calloc(N, sizeof *rows);
 	for (size_t i = 0; i < N; i++)
-		rows[i] = (mc_form_row){"000.00.33.H56-170302-0001",
-					"Đăng ký khai sinh",
-					"Nguyễn Văn An",
-					"Thôn 1, xã Quảng Thịnh",
-					"UBND huyện Quảng Xương",
-					1488420000,
-					1488506400,
-					0,
-					0,
-					"Đã tiếp nhận"};
+		rows[i] = (mc_form_row){.code = "000.00.33.H56-170302-0001",
+					.procedure = "Đăng ký khai sinh",
+					.applicant = "Nguyễn Văn An",
+					.address = "Thôn 1, xã Quảng Thịnh",
+					.unit = "UBND huyện Quảng Xương",
+					.received_at = 1488420000,
+					.due_at = 1488506400,
+					.note = "Đã tiếp nhận"};
 	mc_form f = {.kind = MC_FORM_REGISTER,
 		     .issuing_unit = "UBND HUYỆN QUẢNG XƯƠNG",
 		     .place = "Quảng Xương",
@@ -91,7 +89,11 @@ static void test_control_long_units(void **state)
 	for (size_t i = 0; i + 3 < sizeof from; i += 3)
 		memcpy(from + i, "ữ", 3);
 	memcpy(to, from, sizeof to);
-	mc_form_step steps[] = {{from, to, 1488420000, "Đúng hạn", "Lê Văn Bình"}};
+	mc_form_step steps[] = {{.from_unit = from,
+				 .to_unit = to,
+				 .at = 1488420000,
+				 .result = "Đúng hạn",
+				 .note = "Lê Văn Bình"}};
 	mc_form f = {.kind = MC_FORM_CONTROL,
 		     .issuing_unit = "UBND huyện Quảng Xương",
 		     .place = "Quảng Xương",
@@ -105,12 +107,55 @@ static void test_control_long_units(void **state)
 	mc_buf_free(&pdf);
 }
 
+/* The set in force on a local day (docs/forms.md §1): the boundaries at
+ * 00:00 UTC+7 of 21 June 2018 and 1 July 2025. */
+static void test_set_by_date(void **state)
+{
+	(void)state;
+	int64_t day_2018 = (int64_t)mc_days_from_civil(2018, 6, 21) * 86400 - MC_TZ_OFFSET;
+	int64_t day_2025 = (int64_t)mc_days_from_civil(2025, 7, 1) * 86400 - MC_TZ_OFFSET;
+	assert_int_equal(mc_form_set_on(1488420000), MC_FORMS_2015); /* March 2017 */
+	assert_int_equal(mc_form_set_on(day_2018 - 1), MC_FORMS_2015);
+	assert_int_equal(mc_form_set_on(day_2018), MC_FORMS_2018);
+	assert_int_equal(mc_form_set_on(day_2025 - 1), MC_FORMS_2018);
+	assert_int_equal(mc_form_set_on(day_2025), MC_FORMS_2025);
+}
+
+/* The desk on the letterhead: the 2015 and 2018 name, then the centre of
+ * the province or of the commune; a department receives through the
+ * province's centre. */
+static void test_desk_name(void **state)
+{
+	(void)state;
+	char b[256];
+	assert_string_equal(mc_form_desk_name(b, sizeof b, MC_FORMS_2018, "district",
+					      "UBND huyện Quảng Xương", "UBND tỉnh Thanh Hóa"),
+			    "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ");
+	assert_string_equal(mc_form_desk_name(b, sizeof b, MC_FORMS_2025, "commune", "UBND xã Quảng Đức",
+					      "UBND tỉnh Thanh Hóa"),
+			    "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ QUẢNG ĐỨC");
+	assert_string_equal(
+	    mc_form_desk_name(b, sizeof b, MC_FORMS_2025, "department", "Sở Tư pháp", "UBND tỉnh Thanh Hóa"),
+	    "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH THANH HÓA");
+}
+
+/* Durations with the decimal comma, no trailing zeros. */
+static void test_days_vi(void **state)
+{
+	(void)state;
+	char b[32];
+	assert_string_equal(mc_form_days_vi(b, sizeof b, 2.5), "2,5");
+	assert_string_equal(mc_form_days_vi(b, sizeof b, 3), "3");
+	assert_string_equal(mc_form_days_vi(b, sizeof b, 1.75), "1,75");
+	assert_string_equal(mc_form_days_vi(b, sizeof b, 15.25), "15,25");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_receipt_whole),
-	    cmocka_unit_test(test_register_over_limit),
-	    cmocka_unit_test(test_control_long_units),
+	    cmocka_unit_test(test_receipt_whole),      cmocka_unit_test(test_register_over_limit),
+	    cmocka_unit_test(test_control_long_units), cmocka_unit_test(test_set_by_date),
+	    cmocka_unit_test(test_desk_name),	       cmocka_unit_test(test_days_vi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

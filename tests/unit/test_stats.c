@@ -865,6 +865,32 @@ static void test_rules_sql_as_c(void **state)
 	}
 }
 
+/* The reconciliation of the reporting form: carried over + received =
+ * resolved + in progress + withdrawn + stopped + refused. */
+static void test_reconcile(void **state)
+{
+	(void)state;
+	mc_stats_counts c = {.carried_over = 5,
+			     .received = 20,
+			     .resolved = 14,
+			     .in_progress = 6,
+			     .withdrawn = 2,
+			     .stopped = 1,
+			     .not_accepted = 2};
+	int64_t in = 0, out = 0;
+	assert_true(mc_stats_reconcile(&c, 0, &in, &out));
+	assert_int_equal(in, 25);
+	assert_int_equal(out, 25);
+	c.stopped = 0;
+	assert_false(mc_stats_reconcile(&c, 0, &in, &out));
+	assert_int_equal(out, 24);
+	/* A dossier withdrawn before it was received never came in. */
+	c.stopped = 1;
+	c.withdrawn = 3;
+	assert_false(mc_stats_reconcile(&c, 0, &in, &out));
+	assert_true(mc_stats_reconcile(&c, 1, &in, &out));
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -880,6 +906,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_rules_sql_as_c, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_total, setup, teardown),
+	    cmocka_unit_test(test_reconcile),
 	    cmocka_unit_test_setup_teardown(test_by_unit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_by_field_and_procedure, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_supplement_only, setup, teardown),

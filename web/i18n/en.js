@@ -626,6 +626,7 @@ export default {
   'forms.03': 'Refusal slip (form 03)',
   'forms.04': 'Apology with a new date (form 04)',
   'forms.05': 'Process control sheet (form 05)',
+  'forms.07': 'Notice of stopping the dossier (form 07)',
   'apology.title': 'Apology for lateness',
   'apology.needed': 'The dossier is past its due time: the agency apologises to the applicant in writing and sets a new date (Decision 876/2017).',
   'apology.new': 'Prepare an apology',

@@ -626,6 +626,7 @@ export default {
   'forms.03': 'Phiếu từ chối tiếp nhận (mẫu 03)',
   'forms.04': 'Phiếu xin lỗi và hẹn lại ngày trả (mẫu 04)',
   'forms.05': 'Phiếu kiểm soát quá trình giải quyết (mẫu 05)',
+  'forms.07': 'Thông báo dừng giải quyết hồ sơ (mẫu 07)',
   'apology.title': 'Xin lỗi vì trễ hạn',
   'apology.needed': 'Hồ sơ đã quá hạn giải quyết: cơ quan phải có văn bản xin lỗi người nộp và hẹn lại ngày trả kết quả (Quyết định 876/2017).',
   'apology.new': 'Lập thư xin lỗi',

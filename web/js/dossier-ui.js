@@ -137,6 +137,7 @@ export function formLinks(d) {
   // 04 is the apology: only once one was made (its reason and new date fill it)
   if (acts.has('apology')) forms.push('04');
   if (d.state !== 'submitted') forms.push('05');
+  if (d.state === 'stopped') forms.push('07');
   if (!forms.length) return null;
   return h('ul', { class: 'plain form-links', testid: 'form-links' }, forms.map((f) => h('li', null,
     h('a', { href: formUrl(d.code, f), download: '', testid: 'form-' + f, class: 'download' }, t('forms.' + f)))));

@@ -11,13 +11,13 @@
 
 #include "app/par.h"
 #include "core/limits.h"
+#include "render/xlsx.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 /* ---- shapes ------------------------------------------------------------ */
@@ -497,35 +497,28 @@ void mc_api_par_results(mc_req *r)
 	mc_reply_json(r, 200, j);
 }
 
-/* The results as a workbook (libxlsxwriter writes files: through a
- * temporary one). Rows of the units the caller sees; points and indices as
+/* The results as a workbook (render/xlsx.c). Rows of the units the caller sees; points and indices as
  * numbers. Caller frees *out. */
 static int results_xlsx(unsigned char **out, size_t *len, const mc_par_result *res, bool all,
 			int64_t only_unit)
 {
-	char path[] = "/tmp/motcua-par-XXXXXX";
-	int fd = mkstemp(path);
-	int rc = MC_ERROR;
-	FILE *f = NULL;
-	unsigned char *data = NULL;
 	char title[200];
 	static const char *const heads[] = {
 	    "Hạng", "Mã đơn vị", "Đơn vị", "Điểm", "Điểm tối đa áp dụng", "Chỉ số (%)", "Xếp loại"};
+	mc_xlsx x;
+	int rc = mc_xlsx_new(&x);
 
-	if (fd < 0)
-		return MC_ERROR;
-	close(fd);
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb)
-		goto cleanup;
+	if (rc)
+		return rc;
+	lxw_workbook *wb = x.wb;
 	lxw_format *bold = workbook_add_format(wb), *num = workbook_add_format(wb);
 	format_set_bold(bold);
 	format_set_text_wrap(bold);
 	format_set_num_format(num, "0.00");
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "Kết quả");
 	if (!ws) {
-		workbook_close(wb);
-		goto cleanup;
+		mc_xlsx_discard(&x);
+		return MC_ERROR;
 	}
 	snprintf(title, sizeof title, "Chỉ số cải cách hành chính năm %d — %s", res->framework.year,
 		 mc_par_group_label(res->framework.group));
@@ -565,31 +558,7 @@ static int results_xlsx(unsigned char **out, size_t *len, const mc_par_result *r
 		}
 		row++;
 	}
-	if (workbook_close(wb) != LXW_NO_ERROR)
-		goto cleanup;
-	f = fopen(path, "rb");
-	if (!f || fseek(f, 0, SEEK_END) != 0)
-		goto cleanup;
-	long size = ftell(f);
-	if (size <= 0 || fseek(f, 0, SEEK_SET) != 0)
-		goto cleanup;
-	if ((size_t)size > PAR_XLSX_MAX) {
-		rc = MC_ETOOBIG;
-		goto cleanup;
-	}
-	data = mc_xmalloc((size_t)size);
-	if (fread(data, 1, (size_t)size, f) != (size_t)size)
-		goto cleanup;
-	*out = data;
-	*len = (size_t)size;
-	data = NULL;
-	rc = 0;
-cleanup:
-	if (f)
-		fclose(f);
-	free(data);
-	unlink(path);
-	return rc;
+	return mc_xlsx_finish(&x, PAR_XLSX_MAX, out, len);
 }
 
 void mc_api_par_results_xlsx(mc_req *r)

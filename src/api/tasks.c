@@ -11,6 +11,7 @@
 #include "app/task.h"
 #include "core/limits.h"
 #include "render/form.h"
+#include "render/xlsx.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -943,28 +944,25 @@ void mc_api_tasks_stats_pdf(mc_req *r)
 	fig_table_free(&t);
 }
 
-/* The figures as a workbook, through a temporary file (libxlsxwriter writes files). */
+/* The most bytes the figures' workbook may take (a row per unit). */
+#define FIG_XLSX_MAX (8u << 20)
+
+/* The figures as a workbook (render/xlsx.c). Caller frees *out. */
 static int fig_xlsx(unsigned char **out, size_t *len, const fig_table *t)
 {
-	char path[] = "/tmp/motcua-tasks-XXXXXX";
-	int fd = mkstemp(path);
-	int rc = MC_ERROR;
-	FILE *f = NULL;
-	unsigned char *data = NULL;
+	mc_xlsx x;
+	int rc = mc_xlsx_new(&x);
 
-	if (fd < 0)
-		return MC_ERROR;
-	close(fd);
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb)
-		goto cleanup;
+	if (rc)
+		return rc;
+	lxw_workbook *wb = x.wb;
 	lxw_format *bold = workbook_add_format(wb);
 	format_set_bold(bold);
 	format_set_text_wrap(bold);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "Nhiệm vụ");
 	if (!ws) {
-		workbook_close(wb);
-		goto cleanup;
+		mc_xlsx_discard(&x);
+		return MC_ERROR;
 	}
 	worksheet_write_string(ws, 0, 0, "Báo cáo tình hình thực hiện nhiệm vụ được giao", bold);
 	worksheet_write_string(ws, 1, 0, t->subtitle, NULL);
@@ -980,27 +978,7 @@ static int fig_xlsx(unsigned char **out, size_t *len, const fig_table *t)
 			worksheet_write_number(ws, (lxw_row_t)(4 + i), (lxw_col_t)c, (double)fig_value(fr, c),
 					       NULL);
 	}
-	if (workbook_close(wb) != LXW_NO_ERROR)
-		goto cleanup;
-	f = fopen(path, "rb");
-	if (!f || fseek(f, 0, SEEK_END) != 0)
-		goto cleanup;
-	long size = ftell(f);
-	if (size <= 0 || fseek(f, 0, SEEK_SET) != 0)
-		goto cleanup;
-	data = mc_xmalloc((size_t)size);
-	if (fread(data, 1, (size_t)size, f) != (size_t)size)
-		goto cleanup;
-	*out = data;
-	*len = (size_t)size;
-	data = NULL;
-	rc = 0;
-cleanup:
-	if (f)
-		fclose(f);
-	free(data);
-	unlink(path);
-	return rc;
+	return mc_xlsx_finish(&x, FIG_XLSX_MAX, out, len);
 }
 
 void mc_api_tasks_stats_xlsx(mc_req *r)

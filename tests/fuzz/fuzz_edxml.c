@@ -23,13 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mc_edxml_parse(&m, (const char *)data, size, 1 << 20, problem, sizeof problem) != 0)
 		return 0;
 	if (mc_edxml_build(&xml, &len, &m, problem, sizeof problem) == 0) {
-		if (mc_edxml_parse(&again, xml, len, 0, problem, sizeof problem) != 0 || again.kind != m.kind ||
-		    !same(again.document_id, m.document_id) || !same(again.subject, m.subject) ||
-		    again.n_attachments != m.n_attachments || again.status_code != m.status_code)
+		if (mc_edxml_parse(&again, xml, len, 0, problem, sizeof problem) != 0 ||
+		    again.kind != m.kind || !same(again.document_id, m.document_id) ||
+		    !same(again.subject, m.subject) || again.n_attachments != m.n_attachments ||
+		    again.status_code != m.status_code)
 			abort();
 		for (size_t i = 0; i < m.n_attachments; i++)
 			if (again.attachments[i].len != m.attachments[i].len ||
-			    memcmp(again.attachments[i].data, m.attachments[i].data, m.attachments[i].len) != 0)
+			    memcmp(again.attachments[i].data, m.attachments[i].data, m.attachments[i].len) !=
+				0)
 				abort();
 	}
 	free(xml);

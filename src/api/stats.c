@@ -317,14 +317,25 @@ void mc_api_stats_get(mc_req *r)
 		mc_stats_add(&total, &rows[i].c);
 	}
 	mc_stats_row_free_list(rows, n);
+	/* Received regardless of administrative boundary: counted above at the
+	 * competent unit, and here at the centres that received them. */
+	mc_stats_reception rec;
+	int rc = mc_store_stats_reception(mc_req_store(r), &rec, p.unit->id, p.from, p.to);
+	if (rc != 0) {
+		json_decref(list);
+		mc_reply_error(r, rc, "the statistics");
+		return;
+	}
 	json_t *body =
-	    json_pack("{s:{s:s, s:s}, s:o, s:o, s:s, s:s, s:s, s:o, s:o}", "unit", "code", p.unit->code,
-		      "name", p.unit->name, "from", day_json(p.from_day), "to", day_json(p.to_day),
-		      "evaluated_at", mc_time_format(buf, sizeof buf, p.at), "group",
+	    json_pack("{s:{s:s, s:s}, s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:{s:I, s:I}}", "unit", "code",
+		      p.unit->code, "name", p.unit->name, "from", day_json(p.from_day), "to",
+		      day_json(p.to_day), "evaluated_at", mc_time_format(buf, sizeof buf, p.at), "group",
 		      q.group == MC_STATS_BY_UNIT    ? "unit"
 		      : q.group == MC_STATS_BY_FIELD ? "field"
 						     : "procedure",
-		      "units", rolled ? "today" : "then", "totals", counts_json(&total), "rows", list);
+		      "units", rolled ? "today" : "then", "totals", counts_json(&total), "rows", list,
+		      "received_by_centre", "for_other_units", (json_int_t)rec.for_other_units,
+		      "at_other_centres", (json_int_t)rec.at_other_centres);
 	mc_reply_json(r, 200, body);
 }
 

@@ -53,6 +53,8 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_PASSWORD_CHANGE_REQUIRED] = {"password-change-required", 403,
 					  "The account must choose a new password first"},
     [MC_PROB_INVALID_CODE] = {"invalid-code", 400, "The code is wrong, expired or used already"},
+    [MC_PROB_NOT_RECEIVABLE_HERE] = {"not-receivable-here", 422,
+				     "The procedure is not received at this desk for that unit"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)
@@ -108,6 +110,8 @@ static mc_problem reason_problem(mc_reason reason)
 		return MC_PROB_NOTHING_OWED;
 	case MC_REASON_UNIT_ENDED:
 		return MC_PROB_UNIT_ENDED;
+	case MC_REASON_BOUNDARY:
+		return MC_PROB_NOT_RECEIVABLE_HERE;
 	case MC_REASON_COUNT_:
 		break;
 	}

@@ -80,11 +80,14 @@ typedef struct {
 	double duration_days; /* statutory time */
 	int64_t received_at;
 	int64_t due_at;
-	int64_t new_due_at;	   /* 04 */
-	const char *reason;	   /* 02, 03, 04 */
-	const char *officer;	   /* the officer who signs */
-	const char *contact;	   /* where to ask (unit phone) */
-	const char *lookup_url;	   /* 01: the QR code opens it */
+	int64_t new_due_at;	/* 04 */
+	const char *reason;	/* 02, 03, 04 */
+	const char *officer;	/* the officer who signs */
+	const char *contact;	/* where to ask (unit phone) */
+	const char *lookup_url; /* 01: the QR code opens it */
+	/* 01: received at another centre regardless of administrative boundary
+	 * (issuing_unit), the unit that decides it; NULL = the same. */
+	const char *competent_unit;
 	const mc_form_step *steps; /* 05 */
 	size_t n_steps;
 	const mc_form_row *rows; /* 06 */

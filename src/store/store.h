@@ -387,6 +387,15 @@ typedef struct {
 	char *result;		    /* kết quả */
 	char *legal_basis;	    /* căn cứ pháp lý */
 	char *place;		    /* địa điểm thực hiện */
+	/* Nghị định 118/2025/NĐ-CP: received at any centre of the province,
+	 * regardless of administrative boundary, from 1 July 2025
+	 * (core/onestop.h). */
+	bool anywhere;
+	/* Nghị định 42/2022/NĐ-CP: "full" (toàn trình), "partial" (một phần) or
+	 * "" (not online), in force from online_class_since (a local day; 0: no
+	 * class yet, online_level is in force). NULL is stored as "". */
+	char *online_class;
+	int32_t online_class_since;
 	mc_proc_step *steps;
 	size_t n_steps;
 	mc_proc_doc *docs;
@@ -534,8 +543,12 @@ typedef struct {
 	char *province_code;
 	int64_t procedure_id;
 	char *procedure_code;
-	int64_t receiving_unit_id; /* the one-stop desk that took it */
+	int64_t receiving_unit_id; /* the one-stop desk that took it; received at another
+				    * centre (reception_unit_id), the competent unit */
 	int64_t current_unit_id;   /* where it is now (changes on transfer) */
+	int64_t reception_unit_id; /* the centre that received it regardless of administrative
+				    * boundary (Nghị định 118/2025/NĐ-CP); 0 = its own desk. Set
+				    * on insert only */
 	int64_t handler_id;	   /* officer holding it, 0 none */
 	int step;		   /* current step of the procedure, 0 none */
 	int channel;		   /* mc_channel */
@@ -943,6 +956,19 @@ typedef struct {
 int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_query *q);
 /* Frees the strings of the n rows of list, then list. NULL-safe. */
 void mc_stats_row_free_list(mc_stats_row *list, size_t n);
+
+/* The dossiers received regardless of administrative boundary (Nghị định
+ * 118/2025/NĐ-CP) in a period: they count in the figures above at their
+ * competent unit, and here apart. */
+typedef struct {
+	int64_t for_other_units;  /* received at a centre of the subtree for a unit outside it */
+	int64_t at_other_centres; /* of a unit of the subtree, received at a centre outside it */
+} mc_stats_reception;
+
+/* The counts of *out for unit_id's subtree and the dossiers received in
+ * [from, to) (UTC seconds). MC_ENOTFOUND for an unknown unit. */
+int mc_store_stats_reception(mc_store *st, mc_stats_reception *out, int64_t unit_id, int64_t from,
+			     int64_t to);
 
 /* An open dossier past its due time. */
 typedef struct {

@@ -389,6 +389,48 @@ void mc_stats_row_free_list(mc_stats_row *list, size_t n)
 	free(list);
 }
 
+/* ---- received regardless of administrative boundary --------------------- */
+
+int mc_store_stats_reception(mc_store *st, mc_stats_reception *out, int64_t unit_id, int64_t from, int64_t to)
+{
+	/* The partial index dossier_reception holds only these dossiers: a
+	 * range of it per period, whatever the number of the others. A centre
+	 * receives only for units outside its scope, so the receiving unit of
+	 * the first count lies outside the subtree only when the centre's scope
+	 * is narrower than the subtree's; both are tested. */
+	static const char sql[] =
+	    "SELECT "
+	    "sum(CASE WHEN c.path >= $1 AND c.path < $2 AND NOT (u.path >= $1 AND u.path < $2) THEN 1 ELSE 0 "
+	    "END), "
+	    "sum(CASE WHEN u.path >= $1 AND u.path < $2 AND NOT (c.path >= $1 AND c.path < $2) THEN 1 ELSE 0 "
+	    "END) "
+	    "FROM dossier d JOIN unit c ON c.id = d.reception_unit_id JOIN unit u ON u.id = "
+	    "d.receiving_unit_id "
+	    "WHERE d.reception_unit_id IS NOT NULL AND d.received_at >= $3 AND d.received_at < $4";
+	mc_q *q = NULL;
+	char lo[256], hi[256];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = mc_db_unit_range(st, lo, hi, unit_id);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, from);
+	mc_q_int(q, 4, to);
+	rc = mc_q_row(q, "count dossiers received at other centres");
+	if (rc > 0) {
+		out->for_other_units = mc_q_col_int(q, 0);
+		out->at_other_centres = mc_q_col_int(q, 1);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- overdue ---------------------------------------------------------- */
 
 #define OVERDUE_WHERE " WHERE u.path >= $1 AND u.path < $2 AND " MC_SQL_RUNNING_OVERDUE("$3")

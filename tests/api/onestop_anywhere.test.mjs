@@ -192,3 +192,57 @@ test('statistics count it at the competent unit, and apart at the centre that re
   const row = byProc.rows.find((r) => r.key.code === ANY);
   assert.equal(row.received.total, 2);
 });
+
+// Nghị định 42/2022/NĐ-CP: "toàn trình" / "một phần" instead of levels 2–4, from
+// the day the procedure was given its class; the level stays for the old periods.
+test('online-service classes: stored with their day, shown in force, judging online filings', async () => {
+  const CLS = '1.997004';
+  const body = { name: 'Đăng ký thử dịch vụ trực tuyến', field: 'Hộ tịch', levels: 'commune', duration_hours: 8,
+    online_level: 2 };
+  await ok(await server.api('POST', '/api/v1/procedures', { token: tok.admin, body: { code: CLS, ...body } }), 201,
+    'a level 2 procedure');
+  let p = await ok(await server.api('GET', `/api/v1/procedures/${CLS}`), 200, 'level 2');
+  assert.deepEqual(p.online_service, { kind: 'level', level: 2 });
+  assert.equal(p.online_class, undefined);
+  const citizen = await server.login('congdan');
+  const fileOnline = () => server.api('POST', '/api/v1/dossiers', { token: citizen,
+    body: { procedure_code: CLS, channel: 'online', unit: A, applicant: { name: 'Trần Văn Bình' } } });
+  assertProblem(await fileOnline(), 422, 'invalid-field', 'level 2 online');
+
+  // Refused: a class that is none of the two, a class without its day, a day before the decree.
+  const put = (extra) => server.api('PUT', `/api/v1/procedures/${CLS}`, { token: tok.admin, body: { ...body, ...extra } });
+  for (const [extra, status, slug, field, rule] of [
+    [{ online_class: 'level4', online_class_since: '2023-01-01' }, 422, 'invalid-field', 'online_class', 'choice'],
+    [{ online_class: 'full' }, 422, 'missing-field', 'online_class_since', 'required'],
+    [{ online_class_since: '2023-01-01' }, 422, 'missing-field', 'online_class', 'required'],
+    [{ online_class: 'full', online_class_since: '2022-07-31' }, 422, 'invalid-field', 'online_class_since', 'range'],
+    [{ online_class: 'full', online_class_since: '01/08/2022' }, 422, 'invalid-field', 'online_class_since', 'format'],
+    [{ online_class: 'full', online_class_since: 20220801 }, 422, 'invalid-field', 'online_class_since', undefined],
+  ]) {
+    const res = await put(extra);
+    assertProblem(res, status, slug, JSON.stringify(extra));
+    assert.equal(res.body.field, field, JSON.stringify(extra));
+    if (rule) assert.equal(res.body.rule, rule, JSON.stringify(extra));
+  }
+  p = await ok(await server.api('GET', `/api/v1/procedures/${CLS}`), 200, 'unchanged');
+  assert.deepEqual(p.online_service, { kind: 'level', level: 2 });
+
+  await ok(await put({ online_class: 'full', online_class_since: '2022-08-01' }), 200, 'full from 2022-08-01');
+  p = await ok(await server.api('GET', `/api/v1/procedures/${CLS}`), 200, 'full');
+  assert.equal(p.online_level, 2, 'the level of the old periods is kept');
+  assert.equal(p.online_class, 'full');
+  assert.equal(p.online_class_since, '2022-08-01');
+  assert.deepEqual(p.online_service, { kind: 'class', class: 'full' });
+  const list = await ok(await server.api('GET', `/api/v1/procedures?q=${encodeURIComponent('Đăng ký thử dịch vụ')}`), 200,
+    'catalogue');
+  assert.deepEqual(list.items.find((x) => x.code === CLS).online_service, { kind: 'class', class: 'full' });
+  const d = await fileOnline();
+  assertStatus(d, 201, 'a fully online service is filed online');
+  assert.equal(d.body.state, 'submitted');
+
+  // A class given for a day still to come leaves the level in force until then.
+  await ok(await put({ online_class: 'partial', online_class_since: localDay(30) }), 200, 'partial next month');
+  p = await ok(await server.api('GET', `/api/v1/procedures/${CLS}`), 200, 'partial later');
+  assert.deepEqual(p.online_service, { kind: 'level', level: 2 });
+  assertProblem(await fileOnline(), 422, 'invalid-field', 'level 2 until the class takes effect');
+});

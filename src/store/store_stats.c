@@ -253,18 +253,78 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
+/* A procedure as the rows by field and by procedure name it. */
+struct proc_key {
+	int64_t id;
+	char *code;
+	char *name;
+	char *field;
+};
+
+static const mc_col proc_key_cols[] = {
+    MC_COL(MC_COL_I64, struct proc_key, id, "id"),
+    MC_COL(MC_COL_STR, struct proc_key, code, "code"),
+    MC_COL(MC_COL_STR, struct proc_key, name, "name"),
+    MC_COL(MC_COL_STR, struct proc_key, field, "field"),
+};
+
+static void proc_keys_free(struct proc_key *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].code);
+		free(list[i].name);
+		free(list[i].field);
+	}
+	free(list);
+}
+
+/* Every procedure by id (a few thousand rows: the catalogue). */
+static int proc_keys(mc_store *st, struct proc_key **out, size_t *n)
+{
+	static const char sql[] = "SELECT id, code, name, field FROM procedure ORDER BY id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0)
+		rc = mc_q_read_list(q, "list procedures for statistics", proc_key_cols,
+				    MC_ARRAY_LEN(proc_key_cols), sizeof **out, out, n);
+	mc_q_done(q);
+	return rc;
+}
+
+static int cmp_proc_key(const void *key, const void *x)
+{
+	int64_t a = *(const int64_t *)key, b = ((const struct proc_key *)x)->id;
+	return (a > b) - (a < b);
+}
+
 struct sums {
 	struct rows *r;
 	mc_stats_group group;
+	const struct proc_key *procs; /* by field and by procedure: the keys are procedures */
+	size_t n_procs;
 };
 
-/* The figures of a child (0: the unit's own desk) from the roll-up. */
+/* The figures of a child (0: the unit's own desk), or of a procedure, from
+ * the roll-up. */
 static void add_sums(int64_t key, const mc_stats_counts *c, void *payload)
 {
-	static const struct counted none;
+	struct counted k = {0};
 	struct sums *s = payload;
 
-	mc_stats_add(&rows_find(s->r, s->group, key, &none)->c, c);
+	if (s->group == MC_STATS_BY_FIELD || s->group == MC_STATS_BY_PROCEDURE) {
+		const struct proc_key *p =
+		    bsearch(&key, s->procs, s->n_procs, sizeof(*s->procs), cmp_proc_key);
+		/* As the live statements key them: the procedure's id by procedure only. */
+		k.procedure_id = s->group == MC_STATS_BY_PROCEDURE ? key : 0;
+		k.field = p ? p->field : NULL;
+		k.procedure_code = p && s->group == MC_STATS_BY_PROCEDURE ? p->code : NULL;
+		k.procedure_name = p && s->group == MC_STATS_BY_PROCEDURE ? p->name : NULL;
+		key = 0;
+	}
+	mc_stats_add(&rows_find(s->r, s->group, key, &k)->c, c);
 }
 
 /* Every dossier scanned counts somewhere; this keeps a row of zeros out all
@@ -330,8 +390,16 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 			rows_add(&r)->unit_id = kids[i];
 	}
 	if (mc_store_rollup_answers(q)) {
-		struct sums sums = {&r, q->group};
-		rc = mc_store_rollup_stats(st, q, lo, hi, add_sums, &sums);
+		struct sums sums = {&r, q->group, NULL, 0};
+		struct proc_key *procs = NULL;
+		size_t n_procs = 0;
+		if (q->group == MC_STATS_BY_FIELD || q->group == MC_STATS_BY_PROCEDURE)
+			rc = proc_keys(st, &procs, &n_procs);
+		sums.procs = procs;
+		sums.n_procs = n_procs;
+		if (rc == 0)
+			rc = mc_store_rollup_stats(st, q, lo, hi, add_sums, &sums);
+		proc_keys_free(procs, n_procs);
 	} else {
 		rc = count(st, &r, sql_counts[sql_group], count_cols, MC_ARRAY_LEN(count_cols), lo, hi, q);
 		if (rc == 0)

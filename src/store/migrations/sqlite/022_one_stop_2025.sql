@@ -21,3 +21,32 @@ CREATE INDEX dossier_reception ON dossier(reception_unit_id, received_at)
 -- yet); before that day the procedure's online_level is the one in force.
 ALTER TABLE procedure ADD COLUMN online_class TEXT NOT NULL DEFAULT '';
 ALTER TABLE procedure ADD COLUMN online_class_since INTEGER NOT NULL DEFAULT 0;
+
+-- The statistics roll-up by procedure (docs/statistics.md §6): the cells of
+-- stats_rollup (migration 010) with the dossier's procedure in the key, so
+-- that the figures by field and by procedure are sums of cells too. Kept in
+-- the same transactions; built with stats_rollup at the next start (the
+-- state is reset), or again by `motcua stats rebuild`.
+CREATE TABLE stats_rollup_proc (
+	unit_id INTEGER NOT NULL,
+	grain INTEGER NOT NULL,
+	period INTEGER NOT NULL,
+	procedure_id INTEGER NOT NULL,
+	aux INTEGER NOT NULL DEFAULT 0,
+	recv_online INTEGER NOT NULL DEFAULT 0,
+	recv_direct INTEGER NOT NULL DEFAULT 0,
+	recv_postal INTEGER NOT NULL DEFAULT 0,
+	recv_total INTEGER NOT NULL DEFAULT 0,
+	res_early INTEGER NOT NULL DEFAULT 0,
+	res_on_time INTEGER NOT NULL DEFAULT 0,
+	res_late INTEGER NOT NULL DEFAULT 0,
+	withdrawn INTEGER NOT NULL DEFAULT 0,
+	stopped INTEGER NOT NULL DEFAULT 0,
+	not_accepted INTEGER NOT NULL DEFAULT 0,
+	in_progress_change INTEGER NOT NULL DEFAULT 0,
+	overdue_change INTEGER NOT NULL DEFAULT 0,
+	supplements INTEGER NOT NULL DEFAULT 0,
+	apologies INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (unit_id, grain, period, procedure_id, aux)
+) WITHOUT ROWID;
+UPDATE stats_rollup_state SET built = 0;

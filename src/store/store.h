@@ -929,6 +929,12 @@ typedef struct {
 	int64_t at;	  /* evaluation instant for in-progress lateness: min(to, now) */
 	mc_stats_group group;
 	bool live; /* count from the dossiers, not the roll-up (for checking one by the other) */
+	/* By field and by procedure only, from the roll-up: when n_units > 0, the
+	 * dossiers whose receiving unit is one of these units (their own desks,
+	 * not their subtrees) and lies in unit_id's subtree: the units that
+	 * rolled up into today's (units=today, docs/statistics.md §11). Borrowed. */
+	const int64_t *units;
+	size_t n_units;
 } mc_stats_query;
 
 typedef struct {

@@ -681,13 +681,20 @@ static void fold(mc_stats_counts *c, const mc_rollup_cell *x, int32_t fd, int32_
 	"sum(recv_online), sum(recv_direct), sum(recv_postal), sum(recv_total), sum(res_early), "            \
 	"sum(res_on_time), sum(res_late), sum(withdrawn), sum(stopped), sum(not_accepted), "                 \
 	"sum(in_progress_change), sum(overdue_change), sum(supplements), sum(apologies)"
-#define READ_PROC(where)                                                                                     \
+#define READ_PROC_IN(where, in)                                                                              \
 	"SELECT r.procedure_id, r.grain, r.period, r.aux, " SUM_COLS                                         \
 	" FROM unit u JOIN stats_rollup_proc r ON r.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 "      \
-	"AND " where " GROUP BY r.procedure_id, r.grain, r.period, r.aux ORDER BY r.procedure_id"
+	"AND " where in " GROUP BY r.procedure_id, r.grain, r.period, r.aux ORDER BY r.procedure_id"
+#define READ_PROC(where) READ_PROC_IN(where, "")
+/* Only the units of a JSON array (mc_stats_query.units), as each engine
+ * reads one. */
+#define IN_SQLITE(col, n) " AND " col " IN (SELECT value FROM json_each($" #n "))"
+#define IN_PG(col, n)                                                                                        \
+	" AND " col " IN (SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST($" #n " AS "       \
+												"json)))"
 
 static int read_cells(mc_store *st, struct accs *a, const char *sql, const char *lo, const char *hi,
-		      int64_t p_lo, int64_t p_hi, int32_t fd, int32_t td)
+		      int64_t p_lo, int64_t p_hi, int32_t fd, int32_t td, const char *units)
 {
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
@@ -697,6 +704,8 @@ static int read_cells(mc_store *st, struct accs *a, const char *sql, const char 
 		mc_q_text(q, 2, hi);
 		mc_q_int(q, 3, p_lo);
 		mc_q_int(q, 4, p_hi);
+		if (units)
+			mc_q_text(q, 5, units);
 	}
 	while (rc == 0 && (rc = mc_q_row(q, "read the statistics roll-up")) == 1) {
 		mc_rollup_cell x = {.grain = (int32_t)mc_q_col_int(q, 1),
@@ -716,18 +725,26 @@ static int read_cells(mc_store *st, struct accs *a, const char *sql, const char 
 /* The current period: the open dossiers' split judged at `at` (docs/statistics.md),
  * counted live over the index dossier_open. Those finished since can no
  * longer be in progress at `to`, which is later. */
-static int open_overdue(mc_store *st, struct accs *a, const char *lo, const char *hi, int64_t at)
+static int open_overdue(mc_store *st, struct accs *a, const char *lo, const char *hi, int64_t at,
+			const char *units)
 {
 	static const char sql[] =
 	    "SELECT u.path, count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"
 	    " WHERE u.path >= $1 AND u.path < $2 AND d.finished_at = 0 AND d.received_at > 0"
 	    " AND " MC_SQL_OVERDUE("$3") " GROUP BY u.path";
-	static const char by_proc[] =
-	    "SELECT d.procedure_id, count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"
-	    " WHERE u.path >= $1 AND u.path < $2 AND d.finished_at = 0 AND d.received_at > 0"
-	    " AND " MC_SQL_OVERDUE("$3") " GROUP BY d.procedure_id";
+#define OPEN_BY_PROC(in)                                                                                     \
+	"SELECT d.procedure_id, count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"           \
+	" WHERE u.path >= $1 AND u.path < $2 AND d.finished_at = 0 AND d.received_at > 0"                    \
+	" AND " MC_SQL_OVERDUE("$3") in " GROUP BY d.procedure_id"
+	static const char by_proc[] = OPEN_BY_PROC("");
+	static const char in_sqlite[] = OPEN_BY_PROC(IN_SQLITE("d.receiving_unit_id", 4));
+	static const char in_pg[] = OPEN_BY_PROC(IN_PG("d.receiving_unit_id", 4));
+	const char *text = a->by_procedure ? by_proc : sql;
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, a->by_procedure ? by_proc : sql);
+
+	if (units)
+		text = mc_db_is_pg(st) ? in_pg : in_sqlite;
+	int rc = mc_db_prepare(st, &q, text);
 
 	for (size_t i = 0; i < a->len; i++)
 		a->list[i].c.in_progress_overdue = 0;
@@ -735,6 +752,8 @@ static int open_overdue(mc_store *st, struct accs *a, const char *lo, const char
 		mc_q_text(q, 1, lo);
 		mc_q_text(q, 2, hi);
 		mc_q_int(q, 3, at);
+		if (units)
+			mc_q_text(q, 4, units);
 	}
 	while (rc == 0 && (rc = mc_q_row(q, "count overdue open dossiers")) == 1) {
 		int64_t key = a->by_procedure ? mc_q_col_int(q, 0) : key_of(a, lo, mc_q_col_text(q, 0));
@@ -755,7 +774,22 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 	static const char p_days[] = READ_PROC("r.grain = 0 AND r.period >= $3 AND r.period < $4");
 	static const char p_repeats[] =
 	    READ_PROC("r.grain = 2 AND r.period >= $3 AND r.period < $4 AND r.aux < $3");
+	static const char *const in_parts[2][3] = {
+	    {READ_PROC_IN("r.grain = 1 AND r.period < $4 AND r.period >= $3", IN_SQLITE("r.unit_id", 5)),
+	     READ_PROC_IN("r.grain = 0 AND r.period >= $3 AND r.period < $4", IN_SQLITE("r.unit_id", 5)),
+	     READ_PROC_IN("r.grain = 2 AND r.period >= $3 AND r.period < $4 AND r.aux < $3",
+			  IN_SQLITE("r.unit_id", 5))},
+	    {READ_PROC_IN("r.grain = 1 AND r.period < $4 AND r.period >= $3", IN_PG("r.unit_id", 5)),
+	     READ_PROC_IN("r.grain = 0 AND r.period >= $3 AND r.period < $4", IN_PG("r.unit_id", 5)),
+	     READ_PROC_IN("r.grain = 2 AND r.period >= $3 AND r.period < $4 AND r.aux < $3",
+			  IN_PG("r.unit_id", 5))},
+	};
 	bool by_proc = q->group == MC_STATS_BY_FIELD || q->group == MC_STATS_BY_PROCEDURE;
+	/* Units named (units=today): the cells of those units only. */
+	bool in = by_proc && q->n_units > 0;
+	const char *const *ip = in_parts[mc_db_is_pg(st) ? 1 : 0];
+	const char *pm = in ? ip[0] : p_months, *pd = in ? ip[1] : p_days, *pr = in ? ip[2] : p_repeats;
+	char *units = NULL;
 	int32_t fd = mc_local_day(q->from), td = mc_local_day(q->to);
 	int32_t mf = mc_rollup_month(fd), mt = mc_rollup_month(td);
 	/* Month cells before to's month ends, the day cells of the months of the
@@ -766,23 +800,39 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 		const char *sql;
 		int64_t lo, hi;
 	} parts[] = {
-	    {by_proc ? p_months : months, INT32_MIN, mt + 1},
-	    {by_proc ? p_days : days, mc_rollup_month_first(mf), mc_rollup_month_first(mf + 1)},
-	    {by_proc ? p_days : days, mf == mt ? 0 : mc_rollup_month_first(mt),
+	    {by_proc ? pm : months, INT32_MIN, mt + 1},
+	    {by_proc ? pd : days, mc_rollup_month_first(mf), mc_rollup_month_first(mf + 1)},
+	    {by_proc ? pd : days, mf == mt ? 0 : mc_rollup_month_first(mt),
 	     mf == mt ? 0 : mc_rollup_month_first(mt + 1)},
-	    {by_proc ? p_repeats : repeats, fd, td},
+	    {by_proc ? pr : repeats, fd, td},
 	};
 	struct accs a = {.each = q->group == MC_STATS_EACH_UNIT, .by_procedure = by_proc};
 	int rc = 0;
+
+	if (in) {
+		mc_buf b;
+
+		mc_buf_init(&b, q->n_units * 24 + 8);
+		rc = mc_buf_adds(&b, "[");
+		for (size_t i = 0; i < q->n_units && rc == 0; i++)
+			rc = mc_buf_addf(&b, "%s%lld", i ? "," : "", (long long)q->units[i]);
+		if (rc == 0)
+			rc = mc_buf_adds(&b, "]");
+		units = rc == 0 ? mc_xstrdup(b.data) : NULL;
+		mc_buf_free(&b);
+		if (rc)
+			return rc;
+	}
 
 	if (!a.each && !a.by_procedure)
 		acc_of(&a, 0);
 	for (size_t i = 0; i < MC_ARRAY_LEN(parts) && rc == 0; i++) {
 		if (parts[i].lo < parts[i].hi)
-			rc = read_cells(st, &a, parts[i].sql, lo, hi, parts[i].lo, parts[i].hi, fd, td);
+			rc =
+			    read_cells(st, &a, parts[i].sql, lo, hi, parts[i].lo, parts[i].hi, fd, td, units);
 	}
 	if (rc == 0 && q->at < q->to)
-		rc = open_overdue(st, &a, lo, hi, q->at);
+		rc = open_overdue(st, &a, lo, hi, q->at, units);
 	for (size_t i = 0; i < a.len && rc == 0; i++) {
 		mc_stats_counts *c = &a.list[i].c;
 		c->resolved = c->resolved_early + c->resolved_on_time + c->resolved_late;
@@ -790,5 +840,6 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 		cb(a.list[i].key, c, payload);
 	}
 	free(a.list);
+	free(units);
 	return rc;
 }

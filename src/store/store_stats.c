@@ -371,7 +371,10 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 	/* Each unit is counted by the statements of the grouping by unit. */
 	int sql_group = q->group == MC_STATS_EACH_UNIT ? MC_STATS_BY_UNIT : (int)q->group;
 
-	if (q->from >= q->to || q->group < MC_STATS_TOTAL || q->group > MC_STATS_EACH_UNIT) {
+	/* Units named: from the roll-up by procedure only (store.h). */
+	bool named = q->n_units > 0 && (!mc_store_rollup_answers(q) ||
+					(q->group != MC_STATS_BY_FIELD && q->group != MC_STATS_BY_PROCEDURE));
+	if (q->from >= q->to || q->group < MC_STATS_TOTAL || q->group > MC_STATS_EACH_UNIT || named) {
 		rc = MC_EINVAL;
 		goto cleanup;
 	}

@@ -14,8 +14,8 @@
  * whole years, months, single days and random spans of days, over periods
  * across the reorganisation, and over the current period (ending after today,
  * where the open dossiers are judged now). Then the table is built again from
- * the dossiers (what the first start after the migration does, and `motcua
- * stats rebuild`) and must give the same figures.
+ * the dossiers (what the first start after the migration does) and must give
+ * the same figures.
  *
  *   MC_TEST_STORE unset: a SQLite file in a temporary folder;
  *   MC_TEST_STORE=pg: a new database on the PostgreSQL server of

@@ -26,7 +26,7 @@ ALTER TABLE procedure ADD COLUMN online_class_since INTEGER NOT NULL DEFAULT 0;
 -- stats_rollup (migration 010) with the dossier's procedure in the key, so
 -- that the figures by field and by procedure are sums of cells too. Kept in
 -- the same transactions; built with stats_rollup at the next start (the
--- state is reset), or again by `motcua stats rebuild`.
+-- state is reset).
 CREATE TABLE stats_rollup_proc (
 	unit_id INTEGER NOT NULL,
 	grain INTEGER NOT NULL,

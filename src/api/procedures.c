@@ -637,6 +637,10 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 	p->restart_on_supplement = restart;
 	p->online_level = (int)online_level;
 	p->anywhere = anywhere;
+	/* "" is a class (not online), which the field reader takes for absent. */
+	json_t *oc = json_object_get(body, "online_class");
+	if (!online_class && json_is_string(oc) && json_string_length(oc) == 0)
+		online_class = "";
 	if (read_online_class_or_reply(r, p, online_class, online_class_since) != 0)
 		return -1;
 	if (status && strcmp(status, "active") != 0 && strcmp(status, "abolished") != 0) {

@@ -691,7 +691,7 @@ static void fold(mc_stats_counts *c, const mc_rollup_cell *x, int32_t fd, int32_
 #define IN_SQLITE(col, n) " AND " col " IN (SELECT value FROM json_each($" #n "))"
 #define IN_PG(col, n)                                                                                        \
 	" AND " col " IN (SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST($" #n " AS "       \
-												"json)))"
+	"json)))"
 
 static int read_cells(mc_store *st, struct accs *a, const char *sql, const char *lo, const char *hi,
 		      int64_t p_lo, int64_t p_hi, int32_t fd, int32_t td, const char *units)

@@ -235,9 +235,27 @@ static int create_queue(mc_req *r, dossier_job *j, const char *procedure, const 
 		j->in.unit_id = u.id;
 		mc_unit_clear(&u);
 	}
-	/* A desk naming a unit outside its scope is judged by the writer, by
-	 * the rule of the filing's day (core/onestop.h): received there
-	 * regardless of administrative boundary, or refused. */
+	/* A desk naming a unit outside its scope: received there regardless
+	 * of administrative boundary, or refused (core/onestop.h), answered
+	 * before the rest of the body. The writer asks again at its instant. */
+	if (unit && j->actor.role == MC_ROLE_DESK && !mc_api_in_scope(r, j->in.unit_id)) {
+		const mc_unit *u = mc_time_ctx_unit(mc_req_time(r), j->in.unit_id);
+		int64_t reception = 0;
+		mc_err_clear();
+		rc = u ? mc_app_dossier_receivable(mc_req_time(r), &j->actor, u, &j->proc, mc_now(),
+						   &reception)
+		       : 0;
+		if (rc != 0) {
+			mc_err e;
+			mc_err_take(&e, rc);
+			if (e.reason == MC_REASON_BOUNDARY)
+				mc_reply_field_problem(r, MC_PROB_NOT_RECEIVABLE_HERE, "unit", "boundary",
+						       "%s", e.msg);
+			else
+				mc_reply_err(r, &e, "filing the dossier");
+			return -1;
+		}
+	}
 	mc_dossier_doc *docs = NULL;
 	if (read_docs_or_reply(r, documents, &docs, &j->in.n_docs) != 0)
 		return -1;

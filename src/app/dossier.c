@@ -228,6 +228,18 @@ static int desk_may_receive(const mc_time_ctx *tc, const mc_actor *actor, const 
 	return rc;
 }
 
+int mc_app_dossier_receivable(const mc_time_ctx *tc, const mc_actor *actor, const mc_unit *u,
+			      const mc_procedure *p, int64_t at, int64_t *reception)
+{
+	*reception = 0;
+	if (!unit_handles(u, p))
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "unit %s does not receive procedure %s",
+				  u->code, p->code);
+	if (actor->role != MC_ROLE_DESK)
+		return 0;
+	return desk_may_receive(tc, actor, u, p, mc_local_day(at), reception);
+}
+
 /* Due time of a period starting at `from` at the dossier's receiving unit. */
 static int64_t due_from(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p, int64_t from)
 {
@@ -330,18 +342,11 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	rc = unit_ended_or_zero(tc, u, (int32_t)((in->at + MC_TZ_OFFSET) / 86400), "unit");
 	if (rc != 0)
 		goto cleanup;
-	if (!unit_handles(u, pr)) {
-		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "unit %s does not receive procedure %s",
-				u->code, pr->code);
-		goto cleanup;
-	}
 	int32_t local_day = (int32_t)((in->at + MC_TZ_OFFSET) / 86400);
 	int64_t reception_unit_id = 0;
-	if (desk) {
-		rc = desk_may_receive(tc, actor, u, pr, local_day, &reception_unit_id);
-		if (rc != 0)
-			goto cleanup;
-	}
+	rc = mc_app_dossier_receivable(tc, actor, u, pr, in->at, &reception_unit_id);
+	if (rc != 0)
+		goto cleanup;
 
 	/* Online filings of a procedure that is not offered online are refused:
 	 * by its level before its class, by its class after (core/onestop.h). */

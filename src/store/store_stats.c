@@ -435,11 +435,14 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 		break;
 	case MC_STATS_BY_FIELD:
 		drop_empty(&r);
-		qsort(r.list, r.len, sizeof(r.list[0]), cmp_field);
+		/* None at all for a period without figures: qsort takes no NULL array. */
+		if (r.len > 1)
+			qsort(r.list, r.len, sizeof(r.list[0]), cmp_field);
 		break;
 	case MC_STATS_BY_PROCEDURE:
 		drop_empty(&r);
-		qsort(r.list, r.len, sizeof(r.list[0]), cmp_procedure);
+		if (r.len > 1)
+			qsort(r.list, r.len, sizeof(r.list[0]), cmp_procedure);
 		break;
 	}
 cleanup:

@@ -594,7 +594,7 @@ struct accs {
 	size_t len, cap;
 	bool each; /* keyed by each unit (MC_STATS_EACH_UNIT), not by the child of the subtree's root */
 	bool by_procedure; /* keyed by procedure, from stats_rollup_proc (by field and by procedure) */
-	size_t last;	   /* the position found last: rows come grouped by key */
+	size_t last;	   /* the position found last: rows mostly come grouped by key */
 };
 
 static int64_t key_of(const struct accs *a, const char *lo, const char *path)
@@ -684,7 +684,7 @@ static void fold(mc_stats_counts *c, const mc_rollup_cell *x, int32_t fd, int32_
 #define READ_PROC_IN(where, in)                                                                              \
 	"SELECT r.procedure_id, r.grain, r.period, r.aux, " SUM_COLS                                         \
 	" FROM unit u JOIN stats_rollup_proc r ON r.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 "      \
-	"AND " where in " GROUP BY r.procedure_id, r.grain, r.period, r.aux ORDER BY r.procedure_id"
+	"AND " where in " GROUP BY r.procedure_id, r.grain, r.period, r.aux"
 #define READ_PROC(where) READ_PROC_IN(where, "")
 /* Only the units of a JSON array (mc_stats_query.units), as each engine
  * reads one. */

@@ -51,6 +51,11 @@ void mc_store_close(mc_store *st);
  * transaction. Returns 0, or MC_ERROR naming the failed file on stderr. */
 int mc_store_migrate(mc_store *st);
 int mc_store_schema_version(mc_store *st, int *out);
+/* Empties the statistics roll-ups (by unit and by procedure) and counts every
+ * dossier, supplement request and issued apology into them again, in one
+ * transaction of its own (`motcua stats rebuild`; docs/statistics.md §6).
+ * *dossiers counts the dossiers read. */
+int mc_store_stats_rebuild(mc_store *st, int64_t *dossiers);
 /* Writes a consistent copy of the live database to dest (which must not
  * exist) and its attachments to "<dest>.files". MC_ECONFLICT when dest exists. */
 int mc_store_backup(mc_store *st, const char *dest);

@@ -513,7 +513,26 @@ static int set_built(mc_store *st, bool built)
 	return rc;
 }
 
+static int rebuild(mc_store *st, int64_t *dossiers);
+
 int mc_store_rollup_rebuild(mc_store *st)
+{
+	return rebuild(st, NULL);
+}
+
+int mc_store_stats_rebuild(mc_store *st, int64_t *dossiers)
+{
+	int rc = mc_store_begin(st);
+
+	if (rc == 0)
+		rc = rebuild(st, dossiers);
+	if (rc == 0)
+		return mc_store_commit(st);
+	mc_store_rollback(st);
+	return rc;
+}
+
+static int rebuild(mc_store *st, int64_t *dossiers)
 {
 	struct rebuild b = {.pset.by_procedure = true};
 	int rc = mc_store_rollup_clear(st);
@@ -536,6 +555,8 @@ int mc_store_rollup_rebuild(mc_store *st)
 		fprintf(stderr,
 			"motcua: statistics roll-up built from %lld dossiers (%zu cells, %zu by procedure)\n",
 			(long long)b.n, b.set.len, b.pset.len);
+	if (dossiers)
+		*dossiers = b.n;
 	mc_rollup_set_free(&b.set);
 	mc_rollup_set_free(&b.pset);
 	return rc;

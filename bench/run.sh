@@ -14,6 +14,10 @@
 #   statistics report          GET /api/v1/stats for the province, a year of
 #                                 STATS_N dossiers, by unit, vs the naive GROUP BY
 #                                 over the event log (bench/naive_stats.sql)
+#   statistics by field and   GET /api/v1/stats for the province, a year of
+#   by procedure                 STATS_N dossiers, group=field and group=procedure
+#                                 (from the roll-up by procedure), vs the live
+#                                 count the server ran before (bench/live_by_field.sql)
 #   resident memory of the server, idle, under the lookup load, and its peak
 #   document search            GET /api/v1/documents?q=… over DOCS_N official
 #                                 documents (bench/docs_gen.py), the province's
@@ -23,7 +27,7 @@
 #
 # BEFORE=/path/to/an/older/motcua measures that build too, in the same rounds
 # (its own servers on copies of the same data), for a before/after in one
-# sitting. PARTS=lookup,create,pg,stats,docsearch picks the parts (all by default).
+# sitting. PARTS=lookup,create,pg,stats,docsearch,fields picks the parts (all by default).
 # A round of a figure runs each contender once, in an order that alternates
 # from round to round; the machine's load moves single runs by ±20 %, the
 # medians much less.
@@ -42,7 +46,7 @@ ROUNDS=${ROUNDS:-5}
 CONNS=${CONNS:-64}
 DOSSIERS=${DOSSIERS:-2000} # the database the creations go to
 BATCH=${BATCH:-64}
-PARTS=${PARTS:-lookup,create,pg,stats,docsearch}
+PARTS=${PARTS:-lookup,create,pg,stats,docsearch,fields}
 BEFORE=${BEFORE:-}
 if [ -n "${BENCH_QUICK:-}" ]; then
   LOOKUP_N=${LOOKUP_N:-100000}; STATS_N=${STATS_N:-300000}; DOCS_N=${DOCS_N:-100000}
@@ -497,6 +501,47 @@ NGINX
     echo "One search at a time (300 queries, curl): p50 $1 ms, p99 $2 ms, slowest $3 ms. The count behind 'cai cach' in the sqlite3 shell: $fts_ms ms through the index (migration 028), $like_ms ms by the LIKE over every row the registers used before."
     echo
   } >>"$out"
+# ---- statistics by field and by procedure, a province-year ------------------
+
+if part fields; then
+  lookup_db=$(demo_db "$LOOKUP_N")
+  stats_db=$(demo_db "$STATS_N" "$lookup_db")
+  start_server motcua "$bin" "$stats_db"
+  token=$(login motcua giamsat)
+  root_path=$(sqlite3 "$stats_db" "SELECT path FROM unit WHERE code = '000.00.00.H56'")
+  from=$(date -d '2017-01-01 00:00 +07' +%s); to=$(date -d '2018-01-01 00:00 +07' +%s)
+  {
+    echo "| statistics, province, year 2017 ($STATS_N dossiers) | motcua (roll-up) | live count (before) | ratio |"
+    echo "|---|---|---|---|"
+  } >>"$out"
+  for group in field procedure; do
+    url="${base_of[motcua]}/api/v1/stats?unit=000.00.00.H56&from=2017-01-01&to=2018-01-01&group=$group"
+    key=p.field; [ "$group" = procedure ] && key=p.id
+    sed -e "s|:path|'$root_path'|g" -e "s|:from|$from|g" -e "s|:to|$to|g" -e "s|:at|$to|g" -e "s|:key|$key|g" \
+      bench/live_by_field.sql >"$work/live-$group.sql"
+    curl -s -H "Authorization: Bearer $token" "$url" >"$work/stats-$group.json"
+    : >"$work/api-$group.ms"; : >"$work/live-$group.ms"
+    # alternated rounds: the API and the live statement, in turn
+    for r in $(seq "$ROUNDS"); do
+      for who in $(order "$r" api live); do
+        if [ "$who" = api ]; then
+          curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url" |
+            awk '{printf "%.1f\n", $1*1000}' >>"$work/api-$group.ms"
+        else
+          t=$(now); sqlite3 "$stats_db" <"$work/live-$group.sql" >"$work/live-$group.txt"
+          since "$t" | awk '{printf "%.1f\n", $1*1000}' >>"$work/live-$group.ms"
+        fi
+      done
+    done
+    api_ms=$(median <"$work/api-$group.ms"); live_ms=$(median <"$work/live-$group.ms")
+    rows=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["rows"]))' "$work/stats-$group.json" 2>/dev/null || echo "-")
+    api_recv=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["totals"]["received"]["total"])' "$work/stats-$group.json" 2>/dev/null || echo "-")
+    live_recv=$(awk -F'|' '{r+=$3} END {print r}' "$work/live-$group.txt")
+    agree=no; [ "$api_recv" = "$live_recv" ] && agree=yes
+    echo "| by $group ($rows rows), median of $ROUNDS alternated rounds; received agree ($api_recv): $agree | $api_ms ms | $live_ms ms | $(ratio "$live_ms" "$api_ms" %.1f)× faster |" >>"$out"
+  done
+  echo >>"$out"
+  stop_server motcua
 fi
 
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"

@@ -1,5 +1,7 @@
 #include "api/api.h"
 
+#include "core/onestop.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,7 +53,10 @@ bool mc_api_may_see(mc_req *r, const mc_dossier *d)
 		return false;
 	if (u->role == MC_ROLE_CITIZEN)
 		return d->owner_id != 0 && d->owner_id == u->id;
-	return mc_api_in_scope(r, d->current_unit_id) || mc_api_in_scope(r, d->receiving_unit_id);
+	/* The centre that received it regardless of administrative boundary
+	 * sees it (its receipt), and acts on it no more (mc_app_dossier_may). */
+	return mc_api_in_scope(r, d->current_unit_id) || mc_api_in_scope(r, d->receiving_unit_id) ||
+	       (d->reception_unit_id && mc_api_in_scope(r, d->reception_unit_id));
 }
 
 int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256)
@@ -172,10 +177,23 @@ void mc_api_user_agent(char *out, size_t cap, const char *header)
 
 json_t *mc_api_procedure_json(const mc_procedure *p, bool with_parts)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:i, s:s}", "code", text(p->code), "name",
-			      text(p->name), "field", text(p->field), "levels", text(p->levels),
-			      "duration_hours", p->duration_hours, "duration_days", p->duration_hours / 8.0,
-			      "online_level", p->online_level, "status", text(p->status));
+	json_t *j =
+	    json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:i, s:s, s:b}", "code", text(p->code), "name",
+		      text(p->name), "field", text(p->field), "levels", text(p->levels), "duration_hours",
+		      p->duration_hours, "duration_days", p->duration_hours / 8.0, "online_level",
+		      p->online_level, "status", text(p->status), "anywhere", p->anywhere);
+	/* The online service in force today: a class of Nghị định 42/2022/NĐ-CP
+	 * once given, else the level (core/onestop.h). */
+	int32_t today = mc_local_day(mc_now());
+	mc_online_kind k = mc_online_in_force(p->online_class, p->online_class_since, today);
+	if (p->online_class_since) {
+		json_object_set_new(j, "online_class", json_string(text(p->online_class)));
+		json_object_set_new(j, "online_class_since", day_json(p->online_class_since));
+	}
+	json_object_set_new(j, "online_service",
+			    k == MC_ONLINE_LEVEL
+				? json_pack("{s:s, s:i}", "kind", "level", "level", p->online_level)
+				: json_pack("{s:s, s:s}", "kind", "class", "class", mc_online_class_name(k)));
 	if (p->online_duration_hours)
 		json_object_set_new(j, "online_duration_hours", json_integer(p->online_duration_hours));
 	if (p->cutoff_min >= 0) {
@@ -359,6 +377,10 @@ static json_t *dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 	}
 	if (d->handler_id)
 		json_object_set_new(j, "handler_id", json_integer(d->handler_id));
+	/* Received at another centre, regardless of administrative boundary. */
+	if (d->reception_unit_id)
+		json_object_set_new(j, "reception_unit",
+				    mc_api_unit_ref(mc_req_time(r), d->reception_unit_id));
 	if (d->outcome)
 		json_object_set_new(j, "outcome", json_string(d->outcome == 1 ? "approved" : "refused"));
 	if (d->note[0])

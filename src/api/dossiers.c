@@ -209,6 +209,10 @@ static void create_after(mc_req *r, int rc, void *payload)
 	j->proc = (mc_procedure){0};
 	if (rc == 0)
 		reply_created(r, &out, &proc);
+	else if (j->err.reason == MC_REASON_BOUNDARY)
+		mc_reply_field_problem(r, MC_PROB_NOT_RECEIVABLE_HERE,
+				       j->in.unit_id ? "unit" : "procedure_code", "boundary", "%s",
+				       j->err.msg);
 	else
 		mc_reply_err(r, mc_err_for(&j->err, rc), "filing the dossier");
 	mc_dossier_clear(&out);
@@ -231,13 +235,25 @@ static int create_queue(mc_req *r, dossier_job *j, const char *procedure, const 
 		j->in.unit_id = u.id;
 		mc_unit_clear(&u);
 	}
-	if (unit) {
-		if (j->actor.role == MC_ROLE_DESK) {
-			if (!mc_api_in_scope(r, j->in.unit_id)) {
-				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
-						 "unit %s is outside your unit's scope", unit);
-				return -1;
-			}
+	/* A desk naming a unit outside its scope: received there regardless
+	 * of administrative boundary, or refused (core/onestop.h), answered
+	 * before the rest of the body. The writer asks again at its instant. */
+	if (unit && j->actor.role == MC_ROLE_DESK && !mc_api_in_scope(r, j->in.unit_id)) {
+		const mc_unit *u = mc_time_ctx_unit(mc_req_time(r), j->in.unit_id);
+		int64_t reception = 0;
+		mc_err_clear();
+		rc = u ? mc_app_dossier_receivable(mc_req_time(r), &j->actor, u, &j->proc, mc_now(),
+						   &reception)
+		       : 0;
+		if (rc != 0) {
+			mc_err e;
+			mc_err_take(&e, rc);
+			if (e.reason == MC_REASON_BOUNDARY)
+				mc_reply_field_problem(r, MC_PROB_NOT_RECEIVABLE_HERE, "unit", "boundary",
+						       "%s", e.msg);
+			else
+				mc_reply_err(r, &e, "filing the dossier");
+			return -1;
 		}
 	}
 	mc_dossier_doc *docs = NULL;

@@ -225,6 +225,13 @@ void mc_api_dossier_form(mc_req *r)
 	/* Without its procedure (NULL name) the form shows dots. */
 	mc_store_procedure_get_id(st, &p, d.procedure_id, false);
 	const mc_unit *unit = mc_time_ctx_unit(tc, d.receiving_unit_id);
+	/* Received at another centre (Nghị định 118/2025/NĐ-CP): that centre
+	 * issued the receipt, which names the competent unit. */
+	const mc_unit *competent = NULL;
+	if (number == MC_FORM_RECEIPT && d.reception_unit_id && mc_time_ctx_unit(tc, d.reception_unit_id)) {
+		competent = unit;
+		unit = mc_time_ctx_unit(tc, d.reception_unit_id);
+	}
 	/* public_url has at most 511 bytes: the link always fits. */
 	if (mc_buf_addf(&url, "%s/tra-cuu/%s", mc_req_public_url(r), d.code) != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "the lookup link would pass %d bytes", LINK_MAX);
@@ -247,6 +254,7 @@ void mc_api_dossier_form(mc_req *r)
 	f.due_at = d.due_at;
 	f.contact = unit ? unit->phone : NULL;
 	f.lookup_url = url.data;
+	f.competent_unit = competent ? competent->name : NULL;
 	docs = mc_xcalloc(d.n_docs ? d.n_docs : 1, sizeof *docs);
 	for (size_t i = 0; i < d.n_docs; i++)
 		docs[i] = (mc_form_doc){d.docs[i].name, d.docs[i].originals, d.docs[i].copies};

@@ -2,6 +2,7 @@
 #include "api/api.h"
 
 #include "core/limits.h"
+#include "core/onestop.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -495,15 +496,54 @@ static void proc_after(mc_req *r, int rc, void *payload)
 	mc_reply_json(r, j->create ? 201 : 200, body);
 }
 
+/* The class of online service (Nghị định 42/2022/NĐ-CP) and the day it was
+ * given: both or neither; the day not before the decree took effect. */
+static int read_online_class_or_reply(mc_req *r, mc_procedure *p, const char *klass, const char *since)
+{
+	int64_t t = 0;
+
+	if (!klass && !since)
+		return 0;
+	if (!klass || mc_online_class_parse(klass) < 0) {
+		mc_reply_field_problem(r, klass ? MC_PROB_INVALID_FIELD : MC_PROB_MISSING_FIELD,
+				       "online_class", klass ? "choice" : "required",
+				       "online_class must be full, partial or \"\" (not online), given with "
+				       "online_class_since");
+		return -1;
+	}
+	if (!since) {
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "online_class_since", "required",
+				       "online_class_since is required with online_class: the day the class "
+				       "took the place of the level");
+		return -1;
+	}
+	if (mc_time_parse(&t, since) != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "online_class_since", "format",
+				       "online_class_since must be a date YYYY-MM-DD");
+		return -1;
+	}
+	int32_t day = mc_local_day(t);
+	if (day < MC_ONLINE_CLASS_DAY) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "online_class_since", "range",
+				       "online_class_since must not be before 2022-08-01, when Nghị định "
+				       "42/2022/NĐ-CP took effect");
+		return -1;
+	}
+	p->online_class = (char *)klass;
+	p->online_class_since = day;
+	return 0;
+}
+
 /* Reads the whole procedure from the body, in the shape GET returns; code is
  * the one in the path for an update, NULL on creation. */
 static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_code)
 {
 	const char *code = NULL, *name = NULL, *field = NULL, *cutoff = NULL, *status = NULL, *target = NULL,
-		   *result = NULL, *legal_basis = NULL, *place = NULL;
+		   *result = NULL, *legal_basis = NULL, *place = NULL, *online_class = NULL,
+		   *online_class_since = NULL;
 	json_t *levels = NULL, *unit = NULL, *steps = NULL, *docs = NULL, *fees = NULL, *pubs = NULL;
 	int64_t duration = 0, online_duration = 0, online_level = 2;
-	bool restart = false;
+	bool restart = false, anywhere = false;
 	mc_field spec[] = {
 	    {"code", MC_F_STRING, path_code == NULL, 1, MC_LIMIT_PROCEDURE_CODE, &code, 0},
 	    {"name", MC_F_STRING, true, 3, MC_LIMIT_PROCEDURE_NAME, &name, 0},
@@ -522,6 +562,9 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 	    {"documents", MC_F_ARRAY, false, 0, MAX_PROC_DOCS, &docs, 0},
 	    {"fees", MC_F_ARRAY, false, 0, MAX_FEES, &fees, 0},
 	    {"publications", MC_F_ARRAY, false, 0, MAX_PUBS, &pubs, 0},
+	    {"anywhere", MC_F_BOOL, false, 0, 0, &anywhere, 0},
+	    {"online_class", MC_F_STRING, false, 0, 7, &online_class, 0},
+	    {"online_class_since", MC_F_STRING, false, 10, 10, &online_class_since, 0},
 	};
 	json_t *body = mc_req_body(r);
 	if (mc_fields_or_reply(r, body, NULL, spec, MC_ARRAY_LEN(spec)) != 0)
@@ -593,6 +636,13 @@ static int read_procedure_or_reply(mc_req *r, mc_procedure *p, const char *path_
 	}
 	p->restart_on_supplement = restart;
 	p->online_level = (int)online_level;
+	p->anywhere = anywhere;
+	/* "" is a class (not online), which the field reader takes for absent. */
+	json_t *oc = json_object_get(body, "online_class");
+	if (!online_class && json_is_string(oc) && json_string_length(oc) == 0)
+		online_class = "";
+	if (read_online_class_or_reply(r, p, online_class, online_class_since) != 0)
+		return -1;
 	if (status && strcmp(status, "active") != 0 && strcmp(status, "abolished") != 0) {
 		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "status must be active or abolished");
 		return -1;

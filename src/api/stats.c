@@ -272,6 +272,48 @@ static int rolled_today_or_reply(mc_req *r, const stats_params *p, mc_stats_row 
 	return 0;
 }
 
+/*
+ * ?units=today by field or by procedure: the dossiers of every unit, ended or
+ * not, whose heir today lies in the subtree of the unit asked for (its own
+ * desk only: a district that ended may have communes whose heirs lie
+ * elsewhere), counted from the roll-up by procedure.
+ */
+static int rolled_today_by_procedure_or_reply(mc_req *r, const stats_params *p, mc_stats_query *q,
+					      mc_stats_row **out, size_t *n)
+{
+	const mc_time_ctx *tc = mc_req_time(r);
+	int32_t day = today();
+	size_t n_all = 0, n_units = 0;
+	const mc_unit *all = mc_time_ctx_units(tc, &n_all);
+
+	if (!mc_unit_in_force(p->unit, day)) {
+		const mc_unit *heir = mc_time_ctx_heir(tc, p->unit->id, day);
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "units", "ended",
+				       "unit %s has ended: ask for %s, which holds its place today",
+				       p->unit->code, heir ? heir->code : "its successor");
+		return -1;
+	}
+	int64_t *units = mc_req_own(r, mc_xcalloc(n_all + 1, sizeof *units));
+	for (size_t i = 0; i < n_all; i++) {
+		const mc_unit *heir = mc_time_ctx_heir(tc, all[i].id, day);
+		if (heir && mc_time_ctx_within(tc, heir->id, p->unit->id))
+			units[n_units++] = all[i].id;
+	}
+	const mc_unit *root = p->unit;
+	while (root->parent_id && mc_time_ctx_unit(tc, root->parent_id))
+		root = mc_time_ctx_unit(tc, root->parent_id);
+	q->unit_id = root->id;
+	q->units = units;
+	/* Never empty: the unit asked for is its own heir. */
+	q->n_units = n_units;
+	int rc = mc_store_stats(mc_req_store(r), out, n, q);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the statistics");
+		return -1;
+	}
+	return 0;
+}
+
 void mc_api_stats_get(mc_req *r)
 {
 	stats_params p;
@@ -290,17 +332,15 @@ void mc_api_stats_get(mc_req *r)
 		return;
 	}
 	bool rolled = units && strcmp(units, "today") == 0;
-	if (rolled && q.group != MC_STATS_BY_UNIT) {
-		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "units", "group",
-				       "units=today rolls up the figures by unit: use group=unit");
-		return;
-	}
 	q.unit_id = p.unit->id;
 	q.from = p.from;
 	q.to = p.to;
 	q.at = p.at;
-	if (rolled) {
+	if (rolled && q.group == MC_STATS_BY_UNIT) {
 		if (rolled_today_or_reply(r, &p, &rows, &n) != 0)
+			return;
+	} else if (rolled) {
+		if (rolled_today_by_procedure_or_reply(r, &p, &q, &rows, &n) != 0)
 			return;
 	} else {
 		int rc = mc_store_stats(mc_req_store(r), &rows, &n, &q);
@@ -318,14 +358,25 @@ void mc_api_stats_get(mc_req *r)
 		mc_stats_add(&total, &rows[i].c);
 	}
 	mc_stats_row_free_list(rows, n);
+	/* Received regardless of administrative boundary: counted above at the
+	 * competent unit, and here at the centres that received them. */
+	mc_stats_reception rec;
+	int rc = mc_store_stats_reception(mc_req_store(r), &rec, p.unit->id, p.from, p.to);
+	if (rc != 0) {
+		json_decref(list);
+		mc_reply_error(r, rc, "the statistics");
+		return;
+	}
 	json_t *body =
-	    json_pack("{s:{s:s, s:s}, s:o, s:o, s:s, s:s, s:s, s:o, s:o}", "unit", "code", p.unit->code,
-		      "name", p.unit->name, "from", day_json(p.from_day), "to", day_json(p.to_day),
-		      "evaluated_at", mc_time_format(buf, sizeof buf, p.at), "group",
+	    json_pack("{s:{s:s, s:s}, s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:{s:I, s:I}}", "unit", "code",
+		      p.unit->code, "name", p.unit->name, "from", day_json(p.from_day), "to",
+		      day_json(p.to_day), "evaluated_at", mc_time_format(buf, sizeof buf, p.at), "group",
 		      q.group == MC_STATS_BY_UNIT    ? "unit"
 		      : q.group == MC_STATS_BY_FIELD ? "field"
 						     : "procedure",
-		      "units", rolled ? "today" : "then", "totals", counts_json(&total), "rows", list);
+		      "units", rolled ? "today" : "then", "totals", counts_json(&total), "rows", list,
+		      "received_by_centre", "for_other_units", (json_int_t)rec.for_other_units,
+		      "at_other_centres", (json_int_t)rec.at_other_centres);
 	mc_reply_json(r, 200, body);
 }
 

@@ -7,6 +7,7 @@
 #include "core/code.h"
 #include "core/err.h"
 #include "core/limits.h"
+#include "core/onestop.h"
 #include "core/text.h"
 
 #include <sodium.h>
@@ -179,6 +180,72 @@ static int unit_ended_or_zero(const mc_time_ctx *tc, const mc_unit *u, int32_t d
 			  field, u->code, u->name);
 }
 
+/* Whether the desk's unit (its scope) holds unit_id. */
+static bool desk_holds(const mc_time_ctx *tc, int64_t desk_unit_id, int64_t unit_id)
+{
+	if (!tc)
+		return desk_unit_id == unit_id;
+	return mc_time_ctx_within(tc, unit_id, desk_unit_id);
+}
+
+/*
+ * Whether the desk of actor may receive, on local day `day`, a dossier of
+ * procedure p for the competent unit u (core/onestop.h): 0 with *reception
+ * 0 for a unit of its scope, or the desk's unit when it receives regardless
+ * of administrative boundary (Nghị định 118/2025/NĐ-CP); else the reason.
+ */
+static int desk_may_receive(const mc_time_ctx *tc, const mc_actor *actor, const mc_unit *u,
+			    const mc_procedure *p, int32_t day, int64_t *reception)
+{
+	const mc_unit *desk = tc ? mc_time_ctx_unit(tc, actor->unit_id) : NULL;
+	bool same_province = desk && desk->province_code && u->province_code &&
+			     strcmp(desk->province_code, u->province_code) == 0;
+	const char *desk_code = desk ? desk->code : "?";
+	int rc = 0;
+
+	*reception = 0;
+	switch (mc_onestop_receive(desk_holds(tc, actor->unit_id, u->id), p->anywhere, same_province, day)) {
+	case MC_RECV_OWN:
+		break;
+	case MC_RECV_ANYWHERE:
+		*reception = actor->unit_id;
+		break;
+	case MC_RECV_BEFORE_2025:
+		rc =
+		    mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
+			       "unit %s is outside your unit's scope: before 2025-07-01 a desk receives only "
+			       "for the units of its scope",
+			       u->code);
+		break;
+	case MC_RECV_NOT_MARKED:
+		rc = mc_err_set(
+		    MC_EINVAL, MC_REASON_BOUNDARY,
+		    "procedure %s is not received regardless of administrative boundary "
+		    "(Nghị định 118/2025/NĐ-CP): it is received at the centre of %s (%s), not at %s",
+		    p->code, u->code, u->name, desk_code);
+		break;
+	case MC_RECV_OTHER_PROVINCE:
+		rc = mc_err_set(MC_EINVAL, MC_REASON_BOUNDARY,
+				"unit %s belongs to another province: a centre receives for the units of its "
+				"own province only",
+				u->code);
+		break;
+	}
+	return rc;
+}
+
+int mc_app_dossier_receivable(const mc_time_ctx *tc, const mc_actor *actor, const mc_unit *u,
+			      const mc_procedure *p, int64_t at, int64_t *reception)
+{
+	*reception = 0;
+	if (!unit_handles(u, p))
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "unit %s does not receive procedure %s",
+				  u->code, p->code);
+	if (actor->role != MC_ROLE_DESK)
+		return 0;
+	return desk_may_receive(tc, actor, u, p, mc_local_day(at), reception);
+}
+
 /* Due time of a period starting at `from` at the dossier's receiving unit. */
 static int64_t due_from(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p, int64_t from)
 {
@@ -252,8 +319,14 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		goto cleanup;
 	}
 	int64_t unit_id = in->unit_id;
+	bool desk = actor->role == MC_ROLE_DESK;
+	/* A desk files for its own unit, or for the unit that owns the
+	 * procedure when that unit lies outside its scope: the rule of the day
+	 * (below) says whether this desk may receive for it. */
+	if (!unit_id && desk && pr->unit_id && !desk_holds(tc, actor->unit_id, pr->unit_id))
+		unit_id = pr->unit_id;
 	if (!unit_id)
-		unit_id = actor->role == MC_ROLE_DESK ? actor->unit_id : pr->unit_id;
+		unit_id = desk ? actor->unit_id : pr->unit_id;
 	if (!unit_id) {
 		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
 				"procedure %s is run by many units: an online filing must name the unit",
@@ -275,21 +348,29 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	rc = unit_ended_or_zero(tc, u, (int32_t)((in->at + MC_TZ_OFFSET) / 86400), "unit");
 	if (rc != 0)
 		goto cleanup;
-	if (!unit_handles(u, pr)) {
-		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "unit %s does not receive procedure %s",
-				u->code, pr->code);
-		goto cleanup;
-	}
-
-	/* Online filings of a procedure that is not offered online are refused. */
-	if (in->channel == MC_CH_ONLINE && pr->online_level < 3) {
-		rc = mc_err_set(
-		    MC_EINVAL, MC_REASON_INVALID_FIELD,
-		    "procedure %s is not offered online (service level %d); it is filed at the desk",
-		    pr->code, pr->online_level);
-		goto cleanup;
-	}
 	int32_t local_day = (int32_t)((in->at + MC_TZ_OFFSET) / 86400);
+	int64_t reception_unit_id = 0;
+	rc = mc_app_dossier_receivable(tc, actor, u, pr, in->at, &reception_unit_id);
+	if (rc != 0)
+		goto cleanup;
+
+	/* Online filings of a procedure that is not offered online are refused:
+	 * by its level before its class, by its class after (core/onestop.h). */
+	if (in->channel == MC_CH_ONLINE && !mc_online_filing_allowed(pr->online_level, pr->online_class,
+								     pr->online_class_since, local_day)) {
+		if (mc_online_in_force(pr->online_class, pr->online_class_since, local_day) ==
+		    MC_ONLINE_LEVEL)
+			rc = mc_err_set(
+			    MC_EINVAL, MC_REASON_INVALID_FIELD,
+			    "procedure %s is not offered online (service level %d); it is filed at the desk",
+			    pr->code, pr->online_level);
+		else
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"procedure %s is not offered online (neither full nor partial online "
+					"service); it is filed at the desk",
+					pr->code);
+		goto cleanup;
+	}
 	int seq = 0;
 	d->state = mc_dossier_initial_state(in->channel);
 	/* A dossier received at the desk numbers in the desk's four digits; one
@@ -323,6 +404,7 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	d->procedure_id = pr->id;
 	d->receiving_unit_id = u->id;
 	d->current_unit_id = u->id;
+	d->reception_unit_id = reception_unit_id;
 	d->channel = in->channel;
 	/* The dossier owns copies: nothing it is built from need outlive it. */
 	set_text(&d->province_code, u->province_code);

@@ -62,6 +62,19 @@ typedef struct {
 int mc_app_dossier_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
 			  const mc_dossier_new *in, mc_dossier *out);
 
+/*
+ * Whether a dossier of procedure p may be filed by actor for unit u at `at`:
+ * u takes p (it owns it, or its level is one of p's), and a desk receives
+ * for u by the rule of that day (core/onestop.h): a unit of its scope, or,
+ * from 1 July 2025, a marked procedure of a unit of its province, when
+ * *reception is set to the desk's unit (0 otherwise). Else the reason is
+ * recorded (core/err.h): MC_REASON_INVALID_FIELD, MC_REASON_SCOPE (before
+ * 1 July 2025), MC_REASON_BOUNDARY. Filing applies it; the handler asks it
+ * first, so that a desk's scope is answered before the rest of the body.
+ */
+int mc_app_dossier_receivable(const mc_time_ctx *tc, const mc_actor *actor, const mc_unit *u,
+			      const mc_procedure *p, int64_t at, int64_t *reception);
+
 typedef struct {
 	mc_action action;
 	const char *note;   /* reasons (required for refuse, request_supplement, stop, resolve refused) */

@@ -41,6 +41,8 @@ static void usage(FILE *out)
 	    "(audit_key_file)\n"
 	    "  files expire --db PATH [--at TIME]       remove uploads no dossier holds a day after, as of "
 	    "TIME\n"
+	    "  stats rebuild (--db URL | --config FILE) count the statistics roll-ups again from the "
+	    "dossiers\n"
 	    "  personal export (--db URL | --config FILE) --citizen USERNAME|ID_NUMBER --out FILE\n"
 	    "                                           a citizen's data as tar.gz (manifest.json and the "
 	    "files)\n"
@@ -95,6 +97,8 @@ int main(int argc, char **argv)
 		return mc_cli_personal(argc - 2, argv + 2);
 	if (strcmp(cmd, "files") == 0)
 		return mc_cli_files(argc - 2, argv + 2);
+	if (strcmp(cmd, "stats") == 0)
+		return mc_cli_stats(argc - 2, argv + 2);
 	if (strcmp(cmd, "unit") == 0)
 		return mc_cli_unit(argc - 2, argv + 2);
 	if (strcmp(cmd, "user") == 0)

@@ -41,6 +41,8 @@ typedef enum {
 	MC_REASON_PAYMENT_CLOSED,    /* the payment was settled or closed otherwise */
 	MC_REASON_NOTHING_OWED,	     /* no amount is owed online */
 	MC_REASON_UNIT_ENDED,	     /* the unit named has ended (docs/units.md): its successor serves */
+	MC_REASON_BOUNDARY, /* a desk receiving for a unit whose procedure it may not receive (core/onestop.h)
+			     */
 	MC_REASON_COUNT_
 } mc_reason;
 

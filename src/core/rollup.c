@@ -31,24 +31,26 @@ int32_t mc_rollup_month_first(int32_t month)
 
 /* ---- the set: cells in an array, found through an open-addressing index ---- */
 
-static uint64_t key_hash(int64_t unit_id, int32_t grain, int32_t period, int32_t aux)
+static uint64_t key_hash(int64_t unit_id, int64_t procedure_id, int32_t grain, int32_t period, int32_t aux)
 {
-	uint64_t h = (uint64_t)unit_id * 0x9E3779B97F4A7C15u;
+	uint64_t h = (uint64_t)unit_id * 0x9E3779B97F4A7C15u ^ (uint64_t)procedure_id * 0xD6E8FEB86659FD93u;
 
 	h ^= ((uint64_t)(uint32_t)period << 20) ^ ((uint64_t)(uint32_t)aux << 3) ^ (uint64_t)(uint32_t)grain;
 	h *= 0xBF58476D1CE4E5B9u;
 	return h ^ (h >> 31);
 }
 
-static bool same_key(const mc_rollup_cell *c, int64_t unit_id, int32_t grain, int32_t period, int32_t aux)
+static bool same_key(const mc_rollup_cell *c, int64_t unit_id, int64_t procedure_id, int32_t grain,
+		     int32_t period, int32_t aux)
 {
-	return c->unit_id == unit_id && c->grain == grain && c->period == period && c->aux == aux;
+	return c->unit_id == unit_id && c->procedure_id == procedure_id && c->grain == grain &&
+	       c->period == period && c->aux == aux;
 }
 
 static void index_put(mc_rollup_set *s, size_t pos)
 {
 	const mc_rollup_cell *c = &s->cells[pos];
-	size_t i = key_hash(c->unit_id, c->grain, c->period, c->aux) & (s->n_slots - 1);
+	size_t i = key_hash(c->unit_id, c->procedure_id, c->grain, c->period, c->aux) & (s->n_slots - 1);
 
 	while (s->slots[i])
 		i = (i + 1) & (s->n_slots - 1);
@@ -78,12 +80,18 @@ void mc_rollup_set_free(mc_rollup_set *s)
 mc_rollup_cell *mc_rollup_cell_at(mc_rollup_set *s, int64_t unit_id, const char *province_code, int32_t grain,
 				  int32_t period, int32_t aux)
 {
+	return mc_rollup_cell_at_proc(s, unit_id, 0, province_code, grain, period, aux);
+}
+
+mc_rollup_cell *mc_rollup_cell_at_proc(mc_rollup_set *s, int64_t unit_id, int64_t procedure_id,
+				       const char *province_code, int32_t grain, int32_t period, int32_t aux)
+{
 	if (s->n_slots) {
-		size_t i = key_hash(unit_id, grain, period, aux) & (s->n_slots - 1);
+		size_t i = key_hash(unit_id, procedure_id, grain, period, aux) & (s->n_slots - 1);
 
 		for (; s->slots[i]; i = (i + 1) & (s->n_slots - 1)) {
 			mc_rollup_cell *c = &s->cells[s->slots[i] - 1];
-			if (same_key(c, unit_id, grain, period, aux))
+			if (same_key(c, unit_id, procedure_id, grain, period, aux))
 				return c;
 		}
 	}
@@ -92,6 +100,7 @@ mc_rollup_cell *mc_rollup_cell_at(mc_rollup_set *s, int64_t unit_id, const char 
 	mc_rollup_cell *c = &s->cells[s->len];
 	memset(c, 0, sizeof(*c));
 	c->unit_id = unit_id;
+	c->procedure_id = procedure_id;
 	c->grain = grain;
 	c->period = period;
 	c->aux = aux;
@@ -107,6 +116,8 @@ static int cmp_cell(const void *a, const void *b)
 
 	if (x->unit_id != y->unit_id)
 		return x->unit_id < y->unit_id ? -1 : 1;
+	if (x->procedure_id != y->procedure_id)
+		return x->procedure_id < y->procedure_id ? -1 : 1;
 	if (x->grain != y->grain)
 		return x->grain < y->grain ? -1 : 1;
 	if (x->period != y->period)
@@ -143,9 +154,12 @@ void mc_rollup_set_finish(mc_rollup_set *s)
 /* Adds v to counter k on a day, in its day cell and its month cell. */
 static void add(mc_rollup_set *s, const mc_rollup_in *d, int32_t day, int k, int64_t v)
 {
-	mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_DAY, day, 0)->v[k] += v;
-	mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_MONTH, mc_rollup_month(day), 0)->v[k] +=
-	    v;
+	int64_t proc = s->by_procedure ? d->procedure_id : 0;
+
+	mc_rollup_cell_at_proc(s, d->unit_id, proc, d->province_code, MC_ROLLUP_DAY, day, 0)->v[k] += v;
+	mc_rollup_cell_at_proc(s, d->unit_id, proc, d->province_code, MC_ROLLUP_MONTH, mc_rollup_month(day),
+			       0)
+	    ->v[k] += v;
 }
 
 #define NEVER INT32_MAX
@@ -258,7 +272,8 @@ void mc_rollup_supplement(mc_rollup_set *s, const mc_rollup_in *d, int64_t at)
 	int32_t prev = mc_rollup_day(d->last_supplement_at);
 	/* A second request on the day of the previous one never counts again. */
 	if (prev < day)
-		mc_rollup_cell_at(s, d->unit_id, d->province_code, MC_ROLLUP_REPEAT, day, prev)
+		mc_rollup_cell_at_proc(s, d->unit_id, s->by_procedure ? d->procedure_id : 0, d->province_code,
+				       MC_ROLLUP_REPEAT, day, prev)
 		    ->v[MC_RU_SUPPLEMENT]++;
 }
 

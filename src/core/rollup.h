@@ -63,6 +63,7 @@ enum { MC_ROLLUP_DAY = 0, MC_ROLLUP_MONTH = 1, MC_ROLLUP_REPEAT = 2 };
 
 typedef struct {
 	int64_t unit_id;
+	int64_t procedure_id; /* in a set by procedure (mc_rollup_set.by_procedure); else 0 */
 	int32_t grain;
 	int32_t period;
 	int32_t aux;
@@ -75,14 +76,19 @@ typedef struct {
 	int64_t dossier_id;
 	const char *province_code; /* borrowed; NULL or "" when not known */
 	int64_t unit_id;	   /* receiving unit */
+	int64_t procedure_id;	   /* its procedure: the key of a set by procedure */
 	int state;
 	int channel;
 	int64_t received_at, finished_at, due_at, statutory_due_at, paused_at;
 	int64_t last_supplement_at; /* the latest request_supplement event, 0 none */
 } mc_rollup_in;
 
-/* A growing set of cells, at most one per (unit, grain, period, aux). */
+/* A growing set of cells, at most one per (unit, grain, period, aux), or per
+ * (unit, procedure, grain, period, aux) when by_procedure: the cells of the
+ * figures by field and by procedure (docs/statistics.md §6). Set by_procedure
+ * before the first cell. */
 typedef struct {
+	bool by_procedure;
 	mc_rollup_cell *cells;
 	size_t len, cap;
 	size_t *slots; /* open-addressing index: cell position + 1, 0 empty */
@@ -95,6 +101,9 @@ void mc_rollup_set_free(mc_rollup_set *s);
  * for NULL) when missing. */
 mc_rollup_cell *mc_rollup_cell_at(mc_rollup_set *s, int64_t unit_id, const char *province_code, int32_t grain,
 				  int32_t period, int32_t aux);
+/* The same with the procedure in the key (0 in a set by unit). */
+mc_rollup_cell *mc_rollup_cell_at_proc(mc_rollup_set *s, int64_t unit_id, int64_t procedure_id,
+				       const char *province_code, int32_t grain, int32_t period, int32_t aux);
 /* Drops the cells whose counters are all 0 and sorts the rest by key (the
  * order the store writes them in, so that writers lock rows in one order). */
 void mc_rollup_set_finish(mc_rollup_set *s);

@@ -10,6 +10,7 @@
 #include "core/dossier.h"
 #include "core/embed.h"
 #include "core/mc.h"
+#include "core/onestop.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -115,6 +116,15 @@ static int64_t rd_unit(reader *r, mc_store *st, const char *code)
 }
 
 /* "15:00" -> 900 minutes; null -> -1. */
+/* The demo's online-service class from 1 August 2022 (Nghị định 42/2022/NĐ-CP),
+ * taken from its 2017 level: a level 4 service as "toàn trình", level 3 as
+ * "một phần", level 2 (information only) as not online. An assumption of the
+ * demo, not a rule of law: each province publishes its own list. */
+static const char *demo_online_class(int level)
+{
+	return level >= 4 ? "full" : level == 3 ? "partial" : "";
+}
+
 static int rd_cutoff(reader *r, const json_t *obj, const char *key)
 {
 	const json_t *v = json_object_get(obj, key);
@@ -251,6 +261,8 @@ static void read_procedure(reader *r, mc_store *st, mc_procedure *p, const json_
 	p->duration_hours = (int32_t)rd_int(r, jp, "duration_hours", 1, 8 * 365);
 	p->online_duration_hours = (int32_t)rd_int(r, jp, "online_duration_hours", 0, 8 * 365);
 	p->online_level = (int)rd_int(r, jp, "online_level", 2, 4);
+	p->online_class = mc_xstrdup(demo_online_class(p->online_level));
+	p->online_class_since = MC_ONLINE_CLASS_DAY;
 	p->cutoff_min = rd_cutoff(r, jp, "cutoff");
 	p->restart_on_supplement = json_is_true(json_object_get(jp, "restart_on_supplement"));
 
@@ -550,6 +562,8 @@ static int load_catalogue(mc_store *st, const json_t *root, size_t *n_active, si
 			p.name = (char *)json_string_value(json_array_get(jp, 1));
 			p.status = (char *)json_string_value(json_array_get(jp, 4));
 			p.online_level = (int)json_integer_value(json_array_get(jp, 2));
+			p.online_class = (char *)demo_online_class(p.online_level);
+			p.online_class_since = MC_ONLINE_CLASS_DAY;
 			p.duration_hours = (int32_t)json_integer_value(json_array_get(jp, 3)) * 8;
 			memset(pb, 0, sizeof pb);
 			json_array_foreach(pubs, k, x)

@@ -71,6 +71,8 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_EXCHANGE_NOT_CONFIGURED] = {"exchange-not-configured", 409,
 					 "This server exchanges no documents with other systems"},
     [MC_PROB_NOT_RETRYABLE] = {"not-retryable", 409, "Only a change the portal sync gave up can be retried"},
+    [MC_PROB_NOT_RECEIVABLE_HERE] = {"not-receivable-here", 422,
+				     "The procedure is not received at this desk for that unit"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)
@@ -126,6 +128,8 @@ static mc_problem reason_problem(mc_reason reason)
 		return MC_PROB_NOTHING_OWED;
 	case MC_REASON_UNIT_ENDED:
 		return MC_PROB_UNIT_ENDED;
+	case MC_REASON_BOUNDARY:
+		return MC_PROB_NOT_RECEIVABLE_HERE;
 	case MC_REASON_COUNT_:
 		break;
 	}

@@ -495,6 +495,12 @@ static void receipt_copy(doc *d, const mc_form *f, const char *copy)
 	body(d, "Số điện thoại: %s        Email: %s", or_dots(f->applicant_phone),
 	     f->applicant_email ? f->applicant_email : "");
 	body(d, "Nội dung yêu cầu giải quyết: <b>%s</b>", or_dots(f->procedure));
+	/* Nghị định 118/2025/NĐ-CP: received here for another unit. */
+	if (f->competent_unit)
+		body(d,
+		     "Hồ sơ tiếp nhận không phụ thuộc địa giới hành chính; cơ quan có thẩm quyền giải quyết: "
+		     "<b>%s</b>",
+		     f->competent_unit);
 	body(d, "1. Thành phần hồ sơ nộp gồm:");
 	docs_table(d, f);
 	body(d, "2. Số lượng hồ sơ: 01 (bộ)");

@@ -122,19 +122,22 @@ typedef struct {
 	double duration_days; /* statutory time */
 	int64_t received_at;
 	int64_t due_at;
-	int64_t new_due_at;	   /* 04 */
-	const char *reason;	   /* 02, 03, 04, 07 */
-	const char *request;	   /* 02: the contents to add (reason: why) */
-	const char *collect_at;	   /* 01: where the result is collected */
-	int book;		   /* 01: Quyển số (the register's year), 0 = dots */
-	long long book_seq;	   /* 01: Số thứ tự in that book, 0 = dots */
-	bool draft;		   /* 04: prepared, not issued: marked DỰ THẢO */
-	const char *signer_title;  /* 04, 07: "CHỦ TỊCH" or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" */
-	const char *addressee;	   /* 04: Kính gửi */
-	const char *recipients;	   /* 04, 07: Nơi nhận, one per line */
-	const char *officer;	   /* the officer who signs */
-	const char *contact;	   /* where to ask (unit phone) */
-	const char *lookup_url;	   /* 01: the QR code opens it */
+	int64_t new_due_at;	  /* 04 */
+	const char *reason;	  /* 02, 03, 04, 07 */
+	const char *request;	  /* 02: the contents to add (reason: why) */
+	const char *collect_at;	  /* 01: where the result is collected */
+	int book;		  /* 01: Quyển số (the register's year), 0 = dots */
+	long long book_seq;	  /* 01: Số thứ tự in that book, 0 = dots */
+	bool draft;		  /* 04: prepared, not issued: marked DỰ THẢO */
+	const char *signer_title; /* 04, 07: "CHỦ TỊCH" or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" */
+	const char *addressee;	  /* 04: Kính gửi */
+	const char *recipients;	  /* 04, 07: Nơi nhận, one per line */
+	const char *officer;	  /* the officer who signs */
+	const char *contact;	  /* where to ask (unit phone) */
+	const char *lookup_url;	  /* 01: the QR code opens it */
+	/* 01: received at another centre regardless of administrative boundary
+	 * (issuing_unit), the unit that decides it; NULL = the same. */
+	const char *competent_unit;
 	const mc_form_step *steps; /* 05 */
 	size_t n_steps;
 	const mc_form_row *rows; /* 06 */

@@ -51,6 +51,11 @@ void mc_store_close(mc_store *st);
  * transaction. Returns 0, or MC_ERROR naming the failed file on stderr. */
 int mc_store_migrate(mc_store *st);
 int mc_store_schema_version(mc_store *st, int *out);
+/* Empties the statistics roll-ups (by unit and by procedure) and counts every
+ * dossier, supplement request and issued apology into them again, in one
+ * transaction of its own (`motcua stats rebuild`; docs/statistics.md §6).
+ * *dossiers counts the dossiers read. */
+int mc_store_stats_rebuild(mc_store *st, int64_t *dossiers);
 /* Writes a consistent copy of the live database to dest (which must not
  * exist) and its attachments to "<dest>.files". MC_ECONFLICT when dest exists. */
 int mc_store_backup(mc_store *st, const char *dest);
@@ -406,6 +411,15 @@ typedef struct {
 	char *result;		    /* kết quả */
 	char *legal_basis;	    /* căn cứ pháp lý */
 	char *place;		    /* địa điểm thực hiện */
+	/* Nghị định 118/2025/NĐ-CP: received at any centre of the province,
+	 * regardless of administrative boundary, from 1 July 2025
+	 * (core/onestop.h). */
+	bool anywhere;
+	/* Nghị định 42/2022/NĐ-CP: "full" (toàn trình), "partial" (một phần) or
+	 * "" (not online), in force from online_class_since (a local day; 0: no
+	 * class yet, online_level is in force). NULL is stored as "". */
+	char *online_class;
+	int32_t online_class_since;
 	mc_proc_step *steps;
 	size_t n_steps;
 	mc_proc_doc *docs;
@@ -553,8 +567,12 @@ typedef struct {
 	char *province_code;
 	int64_t procedure_id;
 	char *procedure_code;
-	int64_t receiving_unit_id; /* the one-stop desk that took it */
+	int64_t receiving_unit_id; /* the one-stop desk that took it; received at another
+				    * centre (reception_unit_id), the competent unit */
 	int64_t current_unit_id;   /* where it is now (changes on transfer) */
+	int64_t reception_unit_id; /* the centre that received it regardless of administrative
+				    * boundary (Nghị định 118/2025/NĐ-CP); 0 = its own desk. Set
+				    * on insert only */
 	int64_t handler_id;	   /* officer holding it, 0 none */
 	int step;		   /* current step of the procedure, 0 none */
 	int channel;		   /* mc_channel */
@@ -935,6 +953,12 @@ typedef struct {
 	int64_t at;	  /* evaluation instant for in-progress lateness: min(to, now) */
 	mc_stats_group group;
 	bool live; /* count from the dossiers, not the roll-up (for checking one by the other) */
+	/* By field and by procedure only, from the roll-up: when n_units > 0, the
+	 * dossiers whose receiving unit is one of these units (their own desks,
+	 * not their subtrees) and lies in unit_id's subtree: the units that
+	 * rolled up into today's (units=today, docs/statistics.md §11). Borrowed. */
+	const int64_t *units;
+	size_t n_units;
 } mc_stats_query;
 
 typedef struct {
@@ -967,6 +991,19 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 int mc_store_stats_unreceived(mc_store *st, int64_t *out, int64_t unit_id, int64_t from, int64_t to);
 /* Frees the strings of the n rows of list, then list. NULL-safe. */
 void mc_stats_row_free_list(mc_stats_row *list, size_t n);
+
+/* The dossiers received regardless of administrative boundary (Nghị định
+ * 118/2025/NĐ-CP) in a period: they count in the figures above at their
+ * competent unit, and here apart. */
+typedef struct {
+	int64_t for_other_units;  /* received at a centre of the subtree for a unit outside it */
+	int64_t at_other_centres; /* of a unit of the subtree, received at a centre outside it */
+} mc_stats_reception;
+
+/* The counts of *out for unit_id's subtree and the dossiers received in
+ * [from, to) (UTC seconds). MC_ENOTFOUND for an unknown unit. */
+int mc_store_stats_reception(mc_store *st, mc_stats_reception *out, int64_t unit_id, int64_t from,
+			     int64_t to);
 
 /* An open dossier past its due time. */
 typedef struct {

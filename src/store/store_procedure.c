@@ -56,6 +56,7 @@ void mc_procedure_clear(mc_procedure *p)
 	free(p->result);
 	free(p->legal_basis);
 	free(p->place);
+	free(p->online_class);
 	memset(p, 0, sizeof *p);
 }
 
@@ -85,11 +86,14 @@ static const mc_col proc_cols[] = {
     MC_COL(MC_COL_STR, mc_procedure, result, "result"),
     MC_COL(MC_COL_STR, mc_procedure, legal_basis, "legal_basis"),
     MC_COL(MC_COL_STR, mc_procedure, place, "place"),
+    MC_COL(MC_COL_BOOL, mc_procedure, anywhere, "anywhere"),
+    MC_COL(MC_COL_STR, mc_procedure, online_class, "online_class"),
+    MC_COL(MC_COL_I32, mc_procedure, online_class_since, "online_class_since"),
 };
 
 /* ---- create and update ------------------------------------------------ */
 
-/* The scalar fields of p as $1 (code) … $18, with the folded texts the
+/* The scalar fields of p as $1 (code) … $21, with the folded texts the
  * search indexes (store_search.h). */
 static int proc_bind(mc_q *q, const mc_procedure *p)
 {
@@ -120,6 +124,9 @@ static int proc_bind(mc_q *q, const mc_procedure *p)
 	mc_q_text(q, 15, str(p->place));
 	for (int i = 0; i < 3; i++)
 		mc_q_text(q, 16 + i, folded[i]);
+	mc_q_bool(q, 19, p->anywhere);
+	mc_q_text(q, 20, str(p->online_class));
+	mc_q_int(q, 21, p->online_class_since);
 cleanup:
 	for (int i = 0; i < 3; i++)
 		free(folded[i]);
@@ -255,9 +262,10 @@ int mc_store_procedure_create(mc_store *st, mc_procedure *p)
 	static const char sql[] =
 	    "INSERT INTO procedure (code, name, field, levels, unit_id, duration_hours, "
 	    "online_duration_hours, cutoff_min, restart_on_supplement, online_level, status, "
-	    "target, result, legal_basis, place, name_folded, code_folded, field_folded) "
+	    "target, result, legal_basis, place, name_folded, code_folded, field_folded, anywhere, "
+	    "online_class, online_class_since) "
 	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-	    "$17, $18) RETURNING id";
+	    "$17, $18, $19, $20, $21) RETURNING id";
 	return proc_write(st, p, sql, false, "insert procedure");
 }
 
@@ -267,7 +275,8 @@ int mc_store_procedure_update(mc_store *st, mc_procedure *p)
 	    "UPDATE procedure SET name = $2, field = $3, levels = $4, unit_id = $5, duration_hours = $6, "
 	    "online_duration_hours = $7, cutoff_min = $8, restart_on_supplement = $9, online_level = $10, "
 	    "status = $11, target = $12, result = $13, legal_basis = $14, place = $15, name_folded = $16, "
-	    "code_folded = $17, field_folded = $18 WHERE code = $1 RETURNING id";
+	    "code_folded = $17, field_folded = $18, anywhere = $19, online_class = $20, "
+	    "online_class_since = $21 WHERE code = $1 RETURNING id";
 	return proc_write(st, p, sql, true, "update procedure");
 }
 

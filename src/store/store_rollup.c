@@ -32,7 +32,8 @@
  * supplement request or apology scanned with it. */
 #define IN_COLS                                                                                              \
 	"d.id AS dossier_id, d.province_code, coalesce(d.receiving_unit_id, 0) AS unit_id, d.state, "        \
-	"d.channel, d.received_at, d.finished_at, d.due_at, d.statutory_due_at, d.paused_at"
+	"d.channel, d.received_at, d.finished_at, d.due_at, d.statutory_due_at, d.paused_at, "               \
+	"d.procedure_id"
 
 struct scanned {
 	mc_rollup_in in; /* in.province_code points at province_code */
@@ -58,17 +59,12 @@ static void scanned_clear(struct scanned *x)
 
 #define IN_COL(type, field) MC_COL(type, struct scanned, in.field, #field)
 static const mc_col in_cols[] = {
-    IN_COL(MC_COL_I64, dossier_id),
-    MC_COL(MC_COL_STR, struct scanned, province_code, "province_code"),
-    IN_COL(MC_COL_I64, unit_id),
-    IN_COL(MC_COL_INT, state),
-    IN_COL(MC_COL_INT, channel),
-    IN_COL(MC_COL_I64, received_at),
-    IN_COL(MC_COL_I64, finished_at),
-    IN_COL(MC_COL_I64, due_at),
-    IN_COL(MC_COL_I64, statutory_due_at),
-    IN_COL(MC_COL_I64, paused_at),
-    MC_COL(MC_COL_I64, struct scanned, at, "at"),
+    IN_COL(MC_COL_I64, dossier_id),	  MC_COL(MC_COL_STR, struct scanned, province_code, "province_code"),
+    IN_COL(MC_COL_I64, unit_id),	  IN_COL(MC_COL_INT, state),
+    IN_COL(MC_COL_INT, channel),	  IN_COL(MC_COL_I64, received_at),
+    IN_COL(MC_COL_I64, finished_at),	  IN_COL(MC_COL_I64, due_at),
+    IN_COL(MC_COL_I64, statutory_due_at), IN_COL(MC_COL_I64, paused_at),
+    IN_COL(MC_COL_I64, procedure_id),	  MC_COL(MC_COL_I64, struct scanned, at, "at"),
 };
 
 /* The dossier's columns into out->in (out zeroed; clear it with
@@ -121,6 +117,30 @@ static int read_dossier(mc_store *st, struct scanned *out, int64_t dossier_id)
 	ADD("overdue_change") ", " ADD("supplements") ", " ADD("apologies")
 /* clang-format on */
 
+/* The cells by procedure: [unit_id, procedure_id, grain, period, aux,
+ * counters…] (no province: the table by unit has it). */
+/* clang-format off */
+#define ADD_PROC_CELLS(from) \
+	"INSERT INTO stats_rollup_proc (unit_id, procedure_id, grain, period, aux, " COUNTER_COLS ")" \
+	" SELECT " N(0) N(1) N(2) N(3) N(4) N(5) N(6) N(7) N(8) N(9) N(10) N(11) N(12) N(13) N(14) N(15) \
+	N(16) N(17) "CAST(c.value ->> 18 AS BIGINT) FROM " from " WHERE true" \
+	" ON CONFLICT (unit_id, grain, period, procedure_id, aux) DO UPDATE SET " \
+	PADD("recv_online") ", " PADD("recv_direct") ", " PADD("recv_postal") ", " PADD("recv_total") ", " \
+	PADD("res_early") ", " PADD("res_on_time") ", " PADD("res_late") ", " PADD("withdrawn") ", " \
+	PADD("stopped") ", " PADD("not_accepted") ", " PADD("in_progress_change") ", " \
+	PADD("overdue_change") ", " PADD("supplements") ", " PADD("apologies")
+#define PADD(c) c " = stats_rollup_proc." c " + excluded." c
+/* clang-format on */
+
+static int add_proc_json(mc_buf *b, const mc_rollup_cell *c)
+{
+	int rc = mc_buf_addf(b, "%s[%lld,%lld,%d,%d,%d", b->len > 1 ? "," : "", (long long)c->unit_id,
+			     (long long)c->procedure_id, c->grain, c->period, c->aux);
+	for (int k = 0; k < MC_ROLLUP_N && rc == 0; k++)
+		rc = mc_buf_addf(b, ",%lld", (long long)c->v[k]);
+	return rc ? rc : mc_buf_adds(b, "]");
+}
+
 static int add_json(mc_buf *b, const mc_rollup_cell *c)
 {
 	int rc = mc_buf_addf(b, "%s[%lld,%d,%d,%d,\"", b->len > 1 ? "," : "", (long long)c->unit_id, c->grain,
@@ -171,11 +191,14 @@ static int lock_units(mc_store *st, const mc_rollup_cell *cells, size_t n)
 	return rc;
 }
 
-/* Adds the cells' counters to the table. */
-static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n)
+/* Adds the cells' counters to the table (stats_rollup_proc for cells by
+ * procedure). */
+static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n, bool by_procedure)
 {
 	static const char sql_sqlite[] = ADD_CELLS("json_each($1) AS c");
 	static const char sql_pg[] = ADD_CELLS("json_array_elements(CAST($1 AS json)) AS c(value)");
+	static const char proc_sqlite[] = ADD_PROC_CELLS("json_each($1) AS c");
+	static const char proc_pg[] = ADD_PROC_CELLS("json_array_elements(CAST($1 AS json)) AS c(value)");
 	mc_buf b;
 	mc_q *q = NULL;
 	int rc = lock_units(st, cells, n);
@@ -184,10 +207,12 @@ static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n)
 	if (rc == 0)
 		rc = mc_buf_adds(&b, "[");
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = add_json(&b, &cells[i]);
+		rc = by_procedure ? add_proc_json(&b, &cells[i]) : add_json(&b, &cells[i]);
 	if (rc == 0)
 		rc = mc_buf_adds(&b, "]");
-	if (rc == 0)
+	if (rc == 0 && by_procedure)
+		rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? proc_pg : proc_sqlite);
+	else if (rc == 0)
 		rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? sql_pg : sql_sqlite);
 	if (rc == 0) {
 		mc_q_textn(q, 1, b.data, b.len);
@@ -198,11 +223,33 @@ static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n)
 	return rc;
 }
 
-static int apply(mc_store *st, mc_rollup_set *s)
+static int apply_one(mc_store *st, mc_rollup_set *s)
 {
 	mc_rollup_set_finish(s);
-	int rc = s->len ? add_cells(st, s->cells, s->len) : 0;
+	int rc = s->len ? add_cells(st, s->cells, s->len, s->by_procedure) : 0;
 	mc_rollup_set_free(s);
+	return rc;
+}
+
+/* What one write changes: the same contributions by unit (s[0]) and by
+ * procedure (s[1]). */
+typedef struct {
+	mc_rollup_set s[2];
+} sets;
+
+static void sets_init(sets *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->s[1].by_procedure = true;
+}
+
+static int apply(mc_store *st, sets *x)
+{
+	int rc = apply_one(st, &x->s[0]);
+	if (rc == 0)
+		rc = apply_one(st, &x->s[1]);
+	else
+		mc_rollup_set_free(&x->s[1]);
 	return rc;
 }
 
@@ -221,6 +268,7 @@ static void in_of(mc_rollup_in *in, const mc_dossier *d)
 	in->due_at = d->due_at;
 	in->statutory_due_at = d->statutory_due_at;
 	in->paused_at = d->paused_at;
+	in->procedure_id = d->procedure_id;
 }
 
 static int insert(mc_store *st, mc_dossier *d)
@@ -228,12 +276,14 @@ static int insert(mc_store *st, mc_dossier *d)
 	int rc = mc_store_backend_dossier_insert(st, d);
 
 	if (rc == 0 && d->receiving_unit_id) {
-		mc_rollup_set s = {0};
+		sets x;
 		mc_rollup_in in;
 
+		sets_init(&x);
 		in_of(&in, d);
-		mc_rollup_dossier(&s, &in, 1);
-		rc = apply(st, &s);
+		for (int i = 0; i < 2; i++)
+			mc_rollup_dossier(&x.s[i], &in, 1);
+		rc = apply(st, &x);
 	}
 	return rc;
 }
@@ -251,17 +301,23 @@ static int update(mc_store *st, mc_dossier *d, int64_t expected_version)
 		goto cleanup;
 	rc = mc_store_backend_dossier_update(st, d, expected_version);
 	if (rc == 0) {
-		mc_rollup_set s = {0};
+		sets x;
 		mc_rollup_in now;
 
+		sets_init(&x);
 		in_of(&now, d);
 		if (!now.province_code || !now.province_code[0])
 			now.province_code = old.in.province_code;
-		if (old.in.unit_id)
-			mc_rollup_dossier(&s, &old.in, -1);
-		if (now.unit_id)
-			mc_rollup_dossier(&s, &now, 1);
-		rc = apply(st, &s);
+		/* A dossier written without its procedure's id keeps the one stored. */
+		if (!now.procedure_id)
+			now.procedure_id = old.in.procedure_id;
+		for (int i = 0; i < 2; i++) {
+			if (old.in.unit_id)
+				mc_rollup_dossier(&x.s[i], &old.in, -1);
+			if (now.unit_id)
+				mc_rollup_dossier(&x.s[i], &now, 1);
+		}
+		rc = apply(st, &x);
 	}
 cleanup:
 	scanned_clear(&old);
@@ -277,10 +333,12 @@ static int event_append(mc_store *st, mc_event *e)
 	if (rc == 0)
 		rc = mc_store_backend_event_append(st, e);
 	if (rc == 0 && d.in.unit_id) {
-		mc_rollup_set s = {0};
+		sets x;
 
-		mc_rollup_supplement(&s, &d.in, e->at);
-		rc = apply(st, &s);
+		sets_init(&x);
+		for (int i = 0; i < 2; i++)
+			mc_rollup_supplement(&x.s[i], &d.in, e->at);
+		rc = apply(st, &x);
 	}
 	scanned_clear(&d);
 	return rc;
@@ -307,10 +365,12 @@ static int apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issu
 	if (rc == 0)
 		rc = read_dossier(st, &d, dossier_id);
 	if (rc == 0 && d.in.unit_id) {
-		mc_rollup_set s = {0};
+		sets x;
 
-		mc_rollup_apology(&s, &d.in, at);
-		rc = apply(st, &s);
+		sets_init(&x);
+		for (int i = 0; i < 2; i++)
+			mc_rollup_apology(&x.s[i], &d.in, at);
+		rc = apply(st, &x);
 	}
 	scanned_clear(&d);
 	return rc;
@@ -359,7 +419,8 @@ int mc_store_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t is
 
 int mc_store_rollup_clear(mc_store *st)
 {
-	return mc_db_sql(st, "DELETE FROM stats_rollup", "empty the statistics roll-up");
+	int rc = mc_db_sql(st, "DELETE FROM stats_rollup", "empty the statistics roll-up");
+	return rc ? rc : mc_db_sql(st, "DELETE FROM stats_rollup_proc", "empty the roll-up by procedure");
 }
 
 /* Every dossier (kind 0), supplement request (1, by dossier then time, at =
@@ -378,7 +439,8 @@ static const char *const sql_scan[] = {
 };
 
 struct rebuild {
-	mc_rollup_set set;
+	mc_rollup_set set;    /* by unit */
+	mc_rollup_set pset;   /* by procedure */
 	int64_t last_dossier; /* supplement requests come by dossier, then time */
 	int64_t last_at;
 	int64_t n;
@@ -390,15 +452,18 @@ static void rebuild_one(struct rebuild *b, int kind, const mc_rollup_in *d, int6
 		return;
 	if (kind == 0) {
 		mc_rollup_dossier(&b->set, d, 1);
+		mc_rollup_dossier(&b->pset, d, 1);
 		b->n++;
 	} else if (kind == 1) {
 		mc_rollup_in x = *d;
 		x.last_supplement_at = d->dossier_id == b->last_dossier ? b->last_at : 0;
 		mc_rollup_supplement(&b->set, &x, at);
+		mc_rollup_supplement(&b->pset, &x, at);
 		b->last_dossier = d->dossier_id;
 		b->last_at = at;
 	} else {
 		mc_rollup_apology(&b->set, d, at);
+		mc_rollup_apology(&b->pset, d, at);
 	}
 }
 
@@ -422,7 +487,7 @@ static int scan(mc_store *st, struct rebuild *b)
 
 				rc = scanned_read(q, in_cols, MC_ARRAY_LEN(in_cols), &x);
 				for (int i = 0; i < 3; i++)
-					key[i] = mc_q_col_int(q, 11 + i); /* k1 … k3 */
+					key[i] = mc_q_col_int(q, 12 + i); /* k1 … k3 */
 				if (rc == 0)
 					rebuild_one(b, kind, &x.in, x.at);
 				scanned_clear(&x);
@@ -448,27 +513,52 @@ static int set_built(mc_store *st, bool built)
 	return rc;
 }
 
+static int rebuild(mc_store *st, int64_t *dossiers);
+
 int mc_store_rollup_rebuild(mc_store *st)
 {
-	struct rebuild b = {0};
+	return rebuild(st, NULL);
+}
+
+int mc_store_stats_rebuild(mc_store *st, int64_t *dossiers)
+{
+	int rc = mc_store_begin(st);
+
+	if (rc == 0)
+		rc = rebuild(st, dossiers);
+	if (rc == 0)
+		return mc_store_commit(st);
+	mc_store_rollback(st);
+	return rc;
+}
+
+static int rebuild(mc_store *st, int64_t *dossiers)
+{
+	struct rebuild b = {.pset.by_procedure = true};
 	int rc = mc_store_rollup_clear(st);
 
 	if (rc == 0)
 		rc = scan(st, &b);
-	if (rc == 0) {
-		mc_rollup_set_finish(&b.set);
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		mc_rollup_set *s = k ? &b.pset : &b.set;
+
+		mc_rollup_set_finish(s);
 		/* In slices, so that no statement grows without bound. */
-		for (size_t i = 0; i < b.set.len && rc == 0; i += 1000) {
-			size_t n = b.set.len - i < 1000 ? b.set.len - i : 1000;
-			rc = add_cells(st, b.set.cells + i, n);
+		for (size_t i = 0; i < s->len && rc == 0; i += 1000) {
+			size_t n = s->len - i < 1000 ? s->len - i : 1000;
+			rc = add_cells(st, s->cells + i, n, s->by_procedure);
 		}
 	}
 	if (rc == 0)
 		rc = set_built(st, true);
 	if (rc == 0 && b.n > 0)
-		fprintf(stderr, "motcua: statistics roll-up built from %lld dossiers (%zu cells)\n",
-			(long long)b.n, b.set.len);
+		fprintf(stderr,
+			"motcua: statistics roll-up built from %lld dossiers (%zu cells, %zu by procedure)\n",
+			(long long)b.n, b.set.len, b.pset.len);
+	if (dossiers)
+		*dossiers = b.n;
 	mc_rollup_set_free(&b.set);
+	mc_rollup_set_free(&b.pset);
 	return rc;
 }
 
@@ -509,13 +599,14 @@ bool mc_store_rollup_answers(const mc_stats_query *q)
 {
 	return !q->live &&
 	       (q->group == MC_STATS_TOTAL || q->group == MC_STATS_BY_UNIT ||
-		q->group == MC_STATS_EACH_UNIT) &&
+		q->group == MC_STATS_EACH_UNIT || q->group == MC_STATS_BY_FIELD ||
+		q->group == MC_STATS_BY_PROCEDURE) &&
 	       q->from < q->to && mc_local_day_start(mc_local_day(q->from)) == q->from &&
 	       mc_local_day_start(mc_local_day(q->to)) == q->to && q->at <= q->to;
 }
 
 struct acc {
-	int64_t key; /* child unit, 0 the unit itself */
+	int64_t key; /* child unit, 0 the unit itself; or each unit; or the procedure */
 	mc_stats_counts c;
 };
 
@@ -523,6 +614,8 @@ struct accs {
 	struct acc *list;
 	size_t len, cap;
 	bool each; /* keyed by each unit (MC_STATS_EACH_UNIT), not by the child of the subtree's root */
+	bool by_procedure; /* keyed by procedure, from stats_rollup_proc (by field and by procedure) */
+	size_t last;	   /* the position found last: rows mostly come grouped by key */
 };
 
 static int64_t key_of(const struct accs *a, const char *lo, const char *path)
@@ -532,10 +625,15 @@ static int64_t key_of(const struct accs *a, const char *lo, const char *path)
 
 static mc_stats_counts *acc_of(struct accs *a, int64_t key)
 {
+	if (a->last < a->len && a->list[a->last].key == key)
+		return &a->list[a->last].c;
 	for (size_t i = 0; i < a->len; i++) {
-		if (a->list[i].key == key)
+		if (a->list[i].key == key) {
+			a->last = i;
 			return &a->list[i].c;
+		}
 	}
+	a->last = a->len;
 	MC_GROW(a->list, a->len, a->cap);
 	memset(&a->list[a->len], 0, sizeof(a->list[0]));
 	a->list[a->len].key = key;
@@ -599,9 +697,25 @@ static void fold(mc_stats_counts *c, const mc_rollup_cell *x, int32_t fd, int32_
 #define READ(where)                                                                                          \
 	"SELECT u.path, r.grain, r.period, r.aux, " COUNTER_COLS                                             \
 	" FROM unit u JOIN stats_rollup r ON r.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 AND " where
+/* The same by procedure, the subtree's units summed by the engine. */
+#define SUM_COLS                                                                                             \
+	"sum(recv_online), sum(recv_direct), sum(recv_postal), sum(recv_total), sum(res_early), "            \
+	"sum(res_on_time), sum(res_late), sum(withdrawn), sum(stopped), sum(not_accepted), "                 \
+	"sum(in_progress_change), sum(overdue_change), sum(supplements), sum(apologies)"
+#define READ_PROC_IN(where, in)                                                                              \
+	"SELECT r.procedure_id, r.grain, r.period, r.aux, " SUM_COLS                                         \
+	" FROM unit u JOIN stats_rollup_proc r ON r.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 "      \
+	"AND " where in " GROUP BY r.procedure_id, r.grain, r.period, r.aux"
+#define READ_PROC(where) READ_PROC_IN(where, "")
+/* Only the units of a JSON array (mc_stats_query.units), as each engine
+ * reads one. */
+#define IN_SQLITE(col, n) " AND " col " IN (SELECT value FROM json_each($" #n "))"
+#define IN_PG(col, n)                                                                                        \
+	" AND " col " IN (SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST($" #n " AS "       \
+	"json)))"
 
 static int read_cells(mc_store *st, struct accs *a, const char *sql, const char *lo, const char *hi,
-		      int64_t p_lo, int64_t p_hi, int32_t fd, int32_t td)
+		      int64_t p_lo, int64_t p_hi, int32_t fd, int32_t td, const char *units)
 {
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
@@ -611,6 +725,8 @@ static int read_cells(mc_store *st, struct accs *a, const char *sql, const char 
 		mc_q_text(q, 2, hi);
 		mc_q_int(q, 3, p_lo);
 		mc_q_int(q, 4, p_hi);
+		if (units)
+			mc_q_text(q, 5, units);
 	}
 	while (rc == 0 && (rc = mc_q_row(q, "read the statistics roll-up")) == 1) {
 		mc_rollup_cell x = {.grain = (int32_t)mc_q_col_int(q, 1),
@@ -619,7 +735,8 @@ static int read_cells(mc_store *st, struct accs *a, const char *sql, const char 
 
 		for (int k = 0; k < MC_ROLLUP_N; k++)
 			x.v[k] = mc_q_col_int(q, 4 + k);
-		fold(acc_of(a, key_of(a, lo, mc_q_col_text(q, 0))), &x, fd, td);
+		int64_t key = a->by_procedure ? mc_q_col_int(q, 0) : key_of(a, lo, mc_q_col_text(q, 0));
+		fold(acc_of(a, key), &x, fd, td);
 		rc = 0;
 	}
 	mc_q_done(q);
@@ -629,14 +746,26 @@ static int read_cells(mc_store *st, struct accs *a, const char *sql, const char 
 /* The current period: the open dossiers' split judged at `at` (docs/statistics.md),
  * counted live over the index dossier_open. Those finished since can no
  * longer be in progress at `to`, which is later. */
-static int open_overdue(mc_store *st, struct accs *a, const char *lo, const char *hi, int64_t at)
+static int open_overdue(mc_store *st, struct accs *a, const char *lo, const char *hi, int64_t at,
+			const char *units)
 {
 	static const char sql[] =
 	    "SELECT u.path, count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"
 	    " WHERE u.path >= $1 AND u.path < $2 AND d.finished_at = 0 AND d.received_at > 0"
 	    " AND " MC_SQL_OVERDUE("$3") " GROUP BY u.path";
+#define OPEN_BY_PROC(in)                                                                                     \
+	"SELECT d.procedure_id, count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"           \
+	" WHERE u.path >= $1 AND u.path < $2 AND d.finished_at = 0 AND d.received_at > 0"                    \
+	" AND " MC_SQL_OVERDUE("$3") in " GROUP BY d.procedure_id"
+	static const char by_proc[] = OPEN_BY_PROC("");
+	static const char in_sqlite[] = OPEN_BY_PROC(IN_SQLITE("d.receiving_unit_id", 4));
+	static const char in_pg[] = OPEN_BY_PROC(IN_PG("d.receiving_unit_id", 4));
+	const char *text = a->by_procedure ? by_proc : sql;
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+
+	if (units)
+		text = mc_db_is_pg(st) ? in_pg : in_sqlite;
+	int rc = mc_db_prepare(st, &q, text);
 
 	for (size_t i = 0; i < a->len; i++)
 		a->list[i].c.in_progress_overdue = 0;
@@ -644,9 +773,12 @@ static int open_overdue(mc_store *st, struct accs *a, const char *lo, const char
 		mc_q_text(q, 1, lo);
 		mc_q_text(q, 2, hi);
 		mc_q_int(q, 3, at);
+		if (units)
+			mc_q_text(q, 4, units);
 	}
 	while (rc == 0 && (rc = mc_q_row(q, "count overdue open dossiers")) == 1) {
-		acc_of(a, key_of(a, lo, mc_q_col_text(q, 0)))->in_progress_overdue += mc_q_col_int(q, 1);
+		int64_t key = a->by_procedure ? mc_q_col_int(q, 0) : key_of(a, lo, mc_q_col_text(q, 0));
+		acc_of(a, key)->in_progress_overdue += mc_q_col_int(q, 1);
 		rc = 0;
 	}
 	mc_q_done(q);
@@ -659,6 +791,26 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 	static const char months[] = READ("r.grain = 1 AND r.period < $4 AND r.period >= $3");
 	static const char days[] = READ("r.grain = 0 AND r.period >= $3 AND r.period < $4");
 	static const char repeats[] = READ("r.grain = 2 AND r.period >= $3 AND r.period < $4 AND r.aux < $3");
+	static const char p_months[] = READ_PROC("r.grain = 1 AND r.period < $4 AND r.period >= $3");
+	static const char p_days[] = READ_PROC("r.grain = 0 AND r.period >= $3 AND r.period < $4");
+	static const char p_repeats[] =
+	    READ_PROC("r.grain = 2 AND r.period >= $3 AND r.period < $4 AND r.aux < $3");
+	static const char *const in_parts[2][3] = {
+	    {READ_PROC_IN("r.grain = 1 AND r.period < $4 AND r.period >= $3", IN_SQLITE("r.unit_id", 5)),
+	     READ_PROC_IN("r.grain = 0 AND r.period >= $3 AND r.period < $4", IN_SQLITE("r.unit_id", 5)),
+	     READ_PROC_IN("r.grain = 2 AND r.period >= $3 AND r.period < $4 AND r.aux < $3",
+			  IN_SQLITE("r.unit_id", 5))},
+	    {READ_PROC_IN("r.grain = 1 AND r.period < $4 AND r.period >= $3", IN_PG("r.unit_id", 5)),
+	     READ_PROC_IN("r.grain = 0 AND r.period >= $3 AND r.period < $4", IN_PG("r.unit_id", 5)),
+	     READ_PROC_IN("r.grain = 2 AND r.period >= $3 AND r.period < $4 AND r.aux < $3",
+			  IN_PG("r.unit_id", 5))},
+	};
+	bool by_proc = q->group == MC_STATS_BY_FIELD || q->group == MC_STATS_BY_PROCEDURE;
+	/* Units named (units=today): the cells of those units only. */
+	bool in = by_proc && q->n_units > 0;
+	const char *const *ip = in_parts[mc_db_is_pg(st) ? 1 : 0];
+	const char *pm = in ? ip[0] : p_months, *pd = in ? ip[1] : p_days, *pr = in ? ip[2] : p_repeats;
+	char *units = NULL;
 	int32_t fd = mc_local_day(q->from), td = mc_local_day(q->to);
 	int32_t mf = mc_rollup_month(fd), mt = mc_rollup_month(td);
 	/* Month cells before to's month ends, the day cells of the months of the
@@ -669,22 +821,39 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 		const char *sql;
 		int64_t lo, hi;
 	} parts[] = {
-	    {months, INT32_MIN, mt + 1},
-	    {days, mc_rollup_month_first(mf), mc_rollup_month_first(mf + 1)},
-	    {days, mf == mt ? 0 : mc_rollup_month_first(mt), mf == mt ? 0 : mc_rollup_month_first(mt + 1)},
-	    {repeats, fd, td},
+	    {by_proc ? pm : months, INT32_MIN, mt + 1},
+	    {by_proc ? pd : days, mc_rollup_month_first(mf), mc_rollup_month_first(mf + 1)},
+	    {by_proc ? pd : days, mf == mt ? 0 : mc_rollup_month_first(mt),
+	     mf == mt ? 0 : mc_rollup_month_first(mt + 1)},
+	    {by_proc ? pr : repeats, fd, td},
 	};
-	struct accs a = {.each = q->group == MC_STATS_EACH_UNIT};
+	struct accs a = {.each = q->group == MC_STATS_EACH_UNIT, .by_procedure = by_proc};
 	int rc = 0;
 
-	if (!a.each)
+	if (in) {
+		mc_buf b;
+
+		mc_buf_init(&b, q->n_units * 24 + 8);
+		rc = mc_buf_adds(&b, "[");
+		for (size_t i = 0; i < q->n_units && rc == 0; i++)
+			rc = mc_buf_addf(&b, "%s%lld", i ? "," : "", (long long)q->units[i]);
+		if (rc == 0)
+			rc = mc_buf_adds(&b, "]");
+		units = rc == 0 ? mc_xstrdup(b.data) : NULL;
+		mc_buf_free(&b);
+		if (rc)
+			return rc;
+	}
+
+	if (!a.each && !a.by_procedure)
 		acc_of(&a, 0);
 	for (size_t i = 0; i < MC_ARRAY_LEN(parts) && rc == 0; i++) {
 		if (parts[i].lo < parts[i].hi)
-			rc = read_cells(st, &a, parts[i].sql, lo, hi, parts[i].lo, parts[i].hi, fd, td);
+			rc =
+			    read_cells(st, &a, parts[i].sql, lo, hi, parts[i].lo, parts[i].hi, fd, td, units);
 	}
 	if (rc == 0 && q->at < q->to)
-		rc = open_overdue(st, &a, lo, hi, q->at);
+		rc = open_overdue(st, &a, lo, hi, q->at, units);
 	for (size_t i = 0; i < a.len && rc == 0; i++) {
 		mc_stats_counts *c = &a.list[i].c;
 		c->resolved = c->resolved_early + c->resolved_on_time + c->resolved_late;
@@ -692,5 +861,6 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 		cb(a.list[i].key, c, payload);
 	}
 	free(a.list);
+	free(units);
 	return rc;
 }

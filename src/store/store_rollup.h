@@ -24,13 +24,15 @@ int mc_store_rollup_clear(mc_store *st);
  * apology into it again, inside the caller's write transaction. */
 int mc_store_rollup_rebuild(mc_store *st);
 
-/* Whether the roll-up answers q: total or by unit, a period of whole local
- * days, judged at or before its end, and not asked to count live. */
+/* Whether the roll-up answers q: any grouping (by field and by procedure
+ * from the cells by procedure), a period of whole local days, judged at or
+ * before its end, and not asked to count live. */
 bool mc_store_rollup_answers(const mc_stats_query *q);
 /* The figures of q (which the roll-up answers) for the subtree [lo, hi)
  * (mc_db_unit_range), per direct child of q->unit_id that holds them (key
- * 0: the unit's own desk): cb once per key, with counts borrowed for the
- * call. */
+ * 0: the unit's own desk), per unit (MC_STATS_EACH_UNIT), or per procedure
+ * (by field and by procedure: the key is the procedure's id): cb once per
+ * key, with counts borrowed for the call. */
 int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo, const char *hi,
 			  void (*cb)(int64_t key, const mc_stats_counts *c, void *payload), void *payload);
 

@@ -18,7 +18,7 @@
 #define MC_PROC_COLS                                                                                         \
 	"p.id, p.code, p.name, p.field, p.levels, p.unit_id, p.duration_hours, p.online_duration_hours, "    \
 	"p.cutoff_min, p.restart_on_supplement, p.online_level, p.status, p.target, p.result, "              \
-	"p.legal_basis, p.place"
+	"p.legal_basis, p.place, p.anywhere, p.online_class, p.online_class_since"
 
 /* Whether the comma list p.levels (spaces ignored) holds the level x as a
  * whole item. Written with replace, which both engines have (SQLite's instr

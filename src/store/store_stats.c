@@ -253,18 +253,78 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
+/* A procedure as the rows by field and by procedure name it. */
+struct proc_key {
+	int64_t id;
+	char *code;
+	char *name;
+	char *field;
+};
+
+static const mc_col proc_key_cols[] = {
+    MC_COL(MC_COL_I64, struct proc_key, id, "id"),
+    MC_COL(MC_COL_STR, struct proc_key, code, "code"),
+    MC_COL(MC_COL_STR, struct proc_key, name, "name"),
+    MC_COL(MC_COL_STR, struct proc_key, field, "field"),
+};
+
+static void proc_keys_free(struct proc_key *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].code);
+		free(list[i].name);
+		free(list[i].field);
+	}
+	free(list);
+}
+
+/* Every procedure by id (a few thousand rows: the catalogue). */
+static int proc_keys(mc_store *st, struct proc_key **out, size_t *n)
+{
+	static const char sql[] = "SELECT id, code, name, field FROM procedure ORDER BY id";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0)
+		rc = mc_q_read_list(q, "list procedures for statistics", proc_key_cols,
+				    MC_ARRAY_LEN(proc_key_cols), sizeof **out, out, n);
+	mc_q_done(q);
+	return rc;
+}
+
+static int cmp_proc_key(const void *key, const void *x)
+{
+	int64_t a = *(const int64_t *)key, b = ((const struct proc_key *)x)->id;
+	return (a > b) - (a < b);
+}
+
 struct sums {
 	struct rows *r;
 	mc_stats_group group;
+	const struct proc_key *procs; /* by field and by procedure: the keys are procedures */
+	size_t n_procs;
 };
 
-/* The figures of a child (0: the unit's own desk) from the roll-up. */
+/* The figures of a child (0: the unit's own desk), or of a procedure, from
+ * the roll-up. */
 static void add_sums(int64_t key, const mc_stats_counts *c, void *payload)
 {
-	static const struct counted none;
+	struct counted k = {0};
 	struct sums *s = payload;
 
-	mc_stats_add(&rows_find(s->r, s->group, key, &none)->c, c);
+	if (s->group == MC_STATS_BY_FIELD || s->group == MC_STATS_BY_PROCEDURE) {
+		const struct proc_key *p =
+		    bsearch(&key, s->procs, s->n_procs, sizeof(*s->procs), cmp_proc_key);
+		/* As the live statements key them: the procedure's id by procedure only. */
+		k.procedure_id = s->group == MC_STATS_BY_PROCEDURE ? key : 0;
+		k.field = p ? p->field : NULL;
+		k.procedure_code = p && s->group == MC_STATS_BY_PROCEDURE ? p->code : NULL;
+		k.procedure_name = p && s->group == MC_STATS_BY_PROCEDURE ? p->name : NULL;
+		key = 0;
+	}
+	mc_stats_add(&rows_find(s->r, s->group, key, &k)->c, c);
 }
 
 /* Every dossier scanned counts somewhere; this keeps a row of zeros out all
@@ -340,7 +400,10 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 	/* Each unit is counted by the statements of the grouping by unit. */
 	int sql_group = q->group == MC_STATS_EACH_UNIT ? MC_STATS_BY_UNIT : (int)q->group;
 
-	if (q->from >= q->to || q->group < MC_STATS_TOTAL || q->group > MC_STATS_EACH_UNIT) {
+	/* Units named: from the roll-up by procedure only (store.h). */
+	bool named = q->n_units > 0 && (!mc_store_rollup_answers(q) ||
+					(q->group != MC_STATS_BY_FIELD && q->group != MC_STATS_BY_PROCEDURE));
+	if (q->from >= q->to || q->group < MC_STATS_TOTAL || q->group > MC_STATS_EACH_UNIT || named) {
 		rc = MC_EINVAL;
 		goto cleanup;
 	}
@@ -359,8 +422,16 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 			rows_add(&r)->unit_id = kids[i];
 	}
 	if (mc_store_rollup_answers(q)) {
-		struct sums sums = {&r, q->group};
-		rc = mc_store_rollup_stats(st, q, lo, hi, add_sums, &sums);
+		struct sums sums = {&r, q->group, NULL, 0};
+		struct proc_key *procs = NULL;
+		size_t n_procs = 0;
+		if (q->group == MC_STATS_BY_FIELD || q->group == MC_STATS_BY_PROCEDURE)
+			rc = proc_keys(st, &procs, &n_procs);
+		sums.procs = procs;
+		sums.n_procs = n_procs;
+		if (rc == 0)
+			rc = mc_store_rollup_stats(st, q, lo, hi, add_sums, &sums);
+		proc_keys_free(procs, n_procs);
 	} else {
 		rc = count(st, &r, sql_counts[sql_group], count_cols, MC_ARRAY_LEN(count_cols), lo, hi, q);
 		if (rc == 0)
@@ -393,11 +464,14 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 		break;
 	case MC_STATS_BY_FIELD:
 		drop_empty(&r);
-		qsort(r.list, r.len, sizeof(r.list[0]), cmp_field);
+		/* None at all for a period without figures: qsort takes no NULL array. */
+		if (r.len > 1)
+			qsort(r.list, r.len, sizeof(r.list[0]), cmp_field);
 		break;
 	case MC_STATS_BY_PROCEDURE:
 		drop_empty(&r);
-		qsort(r.list, r.len, sizeof(r.list[0]), cmp_procedure);
+		if (r.len > 1)
+			qsort(r.list, r.len, sizeof(r.list[0]), cmp_procedure);
 		break;
 	}
 cleanup:
@@ -416,6 +490,49 @@ void mc_stats_row_free_list(mc_stats_row *list, size_t n)
 	for (size_t i = 0; list && i < n; i++)
 		row_clear(&list[i]);
 	free(list);
+}
+
+/* ---- received regardless of administrative boundary --------------------- */
+
+int mc_store_stats_reception(mc_store *st, mc_stats_reception *out, int64_t unit_id, int64_t from, int64_t to)
+{
+	/* The partial index dossier_reception holds only these dossiers: read
+	 * whole, whatever the number of the others (the unary + keeps SQLite
+	 * from scanning the period's dossiers by received_at instead). A centre
+	 * receives only for units outside its scope, so the receiving unit of
+	 * the first count lies outside the subtree only when the centre's scope
+	 * is narrower than the subtree's; both are tested. */
+	static const char sql[] =
+	    "SELECT "
+	    "sum(CASE WHEN c.path >= $1 AND c.path < $2 AND NOT (u.path >= $1 AND u.path < $2) THEN 1 ELSE 0 "
+	    "END), "
+	    "sum(CASE WHEN u.path >= $1 AND u.path < $2 AND NOT (c.path >= $1 AND c.path < $2) THEN 1 ELSE 0 "
+	    "END) "
+	    "FROM dossier d JOIN unit c ON c.id = d.reception_unit_id JOIN unit u ON u.id = "
+	    "d.receiving_unit_id "
+	    "WHERE d.reception_unit_id IS NOT NULL AND +d.received_at >= $3 AND +d.received_at < $4";
+	mc_q *q = NULL;
+	char lo[256], hi[256];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = mc_db_unit_range(st, lo, hi, unit_id);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, from);
+	mc_q_int(q, 4, to);
+	rc = mc_q_row(q, "count dossiers received at other centres");
+	if (rc > 0) {
+		out->for_other_units = mc_q_col_int(q, 0);
+		out->at_other_centres = mc_q_col_int(q, 1);
+	}
+cleanup:
+	mc_q_done(q);
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- overdue ---------------------------------------------------------- */

@@ -123,7 +123,11 @@ const RULES = {
   'PUT /api/v1/procedures/{code}': { roles: ADMIN, scope: 'unit', req: (f) => ({
     path: `/api/v1/procedures/${f.ownProcedure}`, body: {} }) },
   // The scope is checked before the documents: documents[0] without a name is the 422.
-  'POST /api/v1/dossiers': { roles: ['citizen', 'desk'], scope: 'unit', req: (f, p) => ({ path: '/api/v1/dossiers',
+  // A desk naming a unit outside its scope is refused, before the documents, by the
+  // one-stop rule of today (Nghị định 118/2025/NĐ-CP; docs/province-2026.md): the
+  // fixtures' procedures are not received regardless of administrative boundary.
+  'POST /api/v1/dossiers': { roles: ['citizen', 'desk'], scope: 'unit', outStaff: { status: 422, slug: 'not-receivable-here' },
+    req: (f, p) => ({ path: '/api/v1/dossiers',
     body: { procedure_code: f.procedure, channel: p.role === 'citizen' ? 'online' : 'direct',
       applicant: { name: 'Kiểm Tra Quyền' }, unit: f.unit, documents: [{}] } }) },
   'GET /api/v1/dossiers': { roles: ALL, scope: 'unit', req: (f) => ({ path: `/api/v1/dossiers?limit=5&unit=${f.unit}` }) },
@@ -442,7 +446,7 @@ function expected(rule, p, scope) {
   if (scope === 'in' || !rule.scope) return { allowed: true };
   const citizen = p.role === 'citizen';
   if (rule.scope === 'attachment') return { status: 404, slug: 'not-found' };
-  if (rule.scope === 'unit') return citizen ? { allowed: true } : { status: 403, slug: 'out-of-scope' };
+  if (rule.scope === 'unit') return citizen ? { allowed: true } : rule.outStaff || { status: 403, slug: 'out-of-scope' };
   if (citizen) return { status: 404, slug: 'not-found' };
   if (rule.out?.staff === 404) return { status: 404, slug: 'not-found' };
   return { status: 403, slug: 'out-of-scope' };

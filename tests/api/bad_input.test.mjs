@@ -164,7 +164,8 @@ test('unknown procedure → 422 unknown-procedure', async () => {
   const offline = await server.api('POST', '/api/v1/dossiers', { token: tok.congdan,
     body: { ...GOOD, channel: 'online', unit: DISTRICT, procedure_code: '1.001695' } });
   assertProblem(offline, 422, 'invalid-field', 'a level 2 service online');
-  assert.equal(offline.body.detail, 'procedure 1.001695 is not offered online (service level 2); it is filed at the desk');
+  // today the class of Nghị định 42/2022/NĐ-CP is in force (the demo's level 2 is "not online")
+  assert.equal(offline.body.detail, 'procedure 1.001695 is not offered online (neither full nor partial online service); it is filed at the desk');
   const unitless = await server.api('POST', '/api/v1/dossiers', { token: tok.congdan,
     body: { ...GOOD, channel: 'online', procedure_code: '1.004227' } });
   assertProblem(unitless, 422, 'invalid-field', 'online without the unit');
@@ -172,7 +173,13 @@ test('unknown procedure → 422 unknown-procedure', async () => {
   assertProblem(await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan, body: { ...GOOD, unit: '999.99.99.X00' } }),
     422, 'unknown-unit', 'unknown unit');
   assertProblem(await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan, body: { ...GOOD, unit: '000.00.10.H56' } }),
-    403, 'out-of-scope', 'a unit outside the desk');
+    422, 'invalid-field', 'a unit outside the desk that does not receive the procedure');
+  // another district receives it, but the procedure is not received regardless of
+  // administrative boundary (Nghị định 118/2025/NĐ-CP): not at this desk
+  const foreign = await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan, body: { ...GOOD, unit: '000.00.30.H56' } });
+  assertProblem(foreign, 422, 'not-receivable-here', 'a unit outside the desk');
+  assert.equal(foreign.body.field, 'unit');
+  assert.equal(foreign.body.rule, 'boundary');
   assert.deepEqual(await snapshot(), s0);
 });
 

@@ -259,8 +259,28 @@ test('a plan is previewed, applied once, and moves the open dossiers and the use
   assert.equal(row(now, T), undefined, 'an ended unit has no row of today');
   assert.equal(row(now, D).received.total, 4, 'today\'s commune counts what its predecessors received');
   assert.deepEqual(now.totals, then.totals, 'the same dossiers, counted once either way');
-  assertProblem(await server.api('GET', `/api/v1/stats?${q.replace('group=unit', 'group=field')}&units=today`,
-    { token: tok.admin }), 400, 'invalid-query', 'units=today by field');
+  // By field and by procedure too (from the roll-up by procedure): today's commune D counts
+  // what its predecessors A, B and C received, by the procedure's row and its field's.
+  const dq = `unit=${D}&from=${localDay()}&to=${localDay(1)}`;
+  for (const group of ['field', 'procedure']) {
+    const thenD = await ok(await server.api('GET', `/api/v1/stats?${dq}&group=${group}`, { token: tok.admin }), 200,
+      `D by ${group}, then`);
+    const nowD = await ok(await server.api('GET', `/api/v1/stats?${dq}&group=${group}&units=today`,
+      { token: tok.admin }), 200, `D by ${group}, today`);
+    assert.equal(nowD.units, 'today');
+    assert.equal(thenD.totals.received.total, 1, `D by ${group}: what D itself received`);
+    assert.equal(nowD.totals.received.total, 4, `D by ${group}: with its predecessors`);
+    const key = group === 'field' ? (r) => r.key.field === 'Chứng thực' : (r) => r.key.code === PROC;
+    assert.equal(nowD.rows.find(key).received.total, 4, `D by ${group}: the row`);
+    // The province holds every unit either way.
+    const pq = `${q.replace('group=unit', `group=${group}`)}`;
+    const pThen = await ok(await server.api('GET', `/api/v1/stats?${pq}`, { token: tok.admin }), 200, 'province then');
+    const pNow = await ok(await server.api('GET', `/api/v1/stats?${pq}&units=today`, { token: tok.admin }), 200,
+      'province today');
+    assert.deepEqual(pNow.rows, pThen.rows, `the province by ${group}`);
+    assertProblem(await server.api('GET', `/api/v1/stats?unit=${T}&from=${localDay()}&to=${localDay(1)}&group=${group}&units=today`,
+      { token: tok.admin }), 400, 'invalid-query', `units=today by ${group} for an ended unit`);
+  }
   assertProblem(await server.api('GET', `/api/v1/stats?${q}&units=yesterday`, { token: tok.admin }), 400,
     'invalid-query', 'units=yesterday');
   assertProblem(await server.api('GET', `/api/v1/stats?unit=${T}&from=${localDay()}&to=${localDay(1)}&units=today`,

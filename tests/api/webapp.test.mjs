@@ -348,6 +348,10 @@ function expectedDetail(p) {
   if (!d.online_duration_hours) delete d.online_duration_hours;
   if (!d.cutoff) delete d.cutoff;
   d.documents = p.documents.map((x) => ({ ...x, form: x.form || null }));
+  // not received regardless of administrative boundary unless marked; no class of
+  // Nghị định 42/2022 given, so the level is the service in force (docs/province-2026.md)
+  d.anywhere = Boolean(p.anywhere);
+  d.online_service = { kind: 'level', level: p.online_level };
   return d;
 }
 

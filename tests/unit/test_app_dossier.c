@@ -639,6 +639,98 @@ static void test_result_documents(void **state)
 	mc_dossier_clear(&d);
 }
 
+/* Nghị định 118/2025/NĐ-CP (core/onestop.h): from 1 July 2025 a desk receives
+ * a marked procedure for a unit outside its scope, recording itself as the
+ * centre that received it; the day before, and for an unmarked procedure,
+ * it is refused with its reason. */
+static void test_receive_regardless_of_boundary(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0};
+	mc_procedure p = {0};
+	int64_t other = add_unit(f->st, 1, "000.00.34.H56", "district");
+	mc_time_ctx_free(f->tc);
+	assert_int_equal(mc_time_ctx_load(&f->tc, f->st), 0);
+	assert_int_equal(mc_store_procedure_get(f->st, &p, "2.000001", true), 0);
+	p.anywhere = true;
+	assert_int_equal(mc_store_procedure_update(f->st, &p), 0);
+	mc_procedure_clear(&p);
+
+	mc_dossier_new in = {.procedure_code = "2.000001",
+			     .channel = MC_CH_DIRECT,
+			     .unit_id = other,
+			     .applicant_name = "Nguyễn Văn An",
+			     .at = at("2025-06-30T09:00")};
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), MC_EFORBIDDEN, MC_REASON_SCOPE,
+		      "unit 000.00.34.H56 is outside your unit's scope: before 2025-07-01 a desk receives "
+		      "only for the units of its scope");
+	in.at = at("2025-07-01T09:00");
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), 0);
+	assert_string_equal(d.code, "000.00.34.H56-250701-0001");
+	assert_int_equal(d.receiving_unit_id, other);
+	assert_int_equal(d.current_unit_id, other);
+	assert_int_equal(d.reception_unit_id, f->district);
+	mc_dossier stored = {0};
+	assert_int_equal(mc_store_dossier_get(f->st, &stored, d.code, false), 0);
+	assert_int_equal(stored.reception_unit_id, f->district);
+	mc_dossier_clear(&stored);
+	mc_dossier_clear(&d);
+	/* At its own desk nothing is recorded apart. */
+	in.unit_id = f->district;
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), 0);
+	assert_int_equal(d.reception_unit_id, 0);
+	mc_dossier_clear(&d);
+	/* Not marked: refused after the day too. */
+	in.procedure_code = "2.000002";
+	in.unit_id = other;
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), MC_EINVAL, MC_REASON_BOUNDARY,
+		      "procedure 2.000002 is not received regardless of administrative boundary (Nghị "
+		      "định 118/2025/NĐ-CP): it is received at the centre of 000.00.34.H56 (Đơn vị "
+		      "000.00.34.H56), not at 000.00.33.H56");
+}
+
+/* Nghị định 42/2022/NĐ-CP: the class replaces the level from its day. */
+static void test_online_class_from_its_day(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0};
+	mc_procedure p = {0};
+	assert_int_equal(mc_store_procedure_get(f->st, &p, "2.000004", true), 0);
+	free(p.online_class);
+	p.online_class = strdup("full");
+	p.online_class_since = mc_days_from_civil(2022, 8, 1);
+	assert_int_equal(mc_store_procedure_update(f->st, &p), 0);
+	mc_procedure_clear(&p);
+	assert_int_equal(mc_store_procedure_get(f->st, &p, "2.000004", false), 0);
+	assert_string_equal(p.online_class, "full");
+	assert_int_equal(p.online_class_since, mc_days_from_civil(2022, 8, 1));
+
+	mc_dossier_new in = {.procedure_code = "2.000004",
+			     .channel = MC_CH_ONLINE,
+			     .unit_id = f->district,
+			     .applicant_name = "Nguyễn Văn An",
+			     .at = at("2022-07-31T09:00")};
+	/* Level 2 the day before: not online. */
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->citizen, &in, &d), MC_EINVAL,
+		      MC_REASON_INVALID_FIELD,
+		      "procedure 2.000004 is not offered online (service level 2); it is filed at the desk");
+	in.at = at("2022-08-01T09:00");
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->citizen, &in, &d), 0);
+	assert_int_equal(d.state, MC_ST_SUBMITTED);
+	mc_dossier_clear(&d);
+	/* A class that is not online, from its day. */
+	free(p.online_class);
+	p.online_class = strdup("");
+	p.online_class_since = mc_days_from_civil(2024, 1, 1);
+	assert_int_equal(mc_store_procedure_update(f->st, &p), 0);
+	mc_procedure_clear(&p);
+	in.at = at("2024-01-02T09:00");
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->citizen, &in, &d), MC_EINVAL,
+		      MC_REASON_INVALID_FIELD,
+		      "procedure 2.000004 is not offered online (neither full nor partial online service); "
+		      "it is filed at the desk");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -659,6 +751,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_text_too_long_for_its_field, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_may, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_result_documents, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_receive_regardless_of_boundary, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_online_class_from_its_day, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

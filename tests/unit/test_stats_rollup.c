@@ -5,11 +5,17 @@
  * transferred, paused for supplements and fees, resumed, resolved late and on
  * time, apologised for, withdrawn, stopped, refused.
  *
- * Compared for the province and some of its units, in total and by unit, over
- * whole years, months, single days and random spans of days, and over the
- * current period (ending after today, where the open dossiers are judged
- * now). Then the table is built again from the dossiers (what the first start
- * after the migration does) and must give the same figures.
+ * Then the province is reorganised (mc_demo_reorganise: dossiers of 2025 filed
+ * and worked, a plan applied at 2025-07-01 that moves the open ones to the
+ * successors).
+ *
+ * Compared for the province and some of its units, in total, by unit, by
+ * field and by procedure (the cells by procedure, stats_rollup_proc), over
+ * whole years, months, single days and random spans of days, over periods
+ * across the reorganisation, and over the current period (ending after today,
+ * where the open dossiers are judged now). Then the table is built again from
+ * the dossiers (what the first start after the migration does) and must give
+ * the same figures.
  *
  *   MC_TEST_STORE unset: a SQLite file in a temporary folder;
  *   MC_TEST_STORE=pg: a new database on the PostgreSQL server of
@@ -128,6 +134,13 @@ static int group_setup(void **state)
 			return -1;
 	}
 	mc_dossier_free_list(open, n_open);
+	/* The reorganisation of 2025: its dossiers' writes, the plan's moves. */
+	if (mc_demo_reorganise(fx.st, fx.tc, COUNT / 3, SEED, NULL) != 0)
+		return -1;
+	mc_time_ctx_free(fx.tc);
+	fx.tc = NULL;
+	if (mc_time_ctx_load(&fx.tc, fx.st) != 0)
+		return -1;
 	/* The province, a district with its communes, and two more units. */
 	mc_unit *units = NULL;
 	size_t n = 0;
@@ -184,6 +197,10 @@ static int64_t compare(int64_t unit, int64_t from, int64_t to, mc_stats_group g)
 	assert_int_equal(na, nb);
 	for (size_t i = 0; i < na; i++) {
 		assert_int_equal(a[i].unit_id, b[i].unit_id);
+		assert_int_equal(a[i].procedure_id, b[i].procedure_id);
+		assert_string_equal(a[i].field, b[i].field);
+		assert_string_equal(a[i].procedure_code, b[i].procedure_code);
+		assert_string_equal(a[i].procedure_name, b[i].procedure_name);
 		assert_stats_counts_equal(&a[i].c, &b[i].c);
 		received += a[i].c.received + a[i].c.in_progress + a[i].c.carried_over;
 	}
@@ -197,7 +214,7 @@ static void compare_many(void)
 	int64_t seen = 0;
 
 	for (int u = 0; u < fx.n_units; u++) {
-		for (int g = MC_STATS_TOTAL; g <= MC_STATS_BY_UNIT; g++) {
+		for (int g = MC_STATS_TOTAL; g <= MC_STATS_BY_PROCEDURE; g++) {
 			seen +=
 			    compare(fx.units[u], local_midnight(2017, 1, 1), local_midnight(2018, 1, 1), g);
 			seen +=
@@ -206,6 +223,11 @@ static void compare_many(void)
 			    compare(fx.units[u], local_midnight(2017, 6, 15), local_midnight(2017, 6, 16), g);
 			seen += compare(fx.units[u], local_midnight(2016, 12, 20),
 					local_midnight(2017, 2, 11), g);
+			/* Across the reorganisation of 1 July 2025. */
+			seen +=
+			    compare(fx.units[u], local_midnight(2025, 1, 1), local_midnight(2026, 1, 1), g);
+			seen +=
+			    compare(fx.units[u], local_midnight(2025, 6, 20), local_midnight(2025, 7, 10), g);
 			/* The current period: open dossiers judged now. */
 			int64_t today = mc_now() - (mc_now() + MC_TZ_OFFSET) % 86400;
 			seen += compare(fx.units[u], local_midnight(2017, 7, 1), today + 86400, g);

@@ -372,6 +372,21 @@ export function levelsText(levels) {
   return String(levels || '').split(',').filter(Boolean).map((l) => t('level.' + l.trim())).join(', ');
 }
 
+// The online service in force today (docs/province-2026.md): the class of Nghị định
+// 42/2022/NĐ-CP ("toàn trình", "một phần") once the procedure has one, else the level
+// 2–4 of the 2017 report. { online: may be filed online, badge: short text or null,
+// text: the fact's sentence }.
+export function onlineService(p) {
+  const s = p.online_service || { kind: 'level', level: p.online_level };
+  if (s.kind === 'class') {
+    const cls = s.class || 'none';
+    return { online: cls === 'full' || cls === 'partial', badge: cls === 'none' ? null : t('proc.onlineClass.' + cls),
+      text: t('proc.onlineClassText.' + cls) };
+  }
+  const n = Math.min(Math.max(s.level || 2, 2), 4);
+  return { online: n >= 3, badge: n >= 3 ? t('proc.onlineLevel', { n }) : null, text: t('proc.onlineLevelText' + n) };
+}
+
 // ---- files ----
 
 export const MAX_FILE = 20 * 1024 * 1024;

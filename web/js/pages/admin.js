@@ -411,6 +411,7 @@ async function procedures(ctx, panel) {
           if (['duration_hours', 'online_duration_hours', 'online_level'].includes(k)) { if (v !== '') body[k] = Number(v); else delete body[k]; } else if (v) body[k] = v; else delete body[k];
         }
         delete body.duration_days;
+        delete body.online_service; // shown from online_class and online_class_since, which are kept
         body.steps = steps.value().map((s, i) => ({ ...s, seq: i + 1 }));
         let documents;
         try {

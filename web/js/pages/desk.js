@@ -7,6 +7,7 @@ import {
 } from '/js/lib.js';
 import { requireRole } from '/js/app.js';
 import { act, showActionError, formUrl } from '/js/dossier-ui.js';
+import { unitPicker } from '/js/pickers.js';
 
 export async function render(ctx) {
   const user = requireRole(ctx, ['desk']);
@@ -121,7 +122,15 @@ function walkin(ctx, user, panel) {
     replace(options);
     search.value = '';
     replace(chosen, h('p', null, h('strong', null, proc.name), h('span', { class: 'muted' }, ` (${proc.code}, ${fmtDays(proc.duration_hours)})`),
-      ' ', h('button', { type: 'button', class: 'btn btn-link', testid: 'desk-proc-change', onclick: () => { proc = null; replace(chosen); replace(docsBox); confirmBtn.disabled = true; replace(dueBox, t('desk.dueNeedsProc')); search.focus(); find(); } }, t('desk.change'))));
+      ' ', h('button', { type: 'button', class: 'btn btn-link', testid: 'desk-proc-change', onclick: () => { proc = null; competent = null; replace(chosen); replace(docsBox); confirmBtn.disabled = true; replace(dueBox, t('desk.dueNeedsProc')); search.focus(); find(); } }, t('desk.change'))));
+    // Received regardless of administrative boundary (Nghị định 118/2025/NĐ-CP): the
+    // competent unit may be another commune's; its office hours set the due time.
+    competent = null;
+    if (proc.anywhere) {
+      competent = unitPicker(t('desk.competentUnit'), { testid: 'desk-competent', hint: t('desk.competentHint'),
+        levels: String(proc.levels || '').split(',').filter(Boolean), value: user.unit || undefined, onChange: () => preview() });
+      chosen.append(competent.wrap);
+    }
     // Each paper: received or not, how many originals and copies (each with its own visible
     // label), and its scan or photo, taken from the desk's scanner or a phone's camera.
     scans = [];
@@ -149,10 +158,13 @@ function walkin(ctx, user, panel) {
   }
 
   let dueData = null;
+  let competent = null;
+  // the competent unit when the desk receives for another unit; null for its own
+  const forUnit = () => (competent && competent.value() && competent.value() !== unit ? competent.value() : null);
   async function preview() {
     if (!proc) return null;
     const sp = new URLSearchParams({ from: nowLocal(), hours: String(proc.duration_hours) });
-    if (unit) sp.set('unit', unit);
+    if (forUnit() || unit) sp.set('unit', forUnit() || unit);
     if (proc.cutoff) sp.set('cutoff', proc.cutoff);
     try {
       const { data } = await api('/api/v1/calendar/due?' + sp);
@@ -195,11 +207,15 @@ function walkin(ctx, user, panel) {
     const ch = form.querySelector('input[name=channel]:checked').value;
     confirmBtn.disabled = true;
     try {
-      const { data: d } = await api('/api/v1/dossiers', { method: 'POST', body: { procedure_code: proc.code, channel: ch, applicant, documents } });
+      const body = { procedure_code: proc.code, channel: ch, applicant, documents };
+      if (forUnit()) body.unit = forUnit();
+      const { data: d } = await api('/api/v1/dossiers', { method: 'POST', body });
       form.hidden = true;
       replace(result, h('section', { class: 'card confirm', testid: 'desk-result', 'aria-labelledby': 'dr-h' },
         h('h2', { id: 'dr-h', tabindex: '-1' }, t('desk.doneTitle')),
         h('p', { class: 'big-code', testid: 'desk-result-code' }, d.code),
+        d.reception_unit ? h('p', { class: 'alert alert-info', role: 'note', testid: 'desk-result-competent', 'data-code': d.receiving_unit.code },
+          t('desk.receivedFor', { unit: d.receiving_unit.name })) : null,
         h('p', null, t('dossier.dueAt'), ': ', h('strong', { testid: 'desk-result-due', 'data-due': d.due_at }, fmtDateTime(d.due_at))),
         h('div', { class: 'actions' },
           h('a', { class: 'btn btn-primary', href: '/in/giay-tiep-nhan/' + encodeURIComponent(d.code), testid: 'desk-receipt-print' }, t('receipt.print')),

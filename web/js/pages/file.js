@@ -3,7 +3,7 @@
 import { t } from '/i18n/i18n.js';
 import {
   h, add, api, field, fileField, errorBox, pageTitle, replace, facts, fmtDateTime, fmtDays, nowLocal, loading, errorText,
-  checker, checks,
+  checker, checks, onlineService,
 } from '/js/lib.js';
 import { requireRole } from '/js/app.js';
 import { unitPicker } from '/js/pickers.js';
@@ -35,7 +35,7 @@ export async function render(ctx) {
       h('li', { class: i + 1 === n ? 'current' : i + 1 < n ? 'done' : '', 'aria-current': i + 1 === n ? 'step' : null }, s)));
   }
 
-  if (p.status !== 'active' || p.online_level < 3) {
+  if (p.status !== 'active' || !onlineService(p).online) {
     body.append(h('div', { class: 'alert alert-warn', role: 'note', testid: 'file-not-online' }, t('file.notOnline')));
     return;
   }

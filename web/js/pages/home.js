@@ -1,7 +1,7 @@
 // "/" — the citizen portal's home: procedure search as you type, browsing by field and level,
 // and the dossier lookup box.
 import { t } from '/i18n/i18n.js';
-import { h, replace, add, api, errorText, debounce, fmtDays, levelsText, uid, loading } from '/js/lib.js';
+import { h, replace, add, api, errorText, debounce, fmtDays, levelsText, onlineService, uid, loading } from '/js/lib.js';
 import { navigate } from '/js/app.js';
 
 const LEVELS = ['department', 'district', 'commune'];
@@ -120,7 +120,7 @@ export async function render(ctx) {
       h('p', { class: 'result-meta' },
         h('span', null, p.field), ' · ', h('span', null, levelsText(p.levels)), ' · ',
         h('span', null, fmtDays(p.duration_hours)),
-        p.online_level >= 3 ? h('span', { class: 'badge badge-online' }, t('proc.onlineLevel', { n: p.online_level })) : null));
+        onlineService(p).badge ? h('span', { class: 'badge badge-online' }, onlineService(p).badge) : null));
   }
 
   // "Xem thêm": the next page of the same query, appended; focus goes to the first new result

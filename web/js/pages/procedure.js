@@ -1,6 +1,6 @@
 // "/thu-tuc/{code}" — everything a citizen needs to know before going.
 import { t } from '/i18n/i18n.js';
-import { h, add, api, pageTitle, facts, fmtDays, fmtMoney, fmtDate, levelsText, ApiError, errorText } from '/js/lib.js';
+import { h, add, api, pageTitle, facts, fmtDays, fmtMoney, fmtDate, levelsText, onlineService, ApiError, errorText } from '/js/lib.js';
 
 export async function render(ctx) {
   const code = ctx.params[0];
@@ -20,7 +20,8 @@ export async function render(ctx) {
   const missing = !p.documents.length && !p.steps.length;
   const unknown = (testid) => h('p', { class: 'muted data-missing', testid }, t('proc.dataMissing'));
   const orMissing = (v) => (v === null || v === undefined || v === '' ? h('span', { class: 'muted data-missing' }, t('proc.notRecorded')) : v);
-  const canFile = p.status === 'active' && p.online_level >= 3;
+  const online = onlineService(p);
+  const canFile = p.status === 'active' && online.online;
   const time = [fmtDays(p.duration_hours)];
   if (p.online_duration_hours) time.push(' · ', t('proc.onlineTime', { days: fmtDays(p.online_duration_hours) }));
 
@@ -40,7 +41,8 @@ export async function render(ctx) {
         [t('proc.levels'), levelsText(p.levels), 'procedure-levels'],
         [t('proc.time'), h('span', null, time), 'procedure-time'],
         p.cutoff ? [t('proc.cutoff'), t('proc.cutoffText', { time: p.cutoff }), 'procedure-cutoff'] : null,
-        [t('proc.onlineLevelLabel'), t('proc.onlineLevelText' + Math.min(Math.max(p.online_level, 2), 4)), 'procedure-online-level'],
+        [t('proc.onlineLevelLabel'), online.text, 'procedure-online-level'],
+        p.anywhere ? [t('proc.anywhereLabel'), t('proc.anywhereText'), 'procedure-anywhere'] : null,
         [t('proc.place'), p.unit ? `${p.place || ''}${p.place ? ' — ' : ''}${p.unit.name}` : orMissing(p.place), 'procedure-place'],
         [t('proc.target'), orMissing(p.target), 'procedure-target'],
         [t('proc.result'), orMissing(p.result), 'procedure-result'],

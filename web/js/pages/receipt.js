@@ -37,7 +37,8 @@ export async function render(ctx) {
       h('a', { class: 'btn btn-link', href: back || homeOf(user) }, t('common.back'))),
     h('article', { class: 'receipt', testid: 'receipt', 'aria-labelledby': 'receipt-h' },
       h('div', { class: 'receipt-head' },
-        h('p', { class: 'receipt-unit' }, d.receiving_unit?.name || ''),
+        // received at another centre (Nghị định 118/2025/NĐ-CP): that centre issues the receipt
+        h('p', { class: 'receipt-unit' }, (d.reception_unit || d.receiving_unit)?.name || ''),
         h('p', { class: 'receipt-motto' }, h('strong', null, t('receipt.motto1')), h('br'), t('receipt.motto2'))),
       h('h1', { id: 'receipt-h', class: 'receipt-title', tabindex: '-1' }, t('receipt.heading')),
       h('p', { class: 'receipt-code' }, t('dossier.code'), ': ', h('strong', { class: 'code', testid: 'receipt-code' }, d.code)),
@@ -48,8 +49,11 @@ export async function render(ctx) {
         [t('dossier.procedure'), d.procedure?.name || d.procedure?.code, 'receipt-procedure'],
         [t('dossier.receivedAt'), fmtDateTime(d.received_at), 'receipt-received'],
         [t('receipt.due'), fmtDateTime(d.due_at), 'receipt-due'],
-        [t('receipt.place'), d.receiving_unit?.name],
+        // the result is returned by the competent unit's desk
+        [t('receipt.place'), d.receiving_unit?.name, 'receipt-place'],
+        d.reception_unit ? [t('desk.competentUnit'), d.receiving_unit?.name, 'receipt-competent'] : null,
       ]),
+      d.reception_unit ? h('p', { class: 'receipt-note', testid: 'receipt-anywhere' }, t('receipt.anywhere', { centre: d.reception_unit.name })) : null,
       docs.length ? [h('h2', null, t('receipt.documents')),
         h('ol', { class: 'receipt-docs', testid: 'receipt-documents' }, docs.map((x) => h('li', null, x.name, ' — ',
           t('doc.counts', { o: x.originals ?? 0, c: x.copies ?? 0 }))))] : null,

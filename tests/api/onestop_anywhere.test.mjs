@@ -128,7 +128,8 @@ test("a desk at commune A receives a dossier for commune B's procedure; B decide
   const pdf = join(work, 'receipt.pdf');
   writeFileSync(pdf, Buffer.from(await res.arrayBuffer()));
   const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-  assert.match(text, /UBND xã An Nơi tiếp nhận hồ sơ của/, text);
+  // After 1 July 2025 the desk is the commune's public administration service centre (docs/forms.md).
+  assert.match(text, /Trung tâm Phục vụ hành chính công xã An Nơi tiếp nhận hồ sơ của/, text);
   assert.match(text, /không phụ thuộc địa giới hành chính; cơ quan có thẩm quyền giải quyết: UBND xã Bình Nơi/, text);
 });
 

@@ -51,11 +51,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Browser tests drive Debian's Chromium with playwright-core (no browser download).
-# Again when package-lock.json changed since (npm records what it installed in
-# node_modules/.package-lock.json), so that a pull that adds a test package
+# Again when package-lock.json is not the one installed from (its checksum is
+# kept beside the packages), so that a pull that adds a test package
 # (oidc-provider) brings it.
+lock_sum=$(sha256sum package-lock.json 2>/dev/null | cut -d' ' -f1)
 if [ -f package-lock.json ] && { [ ! -d node_modules/playwright-core ] ||
-  [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+  [ "$(cat node_modules/.motcua-lock 2>/dev/null)" != "$lock_sum" ]; }; then
   echo "setup: installing the test tooling from package-lock.json"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
+  echo "$lock_sum" >node_modules/.motcua-lock
 fi

@@ -1,3 +1,4 @@
+// (And the result handed back at the centre the applicant chose: `return_centre`.)
 // Online filing regardless of administrative boundary (Nghị định 118/2025/NĐ-CP;
 // docs/province-2026.md §2): a citizen filing online a procedure marked
 // receivable anywhere chooses the centre that receives it (`centre`); the
@@ -57,8 +58,8 @@ before(async () => {
   await ok(await proc(PLAIN, 'Chứng thực trực tuyến tại nơi cư trú', {}), 201, 'unmarked procedure');
   const user = (username, role, unitCode) => server.api('POST', '/api/v1/users', { token: tok.admin,
     body: { username, password: PASSWORD, full_name: `Cán bộ ${username}`, role, unit: unitCode } });
-  for (const [u, c] of [['desk.a', A], ['desk.b', B], ['desk.c', C]]) {
-    await ok(await user(u, 'desk', c), 201, u);
+  for (const [u, c, role] of [['desk.a', A], ['desk.b', B], ['desk.c', C], ['lead.b', B, 'leader']]) {
+    await ok(await user(u, role ?? 'desk', c), 201, u);
     tok[u] = await server.login(u);
   }
   tok.citizen = await server.login('congdan');
@@ -143,3 +144,63 @@ test('refused with the precise problem, nothing stored: unmarked, another provin
       'a malformed unit');
     assert.deepEqual([await dossiersOf(A), await dossiersOf(B)], before, 'nothing stored');
   });
+
+// The result returned at the centre the applicant chose (docs/province-2026.md §2).
+test('the applicant chooses the centre that returns the result; it sees the dossier once resolved and hands it back',
+  async () => {
+    const desk = await server.api('POST', '/api/v1/dossiers', { token: tok['desk.a'], body: { procedure_code: ANY,
+      channel: 'direct', unit: B, return_centre: C, applicant: { name: 'Phạm Thị Hạnh' } } });
+    const d = await ok(desk, 201, 'received at A for B, returned at C');
+    assert.equal(d.receiving_unit.code, B);
+    assert.equal(d.reception_unit.code, A);
+    assert.equal(d.return_unit.code, C, 'the centre chosen to return it');
+    // C does not see it while B works on it.
+    const early = await server.api('GET', `/api/v1/dossiers/${d.code}`, { token: tok['desk.c'] });
+    assert.ok([403, 404].includes(early.status), `C before the result: ${early.status}`);
+    assertStatus(await act(server, tok['desk.b'], d.code, 'assign'), 200, "B's desk hands it on");
+    assertStatus(await act(server, tok['lead.b'], d.code, 'resolve', { outcome: 'approved' }), 200, 'B decides');
+    // The result is ready: C sees it and may return it; nobody else returns it.
+    const atC = await getDossier(server, tok['desk.c'], d.code);
+    assert.equal(atC.state, 'resolved');
+    assert.deepEqual(atC.actions, ['return'], `C's desk: ${atC.actions}`);
+    assertProblem(await act(server, tok['desk.b'], d.code, 'return'), 403, 'out-of-scope', "B's desk returning");
+    assertProblem(await act(server, tok['desk.a'], d.code, 'return'), 403, 'out-of-scope', "A's desk returning");
+    const back = await ok(await act(server, tok['desk.c'], d.code, 'return'), 200, "C's desk returns it");
+    assert.equal(back.state, 'returned');
+    assert.equal(back.return_unit.code, C);
+
+    // Online, a citizen chooses both centres.
+    const online = await ok(await fileOnline({ procedure_code: ANY, unit: B, centre: A, return_centre: C }), 201,
+      'online with both centres');
+    assert.equal(online.reception_unit.code, A);
+    assert.equal(online.return_unit.code, C);
+    // The competent unit's own centre, or one above it, records nothing apart.
+    const own = await ok(await fileOnline({ procedure_code: ANY, unit: B, return_centre: T }), 201, 'return at T');
+    assert.equal(own.return_unit, undefined);
+  });
+
+test('a return centre is refused with the precise problem, nothing stored', async () => {
+  const before = [await dossiersOf(A), await dossiersOf(B)];
+  const fileAtB = (body) => server.api('POST', '/api/v1/dossiers', { token: tok['desk.b'], body: { channel: 'direct',
+    unit: B, applicant: { name: 'Phạm Thị Hạnh' }, ...body } });
+  let res = await fileAtB({ procedure_code: PLAIN, return_centre: C });
+  assertProblem(res, 422, 'not-receivable-here', 'unmarked procedure returned at C');
+  assert.equal(res.body.field, 'return_centre');
+  assert.equal(res.body.rule, 'boundary');
+  assert.match(res.body.detail, /procedure 1\.996002 is not received regardless of administrative boundary/);
+  res = await fileOnline({ procedure_code: ANY, unit: B, return_centre: H26 });
+  assertProblem(res, 422, 'not-receivable-here', 'a return centre of another province');
+  assert.equal(res.body.field, 'return_centre');
+  assert.match(res.body.detail, /return_centre 000\.00\.00\.H26 belongs to another province/);
+  for (const [centre, slug, what] of [
+    ['999.99.99.X00', 'unknown-unit', 'an unknown unit'],
+    ['0'.repeat(25), 'invalid-field', 'a code too long'],
+    [[C], 'invalid-field', 'an array'],
+    [`${C}\u0007`, 'invalid-field', 'a control character'],
+  ]) {
+    res = await fileAtB({ procedure_code: ANY, return_centre: centre });
+    assertProblem(res, 422, slug, what);
+    assert.equal(res.body.field, 'return_centre', what);
+  }
+  assert.deepEqual([await dossiersOf(A), await dossiersOf(B)], before, 'nothing stored');
+});

@@ -55,8 +55,12 @@ bool mc_api_may_see(mc_req *r, const mc_dossier *d)
 		return d->owner_id != 0 && d->owner_id == u->id;
 	/* The centre that received it regardless of administrative boundary
 	 * sees it (its receipt), and acts on it no more (mc_app_dossier_may). */
+	/* The centre chosen to hand back the result sees it once the result
+	 * is ready. */
 	return mc_api_in_scope(r, d->current_unit_id) || mc_api_in_scope(r, d->receiving_unit_id) ||
-	       (d->reception_unit_id && mc_api_in_scope(r, d->reception_unit_id));
+	       (d->reception_unit_id && mc_api_in_scope(r, d->reception_unit_id)) ||
+	       (d->return_unit_id && (d->state == MC_ST_RESOLVED || d->state == MC_ST_RETURNED) &&
+		mc_api_in_scope(r, d->return_unit_id));
 }
 
 int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256)
@@ -381,6 +385,9 @@ static json_t *dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 	if (d->reception_unit_id)
 		json_object_set_new(j, "reception_unit",
 				    mc_api_unit_ref(mc_req_time(r), d->reception_unit_id));
+	/* The centre the applicant chose to collect the result at. */
+	if (d->return_unit_id)
+		json_object_set_new(j, "return_unit", mc_api_unit_ref(mc_req_time(r), d->return_unit_id));
 	if (d->outcome)
 		json_object_set_new(j, "outcome", json_string(d->outcome == 1 ? "approved" : "refused"));
 	if (d->note[0])

@@ -209,10 +209,15 @@ static void create_after(mc_req *r, int rc, void *payload)
 	j->proc = (mc_procedure){0};
 	if (rc == 0)
 		reply_created(r, &out, &proc);
+	else if (j->err.reason == MC_REASON_RETURN_BOUNDARY)
+		mc_reply_field_problem(r, MC_PROB_NOT_RECEIVABLE_HERE, "return_centre", "boundary", "%s",
+				       j->err.msg);
 	else if (j->err.reason == MC_REASON_BOUNDARY)
 		mc_reply_field_problem(r, MC_PROB_NOT_RECEIVABLE_HERE,
-				       j->in.unit_id ? "unit" : "procedure_code", "boundary", "%s",
-				       j->err.msg);
+				       j->in.centre_id ? "centre"
+				       : j->in.unit_id ? "unit"
+						       : "procedure_code",
+				       "boundary", "%s", j->err.msg);
 	else
 		mc_reply_err(r, mc_err_for(&j->err, rc), "filing the dossier");
 	mc_dossier_clear(&out);
@@ -221,9 +226,41 @@ static void create_after(mc_req *r, int rc, void *payload)
 
 /* The rest of the filing's checks, then the write: 0 once queued (the
  * reply frees what the job holds), -1 once answered. */
-static int create_queue(mc_req *r, dossier_job *j, const char *procedure, const char *unit, json_t *documents)
+static int create_queue(mc_req *r, dossier_job *j, const char *procedure, const char *unit,
+			const char *centre, const char *return_centre, json_t *documents)
 {
 	int rc;
+	/* The centre chosen to hand back the result, at the desk or online. */
+	const mc_unit *known_return =
+	    return_centre ? mc_time_ctx_unit_by_code(mc_req_time(r), return_centre) : NULL;
+	if (known_return) {
+		j->in.return_id = known_return->id;
+	} else if (return_centre) {
+		mc_unit u;
+		if (unit_by_code_or_reply(r, &u, return_centre, "return_centre") != 0)
+			return -1;
+		j->in.return_id = u.id;
+		mc_unit_clear(&u);
+	}
+	/* The centre an applicant filing online chooses (app/dossier.h): the
+	 * writer judges it by the rule of the day. */
+	if (centre && j->actor.role != MC_ROLE_CITIZEN) {
+		mc_reply_field_problem(
+		    r, MC_PROB_INVALID_FIELD, "centre", "role",
+		    "only an applicant filing online chooses the centre; a desk receives at "
+		    "its own");
+		return -1;
+	}
+	const mc_unit *known_centre = centre ? mc_time_ctx_unit_by_code(mc_req_time(r), centre) : NULL;
+	if (known_centre) {
+		j->in.centre_id = known_centre->id;
+	} else if (centre) {
+		mc_unit u;
+		if (unit_by_code_or_reply(r, &u, centre, "centre") != 0)
+			return -1;
+		j->in.centre_id = u.id;
+		mc_unit_clear(&u);
+	}
 	/* The time context knows every unit but one made a moment ago elsewhere. */
 	const mc_unit *known = unit ? mc_time_ctx_unit_by_code(mc_req_time(r), unit) : NULL;
 	if (known) {
@@ -289,12 +326,14 @@ static int create_queue(mc_req *r, dossier_job *j, const char *procedure, const 
 void mc_api_dossier_create(mc_req *r)
 {
 	dossier_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
-	const char *procedure = NULL, *channel = NULL, *unit = NULL;
+	const char *procedure = NULL, *channel = NULL, *unit = NULL, *centre = NULL, *return_centre = NULL;
 	json_t *applicant = NULL, *documents = NULL;
 	mc_field spec[] = {
 	    {"procedure_code", MC_F_STRING, true, 1, 31, &procedure, 0},
 	    {"channel", MC_F_STRING, true, 1, 15, &channel, 0},
 	    {"unit", MC_F_STRING, false, 1, 24, &unit, 0},
+	    {"centre", MC_F_STRING, false, 1, 24, &centre, 0},
+	    {"return_centre", MC_F_STRING, false, 1, 24, &return_centre, 0},
 	    {"applicant", MC_F_OBJECT, true, 0, 0, &applicant, 0},
 	    {"documents", MC_F_ARRAY, false, 0, MAX_DOCS, &documents, 0},
 	};
@@ -344,7 +383,7 @@ void mc_api_dossier_create(mc_req *r)
 	 * refusal before that has freed the request, and j with it, when it
 	 * replied: the strings are freed through p, not through j. */
 	j->proc = p;
-	if (create_queue(r, j, procedure, unit, documents) != 0)
+	if (create_queue(r, j, procedure, unit, centre, return_centre, documents) != 0)
 		mc_procedure_clear(&p);
 }
 

@@ -246,6 +246,134 @@ int mc_app_dossier_receivable(const mc_time_ctx *tc, const mc_actor *actor, cons
 	return desk_may_receive(tc, actor, u, p, mc_local_day(at), reception);
 }
 
+/*
+ * The centre an applicant filing online chose to receive the dossier: judged
+ * by the rule its desk would follow on local day `day` (core/onestop.h). 0
+ * with *reception the centre when it receives for a unit outside its scope,
+ * 0 when its scope holds the competent unit u; else the reason, MC_REASON_BOUNDARY
+ * for the rule of the day.
+ */
+static int centre_may_receive(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			      const mc_dossier_new *in, const mc_unit *u, const mc_procedure *p, int32_t day,
+			      int64_t *reception)
+{
+	mc_unit read = {0};
+	const mc_unit *c = tc ? mc_time_ctx_unit(tc, in->centre_id) : NULL;
+	int rc = 0;
+
+	*reception = 0;
+	/* A desk receives at its own centre: only the applicant chooses one. */
+	if (actor->role != MC_ROLE_CITIZEN || in->channel != MC_CH_ONLINE) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"centre: only an applicant filing online chooses the centre; a desk receives "
+				"at its own");
+		goto cleanup;
+	}
+	if (!c) {
+		rc = mc_store_unit_get(st, &read, in->centre_id);
+		if (rc == MC_ENOTFOUND)
+			rc = mc_err_set(rc, MC_REASON_UNKNOWN_UNIT, "centre: the unit does not exist");
+		if (rc != 0)
+			goto cleanup;
+		c = &read;
+	}
+	rc = unit_ended_or_zero(tc, c, day, "centre");
+	if (rc != 0)
+		goto cleanup;
+	bool same_province =
+	    c->province_code && u->province_code && strcmp(c->province_code, u->province_code) == 0;
+	switch (mc_onestop_receive(desk_holds(tc, c->id, u->id), p->anywhere, same_province, day)) {
+	case MC_RECV_OWN:
+		break;
+	case MC_RECV_ANYWHERE:
+		*reception = c->id;
+		break;
+	case MC_RECV_BEFORE_2025:
+		rc =
+		    mc_err_set(MC_EINVAL, MC_REASON_BOUNDARY,
+			       "centre: before 2025-07-01 a dossier is received by the competent unit's desk "
+			       "only: %s (%s), not %s",
+			       u->code, u->name, c->code);
+		break;
+	case MC_RECV_NOT_MARKED:
+		rc = mc_err_set(
+		    MC_EINVAL, MC_REASON_BOUNDARY,
+		    "procedure %s is not received regardless of administrative boundary "
+		    "(Nghị định 118/2025/NĐ-CP): it is received at the centre of %s (%s), not at %s",
+		    p->code, u->code, u->name, c->code);
+		break;
+	case MC_RECV_OTHER_PROVINCE:
+		rc = mc_err_set(MC_EINVAL, MC_REASON_BOUNDARY,
+				"centre %s belongs to another province than the competent unit %s: a centre "
+				"receives for the units of its own province only",
+				c->code, u->code);
+		break;
+	}
+cleanup:
+	mc_unit_clear(&read);
+	return rc;
+}
+
+/*
+ * The centre chosen, at the desk or online, to hand back the result: a centre
+ * of the competent unit u's province, for a procedure received regardless of
+ * administrative boundary, from 1 July 2025 (core/onestop.h). 0 with *ret the
+ * centre, or 0 when its scope holds u (u's desk, or one above it, returns it
+ * anyway); else MC_REASON_RETURN_BOUNDARY.
+ */
+static int return_centre(mc_store *st, const mc_time_ctx *tc, const mc_dossier_new *in, const mc_unit *u,
+			 const mc_procedure *p, int32_t day, int64_t *ret)
+{
+	mc_unit read = {0};
+	const mc_unit *c = tc ? mc_time_ctx_unit(tc, in->return_id) : NULL;
+	int rc = 0;
+
+	*ret = 0;
+	if (!c) {
+		rc = mc_store_unit_get(st, &read, in->return_id);
+		if (rc == MC_ENOTFOUND)
+			rc = mc_err_set(rc, MC_REASON_UNKNOWN_UNIT, "return_centre: the unit does not exist");
+		if (rc != 0)
+			goto cleanup;
+		c = &read;
+	}
+	rc = unit_ended_or_zero(tc, c, day, "return_centre");
+	if (rc != 0)
+		goto cleanup;
+	bool same_province =
+	    c->province_code && u->province_code && strcmp(c->province_code, u->province_code) == 0;
+	switch (mc_onestop_receive(desk_holds(tc, c->id, u->id), p->anywhere, same_province, day)) {
+	case MC_RECV_OWN:
+		break;
+	case MC_RECV_ANYWHERE:
+		*ret = c->id;
+		break;
+	case MC_RECV_BEFORE_2025:
+		rc = mc_err_set(MC_EINVAL, MC_REASON_RETURN_BOUNDARY,
+				"return_centre: before 2025-07-01 the result is returned by the competent "
+				"unit's desk: %s (%s), not %s",
+				u->code, u->name, c->code);
+		break;
+	case MC_RECV_NOT_MARKED:
+		rc =
+		    mc_err_set(MC_EINVAL, MC_REASON_RETURN_BOUNDARY,
+			       "procedure %s is not received regardless of administrative boundary "
+			       "(Nghị định 118/2025/NĐ-CP): its result is returned at the centre of %s (%s), "
+			       "not at %s",
+			       p->code, u->code, u->name, c->code);
+		break;
+	case MC_RECV_OTHER_PROVINCE:
+		rc = mc_err_set(MC_EINVAL, MC_REASON_RETURN_BOUNDARY,
+				"return_centre %s belongs to another province than the competent unit %s: "
+				"results are returned at the centres of its own province only",
+				c->code, u->code);
+		break;
+	}
+cleanup:
+	mc_unit_clear(&read);
+	return rc;
+}
+
 /* Due time of a period starting at `from` at the dossier's receiving unit. */
 static int64_t due_from(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p, int64_t from)
 {
@@ -351,6 +479,11 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	int32_t local_day = (int32_t)((in->at + MC_TZ_OFFSET) / 86400);
 	int64_t reception_unit_id = 0;
 	rc = mc_app_dossier_receivable(tc, actor, u, pr, in->at, &reception_unit_id);
+	if (rc == 0 && in->centre_id)
+		rc = centre_may_receive(st, tc, actor, in, u, pr, local_day, &reception_unit_id);
+	int64_t return_unit_id = 0;
+	if (rc == 0 && in->return_id)
+		rc = return_centre(st, tc, in, u, pr, local_day, &return_unit_id);
 	if (rc != 0)
 		goto cleanup;
 
@@ -405,6 +538,7 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	d->receiving_unit_id = u->id;
 	d->current_unit_id = u->id;
 	d->reception_unit_id = reception_unit_id;
+	d->return_unit_id = return_unit_id;
 	d->channel = in->channel;
 	/* The dossier owns copies: nothing it is built from need outlive it. */
 	set_text(&d->province_code, u->province_code);
@@ -542,9 +676,22 @@ mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc
 		int64_t unit = mc_app_action_desk_side(action) ? d->receiving_unit_id : d->current_unit_id;
 		/* The desk of a unit that has ended is also its successor's (docs/units.md). */
 		const mc_unit *heir = unit ? mc_time_ctx_heir(tc, unit, mc_local_day(mc_now())) : NULL;
-		if (!actor->unit_id || !unit ||
-		    (!mc_time_ctx_within(tc, unit, actor->unit_id) &&
-		     !(heir && mc_time_ctx_within(tc, heir->id, actor->unit_id)))) {
+		/* An online submission waits for the centre its applicant chose
+		 * (Nghị định 118/2025/NĐ-CP): that centre's desk receives it or
+		 * refuses it, as the competent unit's desk may. */
+		bool at_centre = d->state == MC_ST_SUBMITTED && d->reception_unit_id && actor->unit_id &&
+				 mc_app_action_desk_side(action) &&
+				 mc_time_ctx_within(tc, d->reception_unit_id, actor->unit_id);
+		/* The result of a dossier whose applicant chose where to collect
+		 * it is handed back there, and there only. */
+		if (action == MC_ACT_RETURN && d->return_unit_id) {
+			if (!actor->unit_id || !mc_time_ctx_within(tc, d->return_unit_id, actor->unit_id)) {
+				may = MC_MAY_NOT_SCOPE;
+				goto cleanup;
+			}
+		} else if (!actor->unit_id || !unit ||
+			   (!at_centre && !mc_time_ctx_within(tc, unit, actor->unit_id) &&
+			    !(heir && mc_time_ctx_within(tc, heir->id, actor->unit_id)))) {
 			may = MC_MAY_NOT_SCOPE;
 			goto cleanup;
 		}

@@ -42,6 +42,12 @@ typedef struct {
 	const mc_procedure *procedure;
 	mc_channel channel;
 	int64_t unit_id; /* receiving unit; 0 = the actor's unit, or the procedure's owner */
+	/* Online, by the applicant: the centre chosen to receive it (Nghị định
+	 * 118/2025/NĐ-CP); 0 = the competent unit's own desk. */
+	int64_t centre_id;
+	/* The centre chosen to hand back the result (Nghị định 118/2025/NĐ-CP);
+	 * 0 = the receiving unit's desk. */
+	int64_t return_id;
 	const char *applicant_name;
 	const char *applicant_id_number;
 	const char *applicant_phone;

@@ -129,6 +129,7 @@ static mc_problem reason_problem(mc_reason reason)
 	case MC_REASON_UNIT_ENDED:
 		return MC_PROB_UNIT_ENDED;
 	case MC_REASON_BOUNDARY:
+	case MC_REASON_RETURN_BOUNDARY:
 		return MC_PROB_NOT_RECEIVABLE_HERE;
 	case MC_REASON_COUNT_:
 		break;

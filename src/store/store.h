@@ -573,6 +573,9 @@ typedef struct {
 	int64_t reception_unit_id; /* the centre that received it regardless of administrative
 				    * boundary (Nghị định 118/2025/NĐ-CP); 0 = its own desk. Set
 				    * on insert only */
+	int64_t return_unit_id;	   /* the centre chosen to hand back the result (Nghị định
+				    * 118/2025/NĐ-CP); 0 = the receiving unit's desk. Set on
+				    * insert only */
 	int64_t handler_id;	   /* officer holding it, 0 none */
 	int step;		   /* current step of the procedure, 0 none */
 	int channel;		   /* mc_channel */

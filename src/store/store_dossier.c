@@ -23,7 +23,7 @@
 	"d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email, "                    \
 	"d.applicant_address, d.owner_id, d.duration_hours, d.submitted_at, d.received_at, d.due_at, "       \
 	"d.paused_at, d.finished_at, d.returned_at, d.updated_at, d.version, d.note, d.statutory_due_at, "   \
-	"d.reception_unit_id"
+	"d.reception_unit_id, d.return_unit_id"
 
 /* The dossier with its procedure's code, as every read of dossiers wants it. */
 #define DOSSIER_FROM " FROM dossier d JOIN procedure p ON p.id = d.procedure_id"
@@ -60,6 +60,7 @@ static const mc_col dossier_cols[] = {
     MC_COL(MC_COL_STR, mc_dossier, note, "note"),
     MC_COL(MC_COL_I64, mc_dossier, statutory_due_at, "statutory_due_at"),
     MC_COL(MC_COL_I64, mc_dossier, reception_unit_id, "reception_unit_id"),
+    MC_COL(MC_COL_I64, mc_dossier, return_unit_id, "return_unit_id"),
 };
 
 static const mc_col doc_cols[] = {
@@ -362,10 +363,11 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	 * be named by code alone. */
 	static const char sql[] =
 	    "INSERT INTO dossier (code, province_code, procedure_id, " MUTABLE_COLS
-	    ", version, reception_unit_id) VALUES ($1, "
+	    ", version, reception_unit_id, return_unit_id) VALUES ($1, "
 	    "coalesce(nullif($2, ''), (SELECT province_code FROM unit WHERE id = $5), ''), "
 	    "coalesce($3, (SELECT id FROM procedure WHERE code = $4)), $5, $6, $7, $8, $9, $10, $11, $12, "
-	    "$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, 1, $30) "
+	    "$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, 1, $30, "
+	    "$31) "
 	    "RETURNING id, province_code, procedure_id, "
 	    "(SELECT code FROM procedure WHERE id = procedure_id) AS procedure_code";
 	mc_q *q = NULL;
@@ -388,6 +390,7 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	if (rc)
 		goto cleanup;
 	mc_q_ref(q, 30, d->reception_unit_id);
+	mc_q_ref(q, 31, d->return_unit_id);
 	rc = mc_q_row(q, "insert dossier");
 	/* An unknown procedure code leaves procedure_id NULL. */
 	if (rc == MC_EINVAL && !d->procedure_id)

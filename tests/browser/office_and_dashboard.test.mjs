@@ -262,6 +262,78 @@ test('the administration pages: units, users, procedures, calendar', async () =>
   admin.assertClean('in the administration');
 });
 
+// Today's rules in the procedure form (docs/province-2026.md): receiving regardless of
+// administrative boundary, and the online class with its day, labelled in Vietnamese;
+// a day before Nghị định 42/2022 is refused on the form, a valid one stored and shown.
+test('the procedure form marks a procedure receivable anywhere and gives its online class from a day', async () => {
+  const code = '1.995001';
+  const name = 'Thủ tục thử phân loại trực tuyến';
+  await world.api('POST', '/api/v1/procedures', { as: 'admin', status: [201], body: { code, name,
+    field: 'Chứng thực', levels: 'commune', duration_hours: 8, online_level: 3 } });
+  const admin = await world.actor('admin');
+  const { page } = admin;
+  const open = async () => {
+    await admin.goto(`/quan-tri?tab=procedures&q=${encodeURIComponent(plain(name))}`);
+    await page.locator(`[data-testid=procedure-row][data-code="${code}"] [data-testid=procedure-edit]`).click();
+    await page.waitForSelector('[data-testid=proc-edit-form]');
+  };
+  await open();
+  const anywhere = page.getByTestId('proc-anywhere');
+  const klass = page.getByTestId('proc-online-class');
+  const since = page.getByTestId('proc-online-class-since');
+  // Each field is labelled in Vietnamese, by its own label.
+  for (const [input, label] of [[anywhere, vi['admin.anywhere']], [klass, vi['admin.onlineClass']],
+    [since, vi['admin.onlineClassSince']]]) {
+    const id = await input.getAttribute('id');
+    assert.equal((await page.locator(`label[for="${id}"]`).innerText()).trim(), label);
+  }
+  assert.deepEqual(await klass.locator('option').evaluateAll((els) => els.map((e) => [e.value, e.textContent])),
+    [['', vi['admin.onlineClassNone']], ['full', vi['proc.onlineClass.full']],
+      ['partial', vi['proc.onlineClass.partial']]]);
+  assert.equal(await anywhere.isChecked(), false);
+  assert.equal(await klass.inputValue(), '');
+  assert.equal(await since.inputValue(), '');
+  await assertLabelled(page, 'procedure form with the 2025 fields');
+
+  // A day before 1 August 2022 is refused, and nothing changes.
+  admin.allow(422, /^PUT \/api\/v1\/procedures\/1\.995001$/);
+  await anywhere.check();
+  await klass.selectOption('full');
+  await since.fill('2022-07-31');
+  await page.getByTestId('proc-save').click();
+  await page.getByTestId('proc-error').waitFor();
+  assert.match(await page.getByTestId('proc-error').innerText(), new RegExp(vi['field.online_class_since']),
+    'the problem names the field');
+  let p = await world.api('GET', `/api/v1/procedures/${code}`);
+  assert.equal(p.anywhere, false);
+  assert.equal(p.online_class, undefined);
+
+  await since.fill('2023-03-01');
+  await page.getByTestId('proc-save').click();
+  await page.getByTestId('proc-saved').waitFor();
+  p = await world.api('GET', `/api/v1/procedures/${code}`);
+  assert.equal(p.anywhere, true);
+  assert.equal(p.online_class, 'full');
+  assert.equal(p.online_class_since, '2023-03-01');
+  assert.equal(p.online_level, 3, 'the level of the old periods is kept');
+
+  // Opened again, the form shows what is stored; cleared, the procedure has no class.
+  await open();
+  assert.equal(await anywhere.isChecked(), true);
+  assert.equal(await klass.inputValue(), 'full');
+  assert.equal(await since.inputValue(), '2023-03-01');
+  await checkPage(admin, 'admin-procedure-2025', { show: '[data-testid=proc-anywhere]' });
+  await anywhere.uncheck();
+  await klass.selectOption('');
+  await since.fill('');
+  await page.getByTestId('proc-save').click();
+  await page.getByTestId('proc-saved').waitFor();
+  p = await world.api('GET', `/api/v1/procedures/${code}`);
+  assert.equal(p.anywhere, false);
+  assert.equal(p.online_class, undefined);
+  admin.assertClean('in the procedure form');
+});
+
 // An administrator of a district (issue 1) is offered only what it may do: the edit
 // buttons of its subtree's units, roles short of administrator, the calendar to read.
 test('the administration pages of a district administrator stay inside its subtree', async () => {

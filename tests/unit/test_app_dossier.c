@@ -689,6 +689,63 @@ static void test_receive_regardless_of_boundary(void **state)
 		      "000.00.34.H56), not at 000.00.33.H56");
 }
 
+/* The centre an applicant chooses to receive an online filing, and the one
+ * chosen to hand back the result, follow the desk's rule of the day. */
+static void test_centres_chosen_by_day(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier d = {0}, stored = {0};
+	mc_procedure p = {0};
+	int64_t other = add_unit(f->st, 1, "000.00.34.H56", "district");
+	mc_time_ctx_free(f->tc);
+	assert_int_equal(mc_time_ctx_load(&f->tc, f->st), 0);
+	assert_int_equal(mc_store_procedure_get(f->st, &p, "2.000001", true), 0);
+	p.anywhere = true;
+	assert_int_equal(mc_store_procedure_update(f->st, &p), 0);
+	mc_procedure_clear(&p);
+	mc_actor centre = {.user_id = f->desk.user_id, .role = MC_ROLE_DESK, .unit_id = other};
+
+	mc_dossier_new in = {.procedure_code = "2.000001",
+			     .channel = MC_CH_ONLINE,
+			     .unit_id = f->district,
+			     .centre_id = other,
+			     .applicant_name = "Nguyễn Văn An",
+			     .at = at("2025-06-30T09:00")};
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->citizen, &in, &d), MC_EINVAL,
+		      MC_REASON_BOUNDARY,
+		      "centre: before 2025-07-01 a dossier is received by the competent unit's desk only: "
+		      "000.00.33.H56 (Đơn vị 000.00.33.H56), not 000.00.34.H56");
+	in.at = at("2025-07-01T09:00");
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->citizen, &in, &d), 0);
+	assert_int_equal(d.receiving_unit_id, f->district);
+	assert_int_equal(d.reception_unit_id, other);
+	/* The chosen centre receives the submission; the competent unit's desk may too. */
+	assert_int_equal(mc_app_dossier_may(f->tc, &centre, &d, MC_ACT_RECEIVE), MC_MAY);
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->desk, &d, MC_ACT_RECEIVE), MC_MAY);
+	mc_dossier_clear(&d);
+
+	/* The result returned at the other district's centre. */
+	in = (mc_dossier_new){.procedure_code = "2.000001",
+			      .channel = MC_CH_DIRECT,
+			      .return_id = other,
+			      .applicant_name = "Nguyễn Văn An",
+			      .at = at("2025-06-30T09:00")};
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), MC_EINVAL,
+		      MC_REASON_RETURN_BOUNDARY,
+		      "return_centre: before 2025-07-01 the result is returned by the competent unit's "
+		      "desk: 000.00.33.H56 (Đơn vị 000.00.33.H56), not 000.00.34.H56");
+	in.at = at("2025-07-01T09:00");
+	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), 0);
+	assert_int_equal(d.return_unit_id, other);
+	assert_int_equal(mc_store_dossier_get(f->st, &stored, d.code, false), 0);
+	assert_int_equal(stored.return_unit_id, other);
+	stored.state = MC_ST_RESOLVED;
+	assert_int_equal(mc_app_dossier_may(f->tc, &centre, &stored, MC_ACT_RETURN), MC_MAY);
+	assert_int_equal(mc_app_dossier_may(f->tc, &f->desk, &stored, MC_ACT_RETURN), MC_MAY_NOT_SCOPE);
+	mc_dossier_clear(&stored);
+	mc_dossier_clear(&d);
+}
+
 /* Nghị định 42/2022/NĐ-CP: the class replaces the level from its day. */
 static void test_online_class_from_its_day(void **state)
 {
@@ -753,6 +810,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_result_documents, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_receive_regardless_of_boundary, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_online_class_from_its_day, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_centres_chosen_by_day, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -390,6 +390,18 @@ async function procedures(ctx, panel) {
       place: field(t('proc.place'), { testid: 'proc-place', value: p.place || '' }),
       legal_basis: field(t('proc.legalBasis'), { kind: 'textarea', testid: 'proc-legal', value: p.legal_basis || '' }),
     };
+    // Today's rules (docs/province-2026.md): receiving regardless of boundary, and
+    // the online class with the day it took the level's place; set apart from the
+    // loop below, which drops empty values ("" is a class: not online).
+    const today = {
+      anywhere: field(t('admin.anywhere'), { kind: 'checkbox', testid: 'proc-anywhere', hint: t('admin.anywhereHint') }),
+      online_class: field(t('admin.onlineClass'), { kind: 'select', testid: 'proc-online-class', value: p.online_class ?? '',
+        options: [{ value: '', label: t('admin.onlineClassNone') }, { value: 'full', label: t('proc.onlineClass.full') },
+          { value: 'partial', label: t('proc.onlineClass.partial') }] }),
+      online_class_since: field(t('admin.onlineClassSince'), { kind: 'date', testid: 'proc-online-class-since',
+        value: p.online_class_since || '', hint: t('admin.onlineClassHint'), attrs: { min: '2022-08-01' } }),
+    };
+    today.anywhere.input.checked = !!p.anywhere;
     const steps = rowsEditor(t('proc.steps'), 'proc-steps', p.steps, [
       ['name', t('admin.stepName'), 'text'], ['role', t('admin.role'), ROLES.filter((r) => r !== 'citizen' && r !== 'admin' && r !== 'supervisor')],
       ['unit_level', t('admin.level'), LEVELS], ['hours', t('admin.hours'), 'number']]);
@@ -411,7 +423,12 @@ async function procedures(ctx, panel) {
           if (['duration_hours', 'online_duration_hours', 'online_level'].includes(k)) { if (v !== '') body[k] = Number(v); else delete body[k]; } else if (v) body[k] = v; else delete body[k];
         }
         delete body.duration_days;
-        delete body.online_service; // shown from online_class and online_class_since, which are kept
+        delete body.online_service; // shown from online_class and online_class_since, set below
+        body.anywhere = today.anywhere.input.checked;
+        const cls = today.online_class.input.value;
+        const since = today.online_class_since.input.value;
+        if (cls || since) Object.assign(body, { online_class: cls, online_class_since: since || undefined });
+        else { delete body.online_class; delete body.online_class_since; }
         body.steps = steps.value().map((s, i) => ({ ...s, seq: i + 1 }));
         let documents;
         try {
@@ -436,7 +453,7 @@ async function procedures(ctx, panel) {
         } catch (e2) { err.show(e2); }
       },
     }, h('h2', { tabindex: '-1' }, t('admin.editProcedure', { code: p.code })),
-    h('div', { class: 'grid-2' }, Object.values(f).map((x) => x.wrap)), steps.el, docs.el, fees.el, err, ok,
+    h('div', { class: 'grid-2' }, Object.values(f).map((x) => x.wrap), Object.values(today).map((x) => x.wrap)), steps.el, docs.el, fees.el, err, ok,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'proc-save' }, t('common.save')),
       h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => replace(editBox) }, t('common.cancel')))));
     editBox.querySelector('h2').focus();

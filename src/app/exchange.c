@@ -285,7 +285,7 @@ static int event(mc_store *st, const mc_actor *actor, const mc_document *d, cons
 	    .from_state = d->state,
 	    .to_state = d->state,
 	    .note = (char *)(note ? note : "")};
-	return mc_store_document_event_add(st, &e);
+	return mc_app_document_event_append(st, &e);
 }
 
 /* Queues a status message from our unit `unit` about the package `in`

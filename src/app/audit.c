@@ -12,6 +12,7 @@
 #include "core/audit.h"
 #include "core/buf.h"
 #include "core/dossier.h"
+#include "store/store_document.h"
 
 /* Dossiers and anchors are verified in slices of ids, so that memory stays
  * bounded whatever the size of the log. */
@@ -193,6 +194,12 @@ typedef struct {
 	chain_link *links;
 	size_t n_links, cap_links;
 	bool broken; /* the current dossier's chain broke already */
+	/* the official documents' events (migration 030) */
+	mc_store *st;
+	int64_t doc_chained_from; /* events below this id predate the chain */
+	int64_t doc;		  /* whose events are being checked; 0 none */
+	char doc_prev[MC_AUDIT_HASH_LEN];
+	bool doc_broken;
 } verifier;
 
 static void problem(verifier *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -563,9 +570,47 @@ static int verify_dossiers(mc_store *st, verifier *v, int64_t max_dossier)
 	return rc;
 }
 
+static int on_document_event(const mc_document_event *e, void *payload)
+{
+	verifier *v = payload;
+	char expected[MC_AUDIT_HASH_LEN], when[40];
+
+	if (e->document_id != v->doc) {
+		v->doc = e->document_id;
+		v->doc_prev[0] = '\0';
+		v->doc_broken = false;
+		v->rep->documents++;
+	}
+	v->rep->document_events++;
+	if (e->id < v->doc_chained_from && !e->hash[0]) {
+		v->rep->document_unchained++; /* written before the chain began */
+		return 0;
+	}
+	mc_audit_document_event_hash(expected, v->doc_prev, e->document_id, e->at, e->user_id, e->user_name,
+				     e->role, e->unit_id, e->action, e->from_state, e->to_state, e->note);
+	if (!v->doc_broken && strcmp(expected, e->hash) != 0) {
+		/* named by its number, which is what a clerk looks for */
+		mc_document d = {0};
+		int rc = mc_store_document_get(v->st, &d, e->document_id);
+		if (rc != 0 && rc != MC_ENOTFOUND)
+			return rc;
+		v->doc_broken = true;
+		problem(v,
+			"broken link at event %lld of document #%lld (%s%s%s; %s at %s)\n  stored   %s\n  "
+			"expected %s",
+			(long long)e->id, (long long)e->document_id,
+			d.notation && d.notation[0] ? d.notation : "no number", d.subject ? ": " : "",
+			d.subject ? d.subject : "", e->action, mc_time_format(when, sizeof when, e->at),
+			e->hash[0] ? e->hash : "(none)", expected);
+		mc_document_clear(&d);
+	}
+	snprintf(v->doc_prev, sizeof v->doc_prev, "%s", e->hash);
+	return 0;
+}
+
 int mc_app_audit_verify(mc_store *st, const char *pinned_key, FILE *out, mc_audit_report *report)
 {
-	verifier v = {.out = out, .pinned_key = pinned_key, .rep = report, .dossier = -1};
+	verifier v = {.out = out, .pinned_key = pinned_key, .rep = report, .dossier = -1, .st = st};
 	int64_t max_anchor = 0, max_dossier = 0;
 	int rc;
 
@@ -579,6 +624,10 @@ int mc_app_audit_verify(mc_store *st, const char *pinned_key, FILE *out, mc_audi
 		rc = verify_anchors(st, &v, max_anchor);
 	if (rc == 0)
 		rc = verify_dossiers(st, &v, max_dossier);
+	if (rc == 0)
+		rc = mc_store_document_event_chained_from(st, &v.doc_chained_from);
+	if (rc == 0)
+		rc = mc_store_document_event_scan(st, on_document_event, &v);
 	for (size_t i = 0; rc == 0 && i < v.n_gaps; i++) {
 		if (v.gaps[i].named > 0)
 			problem(

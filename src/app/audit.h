@@ -55,6 +55,9 @@ typedef struct {
 	int64_t pending; /* dossiers changed since their last anchor: checked against their own log only */
 	int64_t pseudonymised; /* events whose personal texts were pseudonymised (core/audit.h) */
 	int64_t problems;
+	int64_t documents;	    /* official documents with events (migration 030) */
+	int64_t document_events;    /* their events */
+	int64_t document_unchained; /* of them, written before the chain began */
 	mc_audit_anchor last; /* the newest anchor, owned (mc_audit_anchor_clear); id 0 when there is none */
 } mc_audit_report;
 

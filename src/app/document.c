@@ -5,6 +5,7 @@
 
 #include "app/exchange.h"
 
+#include "core/audit.h"
 #include "core/err.h"
 #include "core/limits.h"
 #include "store/store_document_file.h"
@@ -69,6 +70,17 @@ int mc_app_document_check(const mc_time_ctx *tc, const mc_actor *actor, const mc
 	return 0;
 }
 
+int mc_app_document_event_append(mc_store *st, mc_document_event *e)
+{
+	char prev[MC_AUDIT_HASH_LEN];
+	int rc = mc_store_document_event_head(st, e->document_id, prev);
+	if (rc)
+		return rc;
+	mc_audit_document_event_hash(e->hash, prev, e->document_id, e->at, e->user_id, e->user_name, e->role,
+				     e->unit_id, e->action, e->from_state, e->to_state, e->note);
+	return mc_store_document_event_add(st, e);
+}
+
 static int append_event(mc_store *st, const mc_actor *actor, const mc_document *d, const char *action,
 			int from, const char *note, int64_t at)
 {
@@ -82,7 +94,7 @@ static int append_event(mc_store *st, const mc_actor *actor, const mc_document *
 			       .from_state = from,
 			       .to_state = d->state,
 			       .note = (char *)(note ? note : "")};
-	return mc_store_document_event_add(st, &e);
+	return mc_app_document_event_append(st, &e);
 }
 
 /* Checks that every code of the comma-separated list names a unit with an

@@ -43,6 +43,11 @@ typedef struct {
 	const char *recipient_units; /* unit codes, comma-separated: each must have an incoming register */
 } mc_doc_draft;
 
+/* Appends e to its document's hash-chained log (core/audit.h): reads the
+ * document's last hash, computes e->hash over it and e's fields, stores e.
+ * Inside the caller's write transaction (which orders the events). */
+int mc_app_document_event_append(mc_store *st, mc_document_event *e);
+
 /* Whether actor may see d: an officer (not a citizen) whose scope holds the
  * document's unit, its drafting unit or the unit assigned to it. */
 bool mc_app_document_may_see(const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d);

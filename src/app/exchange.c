@@ -5,7 +5,9 @@
 
 #include "core/err.h"
 #include "core/mc.h"
+#include "sign/pades.h"
 #include "sign/xmldsig.h"
+#include "store/store_document_file.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -283,7 +285,7 @@ static int event(mc_store *st, const mc_actor *actor, const mc_document *d, cons
 	    .from_state = d->state,
 	    .to_state = d->state,
 	    .note = (char *)(note ? note : "")};
-	return mc_store_document_event_add(st, &e);
+	return mc_app_document_event_append(st, &e);
 }
 
 /* Queues a status message from our unit `unit` about the package `in`
@@ -421,6 +423,17 @@ static int mark_copies(mc_store *st, const mc_time_ctx *tc, const mc_edxml_messa
 	return rc;
 }
 
+/* The package's PDF (the first attachment of type application/pdf). */
+static const mc_edxml_attachment *pdf_of(const mc_edxml_message *msg)
+{
+	for (size_t i = 0; i < msg->n_attachments; i++) {
+		const mc_edxml_attachment *a = &msg->attachments[i];
+		if (a->content_type && strcmp(a->content_type, "application/pdf") == 0 && a->len)
+			return a;
+	}
+	return NULL;
+}
+
 int mc_app_exchange_receive(mc_store *st, const mc_time_ctx *tc, const mc_edxml_message *msg, const char *xml,
 			    size_t len, int64_t at, mc_xch_receipt *out)
 {
@@ -473,6 +486,17 @@ int mc_app_exchange_receive(mc_store *st, const mc_time_ctx *tc, const mc_edxml_
 		goto cleanup;
 	}
 	snprintf(code, sizeof code, "%s/%s", msg->code_number, msg->code_notation);
+	/* The sender's signed PDF, kept as it came so that the copy's file is
+	 * byte for byte the one its signatures cover. */
+	const mc_edxml_attachment *pdf = pdf_of(msg);
+	int pdf_signatures = 0;
+	if (pdf) {
+		mc_sign_result *sr = NULL;
+		size_t nsr = 0;
+		if (mc_sign_verify(pdf->data, pdf->len, NULL, &sr, &nsr) == 0)
+			pdf_signatures = (int)nsr;
+		mc_sign_results_free(sr, nsr);
+	}
 	int64_t issued_at = 0;
 	if (msg->promulgation_date)
 		mc_time_parse(&issued_at, msg->promulgation_date);
@@ -511,6 +535,8 @@ int mc_app_exchange_receive(mc_store *st, const mc_time_ctx *tc, const mc_edxml_
 			break;
 		snprintf(note, sizeof note, "edXML từ %s (%s)", from_name, msg->from.organ_id);
 		rc = event(st, NULL, &d, "arrive", note, at);
+		if (rc == 0 && pdf)
+			rc = mc_store_document_file_put(st, d.id, pdf->data, pdf->len, pdf_signatures, at);
 		mc_xch_message in = {.province_code = u->province_code,
 				     .direction = MC_XCH_IN,
 				     .kind = MC_EDXML_DOCUMENT,
@@ -568,10 +594,36 @@ static int load_own(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, 
 	return 0;
 }
 
+/* The signed PDF of issued document d (the file GET …/file serves) as the
+ * package's attachment; none (a->data NULL) when signing is not configured
+ * and the document has no stored file. */
+static int load_pdf(mc_store *st, const mc_document *d, mc_edxml_attachment *a, char *name, size_t cap)
+{
+	mc_document_file f;
+	char mime[64];
+	void *data = NULL;
+	size_t len = 0;
+	int rc = mc_store_document_file_get(st, d->id, &f);
+	if (rc == MC_ENOTFOUND)
+		return 0;
+	if (rc == 0)
+		rc = mc_store_attachment_get(st, &data, &len, mime, sizeof mime, f.sha256);
+	if (rc)
+		return rc;
+	/* "6366-BC-UBND.pdf": the number and notation, '/' being no file name's */
+	snprintf(name, cap, "%s.pdf", d->notation ? d->notation : "van-ban");
+	for (char *c = name; *c; c++)
+		if (*c == '/')
+			*c = '-';
+	*a = (mc_edxml_attachment){.name = name, .content_type = "application/pdf", .data = data, .len = len};
+	return 0;
+}
+
 /* The package of outgoing document d from its issuing body, to organ. */
 static int build_document(char **xml, size_t *len, const mc_time_ctx *tc, const mc_document *d,
 			  const char *to_organ, const char *msgid, int business, const mc_edxml_ref *ref,
-			  const char *reason, const mc_edxml_ref *response_for, int64_t at)
+			  const char *reason, const mc_edxml_ref *response_for,
+			  const mc_edxml_attachment *pdf, int64_t at)
 {
 	const mc_unit *u = mc_time_ctx_unit(tc, d->unit_id);
 	const mc_doc_type *t = mc_doc_type_find(d->type);
@@ -606,6 +658,10 @@ static int build_document(char **xml, size_t *len, const mc_time_ctx *tc, const 
 	    .business = business,
 	    .business_reason = (char *)reason,
 	};
+	if (pdf) {
+		m.attachments = (mc_edxml_attachment *)pdf;
+		m.n_attachments = 1;
+	}
 	if (ref)
 		m.replaces = *ref;
 	if (response_for)
@@ -621,7 +677,8 @@ int mc_app_exchange_send(mc_store *st, const mc_time_ctx *tc, const mc_exchange 
 	mc_document d = {0}, answered = {0}, replaced = {0};
 	mc_xch_message received = {0};
 	mc_edxml_ref response_for = {0};
-	char *xml = NULL, note[1200] = "";
+	mc_edxml_attachment pdf = {0};
+	char *xml = NULL, note[1200] = "", pdf_name[64];
 	size_t len = 0;
 	int rc;
 	mc_err_clear();
@@ -637,6 +694,9 @@ int mc_app_exchange_send(mc_store *st, const mc_time_ctx *tc, const mc_exchange 
 		goto cleanup;
 	}
 	const mc_unit *u = mc_time_ctx_unit(tc, d.unit_id);
+	rc = load_pdf(st, &d, &pdf, pdf_name, sizeof pdf_name);
+	if (rc)
+		goto cleanup;
 	if (!in->n_to) {
 		rc = mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD, "to names no organisation");
 		goto cleanup;
@@ -705,7 +765,8 @@ int mc_app_exchange_send(mc_store *st, const mc_time_ctx *tc, const mc_exchange 
 		free(xml);
 		xml = NULL;
 		rc = build_document(&xml, &len, tc, &d, to, msgid, business, in->replaces_id ? &ref : NULL,
-				    in->reason, in->response_for_id ? &response_for : NULL, at);
+				    in->reason, in->response_for_id ? &response_for : NULL,
+				    pdf.data ? &pdf : NULL, at);
 		if (rc)
 			break;
 		mc_xch_message m = {.province_code = d.province_code,
@@ -741,6 +802,7 @@ int mc_app_exchange_send(mc_store *st, const mc_time_ctx *tc, const mc_exchange 
 		rc = event(st, actor, &d, "send", note, at);
 cleanup:
 	free(xml);
+	free(pdf.data);
 	mc_document_clear(&d);
 	mc_document_clear(&answered);
 	mc_document_clear(&replaced);
@@ -776,7 +838,7 @@ int mc_app_exchange_recall(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 		free(xml);
 		xml = NULL;
 		rc = build_document(&xml, &len, tc, &d, s->organ_id, msgid, MC_EDXML_BUSINESS_RECALL, &ref,
-				    reason, NULL, at);
+				    reason, NULL, NULL, at);
 		if (rc)
 			break;
 		mc_xch_message m = {.province_code = d.province_code,

@@ -1232,14 +1232,21 @@ static int audit_verify(int argc, char **argv, const char *db)
 		return 1;
 	}
 	if (rep.problems > 0) {
-		printf("motcua audit: %lld problems found in %lld events of %lld dossiers and %lld anchors\n",
+		printf("motcua audit: %lld problems found in %lld events of %lld dossiers and %lld anchors, "
+		       "%lld events of %lld documents\n",
 		       (long long)rep.problems, (long long)rep.events, (long long)rep.dossiers,
-		       (long long)rep.anchors);
+		       (long long)rep.anchors, (long long)rep.document_events, (long long)rep.documents);
 		mc_audit_anchor_clear(&rep.last);
 		return 1;
 	}
 	printf("motcua audit: %lld events of %lld dossiers verified, every link intact\n",
 	       (long long)rep.events, (long long)rep.dossiers);
+	printf("motcua audit: %lld events of %lld official documents verified, every link intact\n",
+	       (long long)rep.document_events, (long long)rep.documents);
+	if (rep.document_unchained > 0)
+		printf("motcua audit: %lld document events written before their chain began (migration 030) "
+		       "are not chained\n",
+		       (long long)rep.document_unchained);
 	if (rep.pseudonymised > 0)
 		printf("motcua audit: %lld events pseudonymised, verified through their personal-data hash\n",
 		       (long long)rep.pseudonymised);

@@ -60,6 +60,34 @@ void mc_audit_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int
 	to_hex(out, md, md_len);
 }
 
+void mc_audit_document_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t document_id,
+				  int64_t at, int64_t user_id, const char *user_name, const char *role,
+				  int64_t unit_id, const char *action, int from_state, int to_state,
+				  const char *note)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		abort();
+	add_text(ctx, "motcua-document-event-1");
+	add_text(ctx, prev_hash);
+	add_int(ctx, document_id);
+	add_int(ctx, at);
+	add_int(ctx, user_id);
+	add_text(ctx, user_name);
+	add_text(ctx, role);
+	add_int(ctx, unit_id);
+	add_text(ctx, action);
+	add_int(ctx, from_state);
+	add_int(ctx, to_state);
+	add_text(ctx, note);
+	EVP_DigestFinal_ex(ctx, md, &md_len);
+	EVP_MD_CTX_free(ctx);
+	to_hex(out, md, md_len);
+}
+
 void mc_audit_personal_hash(char out[MC_AUDIT_HASH_LEN], const char *salt, const char *actor_name,
 			    const char *note)
 {

@@ -55,6 +55,17 @@ void mc_audit_event_hash_v2(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, 
 			    int64_t at, int64_t actor_id, int64_t unit_id, const char *action, int from_state,
 			    int to_state, int step, const char *personal_hash);
 
+/*
+ * The hash of an official document's event (document_event, migration 030):
+ * SHA-256 (hex) under a tag of its own over prev_hash ("" for the document's
+ * first chained event) and the fields in this order, each as
+ * "<length>:<bytes>", so that no dossier event can pass for one.
+ */
+void mc_audit_document_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t document_id,
+				  int64_t at, int64_t user_id, const char *user_name, const char *role,
+				  int64_t unit_id, const char *action, int from_state, int to_state,
+				  const char *note);
+
 /* The root of an anchor, computed as entries are added (in dossier order). */
 typedef struct mc_audit_root mc_audit_root;
 

@@ -13,6 +13,7 @@
  */
 #include "demo/demo.h"
 
+#include "app/document.h"
 #include "core/document.h"
 #include "store/store_document.h"
 
@@ -86,7 +87,7 @@ static int add(mc_store *st, mc_document *d, const char *action)
 				       .action = (char *)action,
 				       .to_state = d->state,
 				       .note = "dữ liệu mẫu"};
-		rc = mc_store_document_event_add(st, &e);
+		rc = mc_app_document_event_append(st, &e);
 	}
 	return rc;
 }

@@ -528,6 +528,7 @@ static const mc_col event_cols[] = {
     MC_COL(MC_COL_INT, mc_document_event, from_state, "from_state"),
     MC_COL(MC_COL_INT, mc_document_event, to_state, "to_state"),
     MC_COL(MC_COL_STR, mc_document_event, note, "note"),
+    MC_COL_ARRAY(mc_document_event, hash, "hash"),
 };
 
 void mc_document_event_clear(mc_document_event *e)
@@ -553,10 +554,14 @@ int mc_store_document_event_add(mc_store *st, mc_document_event *e)
 	static const char sql[] =
 	    "INSERT INTO document_event (document_id, at, user_id, user_name, role, unit_id, action, "
 	    "from_state, "
-	    "to_state, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+	    "to_state, note, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc;
 
+	/* The hash links the event to its document's log (core/audit.h). */
+	if (!e->hash[0])
+		return MC_EINVAL;
+	rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, e->document_id);
@@ -569,6 +574,7 @@ int mc_store_document_event_add(mc_store *st, mc_document_event *e)
 	mc_q_int(q, 8, e->from_state);
 	mc_q_int(q, 9, e->to_state);
 	mc_q_text(q, 10, s_or_empty(e->note));
+	mc_q_text(q, 11, e->hash);
 	rc = mc_q_row(q, "record document event");
 	if (rc == 1) {
 		e->id = mc_q_col_int(q, 0);
@@ -585,7 +591,7 @@ int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, i
 {
 	static const char sql[] =
 	    "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
-	    "from_state, to_state, note FROM document_event WHERE document_id = $1 ORDER BY id";
+	    "from_state, to_state, note, hash FROM document_event WHERE document_id = $1 ORDER BY id";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -597,6 +603,83 @@ int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, i
 	rc = mc_q_read_list(q, "list document events", event_cols, MC_ARRAY_LEN(event_cols), sizeof **out,
 			    out, n);
 cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_document_event_head(mc_store *st, int64_t document_id, char out[65])
+{
+	static const char sql[] =
+	    "SELECT hash FROM document_event WHERE document_id = $1 ORDER BY id DESC LIMIT 1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	out[0] = '\0';
+	if (rc == 0) {
+		mc_q_int(q, 1, document_id);
+		rc = mc_q_row(q, "read a document's last event");
+		if (rc == 1) {
+			const char *h = mc_q_col_text(q, 0);
+			snprintf(out, 65, "%s", h ? h : "");
+			rc = 0;
+		}
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_document_event_scan(mc_store *st, int (*cb)(const mc_document_event *e, void *payload),
+				 void *payload)
+{
+	/* Pages by (document_id, id), the order of the chains and of the index
+	 * document_event_doc: a log of millions is never held at once. */
+	static const char sql[] = "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
+				  "from_state, to_state, note, hash FROM document_event "
+				  "WHERE (document_id, id) > ($1, $2) ORDER BY document_id, id LIMIT 1000";
+	mc_document_event *page = NULL;
+	size_t n = 0;
+	int64_t after_doc = 0, after_id = 0;
+	int rc = 0;
+
+	for (;;) {
+		mc_q *q = NULL;
+		rc = mc_db_prepare(st, &q, sql);
+		if (rc == 0) {
+			mc_q_int(q, 1, after_doc);
+			mc_q_int(q, 2, after_id);
+			rc = mc_q_read_list(q, "scan document events", event_cols, MC_ARRAY_LEN(event_cols),
+					    sizeof *page, &page, &n);
+		}
+		mc_q_done(q);
+		if (rc || n == 0)
+			break;
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = cb(&page[i], payload);
+		after_doc = page[n - 1].document_id;
+		after_id = page[n - 1].id;
+		mc_document_event_free_list(page, n);
+		page = NULL;
+		if (rc || n < 1000)
+			break;
+	}
+	mc_document_event_free_list(page, n);
+	return rc;
+}
+
+int mc_store_document_event_chained_from(mc_store *st, int64_t *id)
+{
+	static const char sql[] = "SELECT chained_from FROM document_event_chain";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*id = 0;
+	if (rc == 0) {
+		rc = mc_q_row(q, "read where the document events' chain starts");
+		if (rc == 1) {
+			*id = mc_q_col_int(q, 0);
+			rc = 0;
+		}
+	}
 	mc_q_done(q);
 	return rc;
 }

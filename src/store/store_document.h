@@ -139,12 +139,25 @@ typedef struct {
 	int from_state;
 	int to_state;
 	char *note;
+	char hash[65]; /* core/audit.h: over the fields and the previous event's hash; "" before 030 */
 } mc_document_event;
 
 void mc_document_event_clear(mc_document_event *e);
 void mc_document_event_free_list(mc_document_event *list, size_t n);
-/* Appends an event; sets e->id. */
+/* Appends an event; sets e->id. MC_EINVAL without e->hash: the caller
+ * computes it (app/document.h: mc_app_document_event_append). */
 int mc_store_document_event_add(mc_store *st, mc_document_event *e);
+/* The hash of the document's last event into out ("" when it has none, or
+ * only events from before the chain). */
+int mc_store_document_event_head(mc_store *st, int64_t document_id, char out[65]);
+/* Calls cb on every document event in (document_id, id) order, a page at a
+ * time with no statement open while cb runs; a non-zero return of cb stops
+ * the scan and is returned. */
+int mc_store_document_event_scan(mc_store *st, int (*cb)(const mc_document_event *e, void *payload),
+				 void *payload);
+/* The first event id that must carry a hash: the events below it were
+ * written before migration 030 and are not chained. */
+int mc_store_document_event_chained_from(mc_store *st, int64_t *id);
 /* The events of a document, oldest first. */
 int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, int64_t document_id);
 

@@ -156,3 +156,32 @@ test('signed anchors: verified with the key; a forged or unsigned anchor is refu
   rmSync(dir, { recursive: true, force: true });
   rmSync(keys, { recursive: true, force: true });
 });
+
+test("the official documents' events are chained too: an edit, a blanked hash, a forged row are found and the document named", () => {
+  const { dir, db } = demo();
+  const r = verify(db);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const events = sql(db, 'SELECT count(*) FROM document_event');
+  const docs = sql(db, 'SELECT count(DISTINCT document_id) FROM document_event');
+  assert.match(r.stdout, new RegExp(`${events} events of ${docs} official documents verified, every link intact`));
+  const [doc, row] = sql(db, "SELECT d.id, e.id FROM document d JOIN document_event e ON e.document_id = d.id " +
+    "WHERE d.notation = '6366/BC-UBND'").split('|');
+  const hash = sql(db, `SELECT hash FROM document_event WHERE id = ${row}`);
+  assert.match(hash, /^[0-9a-f]{64}$/);
+  // the triggers refuse the edit; someone with the file drops them and edits the note
+  assert.notEqual(spawnSync('sqlite3', [db, `UPDATE document_event SET note = 'x' WHERE id = ${row}`]).status, 0);
+  sql(db, `DROP TRIGGER document_event_no_update; UPDATE document_event SET note = 'sửa lén' WHERE id = ${row}`);
+  refused(db, new RegExp(`broken link at event ${row} of document #${doc} \\(6366/BC-UBND: Kết quả thực hiện công tác cải cách hành chính`));
+  // the hash blanked as if the row predated the chain: it does not
+  sql(db, `UPDATE document_event SET note = 'dữ liệu mẫu', hash = '' WHERE id = ${row}`);
+  refused(db, new RegExp(`broken link at event ${row} of document #${doc} \\(6366/BC-UBND[^\\n]*\\n  stored   \\(none\\)`));
+  // the row put back verifies again
+  sql(db, `UPDATE document_event SET hash = '${hash}' WHERE id = ${row}`);
+  assert.equal(verify(db).status, 0);
+  // a row added behind the server's back, with the hash of the one before it, breaks the chain there
+  sql(db, 'INSERT INTO document_event (document_id, at, user_name, role, action, from_state, to_state, note, hash) ' +
+    `SELECT document_id, at + 60, 'Kẻ giả', 'leader', 'recall', to_state, to_state, 'thu hồi giả', hash FROM document_event WHERE id = ${row}`);
+  const forged = sql(db, 'SELECT max(id) FROM document_event');
+  refused(db, new RegExp(`broken link at event ${forged} of document #${doc} \\(6366/BC-UBND`));
+  rmSync(dir, { recursive: true, force: true });
+});

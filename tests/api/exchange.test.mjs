@@ -13,13 +13,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, PASSWORD, serverEnv, freePort, freshDatabase, dropDatabase } from './harness.mjs';
 import { assertProblem, assertStatus, DISTRICT } from './helpers.mjs';
 
 const H26 = '000.00.00.H26';
+const LEADER = 'Hoàng Văn Minh'; // lanhdao of the demo province
 const dir = mkdtempSync(join(tmpdir(), 'motcua-exchange-'));
 const A = { name: 'A' };
 const B = { name: 'B' };
@@ -38,6 +39,37 @@ function makeKeys() {
     openssl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
       '-out', `${who}.pem`, '-days', '10', '-extfile', 'ext.cnf');
   }
+  // A signs its documents: the leader's key (CN = the demo leader's name) and the seal
+  mkdirSync(join(dir, 'sign'));
+  for (const [who, cn] of [['lanhdao', LEADER], ['seal', 'UBND huyện Quảng Xương']]) {
+    openssl('req', '-utf8', '-newkey', 'rsa:2048', '-nodes', '-keyout', `sign/${who}.key`, '-out', `${who}.csr`,
+      '-subj', `/O=Test/CN=${cn}`);
+    openssl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
+      '-out', `sign/${who}.crt`, '-days', '10', '-extfile', 'ext.cnf');
+  }
+  // pdfsig reads an NSS database; an empty one is enough to judge integrity
+  mkdirSync(join(dir, 'nss'));
+  execFileSync('certutil', ['-N', '-d', `sql:${join(dir, 'nss')}`, '--empty-password'], { stdio: 'ignore' });
+}
+
+// pdfsig's verdict on a PDF: how many signatures it calls valid, of how many.
+function pdfsig(buf, name) {
+  writeFileSync(join(dir, name), buf);
+  let out;
+  try {
+    out = execFileSync('pdfsig', ['-nssdir', `sql:${join(dir, 'nss')}`, join(dir, name)],
+      { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  } catch (e) {
+    out = `${e.stdout}${e.stderr}`;
+  }
+  return { out, valid: (out.match(/Signature Validation: Signature is Valid\./g) || []).length,
+    total: (out.match(/^Signature #\d+:/gm) || []).length };
+}
+
+async function pdfOf(s, token, id) {
+  const res = await fetch(`http://127.0.0.1:${s.port}/api/v1/documents/${id}/file`,
+    { headers: { Authorization: `Bearer ${token}` } });
+  return { status: res.status, type: res.headers.get('content-type'), buf: Buffer.from(await res.arrayBuffer()) };
 }
 
 function env(s) {
@@ -48,6 +80,7 @@ function env(s) {
     MOTCUA_EXCHANGE_RETRY_SECONDS: '1',
     MOTCUA_NOTIFY_INTERVAL: '1',
     MOTCUA_ACCESS_LOG: 'false',
+    ...(s === A ? { MOTCUA_SIGN_DIR: join(dir, 'sign') } : {}),
   });
 }
 
@@ -214,6 +247,29 @@ test('a document sent while the peer is down waits in the outbox and arrives onc
   assert.equal(got.text, pkg.text);
 });
 
+test('the package carries the signed PDF: the copy\'s file is the sender\'s, byte for byte, and pdfsig calls both signatures valid', async () => {
+  const sent = await pdfOf(A, A.tok.tiepnhan, sentId);
+  assert.equal(sent.status, 200);
+  const v = pdfsig(sent.buf, 'sent.pdf');
+  assert.equal(v.valid, 2, `the leader's and the seal's signatures on A:\n${v.out}`);
+  const pkg = (await api(A, 'GET', `/api/v1/documents/${sentId}/edxml`, { token: A.tok.tiepnhan })).text;
+  assert.match(pkg, /<edXML:ContentType>application\/pdf<\/edXML:ContentType>/);
+  const got = await pdfOf(B, B.tok.tiepnhan, copyId);
+  assert.equal(got.status, 200, 'the copy serves the PDF that came in the package');
+  assert.equal(got.type, 'application/pdf');
+  assert.ok(got.buf.equals(sent.buf), 'the received PDF is byte-identical to the one sent');
+  const w = pdfsig(got.buf, 'received.pdf');
+  assert.equal(w.valid, 2, `pdfsig on B's copy:\n${w.out}`);
+  assert.equal(w.total, 2);
+  // one byte changed in the copy: pdfsig calls neither signature valid
+  const bad = Buffer.from(got.buf);
+  const at = bad.indexOf('/Type /Page') + 2;
+  bad[at] = bad[at] === 0x61 ? 0x62 : 0x61;
+  assert.equal(pdfsig(bad, 'changed.pdf').valid, 0);
+  // the copy's file is for those who may see the copy only
+  assertProblem(await api(B, 'GET', `/api/v1/documents/${copyId}/file`), 401, 'unauthenticated');
+});
+
 test('the same package again is the same document; changed, forged, unknown and malformed ones are refused', async () => {
   const pkg = (await api(A, 'GET', `/api/v1/documents/${sentId}/edxml`, { token: A.tok.tiepnhan })).text;
   const before = (await incoming(B, B.tok.tiepnhan)).length;
@@ -275,6 +331,8 @@ test('B answers A (ResponseFor) the other way, assigns the copy and tells proces
     (l) => l.some((i) => i.subject === 'Phản hồi báo cáo cải cách hành chính'));
   const answer = items.find((i) => i.subject === 'Phản hồi báo cáo cải cách hành chính');
   assert.equal(answer.number, reply.number);
+  // B signs nothing (no sign_dir): its package carries no PDF, and A's copy has no file
+  assertProblem(await api(A, 'GET', `/api/v1/documents/${answer.id}/file`, { token: A.tok.tiepnhan }), 404, 'not-found');
   const x = await exchangeOf(A, A.tok.tiepnhan, sentId);
   const link = x.body.items.find((i) => i.answer === answer.id);
   assert.ok(link, 'the original shows the answer');

@@ -4385,17 +4385,31 @@ static void test_documents(void **state)
 				.action = "draft",
 				.to_state = 1};
 	mc_document_event *evs = NULL;
+	char head[65];
+	/* no hash, no event: the chain would break (migration 030) */
+	assert_int_equal(mc_store_document_event_add(f->st, &ev), MC_EINVAL);
+	assert_int_equal(mc_store_document_event_head(f->st, d.id, head), 0);
+	assert_string_equal(head, "");
+	snprintf(ev.hash, sizeof ev.hash, "%064d", 1);
 	assert_int_equal(mc_store_document_event_add(f->st, &ev), 0);
 	ev.action = "submit";
 	ev.from_state = 1;
 	ev.to_state = 2;
+	snprintf(ev.hash, sizeof ev.hash, "%064d", 2);
 	assert_int_equal(mc_store_document_event_add(f->st, &ev), 0);
+	assert_int_equal(mc_store_document_event_head(f->st, d.id, head), 0);
+	assert_string_equal(head, ev.hash);
 	assert_int_equal(mc_store_document_events(f->st, &evs, &n, d.id), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(evs[0].action, "draft");
 	assert_string_equal(evs[1].action, "submit");
 	assert_string_equal(evs[1].user_name, "Lê Văn An");
+	assert_string_equal(evs[1].hash, ev.hash);
 	mc_document_event_free_list(evs, n);
+	/* a fresh database chains from its first event */
+	int64_t from = -1;
+	assert_int_equal(mc_store_document_event_chained_from(f->st, &from), 0);
+	assert_int_equal(from, 1);
 	assert_int_not_equal(raw_exec(f, "UPDATE document_event SET note = 'x'", NULL, 0), 0);
 	assert_int_not_equal(raw_exec(f, "DELETE FROM document_event", NULL, 0), 0);
 }

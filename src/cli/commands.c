@@ -1240,6 +1240,9 @@ static int audit_verify(int argc, char **argv, const char *db)
 	}
 	printf("motcua audit: %lld events of %lld dossiers verified, every link intact\n",
 	       (long long)rep.events, (long long)rep.dossiers);
+	if (rep.tasks > 0)
+		printf("motcua audit: %lld events of %lld tasks verified, every link intact\n",
+		       (long long)rep.task_events, (long long)rep.tasks);
 	if (rep.pseudonymised > 0)
 		printf("motcua audit: %lld events pseudonymised, verified through their personal-data hash\n",
 		       (long long)rep.pseudonymised);

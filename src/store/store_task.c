@@ -466,3 +466,42 @@ cleanup:
 	mc_q_done(q);
 	return rc;
 }
+
+int mc_store_task_event_scan(mc_store *st, int (*cb)(const mc_task_event *e, void *payload), void *payload)
+{
+	/* Pages by (task_id, id), the order of the chains and of the index task_event_task. */
+	static const char sql[] =
+	    "SELECT id, task_id, at, user_id, user_name, role, unit_id, action, from_state, to_state, "
+	    "percent, due, document_id, note, hash FROM task_event WHERE (task_id, id) > ($1, $2) "
+	    "ORDER BY task_id, id LIMIT $3";
+	enum { PAGE = 1000 };
+	mc_task_event e = {0};
+	int64_t after_task = 0, after_id = 0;
+	int rows = PAGE;
+	mc_q *q = NULL;
+	int rc = 0;
+
+	while (rc == 0 && rows == PAGE) {
+		rc = mc_db_prepare(st, &q, sql);
+		if (rc)
+			break;
+		mc_q_int(q, 1, after_task);
+		mc_q_int(q, 2, after_id);
+		mc_q_int(q, 3, PAGE);
+		rows = 0;
+		while (rc == 0 && (rc = mc_q_row(q, "scan task events")) == 1) {
+			mc_task_event_clear(&e); /* the previous row's strings */
+			rc = mc_q_read(q, event_cols, MC_ARRAY_LEN(event_cols), &e);
+			if (rc)
+				break;
+			rows++;
+			after_task = e.task_id;
+			after_id = e.id;
+			rc = cb(&e, payload);
+		}
+		mc_q_done(q);
+		q = NULL;
+	}
+	mc_task_event_clear(&e);
+	return rc;
+}

@@ -133,5 +133,9 @@ int mc_store_task_event_add(mc_store *st, mc_task_event *e);
 int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t task_id);
 /* The hash of the task's last event into out ("" when it has none). */
 int mc_store_task_last_hash(mc_store *st, char *out, size_t cap, int64_t task_id);
+/* Calls cb with every task event, by task then oldest first, read in pages
+ * so that memory stays bounded (the audit, app/audit.h); the event is the
+ * callback's only during the call. Stops at cb's first non-zero return. */
+int mc_store_task_event_scan(mc_store *st, int (*cb)(const mc_task_event *e, void *payload), void *payload);
 
 #endif

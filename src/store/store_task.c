@@ -308,6 +308,55 @@ cleanup:
 	return rc;
 }
 
+static const mc_col group_cols[] = {
+    MC_COL(MC_COL_I64, mc_task_group, unit_id, "unit_id"),
+    MC_COL(MC_COL_I64, mc_task_group, assigned_by, "assigned_by"),
+    MC_COL(MC_COL_INT, mc_task_group, state, "state"),
+    MC_COL(MC_COL_INT, mc_task_group, due_kind, "due_kind"),
+    MC_COL(MC_COL_INT, mc_task_group, period, "period"),
+    MC_COL(MC_COL_I32, mc_task_group, next_report_period, "next_report_period"),
+    MC_COL(MC_COL_BOOL, mc_task_group, done_by_original, "done_by_original"),
+    MC_COL(MC_COL_BOOL, mc_task_group, done_by_due, "done_by_due"),
+    MC_COL(MC_COL_BOOL, mc_task_group, due_passed, "due_passed"),
+    MC_COL(MC_COL_I64, mc_task_group, n, "n"),
+};
+
+int mc_store_task_groups(mc_store *st, mc_task_group **out, size_t *n, const mc_task_query *tq, int32_t from,
+			 int32_t to, int32_t today)
+{
+	/* Only the columns a task's timing reads for its state and kind of
+	 * deadline are grouped by, so that the groups stay few (units x
+	 * leaders x states); the state 8 (cancelled) is not counted. */
+	static const char sql[] =
+	    "SELECT t.unit_id, coalesce(t.assigned_by, 0) AS assigned_by, t.state, t.due_kind, "
+	    "CASE WHEN t.due_kind = 2 THEN t.period ELSE 0 END AS period, "
+	    "CASE WHEN t.due_kind = 2 THEN t.next_report_period ELSE 0 END AS next_report_period, "
+	    "CASE WHEN t.state = 4 AND t.done_day <= t.original_due THEN 1 ELSE 0 END AS done_by_original, "
+	    "CASE WHEN t.state = 4 AND t.done_day <= t.due THEN 1 ELSE 0 END AS done_by_due, "
+	    "CASE WHEN t.due_kind = 1 AND t.due < $12 THEN 1 ELSE 0 END AS due_passed, "
+	    "count(*) AS n" LIST_WHERE " AND t.state <> 8 AND ($10 = 0 OR t.assigned_day >= $10) "
+	    "AND ($11 = 0 OR t.assigned_day <= $11) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, tq->scope_unit_id);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	list_bind(q, lo, hi, tq);
+	mc_q_int(q, 10, from);
+	mc_q_int(q, 11, to);
+	mc_q_int(q, 12, today);
+	rc = mc_q_read_list(q, "count tasks by group", group_cols, MC_ARRAY_LEN(group_cols), sizeof **out,
+			    out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
 int mc_store_task_reminders_due(mc_store *st, mc_task **out, size_t *n, int32_t today, int32_t soon_to,
 				int32_t overdue_since, int limit)
 {

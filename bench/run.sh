@@ -18,6 +18,10 @@
 #   by procedure                 STATS_N dossiers, group=field and group=procedure
 #                                 (from the roll-up by procedure), vs the live
 #                                 count the server ran before (bench/live_by_field.sql)
+#   task figures               GET /api/v1/tasks/stats for the province, a year
+#                                 of TASKS_N tasks (bench/tasks_gen.sql), vs the
+#                                 naive GROUP BY over the task rows in sqlite3
+#                                 (bench/naive_tasks.sql)
 #   resident memory of the server, idle, under the lookup load, and its peak
 #   document search            GET /api/v1/documents?q=… over DOCS_N official
 #                                 documents (bench/docs_gen.py), the province's
@@ -27,7 +31,8 @@
 #
 # BEFORE=/path/to/an/older/motcua measures that build too, in the same rounds
 # (its own servers on copies of the same data), for a before/after in one
-# sitting. PARTS=lookup,create,pg,stats,docsearch,fields picks the parts (all by default).
+# sitting (not for the tasks: the older figures took minutes a request).
+# PARTS=lookup,create,pg,stats,docsearch,fields,tasks picks the parts (all by default).
 # A round of a figure runs each contender once, in an order that alternates
 # from round to round; the machine's load moves single runs by ±20 %, the
 # medians much less.
@@ -46,7 +51,8 @@ ROUNDS=${ROUNDS:-5}
 CONNS=${CONNS:-64}
 DOSSIERS=${DOSSIERS:-2000} # the database the creations go to
 BATCH=${BATCH:-64}
-PARTS=${PARTS:-lookup,create,pg,stats,docsearch,fields}
+PARTS=${PARTS:-lookup,create,pg,stats,docsearch,fields,tasks}
+TASKS_N=${TASKS_N:-200000}
 BEFORE=${BEFORE:-}
 if [ -n "${BENCH_QUICK:-}" ]; then
   LOOKUP_N=${LOOKUP_N:-100000}; STATS_N=${STATS_N:-300000}; DOCS_N=${DOCS_N:-100000}
@@ -501,6 +507,8 @@ NGINX
     echo "One search at a time (300 queries, curl): p50 $1 ms, p99 $2 ms, slowest $3 ms. The count behind 'cai cach' in the sqlite3 shell: $fts_ms ms through the index (migration 028), $like_ms ms by the LIKE over every row the registers used before."
     echo
   } >>"$out"
+fi
+
 # ---- statistics by field and by procedure, a province-year ------------------
 
 if part fields; then
@@ -542,6 +550,54 @@ if part fields; then
   done
   echo >>"$out"
   stop_server motcua
+fi
+
+# ---- task figures over TASKS_N tasks ----------------------------------------
+
+if part tasks; then
+  tasks_db="$BENCH_DATA/tasks-$TASKS_N-s$schema.db"
+  if [ ! -f "$tasks_db" ]; then
+    mkdir -p "$BENCH_DATA"; rm -f "$tasks_db.tmp"
+    "$bin" init --db "$tasks_db.tmp" --demo --dossiers 0 >/dev/null
+    t=$(now); sqlite3 "$tasks_db.tmp" -cmd ".parameter set :N $TASKS_N" <bench/tasks_gen.sql
+    log "generated $TASKS_N tasks in $(since "$t") s"
+    sqlite3 "$tasks_db.tmp" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+    mv "$tasks_db.tmp" "$tasks_db"
+  fi
+  tasks_load=$(cut -d' ' -f1-3 /proc/loadavg)
+  start_server motcua "$bin" "$tasks_db"
+  token=$(login motcua giamsat)
+  tasks_url="${base_of[motcua]}/api/v1/tasks/stats?unit=000.00.00.H56&from=2017-01-01&to=2017-12-31"
+  today=$(( ($(date +%s) + 7 * 3600) / 86400 ))
+  sed -e "s|:today|$today|g" bench/naive_tasks.sql >"$work/naive_tasks.sql"
+  : >"$work/tasks-api.ms"; : >"$work/tasks-naive.ms"
+  for r in $(seq "$ROUNDS"); do # alternated rounds: the API and the reference, in turn
+    for c in $(order "$r" api naive); do
+      if [ "$c" = api ]; then
+        curl -s -o "$work/tasks.json" -w '%{time_total}\n' -H "Authorization: Bearer $token" "$tasks_url" |
+          awk '{printf "%.0f\n", $1*1000}' >>"$work/tasks-api.ms"
+      else
+        t=$(now); sqlite3 "$tasks_db" <"$work/naive_tasks.sql" >"$work/naive_tasks.txt"
+        since "$t" | awk '{printf "%.0f\n", $1*1000}' >>"$work/tasks-naive.ms"
+      fi
+    done
+  done
+  stop_server motcua
+  api_ms=$(median <"$work/tasks-api.ms"); naive_ms=$(median <"$work/tasks-naive.ms")
+  # the figures that do not depend on the periods of recurring tasks must agree
+  api_f=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(*[j[k] for k in ("assigned","done_on_time","done_extended","done_late","waiting_confirmation","suspended")])' "$work/tasks.json" 2>/dev/null) ||
+    { api_f="(no figures)"; log "tasks reply: $(head -c 300 "$work/tasks.json")"; }
+  naive_f=$(awk -F'|' '{a+=$2; o+=$3; e+=$4; l+=$5; w+=$7; s+=$8} END {print a, o, e, l, w, s}' "$work/naive_tasks.txt")
+  agree=no; [ "$api_f" = "$naive_f" ] && agree=yes
+  {
+    echo "Task figures: GET /api/v1/tasks/stats for the province over 2017, $TASKS_N tasks ($(wc -l <"$work/naive_tasks.txt") units in charge), medians of $ROUNDS alternated rounds (load average at the start: $tasks_load)."
+    echo
+    echo "| task figures | motcua | reference | ratio |"
+    echo "|---|---|---|---|"
+    echo "| province, year 2017, total, by unit and by leader | $api_ms ms | naive GROUP BY over the rows in sqlite3: $naive_ms ms | $(ratio "$naive_ms" "$api_ms" %.2f) |"
+    echo "| figures agree (assigned, done on time, extended, late, waiting, suspended) | $api_f | $naive_f | $agree |"
+    echo
+  } >>"$out"
 fi
 
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"

@@ -21,9 +21,6 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-/* The most tasks the figures of one request count. */
-#define STATS_MAX 200000
-
 static json_t *day_json(int32_t day)
 {
 	char buf[16];
@@ -659,34 +656,35 @@ typedef struct {
 	    waiting_confirmation, suspended, no_deadline;
 } task_figures;
 
-static void count(task_figures *f, mc_task_timing timing, mc_task_state state)
+/* Counts n tasks of one timing and state. */
+static void count(task_figures *f, mc_task_timing timing, mc_task_state state, int64_t n)
 {
-	f->assigned++;
+	f->assigned += n;
 	if (state == MC_TASK_SUSPENDED) {
-		f->suspended++;
+		f->suspended += n;
 		return;
 	}
 	if (state == MC_TASK_PROPOSED_DONE)
-		f->waiting_confirmation++;
+		f->waiting_confirmation += n;
 	switch (timing) {
 	case MC_TASK_TIMING_DONE_ON_TIME:
-		f->done_on_time++;
+		f->done_on_time += n;
 		break;
 	case MC_TASK_TIMING_DONE_EXTENDED:
-		f->done_extended++;
+		f->done_extended += n;
 		break;
 	case MC_TASK_TIMING_DONE_LATE:
-		f->done_late++;
+		f->done_late += n;
 		break;
 	case MC_TASK_TIMING_IN_TIME:
 	case MC_TASK_TIMING_DUE_SOON:
-		f->in_progress_in_time++;
+		f->in_progress_in_time += n;
 		break;
 	case MC_TASK_TIMING_OVERDUE:
-		f->in_progress_overdue++;
+		f->in_progress_overdue += n;
 		break;
 	case MC_TASK_TIMING_NO_DEADLINE:
-		f->no_deadline++;
+		f->no_deadline += n;
 		break;
 	}
 }
@@ -749,35 +747,37 @@ static int stats_or_reply(mc_req *r, task_stats *out)
 		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "to", "order", "to must not be before from");
 		return -1;
 	}
-	/* The tasks assigned in [from, to], as they stand today; cancelled ones are not counted. */
-	out->q.limit = 1000;
-	out->q.offset = 0;
-	for (;;) {
-		mc_task *list = NULL;
-		size_t n = 0;
-		int64_t total = 0;
-		rc = mc_store_task_list(mc_req_store(r), &list, &n, &total, &out->q);
-		if (rc != 0)
-			break;
-		for (size_t i = 0; i < n; i++) {
-			const mc_task *t = &list[i];
-			mc_task_facts f;
-			if (t->state == MC_TASK_CANCELLED || (out->from && t->assigned_day < out->from) ||
-			    (out->to && t->assigned_day > out->to))
-				continue;
-			mc_app_task_facts(&f, t);
-			mc_task_timing timing_of = mc_task_timing_of(wc, &f, now);
-			count(&out->all, timing_of, (mc_task_state)t->state);
-			count(row_of(&out->rows, &out->n_rows, &cap, t->unit_id), timing_of,
-			      (mc_task_state)t->state);
-			count(row_of(&out->leaders, &out->n_leaders, &cap_leaders, t->assigned_by), timing_of,
-			      (mc_task_state)t->state);
+	/* The tasks assigned in [from, to], as they stand today; cancelled ones
+	 * are not counted. The store counts them in groups that stand alike to
+	 * mc_task_timing_of; each group is judged once, as a task of its group. */
+	mc_task_group *g = NULL;
+	size_t n = 0;
+	task_figures *unit_row = NULL;
+	rc = mc_store_task_groups(mc_req_store(r), &g, &n, &out->q, out->from, out->to, now);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		mc_task_facts f = {.state = (mc_task_state)g[i].state,
+				   .due_kind = (mc_task_due_kind)g[i].due_kind,
+				   .period = (mc_task_period)g[i].period,
+				   .next_report_period = g[i].next_report_period};
+		if (g[i].state == MC_TASK_DONE) {
+			/* Days that compare as the group's do: done on day 1. */
+			f.done_day = 1;
+			f.original_due = g[i].done_by_original ? 1 : 0;
+			f.due = g[i].done_by_due ? 1 : 0;
+		} else if (g[i].due_kind == MC_TASK_DUE_DATE) {
+			/* Overdue or not is all the figures tell of an open one. */
+			f.due = g[i].due_passed ? now - 1 : now;
 		}
-		mc_task_free_list(list, n);
-		out->q.offset += (int)n;
-		if (n == 0 || out->q.offset >= total || out->q.offset >= STATS_MAX)
-			break;
+		mc_task_timing timing_of = mc_task_timing_of(wc, &f, now);
+		/* The groups come by unit in charge: its row is the last one's or a new one. */
+		if (!unit_row || unit_row->unit_id != g[i].unit_id)
+			unit_row = row_of(&out->rows, &out->n_rows, &cap, g[i].unit_id);
+		count(&out->all, timing_of, f.state, g[i].n);
+		count(unit_row, timing_of, f.state, g[i].n);
+		count(row_of(&out->leaders, &out->n_leaders, &cap_leaders, g[i].assigned_by), timing_of,
+		      f.state, g[i].n);
 	}
+	free(g);
 	if (rc != 0) {
 		free(out->rows);
 		free(out->leaders);

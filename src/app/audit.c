@@ -11,6 +11,7 @@
 
 #include "core/audit.h"
 #include "core/buf.h"
+#include "app/task.h"
 #include "core/dossier.h"
 #include "store/store_document.h"
 
@@ -200,6 +201,10 @@ typedef struct {
 	int64_t doc;		  /* whose events are being checked; 0 none */
 	char doc_prev[MC_AUDIT_HASH_LEN];
 	bool doc_broken;
+	/* the task whose chain is being followed */
+	int64_t task; /* -1 none */
+	char task_head[MC_AUDIT_HASH_LEN];
+	bool task_broken;
 } verifier;
 
 static void problem(verifier *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -608,9 +613,40 @@ static int on_document_event(const mc_document_event *e, void *payload)
 	return 0;
 }
 
+/* A task's chain as a dossier's: each link recomputed from the event's
+ * fields and the previous link; the first broken one is named, the rest of
+ * that task's chain follows from it and is not. */
+static int on_task_event(const mc_task_event *e, void *payload)
+{
+	verifier *v = payload;
+	char expected[MC_AUDIT_HASH_LEN];
+
+	if (e->task_id != v->task) {
+		v->task = e->task_id;
+		v->task_head[0] = '\0';
+		v->task_broken = false;
+		v->rep->tasks++;
+	}
+	v->rep->task_events++;
+	mc_app_task_event_hash(expected, v->task_head, e);
+	if (!v->task_broken && strcmp(expected, e->hash ? e->hash : "") != 0) {
+		char when[40];
+
+		v->task_broken = true;
+		problem(v, "broken link at event %lld of task #%lld (%s at %s)\n  stored   %s\n  expected %s",
+			(long long)e->id, (long long)e->task_id, e->action,
+			mc_time_format(when, sizeof when, e->at), e->hash && e->hash[0] ? e->hash : "(none)",
+			expected);
+	}
+	/* The next link chains to the stored one, as when it was appended. */
+	snprintf(v->task_head, sizeof v->task_head, "%s", e->hash ? e->hash : "");
+	return 0;
+}
+
 int mc_app_audit_verify(mc_store *st, const char *pinned_key, FILE *out, mc_audit_report *report)
 {
-	verifier v = {.out = out, .pinned_key = pinned_key, .rep = report, .dossier = -1, .st = st};
+	verifier v = {
+	    .out = out, .pinned_key = pinned_key, .rep = report, .dossier = -1, .st = st, .task = -1};
 	int64_t max_anchor = 0, max_dossier = 0;
 	int rc;
 
@@ -628,6 +664,8 @@ int mc_app_audit_verify(mc_store *st, const char *pinned_key, FILE *out, mc_audi
 		rc = mc_store_document_event_chained_from(st, &v.doc_chained_from);
 	if (rc == 0)
 		rc = mc_store_document_event_scan(st, on_document_event, &v);
+	if (rc == 0)
+		rc = mc_store_task_event_scan(st, on_task_event, &v);
 	for (size_t i = 0; rc == 0 && i < v.n_gaps; i++) {
 		if (v.gaps[i].named > 0)
 			problem(

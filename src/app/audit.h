@@ -54,6 +54,8 @@ typedef struct {
 	int64_t signed_anchors;
 	int64_t pending; /* dossiers changed since their last anchor: checked against their own log only */
 	int64_t pseudonymised; /* events whose personal texts were pseudonymised (core/audit.h) */
+	int64_t task_events;   /* the tasks' logs (app/task.h), chained per task */
+	int64_t tasks;
 	int64_t problems;
 	int64_t documents;	    /* official documents with events (migration 030) */
 	int64_t document_events;    /* their events */
@@ -61,7 +63,8 @@ typedef struct {
 	mc_audit_anchor last; /* the newest anchor, owned (mc_audit_anchor_clear); id 0 when there is none */
 } mc_audit_report;
 
-/* Verifies the whole log, writing one line per problem to out (the first
+/* Verifies the whole log (the dossiers' events and anchors, then the
+ * tasks' events), writing one line per problem to out (the first
  * few hundred; all are counted in report->problems). pinned_key, when not
  * NULL, is the hex public key every anchor must be signed with; without it a
  * signature is checked against the key stored beside it. Returns 0 when the

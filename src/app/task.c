@@ -102,21 +102,27 @@ void mc_app_task_facts(mc_task_facts *out, const mc_task *t)
 			       .next_report_period = t->next_report_period};
 }
 
+void mc_app_task_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev, const mc_task_event *e)
+{
+	char covered[96];
+
+	snprintf(covered, sizeof covered, "task:%s;due=%ld;document=%lld", e->action ? e->action : "",
+		 (long)e->due, (long long)e->document_id);
+	mc_audit_event_hash(out, prev, e->task_id, e->at, e->user_id, e->user_name ? e->user_name : "",
+			    e->unit_id, covered, e->from_state, e->to_state, e->percent,
+			    e->note ? e->note : "");
+}
+
 /* Appends an event to the task's chain: its hash covers the previous one
- * and the event's fields (core/audit.h), the day and the document with the
- * action. */
+ * and the event's fields (mc_app_task_event_hash). */
 static int append_event(mc_store *st, const mc_actor *actor, const mc_task *t, const char *action, int from,
 			int percent, int32_t due, int64_t document_id, const char *note, int64_t at)
 {
-	char prev[MC_AUDIT_HASH_LEN], hash[MC_AUDIT_HASH_LEN], covered[96];
+	char prev[MC_AUDIT_HASH_LEN], hash[MC_AUDIT_HASH_LEN];
 	const char *role = mc_role_name(actor->role);
 	int rc = mc_store_task_last_hash(st, prev, sizeof prev, t->id);
 	if (rc)
 		return rc;
-	snprintf(covered, sizeof covered, "task:%s;due=%ld;document=%lld", action, (long)due,
-		 (long long)document_id);
-	mc_audit_event_hash(hash, prev, t->id, at, actor->user_id, actor->name, actor->unit_id, covered, from,
-			    t->state, percent, note ? note : "");
 	mc_task_event e = {.task_id = t->id,
 			   .at = at,
 			   .user_id = actor->user_id,
@@ -131,6 +137,7 @@ static int append_event(mc_store *st, const mc_actor *actor, const mc_task *t, c
 			   .document_id = document_id,
 			   .note = (char *)(note ? note : ""),
 			   .hash = hash};
+	mc_app_task_event_hash(hash, prev, &e);
 	return mc_store_task_event_add(st, &e);
 }
 

@@ -18,6 +18,7 @@
 #define MC_APP_TASK_H
 
 #include "app/dossier.h"
+#include "core/audit.h"
 #include "core/task.h"
 #include "store/store_task.h"
 
@@ -122,5 +123,10 @@ int mc_app_task_remind(mc_store *st, const mc_time_ctx *tc, int64_t now, const c
 
 /* What core/task.h judges of t on local day today. */
 void mc_app_task_facts(mc_task_facts *out, const mc_task *t);
+
+/* The link of a task event (e->hash aside) after prev ("" for a task's
+ * first): mc_audit_event_hash over its fields, the action written with the
+ * day and the document it names. Used to append and to verify (app/audit.h). */
+void mc_app_task_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev, const mc_task_event *e);
 
 #endif

@@ -1247,6 +1247,9 @@ static int audit_verify(int argc, char **argv, const char *db)
 		printf("motcua audit: %lld document events written before their chain began (migration 030) "
 		       "are not chained\n",
 		       (long long)rep.document_unchained);
+	if (rep.tasks > 0)
+		printf("motcua audit: %lld events of %lld tasks verified, every link intact\n",
+		       (long long)rep.task_events, (long long)rep.tasks);
 	if (rep.pseudonymised > 0)
 		printf("motcua audit: %lld events pseudonymised, verified through their personal-data hash\n",
 		       (long long)rep.pseudonymised);

@@ -308,6 +308,55 @@ cleanup:
 	return rc;
 }
 
+static const mc_col group_cols[] = {
+    MC_COL(MC_COL_I64, mc_task_group, unit_id, "unit_id"),
+    MC_COL(MC_COL_I64, mc_task_group, assigned_by, "assigned_by"),
+    MC_COL(MC_COL_INT, mc_task_group, state, "state"),
+    MC_COL(MC_COL_INT, mc_task_group, due_kind, "due_kind"),
+    MC_COL(MC_COL_INT, mc_task_group, period, "period"),
+    MC_COL(MC_COL_I32, mc_task_group, next_report_period, "next_report_period"),
+    MC_COL(MC_COL_BOOL, mc_task_group, done_by_original, "done_by_original"),
+    MC_COL(MC_COL_BOOL, mc_task_group, done_by_due, "done_by_due"),
+    MC_COL(MC_COL_BOOL, mc_task_group, due_passed, "due_passed"),
+    MC_COL(MC_COL_I64, mc_task_group, n, "n"),
+};
+
+int mc_store_task_groups(mc_store *st, mc_task_group **out, size_t *n, const mc_task_query *tq, int32_t from,
+			 int32_t to, int32_t today)
+{
+	/* Only the columns a task's timing reads for its state and kind of
+	 * deadline are grouped by, so that the groups stay few (units x
+	 * leaders x states); the state 8 (cancelled) is not counted. */
+	static const char sql[] =
+	    "SELECT t.unit_id, coalesce(t.assigned_by, 0) AS assigned_by, t.state, t.due_kind, "
+	    "CASE WHEN t.due_kind = 2 THEN t.period ELSE 0 END AS period, "
+	    "CASE WHEN t.due_kind = 2 THEN t.next_report_period ELSE 0 END AS next_report_period, "
+	    "CASE WHEN t.state = 4 AND t.done_day <= t.original_due THEN 1 ELSE 0 END AS done_by_original, "
+	    "CASE WHEN t.state = 4 AND t.done_day <= t.due THEN 1 ELSE 0 END AS done_by_due, "
+	    "CASE WHEN t.due_kind = 1 AND t.due < $12 THEN 1 ELSE 0 END AS due_passed, "
+	    "count(*) AS n" LIST_WHERE " AND t.state <> 8 AND ($10 = 0 OR t.assigned_day >= $10) "
+	    "AND ($11 = 0 OR t.assigned_day <= $11) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, tq->scope_unit_id);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	list_bind(q, lo, hi, tq);
+	mc_q_int(q, 10, from);
+	mc_q_int(q, 11, to);
+	mc_q_int(q, 12, today);
+	rc = mc_q_read_list(q, "count tasks by group", group_cols, MC_ARRAY_LEN(group_cols), sizeof **out,
+			    out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
 int mc_store_task_reminders_due(mc_store *st, mc_task **out, size_t *n, int32_t today, int32_t soon_to,
 				int32_t overdue_since, int limit)
 {
@@ -464,5 +513,44 @@ int mc_store_task_last_hash(mc_store *st, char *out, size_t cap, int64_t task_id
 		rc = mc_strlcpy(out, mc_q_col_text(q, 0), cap);
 cleanup:
 	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_task_event_scan(mc_store *st, int (*cb)(const mc_task_event *e, void *payload), void *payload)
+{
+	/* Pages by (task_id, id), the order of the chains and of the index task_event_task. */
+	static const char sql[] =
+	    "SELECT id, task_id, at, user_id, user_name, role, unit_id, action, from_state, to_state, "
+	    "percent, due, document_id, note, hash FROM task_event WHERE (task_id, id) > ($1, $2) "
+	    "ORDER BY task_id, id LIMIT $3";
+	enum { PAGE = 1000 };
+	mc_task_event e = {0};
+	int64_t after_task = 0, after_id = 0;
+	int rows = PAGE;
+	mc_q *q = NULL;
+	int rc = 0;
+
+	while (rc == 0 && rows == PAGE) {
+		rc = mc_db_prepare(st, &q, sql);
+		if (rc)
+			break;
+		mc_q_int(q, 1, after_task);
+		mc_q_int(q, 2, after_id);
+		mc_q_int(q, 3, PAGE);
+		rows = 0;
+		while (rc == 0 && (rc = mc_q_row(q, "scan task events")) == 1) {
+			mc_task_event_clear(&e); /* the previous row's strings */
+			rc = mc_q_read(q, event_cols, MC_ARRAY_LEN(event_cols), &e);
+			if (rc)
+				break;
+			rows++;
+			after_task = e.task_id;
+			after_id = e.id;
+			rc = cb(&e, payload);
+		}
+		mc_q_done(q);
+		q = NULL;
+	}
+	mc_task_event_clear(&e);
 	return rc;
 }

@@ -107,6 +107,30 @@ int mc_store_task_reminders_due(mc_store *st, mc_task **out, size_t *n, int32_t 
  * version stays. */
 int mc_store_task_set_reminded(mc_store *st, int64_t id, int32_t due, bool soon, bool overdue);
 
+/* A group of the tasks counted by the figures (GET /api/v1/tasks/stats):
+ * those of one unit in charge, assigning leader, state and kind of deadline
+ * that stand alike to the rules of core/task.h mc_task_timing_of. The store
+ * only compares days; the app judges (docs/tasks.md §5). */
+typedef struct {
+	int64_t unit_id;
+	int64_t assigned_by; /* 0 = not recorded */
+	int state;
+	int due_kind;
+	int period;		    /* recurring ones; 0 otherwise */
+	int32_t next_report_period; /* recurring ones; 0 otherwise */
+	bool done_by_original;	    /* done ones: done_day <= original_due */
+	bool done_by_due;	    /* done ones: done_day <= due */
+	bool due_passed;	    /* dated ones: due < today */
+	int64_t n;
+} mc_task_group;
+
+/* The tasks of tq's scope and filters assigned in [from, to] (days; 0 = no
+ * bound), cancelled ones left out, counted in groups (mc_task_group) as of
+ * the day today, ordered by unit in charge. One grouped statement over the
+ * rows, whatever their number. Caller frees *out with free. */
+int mc_store_task_groups(mc_store *st, mc_task_group **out, size_t *n, const mc_task_query *tq, int32_t from,
+			 int32_t to, int32_t today);
+
 typedef struct {
 	int64_t id;
 	int64_t task_id;
@@ -133,5 +157,9 @@ int mc_store_task_event_add(mc_store *st, mc_task_event *e);
 int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t task_id);
 /* The hash of the task's last event into out ("" when it has none). */
 int mc_store_task_last_hash(mc_store *st, char *out, size_t cap, int64_t task_id);
+/* Calls cb with every task event, by task then oldest first, read in pages
+ * so that memory stays bounded (the audit, app/audit.h); the event is the
+ * callback's only during the call. Stops at cb's first non-zero return. */
+int mc_store_task_event_scan(mc_store *st, int (*cb)(const mc_task_event *e, void *payload), void *payload);
 
 #endif

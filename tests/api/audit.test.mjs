@@ -55,6 +55,25 @@ test('the log refuses edits; an edit made behind its back is reported at its row
   rmSync(dir, { recursive: true, force: true });
 });
 
+// The tasks' logs (app/task.h) are chained as the dossiers' and verified with them.
+test("the tasks' logs verify; a task event edited behind the server's back names its task", () => {
+  const { dir, db } = demo();
+  const events = Number(sql(db, 'SELECT count(*) FROM task_event'));
+  const tasks = Number(sql(db, 'SELECT count(DISTINCT task_id) FROM task_event'));
+  assert.ok(tasks > 0, 'the demo has tasks');
+  const ok = verify(db);
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, new RegExp(`${events} events of ${tasks} tasks verified, every link intact`));
+  const [row, task] = sql(db,
+    `SELECT id, task_id FROM task_event WHERE action != 'assign' ORDER BY id LIMIT 1 OFFSET 5`).split('|');
+  // the triggers refuse the edit; with the file, someone drops them and edits the percent reported
+  assert.notEqual(spawnSync('sqlite3', [db, `UPDATE task_event SET percent = 100 WHERE id = ${row}`]).status, 0);
+  sql(db, `DROP TRIGGER task_event_no_update; UPDATE task_event SET percent = 100 - percent WHERE id = ${row}`);
+  const out = refused(db, new RegExp(`broken link at event ${row} of task #${task} `));
+  assert.equal(out.match(/broken link/g).length, 1, 'one task, one broken link: ' + out);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('a removed event breaks the link of the next one', () => {
   const { dir, db } = demo();
   const [dossier, first, second] = sql(db,

@@ -457,3 +457,63 @@ test('a recurring task: each report of the unit in charge covers the next period
   assert.ok(top.body.items.every((x) => x.parent === null));
   assert.ok(top.body.items.some((x) => x.id === t.id));
 });
+
+// The figures are counted by the store in groups (mc_store_task_groups) and
+// judged once a group: after a random sequence of steps they must equal a
+// count of the tasks one by one as the list judges them. Seeded, so that a
+// failure repeats.
+test('the figures equal a count of the rows after a random sequence of steps', async () => {
+  let seed = 20170310;
+  const rand = (n) => { // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (((t ^ (t >>> 14)) >>> 0) % n);
+  };
+  const L = tok['lanhdao.tinh'];
+  const kinds = [{ due_in_working_days: 1 }, { due_in_working_days: 20 },
+    { due_kind: 'none', due_in_working_days: undefined },
+    { due_kind: 'recurring', period: 'month', due_in_working_days: undefined }];
+  const ids = [];
+  for (let i = 0; i < 10; i++) ids.push((await create(L, kinds[rand(kinds.length)])).id);
+  const steps = [[tok.chuyenvien, 'start', {}], [tok.chuyenvien, 'report', { note: 'Tiến độ', percent: 50 }],
+    [tok.chuyenvien, 'request_extension', { note: 'Thêm thời gian', due: localDay(90) }],
+    [L, 'grant_extension', {}], [L, 'refuse_extension', { note: 'Không' }],
+    [tok.chuyenvien, 'propose_done', { note: 'Xong' }], [L, 'confirm', {}], [L, 'send_back', { note: 'Chưa đạt' }],
+    [L, 'suspend', { note: 'Tạm dừng' }], [L, 'resume', {}], [L, 'cancel', { note: 'Hủy' }]];
+  let done = 0;
+  for (let i = 0; i < 120; i++) {
+    const [who, action, extra] = steps[rand(steps.length)];
+    const res = await act(who, ids[rand(ids.length)], action, extra);
+    assert.ok([200, 409, 422].includes(res.status), `${action}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status === 200) done++;
+  }
+  assert.ok(done > 20, `enough steps were taken (${done})`);
+  const s = await api('GET', `/api/v1/tasks/stats?unit=${PROVINCE_UNIT}`, { token: L });
+  assertStatus(s, 200);
+  const all = { body: { items: [] } };
+  for (let offset = 0; ; offset += 200) {
+    const page = await api('GET', `/api/v1/tasks?limit=200&offset=${offset}`, { token: L });
+    assertStatus(page, 200);
+    all.body.items.push(...page.body.items);
+    if (all.body.items.length >= page.body.total || page.body.items.length === 0) break;
+  }
+  const figures = (items) => {
+    const f = { assigned: 0, done_on_time: 0, done_extended: 0, done_late: 0, in_progress_in_time: 0,
+      in_progress_overdue: 0, waiting_confirmation: 0, suspended: 0, no_deadline: 0 };
+    for (const x of items.filter((y) => y.state !== 'cancelled')) {
+      f.assigned++;
+      if (x.state === 'suspended') { f.suspended++; continue; }
+      if (x.state === 'proposed_done') f.waiting_confirmation++;
+      const k = { in_time: 'in_progress_in_time', due_soon: 'in_progress_in_time', overdue: 'in_progress_overdue' }[x.timing];
+      f[k ?? x.timing]++;
+    }
+    return f;
+  };
+  const pick = (o) => Object.fromEntries(Object.keys(figures([])).map((k) => [k, o[k]]));
+  assert.deepEqual(pick(s.body), figures(all.body.items));
+  const units = new Set(all.body.items.filter((x) => x.state !== 'cancelled').map((x) => x.unit.code));
+  assert.equal(s.body.by_unit.length, units.size);
+  for (const row of s.body.by_unit)
+    assert.deepEqual(pick(row), figures(all.body.items.filter((x) => x.unit.code === row.unit.code)), row.unit.code);
+});

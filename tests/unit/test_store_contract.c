@@ -4664,6 +4664,15 @@ static void test_par(void **state)
 	assert_int_equal(mc_store_par_public_service(f->st, 987654), MC_ENOTFOUND);
 }
 
+/* Appends each scanned task event's hash to the string payload. */
+static int task_event_seen(const mc_task_event *e, void *payload)
+{
+	char *seen = payload;
+	if (strlen(seen) + strlen(e->hash) < 16)
+		strcat(seen, e->hash);
+	return 0;
+}
+
 /* Tasks (store_task.h): rows read whole, versions, cooperating units, the
  * scope of the lists (given, in charge, cooperating, subtree), children and
  * the append-only events. */
@@ -4857,6 +4866,16 @@ static void test_tasks(void **state)
 	mc_task_event_free_list(evs, n);
 	assert_int_equal(mc_store_task_last_hash(f->st, last, sizeof last, t.id), 0);
 	assert_string_equal(last, "bb");
+	/* The audit's scan: by task, then oldest first, whatever the order written. */
+	ev.task_id = c.id;
+	ev.hash = "dd";
+	assert_int_equal(mc_store_task_event_add(f->st, &ev), 0);
+	ev.task_id = t.id;
+	ev.hash = "cc";
+	assert_int_equal(mc_store_task_event_add(f->st, &ev), 0);
+	char seen[16] = "";
+	assert_int_equal(mc_store_task_event_scan(f->st, task_event_seen, seen), 0);
+	assert_string_equal(seen, "aabbccdd");
 	assert_int_not_equal(raw_exec(f, "UPDATE task_event SET note = 'x'", NULL, 0), 0);
 	assert_int_not_equal(raw_exec(f, "DELETE FROM task_event", NULL, 0), 0);
 }

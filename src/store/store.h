@@ -1116,6 +1116,33 @@ void mc_apology_entry_free_list(mc_apology_entry *list, size_t n);
 int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, int64_t *total,
 			      int64_t unit_id, int64_t from, int64_t to, int limit, int offset);
 
+/* An open dossier near its due time with no apology, whose unit's leaders
+ * were not warned yet (app/apology.h mc_app_apology_warn). */
+typedef struct {
+	int64_t dossier_id;
+	char *code;
+	char *province_code;
+	char *procedure_name;
+	int64_t receiving_unit_id;
+	int64_t current_unit_id;
+	int64_t due_at;
+} mc_apology_warning;
+
+/*
+ * The dossiers open with the clock running (received or processing, not
+ * paused) whose due time is in (now, until], with no apology (prepared or
+ * issued) and no warning recorded (mc_store_apology_warned), earliest due
+ * first, at most limit (1..10000). Caller frees *out with
+ * mc_apology_warning_free_list.
+ */
+int mc_store_apology_warnings_due(mc_store *st, mc_apology_warning **out, size_t *n, int64_t now,
+				  int64_t until, int limit);
+/* Records that the leaders were warned of dossier_id (due at due_at) at
+ * `at`: it is not listed again. MC_ECONFLICT when it was already. */
+int mc_store_apology_warned(mc_store *st, int64_t dossier_id, int64_t due_at, int64_t at);
+/* Frees the strings of the n rows of list, then list. NULL-safe. */
+void mc_apology_warning_free_list(mc_apology_warning *list, size_t n);
+
 /* ---- calendar (official days off per year) ----------------------------- */
 
 /* Replaces the official schedule of a year. days and source are only read;

@@ -1,6 +1,7 @@
 /* /api/v1/dossiers/{code}/forms/{form} and /api/v1/forms/register - the
  * paperwork of the one-stop office as PDF (render/form.h). */
 #include "api/api.h"
+#include "app/form_number.h"
 
 #include "render/form.h"
 
@@ -204,7 +205,7 @@ void mc_api_dossier_form(mc_req *r)
 	mc_apology *apologies = NULL;
 	size_t n_apologies = 0;
 	char *unit_upper = NULL, *parent_upper = NULL, *recipients = NULL, *desk_text = NULL;
-	char desk[DESK_MAX], collect[600], apology_no[96];
+	char desk[DESK_MAX], collect[600], form_no[96];
 	mc_buf url;
 	mc_buf_init(&url, LINK_MAX);
 	mc_procedure p = {0};
@@ -288,6 +289,10 @@ void mc_api_dossier_form(mc_req *r)
 		/* Asked during processing: the processing unit asks, not the desk. */
 		if (e->unit_id && e->unit_id != d.receiving_unit_id)
 			acting = mc_time_ctx_unit(tc, e->unit_id);
+		/* The number given with the request, in the asking unit's series. */
+		mc_app_form_number_text(form_no, sizeof form_no, st, MC_FORM_NUMBER_SUPPLEMENT, d.id, e->at,
+					"PYCBS", acting ? acting->code : "");
+		f.number = form_no;
 		break;
 	case MC_FORM_REFUSAL:
 		e = last_event(ev, n_ev, "refuse");
@@ -336,9 +341,10 @@ void mc_api_dossier_form(mc_req *r)
 		f.signer_title =
 		    mc_api_signer_title(acting, !a->signed_as || strcmp(a->signed_as, "head") != 0);
 		f.addressee = d.applicant_name;
-		snprintf(apology_no, sizeof apology_no, "%lld/PXL-%s", (long long)a->id,
-			 acting ? acting->code : "");
-		f.number = apology_no;
+		/* Numbered when issued; a draft's number is left blank. */
+		mc_app_form_number_text(form_no, sizeof form_no, st, MC_FORM_NUMBER_APOLOGY, d.id, a->id,
+					"PXL", acting ? acting->code : "");
+		f.number = form_no;
 		break;
 	}
 	case MC_FORM_CONTROL: {

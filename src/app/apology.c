@@ -1,6 +1,7 @@
 #include "app/apology.h"
 
 #include "core/err.h"
+#include "app/form_number.h"
 #include "app/notify.h"
 #include "core/limits.h"
 
@@ -246,6 +247,9 @@ int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	rc = mc_store_apology_issue(st, a.id, old_due, actor->user_id, actor->name, at);
 	if (rc == 0)
 		rc = mc_store_apology_sign(st, a.id, signed_as);
+	/* Form 04 gets its number when issued, in the apologising unit's series. */
+	if (rc == 0)
+		rc = mc_app_form_number_take(st, MC_FORM_NUMBER_APOLOGY, a.dossier_id, a.id, a.unit_id, at);
 	if (rc != 0)
 		goto cleanup;
 	free(a.signed_as);

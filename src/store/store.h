@@ -1140,6 +1140,27 @@ int mc_store_apology_warnings_due(mc_store *st, mc_apology_warning **out, size_t
 /* Records that the leaders were warned of dossier_id (due at due_at) at
  * `at`: it is not listed again. MC_ECONFLICT when it was already. */
 int mc_store_apology_warned(mc_store *st, int64_t dossier_id, int64_t due_at, int64_t at);
+/* The number (Số) of a form 02 or 04 (migration 031): kind 2 or 4, the
+ * dossier, the act (ref: the request's time for 02, the apology's id for
+ * 04), the unit whose series it is, the local year, and the number. */
+typedef struct {
+	int kind;
+	int64_t dossier_id;
+	int64_t ref;
+	int64_t unit_id;
+	int year;
+	int64_t number;
+} mc_form_number;
+
+/* Gives n the next number of its series (kind, unit_id, year) and records it
+ * for (kind, dossier_id, ref): sets n->number. MC_ECONFLICT when that act
+ * has one already, MC_ENOTFOUND for an unknown dossier or unit. Run it in
+ * the act's transaction: a rollback returns the number. */
+int mc_store_form_number_take(mc_store *st, mc_form_number *n);
+/* The number of the act (kind, dossier_id, ref): fills *out, MC_ENOTFOUND
+ * when it has none (an act recorded before migration 031). */
+int mc_store_form_number_get(mc_store *st, mc_form_number *out, int kind, int64_t dossier_id, int64_t ref);
+
 /* Frees the strings of the n rows of list, then list. NULL-safe. */
 void mc_apology_warning_free_list(mc_apology_warning *list, size_t n);
 

@@ -989,6 +989,11 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
  * submitted online): counted in withdrawn and not_accepted, though the
  * reporting form's "received" never held them (docs/forms.md §4). */
 int mc_store_stats_unreceived(mc_store *st, int64_t *out, int64_t unit_id, int64_t from, int64_t to);
+/* The dossiers received by unit_id's subtree's desks that were waiting for a
+ * supplement at `at` (the end of a report's period): in progress then, their
+ * last event before it having left them supplement_requested ("chờ bổ
+ * sung", docs/forms.md §4). */
+int mc_store_stats_waiting_supplement(mc_store *st, int64_t *out, int64_t unit_id, int64_t at);
 /* Frees the strings of the n rows of list, then list. NULL-safe. */
 void mc_stats_row_free_list(mc_stats_row *list, size_t n);
 

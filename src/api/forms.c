@@ -1,6 +1,7 @@
 /* /api/v1/dossiers/{code}/forms/{form} and /api/v1/forms/register - the
  * paperwork of the one-stop office as PDF (render/form.h). */
 #include "api/api.h"
+#include "app/form_number.h"
 
 #include "render/form.h"
 
@@ -166,6 +167,16 @@ static long long book_seq(mc_store *st, int64_t unit_id, int64_t t, int *year)
 	return (long long)total;
 }
 
+/* Step seq of procedure p, or NULL. */
+static const mc_proc_step *proc_step(const mc_procedure *p, int seq)
+{
+	for (size_t i = 0; p->steps && i < p->n_steps; i++) {
+		if (p->steps[i].seq == seq)
+			return &p->steps[i];
+	}
+	return NULL;
+}
+
 /* What a hand-over of form 05 is, in the form's words. */
 static const char *step_vi(const char *action)
 {
@@ -204,7 +215,7 @@ void mc_api_dossier_form(mc_req *r)
 	mc_apology *apologies = NULL;
 	size_t n_apologies = 0;
 	char *unit_upper = NULL, *parent_upper = NULL, *recipients = NULL, *desk_text = NULL;
-	char desk[DESK_MAX], collect[600], apology_no[96];
+	char desk[DESK_MAX], collect[600], form_no[96];
 	mc_buf url;
 	mc_buf_init(&url, LINK_MAX);
 	mc_procedure p = {0};
@@ -223,7 +234,8 @@ void mc_api_dossier_form(mc_req *r)
 		goto cleanup;
 	}
 	/* Without its procedure (NULL name) the form shows dots. */
-	mc_store_procedure_get_id(st, &p, d.procedure_id, false);
+	/* Form 05 judges each step against its hours: the parts hold them. */
+	mc_store_procedure_get_id(st, &p, d.procedure_id, number == MC_FORM_CONTROL);
 	const mc_unit *unit = mc_time_ctx_unit(tc, d.receiving_unit_id);
 	/* Received at another centre (Nghị định 118/2025/NĐ-CP): that centre
 	 * issued the receipt, which names the competent unit. */
@@ -288,6 +300,10 @@ void mc_api_dossier_form(mc_req *r)
 		/* Asked during processing: the processing unit asks, not the desk. */
 		if (e->unit_id && e->unit_id != d.receiving_unit_id)
 			acting = mc_time_ctx_unit(tc, e->unit_id);
+		/* The number given with the request, in the asking unit's series. */
+		mc_app_form_number_text(form_no, sizeof form_no, st, MC_FORM_NUMBER_SUPPLEMENT, d.id, e->at,
+					"PYCBS", acting ? acting->code : "");
+		f.number = form_no;
 		break;
 	case MC_FORM_REFUSAL:
 		e = last_event(ev, n_ev, "refuse");
@@ -336,9 +352,10 @@ void mc_api_dossier_form(mc_req *r)
 		f.signer_title =
 		    mc_api_signer_title(acting, !a->signed_as || strcmp(a->signed_as, "head") != 0);
 		f.addressee = d.applicant_name;
-		snprintf(apology_no, sizeof apology_no, "%lld/PXL-%s", (long long)a->id,
-			 acting ? acting->code : "");
-		f.number = apology_no;
+		/* Numbered when issued; a draft's number is left blank. */
+		mc_app_form_number_text(form_no, sizeof form_no, st, MC_FORM_NUMBER_APOLOGY, d.id, a->id,
+					"PXL", acting ? acting->code : "");
+		f.number = form_no;
 		break;
 	}
 	case MC_FORM_CONTROL: {
@@ -347,6 +364,9 @@ void mc_api_dossier_form(mc_req *r)
 		int64_t due = d.statutory_due_at ? d.statutory_due_at : d.due_at;
 		steps = mc_xcalloc(n_ev ? n_ev : 1, sizeof *steps);
 		int64_t prev_unit = d.receiving_unit_id;
+		/* The step running since the last hand-over (1 from the reception). */
+		int64_t step_from = d.received_at;
+		int step = 1;
 		for (size_t i = 0; i < n_ev; i++) {
 			const mc_event *x = &ev[i];
 			if (strcmp(x->action, "assign") != 0 && strcmp(x->action, "transfer") != 0 &&
@@ -363,8 +383,20 @@ void mc_api_dossier_form(mc_req *r)
 			s->at = x->at;
 			/* Handing the result back is not a step of the resolution. */
 			s->result = back || !due ? "" : finish_vi[mc_deadline_classify_finished(x->at, due)];
+			/* The step that ended here against its own hours, counted in the
+			 * working time of the unit that held it from its start. */
+			const mc_proc_step *ps = proc_step(&p, step);
+			if (!back && ps && ps->hours > 0 && step_from > 0) {
+				int64_t step_due = mc_deadline_add(mc_time_ctx_calendar(tc),
+								   mc_time_ctx_hours(tc, prev_unit),
+								   step_from, (int64_t)ps->hours * 60);
+				s->step_result = finish_vi[mc_deadline_classify_finished(x->at, step_due)];
+			}
 			s->note = step_vi(x->action);
 			prev_unit = x->unit_id;
+			step_from = x->at;
+			if (x->step > 0)
+				step = x->step;
 		}
 		f.steps = steps;
 		f.due_at = due;

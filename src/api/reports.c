@@ -712,18 +712,23 @@ static int pdf_bytes(mc_buf *out, mc_req *r, const report *rep)
 	 * figures of the totals, summed as the reporting form balances them. */
 	const mc_stats_counts *t = &rep->parts[0].total;
 	int64_t in = 0, out_sum = 0, unreceived = 0;
+	int64_t waiting = 0;
 	int rc = mc_store_stats_unreceived(mc_req_store(r), &unreceived, unit->id, rep->p.from, rep->p.to);
+	/* Chờ bổ sung: those waiting at the end of the period (or now, for a
+	 * period still running), beside the requests made in it. */
+	if (rc == 0)
+		rc = mc_store_stats_waiting_supplement(mc_req_store(r), &waiting, unit->id, rep->p.at);
 	bool agree = mc_stats_reconcile(t, unreceived, &in, &out_sum);
 	char *rec = g_markup_printf_escaped(
 	    "<b>Đối chiếu:</b> kỳ trước chuyển sang %lld + tiếp nhận trong kỳ %lld = %lld; đã giải quyết "
 	    "%lld + "
 	    "đang giải quyết %lld + rút hồ sơ %lld + dừng xử lý %lld + từ chối %lld − rút, từ chối trước khi "
 	    "tiếp "
-	    "nhận %lld = %lld: %s. Hồ sơ chờ bổ sung: %lld yêu cầu bổ sung trong kỳ.",
+	    "nhận %lld = %lld: %s. Hồ sơ chờ bổ sung cuối kỳ: %lld (yêu cầu bổ sung trong kỳ: %lld).",
 	    (long long)t->carried_over, (long long)t->received, (long long)in, (long long)t->resolved,
 	    (long long)t->in_progress, (long long)t->withdrawn, (long long)t->stopped,
 	    (long long)t->not_accepted, (long long)unreceived, (long long)out_sum,
-	    agree ? "khớp" : "không khớp", (long long)t->supplement_requested);
+	    agree ? "khớp" : "không khớp", (long long)waiting, (long long)t->supplement_requested);
 	d.y += mc_form_draw_text(d.cr, LEFT, d.y, w, rec, 11, MC_FORM_LEFT, true) + 6;
 	g_free(rec);
 	d.y += mc_form_draw_text(

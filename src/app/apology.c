@@ -1,6 +1,8 @@
 #include "app/apology.h"
 
 #include "core/err.h"
+#include "app/form_number.h"
+#include "app/notify.h"
 #include "core/limits.h"
 
 #include <stdlib.h>
@@ -245,6 +247,9 @@ int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	rc = mc_store_apology_issue(st, a.id, old_due, actor->user_id, actor->name, at);
 	if (rc == 0)
 		rc = mc_store_apology_sign(st, a.id, signed_as);
+	/* Form 04 gets its number when issued, in the apologising unit's series. */
+	if (rc == 0)
+		rc = mc_app_form_number_take(st, MC_FORM_NUMBER_APOLOGY, a.dossier_id, a.id, a.unit_id, at);
 	if (rc != 0)
 		goto cleanup;
 	free(a.signed_as);
@@ -264,5 +269,55 @@ int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 cleanup:
 	mc_apology_clear(&a);
 	mc_dossier_clear(&d);
+	return rc;
+}
+
+/* Queues the warning of w to the active leaders with an address of unit_id. */
+static int warn_leaders(mc_store *st, const mc_time_ctx *tc, const mc_apology_warning *w, int64_t now,
+			int *queued)
+{
+	mc_user *users = NULL;
+	size_t n = 0;
+	const mc_unit *unit = mc_time_ctx_unit(tc, w->current_unit_id);
+	int rc = mc_store_user_list(st, &users, &n, w->current_unit_id);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const mc_user *u = &users[i];
+		/* The list is the subtree's: a leader of a unit below is not the unit's. */
+		if (u->unit_id != w->current_unit_id || !u->active || u->role != MC_ROLE_LEADER ||
+		    !u->email || !u->email[0])
+			continue;
+		rc = mc_notify_apology_due(st, w->province_code, u->email, w->dossier_id, w->code,
+					   w->procedure_name, unit ? unit->name : "", w->due_at, now);
+		if (rc == 0 && queued)
+			(*queued)++;
+	}
+	mc_user_free_list(users, n);
+	return rc;
+}
+
+int mc_app_apology_warn(mc_store *st, const mc_time_ctx *tc, int64_t now, int limit, int *queued)
+{
+	mc_apology_warning *list = NULL;
+	size_t n = 0;
+	const mc_workcal *wc = mc_time_ctx_calendar(tc);
+	/* A working day ahead in the default hours, and a week more for units
+	 * that work fewer hours: each dossier is then judged in its own unit's. */
+	int64_t until =
+	    mc_deadline_add(wc, mc_time_ctx_hours(tc, 0), now, MC_APOLOGY_LEAD_MINUTES) + 7 * 86400;
+	int rc = mc_store_apology_warnings_due(st, &list, &n, now, until, limit);
+
+	if (queued)
+		*queued = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const mc_apology_warning *w = &list[i];
+		if (mc_deadline_worked(wc, mc_time_ctx_hours(tc, w->current_unit_id), now, w->due_at) >
+		    MC_APOLOGY_LEAD_MINUTES)
+			continue;
+		rc = warn_leaders(st, tc, w, now, queued);
+		if (rc == 0)
+			rc = mc_store_apology_warned(st, w->dossier_id, w->due_at, now);
+	}
+	mc_apology_warning_free_list(list, n);
 	return rc;
 }

@@ -120,4 +120,16 @@ int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 			 int64_t id, const char *signed_as, int64_t at, mc_dossier *dossier_out,
 			 mc_apology *out);
 
+/*
+ * Warns the leaders in time (docs/forms.md, form 04): each dossier open with
+ * the clock running that has come within one working day
+ * (MC_APOLOGY_LEAD_MINUTES of its current unit's working time) of its due
+ * time at `now`, with no apology prepared or issued, gets one e-mail through
+ * the outbox to each active leader with an address of the unit holding it,
+ * once per dossier (mc_store_apology_warned, even when the unit has no
+ * leader to write to). At most limit dossiers per call; *queued (may be
+ * NULL) counts the messages. Runs inside the caller's write transaction.
+ */
+int mc_app_apology_warn(mc_store *st, const mc_time_ctx *tc, int64_t now, int limit, int *queued);
+
 #endif

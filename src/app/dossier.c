@@ -2,6 +2,7 @@
 
 #include "app/portal.h"
 
+#include "app/form_number.h"
 #include "app/payment.h"
 #include "core/audit.h"
 #include "core/code.h"
@@ -773,6 +774,10 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 	if (rc != 0)
 		goto cleanup;
 	rc = append_event(st, &d, actor, mc_action_name(req->action), from, req->note, req->at);
+	/* Form 02 gets its number with the request, in the asking unit's series. */
+	if (rc == 0 && req->action == MC_ACT_REQUEST_SUPPLEMENT)
+		rc = mc_app_form_number_take(st, MC_FORM_NUMBER_SUPPLEMENT, d.id, req->at, d.current_unit_id,
+					     req->at);
 	if (rc != 0)
 		goto cleanup;
 	rc = mc_app_dossier_follow_payment(st, actor, &d, req, &proc, from, req->at);

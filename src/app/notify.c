@@ -88,6 +88,41 @@ int mc_notify_task(mc_store *st, const char *province_code, const char *recipien
 	return rc;
 }
 
+int mc_notify_apology_due(mc_store *st, const char *province_code, const char *recipient, int64_t dossier_id,
+			  const char *code, const char *procedure_name, const char *unit_name, int64_t due_at,
+			  int64_t at)
+{
+	char *subject = NULL, *body = NULL, due[64];
+	int rc;
+
+	when(due, sizeof due, due_at);
+	rc = mc_buf_format(&subject, TEXT_MAX, "[motcua] Hồ sơ %s sắp đến hạn, chưa có phiếu xin lỗi", code);
+	/* Nghị định 61/2018, art. 19 (docs/forms.md, form 04): the apology is
+	 * made at least one working day before the due time. */
+	if (rc == 0)
+		rc = mc_buf_format(
+		    &body, TEXT_MAX,
+		    "Mã hồ sơ: %s\nThủ tục: %s\nĐơn vị đang giải quyết: %s\nHạn trả kết quả: %s\n\n"
+		    "Hồ sơ còn không quá 01 ngày làm việc đến hạn trả kết quả mà chưa có phiếu xin "
+		    "lỗi và hẹn lại ngày trả kết quả. Nếu hồ sơ không được giải quyết đúng hạn, "
+		    "đơn vị lập phiếu xin lỗi (Mẫu số 04) gửi qua Bộ phận tiếp nhận và trả kết quả "
+		    "chậm nhất 01 ngày làm việc trước ngày hết hạn.\n",
+		    code, procedure_name, unit_name, due);
+	if (rc == 0) {
+		mc_message m = {.province_code = (char *)(province_code ? province_code : ""),
+				.dossier_id = dossier_id,
+				.channel = "email",
+				.recipient = (char *)recipient,
+				.subject = subject,
+				.body = body,
+				.created_at = at};
+		rc = mc_store_outbox_add(st, &m);
+	}
+	free(subject);
+	free(body);
+	return rc;
+}
+
 int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, const char *procedure_name,
 		      const char *unit_name, const char *public_url, int64_t at)
 {

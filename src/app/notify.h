@@ -51,6 +51,16 @@ int mc_notify_task(mc_store *st, const char *province_code, const char *recipien
 		   const char *title, const char *unit_name, const char *due_text, bool overdue,
 		   const char *public_url, int64_t at);
 
+/*
+ * Queues the e-mail warning `recipient`, a leader of unit_name, that dossier
+ * `code` is due at due_at (within one working day) with no apology
+ * (app/apology.h mc_app_apology_warn). Texts are borrowed; province_code
+ * names the outbox row's province. Runs inside the caller's transaction.
+ */
+int mc_notify_apology_due(mc_store *st, const char *province_code, const char *recipient, int64_t dossier_id,
+			  const char *code, const char *procedure_name, const char *unit_name, int64_t due_at,
+			  int64_t at);
+
 /* The delay before attempt n+1 after n failed attempts (seconds): 1, 2, 4 …
  * minutes, at most an hour; 0 once MC_NOTIFY_MAX_ATTEMPTS are spent. */
 int64_t mc_notify_backoff(int attempts);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "app/apology.h"
 #include "app/task.h"
 #include "app/unit_plan.h"
 #include "app/upload.h"
@@ -28,7 +29,7 @@ typedef struct {
 struct mc_upkeep {
 	mc_group *group;
 	const mc_audit_config *audit;
-	job anchor, files, plans, tasks;
+	job anchor, files, plans, tasks, apologies;
 	int64_t last_expire;
 	const char *public_url; /* for the tasks' reminders; NULL = relative links */
 };
@@ -38,11 +39,12 @@ mc_upkeep *mc_upkeep_new(mc_group *g, const mc_audit_config *audit)
 	mc_upkeep *u = mc_xcalloc(1, sizeof *u);
 	u->group = g;
 	u->audit = audit;
-	u->anchor.u = u->files.u = u->plans.u = u->tasks.u = u;
+	u->anchor.u = u->files.u = u->plans.u = u->tasks.u = u->apologies.u = u;
 	atomic_init(&u->anchor.busy, false);
 	atomic_init(&u->files.busy, false);
 	atomic_init(&u->plans.busy, false);
 	atomic_init(&u->tasks.busy, false);
+	atomic_init(&u->apologies.busy, false);
 	return u;
 }
 
@@ -147,6 +149,27 @@ static void tasks_done(int rc, void *payload)
 	atomic_store(&j->busy, false);
 }
 
+/* The leaders warned of the apologies due (app/apology.h), through the outbox. */
+static int apologies_run(mc_store *st, void *payload)
+{
+	job *j = payload;
+	mc_time_ctx *tc = NULL;
+	int n = 0;
+	int rc = mc_time_ctx_load(&tc, st);
+
+	if (rc == 0)
+		rc = mc_app_apology_warn(st, tc, j->now, TASKS_LIMIT, &n);
+	mc_time_ctx_free(tc);
+	return rc;
+}
+
+static void apologies_done(int rc, void *payload)
+{
+	job *j = payload;
+	report(j, rc, "queue the warnings of apologies due");
+	atomic_store(&j->busy, false);
+}
+
 static void queue(mc_upkeep *u, job *j, mc_group_fn fn, mc_group_done done, int64_t now)
 {
 	if (atomic_exchange(&j->busy, true))
@@ -175,6 +198,8 @@ void mc_upkeep_tick(mc_upkeep *u, int64_t now)
 		queue(u, &u->plans, plans_run, plans_done, now);
 	if (u->tasks.last == 0 || now - u->tasks.last >= TASKS_EVERY)
 		queue(u, &u->tasks, tasks_run, tasks_done, now);
+	if (u->apologies.last == 0 || now - u->apologies.last >= TASKS_EVERY)
+		queue(u, &u->apologies, apologies_run, apologies_done, now);
 }
 
 void mc_upkeep_finish(mc_upkeep *u)

@@ -5,7 +5,9 @@
  * hour, the expiry of uploads that no dossier holds a day after they were
  * sent (app/upload.h); every minute, the reorganisation plans whose day has
  * come (app/unit_plan.h); every hour, the reminders of tasks that became due
- * soon or overdue (app/task.h), through the outbox.
+ * soon or overdue (app/task.h), and the warnings of the leaders whose dossiers
+ * came within a working day of their due time with no apology (app/apology.h),
+ * through the outbox.
  *
  * Each kind of job is queued only when the previous one of its kind has
  * finished, so that a sweep never shares a transaction with the expiry that

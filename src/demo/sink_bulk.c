@@ -16,6 +16,7 @@
 #include "demo/sink.h"
 
 #include "app/apology.h"
+#include "app/form_number.h"
 
 #include "core/mc.h"
 
@@ -183,6 +184,9 @@ static int bulk_end(mc_demo_sink *sink, mc_dossier *d, const mc_procedure *proc)
 		s->ev[i].actor_name = s->pool + s->ev_text[i].actor_name;
 		s->ev[i].note = s->pool + s->ev_text[i].note;
 		rc = mc_app_dossier_event_append(st, &s->ev[i]);
+		if (rc == 0 && strcmp(s->ev[i].action, "request_supplement") == 0)
+			rc = mc_app_form_number_take(st, MC_FORM_NUMBER_SUPPLEMENT, d->id, s->ev[i].at,
+						     s->ev[i].unit_id, s->ev[i].at);
 	}
 	for (size_t i = 0; i < s->n_pays && rc == 0; i++) {
 		pay_op *p = &s->pays[i];
@@ -213,6 +217,9 @@ static int bulk_end(mc_demo_sink *sink, mc_dossier *d, const mc_procedure *proc)
 		/* The demo's leaders are deputies signing for the head (form 04). */
 		if (rc == 0)
 			rc = mc_store_apology_sign(st, a.id, "deputy");
+		if (rc == 0)
+			rc = mc_app_form_number_take(st, MC_FORM_NUMBER_APOLOGY, d->id, a.id, a.unit_id,
+						     op->issued_at);
 	}
 	s->n_ev = 0;
 	s->n_pays = 0;

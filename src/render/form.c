@@ -662,6 +662,7 @@ static int control(doc *d, const mc_form *f)
 					   "Người nhận (ký)"};
 	size_t n = f->n_steps;
 	char **who = mc_xcalloc(n ? n : 1, sizeof *who);
+	char **res = mc_xcalloc(n ? n : 1, sizeof *res);
 	char(*when)[32] = mc_xcalloc(n ? n : 1, sizeof *when);
 	const char **cells = mc_xcalloc(n ? n * 6 : 1, sizeof *cells);
 	int rc = 0;
@@ -675,18 +676,26 @@ static int control(doc *d, const mc_form *f)
 		short_time(when[i], sizeof when[i], st->at);
 		cells[i * 6] = who[i];
 		cells[i * 6 + 1] = when[i];
-		cells[i * 6 + 2] = st->result;
+		/* The step against its allotted hours, then the dossier against the
+		 * statutory due time. */
+		if (rc == 0 && st->step_result && st->result && st->result[0])
+			rc = mc_buf_format(&res[i], CELL_MAX, "Bước: %s\nHồ sơ: %s", st->step_result,
+					   st->result);
+		cells[i * 6 + 2] = res[i] ? res[i] : st->result;
 		cells[i * 6 + 3] = st->note;
 		cells[i * 6 + 4] = "";
 		cells[i * 6 + 5] = "";
 	}
 	if (rc == 0)
 		table(d, 6, frac, head, cells, n, 10.5);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(who[i]);
+		free(res[i]);
+	}
 	free(cells);
 	free(when);
 	free(who);
+	free(res);
 	basis(d, f, 5);
 	return rc;
 }

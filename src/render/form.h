@@ -78,6 +78,7 @@ typedef struct {
 	const char *to_person;	 /* the officer who took it, NULL = blank */
 	int64_t at;		 /* when */
 	const char *result;	 /* "Trước hạn", "Đúng hạn", "Trễ hạn" or "" (not judged) */
+	const char *step_result; /* the step against its own hours, as result; NULL not judged */
 	const char *note;
 } mc_form_step;
 

@@ -992,6 +992,11 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
  * submitted online): counted in withdrawn and not_accepted, though the
  * reporting form's "received" never held them (docs/forms.md §4). */
 int mc_store_stats_unreceived(mc_store *st, int64_t *out, int64_t unit_id, int64_t from, int64_t to);
+/* The dossiers received by unit_id's subtree's desks that were waiting for a
+ * supplement at `at` (the end of a report's period): in progress then, their
+ * last event before it having left them supplement_requested ("chờ bổ
+ * sung", docs/forms.md §4). */
+int mc_store_stats_waiting_supplement(mc_store *st, int64_t *out, int64_t unit_id, int64_t at);
 /* Frees the strings of the n rows of list, then list. NULL-safe. */
 void mc_stats_row_free_list(mc_stats_row *list, size_t n);
 
@@ -1118,6 +1123,54 @@ void mc_apology_entry_free_list(mc_apology_entry *list, size_t n);
  */
 int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, int64_t *total,
 			      int64_t unit_id, int64_t from, int64_t to, int limit, int offset);
+
+/* An open dossier near its due time with no apology, whose unit's leaders
+ * were not warned yet (app/apology.h mc_app_apology_warn). */
+typedef struct {
+	int64_t dossier_id;
+	char *code;
+	char *province_code;
+	char *procedure_name;
+	int64_t receiving_unit_id;
+	int64_t current_unit_id;
+	int64_t due_at;
+} mc_apology_warning;
+
+/*
+ * The dossiers open with the clock running (received or processing, not
+ * paused) whose due time is in (now, until], with no apology (prepared or
+ * issued) and no warning recorded (mc_store_apology_warned), earliest due
+ * first, at most limit (1..10000). Caller frees *out with
+ * mc_apology_warning_free_list.
+ */
+int mc_store_apology_warnings_due(mc_store *st, mc_apology_warning **out, size_t *n, int64_t now,
+				  int64_t until, int limit);
+/* Records that the leaders were warned of dossier_id (due at due_at) at
+ * `at`: it is not listed again. MC_ECONFLICT when it was already. */
+int mc_store_apology_warned(mc_store *st, int64_t dossier_id, int64_t due_at, int64_t at);
+/* The number (Số) of a form 02 or 04 (migration 031): kind 2 or 4, the
+ * dossier, the act (ref: the request's time for 02, the apology's id for
+ * 04), the unit whose series it is, the local year, and the number. */
+typedef struct {
+	int kind;
+	int64_t dossier_id;
+	int64_t ref;
+	int64_t unit_id;
+	int year;
+	int64_t number;
+} mc_form_number;
+
+/* Gives n the next number of its series (kind, unit_id, year) and records it
+ * for (kind, dossier_id, ref): sets n->number. MC_ECONFLICT when that act
+ * has one already, MC_ENOTFOUND for an unknown dossier or unit. Run it in
+ * the act's transaction: a rollback returns the number. */
+int mc_store_form_number_take(mc_store *st, mc_form_number *n);
+/* The number of the act (kind, dossier_id, ref): fills *out, MC_ENOTFOUND
+ * when it has none (an act recorded before migration 031). */
+int mc_store_form_number_get(mc_store *st, mc_form_number *out, int kind, int64_t dossier_id, int64_t ref);
+
+/* Frees the strings of the n rows of list, then list. NULL-safe. */
+void mc_apology_warning_free_list(mc_apology_warning *list, size_t n);
 
 /* ---- calendar (official days off per year) ----------------------------- */
 

@@ -6,6 +6,7 @@
  */
 #include "store/db.h"
 
+#include "core/stats.h"
 #include "store/store_rollup.h"
 
 #include <stdlib.h>
@@ -257,4 +258,72 @@ int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, i
 cleanup:
 	mc_q_done(q);
 	return rc;
+}
+
+/* ---- the leaders warned of an apology due (migration 031) -------------- */
+
+int mc_store_apology_warnings_due(mc_store *st, mc_apology_warning **out, size_t *n, int64_t now,
+				  int64_t until, int limit)
+{
+	static const char sql[] =
+	    "SELECT d.id AS dossier_id, d.code AS code, d.province_code AS province_code, p.name AS "
+	    "procedure_name, d.receiving_unit_id AS receiving_unit_id, d.current_unit_id AS current_unit_id, "
+	    "d.due_at AS due_at FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
+	    "WHERE " MC_SQL_RUNNING
+	    " AND d.due_at > $1 AND d.due_at <= $2 AND NOT EXISTS (SELECT 1 FROM apology a WHERE "
+	    "a.dossier_id = d.id) AND NOT EXISTS (SELECT 1 FROM apology_warning w WHERE w.dossier_id = "
+	    "d.id) ORDER BY d.due_at, d.id LIMIT $3";
+	static const mc_col cols[] = {
+	    MC_COL(MC_COL_I64, mc_apology_warning, dossier_id, "dossier_id"),
+	    MC_COL(MC_COL_STR, mc_apology_warning, code, "code"),
+	    MC_COL(MC_COL_STR, mc_apology_warning, province_code, "province_code"),
+	    MC_COL(MC_COL_STR, mc_apology_warning, procedure_name, "procedure_name"),
+	    MC_COL(MC_COL_I64, mc_apology_warning, receiving_unit_id, "receiving_unit_id"),
+	    MC_COL(MC_COL_I64, mc_apology_warning, current_unit_id, "current_unit_id"),
+	    MC_COL(MC_COL_I64, mc_apology_warning, due_at, "due_at"),
+	};
+	mc_q *q = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (limit < 1 || limit > 10000)
+		return MC_EINVAL;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, now);
+		mc_q_int(q, 2, until);
+		mc_q_int(q, 3, limit);
+		rc = mc_q_read_list(q, "list the dossiers owing an apology warning", cols, MC_ARRAY_LEN(cols),
+				    sizeof **out, out, n);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_apology_warned(mc_store *st, int64_t dossier_id, int64_t due_at, int64_t at)
+{
+	static const char sql[] =
+	    "INSERT INTO apology_warning (dossier_id, due_at, warned_at) VALUES ($1, $2, $3)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_int(q, 1, dossier_id);
+		mc_q_int(q, 2, due_at);
+		mc_q_int(q, 3, at);
+		rc = mc_q_try(q, "record an apology warning");
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+void mc_apology_warning_free_list(mc_apology_warning *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].code);
+		free(list[i].province_code);
+		free(list[i].procedure_name);
+	}
+	free(list);
 }

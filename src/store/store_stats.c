@@ -387,6 +387,39 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
+int mc_store_stats_waiting_supplement(mc_store *st, int64_t *out, int64_t unit_id, int64_t at)
+{
+	/* In progress at `at` (received before it, not finished by it) and left
+	 * waiting by its last event before it (the event log's to_state). */
+	static const char sql[] =
+	    "SELECT count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"
+	    " WHERE u.path >= $1 AND u.path < $2 AND d.received_at > 0 AND d.received_at < $3"
+	    " AND (d.finished_at = 0 OR d.finished_at >= $3) AND (SELECT e.to_state FROM event e WHERE "
+	    "e.dossier_id = d.id AND e.at < $3 ORDER BY e.at DESC, e.id DESC LIMIT 1) = " MC_SQL_STATE(
+		SUPPLEMENT_REQUESTED);
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	*out = 0;
+	if (rc)
+		goto cleanup;
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, at);
+	rc = mc_q_row(q, "count dossiers waiting for a supplement");
+	if (rc == 1) {
+		*out = mc_q_col_int(q, 0);
+		rc = 0;
+	}
+cleanup:
+	mc_q_done(q);
+	return rc < 0 ? rc : 0;
+}
+
 int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_query *q)
 {
 	struct rows r = {0};

@@ -207,6 +207,24 @@ test('PDF: landscape A4 with the Nghị định 30/2020 heading, the tables, the
   assert.ok(text.includes(`đã giải quyết ${t.resolved.total} + đang giải quyết ${t.in_progress.total} + rút hồ sơ `
     + `${t.withdrawn} + dừng xử lý ${t.stopped} + từ chối ${t.not_accepted} − rút, từ chối trước khi tiếp nhận `
     + `${unreceived} = ${outSum}: khớp`), 'what became of it, reconciled');
+  // Chờ bổ sung: the dossiers in progress at the end of the period whose last event before it
+  // left them waiting for a supplement, from the demo's event log, beside the requests of the period.
+  let waiting = 0;
+  const end = '2017-07-01';
+  for (let offset = 0; ; offset += 200) {
+    const page = await server.api('GET', `/api/v1/dossiers?limit=200&offset=${offset}`, { token: tok.lanhdao });
+    assert.equal(page.status, 200);
+    for (const d of page.body.items) {
+      if (!d.received_at || d.received_at >= end || (d.finished_at && d.finished_at < end)) continue;
+      const detail = await server.api('GET', `/api/v1/dossiers/${d.code}`, { token: tok.lanhdao });
+      const last = detail.body.events.filter((e) => e.at < end).at(-1);
+      if (last?.to === 'supplement_requested') waiting++;
+    }
+    if (page.body.items.length < 200) break;
+  }
+  assert.ok(waiting > 0, 'the demo leaves dossiers waiting for a supplement at the end of June');
+  assert.ok(text.includes(`Hồ sơ chờ bổ sung cuối kỳ: ${waiting} (yêu cầu bổ sung trong kỳ: `
+    + `${t.supplement_requested})`), `${waiting} waiting at the end, ${t.supplement_requested} requests in the period`);
   for (const f of ['Số:', '/BC-UBND', 'Thông tư số 01/2020/TT-VPCP', 'Nơi nhận:', 'Lưu: VT', 'KT. CHỦ TỊCH',
     'PHÓ CHỦ TỊCH']) {
     assert.ok(text.includes(f), `the report carries "${f}"`);

@@ -459,6 +459,105 @@ static void test_signer_and_lead(void **state)
 	assert_true(mc_app_apology_late(f->tc, &a));
 }
 
+static void add_officer(mc_store *st, const char *username, mc_role role, int64_t unit, const char *email)
+{
+	mc_user u = {.username = (char *)username,
+		     .full_name = "Cán bộ",
+		     .email = (char *)email,
+		     .role = role,
+		     .unit_id = unit,
+		     .active = true};
+	assert_int_equal(mc_store_user_create(st, &u, "$argon2id$not-a-real-hash"), 0);
+}
+
+static int warn(struct fixture *f, const char *when)
+{
+	int queued = -1;
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_app_apology_warn(f->st, f->tc, at(when), 100, &queued), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	return queued;
+}
+
+/* The messages queued so far to `to` whose body names `code`. */
+static size_t warnings(struct fixture *f, const char *to, const char *code)
+{
+	mc_message *list = NULL;
+	size_t n = 0, count = 0;
+	assert_int_equal(mc_store_outbox_due(f->st, &list, &n, at("2017-12-31T00:00"), 1000), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(list[i].recipient, to) == 0 && strstr(list[i].body, code) &&
+		    strstr(list[i].subject, "chưa có phiếu xin lỗi"))
+			count++;
+	}
+	mc_message_free_list(list, n);
+	return count;
+}
+
+/* The leader warned in time (NĐ 61/2018 art. 19, docs/forms.md form 04): a
+ * dossier that comes within one working day of its due time with no apology
+ * gets one message to its unit's leaders, on the injected clock. */
+static void test_warn_leaders(void **state)
+{
+	struct fixture *f = *state;
+	mc_dossier a = {0}, b = {0}, past = {0};
+	mc_apology ap = {0};
+	int64_t below = add_unit(f->st, f->district, "000.01.33.H56", "commune");
+	add_officer(f->st, "lanhdao", MC_ROLE_LEADER, f->district, "lanhdao@example.vn");
+	add_officer(f->st, "khongthu", MC_ROLE_LEADER, f->district, ""); /* no address */
+	add_officer(f->st, "chuyenvien", MC_ROLE_SPECIALIST, f->district, "chuyenvien@example.vn");
+	add_officer(f->st, "lanhdao.so", MC_ROLE_LEADER, f->dept, "so@example.vn");
+	add_officer(f->st, "lanhdao.xa", MC_ROLE_LEADER, below, "xa@example.vn");
+	mc_time_ctx_free(f->tc);
+	f->tc = NULL;
+	assert_int_equal(mc_time_ctx_load(&f->tc, f->st), 0);
+
+	/* Both due Wednesday 8/3/2017 08:00; b has an apology prepared. One
+	 * already overdue (due Monday 6/3 08:00) is past warning. */
+	create(f, &a, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+	create(f, &b, &f->desk, "2.000001", MC_CH_DIRECT, "2017-03-01T08:00");
+	create(f, &past, &f->desk, "2.000001", MC_CH_DIRECT, "2017-02-27T08:00");
+	assert_int_equal(a.due_at, at("2017-03-08T08:00"));
+	assert_int_equal(past.due_at, at("2017-03-06T08:00"));
+	assert_int_equal(mc_app_apology_prepare(f->st, f->tc, &f->specialist, b.code, REASON, 0,
+						at("2017-03-06T10:00"), &ap),
+			 0);
+
+	/* More than a working day left: Monday 6/3 10:00, Tuesday 7/3 07:59. */
+	assert_int_equal(warn(f, "2017-03-06T10:00"), 0);
+	assert_int_equal(warn(f, "2017-03-07T07:59"), 0);
+	/* Tuesday 08:00: one working day left (3.5 + 3.5 + 1 h). Only the
+	 * district's leader with an address, not its specialist nor the leaders
+	 * of other units. */
+	assert_int_equal(warn(f, "2017-03-07T08:00"), 1);
+	assert_int_equal(warnings(f, "lanhdao@example.vn", a.code), 1);
+	assert_int_equal(warnings(f, "chuyenvien@example.vn", a.code), 0);
+	assert_int_equal(warnings(f, "so@example.vn", a.code), 0);
+	assert_int_equal(warnings(f, "xa@example.vn", a.code), 0);
+	assert_int_equal(warnings(f, "lanhdao@example.vn", b.code), 0);
+	assert_int_equal(warnings(f, "lanhdao@example.vn", past.code), 0);
+	{
+		mc_message *list = NULL;
+		size_t n = 0;
+		assert_int_equal(mc_store_outbox_due(f->st, &list, &n, at("2017-12-31T00:00"), 10), 0);
+		assert_int_equal(n, 1);
+		assert_non_null(strstr(list[0].body, "08 giờ 00 phút ngày 08/03/2017"));
+		assert_non_null(strstr(list[0].body, "Thủ tục 2.000001"));
+		assert_string_equal(list[0].channel, "email");
+		assert_string_equal(list[0].province_code, "H56");
+		assert_int_equal(list[0].dossier_id, a.id);
+		mc_message_free_list(list, n);
+	}
+	/* Once per dossier. */
+	assert_int_equal(warn(f, "2017-03-07T09:00"), 0);
+	assert_int_equal(warn(f, "2017-03-07T16:00"), 0);
+	assert_int_equal(warnings(f, "lanhdao@example.vn", a.code), 1);
+	mc_apology_clear(&ap);
+	mc_dossier_clear(&a);
+	mc_dossier_clear(&b);
+	mc_dossier_clear(&past);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +567,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_prepare_and_issue, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_issue_refused_when_outdated_or_finished, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_register, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_warn_leaders, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

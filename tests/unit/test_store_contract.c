@@ -2467,6 +2467,109 @@ static void apology_init(mc_apology *a, int64_t dossier, int64_t unit, int64_t o
 	a->prepared_at = at;
 }
 
+/* The dossiers owing their leaders a warning of an apology due: running,
+ * due in (now, until], with no apology and no warning yet (migration 031). */
+static void test_apology_warnings(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	mc_dossier d[5] = {{0}};
+	mc_apology a = {0};
+	mc_apology_warning *list = NULL;
+	size_t n = 0;
+	static const struct {
+		int state;
+		int64_t due;
+	} rows[] = {{MC_ST_PROCESSING, 1750000000},
+		    {MC_ST_RECEIVED, 1750050000},   /* owe one */
+		    {MC_ST_PROCESSING, 1750000000}, /* has an apology */
+		    {MC_ST_PROCESSING, 1760000000}, /* later */
+		    {MC_ST_RESOLVED, 1750000000}};  /* closed */
+
+	for (int i = 0; i < 5; i++) {
+		char code[64];
+		snprintf(code, sizeof code, "000.31.30.H56-250601-000%d", i + 1);
+		dossier_init(&d[i], code, proc, f->commune, rows[i].state, rows[i].due, 1749000000,
+			     "Nguyễn Văn An");
+		assert_int_equal(mc_store_dossier_insert(f->st, &d[i]), 0);
+	}
+	apology_init(&a, d[2].id, f->commune, 1750000000, 1750086400, 0, 1749900000);
+	assert_int_equal(mc_store_apology_add(f->st, &a), 0);
+
+	assert_int_equal(mc_store_apology_warnings_due(f->st, &list, &n, 1749990000, 1750100000, 10), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].dossier_id, d[0].id);
+	assert_string_equal(list[0].code, "000.31.30.H56-250601-0001");
+	assert_string_equal(list[0].province_code, "H56");
+	assert_string_equal(list[0].procedure_name, "Đăng ký khai sinh");
+	assert_int_equal(list[0].current_unit_id, f->commune);
+	assert_int_equal(list[0].due_at, 1750000000);
+	assert_int_equal(list[1].dossier_id, d[1].id);
+	mc_apology_warning_free_list(list, n);
+	/* Past due: none. */
+	assert_int_equal(mc_store_apology_warnings_due(f->st, &list, &n, 1750060000, 1750100000, 10), 0);
+	assert_int_equal(n, 0);
+	mc_apology_warning_free_list(list, n);
+
+	/* Warned once: not listed again; twice is a conflict that leaves the
+	 * transaction usable. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_apology_warned(f->st, d[0].id, 1750000000, 1749990000), 0);
+	assert_int_equal(mc_store_apology_warned(f->st, d[0].id, 1750000000, 1749990001), MC_ECONFLICT);
+	assert_int_equal(mc_store_apology_warned(f->st, 99999, 1750000000, 1749990001), MC_ENOTFOUND);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(mc_store_apology_warnings_due(f->st, &list, &n, 1749990000, 1750100000, 1), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].dossier_id, d[1].id);
+	mc_apology_warning_free_list(list, n);
+	assert_int_equal(mc_store_apology_warnings_due(f->st, &list, &n, 1749990000, 1750100000, 0),
+			 MC_EINVAL);
+	mc_apology_clear(&a);
+	for (int i = 0; i < 5; i++)
+		mc_dossier_clear(&d[i]);
+}
+
+/* The numbers of forms 02 and 04 (migration 031): a series per kind, unit
+ * and year, one number per act, the same when read again. */
+static void test_form_numbers(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	mc_dossier d = {0};
+	mc_form_number a = {.kind = 4, .ref = 1, .unit_id = f->commune, .year = 2025};
+	mc_form_number b = {.kind = 4, .ref = 2, .unit_id = f->commune, .year = 2025};
+	mc_form_number c = {.kind = 2, .ref = 1750000000, .unit_id = f->commune, .year = 2025};
+	mc_form_number other = {.kind = 4, .ref = 3, .unit_id = f->commune2, .year = 2025};
+	mc_form_number got = {0};
+
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_PROCESSING, 1750000000,
+		     1749000000, "Nguyễn Văn An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	a.dossier_id = b.dossier_id = c.dossier_id = other.dossier_id = d.id;
+	assert_int_equal(mc_store_form_number_take(f->st, &a), 0);
+	assert_int_equal(mc_store_form_number_take(f->st, &b), 0);
+	assert_int_equal(mc_store_form_number_take(f->st, &c), 0);
+	assert_int_equal(mc_store_form_number_take(f->st, &other), 0);
+	assert_int_equal(a.number, 1);
+	assert_int_equal(b.number, 2);
+	assert_int_equal(c.number, 1);	   /* another kind: its own series */
+	assert_int_equal(other.number, 1); /* another unit: its own series */
+	assert_int_equal(mc_store_form_number_get(f->st, &got, 4, d.id, 2), 0);
+	assert_int_equal(got.number, 2);
+	assert_int_equal(got.unit_id, f->commune);
+	assert_int_equal(got.year, 2025);
+	assert_int_equal(mc_store_form_number_get(f->st, &got, 4, d.id, 9), MC_ENOTFOUND);
+	/* An act numbered once; the failed attempt rolled back with its
+	 * transaction leaves no gap. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_form_number_take(f->st, &a), MC_ECONFLICT);
+	assert_int_equal(mc_store_rollback(f->st), 0);
+	mc_form_number e = {.kind = 4, .dossier_id = d.id, .ref = 5, .unit_id = f->commune, .year = 2025};
+	assert_int_equal(mc_store_form_number_take(f->st, &e), 0);
+	assert_int_equal(e.number, 3);
+	mc_dossier_clear(&d);
+}
+
 /* Prepared, issued once, listed by dossier, and shown in the register of
  * the apologising unit's subtree for the period of issue. */
 static void test_apologies(void **state)
@@ -4919,6 +5022,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_calendar, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_generation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_apologies, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_apology_warnings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_form_numbers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_texts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),

@@ -18,9 +18,29 @@ int mc_store_form_number_take(mc_store *st, mc_form_number *n)
 	static const char add_sql[] =
 	    "INSERT INTO form_number (kind, dossier_id, ref, unit_id, year, number) "
 	    "VALUES ($1, $2, $3, $4, $5, $6)";
+	/* Two acts of a dossier in the same second (ref is the act's time for
+	 * form 02) are one paper: the number it has already. */
+	static const char have_sql[] =
+	    "SELECT number FROM form_number WHERE kind = $1 AND dossier_id = $2 AND ref = $3";
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, next_sql);
+	int rc = mc_db_prepare(st, &q, have_sql);
 
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, n->kind);
+	mc_q_int(q, 2, n->dossier_id);
+	mc_q_int(q, 3, n->ref);
+	rc = mc_q_row(q, "read a form number");
+	if (rc == 1) {
+		n->number = mc_q_col_int(q, 0);
+		rc = 0;
+		goto cleanup;
+	}
+	if (rc)
+		goto cleanup;
+	mc_q_done(q);
+	q = NULL;
+	rc = mc_db_prepare(st, &q, next_sql);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, n->kind);

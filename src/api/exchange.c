@@ -208,8 +208,14 @@ void mc_api_document_send(mc_req *r)
 	const char *reason = NULL;
 	/* the document's scope first: out of scope is 403 whatever else is wrong */
 	act_job *j = job_or_reply(r, JOB_SEND);
-	if (!j || !(j->x = exchange_or_reply(r)))
+	if (!j)
 		return;
+	/* A refusal frees the request's memory, j with it: nothing is written
+	 * into j until exchange_or_reply has answered that it will not reply. */
+	const mc_exchange *x = exchange_or_reply(r);
+	if (!x)
+		return;
+	j->x = x;
 	mc_field spec[] = {
 	    {"to", MC_F_ARRAY, true, 1, 100, &to, 0},
 	    {"reason", MC_F_TEXT, false, 1, MC_LIMIT_DOCUMENT_NOTE, &reason, 0},

@@ -958,10 +958,11 @@ void mc_api_par_survey(mc_req *r)
 	if (council_or_reply(r) != 0)
 		return;
 	mark_job *j = mark_job_or_reply(r, MARK_SURVEY, false, false);
-	size_t len = 0;
-	const unsigned char *raw = mc_req_raw(r, &len);
+	/* A refusal has answered and freed the request: nothing of r after it. */
 	if (!j)
 		return;
+	size_t len = 0;
+	const unsigned char *raw = mc_req_raw(r, &len);
 	char *text = mc_req_own(r, mc_xmalloc(len + 1));
 	memcpy(text, raw, len);
 	text[len] = '\0';

@@ -20,6 +20,10 @@ bool mc_api_in_scope(mc_req *r, int64_t unit_id);
 /* The same, replying 403 out-of-scope and returning -1 when unit_id lies
  * outside. */
 int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id);
+/* The version in an If-Match header ("3", W/"3"); 0 when absent or "*" (any
+ * current version, RFC 9110 13.1.1), -1 when malformed. One reading for
+ * every resource with versions (dossiers, documents, tasks, the index). */
+int64_t mc_api_if_match_version(mc_req *r);
 /*
  * Administrators are scoped like everyone else (docs/operations.md, "Who
  * administers what"): an administrator acts inside the subtree of its unit.

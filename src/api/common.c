@@ -455,3 +455,20 @@ int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t
 	*out = x;
 	return 0;
 }
+
+int64_t mc_api_if_match_version(mc_req *r)
+{
+	const char *h = mc_req_header(r, "If-Match");
+	if (!h || strcmp(h, "*") == 0)
+		return 0;
+	if (strncmp(h, "W/", 2) == 0)
+		h += 2;
+	if (*h == '"')
+		h++;
+	char *end = NULL;
+	errno = 0;
+	long long v = strtoll(h, &end, 10);
+	if (errno || end == h || v <= 0 || (*end && !(*end == '"' && end[1] == '\0')))
+		return -1;
+	return v;
+}

@@ -185,25 +185,6 @@ static int document_or_reply(mc_req *r, mc_document *d, int64_t *id_out)
 	return 0;
 }
 
-/* The version in an If-Match header ("3", W/"3"); 0 when absent or "*",
- * -1 when malformed (as the dossiers read it). */
-static int64_t if_match_version(mc_req *r)
-{
-	const char *h = mc_req_header(r, "If-Match");
-	if (!h || strcmp(h, "*") == 0)
-		return 0;
-	if (strncmp(h, "W/", 2) == 0)
-		h += 2;
-	if (*h == '"')
-		h++;
-	char *end = NULL;
-	errno = 0;
-	long long v = strtoll(h, &end, 10);
-	if (errno || end == h || v <= 0 || (*end && !(*end == '"' && end[1] == '\0')))
-		return -1;
-	return v;
-}
-
 /* A unit code of the request into its id; replies 422 unknown-unit. */
 static int unit_or_reply(mc_req *r, int64_t *out, const char *field, const char *code)
 {
@@ -409,7 +390,7 @@ void mc_api_document_update(mc_req *r)
 {
 	doc_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
 	mc_document d = {0};
-	int64_t if_match = if_match_version(r);
+	int64_t if_match = mc_api_if_match_version(r);
 	if (if_match < 0) {
 		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "If-Match must be the ETag of the document");
 		return;
@@ -463,7 +444,7 @@ void mc_api_document_action(mc_req *r)
 				       "deadline must be a date YYYY-MM-DD");
 		return;
 	}
-	int64_t if_match = if_match_version(r);
+	int64_t if_match = mc_api_if_match_version(r);
 	if (if_match < 0) {
 		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "If-Match must be the ETag of the document");
 		return;

@@ -508,25 +508,6 @@ void mc_api_dossier_get(mc_req *r)
 	mc_reply_json(r, 200, j);
 }
 
-/* The version in an If-Match header ("3", W/"3"); 0 when absent or "*" (any
- * current version, RFC 9110 13.1.1), -1 when malformed. */
-static int64_t if_match_version(mc_req *r)
-{
-	const char *h = mc_req_header(r, "If-Match");
-	if (!h || strcmp(h, "*") == 0)
-		return 0;
-	if (strncmp(h, "W/", 2) == 0)
-		h += 2;
-	if (*h == '"')
-		h++;
-	char *end = NULL;
-	errno = 0;
-	long long v = strtoll(h, &end, 10);
-	if (errno || end == h || v <= 0 || (*end && !(*end == '"' && end[1] == '\0')))
-		return -1;
-	return v;
-}
-
 static int act_write(mc_store *st, void *payload)
 {
 	dossier_job *j = payload;
@@ -581,7 +562,7 @@ void mc_api_dossier_action(mc_req *r)
 		    "transfer, request_payment, pay, resolve, return, withdraw, stop");
 		return;
 	}
-	int64_t if_match = if_match_version(r);
+	int64_t if_match = mc_api_if_match_version(r);
 	if (if_match < 0) {
 		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "If-Match must be the ETag of the dossier");
 		return;

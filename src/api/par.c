@@ -178,25 +178,6 @@ static int unit_visible_or_reply(mc_req *r, int64_t unit_id)
 	return -1;
 }
 
-/* The version in an If-Match header ("3", W/"3"); 0 when absent or "*",
- * -1 when malformed. */
-static int64_t if_match_version(mc_req *r)
-{
-	const char *h = mc_req_header(r, "If-Match");
-	if (!h || strcmp(h, "*") == 0)
-		return 0;
-	if (strncmp(h, "W/", 2) == 0)
-		h += 2;
-	if (*h == '"')
-		h++;
-	char *end = NULL;
-	errno = 0;
-	long long v = strtoll(h, &end, 10);
-	if (errno || end == h || v <= 0 || (*end && !(*end == '"' && end[1] == '\0')))
-		return -1;
-	return v;
-}
-
 static void etag(mc_req *r, int64_t version)
 {
 	char b[32];
@@ -801,7 +782,7 @@ static mark_job *mark_job_or_reply(mc_req *r, int kind, bool with_unit, bool ass
 		return NULL;
 	j->framework_id = f.id;
 	mc_par_framework_clear(&f);
-	j->if_version = if_match_version(r);
+	j->if_version = mc_api_if_match_version(r);
 	if (j->if_version < 0) {
 		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "If-Match must be the ETag of the mark");
 		return NULL;

@@ -225,25 +225,6 @@ static int task_or_reply(mc_req *r, mc_task *t, int64_t *id_out)
 	return 0;
 }
 
-/* The version in an If-Match header ("3", W/"3"); 0 when absent or "*",
- * -1 when malformed. */
-static int64_t if_match_version(mc_req *r)
-{
-	const char *h = mc_req_header(r, "If-Match");
-	if (!h || strcmp(h, "*") == 0)
-		return 0;
-	if (strncmp(h, "W/", 2) == 0)
-		h += 2;
-	if (*h == '"')
-		h++;
-	char *end = NULL;
-	errno = 0;
-	long long v = strtoll(h, &end, 10);
-	if (errno || end == h || v <= 0 || (*end && !(*end == '"' && end[1] == '\0')))
-		return -1;
-	return v;
-}
-
 /* A unit code of the request into its id; replies 422 unknown-unit. */
 static int unit_or_reply(mc_req *r, int64_t *out, const char *field, const char *code)
 {
@@ -418,7 +399,7 @@ void mc_api_task_create(mc_req *r)
 /* The task of the path at the If-Match version: fills j->id and the versions. */
 static int target_or_reply(mc_req *r, task_job *j, mc_task_action action)
 {
-	int64_t if_match = if_match_version(r);
+	int64_t if_match = mc_api_if_match_version(r);
 	mc_task t = {0};
 	int64_t *units = NULL;
 	size_t n_units = 0;

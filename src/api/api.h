@@ -24,6 +24,14 @@ int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id);
  * current version, RFC 9110 13.1.1), -1 when malformed. One reading for
  * every resource with versions (dossiers, documents, tasks, the index). */
 int64_t mc_api_if_match_version(mc_req *r);
+/* A unit code given in the request's field into its id (from the unit tree
+ * held in memory); replies 422 unknown-unit naming the field and returns -1
+ * when no unit has that code. */
+int mc_api_unit_or_reply(mc_req *r, int64_t *out, const char *field, const char *code);
+/* The unit of ?unit= (default: the caller's own) when it lies within the
+ * caller's scope; replies 400 for an unknown code, 403 out-of-scope for a
+ * unit outside it or an account holding its role in no unit. */
+int mc_api_scope_unit_or_reply(mc_req *r, int64_t *out);
 /*
  * Administrators are scoped like everyone else (docs/operations.md, "Who
  * administers what"): an administrator acts inside the subtree of its unit.

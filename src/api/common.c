@@ -28,6 +28,38 @@ int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id)
 	return -1;
 }
 
+int mc_api_unit_or_reply(mc_req *r, int64_t *out, const char *field, const char *code)
+{
+	const mc_unit *u = mc_time_ctx_unit_by_code(mc_req_time(r), code);
+	if (!u) {
+		mc_reply_field_problem(r, MC_PROB_UNKNOWN_UNIT, field, "unknown", "no unit has code %s",
+				       code);
+		return -1;
+	}
+	*out = u->id;
+	return 0;
+}
+
+int mc_api_scope_unit_or_reply(mc_req *r, int64_t *out)
+{
+	const char *code = mc_req_query(r, "unit");
+	*out = mc_req_user(r)->unit_id;
+	if (code) {
+		const mc_unit *u = mc_time_ctx_unit_by_code(mc_req_time(r), code);
+		if (!u) {
+			mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "unit", "unknown",
+					       "no unit has code %s", code);
+			return -1;
+		}
+		*out = u->id;
+	}
+	if (!*out) {
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "your account holds its role in no unit");
+		return -1;
+	}
+	return mc_api_in_scope_or_reply(r, *out);
+}
+
 bool mc_api_is_root_admin(mc_req *r)
 {
 	const mc_user *u = mc_req_user(r);

@@ -185,25 +185,6 @@ static int document_or_reply(mc_req *r, mc_document *d, int64_t *id_out)
 	return 0;
 }
 
-/* A unit code of the request into its id; replies 422 unknown-unit. */
-static int unit_or_reply(mc_req *r, int64_t *out, const char *field, const char *code)
-{
-	mc_unit u;
-	int rc = mc_store_unit_by_code(mc_req_store(r), &u, code);
-	if (rc == MC_ENOTFOUND) {
-		mc_reply_field_problem(r, MC_PROB_UNKNOWN_UNIT, field, "unknown", "no unit has code %s",
-				       code);
-		return -1;
-	}
-	if (rc != 0) {
-		mc_reply_error(r, rc, "the unit");
-		return -1;
-	}
-	*out = u.id;
-	mc_unit_clear(&u);
-	return 0;
-}
-
 /* ---- writes ------------------------------------------------------------- */
 
 enum { JOB_DRAFT = 1, JOB_EDIT, JOB_ACT, JOB_RECEIVE };
@@ -323,7 +304,7 @@ static int draft_fields_or_reply(mc_req *r, doc_job *j)
 	 * issues what its own units draft: the drafter's unit or one above it. */
 	if (unit) {
 		const mc_user *me = mc_req_user(r);
-		if (unit_or_reply(r, &d->unit_id, "unit", unit) != 0)
+		if (mc_api_unit_or_reply(r, &d->unit_id, "unit", unit) != 0)
 			return -1;
 		if (!me->unit_id || !mc_time_ctx_within(mc_req_time(r), me->unit_id, d->unit_id)) {
 			mc_reply_problem(
@@ -475,7 +456,7 @@ void mc_api_document_action(mc_req *r)
 				       "a return's note holds at most %d characters", MC_LIMIT_DOCUMENT_NOTE);
 		return;
 	}
-	if (to_unit && unit_or_reply(r, &j->act.to_unit_id, "to_unit", to_unit) != 0)
+	if (to_unit && mc_api_unit_or_reply(r, &j->act.to_unit_id, "to_unit", to_unit) != 0)
 		return;
 	if (assignee) {
 		mc_user u;
@@ -564,29 +545,6 @@ void mc_api_document_get(mc_req *r)
 	mc_document_clear(&d);
 }
 
-/* The unit of ?unit= within the caller's scope (default: the caller's). */
-static int scope_unit_or_reply(mc_req *r, int64_t *out)
-{
-	const char *code = mc_req_query(r, "unit");
-	*out = mc_req_user(r)->unit_id;
-	if (code) {
-		mc_unit u;
-		int rc = mc_store_unit_by_code(mc_req_store(r), &u, code);
-		if (rc != 0) {
-			mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "unit", "unknown",
-					       "no unit has code %s", code);
-			return -1;
-		}
-		*out = u.id;
-		mc_unit_clear(&u);
-	}
-	if (!*out) {
-		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "your account holds its role in no unit");
-		return -1;
-	}
-	return mc_api_in_scope_or_reply(r, *out);
-}
-
 /* The list's filters from the query; replies 400 on a bad one. */
 static int query_or_reply(mc_req *r, mc_document_query *q)
 {
@@ -594,7 +552,7 @@ static int query_or_reply(mc_req *r, mc_document_query *q)
 	const char *state = mc_req_query(r, "state");
 	const char *text = mc_req_query(r, "q");
 	int64_t year = 0, reg = 0, limit = 50, offset = 0;
-	if (scope_unit_or_reply(r, &q->scope_unit_id) != 0)
+	if (mc_api_scope_unit_or_reply(r, &q->scope_unit_id) != 0)
 		return -1;
 	if (box) {
 		if (strcmp(box, "out") == 0) {
@@ -699,7 +657,7 @@ void mc_api_document_registers_list(mc_req *r)
 	int64_t unit_id = 0;
 	mc_doc_register *list = NULL;
 	size_t n = 0;
-	if (scope_unit_or_reply(r, &unit_id) != 0)
+	if (mc_api_scope_unit_or_reply(r, &unit_id) != 0)
 		return;
 	int rc = mc_store_doc_register_list(mc_req_store(r), &list, &n, unit_id);
 	if (rc != 0) {
@@ -752,7 +710,7 @@ void mc_api_document_register_create(mc_req *r)
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
-	if (unit_or_reply(r, &j->g.unit_id, "unit", unit) != 0)
+	if (mc_api_unit_or_reply(r, &j->g.unit_id, "unit", unit) != 0)
 		return;
 	if (mc_api_in_scope_or_reply(r, j->g.unit_id) != 0)
 		return;

@@ -225,19 +225,6 @@ static int task_or_reply(mc_req *r, mc_task *t, int64_t *id_out)
 	return 0;
 }
 
-/* A unit code of the request into its id; replies 422 unknown-unit. */
-static int unit_or_reply(mc_req *r, int64_t *out, const char *field, const char *code)
-{
-	const mc_unit *u = mc_time_ctx_unit_by_code(mc_req_time(r), code);
-	if (!u) {
-		mc_reply_field_problem(r, MC_PROB_UNKNOWN_UNIT, field, "unknown", "no unit has code %s",
-				       code);
-		return -1;
-	}
-	*out = u->id;
-	return 0;
-}
-
 /* ---- writes ------------------------------------------------------------- */
 
 enum { JOB_CREATE = 1, JOB_DELEGATE, JOB_ACT };
@@ -329,9 +316,9 @@ static int new_fields_or_reply(mc_req *r, task_job *j, bool delegated)
 	size_t n_spec = MC_ARRAY_LEN(spec) - (delegated ? 3 : 0);
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, n_spec) != 0)
 		return -1;
-	if (assigner && unit_or_reply(r, &in->assigner_unit_id, "assigner_unit", assigner) != 0)
+	if (assigner && mc_api_unit_or_reply(r, &in->assigner_unit_id, "assigner_unit", assigner) != 0)
 		return -1;
-	if (unit_or_reply(r, &in->unit_id, "unit", unit) != 0)
+	if (mc_api_unit_or_reply(r, &in->unit_id, "unit", unit) != 0)
 		return -1;
 	in->source_document_id = doc;
 	in->due_kind = MC_TASK_DUE_DATE;
@@ -367,7 +354,7 @@ static int new_fields_or_reply(mc_req *r, task_job *j, bool delegated)
 					       "%s must be a unit code", field);
 			return -1;
 		}
-		if (unit_or_reply(r, &j->cooperating[i], field, code) != 0)
+		if (mc_api_unit_or_reply(r, &j->cooperating[i], field, code) != 0)
 			return -1;
 	}
 	in->cooperating = j->cooperating;
@@ -384,7 +371,7 @@ void mc_api_task_create(mc_req *r)
 	/* Who may assign for which unit comes before what the task says. */
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, 1) != 0)
 		return;
-	if (assigner && unit_or_reply(r, &giver, "assigner_unit", assigner) != 0)
+	if (assigner && mc_api_unit_or_reply(r, &giver, "assigner_unit", assigner) != 0)
 		return;
 	if (mc_api_in_scope_or_reply(r, giver ? giver : mc_req_user(r)->unit_id) != 0)
 		return;
@@ -504,27 +491,6 @@ void mc_api_task_get(mc_req *r)
 	mc_task_clear(&t);
 }
 
-/* The unit of ?unit= within the caller's scope (default: the caller's). */
-static int scope_unit_or_reply(mc_req *r, int64_t *out)
-{
-	const char *code = mc_req_query(r, "unit");
-	*out = mc_req_user(r)->unit_id;
-	if (code) {
-		const mc_unit *u = mc_time_ctx_unit_by_code(mc_req_time(r), code);
-		if (!u) {
-			mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "unit", "unknown",
-					       "no unit has code %s", code);
-			return -1;
-		}
-		*out = u->id;
-	}
-	if (!*out) {
-		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "your account holds its role in no unit");
-		return -1;
-	}
-	return mc_api_in_scope_or_reply(r, *out);
-}
-
 static int day_query_or_reply(mc_req *r, const char *name, int32_t *out)
 {
 	const char *s = mc_req_query(r, name);
@@ -543,7 +509,7 @@ static int query_or_reply(mc_req *r, mc_task_query *q, const char **timing)
 	const char *relation = mc_req_query(r, "relation");
 	int64_t limit = 50, offset = 0, parent = 0, doc = 0;
 	*timing = mc_req_query(r, "timing");
-	if (scope_unit_or_reply(r, &q->scope_unit_id) != 0)
+	if (mc_api_scope_unit_or_reply(r, &q->scope_unit_id) != 0)
 		return -1;
 	if (relation) {
 		static const char *const names[] = {"any", "given", "in_charge", "cooperating"};

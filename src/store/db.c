@@ -475,6 +475,26 @@ int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row)
 	return rc;
 }
 
+int mc_q_read_one(mc_q *q, const char *what, const mc_col *cols, size_t n, void *row)
+{
+	int rc = mc_q_row(q, what);
+	if (rc == 0)
+		return MC_ENOTFOUND;
+	if (rc != 1)
+		return rc;
+	return mc_q_read(q, cols, n, row);
+}
+
+int mc_q_insert_id(mc_q *q, const char *what, int64_t *id)
+{
+	int rc = mc_q_try_row(q, what);
+	if (rc == 1) {
+		*id = mc_q_col_int(q, 0);
+		return 0;
+	}
+	return rc == 0 ? MC_ERROR : rc;
+}
+
 int mc_q_read_list(mc_q *q, const char *what, const mc_col *cols, size_t n_cols, size_t size, void *out,
 		   size_t *n)
 {

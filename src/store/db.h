@@ -142,6 +142,14 @@ typedef struct {
  * a name is not a column of the result (a bug beside the call). On failure
  * the strings already copied stay in row for its clear function to free. */
 int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row);
+/* Runs q (bound; a query of at most one row) and reads its row into row by
+ * cols: 0, MC_ENOTFOUND when there is none, or a code as mc_q_row and
+ * mc_q_read (the caller clears row on failure). */
+int mc_q_read_one(mc_q *q, const char *what, const mc_col *cols, size_t n, void *row);
+/* Runs a write with RETURNING of one integer (the new row's id, a number
+ * taken) as mc_q_try_row and puts it in *id: 0, MC_ERROR when no row came
+ * back, or the code of the failure. */
+int mc_q_insert_id(mc_q *q, const char *what, int64_t *id);
 /* Reads the rows left in q (bound; run by the first row) into a new array of
  * structs of size bytes, each zeroed then read by cols: out is the address of
  * the caller's pointer to them (T **), NULL when there is no row; the caller

@@ -58,13 +58,7 @@ int mc_store_doc_register_add(mc_store *st, mc_doc_register *g)
 	mc_q_text(q, 3, g->name ? g->name : "");
 	mc_q_text(q, 4, g->organ_abbr ? g->organ_abbr : "");
 	mc_q_int(q, 5, g->created_at);
-	rc = mc_q_try_row(q, "record document register");
-	if (rc == 1) {
-		g->id = mc_q_col_int(q, 0);
-		rc = 0;
-	} else if (rc == 0) {
-		rc = MC_ERROR;
-	}
+	rc = mc_q_insert_id(q, "record document register", &g->id);
 cleanup:
 	mc_q_done(q);
 	return rc;
@@ -81,14 +75,9 @@ static int register_one(mc_store *st, mc_doc_register *out, const char *sql, int
 	mc_q_int(q, 1, a);
 	if (two)
 		mc_q_int(q, 2, b);
-	rc = mc_q_row(q, "read document register");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		rc = mc_q_read(q, register_cols, MC_ARRAY_LEN(register_cols), out);
-		if (rc)
-			mc_doc_register_clear(out);
-	}
+	rc = mc_q_read_one(q, "read document register", register_cols, MC_ARRAY_LEN(register_cols), out);
+	if (rc)
+		mc_doc_register_clear(out);
 cleanup:
 	mc_q_done(q);
 	return rc;
@@ -320,14 +309,9 @@ int mc_store_document_add(mc_store *st, mc_document *d)
 	mc_q_ref(q, 6, d->created_by);
 	mc_q_int(q, 7, d->created_at);
 	bind_mutable(q, 8, d, folded);
-	rc = mc_q_try_row(q, "record document");
-	if (rc == 1) {
-		d->id = mc_q_col_int(q, 0);
+	rc = mc_q_insert_id(q, "record document", &d->id);
+	if (rc == 0)
 		d->version = 1;
-		rc = 0;
-	} else if (rc == 0) {
-		rc = MC_ERROR;
-	}
 cleanup:
 	mc_q_done(q);
 	free(folded);
@@ -345,14 +329,9 @@ int mc_store_document_get(mc_store *st, mc_document *out, int64_t id)
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, id);
-	rc = mc_q_row(q, "read document");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		rc = mc_q_read(q, document_cols, MC_ARRAY_LEN(document_cols), out);
-		if (rc)
-			mc_document_clear(out);
-	}
+	rc = mc_q_read_one(q, "read document", document_cols, MC_ARRAY_LEN(document_cols), out);
+	if (rc)
+		mc_document_clear(out);
 cleanup:
 	mc_q_done(q);
 	return rc;

@@ -46,13 +46,7 @@ int mc_store_form_number_take(mc_store *st, mc_form_number *n)
 	mc_q_int(q, 1, n->kind);
 	mc_q_int(q, 2, n->unit_id);
 	mc_q_int(q, 3, n->year);
-	rc = mc_q_try_row(q, "take a form number");
-	if (rc == 1) {
-		n->number = mc_q_col_int(q, 0);
-		rc = 0;
-	} else if (rc == 0) {
-		rc = MC_ERROR;
-	}
+	rc = mc_q_insert_id(q, "take a form number", &n->number);
 	mc_q_done(q);
 	q = NULL;
 	if (rc)

@@ -105,13 +105,7 @@ int mc_store_par_framework_add(mc_store *st, mc_par_framework *f, const mc_par_c
 		mc_q_int(q, 2, f->group);
 		mc_q_int(q, 3, f->deadline);
 		mc_q_int(q, 4, f->created_at);
-		rc = mc_q_try_row(q, "record par framework");
-		if (rc == 1) {
-			id = mc_q_col_int(q, 0);
-			rc = 0;
-		} else if (rc == 0) {
-			rc = MC_ERROR;
-		}
+		rc = mc_q_insert_id(q, "record par framework", &id);
 	}
 	mc_q_done(q);
 	for (size_t i = 0; rc == 0 && i < n_crit; i++)
@@ -137,14 +131,9 @@ int mc_store_par_framework_get(mc_store *st, mc_par_framework *out, int64_t id)
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, id);
-	rc = mc_q_row(q, "read par framework");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		rc = mc_q_read(q, framework_cols, MC_ARRAY_LEN(framework_cols), out);
-		if (rc)
-			mc_par_framework_clear(out);
-	}
+	rc = mc_q_read_one(q, "read par framework", framework_cols, MC_ARRAY_LEN(framework_cols), out);
+	if (rc)
+		mc_par_framework_clear(out);
 cleanup:
 	mc_q_done(q);
 	return rc;
@@ -660,11 +649,7 @@ int mc_store_par_rules_get(mc_store *st, mc_par_rules_row *out, int year)
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, year);
-	rc = mc_q_row(q, "read par rules");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1)
-		rc = mc_q_read(q, rules_cols, MC_ARRAY_LEN(rules_cols), out);
+	rc = mc_q_read_one(q, "read par rules", rules_cols, MC_ARRAY_LEN(rules_cols), out);
 cleanup:
 	mc_q_done(q);
 	return rc;

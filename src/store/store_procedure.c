@@ -371,11 +371,7 @@ static int proc_one(mc_store *st, mc_procedure *out, const char *sql, int64_t id
 		mc_q_text(q, 1, code);
 	else
 		mc_q_int(q, 1, id);
-	rc = mc_q_row(q, "read procedure");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1)
-		rc = mc_q_read(q, proc_cols, MC_ARRAY_LEN(proc_cols), out);
+	rc = mc_q_read_one(q, "read procedure", proc_cols, MC_ARRAY_LEN(proc_cols), out);
 cleanup:
 	mc_q_done(q);
 	/* After mc_q_done: the parts are read with statements of their own. */

@@ -120,14 +120,9 @@ int mc_store_task_add(mc_store *st, mc_task *t)
 	mc_q_int(q, 6, t->assigned_day);
 	mc_q_int(q, 7, t->created_at);
 	bind_mutable(q, 8, t);
-	rc = mc_q_try_row(q, "record task");
-	if (rc == 1) {
-		t->id = mc_q_col_int(q, 0);
+	rc = mc_q_insert_id(q, "record task", &t->id);
+	if (rc == 0)
 		t->version = 1;
-		rc = 0;
-	} else if (rc == 0) {
-		rc = MC_ERROR;
-	}
 cleanup:
 	mc_q_done(q);
 	return rc;
@@ -144,14 +139,9 @@ int mc_store_task_get(mc_store *st, mc_task *out, int64_t id)
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, id);
-	rc = mc_q_row(q, "read task");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		rc = mc_q_read(q, task_cols, MC_ARRAY_LEN(task_cols), out);
-		if (rc)
-			mc_task_clear(out);
-	}
+	rc = mc_q_read_one(q, "read task", task_cols, MC_ARRAY_LEN(task_cols), out);
+	if (rc)
+		mc_task_clear(out);
 cleanup:
 	mc_q_done(q);
 	return rc;

@@ -147,11 +147,7 @@ static int unit_one(mc_store *st, mc_unit *out, const char *sql, int64_t id, con
 		mc_q_text(q, 1, code);
 	else
 		mc_q_int(q, 1, id);
-	rc = mc_q_row(q, "read unit");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1)
-		rc = mc_q_read(q, unit_cols, MC_ARRAY_LEN(unit_cols), out);
+	rc = mc_q_read_one(q, "read unit", unit_cols, MC_ARRAY_LEN(unit_cols), out);
 cleanup:
 	mc_q_done(q);
 	if (rc)

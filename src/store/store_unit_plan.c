@@ -78,11 +78,7 @@ int mc_store_unit_plan_get(mc_store *st, mc_unit_plan *out, int64_t id)
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, id);
-	rc = mc_q_row(q, "read unit plan");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1)
-		rc = mc_q_read(q, plan_cols, MC_ARRAY_LEN(plan_cols), out);
+	rc = mc_q_read_one(q, "read unit plan", plan_cols, MC_ARRAY_LEN(plan_cols), out);
 cleanup:
 	mc_q_done(q);
 	if (rc)

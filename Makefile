@@ -23,12 +23,13 @@ asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMC_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Starts a fresh demo province on SQLite; the demo accounts' password is printed.
+# Starts a fresh demo province on SQLite, in 2017 and after the reorganisation of
+# 1 July 2025 (docs/units.md §5); the demo accounts' password is printed.
 # Fees are paid to the in-process test provider, which takes no money (docs/payments.md §4).
 run: build
 	@mkdir -p $(dir $(DB))
 	@rm -f $(DB) $(DB)-wal $(DB)-shm
-	@./$(BUILD)/motcua init --db $(DB) --demo
+	@./$(BUILD)/motcua init --db $(DB) --demo --reorganised
 	@MOTCUA_PAYMENT_TEST_PROVIDER=true MOTCUA_PUBLIC_URL=$(PUBLIC_URL) exec ./$(BUILD)/motcua serve --db $(DB) --listen $(LISTEN)
 
 # The Debian package of the build (scripts/deb.sh): $(BUILD)/motcua_<version>_<arch>.deb.

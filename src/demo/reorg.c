@@ -27,7 +27,10 @@ static int by_code(const void *a, const void *b)
 
 /* The plan as JSON (caller frees): for each district, its communes in code
  * order merged GROUP by GROUP (a last group of one joins the one before),
- * then the district level ended. */
+ * and the district itself merged into the first of them: its one-stop desk,
+ * its open dossiers and its staff go to the commune formed around its
+ * communes' first ones, as the district's work passed to the communes. A
+ * district without communes ends into the province (end_level). */
 static char *demo_plan(const mc_unit *units, size_t n, int32_t day)
 {
 	const mc_unit *province = NULL;
@@ -49,6 +52,7 @@ static char *demo_plan(const mc_unit *units, size_t n, int32_t day)
 				kids[k++] = &units[c];
 		}
 		qsort(kids, k, sizeof *kids, by_code);
+		char first[32] = "";
 		for (size_t g = 0; g < k;) {
 			size_t end = g + GROUP <= k ? g + GROUP : k;
 			if (k - end == 1)
@@ -58,12 +62,24 @@ static char *demo_plan(const mc_unit *units, size_t n, int32_t day)
 				json_array_append_new(from, json_string(kids[c]->code));
 			char code[32];
 			snprintf(code, sizeof code, "000.25.%03d.H56", ++seq);
-			json_array_append_new(ops, json_pack("{s:s, s:o, s:{s:s, s:s, s:s, s:s}}", "kind",
-							     "merge", "from", from, "into", "code", code,
-							     "name", kids[g]->name, "level", "commune",
-							     "parent", province->code));
+			if (!first[0])
+				snprintf(first, sizeof first, "%s", code);
+			/* No town (thị trấn) since 2025: the new unit is a commune of the town's name. */
+			char name[256];
+			const char *town = "UBND thị trấn ";
+			if (strncmp(kids[g]->name, town, strlen(town)) == 0)
+				snprintf(name, sizeof name, "UBND xã %s", kids[g]->name + strlen(town));
+			else
+				snprintf(name, sizeof name, "%s", kids[g]->name);
+			json_array_append_new(ops,
+					      json_pack("{s:s, s:o, s:{s:s, s:s, s:s, s:s}}", "kind", "merge",
+							"from", from, "into", "code", code, "name", name,
+							"level", "commune", "parent", province->code));
 			g = end;
 		}
+		if (first[0])
+			json_array_append_new(ops, json_pack("{s:s, s:[s], s:s}", "kind", "merge", "from",
+							     dist->code, "into", first));
 	}
 	json_array_append_new(ops, json_pack("{s:s, s:s}", "kind", "end_level", "level", "district"));
 	json_t *plan =

@@ -63,6 +63,22 @@ test('the tree of 2017 and the tree after 1 July 2025', async () => {
   assert.ok(plans.items[0].applied.moved_dossiers > 0);
 });
 
+test('a district\'s desk, dossiers and staff went to the commune formed around its communes', async () => {
+  const district = await get('/api/v1/units/000.00.33.H56');
+  assert.equal(district.level, 'district');
+  assert.equal(district.valid_to, '2025-07-01');
+  assert.equal(district.successors.length, 1);
+  const commune = await get(`/api/v1/units/${district.successors[0]}`);
+  assert.equal(commune.level, 'commune');
+  assert.equal(commune.parent, PROVINCE_UNIT);
+  assert.doesNotMatch(commune.name, /thị trấn/, 'no towns after 2025');
+  // The district's desk officer works there now and files there.
+  const desk = await server.login('tiepnhan');
+  const me = await server.api('GET', '/api/v1/session', { token: desk });
+  assertStatus(me, 200, 'the session');
+  assert.equal(me.body.user.unit.code, commune.code);
+});
+
 test('dossiers open across the change moved to the new communes, with their codes', async () => {
   const list = await get('/api/v1/dossiers?limit=200&open=true');
   const moved = [];

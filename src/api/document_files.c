@@ -401,6 +401,40 @@ cleanup:
 	return ret;
 }
 
+int mc_api_document_keys_load(const char *dir, const char *signer_key, const char *signer_name,
+			      const mc_unit *unit, const char *place, mc_doc_keys **out, char *why,
+			      size_t cap)
+{
+	mc_doc_keys *k = mc_xcalloc(1, sizeof *k);
+	char seal[96], inner[512];
+	int rc = mc_sign_key_load(&k->signer, dir, signer_key, inner, sizeof inner);
+	if (rc) {
+		snprintf(why, cap, "the key of the signer %s: %s", signer_key, inner);
+		goto cleanup;
+	}
+	snprintf(seal, sizeof seal, "seal-%s", unit ? unit->code : "");
+	rc = mc_sign_key_load(&k->seal, dir, seal, inner, sizeof inner);
+	if (rc == MC_ENOTFOUND) {
+		snprintf(seal, sizeof seal, "seal");
+		rc = mc_sign_key_load(&k->seal, dir, seal, inner, sizeof inner);
+	}
+	if (rc) {
+		snprintf(why, cap, "the organisation's seal (%s): %s", seal, inner);
+		goto cleanup;
+	}
+	snprintf(k->dir, sizeof k->dir, "%s", dir);
+	snprintf(k->signer_user, sizeof k->signer_user, "%s", signer_key);
+	snprintf(k->signer_name, sizeof k->signer_name, "%s", signer_name);
+	snprintf(k->seal_name, sizeof k->seal_name, "%s", seal);
+	snprintf(k->organ, sizeof k->organ, "%s", unit ? unit->name : "");
+	snprintf(k->place, sizeof k->place, "%s", place ? place : "");
+	*out = k;
+	k = NULL;
+cleanup:
+	mc_api_document_keys_free(k);
+	return rc;
+}
+
 int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document *d, const mc_doc_keys *k,
 			 int64_t now)
 {

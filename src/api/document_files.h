@@ -23,6 +23,16 @@ int mc_api_document_keys_or_reply(mc_req *r, const mc_document *d, mc_doc_keys *
 void mc_api_document_keys_free(mc_doc_keys *k);
 
 /*
+ * The same keys from dir without a request (the demo's, made at init): the
+ * key signer_key, whose certificate names signer_name, and the seal of unit
+ * (seal-<code>, else seal); place is the unit's địa danh. Certificates are
+ * not checked. 0, or MC_ENOTFOUND / MC_EINVAL with why (cap bytes) filled.
+ */
+int mc_api_document_keys_load(const char *dir, const char *signer_key, const char *signer_name,
+			      const mc_unit *unit, const char *place, mc_doc_keys **out, char *why,
+			      size_t cap);
+
+/*
  * Inside the write that issued d: renders d with its number, signs it with
  * k (the signer's, then the seal's) at now and keeps it as d's file. A
  * failure fails the write, so the document is not issued.

@@ -576,6 +576,137 @@ cleanup:
 	mc_document_clear(&d);
 }
 
+/* ---- GET /api/v1/documents/{id}/signatures ------------------------------ */
+
+static const char *const revocation_names[] = {
+    [MC_SIGN_REVOCATION_NOT_CHECKED] = "not-checked",
+    [MC_SIGN_REVOCATION_GOOD] = "good",
+    [MC_SIGN_REVOCATION_REVOKED] = "revoked",
+};
+
+json_t *mc_api_sign_results_json(const mc_sign_result *res, size_t n, const char **overall)
+{
+	json_t *arr = json_array();
+	int worst = 0; /* 0 valid, 1 warning, 2 invalid */
+	for (size_t i = 0; i < n; i++) {
+		const mc_sign_result *r = &res[i];
+		json_t *warnings = json_array();
+		for (size_t w = 0; w < r->n_warnings; w++)
+			json_array_append_new(
+			    warnings, json_pack("{s:s, s:s, s:s}", "type", r->warnings[w].type, "field",
+						r->warnings[w].field, "detail", r->warnings[w].detail));
+		/* untrusted is said as a warning too: a reader sees one list */
+		if (r->valid && !r->trusted && r->revocation != MC_SIGN_REVOCATION_REVOKED)
+			json_array_append_new(warnings, json_pack("{s:s, s:s, s:s}", "type", "untrusted",
+								  "field", "certificate", "detail",
+								  r->problem ? r->problem : "not trusted"));
+		int level = !r->valid ? 2 : json_array_size(warnings) ? 1 : 0;
+		worst = level > worst ? level : worst;
+		json_array_append_new(
+		    arr, json_pack(
+			     "{s:I, s:s, s:b, s:b, s:b, s:b, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:o}",
+			     "index", (json_int_t)i + 1, "status",
+			     level == 2	  ? "invalid"
+			     : level == 1 ? "warning"
+					  : "valid",
+			     "valid", r->valid, "trusted", r->trusted, "covers_whole_file",
+			     r->covers_whole_file, "covers_revision", r->covers_revision, "signer", r->signer,
+			     "signed_at", r->signed_at, "subfilter", r->subfilter, "digest_algorithm",
+			     r->digest_algorithm, "revocation", revocation_names[r->revocation], "revoked_at",
+			     r->revoked_at, "problem", r->problem, "warnings", warnings));
+	}
+	if (overall)
+		*overall = n == 0 ? "none" : worst == 2 ? "invalid" : worst == 1 ? "warning" : "valid";
+	return arr;
+}
+
+int mc_api_sign_checks_load(const char *trust_file, const char *crl_path, X509_STORE **trust,
+			    STACK_OF(X509_CRL) * *crls, char *why, size_t cap)
+{
+	*trust = NULL;
+	*crls = NULL;
+	if (load_trust(trust_file, trust) != 0) {
+		snprintf(why, cap, "cannot read the trust anchors of sign_trust_file %s", trust_file);
+		return MC_EINVAL;
+	}
+	if (crl_path && crl_path[0] && mc_sign_load_crls(crl_path, crls) != 0) {
+		X509_STORE_free(*trust);
+		*trust = NULL;
+		snprintf(why, cap, "cannot read the CRLs of sign_crl %s", crl_path);
+		return MC_EINVAL;
+	}
+	return 0;
+}
+
+void mc_api_document_signatures(mc_req *r)
+{
+	const mc_server_config *cfg = mc_req_config(r);
+	const char *s = mc_req_param(r, 0);
+	char *end = NULL, why[600];
+	mc_document d = {0};
+	mc_document_file f = {0};
+	mc_actor actor;
+	unsigned char *pdf = NULL;
+	X509_STORE *trust = NULL;
+	STACK_OF(X509_CRL) *crls = NULL;
+	mc_sign_result *res = NULL;
+	size_t n = 0;
+	const char *overall = "none";
+	json_t *items = NULL;
+
+	errno = 0;
+	long long id = strtoll(s, &end, 10);
+	if (errno || end == s || *end || id <= 0) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no document has id %s", s);
+		return;
+	}
+	int rc = mc_store_document_get(mc_req_store(r), &d, id);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the document");
+		return;
+	}
+	mc_req_actor(r, &actor);
+	if (!mc_app_document_may_see(mc_req_time(r), &actor, &d)) {
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the document is outside your unit's scope");
+		goto cleanup;
+	}
+	/* the file its signatures are in: its own, or the sender's for a copy */
+	rc = mc_store_document_file_get(mc_req_store(r), d.id, &f);
+	if (rc == MC_ENOTFOUND && d.box == MC_DOC_IN && d.source_id)
+		rc = mc_store_document_file_get(mc_req_store(r), d.source_id, &f);
+	if (rc == 0)
+		rc = read_stored(mc_req_store(r), f.sha256, f.size, &pdf);
+	if (rc != 0 && rc != MC_ENOTFOUND) {
+		mc_reply_error(r, rc, "the document's file");
+		goto cleanup;
+	}
+	/* the demo's own CA when no anchors are configured: its documents
+	 * then verify as they do for a visitor who trusts it */
+	const char *anchors =
+	    cfg->sign_trust_file && cfg->sign_trust_file[0] ? cfg->sign_trust_file : cfg->sign_demo_ca;
+	if (pdf) {
+		if (mc_api_sign_checks_load(anchors, cfg->sign_crl, &trust, &crls, why, sizeof why) != 0) {
+			mc_reply_problem(r, MC_PROB_INTERNAL, "%s", why);
+			goto cleanup;
+		}
+		if (mc_sign_verify_crl(pdf, (size_t)f.size, trust, crls, &res, &n) != 0) {
+			mc_reply_problem(r, MC_PROB_INTERNAL, "could not verify the document's file");
+			goto cleanup;
+		}
+	}
+	items = mc_api_sign_results_json(res, n, &overall);
+	mc_reply_json(r, 200,
+		      json_pack("{s:I, s:s, s:b, s:b, s:b, s:o}", "document", (json_int_t)d.id, "status",
+				overall, "file", pdf != NULL, "trust_configured", anchors && anchors[0],
+				"crl_configured", cfg->sign_crl && cfg->sign_crl[0], "items", items));
+cleanup:
+	mc_sign_results_free(res, n);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	X509_STORE_free(trust);
+	free(pdf);
+	mc_document_clear(&d);
+}
+
 /* ---- signing on the leader's own device ---------------------------------- */
 
 /* The document of the path for a signature step of the caller: visible, and

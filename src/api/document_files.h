@@ -8,7 +8,10 @@
 #define MC_API_DOCUMENT_FILES_H
 
 #include "api/api.h"
+#include "sign/pades.h"
 #include "store/store_document.h"
+
+#include <jansson.h>
 
 typedef struct mc_doc_keys mc_doc_keys;
 
@@ -39,6 +42,20 @@ int mc_api_document_keys_load(const char *dir, const char *signer_key, const cha
  */
 int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document *d, const mc_doc_keys *k,
 			 int64_t now);
+
+/*
+ * Verdicts of a file's signatures as the API and `motcua signature verify
+ * --json` give them: one object per signature with its status ("valid",
+ * "warning", "invalid"), its warnings ({type, field, detail}: revoked,
+ * weak-algorithm, crl-expired, untrusted) and the facts; *overall (may be
+ * NULL) the worst status, or "none" when n is 0.
+ */
+json_t *mc_api_sign_results_json(const mc_sign_result *res, size_t n, const char **overall);
+
+/* Trust anchors (sign_trust_file) and CRLs (sign_crl) for verifying; either
+ * NULL when not configured. MC_EINVAL with why when a file is unreadable. */
+int mc_api_sign_checks_load(const char *trust_file, const char *crl_path, X509_STORE **trust,
+			    STACK_OF(X509_CRL) * *crls, char *why, size_t cap);
 
 /* Replies with d as GET /api/v1/documents/{id} shows it (documents.c). */
 void mc_api_document_reply(mc_req *r, int status, const mc_document *d);

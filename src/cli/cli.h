@@ -42,7 +42,7 @@ int mc_cli_demo(int argc, char **argv);
 typedef struct mc_time_ctx mc_time_ctx;
 void mc_cli_demo_sign_dir(mc_store *st, char *out, size_t cap);
 int mc_cli_demo_sign(mc_store *st, const mc_time_ctx *tc, FILE *log);
-void mc_cli_demo_ca_note(mc_store *st);
+void mc_cli_demo_ca_note(mc_store *st, char *ca, size_t cap);
 /* `motcua signature sign|verify`: PAdES signatures (cli/signature.c). */
 int mc_cli_signature(int argc, char **argv);
 /* Anchors every dossier changed since the last anchor (app/audit.h), signed

@@ -142,13 +142,15 @@ cleanup:
 	return rc;
 }
 
-void mc_cli_demo_ca_note(mc_store *st)
+void mc_cli_demo_ca_note(mc_store *st, char *ca, size_t cap)
 {
-	char dir[1024], ca[1100];
+	char dir[1024];
 	struct stat sb;
 	mc_cli_demo_sign_dir(st, dir, sizeof dir);
-	snprintf(ca, sizeof ca, "%s/ca.crt", dir);
-	if (stat(ca, &sb) == 0)
+	snprintf(ca, cap, "%s/ca.crt", dir);
+	if (stat(ca, &sb) != 0)
+		ca[0] = '\0';
+	else
 		fprintf(stderr,
 			"motcua: the demo's documents are signed by the demo CA \"%s\"; its certificate: %s "
 			"(demo keys in %s; set sign_dir to it to sign what the demo's leaders issue)\n",

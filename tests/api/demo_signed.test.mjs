@@ -7,7 +7,8 @@
 // signatures, which poppler's pdfsig calls valid and trusted once the demo CA
 // is in its NSS database (and not trusted without it), qpdf --check accepts,
 // and a changed byte breaks. Each server's init makes new keys: none is
-// committed.
+// committed. On the server, without sign_trust_file, the demo CA is what
+// GET /api/v1/documents/{id}/signatures trusts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -102,6 +103,18 @@ test('the demo\'s 6366/BC-UBND downloads signed by the leader and the seal; pdfs
   bad[at + 2] ^= 0x01;
   const broken = pdfsig(bad, 'broken', join(T, 'trusting'));
   assert.equal((broken.match(/Signature Validation: Signature is Valid\./g) || []).length, 0, broken);
+});
+
+test('the demo CA is trusted when verifying on the server: 6366/BC-UBND\'s signatures are valid', async () => {
+  const giamsat = await server.login('giamsat');
+  const res = await server.api('GET', `/api/v1/documents?q=6366`, { token: giamsat });
+  const report = res.body.items.find((d) => d.number === '6366/BC-UBND');
+  const s = await server.api('GET', `/api/v1/documents/${report.id}/signatures`, { token: giamsat });
+  assertStatus(s, 200);
+  assert.equal(s.body.status, 'valid', JSON.stringify(s.body));
+  assert.equal(s.body.trust_configured, true);
+  assert.deepEqual(s.body.items.map((i) => [i.status, i.trusted, i.signed_at]),
+    [['valid', true, '2017-05-24T02:00:00Z'], ['valid', true, '2017-05-24T02:00:00Z']]);
 });
 
 test('every issued demo document of the province is signed and trusted given the demo CA', async () => {

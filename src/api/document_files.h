@@ -57,6 +57,18 @@ json_t *mc_api_sign_results_json(const mc_sign_result *res, size_t n, const char
 int mc_api_sign_checks_load(const char *trust_file, const char *crl_path, X509_STORE **trust,
 			    STACK_OF(X509_CRL) * *crls, char *why, size_t cap);
 
+/*
+ * An attachment of a document (phụ lục, văn bản kèm theo; NĐ 30/2020 Phụ
+ * lục I) signed by the organisation: a visible PAdES signature at the top
+ * right of its first page, without the seal's image, showing organ (the
+ * organisation's name), notation (the main document's number and notation)
+ * and the signing time now in ISO 8601 at +07:00, upright, 10 pt, black.
+ * MC_EINVAL when the PDF or its first page cannot be read.
+ */
+int mc_api_seal_attachment(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert,
+			   STACK_OF(X509) * chain, const char *organ, const char *notation, int64_t now,
+			   unsigned char **out, size_t *out_len);
+
 /* Replies with d as GET /api/v1/documents/{id} shows it (documents.c). */
 void mc_api_document_reply(mc_req *r, int status, const mc_document *d);
 

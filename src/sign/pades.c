@@ -379,6 +379,33 @@ static bool find_page(span f, span catalog, int n, long *num, long *gen, span *p
 	return false;
 }
 
+int mc_sign_page_box(const unsigned char *pdf, size_t len, int page, double box[4])
+{
+	span f = {(const char *)pdf, len}, catalog, dict, v;
+	trailer t;
+	long num, gen;
+	if (len < 16 || memcmp(pdf, "%PDF-", 5) != 0 || read_trailer(f, &t) != 0 ||
+	    !find_object(f, t.root, t.root_gen, &catalog) || !find_page(f, catalog, page, &num, &gen, &dict))
+		return MC_EINVAL;
+	/* its own /MediaBox, else the page tree's (inherited) */
+	if (!dict_get(dict, "/MediaBox", &v, NULL)) {
+		span parent;
+		long pn, pg;
+		if (!dict_get(dict, "/Parent", &v, NULL) || !parse_ref(v, &pn, &pg) ||
+		    !find_object(f, pn, pg, &parent) || !dict_get(parent, "/MediaBox", &v, NULL))
+			return MC_EINVAL;
+	}
+	char s[160];
+	if (v.n < 2 || v.n >= sizeof s || *v.p != '[')
+		return MC_EINVAL;
+	memcpy(s, v.p + 1, v.n - 1);
+	s[v.n - 1] = '\0';
+	if (sscanf(s, "%lf %lf %lf %lf", &box[0], &box[1], &box[2], &box[3]) != 4 || box[2] <= box[0] ||
+	    box[3] <= box[1])
+		return MC_EINVAL;
+	return 0;
+}
+
 /* A picture as an image XObject: RGB, and its alpha as the soft mask. */
 static int add_image(mc_buf *b, long num, long smask, const mc_sign_look *look, bool alpha)
 {

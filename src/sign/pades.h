@@ -83,6 +83,10 @@ int mc_sign_complete(unsigned char *pdf, size_t len, const unsigned char *cms_de
 int mc_sign_pdf_look(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
 		     time_t now, const mc_sign_look *look, unsigned char **out, size_t *out_len);
 
+/* The /MediaBox [x0 y0 x1 y1] of page `page` (0-based) of pdf, in points,
+ * from the page or its parent; MC_EINVAL when it cannot be read. */
+int mc_sign_page_box(const unsigned char *pdf, size_t len, int page, double box[4]);
+
 /* Key, certificate and the other certificates (*chain may be NULL) of a
  * PKCS#12 file. The caller frees them. MC_EINVAL on a wrong password or a
  * file without key or certificate. */

@@ -168,3 +168,90 @@ test('a draft has no file: status none; others and unknown ids are refused', asy
   assertProblem(await api('GET', '/api/v1/documents/abc/signatures', { token: tok.lanhdao }), 404, 'not-found');
   assertProblem(await api('GET', `/api/v1/documents/${'9'.repeat(40)}/signatures`, { token: tok.lanhdao }), 404, 'not-found');
 });
+
+// ---- an attachment sealed at the top right of its first page (NĐ 30 Phụ lục I) ----
+
+function pdfsig(buf, label) {
+  const f = join(T, `${label}.pdf`);
+  writeFileSync(f, buf);
+  if (!T_NSS) {
+    T_NSS = join(T, 'nss');
+    run('mkdir', ['-p', 'nss']);
+    run('certutil', ['-N', '-d', `sql:${T_NSS}`, '--empty-password']);
+    run('certutil', ['-A', '-d', `sql:${T_NSS}`, '-n', 'testca', '-t', 'CT,C,C', '-i', 'ca.pem']);
+  }
+  try {
+    return execFileSync('pdfsig', ['-nssdir', `sql:${T_NSS}`, f], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  } catch (e) {
+    return `${e.stdout}${e.stderr}`;
+  }
+}
+let T_NSS;
+
+async function seal(token, id, raw) {
+  const res = await fetch(`${server.base}/api/v1/documents/${id}/attachment-seal`, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/pdf' }, body: raw });
+  return { status: res.status, type: res.headers.get('content-type'), buf: Buffer.from(await res.arrayBuffer()) };
+}
+
+test('an attachment is sealed by the organisation at the top right of its first page; pdfsig and qpdf accept it', async () => {
+  leaderKey('leader');
+  const d = await issued();
+  // the attachment: any PDF of a flat page tree (here a draft's rendering, two pages' worth of text)
+  const other = await draft();
+  const att = Buffer.from(await (await fetch(`${server.base}/api/v1/documents/${other.id}/file`,
+    { headers: { Authorization: `Bearer ${tok.chuyenvien}` } })).arrayBuffer());
+  const r = await seal(tok.tiepnhan, d.id, att);
+  assert.equal(r.status, 200, r.buf.toString());
+  assert.equal(r.type, 'application/pdf');
+  assert.ok(r.buf.subarray(0, att.length).equals(att), 'an incremental update: the attachment\'s bytes stay');
+  const sig = pdfsig(r.buf, 'attachment');
+  assert.equal((sig.match(/Signature Validation: Signature is Valid\./g) || []).length, 1, sig);
+  assert.equal((sig.match(/Certificate Validation: Certificate is Trusted\./g) || []).length, 1, sig);
+  assert.match(sig, /Signer Certificate Common Name: UBND huyện Quảng Xương/);
+  assert.match(sig, /Total document signed/);
+  execFileSync('qpdf', ['--check', join(T, 'attachment.pdf')], { stdio: 'ignore' });
+  // visible at the top right of page 1: the widget's rectangle ends 15 mm from the right edge, 4 mm from the top
+  const tail = r.buf.subarray(att.length).toString('latin1');
+  const rect = tail.match(/\/Subtype \/Widget[^>]*\/Rect \[([\d. ]+)\]/);
+  assert.ok(rect, tail.slice(0, 2000));
+  const [x0, y0, x1, y1] = rect[1].trim().split(/\s+/).map(Number);
+  const mm = 72 / 25.4;
+  assert.ok(Math.abs(x1 - (595.28 - 15 * mm)) < 2 && Math.abs(y1 - (841.89 - 4 * mm)) < 2, `rect ${rect[1]}`);
+  assert.ok(x1 - x0 > 60 * mm && y1 - y0 < 20 * mm, `rect ${rect[1]}`);
+  const page1 = tail.match(/\/P (\d+) 0 R/);
+  assert.ok(page1, 'the widget names its page');
+  // one changed byte of the attachment: invalid
+  const bad = Buffer.from(r.buf);
+  bad[att.indexOf('/Type /Catalog') + 2] ^= 1;
+  assert.equal((pdfsig(bad, 'attachment-bad').match(/Signature is Valid\./g) || []).length, 0);
+});
+
+test('sealing an attachment: only the issuing body\'s clerk, only an issued document, only a PDF', async () => {
+  leaderKey('leader');
+  const d = await issued();
+  const pdf = Buffer.from(await (await fetch(`${server.base}/api/v1/documents/${d.id}/file`,
+    { headers: { Authorization: `Bearer ${tok.tiepnhan}` } })).arrayBuffer());
+  const raw = (token, id, body) => api('POST', `/api/v1/documents/${id}/attachment-seal`, { token, raw: body,
+    headers: { 'Content-Type': 'application/pdf' } });
+  assertProblem(await raw(tok.lanhdao, d.id, pdf), 403, 'forbidden');
+  assertProblem(await raw(tok.chuyenvien, d.id, pdf), 403, 'forbidden');
+  assertProblem(await raw(tok.congdan, d.id, pdf), 403, 'forbidden');
+  assertProblem(await raw(tok['tiepnhan.stnmt'], d.id, pdf), 403, 'out-of-scope');
+  assertProblem(await raw(undefined, d.id, pdf), 401, 'unauthenticated');
+  assertProblem(await raw(tok.tiepnhan, 999999, pdf), 404, 'not-found');
+  const dr = await draft();
+  assertProblem(await raw(tok.tiepnhan, dr.id, pdf), 409, 'forbidden-transition');
+  assertProblem(await raw(tok.tiepnhan, d.id, Buffer.from('not a pdf at all, only text')), 415, 'unsupported-file-type');
+  assertProblem(await raw(tok.tiepnhan, d.id, Buffer.alloc(0)), 415, 'unsupported-file-type');
+  // a "PDF" whose trailer cannot be read
+  assertProblem(await raw(tok.tiepnhan, d.id, Buffer.from('%PDF-1.7\n' + 'x'.repeat(200))), 415, 'unsupported-file-type');
+  // a PDF whose catalog is inside an object stream (not read yet): refused the same way
+  writeFileSync(join(T, 'plain.pdf'), pdf.subarray(0, pdf.indexOf('%%EOF') + 6));
+  run('qpdf', ['--object-streams=generate', 'plain.pdf', 'objstm.pdf']);
+  assertProblem(await raw(tok.tiepnhan, d.id, readFileSync(join(T, 'objstm.pdf'))), 415, 'unsupported-file-type');
+  // bigger than max_upload: 413 before anything is read
+  const big = Buffer.alloc(20 * 1024 * 1024 + 1, 0x20);
+  big.write('%PDF-1.7\n');
+  assertProblem(await raw(tok.tiepnhan, d.id, big), 413, 'body-too-large');
+});

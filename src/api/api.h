@@ -242,6 +242,10 @@ void mc_api_document_register_pdf(mc_req *r);
 void mc_api_document_register_xlsx(mc_req *r);
 /* The document's PDF (api/document_files.c). */
 void mc_api_document_file(mc_req *r);
+/* GET /api/v1/documents/{id}/signatures: its file's signatures verified. */
+void mc_api_document_signatures(mc_req *r);
+/* POST /api/v1/documents/{id}/attachment-seal: a PDF attachment sealed. */
+void mc_api_document_attachment_seal(mc_req *r);
 /* Signing on the leader's own device: prepare, then complete. */
 void mc_api_document_signature_prepare(mc_req *r);
 void mc_api_document_signature_complete(mc_req *r);

@@ -327,6 +327,20 @@ static int load_trust(const char *path, X509_STORE **trust)
 	return mc_sign_load_trust(path, trust);
 }
 
+/* The seal of unit: its own (seal-<code>) first, then the deployment's
+ * (seal); name gets which. */
+static int seal_load(mc_sign_key *k, const char *dir, const mc_unit *unit, char *name, size_t name_cap,
+		     char *why, size_t cap)
+{
+	snprintf(name, name_cap, "seal-%s", unit ? unit->code : "");
+	int rc = mc_sign_key_load(k, dir, name, why, cap);
+	if (rc == MC_ENOTFOUND) {
+		snprintf(name, name_cap, "seal");
+		rc = mc_sign_key_load(k, dir, name, why, cap);
+	}
+	return rc;
+}
+
 int mc_api_document_keys_or_reply(mc_req *r, const mc_document *d, mc_doc_keys **out)
 {
 	const mc_server_config *cfg = mc_req_config(r);
@@ -369,13 +383,7 @@ int mc_api_document_keys_or_reply(mc_req *r, const mc_document *d, mc_doc_keys *
 		goto cleanup;
 	}
 seal_key:
-	/* the issuing body's own seal first, then the deployment's */
-	snprintf(seal, sizeof seal, "seal-%s", unit ? unit->code : "");
-	rc = mc_sign_key_load(&k->seal, cfg->sign_dir, seal, why, sizeof why);
-	if (rc == MC_ENOTFOUND) {
-		snprintf(seal, sizeof seal, "seal");
-		rc = mc_sign_key_load(&k->seal, cfg->sign_dir, seal, why, sizeof why);
-	}
+	rc = seal_load(&k->seal, cfg->sign_dir, unit, seal, sizeof seal, why, sizeof why);
 	if (rc) {
 		mc_reply_problem(r, MC_PROB_SIGNING_KEY, "the organisation's seal (%s): %s", seal, why);
 		goto cleanup;
@@ -399,6 +407,35 @@ cleanup:
 	mc_user_clear(&u);
 	mc_api_document_keys_free(k);
 	return ret;
+}
+
+int mc_api_document_keys_load(const char *dir, const char *signer_key, const char *signer_name,
+			      const mc_unit *unit, const char *place, mc_doc_keys **out, char *why,
+			      size_t cap)
+{
+	mc_doc_keys *k = mc_xcalloc(1, sizeof *k);
+	char seal[96], inner[512];
+	int rc = mc_sign_key_load(&k->signer, dir, signer_key, inner, sizeof inner);
+	if (rc) {
+		snprintf(why, cap, "the key of the signer %s: %s", signer_key, inner);
+		goto cleanup;
+	}
+	rc = seal_load(&k->seal, dir, unit, seal, sizeof seal, inner, sizeof inner);
+	if (rc) {
+		snprintf(why, cap, "the organisation's seal (%s): %s", seal, inner);
+		goto cleanup;
+	}
+	snprintf(k->dir, sizeof k->dir, "%s", dir);
+	snprintf(k->signer_user, sizeof k->signer_user, "%s", signer_key);
+	snprintf(k->signer_name, sizeof k->signer_name, "%s", signer_name);
+	snprintf(k->seal_name, sizeof k->seal_name, "%s", seal);
+	snprintf(k->organ, sizeof k->organ, "%s", unit ? unit->name : "");
+	snprintf(k->place, sizeof k->place, "%s", place ? place : "");
+	*out = k;
+	k = NULL;
+cleanup:
+	mc_api_document_keys_free(k);
+	return rc;
 }
 
 int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document *d, const mc_doc_keys *k,
@@ -466,6 +503,148 @@ cleanup:
 	free(two);
 	mc_buf_free(&pdf);
 	return rc;
+}
+
+/* ---- an attachment sealed (Phụ lục I: văn bản kèm theo) ------------------- */
+
+/* "2017-05-24T09:00:00+07:00": ISO 8601 in Vietnam's time. */
+static void iso_time(char *buf, size_t cap, int64_t t)
+{
+	int y, m, d;
+	int64_t local = t + MC_TZ_OFFSET;
+	int64_t days = local / 86400, sec = local % 86400;
+	mc_civil_from_days((int32_t)days, &y, &m, &d);
+	snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", y, m, d, (int)(sec / 3600),
+		 (int)(sec / 60 % 60), (int)(sec % 60));
+}
+
+#define ATTACHMENT_W (80 * MC_FORM_MM)
+#define ATTACHMENT_H (15 * MC_FORM_MM)
+#define ATTACHMENT_TOP (4 * MC_FORM_MM)
+#define ATTACHMENT_RIGHT (15 * MC_FORM_MM)
+
+int mc_api_seal_attachment(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert,
+			   STACK_OF(X509) * chain, const char *organ, const char *notation, int64_t now,
+			   unsigned char **out, size_t *out_len)
+{
+	double mb[4];
+	char when[40];
+	picture p = {0};
+	*out = NULL;
+	*out_len = 0;
+	int rc = mc_sign_page_box(pdf, len, 0, mb);
+	if (rc)
+		return rc;
+	/* no seal image on an attachment: the organisation's name, the
+	 * document's number and the time, upright, 10 pt, black, right-aligned
+	 * in the top margin at the page's top right */
+	int pw = (int)(ATTACHMENT_W / MC_FORM_MM * PX_PER_MM),
+	    ph = (int)(ATTACHMENT_H / MC_FORM_MM * PX_PER_MM);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
+	cairo_t *cr = cairo_create(s);
+	cairo_scale(cr, PX_PER_MM / MC_FORM_MM, PX_PER_MM / MC_FORM_MM);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	iso_time(when, sizeof when, now);
+	char *m = g_markup_printf_escaped("%s\n%s\n%s", organ ? organ : "", notation ? notation : "", when);
+	/* 1 mm spare on the right: a glyph's overhang is not cut by the picture's edge */
+	mc_form_draw_text(cr, 0, 0, ATTACHMENT_W - MC_FORM_MM, m, 10, MC_FORM_RIGHT, true);
+	g_free(m);
+	cairo_destroy(cr);
+	p.rgba = surface_rgba(s, pw, ph);
+	cairo_surface_destroy(s);
+	p.look = (mc_sign_look){.page = 0,
+				.x = mb[2] - ATTACHMENT_RIGHT - ATTACHMENT_W,
+				.y = mb[3] - ATTACHMENT_TOP - ATTACHMENT_H,
+				.w = ATTACHMENT_W,
+				.h = ATTACHMENT_H,
+				.px_w = pw,
+				.px_h = ph,
+				.rgba = p.rgba};
+	rc = mc_sign_pdf_look(pdf, len, key, cert, chain, (time_t)now, &p.look, out, out_len);
+	free(p.rgba);
+	return rc;
+}
+
+void mc_api_document_attachment_seal(mc_req *r)
+{
+	const mc_server_config *cfg = mc_req_config(r);
+	const mc_time_ctx *tc = mc_req_time(r);
+	const char *s = mc_req_param(r, 0);
+	char *end = NULL, why[512], check[512], seal[96], disposition[96];
+	mc_document d = {0};
+	mc_sign_key key = {0};
+	mc_actor actor;
+	X509_STORE *trust = NULL;
+	unsigned char *out = NULL;
+	size_t len = 0, out_len = 0;
+
+	errno = 0;
+	long long id = strtoll(s, &end, 10);
+	if (errno || end == s || *end || id <= 0) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no document has id %s", s);
+		return;
+	}
+	int rc = mc_store_document_get(mc_req_store(r), &d, id);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the document");
+		return;
+	}
+	mc_req_actor(r, &actor);
+	/* the issuing body's clerk: its scope holds the issuing body */
+	if (!mc_app_document_may_see(tc, &actor, &d) || !actor.unit_id ||
+	    !mc_time_ctx_within(tc, d.unit_id, actor.unit_id)) {
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
+				 "the document's issuing body is outside your unit's scope");
+		goto cleanup;
+	}
+	if (d.box != MC_DOC_OUT || d.state != MC_DOC_ISSUED) {
+		mc_reply_problem(
+		    r, MC_PROB_FORBIDDEN_TRANSITION,
+		    "only an issued outgoing document's attachments are sealed: they bear its number");
+		goto cleanup;
+	}
+	const unsigned char *pdf = mc_req_raw(r, &len);
+	if (!pdf || len < 16 || memcmp(pdf, "%PDF-", 5) != 0) {
+		mc_reply_field_problem(r, MC_PROB_UNSUPPORTED_FILE, "body", "pdf",
+				       "the attachment must be a PDF file (application/pdf)");
+		goto cleanup;
+	}
+	if (!cfg->sign_dir || !cfg->sign_dir[0]) {
+		mc_reply_problem(r, MC_PROB_SIGNING_KEY, "no signing keys are configured (sign_dir)");
+		goto cleanup;
+	}
+	const mc_unit *unit = mc_time_ctx_unit(tc, d.unit_id);
+	if (seal_load(&key, cfg->sign_dir, unit, seal, sizeof seal, why, sizeof why) != 0) {
+		mc_reply_problem(r, MC_PROB_SIGNING_KEY, "the organisation's seal (%s): %s", seal, why);
+		goto cleanup;
+	}
+	if (load_trust(cfg->sign_trust_file, &trust) != 0 ||
+	    mc_sign_cert_check(key.cert, key.chain, NULL, time(NULL), trust, check, sizeof check) != 0) {
+		mc_reply_problem(r, MC_PROB_SIGNING_KEY, "the organisation's seal (%s): %s", seal,
+				 trust || !cfg->sign_trust_file[0] ? check : "cannot read sign_trust_file");
+		goto cleanup;
+	}
+	rc = mc_api_seal_attachment(pdf, len, key.key, key.cert, key.chain, unit ? unit->name : "",
+				    d.notation, mc_now(), &out, &out_len);
+	if (rc == MC_EINVAL) {
+		mc_reply_field_problem(
+		    r, MC_PROB_UNSUPPORTED_FILE, "body", "pdf",
+		    "the attachment's first page cannot be read to sign it (a PDF whose pages "
+		    "are in one flat page tree and whose catalog is not in an object stream)");
+		goto cleanup;
+	}
+	if (rc) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not sign the attachment");
+		goto cleanup;
+	}
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"phu-luc-%lld.pdf\"", id);
+	mc_reply_header(r, "Content-Disposition", disposition);
+	mc_reply_raw(r, 200, "application/pdf", out, out_len);
+cleanup:
+	free(out);
+	X509_STORE_free(trust);
+	mc_sign_key_clear(&key);
+	mc_document_clear(&d);
 }
 
 /* ---- GET /api/v1/documents/{id}/file ------------------------------------- */
@@ -539,6 +718,137 @@ void mc_api_document_file(mc_req *r)
 	}
 	mc_buf_free(&pdf);
 cleanup:
+	mc_document_clear(&d);
+}
+
+/* ---- GET /api/v1/documents/{id}/signatures ------------------------------ */
+
+static const char *const revocation_names[] = {
+    [MC_SIGN_REVOCATION_NOT_CHECKED] = "not-checked",
+    [MC_SIGN_REVOCATION_GOOD] = "good",
+    [MC_SIGN_REVOCATION_REVOKED] = "revoked",
+};
+
+json_t *mc_api_sign_results_json(const mc_sign_result *res, size_t n, const char **overall)
+{
+	json_t *arr = json_array();
+	int worst = 0; /* 0 valid, 1 warning, 2 invalid */
+	for (size_t i = 0; i < n; i++) {
+		const mc_sign_result *r = &res[i];
+		json_t *warnings = json_array();
+		for (size_t w = 0; w < r->n_warnings; w++)
+			json_array_append_new(
+			    warnings, json_pack("{s:s, s:s, s:s}", "type", r->warnings[w].type, "field",
+						r->warnings[w].field, "detail", r->warnings[w].detail));
+		/* untrusted is said as a warning too: a reader sees one list */
+		if (r->valid && !r->trusted && r->revocation != MC_SIGN_REVOCATION_REVOKED)
+			json_array_append_new(warnings, json_pack("{s:s, s:s, s:s}", "type", "untrusted",
+								  "field", "certificate", "detail",
+								  r->problem ? r->problem : "not trusted"));
+		int level = !r->valid ? 2 : json_array_size(warnings) ? 1 : 0;
+		worst = level > worst ? level : worst;
+		json_array_append_new(
+		    arr, json_pack(
+			     "{s:I, s:s, s:b, s:b, s:b, s:b, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:o}",
+			     "index", (json_int_t)i + 1, "status",
+			     level == 2	  ? "invalid"
+			     : level == 1 ? "warning"
+					  : "valid",
+			     "valid", r->valid, "trusted", r->trusted, "covers_whole_file",
+			     r->covers_whole_file, "covers_revision", r->covers_revision, "signer", r->signer,
+			     "signed_at", r->signed_at, "subfilter", r->subfilter, "digest_algorithm",
+			     r->digest_algorithm, "revocation", revocation_names[r->revocation], "revoked_at",
+			     r->revoked_at, "problem", r->problem, "warnings", warnings));
+	}
+	if (overall)
+		*overall = n == 0 ? "none" : worst == 2 ? "invalid" : worst == 1 ? "warning" : "valid";
+	return arr;
+}
+
+int mc_api_sign_checks_load(const char *trust_file, const char *crl_path, X509_STORE **trust,
+			    STACK_OF(X509_CRL) * *crls, char *why, size_t cap)
+{
+	*trust = NULL;
+	*crls = NULL;
+	if (load_trust(trust_file, trust) != 0) {
+		snprintf(why, cap, "cannot read the trust anchors of sign_trust_file %s", trust_file);
+		return MC_EINVAL;
+	}
+	if (crl_path && crl_path[0] && mc_sign_load_crls(crl_path, crls) != 0) {
+		X509_STORE_free(*trust);
+		*trust = NULL;
+		snprintf(why, cap, "cannot read the CRLs of sign_crl %s", crl_path);
+		return MC_EINVAL;
+	}
+	return 0;
+}
+
+void mc_api_document_signatures(mc_req *r)
+{
+	const mc_server_config *cfg = mc_req_config(r);
+	const char *s = mc_req_param(r, 0);
+	char *end = NULL, why[600];
+	mc_document d = {0};
+	mc_document_file f = {0};
+	mc_actor actor;
+	unsigned char *pdf = NULL;
+	X509_STORE *trust = NULL;
+	STACK_OF(X509_CRL) *crls = NULL;
+	mc_sign_result *res = NULL;
+	size_t n = 0;
+	const char *overall = "none";
+	json_t *items = NULL;
+
+	errno = 0;
+	long long id = strtoll(s, &end, 10);
+	if (errno || end == s || *end || id <= 0) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no document has id %s", s);
+		return;
+	}
+	int rc = mc_store_document_get(mc_req_store(r), &d, id);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the document");
+		return;
+	}
+	mc_req_actor(r, &actor);
+	if (!mc_app_document_may_see(mc_req_time(r), &actor, &d)) {
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the document is outside your unit's scope");
+		goto cleanup;
+	}
+	/* the file its signatures are in: its own, or the sender's for a copy */
+	rc = mc_store_document_file_get(mc_req_store(r), d.id, &f);
+	if (rc == MC_ENOTFOUND && d.box == MC_DOC_IN && d.source_id)
+		rc = mc_store_document_file_get(mc_req_store(r), d.source_id, &f);
+	if (rc == 0)
+		rc = read_stored(mc_req_store(r), f.sha256, f.size, &pdf);
+	if (rc != 0 && rc != MC_ENOTFOUND) {
+		mc_reply_error(r, rc, "the document's file");
+		goto cleanup;
+	}
+	/* the demo's own CA when no anchors are configured: its documents
+	 * then verify as they do for a visitor who trusts it */
+	const char *anchors =
+	    cfg->sign_trust_file && cfg->sign_trust_file[0] ? cfg->sign_trust_file : cfg->sign_demo_ca;
+	if (pdf) {
+		if (mc_api_sign_checks_load(anchors, cfg->sign_crl, &trust, &crls, why, sizeof why) != 0) {
+			mc_reply_problem(r, MC_PROB_INTERNAL, "%s", why);
+			goto cleanup;
+		}
+		if (mc_sign_verify_crl(pdf, (size_t)f.size, trust, crls, &res, &n) != 0) {
+			mc_reply_problem(r, MC_PROB_INTERNAL, "could not verify the document's file");
+			goto cleanup;
+		}
+	}
+	items = mc_api_sign_results_json(res, n, &overall);
+	mc_reply_json(r, 200,
+		      json_pack("{s:I, s:s, s:b, s:b, s:b, s:o}", "document", (json_int_t)d.id, "status",
+				overall, "file", pdf != NULL, "trust_configured", anchors && anchors[0],
+				"crl_configured", cfg->sign_crl && cfg->sign_crl[0], "items", items));
+cleanup:
+	mc_sign_results_free(res, n);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	X509_STORE_free(trust);
+	free(pdf);
 	mc_document_clear(&d);
 }
 

@@ -155,6 +155,9 @@ const mc_route mc_routes[] = {
     {MC_M_GET, "/api/v1/documents/{id}", mc_api_document_get, MC_AUTH_SESSION, STAFF, 0},
     /* The document's PDF: rendered, or as signed when issued. */
     {MC_M_GET, "/api/v1/documents/{id}/file", mc_api_document_file, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/documents/{id}/signatures", mc_api_document_signatures, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_POST, "/api/v1/documents/{id}/attachment-seal", mc_api_document_attachment_seal, MC_AUTH_SESSION,
+     DESK, MC_ROUTE_UPLOAD},
     /* The leader signs on their own device: the server prepares, the device signs, the server embeds. */
     {MC_M_POST, "/api/v1/documents/{id}/signature/prepare", mc_api_document_signature_prepare,
      MC_AUTH_SESSION, MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct mc_store mc_store;
 
@@ -35,6 +36,13 @@ int mc_cli_report_par(int argc, char **argv);
 int mc_cli_reform_par(mc_store *st, mc_reform *r);
 
 int mc_cli_demo(int argc, char **argv);
+/* The demo CA (cli/demo_sign.c): made by init --demo beside the database's
+ * files (<files dir>.sign, *dir), with the demo's issued documents signed by
+ * its keys; mc_cli_demo_ca_note tells at start-up where its certificate is. */
+typedef struct mc_time_ctx mc_time_ctx;
+void mc_cli_demo_sign_dir(mc_store *st, char *out, size_t cap);
+int mc_cli_demo_sign(mc_store *st, const mc_time_ctx *tc, FILE *log);
+void mc_cli_demo_ca_note(mc_store *st, char *ca, size_t cap);
 /* `motcua signature sign|verify`: PAdES signatures (cli/signature.c). */
 int mc_cli_signature(int argc, char **argv);
 /* Anchors every dossier changed since the last anchor (app/audit.h), signed

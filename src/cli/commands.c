@@ -254,6 +254,9 @@ int mc_cli_init(int argc, char **argv)
 			fprintf(stderr, "motcua: could not generate the demo dossiers\n");
 			goto cleanup;
 		}
+		/* The demo CA and the demo's documents signed (cli/demo_sign.c). */
+		if (mc_cli_demo_sign(st, tc, stdout) != 0)
+			goto cleanup;
 		/* The reform index's 2016 and 2017 cycles (docs/par-index.md §7). */
 		if (mc_demo_par(st, stdout) != 0) {
 			fprintf(stderr, "motcua: could not seed the demo's reform index\n");
@@ -529,6 +532,9 @@ int mc_cli_serve(int argc, char **argv)
 		rc = seed_calendar(st, cfg.public_url);
 	if (rc == 0)
 		warn_calendar_coverage(st, mc_now());
+	char demo_ca[1100] = "";
+	if (rc == 0)
+		mc_cli_demo_ca_note(st, demo_ca, sizeof demo_ca);
 	mc_store_close(st);
 	mc_audit_config audit = {.anchor_seconds = (int)cfg.audit_anchor_seconds};
 	if (rc != 0 || (cfg.audit_key_file[0] && mc_app_audit_key_load(&audit, cfg.audit_key_file) != 0)) {
@@ -600,6 +606,8 @@ int mc_cli_serve(int argc, char **argv)
 		       .address_per_day = (int)cfg.filing_address_per_day},
 	    .sign_dir = cfg.sign_dir,
 	    .sign_trust_file = cfg.sign_trust_file,
+	    .sign_crl = cfg.sign_crl,
+	    .sign_demo_ca = demo_ca[0] ? demo_ca : NULL,
 	};
 	mc_server *srv = NULL;
 	mc_jobs *jobs = NULL;

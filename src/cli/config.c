@@ -99,6 +99,9 @@ static const struct setting {
     {"sign_trust_file", T_STRING, 0, 0, "", offsetof(mc_config, sign_trust_file),
      sizeof((mc_config *)0)->sign_trust_file,
      "PEM trust anchors the signers' certificates must chain to, empty = not checked"},
+    {"sign_crl", T_STRING, 0, 0, "", offsetof(mc_config, sign_crl), sizeof((mc_config *)0)->sign_crl,
+     "CRL file or directory of CRLs (PEM or DER, one or more per CA) that verifying signatures checks "
+     "signers' certificates against, empty = revocation not checked"},
     {"sms_url", T_STRING, 0, 0, "", offsetof(mc_config, sms_url), sizeof((mc_config *)0)->sms_url,
      "SMS gateway taking POST {\"to\",\"text\"}, empty = no SMS"},
     {"notify_interval", T_INT, 1, 3600, "5", offsetof(mc_config, notify_interval), 0,

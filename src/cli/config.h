@@ -98,6 +98,7 @@ typedef struct {
 	char oidc_scopes[256];
 	char sign_dir[512];
 	char sign_trust_file[512];
+	char sign_crl[512];
 	char exchange_peers[512];
 	char exchange_key_file[512];
 	char exchange_cert_file[512];

@@ -62,7 +62,7 @@ static void usage(FILE *out)
 	    "  signature sign IN.pdf OUT.pdf (--p12 FILE | --key KEY.pem --cert CERT.pem) [--password-file "
 	    "F]\n"
 	    "                                           sign a PDF (PAdES, an incremental update)\n"
-	    "  signature verify FILE.pdf [--trust CA.pem] [--json]\n"
+	    "  signature verify FILE.pdf [--trust CA.pem] [--crl CRL|DIR] [--json]\n"
 	    "                                           check every signature of a PDF (exit 1 when one is "
 	    "invalid)\n"
 	    "  demo --db PATH --dossiers N [--year YYYY] [--seed S]\n"

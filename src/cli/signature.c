@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 #include "core/mc.h"
+#include "api/document_files.h"
 #include "sign/pades.h"
 
 #include <jansson.h>
@@ -17,7 +18,7 @@
 #define USAGE                                                                                                \
 	"usage: motcua signature sign IN.pdf OUT.pdf (--p12 FILE | --key KEY.pem --cert CERT.pem)\n"         \
 	"                                            [--password-file F]\n"                                  \
-	"       motcua signature verify FILE.pdf [--trust CA.pem] [--json]\n"
+	"       motcua signature verify FILE.pdf [--trust CA.pem] [--crl CRL|DIR] [--json]\n"
 
 /* The largest PDF read, as the largest upload. */
 #define PDF_MAX ((size_t)64 * 1024 * 1024)
@@ -121,8 +122,10 @@ cleanup:
 
 static int cmd_verify(int argc, char **argv)
 {
-	static const char *const known[] = {"--trust", "--json", NULL};
+	static const char *const known[] = {"--trust", "--crl", "--json", NULL};
 	const char *trust_file = mc_cli_opt(argc, argv, "--trust", true);
+	const char *crl_path = mc_cli_opt(argc, argv, "--crl", true);
+	STACK_OF(X509_CRL) *crls = NULL;
 	bool json = mc_cli_opt(argc, argv, "--json", false) != NULL;
 	unsigned char *in = NULL;
 	size_t in_len = 0, n = 0;
@@ -137,11 +140,15 @@ static int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "signature: cannot read trust anchors from %s\n", trust_file);
 		goto cleanup;
 	}
+	if (crl_path && mc_sign_load_crls(crl_path, &crls) != 0) {
+		fprintf(stderr, "signature: cannot read CRLs from %s\n", crl_path);
+		goto cleanup;
+	}
 	if (read_file(argv[0], &in, &in_len, PDF_MAX) != 0) {
 		fprintf(stderr, "signature: cannot read %s\n", argv[0]);
 		goto cleanup;
 	}
-	if (mc_sign_verify(in, in_len, trust, &res, &n) != 0) {
+	if (mc_sign_verify_crl(in, in_len, trust, crls, &res, &n) != 0) {
 		fprintf(stderr, "signature: cannot verify %s\n", argv[0]);
 		goto cleanup;
 	}
@@ -149,16 +156,7 @@ static int cmd_verify(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		all_valid = all_valid && res[i].valid;
 	if (json) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++) {
-			mc_sign_result *r = &res[i];
-			json_array_append_new(
-			    arr,
-			    json_pack("{s:b, s:s?, s:s?, s:b, s:b, s:b, s:s?, s:s?}", "valid", r->valid,
-				      "signer", r->signer, "signed_at", r->signed_at, "trusted", r->trusted,
-				      "covers_whole_file", r->covers_whole_file, "covers_revision",
-				      r->covers_revision, "subfilter", r->subfilter, "problem", r->problem));
-		}
+		json_t *arr = mc_api_sign_results_json(res, n, NULL);
 		json_dumpf(arr, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(arr);
@@ -175,6 +173,9 @@ static int cmd_verify(int argc, char **argv)
 			       r->signed_at ? r->signed_at : "(unknown)");
 			if (r->problem)
 				printf("  problem: %s\n", r->problem);
+			for (size_t w = 0; w < r->n_warnings; w++)
+				printf("  warning (%s, %s): %s\n", r->warnings[w].type, r->warnings[w].field,
+				       r->warnings[w].detail);
 		}
 	}
 	/* exit 0 only when there are signatures and every one is intact */
@@ -182,6 +183,7 @@ static int cmd_verify(int argc, char **argv)
 cleanup:
 	mc_sign_results_free(res, n);
 	X509_STORE_free(trust);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
 	free(in);
 	return status;
 }

@@ -81,6 +81,9 @@ typedef struct {
 	mc_oidc_config oidc;	 /* sign-in through the identity provider (app/oidc.h); issuer "" = off */
 	const char *sign_dir;	 /* signing keys of official documents (sign/keys.h); NULL/"" = none */
 	const char *sign_trust_file; /* trust anchors the signers' certificates must chain to; "" = none */
+	const char *sign_crl;	     /* CRL file or directory for verifying signatures; "" = none */
+	const char *sign_demo_ca;    /* the demo CA (cli/demo_sign.c): trusted for verifying when
+					sign_trust_file is empty; NULL = none */
 	const mc_exchange
 	    *exchange; /* edXML peers and the organisation's key (app/exchange.h), NULL = none */
 } mc_server_config;

@@ -15,7 +15,10 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 #include <ctype.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,6 +377,33 @@ static bool find_page(span f, span catalog, int n, long *num, long *gen, span *p
 		p = e;
 	}
 	return false;
+}
+
+int mc_sign_page_box(const unsigned char *pdf, size_t len, int page, double box[4])
+{
+	span f = {(const char *)pdf, len}, catalog, dict, v;
+	trailer t;
+	long num, gen;
+	if (len < 16 || memcmp(pdf, "%PDF-", 5) != 0 || read_trailer(f, &t) != 0 ||
+	    !find_object(f, t.root, t.root_gen, &catalog) || !find_page(f, catalog, page, &num, &gen, &dict))
+		return MC_EINVAL;
+	/* its own /MediaBox, else the page tree's (inherited) */
+	if (!dict_get(dict, "/MediaBox", &v, NULL)) {
+		span parent;
+		long pn, pg;
+		if (!dict_get(dict, "/Parent", &v, NULL) || !parse_ref(v, &pn, &pg) ||
+		    !find_object(f, pn, pg, &parent) || !dict_get(parent, "/MediaBox", &v, NULL))
+			return MC_EINVAL;
+	}
+	char s[160];
+	if (v.n < 2 || v.n >= sizeof s || *v.p != '[')
+		return MC_EINVAL;
+	memcpy(s, v.p + 1, v.n - 1);
+	s[v.n - 1] = '\0';
+	if (sscanf(s, "%lf %lf %lf %lf", &box[0], &box[1], &box[2], &box[3]) != 4 || box[2] <= box[0] ||
+	    box[3] <= box[1])
+		return MC_EINVAL;
+	return 0;
 }
 
 /* A picture as an image XObject: RGB, and its alpha as the soft mask. */
@@ -1052,7 +1082,91 @@ static void set_problem(mc_sign_result *r, const char *why)
 		r->problem = mc_xstrdup(why);
 }
 
-static void verify_one(span f, const long br[4], span dict, X509_STORE *trust, mc_sign_result *r)
+static void warn(mc_sign_result *r, const char *type, const char *field, const char *detail)
+{
+	if (r->n_warnings == MC_SIGN_WARNINGS_MAX)
+		return;
+	r->warnings[r->n_warnings++] = (mc_sign_warning){type, field, mc_xstrdup(detail)};
+}
+
+/* SHA-1 and MD5 no longer protect a signature (collisions): the 2023 Law on
+ * Electronic Transactions' rules ask for SHA-256 or better. */
+static bool weak_md(int md_nid)
+{
+	return md_nid == NID_sha1 || md_nid == NID_md5 || md_nid == NID_md5_sha1;
+}
+
+static char *asn1_time_text(const ASN1_TIME *t)
+{
+	struct tm tm;
+	return t && ASN1_TIME_to_tm(t, &tm) == 1 ? tm_text(&tm) : NULL;
+}
+
+/* The signer's certificate against the CRLs its issuer signed (issuer: the
+ * next certificate of the verified chain). */
+static void check_crls(mc_sign_result *r, X509 *signer, X509 *issuer, STACK_OF(X509_CRL) * crls,
+		       const struct tm *signed_tm)
+{
+	EVP_PKEY *ikey = issuer ? X509_get0_pubkey(issuer) : NULL;
+	char detail[512];
+	for (int i = 0; ikey && i < sk_X509_CRL_num(crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(crls, i);
+		X509_REVOKED *rev = NULL;
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(signer)) != 0 ||
+		    X509_CRL_verify(crl, ikey) != 1)
+			continue;
+		if (r->revocation == MC_SIGN_REVOCATION_NOT_CHECKED)
+			r->revocation = MC_SIGN_REVOCATION_GOOD;
+		const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
+		if (next && X509_cmp_current_time(next) < 0) {
+			char *when = asn1_time_text(next);
+			char *issuer_name = name_text(X509_CRL_get_issuer(crl));
+			snprintf(
+			    detail, sizeof detail,
+			    "the CRL of %s was to be replaced by %s: a revocation since then is not known",
+			    issuer_name ? issuer_name : "the issuer", when ? when : "?");
+			warn(r, "crl-expired", "crl", detail);
+			free(issuer_name);
+			free(when);
+		}
+		if (X509_CRL_get0_by_cert(crl, &rev, signer) != 1 ||
+		    r->revocation == MC_SIGN_REVOCATION_REVOKED)
+			continue;
+		r->revocation = MC_SIGN_REVOCATION_REVOKED;
+		const ASN1_TIME *at = X509_REVOKED_get0_revocationDate(rev);
+		r->revoked_at = asn1_time_text(at);
+		const char *reason = "";
+		int crit = 0;
+		ASN1_ENUMERATED *code = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, &crit, NULL);
+		if (code) {
+			static const char *const reasons[] = {
+			    "unspecified",   "keyCompromise",	     "cACompromise",	"affiliationChanged",
+			    "superseded",    "cessationOfOperation", "certificateHold", "",
+			    "removeFromCRL", "privilegeWithdrawn",   "aACompromise"};
+			long c = ASN1_ENUMERATED_get(code);
+			reason = c >= 0 && c < (long)MC_ARRAY_LEN(reasons) ? reasons[c] : "";
+			ASN1_ENUMERATED_free(code);
+		}
+		/* revoked after the signature was made: the signature stood when
+		 * made (as far as its claimed time can be believed) */
+		struct tm rtm;
+		bool before = !signed_tm || (at && ASN1_TIME_to_tm(at, &rtm) == 1 &&
+					     timegm(&rtm) <= timegm((struct tm *)signed_tm));
+		snprintf(detail, sizeof detail,
+			 "the signer's certificate was revoked on %s%s%s%s, %s the signature",
+			 r->revoked_at ? r->revoked_at : "?", reason[0] ? " (" : "", reason,
+			 reason[0] ? ")" : "", before ? "before" : "after");
+		warn(r, "revoked", "certificate", detail);
+		if (before) {
+			r->trusted = false;
+			free(r->problem);
+			r->problem = mc_xstrdup(detail);
+		}
+	}
+}
+
+static void verify_one(span f, const long br[4], span dict, X509_STORE *trust, STACK_OF(X509_CRL) * crls,
+		       mc_sign_result *r)
 {
 	CMS_ContentInfo *cms = NULL;
 	BIO *data = NULL;
@@ -1105,9 +1219,23 @@ static void verify_one(span f, const long br[4], span dict, X509_STORE *trust, m
 	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, 0);
 	CMS_set1_signers_certs(cms, NULL, 0);
 	X509 *signer = NULL;
-	CMS_SignerInfo_get0_algs(si, NULL, &signer, NULL, NULL);
+	X509_ALGOR *dig = NULL;
+	CMS_SignerInfo_get0_algs(si, NULL, &signer, &dig, NULL);
 	if (signer)
 		r->signer = name_text(X509_get_subject_name(signer));
+	int dig_nid = dig ? OBJ_obj2nid(dig->algorithm) : NID_undef;
+	r->digest_algorithm = mc_xstrdup(dig_nid != NID_undef ? OBJ_nid2sn(dig_nid) : "unknown");
+	for (char *c = r->digest_algorithm; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (weak_md(dig_nid))
+		warn(r, "weak-algorithm", "digest_algorithm",
+		     "the signature's digest is SHA-1 (or MD5), which no longer protects it: SHA-256 or "
+		     "better "
+		     "is expected");
+	int cert_md = NID_undef;
+	if (signer && OBJ_find_sigid_algs(X509_get_signature_nid(signer), &cert_md, NULL) && weak_md(cert_md))
+		warn(r, "weak-algorithm", "certificate",
+		     "the signer's certificate is signed with SHA-1 (or MD5): SHA-256 or better is expected");
 	int ti = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
 	if (ti >= 0) {
 		ASN1_TYPE *at = X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, ti), 0);
@@ -1152,6 +1280,10 @@ static void verify_one(span f, const long br[4], span dict, X509_STORE *trust, m
 		snprintf(why, sizeof why, "the signer's certificate is not trusted: %s",
 			 X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
 		set_problem(r, why);
+	} else if (crls) {
+		STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+		X509 *issuer = sk_X509_num(chain) > 1 ? sk_X509_value(chain, 1) : sk_X509_value(chain, 0);
+		check_crls(r, signer, issuer, crls, have_time ? &tm : NULL);
 	}
 	sk_X509_pop_free(certs, X509_free);
 cleanup:
@@ -1164,6 +1296,12 @@ cleanup:
 
 int mc_sign_verify(const unsigned char *pdf, size_t len, X509_STORE *trust, mc_sign_result **results,
 		   size_t *n)
+{
+	return mc_sign_verify_crl(pdf, len, trust, NULL, results, n);
+}
+
+int mc_sign_verify_crl(const unsigned char *pdf, size_t len, X509_STORE *trust, STACK_OF(X509_CRL) * crls,
+		       mc_sign_result **results, size_t *n)
 {
 	span f = {(const char *)pdf, len};
 	const char *end = f.p + len, *p = f.p;
@@ -1222,7 +1360,7 @@ int mc_sign_verify(const unsigned char *pdf, size_t len, X509_STORE *trust, mc_s
 			set_problem(r, "the signature dictionary cannot be read");
 			continue;
 		}
-		verify_one(f, br, dict, trust, r);
+		verify_one(f, br, dict, trust, crls, r);
 	}
 	return 0;
 }
@@ -1234,6 +1372,65 @@ void mc_sign_results_free(mc_sign_result *results, size_t n)
 		free(results[i].signed_at);
 		free(results[i].subfilter);
 		free(results[i].problem);
+		free(results[i].digest_algorithm);
+		free(results[i].revoked_at);
+		for (size_t w = 0; w < results[i].n_warnings; w++)
+			free(results[i].warnings[w].detail);
 	}
 	free(results);
+}
+
+/* The CRLs of one file into out: PEM (one or more), else one DER. */
+static int load_crl_file(const char *path, STACK_OF(X509_CRL) * out)
+{
+	int got = 0;
+	BIO *b = BIO_new_file(path, "rb");
+	if (!b)
+		return MC_EINVAL;
+	X509_CRL *crl;
+	while ((crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL))) {
+		sk_X509_CRL_push(out, crl);
+		got++;
+	}
+	if (got == 0 && BIO_reset(b) == 0 && (crl = d2i_X509_CRL_bio(b, NULL))) {
+		sk_X509_CRL_push(out, crl);
+		got++;
+	}
+	ERR_clear_error();
+	BIO_free(b);
+	return got ? 0 : MC_EINVAL;
+}
+
+int mc_sign_load_crls(const char *path, STACK_OF(X509_CRL) * *out)
+{
+	struct stat sb;
+	int rc = 0;
+	*out = sk_X509_CRL_new_null();
+	if (!*out)
+		return MC_ERROR;
+	if (stat(path, &sb) != 0) {
+		rc = MC_EINVAL;
+	} else if (S_ISDIR(sb.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+		char file[2048];
+		if (!d)
+			rc = MC_EINVAL;
+		while (d && rc == 0 && (e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+			if (stat(file, &sb) == 0 && S_ISREG(sb.st_mode))
+				rc = load_crl_file(file, *out);
+		}
+		if (d)
+			closedir(d);
+	} else {
+		rc = load_crl_file(path, *out);
+	}
+	if (rc) {
+		sk_X509_CRL_pop_free(*out, X509_CRL_free);
+		*out = NULL;
+	}
+	return rc;
 }

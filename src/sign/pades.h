@@ -83,6 +83,10 @@ int mc_sign_complete(unsigned char *pdf, size_t len, const unsigned char *cms_de
 int mc_sign_pdf_look(const unsigned char *pdf, size_t len, EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain,
 		     time_t now, const mc_sign_look *look, unsigned char **out, size_t *out_len);
 
+/* The /MediaBox [x0 y0 x1 y1] of page `page` (0-based) of pdf, in points,
+ * from the page or its parent; MC_EINVAL when it cannot be read. */
+int mc_sign_page_box(const unsigned char *pdf, size_t len, int page, double box[4]);
+
 /* Key, certificate and the other certificates (*chain may be NULL) of a
  * PKCS#12 file. The caller frees them. MC_EINVAL on a wrong password or a
  * file without key or certificate. */
@@ -99,6 +103,26 @@ int mc_sign_load_pem(const char *key_path, const char *cert_path, const char *pa
  * the store with X509_STORE_free. */
 int mc_sign_load_trust(const char *path, X509_STORE **store);
 
+/* The most warnings one signature's verdict carries. */
+#define MC_SIGN_WARNINGS_MAX 6
+
+/* Something that does not make a signature invalid but that its reader must
+ * know: type is a short slug ("revoked", "weak-algorithm", "untrusted",
+ * "crl-expired"), field what it is about ("certificate", "digest_algorithm",
+ * "crl"), detail the words for a person. */
+typedef struct {
+	const char *type;
+	const char *field;
+	char *detail;
+} mc_sign_warning;
+
+/* What a CRL said of the signer's certificate. */
+typedef enum {
+	MC_SIGN_REVOCATION_NOT_CHECKED = 0, /* no CRL of its issuer was given */
+	MC_SIGN_REVOCATION_GOOD,	    /* its issuer's CRL does not list it */
+	MC_SIGN_REVOCATION_REVOKED,	    /* its issuer's CRL lists it */
+} mc_sign_revocation;
+
 /* What verification found for one signature, in file order. */
 typedef struct {
 	bool valid;		/* the digest of the ByteRange matches and the CMS signature verifies */
@@ -109,6 +133,11 @@ typedef struct {
 	char *signed_at;	/* YYYY-MM-DDTHH:MM:SSZ from the CMS signing time or /M, NULL when none */
 	char *subfilter;	/* /SubFilter, e.g. ETSI.CAdES.detached */
 	char *problem;		/* why not valid or not trusted, NULL when both */
+	char *digest_algorithm; /* the CMS signer's digest: "sha256", "sha1" … */
+	mc_sign_revocation revocation;
+	char *revoked_at; /* YYYY-MM-DDTHH:MM:SSZ when revoked */
+	mc_sign_warning warnings[MC_SIGN_WARNINGS_MAX];
+	size_t n_warnings;
 } mc_sign_result;
 
 /*
@@ -119,5 +148,22 @@ typedef struct {
 int mc_sign_verify(const unsigned char *pdf, size_t len, X509_STORE *trust, mc_sign_result **results,
 		   size_t *n);
 void mc_sign_results_free(mc_sign_result *results, size_t n);
+
+/*
+ * mc_sign_verify with certificate revocation lists (may be NULL): a trusted
+ * signer's certificate is looked up in the CRLs its issuer signed; listed
+ * there with a revocation at or before the signing time (or with none
+ * claimed), it is not trusted. Listed, or a CRL past its nextUpdate, or
+ * SHA-1 (or MD5) in the CMS digest or the certificate's signature: a
+ * warning; a signature is still valid with warnings.
+ */
+int mc_sign_verify_crl(const unsigned char *pdf, size_t len, X509_STORE *trust, STACK_OF(X509_CRL) * crls,
+		       mc_sign_result **results, size_t *n);
+
+/* The CRLs of path: a file of one or more PEM CRLs (or one DER CRL), or a
+ * directory of such files (those whose names start with "." are skipped).
+ * MC_EINVAL when a file holds no CRL; the caller frees *out with
+ * sk_X509_CRL_pop_free(*out, X509_CRL_free). */
+int mc_sign_load_crls(const char *path, STACK_OF(X509_CRL) * *out);
 
 #endif

@@ -218,6 +218,12 @@ const RULES = {
     path: `/api/v1/documents/${f.document}/actions`, body: { action: 'khong_co' } }) },
   'GET /api/v1/documents/{id}/file': { roles: STAFF, scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/file` }) },
+  'GET /api/v1/documents/{id}/signatures': { roles: STAFF, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/signatures` }) },
+  // Scope, then the state (a draft: 409) or a body that is no PDF (415): nothing is signed.
+  'POST /api/v1/documents/{id}/attachment-seal': { roles: ['desk'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/attachment-seal`, raw: Buffer.from('x'),
+    headers: { 'Content-Type': 'application/pdf' } }) },
   // The document's scope comes before the certificate: junk PEM (or the state) is the 4xx.
   'POST /api/v1/documents/{id}/signature/prepare': { roles: ['leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/signature/prepare`, body: { certificate: 'x' } }) },

@@ -5,6 +5,7 @@ import { t } from '/i18n/i18n.js';
 import { h, add, api, pageTitle, replace, loading, errorText, field, fmtDate, fmtDateTime, errorBox, facts, ApiError } from '/js/lib.js';
 import { requireRole, navigate } from '/js/app.js';
 import { exchangeSection } from '/js/pages/document_exchange.js';
+import { signaturesSection } from '/js/pages/document_signatures.js';
 
 const ROLES = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
 
@@ -204,6 +205,7 @@ export async function detail(ctx) {
       // the document's PDF (Phụ lục I): rendered, or as signed once issued; a copy delivered here shows the sender's
       out || d.source ? h('p', null, h('a', { class: 'btn btn-ghost btn-small', href: `/api/v1/documents/${d.id}/file`, target: '_blank',
         testid: 'doc-file' }, t('doc.pdf'))) : null),
+    signaturesSection(d),
     h('section', { class: 'card', 'aria-labelledby': 'doc-steps-h' }, h('h2', { id: 'doc-steps-h' }, t('doc.steps')), buttons, extra, err, events),
     exchangeSection(d, user, () => navigate('/van-ban/' + d.id, { replace: true })));
 }

@@ -531,8 +531,15 @@ static void receipt(doc *d, const mc_form *f)
 		receipt_copy(d, f, NULL);
 		return;
 	}
-	/* Thông tư 01/2018 Mẫu số 01: two copies, one kept, one for the applicant. */
-	receipt_copy(d, f, "Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả");
+	/* Thông tư 01/2018 Mẫu số 01: two copies, one kept, one for the
+	 * applicant. The copy is kept by the desk on the letterhead: from 1 July
+	 * 2025 the centre that received it (docs/forms.md, form 01), no longer
+	 * a "Bộ phận tiếp nhận và trả kết quả". */
+	char *kept = NULL;
+	if (set_of(f) == MC_FORMS_2025 && f->desk_text)
+		kept = g_strdup_printf("Liên 1: Lưu tại %s", f->desk_text);
+	receipt_copy(d, f, kept ? kept : "Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả");
+	g_free(kept);
 	new_page(d);
 	heading(d, f);
 	receipt_copy(d, f, "Liên 2: Giao người nộp hồ sơ");

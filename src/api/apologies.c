@@ -16,7 +16,9 @@
 #include "store/store_document_file.h"
 #include "core/text.h"
 
+#include <cairo.h>
 #include <errno.h>
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,6 +212,64 @@ static int notify_apology(mc_store *st, apology_job *j)
 	return rc;
 }
 
+/* The seal's picture, PX_PER_MM pixels a millimetre. */
+#define PX_PER_MM 6.0
+#define SEAL_MM 32.0
+
+/* The seal's picture for form 04 (NĐ 30/2020 Phụ lục I: red, over the left
+ * third of the signature): a round seal with the body's name and a star,
+ * and the time of signing under it, as RGBA not premultiplied (w × h
+ * pixels; free with free()). */
+static unsigned char *seal_picture(const char *organ, int64_t at, int *w_out, int *h_out)
+{
+	int w = (int)(SEAL_MM * PX_PER_MM), h = w;
+	double k = PX_PER_MM / MC_FORM_MM, pw = SEAL_MM * MC_FORM_MM, d = pw * 0.8, cx = pw / 2,
+	       cy = d / 2 + 1;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	cairo_t *cr = cairo_create(s);
+	char when[48], *m;
+	int y, mo, day;
+	int64_t local = at + MC_TZ_OFFSET;
+
+	cairo_scale(cr, k, k);
+	cairo_set_source_rgba(cr, 0.85, 0.05, 0.05, 0.85);
+	cairo_set_line_width(cr, 1.6);
+	cairo_arc(cr, cx, cy, d / 2 - 1, 0, 2 * G_PI);
+	cairo_stroke(cr);
+	cairo_set_line_width(cr, 0.6);
+	cairo_arc(cr, cx, cy, d / 2 - 3.5, 0, 2 * G_PI);
+	cairo_stroke(cr);
+	m = g_markup_printf_escaped("<b>%s</b>", organ ? organ : "");
+	mc_form_draw_text(cr, cx - d * 0.36, cy - d * 0.3, d * 0.72, m, 5.5, MC_FORM_CENTER, true);
+	g_free(m);
+	mc_form_draw_text(cr, cx - d * 0.36, cy + d * 0.15, d * 0.72, "<b>★</b>", 8, MC_FORM_CENTER, true);
+	mc_civil_from_days((int32_t)(local / 86400), &y, &mo, &day);
+	snprintf(when, sizeof when, "%02d:%02d:%02d +07:00 %02d/%02d/%04d", (int)(local % 86400 / 3600),
+		 (int)(local % 3600 / 60), (int)(local % 60), day, mo, y);
+	mc_form_draw_text(cr, 0, d + 1.5, pw, when, 6, MC_FORM_CENTER, true);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	const unsigned char *src = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	unsigned char *out = mc_xmalloc((size_t)w * (size_t)h * 4);
+	for (int r = 0; r < h; r++) {
+		const uint32_t *row = (const uint32_t *)(src + (size_t)r * (size_t)stride);
+		for (int c = 0; c < w; c++) {
+			uint32_t v = row[c];
+			unsigned a = v >> 24, red = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+			unsigned char *o = out + 4 * ((size_t)r * (size_t)w + (size_t)c);
+			o[0] = (unsigned char)(a ? red * 255 / a : 0);
+			o[1] = (unsigned char)(a ? g * 255 / a : 0);
+			o[2] = (unsigned char)(a ? b * 255 / a : 0);
+			o[3] = (unsigned char)a;
+		}
+	}
+	cairo_surface_destroy(s);
+	*w_out = w;
+	*h_out = h;
+	return out;
+}
+
 /*
  * Form 04 of the issued apology, rendered with its number and the signer's
  * block and signed with the organisation's seal (PAdES, sign/pades.h), kept
@@ -222,20 +282,33 @@ static int seal_form(mc_store *st, apology_job *j)
 	mc_buf pdf;
 	unsigned char *signed_pdf = NULL;
 	size_t signed_len = 0;
+	mc_form_box box = {0};
+	mc_sign_look look = {0};
+	unsigned char *rgba = NULL;
 	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
-	int rc = mc_api_apology_form_pdf(st, j->tc, &j->dossier, &j->out, &pdf);
+	int rc = mc_api_apology_form_pdf(st, j->tc, &j->dossier, &j->out, &pdf, &box);
 	if (rc) {
 		rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not render form 04");
 		goto cleanup;
 	}
+	/* The seal over the left part of the signer's block, between the
+	 * title and the name (the leader signs on paper, or not at all). */
+	const mc_unit *u = mc_time_ctx_unit(j->tc, j->out.unit_id);
+	rgba = seal_picture(u ? u->name : "", j->out.issued_at, &look.px_w, &look.px_h);
+	look.rgba = rgba;
+	look.page = box.page;
+	look.w = look.h = SEAL_MM * MC_FORM_MM;
+	look.x = box.x + box.w / 2 - look.w * 0.8;
+	look.y = box.page_h - (box.y + box.h / 2) - look.h / 2;
 	rc = mc_sign_pdf_look((const unsigned char *)pdf.data, pdf.len, j->seal->key, j->seal->cert,
-			      j->seal->chain, (time_t)j->out.issued_at, NULL, &signed_pdf, &signed_len);
+			      j->seal->chain, (time_t)j->out.issued_at, &look, &signed_pdf, &signed_len);
 	if (rc) {
 		rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not sign form 04");
 		goto cleanup;
 	}
 	rc = mc_store_document_file_put(st, j->out.document_id, signed_pdf, signed_len, 1, j->out.issued_at);
 cleanup:
+	free(rgba);
 	free(signed_pdf);
 	mc_buf_free(&pdf);
 	return rc;

@@ -202,7 +202,7 @@ static const char *giver(const mc_event *ev, size_t i, int64_t unit)
 }
 
 int mc_api_apology_form_pdf(mc_store *st, const mc_time_ctx *tc, const mc_dossier *d, const mc_apology *a,
-			    mc_buf *out)
+			    mc_buf *out, mc_form_box *sign_box)
 {
 	const mc_unit *acting = mc_time_ctx_unit(tc, a->unit_id);
 	const mc_unit *ap = acting && acting->parent_id ? mc_time_ctx_unit(tc, acting->parent_id) : NULL;
@@ -249,7 +249,8 @@ int mc_api_apology_form_pdf(mc_store *st, const mc_time_ctx *tc, const mc_dossie
 		     .addressee = d->applicant_name,
 		     .recipients = recipients,
 		     .officer = a->issued_by_name && a->issued_by_name[0] ? a->issued_by_name : NULL,
-		     .contact = acting ? acting->phone : NULL};
+		     .contact = acting ? acting->phone : NULL,
+		     .sign_box = sign_box};
 	int rc = mc_form_pdf(out, &f);
 	g_free(parent_upper);
 	g_free(unit_upper);

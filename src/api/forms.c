@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "app/form_number.h"
 #include "store/store_document.h"
+#include "store/store_document_file.h"
 
 #include "render/form.h"
 
@@ -401,6 +402,23 @@ void mc_api_dossier_form(mc_req *r)
 			goto cleanup;
 		}
 		const mc_apology *a = &apologies[n_apologies - 1];
+		/* Sealed when issued as a document (docs/forms.md, form 04): the
+		 * signed file is the form, not a new rendering without the seal. */
+		mc_document_file df;
+		if (a->issued_at && a->document_id &&
+		    mc_store_document_file_get(st, a->document_id, &df) == 0 && df.signatures > 0) {
+			int fd = -1;
+			int64_t size = 0;
+			char mime[64], disposition[160];
+			if (mc_store_attachment_open(st, &fd, &size, mime, sizeof mime, df.sha256) == 0) {
+				snprintf(disposition, sizeof disposition, "inline; filename=\"%s-04.pdf\"",
+					 d.code);
+				mc_reply_header(r, "Content-Disposition", disposition);
+				mc_api_log_read(r, &d, 0, "form");
+				mc_reply_file(r, 200, "application/pdf", fd, size);
+				goto cleanup;
+			}
+		}
 		acting = mc_time_ctx_unit(tc, a->unit_id);
 		f.issuing_unit = acting ? acting->name : f.issuing_unit;
 		f.place = mc_api_unit_place(tc, acting);

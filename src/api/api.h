@@ -7,7 +7,9 @@
 
 #include "http/fields.h"
 #include "http/server.h"
+#include "core/buf.h"
 #include "render/chart.h"
+#include "render/form.h"
 
 /* The route table (routes.c): every route of the API with its handler and
  * roles. The command hands it to the server (mc_server_config.routes). */
@@ -156,6 +158,11 @@ const char *mc_api_unit_place(const mc_time_ctx *tc, const mc_unit *u);
 /* The title a leader signs under (form 04, 07): the head of the agency, or
  * a deputy for the head ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"). Static. */
 const char *mc_api_signer_title(const mc_unit *u, bool deputy);
+/* Form 04 of apology a of dossier d as it stands (api/forms.c), appended to
+ * out: the PDF GET …/forms/04 gives for it; sign_box (may be NULL) gets
+ * where its signer's block went. Codes of mc_form_pdf. */
+int mc_api_apology_form_pdf(mc_store *st, const mc_time_ctx *tc, const mc_dossier *d, const mc_apology *a,
+			    mc_buf *out, mc_form_box *sign_box);
 
 /* Handlers (routes.c lists them with their paths). */
 void mc_api_healthz(mc_req *r);

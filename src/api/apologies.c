@@ -8,16 +8,38 @@
 
 #include "app/apology.h"
 #include "core/limits.h"
+#include "core/buf.h"
+#include "render/form.h"
+#include "sign/keys.h"
+#include "sign/pades.h"
+#include "store/store_document.h"
+#include "store/store_document_file.h"
 #include "core/text.h"
 
+#include <cairo.h>
 #include <errno.h>
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DAY 86400
 
+/* The outgoing document an issued apology was registered as (docs/forms.md,
+ * form 04): its id and number, or null. New reference. */
+static json_t *document_ref(mc_store *st, const mc_apology *a)
+{
+	mc_document doc = {0};
+	if (!a->document_id || mc_store_document_get(st, &doc, a->document_id) != 0)
+		return json_null();
+	json_t *o = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)doc.id, "number",
+			      doc.notation ? doc.notation : "", "register", (json_int_t)doc.register_id);
+	mc_document_clear(&doc);
+	return o;
+}
+
 /* An apology as officers see it. New reference. */
-static json_t *apology_json(const mc_time_ctx *tc, const mc_apology *a, const char *dossier_code)
+static json_t *apology_json(mc_store *st, const mc_time_ctx *tc, const mc_apology *a,
+			    const char *dossier_code)
 {
 	json_t *o =
 	    json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:o, s:s?, s:o, s:s?, s:o}", "id", (json_int_t)a->id,
@@ -33,6 +55,7 @@ static json_t *apology_json(const mc_time_ctx *tc, const mc_apology *a, const ch
 	json_object_set_new(o, "late", json_boolean(mc_app_apology_late(tc, a)));
 	json_object_set_new(o, "signed_as",
 			    a->signed_as && a->signed_as[0] ? json_string(a->signed_as) : json_null());
+	json_object_set_new(o, "document", document_ref(st, a));
 	return o;
 }
 
@@ -77,7 +100,8 @@ typedef struct {
 	const char *signed_as;
 	mc_apology out;
 	mc_dossier dossier;
-	mc_err err; /* why the write failed (core/err.h) */
+	mc_sign_key *seal; /* issue: the organisation's seal, when the unit's register and a key exist */
+	mc_err err;	   /* why the write failed (core/err.h) */
 } apology_job;
 
 static int prepare_write(mc_store *st, void *payload)
@@ -106,7 +130,7 @@ static void prepare_after(mc_req *r, int rc, void *payload)
 	snprintf(location, sizeof location, "/api/v1/dossiers/%s/apologies/%lld", j->code,
 		 (long long)j->out.id);
 	mc_reply_header(r, "Location", location);
-	json_t *body = apology_json(j->tc, &j->out, j->code);
+	json_t *body = apology_json(mc_req_store(r), j->tc, &j->out, j->code);
 	mc_apology_clear(&j->out);
 	mc_reply_json(r, 201, body);
 }
@@ -163,7 +187,7 @@ void mc_api_apologies_list(mc_req *r)
 	}
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, apology_json(mc_req_time(r), &list[i], d.code));
+		json_array_append_new(items, apology_json(mc_req_store(r), mc_req_time(r), &list[i], d.code));
 	mc_apology_free_list(list, n);
 	/* The new appointment the rules propose now (the default of a prepare
 	 * without new_due), while the dossier may be apologised for. */
@@ -188,6 +212,108 @@ static int notify_apology(mc_store *st, apology_job *j)
 	return rc;
 }
 
+/* The seal's picture, PX_PER_MM pixels a millimetre. */
+#define PX_PER_MM 6.0
+#define SEAL_MM 32.0
+
+/* The seal's picture for form 04 (NĐ 30/2020 Phụ lục I: red, over the left
+ * third of the signature): a round seal with the body's name and a star,
+ * and the time of signing under it, as RGBA not premultiplied (w × h
+ * pixels; free with free()). */
+static unsigned char *seal_picture(const char *organ, int64_t at, int *w_out, int *h_out)
+{
+	int w = (int)(SEAL_MM * PX_PER_MM), h = w;
+	double k = PX_PER_MM / MC_FORM_MM, pw = SEAL_MM * MC_FORM_MM, d = pw * 0.8, cx = pw / 2,
+	       cy = d / 2 + 1;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	cairo_t *cr = cairo_create(s);
+	char when[48], *m;
+	int y, mo, day;
+	int64_t local = at + MC_TZ_OFFSET;
+
+	cairo_scale(cr, k, k);
+	cairo_set_source_rgba(cr, 0.85, 0.05, 0.05, 0.85);
+	cairo_set_line_width(cr, 1.6);
+	cairo_arc(cr, cx, cy, d / 2 - 1, 0, 2 * G_PI);
+	cairo_stroke(cr);
+	cairo_set_line_width(cr, 0.6);
+	cairo_arc(cr, cx, cy, d / 2 - 3.5, 0, 2 * G_PI);
+	cairo_stroke(cr);
+	m = g_markup_printf_escaped("<b>%s</b>", organ ? organ : "");
+	mc_form_draw_text(cr, cx - d * 0.36, cy - d * 0.3, d * 0.72, m, 5.5, MC_FORM_CENTER, true);
+	g_free(m);
+	mc_form_draw_text(cr, cx - d * 0.36, cy + d * 0.15, d * 0.72, "<b>★</b>", 8, MC_FORM_CENTER, true);
+	mc_civil_from_days((int32_t)(local / 86400), &y, &mo, &day);
+	snprintf(when, sizeof when, "%02d:%02d:%02d +07:00 %02d/%02d/%04d", (int)(local % 86400 / 3600),
+		 (int)(local % 3600 / 60), (int)(local % 60), day, mo, y);
+	mc_form_draw_text(cr, 0, d + 1.5, pw, when, 6, MC_FORM_CENTER, true);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	const unsigned char *src = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	unsigned char *out = mc_xmalloc((size_t)w * (size_t)h * 4);
+	for (int r = 0; r < h; r++) {
+		const uint32_t *row = (const uint32_t *)(src + (size_t)r * (size_t)stride);
+		for (int c = 0; c < w; c++) {
+			uint32_t v = row[c];
+			unsigned a = v >> 24, red = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+			unsigned char *o = out + 4 * ((size_t)r * (size_t)w + (size_t)c);
+			o[0] = (unsigned char)(a ? red * 255 / a : 0);
+			o[1] = (unsigned char)(a ? g * 255 / a : 0);
+			o[2] = (unsigned char)(a ? b * 255 / a : 0);
+			o[3] = (unsigned char)a;
+		}
+	}
+	cairo_surface_destroy(s);
+	*w_out = w;
+	*h_out = h;
+	return out;
+}
+
+/*
+ * Form 04 of the issued apology, rendered with its number and the signer's
+ * block and signed with the organisation's seal (PAdES, sign/pades.h), kept
+ * as the file of the document it was issued as (GET
+ * /api/v1/documents/{id}/file). In the write that issues it: a signature
+ * that fails issues nothing.
+ */
+static int seal_form(mc_store *st, apology_job *j)
+{
+	mc_buf pdf;
+	unsigned char *signed_pdf = NULL;
+	size_t signed_len = 0;
+	mc_form_box box = {0};
+	mc_sign_look look = {0};
+	unsigned char *rgba = NULL;
+	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
+	int rc = mc_api_apology_form_pdf(st, j->tc, &j->dossier, &j->out, &pdf, &box);
+	if (rc) {
+		rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not render form 04");
+		goto cleanup;
+	}
+	/* The seal over the left part of the signer's block, between the
+	 * title and the name (the leader signs on paper, or not at all). */
+	const mc_unit *u = mc_time_ctx_unit(j->tc, j->out.unit_id);
+	rgba = seal_picture(u ? u->name : "", j->out.issued_at, &look.px_w, &look.px_h);
+	look.rgba = rgba;
+	look.page = box.page;
+	look.w = look.h = SEAL_MM * MC_FORM_MM;
+	look.x = box.x + box.w / 2 - look.w * 0.8;
+	look.y = box.page_h - (box.y + box.h / 2) - look.h / 2;
+	rc = mc_sign_pdf_look((const unsigned char *)pdf.data, pdf.len, j->seal->key, j->seal->cert,
+			      j->seal->chain, (time_t)j->out.issued_at, &look, &signed_pdf, &signed_len);
+	if (rc) {
+		rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not sign form 04");
+		goto cleanup;
+	}
+	rc = mc_store_document_file_put(st, j->out.document_id, signed_pdf, signed_len, 1, j->out.issued_at);
+cleanup:
+	free(rgba);
+	free(signed_pdf);
+	mc_buf_free(&pdf);
+	return rc;
+}
+
 static int issue_write(mc_store *st, void *payload)
 {
 	apology_job *j = payload;
@@ -198,6 +324,8 @@ static int issue_write(mc_store *st, void *payload)
 				      &j->dossier, &j->out);
 	if (rc == 0)
 		rc = notify_apology(st, j);
+	if (rc == 0 && j->out.document_id && j->seal)
+		rc = seal_form(st, j);
 	mc_err_take(&j->err, rc);
 	return rc;
 }
@@ -207,6 +335,9 @@ static void issue_after(mc_req *r, int rc, void *payload)
 	apology_job *j = payload;
 	mc_dossier d = j->dossier;
 	j->dossier = (mc_dossier){0};
+	mc_sign_key_clear(j->seal);
+	free(j->seal);
+	j->seal = NULL;
 	if (rc != 0) {
 		mc_dossier_clear(&d);
 		mc_apology_clear(&j->out);
@@ -216,11 +347,78 @@ static void issue_after(mc_req *r, int rc, void *payload)
 	char etag[32];
 	snprintf(etag, sizeof etag, "\"%lld\"", (long long)d.version);
 	mc_reply_header(r, "ETag", etag);
-	json_t *body = apology_json(j->tc, &j->out, j->code);
+	json_t *body = apology_json(mc_req_store(r), j->tc, &j->out, j->code);
 	mc_apology_clear(&j->out);
 	json_object_set_new(body, "dossier", mc_api_dossier_json(r, &d, false, NULL, 0));
 	mc_dossier_clear(&d);
 	mc_reply_json(r, 200, body);
+}
+
+/*
+ * The seal form 04 of an apology of unit_id is signed with, into *out (NULL
+ * when none): when signing is configured (sign_dir), the unit has an
+ * outgoing register (the apology becomes a document) and the directory
+ * holds the unit's seal ("seal-<unit code>") or the deployment's ("seal"),
+ * as for the documents' issue (docs/documents.md §3a). A seal that is there
+ * but cannot be used is 503 signing-key, and nothing is issued.
+ */
+static int seal_or_reply(mc_req *r, int64_t unit_id, mc_sign_key **out)
+{
+	const mc_server_config *cfg = mc_req_config(r);
+	const mc_unit *unit = mc_time_ctx_unit(mc_req_time(r), unit_id);
+	mc_doc_register g = {0};
+	mc_sign_key *k = NULL;
+	X509_STORE *trust = NULL;
+	char name[96], why[512];
+	int ret = -1;
+
+	*out = NULL;
+	if (!cfg->sign_dir || !cfg->sign_dir[0] || !unit)
+		return 0;
+	int rc = mc_store_doc_register_of(mc_req_store(r), &g, unit_id, MC_DOC_OUT);
+	mc_doc_register_clear(&g);
+	if (rc == MC_ENOTFOUND)
+		return 0;
+	if (rc) {
+		mc_reply_error(r, rc, "the unit's outgoing register");
+		return -1;
+	}
+	k = mc_xcalloc(1, sizeof *k);
+	snprintf(name, sizeof name, "seal-%s", unit->code);
+	rc = mc_sign_key_load(k, cfg->sign_dir, name, why, sizeof why);
+	if (rc == MC_ENOTFOUND) {
+		snprintf(name, sizeof name, "seal");
+		rc = mc_sign_key_load(k, cfg->sign_dir, name, why, sizeof why);
+	}
+	if (rc == MC_ENOTFOUND) {
+		/* No seal for the unit: issued unsigned, as without sign_dir. */
+		ret = 0;
+		goto cleanup;
+	}
+	if (rc) {
+		mc_reply_problem(r, MC_PROB_SIGNING_KEY, "the organisation's seal (%s): %s", name, why);
+		goto cleanup;
+	}
+	if (cfg->sign_trust_file && cfg->sign_trust_file[0] &&
+	    mc_sign_load_trust(cfg->sign_trust_file, &trust) != 0) {
+		mc_reply_problem(r, MC_PROB_SIGNING_KEY,
+				 "cannot read the trust anchors of sign_trust_file %s", cfg->sign_trust_file);
+		goto cleanup;
+	}
+	if (mc_sign_cert_check(k->cert, k->chain, NULL, time(NULL), trust, why, sizeof why) != 0) {
+		mc_reply_problem(r, MC_PROB_SIGNING_KEY, "the organisation's seal (%s): %s", name, why);
+		goto cleanup;
+	}
+	*out = k;
+	k = NULL;
+	ret = 0;
+cleanup:
+	X509_STORE_free(trust);
+	if (k) {
+		mc_sign_key_clear(k);
+		free(k);
+	}
+	return ret;
 }
 
 void mc_api_apology_issue(mc_req *r)
@@ -262,9 +460,14 @@ void mc_api_apology_issue(mc_req *r)
 	mc_req_actor(r, &j->actor);
 	j->tc = mc_req_time(r);
 	rc = mc_app_apology_check_issue(j->tc, &j->actor, &d, &a, mc_now());
+	int64_t unit_id = a.unit_id;
 	mc_apology_clear(&a);
 	mc_dossier_clear(&d);
 	if (refused_or_reply(r, rc) != 0)
+		return;
+	/* The seal is opened before the write is queued (a key that cannot
+	 * sign refuses the issue); the write signs with it. */
+	if (seal_or_reply(r, unit_id, &j->seal) != 0)
 		return;
 	j->code = mc_req_param(r, 0);
 	j->public_url = mc_req_public_url(r);

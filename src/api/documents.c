@@ -43,7 +43,7 @@ static json_t *day_json(int64_t t)
 
 static json_t *type_json(const char *key)
 {
-	const mc_doc_type *t = mc_doc_type_find(key);
+	const mc_doc_type *t = mc_doc_type_of(key);
 	if (!t)
 		return json_pack("{s:s}", "key", key ? key : "");
 	return json_pack("{s:s, s:s, s:s}", "key", t->key, "name", t->name, "abbr", t->abbr);
@@ -114,6 +114,17 @@ static json_t *document_json(mc_req *r, const mc_document *d, bool with_events, 
 		json_object_set_new(j, "note", or_null(d->note) ? json_string(d->note) : json_null());
 	}
 	json_object_set_new(j, "issued_at", mc_api_time(d->issued_at));
+	/* Form 04 issued as this document: the apology and its dossier. */
+	json_t *apology = json_null();
+	if (out && d->type && strcmp(d->type, MC_DOC_TYPE_APOLOGY) == 0) {
+		mc_apology a = {0};
+		char *code = NULL;
+		if (mc_store_apology_of_document(mc_req_store(r), &a, &code, d->id) == 0)
+			apology = json_pack("{s:I, s:s}", "id", (json_int_t)a.id, "dossier", code);
+		mc_apology_clear(&a);
+		free(code);
+	}
+	json_object_set_new(j, "apology", apology);
 	json_object_set_new(j, "created_at", mc_api_time(d->created_at));
 	json_object_set_new(j, "updated_at", mc_api_time(d->updated_at));
 	if (with_events) {
@@ -785,7 +796,7 @@ static void register_cells(const mc_time_ctx *tc, const mc_doc_register *g, cons
 {
 	char date[16];
 	int y, m, dd;
-	const mc_doc_type *t = mc_doc_type_find(d->type);
+	const mc_doc_type *t = mc_doc_type_of(d->type);
 	const char *marks = mc_doc_secrecy_title((mc_doc_secrecy)d->secrecy);
 	const char *urgency = mc_doc_urgency_title((mc_doc_urgency)d->urgency);
 	own[0] = g_strdup_printf("%s %s", t ? t->name : d->type, d->subject);

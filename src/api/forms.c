@@ -2,6 +2,8 @@
  * paperwork of the one-stop office as PDF (render/form.h). */
 #include "api/api.h"
 #include "app/form_number.h"
+#include "store/store_document.h"
+#include "store/store_document_file.h"
 
 #include "render/form.h"
 
@@ -200,6 +202,66 @@ static const char *giver(const mc_event *ev, size_t i, int64_t unit)
 	return NULL;
 }
 
+int mc_api_apology_form_pdf(mc_store *st, const mc_time_ctx *tc, const mc_dossier *d, const mc_apology *a,
+			    mc_buf *out, mc_form_box *sign_box)
+{
+	const mc_unit *acting = mc_time_ctx_unit(tc, a->unit_id);
+	const mc_unit *ap = acting && acting->parent_id ? mc_time_ctx_unit(tc, acting->parent_id) : NULL;
+	char desk[DESK_MAX], form_no[96];
+	char *parent_upper = NULL, *unit_upper = NULL, *recipients = NULL, *desk_text = NULL;
+	mc_procedure p = {0};
+	mc_document doc = {0};
+
+	/* Without its procedure (NULL name) the form shows dots. */
+	mc_store_procedure_get_id(st, &p, d->procedure_id, false);
+	if (a->document_id && mc_store_document_get(st, &doc, a->document_id) == 0 && doc.notation)
+		snprintf(form_no, sizeof form_no, "%s", doc.notation);
+	else
+		mc_app_form_number_text(form_no, sizeof form_no, st, MC_FORM_NUMBER_APOLOGY, d->id, a->id,
+					"PXL", acting ? acting->code : "");
+	int64_t date = a->issued_at ? a->issued_at : a->prepared_at;
+	/* The desk that hands it over, for Nơi nhận (as GET …/forms/04). */
+	desk_heading(tc, acting, date, &parent_upper, desk, sizeof desk, &desk_text);
+	g_free(parent_upper);
+	parent_upper = upper(ap ? ap->name : NULL);
+	unit_upper = upper(acting ? acting->name : NULL);
+	recipients = g_strdup_printf("- Ông/bà %s;\n- %s;\n- Lưu: VT.", d->applicant_name, desk);
+	mc_form f = {.kind = MC_FORM_APOLOGY,
+		     .parent_unit = parent_upper,
+		     .issuing_unit = acting ? acting->name : NULL,
+		     .desk = unit_upper,
+		     .desk_text = desk_text,
+		     .place = mc_api_unit_place(tc, acting),
+		     .date = date,
+		     .number = form_no,
+		     .code = d->code,
+		     .procedure = p.name,
+		     .applicant_name = d->applicant_name,
+		     .applicant_address = d->applicant_address,
+		     .applicant_phone = d->applicant_phone,
+		     .applicant_email = d->applicant_email,
+		     .received_at = d->received_at,
+		     .due_at = a->old_due,
+		     .new_due_at = a->new_due,
+		     .reason = a->reason,
+		     .draft = !a->issued_at,
+		     .signer_title =
+			 mc_api_signer_title(acting, !a->signed_as || strcmp(a->signed_as, "head") != 0),
+		     .addressee = d->applicant_name,
+		     .recipients = recipients,
+		     .officer = a->issued_by_name && a->issued_by_name[0] ? a->issued_by_name : NULL,
+		     .contact = acting ? acting->phone : NULL,
+		     .sign_box = sign_box};
+	int rc = mc_form_pdf(out, &f);
+	g_free(parent_upper);
+	g_free(unit_upper);
+	g_free(recipients);
+	g_free(desk_text);
+	mc_document_clear(&doc);
+	mc_procedure_clear(&p);
+	return rc;
+}
+
 void mc_api_dossier_form(mc_req *r)
 {
 	int number;
@@ -340,6 +402,23 @@ void mc_api_dossier_form(mc_req *r)
 			goto cleanup;
 		}
 		const mc_apology *a = &apologies[n_apologies - 1];
+		/* Sealed when issued as a document (docs/forms.md, form 04): the
+		 * signed file is the form, not a new rendering without the seal. */
+		mc_document_file df;
+		if (a->issued_at && a->document_id &&
+		    mc_store_document_file_get(st, a->document_id, &df) == 0 && df.signatures > 0) {
+			int fd = -1;
+			int64_t size = 0;
+			char mime[64], disposition[160];
+			if (mc_store_attachment_open(st, &fd, &size, mime, sizeof mime, df.sha256) == 0) {
+				snprintf(disposition, sizeof disposition, "inline; filename=\"%s-04.pdf\"",
+					 d.code);
+				mc_reply_header(r, "Content-Disposition", disposition);
+				mc_api_log_read(r, &d, 0, "form");
+				mc_reply_file(r, 200, "application/pdf", fd, size);
+				goto cleanup;
+			}
+		}
 		acting = mc_time_ctx_unit(tc, a->unit_id);
 		f.issuing_unit = acting ? acting->name : f.issuing_unit;
 		f.place = mc_api_unit_place(tc, acting);
@@ -352,9 +431,15 @@ void mc_api_dossier_form(mc_req *r)
 		f.signer_title =
 		    mc_api_signer_title(acting, !a->signed_as || strcmp(a->signed_as, "head") != 0);
 		f.addressee = d.applicant_name;
-		/* Numbered when issued; a draft's number is left blank. */
-		mc_app_form_number_text(form_no, sizeof form_no, st, MC_FORM_NUMBER_APOLOGY, d.id, a->id,
-					"PXL", acting ? acting->code : "");
+		/* Numbered when issued; a draft's number is left blank. Issued
+		 * as an outgoing document: the register's number and notation. */
+		mc_document doc = {0};
+		if (a->document_id && mc_store_document_get(st, &doc, a->document_id) == 0 && doc.notation)
+			snprintf(form_no, sizeof form_no, "%s", doc.notation);
+		else
+			mc_app_form_number_text(form_no, sizeof form_no, st, MC_FORM_NUMBER_APOLOGY, d.id,
+						a->id, "PXL", acting ? acting->code : "");
+		mc_document_clear(&doc);
 		f.number = form_no;
 		break;
 	}

@@ -1,10 +1,13 @@
 #include "app/apology.h"
 
 #include "core/err.h"
+#include "app/document.h"
 #include "app/form_number.h"
 #include "app/notify.h"
 #include "core/limits.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,6 +203,114 @@ cleanup:
 	return rc;
 }
 
+/* A printf into a new string (free with free()). */
+static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *out = mc_xmalloc((size_t)(n > 0 ? n : 0) + 1);
+	va_start(ap, fmt);
+	vsnprintf(out, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+	va_end(ap);
+	return out;
+}
+
+/* The position the leader signs form 04 in (docs/forms.md): the head of the
+ * agency, a People's Committee's chairman or a department's director, or
+ * their deputy. */
+static const char *signer_position(const mc_unit *u, bool deputy)
+{
+	bool ubnd = !u || strncmp(u->name, "UBND", 4) == 0 || strcmp(u->level, "department") != 0;
+	if (ubnd)
+		return deputy ? "Phó Chủ tịch" : "Chủ tịch";
+	return deputy ? "Phó Giám đốc" : "Giám đốc";
+}
+
+/*
+ * Issued apology a of dossier d as an outgoing document of its unit
+ * (docs/forms.md, form 04): in the unit's outgoing register (g), numbered in
+ * the register's series of administrative documents (NĐ 30/2020 art. 16.1)
+ * with the other outgoing documents of the body, "<n>/PXL-<body>", issued
+ * and registered at once with one "issue" event, and linked to the
+ * apology. *document_id gets its id.
+ */
+static int issue_document(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_apology *a,
+			  const mc_dossier *d, const mc_doc_register *g, const char *signed_as, int64_t at,
+			  int64_t *document_id)
+{
+	const mc_doc_type *t = mc_doc_type_apology();
+	const mc_unit *u = mc_time_ctx_unit(tc, a->unit_id);
+	char series[MC_DOC_SERIES_MAX], notation[MC_DOC_NOTATION_MAX];
+	char *subject = NULL, *recipients = NULL, *note = NULL;
+	int year = mc_doc_year(at);
+	int64_t number = 0;
+	int rc = mc_doc_series(series, MC_DOC_OUT, t, false, MC_DOC_SECRECY_NONE);
+
+	if (rc == 0)
+		rc = mc_store_doc_number_next(st, &number, g->id, year, series);
+	if (rc)
+		goto cleanup;
+	if (mc_doc_notation(notation, number, year, t, false, g->organ_abbr, NULL) != 0) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"number %lld does not fit the notation's limits", (long long)number);
+		goto cleanup;
+	}
+	subject = xprintf("Xin lỗi và hẹn lại ngày trả kết quả hồ sơ %s", d->code);
+	recipients = xprintf("Ông/bà %s;\nLưu: VT.", d->applicant_name ? d->applicant_name : "");
+	note = xprintf("apology %lld of dossier %s", (long long)a->id, d->code);
+	mc_document doc = {.box = MC_DOC_OUT,
+			   .register_id = g->id,
+			   .unit_id = a->unit_id,
+			   .drafting_unit_id = a->unit_id,
+			   .state = MC_DOC_ISSUED,
+			   .type = (char *)t->key,
+			   .subject = subject,
+			   .body = a->reason,
+			   .drafting_abbr = "",
+			   .place = "",
+			   .signer_position = (char *)signer_position(u, strcmp(signed_as, "head") != 0),
+			   .signer_name = (char *)actor->name,
+			   .recipients = recipients,
+			   .recipient_units = "",
+			   .year = year,
+			   .series = series,
+			   .number = number,
+			   .notation = notation,
+			   .organ_name = "",
+			   .issued_at = at,
+			   .direction = "",
+			   .note = "",
+			   .created_by = actor->user_id,
+			   .created_at = at,
+			   .updated_at = at};
+	rc = mc_store_document_add(st, &doc);
+	if (rc)
+		goto cleanup;
+	mc_document_event e = {.document_id = doc.id,
+			       .at = at,
+			       .user_id = actor->user_id,
+			       .user_name = (char *)actor->name,
+			       .role = (char *)(mc_role_name(actor->role) ? mc_role_name(actor->role) : ""),
+			       .unit_id = actor->unit_id,
+			       .action = "issue",
+			       .from_state = 0,
+			       .to_state = MC_DOC_ISSUED,
+			       .note = note};
+	rc = mc_app_document_event_append(st, &e);
+	if (rc == 0)
+		rc = mc_store_apology_set_document(st, a->id, doc.id);
+	if (rc == 0)
+		*document_id = doc.id;
+cleanup:
+	free(subject);
+	free(recipients);
+	free(note);
+	return rc;
+}
+
 int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
 			 int64_t id, const char *signed_as, int64_t at, mc_dossier *dossier_out,
 			 mc_apology *out)
@@ -247,9 +358,20 @@ int mc_app_apology_issue(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	rc = mc_store_apology_issue(st, a.id, old_due, actor->user_id, actor->name, at);
 	if (rc == 0)
 		rc = mc_store_apology_sign(st, a.id, signed_as);
-	/* Form 04 gets its number when issued, in the apologising unit's series. */
-	if (rc == 0)
-		rc = mc_app_form_number_take(st, MC_FORM_NUMBER_APOLOGY, a.dossier_id, a.id, a.unit_id, at);
+	/* Form 04 gets its number when issued: from the apologising unit's
+	 * outgoing register when it has one (an official document of the
+	 * body, numbered with its others), else from the unit's own series of
+	 * form 04 (docs/forms.md, Numbers). */
+	if (rc == 0) {
+		mc_doc_register g = {0};
+		rc = mc_store_doc_register_of(st, &g, a.unit_id, MC_DOC_OUT);
+		if (rc == 0)
+			rc = issue_document(st, tc, actor, &a, &d, &g, signed_as, at, &a.document_id);
+		else if (rc == MC_ENOTFOUND)
+			rc = mc_app_form_number_take(st, MC_FORM_NUMBER_APOLOGY, a.dossier_id, a.id,
+						     a.unit_id, at);
+		mc_doc_register_clear(&g);
+	}
 	if (rc != 0)
 		goto cleanup;
 	free(a.signed_as);

@@ -51,6 +51,23 @@ const mc_doc_type *mc_doc_types(size_t *n)
 	return types;
 }
 
+/* Form 04 of the one-stop office issued as an outgoing document
+ * (docs/forms.md, form 04): not a kind of art. 7, so no draft takes it. */
+static const mc_doc_type apology_form = {MC_DOC_TYPE_APOLOGY, "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+					 "PXL", false};
+
+const mc_doc_type *mc_doc_type_apology(void)
+{
+	return &apology_form;
+}
+
+const mc_doc_type *mc_doc_type_of(const char *key)
+{
+	if (key && strcmp(key, MC_DOC_TYPE_APOLOGY) == 0)
+		return &apology_form;
+	return mc_doc_type_find(key);
+}
+
 const mc_doc_type *mc_doc_type_find(const char *key)
 {
 	if (!key)

@@ -38,6 +38,14 @@ typedef struct {
 const mc_doc_type *mc_doc_types(size_t *n);
 /* The kind named key, or NULL. */
 const mc_doc_type *mc_doc_type_find(const char *key);
+/* The key of form 04 of the one-stop office (phiếu xin lỗi và hẹn lại ngày
+ * trả kết quả) issued as an outgoing document: not one of the 29 kinds, so
+ * mc_doc_type_find (what drafts and incoming documents take) does not know
+ * it; its notation is "<n>/PXL-<body>" (docs/forms.md, form 04). */
+#define MC_DOC_TYPE_APOLOGY "phieu_xin_loi"
+const mc_doc_type *mc_doc_type_apology(void);
+/* mc_doc_type_find, or form 04: the kind of a document on record. */
+const mc_doc_type *mc_doc_type_of(const char *key);
 /* Công văn: its notation is the issuing body's and the drafting unit's
  * abbreviations without a kind (Phụ lục I, II.4). */
 bool mc_doc_type_is_letter(const mc_doc_type *t);

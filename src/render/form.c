@@ -446,7 +446,7 @@ static void basis(doc *d, const mc_form *f, int number)
  * ends a document: the signer's title (lines, the first "KT. …" when a
  * deputy signs for the head), the hint in italics, the name. */
 static void signed_block(doc *d, const char *recipients, const char *title, const char *hint,
-			 const char *name)
+			 const char *name, mc_form_box *box)
 {
 	double width = d->right - d->left;
 	if (d->y + 110 > d->bottom)
@@ -469,6 +469,13 @@ static void signed_block(doc *d, const char *recipients, const char *title, cons
 	pango_cairo_show_layout(d->cr, l);
 	g_object_unref(l);
 	g_free(m);
+	if (box)
+		*box = (mc_form_box){.page = d->page,
+				     .x = d->left + width / 2,
+				     .y = y0,
+				     .w = width / 2,
+				     .h = h,
+				     .page_h = d->height};
 	d->y = y0 + (h > lh ? h : lh) + 6;
 }
 
@@ -531,8 +538,15 @@ static void receipt(doc *d, const mc_form *f)
 		receipt_copy(d, f, NULL);
 		return;
 	}
-	/* Thông tư 01/2018 Mẫu số 01: two copies, one kept, one for the applicant. */
-	receipt_copy(d, f, "Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả");
+	/* Thông tư 01/2018 Mẫu số 01: two copies, one kept, one for the
+	 * applicant. The copy is kept by the desk on the letterhead: from 1 July
+	 * 2025 the centre that received it (docs/forms.md, form 01), no longer
+	 * a "Bộ phận tiếp nhận và trả kết quả". */
+	char *kept = NULL;
+	if (set_of(f) == MC_FORMS_2025 && f->desk_text)
+		kept = g_strdup_printf("Liên 1: Lưu tại %s", f->desk_text);
+	receipt_copy(d, f, kept ? kept : "Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả");
+	g_free(kept);
 	new_page(d);
 	heading(d, f);
 	receipt_copy(d, f, "Liên 2: Giao người nộp hồ sơ");
@@ -622,7 +636,7 @@ static void apology(doc *d, const mc_form *f)
 		     unit, time_words(t3, sizeof t3, f->new_due_at));
 	body(d, "Xin trân trọng cảm ơn sự hợp tác của ông/bà./.");
 	signed_block(d, f->recipients, f->signer_title ? f->signer_title : "THỦ TRƯỞNG CƠ QUAN",
-		     "(Ký, ghi rõ họ tên và đóng dấu)", f->officer);
+		     "(Ký, ghi rõ họ tên và đóng dấu)", f->officer, f->sign_box);
 	basis(d, f, 4);
 }
 
@@ -639,7 +653,7 @@ static void stop_notice(doc *d, const mc_form *f)
 	     or_dots(f->reason));
 	body(d, "Xin thông báo để ông/bà được biết./.");
 	signed_block(d, f->recipients, f->signer_title ? f->signer_title : "THỦ TRƯỞNG CƠ QUAN",
-		     "(Ký, ghi rõ họ tên và đóng dấu)", f->officer);
+		     "(Ký, ghi rõ họ tên và đóng dấu)", f->officer, NULL);
 	basis(d, f, 0);
 }
 

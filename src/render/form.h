@@ -99,6 +99,14 @@ typedef struct {
 	const char *note; /* state and lateness in words */
 } mc_form_row;
 
+/* Where a form drew its signer's block (title, space, name): page (0-based)
+ * and rectangle in points from the page's top left, and the page's height. */
+typedef struct {
+	int page;
+	double x, y, w, h;
+	double page_h;
+} mc_form_box;
+
 /* Everything a form may show; strings are borrowed UTF-8, NULL = blank. */
 typedef struct {
 	mc_form_kind kind;
@@ -153,6 +161,9 @@ typedef struct {
 	const double *col_frac;
 	const char *const *col_head;
 	const char *const *cells;
+	/* 04: filled with where the signer's block went (may be NULL), for
+	 * the seal's picture over it. */
+	mc_form_box *sign_box;
 } mc_form;
 
 /* The most bytes of a form's PDF the server makes: a register of a year's

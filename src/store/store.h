@@ -1078,6 +1078,7 @@ typedef struct {
 	char *issued_by_name; /* "" while prepared only */
 	int64_t issued_at;    /* 0 while prepared only */
 	char *signed_as;      /* "head", "deputy"; "" while prepared only or issued before 026 */
+	int64_t document_id;  /* the outgoing document it was issued as (migration 038), 0 = none */
 } mc_apology;
 
 /* An apology read by the store (or made by app/apology.h) owns its strings:
@@ -1099,6 +1100,13 @@ int mc_store_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t is
 /* Records how the issuing leader signed apology id: "head" or "deputy"
  * (migration 026). MC_ENOTFOUND when it does not exist. */
 int mc_store_apology_sign(mc_store *st, int64_t id, const char *signed_as);
+/* Links issued apology id to the outgoing document it was issued as
+ * (migration 038). MC_ECONFLICT when it has one already or does not exist. */
+int mc_store_apology_set_document(mc_store *st, int64_t id, int64_t document_id);
+/* The apology issued as document document_id, and its dossier's code
+ * (*dossier_code, free with free()). MC_ENOTFOUND when the document is no
+ * apology's. Clear *out. */
+int mc_store_apology_of_document(mc_store *st, mc_apology *out, char **dossier_code, int64_t document_id);
 /* The apologies of a dossier, oldest first. Caller frees *out with
  * mc_apology_free_list. */
 int mc_store_apology_list(mc_store *st, mc_apology **out, size_t *n, int64_t dossier_id);

@@ -15,7 +15,8 @@
 #define APOLOGY_COLS                                                                                         \
 	"a.id, a.province_code, a.dossier_id, a.unit_id, a.reason, a.old_due, a.new_due, "                   \
 	"coalesce(a.prepared_by, 0) AS prepared_by, a.prepared_by_name, a.prepared_at, "                     \
-	"coalesce(a.issued_by, 0) AS issued_by, a.issued_by_name, a.issued_at, a.signed_as"
+	"coalesce(a.issued_by, 0) AS issued_by, a.issued_by_name, a.issued_at, a.signed_as, "                \
+	"coalesce(a.document_id, 0) AS document_id"
 
 #define APOLOGY_READ(st_, a_)                                                                                \
 	MC_COL(MC_COL_I64, st_, a_ id, "id"), MC_COL(MC_COL_STR, st_, a_ province_code, "province_code"),    \
@@ -28,7 +29,8 @@
 	    MC_COL(MC_COL_I64, st_, a_ issued_by, "issued_by"),                                              \
 	    MC_COL(MC_COL_STR, st_, a_ issued_by_name, "issued_by_name"),                                    \
 	    MC_COL(MC_COL_I64, st_, a_ issued_at, "issued_at"),                                              \
-	    MC_COL(MC_COL_STR, st_, a_ signed_as, "signed_as")
+	    MC_COL(MC_COL_STR, st_, a_ signed_as, "signed_as"),                                              \
+	    MC_COL(MC_COL_I64, st_, a_ document_id, "document_id")
 
 static const mc_col apology_cols[] = {APOLOGY_READ(mc_apology, )};
 
@@ -120,6 +122,54 @@ int mc_store_apology_sign(mc_store *st, int64_t id, const char *signed_as)
 		rc = MC_ENOTFOUND;
 cleanup:
 	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_apology_set_document(mc_store *st, int64_t id, int64_t document_id)
+{
+	static const char sql[] = "UPDATE apology SET document_id = $2 WHERE id = $1 AND document_id IS NULL";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, id);
+	mc_q_ref(q, 2, document_id);
+	rc = mc_q_exec(q, "link apology to document");
+	if (rc == 0 && mc_q_changes(q) == 0)
+		rc = MC_ECONFLICT;
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_apology_of_document(mc_store *st, mc_apology *out, char **dossier_code, int64_t document_id)
+{
+	static const char sql[] = "SELECT " APOLOGY_COLS ", d.code AS dossier_code FROM apology a JOIN "
+				  "dossier d ON d.id = a.dossier_id WHERE a.document_id = $1";
+	static const mc_col cols[] = {APOLOGY_READ(mc_apology_entry, a.),
+				      MC_COL(MC_COL_STR, mc_apology_entry, dossier_code, "dossier_code")};
+	mc_apology_entry e = {0};
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*dossier_code = NULL;
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, document_id);
+	rc = mc_q_read_one(q, "read apology of document", cols, MC_ARRAY_LEN(cols), &e);
+	if (rc == 0) {
+		/* Moved: the caller owns the strings now. */
+		memset(out, 0, sizeof *out);
+		*out = e.a;
+		*dossier_code = e.dossier_code;
+		e.a = (mc_apology){0};
+		e.dossier_code = NULL;
+	}
+cleanup:
+	mc_q_done(q);
+	mc_apology_clear(&e.a);
+	free(e.dossier_code);
 	return rc;
 }
 

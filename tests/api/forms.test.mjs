@@ -283,6 +283,7 @@ test('2018 set: receipt in two copies with Quyển số and Số thứ tự, con
   assert.ok(text.includes(FIELDS.desk[2018]));
   assert.ok(text.includes(`Bộ phận tiếp nhận và trả kết quả ${d.receiving_unit.name} tiếp nhận`), 'the desk that received it');
   assert.ok(/Quyển số: 2025, Số thứ tự: \d+/.test(text), 'the book of 2025 and its number');
+  assert.ok(text.includes('Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả'), 'the 2018 desk keeps copy 1');
   assert.ok(text.includes(d.code));
   const pages = execFileSync('pdfinfo', [join(work, '01-giay-tiep-nhan-2018.pdf')], { encoding: 'utf8' });
   assert.match(pages, /Pages:\s+2/, 'two copies, a page each');
@@ -311,6 +312,9 @@ test('2025 set: the centre on the letterhead, durations with a decimal comma, 02
   assert.ok(t1.includes('UBND TỈNH THANH HÓA'), 'the province above its centre');
   assert.ok(t1.includes('Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa tiếp nhận hồ sơ'), 'the centre receives');
   assert.ok(t1.includes('Đăng ký nhận kết quả tại: TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG'), 'where to collect');
+  // The copy kept is the centre's, as its letterhead (docs/forms.md, form 01).
+  assert.ok(t1.includes('Liên 1: Lưu tại Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa'), 'the centre keeps copy 1');
+  assert.ok(!t1.includes('Lưu tại Bộ phận tiếp nhận và trả kết quả'), 'not the 2018 desk\'s copy');
 
   await actOk(reorg, rtok['tiepnhan.stnmt'], d.code, 'request_supplement', { note: 'Bổ sung bản sao sổ đỏ' });
   const t2 = read('02-phieu-yeu-cau-bo-sung-2025', (await pdf(`/api/v1/dossiers/${d.code}/forms/02`, rtok['tiepnhan.stnmt'], reorg)).body);

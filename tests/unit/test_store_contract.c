@@ -2529,6 +2529,70 @@ static void test_apology_warnings(void **state)
 		mc_dossier_clear(&d[i]);
 }
 
+/* An apology issued as an outgoing document (migration 038): linked once,
+ * read back from either side. */
+static void test_apology_document(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.003", "Đăng ký khai sinh", "Hộ tịch", "commune", 0, 4);
+	mc_dossier d = {0};
+	mc_apology a = {0}, b = {0}, got = {0};
+	char *code = NULL;
+	mc_doc_register g = {
+	    .unit_id = f->commune, .box = 1, .name = "Sổ", .organ_abbr = "UBND", .created_at = 1};
+	mc_document doc = {.box = 1,
+			   .unit_id = f->commune,
+			   .drafting_unit_id = f->commune,
+			   .state = 6,
+			   .type = "phieu_xin_loi",
+			   .subject = "Xin lỗi",
+			   .body = "Lý do",
+			   .year = 2025,
+			   .series = "general",
+			   .number = 1,
+			   .notation = "01/PXL-UBND",
+			   .issued_at = 1749900000,
+			   .created_at = 1749900000,
+			   .updated_at = 1749900000};
+
+	dossier_init(&d, "000.31.30.H56-250601-0001", proc, f->commune, MC_ST_PROCESSING, 1750000000,
+		     1749000000, "Nguyễn Văn An");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	apology_init(&a, d.id, f->commune, 1750000000, 1750086400, 0, 1749900000);
+	assert_int_equal(mc_store_apology_add(f->st, &a), 0);
+	apology_init(&b, d.id, f->commune, 1750000000, 1750086400, 0, 1749900000);
+	assert_int_equal(mc_store_apology_add(f->st, &b), 0);
+	assert_int_equal(mc_store_doc_register_add(f->st, &g), 0);
+	doc.register_id = g.id;
+	assert_int_equal(mc_store_document_add(f->st, &doc), 0);
+
+	assert_int_equal(mc_store_apology_of_document(f->st, &got, &code, doc.id), MC_ENOTFOUND);
+	assert_null(code);
+	assert_int_equal(mc_store_apology_set_document(f->st, a.id, doc.id), 0);
+	assert_int_equal(mc_store_apology_get(f->st, &got, d.id, a.id), 0);
+	assert_int_equal(got.document_id, doc.id);
+	mc_apology_clear(&got);
+	assert_int_equal(mc_store_apology_get(f->st, &got, d.id, b.id), 0);
+	assert_int_equal(got.document_id, 0);
+	mc_apology_clear(&got);
+	assert_int_equal(mc_store_apology_of_document(f->st, &got, &code, doc.id), 0);
+	assert_int_equal(got.id, a.id);
+	assert_string_equal(code, "000.31.30.H56-250601-0001");
+	mc_apology_clear(&got);
+	free(code);
+	code = NULL;
+	/* Once only: a linked apology, and a document another apology has. */
+	assert_int_equal(mc_store_apology_set_document(f->st, a.id, doc.id), MC_ECONFLICT);
+	assert_int_equal(mc_store_apology_set_document(f->st, 99999, doc.id), MC_ECONFLICT);
+	assert_int_not_equal(mc_store_apology_set_document(f->st, b.id, doc.id), 0);
+	assert_int_equal(mc_store_apology_get(f->st, &got, d.id, b.id), 0);
+	assert_int_equal(got.document_id, 0);
+	mc_apology_clear(&got);
+	mc_apology_clear(&a);
+	mc_apology_clear(&b);
+	mc_dossier_clear(&d);
+}
+
 /* The numbers of forms 02 and 04 (migration 031): a series per kind, unit
  * and year, one number per act, the same when read again. */
 static void test_form_numbers(void **state)
@@ -5031,6 +5095,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_generation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_apologies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_apology_warnings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_apology_document, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_form_numbers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_texts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),

@@ -20,7 +20,7 @@ size_t mc_task_rollup_cells(mc_task_rollup_cell out[MC_TASK_ROLLUP_CELLS], const
 			    int sign)
 {
 	int col = -1;
-	int32_t due_month = 0;
+	int32_t due_month = 0, due_from = 0;
 	int y, m, d;
 
 	if (in->state == MC_TASK_DONE) {
@@ -38,15 +38,24 @@ size_t mc_task_rollup_cells(mc_task_rollup_cell out[MC_TASK_ROLLUP_CELLS], const
 		col = MC_TR_SUSPENDED;
 	} else if (mc_task_state_open((mc_task_state)in->state) || in->state == MC_TASK_PROPOSED_DONE) {
 		bool proposed = in->state == MC_TASK_PROPOSED_DONE;
+		int32_t start, end;
+		col = proposed ? MC_TR_PROPOSED_NONE : MC_TR_OPEN_NONE;
 		if (in->due_kind == MC_TASK_DUE_DATE) {
 			col = proposed ? MC_TR_PROPOSED_DATED : MC_TR_OPEN_DATED;
-			due_month = mc_task_rollup_month(in->due);
-		} else if (in->due_kind != MC_TASK_DUE_RECURRING) {
-			col = proposed ? MC_TR_PROPOSED_NONE : MC_TR_OPEN_NONE;
+			due_month = due_from = mc_task_rollup_month(in->due);
+		} else if (in->due_kind == MC_TASK_DUE_RECURRING &&
+			   mc_task_period_bounds(&start, &end, (mc_task_period)in->period,
+						 in->next_report_period) == 0) {
+			/* The report awaited is due on a day of [start, end). */
+			col = proposed ? MC_TR_PROPOSED_DATED : MC_TR_OPEN_DATED;
+			due_from = mc_task_rollup_month(start);
+			due_month = mc_task_rollup_month(end - 1);
 		}
+		/* A recurring task without a valid period is judged without a
+		 * deadline (mc_task_recurring_timing), as one of none. */
 	}
 	if (col < 0)
-		return 0; /* cancelled, recurring and open, or outside the enums */
+		return 0; /* cancelled, or outside the enums */
 	mc_civil_from_days(in->assigned_day, &y, &m, &d);
 	const int32_t periods[3] = {in->assigned_day, y * 12 + m - 1, y};
 	size_t n = 0;
@@ -60,6 +69,7 @@ size_t mc_task_rollup_cells(mc_task_rollup_cell out[MC_TASK_ROLLUP_CELLS], const
 			c->dim = dim;
 			c->key_id = dim == MC_TR_BY_UNIT ? in->unit_id : in->assigned_by;
 			c->due_month = due_month;
+			c->due_from_month = due_from;
 			c->v[col] = sign;
 		}
 	}
@@ -81,6 +91,7 @@ int mc_task_rollup_cmp(const void *a, const void *b)
 	CMP(x->dim, y->dim);
 	CMP(x->key_id, y->key_id);
 	CMP(x->due_month, y->due_month);
+	CMP(x->due_from_month, y->due_from_month);
 	return 0;
 }
 

@@ -8,12 +8,13 @@
  * A cell counts what does not move with the day it is read on: done on time,
  * within the extension and late (judged by the original deadline, as
  * mc_task_timing_of does), suspended, open or proposed without a deadline.
- * An open or proposed task due by a day is counted in a cell of its own
- * keyed by the month of its deadline (a bucket): read on day T, the buckets
- * of months before T's are overdue, those after it in time, and T's own
- * month is counted live from the rows (its tasks are few). Open recurring
- * tasks, judged by their reports' periods, and cancelled ones are not in
- * the roll-up: the former are counted live, the latter not at all.
+ * An open or proposed task with a deadline is counted in a cell of its own
+ * keyed by the months its deadline may fall in (a bucket): the month of its
+ * day, or for a recurring task the months of the period whose report is
+ * awaited (the report is due on the period's last working day). Read on day
+ * T, the buckets that end before T's month are overdue, those that begin
+ * after it in time (or due soon), and those that hold T's month are counted
+ * live from the rows (their tasks are few). Cancelled tasks are not counted.
  *
  * Arithmetic on the task's columns only; the store applies the differences
  * in the transaction that writes the task (src/store/store_task.c).
@@ -51,7 +52,8 @@ typedef struct {
 	int64_t assigner_unit_id;
 	int32_t dim;
 	int64_t key_id;
-	int32_t due_month; /* the deadline's month (year * 12 + month - 1) in a bucket; 0 otherwise */
+	int32_t due_month;	/* the last month the deadline may fall in (year * 12 + month - 1); 0: none */
+	int32_t due_from_month; /* the first one (due_month for a day) */
 	int64_t v[MC_TR_N];
 } mc_task_rollup_cell;
 
@@ -66,17 +68,19 @@ typedef struct {
 	int32_t original_due;
 	int32_t due;
 	int32_t done_day;
+	int period;		    /* recurring: mc_task_period */
+	int32_t next_report_period; /* recurring: a day of the period whose report is awaited */
 } mc_task_rollup_in;
 
 #define MC_TASK_ROLLUP_CELLS 6
 
 /* The cells a task adds 1 to (each with one counter set to `sign`): one per
  * grain and key, MC_TASK_ROLLUP_CELLS, or none for a task outside the
- * roll-up (cancelled; open or proposed and recurring). Returns how many. */
+ * roll-up (cancelled, or outside the enums). Returns how many. */
 size_t mc_task_rollup_cells(mc_task_rollup_cell out[MC_TASK_ROLLUP_CELLS], const mc_task_rollup_in *in,
 			    int sign);
 
-/* Orders cells by key (grain, period, assigner, dim, key, due month). */
+/* Orders cells by key (grain, period, assigner, dim, key, due months). */
 int mc_task_rollup_cmp(const void *a, const void *b);
 
 /* Sorts cells by key and adds up those of one key; drops those left at

@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "core/mc.h"
+#include "core/task.h"
 #include "core/task_rollup.h"
 #include "store/db.h"
 
@@ -191,6 +192,8 @@ int mc_store_task_update(mc_store *st, const mc_task *t, int64_t if_version)
 	in.original_due = t->original_due;
 	in.due = t->due;
 	in.done_day = t->done_day;
+	in.period = t->period;
+	in.next_report_period = t->next_report_period;
 	rc = rollup_apply(st, &old, &in);
 cleanup:
 	mc_q_done(q);
@@ -440,12 +443,13 @@ static const mc_col rollup_in_cols[] = {
     MC_COL(MC_COL_I32, mc_task_rollup_in, original_due, "original_due"),
     MC_COL(MC_COL_I32, mc_task_rollup_in, due, "due"),
     MC_COL(MC_COL_I32, mc_task_rollup_in, done_day, "done_day"),
+    MC_COL(MC_COL_INT, mc_task_rollup_in, period, "period"),
+    MC_COL(MC_COL_I32, mc_task_rollup_in, next_report_period, "next_report_period"),
 };
 
 #define ROLLUP_IN_COLS                                                                                       \
 	"assigner_unit_id, unit_id, coalesce(assigned_by, 0) AS assigned_by, state, due_kind, "              \
-	"assigned_day, "                                                                                     \
-	"original_due, due, done_day"
+	"assigned_day, original_due, due, done_day, period, next_report_period"
 
 static void rollup_in_of(mc_task_rollup_in *in, const mc_task *t)
 {
@@ -457,7 +461,9 @@ static void rollup_in_of(mc_task_rollup_in *in, const mc_task *t)
 				  .assigned_day = t->assigned_day,
 				  .original_due = t->original_due,
 				  .due = t->due,
-				  .done_day = t->done_day};
+				  .done_day = t->done_day,
+				  .period = t->period,
+				  .next_report_period = t->next_report_period};
 }
 
 static int rollup_old(mc_store *st, mc_task_rollup_in *old, int64_t id)
@@ -484,14 +490,15 @@ static int rollup_old(mc_store *st, mc_task_rollup_in *old, int64_t id)
 /* Adds one cell's counters to the table. */
 static int rollup_add(mc_store *st, const mc_task_rollup_cell *c)
 {
-	static const char sql
-	    [] = "INSERT INTO task_rollup (grain, period, assigner_unit_id, dim, key_id, due_month, " RU_COLS
-		 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
-		 "ON CONFLICT (grain, period, assigner_unit_id, dim, key_id, due_month) DO UPDATE "
-		 "SET " RU_ADD("done_on_time") ", " RU_ADD("done_extended") ", " RU_ADD(
-		     "done_late") ", " RU_ADD("suspended") ", " RU_ADD("open_none") ", " RU_ADD("proposed_"
-												"none") ","
-													" " RU_ADD("open_dated") ", " RU_ADD("proposed_dated");
+	/* clang-format off */
+	static const char sql[] =
+	    "INSERT INTO task_rollup (grain, period, assigner_unit_id, dim, key_id, due_month, due_from_month, "
+	    RU_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+	    "ON CONFLICT (grain, period, assigner_unit_id, dim, key_id, due_month, due_from_month) DO UPDATE SET "
+	    RU_ADD("done_on_time") ", " RU_ADD("done_extended") ", " RU_ADD("done_late") ", "
+	    RU_ADD("suspended") ", " RU_ADD("open_none") ", " RU_ADD("proposed_none") ", "
+	    RU_ADD("open_dated") ", " RU_ADD("proposed_dated");
+	/* clang-format on */
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -502,8 +509,9 @@ static int rollup_add(mc_store *st, const mc_task_rollup_cell *c)
 		mc_q_int(q, 4, c->dim);
 		mc_q_int(q, 5, c->key_id);
 		mc_q_int(q, 6, c->due_month);
+		mc_q_int(q, 7, c->due_from_month);
 		for (int k = 0; k < MC_TR_N; k++)
-			mc_q_int(q, 7 + k, c->v[k]);
+			mc_q_int(q, 8 + k, c->v[k]);
 		rc = mc_q_exec(q, "add to the tasks' roll-up");
 	}
 	mc_q_done(q);
@@ -536,8 +544,8 @@ bool mc_store_task_rollup_answers(const mc_task_query *tq)
 }
 
 /* The cells of a span, summed by key and by bucket: 0 the counters that do
- * not depend on the day, 1 the open ones due before today's month
- * (overdue), 2 those due after it. */
+ * not depend on the day, 1 the open ones whose deadline falls before
+ * today's month (overdue), 2 those whose deadline falls after it. */
 struct rollup_row {
 	int dim;
 	int64_t key_id;
@@ -584,58 +592,21 @@ static void push(mc_task_group **out, size_t *n, size_t *cap, const struct rollu
 static int rollup_cells_read(mc_store *st, mc_task_group **out, size_t *n, size_t *cap, const char *lo,
 			     const char *hi, const mc_task_rollup_span *sp, int32_t month)
 {
-	static const char
-	    sql[] = "SELECT c.dim, c.key_id, CASE WHEN c.due_month = 0 THEN 0 WHEN c.due_month < $13 THEN 1 "
-		    "ELSE 2 "
-		    "END AS bucket, " RU_SUM("done_on_time") ", " RU_SUM("done_extended") ", " RU_SUM("done_"
-												      "late") ", " RU_SUM("suspended") ", " RU_SUM("open_none") ", " RU_SUM(
-			"proposed_none") ", " RU_SUM("open_dated") ", " RU_SUM("proposed_dated") " FROM "
-												 "task_"
-												 "rollup c "
-												 "WHERE "
-												 "(c.grain = "
-												 "0 AND "
-												 "c.period "
-												 ">= $3 AND "
-												 "c.period "
-												 "<= $4 OR "
-												 "c.grain = "
-												 "0 AND "
-												 "c.period "
-												 ">= $5 AND "
-												 "c.period "
-												 "<= $6 OR "
-												 "c.grain = "
-												 "1 AND "
-												 "c.period "
-												 ">= $7 AND "
-												 "c.period "
-												 "<= $8 OR "
-												 "c.grain = "
-												 "1 AND "
-												 "c.period "
-												 ">= $9 AND "
-												 "c.period "
-												 "<= $10 OR "
-												 "c.grain = "
-												 "2 AND "
-												 "c.period "
-												 ">= $11 AND "
-												 "c.period "
-												 "<= $12) "
-												 "AND "
-												 "c.due_"
-												 "month <> "
-												 "$13 AND "
-												 "c.assigner_"
-												 "unit_id IN "
-												 "(SELECT id "
-												 "FROM unit "
-												 "WHERE path "
-												 ">= $1 AND "
-												 "path < $2) "
-												 "GROUP BY "
-												 "1, 2, 3";
+	/* clang-format off */
+	static const char sql[] =
+	    "SELECT c.dim, c.key_id, CASE WHEN c.due_month = 0 THEN 0 WHEN c.due_month < $13 THEN 1 ELSE 2 "
+	    "END AS bucket, " RU_SUM("done_on_time") ", " RU_SUM("done_extended") ", " RU_SUM("done_late") ", "
+	    RU_SUM("suspended") ", " RU_SUM("open_none") ", " RU_SUM("proposed_none") ", "
+	    RU_SUM("open_dated") ", " RU_SUM("proposed_dated") " FROM task_rollup c "
+	    "WHERE (c.grain = 0 AND c.period >= $3 AND c.period <= $4 "
+	    "OR c.grain = 0 AND c.period >= $5 AND c.period <= $6 "
+	    "OR c.grain = 1 AND c.period >= $7 AND c.period <= $8 "
+	    "OR c.grain = 1 AND c.period >= $9 AND c.period <= $10 "
+	    "OR c.grain = 2 AND c.period >= $11 AND c.period <= $12) "
+	    "AND NOT (c.due_month <> 0 AND c.due_from_month <= $13 AND c.due_month >= $13) "
+	    "AND c.assigner_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2) "
+	    "GROUP BY 1, 2, 3";
+	/* clang-format on */
 	const mc_task_rollup_range *rg[5] = {&sp->day[0], &sp->day[1], &sp->month[0], &sp->month[1],
 					     &sp->year};
 	struct rollup_row *rows = NULL;
@@ -699,18 +670,31 @@ int mc_store_task_rollup_groups(mc_store *st, mc_task_group **out, size_t *n, co
 				int32_t from, int32_t to, int32_t today)
 {
 	/* What the cells leave out of the tasks the scope's units give: the
-	 * open and proposed ones due by a day in [$3, $4) (today's month) and
-	 * the open recurring ones; the partial index task_open_due holds them. */
-	static const char sql_slice[] = GROUP_SELECT(
-	    "$7") " FROM task t WHERE t.state IN (1, 2, 3, 5, 6) AND (t.due_kind = 2 OR "
-		  "t.due_kind = 1 AND t.due >= $3 AND t.due < $4) AND t.assigner_unit_id IN "
-		  "(SELECT id FROM unit WHERE path >= $1 AND path < $2) AND t.assigned_day >= $5 AND "
-		  "t.assigned_day <= $6 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+	 * open and proposed ones due by a day in [$3, $4) (today's month), and
+	 * the recurring ones whose awaited period overlaps it (by its kind,
+	 * next_report_period in [$3, $4), [$8, $9), … [$14, $15)), over the
+	 * partial indexes task_open_due and task_open_recurring ("+" keeps the
+	 * planner off the giver's index). */
+	/* clang-format off */
+	static const char sql_dated[] = GROUP_SELECT("$7")
+	    " FROM task t WHERE t.due_kind = 1 AND t.state IN (1, 2, 3, 5, 6) AND t.due >= $3 AND t.due < $4"
+	    " AND +t.assigner_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)"
+	    " AND t.assigned_day >= $5 AND t.assigned_day <= $6 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+	static const char sql_recurring[] = GROUP_SELECT("$7")
+	    " FROM task t WHERE t.due_kind = 2 AND t.state IN (1, 2, 3, 5, 6)"
+	    " AND (t.period = 1 AND t.next_report_period >= $3 AND t.next_report_period < $4"
+	    " OR t.period = 2 AND t.next_report_period >= $8 AND t.next_report_period < $9"
+	    " OR t.period = 3 AND t.next_report_period >= $10 AND t.next_report_period < $11"
+	    " OR t.period = 4 AND t.next_report_period >= $12 AND t.next_report_period < $13"
+	    " OR t.period = 5 AND t.next_report_period >= $14 AND t.next_report_period < $15)"
+	    " AND +t.assigner_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)"
+	    " AND t.assigned_day >= $5 AND t.assigned_day <= $6 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
 	/* The tasks of the scope given from above it: their givers' cells are
 	 * not the scope's. */
 	static const char sql_above[] = GROUP_SELECT("$12") LIST_WHERE
-	    " AND t.assigner_unit_id NOT IN (SELECT id FROM unit WHERE path >= "
-	    "$1 AND path < $2)" GROUPS_OF_PERIOD;
+	    " AND t.assigner_unit_id NOT IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)"
+	    GROUPS_OF_PERIOD;
+	/* clang-format on */
 	static const char sql_parent[] = "SELECT coalesce(parent_id, 0) FROM unit WHERE id = $1";
 	char lo[256], hi[256];
 	mc_task_rollup_span sp;
@@ -733,20 +717,32 @@ int mc_store_task_rollup_groups(mc_store *st, mc_task_group **out, size_t *n, co
 	int32_t month_start = mc_days_from_civil(y, m, 1);
 	int32_t month_end = m == 12 ? mc_days_from_civil(y + 1, 1, 1) : mc_days_from_civil(y, m + 1, 1);
 	rc = rollup_cells_read(st, out, n, &cap, lo, hi, &sp, y * 12 + m - 1);
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql_slice);
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
-	mc_q_int(q, 3, month_start);
-	mc_q_int(q, 4, month_end);
-	mc_q_int(q, 5, from);
-	mc_q_int(q, 6, to);
-	mc_q_int(q, 7, today);
-	rc = live_read(q, out, n, &cap);
-	mc_q_done(q);
-	q = NULL;
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		rc = mc_db_prepare(st, &q, k == 0 ? sql_dated : sql_recurring);
+		if (rc)
+			break;
+		mc_q_text(q, 1, lo);
+		mc_q_text(q, 2, hi);
+		mc_q_int(q, 5, from);
+		mc_q_int(q, 6, to);
+		mc_q_int(q, 7, today);
+		if (k == 0) {
+			mc_q_int(q, 3, month_start);
+			mc_q_int(q, 4, month_end);
+		}
+		/* The periods of each kind that overlap today's month. */
+		for (int p = MC_TASK_PERIOD_WEEK; k == 1 && p <= MC_TASK_PERIOD_YEAR; p++) {
+			int32_t lo_start = 0, lo_end = 0, hi_start = 0, hi_end = 0;
+			mc_task_period_bounds(&lo_start, &lo_end, (mc_task_period)p, month_start);
+			mc_task_period_bounds(&hi_start, &hi_end, (mc_task_period)p, month_end - 1);
+			int at = p == MC_TASK_PERIOD_WEEK ? 3 : 4 + 2 * p;
+			mc_q_int(q, at, lo_start);
+			mc_q_int(q, at + 1, hi_end);
+		}
+		rc = live_read(q, out, n, &cap);
+		mc_q_done(q);
+		q = NULL;
+	}
 	if (rc == 0)
 		rc = mc_db_prepare(st, &q, sql_parent);
 	if (rc)
@@ -802,6 +798,8 @@ static const mc_col scan_cols[] = {
     MC_COL(MC_COL_I32, struct scanned_task, in.original_due, "original_due"),
     MC_COL(MC_COL_I32, struct scanned_task, in.due, "due"),
     MC_COL(MC_COL_I32, struct scanned_task, in.done_day, "done_day"),
+    MC_COL(MC_COL_INT, struct scanned_task, in.period, "period"),
+    MC_COL(MC_COL_I32, struct scanned_task, in.next_report_period, "next_report_period"),
 };
 
 int mc_store_task_rollup_rebuild(mc_store *st, int64_t *tasks)

@@ -4,8 +4,9 @@
  * figures of the live grouped statement (mc_store_task_groups) after random
  * writes through the store: tasks given by a province and by a district to
  * units below them, with cooperating units, in every state and kind of
- * deadline, then moved between states, units in charge, deadlines and days
- * of completion at random.
+ * deadline (recurring ones of every period, the period awaited anywhere),
+ * then moved between states, units in charge, deadlines and days of
+ * completion at random.
  *
  * Compared in total, by unit in charge and by assigning leader, for the
  * province (the root), a district, a commune that only cooperates on some
@@ -111,11 +112,11 @@ static void randomise(mc_task *t)
 {
 	static const int states[] = {1, 2, 3, 4, 4, 4, 5, 6, 7, 8};
 	t->state = states[pick(10)];
-	t->due_kind = pick(6) == 0 ? 0 : pick(6) == 0 ? 2 : 1;
-	t->period = t->due_kind == 2 ? 2 : 0;
+	t->due_kind = pick(6) == 0 ? 0 : pick(4) == 0 ? 2 : 1;
+	t->period = t->due_kind == 2 ? (int)pick(6) : 0; /* 0: a recurring task judged without a deadline */
 	t->original_due = t->due_kind == 1 ? t->assigned_day + (int32_t)pick(120) : 0;
 	t->due = t->original_due + (t->due_kind == 1 && pick(4) == 0 ? (int32_t)pick(60) : 0);
-	t->next_report_period = t->due_kind == 2 ? day(2017, 1 + (int)pick(12), 1) : 0;
+	t->next_report_period = t->due_kind == 2 ? day(2016, 12, 1) + (int32_t)pick(420) : 0;
 	t->done_day = t->state == 4 ? t->assigned_day + (int32_t)pick(200) : 0;
 }
 

@@ -518,6 +518,33 @@ test('the figures equal a count of the rows after a random sequence of steps', a
     assert.deepEqual(pick(row), figures(all.body.items.filter((x) => x.unit.code === row.unit.code)), row.unit.code);
 });
 
+// The demo's Chairman of the provincial People's Committee (chutich, issue 11 §Demo): the
+// 2017 directives are assigned in his name, and he confirms a completion the demo left
+// proposed; his row of the figures by leader holds the tasks he gave.
+test('the demo chairman assigned the 2017 directives and confirms a completion proposed', async () => {
+  const C = await server.login('chutich');
+  const items = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = await api('GET', `/api/v1/tasks?unit=${PROVINCE_UNIT}&limit=200&offset=${offset}`, { token: C });
+    assertStatus(page, 200);
+    items.push(...page.body.items);
+    if (items.length >= page.body.total || page.body.items.length === 0) break;
+  }
+  const given = items.filter((x) => x.assigned_on.startsWith('2017') && x.assigner_unit.code === PROVINCE_UNIT);
+  assert.ok(given.length >= 18, `the demo's 2017 tasks (${given.length})`);
+  const first = await get(C, given[0].id);
+  assert.equal(first.events[0].by, 'Trịnh Văn Khoa');
+  const proposed = given.find((x) => x.state === 'proposed_done');
+  assert.ok(proposed, 'a 2017 task waits for the chairman');
+  const done = await actOk(C, proposed.id, 'confirm');
+  assert.equal(done.state, 'done');
+  const s = await api('GET', `/api/v1/tasks/stats?unit=${PROVINCE_UNIT}&from=2017-01-01&to=2017-12-31`, { token: C });
+  assertStatus(s, 200);
+  const row = s.body.by_leader.find((r) => r.leader?.username === 'chutich');
+  assert.ok(row, 'the chairman has a row of the figures by leader');
+  assert.equal(row.assigned, given.filter((x) => x.state !== 'cancelled').length);
+});
+
 // The figures come from the roll-up kept in the write transaction (docs/tasks.md §5): for
 // the province, a district (tasks given from above it, counted live) and spans of days
 // (cells of days, months and years), they equal a count of the tasks the list shows, by

@@ -596,48 +596,16 @@ void mc_api_tasks_list(mc_req *r)
 
 /* ---- figures ------------------------------------------------------------ */
 
-/* The figures of one unit (or of all): the names (docs/tasks.md §5). */
+/* The figures of one unit, leader (unit_id holds the user's id) or all:
+ * the issue's names (docs/tasks.md §5). */
 typedef struct {
 	int64_t unit_id;
-	int64_t assigned, done_on_time, done_extended, done_late, in_progress_in_time, in_progress_overdue,
-	    waiting_confirmation, suspended, no_deadline;
+	mc_task_figures c;
 } task_figures;
 
-/* Counts n tasks of one timing and state. */
-static void count(task_figures *f, mc_task_timing timing, mc_task_state state, int64_t n)
+static json_t *figures_json(const task_figures *t)
 {
-	f->assigned += n;
-	if (state == MC_TASK_SUSPENDED) {
-		f->suspended += n;
-		return;
-	}
-	if (state == MC_TASK_PROPOSED_DONE)
-		f->waiting_confirmation += n;
-	switch (timing) {
-	case MC_TASK_TIMING_DONE_ON_TIME:
-		f->done_on_time += n;
-		break;
-	case MC_TASK_TIMING_DONE_EXTENDED:
-		f->done_extended += n;
-		break;
-	case MC_TASK_TIMING_DONE_LATE:
-		f->done_late += n;
-		break;
-	case MC_TASK_TIMING_IN_TIME:
-	case MC_TASK_TIMING_DUE_SOON:
-		f->in_progress_in_time += n;
-		break;
-	case MC_TASK_TIMING_OVERDUE:
-		f->in_progress_overdue += n;
-		break;
-	case MC_TASK_TIMING_NO_DEADLINE:
-		f->no_deadline += n;
-		break;
-	}
-}
-
-static json_t *figures_json(const task_figures *f)
-{
+	const mc_task_figures *f = &t->c;
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "assigned", (json_int_t)f->assigned,
 			 "done_on_time", (json_int_t)f->done_on_time, "done_extended",
 			 (json_int_t)f->done_extended, "done_late", (json_int_t)f->done_late,
@@ -696,33 +664,29 @@ static int stats_or_reply(mc_req *r, task_stats *out)
 	}
 	/* The tasks assigned in [from, to], as they stand today; cancelled ones
 	 * are not counted. The store counts them in groups that stand alike to
-	 * mc_task_timing_of; each group is judged once, as a task of its group. */
+	 * mc_task_timing_of, from the roll-up when it answers the question;
+	 * each group is judged once, as a task of its group. */
 	mc_task_group *g = NULL;
 	size_t n = 0;
 	task_figures *unit_row = NULL;
-	rc = mc_store_task_groups(mc_req_store(r), &g, &n, &out->q, out->from, out->to, now);
+	if (mc_store_task_rollup_answers(&out->q))
+		rc = mc_store_task_rollup_groups(mc_req_store(r), &g, &n, &out->q, out->from, out->to, now);
+	else
+		rc = mc_store_task_groups(mc_req_store(r), &g, &n, &out->q, out->from, out->to, now);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		mc_task_facts f = {.state = (mc_task_state)g[i].state,
-				   .due_kind = (mc_task_due_kind)g[i].due_kind,
-				   .period = (mc_task_period)g[i].period,
-				   .next_report_period = g[i].next_report_period};
-		if (g[i].state == MC_TASK_DONE) {
-			/* Days that compare as the group's do: done on day 1. */
-			f.done_day = 1;
-			f.original_due = g[i].done_by_original ? 1 : 0;
-			f.due = g[i].done_by_due ? 1 : 0;
-		} else if (g[i].due_kind == MC_TASK_DUE_DATE) {
-			/* Overdue or not is all the figures tell of an open one. */
-			f.due = g[i].due_passed ? now - 1 : now;
+		mc_task_timing timing_of = mc_app_task_group_timing(wc, &g[i], now);
+		mc_task_state state = (mc_task_state)g[i].state;
+		if (g[i].feeds & MC_TASK_FEEDS_UNIT) {
+			/* The groups come by unit in charge: its row is the last one's or a new one. */
+			if (!unit_row || unit_row->unit_id != g[i].unit_id)
+				unit_row = row_of(&out->rows, &out->n_rows, &cap, g[i].unit_id);
+			mc_app_task_figures_add(&out->all.c, timing_of, state, g[i].n);
+			mc_app_task_figures_add(&unit_row->c, timing_of, state, g[i].n);
 		}
-		mc_task_timing timing_of = mc_task_timing_of(wc, &f, now);
-		/* The groups come by unit in charge: its row is the last one's or a new one. */
-		if (!unit_row || unit_row->unit_id != g[i].unit_id)
-			unit_row = row_of(&out->rows, &out->n_rows, &cap, g[i].unit_id);
-		count(&out->all, timing_of, f.state, g[i].n);
-		count(unit_row, timing_of, f.state, g[i].n);
-		count(row_of(&out->leaders, &out->n_leaders, &cap_leaders, g[i].assigned_by), timing_of,
-		      f.state, g[i].n);
+		if (g[i].feeds & MC_TASK_FEEDS_LEADER)
+			mc_app_task_figures_add(
+			    &row_of(&out->leaders, &out->n_leaders, &cap_leaders, g[i].assigned_by)->c,
+			    timing_of, state, g[i].n);
 	}
 	free(g);
 	if (rc != 0) {
@@ -788,8 +752,9 @@ static const char *const fig_heads[FIG_COLS] = {"Đơn vị chủ trì",
 						"Tạm dừng"};
 static const double fig_frac[FIG_COLS] = {0.24, 0.09, 0.1, 0.11, 0.1, 0.1, 0.1, 0.08, 0.08};
 
-static int64_t fig_value(const task_figures *f, size_t c)
+static int64_t fig_value(const task_figures *t, size_t c)
 {
+	const mc_task_figures *f = &t->c;
 	const int64_t v[FIG_COLS] = {0,
 				     f->assigned,
 				     f->done_on_time,

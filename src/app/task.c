@@ -102,6 +102,56 @@ void mc_app_task_facts(mc_task_facts *out, const mc_task *t)
 			       .next_report_period = t->next_report_period};
 }
 
+mc_task_timing mc_app_task_group_timing(const mc_workcal *wc, const mc_task_group *g, int32_t today)
+{
+	mc_task_facts f = {.state = (mc_task_state)g->state,
+			   .due_kind = (mc_task_due_kind)g->due_kind,
+			   .period = (mc_task_period)g->period,
+			   .next_report_period = g->next_report_period};
+	if (g->state == MC_TASK_DONE) {
+		/* Days that compare as the group's do: done on day 1. */
+		f.done_day = 1;
+		f.original_due = g->done_by_original ? 1 : 0;
+		f.due = g->done_by_due ? 1 : 0;
+	} else if (g->due_kind == MC_TASK_DUE_DATE) {
+		/* Overdue or not is all the figures tell of an open one. */
+		f.due = g->due_passed ? today - 1 : today;
+	}
+	return mc_task_timing_of(wc, &f, today);
+}
+
+void mc_app_task_figures_add(mc_task_figures *f, mc_task_timing timing, mc_task_state state, int64_t n)
+{
+	f->assigned += n;
+	if (state == MC_TASK_SUSPENDED) {
+		f->suspended += n;
+		return;
+	}
+	if (state == MC_TASK_PROPOSED_DONE)
+		f->waiting_confirmation += n;
+	switch (timing) {
+	case MC_TASK_TIMING_DONE_ON_TIME:
+		f->done_on_time += n;
+		break;
+	case MC_TASK_TIMING_DONE_EXTENDED:
+		f->done_extended += n;
+		break;
+	case MC_TASK_TIMING_DONE_LATE:
+		f->done_late += n;
+		break;
+	case MC_TASK_TIMING_IN_TIME:
+	case MC_TASK_TIMING_DUE_SOON:
+		f->in_progress_in_time += n;
+		break;
+	case MC_TASK_TIMING_OVERDUE:
+		f->in_progress_overdue += n;
+		break;
+	case MC_TASK_TIMING_NO_DEADLINE:
+		f->no_deadline += n;
+		break;
+	}
+}
+
 void mc_app_task_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev, const mc_task_event *e)
 {
 	char covered[96];

@@ -124,6 +124,21 @@ int mc_app_task_remind(mc_store *st, const mc_time_ctx *tc, int64_t now, const c
 /* What core/task.h judges of t on local day today. */
 void mc_app_task_facts(mc_task_facts *out, const mc_task *t);
 
+/* The timing of the tasks of a group of the figures (store_task.h
+ * mc_task_group) on local day today: one task of the group, with days that
+ * compare as the group's do, judged by mc_task_timing_of. */
+mc_task_timing mc_app_task_group_timing(const mc_workcal *wc, const mc_task_group *g, int32_t today);
+
+/* The figures of tasks stood in groups: one unit's, one leader's or all. */
+typedef struct {
+	int64_t assigned, done_on_time, done_extended, done_late, in_progress_in_time, in_progress_overdue,
+	    waiting_confirmation, suspended, no_deadline;
+} mc_task_figures;
+
+/* Counts n tasks of one timing and state into f (docs/tasks.md §5): a
+ * suspended task only as such, a proposed one also as waiting. */
+void mc_app_task_figures_add(mc_task_figures *f, mc_task_timing timing, mc_task_state state, int64_t n);
+
 /* The link of a task event (e->hash aside) after prev ("" for a task's
  * first): mc_audit_event_hash over its fields, the action written with the
  * day and the document it names. Used to append and to verify (app/audit.h). */

@@ -271,7 +271,8 @@ int mc_cli_init(int argc, char **argv)
 			fprintf(stderr, "motcua: could not reorganise the demo province as of 2025-07-01\n");
 			goto cleanup;
 		}
-		printf("motcua: demo accounts admin, tiepnhan, chuyenvien, lanhdao, giamsat, congdan%s\n"
+		printf("motcua: demo accounts admin, tiepnhan, chuyenvien, lanhdao, giamsat, chutich, "
+		       "congdan%s\n"
 		       "motcua: demo password: %s\n",
 		       env && *env ? " (password from MOTCUA_DEMO_PASSWORD)" : "", password);
 	}

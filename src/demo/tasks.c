@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The account of the Chairman of the provincial People's Committee. */
+#define DEMO_CHAIR "chutich"
+
 /* What happens to a task after it is assigned. */
 typedef enum {
 	LIFE_NONE,	/* not started */
@@ -254,8 +257,19 @@ int mc_demo_tasks(mc_store *st, const mc_time_ctx *tc, FILE *log)
 	int rc = root ? mc_store_begin(st) : MC_EINVAL;
 	if (rc)
 		return rc;
+	/* The directives are the provincial People's Committee's: its
+	 * Chairman's account (province.json) assigns and confirms; a province
+	 * without one signs its steps with the office's title. */
 	mc_actor province = officer(tc, root->id, MC_ROLE_LEADER);
-	snprintf(province.name, sizeof province.name, "Chủ tịch UBND tỉnh");
+	mc_user chair = {0};
+	if (mc_store_user_by_username(st, &chair, NULL, 0, DEMO_CHAIR) == 0 && chair.unit_id == root->id &&
+	    chair.role == MC_ROLE_LEADER) {
+		province.user_id = chair.id;
+		snprintf(province.name, sizeof province.name, "%s", chair.full_name);
+	} else {
+		snprintf(province.name, sizeof province.name, "Chủ tịch UBND tỉnh");
+	}
+	mc_user_clear(&chair);
 	for (size_t d = 0; rc == 0 && d < MC_ARRAY_LEN(directives); d++) {
 		const directive_seed *ds = &directives[d];
 		int32_t day = mc_days_from_civil(2017, ds->month, ds->day);

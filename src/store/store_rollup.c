@@ -23,6 +23,7 @@
 #include "core/stats.h"
 #include "core/text.h"
 #include "store/db.h"
+#include "store/store_task.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -549,6 +550,9 @@ static int rebuild(mc_store *st, int64_t *dossiers)
 			rc = add_cells(st, s->cells + i, n, s->by_procedure);
 		}
 	}
+	/* The tasks' roll-up (migration 036) is built with it. */
+	if (rc == 0)
+		rc = mc_store_task_rollup_rebuild(st, NULL);
 	if (rc == 0)
 		rc = set_built(st, true);
 	if (rc == 0 && b.n > 0)

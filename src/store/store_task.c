@@ -4,6 +4,10 @@
  */
 #include "store/store_task.h"
 
+#include "core/buf.h"
+#include "core/mc.h"
+#include "core/task.h"
+#include "core/task_rollup.h"
 #include "store/db.h"
 
 #include <stdio.h>
@@ -72,6 +76,10 @@ void mc_task_free_list(mc_task *list, size_t n)
 	free(list);
 }
 
+static void rollup_in_of(mc_task_rollup_in *in, const mc_task *t);
+static int rollup_apply(mc_store *st, const mc_task_rollup_in *old, const mc_task_rollup_in *new_);
+static int rollup_old(mc_store *st, mc_task_rollup_in *old, int64_t id);
+
 /* The columns that change over a task's life, bound from $first on in this order. */
 #define MUTABLE_COLS                                                                                         \
 	"closing_document_id, title, content, product, unit_id, state, due_kind, period, original_due, "     \
@@ -121,8 +129,12 @@ int mc_store_task_add(mc_store *st, mc_task *t)
 	mc_q_int(q, 7, t->created_at);
 	bind_mutable(q, 8, t);
 	rc = mc_q_insert_id(q, "record task", &t->id);
-	if (rc == 0)
+	if (rc == 0) {
+		mc_task_rollup_in in;
 		t->version = 1;
+		rollup_in_of(&in, t);
+		rc = rollup_apply(st, NULL, &in);
+	}
 cleanup:
 	mc_q_done(q);
 	return rc;
@@ -153,9 +165,15 @@ int mc_store_task_update(mc_store *st, const mc_task *t, int64_t if_version)
 	    "UPDATE task SET version = version + 1, (" MUTABLE_COLS
 	    ") = ($3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) "
 	    "WHERE id = $1 AND version = $2";
+	mc_task_rollup_in old, in;
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	/* What the task counted in the roll-up before: the columns as stored. */
+	int rc = rollup_old(st, &old, t->id);
 
+	if (rc == MC_ENOTFOUND)
+		rc = MC_ESTALE;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, t->id);
@@ -164,6 +182,19 @@ int mc_store_task_update(mc_store *st, const mc_task *t, int64_t if_version)
 	rc = mc_q_try(q, "update task");
 	if (rc == 0 && mc_q_changes(q) != 1)
 		rc = MC_ESTALE;
+	if (rc)
+		goto cleanup;
+	/* What it counts now: the stored columns that do not change, the rest as written. */
+	in = old;
+	in.unit_id = t->unit_id;
+	in.state = t->state;
+	in.due_kind = t->due_kind;
+	in.original_due = t->original_due;
+	in.due = t->due;
+	in.done_day = t->done_day;
+	in.period = t->period;
+	in.next_report_period = t->next_report_period;
+	rc = rollup_apply(st, &old, &in);
 cleanup:
 	mc_q_done(q);
 	return rc;
@@ -298,6 +329,20 @@ cleanup:
 	return rc;
 }
 
+/* The groups' columns (group_cols), with `today` the parameter of the day
+ * of the question. */
+#define GROUP_SELECT(today)                                                                                  \
+	"SELECT t.unit_id, coalesce(t.assigned_by, 0) AS assigned_by, t.state, t.due_kind, "                 \
+	"CASE WHEN t.due_kind = 2 THEN t.period ELSE 0 END AS period, "                                      \
+	"CASE WHEN t.due_kind = 2 THEN t.next_report_period ELSE 0 END AS next_report_period, "              \
+	"CASE WHEN t.state = 4 AND t.done_day <= t.original_due THEN 1 ELSE 0 END AS done_by_original, "     \
+	"CASE WHEN t.state = 4 AND t.done_day <= t.due THEN 1 ELSE 0 END AS done_by_due, "                   \
+	"CASE WHEN t.due_kind = 1 AND t.due < " today " THEN 1 ELSE 0 END AS due_passed, count(*) AS n"
+/* After LIST_WHERE: not cancelled, assigned in [$10, $11] (0 = no bound). */
+#define GROUPS_OF_PERIOD                                                                                     \
+	" AND t.state <> 8 AND ($10 = 0 OR t.assigned_day >= $10) AND ($11 = 0 OR t.assigned_day <= $11)"    \
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2"
+
 static const mc_col group_cols[] = {
     MC_COL(MC_COL_I64, mc_task_group, unit_id, "unit_id"),
     MC_COL(MC_COL_I64, mc_task_group, assigned_by, "assigned_by"),
@@ -317,15 +362,7 @@ int mc_store_task_groups(mc_store *st, mc_task_group **out, size_t *n, const mc_
 	/* Only the columns a task's timing reads for its state and kind of
 	 * deadline are grouped by, so that the groups stay few (units x
 	 * leaders x states); the state 8 (cancelled) is not counted. */
-	static const char sql[] =
-	    "SELECT t.unit_id, coalesce(t.assigned_by, 0) AS assigned_by, t.state, t.due_kind, "
-	    "CASE WHEN t.due_kind = 2 THEN t.period ELSE 0 END AS period, "
-	    "CASE WHEN t.due_kind = 2 THEN t.next_report_period ELSE 0 END AS next_report_period, "
-	    "CASE WHEN t.state = 4 AND t.done_day <= t.original_due THEN 1 ELSE 0 END AS done_by_original, "
-	    "CASE WHEN t.state = 4 AND t.done_day <= t.due THEN 1 ELSE 0 END AS done_by_due, "
-	    "CASE WHEN t.due_kind = 1 AND t.due < $12 THEN 1 ELSE 0 END AS due_passed, "
-	    "count(*) AS n" LIST_WHERE " AND t.state <> 8 AND ($10 = 0 OR t.assigned_day >= $10) "
-	    "AND ($11 = 0 OR t.assigned_day <= $11) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2";
+	static const char sql[] = GROUP_SELECT("$12") LIST_WHERE GROUPS_OF_PERIOD;
 	char lo[256], hi[256];
 	mc_q *q = NULL;
 	int rc = mc_db_unit_range(st, lo, hi, tq->scope_unit_id);
@@ -342,6 +379,8 @@ int mc_store_task_groups(mc_store *st, mc_task_group **out, size_t *n, const mc_
 	mc_q_int(q, 12, today);
 	rc = mc_q_read_list(q, "count tasks by group", group_cols, MC_ARRAY_LEN(group_cols), sizeof **out,
 			    out, n);
+	for (size_t i = 0; rc == 0 && i < *n; i++)
+		(*out)[i].feeds = MC_TASK_FEEDS_UNIT | MC_TASK_FEEDS_LEADER;
 cleanup:
 	mc_q_done(q);
 	return rc;
@@ -389,6 +428,427 @@ int mc_store_task_set_reminded(mc_store *st, int64_t id, int32_t due, bool soon,
 	rc = mc_q_exec(q, "record task reminder");
 cleanup:
 	mc_q_done(q);
+	return rc;
+}
+
+/* ---- the roll-up (core/task_rollup.h) ------------------------------------ */
+
+static const mc_col rollup_in_cols[] = {
+    MC_COL(MC_COL_I64, mc_task_rollup_in, assigner_unit_id, "assigner_unit_id"),
+    MC_COL(MC_COL_I64, mc_task_rollup_in, unit_id, "unit_id"),
+    MC_COL(MC_COL_I64, mc_task_rollup_in, assigned_by, "assigned_by"),
+    MC_COL(MC_COL_INT, mc_task_rollup_in, state, "state"),
+    MC_COL(MC_COL_INT, mc_task_rollup_in, due_kind, "due_kind"),
+    MC_COL(MC_COL_I32, mc_task_rollup_in, assigned_day, "assigned_day"),
+    MC_COL(MC_COL_I32, mc_task_rollup_in, original_due, "original_due"),
+    MC_COL(MC_COL_I32, mc_task_rollup_in, due, "due"),
+    MC_COL(MC_COL_I32, mc_task_rollup_in, done_day, "done_day"),
+    MC_COL(MC_COL_INT, mc_task_rollup_in, period, "period"),
+    MC_COL(MC_COL_I32, mc_task_rollup_in, next_report_period, "next_report_period"),
+};
+
+#define ROLLUP_IN_COLS                                                                                       \
+	"assigner_unit_id, unit_id, coalesce(assigned_by, 0) AS assigned_by, state, due_kind, "              \
+	"assigned_day, original_due, due, done_day, period, next_report_period"
+
+static void rollup_in_of(mc_task_rollup_in *in, const mc_task *t)
+{
+	*in = (mc_task_rollup_in){.assigner_unit_id = t->assigner_unit_id,
+				  .unit_id = t->unit_id,
+				  .assigned_by = t->assigned_by,
+				  .state = t->state,
+				  .due_kind = t->due_kind,
+				  .assigned_day = t->assigned_day,
+				  .original_due = t->original_due,
+				  .due = t->due,
+				  .done_day = t->done_day,
+				  .period = t->period,
+				  .next_report_period = t->next_report_period};
+}
+
+static int rollup_old(mc_store *st, mc_task_rollup_in *old, int64_t id)
+{
+	static const char sql[] = "SELECT " ROLLUP_IN_COLS " FROM task WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(old, 0, sizeof *old);
+	if (rc == 0) {
+		mc_q_int(q, 1, id);
+		rc = mc_q_read_one(q, "read task for the roll-up", rollup_in_cols,
+				   MC_ARRAY_LEN(rollup_in_cols), old);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+#define RU_COLS                                                                                              \
+	"done_on_time, done_extended, done_late, suspended, open_none, proposed_none, open_dated, "          \
+	"proposed_dated"
+#define RU_ADD(c) c " = task_rollup." c " + excluded." c
+
+/* Adds one cell's counters to the table. */
+static int rollup_add(mc_store *st, const mc_task_rollup_cell *c)
+{
+	/* clang-format off */
+	static const char sql[] =
+	    "INSERT INTO task_rollup (grain, period, assigner_unit_id, dim, key_id, due_month, due_from_month, "
+	    RU_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+	    "ON CONFLICT (grain, period, assigner_unit_id, dim, key_id, due_month, due_from_month) DO UPDATE SET "
+	    RU_ADD("done_on_time") ", " RU_ADD("done_extended") ", " RU_ADD("done_late") ", "
+	    RU_ADD("suspended") ", " RU_ADD("open_none") ", " RU_ADD("proposed_none") ", "
+	    RU_ADD("open_dated") ", " RU_ADD("proposed_dated");
+	/* clang-format on */
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_int(q, 1, c->grain);
+		mc_q_int(q, 2, c->period);
+		mc_q_int(q, 3, c->assigner_unit_id);
+		mc_q_int(q, 4, c->dim);
+		mc_q_int(q, 5, c->key_id);
+		mc_q_int(q, 6, c->due_month);
+		mc_q_int(q, 7, c->due_from_month);
+		for (int k = 0; k < MC_TR_N; k++)
+			mc_q_int(q, 8 + k, c->v[k]);
+		rc = mc_q_exec(q, "add to the tasks' roll-up");
+	}
+	mc_q_done(q);
+	return rc;
+}
+_Static_assert(MC_TR_N == 8, "the roll-up's counters");
+
+/* Takes what old counted off the cells and adds what new counts, in key
+ * order; a change within one cell writes nothing. */
+static int rollup_apply(mc_store *st, const mc_task_rollup_in *old, const mc_task_rollup_in *new_)
+{
+	mc_task_rollup_cell cells[2 * MC_TASK_ROLLUP_CELLS];
+	size_t n = 0;
+	int rc = 0;
+
+	if (old)
+		n += mc_task_rollup_cells(cells, old, -1);
+	if (new_)
+		n += mc_task_rollup_cells(cells + n, new_, 1);
+	n = mc_task_rollup_merge(cells, n);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = rollup_add(st, &cells[i]);
+	return rc;
+}
+
+bool mc_store_task_rollup_answers(const mc_task_query *tq)
+{
+	return tq->relation == 0 && tq->state == 0 && !tq->open_only && tq->due_from == 0 &&
+	       tq->due_to == 0 && tq->parent_id == 0 && tq->source_document_id == 0;
+}
+
+/* The cells of a span, summed by key and by bucket: 0 the counters that do
+ * not depend on the day, 1 the open ones whose deadline falls before
+ * today's month (overdue), 2 those whose deadline falls after it. */
+struct rollup_row {
+	int dim;
+	int64_t key_id;
+	int bucket;
+	int64_t v[MC_TR_N];
+};
+
+static const mc_col rollup_row_cols[] = {
+    MC_COL(MC_COL_INT, struct rollup_row, dim, "dim"),
+    MC_COL(MC_COL_I64, struct rollup_row, key_id, "key_id"),
+    MC_COL(MC_COL_INT, struct rollup_row, bucket, "bucket"),
+    MC_COL(MC_COL_I64, struct rollup_row, v[0], "done_on_time"),
+    MC_COL(MC_COL_I64, struct rollup_row, v[1], "done_extended"),
+    MC_COL(MC_COL_I64, struct rollup_row, v[2], "done_late"),
+    MC_COL(MC_COL_I64, struct rollup_row, v[3], "suspended"),
+    MC_COL(MC_COL_I64, struct rollup_row, v[4], "open_none"),
+    MC_COL(MC_COL_I64, struct rollup_row, v[5], "proposed_none"),
+    MC_COL(MC_COL_I64, struct rollup_row, v[6], "open_dated"),
+    MC_COL(MC_COL_I64, struct rollup_row, v[7], "proposed_dated"),
+};
+
+#define RU_SUM(c) "sum(c." c ") AS " c
+
+/* A group that stands as the cell's counter does to mc_task_timing_of. */
+static void push(mc_task_group **out, size_t *n, size_t *cap, const struct rollup_row *r, int state,
+		 int due_kind, bool by_original, bool by_due, bool passed, int64_t count)
+{
+	if (count == 0)
+		return;
+	MC_GROW(*out, *n, *cap);
+	(*out)[(*n)++] = (mc_task_group){
+	    .unit_id = r->dim == MC_TR_BY_UNIT ? r->key_id : 0,
+	    .assigned_by = r->dim == MC_TR_BY_LEADER ? r->key_id : 0,
+	    .state = state,
+	    .due_kind = due_kind,
+	    .done_by_original = by_original,
+	    .done_by_due = by_due,
+	    .due_passed = passed,
+	    .n = count,
+	    .feeds = r->dim == MC_TR_BY_UNIT ? MC_TASK_FEEDS_UNIT : MC_TASK_FEEDS_LEADER,
+	};
+}
+
+static int rollup_cells_read(mc_store *st, mc_task_group **out, size_t *n, size_t *cap, const char *lo,
+			     const char *hi, const mc_task_rollup_span *sp, int32_t month)
+{
+	/* clang-format off */
+	static const char sql[] =
+	    "SELECT c.dim, c.key_id, CASE WHEN c.due_month = 0 THEN 0 WHEN c.due_month < $13 THEN 1 ELSE 2 "
+	    "END AS bucket, " RU_SUM("done_on_time") ", " RU_SUM("done_extended") ", " RU_SUM("done_late") ", "
+	    RU_SUM("suspended") ", " RU_SUM("open_none") ", " RU_SUM("proposed_none") ", "
+	    RU_SUM("open_dated") ", " RU_SUM("proposed_dated") " FROM task_rollup c "
+	    "WHERE (c.grain = 0 AND c.period >= $3 AND c.period <= $4 "
+	    "OR c.grain = 0 AND c.period >= $5 AND c.period <= $6 "
+	    "OR c.grain = 1 AND c.period >= $7 AND c.period <= $8 "
+	    "OR c.grain = 1 AND c.period >= $9 AND c.period <= $10 "
+	    "OR c.grain = 2 AND c.period >= $11 AND c.period <= $12) "
+	    "AND NOT (c.due_month <> 0 AND c.due_from_month <= $13 AND c.due_month >= $13) "
+	    "AND c.assigner_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2) "
+	    "GROUP BY 1, 2, 3";
+	/* clang-format on */
+	const mc_task_rollup_range *rg[5] = {&sp->day[0], &sp->day[1], &sp->month[0], &sp->month[1],
+					     &sp->year};
+	struct rollup_row *rows = NULL;
+	size_t n_rows = 0;
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	for (int k = 0; k < 5; k++) {
+		mc_q_int(q, 3 + 2 * k, rg[k]->lo);
+		mc_q_int(q, 4 + 2 * k, rg[k]->hi);
+	}
+	mc_q_int(q, 13, month);
+	rc = mc_q_read_list(q, "sum the tasks' roll-up", rollup_row_cols, MC_ARRAY_LEN(rollup_row_cols),
+			    sizeof *rows, &rows, &n_rows);
+	for (size_t i = 0; rc == 0 && i < n_rows; i++) {
+		const struct rollup_row *r = &rows[i];
+		bool passed = r->bucket == 1;
+		push(out, n, cap, r, 4, 1, true, true, false, r->v[MC_TR_DONE_ON_TIME]);
+		push(out, n, cap, r, 4, 1, false, true, false, r->v[MC_TR_DONE_EXTENDED]);
+		push(out, n, cap, r, 4, 1, false, false, false, r->v[MC_TR_DONE_LATE]);
+		push(out, n, cap, r, 7, 0, false, false, false, r->v[MC_TR_SUSPENDED]);
+		push(out, n, cap, r, 2, 0, false, false, false, r->v[MC_TR_OPEN_NONE]);
+		push(out, n, cap, r, 3, 0, false, false, false, r->v[MC_TR_PROPOSED_NONE]);
+		push(out, n, cap, r, 2, 1, false, false, passed, r->v[MC_TR_OPEN_DATED]);
+		push(out, n, cap, r, 3, 1, false, false, passed, r->v[MC_TR_PROPOSED_DATED]);
+	}
+cleanup:
+	free(rows);
+	mc_q_done(q);
+	return rc;
+}
+
+/* Appends the groups of a live statement (bound by the caller) to *out. */
+static int live_read(mc_q *q, mc_task_group **out, size_t *n, size_t *cap)
+{
+	mc_task_group *g = NULL;
+	size_t k = 0;
+	int rc = mc_q_read_list(q, "count tasks by group", group_cols, MC_ARRAY_LEN(group_cols), sizeof *g,
+				&g, &k);
+
+	for (size_t i = 0; rc == 0 && i < k; i++) {
+		MC_GROW(*out, *n, *cap);
+		(*out)[*n] = g[i];
+		(*out)[(*n)++].feeds = MC_TASK_FEEDS_UNIT | MC_TASK_FEEDS_LEADER;
+	}
+	free(g);
+	return rc;
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const mc_task_group *x = a, *y = b;
+	return (x->unit_id > y->unit_id) - (x->unit_id < y->unit_id);
+}
+
+int mc_store_task_rollup_groups(mc_store *st, mc_task_group **out, size_t *n, const mc_task_query *tq,
+				int32_t from, int32_t to, int32_t today)
+{
+	/* What the cells leave out of the tasks the scope's units give: the
+	 * open and proposed ones due by a day in [$3, $4) (today's month), and
+	 * the recurring ones whose awaited period overlaps it (by its kind,
+	 * next_report_period in [$3, $4), [$8, $9), … [$14, $15)), over the
+	 * partial indexes task_open_due and task_open_recurring ("+" keeps the
+	 * planner off the giver's index). */
+	/* clang-format off */
+	static const char sql_dated[] = GROUP_SELECT("$7")
+	    " FROM task t WHERE t.due_kind = 1 AND t.state IN (1, 2, 3, 5, 6) AND t.due >= $3 AND t.due < $4"
+	    " AND +t.assigner_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)"
+	    " AND t.assigned_day >= $5 AND t.assigned_day <= $6 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+	static const char sql_recurring[] = GROUP_SELECT("$7")
+	    " FROM task t WHERE t.due_kind = 2 AND t.state IN (1, 2, 3, 5, 6)"
+	    " AND (t.period = 1 AND t.next_report_period >= $3 AND t.next_report_period < $4"
+	    " OR t.period = 2 AND t.next_report_period >= $8 AND t.next_report_period < $9"
+	    " OR t.period = 3 AND t.next_report_period >= $10 AND t.next_report_period < $11"
+	    " OR t.period = 4 AND t.next_report_period >= $12 AND t.next_report_period < $13"
+	    " OR t.period = 5 AND t.next_report_period >= $14 AND t.next_report_period < $15)"
+	    " AND +t.assigner_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)"
+	    " AND t.assigned_day >= $5 AND t.assigned_day <= $6 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+	/* The tasks of the scope given from above it: their givers' cells are
+	 * not the scope's. */
+	static const char sql_above[] = GROUP_SELECT("$12") LIST_WHERE
+	    " AND t.assigner_unit_id NOT IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)"
+	    GROUPS_OF_PERIOD;
+	/* clang-format on */
+	static const char sql_parent[] = "SELECT coalesce(parent_id, 0) FROM unit WHERE id = $1";
+	char lo[256], hi[256];
+	mc_task_rollup_span sp;
+	size_t cap = 0;
+	int64_t parent = 0;
+	int y, m, d;
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, tq->scope_unit_id);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	if (to == 0)
+		to = mc_days_from_civil(9999, 12, 31);
+	if (to < from)
+		goto cleanup;
+	mc_task_rollup_span_of(&sp, from, to);
+	mc_civil_from_days(today, &y, &m, &d);
+	int32_t month_start = mc_days_from_civil(y, m, 1);
+	int32_t month_end = m == 12 ? mc_days_from_civil(y + 1, 1, 1) : mc_days_from_civil(y, m + 1, 1);
+	rc = rollup_cells_read(st, out, n, &cap, lo, hi, &sp, y * 12 + m - 1);
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		rc = mc_db_prepare(st, &q, k == 0 ? sql_dated : sql_recurring);
+		if (rc)
+			break;
+		mc_q_text(q, 1, lo);
+		mc_q_text(q, 2, hi);
+		mc_q_int(q, 5, from);
+		mc_q_int(q, 6, to);
+		mc_q_int(q, 7, today);
+		if (k == 0) {
+			mc_q_int(q, 3, month_start);
+			mc_q_int(q, 4, month_end);
+		}
+		/* The periods of each kind that overlap today's month. */
+		for (int p = MC_TASK_PERIOD_WEEK; k == 1 && p <= MC_TASK_PERIOD_YEAR; p++) {
+			int32_t lo_start = 0, lo_end = 0, hi_start = 0, hi_end = 0;
+			mc_task_period_bounds(&lo_start, &lo_end, (mc_task_period)p, month_start);
+			mc_task_period_bounds(&hi_start, &hi_end, (mc_task_period)p, month_end - 1);
+			int at = p == MC_TASK_PERIOD_WEEK ? 3 : 4 + 2 * p;
+			mc_q_int(q, at, lo_start);
+			mc_q_int(q, at + 1, hi_end);
+		}
+		rc = live_read(q, out, n, &cap);
+		mc_q_done(q);
+		q = NULL;
+	}
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql_parent);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, tq->scope_unit_id);
+	rc = mc_q_row(q, "read a unit's parent");
+	if (rc == 1) {
+		parent = mc_q_col_int(q, 0);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = MC_ENOTFOUND;
+	}
+	mc_q_done(q);
+	q = NULL;
+	/* A unit at the root of its tree gives (or is above the giver of)
+	 * every task of its units: none comes from above. */
+	if (rc || parent == 0)
+		goto cleanup;
+	rc = mc_db_prepare(st, &q, sql_above);
+	if (rc)
+		goto cleanup;
+	list_bind(q, lo, hi, tq);
+	mc_q_int(q, 10, from);
+	mc_q_int(q, 11, to);
+	mc_q_int(q, 12, today);
+	rc = live_read(q, out, n, &cap);
+cleanup:
+	mc_q_done(q);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	} else if (*n > 1) {
+		qsort(*out, *n, sizeof **out, group_cmp);
+	}
+	return rc;
+}
+
+/* Every task not cancelled, a page at a time by id. */
+struct scanned_task {
+	int64_t id;
+	mc_task_rollup_in in;
+};
+
+static const mc_col scan_cols[] = {
+    MC_COL(MC_COL_I64, struct scanned_task, id, "id"),
+    MC_COL(MC_COL_I64, struct scanned_task, in.assigner_unit_id, "assigner_unit_id"),
+    MC_COL(MC_COL_I64, struct scanned_task, in.unit_id, "unit_id"),
+    MC_COL(MC_COL_I64, struct scanned_task, in.assigned_by, "assigned_by"),
+    MC_COL(MC_COL_INT, struct scanned_task, in.state, "state"),
+    MC_COL(MC_COL_INT, struct scanned_task, in.due_kind, "due_kind"),
+    MC_COL(MC_COL_I32, struct scanned_task, in.assigned_day, "assigned_day"),
+    MC_COL(MC_COL_I32, struct scanned_task, in.original_due, "original_due"),
+    MC_COL(MC_COL_I32, struct scanned_task, in.due, "due"),
+    MC_COL(MC_COL_I32, struct scanned_task, in.done_day, "done_day"),
+    MC_COL(MC_COL_INT, struct scanned_task, in.period, "period"),
+    MC_COL(MC_COL_I32, struct scanned_task, in.next_report_period, "next_report_period"),
+};
+
+int mc_store_task_rollup_rebuild(mc_store *st, int64_t *tasks)
+{
+	static const char sql[] = "SELECT id, " ROLLUP_IN_COLS " FROM task WHERE id > $1 AND state <> 8 "
+				  "ORDER BY id LIMIT 10000";
+	mc_task_rollup_cell *cells = NULL;
+	size_t len = 0, cap = 0, rows = 10000, merge_at = 1 << 18;
+	int64_t last = 0, count = 0;
+	int rc = mc_db_sql(st, "DELETE FROM task_rollup", "empty the tasks' roll-up");
+
+	while (rc == 0 && rows == 10000) {
+		struct scanned_task *page = NULL;
+		mc_q *q = NULL;
+
+		rows = 0;
+		rc = mc_db_prepare(st, &q, sql);
+		if (rc == 0) {
+			mc_q_int(q, 1, last);
+			rc = mc_q_read_list(q, "scan tasks", scan_cols, MC_ARRAY_LEN(scan_cols), sizeof *page,
+					    &page, &rows);
+		}
+		mc_q_done(q);
+		for (size_t i = 0; rc == 0 && i < rows; i++) {
+			while (len + MC_TASK_ROLLUP_CELLS > cap) {
+				cap = cap ? cap * 2 : 4096;
+				cells = mc_xrealloc(cells, cap * sizeof *cells);
+			}
+			len += mc_task_rollup_cells(cells + len, &page[i].in, 1);
+			last = page[i].id;
+			count++;
+		}
+		free(page);
+		/* Merged as it goes, so that memory follows the cells, not the tasks. */
+		if (len >= merge_at) {
+			len = mc_task_rollup_merge(cells, len);
+			if (len * 2 > merge_at)
+				merge_at = len * 2;
+		}
+	}
+	len = mc_task_rollup_merge(cells, len);
+	for (size_t i = 0; rc == 0 && i < len; i++)
+		rc = rollup_add(st, &cells[i]);
+	free(cells);
+	if (rc == 0 && count > 0)
+		fprintf(stderr, "motcua: tasks' roll-up built from %lld tasks (%zu cells)\n",
+			(long long)count, len);
+	if (tasks)
+		*tasks = count;
 	return rc;
 }
 

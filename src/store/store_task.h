@@ -122,7 +122,11 @@ typedef struct {
 	bool done_by_due;	    /* done ones: done_day <= due */
 	bool due_passed;	    /* dated ones: due < today */
 	int64_t n;
+	int feeds; /* the figures it counts in: MC_TASK_FEEDS_UNIT (the total and by unit), _LEADER */
 } mc_task_group;
+
+#define MC_TASK_FEEDS_UNIT 1
+#define MC_TASK_FEEDS_LEADER 2
 
 /* The tasks of tq's scope and filters assigned in [from, to] (days; 0 = no
  * bound), cancelled ones left out, counted in groups (mc_task_group) as of
@@ -130,6 +134,23 @@ typedef struct {
  * rows, whatever their number. Caller frees *out with free. */
 int mc_store_task_groups(mc_store *st, mc_task_group **out, size_t *n, const mc_task_query *tq, int32_t from,
 			 int32_t to, int32_t today);
+
+/* Whether the roll-up (core/task_rollup.h, migration 036) answers tq's
+ * figures: a scope and a period, no other filter. */
+bool mc_store_task_rollup_answers(const mc_task_query *tq);
+/* The same groups as mc_store_task_groups, for a query the roll-up answers,
+ * mostly from its cells: those of the tasks the scope's units give, each
+ * counted once by unit in charge (MC_TASK_FEEDS_UNIT) and once by assigning
+ * leader (MC_TASK_FEEDS_LEADER); counted live from the rows, in groups that
+ * feed both: what the cells leave out (the open and proposed tasks due in
+ * today's month, the open recurring ones) and, for a scope below the root of
+ * its tree, the tasks given from above it. Ordered by unit in charge.
+ * Caller frees *out with free. */
+int mc_store_task_rollup_groups(mc_store *st, mc_task_group **out, size_t *n, const mc_task_query *tq,
+				int32_t from, int32_t to, int32_t today);
+/* Empties the roll-up and counts it again from the tasks (the caller's
+ * transaction); *tasks (may be NULL) the tasks counted. */
+int mc_store_task_rollup_rebuild(mc_store *st, int64_t *tasks);
 
 typedef struct {
 	int64_t id;

@@ -517,3 +517,78 @@ test('the figures equal a count of the rows after a random sequence of steps', a
   for (const row of s.body.by_unit)
     assert.deepEqual(pick(row), figures(all.body.items.filter((x) => x.unit.code === row.unit.code)), row.unit.code);
 });
+
+// The demo's Chairman of the provincial People's Committee (chutich, issue 11 §Demo): the
+// 2017 directives are assigned in his name, and he confirms a completion the demo left
+// proposed; his row of the figures by leader holds the tasks he gave.
+test('the demo chairman assigned the 2017 directives and confirms a completion proposed', async () => {
+  const C = await server.login('chutich');
+  const items = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = await api('GET', `/api/v1/tasks?unit=${PROVINCE_UNIT}&limit=200&offset=${offset}`, { token: C });
+    assertStatus(page, 200);
+    items.push(...page.body.items);
+    if (items.length >= page.body.total || page.body.items.length === 0) break;
+  }
+  const given = items.filter((x) => x.assigned_on.startsWith('2017') && x.assigner_unit.code === PROVINCE_UNIT);
+  assert.ok(given.length >= 18, `the demo's 2017 tasks (${given.length})`);
+  const first = await get(C, given[0].id);
+  assert.equal(first.events[0].by, 'Trịnh Văn Khoa');
+  const proposed = given.find((x) => x.state === 'proposed_done');
+  assert.ok(proposed, 'a 2017 task waits for the chairman');
+  const done = await actOk(C, proposed.id, 'confirm');
+  assert.equal(done.state, 'done');
+  const s = await api('GET', `/api/v1/tasks/stats?unit=${PROVINCE_UNIT}&from=2017-01-01&to=2017-12-31`, { token: C });
+  assertStatus(s, 200);
+  const row = s.body.by_leader.find((r) => r.leader?.username === 'chutich');
+  assert.ok(row, 'the chairman has a row of the figures by leader');
+  assert.equal(row.assigned, given.filter((x) => x.state !== 'cancelled').length);
+});
+
+// The figures come from the roll-up kept in the write transaction (docs/tasks.md §5): for
+// the province, a district (tasks given from above it, counted live) and spans of days
+// (cells of days, months and years), they equal a count of the tasks the list shows, by
+// unit in charge; the rows by leader add up to the same total.
+test('the figures from the roll-up equal a count of the rows, for the province, a district and spans', async () => {
+  const L = tok['lanhdao.tinh'];
+  const keys = ['assigned', 'done_on_time', 'done_extended', 'done_late', 'in_progress_in_time',
+    'in_progress_overdue', 'waiting_confirmation', 'suspended', 'no_deadline'];
+  const figures = (items) => {
+    const f = Object.fromEntries(keys.map((k) => [k, 0]));
+    for (const x of items.filter((y) => y.state !== 'cancelled')) {
+      f.assigned++;
+      if (x.state === 'suspended') { f.suspended++; continue; }
+      if (x.state === 'proposed_done') f.waiting_confirmation++;
+      const k = { in_time: 'in_progress_in_time', due_soon: 'in_progress_in_time', overdue: 'in_progress_overdue' }[x.timing];
+      f[k ?? x.timing]++;
+    }
+    return f;
+  };
+  const pick = (o) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+  let compared = 0;
+  for (const unit of [PROVINCE_UNIT, DISTRICT]) {
+    const items = [];
+    for (let offset = 0; ; offset += 200) {
+      const page = await api('GET', `/api/v1/tasks?unit=${unit}&limit=200&offset=${offset}`, { token: L });
+      assertStatus(page, 200);
+      items.push(...page.body.items);
+      if (items.length >= page.body.total || page.body.items.length === 0) break;
+    }
+    for (const [from, to] of [[null, null], ['2017-01-01', '2017-12-31'], ['2017-03-15', '2017-08-20'],
+      [localDay(-40), localDay()], [localDay(), null]]) {
+      const q = [from && `from=${from}`, to && `to=${to}`].filter(Boolean).join('&');
+      const s = await api('GET', `/api/v1/tasks/stats?unit=${unit}${q ? '&' + q : ''}`, { token: L });
+      assertStatus(s, 200);
+      const mine = items.filter((x) => (!from || x.assigned_on >= from) && (!to || x.assigned_on <= to));
+      assert.deepEqual(pick(s.body), figures(mine), `${unit} ${q}`);
+      compared += s.body.assigned;
+      const codes = new Set(mine.filter((x) => x.state !== 'cancelled').map((x) => x.unit.code));
+      assert.equal(s.body.by_unit.length, codes.size, `${unit} ${q}`);
+      for (const row of s.body.by_unit)
+        assert.deepEqual(pick(row), figures(mine.filter((x) => x.unit.code === row.unit.code)), `${unit} ${q} ${row.unit.code}`);
+      const sum = Object.fromEntries(keys.map((k) => [k, s.body.by_leader.reduce((a, r) => a + r[k], 0)]));
+      assert.deepEqual(sum, pick(s.body), `${unit} ${q}: by leader`);
+    }
+  }
+  assert.ok(compared > 50, `tasks were compared (${compared})`);
+});

@@ -304,6 +304,8 @@ static void test_accounts(void **state)
 	check_user("tiepnhan.stnmt", MC_ROLE_DESK, "000.00.10.H56");
 	check_user("chuyenvien.stnmt", MC_ROLE_SPECIALIST, "000.00.10.H56");
 	check_user("lanhdao.stnmt", MC_ROLE_LEADER, "000.00.10.H56");
+	check_user("chutich", MC_ROLE_LEADER,
+		   "000.00.00.H56"); /* the Chairman: assigns the directives of 2017 */
 	check_user("congdan", MC_ROLE_CITIZEN, NULL);
 
 	mc_user c;

@@ -724,3 +724,81 @@ cleanup:
 	mc_q_done(q);
 	return rc;
 }
+
+/* ---- what the computed criteria count in other modules ------------------ */
+
+/* Two counts of one row: $1, $2 the subtree's path range. */
+static int read_two(mc_q *q, const char *what, int64_t *a, int64_t *b)
+{
+	int rc = mc_q_row(q, what);
+	if (rc == 1) {
+		*a = mc_q_col_int(q, 0);
+		*b = mc_q_col_int(q, 1);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+	return rc;
+}
+
+int mc_store_par_documents_signed(mc_store *st, int64_t *issued, int64_t *signed_sent, int64_t unit_id,
+				  int64_t from, int64_t to)
+{
+	/* State 6 is issued (core/document.h); kind 1 of an exchange package
+	 * is a document, direction 1 outgoing. */
+	static const char sql[] =
+	    "SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM document_file f "
+	    "WHERE f.document_id = d.id AND f.signatures > 0) AND (EXISTS (SELECT 1 FROM document c "
+	    "WHERE c.source_id = d.id) OR EXISTS (SELECT 1 FROM exchange_message x WHERE x.document_id = "
+	    "d.id "
+	    "AND x.direction = 1 AND x.kind = 1 AND x.state = 'sent'))) "
+	    "FROM document d JOIN unit u ON u.id = d.unit_id WHERE u.path >= $1 AND u.path < $2 "
+	    "AND d.box = 1 AND d.state = 6 AND d.issued_at >= $3 AND d.issued_at < $4";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	*issued = *signed_sent = 0;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, from);
+	mc_q_int(q, 4, to);
+	rc = read_two(q, "count documents sent signed", issued, signed_sent);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_tasks_on_time(mc_store *st, int64_t *judged, int64_t *on_time, int64_t unit_id,
+			       int32_t first_day, int32_t last_day, int32_t at)
+{
+	/* States (core/task.h): 4 done, 7 suspended, 8 cancelled; due kind 1
+	 * is by a day. */
+	static const char sql[] =
+	    "SELECT count(*), count(*) FILTER (WHERE t.state = 4 AND t.done_day <= t.original_due) "
+	    "FROM task t JOIN unit u ON u.id = t.unit_id WHERE u.path >= $1 AND u.path < $2 "
+	    "AND t.due_kind = 1 AND t.state NOT IN (7, 8) AND t.original_due >= $3 AND t.original_due <= $4 "
+	    "AND (t.state = 4 OR t.original_due < $5)";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	*judged = *on_time = 0;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, first_day);
+	mc_q_int(q, 4, last_day);
+	mc_q_int(q, 5, at);
+	rc = read_two(q, "count tasks done on time", judged, on_time);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

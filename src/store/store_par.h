@@ -175,4 +175,25 @@ int mc_store_par_council_has(mc_store *st, bool *out, int64_t user_id);
  * among the departments (mc_store_unit_one_stop). */
 int mc_store_par_public_service(mc_store *st, int64_t unit_id);
 
+/* ---- what the computed criteria count in other modules (docs/par-index.md §3) */
+
+/*
+ * Outgoing documents (box 1) issued by units of unit_id's subtree in
+ * [from, to) (*issued), and of those the ones sent electronically with a
+ * digital signature (*signed_sent): the issued file carries at least one
+ * signature, and the document went out by a copy delivered inside this
+ * deployment or an edXML package that a peer took (state sent).
+ */
+int mc_store_par_documents_signed(mc_store *st, int64_t *issued, int64_t *signed_sent, int64_t unit_id,
+				  int64_t from, int64_t to);
+/*
+ * Tasks that units of unit_id's subtree are in charge of, due by a day,
+ * neither suspended nor cancelled, whose ORIGINAL deadline lies in
+ * [first_day, last_day], judged as of day `at`: done, or original deadline
+ * before `at` (*judged); of those, done on or before the original deadline
+ * (*on_time). Days are local day numbers (core/task.h).
+ */
+int mc_store_par_tasks_on_time(mc_store *st, int64_t *judged, int64_t *on_time, int64_t unit_id,
+			       int32_t first_day, int32_t last_day, int32_t at);
+
 #endif

@@ -1,0 +1,83 @@
+// The reform index over the documents and tasks modules (docs/par-index.md
+// §3): the computed criteria `documents_signed` and `tasks_on_time` counted
+// by the server are checked against counts made here from the records the
+// criterion's link lists (the demo's 2017 tasks, Quảng Xương's communes
+// carrying their delegated parts); and a framework's units must belong to
+// its group (422). Runs on SQLite and, through scripts/test_pg.sh, on
+// PostgreSQL. The store's counts of every case (signed or not, sent or
+// pending, suspended, extended, another year) are in test_store_contract.c
+// (test_par_counts) on both engines.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './harness.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT, PROVINCE } from './helpers.mjs';
+
+let server;
+const tok = {};
+const api = (...a) => server.api(...a);
+const COMMUNES = PROVINCE.units.filter((u) => u.parent === DISTRICT).map((u) => u.code);
+const CRITERIA = [
+  { code: '1', name: 'Văn bản đi gửi điện tử có chữ ký số', max: 10, method: 'computed', formula: 'documents_signed' },
+  { code: '2', name: 'Nhiệm vụ hoàn thành đúng hạn', max: 20, method: 'computed', formula: 'tasks_on_time' },
+  { code: '3', name: 'Tự đánh giá', max: 70, method: 'self' },
+];
+
+before(async () => {
+  server = await startServer({ dossiers: 0 });
+  for (const u of ['admin', 'giamsat', 'lanhdao']) tok[u] = await server.login(u);
+});
+after(() => stopServer(server));
+
+async function listAll(path) {
+  const all = [];
+  for (let offset = 0; ; offset += 200) {
+    const res = await api('GET', `${path}${path.includes('?') ? '&' : '?'}limit=200&offset=${offset}`, { token: tok.admin });
+    assertStatus(res, 200, path);
+    all.push(...res.body.items);
+    if (all.length >= res.body.total || res.body.items.length === 0) return all;
+  }
+}
+
+test('tasks done on time and documents sent signed are counted as the records say', async () => {
+  assert.ok(COMMUNES.length >= 4, 'Quảng Xương has communes in the demo');
+  let res = await api('POST', '/api/v1/par/frameworks', {
+    token: tok.admin, body: { year: 2017, group: 'commune', units: COMMUNES, criteria: CRITERIA },
+  });
+  assertStatus(res, 201, 'create');
+  const fw = res.body.id;
+  assertProblem(await api('POST', `/api/v1/par/frameworks/${fw}/compute`, { token: tok.lanhdao }), 403, 'forbidden');
+  res = await api('POST', `/api/v1/par/frameworks/${fw}/compute`, { token: tok.giamsat });
+  assertStatus(res, 200, 'compute');
+  assert.equal(res.body.computed, 2 * COMMUNES.length);
+  let judgedSomewhere = 0;
+  for (const unit of COMMUNES) {
+    const s = await api('GET', `/api/v1/par/frameworks/${fw}/units/${unit}`, { token: tok.giamsat });
+    assertStatus(s, 200);
+    const mark = (formula) => s.body.criteria.find((c) => c.formula === formula).mark;
+    // Tasks: those the commune is in charge of, due by a day, neither
+    // suspended nor cancelled, whose ORIGINAL deadline is in 2017 (all past
+    // by now); on time = done on or before that deadline.
+    const t = mark('tasks_on_time');
+    assert.match(t.figures.link, new RegExp(`^/api/v1/tasks\\?unit=${unit.replace(/\./g, '\\.')}&relation=in_charge`));
+    const tasks = (await listAll(t.figures.link.replace(/&limit=\d+/, '')))
+      .filter((x) => x.unit.code === unit);
+    const judged = tasks.filter((x) => x.due_kind === 'date' && !['suspended', 'cancelled'].includes(x.state)
+      && x.original_due?.startsWith('2017-'));
+    const onTime = judged.filter((x) => x.state === 'done' && x.done_on <= x.original_due);
+    assert.equal(t.figures.denominator, judged.length, `${unit}: tasks judged`);
+    assert.equal(t.figures.numerator, onTime.length, `${unit}: tasks on time`);
+    if (judged.length) {
+      assert.equal(t.value, Math.round(20 * 100 * onTime.length / judged.length) / 100, `${unit}: points`);
+    } else {
+      assert.equal(t.value, null, `${unit}: nothing to judge`);
+    }
+    judgedSomewhere += judged.length;
+    // Documents: the outgoing documents the commune issued in 2017.
+    const d = mark('documents_signed');
+    assert.equal(d.figures.link, `/api/v1/documents?box=out&state=issued&year=2017&unit=${unit}`);
+    const docs = await listAll(d.figures.link);
+    assert.equal(d.figures.denominator, docs.length, `${unit}: documents issued`);
+    assert.equal(d.figures.numerator, 0, `${unit}: no commune of the demo signs`);
+  }
+  assert.ok(judgedSomewhere > 0, "the demo's communes carry 2017 tasks");
+});

@@ -381,6 +381,25 @@ int mc_app_par_framework_create(mc_store *st, mc_par_framework *f, const mc_par_
 			goto cleanup;
 		}
 	}
+	/* Each unit must be of the framework's group: a district is not rated
+	 * among the departments (docs/par-index.md §1). */
+	for (size_t i = 0; i < n_units && rc == 0; i++) {
+		mc_par_unit_kind k;
+		rc = mc_store_par_unit_kind(st, &k, unit_ids[i]);
+		if (rc == MC_ENOTFOUND) {
+			rc = mc_err_set(rc, MC_REASON_UNKNOWN_UNIT, "units[%zu] does not exist", i);
+		} else if (rc == 0) {
+			int g = mc_par_group_of(k.level, k.public_service);
+			if (g != f->group)
+				rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+						"units[%zu]: %s is %s, not of the group %s", i, k.code,
+						g ? mc_par_group_name(g) : "of no group (the province)",
+						mc_par_group_name(f->group));
+		}
+		mc_par_unit_kind_clear(&k);
+	}
+	if (rc)
+		goto cleanup;
 	rc = mc_store_par_framework_add(st, f, crit, n_crit, unit_ids, n_units);
 	if (rc == MC_ECONFLICT)
 		rc = mc_err_set(rc, MC_REASON_DUPLICATE, "%d has a framework for the group %s already",

@@ -725,6 +725,70 @@ cleanup:
 	return rc;
 }
 
+void mc_par_unit_kind_clear(mc_par_unit_kind *k)
+{
+	free(k->code);
+	free(k->level);
+	memset(k, 0, sizeof *k);
+}
+
+static const mc_col kind_cols[] = {
+    MC_COL(MC_COL_STR, mc_par_unit_kind, code, "code"),
+    MC_COL(MC_COL_STR, mc_par_unit_kind, level, "level"),
+    MC_COL(MC_COL_BOOL, mc_par_unit_kind, public_service, "public_service"),
+};
+
+int mc_store_par_unit_kind(mc_store *st, mc_par_unit_kind *out, int64_t unit_id)
+{
+	static const char sql[] = "SELECT code, level, public_service FROM unit WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	rc = mc_q_read_one(q, "read unit kind", kind_cols, MC_ARRAY_LEN(kind_cols), out);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_units_of_kind(mc_store *st, int64_t **out, size_t *n, const char *level, bool public_service,
+			       int32_t first_day, int32_t last_day)
+{
+	static const char sql[] =
+	    "SELECT id FROM unit WHERE (valid_from IS NULL OR valid_from <= $4) AND (valid_to IS NULL OR "
+	    "valid_to > $3) AND ($1 = '' OR level = $1) AND public_service = $2 ORDER BY code";
+	mc_q *q = NULL;
+	size_t room = 0;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, level ? level : "");
+	mc_q_bool(q, 2, public_service);
+	mc_q_int(q, 3, first_day);
+	mc_q_int(q, 4, last_day);
+	while ((rc = mc_q_row(q, "list units of a kind")) == 1) {
+		if (*n == room) {
+			room = room ? room * 2 : 64;
+			*out = mc_xrealloc(*out, room * sizeof **out);
+		}
+		(*out)[(*n)++] = mc_q_col_int(q, 0);
+	}
+cleanup:
+	mc_q_done(q);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- what the computed criteria count in other modules ------------------ */
 
 /* Two counts of one row: $1, $2 the subtree's path range. */

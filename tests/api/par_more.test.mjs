@@ -81,3 +81,31 @@ test('tasks done on time and documents sent signed are counted as the records sa
   }
   assert.ok(judgedSomewhere > 0, "the demo's communes carry 2017 tasks");
 });
+
+test("a framework's units must be of its group: a district among departments is refused, nothing made", async () => {
+  const PROVINCE_CODE = PROVINCE.units.find((u) => u.level === 'province').code;
+  const SERVICE = '000.00.61.H56'; // a public service unit of the demo (data/demo/par.json)
+  const criteria = [{ code: '1', name: 'Tự đánh giá', max: 100, method: 'self' }];
+  const cases = [
+    ['department', [DEPARTMENT, DISTRICT], /units\[1\]: 000\.00\.33\.H56 is district, not of the group department/],
+    ['district', [DISTRICT, COMMUNES[0]], /units\[1\]: .* is commune, not of the group district/],
+    ['commune', [COMMUNES[0], PROVINCE_CODE], /units\[1\]: .* is of no group \(the province\), not of the group commune/],
+    ['service', [DEPARTMENT], /units\[0\]: .* is department, not of the group service/],
+    ['department', [SERVICE], /units\[0\]: .* is service, not of the group department/],
+  ];
+  for (const [group, units, detail] of cases) {
+    const res = await api('POST', '/api/v1/par/frameworks', {
+      token: tok.admin, body: { year: 2019, group, units, criteria },
+    });
+    assertProblem(res, 422, 'invalid-field', `${group} ${units}`);
+    assert.match(res.body.detail, detail);
+  }
+  const list = await api('GET', '/api/v1/par/frameworks?year=2019', { token: tok.admin });
+  assertStatus(list, 200);
+  assert.equal(list.body.items.length, 0, 'nothing was made');
+  // The right units are taken.
+  const ok = await api('POST', '/api/v1/par/frameworks', {
+    token: tok.admin, body: { year: 2019, group: 'service', units: [SERVICE], criteria },
+  });
+  assertStatus(ok, 201);
+});

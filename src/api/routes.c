@@ -180,6 +180,8 @@ const mc_route mc_routes[] = {
      * council (par_council) appraises and publishes; app/par.c checks who. */
     {MC_M_GET, "/api/v1/par/frameworks", mc_api_par_frameworks_list, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_POST, "/api/v1/par/frameworks", mc_api_par_framework_create, MC_AUTH_SESSION, ADMIN, MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/par/frameworks/import", mc_api_par_framework_import, MC_AUTH_SESSION, ADMIN,
+     MC_ROUTE_UPLOAD},
     {MC_M_GET, "/api/v1/par/frameworks/{id}", mc_api_par_framework_get, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_POST, "/api/v1/par/frameworks/{id}/copy", mc_api_par_framework_copy, MC_AUTH_SESSION, ADMIN,
      MC_ROUTE_JSON},

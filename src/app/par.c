@@ -450,6 +450,17 @@ cleanup:
 	return rc;
 }
 
+int mc_app_par_group_units(mc_store *st, int64_t **out, size_t *n, int group, int year)
+{
+	*out = NULL;
+	*n = 0;
+	if (!mc_par_group_name(group))
+		return MC_EINVAL;
+	return mc_store_par_units_of_kind(
+	    st, out, n, group == MC_PAR_GROUP_SERVICE ? NULL : mc_par_group_name(group),
+	    group == MC_PAR_GROUP_SERVICE, mc_days_from_civil(year, 1, 1), mc_days_from_civil(year, 12, 31));
+}
+
 /* ---- the cycle --------------------------------------------------------- */
 
 int mc_app_par_self(mc_store *st, const mc_actor *a, int64_t framework_id, int64_t unit_id, const char *code,

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -135,6 +136,8 @@ static unsigned char *make_zip(const part *parts, size_t n, size_t *len)
 {
 	char path[256];
 	const char *tmp = getenv("MC_TEST_TMP");
+	if (tmp)
+		mkdir(tmp, 0700); /* a fresh build has none yet */
 	snprintf(path, sizeof path, "%s/xlsx_read_%d.zip", tmp ? tmp : "/tmp", (int)getpid());
 	zipFile z = zipOpen(path, APPEND_STATUS_CREATE);
 	assert_non_null(z);

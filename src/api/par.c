@@ -13,6 +13,7 @@
 #include "core/limits.h"
 #include "core/text.h"
 #include "core/xlsx_read.h"
+#include "render/form.h"
 #include "render/xlsx.h"
 
 #include <errno.h>
@@ -766,6 +767,83 @@ void mc_api_par_results_xlsx(mc_req *r)
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not write the results' workbook");
 	}
 	free(data);
+	mc_par_result_clear(&res);
+}
+
+/* The results table printed (render/form.c MC_FORM_TABLE, A4): a row per
+ * unit the caller may see, as the workbook; the areas' points are in the
+ * workbook and the JSON, too many columns for a page. */
+#define PAR_PDF_COLS 7
+static const double par_pdf_frac[PAR_PDF_COLS] = {0.07, 0.17, 0.34, 0.1, 0.1, 0.1, 0.12};
+static const char *const par_pdf_heads[PAR_PDF_COLS] = {
+    "Hạng", "Mã đơn vị", "Đơn vị", "Điểm", "Điểm tối đa áp dụng", "Chỉ số", "Xếp loại"};
+
+void mc_api_par_results_pdf(mc_req *r)
+{
+	mc_par_framework f;
+	mc_par_result res;
+	if (framework_or_reply(r, &f) != 0)
+		return;
+	int64_t fid = f.id;
+	mc_par_framework_clear(&f);
+	int rc = mc_app_par_results(mc_req_store(r), &res, fid);
+	if (rc) {
+		mc_reply_error(r, rc, "the results");
+		return;
+	}
+	bool all = sees_all(r);
+	int64_t only = mc_req_user(r)->unit_id;
+	/* Each cell's text, owned by the request. */
+	const char **cells = mc_req_own(r, mc_xcalloc(res.n_units * PAR_PDF_COLS + 1, sizeof *cells));
+	size_t n_rows = 0;
+	for (size_t i = 0; i < res.n_units; i++) {
+		const mc_par_result_unit *u = &res.results[i];
+		char buf[32];
+		if (!all && u->unit_id != only)
+			continue;
+		const char **row = cells + n_rows++ * PAR_PDF_COLS;
+		snprintf(buf, sizeof buf, "%d", u->rank);
+		row[0] = mc_req_own(r, mc_xstrdup(u->rank ? buf : ""));
+		row[1] = mc_req_own(r, mc_xstrdup(u->unit_code));
+		row[2] = mc_req_own(r, mc_xstrdup(u->unit_name));
+		row[3] =
+		    mc_req_own(r, mc_xstrdup(u->index >= 0 ? mc_par_fmt(buf, sizeof buf, u->points_cp) : ""));
+		row[4] =
+		    mc_req_own(r, mc_xstrdup(u->index >= 0 ? mc_par_fmt(buf, sizeof buf, u->max_cp) : ""));
+		row[5] = mc_req_own(
+		    r, mc_xstrdup(u->index >= 0 ? mc_par_fmt_percent(buf, sizeof buf, u->index) : ""));
+		row[6] = mc_req_own(
+		    r, mc_xstrdup(mc_par_grade_label(u->grade) ? mc_par_grade_label(u->grade) : ""));
+	}
+	char title[200], subtitle[300], disposition[96];
+	snprintf(title, sizeof title, "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %d", res.framework.year);
+	snprintf(subtitle, sizeof subtitle, "%s%s%s", mc_par_group_label(res.framework.group),
+		 res.framework.decision[0] ? " — " : " — chưa công bố",
+		 res.framework.decision[0] ? res.framework.decision : "");
+	const mc_time_ctx *tc = mc_req_time(r);
+	const mc_unit *root = mc_time_ctx_root(tc);
+	mc_form form = {.kind = MC_FORM_TABLE,
+			.issuing_unit = root ? root->name : "",
+			.place = mc_api_unit_place(tc, root),
+			.date = mc_now(),
+			.title = title,
+			.subtitle = subtitle,
+			.n_cols = PAR_PDF_COLS,
+			.col_frac = par_pdf_frac,
+			.col_head = par_pdf_heads,
+			.cells = cells,
+			.n_rows = n_rows};
+	mc_buf pdf;
+	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
+	if (mc_form_pdf(&pdf, &form) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the results");
+	} else {
+		snprintf(disposition, sizeof disposition, "inline; filename=\"chi-so-cchc-%d-%s.pdf\"",
+			 res.framework.year, mc_par_group_name(res.framework.group));
+		mc_reply_header(r, "Content-Disposition", disposition);
+		mc_reply_raw(r, 200, "application/pdf", pdf.data, pdf.len);
+	}
+	mc_buf_free(&pdf);
 	mc_par_result_clear(&res);
 }
 

@@ -188,6 +188,7 @@ const mc_route mc_routes[] = {
     {MC_M_GET, "/api/v1/par/frameworks/{id}/results", mc_api_par_results, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_GET, "/api/v1/par/frameworks/{id}/results.xlsx", mc_api_par_results_xlsx, MC_AUTH_SESSION, STAFF,
      0},
+    {MC_M_GET, "/api/v1/par/frameworks/{id}/results.pdf", mc_api_par_results_pdf, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_POST, "/api/v1/par/frameworks/{id}/survey", mc_api_par_survey, MC_AUTH_SESSION, STAFF,
      MC_ROUTE_UPLOAD},
     {MC_M_POST, "/api/v1/par/frameworks/{id}/compute", mc_api_par_compute, MC_AUTH_SESSION, STAFF, 0},

@@ -109,3 +109,36 @@ test("a framework's units must be of its group: a district among departments is 
   });
   assertStatus(ok, 201);
 });
+
+test('the results table as a PDF: qpdf finds it sound; the council sees every unit, a unit its own row', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const list = await api('GET', '/api/v1/par/frameworks?year=2016', { token: tok.giamsat });
+  const id = list.body.items.find((f) => f.group === 'district').id;
+  const get = (token) => fetch(`${server.base}/api/v1/par/frameworks/${id}/results.pdf`, { headers: { Authorization: `Bearer ${token}` } });
+  const text = async (res, name) => {
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/pdf');
+    const buf = Buffer.from(await res.arrayBuffer());
+    assert.equal(buf.subarray(0, 5).toString(), '%PDF-');
+    const file = `${server.dir}/${name}.pdf`;
+    writeFileSync(file, buf);
+    execFileSync('qpdf', ['--check', file], { stdio: 'pipe' }); // throws on a damaged file (exit 2)
+    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  };
+  const all = await text(await get(tok.giamsat), 'par-council');
+  assert.match(all, /KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2016/);
+  assert.match(all, /436\/QĐ-UBND/);
+  // The report's figures: Ngọc Lặc 90, Thọ Xuân 89,5, the city 91,5 (data/demo/par.json).
+  assert.match(all, /000\.00\.34\.H56.*\b90\b/);
+  assert.match(all, /91,5/);
+  assert.match(all, /89,5/);
+  const districts = PROVINCE.units.filter((u) => u.level === 'district');
+  for (const u of districts) assert.ok(all.includes(u.code), `${u.code} is a row`);
+  const own = await text(await get(tok.lanhdao), 'par-unit');
+  assert.ok(own.includes(DISTRICT), 'its own row');
+  assert.ok(!own.includes('000.00.34.H56'), "not another unit's");
+  const citizen = await server.login('congdan');
+  assertProblem(await api('GET', `/api/v1/par/frameworks/${id}/results.pdf`, { token: citizen }), 403, 'forbidden');
+  assertProblem(await api('GET', '/api/v1/par/frameworks/999999/results.pdf', { token: tok.giamsat }), 404, 'not-found');
+});

@@ -14,6 +14,8 @@ pkgs=(
   libp11-dev softhsm2 opensc
   # edXML exchange: libxml2, libxmlsec1 (OpenSSL), and xmlsec1 that judges our XML signatures in tests
   libxml2-dev libxmlsec1-dev libxmlsec1-openssl xmlsec1
+  # workbooks read back (the reform index's imports): the zip reader libxlsxwriter writes with
+  libminizip-dev
   nodejs npm curl chromium python3-yaml
   postgresql libpq-dev
   # the package and its test (dpkg-shlibdeps, systemd-analyze, strace), the version stamp and the skew test

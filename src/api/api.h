@@ -273,6 +273,8 @@ void mc_api_document_edxml(mc_req *r);
 /* The administrative-reform index (par.c). */
 void mc_api_par_frameworks_list(mc_req *r);
 void mc_api_par_framework_create(mc_req *r);
+void mc_api_par_framework_import(mc_req *r);
+void mc_api_par_results_pdf(mc_req *r);
 void mc_api_par_framework_get(mc_req *r);
 void mc_api_par_framework_copy(mc_req *r);
 void mc_api_par_results(mc_req *r);

@@ -11,6 +11,9 @@
 
 #include "app/par.h"
 #include "core/limits.h"
+#include "core/text.h"
+#include "core/xlsx_read.h"
+#include "render/form.h"
 #include "render/xlsx.h"
 
 #include <errno.h>
@@ -238,6 +241,7 @@ typedef struct {
 	int64_t *units;
 	size_t n_units;
 	int64_t copy_from;
+	bool all_units; /* a workbook's import: every unit of the group */
 	mc_err err;
 } create_job;
 
@@ -249,7 +253,14 @@ static int create_write(mc_store *st, void *payload)
 	if (j->copy_from)
 		rc = mc_app_par_framework_copy(st, &j->f.id, j->copy_from, j->f.year, j->f.deadline,
 					       j->f.created_at);
-	else
+	else if (j->all_units) {
+		int64_t *ids = NULL;
+		size_t n = 0;
+		rc = mc_app_par_group_units(st, &ids, &n, j->f.group, j->f.year);
+		if (rc == 0)
+			rc = mc_app_par_framework_create(st, &j->f, j->crit, j->n_crit, ids, n);
+		free(ids);
+	} else
 		rc = mc_app_par_framework_create(st, &j->f, j->crit, j->n_crit, j->units, j->n_units);
 	mc_err_take(&j->err, rc);
 	return rc;
@@ -371,6 +382,193 @@ void mc_api_par_framework_create(mc_req *r)
 			}
 		}
 	}
+	mc_req_write(r, create_write, create_after, j);
+}
+
+/* ---- imports from workbooks (core/xlsx_read.h; docs/par-index.md) ----- */
+
+static bool body_is_workbook(mc_req *r)
+{
+	size_t len = 0;
+	const unsigned char *raw = mc_req_raw(r, &len);
+	return len >= 4 && memcmp(raw, "PK\x03\x04", 4) == 0;
+}
+
+/* The request's workbook into *g; else replies 413 (over a cap: the file,
+ * a member's inflated size, the entries) or 422 naming what is wrong. */
+static int workbook_or_reply(mc_req *r, mc_xlsx_grid *g)
+{
+	size_t len = 0;
+	const unsigned char *raw = mc_req_raw(r, &len);
+	char why[256];
+	int rc = mc_xlsx_read(g, raw, len, why, sizeof why);
+	if (rc == 0)
+		return 0;
+	mc_xlsx_grid_clear(g);
+	mc_reply_problem(r, rc == MC_ETOOBIG ? MC_PROB_BODY_TOO_LARGE : MC_PROB_INVALID_FIELD,
+			 "the workbook: %s", why[0] ? why : "it cannot be read");
+	return -1;
+}
+
+/* A cell's text without blanks at its ends, owned by the request; NULL when
+ * empty. */
+static const char *cell_text(mc_req *r, const mc_xlsx_grid *g, size_t row, size_t col)
+{
+	const char *s = mc_xlsx_cell(g, row, col);
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return NULL;
+	char *out = mc_req_own(r, mc_xmalloc(n + 1));
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return out;
+}
+
+/* Points in a cell: "18,5" or "18.5" typed as text, or a number as the
+ * workbook stores it, which may carry binary noise ("4.4999999999999996"
+ * for 4,5): taken when it is within a millionth of a point of two
+ * decimals. */
+static int cell_points(int32_t *out, const char *s)
+{
+	if (mc_par_parse(out, s) == 0)
+		return 0;
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || fabs(v) >= 1e7)
+		return MC_EINVAL;
+	double cp = v * 100.0;
+	if (fabs(cp - round(cp)) > 1e-4)
+		return MC_EINVAL;
+	*out = (int32_t)llround(cp);
+	return 0;
+}
+
+static bool row_blank(const mc_xlsx_grid *g, size_t row)
+{
+	for (size_t c = 0; c < g->cols; c++) {
+		const char *s = mc_xlsx_cell(g, row, c);
+		if (s && s[strspn(s, " \t\r\n")])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A framework from the workbook provinces circulate (docs/par-index.md §1):
+ * the first sheet, a header row, then one criterion a row: A code, B name,
+ * C maximum points, and optionally D method and E formula. A criterion's
+ * parent is its code without its last part ("1.2" under "1"); a leaf
+ * without a method is self-assessed; a leaf with a formula and no method is
+ * computed. The framework rates every unit of the group in force in the
+ * year (?year=&group=&deadline=).
+ */
+void mc_api_par_framework_import(mc_req *r)
+{
+	create_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	int64_t year = 0;
+	const char *group = mc_req_query(r, "group"), *deadline = mc_req_query(r, "deadline");
+	mc_xlsx_grid g = {0};
+
+	if (mc_api_root_admin_or_reply(r, "define the reform index's frameworks") != 0)
+		return;
+	if (mc_api_query_int_or_reply(r, "year", &year, 2000, 2200) != 0)
+		return;
+	if (!year) {
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "year", "required", "year is required");
+		return;
+	}
+	j->f.year = (int)year;
+	j->f.group = mc_par_group_parse(group);
+	if (!j->f.group) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "group", "choice",
+				       "group must be department, district, commune or service");
+		return;
+	}
+	if (deadline_or_reply(r, &j->f.deadline, deadline) != 0)
+		return;
+	if (!body_is_workbook(r)) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "the workbook: the file is not a workbook (.xlsx): it is not a zip file");
+		return;
+	}
+	if (workbook_or_reply(r, &g) != 0)
+		return;
+	if (g.rows > MC_PAR_NODES_MAX + 1) {
+		mc_xlsx_grid_clear(&g);
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "the workbook: a framework holds at most %d criteria", MC_PAR_NODES_MAX);
+		return;
+	}
+	j->crit = mc_req_own(r, mc_xcalloc(g.rows ? g.rows : 1, sizeof *j->crit));
+	char problem[300] = "";
+	for (size_t i = 1; i < g.rows && !problem[0]; i++) {
+		if (row_blank(&g, i))
+			continue;
+		const char *code = cell_text(r, &g, i, 0), *name = cell_text(r, &g, i, 1),
+			   *max = cell_text(r, &g, i, 2), *method = cell_text(r, &g, i, 3),
+			   *formula = cell_text(r, &g, i, 4);
+		mc_par_criterion *c = &j->crit[j->n_crit];
+		char *clean = NULL;
+		int32_t max_cp = 0;
+		if (!code || strlen(code) > MC_LIMIT_PAR_CODE)
+			snprintf(problem, sizeof problem,
+				 "row %zu: column A is the criterion's code (1 to %d characters)", i + 1,
+				 MC_LIMIT_PAR_CODE);
+		else if (!name ||
+			 mc_text_clean(&clean, name, strlen(name), MC_LIMIT_PAR_NAME, MC_TEXT_LINE) != 0)
+			snprintf(problem, sizeof problem,
+				 "row %zu: column B is the criterion's name (one line of 1 to %d characters)",
+				 i + 1, MC_LIMIT_PAR_NAME);
+		else if (!max || cell_points(&max_cp, max) != 0)
+			snprintf(
+			    problem, sizeof problem,
+			    "row %zu: column C is the maximum points (a number with at most two decimals)",
+			    i + 1);
+		else if (method && !mc_par_method_parse(method))
+			snprintf(problem, sizeof problem,
+				 "row %zu: column D, the method, must be self, appraised, survey or computed",
+				 i + 1);
+		else if (formula && strlen(formula) > 63)
+			snprintf(problem, sizeof problem, "row %zu: column E, the formula, is not one",
+				 i + 1);
+		if (problem[0]) {
+			free(clean);
+			break;
+		}
+		c->code = (char *)code;
+		c->name = mc_req_own(r, clean);
+		c->max_cp = max_cp;
+		c->method = method ? mc_par_method_parse(method) : formula ? MC_PAR_COMPUTED : 0;
+		c->formula = (char *)(formula ? formula : "");
+		/* The parent: the code without its last part. */
+		const char *dot = strrchr(code, '.');
+		c->parent = dot ? mc_req_own(r, mc_xstrndup(code, (size_t)(dot - code))) : "";
+		j->n_crit++;
+	}
+	mc_xlsx_grid_clear(&g);
+	if (!problem[0] && j->n_crit == 0)
+		snprintf(problem, sizeof problem, "the workbook has no criterion under its header row");
+	if (problem[0]) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "the workbook: %s", problem);
+		return;
+	}
+	/* Leaves (no later criterion under them) are self-assessed unless the
+	 * row says otherwise. */
+	for (size_t i = 0; i < j->n_crit; i++) {
+		bool parent = false;
+		for (size_t k = i + 1; k < j->n_crit && !parent; k++)
+			parent = strcmp(j->crit[k].parent, j->crit[i].code) == 0;
+		if (!parent && !j->crit[i].method)
+			j->crit[i].method = MC_PAR_SELF;
+	}
+	j->all_units = true;
 	mc_req_write(r, create_write, create_after, j);
 }
 
@@ -572,6 +770,83 @@ void mc_api_par_results_xlsx(mc_req *r)
 	mc_par_result_clear(&res);
 }
 
+/* The results table printed (render/form.c MC_FORM_TABLE, A4): a row per
+ * unit the caller may see, as the workbook; the areas' points are in the
+ * workbook and the JSON, too many columns for a page. */
+#define PAR_PDF_COLS 7
+static const double par_pdf_frac[PAR_PDF_COLS] = {0.07, 0.17, 0.34, 0.1, 0.1, 0.1, 0.12};
+static const char *const par_pdf_heads[PAR_PDF_COLS] = {
+    "Hạng", "Mã đơn vị", "Đơn vị", "Điểm", "Điểm tối đa áp dụng", "Chỉ số", "Xếp loại"};
+
+void mc_api_par_results_pdf(mc_req *r)
+{
+	mc_par_framework f;
+	mc_par_result res;
+	if (framework_or_reply(r, &f) != 0)
+		return;
+	int64_t fid = f.id;
+	mc_par_framework_clear(&f);
+	int rc = mc_app_par_results(mc_req_store(r), &res, fid);
+	if (rc) {
+		mc_reply_error(r, rc, "the results");
+		return;
+	}
+	bool all = sees_all(r);
+	int64_t only = mc_req_user(r)->unit_id;
+	/* Each cell's text, owned by the request. */
+	const char **cells = mc_req_own(r, mc_xcalloc(res.n_units * PAR_PDF_COLS + 1, sizeof *cells));
+	size_t n_rows = 0;
+	for (size_t i = 0; i < res.n_units; i++) {
+		const mc_par_result_unit *u = &res.results[i];
+		char buf[32];
+		if (!all && u->unit_id != only)
+			continue;
+		const char **row = cells + n_rows++ * PAR_PDF_COLS;
+		snprintf(buf, sizeof buf, "%d", u->rank);
+		row[0] = mc_req_own(r, mc_xstrdup(u->rank ? buf : ""));
+		row[1] = mc_req_own(r, mc_xstrdup(u->unit_code));
+		row[2] = mc_req_own(r, mc_xstrdup(u->unit_name));
+		row[3] =
+		    mc_req_own(r, mc_xstrdup(u->index >= 0 ? mc_par_fmt(buf, sizeof buf, u->points_cp) : ""));
+		row[4] =
+		    mc_req_own(r, mc_xstrdup(u->index >= 0 ? mc_par_fmt(buf, sizeof buf, u->max_cp) : ""));
+		row[5] = mc_req_own(
+		    r, mc_xstrdup(u->index >= 0 ? mc_par_fmt_percent(buf, sizeof buf, u->index) : ""));
+		row[6] = mc_req_own(
+		    r, mc_xstrdup(mc_par_grade_label(u->grade) ? mc_par_grade_label(u->grade) : ""));
+	}
+	char title[200], subtitle[300], disposition[96];
+	snprintf(title, sizeof title, "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %d", res.framework.year);
+	snprintf(subtitle, sizeof subtitle, "%s%s%s", mc_par_group_label(res.framework.group),
+		 res.framework.decision[0] ? " — " : " — chưa công bố",
+		 res.framework.decision[0] ? res.framework.decision : "");
+	const mc_time_ctx *tc = mc_req_time(r);
+	const mc_unit *root = mc_time_ctx_root(tc);
+	mc_form form = {.kind = MC_FORM_TABLE,
+			.issuing_unit = root ? root->name : "",
+			.place = mc_api_unit_place(tc, root),
+			.date = mc_now(),
+			.title = title,
+			.subtitle = subtitle,
+			.n_cols = PAR_PDF_COLS,
+			.col_frac = par_pdf_frac,
+			.col_head = par_pdf_heads,
+			.cells = cells,
+			.n_rows = n_rows};
+	mc_buf pdf;
+	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
+	if (mc_form_pdf(&pdf, &form) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the results");
+	} else {
+		snprintf(disposition, sizeof disposition, "inline; filename=\"chi-so-cchc-%d-%s.pdf\"",
+			 res.framework.year, mc_par_group_name(res.framework.group));
+		mc_reply_header(r, "Content-Disposition", disposition);
+		mc_reply_raw(r, 200, "application/pdf", pdf.data, pdf.len);
+	}
+	mc_buf_free(&pdf);
+	mc_par_result_clear(&res);
+}
+
 void mc_api_par_public(mc_req *r)
 {
 	int64_t year = 0;
@@ -694,6 +969,7 @@ typedef struct {
 	int32_t points, tasks;
 	int cap, decided;
 	mc_par_survey_row *rows;
+	size_t *lines; /* a workbook's: the row of each, 1-based */
 	size_t n_rows, bad;
 	size_t count;
 	mc_par_score out;
@@ -754,6 +1030,9 @@ static void mark_after(mc_req *r, int rc, void *payload)
 		mc_reply_empty(r, 204);
 	} else if (e->reason == MC_REASON_STALE && j->if_version) {
 		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "%s", e->msg);
+	} else if (j->kind == MARK_SURVEY && e->reason == MC_REASON_INVALID_FIELD && j->lines) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "the workbook: row %zu: %s", j->lines[j->bad],
+				 e->msg);
 	} else if (j->kind == MARK_SURVEY && e->reason == MC_REASON_INVALID_FIELD) {
 		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "line %zu: %s", j->bad + 1, e->msg);
 	} else {
@@ -932,6 +1211,52 @@ void mc_api_par_compute(mc_req *r)
 		mc_req_write(r, mark_write, mark_after, j);
 }
 
+/* The survey's results as a workbook: the first sheet, a header row, then A
+ * the unit's code, B the criterion's code, C the points. */
+static void survey_xlsx(mc_req *r, mark_job *j)
+{
+	mc_xlsx_grid g = {0};
+	char problem[300] = "";
+	if (workbook_or_reply(r, &g) != 0)
+		return;
+	if (g.rows > MC_LIMIT_PAR_SURVEY_LINES + 1) {
+		mc_xlsx_grid_clear(&g);
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
+				 "the workbook: a survey import holds at most %d rows",
+				 MC_LIMIT_PAR_SURVEY_LINES);
+		return;
+	}
+	int32_t pts = 0;
+	const char *head = mc_xlsx_cell(&g, 0, 2);
+	if (head && cell_points(&pts, head) == 0)
+		snprintf(problem, sizeof problem,
+			 "row 1 is the header (unit code, criterion code, points), not a result");
+	j->rows = mc_req_own(r, mc_xcalloc(g.rows ? g.rows : 1, sizeof *j->rows));
+	j->lines = mc_req_own(r, mc_xcalloc(g.rows ? g.rows : 1, sizeof *j->lines));
+	for (size_t i = 1; i < g.rows && !problem[0]; i++) {
+		if (row_blank(&g, i))
+			continue;
+		const char *u = cell_text(r, &g, i, 0), *c = cell_text(r, &g, i, 1),
+			   *p = cell_text(r, &g, i, 2);
+		if (!u || !c || !p || cell_points(&pts, p) != 0) {
+			snprintf(problem, sizeof problem,
+				 "row %zu: a row is unit code, criterion code, points (at most two decimals)",
+				 i + 1);
+			break;
+		}
+		j->lines[j->n_rows] = i + 1;
+		j->rows[j->n_rows++] = (mc_par_survey_row){u, c, pts};
+	}
+	mc_xlsx_grid_clear(&g);
+	if (!problem[0] && j->n_rows == 0)
+		snprintf(problem, sizeof problem, "the survey workbook has no result row");
+	if (problem[0]) {
+		mc_reply_problem(r, MC_PROB_INVALID_FIELD, "the workbook: %s", problem);
+		return;
+	}
+	mc_req_write(r, mark_write, mark_after, j);
+}
+
 /* The survey's results as CSV: "unit_code,criterion_code,points" a line, a
  * first line of headers allowed; points with a decimal comma quoted. */
 void mc_api_par_survey(mc_req *r)
@@ -942,6 +1267,10 @@ void mc_api_par_survey(mc_req *r)
 	/* A refusal has answered and freed the request: nothing of r after it. */
 	if (!j)
 		return;
+	if (body_is_workbook(r)) {
+		survey_xlsx(r, j);
+		return;
+	}
 	size_t len = 0;
 	const unsigned char *raw = mc_req_raw(r, &len);
 	char *text = mc_req_own(r, mc_xmalloc(len + 1));

@@ -96,14 +96,54 @@ static int count_satisfaction(mc_store *st, mc_par_figures *out, int64_t unit_id
 	return rc;
 }
 
-/* The registry. Criteria over documents (sent electronically and signed) and
- * tasks (done on time, reports sent on time) join it as functions over those
- * modules' statistics. */
+/* The unit's code for a link to another module's list, which names units by
+ * code; "" when it cannot be read (the link then names the whole scope). */
+static void unit_code(mc_store *st, char *out, size_t cap, int64_t unit_id)
+{
+	mc_unit u = {0};
+	out[0] = '\0';
+	if (mc_store_unit_get(st, &u, unit_id) == 0 && u.code)
+		snprintf(out, cap, "%s", u.code);
+	mc_unit_clear(&u);
+}
+
+/* Share of the outgoing documents issued in the year that were sent
+ * electronically with a digital signature (store_par.h). */
+static int count_documents_signed(mc_store *st, mc_par_figures *out, int64_t unit_id, int year)
+{
+	int64_t from, to;
+	char code[64];
+	year_span(year, &from, &to);
+	int rc = mc_store_par_documents_signed(st, &out->denominator, &out->numerator, unit_id, from, to);
+	unit_code(st, code, sizeof code, unit_id);
+	snprintf(out->link, sizeof out->link, "/api/v1/documents?box=out&state=issued&year=%d&unit=%s", year,
+		 code);
+	return rc;
+}
+
+/* Share of the tasks due (by their original deadline) in the year that were
+ * done on or before it, judged as of today or the end of the year. */
+static int count_tasks_on_time(mc_store *st, mc_par_figures *out, int64_t unit_id, int year)
+{
+	int32_t first = mc_days_from_civil(year, 1, 1), next = mc_days_from_civil(year + 1, 1, 1);
+	int32_t today = mc_local_day(mc_now());
+	char code[64];
+	int rc = mc_store_par_tasks_on_time(st, &out->denominator, &out->numerator, unit_id, first, next - 1,
+					    today < next ? today : next);
+	unit_code(st, code, sizeof code, unit_id);
+	snprintf(out->link, sizeof out->link, "/api/v1/tasks?unit=%s&relation=in_charge&limit=1000", code);
+	return rc;
+}
+
+/* The registry. "Reports sent on time" is not one yet: a recurring task's
+ * report event does not record the period it answers (docs/par-index.md §3). */
 static const mc_par_formula formulas[] = {
     {"dossiers_on_time", "Tỷ lệ hồ sơ giải quyết đúng hạn", count_on_time, false},
     {"dossiers_online", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", count_online, false},
     {"apologies", "Xin lỗi tổ chức, cá nhân khi giải quyết hồ sơ quá hạn", count_apologies, true},
     {"satisfaction", "Chỉ số hài lòng về giải quyết thủ tục hành chính", count_satisfaction, false},
+    {"documents_signed", "Tỷ lệ văn bản đi được gửi điện tử có chữ ký số", count_documents_signed, false},
+    {"tasks_on_time", "Tỷ lệ nhiệm vụ hoàn thành đúng hạn", count_tasks_on_time, false},
 };
 
 const mc_par_formula *mc_app_par_formulas(size_t *n)
@@ -341,6 +381,25 @@ int mc_app_par_framework_create(mc_store *st, mc_par_framework *f, const mc_par_
 			goto cleanup;
 		}
 	}
+	/* Each unit must be of the framework's group: a district is not rated
+	 * among the departments (docs/par-index.md §1). */
+	for (size_t i = 0; i < n_units && rc == 0; i++) {
+		mc_par_unit_kind k;
+		rc = mc_store_par_unit_kind(st, &k, unit_ids[i]);
+		if (rc == MC_ENOTFOUND) {
+			rc = mc_err_set(rc, MC_REASON_UNKNOWN_UNIT, "units[%zu] does not exist", i);
+		} else if (rc == 0) {
+			int g = mc_par_group_of(k.level, k.public_service);
+			if (g != f->group)
+				rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+						"units[%zu]: %s is %s, not of the group %s", i, k.code,
+						g ? mc_par_group_name(g) : "of no group (the province)",
+						mc_par_group_name(f->group));
+		}
+		mc_par_unit_kind_clear(&k);
+	}
+	if (rc)
+		goto cleanup;
 	rc = mc_store_par_framework_add(st, f, crit, n_crit, unit_ids, n_units);
 	if (rc == MC_ECONFLICT)
 		rc = mc_err_set(rc, MC_REASON_DUPLICATE, "%d has a framework for the group %s already",
@@ -389,6 +448,17 @@ cleanup:
 	mc_par_criterion_free_list(crit, n_crit);
 	mc_par_unit_free_list(units, n_units);
 	return rc;
+}
+
+int mc_app_par_group_units(mc_store *st, int64_t **out, size_t *n, int group, int year)
+{
+	*out = NULL;
+	*n = 0;
+	if (!mc_par_group_name(group))
+		return MC_EINVAL;
+	return mc_store_par_units_of_kind(
+	    st, out, n, group == MC_PAR_GROUP_SERVICE ? NULL : mc_par_group_name(group),
+	    group == MC_PAR_GROUP_SERVICE, mc_days_from_civil(year, 1, 1), mc_days_from_civil(year, 12, 31));
 }
 
 /* ---- the cycle --------------------------------------------------------- */

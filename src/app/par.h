@@ -70,6 +70,11 @@ int mc_app_par_framework_create(mc_store *st, mc_par_framework *f, const mc_par_
 int mc_app_par_framework_copy(mc_store *st, int64_t *out_id, int64_t from_id, int to_year, int64_t deadline,
 			      int64_t now);
 
+/* The units of a group in force on some day of the year (mc_par_group_of),
+ * by code: the units a framework imported from a workbook rates. Caller
+ * frees *out. */
+int mc_app_par_group_units(mc_store *st, int64_t **out, size_t *n, int group, int year);
+
 /* ---- the cycle (each a write, inside the caller's transaction) --------- */
 
 /* The unit's own score of a self-assessed leaf, with its explanation and

@@ -69,6 +69,21 @@ int mc_par_group_parse(const char *name)
 	return 0;
 }
 
+int mc_par_group_of(const char *level, bool public_service)
+{
+	if (public_service)
+		return MC_PAR_GROUP_SERVICE;
+	if (!level)
+		return 0;
+	if (strcmp(level, "department") == 0)
+		return MC_PAR_GROUP_DEPARTMENT;
+	if (strcmp(level, "district") == 0)
+		return MC_PAR_GROUP_DISTRICT;
+	if (strcmp(level, "commune") == 0)
+		return MC_PAR_GROUP_COMMUNE;
+	return 0;
+}
+
 const char *mc_par_tree_rule_name(mc_par_tree_rule rule)
 {
 	switch (rule) {

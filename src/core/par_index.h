@@ -50,6 +50,11 @@ const char *mc_par_group_name(int group);
 /* Vietnamese: "Sở, ban, ngành" … Borrowed, static. */
 const char *mc_par_group_label(int group);
 int mc_par_group_parse(const char *name);
+/* The group a unit belongs to by its level in the tree and whether it is a
+ * public service unit (đơn vị sự nghiệp): a service unit is of the service
+ * group whatever its level; else department, district or commune by level;
+ * 0 for the province or another level (no group). */
+int mc_par_group_of(const char *level, bool public_service);
 
 /* A node of a framework as the caller holds it (borrowed strings). */
 typedef struct {

@@ -724,3 +724,145 @@ cleanup:
 	mc_q_done(q);
 	return rc;
 }
+
+void mc_par_unit_kind_clear(mc_par_unit_kind *k)
+{
+	free(k->code);
+	free(k->level);
+	memset(k, 0, sizeof *k);
+}
+
+static const mc_col kind_cols[] = {
+    MC_COL(MC_COL_STR, mc_par_unit_kind, code, "code"),
+    MC_COL(MC_COL_STR, mc_par_unit_kind, level, "level"),
+    MC_COL(MC_COL_BOOL, mc_par_unit_kind, public_service, "public_service"),
+};
+
+int mc_store_par_unit_kind(mc_store *st, mc_par_unit_kind *out, int64_t unit_id)
+{
+	static const char sql[] = "SELECT code, level, public_service FROM unit WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, unit_id);
+	rc = mc_q_read_one(q, "read unit kind", kind_cols, MC_ARRAY_LEN(kind_cols), out);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_units_of_kind(mc_store *st, int64_t **out, size_t *n, const char *level, bool public_service,
+			       int32_t first_day, int32_t last_day)
+{
+	static const char sql[] =
+	    "SELECT id FROM unit WHERE (valid_from IS NULL OR valid_from <= $4) AND (valid_to IS NULL OR "
+	    "valid_to > $3) AND ($1 = '' OR level = $1) AND public_service = $2 ORDER BY code";
+	mc_q *q = NULL;
+	size_t room = 0;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, level ? level : "");
+	mc_q_bool(q, 2, public_service);
+	mc_q_int(q, 3, first_day);
+	mc_q_int(q, 4, last_day);
+	while ((rc = mc_q_row(q, "list units of a kind")) == 1) {
+		if (*n == room) {
+			room = room ? room * 2 : 64;
+			*out = mc_xrealloc(*out, room * sizeof **out);
+		}
+		(*out)[(*n)++] = mc_q_col_int(q, 0);
+	}
+cleanup:
+	mc_q_done(q);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- what the computed criteria count in other modules ------------------ */
+
+/* Two counts of one row: $1, $2 the subtree's path range. */
+static int read_two(mc_q *q, const char *what, int64_t *a, int64_t *b)
+{
+	int rc = mc_q_row(q, what);
+	if (rc == 1) {
+		*a = mc_q_col_int(q, 0);
+		*b = mc_q_col_int(q, 1);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+	return rc;
+}
+
+int mc_store_par_documents_signed(mc_store *st, int64_t *issued, int64_t *signed_sent, int64_t unit_id,
+				  int64_t from, int64_t to)
+{
+	/* State 6 is issued (core/document.h); kind 1 of an exchange package
+	 * is a document, direction 1 outgoing. */
+	static const char sql[] =
+	    "SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM document_file f "
+	    "WHERE f.document_id = d.id AND f.signatures > 0) AND (EXISTS (SELECT 1 FROM document c "
+	    "WHERE c.source_id = d.id) OR EXISTS (SELECT 1 FROM exchange_message x WHERE x.document_id = "
+	    "d.id "
+	    "AND x.direction = 1 AND x.kind = 1 AND x.state = 'sent'))) "
+	    "FROM document d JOIN unit u ON u.id = d.unit_id WHERE u.path >= $1 AND u.path < $2 "
+	    "AND d.box = 1 AND d.state = 6 AND d.issued_at >= $3 AND d.issued_at < $4";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	*issued = *signed_sent = 0;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, from);
+	mc_q_int(q, 4, to);
+	rc = read_two(q, "count documents sent signed", issued, signed_sent);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_tasks_on_time(mc_store *st, int64_t *judged, int64_t *on_time, int64_t unit_id,
+			       int32_t first_day, int32_t last_day, int32_t at)
+{
+	/* States (core/task.h): 4 done, 7 suspended, 8 cancelled; due kind 1
+	 * is by a day. */
+	static const char sql[] =
+	    "SELECT count(*), count(*) FILTER (WHERE t.state = 4 AND t.done_day <= t.original_due) "
+	    "FROM task t JOIN unit u ON u.id = t.unit_id WHERE u.path >= $1 AND u.path < $2 "
+	    "AND t.due_kind = 1 AND t.state NOT IN (7, 8) AND t.original_due >= $3 AND t.original_due <= $4 "
+	    "AND (t.state = 4 OR t.original_due < $5)";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	*judged = *on_time = 0;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, first_day);
+	mc_q_int(q, 4, last_day);
+	mc_q_int(q, 5, at);
+	rc = read_two(q, "count tasks done on time", judged, on_time);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}

@@ -175,4 +175,40 @@ int mc_store_par_council_has(mc_store *st, bool *out, int64_t user_id);
  * among the departments (mc_store_unit_one_stop). */
 int mc_store_par_public_service(mc_store *st, int64_t unit_id);
 
+/* What a framework's group is judged by for one unit: its code, its level in
+ * the tree and whether it is a public service unit. MC_ENOTFOUND. */
+typedef struct {
+	char *code;
+	char *level;
+	bool public_service;
+} mc_par_unit_kind;
+void mc_par_unit_kind_clear(mc_par_unit_kind *k);
+int mc_store_par_unit_kind(mc_store *st, mc_par_unit_kind *out, int64_t unit_id);
+/* The units of a level (NULL: any) and public service or not that were in
+ * force on some day of [first_day, last_day] (local days), by code. Caller
+ * frees *out. */
+int mc_store_par_units_of_kind(mc_store *st, int64_t **out, size_t *n, const char *level, bool public_service,
+			       int32_t first_day, int32_t last_day);
+
+/* ---- what the computed criteria count in other modules (docs/par-index.md §3) */
+
+/*
+ * Outgoing documents (box 1) issued by units of unit_id's subtree in
+ * [from, to) (*issued), and of those the ones sent electronically with a
+ * digital signature (*signed_sent): the issued file carries at least one
+ * signature, and the document went out by a copy delivered inside this
+ * deployment or an edXML package that a peer took (state sent).
+ */
+int mc_store_par_documents_signed(mc_store *st, int64_t *issued, int64_t *signed_sent, int64_t unit_id,
+				  int64_t from, int64_t to);
+/*
+ * Tasks that units of unit_id's subtree are in charge of, due by a day,
+ * neither suspended nor cancelled, whose ORIGINAL deadline lies in
+ * [first_day, last_day], judged as of day `at`: done, or original deadline
+ * before `at` (*judged); of those, done on or before the original deadline
+ * (*on_time). Days are local day numbers (core/task.h).
+ */
+int mc_store_par_tasks_on_time(mc_store *st, int64_t *judged, int64_t *on_time, int64_t unit_id,
+			       int32_t first_day, int32_t last_day, int32_t at);
+
 #endif

@@ -252,6 +252,11 @@ const RULES = {
     path: `/api/v1/par/frameworks/${f.par}/copy`, body: {} }) },
   'GET /api/v1/par/frameworks/{id}/results': { roles: STAFF, req: (f) => ({ path: `/api/v1/par/frameworks/${f.par}/results` }) },
   'GET /api/v1/par/frameworks/{id}/results.xlsx': { roles: STAFF, req: (f) => ({ path: `/api/v1/par/frameworks/${f.par}/results.xlsx` }) },
+  'GET /api/v1/par/frameworks/{id}/results.pdf': { roles: STAFF, req: (f) => ({ path: `/api/v1/par/frameworks/${f.par}/results.pdf` }) },
+  // Not a workbook: an allowed caller gets 422 and nothing is made.
+  'POST /api/v1/par/frameworks/import': { roles: ADMIN, scope: 'root', req: () => ({
+    path: '/api/v1/par/frameworks/import?year=2018&group=district', raw: Buffer.from('x'),
+    headers: { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }) },
   'POST /api/v1/par/frameworks/{id}/survey': { roles: STAFF, council: true, req: () => ({
     path: '/api/v1/par/frameworks/999999/survey', raw: Buffer.from('x'), headers: { 'Content-Type': 'text/csv' } }) },
   'POST /api/v1/par/frameworks/{id}/compute': { roles: STAFF, council: true, req: () => ({

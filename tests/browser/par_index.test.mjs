@@ -73,6 +73,10 @@ test('the council sees every unit and appraises one', async () => {
   await council.goto(`/can-bo/cchc?id=${fw2017}`);
   await page.waitForSelector('[data-testid=par-row]');
   assert.equal(await page.getByTestId('par-row').count(), 27);
+  // The table printed: the link opens the PDF with the council's session.
+  const pdf = `/api/v1/par/frameworks/${fw2017}/results.pdf`;
+  assert.equal(await page.getByTestId('par-pdf').getAttribute('href'), pdf);
+  assert.equal(await page.evaluate(async (u) => (await fetch(u)).headers.get('content-type'), pdf), 'application/pdf');
   await checkPage(council, 'par-council');
   await council.goto(`/can-bo/cchc/${fw2017}?unit=${DISTRICT}`);
   const crit = page.locator('[data-testid=par-criterion][data-code="1.3"]');

@@ -4851,6 +4851,144 @@ static int task_event_seen(const mc_task_event *e, void *payload)
 /* Tasks (store_task.h): rows read whole, versions, cooperating units, the
  * scope of the lists (given, in charge, cooperating, subtree), children and
  * the append-only events. */
+/* What the reform index's computed criteria count in the documents and tasks
+ * (store_par.h): each row below is in or out for one stated reason, and the
+ * counts are those of the rows in. */
+static void test_par_counts(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t y0 = 1483203600, y1 = 1514739600; /* 2017-01-01, 2018-01-01 at 00:00 UTC+7 */
+	mc_doc_register out = {
+	    .unit_id = f->district, .box = 1, .name = "Sổ", .organ_abbr = "UBND", .created_at = 1};
+	mc_doc_register in = {
+	    .unit_id = f->commune, .box = 2, .name = "Sổ đến", .organ_abbr = "UBND", .created_at = 1};
+	mc_doc_register dept = {
+	    .unit_id = f->dept, .box = 1, .name = "Sổ", .organ_abbr = "S", .created_at = 1};
+	assert_int_equal(mc_store_doc_register_add(f->st, &out), 0);
+	assert_int_equal(mc_store_doc_register_add(f->st, &in), 0);
+	assert_int_equal(mc_store_doc_register_add(f->st, &dept), 0);
+	/* signatures, delivered (0 none, 1 a local copy, 2 a package sent, 3 one pending), state, issued_at,
+	 * register */
+	struct {
+		int sigs, sent, state;
+		int64_t at, reg;
+	} docs[] = {
+	    {2, 1, 6, y0 + 100, out.id},  /* in: signed, copied to a unit here */
+	    {1, 2, 6, y1 - 1, out.id},	  /* in: signed, taken by a peer, last second of the year */
+	    {1, 3, 6, y0 + 200, out.id},  /* issued, counted; its package still pending */
+	    {0, 1, 6, y0 + 300, out.id},  /* issued, counted; delivered without a signed file */
+	    {1, 0, 6, y0 + 400, out.id},  /* issued, counted; signed, never sent */
+	    {2, 1, 6, y0 - 1, out.id},	  /* out: issued the year before */
+	    {2, 1, 6, y1, out.id},	  /* out: issued the year after */
+	    {0, 0, 5, 0, out.id},	  /* out: signed, not issued */
+	    {2, 1, 6, y0 + 500, dept.id}, /* out: another unit's, not in the subtree */
+	};
+	for (size_t i = 0; i < MC_ARRAY_LEN(docs); i++) {
+		mc_document d = {.box = 1,
+				 .register_id = docs[i].reg,
+				 .unit_id = docs[i].reg == dept.id ? f->dept : f->district,
+				 .state = docs[i].state,
+				 .type = "cong_van",
+				 .subject = "Về việc thử",
+				 .issued_at = docs[i].at,
+				 .created_at = 1,
+				 .updated_at = 1};
+		assert_int_equal(mc_store_document_add(f->st, &d), 0);
+		if (docs[i].sigs)
+			assert_int_equal(
+			    mc_store_document_file_put(f->st, d.id, "%PDF-1.7 s", 10, docs[i].sigs, 2), 0);
+		if (docs[i].sent == 1) {
+			mc_document c = {.box = 2,
+					 .register_id = in.id,
+					 .unit_id = f->commune,
+					 .state = 7,
+					 .type = "cong_van",
+					 .subject = "Về việc thử",
+					 .source_id = d.id,
+					 .created_at = 1,
+					 .updated_at = 1};
+			assert_int_equal(mc_store_document_add(f->st, &c), 0);
+		} else if (docs[i].sent >= 2) {
+			char id[32];
+			snprintf(id, sizeof id, "m,%zu", i);
+			mc_xch_message m = {.direction = MC_XCH_OUT,
+					    .kind = 1,
+					    .organ_id = "000.00.00.H26",
+					    .message_id = id,
+					    .document_id = d.id,
+					    .package = "<x/>",
+					    .state = docs[i].sent == 2 ? "sent" : "pending",
+					    .created_at = 3};
+			assert_int_equal(mc_store_xch_add(f->st, &m), 0);
+		}
+	}
+	int64_t a = -1, b = -1;
+	assert_int_equal(mc_store_par_documents_signed(f->st, &a, &b, f->district, y0, y1), 0);
+	assert_int_equal(a, 5);
+	assert_int_equal(b, 2);
+	assert_int_equal(mc_store_par_documents_signed(f->st, &a, &b, f->province, y0, y1), 0);
+	assert_int_equal(a, 6);
+	assert_int_equal(b, 3);
+	assert_int_equal(mc_store_par_documents_signed(f->st, &a, &b, f->commune, y0, y1), 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(b, 0);
+	assert_int_equal(mc_store_par_documents_signed(f->st, &a, &b, 424242, y0, y1), MC_ENOTFOUND);
+
+	/* Tasks of 2017 (days 17167 .. 17531), judged as of day 17400. */
+	const int32_t d0 = 17167, d1 = 17531, at = 17400;
+	struct {
+		int64_t unit;
+		int state, kind;
+		int32_t original, due, done;
+	} tasks[] = {
+	    {f->district, 4, 1, 17200, 17200, 17190}, /* in, on time */
+	    {f->district, 4, 1, 17200, 17200, 17200}, /* in, on time: done on the day */
+	    {f->district, 4, 1, 17200, 17250, 17240}, /* in, late by the original deadline though extended */
+	    {f->commune, 4, 1, 17300, 17300, 17310},  /* in (the subtree), late */
+	    {f->district, 2, 1, 17300, 17300, 0},     /* in, open past its original deadline */
+	    {f->district, 2, 1, 17300, 17450, 0}, /* in, open, extended past `at` but the original passed */
+	    {f->district, 2, 1, 17450, 17450, 0}, /* out: open, not yet due */
+	    {f->district, 4, 1, 17450, 17450, 17390},	 /* in, done early though not yet due */
+	    {f->district, 7, 1, 17200, 17200, 0},	 /* out: suspended */
+	    {f->district, 8, 1, 17200, 17200, 0},	 /* out: cancelled */
+	    {f->district, 4, 0, 0, 0, 17200},		 /* out: no deadline */
+	    {f->district, 4, 1, d0 - 1, d0 - 1, d0 - 2}, /* out: due the year before */
+	    {f->district, 4, 1, d1 + 1, d1 + 1, 17300},	 /* out: due the year after */
+	    {f->dept, 4, 1, 17200, 17200, 17190},	 /* out: another unit's */
+	};
+	for (size_t i = 0; i < MC_ARRAY_LEN(tasks); i++) {
+		mc_task t = {.assigner_unit_id = f->province,
+			     .unit_id = tasks[i].unit,
+			     .directive = "Chỉ thị 05/CT-UBND",
+			     .title = "Thử",
+			     .content = "Thử",
+			     .product = "Báo cáo",
+			     .state = tasks[i].state,
+			     .due_kind = tasks[i].kind,
+			     .assigned_day = 17170,
+			     .original_due = tasks[i].original,
+			     .due = tasks[i].due,
+			     .done_day = tasks[i].done,
+			     .created_at = 1,
+			     .updated_at = 1};
+		assert_int_equal(mc_store_task_add(f->st, &t), 0);
+		if (t.done_day) {
+			/* add may not write every column: the update does */
+			assert_int_equal(mc_store_task_update(f->st, &t, 1), 0);
+		}
+	}
+	assert_int_equal(mc_store_par_tasks_on_time(f->st, &a, &b, f->district, d0, d1, at), 0);
+	assert_int_equal(a, 7);
+	assert_int_equal(b, 3);
+	assert_int_equal(mc_store_par_tasks_on_time(f->st, &a, &b, f->commune, d0, d1, at), 0);
+	assert_int_equal(a, 1);
+	assert_int_equal(b, 0);
+	/* Judged at the end of the year, the open one not yet due is counted too. */
+	assert_int_equal(mc_store_par_tasks_on_time(f->st, &a, &b, f->district, d0, d1, d1 + 1), 0);
+	assert_int_equal(a, 8);
+	assert_int_equal(b, 3);
+}
+
 static void test_tasks(void **state)
 {
 	struct fixture *f = *state;
@@ -5112,6 +5250,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_par_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),

@@ -1088,6 +1088,7 @@ export default {
   'par.what.submit': 'submission',
   'par.what.rating': 'rating',
   'par.xlsx': 'Download the results (Excel)',
+  'par.pdf': 'Print the results (PDF)',
   'par.what.publish': 'publication',
   // tasks (docs/tasks.md)
   'nav.tasks': 'Tasks',

@@ -1088,6 +1088,7 @@ export default {
   'par.what.submit': 'gửi tự đánh giá',
   'par.what.rating': 'xếp loại',
   'par.xlsx': 'Tải bảng kết quả (Excel)',
+  'par.pdf': 'In bảng kết quả (PDF)',
   'par.what.publish': 'công bố',
   // tasks (docs/tasks.md)
   'nav.tasks': 'Nhiệm vụ',

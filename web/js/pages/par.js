@@ -105,7 +105,8 @@ export async function list(ctx) {
       h('button', { type: 'button', class: 'btn', testid: 'par-compute', onclick: async () => {
         try { await api(`/api/v1/par/frameworks/${chosen}/compute`, { method: 'POST' }); navigate(location.pathname + location.search, { replace: true }); } catch (e) { err.show(e); }
       } }, t('par.compute'))) : null;
-    const xlsx = h('p', null, h('a', { href: `/api/v1/par/frameworks/${chosen}/results.xlsx`, download: '', testid: 'par-xlsx' }, t('par.xlsx')));
+    const xlsx = h('p', null, h('a', { href: `/api/v1/par/frameworks/${chosen}/results.xlsx`, download: '', testid: 'par-xlsx' }, t('par.xlsx')),
+      ' · ', h('a', { href: `/api/v1/par/frameworks/${chosen}/results.pdf`, target: '_blank', rel: 'noopener', testid: 'par-pdf' }, t('par.pdf')));
     replace(res, h('h2', null, `${data.group_label} — ${data.year}`), err, actions, xlsx,
       data.ratings ? ratingCounts([data]) : null,
       resultTable(data, { link: (u) => `/can-bo/cchc/${chosen}?unit=${encodeURIComponent(u.code)}` }));

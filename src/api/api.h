@@ -243,6 +243,10 @@ void mc_api_document_register_xlsx(mc_req *r);
 /* The document's PDF (api/document_files.c). */
 void mc_api_document_file(mc_req *r);
 /* Signing on the leader's own device: prepare, then complete. */
+/* A draft's uploaded versions (api/document_versions.c). */
+void mc_api_document_version_upload(mc_req *r);
+void mc_api_document_versions_list(mc_req *r);
+void mc_api_document_version_file(mc_req *r);
 void mc_api_document_signature_prepare(mc_req *r);
 void mc_api_document_signature_complete(mc_req *r);
 void mc_api_documents_list(mc_req *r);

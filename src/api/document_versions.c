@@ -190,6 +190,12 @@ void mc_api_document_version_upload(mc_req *r)
 	}
 	j->in.sha256 = j->sha256;
 	j->in.size = (int64_t)len;
+	/* its text for search, read here on the worker, not in the write */
+	if (j->in.kind == MC_DOC_FILE_DOCX) {
+		char *text = NULL;
+		mc_doc_docx_text(data, len, &text);
+		j->in.text = mc_req_own(r, text);
+	}
 	mc_req_write(r, version_write, version_after, j);
 }
 

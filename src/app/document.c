@@ -589,6 +589,10 @@ int mc_app_document_version_add(mc_store *st, const mc_time_ctx *tc, const mc_ac
 	out->uploaded_by_name = mc_xstrdup(actor->name);
 	out->created_at = at;
 	rc = mc_store_document_version_add(st, out, mc_doc_file_kind_mime(in->kind));
+	/* The latest DOCX's text is searched with the document; a PDF's is not
+	 * read (no PDF text library), so the last DOCX's stays. */
+	if (rc == 0 && in->text)
+		rc = mc_store_document_file_text(st, &d, in->text);
 	if (rc == 0)
 		rc = append_event(st, actor, &d, "upload", d.state, in->filename, at, out->number);
 	if (rc)

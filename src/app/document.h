@@ -117,6 +117,7 @@ typedef struct {
 	const char *filename;  /* clean, within MC_LIMIT_DOCUMENT_FILENAME */
 	const char *sha256;
 	int64_t size;
+	const char *text; /* a DOCX's text (mc_doc_docx_text), searched with the document; NULL for a PDF */
 } mc_doc_upload;
 
 /*

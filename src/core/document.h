@@ -183,6 +183,22 @@ mc_doc_file_kind mc_doc_file_kind_of_mime(const char *mime);
  */
 int mc_doc_file_check(mc_doc_file_kind kind, const unsigned char *data, size_t len, const char **why);
 
+/* The most text taken from an uploaded file for search, bytes; and the most
+ * a DOCX's word/document.xml is inflated to for it (a ZIP bomb stops there). */
+#define MC_DOC_FILE_TEXT_MAX (256 * 1024)
+#define MC_DOC_DOCX_XML_MAX (8 * 1024 * 1024)
+
+/*
+ * The text of a DOCX (checked by mc_doc_file_check) for search: the runs
+ * (w:t) of its word/document.xml, a line per paragraph, at most
+ * MC_DOC_FILE_TEXT_MAX bytes (cut at a character). The part is inflated
+ * (zlib) up to MC_DOC_DOCX_XML_MAX bytes and parsed by libxml2 without a DTD
+ * and without the network. *out "" when there is no text to take (a part
+ * too large, damaged or with a DTD: the file is kept, only not searched).
+ * Caller frees *out.
+ */
+int mc_doc_docx_text(const unsigned char *data, size_t len, char **out);
+
 /* The local year (UTC+7) of the UTC time t: numbers run from 01 on 1 January
  * within each year (art. 16.1, art. 22.2). */
 int mc_doc_year(int64_t t);

@@ -343,8 +343,8 @@ int mc_store_document_update(mc_store *st, const mc_document *d, int64_t if_vers
 	static const char sql[] =
 	    "UPDATE document SET version = version + 1, (" MUTABLE_COLS
 	    ") = ($3, $4, $5, $6, $7, $8, $9, $10, "
-	    "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) "
-	    "WHERE id = $1 AND version = $2";
+	    "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, "
+	    "$28 || file_folded, $29) WHERE id = $1 AND version = $2";
 	char *folded = NULL;
 	mc_q *q = NULL;
 	int rc = search_text(&folded, d);
@@ -672,6 +672,36 @@ int mc_store_document_event_chained_from(mc_store *st, int64_t *id)
 
 /* ---- the search text folded again (migration 034) ----------------------- */
 
+int mc_store_document_file_text(mc_store *st, const mc_document *d, const char *text)
+{
+	static const char sql[] =
+	    "UPDATE document SET file_folded = $2, search_folded = $3 || $2 WHERE id = $1";
+	char *fields = NULL, *folded = NULL, *spaced = NULL;
+	mc_q *q = NULL;
+	int rc = search_text(&fields, d);
+
+	if (rc == 0)
+		rc = mc_text_fold(&folded, text ? text : "", strlen(text ? text : ""));
+	if (rc == 0) {
+		/* after the fields' words, a space between */
+		size_t n = strlen(folded) + 2;
+		spaced = mc_xmalloc(n);
+		snprintf(spaced, n, " %s", folded);
+		rc = mc_db_prepare(st, &q, sql);
+	}
+	if (rc == 0) {
+		mc_q_int(q, 1, d->id);
+		mc_q_text(q, 2, folded[0] ? spaced : "");
+		mc_q_text(q, 3, fields);
+		rc = mc_q_exec(q, "record the text of a document's file");
+	}
+	mc_q_done(q);
+	free(fields);
+	free(folded);
+	free(spaced);
+	return rc;
+}
+
 static const mc_col refold_cols[] = {
     MC_COL(MC_COL_I64, mc_document, id, "id"),
     MC_COL(MC_COL_STR, mc_document, notation, "notation"),
@@ -682,7 +712,7 @@ static const mc_col refold_cols[] = {
 
 static int refold_one(mc_store *st, const mc_document *d)
 {
-	static const char sql[] = "UPDATE document SET search_folded = $2 WHERE id = $1";
+	static const char sql[] = "UPDATE document SET search_folded = $2 || file_folded WHERE id = $1";
 	char *folded = NULL;
 	mc_q *q = NULL;
 	int rc = search_text(&folded, d);

@@ -91,7 +91,8 @@ void mc_document_clear(mc_document *d);
 void mc_document_free_list(mc_document *list, size_t n);
 
 /* The folded text a document is found by (number and notation, subject,
- * sender, body) is written with it. Records a new document (version 1); sets d->id and
+ * sender, body; and its uploaded file's, mc_store_document_file_text) is
+ * written with it. Records a new document (version 1); sets d->id and
  * d->version. MC_ENOTFOUND for an unknown register, unit or user. */
 int mc_store_document_add(mc_store *st, mc_document *d);
 /* MC_ENOTFOUND when no document has this id. Clear *out. */
@@ -161,6 +162,11 @@ int mc_store_document_event_scan(mc_store *st, int (*cb)(const mc_document_event
 /* The first event id that must carry a hash: the events below it were
  * written before migration 030 and are not chained. */
 int mc_store_document_event_chained_from(mc_store *st, int64_t *id);
+/* Sets the text of d's latest uploaded file (a DOCX's, mc_doc_docx_text),
+ * folded, as part of what d is found by, after its fields. Inside the
+ * caller's transaction; "" clears it. */
+int mc_store_document_file_text(mc_store *st, const mc_document *d, const char *text);
+
 /*
  * Folds the search text of every document again from its fields (number and
  * notation, subject, sender, body): what migration 034 runs, in its

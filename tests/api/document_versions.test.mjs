@@ -10,6 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { startServer, BIN } from './harness.mjs';
 import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
@@ -42,15 +43,16 @@ function crc32(b) {
 function zip(entries) {
   const locals = [], centrals = [];
   let offset = 0;
-  for (const [name, text] of entries) {
-    const n = Buffer.from(name), data = Buffer.from(text), crc = crc32(data);
+  for (const [name, text, deflate] of entries) {
+    const n = Buffer.from(name), plain = Buffer.from(text), crc = crc32(plain);
+    const data = deflate ? deflateRawSync(plain) : plain, method = deflate ? 8 : 0;
     const l = Buffer.alloc(30);
-    l.writeUInt32LE(0x04034b50, 0); l.writeUInt16LE(20, 4); l.writeUInt32LE(crc, 14);
-    l.writeUInt32LE(data.length, 18); l.writeUInt32LE(data.length, 22); l.writeUInt16LE(n.length, 26);
+    l.writeUInt32LE(0x04034b50, 0); l.writeUInt16LE(20, 4); l.writeUInt16LE(method, 8); l.writeUInt32LE(crc, 14);
+    l.writeUInt32LE(data.length, 18); l.writeUInt32LE(plain.length, 22); l.writeUInt16LE(n.length, 26);
     const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(20, 4); c.writeUInt16LE(20, 6); c.writeUInt32LE(crc, 16);
-    c.writeUInt32LE(data.length, 20); c.writeUInt32LE(data.length, 24); c.writeUInt16LE(n.length, 28);
-    c.writeUInt32LE(offset, 42);
+    c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(20, 4); c.writeUInt16LE(20, 6); c.writeUInt16LE(method, 10);
+    c.writeUInt32LE(crc, 16); c.writeUInt32LE(data.length, 20); c.writeUInt32LE(plain.length, 24);
+    c.writeUInt16LE(n.length, 28); c.writeUInt32LE(offset, 42);
     locals.push(l, n, data);
     centrals.push(c, n);
     offset += 30 + n.length + data.length;
@@ -62,10 +64,10 @@ function zip(entries) {
   return Buffer.concat([...locals, cd, e]);
 }
 
-function docx(text) {
+function docx(text, { deflate = false, xml } = {}) {
   return zip([
     ['[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'],
-    ['word/document.xml', `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:body></w:document>`],
+    ['word/document.xml', xml ?? `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:body></w:document>`, deflate],
   ]);
 }
 
@@ -251,4 +253,44 @@ test('q= finds a document by a phrase of its body, without diacritics (§7)', as
   assertStatus(edited, 200, 'edit the body');
   assert.deepEqual(await find('chuyen doi so'), [other.id]);
   assert.deepEqual(await find('khong lien quan'), []);
+});
+
+test('q= finds a document by the text of its latest DOCX version, stored or deflated; hostile DOCX are kept unread', async () => {
+  const find = async (q) => {
+    const res = await api('GET', `/api/v1/documents?q=${encodeURIComponent(q)}`, { token: tok.chuyenvien });
+    assertStatus(res, 200, `search ${q}`);
+    return res.body.items.map((i) => i.id);
+  };
+  const a = await draft(tok.chuyenvien, { subject: 'Về việc báo cáo quý', body: '' });
+  const b = await draft(tok.chuyenvien, { subject: 'Về việc báo cáo quý', body: '' });
+  // two runs of one word split across w:r, as Word writes them, and two paragraphs
+  const xml = '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
+    '<w:body><w:p><w:r><w:t>Phát triển kinh tế tập </w:t></w:r><w:r><w:t>thể, hợp tác xã</w:t></w:r></w:p>' +
+    '<w:p><w:r><w:t>Hỗ trợ nông dân vùng lũ</w:t></w:r></w:p></w:body></w:document>';
+  assertStatus(await upload(tok.chuyenvien, a.id, docx('', { xml }), DOCX_TYPE), 201);
+  assertStatus(await upload(tok.chuyenvien, b.id, docx('Chương trình mục tiêu quốc gia giảm nghèo bền vững', { deflate: true }),
+    DOCX_TYPE), 201);
+  assert.deepEqual(await find('kinh te tap the hop tac xa'), [a.id], 'stored DOCX');
+  assert.deepEqual(await find('nong dan vung lu'), [a.id], 'its second paragraph');
+  assert.deepEqual(await find('giam ngheo ben vung'), [b.id], 'deflated DOCX');
+  // a PDF after it is not read: the last DOCX's text stays; a step of the draft keeps it too
+  assertStatus(await upload(tok.chuyenvien, b.id, pdf('b2'), PDF_TYPE), 201);
+  await actOk(tok.chuyenvien, b.id, 'submit');
+  assert.deepEqual(await find('giam ngheo ben vung'), [b.id], 'after a PDF and a submit');
+  // a newer DOCX replaces the text searched
+  assertStatus(await upload(tok.chuyenvien, a.id, docx('Đề án chuyển đổi xanh'), DOCX_TYPE), 201);
+  assert.deepEqual(await find('chuyen doi xanh'), [a.id]);
+  assert.deepEqual(await find('kinh te tap the'), []);
+  // hostile: entities (billion laughs), an external entity, a ZIP bomb of 9 MiB inflated: kept, not read
+  const laughs = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>' +
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&b; canhbao</w:t></w:r></w:p></w:body></w:document>';
+  const xxe = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><w:document xmlns:w="x"><w:t>&x; canhbao</w:t></w:document>';
+  const bomb = `<?xml version="1.0"?><w:document xmlns:w="x"><w:t>canhbao ${' '.repeat(9 * 1024 * 1024)}</w:t></w:document>`;
+  for (const [what, x] of [['entities', laughs], ['external entity', xxe], ['ZIP bomb', bomb]]) {
+    const c = await draft(tok.chuyenvien, { subject: `Kiểm tra ${what}`, body: '' });
+    const res = await upload(tok.chuyenvien, c.id, docx('', { xml: x, deflate: true }), DOCX_TYPE);
+    assertStatus(res, 201, what);
+  }
+  assert.deepEqual(await find('canhbao'), [], 'nothing of them searched');
+  assert.deepEqual(await find('root'), []);
 });

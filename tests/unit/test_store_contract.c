@@ -4617,6 +4617,25 @@ static void test_document_versions(void **state)
 	assert_int_equal(total, 1);
 	assert_int_equal(found[0].id, d.id);
 	mc_document_free_list(found, n);
+	/* The text of its uploaded file is searched too, kept through an
+	 * update of the fields, and replaced by the next. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_document_file_text(f->st, &d, "Phát triển kinh tế hợp tác xã"), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	q.q = "hop tac xa";
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_document_free_list(found, n);
+	d.subject = "Về việc kế hoạch năm sau";
+	assert_int_equal(mc_store_document_update(f->st, &d, 1), 0);
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_document_free_list(found, n);
+	q.q = "nam sau";
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_document_free_list(found, n);
+	q.q = "don doc quyet toan";
 	/* A document whose search text was written before 034 (without its
 	 * body) is found by its body once the migration folded it again. */
 	assert_int_equal(raw_exec(f, "UPDATE document SET search_folded = 've viec ke hoach nam'", NULL, 0),
@@ -4632,6 +4651,10 @@ static void test_document_versions(void **state)
 	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
 	assert_int_equal(total, 1);
 	assert_int_equal(found[0].id, d.id);
+	mc_document_free_list(found, n);
+	q.q = "hop tac xa"; /* the file's text is kept by the refold */
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
 	mc_document_free_list(found, n);
 
 	/* The same bytes uploaded as an attachment and expired: the version keeps its file. */

@@ -21,6 +21,8 @@ CREATE TRIGGER document_version_no_truncate BEFORE TRUNCATE ON document_version
 ALTER TABLE document_event ADD COLUMN file_version integer NOT NULL DEFAULT 0;
 ALTER TABLE document_event ADD COLUMN file_sha256 text COLLATE "C" NOT NULL DEFAULT '';
 
+ALTER TABLE document ADD COLUMN file_folded text COLLATE "C" NOT NULL DEFAULT '';
+
 -- document.search_folded now holds the body too: folded again for every
 -- existing document in this migration's transaction (store_migrate.c); the
 -- generated tsvector of 028 follows.

@@ -29,6 +29,10 @@ END;
 ALTER TABLE document_event ADD COLUMN file_version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE document_event ADD COLUMN file_sha256 TEXT NOT NULL DEFAULT '';
 
+-- The text of the draft's latest DOCX version, folded, for search (not the
+-- PDF's: no PDF text library is linked). Appended to search_folded.
+ALTER TABLE document ADD COLUMN file_folded TEXT NOT NULL DEFAULT '';
+
 -- document.search_folded now holds the body too: the store folds it again
 -- for every existing document in this migration's transaction (utf8proc
 -- folding is C, not SQL: store_migrate.c), and the FTS5 triggers of 028

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { startServer, BIN } from './harness.mjs';
+import { startServer, BIN, PASSWORD } from './harness.mjs';
 import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
 
 let server;
@@ -107,6 +107,11 @@ before(async () => {
   server = await startServer({ dossiers: 5, env: { MOTCUA_DOCUMENT_DRAFT_MAX: String(MAX) } });
   for (const u of ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'chuyenvien.stnmt', 'lanhdao.stnmt'])
     tok[u] = await server.login(u);
+  // a second specialist of the district: in scope, not the drafter
+  const other = await api('POST', '/api/v1/users', { token: tok.admin, body: { username: 'chuyenvien.hai',
+    password: PASSWORD, full_name: 'Trần Thị Hai', role: 'specialist', unit: DISTRICT } });
+  assertStatus(other, 201, 'a second specialist');
+  tok.chuyenvien2 = await server.login('chuyenvien.hai');
   for (const [unit, box, organ_abbr] of [[DISTRICT, 'out', 'UBND'], [DISTRICT, 'in', 'UBND'],
     [DEPARTMENT, 'in', 'STNMT']]) {
     const res = await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit, box, organ_abbr } });
@@ -196,6 +201,7 @@ test('attacks: other unit, citizen, wrong roles, oversized, fake PDF, DOCX not a
     assertProblem(await upload(token, d.id, bytes, type, filename), status, slug, what);
   await refused(tok['chuyenvien.stnmt'], ok, PDF_TYPE, 403, 'out-of-scope', 'a specialist of another unit');
   await refused(tok.congdan, ok, PDF_TYPE, 403, 'forbidden', 'a citizen');
+  await refused(tok.chuyenvien2, ok, PDF_TYPE, 403, 'forbidden', 'a specialist of the unit who is not the drafter');
   await refused(tok.lanhdao, ok, PDF_TYPE, 403, 'forbidden', 'a leader does not upload drafts');
   await refused(tok.tiepnhan, ok, PDF_TYPE, 403, 'forbidden', 'the clerk does not upload drafts');
   await refused(undefined, ok, PDF_TYPE, 401, 'unauthenticated', 'no session');

@@ -457,8 +457,7 @@ static int check_file_version(mc_store *st, const mc_document *d, const mc_doc_a
 		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE,
 				"version %d is not the latest (%d): the version approved is the one issued",
 				act->file_version, latest.number);
-	if (rc != MC_ENOTFOUND)
-		mc_document_version_clear(&latest);
+	mc_document_version_clear(&latest); /* zeroed by the read when it failed */
 	return rc;
 }
 

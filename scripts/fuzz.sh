@@ -8,11 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-10}
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DMC_FUZZ=ON -DMC_WERROR=ON >/dev/null
-cmake --build build-fuzz -j "$(nproc)" --target fuzz_code fuzz_text fuzz_calendar fuzz_parsers fuzz_edxml fuzz_xlsx_read 2>&1 | grep -E "error|warning" || true
+cmake --build build-fuzz -j "$(nproc)" --target fuzz_code fuzz_text fuzz_calendar fuzz_parsers fuzz_edxml fuzz_xlsx_read fuzz_docfile 2>&1 | grep -E "error|warning" || true
 mkdir -p build-fuzz/crashes
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-for target in fuzz_code fuzz_text fuzz_calendar fuzz_parsers fuzz_edxml fuzz_xlsx_read; do
+for target in fuzz_code fuzz_text fuzz_calendar fuzz_parsers fuzz_edxml fuzz_xlsx_read fuzz_docfile; do
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus/$target/* "$corpus"/
   echo "fuzz: $target for ${seconds}s"

@@ -254,6 +254,10 @@ void mc_api_document_signatures(mc_req *r);
 /* POST /api/v1/documents/{id}/attachment-seal: a PDF attachment sealed. */
 void mc_api_document_attachment_seal(mc_req *r);
 /* Signing on the leader's own device: prepare, then complete. */
+/* A draft's uploaded versions (api/document_versions.c). */
+void mc_api_document_version_upload(mc_req *r);
+void mc_api_document_versions_list(mc_req *r);
+void mc_api_document_version_file(mc_req *r);
 void mc_api_document_signature_prepare(mc_req *r);
 void mc_api_document_signature_complete(mc_req *r);
 void mc_api_documents_list(mc_req *r);

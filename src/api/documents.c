@@ -139,6 +139,12 @@ static json_t *document_json(mc_req *r, const mc_document *d, bool with_events, 
 				      e->from_state ? mc_doc_state_name((mc_doc_state)e->from_state) : NULL,
 				      "to", mc_doc_state_name((mc_doc_state)e->to_state), "note",
 				      or_null(e->note)));
+			/* the uploaded version of the draft it refers to (§3b) */
+			if (e->file_version > 0)
+				json_object_set_new(json_array_get(events, json_array_size(events) - 1),
+						    "file_version",
+						    json_pack("{s:i, s:s}", "number", e->file_version,
+							      "sha256", e->file_sha256));
 		}
 		json_object_set_new(j, "events", events);
 	}
@@ -422,15 +428,18 @@ void mc_api_document_action(mc_req *r)
 {
 	doc_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
 	const char *action = NULL, *to_unit = NULL, *assignee = NULL, *deadline = NULL;
+	int64_t file_version = 0;
 	mc_field spec[] = {
 	    {"action", MC_F_STRING, true, 1, 31, &action, 0},
 	    {"note", MC_F_TEXT, false, 1, MC_LIMIT_DOCUMENT_DIRECTION, &j->act.note, 0},
 	    {"to_unit", MC_F_STRING, false, 1, MC_LIMIT_UNIT_CODE, &to_unit, 0},
 	    {"assignee", MC_F_STRING, false, 1, MC_LIMIT_USER_USERNAME, &assignee, 0},
 	    {"deadline", MC_F_STRING, false, 10, 10, &deadline, 0},
+	    {"file_version", MC_F_INT, false, 1, 1000000, &file_version, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
+	j->act.file_version = (int)file_version;
 	if (deadline && parse_deadline(&j->act.deadline, deadline) != 0) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "deadline", "format",
 				       "deadline must be a date YYYY-MM-DD");

@@ -163,6 +163,12 @@ const mc_route mc_routes[] = {
      MC_AUTH_SESSION, MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
     {MC_M_POST, "/api/v1/documents/{id}/signature", mc_api_document_signature_complete, MC_AUTH_SESSION,
      MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+    /* A draft uploaded as PDF or DOCX, each upload a version kept for good. */
+    {MC_M_POST, "/api/v1/documents/{id}/versions", mc_api_document_version_upload, MC_AUTH_SESSION,
+     SPECIALIST, MC_ROUTE_UPLOAD},
+    {MC_M_GET, "/api/v1/documents/{id}/versions", mc_api_document_versions_list, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/documents/{id}/versions/{n}/file", mc_api_document_version_file, MC_AUTH_SESSION,
+     STAFF, 0},
     {MC_M_PATCH, "/api/v1/documents/{id}", mc_api_document_update, MC_AUTH_SESSION, SPECIALIST,
      MC_ROUTE_JSON},
     {MC_M_POST, "/api/v1/documents/{id}/actions", mc_api_document_action, MC_AUTH_SESSION,

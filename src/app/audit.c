@@ -592,7 +592,8 @@ static int on_document_event(const mc_document_event *e, void *payload)
 		return 0;
 	}
 	mc_audit_document_event_hash(expected, v->doc_prev, e->document_id, e->at, e->user_id, e->user_name,
-				     e->role, e->unit_id, e->action, e->from_state, e->to_state, e->note);
+				     e->role, e->unit_id, e->action, e->from_state, e->to_state, e->note,
+				     e->file_version, e->file_sha256);
 	if (!v->doc_broken && strcmp(expected, e->hash) != 0) {
 		/* named by its number, which is what a clerk looks for */
 		mc_document d = {0};

@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "store/store_document_file.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,12 +78,31 @@ int mc_app_document_event_append(mc_store *st, mc_document_event *e)
 	if (rc)
 		return rc;
 	mc_audit_document_event_hash(e->hash, prev, e->document_id, e->at, e->user_id, e->user_name, e->role,
-				     e->unit_id, e->action, e->from_state, e->to_state, e->note);
+				     e->unit_id, e->action, e->from_state, e->to_state, e->note,
+				     e->file_version, e->file_sha256);
 	return mc_store_document_event_add(st, e);
 }
 
+/* Sets the version of its draft e refers to: number, or the latest when 0;
+ * none when the draft has no uploaded version. */
+static int event_version(mc_store *st, mc_document_event *e, int number)
+{
+	mc_document_version v;
+	int rc = mc_store_document_version_get(st, &v, e->document_id, number);
+	if (rc == MC_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	e->file_version = v.number;
+	memcpy(e->file_sha256, v.sha256, sizeof e->file_sha256);
+	mc_document_version_clear(&v);
+	return 0;
+}
+
+/* Appends the event of a step; it refers to version file_version of the
+ * draft, or to its latest when 0 (migration 034). */
 static int append_event(mc_store *st, const mc_actor *actor, const mc_document *d, const char *action,
-			int from, const char *note, int64_t at)
+			int from, const char *note, int64_t at, int file_version)
 {
 	mc_document_event e = {.document_id = d->id,
 			       .at = at,
@@ -94,6 +114,9 @@ static int append_event(mc_store *st, const mc_actor *actor, const mc_document *
 			       .from_state = from,
 			       .to_state = d->state,
 			       .note = (char *)(note ? note : "")};
+	int rc = d->box == MC_DOC_OUT ? event_version(st, &e, file_version) : 0;
+	if (rc)
+		return rc;
 	return mc_app_document_event_append(st, &e);
 }
 
@@ -220,7 +243,7 @@ int mc_app_document_draft(mc_store *st, const mc_time_ctx *tc, const mc_actor *a
 	d.updated_at = at;
 	rc = mc_store_document_add(st, &d);
 	if (rc == 0)
-		rc = append_event(st, actor, &d, "draft", 0, NULL, at);
+		rc = append_event(st, actor, &d, "draft", 0, NULL, at, 0);
 	if (rc == 0)
 		rc = mc_store_document_get(st, out, d.id);
 cleanup:
@@ -248,7 +271,7 @@ static int load(mc_store *st, mc_document *d, int64_t id, int64_t if_version)
 
 /* Writes d over its row at version `version` and appends the event. */
 static int save(mc_store *st, const mc_actor *actor, mc_document *d, int64_t version, const char *action,
-		int from, const char *note)
+		int from, const char *note, int file_version)
 {
 	int rc = mc_store_document_update(st, d, version);
 	if (rc == MC_ESTALE)
@@ -258,7 +281,7 @@ static int save(mc_store *st, const mc_actor *actor, mc_document *d, int64_t ver
 				  d->notation ? d->notation : "");
 	if (rc)
 		return rc;
-	return append_event(st, actor, d, action, from, note, d->updated_at);
+	return append_event(st, actor, d, action, from, note, d->updated_at, file_version);
 }
 
 int mc_app_document_edit(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
@@ -292,7 +315,7 @@ int mc_app_document_edit(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	if (rc)
 		goto cleanup;
 	edited.updated_at = at;
-	rc = save(st, actor, &edited, d.version, "edit", d.state, NULL);
+	rc = save(st, actor, &edited, d.version, "edit", d.state, NULL, 0);
 	if (rc == 0)
 		rc = mc_store_document_get(st, out, id);
 cleanup:
@@ -370,7 +393,7 @@ static int dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, 
 					  .updated_at = d->issued_at};
 			rc = mc_store_document_add(st, &in);
 			if (rc == 0)
-				rc = append_event(st, actor, &in, "arrive", 0, NULL, d->issued_at);
+				rc = append_event(st, actor, &in, "arrive", 0, NULL, d->issued_at, 0);
 			mc_doc_register_clear(&g);
 		}
 		mc_unit_clear(&u);
@@ -413,6 +436,31 @@ static int assign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc
 	return 0;
 }
 
+/* The version a review names (act->file_version): one of the draft's, and
+ * for an approval its latest, which is the one signed and issued (no
+ * version can be uploaded after it: the draft is no longer editable). */
+static int check_file_version(mc_store *st, const mc_document *d, const mc_doc_act *act)
+{
+	mc_document_version latest;
+	int rc;
+
+	if (!act->file_version)
+		return 0;
+	if (act->action != MC_DOC_ACT_APPROVE && act->action != MC_DOC_ACT_RETURN)
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "file_version is named by an approval or a return only");
+	rc = mc_store_document_version_get(st, &latest, d->id, 0);
+	if (rc == MC_ENOTFOUND || (rc == 0 && (act->file_version < 1 || act->file_version > latest.number)))
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"file_version %d names no uploaded version of this draft", act->file_version);
+	else if (rc == 0 && act->action == MC_DOC_ACT_APPROVE && act->file_version != latest.number)
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE,
+				"version %d is not the latest (%d): the version approved is the one issued",
+				act->file_version, latest.number);
+	mc_document_version_clear(&latest); /* zeroed by the read when it failed */
+	return rc;
+}
+
 int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
 			const mc_doc_act *act, mc_document *out)
 {
@@ -434,6 +482,9 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 				"return needs a note saying what to change");
 		goto cleanup;
 	}
+	rc = check_file_version(st, &d, act);
+	if (rc)
+		goto cleanup;
 	mc_doc_next_state(&to, (mc_doc_state)d.state, act->action);
 	next = d;
 	next.state = to;
@@ -466,7 +517,8 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 	}
 	if (rc)
 		goto cleanup;
-	rc = save(st, actor, &next, d.version, mc_doc_action_name(act->action), d.state, act->note);
+	rc = save(st, actor, &next, d.version, mc_doc_action_name(act->action), d.state, act->note,
+		  act->file_version);
 	if (rc == 0 && act->action == MC_DOC_ACT_ISSUE)
 		rc = dispatch(st, tc, actor, &next);
 	/* an exchanged copy registered or assigned: its sender is told (03, 04) */
@@ -496,6 +548,56 @@ int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		if (rc)
 			mc_document_clear(out);
 	}
+	return rc;
+}
+
+int mc_app_document_version_add(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+				const mc_doc_upload *in, int64_t at, mc_document_version *out)
+{
+	mc_document d = {0};
+	int rc;
+
+	mc_err_clear();
+	memset(out, 0, sizeof *out);
+	rc = load(st, &d, id, 0);
+	if (rc)
+		goto cleanup;
+	if (!mc_app_document_may_see(tc, actor, &d)) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE, "the document is outside your unit's scope");
+		goto cleanup;
+	}
+	if (d.box != MC_DOC_OUT || d.created_by != actor->user_id) {
+		rc =
+		    mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "only the drafter uploads versions of a draft");
+		goto cleanup;
+	}
+	/* Art. 10-11: the draft changes while it is drafted or sent back;
+	 * what was submitted, approved, signed or issued stays as it was. */
+	if (!mc_doc_state_editable((mc_doc_state)d.state)) {
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE,
+				"a document that is %s cannot take a new version",
+				mc_doc_state_name((mc_doc_state)d.state));
+		goto cleanup;
+	}
+	out->document_id = id;
+	out->kind = mc_xstrdup(mc_doc_file_kind_name(in->kind) ? mc_doc_file_kind_name(in->kind) : "");
+	out->filename = mc_xstrdup(in->filename ? in->filename : "");
+	snprintf(out->sha256, sizeof out->sha256, "%s", in->sha256);
+	out->size = in->size;
+	out->uploaded_by = actor->user_id;
+	out->uploaded_by_name = mc_xstrdup(actor->name);
+	out->created_at = at;
+	rc = mc_store_document_version_add(st, out, mc_doc_file_kind_mime(in->kind));
+	/* The latest DOCX's text is searched with the document; a PDF's is not
+	 * read (no PDF text library), so the last DOCX's stays. */
+	if (rc == 0 && in->text)
+		rc = mc_store_document_file_text(st, &d, in->text);
+	if (rc == 0)
+		rc = append_event(st, actor, &d, "upload", d.state, in->filename, at, out->number);
+	if (rc)
+		mc_document_version_clear(out);
+cleanup:
+	mc_document_clear(&d);
 	return rc;
 }
 
@@ -552,7 +654,7 @@ int mc_app_document_receive(mc_store *st, const mc_time_ctx *tc, const mc_actor 
 	if (rc == 0)
 		rc = mc_store_document_add(st, &d);
 	if (rc == 0)
-		rc = append_event(st, actor, &d, "register", 0, NULL, at);
+		rc = append_event(st, actor, &d, "register", 0, NULL, at, 0);
 	if (rc == 0)
 		rc = mc_store_document_get(st, out, d.id);
 cleanup:

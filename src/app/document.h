@@ -24,6 +24,7 @@
 #include "app/dossier.h"
 #include "core/document.h"
 #include "store/store_document.h"
+#include "store/store_document_file.h"
 
 /* The fields of a draft. Strings are borrowed, clean (NFC, trimmed) and
  * within core/limits.h. */
@@ -85,6 +86,7 @@ typedef struct {
 	int64_t to_unit_id;  /* assign: the unit in charge (chủ trì), in the leader's scope */
 	int64_t assignee_id; /* assign: an officer of that unit's subtree; 0 = none */
 	int64_t deadline;    /* assign: when it must be dealt with, after at; 0 = none */
+	int file_version;    /* approve, return: the uploaded version reviewed; 0 = the latest */
 	int64_t at;
 } mc_doc_act;
 
@@ -108,6 +110,26 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
 			 int64_t if_version, const unsigned char *signed_pdf, size_t signed_len, int64_t at,
 			 mc_document *out);
+
+/* A version of a draft uploaded as a file, already in the file store. */
+typedef struct {
+	mc_doc_file_kind kind; /* checked (mc_doc_file_check) */
+	const char *filename;  /* clean, within MC_LIMIT_DOCUMENT_FILENAME */
+	const char *sha256;
+	int64_t size;
+	const char *text; /* a DOCX's text (mc_doc_docx_text), searched with the document; NULL for a PDF */
+} mc_doc_upload;
+
+/*
+ * The drafter of outgoing document id uploads the next version of its draft
+ * (docs/documents.md §3b) at `at`, and the "upload" event records its number
+ * and SHA-256. MC_ENOTFOUND, MC_EFORBIDDEN (outside the scope: MC_REASON_SCOPE;
+ * not the drafter: MC_REASON_ROLE), MC_ECONFLICT (the draft is not being
+ * drafted or sent back: submitted, approved, signed, issued). Fills *out
+ * (clear it).
+ */
+int mc_app_document_version_add(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+				const mc_doc_upload *in, int64_t at, mc_document_version *out);
 
 /* A paper (or otherwise received) document registered by the clerk. */
 typedef struct {

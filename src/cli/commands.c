@@ -555,6 +555,7 @@ int mc_cli_serve(int argc, char **argv)
 	    .max_upload = (size_t)cfg.max_upload,
 	    .max_request = (size_t)cfg.max_request,
 	    .max_headers = (size_t)cfg.max_headers,
+	    .document_draft_max = (size_t)cfg.document_draft_max,
 	    .uploads = {.files = cfg.upload_quota_files,
 			.bytes = cfg.upload_quota_bytes,
 			.daily_bytes = cfg.upload_daily_bytes},

@@ -54,6 +54,8 @@ static const struct setting {
      "largest request body of any kind, bytes, refused before any route; at least max_body and max_upload"},
     {"max_headers", T_INT, 4096, 65536, "16384", offsetof(mc_config, max_headers), 0,
      "largest request line and headers, bytes"},
+    {"document_draft_max", T_INT, 1024, 1L << 30, "10485760", offsetof(mc_config, document_draft_max), 0,
+     "largest version of a draft uploaded as PDF or DOCX, bytes (max_upload caps every upload first)"},
     {"upload_quota_files", T_INT, 0, 100000, "50", offsetof(mc_config, upload_quota_files), 0,
      "uploaded files an account may hold that no dossier holds, 0 = no limit"},
     {"upload_quota_bytes", T_INT, 0, 1L << 40, "209715200", offsetof(mc_config, upload_quota_bytes), 0,

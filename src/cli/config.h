@@ -26,6 +26,7 @@ typedef struct {
 	long max_upload;
 	long max_request;
 	long max_headers;
+	long document_draft_max;
 	long upload_quota_files;
 	long upload_quota_bytes;
 	long upload_daily_bytes;

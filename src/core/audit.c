@@ -63,7 +63,7 @@ void mc_audit_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int
 void mc_audit_document_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t document_id,
 				  int64_t at, int64_t user_id, const char *user_name, const char *role,
 				  int64_t unit_id, const char *action, int from_state, int to_state,
-				  const char *note)
+				  const char *note, int file_version, const char *file_sha256)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0;
@@ -83,6 +83,10 @@ void mc_audit_document_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_
 	add_int(ctx, from_state);
 	add_int(ctx, to_state);
 	add_text(ctx, note);
+	if (file_version > 0) {
+		add_int(ctx, file_version);
+		add_text(ctx, file_sha256 ? file_sha256 : "");
+	}
 	EVP_DigestFinal_ex(ctx, md, &md_len);
 	EVP_MD_CTX_free(ctx);
 	to_hex(out, md, md_len);

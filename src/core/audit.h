@@ -59,12 +59,15 @@ void mc_audit_event_hash_v2(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, 
  * The hash of an official document's event (document_event, migration 030):
  * SHA-256 (hex) under a tag of its own over prev_hash ("" for the document's
  * first chained event) and the fields in this order, each as
- * "<length>:<bytes>", so that no dossier event can pass for one.
+ * "<length>:<bytes>", so that no dossier event can pass for one. An event
+ * that refers to an uploaded version of the draft (file_version > 0,
+ * migration 034) has that number and file_sha256 after the note; one that
+ * does not hashes as before, so the chains written before stay valid.
  */
 void mc_audit_document_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t document_id,
 				  int64_t at, int64_t user_id, const char *user_name, const char *role,
 				  int64_t unit_id, const char *action, int from_state, int to_state,
-				  const char *note);
+				  const char *note, int file_version, const char *file_sha256);
 
 /* The root of an anchor, computed as entries are added (in dossier order). */
 typedef struct mc_audit_root mc_audit_root;

@@ -167,6 +167,46 @@ int mc_doc_notation(char buf[MC_DOC_NOTATION_MAX], int64_t number, int year, con
  * the notation's parts. */
 bool mc_doc_abbr_valid(const char *s);
 
+/* The kinds of file a draft may be uploaded as (docs/documents.md §3b). */
+typedef enum {
+	MC_DOC_FILE_NONE = 0,
+	MC_DOC_FILE_PDF = 1,
+	MC_DOC_FILE_DOCX = 2,
+} mc_doc_file_kind;
+
+/* "pdf", "docx"; NULL outside the enum. */
+const char *mc_doc_file_kind_name(mc_doc_file_kind k);
+/* Its media type: "application/pdf", the Office Open XML word-processing one. */
+const char *mc_doc_file_kind_mime(mc_doc_file_kind k);
+/* The kind whose media type is mime (parameters after ';' ignored); NONE for another. */
+mc_doc_file_kind mc_doc_file_kind_of_mime(const char *mime);
+
+/*
+ * Whether data is a file of the kind declared, judged by its structure, not
+ * its name: a PDF starts with "%PDF-1." or "%PDF-2." and ends with "%%EOF"
+ * in its last 1024 bytes; a DOCX is a ZIP archive (a local header at the
+ * start, the end-of-central-directory record, a central directory inside
+ * the file) holding "[Content_Types].xml" and "word/document.xml". 0, or
+ * MC_EINVAL with *why a short reason in lower case.
+ */
+int mc_doc_file_check(mc_doc_file_kind kind, const unsigned char *data, size_t len, const char **why);
+
+/* The most text taken from an uploaded file for search, bytes; and the most
+ * a DOCX's word/document.xml is inflated to for it (a ZIP bomb stops there). */
+#define MC_DOC_FILE_TEXT_MAX (256 * 1024)
+#define MC_DOC_DOCX_XML_MAX (8 * 1024 * 1024)
+
+/*
+ * The text of a DOCX (checked by mc_doc_file_check) for search: the runs
+ * (w:t) of its word/document.xml, a line per paragraph, at most
+ * MC_DOC_FILE_TEXT_MAX bytes (cut at a character). The part is inflated
+ * (zlib) up to MC_DOC_DOCX_XML_MAX bytes and parsed by libxml2 without a DTD
+ * and without the network. *out "" when there is no text to take (a part
+ * too large, damaged or with a DTD: the file is kept, only not searched).
+ * Caller frees *out.
+ */
+int mc_doc_docx_text(const unsigned char *data, size_t len, char **out);
+
 /* The local year (UTC+7) of the UTC time t: numbers run from 01 on 1 January
  * within each year (art. 16.1, art. 22.2). */
 int mc_doc_year(int64_t t);

@@ -138,6 +138,7 @@
 #define MC_LIMIT_DOCUMENT_REGISTER_NAME 200   /* ours */
 #define MC_LIMIT_DOCUMENT_TYPE 31	      /* the kind's key in the API, "quyet_dinh" */
 #define MC_LIMIT_DOCUMENT_QUERY 200	      /* a search of the registers (ours) */
+#define MC_LIMIT_DOCUMENT_FILENAME 200	      /* the name of an uploaded draft version (ours) */
 
 /* ---- tasks (nhiệm vụ; docs/tasks.md): motcua's own ------------------- */
 

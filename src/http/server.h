@@ -43,6 +43,7 @@ typedef struct {
 	size_t max_upload;	   /* attachment uploads, bytes */
 	size_t max_request; /* any request body, bytes: libevent's cap before any route (>= both above) */
 	size_t max_headers; /* the request line and headers, bytes (libevent answers 400 past it) */
+	size_t document_draft_max; /* a draft's uploaded version, bytes (docs/documents.md §3b) */
 	mc_upload_limits uploads;  /* what each account may keep uploaded (app/upload.h) */
 	mc_audit_config audit;	   /* anchors of the event log (app/audit.h) */
 	int session_hours;	   /* lifetime of a session */

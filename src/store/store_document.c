@@ -231,14 +231,15 @@ static const char *s_or_empty(const char *s)
 	return s ? s : "";
 }
 
-/* The folded text the registers are searched in: number and notation, subject, sender. */
+/* The folded text the registers are searched in: number and notation,
+ * subject, sender, and the body (migration 034). */
 static int search_text(char **out, const mc_document *d)
 {
 	size_t len = strlen(s_or_empty(d->notation)) + strlen(s_or_empty(d->subject)) +
-		     strlen(s_or_empty(d->organ_name)) + 3;
+		     strlen(s_or_empty(d->organ_name)) + strlen(s_or_empty(d->body)) + 4;
 	char *all = mc_xmalloc(len);
-	snprintf(all, len, "%s %s %s", s_or_empty(d->notation), s_or_empty(d->subject),
-		 s_or_empty(d->organ_name));
+	snprintf(all, len, "%s %s %s %s", s_or_empty(d->notation), s_or_empty(d->subject),
+		 s_or_empty(d->organ_name), s_or_empty(d->body));
 	int rc = mc_text_fold(out, all, strlen(all));
 	free(all);
 	return rc;
@@ -342,8 +343,8 @@ int mc_store_document_update(mc_store *st, const mc_document *d, int64_t if_vers
 	static const char sql[] =
 	    "UPDATE document SET version = version + 1, (" MUTABLE_COLS
 	    ") = ($3, $4, $5, $6, $7, $8, $9, $10, "
-	    "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) "
-	    "WHERE id = $1 AND version = $2";
+	    "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, "
+	    "$28 || file_folded, $29) WHERE id = $1 AND version = $2";
 	char *folded = NULL;
 	mc_q *q = NULL;
 	int rc = search_text(&folded, d);
@@ -508,6 +509,8 @@ static const mc_col event_cols[] = {
     MC_COL(MC_COL_INT, mc_document_event, to_state, "to_state"),
     MC_COL(MC_COL_STR, mc_document_event, note, "note"),
     MC_COL_ARRAY(mc_document_event, hash, "hash"),
+    MC_COL(MC_COL_INT, mc_document_event, file_version, "file_version"),
+    MC_COL_ARRAY(mc_document_event, file_sha256, "file_sha256"),
 };
 
 void mc_document_event_clear(mc_document_event *e)
@@ -533,7 +536,8 @@ int mc_store_document_event_add(mc_store *st, mc_document_event *e)
 	static const char sql[] =
 	    "INSERT INTO document_event (document_id, at, user_id, user_name, role, unit_id, action, "
 	    "from_state, "
-	    "to_state, note, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+	    "to_state, note, hash, file_version, file_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	    "$10, $11, $12, $13) RETURNING id";
 	mc_q *q = NULL;
 	int rc;
 
@@ -554,6 +558,8 @@ int mc_store_document_event_add(mc_store *st, mc_document_event *e)
 	mc_q_int(q, 9, e->to_state);
 	mc_q_text(q, 10, s_or_empty(e->note));
 	mc_q_text(q, 11, e->hash);
+	mc_q_int(q, 12, e->file_version);
+	mc_q_text(q, 13, e->file_sha256);
 	rc = mc_q_row(q, "record document event");
 	if (rc == 1) {
 		e->id = mc_q_col_int(q, 0);
@@ -568,9 +574,9 @@ cleanup:
 
 int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, int64_t document_id)
 {
-	static const char sql[] =
-	    "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
-	    "from_state, to_state, note, hash FROM document_event WHERE document_id = $1 ORDER BY id";
+	static const char sql[] = "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
+				  "from_state, to_state, note, hash, file_version, file_sha256 FROM "
+				  "document_event WHERE document_id = $1 ORDER BY id";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -612,9 +618,10 @@ int mc_store_document_event_scan(mc_store *st, int (*cb)(const mc_document_event
 {
 	/* Pages by (document_id, id), the order of the chains and of the index
 	 * document_event_doc: a log of millions is never held at once. */
-	static const char sql[] = "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
-				  "from_state, to_state, note, hash FROM document_event "
-				  "WHERE (document_id, id) > ($1, $2) ORDER BY document_id, id LIMIT 1000";
+	static const char sql[] =
+	    "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
+	    "from_state, to_state, note, hash, file_version, file_sha256 FROM document_event "
+	    "WHERE (document_id, id) > ($1, $2) ORDER BY document_id, id LIMIT 1000";
 	mc_document_event *page = NULL;
 	size_t n = 0;
 	int64_t after_doc = 0, after_id = 0;
@@ -660,5 +667,101 @@ int mc_store_document_event_chained_from(mc_store *st, int64_t *id)
 		}
 	}
 	mc_q_done(q);
+	return rc;
+}
+
+/* ---- the search text folded again (migration 034) ----------------------- */
+
+int mc_store_document_file_text(mc_store *st, const mc_document *d, const char *text)
+{
+	static const char sql[] =
+	    "UPDATE document SET file_folded = $2, search_folded = $3 || $2 WHERE id = $1";
+	char *fields = NULL, *folded = NULL, *spaced = NULL;
+	mc_q *q = NULL;
+	int rc = search_text(&fields, d);
+
+	if (rc == 0)
+		rc = mc_text_fold(&folded, text ? text : "", strlen(text ? text : ""));
+	if (rc == 0) {
+		/* after the fields' words, a space between */
+		size_t n = strlen(folded) + 2;
+		spaced = mc_xmalloc(n);
+		snprintf(spaced, n, " %s", folded);
+		rc = mc_db_prepare(st, &q, sql);
+	}
+	if (rc == 0) {
+		mc_q_int(q, 1, d->id);
+		mc_q_text(q, 2, folded[0] ? spaced : "");
+		mc_q_text(q, 3, fields);
+		rc = mc_q_exec(q, "record the text of a document's file");
+	}
+	mc_q_done(q);
+	free(fields);
+	free(folded);
+	free(spaced);
+	return rc;
+}
+
+static const mc_col refold_cols[] = {
+    MC_COL(MC_COL_I64, mc_document, id, "id"),
+    MC_COL(MC_COL_STR, mc_document, notation, "notation"),
+    MC_COL(MC_COL_STR, mc_document, subject, "subject"),
+    MC_COL(MC_COL_STR, mc_document, organ_name, "organ_name"),
+    MC_COL(MC_COL_STR, mc_document, body, "body"),
+};
+
+static int refold_one(mc_store *st, const mc_document *d)
+{
+	static const char sql[] = "UPDATE document SET search_folded = $2 || file_folded WHERE id = $1";
+	char *folded = NULL;
+	mc_q *q = NULL;
+	int rc = search_text(&folded, d);
+
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, d->id);
+		mc_q_text(q, 2, folded);
+		rc = mc_q_exec(q, "fold a document's search text again");
+	}
+	mc_q_done(q);
+	free(folded);
+	return rc;
+}
+
+int mc_store_document_search_refold(mc_store *st, int64_t *count)
+{
+	/* A page at a time by id, no statement open while rows are written:
+	 * a register of millions is never held at once. */
+	static const char sql[] =
+	    "SELECT id, notation, subject, organ_name, body FROM document WHERE id > $1 "
+	    "ORDER BY id LIMIT 500";
+	mc_document *page = NULL;
+	size_t n = 0;
+	int64_t after = 0;
+	int rc = 0;
+
+	*count = 0;
+	for (;;) {
+		mc_q *q = NULL;
+		rc = mc_db_prepare(st, &q, sql);
+		if (rc == 0) {
+			mc_q_int(q, 1, after);
+			rc = mc_q_read_list(q, "read documents to fold", refold_cols,
+					    MC_ARRAY_LEN(refold_cols), sizeof *page, &page, &n);
+		}
+		mc_q_done(q);
+		if (rc || n == 0)
+			break;
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = refold_one(st, &page[i]);
+		*count += (int64_t)n;
+		after = page[n - 1].id;
+		mc_document_free_list(page, n);
+		page = NULL;
+		if (rc || n < 500)
+			break;
+	}
+	mc_document_free_list(page, n);
 	return rc;
 }

@@ -90,7 +90,9 @@ typedef struct {
 void mc_document_clear(mc_document *d);
 void mc_document_free_list(mc_document *list, size_t n);
 
-/* Records a new document (version 1) with its search text; sets d->id and
+/* The folded text a document is found by (number and notation, subject,
+ * sender, body; and its uploaded file's, mc_store_document_file_text) is
+ * written with it. Records a new document (version 1); sets d->id and
  * d->version. MC_ENOTFOUND for an unknown register, unit or user. */
 int mc_store_document_add(mc_store *st, mc_document *d);
 /* MC_ENOTFOUND when no document has this id. Clear *out. */
@@ -139,7 +141,9 @@ typedef struct {
 	int from_state;
 	int to_state;
 	char *note;
-	char hash[65]; /* core/audit.h: over the fields and the previous event's hash; "" before 030 */
+	char hash[65];	      /* core/audit.h: over the fields and the previous event's hash; "" before 030 */
+	int file_version;     /* the uploaded version it refers to (migration 034); 0 = none */
+	char file_sha256[65]; /* that version's SHA-256; "" = none */
 } mc_document_event;
 
 void mc_document_event_clear(mc_document_event *e);
@@ -158,6 +162,18 @@ int mc_store_document_event_scan(mc_store *st, int (*cb)(const mc_document_event
 /* The first event id that must carry a hash: the events below it were
  * written before migration 030 and are not chained. */
 int mc_store_document_event_chained_from(mc_store *st, int64_t *id);
+/* Sets the text of d's latest uploaded file (a DOCX's, mc_doc_docx_text),
+ * folded, as part of what d is found by, after its fields. Inside the
+ * caller's transaction; "" clears it. */
+int mc_store_document_file_text(mc_store *st, const mc_document *d, const char *text);
+
+/*
+ * Folds the search text of every document again from its fields (number and
+ * notation, subject, sender, body): what migration 034 runs, in its
+ * transaction, when the body joined the search. *count: documents folded.
+ */
+int mc_store_document_search_refold(mc_store *st, int64_t *count);
+
 /* The events of a document, oldest first. */
 int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, int64_t document_id);
 

@@ -144,3 +144,111 @@ int mc_store_document_sign_request_delete(mc_store *st, int64_t document_id)
 	mc_q_done(q);
 	return rc;
 }
+
+/* ---- versions of a draft (migration 034) -------------------------------- */
+
+#define VERSION_COLS                                                                                         \
+	"v.id, v.document_id, v.number, v.kind, v.filename, v.sha256, v.size, v.uploaded_by, "               \
+	"coalesce(u.full_name, '') AS uploaded_by_name, v.created_at"
+#define VERSION_FROM " FROM document_version v LEFT JOIN app_user u ON u.id = v.uploaded_by "
+
+static const mc_col version_cols[] = {
+    MC_COL(MC_COL_I64, mc_document_version, id, "id"),
+    MC_COL(MC_COL_I64, mc_document_version, document_id, "document_id"),
+    MC_COL(MC_COL_INT, mc_document_version, number, "number"),
+    MC_COL(MC_COL_STR, mc_document_version, kind, "kind"),
+    MC_COL(MC_COL_STR, mc_document_version, filename, "filename"),
+    MC_COL_ARRAY(mc_document_version, sha256, "sha256"),
+    MC_COL(MC_COL_I64, mc_document_version, size, "size"),
+    MC_COL(MC_COL_I64, mc_document_version, uploaded_by, "uploaded_by"),
+    MC_COL(MC_COL_STR, mc_document_version, uploaded_by_name, "uploaded_by_name"),
+    MC_COL(MC_COL_I64, mc_document_version, created_at, "created_at"),
+};
+
+void mc_document_version_clear(mc_document_version *v)
+{
+	if (!v)
+		return;
+	free(v->kind);
+	free(v->filename);
+	free(v->uploaded_by_name);
+	memset(v, 0, sizeof *v);
+}
+
+void mc_document_version_free_list(mc_document_version *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_document_version_clear(&list[i]);
+	free(list);
+}
+
+int mc_store_document_version_add(mc_store *st, mc_document_version *v, const char *mime)
+{
+	/* The next number in the same statement: the writer's transaction
+	 * orders the uploads of a node, the unique (document_id, number) those
+	 * of servers sharing a database. */
+	static const char sql[] =
+	    "INSERT INTO document_version (document_id, number, kind, filename, sha256, size, uploaded_by, "
+	    "created_at) SELECT $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, $7 FROM "
+	    "document_version "
+	    "WHERE document_id = $1 RETURNING number";
+	mc_q *q = NULL;
+	int64_t number = 0;
+	int rc = mc_store_attachment_record(st, v->sha256, v->size, mime);
+
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, v->document_id);
+		mc_q_text(q, 2, v->kind ? v->kind : "");
+		mc_q_text(q, 3, v->filename ? v->filename : "");
+		mc_q_text(q, 4, v->sha256);
+		mc_q_int(q, 5, v->size);
+		mc_q_int(q, 6, v->uploaded_by);
+		mc_q_int(q, 7, v->created_at);
+		rc = mc_q_insert_id(q, "record a document version", &number);
+		if (rc == 0)
+			v->number = (int)number;
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_document_versions(mc_store *st, mc_document_version **out, size_t *n, int64_t document_id)
+{
+	static const char sql[] =
+	    "SELECT " VERSION_COLS VERSION_FROM "WHERE v.document_id = $1 ORDER BY v.number";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0) {
+		mc_q_int(q, 1, document_id);
+		rc = mc_q_read_list(q, "list document versions", version_cols, MC_ARRAY_LEN(version_cols),
+				    sizeof **out, out, n);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_document_version_get(mc_store *st, mc_document_version *out, int64_t document_id, int number)
+{
+	static const char sql[] =
+	    "SELECT " VERSION_COLS VERSION_FROM "WHERE v.document_id = $1 AND ($2 = 0 OR v.number = $2) "
+	    "ORDER BY v.number DESC LIMIT 1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc == 0) {
+		mc_q_int(q, 1, document_id);
+		mc_q_int(q, 2, number);
+		rc = mc_q_read_one(q, "read a document version", version_cols, MC_ARRAY_LEN(version_cols),
+				   out);
+		if (rc)
+			mc_document_version_clear(out);
+	}
+	mc_q_done(q);
+	return rc;
+}

@@ -43,4 +43,35 @@ int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_
 int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_document_sign_request *out);
 int mc_store_document_sign_request_delete(mc_store *st, int64_t document_id);
 
+/*
+ * The versions of a draft uploaded as a file (migration 034): each upload a
+ * new number from 1, its file in the file store, kept for good (the tables
+ * refuse a change or a removal).
+ */
+typedef struct {
+	int64_t id;
+	int64_t document_id;
+	int number;
+	char *kind;	/* "pdf", "docx" (core/document.h) */
+	char *filename; /* as uploaded */
+	char sha256[65];
+	int64_t size;
+	int64_t uploaded_by;
+	char *uploaded_by_name; /* the uploader's full name */
+	int64_t created_at;
+} mc_document_version;
+
+void mc_document_version_clear(mc_document_version *v);
+void mc_document_version_free_list(mc_document_version *list, size_t n);
+/* Records the file sha256 (written to the file store by
+ * mc_store_attachment_write, of v->size bytes, its type from v->kind) as
+ * the next version of v->document_id; sets v->id and v->number. Inside the
+ * caller's transaction. */
+int mc_store_document_version_add(mc_store *st, mc_document_version *v, const char *mime);
+/* The versions of document_id, oldest first. */
+int mc_store_document_versions(mc_store *st, mc_document_version **out, size_t *n, int64_t document_id);
+/* Version number of document_id, or its latest when number is 0.
+ * MC_ENOTFOUND when there is none. Clear *out. */
+int mc_store_document_version_get(mc_store *st, mc_document_version *out, int64_t document_id, int number);
+
 #endif

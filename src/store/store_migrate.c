@@ -7,6 +7,7 @@
  * reading the number (mc_store_schema_version).
  */
 #include "store/db.h"
+#include "store/store_document.h"
 #include "store/store_check.h"
 #include "store/store_rollup.h"
 
@@ -20,6 +21,18 @@
 
 /* Times a migration is tried when the database says "try again". */
 #define APPLY_TRIES 60
+/* What a migration needs done in C after its script, in its transaction:
+ * 034 put the body in the documents' search text, which only the store can
+ * fold (utf8proc), so every existing document's is folded again. */
+static int after_script(mc_store *st, int version)
+{
+	int64_t n = 0;
+
+	if (version == 34)
+		return mc_store_document_search_refold(st, &n);
+	return 0;
+}
+
 /* One migration, all or nothing. */
 static int apply_once(mc_store *st, const mc_migration *m)
 {
@@ -35,6 +48,8 @@ static int apply_once(mc_store *st, const mc_migration *m)
 		rc = mc_store_schema_version(st, &current);
 	if (rc == 0 && current < m->version)
 		rc = mc_db_migration_apply(st, m->version, m->path, m->sql);
+	if (rc == 0 && current < m->version)
+		rc = after_script(st, m->version);
 	if (rc) {
 		mc_store_rollback(st);
 		return rc;

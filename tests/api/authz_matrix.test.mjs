@@ -224,6 +224,15 @@ const RULES = {
   'POST /api/v1/documents/{id}/attachment-seal': { roles: ['desk'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/attachment-seal`, raw: Buffer.from('x'),
     headers: { 'Content-Type': 'application/pdf' } }) },
+  // A draft's versions (docs/documents.md §3b): the scope and the drafter come before the
+  // content, so the drafter in scope gets 415 for a file that is no PDF; no version 1 is 404.
+  'POST /api/v1/documents/{id}/versions': { roles: ['specialist'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/versions`, raw: Buffer.from('not a pdf'),
+    headers: { 'Content-Type': 'application/pdf' } }) },
+  'GET /api/v1/documents/{id}/versions': { roles: STAFF, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/versions` }) },
+  'GET /api/v1/documents/{id}/versions/{n}/file': { roles: STAFF, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/versions/1/file` }) },
   // The document's scope comes before the certificate: junk PEM (or the state) is the 4xx.
   'POST /api/v1/documents/{id}/signature/prepare': { roles: ['leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/signature/prepare`, body: { certificate: 'x' } }) },
@@ -317,7 +326,8 @@ const fx = {};
 function counts() {
   const tables = ['dossier', 'event', 'dossier_document', 'app_user', 'unit', 'procedure', 'calendar_year',
     'calendar_day', 'apology', 'payment', 'rating', 'attachment', 'outbox', 'unit_plan', 'unit_successor',
-    'doc_register', 'doc_counter', 'document', 'document_event', 'task', 'task_unit', 'task_event'];
+    'doc_register', 'doc_counter', 'document', 'document_event', 'task', 'task_unit', 'task_event',
+    'document_version'];
   const q = `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
   return JSON.parse(execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }))[0];
 }

@@ -52,6 +52,14 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     await page.waitForURL(/\/van-ban\/\d+$/);
     const id = Number(new URL(page.url()).pathname.split('/').pop());
     assert.equal(await page.getByTestId('doc-state').getAttribute('data-state'), 'draft');
+    // The draft as a file (§3b): uploaded from the page, listed as version 1, named in the log.
+    await page.getByTestId('doc-versions-none').waitFor();
+    const file = Buffer.from(`%PDF-1.7\n% du thao ${size}\ntrailer << >>\n%%EOF\n`);
+    await page.getByTestId('doc-version-pick').setInputFiles({ name: 'Dự thảo QĐ.pdf', mimeType: 'application/pdf', buffer: file });
+    await page.getByTestId('doc-version-upload').click();
+    await page.waitForSelector('[data-testid=doc-version][data-number="1"]');
+    assert.match(await page.getByTestId('doc-version-file').textContent(), /Dự thảo QĐ\.pdf/);
+    await page.waitForSelector('[data-testid=doc-event][data-action=upload]');
     await page.getByTestId('doc-act-submit').click();
     await page.waitForSelector('[data-testid=doc-state][data-state=submitted]');
     assert.equal(await page.getByTestId('doc-act-submit').count(), 0, 'no step left for the drafter');
@@ -75,7 +83,8 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     assert.match(number, /^\d{2,}\/QĐ-UBND$/);
     const api = await world.api('GET', `/api/v1/documents/${id}`, { as: 'tiepnhan' });
     assert.equal(api.number, number);
-    assert.deepEqual(api.events.map((e) => e.action), ['draft', 'submit', 'approve', 'sign', 'issue']);
+    assert.deepEqual(api.events.map((e) => e.action), ['draft', 'upload', 'submit', 'approve', 'sign', 'issue']);
+    assert.equal(api.events.at(-1).file_version.number, 1, 'the version issued');
     // The document's own PDF (Phụ lục I) is one link away, in the session of the page.
     const href = await clerk.page.getByTestId('doc-file').getAttribute('href');
     const pdf = await clerk.page.context().request.get(new URL(href, clerk.page.url()).href);

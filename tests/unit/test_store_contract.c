@@ -4589,6 +4589,148 @@ static void test_documents(void **state)
 	assert_int_not_equal(raw_exec(f, "DELETE FROM document_event", NULL, 0), 0);
 }
 
+/* Drafts uploaded as files (migration 034): versions numbered from 1 per
+ * document, read whole and the latest, none changed or removed; the body
+ * found by the search, and folded again for documents written before it
+ * was (the migration's refold); an expired upload of the same bytes leaves
+ * a version's file. */
+static void test_document_versions(void **state)
+{
+	struct fixture *f = *state;
+	mc_doc_register out = {.unit_id = f->district,
+			       .box = 1,
+			       .name = "Sổ đăng ký văn bản đi",
+			       .organ_abbr = "UBND",
+			       .created_at = 1000};
+	int64_t drafter = add_user(f->st, "chuyen.vien.v", MC_ROLE_SPECIALIST, f->district);
+	assert_int_equal(mc_store_doc_register_add(f->st, &out), 0);
+	mc_document d = {.box = 1,
+			 .register_id = out.id,
+			 .unit_id = f->district,
+			 .drafting_unit_id = f->district,
+			 .state = 1,
+			 .type = "quyet_dinh",
+			 .subject = "Về việc kế hoạch năm",
+			 .body = "Điều 1. Giao Sở Tài chính đôn đốc quyết toán đường giao thông nông thôn.",
+			 .created_by = drafter,
+			 .created_at = 1,
+			 .updated_at = 1};
+	mc_document other = d;
+	other.body = "Điều 1. Không liên quan.";
+	assert_int_equal(mc_store_document_add(f->st, &d), 0);
+	assert_int_equal(mc_store_document_add(f->st, &other), 0);
+
+	/* Two versions of d, one of other: each document counts its own. */
+	static const char one[] = "%PDF-1.7 one %%EOF", two[] = "%PDF-1.7 two %%EOF";
+	mc_document_version v1 = {.document_id = d.id,
+				  .kind = "pdf",
+				  .filename = "Dự thảo.pdf",
+				  .size = sizeof one - 1,
+				  .uploaded_by = drafter,
+				  .created_at = 10};
+	mc_document_version v2 = v1, w1 = v1;
+	assert_int_equal(mc_store_attachment_write(f->st, v1.sha256, one, sizeof one - 1), 0);
+	assert_int_equal(mc_store_attachment_write(f->st, v2.sha256, two, sizeof two - 1), 0);
+	v2.size = sizeof two - 1;
+	v2.created_at = 20;
+	memcpy(w1.sha256, v1.sha256, sizeof w1.sha256);
+	w1.document_id = other.id;
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_document_version_add(f->st, &v1, "application/pdf"), 0);
+	assert_int_equal(mc_store_document_version_add(f->st, &v2, "application/pdf"), 0);
+	assert_int_equal(mc_store_document_version_add(f->st, &w1, "application/pdf"), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(v1.number, 1);
+	assert_int_equal(v2.number, 2);
+	assert_int_equal(w1.number, 1);
+
+	mc_document_version *list = NULL, got;
+	size_t n = 0;
+	assert_int_equal(mc_store_document_versions(f->st, &list, &n, d.id), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].number, 1);
+	assert_string_equal(list[0].filename, "Dự thảo.pdf");
+	assert_string_equal(list[0].kind, "pdf");
+	assert_string_equal(list[0].sha256, v1.sha256);
+	assert_int_equal(list[0].size, sizeof one - 1);
+	assert_int_equal(list[0].uploaded_by, drafter);
+	assert_int_equal(list[1].number, 2);
+	assert_int_equal(list[1].created_at, 20);
+	mc_document_version_free_list(list, n);
+	assert_int_equal(mc_store_document_version_get(f->st, &got, d.id, 0), 0);
+	assert_int_equal(got.number, 2);
+	assert_string_equal(got.sha256, v2.sha256);
+	mc_document_version_clear(&got);
+	assert_int_equal(mc_store_document_version_get(f->st, &got, d.id, 1), 0);
+	assert_string_equal(got.sha256, v1.sha256);
+	mc_document_version_clear(&got);
+	assert_int_equal(mc_store_document_version_get(f->st, &got, d.id, 3), MC_ENOTFOUND);
+	assert_int_equal(mc_store_document_version_get(f->st, &got, 999999, 0), MC_ENOTFOUND);
+
+	/* Kept as uploaded: the database refuses a change or a removal. */
+	char err[256];
+	assert_int_not_equal(raw_exec(f, "UPDATE document_version SET sha256 = 'forged'", err, sizeof err),
+			     0);
+	assert_int_not_equal(raw_exec(f, "DELETE FROM document_version", err, sizeof err), 0);
+
+	/* The body is searched, diacritics folded. */
+	mc_document *found = NULL;
+	int64_t total = 0;
+	mc_document_query q = {.scope_unit_id = f->district, .q = "don doc quyet toan", .limit = 10};
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(found[0].id, d.id);
+	mc_document_free_list(found, n);
+	/* The text of its uploaded file is searched too, kept through an
+	 * update of the fields, and replaced by the next. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_document_file_text(f->st, &d, "Phát triển kinh tế hợp tác xã"), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	q.q = "hop tac xa";
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_document_free_list(found, n);
+	d.subject = "Về việc kế hoạch năm sau";
+	assert_int_equal(mc_store_document_update(f->st, &d, 1), 0);
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_document_free_list(found, n);
+	q.q = "nam sau";
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_document_free_list(found, n);
+	q.q = "don doc quyet toan";
+	/* A document whose search text was written before 034 (without its
+	 * body) is found by its body once the migration folded it again. */
+	assert_int_equal(raw_exec(f, "UPDATE document SET search_folded = 've viec ke hoach nam'", NULL, 0),
+			 0);
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_document_free_list(found, n);
+	int64_t folded = 0;
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_document_search_refold(f->st, &folded), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_true(folded >= 2);
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(found[0].id, d.id);
+	mc_document_free_list(found, n);
+	q.q = "hop tac xa"; /* the file's text is kept by the refold */
+	assert_int_equal(mc_store_document_list(f->st, &found, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	mc_document_free_list(found, n);
+
+	/* The same bytes uploaded as an attachment and expired: the version keeps its file. */
+	int64_t citizen = add_user(f->st, "cong.dan.v", MC_ROLE_CITIZEN, 0);
+	record(f, citizen, v2.sha256, sizeof two - 1, 5, 0);
+	assert_int_equal(step(f, mc_store_upload_expire, 100), 1);
+	assert_int_equal(step(f, sweep, 0), 0);
+	assert_true(file_there(f, v2.sha256));
+	int64_t size = 0;
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, v2.sha256), 0);
+}
+
 /* A document's PDF and a signature prepared for a device (migration 023):
  * one of each per document, replaced, read back with the file in the store. */
 static void test_document_files(void **state)
@@ -5247,6 +5389,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_personal_pseudonymise, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_document_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),

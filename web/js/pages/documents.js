@@ -2,7 +2,7 @@
 // their search and printed registers, a specialist's draft, and one document with its steps
 // and the buttons the caller's role may press.
 import { t } from '/i18n/i18n.js';
-import { h, add, api, pageTitle, replace, loading, errorText, field, fmtDate, fmtDateTime, errorBox, facts, ApiError } from '/js/lib.js';
+import { h, add, api, pageTitle, replace, loading, errorText, field, fmtDate, fmtDateTime, fmtSize, errorBox, facts, ApiError } from '/js/lib.js';
 import { requireRole, navigate } from '/js/app.js';
 import { exchangeSection } from '/js/pages/document_exchange.js';
 import { signaturesSection } from '/js/pages/document_signatures.js';
@@ -125,6 +125,39 @@ export async function draft(ctx) {
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'doc-save' }, t('doc.save')))));
 }
 
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+// The draft's uploaded versions (docs/documents.md §3b): each listed with its file, and for a
+// specialist while the draft is open, the upload of the next one (the server checks the rest).
+function versionsSection(d, user) {
+  const list = h('div', null, loading());
+  const err = errorBox('doc-version-error');
+  const section = h('section', { class: 'card', 'aria-labelledby': 'doc-versions-h', testid: 'doc-versions' },
+    h('h2', { id: 'doc-versions-h' }, t('doc.versions')), list);
+  api(`/api/v1/documents/${d.id}/versions`).then(({ data }) => {
+    if (!data.items.length) return replace(list, h('p', { class: 'empty', testid: 'doc-versions-none' }, t('doc.versions.none')));
+    replace(list, h('ol', { class: 'timeline' }, data.items.map((v) => h('li', { testid: 'doc-version', 'data-number': v.number },
+      h('a', { href: v.url, testid: 'doc-version-file' }, t('doc.versions.row', { n: v.number }), ' — ', v.filename),
+      h('p', { class: 'muted' }, `${v.uploaded_by?.name || ''} · ${fmtDateTime(v.uploaded_at)} · ${fmtSize(v.size)} · SHA-256 ${v.sha256.slice(0, 12)}…`)))));
+  }).catch((e) => replace(list, h('div', { class: 'alert alert-error', role: 'alert' }, errorText(e))));
+  if (user.role === 'specialist' && (d.state === 'draft' || d.state === 'returned')) {
+    const pick = h('input', { type: 'file', accept: `.pdf,.docx,application/pdf,${DOCX}`, 'aria-label': t('doc.versions.pick'), testid: 'doc-version-pick' });
+    add(section, h('form', { class: 'inline-form', novalidate: true, onsubmit: async (e) => {
+      e.preventDefault();
+      err.hide();
+      const file = pick.files[0];
+      if (!file) { err.show(t('doc.versions.pick')); return; }
+      const type = /\.docx$/i.test(file.name) ? DOCX : 'application/pdf';
+      try {
+        await api(`/api/v1/documents/${d.id}/versions?` + new URLSearchParams({ filename: file.name }), { method: 'POST', raw: file, contentType: type });
+        navigate('/van-ban/' + d.id, { replace: true });
+      } catch (ex) { err.show(errorText(ex)); }
+    } }, h('label', null, t('doc.versions.upload'), ' ', pick),
+    h('button', { type: 'submit', class: 'btn btn-secondary', testid: 'doc-version-upload' }, t('doc.versions.go')), err));
+  }
+  return section;
+}
+
 export async function detail(ctx) {
   const user = requireRole(ctx, ROLES);
   if (!user) return;
@@ -198,7 +231,8 @@ export async function detail(ctx) {
   }
   const events = h('ol', { class: 'timeline', testid: 'doc-events' }, (d.events || []).map((e) =>
     h('li', { testid: 'doc-event', 'data-action': e.action }, h('strong', null, t('doc.ev.' + e.action)), ' — ',
-      fmtDateTime(e.at), e.by ? ` · ${e.by}` : '', e.note ? h('p', { class: 'muted' }, e.note) : null)));
+      fmtDateTime(e.at), e.by ? ` · ${e.by}` : '', e.file_version ? ` · ${t('doc.versions.row', { n: e.file_version.number })}` : '',
+      e.note ? h('p', { class: 'muted' }, e.note) : null)));
   replace(box, pageTitle(d.subject, 'page-title'),
     h('p', null, h('a', { href: '/van-ban?box=' + d.box }, t('doc.back'))),
     h('section', { class: 'card' }, facts(rows), out && d.body ? h('div', { class: 'doc-body', testid: 'doc-text' }, d.body) : null,
@@ -206,6 +240,7 @@ export async function detail(ctx) {
       out || d.source ? h('p', null, h('a', { class: 'btn btn-ghost btn-small', href: `/api/v1/documents/${d.id}/file`, target: '_blank',
         testid: 'doc-file' }, t('doc.pdf'))) : null),
     signaturesSection(d),
+    out ? versionsSection(d, user) : null,
     h('section', { class: 'card', 'aria-labelledby': 'doc-steps-h' }, h('h2', { id: 'doc-steps-h' }, t('doc.steps')), buttons, extra, err, events),
     exchangeSection(d, user, () => navigate('/van-ban/' + d.id, { replace: true })));
 }

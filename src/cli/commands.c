@@ -362,6 +362,31 @@ static int payment_setup(mc_config *cfg, char *url, size_t cap, mc_payment_confi
 	return 0;
 }
 
+/* The national portal's sync (docs/operations.md, "The national portal"):
+ * with portal_login_url set, the account's username and password are
+ * required. Returns 0, or -1 after saying why the server must not start. */
+static int portal_setup(const mc_config *cfg, mc_portal_config *out)
+{
+	*out = (mc_portal_config){.url = cfg->portal_url,
+				  .token = cfg->portal_token,
+				  .login_url = cfg->portal_login_url,
+				  .username = cfg->portal_username,
+				  .password = cfg->portal_password,
+				  .max_attempts = (int)cfg->portal_max_attempts,
+				  .backoff = (int)cfg->portal_backoff,
+				  .timeout = (int)cfg->portal_timeout};
+	if (cfg->portal_login_url[0] && (!cfg->portal_username[0] || !cfg->portal_password[0])) {
+		fprintf(stderr, "motcua: portal_login_url is set but portal_username or portal_password is "
+				"not: set both to the account the portal gave this province\n");
+		return -1;
+	}
+	if (cfg->portal_login_url[0] && !cfg->portal_url[0]) {
+		fprintf(stderr, "motcua: portal_login_url is set but portal_url is not\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* Sign-in through the identity provider (docs/operations.md): off unless
  * oidc_issuer is set; then the client id and secret are required, and the
  * redirect URL defaults to the callback under public_url. Returns 0, or -1
@@ -506,6 +531,9 @@ int mc_cli_serve(int argc, char **argv)
 	mc_oidc_config oidc;
 	if (oidc_setup(&cfg, oidc_redirect, sizeof oidc_redirect, &oidc) != 0)
 		return 2;
+	mc_portal_config portal;
+	if (portal_setup(&cfg, &portal) != 0)
+		return 2;
 	/* the peers and the organisation's key too, before the database is touched */
 	mc_exchange *exchange = NULL;
 	mc_exchange_config xc = {.key_file = cfg.exchange_key_file,
@@ -571,6 +599,7 @@ int mc_cli_serve(int argc, char **argv)
 	    .reload_interval_ms = (int)cfg.reload_interval_ms,
 	    .payment = payment,
 	    .oidc = oidc,
+	    .portal = portal,
 	    .idle_timeout = (int)cfg.idle_timeout,
 	    .conn = {.header_timeout = (int)cfg.header_timeout,
 		     .body_timeout = (int)cfg.body_timeout,
@@ -615,11 +644,7 @@ int mc_cli_serve(int argc, char **argv)
 	    .group = mc_server_group(srv),
 	    .notify = &sc.notify,
 	    .exchange = exchange,
-	    .portal = {.url = cfg.portal_url,
-		       .token = cfg.portal_token,
-		       .max_attempts = (int)cfg.portal_max_attempts,
-		       .backoff = (int)cfg.portal_backoff,
-		       .timeout = (int)cfg.portal_timeout},
+	    .portal = portal,
 	    .notify_interval = (int)cfg.notify_interval,
 	    .reload_interval_ms = (int)cfg.reload_interval_ms,
 	    .purge_interval = (int)cfg.session_purge_interval,

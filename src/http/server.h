@@ -18,6 +18,7 @@
 #include "app/filing.h"
 #include "app/notify.h"
 #include "app/oidc.h"
+#include "app/portal.h"
 #include "app/payment.h"
 #include "http/conn.h"
 #include "app/upload.h"
@@ -79,6 +80,7 @@ typedef struct {
 	int listen_backlog;
 	mc_filing_limits filing; /* online filings per citizen account and client address (app/filing.h) */
 	mc_oidc_config oidc;	 /* sign-in through the identity provider (app/oidc.h); issuer "" = off */
+	mc_portal_config portal; /* the national portal's sync (app/portal.h); url "" = off */
 	const char *sign_dir;	 /* signing keys of official documents (sign/keys.h); NULL/"" = none */
 	const char *sign_trust_file; /* trust anchors the signers' certificates must chain to; "" = none */
 	const mc_exchange

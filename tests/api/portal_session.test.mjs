@@ -29,7 +29,8 @@ import { createServer } from 'node:http';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, freePort } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { startServer, freePort, serverEnv, BIN } from './harness.mjs';
 import { APPLICANT, DISTRICT, PROVINCE, assertProblem, assertStatus, districtProcedure, stopServer } from './helpers.mjs';
 
 const USERNAME = 'motcua-thanhhoa';
@@ -40,6 +41,7 @@ let portal;
 let portalPort;
 let server;
 let tmp;
+let passwordFile;
 const tok = {};
 
 const fake = {
@@ -132,7 +134,7 @@ async function until(what, fn, ms = 90000) {
 
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'motcua-portal-session-'));
-  const passwordFile = join(tmp, 'portal-password');
+  passwordFile = join(tmp, 'portal-password');
   writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
   portalPort = await freePort();
   await startPortal();
@@ -302,4 +304,23 @@ test('with the sync off the look-up says so (409)', async () => {
   } finally {
     await stopServer(plain);
   }
+});
+
+test('the sign-in settings: refused without the account, the password shown as (set), never printed', () => {
+  const env = serverEnv({
+    MOTCUA_PUBLIC_URL: 'http://127.0.0.1:8080',
+    MOTCUA_DB: join(tmp, 'never.db'),
+    MOTCUA_PORTAL_URL: `http://127.0.0.1:${portalPort}/dvc/sync`,
+    MOTCUA_PORTAL_LOGIN_URL: `http://127.0.0.1:${portalPort}/dvc/login`,
+    MOTCUA_PORTAL_USERNAME: USERNAME,
+  });
+  const refused = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0'], { env, encoding: 'utf8', timeout: 60000 });
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.match(refused.stderr, /portal_login_url is set but portal_username or portal_password is not/);
+  const shown = spawnSync(BIN, ['config'], { env: { ...env, MOTCUA_PORTAL_PASSWORD_FILE: passwordFile },
+    encoding: 'utf8', timeout: 60000 });
+  assert.equal(shown.status, 0, shown.stderr);
+  assert.match(shown.stdout, /^portal_password = \(set\)/m);
+  assert.match(shown.stdout, /^portal_username = motcua-thanhhoa/m);
+  assert.ok(!shown.stdout.includes(PASSWORD) && !shown.stderr.includes(PASSWORD), 'the password is not printed');
 });

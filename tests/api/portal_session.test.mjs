@@ -22,14 +22,17 @@
 // the dossier get the portal's answer (known or not, a session expired under
 // it); a desk officer 403, another district's administrator 403 out-of-scope,
 // an unknown, huge or malformed code 404, the portal's error 502, its garbage
-// 502, the portal down 503, the sync off 409.
+// 502, the portal down 503, the sync off 409; the same from the console
+// (`motcua portal lookup CODE`: the answer as JSON, an unknown code and the
+// portal down exit 1). The sign-in settings: serve refuses portal_login_url
+// without the account; motcua config shows the password as (set).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { startServer, freePort, serverEnv, BIN } from './harness.mjs';
 import { APPLICANT, DISTRICT, PROVINCE, assertProblem, assertStatus, districtProcedure, stopServer } from './helpers.mjs';
 
@@ -42,7 +45,14 @@ let portalPort;
 let server;
 let tmp;
 let passwordFile;
+let portalEnv;
 const tok = {};
+// `motcua portal lookup CODE` with the server's settings and database.
+// (Not spawnSync: the portal answering it is in this process.)
+const cli = (...args) => new Promise((resolve) => {
+  execFile(BIN, ['portal', 'lookup', ...args, '--db', server.db], { env: serverEnv(portalEnv), timeout: 120000 },
+    (err, stdout, stderr) => resolve({ status: err ? err.code : 0, stdout, stderr }));
+});
 
 const fake = {
   failLogin: 1,          // sign-ins answered 500 before the portal signs anyone in
@@ -138,7 +148,7 @@ before(async () => {
   writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
   portalPort = await freePort();
   await startPortal();
-  server = await startServer({ dossiers: 0, env: {
+  server = await startServer({ dossiers: 0, env: portalEnv = {
     MOTCUA_PORTAL_URL: `http://127.0.0.1:${portalPort}/dvc/sync`,
     MOTCUA_PORTAL_LOGIN_URL: `http://127.0.0.1:${portalPort}/dvc/login`,
     MOTCUA_PORTAL_USERNAME: USERNAME,
@@ -285,10 +295,24 @@ test('TraCuuHoSo: the portal says whether it knows a dossier, to the administrat
   fake.lookup = 'garbage';
   assertProblem(await lookup(code), 502, 'portal-error', 'not JSON');
   fake.lookup = 'answer';
+
+  // The same from the console: motcua portal lookup CODE.
+  const known = await cli(code);
+  assert.equal(known.status, 0, known.stderr);
+  const shown = JSON.parse(known.stdout);
+  assert.deepEqual([shown.dossier, shown.madonvi, shown.known, shown.result[0].MaHoSo], [code, DISTRICT, true, code]);
+  const unknown = await cli('000.00.33.H56-991231-9999');
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /no dossier has code 000\.00\.33\.H56-991231-9999/);
+  assert.equal((await cli()).status, 2, 'no code: usage');
+
   await new Promise((r) => portal.close(r));
   const down = await lookup(code);
   assertProblem(down, 503, 'portal-unavailable', 'down');
   assert.ok(down.headers.get('retry-after'));
+  const cliDown = await cli(code);
+  assert.equal(cliDown.status, 1);
+  assert.match(cliDown.stderr, /motcua portal lookup: portal login: Couldn't connect/);
 });
 
 test('with the sync off the look-up says so (409)', async () => {

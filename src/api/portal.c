@@ -12,6 +12,7 @@
 #include "app/dossier.h"
 #include "core/limits.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,11 @@ void mc_api_portal_sync_retry(mc_req *r)
 
 /* Longer than any code this server issues; a longer one is not looked up. */
 #define LOOKUP_CODE_MAX 64
+/* Look-ups under way at once: one per thread of the outbound pool, each
+ * held up to twice portal_timeout; more would only wait behind them. */
+#define LOOKUPS_MAX MC_OUTBOUND_THREADS
+
+static atomic_int lookups;
 
 typedef struct {
 	const mc_portal_config *config; /* the server's, borrowed */
@@ -121,7 +127,7 @@ typedef struct {
 	char why[300];
 } lookup;
 
-/* On the pool: the portal may take portal_timeout to answer (twice, with a sign-in). */
+/* On the outbound pool: the portal may take portal_timeout to answer (twice, with a sign-in). */
 static int lookup_run(void *payload)
 {
 	lookup *l = payload;
@@ -133,6 +139,7 @@ static void lookup_after(mc_req *r, int rc, void *payload)
 	lookup *l = payload;
 	json_t *result = l->result;
 
+	atomic_fetch_sub(&lookups, 1);
 	l->result = NULL;
 	if (rc == MC_EBUSY) {
 		json_decref(result);
@@ -193,6 +200,15 @@ void mc_api_portal_lookup(mc_req *r)
 				 "this server does not sync with the national portal (portal_url is empty)");
 		return;
 	}
+	if (atomic_fetch_add(&lookups, 1) >= LOOKUPS_MAX) {
+		atomic_fetch_sub(&lookups, 1);
+		mc_dossier_clear(&d);
+		mc_reply_header(r, "Retry-After", "1");
+		mc_reply_problem(r, MC_PROB_OVERLOADED,
+				 "%d look-ups at the national portal are under way; try again shortly",
+				 LOOKUPS_MAX);
+		return;
+	}
 	lookup *l = mc_req_own(r, mc_xcalloc(1, sizeof *l));
 	const mc_unit *u =
 	    mc_time_ctx_unit(mc_req_time(r), d.receiving_unit_id ? d.receiving_unit_id : d.current_unit_id);
@@ -200,7 +216,8 @@ void mc_api_portal_lookup(mc_req *r)
 	snprintf(l->code, sizeof l->code, "%s", d.code);
 	snprintf(l->madonvi, sizeof l->madonvi, "%s", u && u->code ? u->code : "");
 	mc_dossier_clear(&d);
-	if (mc_req_offload(r, lookup_run, lookup_after, l) != 0) {
+	if (mc_req_outbound(r, lookup_run, lookup_after, l) != 0) {
+		atomic_fetch_sub(&lookups, 1);
 		mc_reply_header(r, "Retry-After", "1");
 		mc_reply_problem(r, MC_PROB_OVERLOADED,
 				 "too many requests are under way; try again in a second");

@@ -252,6 +252,12 @@ int mc_req_write_detached(mc_req *r, mc_group_fn fn, mc_group_done done, void *p
  * on this request's worker. MC_EBUSY, with nothing started, when the pool's
  * queue is full: the caller answers 429. fn must not touch the request. */
 int mc_req_offload(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload);
+/* The same on the pool of calls to other systems (MC_OUTBOUND_THREADS
+ * threads, MC_OUTBOUND_QUEUE waiting), which may wait seconds on them
+ * without holding up the hashing of passwords. */
+int mc_req_outbound(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload);
+#define MC_OUTBOUND_THREADS 2
+#define MC_OUTBOUND_QUEUE 16
 
 /* ---- routes (the table is the API's: src/api/routes.c) --------------- */
 

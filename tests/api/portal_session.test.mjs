@@ -22,7 +22,8 @@
 // the dossier get the portal's answer (known or not, a session expired under
 // it); a desk officer 403, another district's administrator 403 out-of-scope,
 // an unknown, huge or malformed code 404, the portal's error 502, its garbage
-// 502, the portal down 503, the sync off 409; the same from the console
+// 502, the portal down 503, the sync off 409, a third look-up while two wait
+// for the portal 429 (sign-ins going on meanwhile); the same from the console
 // (`motcua portal lookup CODE`: the answer as JSON, an unknown code and the
 // portal down exit 1). The sign-in settings: serve refuses portal_login_url
 // without the account; motcua config shows the password as (set).
@@ -70,6 +71,7 @@ const fake = {
   lookups: [],
   lookup: 'answer',      // 'answer' | 'error' | 'garbage'
   hidden: new Set(),     // codes the portal says it does not know
+  held: [],              // look-ups held unanswered
 };
 
 function refuse(res) {
@@ -113,6 +115,7 @@ function startPortal() {
         fake.lookups.push(json);
         if (fake.lookup === 'error') { ok({ error_code: '99', message: 'lỗi tra cứu' }); return; }
         if (fake.lookup === 'garbage') { res.writeHead(200).end('<html>bảo trì</html>'); return; }
+        if (fake.lookup === 'hold') { fake.held.push(res); return; }
         const mine = fake.order.filter((j) => j.data.MaHoSo === json.MaHoSo);
         const known = mine.length && !fake.hidden.has(json.MaHoSo);
         ok({ error_code: '00', result: known ? [{ MaHoSo: json.MaHoSo, TrangThaiHoSo: mine.at(-1).data.TrangThaiHoSo }] : [] });
@@ -294,7 +297,24 @@ test('TraCuuHoSo: the portal says whether it knows a dossier, to the administrat
   assert.match((await lookup(code)).body.detail, /error_code 99: lỗi tra cứu/);
   fake.lookup = 'garbage';
   assertProblem(await lookup(code), 502, 'portal-error', 'not JSON');
+  // Two look-ups held by a slow portal: a third is turned away (the pool
+  // they hold is the one that hashes passwords), the two answered later.
+  fake.lookup = 'hold';
+  let settled = 0;
+  const slow = [lookup(code), lookup(code)].map((p) => p.finally(() => { settled++; }));
+  await until('two look-ups held', () => fake.held.length === 2);
+  const third = await lookup(code);
+  assertProblem(third, 429, 'overloaded', 'a third look-up');
+  assert.ok(third.headers.get('retry-after'));
+  // Sign-ins (their passwords hashed on a pool of their own) do not wait for them.
+  assert.ok(await server.login('tiepnhan'));
+  assert.equal(settled, 0, 'signed in while both look-ups still waited on the portal');
+  for (const res of fake.held.splice(0)) {
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error_code: '00', result: [] }));
+  }
+  for (const res of await Promise.all(slow)) assertStatus(res, 200, 'a held look-up answered');
   fake.lookup = 'answer';
+  assertStatus(await lookup(code), 200, 'and the next one goes');
 
   // The same from the console: motcua portal lookup CODE.
   const known = await cli(code);

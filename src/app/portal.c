@@ -141,13 +141,6 @@ static bool session_refused(long status, const json_t *answer)
 static pthread_mutex_t session_lock = PTHREAD_MUTEX_INITIALIZER;
 static char session[1024];
 
-void mc_portal_forget_session(void)
-{
-	pthread_mutex_lock(&session_lock);
-	session[0] = '\0';
-	pthread_mutex_unlock(&session_lock);
-}
-
 /* Signs in ("LayToken"); the token into session. Called with session_lock held. */
 static int sign_in(const mc_portal_config *cfg, char *err, size_t cap)
 {
@@ -197,7 +190,7 @@ cleanup:
 }
 
 /* The token to send into out: the session (signing in if there is none), or
- * the static token; forget = a session the portal refused, to replace. */
+ * the static token; refused (or NULL) = a session the portal refused, to replace. */
 static int token_for(const mc_portal_config *cfg, const char *refused, char *out, size_t cap, char *err,
 		     size_t errcap)
 {

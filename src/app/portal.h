@@ -11,7 +11,7 @@
  * (madonvi), isUpdating and data; an Idempotency-Key header of "<dossier
  * code>:<event id>" names the change, so that a portal that saw a change
  * before (its answer lost) can recognise it. A 2xx answer whose JSON, if
- * any, has error_code "00" (or none) is success; anything else fails and is
+ * any, has error_code "00" (or 0, or none) is success; anything else fails and is
  * retried after portal_backoff seconds, doubled each time (at most an hour),
  * then after portal_max_attempts failures the item is dead until an
  * administrator retries it. A dossier's changes go in order: one waits while
@@ -71,8 +71,5 @@ int mc_portal_deliver(mc_store *st, mc_group *g, const mc_portal_config *cfg, in
  */
 int mc_portal_lookup(const mc_portal_config *cfg, const char *madonvi, const char *code, bool *known,
 		     json_t **result, char *err, size_t cap);
-
-/* Forgets the session token (tests of the sign-in, and a changed config). */
-void mc_portal_forget_session(void);
 
 #endif

@@ -196,6 +196,7 @@ void mc_api_user_signins(mc_req *r);
 void mc_api_account_actions(mc_req *r);
 void mc_api_portal_sync_list(mc_req *r);
 void mc_api_portal_sync_retry(mc_req *r);
+void mc_api_portal_lookup(mc_req *r);
 void mc_api_profile_update(mc_req *r);
 void mc_api_profile_signins(mc_req *r);
 void mc_api_recovery_start(mc_req *r);

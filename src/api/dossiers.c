@@ -413,7 +413,29 @@ void mc_api_dossiers_list(mc_req *r)
 		return;
 	}
 	const char *mine = mc_req_query(r, "mine");
+	/* The centres' views (mc_dossier_query.view): a centre chosen regardless
+	 * of administrative boundary finds there the dossiers it received, or
+	 * hands back, that are not its unit's. */
+	const char *view = mc_req_query(r, "view");
+	if (view) {
+		if (strcmp(view, "reception") == 0) {
+			q.view = MC_DOSSIER_VIEW_RECEPTION;
+		} else if (strcmp(view, "return") == 0) {
+			q.view = MC_DOSSIER_VIEW_RETURN;
+		} else if (strcmp(view, "unit") != 0) {
+			mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "view", "choice",
+					       "view must be unit, reception or return");
+			return;
+		}
+	}
 	if (me->role == MC_ROLE_CITIZEN) {
+		if (q.view != MC_DOSSIER_VIEW_UNIT) {
+			mc_reply_problem(
+			    r, MC_PROB_FORBIDDEN,
+			    "the centres' views are for officers; your dossiers are listed without "
+			    "view");
+			return;
+		}
 		q.owner_id = me->id;
 	} else {
 		q.unit_id = me->unit_id;

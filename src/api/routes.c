@@ -66,6 +66,7 @@ const mc_route mc_routes[] = {
     /* The national portal's sync (app/portal.h): the root's administrator only. */
     {MC_M_GET, "/api/v1/portal-sync", mc_api_portal_sync_list, MC_AUTH_SESSION, ADMIN, 0},
     {MC_M_POST, "/api/v1/portal-sync/{id}/retry", mc_api_portal_sync_retry, MC_AUTH_SESSION, ADMIN, 0},
+    {MC_M_GET, "/api/v1/portal-sync/dossiers/{code}", mc_api_portal_lookup, MC_AUTH_SESSION, ADMIN, 0},
     {MC_M_POST, "/api/v1/citizens", mc_api_citizen_register, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
 
     {MC_M_GET, "/api/v1/procedures", mc_api_procedures_list, MC_AUTH_PUBLIC, 0, 0},

@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,217 @@ static size_t keep_cb(char *buf, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/*
+ * Posts body (JSON text) to url with the bearer token (if any) and the
+ * Idempotency-Key (if any). 0 when the portal answered (*status, and *answer
+ * its JSON or NULL); MC_EBUSY when it could not be reached, why in err.
+ */
+static int exchange(const mc_portal_config *cfg, const char *url, const char *bearer, const char *key,
+		    const char *body, long *status, json_t **answer, char *err, size_t cap)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = NULL;
+	mc_buf got, line;
+	long timeout = cfg->timeout > 0 ? cfg->timeout : 30;
+	int rc = MC_EBUSY;
+
+	*status = 0;
+	*answer = NULL;
+	mc_buf_init(&got, ANSWER_MAX);
+	mc_buf_init(&line, 8192);
+	if (!c) {
+		snprintf(err, cap, "could not start curl");
+		goto cleanup;
+	}
+	h = curl_slist_append(h, "Content-Type: application/json");
+	if (key && mc_buf_addf(&line, "Idempotency-Key: %s", key) == 0)
+		h = curl_slist_append(h, line.data);
+	if (bearer && *bearer) {
+		line.len = 0;
+		if (mc_buf_addf(&line, "Authorization: Bearer %s", bearer) == 0)
+			h = curl_slist_append(h, line.data);
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_cb);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	CURLcode cc = curl_easy_perform(c);
+	if (cc != CURLE_OK) {
+		snprintf(err, cap, "portal: %s", curl_easy_strerror(cc));
+		goto cleanup;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	*answer = got.len ? json_loadb(got.data, got.len, 0, NULL) : NULL;
+	rc = 0;
+cleanup:
+	curl_slist_free_all(h);
+	if (c)
+		curl_easy_cleanup(c);
+	mc_buf_free(&got);
+	mc_buf_free(&line);
+	return rc;
+}
+
+/* Whether an error_code (a string "00", or a number 0) says success. */
+static bool code_ok(const json_t *code)
+{
+	if (json_is_string(code))
+		return strcmp(json_string_value(code), "00") == 0 ||
+		       strcmp(json_string_value(code), "0") == 0;
+	return json_is_integer(code) && json_integer_value(code) == 0;
+}
+
+/* Whether the portal refused the session token: 401, or error_code "401". */
+static bool session_refused(long status, const json_t *answer)
+{
+	const json_t *code = json_object_get(answer, "error_code");
+
+	return status == 401 || (json_is_string(code) && strcmp(json_string_value(code), "401") == 0) ||
+	       (json_is_integer(code) && json_integer_value(code) == 401);
+}
+
+/*
+ * The session token, shared by the delivery thread and the administrators'
+ * look-ups: asked for once, kept until the portal refuses it. The lock is held
+ * over the sign-in so that one sign-in serves everyone waiting.
+ */
+static pthread_mutex_t session_lock = PTHREAD_MUTEX_INITIALIZER;
+static char session[1024];
+
+/* Signs in ("LayToken"); the token into session. Called with session_lock held. */
+static int sign_in(const mc_portal_config *cfg, char *err, size_t cap)
+{
+	json_t *req = json_pack("{s:s, s:s}", "username", cfg->username ? cfg->username : "", "password",
+				cfg->password ? cfg->password : "");
+	char *text = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_t *answer = NULL;
+	long status = 0;
+	int rc = MC_ERROR;
+
+	json_decref(req);
+	if (!text) {
+		snprintf(err, cap, "portal login: out of memory");
+		goto cleanup;
+	}
+	rc = exchange(cfg, cfg->login_url, NULL, NULL, text, &status, &answer, err, cap);
+	if (rc != 0) {
+		char why[256];
+		/* err says "portal: <why>" */
+		snprintf(why, sizeof why, "%s", strncmp(err, "portal: ", 8) == 0 ? err + 8 : err);
+		snprintf(err, cap, "portal login: %s", why);
+		goto cleanup;
+	}
+	rc = MC_ERROR;
+	const json_t *token = json_object_get(answer, "session");
+	const json_t *code = json_object_get(answer, "error_code");
+	if (status < 200 || status >= 300) {
+		snprintf(err, cap, "portal login answered %ld", status);
+		goto cleanup;
+	}
+	if ((code && !code_ok(code)) || !json_is_string(token) || !*json_string_value(token) ||
+	    strlen(json_string_value(token)) >= sizeof session) {
+		snprintf(err, cap, "portal login refused (error_code %.16s, %s)",
+			 json_is_string(code)	 ? json_string_value(code)
+			 : json_is_integer(code) ? "number"
+						 : "none",
+			 json_is_string(token) && *json_string_value(token) ? "a session too long"
+									    : "no session");
+		goto cleanup;
+	}
+	snprintf(session, sizeof session, "%s", json_string_value(token));
+	rc = 0;
+cleanup:
+	json_decref(answer);
+	free(text);
+	return rc;
+}
+
+/* The token to send into out: the session (signing in if there is none), or
+ * the static token; refused (or NULL) = a session the portal refused, to replace. */
+static int token_for(const mc_portal_config *cfg, const char *refused, char *out, size_t cap, char *err,
+		     size_t errcap)
+{
+	int rc = 0;
+
+	if (!cfg->login_url || !*cfg->login_url) {
+		snprintf(out, cap, "%s", cfg->token ? cfg->token : "");
+		return 0;
+	}
+	pthread_mutex_lock(&session_lock);
+	/* Another thread may have replaced the refused token meanwhile. */
+	if (refused && strcmp(session, refused) == 0)
+		session[0] = '\0';
+	if (!session[0])
+		rc = sign_in(cfg, err, errcap);
+	if (rc == 0)
+		snprintf(out, cap, "%s", session);
+	pthread_mutex_unlock(&session_lock);
+	return rc;
+}
+
+/*
+ * Posts request (the service's JSON, without the session) to portal_url with
+ * the token, signing in again once if the portal refuses the session. 0 when
+ * the portal took it (2xx, error_code "00" or none), *answer its JSON; MC_EBUSY
+ * when it could not be reached; MC_ERROR otherwise; why in err.
+ */
+static int call(const mc_portal_config *cfg, const char *key, json_t *request, json_t **answer, char *err,
+		size_t cap)
+{
+	char token[sizeof session];
+	char *text = NULL;
+	long status = 0;
+	int rc = 0;
+	bool sessions = cfg->login_url && *cfg->login_url;
+
+	*answer = NULL;
+	for (int round = 0; round < 2; round++) {
+		rc = token_for(cfg, round ? token : NULL, token, sizeof token, err, cap);
+		if (rc != 0)
+			goto cleanup;
+		if (sessions && json_object_set_new(request, "session", json_string(token)) != 0) {
+			rc = MC_ERROR;
+			snprintf(err, cap, "could not make the request");
+			goto cleanup;
+		}
+		free(text);
+		text = json_dumps(request, JSON_COMPACT);
+		if (!text) {
+			rc = MC_ERROR;
+			snprintf(err, cap, "could not make the request");
+			goto cleanup;
+		}
+		json_decref(*answer);
+		rc = exchange(cfg, cfg->url, token, key, text, &status, answer, err, cap);
+		if (rc != 0)
+			goto cleanup;
+		if (!sessions || !session_refused(status, *answer))
+			break;
+		snprintf(err, cap, "portal refused the session token%s", round ? " of a new login" : "");
+	}
+	rc = MC_ERROR;
+	const json_t *code = json_object_get(*answer, "error_code");
+	if (sessions && session_refused(status, *answer)) {
+		/* err says so */
+	} else if (status < 200 || status >= 300) {
+		snprintf(err, cap, "portal answered %ld", status);
+	} else if (code && !code_ok(code)) {
+		const json_t *msg = json_object_get(*answer, "message");
+		snprintf(err, cap, "portal answered error_code %.16s%s%.160s",
+			 json_is_string(code) ? json_string_value(code) : "?",
+			 json_is_string(msg) ? ": " : "", json_is_string(msg) ? json_string_value(msg) : "");
+	} else {
+		rc = 0;
+	}
+cleanup:
+	free(text);
+	return rc;
+}
+
 static json_t *time_or_null(int64_t t)
 {
 	char iso[40];
@@ -77,8 +289,8 @@ static const char *unit_code(mc_store *st, int64_t id, mc_unit *u)
 	return u->code ? u->code : "";
 }
 
-/* The request's body for item x of dossier d, or NULL (out of memory). */
-static char *body_of(mc_store *st, const mc_portal_item *x, const mc_dossier *d)
+/* The request for item x of dossier d, or NULL (out of memory). */
+static json_t *body_of(mc_store *st, const mc_portal_item *x, const mc_dossier *d)
 {
 	mc_unit receiving, current;
 	bool creates = strcmp(x->action, "create") == 0;
@@ -97,72 +309,62 @@ static char *body_of(mc_store *st, const mc_portal_item *x, const mc_dossier *d)
 	json_t *j =
 	    json_pack("{s:s, s:s, s:b, s:o}", "service", creates ? "DongBoHoSoMC" : "CapNhatTienDoHoSoMC",
 		      "madonvi", madonvi, "isUpdating", !creates, "data", data);
-	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
-	json_decref(j);
 	mc_unit_clear(&receiving);
 	mc_unit_clear(&current);
-	return text;
+	return j;
 }
 
-/* Posts body; 0 when the portal took it, else MC_ERROR with why in err. */
-static int post(const mc_portal_config *cfg, const char *key, const char *body, char *err, size_t cap)
+/* Posts the change; 0 when the portal took it, else why in err. */
+static int post(const mc_portal_config *cfg, const char *key, json_t *request, char *err, size_t cap)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = NULL;
-	mc_buf answer, line;
-	long status = 0;
-	int rc = MC_ERROR;
+	json_t *answer = NULL;
+	int rc = call(cfg, key, request, &answer, err, cap);
 
-	mc_buf_init(&answer, ANSWER_MAX);
-	mc_buf_init(&line, 8192);
-	if (!c) {
-		snprintf(err, cap, "could not start curl");
+	json_decref(answer);
+	return rc;
+}
+
+int mc_portal_lookup(const mc_portal_config *cfg, const char *madonvi, const char *code, bool *known,
+		     json_t **result, char *err, size_t cap)
+{
+	json_t *answer = NULL;
+	json_t *request = json_pack("{s:s, s:s, s:s}", "service", "TraCuuHoSo", "madonvi",
+				    madonvi ? madonvi : "", "MaHoSo", code);
+	int rc = MC_EBUSY;
+
+	*known = false;
+	if (result)
+		*result = NULL;
+	if (!cfg->url || !*cfg->url) {
+		snprintf(err, cap, "the portal sync is off (portal_url is empty)");
 		goto cleanup;
 	}
-	h = curl_slist_append(h, "Content-Type: application/json");
-	if (mc_buf_addf(&line, "Idempotency-Key: %s", key) == 0)
-		h = curl_slist_append(h, line.data);
-	if (cfg->token && *cfg->token) {
-		line.len = 0;
-		if (mc_buf_addf(&line, "Authorization: Bearer %s", cfg->token) == 0)
-			h = curl_slist_append(h, line.data);
-	}
-	curl_easy_setopt(c, CURLOPT_URL, cfg->url);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_cb);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(cfg->timeout > 0 ? cfg->timeout : 30));
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(cfg->timeout > 0 ? cfg->timeout : 30));
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	CURLcode cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	if (cc != CURLE_OK) {
-		snprintf(err, cap, "portal: %s", curl_easy_strerror(cc));
+	rc = MC_ERROR;
+	if (!request) {
+		snprintf(err, cap, "could not make the request");
 		goto cleanup;
 	}
-	if (status < 200 || status >= 300) {
-		snprintf(err, cap, "portal answered %ld", status);
+	rc = call(cfg, NULL, request, &answer, err, cap);
+	if (rc != 0)
+		goto cleanup;
+	json_t *found = json_object_get(answer, "result");
+	if (!json_is_object(answer)) {
+		rc = MC_ERROR;
+		snprintf(err, cap, "portal answered no JSON object");
 		goto cleanup;
 	}
-	json_t *j = answer.len ? json_loadb(answer.data, answer.len, 0, NULL) : NULL;
-	json_t *code = json_object_get(j, "error_code");
-	if (code && !(json_is_string(code) && strcmp(json_string_value(code), "00") == 0)) {
-		json_t *msg = json_object_get(j, "message");
-		snprintf(err, cap, "portal answered error_code %.16s%s%.160s",
-			 json_is_string(code) ? json_string_value(code) : "?",
-			 json_is_string(msg) ? ": " : "", json_is_string(msg) ? json_string_value(msg) : "");
-	} else {
-		rc = 0;
+	if (!json_is_array(found) && !json_is_null(found) && found) {
+		rc = MC_ERROR;
+		snprintf(err, cap, "portal answered a result that is not a list");
+		goto cleanup;
 	}
-	json_decref(j);
+	*known = json_is_array(found) && json_array_size(found) > 0;
+	if (result)
+		*result = found ? json_incref(found) : json_array();
 cleanup:
-	curl_slist_free_all(h);
-	if (c)
-		curl_easy_cleanup(c);
-	mc_buf_free(&answer);
-	mc_buf_free(&line);
+	json_decref(answer);
+	json_decref(request);
 	return rc;
 }
 
@@ -219,7 +421,7 @@ int mc_portal_deliver(mc_store *st, mc_group *g, const mc_portal_config *cfg, in
 			outcome o = {.id = x->id};
 			mc_dossier d = {0};
 			char key[160];
-			char *body = NULL;
+			json_t *body = NULL;
 			int gr = mc_store_dossier_get(st, &d, x->dossier_code, false);
 
 			if (gr == 0)
@@ -241,7 +443,7 @@ int mc_portal_deliver(mc_store *st, mc_group *g, const mc_portal_config *cfg, in
 					o.dead ? ", given up until an administrator retries it" : "",
 					o.error);
 			}
-			free(body);
+			json_decref(body);
 			mc_dossier_clear(&d);
 			int wr = mc_group_run(g, record, &o);
 			if (wr != 0 && wr != MC_ENOTFOUND) {

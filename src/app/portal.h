@@ -11,7 +11,7 @@
  * (madonvi), isUpdating and data; an Idempotency-Key header of "<dossier
  * code>:<event id>" names the change, so that a portal that saw a change
  * before (its answer lost) can recognise it. A 2xx answer whose JSON, if
- * any, has error_code "00" (or none) is success; anything else fails and is
+ * any, has error_code "00" (or 0, or none) is success; anything else fails and is
  * retried after portal_backoff seconds, doubled each time (at most an hour),
  * then after portal_max_attempts failures the item is dead until an
  * administrator retries it. A dossier's changes go in order: one waits while
@@ -23,12 +23,21 @@
 #include "store/group.h"
 #include "store/store.h"
 
+#include <jansson.h>
+
 typedef struct {
 	const char *url;   /* the portal's endpoint; NULL or "" = no sync */
 	const char *token; /* sent as "Authorization: Bearer <token>"; NULL or "" = none */
-	int max_attempts;  /* failures before an item is dead */
-	int backoff;	   /* seconds before the first retry, doubled each time */
-	int timeout;	   /* seconds a request may take */
+	/* The portal's session sign-in ("LayToken"): with login_url set, a
+	 * session token is asked for with username and password, sent in every
+	 * request (its "session" field and as the bearer token) instead of token,
+	 * and asked for again once when the portal says it expired. */
+	const char *login_url;
+	const char *username;
+	const char *password;
+	int max_attempts; /* failures before an item is dead */
+	int backoff;	  /* seconds before the first retry, doubled each time */
+	int timeout;	  /* seconds a request may take */
 } mc_portal_config;
 
 /* Whether state changes are queued (set once at start, before any request). */
@@ -51,5 +60,16 @@ int64_t mc_portal_backoff(const mc_portal_config *cfg, int attempts);
  */
 int mc_portal_deliver(mc_store *st, mc_group *g, const mc_portal_config *cfg, int64_t now, int *sent,
 		      int *failed);
+
+/*
+ * Asks the portal whether it knows the dossier of this code (its service
+ * TraCuuHoSo, for the unit madonvi). On 0, *known says whether the portal's
+ * answer listed it and *result (caller's, may be NULL) holds the portal's
+ * "result" as it answered it. MC_EBUSY: the portal could not be reached (or
+ * is not configured); MC_ERROR: it answered, but not with a usable answer;
+ * why in err either way.
+ */
+int mc_portal_lookup(const mc_portal_config *cfg, const char *madonvi, const char *code, bool *known,
+		     json_t **result, char *err, size_t cap);
 
 #endif

@@ -24,6 +24,7 @@ int mc_cli_audit(int argc, char **argv);
 /* `motcua files expire`: the hourly expiry of uploads, at a given time. */
 int mc_cli_files(int argc, char **argv);
 int mc_cli_stats(int argc, char **argv);
+int mc_cli_portal(int argc, char **argv);
 int mc_cli_backup(int argc, char **argv);
 int mc_cli_restore(int argc, char **argv);
 int mc_cli_calendar(int argc, char **argv);

@@ -366,6 +366,31 @@ static int payment_setup(mc_config *cfg, char *url, size_t cap, mc_payment_confi
 	return 0;
 }
 
+/* The national portal's sync (docs/operations.md, "The national portal"):
+ * with portal_login_url set, the account's username and password are
+ * required. Returns 0, or -1 after saying why the server must not start. */
+static int portal_setup(const mc_config *cfg, mc_portal_config *out)
+{
+	*out = (mc_portal_config){.url = cfg->portal_url,
+				  .token = cfg->portal_token,
+				  .login_url = cfg->portal_login_url,
+				  .username = cfg->portal_username,
+				  .password = cfg->portal_password,
+				  .max_attempts = (int)cfg->portal_max_attempts,
+				  .backoff = (int)cfg->portal_backoff,
+				  .timeout = (int)cfg->portal_timeout};
+	if (cfg->portal_login_url[0] && (!cfg->portal_username[0] || !cfg->portal_password[0])) {
+		fprintf(stderr, "motcua: portal_login_url is set but portal_username or portal_password is "
+				"not: set both to the account the portal gave this province\n");
+		return -1;
+	}
+	if (cfg->portal_login_url[0] && !cfg->portal_url[0]) {
+		fprintf(stderr, "motcua: portal_login_url is set but portal_url is not\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* Sign-in through the identity provider (docs/operations.md): off unless
  * oidc_issuer is set; then the client id and secret are required, and the
  * redirect URL defaults to the callback under public_url. Returns 0, or -1
@@ -510,6 +535,9 @@ int mc_cli_serve(int argc, char **argv)
 	mc_oidc_config oidc;
 	if (oidc_setup(&cfg, oidc_redirect, sizeof oidc_redirect, &oidc) != 0)
 		return 2;
+	mc_portal_config portal;
+	if (portal_setup(&cfg, &portal) != 0)
+		return 2;
 	/* the peers and the organisation's key too, before the database is touched */
 	mc_exchange *exchange = NULL;
 	mc_exchange_config xc = {.key_file = cfg.exchange_key_file,
@@ -579,6 +607,7 @@ int mc_cli_serve(int argc, char **argv)
 	    .reload_interval_ms = (int)cfg.reload_interval_ms,
 	    .payment = payment,
 	    .oidc = oidc,
+	    .portal = portal,
 	    .idle_timeout = (int)cfg.idle_timeout,
 	    .conn = {.header_timeout = (int)cfg.header_timeout,
 		     .body_timeout = (int)cfg.body_timeout,
@@ -625,11 +654,7 @@ int mc_cli_serve(int argc, char **argv)
 	    .group = mc_server_group(srv),
 	    .notify = &sc.notify,
 	    .exchange = exchange,
-	    .portal = {.url = cfg.portal_url,
-		       .token = cfg.portal_token,
-		       .max_attempts = (int)cfg.portal_max_attempts,
-		       .backoff = (int)cfg.portal_backoff,
-		       .timeout = (int)cfg.portal_timeout},
+	    .portal = portal,
 	    .notify_interval = (int)cfg.notify_interval,
 	    .reload_interval_ms = (int)cfg.reload_interval_ms,
 	    .purge_interval = (int)cfg.session_purge_interval,
@@ -1373,6 +1398,69 @@ int mc_cli_stats(int argc, char **argv)
 	}
 	printf("statistics roll-ups rebuilt from %lld dossiers\n", (long long)n);
 	return 0;
+}
+
+/* `motcua portal lookup CODE`: the national portal's answer on whether it
+ * knows a dossier of this database (TraCuuHoSo, app/portal.h), asked with the
+ * server's settings, for an operator checking a dead change at the console
+ * (docs/operations.md, "The national portal"). */
+int mc_cli_portal(int argc, char **argv)
+{
+	static const char *const known[] = {"--db", "--config", NULL};
+	mc_config cfg;
+	mc_portal_config portal;
+	mc_store *st = NULL;
+	mc_dossier d = {0};
+	mc_unit u = {0};
+	json_t *result = NULL;
+	bool found = false;
+	char why[300];
+	int rc = 2;
+
+	if (argc < 2 || strcmp(argv[0], "lookup") != 0 || strncmp(argv[1], "--", 2) == 0) {
+		fprintf(stderr, "usage: motcua portal lookup CODE [--config FILE] [--db URL]\n");
+		return 2;
+	}
+	const char *db = mc_cli_opt(argc, argv, "--db", true);
+	if (check_opts(argc, argv, known, 2) != 0 ||
+	    mc_config_load(&cfg, mc_cli_opt(argc, argv, "--config", true)) != 0 ||
+	    (db && mc_config_set(&cfg, "db", db) != 0) || portal_setup(&cfg, &portal) != 0)
+		return 2;
+	if (!cfg.portal_url[0]) {
+		fprintf(stderr, "motcua portal lookup: this server does not sync with the national portal "
+				"(portal_url is empty)\n");
+		return 2;
+	}
+	rc = 1;
+	if (open_migrated(&st, cfg.db) != 0)
+		goto cleanup;
+	int gr = mc_store_dossier_get(st, &d, argv[1], false);
+	if (gr != 0) {
+		fprintf(stderr, "motcua portal lookup: %s %.64s\n",
+			gr == MC_ENOTFOUND ? "no dossier has code" : "could not read the dossier", argv[1]);
+		goto cleanup;
+	}
+	int64_t unit = d.receiving_unit_id ? d.receiving_unit_id : d.current_unit_id;
+	if (unit && mc_store_unit_get(st, &u, unit) != 0)
+		memset(&u, 0, sizeof u);
+	if (mc_portal_lookup(&portal, u.code ? u.code : "", d.code, &found, &result, why, sizeof why) != 0) {
+		fprintf(stderr, "motcua portal lookup: %s\n", why);
+		goto cleanup;
+	}
+	json_t *out = json_pack("{s:s, s:s, s:b, s:O}", "dossier", d.code, "madonvi", u.code ? u.code : "",
+				"known", found, "result", result);
+	char *text = out ? json_dumps(out, JSON_INDENT(2)) : NULL;
+	if (text)
+		printf("%s\n", text);
+	free(text);
+	json_decref(out);
+	rc = text ? 0 : 1;
+cleanup:
+	json_decref(result);
+	mc_unit_clear(&u);
+	mc_dossier_clear(&d);
+	mc_store_close(st);
+	return rc;
 }
 
 int mc_cli_files(int argc, char **argv)

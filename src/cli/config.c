@@ -114,6 +114,14 @@ static const struct setting {
      sizeof((mc_config *)0)->portal_token,
      "bearer token for portal_url (not in this file: a credential, portal_token_file or "
      "MOTCUA_PORTAL_TOKEN)"},
+    {"portal_login_url", T_STRING, 0, 0, "", offsetof(mc_config, portal_login_url),
+     sizeof((mc_config *)0)->portal_login_url,
+     "the portal's sign-in (LayToken) giving a session token for portal_url, empty = portal_token"},
+    {"portal_username", T_STRING, 0, 0, "", offsetof(mc_config, portal_username),
+     sizeof((mc_config *)0)->portal_username, "the account motcua signs in to portal_login_url with"},
+    {"portal_password", T_STRING, 0, 0, "", offsetof(mc_config, portal_password),
+     sizeof((mc_config *)0)->portal_password,
+     "that account's secret (not in this file: portal_password_file or MOTCUA_PORTAL_PASSWORD)"},
     {"portal_max_attempts", T_INT, 1, 1000, "8", offsetof(mc_config, portal_max_attempts), 0,
      "failed attempts before a change for the portal is dead (an administrator retries it)"},
     {"portal_backoff", T_INT, 1, 3600, "60", offsetof(mc_config, portal_backoff), 0,
@@ -255,6 +263,8 @@ static const struct {
     {"metrics_token", SECRET | FROM_FILE},
     {"portal_url", URL | FROM_FILE},
     {"portal_token", SECRET | FROM_FILE},
+    {"portal_login_url", URL | FROM_FILE},
+    {"portal_password", SECRET | FROM_FILE},
 };
 
 static unsigned flags_of(const struct setting *s)

@@ -79,6 +79,9 @@ typedef struct {
 	/* The national public-service portal's sync (app/portal.h). */
 	char portal_url[512];
 	char portal_token[512];
+	char portal_login_url[512];
+	char portal_username[256];
+	char portal_password[512];
 	long portal_max_attempts;
 	long portal_backoff;
 	long portal_timeout;

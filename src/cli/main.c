@@ -43,6 +43,9 @@ static void usage(FILE *out)
 	    "TIME\n"
 	    "  stats rebuild (--db URL | --config FILE) count the statistics roll-ups again from the "
 	    "dossiers\n"
+	    "  portal lookup CODE [--config FILE] [--db URL]\n"
+	    "                                           ask the national portal whether it knows a dossier "
+	    "(TraCuuHoSo)\n"
 	    "  personal export (--db URL | --config FILE) --citizen USERNAME|ID_NUMBER --out FILE\n"
 	    "                                           a citizen's data as tar.gz (manifest.json and the "
 	    "files)\n"
@@ -99,6 +102,8 @@ int main(int argc, char **argv)
 		return mc_cli_files(argc - 2, argv + 2);
 	if (strcmp(cmd, "stats") == 0)
 		return mc_cli_stats(argc - 2, argv + 2);
+	if (strcmp(cmd, "portal") == 0)
+		return mc_cli_portal(argc - 2, argv + 2);
 	if (strcmp(cmd, "unit") == 0)
 		return mc_cli_unit(argc - 2, argv + 2);
 	if (strcmp(cmd, "user") == 0)

@@ -71,6 +71,9 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_EXCHANGE_NOT_CONFIGURED] = {"exchange-not-configured", 409,
 					 "This server exchanges no documents with other systems"},
     [MC_PROB_NOT_RETRYABLE] = {"not-retryable", 409, "Only a change the portal sync gave up can be retried"},
+    [MC_PROB_PORTAL_OFF] = {"portal-sync-off", 409, "This server does not sync with the national portal"},
+    [MC_PROB_PORTAL_ERROR] = {"portal-error", 502, "The national portal's answer was refused"},
+    [MC_PROB_PORTAL_UNAVAILABLE] = {"portal-unavailable", 503, "The national portal could not be reached"},
     [MC_PROB_NOT_RECEIVABLE_HERE] = {"not-receivable-here", 422,
 				     "The procedure is not received at this desk for that unit"},
 };

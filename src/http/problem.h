@@ -73,6 +73,10 @@ typedef enum {
 	MC_PROB_BAD_SIGNATURE,
 	MC_PROB_EXCHANGE_NOT_CONFIGURED,
 	MC_PROB_NOT_RETRYABLE,
+	/* The national portal asked directly (app/portal.h, TraCuuHoSo). */
+	MC_PROB_PORTAL_OFF,
+	MC_PROB_PORTAL_ERROR,
+	MC_PROB_PORTAL_UNAVAILABLE,
 	MC_PROB_NOT_RECEIVABLE_HERE,
 	MC_PROB_COUNT_
 } mc_problem;

@@ -545,11 +545,11 @@ int mc_req_write_detached(mc_req *r, mc_group_fn fn, mc_group_done done, void *p
 	return mc_group_submit(r->w->srv->group, fn, done, payload);
 }
 
-int mc_req_offload(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload)
+static int offload_to(mc_req *r, mc_offload *pool, int (*fn)(void *payload), mc_after_fn after, void *payload)
 {
 	struct pending *pw = pending_new(r, after, payload);
 	pw->plain = fn;
-	if (mc_offload_submit(r->w->srv->offload, pending_plain, pending_done, pw) != 0) {
+	if (mc_offload_submit(pool, pending_plain, pending_done, pw) != 0) {
 		free(pw);
 		event_free(r->resume_ev);
 		r->resume_ev = NULL;
@@ -557,4 +557,14 @@ int mc_req_offload(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void 
 		return MC_EBUSY;
 	}
 	return 0;
+}
+
+int mc_req_offload(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload)
+{
+	return offload_to(r, r->w->srv->offload, fn, after, payload);
+}
+
+int mc_req_outbound(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload)
+{
+	return offload_to(r, r->w->srv->outbound, fn, after, payload);
 }

@@ -18,6 +18,7 @@
 #include "app/filing.h"
 #include "app/notify.h"
 #include "app/oidc.h"
+#include "app/portal.h"
 #include "app/payment.h"
 #include "http/conn.h"
 #include "app/upload.h"
@@ -80,6 +81,7 @@ typedef struct {
 	int listen_backlog;
 	mc_filing_limits filing; /* online filings per citizen account and client address (app/filing.h) */
 	mc_oidc_config oidc;	 /* sign-in through the identity provider (app/oidc.h); issuer "" = off */
+	mc_portal_config portal; /* the national portal's sync (app/portal.h); url "" = off */
 	const char *sign_dir;	 /* signing keys of official documents (sign/keys.h); NULL/"" = none */
 	const char *sign_trust_file; /* trust anchors the signers' certificates must chain to; "" = none */
 	const char *sign_crl;	     /* CRL file or directory for verifying signatures; "" = none */
@@ -254,6 +256,12 @@ int mc_req_write_detached(mc_req *r, mc_group_fn fn, mc_group_done done, void *p
  * on this request's worker. MC_EBUSY, with nothing started, when the pool's
  * queue is full: the caller answers 429. fn must not touch the request. */
 int mc_req_offload(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload);
+/* The same on the pool of calls to other systems (MC_OUTBOUND_THREADS
+ * threads, MC_OUTBOUND_QUEUE waiting), which may wait seconds on them
+ * without holding up the hashing of passwords. */
+int mc_req_outbound(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload);
+#define MC_OUTBOUND_THREADS 2
+#define MC_OUTBOUND_QUEUE 16
 
 /* ---- routes (the table is the API's: src/api/routes.c) --------------- */
 

@@ -14,7 +14,7 @@
  *   conn.c       connections: framing checks, header and body deadlines,
  *                accept back-off when descriptors run out (conn.h)
  *   metrics.c    request counters and latency histograms (metrics.h)
- *   offload.c    the pool that hashes passwords (offload.h)
+ *   offload.c    the pools that hash passwords and call other systems (offload.h)
  *   replica.c    the read replica watched; reads go to the primary while it
  *                is down or lags
  */
@@ -71,6 +71,7 @@ struct mc_server {
 	mc_proxies *proxies;	   /* trusted reverse proxies (X-Forwarded-For) */
 	mc_proxies *metrics_allow; /* addresses that may read /metrics */
 	mc_offload *offload;	   /* password hashing off the workers */
+	mc_offload *outbound;	   /* calls to other systems (the national portal) off the workers */
 	struct mc_worker *workers;
 	int n_workers;
 	struct event_base *main_base;

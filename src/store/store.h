@@ -650,9 +650,18 @@ typedef struct {
 	bool open_only;	    /* not final */
 	const char *q;	    /* code prefix, applicant name (folded) or id number; NULL = all */
 	int64_t received_from, received_to; /* 0 = unbounded; [from, to) */
-	int limit;			    /* 1..200 */
+	/* With unit_id: MC_DOSSIER_VIEW_RECEPTION lists the dossiers whose
+	 * receiving centre (reception_unit_id, filed regardless of boundary) is in
+	 * the subtree, MC_DOSSIER_VIEW_RETURN those whose chosen return centre
+	 * (return_unit_id) is, with their result ready (resolved or returned):
+	 * what mc_api_may_see lets those centres see, instead of the current or
+	 * receiving unit. */
+	int view;
+	int limit; /* 1..200 */
 	int offset;
 } mc_dossier_query;
+
+enum { MC_DOSSIER_VIEW_UNIT = 0, MC_DOSSIER_VIEW_RECEPTION, MC_DOSSIER_VIEW_RETURN };
 
 /* Without docs. Open dossiers first, by due time (most urgent first), then the rest by received time, newest
  * first. */

@@ -567,7 +567,9 @@ enum {
 	F_Q = 1 << 5,
 	F_FROM = 1 << 6,
 	F_TO = 1 << 7,
-	F_ROWS = 1 << 8, /* the page of rows rather than the count */
+	F_RECEPTION = 1 << 8, /* instead of F_UNIT: the centre that received it */
+	F_RETURN = 1 << 9,    /* instead of F_UNIT: the centre chosen to return it, result ready */
+	F_ROWS = 1 << 10,     /* the page of rows rather than the count */
 };
 
 static const char *const list_filters[] = {
@@ -583,6 +585,9 @@ static const char *const list_filters[] = {
     " OR d.applicant_id_number = $3)",
     " AND d.received_at >= $1",
     " AND d.received_at > 0 AND d.received_at < $1",
+    " AND d.reception_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)",
+    " AND d.return_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2)"
+    " AND d.state IN (" MC_SQL_STATE(RESOLVED) ", " MC_SQL_STATE(RETURNED) ")",
 };
 
 /* Open dossiers first, most urgent first, those without a due time last among
@@ -718,6 +723,10 @@ static void list_bind(mc_q *s, unsigned mask, const mc_dossier_query *q, const s
 		mc_q_int(s, ++i, q->received_from);
 	if (mask & F_TO)
 		mc_q_int(s, ++i, q->received_to);
+	if (mask & (F_RECEPTION | F_RETURN)) {
+		mc_q_text(s, ++i, lo);
+		mc_q_text(s, ++i, hi);
+	}
 	if (mask & F_ROWS) {
 		mc_q_int(s, ++i, q->limit);
 		mc_q_int(s, ++i, q->offset);
@@ -740,13 +749,17 @@ int mc_store_dossier_list(mc_store *st, mc_dossier **out, size_t *n, int64_t *to
 		*total = 0;
 	if (q->limit < 1 || q->limit > 200 || q->offset < 0)
 		return MC_EINVAL;
+	if (q->view != MC_DOSSIER_VIEW_UNIT && !q->unit_id)
+		return MC_EINVAL;
 	if (q->unit_id) {
 		rc = mc_db_unit_range(st, lo, hi, q->unit_id);
 		if (rc == MC_ENOTFOUND)
 			return 0; /* an unknown unit has an empty subtree */
 		if (rc)
 			return rc;
-		mask |= F_UNIT;
+		mask |= q->view == MC_DOSSIER_VIEW_RECEPTION ? F_RECEPTION
+			: q->view == MC_DOSSIER_VIEW_RETURN  ? F_RETURN
+							     : F_UNIT;
 	}
 	if (q->owner_id)
 		mask |= F_OWNER;

@@ -1488,6 +1488,80 @@ static void test_dossier_list(void **state)
 	mc_dossier_clear(&d);
 }
 
+/* The centres' views (mc_dossier_query.view): the dossiers a centre received
+ * for another unit, and those it hands back once their result is ready. */
+static void test_dossier_list_views(void **state)
+{
+	struct fixture *f = *state;
+	int64_t proc = add_proc(f->st, "1.004", "Chứng thực bản sao", "Chứng thực", "commune", 0, 4);
+	static const int states[] = {MC_ST_PROCESSING, MC_ST_RESOLVED, MC_ST_RETURNED};
+	mc_dossier d = {0};
+	mc_dossier *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	mc_dossier_query q;
+	char code[40];
+
+	/* Competent commune2, received at commune, returned at dept: being decided,
+	 * resolved, returned; and one of commune2's own. */
+	for (int i = 0; i < 3; i++) {
+		snprintf(code, sizeof code, "000.32.30.H56-250601-000%d", i + 1);
+		dossier_init(&d, code, proc, f->commune2, states[i], 100 + i, 1000 + i, "Lê Thị Trả");
+		d.reception_unit_id = f->commune;
+		d.return_unit_id = f->dept;
+		assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	}
+	dossier_init(&d, "000.32.30.H56-250601-0004", proc, f->commune2, MC_ST_RESOLVED, 50, 900,
+		     "Lê Văn Riêng");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+
+	static const struct {
+		int view;
+		bool open_only;
+		int64_t want;
+	} cases[] = {
+	    {MC_DOSSIER_VIEW_UNIT, false, 4},	   /* commune2's: all four */
+	    {MC_DOSSIER_VIEW_RECEPTION, false, 3}, /* received at commune */
+	    {MC_DOSSIER_VIEW_RETURN, false, 2},	   /* at dept, result ready */
+	    {MC_DOSSIER_VIEW_RETURN, true, 1},	   /* ... still to hand back */
+	};
+	const int64_t units[] = {f->commune2, f->commune, f->dept, f->dept};
+	for (size_t i = 0; i < MC_ARRAY_LEN(cases); i++) {
+		q = (mc_dossier_query){.unit_id = units[i],
+				       .view = cases[i].view,
+				       .open_only = cases[i].open_only,
+				       .limit = 200};
+		assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+		assert_int_equal(total, cases[i].want);
+		assert_int_equal(n, (size_t)cases[i].want);
+		mc_dossier_free_list(list, n);
+	}
+	/* The district above commune sees its receptions; the province, dept's returns. */
+	q = (mc_dossier_query){.unit_id = f->district, .view = MC_DOSSIER_VIEW_RECEPTION, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 3);
+	mc_dossier_free_list(list, n);
+	q = (mc_dossier_query){.unit_id = f->province, .view = MC_DOSSIER_VIEW_RETURN, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	assert_string_equal(list[0].code, "000.32.30.H56-250601-0002"); /* open first */
+	assert_int_equal(list[0].return_unit_id, f->dept);
+	mc_dossier_free_list(list, n);
+	/* None elsewhere: the competent unit, the receiving centre's return view. */
+	q = (mc_dossier_query){.unit_id = f->commune2, .view = MC_DOSSIER_VIEW_RECEPTION, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_dossier_free_list(list, n);
+	q = (mc_dossier_query){.unit_id = f->commune, .view = MC_DOSSIER_VIEW_RETURN, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_dossier_free_list(list, n);
+	/* A view needs a unit. */
+	q = (mc_dossier_query){.view = MC_DOSSIER_VIEW_RETURN, .limit = 200};
+	assert_int_equal(mc_store_dossier_list(f->st, &list, &n, &total, &q), MC_EINVAL);
+	mc_dossier_clear(&d);
+}
+
 static void test_next_seq(void **state)
 {
 	struct fixture *f = *state;
@@ -5361,6 +5435,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_long_text, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dossier_crud, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dossier_list, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dossier_list_views, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_next_seq, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_next_seq_online, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_filings, setup, teardown),

@@ -103,6 +103,9 @@ const RULES = {
   'GET /api/v1/account-actions': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/account-actions' }) },
   'GET /api/v1/portal-sync': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/portal-sync' }) },
   // No such change: 404 once the caller may retry.
+  // TraCuuHoSo: an administrator whose unit holds the dossier (with the sync off here: 409).
+  'GET /api/v1/portal-sync/dossiers/{code}': { roles: ADMIN, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/portal-sync/dossiers/${f.dossier}` }) },
   'POST /api/v1/portal-sync/{id}/retry': { roles: ADMIN, scope: 'root', req: () => ({ path: '/api/v1/portal-sync/999999/retry' }) },
   // Without the current password: 422.
   'PATCH /api/v1/profile': { roles: ALL, req: () => ({ path: '/api/v1/profile', body: {} }) },

@@ -52,8 +52,10 @@ static char *upper(const char *s)
 	return s ? g_utf8_strup(s, -1) : NULL;
 }
 
-/* 01-05 are Thông tư 01/2018's; 07 is motcua's number for the notice of
- * stopping a dossier (docs/forms.md). */
+/* The URL's number is motcua's, the same in every set: 01-05 are Thông tư
+ * 01/2018's, 07 the notice of stopping a dossier; the form prints its own
+ * set's number (mc_form_model_no: Thông tư 03/2025 numbers the notice 05 and
+ * the control sheet 06; docs/forms.md §3). */
 static int form_number(mc_req *r, int *out)
 {
 	const char *s = mc_req_param(r, 1);
@@ -88,7 +90,7 @@ static void desk_heading(const mc_time_ctx *tc, const mc_unit *u, int64_t t, cha
 	/* From 1 July 2025 the centre of the province receives for its
 	 * departments (and the ended districts): it is the province's. */
 	const mc_unit *body = u;
-	if (set == MC_FORMS_2025 && u &&
+	if (mc_form_set_nd118(set) && u &&
 	    (strcmp(u->level, "department") == 0 || strcmp(u->level, "district") == 0))
 		body = p;
 	g_free(*parent_upper);
@@ -96,7 +98,7 @@ static void desk_heading(const mc_time_ctx *tc, const mc_unit *u, int64_t t, cha
 	if (sentence) {
 		g_free(*sentence);
 		const char *name = body ? body->name : "";
-		if (set == MC_FORMS_2025)
+		if (mc_form_set_nd118(set))
 			*sentence = g_strdup_printf("Trung tâm Phục vụ hành chính công %s",
 						    strncmp(name, "UBND ", 5) == 0 ? name + 5 : name);
 		else

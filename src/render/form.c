@@ -54,6 +54,10 @@ static const struct {
 } sets[] = {
     {2018, 6, 21, MC_FORMS_2018}, /* Nghị định 61/2018/NĐ-CP in force */
     {2025, 7, 1, MC_FORMS_2025},  /* Nghị định 118/2025/NĐ-CP in force */
+    /* Thông tư 03/2025/TT-VPCP of 15 September 2025: its forms apply from
+     * that day (docs/forms.md §1; the article on its entry into force was
+     * not found). */
+    {2025, 9, 15, MC_FORMS_2025_TT03},
 };
 
 mc_form_set mc_form_set_on(int64_t t)
@@ -73,6 +77,29 @@ static mc_form_set set_of(const mc_form *f)
 	return f->set ? f->set : mc_form_set_on(f->date);
 }
 
+bool mc_form_set_nd118(mc_form_set set)
+{
+	return set == MC_FORMS_2025 || set == MC_FORMS_2025_TT03;
+}
+
+int mc_form_model_no(mc_form_set set, mc_form_kind kind)
+{
+	/* Phụ lục I of each circular, by kind (docs/forms.md §3). */
+	static const int tt01[] = {
+	    [MC_FORM_RECEIPT] = 1, [MC_FORM_SUPPLEMENT] = 2, [MC_FORM_REFUSAL] = 3, [MC_FORM_APOLOGY] = 4,
+	    [MC_FORM_CONTROL] = 5, [MC_FORM_REGISTER] = 6,   [MC_FORM_TABLE] = 0,   [MC_FORM_STOP] = 0};
+	static const int tt03[] = {
+	    [MC_FORM_RECEIPT] = 1, [MC_FORM_SUPPLEMENT] = 2, [MC_FORM_REFUSAL] = 3,  [MC_FORM_APOLOGY] = 4,
+	    [MC_FORM_STOP] = 5,	   [MC_FORM_CONTROL] = 6,    [MC_FORM_REGISTER] = 7, [MC_FORM_TABLE] = 0};
+	if (kind < MC_FORM_RECEIPT || kind > MC_FORM_STOP)
+		return 0;
+	if (set == MC_FORMS_2018)
+		return tt01[kind];
+	if (set == MC_FORMS_2025_TT03)
+		return tt03[kind];
+	return 0;
+}
+
 /* The place of a unit name without its kind of body: "UBND xã Quảng Đức" →
  * "xã Quảng Đức"; "Sở Tư pháp" stays. */
 static const char *without_ubnd(const char *name)
@@ -89,7 +116,7 @@ static const char *without_ubnd(const char *name)
 char *mc_form_desk_name(char *buf, size_t cap, mc_form_set set, const char *level, const char *unit_name,
 			const char *province_name)
 {
-	if (set != MC_FORMS_2025 || !level) {
+	if (!mc_form_set_nd118(set) || !level) {
 		snprintf(buf, cap, "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ");
 		return buf;
 	}
@@ -420,9 +447,10 @@ static void docs_table(doc *d, const mc_form *f)
 }
 
 /* The last line of a form: which form of which text it is (docs/forms.md). */
-static void basis(doc *d, const mc_form *f, int number)
+static void basis(doc *d, const mc_form *f)
 {
 	char line[160];
+	int number = mc_form_model_no(set_of(f), f->kind);
 	switch (set_of(f)) {
 	case MC_FORMS_2015:
 		snprintf(line, sizeof line, "Theo Quyết định số 09/2015/QĐ-TTg");
@@ -432,6 +460,9 @@ static void basis(doc *d, const mc_form *f, int number)
 			snprintf(line, sizeof line, "Mẫu số %02d, Thông tư số 01/2018/TT-VPCP", number);
 		else
 			snprintf(line, sizeof line, "Theo Nghị định số 61/2018/NĐ-CP");
+		break;
+	case MC_FORMS_2025_TT03:
+		snprintf(line, sizeof line, "Mẫu số %02d, Thông tư số 03/2025/TT-VPCP", number);
 		break;
 	default:
 		snprintf(line, sizeof line, "Theo Nghị định số 118/2025/NĐ-CP");
@@ -529,7 +560,7 @@ static void receipt_copy(doc *d, const mc_form *f, const char *copy)
 	if (f->lookup_url)
 		body(d, "%d. Tra cứu tình trạng hồ sơ: quét mã QR hoặc mở %s", n, f->lookup_url);
 	signatures(d, "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", f->officer);
-	basis(d, f, 1);
+	basis(d, f);
 }
 
 static void receipt(doc *d, const mc_form *f)
@@ -543,7 +574,7 @@ static void receipt(doc *d, const mc_form *f)
 	 * 2025 the centre that received it (docs/forms.md, form 01), no longer
 	 * a "Bộ phận tiếp nhận và trả kết quả". */
 	char *kept = NULL;
-	if (set_of(f) == MC_FORMS_2025 && f->desk_text)
+	if (mc_form_set_nd118(set_of(f)) && f->desk_text)
 		kept = g_strdup_printf("Liên 1: Lưu tại %s", f->desk_text);
 	receipt_copy(d, f, kept ? kept : "Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả");
 	g_free(kept);
@@ -571,7 +602,7 @@ static void supplement(doc *d, const mc_form *f)
 	     f->officer ? f->officer : "bộ phận tiếp nhận", f->contact ? ", số điện thoại " : "",
 	     f->contact ? f->contact : "");
 	signatures(d, NULL, "NGƯỜI HƯỚNG DẪN", f->officer);
-	basis(d, f, 2);
+	basis(d, f);
 }
 
 static void refusal(doc *d, const mc_form *f)
@@ -587,7 +618,7 @@ static void refusal(doc *d, const mc_form *f)
 	body(d, "%s", or_dots(f->reason));
 	body(d, "Xin thông báo cho ông/bà được biết và thực hiện./.");
 	signatures(d, NULL, "NGƯỜI TIẾP NHẬN", f->officer);
-	basis(d, f, 3);
+	basis(d, f);
 }
 
 /* "DỰ THẢO" in a box at the top right of the page: not yet a document. */
@@ -607,14 +638,20 @@ static void draft_mark(doc *d)
 static void apology(doc *d, const mc_form *f)
 {
 	char t1[64], t2[64], t3[64];
-	bool v2025 = set_of(f) == MC_FORMS_2025;
+	mc_form_set set = set_of(f);
+	const char *unit = f->issuing_unit ? f->issuing_unit : "Cơ quan";
 	if (f->draft)
 		draft_mark(d);
-	title(d,
-	      v2025 ? "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ"
-		    : "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-	      f->code);
-	const char *unit = f->issuing_unit ? f->issuing_unit : "Cơ quan";
+	/* Thông tư 03/2025 Mẫu số 04 is a văn bản asking the applicant to
+	 * extend the time to resolve (docs/forms.md, form 04); the transition
+	 * from 1 July 2025 already words it so; before, the 2018 phiếu sets a
+	 * new date. */
+	if (set == MC_FORMS_2025_TT03)
+		title(d, "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT", f->code);
+	else if (set == MC_FORMS_2025)
+		title(d, "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ", f->code);
+	else
+		title(d, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", f->code);
 	body(d, "Kính gửi: ông/bà <b>%s</b>", or_dots(f->addressee ? f->addressee : f->applicant_name));
 	body(d, "%s tiếp nhận hồ sơ của ông/bà <b>%s</b>, đề nghị giải quyết thủ tục %s; mã hồ sơ %s.", unit,
 	     or_dots(f->applicant_name), or_dots(f->procedure), f->code ? f->code : "");
@@ -622,28 +659,40 @@ static void apology(doc *d, const mc_form *f)
 	body(d, "Thời gian hẹn trả kết quả giải quyết hồ sơ: %s.", time_words(t2, sizeof t2, f->due_at));
 	body(d, "Tuy nhiên đến nay, %s chưa trả kết quả giải quyết hồ sơ cho ông/bà. Lý do: %s", unit,
 	     or_dots(f->reason));
-	if (v2025)
+	if (set == MC_FORMS_2025_TT03) {
+		body(d, "%s xin lỗi ông/bà vì sự chậm trễ này.", unit);
+		body(d,
+		     "%s đề nghị ông/bà đồng ý gia hạn thời gian giải quyết hồ sơ; thời gian hẹn trả kết quả "
+		     "mới: <b>%s</b>.",
+		     unit, time_words(t3, sizeof t3, f->new_due_at));
+	} else if (set == MC_FORMS_2025) {
 		body(d,
 		     "%s xin lỗi ông/bà vì sự chậm trễ này và đề nghị gia hạn thời gian trả kết quả giải "
 		     "quyết "
 		     "hồ sơ đến: <b>%s</b>.",
 		     unit, time_words(t3, sizeof t3, f->new_due_at));
-	else
+	} else {
 		body(d,
 		     "Sự chậm trễ này đã gây phiền hà cho ông/bà. %s xin lỗi ông/bà và sẽ trả kết quả giải "
 		     "quyết "
 		     "hồ sơ cho ông/bà vào: <b>%s</b>.",
 		     unit, time_words(t3, sizeof t3, f->new_due_at));
+	}
 	body(d, "Xin trân trọng cảm ơn sự hợp tác của ông/bà./.");
 	signed_block(d, f->recipients, f->signer_title ? f->signer_title : "THỦ TRƯỞNG CƠ QUAN",
 		     "(Ký, ghi rõ họ tên và đóng dấu)", f->officer, f->sign_box);
-	basis(d, f, 4);
+	basis(d, f);
 }
 
 static void stop_notice(doc *d, const mc_form *f)
 {
 	char t1[64], t2[64];
-	title(d, "THÔNG BÁO\nVề việc dừng giải quyết hồ sơ", f->code);
+	/* Thông tư 03/2025 Mẫu số 05 names it "Thông báo dừng giải quyết hồ
+	 * sơ"; before, motcua's own notice. */
+	title(d,
+	      set_of(f) == MC_FORMS_2025_TT03 ? "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"
+					      : "THÔNG BÁO\nVề việc dừng giải quyết hồ sơ",
+	      f->code);
 	body(d, "Kính gửi: ông/bà <b>%s</b>", or_dots(f->applicant_name));
 	body(d, "Địa chỉ: %s", or_dots(f->applicant_address));
 	body(d, "%s tiếp nhận hồ sơ đề nghị giải quyết thủ tục %s; mã hồ sơ %s, lúc %s.",
@@ -654,7 +703,7 @@ static void stop_notice(doc *d, const mc_form *f)
 	body(d, "Xin thông báo để ông/bà được biết./.");
 	signed_block(d, f->recipients, f->signer_title ? f->signer_title : "THỦ TRƯỞNG CƠ QUAN",
 		     "(Ký, ghi rõ họ tên và đóng dấu)", f->officer, NULL);
-	basis(d, f, 0);
+	basis(d, f);
 }
 
 static int control(doc *d, const mc_form *f)
@@ -710,7 +759,7 @@ static int control(doc *d, const mc_form *f)
 	free(when);
 	free(who);
 	free(res);
-	basis(d, f, 5);
+	basis(d, f);
 	return rc;
 }
 
@@ -767,7 +816,7 @@ static void reg(doc *d, const mc_form *f)
 	free(cells);
 	free(times);
 	free(num);
-	basis(d, f, 6);
+	basis(d, f);
 }
 
 /* A register of any kind: its title, the line under it, its table. */

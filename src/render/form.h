@@ -36,17 +36,32 @@ typedef enum {
  * The set of forms of the rules in force on a date (docs/forms.md §1): the
  * 2015 rules (QĐ 09/2015/QĐ-TTg) before 21 June 2018, Nghị định 61/2018 with
  * the forms of Thông tư 01/2018/TT-VPCP until 30 June 2025, Nghị định
- * 118/2025/NĐ-CP from 1 July 2025.
+ * 118/2025/NĐ-CP from 1 July 2025 (the 2018 layouts under the new desks until
+ * its circular's forms), and the forms of Thông tư 03/2025/TT-VPCP (Phụ lục
+ * I, Mẫu số 01-07, numbered differently) from 15 September 2025.
  */
 typedef enum {
 	MC_FORMS_BY_DATE = 0, /* chosen by the form's date */
 	MC_FORMS_2015 = 2015,
 	MC_FORMS_2018 = 2018,
-	MC_FORMS_2025 = 2025,
+	MC_FORMS_2025 = 2025,	     /* NĐ 118/2025, 1 July - 14 September 2025 */
+	MC_FORMS_2025_TT03 = 202509, /* NĐ 118/2025 with TT 03/2025's forms */
 } mc_form_set;
 
 /* The set in force at t (UTC seconds, judged on the local day). */
 mc_form_set mc_form_set_on(int64_t t);
+
+/* Whether set is one of Nghị định 118/2025's (the centres, no district). */
+bool mc_form_set_nd118(mc_form_set set);
+
+/*
+ * The number ("Mẫu số NN") a kind of form has in set, or 0 when the set has
+ * no numbered form of that kind (the 2015 and the NĐ 118 transition sets
+ * print no number, the 2018 set has no notice of stopping). The API's URLs
+ * keep motcua's numbers (docs/forms.md §3): TT 03/2025 numbers the notice of
+ * stopping 05, the control sheet 06 and the register 07.
+ */
+int mc_form_model_no(mc_form_set set, mc_form_kind kind);
 
 /*
  * The desk that acts for a unit in a set, upper case as the letterhead

@@ -213,8 +213,9 @@ test('prepared by a specialist, issued by the leader: due time, event, message, 
   const path = join(work, 'apology.pdf');
   writeFileSync(path, Buffer.from(await pdf.arrayBuffer()));
   const text = execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-  // Issued now, after 1 July 2025: the form of Nghị định 118/2025 (docs/forms.md).
-  assert.match(text, /PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ/);
+  // Issued now, after 15 September 2025: Thông tư 03/2025/TT-VPCP's Mẫu số 04 (docs/forms.md).
+  assert.match(text, /VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT/);
+  assert.match(text, /Mẫu số 04, Thông tư số 03\/2025\/TT-VPCP/);
   assert.ok(text.includes(REASON), text);
   assert.ok(text.includes(`${chosen.slice(11, 13)} giờ ${chosen.slice(14, 16)} phút, ngày ${dd}/${m}/${y}`), text);
   assert.ok(text.includes('Hoàng Văn Minh'), 'signed by the leader who issued it');

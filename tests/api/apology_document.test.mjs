@@ -205,7 +205,7 @@ test('signed with the unit\'s seal: pdfsig finds one valid, trusted signature; a
   // the dossier's form 04 is that signed file, not a rendering without the seal
   assert.ok((await pdfOf(`/api/v1/dossiers/${d.code}/forms/04`)).equals(signed), 'form 04 is the sealed file');
   const { f, text: t } = text(signed, 'sealed');
-  assert.ok(t.includes(`Số: ${res.body.document.number}`) && t.includes('PHIẾU XIN LỖI'), t.slice(0, 400));
+  assert.ok(t.includes(`Số: ${res.body.document.number}`) && t.includes('VĂN BẢN XIN LỖI'), t.slice(0, 400));
   assert.ok(t.includes('KT. CHỦ TỊCH') && t.includes(LEADER));
   let sig;
   try {

@@ -4,7 +4,9 @@
 // form exists in the version of the rules in force on the date of its act
 // (docs/forms.md): the 2015 set for the 2017 demo, the 2018 set (Thông tư
 // 01/2018/TT-VPCP) for the reorganised demo's dossiers of April-June 2025,
-// the 2025 set (Nghị định 118/2025/NĐ-CP) for acts from 1 July 2025.
+// the 2025 set (Nghị định 118/2025/NĐ-CP) for acts from 1 July 2025, with the
+// forms of Thông tư 03/2025/TT-VPCP ('tt03') from 15 September 2025 (the
+// dossiers filed now; the days around that date: forms_tt03.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -49,11 +51,19 @@ const FIELDS = {
     2015: 'Theo Quyết định số 09/2015/QĐ-TTg',
     2018: 'Thông tư số 01/2018/TT-VPCP',
     2025: 'Theo Nghị định số 118/2025/NĐ-CP',
+    tt03: 'Thông tư số 03/2025/TT-VPCP',
+  },
+  // "Mẫu số NN" each form prints, by the URL's number: Thông tư 03/2025 numbers the
+  // notice of stopping 05, the control sheet 06, the register 07 (docs/forms.md §3).
+  model: {
+    2018: { '01': '01', '02': '02', '03': '03', '04': '04', '05': '05', '06': '06' },
+    tt03: { '01': '01', '02': '02', '03': '03', '04': '04', '05': '06', '06': '07', '07': '05' },
   },
   desk: {
     2015: 'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ',
     2018: 'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ',
     2025: 'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH THANH HÓA',
+    tt03: 'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH THANH HÓA',
   },
   '01': {
     all: ['GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', 'Mã hồ sơ:', 'Địa chỉ:', 'Số điện thoại:', 'Email:',
@@ -69,25 +79,35 @@ const FIELDS = {
   '04': {
     all: ['Số:', 'Kính gửi:', 'Lý do:', 'Nơi nhận:', 'Lưu: VT'],
     title: { 2015: 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', 2018: 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
-      2025: 'PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ' },
+      2025: 'PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT HỒ SƠ',
+      tt03: 'VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT' },
   },
   '05': { all: ['PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ', 'Kèm theo Giấy tiếp nhận hồ sơ', 'Giao:', 'Nhận:',
     'Người giao (ký)', 'Người nhận (ký)', 'Thời gian trả kết quả theo quy định:'] },
   '06': { all: ['SỔ THEO DÕI HỒ SƠ', 'Số lượng hồ sơ (bộ)', 'Số điện thoại', 'Ngày chuyển hồ sơ đến cơ quan giải quyết',
     'Ngày trả kết quả; ký nhận', 'Cơ quan chủ trì giải quyết'] },
-  '07': { all: ['THÔNG BÁO', 'Về việc dừng giải quyết hồ sơ', 'Kính gửi:', 'Lý do:', 'Nơi nhận:'] },
+  '07': { all: ['THÔNG BÁO', 'Kính gửi:', 'Lý do:', 'Nơi nhận:'],
+    title: { 2015: 'Về việc dừng giải quyết hồ sơ', 2018: 'Về việc dừng giải quyết hồ sơ',
+      2025: 'Về việc dừng giải quyết hồ sơ', tt03: 'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ' } },
 };
 
 // Asserts that the text of form `n` in `set` carries its fields (docs/forms.md).
 function assertFields(text, n, set) {
   const f = FIELDS[n];
-  const want = [...FIELDS.common, FIELDS.basis[set], ...f.all, ...(set >= 2018 && f.since2018 ? f.since2018 : [])];
+  const since2018 = set !== 2015;
+  const want = [...FIELDS.common, FIELDS.basis[set], ...f.all, ...(since2018 && f.since2018 ? f.since2018 : [])];
   if (f.title) want.push(f.title[set]);
+  const model = FIELDS.model[set]?.[n];
+  if (model) want.push(`Mẫu số ${model}, ${FIELDS.basis[set]}`);
   for (const w of want) assert.ok(text.includes(w), `form ${n} of the ${set} set carries "${w}"`);
+  if (!model) assert.ok(!text.includes('Mẫu số'), `form ${n} of the ${set} set prints no number`);
   for (const [other, basis] of Object.entries(FIELDS.basis)) {
-    if (Number(other) !== set) assert.ok(!text.includes(basis), `form ${n} is not of the ${other} set`);
+    if (other !== String(set)) assert.ok(!text.includes(basis), `form ${n} is not of the ${other} set`);
   }
-  if (set < 2018 && f.since2018) {
+  for (const [other, title] of Object.entries(f.title || {})) {
+    if (title !== f.title[set]) assert.ok(!text.includes(title), `form ${n} has not the title of the ${other} set`);
+  }
+  if (!since2018 && f.since2018) {
     for (const w of f.since2018) assert.ok(!text.includes(w), `form ${n} of ${set} has no "${w}"`);
   }
 }
@@ -297,16 +317,16 @@ test('2018 set: receipt in two copies with Quyển số and Số thứ tự, con
   assertFields(t6, '06', 2018);
 });
 
-// ---- the 2025 set: acts from 1 July 2025 (dossiers filed now)
+// ---- the 2025 set with Thông tư 03/2025/TT-VPCP's forms: acts from 15 September 2025 (dossiers filed now)
 
-test('2025 set: the centre on the letterhead, durations with a decimal comma, 02, 04 draft and issued, 07', async () => {
+test('TT 03/2025 set: the centre on the letterhead, durations with a decimal comma, 02, 04 draft and issued, 07', async () => {
   const { file, actOk } = await import('./helpers.mjs');
   const d = await file(reorg, rtok['tiepnhan.stnmt'], { procedure_code: '1.005399' });
   let res = await pdf(`/api/v1/dossiers/${d.code}/forms/01`, rtok['tiepnhan.stnmt'], reorg);
   assertStatus(res, 200);
-  const t1 = read('01-giay-tiep-nhan-2025', res.body);
-  assertFields(t1, '01', 2025);
-  assert.ok(t1.includes(FIELDS.desk[2025]), 'the province centre receives for a department');
+  const t1 = read('01-giay-tiep-nhan-tt03', res.body);
+  assertFields(t1, '01', 'tt03');
+  assert.ok(t1.includes(FIELDS.desk.tt03), 'the province centre receives for a department');
   assert.ok(!t1.includes(FIELDS.desk[2018]), 'no longer the 2018 desk');
   assert.ok(t1.includes('20 ngày làm việc'), 'the statutory time (160 h)');
   assert.ok(t1.includes('UBND TỈNH THANH HÓA'), 'the province above its centre');
@@ -317,8 +337,8 @@ test('2025 set: the centre on the letterhead, durations with a decimal comma, 02
   assert.ok(!t1.includes('Lưu tại Bộ phận tiếp nhận và trả kết quả'), 'not the 2018 desk\'s copy');
 
   await actOk(reorg, rtok['tiepnhan.stnmt'], d.code, 'request_supplement', { note: 'Bổ sung bản sao sổ đỏ' });
-  const t2 = read('02-phieu-yeu-cau-bo-sung-2025', (await pdf(`/api/v1/dossiers/${d.code}/forms/02`, rtok['tiepnhan.stnmt'], reorg)).body);
-  assertFields(t2, '02', 2025);
+  const t2 = read('02-phieu-yeu-cau-bo-sung-tt03', (await pdf(`/api/v1/dossiers/${d.code}/forms/02`, rtok['tiepnhan.stnmt'], reorg)).body);
+  assertFields(t2, '02', 'tt03');
   assert.ok(t2.includes('Bổ sung bản sao sổ đỏ'));
   assert.ok(t2.includes(APPLICANT_EMAIL), 'the applicant e-mail');
 
@@ -328,29 +348,29 @@ test('2025 set: the centre on the letterhead, durations with a decimal comma, 02
     { token: rtok['chuyenvien.stnmt'], body: { reason: 'Chờ kết quả đo đạc thực địa' } });
   assertStatus(prep, 201);
   assert.equal(prep.body.late, false, 'made weeks before the due time: not late');
-  const draft = read('04-phieu-xin-loi-du-thao-2025', (await pdf(`/api/v1/dossiers/${e.code}/forms/04`, rtok['tiepnhan.stnmt'], reorg)).body);
-  assertFields(draft, '04', 2025);
+  const draft = read('04-van-ban-xin-loi-du-thao-tt03', (await pdf(`/api/v1/dossiers/${e.code}/forms/04`, rtok['tiepnhan.stnmt'], reorg)).body);
+  assertFields(draft, '04', 'tt03');
   assert.ok(draft.includes('DỰ THẢO'), 'an unissued apology prints as a draft');
   const issued = await reorg.api('POST', `/api/v1/dossiers/${e.code}/apologies/${prep.body.id}/issue`,
     { token: rtok['lanhdao.stnmt'], body: { signed_as: 'head' } });
   assertStatus(issued, 200);
   assert.equal(issued.body.signed_as, 'head');
-  const t4 = read('04-phieu-xin-loi-2025', (await pdf(`/api/v1/dossiers/${e.code}/forms/04`, rtok['tiepnhan.stnmt'], reorg)).body);
-  assertFields(t4, '04', 2025);
+  const t4 = read('04-van-ban-xin-loi-tt03', (await pdf(`/api/v1/dossiers/${e.code}/forms/04`, rtok['tiepnhan.stnmt'], reorg)).body);
+  assertFields(t4, '04', 'tt03');
   assert.ok(!t4.includes('DỰ THẢO'));
   assert.ok(t4.includes('GIÁM ĐỐC') && !t4.includes('KT. GIÁM ĐỐC'), 'the head of the department signs');
   assert.ok(t4.includes(issued.body.issued_by), 'by name');
   assert.ok(t4.includes('Chờ kết quả đo đạc thực địa'));
 
   await actOk(reorg, rtok['lanhdao.stnmt'], e.code, 'stop', { note: 'Người nộp đề nghị dừng để hoàn thiện giấy tờ' });
-  const t7 = read('07-thong-bao-dung-2025', (await pdf(`/api/v1/dossiers/${e.code}/forms/07`, rtok['tiepnhan.stnmt'], reorg)).body);
-  assertFields(t7, '07', 2025);
+  const t7 = read('05-thong-bao-dung-tt03', (await pdf(`/api/v1/dossiers/${e.code}/forms/07`, rtok['tiepnhan.stnmt'], reorg)).body);
+  assertFields(t7, '07', 'tt03');
 
   // The register of a period after 1 July 2025 is the centre's.
   const reg = await pdf('/api/v1/forms/register?from=2026-01-01&to=2027-01-01&unit=000.00.10.H56', rtok.admin, reorg);
   assertStatus(reg, 200);
-  const t6 = read('06-so-theo-doi-2025', reg.body);
-  assertFields(t6, '06', 2025);
+  const t6 = read('07-so-theo-doi-tt03', reg.body);
+  assertFields(t6, '06', 'tt03');
   assert.ok(t6.replace(/ /g, '').includes(e.code), 'the dossier filed now');
   assert.ok(t7.includes('Người nộp đề nghị dừng để hoàn thiện giấy tờ'));
 });

@@ -67,8 +67,20 @@ for (const [size, viewport] of WIDTHS) {
     await page.getByTestId('apology-prepare').click();
     await said(vi['apology.prepared']);
     await page.waitForSelector('[data-testid=apology-item][data-state=prepared]');
+    // an outgoing register for the apologising unit: the issue makes the apology one of its
+    // documents, and the page shows that document's number (migration 038)
+    assert.equal(await page.getByTestId('apology-document-number').count(), 0, 'no number before the issue');
+    const mine = (await world.api('GET', `/api/v1/dossiers/${target.code}/apologies`, { as: 'lanhdao' })).items
+      .find((a) => a.state === 'prepared');
+    await world.api('POST', '/api/v1/document-registers',
+      { as: 'admin', body: { unit: mine.unit.code, box: 'out', organ_abbr: 'UBND' }, status: [201, 409] });
     await page.getByTestId('apology-issue').click();
     await said(vi['apology.issued']);
+    const numbered = (await world.api('GET', `/api/v1/dossiers/${target.code}/apologies`, { as: 'lanhdao' })).items
+      .find((a) => a.id === mine.id);
+    assert.match(numbered.document?.number || '', /^\d+\/PXL-UBND$/, 'issued as an outgoing document');
+    assert.equal((await page.getByTestId('apology-document-number').last().innerText()).trim(),
+      vi['apology.documentNumber'].replace('{number}', numbered.document.number));
     assert.equal(await page.locator('[data-testid=apology-item][data-state=prepared]').count(), 0);
     assert.match(await page.getByTestId('apology-item').last().innerText(), new RegExp(reason.replace(/[()]/g, '.')));
     await assertNoEnglish(page, 'the apology section');

@@ -119,6 +119,32 @@ static void test_set_by_date(void **state)
 	assert_int_equal(mc_form_set_on(day_2018), MC_FORMS_2018);
 	assert_int_equal(mc_form_set_on(day_2025 - 1), MC_FORMS_2018);
 	assert_int_equal(mc_form_set_on(day_2025), MC_FORMS_2025);
+	/* Thông tư 03/2025/TT-VPCP's forms from 15 September 2025. */
+	int64_t day_tt03 = (int64_t)mc_days_from_civil(2025, 9, 15) * 86400 - MC_TZ_OFFSET;
+	assert_int_equal(mc_form_set_on(day_tt03 - 1), MC_FORMS_2025);
+	assert_int_equal(mc_form_set_on(day_tt03), MC_FORMS_2025_TT03);
+	assert_int_equal(mc_form_set_on(day_tt03 + 400 * 86400), MC_FORMS_2025_TT03);
+}
+
+/* "Mẫu số NN" of each kind in each set (docs/forms.md §3): Thông tư 01/2018
+ * numbers 01-06 with no notice of stopping; Thông tư 03/2025 puts the notice
+ * at 05, the control sheet at 06, the register at 07. */
+static void test_model_no(void **state)
+{
+	(void)state;
+	static const struct {
+		mc_form_kind kind;
+		int tt01, tt03;
+	} want[] = {{MC_FORM_RECEIPT, 1, 1}, {MC_FORM_SUPPLEMENT, 2, 2}, {MC_FORM_REFUSAL, 3, 3},
+		    {MC_FORM_APOLOGY, 4, 4}, {MC_FORM_CONTROL, 5, 6},	 {MC_FORM_REGISTER, 6, 7},
+		    {MC_FORM_STOP, 0, 5},    {MC_FORM_TABLE, 0, 0}};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		assert_int_equal(mc_form_model_no(MC_FORMS_2018, want[i].kind), want[i].tt01);
+		assert_int_equal(mc_form_model_no(MC_FORMS_2025_TT03, want[i].kind), want[i].tt03);
+		assert_int_equal(mc_form_model_no(MC_FORMS_2015, want[i].kind), 0);
+		assert_int_equal(mc_form_model_no(MC_FORMS_2025, want[i].kind), 0);
+	}
+	assert_int_equal(mc_form_model_no(MC_FORMS_2025_TT03, (mc_form_kind)9), 0);
 }
 
 /* The desk on the letterhead: the 2015 and 2018 name, then the centre of
@@ -137,6 +163,10 @@ static void test_desk_name(void **state)
 	assert_string_equal(
 	    mc_form_desk_name(b, sizeof b, MC_FORMS_2025, "department", "Sở Tư pháp", "UBND tỉnh Thanh Hóa"),
 	    "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH THANH HÓA");
+	/* The circular's forms keep the decree's centres. */
+	assert_string_equal(mc_form_desk_name(b, sizeof b, MC_FORMS_2025_TT03, "commune", "UBND xã Quảng Đức",
+					      "UBND tỉnh Thanh Hóa"),
+			    "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ QUẢNG ĐỨC");
 }
 
 /* Durations with the decimal comma, no trailing zeros. */
@@ -153,9 +183,13 @@ static void test_days_vi(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_receipt_whole),      cmocka_unit_test(test_register_over_limit),
-	    cmocka_unit_test(test_control_long_units), cmocka_unit_test(test_set_by_date),
-	    cmocka_unit_test(test_desk_name),	       cmocka_unit_test(test_days_vi),
+	    cmocka_unit_test(test_receipt_whole),
+	    cmocka_unit_test(test_register_over_limit),
+	    cmocka_unit_test(test_control_long_units),
+	    cmocka_unit_test(test_set_by_date),
+	    cmocka_unit_test(test_model_no),
+	    cmocka_unit_test(test_desk_name),
+	    cmocka_unit_test(test_days_vi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

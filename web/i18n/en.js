@@ -663,6 +663,7 @@ export default {
   'apology.dates': 'Old date: {old} · New date: {new}',
   'apology.preparedBy': 'Prepared by {name} at {at}',
   'apology.issuedBy': 'Signed off by {name} at {at}',
+  'apology.documentNumber': 'Document number: {number}',
   'apology.summary': 'Apologies to prepare: {n} dossiers · Waiting for signature: {m}',
   'apology.prepareAction': 'Prepare an apology',
   'apology.signAction': 'Sign the apology',

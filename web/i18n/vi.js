@@ -663,6 +663,7 @@ export default {
   'apology.dates': 'Hẹn trả cũ: {old} · Hẹn trả mới: {new}',
   'apology.preparedBy': 'Lập bởi {name} lúc {at}',
   'apology.issuedBy': 'Ký ban hành bởi {name} lúc {at}',
+  'apology.documentNumber': 'Số văn bản: {number}',
   'apology.summary': 'Cần lập thư xin lỗi: {n} hồ sơ · Chờ lãnh đạo ký: {m} thư',
   'apology.prepareAction': 'Lập thư xin lỗi',
   'apology.signAction': 'Ký thư xin lỗi',

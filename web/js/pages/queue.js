@@ -263,6 +263,9 @@ async function apologies(ctx, box, d, user, reload) {
     h('p', { class: 'muted' }, t('apology.dates', { old: fmtDateTime(a.old_due), new: fmtDateTime(a.new_due) })),
     h('p', { class: 'muted' }, a.state === 'issued' ? t('apology.issuedBy', { name: a.issued_by || '—', at: fmtDateTime(a.issued_at) })
       : t('apology.preparedBy', { name: a.prepared_by || '—', at: fmtDateTime(a.prepared_at) })),
+    // issued as an outgoing document of the unit (migration 038): its official number
+    a.document?.number ? h('p', { class: 'muted', testid: 'apology-document-number' },
+      t('apology.documentNumber', { number: a.document.number })) : null,
     // form 04 is filled from the latest apology
     a === last ? h('p', null, h('a', { href: formUrl(d.code, '04'), download: '', class: 'download', testid: 'apology-form-04' }, t('forms.04'))) : null,
     a.state === 'prepared' && user.role === 'leader' ? h('button', {

@@ -85,6 +85,15 @@ test("the desk of commune A receives a dossier for commune B's procedure and pri
   assert.match(await page.getByTestId('receipt-anywhere').textContent(), /UBND xã An Định, không phụ thuộc địa giới hành chính/);
   assert.match(await page.getByTestId('receipt-competent').textContent(), /UBND xã Bình Định/);
   await checkPage(desk, 'receipt-anywhere', { show: '[data-testid=receipt]' });
+  // A's list: not among the dossiers of its own competence, but in "received here for others"
+  await page.goto(`${world.base}/can-bo/ho-so`);
+  await page.waitForSelector('[data-testid=queue-total]');
+  assert.equal(await page.locator(`[data-testid=dossier-row][data-code="${code}"]`).count(), 0);
+  await page.getByTestId('queue-view').selectOption('reception');
+  await page.waitForURL('**/can-bo/ho-so?view=reception');
+  await page.locator(`[data-testid=dossier-row][data-code="${code}"]`).waitFor();
+  await assertLabelled(page, 'the centre\'s view of the list');
+  await checkPage(desk, 'queue-reception-view', { show: '[data-testid=queue-table]' });
   desk.assertClean('receiving for another commune');
 
   // the public page of the procedure says where it may be filed

@@ -11,15 +11,19 @@ import { unitPicker, officerPicker } from '/js/pickers.js';
 const OFFICERS = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
 const STATES = ['submitted', 'received', 'processing', 'supplement_requested', 'awaiting_payment', 'resolved', 'returned', 'not_accepted', 'withdrawn', 'stopped'];
 const PAGE = 25;
+// The centres' views (GET /api/v1/dossiers?view=): '' is the competent unit's list.
+const VIEWS = ['', 'reception', 'return'];
 
 export async function list(ctx) {
   const user = requireRole(ctx, OFFICERS);
   if (!user) return;
   const q = ctx.query;
-  const st = { state: q.get('state') || '', q: q.get('q') || '', open: q.get('open') !== 'false', mine: q.get('mine') === 'true', offset: Number(q.get('offset')) || 0 };
+  const st = { state: q.get('state') || '', q: q.get('q') || '', open: q.get('open') !== 'false', mine: q.get('mine') === 'true', view: VIEWS.includes(q.get('view')) ? q.get('view') : '', offset: Number(q.get('offset')) || 0 };
   add(ctx.main, pageTitle(t('queue.title')), h('p', { class: 'lead muted' }, user.unit ? t('queue.scope', { unit: user.unit.name }) : ''));
 
   const stateF = field(t('queue.state'), { kind: 'select', testid: 'queue-state', value: st.state, options: [{ value: '', label: t('queue.anyState') }, ...STATES.map((s) => ({ value: s, label: t('state.' + s) }))] });
+  const viewF = field(t('queue.view'), { kind: 'select', testid: 'queue-view', value: st.view, hint: t('queue.view.hint'),
+    options: VIEWS.map((v) => ({ value: v, label: t('queue.view.' + (v || 'own')) })) });
   const qF = field(t('queue.search'), { kind: 'search', testid: 'queue-search', value: st.q, hint: t('queue.searchHint'), attrs: { maxlength: 200 } });
   const openId = uid('open');
   const mineId = uid('mine');
@@ -27,12 +31,13 @@ export async function list(ctx) {
   const mineBox = h('input', { type: 'checkbox', id: mineId, testid: 'queue-mine', checked: st.mine });
   const filters = h('form', {
     class: 'card filters', role: 'search', onsubmit: (e) => { e.preventDefault(); apply(0); },
-  }, stateF.wrap, qF.wrap,
+  }, viewF.wrap, stateF.wrap, qF.wrap,
   h('div', { class: 'checks' },
     h('span', { class: 'check' }, openBox, h('label', { for: openId }, t('queue.openOnly'))),
     ['specialist', 'leader', 'desk'].includes(user.role) ? h('span', { class: 'check' }, mineBox, h('label', { for: mineId }, t('queue.mine'))) : null),
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'queue-apply' }, t('queue.apply'))));
   stateF.input.addEventListener('change', () => apply(0));
+  viewF.input.addEventListener('change', () => apply(0));
   openBox.addEventListener('change', () => apply(0));
   mineBox.addEventListener('change', () => apply(0));
   const box = h('div', null, loading());
@@ -40,6 +45,7 @@ export async function list(ctx) {
 
   function apply(offset) {
     const sp = new URLSearchParams();
+    if (viewF.input.value) sp.set('view', viewF.input.value);
     if (stateF.input.value) sp.set('state', stateF.input.value);
     if (qF.input.value.trim()) sp.set('q', qF.input.value.trim());
     if (!openBox.checked) sp.set('open', 'false');
@@ -50,6 +56,7 @@ export async function list(ctx) {
   }
 
   const sp = new URLSearchParams({ limit: String(PAGE), offset: String(st.offset) });
+  if (st.view) sp.set('view', st.view);
   if (st.state) sp.set('state', st.state);
   else if (st.open) sp.set('open', 'true');
   if (st.q) sp.set('q', st.q);

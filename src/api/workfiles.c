@@ -275,7 +275,6 @@ void mc_api_workfile_create(mc_req *r)
 	    {"year", MC_F_INT, true, 2000, 2999, &year, 0},
 	    {"code", MC_F_STRING, true, 1, MC_LIMIT_WORKFILE_CODE, &j->in.code, 0},
 	    {"title", MC_F_TEXT, true, 1, MC_LIMIT_WORKFILE_TITLE, &j->in.title, 0},
-	    {"responsible", MC_F_INT, true, 1, INT64_MAX, &responsible, 0},
 	    {"note", MC_F_TEXT, false, 0, MC_LIMIT_WORKFILE_NOTE, &j->in.note, 0},
 	};
 	json_t *body = mc_req_body(r);
@@ -297,6 +296,26 @@ void mc_api_workfile_create(mc_req *r)
 	}
 	if (unit && mc_api_unit_or_reply(r, &j->in.unit_id, "unit", unit) != 0)
 		return;
+	/* The officer: a user id, or a username (as the unit's officers are listed). */
+	json_t *who = json_object_get(body, "responsible");
+	if (json_is_integer(who) && json_integer_value(who) > 0) {
+		responsible = json_integer_value(who);
+	} else if (json_is_string(who) && json_string_length(who) <= MC_LIMIT_USER_USERNAME) {
+		mc_user u = {0};
+		int rc = mc_store_user_by_username(mc_req_store(r), &u, NULL, 0, json_string_value(who));
+		responsible = u.id;
+		mc_user_clear(&u);
+		if (rc != 0 && rc != MC_ENOTFOUND) {
+			mc_reply_error(r, rc, "the officer");
+			return;
+		}
+	}
+	if (responsible <= 0) {
+		mc_reply_field_problem(r, who ? MC_PROB_INVALID_FIELD : MC_PROB_MISSING_FIELD, "responsible",
+				       who ? "unknown" : "required",
+				       "responsible must name an officer: a user id or a username");
+		return;
+	}
 	j->in.year = (int)year;
 	j->in.responsible_id = responsible;
 	mc_req_write(r, wf_write, wf_after, j);

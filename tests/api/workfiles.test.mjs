@@ -171,9 +171,13 @@ test('who lists: the unit\'s clerk or head, in scope, for an officer of the unit
     422, 'invalid-field', 'no such user');
   assertProblem(await api('POST', '/api/v1/workfiles', { token: tok.tiepnhan, body: fileBody({ unit: 'XXX.H56' }) }),
     422, 'unknown-unit', 'unknown unit');
-  const w = await list(tok.lanhdao, { code: '99.TCCB' });
+  // The officer named by username, as the unit's officers are listed.
+  const w = await list(tok.lanhdao, { code: '99.TCCB', responsible: 'chuyenvien' });
+  assert.equal(w.responsible.id, uid.chuyenvien);
   assertProblem(await api('POST', '/api/v1/workfiles', { token: tok.tiepnhan, body: fileBody({ code: '99.TCCB' }) }),
     409, 'duplicate', 'the code twice in the year');
+  assertProblem(await api('POST', '/api/v1/workfiles', { token: tok.tiepnhan, body: fileBody({ responsible: 'chuyenvien.stnmt' }) }),
+    422, 'invalid-field', 'an officer of another unit, by username');
   assert.equal((await api('GET', `/api/v1/workfiles?limit=1000`, { token: tok.lanhdao })).body.total, before + 1);
   // The department sees nothing of the district's list; a citizen nothing at all.
   assertProblem(await api('GET', `/api/v1/workfiles/${w.id}`, { token: tok['lanhdao.stnmt'] }), 403, 'out-of-scope');
@@ -231,7 +235,9 @@ test('bad input: oversized, malformed, invalid UTF-8, out of range; nothing stor
     [{ retention: 0 }, 'retention'],
     [{ retention: 100 }, 'retention'],
     [{ retention: 'forever' }, 'retention'],
-    [{ responsible: 'chuyenvien' }, 'responsible'],
+    [{ responsible: 'khong.co.ai' }, 'responsible'],
+    [{ responsible: -3 }, 'responsible'],
+    [{ responsible: 'x'.repeat(200) }, 'responsible'],
     [{ title: '' }, 'title'],
   ];
   for (const [extra, field] of bad) {

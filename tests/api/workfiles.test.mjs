@@ -94,23 +94,34 @@ test('list, open, fill, close and archive a work file; its handover list as PDF 
   const a = await incoming(tok.tiepnhan, `${YEAR}-01-05`);
   const b = await incoming(tok.tiepnhan, `${YEAR}-03-20`);
   const c = await incoming(tok.tiepnhan, `${YEAR}-02-11`);
-  for (const d of [a, b, c]) assertStatus(await put(tok.chuyenvien, w.id, d.id), 200, `add ${d.id}`);
+  // An outgoing document the district drafted and issued goes in too.
+  const draft = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: { type: 'quyet_dinh',
+    subject: 'Về việc lập hồ sơ công việc', body: 'Điều 1.', place: 'Quảng Xương', signer_position: 'CHỦ TỊCH',
+    signer_name: 'Lê Văn Bình', recipients: 'Lưu: VT.', recipient_units: [] } });
+  assertStatus(draft, 201, 'draft');
+  for (const [who, step] of [['chuyenvien', 'submit'], ['lanhdao', 'approve'], ['lanhdao', 'sign'], ['tiepnhan', 'issue']]) {
+    assertStatus(await api('POST', `/api/v1/documents/${draft.body.id}/actions`, { token: tok[who], body: { action: step } }), 200, step);
+  }
+  for (const d of [a, b, c, draft.body]) assertStatus(await put(tok.chuyenvien, w.id, d.id), 200, `add ${d.id}`);
   const out = await del(tok.chuyenvien, w.id, b.id);
   assertStatus(out, 200, 'take out while open');
-  assert.equal(out.body.documents_count, 2);
+  assert.equal(out.body.documents_count, 3);
   assertProblem(await del(tok.chuyenvien, w.id, b.id), 404, 'not-found', 'not in the file');
   const full = await api('GET', `/api/v1/workfiles/${w.id}`, { token: tok.lanhdao });
   assertStatus(full, 200);
-  assert.deepEqual(full.body.documents.map((d) => d.id), [a.id, c.id]);
+  assert.deepEqual(full.body.documents.map((d) => d.id), [a.id, c.id, draft.body.id]);
   assert.equal(full.body.documents[0].number, a.number);
+  assert.deepEqual(full.body.documents.map((d) => d.box), ['in', 'in', 'out']);
+  assert.match(full.body.documents[2].number, /^\d+\/QĐ-UBND$/);
   assert.equal(full.headers.get('etag'), `"${full.body.version}"`);
 
   const closed = await act(tok.chuyenvien, w.id, 'close', { pages: 12 }, { 'If-Match': `"${full.body.version}"` });
   assertStatus(closed, 200, 'close');
   assert.equal(closed.body.state, 'closed');
   assert.equal(closed.body.from, `${YEAR}-01-05`);
-  assert.equal(closed.body.to, `${YEAR}-02-11`);
-  assert.equal(closed.body.documents_count, 2);
+  // The latest is the outgoing document issued today.
+  assert.equal(closed.body.to, new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10));
+  assert.equal(closed.body.documents_count, 3);
   assert.equal(closed.body.pages, 12);
   // What a closed file holds stays in it; nothing new goes in.
   assertProblem(await del(tok.chuyenvien, w.id, a.id), 409, 'forbidden-transition', 'take out of a closed file');

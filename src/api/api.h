@@ -278,6 +278,8 @@ void mc_api_workfile_document_put(mc_req *r);
 void mc_api_workfile_document_delete(mc_req *r);
 void mc_api_workfiles_handover_pdf(mc_req *r);
 void mc_api_workfiles_handover_xlsx(mc_req *r);
+void mc_api_workfiles_catalogue_pdf(mc_req *r);
+void mc_api_workfiles_catalogue_xlsx(mc_req *r);
 
 /* The administrative-reform index (par.c). */
 void mc_api_par_frameworks_list(mc_req *r);

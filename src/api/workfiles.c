@@ -23,7 +23,7 @@
 
 #define DAY 86400
 #define PERMANENT_NAME "vinh_vien"
-/* The most files a handover list holds: a unit's year, generously. */
+/* The most files a printed list holds: a unit's year, generously. */
 #define HANDOVER_MAX 5000
 #define HANDOVER_XLSX_MAX ((size_t)16 * 1024 * 1024)
 
@@ -442,8 +442,9 @@ void mc_api_workfiles_list(mc_req *r)
 	mc_reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
 }
 
-/* ---- the handover list (mục lục hồ sơ, tài liệu nộp lưu) ---------------- */
+/* ---- printed lists: the Danh mục hồ sơ and the handover list ------------ */
 
+/* The handover list (mục lục hồ sơ, tài liệu nộp lưu). */
 static const char *const handover_heads[] = {"STT",
 					     "Số, ký hiệu hồ sơ",
 					     "Tiêu đề hồ sơ",
@@ -453,85 +454,123 @@ static const char *const handover_heads[] = {"STT",
 					     "Số tờ",
 					     "Ghi chú"};
 static const double handover_frac[] = {0.05, 0.12, 0.33, 0.15, 0.1, 0.07, 0.06, 0.12};
-#define HANDOVER_COLS MC_ARRAY_LEN(handover_heads)
+/* The year's list (Danh mục hồ sơ, Phụ lục V). */
+static const char *const catalogue_heads[] = {"Số và ký hiệu hồ sơ", "Tên đề mục và tiêu đề hồ sơ",
+					      "Thời hạn bảo quản", "Đơn vị/người lập hồ sơ", "Ghi chú"};
+static const double catalogue_frac[] = {0.14, 0.42, 0.12, 0.18, 0.14};
+#define MAX_COLS MC_ARRAY_LEN(handover_heads)
+_Static_assert(MC_ARRAY_LEN(catalogue_heads) <= MAX_COLS, "the widest list");
 
 typedef struct {
+	bool catalogue; /* the Danh mục; else the handover list */
 	int64_t unit_id;
 	int year;
 	int state;
 	mc_workfile *list;
 	size_t n;
-	char **cells; /* n * HANDOVER_COLS, owned */
+	size_t n_cols;
+	const char *const *heads;
+	const double *frac;
+	char **cells; /* n * n_cols, owned */
 	char title[160];
 	char subtitle[320];
-} handover;
+	char file[64]; /* the download's name without its extension */
+} printed;
 
-static void handover_free(handover *h)
+static void printed_free(printed *p)
 {
-	for (size_t i = 0; h->cells && i < h->n * HANDOVER_COLS; i++)
-		free(h->cells[i]);
-	free(h->cells);
-	mc_workfile_free_list(h->list, h->n);
+	for (size_t i = 0; p->cells && i < p->n * p->n_cols; i++)
+		free(p->cells[i]);
+	free(p->cells);
+	mc_workfile_free_list(p->list, p->n);
 }
 
-static int handover_or_reply(mc_req *r, handover *h)
+static void handover_row(char **c, size_t i, const mc_workfile *w)
+{
+	char from[16], to[16], retention[32];
+	day_text(from, sizeof from, w->first_at, false);
+	day_text(to, sizeof to, w->last_at, false);
+	mc_wf_retention_title(retention, sizeof retention, w->retention_years);
+	c[0] = fmt("%zu", i + 1);
+	c[1] = mc_xstrdup(w->code);
+	c[2] = mc_xstrdup(w->title);
+	c[3] = fmt("%s - %s", from, to);
+	c[4] = mc_xstrdup(retention);
+	c[5] = fmt("%d", w->doc_count);
+	c[6] = w->pages ? fmt("%d", w->pages) : mc_xstrdup("");
+	c[7] = mc_xstrdup(w->note ? w->note : "");
+}
+
+static void catalogue_row(char **c, const mc_workfile *w)
+{
+	char retention[32];
+	mc_wf_retention_title(retention, sizeof retention, w->retention_years);
+	c[0] = mc_xstrdup(w->code);
+	c[1] = mc_xstrdup(w->title);
+	c[2] = mc_xstrdup(retention);
+	c[3] = mc_xstrdup(w->responsible_name ? w->responsible_name : "");
+	c[4] = mc_xstrdup(w->note ? w->note : "");
+}
+
+static int printed_or_reply(mc_req *r, printed *p, bool catalogue)
 {
 	int64_t year = 0, total = 0;
-	memset(h, 0, sizeof *h);
-	if (mc_api_scope_unit_or_reply(r, &h->unit_id) != 0 ||
+	memset(p, 0, sizeof *p);
+	p->catalogue = catalogue;
+	if (mc_api_scope_unit_or_reply(r, &p->unit_id) != 0 ||
 	    mc_api_query_int_or_reply(r, "year", &year, 2000, 2999) != 0 ||
-	    state_query_or_reply(r, &h->state) != 0)
+	    state_query_or_reply(r, &p->state) != 0)
 		return -1;
 	if (!year) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "year", "required", "year is required");
 		return -1;
 	}
-	if (!h->state)
-		h->state = MC_WF_ARCHIVED;
-	if (h->state != MC_WF_ARCHIVED && h->state != MC_WF_CLOSED) {
+	if (!catalogue && !p->state)
+		p->state = MC_WF_ARCHIVED;
+	if (!catalogue && p->state != MC_WF_ARCHIVED && p->state != MC_WF_CLOSED) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "state", "choice",
 				       "a handover list holds closed or archived files");
 		return -1;
 	}
-	h->year = (int)year;
+	p->year = (int)year;
 	mc_workfile_query q = {
-	    .unit_id = h->unit_id, .year = h->year, .state = h->state, .limit = HANDOVER_MAX};
-	int rc = mc_store_workfile_list(mc_req_store(r), &h->list, &h->n, &total, &q);
+	    .unit_id = p->unit_id, .year = p->year, .state = p->state, .limit = HANDOVER_MAX};
+	int rc = mc_store_workfile_list(mc_req_store(r), &p->list, &p->n, &total, &q);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the work files");
 		return -1;
 	}
-	h->cells = mc_xcalloc(h->n * HANDOVER_COLS + 1, sizeof *h->cells);
-	for (size_t i = 0; i < h->n; i++) {
-		const mc_workfile *w = &h->list[i];
-		char **c = &h->cells[i * HANDOVER_COLS];
-		char from[16], to[16], retention[32];
-		day_text(from, sizeof from, w->first_at, false);
-		day_text(to, sizeof to, w->last_at, false);
-		mc_wf_retention_title(retention, sizeof retention, w->retention_years);
-		c[0] = fmt("%zu", i + 1);
-		c[1] = mc_xstrdup(w->code);
-		c[2] = mc_xstrdup(w->title);
-		c[3] = fmt("%s - %s", from, to);
-		c[4] = mc_xstrdup(retention);
-		c[5] = fmt("%d", w->doc_count);
-		c[6] = w->pages ? fmt("%d", w->pages) : mc_xstrdup("");
-		c[7] = mc_xstrdup(w->note ? w->note : "");
+	p->n_cols = catalogue ? MC_ARRAY_LEN(catalogue_heads) : MC_ARRAY_LEN(handover_heads);
+	p->heads = catalogue ? catalogue_heads : handover_heads;
+	p->frac = catalogue ? catalogue_frac : handover_frac;
+	p->cells = mc_xcalloc(p->n * p->n_cols + 1, sizeof *p->cells);
+	for (size_t i = 0; i < p->n; i++) {
+		if (catalogue)
+			catalogue_row(&p->cells[i * p->n_cols], &p->list[i]);
+		else
+			handover_row(&p->cells[i * p->n_cols], i, &p->list[i]);
 	}
-	const mc_unit *unit = mc_time_ctx_unit(mc_req_time(r), h->unit_id);
-	snprintf(h->title, sizeof h->title, "MỤC LỤC HỒ SƠ, TÀI LIỆU NỘP LƯU");
-	snprintf(h->subtitle, sizeof h->subtitle, "%s - năm %d (%s)", unit ? unit->name : "", h->year,
-		 h->state == MC_WF_ARCHIVED ? "đã nộp lưu" : "đã kết thúc, chờ nộp lưu");
+	const mc_unit *unit = mc_time_ctx_unit(mc_req_time(r), p->unit_id);
+	if (catalogue) {
+		snprintf(p->title, sizeof p->title, "DANH MỤC HỒ SƠ NĂM %d", p->year);
+		snprintf(p->subtitle, sizeof p->subtitle, "%s", unit ? unit->name : "");
+		snprintf(p->file, sizeof p->file, "danh-muc-ho-so-%d", p->year);
+	} else {
+		snprintf(p->title, sizeof p->title, "MỤC LỤC HỒ SƠ, TÀI LIỆU NỘP LƯU");
+		snprintf(p->subtitle, sizeof p->subtitle, "%s - năm %d (%s)", unit ? unit->name : "", p->year,
+			 p->state == MC_WF_ARCHIVED ? "đã nộp lưu" : "đã kết thúc, chờ nộp lưu");
+		snprintf(p->file, sizeof p->file, "muc-luc-ho-so-%d", p->year);
+	}
 	return 0;
 }
 
-void mc_api_workfiles_handover_pdf(mc_req *r)
+static void reply_pdf(mc_req *r, bool catalogue)
 {
-	handover h;
-	if (handover_or_reply(r, &h) != 0)
+	printed p;
+	if (printed_or_reply(r, &p, catalogue) != 0)
 		return;
 	const mc_time_ctx *tc = mc_req_time(r);
-	const mc_unit *unit = mc_time_ctx_unit(tc, h.unit_id);
+	const mc_unit *unit = mc_time_ctx_unit(tc, p.unit_id);
 	const mc_unit *parent = unit && unit->parent_id ? mc_time_ctx_unit(tc, unit->parent_id) : NULL;
 	char *unit_upper = unit ? g_utf8_strup(unit->name, -1) : NULL;
 	char *parent_upper = parent ? g_utf8_strup(parent->name, -1) : NULL;
@@ -540,31 +579,30 @@ void mc_api_workfiles_handover_pdf(mc_req *r)
 		     .issuing_unit = unit_upper,
 		     .place = mc_api_unit_place(tc, unit),
 		     .date = mc_now(),
-		     .title = h.title,
-		     .subtitle = h.subtitle,
-		     .n_cols = HANDOVER_COLS,
-		     .col_frac = handover_frac,
-		     .col_head = handover_heads,
-		     .cells = (const char *const *)h.cells,
-		     .n_rows = h.n};
+		     .title = p.title,
+		     .subtitle = p.subtitle,
+		     .n_cols = p.n_cols,
+		     .col_frac = p.frac,
+		     .col_head = p.heads,
+		     .cells = (const char *const *)p.cells,
+		     .n_rows = p.n};
 	mc_buf pdf;
 	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
 	if (mc_form_pdf(&pdf, &f) != 0) {
-		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the handover list");
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the list");
 	} else {
 		char disposition[128];
-		snprintf(disposition, sizeof disposition, "inline; filename=\"muc-luc-ho-so-%d.pdf\"",
-			 h.year);
+		snprintf(disposition, sizeof disposition, "inline; filename=\"%s.pdf\"", p.file);
 		mc_reply_header(r, "Content-Disposition", disposition);
 		mc_reply_raw(r, 200, "application/pdf", pdf.data, pdf.len);
 	}
 	mc_buf_free(&pdf);
 	g_free(unit_upper);
 	g_free(parent_upper);
-	handover_free(&h);
+	printed_free(&p);
 }
 
-static int handover_xlsx(unsigned char **out, size_t *len, const handover *h)
+static int printed_xlsx(unsigned char **out, size_t *len, const printed *p)
 {
 	mc_xlsx x;
 	int rc = mc_xlsx_new(&x);
@@ -587,45 +625,65 @@ static int handover_xlsx(unsigned char **out, size_t *len, const handover *h)
 	format_set_text_wrap(cell);
 	format_set_border(cell, LXW_BORDER_THIN);
 	format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "Mục lục hồ sơ");
+	lxw_worksheet *ws = workbook_add_worksheet(wb, p->catalogue ? "Danh mục hồ sơ" : "Mục lục hồ sơ");
 	if (!ws) {
 		mc_xlsx_discard(&x);
 		return MC_ERROR;
 	}
+	lxw_col_t last = (lxw_col_t)(p->n_cols - 1);
 	worksheet_set_landscape(ws);
 	worksheet_set_paper(ws, 9); /* A4 */
 	worksheet_fit_to_pages(ws, 1, 0);
-	worksheet_merge_range(ws, 0, 0, 0, HANDOVER_COLS - 1, h->title, title);
-	worksheet_merge_range(ws, 1, 0, 1, HANDOVER_COLS - 1, h->subtitle, NULL);
-	for (size_t c = 0; c < HANDOVER_COLS; c++) {
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, handover_frac[c] * 160, NULL);
-		worksheet_write_string(ws, 3, (lxw_col_t)c, handover_heads[c], head);
+	worksheet_merge_range(ws, 0, 0, 0, last, p->title, title);
+	worksheet_merge_range(ws, 1, 0, 1, last, p->subtitle, NULL);
+	for (size_t c = 0; c < p->n_cols; c++) {
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, p->frac[c] * 160, NULL);
+		worksheet_write_string(ws, 3, (lxw_col_t)c, p->heads[c], head);
 	}
-	for (size_t i = 0; i < h->n; i++) {
-		for (size_t c = 0; c < HANDOVER_COLS; c++)
+	for (size_t i = 0; i < p->n; i++) {
+		for (size_t c = 0; c < p->n_cols; c++)
 			worksheet_write_string(ws, (lxw_row_t)(4 + i), (lxw_col_t)c,
-					       h->cells[i * HANDOVER_COLS + c], cell);
+					       p->cells[i * p->n_cols + c], cell);
 	}
 	return mc_xlsx_finish(&x, HANDOVER_XLSX_MAX, out, len);
 }
 
-void mc_api_workfiles_handover_xlsx(mc_req *r)
+static void reply_xlsx(mc_req *r, bool catalogue)
 {
-	handover h;
+	printed p;
 	unsigned char *data = NULL;
 	size_t len = 0;
-	if (handover_or_reply(r, &h) != 0)
+	if (printed_or_reply(r, &p, catalogue) != 0)
 		return;
-	if (handover_xlsx(&data, &len, &h) != 0) {
-		mc_reply_problem(r, MC_PROB_INTERNAL, "could not write the handover list's workbook");
+	if (printed_xlsx(&data, &len, &p) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not write the list's workbook");
 	} else {
 		char disposition[128];
-		snprintf(disposition, sizeof disposition, "attachment; filename=\"muc-luc-ho-so-%d.xlsx\"",
-			 h.year);
+		snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.xlsx\"", p.file);
 		mc_reply_header(r, "Content-Disposition", disposition);
 		mc_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 			     data, len);
 	}
 	free(data);
-	handover_free(&h);
+	printed_free(&p);
+}
+
+void mc_api_workfiles_handover_pdf(mc_req *r)
+{
+	reply_pdf(r, false);
+}
+
+void mc_api_workfiles_handover_xlsx(mc_req *r)
+{
+	reply_xlsx(r, false);
+}
+
+void mc_api_workfiles_catalogue_pdf(mc_req *r)
+{
+	reply_pdf(r, true);
+}
+
+void mc_api_workfiles_catalogue_xlsx(mc_req *r)
+{
+	reply_xlsx(r, true);
 }

@@ -250,6 +250,10 @@ const RULES = {
     path: `/api/v1/workfiles/handover.pdf?unit=${f.unit}&year=2026` }) },
   'GET /api/v1/workfiles/handover.xlsx': { roles: STAFF, scope: 'unit', req: (f) => ({
     path: `/api/v1/workfiles/handover.xlsx?unit=${f.unit}&year=2026` }) },
+  'GET /api/v1/workfiles/catalogue.pdf': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/workfiles/catalogue.pdf?unit=${f.unit}&year=2026` }) },
+  'GET /api/v1/workfiles/catalogue.xlsx': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/workfiles/catalogue.xlsx?unit=${f.unit}&year=2026` }) },
   'GET /api/v1/workfiles/{id}': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/workfiles/${f.workfile}` }) },
   'POST /api/v1/workfiles/{id}/actions': { roles: ['desk', 'specialist', 'leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/workfiles/${f.workfile}/actions`, body: { action: 'khong_co' } }) },

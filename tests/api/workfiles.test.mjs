@@ -8,6 +8,10 @@
 // scripts/test_pg.sh, on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, PASSWORD } from './harness.mjs';
 import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
 
@@ -44,6 +48,20 @@ async function list(token = tok.tiepnhan, extra = {}) {
   const res = await api('POST', '/api/v1/workfiles', { token, body: fileBody(extra) });
   assertStatus(res, 201, 'list a work file');
   return res.body;
+}
+
+// The text of a PDF the API gives (pdftotext, poppler-utils).
+async function pdfText(path, token) {
+  const res = await fetch(server.base + path, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200, path);
+  assert.equal(res.headers.get('content-type'), 'application/pdf');
+  const dir = mkdtempSync(join(tmpdir(), 'wf-'));
+  try {
+    writeFileSync(join(dir, 'x.pdf'), Buffer.from(await res.arrayBuffer()));
+    return execFileSync('pdftotext', ['-raw', join(dir, 'x.pdf'), '-']).toString().replace(/\s+/g, ' ');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const act = (token, id, action, extra = {}, headers = {}) =>
@@ -138,16 +156,27 @@ test('list, open, fill, close and archive a work file; its handover list as PDF 
   assert.ok(archived.body.archived_at);
   assertProblem(await del(tok.chuyenvien, w.id, a.id), 409, 'forbidden-transition', 'take out of an archived file');
 
-  const pdf = await api('GET', `/api/v1/workfiles/handover.pdf?year=${YEAR}`, { token: tok.lanhdao });
-  assertStatus(pdf, 200, 'handover PDF');
-  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
-  assert.ok(pdf.text.startsWith('%PDF-'));
+  const text = await pdfText(`/api/v1/workfiles/handover.pdf?year=${YEAR}`, tok.lanhdao);
+  assert.match(text, /MỤC LỤC HỒ SƠ, TÀI LIỆU NỘP LƯU/);
+  assert.match(text, new RegExp(`01\\.VP Hồ sơ cải cách hành chính năm ${YEAR} 05/01/${YEAR} - \\d\\d/\\d\\d/${YEAR} Vĩnh viễn 3 12`));
   const xlsx = await fetch(`${server.base}/api/v1/workfiles/handover.xlsx?year=${YEAR}`,
     { headers: { Authorization: `Bearer ${tok.tiepnhan}` } });
   assert.equal(xlsx.status, 200);
   const bytes = Buffer.from(await xlsx.arrayBuffer());
   assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an XLSX is a zip');
   assertProblem(await api('GET', '/api/v1/workfiles/handover.pdf', { token: tok.tiepnhan }), 400, 'invalid-query', 'no year');
+  // The year's list (Danh mục hồ sơ, Phụ lục V), whatever the files' states.
+  const cat = await pdfText(`/api/v1/workfiles/catalogue.pdf?year=${YEAR}`, tok.chuyenvien);
+  assert.match(cat, new RegExp(`DANH MỤC HỒ SƠ NĂM ${YEAR}`));
+  assert.match(cat, /01\.VP Hồ sơ cải cách hành chính năm \d{4} Vĩnh viễn/);
+  const catx = await fetch(`${server.base}/api/v1/workfiles/catalogue.xlsx?year=${YEAR}&state=listed`,
+    { headers: { Authorization: `Bearer ${tok.tiepnhan}` } });
+  assert.equal(catx.status, 200);
+  assert.equal(Buffer.from(await catx.arrayBuffer()).subarray(0, 2).toString(), 'PK');
+  assertProblem(await api('GET', '/api/v1/workfiles/catalogue.xlsx', { token: tok.tiepnhan }), 400, 'invalid-query', 'no year');
+  assertProblem(await api('GET', `/api/v1/workfiles/catalogue.pdf?year=${YEAR}&unit=${DISTRICT}`, { token: tok['chuyenvien.stnmt'] }),
+    403, 'out-of-scope', 'another unit\'s list');
+  assertProblem(await api('GET', `/api/v1/workfiles/catalogue.pdf?year=${YEAR}`, { token: tok.congdan }), 403, 'forbidden', 'citizen');
   assertProblem(await api('GET', `/api/v1/workfiles/handover.pdf?year=${YEAR}&state=open`, { token: tok.tiepnhan }),
     400, 'invalid-query', 'open files are not handed over');
   assertProblem(await api('GET', `/api/v1/workfiles/handover.xlsx?year=${YEAR}&unit=${DISTRICT}`, { token: tok['lanhdao.stnmt'] }),

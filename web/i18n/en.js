@@ -1183,6 +1183,8 @@ export default {
   'wf.state.closed': 'Closed',
   'wf.state.archived': 'Archived',
   'wf.mine': 'My files',
+  'wf.cataloguePdf': 'List of files (PDF)',
+  'wf.catalogueXlsx': 'List of files (Excel)',
   'wf.handoverPdf': 'Handover list (PDF)',
   'wf.handoverXlsx': 'Handover list (Excel)',
   'wf.newButton': 'Add a file to the list',

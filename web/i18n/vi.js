@@ -1183,6 +1183,8 @@ export default {
   'wf.state.closed': 'Đã kết thúc',
   'wf.state.archived': 'Đã nộp lưu',
   'wf.mine': 'Hồ sơ tôi lập',
+  'wf.cataloguePdf': 'Danh mục hồ sơ (PDF)',
+  'wf.catalogueXlsx': 'Danh mục hồ sơ (Excel)',
   'wf.handoverPdf': 'Mục lục hồ sơ nộp lưu (PDF)',
   'wf.handoverXlsx': 'Mục lục hồ sơ nộp lưu (Excel)',
   'wf.newButton': 'Thêm hồ sơ vào danh mục',

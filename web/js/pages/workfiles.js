@@ -64,6 +64,8 @@ export async function list(ctx) {
     h('a', { class: 'chip', href: '/ho-so-cong-viec?' + new URLSearchParams({ year, ...(mine ? {} : { mine: 'true' }) }), testid: 'wf-mine',
       'aria-current': mine ? 'page' : null }, t('wf.mine')));
   const printLinks = h('p', { class: 'actions' },
+    h('a', { class: 'btn btn-ghost btn-small', href: `/api/v1/workfiles/catalogue.pdf?year=${year}`, target: '_blank', testid: 'wf-catalogue-pdf' }, t('wf.cataloguePdf')),
+    h('a', { class: 'btn btn-ghost btn-small', href: `/api/v1/workfiles/catalogue.xlsx?year=${year}`, testid: 'wf-catalogue-xlsx' }, t('wf.catalogueXlsx')),
     h('a', { class: 'btn btn-ghost btn-small', href: `/api/v1/workfiles/handover.pdf?year=${year}`, target: '_blank', testid: 'wf-handover-pdf' }, t('wf.handoverPdf')),
     h('a', { class: 'btn btn-ghost btn-small', href: `/api/v1/workfiles/handover.xlsx?year=${year}`, testid: 'wf-handover-xlsx' }, t('wf.handoverXlsx')));
   const may = ['desk', 'leader'].includes(user.role);

@@ -273,6 +273,7 @@ void mc_api_document_edxml(mc_req *r);
 void mc_api_workfiles_list(mc_req *r);
 void mc_api_workfile_create(mc_req *r);
 void mc_api_workfile_get(mc_req *r);
+void mc_api_workfile_update(mc_req *r);
 void mc_api_workfile_action(mc_req *r);
 void mc_api_workfile_document_put(mc_req *r);
 void mc_api_workfile_document_delete(mc_req *r);

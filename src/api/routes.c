@@ -189,6 +189,8 @@ const mc_route mc_routes[] = {
     {MC_M_GET, "/api/v1/workfiles/catalogue.xlsx", mc_api_workfiles_catalogue_xlsx, MC_AUTH_SESSION, STAFF,
      0},
     {MC_M_GET, "/api/v1/workfiles/{id}", mc_api_workfile_get, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_PATCH, "/api/v1/workfiles/{id}", mc_api_workfile_update, MC_AUTH_SESSION,
+     DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
     {MC_M_POST, "/api/v1/workfiles/{id}/actions", mc_api_workfile_action, MC_AUTH_SESSION, OFFICERS,
      MC_ROUTE_JSON},
     {MC_M_PUT, "/api/v1/workfiles/{id}/documents/{doc}", mc_api_workfile_document_put, MC_AUTH_SESSION,

@@ -178,7 +178,7 @@ static int visible_or_reply(mc_req *r, int64_t *id)
 
 /* ---- writes ------------------------------------------------------------- */
 
-enum { JOB_CREATE = 1, JOB_ACT, JOB_ADD, JOB_REMOVE };
+enum { JOB_CREATE = 1, JOB_EDIT, JOB_ACT, JOB_ADD, JOB_REMOVE };
 
 typedef struct {
 	int kind;
@@ -188,6 +188,7 @@ typedef struct {
 	int64_t document_id;
 	int64_t if_version;
 	mc_wf_new in;
+	mc_wf_edit edit;
 	mc_wf_action action;
 	int pages;
 	mc_workfile out;
@@ -204,6 +205,9 @@ static int wf_write(mc_store *st, void *payload)
 	switch (j->kind) {
 	case JOB_CREATE:
 		rc = mc_app_workfile_create(st, j->tc, &j->actor, &j->in, now, &j->out);
+		break;
+	case JOB_EDIT:
+		rc = mc_app_workfile_edit(st, j->tc, &j->actor, j->id, j->if_version, &j->edit, &j->out);
 		break;
 	case JOB_ACT:
 		rc = mc_app_workfile_act(st, j->tc, &j->actor, j->id, j->action, j->if_version, j->pages, now,
@@ -264,12 +268,64 @@ static wf_job *job_new(mc_req *r, int kind)
 	return j;
 }
 
+/* The retention of body (a number of years, or "vinh_vien"): 1 when given,
+ * 0 when absent and not required, -1 after replying. */
+static int retention_or_reply(mc_req *r, json_t *body, bool required, int *out)
+{
+	json_t *v = json_object_get(body, "retention");
+	if (!v && !required)
+		return 0;
+	if (json_is_string(v) && strcmp(json_string_value(v), PERMANENT_NAME) == 0) {
+		*out = MC_WF_PERMANENT;
+		return 1;
+	}
+	if (json_is_integer(v) && json_integer_value(v) >= 1 &&
+	    json_integer_value(v) <= MC_LIMIT_WORKFILE_RETENTION) {
+		*out = (int)json_integer_value(v);
+		return 1;
+	}
+	mc_reply_field_problem(r, v ? MC_PROB_INVALID_FIELD : MC_PROB_MISSING_FIELD, "retention",
+			       v ? "choice" : "required",
+			       "retention must be a number of years (1..%d) or \"%s\"",
+			       MC_LIMIT_WORKFILE_RETENTION, PERMANENT_NAME);
+	return -1;
+}
+
+/* The officer of body: a user id, or a username (as the unit's officers
+ * are listed), into *out (0 when absent and not required); -1 after
+ * replying. Whether they may keep the file is the write's. */
+static int responsible_or_reply(mc_req *r, json_t *body, bool required, int64_t *out)
+{
+	json_t *who = json_object_get(body, "responsible");
+	*out = 0;
+	if (!who && !required)
+		return 0;
+	if (json_is_integer(who) && json_integer_value(who) > 0) {
+		*out = json_integer_value(who);
+	} else if (json_is_string(who) && json_string_length(who) <= MC_LIMIT_USER_USERNAME) {
+		mc_user u = {0};
+		int rc = mc_store_user_by_username(mc_req_store(r), &u, NULL, 0, json_string_value(who));
+		*out = u.id;
+		mc_user_clear(&u);
+		if (rc != 0 && rc != MC_ENOTFOUND) {
+			mc_reply_error(r, rc, "the officer");
+			return -1;
+		}
+	}
+	if (*out <= 0) {
+		mc_reply_field_problem(r, who ? MC_PROB_INVALID_FIELD : MC_PROB_MISSING_FIELD, "responsible",
+				       who ? "unknown" : "required",
+				       "responsible must name an officer: a user id or a username");
+		return -1;
+	}
+	return 0;
+}
+
 void mc_api_workfile_create(mc_req *r)
 {
 	wf_job *j = job_new(r, JOB_CREATE);
 	const char *unit = NULL;
-	int64_t year = 0, responsible = 0;
-	json_t *retention = NULL;
+	int64_t year = 0;
 	mc_field spec[] = {
 	    {"unit", MC_F_STRING, false, 1, MC_LIMIT_UNIT_CODE, &unit, 0},
 	    {"year", MC_F_INT, true, 2000, 2999, &year, 0},
@@ -278,46 +334,39 @@ void mc_api_workfile_create(mc_req *r)
 	    {"note", MC_F_TEXT, false, 0, MC_LIMIT_WORKFILE_NOTE, &j->in.note, 0},
 	};
 	json_t *body = mc_req_body(r);
-	if (mc_fields_or_reply(r, body, NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+	if (mc_fields_or_reply(r, body, NULL, spec, MC_ARRAY_LEN(spec)) != 0 ||
+	    retention_or_reply(r, body, true, &j->in.retention_years) < 0)
 		return;
-	/* The retention: a number of years, or "vinh_vien" (permanent). */
-	retention = json_object_get(body, "retention");
-	if (json_is_string(retention) && strcmp(json_string_value(retention), PERMANENT_NAME) == 0) {
-		j->in.retention_years = MC_WF_PERMANENT;
-	} else if (json_is_integer(retention) && json_integer_value(retention) >= 1 &&
-		   json_integer_value(retention) <= MC_LIMIT_WORKFILE_RETENTION) {
-		j->in.retention_years = (int)json_integer_value(retention);
-	} else {
-		mc_reply_field_problem(r, retention ? MC_PROB_INVALID_FIELD : MC_PROB_MISSING_FIELD,
-				       "retention", retention ? "choice" : "required",
-				       "retention must be a number of years (1..%d) or \"%s\"",
-				       MC_LIMIT_WORKFILE_RETENTION, PERMANENT_NAME);
-		return;
-	}
 	if (unit && mc_api_unit_or_reply(r, &j->in.unit_id, "unit", unit) != 0)
 		return;
-	/* The officer: a user id, or a username (as the unit's officers are listed). */
-	json_t *who = json_object_get(body, "responsible");
-	if (json_is_integer(who) && json_integer_value(who) > 0) {
-		responsible = json_integer_value(who);
-	} else if (json_is_string(who) && json_string_length(who) <= MC_LIMIT_USER_USERNAME) {
-		mc_user u = {0};
-		int rc = mc_store_user_by_username(mc_req_store(r), &u, NULL, 0, json_string_value(who));
-		responsible = u.id;
-		mc_user_clear(&u);
-		if (rc != 0 && rc != MC_ENOTFOUND) {
-			mc_reply_error(r, rc, "the officer");
-			return;
-		}
-	}
-	if (responsible <= 0) {
-		mc_reply_field_problem(r, who ? MC_PROB_INVALID_FIELD : MC_PROB_MISSING_FIELD, "responsible",
-				       who ? "unknown" : "required",
-				       "responsible must name an officer: a user id or a username");
+	if (responsible_or_reply(r, body, true, &j->in.responsible_id) != 0)
+		return;
+	j->in.year = (int)year;
+	mc_req_write(r, wf_write, wf_after, j);
+}
+
+void mc_api_workfile_update(mc_req *r)
+{
+	wf_job *j = job_new(r, JOB_EDIT);
+	mc_field spec[] = {
+	    {"title", MC_F_TEXT, false, 1, MC_LIMIT_WORKFILE_TITLE, &j->edit.title, 0},
+	    {"note", MC_F_TEXT, false, 0, MC_LIMIT_WORKFILE_NOTE, &j->edit.note, 0},
+	};
+	json_t *body = mc_req_body(r);
+	if (visible_or_reply(r, &j->id) != 0 || if_match_or_reply(r, j) != 0)
+		return;
+	if (mc_fields_or_reply(r, body, NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	/* A title given blank is refused, not read as "unchanged". */
+	if (json_object_get(body, "title") && (!j->edit.title || !j->edit.title[0])) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "title", "length",
+				       "title must not be empty");
 		return;
 	}
-	j->in.year = (int)year;
-	j->in.responsible_id = responsible;
+	int has = retention_or_reply(r, body, false, &j->edit.retention_years);
+	if (has < 0 || responsible_or_reply(r, body, false, &j->edit.responsible_id) != 0)
+		return;
+	j->edit.has_retention = has == 1;
 	mc_req_write(r, wf_write, wf_after, j);
 }
 

@@ -34,10 +34,26 @@ int64_t mc_app_workfile_doc_date(int box, int64_t issued_at, int64_t received_at
 	return issued_at;
 }
 
+/* Whether user id is an active officer of unit_id's subtree; *name gets
+ * their full name (caller frees). MC_EINVAL (recorded) when not. */
+static int keeper_of(mc_store *st, const mc_time_ctx *tc, int64_t id, int64_t unit_id, char **name)
+{
+	mc_user u = {0};
+	int rc = mc_store_user_get(st, &u, id);
+	if (rc == MC_ENOTFOUND || (rc == 0 && (!u.active || !officer(u.role) || !u.unit_id ||
+					       !mc_time_ctx_within(tc, u.unit_id, unit_id))))
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"responsible must be an active officer of the unit or a unit under it");
+	if (rc == 0)
+		*name = mc_xstrdup(u.full_name ? u.full_name : "");
+	mc_user_clear(&u);
+	return rc;
+}
+
 int mc_app_workfile_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_wf_new *in,
 			   int64_t at, mc_workfile *out)
 {
-	mc_user u = {0};
+	char *name = NULL;
 	int64_t listed = 0;
 	int rc = 0;
 
@@ -58,13 +74,7 @@ int mc_app_workfile_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 				"retention must be 1..%d years or vinh_vien", MC_LIMIT_WORKFILE_RETENTION);
 		goto cleanup;
 	}
-	rc = mc_store_user_get(st, &u, in->responsible_id);
-	if (rc == MC_ENOTFOUND || (rc == 0 && (!u.active || !officer(u.role) || !u.unit_id ||
-					       !mc_time_ctx_within(tc, u.unit_id, unit_id)))) {
-		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
-				"responsible must be an active officer of the unit or a unit under it");
-		goto cleanup;
-	}
+	rc = keeper_of(st, tc, in->responsible_id, unit_id, &name);
 	if (rc)
 		goto cleanup;
 	/* A flood of entries from one account is refused as filings are
@@ -86,7 +96,8 @@ int mc_app_workfile_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 	out->title = mc_xstrdup(in->title);
 	out->retention_years = in->retention_years;
 	out->responsible_id = in->responsible_id;
-	out->responsible_name = mc_xstrdup(u.full_name ? u.full_name : "");
+	out->responsible_name = name;
+	name = NULL;
 	out->note = mc_xstrdup(in->note ? in->note : "");
 	out->state = MC_WF_LISTED;
 	out->created_by = actor->user_id;
@@ -98,7 +109,7 @@ int mc_app_workfile_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 cleanup:
 	if (rc)
 		mc_workfile_clear(out);
-	mc_user_clear(&u);
+	free(name);
 	return rc;
 }
 
@@ -294,6 +305,69 @@ int mc_app_workfile_document(mc_store *st, const mc_time_ctx *tc, const mc_actor
 		out->version++;
 cleanup:
 	mc_document_clear(&d);
+	if (rc)
+		mc_workfile_clear(out);
+	return rc;
+}
+
+int mc_app_workfile_edit(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+			 int64_t if_version, const mc_wf_edit *in, mc_workfile *out)
+{
+	char *name = NULL;
+	int rc;
+
+	mc_err_clear();
+	rc = file_for(st, tc, actor, id, if_version, out);
+	if (rc)
+		goto cleanup;
+	if (!mc_wf_role_may_list(actor->role)) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE,
+				"only a unit's clerk or head changes its list of work files (art. 28)");
+		goto cleanup;
+	}
+	if (!within(tc, out->unit_id, actor)) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
+				"the work file's unit lies outside your scope");
+		goto cleanup;
+	}
+	/* A closed file is what it was when closed (art. 29, 30). */
+	if (out->state != MC_WF_LISTED && out->state != MC_WF_OPEN) {
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE, "a work file that is %s is not changed",
+				mc_wf_state_name((mc_wf_state)out->state));
+		goto cleanup;
+	}
+	if (in->has_retention &&
+	    (in->retention_years < 0 || in->retention_years > MC_LIMIT_WORKFILE_RETENTION)) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"retention must be 1..%d years or vinh_vien", MC_LIMIT_WORKFILE_RETENTION);
+		goto cleanup;
+	}
+	if (in->responsible_id && in->responsible_id != out->responsible_id) {
+		rc = keeper_of(st, tc, in->responsible_id, out->unit_id, &name);
+		if (rc)
+			goto cleanup;
+		out->responsible_id = in->responsible_id;
+		free(out->responsible_name);
+		out->responsible_name = name;
+		name = NULL;
+	}
+	if (in->title) {
+		free(out->title);
+		out->title = mc_xstrdup(in->title);
+	}
+	if (in->note) {
+		free(out->note);
+		out->note = mc_xstrdup(in->note);
+	}
+	if (in->has_retention)
+		out->retention_years = in->retention_years;
+	rc = mc_store_workfile_update(st, out, out->version);
+	if (rc == MC_ESTALE)
+		rc = mc_err_set(rc, MC_REASON_STALE, "the work file changed meanwhile; reload it");
+	if (rc == 0)
+		out->version++;
+cleanup:
+	free(name);
 	if (rc)
 		mc_workfile_clear(out);
 	return rc;

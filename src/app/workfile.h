@@ -69,6 +69,26 @@ int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 int mc_app_workfile_document(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
 			     int64_t document_id, bool add, int64_t if_version, int64_t at, mc_workfile *out);
 
+/* A change of an entry of the list: NULL strings and a 0 responsible_id
+ * leave the field as it is. Borrowed, clean and within limits. */
+typedef struct {
+	const char *title;
+	bool has_retention;
+	int retention_years;
+	int64_t responsible_id;
+	const char *note;
+} mc_wf_edit;
+
+/*
+ * Changes file id's entry (its code stays) at version if_version: the clerk
+ * or head of a unit whose scope holds the file's, while it is listed or open
+ * (a new officer takes over an open file). MC_ENOTFOUND, MC_EFORBIDDEN,
+ * MC_EINVAL (the officer), MC_ECONFLICT (closed or archived), MC_ESTALE.
+ * Fills *out with the file after it (clear it).
+ */
+int mc_app_workfile_edit(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+			 int64_t if_version, const mc_wf_edit *in, mc_workfile *out);
+
 /* The date a document counts with in a file's range: its issue date, or for
  * an incoming one without it, its arrival. */
 int64_t mc_app_workfile_doc_date(int box, int64_t issued_at, int64_t received_at);

@@ -255,6 +255,8 @@ const RULES = {
   'GET /api/v1/workfiles/catalogue.xlsx': { roles: STAFF, scope: 'unit', req: (f) => ({
     path: `/api/v1/workfiles/catalogue.xlsx?unit=${f.unit}&year=2026` }) },
   'GET /api/v1/workfiles/{id}': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/workfiles/${f.workfile}` }) },
+  'PATCH /api/v1/workfiles/{id}': { roles: ['desk', 'leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/workfiles/${f.workfile}`, body: { retention: 0 } }) },
   'POST /api/v1/workfiles/{id}/actions': { roles: ['desk', 'specialist', 'leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/workfiles/${f.workfile}/actions`, body: { action: 'khong_co' } }) },
   'PUT /api/v1/workfiles/{id}/documents/{doc}': { roles: ['desk', 'specialist', 'leader'], scope: 'dossier',

@@ -252,6 +252,36 @@ test('who fills: the file\'s officer only, with documents they may see, issued o
   assert.equal(full.version, 2, 'no refusal moved the version');
 });
 
+test('the clerk or head changes an entry while it is listed or open: a new officer takes over', async () => {
+  const w = await opened();
+  const patch = (token, body, headers = {}) => api('PATCH', `/api/v1/workfiles/${w.id}`, { token, body, headers });
+  assertProblem(await patch(tok.chuyenvien, { title: 'Đổi' }), 403, 'forbidden', 'the officer');
+  assertProblem(await patch(tok.congdan, { title: 'Đổi' }), 403, 'forbidden', 'citizen');
+  assertProblem(await patch(tok['tiepnhan.stnmt'], { title: 'Đổi' }), 403, 'out-of-scope', 'another unit\'s clerk');
+  assertProblem(await patch(tok.tiepnhan, { retention: 0 }), 422, 'invalid-field', 'retention 0');
+  assertProblem(await patch(tok.tiepnhan, { title: '' }), 422, 'invalid-field', 'an empty title');
+  assertProblem(await patch(tok.tiepnhan, { title: 'x'.repeat(1001) }), 422, 'invalid-field', 'a long title');
+  assertProblem(await patch(tok.tiepnhan, { responsible: 'chuyenvien.stnmt' }), 422, 'invalid-field', 'another unit\'s officer');
+  assertProblem(await patch(tok.tiepnhan, { note: 'x' }, { 'If-Match': '"1"' }), 412, 'precondition-failed', 'stale');
+  const res = await patch(tok.tiepnhan, { title: 'Hồ sơ đổi tên', retention: 20, responsible: 'lanhdao', note: 'Bàn giao' },
+    { 'If-Match': `"${w.version}"` });
+  assertStatus(res, 200, 'change the entry');
+  assert.equal(res.body.version, w.version + 1);
+  assert.equal(res.body.title, 'Hồ sơ đổi tên');
+  assert.equal(res.body.retention, 20);
+  assert.equal(res.body.responsible.id, uid.lanhdao);
+  assert.equal(res.body.note, 'Bàn giao');
+  assert.equal(res.body.code, w.code, 'the code stays');
+  assert.equal(res.body.state, 'open');
+  // The new officer keeps it; the old one no longer.
+  const d = await incoming(tok.tiepnhan, `${YEAR}-08-01`);
+  assertProblem(await put(tok.chuyenvien, w.id, d.id), 403, 'forbidden', 'the former officer');
+  assertStatus(await put(tok.lanhdao, w.id, d.id), 200, 'the new officer');
+  assertStatus(await act(tok.lanhdao, w.id, 'close'), 200, 'the new officer closes');
+  assertProblem(await patch(tok.tiepnhan, { title: 'Sau khi kết thúc' }), 409, 'forbidden-transition', 'a closed file');
+  assert.equal((await api('GET', `/api/v1/workfiles/${w.id}`, { token: tok.tiepnhan })).body.title, 'Hồ sơ đổi tên');
+});
+
 test('versions: If-Match stale → 412, malformed → 412; the version moves with every change', async () => {
   const w = await opened();
   const d = await incoming(tok.tiepnhan, `${YEAR}-06-01`);

@@ -274,6 +274,18 @@ void mc_api_document_recall(mc_req *r);
 void mc_api_document_exchange_status(mc_req *r);
 void mc_api_document_exchange(mc_req *r);
 void mc_api_document_edxml(mc_req *r);
+/* Work files (workfiles.c). */
+void mc_api_workfiles_list(mc_req *r);
+void mc_api_workfile_create(mc_req *r);
+void mc_api_workfile_get(mc_req *r);
+void mc_api_workfile_update(mc_req *r);
+void mc_api_workfile_action(mc_req *r);
+void mc_api_workfile_document_put(mc_req *r);
+void mc_api_workfile_document_delete(mc_req *r);
+void mc_api_workfiles_handover_pdf(mc_req *r);
+void mc_api_workfiles_handover_xlsx(mc_req *r);
+void mc_api_workfiles_catalogue_pdf(mc_req *r);
+void mc_api_workfiles_catalogue_xlsx(mc_req *r);
 
 /* The administrative-reform index (par.c). */
 void mc_api_par_frameworks_list(mc_req *r);

@@ -12,6 +12,7 @@
 #define ADMIN MC_ROLE_BIT(MC_ROLE_ADMIN)
 #define SPECIALIST MC_ROLE_BIT(MC_ROLE_SPECIALIST)
 #define LEADERS (MC_ROLE_BIT(MC_ROLE_LEADER) | MC_ROLE_BIT(MC_ROLE_SUPERVISOR) | ADMIN)
+#define OFFICERS (DESK | SPECIALIST | MC_ROLE_BIT(MC_ROLE_LEADER))
 #define ACTORS (CITIZEN | DESK | MC_ROLE_BIT(MC_ROLE_SPECIALIST) | MC_ROLE_BIT(MC_ROLE_LEADER))
 
 const mc_route mc_routes[] = {
@@ -184,6 +185,25 @@ const mc_route mc_routes[] = {
      DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
     {MC_M_GET, "/api/v1/documents/{id}/exchange", mc_api_document_exchange, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_GET, "/api/v1/documents/{id}/edxml", mc_api_document_edxml, MC_AUTH_SESSION, STAFF, 0},
+    /* Work files (docs/documents.md §12): the clerk or head lists them, their
+     * officer opens, fills and closes them, the unit archives them. */
+    {MC_M_GET, "/api/v1/workfiles", mc_api_workfiles_list, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_POST, "/api/v1/workfiles", mc_api_workfile_create, MC_AUTH_SESSION,
+     DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+    {MC_M_GET, "/api/v1/workfiles/handover.pdf", mc_api_workfiles_handover_pdf, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/workfiles/handover.xlsx", mc_api_workfiles_handover_xlsx, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/workfiles/catalogue.pdf", mc_api_workfiles_catalogue_pdf, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/workfiles/catalogue.xlsx", mc_api_workfiles_catalogue_xlsx, MC_AUTH_SESSION, STAFF,
+     0},
+    {MC_M_GET, "/api/v1/workfiles/{id}", mc_api_workfile_get, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_PATCH, "/api/v1/workfiles/{id}", mc_api_workfile_update, MC_AUTH_SESSION,
+     DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/workfiles/{id}/actions", mc_api_workfile_action, MC_AUTH_SESSION, OFFICERS,
+     MC_ROUTE_JSON},
+    {MC_M_PUT, "/api/v1/workfiles/{id}/documents/{doc}", mc_api_workfile_document_put, MC_AUTH_SESSION,
+     OFFICERS, 0},
+    {MC_M_DELETE, "/api/v1/workfiles/{id}/documents/{doc}", mc_api_workfile_document_delete, MC_AUTH_SESSION,
+     OFFICERS, 0},
 
     /* The administrative-reform index and the yearly rating (docs/par-index.md):
      * the province's administrator defines, units assess themselves, the

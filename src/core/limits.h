@@ -139,6 +139,15 @@
 #define MC_LIMIT_DOCUMENT_TYPE 31	      /* the kind's key in the API, "quyet_dinh" */
 #define MC_LIMIT_DOCUMENT_QUERY 200	      /* a search of the registers (ours) */
 #define MC_LIMIT_DOCUMENT_FILENAME 200	      /* the name of an uploaded draft version (ours) */
+/* Work files (hồ sơ công việc, NĐ 30 chương IV; docs/documents.md §12): the
+ * lengths are ours, near Phụ lục VI's "thông tin đầu vào của hồ sơ". */
+#define MC_LIMIT_WORKFILE_CODE 30      /* số và ký hiệu hồ sơ: "01.VP" */
+#define MC_LIMIT_WORKFILE_TITLE 1000   /* tiêu đề hồ sơ */
+#define MC_LIMIT_WORKFILE_NOTE 2000    /* ghi chú */
+#define MC_LIMIT_WORKFILE_RETENTION 99 /* years, beside "vĩnh viễn" */
+#define MC_LIMIT_WORKFILE_PAGES 100000 /* số tờ of a closed file */
+#define MC_LIMIT_WORKFILE_DOCS 2000    /* documents in one file */
+#define MC_LIMIT_WORKFILE_PER_HOUR 100 /* files one officer lists in an hour */
 
 /* ---- tasks (nhiệm vụ; docs/tasks.md): motcua's own ------------------- */
 

@@ -252,6 +252,29 @@ const RULES = {
     path: `/api/v1/documents/${f.document}/exchange-status`, body: {} }) },
   'GET /api/v1/documents/{id}/exchange': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/documents/${f.document}/exchange` }) },
   'GET /api/v1/documents/{id}/edxml': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/documents/${f.document}/edxml` }) },
+  // Work files (docs/documents.md §12): f.workfile is listed, not open, so an
+  // allowed caller in scope gets 409 on its documents and 422 on an unknown
+  // action; a new one names no officer (422) after the unit's scope.
+  'GET /api/v1/workfiles': { roles: STAFF, scope: 'unit', req: (f) => ({ path: `/api/v1/workfiles?unit=${f.unit}` }) },
+  'POST /api/v1/workfiles': { roles: ['desk', 'leader'], scope: 'unit', req: (f) => ({ path: '/api/v1/workfiles',
+    body: { unit: f.unit, year: 2026, code: 'KTQ', title: 'Kiểm tra quyền', retention: 5, responsible: 999999 } }) },
+  'GET /api/v1/workfiles/handover.pdf': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/workfiles/handover.pdf?unit=${f.unit}&year=2026` }) },
+  'GET /api/v1/workfiles/handover.xlsx': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/workfiles/handover.xlsx?unit=${f.unit}&year=2026` }) },
+  'GET /api/v1/workfiles/catalogue.pdf': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/workfiles/catalogue.pdf?unit=${f.unit}&year=2026` }) },
+  'GET /api/v1/workfiles/catalogue.xlsx': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/workfiles/catalogue.xlsx?unit=${f.unit}&year=2026` }) },
+  'GET /api/v1/workfiles/{id}': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/workfiles/${f.workfile}` }) },
+  'PATCH /api/v1/workfiles/{id}': { roles: ['desk', 'leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/workfiles/${f.workfile}`, body: { retention: 0 } }) },
+  'POST /api/v1/workfiles/{id}/actions': { roles: ['desk', 'specialist', 'leader'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/workfiles/${f.workfile}/actions`, body: { action: 'khong_co' } }) },
+  'PUT /api/v1/workfiles/{id}/documents/{doc}': { roles: ['desk', 'specialist', 'leader'], scope: 'dossier',
+    req: (f) => ({ path: `/api/v1/workfiles/${f.workfile}/documents/${f.document}` }) },
+  'DELETE /api/v1/workfiles/{id}/documents/{doc}': { roles: ['desk', 'specialist', 'leader'], scope: 'dossier',
+    req: (f) => ({ path: `/api/v1/workfiles/${f.workfile}/documents/${f.document}` }) },
 
   // The reform index (docs/par-index.md): the province defines; the unit's
   // leaders and specialists assess it; the council (giamsat, named in the
@@ -330,7 +353,7 @@ function counts() {
   const tables = ['dossier', 'event', 'dossier_document', 'app_user', 'unit', 'procedure', 'calendar_year',
     'calendar_day', 'apology', 'payment', 'rating', 'attachment', 'outbox', 'unit_plan', 'unit_successor',
     'doc_register', 'doc_counter', 'document', 'document_event', 'task', 'task_unit', 'task_event',
-    'document_version'];
+    'document_version', 'workfile', 'workfile_doc'];
   const q = `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
   return JSON.parse(execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }))[0];
 }
@@ -358,8 +381,8 @@ async function unitFixture(unit, procedure, desk, specialist, leader) {
   return { unit, procedure, dossier: code, attachment: sha, apology: prep.body.id };
 }
 
-// The unit's outgoing and incoming registers and a draft of its specialist.
-async function documentFixture(f, abbr, specialist) {
+// The unit's outgoing and incoming registers, a draft of its specialist and a work file.
+async function documentFixture(f, abbr, specialist, clerk) {
   for (const box of ['out', 'in']) {
     const res = await server.api('POST', '/api/v1/document-registers', { token: tok.admin,
       body: { unit: f.unit, box, organ_abbr: abbr } });
@@ -370,6 +393,12 @@ async function documentFixture(f, abbr, specialist) {
     drafting_abbr: 'VP', subject: 'Kiểm tra quyền' } });
   assertStatus(d, 201, `a draft at ${f.unit}`);
   f.document = d.body.id;
+  // A work file of the unit, listed by its clerk for its specialist.
+  const me = await server.api('GET', '/api/v1/session', { token: tok[specialist] });
+  const w = await server.api('POST', '/api/v1/workfiles', { token: tok[clerk], body: { year: 2026, code: '01.KTQ',
+    title: 'Kiểm tra quyền', retention: 5, responsible: me.body.user.id } });
+  assertStatus(w, 201, `a work file at ${f.unit}`);
+  f.workfile = w.body.id;
 }
 
 before(async () => {
@@ -385,8 +414,8 @@ before(async () => {
   }
   fx.district = await unitFixture(DISTRICT, districtProcedure().code, 'tiepnhan', 'chuyenvien', 'lanhdao');
   fx.department = await unitFixture(DEPARTMENT, DEPT_PROCEDURE, 'tiepnhan.stnmt', 'chuyenvien.stnmt', 'lanhdao.stnmt');
-  await documentFixture(fx.district, 'UBND', 'chuyenvien');
-  await documentFixture(fx.department, 'STNMT', 'chuyenvien.stnmt');
+  await documentFixture(fx.district, 'UBND', 'chuyenvien', 'tiepnhan');
+  await documentFixture(fx.department, 'STNMT', 'chuyenvien.stnmt', 'tiepnhan.stnmt');
   // A task of each unit, given by a leader of the province.
   assertStatus(await server.api('POST', '/api/v1/users', { token: tok.admin, body: { username: 'lanhdao.tinh',
     password: PASSWORD, full_name: 'Kiểm tra lãnh đạo tỉnh', role: 'leader', unit: PROVINCE_UNIT } }), 201, 'province leader');

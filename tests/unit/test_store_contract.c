@@ -48,6 +48,7 @@
 #include "store/store.h"
 #include "store/store_document.h"
 #include "store/store_document_file.h"
+#include "store/store_workfile.h"
 #include "store/store_exchange.h"
 #include "store/store_task.h"
 
@@ -4377,6 +4378,159 @@ static void test_exchange(void **state)
 	assert_int_equal(mc_store_commit(f->st), 0);
 }
 
+/* ---- work files (store_workfile.h) ------------------------------------- */
+
+/* A document of the district in register reg, numbered n, issued at t. */
+static int64_t wf_doc(mc_store *st, int64_t reg, int64_t unit, int64_t n, int64_t t)
+{
+	char notation[32];
+	snprintf(notation, sizeof notation, "%lld/QĐ-UBND", (long long)n);
+	mc_document d = {.box = 1,
+			 .register_id = reg,
+			 .unit_id = unit,
+			 .drafting_unit_id = unit,
+			 .state = 6,
+			 .type = "quyet_dinh",
+			 .subject = "Về việc lập hồ sơ",
+			 .body = "Điều 1.",
+			 .year = 2026,
+			 .series = "general",
+			 .number = n,
+			 .notation = notation,
+			 .issued_at = t,
+			 .created_at = t,
+			 .updated_at = t};
+	assert_int_equal(mc_store_document_add(st, &d), 0);
+	return d.id;
+}
+
+/* The Danh mục: a code once per unit and year, files read whole with their
+ * officer's name, versions, the list's filters and count, the hourly count
+ * of one account; documents in at most one file of a unit's year, taken out
+ * once, listed in the order they came. */
+static void test_workfiles(void **state)
+{
+	struct fixture *f = *state;
+	int64_t clerk = add_user(f->st, "vanthu.wf", MC_ROLE_DESK, f->district);
+	int64_t officer = add_user(f->st, "chuyenvien.wf", MC_ROLE_SPECIALIST, f->district);
+	mc_doc_register g = {
+	    .unit_id = f->district, .box = 1, .name = "Sổ", .organ_abbr = "UBND", .created_at = 1};
+	char title[MC_LIMIT_WORKFILE_TITLE * 3 + 1] = {0};
+	for (int i = 0; i < MC_LIMIT_WORKFILE_TITLE; i++)
+		strcat(title, "ồ");
+	mc_workfile a = {.unit_id = f->district,
+			 .year = 2026,
+			 .code = "01.VP",
+			 .title = title,
+			 .retention_years = 0,
+			 .responsible_id = officer,
+			 .note = "Ghi chú",
+			 .state = 1,
+			 .created_by = clerk,
+			 .created_at = 5000};
+	mc_workfile b = a, dup = a, next = a, other = a, got = {0};
+	mc_workfile *list = NULL;
+	size_t n = 0;
+	int64_t total = 0, count = 0, holder = 0;
+
+	assert_int_equal(mc_store_workfile_add(f->st, &a), 0);
+	assert_true(a.id > 0);
+	assert_int_equal(a.version, 1);
+	b.code = "02.VP";
+	b.retention_years = 10;
+	b.created_at = 9000;
+	assert_int_equal(mc_store_workfile_add(f->st, &b), 0);
+	assert_int_equal(mc_store_workfile_add(f->st, &dup), MC_ECONFLICT);
+	next.year = 2027;
+	assert_int_equal(mc_store_workfile_add(f->st, &next), 0);
+	other.unit_id = f->dept;
+	assert_int_equal(mc_store_workfile_add(f->st, &other), 0);
+	mc_workfile ghost = a;
+	ghost.responsible_id = 999999;
+	ghost.code = "99";
+	assert_int_equal(mc_store_workfile_add(f->st, &ghost), MC_ENOTFOUND);
+
+	assert_int_equal(mc_store_workfile_get(f->st, &got, a.id), 0);
+	assert_string_equal(got.title, title);
+	assert_string_equal(got.code, "01.VP");
+	assert_string_equal(got.responsible_name, "Người dùng chuyenvien.wf");
+	assert_int_equal(got.retention_years, 0);
+	assert_int_equal(got.archived_by, 0);
+	assert_int_equal(got.state, 1);
+	assert_int_equal(mc_store_workfile_get(f->st, &(mc_workfile){0}, 999999), MC_ENOTFOUND);
+
+	/* Versions: the update holds at the version read, not after. */
+	got.state = 2;
+	got.opened_at = 6000;
+	assert_int_equal(mc_store_workfile_update(f->st, &got, 1), 0);
+	assert_int_equal(mc_store_workfile_update(f->st, &got, 1), MC_ESTALE);
+	mc_workfile_clear(&got);
+	assert_int_equal(mc_store_workfile_get(f->st, &got, a.id), 0);
+	assert_int_equal(got.version, 2);
+	assert_int_equal(got.state, 2);
+	assert_int_equal(got.opened_at, 6000);
+
+	/* The list: the unit's, by year (newest first) and code; filters. */
+	mc_workfile_query q = {.unit_id = f->district, .limit = 10};
+	assert_int_equal(mc_store_workfile_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(total, 3);
+	assert_int_equal(list[0].id, next.id);
+	assert_string_equal(list[1].code, "01.VP");
+	assert_string_equal(list[2].code, "02.VP");
+	mc_workfile_free_list(list, n);
+	q.year = 2026;
+	q.state = 2;
+	assert_int_equal(mc_store_workfile_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, a.id);
+	mc_workfile_free_list(list, n);
+	mc_workfile_query mine = {.responsible_id = officer, .limit = 1};
+	assert_int_equal(mc_store_workfile_list(f->st, &list, &n, &total, &mine), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 4);
+	mc_workfile_free_list(list, n);
+	assert_int_equal(mc_store_workfile_count_by(f->st, &count, clerk, 5000), 0);
+	assert_int_equal(count, 4);
+	assert_int_equal(mc_store_workfile_count_by(f->st, &count, clerk, 5001), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(mc_store_workfile_count_by(f->st, &count, officer, 0), 0);
+	assert_int_equal(count, 0);
+
+	/* Documents: one file of a unit's year each. */
+	assert_int_equal(mc_store_doc_register_add(f->st, &g), 0);
+	int64_t d1 = wf_doc(f->st, g.id, f->district, 1, 7000);
+	int64_t d2 = wf_doc(f->st, g.id, f->district, 2, 6500);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &got, d1, officer, 8000, &holder), 0);
+	assert_int_equal(holder, 0);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &got, d2, officer, 8001, NULL), 0);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &got, d1, officer, 8002, &holder), MC_ECONFLICT);
+	assert_int_equal(holder, a.id);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &b, d1, officer, 8003, &holder), MC_ECONFLICT);
+	assert_int_equal(holder, a.id);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &next, d1, officer, 8004, &holder), 0);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &other, d1, officer, 8005, &holder), 0);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &b, 999999, officer, 8006, &holder), MC_ENOTFOUND);
+	int64_t *ids = NULL;
+	assert_int_equal(mc_store_workfile_doc_ids(f->st, &ids, &n, a.id), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], d1);
+	assert_int_equal(ids[1], d2);
+	free(ids);
+	assert_int_equal(mc_store_workfile_doc_remove(f->st, a.id, d1), 0);
+	assert_int_equal(mc_store_workfile_doc_remove(f->st, a.id, d1), MC_ENOTFOUND);
+	/* Taken out, it may go into another file of the year. */
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &b, d1, officer, 8007, &holder), 0);
+	assert_int_equal(mc_store_workfile_doc_ids(f->st, &ids, &n, a.id), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], d2);
+	free(ids);
+	assert_int_equal(mc_store_workfile_doc_ids(f->st, &ids, &n, 999999), 0);
+	assert_int_equal(n, 0);
+	free(ids);
+	mc_workfile_clear(&got);
+}
+
 /* ---- official documents (store_document.h) ----------------------------- */
 
 /* Registers, the numbers of their series (none skipped when a savepoint is
@@ -5466,6 +5620,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_workfiles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_counts, setup, teardown),

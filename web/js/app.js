@@ -24,6 +24,8 @@ const routes = [
   [/^\/van-ban$/, () => import('/js/pages/documents.js'), 'list'],
   [/^\/van-ban\/soan-thao$/, () => import('/js/pages/documents.js'), 'draft'],
   [/^\/van-ban\/(\d+)$/, () => import('/js/pages/documents.js'), 'detail'],
+  [/^\/ho-so-cong-viec$/, () => import('/js/pages/workfiles.js'), 'list'],
+  [/^\/ho-so-cong-viec\/(\d+)$/, () => import('/js/pages/workfiles.js'), 'detail'],
   [/^\/chi-so-cchc$/, () => import('/js/pages/par.js'), 'results'],
   [/^\/can-bo\/cchc$/, () => import('/js/pages/par.js'), 'list'],
   [/^\/can-bo\/cchc\/(\d+)$/, () => import('/js/pages/par.js'), 'sheet'],
@@ -125,6 +127,7 @@ function navLinks(u) {
   if (u.role === 'desk') links.push(['/can-bo', t('nav.desk'), 'nav-desk']);
   if (OFFICERS.includes(u.role)) links.push(['/can-bo/ho-so', t('nav.queue'), 'nav-queue']);
   if (OFFICERS.includes(u.role)) links.push(['/van-ban', t('nav.documents'), 'nav-documents']);
+  if (OFFICERS.includes(u.role)) links.push(['/ho-so-cong-viec', t('nav.workfiles'), 'nav-workfiles']);
   if (OFFICERS.includes(u.role)) links.push(['/can-bo/cchc', t('nav.par'), 'nav-par']);
   if (OFFICERS.includes(u.role)) links.push(['/nhiem-vu', t('nav.tasks'), 'nav-tasks']);
   if (['leader', 'supervisor', 'admin'].includes(u.role)) links.push(['/lanh-dao', t('nav.dashboard'), 'nav-dashboard']);

@@ -1,0 +1,738 @@
+/*
+ * /api/v1/workfiles - work files (hồ sơ công việc, Nghị định 30/2020/NĐ-CP
+ * chương IV; docs/documents.md §12): a unit's yearly list of files (Danh mục
+ * hồ sơ), each file with its documents, opened, closed and handed to the
+ * unit's archive, and the handover list (mục lục hồ sơ, tài liệu nộp lưu)
+ * as PDF and XLSX. Rules in core/workfile.h, their life in app/workfile.h.
+ */
+#include "api/api.h"
+
+#include "app/document.h"
+#include "app/workfile.h"
+#include "core/limits.h"
+#include "render/form.h"
+#include "render/xlsx.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#define DAY 86400
+#define PERMANENT_NAME "vinh_vien"
+/* The most files a printed list holds: a unit's year, generously. */
+#define HANDOVER_MAX 5000
+#define HANDOVER_XLSX_MAX ((size_t)16 * 1024 * 1024)
+
+/* A new string of fmt (caller frees). */
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	char buf[64];
+	va_list ap;
+	va_start(ap, f);
+	vsnprintf(buf, sizeof buf, f, ap);
+	va_end(ap);
+	return mc_xstrdup(buf);
+}
+
+static void day_text(char *out, size_t cap, int64_t t, bool iso)
+{
+	int y, m, d;
+	if (!t) {
+		snprintf(out, cap, "%s", "");
+		return;
+	}
+	mc_civil_from_days((int32_t)((t + MC_TZ_OFFSET) / DAY), &y, &m, &d);
+	if (iso)
+		snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
+	else
+		snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
+}
+
+static json_t *day_json(int64_t t)
+{
+	char buf[16];
+	if (!t)
+		return json_null();
+	day_text(buf, sizeof buf, t, true);
+	return json_string(buf);
+}
+
+static json_t *retention_json(int years)
+{
+	return years == MC_WF_PERMANENT ? json_string(PERMANENT_NAME) : json_integer(years);
+}
+
+/* A file as officers see it, with its documents when docs is not NULL. New reference. */
+static json_t *workfile_json(mc_req *r, const mc_workfile *w, json_t *docs)
+{
+	const mc_time_ctx *tc = mc_req_time(r);
+	char retention[32];
+	mc_wf_retention_title(retention, sizeof retention, w->retention_years);
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_integer(w->id));
+	json_object_set_new(j, "unit", mc_api_unit_ref(tc, w->unit_id));
+	json_object_set_new(j, "year", json_integer(w->year));
+	json_object_set_new(j, "code", json_string(w->code));
+	json_object_set_new(j, "title", json_string(w->title));
+	json_object_set_new(j, "retention", retention_json(w->retention_years));
+	json_object_set_new(j, "retention_title", json_string(retention));
+	json_object_set_new(j, "responsible",
+			    json_pack("{s:I, s:s}", "id", (json_int_t)w->responsible_id, "name",
+				      w->responsible_name ? w->responsible_name : ""));
+	json_object_set_new(j, "note", json_string(w->note ? w->note : ""));
+	json_object_set_new(j, "state", json_string(mc_wf_state_name((mc_wf_state)w->state)));
+	json_object_set_new(j, "state_title", json_string(mc_wf_state_title((mc_wf_state)w->state)));
+	json_object_set_new(j, "version", json_integer(w->version));
+	json_object_set_new(j, "documents_count", json_integer(w->doc_count));
+	json_object_set_new(j, "from", day_json(w->first_at));
+	json_object_set_new(j, "to", day_json(w->last_at));
+	json_object_set_new(j, "pages", w->pages ? json_integer(w->pages) : json_null());
+	json_object_set_new(j, "created_at", mc_api_time(w->created_at));
+	json_object_set_new(j, "opened_at", mc_api_time(w->opened_at));
+	json_object_set_new(j, "closed_at", mc_api_time(w->closed_at));
+	json_object_set_new(j, "archived_at", mc_api_time(w->archived_at));
+	if (docs)
+		json_object_set_new(j, "documents", docs);
+	return j;
+}
+
+static void set_etag(mc_req *r, int64_t version)
+{
+	char etag[32];
+	snprintf(etag, sizeof etag, "\"%lld\"", (long long)version);
+	mc_reply_header(r, "ETag", etag);
+}
+
+/* The documents of file id, as the file shows them. New reference, or NULL
+ * after replying. */
+static json_t *documents_or_reply(mc_req *r, int64_t id)
+{
+	mc_store *st = mc_req_store(r);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc = mc_store_workfile_doc_ids(st, &ids, &n, id);
+	json_t *a = json_array();
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		mc_document d = {0};
+		rc = mc_store_document_get(st, &d, ids[i]);
+		if (rc == 0)
+			json_array_append_new(
+			    a, json_pack(
+				   "{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)d.id, "box",
+				   d.box == MC_DOC_IN ? "in" : "out", "number", d.notation ? d.notation : "",
+				   "subject", d.subject ? d.subject : "", "date",
+				   day_json(mc_app_workfile_doc_date(d.box, d.issued_at, d.received_at))));
+		mc_document_clear(&d);
+	}
+	free(ids);
+	if (rc != 0) {
+		json_decref(a);
+		mc_reply_error(r, rc, "the file's documents");
+		return NULL;
+	}
+	return a;
+}
+
+static int id_param_or_reply(mc_req *r, int i, int64_t *out, const char *what)
+{
+	const char *s = mc_req_param(r, i);
+	char *end = NULL;
+	errno = 0;
+	long long id = strtoll(s, &end, 10);
+	if (errno || end == s || *end || id <= 0) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "no %s has id %s", what, s);
+		return -1;
+	}
+	*out = id;
+	return 0;
+}
+
+/* The file of the path when the caller may see it; replies 404/403
+ * otherwise. Before the body: who may touch a file comes before what they
+ * ask of it. The write checks again, in its transaction. */
+static int visible_or_reply(mc_req *r, int64_t *id)
+{
+	mc_workfile w = {0};
+	mc_actor actor;
+	if (id_param_or_reply(r, 0, id, "work file") != 0)
+		return -1;
+	int rc = mc_store_workfile_get(mc_req_store(r), &w, *id);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the work file");
+		return -1;
+	}
+	mc_req_actor(r, &actor);
+	bool may = mc_app_workfile_may_see(mc_req_time(r), &actor, &w);
+	mc_workfile_clear(&w);
+	if (!may) {
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the work file is outside your unit's scope");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- writes ------------------------------------------------------------- */
+
+enum { JOB_CREATE = 1, JOB_EDIT, JOB_ACT, JOB_ADD, JOB_REMOVE };
+
+typedef struct {
+	int kind;
+	mc_actor actor;
+	const mc_time_ctx *tc;
+	int64_t id;
+	int64_t document_id;
+	int64_t if_version;
+	mc_wf_new in;
+	mc_wf_edit edit;
+	mc_wf_action action;
+	int pages;
+	mc_workfile out;
+	mc_err err;
+} wf_job;
+
+static int wf_write(mc_store *st, void *payload)
+{
+	wf_job *j = payload;
+	int64_t now = mc_now();
+	int rc = MC_EINVAL;
+	/* A job may run again (group.h): from nothing. */
+	mc_workfile_clear(&j->out);
+	switch (j->kind) {
+	case JOB_CREATE:
+		rc = mc_app_workfile_create(st, j->tc, &j->actor, &j->in, now, &j->out);
+		break;
+	case JOB_EDIT:
+		rc = mc_app_workfile_edit(st, j->tc, &j->actor, j->id, j->if_version, &j->edit, &j->out);
+		break;
+	case JOB_ACT:
+		rc = mc_app_workfile_act(st, j->tc, &j->actor, j->id, j->action, j->if_version, j->pages, now,
+					 &j->out);
+		break;
+	case JOB_ADD:
+	case JOB_REMOVE:
+		rc = mc_app_workfile_document(st, j->tc, &j->actor, j->id, j->document_id, j->kind == JOB_ADD,
+					      j->if_version, now, &j->out);
+		break;
+	}
+	mc_err_take(&j->err, rc);
+	return rc;
+}
+
+static void wf_after(mc_req *r, int rc, void *payload)
+{
+	wf_job *j = payload;
+	const mc_err *e = mc_err_for(&j->err, rc);
+	/* The reply frees the request and j with it: the file is taken out first. */
+	mc_workfile out = j->out;
+	j->out = (mc_workfile){0};
+	if (rc == 0) {
+		if (j->kind == JOB_CREATE) {
+			char location[64];
+			snprintf(location, sizeof location, "/api/v1/workfiles/%lld", (long long)out.id);
+			mc_reply_header(r, "Location", location);
+		}
+		set_etag(r, out.version);
+		mc_reply_json(r, j->kind == JOB_CREATE ? 201 : 200, workfile_json(r, &out, NULL));
+	} else if (e->reason == MC_REASON_STALE && j->if_version) {
+		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "%s", e->msg);
+	} else {
+		mc_reply_err(r, e, "the work file");
+	}
+	mc_workfile_clear(&out);
+}
+
+/* If-Match into j->if_version; replies 412 on a malformed one. */
+static int if_match_or_reply(mc_req *r, wf_job *j)
+{
+	int64_t v = mc_api_if_match_version(r);
+	if (v < 0) {
+		mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED,
+				 "If-Match must be the ETag of the work file");
+		return -1;
+	}
+	j->if_version = v;
+	return 0;
+}
+
+static wf_job *job_new(mc_req *r, int kind)
+{
+	wf_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	j->kind = kind;
+	mc_req_actor(r, &j->actor);
+	j->tc = mc_req_time(r);
+	return j;
+}
+
+/* The retention of body (a number of years, or "vinh_vien"): 1 when given,
+ * 0 when absent and not required, -1 after replying. */
+static int retention_or_reply(mc_req *r, json_t *body, bool required, int *out)
+{
+	json_t *v = json_object_get(body, "retention");
+	if (!v && !required)
+		return 0;
+	if (json_is_string(v) && strcmp(json_string_value(v), PERMANENT_NAME) == 0) {
+		*out = MC_WF_PERMANENT;
+		return 1;
+	}
+	if (json_is_integer(v) && json_integer_value(v) >= 1 &&
+	    json_integer_value(v) <= MC_LIMIT_WORKFILE_RETENTION) {
+		*out = (int)json_integer_value(v);
+		return 1;
+	}
+	mc_reply_field_problem(r, v ? MC_PROB_INVALID_FIELD : MC_PROB_MISSING_FIELD, "retention",
+			       v ? "choice" : "required",
+			       "retention must be a number of years (1..%d) or \"%s\"",
+			       MC_LIMIT_WORKFILE_RETENTION, PERMANENT_NAME);
+	return -1;
+}
+
+/* The officer of body: a user id, or a username (as the unit's officers
+ * are listed), into *out (0 when absent and not required); -1 after
+ * replying. Whether they may keep the file is the write's. */
+static int responsible_or_reply(mc_req *r, json_t *body, bool required, int64_t *out)
+{
+	json_t *who = json_object_get(body, "responsible");
+	*out = 0;
+	if (!who && !required)
+		return 0;
+	if (json_is_integer(who) && json_integer_value(who) > 0) {
+		*out = json_integer_value(who);
+	} else if (json_is_string(who) && json_string_length(who) <= MC_LIMIT_USER_USERNAME) {
+		mc_user u = {0};
+		int rc = mc_store_user_by_username(mc_req_store(r), &u, NULL, 0, json_string_value(who));
+		*out = u.id;
+		mc_user_clear(&u);
+		if (rc != 0 && rc != MC_ENOTFOUND) {
+			mc_reply_error(r, rc, "the officer");
+			return -1;
+		}
+	}
+	if (*out <= 0) {
+		mc_reply_field_problem(r, who ? MC_PROB_INVALID_FIELD : MC_PROB_MISSING_FIELD, "responsible",
+				       who ? "unknown" : "required",
+				       "responsible must name an officer: a user id or a username");
+		return -1;
+	}
+	return 0;
+}
+
+void mc_api_workfile_create(mc_req *r)
+{
+	wf_job *j = job_new(r, JOB_CREATE);
+	const char *unit = NULL;
+	int64_t year = 0;
+	mc_field spec[] = {
+	    {"unit", MC_F_STRING, false, 1, MC_LIMIT_UNIT_CODE, &unit, 0},
+	    {"year", MC_F_INT, true, 2000, 2999, &year, 0},
+	    {"code", MC_F_STRING, true, 1, MC_LIMIT_WORKFILE_CODE, &j->in.code, 0},
+	    {"title", MC_F_TEXT, true, 1, MC_LIMIT_WORKFILE_TITLE, &j->in.title, 0},
+	    {"note", MC_F_TEXT, false, 0, MC_LIMIT_WORKFILE_NOTE, &j->in.note, 0},
+	};
+	json_t *body = mc_req_body(r);
+	if (mc_fields_or_reply(r, body, NULL, spec, MC_ARRAY_LEN(spec)) != 0 ||
+	    retention_or_reply(r, body, true, &j->in.retention_years) < 0)
+		return;
+	if (unit && mc_api_unit_or_reply(r, &j->in.unit_id, "unit", unit) != 0)
+		return;
+	if (responsible_or_reply(r, body, true, &j->in.responsible_id) != 0)
+		return;
+	j->in.year = (int)year;
+	mc_req_write(r, wf_write, wf_after, j);
+}
+
+void mc_api_workfile_update(mc_req *r)
+{
+	wf_job *j = job_new(r, JOB_EDIT);
+	mc_field spec[] = {
+	    {"title", MC_F_TEXT, false, 1, MC_LIMIT_WORKFILE_TITLE, &j->edit.title, 0},
+	    {"note", MC_F_TEXT, false, 0, MC_LIMIT_WORKFILE_NOTE, &j->edit.note, 0},
+	};
+	json_t *body = mc_req_body(r);
+	if (visible_or_reply(r, &j->id) != 0 || if_match_or_reply(r, j) != 0)
+		return;
+	if (mc_fields_or_reply(r, body, NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	/* A title given blank is refused, not read as "unchanged". */
+	if (json_object_get(body, "title") && (!j->edit.title || !j->edit.title[0])) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "title", "length",
+				       "title must not be empty");
+		return;
+	}
+	int has = retention_or_reply(r, body, false, &j->edit.retention_years);
+	if (has < 0 || responsible_or_reply(r, body, false, &j->edit.responsible_id) != 0)
+		return;
+	j->edit.has_retention = has == 1;
+	mc_req_write(r, wf_write, wf_after, j);
+}
+
+void mc_api_workfile_action(mc_req *r)
+{
+	wf_job *j = job_new(r, JOB_ACT);
+	const char *action = NULL;
+	int64_t pages = 0;
+	mc_field spec[] = {
+	    {"action", MC_F_STRING, true, 1, 15, &action, 0},
+	    {"pages", MC_F_INT, false, 0, MC_LIMIT_WORKFILE_PAGES, &pages, 0},
+	};
+	if (visible_or_reply(r, &j->id) != 0 || if_match_or_reply(r, j) != 0)
+		return;
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	if (mc_wf_action_parse(&j->action, action) != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "action", "choice",
+				       "action must be open, close or archive");
+		return;
+	}
+	j->pages = (int)pages;
+	mc_req_write(r, wf_write, wf_after, j);
+}
+
+static void document_change(mc_req *r, int kind)
+{
+	wf_job *j = job_new(r, kind);
+	if (visible_or_reply(r, &j->id) != 0 || id_param_or_reply(r, 1, &j->document_id, "document") != 0 ||
+	    if_match_or_reply(r, j) != 0)
+		return;
+	mc_req_write(r, wf_write, wf_after, j);
+}
+
+void mc_api_workfile_document_put(mc_req *r)
+{
+	document_change(r, JOB_ADD);
+}
+
+void mc_api_workfile_document_delete(mc_req *r)
+{
+	document_change(r, JOB_REMOVE);
+}
+
+/* ---- reads -------------------------------------------------------------- */
+
+void mc_api_workfile_get(mc_req *r)
+{
+	mc_workfile w = {0};
+	int64_t id = 0;
+	mc_actor actor;
+	if (id_param_or_reply(r, 0, &id, "work file") != 0)
+		return;
+	int rc = mc_store_workfile_get(mc_req_store(r), &w, id);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the work file");
+		return;
+	}
+	mc_req_actor(r, &actor);
+	if (!mc_app_workfile_may_see(mc_req_time(r), &actor, &w)) {
+		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the work file is outside your unit's scope");
+	} else {
+		json_t *docs = documents_or_reply(r, w.id);
+		if (docs) {
+			set_etag(r, w.version);
+			mc_reply_json(r, 200, workfile_json(r, &w, docs));
+		}
+	}
+	mc_workfile_clear(&w);
+}
+
+/* ?state= into *out (0 when absent); replies 400 on a bad one. */
+static int state_query_or_reply(mc_req *r, int *out)
+{
+	const char *s = mc_req_query(r, "state");
+	*out = 0;
+	for (int i = MC_WF_LISTED; s && i <= MC_WF_ARCHIVED; i++) {
+		if (strcmp(s, mc_wf_state_name((mc_wf_state)i)) == 0)
+			*out = i;
+	}
+	if (s && !*out) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "state", "choice",
+				       "state must be listed, open, closed or archived");
+		return -1;
+	}
+	return 0;
+}
+
+void mc_api_workfiles_list(mc_req *r)
+{
+	mc_workfile_query q = {.limit = 100};
+	int64_t year = 0, limit = 100, offset = 0;
+	mc_workfile *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	const char *mine = mc_req_query(r, "mine");
+	if (mc_api_query_int_or_reply(r, "year", &year, 2000, 2999) != 0 ||
+	    mc_api_query_int_or_reply(r, "limit", &limit, 1, 1000) != 0 ||
+	    mc_api_query_int_or_reply(r, "offset", &offset, 0, 1000000) != 0 ||
+	    state_query_or_reply(r, &q.state) != 0)
+		return;
+	if (mine && strcmp(mine, "true") == 0) {
+		/* The caller's own files, wherever listed. */
+		q.responsible_id = mc_req_user(r)->id;
+		if (mc_req_query(r, "unit") && mc_api_scope_unit_or_reply(r, &q.unit_id) != 0)
+			return;
+	} else if (mc_api_scope_unit_or_reply(r, &q.unit_id) != 0) {
+		return;
+	}
+	q.year = (int)year;
+	q.limit = (int)limit;
+	q.offset = (int)offset;
+	int rc = mc_store_workfile_list(mc_req_store(r), &list, &n, &total, &q);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the work files");
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, workfile_json(r, &list[i], NULL));
+	mc_workfile_free_list(list, n);
+	mc_reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
+}
+
+/* ---- printed lists: the Danh mục hồ sơ and the handover list ------------ */
+
+/* The handover list (mục lục hồ sơ, tài liệu nộp lưu). */
+static const char *const handover_heads[] = {"STT",
+					     "Số, ký hiệu hồ sơ",
+					     "Tiêu đề hồ sơ",
+					     "Thời gian tài liệu",
+					     "Thời hạn bảo quản",
+					     "Số văn bản",
+					     "Số tờ",
+					     "Ghi chú"};
+static const double handover_frac[] = {0.05, 0.12, 0.33, 0.15, 0.1, 0.07, 0.06, 0.12};
+/* The year's list (Danh mục hồ sơ, Phụ lục V). */
+static const char *const catalogue_heads[] = {"Số và ký hiệu hồ sơ", "Tên đề mục và tiêu đề hồ sơ",
+					      "Thời hạn bảo quản", "Đơn vị/người lập hồ sơ", "Ghi chú"};
+static const double catalogue_frac[] = {0.14, 0.42, 0.12, 0.18, 0.14};
+#define MAX_COLS MC_ARRAY_LEN(handover_heads)
+_Static_assert(MC_ARRAY_LEN(catalogue_heads) <= MAX_COLS, "the widest list");
+
+typedef struct {
+	bool catalogue; /* the Danh mục; else the handover list */
+	int64_t unit_id;
+	int year;
+	int state;
+	mc_workfile *list;
+	size_t n;
+	size_t n_cols;
+	const char *const *heads;
+	const double *frac;
+	char **cells; /* n * n_cols, owned */
+	char title[160];
+	char subtitle[320];
+	char file[64]; /* the download's name without its extension */
+} printed;
+
+static void printed_free(printed *p)
+{
+	for (size_t i = 0; p->cells && i < p->n * p->n_cols; i++)
+		free(p->cells[i]);
+	free(p->cells);
+	mc_workfile_free_list(p->list, p->n);
+}
+
+static void handover_row(char **c, size_t i, const mc_workfile *w)
+{
+	char from[16], to[16], retention[32];
+	day_text(from, sizeof from, w->first_at, false);
+	day_text(to, sizeof to, w->last_at, false);
+	mc_wf_retention_title(retention, sizeof retention, w->retention_years);
+	c[0] = fmt("%zu", i + 1);
+	c[1] = mc_xstrdup(w->code);
+	c[2] = mc_xstrdup(w->title);
+	c[3] = fmt("%s - %s", from, to);
+	c[4] = mc_xstrdup(retention);
+	c[5] = fmt("%d", w->doc_count);
+	c[6] = w->pages ? fmt("%d", w->pages) : mc_xstrdup("");
+	c[7] = mc_xstrdup(w->note ? w->note : "");
+}
+
+static void catalogue_row(char **c, const mc_workfile *w)
+{
+	char retention[32];
+	mc_wf_retention_title(retention, sizeof retention, w->retention_years);
+	c[0] = mc_xstrdup(w->code);
+	c[1] = mc_xstrdup(w->title);
+	c[2] = mc_xstrdup(retention);
+	c[3] = mc_xstrdup(w->responsible_name ? w->responsible_name : "");
+	c[4] = mc_xstrdup(w->note ? w->note : "");
+}
+
+static int printed_or_reply(mc_req *r, printed *p, bool catalogue)
+{
+	int64_t year = 0, total = 0;
+	memset(p, 0, sizeof *p);
+	p->catalogue = catalogue;
+	if (mc_api_scope_unit_or_reply(r, &p->unit_id) != 0 ||
+	    mc_api_query_int_or_reply(r, "year", &year, 2000, 2999) != 0 ||
+	    state_query_or_reply(r, &p->state) != 0)
+		return -1;
+	if (!year) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "year", "required", "year is required");
+		return -1;
+	}
+	if (!catalogue && !p->state)
+		p->state = MC_WF_ARCHIVED;
+	if (!catalogue && p->state != MC_WF_ARCHIVED && p->state != MC_WF_CLOSED) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "state", "choice",
+				       "a handover list holds closed or archived files");
+		return -1;
+	}
+	p->year = (int)year;
+	mc_workfile_query q = {
+	    .unit_id = p->unit_id, .year = p->year, .state = p->state, .limit = HANDOVER_MAX};
+	int rc = mc_store_workfile_list(mc_req_store(r), &p->list, &p->n, &total, &q);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the work files");
+		return -1;
+	}
+	p->n_cols = catalogue ? MC_ARRAY_LEN(catalogue_heads) : MC_ARRAY_LEN(handover_heads);
+	p->heads = catalogue ? catalogue_heads : handover_heads;
+	p->frac = catalogue ? catalogue_frac : handover_frac;
+	p->cells = mc_xcalloc(p->n * p->n_cols + 1, sizeof *p->cells);
+	for (size_t i = 0; i < p->n; i++) {
+		if (catalogue)
+			catalogue_row(&p->cells[i * p->n_cols], &p->list[i]);
+		else
+			handover_row(&p->cells[i * p->n_cols], i, &p->list[i]);
+	}
+	const mc_unit *unit = mc_time_ctx_unit(mc_req_time(r), p->unit_id);
+	if (catalogue) {
+		snprintf(p->title, sizeof p->title, "DANH MỤC HỒ SƠ NĂM %d", p->year);
+		snprintf(p->subtitle, sizeof p->subtitle, "%s", unit ? unit->name : "");
+		snprintf(p->file, sizeof p->file, "danh-muc-ho-so-%d", p->year);
+	} else {
+		snprintf(p->title, sizeof p->title, "MỤC LỤC HỒ SƠ, TÀI LIỆU NỘP LƯU");
+		snprintf(p->subtitle, sizeof p->subtitle, "%s - năm %d (%s)", unit ? unit->name : "", p->year,
+			 p->state == MC_WF_ARCHIVED ? "đã nộp lưu" : "đã kết thúc, chờ nộp lưu");
+		snprintf(p->file, sizeof p->file, "muc-luc-ho-so-%d", p->year);
+	}
+	return 0;
+}
+
+static void reply_pdf(mc_req *r, bool catalogue)
+{
+	printed p;
+	if (printed_or_reply(r, &p, catalogue) != 0)
+		return;
+	const mc_time_ctx *tc = mc_req_time(r);
+	const mc_unit *unit = mc_time_ctx_unit(tc, p.unit_id);
+	const mc_unit *parent = unit && unit->parent_id ? mc_time_ctx_unit(tc, unit->parent_id) : NULL;
+	char *unit_upper = unit ? g_utf8_strup(unit->name, -1) : NULL;
+	char *parent_upper = parent ? g_utf8_strup(parent->name, -1) : NULL;
+	mc_form f = {.kind = MC_FORM_TABLE,
+		     .parent_unit = parent_upper,
+		     .issuing_unit = unit_upper,
+		     .place = mc_api_unit_place(tc, unit),
+		     .date = mc_now(),
+		     .title = p.title,
+		     .subtitle = p.subtitle,
+		     .n_cols = p.n_cols,
+		     .col_frac = p.frac,
+		     .col_head = p.heads,
+		     .cells = (const char *const *)p.cells,
+		     .n_rows = p.n};
+	mc_buf pdf;
+	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
+	if (mc_form_pdf(&pdf, &f) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the list");
+	} else {
+		char disposition[128];
+		snprintf(disposition, sizeof disposition, "inline; filename=\"%s.pdf\"", p.file);
+		mc_reply_header(r, "Content-Disposition", disposition);
+		mc_reply_raw(r, 200, "application/pdf", pdf.data, pdf.len);
+	}
+	mc_buf_free(&pdf);
+	g_free(unit_upper);
+	g_free(parent_upper);
+	printed_free(&p);
+}
+
+static int printed_xlsx(unsigned char **out, size_t *len, const printed *p)
+{
+	mc_xlsx x;
+	int rc = mc_xlsx_new(&x);
+
+	if (rc)
+		return rc;
+	lxw_workbook *wb = x.wb;
+	lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb),
+		   *cell = workbook_add_format(wb);
+	format_set_font_name(title, "Times New Roman");
+	format_set_bold(title);
+	format_set_font_size(title, 14);
+	format_set_align(title, LXW_ALIGN_CENTER);
+	format_set_font_name(head, "Times New Roman");
+	format_set_bold(head);
+	format_set_text_wrap(head);
+	format_set_border(head, LXW_BORDER_THIN);
+	format_set_align(head, LXW_ALIGN_CENTER);
+	format_set_font_name(cell, "Times New Roman");
+	format_set_text_wrap(cell);
+	format_set_border(cell, LXW_BORDER_THIN);
+	format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, p->catalogue ? "Danh mục hồ sơ" : "Mục lục hồ sơ");
+	if (!ws) {
+		mc_xlsx_discard(&x);
+		return MC_ERROR;
+	}
+	lxw_col_t last = (lxw_col_t)(p->n_cols - 1);
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, 9); /* A4 */
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_merge_range(ws, 0, 0, 0, last, p->title, title);
+	worksheet_merge_range(ws, 1, 0, 1, last, p->subtitle, NULL);
+	for (size_t c = 0; c < p->n_cols; c++) {
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, p->frac[c] * 160, NULL);
+		worksheet_write_string(ws, 3, (lxw_col_t)c, p->heads[c], head);
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		for (size_t c = 0; c < p->n_cols; c++)
+			worksheet_write_string(ws, (lxw_row_t)(4 + i), (lxw_col_t)c,
+					       p->cells[i * p->n_cols + c], cell);
+	}
+	return mc_xlsx_finish(&x, HANDOVER_XLSX_MAX, out, len);
+}
+
+static void reply_xlsx(mc_req *r, bool catalogue)
+{
+	printed p;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (printed_or_reply(r, &p, catalogue) != 0)
+		return;
+	if (printed_xlsx(&data, &len, &p) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not write the list's workbook");
+	} else {
+		char disposition[128];
+		snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.xlsx\"", p.file);
+		mc_reply_header(r, "Content-Disposition", disposition);
+		mc_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			     data, len);
+	}
+	free(data);
+	printed_free(&p);
+}
+
+void mc_api_workfiles_handover_pdf(mc_req *r)
+{
+	reply_pdf(r, false);
+}
+
+void mc_api_workfiles_handover_xlsx(mc_req *r)
+{
+	reply_xlsx(r, false);
+}
+
+void mc_api_workfiles_catalogue_pdf(mc_req *r)
+{
+	reply_pdf(r, true);
+}
+
+void mc_api_workfiles_catalogue_xlsx(mc_req *r)
+{
+	reply_xlsx(r, true);
+}

@@ -84,6 +84,65 @@ test('motcua report par gives the year for scripts (--json) and for people (md)'
   }
 });
 
+test('motcua report par --format pdf|xlsx: the renderers of results.pdf / results.xlsx, every unit of the year', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const run = (...args) => spawnSync(BIN, ['report', 'par', '--db', server.db, '--year', '2016', ...args], { timeout: 30000 });
+  let r = run('--json');
+  assert.equal(r.status, 0, r.stderr.toString());
+  const units = JSON.parse(r.stdout.toString('utf8')).units;
+  // The PDF: sound for qpdf, and the figures the report published.
+  const pdf = `${server.dir}/par-2016.pdf`;
+  r = run('--format', 'pdf', '--out', pdf);
+  assert.equal(r.status, 0, r.stderr.toString());
+  assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
+  execFileSync('qpdf', ['--check', pdf], { stdio: 'pipe' }); // throws on a damaged file
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  assert.match(text, /KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2016/);
+  assert.match(text, /436\/QĐ-UBND/);
+  for (const label of ['Sở, ban, ngành cấp tỉnh', 'UBND huyện, thị xã, thành phố', 'Đơn vị sự nghiệp trực thuộc UBND tỉnh']) {
+    assert.ok(text.includes(label), label);
+  }
+  const row = (code) => text.split('\n').find((l) => l.includes(code)) ?? '';
+  // Sở Tài chính, Sở GTVT, BQL KKT Nghi Sơn, the city, Ngọc Lặc, Thọ Xuân.
+  for (const [name, figure] of [['Sở Tài chính', '92'], ['Sở Giao thông Vận tải', '92'],
+    ['UBND thành phố Thanh Hóa', '91,5'], ['UBND huyện Ngọc Lặc', '90'], ['UBND huyện Thọ Xuân', '89,5']]) {
+    const u = units.find((x) => x.name === name);
+    assert.match(row(u.code), new RegExp(`${u.code}.*${name}.*\\b${figure}\\s+100\\s+${figure} %`), name);
+  }
+  for (const u of units) assert.ok(text.includes(u.code), `${u.code} is a row`);
+  // The workbook: a sheet per group, the same rows as --json.
+  const xlsx = `${server.dir}/par-2016.xlsx`;
+  r = run('--format', 'xlsx', '--out', xlsx);
+  assert.equal(r.status, 0, r.stderr.toString());
+  const py = String.raw`
+import json, re, sys, zipfile, xml.etree.ElementTree as ET
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+z = zipfile.ZipFile(sys.argv[1])
+shared = [''.join(t.text or '' for t in si.iter('{%s}t' % ns['m'])) for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', ns)]
+wb = ET.fromstring(z.read('xl/workbook.xml'))
+names = [s.get('name') for s in wb.find('m:sheets', ns)]
+rows = []
+for i in range(len(names)):
+    sheet = ET.fromstring(z.read('xl/worksheets/sheet%d.xml' % (i + 1)))
+    for row in sheet.iter('{%s}row' % ns['m']):
+        if int(row.get('r')) < 5: continue
+        cells = {}
+        for c in row.findall('m:c', ns):
+            v = c.find('m:v', ns)
+            col = re.match('[A-Z]+', c.get('r')).group(0)
+            cells[col] = shared[int(v.text)] if c.get('t') == 's' else float(v.text)
+        rows.append([names[i], cells.get('A'), cells.get('B'), cells.get('C'), cells.get('D'), cells.get('E'), cells.get('F'), cells.get('G')])
+print(json.dumps({'sheets': names, 'rows': rows}))
+`;
+  const book = JSON.parse(execFileSync('python3', ['-c', py, xlsx], { encoding: 'utf8' }));
+  assert.deepEqual(book.sheets, ['Sở, ban, ngành', 'Huyện, thị xã, thành phố', 'Đơn vị sự nghiệp']);
+  const LABEL = { xuat_sac: 'hoàn thành xuất sắc nhiệm vụ', tot: 'hoàn thành tốt nhiệm vụ', hoan_thanh: 'hoàn thành nhiệm vụ', khong_hoan_thanh: 'không hoàn thành nhiệm vụ' };
+  const SHEET = { department: 'Sở, ban, ngành', district: 'Huyện, thị xã, thành phố', service: 'Đơn vị sự nghiệp' };
+  assert.deepEqual(book.rows, units.map((u) => [SHEET[u.group], u.rank, u.code, u.name,
+    u.index === null ? null : u.points, u.index === null ? null : u.max_points, u.index, LABEL[u.rating]]));
+});
+
 test('motcua report reform has the index and rating paragraphs of the period, as 6366/BC-UBND writes them', () => {
   const run = (...args) => spawnSync(BIN, ['report', 'reform', '--db', server.db, '--from', '2017-01-01', '--to', '2017-06-30',
     '--date', '2017-07-05', ...args], { timeout: 60000 });

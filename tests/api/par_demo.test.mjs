@@ -63,6 +63,56 @@ test('the 2017 cycle is open: computed from the dossiers, not public', async () 
   assert.ok(onTime.mark.figures.denominator > 0, 'Quảng Xương resolved dossiers in 2017');
 });
 
+test("the 2017 cycle's tasks and documents criteria: each mark is the count of the records its link lists", async () => {
+  const tok = await server.login('admin');
+  const giamsat = await server.login('giamsat');
+  const listAll = async (path) => {
+    const all = [];
+    for (let offset = 0; ; offset += 200) {
+      const res = await server.api('GET', `${path}${path.includes('?') ? '&' : '?'}limit=200&offset=${offset}`, { token: tok });
+      assertStatus(res, 200, path);
+      all.push(...res.body.items);
+      if (all.length >= res.body.total || res.body.items.length === 0) return all;
+    }
+  };
+  const list = await server.api('GET', '/api/v1/par/frameworks?year=2017', { token: giamsat });
+  let judgedSomewhere = 0, onTimeSomewhere = 0;
+  for (const f of list.body.items) {
+    const fw = await server.api('GET', `/api/v1/par/frameworks/${f.id}`, { token: giamsat });
+    assertStatus(fw, 200);
+    const leaf = (formula) => fw.body.criteria.find((c) => c.formula === formula);
+    // Where they fit in the areas: tasks under 1 (direction), documents under 7 (modernisation).
+    assert.equal(leaf('tasks_on_time').parent, '1');
+    assert.equal(leaf('documents_signed').parent, '7');
+    for (const { code: unit } of fw.body.units) {
+      const s = await server.api('GET', `/api/v1/par/frameworks/${f.id}/units/${unit}`, { token: giamsat });
+      assertStatus(s, 200);
+      const mark = (formula) => s.body.criteria.find((c) => c.formula === formula).mark;
+      // Tasks the unit's subtree is in charge of, due by a day, neither
+      // suspended nor cancelled, original deadline in 2017 (all past).
+      const t = mark('tasks_on_time');
+      assert.equal(t.figures.year, 2017);
+      const tasks = await listAll(t.figures.link.replace(/&limit=\d+/, ''));
+      const judged = tasks.filter((x) => x.due_kind === 'date' && !['suspended', 'cancelled'].includes(x.state)
+        && x.original_due?.startsWith('2017-'));
+      const onTime = judged.filter((x) => x.state === 'done' && x.done_on <= x.original_due);
+      assert.equal(t.figures.denominator, judged.length, `${unit}: tasks judged`);
+      assert.equal(t.figures.numerator, onTime.length, `${unit}: tasks on time`);
+      const max = leaf('tasks_on_time').max;
+      assert.equal(t.value, judged.length ? Math.round(max * 100 * onTime.length / judged.length) / 100 : null, `${unit}: points`);
+      judgedSomewhere += judged.length;
+      onTimeSomewhere += onTime.length;
+      // Outgoing documents the unit issued in 2017.
+      const d = mark('documents_signed');
+      assert.equal(d.figures.link, `/api/v1/documents?box=out&state=issued&year=2017&unit=${unit}`);
+      const docs = await listAll(d.figures.link);
+      assert.equal(d.figures.denominator, docs.length, `${unit}: documents issued`);
+      assert.ok(d.figures.numerator <= docs.length, `${unit}: documents sent signed`);
+    }
+  }
+  assert.ok(judgedSomewhere > 0 && onTimeSomewhere > 0, "the demo's 2017 directives are judged in the 2017 frameworks");
+});
+
 test('motcua report par gives the year for scripts (--json) and for people (md)', () => {
   const run = (...args) => spawnSync(BIN, ['report', 'par', '--db', server.db, ...args], { timeout: 30000, encoding: 'utf8' });
   let r = run('--year', '2016', '--json');

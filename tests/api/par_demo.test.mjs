@@ -113,6 +113,66 @@ test("the 2017 cycle's tasks and documents criteria: each mark is the count of t
   assert.ok(judgedSomewhere > 0 && onTimeSomewhere > 0, "the demo's 2017 directives are judged in the 2017 frameworks");
 });
 
+// The period of kind `kind` holding the day 'YYYY-MM-DD': [start, end) as
+// 'YYYY-MM-DD' (core/task.c mc_task_period_bounds: weeks from Monday, the
+// others from the 1st of their first month).
+function periodOf(kind, day) {
+  const d = new Date(`${day}T00:00:00Z`);
+  const iso = (x) => x.toISOString().slice(0, 10);
+  const y = d.getUTCFullYear(), m = d.getUTCMonth();
+  if (kind === 'week') {
+    const start = new Date(d); start.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+    const end = new Date(start); end.setUTCDate(start.getUTCDate() + 7);
+    return [iso(start), iso(end)];
+  }
+  const months = { month: 1, quarter: 3, half_year: 6, year: 12 }[kind];
+  const first = m - (m % months);
+  return [iso(new Date(Date.UTC(y, first, 1))), iso(new Date(Date.UTC(y, first + months, 1)))];
+}
+
+test("the 2017 cycle's reports_on_time: each unit's mark is the count of the periods its recurring tasks' logs answer", async () => {
+  const tok = await server.login('admin');
+  const giamsat = await server.login('giamsat');
+  const list = await server.api('GET', '/api/v1/par/frameworks?year=2017', { token: giamsat });
+  let dueSomewhere = 0, onTimeSomewhere = 0;
+  for (const f of list.body.items) {
+    const fw = await server.api('GET', `/api/v1/par/frameworks/${f.id}`, { token: giamsat });
+    const leaf = fw.body.criteria.find((c) => c.formula === 'reports_on_time');
+    assert.equal(leaf.parent, '1');
+    for (const { code: unit } of fw.body.units) {
+      const s = await server.api('GET', `/api/v1/par/frameworks/${f.id}/units/${unit}`, { token: giamsat });
+      const mark = s.body.criteria.find((c) => c.formula === 'reports_on_time').mark;
+      const res = await server.api('GET', mark.figures.link, { token: tok }); // the link as given works
+      assertStatus(res, 200);
+      let due = 0, onTime = 0;
+      for (const item of res.body.items.filter((x) => x.due_kind === 'recurring')) {
+        const t = await server.api('GET', `/api/v1/tasks/${item.id}`, { token: tok });
+        assertStatus(t, 200);
+        const reports = t.body.events.filter((e) => e.action === 'report' && e.period);
+        // The task owes the periods that ended in 2017 while it was open (all are over now).
+        const last = t.body.events[t.body.events.length - 1].at.slice(0, 10);
+        const until = t.body.state === 'done' ? t.body.done_on
+          : ['cancelled', 'suspended'].includes(t.body.state) ? last : '2018-01-01';
+        let day = t.body.assigned_on > '2017-01-01' ? t.body.assigned_on : '2017-01-01';
+        for (;;) {
+          const [start, end] = periodOf(t.body.period, day);
+          if (end > '2018-01-01' || end > until) break;
+          due++;
+          const first = reports.filter((e) => e.period.first_day === start).sort((a, b) => (a.at < b.at ? -1 : 1))[0];
+          if (first && first.at.slice(0, 10) <= first.period.report_due) onTime++;
+          day = end;
+        }
+      }
+      assert.equal(mark.figures.denominator, due, `${unit}: reports due`);
+      assert.equal(mark.figures.numerator, onTime, `${unit}: reports on time`);
+      assert.equal(mark.value, due ? Math.round(leaf.max * 100 * onTime / due) / 100 : null, `${unit}: points`);
+      dueSomewhere += due;
+      onTimeSomewhere += onTime;
+    }
+  }
+  assert.ok(dueSomewhere > 0 && onTimeSomewhere > 0, "the demo's recurring tasks report in 2017");
+});
+
 test('motcua report par gives the year for scripts (--json) and for people (md)', () => {
   const run = (...args) => spawnSync(BIN, ['report', 'par', '--db', server.db, ...args], { timeout: 30000, encoding: 'utf8' });
   let r = run('--year', '2016', '--json');

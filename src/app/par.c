@@ -172,7 +172,8 @@ int mc_app_par_reports_on_time(mc_store *st, int64_t *due, int64_t *on_time, int
 		       end - 1 < next && end <= until) {
 			mc_par_period_report key = {.task_id = t->task_id, .period_start = start};
 			const mc_par_period_report *r =
-			    bsearch(&key, reports, n_reports, sizeof *reports, period_report_cmp);
+			    n_reports ? bsearch(&key, reports, n_reports, sizeof *reports, period_report_cmp)
+				      : NULL;
 			(*due)++;
 			if (r && mc_local_day(r->first_at) <= r->report_due)
 				(*on_time)++;

@@ -127,8 +127,10 @@ static int year_file(mc_store *st, FILE *out, const char *format, const mc_par_r
 	}
 	if (rc)
 		fprintf(stderr, "motcua report par: could not write the %s (%d)\n", format, rc);
-	else if (fwrite(data, 1, len, out) != len || fflush(out) != 0)
+	else if (fwrite(data, 1, len, out) != len || fflush(out) != 0) {
+		fprintf(stderr, "motcua report par: could not write the %s out\n", format);
 		rc = MC_ERROR;
+	}
 	if (data != (unsigned char *)pdf.data)
 		free(data);
 	mc_buf_free(&pdf);

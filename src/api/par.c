@@ -8,20 +8,19 @@
  * anyone sees the results once published.
  */
 #include "api/api.h"
+#include "api/par_export.h"
 
 #include "app/par.h"
 #include "core/limits.h"
 #include "core/text.h"
 #include "core/xlsx_read.h"
 #include "render/form.h"
-#include "render/xlsx.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 /* ---- shapes ------------------------------------------------------------ */
 
@@ -634,9 +633,6 @@ void mc_api_par_framework_get(mc_req *r)
 
 /* ---- results ----------------------------------------------------------- */
 
-/* The workbook's largest size kept in memory. */
-#define PAR_XLSX_MAX ((size_t)16 * 1024 * 1024)
-
 static json_t *results_json(const mc_par_result *res, bool all, int64_t only_unit)
 {
 	json_t *items = json_array();
@@ -676,70 +672,7 @@ void mc_api_par_results(mc_req *r)
 	mc_reply_json(r, 200, j);
 }
 
-/* The results as a workbook (render/xlsx.c). Rows of the units the caller sees; points and indices as
- * numbers. Caller frees *out. */
-static int results_xlsx(unsigned char **out, size_t *len, const mc_par_result *res, bool all,
-			int64_t only_unit)
-{
-	char title[200];
-	static const char *const heads[] = {
-	    "Hạng", "Mã đơn vị", "Đơn vị", "Điểm", "Điểm tối đa áp dụng", "Chỉ số (%)", "Xếp loại"};
-	mc_xlsx x;
-	int rc = mc_xlsx_new(&x);
-
-	if (rc)
-		return rc;
-	lxw_workbook *wb = x.wb;
-	lxw_format *bold = workbook_add_format(wb), *num = workbook_add_format(wb);
-	format_set_bold(bold);
-	format_set_text_wrap(bold);
-	format_set_num_format(num, "0.00");
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "Kết quả");
-	if (!ws) {
-		mc_xlsx_discard(&x);
-		return MC_ERROR;
-	}
-	snprintf(title, sizeof title, "Chỉ số cải cách hành chính năm %d — %s", res->framework.year,
-		 mc_par_group_label(res->framework.group));
-	worksheet_write_string(ws, 0, 0, title, bold);
-	if (res->framework.decision[0])
-		worksheet_write_string(ws, 1, 0, res->framework.decision, NULL);
-	lxw_col_t col = 0;
-	for (; col < MC_ARRAY_LEN(heads); col++)
-		worksheet_write_string(ws, 3, col, heads[col], bold);
-	for (size_t k = 0; k < res->n_criteria; k++) {
-		if (res->criteria[k].parent[0])
-			continue;
-		char head[600];
-		snprintf(head, sizeof head, "%s. %s", res->criteria[k].code, res->criteria[k].name);
-		worksheet_write_string(ws, 3, col++, head, bold);
-	}
-	worksheet_set_column(ws, 2, 2, 45, NULL);
-	lxw_row_t row = 4;
-	for (size_t i = 0; i < res->n_units; i++) {
-		const mc_par_result_unit *u = &res->results[i];
-		if (!all && u->unit_id != only_unit)
-			continue;
-		if (u->rank)
-			worksheet_write_number(ws, row, 0, u->rank, NULL);
-		worksheet_write_string(ws, row, 1, u->unit_code, NULL);
-		worksheet_write_string(ws, row, 2, u->unit_name, NULL);
-		if (u->index >= 0) {
-			worksheet_write_number(ws, row, 3, u->points_cp / 100.0, num);
-			worksheet_write_number(ws, row, 4, u->max_cp / 100.0, num);
-			worksheet_write_number(ws, row, 5, u->index / 100.0, num);
-		}
-		worksheet_write_string(ws, row, 6, mc_par_grade_label(u->grade), NULL);
-		col = MC_ARRAY_LEN(heads);
-		for (size_t k = 0; k < res->n_criteria; k++) {
-			if (!res->criteria[k].parent[0])
-				worksheet_write_number(ws, row, col++, u->nodes[k].points_cp / 100.0, num);
-		}
-		row++;
-	}
-	return mc_xlsx_finish(&x, PAR_XLSX_MAX, out, len);
-}
-
+/* The results as a workbook (api/par_export.c): rows of the units the caller sees. */
 void mc_api_par_results_xlsx(mc_req *r)
 {
 	mc_par_framework f;
@@ -755,7 +688,7 @@ void mc_api_par_results_xlsx(mc_req *r)
 		mc_reply_error(r, rc, "the results");
 		return;
 	}
-	rc = results_xlsx(&data, &len, &res, sees_all(r), mc_req_user(r)->unit_id);
+	rc = mc_par_export_xlsx(&data, &len, &res, 1, sees_all(r), mc_req_user(r)->unit_id);
 	if (rc == 0) {
 		char disposition[96];
 		snprintf(disposition, sizeof disposition, "attachment; filename=\"chi-so-cchc-%d-%s.xlsx\"",
@@ -770,14 +703,8 @@ void mc_api_par_results_xlsx(mc_req *r)
 	mc_par_result_clear(&res);
 }
 
-/* The results table printed (render/form.c MC_FORM_TABLE, A4): a row per
- * unit the caller may see, as the workbook; the areas' points are in the
- * workbook and the JSON, too many columns for a page. */
-#define PAR_PDF_COLS 7
-static const double par_pdf_frac[PAR_PDF_COLS] = {0.07, 0.17, 0.34, 0.1, 0.1, 0.1, 0.12};
-static const char *const par_pdf_heads[PAR_PDF_COLS] = {
-    "Hạng", "Mã đơn vị", "Đơn vị", "Điểm", "Điểm tối đa áp dụng", "Chỉ số", "Xếp loại"};
-
+/* The results table printed (api/par_export.c): a row per unit the caller may
+ * see, as the workbook. */
 void mc_api_par_results_pdf(mc_req *r)
 {
 	mc_par_framework f;
@@ -791,51 +718,14 @@ void mc_api_par_results_pdf(mc_req *r)
 		mc_reply_error(r, rc, "the results");
 		return;
 	}
-	bool all = sees_all(r);
-	int64_t only = mc_req_user(r)->unit_id;
-	/* Each cell's text, owned by the request. */
-	const char **cells = mc_req_own(r, mc_xcalloc(res.n_units * PAR_PDF_COLS + 1, sizeof *cells));
-	size_t n_rows = 0;
-	for (size_t i = 0; i < res.n_units; i++) {
-		const mc_par_result_unit *u = &res.results[i];
-		char buf[32];
-		if (!all && u->unit_id != only)
-			continue;
-		const char **row = cells + n_rows++ * PAR_PDF_COLS;
-		snprintf(buf, sizeof buf, "%d", u->rank);
-		row[0] = mc_req_own(r, mc_xstrdup(u->rank ? buf : ""));
-		row[1] = mc_req_own(r, mc_xstrdup(u->unit_code));
-		row[2] = mc_req_own(r, mc_xstrdup(u->unit_name));
-		row[3] =
-		    mc_req_own(r, mc_xstrdup(u->index >= 0 ? mc_par_fmt(buf, sizeof buf, u->points_cp) : ""));
-		row[4] =
-		    mc_req_own(r, mc_xstrdup(u->index >= 0 ? mc_par_fmt(buf, sizeof buf, u->max_cp) : ""));
-		row[5] = mc_req_own(
-		    r, mc_xstrdup(u->index >= 0 ? mc_par_fmt_percent(buf, sizeof buf, u->index) : ""));
-		row[6] = mc_req_own(
-		    r, mc_xstrdup(mc_par_grade_label(u->grade) ? mc_par_grade_label(u->grade) : ""));
-	}
-	char title[200], subtitle[300], disposition[96];
-	snprintf(title, sizeof title, "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %d", res.framework.year);
-	snprintf(subtitle, sizeof subtitle, "%s%s%s", mc_par_group_label(res.framework.group),
-		 res.framework.decision[0] ? " — " : " — chưa công bố",
-		 res.framework.decision[0] ? res.framework.decision : "");
+	char disposition[96];
 	const mc_time_ctx *tc = mc_req_time(r);
 	const mc_unit *root = mc_time_ctx_root(tc);
-	mc_form form = {.kind = MC_FORM_TABLE,
-			.issuing_unit = root ? root->name : "",
-			.place = mc_api_unit_place(tc, root),
-			.date = mc_now(),
-			.title = title,
-			.subtitle = subtitle,
-			.n_cols = PAR_PDF_COLS,
-			.col_frac = par_pdf_frac,
-			.col_head = par_pdf_heads,
-			.cells = cells,
-			.n_rows = n_rows};
+	mc_par_pdf_head head = {
+	    .issuing_unit = root ? root->name : "", .place = mc_api_unit_place(tc, root), .date = mc_now()};
 	mc_buf pdf;
 	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
-	if (mc_form_pdf(&pdf, &form) != 0) {
+	if (mc_par_export_pdf(&pdf, &res, 1, sees_all(r), mc_req_user(r)->unit_id, &head) != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not render the results");
 	} else {
 		snprintf(disposition, sizeof disposition, "inline; filename=\"chi-so-cchc-%d-%s.pdf\"",

@@ -132,6 +132,13 @@ static json_t *events_json(mc_req *r, const mc_task_event *ev, size_t n)
 			json_object_set_new(o, "due", day_json(e->due));
 		if (e->document_id)
 			json_object_set_new(o, "document", json_integer(e->document_id));
+		/* The period a recurring task's report answers (its first and last
+		 * day) and its reporting deadline. */
+		if (e->period_start)
+			json_object_set_new(
+			    o, "period",
+			    json_pack("{s:o, s:o, s:o}", "first_day", day_json(e->period_start), "last_day",
+				      day_json(e->period_end - 1), "report_due", day_json(e->report_due)));
 		json_array_append_new(events, o);
 	}
 	return events;

@@ -6,6 +6,7 @@
 
 #include "core/err.h"
 #include "core/stats.h"
+#include "core/task.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,12 +132,72 @@ static int count_tasks_on_time(mc_store *st, mc_par_figures *out, int64_t unit_i
 	int rc = mc_store_par_tasks_on_time(st, &out->denominator, &out->numerator, unit_id, first, next - 1,
 					    today < next ? today : next);
 	unit_code(st, code, sizeof code, unit_id);
-	snprintf(out->link, sizeof out->link, "/api/v1/tasks?unit=%s&relation=in_charge&limit=1000", code);
+	snprintf(out->link, sizeof out->link, "/api/v1/tasks?unit=%s&relation=in_charge&limit=200", code);
 	return rc;
 }
 
-/* The registry. "Reports sent on time" is not one yet: a recurring task's
- * report event does not record the period it answers (docs/par-index.md §3). */
+static int period_report_cmp(const void *a, const void *b)
+{
+	const mc_par_period_report *x = a, *y = b;
+	if (x->task_id != y->task_id)
+		return x->task_id < y->task_id ? -1 : 1;
+	return x->period_start < y->period_start ? -1 : x->period_start > y->period_start;
+}
+
+int mc_app_par_reports_on_time(mc_store *st, int64_t *due, int64_t *on_time, int64_t unit_id, int year,
+			       int32_t today)
+{
+	int32_t first = mc_days_from_civil(year, 1, 1), next = mc_days_from_civil(year + 1, 1, 1);
+	int32_t judged_on = today < next ? today : next;
+	mc_par_recurring_task *tasks = NULL;
+	mc_par_period_report *reports = NULL;
+	size_t n = 0, n_reports = 0;
+	int rc =
+	    mc_store_par_recurring_reports(st, &tasks, &n, &reports, &n_reports, unit_id, first, next - 1);
+
+	*due = *on_time = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const mc_par_recurring_task *t = &tasks[i];
+		/* A task owes the periods that ended while it was open: a done
+		 * task until the day it was done, a cancelled or suspended one
+		 * until it was stopped. */
+		int32_t until = judged_on;
+		if (t->state == MC_TASK_DONE && t->done_day < until)
+			until = t->done_day;
+		if ((t->state == MC_TASK_CANCELLED || t->state == MC_TASK_SUSPENDED) &&
+		    mc_local_day(t->updated_at) < until)
+			until = mc_local_day(t->updated_at);
+		int32_t start, end, day = t->assigned_day > first ? t->assigned_day : first;
+		while (mc_task_period_bounds(&start, &end, (mc_task_period)t->period, day) == 0 &&
+		       end - 1 < next && end <= until) {
+			mc_par_period_report key = {.task_id = t->task_id, .period_start = start};
+			const mc_par_period_report *r =
+			    n_reports ? bsearch(&key, reports, n_reports, sizeof *reports, period_report_cmp)
+				      : NULL;
+			(*due)++;
+			if (r && mc_local_day(r->first_at) <= r->report_due)
+				(*on_time)++;
+			day = end;
+		}
+	}
+	free(tasks);
+	free(reports);
+	return rc;
+}
+
+/* Share of the reports of recurring tasks due in the year (their period
+ * ended in it) that came by the period's reporting deadline. */
+static int count_reports_on_time(mc_store *st, mc_par_figures *out, int64_t unit_id, int year)
+{
+	char code[64];
+	int rc = mc_app_par_reports_on_time(st, &out->denominator, &out->numerator, unit_id, year,
+					    mc_local_day(mc_now()));
+	unit_code(st, code, sizeof code, unit_id);
+	snprintf(out->link, sizeof out->link, "/api/v1/tasks?unit=%s&relation=in_charge&limit=200", code);
+	return rc;
+}
+
+/* The registry (docs/par-index.md §3). */
 static const mc_par_formula formulas[] = {
     {"dossiers_on_time", "Tỷ lệ hồ sơ giải quyết đúng hạn", count_on_time, false},
     {"dossiers_online", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", count_online, false},
@@ -144,6 +205,7 @@ static const mc_par_formula formulas[] = {
     {"satisfaction", "Chỉ số hài lòng về giải quyết thủ tục hành chính", count_satisfaction, false},
     {"documents_signed", "Tỷ lệ văn bản đi được gửi điện tử có chữ ký số", count_documents_signed, false},
     {"tasks_on_time", "Tỷ lệ nhiệm vụ hoàn thành đúng hạn", count_tasks_on_time, false},
+    {"reports_on_time", "Tỷ lệ báo cáo định kỳ gửi đúng hạn", count_reports_on_time, false},
 };
 
 const mc_par_formula *mc_app_par_formulas(size_t *n)

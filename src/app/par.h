@@ -48,6 +48,16 @@ const mc_par_formula *mc_app_par_formulas(size_t *n);
 /* NULL when key is not one. */
 const mc_par_formula *mc_app_par_formula(const char *key);
 
+/*
+ * `reports_on_time` for unit_id's subtree and the local year, judged on day
+ * `today` (local day number): *due the periods of its recurring tasks that
+ * ended in the year, before today, while the task was open; *on_time those
+ * whose report of the unit in charge came by the period's reporting deadline
+ * (docs/par-index.md §3).
+ */
+int mc_app_par_reports_on_time(mc_store *st, int64_t *due, int64_t *on_time, int64_t unit_id, int year,
+			       int32_t today);
+
 /* The points of a leaf of max_cp for figures: max × numerator ÷ denominator,
  * half up, never above max. */
 int32_t mc_app_par_points(int32_t max_cp, const mc_par_figures *f);

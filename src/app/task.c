@@ -154,10 +154,15 @@ void mc_app_task_figures_add(mc_task_figures *f, mc_task_timing timing, mc_task_
 
 void mc_app_task_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev, const mc_task_event *e)
 {
-	char covered[96];
+	char covered[160];
+	int k = snprintf(covered, sizeof covered, "task:%s;due=%ld;document=%lld", e->action ? e->action : "",
+			 (long)e->due, (long long)e->document_id);
 
-	snprintf(covered, sizeof covered, "task:%s;due=%ld;document=%lld", e->action ? e->action : "",
-		 (long)e->due, (long long)e->document_id);
+	/* The period a report answers (migration 037), covered when there is
+	 * one: the links of the events from before it stay as they were. */
+	if (e->period_start && k > 0 && (size_t)k < sizeof covered)
+		snprintf(covered + k, sizeof covered - (size_t)k, ";period=%ld-%ld;report_due=%ld",
+			 (long)e->period_start, (long)e->period_end, (long)e->report_due);
 	mc_audit_event_hash(out, prev, e->task_id, e->at, e->user_id, e->user_name ? e->user_name : "",
 			    e->unit_id, covered, e->from_state, e->to_state, e->percent,
 			    e->note ? e->note : "");
@@ -165,8 +170,14 @@ void mc_app_task_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev, const
 
 /* Appends an event to the task's chain: its hash covers the previous one
  * and the event's fields (mc_app_task_event_hash). */
+/* The period a recurring task's report answers; zeros when none. */
+typedef struct {
+	int32_t start, end, due;
+} report_period;
+
 static int append_event(mc_store *st, const mc_actor *actor, const mc_task *t, const char *action, int from,
-			int percent, int32_t due, int64_t document_id, const char *note, int64_t at)
+			int percent, int32_t due, int64_t document_id, const char *note, int64_t at,
+			const report_period *period)
 {
 	char prev[MC_AUDIT_HASH_LEN], hash[MC_AUDIT_HASH_LEN];
 	const char *role = mc_role_name(actor->role);
@@ -186,7 +197,10 @@ static int append_event(mc_store *st, const mc_actor *actor, const mc_task *t, c
 			   .due = due,
 			   .document_id = document_id,
 			   .note = (char *)(note ? note : ""),
-			   .hash = hash};
+			   .hash = hash,
+			   .period_start = period ? period->start : 0,
+			   .period_end = period ? period->end : 0,
+			   .report_due = period ? period->due : 0};
 	mc_app_task_event_hash(hash, prev, &e);
 	return mc_store_task_event_add(st, &e);
 }
@@ -286,7 +300,8 @@ static int record(mc_store *st, const mc_actor *actor, mc_task *t, const mc_task
 	for (size_t i = 0; rc == 0 && i < in->n_cooperating; i++)
 		rc = mc_store_task_unit_add(st, t->id, in->cooperating[i]);
 	if (rc == 0)
-		rc = append_event(st, actor, t, "assign", 0, 0, t->due, t->source_document_id, NULL, at);
+		rc =
+		    append_event(st, actor, t, "assign", 0, 0, t->due, t->source_document_id, NULL, at, NULL);
 	if (rc == 0)
 		rc = mc_store_task_get(st, out, t->id);
 	return rc;
@@ -427,7 +442,7 @@ int mc_app_task_delegate(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	if (rc == 0) {
 		char note[64];
 		snprintf(note, sizeof note, "task %lld", (long long)out->id);
-		rc = append_event(st, actor, &next, "delegate", p.state, 0, child.due, 0, note, at);
+		rc = append_event(st, actor, &next, "delegate", p.state, 0, child.due, 0, note, at, NULL);
 	}
 cleanup:
 	free(units);
@@ -437,7 +452,7 @@ cleanup:
 
 /* The checks of a step's own fields, and what it changes in next. */
 static int apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_task_view *v,
-		 const mc_task_act *act, mc_task *next)
+		 const mc_task_act *act, mc_task *next, report_period *period)
 {
 	const mc_task *t = v->task;
 	int32_t today = mc_local_day(act->at);
@@ -463,8 +478,13 @@ static int apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, con
 			if (t->due_kind == MC_TASK_DUE_RECURRING && t->next_report_period <= today) {
 				int32_t start, end;
 				if (mc_task_period_bounds(&start, &end, (mc_task_period)t->period,
-							  t->next_report_period) == 0)
+							  t->next_report_period) == 0) {
 					next->next_report_period = end;
+					/* The period this report answers, kept on its event. */
+					*period = (report_period){
+					    start, end,
+					    mc_task_period_report_due(mc_time_ctx_calendar(tc), start, end)};
+				}
 			}
 		}
 		break;
@@ -540,14 +560,15 @@ int mc_app_task_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, 
 	next = t;
 	next.state = to;
 	next.updated_at = act->at;
-	rc = apply(st, tc, actor, &v, act, &next);
+	report_period period = {0};
+	rc = apply(st, tc, actor, &v, act, &next, &period);
 	if (rc)
 		goto cleanup;
 	rc = save(st, &next, t.version);
 	if (rc == 0)
 		rc = append_event(st, actor, &next, mc_task_action_name(act->action), t.state,
 				  act->percent > 0 ? act->percent : 0, act->due, act->document_id, act->note,
-				  act->at);
+				  act->at, &period);
 	if (rc == 0)
 		rc = mc_store_task_get(st, out, id);
 cleanup:

@@ -1,11 +1,15 @@
 /*
  * report_par.c - `motcua report par`: the reform index and the rating of a
  * year (docs/par-index.md §6) from the database, as JSON for other systems
- * and scripts or as Markdown for people.
+ * and scripts, or for people as Markdown, a workbook or a PDF (the API's
+ * renderers, api/par_export.c).
  */
 #include "cli/cli.h"
 
+#include "api/api.h"
+#include "api/par_export.h"
 #include "app/par.h"
+#include "render/form.h"
 #include "report/reform.h"
 
 #include <jansson.h>
@@ -13,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define USAGE "usage: motcua report par --db PATH --year YYYY (--json | --format json|md) [--out FILE]\n"
+#define USAGE                                                                                                \
+	"usage: motcua report par --db PATH --year YYYY (--json | --format json|md|xlsx|pdf) [--out FILE]\n"
 
 static json_t *figure(int32_t cp)
 {
@@ -97,6 +102,42 @@ static void year_md(FILE *out, const mc_par_result *res, size_t n, int year)
 		total[1], total[2], total[3], total[4]);
 }
 
+/* The workbook or the PDF of the year, every unit's row, written to out. */
+static int year_file(mc_store *st, FILE *out, const char *format, const mc_par_result *res, size_t n)
+{
+	mc_time_ctx *tc = NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	mc_buf pdf;
+	int rc;
+
+	mc_buf_init(&pdf, MC_FORM_PDF_MAX);
+	if (strcmp(format, "xlsx") == 0) {
+		rc = mc_par_export_xlsx(&data, &len, res, n, true, 0);
+	} else {
+		rc = mc_time_ctx_load(&tc, st);
+		const mc_unit *root = rc == 0 ? mc_time_ctx_root(tc) : NULL;
+		mc_par_pdf_head head = {.issuing_unit = root ? root->name : "",
+					.place = root ? mc_api_unit_place(tc, root) : "",
+					.date = mc_now()};
+		if (rc == 0)
+			rc = mc_par_export_pdf(&pdf, res, n, true, 0, &head);
+		data = (unsigned char *)pdf.data;
+		len = pdf.len;
+	}
+	if (rc)
+		fprintf(stderr, "motcua report par: could not write the %s (%d)\n", format, rc);
+	else if (fwrite(data, 1, len, out) != len || fflush(out) != 0) {
+		fprintf(stderr, "motcua report par: could not write the %s out\n", format);
+		rc = MC_ERROR;
+	}
+	if (data != (unsigned char *)pdf.data)
+		free(data);
+	mc_buf_free(&pdf);
+	mc_time_ctx_free(tc);
+	return rc ? 1 : 0;
+}
+
 int mc_cli_report_par(int argc, char **argv)
 {
 	const char *db = NULL, *year_s = NULL, *format = NULL, *out_path = NULL;
@@ -130,9 +171,9 @@ int mc_cli_report_par(int argc, char **argv)
 		fputs(USAGE, stderr);
 		return 2;
 	}
-	if (strcmp(format, "json") != 0 && strcmp(format, "md") != 0) {
-		fprintf(stderr,
-			"motcua report par: --format must be json or md (xlsx and pdf are not made yet)\n");
+	if (strcmp(format, "json") != 0 && strcmp(format, "md") != 0 && strcmp(format, "xlsx") != 0 &&
+	    strcmp(format, "pdf") != 0) {
+		fprintf(stderr, "motcua report par: --format must be json, md, xlsx or pdf\n");
 		return 2;
 	}
 	if (mc_store_open(&st, db) != 0 || mc_store_migrate(st) != 0) {
@@ -152,7 +193,7 @@ int mc_cli_report_par(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (out_path && !(out = fopen(out_path, "w"))) {
+	if (out_path && !(out = fopen(out_path, "wb"))) {
 		fprintf(stderr, "motcua report par: could not open %s\n", out_path);
 		out = stdout;
 		goto cleanup;
@@ -161,9 +202,11 @@ int mc_cli_report_par(int argc, char **argv)
 		json_t *j = year_json(res, n, (int)year);
 		status = json_dumpf(j, out, JSON_INDENT(1)) == 0 && fputc('\n', out) != EOF ? 0 : 1;
 		json_decref(j);
-	} else {
+	} else if (strcmp(format, "md") == 0) {
 		year_md(out, res, n, (int)year);
 		status = ferror(out) ? 1 : 0;
+	} else {
+		status = year_file(st, out, format, res, n);
 	}
 cleanup:
 	if (out != stdout && fclose(out) != 0)

@@ -1,7 +1,8 @@
 /*
  * par.c - the demo's administrative-reform index (data/demo/par.json;
  * docs/par-index.md §7): the 2016 cycle as report 6366/BC-UBND publishes it
- * and the open 2017 cycle, whose computed criteria count the demo's dossiers.
+ * and the open 2017 cycle, whose computed criteria count the demo's dossiers,
+ * tasks and documents (seeded after them).
  * Carried out through the app layer's cycle (app/par.h) as the system.
  */
 #include "demo/demo.h"
@@ -193,7 +194,9 @@ static int year_2017(mc_store *st, const mc_actor *a, const json_t *root, const 
 		free(ids);
 	}
 	if (rc == 0 && log)
-		fprintf(log, "demo: reform index 2017 open, %zu computed marks from the dossiers\n",
+		fprintf(log,
+			"demo: reform index 2017 open, %zu computed marks from the dossiers, tasks and "
+			"documents\n",
 			computed);
 	return rc;
 }

@@ -837,6 +837,79 @@ cleanup:
 	return rc;
 }
 
+static const mc_col recurring_cols[] = {
+    MC_COL(MC_COL_I64, mc_par_recurring_task, task_id, "id"),
+    MC_COL(MC_COL_INT, mc_par_recurring_task, period, "period"),
+    MC_COL(MC_COL_I32, mc_par_recurring_task, assigned_day, "assigned_day"),
+    MC_COL(MC_COL_INT, mc_par_recurring_task, state, "state"),
+    MC_COL(MC_COL_I32, mc_par_recurring_task, done_day, "done_day"),
+    MC_COL(MC_COL_I64, mc_par_recurring_task, updated_at, "updated_at"),
+};
+
+static const mc_col period_report_cols[] = {
+    MC_COL(MC_COL_I64, mc_par_period_report, task_id, "task_id"),
+    MC_COL(MC_COL_I32, mc_par_period_report, period_start, "period_start"),
+    MC_COL(MC_COL_I32, mc_par_period_report, report_due, "report_due"),
+    MC_COL(MC_COL_I64, mc_par_period_report, first_at, "first_at"),
+};
+
+int mc_store_par_recurring_reports(mc_store *st, mc_par_recurring_task **out, size_t *n,
+				   mc_par_period_report **reports, size_t *n_reports, int64_t unit_id,
+				   int32_t first_day, int32_t last_day)
+{
+	/* Due kind 2 is recurring (core/task.h). */
+	static const char sql_tasks[] =
+	    "SELECT t.id, t.period, t.assigned_day, t.state, t.done_day, t.updated_at "
+	    "FROM task t JOIN unit u ON u.id = t.unit_id WHERE u.path >= $1 AND u.path < $2 "
+	    "AND t.due_kind = 2 AND t.assigned_day <= $3 ORDER BY t.id";
+	/* A report answers a period only when the unit in charge sent it
+	 * (app/task.c): the others have period_start 0. */
+	static const char sql_reports[] =
+	    "SELECT e.task_id, e.period_start, min(e.report_due) AS report_due, min(e.at) AS first_at "
+	    "FROM task_event e JOIN task t ON t.id = e.task_id JOIN unit u ON u.id = t.unit_id "
+	    "WHERE u.path >= $1 AND u.path < $2 AND t.due_kind = 2 AND e.period_start > 0 "
+	    "AND e.period_end > $3 AND e.period_end <= $4 "
+	    "GROUP BY e.task_id, e.period_start ORDER BY e.task_id, e.period_start";
+	char lo[256], hi[256];
+	mc_q *q = NULL;
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	*out = NULL;
+	*reports = NULL;
+	*n = *n_reports = 0;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql_tasks);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, last_day);
+	rc = mc_q_read_list(q, "list recurring tasks", recurring_cols, MC_ARRAY_LEN(recurring_cols),
+			    sizeof **out, out, n);
+	mc_q_done(q);
+	q = NULL;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql_reports);
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	mc_q_int(q, 3, first_day);
+	mc_q_int(q, 4, last_day + 1);
+	rc = mc_q_read_list(q, "list period reports", period_report_cols, MC_ARRAY_LEN(period_report_cols),
+			    sizeof **reports, reports, n_reports);
+cleanup:
+	mc_q_done(q);
+	if (rc) {
+		free(*out);
+		free(*reports);
+		*out = NULL;
+		*reports = NULL;
+		*n = *n_reports = 0;
+	}
+	return rc;
+}
+
 int mc_store_par_tasks_on_time(mc_store *st, int64_t *judged, int64_t *on_time, int64_t unit_id,
 			       int32_t first_day, int32_t last_day, int32_t at)
 {

@@ -211,4 +211,33 @@ int mc_store_par_documents_signed(mc_store *st, int64_t *issued, int64_t *signed
 int mc_store_par_tasks_on_time(mc_store *st, int64_t *judged, int64_t *on_time, int64_t unit_id,
 			       int32_t first_day, int32_t last_day, int32_t at);
 
+/* A recurring task, as `reports_on_time` reads it (docs/par-index.md §3). */
+typedef struct {
+	int64_t task_id;
+	int period;	      /* core/task.h mc_task_period */
+	int32_t assigned_day; /* local day */
+	int state;	      /* core/task.h mc_task_state */
+	int32_t done_day;
+	int64_t updated_at; /* when a cancelled or suspended task was last written */
+} mc_par_recurring_task;
+
+/* The first report that answered a period of a recurring task (migration 037). */
+typedef struct {
+	int64_t task_id;
+	int32_t period_start;
+	int32_t report_due; /* the period's reporting deadline, local day */
+	int64_t first_at;   /* the earliest report of the period */
+} mc_par_period_report;
+
+/*
+ * The recurring tasks that units of unit_id's subtree are in charge of,
+ * assigned on or before last_day, by task id (*out, caller frees); and the
+ * reports of the unit in charge on them that answer a period ending within
+ * [first_day, last_day] (its last day, period_end - 1), one row per task and
+ * period with the earliest report, by task id and period start (*reports).
+ */
+int mc_store_par_recurring_reports(mc_store *st, mc_par_recurring_task **out, size_t *n,
+				   mc_par_period_report **reports, size_t *n_reports, int64_t unit_id,
+				   int32_t first_day, int32_t last_day);
+
 #endif

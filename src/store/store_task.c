@@ -870,6 +870,9 @@ static const mc_col event_cols[] = {
     MC_COL(MC_COL_I64, mc_task_event, document_id, "document_id"),
     MC_COL(MC_COL_STR, mc_task_event, note, "note"),
     MC_COL(MC_COL_STR, mc_task_event, hash, "hash"),
+    MC_COL(MC_COL_I32, mc_task_event, period_start, "period_start"),
+    MC_COL(MC_COL_I32, mc_task_event, period_end, "period_end"),
+    MC_COL(MC_COL_I32, mc_task_event, report_due, "report_due"),
 };
 
 void mc_task_event_clear(mc_task_event *e)
@@ -895,8 +898,8 @@ int mc_store_task_event_add(mc_store *st, mc_task_event *e)
 {
 	static const char sql[] =
 	    "INSERT INTO task_event (task_id, at, user_id, user_name, role, unit_id, action, from_state, "
-	    "to_state, percent, due, document_id, note, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-	    "$10, $11, $12, $13, $14) RETURNING id";
+	    "to_state, percent, due, document_id, note, hash, period_start, period_end, report_due) VALUES "
+	    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -916,6 +919,9 @@ int mc_store_task_event_add(mc_store *st, mc_task_event *e)
 	mc_q_ref(q, 12, e->document_id);
 	mc_q_text(q, 13, s_or_empty(e->note));
 	mc_q_text(q, 14, s_or_empty(e->hash));
+	mc_q_int(q, 15, e->period_start);
+	mc_q_int(q, 16, e->period_end);
+	mc_q_int(q, 17, e->report_due);
 	rc = mc_q_row(q, "record task event");
 	if (rc == 1) {
 		e->id = mc_q_col_int(q, 0);
@@ -932,7 +938,8 @@ int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t t
 {
 	static const char sql[] =
 	    "SELECT id, task_id, at, user_id, user_name, role, unit_id, action, from_state, to_state, "
-	    "percent, due, document_id, note, hash FROM task_event WHERE task_id = $1 ORDER BY id";
+	    "percent, due, document_id, note, hash, period_start, period_end, report_due FROM task_event "
+	    "WHERE task_id = $1 ORDER BY id";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -971,7 +978,8 @@ int mc_store_task_event_scan(mc_store *st, int (*cb)(const mc_task_event *e, voi
 	/* Pages by (task_id, id), the order of the chains and of the index task_event_task. */
 	static const char sql[] =
 	    "SELECT id, task_id, at, user_id, user_name, role, unit_id, action, from_state, to_state, "
-	    "percent, due, document_id, note, hash FROM task_event WHERE (task_id, id) > ($1, $2) "
+	    "percent, due, document_id, note, hash, period_start, period_end, report_due FROM task_event "
+	    "WHERE (task_id, id) > ($1, $2) "
 	    "ORDER BY task_id, id LIMIT $3";
 	enum { PAGE = 1000 };
 	mc_task_event e = {0};

@@ -168,6 +168,12 @@ typedef struct {
 	int64_t document_id;
 	char *note;
 	char *hash; /* the chain's link (core/audit.h), computed by the app layer */
+	/* A report of the unit in charge on a recurring task: the period it
+	 * answers, [period_start, period_end) in local days, and that period's
+	 * reporting deadline; 0 otherwise (migration 037). */
+	int32_t period_start;
+	int32_t period_end;
+	int32_t report_due;
 } mc_task_event;
 
 void mc_task_event_clear(mc_task_event *e);

@@ -444,6 +444,16 @@ test('a recurring task: each report of the unit in charge covers the next period
   // The next period has not begun: another report covers nothing more.
   const again = await actOk(tok.chuyenvien, t.id, 'report', { note: 'Bổ sung' });
   assert.equal(again.next_report_due, r.next_report_due);
+  // The log keeps the period each report answers (migration 037): the
+  // month's, due on its last working day; the cooperating unit's report and
+  // the one before the next period began answer none.
+  const month = `${y}-${String(m).padStart(2, '0')}`;
+  const lastDay = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  const reports = (await get(tok.lanhdao, t.id)).events.filter((e) => e.action === 'report');
+  assert.equal(reports.length, 3);
+  assert.equal(reports[0].period, undefined, "a cooperating unit's report answers no period");
+  assert.deepEqual(reports[1].period, { first_day: `${month}-01`, last_day: lastDay, report_due: t.next_report_due.slice(0, 10) });
+  assert.equal(reports[2].period, undefined, 'the next period has not begun');
   // A recurring task's parts report as often or more; a yearly one under a monthly is refused.
   assertProblem(await api('POST', `/api/v1/tasks/${t.id}/subtasks`, { token: tok.lanhdao, body: { title: 'Phần của xã',
     unit: COMMUNE, due_kind: 'recurring', period: 'year' } }), 422, 'invalid-field');

@@ -38,6 +38,7 @@
 
 #include "app/audit.h"
 #include "app/dossier.h"
+#include "app/par.h"
 #include "app/portal.h"
 #include "core/audit.h"
 #include "core/dossier.h"
@@ -45,6 +46,7 @@
 #include "store/db.h"
 #include "core/par_index.h"
 #include "store/store_par.h"
+#include "core/task.h"
 #include "store/store.h"
 #include "store/store_document.h"
 #include "store/store_document_file.h"
@@ -5359,6 +5361,131 @@ static void test_par_counts(void **state)
 	assert_int_equal(b, 3);
 }
 
+/* `reports_on_time` (docs/par-index.md §3): the periods of recurring tasks
+ * that ended in 2017 while the task was open, and of those the ones whose
+ * report of the unit in charge (period_start > 0, migration 037) came by the
+ * period's reporting deadline; each case by hand, the rows read against a
+ * raw count. */
+static void test_par_reports(void **state)
+{
+	struct fixture *f = *state;
+	const int32_t y2017 = 17167, at = 17400; /* 2017-01-01; judged on 2017-08-22 */
+	struct {
+		int64_t unit;
+		int state, kind, period;
+		int32_t assigned, done, stopped;
+	} tasks[] = {
+	    /* 0: monthly, open since 4 Jan: Jan..Jul owed (7) */
+	    {f->district, 2, 2, MC_TASK_PERIOD_MONTH, 17170, 0, 0},
+	    /* 1: quarterly, done on 14 May: Q1 owed */
+	    {f->district, 4, 2, MC_TASK_PERIOD_QUARTER, 17170, 17300, 0},
+	    /* 2: monthly, cancelled on 5 Mar: Jan, Feb owed */
+	    {f->district, 8, 2, MC_TASK_PERIOD_MONTH, 17170, 0, 17230},
+	    /* 3: monthly, a commune's (the subtree) since July: Jul owed */
+	    {f->commune, 2, 2, MC_TASK_PERIOD_MONTH, 17350, 0, 0},
+	    /* 4: another unit's */
+	    {f->dept, 2, 2, MC_TASK_PERIOD_MONTH, 17170, 0, 0},
+	    /* 5: yearly since 2016: its 2016 period ended the year before, 2017's not yet */
+	    {f->district, 2, 2, MC_TASK_PERIOD_YEAR, 17000, 0, 0},
+	    /* 6: due by a day: not recurring */
+	    {f->district, 2, 1, MC_TASK_PERIOD_NONE, 17170, 0, 0},
+	};
+	int64_t ids[MC_ARRAY_LEN(tasks)];
+	for (size_t i = 0; i < MC_ARRAY_LEN(tasks); i++) {
+		int64_t updated = tasks[i].stopped ? mc_local_day_start(tasks[i].stopped) + 3600 : 1;
+		mc_task t = {.assigner_unit_id = f->province,
+			     .unit_id = tasks[i].unit,
+			     .directive = "Chỉ thị 05/CT-UBND",
+			     .title = "Báo cáo định kỳ",
+			     .content = "Thử",
+			     .product = "Báo cáo",
+			     .state = tasks[i].state,
+			     .due_kind = tasks[i].kind,
+			     .period = tasks[i].period,
+			     .assigned_day = tasks[i].assigned,
+			     .original_due = tasks[i].kind == 1 ? 17300 : 0,
+			     .due = tasks[i].kind == 1 ? 17300 : 0,
+			     .done_day = tasks[i].done,
+			     .created_at = 1,
+			     .updated_at = updated};
+		assert_int_equal(mc_store_task_add(f->st, &t), 0);
+		assert_int_equal(mc_store_task_update(f->st, &t, 1), 0);
+		ids[i] = t.id;
+	}
+	/* Reports: task, the period's first day (0: no period, a cooperating
+	 * unit's), the day it came. The deadline is the period's last day here. */
+	struct {
+		size_t task;
+		int32_t period_day, day;
+	} reports[] = {
+	    {0, 17170, 17190}, /* Jan, on time */
+	    {0, 17170, 17250}, /* Jan again, later: the first counts */
+	    {0, 17200, 17230}, /* Feb (1 Feb = 17198), came 5 Mar: late */
+	    {0, 17230, 17250}, /* Mar, on time */
+	    {0, 0, 17260},     /* a cooperating unit's report: no period */
+	    {1, 17170, 17250}, /* Q1, on time */
+	    {3, 17350, 17370}, /* Jul, on time */
+	    {4, 17170, 17180}, /* another unit's */
+	    {6, 17170, 17180}, /* a task due by a day: never counted */
+	    {0, 17400, 17401}, /* Aug: not yet over on the day judged */
+	};
+	for (size_t i = 0; i < MC_ARRAY_LEN(reports); i++) {
+		int32_t start = 0, end = 0;
+		int period =
+		    tasks[reports[i].task].period ? tasks[reports[i].task].period : MC_TASK_PERIOD_MONTH;
+		if (reports[i].period_day)
+			assert_int_equal(mc_task_period_bounds(&start, &end, (mc_task_period)period,
+							       reports[i].period_day),
+					 0);
+		mc_task_event e = {.task_id = ids[reports[i].task],
+				   .at = mc_local_day_start(reports[i].day) + 9 * 3600,
+				   .user_name = "",
+				   .role = "specialist",
+				   .action = "report",
+				   .from_state = 2,
+				   .to_state = 2,
+				   .note = "Báo cáo",
+				   .hash = "x",
+				   .period_start = start,
+				   .period_end = end,
+				   .report_due = end ? end - 1 : 0};
+		assert_int_equal(mc_store_task_event_add(f->st, &e), 0);
+	}
+	/* The rows: one per task and period ending in 2017, the earliest report. */
+	mc_par_recurring_task *rt = NULL;
+	mc_par_period_report *pr = NULL;
+	size_t n = 0, n_pr = 0;
+	assert_int_equal(
+	    mc_store_par_recurring_reports(f->st, &rt, &n, &pr, &n_pr, f->district, y2017, y2017 + 364), 0);
+	assert_int_equal(n, 5); /* tasks 0, 1, 2, 3, 5 */
+	assert_int_equal(
+	    n_pr, (size_t)raw_int(f, "SELECT count(DISTINCT task_id * 100000 + period_start) FROM "
+				     "task_event e JOIN task t ON t.id = e.task_id WHERE t.due_kind = 2 "
+				     "AND e.period_start > 0 AND t.unit_id <> (SELECT id FROM unit WHERE "
+				     "code = '000.00.15.H56')"));
+	assert_int_equal(n_pr, 6); /* 0: Jan, Feb, Mar, Aug; 1: Q1; 3: Jul */
+	free(rt);
+	free(pr);
+
+	int64_t due = 0, on_time = 0;
+	assert_int_equal(mc_app_par_reports_on_time(f->st, &due, &on_time, f->district, 2017, at), 0);
+	assert_int_equal(due, 7 + 1 + 2 + 1);
+	assert_int_equal(on_time, 2 + 1 + 0 + 1);
+	assert_int_equal(mc_app_par_reports_on_time(f->st, &due, &on_time, f->commune, 2017, at), 0);
+	assert_int_equal(due, 1);
+	assert_int_equal(on_time, 1);
+	/* Judged once the year is over: task 0 owes Jan..Dec (Aug came on
+	 * time too), task 3 Jul..Dec, task 5 the year. */
+	assert_int_equal(mc_app_par_reports_on_time(f->st, &due, &on_time, f->district, 2017, y2017 + 400),
+			 0);
+	assert_int_equal(due, 12 + 1 + 2 + 6 + 1);
+	assert_int_equal(on_time, 3 + 1 + 0 + 1 + 0);
+	/* 2016: only the yearly task's period, unreported. */
+	assert_int_equal(mc_app_par_reports_on_time(f->st, &due, &on_time, f->district, 2016, at), 0);
+	assert_int_equal(due, 1);
+	assert_int_equal(on_time, 0);
+}
+
 static void test_tasks(void **state)
 {
 	struct fixture *f = *state;
@@ -5624,6 +5751,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_counts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_par_reports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),

@@ -4,7 +4,9 @@
  * leaders and seals beside the database's files, and signs the demo's issued
  * documents with them as issuing would (the leader's, then the seal's), so
  * that a visitor's download carries signatures pdfsig accepts once the demo
- * CA is trusted. Nothing of it is committed: every init makes new keys.
+ * CA is trusted; and sends the department's and the district's documents
+ * addressed to the province to it, as issuing does. Nothing of it is
+ * committed: every init makes new keys.
  */
 #include "cli/cli.h"
 
@@ -12,8 +14,8 @@
 #include "api/document_files.h"
 #include "app/document.h"
 #include "app/dossier.h"
-#include "demo/demo.h"
 #include "core/document.h"
+#include "demo/demo.h"
 #include "sign/demo_ca.h"
 #include "store/db.h"
 #include "store/store.h"

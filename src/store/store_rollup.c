@@ -645,7 +645,7 @@ static mc_stats_counts *acc_of(struct accs *a, int64_t key)
 	if (a->last < a->len && a->list[a->last].key == key)
 		return &a->list[a->last].c;
 	if (a->n_slots < 2 * (a->len + 1)) {
-		size_t n = a->n_slots ? 2 * a->n_slots : 64;
+		size_t n = a->n_slots ? 2 * a->n_slots : 16;
 
 		free(a->slots);
 		a->slots = mc_xcalloc(n, sizeof(a->slots[0]));

@@ -31,7 +31,9 @@
 #
 # BEFORE=/path/to/an/older/motcua measures that build too, in the same rounds
 # (its own servers on copies of the same data), for a before/after in one
-# sitting (not for the tasks: the older figures took minutes a request).
+# sitting (not for the tasks: the older figures took minutes a request; for
+# the statistics by field and by procedure, a third column, the replies of the
+# two builds compared but for evaluated_at).
 # PARTS=lookup,create,pg,stats,docsearch,fields,tasks picks the parts (all by default).
 # A round of a figure runs each contender once, in an order that alternates
 # from round to round; the machine's load moves single runs by ±20 %, the

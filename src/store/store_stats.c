@@ -489,8 +489,9 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 			struct by_proc b = {0};
 			mc_buf ids;
 
-			mc_buf_init(&ids, 256);
 			rc = mc_store_rollup_stats(st, q, lo, hi, keep_by_proc, &b);
+			/* "[", then at most 20 digits and a comma an id, and "]". */
+			mc_buf_init(&ids, b.len * 21 + 2);
 			if (rc == 0)
 				rc = mc_buf_adds(&ids, "[");
 			for (size_t i = 0; i < b.len && rc == 0; i++)

@@ -31,7 +31,9 @@
 #
 # BEFORE=/path/to/an/older/motcua measures that build too, in the same rounds
 # (its own servers on copies of the same data), for a before/after in one
-# sitting (not for the tasks: the older figures took minutes a request).
+# sitting (not for the tasks: the older figures took minutes a request; for
+# the statistics by field and by procedure, a third column, the replies of the
+# two builds compared but for evaluated_at).
 # PARTS=lookup,create,pg,stats,docsearch,fields,tasks picks the parts (all by default).
 # A round of a figure runs each contender once, in an order that alternates
 # from round to round; the machine's load moves single runs by ±20 %, the
@@ -514,42 +516,67 @@ fi
 if part fields; then
   lookup_db=$(demo_db "$LOOKUP_N")
   stats_db=$(demo_db "$STATS_N" "$lookup_db")
-  start_server motcua "$bin" "$stats_db"
-  token=$(login motcua giamsat)
+  declare -A token_of=()
+  for c in "${contenders[@]}"; do
+    start_server "$c" "$(binary_of "$c")" "$stats_db"
+    token_of[$c]=$(login "$c" giamsat)
+  done
   root_path=$(sqlite3 "$stats_db" "SELECT path FROM unit WHERE code = '000.00.00.H56'")
   from=$(date -d '2017-01-01 00:00 +07' +%s); to=$(date -d '2018-01-01 00:00 +07' +%s)
+  fields_load=$(cut -d' ' -f1-3 /proc/loadavg)
   {
-    echo "| statistics, province, year 2017 ($STATS_N dossiers) | motcua (roll-up) | live count (before) | ratio |"
-    echo "|---|---|---|---|"
+    echo "Statistics by field and by procedure, $STATS_N dossiers (load average at the start of the part: $fields_load):"
+    echo
+    if [ -n "$BEFORE" ]; then
+      echo "| statistics, province, year 2017 ($STATS_N dossiers) | motcua (roll-up) | before (BEFORE) | live count (before the roll-up) | ratio to live |"
+      echo "|---|---|---|---|---|"
+    else
+      echo "| statistics, province, year 2017 ($STATS_N dossiers) | motcua (roll-up) | live count (before) | ratio |"
+      echo "|---|---|---|---|"
+    fi
   } >>"$out"
   for group in field procedure; do
-    url="${base_of[motcua]}/api/v1/stats?unit=000.00.00.H56&from=2017-01-01&to=2018-01-01&group=$group"
+    path_q="/api/v1/stats?unit=000.00.00.H56&from=2017-01-01&to=2018-01-01&group=$group"
     key=p.field; [ "$group" = procedure ] && key=p.id
     sed -e "s|:path|'$root_path'|g" -e "s|:from|$from|g" -e "s|:to|$to|g" -e "s|:at|$to|g" -e "s|:key|$key|g" \
       bench/live_by_field.sql >"$work/live-$group.sql"
-    curl -s -H "Authorization: Bearer $token" "$url" >"$work/stats-$group.json"
-    : >"$work/api-$group.ms"; : >"$work/live-$group.ms"
-    # alternated rounds: the API and the live statement, in turn
+    for c in "${contenders[@]}"; do
+      curl -s -H "Authorization: Bearer ${token_of[$c]}" "${base_of[$c]}$path_q" >"$work/stats-$group-$c.json"
+      : >"$work/$c-$group.ms"
+    done
+    : >"$work/live-$group.ms"
+    # alternated rounds: each build's API and the live statement, in turn
     for r in $(seq "$ROUNDS"); do
-      for who in $(order "$r" api live); do
-        if [ "$who" = api ]; then
-          curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url" |
-            awk '{printf "%.1f\n", $1*1000}' >>"$work/api-$group.ms"
+      for who in $(order "$r" "${contenders[@]}" live); do
+        if [ "$who" != live ]; then
+          curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer ${token_of[$who]}" "${base_of[$who]}$path_q" |
+            awk '{printf "%.1f\n", $1*1000}' >>"$work/$who-$group.ms"
         else
           t=$(now); sqlite3 "$stats_db" <"$work/live-$group.sql" >"$work/live-$group.txt"
           since "$t" | awk '{printf "%.1f\n", $1*1000}' >>"$work/live-$group.ms"
         fi
       done
     done
-    api_ms=$(median <"$work/api-$group.ms"); live_ms=$(median <"$work/live-$group.ms")
-    rows=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["rows"]))' "$work/stats-$group.json" 2>/dev/null || echo "-")
-    api_recv=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["totals"]["received"]["total"])' "$work/stats-$group.json" 2>/dev/null || echo "-")
+    api_ms=$(median <"$work/motcua-$group.ms"); live_ms=$(median <"$work/live-$group.ms")
+    rows=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["rows"]))' "$work/stats-$group-motcua.json" 2>/dev/null || echo "-")
+    api_recv=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["totals"]["received"]["total"])' "$work/stats-$group-motcua.json" 2>/dev/null || echo "-")
     live_recv=$(awk -F'|' '{r+=$3} END {print r}' "$work/live-$group.txt")
     agree=no; [ "$api_recv" = "$live_recv" ] && agree=yes
-    echo "| by $group ($rows rows), median of $ROUNDS alternated rounds; received agree ($api_recv): $agree | $api_ms ms | $live_ms ms | $(ratio "$live_ms" "$api_ms" %.1f)× faster |" >>"$out"
+    if [ -n "$BEFORE" ]; then
+      before_ms=$(median <"$work/before-$group.ms")
+      # the two builds' replies, but for the time of evaluation
+      same=no
+      python3 -c 'import json,sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for j in (a, b): j.pop("evaluated_at", None)
+sys.exit(a != b)' "$work/stats-$group-motcua.json" "$work/stats-$group-before.json" && same=yes
+      echo "| by $group ($rows rows), median of $ROUNDS alternated rounds; received agree with live ($api_recv): $agree; replies identical to before: $same | $api_ms ms | $before_ms ms | $live_ms ms | $(ratio "$live_ms" "$api_ms" %.1f)× faster |" >>"$out"
+    else
+      echo "| by $group ($rows rows), median of $ROUNDS alternated rounds; received agree ($api_recv): $agree | $api_ms ms | $live_ms ms | $(ratio "$live_ms" "$api_ms" %.1f)× faster |" >>"$out"
+    fi
   done
   echo >>"$out"
-  stop_server motcua
+  for c in "${contenders[@]}"; do stop_server "$c"; done
 fi
 
 # ---- task figures over TASKS_N tasks ----------------------------------------

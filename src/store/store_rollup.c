@@ -620,6 +620,8 @@ struct accs {
 	bool each; /* keyed by each unit (MC_STATS_EACH_UNIT), not by the child of the subtree's root */
 	bool by_procedure; /* keyed by procedure, from stats_rollup_proc (by field and by procedure) */
 	size_t last;	   /* the position found last: rows mostly come grouped by key */
+	size_t *slots;	   /* open addressing: position + 1 in list, 0 free; a power of two */
+	size_t n_slots;
 };
 
 static int64_t key_of(const struct accs *a, const char *lo, const char *path)
@@ -627,20 +629,40 @@ static int64_t key_of(const struct accs *a, const char *lo, const char *path)
 	return a->each ? mc_db_unit_last(path) : mc_db_unit_child(lo, path);
 }
 
+static size_t slot_of(const struct accs *a, int64_t key)
+{
+	size_t h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15u >> 17) & (a->n_slots - 1);
+
+	while (a->slots[h] && a->list[a->slots[h] - 1].key != key)
+		h = (h + 1) & (a->n_slots - 1);
+	return h;
+}
+
+/* The counters of a key: the cells by procedure come in unit order, a
+ * different key each row, and a province uses thousands of procedures. */
 static mc_stats_counts *acc_of(struct accs *a, int64_t key)
 {
 	if (a->last < a->len && a->list[a->last].key == key)
 		return &a->list[a->last].c;
-	for (size_t i = 0; i < a->len; i++) {
-		if (a->list[i].key == key) {
-			a->last = i;
-			return &a->list[i].c;
-		}
+	if (a->n_slots < 2 * (a->len + 1)) {
+		size_t n = a->n_slots ? 2 * a->n_slots : 16;
+
+		free(a->slots);
+		a->slots = mc_xcalloc(n, sizeof(a->slots[0]));
+		a->n_slots = n;
+		for (size_t i = 0; i < a->len; i++)
+			a->slots[slot_of(a, a->list[i].key)] = i + 1;
+	}
+	size_t h = slot_of(a, key);
+	if (a->slots[h]) {
+		a->last = a->slots[h] - 1;
+		return &a->list[a->last].c;
 	}
 	a->last = a->len;
 	MC_GROW(a->list, a->len, a->cap);
 	memset(&a->list[a->len], 0, sizeof(a->list[0]));
 	a->list[a->len].key = key;
+	a->slots[h] = a->len + 1;
 	return &a->list[a->len++].c;
 }
 
@@ -701,15 +723,14 @@ static void fold(mc_stats_counts *c, const mc_rollup_cell *x, int32_t fd, int32_
 #define READ(where)                                                                                          \
 	"SELECT u.path, r.grain, r.period, r.aux, " COUNTER_COLS                                             \
 	" FROM unit u JOIN stats_rollup r ON r.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 AND " where
-/* The same by procedure, the subtree's units summed by the engine. */
-#define SUM_COLS                                                                                             \
-	"sum(recv_online), sum(recv_direct), sum(recv_postal), sum(recv_total), sum(res_early), "            \
-	"sum(res_on_time), sum(res_late), sum(withdrawn), sum(stopped), sum(not_accepted), "                 \
-	"sum(in_progress_change), sum(overdue_change), sum(supplements), sum(apologies)"
+/* The same by procedure. Each cell is folded as it comes, keyed by its
+ * procedure through acc_of()'s hash: summing the units' cells first (GROUP
+ * BY) made the engine sort every cell of the subtree, and cost more than
+ * the fold. */
 #define READ_PROC_IN(where, in)                                                                              \
-	"SELECT r.procedure_id, r.grain, r.period, r.aux, " SUM_COLS                                         \
+	"SELECT r.procedure_id, r.grain, r.period, r.aux, " COUNTER_COLS                                     \
 	" FROM unit u JOIN stats_rollup_proc r ON r.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 "      \
-	"AND " where in " GROUP BY r.procedure_id, r.grain, r.period, r.aux"
+	"AND " where in
 #define READ_PROC(where) READ_PROC_IN(where, "")
 /* Only the units of a JSON array (mc_stats_query.units), as each engine
  * reads one. */
@@ -821,14 +842,20 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 	 * period's two ends (once when they are one month), and the later
 	 * supplement requests made in the period whose previous request was
 	 * on a day before it. */
+	/* Of a month's day cells only the days up to `to`'s count (fold()), and
+	 * of a month wholly in the period only the days up to `from`'s, for the
+	 * state at that midnight: a period of whole months reads two days, not
+	 * two months, of day cells. */
+	int32_t f_first = mc_rollup_month_first(mf), f_end = mc_rollup_month_first(mf + 1);
+	bool f_whole = f_first == fd && f_end - 1 < td;
+	int32_t f_hi = f_whole ? fd + 1 : (f_end < td + 1 ? f_end : td + 1);
 	const struct {
 		const char *sql;
 		int64_t lo, hi;
 	} parts[] = {
 	    {by_proc ? pm : months, INT32_MIN, mt + 1},
-	    {by_proc ? pd : days, mc_rollup_month_first(mf), mc_rollup_month_first(mf + 1)},
-	    {by_proc ? pd : days, mf == mt ? 0 : mc_rollup_month_first(mt),
-	     mf == mt ? 0 : mc_rollup_month_first(mt + 1)},
+	    {by_proc ? pd : days, f_first, f_hi},
+	    {by_proc ? pd : days, mf == mt ? 0 : mc_rollup_month_first(mt), mf == mt ? 0 : td + 1},
 	    {by_proc ? pr : repeats, fd, td},
 	};
 	struct accs a = {.each = q->group == MC_STATS_EACH_UNIT, .by_procedure = by_proc};
@@ -865,6 +892,7 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 		cb(a.list[i].key, c, payload);
 	}
 	free(a.list);
+	free(a.slots);
 	free(units);
 	return rc;
 }

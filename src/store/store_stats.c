@@ -14,6 +14,7 @@
  */
 #include "store/db.h"
 
+#include "core/buf.h"
 #include "core/stats.h"
 #include "store/store_rollup.h"
 
@@ -278,20 +279,46 @@ static void proc_keys_free(struct proc_key *list, size_t n)
 	free(list);
 }
 
-/* Every procedure by id (a few thousand rows: the catalogue). */
-static int proc_keys(mc_store *st, struct proc_key **out, size_t *n)
+/* The procedures of the figures (ids a JSON array), by id: only those the
+ * roll-up counted, not the catalogue's thousands on every request. */
+static int proc_keys(mc_store *st, struct proc_key **out, size_t *n, const char *ids)
 {
-	static const char sql[] = "SELECT id, code, name, field FROM procedure ORDER BY id";
+	static const char sqlite[] = "SELECT id, code, name, field FROM procedure"
+				     " WHERE id IN (SELECT value FROM json_each($1)) ORDER BY id";
+	static const char pg[] =
+	    "SELECT id, code, name, field FROM procedure WHERE id IN"
+	    " (SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST($1 AS json)))"
+	    " ORDER BY id";
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? pg : sqlite);
 
 	*out = NULL;
 	*n = 0;
-	if (rc == 0)
+	if (rc == 0) {
+		mc_q_text(q, 1, ids);
 		rc = mc_q_read_list(q, "list procedures for statistics", proc_key_cols,
 				    MC_ARRAY_LEN(proc_key_cols), sizeof **out, out, n);
+	}
 	mc_q_done(q);
 	return rc;
+}
+
+/* The roll-up's figures by procedure, kept until the procedures are read. */
+struct by_proc {
+	struct {
+		int64_t key;
+		mc_stats_counts c;
+	} * list;
+	size_t len, cap;
+};
+
+static void keep_by_proc(int64_t key, const mc_stats_counts *c, void *payload)
+{
+	struct by_proc *b = payload;
+
+	MC_GROW(b->list, b->len, b->cap);
+	b->list[b->len].key = key;
+	b->list[b->len++].c = *c;
 }
 
 static int cmp_proc_key(const void *key, const void *x)
@@ -458,12 +485,30 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 		struct sums sums = {&r, q->group, NULL, 0};
 		struct proc_key *procs = NULL;
 		size_t n_procs = 0;
-		if (q->group == MC_STATS_BY_FIELD || q->group == MC_STATS_BY_PROCEDURE)
-			rc = proc_keys(st, &procs, &n_procs);
-		sums.procs = procs;
-		sums.n_procs = n_procs;
-		if (rc == 0)
+		if (q->group == MC_STATS_BY_FIELD || q->group == MC_STATS_BY_PROCEDURE) {
+			struct by_proc b = {0};
+			mc_buf ids;
+
+			rc = mc_store_rollup_stats(st, q, lo, hi, keep_by_proc, &b);
+			/* "[", then at most 20 digits and a comma an id, and "]". */
+			mc_buf_init(&ids, b.len * 21 + 2);
+			if (rc == 0)
+				rc = mc_buf_adds(&ids, "[");
+			for (size_t i = 0; i < b.len && rc == 0; i++)
+				rc = mc_buf_addf(&ids, "%s%lld", i ? "," : "", (long long)b.list[i].key);
+			if (rc == 0)
+				rc = mc_buf_adds(&ids, "]");
+			if (rc == 0)
+				rc = proc_keys(st, &procs, &n_procs, ids.data);
+			sums.procs = procs;
+			sums.n_procs = n_procs;
+			for (size_t i = 0; i < b.len && rc == 0; i++)
+				add_sums(b.list[i].key, &b.list[i].c, &sums);
+			mc_buf_free(&ids);
+			free(b.list);
+		} else {
 			rc = mc_store_rollup_stats(st, q, lo, hi, add_sums, &sums);
+		}
 		proc_keys_free(procs, n_procs);
 	} else {
 		rc = count(st, &r, sql_counts[sql_group], count_cols, MC_ARRAY_LEN(count_cols), lo, hi, q);

@@ -36,6 +36,7 @@
 #include "core/stats.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "store/store_rollup.h"
 
 static const char *pg_url; /* MC_TEST_PG_URL when MC_TEST_STORE=pg */
 
@@ -535,6 +536,60 @@ static void test_by_field_and_procedure(void **state)
 	mc_stats_row_free_list(rows, n);
 }
 
+/* Many procedures in one answer from the roll-up (the procedures counted are
+ * read by a list of their ids, which once had room for a few dozen): every
+ * one gets its row, its code and its field, equal to the live count. */
+static void test_many_procedures(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 300 };
+	mc_stats_row *rows = NULL, *live = NULL;
+	size_t n = 0, n_live = 0;
+	char code[32], field[32];
+	/* A unit of its own: the fixture's dossiers stay out of its figures. */
+	int64_t unit = add_unit(f->st, f->p, "000.99.99.H56", "UBND xã Thử", "commune");
+
+	for (int i = 0; i < N; i++) {
+		snprintf(code, sizeof code, "9.%04d", i);
+		snprintf(field, sizeof field, "Lĩnh vực %03d", i % 40);
+		int64_t proc = add_proc(f->st, code, "Thủ tục thử", field);
+		add_dossier(f, &(spec){.unit = unit,
+				       .proc = proc,
+				       .channel = MC_CH_DIRECT,
+				       .state = MC_ST_RECEIVED,
+				       .submitted = T(2019, 3, 4, 9, 0),
+				       .received = T(2019, 3, 4, 9, 0),
+				       .due = T(2019, 3, 11, 9, 0)});
+	}
+	mc_stats_query q = {.unit_id = unit,
+			    .from = T(2019, 1, 1, 0, 0),
+			    .to = T(2020, 1, 1, 0, 0),
+			    .at = T(2020, 1, 1, 0, 0),
+			    .group = MC_STATS_BY_PROCEDURE};
+	assert_true(mc_store_rollup_answers(&q));
+	assert_int_equal(mc_store_stats(f->st, &rows, &n, &q), 0);
+	assert_int_equal(n, N);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(code, sizeof code, "9.%04zu", i);
+		assert_string_equal(rows[i].procedure_code, code);
+		assert_int_equal(rows[i].c.received, 1);
+	}
+	mc_stats_row_free_list(rows, n);
+	q.group = MC_STATS_BY_FIELD;
+	assert_int_equal(mc_store_stats(f->st, &rows, &n, &q), 0);
+	q.live = true;
+	assert_int_equal(mc_store_stats(f->st, &live, &n_live, &q), 0);
+	assert_int_equal(n, 40);
+	assert_int_equal(n, n_live);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(rows[i].field, live[i].field);
+		assert_int_equal(rows[i].c.received, live[i].c.received);
+		assert_int_equal(rows[i].c.in_progress, live[i].c.in_progress);
+	}
+	mc_stats_row_free_list(rows, n);
+	mc_stats_row_free_list(live, n_live);
+}
+
 /* A procedure whose only figure in the period is a supplement request made
  * before reception still gets its row, with its name. */
 static void test_supplement_only(void **state)
@@ -910,6 +965,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_by_unit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_by_field_and_procedure, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_supplement_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_procedures, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_errors_and_empty, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_overdue, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_apologies, setup, teardown),

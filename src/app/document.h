@@ -88,6 +88,11 @@ typedef struct {
 	int64_t deadline;    /* assign: when it must be dealt with, after at; 0 = none */
 	int file_version;    /* approve, return: the uploaded version reviewed; 0 = the latest */
 	int64_t at;
+	/* issue: signs the numbered document and keeps it as its file, inside
+	 * the write, before the issue event is appended; sha256 gets the signed
+	 * file's SHA-256 (hex), which that event records. NULL = not signed. */
+	int (*seal)(mc_store *st, const mc_document *d, void *ctx, char sha256[65]);
+	void *seal_ctx;
 } mc_doc_act;
 
 /*

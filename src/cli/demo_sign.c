@@ -86,7 +86,7 @@ static int sign_issued(mc_store *st, const mc_time_ctx *tc, const char *dir, con
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (docs[i].unit_id != province->id)
 			continue;
-		rc = mc_api_document_seal(st, tc, &docs[i], k, docs[i].issued_at);
+		rc = mc_api_document_seal(st, tc, &docs[i], k, docs[i].issued_at, NULL);
 		if (rc == 0)
 			(*signed_n)++;
 	}

@@ -11,12 +11,12 @@
 // document. The CA and the keys are made here with openssl; none is committed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, unlinkSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
+import { startServer, BIN } from './harness.mjs';
 import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
 
 const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
@@ -453,4 +453,121 @@ test('a signature prepared before the document was returned and edited is refuse
     body: { signature: deviceSign(again.body.attributes, 'leader'), certificate: pem } });
   assertStatus(done, 200);
   assert.ok(pdfText((await file(tok.lanhdao, id)).buf).includes('sau 10 ngày'), 'the signed file is the new text');
+});
+
+// A draft uploaded as a file (§3b): the approved version, when a PDF, is the
+// document issued: signed as uploaded (an incremental update over its bytes,
+// the leader's and the seal's signatures on its last page); a DOCX is not a
+// signed form, so the fields are rendered and signed as without an upload.
+async function uploadVersion(id, bytes, type) {
+  const res = await api('POST', `/api/v1/documents/${id}/versions?filename=${encodeURIComponent('bản-tải-lên.' + (type === PDF ? 'pdf' : 'docx'))}`,
+    { token: tok.chuyenvien, raw: bytes, headers: { 'Content-Type': type } });
+  assertStatus(res, 201, 'upload a version');
+  return res.body;
+}
+const PDF = 'application/pdf';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const sha = (b) => createHash('sha256').update(b).digest('hex');
+const events = async (id) => (await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao })).body.events;
+
+// Two pages of a PDF made elsewhere: another draft's rendering, put together by qpdf.
+async function uploadedPdf(subject, qpdfArgs = []) {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ subject }) });
+  assertStatus(res, 201);
+  writeFileSync(join(T, 'src.pdf'), (await file(tok.chuyenvien, res.body.id)).buf);
+  run('qpdf', ['--empty', ...qpdfArgs, '--pages', 'src.pdf', 'src.pdf', '--', 'up.pdf']);
+  return readFileSync(join(T, 'up.pdf'));
+}
+
+async function approvedWith(bytes, type) {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  assertStatus(res, 201, 'draft');
+  const id = res.body.id;
+  await uploadVersion(id, bytes, type);
+  await actOk(tok.chuyenvien, id, 'submit');
+  await actOk(tok.lanhdao, id, 'approve', { file_version: 1 });
+  await actOk(tok.lanhdao, id, 'sign');
+  return id;
+}
+
+test('an approved PDF version is the file issued: signed as uploaded by the leader, then the seal; the issue event records the signed file', async () => {
+  const up = await uploadedPdf('Kế hoạch chuyển đổi số năm 2027 do chuyên viên soạn ngoài hệ thống');
+  const id = await approvedWith(up, PDF);
+  const issued = await actOk(tok.tiepnhan, id, 'issue');
+  assert.equal(issued.state, 'issued');
+  const f = await file(tok.lanhdao, id);
+  assert.equal(f.status, 200);
+  assert.ok(f.buf.length > up.length && f.buf.subarray(0, up.length).equals(up),
+    'the signed file is the uploaded PDF, byte for byte, with the signatures appended');
+  const text = pdfText(f.buf);
+  assert.ok(text.includes('Kế hoạch chuyển đổi số năm 2027'), 'the uploaded text, not the fields rendered');
+  assert.ok(!text.includes('Về việc kiện toàn Tổ công tác'), 'the form fields are not rendered');
+  const j = judge(f.buf, 'uploaded-issued');
+  assert.equal(j.valid, 2, j.sig);
+  assert.equal(j.trusted, 2, j.sig);
+  assert.deepEqual(j.signers, [LEADER, 'UBND huyện Quảng Xương'], j.sig);
+  assert.match(j.sig, /Total document signed/, 'the seal covers the whole file');
+  assert.ok(j.qpdf, 'qpdf --check accepts the signed file');
+  assert.deepEqual(j.cms, [{ ok: true, signingCertV2: true }, { ok: true, signingCertV2: true }]);
+  // the widgets are on the last page (the uploaded file's second page object)
+  writeFileSync(join(T, 'issued-up.pdf'), f.buf);
+  const pages = JSON.parse(run('qpdf', ['--json', '--json-key=pages', 'issued-up.pdf']).toString()).pages.map((p) => p.object);
+  const onPages = [...f.buf.toString('latin1').matchAll(/\/FT \/Sig [^>]*\/P (\d+ \d+ R)/g)].map((m) => m[1]);
+  assert.equal(pages.length, 2);
+  assert.deepEqual(onPages, [pages[1], pages[1]], 'two visible signatures, on the last page');
+  // the approved version's hash kept on the approval; the issue names the signed file
+  const ev = await events(id);
+  const at = (a) => ev.find((e) => e.action === a);
+  assert.deepEqual(at('approve').file_version, { number: 1, sha256: sha(up) });
+  assert.equal(at('approve').signed_file, undefined);
+  assert.deepEqual(at('issue').file_version, { number: 1, sha256: sha(up) });
+  assert.deepEqual(at('issue').signed_file, { sha256: sha(f.buf) }, 'the issue event records the signed file');
+  // the recipient's copy serves the same signed file
+  const inbox = await api('GET', '/api/v1/documents?box=in&state=arrived', { token: tok['tiepnhan.stnmt'] });
+  const copy = inbox.body.items.find((x) => x.number === issued.number);
+  assert.ok((await file(tok['tiepnhan.stnmt'], copy.id)).buf.equals(f.buf));
+  // the hash-chained log verifies with the signed file in it
+  const audit = spawnSync(BIN, ['audit', 'verify', '--db', server.db], { encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+});
+
+test('a DOCX version or no upload: the fields rendered and signed; the issue event records the signed file', async () => {
+  writeFileSync(join(T, 'mkdocx.py'), 'import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],"w")\n' +
+    'z.writestr("[Content_Types].xml","<?xml version=\\"1.0\\"?><Types xmlns=\\"http://schemas.openxmlformats.org/package/2006/content-types\\"/>")\n' +
+    'z.writestr("word/document.xml","<?xml version=\\"1.0\\"?><w:document xmlns:w=\\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\\"><w:body><w:p><w:r><w:t>Bản Word</w:t></w:r></w:p></w:body></w:document>")\n' +
+    'z.close()\n');
+  run('python3', ['mkdocx.py', 'v.docx']);
+  const docx = readFileSync(join(T, 'v.docx'));
+  const id = await approvedWith(docx, DOCX);
+  const issued = await actOk(tok.tiepnhan, id, 'issue');
+  const f = await file(tok.lanhdao, id);
+  const text = pdfText(f.buf);
+  assert.ok(text.includes(`Số: ${issued.number}`) && text.includes('Điều 1. Kiện toàn'), `the rendering:\n${text}`);
+  const j = judge(f.buf, 'docx-issued');
+  assert.equal(j.valid, 2, j.sig);
+  const ev = await events(id);
+  const issue = ev.find((e) => e.action === 'issue');
+  assert.deepEqual(issue.file_version, { number: 1, sha256: sha(docx) }, 'the approved DOCX named');
+  assert.deepEqual(issue.signed_file, { sha256: sha(f.buf) });
+  // no upload at all
+  const plain = await signedDoc();
+  await actOk(tok.tiepnhan, plain.id, 'issue');
+  const pf = await file(tok.lanhdao, plain.id);
+  const pe = (await events(plain.id)).find((e) => e.action === 'issue');
+  assert.equal(pe.file_version, undefined);
+  assert.deepEqual(pe.signed_file, { sha256: sha(pf.buf) });
+  const audit = spawnSync(BIN, ['audit', 'verify', '--db', server.db], { encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+});
+
+test('an approved PDF motcua cannot sign (its catalog in an object stream) issues nothing: 422, a clear reason', async () => {
+  const up = await uploadedPdf('Bản nén', ['--object-streams=generate']);
+  const id = await approvedWith(up, PDF);
+  const res = await api('POST', `/api/v1/documents/${id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
+  assertProblem(res, 422, 'invalid-field');
+  assert.match(res.body.detail, /approved version 1 cannot be signed/);
+  const still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.equal(still.body.state, 'signed');
+  assert.equal(still.body.number, null);
+  assert.deepEqual(still.body.events.map((e) => e.action), ['draft', 'upload', 'submit', 'approve', 'sign']);
 });

@@ -474,6 +474,48 @@ static void sha256_hex(char out[65], const unsigned char *p, size_t n)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
+/* Each attachment of d not sealed yet, sealed by the organisation at the
+ * top right of its first page (§3c) and kept as its sealed copy. */
+static int seal_attachments(mc_store *st, const mc_document *d, const mc_doc_keys *k, int64_t now)
+{
+	mc_document_attachment *list = NULL;
+	size_t n = 0;
+	int rc = mc_store_document_attachments(st, &list, &n, d->id);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		unsigned char *pdf = NULL, *out = NULL;
+		size_t out_len = 0;
+		if (list[i].sealed || (i + 1 < n && list[i + 1].number == list[i].number))
+			continue;
+		rc = read_stored(st, list[i].sha256, list[i].size, &pdf);
+		if (rc == 0)
+			rc =
+			    mc_api_seal_attachment(pdf, (size_t)list[i].size, k->seal.key, k->seal.cert,
+						   k->seal.chain, k->organ, d->notation, now, &out, &out_len);
+		if (rc == MC_EINVAL)
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"attachment %d cannot be sealed: its first page cannot be read",
+					list[i].number);
+		else if (rc && rc != MC_ENOTFOUND)
+			rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not seal attachment %d",
+					list[i].number);
+		mc_document_attachment sealed = {.document_id = d->id,
+						 .number = list[i].number,
+						 .sealed = 1,
+						 .filename = list[i].filename,
+						 .size = (int64_t)out_len,
+						 .uploaded_by = list[i].uploaded_by,
+						 .created_at = now};
+		if (rc == 0)
+			rc = mc_store_attachment_write(st, sealed.sha256, out, out_len);
+		if (rc == 0)
+			rc = mc_store_document_attachment_add(st, &sealed);
+		free(pdf);
+		free(out);
+	}
+	mc_document_attachment_free_list(list, n);
+	return rc;
+}
+
 int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document *d, const mc_doc_keys *k,
 			 int64_t now, char sha256[65])
 {
@@ -561,6 +603,8 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 		goto cleanup;
 	}
 	rc = mc_store_document_file_put(st, d->id, two, two_len, 2, now);
+	if (rc == 0)
+		rc = seal_attachments(st, d, k, now);
 	if (rc == 0 && sha256)
 		sha256_hex(sha256, two, two_len);
 cleanup:

@@ -612,6 +612,62 @@ cleanup:
 	return rc;
 }
 
+int mc_app_document_attachment_add(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+				   const mc_doc_upload *in, int64_t at, mc_document_attachment *out)
+{
+	mc_document d = {0};
+	mc_document_attachment *list = NULL;
+	size_t n = 0, count = 0;
+	int rc;
+
+	mc_err_clear();
+	memset(out, 0, sizeof *out);
+	rc = load(st, &d, id, 0);
+	if (rc)
+		goto cleanup;
+	if (!mc_app_document_may_see(tc, actor, &d)) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE, "the document is outside your unit's scope");
+		goto cleanup;
+	}
+	if (d.box != MC_DOC_OUT || d.created_by != actor->user_id) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "only the drafter attaches files to a draft");
+		goto cleanup;
+	}
+	/* what was submitted, approved, signed or issued stays as it was */
+	if (!mc_doc_state_editable((mc_doc_state)d.state)) {
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE, "a document that is %s takes no attachment",
+				mc_doc_state_name((mc_doc_state)d.state));
+		goto cleanup;
+	}
+	/* counted in the write: two uploads at once cannot both pass */
+	rc = mc_store_document_attachments(st, &list, &n, id);
+	if (rc)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++)
+		count += !list[i].sealed;
+	if (count >= MC_LIMIT_DOCUMENT_ATTACHMENTS) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "a document holds at most %d attachments",
+				MC_LIMIT_DOCUMENT_ATTACHMENTS);
+		goto cleanup;
+	}
+	out->document_id = id;
+	out->filename = mc_xstrdup(in->filename ? in->filename : "");
+	snprintf(out->sha256, sizeof out->sha256, "%s", in->sha256);
+	out->size = in->size;
+	out->uploaded_by = actor->user_id;
+	out->uploaded_by_name = mc_xstrdup(actor->name);
+	out->created_at = at;
+	rc = mc_store_document_attachment_add(st, out);
+	if (rc == 0)
+		rc = append_event(st, actor, &d, "attach", d.state, in->filename, at, 0, NULL);
+	if (rc)
+		mc_document_attachment_clear(out);
+cleanup:
+	mc_document_attachment_free_list(list, n);
+	mc_document_clear(&d);
+	return rc;
+}
+
 int mc_app_document_receive(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
 			    const mc_doc_incoming *in, int64_t at, mc_document *out)
 {

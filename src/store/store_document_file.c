@@ -256,7 +256,8 @@ int mc_store_document_version_get(mc_store *st, mc_document_version *out, int64_
 /* ---- attachments of a document (migration 041) -------------------------- */
 
 #define ATTACHMENT_COLS                                                                                      \
-	"a.id, a.document_id, a.number, a.sealed, a.filename, a.sha256, a.size, a.uploaded_by, "             \
+	"a.id, a.document_id, a.number, a.sealed, a.filename, a.sha256, a.size, "                            \
+	"coalesce(a.uploaded_by, 0) AS uploaded_by, "                                                        \
 	"coalesce(u.full_name, '') AS uploaded_by_name, a.created_at"
 
 static const mc_col attachment_cols[] = {
@@ -295,7 +296,8 @@ int mc_store_document_attachment_add(mc_store *st, mc_document_attachment *a)
 	static const char sql[] =
 	    "INSERT INTO document_attachment (document_id, number, sealed, filename, sha256, size, "
 	    "uploaded_by, created_at) SELECT $1, CASE WHEN $2 = 0 THEN coalesce(max(number), 0) + 1 ELSE $3 "
-	    "END, $2, $4, $5, $6, $7, $8 FROM document_attachment WHERE document_id = $1 AND sealed = 0 "
+	    "END, $2, $4, $5, $6, nullif($7, 0), $8 FROM document_attachment WHERE document_id = $1 AND "
+	    "sealed = 0 "
 	    "RETURNING number";
 	mc_q *q = NULL;
 	int64_t number = 0;

@@ -8,7 +8,7 @@ CREATE TABLE document_attachment (
 	filename text NOT NULL,
 	sha256 text COLLATE "C" NOT NULL,
 	size bigint NOT NULL,
-	uploaded_by bigint NOT NULL REFERENCES app_user(id),
+	uploaded_by bigint REFERENCES app_user(id), -- NULL: received from a peer
 	created_at bigint NOT NULL,
 	UNIQUE (document_id, number, sealed)
 );

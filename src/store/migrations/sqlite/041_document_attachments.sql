@@ -15,7 +15,7 @@ CREATE TABLE document_attachment (
 	filename TEXT NOT NULL,
 	sha256 TEXT NOT NULL,
 	size INTEGER NOT NULL,
-	uploaded_by INTEGER NOT NULL REFERENCES app_user(id),
+	uploaded_by INTEGER REFERENCES app_user(id), -- NULL: received from a peer (edXML)
 	created_at INTEGER NOT NULL,
 	UNIQUE (document_id, number, sealed)
 );

@@ -371,8 +371,7 @@ cleanup:
 	return rc;
 }
 
-/* A copy of issued document d in the incoming box of each recipient unit. */
-static int dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d)
+int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d)
 {
 	int rc = 0;
 	char *copy = mc_xstrdup(d->recipient_units ? d->recipient_units : "");
@@ -531,7 +530,7 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 	rc = save(st, actor, &next, d.version, mc_doc_action_name(act->action), d.state, act->note,
 		  act->file_version, act);
 	if (rc == 0 && act->action == MC_DOC_ACT_ISSUE)
-		rc = dispatch(st, tc, actor, &next);
+		rc = mc_app_document_dispatch(st, tc, actor, &next);
 	/* an exchanged copy registered or assigned: its sender is told (03, 04) */
 	if (rc == 0)
 		rc = mc_app_exchange_on_act(st, tc, actor, &next, act->action, act->at);

@@ -116,6 +116,16 @@ int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 			 int64_t if_version, const unsigned char *signed_pdf, size_t signed_len, int64_t at,
 			 mc_document *out);
 
+/*
+ * A copy of issued document d in the incoming box of each unit of its
+ * recipient_units (state arrived, source_id d, an "arrive" event by actor at
+ * d's issue time): the exchange inside one deployment, as issuing sends it;
+ * the demo (cli/demo_sign.c) sends its units' documents so. In the caller's
+ * transaction. MC_ENOTFOUND when a recipient has no incoming register.
+ */
+int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			     const mc_document *d);
+
 /* A version of a draft uploaded as a file, already in the file store. */
 typedef struct {
 	mc_doc_file_kind kind; /* checked (mc_doc_file_check) */

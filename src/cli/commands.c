@@ -201,7 +201,8 @@ static int open_migrated(mc_store **st, const char *db)
 
 int mc_cli_init(int argc, char **argv)
 {
-	static const char *const known[] = {"--db", "--demo", "--dossiers", "--reorganised", NULL};
+	static const char *const known[] = {
+	    "--db", "--demo", "--dossiers", "--reorganised", "--province-registers-only", NULL};
 	if (check_opts(argc, argv, known, 0) != 0)
 		return 2;
 	const char *db = opt(argc, argv, "--db", true);
@@ -211,6 +212,9 @@ int mc_cli_init(int argc, char **argv)
 	}
 	bool demo = opt(argc, argv, "--demo", false) != NULL;
 	bool reorganised = opt(argc, argv, "--reorganised", false) != NULL;
+	/* the demo as it was before the units had registers: for tests that
+	 * open a department's or a district's registers themselves */
+	bool province_only = opt(argc, argv, "--province-registers-only", false) != NULL;
 	const char *count_s = opt(argc, argv, "--dossiers", true);
 	int count = count_s ? atoi(count_s) : 400;
 	if (count < 0 || count > 10000000) {
@@ -254,7 +258,12 @@ int mc_cli_init(int argc, char **argv)
 			fprintf(stderr, "motcua: could not generate the demo dossiers\n");
 			goto cleanup;
 		}
-		/* The demo CA and the demo's documents signed (cli/demo_sign.c). */
+		/* A department's and a district's documents of 2017, then the
+		 * demo CA and the demo's documents signed and sent (cli/demo_sign.c). */
+		if (!province_only && mc_demo_unit_documents(st, stdout) != 0) {
+			fprintf(stderr, "motcua: could not add the demo units' documents\n");
+			goto cleanup;
+		}
 		if (mc_cli_demo_sign(st, tc, stdout) != 0)
 			goto cleanup;
 		if (mc_demo_tasks(st, tc, stdout) != 0) {

@@ -4,14 +4,18 @@
  * leaders and seals beside the database's files, and signs the demo's issued
  * documents with them as issuing would (the leader's, then the seal's), so
  * that a visitor's download carries signatures pdfsig accepts once the demo
- * CA is trusted. Nothing of it is committed: every init makes new keys.
+ * CA is trusted; and sends the department's and the district's documents
+ * addressed to the province to it, as issuing does. Nothing of it is
+ * committed: every init makes new keys.
  */
 #include "cli/cli.h"
 
 #include "api/api.h"
 #include "api/document_files.h"
+#include "app/document.h"
 #include "app/dossier.h"
 #include "core/document.h"
+#include "demo/demo.h"
 #include "sign/demo_ca.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -62,9 +66,13 @@ static int subjects_of(mc_store *st, mc_sign_demo_subject *s, size_t *n, mc_user
 	return 0;
 }
 
-/* Signs the province's issued documents, each at the time it was issued. */
-static int sign_issued(mc_store *st, const mc_time_ctx *tc, const char *dir, const mc_unit *province,
-		       size_t *signed_n)
+/* Signs unit's issued documents, each at the time it was issued, with the
+ * keys of signer (the leader's, then the unit's seal), except those the demo
+ * issued unsigned, and sends those with recipient units to them as issuing
+ * does (mc_app_document_dispatch), by actor. */
+static int sign_issued(mc_store *st, const mc_time_ctx *tc, const char *dir, const mc_unit *unit,
+		       const char *signer, const char *signer_name, const mc_actor *actor, size_t *signed_n,
+		       size_t *sent_n)
 {
 	mc_document *docs = NULL;
 	size_t n = 0;
@@ -72,23 +80,30 @@ static int sign_issued(mc_store *st, const mc_time_ctx *tc, const char *dir, con
 	mc_doc_keys *k = NULL;
 	char why[768];
 	mc_document_query q = {
-	    .scope_unit_id = province->id, .box = MC_DOC_OUT, .state = MC_DOC_ISSUED, .limit = 1000};
-	const mc_unit *u = mc_time_ctx_unit(tc, province->id);
+	    .scope_unit_id = unit->id, .box = MC_DOC_OUT, .state = MC_DOC_ISSUED, .limit = 1000};
+	const mc_unit *u = mc_time_ctx_unit(tc, unit->id);
 	int rc = mc_store_document_list(st, &docs, &n, &total, &q);
 	if (rc == 0)
-		rc = mc_api_document_keys_load(dir, PROVINCE_SIGNER, PROVINCE_SIGNER_NAME, u,
-					       mc_api_unit_place(tc, u), &k, why, sizeof why);
+		rc = mc_api_document_keys_load(dir, signer, signer_name, u, mc_api_unit_place(tc, u), &k, why,
+					       sizeof why);
 	if (rc) {
 		fprintf(stderr, "motcua: demo signatures: %s\n", rc == 0 ? "" : why);
 		goto cleanup;
 	}
 	rc = mc_store_begin(st);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (docs[i].unit_id != province->id)
+		if (docs[i].unit_id != unit->id)
 			continue;
-		rc = mc_api_document_seal(st, tc, &docs[i], k, docs[i].issued_at, NULL);
-		if (rc == 0)
-			(*signed_n)++;
+		if (!mc_demo_document_unsigned(unit->code, docs[i].notation ? docs[i].notation : "")) {
+			rc = mc_api_document_seal(st, tc, &docs[i], k, docs[i].issued_at, NULL);
+			if (rc == 0)
+				(*signed_n)++;
+		}
+		if (rc == 0 && docs[i].recipient_units && docs[i].recipient_units[0]) {
+			rc = mc_app_document_dispatch(st, tc, actor, &docs[i]);
+			if (rc == 0)
+				(*sent_n)++;
+		}
 	}
 	if (rc == 0)
 		rc = mc_store_commit(st);
@@ -106,7 +121,7 @@ int mc_cli_demo_sign(mc_store *st, const mc_time_ctx *tc, FILE *log)
 	mc_user users[MC_ARRAY_LEN(leaders)];
 	mc_unit units[1 + MC_ARRAY_LEN(leaders)];
 	char seal_names[1 + MC_ARRAY_LEN(leaders)][96], dir[1024], why[512];
-	size_t n = 0, signed_n = 0;
+	size_t n = 0, signed_n = 0, sent_n = 0;
 	int64_t from = 0;
 	memset(users, 0, sizeof users);
 	memset(units, 0, sizeof units);
@@ -125,15 +140,27 @@ int mc_cli_demo_sign(mc_store *st, const mc_time_ctx *tc, FILE *log)
 		fprintf(stderr, "motcua: demo signatures: %s\n", why);
 		goto cleanup;
 	}
-	rc = sign_issued(st, tc, dir, &units[0], &signed_n);
+	/* the province's (its leadership has no account: sent by the system),
+	 * then each leader's unit's, sent by the leader */
+	mc_actor system = {.user_id = 0, .system = true};
+	rc = sign_issued(st, tc, dir, &units[0], PROVINCE_SIGNER, PROVINCE_SIGNER_NAME, &system, &signed_n,
+			 &sent_n);
+	for (size_t i = 0; rc == 0 && i < MC_ARRAY_LEN(leaders); i++) {
+		mc_actor leader = {
+		    .user_id = users[i].id, .role = (mc_role)users[i].role, .unit_id = users[i].unit_id};
+		snprintf(leader.name, sizeof leader.name, "%s", users[i].full_name);
+		rc = sign_issued(st, tc, dir, &units[i + 1], leaders[i], users[i].full_name, &leader,
+				 &signed_n, &sent_n);
+	}
 	if (rc)
 		goto cleanup;
 	if (log)
 		fprintf(
 		    log,
-		    "motcua: demo documents signed (%zu) by the demo CA \"%s\"; its certificate: %s/ca.crt "
-		    "(trust it to check them: docs/operations.md §14); the demo keys: %s\n",
-		    signed_n, MC_SIGN_DEMO_CA_NAME, dir, dir);
+		    "motcua: demo documents signed (%zu) by the demo CA \"%s\", %zu sent to their recipient "
+		    "units; its certificate: %s/ca.crt (trust it to check them: docs/operations.md §14); the "
+		    "demo keys: %s\n",
+		    signed_n, MC_SIGN_DEMO_CA_NAME, sent_n, dir, dir);
 cleanup:
 	for (size_t i = 0; i < MC_ARRAY_LEN(leaders); i++)
 		mc_user_clear(&users[i]);

@@ -17,6 +17,7 @@
 #ifndef MC_DEMO_H
 #define MC_DEMO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -37,6 +38,21 @@ int mc_demo_load(mc_store *st, const char *password, FILE *log);
  * (documents.c), report 6366/BC-UBND among them; inside mc_demo_load's
  * transaction. */
 int mc_demo_documents(mc_store *st, FILE *log);
+
+/*
+ * The registers of 2017 of Sở Tài nguyên và Môi trường and UBND huyện Quảng
+ * Xương with a few documents each (documents.c), issued but not yet signed
+ * nor sent: cli/demo_sign.c does that. Its own transaction. Run after the
+ * dossiers, so that the demo's apologies of 2017 keep the numbers of form
+ * 04's own series (docs/forms.md) rather than taking numbers of these
+ * registers' series, whose 2017 numbers are written as the documents bore
+ * them.
+ */
+int mc_demo_unit_documents(mc_store *st, FILE *log);
+
+/* Whether the demo's outgoing document notation of unit unit_code was issued
+ * without a digital signature (documents.c): cli/demo_sign.c leaves it so. */
+bool mc_demo_document_unsigned(const char *unit_code, const char *notation);
 
 /* The home address of the demo account username, which the store does not
  * keep, from its "address" in the demo data; "" when it has none. */

@@ -8,8 +8,15 @@
  * The outgoing numbers are those the documents bore (a register of 2017
  * holds thousands; the demo keeps a few), so they are written as they are,
  * not drawn from the counter: the counters start where a new year starts.
- * Only the province has registers, so that the tests that open the
- * registers of a district or a department find none there.
+ *
+ * Sở Tài nguyên và Môi trường and UBND huyện Quảng Xương have their own
+ * registers of 2017 too, with a few outgoing documents each and what they
+ * received, so that the reform index's criterion 7.3 (documents signed and
+ * sent electronically, docs/par-index.md §3) has something to count there.
+ * Most of theirs were signed and sent to the province: cli/demo_sign.c
+ * signs them at init and sends them through the exchange inside the
+ * deployment (mc_app_document_dispatch), except those marked unsigned here
+ * or with no recipient unit (sent on paper).
  */
 #include "demo/demo.h"
 
@@ -71,6 +78,105 @@ static const incoming in_docs[] = {
      "Kết quả thực hiện cơ chế một cửa, một cửa liên thông 6 tháng đầu năm 2017"},
 };
 
+/* A unit's outgoing document of 2017 as it was issued. */
+typedef struct {
+	const char *notation; /* the whole "number/notation" */
+	int64_t number;
+	const char *type;
+	const char *drafting_abbr; /* công văn: the drafting office in the notation */
+	int m, d;
+	const char *subject;
+	const char *recipients;
+	const char *recipient_units; /* sent electronically to; NULL: on paper */
+	bool unsigned_;		     /* issued without a digital signature */
+} unit_outgoing;
+
+typedef struct {
+	const char *code;
+	const char *organ_abbr;
+	const char *place;
+	const char *signer_position;
+	const unit_outgoing *out;
+	size_t n_out;
+	const incoming *in;
+	size_t n_in;
+} unit_documents;
+
+#define TO_PROVINCE "UBND tỉnh Thanh Hóa (để báo cáo);\nLưu: VT, VP."
+
+/* Sở Tài nguyên và Môi trường: 5 issued, 3 signed and sent (7.3: 3 ÷ 5). */
+static const unit_outgoing stnmt_out[] = {
+    {"15/QĐ-STNMT", 15, "quyet_dinh", "", 2, 14,
+     "Về việc ban hành Quy chế hoạt động của Bộ phận tiếp nhận và trả kết quả Sở Tài nguyên và Môi trường",
+     TO_PROVINCE, PROVINCE, false},
+    {"412/STNMT-VP", 412, "cong_van", "VP", 3, 6,
+     "Về việc rà soát, đề nghị chuẩn hóa thủ tục hành chính thuộc thẩm quyền giải quyết của Sở Tài nguyên "
+     "và Môi trường",
+     TO_PROVINCE, PROVINCE, false},
+    {"33/BC-STNMT", 33, "bao_cao", "", 3, 27, "Kết quả thực hiện công tác cải cách hành chính quý I năm 2017",
+     TO_PROVINCE, PROVINCE, false},
+    /* sent as a scan, without a signature */
+    {"1046/STNMT-BVMT", 1046, "cong_van", "BVMT", 4, 20,
+     "Về việc hướng dẫn thực hiện thủ tục xác nhận đăng ký kế hoạch bảo vệ môi trường", TO_PROVINCE, PROVINCE,
+     true},
+    /* to a company, by post */
+    {"58/TB-STNMT", 58, "thong_bao", "", 5, 10,
+     "Thông báo kết quả thẩm định báo cáo đánh giá tác động môi trường dự án khai thác mỏ đá vôi tại xã "
+     "Hà Tân, huyện Hà Trung",
+     "Công ty TNHH Khoáng sản Hà Trung;\nLưu: VT, BVMT.", NULL, false},
+};
+
+static const incoming stnmt_in[] = {
+    {"1522/QĐ-UBND", "UBND tỉnh Thanh Hóa", "quyet_dinh", 2017, 5, 8, 2017, 5, 9,
+     "Về việc công bố danh mục thủ tục hành chính được chuẩn hóa thuộc thẩm quyền giải quyết của Sở Tài "
+     "nguyên và Môi trường"},
+};
+
+/* UBND huyện Quảng Xương: 5 issued, 4 signed and sent (7.3: 4 ÷ 5). */
+static const unit_outgoing qx_out[] = {
+    {"21/KH-UBND", 21, "ke_hoach", "", 1, 20, "Kế hoạch cải cách hành chính năm 2017 của huyện Quảng Xương",
+     TO_PROVINCE, PROVINCE, false},
+    {"12/QĐ-UBND", 12, "quyet_dinh", "", 2, 10,
+     "Về việc kiện toàn Bộ phận tiếp nhận và trả kết quả của UBND huyện Quảng Xương", TO_PROVINCE, PROVINCE,
+     false},
+    {"120/UBND-VP", 120, "cong_van", "VP", 3, 15,
+     "Về việc đăng ký danh mục thủ tục hành chính tiếp nhận hồ sơ trực tuyến mức độ 3, 4", TO_PROVINCE,
+     PROVINCE, false},
+    {"47/BC-UBND", 47, "bao_cao", "", 3, 28, "Kết quả thực hiện công tác cải cách hành chính quý I năm 2017",
+     TO_PROVINCE, PROVINCE, false},
+    /* to a household, by post */
+    {"215/UBND-TNMT", 215, "cong_van", "TNMT", 5, 17,
+     "Về việc trả lời đơn đề nghị cấp giấy chứng nhận quyền sử dụng đất của hộ ông Lê Văn Hùng, xã Quảng "
+     "Định",
+     "Hộ ông Lê Văn Hùng, xã Quảng Định;\nLưu: VT, TNMT.", NULL, false},
+};
+
+static const incoming qx_in[] = {
+    {"5120/UBND-KSTTHC", "UBND tỉnh Thanh Hóa", "cong_van", 2017, 5, 5, 2017, 5, 6,
+     "Về việc đẩy mạnh thực hiện cơ chế một cửa, một cửa liên thông tại UBND cấp xã"},
+    {"108/KH-UBND", "UBND tỉnh Thanh Hóa", "ke_hoach", 2017, 6, 15, 2017, 6, 16,
+     "Kế hoạch kiểm soát thủ tục hành chính 6 tháng cuối năm 2017"},
+};
+
+static const unit_documents units_docs[] = {
+    {"000.00.10.H56", "STNMT", "Thanh Hóa", "KT. GIÁM ĐỐC", stnmt_out, sizeof stnmt_out / sizeof *stnmt_out,
+     stnmt_in, sizeof stnmt_in / sizeof *stnmt_in},
+    {"000.00.33.H56", "UBND", "Quảng Xương", "TM. ỦY BAN NHÂN DÂN", qx_out, sizeof qx_out / sizeof *qx_out,
+     qx_in, sizeof qx_in / sizeof *qx_in},
+};
+
+bool mc_demo_document_unsigned(const char *unit_code, const char *notation)
+{
+	for (size_t i = 0; i < sizeof units_docs / sizeof *units_docs; i++) {
+		if (strcmp(units_docs[i].code, unit_code) != 0)
+			continue;
+		for (size_t j = 0; j < units_docs[i].n_out; j++)
+			if (strcmp(units_docs[i].out[j].notation, notation) == 0)
+				return units_docs[i].out[j].unsigned_;
+	}
+	return false;
+}
+
 static int64_t at(int y, int m, int d, int hour)
 {
 	return mc_local_day_start(mc_days_from_civil(y, m, d)) + (int64_t)hour * 3600;
@@ -89,6 +195,77 @@ static int add(mc_store *st, mc_document *d, const char *action)
 				       .note = "dữ liệu mẫu"};
 		rc = mc_app_document_event_append(st, &e);
 	}
+	return rc;
+}
+
+/* A unit's registers of 2017 and its documents in them. */
+static int unit_documents_add(mc_store *st, const unit_documents *ud)
+{
+	mc_unit u = {0};
+	mc_doc_register out = {0}, in = {0};
+	int rc = mc_store_unit_by_code(st, &u, ud->code);
+	if (rc)
+		goto cleanup;
+	out = (mc_doc_register){.unit_id = u.id,
+				.box = MC_DOC_OUT,
+				.name = "Sổ đăng ký văn bản đi",
+				.organ_abbr = (char *)ud->organ_abbr,
+				.created_at = at(2017, 1, 1, 7)};
+	in = (mc_doc_register){.unit_id = u.id,
+			       .box = MC_DOC_IN,
+			       .name = "Sổ đăng ký văn bản đến",
+			       .organ_abbr = (char *)ud->organ_abbr,
+			       .created_at = at(2017, 1, 1, 7)};
+	rc = mc_store_doc_register_add(st, &out);
+	if (rc == 0)
+		rc = mc_store_doc_register_add(st, &in);
+	for (size_t i = 0; rc == 0 && i < ud->n_out; i++) {
+		const unit_outgoing *o = &ud->out[i];
+		int64_t t = at(2017, o->m, o->d, 9);
+		mc_document d = {.box = MC_DOC_OUT,
+				 .register_id = out.id,
+				 .unit_id = u.id,
+				 .drafting_unit_id = u.id,
+				 .state = MC_DOC_ISSUED,
+				 .type = (char *)o->type,
+				 .subject = (char *)o->subject,
+				 .body = "",
+				 .drafting_abbr = (char *)o->drafting_abbr,
+				 .place = (char *)ud->place,
+				 .signer_position = (char *)ud->signer_position,
+				 .recipients = (char *)o->recipients,
+				 .recipient_units = (char *)(o->recipient_units ? o->recipient_units : ""),
+				 .year = 2017,
+				 .series = "general",
+				 .number = o->number,
+				 .notation = (char *)o->notation,
+				 .issued_at = t,
+				 .created_at = t - 86400,
+				 .updated_at = t};
+		rc = add(st, &d, "issue");
+	}
+	for (size_t i = 0; rc == 0 && i < ud->n_in; i++) {
+		const incoming *n = &ud->in[i];
+		int64_t t = at(n->ry, n->rm, n->rd, 8);
+		mc_document d = {.box = MC_DOC_IN,
+				 .register_id = in.id,
+				 .unit_id = u.id,
+				 .state = MC_DOC_REGISTERED,
+				 .type = (char *)n->type,
+				 .subject = (char *)n->subject,
+				 .notation = (char *)n->code,
+				 .organ_name = (char *)n->organ_name,
+				 .year = n->ry,
+				 .series = "incoming",
+				 .number = (int64_t)i + 1,
+				 .issued_at = at(n->y, n->m, n->d, 9),
+				 .received_at = t,
+				 .created_at = t,
+				 .updated_at = t};
+		rc = add(st, &d, "register");
+	}
+cleanup:
+	mc_unit_clear(&u);
 	return rc;
 }
 
@@ -165,5 +342,26 @@ int mc_demo_documents(mc_store *st, FILE *log)
 			sizeof out_docs / sizeof *out_docs, sizeof in_docs / sizeof *in_docs);
 cleanup:
 	mc_unit_clear(&u);
+	return rc;
+}
+
+int mc_demo_unit_documents(mc_store *st, FILE *log)
+{
+	size_t n_out = 0, n_in = 0;
+	int rc = mc_store_begin(st);
+	for (size_t i = 0; rc == 0 && i < sizeof units_docs / sizeof *units_docs; i++) {
+		rc = unit_documents_add(st, &units_docs[i]);
+		n_out += units_docs[i].n_out;
+		n_in += units_docs[i].n_in;
+	}
+	if (rc == 0)
+		rc = mc_store_commit(st);
+	else
+		mc_store_rollback(st);
+	if (rc == 0 && log)
+		fprintf(log,
+			"demo documents: %zu outgoing and %zu incoming of 2017 of %zu departments and "
+			"districts\n",
+			n_out, n_in, sizeof units_docs / sizeof *units_docs);
 	return rc;
 }

@@ -37,7 +37,9 @@ before(async () => {
   await new Promise((r) => smtp.server.listen(smtpPort, '127.0.0.1', r));
   dir = mkdtempSync(join(tmpdir(), 'motcua-multinode-'));
   db = freshDatabase(dir);
-  initDemo(db);
+  // The district and the department open their registers here: the demo without
+  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
+  initDemo(db, { initArgs: ['--province-registers-only'] });
   // the last test files as one citizen on every node at once against this limit
   const env = { MOTCUA_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MOTCUA_NOTIFY_INTERVAL: '1',
     MOTCUA_FILING_ACCOUNT_PER_HOUR: '5', MOTCUA_PAYMENT_SECRET: PAYMENT_SECRET };

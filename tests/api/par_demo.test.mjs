@@ -113,6 +113,45 @@ test("the 2017 cycle's tasks and documents criteria: each mark is the count of t
   assert.ok(judgedSomewhere > 0 && onTimeSomewhere > 0, "the demo's 2017 directives are judged in the 2017 frameworks");
 });
 
+// Sở Tài nguyên và Môi trường and UBND huyện Quảng Xương have their own
+// documents of 2017 (src/demo/documents.c): most signed by the demo CA's keys
+// and sent to the province, one of each not (unsigned, or on paper).
+test("the 2017 marks of 7.3 of Sở TN&MT and Quảng Xương: the documents their links list, signed and sent", async () => {
+  const tok = await server.login('admin');
+  const giamsat = await server.login('giamsat');
+  const list = await server.api('GET', '/api/v1/par/frameworks?year=2017', { token: giamsat });
+  const frameworks = Object.fromEntries(list.body.items.map((f) => [f.group, f.id]));
+  // The copies delivered inside the deployment: incoming documents with a
+  // source (not yet registered, so of no year yet).
+  const copies = await server.api('GET', '/api/v1/documents?box=in&limit=200', { token: tok });
+  assertStatus(copies, 200);
+  const sources = new Set(copies.body.items.map((c) => c.source).filter(Boolean));
+  const shares = {};
+  for (const [group, unit, issued, sent] of [['department', '000.00.10.H56', 5, 3], ['district', '000.00.33.H56', 5, 4]]) {
+    const fw = await server.api('GET', `/api/v1/par/frameworks/${frameworks[group]}`, { token: giamsat });
+    const max = fw.body.criteria.find((c) => c.formula === 'documents_signed').max;
+    const s = await server.api('GET', `/api/v1/par/frameworks/${frameworks[group]}/units/${unit}`, { token: giamsat });
+    assertStatus(s, 200);
+    const d = s.body.criteria.find((c) => c.formula === 'documents_signed').mark;
+    assert.equal(d.figures.year, 2017);
+    const docs = await server.api('GET', `${d.figures.link}&limit=200`, { token: tok });
+    assertStatus(docs, 200);
+    let counted = 0;
+    for (const doc of docs.body.items) {
+      assert.equal(doc.unit.code, unit);
+      const sig = await server.api('GET', `/api/v1/documents/${doc.id}/signatures`, { token: tok });
+      const signed = sig.status === 200 && sig.body.items.length > 0;
+      if (signed && sources.has(doc.id)) counted++;
+    }
+    assert.equal(d.figures.denominator, docs.body.items.length, `${unit}: documents issued`);
+    assert.equal(d.figures.numerator, counted, `${unit}: documents signed and sent`);
+    assert.deepEqual([d.figures.denominator, d.figures.numerator], [issued, sent], `${unit}: the demo's figures`);
+    assert.equal(d.value, Math.round(max * 100 * counted / docs.body.items.length) / 100, `${unit}: points`);
+    shares[unit] = counted / docs.body.items.length;
+  }
+  assert.notEqual(shares['000.00.10.H56'], shares['000.00.33.H56'], 'real, different shares');
+});
+
 // The period of kind `kind` holding the day 'YYYY-MM-DD': [start, end) as
 // 'YYYY-MM-DD' (core/task.c mc_task_period_bounds: weeks from Monday, the
 // others from the 1st of their first month).

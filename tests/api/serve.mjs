@@ -5,8 +5,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { BIN, PASSWORD, freePort, serverEnv } from './harness.mjs';
 
 // Creates a demo database at db (its folder must exist).
-export function initDemo(db, { dossiers = 0 } = {}) {
-  execFileSync(BIN, ['init', '--db', db, '--demo', '--dossiers', String(dossiers)], {
+export function initDemo(db, { dossiers = 0, initArgs = [] } = {}) {
+  execFileSync(BIN, ['init', '--db', db, '--demo', '--dossiers', String(dossiers), ...initArgs], {
     env: { ...process.env, MOTCUA_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'inherit'],
   });
 }

@@ -259,6 +259,10 @@ void mc_api_document_attachment_seal(mc_req *r);
 void mc_api_document_version_upload(mc_req *r);
 void mc_api_document_versions_list(mc_req *r);
 void mc_api_document_version_file(mc_req *r);
+/* A document's attachments (api/document_attachments.c). */
+void mc_api_document_attachment_upload(mc_req *r);
+void mc_api_document_attachments_list(mc_req *r);
+void mc_api_document_attachment_file(mc_req *r);
 void mc_api_document_signature_prepare(mc_req *r);
 void mc_api_document_signature_complete(mc_req *r);
 void mc_api_documents_list(mc_req *r);

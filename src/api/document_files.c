@@ -438,24 +438,122 @@ cleanup:
 	return rc;
 }
 
+/* Where the signer's block goes on an uploaded PDF, whose layout is not
+ * ours: the right half of its last page's foot, above a 25 mm margin. */
+#define UPLOAD_SIGN_W (70 * MC_FORM_MM)
+#define UPLOAD_SIGN_H (30 * MC_FORM_MM)
+#define UPLOAD_SIGN_RIGHT (20 * MC_FORM_MM)
+#define UPLOAD_SIGN_BOTTOM (25 * MC_FORM_MM)
+#define UPLOAD_PAGES_MAX 2000
+
+static int upload_box(const unsigned char *pdf, size_t len, mc_doc_sign_box *box)
+{
+	double mb[4], last[4];
+	int page = -1;
+	while (page + 1 < UPLOAD_PAGES_MAX && mc_sign_page_box(pdf, len, page + 1, mb) == 0) {
+		memcpy(last, mb, sizeof last);
+		page++;
+	}
+	if (page < 0)
+		return MC_EINVAL;
+	memset(box, 0, sizeof *box);
+	box->page = page;
+	box->page_h = last[3];
+	box->w = UPLOAD_SIGN_W;
+	box->h = UPLOAD_SIGN_H;
+	box->x = last[2] - UPLOAD_SIGN_RIGHT - UPLOAD_SIGN_W;
+	box->y = last[3] - last[1] - UPLOAD_SIGN_BOTTOM - UPLOAD_SIGN_H;
+	return 0;
+}
+
+static void sha256_hex(char out[65], const unsigned char *p, size_t n)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256(p, n, md);
+	for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* Each attachment of d not sealed yet, sealed by the organisation at the
+ * top right of its first page (§3c) and kept as its sealed copy. */
+static int seal_attachments(mc_store *st, const mc_document *d, const mc_doc_keys *k, int64_t now)
+{
+	mc_document_attachment *list = NULL;
+	size_t n = 0;
+	int rc = mc_store_document_attachments(st, &list, &n, d->id);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		unsigned char *pdf = NULL, *out = NULL;
+		size_t out_len = 0;
+		if (list[i].sealed || (i + 1 < n && list[i + 1].number == list[i].number))
+			continue;
+		rc = read_stored(st, list[i].sha256, list[i].size, &pdf);
+		if (rc == 0)
+			rc =
+			    mc_api_seal_attachment(pdf, (size_t)list[i].size, k->seal.key, k->seal.cert,
+						   k->seal.chain, k->organ, d->notation, now, &out, &out_len);
+		if (rc == MC_EINVAL)
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"attachment %d cannot be sealed: its first page cannot be read",
+					list[i].number);
+		else if (rc && rc != MC_ENOTFOUND)
+			rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not seal attachment %d",
+					list[i].number);
+		mc_document_attachment sealed = {.document_id = d->id,
+						 .number = list[i].number,
+						 .sealed = 1,
+						 .filename = list[i].filename,
+						 .size = (int64_t)out_len,
+						 .uploaded_by = list[i].uploaded_by,
+						 .created_at = now};
+		if (rc == 0)
+			rc = mc_store_attachment_write(st, sealed.sha256, out, out_len);
+		if (rc == 0)
+			rc = mc_store_document_attachment_add(st, &sealed);
+		free(pdf);
+		free(out);
+	}
+	mc_document_attachment_free_list(list, n);
+	return rc;
+}
+
 int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document *d, const mc_doc_keys *k,
-			 int64_t now)
+			 int64_t now, char sha256[65])
 {
 	mc_buf pdf;
-	unsigned char *one = NULL, *two = NULL;
+	unsigned char *one = NULL, *two = NULL, *upload = NULL;
 	size_t one_len = 0, two_len = 0;
 	mc_doc_sign_box box;
+	mc_document_version v = {0};
 	picture signer = {0}, seal = {0}, stamps[2];
 	memset(stamps, 0, sizeof stamps);
 	mc_sign_look stamp_looks[2];
 	int rc;
 
 	mc_buf_init(&pdf, MC_DOC_PDF_MAX);
-	/* the rendering with its number, and where the signer's block is */
-	rc = render(st, tc, d, &pdf, &box, false);
-	if (rc) {
-		rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not render the document");
+	/* The approved version is the draft's latest (no upload after an
+	 * approval): a PDF is the document as issued and signed; a DOCX is not
+	 * a signed form (signatures are PAdES), so the fields are rendered. */
+	rc = k->device ? MC_ENOTFOUND : mc_store_document_version_get(st, &v, d->id, 0);
+	if (rc == 0 && strcmp(v.kind, "pdf") == 0) {
+		rc = read_stored(st, v.sha256, v.size, &upload);
+		if (rc == 0 && upload_box(upload, (size_t)v.size, &box) != 0)
+			rc = mc_err_set(
+			    MC_EINVAL, MC_REASON_INVALID_FIELD,
+			    "the approved version %d cannot be signed: its last page cannot be read "
+			    "(a PDF whose pages are in one flat page tree and whose catalog is not in "
+			    "an object stream)",
+			    v.number);
+		if (rc)
+			goto cleanup;
+	} else if (rc != 0 && rc != MC_ENOTFOUND) {
 		goto cleanup;
+	} else {
+		/* the rendering with its number, and where the signer's block is */
+		rc = render(st, tc, d, &pdf, &box, false);
+		if (rc) {
+			rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not render the document");
+			goto cleanup;
+		}
 	}
 	place(&box, &signer.look, &seal.look);
 	picture_seal(&seal, k->dir, k->seal_name, k->organ, now);
@@ -483,18 +581,35 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 		/* NĐ 30 art. 8 and Phụ lục I: the signer's signature, then the
 		 * organisation's over it (the second covers the first) */
 		picture_signer(&signer, k->dir, k->signer_user, k->signer_name, now);
-		rc = mc_sign_pdf_look((unsigned char *)pdf.data, pdf.len, k->signer.key, k->signer.cert,
-				      k->signer.chain, (time_t)now, &signer.look, &one, &one_len);
+		rc = upload
+			 ? mc_sign_pdf_look(upload, (size_t)v.size, k->signer.key, k->signer.cert,
+					    k->signer.chain, (time_t)now, &signer.look, &one, &one_len)
+			 : mc_sign_pdf_look((unsigned char *)pdf.data, pdf.len, k->signer.key, k->signer.cert,
+					    k->signer.chain, (time_t)now, &signer.look, &one, &one_len);
 	}
 	if (rc == 0)
 		rc = mc_sign_pdf_look(one, one_len, k->seal.key, k->seal.cert, k->seal.chain, (time_t)now,
 				      &seal.look, &two, &two_len);
+	if (rc == MC_EINVAL && upload) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"the approved version %d cannot be signed: its structure is not one "
+				"motcua signs (a PDF whose pages are in one flat page tree and whose "
+				"catalog is not in an object stream)",
+				v.number);
+		goto cleanup;
+	}
 	if (rc) {
 		rc = mc_err_set(MC_ERROR, MC_REASON_NONE, "could not sign the document");
 		goto cleanup;
 	}
 	rc = mc_store_document_file_put(st, d->id, two, two_len, 2, now);
+	if (rc == 0)
+		rc = seal_attachments(st, d, k, now);
+	if (rc == 0 && sha256)
+		sha256_hex(sha256, two, two_len);
 cleanup:
+	free(upload);
+	mc_document_version_clear(&v);
 	free(signer.rgba);
 	free(seal.rgba);
 	free(stamps[0].rgba);

@@ -36,12 +36,16 @@ int mc_api_document_keys_load(const char *dir, const char *signer_key, const cha
 			      size_t cap);
 
 /*
- * Inside the write that issued d: renders d with its number, signs it with
- * k (the signer's, then the seal's) at now and keeps it as d's file. A
- * failure fails the write, so the document is not issued.
+ * Inside the write that issued d: signs it with k (the signer's, then the
+ * seal's) at now and keeps it as d's file; sha256 (may be NULL) gets that
+ * file's SHA-256 in hex. What is signed: the draft's latest uploaded
+ * version when it is a PDF (the one approved, docs/documents.md §3b), its
+ * visible signatures at the bottom right of its last page; else the
+ * rendering of d's fields with its number. A failure fails the write, so
+ * the document is not issued (MC_EINVAL: the approved PDF cannot be signed).
  */
 int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document *d, const mc_doc_keys *k,
-			 int64_t now);
+			 int64_t now, char sha256[65]);
 
 /*
  * Verdicts of a file's signatures as the API and `motcua signature verify

@@ -128,6 +128,12 @@ static json_t *document_json(mc_req *r, const mc_document *d, bool with_events, 
 	json_object_set_new(j, "created_at", mc_api_time(d->created_at));
 	json_object_set_new(j, "updated_at", mc_api_time(d->updated_at));
 	if (with_events) {
+		mc_document_version *ver = NULL;
+		size_t n_ver = 0;
+		if (mc_store_document_versions(mc_req_store(r), &ver, &n_ver, d->id) != 0) {
+			ver = NULL;
+			n_ver = 0;
+		}
 		json_t *events = json_array();
 		for (size_t i = 0; i < n_ev; i++) {
 			const mc_document_event *e = &ev[i];
@@ -139,13 +145,22 @@ static json_t *document_json(mc_req *r, const mc_document *d, bool with_events, 
 				      e->from_state ? mc_doc_state_name((mc_doc_state)e->from_state) : NULL,
 				      "to", mc_doc_state_name((mc_doc_state)e->to_state), "note",
 				      or_null(e->note)));
-			/* the uploaded version of the draft it refers to (§3b) */
+			/* the uploaded version of the draft it refers to (§3b), and
+			 * the signed file an issue kept when that is not the version */
+			json_t *last = json_array_get(events, json_array_size(events) - 1);
+			const char *vsha = NULL;
+			for (size_t k = 0; k < n_ver; k++)
+				if (ver[k].number == e->file_version)
+					vsha = ver[k].sha256;
 			if (e->file_version > 0)
-				json_object_set_new(json_array_get(events, json_array_size(events) - 1),
-						    "file_version",
+				json_object_set_new(last, "file_version",
 						    json_pack("{s:i, s:s}", "number", e->file_version,
-							      "sha256", e->file_sha256));
+							      "sha256", vsha ? vsha : e->file_sha256));
+			if (e->file_sha256[0] && (!vsha || strcmp(vsha, e->file_sha256) != 0))
+				json_object_set_new(last, "signed_file",
+						    json_pack("{s:s}", "sha256", e->file_sha256));
 		}
+		mc_document_version_free_list(ver, n_ver);
 		json_object_set_new(j, "events", events);
 	}
 	return j;
@@ -221,6 +236,14 @@ typedef struct {
 	mc_doc_keys *keys; /* issue: the signer's and the seal's, when signing is configured */
 } doc_job;
 
+/* Numbered, then signed in the same write before the issue event (which
+ * records the signed file): a signature that fails leaves it unissued. */
+static int seal_hook(mc_store *st, const mc_document *d, void *ctx, char sha256[65])
+{
+	doc_job *j = ctx;
+	return mc_api_document_seal(st, j->tc, d, j->keys, j->act.at, sha256);
+}
+
 static int doc_write(mc_store *st, void *payload)
 {
 	doc_job *j = payload;
@@ -239,15 +262,13 @@ static int doc_write(mc_store *st, void *payload)
 	case JOB_ACT:
 		j->act.at = now;
 		j->act.if_version = j->if_version;
+		j->act.seal = j->keys ? seal_hook : NULL;
+		j->act.seal_ctx = j;
 		if (j->act.action == MC_DOC_ACT_SIGN)
 			rc = mc_app_document_sign(st, j->tc, &j->actor, j->id, j->if_version, NULL, 0, now,
 						  &j->out);
 		else
 			rc = mc_app_document_act(st, j->tc, &j->actor, j->id, &j->act, &j->out);
-		/* Numbered, then rendered and signed in the same write: a
-		 * signature that fails leaves the document unissued. */
-		if (rc == 0 && j->keys)
-			rc = mc_api_document_seal(st, j->tc, &j->out, j->keys, now);
 		break;
 	case JOB_RECEIVE:
 		rc = mc_app_document_receive(st, j->tc, &j->actor, &j->incoming, now, &j->out);

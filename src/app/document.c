@@ -100,9 +100,10 @@ static int event_version(mc_store *st, mc_document_event *e, int number)
 }
 
 /* Appends the event of a step; it refers to version file_version of the
- * draft, or to its latest when 0 (migration 034). */
+ * draft, or to its latest when 0 (migration 034); file_sha256 (may be NULL)
+ * is the file issued and signed, when the issue signed one. */
 static int append_event(mc_store *st, const mc_actor *actor, const mc_document *d, const char *action,
-			int from, const char *note, int64_t at, int file_version)
+			int from, const char *note, int64_t at, int file_version, const char *file_sha256)
 {
 	mc_document_event e = {.document_id = d->id,
 			       .at = at,
@@ -117,6 +118,8 @@ static int append_event(mc_store *st, const mc_actor *actor, const mc_document *
 	int rc = d->box == MC_DOC_OUT ? event_version(st, &e, file_version) : 0;
 	if (rc)
 		return rc;
+	if (file_sha256 && *file_sha256)
+		snprintf(e.file_sha256, sizeof e.file_sha256, "%s", file_sha256);
 	return mc_app_document_event_append(st, &e);
 }
 
@@ -243,7 +246,7 @@ int mc_app_document_draft(mc_store *st, const mc_time_ctx *tc, const mc_actor *a
 	d.updated_at = at;
 	rc = mc_store_document_add(st, &d);
 	if (rc == 0)
-		rc = append_event(st, actor, &d, "draft", 0, NULL, at, 0);
+		rc = append_event(st, actor, &d, "draft", 0, NULL, at, 0, NULL);
 	if (rc == 0)
 		rc = mc_store_document_get(st, out, d.id);
 cleanup:
@@ -269,10 +272,13 @@ static int load(mc_store *st, mc_document *d, int64_t id, int64_t if_version)
 	return rc;
 }
 
-/* Writes d over its row at version `version` and appends the event. */
+/* Writes d over its row at version `version` and appends the event; an
+ * issue that act->seal signs is signed in between, and its event records
+ * the signed file. */
 static int save(mc_store *st, const mc_actor *actor, mc_document *d, int64_t version, const char *action,
-		int from, const char *note, int file_version)
+		int from, const char *note, int file_version, const mc_doc_act *act)
 {
+	char signed_sha[65] = "";
 	int rc = mc_store_document_update(st, d, version);
 	if (rc == MC_ESTALE)
 		return mc_err_set(MC_ESTALE, MC_REASON_STALE, "the document has changed; reload it");
@@ -281,7 +287,12 @@ static int save(mc_store *st, const mc_actor *actor, mc_document *d, int64_t ver
 				  d->notation ? d->notation : "");
 	if (rc)
 		return rc;
-	return append_event(st, actor, d, action, from, note, d->updated_at, file_version);
+	if (act && act->action == MC_DOC_ACT_ISSUE && act->seal) {
+		rc = act->seal(st, d, act->seal_ctx, signed_sha);
+		if (rc)
+			return rc;
+	}
+	return append_event(st, actor, d, action, from, note, d->updated_at, file_version, signed_sha);
 }
 
 int mc_app_document_edit(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
@@ -315,7 +326,7 @@ int mc_app_document_edit(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	if (rc)
 		goto cleanup;
 	edited.updated_at = at;
-	rc = save(st, actor, &edited, d.version, "edit", d.state, NULL, 0);
+	rc = save(st, actor, &edited, d.version, "edit", d.state, NULL, 0, NULL);
 	if (rc == 0)
 		rc = mc_store_document_get(st, out, id);
 cleanup:
@@ -392,7 +403,7 @@ int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor
 					  .updated_at = d->issued_at};
 			rc = mc_store_document_add(st, &in);
 			if (rc == 0)
-				rc = append_event(st, actor, &in, "arrive", 0, NULL, d->issued_at, 0);
+				rc = append_event(st, actor, &in, "arrive", 0, NULL, d->issued_at, 0, NULL);
 			mc_doc_register_clear(&g);
 		}
 		mc_unit_clear(&u);
@@ -517,7 +528,7 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 	if (rc)
 		goto cleanup;
 	rc = save(st, actor, &next, d.version, mc_doc_action_name(act->action), d.state, act->note,
-		  act->file_version);
+		  act->file_version, act);
 	if (rc == 0 && act->action == MC_DOC_ACT_ISSUE)
 		rc = mc_app_document_dispatch(st, tc, actor, &next);
 	/* an exchanged copy registered or assigned: its sender is told (03, 04) */
@@ -592,10 +603,66 @@ int mc_app_document_version_add(mc_store *st, const mc_time_ctx *tc, const mc_ac
 	if (rc == 0 && in->text)
 		rc = mc_store_document_file_text(st, &d, in->text);
 	if (rc == 0)
-		rc = append_event(st, actor, &d, "upload", d.state, in->filename, at, out->number);
+		rc = append_event(st, actor, &d, "upload", d.state, in->filename, at, out->number, NULL);
 	if (rc)
 		mc_document_version_clear(out);
 cleanup:
+	mc_document_clear(&d);
+	return rc;
+}
+
+int mc_app_document_attachment_add(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+				   const mc_doc_upload *in, int64_t at, mc_document_attachment *out)
+{
+	mc_document d = {0};
+	mc_document_attachment *list = NULL;
+	size_t n = 0, count = 0;
+	int rc;
+
+	mc_err_clear();
+	memset(out, 0, sizeof *out);
+	rc = load(st, &d, id, 0);
+	if (rc)
+		goto cleanup;
+	if (!mc_app_document_may_see(tc, actor, &d)) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE, "the document is outside your unit's scope");
+		goto cleanup;
+	}
+	if (d.box != MC_DOC_OUT || d.created_by != actor->user_id) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "only the drafter attaches files to a draft");
+		goto cleanup;
+	}
+	/* what was submitted, approved, signed or issued stays as it was */
+	if (!mc_doc_state_editable((mc_doc_state)d.state)) {
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE, "a document that is %s takes no attachment",
+				mc_doc_state_name((mc_doc_state)d.state));
+		goto cleanup;
+	}
+	/* counted in the write: two uploads at once cannot both pass */
+	rc = mc_store_document_attachments(st, &list, &n, id);
+	if (rc)
+		goto cleanup;
+	for (size_t i = 0; i < n; i++)
+		count += !list[i].sealed;
+	if (count >= MC_LIMIT_DOCUMENT_ATTACHMENTS) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "a document holds at most %d attachments",
+				MC_LIMIT_DOCUMENT_ATTACHMENTS);
+		goto cleanup;
+	}
+	out->document_id = id;
+	out->filename = mc_xstrdup(in->filename ? in->filename : "");
+	snprintf(out->sha256, sizeof out->sha256, "%s", in->sha256);
+	out->size = in->size;
+	out->uploaded_by = actor->user_id;
+	out->uploaded_by_name = mc_xstrdup(actor->name);
+	out->created_at = at;
+	rc = mc_store_document_attachment_add(st, out);
+	if (rc == 0)
+		rc = append_event(st, actor, &d, "attach", d.state, in->filename, at, 0, NULL);
+	if (rc)
+		mc_document_attachment_clear(out);
+cleanup:
+	mc_document_attachment_free_list(list, n);
 	mc_document_clear(&d);
 	return rc;
 }
@@ -653,7 +720,7 @@ int mc_app_document_receive(mc_store *st, const mc_time_ctx *tc, const mc_actor 
 	if (rc == 0)
 		rc = mc_store_document_add(st, &d);
 	if (rc == 0)
-		rc = append_event(st, actor, &d, "register", 0, NULL, at, 0);
+		rc = append_event(st, actor, &d, "register", 0, NULL, at, 0, NULL);
 	if (rc == 0)
 		rc = mc_store_document_get(st, out, d.id);
 cleanup:

@@ -88,6 +88,11 @@ typedef struct {
 	int64_t deadline;    /* assign: when it must be dealt with, after at; 0 = none */
 	int file_version;    /* approve, return: the uploaded version reviewed; 0 = the latest */
 	int64_t at;
+	/* issue: signs the numbered document and keeps it as its file, inside
+	 * the write, before the issue event is appended; sha256 gets the signed
+	 * file's SHA-256 (hex), which that event records. NULL = not signed. */
+	int (*seal)(mc_store *st, const mc_document *d, void *ctx, char sha256[65]);
+	void *seal_ctx;
 } mc_doc_act;
 
 /*
@@ -140,6 +145,16 @@ typedef struct {
  */
 int mc_app_document_version_add(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
 				const mc_doc_upload *in, int64_t at, mc_document_version *out);
+
+/*
+ * The drafter of outgoing document id attaches a PDF (phụ lục, văn bản kèm
+ * theo; docs/documents.md §3c) while it is a draft or returned: in->sha256
+ * of in->size bytes, named in->filename (in->kind and in->text unused); the
+ * "attach" event records its name. As mc_app_document_version_add, and
+ * MC_EINVAL when it holds MC_LIMIT_DOCUMENT_ATTACHMENTS already. Fills *out.
+ */
+int mc_app_document_attachment_add(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+				   const mc_doc_upload *in, int64_t at, mc_document_attachment *out);
 
 /* A paper (or otherwise received) document registered by the clerk. */
 typedef struct {

@@ -537,6 +537,20 @@ int mc_app_exchange_receive(mc_store *st, const mc_time_ctx *tc, const mc_edxml_
 		rc = event(st, NULL, &d, "arrive", note, at);
 		if (rc == 0 && pdf)
 			rc = mc_store_document_file_put(st, d.id, pdf->data, pdf->len, pdf_signatures, at);
+		/* the other PDFs: its attachments, kept as they came (§3c) */
+		for (size_t k = 0; rc == 0 && pdf && k < msg->n_attachments; k++) {
+			const mc_edxml_attachment *a = &msg->attachments[k];
+			if (a == pdf || !a->len || !a->content_type ||
+			    strcmp(a->content_type, "application/pdf") != 0)
+				continue;
+			mc_document_attachment row = {.document_id = d.id,
+						      .filename = a->name ? a->name : "",
+						      .size = (int64_t)a->len,
+						      .created_at = at};
+			rc = mc_store_attachment_write(st, row.sha256, a->data, a->len);
+			if (rc == 0)
+				rc = mc_store_document_attachment_add(st, &row);
+		}
 		mc_xch_message in = {.province_code = u->province_code,
 				     .direction = MC_XCH_IN,
 				     .kind = MC_EDXML_DOCUMENT,
@@ -619,11 +633,38 @@ static int load_pdf(mc_store *st, const mc_document *d, mc_edxml_attachment *a, 
 	return 0;
 }
 
+/* The package's files: the signed PDF first (*pdf, which the receiver
+ * takes as the document's), then each attachment of d by number (its
+ * sealed copy when it has one, docs/documents.md §3c) as QCVN 102
+ * Attachment elements; *rows holds their records (their names). */
+static int load_attachments(mc_store *st, const mc_document *d, const mc_edxml_attachment *pdf,
+			    mc_edxml_attachment **files, size_t *n_files, mc_document_attachment **rows,
+			    size_t *n_rows)
+{
+	char mime[64];
+	int rc = mc_store_document_attachments(st, rows, n_rows, d->id);
+	*files = mc_xcalloc(1 + *n_rows, sizeof **files);
+	(*files)[0] = *pdf;
+	*n_files = 0;
+	for (size_t i = 0; rc == 0 && i < *n_rows; i++) {
+		const mc_document_attachment *a = &(*rows)[i];
+		void *data = NULL;
+		size_t len = 0;
+		if (i + 1 < *n_rows && (*rows)[i + 1].number == a->number)
+			continue; /* its sealed copy follows */
+		rc = mc_store_attachment_get(st, &data, &len, mime, sizeof mime, a->sha256);
+		if (rc == 0)
+			(*files)[1 + (*n_files)++] = (mc_edxml_attachment){
+			    .name = a->filename, .content_type = "application/pdf", .data = data, .len = len};
+	}
+	return rc;
+}
+
 /* The package of outgoing document d from its issuing body, to organ. */
 static int build_document(char **xml, size_t *len, const mc_time_ctx *tc, const mc_document *d,
 			  const char *to_organ, const char *msgid, int business, const mc_edxml_ref *ref,
 			  const char *reason, const mc_edxml_ref *response_for,
-			  const mc_edxml_attachment *pdf, int64_t at)
+			  const mc_edxml_attachment *files, size_t n_files, int64_t at)
 {
 	const mc_unit *u = mc_time_ctx_unit(tc, d->unit_id);
 	const mc_doc_type *t = mc_doc_type_find(d->type);
@@ -658,9 +699,9 @@ static int build_document(char **xml, size_t *len, const mc_time_ctx *tc, const 
 	    .business = business,
 	    .business_reason = (char *)reason,
 	};
-	if (pdf) {
-		m.attachments = (mc_edxml_attachment *)pdf;
-		m.n_attachments = 1;
+	if (files && n_files) {
+		m.attachments = (mc_edxml_attachment *)files;
+		m.n_attachments = n_files;
 	}
 	if (ref)
 		m.replaces = *ref;
@@ -677,7 +718,9 @@ int mc_app_exchange_send(mc_store *st, const mc_time_ctx *tc, const mc_exchange 
 	mc_document d = {0}, answered = {0}, replaced = {0};
 	mc_xch_message received = {0};
 	mc_edxml_ref response_for = {0};
-	mc_edxml_attachment pdf = {0};
+	mc_edxml_attachment pdf = {0}, *files = NULL;
+	mc_document_attachment *extra = NULL;
+	size_t n_extra = 0, n_extra_rows = 0;
 	char *xml = NULL, note[1200] = "", pdf_name[64];
 	size_t len = 0;
 	int rc;
@@ -695,6 +738,8 @@ int mc_app_exchange_send(mc_store *st, const mc_time_ctx *tc, const mc_exchange 
 	}
 	const mc_unit *u = mc_time_ctx_unit(tc, d.unit_id);
 	rc = load_pdf(st, &d, &pdf, pdf_name, sizeof pdf_name);
+	if (rc == 0 && pdf.data)
+		rc = load_attachments(st, &d, &pdf, &files, &n_extra, &extra, &n_extra_rows);
 	if (rc)
 		goto cleanup;
 	if (!in->n_to) {
@@ -765,8 +810,8 @@ int mc_app_exchange_send(mc_store *st, const mc_time_ctx *tc, const mc_exchange 
 		free(xml);
 		xml = NULL;
 		rc = build_document(&xml, &len, tc, &d, to, msgid, business, in->replaces_id ? &ref : NULL,
-				    in->reason, in->response_for_id ? &response_for : NULL,
-				    pdf.data ? &pdf : NULL, at);
+				    in->reason, in->response_for_id ? &response_for : NULL, files,
+				    pdf.data ? 1 + n_extra : 0, at);
 		if (rc)
 			break;
 		mc_xch_message m = {.province_code = d.province_code,
@@ -801,6 +846,10 @@ int mc_app_exchange_send(mc_store *st, const mc_time_ctx *tc, const mc_exchange 
 	if (rc == 0)
 		rc = event(st, actor, &d, "send", note, at);
 cleanup:
+	for (size_t i = 1; files && i <= n_extra; i++)
+		free(files[i].data);
+	free(files);
+	mc_document_attachment_free_list(extra, n_extra_rows);
 	free(xml);
 	free(pdf.data);
 	mc_document_clear(&d);
@@ -838,7 +887,7 @@ int mc_app_exchange_recall(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 		free(xml);
 		xml = NULL;
 		rc = build_document(&xml, &len, tc, &d, s->organ_id, msgid, MC_EDXML_BUSINESS_RECALL, &ref,
-				    reason, NULL, NULL, at);
+				    reason, NULL, NULL, 0, at);
 		if (rc)
 			break;
 		mc_xch_message m = {.province_code = d.province_code,

@@ -95,7 +95,7 @@ static int sign_issued(mc_store *st, const mc_time_ctx *tc, const char *dir, con
 		if (docs[i].unit_id != unit->id)
 			continue;
 		if (!mc_demo_document_unsigned(unit->code, docs[i].notation ? docs[i].notation : "")) {
-			rc = mc_api_document_seal(st, tc, &docs[i], k, docs[i].issued_at);
+			rc = mc_api_document_seal(st, tc, &docs[i], k, docs[i].issued_at, NULL);
 			if (rc == 0)
 				(*signed_n)++;
 		}

@@ -83,7 +83,7 @@ void mc_audit_document_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_
 	add_int(ctx, from_state);
 	add_int(ctx, to_state);
 	add_text(ctx, note);
-	if (file_version > 0) {
+	if (file_version > 0 || (file_sha256 && *file_sha256)) {
 		add_int(ctx, file_version);
 		add_text(ctx, file_sha256 ? file_sha256 : "");
 	}

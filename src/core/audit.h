@@ -61,8 +61,10 @@ void mc_audit_event_hash_v2(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, 
  * first chained event) and the fields in this order, each as
  * "<length>:<bytes>", so that no dossier event can pass for one. An event
  * that refers to an uploaded version of the draft (file_version > 0,
- * migration 034) has that number and file_sha256 after the note; one that
- * does not hashes as before, so the chains written before stay valid.
+ * migration 034) or names a file (an issue signed: the signed file's
+ * SHA-256) has that number and file_sha256 after the note;
+ * one that does neither hashes as before, so the chains written before
+ * stay valid.
  */
 void mc_audit_document_event_hash(char out[MC_AUDIT_HASH_LEN], const char *prev_hash, int64_t document_id,
 				  int64_t at, int64_t user_id, const char *user_name, const char *role,

@@ -139,6 +139,7 @@
 #define MC_LIMIT_DOCUMENT_TYPE 31	      /* the kind's key in the API, "quyet_dinh" */
 #define MC_LIMIT_DOCUMENT_QUERY 200	      /* a search of the registers (ours) */
 #define MC_LIMIT_DOCUMENT_FILENAME 200	      /* the name of an uploaded draft version (ours) */
+#define MC_LIMIT_DOCUMENT_ATTACHMENTS 20      /* attachments (phụ lục) of a document (ours) */
 /* Work files (hồ sơ công việc, NĐ 30 chương IV; docs/documents.md §12): the
  * lengths are ours, near Phụ lục VI's "thông tin đầu vào của hồ sơ". */
 #define MC_LIMIT_WORKFILE_CODE 30      /* số và ký hiệu hồ sơ: "01.VP" */

@@ -252,3 +252,91 @@ int mc_store_document_version_get(mc_store *st, mc_document_version *out, int64_
 	mc_q_done(q);
 	return rc;
 }
+
+/* ---- attachments of a document (migration 041) -------------------------- */
+
+#define ATTACHMENT_COLS                                                                                      \
+	"a.id, a.document_id, a.number, a.sealed, a.filename, a.sha256, a.size, "                            \
+	"coalesce(a.uploaded_by, 0) AS uploaded_by, "                                                        \
+	"coalesce(u.full_name, '') AS uploaded_by_name, a.created_at"
+
+static const mc_col attachment_cols[] = {
+    MC_COL(MC_COL_I64, mc_document_attachment, id, "id"),
+    MC_COL(MC_COL_I64, mc_document_attachment, document_id, "document_id"),
+    MC_COL(MC_COL_INT, mc_document_attachment, number, "number"),
+    MC_COL(MC_COL_INT, mc_document_attachment, sealed, "sealed"),
+    MC_COL(MC_COL_STR, mc_document_attachment, filename, "filename"),
+    MC_COL_ARRAY(mc_document_attachment, sha256, "sha256"),
+    MC_COL(MC_COL_I64, mc_document_attachment, size, "size"),
+    MC_COL(MC_COL_I64, mc_document_attachment, uploaded_by, "uploaded_by"),
+    MC_COL(MC_COL_STR, mc_document_attachment, uploaded_by_name, "uploaded_by_name"),
+    MC_COL(MC_COL_I64, mc_document_attachment, created_at, "created_at"),
+};
+
+void mc_document_attachment_clear(mc_document_attachment *a)
+{
+	if (!a)
+		return;
+	free(a->filename);
+	free(a->uploaded_by_name);
+	memset(a, 0, sizeof *a);
+}
+
+void mc_document_attachment_free_list(mc_document_attachment *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++)
+		mc_document_attachment_clear(&list[i]);
+	free(list);
+}
+
+int mc_store_document_attachment_add(mc_store *st, mc_document_attachment *a)
+{
+	/* The next number in the same statement, as versions: the unique
+	 * (document_id, number, sealed) orders servers sharing a database. */
+	static const char sql[] =
+	    "INSERT INTO document_attachment (document_id, number, sealed, filename, sha256, size, "
+	    "uploaded_by, created_at) SELECT $1, CASE WHEN $2 = 0 THEN coalesce(max(number), 0) + 1 ELSE $3 "
+	    "END, $2, $4, $5, $6, nullif($7, 0), $8 FROM document_attachment WHERE document_id = $1 AND "
+	    "sealed = 0 "
+	    "RETURNING number";
+	mc_q *q = NULL;
+	int64_t number = 0;
+	int rc = mc_store_attachment_record(st, a->sha256, a->size, "application/pdf");
+
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, a->document_id);
+		mc_q_int(q, 2, a->sealed ? 1 : 0);
+		mc_q_int(q, 3, a->number);
+		mc_q_text(q, 4, a->filename ? a->filename : "");
+		mc_q_text(q, 5, a->sha256);
+		mc_q_int(q, 6, a->size);
+		mc_q_int(q, 7, a->uploaded_by);
+		mc_q_int(q, 8, a->created_at);
+		rc = mc_q_insert_id(q, "record a document attachment", &number);
+		if (rc == 0)
+			a->number = (int)number;
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_document_attachments(mc_store *st, mc_document_attachment **out, size_t *n, int64_t document_id)
+{
+	static const char sql[] = "SELECT " ATTACHMENT_COLS
+				  " FROM document_attachment a LEFT JOIN app_user u ON u.id = a.uploaded_by "
+				  "WHERE a.document_id = $1 ORDER BY a.number, a.sealed";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0) {
+		mc_q_int(q, 1, document_id);
+		rc = mc_q_read_list(q, "list document attachments", attachment_cols,
+				    MC_ARRAY_LEN(attachment_cols), sizeof **out, out, n);
+	}
+	mc_q_done(q);
+	return rc;
+}

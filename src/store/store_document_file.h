@@ -74,4 +74,32 @@ int mc_store_document_versions(mc_store *st, mc_document_version **out, size_t *
  * MC_ENOTFOUND when there is none. Clear *out. */
 int mc_store_document_version_get(mc_store *st, mc_document_version *out, int64_t document_id, int number);
 
+/*
+ * An attachment of an official document (migration 041): a PDF attached to
+ * the draft (sealed 0, numbered from 1) or its copy sealed at issue (sealed
+ * 1, the same number). Kept for good, like versions.
+ */
+typedef struct {
+	int64_t id;
+	int64_t document_id;
+	int number;
+	int sealed;
+	char *filename;
+	char sha256[65];
+	int64_t size;
+	int64_t uploaded_by;
+	char *uploaded_by_name;
+	int64_t created_at;
+} mc_document_attachment;
+
+void mc_document_attachment_clear(mc_document_attachment *a);
+void mc_document_attachment_free_list(mc_document_attachment *list, size_t n);
+/* Records a->sha256 (in the file store, a->size bytes, a PDF) as an
+ * attachment of a->document_id: when a->sealed is 0 the next number, set in
+ * a->number; when 1 the sealed copy of attachment a->number. Inside the
+ * caller's transaction; MC_ECONFLICT when that copy exists. */
+int mc_store_document_attachment_add(mc_store *st, mc_document_attachment *a);
+/* The attachments of document_id, both kinds, by number then sealed. */
+int mc_store_document_attachments(mc_store *st, mc_document_attachment **out, size_t *n, int64_t document_id);
+
 #endif

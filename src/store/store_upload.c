@@ -206,6 +206,7 @@ int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int l
 	    "AND NOT EXISTS (SELECT 1 FROM procedure_document p WHERE p.template_sha256 = $1) "
 	    "AND NOT EXISTS (SELECT 1 FROM document_file f WHERE f.sha256 = $1) "
 	    "AND NOT EXISTS (SELECT 1 FROM document_version v WHERE v.sha256 = $1) "
+	    "AND NOT EXISTS (SELECT 1 FROM document_attachment a WHERE a.sha256 = $1) "
 	    "AND NOT EXISTS (SELECT 1 FROM document_sign_request s WHERE s.sha256 = $1) "
 	    "AND NOT EXISTS (SELECT 1 FROM upload u WHERE u.sha256 = $1)";
 	char **list = NULL;

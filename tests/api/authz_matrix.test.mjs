@@ -236,6 +236,14 @@ const RULES = {
     path: `/api/v1/documents/${f.document}/versions` }) },
   'GET /api/v1/documents/{id}/versions/{n}/file': { roles: STAFF, scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/versions/1/file` }) },
+  // Its attachments (§3c): as versions; a body that is no PDF is 415, no attachment 1 is 404.
+  'POST /api/v1/documents/{id}/attachments': { roles: ['specialist'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/attachments`, raw: Buffer.from('not a pdf'),
+    headers: { 'Content-Type': 'application/pdf' } }) },
+  'GET /api/v1/documents/{id}/attachments': { roles: STAFF, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/attachments` }) },
+  'GET /api/v1/documents/{id}/attachments/{n}/file': { roles: STAFF, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/attachments/1/file` }) },
   // The document's scope comes before the certificate: junk PEM (or the state) is the 4xx.
   'POST /api/v1/documents/{id}/signature/prepare': { roles: ['leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/signature/prepare`, body: { certificate: 'x' } }) },
@@ -353,7 +361,7 @@ function counts() {
   const tables = ['dossier', 'event', 'dossier_document', 'app_user', 'unit', 'procedure', 'calendar_year',
     'calendar_day', 'apology', 'payment', 'rating', 'attachment', 'outbox', 'unit_plan', 'unit_successor',
     'doc_register', 'doc_counter', 'document', 'document_event', 'task', 'task_unit', 'task_event',
-    'document_version', 'workfile', 'workfile_doc'];
+    'document_version', 'document_attachment', 'workfile', 'workfile_doc'];
   const q = `SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
   return JSON.parse(execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }))[0];
 }

@@ -11,12 +11,12 @@
 // document. The CA and the keys are made here with openssl; none is committed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, unlinkSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
+import { startServer, BIN } from './harness.mjs';
 import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
 
 const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
@@ -160,7 +160,7 @@ before(async () => {
   // theirs of 2017 (src/demo/documents.c), where only the province has registers.
   server = await startServer({ initArgs: ['--province-registers-only'], dossiers: 0, env: { MOTCUA_SIGN_DIR: join(T, 'keys'),
     MOTCUA_SIGN_TRUST_FILE: join(T, 'ca.pem'), SOFTHSM2_CONF: join(T, 'softhsm2.conf') } });
-  for (const u of ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt', 'lanhdao.stnmt']) {
+  for (const u of ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt', 'lanhdao.stnmt', 'chuyenvien.stnmt']) {
     tok[u] = await server.login(u);
   }
   for (const [unit, box, organ_abbr] of [[DISTRICT, 'out', 'UBND'], [DISTRICT, 'in', 'UBND'], [DEPARTMENT, 'in', 'STNMT']]) {
@@ -455,4 +455,229 @@ test('a signature prepared before the document was returned and edited is refuse
     body: { signature: deviceSign(again.body.attributes, 'leader'), certificate: pem } });
   assertStatus(done, 200);
   assert.ok(pdfText((await file(tok.lanhdao, id)).buf).includes('sau 10 ngày'), 'the signed file is the new text');
+});
+
+// A draft uploaded as a file (§3b): the approved version, when a PDF, is the
+// document issued: signed as uploaded (an incremental update over its bytes,
+// the leader's and the seal's signatures on its last page); a DOCX is not a
+// signed form, so the fields are rendered and signed as without an upload.
+async function uploadVersion(id, bytes, type) {
+  const res = await api('POST', `/api/v1/documents/${id}/versions?filename=${encodeURIComponent('bản-tải-lên.' + (type === PDF ? 'pdf' : 'docx'))}`,
+    { token: tok.chuyenvien, raw: bytes, headers: { 'Content-Type': type } });
+  assertStatus(res, 201, 'upload a version');
+  return res.body;
+}
+const PDF = 'application/pdf';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const sha = (b) => createHash('sha256').update(b).digest('hex');
+const events = async (id) => (await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao })).body.events;
+
+// Two pages of a PDF made elsewhere: another draft's rendering, put together by qpdf.
+async function uploadedPdf(subject, qpdfArgs = []) {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ subject }) });
+  assertStatus(res, 201);
+  writeFileSync(join(T, 'src.pdf'), (await file(tok.chuyenvien, res.body.id)).buf);
+  run('qpdf', ['--empty', ...qpdfArgs, '--pages', 'src.pdf', 'src.pdf', '--', 'up.pdf']);
+  return readFileSync(join(T, 'up.pdf'));
+}
+
+async function approvedWith(bytes, type) {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  assertStatus(res, 201, 'draft');
+  const id = res.body.id;
+  await uploadVersion(id, bytes, type);
+  await actOk(tok.chuyenvien, id, 'submit');
+  await actOk(tok.lanhdao, id, 'approve', { file_version: 1 });
+  await actOk(tok.lanhdao, id, 'sign');
+  return id;
+}
+
+test('an approved PDF version is the file issued: signed as uploaded by the leader, then the seal; the issue event records the signed file', async () => {
+  const up = await uploadedPdf('Kế hoạch chuyển đổi số năm 2027 do chuyên viên soạn ngoài hệ thống');
+  const id = await approvedWith(up, PDF);
+  const issued = await actOk(tok.tiepnhan, id, 'issue');
+  assert.equal(issued.state, 'issued');
+  const f = await file(tok.lanhdao, id);
+  assert.equal(f.status, 200);
+  assert.ok(f.buf.length > up.length && f.buf.subarray(0, up.length).equals(up),
+    'the signed file is the uploaded PDF, byte for byte, with the signatures appended');
+  const text = pdfText(f.buf);
+  assert.ok(text.includes('Kế hoạch chuyển đổi số năm 2027'), 'the uploaded text, not the fields rendered');
+  assert.ok(!text.includes('Về việc kiện toàn Tổ công tác'), 'the form fields are not rendered');
+  const j = judge(f.buf, 'uploaded-issued');
+  assert.equal(j.valid, 2, j.sig);
+  assert.equal(j.trusted, 2, j.sig);
+  assert.deepEqual(j.signers, [LEADER, 'UBND huyện Quảng Xương'], j.sig);
+  assert.match(j.sig, /Total document signed/, 'the seal covers the whole file');
+  assert.ok(j.qpdf, 'qpdf --check accepts the signed file');
+  assert.deepEqual(j.cms, [{ ok: true, signingCertV2: true }, { ok: true, signingCertV2: true }]);
+  // the widgets are on the last page (the uploaded file's second page object)
+  writeFileSync(join(T, 'issued-up.pdf'), f.buf);
+  const pages = JSON.parse(run('qpdf', ['--json', '--json-key=pages', 'issued-up.pdf']).toString()).pages.map((p) => p.object);
+  const onPages = [...f.buf.toString('latin1').matchAll(/\/FT \/Sig [^>]*\/P (\d+ \d+ R)/g)].map((m) => m[1]);
+  assert.equal(pages.length, 2);
+  assert.deepEqual(onPages, [pages[1], pages[1]], 'two visible signatures, on the last page');
+  // the approved version's hash kept on the approval; the issue names the signed file
+  const ev = await events(id);
+  const at = (a) => ev.find((e) => e.action === a);
+  assert.deepEqual(at('approve').file_version, { number: 1, sha256: sha(up) });
+  assert.equal(at('approve').signed_file, undefined);
+  assert.deepEqual(at('issue').file_version, { number: 1, sha256: sha(up) });
+  assert.deepEqual(at('issue').signed_file, { sha256: sha(f.buf) }, 'the issue event records the signed file');
+  // the recipient's copy serves the same signed file
+  const inbox = await api('GET', '/api/v1/documents?box=in&state=arrived', { token: tok['tiepnhan.stnmt'] });
+  const copy = inbox.body.items.find((x) => x.number === issued.number);
+  assert.ok((await file(tok['tiepnhan.stnmt'], copy.id)).buf.equals(f.buf));
+  // the hash-chained log verifies with the signed file in it
+  const audit = spawnSync(BIN, ['audit', 'verify', '--db', server.db], { encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+});
+
+test('a DOCX version or no upload: the fields rendered and signed; the issue event records the signed file', async () => {
+  writeFileSync(join(T, 'mkdocx.py'), 'import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],"w")\n' +
+    'z.writestr("[Content_Types].xml","<?xml version=\\"1.0\\"?><Types xmlns=\\"http://schemas.openxmlformats.org/package/2006/content-types\\"/>")\n' +
+    'z.writestr("word/document.xml","<?xml version=\\"1.0\\"?><w:document xmlns:w=\\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\\"><w:body><w:p><w:r><w:t>Bản Word</w:t></w:r></w:p></w:body></w:document>")\n' +
+    'z.close()\n');
+  run('python3', ['mkdocx.py', 'v.docx']);
+  const docx = readFileSync(join(T, 'v.docx'));
+  const id = await approvedWith(docx, DOCX);
+  const issued = await actOk(tok.tiepnhan, id, 'issue');
+  const f = await file(tok.lanhdao, id);
+  const text = pdfText(f.buf);
+  assert.ok(text.includes(`Số: ${issued.number}`) && text.includes('Điều 1. Kiện toàn'), `the rendering:\n${text}`);
+  const j = judge(f.buf, 'docx-issued');
+  assert.equal(j.valid, 2, j.sig);
+  const ev = await events(id);
+  const issue = ev.find((e) => e.action === 'issue');
+  assert.deepEqual(issue.file_version, { number: 1, sha256: sha(docx) }, 'the approved DOCX named');
+  assert.deepEqual(issue.signed_file, { sha256: sha(f.buf) });
+  // no upload at all
+  const plain = await signedDoc();
+  await actOk(tok.tiepnhan, plain.id, 'issue');
+  const pf = await file(tok.lanhdao, plain.id);
+  const pe = (await events(plain.id)).find((e) => e.action === 'issue');
+  assert.equal(pe.file_version, undefined);
+  assert.deepEqual(pe.signed_file, { sha256: sha(pf.buf) });
+  const audit = spawnSync(BIN, ['audit', 'verify', '--db', server.db], { encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+});
+
+test('an approved PDF motcua cannot sign (its catalog in an object stream) issues nothing: 422, a clear reason', async () => {
+  const up = await uploadedPdf('Bản nén', ['--object-streams=generate']);
+  const id = await approvedWith(up, PDF);
+  const res = await api('POST', `/api/v1/documents/${id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
+  assertProblem(res, 422, 'invalid-field');
+  assert.match(res.body.detail, /approved version 1 cannot be signed/);
+  const still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.equal(still.body.state, 'signed');
+  assert.equal(still.body.number, null);
+  assert.deepEqual(still.body.events.map((e) => e.action), ['draft', 'upload', 'submit', 'approve', 'sign']);
+});
+
+// Attachments (phụ lục, văn bản kèm theo; docs/documents.md §3c): PDFs the
+// drafter attaches to the draft, listed and downloaded; at issue each is
+// sealed by the organisation at the top right of its first page and kept
+// sealed; issued attachments are immutable; the recipient's copy serves them.
+function attach(token, id, bytes, { type = PDF, filename } = {}) {
+  const q = filename === undefined ? '' : `?filename=${encodeURIComponent(filename)}`;
+  return api('POST', `/api/v1/documents/${id}/attachments${q}`, { token, raw: bytes, headers: { 'Content-Type': type } });
+}
+async function attachmentFile(token, id, n) {
+  const res = await fetch(`${server.base}/api/v1/documents/${id}/attachments/${n}/file`, { headers: { Authorization: `Bearer ${token}` } });
+  return { status: res.status, buf: Buffer.from(await res.arrayBuffer()) };
+}
+const attachments = async (token, id) => {
+  const res = await api('GET', `/api/v1/documents/${id}/attachments`, { token });
+  assertStatus(res, 200, 'list attachments');
+  return res.body.items;
+};
+
+test('attachments: attached to the draft, listed, downloaded; sealed at issue at the top right of page 1 (pdfsig), immutable, served to the recipient', async () => {
+  const src = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ subject: 'Danh sách thành viên Tổ công tác' }) });
+  const att = (await file(tok.chuyenvien, src.body.id)).buf;
+  const d = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  const id = d.body.id;
+  const name = 'Phụ lục I - Danh sách.pdf'.normalize('NFD'); // kept as NFC
+  const a1 = await attach(tok.chuyenvien, id, att, { filename: name });
+  assertStatus(a1, 201, 'attach 1');
+  assert.equal(a1.body.number, 1);
+  assert.equal(a1.body.filename, name.normalize('NFC'));
+  assert.equal(a1.headers.get('location'), `/api/v1/documents/${id}/attachments/1/file`);
+  assertStatus(await attach(tok.chuyenvien, id, att), 201, 'attach 2, no name');
+  let list = await attachments(tok.lanhdao, id);
+  assert.deepEqual(list.map((a) => [a.number, a.sealed, a.sha256, a.size]), [[1, false, sha(att), att.length], [2, false, sha(att), att.length]]);
+  assert.equal(list[1].filename, `phu-luc-${id}.pdf`);
+  assert.ok((await attachmentFile(tok.lanhdao, id, 1)).buf.equals(att));
+  await actOk(tok.chuyenvien, id, 'submit');
+  assertProblem(await attach(tok.chuyenvien, id, att), 409, 'forbidden-transition', 'submitted: closed');
+  await actOk(tok.lanhdao, id, 'approve');
+  await actOk(tok.lanhdao, id, 'sign');
+  const issued = await actOk(tok.tiepnhan, id, 'issue');
+  list = await attachments(tok.lanhdao, id);
+  assert.deepEqual(list.map((a) => [a.number, a.sealed]), [[1, true], [2, true]]);
+  assert.deepEqual(list[0].original, { sha256: sha(att), size: att.length });
+  const sealed = await attachmentFile(tok.lanhdao, id, 1);
+  assert.equal(sealed.status, 200);
+  assert.equal(sha(sealed.buf), list[0].sha256);
+  assert.ok(sealed.buf.subarray(0, att.length).equals(att), 'the attachment kept, the seal appended');
+  const j = judge(sealed.buf, 'attachment-sealed');
+  assert.equal(j.valid, 1, j.sig);
+  assert.equal(j.trusted, 1, j.sig);
+  assert.deepEqual(j.signers, ['UBND huyện Quảng Xương'], j.sig);
+  assert.match(j.sig, /Total document signed/);
+  assert.ok(j.qpdf);
+  // at the top right of the first page, giving the main document's number
+  const raw = sealed.buf.toString('latin1');
+  const rect = raw.match(/\/FT \/Sig [^>]*\/Rect \[([\d. ]+)\]/)[1].trim().split(/\s+/).map(Number);
+  assert.ok(rect[0] > 595 / 2 && rect[3] > 842 - 60, `top right: ${rect}`);
+  writeFileSync(join(T, 'att-first.pdf'), sealed.buf);
+  const pages = JSON.parse(run('qpdf', ['--json', '--json-key=pages', 'att-first.pdf']).toString()).pages.map((p) => p.object);
+  assert.equal(raw.match(/\/FT \/Sig [^>]*\/P (\d+ \d+ R)/)[1], pages[0], 'on the first page');
+  // issued: nothing more attached, the sealed copies stay
+  assertProblem(await attach(tok.chuyenvien, id, att), 409, 'forbidden-transition', 'issued: immutable');
+  assert.deepEqual((await attachments(tok.lanhdao, id)).map((a) => a.sha256), list.map((a) => a.sha256));
+  // (the table's refusal of UPDATE and DELETE on both engines: tests/unit/test_store_contract.c)
+  // the recipient's copy: the same sealed files, byte for byte
+  const inbox = await api('GET', '/api/v1/documents?box=in&state=arrived', { token: tok['tiepnhan.stnmt'] });
+  const copy = inbox.body.items.find((x) => x.number === issued.number);
+  assert.deepEqual((await attachments(tok['tiepnhan.stnmt'], copy.id)).map((a) => a.sha256), list.map((a) => a.sha256));
+  assert.ok((await attachmentFile(tok['tiepnhan.stnmt'], copy.id, 2)).buf.equals((await attachmentFile(tok.lanhdao, id, 2)).buf));
+  const audit = spawnSync(BIN, ['audit', 'verify', '--db', server.db], { encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+});
+
+test('attachments refused: other unit, citizen, other roles, not a PDF (415), oversized (413), too many (422), bad names (422); nothing stored', async () => {
+  const src = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  const att = (await file(tok.chuyenvien, src.body.id)).buf;
+  const id = (await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() })).body.id;
+  assertProblem(await attach(tok['chuyenvien.stnmt'], id, att), 403, 'out-of-scope', 'another unit\'s specialist');
+  assertProblem(await attach(tok['lanhdao.stnmt'], id, att), 403, 'forbidden', 'a leader: not the route\'s role');
+  assertProblem(await attach(tok.congdan, id, att), 403, 'forbidden');
+  assertProblem(await attach(tok.lanhdao, id, att), 403, 'forbidden');
+  assertProblem(await attach(tok.tiepnhan, id, att), 403, 'forbidden');
+  assertProblem(await attach(undefined, id, att), 401, 'unauthenticated');
+  assertProblem(await api('GET', `/api/v1/documents/${id}/attachments`, { token: tok['lanhdao.stnmt'] }), 403, 'out-of-scope');
+  assertProblem(await api('GET', `/api/v1/documents/${id}/attachments/1/file`, { token: tok['tiepnhan.stnmt'] }), 403, 'out-of-scope');
+  assertProblem(await attach(tok.chuyenvien, 999999, att), 404, 'not-found');
+  assertProblem(await attach(tok.chuyenvien, id, Buffer.from('%PDF-1.7 not really')), 415, 'unsupported-file-type');
+  assertProblem(await attach(tok.chuyenvien, id, Buffer.from('PK\x03\x04'), { type: DOCX }), 415, 'unsupported-file-type');
+  assertProblem(await attach(tok.chuyenvien, id, Buffer.alloc(0)), 415, 'unsupported-file-type');
+  writeFileSync(join(T, 'plain.pdf'), att);
+  run('qpdf', ['--object-streams=generate', 'plain.pdf', 'objstm.pdf']);
+  assertProblem(await attach(tok.chuyenvien, id, readFileSync(join(T, 'objstm.pdf'))), 415, 'unsupported-file-type', 'cannot be sealed');
+  const huge = Buffer.concat([att.subarray(0, 16), Buffer.alloc(10 * 1024 * 1024)]);
+  assert.equal((await attach(tok.chuyenvien, id, huge)).status, 413);
+  for (const bad of ['a/b.pdf', 'hai\ndòng.pdf', '..', 'x'.repeat(201)]) {
+    assertProblem(await attach(tok.chuyenvien, id, att, { filename: bad }), 422, 'invalid-field', JSON.stringify(bad));
+  }
+  const badUtf8 = await api('POST', `/api/v1/documents/${id}/attachments?filename=%FF%FE.pdf`,
+    { token: tok.chuyenvien, raw: att, headers: { 'Content-Type': PDF } });
+  assertProblem(badUtf8, 400, 'invalid-query', 'not UTF-8: refused by the router');
+  assert.deepEqual(await attachments(tok.chuyenvien, id), [], 'nothing stored by a refusal');
+  assertProblem(await api('GET', `/api/v1/documents/${id}/attachments/1/file`, { token: tok.chuyenvien }), 404, 'not-found');
+  assertProblem(await api('GET', `/api/v1/documents/${id}/attachments/abc/file`, { token: tok.chuyenvien }), 404, 'not-found');
+  // at most MC_LIMIT_DOCUMENT_ATTACHMENTS (20)
+  for (let i = 1; i <= 20; i++) assertStatus(await attach(tok.chuyenvien, id, att), 201, `attachment ${i}`);
+  assertProblem(await attach(tok.chuyenvien, id, att), 422, 'invalid-field', 'the 21st');
+  assert.equal((await attachments(tok.chuyenvien, id)).length, 20);
 });

@@ -272,6 +272,46 @@ test('the package carries the signed PDF: the copy\'s file is the sender\'s, byt
   assertProblem(await api(B, 'GET', `/api/v1/documents/${copyId}/file`), 401, 'unauthenticated');
 });
 
+test('attachments travel in the package (QCVN 102 Attachment elements) sealed, and the receiver serves them byte for byte (pdfsig)', async () => {
+  // A's attachment: a draft's rendering, attached to the draft before it is submitted
+  const src = await api(A, 'POST', '/api/v1/documents', { token: A.tok.chuyenvien, body: {
+    type: 'bao_cao', subject: 'Phụ lục số liệu', place: 'Thanh Hóa', recipient_units: [] } });
+  const att = (await pdfOf(A, A.tok.chuyenvien, src.body.id)).buf;
+  const d = await api(A, 'POST', '/api/v1/documents', { token: A.tok.chuyenvien, body: {
+    type: 'bao_cao', subject: 'Báo cáo có phụ lục kèm theo', body: 'Nội dung.', place: 'Thanh Hóa',
+    signer_position: 'CHỦ TỊCH', signer_name: 'Nguyễn Đình Xứng', recipients: 'Như trên;\nLưu: VT.', recipient_units: [] } });
+  const up = await api(A, 'POST', `/api/v1/documents/${d.body.id}/attachments?filename=${encodeURIComponent('Phụ lục 1.pdf')}`,
+    { token: A.tok.chuyenvien, raw: att, headers: { 'Content-Type': 'application/pdf' } });
+  assertStatus(up, 201, 'attach on A');
+  await actOk(A, A.tok.chuyenvien, d.body.id, 'submit');
+  await actOk(A, A.tok.lanhdao, d.body.id, 'approve');
+  await actOk(A, A.tok.lanhdao, d.body.id, 'sign');
+  const doc = await actOk(A, A.tok.tiepnhan, d.body.id, 'issue');
+  const onA = (await api(A, 'GET', `/api/v1/documents/${doc.id}/attachments`, { token: A.tok.tiepnhan })).body.items;
+  assert.equal(onA.length, 1);
+  assert.equal(onA[0].sealed, true, 'sealed at issue on A');
+  const sealedRes = await fetch(`http://127.0.0.1:${A.port}${onA[0].url}`, { headers: { Authorization: `Bearer ${A.tok.tiepnhan}` } });
+  const sealed = Buffer.from(await sealedRes.arrayBuffer());
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${doc.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26] } }), 202);
+  const pkg = (await api(A, 'GET', `/api/v1/documents/${doc.id}/edxml`, { token: A.tok.tiepnhan })).text;
+  assert.equal((pkg.match(/<edXML:ContentType>application\/pdf<\/edXML:ContentType>/g) || []).length, 2,
+    'the signed document and its attachment');
+  const items = await until('arrival on B', () => incoming(B, B.tok.tiepnhan),
+    (l) => l.some((x) => x.subject === 'Báo cáo có phụ lục kèm theo'));
+  const copy = items.find((x) => x.subject === 'Báo cáo có phụ lục kèm theo');
+  const onB = (await api(B, 'GET', `/api/v1/documents/${copy.id}/attachments`, { token: B.tok.tiepnhan })).body.items;
+  assert.deepEqual(onB.map((a) => [a.number, a.filename, a.sha256]), [[1, 'Phụ lục 1.pdf', onA[0].sha256]]);
+  const gotRes = await fetch(`http://127.0.0.1:${B.port}${onB[0].url}`, { headers: { Authorization: `Bearer ${B.tok.tiepnhan}` } });
+  const got = Buffer.from(await gotRes.arrayBuffer());
+  assert.ok(got.equals(sealed), 'the receiver serves the sealed attachment byte for byte');
+  const v = pdfsig(got, 'received-attachment.pdf');
+  assert.equal(v.valid, 1, `the seal on B's copy of the attachment:\n${v.out}`);
+  assert.equal(v.total, 1);
+  // the main file is still the signed document, not the attachment
+  const main = await pdfOf(B, B.tok.tiepnhan, copy.id);
+  assert.ok(main.buf.equals((await pdfOf(A, A.tok.tiepnhan, doc.id)).buf));
+});
+
 test('the same package again is the same document; changed, forged, unknown and malformed ones are refused', async () => {
   const pkg = (await api(A, 'GET', `/api/v1/documents/${sentId}/edxml`, { token: A.tok.tiepnhan })).text;
   const before = (await incoming(B, B.tok.tiepnhan)).length;

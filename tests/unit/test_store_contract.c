@@ -4824,6 +4824,81 @@ static void test_documents(void **state)
  * found by the search, and folded again for documents written before it
  * was (the migration's refold); an expired upload of the same bytes leaves
  * a version's file. */
+/* Attachments of a document (migration 041): numbered per document, the
+ * sealed copy beside its original, a peer's without an uploader, kept. */
+static void test_document_attachments(void **state)
+{
+	struct fixture *f = *state;
+	mc_doc_register out = {
+	    .unit_id = f->district, .box = 1, .name = "Sổ đi", .organ_abbr = "UBND", .created_at = 1000};
+	int64_t drafter = add_user(f->st, "chuyen.vien.a", MC_ROLE_SPECIALIST, f->district);
+	assert_int_equal(mc_store_doc_register_add(f->st, &out), 0);
+	mc_document d = {.box = 1,
+			 .register_id = out.id,
+			 .unit_id = f->district,
+			 .drafting_unit_id = f->district,
+			 .state = 1,
+			 .type = "quyet_dinh",
+			 .subject = "Về việc phụ lục",
+			 .created_by = drafter,
+			 .created_at = 1,
+			 .updated_at = 1};
+	assert_int_equal(mc_store_document_add(f->st, &d), 0);
+	static const char one[] = "%PDF-1.7 phu luc %%EOF", sealed[] = "%PDF-1.7 sealed %%EOF";
+	mc_document_attachment a1 = {.document_id = d.id,
+				     .filename = "Phụ lục I.pdf",
+				     .size = sizeof one - 1,
+				     .uploaded_by = drafter,
+				     .created_at = 10};
+	mc_document_attachment a2 = a1, s1 = a1, peer = a1;
+	assert_int_equal(mc_store_attachment_write(f->st, a1.sha256, one, sizeof one - 1), 0);
+	memcpy(a2.sha256, a1.sha256, sizeof a2.sha256);
+	assert_int_equal(mc_store_attachment_write(f->st, s1.sha256, sealed, sizeof sealed - 1), 0);
+	s1.sealed = 1;
+	s1.number = 1;
+	s1.size = sizeof sealed - 1;
+	memcpy(peer.sha256, a1.sha256, sizeof peer.sha256);
+	peer.uploaded_by = 0;
+	peer.filename = "của bên gửi.pdf";
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_document_attachment_add(f->st, &a1), 0);
+	assert_int_equal(mc_store_document_attachment_add(f->st, &a2), 0);
+	assert_int_equal(mc_store_document_attachment_add(f->st, &s1), 0);
+	assert_int_equal(mc_store_document_attachment_add(f->st, &peer), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(a1.number, 1);
+	assert_int_equal(a2.number, 2);
+	assert_int_equal(s1.number, 1);
+	assert_int_equal(peer.number, 3);
+	/* a second sealed copy of the same attachment: refused */
+	mc_document_attachment again = s1;
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_document_attachment_add(f->st, &again), MC_ECONFLICT);
+	mc_store_rollback(f->st);
+
+	mc_document_attachment *list = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_document_attachments(f->st, &list, &n, d.id), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(list[0].number, 1);
+	assert_int_equal(list[0].sealed, 0);
+	assert_string_equal(list[0].filename, "Phụ lục I.pdf");
+	assert_int_equal(list[0].uploaded_by, drafter);
+	assert_int_equal(list[1].number, 1);
+	assert_int_equal(list[1].sealed, 1);
+	assert_string_equal(list[1].sha256, s1.sha256);
+	assert_int_equal(list[2].number, 2);
+	assert_int_equal(list[3].number, 3);
+	assert_int_equal(list[3].uploaded_by, 0);
+	assert_string_equal(list[3].uploaded_by_name, "");
+	mc_document_attachment_free_list(list, n);
+
+	char err[256];
+	assert_int_not_equal(raw_exec(f, "UPDATE document_attachment SET sha256 = 'forged'", err, sizeof err),
+			     0);
+	assert_int_not_equal(raw_exec(f, "DELETE FROM document_attachment", err, sizeof err), 0);
+}
+
 static void test_document_versions(void **state)
 {
 	struct fixture *f = *state;
@@ -5746,6 +5821,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_versions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_document_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workfiles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),

@@ -947,6 +947,7 @@ export default {
   'sig.field.digest_algorithm': 'digest algorithm',
   'sig.field.crl': 'CRL',
   'doc.ev.upload': 'Draft uploaded',
+  'doc.ev.attach': 'Attachment added',
   'doc.versions': 'Draft versions (files)',
   'doc.versions.none': 'No draft file uploaded yet.',
   'doc.versions.row': 'Version {n}',

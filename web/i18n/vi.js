@@ -947,6 +947,7 @@ export default {
   'sig.field.digest_algorithm': 'thuật toán băm',
   'sig.field.crl': 'CRL',
   'doc.ev.upload': 'Tải lên dự thảo',
+  'doc.ev.attach': 'Đính kèm phụ lục',
   'doc.versions': 'Các bản dự thảo (tệp)',
   'doc.versions.none': 'Chưa có tệp dự thảo nào được tải lên.',
   'doc.versions.row': 'Bản {n}',

@@ -382,18 +382,18 @@ _Static_assert(N_MUTABLE + 2 == 29, "the update's parameters");
  * as a prefix, found through the engine's full-text index (migration 028)
  * rather than by reading every row. Without words, $8 is ''.
  *
- * SQLite reads its index newest first and stops at the page (LIST_FROM_FTS).
- * In a province's whole scope nearly every match is in it. A narrower scope
- * of at most SCOPE_UNITS_MAX units is also asked of the index: each document
- * is indexed by its unit and drafting unit too (column search_units,
- * migration 039), so that a common word in one commune is the intersection
- * of two lists, not every match of the word looked up in document (0.2-0.6 s
- * over 1,000,000 documents, docs/performance.md). LIST_COND still decides;
- * the index only narrows. A wider scope sets the matches beside its
- * documents (found by unit) and keeps the few in both (LIST_MATCH_SQLITE).
+ * SQLite reads its index newest first and stops at the page, each match
+ * kept when LIST_COND holds (LIST_FROM_FTS): in a province's or a district's
+ * scope a page and the bounded count are found among the first thousands of
+ * matches. A scope of at most SCOPE_UNITS_MAX units (a department, a
+ * commune) holds too few of a common word's matches for that: it is asked of
+ * the index too. Each document is indexed by its unit and drafting unit
+ * (column search_units, migration 039), so that a common word in one commune
+ * is the intersection of two lists, not a walk through every match of the
+ * word (0.2-0.6 s over 1,000,000 documents, docs/performance.md). The index
+ * only narrows; LIST_COND decides.
  */
 #define LIST_NO_MATCH " AND $8 = ''"
-#define LIST_MATCH_SQLITE " AND d.id IN (SELECT rowid FROM document_fts WHERE document_fts MATCH $8)"
 #define LIST_FROM_FTS                                                                                        \
 	" FROM document_fts f JOIN document d ON d.id = f.rowid WHERE f.document_fts MATCH $8 AND"
 #define LIST_MATCH_PG " AND d.search @@ " MC_SEARCH_PG_TSQUERY("$8", " & ")
@@ -454,13 +454,15 @@ static int search_words(mc_store *st, char **out, const char *text)
 	return 0;
 }
 
-/* Scopes of more units than this are not asked of SQLite's index by unit. */
-#define SCOPE_UNITS_MAX 64
+/* Scopes of more units than this are not asked of SQLite's index by unit:
+ * the index's "or" of their lists costs more than the walk through the
+ * matches (a district of 24 units: 14-23 ms against under 6 ms). */
+#define SCOPE_UNITS_MAX 8
 
 /* SQLite: adds to the query words the units of the scope lo..hi as the
  * index's tokens (migration 039: "u" and the unit's id), when there are at
- * most SCOPE_UNITS_MAX; *narrowed says whether it did. */
-static int scope_words(mc_store *st, char **words, bool *narrowed, const char *lo, const char *hi)
+ * most SCOPE_UNITS_MAX. */
+static int scope_words(mc_store *st, char **words, const char *lo, const char *hi)
 {
 	static const char sql[] =
 	    "SELECT count(*), group_concat('\"u' || id || '\"', ' OR ') FROM "
@@ -468,7 +470,6 @@ static int scope_words(mc_store *st, char **words, bool *narrowed, const char *l
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
-	*narrowed = false;
 	if (rc)
 		goto cleanup;
 	mc_q_text(q, 1, lo);
@@ -489,7 +490,6 @@ static int scope_words(mc_store *st, char **words, bool *narrowed, const char *l
 	snprintf(both, len, "%s AND search_units : (%s)", *words, ids);
 	free(*words);
 	*words = both;
-	*narrowed = true;
 cleanup:
 	mc_q_done(q);
 	return rc;
@@ -498,9 +498,8 @@ cleanup:
 int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *total,
 			   const mc_document_query *dq)
 {
-	static const char *const sql[4][3] = {
+	static const char *const sql[3][3] = {
 	    LIST_SQL(LIST_FROM, LIST_NO_MATCH, "d.id"),
-	    LIST_SQL(LIST_FROM, LIST_MATCH_SQLITE, "d.id"),
 	    LIST_SQL(LIST_FROM_FTS, "", "f.rowid"),
 	    LIST_SQL(LIST_FROM, LIST_MATCH_PG, "d.id"),
 	};
@@ -518,13 +517,13 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 	if (rc)
 		goto cleanup;
 	/* A province's scope: its path is "/<id>/", one step from the root. */
-	bool by_index = strchr(lo + 1, '/') == lo + strlen(lo) - 1;
-	if (words[0] && !by_index && !mc_db_is_pg(st)) {
-		rc = scope_words(st, &words, &by_index, lo, hi);
+	bool whole = strchr(lo + 1, '/') == lo + strlen(lo) - 1;
+	if (words[0] && !whole && !mc_db_is_pg(st)) {
+		rc = scope_words(st, &words, lo, hi);
 		if (rc)
 			goto cleanup;
 	}
-	which = !words[0] ? sql[0] : mc_db_is_pg(st) ? sql[3] : by_index ? sql[2] : sql[1];
+	which = !words[0] ? sql[0] : mc_db_is_pg(st) ? sql[2] : sql[1];
 	rc = mc_db_prepare(st, &q, which[0]);
 	if (rc)
 		goto cleanup;

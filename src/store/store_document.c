@@ -464,8 +464,12 @@ static int search_words(mc_store *st, char **out, const char *text)
  * most SCOPE_UNITS_MAX. */
 static int scope_words(mc_store *st, char **words, const char *lo, const char *hi)
 {
+	/* The third column: whether the index has the units at all. Migration
+	 * 039's number is below 040's, so a database migrated to 040 before 039
+	 * was written never ran it: there it walks, as a wider scope does. */
 	static const char sql[] =
-	    "SELECT count(*), group_concat('\"u' || id || '\"', ' OR ') FROM "
+	    "SELECT count(*), group_concat('\"u' || id || '\"', ' OR '), "
+	    "(SELECT count(*) FROM pragma_table_info('document_fts') WHERE name = 'search_units') FROM "
 	    "(SELECT id FROM unit WHERE path >= $1 AND path < $2 LIMIT " MC_STR(SCOPE_UNITS_MAX) " + 1)";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
@@ -482,7 +486,7 @@ static int scope_words(mc_store *st, char **words, const char *lo, const char *h
 	}
 	rc = 0;
 	int64_t units = mc_q_col_int(q, 0);
-	if (units < 1 || units > SCOPE_UNITS_MAX)
+	if (units < 1 || units > SCOPE_UNITS_MAX || mc_q_col_int(q, 2) != 1)
 		goto cleanup;
 	const char *ids = mc_q_col_text(q, 1);
 	size_t len = strlen(*words) + strlen(ids) + 64;

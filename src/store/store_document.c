@@ -382,14 +382,18 @@ _Static_assert(N_MUTABLE + 2 == 29, "the update's parameters");
  * as a prefix, found through the engine's full-text index (migration 028)
  * rather than by reading every row. Without words, $8 is ''.
  *
- * SQLite takes one of two ways. In a unit's scope the matches are set beside
- * its documents (found by unit) and the few in both kept. In a province's
- * whole scope nearly every match is in it: the index is read newest first and
- * stops at the page (LIST_FROM_FTS), which the first way cannot, since it
- * collects every match of a common word before the first row.
+ * SQLite reads its index newest first and stops at the page, each match
+ * kept when LIST_COND holds (LIST_FROM_FTS): in a province's or a district's
+ * scope a page and the bounded count are found among the first thousands of
+ * matches. A scope of at most SCOPE_UNITS_MAX units (a department, a
+ * commune) holds too few of a common word's matches for that: it is asked of
+ * the index too. Each document is indexed by its unit and drafting unit
+ * (column search_units, migration 039), so that a common word in one commune
+ * is the intersection of two lists, not a walk through every match of the
+ * word (0.2-0.6 s over 1,000,000 documents, docs/performance.md). The index
+ * only narrows; LIST_COND decides.
  */
 #define LIST_NO_MATCH " AND $8 = ''"
-#define LIST_MATCH_SQLITE " AND d.id IN (SELECT rowid FROM document_fts WHERE document_fts MATCH $8)"
 #define LIST_FROM_FTS                                                                                        \
 	" FROM document_fts f JOIN document d ON d.id = f.rowid WHERE f.document_fts MATCH $8 AND"
 #define LIST_MATCH_PG " AND d.search @@ " MC_SEARCH_PG_TSQUERY("$8", " & ")
@@ -421,6 +425,8 @@ static void list_bind(mc_q *q, const char *lo, const char *hi, const mc_document
  * has none. */
 static int search_words(mc_store *st, char **out, const char *text)
 {
+	/* SQLite's words are those of the text column, not unit tokens. */
+	static const char col[] = "search_folded : (";
 	char *folded = NULL;
 	int rc;
 
@@ -436,18 +442,68 @@ static int search_words(mc_store *st, char **out, const char *text)
 		*out = mc_xstrdup("");
 	else if (mc_db_is_pg(st))
 		*out = mc_xstrdup(folded);
-	else
-		*out = mc_search_sqlite_query(folded, true);
+	else {
+		char *expr = mc_search_sqlite_query(folded, true);
+		size_t len = strlen(col) + strlen(expr) + 2;
+
+		*out = mc_xmalloc(len);
+		snprintf(*out, len, "%s%s)", col, expr);
+		free(expr);
+	}
 	free(folded);
 	return 0;
+}
+
+/* Scopes of more units than this are not asked of SQLite's index by unit:
+ * the index's "or" of their lists costs more than the walk through the
+ * matches (a district of 24 units: 14-23 ms against under 6 ms). */
+#define SCOPE_UNITS_MAX 8
+
+/* SQLite: adds to the query words the units of the scope lo..hi as the
+ * index's tokens (migration 039: "u" and the unit's id), when there are at
+ * most SCOPE_UNITS_MAX. */
+static int scope_words(mc_store *st, char **words, const char *lo, const char *hi)
+{
+	/* The third column: whether the index has the units at all. Migration
+	 * 039's number is below 040's, so a database migrated to 040 before 039
+	 * was written never ran it: there it walks, as a wider scope does. */
+	static const char sql[] =
+	    "SELECT count(*), group_concat('\"u' || id || '\"', ' OR '), "
+	    "(SELECT count(*) FROM pragma_table_info('document_fts') WHERE name = 'search_units') FROM "
+	    "(SELECT id FROM unit WHERE path >= $1 AND path < $2 LIMIT " MC_STR(SCOPE_UNITS_MAX) " + 1)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	rc = mc_q_row(q, "scope units");
+	if (rc != 1) {
+		if (rc == 0)
+			rc = MC_ERROR;
+		goto cleanup;
+	}
+	rc = 0;
+	int64_t units = mc_q_col_int(q, 0);
+	if (units < 1 || units > SCOPE_UNITS_MAX || mc_q_col_int(q, 2) != 1)
+		goto cleanup;
+	const char *ids = mc_q_col_text(q, 1);
+	size_t len = strlen(*words) + strlen(ids) + 64;
+	char *both = mc_xmalloc(len);
+	snprintf(both, len, "%s AND search_units : (%s)", *words, ids);
+	free(*words);
+	*words = both;
+cleanup:
+	mc_q_done(q);
+	return rc;
 }
 
 int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *total,
 			   const mc_document_query *dq)
 {
-	static const char *const sql[4][3] = {
+	static const char *const sql[3][3] = {
 	    LIST_SQL(LIST_FROM, LIST_NO_MATCH, "d.id"),
-	    LIST_SQL(LIST_FROM, LIST_MATCH_SQLITE, "d.id"),
 	    LIST_SQL(LIST_FROM_FTS, "", "f.rowid"),
 	    LIST_SQL(LIST_FROM, LIST_MATCH_PG, "d.id"),
 	};
@@ -466,7 +522,12 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 		goto cleanup;
 	/* A province's scope: its path is "/<id>/", one step from the root. */
 	bool whole = strchr(lo + 1, '/') == lo + strlen(lo) - 1;
-	which = !words[0] ? sql[0] : mc_db_is_pg(st) ? sql[3] : whole ? sql[2] : sql[1];
+	if (words[0] && !whole && !mc_db_is_pg(st)) {
+		rc = scope_words(st, &words, lo, hi);
+		if (rc)
+			goto cleanup;
+	}
+	which = !words[0] ? sql[0] : mc_db_is_pg(st) ? sql[2] : sql[1];
 	rc = mc_db_prepare(st, &q, which[0]);
 	if (rc)
 		goto cleanup;

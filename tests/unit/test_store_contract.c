@@ -4819,6 +4819,84 @@ static void test_documents(void **state)
 	assert_int_not_equal(raw_exec(f, "DELETE FROM document_event", NULL, 0), 0);
 }
 
+/* The search in a unit's scope (SQLite asks its index by unit, migration
+ * 039): a document is in the scope of its unit and of its drafting unit and
+ * nowhere else; the words are matched in the folded text only, never in the
+ * units the index also holds; each word is the start of a word at every
+ * length, within and past the index's prefixes (1 to 7 characters). */
+static void test_document_search_scope(void **state)
+{
+	struct fixture *f = *state;
+	mc_doc_register reg = {.unit_id = f->district, .box = 1, .name = "Sổ", .organ_abbr = "UBND"};
+	mc_doc_register dreg = {.unit_id = f->dept, .box = 1, .name = "Sổ", .organ_abbr = "STP"};
+	assert_int_equal(mc_store_doc_register_add(f->st, &reg), 0);
+	assert_int_equal(mc_store_doc_register_add(f->st, &dreg), 0);
+	/* Registered by the district, drafted by the commune. */
+	mc_document d = {.box = 1,
+			 .register_id = reg.id,
+			 .unit_id = f->district,
+			 .drafting_unit_id = f->commune,
+			 .state = 1,
+			 .type = "cong_van",
+			 .subject = "Về việc nghiêng đê Quảngbìnhthuận",
+			 .created_at = 1,
+			 .updated_at = 1};
+	mc_document other = d;
+	other.register_id = dreg.id;
+	other.unit_id = f->dept;
+	other.drafting_unit_id = f->dept;
+	assert_int_equal(mc_store_document_add(f->st, &d), 0);
+	assert_int_equal(mc_store_document_add(f->st, &other), 0);
+
+	static const char *const found[] = {"n",      "ng",	 "ngh",	       "nghi",	    "nghie",
+					    "nghien", "nghieng", "NGHIÊNG đê", "quangbinh", "quangbinhthuan"};
+	struct {
+		int64_t scope, total, id;
+	} scopes[] = {
+	    {f->commune, 1, d.id}, {f->dept, 1, other.id}, {f->district, 1, d.id}, {f->province, 2, 0}};
+	mc_document *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	for (size_t s = 0; s < MC_ARRAY_LEN(scopes); s++) {
+		mc_document_query q = {.scope_unit_id = scopes[s].scope, .limit = 10};
+		for (size_t i = 0; i < MC_ARRAY_LEN(found); i++) {
+			q.q = found[i];
+			assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+			assert_int_equal(total, scopes[s].total);
+			assert_int_equal(n, (size_t)scopes[s].total);
+			if (scopes[s].id)
+				assert_int_equal(list[0].id, scopes[s].id);
+			mc_document_free_list(list, n);
+		}
+		/* Not a word of theirs: "nghiengx", a unit's token, its column. */
+		char unit_word[32];
+		snprintf(unit_word, sizeof unit_word, "u%lld", (long long)scopes[s].scope);
+		const char *none[] = {"nghiengx", unit_word, "u", "search_units", "quangbinhthuanx"};
+		for (size_t i = 0; i < MC_ARRAY_LEN(none); i++) {
+			q.q = none[i];
+			assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+			assert_int_equal(total, 0);
+			mc_document_free_list(list, n);
+		}
+	}
+	if (use_pg)
+		return;
+	/* A database that reached 040 before 039 was written never ran it: its
+	 * index has no units; a department's search still answers, by walking. */
+	assert_int_equal(raw_exec(f,
+				  "DROP TABLE document_fts; CREATE VIRTUAL TABLE document_fts USING "
+				  "fts5(search_folded, content='document', content_rowid='id', "
+				  "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'); INSERT INTO "
+				  "document_fts(document_fts) VALUES ('rebuild')",
+				  NULL, 0),
+			 0);
+	mc_document_query q = {.scope_unit_id = f->dept, .q = "nghieng", .limit = 10};
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(list[0].id, other.id);
+	mc_document_free_list(list, n);
+}
+
 /* Drafts uploaded as files (migration 034): versions numbered from 1 per
  * document, read whole and the latest, none changed or removed; the body
  * found by the search, and folded again for documents written before it
@@ -5820,6 +5898,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_personal_pseudonymise, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_document_search_scope, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),

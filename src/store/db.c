@@ -485,6 +485,19 @@ int mc_q_read_one(mc_q *q, const char *what, const mc_col *cols, size_t n, void 
 	return mc_q_read(q, cols, n, row);
 }
 
+int mc_db_read_by_id(mc_store *st, const char *sql, int64_t id, const char *what, const mc_col *cols,
+		     size_t n, void *row)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, id);
+		rc = mc_q_read_one(q, what, cols, n, row);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
 int mc_q_insert_id(mc_q *q, const char *what, int64_t *id)
 {
 	int rc = mc_q_try_row(q, what);

@@ -146,6 +146,10 @@ int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row);
  * cols: 0, MC_ENOTFOUND when there is none, or a code as mc_q_row and
  * mc_q_read (the caller clears row on failure). */
 int mc_q_read_one(mc_q *q, const char *what, const mc_col *cols, size_t n, void *row);
+/* Prepares sql (a query of at most one row with the id as $1), binds id and
+ * reads the row into row by cols, as mc_q_read_one: "one row by its id". */
+int mc_db_read_by_id(mc_store *st, const char *sql, int64_t id, const char *what, const mc_col *cols,
+		     size_t n, void *row);
 /* Runs a write with RETURNING of one integer (the new row's id, a number
  * taken) as mc_q_try_row and puts it in *id: 0, MC_ERROR when no row came
  * back, or the code of the failure. */

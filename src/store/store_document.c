@@ -323,18 +323,11 @@ _Static_assert(N_MUTABLE + 7 == 34, "the insert's parameters");
 int mc_store_document_get(mc_store *st, mc_document *out, int64_t id)
 {
 	static const char sql[] = "SELECT " DOCUMENT_COLS " FROM document d WHERE d.id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
 	memset(out, 0, sizeof *out);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	rc = mc_q_read_one(q, "read document", document_cols, MC_ARRAY_LEN(document_cols), out);
+	int rc =
+	    mc_db_read_by_id(st, sql, id, "read document", document_cols, MC_ARRAY_LEN(document_cols), out);
 	if (rc)
 		mc_document_clear(out);
-cleanup:
-	mc_q_done(q);
 	return rc;
 }
 

@@ -124,18 +124,11 @@ int mc_store_par_framework_add(mc_store *st, mc_par_framework *f, const mc_par_c
 int mc_store_par_framework_get(mc_store *st, mc_par_framework *out, int64_t id)
 {
 	static const char sql[] = FRAMEWORK_SELECT "WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
 	memset(out, 0, sizeof *out);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	rc = mc_q_read_one(q, "read par framework", framework_cols, MC_ARRAY_LEN(framework_cols), out);
+	int rc = mc_db_read_by_id(st, sql, id, "read par framework", framework_cols,
+				  MC_ARRAY_LEN(framework_cols), out);
 	if (rc)
 		mc_par_framework_clear(out);
-cleanup:
-	mc_q_done(q);
 	return rc;
 }
 

@@ -144,18 +144,10 @@ _Static_assert(N_MUTABLE + 7 == 23, "the insert's parameters");
 int mc_store_task_get(mc_store *st, mc_task *out, int64_t id)
 {
 	static const char sql[] = "SELECT " TASK_COLS " FROM task t WHERE t.id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
 	memset(out, 0, sizeof *out);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	rc = mc_q_read_one(q, "read task", task_cols, MC_ARRAY_LEN(task_cols), out);
+	int rc = mc_db_read_by_id(st, sql, id, "read task", task_cols, MC_ARRAY_LEN(task_cols), out);
 	if (rc)
 		mc_task_clear(out);
-cleanup:
-	mc_q_done(q);
 	return rc;
 }
 

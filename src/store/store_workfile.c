@@ -90,18 +90,10 @@ cleanup:
 int mc_store_workfile_get(mc_store *st, mc_workfile *out, int64_t id)
 {
 	static const char sql[] = "SELECT " COLS FROM " WHERE w.id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
 	memset(out, 0, sizeof *out);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	rc = mc_q_read_one(q, "read work file", cols, MC_ARRAY_LEN(cols), out);
+	int rc = mc_db_read_by_id(st, sql, id, "read work file", cols, MC_ARRAY_LEN(cols), out);
 	if (rc)
 		mc_workfile_clear(out);
-cleanup:
-	mc_q_done(q);
 	return rc;
 }
 

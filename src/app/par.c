@@ -197,6 +197,33 @@ static int count_reports_on_time(mc_store *st, mc_par_figures *out, int64_t unit
 	return rc;
 }
 
+/* The procedures the unit handles in force in the year (store_par.h); the
+ * catalogue lists every procedure in force publicly, so "publicly posted"
+ * counts those whose public page is complete. */
+static int count_procedures(mc_store *st, mc_par_figures *out, int64_t unit_id, int year, bool online)
+{
+	int32_t first = mc_days_from_civil(year, 1, 1), next = mc_days_from_civil(year + 1, 1, 1);
+	mc_par_proc_counts c;
+	char code[64];
+	int rc = mc_store_par_procedures(st, &c, unit_id, first, next - 1);
+	out->numerator = online ? c.online : c.posted;
+	out->denominator = c.handled;
+	unit_code(st, code, sizeof code, unit_id);
+	snprintf(out->link, sizeof out->link, "/api/v1/procedures?unit=%s&include_abolished=true&limit=200",
+		 code);
+	return rc;
+}
+
+static int count_procedures_published(mc_store *st, mc_par_figures *out, int64_t unit_id, int year)
+{
+	return count_procedures(st, out, unit_id, year, false);
+}
+
+static int count_online_services(mc_store *st, mc_par_figures *out, int64_t unit_id, int year)
+{
+	return count_procedures(st, out, unit_id, year, true);
+}
+
 /* The registry (docs/par-index.md §3). */
 static const mc_par_formula formulas[] = {
     {"dossiers_on_time", "Tỷ lệ hồ sơ giải quyết đúng hạn", count_on_time, false},
@@ -206,6 +233,10 @@ static const mc_par_formula formulas[] = {
     {"documents_signed", "Tỷ lệ văn bản đi được gửi điện tử có chữ ký số", count_documents_signed, false},
     {"tasks_on_time", "Tỷ lệ nhiệm vụ hoàn thành đúng hạn", count_tasks_on_time, false},
     {"reports_on_time", "Tỷ lệ báo cáo định kỳ gửi đúng hạn", count_reports_on_time, false},
+    {"procedures_published", "Tỷ lệ thủ tục hành chính được công bố, công khai đầy đủ",
+     count_procedures_published, false},
+    {"online_services", "Tỷ lệ thủ tục hành chính cung cấp dịch vụ công trực tuyến", count_online_services,
+     false},
 };
 
 const mc_par_formula *mc_app_par_formulas(size_t *n)

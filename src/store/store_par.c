@@ -7,6 +7,7 @@
 
 #include "core/par_index.h"
 #include "store/db.h"
+#include "store/store_search.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -928,6 +929,59 @@ int mc_store_par_tasks_on_time(mc_store *st, int64_t *judged, int64_t *on_time, 
 	mc_q_int(q, 4, last_day);
 	mc_q_int(q, 5, at);
 	rc = read_two(q, "count tasks done on time", judged, on_time);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_par_procedures(mc_store *st, mc_par_proc_counts *out, int64_t unit_id, int32_t first_day,
+			    int32_t last_day)
+{
+	/* In force some day of the year: first published (new or standardised)
+	 * by its last day or without such a record, not abolished on or before
+	 * its first day (store_procedure.c, mc_store_procedure_in_force); the
+	 * catalogue's rule for a unit (MC_PROC_FILTERS): owned by it, or owned
+	 * by none and open to its level. Online: the service in force on the
+	 * year's last day (core/onestop.h, mc_online_filing_allowed). */
+	static const char sql[] =
+	    "SELECT count(*), "
+	    "count(*) FILTER (WHERE p.duration_hours > 0 AND coalesce(p.legal_basis, '') <> '' "
+	    "AND EXISTS (SELECT 1 FROM procedure_document d WHERE d.procedure_id = p.id)), "
+	    "count(*) FILTER (WHERE CASE WHEN p.online_class_since > 0 AND p.online_class_since <= $3 "
+	    "THEN coalesce(p.online_class, '') IN ('full', 'partial') ELSE p.online_level >= 3 END) "
+	    "FROM procedure p WHERE (p.unit_id = $1 OR (p.unit_id IS NULL AND " MC_PROC_HAS_LEVEL(
+		"(SELECT u.level FROM unit u WHERE u.id = $1)") ")) "
+								"AND NOT EXISTS (SELECT 1 FROM "
+								"procedure_publication a WHERE "
+								"a.procedure_id = p.id "
+								"AND a.kind = 'abolished' AND a.day <= $2) "
+								"AND (p.status <> 'abolished' OR EXISTS "
+								"(SELECT 1 FROM procedure_publication a "
+								"WHERE a.procedure_id = p.id AND a.kind = "
+								"'abolished')) "
+								"AND coalesce((SELECT min(f.day) FROM "
+								"procedure_publication f WHERE "
+								"f.procedure_id = p.id "
+								"AND f.kind IN ('new', 'standardised')), $3) "
+								"<= $3";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	memset(out, 0, sizeof *out);
+	if (rc)
+		goto cleanup;
+	mc_q_ref(q, 1, unit_id);
+	mc_q_int(q, 2, first_day);
+	mc_q_int(q, 3, last_day);
+	rc = mc_q_row(q, "count the procedures a unit handles");
+	if (rc == 1) {
+		out->handled = mc_q_col_int(q, 0);
+		out->posted = mc_q_col_int(q, 1);
+		out->online = mc_q_col_int(q, 2);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
 cleanup:
 	mc_q_done(q);
 	return rc;

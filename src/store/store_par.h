@@ -211,6 +211,19 @@ int mc_store_par_documents_signed(mc_store *st, int64_t *issued, int64_t *signed
 int mc_store_par_tasks_on_time(mc_store *st, int64_t *judged, int64_t *on_time, int64_t unit_id,
 			       int32_t first_day, int32_t last_day, int32_t at);
 
+/* The procedures of the catalogue the unit handles (owned by it, or owned by
+ * none and open to its level) in force some day of [first_day, last_day]
+ * (local days): first published by last_day or without a publication record,
+ * not abolished on or before first_day (docs/par-index.md §3). */
+typedef struct {
+	int64_t handled; /* all of them */
+	int64_t posted;	 /* with their full public record: documents, duration, legal basis */
+	int64_t online;	 /* online on last_day: level 3-4 before their class, full or partial after */
+} mc_par_proc_counts;
+
+int mc_store_par_procedures(mc_store *st, mc_par_proc_counts *out, int64_t unit_id, int32_t first_day,
+			    int32_t last_day);
+
 /* A recurring task, as `reports_on_time` reads it (docs/par-index.md §3). */
 typedef struct {
 	int64_t task_id;

@@ -5514,6 +5514,85 @@ static void test_par_counts(void **state)
 	assert_int_equal(b, 3);
 }
 
+/* `procedures_published` and `online_services` (docs/par-index.md §3): the
+ * procedures a unit handles in force some day of 2025, each case by hand. */
+static void test_par_procedures(void **state)
+{
+	struct fixture *f = *state;
+	const int32_t d0 = mc_days_from_civil(2025, 1, 1), d1 = mc_days_from_civil(2025, 12, 31);
+	/* levels, owner (1 the department), online level, class, class since,
+	 * status abolished, publication kind and day (none: ""), documents,
+	 * legal basis, duration */
+	struct {
+		const char *levels;
+		int owned, level;
+		const char *klass;
+		int32_t since;
+		bool abolished;
+		const char *pub;
+		int32_t pub_day;
+		bool docs;
+		const char *basis;
+		int hours;
+	} procs[] = {
+	    {"district", 0, 4, "", 0, false, "", 0, true, "Luật X", 24},	     /* in, posted, online */
+	    {"district,department", 0, 2, "", 0, false, "", 0, false, "Luật X", 24}, /* in; no documents */
+	    {"commune", 0, 4, "", 0, false, "", 0, true, "Luật X", 24},		     /* out: another level */
+	    {"district", 1, 4, "", 0, false, "", 0, true, "Luật X", 24},	  /* out: the department's */
+	    {"district", 0, 4, "", 0, true, "abolished", d0, true, "Luật X", 24}, /* out: abolished 1 Jan */
+	    {"district", 0, 2, "", 0, true, "abolished", d0 + 1, true, "Luật X", 24}, /* in: until 2 Jan */
+	    {"district", 0, 4, "", 0, true, "", 0, true, "Luật X", 24}, /* out: abolished, no record */
+	    {"district", 0, 3, "", 0, false, "new", d1, false, "", 24}, /* in: from 31 Dec; online */
+	    {"district", 0, 4, "", 0, false, "new", d1 + 1, true, "Luật X", 24}, /* out: from the next year */
+	    {"district", 0, 2, "full", d1, false, "", 0, true, "Luật X",
+	     24},							   /* in, posted; online by class */
+	    {"district", 0, 4, "", d1, false, "", 0, false, "Luật X", 24}, /* in; class "": not online */
+	    {"district", 0, 2, "partial", d1 + 1, false, "", 0, false, "Luật X", 24}, /* in; level 2 still */
+	    {"district", 0, 2, "", 0, false, "", 0, true, "", 24},		      /* in; no legal basis */
+	    {"district", 0, 2, "", 0, false, "", 0, true, "Luật X", 0},		      /* in; no duration */
+	};
+	for (size_t i = 0; i < MC_ARRAY_LEN(procs); i++) {
+		char code[16];
+		mc_procedure p;
+		mc_proc_doc doc = {.seq = 1, .name = "Tờ khai", .originals = 1, .form = "", .required = true};
+		mc_proc_pub pub = {
+		    .kind = (char *)procs[i].pub, .decision = "QĐ 1/QĐ-UBND", .day = procs[i].pub_day};
+		snprintf(code, sizeof code, "9.%03zu", i);
+		proc_init(&p, code, code, "Thử", procs[i].levels, procs[i].owned ? f->dept : 0,
+			  procs[i].level);
+		p.online_class = (char *)procs[i].klass;
+		p.online_class_since = procs[i].since;
+		p.status = procs[i].abolished ? "abolished" : "active";
+		p.legal_basis = (char *)procs[i].basis;
+		p.duration_hours = procs[i].hours;
+		if (procs[i].docs) {
+			p.docs = &doc;
+			p.n_docs = 1;
+		}
+		if (procs[i].pub[0]) {
+			p.pubs = &pub;
+			p.n_pubs = 1;
+		}
+		assert_int_equal(mc_store_procedure_create(f->st, &p), 0);
+	}
+	mc_par_proc_counts c;
+	assert_int_equal(mc_store_par_procedures(f->st, &c, f->district, d0, d1), 0);
+	assert_int_equal(c.handled, 9);
+	assert_int_equal(c.posted, 3); /* the first, the one abolished on 2 January, the classed one */
+	assert_int_equal(c.online, 3); /* level 4; level 3 from 31 December; class full from 31 December */
+	assert_int_equal(mc_store_par_procedures(f->st, &c, f->dept, d0, d1), 0);
+	assert_int_equal(c.handled, 2);
+	assert_int_equal(c.posted, 1);
+	assert_int_equal(c.online, 1);
+	/* The year before: the 2025 publication not yet, the classes not yet. */
+	assert_int_equal(
+	    mc_store_par_procedures(f->st, &c, f->district, mc_days_from_civil(2024, 1, 1), d0 - 1), 0);
+	assert_int_equal(c.handled, 9); /* the two abolished in 2025 in force, the one new in 2025 not */
+	assert_int_equal(c.online, 3);	/* levels 4, 4 (abolished 1 Jan 2025) and the class "" one's 4 */
+	assert_int_equal(mc_store_par_procedures(f->st, &c, f->commune, d0, d1), 0);
+	assert_int_equal(c.handled, 1);
+}
+
 /* `reports_on_time` (docs/par-index.md §3): the periods of recurring tasks
  * that ended in 2017 while the task was open, and of those the ones whose
  * report of the unit in charge (period_start > 0, migration 037) came by the
@@ -5907,6 +5986,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_reports, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_par_procedures, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tasks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_list, setup, teardown),

@@ -73,7 +73,7 @@ test('a framework whose parts do not add up, or is malformed, is refused and not
   const cases = [
     [{ criteria: [{ code: '1', name: 'x', max: 10 }] }, 'a leaf without method'],
     [{ criteria: [{ code: '1', name: 'x', max: 10.005, method: 'self' }] }, 'three decimals'],
-    [{ criteria: [{ code: '1', name: 'x', max: 10, method: 'computed', formula: 'procedures_published' }] }, 'unknown formula'],
+    [{ criteria: [{ code: '1', name: 'x', max: 10, method: 'computed', formula: 'dossiers_lost' }] }, 'unknown formula'],
     [{ criteria: [{ code: '1', name: 'x', max: 10, method: 'magic' }] }, 'unknown method'],
     [{ criteria: [{ code: '1.1', parent: '9', name: 'x', max: 10, method: 'self' }] }, 'unknown parent'],
     [{ group: 'ministry' }, 'unknown group'],

@@ -120,7 +120,7 @@ function fillDisk(dir) {
 
 test('a full disk: 503, nothing half-written, and recovery when space returns', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-full-'));
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir], { encoding: 'utf8' });
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', dir], { encoding: 'utf8' });
   if (mounted.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     t.skip(`cannot mount a tmpfs here (needs root): ${mounted.stderr.trim()}`);

@@ -466,6 +466,44 @@ static int upload_box(const unsigned char *pdf, size_t len, mc_doc_sign_box *box
 	return 0;
 }
 
+/* The approved version of d (the draft's latest, no upload after an
+ * approval) into *v, and, when it is a PDF, its bytes into *upload (free
+ * with free(); NULL for a DOCX or no upload) and where the signer's block
+ * goes on it into *box. A PDF whose last page cannot be read is MC_EINVAL
+ * naming the version. */
+static int approved_pdf(mc_store *st, const mc_document *d, mc_document_version *v, unsigned char **upload,
+			mc_doc_sign_box *box)
+{
+	*upload = NULL;
+	int rc = mc_store_document_version_get(st, v, d->id, 0);
+	if (rc == MC_ENOTFOUND)
+		return 0;
+	if (rc || strcmp(v->kind, "pdf") != 0)
+		return rc;
+	rc = read_stored(st, v->sha256, v->size, upload);
+	if (rc == 0 && upload_box(*upload, (size_t)v->size, box) != 0)
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"the approved version %d cannot be signed: its last page cannot be read "
+				"(a PDF whose pages are in one flat page tree and whose catalog is not in "
+				"an object stream)",
+				v->number);
+	if (rc) {
+		free(*upload);
+		*upload = NULL;
+	}
+	return rc;
+}
+
+/* The refusal of an approved PDF that motcua's signer could not sign. */
+static int unsignable(const mc_document_version *v)
+{
+	return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+			  "the approved version %d cannot be signed: its structure is not one "
+			  "motcua signs (a PDF whose pages are in one flat page tree and whose "
+			  "catalog is not in an object stream)",
+			  v->number);
+}
+
 static void sha256_hex(char out[65], const unsigned char *p, size_t n)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
@@ -533,21 +571,22 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 	/* The approved version is the draft's latest (no upload after an
 	 * approval): a PDF is the document as issued and signed; a DOCX is not
 	 * a signed form (signatures are PAdES), so the fields are rendered. */
-	rc = k->device ? MC_ENOTFOUND : mc_store_document_version_get(st, &v, d->id, 0);
-	if (rc == 0 && strcmp(v.kind, "pdf") == 0) {
-		rc = read_stored(st, v.sha256, v.size, &upload);
-		if (rc == 0 && upload_box(upload, (size_t)v.size, &box) != 0)
-			rc = mc_err_set(
-			    MC_EINVAL, MC_REASON_INVALID_FIELD,
-			    "the approved version %d cannot be signed: its last page cannot be read "
-			    "(a PDF whose pages are in one flat page tree and whose catalog is not in "
-			    "an object stream)",
-			    v.number);
-		if (rc)
-			goto cleanup;
-	} else if (rc != 0 && rc != MC_ENOTFOUND) {
+	rc = approved_pdf(st, d, &v, &upload, &box);
+	if (rc == 0 && k->device) {
+		/* the leader's device signed the file prepared for it: that upload
+		 * when it starts with it, else the rendering (prepared before the
+		 * upload was signed as such) */
+		rc = read_stored(st, k->file.sha256, k->file.size, &one);
+		one_len = (size_t)k->file.size;
+		if (rc == 0 && upload &&
+		    !(one_len > (size_t)v.size && memcmp(one, upload, (size_t)v.size) == 0)) {
+			free(upload);
+			upload = NULL;
+		}
+	}
+	if (rc)
 		goto cleanup;
-	} else {
+	if (!upload) {
 		/* the rendering with its number, and where the signer's block is */
 		rc = render(st, tc, d, &pdf, &box, false);
 		if (rc) {
@@ -557,7 +596,7 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 	}
 	place(&box, &signer.look, &seal.look);
 	picture_seal(&seal, k->dir, k->seal_name, k->organ, now);
-	if (k->device) {
+	if (k->device && !upload) {
 		/* signed on the leader's device before it had a number: the
 		 * seal's update writes the number and the date over the blanks */
 		char date[64], *m;
@@ -575,8 +614,9 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 		stamp_looks[1] = stamps[1].look;
 		seal.look.stamps = stamp_looks;
 		seal.look.n_stamps = 2;
-		rc = read_stored(st, k->file.sha256, k->file.size, &one);
-		one_len = (size_t)k->file.size;
+	} else if (k->device) {
+		/* an uploaded PDF signed on the device: its layout is not ours,
+		 * so no number or date is written into it (as at issue, §3b) */
 	} else {
 		/* NĐ 30 art. 8 and Phụ lục I: the signer's signature, then the
 		 * organisation's over it (the second covers the first) */
@@ -591,11 +631,7 @@ int mc_api_document_seal(mc_store *st, const mc_time_ctx *tc, const mc_document 
 		rc = mc_sign_pdf_look(one, one_len, k->seal.key, k->seal.cert, k->seal.chain, (time_t)now,
 				      &seal.look, &two, &two_len);
 	if (rc == MC_EINVAL && upload) {
-		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
-				"the approved version %d cannot be signed: its structure is not one "
-				"motcua signs (a PDF whose pages are in one flat page tree and whose "
-				"catalog is not in an object stream)",
-				v.number);
+		rc = unsignable(&v);
 		goto cleanup;
 	}
 	if (rc) {
@@ -1118,6 +1154,18 @@ static X509 *signer_cert_or_reply(mc_req *r, const char *pem, const mc_actor *ac
 	return cert;
 }
 
+/* The reply to approved_pdf's or unsignable's rc: an approved PDF that
+ * cannot be signed names the version (file_version, as the approval does). */
+static void approved_reply(mc_req *r, int rc)
+{
+	mc_err e;
+	mc_err_take(&e, rc);
+	if (e.reason == MC_REASON_INVALID_FIELD)
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "file_version", "signable", "%s", e.msg);
+	else
+		mc_reply_err(r, &e, "the approved version");
+}
+
 void mc_api_document_signature_prepare(mc_req *r)
 {
 	/* the request owns it once queued: a reply before frees the request */
@@ -1129,6 +1177,12 @@ void mc_api_document_signature_prepare(mc_req *r)
 	size_t cms_len = 0;
 	mc_buf pdf;
 	picture look = {0};
+	mc_document_version v = {0};
+	unsigned char *upload = NULL;
+	mc_doc_sign_box box;
+	mc_sign_look seal_look;
+	int64_t now = mc_now();
+	int rc;
 	mc_field spec[] = {{"certificate", MC_F_TEXT, true, 1, 16384, &pem, 0}};
 	mc_buf_init(&pdf, MC_DOC_PDF_MAX);
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
@@ -1137,18 +1191,31 @@ void mc_api_document_signature_prepare(mc_req *r)
 		goto cleanup;
 	if (!(cert = signer_cert_or_reply(r, pem, &j->actor)))
 		goto cleanup;
-	/* the rendering the leader signs: before issue, without number or date;
-	 * the signature visible between position and name */
-	mc_doc_sign_box box;
-	mc_sign_look seal_look;
-	int64_t now = mc_now();
-	if (render(mc_req_store(r), mc_req_time(r), &d, &pdf, &box, true) == 0) {
-		place(&box, &look.look, &seal_look);
-		picture_signer(&look, cfg_dir(r), "", j->actor.name, now);
+	/* What the leader signs is what will be issued (§3b): the approved
+	 * version when it is a PDF, with the signature visible on its last
+	 * page; else the rendering, before issue without number or date, the
+	 * signature between position and name. */
+	rc = approved_pdf(mc_req_store(r), &d, &v, &upload, &box);
+	if (rc) {
+		approved_reply(r, rc);
+		goto cleanup;
 	}
-	if (!look.rgba ||
-	    mc_sign_prepare((unsigned char *)pdf.data, pdf.len, cert, (time_t)now, &look.look, &j->pdf,
-			    &j->pdf_len, &cms, &cms_len, &j->attrs, &j->attrs_len) != 0) {
+	if (!upload && render(mc_req_store(r), mc_req_time(r), &d, &pdf, &box, true) != 0) {
+		mc_reply_problem(r, MC_PROB_INTERNAL, "could not prepare the document for signing");
+		goto cleanup;
+	}
+	place(&box, &look.look, &seal_look);
+	picture_signer(&look, cfg_dir(r), "", j->actor.name, now);
+	rc = !look.rgba ? MC_ERROR
+	     : upload	? mc_sign_prepare(upload, (size_t)v.size, cert, (time_t)now, &look.look, &j->pdf,
+					  &j->pdf_len, &cms, &cms_len, &j->attrs, &j->attrs_len)
+			: mc_sign_prepare((unsigned char *)pdf.data, pdf.len, cert, (time_t)now, &look.look,
+					  &j->pdf, &j->pdf_len, &cms, &cms_len, &j->attrs, &j->attrs_len);
+	if (rc == MC_EINVAL && upload) {
+		approved_reply(r, unsignable(&v));
+		goto cleanup;
+	}
+	if (rc) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not prepare the document for signing");
 		goto cleanup;
 	}
@@ -1165,6 +1232,8 @@ cleanup:
 		free(j);
 	}
 	free(look.rgba);
+	free(upload);
+	mc_document_version_clear(&v);
 	OPENSSL_free(cms);
 	X509_free(cert);
 	mc_buf_free(&pdf);
@@ -1224,8 +1293,10 @@ void mc_api_document_signature_complete(mc_req *r)
 	const char *pem = NULL, *sig64 = NULL;
 	mc_document d = {0};
 	mc_document_sign_request q = {0};
+	mc_document_version v = {0};
+	mc_doc_sign_box box;
 	X509 *cert = NULL;
-	unsigned char *cms = NULL, *sig = NULL;
+	unsigned char *cms = NULL, *sig = NULL, *upload = NULL;
 	size_t cms_len = 0;
 	mc_sign_result *res = NULL;
 	size_t n_res = 0;
@@ -1269,14 +1340,31 @@ void mc_api_document_signature_complete(mc_req *r)
 		goto cleanup;
 	}
 	j->pdf_len = (size_t)q.size;
+	/* what was prepared must still be the approved version: the document's
+	 * version above already changes with a return, a new upload and an
+	 * approval; this holds it to the file itself */
+	rc = approved_pdf(mc_req_store(r), &d, &v, &upload, &box);
+	if (rc == 0 && upload &&
+	    !(j->pdf_len > (size_t)v.size && memcmp(j->pdf, upload, (size_t)v.size) == 0)) {
+		mc_reply_problem(r, MC_PROB_FORBIDDEN_TRANSITION,
+				 "the signature was prepared over another file than the approved version %d: "
+				 "prepare it again",
+				 v.number);
+		goto cleanup;
+	}
+	if (rc) {
+		approved_reply(r, rc);
+		goto cleanup;
+	}
 	if (mc_sign_complete(j->pdf, j->pdf_len, cms, cms_len, sig, (size_t)sig_len, cert, why, sizeof why) !=
 	    0) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "signature", "verify", "%s", why);
 		goto cleanup;
 	}
-	/* read back as any verifier would */
-	if (mc_sign_verify(j->pdf, j->pdf_len, NULL, &res, &n_res) != 0 || n_res != 1 || !res[0].valid ||
-	    !res[0].covers_whole_file) {
+	/* read back as any verifier would: the device's signature is the last
+	 * (an uploaded PDF may carry signatures of its own before it) */
+	if (mc_sign_verify(j->pdf, j->pdf_len, NULL, &res, &n_res) != 0 || n_res < 1 ||
+	    !res[n_res - 1].valid || !res[n_res - 1].covers_whole_file) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "signature", "verify",
 				       "the signed file does not verify");
 		goto cleanup;
@@ -1294,6 +1382,8 @@ cleanup:
 	mc_sign_results_free(res, n_res);
 	free(sig);
 	free(cms);
+	free(upload);
+	mc_document_version_clear(&v);
 	X509_free(cert);
 	mc_document_sign_request_clear(&q);
 	mc_document_clear(&d);

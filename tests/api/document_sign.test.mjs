@@ -574,6 +574,157 @@ test('an approved PDF motcua cannot sign (its catalog in an object stream) issue
   assert.deepEqual(still.body.events.map((e) => e.action), ['draft', 'upload', 'submit', 'approve', 'sign']);
 });
 
+// Signing an approved PDF on the leader's own device (§3a, §3b): the server
+// prepares the uploaded file itself, not the rendering of the fields; the
+// device's signature is embedded over it and the seal added at issue.
+const devicePem = (name) => readFileSync(join(T, `${name}.pem`), 'utf8');
+const devicePrepare = (id, name = 'leader') => api('POST', `/api/v1/documents/${id}/signature/prepare`,
+  { token: tok.lanhdao, body: { certificate: devicePem(name) } });
+const deviceComplete = (id, signature, name = 'leader') => api('POST', `/api/v1/documents/${id}/signature`,
+  { token: tok.lanhdao, body: { signature, certificate: devicePem(name) } });
+const npages = (buf, label) => {
+  writeFileSync(join(T, `${label}.pdf`), buf);
+  return Number(run('qpdf', ['--show-npages', `${label}.pdf`]).toString().trim());
+};
+
+// A draft with bytes uploaded as its version 1, submitted and approved (not signed).
+async function approvedUpload(bytes, type) {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  assertStatus(res, 201, 'draft');
+  const id = res.body.id;
+  await uploadVersion(id, bytes, type);
+  await actOk(tok.chuyenvien, id, 'submit');
+  await actOk(tok.lanhdao, id, 'approve', { file_version: 1 });
+  return id;
+}
+
+test('an approved PDF signed on the leader\'s device: the uploaded file is prepared and signed, the seal added over it at issue', async () => {
+  const up = await uploadedPdf('Kế hoạch số hóa hồ sơ ký trên thiết bị của lãnh đạo');
+  assert.equal(npages(up, 'dev-up'), 2);
+  const id = await approvedUpload(up, PDF);
+  let r = await devicePrepare(id);
+  assertStatus(r, 200, 'prepare');
+  // refusals: another key, changed attributes; nothing signed by them
+  let bad = await deviceComplete(id, deviceSign(r.body.attributes, 'other'));
+  assertProblem(bad, 422, 'invalid-field');
+  assert.equal(bad.body.field, 'signature');
+  bad = await deviceComplete(id, deviceSign(r.body.attributes, 'leader', { tamper: true }));
+  assertProblem(bad, 422, 'invalid-field');
+  assert.equal(bad.body.field, 'signature');
+  let still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.equal(still.body.state, 'approved');
+  assert.deepEqual(still.body.events.map((e) => e.action), ['draft', 'upload', 'submit', 'approve']);
+  // the device's signature over the uploaded bytes
+  const done = await deviceComplete(id, deviceSign(r.body.attributes, 'leader'));
+  assertStatus(done, 200, 'complete');
+  assert.equal(done.body.state, 'signed');
+  const one = (await file(tok.lanhdao, id)).buf;
+  assert.ok(one.length > up.length && one.subarray(0, up.length).equals(up),
+    'the leader signed the uploaded PDF byte for byte, not a rendering');
+  assert.equal(npages(one, 'dev-one'), 2, 'the upload\'s two pages');
+  const text = pdfText(one);
+  assert.ok(text.includes('Kế hoạch số hóa hồ sơ ký trên thiết bị'), 'the uploaded text');
+  assert.ok(!text.includes('Về việc kiện toàn Tổ công tác'), 'not the fields rendered');
+  const j1 = judge(one, 'dev-upload-signed');
+  assert.equal(j1.valid, 1, j1.sig);
+  assert.equal(j1.trusted, 1, j1.sig);
+  assert.deepEqual(j1.signers, [LEADER]);
+  assert.ok(j1.qpdf);
+  assert.deepEqual(j1.cms, [{ ok: true, signingCertV2: true }]);
+  const sign = (await events(id)).find((e) => e.action === 'sign');
+  assert.deepEqual(sign.file_version, { number: 1, sha256: sha(up) });
+  // the clerk issues: the seal over the leader's revision, which stays as it was
+  const issued = await actOk(tok.tiepnhan, id, 'issue');
+  assert.equal(issued.state, 'issued');
+  const f = await file(tok.lanhdao, id);
+  assert.equal(f.status, 200);
+  assert.ok(f.buf.subarray(0, one.length).equals(one), 'the leader\'s signed revision kept byte for byte');
+  assert.ok(f.buf.subarray(0, up.length).equals(up), 'the uploaded bytes first');
+  assert.equal(npages(f.buf, 'dev-two'), 2);
+  const j2 = judge(f.buf, 'dev-upload-issued');
+  assert.equal(j2.valid, 2, j2.sig);
+  assert.equal(j2.trusted, 2, j2.sig);
+  assert.deepEqual(j2.signers, [LEADER, 'UBND huyện Quảng Xương'], j2.sig);
+  assert.match(j2.sig, /Total document signed/, 'the seal covers the whole file');
+  assert.ok(j2.qpdf, 'qpdf --check accepts the issued file');
+  assert.deepEqual(j2.cms, [{ ok: true, signingCertV2: true }, { ok: true, signingCertV2: true }]);
+  // both widgets on the upload's last page; no number or date stamped into a layout not ours
+  const pages = JSON.parse(run('qpdf', ['--json', '--json-key=pages', 'dev-two.pdf']).toString()).pages.map((p) => p.object);
+  const onPages = [...f.buf.toString('latin1').matchAll(/\/FT \/Sig [^>]*\/P (\d+ \d+ R)/g)].map((m) => m[1]);
+  assert.deepEqual(onPages, [pages[1], pages[1]], 'two visible signatures, on the last page');
+  assert.ok(!/\/Subtype \/Stamp/.test(f.buf.subarray(one.length).toString('latin1')), 'no stamps on an upload');
+  const issue = (await events(id)).find((e) => e.action === 'issue');
+  assert.deepEqual(issue.file_version, { number: 1, sha256: sha(up) });
+  assert.deepEqual(issue.signed_file, { sha256: sha(f.buf) });
+  // one byte of the uploaded part changed: neither signature valid
+  const changed = Buffer.from(f.buf);
+  changed[10] ^= 1; // in the binary comment after the header: the structure unchanged
+  const jb = judge(changed, 'dev-upload-changed');
+  assert.equal(jb.valid, 0, jb.sig);
+  assert.deepEqual(jb.cms.map((c) => c.ok), [false, false]);
+});
+
+test('a DOCX approved: the leader\'s device signs the rendering of the fields, as without an upload', async () => {
+  writeFileSync(join(T, 'mkdocx2.py'), 'import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1],"w")\n' +
+    'z.writestr("[Content_Types].xml","<?xml version=\\"1.0\\"?><Types xmlns=\\"http://schemas.openxmlformats.org/package/2006/content-types\\"/>")\n' +
+    'z.writestr("word/document.xml","<?xml version=\\"1.0\\"?><w:document xmlns:w=\\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\\"><w:body><w:p><w:r><w:t>Bản Word</w:t></w:r></w:p></w:body></w:document>")\n' +
+    'z.close()\n');
+  run('python3', ['mkdocx2.py', 'd.docx']);
+  const id = await approvedUpload(readFileSync(join(T, 'd.docx')), DOCX);
+  const r = await devicePrepare(id);
+  assertStatus(r, 200);
+  assertStatus(await deviceComplete(id, deviceSign(r.body.attributes, 'leader')), 200);
+  const one = (await file(tok.lanhdao, id)).buf;
+  assert.ok(pdfText(one).includes('Điều 1. Kiện toàn'), 'the fields rendered');
+  await actOk(tok.tiepnhan, id, 'issue');
+  const j = judge((await file(tok.lanhdao, id)).buf, 'dev-docx-issued');
+  assert.equal(j.valid, 2, j.sig);
+  assert.equal(j.trusted, 2, j.sig);
+});
+
+test('an approved PDF the signer cannot read: prepare is 422 naming the version, nothing prepared or changed', async () => {
+  const up = await uploadedPdf('Bản nén ký trên thiết bị', ['--object-streams=generate']);
+  const id = await approvedUpload(up, PDF);
+  const before = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  const r = await devicePrepare(id);
+  assertProblem(r, 422, 'invalid-field');
+  assert.equal(r.body.field, 'file_version');
+  assert.match(r.body.detail, /approved version 1 cannot be signed/);
+  const after = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.equal(after.body.state, 'approved');
+  assert.equal(after.body.version, before.body.version);
+  assert.deepEqual(after.body.events, before.body.events);
+  assertProblem(await deviceComplete(id, Buffer.from('x'.repeat(64)).toString('base64')), 409,
+    'forbidden-transition', 'nothing was prepared');
+});
+
+test('a signature prepared over one PDF, then another version uploaded and approved: refused (409), prepare again', async () => {
+  const v1 = await uploadedPdf('Bản thứ nhất ký trên thiết bị');
+  const id = await approvedUpload(v1, PDF);
+  const prep = await devicePrepare(id);
+  assertStatus(prep, 200);
+  const old = deviceSign(prep.body.attributes, 'leader');
+  // returned, a second PDF uploaded, submitted and approved
+  await actOk(tok.lanhdao, id, 'return', { note: 'Sửa lại bản tải lên', file_version: 1 });
+  const v2 = await uploadedPdf('Bản thứ hai ký trên thiết bị');
+  await uploadVersion(id, v2, PDF);
+  await actOk(tok.chuyenvien, id, 'submit');
+  await actOk(tok.lanhdao, id, 'approve', { file_version: 2 });
+  const r = await deviceComplete(id, old);
+  assertProblem(r, 409, 'forbidden-transition');
+  assert.match(r.body.detail, /prepare it again/);
+  const still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
+  assert.equal(still.body.state, 'approved');
+  assert.ok(!still.body.events.some((e) => e.action === 'sign'));
+  // prepared again: the second version is signed
+  const again = await devicePrepare(id);
+  assertStatus(again, 200);
+  assertStatus(await deviceComplete(id, deviceSign(again.body.attributes, 'leader')), 200);
+  const signed = (await file(tok.lanhdao, id)).buf;
+  assert.ok(signed.subarray(0, v2.length).equals(v2), 'the approved second version signed');
+  assert.ok(pdfText(signed).includes('Bản thứ hai'));
+});
+
 // Attachments (phụ lục, văn bản kèm theo; docs/documents.md §3c): PDFs the
 // drafter attaches to the draft, listed and downloaded; at issue each is
 // sealed by the organisation at the top right of its first page and kept

@@ -809,6 +809,9 @@ test('attachments refused: other unit, citizen, other roles, not a PDF (415), ov
   assertProblem(await attach(undefined, id, att), 401, 'unauthenticated');
   assertProblem(await api('GET', `/api/v1/documents/${id}/attachments`, { token: tok['lanhdao.stnmt'] }), 403, 'out-of-scope');
   assertProblem(await api('GET', `/api/v1/documents/${id}/attachments/1/file`, { token: tok['tiepnhan.stnmt'] }), 403, 'out-of-scope');
+  assertProblem(await api('GET', `/api/v1/documents/${id}/attachments`, { token: tok.congdan }), 403, 'forbidden', 'a citizen lists');
+  assertProblem(await api('GET', `/api/v1/documents/${id}/attachments/1/file`, { token: tok.congdan }), 403, 'forbidden', 'a citizen downloads');
+  assertProblem(await api('GET', `/api/v1/documents/${id}/attachments`), 401, 'unauthenticated');
   assertProblem(await attach(tok.chuyenvien, 999999, att), 404, 'not-found');
   assertProblem(await attach(tok.chuyenvien, id, Buffer.from('%PDF-1.7 not really')), 415, 'unsupported-file-type');
   assertProblem(await attach(tok.chuyenvien, id, Buffer.from('PK\x03\x04'), { type: DOCX }), 415, 'unsupported-file-type');

@@ -6,6 +6,7 @@ import { h, add, api, pageTitle, replace, loading, errorText, field, fmtDate, fm
 import { requireRole, navigate } from '/js/app.js';
 import { exchangeSection } from '/js/pages/document_exchange.js';
 import { signaturesSection } from '/js/pages/document_signatures.js';
+import { attachmentsSection } from '/js/pages/document_attachments.js';
 
 const ROLES = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
 
@@ -241,6 +242,7 @@ export async function detail(ctx) {
         testid: 'doc-file' }, t('doc.pdf'))) : null),
     signaturesSection(d),
     out ? versionsSection(d, user) : null,
+    attachmentsSection(d, user),
     h('section', { class: 'card', 'aria-labelledby': 'doc-steps-h' }, h('h2', { id: 'doc-steps-h' }, t('doc.steps')), buttons, extra, err, events),
     exchangeSection(d, user, () => navigate('/van-ban/' + d.id, { replace: true })));
 }

@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const state_names[] = {NULL,	"listed",   "open",    "closed",
+static const char *const state_names[] = {NULL,	      "listed",	  "open",    "closed",
 					  "archived", "proposed", "disposed"};
 static const char *const state_titles[] = {NULL,	 "Trong danh mục", "Đang lập", "Đã kết thúc",
 					   "Đã nộp lưu", "Đề nghị hủy",	   "Đã hủy"};
-static const char *const action_names[] = {NULL,		"open", "close",  "archive",
-					   "propose_disposal", "keep", "dispose"};
+static const char *const action_names[] = {NULL,   "open",   "close", "archive", "propose_disposal",
+					   "keep", "dispose"};
 
 const char *mc_wf_state_name(mc_wf_state s)
 {
@@ -43,10 +43,10 @@ int mc_wf_action_parse(mc_wf_action *out, const char *s)
 
 int mc_wf_next(mc_wf_state from, mc_wf_action action, mc_wf_state *to)
 {
-	static const mc_wf_state need[] = {0,		 MC_WF_LISTED,	 MC_WF_OPEN,	 MC_WF_CLOSED,
-					   MC_WF_ARCHIVED, MC_WF_PROPOSED, MC_WF_PROPOSED};
-	static const mc_wf_state next[] = {0,		 MC_WF_OPEN,	 MC_WF_CLOSED,	 MC_WF_ARCHIVED,
-					   MC_WF_PROPOSED, MC_WF_ARCHIVED, MC_WF_DISPOSED};
+	static const mc_wf_state need[] = {
+	    0, MC_WF_LISTED, MC_WF_OPEN, MC_WF_CLOSED, MC_WF_ARCHIVED, MC_WF_PROPOSED, MC_WF_PROPOSED};
+	static const mc_wf_state next[] = {
+	    0, MC_WF_OPEN, MC_WF_CLOSED, MC_WF_ARCHIVED, MC_WF_PROPOSED, MC_WF_ARCHIVED, MC_WF_DISPOSED};
 	if (action < MC_WF_ACT_OPEN || action > MC_WF_ACT_DISPOSE || from != need[action])
 		return MC_ECONFLICT;
 	*to = next[action];

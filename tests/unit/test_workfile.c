@@ -149,10 +149,8 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_steps),
-	    cmocka_unit_test(test_disposal_steps),
-	    cmocka_unit_test(test_retention_end),
-	    cmocka_unit_test(test_roles),
+	    cmocka_unit_test(test_steps),	  cmocka_unit_test(test_disposal_steps),
+	    cmocka_unit_test(test_retention_end), cmocka_unit_test(test_roles),
 	    cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -202,6 +202,8 @@ const mc_route mc_routes[] = {
     {MC_M_GET, "/api/v1/workfiles/catalogue.pdf", mc_api_workfiles_catalogue_pdf, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_GET, "/api/v1/workfiles/catalogue.xlsx", mc_api_workfiles_catalogue_xlsx, MC_AUTH_SESSION, STAFF,
      0},
+    {MC_M_POST, "/api/v1/workfiles/disposal", mc_api_workfiles_disposal, MC_AUTH_SESSION,
+     DESK | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
     {MC_M_GET, "/api/v1/workfiles/disposal.pdf", mc_api_workfiles_disposal_pdf, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_GET, "/api/v1/workfiles/disposal.xlsx", mc_api_workfiles_disposal_xlsx, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_GET, "/api/v1/workfiles/{id}", mc_api_workfile_get, MC_AUTH_SESSION, STAFF, 0},

@@ -194,7 +194,9 @@ static int visible_or_reply(mc_req *r, int64_t *id)
 
 /* ---- writes ------------------------------------------------------------- */
 
-enum { JOB_CREATE = 1, JOB_EDIT, JOB_ACT, JOB_ADD, JOB_REMOVE };
+enum { JOB_CREATE = 1, JOB_EDIT, JOB_ACT, JOB_ADD, JOB_REMOVE, JOB_MANY };
+/* The most files one step of the disposal list takes at once. */
+#define DISPOSAL_MAX 500
 
 typedef struct {
 	int kind;
@@ -208,6 +210,9 @@ typedef struct {
 	mc_wf_action action;
 	mc_wf_step step;
 	mc_workfile out;
+	mc_wf_ref *refs; /* JOB_MANY: the files, owned by the request */
+	size_t n_refs;
+	mc_workfile *many; /* JOB_MANY: the files after the step */
 	mc_err err;
 } wf_job;
 
@@ -218,7 +223,13 @@ static int wf_write(mc_store *st, void *payload)
 	int rc = MC_EINVAL;
 	/* A job may run again (group.h): from nothing. */
 	mc_workfile_clear(&j->out);
+	mc_workfile_free_list(j->many, j->many ? j->n_refs : 0);
+	j->many = NULL;
 	switch (j->kind) {
+	case JOB_MANY:
+		rc = mc_app_workfile_act_many(st, j->tc, &j->actor, j->refs, j->n_refs, j->action, &j->step,
+					      now, &j->many);
+		break;
 	case JOB_CREATE:
 		rc = mc_app_workfile_create(st, j->tc, &j->actor, &j->in, now, &j->out);
 		break;
@@ -246,6 +257,23 @@ static void wf_after(mc_req *r, int rc, void *payload)
 	/* The reply frees the request and j with it: the file is taken out first. */
 	mc_workfile out = j->out;
 	j->out = (mc_workfile){0};
+	if (j->kind == JOB_MANY) {
+		mc_workfile *many = j->many;
+		size_t n = j->n_refs;
+		j->many = NULL;
+		if (rc == 0) {
+			json_t *items = json_array();
+			for (size_t i = 0; i < n; i++)
+				json_array_append_new(items, workfile_json(r, &many[i], NULL));
+			mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
+		} else if (e->reason == MC_REASON_STALE) {
+			mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "%s", e->msg);
+		} else {
+			mc_reply_err(r, e, "the work files");
+		}
+		mc_workfile_free_list(many, many ? n : 0);
+		return;
+	}
 	if (rc == 0) {
 		if (j->kind == JOB_CREATE) {
 			char location[64];
@@ -386,6 +414,89 @@ void mc_api_workfile_update(mc_req *r)
 	mc_req_write(r, wf_write, wf_after, j);
 }
 
+/* The head's decision (quyết định hủy) a disposal names: its number in
+ * j->step.decision already, its date from `date`. -1 after replying 422. */
+static int decision_or_reply(mc_req *r, wf_job *j, const char *date)
+{
+	if (!j->step.decision) {
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "decision", "required",
+				       "decision (the number of the head's decision) is required");
+		return -1;
+	}
+	if (!date) {
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "decision_date", "required",
+				       "decision_date is required");
+		return -1;
+	}
+	if (strlen(date) != 10 || mc_time_parse(&j->step.decision_date, date) != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "decision_date", "format",
+				       "decision_date must be a date YYYY-MM-DD");
+		return -1;
+	}
+	if (j->step.decision_date > mc_now()) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "decision_date", "not-future",
+				       "decision_date must not be in the future");
+		return -1;
+	}
+	return 0;
+}
+
+/* POST /api/v1/workfiles/disposal: one step of the disposal on a list of
+ * files at once, all or none: {action: propose_disposal | keep | dispose,
+ * files: [{id, version}], decision, decision_date}. */
+void mc_api_workfiles_disposal(mc_req *r)
+{
+	wf_job *j = job_new(r, JOB_MANY);
+	const char *action = NULL, *date = NULL;
+	json_t *files = NULL;
+	mc_field spec[] = {
+	    {"action", MC_F_STRING, true, 1, 20, &action, 0},
+	    {"files", MC_F_ARRAY, true, 1, DISPOSAL_MAX, &files, 0},
+	    {"decision", MC_F_STRING, false, 1, MC_LIMIT_WORKFILE_DECISION, &j->step.decision, 0},
+	    {"decision_date", MC_F_STRING, false, 1, 10, &date, 0},
+	};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	if (mc_wf_action_parse(&j->action, action) != 0 ||
+	    (j->action != MC_WF_ACT_PROPOSE && j->action != MC_WF_ACT_KEEP &&
+	     j->action != MC_WF_ACT_DISPOSE)) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "action", "choice",
+				       "action must be propose_disposal, keep or dispose");
+		return;
+	}
+	if (json_array_size(files) == 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "files", "length",
+				       "files must name a file at least");
+		return;
+	}
+	if (j->action == MC_WF_ACT_DISPOSE && decision_or_reply(r, j, date) != 0)
+		return;
+	j->n_refs = json_array_size(files);
+	j->refs = mc_req_own(r, mc_xcalloc(j->n_refs, sizeof *j->refs));
+	for (size_t i = 0; i < j->n_refs; i++) {
+		json_t *f = json_array_get(files, i);
+		json_t *id = json_object_get(f, "id"), *version = json_object_get(f, "version");
+		if (!json_is_integer(id) || json_integer_value(id) <= 0 || !json_is_integer(version) ||
+		    json_integer_value(version) <= 0) {
+			mc_reply_field_problem(
+			    r, MC_PROB_INVALID_FIELD, "files", "item",
+			    "files[%zu] must be {\"id\": a work file's id, \"version\": its version}", i);
+			return;
+		}
+		j->refs[i].id = json_integer_value(id);
+		j->refs[i].version = json_integer_value(version);
+		for (size_t k = 0; k < i; k++) {
+			if (j->refs[k].id == j->refs[i].id) {
+				mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "files", "unique",
+						       "work file %lld is named twice",
+						       (long long)j->refs[i].id);
+				return;
+			}
+		}
+	}
+	mc_req_write(r, wf_write, wf_after, j);
+}
+
 void mc_api_workfile_action(mc_req *r)
 {
 	wf_job *j = job_new(r, JOB_ACT);
@@ -407,29 +518,8 @@ void mc_api_workfile_action(mc_req *r)
 		    "action must be open, close, archive, propose_disposal, keep or dispose");
 		return;
 	}
-	if (j->action == MC_WF_ACT_DISPOSE) {
-		/* The head's decision (quyết định hủy) is named on the file. */
-		if (!j->step.decision) {
-			mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "decision", "required",
-					       "decision (the number of the head's decision) is required");
-			return;
-		}
-		if (!date) {
-			mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "decision_date", "required",
-					       "decision_date is required");
-			return;
-		}
-		if (strlen(date) != 10 || mc_time_parse(&j->step.decision_date, date) != 0) {
-			mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "decision_date", "format",
-					       "decision_date must be a date YYYY-MM-DD");
-			return;
-		}
-		if (j->step.decision_date > mc_now()) {
-			mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "decision_date", "not-future",
-					       "decision_date must not be in the future");
-			return;
-		}
-	}
+	if (j->action == MC_WF_ACT_DISPOSE && decision_or_reply(r, j, date) != 0)
+		return;
 	j->step.pages = (int)pages;
 	mc_req_write(r, wf_write, wf_after, j);
 }

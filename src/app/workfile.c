@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "core/limits.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,6 +282,31 @@ int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 cleanup:
 	if (rc)
 		mc_workfile_clear(out);
+	return rc;
+}
+
+int mc_app_workfile_act_many(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			     const mc_wf_ref *refs, size_t n, mc_wf_action action, const mc_wf_step *step,
+			     int64_t at, mc_workfile **out)
+{
+	int rc = 0;
+	*out = mc_xcalloc(n ? n : 1, sizeof **out);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = mc_app_workfile_act(st, tc, actor, refs[i].id, action, refs[i].version, step, at,
+					 &(*out)[i]);
+		/* Which file of the list: the messages of a refusal about the
+		 * file's state name it already; the others get its id. */
+		if (rc && mc_err_last()->reason != MC_REASON_STATE) {
+			char msg[MC_ERR_MSG_MAX];
+			snprintf(msg, sizeof msg, "%s", mc_err_last()->msg);
+			mc_err_set(rc, mc_err_last()->reason, "work file %lld: %s", (long long)refs[i].id,
+				   msg);
+		}
+	}
+	if (rc) {
+		mc_workfile_free_list(*out, n);
+		*out = NULL;
+	}
 	return rc;
 }
 

@@ -71,6 +71,24 @@ int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 			mc_wf_action action, int64_t if_version, const mc_wf_step *step, int64_t at,
 			mc_workfile *out);
 
+/* One file of a list acted on at once: its id and the version the caller
+ * saw (0: whatever it is). */
+typedef struct {
+	int64_t id;
+	int64_t version;
+} mc_wf_ref;
+
+/*
+ * Takes the same step on every file of refs, in order, all or none (the
+ * unit's disposal list proposed, kept, or disposed of on one decision): the
+ * first refusal is the answer, its message naming the file (the caller's
+ * transaction undoes what came before). Fills *out with n files after the
+ * step (free with mc_workfile_free_list).
+ */
+int mc_app_workfile_act_many(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			     const mc_wf_ref *refs, size_t n, mc_wf_action action, const mc_wf_step *step,
+			     int64_t at, mc_workfile **out);
+
 /*
  * Puts document_id into open file id (add) or takes it out. MC_ENOTFOUND (no
  * such file or document; taking out one the file does not hold),

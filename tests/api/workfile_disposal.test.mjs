@@ -27,6 +27,8 @@ let server;
 const tok = {};
 const uid = {};
 let seq = 0;
+// Two more 5-year files of 2019 and the 10-year one, for the list acted on at once.
+const batch = {};
 
 function setClock(iso) {
   writeFileSync(clock, `@${iso.slice(0, 10)} ${iso.slice(11, 19)}\n`);
@@ -110,6 +112,9 @@ test('a 5-year file closed in 2019 ends on 31/12/2024; proposed, kept, proposed 
     assert.equal(forever.retention_end, null);
     assert.equal(five.expired, false);
     assert.equal(five.disposal, null);
+    batch.p = await archivedFile(5);
+    batch.q = await archivedFile(5);
+    batch.ten = ten;
     // Not yet: refused naming the file and the last day it is kept.
     const early = await act(tok.tiepnhan, five.id, 'propose_disposal');
     assertProblem(early, 409, 'forbidden-transition', 'proposed before its end');
@@ -235,4 +240,53 @@ test('bad queries and actions of the disposal are refused', { skip }, async () =
   assertProblem(await api('GET', '/api/v1/workfiles?expired=true', { token: tok.congdan }), 403, 'forbidden', 'a citizen');
   const w = await archivedFile(1);
   assertProblem(await act(tok.tiepnhan, w.id, 'destroy'), 422, 'invalid-field', 'an unknown action');
+});
+
+test('the disposal list as a whole: proposed and disposed of on one decision, all or none', { skip }, async () => {
+  const { p, q, ten } = batch;
+  const many = (token, action, files, extra = {}) =>
+    api('POST', '/api/v1/workfiles/disposal', { token, body: { action, files, ...extra } });
+  const ref = (w) => ({ id: w.id, version: w.version });
+  // One file of the list not yet expired: none is proposed, the answer names it.
+  const young = await many(tok.tiepnhan, 'propose_disposal', [ref(p), ref(ten)]);
+  assertProblem(young, 409, 'forbidden-transition', 'a list with a file not expired');
+  assert.match(young.body.detail, new RegExp(`${ten.code} \\(2019\\) is kept until 31/12/2029`));
+  let now = await api('GET', `/api/v1/workfiles/${p.id}`, { token: tok.tiepnhan });
+  assert.equal(now.body.state, 'archived', 'all or none');
+  assert.equal(now.body.version, p.version);
+  // Who may not: the specialist, a citizen, another unit's clerk.
+  assertProblem(await many(tok.chuyenvien, 'propose_disposal', [ref(p)]), 403, 'forbidden', 'the specialist');
+  assertProblem(await many(tok.congdan, 'propose_disposal', [ref(p)]), 403, 'forbidden', 'a citizen');
+  const other = await many(tok['tiepnhan.stnmt'], 'propose_disposal', [ref(p)]);
+  assertProblem(other, 403, 'out-of-scope', 'another unit');
+  assert.match(other.body.detail, new RegExp(`work file ${p.id}:`));
+  // Bad lists.
+  assertProblem(await many(tok.tiepnhan, 'propose_disposal', []), 422, 'invalid-field', 'an empty list');
+  assertProblem(await many(tok.tiepnhan, 'propose_disposal', [ref(p), ref(p)]), 422, 'invalid-field', 'a file twice');
+  assertProblem(await many(tok.tiepnhan, 'propose_disposal', [p.id]), 422, 'invalid-field', 'ids without versions');
+  assertProblem(await many(tok.tiepnhan, 'archive', [ref(p)]), 422, 'invalid-field', 'another step');
+  assertProblem(await many(tok.tiepnhan, 'propose_disposal', Array.from({ length: 501 }, (_, i) => ({ id: i + 1, version: 1 }))),
+    422, 'invalid-field', 'a list too long');
+  assertProblem(await many(tok.tiepnhan, 'propose_disposal', [{ id: 999999, version: 1 }]), 404, 'not-found', 'no such file');
+  const stale = await many(tok.tiepnhan, 'propose_disposal', [ref(p), { id: q.id, version: q.version - 1 }]);
+  assertProblem(stale, 412, 'precondition-failed', 'a stale version');
+  assert.match(stale.body.detail, new RegExp(`work file ${q.id}:`));
+
+  const proposed = await many(tok.tiepnhan, 'propose_disposal', [ref(p), ref(q)]);
+  assertStatus(proposed, 200, 'propose the list');
+  assert.deepEqual(proposed.body.items.map((x) => x.state), ['proposed', 'proposed']);
+  const files = proposed.body.items.map(ref);
+  const decision = { decision: '07/QĐ-UBND', decision_date: '2025-01-01' };
+  assertProblem(await many(tok.tiepnhan, 'dispose', files, decision), 403, 'forbidden', 'the clerk disposes');
+  assertProblem(await many(tok.lanhdao, 'dispose', files), 422, 'missing-field', 'no decision');
+  assertProblem(await many(tok['lanhdao.stnmt'], 'dispose', files, decision), 403, 'out-of-scope', 'another head');
+  const disposed = await many(tok.lanhdao, 'dispose', files, decision);
+  assertStatus(disposed, 200, 'dispose of the list');
+  for (const w of disposed.body.items) {
+    assert.equal(w.state, 'disposed');
+    assert.equal(w.disposal.decision, '07/QĐ-UBND');
+    assert.equal(w.disposal.disposed_by, uid.lanhdao);
+  }
+  now = await api('GET', `/api/v1/workfiles?state=disposed`, { token: tok.tiepnhan });
+  assert.ok(ids(now).includes(p.id) && ids(now).includes(q.id));
 });

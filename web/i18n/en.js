@@ -1263,4 +1263,6 @@ export default {
   'wf.proposedAt': 'Proposed at',
   'wf.decision': 'Decision to dispose',
   'wf.disposedAt': 'Disposed of at',
+  'wf.proposeAll': 'Propose the {n} archived files of the list for disposal',
+  'wf.disposeAll': 'Dispose of the {n} proposed files',
 };

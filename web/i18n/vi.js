@@ -1263,4 +1263,6 @@ export default {
   'wf.proposedAt': 'Đề nghị hủy lúc',
   'wf.decision': 'Quyết định hủy',
   'wf.disposedAt': 'Hủy lúc',
+  'wf.proposeAll': 'Đề nghị hủy {n} hồ sơ đã nộp lưu trong danh sách',
+  'wf.disposeAll': 'Quyết định hủy {n} hồ sơ đề nghị hủy',
 };

@@ -49,6 +49,41 @@ function newForm(user, year, onDone) {
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'wf-save' }, t('wf.save'))));
 }
 
+// The disposal list as a whole (POST /api/v1/workfiles/disposal, all or none): the clerk or head
+// proposes every archived file of the expired list; the head disposes of every proposed file on
+// one decision.
+function listStep(user, items, expired, state) {
+  const clerkOrHead = ['desk', 'leader'].includes(user.role);
+  const err = errorBox('wf-list-error');
+  const run = async (action, files, extra = {}) => {
+    err.hide();
+    try {
+      await api('/api/v1/workfiles/disposal', { method: 'POST', body: { action, files: files.map((w) => ({ id: w.id, version: w.version })), ...extra } });
+      navigate(location.pathname + location.search, { replace: true });
+    } catch (e) { err.show(errorText(e)); }
+  };
+  if (expired && clerkOrHead) {
+    const archived = items.filter((w) => w.state === 'archived');
+    if (!archived.length) return null;
+    return h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn btn-primary', testid: 'wf-propose-all',
+      onclick: () => run('propose_disposal', archived) }, t('wf.proposeAll', { n: archived.length })), err);
+  }
+  if (state === 'proposed' && user.role === 'leader' && items.length) {
+    const decisionF = field(t('wf.f.decision'), { testid: 'wf-list-decision', required: true, hint: t('wf.f.decisionHint'), attrs: { maxlength: 50 } });
+    const dateF = field(t('wf.f.decisionDate'), { kind: 'date', testid: 'wf-list-decision-date', required: true });
+    return h('form', { class: 'inline-form', novalidate: true, testid: 'wf-dispose-all-form', onsubmit: (e) => {
+      e.preventDefault();
+      for (const f of [decisionF, dateF]) f.clearError();
+      for (const f of [decisionF, dateF]) {
+        if (!f.input.value.trim()) { f.setError(t('check.required', { field: f.label })); f.input.focus(); return; }
+      }
+      run('dispose', items, { decision: decisionF.input.value.trim(), decision_date: dateF.input.value });
+    } }, decisionF.wrap, dateF.wrap, h('button', { type: 'submit', class: 'btn btn-danger', testid: 'wf-dispose-all' },
+      t('wf.disposeAll', { n: items.length })), err);
+  }
+  return null;
+}
+
 export async function list(ctx) {
   const user = requireRole(ctx, ROLES);
   if (!user) return;
@@ -57,6 +92,8 @@ export async function list(ctx) {
   const mine = ctx.query.get('mine') === 'true';
   // The files whose retention has ended, of every year: the disposal's starting point.
   const expired = ctx.query.get('expired') === 'true' && !mine;
+  // Files on the disposal list, or disposed of, are of any year.
+  const anyYear = expired || state === 'proposed' || state === 'disposed';
   add(ctx.main, pageTitle(t('wf.title')));
   const link = (q) => '/ho-so-cong-viec?' + new URLSearchParams({ year, ...(state ? { state } : {}), ...(mine ? { mine: 'true' } : {}), ...q });
   const chips = h('div', { class: 'chips', role: 'group', 'aria-label': t('wf.states') },
@@ -81,11 +118,11 @@ export async function list(ctx) {
   const top = h('div', { class: 'card filters' }, chips, printLinks,
     may ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn btn-primary', testid: 'wf-new',
       onclick: () => replace(formBox, newForm(user, year, (w) => navigate('/ho-so-cong-viec/' + w.id))) }, t('wf.newButton'))) : null);
-  const heading = expired ? t('wf.expiredList') : t('wf.list', { year });
+  const heading = expired ? t('wf.expiredList') : anyYear ? t('wf.state.' + state) : t('wf.list', { year });
   const results = h('section', { class: 'card', 'aria-labelledby': 'wf-list-h' }, h('h2', { id: 'wf-list-h' }, heading), loading());
   add(ctx.main, top, formBox, results);
   try {
-    const q = expired ? { expired: 'true', limit: '1000', ...(state ? { state } : {}) }
+    const q = anyYear ? { ...(expired ? { expired: 'true' } : {}), limit: '1000', ...(state ? { state } : {}), ...(mine ? { mine: 'true' } : {}) }
       : { year: String(year), limit: '1000', ...(state ? { state } : {}), ...(mine ? { mine: 'true' } : {}) };
     const { data } = await api('/api/v1/workfiles?' + new URLSearchParams(q));
     if (!ctx.alive()) return;
@@ -96,11 +133,12 @@ export async function list(ctx) {
     const head = [t('wf.col.code'), t('wf.col.title'), t('wf.col.retention'), expired ? t('wf.col.end') : t('wf.col.responsible'),
       t('wf.col.dates'), t('wf.col.docs'), t('wf.col.state')];
     const rows = data.items.map((w) => h('tr', { testid: 'wf-row', 'data-id': w.id, 'data-state': w.state },
-      [expired ? `${w.code} (${w.year})` : w.code, h('a', { href: '/ho-so-cong-viec/' + w.id, testid: 'wf-link' }, w.title), w.retention_title,
+      [anyYear ? `${w.code} (${w.year})` : w.code, h('a', { href: '/ho-so-cong-viec/' + w.id, testid: 'wf-link' }, w.title), w.retention_title,
         expired ? fmtDate(w.retention_end) : w.responsible?.name || '',
         range(w), String(w.documents_count), badge(w)].map((c, i) => h('td', { 'data-label': head[i] }, c))));
     replace(results, h('h2', { id: 'wf-list-h' }, heading),
       h('p', { class: 'muted', testid: 'wf-total' }, t('wf.total', { n: data.total })),
+      listStep(user, data.items, expired, state),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
         h('thead', null, h('tr', null, head.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', null, rows))));
   } catch (e) {

@@ -290,6 +290,9 @@ void mc_api_workfiles_handover_pdf(mc_req *r);
 void mc_api_workfiles_handover_xlsx(mc_req *r);
 void mc_api_workfiles_catalogue_pdf(mc_req *r);
 void mc_api_workfiles_catalogue_xlsx(mc_req *r);
+void mc_api_workfiles_disposal(mc_req *r);
+void mc_api_workfiles_disposal_pdf(mc_req *r);
+void mc_api_workfiles_disposal_xlsx(mc_req *r);
 
 /* The administrative-reform index (par.c). */
 void mc_api_par_frameworks_list(mc_req *r);

@@ -96,6 +96,22 @@ static json_t *workfile_json(mc_req *r, const mc_workfile *w, json_t *docs)
 	json_object_set_new(j, "opened_at", mc_api_time(w->opened_at));
 	json_object_set_new(j, "closed_at", mc_api_time(w->closed_at));
 	json_object_set_new(j, "archived_at", mc_api_time(w->archived_at));
+	/* The last day it is kept (null: vĩnh viễn, or not closed yet). */
+	json_object_set_new(j, "retention_end", w->expires_at ? day_json(w->expires_at - DAY) : json_null());
+	json_object_set_new(j, "expired",
+			    json_boolean(mc_wf_expired(w->retention_years, w->closed_at, mc_now())));
+	if (w->proposed_at || w->disposed_at)
+		json_object_set_new(
+		    j, "disposal",
+		    json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "proposed_at", mc_api_time(w->proposed_at),
+			      "proposed_by", w->proposed_by ? json_integer(w->proposed_by) : json_null(),
+			      "decision",
+			      w->decision && w->decision[0] ? json_string(w->decision) : json_null(),
+			      "decision_date", day_json(w->decision_date), "disposed_at",
+			      mc_api_time(w->disposed_at), "disposed_by",
+			      w->disposed_by ? json_integer(w->disposed_by) : json_null()));
+	else
+		json_object_set_new(j, "disposal", json_null());
 	if (docs)
 		json_object_set_new(j, "documents", docs);
 	return j;
@@ -178,7 +194,9 @@ static int visible_or_reply(mc_req *r, int64_t *id)
 
 /* ---- writes ------------------------------------------------------------- */
 
-enum { JOB_CREATE = 1, JOB_EDIT, JOB_ACT, JOB_ADD, JOB_REMOVE };
+enum { JOB_CREATE = 1, JOB_EDIT, JOB_ACT, JOB_ADD, JOB_REMOVE, JOB_MANY };
+/* The most files one step of the disposal list takes at once. */
+#define DISPOSAL_MAX 500
 
 typedef struct {
 	int kind;
@@ -190,8 +208,11 @@ typedef struct {
 	mc_wf_new in;
 	mc_wf_edit edit;
 	mc_wf_action action;
-	int pages;
+	mc_wf_step step;
 	mc_workfile out;
+	mc_wf_ref *refs; /* JOB_MANY: the files, owned by the request */
+	size_t n_refs;
+	mc_workfile *many; /* JOB_MANY: the files after the step */
 	mc_err err;
 } wf_job;
 
@@ -202,7 +223,13 @@ static int wf_write(mc_store *st, void *payload)
 	int rc = MC_EINVAL;
 	/* A job may run again (group.h): from nothing. */
 	mc_workfile_clear(&j->out);
+	mc_workfile_free_list(j->many, j->many ? j->n_refs : 0);
+	j->many = NULL;
 	switch (j->kind) {
+	case JOB_MANY:
+		rc = mc_app_workfile_act_many(st, j->tc, &j->actor, j->refs, j->n_refs, j->action, &j->step,
+					      now, &j->many);
+		break;
 	case JOB_CREATE:
 		rc = mc_app_workfile_create(st, j->tc, &j->actor, &j->in, now, &j->out);
 		break;
@@ -210,7 +237,7 @@ static int wf_write(mc_store *st, void *payload)
 		rc = mc_app_workfile_edit(st, j->tc, &j->actor, j->id, j->if_version, &j->edit, &j->out);
 		break;
 	case JOB_ACT:
-		rc = mc_app_workfile_act(st, j->tc, &j->actor, j->id, j->action, j->if_version, j->pages, now,
+		rc = mc_app_workfile_act(st, j->tc, &j->actor, j->id, j->action, j->if_version, &j->step, now,
 					 &j->out);
 		break;
 	case JOB_ADD:
@@ -230,6 +257,23 @@ static void wf_after(mc_req *r, int rc, void *payload)
 	/* The reply frees the request and j with it: the file is taken out first. */
 	mc_workfile out = j->out;
 	j->out = (mc_workfile){0};
+	if (j->kind == JOB_MANY) {
+		mc_workfile *many = j->many;
+		size_t n = j->n_refs;
+		j->many = NULL;
+		if (rc == 0) {
+			json_t *items = json_array();
+			for (size_t i = 0; i < n; i++)
+				json_array_append_new(items, workfile_json(r, &many[i], NULL));
+			mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
+		} else if (e->reason == MC_REASON_STALE) {
+			mc_reply_problem(r, MC_PROB_PRECONDITION_FAILED, "%s", e->msg);
+		} else {
+			mc_reply_err(r, e, "the work files");
+		}
+		mc_workfile_free_list(many, many ? n : 0);
+		return;
+	}
 	if (rc == 0) {
 		if (j->kind == JOB_CREATE) {
 			char location[64];
@@ -370,25 +414,113 @@ void mc_api_workfile_update(mc_req *r)
 	mc_req_write(r, wf_write, wf_after, j);
 }
 
+/* The head's decision (quyết định hủy) a disposal names: its number in
+ * j->step.decision already, its date from `date`. -1 after replying 422. */
+static int decision_or_reply(mc_req *r, wf_job *j, const char *date)
+{
+	if (!j->step.decision) {
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "decision", "required",
+				       "decision (the number of the head's decision) is required");
+		return -1;
+	}
+	if (!date) {
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "decision_date", "required",
+				       "decision_date is required");
+		return -1;
+	}
+	if (strlen(date) != 10 || mc_time_parse(&j->step.decision_date, date) != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "decision_date", "format",
+				       "decision_date must be a date YYYY-MM-DD");
+		return -1;
+	}
+	if (j->step.decision_date > mc_now()) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "decision_date", "not-future",
+				       "decision_date must not be in the future");
+		return -1;
+	}
+	return 0;
+}
+
+/* POST /api/v1/workfiles/disposal: one step of the disposal on a list of
+ * files at once, all or none: {action: propose_disposal | keep | dispose,
+ * files: [{id, version}], decision, decision_date}. */
+void mc_api_workfiles_disposal(mc_req *r)
+{
+	wf_job *j = job_new(r, JOB_MANY);
+	const char *action = NULL, *date = NULL;
+	json_t *files = NULL;
+	mc_field spec[] = {
+	    {"action", MC_F_STRING, true, 1, 20, &action, 0},
+	    {"files", MC_F_ARRAY, true, 1, DISPOSAL_MAX, &files, 0},
+	    {"decision", MC_F_STRING, false, 1, MC_LIMIT_WORKFILE_DECISION, &j->step.decision, 0},
+	    {"decision_date", MC_F_STRING, false, 1, 10, &date, 0},
+	};
+	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
+		return;
+	if (mc_wf_action_parse(&j->action, action) != 0 ||
+	    (j->action != MC_WF_ACT_PROPOSE && j->action != MC_WF_ACT_KEEP &&
+	     j->action != MC_WF_ACT_DISPOSE)) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "action", "choice",
+				       "action must be propose_disposal, keep or dispose");
+		return;
+	}
+	if (json_array_size(files) == 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "files", "length",
+				       "files must name a file at least");
+		return;
+	}
+	if (j->action == MC_WF_ACT_DISPOSE && decision_or_reply(r, j, date) != 0)
+		return;
+	j->n_refs = json_array_size(files);
+	j->refs = mc_req_own(r, mc_xcalloc(j->n_refs, sizeof *j->refs));
+	for (size_t i = 0; i < j->n_refs; i++) {
+		json_t *f = json_array_get(files, i);
+		json_t *id = json_object_get(f, "id"), *version = json_object_get(f, "version");
+		if (!json_is_integer(id) || json_integer_value(id) <= 0 || !json_is_integer(version) ||
+		    json_integer_value(version) <= 0) {
+			mc_reply_field_problem(
+			    r, MC_PROB_INVALID_FIELD, "files", "item",
+			    "files[%zu] must be {\"id\": a work file's id, \"version\": its version}", i);
+			return;
+		}
+		j->refs[i].id = json_integer_value(id);
+		j->refs[i].version = json_integer_value(version);
+		for (size_t k = 0; k < i; k++) {
+			if (j->refs[k].id == j->refs[i].id) {
+				mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "files", "unique",
+						       "work file %lld is named twice",
+						       (long long)j->refs[i].id);
+				return;
+			}
+		}
+	}
+	mc_req_write(r, wf_write, wf_after, j);
+}
+
 void mc_api_workfile_action(mc_req *r)
 {
 	wf_job *j = job_new(r, JOB_ACT);
-	const char *action = NULL;
+	const char *action = NULL, *date = NULL;
 	int64_t pages = 0;
 	mc_field spec[] = {
-	    {"action", MC_F_STRING, true, 1, 15, &action, 0},
+	    {"action", MC_F_STRING, true, 1, 20, &action, 0},
 	    {"pages", MC_F_INT, false, 0, MC_LIMIT_WORKFILE_PAGES, &pages, 0},
+	    {"decision", MC_F_STRING, false, 1, MC_LIMIT_WORKFILE_DECISION, &j->step.decision, 0},
+	    {"decision_date", MC_F_STRING, false, 1, 10, &date, 0},
 	};
 	if (visible_or_reply(r, &j->id) != 0 || if_match_or_reply(r, j) != 0)
 		return;
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
 	if (mc_wf_action_parse(&j->action, action) != 0) {
-		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "action", "choice",
-				       "action must be open, close or archive");
+		mc_reply_field_problem(
+		    r, MC_PROB_INVALID_FIELD, "action", "choice",
+		    "action must be open, close, archive, propose_disposal, keep or dispose");
 		return;
 	}
-	j->pages = (int)pages;
+	if (j->action == MC_WF_ACT_DISPOSE && decision_or_reply(r, j, date) != 0)
+		return;
+	j->step.pages = (int)pages;
 	mc_req_write(r, wf_write, wf_after, j);
 }
 
@@ -443,15 +575,40 @@ static int state_query_or_reply(mc_req *r, int *out)
 {
 	const char *s = mc_req_query(r, "state");
 	*out = 0;
-	for (int i = MC_WF_LISTED; s && i <= MC_WF_ARCHIVED; i++) {
+	for (int i = MC_WF_LISTED; s && i <= MC_WF_DISPOSED; i++) {
 		if (strcmp(s, mc_wf_state_name((mc_wf_state)i)) == 0)
 			*out = i;
 	}
 	if (s && !*out) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "state", "choice",
-				       "state must be listed, open, closed or archived");
+				       "state must be listed, open, closed, archived, proposed or disposed");
 		return -1;
 	}
+	return 0;
+}
+
+/* ?expired=true[&on=YYYY-MM-DD] into *out: the last moment of that day
+ * (default: now), by which a file's retention ended; 0 without it. Replies
+ * 400 on a bad one. */
+static int expired_query_or_reply(mc_req *r, int64_t *out)
+{
+	const char *expired = mc_req_query(r, "expired"), *on = mc_req_query(r, "on");
+	*out = 0;
+	if (expired && strcmp(expired, "true") != 0 && strcmp(expired, "false") != 0) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "expired", "choice",
+				       "expired must be true or false");
+		return -1;
+	}
+	if (on && (strlen(on) != 10 || mc_time_parse(out, on) != 0)) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "on", "format",
+				       "on must be a date YYYY-MM-DD");
+		return -1;
+	}
+	if (!expired || strcmp(expired, "true") != 0) {
+		*out = 0;
+		return 0;
+	}
+	*out = on ? *out + DAY - 1 : mc_now();
 	return 0;
 }
 
@@ -463,7 +620,8 @@ void mc_api_workfiles_list(mc_req *r)
 	size_t n = 0;
 	int64_t total = 0;
 	const char *mine = mc_req_query(r, "mine");
-	if (mc_api_query_int_or_reply(r, "year", &year, 2000, 2999) != 0 ||
+	if (expired_query_or_reply(r, &q.expired_by) != 0 ||
+	    mc_api_query_int_or_reply(r, "year", &year, 2000, 2999) != 0 ||
 	    mc_api_query_int_or_reply(r, "limit", &limit, 1, 1000) != 0 ||
 	    mc_api_query_int_or_reply(r, "offset", &offset, 0, 1000000) != 0 ||
 	    state_query_or_reply(r, &q.state) != 0)
@@ -491,7 +649,9 @@ void mc_api_workfiles_list(mc_req *r)
 	mc_reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
 }
 
-/* ---- printed lists: the Danh mục hồ sơ and the handover list ------------ */
+/* ---- printed lists: the Danh mục hồ sơ, the handover list, the disposal list */
+
+enum { LIST_HANDOVER, LIST_CATALOGUE, LIST_DISPOSAL };
 
 /* The handover list (mục lục hồ sơ, tài liệu nộp lưu). */
 static const char *const handover_heads[] = {"STT",
@@ -507,11 +667,21 @@ static const double handover_frac[] = {0.05, 0.12, 0.33, 0.15, 0.1, 0.07, 0.06, 
 static const char *const catalogue_heads[] = {"Số và ký hiệu hồ sơ", "Tên đề mục và tiêu đề hồ sơ",
 					      "Thời hạn bảo quản", "Đơn vị/người lập hồ sơ", "Ghi chú"};
 static const double catalogue_frac[] = {0.14, 0.42, 0.12, 0.18, 0.14};
-#define MAX_COLS MC_ARRAY_LEN(handover_heads)
-_Static_assert(MC_ARRAY_LEN(catalogue_heads) <= MAX_COLS, "the widest list");
+/* The files whose value has expired (danh mục tài liệu hết giá trị): those
+ * proposed for disposal, or disposed of with the head's decision. */
+static const char *const disposal_heads[] = {"STT",
+					     "Số, ký hiệu hồ sơ",
+					     "Tiêu đề hồ sơ",
+					     "Thời gian tài liệu",
+					     "Thời hạn bảo quản",
+					     "Hết hạn bảo quản",
+					     "Số văn bản",
+					     "Số tờ",
+					     "Quyết định hủy"};
+static const double disposal_frac[] = {0.05, 0.1, 0.29, 0.14, 0.08, 0.09, 0.06, 0.05, 0.14};
 
 typedef struct {
-	bool catalogue; /* the Danh mục; else the handover list */
+	int kind; /* LIST_… */
 	int64_t unit_id;
 	int year;
 	int state;
@@ -550,6 +720,31 @@ static void handover_row(char **c, size_t i, const mc_workfile *w)
 	c[7] = mc_xstrdup(w->note ? w->note : "");
 }
 
+static void disposal_row(char **c, size_t i, const mc_workfile *w)
+{
+	char from[16], to[16], retention[32], end[16], decided[16];
+	day_text(from, sizeof from, w->first_at, false);
+	day_text(to, sizeof to, w->last_at, false);
+	day_text(end, sizeof end, w->expires_at ? w->expires_at - DAY : 0, false);
+	day_text(decided, sizeof decided, w->decision_date, false);
+	mc_wf_retention_title(retention, sizeof retention, w->retention_years);
+	c[0] = fmt("%zu", i + 1);
+	c[1] = fmt("%s (%d)", w->code, w->year);
+	c[2] = mc_xstrdup(w->title);
+	c[3] = fmt("%s - %s", from, to);
+	c[4] = mc_xstrdup(retention);
+	c[5] = mc_xstrdup(end);
+	c[6] = fmt("%d", w->doc_count);
+	c[7] = w->pages ? fmt("%d", w->pages) : mc_xstrdup("");
+	if (w->decision && w->decision[0]) {
+		char *cell = g_strdup_printf("%s ngày %s", w->decision, decided);
+		c[8] = mc_xstrdup(cell);
+		g_free(cell);
+	} else {
+		c[8] = mc_xstrdup("");
+	}
+}
+
 static void catalogue_row(char **c, const mc_workfile *w)
 {
 	char retention[32];
@@ -561,22 +756,30 @@ static void catalogue_row(char **c, const mc_workfile *w)
 	c[4] = mc_xstrdup(w->note ? w->note : "");
 }
 
-static int printed_or_reply(mc_req *r, printed *p, bool catalogue)
+static int printed_or_reply(mc_req *r, printed *p, int kind)
 {
 	int64_t year = 0, total = 0;
+	bool catalogue = kind == LIST_CATALOGUE;
 	memset(p, 0, sizeof *p);
-	p->catalogue = catalogue;
+	p->kind = kind;
 	if (mc_api_scope_unit_or_reply(r, &p->unit_id) != 0 ||
 	    mc_api_query_int_or_reply(r, "year", &year, 2000, 2999) != 0 ||
 	    state_query_or_reply(r, &p->state) != 0)
 		return -1;
-	if (!year) {
+	if (!year && kind != LIST_DISPOSAL) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "year", "required", "year is required");
 		return -1;
 	}
-	if (!catalogue && !p->state)
+	if (kind == LIST_DISPOSAL && !p->state)
+		p->state = MC_WF_PROPOSED;
+	if (kind == LIST_DISPOSAL && p->state != MC_WF_PROPOSED && p->state != MC_WF_DISPOSED) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "state", "choice",
+				       "a disposal list holds proposed or disposed files");
+		return -1;
+	}
+	if (kind == LIST_HANDOVER && !p->state)
 		p->state = MC_WF_ARCHIVED;
-	if (!catalogue && p->state != MC_WF_ARCHIVED && p->state != MC_WF_CLOSED) {
+	if (kind == LIST_HANDOVER && p->state != MC_WF_ARCHIVED && p->state != MC_WF_CLOSED) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_QUERY, "state", "choice",
 				       "a handover list holds closed or archived files");
 		return -1;
@@ -589,13 +792,17 @@ static int printed_or_reply(mc_req *r, printed *p, bool catalogue)
 		mc_reply_error(r, rc, "the work files");
 		return -1;
 	}
-	p->n_cols = catalogue ? MC_ARRAY_LEN(catalogue_heads) : MC_ARRAY_LEN(handover_heads);
-	p->heads = catalogue ? catalogue_heads : handover_heads;
-	p->frac = catalogue ? catalogue_frac : handover_frac;
+	p->n_cols = catalogue		    ? MC_ARRAY_LEN(catalogue_heads)
+		    : kind == LIST_DISPOSAL ? MC_ARRAY_LEN(disposal_heads)
+					    : MC_ARRAY_LEN(handover_heads);
+	p->heads = catalogue ? catalogue_heads : kind == LIST_DISPOSAL ? disposal_heads : handover_heads;
+	p->frac = catalogue ? catalogue_frac : kind == LIST_DISPOSAL ? disposal_frac : handover_frac;
 	p->cells = mc_xcalloc(p->n * p->n_cols + 1, sizeof *p->cells);
 	for (size_t i = 0; i < p->n; i++) {
 		if (catalogue)
 			catalogue_row(&p->cells[i * p->n_cols], &p->list[i]);
+		else if (kind == LIST_DISPOSAL)
+			disposal_row(&p->cells[i * p->n_cols], i, &p->list[i]);
 		else
 			handover_row(&p->cells[i * p->n_cols], i, &p->list[i]);
 	}
@@ -604,6 +811,16 @@ static int printed_or_reply(mc_req *r, printed *p, bool catalogue)
 		snprintf(p->title, sizeof p->title, "DANH MỤC HỒ SƠ NĂM %d", p->year);
 		snprintf(p->subtitle, sizeof p->subtitle, "%s", unit ? unit->name : "");
 		snprintf(p->file, sizeof p->file, "danh-muc-ho-so-%d", p->year);
+	} else if (kind == LIST_DISPOSAL) {
+		snprintf(p->title, sizeof p->title, "DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ");
+		if (p->year)
+			snprintf(p->subtitle, sizeof p->subtitle, "%s - hồ sơ năm %d (%s)",
+				 unit ? unit->name : "", p->year,
+				 p->state == MC_WF_DISPOSED ? "đã hủy" : "đề nghị hủy");
+		else
+			snprintf(p->subtitle, sizeof p->subtitle, "%s (%s)", unit ? unit->name : "",
+				 p->state == MC_WF_DISPOSED ? "đã hủy" : "đề nghị hủy");
+		snprintf(p->file, sizeof p->file, "danh-muc-tai-lieu-het-gia-tri");
 	} else {
 		snprintf(p->title, sizeof p->title, "MỤC LỤC HỒ SƠ, TÀI LIỆU NỘP LƯU");
 		snprintf(p->subtitle, sizeof p->subtitle, "%s - năm %d (%s)", unit ? unit->name : "", p->year,
@@ -613,10 +830,10 @@ static int printed_or_reply(mc_req *r, printed *p, bool catalogue)
 	return 0;
 }
 
-static void reply_pdf(mc_req *r, bool catalogue)
+static void reply_pdf(mc_req *r, int kind)
 {
 	printed p;
-	if (printed_or_reply(r, &p, catalogue) != 0)
+	if (printed_or_reply(r, &p, kind) != 0)
 		return;
 	const mc_time_ctx *tc = mc_req_time(r);
 	const mc_unit *unit = mc_time_ctx_unit(tc, p.unit_id);
@@ -674,7 +891,9 @@ static int printed_xlsx(unsigned char **out, size_t *len, const printed *p)
 	format_set_text_wrap(cell);
 	format_set_border(cell, LXW_BORDER_THIN);
 	format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
-	lxw_worksheet *ws = workbook_add_worksheet(wb, p->catalogue ? "Danh mục hồ sơ" : "Mục lục hồ sơ");
+	lxw_worksheet *ws = workbook_add_worksheet(wb, p->kind == LIST_CATALOGUE ? "Danh mục hồ sơ"
+						       : p->kind == LIST_DISPOSAL ? "Tài liệu hết giá trị"
+										  : "Mục lục hồ sơ");
 	if (!ws) {
 		mc_xlsx_discard(&x);
 		return MC_ERROR;
@@ -697,12 +916,12 @@ static int printed_xlsx(unsigned char **out, size_t *len, const printed *p)
 	return mc_xlsx_finish(&x, HANDOVER_XLSX_MAX, out, len);
 }
 
-static void reply_xlsx(mc_req *r, bool catalogue)
+static void reply_xlsx(mc_req *r, int kind)
 {
 	printed p;
 	unsigned char *data = NULL;
 	size_t len = 0;
-	if (printed_or_reply(r, &p, catalogue) != 0)
+	if (printed_or_reply(r, &p, kind) != 0)
 		return;
 	if (printed_xlsx(&data, &len, &p) != 0) {
 		mc_reply_problem(r, MC_PROB_INTERNAL, "could not write the list's workbook");
@@ -719,20 +938,30 @@ static void reply_xlsx(mc_req *r, bool catalogue)
 
 void mc_api_workfiles_handover_pdf(mc_req *r)
 {
-	reply_pdf(r, false);
+	reply_pdf(r, LIST_HANDOVER);
 }
 
 void mc_api_workfiles_handover_xlsx(mc_req *r)
 {
-	reply_xlsx(r, false);
+	reply_xlsx(r, LIST_HANDOVER);
 }
 
 void mc_api_workfiles_catalogue_pdf(mc_req *r)
 {
-	reply_pdf(r, true);
+	reply_pdf(r, LIST_CATALOGUE);
 }
 
 void mc_api_workfiles_catalogue_xlsx(mc_req *r)
 {
-	reply_xlsx(r, true);
+	reply_xlsx(r, LIST_CATALOGUE);
+}
+
+void mc_api_workfiles_disposal_pdf(mc_req *r)
+{
+	reply_pdf(r, LIST_DISPOSAL);
+}
+
+void mc_api_workfiles_disposal_xlsx(mc_req *r)
+{
+	reply_xlsx(r, LIST_DISPOSAL);
 }

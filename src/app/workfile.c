@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "core/limits.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,8 +167,28 @@ static int file_range(mc_store *st, mc_workfile *w)
 	return rc;
 }
 
+/* Whether w's retention has ended at `at`; records why not. */
+static int expired_or_fail(const mc_workfile *w, int64_t at)
+{
+	int y, m, d;
+	if (w->retention_years == MC_WF_PERMANENT)
+		return mc_err_set(
+		    MC_ECONFLICT, MC_REASON_STATE,
+		    "work file %s (%d) is kept permanently (vĩnh viễn) and is never disposed of", w->code,
+		    w->year);
+	int64_t end = mc_wf_retention_end(w->retention_years, w->closed_at);
+	if (end > 0 && at >= end)
+		return 0;
+	/* The last day it is kept: the day before its retention ends. */
+	mc_civil_from_days((int32_t)((end + MC_TZ_OFFSET) / MC_DAY_SECONDS) - 1, &y, &m, &d);
+	return mc_err_set(MC_ECONFLICT, MC_REASON_STATE,
+			  "work file %s (%d) is kept until %02d/%02d/%04d; its retention has not ended",
+			  w->code, w->year, d, m, y);
+}
+
 int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
-			mc_wf_action action, int64_t if_version, int pages, int64_t at, mc_workfile *out)
+			mc_wf_action action, int64_t if_version, const mc_wf_step *step, int64_t at,
+			mc_workfile *out)
 {
 	mc_wf_state to;
 	int rc;
@@ -182,11 +203,13 @@ int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 				mc_wf_action_name(action));
 		goto cleanup;
 	}
-	if (action == MC_WF_ACT_ARCHIVE) {
-		/* The unit's clerk or head hands it over, not the officer alone. */
+	if (action != MC_WF_ACT_OPEN && action != MC_WF_ACT_CLOSE) {
+		/* The unit's clerk or head hands it over and proposes it for
+		 * disposal, its head decides: not the officer alone. */
 		if (!within(tc, out->unit_id, actor)) {
 			rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
-					"only the clerk or head of the file's unit hands it to the archive");
+					"only the clerk or head of the file's unit may %s it",
+					mc_wf_action_name(action));
 			goto cleanup;
 		}
 	} else if ((rc = keeper_only(actor, out, action == MC_WF_ACT_OPEN ? "open it" : "close it")) != 0) {
@@ -210,12 +233,44 @@ int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 					"a work file without documents cannot be closed");
 			goto cleanup;
 		}
-		out->pages = pages;
+		out->pages = step->pages;
 		out->closed_at = at;
+		/* Retention is not changed after closing (mc_app_workfile_edit):
+		 * its end is fixed here. */
+		out->expires_at = mc_wf_retention_end(out->retention_years, at);
 		break;
 	case MC_WF_ACT_ARCHIVE:
 		out->archived_at = at;
 		out->archived_by = actor->user_id;
+		break;
+	case MC_WF_ACT_PROPOSE:
+		rc = expired_or_fail(out, at);
+		if (rc)
+			goto cleanup;
+		out->proposed_at = at;
+		out->proposed_by = actor->user_id;
+		break;
+	case MC_WF_ACT_KEEP:
+		out->proposed_at = 0;
+		out->proposed_by = 0;
+		break;
+	case MC_WF_ACT_DISPOSE:
+		/* Checked again: the list may be old, the rule is not. */
+		rc = expired_or_fail(out, at);
+		if (rc)
+			goto cleanup;
+		if (!step->decision || !step->decision[0] || step->decision_date <= 0 ||
+		    step->decision_date > at) {
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"disposing of a file needs the head's decision: its number and a "
+					"date not in the future");
+			goto cleanup;
+		}
+		free(out->decision);
+		out->decision = mc_xstrdup(step->decision);
+		out->decision_date = step->decision_date;
+		out->disposed_at = at;
+		out->disposed_by = actor->user_id;
 		break;
 	}
 	out->state = to;
@@ -227,6 +282,31 @@ int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 cleanup:
 	if (rc)
 		mc_workfile_clear(out);
+	return rc;
+}
+
+int mc_app_workfile_act_many(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			     const mc_wf_ref *refs, size_t n, mc_wf_action action, const mc_wf_step *step,
+			     int64_t at, mc_workfile **out)
+{
+	int rc = 0;
+	*out = mc_xcalloc(n ? n : 1, sizeof **out);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = mc_app_workfile_act(st, tc, actor, refs[i].id, action, refs[i].version, step, at,
+					 &(*out)[i]);
+		/* Which file of the list: the messages of a refusal about the
+		 * file's state name it already; the others get its id. */
+		if (rc && mc_err_last()->reason != MC_REASON_STATE) {
+			char msg[MC_ERR_MSG_MAX];
+			snprintf(msg, sizeof msg, "%s", mc_err_last()->msg);
+			mc_err_set(rc, mc_err_last()->reason, "work file %lld: %s", (long long)refs[i].id,
+				   msg);
+		}
+	}
+	if (rc) {
+		mc_workfile_free_list(*out, n);
+		*out = NULL;
+	}
 	return rc;
 }
 

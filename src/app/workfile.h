@@ -49,14 +49,45 @@ bool mc_app_workfile_may_see(const mc_time_ctx *tc, const mc_actor *actor, const
 int mc_app_workfile_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_wf_new *in,
 			   int64_t at, mc_workfile *out);
 
+/* What a step carries beside its name. Strings borrowed, clean, within
+ * limits. */
+typedef struct {
+	int pages;	       /* closing: số tờ, 0 = not counted */
+	const char *decision;  /* disposing: the number of the head's decision */
+	int64_t decision_date; /* disposing: its day (00:00 UTC+7), not after `at` */
+} mc_wf_step;
+
 /*
- * Opens, closes or archives file id at version if_version (0: whatever it
- * is); pages (closing: số tờ, 0 = not counted). MC_ENOTFOUND, MC_EFORBIDDEN,
- * MC_ECONFLICT (a step its state does not allow; closing an empty file),
- * MC_ESTALE. Fills *out with the file after it (clear it).
+ * Takes a step on file id at version if_version (0: whatever it is): opens,
+ * closes (its retention end set from that moment), archives, proposes for
+ * disposal (an archived file whose retention has ended: never a vĩnh viễn
+ * one), keeps (takes it off the disposal list) or disposes of it (the head,
+ * with the decision's number and date). MC_ENOTFOUND, MC_EFORBIDDEN,
+ * MC_EINVAL (no decision), MC_ECONFLICT (a step its state does not allow;
+ * closing an empty file; a file kept permanently or whose retention has not
+ * ended), MC_ESTALE. Fills *out with the file after it (clear it).
  */
 int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
-			mc_wf_action action, int64_t if_version, int pages, int64_t at, mc_workfile *out);
+			mc_wf_action action, int64_t if_version, const mc_wf_step *step, int64_t at,
+			mc_workfile *out);
+
+/* One file of a list acted on at once: its id and the version the caller
+ * saw (0: whatever it is). */
+typedef struct {
+	int64_t id;
+	int64_t version;
+} mc_wf_ref;
+
+/*
+ * Takes the same step on every file of refs, in order, all or none (the
+ * unit's disposal list proposed, kept, or disposed of on one decision): the
+ * first refusal is the answer, its message naming the file (the caller's
+ * transaction undoes what came before). Fills *out with n files after the
+ * step (free with mc_workfile_free_list).
+ */
+int mc_app_workfile_act_many(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
+			     const mc_wf_ref *refs, size_t n, mc_wf_action action, const mc_wf_step *step,
+			     int64_t at, mc_workfile **out);
 
 /*
  * Puts document_id into open file id (add) or takes it out. MC_ENOTFOUND (no

@@ -149,6 +149,7 @@
 #define MC_LIMIT_WORKFILE_PAGES 100000 /* số tờ of a closed file */
 #define MC_LIMIT_WORKFILE_DOCS 2000    /* documents in one file */
 #define MC_LIMIT_WORKFILE_PER_HOUR 100 /* files one officer lists in an hour */
+#define MC_LIMIT_WORKFILE_DECISION 50  /* the number of the head's decision to dispose */
 
 /* ---- tasks (nhiệm vụ; docs/tasks.md): motcua's own ------------------- */
 

@@ -5,6 +5,9 @@
 
 #include "store/db.h"
 
+/* The highest state the column `state` holds (migration 044). */
+#define MC_WF_STORED_MAX 4
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,13 +33,27 @@ static const mc_col cols[] = {
     MC_COL(MC_COL_I64, mc_workfile, closed_at, "closed_at"),
     MC_COL(MC_COL_I64, mc_workfile, archived_at, "archived_at"),
     MC_COL(MC_COL_I64, mc_workfile, archived_by, "archived_by"),
+    MC_COL(MC_COL_I64, mc_workfile, expires_at, "expires_at"),
+    MC_COL(MC_COL_I64, mc_workfile, proposed_at, "proposed_at"),
+    MC_COL(MC_COL_I64, mc_workfile, proposed_by, "proposed_by"),
+    MC_COL(MC_COL_STR, mc_workfile, decision, "decision"),
+    MC_COL(MC_COL_I64, mc_workfile, decision_date, "decision_date"),
+    MC_COL(MC_COL_I64, mc_workfile, disposed_at, "disposed_at"),
+    MC_COL(MC_COL_I64, mc_workfile, disposed_by, "disposed_by"),
 };
+
+/* The state as core/workfile.h has it: `state` holds 1..4 and `disposal`
+ * what came after the archive (migration 044 says why). */
+#define STATE "(CASE WHEN w.disposal > 0 THEN 4 + w.disposal ELSE w.state END)"
 
 #define COLS                                                                                                 \
 	"w.id, w.unit_id, w.year, w.code, w.title, w.retention_years, w.responsible_id, "                    \
-	"coalesce(u.full_name, '') AS responsible_name, w.note, w.state, w.version, w.first_at, w.last_at, " \
+	"coalesce(u.full_name, '') AS responsible_name, w.note, " STATE " AS state, w.version, w.first_at, " \
+	"w.last_at, "                                                                                        \
 	"w.doc_count, w.pages, w.created_by, w.created_at, w.opened_at, w.closed_at, w.archived_at, "        \
-	"coalesce(w.archived_by, 0) AS archived_by"
+	"coalesce(w.archived_by, 0) AS archived_by, w.expires_at, w.proposed_at, "                           \
+	"coalesce(w.proposed_by, 0) AS proposed_by, w.decision, w.decision_date, w.disposed_at, "            \
+	"coalesce(w.disposed_by, 0) AS disposed_by"
 #define FROM " FROM workfile w LEFT JOIN app_user u ON u.id = w.responsible_id"
 
 void mc_workfile_clear(mc_workfile *w)
@@ -47,6 +64,7 @@ void mc_workfile_clear(mc_workfile *w)
 	free(w->title);
 	free(w->responsible_name);
 	free(w->note);
+	free(w->decision);
 	memset(w, 0, sizeof *w);
 }
 
@@ -103,8 +121,9 @@ int mc_store_workfile_update(mc_store *st, const mc_workfile *w, int64_t if_vers
 	    "UPDATE workfile SET version = version + 1, title = $3, retention_years = $4, responsible_id = "
 	    "$5, "
 	    "note = $6, state = $7, first_at = $8, last_at = $9, doc_count = $10, pages = $11, "
-	    "opened_at = $12, closed_at = $13, archived_at = $14, archived_by = $15 "
-	    "WHERE id = $1 AND version = $2";
+	    "opened_at = $12, closed_at = $13, archived_at = $14, archived_by = $15, expires_at = $16, "
+	    "disposal = $17, proposed_at = $18, proposed_by = $19, decision = $20, decision_date = $21, "
+	    "disposed_at = $22, disposed_by = $23 WHERE id = $1 AND version = $2";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -116,7 +135,7 @@ int mc_store_workfile_update(mc_store *st, const mc_workfile *w, int64_t if_vers
 	mc_q_int(q, 4, w->retention_years);
 	mc_q_int(q, 5, w->responsible_id);
 	mc_q_text(q, 6, w->note ? w->note : "");
-	mc_q_int(q, 7, w->state);
+	mc_q_int(q, 7, w->state > MC_WF_STORED_MAX ? MC_WF_STORED_MAX : w->state);
 	mc_q_int(q, 8, w->first_at);
 	mc_q_int(q, 9, w->last_at);
 	mc_q_int(q, 10, w->doc_count);
@@ -125,6 +144,14 @@ int mc_store_workfile_update(mc_store *st, const mc_workfile *w, int64_t if_vers
 	mc_q_int(q, 13, w->closed_at);
 	mc_q_int(q, 14, w->archived_at);
 	mc_q_ref(q, 15, w->archived_by);
+	mc_q_int(q, 16, w->expires_at);
+	mc_q_int(q, 17, w->state > MC_WF_STORED_MAX ? w->state - MC_WF_STORED_MAX : 0);
+	mc_q_int(q, 18, w->proposed_at);
+	mc_q_ref(q, 19, w->proposed_by);
+	mc_q_text(q, 20, w->decision ? w->decision : "");
+	mc_q_int(q, 21, w->decision_date);
+	mc_q_int(q, 22, w->disposed_at);
+	mc_q_ref(q, 23, w->disposed_by);
 	rc = mc_q_try(q, "update work file");
 	if (rc == 0 && mc_q_changes(q) != 1)
 		rc = MC_ESTALE;
@@ -134,8 +161,9 @@ cleanup:
 }
 
 #define LIST_COND                                                                                            \
-	" WHERE ($1 = 0 OR w.unit_id = $1) AND ($2 = 0 OR w.year = $2) AND ($3 = 0 OR w.state = $3) "        \
-	"AND ($4 = 0 OR w.responsible_id = $4)"
+	" WHERE ($1 = 0 OR w.unit_id = $1) AND ($2 = 0 OR w.year = $2) AND ($3 = 0 OR " STATE " = $3) "      \
+	"AND ($4 = 0 OR w.responsible_id = $4) "                                                             \
+	"AND ($5 = 0 OR (w.expires_at > 0 AND w.expires_at <= $5 AND w.disposal < 2))"
 
 static void bind_query(mc_q *q, const mc_workfile_query *wq)
 {
@@ -143,6 +171,7 @@ static void bind_query(mc_q *q, const mc_workfile_query *wq)
 	mc_q_int(q, 2, wq->year);
 	mc_q_int(q, 3, wq->state);
 	mc_q_int(q, 4, wq->responsible_id);
+	mc_q_int(q, 5, wq->expired_by);
 }
 
 int mc_store_workfile_list(mc_store *st, mc_workfile **out, size_t *n, int64_t *total,
@@ -150,7 +179,7 @@ int mc_store_workfile_list(mc_store *st, mc_workfile **out, size_t *n, int64_t *
 {
 	static const char count_sql[] = "SELECT count(*) FROM workfile w" LIST_COND;
 	static const char sql[] =
-	    "SELECT " COLS FROM LIST_COND " ORDER BY w.year DESC, w.code, w.id LIMIT $5 OFFSET $6";
+	    "SELECT " COLS FROM LIST_COND " ORDER BY w.year DESC, w.code, w.id LIMIT $6 OFFSET $7";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, count_sql);
 
@@ -172,8 +201,8 @@ int mc_store_workfile_list(mc_store *st, mc_workfile **out, size_t *n, int64_t *
 	if (rc)
 		goto cleanup;
 	bind_query(q, wq);
-	mc_q_int(q, 5, wq->limit);
-	mc_q_int(q, 6, wq->offset);
+	mc_q_int(q, 6, wq->limit);
+	mc_q_int(q, 7, wq->offset);
 	rc = mc_q_read_list(q, "list work files", cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
 cleanup:
 	mc_q_done(q);

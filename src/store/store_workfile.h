@@ -37,6 +37,13 @@ typedef struct {
 	int64_t closed_at;
 	int64_t archived_at;
 	int64_t archived_by;
+	int64_t expires_at;  /* closed: mc_wf_retention_end; 0 = vĩnh viễn */
+	int64_t proposed_at; /* put on the unit's disposal list */
+	int64_t proposed_by;
+	char *decision;	       /* the head's decision to dispose: its number */
+	int64_t decision_date; /* its date: 00:00 of the day, UTC+7 */
+	int64_t disposed_at;
+	int64_t disposed_by;
 } mc_workfile;
 
 void mc_workfile_clear(mc_workfile *w);
@@ -50,7 +57,7 @@ int mc_store_workfile_add(mc_store *st, mc_workfile *w);
 int mc_store_workfile_get(mc_store *st, mc_workfile *out, int64_t id);
 /*
  * Writes every field of w that may change (title, retention, responsible,
- * note, state, dates, counts, archive) over the row of w->id whose version
+ * note, state, dates, counts, archive, disposal) over the row of w->id whose version
  * is if_version, and moves it to if_version + 1. MC_ESTALE when the row is at
  * another version (or gone).
  */
@@ -61,6 +68,7 @@ typedef struct {
 	int year;		/* 0 = any */
 	int state;		/* 0 = any */
 	int64_t responsible_id; /* 0 = anyone's */
+	int64_t expired_by;	/* > 0: only files not disposed whose retention ended by then */
 	int limit;		/* 1..1000 */
 	int offset;
 } mc_workfile_query;

@@ -4533,6 +4533,95 @@ static void test_workfiles(void **state)
 	mc_workfile_clear(&got);
 }
 
+/* The end of retention and disposal (migration 044): the states after the
+ * archive read back as written, the expired list by its moment (not a
+ * permanent file, not a disposed one), the decision kept. */
+static void test_workfile_disposal(void **state)
+{
+	struct fixture *f = *state;
+	int64_t clerk = add_user(f->st, "vanthu.wfd", MC_ROLE_DESK, f->district);
+	int64_t head = add_user(f->st, "lanhdao.wfd", MC_ROLE_LEADER, f->district);
+	mc_workfile a = {.unit_id = f->district,
+			 .year = 2019,
+			 .code = "01.VP",
+			 .title = "Hồ sơ",
+			 .retention_years = 5,
+			 .responsible_id = clerk,
+			 .note = "",
+			 .state = 1,
+			 .created_by = clerk,
+			 .created_at = 5000};
+	mc_workfile b = a, forever = a, got = {0};
+	mc_workfile *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+
+	b.code = "02.VP";
+	forever.code = "03.VP";
+	forever.retention_years = 0;
+	assert_int_equal(mc_store_workfile_add(f->st, &a), 0);
+	assert_int_equal(mc_store_workfile_add(f->st, &b), 0);
+	assert_int_equal(mc_store_workfile_add(f->st, &forever), 0);
+	/* Archived; a retention ending at 1000 and 2000; the permanent one 0. */
+	a.state = b.state = forever.state = 4;
+	a.expires_at = 1000;
+	b.expires_at = 2000;
+	assert_int_equal(mc_store_workfile_update(f->st, &a, 1), 0);
+	assert_int_equal(mc_store_workfile_update(f->st, &b, 1), 0);
+	assert_int_equal(mc_store_workfile_update(f->st, &forever, 1), 0);
+	mc_workfile_query q = {.unit_id = f->district, .expired_by = 999, .limit = 10};
+	assert_int_equal(mc_store_workfile_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 0);
+	mc_workfile_free_list(list, n);
+	q.expired_by = 1000;
+	assert_int_equal(mc_store_workfile_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, a.id);
+	mc_workfile_free_list(list, n);
+	q.expired_by = 1000000;
+	assert_int_equal(mc_store_workfile_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 2);
+	mc_workfile_free_list(list, n);
+
+	/* Proposed (5), then disposed of (6) with the decision. */
+	a.state = 5;
+	a.proposed_at = 1500;
+	a.proposed_by = clerk;
+	assert_int_equal(mc_store_workfile_update(f->st, &a, 2), 0);
+	mc_workfile_query proposed = {.unit_id = f->district, .state = 5, .limit = 10};
+	assert_int_equal(mc_store_workfile_list(f->st, &list, &n, &total, &proposed), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].state, 5);
+	mc_workfile_free_list(list, n);
+	a.state = 6;
+	a.decision = "05/QĐ-UBND";
+	a.decision_date = 1600;
+	a.disposed_at = 1700;
+	a.disposed_by = head;
+	assert_int_equal(mc_store_workfile_update(f->st, &a, 3), 0);
+	assert_int_equal(mc_store_workfile_get(f->st, &got, a.id), 0);
+	assert_int_equal(got.state, 6);
+	assert_int_equal(got.version, 4);
+	assert_int_equal(got.expires_at, 1000);
+	assert_int_equal(got.proposed_at, 1500);
+	assert_int_equal(got.proposed_by, clerk);
+	assert_string_equal(got.decision, "05/QĐ-UBND");
+	assert_int_equal(got.decision_date, 1600);
+	assert_int_equal(got.disposed_at, 1700);
+	assert_int_equal(got.disposed_by, head);
+	mc_workfile_clear(&got);
+	/* A disposed file is no longer on the expired list; archived is 4 still. */
+	assert_int_equal(mc_store_workfile_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, b.id);
+	assert_int_equal(list[0].state, 4);
+	mc_workfile_free_list(list, n);
+	mc_workfile_query archived = {.unit_id = f->district, .state = 4, .limit = 10};
+	assert_int_equal(mc_store_workfile_list(f->st, &list, &n, &total, &archived), 0);
+	assert_int_equal(total, 2);
+	mc_workfile_free_list(list, n);
+}
+
 /* ---- official documents (store_document.h) ----------------------------- */
 
 /* Registers, the numbers of their series (none skipped when a savepoint is
@@ -5982,6 +6071,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_document_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workfiles, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_workfile_disposal, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_counts, setup, teardown),

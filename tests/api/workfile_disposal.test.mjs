@@ -1,0 +1,292 @@
+// The end of a work file's retention and its disposal (docs/documents.md §12):
+// a file closed in 2019 and kept 5 years ends on 31/12/2024 (the years run
+// from the year after the work ended); the unit's clerk lists the expired
+// files, proposes one for disposal, the head disposes of it with the
+// decision's number and date; the disposal list prints as PDF and XLSX. And
+// the attacks: another unit's clerk and head, a specialist, a citizen, a file
+// not yet expired, a permanent one, a stale If-Match, a missing or future
+// decision. The server's clock is moved with libfaketime (a timestamp file it
+// re-reads), never by waiting years. Runs on SQLite and, through
+// scripts/test_pg.sh, on PostgreSQL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from './harness.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
+
+const FAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1', '/usr/lib/faketime/libfaketimeMT.so.1']
+  .find((p) => existsSync(p));
+const skip = !FAKETIME && 'libfaketime is not installed (scripts/setup.sh)';
+const work = mkdtempSync(join(tmpdir(), 'motcua-wf-disposal-'));
+const clock = join(work, 'clock');
+const USERS = ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt', 'lanhdao.stnmt'];
+let server;
+const tok = {};
+const uid = {};
+let seq = 0;
+// Two more 5-year files of 2019 and the 10-year one, for the list acted on at once.
+const batch = {};
+
+function setClock(iso) {
+  writeFileSync(clock, `@${iso.slice(0, 10)} ${iso.slice(11, 19)}\n`);
+}
+
+const api = (...a) => server.api(...a);
+const act = (token, id, action, extra = {}, headers = {}) =>
+  api('POST', `/api/v1/workfiles/${id}/actions`, { token, body: { action, ...extra }, headers });
+
+// Sessions do not outlive years: everyone signs in again after the clock moves.
+async function loginAll() {
+  for (const u of USERS) {
+    tok[u] = await server.login(u);
+    const me = await api('GET', '/api/v1/session', { token: tok[u] });
+    assertStatus(me, 200, `session of ${u}`);
+    uid[u] = me.body.user.id;
+  }
+}
+
+// A file of 2019 listed, opened, given one registered document, closed and archived.
+async function archivedFile(retention) {
+  seq += 1;
+  const w = await api('POST', '/api/v1/workfiles', { token: tok.tiepnhan, body: { year: 2019,
+    code: `${String(seq).padStart(2, '0')}.VP`, title: `Hồ sơ hết hạn số ${seq}`, retention, responsible: uid.chuyenvien } });
+  assertStatus(w, 201, 'list');
+  assertStatus(await act(tok.chuyenvien, w.body.id, 'open'), 200, 'open');
+  const doc = await api('POST', '/api/v1/documents/incoming', { token: tok.tiepnhan, body: { type: 'cong_van',
+    subject: `Văn bản đến số ${seq}`, organ_name: 'Sở Tư pháp', number: `${seq}/STP-VP`, date: '2019-05-20' } });
+  assertStatus(doc, 201, 'incoming');
+  assertStatus(await api('PUT', `/api/v1/workfiles/${w.body.id}/documents/${doc.body.id}`, { token: tok.chuyenvien }), 200, 'add');
+  assertStatus(await act(tok.chuyenvien, w.body.id, 'close', { pages: 3 }), 200, 'close');
+  const a = await act(tok.tiepnhan, w.body.id, 'archive');
+  assertStatus(a, 200, 'archive');
+  return { ...a.body, doc: doc.body.id };
+}
+
+async function pdfText(path, token) {
+  const res = await fetch(server.base + path, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200, path);
+  assert.equal(res.headers.get('content-type'), 'application/pdf');
+  writeFileSync(join(work, 'x.pdf'), Buffer.from(await res.arrayBuffer()));
+  return execFileSync('pdftotext', ['-raw', join(work, 'x.pdf'), '-']).toString().replace(/\s+/g, ' ');
+}
+
+const ids = (res) => res.body.items.map((x) => x.id);
+
+before(async () => {
+  if (!FAKETIME) return;
+  setClock('2019-06-03T02:00:00Z'); // Monday 3 June 2019, 09:00 in Vietnam
+  const asan = process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : '';
+  server = await startServer({
+    initArgs: ['--province-registers-only'],
+    dossiers: 0,
+    env: {
+      LD_PRELOAD: FAKETIME,
+      FAKETIME_TIMESTAMP_FILE: clock,
+      FAKETIME_NO_CACHE: '1',
+      TZ: 'UTC',
+      ASAN_OPTIONS: `${asan}verify_asan_link_order=0`,
+    },
+  });
+  await loginAll();
+  for (const [unit, abbr] of [[DISTRICT, 'UBND'], [DEPARTMENT, 'STNMT']]) {
+    const res = await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit, box: 'in', organ_abbr: abbr } });
+    assertStatus(res, 201, 'incoming register');
+  }
+});
+
+after(async () => {
+  await stopServer(server);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('a 5-year file closed in 2019 ends on 31/12/2024; proposed, kept, proposed again and disposed of on the head\'s decision',
+  { skip }, async () => {
+    const five = await archivedFile(5);
+    const ten = await archivedFile(10);
+    const forever = await archivedFile('vinh_vien');
+    assert.equal(five.retention_end, '2024-12-31');
+    assert.equal(ten.retention_end, '2029-12-31');
+    assert.equal(forever.retention_end, null);
+    assert.equal(five.expired, false);
+    assert.equal(five.disposal, null);
+    batch.p = await archivedFile(5);
+    batch.q = await archivedFile(5);
+    batch.ten = ten;
+    // Not yet: refused naming the file and the last day it is kept.
+    const early = await act(tok.tiepnhan, five.id, 'propose_disposal');
+    assertProblem(early, 409, 'forbidden-transition', 'proposed before its end');
+    assert.match(early.body.detail, new RegExp(`${five.code} \\(2019\\) is kept until 31/12/2024`));
+
+    // 31 December 2024, 23:59 in Vietnam: still kept.
+    setClock('2024-12-31T16:59:00Z');
+    await loginAll();
+    assertProblem(await act(tok.tiepnhan, five.id, 'propose_disposal'), 409, 'forbidden-transition', 'on its last day');
+    let expired = await api('GET', '/api/v1/workfiles?expired=true', { token: tok.tiepnhan });
+    assertStatus(expired, 200);
+    assert.ok(!ids(expired).includes(five.id), 'not expired on its last day');
+
+    // 1 January 2025, 00:30 in Vietnam.
+    setClock('2024-12-31T17:30:00Z');
+    await loginAll();
+    expired = await api('GET', '/api/v1/workfiles?expired=true', { token: tok.tiepnhan });
+    assertStatus(expired, 200);
+    assert.ok(ids(expired).includes(five.id), 'the 5-year file has expired');
+    assert.ok(!ids(expired).includes(ten.id) && !ids(expired).includes(forever.id), 'not the 10-year or the permanent one');
+    assert.equal(expired.body.items.find((x) => x.id === five.id).expired, true);
+    // By a day given: the 10-year one from 1 January 2030, never the permanent one.
+    const later = await api('GET', '/api/v1/workfiles?expired=true&on=2030-01-01', { token: tok.lanhdao });
+    assert.ok(ids(later).includes(five.id) && ids(later).includes(ten.id) && !ids(later).includes(forever.id));
+    const before2030 = await api('GET', '/api/v1/workfiles?expired=true&on=2029-12-31', { token: tok.lanhdao });
+    assert.ok(!ids(before2030).includes(ten.id));
+    const earlier = await api('GET', '/api/v1/workfiles?expired=true&on=2024-12-31', { token: tok.lanhdao });
+    assert.ok(!ids(earlier).includes(five.id));
+
+    // Who may not propose: another unit's clerk, the specialist, a citizen.
+    assertProblem(await act(tok['tiepnhan.stnmt'], five.id, 'propose_disposal'), 403, 'out-of-scope', 'another unit');
+    assertProblem(await act(tok.chuyenvien, five.id, 'propose_disposal'), 403, 'forbidden', 'the specialist');
+    assertProblem(await act(tok.congdan, five.id, 'propose_disposal'), 403, 'forbidden', 'a citizen');
+    // What may not be proposed: a file not yet expired, a permanent one.
+    const young = await act(tok.tiepnhan, ten.id, 'propose_disposal');
+    assertProblem(young, 409, 'forbidden-transition', 'the 10-year file');
+    assert.match(young.body.detail, new RegExp(`${ten.code} \\(2019\\) is kept until 31/12/2029`));
+    const perm = await act(tok.lanhdao, forever.id, 'propose_disposal');
+    assertProblem(perm, 409, 'forbidden-transition', 'the permanent file');
+    assert.match(perm.body.detail, new RegExp(`${forever.code} \\(2019\\) is kept permanently`));
+    // Nothing is disposed of straight from the archive.
+    assertProblem(await act(tok.lanhdao, five.id, 'dispose', { decision: '01/QĐ-UBND', decision_date: '2025-01-01' }),
+      409, 'forbidden-transition', 'dispose unproposed');
+    assertProblem(await act(tok.tiepnhan, five.id, 'propose_disposal', {}, { 'If-Match': '"1"' }), 412,
+      'precondition-failed', 'stale If-Match');
+    let now = await api('GET', `/api/v1/workfiles/${five.id}`, { token: tok.tiepnhan });
+    assert.equal(now.body.version, five.version, 'the refusals changed nothing');
+    assert.equal(now.body.state, 'archived');
+
+    const proposed = await act(tok.tiepnhan, five.id, 'propose_disposal', {}, { 'If-Match': `"${five.version}"` });
+    assertStatus(proposed, 200, 'propose');
+    assert.equal(proposed.body.state, 'proposed');
+    assert.equal(proposed.body.state_title, 'Đề nghị hủy');
+    assert.equal(proposed.body.disposal.proposed_by, uid.tiepnhan);
+    assert.equal(proposed.body.disposal.decision, null);
+    const listed = await api('GET', '/api/v1/workfiles?state=proposed', { token: tok.lanhdao });
+    assert.deepEqual(ids(listed), [five.id]);
+    // The appraisal keeps it: back to the archive, then proposed again.
+    const kept = await act(tok.lanhdao, five.id, 'keep');
+    assertStatus(kept, 200, 'keep');
+    assert.equal(kept.body.state, 'archived');
+    assert.equal(kept.body.disposal, null);
+    assertStatus(await act(tok.tiepnhan, five.id, 'propose_disposal'), 200, 'propose again');
+
+    // The disposal list, printed.
+    const text = await pdfText('/api/v1/workfiles/disposal.pdf', tok.lanhdao);
+    assert.match(text, /DANH MỤC TÀI LIỆU HẾT GIÁ TRỊ/);
+    assert.match(text, new RegExp(`${five.code.replace('.', '\\.')} \\(2019\\) Hồ sơ hết hạn số \\d+ 20/05/2019 - 20/05/2019 5 năm 31/12/2024 1 3`));
+    const xlsx = await fetch(`${server.base}/api/v1/workfiles/disposal.xlsx`, { headers: { Authorization: `Bearer ${tok.tiepnhan}` } });
+    assert.equal(xlsx.status, 200);
+    assert.equal(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString(), 'PK', 'an XLSX is a zip');
+    assertProblem(await api('GET', '/api/v1/workfiles/disposal.pdf?state=archived', { token: tok.tiepnhan }), 400,
+      'invalid-query', 'a disposal list of archived files');
+    assertProblem(await api('GET', `/api/v1/workfiles/disposal.pdf?unit=${DISTRICT}`, { token: tok['tiepnhan.stnmt'] }), 403,
+      'out-of-scope', 'another unit\'s disposal list');
+
+    // Only the head decides: not the clerk, not another unit's head.
+    now = await api('GET', `/api/v1/workfiles/${five.id}`, { token: tok.tiepnhan });
+    const decision = { decision: '05/QĐ-UBND', decision_date: '2025-01-01' };
+    assertProblem(await act(tok.tiepnhan, five.id, 'dispose', decision), 403, 'forbidden', 'the clerk disposes');
+    assertProblem(await act(tok['lanhdao.stnmt'], five.id, 'dispose', decision), 403, 'out-of-scope', 'another head');
+    const noDecision = await act(tok.lanhdao, five.id, 'dispose', { decision_date: '2025-01-01' });
+    assertProblem(noDecision, 422, 'missing-field', 'no decision');
+    assert.equal(noDecision.body.field, 'decision');
+    assertProblem(await act(tok.lanhdao, five.id, 'dispose', { decision: '05/QĐ-UBND' }), 422, 'missing-field', 'no date');
+    const future = await act(tok.lanhdao, five.id, 'dispose', { ...decision, decision_date: '2025-01-02' });
+    assertProblem(future, 422, 'invalid-field', 'a decision of tomorrow');
+    assert.equal(future.body.field, 'decision_date');
+    assertProblem(await act(tok.lanhdao, five.id, 'dispose', { ...decision, decision_date: '01/01/2025' }), 422,
+      'invalid-field', 'a date not ISO');
+    assertProblem(await act(tok.lanhdao, five.id, 'dispose', { ...decision, decision: 'x'.repeat(51) }), 422,
+      'invalid-field', 'a decision number too long');
+    assertProblem(await act(tok.lanhdao, five.id, 'dispose', decision, { 'If-Match': `"${now.body.version - 1}"` }), 412,
+      'precondition-failed', 'stale If-Match');
+    const still = await api('GET', `/api/v1/workfiles/${five.id}`, { token: tok.tiepnhan });
+    assert.equal(still.body.version, now.body.version, 'the refusals changed nothing');
+
+    const disposed = await act(tok.lanhdao, five.id, 'dispose', decision, { 'If-Match': `"${now.body.version}"` });
+    assertStatus(disposed, 200, 'dispose');
+    assert.equal(disposed.body.state, 'disposed');
+    assert.equal(disposed.body.disposal.decision, '05/QĐ-UBND');
+    assert.equal(disposed.body.disposal.decision_date, '2025-01-01');
+    assert.equal(disposed.body.disposal.disposed_by, uid.lanhdao);
+    assert.ok(disposed.body.disposal.disposed_at);
+    // Final: no step after it; off the expired list; on the list of those disposed of.
+    for (const a of ['keep', 'propose_disposal', 'dispose', 'archive']) {
+      assertProblem(await act(tok.lanhdao, five.id, a, decision), 409, 'forbidden-transition', `${a} after disposal`);
+    }
+    expired = await api('GET', '/api/v1/workfiles?expired=true', { token: tok.tiepnhan });
+    assert.ok(!ids(expired).includes(five.id));
+    const done = await pdfText('/api/v1/workfiles/disposal.pdf?state=disposed', tok.tiepnhan);
+    assert.match(done, /05\/QĐ-UBND ngày 01\/01\/2025/);
+    // The register's line of its document stays (docs/documents.md §12).
+    assertStatus(await api('GET', `/api/v1/documents/${five.doc}`, { token: tok.tiepnhan }), 200, 'the document stays');
+  });
+
+test('bad queries and actions of the disposal are refused', { skip }, async () => {
+  assertProblem(await api('GET', '/api/v1/workfiles?expired=yes', { token: tok.tiepnhan }), 400, 'invalid-query', 'expired=yes');
+  assertProblem(await api('GET', '/api/v1/workfiles?expired=true&on=2025-13-01', { token: tok.tiepnhan }), 400,
+    'invalid-query', 'a bad day');
+  assertProblem(await api('GET', `/api/v1/workfiles?expired=true&unit=${DISTRICT}`, { token: tok['tiepnhan.stnmt'] }), 403,
+    'out-of-scope', 'another unit\'s expired files');
+  assertProblem(await api('GET', '/api/v1/workfiles?expired=true', { token: tok.congdan }), 403, 'forbidden', 'a citizen');
+  const w = await archivedFile(1);
+  assertProblem(await act(tok.tiepnhan, w.id, 'destroy'), 422, 'invalid-field', 'an unknown action');
+});
+
+test('the disposal list as a whole: proposed and disposed of on one decision, all or none', { skip }, async () => {
+  const { p, q, ten } = batch;
+  const many = (token, action, files, extra = {}) =>
+    api('POST', '/api/v1/workfiles/disposal', { token, body: { action, files, ...extra } });
+  const ref = (w) => ({ id: w.id, version: w.version });
+  // One file of the list not yet expired: none is proposed, the answer names it.
+  const young = await many(tok.tiepnhan, 'propose_disposal', [ref(p), ref(ten)]);
+  assertProblem(young, 409, 'forbidden-transition', 'a list with a file not expired');
+  assert.match(young.body.detail, new RegExp(`${ten.code} \\(2019\\) is kept until 31/12/2029`));
+  let now = await api('GET', `/api/v1/workfiles/${p.id}`, { token: tok.tiepnhan });
+  assert.equal(now.body.state, 'archived', 'all or none');
+  assert.equal(now.body.version, p.version);
+  // Who may not: the specialist, a citizen, another unit's clerk.
+  assertProblem(await many(tok.chuyenvien, 'propose_disposal', [ref(p)]), 403, 'forbidden', 'the specialist');
+  assertProblem(await many(tok.congdan, 'propose_disposal', [ref(p)]), 403, 'forbidden', 'a citizen');
+  const other = await many(tok['tiepnhan.stnmt'], 'propose_disposal', [ref(p)]);
+  assertProblem(other, 403, 'out-of-scope', 'another unit');
+  assert.match(other.body.detail, new RegExp(`work file ${p.id}:`));
+  // Bad lists.
+  assertProblem(await many(tok.tiepnhan, 'propose_disposal', []), 422, 'invalid-field', 'an empty list');
+  assertProblem(await many(tok.tiepnhan, 'propose_disposal', [ref(p), ref(p)]), 422, 'invalid-field', 'a file twice');
+  assertProblem(await many(tok.tiepnhan, 'propose_disposal', [p.id]), 422, 'invalid-field', 'ids without versions');
+  assertProblem(await many(tok.tiepnhan, 'archive', [ref(p)]), 422, 'invalid-field', 'another step');
+  assertProblem(await many(tok.tiepnhan, 'propose_disposal', Array.from({ length: 501 }, (_, i) => ({ id: i + 1, version: 1 }))),
+    422, 'invalid-field', 'a list too long');
+  assertProblem(await many(tok.tiepnhan, 'propose_disposal', [{ id: 999999, version: 1 }]), 404, 'not-found', 'no such file');
+  const stale = await many(tok.tiepnhan, 'propose_disposal', [ref(p), { id: q.id, version: q.version - 1 }]);
+  assertProblem(stale, 412, 'precondition-failed', 'a stale version');
+  assert.match(stale.body.detail, new RegExp(`work file ${q.id}:`));
+
+  const proposed = await many(tok.tiepnhan, 'propose_disposal', [ref(p), ref(q)]);
+  assertStatus(proposed, 200, 'propose the list');
+  assert.deepEqual(proposed.body.items.map((x) => x.state), ['proposed', 'proposed']);
+  const files = proposed.body.items.map(ref);
+  const decision = { decision: '07/QĐ-UBND', decision_date: '2025-01-01' };
+  assertProblem(await many(tok.tiepnhan, 'dispose', files, decision), 403, 'forbidden', 'the clerk disposes');
+  assertProblem(await many(tok.lanhdao, 'dispose', files), 422, 'missing-field', 'no decision');
+  assertProblem(await many(tok['lanhdao.stnmt'], 'dispose', files, decision), 403, 'out-of-scope', 'another head');
+  const disposed = await many(tok.lanhdao, 'dispose', files, decision);
+  assertStatus(disposed, 200, 'dispose of the list');
+  for (const w of disposed.body.items) {
+    assert.equal(w.state, 'disposed');
+    assert.equal(w.disposal.decision, '07/QĐ-UBND');
+    assert.equal(w.disposal.disposed_by, uid.lanhdao);
+  }
+  now = await api('GET', `/api/v1/workfiles?state=disposed`, { token: tok.tiepnhan });
+  assert.ok(ids(now).includes(p.id) && ids(now).includes(q.id));
+});

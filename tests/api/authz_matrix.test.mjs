@@ -274,6 +274,14 @@ const RULES = {
     path: `/api/v1/workfiles/catalogue.pdf?unit=${f.unit}&year=2026` }) },
   'GET /api/v1/workfiles/catalogue.xlsx': { roles: STAFF, scope: 'unit', req: (f) => ({
     path: `/api/v1/workfiles/catalogue.xlsx?unit=${f.unit}&year=2026` }) },
+  'GET /api/v1/workfiles/disposal.pdf': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/workfiles/disposal.pdf?unit=${f.unit}&year=2026` }) },
+  'GET /api/v1/workfiles/disposal.xlsx': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/workfiles/disposal.xlsx?unit=${f.unit}&year=2026` }) },
+  // "keep" on a file that was never proposed: refused by its state (409) once
+  // the caller may act on the file
+  'POST /api/v1/workfiles/disposal': { roles: ['desk', 'leader'], scope: 'dossier', req: (f) => ({
+    path: '/api/v1/workfiles/disposal', body: { action: 'keep', files: [{ id: f.workfile, version: 1 }] } }) },
   'GET /api/v1/workfiles/{id}': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/workfiles/${f.workfile}` }) },
   'PATCH /api/v1/workfiles/{id}': { roles: ['desk', 'leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/workfiles/${f.workfile}`, body: { retention: 0 } }) },

@@ -30,6 +30,11 @@ int64_t mc_api_if_match_version(mc_req *r);
  * held in memory); replies 422 unknown-unit naming the field and returns -1
  * when no unit has that code. */
 int mc_api_unit_or_reply(mc_req *r, int64_t *out, const char *field, const char *code);
+/* The "cooperating" array of unit codes (a task's, a document's assignment;
+ * at most MC_LIMIT_TASK_UNITS, checked by the field spec) into ids the
+ * request owns; replies 422 naming cooperating[i] and returns -1 when one is
+ * no unit code or names no unit. */
+int mc_api_cooperating_or_reply(mc_req *r, json_t *units, int64_t **out, size_t *n);
 /* The unit of ?unit= (default: the caller's own) when it lies within the
  * caller's scope; replies 400 for an unknown code, 403 out-of-scope for a
  * unit outside it or an account holding its role in no unit. */

@@ -61,6 +61,22 @@ static json_t *codes_json(const char *list)
 	return a;
 }
 
+/* The cooperating units of an assignment (ids, comma-separated) as unit
+ * references. New reference. */
+static json_t *units_json(const mc_time_ctx *tc, const char *ids)
+{
+	json_t *a = json_array();
+	for (const char *p = ids; p && *p;) {
+		char *end = NULL;
+		long long id = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		json_array_append_new(a, mc_api_unit_ref(tc, (int64_t)id));
+		p = *end == ',' ? end + 1 : end;
+	}
+	return a;
+}
+
 static const char *or_null(const char *s)
 {
 	return s && s[0] ? s : NULL;
@@ -111,6 +127,8 @@ static json_t *document_json(mc_req *r, const mc_document *d, bool with_events, 
 		json_object_set_new(j, "deadline", day_json(d->deadline ? d->deadline - 1 : 0));
 		json_object_set_new(j, "direction",
 				    or_null(d->direction) ? json_string(d->direction) : json_null());
+		json_object_set_new(j, "cooperating", units_json(tc, d->cooperating_units));
+		json_object_set_new(j, "task", d->task_id ? json_integer(d->task_id) : json_null());
 		json_object_set_new(j, "note", or_null(d->note) ? json_string(d->note) : json_null());
 	}
 	json_object_set_new(j, "issued_at", mc_api_time(d->issued_at));
@@ -450,6 +468,8 @@ void mc_api_document_action(mc_req *r)
 	doc_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
 	const char *action = NULL, *to_unit = NULL, *assignee = NULL, *deadline = NULL;
 	int64_t file_version = 0;
+	json_t *cooperating = NULL;
+	bool track = false;
 	mc_field spec[] = {
 	    {"action", MC_F_STRING, true, 1, 31, &action, 0},
 	    {"note", MC_F_TEXT, false, 1, MC_LIMIT_DOCUMENT_DIRECTION, &j->act.note, 0},
@@ -457,10 +477,15 @@ void mc_api_document_action(mc_req *r)
 	    {"assignee", MC_F_STRING, false, 1, MC_LIMIT_USER_USERNAME, &assignee, 0},
 	    {"deadline", MC_F_STRING, false, 10, 10, &deadline, 0},
 	    {"file_version", MC_F_INT, false, 1, 1000000, &file_version, 0},
+	    {"cooperating", MC_F_ARRAY, false, 0, MC_LIMIT_TASK_UNITS, &cooperating, 0},
+	    {"track", MC_F_BOOL, false, 0, 0, &track, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
 	j->act.file_version = (int)file_version;
+	/* track absent: by default (docs/documents.md §4) */
+	if (json_object_get(mc_req_body(r), "track"))
+		j->act.track = track ? 1 : -1;
 	if (deadline && parse_deadline(&j->act.deadline, deadline) != 0) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "deadline", "format",
 				       "deadline must be a date YYYY-MM-DD");
@@ -499,6 +524,12 @@ void mc_api_document_action(mc_req *r)
 	}
 	if (to_unit && mc_api_unit_or_reply(r, &j->act.to_unit_id, "to_unit", to_unit) != 0)
 		return;
+	if (cooperating) {
+		int64_t *ids = NULL;
+		if (mc_api_cooperating_or_reply(r, cooperating, &ids, &j->act.n_cooperating) != 0)
+			return;
+		j->act.cooperating = ids;
+	}
 	if (assignee) {
 		mc_user u;
 		rc = mc_store_user_by_username(mc_req_store(r), &u, NULL, 0, assignee);

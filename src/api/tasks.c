@@ -350,9 +350,17 @@ static int new_fields_or_reply(mc_req *r, task_job *j, bool delegated)
 				       "period must be week, month, quarter, half_year or year");
 		return -1;
 	}
-	size_t n = json_array_size(units);
-	j->cooperating = mc_req_own(r, mc_xcalloc(n ? n : 1, sizeof *j->cooperating));
-	for (size_t i = 0; i < n; i++) {
+	if (mc_api_cooperating_or_reply(r, units, &j->cooperating, &in->n_cooperating) != 0)
+		return -1;
+	in->cooperating = j->cooperating;
+	return 0;
+}
+
+int mc_api_cooperating_or_reply(mc_req *r, json_t *units, int64_t **out, size_t *n)
+{
+	*n = json_array_size(units);
+	*out = mc_req_own(r, mc_xcalloc(*n ? *n : 1, sizeof **out));
+	for (size_t i = 0; i < *n; i++) {
 		const char *code = json_string_value(json_array_get(units, i));
 		char field[40];
 		snprintf(field, sizeof field, "cooperating[%zu]", i);
@@ -361,11 +369,9 @@ static int new_fields_or_reply(mc_req *r, task_job *j, bool delegated)
 					       "%s must be a unit code", field);
 			return -1;
 		}
-		if (mc_api_unit_or_reply(r, &j->cooperating[i], field, code) != 0)
+		if (mc_api_unit_or_reply(r, &(*out)[i], field, code) != 0)
 			return -1;
 	}
-	in->cooperating = j->cooperating;
-	in->n_cooperating = n;
 	return 0;
 }
 

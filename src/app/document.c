@@ -4,6 +4,7 @@
 #include "app/document.h"
 
 #include "app/exchange.h"
+#include "app/task.h"
 
 #include "core/audit.h"
 #include "core/err.h"
@@ -412,9 +413,57 @@ int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor
 	return rc;
 }
 
-static int assign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc_document *d,
-		  const mc_doc_act *act)
+/* The cooperating units' ids as the document keeps them: comma-separated. */
+static char *ids_text(const int64_t *ids, size_t n)
 {
+	size_t cap = n * 21 + 1, len = 0;
+	char *out = mc_xmalloc(cap);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%lld", i ? "," : "", (long long)ids[i]);
+	return out;
+}
+
+/* Whether the assignment is handed to the tasks (docs/documents.md §4): a
+ * document whose task is open stays tracked by it; otherwise when asked
+ * (track), or by default when it has a deadline and goes to a unit below
+ * the leader's (a task goes down). */
+static int tracked(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d,
+		   const mc_doc_act *act, bool *out)
+{
+	*out = false;
+	if (d->task_id) {
+		mc_task t;
+		int rc = mc_store_task_get(st, &t, d->task_id);
+		if (rc)
+			return rc;
+		bool open = t.state != MC_TASK_DONE && t.state != MC_TASK_CANCELLED;
+		mc_task_clear(&t);
+		if (open && act->track < 0)
+			return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					  "the assignment is tracked by task %lld: cancel that task to stop",
+					  (long long)d->task_id);
+		if (open) {
+			*out = true;
+			return 0;
+		}
+	}
+	if (act->track > 0)
+		*out = true;
+	else if (act->track == 0)
+		*out =
+		    act->deadline && act->to_unit_id != actor->unit_id && within(tc, act->to_unit_id, actor);
+	return 0;
+}
+
+/* The assignment (art. 23) into d; *cooperating gets the units' text d
+ * borrows (free it). A tracked one creates or re-assigns its task. */
+static int assign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc_document *d,
+		  const mc_doc_act *act, char **cooperating)
+{
+	bool track = false;
+	int rc;
+
 	if (!act->to_unit_id)
 		return mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD,
 				  "assign needs to_unit, the unit in charge");
@@ -425,9 +474,15 @@ static int assign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc
 				  "to_unit must lie in your unit's scope");
 	if (act->deadline && act->deadline <= act->at)
 		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "deadline must be in the future");
+	/* The tasks' own rule: strictly below the leader's unit, not the unit
+	 * in charge, none twice. */
+	rc = mc_app_task_check_cooperating(tc, actor->unit_id, act->to_unit_id, act->cooperating,
+					   act->n_cooperating);
+	if (rc)
+		return rc;
 	if (act->assignee_id) {
 		mc_user u;
-		int rc = mc_store_user_get(st, &u, act->assignee_id);
+		rc = mc_store_user_get(st, &u, act->assignee_id);
 		if (rc == MC_ENOTFOUND)
 			return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "assignee names no officer");
 		if (rc)
@@ -439,11 +494,18 @@ static int assign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc
 			return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
 					  "assignee must be an officer of the unit in charge");
 	}
+	rc = tracked(st, tc, actor, d, act, &track);
+	if (rc)
+		return rc;
 	d->assigned_unit_id = act->to_unit_id;
 	d->assignee_id = act->assignee_id;
 	d->deadline = act->deadline;
 	d->direction = (char *)(act->note ? act->note : "");
-	return 0;
+	d->cooperating_units = *cooperating = ids_text(act->cooperating, act->n_cooperating);
+	if (track)
+		rc = mc_app_task_handoff(st, tc, actor, d, act->cooperating, act->n_cooperating, act->at,
+					 &d->task_id);
+	return rc;
 }
 
 /* The version a review names (act->file_version): one of the draft's, and
@@ -475,7 +537,7 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 			const mc_doc_act *act, mc_document *out)
 {
 	mc_document d = {0}, next;
-	char *series = NULL, *notation = NULL;
+	char *series = NULL, *notation = NULL, *cooperating = NULL;
 	mc_doc_state to;
 	int rc;
 
@@ -520,7 +582,7 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 		break;
 	}
 	case MC_DOC_ACT_ASSIGN:
-		rc = assign(st, tc, actor, &next, act);
+		rc = assign(st, tc, actor, &next, act, &cooperating);
 		break;
 	default:
 		break;
@@ -539,6 +601,7 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 cleanup:
 	free(series);
 	free(notation);
+	free(cooperating);
 	mc_document_clear(&d);
 	return rc;
 }

@@ -81,12 +81,15 @@ int mc_app_document_edit(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 /* A step of a document's life. */
 typedef struct {
 	mc_doc_action action;
-	int64_t if_version;  /* the version the caller saw; 0 = whatever it is */
-	const char *note;    /* return: required; any step: kept in the event */
-	int64_t to_unit_id;  /* assign: the unit in charge (chủ trì), in the leader's scope */
-	int64_t assignee_id; /* assign: an officer of that unit's subtree; 0 = none */
-	int64_t deadline;    /* assign: when it must be dealt with, after at; 0 = none */
-	int file_version;    /* approve, return: the uploaded version reviewed; 0 = the latest */
+	int64_t if_version;	    /* the version the caller saw; 0 = whatever it is */
+	const char *note;	    /* return: required; any step: kept in the event */
+	int64_t to_unit_id;	    /* assign: the unit in charge (chủ trì), in the leader's scope */
+	int64_t assignee_id;	    /* assign: an officer of that unit's subtree; 0 = none */
+	int64_t deadline;	    /* assign: when it must be dealt with, after at; 0 = none */
+	const int64_t *cooperating; /* assign: the cooperating units (phối hợp), as a task's */
+	size_t n_cooperating;
+	int track;	  /* assign: a task tracks it: 1 yes, -1 no, 0 by default (docs/documents.md §4) */
+	int file_version; /* approve, return: the uploaded version reviewed; 0 = the latest */
 	int64_t at;
 	/* issue: signs the numbered document and keeps it as its file, inside
 	 * the write, before the issue event is appended; sha256 gets the signed

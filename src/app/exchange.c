@@ -5,6 +5,7 @@
 
 #include "core/err.h"
 #include "core/mc.h"
+#include "core/task.h"
 #include "sign/pades.h"
 #include "sign/xmldsig.h"
 #include "store/store_document_file.h"
@@ -978,6 +979,70 @@ int mc_app_exchange_on_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 	if (u)
 		rc = queue_status(st, u, &in, d, code, description, at);
 	mc_xch_message_clear(&in);
+	return rc;
+}
+
+/* Whether status code was sent already about our copy id (by hand or by
+ * itself): each of 05 and 06 is told once. */
+static int status_sent(mc_store *st, int64_t id, int code, bool *sent)
+{
+	mc_xch_message *list = NULL;
+	size_t n = 0;
+	int rc = mc_store_xch_of_document(st, &list, &n, id);
+	*sent = false;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (list[i].direction == MC_XCH_OUT && list[i].kind == MC_EDXML_STATUS &&
+		    list[i].status_code == code)
+			*sent = true;
+	}
+	mc_xch_message_free_list(list, n);
+	return rc;
+}
+
+int mc_app_exchange_on_task(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_task *t,
+			    int from_state, int64_t at)
+{
+	mc_document d = {0};
+	mc_xch_message in = {0};
+	bool sent = false;
+	int code = 0;
+	int rc = 0;
+
+	if (t->state == MC_TASK_DONE && from_state != MC_TASK_DONE)
+		code = MC_EDXML_STATUS_DONE;
+	else if (from_state == MC_TASK_ASSIGNED &&
+		 (t->state == MC_TASK_IN_PROGRESS || t->state == MC_TASK_PROPOSED_DONE ||
+		  t->state == MC_TASK_EXTENSION_REQUESTED))
+		code = MC_EDXML_STATUS_PROCESSING;
+	if (!code || !t->source_document_id)
+		return 0;
+	rc = mc_store_document_get(st, &d, t->source_document_id);
+	/* Only the task the assignment made speaks for the document: not a
+	 * part delegated from it, nor another task naming it as its source. */
+	if (rc || d.box != MC_DOC_IN || d.task_id != t->id)
+		goto cleanup;
+	rc = mc_store_xch_received_as(st, &in, d.id);
+	if (rc == MC_ENOTFOUND) {
+		rc = 0;
+		goto cleanup;
+	}
+	if (rc == 0)
+		rc = status_sent(st, d.id, code, &sent);
+	if (rc || sent)
+		goto cleanup;
+	const mc_unit *u = mc_time_ctx_unit(tc, d.unit_id);
+	const char *description = code == MC_EDXML_STATUS_DONE ? "Đã hoàn thành xử lý" : "Đang xử lý";
+	if (u)
+		rc = queue_status(st, u, &in, &d, code, description, at);
+	if (rc == 0) {
+		char note[200];
+		snprintf(note, sizeof note, "%02d %s (task %lld)", code, mc_edxml_status_title(code),
+			 (long long)t->id);
+		rc = event(st, actor, &d, "exchange_status", note, at);
+	}
+cleanup:
+	mc_xch_message_clear(&in);
+	mc_document_clear(&d);
 	return rc;
 }
 

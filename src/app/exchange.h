@@ -24,7 +24,8 @@
  * incoming box of each recipient unit (the clerk registers it, số đến),
  * with status 01 queued back; a recall or replacement marks the copies it
  * names; a status message is recorded on the document it is about.
- * Registering and assigning an exchanged copy send 03 and 04; the unit may
+ * Registering and assigning an exchanged copy send 03 and 04; the task its
+ * assignment made sends 05 and 06 (mc_app_exchange_on_task); the unit may
  * send 02, 05 and 06 by hand (mc_app_exchange_status).
  */
 #ifndef MC_APP_EXCHANGE_H
@@ -34,6 +35,7 @@
 #include "core/edxml.h"
 #include "store/group.h"
 #include "store/store_exchange.h"
+#include "store/store_task.h"
 
 typedef struct mc_exchange mc_exchange;
 
@@ -132,6 +134,15 @@ int mc_app_exchange_status(mc_store *st, const mc_time_ctx *tc, const mc_actor *
  * by exchange. */
 int mc_app_exchange_on_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d,
 			   mc_doc_action action, int64_t at);
+
+/* Called by the tasks' life (app/task.c) after task t moved from
+ * from_state: when t is the task an exchanged copy's assignment made
+ * (docs/documents.md §4), its sender is told 05 when work begins (the first
+ * report, start, delegation or completion proposed) and 06 when the
+ * assigner confirms it done; each once (one sent by hand counts), each with
+ * an exchange_status event on the copy. 0 when t tracks no exchanged copy. */
+int mc_app_exchange_on_task(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_task *t,
+			    int from_state, int64_t at);
 
 /* The most attempts before a package is given up. */
 #define MC_XCH_MAX_ATTEMPTS 12

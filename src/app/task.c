@@ -4,6 +4,7 @@
 #include "app/task.h"
 
 #include "app/document.h"
+#include "app/exchange.h"
 #include "app/notify.h"
 #include "core/audit.h"
 #include "core/err.h"
@@ -223,6 +224,32 @@ static int document_visible(mc_store *st, const mc_time_ctx *tc, const mc_actor 
 	return 0;
 }
 
+int mc_app_task_check_cooperating(const mc_time_ctx *tc, int64_t giver, int64_t unit_id, const int64_t *units,
+				  size_t n)
+{
+	if (n > MC_LIMIT_TASK_UNITS)
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "a task has at most %d cooperating units", MC_LIMIT_TASK_UNITS);
+	for (size_t i = 0; i < n; i++) {
+		int64_t u = units[i];
+		if (!mc_time_ctx_unit(tc, u))
+			return mc_err_set(MC_EINVAL, MC_REASON_UNKNOWN_UNIT, "cooperating[%zu] names no unit",
+					  i);
+		if (u == giver || !mc_time_ctx_within(tc, u, giver))
+			return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					  "cooperating[%zu] lies outside the assigning unit's reach", i);
+		if (u == unit_id)
+			return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					  "cooperating[%zu] is the unit in charge", i);
+		for (size_t k = 0; k < i; k++) {
+			if (units[k] == u)
+				return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+						  "cooperating[%zu] repeats a unit", i);
+		}
+	}
+	return 0;
+}
+
 /* Checks the units of a new task given by unit `giver`: the unit in charge
  * and each cooperating unit lie strictly below it, none twice. */
 static int check_units(const mc_time_ctx *tc, int64_t giver, const mc_task_new *in)
@@ -234,27 +261,7 @@ static int check_units(const mc_time_ctx *tc, int64_t giver, const mc_task_new *
 	if (in->unit_id == giver || !mc_time_ctx_within(tc, in->unit_id, giver))
 		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
 				  "the unit in charge must lie below the assigning unit");
-	if (in->n_cooperating > MC_LIMIT_TASK_UNITS)
-		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
-				  "a task has at most %d cooperating units", MC_LIMIT_TASK_UNITS);
-	for (size_t i = 0; i < in->n_cooperating; i++) {
-		int64_t u = in->cooperating[i];
-		if (!mc_time_ctx_unit(tc, u))
-			return mc_err_set(MC_EINVAL, MC_REASON_UNKNOWN_UNIT, "cooperating[%zu] names no unit",
-					  i);
-		if (u == giver || !mc_time_ctx_within(tc, u, giver))
-			return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
-					  "cooperating[%zu] lies outside the assigning unit's reach", i);
-		if (u == in->unit_id)
-			return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
-					  "cooperating[%zu] is the unit in charge", i);
-		for (size_t k = 0; k < i; k++) {
-			if (in->cooperating[k] == u)
-				return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
-						  "cooperating[%zu] repeats a unit", i);
-		}
-	}
-	return 0;
+	return mc_app_task_check_cooperating(tc, giver, in->unit_id, in->cooperating, in->n_cooperating);
 }
 
 /* The deadline of a new task assigned on day `today` into t. */
@@ -444,9 +451,91 @@ int mc_app_task_delegate(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		snprintf(note, sizeof note, "task %lld", (long long)out->id);
 		rc = append_event(st, actor, &next, "delegate", p.state, 0, child.due, 0, note, at, NULL);
 	}
+	if (rc == 0)
+		rc = mc_app_exchange_on_task(st, tc, actor, &next, p.state, at);
 cleanup:
 	free(units);
 	mc_task_clear(&p);
+	return rc;
+}
+
+static bool open_state(int state)
+{
+	return state != MC_TASK_DONE && state != MC_TASK_CANCELLED;
+}
+
+/* The open task t of a document re-assigned: the new unit in charge, its
+ * cooperating units, deadline and direction, in place (docs/tasks.md §2). */
+static int reassign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_task *t,
+		    const mc_task_new *in, int64_t at)
+{
+	mc_task next = *t;
+	int rc;
+
+	if (!holds(tc, actor, t->assigner_unit_id))
+		return mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
+				  "the document's task %lld was given by a unit above yours: its leaders "
+				  "re-assign it",
+				  (long long)t->id);
+	rc = check_units(tc, t->assigner_unit_id, in);
+	if (rc == 0)
+		rc = set_due(tc, in, mc_local_day(at), &next);
+	if (rc)
+		return rc;
+	next.unit_id = in->unit_id;
+	next.title = (char *)in->title;
+	next.content = (char *)(in->content ? in->content : "");
+	/* An extension asked of the old deadline is moot: the work goes on. */
+	next.requested_due = 0;
+	if (next.state == MC_TASK_EXTENSION_REQUESTED)
+		next.state = MC_TASK_IN_PROGRESS;
+	next.updated_at = at;
+	rc = save(st, &next, t->version);
+	if (rc == 0)
+		rc = mc_store_task_units_clear(st, t->id);
+	for (size_t i = 0; rc == 0 && i < in->n_cooperating; i++)
+		rc = mc_store_task_unit_add(st, t->id, in->cooperating[i]);
+	if (rc == 0)
+		rc = append_event(st, actor, &next, "reassign", t->state, 0, next.due, in->source_document_id,
+				  NULL, at, NULL);
+	return rc;
+}
+
+int mc_app_task_handoff(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d,
+			const int64_t *cooperating, size_t n_cooperating, int64_t at, int64_t *task_id)
+{
+	mc_task t = {0}, out = {0};
+	mc_task_new in = {.source_document_id = d->id,
+			  .title = d->subject,
+			  .content = d->direction,
+			  .unit_id = d->assigned_unit_id,
+			  .cooperating = cooperating,
+			  .n_cooperating = n_cooperating,
+			  .due_kind = d->deadline ? MC_TASK_DUE_DATE : MC_TASK_DUE_NONE,
+			  /* the deadline is the end of its local day */
+			  .due = d->deadline ? mc_local_day(d->deadline - 1) : 0};
+	int64_t linked = d->task_id; /* task_id may point into d */
+	int rc = 0;
+
+	*task_id = 0;
+	if (linked) {
+		rc = mc_store_task_get(st, &t, linked);
+		if (rc)
+			goto cleanup;
+		if (open_state(t.state)) {
+			rc = reassign(st, tc, actor, &t, &in, at);
+			if (rc == 0)
+				*task_id = t.id;
+			goto cleanup;
+		}
+	}
+	/* The first assignment, or one after the last task was closed: a new task. */
+	rc = mc_app_task_create(st, tc, actor, &in, at, &out);
+	if (rc == 0)
+		*task_id = out.id;
+cleanup:
+	mc_task_clear(&out);
+	mc_task_clear(&t);
 	return rc;
 }
 
@@ -569,6 +658,9 @@ int mc_app_task_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, 
 		rc = append_event(st, actor, &next, mc_task_action_name(act->action), t.state,
 				  act->percent > 0 ? act->percent : 0, act->due, act->document_id, act->note,
 				  act->at, &period);
+	/* a task an exchanged document's assignment made: its sender is told (05, 06) */
+	if (rc == 0)
+		rc = mc_app_exchange_on_task(st, tc, actor, &next, t.state, act->at);
 	if (rc == 0)
 		rc = mc_store_task_get(st, out, id);
 cleanup:

@@ -20,6 +20,7 @@
 #include "app/dossier.h"
 #include "core/audit.h"
 #include "core/task.h"
+#include "store/store_document.h"
 #include "store/store_task.h"
 
 /* A new task. Strings are borrowed, clean (NFC, trimmed) and within
@@ -80,6 +81,29 @@ int mc_app_task_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
  */
 int mc_app_task_delegate(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t parent_id,
 			 int64_t if_version, const mc_task_new *in, int64_t at, mc_task *out);
+
+/*
+ * Checks the cooperating units of a task given by unit `giver` whose unit in
+ * charge is unit_id: at most MC_LIMIT_TASK_UNITS, each strictly below giver,
+ * none the unit in charge, none twice. MC_EINVAL with the rule said. The
+ * tasks' own check, used by a document's assignment too (app/document.c).
+ */
+int mc_app_task_check_cooperating(const mc_time_ctx *tc, int64_t giver, int64_t unit_id, const int64_t *units,
+				  size_t n);
+
+/*
+ * The hand-off of an incoming document's assignment (art. 23 of NĐ 30) to
+ * the tasks (docs/tasks.md §2): d is the document as assigned (its unit in
+ * charge, deadline and direction; task_id the task that tracks it, 0 none).
+ * When d has an open task, that task is re-assigned in place (unit in
+ * charge, cooperating units, due day, content, title; a "reassign" event),
+ * by a leader who holds its assigning unit; otherwise a new task is created
+ * by actor as mc_app_task_create (source_document = d, title = its subject,
+ * content = the direction, due = the deadline's day or none). *task_id gets
+ * the task's id. The errors of mc_app_task_create.
+ */
+int mc_app_task_handoff(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d,
+			const int64_t *cooperating, size_t n_cooperating, int64_t at, int64_t *task_id);
 
 /* A step of a task's life. */
 typedef struct {

@@ -188,6 +188,8 @@ static const mc_col document_cols[] = {
     MC_COL(MC_COL_I64, mc_document, created_by, "created_by"),
     MC_COL(MC_COL_I64, mc_document, created_at, "created_at"),
     MC_COL(MC_COL_I64, mc_document, updated_at, "updated_at"),
+    MC_COL(MC_COL_STR, mc_document, cooperating_units, "cooperating_units"),
+    MC_COL(MC_COL_I64, mc_document, task_id, "task_id"),
 };
 
 #define DOCUMENT_COLS                                                                                        \
@@ -195,7 +197,8 @@ static const mc_col document_cols[] = {
 	"d.type, d.normative, d.urgency, d.secrecy, d.subject, d.body, d.drafting_abbr, d.place, "           \
 	"d.signer_position, d.signer_name, d.recipients, d.recipient_units, d.year, d.series, d.number, "    \
 	"d.notation, d.organ_name, d.issued_at, d.received_at, d.source_id, d.assigned_unit_id, "            \
-	"d.assignee_id, d.deadline, d.direction, d.note, d.created_by, d.created_at, d.updated_at"
+	"d.assignee_id, d.deadline, d.direction, d.note, d.created_by, d.created_at, d.updated_at, "         \
+	"d.cooperating_units, coalesce(d.task_id, 0) AS task_id"
 
 void mc_document_clear(mc_document *d)
 {
@@ -216,6 +219,7 @@ void mc_document_clear(mc_document *d)
 	free(d->organ_name);
 	free(d->direction);
 	free(d->note);
+	free(d->cooperating_units);
 	memset(d, 0, sizeof *d);
 }
 
@@ -250,8 +254,9 @@ static int search_text(char **out, const mc_document *d)
 #define MUTABLE_COLS                                                                                         \
 	"state, type, normative, urgency, secrecy, subject, body, drafting_abbr, place, signer_position, "   \
 	"signer_name, recipients, recipient_units, year, series, number, notation, organ_name, issued_at, "  \
-	"received_at, assigned_unit_id, assignee_id, deadline, direction, note, search_folded, updated_at"
-#define N_MUTABLE 27
+	"received_at, assigned_unit_id, assignee_id, deadline, direction, note, search_folded, updated_at, " \
+	"cooperating_units, task_id"
+#define N_MUTABLE 29
 
 static void bind_mutable(mc_q *q, int i, const mc_document *d, const char *folded)
 {
@@ -282,6 +287,8 @@ static void bind_mutable(mc_q *q, int i, const mc_document *d, const char *folde
 	mc_q_text(q, i++, s_or_empty(d->note));
 	mc_q_text(q, i++, folded);
 	mc_q_int(q, i++, d->updated_at);
+	mc_q_text(q, i++, s_or_empty(d->cooperating_units));
+	mc_q_ref(q, i++, d->task_id);
 }
 
 int mc_store_document_add(mc_store *st, mc_document *d)
@@ -292,7 +299,8 @@ int mc_store_document_add(mc_store *st, mc_document *d)
 	    ") VALUES (coalesce((SELECT province_code FROM unit "
 	    "WHERE id = $2), ''), $1, $3, $2, $4, $5, $6, $7, 1, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
 	    "$17, "
-	    "$18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34) RETURNING "
+	    "$18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36) "
+	    "RETURNING "
 	    "id";
 	char *folded = NULL;
 	mc_q *q = NULL;
@@ -318,7 +326,7 @@ cleanup:
 	free(folded);
 	return rc;
 }
-_Static_assert(N_MUTABLE + 7 == 34, "the insert's parameters");
+_Static_assert(N_MUTABLE + 7 == 36, "the insert's parameters");
 
 int mc_store_document_get(mc_store *st, mc_document *out, int64_t id)
 {
@@ -337,7 +345,7 @@ int mc_store_document_update(mc_store *st, const mc_document *d, int64_t if_vers
 	    "UPDATE document SET version = version + 1, (" MUTABLE_COLS
 	    ") = ($3, $4, $5, $6, $7, $8, $9, $10, "
 	    "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, "
-	    "$28 || file_folded, $29) WHERE id = $1 AND version = $2";
+	    "$28 || file_folded, $29, $30, $31) WHERE id = $1 AND version = $2";
 	char *folded = NULL;
 	mc_q *q = NULL;
 	int rc = search_text(&folded, d);
@@ -358,7 +366,7 @@ cleanup:
 	free(folded);
 	return rc;
 }
-_Static_assert(N_MUTABLE + 2 == 29, "the update's parameters");
+_Static_assert(N_MUTABLE + 2 == 31, "the update's parameters");
 
 /* $1, $2 the scope's path range; $3 register; $4 box; $5 year; $6 state;
  * $7 numbered; $8 the words searched (LIST_MATCH) or ''; $9 limit, $10

@@ -85,6 +85,8 @@ typedef struct {
 	int64_t created_by;
 	int64_t created_at;
 	int64_t updated_at;
+	char *cooperating_units; /* incoming: the cooperating units' ids, comma-separated (art. 23) */
+	int64_t task_id;	 /* incoming: the task its assignment is tracked as; 0 = none */
 } mc_document;
 
 void mc_document_clear(mc_document *d);

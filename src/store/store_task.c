@@ -209,6 +209,21 @@ cleanup:
 	return rc;
 }
 
+int mc_store_task_units_clear(mc_store *st, int64_t task_id)
+{
+	static const char sql[] = "DELETE FROM task_unit WHERE task_id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, task_id);
+	rc = mc_q_try(q, "forget cooperating units");
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
 int mc_store_task_units(mc_store *st, int64_t **out, size_t *n, int64_t task_id)
 {
 	static const char sql[] = "SELECT unit_id FROM task_unit WHERE task_id = $1 ORDER BY unit_id";

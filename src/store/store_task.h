@@ -63,6 +63,8 @@ int mc_store_task_update(mc_store *st, const mc_task *t, int64_t if_version);
 int mc_store_task_unit_add(mc_store *st, int64_t task_id, int64_t unit_id);
 /* The cooperating units of a task, by id. Caller frees *out. */
 int mc_store_task_units(mc_store *st, int64_t **out, size_t *n, int64_t task_id);
+/* Forgets the cooperating units of a task (a re-assignment names them anew). */
+int mc_store_task_units_clear(mc_store *st, int64_t task_id);
 
 /* The tasks delegated from parent_id, oldest first. Caller frees with
  * mc_task_free_list. */

@@ -7,7 +7,8 @@
 // one document; a changed package, a forged signature (another key of the
 // same CA), an unknown sender and malformed XML are refused with their
 // problem and store nothing. Status messages 01, 03, 05, 06 come back to the
-// sender's copy; a reply names what it answers (ResponseFor); a document
+// sender's copy (04, 05, 06 also by themselves from the task an assignment
+// makes, docs/documents.md §4); a reply names what it answers (ResponseFor); a document
 // replaces another and one is recalled. Keys and certificates are made with
 // openssl here; none is committed.
 import { test, before, after } from 'node:test';
@@ -20,6 +21,7 @@ import { BIN, PASSWORD, serverEnv, freePort, freshDatabase, dropDatabase } from 
 import { assertProblem, assertStatus, DISTRICT } from './helpers.mjs';
 
 const H26 = '000.00.00.H26';
+const H26_DEPT = '000.00.09.H26';
 const LEADER = 'Hoàng Văn Minh'; // lanhdao of the demo province
 const dir = mkdtempSync(join(tmpdir(), 'motcua-exchange-'));
 const A = { name: 'A' };
@@ -181,12 +183,18 @@ before(async () => {
     execFileSync(BIN, ['user', 'add', '--db', B.db, '--username', `${u}.h26`, '--role', role, '--unit', H26,
       '--name', `Cán bộ ${u}`, '--password', PASSWORD], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
   }
+  // a department of B's province with its leader: the unit in charge of a tracked assignment
+  execFileSync(BIN, ['unit', 'add', '--db', B.db, '--code', H26_DEPT, '--name', 'Sở Thử Hai', '--level', 'department',
+    '--parent', H26, '--province', 'H26'], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(BIN, ['user', 'add', '--db', B.db, '--username', 'lanhdao.so.h26', '--role', 'leader', '--unit', H26_DEPT,
+    '--name', 'Cán bộ lãnh đạo sở', '--password', PASSWORD], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
   await start(A);
   await start(B);
   A.tok = {};
   for (const u of ['admin', 'tiepnhan', 'chuyenvien', 'lanhdao', 'congdan']) A.tok[u] = await login(A, u);
   B.tok = {};
   for (const u of ['admin', 'tiepnhan', 'chuyenvien', 'lanhdao']) B.tok[u] = await login(B, `${u}.h26`);
+  B.tok.so = await login(B, 'lanhdao.so.h26');
   for (const box of ['out', 'in']) {
     assertStatus(await api(A, 'POST', '/api/v1/document-registers', { token: A.tok.admin, body: { unit: DISTRICT, box, organ_abbr: 'UBND' } }), 201);
     assertStatus(await api(B, 'POST', '/api/v1/document-registers', { token: B.tok.admin, body: { unit: H26, box, organ_abbr: 'UBND' } }), 201);
@@ -393,6 +401,41 @@ test('B answers A (ResponseFor) the other way, assigns the copy and tells proces
     ['arrived', 'accepted', 'assigned', 'processing', 'done']);
   const doc = await api(A, 'GET', `/api/v1/documents/${sentId}`, { token: A.tok.tiepnhan });
   assert.ok(doc.body.events.some((e) => e.action === 'exchange_status' && /06 Hoàn thành/.test(e.note)));
+});
+
+test('the assignment\'s task tells the sender: 04 at the assignment, 05 at its first report, 06 once confirmed done', async () => {
+  const subject = 'Đề nghị phối hợp kiểm tra thủ tục hành chính liên tỉnh';
+  const d = await issued(A, A.tok, subject);
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26] } }), 202);
+  const items = await until('arrival on B', () => incoming(B, B.tok.tiepnhan), (l) => l.some((i) => i.subject === subject));
+  const copy = items.find((i) => i.subject === subject);
+  await actOk(B, B.tok.tiepnhan, copy.id, 'register');
+  const YEAR = new Date().getUTCFullYear();
+  const a = await actOk(B, B.tok.lanhdao, copy.id, 'assign', { to_unit: H26_DEPT, deadline: `${YEAR + 1}-06-30`,
+    note: 'Sở chủ trì phối hợp kiểm tra' });
+  assert.ok(a.task, 'the assignment made a task');
+  // the department finds it in its own list, the document as its source
+  const mine = await api(B, 'GET', '/api/v1/tasks?relation=in_charge', { token: B.tok.so });
+  assert.ok(mine.body.items.some((t) => t.id === a.task && t.source_document === copy.id));
+  const statuses = async () => (await exchangeOf(A, A.tok.tiepnhan, d.id)).body.items
+    .filter((i) => i.kind === 'status').map((i) => i.status);
+  await until('04 on A', () => statuses(), (l) => l.includes('assigned'));
+  assert.ok(!(await statuses()).includes('processing'), 'no 05 before work begins');
+  // the first report: 05; a second one sends nothing more
+  const taskAct = async (token, action, extra = {}) => assertStatus(await api(B, 'POST', `/api/v1/tasks/${a.task}/actions`,
+    { token, body: { action, ...extra } }), 200, action);
+  await taskAct(B.tok.so, 'report', { note: 'Đã lập đoàn kiểm tra', percent: 30 });
+  await until('05 on A', () => statuses(), (l) => l.includes('processing'));
+  await taskAct(B.tok.so, 'report', { note: 'Đã kiểm tra 3 huyện', percent: 70 });
+  await taskAct(B.tok.so, 'propose_done', { note: 'Đã hoàn thành' });
+  assert.ok(!(await statuses()).includes('done'), 'no 06 before the assigner confirms');
+  await taskAct(B.tok.lanhdao, 'confirm');
+  const st = await until('06 on A', () => statuses(), (l) => l.includes('done'));
+  assert.deepEqual(st, ['arrived', 'accepted', 'assigned', 'processing', 'done']);
+  const onA = await api(A, 'GET', `/api/v1/documents/${d.id}`, { token: A.tok.tiepnhan });
+  assert.ok(onA.body.events.some((e) => e.action === 'exchange_status' && /06 Hoàn thành/.test(e.note)));
+  const onB = await api(B, 'GET', `/api/v1/documents/${copy.id}`, { token: B.tok.lanhdao });
+  assert.deepEqual(onB.body.events.filter((e) => e.action === 'exchange_status').map((e) => e.note.slice(0, 2)), ['05', '06']);
 });
 
 test('a document replaces one sent before, and a sent one is recalled: the receiver\'s copies are marked', async () => {

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorld, checkPage, assertLabelled, assertNoHScroll, DESKTOP, PHONE } from './browser.mjs';
+import { COMMUNES } from '../api/helpers.mjs';
 
 const DISTRICT = '000.00.33.H56';
 const DEPARTMENT = '000.00.10.H56';
@@ -118,3 +119,26 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     other.assertClean('registering');
   });
 }
+
+test('the leader assigns an incoming document with cooperating units and a deadline: the page links its task', async () => {
+  const [commune, other] = COMMUNES.filter((c) => c.parent === DISTRICT).map((c) => c.code);
+  const year = new Date().getUTCFullYear() + 1;
+  const d = await world.api('POST', '/api/v1/documents/incoming', { as: 'tiepnhan', body: {
+    type: 'cong_van', subject: 'Về việc kiểm tra an toàn thực phẩm', organ_name: 'Sở Y tế', number: '88/SYT-VP' } });
+  const leader = await world.actor('lanhdao', { viewport: DESKTOP });
+  const { page } = leader;
+  await leader.goto(`/van-ban/${d.id}`);
+  await page.getByTestId('doc-act-assign').click();
+  await page.getByTestId('doc-assign-unit').fill(commune);
+  await page.getByTestId('doc-assign-cooperating').fill(other);
+  await page.getByTestId('doc-assign-deadline').fill(`${year}-03-31`);
+  await page.getByTestId('doc-assign-direction').fill('Giao xã chủ trì kiểm tra');
+  await page.getByTestId('doc-assign-go').click();
+  await page.waitForSelector('[data-testid=doc-state][data-state=assigned]');
+  const coop = COMMUNES.find((c) => c.code === other);
+  assert.equal((await page.getByTestId('doc-cooperating').textContent()).trim(), coop.name);
+  await page.getByTestId('doc-task-link').click();
+  await page.waitForURL(/\/nhiem-vu\/\d+$/);
+  await page.getByTestId('task-state').waitFor();
+  leader.assertClean('assigning and following the task');
+});

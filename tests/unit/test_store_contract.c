@@ -4816,6 +4816,26 @@ static void test_documents(void **state)
 	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
 	assert_int_equal(total, 0);
 	mc_document_free_list(list, n);
+	/* An assignment's cooperating units and task (migration 043) are kept,
+	 * in a read and in a list; a task that is not there is refused. */
+	char coop[64];
+	snprintf(coop, sizeof coop, "%lld,%lld", (long long)f->dept, (long long)f->commune);
+	e.cooperating_units = coop;
+	e.task_id = 424242;
+	assert_int_equal(mc_store_document_update(f->st, &e, 2), MC_ENOTFOUND);
+	e.task_id = 0;
+	assert_int_equal(mc_store_document_update(f->st, &e, 2), 0);
+	mc_document kept = {0};
+	assert_int_equal(mc_store_document_get(f->st, &kept, e.id), 0);
+	assert_string_equal(kept.cooperating_units, coop);
+	assert_int_equal(kept.task_id, 0);
+	mc_document_clear(&kept);
+	q.q = "bao lu";
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(list[0].cooperating_units, coop);
+	mc_document_free_list(list, n);
+	e.cooperating_units = NULL;
 	/* The count stops past its bound: the page is still the page asked for. */
 	assert_int_equal(mc_store_begin(f->st), 0);
 	for (int i = 0; i < MC_DOCUMENT_COUNT_MAX + 5; i++) {
@@ -5869,6 +5889,12 @@ static void test_tasks(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(units[0], f->dept);
 	free(units);
+	/* A re-assignment names them anew. */
+	assert_int_equal(mc_store_task_units_clear(f->st, t.id), 0);
+	assert_int_equal(mc_store_task_units(f->st, &units, &n, t.id), 0);
+	assert_int_equal(n, 0);
+	free(units);
+	assert_int_equal(mc_store_task_unit_add(f->st, t.id, f->dept), 0);
 
 	/* A part delegated to a commune. */
 	mc_task c = t;

@@ -908,6 +908,10 @@ export default {
   'doc.f.assignee': 'Officer in charge (username)',
   'doc.f.deadline': 'Deadline',
   'doc.f.direction': 'Direction',
+  'doc.f.cooperating': 'Cooperating units',
+  'doc.f.cooperatingHint': 'Unit codes separated by commas; with a deadline and a unit below yours, a task tracks the assignment.',
+  'doc.f.task': 'Tracked as task',
+  'doc.f.taskLink': 'Task {id}',
   'doc.save': 'Save the draft',
   'doc.back': '← All documents',
   'doc.steps': 'Steps',
@@ -1207,6 +1211,7 @@ export default {
   'task.printXlsx': 'Export to Excel',
   'task.dayOff': '(a day off)',
   'task.act.delegate': 'Pass down',
+  'task.act.reassign': 'Re-assigned (its document re-assigned)',
   // Work files (pages/workfiles.js).
   'nav.workfiles': 'Work files',
   'wf.title': 'Work files',

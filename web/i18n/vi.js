@@ -908,6 +908,10 @@ export default {
   'doc.f.assignee': 'Cán bộ xử lý (tên đăng nhập)',
   'doc.f.deadline': 'Hạn xử lý',
   'doc.f.direction': 'Ý kiến chỉ đạo',
+  'doc.f.cooperating': 'Đơn vị phối hợp',
+  'doc.f.cooperatingHint': 'Mã đơn vị, cách nhau bởi dấu phẩy; có hạn xử lý và giao cho đơn vị cấp dưới thì hệ thống tạo nhiệm vụ để theo dõi.',
+  'doc.f.task': 'Nhiệm vụ theo dõi',
+  'doc.f.taskLink': 'Nhiệm vụ số {id}',
   'doc.save': 'Lưu dự thảo',
   'doc.back': '← Danh sách văn bản',
   'doc.steps': 'Quá trình xử lý',
@@ -1207,6 +1211,7 @@ export default {
   'task.printXlsx': 'Xuất ra Excel',
   'task.dayOff': '(ngày nghỉ)',
   'task.act.delegate': 'Giao cho cấp dưới',
+  'task.act.reassign': 'Giao lại (văn bản được phân công lại)',
   // Work files (pages/workfiles.js).
   'nav.workfiles': 'Hồ sơ công việc',
   'wf.title': 'Hồ sơ công việc',

@@ -188,6 +188,8 @@ export async function detail(ctx) {
     d.assigned_unit ? [t('doc.col.assigned'), d.assigned_unit.name, 'doc-assigned'] : null,
     d.deadline ? [t('doc.f.deadline'), fmtDate(d.deadline)] : null,
     d.direction ? [t('doc.f.direction'), d.direction] : null,
+    d.cooperating?.length ? [t('doc.f.cooperating'), d.cooperating.map((u) => u.name).join('; '), 'doc-cooperating'] : null,
+    d.task ? [t('doc.f.task'), h('a', { href: '/nhiem-vu/' + d.task, testid: 'doc-task-link' }, t('doc.f.taskLink', { id: d.task }))] : null,
     d.note ? [t('doc.col.note'), d.note, 'doc-note'] : null,
   ];
   const err = errorBox('doc-action-error');
@@ -213,17 +215,21 @@ export async function detail(ctx) {
           noteF.input.focus();
         } else if (action === 'assign') {
           const unitF = field(t('doc.col.assigned'), { testid: 'doc-assign-unit', required: true, value: user.unit?.code || '' });
+          const coopF = field(t('doc.f.cooperating'), { testid: 'doc-assign-cooperating', hint: t('doc.f.cooperatingHint'),
+            value: (d.cooperating || []).map((u) => u.code).join(', ') });
           const whoF = field(t('doc.f.assignee'), { testid: 'doc-assign-user' });
           const dueF = field(t('doc.f.deadline'), { kind: 'date', testid: 'doc-assign-deadline' });
           const dirF = field(t('doc.f.direction'), { kind: 'textarea', testid: 'doc-assign-direction' });
           replace(extra, h('form', { class: 'inline-form', novalidate: true, onsubmit: (e) => {
             e.preventDefault();
             const more = { to_unit: unitF.input.value.trim() };
+            const coop = coopF.input.value.split(',').map((x) => x.trim()).filter(Boolean);
+            if (coop.length) more.cooperating = coop;
             if (whoF.input.value.trim()) more.assignee = whoF.input.value.trim();
             if (dueF.input.value) more.deadline = dueF.input.value;
             if (dirF.input.value.trim()) more.note = dirF.input.value.trim();
             act('assign', more);
-          } }, unitF.wrap, whoF.wrap, dueF.wrap, dirF.wrap, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'doc-assign-go' }, t('doc.act.assign'))));
+          } }, unitF.wrap, coopF.wrap, whoF.wrap, dueF.wrap, dirF.wrap, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'doc-assign-go' }, t('doc.act.assign'))));
           unitF.input.focus();
         } else {
           act(action);

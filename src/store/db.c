@@ -650,6 +650,21 @@ cleanup:
 	return rc;
 }
 
+int mc_db_prepare_in_unit(mc_store *st, mc_q **out, const char *sql, int64_t unit_id)
+{
+	char lo[256], hi[256];
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	*out = NULL;
+	if (rc == 0)
+		rc = mc_db_prepare(st, out, sql);
+	if (rc == 0) {
+		mc_q_text(*out, 1, lo);
+		mc_q_text(*out, 2, hi);
+	}
+	return rc;
+}
+
 int64_t mc_db_unit_child(const char *lo, const char *path)
 {
 	size_t n = strlen(lo);

@@ -175,6 +175,10 @@ int mc_db_op_end(mc_store *st, int kind, int rc);
  * that "path >= lo AND path < hi" uses the index on path. MC_ENOTFOUND when
  * the unit does not exist. */
 int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id);
+/* mc_db_prepare for a query on the subtree of a unit: its path range
+ * (mc_db_unit_range) bound as $1 and $2, the caller binds the rest from $3.
+ * MC_ENOTFOUND when the unit does not exist. */
+int mc_db_prepare_in_unit(mc_store *st, mc_q **out, const char *sql, int64_t unit_id);
 /* The direct child of the unit whose range starts at lo that the unit at
  * path lies under (its id, the number after lo), 0 when path is lo itself:
  * the key of figures grouped by child unit. */

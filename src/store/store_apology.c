@@ -274,7 +274,6 @@ int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, i
 	    MC_COL(MC_COL_STR, mc_apology_entry, procedure_name, "procedure_name"),
 	};
 	mc_q *q = NULL;
-	char lo[256], hi[256];
 	int rc = MC_EINVAL;
 
 	*out = NULL;
@@ -282,13 +281,11 @@ int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, i
 	*total = 0;
 	if (limit < 1 || limit > 200 || offset < 0 || from >= to)
 		goto cleanup;
-	rc = mc_db_unit_range(st, lo, hi, unit_id);
+	rc = 0;
 	for (int pass = 0; rc == 0 && pass < 2; pass++) {
-		rc = mc_db_prepare(st, &q, pass == 0 ? count_sql : rows_sql);
+		rc = mc_db_prepare_in_unit(st, &q, pass == 0 ? count_sql : rows_sql, unit_id);
 		if (rc)
 			break;
-		mc_q_text(q, 1, lo);
-		mc_q_text(q, 2, hi);
 		mc_q_int(q, 3, from);
 		mc_q_int(q, 4, to);
 		if (pass == 0) {

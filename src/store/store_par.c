@@ -812,17 +812,12 @@ int mc_store_par_documents_signed(mc_store *st, int64_t *issued, int64_t *signed
 	    "AND x.direction = 1 AND x.kind = 1 AND x.state = 'sent'))) "
 	    "FROM document d JOIN unit u ON u.id = d.unit_id WHERE u.path >= $1 AND u.path < $2 "
 	    "AND d.box = 1 AND d.state = 6 AND d.issued_at >= $3 AND d.issued_at < $4";
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+	int rc = mc_db_prepare_in_unit(st, &q, sql, unit_id);
 
 	*issued = *signed_sent = 0;
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, from);
 	mc_q_int(q, 4, to);
 	rc = read_two(q, "count documents sent signed", issued, signed_sent);
@@ -864,30 +859,23 @@ int mc_store_par_recurring_reports(mc_store *st, mc_par_recurring_task **out, si
 	    "WHERE u.path >= $1 AND u.path < $2 AND t.due_kind = 2 AND e.period_start > 0 "
 	    "AND e.period_end > $3 AND e.period_end <= $4 "
 	    "GROUP BY e.task_id, e.period_start ORDER BY e.task_id, e.period_start";
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+	int rc = mc_db_prepare_in_unit(st, &q, sql_tasks, unit_id);
 
 	*out = NULL;
 	*reports = NULL;
 	*n = *n_reports = 0;
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql_tasks);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, last_day);
 	rc = mc_q_read_list(q, "list recurring tasks", recurring_cols, MC_ARRAY_LEN(recurring_cols),
 			    sizeof **out, out, n);
 	mc_q_done(q);
 	q = NULL;
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql_reports);
+		rc = mc_db_prepare_in_unit(st, &q, sql_reports, unit_id);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, first_day);
 	mc_q_int(q, 4, last_day + 1);
 	rc = mc_q_read_list(q, "list period reports", period_report_cols, MC_ARRAY_LEN(period_report_cols),
@@ -914,17 +902,12 @@ int mc_store_par_tasks_on_time(mc_store *st, int64_t *judged, int64_t *on_time, 
 	    "FROM task t JOIN unit u ON u.id = t.unit_id WHERE u.path >= $1 AND u.path < $2 "
 	    "AND t.due_kind = 1 AND t.state NOT IN (7, 8) AND t.original_due >= $3 AND t.original_due <= $4 "
 	    "AND (t.state = 4 OR t.original_due < $5)";
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+	int rc = mc_db_prepare_in_unit(st, &q, sql, unit_id);
 
 	*judged = *on_time = 0;
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, first_day);
 	mc_q_int(q, 4, last_day);
 	mc_q_int(q, 5, at);

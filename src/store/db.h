@@ -160,6 +160,10 @@ int mc_q_insert_id(mc_q *q, const char *what, int64_t *id);
  * frees the array. On failure *out is NULL and *n 0. */
 int mc_q_read_list(mc_q *q, const char *what, const mc_col *cols, size_t n_cols, size_t size, void *out,
 		   size_t *n);
+/* Prepares sql (a query with one integer as $1: an id, a bound), binds key
+ * and reads its rows as mc_q_read_list: "the rows of one key". */
+int mc_db_read_list_by(mc_store *st, const char *sql, int64_t key, const char *what, const mc_col *cols,
+		       size_t n_cols, size_t size, void *out, size_t *n);
 
 /* ---- the rest of the connection --------------------------------------- */
 

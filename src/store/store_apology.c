@@ -236,18 +236,8 @@ int mc_store_apology_list(mc_store *st, mc_apology **out, size_t *n, int64_t dos
 {
 	static const char sql[] =
 	    "SELECT " APOLOGY_COLS " FROM apology a WHERE a.dossier_id = $1 ORDER BY a.id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, dossier_id);
-		rc = mc_q_read_list(q, "list apologies", apology_cols, MC_ARRAY_LEN(apology_cols),
-				    sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, dossier_id, "list apologies", apology_cols,
+				  MC_ARRAY_LEN(apology_cols), sizeof **out, out, n);
 }
 
 /* $1, $2 the subtree of the apologising unit; $3, $4 the period of issue.

@@ -136,19 +136,8 @@ int mc_store_par_framework_get(mc_store *st, mc_par_framework *out, int64_t id)
 int mc_store_par_framework_list(mc_store *st, mc_par_framework **out, size_t *n, int year)
 {
 	static const char sql[] = FRAMEWORK_SELECT "WHERE ($1 = 0 OR year = $1) ORDER BY year DESC, grp";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, year);
-	rc = mc_q_read_list(q, "list par frameworks", framework_cols, MC_ARRAY_LEN(framework_cols),
-			    sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, year, "list par frameworks", framework_cols,
+				  MC_ARRAY_LEN(framework_cols), sizeof **out, out, n);
 }
 
 int mc_store_par_framework_publish(mc_store *st, int64_t id, int64_t if_version, const char *decision,
@@ -201,19 +190,8 @@ int mc_store_par_criteria(mc_store *st, mc_par_criterion **out, size_t *n, int64
 {
 	static const char sql[] = "SELECT framework_id, seq, code, parent, name, max_cp, method, formula "
 				  "FROM par_criterion WHERE framework_id = $1 ORDER BY seq";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, framework_id);
-	rc = mc_q_read_list(q, "list par criteria", criterion_cols, MC_ARRAY_LEN(criterion_cols),
-			    sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, framework_id, "list par criteria", criterion_cols,
+				  MC_ARRAY_LEN(criterion_cols), sizeof **out, out, n);
 }
 
 static const mc_col unit_cols[] = {
@@ -257,38 +235,6 @@ int mc_store_par_units(mc_store *st, mc_par_unit **out, size_t *n, int64_t frame
 	mc_q_int(q, 2, unit_id);
 	rc = mc_q_read_list(q, "list par units", unit_cols, MC_ARRAY_LEN(unit_cols), sizeof **out, out, n);
 cleanup:
-	mc_q_done(q);
-	return rc;
-}
-
-int mc_store_par_unit_frameworks(mc_store *st, int64_t **out, size_t *n, int64_t unit_id)
-{
-	static const char sql[] = "SELECT f.id FROM par_unit p JOIN par_framework f ON f.id = p.framework_id "
-				  "WHERE p.unit_id = $1 ORDER BY f.year DESC, f.grp";
-	mc_q *q = NULL;
-	int64_t *list = NULL;
-	size_t len = 0, cap = 0;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, unit_id);
-	while ((rc = mc_q_row(q, "list par frameworks of unit")) == 1) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			list = mc_xrealloc(list, cap * sizeof *list);
-		}
-		list[len++] = mc_q_col_int(q, 0);
-	}
-	if (rc == 0) {
-		*out = list;
-		*n = len;
-		list = NULL;
-	}
-cleanup:
-	free(list);
 	mc_q_done(q);
 	return rc;
 }

@@ -201,8 +201,7 @@ static int open_migrated(mc_store **st, const char *db)
 
 int mc_cli_init(int argc, char **argv)
 {
-	static const char *const known[] = {
-	    "--db", "--demo", "--dossiers", "--reorganised", "--province-registers-only", NULL};
+	static const char *const known[] = {"--db", "--demo", "--dossiers", "--reorganised", NULL};
 	if (check_opts(argc, argv, known, 0) != 0)
 		return 2;
 	const char *db = opt(argc, argv, "--db", true);
@@ -212,9 +211,6 @@ int mc_cli_init(int argc, char **argv)
 	}
 	bool demo = opt(argc, argv, "--demo", false) != NULL;
 	bool reorganised = opt(argc, argv, "--reorganised", false) != NULL;
-	/* the demo as it was before the units had registers: for tests that
-	 * open a department's or a district's registers themselves */
-	bool province_only = opt(argc, argv, "--province-registers-only", false) != NULL;
 	const char *count_s = opt(argc, argv, "--dossiers", true);
 	int count = count_s ? atoi(count_s) : 400;
 	if (count < 0 || count > 10000000) {
@@ -260,7 +256,7 @@ int mc_cli_init(int argc, char **argv)
 		}
 		/* A department's and a district's documents of 2017, then the
 		 * demo CA and the demo's documents signed and sent (cli/demo_sign.c). */
-		if (!province_only && mc_demo_unit_documents(st, stdout) != 0) {
+		if (mc_demo_unit_documents(st, stdout) != 0) {
 			fprintf(stderr, "motcua: could not add the demo units' documents\n");
 			goto cleanup;
 		}

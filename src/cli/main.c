@@ -13,8 +13,6 @@ static void usage(FILE *out)
 	    "province\n"
 	    "       [--reorganised]                     ... and applies its reorganisation of 2025-07-01 "
 	    "(docs/units.md)\n"
-	    "       [--province-registers-only]         ... without the department's and district's "
-	    "registers (docs/documents.md §10)\n"
 	    "  serve [--db PATH] [--listen HOST:PORT] [--workers N] [--config FILE]\n"
 	    "  unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] [--province CODE]\n"
 	    "  unit plan --db PATH --file PLAN.json [--apply]\n"

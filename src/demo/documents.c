@@ -182,18 +182,69 @@ static int64_t at(int y, int m, int d, int hour)
 	return mc_local_day_start(mc_days_from_civil(y, m, d)) + (int64_t)hour * 3600;
 }
 
-static int add(mc_store *st, mc_document *d, const char *action)
+/* A unit's two registers of 2017: regs[0] outgoing, regs[1] incoming. */
+static int registers_add(mc_store *st, mc_doc_register regs[2], int64_t unit_id, const char *organ_abbr)
 {
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		regs[i] =
+		    (mc_doc_register){.unit_id = unit_id,
+				      .box = i == 0 ? MC_DOC_OUT : MC_DOC_IN,
+				      .name = i == 0 ? "Sổ đăng ký văn bản đi" : "Sổ đăng ký văn bản đến",
+				      .organ_abbr = (char *)organ_abbr,
+				      .created_at = at(2017, 1, 1, 7)};
+		rc = mc_store_doc_register_add(st, &regs[i]);
+	}
+	return rc;
+}
+
+/* Files d, with its event, in the register reg at t: issued into an
+ * outgoing register, registered on arrival in an incoming one. */
+static int add(mc_store *st, const mc_doc_register *reg, mc_document *d, int64_t t)
+{
+	bool out = reg->box == MC_DOC_OUT;
+	d->box = reg->box;
+	d->register_id = reg->id;
+	d->unit_id = reg->unit_id;
+	d->state = out ? MC_DOC_ISSUED : MC_DOC_REGISTERED;
+	d->series = out ? "general" : "incoming";
+	d->updated_at = t;
+	if (out) {
+		d->drafting_unit_id = reg->unit_id;
+		d->body = "";
+		d->issued_at = t;
+	} else {
+		d->received_at = t;
+		d->created_at = t;
+	}
 	int rc = mc_store_document_add(st, d);
 	if (rc == 0) {
 		mc_document_event e = {.document_id = d->id,
-				       .at = d->box == MC_DOC_OUT ? d->issued_at : d->received_at,
+				       .at = t,
 				       .user_name = "",
 				       .role = "",
-				       .action = (char *)action,
+				       .action = out ? "issue" : "register",
 				       .to_state = d->state,
 				       .note = "dữ liệu mẫu"};
 		rc = mc_app_document_event_append(st, &e);
+	}
+	return rc;
+}
+
+/* What a unit received, numbered in order of arrival (số đến). */
+static int incoming_add(mc_store *st, const mc_doc_register *reg, const incoming *docs, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const incoming *in = &docs[i];
+		mc_document d = {.type = (char *)in->type,
+				 .subject = (char *)in->subject,
+				 .notation = (char *)in->code,
+				 .organ_name = (char *)in->organ_name,
+				 .year = in->ry,
+				 .number = (int64_t)i + 1,
+				 .issued_at = at(in->y, in->m, in->d, 9)};
+		rc = add(st, reg, &d, at(in->ry, in->rm, in->rd, 8));
 	}
 	return rc;
 }
@@ -202,69 +253,28 @@ static int add(mc_store *st, mc_document *d, const char *action)
 static int unit_documents_add(mc_store *st, const unit_documents *ud)
 {
 	mc_unit u = {0};
-	mc_doc_register out = {0}, in = {0};
+	mc_doc_register regs[2];
 	int rc = mc_store_unit_by_code(st, &u, ud->code);
-	if (rc)
-		goto cleanup;
-	out = (mc_doc_register){.unit_id = u.id,
-				.box = MC_DOC_OUT,
-				.name = "Sổ đăng ký văn bản đi",
-				.organ_abbr = (char *)ud->organ_abbr,
-				.created_at = at(2017, 1, 1, 7)};
-	in = (mc_doc_register){.unit_id = u.id,
-			       .box = MC_DOC_IN,
-			       .name = "Sổ đăng ký văn bản đến",
-			       .organ_abbr = (char *)ud->organ_abbr,
-			       .created_at = at(2017, 1, 1, 7)};
-	rc = mc_store_doc_register_add(st, &out);
 	if (rc == 0)
-		rc = mc_store_doc_register_add(st, &in);
+		rc = registers_add(st, regs, u.id, ud->organ_abbr);
 	for (size_t i = 0; rc == 0 && i < ud->n_out; i++) {
 		const unit_outgoing *o = &ud->out[i];
 		int64_t t = at(2017, o->m, o->d, 9);
-		mc_document d = {.box = MC_DOC_OUT,
-				 .register_id = out.id,
-				 .unit_id = u.id,
-				 .drafting_unit_id = u.id,
-				 .state = MC_DOC_ISSUED,
-				 .type = (char *)o->type,
+		mc_document d = {.type = (char *)o->type,
 				 .subject = (char *)o->subject,
-				 .body = "",
 				 .drafting_abbr = (char *)o->drafting_abbr,
 				 .place = (char *)ud->place,
 				 .signer_position = (char *)ud->signer_position,
 				 .recipients = (char *)o->recipients,
 				 .recipient_units = (char *)(o->recipient_units ? o->recipient_units : ""),
 				 .year = 2017,
-				 .series = "general",
 				 .number = o->number,
 				 .notation = (char *)o->notation,
-				 .issued_at = t,
-				 .created_at = t - 86400,
-				 .updated_at = t};
-		rc = add(st, &d, "issue");
+				 .created_at = t - 86400};
+		rc = add(st, &regs[0], &d, t);
 	}
-	for (size_t i = 0; rc == 0 && i < ud->n_in; i++) {
-		const incoming *n = &ud->in[i];
-		int64_t t = at(n->ry, n->rm, n->rd, 8);
-		mc_document d = {.box = MC_DOC_IN,
-				 .register_id = in.id,
-				 .unit_id = u.id,
-				 .state = MC_DOC_REGISTERED,
-				 .type = (char *)n->type,
-				 .subject = (char *)n->subject,
-				 .notation = (char *)n->code,
-				 .organ_name = (char *)n->organ_name,
-				 .year = n->ry,
-				 .series = "incoming",
-				 .number = (int64_t)i + 1,
-				 .issued_at = at(n->y, n->m, n->d, 9),
-				 .received_at = t,
-				 .created_at = t,
-				 .updated_at = t};
-		rc = add(st, &d, "register");
-	}
-cleanup:
+	if (rc == 0)
+		rc = incoming_add(st, &regs[1], ud->in, ud->n_in);
 	mc_unit_clear(&u);
 	return rc;
 }
@@ -272,36 +282,17 @@ cleanup:
 int mc_demo_documents(mc_store *st, FILE *log)
 {
 	mc_unit u = {0};
-	mc_doc_register out = {0}, in = {0};
+	mc_doc_register regs[2];
 	char notation[MC_DOC_NOTATION_MAX];
 	int rc = mc_store_unit_by_code(st, &u, PROVINCE);
-	if (rc)
-		goto cleanup;
-	out = (mc_doc_register){.unit_id = u.id,
-				.box = MC_DOC_OUT,
-				.name = "Sổ đăng ký văn bản đi",
-				.organ_abbr = "UBND",
-				.created_at = at(2017, 1, 1, 7)};
-	in = (mc_doc_register){.unit_id = u.id,
-			       .box = MC_DOC_IN,
-			       .name = "Sổ đăng ký văn bản đến",
-			       .organ_abbr = "UBND",
-			       .created_at = at(2017, 1, 1, 7)};
-	rc = mc_store_doc_register_add(st, &out);
 	if (rc == 0)
-		rc = mc_store_doc_register_add(st, &in);
+		rc = registers_add(st, regs, u.id, "UBND");
 	for (size_t i = 0; rc == 0 && i < sizeof out_docs / sizeof *out_docs; i++) {
 		const outgoing *o = &out_docs[i];
 		int64_t t = at(o->y, o->m, o->d, 9);
 		snprintf(notation, sizeof notation, "%lld/%s", (long long)o->number, o->notation);
-		mc_document d = {.box = MC_DOC_OUT,
-				 .register_id = out.id,
-				 .unit_id = u.id,
-				 .drafting_unit_id = u.id,
-				 .state = MC_DOC_ISSUED,
-				 .type = (char *)o->type,
+		mc_document d = {.type = (char *)o->type,
 				 .subject = (char *)o->subject,
-				 .body = "",
 				 .drafting_abbr = strcmp(o->type, "cong_van") == 0 ? "KSTTHC" : "",
 				 .place = "Thanh Hóa",
 				 .signer_position = (char *)o->signer_position,
@@ -309,38 +300,16 @@ int mc_demo_documents(mc_store *st, FILE *log)
 				     "Bộ Nội vụ (để báo cáo);\nCác sở, ban, ngành cấp tỉnh;\nUBND các huyện, "
 				     "thị xã, thành phố;\nLưu: VT, KSTTHC.",
 				 .year = o->y,
-				 .series = "general",
 				 .number = o->number,
 				 .notation = notation,
-				 .issued_at = t,
-				 .created_at = t - 2 * 86400,
-				 .updated_at = t};
-		rc = add(st, &d, "issue");
+				 .created_at = t - 2 * 86400};
+		rc = add(st, &regs[0], &d, t);
 	}
-	for (size_t i = 0; rc == 0 && i < sizeof in_docs / sizeof *in_docs; i++) {
-		const incoming *n = &in_docs[i];
-		int64_t t = at(n->ry, n->rm, n->rd, 8);
-		mc_document d = {.box = MC_DOC_IN,
-				 .register_id = in.id,
-				 .unit_id = u.id,
-				 .state = MC_DOC_REGISTERED,
-				 .type = (char *)n->type,
-				 .subject = (char *)n->subject,
-				 .notation = (char *)n->code,
-				 .organ_name = (char *)n->organ_name,
-				 .year = n->ry,
-				 .series = "incoming",
-				 .number = (int64_t)i + 1,
-				 .issued_at = at(n->y, n->m, n->d, 9),
-				 .received_at = t,
-				 .created_at = t,
-				 .updated_at = t};
-		rc = add(st, &d, "register");
-	}
+	if (rc == 0)
+		rc = incoming_add(st, &regs[1], in_docs, sizeof in_docs / sizeof *in_docs);
 	if (rc == 0 && log)
 		fprintf(log, "demo documents: %zu outgoing (6366/BC-UBND among them), %zu incoming of 2017\n",
 			sizeof out_docs / sizeof *out_docs, sizeof in_docs / sizeof *in_docs);
-cleanup:
 	mc_unit_clear(&u);
 	return rc;
 }

@@ -72,3 +72,23 @@ void mc_xlsx_discard(mc_xlsx *x)
 	unlink(x->path);
 	x->wb = NULL;
 }
+
+void mc_xlsx_table_formats(mc_xlsx *x, mc_xlsx_table *t)
+{
+	t->title = workbook_add_format(x->wb);
+	t->head = workbook_add_format(x->wb);
+	t->cell = workbook_add_format(x->wb);
+	format_set_font_name(t->title, "Times New Roman");
+	format_set_font_name(t->head, "Times New Roman");
+	format_set_font_name(t->cell, "Times New Roman");
+	format_set_bold(t->title);
+	format_set_font_size(t->title, 14);
+	format_set_align(t->title, LXW_ALIGN_CENTER);
+	format_set_bold(t->head);
+	format_set_text_wrap(t->head);
+	format_set_border(t->head, LXW_BORDER_THIN);
+	format_set_align(t->head, LXW_ALIGN_CENTER);
+	format_set_text_wrap(t->cell);
+	format_set_border(t->cell, LXW_BORDER_THIN);
+	format_set_align(t->cell, LXW_ALIGN_VERTICAL_TOP);
+}

@@ -28,4 +28,15 @@ int mc_xlsx_finish(mc_xlsx *x, size_t max, unsigned char **out, size_t *len);
 /* Closes and removes a workbook whose writing failed. */
 void mc_xlsx_discard(mc_xlsx *x);
 
+/* The formats of a register printed as a table (the documents' registers,
+ * the work files' lists), in Times New Roman: the title bold, 14 points,
+ * centred; the column heads bold, centred, wrapped, with thin borders; the
+ * cells wrapped, with thin borders, at the top. */
+typedef struct {
+	lxw_format *title, *head, *cell;
+} mc_xlsx_table;
+
+/* Adds the table's formats to the workbook. */
+void mc_xlsx_table_formats(mc_xlsx *x, mc_xlsx_table *t);
+
 #endif

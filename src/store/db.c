@@ -542,6 +542,24 @@ int mc_q_read_list(mc_q *q, const char *what, const mc_col *cols, size_t n_cols,
 	return rc;
 }
 
+int mc_db_read_list_by(mc_store *st, const char *sql, int64_t key, const char *what, const mc_col *cols,
+		       size_t n_cols, size_t size, void *out, size_t *n)
+{
+	static void *const none = NULL;
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_int(q, 1, key);
+		rc = mc_q_read_list(q, what, cols, n_cols, size, out, n);
+	} else {
+		memcpy(out, &none, sizeof none);
+		*n = 0;
+	}
+	mc_q_done(q);
+	return rc;
+}
+
 /* ---- the rest ---------------------------------------------------------- */
 
 int mc_db_sql(mc_store *st, const char *sql, const char *what)
@@ -647,6 +665,21 @@ int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
 	hi[len - 1] = '0'; /* '0' is the byte after '/' */
 cleanup:
 	mc_q_done(q);
+	return rc;
+}
+
+int mc_db_prepare_in_unit(mc_store *st, mc_q **out, const char *sql, int64_t unit_id)
+{
+	char lo[256], hi[256];
+	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+
+	*out = NULL;
+	if (rc == 0)
+		rc = mc_db_prepare(st, out, sql);
+	if (rc == 0) {
+		mc_q_text(*out, 1, lo);
+		mc_q_text(*out, 2, hi);
+	}
 	return rc;
 }
 

@@ -160,6 +160,10 @@ int mc_q_insert_id(mc_q *q, const char *what, int64_t *id);
  * frees the array. On failure *out is NULL and *n 0. */
 int mc_q_read_list(mc_q *q, const char *what, const mc_col *cols, size_t n_cols, size_t size, void *out,
 		   size_t *n);
+/* Prepares sql (a query with one integer as $1: an id, a bound), binds key
+ * and reads its rows as mc_q_read_list: "the rows of one key". */
+int mc_db_read_list_by(mc_store *st, const char *sql, int64_t key, const char *what, const mc_col *cols,
+		       size_t n_cols, size_t size, void *out, size_t *n);
 
 /* ---- the rest of the connection --------------------------------------- */
 
@@ -175,6 +179,10 @@ int mc_db_op_end(mc_store *st, int kind, int rc);
  * that "path >= lo AND path < hi" uses the index on path. MC_ENOTFOUND when
  * the unit does not exist. */
 int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id);
+/* mc_db_prepare for a query on the subtree of a unit: its path range
+ * (mc_db_unit_range) bound as $1 and $2, the caller binds the rest from $3.
+ * MC_ENOTFOUND when the unit does not exist. */
+int mc_db_prepare_in_unit(mc_store *st, mc_q **out, const char *sql, int64_t unit_id);
 /* The direct child of the unit whose range starts at lo that the unit at
  * path lies under (its id, the number after lo), 0 when path is lo itself:
  * the key of figures grouped by child unit. */

@@ -236,18 +236,8 @@ int mc_store_apology_list(mc_store *st, mc_apology **out, size_t *n, int64_t dos
 {
 	static const char sql[] =
 	    "SELECT " APOLOGY_COLS " FROM apology a WHERE a.dossier_id = $1 ORDER BY a.id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, dossier_id);
-		rc = mc_q_read_list(q, "list apologies", apology_cols, MC_ARRAY_LEN(apology_cols),
-				    sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, dossier_id, "list apologies", apology_cols,
+				  MC_ARRAY_LEN(apology_cols), sizeof **out, out, n);
 }
 
 /* $1, $2 the subtree of the apologising unit; $3, $4 the period of issue.
@@ -274,7 +264,6 @@ int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, i
 	    MC_COL(MC_COL_STR, mc_apology_entry, procedure_name, "procedure_name"),
 	};
 	mc_q *q = NULL;
-	char lo[256], hi[256];
 	int rc = MC_EINVAL;
 
 	*out = NULL;
@@ -282,13 +271,11 @@ int mc_store_apology_register(mc_store *st, mc_apology_entry **out, size_t *n, i
 	*total = 0;
 	if (limit < 1 || limit > 200 || offset < 0 || from >= to)
 		goto cleanup;
-	rc = mc_db_unit_range(st, lo, hi, unit_id);
+	rc = 0;
 	for (int pass = 0; rc == 0 && pass < 2; pass++) {
-		rc = mc_db_prepare(st, &q, pass == 0 ? count_sql : rows_sql);
+		rc = mc_db_prepare_in_unit(st, &q, pass == 0 ? count_sql : rows_sql, unit_id);
 		if (rc)
 			break;
-		mc_q_text(q, 1, lo);
-		mc_q_text(q, 2, hi);
 		mc_q_int(q, 3, from);
 		mc_q_int(q, 4, to);
 		if (pass == 0) {

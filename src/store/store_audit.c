@@ -147,18 +147,9 @@ int mc_store_audit_pending(mc_store *st, mc_audit_entry **out, size_t *n, int li
 	static const char sql[] =
 	    "SELECT id AS dossier_id, anchor_id, province_code, head_hash, event_count, "
 	    "state, code FROM dossier WHERE anchor_id = 0 ORDER BY id LIMIT $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, limit > 0 ? limit : 1000);
-		rc = mc_q_read_list(q, "list dossiers changed since the last anchor", entry_cols,
-				    MC_ARRAY_LEN(entry_cols), sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, limit > 0 ? limit : 1000,
+				  "list dossiers changed since the last anchor", entry_cols,
+				  MC_ARRAY_LEN(entry_cols), sizeof **out, out, n);
 }
 
 int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_audit_entry *e, size_t n)

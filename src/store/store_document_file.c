@@ -218,18 +218,8 @@ int mc_store_document_versions(mc_store *st, mc_document_version **out, size_t *
 {
 	static const char sql[] =
 	    "SELECT " VERSION_COLS VERSION_FROM "WHERE v.document_id = $1 ORDER BY v.number";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, document_id);
-		rc = mc_q_read_list(q, "list document versions", version_cols, MC_ARRAY_LEN(version_cols),
-				    sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, document_id, "list document versions", version_cols,
+				  MC_ARRAY_LEN(version_cols), sizeof **out, out, n);
 }
 
 int mc_store_document_version_get(mc_store *st, mc_document_version *out, int64_t document_id, int number)
@@ -327,16 +317,6 @@ int mc_store_document_attachments(mc_store *st, mc_document_attachment **out, si
 	static const char sql[] = "SELECT " ATTACHMENT_COLS
 				  " FROM document_attachment a LEFT JOIN app_user u ON u.id = a.uploaded_by "
 				  "WHERE a.document_id = $1 ORDER BY a.number, a.sealed";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, document_id);
-		rc = mc_q_read_list(q, "list document attachments", attachment_cols,
-				    MC_ARRAY_LEN(attachment_cols), sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, document_id, "list document attachments", attachment_cols,
+				  MC_ARRAY_LEN(attachment_cols), sizeof **out, out, n);
 }

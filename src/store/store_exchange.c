@@ -172,18 +172,8 @@ int mc_store_xch_of_document(mc_store *st, mc_xch_message **out, size_t *n, int6
 {
 	static const char sql[] = "SELECT " XCH_COLS " FROM exchange_message "
 				  "WHERE document_id = $1 OR response_for_id = $1 ORDER BY id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, document_id);
-	rc = mc_q_read_list(q, "list exchanged packages", xch_cols, MC_ARRAY_LEN(xch_cols), sizeof **out, out,
-			    n);
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, document_id, "list exchanged packages", xch_cols,
+				  MC_ARRAY_LEN(xch_cols), sizeof **out, out, n);
 }
 
 int mc_store_xch_set_state(mc_store *st, int64_t id, const char *state, const char *note)

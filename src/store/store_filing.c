@@ -128,19 +128,14 @@ cleanup:
 	" AND ($5 = 0 OR d.submitted_at >= $5) AND ($6 = 0 OR d.submitted_at < $6)"
 /* clang-format on */
 
-/* The unit's range into lo and hi and $1 .. $6 of SUBMISSION_FROM bound;
- * MC_ENOTFOUND for an unknown unit. */
-static int submission_prepare(mc_store *st, mc_q **q, const char *sql, const mc_submission_query *sq,
-			      char lo[256], char hi[256], char addr[64])
+/* $1 .. $6 of SUBMISSION_FROM bound; MC_ENOTFOUND for an unknown unit. */
+static int submission_prepare(mc_store *st, mc_q **q, const char *sql, const mc_submission_query *sq)
 {
-	int rc = mc_db_unit_range(st, lo, hi, sq->unit_id);
+	char addr[64];
+	int rc = mc_db_prepare_in_unit(st, q, sql, sq->unit_id);
 
-	if (rc == 0)
-		rc = mc_db_prepare(st, q, sql);
 	if (rc)
 		return rc;
-	mc_q_text(*q, 1, lo);
-	mc_q_text(*q, 2, hi);
 	mc_q_int(*q, 3, sq->owner_id);
 	if (sq->peer)
 		peer_copy(addr, sq->peer);
@@ -193,7 +188,6 @@ int mc_store_submission_list(mc_store *st, mc_submission **out, size_t *n, int64
 	    MC_COL(MC_COL_STR, mc_submission, account, "account"),
 	    MC_COL(MC_COL_STR, mc_submission, peer, "peer"),
 	};
-	char lo[256], hi[256], addr[64];
 	mc_q *q = NULL;
 	int rc;
 
@@ -202,7 +196,7 @@ int mc_store_submission_list(mc_store *st, mc_submission **out, size_t *n, int64
 	*total = 0;
 	if (sq->limit < 1 || sq->limit > MC_SUBMISSION_LIST_MAX)
 		return MC_EINVAL;
-	rc = submission_prepare(st, &q, count_sql, sq, lo, hi, addr);
+	rc = submission_prepare(st, &q, count_sql, sq);
 	if (rc)
 		goto cleanup;
 	rc = mc_q_row(q, "count submissions");
@@ -211,7 +205,7 @@ int mc_store_submission_list(mc_store *st, mc_submission **out, size_t *n, int64
 	*total = rc ? mc_q_col_int(q, 0) : 0;
 	mc_q_done(q);
 	q = NULL;
-	rc = submission_prepare(st, &q, sql, sq, lo, hi, addr);
+	rc = submission_prepare(st, &q, sql, sq);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 7, sq->limit);
@@ -240,7 +234,6 @@ int mc_store_submission_groups(mc_store *st, mc_submission_group **out, size_t *
 	    MC_COL(MC_COL_I64, mc_submission_group, first_at, "first_at"),
 	    MC_COL(MC_COL_I64, mc_submission_group, last_at, "last_at"),
 	};
-	char lo[256], hi[256], addr[64];
 	mc_q *q = NULL;
 	int rc;
 
@@ -248,7 +241,7 @@ int mc_store_submission_groups(mc_store *st, mc_submission_group **out, size_t *
 	*n = 0;
 	if (limit < 1 || limit > 100)
 		return MC_EINVAL;
-	rc = submission_prepare(st, &q, by_peer ? by_peer_sql : by_account_sql, sq, lo, hi, addr);
+	rc = submission_prepare(st, &q, by_peer ? by_peer_sql : by_account_sql, sq);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 7, limit);

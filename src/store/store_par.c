@@ -136,19 +136,8 @@ int mc_store_par_framework_get(mc_store *st, mc_par_framework *out, int64_t id)
 int mc_store_par_framework_list(mc_store *st, mc_par_framework **out, size_t *n, int year)
 {
 	static const char sql[] = FRAMEWORK_SELECT "WHERE ($1 = 0 OR year = $1) ORDER BY year DESC, grp";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, year);
-	rc = mc_q_read_list(q, "list par frameworks", framework_cols, MC_ARRAY_LEN(framework_cols),
-			    sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, year, "list par frameworks", framework_cols,
+				  MC_ARRAY_LEN(framework_cols), sizeof **out, out, n);
 }
 
 int mc_store_par_framework_publish(mc_store *st, int64_t id, int64_t if_version, const char *decision,
@@ -201,19 +190,8 @@ int mc_store_par_criteria(mc_store *st, mc_par_criterion **out, size_t *n, int64
 {
 	static const char sql[] = "SELECT framework_id, seq, code, parent, name, max_cp, method, formula "
 				  "FROM par_criterion WHERE framework_id = $1 ORDER BY seq";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, framework_id);
-	rc = mc_q_read_list(q, "list par criteria", criterion_cols, MC_ARRAY_LEN(criterion_cols),
-			    sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, framework_id, "list par criteria", criterion_cols,
+				  MC_ARRAY_LEN(criterion_cols), sizeof **out, out, n);
 }
 
 static const mc_col unit_cols[] = {
@@ -257,38 +235,6 @@ int mc_store_par_units(mc_store *st, mc_par_unit **out, size_t *n, int64_t frame
 	mc_q_int(q, 2, unit_id);
 	rc = mc_q_read_list(q, "list par units", unit_cols, MC_ARRAY_LEN(unit_cols), sizeof **out, out, n);
 cleanup:
-	mc_q_done(q);
-	return rc;
-}
-
-int mc_store_par_unit_frameworks(mc_store *st, int64_t **out, size_t *n, int64_t unit_id)
-{
-	static const char sql[] = "SELECT f.id FROM par_unit p JOIN par_framework f ON f.id = p.framework_id "
-				  "WHERE p.unit_id = $1 ORDER BY f.year DESC, f.grp";
-	mc_q *q = NULL;
-	int64_t *list = NULL;
-	size_t len = 0, cap = 0;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, unit_id);
-	while ((rc = mc_q_row(q, "list par frameworks of unit")) == 1) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			list = mc_xrealloc(list, cap * sizeof *list);
-		}
-		list[len++] = mc_q_col_int(q, 0);
-	}
-	if (rc == 0) {
-		*out = list;
-		*n = len;
-		list = NULL;
-	}
-cleanup:
-	free(list);
 	mc_q_done(q);
 	return rc;
 }
@@ -785,17 +731,36 @@ cleanup:
 
 /* ---- what the computed criteria count in other modules ------------------ */
 
-/* Two counts of one row: $1, $2 the subtree's path range. */
-static int read_two(mc_q *q, const char *what, int64_t *a, int64_t *b)
+/* The n counts of the one row of q (bound) into out. */
+static int read_counts(mc_q *q, const char *what, int64_t *const out[], size_t n)
 {
 	int rc = mc_q_row(q, what);
 	if (rc == 1) {
-		*a = mc_q_col_int(q, 0);
-		*b = mc_q_col_int(q, 1);
+		for (size_t i = 0; i < n; i++)
+			*out[i] = mc_q_col_int(q, (int)i);
 		rc = 0;
 	} else if (rc == 0) {
 		rc = MC_ERROR;
 	}
+	return rc;
+}
+
+/* The two counts of the one row of sql in the subtree of unit_id: $1, $2 its
+ * path range, $3 … the integers args. */
+static int count_in_unit(mc_store *st, const char *what, const char *sql, int64_t unit_id,
+			 const int64_t *args, size_t n_args, int64_t *a, int64_t *b)
+{
+	int64_t *const out[] = {a, b};
+	mc_q *q = NULL;
+	int rc = mc_db_prepare_in_unit(st, &q, sql, unit_id);
+
+	*a = *b = 0;
+	if (rc == 0) {
+		for (size_t i = 0; i < n_args; i++)
+			mc_q_int(q, 3 + (int)i, args[i]);
+		rc = read_counts(q, what, out, MC_ARRAY_LEN(out));
+	}
+	mc_q_done(q);
 	return rc;
 }
 
@@ -812,23 +777,10 @@ int mc_store_par_documents_signed(mc_store *st, int64_t *issued, int64_t *signed
 	    "AND x.direction = 1 AND x.kind = 1 AND x.state = 'sent'))) "
 	    "FROM document d JOIN unit u ON u.id = d.unit_id WHERE u.path >= $1 AND u.path < $2 "
 	    "AND d.box = 1 AND d.state = 6 AND d.issued_at >= $3 AND d.issued_at < $4";
-	char lo[256], hi[256];
-	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+	const int64_t args[] = {from, to};
 
-	*issued = *signed_sent = 0;
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
-	mc_q_int(q, 3, from);
-	mc_q_int(q, 4, to);
-	rc = read_two(q, "count documents sent signed", issued, signed_sent);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return count_in_unit(st, "count documents sent signed", sql, unit_id, args, MC_ARRAY_LEN(args),
+			     issued, signed_sent);
 }
 
 static const mc_col recurring_cols[] = {
@@ -864,30 +816,23 @@ int mc_store_par_recurring_reports(mc_store *st, mc_par_recurring_task **out, si
 	    "WHERE u.path >= $1 AND u.path < $2 AND t.due_kind = 2 AND e.period_start > 0 "
 	    "AND e.period_end > $3 AND e.period_end <= $4 "
 	    "GROUP BY e.task_id, e.period_start ORDER BY e.task_id, e.period_start";
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+	int rc = mc_db_prepare_in_unit(st, &q, sql_tasks, unit_id);
 
 	*out = NULL;
 	*reports = NULL;
 	*n = *n_reports = 0;
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql_tasks);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, last_day);
 	rc = mc_q_read_list(q, "list recurring tasks", recurring_cols, MC_ARRAY_LEN(recurring_cols),
 			    sizeof **out, out, n);
 	mc_q_done(q);
 	q = NULL;
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql_reports);
+		rc = mc_db_prepare_in_unit(st, &q, sql_reports, unit_id);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, first_day);
 	mc_q_int(q, 4, last_day + 1);
 	rc = mc_q_read_list(q, "list period reports", period_report_cols, MC_ARRAY_LEN(period_report_cols),
@@ -914,24 +859,10 @@ int mc_store_par_tasks_on_time(mc_store *st, int64_t *judged, int64_t *on_time, 
 	    "FROM task t JOIN unit u ON u.id = t.unit_id WHERE u.path >= $1 AND u.path < $2 "
 	    "AND t.due_kind = 1 AND t.state NOT IN (7, 8) AND t.original_due >= $3 AND t.original_due <= $4 "
 	    "AND (t.state = 4 OR t.original_due < $5)";
-	char lo[256], hi[256];
-	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+	const int64_t args[] = {first_day, last_day, at};
 
-	*judged = *on_time = 0;
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
-	mc_q_int(q, 3, first_day);
-	mc_q_int(q, 4, last_day);
-	mc_q_int(q, 5, at);
-	rc = read_two(q, "count tasks done on time", judged, on_time);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return count_in_unit(st, "count tasks done on time", sql, unit_id, args, MC_ARRAY_LEN(args), judged,
+			     on_time);
 }
 
 int mc_store_par_procedures(mc_store *st, mc_par_proc_counts *out, int64_t unit_id, int32_t first_day,
@@ -964,6 +895,7 @@ int mc_store_par_procedures(mc_store *st, mc_par_proc_counts *out, int64_t unit_
 								"f.procedure_id = p.id "
 								"AND f.kind IN ('new', 'standardised')), $3) "
 								"<= $3";
+	int64_t *const counts[] = {&out->handled, &out->posted, &out->online};
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -973,15 +905,7 @@ int mc_store_par_procedures(mc_store *st, mc_par_proc_counts *out, int64_t unit_
 	mc_q_ref(q, 1, unit_id);
 	mc_q_int(q, 2, first_day);
 	mc_q_int(q, 3, last_day);
-	rc = mc_q_row(q, "count the procedures a unit handles");
-	if (rc == 1) {
-		out->handled = mc_q_col_int(q, 0);
-		out->posted = mc_q_col_int(q, 1);
-		out->online = mc_q_col_int(q, 2);
-		rc = 0;
-	} else if (rc == 0) {
-		rc = MC_ERROR;
-	}
+	rc = read_counts(q, "count the procedures a unit handles", counts, MC_ARRAY_LEN(counts));
 cleanup:
 	mc_q_done(q);
 	return rc;

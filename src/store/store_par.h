@@ -104,8 +104,6 @@ int mc_store_par_framework_publish(mc_store *st, int64_t id, int64_t if_version,
 int mc_store_par_criteria(mc_store *st, mc_par_criterion **out, size_t *n, int64_t framework_id);
 /* The framework's units (unit_id 0) or one of them, in unit-code order. */
 int mc_store_par_units(mc_store *st, mc_par_unit **out, size_t *n, int64_t framework_id, int64_t unit_id);
-/* The frameworks a unit is rated in, newest year first: ids into out. */
-int mc_store_par_unit_frameworks(mc_store *st, int64_t **out, size_t *n, int64_t unit_id);
 /* The marks of the framework's units (unit_id 0) or of one. */
 int mc_store_par_scores(mc_store *st, mc_par_score **out, size_t *n, int64_t framework_id, int64_t unit_id);
 

@@ -146,18 +146,8 @@ int mc_store_payment_list(mc_store *st, mc_payment **out, size_t *n, int64_t dos
 	static const char sql[] =
 	    "SELECT " PAYMENT_COLS " FROM payment p JOIN dossier d ON d.id = p.dossier_id "
 	    "WHERE p.dossier_id = $1 ORDER BY p.id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, dossier_id);
-		rc = mc_q_read_list(q, "list the dossier's payments", payment_cols,
-				    MC_ARRAY_LEN(payment_cols), sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, dossier_id, "list the dossier's payments", payment_cols,
+				  MC_ARRAY_LEN(payment_cols), sizeof **out, out, n);
 }
 
 int mc_store_payment_settle(mc_store *st, const mc_payment *p)

@@ -97,15 +97,23 @@ cleanup:
 	"AND ($4 = 0 OR r.dossier_id = $4) AND ($5 = 0 OR r.reader_id = $5) "                                \
 	"AND ($6 = 0 OR r.at >= $6) AND ($7 = 0 OR r.at < $7)"
 
-static void bind_filter(mc_q *q, const char *lo, const char *hi, const mc_personal_read_query *f)
+/* sql prepared with $1 .. $7 of READ_WHERE bound. */
+static int filter_prepare(mc_store *st, mc_q **q, const char *sql, const mc_personal_read_query *f)
 {
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
-	mc_q_int(q, 3, f->subject_id);
-	mc_q_int(q, 4, f->dossier_id);
-	mc_q_int(q, 5, f->reader_id);
-	mc_q_int(q, 6, f->from);
-	mc_q_int(q, 7, f->to);
+	int rc = f->unit_id ? mc_db_prepare_in_unit(st, q, sql, f->unit_id) : mc_db_prepare(st, q, sql);
+
+	if (rc)
+		return rc;
+	if (!f->unit_id) {
+		mc_q_text(*q, 1, "");
+		mc_q_text(*q, 2, "");
+	}
+	mc_q_int(*q, 3, f->subject_id);
+	mc_q_int(*q, 4, f->dossier_id);
+	mc_q_int(*q, 5, f->reader_id);
+	mc_q_int(*q, 6, f->from);
+	mc_q_int(*q, 7, f->to);
+	return 0;
 }
 
 int mc_store_personal_read_list(mc_store *st, mc_personal_read **out, size_t *n, int64_t *total,
@@ -116,22 +124,17 @@ int mc_store_personal_read_list(mc_store *st, mc_personal_read **out, size_t *n,
 	    "u.id = r.reader_id LEFT JOIN dossier d ON d.id = r.dossier_id" READ_WHERE
 	    " ORDER BY r.at DESC, r.id DESC LIMIT $8 OFFSET $9";
 	static const char count_sql[] = "SELECT count(*) FROM personal_read r" READ_WHERE;
-	char lo[256] = "", hi[256] = "";
 	mc_q *q = NULL;
-	int rc = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
 	*total = 0;
 	if (f->limit < 1 || f->limit > 500 || f->offset < 0)
 		return MC_EINVAL;
-	if (f->unit_id)
-		rc = mc_db_unit_range(st, lo, hi, f->unit_id);
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, count_sql);
+	rc = filter_prepare(st, &q, count_sql, f);
 	if (rc)
 		goto cleanup;
-	bind_filter(q, lo, hi, f);
 	rc = mc_q_row(q, "count reads of personal data");
 	if (rc == 1)
 		*total = mc_q_col_int(q, 0);
@@ -139,10 +142,9 @@ int mc_store_personal_read_list(mc_store *st, mc_personal_read **out, size_t *n,
 	q = NULL;
 	if (rc < 0)
 		goto cleanup;
-	rc = mc_db_prepare(st, &q, rows_sql);
+	rc = filter_prepare(st, &q, rows_sql, f);
 	if (rc)
 		goto cleanup;
-	bind_filter(q, lo, hi, f);
 	mc_q_int(q, 8, f->limit);
 	mc_q_int(q, 9, f->offset);
 	rc = mc_q_read_list(q, "list reads of personal data", read_cols, MC_ARRAY_LEN(read_cols),

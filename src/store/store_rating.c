@@ -95,17 +95,12 @@ int mc_store_rating_summary(mc_store *st, mc_rating_summary *out, int64_t unit_i
 	    "coalesce(sum(CASE WHEN overall = 'not_satisfied' THEN 1 ELSE 0 END), 0) FROM rating "
 	    "WHERE unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2) "
 	    "AND ($3 = 0 OR at >= $3) AND ($4 = 0 OR at < $4)";
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+	int rc = mc_db_prepare_in_unit(st, &q, sql, unit_id);
 
 	memset(out, 0, sizeof *out);
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, from);
 	mc_q_int(q, 4, to);
 	rc = mc_q_row(q, "summarise ratings");

@@ -400,17 +400,12 @@ int mc_store_unit_one_stop(mc_store *st, mc_one_stop_count out[4], int64_t unit_
 	    /* Public service units are not sở, ban, ngành (migration 027). */
 	    "AND NOT public_service GROUP BY level";
 	mc_q *q = NULL;
-	char lo[256], hi[256];
 	int rc;
 
 	memset(out, 0, 4 * sizeof *out);
-	rc = mc_db_unit_range(st, lo, hi, unit_id);
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
+	rc = mc_db_prepare_in_unit(st, &q, sql, unit_id);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, day);
 	while ((rc = mc_q_row(q, "count one-stop units")) == 1) {
 		const char *level = mc_q_col_text(q, 0);
@@ -583,22 +578,13 @@ int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id)
 	static const char subtree[] =
 	    "SELECT " USER_COLS " FROM app_user JOIN unit ON unit.id = app_user.unit_id "
 	    "WHERE unit.path >= $1 AND unit.path < $2 ORDER BY username";
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = 0;
+	int rc = unit_id ? mc_db_prepare_in_unit(st, &q, subtree, unit_id) : mc_db_prepare(st, &q, all);
 
 	*out = NULL;
 	*n = 0;
-	if (unit_id)
-		rc = mc_db_unit_range(st, lo, hi, unit_id);
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, unit_id ? subtree : all);
 	if (rc)
 		return rc;
-	if (unit_id) {
-		mc_q_text(q, 1, lo);
-		mc_q_text(q, 2, hi);
-	}
 	rc = mc_q_read_list(q, "list users", user_cols, MC_ARRAY_LEN(user_cols), sizeof **out, out, n);
 	mc_q_done(q);
 	return rc;

@@ -141,15 +141,6 @@ int mc_store_unit_plan_due(mc_store *st, int64_t **out, size_t *n, int32_t day)
 				  "$1 ORDER BY effective_day, id";
 	/* Each row one int64_t of the array. */
 	static const mc_col cols[] = {{"id", MC_COL_I64, 0, 0}};
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, day);
-		rc = mc_q_read_list(q, "list due unit plans", cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, day, "list due unit plans", cols, MC_ARRAY_LEN(cols), sizeof **out,
+				  out, n);
 }

@@ -5,8 +5,9 @@
 // documents, never skipped and never given twice (also when documents and
 // apologies are issued at the same time); the apology shows its document and
 // the document its apology; with the unit's seal in sign_dir the form is
-// signed (pdfsig: valid and trusted). Without a register it is numbered in
-// the form's own series, as before. The CA and the keys are made here with
+// signed (pdfsig: valid and trusted). Without a register (a district the demo
+// gives none, with accounts made here) it is numbered in the form's own
+// series, as before. The CA and the keys are made here with
 // openssl; none is committed. Page 1 of the signed form is kept as a PNG
 // under build/pictures/forms/.
 import { test, before, after } from 'node:test';
@@ -15,11 +16,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, mkdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, file, getDossier, DISTRICT, ROOT } from './helpers.mjs';
+import { startServer, PASSWORD } from './harness.mjs';
+import { stopServer, assertProblem, assertStatus, file, getDossier, demoRegisters, DISTRICT, ROOT } from './helpers.mjs';
 
 const PROCEDURE = '1.001695'; // a district procedure of 24 working hours
 const LEADER = 'Hoàng Văn Minh'; // lanhdao of the district
+const UNREGISTERED = '000.00.34.H56'; // UBND huyện Ngọc Lặc: no register in the demo
+// The year of the documents issued here (the demo's register holds those of 2017 too).
+const YEAR = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
 const pictures = process.env.MOTCUA_FORMS_PICTURES || join(ROOT, 'build', 'pictures', 'forms');
 let server;
 let T;
@@ -74,11 +78,16 @@ before(async () => {
   issueCert('expired', 'UBND huyện Quảng Xương', { start: '20200101000000Z', end: '20200601000000Z' });
   run('certutil', ['-N', '-d', `sql:${T}/nss`, '--empty-password']);
   run('certutil', ['-A', '-d', `sql:${T}/nss`, '-n', 'testca', '-t', 'CT,C,C', '-i', 'ca.pem']);
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  server = await startServer({ initArgs: ['--province-registers-only'], dossiers: 0, env: { MOTCUA_SIGN_DIR: join(T, 'keys'),
+  // The district's registers are the demo's (src/demo/documents.c).
+  server = await startServer({ dossiers: 0, env: { MOTCUA_SIGN_DIR: join(T, 'keys'),
     MOTCUA_SIGN_TRUST_FILE: join(T, 'ca.pem') } });
   for (const u of ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'lanhdao.stnmt']) tok[u] = await server.login(u);
+  registerId = (await demoRegisters(server, tok.admin))[`${DISTRICT} out`];
+  for (const [username, role] of [['tiepnhan.nl', 'desk'], ['chuyenvien.nl', 'specialist'], ['lanhdao.nl', 'leader']]) {
+    assertStatus(await api('POST', '/api/v1/users', { token: tok.admin, body: { username, password: PASSWORD,
+      full_name: 'Cán bộ Ngọc Lặc', role, unit: UNREGISTERED } }), 201, username);
+    tok[username] = await server.login(username);
+  }
 });
 
 after(async () => {
@@ -86,17 +95,18 @@ after(async () => {
   if (T && !process.env.MC_KEEP_TMP) rmSync(T, { recursive: true, force: true });
 });
 
-// A dossier of the district with an apology prepared; returns [dossier, apology id].
-async function prepared() {
-  const d = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
+// A dossier of the district (or of Ngọc Lặc, suffix '.nl') with an apology
+// prepared; returns [dossier, apology id].
+async function prepared(unit = DISTRICT, suffix = '') {
+  const d = await file(server, tok[`tiepnhan${suffix}`], { procedure_code: PROCEDURE, unit });
   const res = await api('POST', `/api/v1/dossiers/${d.code}/apologies`,
-    { token: tok.chuyenvien, body: { reason: 'Chờ ý kiến thẩm định của Sở Tư pháp' } });
+    { token: tok[`chuyenvien${suffix}`], body: { reason: 'Chờ ý kiến thẩm định của Sở Tư pháp' } });
   assertStatus(res, 201, 'prepare');
   return [d, res.body.id];
 }
 
-const issue = (d, id, signed_as = 'deputy') =>
-  api('POST', `/api/v1/dossiers/${d.code}/apologies/${id}/issue`, { token: tok.lanhdao, body: { signed_as } });
+const issue = (d, id, signed_as = 'deputy', leader = 'lanhdao') =>
+  api('POST', `/api/v1/dossiers/${d.code}/apologies/${id}/issue`, { token: tok[leader], body: { signed_as } });
 
 // An outgoing document of the district, signed by its leader and ready to issue.
 async function signedDoc(n = 0) {
@@ -113,8 +123,8 @@ async function signedDoc(n = 0) {
 
 const serial = (number) => Number(number.split('/')[0]);
 
-async function pdfOf(path) {
-  const res = await fetch(server.base + path, { headers: { Authorization: `Bearer ${tok.lanhdao}` } });
+async function pdfOf(path, token = tok.lanhdao) {
+  const res = await fetch(server.base + path, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(res.status, 200, path);
   return Buffer.from(await res.arrayBuffer());
 }
@@ -126,19 +136,15 @@ function text(buf, name) {
 }
 
 test('without an outgoing register: numbered in the form\'s own series, no document, as before', async () => {
-  const [d, id] = await prepared();
-  const res = await issue(d, id);
+  const [d, id] = await prepared(UNREGISTERED, '.nl');
+  const res = await issue(d, id, 'deputy', 'lanhdao.nl');
   assertStatus(res, 200);
   assert.equal(res.body.document, null);
-  const { text: t } = text(await pdfOf(`/api/v1/dossiers/${d.code}/forms/04`), 'noreg');
-  assert.match(t, new RegExp(`Số: \\d+/PXL-${DISTRICT.replace(/\./g, '\\.')}`));
+  const { text: t } = text(await pdfOf(`/api/v1/dossiers/${d.code}/forms/04`, tok['lanhdao.nl']), 'noreg');
+  assert.match(t, new RegExp(`Số: \\d+/PXL-${UNREGISTERED.replace(/\./g, '\\.')}`));
 });
 
 test('with a register: the apology is an outgoing document, numbered with the body\'s others, linked both ways', async () => {
-  const reg = await api('POST', '/api/v1/document-registers',
-    { token: tok.admin, body: { unit: DISTRICT, box: 'out', organ_abbr: 'UBND' } });
-  assertStatus(reg, 201);
-  registerId = reg.body.id;
   // No seal in sign_dir: issued unsigned. The documents' issue needs the
   // keys, so the first document is issued with them and they are removed.
   installKeys('seal');
@@ -176,7 +182,7 @@ test('with a register: the apology is an outgoing document, numbered with the bo
   const unsigned = await pdfOf(`/api/v1/documents/${res.body.document.id}/file`);
   assert.ok(!unsigned.toString('latin1').includes('/ByteRange'), 'not signed without a seal');
   // in the register of the year
-  const l = await api('GET', `/api/v1/documents?box=out&register=${registerId}`, { token: tok.lanhdao });
+  const l = await api('GET', `/api/v1/documents?box=out&register=${registerId}&year=${YEAR}`, { token: tok.lanhdao });
   assert.ok(l.body.items.some((x) => x.number === res.body.document.number));
   // the others: a citizen, another unit's leader; a draft may not take the form's kind
   assertProblem(await api('GET', `/api/v1/documents/${res.body.document.id}`, { token: tok.congdan }), 403, 'forbidden');
@@ -190,7 +196,7 @@ test('signed with the unit\'s seal: pdfsig finds one valid, trusted signature; a
   installKeys('expired');
   const [d, id] = await prepared();
   const before = await getDossier(server, tok.lanhdao, d.code);
-  const lastDoc = (await api('GET', `/api/v1/documents?box=out&register=${registerId}`, { token: tok.lanhdao })).body.items
+  const lastDoc = (await api('GET', `/api/v1/documents?box=out&register=${registerId}&year=${YEAR}`, { token: tok.lanhdao })).body.items
     .filter((x) => x.number).map((x) => serial(x.number)).reduce((a, b) => Math.max(a, b), 0);
   assertProblem(await issue(d, id), 503, 'signing-key');
   const still = await getDossier(server, tok.lanhdao, d.code);
@@ -240,7 +246,7 @@ test('apologies and documents issued at once in one register: every number once,
     docs.push(await signedDoc(100 + i));
     apologies.push(await prepared());
   }
-  const before = (await api('GET', `/api/v1/documents?box=out&register=${registerId}&limit=200`, { token: tok.lanhdao }))
+  const before = (await api('GET', `/api/v1/documents?box=out&register=${registerId}&year=${YEAR}&limit=200`, { token: tok.lanhdao }))
     .body.items.filter((x) => x.number).map((x) => serial(x.number));
   const results = await Promise.all([
     ...docs.map((id) => api('POST', `/api/v1/documents/${id}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } })),
@@ -253,7 +259,7 @@ test('apologies and documents issued at once in one register: every number once,
   const top = Math.max(...before);
   assert.deepEqual(serials, Array.from({ length: 10 }, (_, i) => top + 1 + i), 'the next ten numbers, each once');
   // the register as a whole: 1..n, each once
-  const all = (await api('GET', `/api/v1/documents?box=out&register=${registerId}&limit=200`, { token: tok.lanhdao }))
+  const all = (await api('GET', `/api/v1/documents?box=out&register=${registerId}&year=${YEAR}&limit=200`, { token: tok.lanhdao }))
     .body.items.filter((x) => x.number).map((x) => serial(x.number)).sort((a, b) => a - b);
   assert.deepEqual(all, Array.from({ length: all.length }, (_, i) => i + 1));
 });

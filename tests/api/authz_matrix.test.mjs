@@ -25,7 +25,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, BIN, PASSWORD } from './harness.mjs';
-import { stopServer, DISTRICT, DEPARTMENT, assertStatus, districtProcedure, APPLICANT } from './helpers.mjs';
+import { stopServer, DISTRICT, DEPARTMENT, assertStatus, demoRegisters, districtProcedure, APPLICANT } from './helpers.mjs';
 
 const ALL = ['citizen', 'desk', 'specialist', 'leader', 'supervisor', 'admin'];
 const STAFF = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
@@ -397,14 +397,10 @@ async function unitFixture(unit, procedure, desk, specialist, leader) {
   return { unit, procedure, dossier: code, attachment: sha, apology: prep.body.id };
 }
 
-// The unit's outgoing and incoming registers, a draft of its specialist and a work file.
-async function documentFixture(f, abbr, specialist, clerk) {
-  for (const box of ['out', 'in']) {
-    const res = await server.api('POST', '/api/v1/document-registers', { token: tok.admin,
-      body: { unit: f.unit, box, organ_abbr: abbr } });
-    assertStatus(res, 201, `the ${box} register of ${f.unit}`);
-    if (box === 'out') f.register = res.body.id;
-  }
+// The unit's outgoing register (the demo's, src/demo/documents.c), a draft of
+// its specialist and a work file.
+async function documentFixture(f, specialist, clerk) {
+  f.register = (await demoRegisters(server, tok.admin))[`${f.unit} out`];
   const d = await server.api('POST', '/api/v1/documents', { token: tok[specialist], body: { type: 'cong_van',
     drafting_abbr: 'VP', subject: 'Kiểm tra quyền' } });
   assertStatus(d, 201, `a draft at ${f.unit}`);
@@ -419,9 +415,7 @@ async function documentFixture(f, abbr, specialist, clerk) {
 
 before(async () => {
   routes = JSON.parse(execFileSync(BIN, ['routes', '--json'], { encoding: 'utf8' }));
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  server = await startServer({ initArgs: ['--province-registers-only'], dossiers: 10 });
+  server = await startServer({ dossiers: 10 });
   for (const u of ['admin', 'giamsat', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt',
     'chuyenvien.stnmt', 'lanhdao.stnmt']) tok[u] = await server.login(u);
   for (const [username, role] of [['giamsat.qx', 'supervisor'], ['admin.qx', 'admin']]) {
@@ -432,8 +426,8 @@ before(async () => {
   }
   fx.district = await unitFixture(DISTRICT, districtProcedure().code, 'tiepnhan', 'chuyenvien', 'lanhdao');
   fx.department = await unitFixture(DEPARTMENT, DEPT_PROCEDURE, 'tiepnhan.stnmt', 'chuyenvien.stnmt', 'lanhdao.stnmt');
-  await documentFixture(fx.district, 'UBND', 'chuyenvien', 'tiepnhan');
-  await documentFixture(fx.department, 'STNMT', 'chuyenvien.stnmt', 'tiepnhan.stnmt');
+  await documentFixture(fx.district, 'chuyenvien', 'tiepnhan');
+  await documentFixture(fx.department, 'chuyenvien.stnmt', 'tiepnhan.stnmt');
   // A task of each unit, given by a leader of the province.
   assertStatus(await server.api('POST', '/api/v1/users', { token: tok.admin, body: { username: 'lanhdao.tinh',
     password: PASSWORD, full_name: 'Kiểm tra lãnh đạo tỉnh', role: 'leader', unit: PROVINCE_UNIT } }), 201, 'province leader');

@@ -156,15 +156,11 @@ before(async () => {
   run('pkcs11-tool', ['--module', SOFTHSM, '--token-label', 'motcua', '--login', '--pin', '1234', '--write-object',
     'token.der', '--type', 'cert', '--id', '01', '--label', 'seal'], hsm);
   installGoodKeys();
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  server = await startServer({ initArgs: ['--province-registers-only'], dossiers: 0, env: { MOTCUA_SIGN_DIR: join(T, 'keys'),
+  // The district and the department have their registers in the demo (src/demo/documents.c).
+  server = await startServer({ dossiers: 0, env: { MOTCUA_SIGN_DIR: join(T, 'keys'),
     MOTCUA_SIGN_TRUST_FILE: join(T, 'ca.pem'), SOFTHSM2_CONF: join(T, 'softhsm2.conf') } });
   for (const u of ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt', 'lanhdao.stnmt', 'chuyenvien.stnmt']) {
     tok[u] = await server.login(u);
-  }
-  for (const [unit, box, organ_abbr] of [[DISTRICT, 'out', 'UBND'], [DISTRICT, 'in', 'UBND'], [DEPARTMENT, 'in', 'STNMT']]) {
-    assertStatus(await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit, box, organ_abbr } }), 201);
   }
 });
 

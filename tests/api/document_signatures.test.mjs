@@ -91,15 +91,12 @@ before(async () => {
   copyFileSync(join(T, 'seal.key'), join(T, 'keys', 'seal.key'));
   writeFileSync(join(T, 'keys', 'seal.crt'), readFileSync(join(T, 'seal.pem'), 'utf8') + readFileSync(join(T, 'ca.pem'), 'utf8'));
   leaderKey('leader');
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  server = await startServer({ initArgs: ['--province-registers-only'], dossiers: 0, env: { MOTCUA_SIGN_DIR: join(T, 'keys'),
+  // The district and the department have their registers in the demo (src/demo/documents.c).
+  server = await startServer({ dossiers: 0, env: { MOTCUA_SIGN_DIR: join(T, 'keys'),
     MOTCUA_SIGN_TRUST_FILE: join(T, 'ca.pem'), MOTCUA_SIGN_CRL: join(T, 'crls') } });
   for (const u of ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt', 'lanhdao.stnmt']) {
     tok[u] = await server.login(u);
   }
-  assertStatus(await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit: '000.00.33.H56', box: 'out', organ_abbr: 'UBND' } }), 201);
-  assertStatus(await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit: DEPARTMENT, box: 'in', organ_abbr: 'STNMT' } }), 201);
 });
 
 after(async () => {

@@ -104,9 +104,8 @@ async function events(id) {
 }
 
 before(async () => {
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  server = await startServer({ initArgs: ['--province-registers-only'], dossiers: 5, env: { MOTCUA_DOCUMENT_DRAFT_MAX: String(MAX) } });
+  // The district and the department have their registers in the demo (src/demo/documents.c).
+  server = await startServer({ dossiers: 5, env: { MOTCUA_DOCUMENT_DRAFT_MAX: String(MAX) } });
   for (const u of ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'chuyenvien.stnmt', 'lanhdao.stnmt'])
     tok[u] = await server.login(u);
   // a second specialist of the district: in scope, not the drafter
@@ -114,11 +113,6 @@ before(async () => {
     password: PASSWORD, full_name: 'Trần Thị Hai', role: 'specialist', unit: DISTRICT } });
   assertStatus(other, 201, 'a second specialist');
   tok.chuyenvien2 = await server.login('chuyenvien.hai');
-  for (const [unit, box, organ_abbr] of [[DISTRICT, 'out', 'UBND'], [DISTRICT, 'in', 'UBND'],
-    [DEPARTMENT, 'in', 'STNMT']]) {
-    const res = await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit, box, organ_abbr } });
-    assertStatus(res, 201, `register ${box} of ${unit}`);
-  }
 });
 
 after(async () => {

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, demoRegisters, DISTRICT, DEPARTMENT } from './helpers.mjs';
 
 let server;
 const tok = {};
@@ -15,12 +15,6 @@ const reg = {};
 const YEAR = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
 
 const api = (...a) => server.api(...a);
-
-async function createRegister(unit, box, organ_abbr) {
-  const res = await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit, box, organ_abbr } });
-  assertStatus(res, 201, `register ${box} of ${unit}`);
-  return res.body.id;
-}
 
 function draftBody(extra = {}) {
   return { type: 'quyet_dinh', subject: 'Về việc cải cách hành chính năm 2026', body: 'Điều 1. …',
@@ -53,15 +47,15 @@ async function signed(extra = {}) {
 }
 
 before(async () => {
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  server = await startServer({ initArgs: ['--province-registers-only'], dossiers: 5 });
+  // The district and the department in their registers of the demo (src/demo/documents.c).
+  server = await startServer({ dossiers: 5 });
   for (const u of ['admin', 'giamsat', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt',
     'chuyenvien.stnmt', 'lanhdao.stnmt']) tok[u] = await server.login(u);
-  reg.districtOut = await createRegister(DISTRICT, 'out', 'UBND');
-  reg.districtIn = await createRegister(DISTRICT, 'in', 'UBND');
-  reg.deptOut = await createRegister(DEPARTMENT, 'out', 'STNMT');
-  reg.deptIn = await createRegister(DEPARTMENT, 'in', 'STNMT');
+  const demo = await demoRegisters(server, tok.admin);
+  reg.districtOut = demo[`${DISTRICT} out`];
+  reg.districtIn = demo[`${DISTRICT} in`];
+  reg.deptOut = demo[`${DEPARTMENT} out`];
+  reg.deptIn = demo[`${DEPARTMENT} in`];
 });
 
 after(async () => {

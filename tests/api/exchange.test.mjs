@@ -173,9 +173,8 @@ before(async () => {
   A.db = freshDatabase(mkdtempSync(join(dir, 'a-')));
   B.db = freshDatabase(mkdtempSync(join(dir, 'b-')));
   const e = serverEnv();
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  execFileSync(BIN, ['init', '--db', A.db, '--demo', '--province-registers-only', '--dossiers', '5'], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
+  // On A the district's registers are the demo's (src/demo/documents.c).
+  execFileSync(BIN, ['init', '--db', A.db, '--demo', '--dossiers', '5'], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync(BIN, ['init', '--db', B.db], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync(BIN, ['unit', 'add', '--db', B.db, '--code', H26, '--name', 'UBND tỉnh Thử Hai', '--level', 'province',
     '--province', 'H26'], { env: e, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -196,7 +195,6 @@ before(async () => {
   for (const u of ['admin', 'tiepnhan', 'chuyenvien', 'lanhdao']) B.tok[u] = await login(B, `${u}.h26`);
   B.tok.so = await login(B, 'lanhdao.so.h26');
   for (const box of ['out', 'in']) {
-    assertStatus(await api(A, 'POST', '/api/v1/document-registers', { token: A.tok.admin, body: { unit: DISTRICT, box, organ_abbr: 'UBND' } }), 201);
     assertStatus(await api(B, 'POST', '/api/v1/document-registers', { token: B.tok.admin, body: { unit: H26, box, organ_abbr: 'UBND' } }), 201);
   }
 });

@@ -37,6 +37,15 @@ export const UNITS = [...PROVINCE.units, ...COMMUNES, ...PAR_UNITS];
 export const DISTRICT = '000.00.33.H56'; // UBND huyện Quảng Xương
 export const DEPARTMENT = '000.00.10.H56'; // Sở Tài nguyên và Môi trường
 
+// The ids of the demo's document registers (src/demo/documents.c: the
+// province's, the department's and the district's), by unit code and box:
+// registers[`${DISTRICT} out`].
+export async function demoRegisters(server, token) {
+  const res = await server.api('GET', '/api/v1/document-registers', { token });
+  assertStatus(res, 200, 'the demo\'s registers');
+  return Object.fromEntries(res.body.items.map((g) => [`${g.unit.code} ${g.box}`, g.id]));
+}
+
 export function procedure(code) {
   const p = PROVINCE.procedures.find((x) => x.code === code);
   assert.ok(p, `procedure ${code} is in data/demo/province.json`);

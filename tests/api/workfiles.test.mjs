@@ -77,15 +77,10 @@ async function opened(extra = {}) {
 }
 
 before(async () => {
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  server = await startServer({ initArgs: ['--province-registers-only'], dossiers: 0 });
+  // The district and the department have their registers in the demo (src/demo/documents.c).
+  server = await startServer({ dossiers: 0 });
   for (const u of ['admin', 'giamsat', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt',
     'chuyenvien.stnmt', 'lanhdao.stnmt']) await login(u);
-  for (const [unit, abbr, box] of [[DISTRICT, 'UBND', 'in'], [DEPARTMENT, 'STNMT', 'in'], [DISTRICT, 'UBND', 'out']]) {
-    const res = await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit, box, organ_abbr: abbr } });
-    assertStatus(res, 201, `${box} register`);
-  }
 });
 
 after(async () => {

@@ -12,14 +12,8 @@ const DEPARTMENT = '000.00.10.H56';
 let world;
 
 before(async () => {
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  world = await startWorld({ initArgs: ['--province-registers-only'], dossiers: 5 });
-  for (const [unit, abbr] of [[DISTRICT, 'UBND'], [DEPARTMENT, 'STNMT']]) {
-    for (const box of ['out', 'in']) {
-      await world.api('POST', '/api/v1/document-registers', { as: 'admin', body: { unit, box, organ_abbr: abbr } });
-    }
-  }
+  // The district and the department have their registers in the demo (src/demo/documents.c).
+  world = await startWorld({ dossiers: 5 });
 });
 
 after(async () => { if (world) await world.stop(); });

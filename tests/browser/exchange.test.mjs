@@ -54,16 +54,12 @@ before(async () => {
   }
   // the peer's inbox is nowhere: what goes back to it waits in the outbox
   writeFileSync(join(keys, 'peers'), `*.H26 http://127.0.0.1:9/api/v1/edxml ${join(keys, 'peer.pem')}\n`);
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  world = await startWorld({ initArgs: ['--province-registers-only'], dossiers: 5, env: {
+  // The district and the department have their registers in the demo (src/demo/documents.c).
+  world = await startWorld({ dossiers: 5, env: {
     MOTCUA_EXCHANGE_PEERS: join(keys, 'peers'),
     MOTCUA_EXCHANGE_KEY_FILE: join(keys, 'org.key'),
     MOTCUA_EXCHANGE_CERT_FILE: join(keys, 'org.pem'),
   } });
-  for (const box of ['out', 'in']) {
-    await world.api('POST', '/api/v1/document-registers', { as: 'admin', body: { unit: DISTRICT, box, organ_abbr: 'UBND' } });
-  }
 });
 
 after(async () => {

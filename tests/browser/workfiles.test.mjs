@@ -6,13 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorld, checkPage } from './browser.mjs';
 
-const DISTRICT = '000.00.33.H56';
 let world;
 
 before(async () => {
-  // The district and the department open their registers here: the demo without
-  // theirs of 2017 (src/demo/documents.c), where only the province has registers.
-  world = await startWorld({ initArgs: ['--province-registers-only'], dossiers: 0 });
+  // The district and the department have their registers in the demo (src/demo/documents.c).
+  world = await startWorld({ dossiers: 0 });
 });
 
 after(async () => {
@@ -21,7 +19,6 @@ after(async () => {
 
 test('a clerk lists a file, its officer fills and closes it, the clerk archives it', async () => {
   const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
-  await world.api('POST', '/api/v1/document-registers', { as: 'admin', body: { unit: DISTRICT, box: 'in', organ_abbr: 'UBND' } });
   const doc = await world.api('POST', '/api/v1/documents/incoming', { as: 'tiepnhan', body: { type: 'cong_van',
     subject: 'Đề nghị phối hợp chỉnh lý tài liệu', organ_name: 'Sở Nội vụ', number: '77/SNV-VP', date: `${year}-02-03` } });
 

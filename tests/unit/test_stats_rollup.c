@@ -19,7 +19,8 @@
  *
  *   MC_TEST_STORE unset: a SQLite file in a temporary folder;
  *   MC_TEST_STORE=pg: a new database on the PostgreSQL server of
- *   MC_TEST_PG_URL, dropped afterwards (skipped, exit 77, without it).
+ *   MC_TEST_PG_URL, dropped afterwards (skipped, exit 77, without it)
+ *   (rollup_fixture.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,17 +28,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "app/auth.h"
 #include "app/dossier.h"
 #include "core/mc.h"
 #include "demo/demo.h"
 #include "store/store.h"
+#include "rollup_fixture.h"
 #include "store/store_rollup.h"
 #include "stats_assert.h"
 
@@ -45,28 +45,11 @@
 #define SEED 5
 
 static struct {
-	char dir[512];
-	char url[1024];
-	char dbname[64];
-	const char *pg_url;
 	mc_store *st;
 	mc_time_ctx *tc;
 	int64_t units[8];
 	int n_units;
 } fx;
-
-static int pg_admin(const char *sql)
-{
-	PGconn *c = PQconnectdb(fx.pg_url);
-	PGresult *r = PQexec(c, sql);
-	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-
-	if (rc)
-		fprintf(stderr, "test: %s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-	return rc;
-}
 
 static int64_t local_midnight(int y, int m, int d)
 {
@@ -76,33 +59,9 @@ static int64_t local_midnight(int y, int m, int d)
 static int group_setup(void **state)
 {
 	(void)state;
-	const char *tmp = getenv("MC_TEST_TMP");
-	char cmd[700];
 	int64_t from = 0, to = 0;
 
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
-	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
-	if (system(cmd) != 0)
-		return -1;
-	snprintf(fx.dir, sizeof fx.dir, "%s/test_stats_rollup.XXXXXX", tmp);
-	if (!mkdtemp(fx.dir) || mc_auth_init() != 0)
-		return -1;
-	if (fx.pg_url) {
-		const char *rest = strstr(fx.pg_url, "://");
-		const char *slash = rest ? strchr(rest + 3, '/') : NULL;
-		int head = slash ? (int)(slash - fx.pg_url) : (int)strcspn(fx.pg_url, "?");
-		char sql[128];
-
-		snprintf(fx.dbname, sizeof fx.dbname, "mc_rollup_%d", (int)getpid());
-		snprintf(sql, sizeof sql, "CREATE DATABASE %s", fx.dbname);
-		if (pg_admin(sql) != 0)
-			return -1;
-		snprintf(fx.url, sizeof fx.url, "%.*s/%s?files=%s/files", head, fx.pg_url, fx.dbname, fx.dir);
-	} else {
-		snprintf(fx.url, sizeof fx.url, "%s/m.db", fx.dir);
-	}
-	if (mc_store_open(&fx.st, fx.url) != 0 || mc_store_migrate(fx.st) != 0)
+	if (mc_auth_init() != 0 || mc_rollup_fixture_open(&fx.st, "test_stats_rollup") != 0)
 		return -1;
 	if (mc_demo_load(fx.st, "rollup-test-password", NULL) != 0 || mc_time_ctx_load(&fx.tc, fx.st) != 0)
 		return -1;
@@ -159,26 +118,8 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	char cmd[700];
-
 	mc_time_ctx_free(fx.tc);
-	mc_store_close(fx.st);
-	if (fx.pg_url) {
-		snprintf(cmd, sizeof cmd, "DROP DATABASE IF EXISTS %s WITH (FORCE)", fx.dbname);
-		pg_admin(cmd);
-	}
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx.dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static uint64_t rng = 0x9E3779B97F4A7C15u;
-
-static int64_t pick(int64_t n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (int64_t)(rng % (uint64_t)n);
+	return mc_rollup_fixture_close(fx.st);
 }
 
 /* Both ways for one question; returns the total received, so that the
@@ -233,8 +174,9 @@ static void compare_many(void)
 			seen += compare(fx.units[u], local_midnight(2017, 7, 1), today + 86400, g);
 			seen += compare(fx.units[u], today, today + 3 * 86400, g);
 			for (int i = 0; i < 25; i++) {
-				int64_t from = local_midnight(2017, 1, 1) + (pick(380) - 10) * 86400;
-				int64_t to = from + (1 + pick(120)) * 86400;
+				int64_t from =
+				    local_midnight(2017, 1, 1) + (mc_rollup_pick(380) - 10) * 86400;
+				int64_t to = from + (1 + mc_rollup_pick(120)) * 86400;
 				seen += compare(fx.units[u], from, to, g);
 			}
 		}
@@ -342,16 +284,8 @@ static void test_rebuilt_table_gives_the_same_figures(void **state)
 
 int main(void)
 {
-	const char *backend = getenv("MC_TEST_STORE");
-
-	if (backend && strcmp(backend, "pg") == 0) {
-		fx.pg_url = getenv("MC_TEST_PG_URL");
-		if (!fx.pg_url || !*fx.pg_url) {
-			printf("test_stats_rollup: MC_TEST_PG_URL is not set, PostgreSQL run skipped "
-			       "(scripts/pg.sh)\n");
-			return 77;
-		}
-	}
+	if (mc_rollup_fixture_backend("test_stats_rollup") != 0)
+		return 77;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rollup_equals_live_counts),
 	    cmocka_unit_test(test_each_unit_equals_live_and_adds_up),

@@ -19,7 +19,8 @@
  *
  *   MC_TEST_STORE unset: a SQLite file in a temporary folder;
  *   MC_TEST_STORE=pg: a new database on the PostgreSQL server of
- *   MC_TEST_PG_URL, dropped afterwards (skipped, exit 77, without it).
+ *   MC_TEST_PG_URL, dropped afterwards (skipped, exit 77, without it)
+ *   (rollup_fixture.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,26 +28,21 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "app/task.h"
 #include "core/mc.h"
 #include "core/task_rollup.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "rollup_fixture.h"
 
 #define TASKS 400
 #define CHANGES 900
 
 static struct {
-	char dir[512];
-	char url[1024];
-	char dbname[64];
-	const char *pg_url;
 	mc_store *st;
 	mc_time_ctx *tc;
 	int64_t province, district, commune1, commune2, department;
@@ -54,29 +50,6 @@ static struct {
 	int64_t *tasks;
 	size_t n_tasks;
 } fx;
-
-static int pg_admin(const char *sql)
-{
-	PGconn *c = PQconnectdb(fx.pg_url);
-	PGresult *r = PQexec(c, sql);
-	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-
-	if (rc)
-		fprintf(stderr, "test: %s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-	return rc;
-}
-
-static uint64_t rng = 0x9E3779B97F4A7C15u;
-
-static int64_t pick(int64_t n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (int64_t)(rng % (uint64_t)n);
-}
 
 static int64_t add_unit(int64_t parent, const char *code, const char *level)
 {
@@ -111,53 +84,30 @@ static int32_t day(int y, int m, int d)
 static void randomise(mc_task *t)
 {
 	static const int states[] = {1, 2, 3, 4, 4, 4, 5, 6, 7, 8};
-	t->state = states[pick(10)];
-	t->due_kind = pick(6) == 0 ? 0 : pick(4) == 0 ? 2 : 1;
-	t->period = t->due_kind == 2 ? (int)pick(6) : 0; /* 0: a recurring task judged without a deadline */
-	t->original_due = t->due_kind == 1 ? t->assigned_day + (int32_t)pick(120) : 0;
-	t->due = t->original_due + (t->due_kind == 1 && pick(4) == 0 ? (int32_t)pick(60) : 0);
-	t->next_report_period = t->due_kind == 2 ? day(2016, 12, 1) + (int32_t)pick(420) : 0;
-	t->done_day = t->state == 4 ? t->assigned_day + (int32_t)pick(200) : 0;
+	t->state = states[mc_rollup_pick(10)];
+	t->due_kind = mc_rollup_pick(6) == 0 ? 0 : mc_rollup_pick(4) == 0 ? 2 : 1;
+	t->period =
+	    t->due_kind == 2 ? (int)mc_rollup_pick(6) : 0; /* 0: a recurring task judged without a deadline */
+	t->original_due = t->due_kind == 1 ? t->assigned_day + (int32_t)mc_rollup_pick(120) : 0;
+	t->due =
+	    t->original_due + (t->due_kind == 1 && mc_rollup_pick(4) == 0 ? (int32_t)mc_rollup_pick(60) : 0);
+	t->next_report_period = t->due_kind == 2 ? day(2016, 12, 1) + (int32_t)mc_rollup_pick(420) : 0;
+	t->done_day = t->state == 4 ? t->assigned_day + (int32_t)mc_rollup_pick(200) : 0;
 }
 
 /* A unit strictly below the giver. */
 static int64_t below(int64_t giver)
 {
 	if (giver == fx.district)
-		return pick(2) ? fx.commune1 : fx.commune2;
+		return mc_rollup_pick(2) ? fx.commune1 : fx.commune2;
 	const int64_t all[] = {fx.district, fx.commune1, fx.commune2, fx.department};
-	return all[pick(4)];
+	return all[mc_rollup_pick(4)];
 }
 
 static int group_setup(void **state)
 {
 	(void)state;
-	const char *tmp = getenv("MC_TEST_TMP");
-	char cmd[700];
-
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
-	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
-	if (system(cmd) != 0)
-		return -1;
-	snprintf(fx.dir, sizeof fx.dir, "%s/test_task_rollup.XXXXXX", tmp);
-	if (!mkdtemp(fx.dir))
-		return -1;
-	if (fx.pg_url) {
-		const char *rest = strstr(fx.pg_url, "://");
-		const char *slash = rest ? strchr(rest + 3, '/') : NULL;
-		int head = slash ? (int)(slash - fx.pg_url) : (int)strcspn(fx.pg_url, "?");
-		char sql[128];
-
-		snprintf(fx.dbname, sizeof fx.dbname, "mc_task_rollup_%d", (int)getpid());
-		snprintf(sql, sizeof sql, "CREATE DATABASE %s", fx.dbname);
-		if (pg_admin(sql) != 0)
-			return -1;
-		snprintf(fx.url, sizeof fx.url, "%.*s/%s?files=%s/files", head, fx.pg_url, fx.dbname, fx.dir);
-	} else {
-		snprintf(fx.url, sizeof fx.url, "%s/m.db", fx.dir);
-	}
-	if (mc_store_open(&fx.st, fx.url) != 0 || mc_store_migrate(fx.st) != 0)
+	if (mc_rollup_fixture_open(&fx.st, "test_task_rollup") != 0)
 		return -1;
 	fx.province = add_unit(0, "000.00.00.H56", "province");
 	fx.district = add_unit(fx.province, "000.00.33.H56", "district");
@@ -176,36 +126,37 @@ static int group_setup(void **state)
 		return -1;
 	for (int i = 0; i < TASKS; i++) {
 		mc_task t = {.title = "Nhiệm vụ", .directive = "Chỉ thị", .created_at = 1, .updated_at = 1};
-		t.assigner_unit_id = pick(3) ? fx.province : fx.district;
-		t.assigned_by =
-		    t.assigner_unit_id == fx.district ? (pick(2) ? fx.leaders[2] : 0) : fx.leaders[pick(2)];
+		t.assigner_unit_id = mc_rollup_pick(3) ? fx.province : fx.district;
+		t.assigned_by = t.assigner_unit_id == fx.district ? (mc_rollup_pick(2) ? fx.leaders[2] : 0)
+								  : fx.leaders[mc_rollup_pick(2)];
 		t.unit_id = below(t.assigner_unit_id);
-		t.assigned_day = day(2016, 11, 15) + (int32_t)pick(460);
+		t.assigned_day = day(2016, 11, 15) + (int32_t)mc_rollup_pick(460);
 		randomise(&t);
 		if (mc_store_task_add(fx.st, &t) != 0)
 			return -1;
 		fx.tasks[fx.n_tasks++] = t.id;
 		/* A cooperating unit, sometimes one the unit in charge is not. */
 		int64_t coop = below(t.assigner_unit_id);
-		if (pick(3) == 0 && coop != t.unit_id && mc_store_task_unit_add(fx.st, t.id, coop) != 0)
+		if (mc_rollup_pick(3) == 0 && coop != t.unit_id &&
+		    mc_store_task_unit_add(fx.st, t.id, coop) != 0)
 			return -1;
 	}
 	/* Then moved at random: states, units in charge, deadlines, completions. */
 	for (int i = 0; i < CHANGES; i++) {
 		mc_task t = {0};
-		if (mc_store_task_get(fx.st, &t, fx.tasks[pick((int64_t)fx.n_tasks)]) != 0)
+		if (mc_store_task_get(fx.st, &t, fx.tasks[mc_rollup_pick((int64_t)fx.n_tasks)]) != 0)
 			return -1;
-		int how = (int)pick(4);
+		int how = (int)mc_rollup_pick(4);
 		if (how == 0)
 			randomise(&t);
 		else if (how == 1)
 			t.unit_id = below(t.assigner_unit_id);
 		else if (how == 2)
-			t.state = (int)(1 + pick(8));
+			t.state = (int)(1 + mc_rollup_pick(8));
 		else if (t.due_kind == 1)
-			t.due += (int32_t)pick(40);
+			t.due += (int32_t)mc_rollup_pick(40);
 		if (t.state == 4 && t.done_day == 0)
-			t.done_day = t.assigned_day + (int32_t)pick(150);
+			t.done_day = t.assigned_day + (int32_t)mc_rollup_pick(150);
 		int rc = mc_store_task_update(fx.st, &t, t.version);
 		mc_task_clear(&t);
 		if (rc != 0)
@@ -217,17 +168,9 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	char cmd[700];
-
 	free(fx.tasks);
 	mc_time_ctx_free(fx.tc);
-	mc_store_close(fx.st);
-	if (fx.pg_url) {
-		snprintf(cmd, sizeof cmd, "DROP DATABASE IF EXISTS %s WITH (FORCE)", fx.dbname);
-		pg_admin(cmd);
-	}
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx.dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return mc_rollup_fixture_close(fx.st);
 }
 
 /* The figures of a set of groups: [0] the total, then by key. */
@@ -322,9 +265,9 @@ static int64_t compare_many(int64_t *overdue)
 				seen += compare(units[u], spans[s][0], spans[s][1], todays[t], overdue);
 	/* Random spans of days and days of the question. */
 	for (int i = 0; i < 60; i++) {
-		int32_t from = day(2016, 11, 1) + (int32_t)pick(500);
-		seen += compare(units[pick(4)], from, from + (int32_t)pick(400),
-				day(2017, 1, 1) + (int32_t)pick(420), overdue);
+		int32_t from = day(2016, 11, 1) + (int32_t)mc_rollup_pick(500);
+		seen += compare(units[mc_rollup_pick(4)], from, from + (int32_t)mc_rollup_pick(400),
+				day(2017, 1, 1) + (int32_t)mc_rollup_pick(420), overdue);
 	}
 	return seen;
 }
@@ -376,16 +319,8 @@ static void test_rebuilt_table_gives_the_same_figures(void **state)
 
 int main(void)
 {
-	const char *backend = getenv("MC_TEST_STORE");
-
-	if (backend && strcmp(backend, "pg") == 0) {
-		fx.pg_url = getenv("MC_TEST_PG_URL");
-		if (!fx.pg_url || !*fx.pg_url) {
-			printf("test_task_rollup: MC_TEST_PG_URL is not set, PostgreSQL run skipped "
-			       "(scripts/pg.sh)\n");
-			return 77;
-		}
-	}
+	if (mc_rollup_fixture_backend("test_task_rollup") != 0)
+		return 77;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rollup_equals_live_figures),
 	    cmocka_unit_test(test_tasks_from_above_are_counted),

@@ -52,10 +52,9 @@ async function tasksOf(id) {
 }
 
 before(async () => {
-  server = await startServer({ initArgs: ['--province-registers-only'], dossiers: 5 });
+  server = await startServer({ dossiers: 5 });
   for (const u of ['admin', 'tiepnhan', 'chuyenvien', 'lanhdao', 'lanhdao.stnmt']) tok[u] = await server.login(u);
-  assertStatus(await api('POST', '/api/v1/document-registers', { token: tok.admin,
-    body: { unit: DISTRICT, box: 'in', organ_abbr: 'UBND' } }), 201);
+  // The district has its registers in the demo (src/demo/documents.c).
   for (const [username, unit] of [['lanhdao.xa1', COMMUNE], ['lanhdao.xa2', OTHER_COMMUNE]]) {
     assertStatus(await api('POST', '/api/v1/users', { token: tok.admin, body: {
       username, password: PASSWORD, full_name: 'Cán bộ Kiểm Thử', role: 'leader', unit } }), 201);

@@ -80,7 +80,6 @@ before(async () => {
   setClock('2019-06-03T02:00:00Z'); // Monday 3 June 2019, 09:00 in Vietnam
   const asan = process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : '';
   server = await startServer({
-    initArgs: ['--province-registers-only'],
     dossiers: 0,
     env: {
       LD_PRELOAD: FAKETIME,
@@ -91,10 +90,7 @@ before(async () => {
     },
   });
   await loginAll();
-  for (const [unit, abbr] of [[DISTRICT, 'UBND'], [DEPARTMENT, 'STNMT']]) {
-    const res = await api('POST', '/api/v1/document-registers', { token: tok.admin, body: { unit, box: 'in', organ_abbr: abbr } });
-    assertStatus(res, 201, 'incoming register');
-  }
+  // The district and the department have their registers in the demo (src/demo/documents.c).
 });
 
 after(async () => {

@@ -13,7 +13,6 @@ import { startWorld, checkPage } from './browser.mjs';
 
 const FAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1', '/usr/lib/faketime/libfaketimeMT.so.1']
   .find((p) => existsSync(p));
-const DISTRICT = '000.00.33.H56';
 const YEAR = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
 const work = mkdtempSync(join(tmpdir(), 'motcua-wf-disposal-browser-'));
 const clock = join(work, 'clock');
@@ -26,7 +25,7 @@ function setClock(iso) {
 before(async () => {
   if (!FAKETIME) return;
   setClock(new Date().toISOString());
-  world = await startWorld({ initArgs: ['--province-registers-only'], dossiers: 0,
+  world = await startWorld({ dossiers: 0,
     env: { LD_PRELOAD: FAKETIME, FAKETIME_TIMESTAMP_FILE: clock, FAKETIME_NO_CACHE: '1', TZ: 'UTC' } });
 });
 
@@ -37,7 +36,6 @@ after(async () => {
 
 test('the clerk proposes an expired file for disposal, the head disposes of it with the decision',
   { skip: !FAKETIME && 'libfaketime is not installed (scripts/setup.sh)' }, async () => {
-    await world.api('POST', '/api/v1/document-registers', { as: 'admin', body: { unit: DISTRICT, box: 'in', organ_abbr: 'UBND' } });
     const doc = await world.api('POST', '/api/v1/documents/incoming', { as: 'tiepnhan', body: { type: 'cong_van',
       subject: 'Báo cáo tháng', organ_name: 'Sở Nội vụ', number: '12/SNV-VP', date: `${YEAR}-01-03` } });
     const me = await world.api('GET', '/api/v1/session', { as: 'chuyenvien' });

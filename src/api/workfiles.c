@@ -876,21 +876,9 @@ static int printed_xlsx(unsigned char **out, size_t *len, const printed *p)
 	if (rc)
 		return rc;
 	lxw_workbook *wb = x.wb;
-	lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb),
-		   *cell = workbook_add_format(wb);
-	format_set_font_name(title, "Times New Roman");
-	format_set_bold(title);
-	format_set_font_size(title, 14);
-	format_set_align(title, LXW_ALIGN_CENTER);
-	format_set_font_name(head, "Times New Roman");
-	format_set_bold(head);
-	format_set_text_wrap(head);
-	format_set_border(head, LXW_BORDER_THIN);
-	format_set_align(head, LXW_ALIGN_CENTER);
-	format_set_font_name(cell, "Times New Roman");
-	format_set_text_wrap(cell);
-	format_set_border(cell, LXW_BORDER_THIN);
-	format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
+	mc_xlsx_table t;
+	mc_xlsx_table_formats(&x, &t);
+	lxw_format *title = t.title, *head = t.head, *cell = t.cell;
 	lxw_worksheet *ws = workbook_add_worksheet(wb, p->kind == LIST_CATALOGUE ? "Danh mục hồ sơ"
 						       : p->kind == LIST_DISPOSAL ? "Tài liệu hết giá trị"
 										  : "Mục lục hồ sơ");

@@ -390,18 +390,13 @@ int mc_store_stats_unreceived(mc_store *st, int64_t *out, int64_t unit_id, int64
 	static const char sql[] = "SELECT count(*) FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id"
 				  " WHERE u.path >= $1 AND u.path < $2 AND d.received_at = 0"
 				  " AND d.finished_at >= $3 AND d.finished_at < $4";
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+	int rc;
 
 	*out = 0;
+	rc = mc_db_prepare_in_unit(st, &q, sql, unit_id);
 	if (rc)
 		goto cleanup;
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, from);
 	mc_q_int(q, 4, to);
 	rc = mc_q_row(q, "count unreceived dossiers");
@@ -424,18 +419,13 @@ int mc_store_stats_waiting_supplement(mc_store *st, int64_t *out, int64_t unit_i
 	    " AND (d.finished_at = 0 OR d.finished_at >= $3) AND (SELECT e.to_state FROM event e WHERE "
 	    "e.dossier_id = d.id AND e.at < $3 ORDER BY e.at DESC, e.id DESC LIMIT 1) = " MC_SQL_STATE(
 		SUPPLEMENT_REQUESTED);
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+	int rc;
 
 	*out = 0;
+	rc = mc_db_prepare_in_unit(st, &q, sql, unit_id);
 	if (rc)
 		goto cleanup;
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, at);
 	rc = mc_q_row(q, "count dossiers waiting for a supplement");
 	if (rc == 1) {
@@ -590,17 +580,12 @@ int mc_store_stats_reception(mc_store *st, mc_stats_reception *out, int64_t unit
 	    "d.receiving_unit_id "
 	    "WHERE d.reception_unit_id IS NOT NULL AND +d.received_at >= $3 AND +d.received_at < $4";
 	mc_q *q = NULL;
-	char lo[256], hi[256];
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = mc_db_unit_range(st, lo, hi, unit_id);
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
+	rc = mc_db_prepare_in_unit(st, &q, sql, unit_id);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, from);
 	mc_q_int(q, 4, to);
 	rc = mc_q_row(q, "count dossiers received at other centres");
@@ -650,7 +635,6 @@ int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int6
 	    " FROM unit u JOIN dossier d ON d.receiving_unit_id = u.id JOIN procedure p ON p.id = "
 	    "d.procedure_id" OVERDUE_WHERE " ORDER BY " MC_SQL_DUE ", d.id LIMIT $4 OFFSET $5";
 	mc_q *q = NULL;
-	char lo[256], hi[256];
 	int rc;
 
 	*out = NULL;
@@ -658,13 +642,9 @@ int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int6
 	*total = 0;
 	if (limit < 1 || limit > 200 || offset < 0)
 		return MC_EINVAL;
-	rc = mc_db_unit_range(st, lo, hi, unit_id);
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, count_sql);
+	rc = mc_db_prepare_in_unit(st, &q, count_sql, unit_id);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, now);
 	rc = mc_q_row(q, "count overdue dossiers");
 	if (rc < 0)
@@ -672,11 +652,9 @@ int mc_store_stats_overdue(mc_store *st, mc_stats_overdue **out, size_t *n, int6
 	*total = rc ? mc_q_col_int(q, 0) : 0;
 	mc_q_done(q);
 	q = NULL;
-	rc = mc_db_prepare(st, &q, rows_sql);
+	rc = mc_db_prepare_in_unit(st, &q, rows_sql, unit_id);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, now);
 	mc_q_int(q, 4, limit);
 	mc_q_int(q, 5, offset);

@@ -256,18 +256,8 @@ cleanup:
 int mc_store_task_children(mc_store *st, mc_task **out, size_t *n, int64_t parent_id)
 {
 	static const char sql[] = "SELECT " TASK_COLS " FROM task t WHERE t.parent_id = $1 ORDER BY t.id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, parent_id);
-	rc = mc_q_read_list(q, "list child tasks", task_cols, MC_ARRAY_LEN(task_cols), sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, parent_id, "list child tasks", task_cols, MC_ARRAY_LEN(task_cols),
+				  sizeof **out, out, n);
 }
 
 /* $1, $2 the scope's path range; $3 relation; $4 state; $5 open only; $6
@@ -284,10 +274,9 @@ cleanup:
 	"AND ($8 = 0 OR $8 = -1 AND t.parent_id IS NULL OR t.parent_id = $8) "                               \
 	"AND ($9 = 0 OR t.source_document_id = $9)"
 
-static void list_bind(mc_q *q, const char *lo, const char *hi, const mc_task_query *tq)
+/* The filters of LIST_WHERE from $3 on ($1, $2: the scope's path range). */
+static void list_bind(mc_q *q, const mc_task_query *tq)
 {
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	mc_q_int(q, 3, tq->relation);
 	mc_q_int(q, 4, tq->state);
 	mc_q_int(q, 5, tq->open_only ? 1 : 0);
@@ -303,18 +292,16 @@ int mc_store_task_list(mc_store *st, mc_task **out, size_t *n, int64_t *total, c
 	static const char sql_page[] =
 	    "SELECT " TASK_COLS LIST_WHERE
 	    " ORDER BY CASE WHEN t.due_kind = 1 THEN 0 ELSE 1 END, t.due, t.id LIMIT $10 OFFSET $11";
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, tq->scope_unit_id);
+	int rc;
 
 	*out = NULL;
 	*n = 0;
 	*total = 0;
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql_count);
+	rc = mc_db_prepare_in_unit(st, &q, sql_count, tq->scope_unit_id);
 	if (rc)
 		goto cleanup;
-	list_bind(q, lo, hi, tq);
+	list_bind(q, tq);
 	rc = mc_q_row(q, "count tasks");
 	if (rc != 1) {
 		if (rc == 0)
@@ -324,10 +311,10 @@ int mc_store_task_list(mc_store *st, mc_task **out, size_t *n, int64_t *total, c
 	*total = mc_q_col_int(q, 0);
 	mc_q_done(q);
 	q = NULL;
-	rc = mc_db_prepare(st, &q, sql_page);
+	rc = mc_db_prepare_in_unit(st, &q, sql_page, tq->scope_unit_id);
 	if (rc)
 		goto cleanup;
-	list_bind(q, lo, hi, tq);
+	list_bind(q, tq);
 	mc_q_int(q, 10, tq->limit);
 	mc_q_int(q, 11, tq->offset);
 	rc = mc_q_read_list(q, "list tasks", task_cols, MC_ARRAY_LEN(task_cols), sizeof **out, out, n);
@@ -370,17 +357,15 @@ int mc_store_task_groups(mc_store *st, mc_task_group **out, size_t *n, const mc_
 	 * deadline are grouped by, so that the groups stay few (units x
 	 * leaders x states); the state 8 (cancelled) is not counted. */
 	static const char sql[] = GROUP_SELECT("$12") LIST_WHERE GROUPS_OF_PERIOD;
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, tq->scope_unit_id);
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
+	rc = mc_db_prepare_in_unit(st, &q, sql, tq->scope_unit_id);
 	if (rc)
 		goto cleanup;
-	list_bind(q, lo, hi, tq);
+	list_bind(q, tq);
 	mc_q_int(q, 10, from);
 	mc_q_int(q, 11, to);
 	mc_q_int(q, 12, today);
@@ -771,7 +756,9 @@ int mc_store_task_rollup_groups(mc_store *st, mc_task_group **out, size_t *n, co
 	rc = mc_db_prepare(st, &q, sql_above);
 	if (rc)
 		goto cleanup;
-	list_bind(q, lo, hi, tq);
+	mc_q_text(q, 1, lo);
+	mc_q_text(q, 2, hi);
+	list_bind(q, tq);
 	mc_q_int(q, 10, from);
 	mc_q_int(q, 11, to);
 	mc_q_int(q, 12, today);
@@ -947,19 +934,8 @@ int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t t
 	    "SELECT id, task_id, at, user_id, user_name, role, unit_id, action, from_state, to_state, "
 	    "percent, due, document_id, note, hash, period_start, period_end, report_due FROM task_event "
 	    "WHERE task_id = $1 ORDER BY id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, task_id);
-	rc =
-	    mc_q_read_list(q, "list task events", event_cols, MC_ARRAY_LEN(event_cols), sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, task_id, "list task events", event_cols, MC_ARRAY_LEN(event_cols),
+				  sizeof **out, out, n);
 }
 
 int mc_store_task_last_hash(mc_store *st, char *out, size_t cap, int64_t task_id)

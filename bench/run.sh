@@ -115,7 +115,8 @@ start_server() { # key binary db
   MOTCUA_PUBLIC_URL="http://127.0.0.1:$port" "$2" serve --db "$3" --listen "127.0.0.1:$port" \
     >"$work/server-$1.out" 2>"$work/server-$1.err" &
   pid_of[$1]=$!
-  for _ in $(seq 100); do grep -q listening "$work/server-$1.out" && break; sleep 0.1; done
+  # (a database of millions of dossiers takes seconds to open under load)
+  for _ in $(seq 600); do grep -q listening "$work/server-$1.out" && break; sleep 0.1; done
   base_of[$1]="http://127.0.0.1:$port"
 }
 stop_server() { # key
@@ -169,7 +170,7 @@ clone_db() { # n from-db
     have=$(sqlite3 "$db.tmp" "SELECT count(*) FROM dossier")
     copies=$(((n + have - 1) / have))
     t=$(now)
-    sed "s/:copies/$copies/g" bench/dossiers_clone.sql | sqlite3 "$db.tmp"
+    sed "s/:copies/$copies/g" bench/dossiers_clone.sql | sqlite3 "$db.tmp" >/dev/null
     log "cloned $have dossiers $copies times in $(since "$t") s: $(sqlite3 "$db.tmp" "SELECT count(*) FROM dossier") dossiers"
     t=$(now)
     "$bin" stats rebuild --db "$db.tmp" >"$work/rebuild.log" 2>&1

@@ -399,8 +399,19 @@ static int update(mc_store *st, mc_dossier *d, int64_t expected_version)
 		}
 		/* The new unit's path is locked first: the old one's, when it
 		 * differs, after it (a dossier's receiving unit is set once, at
-		 * reception, so the old one has none then). */
-		rc = apply(st, &x, now.unit_id ? &now : &old.in);
+		 * reception, so the old one has none then). lock_units() takes
+		 * no lock for a set of 64 cells or more, which a change of a
+		 * few days' cells up a path of four units can make. */
+		const mc_rollup_in *path = now.unit_id ? &now : &old.in;
+		if (now.unit_id && old.in.unit_id && old.in.unit_id != now.unit_id) {
+			rc = lock_tree(st, &now);
+			path = &old.in;
+		}
+		if (rc == 0)
+			rc = apply(st, &x, path);
+		else
+			for (int i = 0; i < 2; i++)
+				mc_rollup_set_free(&x.s[i]);
 	}
 cleanup:
 	scanned_clear(&old);

@@ -115,7 +115,8 @@ start_server() { # key binary db
   MOTCUA_PUBLIC_URL="http://127.0.0.1:$port" "$2" serve --db "$3" --listen "127.0.0.1:$port" \
     >"$work/server-$1.out" 2>"$work/server-$1.err" &
   pid_of[$1]=$!
-  for _ in $(seq 100); do grep -q listening "$work/server-$1.out" && break; sleep 0.1; done
+  # (a database of millions of dossiers takes seconds to open under load)
+  for _ in $(seq 600); do grep -q listening "$work/server-$1.out" && break; sleep 0.1; done
   base_of[$1]="http://127.0.0.1:$port"
 }
 stop_server() { # key
@@ -153,6 +154,34 @@ demo_db() { # n [from-db]
     mv "$db.tmp" "$db"
   fi
   echo "$db"
+}
+
+# From a million dossiers on, the statistics by field and by procedure use a
+# database cloned from the demo's (bench/dossiers_clone.sql: copies of its
+# dossiers received at the other units of their level, then `motcua stats
+# rebuild`): minutes instead of the demo generator's hours. CLONE=0 generates
+# it with `motcua demo` instead.
+clone_db() { # n from-db
+  local n=$1 db="$BENCH_DATA/clone-$1-s$schema.db" have copies t
+  if [ ! -f "$db" ]; then
+    rm -f "$db.tmp" "$db.tmp-wal" "$db.tmp-shm"
+    sqlite3 "$2" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+    cp "$2" "$db.tmp"
+    have=$(sqlite3 "$db.tmp" "SELECT count(*) FROM dossier")
+    copies=$(((n + have - 1) / have))
+    t=$(now)
+    sed "s/:copies/$copies/g" bench/dossiers_clone.sql | sqlite3 "$db.tmp" >/dev/null
+    log "cloned $have dossiers $copies times in $(since "$t") s: $(sqlite3 "$db.tmp" "SELECT count(*) FROM dossier") dossiers"
+    t=$(now)
+    "$bin" stats rebuild --db "$db.tmp" >"$work/rebuild.log" 2>&1
+    log "statistics roll-up rebuilt in $(since "$t") s: $(tail -1 "$work/rebuild.log")"
+    sqlite3 "$db.tmp" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+    mv "$db.tmp" "$db"
+  fi
+  echo "$db"
+}
+stats_db_of() { # n from-db
+  if [ "$1" -ge 1000000 ] && [ "${CLONE:-1}" != 0 ]; then clone_db "$@"; else demo_db "$@"; fi
 }
 
 contenders=(motcua)
@@ -530,7 +559,8 @@ fi
 
 if part fields; then
   lookup_db=$(demo_db "$LOOKUP_N")
-  stats_db=$(demo_db "$STATS_N" "$lookup_db")
+  stats_db=$(stats_db_of "$STATS_N" "$lookup_db")
+  log "statistics database: $(sqlite3 "$stats_db" "SELECT count(*) FROM dossier") dossiers, $(du -m "$stats_db" | cut -f1) MB"
   declare -A token_of=()
   for c in "${contenders[@]}"; do
     start_server "$c" "$(binary_of "$c")" "$stats_db"

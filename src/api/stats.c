@@ -306,6 +306,21 @@ static int rolled_today_by_procedure_or_reply(mc_req *r, const stats_params *p, 
 	q->units = units;
 	/* Never empty: the unit asked for is its own heir. */
 	q->n_units = n_units;
+	/* The units listed are those of the unit's subtree, no more and no
+	 * fewer (the province, when no unit of it has ended into another
+	 * one's): the same question as units=then, which reads the subtree's
+	 * cells summed up the tree (docs/statistics.md §6) instead of every
+	 * unit's own. */
+	size_t n_within = 0;
+	for (size_t i = 0; i < n_all; i++)
+		n_within += mc_time_ctx_within(tc, all[i].id, p->unit->id);
+	bool same = n_within == n_units;
+	for (size_t i = 0; i < n_units && same; i++)
+		same = mc_time_ctx_within(tc, units[i], p->unit->id);
+	if (same) {
+		q->unit_id = p->unit->id;
+		q->n_units = 0;
+	}
 	int rc = mc_store_stats(mc_req_store(r), out, n, q);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the statistics");

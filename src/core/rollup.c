@@ -151,15 +151,46 @@ void mc_rollup_set_finish(mc_rollup_set *s)
 
 /* ---- contributions ------------------------------------------------------ */
 
-/* Adds v to counter k on a day, in its day cell and its month cell. */
+int mc_rollup_tree_of_path(mc_rollup_in *in, const char *path)
+{
+	const char *p = path;
+
+	in->n_tree = 0;
+	if (!p || *p != '/')
+		return MC_EINVAL;
+	for (p++; *p; p++) {
+		int64_t id = 0;
+
+		if (*p < '0' || *p > '9' || in->n_tree == MC_ROLLUP_TREE_MAX)
+			goto bad;
+		for (; *p >= '0' && *p <= '9'; p++)
+			id = id * 10 + (*p - '0');
+		if (*p != '/')
+			goto bad;
+		in->tree[in->n_tree++] = id;
+	}
+	return 0;
+bad:
+	in->n_tree = 0;
+	return MC_EINVAL;
+}
+
+/* Adds v to counter k on a day, in its day cell and its month cell, and in a
+ * set by procedure to the month and year cells of the units on the path. */
 static void add(mc_rollup_set *s, const mc_rollup_in *d, int32_t day, int k, int64_t v)
 {
 	int64_t proc = s->by_procedure ? d->procedure_id : 0;
+	int32_t month = mc_rollup_month(day);
 
 	mc_rollup_cell_at_proc(s, d->unit_id, proc, d->province_code, MC_ROLLUP_DAY, day, 0)->v[k] += v;
-	mc_rollup_cell_at_proc(s, d->unit_id, proc, d->province_code, MC_ROLLUP_MONTH, mc_rollup_month(day),
-			       0)
-	    ->v[k] += v;
+	mc_rollup_cell_at_proc(s, d->unit_id, proc, d->province_code, MC_ROLLUP_MONTH, month, 0)->v[k] += v;
+	for (int i = 0; s->by_procedure && i < d->n_tree; i++) {
+		mc_rollup_cell_at_proc(s, d->tree[i], proc, d->province_code, MC_ROLLUP_TREE_MONTH, month, 0)
+		    ->v[k] += v;
+		mc_rollup_cell_at_proc(s, d->tree[i], proc, d->province_code, MC_ROLLUP_TREE_YEAR, month / 12,
+				       0)
+		    ->v[k] += v;
+	}
 }
 
 #define NEVER INT32_MAX

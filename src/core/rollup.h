@@ -58,8 +58,25 @@ enum {
 
 /* Cell grains: a local day (period = days since 1970-01-01), a local month
  * (period = year * 12 + month - 1), and later supplement requests (period =
- * the day, aux = the day of the dossier's previous request). */
-enum { MC_ROLLUP_DAY = 0, MC_ROLLUP_MONTH = 1, MC_ROLLUP_REPEAT = 2 };
+ * the day, aux = the day of the dossier's previous request).
+ *
+ * In a set by procedure only, the cells summed up the unit tree (migration
+ * 045): a month (period as above) and a year (period = the year) of every
+ * unit on the receiving unit's path, itself included, with what the dossiers
+ * of its whole subtree add. A subtree's question then reads its root's cells
+ * instead of one cell per unit of the subtree. A unit's path never changes
+ * (a reorganisation ends units and creates others, and a dossier keeps its
+ * receiving unit), so neither do the units a dossier adds to. */
+enum {
+	MC_ROLLUP_DAY = 0,
+	MC_ROLLUP_MONTH = 1,
+	MC_ROLLUP_REPEAT = 2,
+	MC_ROLLUP_TREE_MONTH = 3,
+	MC_ROLLUP_TREE_YEAR = 4
+};
+
+/* The most units on a path (the root down to the receiving unit). */
+#define MC_ROLLUP_TREE_MAX 32
 
 typedef struct {
 	int64_t unit_id;
@@ -81,6 +98,11 @@ typedef struct {
 	int channel;
 	int64_t received_at, finished_at, due_at, statutory_due_at, paused_at;
 	int64_t last_supplement_at; /* the latest request_supplement event, 0 none */
+	/* The units of the receiving unit's path, root first, itself last: the
+	 * units whose tree cells it adds to (sets by procedure). None: no tree
+	 * cells. */
+	int64_t tree[MC_ROLLUP_TREE_MAX];
+	int n_tree;
 } mc_rollup_in;
 
 /* A growing set of cells, at most one per (unit, grain, period, aux), or per
@@ -117,6 +139,10 @@ void mc_rollup_dossier(mc_rollup_set *s, const mc_rollup_in *d, int sign);
 void mc_rollup_supplement(mc_rollup_set *s, const mc_rollup_in *d, int64_t at);
 /* Adds an apology issued at `at` for dossier d. */
 void mc_rollup_apology(mc_rollup_set *s, const mc_rollup_in *d, int64_t at);
+
+/* The units of a path "/1/5/23/" into in->tree (1, 5, 23); MC_EINVAL for a
+ * malformed path or one deeper than MC_ROLLUP_TREE_MAX. */
+int mc_rollup_tree_of_path(mc_rollup_in *in, const char *path);
 
 /* The local day of a UTC instant (floor), and the month index of a day. */
 int32_t mc_rollup_day(int64_t t);

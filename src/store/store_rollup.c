@@ -34,38 +34,65 @@
 #define IN_COLS                                                                                              \
 	"d.id AS dossier_id, d.province_code, coalesce(d.receiving_unit_id, 0) AS unit_id, d.state, "        \
 	"d.channel, d.received_at, d.finished_at, d.due_at, d.statutory_due_at, d.paused_at, "               \
-	"d.procedure_id"
+	"d.procedure_id, coalesce((SELECT u.path FROM unit u WHERE u.id = d.receiving_unit_id), '') AS "     \
+	"unit_path"
 
 struct scanned {
 	mc_rollup_in in; /* in.province_code points at province_code */
 	char *province_code;
+	char *unit_path; /* the receiving unit's, for in.tree */
 	int64_t at;
 };
 
+/* The units a dossier of this path adds tree cells to (core/rollup.h). */
+static int tree_of(mc_rollup_in *in, const char *path)
+{
+	int rc = 0;
+
+	in->n_tree = 0;
+	if (in->unit_id && path && *path) {
+		rc = mc_rollup_tree_of_path(in, path);
+		if (rc == 0 && (in->n_tree == 0 || in->tree[in->n_tree - 1] != in->unit_id))
+			rc = MC_EINVAL;
+		if (rc)
+			fprintf(stderr, "could not read unit path: unit %lld has path \"%s\"\n",
+				(long long)in->unit_id, path);
+	}
+	return rc;
+}
+
 /* Reads the current row into x (zeroed or cleared), in.province_code
- * pointing at its own copy. */
+ * pointing at its own copy, in.tree the units of its path. */
 static int scanned_read(mc_q *q, const mc_col *cols, size_t n, struct scanned *x)
 {
 	int rc = mc_q_read(q, cols, n, x);
 
 	x->in.province_code = x->province_code;
-	return rc;
+	return rc ? rc : tree_of(&x->in, x->unit_path);
 }
 
 static void scanned_clear(struct scanned *x)
 {
 	free(x->province_code);
+	free(x->unit_path);
 	memset(x, 0, sizeof(*x));
 }
 
 #define IN_COL(type, field) MC_COL(type, struct scanned, in.field, #field)
 static const mc_col in_cols[] = {
-    IN_COL(MC_COL_I64, dossier_id),	  MC_COL(MC_COL_STR, struct scanned, province_code, "province_code"),
-    IN_COL(MC_COL_I64, unit_id),	  IN_COL(MC_COL_INT, state),
-    IN_COL(MC_COL_INT, channel),	  IN_COL(MC_COL_I64, received_at),
-    IN_COL(MC_COL_I64, finished_at),	  IN_COL(MC_COL_I64, due_at),
-    IN_COL(MC_COL_I64, statutory_due_at), IN_COL(MC_COL_I64, paused_at),
-    IN_COL(MC_COL_I64, procedure_id),	  MC_COL(MC_COL_I64, struct scanned, at, "at"),
+    IN_COL(MC_COL_I64, dossier_id),
+    MC_COL(MC_COL_STR, struct scanned, province_code, "province_code"),
+    IN_COL(MC_COL_I64, unit_id),
+    IN_COL(MC_COL_INT, state),
+    IN_COL(MC_COL_INT, channel),
+    IN_COL(MC_COL_I64, received_at),
+    IN_COL(MC_COL_I64, finished_at),
+    IN_COL(MC_COL_I64, due_at),
+    IN_COL(MC_COL_I64, statutory_due_at),
+    IN_COL(MC_COL_I64, paused_at),
+    IN_COL(MC_COL_I64, procedure_id),
+    MC_COL(MC_COL_I64, struct scanned, at, "at"),
+    MC_COL(MC_COL_STR, struct scanned, unit_path, "unit_path"),
 };
 
 /* The dossier's columns into out->in (out zeroed; clear it with
@@ -244,9 +271,31 @@ static void sets_init(sets *x)
 	x->s[1].by_procedure = true;
 }
 
-static int apply(mc_store *st, sets *x)
+/* The units of a dossier's path, root first, locked before its cells on
+ * PostgreSQL: every write of a subtree adds to its root's tree cells, so a
+ * writer takes the root's lock before any other (lock_units() would take
+ * them in id order, and a commune's after its district's in one write but
+ * before it in the next could then deadlock). */
+static int lock_tree(mc_store *st, const mc_rollup_in *in)
 {
-	int rc = apply_one(st, &x->s[0]);
+	mc_rollup_cell c[MC_ROLLUP_TREE_MAX] = {0};
+	int rc = 0;
+
+	for (int i = 0; i < in->n_tree && rc == 0; i++) {
+		c[i].unit_id = in->tree[i];
+		rc = lock_units(st, &c[i], 1);
+	}
+	return rc;
+}
+
+static int apply(mc_store *st, sets *x, const mc_rollup_in *in)
+{
+	int rc = lock_tree(st, in);
+
+	if (rc == 0)
+		rc = apply_one(st, &x->s[0]);
+	else
+		mc_rollup_set_free(&x->s[0]);
 	if (rc == 0)
 		rc = apply_one(st, &x->s[1]);
 	else
@@ -272,6 +321,25 @@ static void in_of(mc_rollup_in *in, const mc_dossier *d)
 	in->procedure_id = d->procedure_id;
 }
 
+/* in->tree from the path of in->unit_id. */
+static int read_tree(mc_store *st, mc_rollup_in *in)
+{
+	static const char sql[] = "SELECT path FROM unit WHERE id = $1";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		mc_q_int(q, 1, in->unit_id);
+		rc = mc_q_row(q, "read a unit's path for the statistics");
+	}
+	if (rc == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 1)
+		rc = tree_of(in, mc_q_col_text(q, 0));
+	mc_q_done(q);
+	return rc;
+}
+
 static int insert(mc_store *st, mc_dossier *d)
 {
 	int rc = mc_store_backend_dossier_insert(st, d);
@@ -280,11 +348,14 @@ static int insert(mc_store *st, mc_dossier *d)
 		sets x;
 		mc_rollup_in in;
 
-		sets_init(&x);
 		in_of(&in, d);
+		rc = read_tree(st, &in);
+		if (rc)
+			return rc;
+		sets_init(&x);
 		for (int i = 0; i < 2; i++)
 			mc_rollup_dossier(&x.s[i], &in, 1);
-		rc = apply(st, &x);
+		rc = apply(st, &x, &in);
 	}
 	return rc;
 }
@@ -312,13 +383,35 @@ static int update(mc_store *st, mc_dossier *d, int64_t expected_version)
 		/* A dossier written without its procedure's id keeps the one stored. */
 		if (!now.procedure_id)
 			now.procedure_id = old.in.procedure_id;
+		if (now.unit_id && now.unit_id == old.in.unit_id) {
+			memcpy(now.tree, old.in.tree, sizeof(now.tree));
+			now.n_tree = old.in.n_tree;
+		} else if (now.unit_id) {
+			rc = read_tree(st, &now);
+			if (rc)
+				goto cleanup;
+		}
 		for (int i = 0; i < 2; i++) {
 			if (old.in.unit_id)
 				mc_rollup_dossier(&x.s[i], &old.in, -1);
 			if (now.unit_id)
 				mc_rollup_dossier(&x.s[i], &now, 1);
 		}
-		rc = apply(st, &x);
+		/* The new unit's path is locked first: the old one's, when it
+		 * differs, after it (a dossier's receiving unit is set once, at
+		 * reception, so the old one has none then). lock_units() takes
+		 * no lock for a set of 64 cells or more, which a change of a
+		 * few days' cells up a path of four units can make. */
+		const mc_rollup_in *path = now.unit_id ? &now : &old.in;
+		if (now.unit_id && old.in.unit_id && old.in.unit_id != now.unit_id) {
+			rc = lock_tree(st, &now);
+			path = &old.in;
+		}
+		if (rc == 0)
+			rc = apply(st, &x, path);
+		else
+			for (int i = 0; i < 2; i++)
+				mc_rollup_set_free(&x.s[i]);
 	}
 cleanup:
 	scanned_clear(&old);
@@ -339,7 +432,7 @@ static int event_append(mc_store *st, mc_event *e)
 		sets_init(&x);
 		for (int i = 0; i < 2; i++)
 			mc_rollup_supplement(&x.s[i], &d.in, e->at);
-		rc = apply(st, &x);
+		rc = apply(st, &x, &d.in);
 	}
 	scanned_clear(&d);
 	return rc;
@@ -371,7 +464,7 @@ static int apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issu
 		sets_init(&x);
 		for (int i = 0; i < 2; i++)
 			mc_rollup_apology(&x.s[i], &d.in, at);
-		rc = apply(st, &x);
+		rc = apply(st, &x, &d.in);
 	}
 	scanned_clear(&d);
 	return rc;
@@ -488,7 +581,7 @@ static int scan(mc_store *st, struct rebuild *b)
 
 				rc = scanned_read(q, in_cols, MC_ARRAY_LEN(in_cols), &x);
 				for (int i = 0; i < 3; i++)
-					key[i] = mc_q_col_int(q, 12 + i); /* k1 … k3 */
+					key[i] = mc_q_col_int(q, 13 + i); /* k1 … k3 */
 				if (rc == 0)
 					rebuild_one(b, kind, &x.in, x.at);
 				scanned_clear(&x);
@@ -619,6 +712,7 @@ struct accs {
 	size_t len, cap;
 	bool each; /* keyed by each unit (MC_STATS_EACH_UNIT), not by the child of the subtree's root */
 	bool by_procedure; /* keyed by procedure, from stats_rollup_proc (by field and by procedure) */
+	bool tree;	   /* the subtree's root's tree cells, months part of years */
 	size_t last;	   /* the position found last: rows mostly come grouped by key */
 	size_t *slots;	   /* open addressing: position + 1 in list, 0 free; a power of two */
 	size_t n_slots;
@@ -682,37 +776,58 @@ static void add_dated(mc_stats_counts *c, const int64_t *v)
 	c->apologies += v[MC_RU_APOLOGIES];
 }
 
-/*
- * Folds a cell into its key's counters. A month cell counts for the dated
- * counters when the whole month lies in the period, and for the state at a
- * midnight when its last day is at or before that midnight's day; a day cell
- * counts where its month cell does not.
- */
-static void fold(mc_stats_counts *c, const mc_rollup_cell *x, int32_t fd, int32_t td)
+/* Whether a cell of days [a, b] counts for the days [lo, hi): a period is
+ * summed from the largest cells that lie wholly in it, so a cell counts when
+ * it does and the cell it is part of, of days [pa, pb] (pa > pb: none read),
+ * does not. */
+static bool counts(int32_t a, int32_t b, int32_t pa, int32_t pb, int32_t lo, int32_t hi)
 {
-	if (x->grain == MC_ROLLUP_REPEAT) {
+	return a >= lo && b < hi && !(pa <= pb && pa >= lo && pb < hi);
+}
+
+static int32_t year_first(int32_t year)
+{
+	return mc_rollup_month_first(year * 12);
+}
+
+/*
+ * Folds a cell into its key's counters: the dated counters of the days
+ * [fd, td), the state at fd's midnight (the changes of every day up to fd's)
+ * and at td's. A month cell is part of its year when the years are read (the
+ * tree cells), a day cell of its month.
+ */
+static void fold(mc_stats_counts *c, const mc_rollup_cell *x, int32_t fd, int32_t td, bool years)
+{
+	int32_t a, b, pa = 1, pb = 0;
+
+	switch (x->grain) {
+	case MC_ROLLUP_REPEAT:
 		c->supplement_requested += x->v[MC_RU_SUPPLEMENT];
 		return;
-	}
-	int32_t month = x->grain == MC_ROLLUP_MONTH ? x->period : mc_rollup_month(x->period);
-	int32_t m_first = mc_rollup_month_first(month), m_last = mc_rollup_month_first(month + 1) - 1;
-	bool month_in_period = m_first >= fd && m_last < td;
-	if (x->grain == MC_ROLLUP_MONTH) {
-		if (month_in_period)
-			add_dated(c, x->v);
-		if (m_last <= fd)
-			c->carried_over += x->v[MC_RU_IN_PROGRESS];
-		if (m_last <= td) {
-			c->in_progress += x->v[MC_RU_IN_PROGRESS];
-			c->in_progress_overdue += x->v[MC_RU_OVERDUE];
+	case MC_ROLLUP_TREE_YEAR:
+		a = year_first(x->period);
+		b = year_first(x->period + 1) - 1;
+		break;
+	case MC_ROLLUP_MONTH:
+	case MC_ROLLUP_TREE_MONTH:
+		a = mc_rollup_month_first(x->period);
+		b = mc_rollup_month_first(x->period + 1) - 1;
+		if (years) {
+			pa = year_first(x->period / 12);
+			pb = year_first(x->period / 12 + 1) - 1;
 		}
-		return;
+		break;
+	default: /* a day */
+		a = b = x->period;
+		pa = mc_rollup_month_first(mc_rollup_month(x->period));
+		pb = mc_rollup_month_first(mc_rollup_month(x->period) + 1) - 1;
+		break;
 	}
-	if (!month_in_period && x->period >= fd && x->period < td)
+	if (counts(a, b, pa, pb, fd, td))
 		add_dated(c, x->v);
-	if (m_last > fd && x->period <= fd)
+	if (counts(a, b, pa, pb, INT32_MIN, fd + 1))
 		c->carried_over += x->v[MC_RU_IN_PROGRESS];
-	if (m_last > td && x->period <= td) {
+	if (counts(a, b, pa, pb, INT32_MIN, td + 1)) {
 		c->in_progress += x->v[MC_RU_IN_PROGRESS];
 		c->in_progress_overdue += x->v[MC_RU_OVERDUE];
 	}
@@ -732,6 +847,12 @@ static void fold(mc_stats_counts *c, const mc_rollup_cell *x, int32_t fd, int32_
 	" FROM unit u JOIN stats_rollup_proc r ON r.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 "      \
 	"AND " where in
 #define READ_PROC(where) READ_PROC_IN(where, "")
+/* The tree cells of the subtree's root (the unit at path $1; $2 is the end
+ * of its range). */
+#define READ_TREE(where)                                                                                     \
+	"SELECT r.procedure_id, r.grain, r.period, r.aux, " COUNTER_COLS                                     \
+	" FROM unit u JOIN stats_rollup_proc r ON r.unit_id = u.id WHERE u.path = $1 AND u.path < $2 "       \
+	"AND " where
 /* Only the units of a JSON array (mc_stats_query.units), as each engine
  * reads one. */
 #define IN_SQLITE(col, n) " AND " col " IN (SELECT value FROM json_each($" #n "))"
@@ -761,7 +882,7 @@ static int read_cells(mc_store *st, struct accs *a, const char *sql, const char 
 		for (int k = 0; k < MC_ROLLUP_N; k++)
 			x.v[k] = mc_q_col_int(q, 4 + k);
 		int64_t key = a->by_procedure ? mc_q_col_int(q, 0) : key_of(a, lo, mc_q_col_text(q, 0));
-		fold(acc_of(a, key), &x, fd, td);
+		fold(acc_of(a, key), &x, fd, td, a->tree);
 		rc = 0;
 	}
 	mc_q_done(q);
@@ -830,9 +951,14 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 	     READ_PROC_IN("r.grain = 2 AND r.period >= $3 AND r.period < $4 AND r.aux < $3",
 			  IN_PG("r.unit_id", 5))},
 	};
+	static const char t_years[] = READ_TREE("r.grain = 4 AND r.period >= $3 AND r.period < $4");
+	static const char t_months[] = READ_TREE("r.grain = 3 AND r.period >= $3 AND r.period < $4");
 	bool by_proc = q->group == MC_STATS_BY_FIELD || q->group == MC_STATS_BY_PROCEDURE;
 	/* Units named (units=today): the cells of those units only. */
 	bool in = by_proc && q->n_units > 0;
+	/* Else by procedure the tree cells of the subtree's root (migration
+	 * 045) instead of the month cells of every unit of the subtree. */
+	bool tree = by_proc && !in;
 	const char *const *ip = in_parts[mc_db_is_pg(st) ? 1 : 0];
 	const char *pm = in ? ip[0] : p_months, *pd = in ? ip[1] : p_days, *pr = in ? ip[2] : p_repeats;
 	char *units = NULL;
@@ -849,16 +975,25 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 	int32_t f_first = mc_rollup_month_first(mf), f_end = mc_rollup_month_first(mf + 1);
 	bool f_whole = f_first == fd && f_end - 1 < td;
 	int32_t f_hi = f_whole ? fd + 1 : (f_end < td + 1 ? f_end : td + 1);
+	/* With the tree cells: the years up to to's, and the months of the
+	 * years of the two ends up to to's month (fold() takes a month where
+	 * its year does not count); the day cells as without them. */
+	int32_t yf = mf / 12, yt = mt / 12;
 	const struct {
 		const char *sql;
 		int64_t lo, hi;
 	} parts[] = {
-	    {by_proc ? pm : months, INT32_MIN, mt + 1},
+	    {tree ? t_years : NULL, INT32_MIN, yt + 1},
+	    {tree      ? t_months
+	     : by_proc ? pm
+		       : months,
+	     tree ? yf * 12 : INT32_MIN, tree && yf != yt ? yf * 12 + 12 : mt + 1},
+	    {tree && yf != yt ? t_months : NULL, yt * 12, mt + 1},
 	    {by_proc ? pd : days, f_first, f_hi},
 	    {by_proc ? pd : days, mf == mt ? 0 : mc_rollup_month_first(mt), mf == mt ? 0 : td + 1},
 	    {by_proc ? pr : repeats, fd, td},
 	};
-	struct accs a = {.each = q->group == MC_STATS_EACH_UNIT, .by_procedure = by_proc};
+	struct accs a = {.each = q->group == MC_STATS_EACH_UNIT, .by_procedure = by_proc, .tree = tree};
 	int rc = 0;
 
 	if (in) {
@@ -879,7 +1014,7 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 	if (!a.each && !a.by_procedure)
 		acc_of(&a, 0);
 	for (size_t i = 0; i < MC_ARRAY_LEN(parts) && rc == 0; i++) {
-		if (parts[i].lo < parts[i].hi)
+		if (parts[i].sql && parts[i].lo < parts[i].hi)
 			rc =
 			    read_cells(st, &a, parts[i].sql, lo, hi, parts[i].lo, parts[i].hi, fd, td, units);
 	}

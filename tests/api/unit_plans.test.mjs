@@ -281,6 +281,24 @@ test('a plan is previewed, applied once, and moves the open dossiers and the use
     assertProblem(await server.api('GET', `/api/v1/stats?unit=${T}&from=${localDay()}&to=${localDay(1)}&group=${group}&units=today`,
       { token: tok.admin }), 400, 'invalid-query', `units=today by ${group} for an ended unit`);
   }
+  // By field and by procedure the province reads its cells summed up the unit tree by month
+  // and year (migration 045); by unit, each unit's own cells: the totals agree over whole
+  // years, spans of years and spans that start and end mid-month, across the change.
+  const year = Number(localDay().slice(0, 4));
+  const spans = [[`${year}-01-01`, `${year + 1}-01-01`], [`${year - 2}-01-01`, `${year + 1}-01-01`],
+    [`${year - 1}-03-15`, localDay(1)], [localDay(-40), localDay(3)], [`${year - 1}-01-01`, `${year}-01-01`]];
+  for (const [from, to] of spans) {
+    const base = `/api/v1/stats?unit=${PROVINCE_UNIT}&from=${from}&to=${to}`;
+    const byUnit = await ok(await server.api('GET', `${base}&group=unit`, { token: tok.admin }), 200, 'by unit');
+    for (const group of ['field', 'procedure']) {
+      for (const view of ['then', 'today']) {
+        const body = await ok(await server.api('GET', `${base}&group=${group}&units=${view}`, { token: tok.admin }),
+          200, `by ${group}`);
+        assert.deepEqual(body.totals, byUnit.totals, `${from}..${to} by ${group}, units=${view}`);
+      }
+    }
+    if (to > localDay()) assert.ok(byUnit.totals.received.total >= 4, `${from}..${to}: the dossiers filed`);
+  }
   assertProblem(await server.api('GET', `/api/v1/stats?${q}&units=yesterday`, { token: tok.admin }), 400,
     'invalid-query', 'units=yesterday');
   assertProblem(await server.api('GET', `/api/v1/stats?unit=${T}&from=${localDay()}&to=${localDay(1)}&units=today`,

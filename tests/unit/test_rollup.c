@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,6 +309,112 @@ static void test_change_is_old_out_new_in(void **state)
 	}
 }
 
+/* The tree of test_tree_cells_sum_the_subtree: 1 the root, 2 and 3 its
+ * children, 4 and 5 under 2, 6 under 3; the paths of units 1 … 6. */
+static const char *const tree_paths[] = {"", "/1/", "/1/2/", "/1/3/", "/1/2/4/", "/1/2/5/", "/1/3/6/"};
+
+static bool tree_under(int64_t unit, int64_t root)
+{
+	char ids[8];
+
+	snprintf(ids, sizeof ids, "/%lld/", (long long)root);
+	return strstr(tree_paths[unit], ids) != NULL;
+}
+
+/* In a set by procedure, a unit's tree cell of a month holds the sum of the
+ * month cells of its subtree's units, and its year cell the sum of its
+ * months: what a subtree's question reads (migration 045). A dossier written
+ * without its path (n_tree 0) adds to no tree cell, so the sums would miss
+ * it. */
+static void test_tree_cells_sum_the_subtree(void **state)
+{
+	(void)state;
+	mc_rollup_set s = {.by_procedure = true};
+	struct dossier x;
+
+	for (int i = 0; i < 600; i++) {
+		make(&x);
+		x.in.unit_id = pick(1, 6);
+		x.in.procedure_id = pick(1, 4);
+		/* Now and then a long one, across the turn of the year. */
+		if (x.in.finished_at && rnd() % 10 == 0)
+			x.in.finished_at += pick(200, 400) * DAY;
+		assert_int_equal(mc_rollup_tree_of_path(&x.in, tree_paths[x.in.unit_id]), 0);
+		add_dossier(&s, &x);
+	}
+	int checked = 0;
+	for (size_t i = 0; i < s.len; i++) {
+		const mc_rollup_cell *t = &s.cells[i];
+		int64_t sum[MC_ROLLUP_N] = {0};
+		if (t->grain != MC_ROLLUP_TREE_MONTH && t->grain != MC_ROLLUP_TREE_YEAR)
+			continue;
+		for (size_t j = 0; j < s.len; j++) {
+			const mc_rollup_cell *m = &s.cells[j];
+			int32_t period = t->grain == MC_ROLLUP_TREE_YEAR ? m->period / 12 : m->period;
+			if (m->grain == MC_ROLLUP_MONTH && m->procedure_id == t->procedure_id &&
+			    period == t->period && tree_under(m->unit_id, t->unit_id)) {
+				for (int k = 0; k < MC_ROLLUP_N; k++)
+					sum[k] += m->v[k];
+			}
+		}
+		for (int k = 0; k < MC_ROLLUP_N; k++)
+			assert_int_equal(sum[k], t->v[k]);
+		checked++;
+	}
+	/* Every unit's month cell is under the root's, so the root has one per
+	 * (procedure, month) with a month cell; and every year has its cell. */
+	size_t len = s.len;
+	for (size_t j = 0; j < len; j++) {
+		mc_rollup_cell m = s.cells[j];
+		if (m.grain != MC_ROLLUP_MONTH)
+			continue;
+		for (int64_t u = 1; u <= 6; u++) {
+			if (!tree_under(m.unit_id, u))
+				continue;
+			/* Found, not added. */
+			mc_rollup_cell_at_proc(&s, u, m.procedure_id, NULL, MC_ROLLUP_TREE_MONTH, m.period,
+					       0);
+			mc_rollup_cell_at_proc(&s, u, m.procedure_id, NULL, MC_ROLLUP_TREE_YEAR,
+					       m.period / 12, 0);
+			assert_int_equal(s.len, len);
+		}
+	}
+	assert_true(checked > 100);
+	/* A set by unit has no tree cells. */
+	mc_rollup_set by_unit = {0};
+	add_dossier(&by_unit, &x);
+	for (size_t i = 0; i < by_unit.len; i++)
+		assert_true(by_unit.cells[i].grain <= MC_ROLLUP_REPEAT);
+	mc_rollup_set_free(&by_unit);
+	mc_rollup_set_free(&s);
+}
+
+static void test_tree_of_path(void **state)
+{
+	(void)state;
+	mc_rollup_in in = {0};
+
+	assert_int_equal(mc_rollup_tree_of_path(&in, "/1/25/301/"), 0);
+	assert_int_equal(in.n_tree, 3);
+	assert_true(in.tree[0] == 1 && in.tree[1] == 25 && in.tree[2] == 301);
+	assert_int_equal(mc_rollup_tree_of_path(&in, "/7/"), 0);
+	assert_int_equal(in.n_tree, 1);
+	const char *bad[] = {"", "1/2/", "/1/2", "/1//2/", "/1/x/", "/-1/", NULL};
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(mc_rollup_tree_of_path(&in, bad[i]), MC_EINVAL);
+		assert_int_equal(in.n_tree, 0);
+	}
+	assert_int_equal(mc_rollup_tree_of_path(&in, NULL), MC_EINVAL);
+	/* Deeper than MC_ROLLUP_TREE_MAX: refused, not cut. */
+	char deep[4 * (MC_ROLLUP_TREE_MAX + 2)] = "/";
+	for (int i = 0; i <= MC_ROLLUP_TREE_MAX; i++)
+		strcat(deep, "9/");
+	assert_int_equal(mc_rollup_tree_of_path(&in, deep), MC_EINVAL);
+	deep[strlen(deep) - 2] = '\0';
+	assert_int_equal(mc_rollup_tree_of_path(&in, deep), 0);
+	assert_int_equal(in.n_tree, MC_ROLLUP_TREE_MAX);
+}
+
 static void test_days_and_months(void **state)
 {
 	(void)state;
@@ -328,6 +435,8 @@ int main(void)
 	    cmocka_unit_test(test_cells_count_as_the_rules_for_ended_periods),
 	    cmocka_unit_test(test_month_cells_sum_their_days),
 	    cmocka_unit_test(test_change_is_old_out_new_in),
+	    cmocka_unit_test(test_tree_cells_sum_the_subtree),
+	    cmocka_unit_test(test_tree_of_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

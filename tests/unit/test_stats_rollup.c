@@ -34,8 +34,10 @@
 
 #include "app/auth.h"
 #include "app/dossier.h"
+#include "core/embed.h"
 #include "core/mc.h"
 #include "demo/demo.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "rollup_fixture.h"
 #include "store/store_rollup.h"
@@ -179,6 +181,28 @@ static void compare_many(void)
 				int64_t to = from + (1 + mc_rollup_pick(120)) * 86400;
 				seen += compare(fx.units[u], from, to, g);
 			}
+			/* Whole years and spans of years, read from the year
+			 * cells (by field and by procedure, the tree cells
+			 * of migration 045), with the months and days of
+			 * their ends: across the turn of 2017, and across the
+			 * reorganisation of 2025. */
+			for (int y = 2016; y <= 2026; y++)
+				seen += compare(fx.units[u], local_midnight(y, 1, 1),
+						local_midnight(y + 1, 1, 1), g);
+			seen +=
+			    compare(fx.units[u], local_midnight(2016, 1, 1), local_midnight(2019, 1, 1), g);
+			seen +=
+			    compare(fx.units[u], local_midnight(2024, 1, 1), local_midnight(2026, 1, 1), g);
+			seen +=
+			    compare(fx.units[u], local_midnight(2021, 3, 1), local_midnight(2026, 2, 1), g);
+			for (int i = 0; i < 12; i++) {
+				/* From mid-2016 to the end of 2017 and from 2024 to
+				 * mid-2025, up to three years and a half. */
+				int64_t from = i % 2 ? local_midnight(2016, 6, 1) + pick(580) * 86400
+						     : local_midnight(2024, 1, 1) + pick(540) * 86400;
+				int64_t to = from + (1 + pick(1280)) * 86400;
+				seen += compare(fx.units[u], from, to, g);
+			}
 		}
 	}
 	assert_true(seen > COUNT);
@@ -282,6 +306,54 @@ static void test_rebuilt_table_gives_the_same_figures(void **state)
 	compare_many();
 }
 
+/* Migration 045 sums the tree cells from the units' month cells on a
+ * database that has them: the figures by field and by procedure read from
+ * what it wrote equal the live counts again. */
+static void test_tree_cells_from_the_migration(void **state)
+{
+	(void)state;
+	mc_stats_query q = {.unit_id = fx.units[0],
+			    .from = local_midnight(2017, 1, 1),
+			    .to = local_midnight(2018, 1, 1),
+			    .at = local_midnight(2018, 1, 1),
+			    .group = MC_STATS_BY_FIELD};
+	char path[64];
+	const struct mc_embedded *m;
+	mc_stats_row *r = NULL;
+	size_t n = 0;
+	int64_t received = 0;
+
+	snprintf(path, sizeof path, "src/store/migrations/%s/045_stats_rollup_tree.sql",
+		 fx.pg_url ? "postgresql" : "sqlite");
+	m = mc_embed_find(path);
+	assert_non_null(m);
+	assert_int_equal(mc_store_begin(fx.st), 0);
+	assert_int_equal(mc_db_sql(fx.st, "DELETE FROM stats_rollup_proc WHERE grain IN (3, 4)", "drop"), 0);
+	assert_int_equal(mc_store_commit(fx.st), 0);
+	/* Without them a province-year by field counts nothing. */
+	assert_int_equal(mc_store_stats(fx.st, &r, &n, &q), 0);
+	for (size_t i = 0; i < n; i++)
+		received += r[i].c.received;
+	assert_int_equal(received, 0);
+	mc_stats_row_free_list(r, n);
+
+	/* Its statements, one at a time (each ends with ";\n"). */
+	char *sql = mc_xstrdup((const char *)m->data);
+	assert_int_equal(mc_store_begin(fx.st), 0);
+	int statements = 0;
+	for (char *p = sql, *end; (end = strstr(p, ";\n")) != NULL; p = end + 2) {
+		*end = '\0';
+		while (*p == '\n')
+			p++;
+		assert_int_equal(mc_db_sql(fx.st, p, "migration 045"), 0);
+		statements++;
+	}
+	assert_int_equal(mc_store_commit(fx.st), 0);
+	assert_int_equal(statements, 2);
+	free(sql);
+	compare_many();
+}
+
 int main(void)
 {
 	if (mc_rollup_fixture_backend("test_stats_rollup") != 0)
@@ -290,6 +362,7 @@ int main(void)
 	    cmocka_unit_test(test_rollup_equals_live_counts),
 	    cmocka_unit_test(test_each_unit_equals_live_and_adds_up),
 	    cmocka_unit_test(test_rebuilt_table_gives_the_same_figures),
+	    cmocka_unit_test(test_tree_cells_from_the_migration),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -198,9 +198,10 @@ static void compare_many(void)
 			for (int i = 0; i < 12; i++) {
 				/* From mid-2016 to the end of 2017 and from 2024 to
 				 * mid-2025, up to three years and a half. */
-				int64_t from = i % 2 ? local_midnight(2016, 6, 1) + pick(580) * 86400
-						     : local_midnight(2024, 1, 1) + pick(540) * 86400;
-				int64_t to = from + (1 + pick(1280)) * 86400;
+				int64_t from = i % 2
+						   ? local_midnight(2016, 6, 1) + mc_rollup_pick(580) * 86400
+						   : local_midnight(2024, 1, 1) + mc_rollup_pick(540) * 86400;
+				int64_t to = from + (1 + mc_rollup_pick(1280)) * 86400;
 				seen += compare(fx.units[u], from, to, g);
 			}
 		}
@@ -324,7 +325,7 @@ static void test_tree_cells_from_the_migration(void **state)
 	int64_t received = 0;
 
 	snprintf(path, sizeof path, "src/store/migrations/%s/045_stats_rollup_tree.sql",
-		 fx.pg_url ? "postgresql" : "sqlite");
+		 mc_db_is_pg(fx.st) ? "postgresql" : "sqlite");
 	m = mc_embed_find(path);
 	assert_non_null(m);
 	assert_int_equal(mc_store_begin(fx.st), 0);

@@ -17,6 +17,11 @@
  * signs them at init and sends them through the exchange inside the
  * deployment (mc_app_document_dispatch), except those marked unsigned here
  * or with no recipient unit (sent on paper).
+ *
+ * After that, mc_demo_year (`init --demo --documents N`) gives every other
+ * department and district its registers and a year of unsigned documents
+ * between the units, issued, delivered, registered and assigned as the
+ * application would, numbered through the registers' counters.
  */
 #include "demo/demo.h"
 

@@ -99,3 +99,10 @@ test("the demo's units exchanged a year of documents, numbered in order in their
       assert.ok(mine[i - 1].received_at <= mine[i].received_at, `${u.name}: số đến ${i + 1} arrived after ${i}`);
   }
 });
+
+test('among the year of documents, a search for administrative reform still finds report 6366/BC-UBND', async () => {
+  const found = await listAll('/api/v1/documents?q=cai%20cach%20hanh%20chinh');
+  assert.ok(found.some((d) => d.number === '6366/BC-UBND'), 'the report is found');
+  assert.ok(found.filter((d) => d.box === 'out' && d.source === undefined && d.unit.code !== ROOT).length > 10,
+    "the units' reports on administrative reform are found too");
+});

@@ -221,8 +221,9 @@ int mc_cli_init(int argc, char **argv)
 	/* The demo's year of documents between its units (demo/documents.c
 	 * mc_demo_year): a year's worth unless told, 0 for none (the tests). */
 	const char *documents_s = opt(argc, argv, "--documents", true);
-	int documents = documents_s ? atoi(documents_s) : 1200;
-	if (documents < 0 || documents > 100000) {
+	char *end = NULL;
+	long documents = documents_s ? strtol(documents_s, &end, 10) : 1200;
+	if (documents < 0 || documents > 100000 || (documents_s && (end == documents_s || *end))) {
 		fprintf(stderr, "motcua init: --documents must be from 0 to 100000\n");
 		return 2;
 	}
@@ -271,7 +272,7 @@ int mc_cli_init(int argc, char **argv)
 		}
 		if (mc_cli_demo_sign(st, tc, stdout) != 0)
 			goto cleanup;
-		if (documents > 0 && mc_demo_year(st, tc, documents, 2017, stdout) != 0) {
+		if (documents > 0 && mc_demo_year(st, tc, (int)documents, 2017, stdout) != 0) {
 			fprintf(stderr, "motcua: could not add the demo's year of documents\n");
 			goto cleanup;
 		}

@@ -8,7 +8,11 @@
 // delivered copy's source is a document another demo unit issued to it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, BIN } from './harness.mjs';
 import { stopServer, assertStatus, demoRegisters, PROVINCE, DEPARTMENT, DISTRICT } from './helpers.mjs';
 
 const ROOT = PROVINCE.units.find((u) => u.level === 'province').code;
@@ -105,4 +109,15 @@ test('among the year of documents, a search for administrative reform still find
   assert.ok(found.some((d) => d.number === '6366/BC-UBND'), 'the report is found');
   assert.ok(found.filter((d) => d.box === 'out' && d.source === undefined && d.unit.code !== ROOT).length > 10,
     "the units' reports on administrative reform are found too");
+});
+
+test('init --documents takes a count from 0 to 100000 and refuses anything else, creating nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-docs-'));
+  for (const bad of ['-1', '100001', 'many', '12x', '']) {
+    const db = join(dir, `bad${bad}.db`);
+    const r = spawnSync(BIN, ['init', '--db', db, '--demo', '--dossiers', '0', '--documents', bad], { encoding: 'utf8' });
+    assert.equal(r.status, 2, `--documents '${bad}': ${r.stderr}`);
+    assert.match(r.stderr, /--documents must be from 0 to 100000/);
+    assert.equal(spawnSync('test', ['-e', db]).status, 1, `--documents '${bad}' created no database`);
+  }
 });

@@ -201,7 +201,8 @@ static int open_migrated(mc_store **st, const char *db)
 
 int mc_cli_init(int argc, char **argv)
 {
-	static const char *const known[] = {"--db", "--demo", "--dossiers", "--reorganised", NULL};
+	static const char *const known[] = {"--db",	   "--demo",	    "--dossiers",
+					    "--documents", "--reorganised", NULL};
 	if (check_opts(argc, argv, known, 0) != 0)
 		return 2;
 	const char *db = opt(argc, argv, "--db", true);
@@ -215,6 +216,15 @@ int mc_cli_init(int argc, char **argv)
 	int count = count_s ? atoi(count_s) : 400;
 	if (count < 0 || count > 10000000) {
 		fprintf(stderr, "motcua init: --dossiers must be from 0 to 10000000\n");
+		return 2;
+	}
+	/* The demo's year of documents between its units (demo/documents.c
+	 * mc_demo_year): a year's worth unless told, 0 for none (the tests). */
+	const char *documents_s = opt(argc, argv, "--documents", true);
+	char *end = NULL;
+	long documents = documents_s ? strtol(documents_s, &end, 10) : 1200;
+	if (documents < 0 || documents > 100000 || (documents_s && (end == documents_s || *end))) {
+		fprintf(stderr, "motcua init: --documents must be from 0 to 100000\n");
 		return 2;
 	}
 	if (mc_auth_init() != 0)
@@ -262,6 +272,10 @@ int mc_cli_init(int argc, char **argv)
 		}
 		if (mc_cli_demo_sign(st, tc, stdout) != 0)
 			goto cleanup;
+		if (documents > 0 && mc_demo_year(st, tc, (int)documents, 2017, stdout) != 0) {
+			fprintf(stderr, "motcua: could not add the demo's year of documents\n");
+			goto cleanup;
+		}
 		if (mc_demo_tasks(st, tc, stdout) != 0) {
 			fprintf(stderr, "motcua: could not follow the demo's tasks\n");
 			goto cleanup;

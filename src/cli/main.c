@@ -13,6 +13,8 @@ static void usage(FILE *out)
 	    "province\n"
 	    "       [--reorganised]                     ... and applies its reorganisation of 2025-07-01 "
 	    "(docs/units.md)\n"
+	    "       [--documents N]                     ... with N documents of 2017 between its units "
+	    "(1200; 0 = none)\n"
 	    "  serve [--db PATH] [--listen HOST:PORT] [--workers N] [--config FILE]\n"
 	    "  unit add --db PATH --code CODE --name NAME --level LEVEL [--parent CODE] [--province CODE]\n"
 	    "  unit plan --db PATH --file PLAN.json [--apply]\n"

@@ -54,6 +54,20 @@ int mc_demo_unit_documents(mc_store *st, FILE *log);
  * without a digital signature (documents.c): cli/demo_sign.c leaves it so. */
 bool mc_demo_document_unsigned(const char *unit_code, const char *notation);
 
+/*
+ * A year (2017) of documents between the demo's units (documents.c): count
+ * documents issued by the departments and districts whose registers start
+ * empty (not Sở Tài nguyên và Môi trường nor Quảng Xương, whose numbers are
+ * those their documents bore), on working days at office hours, numbered in
+ * order in their outgoing registers (the counter), sent to the province,
+ * departments or districts, where the copies arrive and most are registered
+ * in order of arrival (số đến, renumbering the hand-made ones among them)
+ * and assigned without a task. Unsigned. Gives every department and district
+ * its two registers of 2017. The same seed gives the same documents. Run
+ * after cli/demo_sign.c. Its own transaction.
+ */
+int mc_demo_year(mc_store *st, const mc_time_ctx *tc, int count, uint64_t seed, FILE *log);
+
 /* The home address of the demo account username, which the store does not
  * keep, from its "address" in the demo data; "" when it has none. */
 void mc_demo_account_address(char *out, size_t cap, const char *username);

@@ -74,12 +74,14 @@ function pgTool(name) {
 
 // Creates a database (with the demo province unless demo is false) and starts
 // `motcua serve` on it. Returns { base, db, dir, stop(), api(), login() }.
-export async function startServer({ demo = true, dossiers = 60, env = {}, initArgs: moreInit = [], port: wanted } = {}) {
+// documents: the demo's documents of 2017 between its units (init
+// --documents), none unless a test asks, so that the tests' counts stay small.
+export async function startServer({ demo = true, dossiers = 60, documents = 0, env = {}, initArgs: moreInit = [], port: wanted } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-api-'));
   const db = freshDatabase(dir);
   const fullEnv = serverEnv(env);
   const initArgs = ['init', '--db', db];
-  if (demo) initArgs.push('--demo', '--dossiers', String(dossiers), ...moreInit);
+  if (demo) initArgs.push('--demo', '--dossiers', String(dossiers), '--documents', String(documents), ...moreInit);
   execFileSync(BIN, initArgs, { env: fullEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = wanted ?? await freePort(); // a test that must name the address first gives it
   const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--workers', '2'], {

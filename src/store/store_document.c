@@ -385,8 +385,10 @@ _Static_assert(N_MUTABLE + 2 == 29, "the update's parameters");
  * search_scope, migration 042), so a scope is one token and the index hands
  * over only the matches in it, instead of a walk through every match of a
  * word common in the province (a district's p99 91-106 ms over 1,000,000
- * documents, docs/performance.md). The index
- * only narrows; LIST_COND decides.
+ * documents, docs/performance.md). The page is still checked by LIST_COND;
+ * the count of such a scope with no other filter is the index's alone, so
+ * the index must be exact (test_document_search_every_scope in
+ * tests/unit/test_store_contract.c).
  */
 #define LIST_NO_MATCH " AND $8 = ''"
 #define LIST_FROM_FTS                                                                                        \
@@ -455,8 +457,9 @@ static int search_words(mc_store *st, char **out, const char *text)
  * X's subtree, as LIST_COND says). */
 static int scope_words(mc_store *st, char **words, bool *added, int64_t unit_id)
 {
-	/* Whether the index has the scope at all: a database migrated past 042
-	 * on a branch that never ran it walks, as the province's scope does. */
+	/* Whether the index has the scopes (migration 042): an index made
+	 * otherwise has none, and a narrower scope then walks, as the
+	 * province's does (test_document_search_scope). */
 	static const char sql[] =
 	    "SELECT count(*) FROM pragma_table_info('document_fts') WHERE name = 'search_scope'";
 	mc_q *q = NULL;

@@ -92,6 +92,12 @@ def main():
                 "notation, organ_name, issued_at, received_at, search_folded, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, 'general', ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             rows = []
+    # Migration 042: each document's scope, the units on the paths of its
+    # unit and drafting unit, which the insert trigger would have written.
+    if any(r[1] == "search_scope" for r in con.execute("PRAGMA table_info(document)")):
+        con.execute("UPDATE document SET search_scope = coalesce((SELECT group_concat('u' || "
+                    "replace(trim(u.path, '/'), '/', ' u'), ' ') FROM unit u "
+                    "WHERE u.id IN (document.unit_id, document.drafting_unit_id)), '') WHERE search_scope IS NULL")
     con.execute("INSERT INTO document_fts(document_fts) VALUES ('rebuild')")
     con.execute(trigger)
     con.commit()

@@ -24,10 +24,14 @@
 #                                 (bench/naive_tasks.sql)
 #   resident memory of the server, idle, under the lookup load, and its peak
 #   document search            GET /api/v1/documents?q=… over DOCS_N official
-#                                 documents (bench/docs_gen.py), the province's
-#                                 whole scope, vs nginx serving a static file of
-#                                 the same size; and the search the registers
-#                                 had before (a LIKE over every row), in sqlite3
+#                                 documents (bench/docs_gen.py) in three scopes,
+#                                 the province's, a district's (its 31 units)
+#                                 and a commune's, each vs nginx serving a static
+#                                 file of the same size; and the search the
+#                                 registers had before (a LIKE over every row),
+#                                 in sqlite3. DOCS_DB and DOCS_BIN: an existing
+#                                 database and the build it belongs to (an older
+#                                 schema's, for a before/after)
 #
 # BEFORE=/path/to/an/older/motcua measures that build too, in the same rounds
 # (its own servers on copies of the same data), for a before/after in one
@@ -433,16 +437,23 @@ fi
 # ---- document search over DOCS_N documents ----------------------------------
 
 if part docsearch; then
-  docs_db="$BENCH_DATA/docs-$DOCS_N-s$schema.db"
+  docs_db="${DOCS_DB:-$BENCH_DATA/docs-$DOCS_N-s$schema.db}"
+  docs_bin=$(readlink -f "${DOCS_BIN:-$bin}")
   if [ ! -f "$docs_db" ]; then
     mkdir -p "$BENCH_DATA"
-    rm -f "$docs_db.tmp"*
-    "$bin" init --db "$docs_db.tmp" --demo --dossiers 0 >/dev/null
+    rm -rf "$docs_db.tmp"*
+    "$docs_bin" init --db "$docs_db.tmp" --demo --dossiers 0 >/dev/null
     t=$(now)
     python3 bench/docs_gen.py "$docs_db.tmp" "$DOCS_N" 1
     log "generated $DOCS_N documents in $(since "$t") s"
     sqlite3 "$docs_db.tmp" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
     mv "$docs_db.tmp" "$docs_db"
+  fi
+  # A commune's leader (the demo has none): UBND xã Quảng Bình, in lanhdao's
+  # district, one of the communes bench/docs_gen.py gives documents.
+  if [ "$(sqlite3 "$docs_db" "SELECT count(*) FROM app_user WHERE username = 'lanhdao.xa'")" = 0 ]; then
+    "$docs_bin" user add --db "$docs_db" --username lanhdao.xa --role leader --unit 000.03.33.H56 \
+      --name "Lãnh đạo xã Quảng Bình" --password "$MOTCUA_DEMO_PASSWORD" >/dev/null
   fi
   # What people type: one to three words of a subject, with or without
   # diacritics, and numbers with their notation.
@@ -467,23 +478,31 @@ for i in range(2000):
             q = fold(q)
     print(urllib.parse.quote(q))
 PY
-  start_server motcua "$bin" "$docs_db"
-  token=$(login motcua giamsat)
+  docs_load=$(cut -d' ' -f1-3 /proc/loadavg)
+  start_server motcua "$docs_bin" "$docs_db"
   b=${base_of[motcua]}
+  # The scopes: the province (the supervisor), a district with its 30
+  # communes (its leader), a commune (its leader).
+  doc_scopes=(giamsat lanhdao lanhdao.xa)
+  declare -A doc_token=()
+  for user in "${doc_scopes[@]}" lanhdao.stnmt; do doc_token[$user]=$(login motcua "$user"); done
+  token=${doc_token[giamsat]}
   first=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$b/api/v1/documents?q=cai%20cach")
   [ "$first" = 200 ] || log "document search answered $first for giamsat"
   avg=$(head -200 "$work/doc-queries.txt" | while read -r q; do
     curl -s -H "Authorization: Bearer $token" "$b/api/v1/documents?q=$q&limit=20" | wc -c
   done | awk '{s+=$1} END {printf "%.0f", s/NR}')
-  cat >"$work/docsearch.lua" <<LUA
+  for user in "${doc_scopes[@]}"; do
+    cat >"$work/docsearch-$user.lua" <<LUA
 local qs = {}
 for line in io.lines("$work/doc-queries.txt") do qs[#qs + 1] = line end
 math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
-wrk.headers["Authorization"] = "Bearer $token"
+wrk.headers["Authorization"] = "Bearer ${doc_token[$user]}"
 request = function()
   return wrk.format("GET", "/api/v1/documents?limit=20&q=" .. qs[math.random(#qs)])
 end
 LUA
+  done
   nport=$(free_port)
   mkdir -p "$work/www"
   head -c "$avg" /dev/zero | tr '\0' ' ' >"$work/www/docs.json"
@@ -502,32 +521,31 @@ NGINX
   sleep 0.3
   ngx="http://127.0.0.1:$nport"
   DOC_CONNS=${DOC_CONNS:-16}
-  wrk -t2 -c"$DOC_CONNS" -d3s -s "$work/docsearch.lua" "$b" >/dev/null
+  wrk -t2 -c"$DOC_CONNS" -d3s -s "$work/docsearch-giamsat.lua" "$b" >/dev/null
   wrk -t2 -c"$DOC_CONNS" -d2s "$ngx/docs.json" >/dev/null
+  # Each round: every scope and nginx, in an order that alternates.
   for r in $(seq "$ROUNDS"); do
-    for c in $(order "$r" motcua nginx); do
+    for c in $(order "$r" "${doc_scopes[@]}" nginx); do
       f="$work/wrk-docs-$c-$r.txt"
       if [ "$c" = nginx ]; then
         wrk -t2 -c"$DOC_CONNS" -d"${DURATION}s" --latency "$ngx/docs.json" >"$f"
       else
-        wrk -t2 -c"$DOC_CONNS" -d"${DURATION}s" --latency -s "$work/docsearch.lua" "$b" >"$f"
+        wrk -t2 -c"$DOC_CONNS" -d"${DURATION}s" --latency -s "$work/docsearch-$c.lua" "$b" >"$f"
       fi
     done
-    log "document search round $r: motcua $(rate "$work/wrk-docs-motcua-$r.txt")  nginx $(rate "$work/wrk-docs-nginx-$r.txt")"
+    log "document search round $r: province $(rate "$work/wrk-docs-giamsat-$r.txt"), district $(rate "$work/wrk-docs-lanhdao-$r.txt"), commune $(rate "$work/wrk-docs-lanhdao.xa-$r.txt"), nginx $(rate "$work/wrk-docs-nginx-$r.txt") req/s"
   done
   docs_rss=$(hwm motcua)
-  # One request at a time: the latency a clerk sees, without queueing.
-  single=$(head -300 "$work/doc-queries.txt" | while read -r q; do
-    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$b/api/v1/documents?q=$q&limit=20"
-  done | awk '{printf "%.1f\n", $1*1000}' | sort -g | awk '{v[NR]=$1} END {printf "%s %s %s", v[int(NR*0.5)], v[int(NR*0.99)], v[NR]}')
-  # The same in narrower scopes: a department (one unit), a district with its communes.
-  scoped=""
-  for user in lanhdao.stnmt lanhdao; do
-    ut=$(login motcua "$user")
-    s=$(head -300 "$work/doc-queries.txt" | while read -r q; do
-      curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $ut" "$b/api/v1/documents?q=$q&limit=20"
-    done | awk '{printf "%.1f\n", $1*1000}' | sort -g | awk '{v[NR]=$1} END {printf "p50 %s ms, p99 %s ms, slowest %s ms", v[int(NR*0.5)], v[int(NR*0.99)], v[NR]}')
-    scoped="$scoped $user: $s;"
+  # One request at a time, the latency a clerk sees without queueing: the
+  # same 300 queries in each scope, and a department's (one unit), in
+  # ROUNDS alternated rounds; p50, p99 and slowest are medians over rounds.
+  for r in $(seq "$ROUNDS"); do
+    for user in $(order "$r" "${doc_scopes[@]}" lanhdao.stnmt); do
+      head -300 "$work/doc-queries.txt" | while read -r q; do
+        curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer ${doc_token[$user]}" "$b/api/v1/documents?q=$q&limit=20"
+      done | awk '{printf "%.1f\n", $1*1000}' | sort -g |
+        awk '{v[NR]=$1} END {printf "%s %s %s\n", v[int(NR*0.5)], v[int(NR*0.99)], v[NR]}' >>"$work/single-$user"
+    done
   done
   stop_server motcua
   kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
@@ -540,17 +558,30 @@ NGINX
     t=$(now); sqlite3 "$docs_db" "SELECT count(*) FROM document_fts WHERE document_fts MATCH '\"cai\"* AND \"cach\"*'" >/dev/null; since "$t"; echo
   done | awk '{printf "%.0f\n", $1*1000}' | median)
   dmed() { for r in $(seq "$ROUNDS"); do "$2" "$work/wrk-docs-$1-$r.txt" ${3:+"$3"}; echo; done | median; }
+  smed() { cut -d' ' -f"$2" "$work/single-$1" | median; }
+  declare -A scope_name=([giamsat]="province (giamsat, 692 units)" [lanhdao]="district (lanhdao, 31 units)"
+    [lanhdao.xa]="commune (lanhdao.xa, 1 unit)" [lanhdao.stnmt]="department (lanhdao.stnmt, 1 unit)")
   {
-    echo "Document search: GET /api/v1/documents?q=…&limit=20 over $DOCS_N documents, the province's whole scope (giamsat), 2,000 queries people type (one to three words of a subject, with or without diacritics; one in five a number and notation), $DOC_CONNS connections, ${avg} B mean reply; access log on; medians of $ROUNDS alternated rounds of ${DURATION} s."
+    echo "Document search: GET /api/v1/documents?q=…&limit=20 over $(sqlite3 "$docs_db" "SELECT count(*) FROM document") documents, 2,000 queries people type (one to three words of a subject, with or without diacritics; one in five a number and notation), in three scopes, $DOC_CONNS connections, ${avg} B mean reply (the province's); access log on; medians of $ROUNDS alternated rounds of ${DURATION} s (load average at the start of the part: $docs_load; $(nproc) cores)."
     echo
-    echo "| server | req/s | ratio to nginx | p50 ms | p99 ms | peak memory MiB |"
-    echo "|---|---|---|---|---|---|"
-    m=$(dmed motcua rate); n=$(dmed nginx rate)
-    echo "| motcua | $m | $(ratio "$m" "$n") | $(dmed motcua lat 50%) | $(dmed motcua lat 99%) | $docs_rss |"
-    echo "| nginx, static file of the same size | $n | 1 | $(dmed nginx lat 50%) | $(dmed nginx lat 99%) | - |"
+    echo "| scope | req/s | ratio to nginx | p50 ms | p99 ms |"
+    echo "|---|---|---|---|---|"
+    n=$(dmed nginx rate)
+    for user in "${doc_scopes[@]}"; do
+      m=$(dmed "$user" rate)
+      echo "| motcua, ${scope_name[$user]} | $m | $(ratio "$m" "$n" %.4f) | $(dmed "$user" lat 50%) | $(dmed "$user" lat 99%) |"
+    done
+    echo "| nginx, static file of the same size | $n | 1 | $(dmed nginx lat 50%) | $(dmed nginx lat 99%) |"
     echo
-    set -- $single
-    echo "One search at a time (300 queries, curl): p50 $1 ms, p99 $2 ms, slowest $3 ms. The count behind 'cai cach' in the sqlite3 shell: $fts_ms ms through the index (migration 028), $like_ms ms by the LIKE over every row the registers used before. The same 300 one at a time in narrower scopes:$scoped"
+    echo "Peak memory of the server: $docs_rss MiB. One search at a time (the same 300 queries with curl, medians of $ROUNDS alternated rounds):"
+    echo
+    echo "| scope | p50 ms | p99 ms | slowest ms |"
+    echo "|---|---|---|---|"
+    for user in "${doc_scopes[@]}" lanhdao.stnmt; do
+      echo "| ${scope_name[$user]} | $(smed "$user" 1) | $(smed "$user" 2) | $(smed "$user" 3) |"
+    done
+    echo
+    echo "The count behind 'cai cach' in the sqlite3 shell: $fts_ms ms through the index (migration 028), $like_ms ms by the LIKE over every row the registers used before."
     echo
   } >>"$out"
 fi

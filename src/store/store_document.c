@@ -8,6 +8,7 @@
 #include "store/db.h"
 #include "store/store_search.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,15 +385,18 @@ _Static_assert(N_MUTABLE + 2 == 31, "the update's parameters");
  * rather than by reading every row. Without words, $8 is ''.
  *
  * SQLite reads its index newest first and stops at the page, each match
- * kept when LIST_COND holds (LIST_FROM_FTS): in a province's or a district's
- * scope a page and the bounded count are found among the first thousands of
- * matches. A scope of at most SCOPE_UNITS_MAX units (a department, a
- * commune) holds too few of a common word's matches for that: it is asked of
- * the index too. Each document is indexed by its unit and drafting unit
- * (column search_units, migration 039), so that a common word in one commune
- * is the intersection of two lists, not a walk through every match of the
- * word (0.2-0.6 s over 1,000,000 documents, docs/performance.md). The index
- * only narrows; LIST_COND decides.
+ * kept when LIST_COND holds (LIST_FROM_FTS). In the province's scope every
+ * match is in scope, so the page and the bounded count are the first matches.
+ * Any narrower scope (a district and its communes, a department, a commune)
+ * is asked of the index with the words: each document is indexed under
+ * every unit on the paths of its unit and drafting unit (column
+ * search_scope, migration 042), so a scope is one token and the index hands
+ * over only the matches in it, instead of a walk through every match of a
+ * word common in the province (a district's p99 91-106 ms over 1,000,000
+ * documents, docs/performance.md). The page is still checked by LIST_COND;
+ * the count of such a scope with no other filter is the index's alone, so
+ * the index must be exact (test_document_search_every_scope in
+ * tests/unit/test_store_contract.c).
  */
 #define LIST_NO_MATCH " AND $8 = ''"
 #define LIST_FROM_FTS                                                                                        \
@@ -455,46 +459,37 @@ static int search_words(mc_store *st, char **out, const char *text)
 	return 0;
 }
 
-/* Scopes of more units than this are not asked of SQLite's index by unit:
- * the index's "or" of their lists costs more than the walk through the
- * matches (a district of 24 units: 14-23 ms against under 6 ms). */
-#define SCOPE_UNITS_MAX 8
-
-/* SQLite: adds to the query words the units of the scope lo..hi as the
- * index's tokens (migration 039: "u" and the unit's id), when there are at
- * most SCOPE_UNITS_MAX. */
-static int scope_words(mc_store *st, char **words, const char *lo, const char *hi)
+/* SQLite: adds to the query words the scope of unit_id as the index's token
+ * (migration 042: "u" and the id of every unit on the paths of a document's
+ * unit and drafting unit, so the token of X is on exactly the documents of
+ * X's subtree, as LIST_COND says). */
+static int scope_words(mc_store *st, char **words, bool *added, int64_t unit_id)
 {
-	/* The third column: whether the index has the units at all. Migration
-	 * 039's number is below 040's, so a database migrated to 040 before 039
-	 * was written never ran it: there it walks, as a wider scope does. */
+	/* Whether the index has the scopes (migration 042): an index made
+	 * otherwise has none, and a narrower scope then walks, as the
+	 * province's does (test_document_search_scope). */
 	static const char sql[] =
-	    "SELECT count(*), group_concat('\"u' || id || '\"', ' OR '), "
-	    "(SELECT count(*) FROM pragma_table_info('document_fts') WHERE name = 'search_units') FROM "
-	    "(SELECT id FROM unit WHERE path >= $1 AND path < $2 LIMIT " MC_STR(SCOPE_UNITS_MAX) " + 1)";
+	    "SELECT count(*) FROM pragma_table_info('document_fts') WHERE name = 'search_scope'";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
-	rc = mc_q_row(q, "scope units");
+	rc = mc_q_row(q, "search scope");
 	if (rc != 1) {
 		if (rc == 0)
 			rc = MC_ERROR;
 		goto cleanup;
 	}
 	rc = 0;
-	int64_t units = mc_q_col_int(q, 0);
-	if (units < 1 || units > SCOPE_UNITS_MAX || mc_q_col_int(q, 2) != 1)
+	if (mc_q_col_int(q, 0) != 1)
 		goto cleanup;
-	const char *ids = mc_q_col_text(q, 1);
-	size_t len = strlen(*words) + strlen(ids) + 64;
+	size_t len = strlen(*words) + 64;
 	char *both = mc_xmalloc(len);
-	snprintf(both, len, "%s AND search_units : (%s)", *words, ids);
+	snprintf(both, len, "%s AND search_scope : \"u%" PRId64 "\"", *words, unit_id);
 	free(*words);
 	*words = both;
+	*added = true;
 cleanup:
 	mc_q_done(q);
 	return rc;
@@ -508,6 +503,13 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 	    LIST_SQL(LIST_FROM_FTS, "", "f.rowid"),
 	    LIST_SQL(LIST_FROM, LIST_MATCH_PG, "d.id"),
 	};
+	/* The count of a scope asked of SQLite's index, with no other filter:
+	 * the index's token is the scope (scope_words), so the count needs no
+	 * document row (up to 1,001 read otherwise). */
+	static const char index_count[] =
+	    "SELECT count(*) FROM (SELECT 1 FROM document_fts WHERE document_fts "
+	    "MATCH $8 LIMIT " MC_STR(MC_DOCUMENT_COUNT_MAX) " + 1) c";
+	bool scoped = false;
 	char lo[256], hi[256];
 	char *words = NULL;
 	const char *const *which;
@@ -524,12 +526,13 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 	/* A province's scope: its path is "/<id>/", one step from the root. */
 	bool whole = strchr(lo + 1, '/') == lo + strlen(lo) - 1;
 	if (words[0] && !whole && !mc_db_is_pg(st)) {
-		rc = scope_words(st, &words, lo, hi);
+		rc = scope_words(st, &words, &scoped, dq->scope_unit_id);
 		if (rc)
 			goto cleanup;
 	}
 	which = !words[0] ? sql[0] : mc_db_is_pg(st) ? sql[2] : sql[1];
-	rc = mc_db_prepare(st, &q, which[0]);
+	bool filtered = dq->register_id || dq->box || dq->year || dq->state || dq->numbered;
+	rc = mc_db_prepare(st, &q, scoped && !filtered ? index_count : which[0]);
 	if (rc)
 		goto cleanup;
 	list_bind(q, lo, hi, dq, words);

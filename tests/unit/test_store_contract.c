@@ -4980,7 +4980,7 @@ static void test_document_search_scope(void **state)
 		/* Not a word of theirs: "nghiengx", a unit's token, its column. */
 		char unit_word[32];
 		snprintf(unit_word, sizeof unit_word, "u%lld", (long long)scopes[s].scope);
-		const char *none[] = {"nghiengx", unit_word, "u", "search_units", "quangbinhthuanx"};
+		const char *none[] = {"nghiengx", unit_word, "u", "search_scope", "quangbinhthuanx"};
 		for (size_t i = 0; i < MC_ARRAY_LEN(none); i++) {
 			q.q = none[i];
 			assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
@@ -5004,6 +5004,186 @@ static void test_document_search_scope(void **state)
 	assert_int_equal(total, 1);
 	assert_int_equal(list[0].id, other.id);
 	mc_document_free_list(list, n);
+}
+
+/* The units of scope_tree: each unit's parent, as the test knows the tree. */
+#define SCOPE_UNITS 10
+struct scope_tree {
+	int64_t id[SCOPE_UNITS], parent[SCOPE_UNITS];
+	size_t n;
+};
+
+static bool scope_holds(const struct scope_tree *t, int64_t scope, int64_t unit)
+{
+	for (int64_t u = unit; u;) {
+		if (u == scope)
+			return true;
+		int64_t up = 0;
+		for (size_t i = 0; i < t->n; i++)
+			if (t->id[i] == u)
+				up = t->parent[i];
+		u = up;
+	}
+	return false;
+}
+
+struct scope_doc {
+	int64_t id, unit, drafting;
+	bool own; /* its subject has the word "riêng" */
+};
+
+/* Every unit's scope, searched for a word every document has, a word half of
+ * them have, a prefix and two words: the store's page and count are the
+ * plain check's (the document's unit or drafting unit in the scope's
+ * subtree, as the tree stands in t), newest first. On SQLite the index
+ * itself is checked too: the scope's token is on exactly those documents. */
+static void check_scopes(struct fixture *f, const struct scope_tree *t, const struct scope_doc *docs,
+			 size_t ndocs)
+{
+	static const char *const words[] = {"chung", "RIÊNG", "ch", "rieng chung"};
+	for (size_t s = 0; s < t->n; s++) {
+		int64_t scope = t->id[s];
+		for (size_t w = 0; w < MC_ARRAY_LEN(words); w++) {
+			bool own = w == 1 || w == 3;
+			int64_t want[32];
+			size_t nwant = 0;
+			for (size_t i = ndocs; i-- > 0;)
+				if ((!own || docs[i].own) &&
+				    (scope_holds(t, scope, docs[i].unit) ||
+				     (docs[i].drafting && scope_holds(t, scope, docs[i].drafting))))
+					want[nwant++] = docs[i].id;
+			mc_document_query q = {.scope_unit_id = scope, .q = words[w], .limit = 100};
+			mc_document *list = NULL;
+			size_t n = 0;
+			int64_t total = 0;
+			assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+			if (total != (int64_t)nwant || n != nwant)
+				fail_msg("scope %lld, \"%s\": %lld found, %zu expected", (long long)scope,
+					 words[w], (long long)total, nwant);
+			for (size_t i = 0; i < n; i++)
+				if (list[i].id != want[i])
+					fail_msg("scope %lld, \"%s\": document %lld at %zu, %lld expected",
+						 (long long)scope, words[w], (long long)list[i].id, i,
+						 (long long)want[i]);
+			mc_document_free_list(list, n);
+		}
+		if (use_pg)
+			continue;
+		int64_t count = 0, sum = 0;
+		for (size_t i = 0; i < ndocs; i++)
+			if (scope_holds(t, scope, docs[i].unit) ||
+			    (docs[i].drafting && scope_holds(t, scope, docs[i].drafting))) {
+				count++;
+				sum += docs[i].id * docs[i].id;
+			}
+		char sql[256];
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) * 1000000 + coalesce(sum(rowid * rowid), 0) FROM document_fts "
+			 "WHERE document_fts MATCH 'search_scope : \"u%lld\"'",
+			 (long long)scope);
+		if (raw_int(f, sql) != count * 1000000 + sum)
+			fail_msg("scope %lld: the index's token is not on exactly its %lld documents",
+				 (long long)scope, (long long)count);
+	}
+}
+
+/* The search in every scope (SQLite: one token of the index per scope,
+ * migration 042) against the plain check of the scope, over documents of
+ * every level, drafted in their own unit, in a child, a parent, a sibling's
+ * subtree or another branch of the tree; after a reorganisation (a commune
+ * moved under another district: it ends, its successor is new there, its
+ * documents stay its own) and after a unit moved in place, which the store
+ * never does (docs/units.md) but the index follows. */
+static void test_document_search_every_scope(void **state)
+{
+	struct fixture *f = *state;
+	int64_t district2 =
+	    add_unit(f->st, f->province, "000.00.31.H56", "UBND huyện Hoằng Hóa", "district", "H56");
+	int64_t commune3 = add_unit(f->st, district2, "000.33.31.H56", "UBND xã Hoằng Đạo", "commune", "H56");
+	struct scope_tree t = {.n = 8};
+	int64_t ids[] = {f->province, f->dept,	 f->district, f->commune,
+			 f->commune2, district2, commune3,    f->other_province};
+	int64_t parents[] = {0,		  f->province, f->province, f->district,
+			     f->district, f->province, district2,   0};
+	memcpy(t.id, ids, sizeof ids);
+	memcpy(t.parent, parents, sizeof parents);
+	/* unit, drafting unit (0: none) */
+	int64_t pairs[][2] = {{f->province, f->province},
+			      {f->province, f->dept},
+			      {f->dept, f->dept},
+			      {f->dept, commune3},
+			      {f->district, f->district},
+			      {f->district, f->commune},
+			      {f->commune, f->commune},
+			      {f->commune2, f->commune2},
+			      {f->commune2, district2},
+			      {district2, 0},
+			      {commune3, commune3},
+			      {commune3, f->dept},
+			      {f->other_province, f->other_province}};
+	struct scope_doc docs[32];
+	size_t ndocs = 0;
+	int64_t regs[SCOPE_UNITS] = {0};
+
+	/* One register per unit, one document per pair (two for the first). */
+	for (size_t i = 0; i < t.n; i++) {
+		mc_doc_register r = {.unit_id = t.id[i], .box = 1, .name = "Sổ", .organ_abbr = "UBND"};
+		assert_int_equal(mc_store_doc_register_add(f->st, &r), 0);
+		regs[i] = r.id;
+	}
+	for (size_t i = 0; i < MC_ARRAY_LEN(pairs); i++) {
+		size_t u = 0;
+		while (t.id[u] != pairs[i][0])
+			u++;
+		mc_document d = {.box = 1,
+				 .register_id = regs[u],
+				 .unit_id = pairs[i][0],
+				 .drafting_unit_id = pairs[i][1],
+				 .state = 1,
+				 .type = "cong_van",
+				 .subject = i % 2 ? "Về việc chung và riêng" : "Về việc chung",
+				 .created_at = 1,
+				 .updated_at = 1};
+		assert_int_equal(mc_store_document_add(f->st, &d), 0);
+		docs[ndocs++] = (struct scope_doc){d.id, pairs[i][0], pairs[i][1], i % 2};
+	}
+	check_scopes(f, &t, docs, ndocs);
+
+	/* The reorganisation: commune 2 moves under district 2, as a plan does
+	 * it (docs/units.md): it ends, its successor is created there. */
+	int64_t moved = add_unit(f->st, district2, "000.34.31.H56", "UBND xã Quảng Hòa", "commune", "H56");
+	assert_int_equal(mc_store_unit_end(f->st, f->commune2, 20250701, moved), 0);
+	t.id[t.n] = moved;
+	t.parent[t.n++] = district2;
+	mc_doc_register r = {.unit_id = moved, .box = 1, .name = "Sổ", .organ_abbr = "UBND"};
+	assert_int_equal(mc_store_doc_register_add(f->st, &r), 0);
+	for (int i = 0; i < 2; i++) {
+		mc_document d = {.box = 1,
+				 .register_id = r.id,
+				 .unit_id = moved,
+				 .drafting_unit_id = i ? f->commune : moved,
+				 .state = 1,
+				 .type = "cong_van",
+				 .subject = i ? "Về việc chung và riêng" : "Về việc chung",
+				 .created_at = 1,
+				 .updated_at = 1};
+		assert_int_equal(mc_store_document_add(f->st, &d), 0);
+		docs[ndocs++] = (struct scope_doc){d.id, moved, d.drafting_unit_id, i};
+	}
+	check_scopes(f, &t, docs, ndocs);
+
+	/* Commune 1 moved in place under district 2 (its path rewritten): its
+	 * documents leave district 1's scope and enter district 2's. */
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "UPDATE unit SET parent_id = %lld, path = (SELECT p.path FROM unit p WHERE p.id = %lld) || "
+		 "'%lld/' WHERE id = %lld",
+		 (long long)district2, (long long)district2, (long long)f->commune, (long long)f->commune);
+	assert_int_equal(raw_exec(f, sql, NULL, 0), 0);
+	for (size_t i = 0; i < t.n; i++)
+		if (t.id[i] == f->commune)
+			t.parent[i] = district2;
+	check_scopes(f, &t, docs, ndocs);
 }
 
 /* Drafts uploaded as files (migration 034): versions numbered from 1 per
@@ -6093,6 +6273,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_search_scope, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_document_search_every_scope, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),

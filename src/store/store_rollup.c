@@ -104,8 +104,9 @@ static int read_dossier(mc_store *st, struct scanned *out, int64_t dossier_id)
 /* The cells come as one JSON text, an array of [unit_id, grain, period, aux,
  * province_code, counters…] in key order, so that a write is one statement
  * whatever its number of cells. The engines read a JSON array differently:
- * SQLite with json_each, PostgreSQL with json_array_elements (and an
- * INSERT … SELECT before an upsert needs a WHERE in SQLite). */
+ * SQLite with json_each, PostgreSQL with jsonb_array_elements (and an
+ * INSERT … SELECT before an upsert needs a WHERE in SQLite): jsonb, parsed
+ * once, as a json value would be parsed again by each of the 19 ->>. */
 /* clang-format off */
 #define ADD_CELLS(from) \
 	"INSERT INTO stats_rollup (unit_id, grain, period, aux, province_code, " COUNTER_COLS ")" \
@@ -197,9 +198,9 @@ static int lock_units(mc_store *st, const mc_rollup_cell *cells, size_t n)
 static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n, bool by_procedure)
 {
 	static const char sql_sqlite[] = ADD_CELLS("json_each($1) AS c");
-	static const char sql_pg[] = ADD_CELLS("json_array_elements(CAST($1 AS json)) AS c(value)");
+	static const char sql_pg[] = ADD_CELLS("jsonb_array_elements(CAST($1 AS jsonb)) AS c(value)");
 	static const char proc_sqlite[] = ADD_PROC_CELLS("json_each($1) AS c");
-	static const char proc_pg[] = ADD_PROC_CELLS("json_array_elements(CAST($1 AS json)) AS c(value)");
+	static const char proc_pg[] = ADD_PROC_CELLS("jsonb_array_elements(CAST($1 AS jsonb)) AS c(value)");
 	mc_buf b;
 	mc_q *q = NULL;
 	int rc = lock_units(st, cells, n);

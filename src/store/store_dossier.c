@@ -225,8 +225,17 @@ int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t l
 	    "THEN dossier_online_seq.last + 1 ELSE $3 END RETURNING last";
 	struct mc_seq_mark *mark = mc_seq_marks_get(mc_db_seq_marks(st), unit_id, local_day, (int)space);
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, space == MC_CODE_ONLINE ? online_sql : desk_sql);
+	int rc = 0;
 
+	/* The row locked by this transaction's first number (a group commit's
+	 * first run, which has no savepoint to give the lock back): the next
+	 * numbers are the connection's alone until the commit, and the row is
+	 * written once, before it (mc_store_dossier_seq_flush). */
+	if (mark->held && mc_db_defers(st)) {
+		*out = ++mark->last;
+		return 0;
+	}
+	rc = mc_db_prepare(st, &q, space == MC_CODE_ONLINE ? online_sql : desk_sql);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, unit_id);
@@ -239,9 +248,41 @@ int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t l
 		goto cleanup;
 	*out = (int)mc_q_col_int(q, 0);
 	mark->last = *out;
+	if (mc_db_defers(st)) {
+		mark->held = true;
+		mark->stored = *out;
+	}
 	rc = 0;
 cleanup:
 	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_dossier_seq_flush(mc_store *st)
+{
+	static const char desk_sql[] = "UPDATE dossier_seq SET last = $3 WHERE unit_id = $1 AND day = $2";
+	static const char online_sql[] =
+	    "UPDATE dossier_online_seq SET last = $3 WHERE unit_id = $1 AND day = $2";
+	mc_seq_marks *m = mc_db_seq_marks(st);
+	int rc = 0;
+
+	for (size_t i = 0; i < m->n && rc == 0; i++) {
+		struct mc_seq_mark *k = &m->marks[i];
+		mc_q *q = NULL;
+
+		if (!k->held || k->last == k->stored)
+			continue;
+		rc = mc_db_prepare(st, &q, k->space == MC_CODE_ONLINE ? online_sql : desk_sql);
+		if (rc == 0) {
+			mc_q_int(q, 1, k->unit_id);
+			mc_q_int(q, 2, k->day);
+			mc_q_int(q, 3, k->last);
+			rc = mc_q_exec_later(q, "store dossier numbers");
+		}
+		mc_q_done(q);
+		if (rc == 0)
+			k->stored = k->last;
+	}
 	return rc;
 }
 

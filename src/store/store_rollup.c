@@ -167,12 +167,12 @@ static int add_json(mc_buf *b, const mc_rollup_cell *c)
  * the same day and month cells in opposite orders. SQLite has one writer at a
  * time. The rebuild's large slices (every unit) run before the server
  * serves, under the state row's lock, and take none. */
-static int lock_units(mc_store *st, const mc_rollup_cell *cells, size_t n)
+static int lock_units(mc_store *st, const mc_rollup_cell *cells, size_t n, bool lock)
 {
 	static const char sql[] = "SELECT pg_advisory_xact_lock(1835230069, CAST($1 AS INTEGER))";
 	int rc = 0;
 
-	if (!mc_db_is_pg(st) || n >= 64)
+	if (!mc_db_is_pg(st) || (n >= 64 && !lock))
 		return 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		mc_q *q = NULL;
@@ -194,8 +194,9 @@ static int lock_units(mc_store *st, const mc_rollup_cell *cells, size_t n)
 }
 
 /* Adds the cells' counters to the table (stats_rollup_proc for cells by
- * procedure). */
-static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n, bool by_procedure)
+ * procedure); lock: the units' locks whatever the number of cells (else a
+ * slice of 64 or more, the rebuild's, takes none). */
+static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n, bool by_procedure, bool lock)
 {
 	static const char sql_sqlite[] = ADD_CELLS("json_each($1) AS c");
 	static const char sql_pg[] = ADD_CELLS("jsonb_array_elements(CAST($1 AS jsonb)) AS c(value)");
@@ -203,7 +204,7 @@ static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n, bool b
 	static const char proc_pg[] = ADD_PROC_CELLS("jsonb_array_elements(CAST($1 AS jsonb)) AS c(value)");
 	mc_buf b;
 	mc_q *q = NULL;
-	int rc = lock_units(st, cells, n);
+	int rc = lock_units(st, cells, n, lock);
 
 	mc_buf_init(&b, (n + 1) * 512);
 	if (rc == 0)
@@ -228,7 +229,7 @@ static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n, bool b
 static int apply_one(mc_store *st, mc_rollup_set *s)
 {
 	mc_rollup_set_finish(s);
-	int rc = s->len ? add_cells(st, s->cells, s->len, s->by_procedure) : 0;
+	int rc = s->len ? add_cells(st, s->cells, s->len, s->by_procedure, false) : 0;
 	mc_rollup_set_free(s);
 	return rc;
 }
@@ -245,8 +246,75 @@ static void sets_init(sets *x)
 	x->s[1].by_procedure = true;
 }
 
+/* In a group commit's first run on PostgreSQL (mc_db_defers), the cells of
+ * the batch's writes are summed here and written once, before the commit
+ * (mc_store_rollup_flush): a batch of filings adds to the same few day and
+ * month cells of each unit, and each INSERT … ON CONFLICT of a filing made a
+ * new version of those rows. A failed batch is undone whole and run again
+ * with the cells written at each write (mc_store_rollup_drop). */
+struct mc_rollup_pending {
+	sets x;
+};
+
+static void pending_add(mc_store *st, sets *x)
+{
+	struct mc_rollup_pending *p = mc_db_rollup_pending(st);
+
+	if (!p) {
+		p = mc_xcalloc(1, sizeof(*p));
+		sets_init(&p->x);
+		mc_db_set_rollup_pending(st, p);
+	}
+	for (int i = 0; i < 2; i++) {
+		for (size_t k = 0; k < x->s[i].len; k++) {
+			const mc_rollup_cell *c = &x->s[i].cells[k];
+			mc_rollup_cell *t =
+			    mc_rollup_cell_at_proc(&p->x.s[i], c->unit_id, c->procedure_id, c->province_code,
+						   c->grain, c->period, c->aux);
+			for (int n = 0; n < MC_ROLLUP_N; n++)
+				t->v[n] += c->v[n];
+		}
+		mc_rollup_set_free(&x->s[i]);
+	}
+}
+
+void mc_store_rollup_drop(mc_store *st)
+{
+	struct mc_rollup_pending *p = mc_db_rollup_pending(st);
+
+	if (!p)
+		return;
+	mc_rollup_set_free(&p->x.s[0]);
+	mc_rollup_set_free(&p->x.s[1]);
+	free(p);
+	mc_db_set_rollup_pending(st, NULL);
+}
+
+int mc_store_rollup_flush(mc_store *st)
+{
+	struct mc_rollup_pending *p = mc_db_rollup_pending(st);
+	int rc = 0;
+
+	for (int k = 0; p && k < 2 && rc == 0; k++) {
+		mc_rollup_set *s = &p->x.s[k];
+
+		mc_rollup_set_finish(s);
+		/* In slices, as the rebuild, each under its units' locks. */
+		for (size_t i = 0; i < s->len && rc == 0; i += 1000) {
+			size_t n = s->len - i < 1000 ? s->len - i : 1000;
+			rc = add_cells(st, s->cells + i, n, s->by_procedure, true);
+		}
+	}
+	mc_store_rollup_drop(st);
+	return rc;
+}
+
 static int apply(mc_store *st, sets *x)
 {
+	if (mc_db_defers(st)) {
+		pending_add(st, x);
+		return 0;
+	}
 	int rc = apply_one(st, &x->s[0]);
 	if (rc == 0)
 		rc = apply_one(st, &x->s[1]);
@@ -548,7 +616,7 @@ static int rebuild(mc_store *st, int64_t *dossiers)
 		/* In slices, so that no statement grows without bound. */
 		for (size_t i = 0; i < s->len && rc == 0; i += 1000) {
 			size_t n = s->len - i < 1000 ? s->len - i : 1000;
-			rc = add_cells(st, s->cells + i, n, s->by_procedure);
+			rc = add_cells(st, s->cells + i, n, s->by_procedure, false);
 		}
 	}
 	/* The tasks' roll-up (migration 036) is built with it. */
@@ -860,8 +928,12 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 	    {by_proc ? pr : repeats, fd, td},
 	};
 	struct accs a = {.each = q->group == MC_STATS_EACH_UNIT, .by_procedure = by_proc};
-	int rc = 0;
+	/* A write of a group commit reading the figures (a computed criterion)
+	 * sees the batch's cells summed so far. */
+	int rc = mc_store_rollup_flush(st);
 
+	if (rc)
+		return rc;
 	if (in) {
 		mc_buf b;
 

@@ -691,29 +691,6 @@ void mc_db_set_rollup_pending(mc_store *st, struct mc_rollup_pending *p)
 	st->rollup_pending = p;
 }
 
-int mc_db_next_id(mc_store *st, int64_t *out)
-{
-	static const char sql[] = "SELECT nextval(pg_get_serial_sequence('dossier', 'id')) AS id "
-				  "FROM generate_series(1, 64) ORDER BY 1 DESC";
-	mc_q *q = NULL;
-	int rc = 0;
-
-	if (st->n_dossier_ids == 0) {
-		rc = mc_db_prepare(st, &q, sql);
-		while (rc == 0 && (rc = mc_q_row(q, "take dossier ids")) == 1) {
-			if (st->n_dossier_ids < (int)MC_ARRAY_LEN(st->dossier_ids))
-				st->dossier_ids[st->n_dossier_ids++] = mc_q_col_int(q, 0);
-			rc = 0;
-		}
-		mc_q_done(q);
-		if (rc == 0 && st->n_dossier_ids == 0)
-			rc = MC_ERROR;
-	}
-	if (rc == 0)
-		*out = st->dossier_ids[--st->n_dossier_ids];
-	return rc;
-}
-
 bool mc_db_lock_held(mc_store *st, int64_t key)
 {
 	for (int i = 0; i < st->n_held; i++) {

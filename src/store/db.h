@@ -198,10 +198,6 @@ int mc_db_lock(mc_store *st, int64_t key, const char *what);
  * noted by an earlier call; notes it if not (the caller then takes it). A
  * group commit's batch takes a unit's lock once, not once per request. */
 bool mc_db_lock_held(mc_store *st, int64_t key);
-/* PostgreSQL: a new dossier id from the table's identity sequence, taken 64
- * at a time (one wait for 64 inserts; the ids a connection does not use
- * are gaps, as those of rolled-back inserts). */
-int mc_db_next_id(mc_store *st, int64_t *out);
 /* The roll-up's cells waiting for the commit (store_rollup.c owns them). */
 struct mc_rollup_pending *mc_db_rollup_pending(mc_store *st);
 void mc_db_set_rollup_pending(mc_store *st, struct mc_rollup_pending *p);

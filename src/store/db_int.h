@@ -42,10 +42,6 @@ struct mc_store {
 	 * yet (mc_q_exec_later), by what they do, for the log. */
 	const char *later[MC_DB_MAX_LATER];
 	int n_later;
-	/* PostgreSQL: dossier ids taken from the table's sequence ahead of their
-	 * inserts (mc_db_next_id), used from the end. */
-	int64_t dossier_ids[64];
-	int n_dossier_ids;
 	/* The roll-up's cells summed under undo_all on PostgreSQL (store_rollup.c). */
 	struct mc_rollup_pending *rollup_pending;
 

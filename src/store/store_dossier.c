@@ -403,12 +403,10 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	/* The province defaults to the receiving unit's ($5); the procedure may
 	 * be named by code alone. */
 #define INSERT_HEAD "INSERT INTO dossier (code, province_code, procedure_id, " MUTABLE_COLS
-#define INSERT_VALUES                                                                                        \
-	"$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "    \
-	"$25, $26, $27, $28, $29, 1, $30, $31"
 #define INSERT_TAIL                                                                                          \
-	INSERT_VALUES ") RETURNING id, province_code, procedure_id, "                                        \
-		      "(SELECT code FROM procedure WHERE id = procedure_id) AS procedure_code"
+	"$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "    \
+	"$25, $26, $27, $28, $29, 1, $30, $31) RETURNING id, province_code, procedure_id, "                  \
+	"(SELECT code FROM procedure WHERE id = procedure_id) AS procedure_code"
 	static const char sql[] =
 	    INSERT_HEAD ", version, reception_unit_id, return_unit_id) VALUES ($1, "
 			"coalesce(nullif($2, ''), (SELECT province_code FROM unit WHERE id = "
@@ -419,14 +417,7 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	 * $4 (the code) is bound but unused. */
 	static const char known[] =
 	    INSERT_HEAD ", version, reception_unit_id, return_unit_id) VALUES ($1, $2, $3, " INSERT_TAIL;
-	/* The same in a group commit's first run on PostgreSQL, with an id taken
-	 * beforehand ($32): sent without waiting (db.h: mc_q_exec_later), so
-	 * that a batch's filings go out pipelined with no wait of their own. */
-	static const char known_later[] =
-	    INSERT_HEAD ", version, reception_unit_id, return_unit_id, id) VALUES "
-			"($1, $2, $3, " INSERT_VALUES ", $32)";
 #undef INSERT_HEAD
-#undef INSERT_VALUES
 #undef INSERT_TAIL
 	mc_q *q = NULL;
 	char *folded = NULL;
@@ -437,13 +428,7 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 
 	if (rc)
 		return rc;
-	bool given = d->procedure_id && d->province_code && *d->province_code;
-	bool later = given && d->procedure_code && *d->procedure_code && mc_db_defers(st);
-
-	if (later)
-		rc = mc_db_next_id(st, &id);
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, later ? known_later : given ? known : sql);
+	rc = mc_db_prepare(st, &q, d->procedure_id && d->province_code && *d->province_code ? known : sql);
 	if (rc)
 		goto cleanup;
 	mc_q_text(q, 1, nz(d->code));
@@ -455,19 +440,6 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 		goto cleanup;
 	mc_q_ref(q, 30, d->reception_unit_id);
 	mc_q_ref(q, 31, d->return_unit_id);
-	if (later) {
-		/* What the statement would return is what was given. */
-		mc_q_int(q, 32, id);
-		rc = mc_q_exec_later(q, "insert dossier");
-		if (rc)
-			goto cleanup;
-		procedure_id = d->procedure_id;
-		province = mc_xstrdup(d->province_code);
-		procedure = mc_xstrdup(d->procedure_code);
-		mc_q_done(q);
-		q = NULL;
-		goto docs;
-	}
 	rc = mc_q_row(q, "insert dossier");
 	/* An unknown procedure code leaves procedure_id NULL. */
 	if (rc == MC_EINVAL && !d->procedure_id)
@@ -483,7 +455,6 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	rc = 0;
 	mc_q_done(q);
 	q = NULL;
-docs:
 	if (d->n_docs)
 		rc = docs_write(st, id, d, true);
 cleanup:

@@ -714,6 +714,16 @@ mc_seq_marks *mc_db_seq_marks(mc_store *st)
 	return &st->marks;
 }
 
+struct mc_rollup_pending *mc_db_rollup_pending(mc_store *st)
+{
+	return st->rollup_pending;
+}
+
+void mc_db_set_rollup_pending(mc_store *st, struct mc_rollup_pending *p)
+{
+	st->rollup_pending = p;
+}
+
 bool mc_db_lock_held(mc_store *st, int64_t key)
 {
 	for (int i = 0; i < st->n_held; i++) {

@@ -206,6 +206,9 @@ int mc_db_lock(mc_store *st, int64_t key, const char *what);
  * noted by an earlier call; notes it if not (the caller then takes it). A
  * group commit's batch takes a unit's lock once, not once per request. */
 bool mc_db_lock_held(mc_store *st, int64_t key);
+/* The roll-up's cells waiting for the commit (store_rollup.c owns them). */
+struct mc_rollup_pending *mc_db_rollup_pending(mc_store *st);
+void mc_db_set_rollup_pending(mc_store *st, struct mc_rollup_pending *p);
 /* Forgets the locks noted: the transaction ended or was rolled back to a
  * savepoint (which may have let them go). */
 void mc_db_locks_forget(mc_store *st);

@@ -42,6 +42,8 @@ struct mc_store {
 	 * yet (mc_q_exec_later), by what they do, for the log. */
 	const char *later[MC_DB_MAX_LATER];
 	int n_later;
+	/* The roll-up's cells summed under undo_all on PostgreSQL (store_rollup.c). */
+	struct mc_rollup_pending *rollup_pending;
 
 	/* SQLite */
 	sqlite3 *db;

@@ -428,6 +428,7 @@ int mc_pg_begin(mc_store *st)
 	 * dossier updates check their version, and sequence numbers come from
 	 * one upsert, so nothing needs the whole database locked. */
 	mc_db_locks_forget(st);
+	mc_seq_marks_release(&st->marks);
 	rc = mc_pg_sql(st, "BEGIN", "begin transaction");
 	/* A BEGIN changes nothing: when it finds the connection lost (closed
 	 * between the check above and the BEGIN), it is tried once more on a

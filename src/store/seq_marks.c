@@ -23,7 +23,7 @@ struct mc_seq_mark *mc_seq_marks_get(mc_seq_marks *m, int64_t unit_id, int32_t d
 				oldest = m->marks[i].day;
 		}
 		for (size_t i = 0; i < m->n; i++) {
-			if (m->marks[i].day != oldest)
+			if (m->marks[i].day != oldest || m->marks[i].held)
 				m->marks[kept++] = m->marks[i];
 		}
 		m->n = kept;
@@ -34,6 +34,12 @@ struct mc_seq_mark *mc_seq_marks_get(mc_seq_marks *m, int64_t unit_id, int32_t d
 	}
 	m->marks[m->n] = (struct mc_seq_mark){.unit_id = unit_id, .day = day, .space = space, .last = 0};
 	return &m->marks[m->n++];
+}
+
+void mc_seq_marks_release(mc_seq_marks *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		m->marks[i].held = false;
 }
 
 void mc_seq_marks_forget(mc_seq_marks *m)

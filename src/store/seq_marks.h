@@ -14,6 +14,7 @@
 #ifndef MC_STORE_SEQ_MARKS_H
 #define MC_STORE_SEQ_MARKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,11 @@ struct mc_seq_mark {
 	int32_t day;
 	int space; /* mc_code_space */
 	int last;
+	/* PostgreSQL in a group commit's first run (db.h: mc_db_defers): the
+	 * row is locked by the transaction, which numbers on from last in
+	 * memory and writes last back before its commit (stored: written). */
+	bool held;
+	int stored;
 };
 
 typedef struct {
@@ -31,6 +37,8 @@ typedef struct {
 
 /* The mark of (unit, day, space), created at 0 when new. Borrowed until the next call. */
 struct mc_seq_mark *mc_seq_marks_get(mc_seq_marks *m, int64_t unit_id, int32_t day, int space);
+/* A new transaction holds no row. */
+void mc_seq_marks_release(mc_seq_marks *m);
 /* Forgets every mark (after a rollback of the whole transaction). */
 void mc_seq_marks_forget(mc_seq_marks *m);
 /* Frees the marks; the struct can be reused. */

@@ -6,6 +6,7 @@
  * connection's; savepoints and the time limits' checks are written once.
  */
 #include "store/db_int.h"
+#include "store/store_rollup.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ void mc_store_close(mc_store *st)
 {
 	if (!st)
 		return;
+	mc_store_rollup_drop(st);
 	mc_db_cache_free(st);
 	if (st->pg)
 		mc_pg_close(st);
@@ -99,6 +101,9 @@ int mc_store_savepoint_rollback(mc_store *st)
 
 void mc_store_undo_all(mc_store *st, bool on)
 {
+	/* Cells summed and not written by mc_store_undo_needed(st, true): the
+	 * run failed and is undone. */
+	mc_store_rollup_drop(st);
 	st->undo_all = on;
 	if (on)
 		st->undo_needed = false;
@@ -108,6 +113,10 @@ bool mc_store_undo_needed(mc_store *st, bool wait)
 {
 	bool needed;
 
+	/* The day sequences and roll-up's cells kept during the run are written
+	 * with the rest. */
+	if (wait && (mc_store_dossier_seq_flush(st) != 0 || mc_store_rollup_flush(st) != 0))
+		st->undo_needed = true;
 	if (wait && st->pg)
 		mc_pg_flush(st);
 	needed = st->undo_needed;

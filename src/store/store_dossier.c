@@ -225,8 +225,17 @@ int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t l
 	    "THEN dossier_online_seq.last + 1 ELSE $3 END RETURNING last";
 	struct mc_seq_mark *mark = mc_seq_marks_get(mc_db_seq_marks(st), unit_id, local_day, (int)space);
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, space == MC_CODE_ONLINE ? online_sql : desk_sql);
+	int rc = 0;
 
+	/* The row locked by this transaction's first number (a group commit's
+	 * first run, which has no savepoint to give the lock back): the next
+	 * numbers are the connection's alone until the commit, and the row is
+	 * written once, before it (mc_store_dossier_seq_flush). */
+	if (mark->held && mc_db_defers(st)) {
+		*out = ++mark->last;
+		return 0;
+	}
+	rc = mc_db_prepare(st, &q, space == MC_CODE_ONLINE ? online_sql : desk_sql);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, unit_id);
@@ -239,9 +248,41 @@ int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t l
 		goto cleanup;
 	*out = (int)mc_q_col_int(q, 0);
 	mark->last = *out;
+	if (mc_db_defers(st)) {
+		mark->held = true;
+		mark->stored = *out;
+	}
 	rc = 0;
 cleanup:
 	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_dossier_seq_flush(mc_store *st)
+{
+	static const char desk_sql[] = "UPDATE dossier_seq SET last = $3 WHERE unit_id = $1 AND day = $2";
+	static const char online_sql[] =
+	    "UPDATE dossier_online_seq SET last = $3 WHERE unit_id = $1 AND day = $2";
+	mc_seq_marks *m = mc_db_seq_marks(st);
+	int rc = 0;
+
+	for (size_t i = 0; i < m->n && rc == 0; i++) {
+		struct mc_seq_mark *k = &m->marks[i];
+		mc_q *q = NULL;
+
+		if (!k->held || k->last == k->stored)
+			continue;
+		rc = mc_db_prepare(st, &q, k->space == MC_CODE_ONLINE ? online_sql : desk_sql);
+		if (rc == 0) {
+			mc_q_int(q, 1, k->unit_id);
+			mc_q_int(q, 2, k->day);
+			mc_q_int(q, 3, k->last);
+			rc = mc_q_exec_later(q, "store dossier numbers");
+		}
+		mc_q_done(q);
+		if (rc == 0)
+			k->stored = k->last;
+	}
 	return rc;
 }
 
@@ -361,15 +402,23 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 {
 	/* The province defaults to the receiving unit's ($5); the procedure may
 	 * be named by code alone. */
+#define INSERT_HEAD "INSERT INTO dossier (code, province_code, procedure_id, " MUTABLE_COLS
+#define INSERT_TAIL                                                                                          \
+	"$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "    \
+	"$25, $26, $27, $28, $29, 1, $30, $31) RETURNING id, province_code, procedure_id, "                  \
+	"(SELECT code FROM procedure WHERE id = procedure_id) AS procedure_code"
 	static const char sql[] =
-	    "INSERT INTO dossier (code, province_code, procedure_id, " MUTABLE_COLS
-	    ", version, reception_unit_id, return_unit_id) VALUES ($1, "
-	    "coalesce(nullif($2, ''), (SELECT province_code FROM unit WHERE id = $5), ''), "
-	    "coalesce($3, (SELECT id FROM procedure WHERE code = $4)), $5, $6, $7, $8, $9, $10, $11, $12, "
-	    "$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, 1, $30, "
-	    "$31) "
-	    "RETURNING id, province_code, procedure_id, "
-	    "(SELECT code FROM procedure WHERE id = procedure_id) AS procedure_code";
+	    INSERT_HEAD ", version, reception_unit_id, return_unit_id) VALUES ($1, "
+			"coalesce(nullif($2, ''), (SELECT province_code FROM unit WHERE id = "
+			"$5), ''), coalesce($3, (SELECT id FROM procedure WHERE code = $4)), " INSERT_TAIL;
+	/* Both known (a filing): PostgreSQL plans the statement above again at
+	 * each run, as its plan for given values drops the two look-ups and so
+	 * always looks cheaper than the prepared one; this one it plans once.
+	 * $4 (the code) is bound but unused. */
+	static const char known[] =
+	    INSERT_HEAD ", version, reception_unit_id, return_unit_id) VALUES ($1, $2, $3, " INSERT_TAIL;
+#undef INSERT_HEAD
+#undef INSERT_TAIL
 	mc_q *q = NULL;
 	char *folded = NULL;
 	char *province = NULL, *procedure = NULL;
@@ -379,7 +428,7 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 
 	if (rc)
 		return rc;
-	rc = mc_db_prepare(st, &q, sql);
+	rc = mc_db_prepare(st, &q, d->procedure_id && d->province_code && *d->province_code ? known : sql);
 	if (rc)
 		goto cleanup;
 	mc_q_text(q, 1, nz(d->code));

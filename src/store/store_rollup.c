@@ -131,8 +131,9 @@ static int read_dossier(mc_store *st, struct scanned *out, int64_t dossier_id)
 /* The cells come as one JSON text, an array of [unit_id, grain, period, aux,
  * province_code, counters…] in key order, so that a write is one statement
  * whatever its number of cells. The engines read a JSON array differently:
- * SQLite with json_each, PostgreSQL with json_array_elements (and an
- * INSERT … SELECT before an upsert needs a WHERE in SQLite). */
+ * SQLite with json_each, PostgreSQL with jsonb_array_elements (and an
+ * INSERT … SELECT before an upsert needs a WHERE in SQLite): jsonb, parsed
+ * once, as a json value would be parsed again by each of the 19 ->>. */
 /* clang-format off */
 #define ADD_CELLS(from) \
 	"INSERT INTO stats_rollup (unit_id, grain, period, aux, province_code, " COUNTER_COLS ")" \
@@ -193,12 +194,12 @@ static int add_json(mc_buf *b, const mc_rollup_cell *c)
  * the same day and month cells in opposite orders. SQLite has one writer at a
  * time. The rebuild's large slices (every unit) run before the server
  * serves, under the state row's lock, and take none. */
-static int lock_units(mc_store *st, const mc_rollup_cell *cells, size_t n)
+static int lock_units(mc_store *st, const mc_rollup_cell *cells, size_t n, bool lock)
 {
 	static const char sql[] = "SELECT pg_advisory_xact_lock(1835230069, CAST($1 AS INTEGER))";
 	int rc = 0;
 
-	if (!mc_db_is_pg(st) || n >= 64)
+	if (!mc_db_is_pg(st) || (n >= 64 && !lock))
 		return 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		mc_q *q = NULL;
@@ -220,16 +221,17 @@ static int lock_units(mc_store *st, const mc_rollup_cell *cells, size_t n)
 }
 
 /* Adds the cells' counters to the table (stats_rollup_proc for cells by
- * procedure). */
-static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n, bool by_procedure)
+ * procedure); lock: the units' locks whatever the number of cells (else a
+ * slice of 64 or more, the rebuild's, takes none). */
+static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n, bool by_procedure, bool lock)
 {
 	static const char sql_sqlite[] = ADD_CELLS("json_each($1) AS c");
-	static const char sql_pg[] = ADD_CELLS("json_array_elements(CAST($1 AS json)) AS c(value)");
+	static const char sql_pg[] = ADD_CELLS("jsonb_array_elements(CAST($1 AS jsonb)) AS c(value)");
 	static const char proc_sqlite[] = ADD_PROC_CELLS("json_each($1) AS c");
-	static const char proc_pg[] = ADD_PROC_CELLS("json_array_elements(CAST($1 AS json)) AS c(value)");
+	static const char proc_pg[] = ADD_PROC_CELLS("jsonb_array_elements(CAST($1 AS jsonb)) AS c(value)");
 	mc_buf b;
 	mc_q *q = NULL;
-	int rc = lock_units(st, cells, n);
+	int rc = lock_units(st, cells, n, lock);
 
 	mc_buf_init(&b, (n + 1) * 512);
 	if (rc == 0)
@@ -254,7 +256,7 @@ static int add_cells(mc_store *st, const mc_rollup_cell *cells, size_t n, bool b
 static int apply_one(mc_store *st, mc_rollup_set *s)
 {
 	mc_rollup_set_finish(s);
-	int rc = s->len ? add_cells(st, s->cells, s->len, s->by_procedure) : 0;
+	int rc = s->len ? add_cells(st, s->cells, s->len, s->by_procedure, false) : 0;
 	mc_rollup_set_free(s);
 	return rc;
 }
@@ -283,15 +285,85 @@ static int lock_tree(mc_store *st, const mc_rollup_in *in)
 
 	for (int i = 0; i < in->n_tree && rc == 0; i++) {
 		c[i].unit_id = in->tree[i];
-		rc = lock_units(st, &c[i], 1);
+		rc = lock_units(st, &c[i], 1, true);
 	}
+	return rc;
+}
+
+/* In a group commit's first run on PostgreSQL (mc_db_defers), the cells of
+ * the batch's writes are summed here and written once, before the commit
+ * (mc_store_rollup_flush): a batch of filings adds to the same few day and
+ * month cells of each unit, and each INSERT … ON CONFLICT of a filing made a
+ * new version of those rows. A failed batch is undone whole and run again
+ * with the cells written at each write (mc_store_rollup_drop). */
+struct mc_rollup_pending {
+	sets x;
+};
+
+static void pending_add(mc_store *st, sets *x)
+{
+	struct mc_rollup_pending *p = mc_db_rollup_pending(st);
+
+	if (!p) {
+		p = mc_xcalloc(1, sizeof(*p));
+		sets_init(&p->x);
+		mc_db_set_rollup_pending(st, p);
+	}
+	for (int i = 0; i < 2; i++) {
+		for (size_t k = 0; k < x->s[i].len; k++) {
+			const mc_rollup_cell *c = &x->s[i].cells[k];
+			mc_rollup_cell *t =
+			    mc_rollup_cell_at_proc(&p->x.s[i], c->unit_id, c->procedure_id, c->province_code,
+						   c->grain, c->period, c->aux);
+			for (int n = 0; n < MC_ROLLUP_N; n++)
+				t->v[n] += c->v[n];
+		}
+		mc_rollup_set_free(&x->s[i]);
+	}
+}
+
+void mc_store_rollup_drop(mc_store *st)
+{
+	struct mc_rollup_pending *p = mc_db_rollup_pending(st);
+
+	if (!p)
+		return;
+	mc_rollup_set_free(&p->x.s[0]);
+	mc_rollup_set_free(&p->x.s[1]);
+	free(p);
+	mc_db_set_rollup_pending(st, NULL);
+}
+
+int mc_store_rollup_flush(mc_store *st)
+{
+	struct mc_rollup_pending *p = mc_db_rollup_pending(st);
+	int rc = 0;
+
+	for (int k = 0; p && k < 2 && rc == 0; k++) {
+		mc_rollup_set *s = &p->x.s[k];
+
+		mc_rollup_set_finish(s);
+		/* In slices, as the rebuild, each under its units' locks. */
+		for (size_t i = 0; i < s->len && rc == 0; i += 1000) {
+			size_t n = s->len - i < 1000 ? s->len - i : 1000;
+			rc = add_cells(st, s->cells + i, n, s->by_procedure, true);
+		}
+	}
+	mc_store_rollup_drop(st);
 	return rc;
 }
 
 static int apply(mc_store *st, sets *x, const mc_rollup_in *in)
 {
+	/* The tree's locks root first in every case, deferred or not: held to
+	 * the commit, the flush of a deferred batch then takes only those it
+	 * does not hold yet (lock_units). */
 	int rc = lock_tree(st, in);
 
+	if (rc == 0 && mc_db_defers(st)) {
+		pending_add(st, x);
+		return 0;
+	}
 	if (rc == 0)
 		rc = apply_one(st, &x->s[0]);
 	else
@@ -640,7 +712,7 @@ static int rebuild(mc_store *st, int64_t *dossiers)
 		/* In slices, so that no statement grows without bound. */
 		for (size_t i = 0; i < s->len && rc == 0; i += 1000) {
 			size_t n = s->len - i < 1000 ? s->len - i : 1000;
-			rc = add_cells(st, s->cells + i, n, s->by_procedure);
+			rc = add_cells(st, s->cells + i, n, s->by_procedure, false);
 		}
 	}
 	/* The tasks' roll-up (migration 036) is built with it. */
@@ -994,8 +1066,12 @@ int mc_store_rollup_stats(mc_store *st, const mc_stats_query *q, const char *lo,
 	    {by_proc ? pr : repeats, fd, td},
 	};
 	struct accs a = {.each = q->group == MC_STATS_EACH_UNIT, .by_procedure = by_proc, .tree = tree};
-	int rc = 0;
+	/* A write of a group commit reading the figures (a computed criterion)
+	 * sees the batch's cells summed so far. */
+	int rc = mc_store_rollup_flush(st);
 
+	if (rc)
+		return rc;
 	if (in) {
 		mc_buf b;
 

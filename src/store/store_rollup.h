@@ -20,6 +20,13 @@ int mc_store_backend_migrate(mc_store *st);
 
 /* Empties the table. */
 int mc_store_rollup_clear(mc_store *st);
+/* The cells summed during a group commit's first run on PostgreSQL
+ * (mc_db_defers), written before its commit (flush) or forgotten (drop). */
+int mc_store_rollup_flush(mc_store *st);
+void mc_store_rollup_drop(mc_store *st);
+/* Writes the day sequences numbered on in memory in the same run
+ * (store_dossier.c: mc_store_dossier_next_seq). */
+int mc_store_dossier_seq_flush(mc_store *st);
 /* Empties the table and counts every dossier, supplement request and issued
  * apology into it again, inside the caller's write transaction. */
 int mc_store_rollup_rebuild(mc_store *st);

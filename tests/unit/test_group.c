@@ -3,7 +3,8 @@
  * and reported once, jobs from many threads share commits, and a failing job
  * undoes only its own writes: a batch runs in one go, and again job by job in
  * savepoints once a job of it has failed, also when the failure is a write
- * sent without waiting for its answer (PostgreSQL's pipeline).
+ * sent without waiting for its answer (PostgreSQL's pipeline); numbers and
+ * roll-up cells kept in memory during a run are written before its commit.
  *
  * MC_TEST_STORE=pg runs it on a new database of the PostgreSQL server of
  * MC_TEST_PG_URL for every test (test_group_pg; scripts/pg.sh), else on a
@@ -28,6 +29,7 @@
 
 #include <libpq-fe.h>
 
+#include "core/code.h"
 #include "store/group.h"
 
 struct fixture {
@@ -450,6 +452,130 @@ static void test_unanswered_write_fails_its_own_job(void **state)
 	unit_exists(f, "E.C", true);
 }
 
+/* Filings in a batch: each takes its unit's next number of the day and
+ * inserts its dossier, whose reception the roll-up counts. On PostgreSQL a
+ * batch's first run numbers on in memory after the row's first number and
+ * sums the roll-up's cells, both written just before the commit; a run
+ * undone for a failing job must leave neither behind, and the next batch
+ * (another connection) must number on from the stored row. */
+#define FILING_AT 1750000000
+struct filing_job {
+	int64_t unit_id, proc_id;
+	bool fail_after_write;
+	int number;
+	int rc;
+};
+
+static int filing_job_run(mc_store *st, void *payload)
+{
+	struct filing_job *j = payload;
+	char code[64];
+	mc_dossier d = {0};
+	int rc = mc_store_dossier_next_seq(st, &j->number, j->unit_id, mc_local_day(FILING_AT), MC_CODE_DESK);
+
+	if (rc)
+		return rc;
+	snprintf(code, sizeof code, "F-%04d", j->number);
+	d.code = mc_xstrdup(code);
+	d.province_code = mc_xstrdup("H56");
+	d.procedure_id = j->proc_id;
+	d.receiving_unit_id = j->unit_id;
+	d.current_unit_id = j->unit_id;
+	d.channel = MC_CH_DIRECT;
+	d.state = MC_ST_RECEIVED;
+	d.received_at = FILING_AT;
+	d.due_at = FILING_AT + 86400;
+	d.duration_hours = 24;
+	d.applicant_name = mc_xstrdup("Nguyễn Văn An");
+	d.applicant_id_number = mc_xstrdup("038090001234");
+	d.updated_at = FILING_AT;
+	rc = mc_store_dossier_insert(st, &d);
+	mc_dossier_clear(&d);
+	if (rc == 0 && j->fail_after_write)
+		return MC_EINVAL;
+	return rc;
+}
+
+static void filing_job_done(int rc, void *payload)
+{
+	((struct filing_job *)payload)->rc = rc;
+}
+
+static void test_batch_numbers_and_rollup(void **state)
+{
+	struct fixture *f = *state;
+	mc_store *st = NULL;
+	mc_unit u = {.code = "F.1", .name = "Xã F", .level = "commune", .province_code = "H56"};
+	mc_procedure p = {.code = "F.P",
+			  .name = "Thủ tục F",
+			  .field = "Hộ tịch",
+			  .levels = "commune",
+			  .duration_hours = 24,
+			  .cutoff_min = -1,
+			  .status = "active"};
+	struct filing_job jobs[2][5];
+	void *payloads[5];
+	mc_group_done done[5];
+	int seen[16] = {0}, max = 0;
+
+	assert_int_equal(mc_store_open(&st, f->path), 0);
+	assert_int_equal(mc_store_unit_create(st, &u), 0);
+	assert_int_equal(mc_store_procedure_create(st, &p), 0);
+	mc_store_close(st);
+	for (int b = 0; b < 2; b++) {
+		mc_group *g = NULL;
+
+		assert_int_equal(mc_group_start(&g, f->path, &(mc_group_options){.max_batch = 64}), 0);
+		for (int i = 0; i < 5; i++) {
+			/* The first batch's third filing fails after its writes. */
+			jobs[b][i] = (struct filing_job){
+			    .unit_id = u.id, .proc_id = p.id, .rc = 1, .fail_after_write = b == 0 && i == 2};
+			payloads[i] = &jobs[b][i];
+			done[i] = filing_job_done;
+		}
+		run_as_one_batch(g, filing_job_run, payloads, done, 5);
+		for (int i = 0; i < 5; i++) {
+			struct filing_job *j = &jobs[b][i];
+
+			assert_int_equal(j->rc, j->fail_after_write ? MC_EINVAL : 0);
+			if (j->rc != 0)
+				continue;
+			/* Each number once, the second batch's after the first's. */
+			assert_true(j->number > 0 && j->number < 16);
+			assert_int_equal(seen[j->number], 0);
+			seen[j->number] = 1;
+			if (b == 1)
+				assert_true(j->number > max);
+		}
+		for (int i = 0; b == 0 && i < 5; i++)
+			max = jobs[0][i].rc == 0 && jobs[0][i].number > max ? jobs[0][i].number : max;
+	}
+
+	/* The stored row is past every number given, and the roll-up counts
+	 * the nine dossiers stored. */
+	int next = 0;
+	mc_stats_row *rows = NULL;
+	size_t n = 0;
+	mc_stats_query q = {.unit_id = u.id, .group = MC_STATS_TOTAL};
+
+	q.from = mc_local_day_start(mc_local_day(FILING_AT));
+	q.to = q.from + 86400;
+	q.at = q.to;
+	assert_int_equal(mc_store_open(&st, f->path), 0);
+	assert_int_equal(mc_store_begin(st), 0);
+	assert_int_equal(mc_store_dossier_next_seq(st, &next, u.id, mc_local_day(FILING_AT), MC_CODE_DESK),
+			 0);
+	assert_int_equal(mc_store_rollback(st), 0);
+	for (int i = 0; i < 5; i++)
+		assert_true(next > jobs[1][i].number);
+	assert_int_equal(mc_store_stats(st, &rows, &n, &q), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].c.received, 9);
+	assert_int_equal(rows[0].c.received_direct, 9);
+	mc_stats_row_free_list(rows, n);
+	mc_store_close(st);
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -470,6 +596,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_batch_runs_again_job_by_job_after_a_failure, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_unanswered_write_fails_its_own_job, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_batch_numbers_and_rollup, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,18 +102,14 @@ int mc_store_doc_register_list(mc_store *st, mc_doc_register **out, size_t *n, i
 	static const char sql[] =
 	    "SELECT " REGISTER_COLS " FROM doc_register r JOIN unit u ON u.id = r.unit_id "
 	    "WHERE u.path >= $1 AND u.path < $2 ORDER BY u.path, r.box";
-	char lo[256], hi[256];
 	mc_q *q = NULL;
-	int rc = mc_db_unit_range(st, lo, hi, unit_id);
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
+	rc = mc_db_prepare_in_unit(st, &q, sql, unit_id);
 	if (rc)
 		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
 	rc = mc_q_read_list(q, "list document registers", register_cols, MC_ARRAY_LEN(register_cols),
 			    sizeof **out, out, n);
 cleanup:
@@ -642,19 +638,8 @@ int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, i
 	static const char sql[] = "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
 				  "from_state, to_state, note, hash, file_version, file_sha256 FROM "
 				  "document_event WHERE document_id = $1 ORDER BY id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, document_id);
-	rc = mc_q_read_list(q, "list document events", event_cols, MC_ARRAY_LEN(event_cols), sizeof **out,
-			    out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, document_id, "list document events", event_cols,
+				  MC_ARRAY_LEN(event_cols), sizeof **out, out, n);
 }
 
 int mc_store_document_event_head(mc_store *st, int64_t document_id, char out[65])

@@ -984,18 +984,8 @@ int mc_store_event_scan(mc_store *st, int (*cb)(const mc_event *e, void *payload
 int mc_store_event_list(mc_store *st, mc_event **out, size_t *n, int64_t dossier_id)
 {
 	static const char sql[] = "SELECT " EVENT_COLS " FROM event WHERE dossier_id = $1 ORDER BY at, id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, dossier_id);
-		rc = mc_q_read_list(q, "list events", event_cols, MC_ARRAY_LEN(event_cols), sizeof **out, out,
-				    n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, dossier_id, "list events", event_cols, MC_ARRAY_LEN(event_cols),
+				  sizeof **out, out, n);
 }
 
 /* One statement for the public lookup's miss: the dossier and its

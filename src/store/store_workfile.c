@@ -302,19 +302,11 @@ int mc_store_workfile_doc_ids(mc_store *st, int64_t **out, size_t *n, int64_t wo
 	static const mc_col id_cols[] = {MC_COL(MC_COL_I64, id_row, id, "document_id")};
 	static const char sql[] = "SELECT document_id FROM workfile_doc WHERE workfile_id = $1 "
 				  "ORDER BY added_at, document_id";
-	mc_q *q = NULL;
 	id_row *rows = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc = mc_db_read_list_by(st, sql, workfile_id, "list the documents of a work file", id_cols, 1,
+				    sizeof *rows, &rows, n);
 
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, workfile_id);
-	rc = mc_q_read_list(q, "list the documents of a work file", id_cols, 1, sizeof *rows, &rows, n);
 	/* id_row is one int64_t: the array is the list of ids. */
 	*out = (int64_t *)rows;
-cleanup:
-	mc_q_done(q);
 	return rc;
 }

@@ -860,6 +860,47 @@ cleanup:
 	return rc;
 }
 
+/* Cancels the copies of d delivered inside the deployment (art. 18): each
+ * copy not recalled yet goes to "recalled" with a recall event naming the
+ * sender and the reason; *n counts them, *before those recalled already. */
+static int recall_copies(mc_store *st, const mc_time_ctx *tc, const mc_document *d, const char *reason,
+			 int64_t at, size_t *n, size_t *before)
+{
+	const mc_unit *from = mc_time_ctx_unit(tc, d->unit_id);
+	int64_t *ids = NULL;
+	size_t n_ids = 0;
+	char note[700];
+	int rc = mc_store_document_copy_ids(st, &ids, &n_ids, d->id);
+
+	*n = *before = 0;
+	snprintf(note, sizeof note, "Thu hồi bởi %s: %s", from ? from->name : d->organ_name, reason);
+	for (size_t i = 0; i < n_ids && rc == 0; i++) {
+		mc_document c = {0};
+		rc = mc_store_document_get(st, &c, ids[i]);
+		if (rc == 0 && c.state == MC_DOC_RECALLED) {
+			(*before)++;
+		} else if (rc == 0) {
+			mc_document_event e = {.document_id = c.id,
+					       .at = at,
+					       .user_name = "",
+					       .role = "",
+					       .action = "recall",
+					       .from_state = c.state,
+					       .to_state = MC_DOC_RECALLED,
+					       .note = note};
+			c.state = MC_DOC_RECALLED;
+			rc = mc_store_document_update(st, &c, c.version);
+			if (rc == 0)
+				rc = mc_app_document_event_append(st, &e);
+			if (rc == 0)
+				(*n)++;
+		}
+		mc_document_clear(&c);
+	}
+	free(ids);
+	return rc;
+}
+
 int mc_app_exchange_recall(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
 			   const char *reason, int64_t at)
 {
@@ -910,9 +951,16 @@ int mc_app_exchange_recall(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 					"the document was recalled already");
 		queued++;
 	}
-	if (rc == 0 && !queued)
+	/* Its copies inside the deployment are cancelled at once, each with
+	 * its event; the sender's recall event says so. */
+	size_t copies = 0, recalled_before = 0;
+	if (rc == 0)
+		rc = recall_copies(st, tc, &d, reason, at, &copies, &recalled_before);
+	if (rc == 0 && !queued && !copies && recalled_before)
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE, "the document was recalled already");
+	else if (rc == 0 && !queued && !copies)
 		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE,
-				"the document was sent to no peer organisation");
+				"the document was sent to no unit or peer organisation");
 	if (rc == 0)
 		rc = event(st, actor, &d, "recall", reason, at);
 	free(xml);

@@ -642,6 +642,23 @@ int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, i
 				  MC_ARRAY_LEN(event_cols), sizeof **out, out, n);
 }
 
+typedef struct {
+	int64_t id;
+} copy_row;
+
+int mc_store_document_copy_ids(mc_store *st, int64_t **out, size_t *n, int64_t source_id)
+{
+	static const mc_col cols[] = {MC_COL(MC_COL_I64, copy_row, id, "id")};
+	static const char sql[] = "SELECT id FROM document WHERE source_id = $1 ORDER BY id";
+	copy_row *rows = NULL;
+	int rc = mc_db_read_list_by(st, sql, source_id, "list a document's copies", cols, 1, sizeof *rows,
+				    &rows, n);
+
+	/* copy_row is one int64_t: the array is the list of ids. */
+	*out = (int64_t *)rows;
+	return rc;
+}
+
 int mc_store_document_event_head(mc_store *st, int64_t document_id, char out[65])
 {
 	static const char sql[] =

@@ -149,6 +149,45 @@ test('draft → review → sign → issue → arrival → số đến → assign
   assert.equal(assigned.direction, 'Giao phòng chuyên môn tham mưu');
 });
 
+test('the clerk recalls an issued document (art. 18): its copy inside the deployment is cancelled, the sender sees it', async () => {
+  const s = await signed({ subject: 'Về việc tổ chức hội nghị sơ kết (ban hành nhầm)' });
+  const issued = await actOk(tok.tiepnhan, s.id, 'issue');
+  const inbox = await api('GET', '/api/v1/documents?box=in&state=arrived', { token: tok['tiepnhan.stnmt'] });
+  const copy = inbox.body.items.find((x) => x.number === issued.number);
+  assert.ok(copy, 'the recipient unit has the copy');
+  const registered = await actOk(tok['tiepnhan.stnmt'], copy.id, 'register');
+  // who may recall: the issuing body's clerk only, with a reason
+  const path = `/api/v1/documents/${s.id}/recall`;
+  assertProblem(await api('POST', path, { token: tok.tiepnhan, body: {} }), 422, 'missing-field', 'no reason');
+  assertProblem(await api('POST', path, { token: tok.chuyenvien, body: { reason: 'x' } }), 403, 'forbidden', 'a specialist');
+  assertProblem(await api('POST', path, { token: tok['tiepnhan.stnmt'], body: { reason: 'x' } }), 403, 'out-of-scope',
+    'the receiving unit\'s clerk');
+  assertProblem(await api('POST', path, { token: tok.congdan, body: { reason: 'x' } }), 403, 'forbidden', 'a citizen');
+  const same = await api('GET', `/api/v1/documents/${copy.id}`, { token: tok['tiepnhan.stnmt'] });
+  assert.equal(same.body.state, 'registered', 'nothing changed by the refusals');
+  assert.equal(same.body.version, registered.version);
+  // an unsent draft has nothing to recall
+  const never = await draft(tok.chuyenvien);
+  assertProblem(await api('POST', `/api/v1/documents/${never.id}/recall`, { token: tok.tiepnhan, body: { reason: 'x' } }),
+    409, 'forbidden-transition', 'a draft');
+  assertStatus(await api('POST', path, { token: tok.tiepnhan, body: { reason: 'Ban hành nhầm đối tượng' } }), 202, 'recall');
+  const cancelled = await api('GET', `/api/v1/documents/${copy.id}`, { token: tok['tiepnhan.stnmt'] });
+  assertStatus(cancelled, 200);
+  assert.equal(cancelled.body.state, 'recalled');
+  const ev = cancelled.body.events.at(-1);
+  assert.equal(ev.action, 'recall');
+  assert.match(ev.note, /Thu hồi bởi UBND huyện Quảng Xương: Ban hành nhầm đối tượng/);
+  // the copy takes no further step; the sender's document records the recall
+  assertProblem(await act(tok['lanhdao.stnmt'], copy.id, 'assign', { to_unit: DEPARTMENT }), 409, 'forbidden-transition',
+    'assigning a recalled copy');
+  const sender = await api('GET', `/api/v1/documents/${s.id}`, { token: tok.tiepnhan });
+  assert.equal(sender.body.events.at(-1).action, 'recall');
+  assert.equal(sender.body.events.at(-1).note, 'Ban hành nhầm đối tượng');
+  const recalledList = await api('GET', '/api/v1/documents?box=in&state=recalled', { token: tok['tiepnhan.stnmt'] });
+  assert.ok(recalledList.body.items.some((x) => x.id === copy.id), 'listed as recalled');
+  assertProblem(await api('POST', path, { token: tok.tiepnhan, body: { reason: 'again' } }), 409, 'duplicate', 'twice');
+});
+
 test('numbers: one series for administrative documents, công văn without a kind, normative and secret apart', async () => {
   const a = await actOk(tok.tiepnhan, (await signed()).id, 'issue');
   const cv = await actOk(tok.tiepnhan, (await signed({ type: 'cong_van', drafting_abbr: 'VP' })).id, 'issue');

@@ -1000,6 +1000,7 @@ export default {
   'docstate.arrived': 'Awaiting registration',
   'docstate.registered': 'Registered',
   'docstate.assigned': 'Assigned',
+  'docstate.recalled': 'Recalled',
   'auth.forgot': 'Forgot your password?',
   'auth.idp': 'Sign in with your electronic identity account',
   'auth.idpHint': 'Or use your electronic identity account (VNeID):',
@@ -1072,7 +1073,7 @@ export default {
   'admin.showSignins': 'Show the sign-in history',
   'admin.unitPick': 'Unit',
   // The administrative-reform index (js/pages/par.js).
-  'nav.par': 'PAR index',
+  'nav.par': 'PAR scoring',
   'nav.parPublic': 'PAR index',
   'par.publicTitle': 'Administrative-reform index and unit ratings',
   'par.title': 'Administrative-reform index',

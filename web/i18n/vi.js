@@ -1000,6 +1000,7 @@ export default {
   'docstate.arrived': 'Chờ vào sổ',
   'docstate.registered': 'Đã vào sổ',
   'docstate.assigned': 'Đã giao xử lý',
+  'docstate.recalled': 'Đã thu hồi',
   'auth.forgot': 'Quên mật khẩu?',
   'auth.idp': 'Đăng nhập bằng tài khoản định danh điện tử',
   'auth.idpHint': 'Hoặc dùng tài khoản định danh điện tử (VNeID) của bạn:',
@@ -1072,7 +1073,7 @@ export default {
   'admin.showSignins': 'Xem lịch sử đăng nhập',
   'admin.unitPick': 'Đơn vị công tác',
   // The administrative-reform index (js/pages/par.js).
-  'nav.par': 'Chỉ số CCHC',
+  'nav.par': 'Chấm điểm CCHC',
   'nav.parPublic': 'Chỉ số CCHC',
   'par.publicTitle': 'Chỉ số cải cách hành chính và xếp loại đơn vị',
   'par.title': 'Chỉ số cải cách hành chính',

@@ -302,6 +302,20 @@ static int queue_status(mc_store *st, const mc_unit *unit, const mc_xch_message 
 	local_date(date, sizeof date, copy->issued_at);
 	snprintf(msgid, sizeof msgid, "%s,%lld,s%02d,%lld", unit->code, (long long)copy->id, code,
 		 (long long)at);
+	/* The same status about the same copy within one second (a leader
+	 * assigning again at once) is a new message: the id takes the next
+	 * free suffix ("-2", "-3", ...), so that the peer keeps both. */
+	size_t base = strlen(msgid);
+	for (int n = 2; n <= 100; n++) {
+		mc_xch_message prev = {0};
+		int rc = mc_store_xch_find(st, &prev, MC_XCH_OUT, in->organ_id, unit->code, msgid);
+		mc_xch_message_clear(&prev);
+		if (rc == MC_ENOTFOUND)
+			break;
+		if (rc)
+			return rc;
+		snprintf(msgid + base, sizeof msgid - base, "-%d", n);
+	}
 	mc_edxml_organ to = {.organ_id = in->organ_id};
 	mc_edxml_message m = {.kind = MC_EDXML_STATUS,
 			      .document_id = msgid,

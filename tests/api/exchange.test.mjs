@@ -391,12 +391,15 @@ test('B answers A (ResponseFor) the other way, assigns the copy and tells proces
   assertProblem(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.chuyenvien, body: { status: 'done' } }), 403, 'forbidden');
   // the leader assigns it (04 phân công goes by itself), then tells processing and done
   await actOk(B, B.tok.lanhdao, copyId, 'assign', { to_unit: H26, note: 'Giao Văn phòng tham mưu' });
+  // assigned again at once (most often within the same second): a second 04,
+  // not a refusal of the new assignment
+  await actOk(B, B.tok.lanhdao, copyId, 'assign', { to_unit: H26, note: 'Giao Văn phòng tham mưu, báo cáo trước ngày 15' });
   assertStatus(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.lanhdao, body: { status: 'processing' } }), 202);
   assertStatus(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.tiepnhan, body: { status: 'done', description: 'Đã xử lý xong' } }), 202);
   const st = await until('04, 05 and 06 on A', () => exchangeOf(A, A.tok.tiepnhan, sentId),
-    (r) => r.body.items.filter((i) => i.kind === 'status').length >= 5);
+    (r) => r.body.items.filter((i) => i.kind === 'status').length >= 6);
   assert.deepEqual(st.body.items.filter((i) => i.kind === 'status').map((i) => i.status),
-    ['arrived', 'accepted', 'assigned', 'processing', 'done']);
+    ['arrived', 'accepted', 'assigned', 'assigned', 'processing', 'done']);
   const doc = await api(A, 'GET', `/api/v1/documents/${sentId}`, { token: A.tok.tiepnhan });
   assert.ok(doc.body.events.some((e) => e.action === 'exchange_status' && /06 Hoàn thành/.test(e.note)));
 });

@@ -661,6 +661,12 @@ int mc_app_document_version_add(mc_store *st, const mc_time_ctx *tc, const mc_ac
 	out->uploaded_by_name = mc_xstrdup(actor->name);
 	out->created_at = at;
 	rc = mc_store_document_version_add(st, out, mc_doc_file_kind_mime(in->kind));
+	/* Numbered in the write from 1 without gaps: the number says how many
+	 * the draft holds, two uploads at once included. A bound, so that one
+	 * account cannot fill the file store through one draft. */
+	if (rc == 0 && out->number > MC_LIMIT_DOCUMENT_VERSIONS)
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "a draft holds at most %d versions",
+				MC_LIMIT_DOCUMENT_VERSIONS);
 	/* The latest DOCX's text is searched with the document; a PDF's is not
 	 * read (no PDF text library), so the last DOCX's stays. */
 	if (rc == 0 && in->text)

@@ -140,6 +140,7 @@
 #define MC_LIMIT_DOCUMENT_QUERY 200	      /* a search of the registers (ours) */
 #define MC_LIMIT_DOCUMENT_FILENAME 200	      /* the name of an uploaded draft version (ours) */
 #define MC_LIMIT_DOCUMENT_ATTACHMENTS 20      /* attachments (phụ lục) of a document (ours) */
+#define MC_LIMIT_DOCUMENT_VERSIONS 100	      /* uploaded versions of one draft (ours) */
 /* Work files (hồ sơ công việc, NĐ 30 chương IV; docs/documents.md §12): the
  * lengths are ours, near Phụ lục VI's "thông tin đầu vào của hồ sơ". */
 #define MC_LIMIT_WORKFILE_CODE 30      /* số và ký hiệu hồ sơ: "01.VP" */

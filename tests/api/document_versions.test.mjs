@@ -158,6 +158,16 @@ test('each upload a new version: number, uploader, time, SHA-256, size; listed a
     [[1, sha(one)], [2, sha(two)], [3, sha(one)]], 'each upload in the hash-chained log');
 });
 
+test('a draft holds at most 100 versions: the 101st is refused and nothing of it is stored', async () => {
+  const d = await draft(tok.chuyenvien);
+  for (let i = 1; i <= 100; i++) assertStatus(await upload(tok.chuyenvien, d.id, pdf(`v${i}`), PDF_TYPE), 201, `version ${i}`);
+  assertProblem(await upload(tok.chuyenvien, d.id, pdf('v101'), PDF_TYPE), 422, 'invalid-field', 'the 101st version');
+  const list = await versions(tok.chuyenvien, d.id);
+  assert.equal(list.length, 100);
+  assert.equal(list.at(-1).sha256, sha(pdf('v100')));
+  assert.equal((await events(d.id)).filter((e) => e.action === 'upload').length, 100, 'no event for the refused one');
+});
+
 test('the review names a version; the version approved is the one issued; nothing is uploaded after', async () => {
   const d = await draft(tok.chuyenvien);
   const v1 = pdf('first'), v2 = pdf('second');

@@ -7,6 +7,7 @@
 #include "api/api.h"
 
 #include "app/document.h"
+#include "app/upload.h"
 #include "core/limits.h"
 #include "core/text.h"
 
@@ -70,6 +71,7 @@ typedef struct {
 	mc_doc_upload in;
 	char sha256[65];
 	mc_document_version out;
+	mc_upload_limits limits; /* the account's daily upload budget counts it */
 	mc_err err;
 } version_job;
 
@@ -78,7 +80,10 @@ static int version_write(mc_store *st, void *payload)
 	version_job *j = payload;
 	/* A job may run again (group.h): from nothing. */
 	mc_document_version_clear(&j->out);
-	int rc = mc_app_document_version_add(st, j->tc, &j->actor, j->id, &j->in, mc_now(), &j->out);
+	int64_t now = mc_now();
+	int rc = mc_app_upload_daily_check(st, &j->limits, j->actor.user_id, j->in.size, now);
+	if (rc == 0)
+		rc = mc_app_document_version_add(st, j->tc, &j->actor, j->id, &j->in, now, &j->out);
 	mc_err_take(&j->err, rc);
 	return rc;
 }
@@ -181,6 +186,15 @@ void mc_api_document_version_upload(mc_req *r)
 	}
 	if (filename_or_reply(r, &j->in.filename, j->id, j->in.kind) != 0)
 		return;
+	/* Over the account's daily upload budget: refused before a byte
+	 * reaches the disk (and again in the write, in order). */
+	j->limits = mc_req_config(r)->uploads;
+	rc = mc_app_upload_daily_check(mc_req_store(r), &j->limits, j->actor.user_id, (int64_t)len, mc_now());
+	if (rc != 0) {
+		mc_err_take(&j->err, rc);
+		mc_reply_err(r, &j->err, "the upload");
+		return;
+	}
 	/* The file goes to disk here, on the worker; only its record joins
 	 * the group commit (as api/attachments.c). */
 	rc = mc_store_attachment_write(mc_req_store(r), j->sha256, data, len);

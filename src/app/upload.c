@@ -24,6 +24,17 @@ int mc_app_upload_quota(mc_store *st, mc_upload_quota *out, const mc_upload_limi
 	return 0;
 }
 
+int mc_app_upload_daily_check(mc_store *st, const mc_upload_limits *lim, int64_t user_id, int64_t size,
+			      int64_t now)
+{
+	mc_upload_limits daily = {.daily_bytes = lim->daily_bytes};
+	mc_upload_quota q = {0};
+	if (daily.daily_bytes <= 0)
+		return 0;
+	int rc = mc_app_upload_quota(st, &q, &daily, user_id, size, now);
+	return rc ? rc : mc_app_upload_refusal(&q, size);
+}
+
 int mc_app_upload_refusal(const mc_upload_quota *q, int64_t size)
 {
 	const mc_upload_usage *u = &q->usage;

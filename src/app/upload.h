@@ -46,6 +46,13 @@ int mc_app_upload_quota(mc_store *st, mc_upload_quota *out, const mc_upload_limi
  * returns MC_ELIMIT. */
 int mc_app_upload_refusal(const mc_upload_quota *q, int64_t size);
 
+/* The daily quota alone, for an upload that something holds at once (a
+ * draft's version or attachment, docs/documents.md §3b-3c): 0 within it,
+ * else the refusal (MC_ELIMIT, as mc_app_upload_refusal). In the write, so
+ * that concurrent uploads of the account are counted in order. */
+int mc_app_upload_daily_check(mc_store *st, const mc_upload_limits *lim, int64_t user_id, int64_t size,
+			      int64_t now);
+
 /* One step of the expiry at now, in the caller's transaction: removes up to
  * limit uploads older than MC_UPLOAD_KEEP_SECONDS and the files they leave
  * unheld (named for mc_store_files_sweep, which must run in a later

@@ -89,7 +89,11 @@ int mc_store_upload_usage(mc_store *st, mc_upload_usage *out, int64_t user_id, i
 {
 	static const char sql[] =
 	    "SELECT count(*), coalesce(sum(u.size), 0), "
-	    "(SELECT coalesce(sum(r.size), 0) FROM upload r WHERE r.user_id = $1 AND r.created_at >= $2) "
+	    "(SELECT coalesce(sum(r.size), 0) FROM upload r WHERE r.user_id = $1 AND r.created_at >= $2) + "
+	    "(SELECT coalesce(sum(v.size), 0) FROM document_version v "
+	    "WHERE v.uploaded_by = $1 AND v.created_at >= $2) + "
+	    "(SELECT coalesce(sum(a.size), 0) FROM document_attachment a "
+	    "WHERE a.uploaded_by = $1 AND a.created_at >= $2 AND a.sealed = 0) "
 	    "FROM upload u WHERE u.user_id = $1 "
 	    "AND NOT EXISTS (SELECT 1 FROM dossier_document d WHERE d.sha256 = u.sha256)";
 	mc_q *q = NULL;

@@ -18,6 +18,7 @@ import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from '.
 let server;
 const tok = {};
 const MAX = 65536; // document_draft_max of this server
+const DAILY = 1000000; // upload_daily_bytes of this server
 const PDF_TYPE = 'application/pdf';
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -105,7 +106,8 @@ async function events(id) {
 
 before(async () => {
   // The district and the department have their registers in the demo (src/demo/documents.c).
-  server = await startServer({ dossiers: 5, env: { MOTCUA_DOCUMENT_DRAFT_MAX: String(MAX) } });
+  server = await startServer({ dossiers: 5, env: { MOTCUA_DOCUMENT_DRAFT_MAX: String(MAX),
+    MOTCUA_UPLOAD_DAILY_BYTES: String(DAILY) } });
   for (const u of ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'chuyenvien.stnmt', 'lanhdao.stnmt'])
     tok[u] = await server.login(u);
   // a second specialist of the district: in scope, not the drafter
@@ -166,6 +168,37 @@ test('a draft holds at most 100 versions: the 101st is refused and nothing of it
   assert.equal(list.length, 100);
   assert.equal(list.at(-1).sha256, sha(pdf('v100')));
   assert.equal((await events(d.id)).filter((e) => e.action === 'upload').length, 100, 'no event for the refused one');
+});
+
+test('versions and attachments count against the account\'s daily upload budget (upload_daily_bytes): 429, nothing stored', async () => {
+  // the second specialist's own draft: its budget is untouched by the other tests
+  const d = await draft(tok.chuyenvien2);
+  // a one-page PDF with its cross-reference table (an attachment is sealed
+  // on its first page at issue, so it must be readable), padded in a comment
+  const big = (i) => {
+    const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>'];
+    let out = `%PDF-1.7\n% ${i} ${' '.repeat(60000)}\n`;
+    const at = objs.map((o, k) => { const x = Buffer.byteLength(out); out += `${k + 1} 0 obj\n${o}\nendobj\n`; return x; });
+    const xref = Buffer.byteLength(out);
+    out += `xref\n0 4\n0000000000 65535 f \n${at.map((x) => `${String(x).padStart(10, '0')} 00000 n \n`).join('')}`;
+    return Buffer.from(`${out}trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  };
+  const per = big(0).length, fit = Math.floor(DAILY / per);
+  for (let i = 1; i < fit; i++) assertStatus(await upload(tok.chuyenvien2, d.id, big(i), PDF_TYPE), 201, `version ${i}`);
+  // an attachment counts too: the last that fits is one
+  const att = await api('POST', `/api/v1/documents/${d.id}/attachments`, { token: tok.chuyenvien2, raw: big('phụ lục'),
+    headers: { 'Content-Type': PDF_TYPE } });
+  assertStatus(att, 201, 'the attachment that fits');
+  const over = await upload(tok.chuyenvien2, d.id, big('quá'), PDF_TYPE);
+  assertProblem(over, 429, 'upload-quota', 'over the daily budget');
+  assert.match(over.body.detail, /24 hours/);
+  assertProblem(await api('POST', `/api/v1/documents/${d.id}/attachments`, { token: tok.chuyenvien2, raw: big('quá 2'),
+    headers: { 'Content-Type': PDF_TYPE } }), 429, 'upload-quota', 'an attachment over it');
+  assert.equal((await versions(tok.chuyenvien2, d.id)).length, fit - 1, 'nothing of the refused ones');
+  // another account's budget is its own
+  const mine = await draft(tok.chuyenvien);
+  assertStatus(await upload(tok.chuyenvien, mine.id, big('khác'), PDF_TYPE), 201);
 });
 
 test('the review names a version; the version approved is the one issued; nothing is uploaded after', async () => {

@@ -7,25 +7,17 @@
 // libfaketime (a timestamp file it re-reads), never by sleeping.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
+import { startServer, FAKETIME, NO_FAKETIME } from './harness.mjs';
 import { stopServer, DISTRICT, assertProblem, assertStatus, file } from './helpers.mjs';
 
-const FAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1', '/usr/lib/faketime/libfaketimeMT.so.1']
-  .find((p) => existsSync(p));
 const PROCEDURE = '1.001695'; // a district procedure of 24 working hours
 const work = mkdtempSync(join(tmpdir(), 'motcua-apology-timing-'));
-const clock = join(work, 'clock');
 let server;
 
-// Sets the server's clock to the UTC time t (ms or ISO).
-function setClock(t) {
-  const iso = new Date(t).toISOString();
-  writeFileSync(clock, `@${iso.slice(0, 10)} ${iso.slice(11, 19)}\n`);
-}
 
 async function tokens() {
   const tok = {};
@@ -44,19 +36,7 @@ function issue(token, code, id, body) {
 before(async () => {
   if (!FAKETIME) return;
   // Monday 7 December 2026, 08:00 in Vietnam.
-  setClock('2026-12-07T01:00:00Z');
-  const asan = process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : '';
-  server = await startServer({
-    dossiers: 20,
-    env: {
-      LD_PRELOAD: FAKETIME,
-      FAKETIME_TIMESTAMP_FILE: clock,
-      FAKETIME_NO_CACHE: '1',
-      TZ: 'UTC',
-      // libfaketime is preloaded before the sanitizers' runtime of the ASan build
-      ASAN_OPTIONS: `${asan}verify_asan_link_order=0`,
-    },
-  });
+  server = await startServer({ dossiers: 20, clock: '2026-12-07T01:00:00Z' });
 });
 
 after(async () => {
@@ -65,7 +45,7 @@ after(async () => {
 });
 
 test('an apology a working day ahead is in time; one later is late; the leader is warned in time',
-  { skip: !FAKETIME && 'libfaketime is not installed (scripts/setup.sh)' }, async () => {
+  { skip: NO_FAKETIME }, async () => {
     let tok = await tokens();
     const d1 = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
     const d2 = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
@@ -78,7 +58,7 @@ test('an apology a working day ahead is in time; one later is late; the leader i
     assert.equal(res.body.late, false, 'three working days before the due time');
 
     // Two hours before the due time: the leader's list warns of d2 and d3, not yet overdue.
-    setClock(Date.parse(d2.due_at) - 2 * 3600e3);
+    server.setClock(Date.parse(d2.due_at) - 2 * 3600e3);
     tok = await tokens();
     const overdue = await server.api('GET', `/api/v1/stats/overdue?unit=${DISTRICT}`, { token: tok.lanhdao });
     assertStatus(overdue, 200);
@@ -96,7 +76,7 @@ test('an apology a working day ahead is in time; one later is late; the leader i
     assert.equal(res.body.late, true, 'less than a working day before the due time: late, but kept');
 
     // A day after the due time: late, and still recorded.
-    setClock(Date.parse(d3.due_at) + 24 * 3600e3);
+    server.setClock(Date.parse(d3.due_at) + 24 * 3600e3);
     tok = await tokens();
     res = await prepare(tok, d3.code);
     assertStatus(res, 201);
@@ -106,8 +86,8 @@ test('an apology a working day ahead is in time; one later is late; the leader i
   });
 
 test('who signs: a leader of the apologising unit, as its head or a deputy; form 04 says which',
-  { skip: !FAKETIME && 'libfaketime is not installed (scripts/setup.sh)' }, async () => {
-    setClock('2026-12-14T01:00:00Z'); // Monday 14 December 2026, 08:00
+  { skip: NO_FAKETIME }, async () => {
+    server.setClock('2026-12-14T01:00:00Z'); // Monday 14 December 2026, 08:00
     const tok = await tokens();
     const d = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
     const e = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });

@@ -4,40 +4,24 @@
 // libfaketime (a timestamp file it re-reads), never by sleeping.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
+import { startServer, FAKETIME, NO_FAKETIME } from './harness.mjs';
 import { stopServer, DISTRICT, file, actOk } from './helpers.mjs';
 
-const FAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1', '/usr/lib/faketime/libfaketimeMT.so.1']
-  .find((p) => existsSync(p));
 // A district procedure of 24 working hours: reception 1 h, processing 17 h,
 // approval 5 h, hand-back 1 h (data/demo/province.json).
 const PROCEDURE = '1.001695';
 const work = mkdtempSync(join(tmpdir(), 'motcua-form-steps-'));
-const clock = join(work, 'clock');
 let server;
 
-function setClock(iso) {
-  writeFileSync(clock, `@${iso.slice(0, 10)} ${iso.slice(11, 19)}\n`);
-}
 
 before(async () => {
   if (!FAKETIME) return;
-  setClock('2026-12-07T01:00:00Z'); // Monday 7 December 2026, 08:00 in Vietnam
-  const asan = process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : '';
-  server = await startServer({
-    dossiers: 20,
-    env: {
-      LD_PRELOAD: FAKETIME,
-      FAKETIME_TIMESTAMP_FILE: clock,
-      FAKETIME_NO_CACHE: '1',
-      TZ: 'UTC',
-      ASAN_OPTIONS: `${asan}verify_asan_link_order=0`,
-    },
-  });
+  // Monday 7 December 2026, 08:00 in Vietnam
+  server = await startServer({ dossiers: 20, clock: '2026-12-07T01:00:00Z' });
 });
 
 after(async () => {
@@ -54,16 +38,16 @@ async function form05(token, code) {
 }
 
 test('05: a step late against its own hours while the dossier is ahead of its due time',
-  { skip: !FAKETIME && 'libfaketime is not installed (scripts/setup.sh)' }, async () => {
+  { skip: NO_FAKETIME }, async () => {
     const tok = {};
     for (const u of ['tiepnhan', 'chuyenvien']) tok[u] = await server.login(u);
     const d = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
     assert.ok(d.received_at.startsWith('2026-12-07T08:00'), `received on the moved clock: ${d.received_at}`);
     // Handed to the specialist at 10:00: the reception's 1 h ran out at 09:00.
-    setClock('2026-12-07T03:00:00Z');
+    server.setClock('2026-12-07T03:00:00Z');
     await actOk(server, tok.tiepnhan, d.code, 'assign', { handler: 'chuyenvien' });
     // Processed in an hour of its 17: ahead.
-    setClock('2026-12-07T04:00:00Z');
+    server.setClock('2026-12-07T04:00:00Z');
     await actOk(server, tok.chuyenvien, d.code, 'assign', { handler: 'lanhdao' });
     const text = await form05(tok.tiepnhan, d.code);
     const rows = text.split(/ \d\. Giao: /).slice(1);

@@ -7,24 +7,18 @@
 // clock is moved with libfaketime (a timestamp file it re-reads), never by sleeping.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
+import { startServer, FAKETIME, NO_FAKETIME } from './harness.mjs';
 import { stopServer, ROOT, assertStatus, file, actOk } from './helpers.mjs';
 
-const FAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1', '/usr/lib/faketime/libfaketimeMT.so.1']
-  .find((p) => existsSync(p));
-const skip = !FAKETIME && 'libfaketime is not installed (scripts/setup.sh)';
+const skip = NO_FAKETIME;
 const work = mkdtempSync(join(tmpdir(), 'motcua-forms-tt03-'));
 const pictures = process.env.MOTCUA_FORMS_PICTURES || join(ROOT, 'build', 'pictures', 'forms');
-const clock = join(work, 'clock');
 let server;
 
-function setClock(iso) {
-  writeFileSync(clock, `@${iso.slice(0, 10)} ${iso.slice(11, 19)}\n`);
-}
 
 const TT03 = 'Thông tư số 03/2025/TT-VPCP';
 const ND118 = 'Theo Nghị định số 118/2025/NĐ-CP';
@@ -32,19 +26,8 @@ const TT01 = 'Thông tư số 01/2018/TT-VPCP';
 
 before(async () => {
   if (!FAKETIME) return;
-  setClock('2025-09-12T01:00:00Z'); // Friday 12 September 2025, 08:00 in Vietnam
-  const asan = process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : '';
-  server = await startServer({
-    dossiers: 30,
-    initArgs: ['--reorganised'],
-    env: {
-      LD_PRELOAD: FAKETIME,
-      FAKETIME_TIMESTAMP_FILE: clock,
-      FAKETIME_NO_CACHE: '1',
-      TZ: 'UTC',
-      ASAN_OPTIONS: `${asan}verify_asan_link_order=0`,
-    },
-  });
+  // Friday 12 September 2025, 08:00 in Vietnam
+  server = await startServer({ dossiers: 30, initArgs: ['--reorganised'], clock: '2025-09-12T01:00:00Z' });
 });
 
 after(async () => {
@@ -103,7 +86,7 @@ test('acts before 15 September 2025 keep the NĐ 118 transition set; from that d
     hasNot(a07, ['Mẫu số', 'THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ'], 'the notice of a stop on 12 September');
 
     // ---- Monday 15 September 2025, 08:00: the circular's forms
-    setClock('2025-09-15T01:00:00Z');
+    server.setClock('2025-09-15T01:00:00Z');
     tok = await logins();
     // An act of the 12th printed on the 15th stays in its own set.
     const again = await form(tok['tiepnhan.stnmt'], `/api/v1/dossiers/${a.code}/forms/01`, 'tt03-01-truoc-ngay');

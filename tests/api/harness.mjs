@@ -1,7 +1,7 @@
 // The API test harness: starts the real motcua server on a free port with a
 // fresh demo database, and talks HTTP to it. Used by every tests/api/*.test.mjs.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createServer } from 'node:net';
@@ -76,9 +76,41 @@ function pgTool(name) {
 // `motcua serve` on it. Returns { base, db, dir, stop(), api(), login() }.
 // documents: the demo's documents of 2017 between its units (init
 // --documents), none unless a test asks, so that the tests' counts stay small.
-export async function startServer({ demo = true, dossiers = 60, documents = 0, env = {}, initArgs: moreInit = [], port: wanted } = {}) {
+// libfaketime, when installed (scripts/setup.sh): a test that moves the
+// server's clock starts it with `clock` and skips itself with NO_FAKETIME.
+export const FAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1', '/usr/lib/faketime/libfaketimeMT.so.1']
+  .find((p) => existsSync(p));
+export const NO_FAKETIME = !FAKETIME && 'libfaketime is not installed (scripts/setup.sh)';
+
+// The lines of libfaketime's timestamp file for the UTC time t (ms or ISO).
+function clockLine(t) {
+  const iso = new Date(t).toISOString();
+  return `@${iso.slice(0, 10)} ${iso.slice(11, 19)}\n`;
+}
+
+// Starts a server. With `clock` (a UTC time), its clock and init's run on
+// libfaketime from that time (a timestamp file it re-reads at every call),
+// moved by server.setClock(t): time passes by the test's word, never by
+// sleeping.
+export async function startServer({ demo = true, dossiers = 60, documents = 0, env = {}, initArgs: moreInit = [], port: wanted, clock } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-api-'));
   const db = freshDatabase(dir);
+  const clockFile = join(dir, 'clock');
+  if (clock !== undefined) {
+    if (!FAKETIME) throw new Error(NO_FAKETIME);
+    writeFileSync(clockFile, clockLine(clock));
+    const sanitizer = env.ASAN_OPTIONS ?? process.env.ASAN_OPTIONS;
+    const asan = sanitizer ? `${sanitizer}:` : '';
+    env = {
+      ...env,
+      LD_PRELOAD: FAKETIME,
+      FAKETIME_TIMESTAMP_FILE: clockFile,
+      FAKETIME_NO_CACHE: '1',
+      TZ: 'UTC',
+      // libfaketime is preloaded before the sanitizers' runtime of the ASan build
+      ASAN_OPTIONS: `${asan}verify_asan_link_order=0`,
+    };
+  }
   const fullEnv = serverEnv(env);
   const initArgs = ['init', '--db', db];
   if (demo) initArgs.push('--demo', '--dossiers', String(dossiers), '--documents', String(documents), ...moreInit);
@@ -107,6 +139,11 @@ export async function startServer({ demo = true, dossiers = 60, documents = 0, e
   const server = {
     base, db, dir, child,
     stderr: () => stderr,
+    // moves the clock of a server started with `clock` to the UTC time t
+    setClock(t) {
+      if (clock === undefined) throw new Error('the server was started without a clock to move');
+      writeFileSync(clockFile, clockLine(t));
+    },
     async stop() {
       // a child killed by a signal has exitCode null and signalCode set: it has exited
       if (child.exitCode === null && child.signalCode === null) {

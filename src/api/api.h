@@ -22,6 +22,10 @@ bool mc_api_in_scope(mc_req *r, int64_t unit_id);
 /* The same, replying 403 out-of-scope and returning -1 when unit_id lies
  * outside. */
 int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id);
+/* Whether the caller may upload size bytes more within its daily upload
+ * budget (upload_daily_bytes, app/upload.h): replies 429 upload-quota and
+ * returns -1 when not, before a byte is stored (api/attachments.c). */
+int mc_api_upload_daily_or_reply(mc_req *r, int64_t size);
 /* The version in an If-Match header ("3", W/"3"); 0 when absent or "*" (any
  * current version, RFC 9110 13.1.1), -1 when malformed. One reading for
  * every resource with versions (dossiers, documents, tasks, the index). */

@@ -158,3 +158,15 @@ void mc_api_attachment_get(mc_req *r)
 		mc_api_log_read(r, &via, 0, "attachment");
 	mc_reply_file(r, 200, mime, fd, size);
 }
+
+int mc_api_upload_daily_or_reply(mc_req *r, int64_t size)
+{
+	mc_err err = {0};
+	int rc = mc_app_upload_daily_check(mc_req_store(r), &mc_req_config(r)->uploads, mc_req_user(r)->id,
+					   size, mc_now());
+	if (rc == 0)
+		return 0;
+	mc_err_take(&err, rc);
+	mc_reply_err(r, &err, "the upload");
+	return -1;
+}

@@ -202,12 +202,8 @@ void mc_api_document_attachment_upload(mc_req *r)
 	/* Over the account's daily upload budget: refused before a byte
 	 * reaches the disk (and again in the write, in order). */
 	j->limits = mc_req_config(r)->uploads;
-	rc = mc_app_upload_daily_check(mc_req_store(r), &j->limits, j->actor.user_id, (int64_t)len, mc_now());
-	if (rc != 0) {
-		mc_err_take(&j->err, rc);
-		mc_reply_err(r, &j->err, "the upload");
+	if (mc_api_upload_daily_or_reply(r, (int64_t)len) != 0)
 		return;
-	}
 	/* The file goes to disk here, on the worker; only its record joins
 	 * the group commit (as api/attachments.c). */
 	rc = mc_store_attachment_write(mc_req_store(r), j->sha256, data, len);

@@ -126,6 +126,20 @@ function judge(buf, label) {
   };
 }
 
+// The file is signed by signers, in order, each signature valid and trusted
+// (pdfsig), covering the whole file at the end, accepted by qpdf and by
+// openssl cms with its signing-certificate-v2; the verdicts, for more checks.
+function assertSigned(buf, label, signers) {
+  const j = judge(buf, label);
+  assert.equal(j.valid, signers.length, j.sig);
+  assert.equal(j.trusted, signers.length, j.sig);
+  assert.deepEqual(j.signers, signers, j.sig);
+  assert.match(j.sig, /Total document signed/, 'the last signature covers the whole file');
+  assert.ok(j.qpdf, `qpdf --check accepts ${label}`);
+  assert.deepEqual(j.cms, signers.map(() => ({ ok: true, signingCertV2: true })));
+  return j;
+}
+
 before(async () => {
   T = mkdtempSync(join(tmpdir(), 'motcua-docsign-'));
   run('mkdir', ['-p', 'keys', 'tok', 'nss', 'newcerts']);
@@ -213,13 +227,7 @@ test('issuing numbers, renders and signs: the leader, then the seal; pdfsig, qpd
   const text = pdfText(f.buf);
   assert.ok(text.includes(`Số: ${issued.number}`), `the number is on the document:\n${text}`);
   assert.ok(!text.includes('DỰ THẢO'));
-  const j = judge(f.buf, 'issued');
-  assert.equal(j.valid, 2, j.sig);
-  assert.equal(j.trusted, 2, j.sig);
-  assert.deepEqual(j.signers, [LEADER, 'UBND huyện Quảng Xương'], j.sig);
-  assert.match(j.sig, /Total document signed/, 'the seal covers the whole file');
-  assert.ok(j.qpdf, 'qpdf --check accepts the signed file');
-  assert.deepEqual(j.cms, [{ ok: true, signingCertV2: true }, { ok: true, signingCertV2: true }]);
+  assertSigned(f.buf, 'issued', [LEADER, 'UBND huyện Quảng Xương']);
   // both visible (Phụ lục I): widgets on page 1 with a picture as their appearance
   const raw = f.buf.toString('latin1');
   assert.equal((raw.match(/\/Subtype \/Widget \/FT \/Sig [^>]*\/F 4 \/P \d+ 0 R \/Rect \[[\d. ]+\] \/AP << \/N \d+ 0 R >>/g) || []).length, 2,
@@ -396,13 +404,7 @@ test('signing on the leader\'s own device: prepare, sign with openssl, embed; th
   still = await api('GET', `/api/v1/documents/${id}`, { token: tok.lanhdao });
   assert.deepEqual(still.body.events.map((e) => e.action), ['draft', 'submit', 'approve', 'sign']);
   const one = await file(tok.lanhdao, id);
-  const j1 = judge(one.buf, 'device');
-  assert.equal(j1.valid, 1, j1.sig);
-  assert.equal(j1.trusted, 1, j1.sig);
-  assert.deepEqual(j1.signers, [LEADER]);
-  assert.match(j1.sig, /Total document signed/);
-  assert.ok(j1.qpdf);
-  assert.deepEqual(j1.cms, [{ ok: true, signingCertV2: true }]);
+  assertSigned(one.buf, 'device', [LEADER]);
   assert.match(one.buf.toString('latin1'), /\/FT \/Sig [^>]*\/F 4 \/P \d+ 0 R \/Rect/, 'the leader\'s signature is visible');
   // the same signature again: the request is spent
   assertProblem(await complete(tok.lanhdao, deviceSign(r.body.attributes, 'leader'), 'leader'), 409, 'forbidden-transition');
@@ -411,12 +413,7 @@ test('signing on the leader\'s own device: prepare, sign with openssl, embed; th
   await actOk(tok.tiepnhan, id, 'issue');
   const two = await file(tok.lanhdao, id);
   assert.ok(two.buf.subarray(0, one.buf.length).equals(one.buf), 'the leader\'s revision is kept byte for byte');
-  const j2 = judge(two.buf, 'device-sealed');
-  assert.equal(j2.valid, 2, j2.sig);
-  assert.equal(j2.trusted, 2, j2.sig);
-  assert.deepEqual(j2.signers, [LEADER, 'UBND huyện Quảng Xương']);
-  assert.ok(j2.qpdf);
-  assert.deepEqual(j2.cms.map((c) => c.ok), [true, true]);
+  assertSigned(two.buf, 'device-sealed', [LEADER, 'UBND huyện Quảng Xương']);
   // the seal's update writes the number and the date over the blanks: two stamps on page 1
   const update = two.buf.subarray(one.buf.length).toString('latin1');
   assert.equal((update.match(/\/Subtype \/Stamp \/F 4 \/P \d+ 0 R \/Rect \[[\d. ]+\] \/AP << \/N \d+ 0 R >>/g) || []).length, 2,
@@ -500,13 +497,7 @@ test('an approved PDF version is the file issued: signed as uploaded by the lead
   const text = pdfText(f.buf);
   assert.ok(text.includes('Kế hoạch chuyển đổi số năm 2027'), 'the uploaded text, not the fields rendered');
   assert.ok(!text.includes('Về việc kiện toàn Tổ công tác'), 'the form fields are not rendered');
-  const j = judge(f.buf, 'uploaded-issued');
-  assert.equal(j.valid, 2, j.sig);
-  assert.equal(j.trusted, 2, j.sig);
-  assert.deepEqual(j.signers, [LEADER, 'UBND huyện Quảng Xương'], j.sig);
-  assert.match(j.sig, /Total document signed/, 'the seal covers the whole file');
-  assert.ok(j.qpdf, 'qpdf --check accepts the signed file');
-  assert.deepEqual(j.cms, [{ ok: true, signingCertV2: true }, { ok: true, signingCertV2: true }]);
+  assertSigned(f.buf, 'uploaded-issued', [LEADER, 'UBND huyện Quảng Xương']);
   // the widgets are on the last page (the uploaded file's second page object)
   writeFileSync(join(T, 'issued-up.pdf'), f.buf);
   const pages = JSON.parse(run('qpdf', ['--json', '--json-key=pages', 'issued-up.pdf']).toString()).pages.map((p) => p.object);
@@ -621,12 +612,7 @@ test('an approved PDF signed on the leader\'s device: the uploaded file is prepa
   const text = pdfText(one);
   assert.ok(text.includes('Kế hoạch số hóa hồ sơ ký trên thiết bị'), 'the uploaded text');
   assert.ok(!text.includes('Về việc kiện toàn Tổ công tác'), 'not the fields rendered');
-  const j1 = judge(one, 'dev-upload-signed');
-  assert.equal(j1.valid, 1, j1.sig);
-  assert.equal(j1.trusted, 1, j1.sig);
-  assert.deepEqual(j1.signers, [LEADER]);
-  assert.ok(j1.qpdf);
-  assert.deepEqual(j1.cms, [{ ok: true, signingCertV2: true }]);
+  assertSigned(one, 'dev-upload-signed', [LEADER]);
   const sign = (await events(id)).find((e) => e.action === 'sign');
   assert.deepEqual(sign.file_version, { number: 1, sha256: sha(up) });
   // the clerk issues: the seal over the leader's revision, which stays as it was
@@ -637,13 +623,7 @@ test('an approved PDF signed on the leader\'s device: the uploaded file is prepa
   assert.ok(f.buf.subarray(0, one.length).equals(one), 'the leader\'s signed revision kept byte for byte');
   assert.ok(f.buf.subarray(0, up.length).equals(up), 'the uploaded bytes first');
   assert.equal(npages(f.buf, 'dev-two'), 2);
-  const j2 = judge(f.buf, 'dev-upload-issued');
-  assert.equal(j2.valid, 2, j2.sig);
-  assert.equal(j2.trusted, 2, j2.sig);
-  assert.deepEqual(j2.signers, [LEADER, 'UBND huyện Quảng Xương'], j2.sig);
-  assert.match(j2.sig, /Total document signed/, 'the seal covers the whole file');
-  assert.ok(j2.qpdf, 'qpdf --check accepts the issued file');
-  assert.deepEqual(j2.cms, [{ ok: true, signingCertV2: true }, { ok: true, signingCertV2: true }]);
+  assertSigned(f.buf, 'dev-upload-issued', [LEADER, 'UBND huyện Quảng Xương']);
   // both widgets on the upload's last page; no number or date stamped into a layout not ours
   const pages = JSON.parse(run('qpdf', ['--json', '--json-key=pages', 'dev-two.pdf']).toString()).pages.map((p) => p.object);
   const onPages = [...f.buf.toString('latin1').matchAll(/\/FT \/Sig [^>]*\/P (\d+ \d+ R)/g)].map((m) => m[1]);

@@ -272,6 +272,8 @@ void mc_api_document_version_file(mc_req *r);
 void mc_api_document_attachment_upload(mc_req *r);
 void mc_api_document_attachments_list(mc_req *r);
 void mc_api_document_attachment_file(mc_req *r);
+/* DELETE /api/v1/documents/{id}/attachments/{n}: the drafter takes it off the draft. */
+void mc_api_document_attachment_remove(mc_req *r);
 void mc_api_document_signature_prepare(mc_req *r);
 void mc_api_document_signature_complete(mc_req *r);
 void mc_api_documents_list(mc_req *r);

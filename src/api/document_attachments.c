@@ -14,6 +14,7 @@
 #include "sign/pades.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,4 +289,53 @@ void mc_api_document_attachment_file(mc_req *r)
 cleanup:
 	mc_document_attachment_free_list(list, n);
 	mc_document_clear(&d);
+}
+
+typedef struct {
+	mc_actor actor;
+	const mc_time_ctx *tc;
+	int64_t id;
+	int number;
+	mc_err err;
+} detach_job;
+
+static int detach_write(mc_store *st, void *payload)
+{
+	detach_job *j = payload;
+	int rc = mc_app_document_attachment_remove(st, j->tc, &j->actor, j->id, j->number, mc_now());
+	mc_err_take(&j->err, rc);
+	return rc;
+}
+
+static void detach_after(mc_req *r, int rc, void *payload)
+{
+	detach_job *j = payload;
+	if (rc == 0)
+		mc_reply_empty(r, 204);
+	else
+		mc_reply_err(r, mc_err_for(&j->err, rc), "the document's attachment");
+}
+
+void mc_api_document_attachment_remove(mc_req *r)
+{
+	mc_document d = {0};
+	const char *s = mc_req_param(r, 1);
+	char *end = NULL;
+
+	if (document_or_reply(r, &d) != 0)
+		return;
+	errno = 0;
+	long num = strtol(s, &end, 10);
+	detach_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
+	j->id = d.id;
+	mc_document_clear(&d);
+	if (errno || end == s || *end || num <= 0 || num > INT_MAX) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "document %lld has no attachment %s", (long long)j->id,
+				 s);
+		return;
+	}
+	j->number = (int)num;
+	mc_req_actor(r, &j->actor);
+	j->tc = mc_req_time(r);
+	mc_req_write(r, detach_write, detach_after, j);
 }

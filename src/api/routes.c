@@ -171,13 +171,15 @@ const mc_route mc_routes[] = {
     {MC_M_GET, "/api/v1/documents/{id}/versions", mc_api_document_versions_list, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_GET, "/api/v1/documents/{id}/versions/{n}/file", mc_api_document_version_file, MC_AUTH_SESSION,
      STAFF, 0},
-    /* Its attachments (PDF), kept for good and sealed at issue. */
+    /* Its attachments (PDF), sealed at issue; the drafter may take one off a draft. */
     {MC_M_POST, "/api/v1/documents/{id}/attachments", mc_api_document_attachment_upload, MC_AUTH_SESSION,
      SPECIALIST, MC_ROUTE_UPLOAD},
     {MC_M_GET, "/api/v1/documents/{id}/attachments", mc_api_document_attachments_list, MC_AUTH_SESSION, STAFF,
      0},
     {MC_M_GET, "/api/v1/documents/{id}/attachments/{n}/file", mc_api_document_attachment_file,
      MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_DELETE, "/api/v1/documents/{id}/attachments/{n}", mc_api_document_attachment_remove,
+     MC_AUTH_SESSION, SPECIALIST, 0},
     {MC_M_PATCH, "/api/v1/documents/{id}", mc_api_document_update, MC_AUTH_SESSION, SPECIALIST,
      MC_ROUTE_JSON},
     {MC_M_POST, "/api/v1/documents/{id}/actions", mc_api_document_action, MC_AUTH_SESSION,

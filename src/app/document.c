@@ -736,6 +736,57 @@ cleanup:
 	return rc;
 }
 
+int mc_app_document_attachment_remove(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+				      int number, int64_t at)
+{
+	mc_document d = {0};
+	mc_document_attachment *list = NULL;
+	const mc_document_attachment *a = NULL;
+	size_t n = 0;
+	int rc;
+
+	mc_err_clear();
+	rc = load(st, &d, id, 0);
+	if (rc)
+		goto cleanup;
+	if (!mc_app_document_may_see(tc, actor, &d)) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE, "the document is outside your unit's scope");
+		goto cleanup;
+	}
+	if (d.box != MC_DOC_OUT || d.created_by != actor->user_id) {
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE,
+				"only the drafter removes a draft's attachments");
+		goto cleanup;
+	}
+	rc = mc_store_document_attachments(st, &list, &n, id);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (list[i].number == number && !list[i].sealed)
+			a = &list[i];
+	if (rc)
+		goto cleanup;
+	if (!a) {
+		rc = mc_err_set(MC_ENOTFOUND, MC_REASON_NOT_FOUND, "document %lld has no attachment %d",
+				(long long)id, number);
+		goto cleanup;
+	}
+	/* what was submitted, approved, signed or issued stays as it was */
+	if (!mc_doc_state_editable((mc_doc_state)d.state)) {
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE, "a document that is %s keeps its attachments",
+				mc_doc_state_name((mc_doc_state)d.state));
+		goto cleanup;
+	}
+	rc = mc_store_document_attachment_remove(st, id, number, actor->user_id, at);
+	if (rc == MC_ECONFLICT)
+		rc = mc_err_set(MC_ENOTFOUND, MC_REASON_NOT_FOUND, "attachment %d was removed already",
+				number);
+	if (rc == 0)
+		rc = append_event(st, actor, &d, "detach", d.state, a->filename, at, 0, NULL);
+cleanup:
+	mc_document_attachment_free_list(list, n);
+	mc_document_clear(&d);
+	return rc;
+}
+
 int mc_app_document_receive(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
 			    const mc_doc_incoming *in, int64_t at, mc_document *out)
 {

@@ -158,6 +158,12 @@ int mc_app_document_version_add(mc_store *st, const mc_time_ctx *tc, const mc_ac
  */
 int mc_app_document_attachment_add(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
 				   const mc_doc_upload *in, int64_t at, mc_document_attachment *out);
+/* The drafter takes attachment number off document id while it is drafted
+ * or returned (art. 10-11): a "detach" event names it; its rows and file are
+ * kept. MC_ENOTFOUND for no such attachment (or one removed already),
+ * MC_EFORBIDDEN for another than the drafter, MC_ECONFLICT once submitted. */
+int mc_app_document_attachment_remove(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
+				      int number, int64_t at);
 
 /* A paper (or otherwise received) document registered by the clerk. */
 typedef struct {

@@ -314,9 +314,30 @@ int mc_store_document_attachment_add(mc_store *st, mc_document_attachment *a)
 
 int mc_store_document_attachments(mc_store *st, mc_document_attachment **out, size_t *n, int64_t document_id)
 {
-	static const char sql[] = "SELECT " ATTACHMENT_COLS
-				  " FROM document_attachment a LEFT JOIN app_user u ON u.id = a.uploaded_by "
-				  "WHERE a.document_id = $1 ORDER BY a.number, a.sealed";
+	static const char sql[] =
+	    "SELECT " ATTACHMENT_COLS
+	    " FROM document_attachment a LEFT JOIN app_user u ON u.id = a.uploaded_by "
+	    "WHERE a.document_id = $1 AND NOT EXISTS (SELECT 1 FROM document_attachment_removal x "
+	    "WHERE x.document_id = a.document_id AND x.number = a.number) "
+	    "ORDER BY a.number, a.sealed";
 	return mc_db_read_list_by(st, sql, document_id, "list document attachments", attachment_cols,
 				  MC_ARRAY_LEN(attachment_cols), sizeof **out, out, n);
+}
+
+int mc_store_document_attachment_remove(mc_store *st, int64_t document_id, int number, int64_t user_id,
+					int64_t at)
+{
+	static const char sql[] = "INSERT INTO document_attachment_removal (document_id, number, removed_by, "
+				  "removed_at) VALUES ($1, $2, $3, $4)";
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+	if (rc)
+		return rc;
+	mc_q_int(q, 1, document_id);
+	mc_q_int(q, 2, number);
+	mc_q_int(q, 3, user_id);
+	mc_q_int(q, 4, at);
+	rc = mc_q_try(q, "remove a document attachment");
+	mc_q_done(q);
+	return rc;
 }

@@ -99,7 +99,13 @@ void mc_document_attachment_free_list(mc_document_attachment *list, size_t n);
  * a->number; when 1 the sealed copy of attachment a->number. Inside the
  * caller's transaction; MC_ECONFLICT when that copy exists. */
 int mc_store_document_attachment_add(mc_store *st, mc_document_attachment *a);
-/* The attachments of document_id, both kinds, by number then sealed. */
+/* The attachments of document_id, both kinds, by number then sealed; those
+ * removed from the draft left out. */
 int mc_store_document_attachments(mc_store *st, mc_document_attachment **out, size_t *n, int64_t document_id);
+/* Takes attachment number of document_id off its draft (migration 051): its
+ * rows stay, the lists leave it out and its number is not given again.
+ * Inside the caller's transaction; MC_ECONFLICT when it was removed already. */
+int mc_store_document_attachment_remove(mc_store *st, int64_t document_id, int number, int64_t user_id,
+					int64_t at);
 
 #endif

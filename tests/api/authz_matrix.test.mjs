@@ -244,6 +244,9 @@ const RULES = {
     path: `/api/v1/documents/${f.document}/attachments` }) },
   'GET /api/v1/documents/{id}/attachments/{n}/file': { roles: STAFF, scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/attachments/1/file` }) },
+  // the fixture's document has no attachment 1: the drafter's answer is 404, nothing removed
+  'DELETE /api/v1/documents/{id}/attachments/{n}': { roles: ['specialist'], scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/attachments/1` }) },
   // The document's scope comes before the certificate: junk PEM (or the state) is the 4xx.
   'POST /api/v1/documents/{id}/signature/prepare': { roles: ['leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}/signature/prepare`, body: { certificate: 'x' } }) },

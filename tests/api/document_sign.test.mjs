@@ -773,6 +773,42 @@ test('attachments: attached to the draft, listed, downloaded; sealed at issue at
   assert.equal(audit.status, 0, audit.stdout + audit.stderr);
 });
 
+test('an attachment taken off the draft by its drafter: gone from the list and the seal, its number not given again; refused to others and once submitted', async () => {
+  const src = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody({ subject: 'Phụ lục gỡ bỏ' }) });
+  const att = (await file(tok.chuyenvien, src.body.id)).buf;
+  const id = (await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() })).body.id;
+  for (const n of ['A', 'B', 'C']) assertStatus(await attach(tok.chuyenvien, id, att, { filename: `Phụ lục ${n}.pdf` }), 201, n);
+  const detach = (token, n) => api('DELETE', `/api/v1/documents/${id}/attachments/${n}`, { token });
+  assertProblem(await detach(tok['chuyenvien.stnmt'], 2), 403, 'out-of-scope', 'another unit\'s specialist');
+  assertProblem(await detach(tok.lanhdao, 2), 403, 'forbidden', 'a leader');
+  assertProblem(await detach(tok.tiepnhan, 2), 403, 'forbidden', 'the clerk');
+  assertProblem(await detach(tok.congdan, 2), 403, 'forbidden', 'a citizen');
+  assertProblem(await detach(undefined, 2), 401, 'unauthenticated');
+  assertProblem(await detach(tok.chuyenvien, 9), 404, 'not-found', 'no such attachment');
+  assertProblem(await detach(tok.chuyenvien, 'x'), 404, 'not-found');
+  assertProblem(await api('DELETE', `/api/v1/documents/999999/attachments/1`, { token: tok.chuyenvien }), 404, 'not-found');
+  assert.equal((await attachments(tok.chuyenvien, id)).length, 3, 'nothing removed by a refusal');
+  const ok = await detach(tok.chuyenvien, 2);
+  assert.equal(ok.status, 204, JSON.stringify(ok.body));
+  assert.deepEqual((await attachments(tok.lanhdao, id)).map((a) => a.filename), ['Phụ lục A.pdf', 'Phụ lục C.pdf']);
+  assert.equal((await attachmentFile(tok.chuyenvien, id, 2)).status, 404, 'its file is no longer served');
+  assertProblem(await detach(tok.chuyenvien, 2), 404, 'not-found', 'removed already');
+  const again = await attach(tok.chuyenvien, id, att, { filename: 'Phụ lục D.pdf' });
+  assert.equal(again.body.number, 4, 'the number is not given again');
+  const ev = (await api('GET', `/api/v1/documents/${id}`, { token: tok.chuyenvien })).body.events;
+  assert.deepEqual(ev.filter((e) => e.action === 'detach').map((e) => e.note), ['Phụ lục B.pdf']);
+  await actOk(tok.chuyenvien, id, 'submit');
+  assertProblem(await detach(tok.chuyenvien, 1), 409, 'forbidden-transition', 'submitted: kept');
+  await actOk(tok.lanhdao, id, 'approve');
+  await actOk(tok.lanhdao, id, 'sign');
+  await actOk(tok.tiepnhan, id, 'issue');
+  const sealed = await attachments(tok.lanhdao, id);
+  assert.deepEqual(sealed.map((a) => [a.number, a.sealed]), [[1, true], [3, true], [4, true]], 'the removed one is not sealed');
+  assertProblem(await detach(tok.chuyenvien, 1), 409, 'forbidden-transition', 'issued: immutable');
+  const audit = spawnSync(BIN, ['audit', 'verify', '--db', server.db], { encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+});
+
 test('attachments refused: other unit, citizen, other roles, not a PDF (415), oversized (413), too many (422), bad names (422); nothing stored', async () => {
   const src = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
   const att = (await file(tok.chuyenvien, src.body.id)).buf;

@@ -99,10 +99,21 @@ test('attached to a draft on the page, sealed at issue, downloaded by the receiv
   assert.equal(await item.getAttribute('data-size'), String(att.length));
   assert.equal((await item.getByTestId('doc-att-file').textContent()).trim(), `1. ${name}`);
   assert.equal(await item.getByTestId('doc-att-seal').count(), 0, 'a draft\'s attachment is not judged sealed or not');
+  // A file attached by mistake is taken off again, after a confirmation; its number is not reused.
+  r = await choose(page, 'Nhầm.pdf', pdfBytes('tep dinh kem nham'));
+  assert.equal(r.state, 'done');
+  const wrong = page.locator('[data-testid=doc-att][data-number="2"]');
+  await wrong.waitFor();
+  page.once('dialog', (dlg) => { assert.equal(dlg.message(), 'Gỡ bỏ phụ lục Nhầm.pdf khỏi dự thảo?'); dlg.accept(); });
+  await wrong.getByTestId('doc-att-remove').click();
+  await page.waitForSelector('[data-testid=doc-att-status][data-state=done]:has-text("Đã gỡ bỏ Nhầm.pdf.")');
+  await wrong.waitFor({ state: 'detached' });
+  assert.deepEqual((await world.api('GET', `/api/v1/documents/${id}/attachments`, { as: 'chuyenvien' })).items.map((a) => a.number), [1]);
   await checkPage(specialist, 'documents-attachments', { show: '[data-testid=doc-attachments]' });
   await page.getByTestId('doc-act-submit').click();
   await page.waitForSelector('[data-testid=doc-state][data-state=submitted]');
   assert.equal(await page.getByTestId('doc-att-pick').count(), 0, 'submitted: nothing more attached');
+  assert.equal(await page.getByTestId('doc-att-remove').count(), 0, 'submitted: nothing taken off');
   specialist.assertClean('attaching');
 
   // Outside the drafting unit no one sees the draft's attachments: the department's officers

@@ -1,9 +1,9 @@
 // The attachments of one document on its page (phụ lục, văn bản kèm theo; docs/documents.md
 // §3c): each listed with its name, size and, once issued, whether the issuing body's seal is on
 // it, and downloaded; for the drafter while the draft is open, a PDF attached with its progress
-// and, when refused, why in words (too big, not a PDF, the problem the server returned). An
-// incoming document shows the attachments that came with it. Attachments are kept for good: the
-// API has no removal, so neither has the page.
+// and, when refused, why in words (too big, not a PDF, the problem the server returned), and
+// one taken off again (after a confirmation) until the draft is submitted. An incoming document
+// shows the attachments that came with it.
 import { t } from '/i18n/i18n.js';
 import { h, replace, api, errorText, fmtDateTime, fmtSize, loading, ApiError } from '/js/lib.js';
 
@@ -45,7 +45,7 @@ function refusal(e, file) {
   return text === t('problem.unknown') && e?.problem?.title ? e.problem.title : text;
 }
 
-function row(d, a) {
+function row(d, a, remove) {
   const seal = ISSUED.includes(d.state) || a.sealed
     ? h('span', { class: a.sealed ? 'badge badge-ok' : 'badge docstate-draft', testid: 'doc-att-seal', 'data-sealed': String(a.sealed) },
       t(a.sealed ? 'doc.att.sealed' : 'doc.att.unsealed'))
@@ -56,29 +56,43 @@ function row(d, a) {
     h('p', { class: 'muted' }, [fmtSize(a.size), a.uploaded_by?.name, a.uploaded_at ? fmtDateTime(a.uploaded_at) : null]
       .filter(Boolean).join(' · '), ' ',
     h('a', { class: 'btn btn-ghost btn-small', href: a.url, download: a.filename, testid: 'doc-att-download',
-      'aria-label': t('doc.att.downloadOne', { name: a.filename }) }, t('doc.att.download'))));
+      'aria-label': t('doc.att.downloadOne', { name: a.filename }) }, t('doc.att.download')),
+    remove ? [' ', h('button', { type: 'button', class: 'btn btn-ghost btn-small', testid: 'doc-att-remove',
+      'aria-label': t('doc.att.removeOne', { name: a.filename }), onclick: () => remove(a) }, t('doc.att.remove'))] : null));
 }
 
 export function attachmentsSection(d, user) {
   const list = h('div', { testid: 'doc-att-list' }, loading());
   const section = h('section', { class: 'card', 'aria-labelledby': 'doc-att-h', testid: 'doc-attachments' },
     h('h2', { id: 'doc-att-h' }, t('doc.att.title')), list);
-  const load = () => api(`/api/v1/documents/${d.id}/attachments`).then(({ data }) => {
+  // the drafter, while the draft is open (the server decides again: only the drafter)
+  const open = d.box === 'out' && user.role === 'specialist' && (d.state === 'draft' || d.state === 'returned');
+  const status = h('p', { class: 'file-status', 'aria-live': 'polite', testid: 'doc-att-status' });
+  const say = (state, text) => {
+    status.className = 'file-status' + (state === 'error' ? ' bad' : state === 'done' ? ' ok' : '');
+    status.setAttribute('data-state', state);
+    replace(status, text);
+  };
+  let load;
+  const remove = async (a) => {
+    if (!confirm(t('doc.att.removeConfirm', { name: a.filename }))) return;
+    try {
+      await api(`/api/v1/documents/${d.id}/attachments/${a.number}`, { method: 'DELETE' });
+      say('done', t('doc.att.removed', { name: a.filename }));
+    } catch (ex) {
+      say('error', ex instanceof ApiError && ex.status === 409 ? t('doc.att.closed') : errorText(ex));
+    }
+    await load();
+  };
+  load = () => api(`/api/v1/documents/${d.id}/attachments`).then(({ data }) => {
     if (!data.items.length) return replace(list, h('p', { class: 'empty', testid: 'doc-att-none' }, t('doc.att.none')));
-    replace(list, h('ol', { class: 'timeline' }, data.items.map((a) => row(d, a))));
+    replace(list, h('ol', { class: 'timeline' }, data.items.map((a) => row(d, a, open ? remove : null))));
   }).catch((e) => replace(list, h('div', { class: 'alert alert-error', role: 'alert' }, errorText(e))));
   load();
-  // the drafter, while the draft is open (the server decides again: only the drafter)
-  if (d.box === 'out' && user.role === 'specialist' && (d.state === 'draft' || d.state === 'returned')) {
+  if (open) {
     const pick = h('input', { type: 'file', accept: '.pdf,application/pdf', 'aria-label': t('doc.att.pick'), testid: 'doc-att-pick' });
     const bar = h('progress', { max: '100', value: '0', testid: 'doc-att-progress', hidden: true, 'aria-label': t('doc.att.progress') });
-    const status = h('p', { class: 'file-status', 'aria-live': 'polite', testid: 'doc-att-status' });
     const go = h('button', { type: 'submit', class: 'btn btn-secondary', testid: 'doc-att-upload' }, t('doc.att.go'));
-    const say = (state, text) => {
-      status.className = 'file-status' + (state === 'error' ? ' bad' : state === 'done' ? ' ok' : '');
-      status.setAttribute('data-state', state);
-      replace(status, text);
-    };
     section.appendChild(h('form', { class: 'inline-form', novalidate: true, onsubmit: async (e) => {
       e.preventDefault();
       const file = pick.files[0];

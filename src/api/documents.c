@@ -479,6 +479,7 @@ void mc_api_document_action(mc_req *r)
 	    {"file_version", MC_F_INT, false, 1, 1000000, &file_version, 0},
 	    {"cooperating", MC_F_ARRAY, false, 0, MC_LIMIT_TASK_UNITS, &cooperating, 0},
 	    {"track", MC_F_BOOL, false, 0, 0, &track, 0},
+	    {"replaces", MC_F_INT, false, 1, INT64_MAX, &j->act.replaces_id, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
@@ -516,6 +517,11 @@ void mc_api_document_action(mc_req *r)
 	mc_document_clear(&d);
 	if (refused_or_reply(r, rc) != 0)
 		return;
+	if (j->act.replaces_id && j->act.action != MC_DOC_ACT_ISSUE) {
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "replaces", "issue-only",
+				       "replaces goes with issue only");
+		return;
+	}
 	if (j->act.action == MC_DOC_ACT_RETURN && j->act.note &&
 	    mc_limit_chars(j->act.note) > MC_LIMIT_DOCUMENT_NOTE) {
 		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "note", "too-long",

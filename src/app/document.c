@@ -413,6 +413,134 @@ int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor
 	return rc;
 }
 
+int mc_app_document_copies_end(mc_store *st, const mc_document *d, mc_doc_state to_state, const char *action,
+			       const char *note, int64_t at, size_t *n, size_t *before)
+{
+	int64_t *ids = NULL;
+	size_t n_ids = 0;
+	int rc = mc_store_document_copy_ids(st, &ids, &n_ids, d->id);
+
+	*n = *before = 0;
+	for (size_t i = 0; i < n_ids && rc == 0; i++) {
+		mc_document c = {0};
+		rc = mc_store_document_get(st, &c, ids[i]);
+		if (rc == 0 && (c.state == MC_DOC_RECALLED || c.state == MC_DOC_REPLACED)) {
+			(*before)++;
+		} else if (rc == 0) {
+			mc_document_event e = {.document_id = c.id,
+					       .at = at,
+					       .user_name = "",
+					       .role = "",
+					       .action = (char *)action,
+					       .from_state = c.state,
+					       .to_state = to_state,
+					       .note = (char *)note};
+			c.state = to_state;
+			c.updated_at = at;
+			rc = mc_store_document_update(st, &c, c.version);
+			if (rc == 0)
+				rc = mc_app_document_event_append(st, &e);
+			if (rc == 0)
+				(*n)++;
+		}
+		mc_document_clear(&c);
+	}
+	free(ids);
+	return rc;
+}
+
+/* Whether document id has an event of action; *note gets that event's note
+ * (caller frees) when note is not NULL. */
+static int has_event(mc_store *st, int64_t id, const char *action, bool *out, char **note)
+{
+	mc_document_event *list = NULL;
+	size_t n = 0;
+	int rc = mc_store_document_events(st, &list, &n, id);
+	*out = false;
+	for (size_t i = 0; rc == 0 && i < n && !*out; i++) {
+		if (strcmp(list[i].action, action) == 0) {
+			*out = true;
+			if (note)
+				*note = mc_xstrdup(list[i].note ? list[i].note : "");
+		}
+	}
+	mc_document_event_free_list(list, n);
+	return rc;
+}
+
+/* The checks of mc_app_document_replace; fills *old. */
+static int replace_check(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d,
+			 int64_t old_id, mc_document *old)
+{
+	bool recalled = false, replaced = false;
+	char *by = NULL;
+	int rc = mc_store_document_get(st, old, old_id);
+	if (rc == MC_ENOTFOUND)
+		return mc_err_set(MC_ENOTFOUND, MC_REASON_NOT_FOUND, "replaces: no document has id %lld",
+				  (long long)old_id);
+	if (rc)
+		return rc;
+	if (!within(tc, old->unit_id, actor))
+		return mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
+				  "replaces: document %lld is outside your unit's scope", (long long)old_id);
+	if (old->id == d->id)
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "replaces: a document cannot replace itself");
+	if (old->box != MC_DOC_OUT || old->unit_id != d->unit_id)
+		return mc_err_set(
+		    MC_EINVAL, MC_REASON_INVALID_FIELD,
+		    "replaces: document %lld is not an outgoing document of the same issuing body",
+		    (long long)old_id);
+	if (old->state != MC_DOC_ISSUED)
+		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				  "replaces: document %lld is %s, not issued", (long long)old_id,
+				  mc_doc_state_name((mc_doc_state)old->state));
+	rc = has_event(st, old->id, "recall", &recalled, NULL);
+	if (rc == 0 && recalled)
+		return mc_err_set(MC_ECONFLICT, MC_REASON_STATE,
+				  "replaces: document %s was recalled; a recalled document is not replaced",
+				  old->notation);
+	if (rc == 0)
+		rc = has_event(st, old->id, "replaced", &replaced, &by);
+	if (rc == 0 && replaced)
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE,
+				"replaces: document %s was replaced already (%s)", old->notation, by);
+	free(by);
+	return rc;
+}
+
+int mc_app_document_replace(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d,
+			    int64_t old_id, bool check_only, int64_t at)
+{
+	mc_document old = {0};
+	char note[200];
+	size_t n = 0, before = 0;
+	int rc = replace_check(st, tc, actor, d, old_id, &old);
+	if (rc || check_only)
+		goto cleanup;
+	/* art. 18: the copies end as replaced, each saying by which document */
+	snprintf(note, sizeof note, "Được thay thế bởi văn bản số %s", d->notation ? d->notation : "");
+	rc = mc_app_document_copies_end(st, &old, MC_DOC_REPLACED, "replace", note, at, &n, &before);
+	if (rc == 0) {
+		/* the old document stays issued, its number in the register */
+		mc_document_event e = {
+		    .document_id = old.id,
+		    .at = at,
+		    .user_id = actor->user_id,
+		    .user_name = (char *)actor->name,
+		    .role = (char *)(mc_role_name(actor->role) ? mc_role_name(actor->role) : ""),
+		    .unit_id = actor->unit_id,
+		    .action = "replaced",
+		    .from_state = old.state,
+		    .to_state = old.state,
+		    .note = note};
+		rc = mc_app_document_event_append(st, &e);
+	}
+cleanup:
+	mc_document_clear(&old);
+	return rc;
+}
+
 /* The cooperating units' ids as the document keeps them: comma-separated. */
 static char *ids_text(const int64_t *ids, size_t n)
 {
@@ -557,6 +685,16 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 	rc = check_file_version(st, &d, act);
 	if (rc)
 		goto cleanup;
+	if (act->replaces_id && act->action != MC_DOC_ACT_ISSUE) {
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD, "replaces goes with issue only");
+		goto cleanup;
+	}
+	/* checked before the number is taken and the document signed */
+	if (act->replaces_id) {
+		rc = mc_app_document_replace(st, tc, actor, &d, act->replaces_id, true, act->at);
+		if (rc)
+			goto cleanup;
+	}
 	mc_doc_next_state(&to, (mc_doc_state)d.state, act->action);
 	next = d;
 	next.state = to;
@@ -593,6 +731,8 @@ int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 		  act->file_version, act);
 	if (rc == 0 && act->action == MC_DOC_ACT_ISSUE)
 		rc = mc_app_document_dispatch(st, tc, actor, &next);
+	if (rc == 0 && act->replaces_id)
+		rc = mc_app_document_replace(st, tc, actor, &next, act->replaces_id, false, act->at);
 	/* an exchanged copy registered or assigned: its sender is told (03, 04) */
 	if (rc == 0)
 		rc = mc_app_exchange_on_act(st, tc, actor, &next, act->action, act->at);

@@ -96,6 +96,9 @@ typedef struct {
 	 * file's SHA-256 (hex), which that event records. NULL = not signed. */
 	int (*seal)(mc_store *st, const mc_document *d, void *ctx, char sha256[65]);
 	void *seal_ctx;
+	/* issue: another issued outgoing document of the same body that this
+	 * one replaces (art. 18; mc_app_document_replace); 0 = none */
+	int64_t replaces_id;
 } mc_doc_act;
 
 /*
@@ -103,7 +106,9 @@ typedef struct {
  * document after it (clear it). MC_ENOTFOUND, MC_EFORBIDDEN, MC_ECONFLICT (a
  * step its state does not allow), MC_EINVAL (a return without a note, an
  * assignment to a unit or officer outside the scope, a deadline not after
- * now), MC_ESTALE (the version is not if_version). Sign is
+ * now; replaces with a step other than issue), MC_ESTALE (the version is
+ * not if_version). An issue naming replaces_id is refused as
+ * mc_app_document_replace refuses it, before anything is numbered. Sign is
  * mc_app_document_sign with no signed file.
  */
 int mc_app_document_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
@@ -128,6 +133,31 @@ int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
  */
 int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
 			     const mc_document *d);
+
+/*
+ * Ends the copies of outgoing document d delivered inside the deployment
+ * (document.source_id d) at once (art. 18): each copy not ended yet goes to
+ * to_state (MC_DOC_RECALLED or MC_DOC_REPLACED) with an event of action
+ * and note at `at`, and takes no further step. *n counts the copies ended
+ * now, *before those recalled or replaced already. In the caller's
+ * transaction.
+ */
+int mc_app_document_copies_end(mc_store *st, const mc_document *d, mc_doc_state to_state, const char *action,
+			       const char *note, int64_t at, size_t *n, size_t *before);
+
+/*
+ * Issued outgoing document d replaces document old_id of the same body
+ * (art. 18): the old one's copies inside the deployment end as "replaced"
+ * with a "replace" event "Được thay thế bởi văn bản số <d's number>", and
+ * the old one gets a "replaced" event by actor naming d. Refused: old_id no
+ * document (MC_ENOTFOUND), outside actor's scope (MC_EFORBIDDEN), d itself,
+ * incoming, another body's or not issued (MC_EINVAL), recalled
+ * (MC_ECONFLICT, MC_REASON_STATE) or replaced already (MC_ECONFLICT,
+ * MC_REASON_DUPLICATE). With check_only nothing is written. In the
+ * caller's transaction.
+ */
+int mc_app_document_replace(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d,
+			    int64_t old_id, bool check_only, int64_t at);
 
 /* A version of a draft uploaded as a file, already in the file store. */
 typedef struct {

@@ -858,6 +858,19 @@ int mc_app_exchange_send(mc_store *st, const mc_time_ctx *tc, const mc_exchange 
 		size_t used = strlen(note);
 		snprintf(note + used, sizeof note - used, "%s%s", used ? ", " : "edXML gửi ", to);
 	}
+	/* Its copies inside the deployment end as replaced too (art. 18), once:
+	 * one replaced already (this document sent to another organisation),
+	 * recalled or another body's keeps its copies as they are, and the
+	 * packages carry the replacement to the peers all the same. */
+	if (rc == 0 && in->replaces_id) {
+		rc = mc_app_document_replace(st, tc, actor, &d, in->replaces_id, true, at);
+		if (rc == 0)
+			rc = mc_app_document_replace(st, tc, actor, &d, in->replaces_id, false, at);
+		else if (rc == MC_ECONFLICT || rc == MC_EINVAL) {
+			mc_err_clear();
+			rc = 0;
+		}
+	}
 	if (rc == 0)
 		rc = event(st, actor, &d, "send", note, at);
 cleanup:
@@ -875,44 +888,15 @@ cleanup:
 }
 
 /* Cancels the copies of d delivered inside the deployment (art. 18): each
- * copy not recalled yet goes to "recalled" with a recall event naming the
- * sender and the reason; *n counts them, *before those recalled already. */
+ * copy not ended yet goes to "recalled" with a recall event naming the
+ * sender and the reason; *n counts them, *before those ended already. */
 static int recall_copies(mc_store *st, const mc_time_ctx *tc, const mc_document *d, const char *reason,
 			 int64_t at, size_t *n, size_t *before)
 {
 	const mc_unit *from = mc_time_ctx_unit(tc, d->unit_id);
-	int64_t *ids = NULL;
-	size_t n_ids = 0;
 	char note[700];
-	int rc = mc_store_document_copy_ids(st, &ids, &n_ids, d->id);
-
-	*n = *before = 0;
 	snprintf(note, sizeof note, "Thu hồi bởi %s: %s", from ? from->name : d->organ_name, reason);
-	for (size_t i = 0; i < n_ids && rc == 0; i++) {
-		mc_document c = {0};
-		rc = mc_store_document_get(st, &c, ids[i]);
-		if (rc == 0 && c.state == MC_DOC_RECALLED) {
-			(*before)++;
-		} else if (rc == 0) {
-			mc_document_event e = {.document_id = c.id,
-					       .at = at,
-					       .user_name = "",
-					       .role = "",
-					       .action = "recall",
-					       .from_state = c.state,
-					       .to_state = MC_DOC_RECALLED,
-					       .note = note};
-			c.state = MC_DOC_RECALLED;
-			rc = mc_store_document_update(st, &c, c.version);
-			if (rc == 0)
-				rc = mc_app_document_event_append(st, &e);
-			if (rc == 0)
-				(*n)++;
-		}
-		mc_document_clear(&c);
-	}
-	free(ids);
-	return rc;
+	return mc_app_document_copies_end(st, d, MC_DOC_RECALLED, "recall", note, at, n, before);
 }
 
 int mc_app_exchange_recall(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
@@ -971,7 +955,8 @@ int mc_app_exchange_recall(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 	if (rc == 0)
 		rc = recall_copies(st, tc, &d, reason, at, &copies, &recalled_before);
 	if (rc == 0 && !queued && !copies && recalled_before)
-		rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE, "the document was recalled already");
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE,
+				"the document's copies were recalled or replaced already");
 	else if (rc == 0 && !queued && !copies)
 		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE,
 				"the document was sent to no unit or peer organisation");

@@ -140,11 +140,12 @@ int mc_doc_secrecy_parse(mc_doc_secrecy *out, const char *s)
 	return rc;
 }
 
-static const char *const state_names[] = {NULL,	    "draft",   "submitted",  "returned", "approved", "signed",
-					  "issued", "arrived", "registered", "assigned", "recalled"};
+static const char *const state_names[] = {NULL,		"draft",    "submitted", "returned",
+					  "approved",	"signed",   "issued",	 "arrived",
+					  "registered", "assigned", "recalled",	 "replaced"};
 static const char *const state_titles[] = {NULL,	"Dự thảo",	 "Chờ duyệt",	"Trả lại",
 					   "Đã duyệt",	"Đã ký",	 "Đã ban hành", "Chờ vào sổ",
-					   "Đã vào sổ", "Đã giao xử lý", "Đã thu hồi"};
+					   "Đã vào sổ", "Đã giao xử lý", "Đã thu hồi",	"Đã được thay thế"};
 static const char *const action_names[] = {NULL,   "submit", "approve",	 "return",
 					   "sign", "issue",  "register", "assign"};
 

@@ -92,6 +92,7 @@ typedef enum {
 	MC_DOC_REGISTERED = 8,
 	MC_DOC_ASSIGNED = 9,
 	MC_DOC_RECALLED = 10, /* a copy inside the deployment whose sender recalled it (art. 18) */
+	MC_DOC_REPLACED = 11, /* a copy inside the deployment whose sender issued another in its stead */
 } mc_doc_state;
 
 typedef enum {
@@ -105,7 +106,8 @@ typedef enum {
 } mc_doc_action;
 
 /* "draft", "submitted", "returned", "approved", "signed", "issued",
- * "arrived", "registered", "assigned", "recalled"; NULL outside the enum. */
+ * "arrived", "registered", "assigned", "recalled", "replaced"; NULL outside
+ * the enum. */
 const char *mc_doc_state_name(mc_doc_state s);
 /* "Dự thảo" … in Vietnamese, for the registers; NULL outside the enum. */
 const char *mc_doc_state_title(mc_doc_state s);

@@ -50,7 +50,7 @@ before(async () => {
   // The district and the department in their registers of the demo (src/demo/documents.c).
   server = await startServer({ dossiers: 5 });
   for (const u of ['admin', 'giamsat', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt',
-    'chuyenvien.stnmt', 'lanhdao.stnmt']) tok[u] = await server.login(u);
+    'chuyenvien.stnmt', 'lanhdao.stnmt', 'chutich']) tok[u] = await server.login(u);
   const demo = await demoRegisters(server, tok.admin);
   reg.districtOut = demo[`${DISTRICT} out`];
   reg.districtIn = demo[`${DISTRICT} in`];
@@ -186,6 +186,89 @@ test('the clerk recalls an issued document (art. 18): its copy inside the deploy
   const recalledList = await api('GET', '/api/v1/documents?box=in&state=recalled', { token: tok['tiepnhan.stnmt'] });
   assert.ok(recalledList.body.items.some((x) => x.id === copy.id), 'listed as recalled');
   assertProblem(await api('POST', path, { token: tok.tiepnhan, body: { reason: 'again' } }), 409, 'duplicate', 'twice');
+});
+
+test('a document issued in place of another (art. 18): the old one\'s copies inside the deployment end as replaced', async () => {
+  const PROVINCE_UNIT = '000.00.00.H56';
+  const a = await actOk(tok.tiepnhan, (await signed({ subject: 'Về việc kiện toàn tổ một cửa (có sai sót)',
+    recipient_units: [DEPARTMENT, PROVINCE_UNIT] })).id, 'issue');
+  const deptCopy = (await api('GET', '/api/v1/documents?box=in&state=arrived', { token: tok['tiepnhan.stnmt'] }))
+    .body.items.find((x) => x.number === a.number);
+  const provCopy = (await api('GET', '/api/v1/documents?box=in&state=arrived', { token: tok.chutich }))
+    .body.items.find((x) => x.number === a.number && x.unit.code === PROVINCE_UNIT);
+  assert.ok(deptCopy && provCopy, 'both recipient units have their copy');
+  // one registered, one still waiting in the box: both end
+  await actOk(tok['tiepnhan.stnmt'], deptCopy.id, 'register');
+  // B: drafted, approved; replaces goes with issue only
+  const bDraft = await draft(tok.chuyenvien, { subject: 'Về việc kiện toàn tổ một cửa (thay thế)',
+    recipient_units: [DEPARTMENT] });
+  await actOk(tok.chuyenvien, bDraft.id, 'submit');
+  await actOk(tok.lanhdao, bDraft.id, 'approve');
+  assertProblem(await act(tok.lanhdao, bDraft.id, 'sign', { replaces: a.id }), 422, 'invalid-field', 'replaces with sign');
+  const b = await actOk(tok.lanhdao, bDraft.id, 'sign');
+  // the refusals: each leaves everything as it was
+  const snapshot = async () => JSON.stringify(await Promise.all([
+    api('GET', `/api/v1/documents/${a.id}`, { token: tok.tiepnhan }),
+    api('GET', `/api/v1/documents/${b.id}`, { token: tok.tiepnhan }),
+    api('GET', `/api/v1/documents/${deptCopy.id}`, { token: tok['tiepnhan.stnmt'] }),
+    api('GET', `/api/v1/documents/${provCopy.id}`, { token: tok.chutich }),
+  ].map(async (p) => { const r = await p; assertStatus(r, 200); return r.body; })));
+  const before = await snapshot();
+  const never = await draft(tok.chuyenvien);
+  const incoming = (await api('GET', '/api/v1/documents?box=in', { token: tok.tiepnhan })).body.items[0];
+  assert.ok(incoming, 'the district has an incoming document');
+  const issueB = (replaces) => act(tok.tiepnhan, b.id, 'issue', { replaces });
+  assertProblem(await issueB('x'), 422, 'invalid-field', 'replaces not an id');
+  assertProblem(await issueB(0), 422, 'invalid-field', 'replaces 0');
+  assertProblem(await issueB(a.id + 1000000), 404, 'not-found', 'no such document');
+  assertProblem(await issueB(deptCopy.id), 403, 'out-of-scope', 'a document of another unit\'s scope');
+  assertProblem(await issueB(b.id), 422, 'invalid-field', 'itself');
+  assertProblem(await issueB(never.id), 422, 'invalid-field', 'a draft, not issued');
+  assertProblem(await issueB(incoming.id), 422, 'invalid-field', 'an incoming document');
+  assertProblem(await act(tok.lanhdao, b.id, 'issue', { replaces: a.id }), 403, 'forbidden', 'a leader issuing');
+  assert.equal(await snapshot(), before, 'nothing changed by the refusals');
+  // B issued in A's place: A's copies end at once, each saying by which document
+  const issued = await actOk(tok.tiepnhan, b.id, 'issue', { replaces: a.id });
+  assert.equal(issued.state, 'issued');
+  const [na] = a.number.split('/');
+  assert.equal(Number(issued.number.split('/')[0]), Number(na) + 1, 'no number taken by the refusals');
+  const note = `Được thay thế bởi văn bản số ${issued.number}`;
+  for (const [copy, token] of [[deptCopy, tok['tiepnhan.stnmt']], [provCopy, tok.chutich]]) {
+    const c = await api('GET', `/api/v1/documents/${copy.id}`, { token });
+    assertStatus(c, 200);
+    assert.equal(c.body.state, 'replaced', `copy at ${c.body.unit.code}`);
+    const ev = c.body.events.at(-1);
+    assert.equal(ev.action, 'replace');
+    assert.equal(ev.note, note);
+  }
+  const old = await api('GET', `/api/v1/documents/${a.id}`, { token: tok.tiepnhan });
+  assert.equal(old.body.state, 'issued', 'the old document keeps its number in the register');
+  assert.equal(old.body.events.at(-1).action, 'replaced');
+  assert.equal(old.body.events.at(-1).note, note);
+  const newCopy = (await api('GET', '/api/v1/documents?box=in&state=arrived', { token: tok['tiepnhan.stnmt'] }))
+    .body.items.find((x) => x.number === issued.number);
+  assert.ok(newCopy, 'the new document arrived as usual');
+  // a replaced copy takes no further step
+  assertProblem(await act(tok['lanhdao.stnmt'], deptCopy.id, 'assign', { to_unit: DEPARTMENT }), 409,
+    'forbidden-transition', 'assigning a replaced copy');
+  assertProblem(await act(tok.chutich, provCopy.id, 'assign', { to_unit: PROVINCE_UNIT }), 409,
+    'forbidden-transition', 'assigning a replaced copy');
+  const list = await api('GET', '/api/v1/documents?box=in&state=replaced', { token: tok['tiepnhan.stnmt'] });
+  assert.ok(list.body.items.some((x) => x.id === deptCopy.id), 'listed as replaced');
+  // replacing twice, replacing a recalled one, recalling a replaced one: 409, nothing changed
+  const c = await signed();
+  const twice = await snapshot();
+  assertProblem(await act(tok.tiepnhan, c.id, 'issue', { replaces: a.id }), 409, 'duplicate', 'replaced twice');
+  const d = await actOk(tok.tiepnhan, (await signed()).id, 'issue');
+  assertStatus(await api('POST', `/api/v1/documents/${d.id}/recall`, { token: tok.tiepnhan, body: { reason: 'Nhầm' } }), 202);
+  assertProblem(await act(tok.tiepnhan, c.id, 'issue', { replaces: d.id }), 409, 'forbidden-transition',
+    'replacing a recalled document');
+  assertProblem(await api('POST', `/api/v1/documents/${a.id}/recall`, { token: tok.tiepnhan, body: { reason: 'x' } }),
+    409, 'duplicate', 'recalling a replaced document');
+  assert.equal(await snapshot(), twice, 'nothing changed by the refusals');
+  const still = await api('GET', `/api/v1/documents/${c.id}`, { token: tok.tiepnhan });
+  assert.equal(still.body.state, 'signed');
+  assert.equal(still.body.number, null);
 });
 
 test('numbers: one series for administrative documents, công văn without a kind, normative and secret apart', async () => {

@@ -440,7 +440,8 @@ test('the assignment\'s task tells the sender: 04 at the assignment, 05 at its f
 });
 
 test('a document replaces one sent before, and a sent one is recalled: the receiver\'s copies are marked', async () => {
-  const first = await issued(A, A.tok, 'Kế hoạch kiểm soát thủ tục hành chính');
+  // sent to a peer, and to a department of A inside the deployment
+  const first = await issued(A, A.tok, 'Kế hoạch kiểm soát thủ tục hành chính', { recipient_units: ['000.00.10.H56'] });
   assertStatus(await api(A, 'POST', `/api/v1/documents/${first.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26] } }), 202);
   const second = await issued(A, A.tok, 'Kế hoạch kiểm soát thủ tục hành chính (thay thế)');
   assertProblem(await api(A, 'POST', `/api/v1/documents/${second.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26], replaces: sentId + 100000 } }), 422, 'invalid-field');
@@ -450,6 +451,17 @@ test('a document replaces one sent before, and a sent one is recalled: the recei
   const oldX = await until('the old copy replaced', () => exchangeOf(B, B.tok.tiepnhan, oldCopy.id),
     (r) => r.body.items.some((i) => i.state === 'replaced'));
   assert.match(oldX.body.items.find((i) => i.state === 'replaced').note, /Sai số liệu/);
+  // inside A the old document's copy ended at once as replaced, naming the new one
+  const dept = await login(A, 'tiepnhan.stnmt');
+  const inside = (await api(A, 'GET', '/api/v1/documents?box=in&state=replaced', { token: dept })).body.items
+    .find((i) => i.number === first.number);
+  assert.ok(inside, 'the copy inside the deployment is replaced');
+  const insideEv = (await api(A, 'GET', `/api/v1/documents/${inside.id}`, { token: dept })).body.events.at(-1);
+  assert.equal(insideEv.action, 'replace');
+  assert.equal(insideEv.note, `Được thay thế bởi văn bản số ${second.number}`);
+  // (status messages from B may come after it)
+  const firstEvents = (await api(A, 'GET', `/api/v1/documents/${first.id}`, { token: A.tok.tiepnhan })).body.events;
+  assert.equal(firstEvents.filter((e) => e.action === 'replaced').length, 1, 'the old document records it once');
 
   // recall: a reason is required; a document never sent cannot be recalled
   assertProblem(await api(A, 'POST', `/api/v1/documents/${second.id}/recall`, { token: A.tok.tiepnhan, body: {} }), 422, 'missing-field');

@@ -87,6 +87,17 @@ static void test_steps(void **state)
 	assert_int_equal(mc_doc_next_state(&to, MC_DOC_REGISTERED, MC_DOC_ACT_ASSIGN), 0);
 	assert_int_equal(mc_doc_next_state(&to, MC_DOC_ASSIGNED, MC_DOC_ACT_ASSIGN), 0);
 	assert_int_equal(mc_doc_next_state(&to, (mc_doc_state)42, MC_DOC_ACT_ASSIGN), MC_EINVAL);
+	/* A copy recalled or replaced (art. 18) takes no further step. */
+	for (int a = MC_DOC_ACT_SUBMIT; a <= MC_DOC_ACT_ASSIGN; a++) {
+		assert_int_equal(mc_doc_next_state(&to, MC_DOC_RECALLED, (mc_doc_action)a), MC_ECONFLICT);
+		assert_int_equal(mc_doc_next_state(&to, MC_DOC_REPLACED, (mc_doc_action)a), MC_ECONFLICT);
+	}
+	mc_doc_state parsed;
+	assert_string_equal(mc_doc_state_name(MC_DOC_REPLACED), "replaced");
+	assert_string_equal(mc_doc_state_title(MC_DOC_REPLACED), "Đã được thay thế");
+	assert_int_equal(mc_doc_state_parse(&parsed, "replaced"), 0);
+	assert_int_equal(parsed, MC_DOC_REPLACED);
+	assert_null(mc_doc_state_name((mc_doc_state)12));
 	/* Who takes each step. */
 	assert_true(mc_doc_role_may(MC_ROLE_SPECIALIST, MC_DOC_ACT_SUBMIT));
 	assert_false(mc_doc_role_may(MC_ROLE_SPECIALIST, MC_DOC_ACT_ISSUE));

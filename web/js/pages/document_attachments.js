@@ -8,7 +8,7 @@ import { t } from '/i18n/i18n.js';
 import { h, replace, api, errorText, fmtDateTime, fmtSize, loading, ApiError } from '/js/lib.js';
 
 // The states in which the document has been issued (its attachments sealed or issued as attached).
-const ISSUED = ['issued', 'arrived', 'registered', 'assigned'];
+const ISSUED = ['issued', 'arrived', 'registered', 'assigned', 'recalled', 'replaced'];
 
 // POSTs file as the raw body with its upload progress (fetch reports none); resolves to the
 // reply's JSON, rejects with an ApiError as api() does.

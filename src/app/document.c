@@ -413,6 +413,23 @@ int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor
 	return rc;
 }
 
+int mc_app_document_copy_end(mc_store *st, mc_document *c, mc_doc_state to_state, const char *action,
+			     const char *note, int64_t at)
+{
+	mc_document_event e = {.document_id = c->id,
+			       .at = at,
+			       .user_name = "",
+			       .role = "",
+			       .action = (char *)action,
+			       .from_state = c->state,
+			       .to_state = to_state,
+			       .note = (char *)note};
+	c->state = to_state;
+	c->updated_at = at;
+	int rc = mc_store_document_update(st, c, c->version);
+	return rc ? rc : mc_app_document_event_append(st, &e);
+}
+
 int mc_app_document_copies_end(mc_store *st, const mc_document *d, mc_doc_state to_state, const char *action,
 			       const char *note, int64_t at, size_t *n, size_t *before)
 {
@@ -427,19 +444,7 @@ int mc_app_document_copies_end(mc_store *st, const mc_document *d, mc_doc_state 
 		if (rc == 0 && (c.state == MC_DOC_RECALLED || c.state == MC_DOC_REPLACED)) {
 			(*before)++;
 		} else if (rc == 0) {
-			mc_document_event e = {.document_id = c.id,
-					       .at = at,
-					       .user_name = "",
-					       .role = "",
-					       .action = (char *)action,
-					       .from_state = c.state,
-					       .to_state = to_state,
-					       .note = (char *)note};
-			c.state = to_state;
-			c.updated_at = at;
-			rc = mc_store_document_update(st, &c, c.version);
-			if (rc == 0)
-				rc = mc_app_document_event_append(st, &e);
+			rc = mc_app_document_copy_end(st, &c, to_state, action, note, at);
 			if (rc == 0)
 				(*n)++;
 		}

@@ -135,6 +135,15 @@ int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor
 			     const mc_document *d);
 
 /*
+ * Ends one copy c of an outgoing document (one delivered inside the
+ * deployment, or received from a peer whose recall or replacement came):
+ * to_state (MC_DOC_RECALLED or MC_DOC_REPLACED) with an event of action and
+ * note at `at`; it takes no further step. In the caller's transaction.
+ */
+int mc_app_document_copy_end(mc_store *st, mc_document *c, mc_doc_state to_state, const char *action,
+			     const char *note, int64_t at);
+
+/*
  * Ends the copies of outgoing document d delivered inside the deployment
  * (document.source_id d) at once (art. 18): each copy not ended yet goes to
  * to_state (MC_DOC_RECALLED or MC_DOC_REPLACED) with an event of action

@@ -424,8 +424,14 @@ static int mark_copies(mc_store *st, const mc_time_ctx *tc, const mc_edxml_messa
 			rc = mc_store_xch_set_state(st, old.id, state, note);
 		if (rc == 0)
 			rc = mc_store_document_get(st, &d, old.document_id);
-		if (rc == 0)
+		/* The copy itself ends as well (art. 18): it takes no further step
+		 * here, as a copy recalled or replaced inside the deployment. */
+		if (rc == 0 && (d.state == MC_DOC_RECALLED || d.state == MC_DOC_REPLACED))
 			rc = event(st, NULL, &d, action, note, at);
+		else if (rc == 0)
+			rc = mc_app_document_copy_end(
+			    st, &d, strcmp(state, "recalled") == 0 ? MC_DOC_RECALLED : MC_DOC_REPLACED,
+			    action, note, at);
 		if (rc == 0 && !marked++)
 			*first_copy = d.id;
 		mc_document_clear(&d);

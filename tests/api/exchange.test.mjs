@@ -451,6 +451,11 @@ test('a document replaces one sent before, and a sent one is recalled: the recei
   const oldX = await until('the old copy replaced', () => exchangeOf(B, B.tok.tiepnhan, oldCopy.id),
     (r) => r.body.items.some((i) => i.state === 'replaced'));
   assert.match(oldX.body.items.find((i) => i.state === 'replaced').note, /Sai số liệu/);
+  // B's copy itself ends (art. 18): replaced, and it takes no further step
+  const oldDoc = await api(B, 'GET', `/api/v1/documents/${oldCopy.id}`, { token: B.tok.tiepnhan });
+  assert.equal(oldDoc.body.state, 'replaced');
+  assertProblem(await api(B, 'POST', `/api/v1/documents/${oldCopy.id}/actions`, { token: B.tok.tiepnhan,
+    body: { action: 'register' } }), 409, 'forbidden-transition', 'a replaced copy is not registered');
   // inside A the old document's copy ended at once as replaced, naming the new one
   const dept = await login(A, 'tiepnhan.stnmt');
   const inside = (await api(A, 'GET', '/api/v1/documents?box=in&state=replaced', { token: dept })).body.items
@@ -474,6 +479,9 @@ test('a document replaces one sent before, and a sent one is recalled: the recei
     (r) => r.body.items.some((i) => i.state === 'recalled'));
   const ev = await api(B, 'GET', `/api/v1/documents/${newCopy.id}`, { token: B.tok.tiepnhan });
   assert.ok(ev.body.events.some((e) => e.action === 'recall' && /Ban hành nhầm/.test(e.note)));
+  assert.equal(ev.body.state, 'recalled', 'the recalled copy ends');
+  assertProblem(await api(B, 'POST', `/api/v1/documents/${newCopy.id}/actions`, { token: B.tok.tiepnhan,
+    body: { action: 'register' } }), 409, 'forbidden-transition', 'a recalled copy is not registered');
   const recallOut = await until('the recall delivered', () => exchangeOf(A, A.tok.tiepnhan, second.id),
     (r) => r.body.items.some((i) => i.business === 'recall' && i.state === 'sent'));
   assert.ok(recallOut);

@@ -114,6 +114,41 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
   });
 }
 
+test('the clerk issues a document in place of an earlier one: the earlier one\'s copy in the department ends as replaced', async () => {
+  const body = (subject) => ({ type: 'quyet_dinh', subject, body: 'Điều 1. …', place: 'Quảng Xương',
+    signer_position: 'CHỦ TỊCH', signer_name: 'Lê Văn Bình', recipients: 'Lưu: VT.', recipient_units: [DEPARTMENT] });
+  const signed = async (subject) => {
+    const d = await world.api('POST', '/api/v1/documents', { as: 'chuyenvien', body: body(subject) });
+    await world.api('POST', `/api/v1/documents/${d.id}/actions`, { as: 'chuyenvien', body: { action: 'submit' } });
+    for (const action of ['approve', 'sign'])
+      await world.api('POST', `/api/v1/documents/${d.id}/actions`, { as: 'lanhdao', body: { action } });
+    return d;
+  };
+  const first = await signed('Về việc thành lập Tổ kiểm tra công vụ');
+  const old = await world.api('POST', `/api/v1/documents/${first.id}/actions`, { as: 'tiepnhan', body: { action: 'issue' } });
+  const second = await signed('Về việc thành lập Tổ kiểm tra công vụ (thay thế)');
+  const clerk = await world.actor('tiepnhan', { viewport: DESKTOP });
+  const { page } = clerk;
+  await clerk.goto(`/van-ban/${second.id}`);
+  await page.getByTestId('doc-act-replacing').click();
+  await page.locator(`[data-testid=doc-replaces] option[value="${first.id}"]`).waitFor({ state: 'attached' });
+  await page.getByTestId('doc-replaces').selectOption(String(first.id));
+  await page.getByTestId('doc-replacing-go').click();
+  await page.waitForSelector('[data-testid=doc-state][data-state=issued]');
+  const number = (await page.getByTestId('doc-number').textContent()).trim();
+  clerk.assertClean('issuing in place of another');
+  const replaced = await world.api('GET', '/api/v1/documents?box=in&state=replaced', { as: 'tiepnhan.stnmt' });
+  const copy = replaced.items.find((x) => x.number === old.number);
+  assert.ok(copy, 'the department\'s copy of the earlier document is replaced');
+  const department = await world.actor('tiepnhan.stnmt', { viewport: DESKTOP });
+  await department.goto(`/van-ban/${copy.id}`);
+  await department.page.waitForSelector('[data-testid=doc-state][data-state=replaced]');
+  assert.match(await department.page.locator('[data-testid=doc-event][data-action=replace]').textContent(),
+    new RegExp(`Được thay thế bởi văn bản số ${number.replace(/[/]/g, '\\/')}`));
+  assert.equal(await department.page.getByTestId('doc-act-register').count(), 0, 'a replaced copy takes no step');
+  department.assertClean('a replaced copy');
+});
+
 test('the leader assigns an incoming document with cooperating units and a deadline: the page links its task', async () => {
   const [commune, other] = COMMUNES.filter((c) => c.parent === DISTRICT).map((c) => c.code);
   const year = new Date().getUTCFullYear() + 1;

@@ -18,7 +18,7 @@ function stateBadge(state) {
 const STEPS = {
   specialist: { draft: ['submit'], returned: ['submit'] },
   leader: { submitted: ['approve', 'return'], approved: ['sign', 'return'], registered: ['assign'], assigned: ['assign'] },
-  desk: { signed: ['issue'], arrived: ['register'] },
+  desk: { signed: ['issue', 'replacing'], arrived: ['register'] },
 };
 
 export async function list(ctx) {
@@ -231,6 +231,21 @@ export async function detail(ctx) {
             act('assign', more);
           } }, unitF.wrap, coopF.wrap, whoF.wrap, dueF.wrap, dirF.wrap, h('button', { type: 'submit', class: 'btn btn-primary', testid: 'doc-assign-go' }, t('doc.act.assign'))));
           unitF.input.focus();
+        } else if (action === 'replacing') {
+          // issued in place of an earlier document of the body (art. 18): its copies end as replaced
+          const pick = h('select', { id: 'doc-replaces', testid: 'doc-replaces', required: true }, h('option', { value: '' }, '…'));
+          replace(extra, h('form', { class: 'inline-form', novalidate: true, onsubmit: (e) => {
+            e.preventDefault();
+            if (!pick.value) { err.show(t('check.required', { field: t('doc.f.replaces') })); return; }
+            act('issue', { replaces: Number(pick.value) });
+          } }, h('label', { for: 'doc-replaces' }, t('doc.f.replaces')), ' ', pick,
+          h('p', { class: 'muted' }, t('doc.f.replacesHint')),
+          h('button', { type: 'submit', class: 'btn btn-primary', testid: 'doc-replacing-go' }, t('doc.act.issue'))));
+          api('/api/v1/documents?' + new URLSearchParams({ box: 'out', state: 'issued', limit: '100' })).then(({ data }) => {
+            for (const o of data.items.filter((o) => o.id !== d.id))
+              pick.appendChild(h('option', { value: String(o.id) }, `${o.number} — ${o.subject}`));
+            pick.focus();
+          }).catch((e) => err.show(errorText(e)));
         } else {
           act(action);
         }

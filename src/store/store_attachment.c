@@ -7,6 +7,7 @@
 #include "store/db.h"
 
 #include "store/store_files.h"
+#include "store/store_workfile.h"
 
 #include <string.h>
 
@@ -37,7 +38,14 @@ int mc_store_attachment_record(mc_store *st, const char *sha256, int64_t size, c
 
 	if (!mc_files_sha256_valid(sha256) || size < 0 || (uint64_t)size > MC_ATTACHMENT_MAX)
 		return MC_EINVAL;
-	rc = mc_db_prepare(st, &q, sql);
+	/* As an upload's record (store_upload.c): a sweep may have deleted
+	 * the file, destroyed or unused, between its writing and now; the row
+	 * must never name a file that is not there. */
+	rc = mc_files_lock(st, sha256);
+	if (rc == 0 && !mc_files_whole(mc_db_files_dir(st), sha256, size))
+		rc = MC_EBUSY;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
 	if (rc == 0) {
 		mc_q_text(q, 1, sha256);
 		mc_q_int(q, 2, size);
@@ -74,8 +82,9 @@ int mc_store_attachment_stat(mc_store *st, int64_t *size, char *mime, size_t mim
 		goto cleanup;
 	mc_q_text(q, 1, sha256);
 	rc = mc_q_row(q, "read attachment");
+	/* Not recorded: destroyed with a disposed work file, or never known. */
 	if (rc == 0)
-		rc = MC_ENOTFOUND;
+		rc = mc_store_file_destroyed(st, sha256);
 	if (rc == 1) {
 		rc = 0;
 		if (size)

@@ -82,9 +82,8 @@ int mc_store_attachment_stat(mc_store *st, int64_t *size, char *mime, size_t mim
 		goto cleanup;
 	mc_q_text(q, 1, sha256);
 	rc = mc_q_row(q, "read attachment");
-	/* Not recorded: destroyed with a disposed work file, or never known. */
 	if (rc == 0)
-		rc = mc_store_file_destroyed(st, sha256);
+		rc = MC_ENOTFOUND;
 	if (rc == 1) {
 		rc = 0;
 		if (size)
@@ -109,6 +108,11 @@ int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, 
 	/* A name that is no digest is no attachment. */
 	if (rc == MC_EINVAL)
 		rc = MC_ENOTFOUND;
+	/* Not recorded: destroyed with a disposed work file, or never known.
+	 * Said when read (the reader's access checked), not by stat, which
+	 * answers whoever names a digest. */
+	if (rc == MC_ENOTFOUND)
+		rc = mc_store_file_destroyed(st, sha256);
 	if (rc == 0)
 		rc = mc_files_read(mc_db_files_dir(st), sha256, (size_t)size, data);
 	if (rc == 0)
@@ -124,6 +128,8 @@ int mc_store_attachment_open(mc_store *st, int *fd, int64_t *size, char *mime, s
 	*fd = -1;
 	if (rc == MC_EINVAL)
 		rc = MC_ENOTFOUND;
+	if (rc == MC_ENOTFOUND)
+		rc = mc_store_file_destroyed(st, sha256);
 	if (rc == 0)
 		rc = mc_files_open(mc_db_files_dir(st), sha256, *size, fd);
 	return rc;

@@ -21,10 +21,10 @@
 
 /* Whether document x (an SQL expression) is not disposed of: no disposed
  * file holds it, or a file not disposed of does too. */
-#define LIVE(x)                                                                                             \
-	"(NOT EXISTS (SELECT 1 FROM workfile_doc wd JOIN workfile w ON w.id = wd.workfile_id "             \
-	"WHERE wd.document_id = " x " AND w.disposal = 2) "                                                \
-	"OR EXISTS (SELECT 1 FROM workfile_doc wd JOIN workfile w ON w.id = wd.workfile_id "               \
+#define LIVE(x)                                                                                              \
+	"(NOT EXISTS (SELECT 1 FROM workfile_doc wd JOIN workfile w ON w.id = wd.workfile_id "               \
+	"WHERE wd.document_id = " x " AND w.disposal = 2) "                                                  \
+	"OR EXISTS (SELECT 1 FROM workfile_doc wd JOIN workfile w ON w.id = wd.workfile_id "                 \
 	"WHERE wd.document_id = " x " AND w.disposal <> 2))"
 
 /* A row when the recorded file $1 is used by nothing that keeps it. */
@@ -219,12 +219,13 @@ int mc_store_file_destroyed(mc_store *st, const char *sha256)
 	if (rc == 1) {
 		int y = 0, m = 0, d = 0;
 		/* The decision's day, as it was given: 00:00 in Vietnam's time. */
-		mc_civil_from_days((int32_t)((mc_q_col_int(q, 3) + MC_TZ_OFFSET) / MC_DAY_SECONDS), &y, &m, &d);
-		rc = mc_err_set(MC_EGONE, MC_REASON_CONTENT_DESTROYED,
-				"the content was destroyed with the disposal of work file %s (%lld) on decision "
-				"%s of %02d/%02d/%04d",
-				mc_q_col_text(q, 0), (long long)mc_q_col_int(q, 1), mc_q_col_text(q, 2), d, m,
-				y);
+		mc_civil_from_days((int32_t)((mc_q_col_int(q, 3) + MC_TZ_OFFSET) / MC_DAY_SECONDS), &y, &m,
+				   &d);
+		rc = mc_err_set(
+		    MC_EGONE, MC_REASON_CONTENT_DESTROYED,
+		    "the content was destroyed with the disposal of work file %s (%lld) on decision "
+		    "%s of %02d/%02d/%04d",
+		    mc_q_col_text(q, 0), (long long)mc_q_col_int(q, 1), mc_q_col_text(q, 2), d, m, y);
 	}
 	mc_q_done(q);
 	return rc;

@@ -412,7 +412,13 @@ void mc_api_dossier_form(mc_req *r)
 			int fd = -1;
 			int64_t size = 0;
 			char mime[64], disposition[160];
-			if (mc_store_attachment_open(st, &fd, &size, mime, sizeof mime, df.sha256) == 0) {
+			int orc = mc_store_attachment_open(st, &fd, &size, mime, sizeof mime, df.sha256);
+			/* Destroyed with a disposed work file: said, not rendered anew. */
+			if (orc == MC_EGONE) {
+				mc_reply_error(r, orc, "the form");
+				goto cleanup;
+			}
+			if (orc == 0) {
 				snprintf(disposition, sizeof disposition, "inline; filename=\"%s-04.pdf\"",
 					 d.code);
 				mc_reply_header(r, "Content-Disposition", disposition);

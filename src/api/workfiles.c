@@ -213,6 +213,7 @@ typedef struct {
 	mc_wf_ref *refs; /* JOB_MANY: the files, owned by the request */
 	size_t n_refs;
 	mc_workfile *many; /* JOB_MANY: the files after the step */
+	bool swept;	   /* a disposal's files were deleted from disk (wf_sweep) */
 	mc_err err;
 } wf_job;
 
@@ -250,9 +251,35 @@ static int wf_write(mc_store *st, void *payload)
 	return rc;
 }
 
+/* The most files deleted from disk right after a disposal; the upkeep's
+ * sweep deletes the rest, and tries again any it could not delete. */
+#define SWEEP_MAX 1000
+
+/* After a disposal committed: the disk files of its destroyed content,
+ * each checked again under its lock (mc_store_files_sweep). A failure
+ * leaves them named for the upkeep and is said; the disposal stands. */
+static int wf_sweep(mc_store *st, void *payload)
+{
+	(void)payload;
+	int64_t removed = 0;
+	int rc = mc_store_files_sweep(st, &removed, SWEEP_MAX);
+	if (rc)
+		fprintf(stderr,
+			"motcua: could not delete the stored files of a disposed work file now (%d); "
+			"the upkeep tries again\n",
+			rc);
+	return 0;
+}
+
 static void wf_after(mc_req *r, int rc, void *payload)
 {
 	wf_job *j = payload;
+	if (rc == 0 && !j->swept && j->action == MC_WF_ACT_DISPOSE &&
+	    (j->kind == JOB_ACT || j->kind == JOB_MANY)) {
+		j->swept = true;
+		mc_req_write(r, wf_sweep, wf_after, j);
+		return;
+	}
 	const mc_err *e = mc_err_for(&j->err, rc);
 	/* The reply frees the request and j with it: the file is taken out first. */
 	mc_workfile out = j->out;

@@ -279,6 +279,13 @@ int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 		rc = mc_err_set(rc, MC_REASON_STALE, "the work file changed meanwhile; reload it");
 	if (rc == 0)
 		out->version++;
+	/* The documents' stored content goes with the decision (docs/documents.md
+	 * §12): what only disposed files use, in this transaction; the disk files
+	 * after it commits (mc_store_files_sweep). */
+	if (rc == 0 && action == MC_WF_ACT_DISPOSE) {
+		int64_t destroyed = 0;
+		rc = mc_store_workfile_destroy(st, &destroyed, out->id, at);
+	}
 cleanup:
 	if (rc)
 		mc_workfile_clear(out);

@@ -43,7 +43,9 @@ typedef enum {
 	MC_REASON_UNIT_ENDED,	     /* the unit named has ended (docs/units.md): its successor serves */
 	MC_REASON_BOUNDARY, /* a desk receiving for a unit whose procedure it may not receive (core/onestop.h)
 			     */
-	MC_REASON_RETURN_BOUNDARY, /* a centre chosen to hand back a result that may not (core/onestop.h) */
+	MC_REASON_RETURN_BOUNDARY,   /* a centre chosen to hand back a result that may not (core/onestop.h) */
+	MC_REASON_CONTENT_DESTROYED, /* a stored file destroyed with a disposed work file (docs/documents.md
+					§12) */
 	MC_REASON_COUNT_
 } mc_reason;
 

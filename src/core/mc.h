@@ -25,6 +25,7 @@ enum {
 	MC_ESTALE = -8,	    /* the caller's version of the record is out of date */
 	MC_EFULL = -9,	    /* a numbering range is used up (a unit's dossier codes of a day) */
 	MC_ELIMIT = -10,    /* a rate limit is reached (filings of an account); try again later */
+	MC_EGONE = -11,	    /* it existed and was destroyed on purpose (a disposed work file's content) */
 };
 
 /* Offset of Vietnam's civil time from UTC, in seconds (UTC+7, meridian 105°E). */

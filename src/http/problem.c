@@ -76,6 +76,8 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_PORTAL_UNAVAILABLE] = {"portal-unavailable", 503, "The national portal could not be reached"},
     [MC_PROB_NOT_RECEIVABLE_HERE] = {"not-receivable-here", 422,
 				     "The procedure is not received at this desk for that unit"},
+    [MC_PROB_CONTENT_DESTROYED] = {"content-destroyed", 410,
+				   "The content was destroyed with a disposed work file"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)
@@ -134,6 +136,8 @@ static mc_problem reason_problem(mc_reason reason)
 	case MC_REASON_BOUNDARY:
 	case MC_REASON_RETURN_BOUNDARY:
 		return MC_PROB_NOT_RECEIVABLE_HERE;
+	case MC_REASON_CONTENT_DESTROYED:
+		return MC_PROB_CONTENT_DESTROYED;
 	case MC_REASON_COUNT_:
 		break;
 	}
@@ -155,6 +159,7 @@ static const struct code_answer {
     {MC_ESTALE, MC_PROB_VERSION_CONFLICT, 0, "%s has changed meanwhile; reload it"},
     {MC_EFULL, MC_PROB_CODES_EXHAUSTED, 0, "%s: every number of the day is used"},
     {MC_ELIMIT, MC_PROB_TOO_MANY_ATTEMPTS, 0, "%s: too many; try again later"},
+    {MC_EGONE, MC_PROB_CONTENT_DESTROYED, 0, "%s: its content was destroyed"},
     {MC_EBUSY, MC_PROB_UNAVAILABLE, 1, "the database is busy; nothing was changed, try again"},
     /* Anything else (MC_ERROR, a code not listed): the change was undone. */
     {0, MC_PROB_UNAVAILABLE, 5, "could not complete %s; nothing was changed"},

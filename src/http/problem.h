@@ -78,6 +78,8 @@ typedef enum {
 	MC_PROB_PORTAL_ERROR,
 	MC_PROB_PORTAL_UNAVAILABLE,
 	MC_PROB_NOT_RECEIVABLE_HERE,
+	/* A stored file destroyed with a disposed work file (docs/documents.md §12). */
+	MC_PROB_CONTENT_DESTROYED,
 	MC_PROB_COUNT_
 } mc_problem;
 

@@ -293,6 +293,10 @@ void mc_reply_err(mc_req *r, const mc_err *e, const char *what)
 void mc_reply_error(mc_req *r, int rc, const char *what)
 {
 	mc_err e = {.code = rc};
+	/* A destroyed content is said by the store that found it so (which
+	 * work file, which decision): that reason, not the bare code. */
+	if (rc == MC_EGONE && mc_err_last()->code == MC_EGONE)
+		mc_err_take(&e, rc);
 	mc_reply_err(r, &e, what);
 }
 

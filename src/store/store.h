@@ -810,10 +810,13 @@ int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data,
  * when sha256 is not 64 hex digits. */
 int mc_store_attachment_stat(mc_store *st, int64_t *size, char *mime, size_t mime_cap, const char *sha256);
 /* Opens a recorded attachment's file for reading (for sending it without
- * holding it in memory); caller closes *fd. MC_ENOTFOUND when unknown. */
+ * holding it in memory); caller closes *fd. MC_ENOTFOUND when unknown;
+ * MC_EGONE, with the reason recorded, when destroyed with a disposed work
+ * file (mc_store_file_destroyed): check the reader's access first. */
 int mc_store_attachment_open(mc_store *st, int *fd, int64_t *size, char *mime, size_t mime_cap,
 			     const char *sha256);
-/* Reads an attachment; caller frees *data. MC_ENOTFOUND when unknown. */
+/* Reads an attachment; caller frees *data. MC_ENOTFOUND when unknown,
+ * MC_EGONE when destroyed (as mc_store_attachment_open). */
 int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, size_t mime_cap,
 			    const char *sha256);
 

@@ -7,6 +7,7 @@
 #include "store/db.h"
 
 #include "store/store_files.h"
+#include "store/store_workfile.h"
 
 #include <string.h>
 
@@ -37,7 +38,14 @@ int mc_store_attachment_record(mc_store *st, const char *sha256, int64_t size, c
 
 	if (!mc_files_sha256_valid(sha256) || size < 0 || (uint64_t)size > MC_ATTACHMENT_MAX)
 		return MC_EINVAL;
-	rc = mc_db_prepare(st, &q, sql);
+	/* As an upload's record (store_upload.c): a sweep may have deleted
+	 * the file, destroyed or unused, between its writing and now; the row
+	 * must never name a file that is not there. */
+	rc = mc_files_lock(st, sha256);
+	if (rc == 0 && !mc_files_whole(mc_db_files_dir(st), sha256, size))
+		rc = MC_EBUSY;
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
 	if (rc == 0) {
 		mc_q_text(q, 1, sha256);
 		mc_q_int(q, 2, size);
@@ -100,6 +108,11 @@ int mc_store_attachment_get(mc_store *st, void **data, size_t *len, char *mime, 
 	/* A name that is no digest is no attachment. */
 	if (rc == MC_EINVAL)
 		rc = MC_ENOTFOUND;
+	/* Not recorded: destroyed with a disposed work file, or never known.
+	 * Said when read (the reader's access checked), not by stat, which
+	 * answers whoever names a digest. */
+	if (rc == MC_ENOTFOUND)
+		rc = mc_store_file_destroyed(st, sha256);
 	if (rc == 0)
 		rc = mc_files_read(mc_db_files_dir(st), sha256, (size_t)size, data);
 	if (rc == 0)
@@ -115,6 +128,8 @@ int mc_store_attachment_open(mc_store *st, int *fd, int64_t *size, char *mime, s
 	*fd = -1;
 	if (rc == MC_EINVAL)
 		rc = MC_ENOTFOUND;
+	if (rc == MC_ENOTFOUND)
+		rc = mc_store_file_destroyed(st, sha256);
 	if (rc == 0)
 		rc = mc_files_open(mc_db_files_dir(st), sha256, *size, fd);
 	return rc;

@@ -6,6 +6,7 @@
 #define MC_STORE_FILES_H
 
 #include "core/mc.h"
+#include "store/store.h"
 
 /* The SHA-256 of data as 64 lower-case hex digits. */
 int mc_files_sha256(char out[65], const void *data, size_t len);
@@ -21,6 +22,10 @@ int mc_files_open(const char *files_dir, const char *digest, int64_t size, int *
 int mc_files_read(const char *files_dir, const char *digest, size_t size, void **data);
 /* Whether the file for digest is on disk with this size. */
 bool mc_files_whole(const char *files_dir, const char *digest, int64_t size);
+/* Locks the file for digest until the end of the transaction (PostgreSQL;
+ * SQLite has one writer): a record of the file and its deletion or
+ * destruction, on servers sharing the folder, take it before looking. */
+int mc_files_lock(mc_store *st, const char *sha256);
 /* Deletes the file for digest; a file already gone is not an error. */
 int mc_files_remove(const char *files_dir, const char *digest);
 /* Deletes the temporary files of unfinished uploads (".tmp-*" in the prefix

@@ -29,7 +29,7 @@ static int lock(mc_store *st, int64_t space, uint32_t key, const char *what)
 	return mc_db_lock(st, (space << 32) | (int64_t)key, what);
 }
 
-static int lock_file(mc_store *st, const char *sha256)
+int mc_files_lock(mc_store *st, const char *sha256)
 {
 	char head[9];
 
@@ -136,7 +136,7 @@ int mc_store_upload_record(mc_store *st, int64_t user_id, const char *sha256, in
 	rc = mc_db_op_begin(st, &kind);
 	if (rc)
 		return rc;
-	rc = lock_file(st, sha256);
+	rc = mc_files_lock(st, sha256);
 	/* A sweep may have deleted the file as unused between its writing and
 	 * now; the row must never name a file that is not there. */
 	if (rc == 0 && !mc_files_whole(mc_db_files_dir(st), sha256, size))
@@ -229,7 +229,7 @@ int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int l
 		int64_t gone = 0;
 
 		/* Under the file's lock, like a record of it on another server. */
-		rc = lock_file(st, list[i]);
+		rc = mc_files_lock(st, list[i]);
 		if (rc == 0)
 			rc = exec_digest(st, del_upload_sql, list[i], true, before, NULL,
 					 "remove an expired upload");
@@ -263,7 +263,7 @@ int mc_store_files_sweep(mc_store *st, int64_t *removed, int limit)
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		/* A name that is no digest names no file: it is only forgotten. */
 		if (mc_files_sha256_valid(list[i])) {
-			rc = lock_file(st, list[i]);
+			rc = mc_files_lock(st, list[i]);
 			if (rc == 0)
 				rc = mc_db_prepare(st, &q, row_sql);
 			if (rc)

@@ -90,4 +90,31 @@ int mc_store_workfile_doc_remove(mc_store *st, int64_t workfile_id, int64_t docu
 /* The ids of the documents file workfile_id holds, in the order they came. */
 int mc_store_workfile_doc_ids(mc_store *st, int64_t **out, size_t *n, int64_t workfile_id);
 
+/*
+ * The content of disposed work files (store_destroy.c; docs/documents.md §12).
+ *
+ * A document is disposed of when a disposed work file holds it and no other
+ * file does. A stored file (attachment, by SHA-256) is used by a document
+ * when it is the document's PDF (document_file), one of its versions or
+ * attachments, or named by one of its events; an incoming copy delivered
+ * inside the deployment (document.source_id) uses its source's PDF and
+ * attachments. A file is kept while a document not disposed of uses it, or
+ * a dossier, a form template, a sign request or an upload names it.
+ */
+/* The digests of the stored files that the documents of file workfile_id use
+ * and that nothing is kept for any more, in order; caller frees each and
+ * the array. */
+int mc_store_workfile_destroyable(mc_store *st, char ***out, size_t *n, int64_t workfile_id);
+/* Destroys those of disposed file workfile_id at `at`, each under its lock
+ * (mc_files_lock, so that a record of the same bytes on another server is
+ * seen): its attachment row goes, a file_destroyed row says which file and
+ * decision, and the file is named for mc_store_files_sweep, which deletes it
+ * from disk in a later transaction unless it is recorded again meanwhile.
+ * *out counts them. Inside the transaction of the decision. */
+int mc_store_workfile_destroy(mc_store *st, int64_t *out, int64_t workfile_id, int64_t at);
+/* When sha256 was destroyed so: MC_EGONE, with the reason recorded
+ * (core/err.h, MC_REASON_CONTENT_DESTROYED, naming the work file and the
+ * decision); else MC_ENOTFOUND. */
+int mc_store_file_destroyed(mc_store *st, const char *sha256);
+
 #endif

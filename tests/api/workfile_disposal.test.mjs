@@ -7,11 +7,14 @@
 // not yet expired, a permanent one, a stale If-Match, a missing or future
 // decision. The server's clock is moved with libfaketime (a timestamp file it
 // re-reads), never by waiting years. Runs on SQLite and, through
-// scripts/test_pg.sh, on PostgreSQL.
+// scripts/test_pg.sh, on PostgreSQL. Last, what the disposal does to the
+// documents' stored content: destroyed when only disposed files use it, kept
+// when anything else does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './harness.mjs';
@@ -87,8 +90,11 @@ before(async () => {
       FAKETIME_NO_CACHE: '1',
       TZ: 'UTC',
       ASAN_OPTIONS: `${asan}verify_asan_link_order=0`,
+      // the demo's keys (made by init beside the files, cli/demo_sign.c), read when signing
+      MOTCUA_SIGN_DIR: join(work, 'keys'),
     },
   });
+  symlinkSync(`${filesDir()}.sign`, join(work, 'keys'));
   await loginAll();
   // The district and the department have their registers in the demo (src/demo/documents.c).
 });
@@ -286,3 +292,101 @@ test('the disposal list as a whole: proposed and disposed of on one decision, al
   now = await api('GET', `/api/v1/workfiles?state=disposed`, { token: tok.tiepnhan });
   assert.ok(ids(now).includes(p.id) && ids(now).includes(q.id));
 });
+
+// The stored content of a disposed file's documents (docs/documents.md §12).
+const sha = (b) => createHash('sha256').update(b).digest('hex');
+const filesDir = () => (server.db.startsWith('postgres') ? join(server.dir, 'files') : `${server.db}.files`);
+const onDisk = (digest) => existsSync(join(filesDir(), digest.slice(0, 2), digest));
+async function download(path, token) {
+  const res = await fetch(server.base + path, { headers: { Authorization: `Bearer ${token}` } });
+  const buf = Buffer.from(await res.arrayBuffer());
+  let body = null;
+  if ((res.headers.get('content-type') || '').includes('json')) body = JSON.parse(buf.toString());
+  return { status: res.status, body, buf };
+}
+const docAct = async (token, id, action, extra = {}) => {
+  const res = await api('POST', `/api/v1/documents/${id}/actions`, { token, body: { action, ...extra } });
+  assertStatus(res, 200, `${action} document ${id}`);
+  return res.body;
+};
+const DRAFT = { type: 'quyet_dinh', body: 'Điều 1. Ban hành kèm theo Quyết định này.', place: 'Quảng Xương',
+  signer_position: 'CHỦ TỊCH', signer_name: 'Lê Văn Bình', recipients: 'Lưu: VT.' };
+async function draft(subject) {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: { ...DRAFT, subject } });
+  assertStatus(res, 201, 'draft');
+  return res.body.id;
+}
+const rendering = async (id) => (await download(`/api/v1/documents/${id}/file`, tok.chuyenvien)).buf;
+const post = (path, bytes) => api('POST', path, { token: tok.chuyenvien, raw: bytes, headers: { 'Content-Type': 'application/pdf' } });
+
+test('disposal destroys the stored content only disposed files use: 410 content-destroyed; a digest another document uses is kept; the register line stays',
+  { skip }, async () => {
+    // Two PDFs made here: the renderings of two drafts, one uploaded as a
+    // version of the document to be disposed of and of another draft too,
+    // the other attached to it.
+    const shared = await rendering(await draft('Bản dùng chung của hai văn bản'));
+    const annex = await rendering(await draft('Phụ lục của văn bản sẽ hủy'));
+    const a = await draft('Về việc tiêu hủy tài liệu hết giá trị');
+    assertStatus(await post(`/api/v1/documents/${a}/versions`, shared), 201, 'upload the version');
+    assertStatus(await post(`/api/v1/documents/${a}/attachments`, annex), 201, 'attach');
+    await docAct(tok.chuyenvien, a, 'submit');
+    await docAct(tok.lanhdao, a, 'approve', { file_version: 1 });
+    await docAct(tok.lanhdao, a, 'sign');
+    const issued = await docAct(tok.tiepnhan, a, 'issue');
+    const b = await draft('Văn bản khác, không thuộc hồ sơ bị hủy');
+    assertStatus(await post(`/api/v1/documents/${b}/versions`, shared), 201, 'the same bytes, another document');
+
+    const signed = await download(`/api/v1/documents/${a}/file`, tok.lanhdao);
+    assert.equal(signed.status, 200);
+    const atts = (await api('GET', `/api/v1/documents/${a}/attachments`, { token: tok.lanhdao })).body.items;
+    const gone = [...new Set([sha(signed.buf), ...atts.map((x) => x.sha256), sha(annex)])];
+    for (const g of [...gone, sha(shared)]) assert.ok(onDisk(g), `stored before: ${g}`);
+    const sigs = await api('GET', `/api/v1/documents/${a}/signatures`, { token: tok.lanhdao });
+    assertStatus(sigs, 200, 'verified before');
+    assert.equal(sigs.body.file, true);
+    assert.ok(sigs.body.items.length >= 2, 'the leader\'s and the seal\'s signatures');
+    assert.deepEqual(atts.map((x) => [x.number, x.sealed]), [[1, true]], 'sealed at issue');
+    assert.equal(atts[0].original.sha256, sha(annex), 'the original kept beside it');
+
+    // Its file: of 2025, kept a year, closed now: its last day is 31/12/2026.
+    const w = await api('POST', '/api/v1/workfiles', { token: tok.tiepnhan, body: { year: 2025, code: '99.VP',
+      title: 'Hồ sơ có văn bản đã ký', retention: 1, responsible: uid.chuyenvien } });
+    assertStatus(w, 201, 'list');
+    assertStatus(await act(tok.chuyenvien, w.body.id, 'open'), 200, 'open');
+    assertStatus(await api('PUT', `/api/v1/workfiles/${w.body.id}/documents/${a}`, { token: tok.chuyenvien }), 200, 'add');
+    assertStatus(await act(tok.chuyenvien, w.body.id, 'close'), 200, 'close');
+    assertStatus(await act(tok.tiepnhan, w.body.id, 'archive'), 200, 'archive');
+    setClock('2027-01-02T02:00:00Z');
+    await loginAll();
+    assertStatus(await act(tok.tiepnhan, w.body.id, 'propose_disposal'), 200, 'propose');
+    // Still whole while proposed.
+    assert.equal((await download(`/api/v1/documents/${a}/file`, tok.lanhdao)).status, 200, 'proposed: kept');
+    const disposed = await act(tok.lanhdao, w.body.id, 'dispose', { decision: '12/QĐ-UBND', decision_date: '2027-01-02' });
+    assertStatus(disposed, 200, 'dispose');
+
+    // Off the disk once the decision has committed (before its answer).
+    for (const g of gone) assert.ok(!onDisk(g), `destroyed: ${g}`);
+    assert.ok(onDisk(sha(shared)), 'the digest another document uses is kept');
+    // Every read of it: 410 naming the work file and the decision.
+    const why = /work file 99\.VP \(2025\) on decision 12\/QĐ-UBND of 02\/01\/2027/;
+    for (const path of [`/api/v1/documents/${a}/file`, `/api/v1/documents/${a}/attachments/1/file`,
+      `/api/v1/documents/${a}/signatures`]) {
+      const res = await download(path, tok.lanhdao);
+      assert.equal(res.status, 410, path);
+      assert.equal(res.body.type, 'urn:motcua:problem:content-destroyed', path);
+      assert.match(res.body.detail, why, path);
+    }
+    // The shared version: still there, byte for byte, from either document.
+    const v = await download(`/api/v1/documents/${a}/versions/1/file`, tok.lanhdao);
+    assert.equal(v.status, 200);
+    assert.ok(v.buf.equals(shared));
+    assert.ok((await download(`/api/v1/documents/${b}/versions/1/file`, tok.chuyenvien)).buf.equals(shared));
+    // The register's line, the document's rows and its events stay.
+    const doc = await api('GET', `/api/v1/documents/${a}`, { token: tok.lanhdao });
+    assertStatus(doc, 200, 'the document stays');
+    assert.equal(doc.body.number, issued.number);
+    assert.equal(doc.body.state, 'issued');
+    assert.ok(doc.body.events.some((e) => e.action === 'issue'));
+    const list = await api('GET', `/api/v1/documents/${a}/attachments`, { token: tok.lanhdao });
+    assert.deepEqual(list.body.items.map((x) => x.sha256), atts.map((x) => x.sha256), 'the attachment rows stay');
+  });

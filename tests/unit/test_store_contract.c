@@ -43,6 +43,7 @@
 #include "core/audit.h"
 #include "core/dossier.h"
 #include "core/limits.h"
+#include "core/err.h"
 #include "store/db.h"
 #include "core/par_index.h"
 #include "store/store_par.h"
@@ -50,6 +51,7 @@
 #include "store/store.h"
 #include "store/store_document.h"
 #include "store/store_document_file.h"
+#include "store/store_files.h"
 #include "store/store_workfile.h"
 #include "store/store_exchange.h"
 #include "store/store_task.h"
@@ -4622,6 +4624,183 @@ static void test_workfile_disposal(void **state)
 	mc_workfile_free_list(list, n);
 }
 
+/* The stored files of a disposed work file (store_workfile.h, "the content
+ * of disposed work files"): which digests only disposed files use, their
+ * destruction (row gone, file_destroyed, named for the sweep), MC_EGONE on
+ * a read, and a record of the same bytes before the sweep keeping the file. */
+static int64_t wfd_doc(struct fixture *f, int64_t unit, int box, int64_t source)
+{
+	mc_doc_register g = {0};
+	if (mc_store_doc_register_of(f->st, &g, unit, box) == MC_ENOTFOUND) {
+		mc_doc_register r = {
+		    .unit_id = unit, .box = box, .name = "Sổ", .organ_abbr = "UB", .created_at = 1};
+		assert_int_equal(mc_store_doc_register_add(f->st, &r), 0);
+		g.id = r.id;
+	}
+	int64_t reg = g.id;
+	mc_doc_register_clear(&g);
+	mc_document d = {.box = box,
+			 .register_id = reg,
+			 .unit_id = unit,
+			 .state = 1,
+			 .type = "quyet_dinh",
+			 .subject = "Về việc hủy",
+			 .source_id = source,
+			 .created_at = 2,
+			 .updated_at = 2};
+	assert_int_equal(mc_store_document_add(f->st, &d), 0);
+	return d.id;
+}
+
+static void test_workfile_destroy(void **state)
+{
+	struct fixture *f = *state;
+	int64_t clerk = add_user(f->st, "vanthu.wfx", MC_ROLE_DESK, f->district);
+	int64_t dept_clerk = add_user(f->st, "vanthu.wfx2", MC_ROLE_DESK, f->dept);
+	static const char only[] = "%PDF-1.7 only d1", annex[] = "%PDF-1.7 annex of d1",
+			  shared[] = "%PDF-1.7 shared version", copied[] = "%PDF-1.7 d2 and its copy",
+			  held[] = "%PDF-1.7 a dossier upload too", both[] = "%PDF-1.7 in two files";
+	char x_only[65], x_annex[65], x_shared[65], x_copied[65], x_held[65], x_both[65];
+	/* d1, d2, d6 in the file w that is disposed of; d4 in no file uses d1's
+	 * version; d3 (in no file) is d2's copy; d6 is in the department's file
+	 * k too, which is not disposed of. */
+	int64_t d1 = wfd_doc(f, f->district, 1, 0), d2 = wfd_doc(f, f->district, 1, 0);
+	int64_t d3 = wfd_doc(f, f->dept, 2, d2), d4 = wfd_doc(f, f->district, 1, 0);
+	int64_t d6 = wfd_doc(f, f->district, 1, 0);
+	(void)d3;
+	mc_workfile w = {.unit_id = f->district,
+			 .year = 2019,
+			 .code = "01.VP",
+			 .title = "Hồ sơ",
+			 .retention_years = 5,
+			 .responsible_id = clerk,
+			 .note = "",
+			 .state = 2,
+			 .created_by = clerk,
+			 .created_at = 5000};
+	mc_workfile k = w;
+	k.unit_id = f->dept;
+	k.responsible_id = k.created_by = dept_clerk;
+	char **list = NULL;
+	size_t n = 0;
+	int64_t count = -1;
+	int64_t size = 0;
+
+	assert_int_equal(mc_store_workfile_add(f->st, &w), 0);
+	assert_int_equal(mc_store_workfile_add(f->st, &k), 0);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_document_file_put(f->st, d1, only, sizeof only - 1, 2, 10), 0);
+	assert_int_equal(mc_store_document_file_put(f->st, d2, copied, sizeof copied - 1, 2, 10), 0);
+	assert_int_equal(mc_store_document_file_put(f->st, d6, both, sizeof both - 1, 2, 10), 0);
+	mc_document_attachment t = {
+	    .document_id = d1, .number = 1, .filename = "pl.pdf", .size = sizeof annex - 1, .created_at = 10};
+	assert_int_equal(mc_store_attachment_write(f->st, t.sha256, annex, sizeof annex - 1), 0);
+	assert_int_equal(mc_store_document_attachment_add(f->st, &t), 0);
+	mc_document_version v1 = {.document_id = d1,
+				  .kind = "pdf",
+				  .filename = "v.pdf",
+				  .size = sizeof shared - 1,
+				  .uploaded_by = clerk,
+				  .created_at = 10};
+	mc_document_version v4 = v1, v2 = v1;
+	v4.document_id = d4;
+	assert_int_equal(mc_store_attachment_write(f->st, v1.sha256, shared, sizeof shared - 1), 0);
+	memcpy(v4.sha256, v1.sha256, sizeof v4.sha256);
+	assert_int_equal(mc_store_document_version_add(f->st, &v1, "application/pdf"), 0);
+	assert_int_equal(mc_store_document_version_add(f->st, &v4, "application/pdf"), 0);
+	v2.document_id = d2;
+	v2.size = sizeof held - 1;
+	assert_int_equal(mc_store_attachment_write(f->st, v2.sha256, held, sizeof held - 1), 0);
+	assert_int_equal(mc_store_document_version_add(f->st, &v2, "application/pdf"), 0);
+	assert_int_equal(mc_store_upload_record(f->st, clerk, v2.sha256, v2.size, "application/pdf", 10), 0);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &w, d1, clerk, 20, NULL), 0);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &w, d2, clerk, 20, NULL), 0);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &w, d6, clerk, 20, NULL), 0);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &k, d6, dept_clerk, 20, NULL), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(mc_files_sha256(x_only, only, sizeof only - 1), 0);
+	assert_int_equal(mc_files_sha256(x_annex, annex, sizeof annex - 1), 0);
+	assert_int_equal(mc_files_sha256(x_shared, shared, sizeof shared - 1), 0);
+	assert_int_equal(mc_files_sha256(x_copied, copied, sizeof copied - 1), 0);
+	assert_int_equal(mc_files_sha256(x_held, held, sizeof held - 1), 0);
+	assert_int_equal(mc_files_sha256(x_both, both, sizeof both - 1), 0);
+
+	/* Not disposed of yet: nothing is only theirs. */
+	assert_int_equal(mc_store_workfile_destroyable(f->st, &list, &n, w.id), 0);
+	assert_int_equal(n, 0);
+	free(list);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_workfile_destroy(f->st, &count, w.id, 100), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(count, 0);
+
+	/* Disposed of: d1's own file and attachment, and nothing else. */
+	w.state = 6;
+	w.decision = "05/QĐ-UBND";
+	w.decision_date = 1546275600; /* 01/01/2019 00:00 in Vietnam */
+	w.disposed_at = 1700;
+	w.disposed_by = clerk;
+	assert_int_equal(mc_store_workfile_update(f->st, &w, 1), 0);
+	assert_int_equal(mc_store_workfile_destroyable(f->st, &list, &n, w.id), 0);
+	assert_int_equal(n, 2);
+	const char *want0 = strcmp(x_only, x_annex) < 0 ? x_only : x_annex;
+	const char *want1 = want0 == x_only ? x_annex : x_only;
+	assert_string_equal(list[0], want0);
+	assert_string_equal(list[1], want1);
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_workfile_destroy(f->st, &count, w.id, 2000), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(count, 2);
+	/* Unknown to stat, which answers whoever names a digest; gone to a read. */
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, x_only), MC_ENOTFOUND);
+	int fd = -1;
+	mc_err_clear();
+	assert_int_equal(mc_store_attachment_open(f->st, &fd, &size, NULL, 0, x_only), MC_EGONE);
+	assert_int_equal(mc_err_last()->reason, MC_REASON_CONTENT_DESTROYED);
+	assert_non_null(
+	    strstr(mc_err_last()->msg, "work file 01.VP (2019) on decision 05/QĐ-UBND of 01/01/2019"));
+	mc_err_clear();
+	void *data = NULL;
+	size_t len = 0;
+	assert_int_equal(mc_store_attachment_get(f->st, &data, &len, NULL, 0, x_annex), MC_EGONE);
+	mc_err_clear();
+	const char *kept[] = {x_shared, x_copied, x_held, x_both};
+	for (size_t i = 0; i < MC_ARRAY_LEN(kept); i++)
+		assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, kept[i]), 0);
+	/* A digest never stored is not found, not gone. */
+	assert_int_equal(
+	    mc_store_attachment_open(f->st, &fd, &size, NULL, 0,
+				     "0000000000000000000000000000000000000000000000000000000000000000"),
+	    MC_ENOTFOUND);
+	/* Still on disk until the sweep after the commit. */
+	assert_true(file_there(f, x_only));
+	assert_true(file_there(f, x_annex));
+	/* The same bytes as the attachment recorded elsewhere meanwhile: kept. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(
+	    mc_store_upload_record(f->st, clerk, x_annex, sizeof annex - 1, "application/pdf", 2100), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(step(f, sweep, 0), 1);
+	assert_false(file_there(f, x_only));
+	assert_true(file_there(f, x_annex));
+	assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, x_annex), 0);
+	for (size_t i = 0; i < MC_ARRAY_LEN(kept); i++)
+		assert_true(file_there(f, kept[i]));
+	/* The rows stay: d1's file, attachment and version. */
+	mc_document_file df;
+	assert_int_equal(mc_store_document_file_get(f->st, d1, &df), 0);
+	assert_string_equal(df.sha256, x_only);
+	/* A second run finds nothing more. */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_workfile_destroy(f->st, &count, w.id, 3000), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_int_equal(count, 0);
+}
+
 /* ---- official documents (store_document.h) ----------------------------- */
 
 /* Registers, the numbers of their series (none skipped when a savepoint is
@@ -6279,6 +6458,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workfiles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workfile_disposal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_workfile_destroy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_counts, setup, teardown),

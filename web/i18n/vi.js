@@ -129,6 +129,7 @@ export default {
   'problem.unit-ended': 'Đơn vị đã kết thúc hoạt động sau sắp xếp; hãy chọn đơn vị kế thừa',
   'problem.plan-applied': 'Kế hoạch sắp xếp đã được áp dụng',
   'problem.not-receivable-here': 'Thủ tục này không được tiếp nhận không phụ thuộc địa giới hành chính; hồ sơ nộp tại Trung tâm Phục vụ hành chính công của đơn vị có thẩm quyền',
+  'problem.content-destroyed': 'Nội dung tệp đã bị tiêu hủy cùng hồ sơ công việc hết giá trị theo quyết định hủy tài liệu',
   'problem.forbidden-transition': 'Trạng thái hiện tại của hồ sơ không cho phép thao tác này',
   'problem.version-conflict': 'Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại',
   'problem.precondition-failed': 'Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại',

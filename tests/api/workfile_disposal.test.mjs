@@ -17,14 +17,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
+import { startServer, FAKETIME, NO_FAKETIME } from './harness.mjs';
 import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
 
-const FAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1', '/usr/lib/faketime/libfaketimeMT.so.1']
-  .find((p) => existsSync(p));
-const skip = !FAKETIME && 'libfaketime is not installed (scripts/setup.sh)';
+const skip = NO_FAKETIME;
 const work = mkdtempSync(join(tmpdir(), 'motcua-wf-disposal-'));
-const clock = join(work, 'clock');
 const USERS = ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt', 'lanhdao.stnmt'];
 let server;
 const tok = {};
@@ -32,10 +29,6 @@ const uid = {};
 let seq = 0;
 // Two more 5-year files of 2019 and the 10-year one, for the list acted on at once.
 const batch = {};
-
-function setClock(iso) {
-  writeFileSync(clock, `@${iso.slice(0, 10)} ${iso.slice(11, 19)}\n`);
-}
 
 const api = (...a) => server.api(...a);
 const act = (token, id, action, extra = {}, headers = {}) =>
@@ -80,16 +73,10 @@ const ids = (res) => res.body.items.map((x) => x.id);
 
 before(async () => {
   if (!FAKETIME) return;
-  setClock('2019-06-03T02:00:00Z'); // Monday 3 June 2019, 09:00 in Vietnam
-  const asan = process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : '';
   server = await startServer({
     dossiers: 0,
+    clock: '2019-06-03T02:00:00Z', // Monday 3 June 2019, 09:00 in Vietnam
     env: {
-      LD_PRELOAD: FAKETIME,
-      FAKETIME_TIMESTAMP_FILE: clock,
-      FAKETIME_NO_CACHE: '1',
-      TZ: 'UTC',
-      ASAN_OPTIONS: `${asan}verify_asan_link_order=0`,
       // the demo's keys (made by init beside the files, cli/demo_sign.c), read when signing
       MOTCUA_SIGN_DIR: join(work, 'keys'),
     },
@@ -123,7 +110,7 @@ test('a 5-year file closed in 2019 ends on 31/12/2024; proposed, kept, proposed 
     assert.match(early.body.detail, new RegExp(`${five.code} \\(2019\\) is kept until 31/12/2024`));
 
     // 31 December 2024, 23:59 in Vietnam: still kept.
-    setClock('2024-12-31T16:59:00Z');
+    server.setClock('2024-12-31T16:59:00Z');
     await loginAll();
     assertProblem(await act(tok.tiepnhan, five.id, 'propose_disposal'), 409, 'forbidden-transition', 'on its last day');
     let expired = await api('GET', '/api/v1/workfiles?expired=true', { token: tok.tiepnhan });
@@ -131,7 +118,7 @@ test('a 5-year file closed in 2019 ends on 31/12/2024; proposed, kept, proposed 
     assert.ok(!ids(expired).includes(five.id), 'not expired on its last day');
 
     // 1 January 2025, 00:30 in Vietnam.
-    setClock('2024-12-31T17:30:00Z');
+    server.setClock('2024-12-31T17:30:00Z');
     await loginAll();
     expired = await api('GET', '/api/v1/workfiles?expired=true', { token: tok.tiepnhan });
     assertStatus(expired, 200);
@@ -356,7 +343,7 @@ test('disposal destroys the stored content only disposed files use: 410 content-
     assertStatus(await api('PUT', `/api/v1/workfiles/${w.body.id}/documents/${a}`, { token: tok.chuyenvien }), 200, 'add');
     assertStatus(await act(tok.chuyenvien, w.body.id, 'close'), 200, 'close');
     assertStatus(await act(tok.tiepnhan, w.body.id, 'archive'), 200, 'archive');
-    setClock('2027-01-02T02:00:00Z');
+    server.setClock('2027-01-02T02:00:00Z');
     await loginAll();
     assertStatus(await act(tok.tiepnhan, w.body.id, 'propose_disposal'), 200, 'propose');
     // Still whole while proposed.

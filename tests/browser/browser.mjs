@@ -70,8 +70,8 @@ export function sameInstant(a, b, what = '') {
  * settings of env besides), one Chromium, and a temporary directory for upload files. Call
  * stop() in after().
  */
-export async function startWorld({ dossiers = 60, env = {}, port, initArgs = [] } = {}) {
-  const server = await startServer({ dossiers, port, initArgs, env: { MOTCUA_WEB_ROOT: WEB, ...env } });
+export async function startWorld({ dossiers = 60, env = {}, port, initArgs = [], clock } = {}) {
+  const server = await startServer({ dossiers, port, initArgs, clock, env: { MOTCUA_WEB_ROOT: WEB, ...env } });
   let browser;
   try {
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30000 });

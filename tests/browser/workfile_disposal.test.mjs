@@ -6,36 +6,23 @@
 // The server's clock is moved with libfaketime (a timestamp file it re-reads).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startWorld, checkPage } from './browser.mjs';
+import { FAKETIME, NO_FAKETIME } from '../api/harness.mjs';
 
-const FAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1', '/usr/lib/faketime/libfaketimeMT.so.1']
-  .find((p) => existsSync(p));
 const YEAR = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
-const work = mkdtempSync(join(tmpdir(), 'motcua-wf-disposal-browser-'));
-const clock = join(work, 'clock');
 let world;
-
-function setClock(iso) {
-  writeFileSync(clock, `@${iso.slice(0, 10)} ${iso.slice(11, 19)}\n`);
-}
 
 before(async () => {
   if (!FAKETIME) return;
-  setClock(new Date().toISOString());
-  world = await startWorld({ dossiers: 0,
-    env: { LD_PRELOAD: FAKETIME, FAKETIME_TIMESTAMP_FILE: clock, FAKETIME_NO_CACHE: '1', TZ: 'UTC' } });
+  world = await startWorld({ dossiers: 0, clock: new Date() });
 });
 
 after(async () => {
   if (world) await world.stop();
-  rmSync(work, { recursive: true, force: true });
 });
 
 test('the clerk proposes an expired file for disposal, the head disposes of it with the decision',
-  { skip: !FAKETIME && 'libfaketime is not installed (scripts/setup.sh)' }, async () => {
+  { skip: NO_FAKETIME }, async () => {
     const doc = await world.api('POST', '/api/v1/documents/incoming', { as: 'tiepnhan', body: { type: 'cong_van',
       subject: 'Báo cáo tháng', organ_name: 'Sở Nội vụ', number: '12/SNV-VP', date: `${YEAR}-01-03` } });
     const me = await world.api('GET', '/api/v1/session', { as: 'chuyenvien' });
@@ -54,7 +41,7 @@ test('the clerk proposes an expired file for disposal, the head disposes of it w
     const w2 = await archived('10.VP', doc2);
     // 2 January of the year after next, 10:00 in Vietnam: kept through next year, now expired.
     const day = `${YEAR + 2}-01-02`;
-    setClock(`${day}T03:00:00Z`);
+    world.server.setClock(`${day}T03:00:00Z`);
 
     const clerk = await world.actor('tiepnhan');
     await clerk.goto('/ho-so-cong-viec?expired=true');

@@ -769,6 +769,23 @@ int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	return rc;
 }
 
+/* Outgoing document id into d for its drafter's own change (a version, an
+ * attachment): in the caller's scope, and theirs, else MC_EFORBIDDEN saying
+ * "only the drafter <what>". */
+static int load_draft(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id, mc_document *d,
+		      const char *what)
+{
+	int rc = load(st, d, id, 0);
+	if (rc)
+		return rc;
+	if (!mc_app_document_may_see(tc, actor, d))
+		return mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
+				  "the document is outside your unit's scope");
+	if (d->box != MC_DOC_OUT || d->created_by != actor->user_id)
+		return mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "only the drafter %s", what);
+	return 0;
+}
+
 int mc_app_document_version_add(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id,
 				const mc_doc_upload *in, int64_t at, mc_document_version *out)
 {
@@ -777,18 +794,9 @@ int mc_app_document_version_add(mc_store *st, const mc_time_ctx *tc, const mc_ac
 
 	mc_err_clear();
 	memset(out, 0, sizeof *out);
-	rc = load(st, &d, id, 0);
+	rc = load_draft(st, tc, actor, id, &d, "uploads versions of a draft");
 	if (rc)
 		goto cleanup;
-	if (!mc_app_document_may_see(tc, actor, &d)) {
-		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE, "the document is outside your unit's scope");
-		goto cleanup;
-	}
-	if (d.box != MC_DOC_OUT || d.created_by != actor->user_id) {
-		rc =
-		    mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "only the drafter uploads versions of a draft");
-		goto cleanup;
-	}
 	/* Art. 10-11: the draft changes while it is drafted or sent back;
 	 * what was submitted, approved, signed or issued stays as it was. */
 	if (!mc_doc_state_editable((mc_doc_state)d.state)) {
@@ -835,17 +843,9 @@ int mc_app_document_attachment_add(mc_store *st, const mc_time_ctx *tc, const mc
 
 	mc_err_clear();
 	memset(out, 0, sizeof *out);
-	rc = load(st, &d, id, 0);
+	rc = load_draft(st, tc, actor, id, &d, "attaches files to a draft");
 	if (rc)
 		goto cleanup;
-	if (!mc_app_document_may_see(tc, actor, &d)) {
-		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE, "the document is outside your unit's scope");
-		goto cleanup;
-	}
-	if (d.box != MC_DOC_OUT || d.created_by != actor->user_id) {
-		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "only the drafter attaches files to a draft");
-		goto cleanup;
-	}
 	/* what was submitted, approved, signed or issued stays as it was */
 	if (!mc_doc_state_editable((mc_doc_state)d.state)) {
 		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE, "a document that is %s takes no attachment",
@@ -891,18 +891,9 @@ int mc_app_document_attachment_remove(mc_store *st, const mc_time_ctx *tc, const
 	int rc;
 
 	mc_err_clear();
-	rc = load(st, &d, id, 0);
+	rc = load_draft(st, tc, actor, id, &d, "removes a draft's attachments");
 	if (rc)
 		goto cleanup;
-	if (!mc_app_document_may_see(tc, actor, &d)) {
-		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE, "the document is outside your unit's scope");
-		goto cleanup;
-	}
-	if (d.box != MC_DOC_OUT || d.created_by != actor->user_id) {
-		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE,
-				"only the drafter removes a draft's attachments");
-		goto cleanup;
-	}
 	rc = mc_store_document_attachments(st, &list, &n, id);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		if (list[i].number == number && !list[i].sealed)

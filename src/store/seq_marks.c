@@ -40,11 +40,13 @@ void mc_seq_marks_release(mc_seq_marks *m)
 {
 	for (size_t i = 0; i < m->n; i++)
 		m->marks[i].held = false;
+	m->id_next = m->id_end = 0;
 }
 
 void mc_seq_marks_forget(mc_seq_marks *m)
 {
 	m->n = 0;
+	m->id_next = m->id_end = 0;
 }
 
 void mc_seq_marks_free(mc_seq_marks *m)

@@ -33,13 +33,20 @@ struct mc_seq_mark {
 typedef struct {
 	struct mc_seq_mark *marks;
 	size_t n, cap;
+	/* PostgreSQL in a group commit's first run: dossier ids drawn from the
+	 * sequence ahead of their inserts, so that an insert need not wait for
+	 * its id (store_dossier.c: take_id). The ids id_next .. id_end - 1 are
+	 * this transaction's own, consecutive, and above every id another
+	 * session had drawn when this one last took a day row's lock; none
+	 * outlives the transaction. */
+	int64_t id_next, id_end;
 } mc_seq_marks;
 
 /* The mark of (unit, day, space), created at 0 when new. Borrowed until the next call. */
 struct mc_seq_mark *mc_seq_marks_get(mc_seq_marks *m, int64_t unit_id, int32_t day, int space);
-/* A new transaction holds no row. */
+/* A new transaction holds no row and no drawn id. */
 void mc_seq_marks_release(mc_seq_marks *m);
-/* Forgets every mark (after a rollback of the whole transaction). */
+/* Forgets every mark and drawn id (after a rollback of the whole transaction). */
 void mc_seq_marks_forget(mc_seq_marks *m);
 /* Frees the marks; the struct can be reused. */
 void mc_seq_marks_free(mc_seq_marks *m);

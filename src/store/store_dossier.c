@@ -223,7 +223,23 @@ int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t l
 	    "VALUES ($1, $2, coalesce((SELECT province_code FROM unit WHERE id = $1), ''), $3) "
 	    "ON CONFLICT (unit_id, day) DO UPDATE SET last = CASE WHEN dossier_online_seq.last + 1 > $3 "
 	    "THEN dossier_online_seq.last + 1 ELSE $3 END RETURNING last";
-	struct mc_seq_mark *mark = mc_seq_marks_get(mc_db_seq_marks(st), unit_id, local_day, (int)space);
+	/* The same in a group commit's first run on PostgreSQL, with the
+	 * sequence of dossier ids as the lock leaves it (take_id). */
+	static const char desk_sql_ids[] =
+	    "INSERT INTO dossier_seq (unit_id, day, province_code, last) "
+	    "VALUES ($1, $2, coalesce((SELECT province_code FROM unit WHERE id = $1), ''), $3) "
+	    "ON CONFLICT (unit_id, day) DO UPDATE SET last = CASE WHEN dossier_seq.last + 1 > $3 "
+	    "THEN dossier_seq.last + 1 ELSE $3 END RETURNING last, "
+	    "(SELECT last_value FROM dossier_id_seq)";
+	static const char online_sql_ids[] =
+	    "INSERT INTO dossier_online_seq (unit_id, day, province_code, last) "
+	    "VALUES ($1, $2, coalesce((SELECT province_code FROM unit WHERE id = $1), ''), $3) "
+	    "ON CONFLICT (unit_id, day) DO UPDATE SET last = CASE WHEN dossier_online_seq.last + 1 > $3 "
+	    "THEN dossier_online_seq.last + 1 ELSE $3 END RETURNING last, "
+	    "(SELECT last_value FROM dossier_id_seq)";
+	mc_seq_marks *marks = mc_db_seq_marks(st);
+	struct mc_seq_mark *mark = mc_seq_marks_get(marks, unit_id, local_day, (int)space);
+	bool defers = mc_db_defers(st);
 	mc_q *q = NULL;
 	int rc = 0;
 
@@ -231,11 +247,14 @@ int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t l
 	 * first run, which has no savepoint to give the lock back): the next
 	 * numbers are the connection's alone until the commit, and the row is
 	 * written once, before it (mc_store_dossier_seq_flush). */
-	if (mark->held && mc_db_defers(st)) {
+	if (mark->held && defers) {
 		*out = ++mark->last;
 		return 0;
 	}
-	rc = mc_db_prepare(st, &q, space == MC_CODE_ONLINE ? online_sql : desk_sql);
+	rc = mc_db_prepare(st, &q,
+			   space == MC_CODE_ONLINE ? (defers ? online_sql_ids : online_sql)
+			   : defers		   ? desk_sql_ids
+						   : desk_sql);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, unit_id);
@@ -248,9 +267,15 @@ int mc_store_dossier_next_seq(mc_store *st, int *out, int64_t unit_id, int32_t l
 		goto cleanup;
 	*out = (int)mc_q_col_int(q, 0);
 	mark->last = *out;
-	if (mc_db_defers(st)) {
+	if (defers) {
 		mark->held = true;
 		mark->stored = *out;
+		/* Another session drew ids since this one drew its own: it may
+		 * have filed with them in this day row before its commit let go
+		 * of the lock, so the ids left here would number the next
+		 * filings of the row below its. They are dropped. */
+		if (marks->id_next < marks->id_end && mc_q_col_int(q, 1) >= marks->id_end)
+			marks->id_next = marks->id_end = 0;
 	}
 	rc = 0;
 cleanup:
@@ -398,15 +423,66 @@ static int bind_mutable(mc_q *q, int base, const mc_dossier *d, char **folded)
 	return 0;
 }
 
+/* How many dossier ids a group commit's first run draws at a time. */
+#define IDS_AT_ONCE 32
+
+/*
+ * A dossier id for an insert that does not wait for its answer (a group
+ * commit's first run on PostgreSQL, mc_db_defers): the ids are drawn from
+ * the sequence IDS_AT_ONCE at a time, one wait for all of them. Ids follow
+ * the filing order within the transaction, and within a unit's day as
+ * before: the day's numbers are taken under the day row's lock, and the
+ * ids used under it are above every id drawn elsewhere before this session
+ * took the lock (mc_store_dossier_next_seq drops the ids drawn before
+ * another session's). A draw that another session's interleaves is not
+ * used. The ids of a transaction that is rolled back, or not all used,
+ * are gaps, as a rolled-back insert leaves.
+ */
+static int take_id(mc_store *st, int64_t *out)
+{
+	static const char sql[] = "SELECT min(v), max(v) FROM (SELECT nextval('dossier_id_seq') AS v "
+				  "FROM generate_series(1, $1)) AS drawn";
+	mc_seq_marks *m = mc_db_seq_marks(st);
+	mc_q *q = NULL;
+	int rc;
+
+	if (m->id_next < m->id_end) {
+		*out = m->id_next++;
+		return 0;
+	}
+	rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_int(q, 1, IDS_AT_ONCE);
+		rc = mc_q_row(q, "draw dossier ids");
+	}
+	if (rc == 1) {
+		int64_t lo = mc_q_col_int(q, 0), hi = mc_q_col_int(q, 1);
+
+		rc = 0;
+		*out = 0; /* none: the insert takes its id from the sequence */
+		if (hi - lo + 1 == IDS_AT_ONCE) {
+			m->id_next = lo + 1;
+			m->id_end = hi + 1;
+			*out = lo;
+		}
+	} else if (rc == 0) {
+		rc = MC_ERROR;
+	}
+	mc_q_done(q);
+	return rc;
+}
+
 int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 {
 	/* The province defaults to the receiving unit's ($5); the procedure may
 	 * be named by code alone. */
 #define INSERT_HEAD "INSERT INTO dossier (code, province_code, procedure_id, " MUTABLE_COLS
-#define INSERT_TAIL                                                                                          \
+#define INSERT_VALUES                                                                                        \
 	"$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "    \
-	"$25, $26, $27, $28, $29, 1, $30, $31) RETURNING id, province_code, procedure_id, "                  \
-	"(SELECT code FROM procedure WHERE id = procedure_id) AS procedure_code"
+	"$25, $26, $27, $28, $29, 1, $30, $31"
+#define INSERT_TAIL                                                                                          \
+	INSERT_VALUES ") RETURNING id, province_code, procedure_id, "                                        \
+		      "(SELECT code FROM procedure WHERE id = procedure_id) AS procedure_code"
 	static const char sql[] =
 	    INSERT_HEAD ", version, reception_unit_id, return_unit_id) VALUES ($1, "
 			"coalesce(nullif($2, ''), (SELECT province_code FROM unit WHERE id = "
@@ -417,18 +493,34 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	 * $4 (the code) is bound but unused. */
 	static const char known[] =
 	    INSERT_HEAD ", version, reception_unit_id, return_unit_id) VALUES ($1, $2, $3, " INSERT_TAIL;
+	/* Both known and the id drawn ahead (take_id): sent without waiting,
+	 * nothing to read back. */
+	static const char known_id[] = INSERT_HEAD ", version, reception_unit_id, return_unit_id, id) "
+						   "VALUES ($1, $2, $3, " INSERT_VALUES ", $32)";
 #undef INSERT_HEAD
+#undef INSERT_VALUES
 #undef INSERT_TAIL
 	mc_q *q = NULL;
 	char *folded = NULL;
 	char *province = NULL, *procedure = NULL;
 	int64_t id = 0, procedure_id = 0;
+	bool both = d->procedure_id && d->province_code && *d->province_code;
 	int kind = 0;
 	int rc = mc_db_op_begin(st, &kind);
 
 	if (rc)
 		return rc;
-	rc = mc_db_prepare(st, &q, d->procedure_id && d->province_code && *d->province_code ? known : sql);
+	if (both && d->procedure_code && mc_db_defers(st)) {
+		rc = take_id(st, &id);
+		if (rc)
+			goto cleanup;
+	} else if (mc_db_defers(st)) {
+		/* This insert takes a later id from the sequence: the ids drawn
+		 * before it would number the next filings below it. */
+		mc_seq_marks *m = mc_db_seq_marks(st);
+		m->id_next = m->id_end = 0;
+	}
+	rc = mc_db_prepare(st, &q, id ? known_id : both ? known : sql);
 	if (rc)
 		goto cleanup;
 	mc_q_text(q, 1, nz(d->code));
@@ -440,6 +532,16 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 		goto cleanup;
 	mc_q_ref(q, 30, d->reception_unit_id);
 	mc_q_ref(q, 31, d->return_unit_id);
+	if (id) {
+		mc_q_int(q, 32, id);
+		rc = mc_q_exec_later(q, "insert dossier");
+		if (rc)
+			goto cleanup;
+		procedure_id = d->procedure_id;
+		province = mc_xstrdup(d->province_code);
+		procedure = mc_xstrdup(d->procedure_code);
+		goto written;
+	}
 	rc = mc_q_row(q, "insert dossier");
 	/* An unknown procedure code leaves procedure_id NULL. */
 	if (rc == MC_EINVAL && !d->procedure_id)
@@ -452,6 +554,7 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 	procedure_id = mc_q_col_int(q, 2);
 	province = mc_q_col_dup(q, 1);
 	procedure = mc_q_col_dup(q, 3);
+written:
 	rc = 0;
 	mc_q_done(q);
 	q = NULL;

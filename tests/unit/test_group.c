@@ -475,10 +475,11 @@ static int filing_job_run(mc_store *st, void *payload)
 
 	if (rc)
 		return rc;
-	snprintf(code, sizeof code, "F-%04d", j->number);
+	snprintf(code, sizeof code, "F%lld-%04d", (long long)j->unit_id, j->number);
 	d.code = mc_xstrdup(code);
 	d.province_code = mc_xstrdup("H56");
 	d.procedure_id = j->proc_id;
+	d.procedure_code = mc_xstrdup("F.P");
 	d.receiving_unit_id = j->unit_id;
 	d.current_unit_id = j->unit_id;
 	d.channel = MC_CH_DIRECT;
@@ -576,6 +577,129 @@ static void test_batch_numbers_and_rollup(void **state)
 	mc_store_close(st);
 }
 
+/* A job of the batch during which another connection files at unit_id
+ * and commits, as another server would. */
+struct other_filing {
+	const char *path;
+	int64_t unit_id, proc_id;
+	int number;
+	int rc;
+};
+
+static void other_filing_done(int rc, void *payload)
+{
+	((struct other_filing *)payload)->rc = rc;
+}
+
+static int other_filing_run(mc_store *st, void *payload)
+{
+	(void)st;
+	struct other_filing *o = payload;
+	struct filing_job j = {.unit_id = o->unit_id, .proc_id = o->proc_id};
+	mc_store *other = NULL;
+	int rc = mc_store_open(&other, o->path);
+
+	if (rc == 0)
+		rc = mc_store_begin(other);
+	if (rc == 0)
+		rc = filing_job_run(other, &j);
+	rc = rc ? rc : mc_store_commit(other);
+	mc_store_close(other);
+	o->number = j.number;
+	return rc;
+}
+
+static int64_t dossier_id_of(mc_store *st, int64_t unit_id, int number)
+{
+	char code[64];
+	mc_dossier d;
+
+	snprintf(code, sizeof code, "F%lld-%04d", (long long)unit_id, number);
+	assert_int_equal(mc_store_dossier_get(st, &d, code, false), 0);
+	int64_t id = d.id;
+	mc_dossier_clear(&d);
+	return id;
+}
+
+/* A batch's filings take their ids in filing order, and within a unit's
+ * day the ids follow the numbers even when another connection filed there
+ * during the batch (on PostgreSQL the batch draws its ids ahead: it must
+ * not use ids drawn before the other's). */
+static void test_batch_ids_follow_numbers(void **state)
+{
+	struct fixture *f = *state;
+	mc_store *st = NULL;
+	mc_unit u1 = {.code = "F.1", .name = "Xã F", .level = "commune", .province_code = "H56"};
+	mc_unit u2 = {.code = "F.2", .name = "Xã G", .level = "commune", .province_code = "H56"};
+	mc_procedure p = {.code = "F.P",
+			  .name = "Thủ tục F",
+			  .field = "Hộ tịch",
+			  .levels = "commune",
+			  .duration_hours = 24,
+			  .cutoff_min = -1,
+			  .status = "active"};
+	mc_group *g = NULL;
+
+	/* SQLite's writer holds the whole database: no other connection
+	 * writes during a batch. */
+	if (!use_pg)
+		skip();
+	assert_int_equal(mc_store_open(&st, f->path), 0);
+	assert_int_equal(mc_store_unit_create(st, &u1), 0);
+	assert_int_equal(mc_store_unit_create(st, &u2), 0);
+	assert_int_equal(mc_store_procedure_create(st, &p), 0);
+	mc_store_close(st);
+
+	struct filing_job a = {.unit_id = u1.id, .proc_id = p.id, .rc = 1};
+	struct filing_job b = {.unit_id = u1.id, .proc_id = p.id, .rc = 1};
+	struct other_filing o = {.path = f->path, .unit_id = u2.id, .proc_id = p.id, .rc = 1};
+	struct filing_job c = {.unit_id = u2.id, .proc_id = p.id, .rc = 1};
+	struct filing_job d = {.unit_id = u2.id, .proc_id = p.id, .rc = 1};
+	void *payloads[] = {&a, &b, &o, &c, &d};
+	mc_group_done done[] = {filing_job_done, filing_job_done, other_filing_done, filing_job_done,
+				filing_job_done};
+	mc_group_fn fns[] = {filing_job_run, filing_job_run, other_filing_run, filing_job_run,
+			     filing_job_run};
+
+	assert_int_equal(mc_group_start(&g, f->path, &(mc_group_options){.max_batch = 64}), 0);
+	{
+		/* As run_as_one_batch, with jobs of two kinds. */
+		struct gate gate = {.running = false, .open = false};
+		pthread_mutex_init(&gate.lock, NULL);
+		pthread_cond_init(&gate.cond, NULL);
+		assert_int_equal(mc_group_submit(g, gate_run, gate_done, &gate), 0);
+		pthread_mutex_lock(&gate.lock);
+		while (!gate.running)
+			pthread_cond_wait(&gate.cond, &gate.lock);
+		pthread_mutex_unlock(&gate.lock);
+		for (int i = 0; i < 5; i++)
+			assert_int_equal(mc_group_submit(g, fns[i], done[i], payloads[i]), 0);
+		pthread_mutex_lock(&gate.lock);
+		gate.open = true;
+		pthread_cond_broadcast(&gate.cond);
+		pthread_mutex_unlock(&gate.lock);
+		mc_group_stop(g);
+		pthread_mutex_destroy(&gate.lock);
+		pthread_cond_destroy(&gate.cond);
+	}
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(b.rc, 0);
+	assert_int_equal(c.rc, 0);
+	assert_int_equal(d.rc, 0);
+	assert_int_equal(o.rc, 0);
+	assert_true(o.number > 0);
+	assert_int_equal(mc_store_open(&st, f->path), 0);
+	int64_t ia = dossier_id_of(st, u1.id, a.number), ib = dossier_id_of(st, u1.id, b.number);
+	int64_t io = dossier_id_of(st, u2.id, o.number), ic = dossier_id_of(st, u2.id, c.number);
+	int64_t id = dossier_id_of(st, u2.id, d.number);
+	mc_store_close(st);
+	assert_true(b.number > a.number && ib > ia);
+	assert_true(c.number > o.number && d.number > c.number);
+	/* The other connection's filing came first in F.2's day: its id too. */
+	assert_true(ic > io);
+	assert_true(id > ic && ic > ib);
+}
+
 int main(void)
 {
 	const char *backend = getenv("MC_TEST_STORE");
@@ -597,6 +721,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_unanswered_write_fails_its_own_job, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_batch_numbers_and_rollup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_batch_ids_follow_numbers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

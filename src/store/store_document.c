@@ -393,11 +393,21 @@ _Static_assert(N_MUTABLE + 2 == 31, "the update's parameters");
  * the count of such a scope with no other filter is the index's alone, so
  * the index must be exact (test_document_search_every_scope in
  * tests/unit/test_store_contract.c).
+ *
+ * PostgreSQL's index (migration 047) holds each word's prefixes of 1 to 7
+ * characters and the scope's units, so the words and the scope are exact
+ * terms of one GIN index (document_search_query), a word longer than 7
+ * characters then checked as a prefix on the rows found. Whether to read
+ * the matches in the index or the table newest first depends on how many
+ * there are: the statements are planned for their values at every run
+ * (mc_q_plan_each_run), the terms' frequencies read by the planner.
  */
 #define LIST_NO_MATCH " AND $8 = ''"
 #define LIST_FROM_FTS                                                                                        \
 	" FROM document_fts f JOIN document d ON d.id = f.rowid WHERE f.document_fts MATCH $8 AND"
-#define LIST_MATCH_PG " AND d.search @@ " MC_SEARCH_PG_TSQUERY("$8", " & ")
+#define LIST_MATCH_PG                                                                                        \
+	" AND d.search_terms @@ document_search_query($8, $1) AND (document_search_long($8) IS NULL "        \
+	"OR d.search @@ document_search_long($8))"
 
 #define LIST_SQL(from, match, newest)                                                                        \
 	{                                                                                                    \
@@ -505,6 +515,15 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 	static const char index_count[] =
 	    "SELECT count(*) FROM (SELECT 1 FROM document_fts WHERE document_fts "
 	    "MATCH $8 LIMIT " MC_STR(MC_DOCUMENT_COUNT_MAX) " + 1) c";
+	/* PostgreSQL's (migration 047): the scope's term is with the words; no
+	 * column read, so that the rows' pages need not be (an all-visible
+	 * page's matches are counted from the index). $1 the scope's path, $2
+	 * the words. */
+	static const char pg_index_count[] =
+	    "SELECT count(*) FROM (SELECT FROM document d "
+	    "WHERE d.search_terms @@ document_search_query($2, $1) "
+	    "AND (document_search_long($2) IS NULL OR d.search @@ document_search_long($2)) "
+	    "LIMIT " MC_STR(MC_DOCUMENT_COUNT_MAX) " + 1) c";
 	bool scoped = false;
 	char lo[256], hi[256];
 	char *words = NULL;
@@ -526,12 +545,24 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 		if (rc)
 			goto cleanup;
 	}
+	if (words[0] && !whole && mc_db_is_pg(st))
+		scoped = true;
 	which = !words[0] ? sql[0] : mc_db_is_pg(st) ? sql[2] : sql[1];
 	bool filtered = dq->register_id || dq->box || dq->year || dq->state || dq->numbered;
-	rc = mc_db_prepare(st, &q, scoped && !filtered ? index_count : which[0]);
-	if (rc)
-		goto cleanup;
-	list_bind(q, lo, hi, dq, words);
+	if (scoped && !filtered && mc_db_is_pg(st)) {
+		rc = mc_db_prepare(st, &q, pg_index_count);
+		if (rc)
+			goto cleanup;
+		mc_q_text(q, 1, lo);
+		mc_q_text(q, 2, words);
+	} else {
+		rc = mc_db_prepare(st, &q, scoped && !filtered ? index_count : which[0]);
+		if (rc)
+			goto cleanup;
+		list_bind(q, lo, hi, dq, words);
+	}
+	if (words[0])
+		mc_q_plan_each_run(q);
 	rc = mc_q_row(q, "count documents");
 	if (rc != 1) {
 		if (rc == 0)
@@ -544,6 +575,8 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 	rc = mc_db_prepare(st, &q, which[dq->by_number ? 2 : 1]);
 	if (rc)
 		goto cleanup;
+	if (words[0])
+		mc_q_plan_each_run(q);
 	list_bind(q, lo, hi, dq, words);
 	mc_q_int(q, 9, dq->limit);
 	mc_q_int(q, 10, dq->offset);

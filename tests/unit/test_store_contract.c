@@ -4977,10 +4977,13 @@ static void test_document_search_scope(void **state)
 				assert_int_equal(list[0].id, scopes[s].id);
 			mc_document_free_list(list, n);
 		}
-		/* Not a word of theirs: "nghiengx", a unit's token, its column. */
-		char unit_word[32];
+		/* Not a word of theirs: "nghiengx", a unit's token (SQLite's, PostgreSQL's),
+		 * its column. */
+		char unit_word[32], unit_term[32];
 		snprintf(unit_word, sizeof unit_word, "u%lld", (long long)scopes[s].scope);
-		const char *none[] = {"nghiengx", unit_word, "u", "search_scope", "quangbinhthuanx"};
+		snprintf(unit_term, sizeof unit_term, "#%lld", (long long)scopes[s].scope);
+		const char *none[] = {"nghiengx",     unit_word,      unit_term,	 "u",
+				      "search_scope", "search_terms", "quangbinhthuanx", "quangbix"};
 		for (size_t i = 0; i < MC_ARRAY_LEN(none); i++) {
 			q.q = none[i];
 			assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);

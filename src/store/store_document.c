@@ -578,12 +578,14 @@ static int pg_list(mc_store *st, mc_document **out, size_t *n, int64_t *total, c
 			rc = 0;
 			goto cleanup;
 		}
-		char *list = mc_xmalloc((to - from) * 21 + 3), *p = list;
-		*p++ = '{';
+		/* "{id,id,…}": at most 20 characters and a comma each. */
+		size_t size = (to - from) * 21 + 3, len = 1;
+		char *list = mc_xmalloc(size);
+		list[0] = '{';
 		for (size_t i = from; i < to; i++)
-			p += sprintf(p, "%s%" PRId64, i > from ? "," : "", ids[i]);
-		*p++ = '}';
-		*p = 0;
+			len += (size_t)snprintf(list + len, size - len, "%s%" PRId64, i > from ? "," : "",
+						ids[i]);
+		snprintf(list + len, size - len, "}");
 		rc = mc_db_prepare(st, &q, dq->by_number ? by_ids_number : by_ids);
 		if (rc == 0) {
 			mc_q_text(q, 1, list);

@@ -4873,6 +4873,21 @@ static void test_documents(void **state)
 	assert_int_equal(total, 1);
 	assert_int_equal(list[0].id, e.id);
 	mc_document_free_list(list, n);
+	/* Fewer matches than the count's bound (PostgreSQL pages their ids):
+	 * past the last, none; in the register's order, the same one. */
+	q.offset = 1;
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(n, 0);
+	mc_document_free_list(list, n);
+	q.offset = 0;
+	q.by_number = true;
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, e.id);
+	mc_document_free_list(list, n);
+	q.by_number = false;
 	q.scope_unit_id = f->district;
 	q.limit = 10;
 	q = (mc_document_query){.scope_unit_id = f->province,

@@ -117,6 +117,11 @@ int mc_db_prepare(mc_store *st, mc_q **out, const char *sql)
 	return mc_db_prepare_as(st, out, sql, 0, sql);
 }
 
+void mc_q_plan_each_run(mc_q *q)
+{
+	q->each_run = true;
+}
+
 /* ---- binding ----------------------------------------------------------- */
 
 /* A parameter number out of range is a bug in the SQL beside the call; a

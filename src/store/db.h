@@ -57,6 +57,14 @@ int mc_db_prepare(mc_store *st, mc_q **out, const char *sql);
  * every call. */
 int mc_db_prepare_as(mc_store *st, mc_q **out, const void *key, unsigned variant, const char *sql);
 
+/* PostgreSQL plans q for the values bound at every run (an unnamed
+ * statement) instead of preparing it once, whose plan would be chosen for
+ * any value after five runs: for a statement whose best plan depends on the
+ * values (the registers' word search, whose words may be in a dozen
+ * documents or in 160,000). Set after mc_db_prepare, before the run. SQLite:
+ * nothing. */
+void mc_q_plan_each_run(mc_q *q);
+
 /* Binding: i counts from 1, as $i. Text is copied. */
 void mc_q_int(mc_q *q, int i, int64_t v);
 /* NULL for 0, for optional references (a parent, a handler, an owner). */

@@ -83,6 +83,7 @@ struct mc_q {
 	char *values[MC_DB_MAX_PARAMS];
 	Oid types[MC_DB_MAX_PARAMS];
 	unsigned id, session; /* prepared as "mc<id>" in that session, 0 not yet */
+	bool each_run;	      /* planned at every run, never prepared (mc_q_plan_each_run) */
 	PGresult *r;
 	int row; /* the current row, -1 before the first */
 	bool ran;

@@ -308,19 +308,26 @@ int mc_pg_run(mc_q *q, const char *what)
 	if (rc == 0)
 		rc = reconnect_if_lost(st);
 
-	if (rc == 0)
-		rc = prepare(q);
-	/* Preparing changes nothing: when it finds the connection lost, it is
-	 * tried once more on a new one (outside a transaction). */
-	if (rc == MC_EBUSY && connection_lost(st) && !st->tx_open) {
-		rc = reconnect(st);
+	/* Planned for these values, nothing to prepare (mc_q_plan_each_run). */
+	if (rc == 0 && q->each_run)
+		r = PQexecParams(st->conn, q->sql, q->n_params, q->types, (const char *const *)q->values,
+				 NULL, NULL, 0);
+	else {
 		if (rc == 0)
 			rc = prepare(q);
+		/* Preparing changes nothing: when it finds the connection lost, it is
+		 * tried once more on a new one (outside a transaction). */
+		if (rc == MC_EBUSY && connection_lost(st) && !st->tx_open) {
+			rc = reconnect(st);
+			if (rc == 0)
+				rc = prepare(q);
+		}
+		if (rc)
+			return rc;
+		snprintf(name, sizeof(name), "mc%u", q->id);
+		r = PQexecPrepared(st->conn, name, q->n_params, (const char *const *)q->values, NULL, NULL,
+				   0);
 	}
-	if (rc)
-		return rc;
-	snprintf(name, sizeof(name), "mc%u", q->id);
-	r = PQexecPrepared(st->conn, name, q->n_params, (const char *const *)q->values, NULL, NULL, 0);
 	if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) {
 		q->r = r;
 		return 0;

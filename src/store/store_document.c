@@ -393,11 +393,21 @@ _Static_assert(N_MUTABLE + 2 == 31, "the update's parameters");
  * the count of such a scope with no other filter is the index's alone, so
  * the index must be exact (test_document_search_every_scope in
  * tests/unit/test_store_contract.c).
+ *
+ * PostgreSQL's index (migration 047) holds each word's prefixes of 1 to 7
+ * characters and the scope's units, so the words and the scope are exact
+ * terms of one GIN index (document_search_query), a word longer than 7
+ * characters then checked as a prefix on the rows found. Whether to read
+ * the matches in the index or the table newest first depends on how many
+ * there are: the statements are planned for their values at every run
+ * (mc_q_plan_each_run), the terms' frequencies read by the planner.
  */
 #define LIST_NO_MATCH " AND $8 = ''"
 #define LIST_FROM_FTS                                                                                        \
 	" FROM document_fts f JOIN document d ON d.id = f.rowid WHERE f.document_fts MATCH $8 AND"
-#define LIST_MATCH_PG " AND d.search @@ " MC_SEARCH_PG_TSQUERY("$8", " & ")
+#define LIST_MATCH_PG                                                                                        \
+	" AND d.search_terms @@ document_search_query($8, $1) AND (document_search_long($8) IS NULL "        \
+	"OR d.search @@ document_search_long($8))"
 
 #define LIST_SQL(from, match, newest)                                                                        \
 	{                                                                                                    \
@@ -491,6 +501,110 @@ cleanup:
 	return rc;
 }
 
+static int id_desc(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x < y) - (x > y);
+}
+
+/*
+ * PostgreSQL's search with words (migration 047). One read of the index
+ * gives the matches' ids, up to MC_DOCUMENT_COUNT_MAX + 1: the count. When
+ * that is all of them, the page is those ids' rows, which spares a second
+ * read of the index (20-40 ms for frequent terms over 1,000,000 documents
+ * on a loaded machine, docs/performance.md); otherwise the words are common
+ * and the page statement walks the table newest first. scoped: the scope's
+ * term alone is the scope, no other filter (store_document.c's LIST_COND
+ * then not needed); which: the PostgreSQL statements of LIST_SQL.
+ */
+static int pg_list(mc_store *st, mc_document **out, size_t *n, int64_t *total, const mc_document_query *dq,
+		   const char *lo, const char *hi, const char *words, bool scoped, const char *const *which)
+{
+	/* $1 the scope's path, $2 the words. */
+	static const char ids_scoped[] =
+	    "SELECT d.id FROM document d WHERE d.search_terms @@ document_search_query($2, $1) "
+	    "AND (document_search_long($2) IS NULL OR d.search @@ document_search_long($2)) "
+	    "LIMIT " MC_STR(MC_DOCUMENT_COUNT_MAX) " + 1";
+	static const char ids_cond[] =
+	    "SELECT d.id" LIST_FROM LIST_COND LIST_MATCH_PG " LIMIT " MC_STR(MC_DOCUMENT_COUNT_MAX) " + 1";
+	/* $1 the ids. */
+	static const char by_ids[] =
+	    "SELECT " DOCUMENT_COLS " FROM document d WHERE d.id = ANY($1::bigint[]) ORDER BY d.id DESC";
+	static const char by_ids_number[] =
+	    "SELECT " DOCUMENT_COLS " FROM document d WHERE d.id = ANY($1::bigint[]) "
+	    "ORDER BY d.year, d.number, d.id LIMIT $2 OFFSET $3";
+	int64_t ids[MC_DOCUMENT_COUNT_MAX + 1];
+	size_t k = 0;
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, scoped ? ids_scoped : ids_cond);
+
+	if (rc)
+		goto cleanup;
+	mc_q_plan_each_run(q);
+	if (scoped) {
+		mc_q_text(q, 1, lo);
+		mc_q_text(q, 2, words);
+	} else
+		list_bind(q, lo, hi, dq, words);
+	while ((rc = mc_q_row(q, "find documents")) == 1 && k < MC_ARRAY_LEN(ids))
+		ids[k++] = mc_q_col_int(q, 0);
+	if (rc < 0)
+		goto cleanup;
+	rc = 0;
+	mc_q_done(q);
+	q = NULL;
+	*total = (int64_t)k;
+	if (k > MC_DOCUMENT_COUNT_MAX) {
+		rc = mc_db_prepare(st, &q, which[dq->by_number ? 2 : 1]);
+		if (rc)
+			goto cleanup;
+		mc_q_plan_each_run(q);
+		list_bind(q, lo, hi, dq, words);
+		mc_q_int(q, 9, dq->limit);
+		mc_q_int(q, 10, dq->offset);
+	} else {
+		/* Newest first: the page's ids alone; the register's order needs
+		 * the rows' year and number. */
+		size_t from = 0, to = k;
+		if (!dq->by_number) {
+			qsort(ids, k, sizeof *ids, id_desc);
+			size_t off = dq->offset > 0 ? (size_t)dq->offset : 0;
+			size_t lim = dq->limit > 0 ? (size_t)dq->limit : 0;
+			from = off < k ? off : k;
+			to = lim < k - from ? from + lim : k;
+		}
+		if (from == to) {
+			rc = 0;
+			goto cleanup;
+		}
+		/* "{id,id,…}": at most 20 characters and a comma each. */
+		size_t size = (to - from) * 21 + 3, len = 1;
+		char *list = mc_xmalloc(size);
+		list[0] = '{';
+		for (size_t i = from; i < to; i++)
+			len += (size_t)snprintf(list + len, size - len, "%s%" PRId64, i > from ? "," : "",
+						ids[i]);
+		snprintf(list + len, size - len, "}");
+		rc = mc_db_prepare(st, &q, dq->by_number ? by_ids_number : by_ids);
+		if (rc == 0) {
+			mc_q_text(q, 1, list);
+			if (dq->by_number) {
+				mc_q_int(q, 2, dq->limit);
+				mc_q_int(q, 3, dq->offset);
+			}
+		}
+		free(list);
+		if (rc)
+			goto cleanup;
+	}
+	rc = mc_q_read_list(q, "list documents", document_cols, MC_ARRAY_LEN(document_cols), sizeof **out,
+			    out, n);
+cleanup:
+	mc_q_done(q);
+	return rc;
+}
+
 int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *total,
 			   const mc_document_query *dq)
 {
@@ -528,6 +642,10 @@ int mc_store_document_list(mc_store *st, mc_document **out, size_t *n, int64_t *
 	}
 	which = !words[0] ? sql[0] : mc_db_is_pg(st) ? sql[2] : sql[1];
 	bool filtered = dq->register_id || dq->box || dq->year || dq->state || dq->numbered;
+	if (words[0] && mc_db_is_pg(st)) {
+		rc = pg_list(st, out, n, total, dq, lo, hi, words, !whole && !filtered, which);
+		goto cleanup;
+	}
 	rc = mc_db_prepare(st, &q, scoped && !filtered ? index_count : which[0]);
 	if (rc)
 		goto cleanup;

@@ -5052,6 +5052,21 @@ static void test_documents(void **state)
 	assert_int_equal(total, 1);
 	assert_int_equal(list[0].id, e.id);
 	mc_document_free_list(list, n);
+	/* Fewer matches than the count's bound (PostgreSQL pages their ids):
+	 * past the last, none; in the register's order, the same one. */
+	q.offset = 1;
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(n, 0);
+	mc_document_free_list(list, n);
+	q.offset = 0;
+	q.by_number = true;
+	assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, e.id);
+	mc_document_free_list(list, n);
+	q.by_number = false;
 	q.scope_unit_id = f->district;
 	q.limit = 10;
 	q = (mc_document_query){.scope_unit_id = f->province,
@@ -5156,10 +5171,13 @@ static void test_document_search_scope(void **state)
 				assert_int_equal(list[0].id, scopes[s].id);
 			mc_document_free_list(list, n);
 		}
-		/* Not a word of theirs: "nghiengx", a unit's token, its column. */
-		char unit_word[32];
+		/* Not a word of theirs: "nghiengx", a unit's token (SQLite's, PostgreSQL's),
+		 * its column. */
+		char unit_word[32], unit_term[32];
 		snprintf(unit_word, sizeof unit_word, "u%lld", (long long)scopes[s].scope);
-		const char *none[] = {"nghiengx", unit_word, "u", "search_scope", "quangbinhthuanx"};
+		snprintf(unit_term, sizeof unit_term, "#%lld", (long long)scopes[s].scope);
+		const char *none[] = {"nghiengx",     unit_word,      unit_term,	 "u",
+				      "search_scope", "search_terms", "quangbinhthuanx", "quangbix"};
 		for (size_t i = 0; i < MC_ARRAY_LEN(none); i++) {
 			q.q = none[i];
 			assert_int_equal(mc_store_document_list(f->st, &list, &n, &total, &q), 0);

@@ -90,6 +90,8 @@ for (const [size, viewport] of WIDTHS) {
     }
     await page.getByTestId('mine-filter-done').click();
     await page.waitForURL('**/ho-so-cua-toi?show=done');
+    // the list drawn again for the filter, not the one before it
+    await page.waitForSelector('[data-testid=mine-filter-done][aria-pressed=true]');
     for (const s of await page.getByTestId('dossier-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))) {
       assert.ok(['returned', 'not_accepted', 'withdrawn', 'stopped'].includes(s), s);
     }

@@ -65,6 +65,13 @@ export function sameInstant(a, b, what = '') {
   assert.equal(new Date(a).getTime(), new Date(b).getTime(), `${what}: ${a} vs ${b}`);
 }
 
+/** The same minute (what a page and a receipt show), the seconds of either aside. */
+export function sameMinute(a, b, what = '') {
+  assert.ok(a && b, `${what}: two times, got ${a} and ${b}`);
+  const minute = (x) => Math.floor(new Date(x).getTime() / 60000);
+  assert.equal(minute(a), minute(b), `${what}: ${a} vs ${b}`);
+}
+
 /**
  * The world of one test file: a server on a fresh demo database serving web/ (with the
  * settings of env besides), one Chromium, and a temporary directory for upload files. Call

@@ -79,6 +79,8 @@ test('the leader assigns, the unit in charge works and asks for time, the cooper
   await coop.goto('/nhiem-vu?relation=cooperating');
   await coop.page.locator(`[data-testid=task-row][data-id="${id}"]`).getByTestId('task-link').click();
   await coop.page.waitForURL(new RegExp(`/nhiem-vu/${id}$`));
+  // the task's steps drawn (the page asks for the task after the address changes)
+  await coop.page.getByTestId('task-act-report').waitFor();
   const buttons = await coop.page.getByTestId('task-actions').locator('button').evaluateAll((b) => b.map((x) => x.dataset.testid));
   assert.deepEqual(buttons, ['task-act-report']);
   await step(coop, id, 'report', { note: 'Sở đã cung cấp số liệu đất đai', percent: 100 });

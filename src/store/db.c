@@ -480,6 +480,24 @@ int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row)
 	return rc;
 }
 
+void mc_row_clear(const mc_col *cols, size_t n, void *row, size_t size)
+{
+	if (!row)
+		return;
+	for (size_t c = 0; c < n; c++) {
+		if (cols[c].type == MC_COL_STR)
+			free(*(char **)((char *)row + cols[c].offset));
+	}
+	memset(row, 0, size);
+}
+
+void mc_rows_free(const mc_col *cols, size_t n, void *list, size_t count, size_t size)
+{
+	for (size_t r = 0; list && r < count; r++)
+		mc_row_clear(cols, n, (char *)list + r * size, size);
+	free(list);
+}
+
 int mc_q_read_one(mc_q *q, const char *what, const mc_col *cols, size_t n, void *row)
 {
 	int rc = mc_q_row(q, what);
@@ -497,6 +515,19 @@ int mc_db_read_by_id(mc_store *st, const char *sql, int64_t id, const char *what
 	int rc = mc_db_prepare(st, &q, sql);
 	if (rc == 0) {
 		mc_q_int(q, 1, id);
+		rc = mc_q_read_one(q, what, cols, n, row);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_db_read_by_text(mc_store *st, const char *sql, const char *key, const char *what, const mc_col *cols,
+		       size_t n, void *row)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+	if (rc == 0) {
+		mc_q_text(q, 1, key);
 		rc = mc_q_read_one(q, what, cols, n, row);
 	}
 	mc_q_done(q);
@@ -532,13 +563,7 @@ int mc_q_read_list(mc_q *q, const char *what, const mc_col *cols, size_t n_cols,
 	}
 	if (rc < 0) {
 		/* Nothing comes back: the strings read so far go with their rows. */
-		for (size_t r = 0; r < len; r++) {
-			for (size_t c = 0; c < n_cols; c++) {
-				if (cols[c].type == MC_COL_STR)
-					free(*(char **)(list + r * size + cols[c].offset));
-			}
-		}
-		free(list);
+		mc_rows_free(cols, n_cols, list, len, size);
 		list = NULL;
 		len = 0;
 	}

@@ -150,6 +150,12 @@ typedef struct {
  * a name is not a column of the result (a bug beside the call). On failure
  * the strings already copied stay in row for its clear function to free. */
 int mc_q_read(mc_q *q, const mc_col *cols, size_t n, void *row);
+/* Frees the owned strings of row (its MC_COL_STR columns in cols) and zeroes
+ * its size bytes: the clear function of a struct whose every owned string is
+ * a column of its table. NULL-safe. */
+void mc_row_clear(const mc_col *cols, size_t n, void *row, size_t size);
+/* mc_row_clear on each of count rows of size bytes, then the array. */
+void mc_rows_free(const mc_col *cols, size_t n, void *list, size_t count, size_t size);
 /* Runs q (bound; a query of at most one row) and reads its row into row by
  * cols: 0, MC_ENOTFOUND when there is none, or a code as mc_q_row and
  * mc_q_read (the caller clears row on failure). */
@@ -158,6 +164,9 @@ int mc_q_read_one(mc_q *q, const char *what, const mc_col *cols, size_t n, void 
  * reads the row into row by cols, as mc_q_read_one: "one row by its id". */
 int mc_db_read_by_id(mc_store *st, const char *sql, int64_t id, const char *what, const mc_col *cols,
 		     size_t n, void *row);
+/* The same with a text as $1 (a code, a username). */
+int mc_db_read_by_text(mc_store *st, const char *sql, const char *key, const char *what, const mc_col *cols,
+		       size_t n, void *row);
 /* Runs a write with RETURNING of one integer (the new row's id, a number
  * taken) as mc_q_try_row and puts it in *id: 0, MC_ERROR when no row came
  * back, or the code of the failure. */

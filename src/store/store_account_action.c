@@ -21,13 +21,7 @@ static const mc_col cols[] = {
 
 void mc_account_action_free_list(mc_account_action *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++) {
-		free(list[i].actor_username);
-		free(list[i].action);
-		free(list[i].target_username);
-		free(list[i].detail);
-	}
-	free(list);
+	mc_rows_free(cols, MC_ARRAY_LEN(cols), list, n, sizeof *list);
 }
 
 int mc_store_account_action_add(mc_store *st, const mc_account_action *x)

@@ -36,21 +36,12 @@ static const mc_col apology_cols[] = {APOLOGY_READ(mc_apology, )};
 
 void mc_apology_clear(mc_apology *a)
 {
-	if (!a)
-		return;
-	free(a->province_code);
-	free(a->reason);
-	free(a->prepared_by_name);
-	free(a->issued_by_name);
-	free(a->signed_as);
-	memset(a, 0, sizeof *a);
+	mc_row_clear(apology_cols, MC_ARRAY_LEN(apology_cols), a, sizeof *a);
 }
 
 void mc_apology_free_list(mc_apology *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_apology_clear(&list[i]);
-	free(list);
+	mc_rows_free(apology_cols, MC_ARRAY_LEN(apology_cols), list, n, sizeof *list);
 }
 
 void mc_apology_entry_free_list(mc_apology_entry *list, size_t n)

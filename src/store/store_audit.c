@@ -60,20 +60,12 @@ void mc_audit_entry_free_list(mc_audit_entry *list, size_t n)
 
 void mc_audit_anchor_clear(mc_audit_anchor *a)
 {
-	if (!a)
-		return;
-	free(a->prev_root);
-	free(a->root);
-	free(a->public_key);
-	free(a->signature);
-	memset(a, 0, sizeof *a);
+	mc_row_clear(anchor_cols, MC_ARRAY_LEN(anchor_cols), a, sizeof *a);
 }
 
 void mc_audit_anchor_free_list(mc_audit_anchor *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_audit_anchor_clear(&list[i]);
-	free(list);
+	mc_rows_free(anchor_cols, MC_ARRAY_LEN(anchor_cols), list, n, sizeof *list);
 }
 
 static const mc_col event_cols[] = {

@@ -29,19 +29,12 @@ static const mc_col register_cols[] = {
 
 void mc_doc_register_clear(mc_doc_register *g)
 {
-	if (!g)
-		return;
-	free(g->province_code);
-	free(g->name);
-	free(g->organ_abbr);
-	memset(g, 0, sizeof *g);
+	mc_row_clear(register_cols, MC_ARRAY_LEN(register_cols), g, sizeof *g);
 }
 
 void mc_doc_register_free_list(mc_doc_register *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_doc_register_clear(&list[i]);
-	free(list);
+	mc_rows_free(register_cols, MC_ARRAY_LEN(register_cols), list, n, sizeof *list);
 }
 
 int mc_store_doc_register_add(mc_store *st, mc_doc_register *g)
@@ -199,32 +192,12 @@ static const mc_col document_cols[] = {
 
 void mc_document_clear(mc_document *d)
 {
-	if (!d)
-		return;
-	free(d->province_code);
-	free(d->type);
-	free(d->subject);
-	free(d->body);
-	free(d->drafting_abbr);
-	free(d->place);
-	free(d->signer_position);
-	free(d->signer_name);
-	free(d->recipients);
-	free(d->recipient_units);
-	free(d->series);
-	free(d->notation);
-	free(d->organ_name);
-	free(d->direction);
-	free(d->note);
-	free(d->cooperating_units);
-	memset(d, 0, sizeof *d);
+	mc_row_clear(document_cols, MC_ARRAY_LEN(document_cols), d, sizeof *d);
 }
 
 void mc_document_free_list(mc_document *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_document_clear(&list[i]);
-	free(list);
+	mc_rows_free(document_cols, MC_ARRAY_LEN(document_cols), list, n, sizeof *list);
 }
 
 static const char *s_or_empty(const char *s)
@@ -694,20 +667,12 @@ static const mc_col event_cols[] = {
 
 void mc_document_event_clear(mc_document_event *e)
 {
-	if (!e)
-		return;
-	free(e->user_name);
-	free(e->role);
-	free(e->action);
-	free(e->note);
-	memset(e, 0, sizeof *e);
+	mc_row_clear(event_cols, MC_ARRAY_LEN(event_cols), e, sizeof *e);
 }
 
 void mc_document_event_free_list(mc_document_event *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_document_event_clear(&list[i]);
-	free(list);
+	mc_rows_free(event_cols, MC_ARRAY_LEN(event_cols), list, n, sizeof *list);
 }
 
 int mc_store_document_event_add(mc_store *st, mc_document_event *e)

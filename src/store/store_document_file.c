@@ -167,19 +167,12 @@ static const mc_col version_cols[] = {
 
 void mc_document_version_clear(mc_document_version *v)
 {
-	if (!v)
-		return;
-	free(v->kind);
-	free(v->filename);
-	free(v->uploaded_by_name);
-	memset(v, 0, sizeof *v);
+	mc_row_clear(version_cols, MC_ARRAY_LEN(version_cols), v, sizeof *v);
 }
 
 void mc_document_version_free_list(mc_document_version *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_document_version_clear(&list[i]);
-	free(list);
+	mc_rows_free(version_cols, MC_ARRAY_LEN(version_cols), list, n, sizeof *list);
 }
 
 int mc_store_document_version_add(mc_store *st, mc_document_version *v, const char *mime)
@@ -265,18 +258,12 @@ static const mc_col attachment_cols[] = {
 
 void mc_document_attachment_clear(mc_document_attachment *a)
 {
-	if (!a)
-		return;
-	free(a->filename);
-	free(a->uploaded_by_name);
-	memset(a, 0, sizeof *a);
+	mc_row_clear(attachment_cols, MC_ARRAY_LEN(attachment_cols), a, sizeof *a);
 }
 
 void mc_document_attachment_free_list(mc_document_attachment *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_document_attachment_clear(&list[i]);
-	free(list);
+	mc_rows_free(attachment_cols, MC_ARRAY_LEN(attachment_cols), list, n, sizeof *list);
 }
 
 int mc_store_document_attachment_add(mc_store *st, mc_document_attachment *a)

@@ -108,13 +108,7 @@ static const char *nz(const char *s)
 
 void mc_dossier_doc_clear(mc_dossier_doc *x)
 {
-	if (!x)
-		return;
-	free(x->name);
-	free(x->filename);
-	free(x->mime);
-	free(x->kind);
-	memset(x, 0, sizeof *x);
+	mc_row_clear(doc_cols, MC_ARRAY_LEN(doc_cols), x, sizeof *x);
 }
 
 static char *dup_or_null(const char *s)
@@ -169,12 +163,7 @@ void mc_dossier_free_list(mc_dossier *list, size_t n)
 
 void mc_event_clear(mc_event *e)
 {
-	if (!e)
-		return;
-	free(e->actor_name);
-	free(e->action);
-	free(e->note);
-	memset(e, 0, sizeof *e);
+	mc_row_clear(event_cols, MC_ARRAY_LEN(event_cols), e, sizeof *e);
 }
 
 void mc_event_free_list(mc_event *list, size_t n)

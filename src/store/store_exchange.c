@@ -41,25 +41,12 @@ static const mc_col xch_cols[] = {
 
 void mc_xch_message_clear(mc_xch_message *m)
 {
-	if (!m)
-		return;
-	free(m->province_code);
-	free(m->organ_id);
-	free(m->local_organ_id);
-	free(m->message_id);
-	free(m->ref_message_id);
-	free(m->description);
-	free(m->package);
-	free(m->state);
-	free(m->last_error);
-	memset(m, 0, sizeof *m);
+	mc_row_clear(xch_cols, MC_ARRAY_LEN(xch_cols), m, sizeof *m);
 }
 
 void mc_xch_message_free_list(mc_xch_message *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_xch_message_clear(&list[i]);
-	free(list);
+	mc_rows_free(xch_cols, MC_ARRAY_LEN(xch_cols), list, n, sizeof *list);
 }
 
 static const char *s(const char *v)
@@ -109,14 +96,9 @@ cleanup:
 
 static int one(mc_q *q, mc_xch_message *out, const char *what)
 {
-	int rc = mc_q_row(q, what);
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		rc = mc_q_read(q, xch_cols, MC_ARRAY_LEN(xch_cols), out);
-		if (rc)
-			mc_xch_message_clear(out);
-	}
+	int rc = mc_q_read_one(q, what, xch_cols, MC_ARRAY_LEN(xch_cols), out);
+	if (rc)
+		mc_xch_message_clear(out);
 	mc_q_done(q);
 	return rc;
 }

@@ -33,23 +33,12 @@ static const mc_col message_cols[] = {
 
 void mc_message_clear(mc_message *m)
 {
-	if (!m)
-		return;
-	free(m->province_code);
-	free(m->channel);
-	free(m->recipient);
-	free(m->subject);
-	free(m->body);
-	free(m->state);
-	free(m->last_error);
-	memset(m, 0, sizeof *m);
+	mc_row_clear(message_cols, MC_ARRAY_LEN(message_cols), m, sizeof *m);
 }
 
 void mc_message_free_list(mc_message *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_message_clear(&list[i]);
-	free(list);
+	mc_rows_free(message_cols, MC_ARRAY_LEN(message_cols), list, n, sizeof *list);
 }
 
 int mc_store_outbox_add(mc_store *st, mc_message *m)

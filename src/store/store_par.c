@@ -32,18 +32,12 @@ static const mc_col framework_cols[] = {
 
 void mc_par_framework_clear(mc_par_framework *f)
 {
-	if (!f)
-		return;
-	free(f->province_code);
-	free(f->decision);
-	memset(f, 0, sizeof *f);
+	mc_row_clear(framework_cols, MC_ARRAY_LEN(framework_cols), f, sizeof *f);
 }
 
 void mc_par_framework_free_list(mc_par_framework *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_par_framework_clear(&list[i]);
-	free(list);
+	mc_rows_free(framework_cols, MC_ARRAY_LEN(framework_cols), list, n, sizeof *list);
 }
 
 static int criterion_add(mc_store *st, int64_t framework_id, const mc_par_criterion *c, int seq)
@@ -177,13 +171,7 @@ static const mc_col criterion_cols[] = {
 
 void mc_par_criterion_free_list(mc_par_criterion *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++) {
-		free(list[i].code);
-		free(list[i].parent);
-		free(list[i].name);
-		free(list[i].formula);
-	}
-	free(list);
+	mc_rows_free(criterion_cols, MC_ARRAY_LEN(criterion_cols), list, n, sizeof *list);
 }
 
 int mc_store_par_criteria(mc_store *st, mc_par_criterion **out, size_t *n, int64_t framework_id)
@@ -209,12 +197,7 @@ static const mc_col unit_cols[] = {
 
 void mc_par_unit_free_list(mc_par_unit *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++) {
-		free(list[i].unit_code);
-		free(list[i].unit_name);
-		free(list[i].reason);
-	}
-	free(list);
+	mc_rows_free(unit_cols, MC_ARRAY_LEN(unit_cols), list, n, sizeof *list);
 }
 
 int mc_store_par_units(mc_store *st, mc_par_unit **out, size_t *n, int64_t framework_id, int64_t unit_id)
@@ -308,21 +291,12 @@ static const mc_col score_cols[] = {
 
 void mc_par_score_clear(mc_par_score *s)
 {
-	if (!s)
-		return;
-	free(s->code);
-	free(s->note);
-	free(s->evidence);
-	free(s->reason);
-	free(s->figures);
-	memset(s, 0, sizeof *s);
+	mc_row_clear(score_cols, MC_ARRAY_LEN(score_cols), s, sizeof *s);
 }
 
 void mc_par_score_free_list(mc_par_score *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_par_score_clear(&list[i]);
-	free(list);
+	mc_rows_free(score_cols, MC_ARRAY_LEN(score_cols), list, n, sizeof *list);
 }
 
 int mc_store_par_scores(mc_store *st, mc_par_score **out, size_t *n, int64_t framework_id, int64_t unit_id)
@@ -455,15 +429,7 @@ static const mc_col log_cols[] = {
 
 void mc_par_log_free_list(mc_par_log *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++) {
-		free(list[i].code);
-		free(list[i].what);
-		free(list[i].reason);
-		free(list[i].username);
-		free(list[i].prev_hash);
-		free(list[i].hash);
-	}
-	free(list);
+	mc_rows_free(log_cols, MC_ARRAY_LEN(log_cols), list, n, sizeof *list);
 }
 
 /* The space of the frameworks' log locks (db.h mc_db_lock), by framework id. */
@@ -665,18 +631,16 @@ cleanup:
 	return rc;
 }
 
-void mc_par_unit_kind_clear(mc_par_unit_kind *k)
-{
-	free(k->code);
-	free(k->level);
-	memset(k, 0, sizeof *k);
-}
-
 static const mc_col kind_cols[] = {
     MC_COL(MC_COL_STR, mc_par_unit_kind, code, "code"),
     MC_COL(MC_COL_STR, mc_par_unit_kind, level, "level"),
     MC_COL(MC_COL_BOOL, mc_par_unit_kind, public_service, "public_service"),
 };
+
+void mc_par_unit_kind_clear(mc_par_unit_kind *k)
+{
+	mc_row_clear(kind_cols, MC_ARRAY_LEN(kind_cols), k, sizeof *k);
+}
 
 int mc_store_par_unit_kind(mc_store *st, mc_par_unit_kind *out, int64_t unit_id)
 {

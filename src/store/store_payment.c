@@ -30,17 +30,7 @@ static const mc_col payment_cols[] = {
 
 void mc_payment_clear(mc_payment *p)
 {
-	if (!p)
-		return;
-	free(p->province_code);
-	free(p->dossier_code);
-	free(p->reference);
-	free(p->currency);
-	free(p->state);
-	free(p->provider);
-	free(p->provider_txn);
-	free(p->receipt);
-	memset(p, 0, sizeof *p);
+	mc_row_clear(payment_cols, MC_ARRAY_LEN(payment_cols), p, sizeof *p);
 }
 
 /* An owned copy of s, "" for NULL. */

@@ -42,14 +42,7 @@ static const mc_col read_cols[] = {
 
 void mc_personal_read_free_list(mc_personal_read *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++) {
-		free(list[i].what);
-		free(list[i].route);
-		free(list[i].reader_name);
-		free(list[i].reader_username);
-		free(list[i].dossier_code);
-	}
-	free(list);
+	mc_rows_free(read_cols, MC_ARRAY_LEN(read_cols), list, n, sizeof *list);
 }
 
 int mc_store_personal_read_add(mc_store *st, const mc_personal_read *x)

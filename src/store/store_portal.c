@@ -31,13 +31,7 @@ static const mc_col cols[] = {
 
 void mc_portal_item_free_list(mc_portal_item *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++) {
-		free(list[i].dossier_code);
-		free(list[i].action);
-		free(list[i].status);
-		free(list[i].last_error);
-	}
-	free(list);
+	mc_rows_free(cols, MC_ARRAY_LEN(cols), list, n, sizeof *list);
 }
 
 int mc_store_portal_queue(mc_store *st, int64_t dossier_id, const char *event_hash, const char *action,

@@ -25,12 +25,7 @@ static const mc_col rating_cols[] = {
 
 void mc_rating_clear(mc_rating *r)
 {
-	if (!r)
-		return;
-	free(r->province_code);
-	free(r->overall);
-	free(r->comment);
-	memset(r, 0, sizeof *r);
+	mc_row_clear(rating_cols, MC_ARRAY_LEN(rating_cols), r, sizeof *r);
 }
 
 int mc_store_rating_put(mc_store *st, const mc_rating *r)

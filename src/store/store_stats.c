@@ -667,12 +667,7 @@ cleanup:
 
 void mc_stats_overdue_free_list(mc_stats_overdue *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++) {
-		free(list[i].code);
-		free(list[i].procedure_code);
-		free(list[i].procedure_name);
-	}
-	free(list);
+	mc_rows_free(overdue_cols, MC_ARRAY_LEN(overdue_cols), list, n, sizeof *list);
 }
 
 /* ---- the public register of results ----------------------------------- */

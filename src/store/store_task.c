@@ -58,22 +58,12 @@ static const mc_col task_cols[] = {
 
 void mc_task_clear(mc_task *t)
 {
-	if (!t)
-		return;
-	free(t->province_code);
-	free(t->directive);
-	free(t->title);
-	free(t->content);
-	free(t->product);
-	free(t->note);
-	memset(t, 0, sizeof *t);
+	mc_row_clear(task_cols, MC_ARRAY_LEN(task_cols), t, sizeof *t);
 }
 
 void mc_task_free_list(mc_task *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_task_clear(&list[i]);
-	free(list);
+	mc_rows_free(task_cols, MC_ARRAY_LEN(task_cols), list, n, sizeof *list);
 }
 
 static void rollup_in_of(mc_task_rollup_in *in, const mc_task *t);
@@ -871,21 +861,12 @@ static const mc_col event_cols[] = {
 
 void mc_task_event_clear(mc_task_event *e)
 {
-	if (!e)
-		return;
-	free(e->user_name);
-	free(e->role);
-	free(e->action);
-	free(e->note);
-	free(e->hash);
-	memset(e, 0, sizeof *e);
+	mc_row_clear(event_cols, MC_ARRAY_LEN(event_cols), e, sizeof *e);
 }
 
 void mc_task_event_free_list(mc_task_event *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_task_event_clear(&list[i]);
-	free(list);
+	mc_rows_free(event_cols, MC_ARRAY_LEN(event_cols), list, n, sizeof *list);
 }
 
 int mc_store_task_event_add(mc_store *st, mc_task_event *e)

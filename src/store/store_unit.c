@@ -45,16 +45,7 @@ bool mc_unit_in_force(const mc_unit *u, int32_t day)
 
 void mc_unit_clear(mc_unit *u)
 {
-	if (!u)
-		return;
-	free(u->code);
-	free(u->name);
-	free(u->level);
-	free(u->province_code);
-	free(u->office_hours);
-	free(u->address);
-	free(u->phone);
-	memset(u, 0, sizeof *u);
+	mc_row_clear(unit_cols, MC_ARRAY_LEN(unit_cols), u, sizeof *u);
 }
 
 int mc_store_unit_create(mc_store *st, mc_unit *u)
@@ -481,21 +472,10 @@ cleanup:
 int mc_store_user_get(mc_store *st, mc_user *out, int64_t id)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE id = $1";
-	mc_q *q = NULL;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	rc = mc_q_row(q, "read user");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1)
-		rc = user_read(q, out);
-cleanup:
-	mc_q_done(q);
+	rc = mc_db_read_by_id(st, sql, id, "read user", user_cols, MC_ARRAY_LEN(user_cols), out);
 	if (rc)
 		mc_user_clear(out);
 	return rc;
@@ -534,21 +514,10 @@ int mc_store_user_citizen(mc_store *st, mc_user *out, const char *key)
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE role = 1 AND erased_at = 0 AND "
 				  "(username = $1 OR (id_number = $1 AND id_number != '')) "
 				  "ORDER BY CASE WHEN username = $1 THEN 0 ELSE 1 END, id LIMIT 1";
-	mc_q *q = NULL;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, key);
-	rc = mc_q_row(q, "find a citizen");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1)
-		rc = user_read(q, out);
-cleanup:
-	mc_q_done(q);
+	rc = mc_db_read_by_text(st, sql, key, "find a citizen", user_cols, MC_ARRAY_LEN(user_cols), out);
 	if (rc)
 		mc_user_clear(out);
 	return rc;
@@ -592,14 +561,7 @@ int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id)
 
 void mc_user_clear(mc_user *u)
 {
-	if (!u)
-		return;
-	free(u->username);
-	free(u->full_name);
-	free(u->email);
-	free(u->phone);
-	free(u->id_number);
-	memset(u, 0, sizeof *u);
+	mc_row_clear(user_cols, MC_ARRAY_LEN(user_cols), u, sizeof *u);
 }
 
 void mc_user_free_list(mc_user *list, size_t n)

@@ -27,19 +27,12 @@ static const mc_col plan_cols[] = {
 
 void mc_unit_plan_clear(mc_unit_plan *p)
 {
-	if (!p)
-		return;
-	free(p->name);
-	free(p->body);
-	free(p->status);
-	memset(p, 0, sizeof *p);
+	mc_row_clear(plan_cols, MC_ARRAY_LEN(plan_cols), p, sizeof *p);
 }
 
 void mc_unit_plan_free_list(mc_unit_plan *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_unit_plan_clear(&list[i]);
-	free(list);
+	mc_rows_free(plan_cols, MC_ARRAY_LEN(plan_cols), list, n, sizeof *list);
 }
 
 int mc_store_unit_plan_create(mc_store *st, mc_unit_plan *p)

@@ -58,21 +58,12 @@ static const mc_col cols[] = {
 
 void mc_workfile_clear(mc_workfile *w)
 {
-	if (!w)
-		return;
-	free(w->code);
-	free(w->title);
-	free(w->responsible_name);
-	free(w->note);
-	free(w->decision);
-	memset(w, 0, sizeof *w);
+	mc_row_clear(cols, MC_ARRAY_LEN(cols), w, sizeof *w);
 }
 
 void mc_workfile_free_list(mc_workfile *list, size_t n)
 {
-	for (size_t i = 0; list && i < n; i++)
-		mc_workfile_clear(&list[i]);
-	free(list);
+	mc_rows_free(cols, MC_ARRAY_LEN(cols), list, n, sizeof *list);
 }
 
 int mc_store_workfile_add(mc_store *st, mc_workfile *w)

@@ -534,6 +534,71 @@ int mc_db_read_by_text(mc_store *st, const char *sql, const char *key, const cha
 	return rc;
 }
 
+static void bind_args(mc_q *q, const mc_arg *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int at = (int)i + 1;
+
+		switch (a[i].type) {
+		case MC_ARG_INT:
+			mc_q_int(q, at, a[i].i);
+			break;
+		case MC_ARG_REF:
+			mc_q_ref(q, at, a[i].i);
+			break;
+		case MC_ARG_TEXT:
+			mc_q_text(q, at, a[i].s);
+			break;
+		case MC_ARG_BOOL:
+			mc_q_bool(q, at, a[i].b);
+			break;
+		case MC_ARG_DOUBLE:
+			mc_q_double(q, at, a[i].d);
+			break;
+		case MC_ARG_NULL:
+			mc_q_null(q, at);
+			break;
+		}
+	}
+}
+
+static int run_args(mc_store *st, const char *sql, const char *what, const mc_arg *a, size_t n,
+		    int64_t *changes, bool as_try)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		bind_args(q, a, n);
+		rc = as_try ? mc_q_try(q, what) : mc_q_exec(q, what);
+		if (rc == 0 && changes)
+			*changes = mc_q_changes(q);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_db_run(mc_store *st, const char *sql, const char *what, const mc_arg *a, size_t n)
+{
+	return run_args(st, sql, what, a, n, NULL, false);
+}
+
+int mc_db_try(mc_store *st, const char *sql, const char *what, const mc_arg *a, size_t n)
+{
+	return run_args(st, sql, what, a, n, NULL, true);
+}
+
+int mc_db_change(mc_store *st, const char *sql, const char *what, mc_changes expect, int none_rc,
+		 const mc_arg *a, size_t n)
+{
+	int64_t changes = 0;
+	int rc = run_args(st, sql, what, a, n, &changes, false);
+
+	if (rc == 0 && (expect == MC_ONE ? changes != 1 : changes == 0))
+		rc = none_rc;
+	return rc;
+}
+
 int mc_q_insert_id(mc_q *q, const char *what, int64_t *id)
 {
 	int rc = mc_q_try_row(q, what);

@@ -118,6 +118,49 @@ const char *mc_q_col_text(mc_q *q, int col);
 /* An owned copy of a text column ("" for NULL); caller frees. */
 char *mc_q_col_dup(mc_q *q, int col);
 
+/* ---- a statement run whole, its values given at once ---------------- */
+
+/* A value bound by mc_db_run and mc_db_change, each made by its macro from
+ * a value of its own type (the compiler checks it): MC_I an integer, MC_REF
+ * an integer bound as NULL when 0 (mc_q_ref), MC_T a text (NULL as NULL),
+ * MC_B a truth value, MC_D a number, MC_NULL() an integer NULL. */
+typedef struct {
+	enum { MC_ARG_INT, MC_ARG_REF, MC_ARG_TEXT, MC_ARG_BOOL, MC_ARG_DOUBLE, MC_ARG_NULL } type;
+	int64_t i;
+	bool b;
+	double d;
+	const char *s;
+} mc_arg;
+
+/* clang-format off */
+#define MC_I(v) ((mc_arg){.type = MC_ARG_INT, .i = (v)})
+#define MC_REF(v) ((mc_arg){.type = MC_ARG_REF, .i = (v)})
+#define MC_T(v) ((mc_arg){.type = MC_ARG_TEXT, .s = (v)})
+#define MC_B(v) ((mc_arg){.type = MC_ARG_BOOL, .b = (v)})
+#define MC_D(v) ((mc_arg){.type = MC_ARG_DOUBLE, .d = (v)})
+#define MC_NULL() ((mc_arg){.type = MC_ARG_NULL})
+/* The values of $1, $2 … in order, as the last two arguments. */
+#define MC_ARGS(...) (const mc_arg[]){__VA_ARGS__}, MC_ARRAY_LEN(((const mc_arg[]){__VA_ARGS__}))
+/* clang-format on */
+
+/* Prepares sql, binds the n values of a as $1 … $n and runs it to its end
+ * (mc_q_exec): 0 or a code as mc_q_exec. For a write nobody reads back. */
+int mc_db_run(mc_store *st, const char *sql, const char *what, const mc_arg *a, size_t n);
+
+/* As mc_db_run with mc_q_try: for a write whose failure is an expected
+ * answer (a duplicate), which leaves the caller's transaction usable. */
+int mc_db_try(mc_store *st, const char *sql, const char *what, const mc_arg *a, size_t n);
+
+/* How many rows mc_db_change expects the write to change. */
+typedef enum {
+	MC_ONE,	 /* exactly one */
+	MC_SOME, /* at least one */
+} mc_changes;
+/* As mc_db_run, then none_rc when the write changed other than expected
+ * (no such row, or not at the version given). */
+int mc_db_change(mc_store *st, const char *sql, const char *what, mc_changes expect, int none_rc,
+		 const mc_arg *a, size_t n);
+
 /* ---- rows read by column name ----------------------------------------- */
 
 typedef enum {

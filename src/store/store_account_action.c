@@ -29,22 +29,11 @@ int mc_store_account_action_add(mc_store *st, const mc_account_action *x)
 	static const char sql[] =
 	    "INSERT INTO account_action (at, actor_id, actor_username, action, target_id, "
 	    "target_username, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, x->at);
-	mc_q_ref(q, 2, x->actor_id);
-	mc_q_text(q, 3, x->actor_username ? x->actor_username : "");
-	mc_q_text(q, 4, x->action ? x->action : "");
-	mc_q_int(q, 5, x->target_id);
-	mc_q_text(q, 6, x->target_username ? x->target_username : "");
-	mc_q_text(q, 7, x->detail ? x->detail : "");
-	rc = mc_q_exec(q, "record an account action");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(
+	    st, sql, "record an account action",
+	    MC_ARGS(MC_I(x->at), MC_REF(x->actor_id), MC_T(x->actor_username ? x->actor_username : ""),
+		    MC_T(x->action ? x->action : ""), MC_I(x->target_id),
+		    MC_T(x->target_username ? x->target_username : ""), MC_T(x->detail ? x->detail : "")));
 }
 
 /* The filter of a listing, shared by its rows and its count. */

@@ -101,37 +101,15 @@ cleanup:
 int mc_store_apology_sign(mc_store *st, int64_t id, const char *signed_as)
 {
 	static const char sql[] = "UPDATE apology SET signed_as = $2 WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	mc_q_text(q, 2, signed_as ? signed_as : "");
-	rc = mc_q_exec(q, "sign apology");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ENOTFOUND;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "sign apology", MC_SOME, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(id), MC_T(signed_as ? signed_as : "")));
 }
 
 int mc_store_apology_set_document(mc_store *st, int64_t id, int64_t document_id)
 {
 	static const char sql[] = "UPDATE apology SET document_id = $2 WHERE id = $1 AND document_id IS NULL";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	mc_q_ref(q, 2, document_id);
-	rc = mc_q_exec(q, "link apology to document");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ECONFLICT;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "link apology to document", MC_SOME, MC_ECONFLICT,
+			    MC_ARGS(MC_I(id), MC_REF(document_id)));
 }
 
 int mc_store_apology_of_document(mc_store *st, mc_apology *out, char **dossier_code, int64_t document_id)
@@ -333,17 +311,8 @@ int mc_store_apology_warned(mc_store *st, int64_t dossier_id, int64_t due_at, in
 {
 	static const char sql[] =
 	    "INSERT INTO apology_warning (dossier_id, due_at, warned_at) VALUES ($1, $2, $3)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_int(q, 1, dossier_id);
-		mc_q_int(q, 2, due_at);
-		mc_q_int(q, 3, at);
-		rc = mc_q_try(q, "record an apology warning");
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "record an apology warning",
+			 MC_ARGS(MC_I(dossier_id), MC_I(due_at), MC_I(at)));
 }
 
 void mc_apology_warning_free_list(mc_apology_warning *list, size_t n)

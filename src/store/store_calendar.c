@@ -64,15 +64,7 @@ int mc_store_calendar_delete_year(mc_store *st, int year)
 {
 	/* calendar_day rows go with the year (ON DELETE CASCADE). */
 	static const char sql[] = "DELETE FROM calendar_year WHERE year = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_int(q, 1, year);
-		rc = mc_q_exec(q, "delete calendar year");
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "delete calendar year", MC_ARGS(MC_I(year)));
 }
 
 struct cal_year {

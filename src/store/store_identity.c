@@ -107,17 +107,6 @@ cleanup:
 int mc_store_identity_unlink(mc_store *st, const char *issuer, int64_t user_id)
 {
 	static const char sql[] = "DELETE FROM user_identity WHERE issuer = $1 AND user_id = $2";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, issuer);
-	mc_q_int(q, 2, user_id);
-	rc = mc_q_exec(q, "unlink an identity");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ENOTFOUND;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "unlink an identity", MC_SOME, MC_ENOTFOUND,
+			    MC_ARGS(MC_T(issuer), MC_I(user_id)));
 }

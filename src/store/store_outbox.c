@@ -149,22 +149,8 @@ int mc_store_outbox_done(mc_store *st, int64_t id, bool ok, const char *error, i
 	    "sent_at = CASE WHEN $2 THEN $4 ELSE sent_at END, last_error = $3, "
 	    "next_at = CASE WHEN $2 OR $5 = 0 THEN next_at ELSE $5 END, claimed_until = NULL "
 	    "WHERE id = $1 AND state = 'pending'";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	mc_q_bool(q, 2, ok);
-	mc_q_text(q, 3, error ? error : "");
-	mc_q_int(q, 4, at);
-	mc_q_int(q, 5, next_at);
-	rc = mc_q_exec(q, "record delivery");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ENOTFOUND;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "record delivery", MC_SOME, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(id), MC_B(ok), MC_T(error ? error : ""), MC_I(at), MC_I(next_at)));
 }
 
 int mc_store_outbox_of_dossier(mc_store *st, mc_message **out, size_t *n, int64_t dossier_id)

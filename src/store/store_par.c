@@ -44,23 +44,10 @@ static int criterion_add(mc_store *st, int64_t framework_id, const mc_par_criter
 {
 	static const char sql[] = "INSERT INTO par_criterion (framework_id, seq, code, parent, name, max_cp, "
 				  "method, formula) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, framework_id);
-	mc_q_int(q, 2, seq);
-	mc_q_text(q, 3, c->code);
-	mc_q_text(q, 4, c->parent ? c->parent : "");
-	mc_q_text(q, 5, c->name ? c->name : "");
-	mc_q_int(q, 6, c->max_cp);
-	mc_q_int(q, 7, c->method);
-	mc_q_text(q, 8, c->formula ? c->formula : "");
-	rc = mc_q_exec(q, "record par criterion");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "record par criterion",
+			 MC_ARGS(MC_I(framework_id), MC_I(seq), MC_T(c->code),
+				 MC_T(c->parent ? c->parent : ""), MC_T(c->name ? c->name : ""),
+				 MC_I(c->max_cp), MC_I(c->method), MC_T(c->formula ? c->formula : "")));
 }
 
 static int unit_add(mc_store *st, int64_t framework_id, int64_t unit_id)
@@ -139,21 +126,8 @@ int mc_store_par_framework_publish(mc_store *st, int64_t id, int64_t if_version,
 {
 	static const char sql[] = "UPDATE par_framework SET state = 2, version = version + 1, decision = $3, "
 				  "published_at = $4 WHERE id = $1 AND version = $2 AND state = 1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	mc_q_int(q, 2, if_version);
-	mc_q_text(q, 3, decision ? decision : "");
-	mc_q_int(q, 4, at);
-	rc = mc_q_exec(q, "publish par framework");
-	if (rc == 0 && mc_q_changes(q) != 1)
-		rc = MC_ESTALE;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "publish par framework", MC_ONE, MC_ESTALE,
+			    MC_ARGS(MC_I(id), MC_I(if_version), MC_T(decision ? decision : ""), MC_I(at)));
 }
 
 /* ---- criteria and units ------------------------------------------------ */
@@ -226,20 +200,8 @@ int mc_store_par_unit_submit(mc_store *st, int64_t framework_id, int64_t unit_id
 {
 	static const char sql[] = "UPDATE par_unit SET submitted_at = $3, version = version + 1 "
 				  "WHERE framework_id = $1 AND unit_id = $2";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, framework_id);
-	mc_q_int(q, 2, unit_id);
-	mc_q_int(q, 3, at);
-	rc = mc_q_exec(q, "submit par self-assessment");
-	if (rc == 0 && mc_q_changes(q) != 1)
-		rc = MC_ENOTFOUND;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "submit par self-assessment", MC_ONE, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(framework_id), MC_I(unit_id), MC_I(at)));
 }
 
 int mc_store_par_unit_rating(mc_store *st, const mc_par_unit *u, int64_t if_version)
@@ -247,24 +209,9 @@ int mc_store_par_unit_rating(mc_store *st, const mc_par_unit *u, int64_t if_vers
 	static const char sql[] = "UPDATE par_unit SET tasks = $4, cap = $5, decided = $6, reason = $7, "
 				  "version = version + 1 WHERE framework_id = $1 AND unit_id = $2 "
 				  "AND ($3 = 0 OR version = $3)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, u->framework_id);
-	mc_q_int(q, 2, u->unit_id);
-	mc_q_int(q, 3, if_version);
-	mc_q_int(q, 4, u->tasks);
-	mc_q_int(q, 5, u->cap);
-	mc_q_int(q, 6, u->decided);
-	mc_q_text(q, 7, u->reason ? u->reason : "");
-	rc = mc_q_exec(q, "record par rating inputs");
-	if (rc == 0 && mc_q_changes(q) != 1)
-		rc = MC_ESTALE;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "record par rating inputs", MC_ONE, MC_ESTALE,
+			    MC_ARGS(MC_I(u->framework_id), MC_I(u->unit_id), MC_I(if_version), MC_I(u->tasks),
+				    MC_I(u->cap), MC_I(u->decided), MC_T(u->reason ? u->reason : "")));
 }
 
 /* ---- marks ------------------------------------------------------------- */
@@ -516,22 +463,10 @@ int mc_store_par_rules_put(mc_store *st, const mc_par_rules_row *r)
 	    "excellent_share) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (year) DO UPDATE SET "
 	    "excellent_index = $2, good_index = $3, done_index = $4, excellent_tasks = $5, good_tasks = $6, "
 	    "excellent_share = $7";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, r->year);
-	mc_q_int(q, 2, r->excellent_index);
-	mc_q_int(q, 3, r->good_index);
-	mc_q_int(q, 4, r->done_index);
-	mc_q_int(q, 5, r->excellent_tasks);
-	mc_q_int(q, 6, r->good_tasks);
-	mc_q_int(q, 7, r->excellent_share);
-	rc = mc_q_exec(q, "record par rules");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "record par rules",
+			 MC_ARGS(MC_I(r->year), MC_I(r->excellent_index), MC_I(r->good_index),
+				 MC_I(r->done_index), MC_I(r->excellent_tasks), MC_I(r->good_tasks),
+				 MC_I(r->excellent_share)));
 }
 
 static const mc_col rules_cols[] = {
@@ -581,16 +516,7 @@ cleanup:
 int mc_store_par_council_remove(mc_store *st, int64_t user_id)
 {
 	static const char sql[] = "DELETE FROM par_council WHERE user_id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	rc = mc_q_exec(q, "remove par council member");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "remove par council member", MC_ARGS(MC_I(user_id)));
 }
 
 int mc_store_par_council_has(mc_store *st, bool *out, int64_t user_id)
@@ -616,19 +542,8 @@ cleanup:
 int mc_store_par_public_service(mc_store *st, int64_t unit_id)
 {
 	static const char sql[] = "UPDATE unit SET public_service = $2 WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, unit_id);
-	mc_q_bool(q, 2, true);
-	rc = mc_q_exec(q, "mark public service unit");
-	if (rc == 0 && mc_q_changes(q) != 1)
-		rc = MC_ENOTFOUND;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "mark public service unit", MC_ONE, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(unit_id), MC_B(true)));
 }
 
 static const mc_col kind_cols[] = {

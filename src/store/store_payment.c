@@ -147,21 +147,8 @@ int mc_store_payment_settle(mc_store *st, const mc_payment *p)
 	static const char sql[] =
 	    "UPDATE payment SET state = $2, paid_at = $3, provider = $4, provider_txn = $5, receipt = $6 "
 	    "WHERE id = $1 AND state = 'pending'";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, p->id);
-	mc_q_text(q, 2, p->state);
-	mc_q_int(q, 3, p->paid_at);
-	mc_q_text(q, 4, p->provider ? p->provider : "");
-	mc_q_text(q, 5, p->provider_txn ? p->provider_txn : "");
-	mc_q_text(q, 6, p->receipt ? p->receipt : "");
-	rc = mc_q_exec(q, "settle payment");
-	if (rc == 0 && mc_q_changes(q) != 1)
-		rc = MC_ECONFLICT;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(
+	    st, sql, "settle payment", MC_ONE, MC_ECONFLICT,
+	    MC_ARGS(MC_I(p->id), MC_T(p->state), MC_I(p->paid_at), MC_T(p->provider ? p->provider : ""),
+		    MC_T(p->provider_txn ? p->provider_txn : ""), MC_T(p->receipt ? p->receipt : "")));
 }

@@ -46,19 +46,9 @@ int mc_store_portal_queue(mc_store *st, int64_t dossier_id, const char *event_ha
 	    "created_at, next_at) SELECT d.id, d.code, e.id, $3, $4, $5, $5 FROM event e JOIN "
 	    "dossier d ON d.id = e.dossier_id WHERE e.dossier_id = $1 AND e.hash = $2 "
 	    "ON CONFLICT (dossier_code, event_id) DO NOTHING";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_int(q, 1, dossier_id);
-		mc_q_text(q, 2, event_hash);
-		mc_q_text(q, 3, action ? action : "");
-		mc_q_int(q, 4, state_code);
-		mc_q_int(q, 5, at);
-		rc = mc_q_exec(q, "queue a change for the national portal");
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "queue a change for the national portal",
+			 MC_ARGS(MC_I(dossier_id), MC_T(event_hash), MC_T(action ? action : ""),
+				 MC_I(state_code), MC_I(at)));
 }
 
 static int by_id(const void *a, const void *b)

@@ -668,15 +668,7 @@ static int scan(mc_store *st, struct rebuild *b)
 static int set_built(mc_store *st, bool built)
 {
 	static const char sql[] = "UPDATE stats_rollup_state SET built = $1 WHERE id = 1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_bool(q, 1, built);
-		rc = mc_q_exec(q, "record the statistics roll-up's state");
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "record the statistics roll-up's state", MC_ARGS(MC_B(built)));
 }
 
 static int rebuild(mc_store *st, int64_t *dossiers);

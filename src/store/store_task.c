@@ -398,19 +398,8 @@ int mc_store_task_set_reminded(mc_store *st, int64_t id, int32_t due, bool soon,
 	static const char sql[] =
 	    "UPDATE task SET reminded_soon = CASE WHEN $3 = 1 THEN $2 ELSE reminded_soon END, "
 	    "reminded_overdue = CASE WHEN $4 = 1 THEN $2 ELSE reminded_overdue END WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	mc_q_int(q, 2, due);
-	mc_q_int(q, 3, soon ? 1 : 0);
-	mc_q_int(q, 4, overdue ? 1 : 0);
-	rc = mc_q_exec(q, "record task reminder");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "record task reminder",
+			 MC_ARGS(MC_I(id), MC_I(due), MC_I(soon ? 1 : 0), MC_I(overdue ? 1 : 0)));
 }
 
 /* ---- the roll-up (core/task_rollup.h) ------------------------------------ */

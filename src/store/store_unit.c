@@ -104,24 +104,10 @@ int mc_store_unit_update(mc_store *st, const mc_unit *u)
 {
 	static const char sql[] = "UPDATE unit SET name = $2, office_hours = $3, address = $4, phone = $5, "
 				  "one_stop_since = $6, electronic_one_stop_since = $7 WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, u->id);
-	mc_q_text(q, 2, str(u->name));
-	mc_q_text(q, 3, str(u->office_hours));
-	mc_q_text(q, 4, str(u->address));
-	mc_q_text(q, 5, str(u->phone));
-	mc_q_ref(q, 6, u->one_stop_since);
-	mc_q_ref(q, 7, u->electronic_one_stop_since);
-	rc = mc_q_exec(q, "update unit");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ENOTFOUND;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "update unit", MC_SOME, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(u->id), MC_T(str(u->name)), MC_T(str(u->office_hours)),
+				    MC_T(str(u->address)), MC_T(str(u->phone)), MC_REF(u->one_stop_since),
+				    MC_REF(u->electronic_one_stop_since)));
 }
 
 /* The one unit a query with $1 bound finds; MC_ENOTFOUND when none. */
@@ -239,18 +225,8 @@ int mc_store_unit_link(mc_store *st, int64_t unit_id, int64_t successor_id, cons
 {
 	static const char sql[] =
 	    "INSERT INTO unit_successor (unit_id, successor_id, kind, plan_id) VALUES ($1, $2, $3, $4)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_int(q, 1, unit_id);
-		mc_q_int(q, 2, successor_id);
-		mc_q_text(q, 3, str(kind));
-		mc_q_ref(q, 4, plan_id);
-		rc = mc_q_try(q, "link unit to its successor");
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "link unit to its successor",
+			 MC_ARGS(MC_I(unit_id), MC_I(successor_id), MC_T(str(kind)), MC_REF(plan_id)));
 }
 
 static const mc_col link_cols[] = {
@@ -526,19 +502,8 @@ int mc_store_user_citizen(mc_store *st, mc_user *out, const char *key)
 int mc_store_user_set_password(mc_store *st, int64_t id, const char *password_hash)
 {
 	static const char sql[] = "UPDATE app_user SET password_hash = $2 WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	mc_q_text(q, 2, password_hash);
-	rc = mc_q_exec(q, "set password");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ENOTFOUND;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "set password", MC_SOME, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(id), MC_T(password_hash)));
 }
 
 int mc_store_user_list(mc_store *st, mc_user **out, size_t *n, int64_t unit_id)
@@ -594,25 +559,10 @@ int mc_store_user_update(mc_store *st, const mc_user *u)
 {
 	static const char sql[] = "UPDATE app_user SET full_name = $2, email = $3, phone = $4, role = $5, "
 				  "unit_id = $6, active = $7, must_change_password = $8 WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, u->id);
-	mc_q_text(q, 2, str(u->full_name));
-	mc_q_text(q, 3, str(u->email));
-	mc_q_text(q, 4, str(u->phone));
-	mc_q_int(q, 5, u->role);
-	mc_q_ref(q, 6, u->unit_id);
-	mc_q_bool(q, 7, u->active);
-	mc_q_bool(q, 8, u->must_change_password);
-	rc = mc_q_exec(q, "update user");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ENOTFOUND;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "update user", MC_SOME, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(u->id), MC_T(str(u->full_name)), MC_T(str(u->email)),
+				    MC_T(str(u->phone)), MC_I(u->role), MC_REF(u->unit_id), MC_B(u->active),
+				    MC_B(u->must_change_password)));
 }
 
 /* ---- sign-ins ---------------------------------------------------------- */
@@ -702,19 +652,9 @@ int mc_store_recovery_put(mc_store *st, const mc_recovery *c)
 	    "INSERT INTO recovery_code (user_id, code_hash, created_at, expires_at, attempts) "
 	    "VALUES ($1, $2, $3, $4, 0) ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash, "
 	    "created_at = excluded.created_at, expires_at = excluded.expires_at, attempts = 0";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, c->user_id);
-	mc_q_text(q, 2, c->code_hash);
-	mc_q_int(q, 3, c->created_at);
-	mc_q_int(q, 4, c->expires_at);
-	rc = mc_q_exec(q, "store recovery code");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(
+	    st, sql, "store recovery code",
+	    MC_ARGS(MC_I(c->user_id), MC_T(c->code_hash), MC_I(c->created_at), MC_I(c->expires_at)));
 }
 
 int mc_store_recovery_get(mc_store *st, mc_recovery *out, int64_t user_id)
@@ -854,17 +794,7 @@ int mc_store_session_purge(mc_store *st, int64_t now)
 int mc_store_session_revoke(mc_store *st, int64_t user_id, const char *keep)
 {
 	static const char sql[] = "DELETE FROM session WHERE user_id = $1 AND token_hash <> $2";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	mc_q_text(q, 2, keep ? keep : "");
-	rc = mc_q_exec(q, "revoke sessions");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "revoke sessions", MC_ARGS(MC_I(user_id), MC_T(keep ? keep : "")));
 }
 
 int mc_store_session_trim(mc_store *st, int64_t user_id, int keep, const char *newest)
@@ -873,16 +803,6 @@ int mc_store_session_trim(mc_store *st, int64_t user_id, int keep, const char *n
 	    "DELETE FROM session WHERE user_id = $1 AND token_hash <> $3 AND token_hash NOT IN "
 	    "(SELECT token_hash FROM session WHERE user_id = $1 AND token_hash <> $3 "
 	    "ORDER BY created_at DESC, token_hash LIMIT $2)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	mc_q_int(q, 2, keep > 1 ? keep - 1 : 0);
-	mc_q_text(q, 3, newest);
-	rc = mc_q_exec(q, "trim sessions");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "trim sessions",
+			 MC_ARGS(MC_I(user_id), MC_I(keep > 1 ? keep - 1 : 0), MC_T(newest)));
 }

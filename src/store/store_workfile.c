@@ -269,19 +269,8 @@ cleanup:
 int mc_store_workfile_doc_remove(mc_store *st, int64_t workfile_id, int64_t document_id)
 {
 	static const char sql[] = "DELETE FROM workfile_doc WHERE workfile_id = $1 AND document_id = $2";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, workfile_id);
-	mc_q_int(q, 2, document_id);
-	rc = mc_q_exec(q, "take a document out of a work file");
-	if (rc == 0 && mc_q_changes(q) != 1)
-		rc = MC_ENOTFOUND;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "take a document out of a work file", MC_ONE, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(workfile_id), MC_I(document_id)));
 }
 
 typedef struct {

@@ -267,8 +267,25 @@ static int doc_write(mc_store *st, void *payload)
 	doc_job *j = payload;
 	int64_t now = mc_now();
 	int rc = MC_EINVAL;
+	int64_t steps = 0;
 	/* A job may run again (group.h): from nothing. */
 	mc_document_clear(&j->out);
+	/* A flood of steps from one account is refused as work files are
+	 * (app/workfile.c): counted in the store, in this write. */
+	mc_err_clear();
+	rc = mc_store_document_events_by(st, &steps, j->actor.user_id, now - 3600);
+	if (rc == 0 && steps >= MC_LIMIT_DOCUMENT_STEPS_PER_HOUR) {
+		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
+				"you have recorded %d steps on documents in the last hour, the most one "
+				"may; try again later",
+				MC_LIMIT_DOCUMENT_STEPS_PER_HOUR);
+		mc_err_retry_after(3600);
+	}
+	if (rc) {
+		mc_err_take(&j->err, rc);
+		return rc;
+	}
+	rc = MC_EINVAL;
 	switch (j->kind) {
 	case JOB_DRAFT:
 		rc = mc_app_document_draft(st, j->tc, &j->actor, &j->draft, now, &j->out);

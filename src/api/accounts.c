@@ -639,6 +639,28 @@ void mc_api_profile_update(mc_req *r)
 				 "too many wrong passwords; try again in %s seconds", retry);
 		return;
 	}
+	/* Each check of the password costs the hashing pool what a sign-in
+	 * costs: it counts towards the account's and the address's sign-ins
+	 * (signin_account_max, signin_address_max), so that a session cannot
+	 * flood the pool with its own right password and refuse everyone's
+	 * sign-in (api/session.c). */
+	char signin_key[32], address_key[96];
+	int64_t now = mc_now();
+	snprintf(signin_key, sizeof signin_key, "%lld", (long long)p->u.id);
+	snprintf(address_key, sizeof address_key, "a:%s", mc_req_peer(r));
+	if (mc_limiter_blocked(mc_req_signins_accounts(r), signin_key, now, &wait) ||
+	    mc_limiter_blocked(mc_req_signins_addresses(r), address_key, now, &wait)) {
+		char retry[16];
+		snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
+		mc_reply_header(r, "Retry-After", retry);
+		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS,
+				 "too many password checks for this account or from your address; try "
+				 "again in %s seconds",
+				 retry);
+		return;
+	}
+	mc_limiter_fail(mc_req_signins_accounts(r), signin_key, now);
+	mc_limiter_fail(mc_req_signins_addresses(r), address_key, now);
 	if (clear_email || email)
 		p->u.email = clear_email ? "" : (char *)email;
 	if (clear_phone || phone)

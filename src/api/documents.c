@@ -267,8 +267,25 @@ static int doc_write(mc_store *st, void *payload)
 	doc_job *j = payload;
 	int64_t now = mc_now();
 	int rc = MC_EINVAL;
+	int64_t steps = 0;
 	/* A job may run again (group.h): from nothing. */
 	mc_document_clear(&j->out);
+	/* A flood of steps from one account is refused as work files are
+	 * (app/workfile.c): counted in the store, in this write. */
+	mc_err_clear();
+	rc = mc_store_document_events_by(st, &steps, j->actor.user_id, now - 3600);
+	if (rc == 0 && steps >= MC_LIMIT_DOCUMENT_STEPS_PER_HOUR) {
+		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
+				"you have recorded %d steps on documents in the last hour, the most one "
+				"may; try again later",
+				MC_LIMIT_DOCUMENT_STEPS_PER_HOUR);
+		mc_err_retry_after(3600);
+	}
+	if (rc) {
+		mc_err_take(&j->err, rc);
+		return rc;
+	}
+	rc = MC_EINVAL;
 	switch (j->kind) {
 	case JOB_DRAFT:
 		rc = mc_app_document_draft(st, j->tc, &j->actor, &j->draft, now, &j->out);
@@ -346,8 +363,8 @@ static int draft_fields_or_reply(mc_req *r, doc_job *j)
 	    {"secrecy", MC_F_STRING, false, 1, 15, &secrecy, 0},
 	    {"subject", MC_F_STRING, true, 1, MC_LIMIT_DOCUMENT_SUBJECT, &d->subject, 0},
 	    {"body", MC_F_TEXT, false, 0, MC_LIMIT_DOCUMENT_BODY, &d->body, 0},
-	    {"drafting_abbr", MC_F_STRING, false, 0, MC_LIMIT_DOCUMENT_ABBR, &d->drafting_abbr, 0},
-	    {"place", MC_F_STRING, false, 0, MC_LIMIT_DOCUMENT_PLACE, &d->place, 0},
+	    {"drafting_abbr", MC_F_NAME, false, 0, MC_LIMIT_DOCUMENT_ABBR, &d->drafting_abbr, 0},
+	    {"place", MC_F_NAME, false, 0, MC_LIMIT_DOCUMENT_PLACE, &d->place, 0},
 	    {"signer_position", MC_F_STRING, false, 0, MC_LIMIT_DOCUMENT_SIGNER_POSITION, &d->signer_position,
 	     0},
 	    {"signer_name", MC_F_NAME, false, 0, MC_LIMIT_DOCUMENT_SIGNER_NAME, &d->signer_name, 0},
@@ -578,7 +595,7 @@ void mc_api_document_receive(mc_req *r)
 	    {"secrecy", MC_F_STRING, false, 1, 15, &secrecy, 0},
 	    {"subject", MC_F_STRING, true, 1, MC_LIMIT_DOCUMENT_SUBJECT, &in->subject, 0},
 	    {"organ_name", MC_F_NAME, true, 1, MC_LIMIT_DOCUMENT_ORGAN_NAME, &in->organ_name, 0},
-	    {"number", MC_F_STRING, false, 1, MC_LIMIT_DOCUMENT_CODE, &in->code, 0},
+	    {"number", MC_F_NAME, false, 1, MC_LIMIT_DOCUMENT_CODE, &in->code, 0},
 	    {"date", MC_F_STRING, false, 10, 10, &date, 0},
 	    {"note", MC_F_TEXT, false, 1, MC_LIMIT_DOCUMENT_NOTE, &in->note, 0},
 	};
@@ -783,8 +800,8 @@ void mc_api_document_register_create(mc_req *r)
 	mc_field spec[] = {
 	    {"unit", MC_F_STRING, true, 1, MC_LIMIT_UNIT_CODE, &unit, 0},
 	    {"box", MC_F_STRING, true, 1, 3, &box, 0},
-	    {"name", MC_F_STRING, false, 1, MC_LIMIT_DOCUMENT_REGISTER_NAME, &name, 0},
-	    {"organ_abbr", MC_F_STRING, true, 1, MC_LIMIT_DOCUMENT_ABBR, &abbr, 0},
+	    {"name", MC_F_NAME, false, 1, MC_LIMIT_DOCUMENT_REGISTER_NAME, &name, 0},
+	    {"organ_abbr", MC_F_NAME, true, 1, MC_LIMIT_DOCUMENT_ABBR, &abbr, 0},
 	};
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;

@@ -146,7 +146,7 @@ typedef struct {
 	char why[400];
 } start;
 
-/* On the pool: the provider's metadata may have to be read first. */
+/* On the outbound pool: the provider's metadata may have to be read first. */
 static int start_run(void *payload)
 {
 	start *s = payload;
@@ -179,7 +179,10 @@ void mc_api_oidc_start(mc_req *r)
 	start *s = mc_req_own(r, mc_xcalloc(1, sizeof *s));
 	s->config = c;
 	mc_oidc_attempt_new(c, s->cookie, &s->attempt, mc_now());
-	if (mc_req_offload(r, start_run, start_after, s) != 0) {
+	/* On the pool of calls to other systems: a provider that does not
+	 * answer holds it for up to its timeout, never the hashing of the
+	 * passwords that sign everyone else in. */
+	if (mc_req_outbound(r, start_run, start_after, s) != 0) {
 		mc_reply_header(r, "Retry-After", "1");
 		back_or_problem(r, MC_PROB_OVERLOADED,
 				"too many sign-ins are under way; try again in a second");
@@ -361,7 +364,8 @@ void mc_api_oidc_callback(mc_req *r)
 	snprintf(s->code, sizeof s->code, "%s", code);
 	snprintf(s->peer, sizeof s->peer, "%s", mc_req_peer(r));
 	mc_api_user_agent(s->agent, sizeof s->agent, mc_req_header(r, "User-Agent"));
-	if (mc_req_offload(r, exchange_run, exchanged, s) != 0) {
+	/* On the pool of calls to other systems, as the start. */
+	if (mc_req_outbound(r, exchange_run, exchanged, s) != 0) {
 		mc_reply_header(r, "Retry-After", "1");
 		back_or_problem(r, MC_PROB_OVERLOADED,
 				"too many sign-ins are under way; try again in a second");

@@ -151,7 +151,7 @@ static int export_run(void *payload)
 	return rc;
 }
 
-static void export_after(mc_req *r, int rc, void *payload)
+static void export_reply(mc_req *r, int rc, void *payload)
 {
 	export_job *j = payload;
 	unsigned char *out = j->out;
@@ -188,12 +188,38 @@ static void export_after(mc_req *r, int rc, void *payload)
 	free(out);
 }
 
+/* Archives being made by this server: at most MC_PERSONAL_EXPORTS_AT_ONCE,
+ * so that one account asking again and again holds neither the memory of
+ * many archives (each up to MC_PERSONAL_EXPORT_MAX) nor the pool. */
+static _Atomic int exports_running;
+
+/* The archive is freed once replied: then another may be made. */
+static void export_after(mc_req *r, int rc, void *payload)
+{
+	export_reply(r, rc, payload);
+	atomic_fetch_sub(&exports_running, 1);
+}
+
+static void export_busy(mc_req *r)
+{
+	mc_reply_header(r, "Retry-After", "30");
+	mc_reply_problem(r, MC_PROB_OVERLOADED, "another export is being made; try again shortly");
+}
+
 static void start_export(mc_req *r, export_job *j)
 {
 	j->db_url = mc_req_config(r)->db_url;
-	if (mc_req_offload(r, export_run, export_after, j) != 0)
-		mc_reply_problem(r, MC_PROB_OVERLOADED,
-				 "too many exports and sign-ins are waiting; try again shortly");
+	if (atomic_fetch_add(&exports_running, 1) >= MC_PERSONAL_EXPORTS_AT_ONCE) {
+		atomic_fetch_sub(&exports_running, 1);
+		export_busy(r);
+		return;
+	}
+	/* On the pool of calls to other systems, not the password-hashing
+	 * pool: an archive takes seconds, and sign-ins must not wait for it. */
+	if (mc_req_outbound(r, export_run, export_after, j) != 0) {
+		atomic_fetch_sub(&exports_running, 1);
+		export_busy(r);
+	}
 }
 
 void mc_api_personal_export(mc_req *r)

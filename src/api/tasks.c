@@ -255,8 +255,25 @@ static int task_write(mc_store *st, void *payload)
 	task_job *j = payload;
 	int64_t now = mc_now();
 	int rc = MC_EINVAL;
+	int64_t steps = 0;
 	/* A job may run again (group.h): from nothing. */
 	mc_task_clear(&j->out);
+	/* A flood of steps from one account is refused as work files are
+	 * (app/workfile.c): counted in the store, in this write. */
+	mc_err_clear();
+	rc = mc_store_task_events_by(st, &steps, j->actor.user_id, now - 3600);
+	if (rc == 0 && steps >= MC_LIMIT_TASK_STEPS_PER_HOUR) {
+		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
+				"you have recorded %d steps on tasks in the last hour, the most one may; "
+				"try again later",
+				MC_LIMIT_TASK_STEPS_PER_HOUR);
+		mc_err_retry_after(3600);
+	}
+	if (rc) {
+		mc_err_take(&j->err, rc);
+		return rc;
+	}
+	rc = MC_EINVAL;
 	switch (j->kind) {
 	case JOB_CREATE:
 		rc = mc_app_task_create(st, j->tc, &j->actor, &j->in, now, &j->out);

@@ -400,7 +400,7 @@ void mc_api_workfile_create(mc_req *r)
 	mc_field spec[] = {
 	    {"unit", MC_F_STRING, false, 1, MC_LIMIT_UNIT_CODE, &unit, 0},
 	    {"year", MC_F_INT, true, 2000, 2999, &year, 0},
-	    {"code", MC_F_STRING, true, 1, MC_LIMIT_WORKFILE_CODE, &j->in.code, 0},
+	    {"code", MC_F_NAME, true, 1, MC_LIMIT_WORKFILE_CODE, &j->in.code, 0},
 	    {"title", MC_F_TEXT, true, 1, MC_LIMIT_WORKFILE_TITLE, &j->in.title, 0},
 	    {"note", MC_F_TEXT, false, 0, MC_LIMIT_WORKFILE_NOTE, &j->in.note, 0},
 	};

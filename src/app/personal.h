@@ -19,6 +19,9 @@
  * compression); a larger one fails with MC_ETOOBIG. */
 #define MC_PERSONAL_EXPORT_DOSSIERS 2000
 #define MC_PERSONAL_EXPORT_MAX ((size_t)512 * 1024 * 1024)
+/* Archives one server makes at once (api/personal.c); a request for another
+ * meanwhile is refused (429 overloaded, Retry-After). */
+#define MC_PERSONAL_EXPORTS_AT_ONCE 1
 
 /* How long each kind of record keeps its personal data; 0 = kept. Sessions
  * end at their expiry and uploads no dossier holds a day after they were sent

@@ -141,6 +141,9 @@
 #define MC_LIMIT_DOCUMENT_FILENAME 200	      /* the name of an uploaded draft version (ours) */
 #define MC_LIMIT_DOCUMENT_ATTACHMENTS 20      /* attachments (phụ lục) of a document (ours) */
 #define MC_LIMIT_DOCUMENT_VERSIONS 100	      /* uploaded versions of one draft (ours) */
+/* Steps (events) one officer records on documents in a sliding hour through
+ * the API: drafts, edits, incoming registrations, actions (ours). */
+#define MC_LIMIT_DOCUMENT_STEPS_PER_HOUR 300
 /* Work files (hồ sơ công việc, NĐ 30 chương IV; docs/documents.md §12): the
  * lengths are ours, near Phụ lục VI's "thông tin đầu vào của hồ sơ". */
 #define MC_LIMIT_WORKFILE_CODE 30      /* số và ký hiệu hồ sơ: "01.VP" */
@@ -160,6 +163,9 @@
 #define MC_LIMIT_TASK_DIRECTIVE 300 /* a directive typed in: "Kết luận số 12/TB-UBND ngày …" */
 #define MC_LIMIT_TASK_NOTE 2000	    /* a report's text, a reason */
 #define MC_LIMIT_TASK_UNITS 30	    /* cooperating units of one task */
+/* Steps (events) one officer records on tasks in a sliding hour through the
+ * API: tasks given, parts delegated, reports and the other steps. */
+#define MC_LIMIT_TASK_STEPS_PER_HOUR 300
 
 /* The characters (code points) of the UTF-8 text s, as the limits count them. */
 size_t mc_limit_chars(const char *s);

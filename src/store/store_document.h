@@ -178,6 +178,8 @@ int mc_store_document_search_refold(mc_store *st, int64_t *count);
 
 /* The events of a document, oldest first. */
 int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, int64_t document_id);
+/* How many document events user_id has recorded since `since` (the hourly limit). */
+int mc_store_document_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
 /* The ids of the copies delivered inside the deployment of the outgoing
  * document source_id (its incoming copies, by id). */
 int mc_store_document_copy_ids(mc_store *st, int64_t **out, size_t *n, int64_t source_id);

@@ -184,6 +184,8 @@ void mc_task_event_free_list(mc_task_event *list, size_t n);
 int mc_store_task_event_add(mc_store *st, mc_task_event *e);
 /* The events of a task, oldest first. */
 int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t task_id);
+/* How many task events user_id has recorded since `since` (the hourly limit). */
+int mc_store_task_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
 /* The hash of the task's last event into out ("" when it has none). */
 int mc_store_task_last_hash(mc_store *st, char *out, size_t cap, int64_t task_id);
 /* Calls cb with every task event, by task then oldest first, read in pages

@@ -389,3 +389,27 @@ test('names holding invisible or formatting characters are refused with 422, not
   assert.deepEqual(await snapshot(), before, 'no dossier was filed');
   assert.deepEqual((await server.api('GET', '/api/v1/units')).body.items, units, 'no unit was made or renamed');
 });
+
+test('the abbreviations, numbers, places and codes that name documents and work files hold no invisible or formatting character', async () => {
+  const me = (await server.api('GET', '/api/v1/session', { token: tok.chuyenvien })).body;
+  const uid = me.user?.id ?? me.id;
+  for (const [c, hex] of [['\u200B', '200B'], ['\u202E', '202E'], ['\uFEFF', 'FEFF']]) {
+    const why = new RegExp(`U\\+${hex}`);
+    const refused = (res, field) => {
+      assertProblem(res, 422, 'invalid-field', `${field} with U+${hex}`);
+      assert.match(res.body.detail, new RegExp(`^${field} must be a name`));
+      assert.match(res.body.detail, why);
+    };
+    const draft = { type: 'cong_van', subject: 'Về việc thử', drafting_abbr: 'VP', place: 'Quảng Xương' };
+    refused(await server.api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: { ...draft, drafting_abbr: `V${c}P` } }), 'drafting_abbr');
+    refused(await server.api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: { ...draft, place: `Quảng${c} Xương` } }), 'place');
+    refused(await server.api('POST', '/api/v1/documents/incoming', { token: tok.tiepnhan,
+      body: { type: 'cong_van', subject: 'Thử', organ_name: 'Sở Nội vụ', number: `12/SNV${c}-VP` } }), 'number');
+    refused(await server.api('POST', '/api/v1/document-registers', { token: tok.admin,
+      body: { unit: DISTRICT, box: 'out', name: `Sổ ${c}riêng`, organ_abbr: 'UBND' } }), 'name');
+    refused(await server.api('POST', '/api/v1/document-registers', { token: tok.admin,
+      body: { unit: DISTRICT, box: 'out', organ_abbr: `UB${c}ND` } }), 'organ_abbr');
+    refused(await server.api('POST', '/api/v1/workfiles', { token: tok.tiepnhan,
+      body: { year: 2026, code: `01${c}.VP`, title: 'Hồ sơ thử', retention: 10, responsible: uid } }), 'code');
+  }
+});

@@ -6,7 +6,7 @@
 // through scripts/test_pg.sh, on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './harness.mjs';
+import { startServer, PASSWORD } from './harness.mjs';
 import { stopServer, assertProblem, assertStatus, demoRegisters, DISTRICT, DEPARTMENT } from './helpers.mjs';
 
 let server;
@@ -495,4 +495,35 @@ test('the registers: searched with diacritics folded, printed as Phụ lục IV 
   assertProblem(await api('GET', '/api/v1/document-registers/424242/register.pdf', { token: tok.tiepnhan }), 404, 'not-found');
   assertProblem(await api('GET', `/api/v1/document-registers/${reg.districtOut}/register.pdf?year=abc`, { token: tok.tiepnhan }),
     400, 'invalid-query');
+});
+
+test('floods: one account records at most 300 steps on documents an hour (drafts, edits, registrations); the next is 429', async () => {
+  // A specialist of its own, so that the count starts at nothing.
+  const made = await api('POST', '/api/v1/users', { token: tok.admin, body: { username: 'cv.lu.vanban', password: PASSWORD,
+    full_name: 'Chuyên Viên Lũ', role: 'specialist', unit: DISTRICT } });
+  assertStatus(made, 201, 'make a specialist');
+  const mine = await server.login('cv.lu.vanban');
+  const d = await draft(mine);
+  let version = d.version;
+  // 1 draft + 149 edits of it + 150 more drafts: 300 steps within the hour.
+  for (let i = 0; i < 149; i++) {
+    const res = await api('PATCH', `/api/v1/documents/${d.id}`, { token: mine, body: draftBody({ subject: `Lần sửa ${i}` }),
+      headers: { 'If-Match': `"${version}"` } });
+    assertStatus(res, 200, `edit ${i}`);
+    version = res.body.version;
+  }
+  for (let i = 0; i < 15; i++) {
+    const res = await Promise.all(Array.from({ length: 10 }, () => api('POST', '/api/v1/documents', { token: mine, body: draftBody() })));
+    for (const r of res) assertStatus(r, 201, 'within the hour\'s 300');
+  }
+  const more = await api('POST', '/api/v1/documents', { token: mine, body: draftBody() });
+  assertProblem(more, 429, 'too-many-attempts', 'the 301st step in the hour');
+  assert.equal(more.headers.get('retry-after'), '3600');
+  const edit = await api('PATCH', `/api/v1/documents/${d.id}`, { token: mine, body: draftBody({ subject: 'Thêm một lần' }),
+    headers: { 'If-Match': `"${version}"` } });
+  assertProblem(edit, 429, 'too-many-attempts', 'an edit too');
+  const after = await api('GET', `/api/v1/documents/${d.id}`, { token: mine });
+  assert.equal(after.body.version, version, 'nothing of the refused edit is kept');
+  // Another specialist of the unit is not held back by it.
+  await draft(tok.chuyenvien);
 });

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { startServer, freePort, serverEnv, BIN } from './harness.mjs';
 import { assertProblem, assertStatus, stopServer, DISTRICT } from './helpers.mjs';
 import { startProvider, toCallback, resign, decode, Jar, CLIENT_ID, CLIENT_SECRET, ID_CLAIM } from './oidc_provider.mjs';
@@ -355,6 +356,29 @@ test('a server whose provider cannot be reached, or names another issuer, refuse
     assert.match(res.body.detail, /issuer/);
   } finally {
     await stopServer(other);
+  }
+});
+
+test('a provider that takes the connection and never answers holds up no password sign-in', async () => {
+  const sockets = new Set();
+  const hole = createServer((c) => { sockets.add(c); });
+  await new Promise((r) => hole.listen(0, '127.0.0.1', r));
+  const mport = await freePort();
+  // one thread hashes passwords, as on a two-core server
+  const s = await startServer({ dossiers: 2, port: mport,
+    env: { ...oidcEnv(hole.address().port, mport), MOTCUA_HASH_THREADS: '1' } });
+  try {
+    const starts = Array.from({ length: 2 }, () => s.api('GET', '/api/v1/session/oidc'));
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    assert.ok(await s.login('tiepnhan'));
+    const took = Date.now() - t0;
+    assert.ok(took < 5000, `a password sign-in took ${took} ms while the provider did not answer`);
+    for (const r of await Promise.all(starts)) assertProblem(r, 503, 'identity-provider-unavailable');
+  } finally {
+    await stopServer(s);
+    for (const c of sockets) c.destroy();
+    await new Promise((r) => hole.close(r));
   }
 });
 

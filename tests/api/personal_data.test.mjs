@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -276,6 +276,33 @@ test('a flood of reads: every one served and logged exactly once', async () => {
     if (e.status === 200) assert.ok(untar(e.body)['manifest.json']);
   }
   assert.ok(exports.some((e) => e.status === 200));
+});
+
+test('one export at a time, off the sign-in pool: a second meanwhile is 429 with Retry-After, sign-ins go on', async () => {
+  // A citizen whose dossiers hold 60 MiB that does not compress: its archive takes a while.
+  const token = await citizen('xuat.nhieu', '038195004444');
+  const shas = [];
+  for (let i = 0; i < 3; i++) {
+    const b = randomBytes(20 * 1024 * 1024 - 4096);
+    b.write(`%PDF-1.4\n% ${i}\n`);
+    shas.push(await upload(token, b));
+  }
+  await fileOnline(token, shas);
+  const first = exportOf(token);
+  await new Promise((r) => setTimeout(r, 100));
+  const second = await exportOf(token);
+  assert.equal(second.status, 429, 'a second export while the first is made is refused');
+  assertProblem({ ...second, body: JSON.parse(second.body.toString()) }, 429, 'overloaded', 'a second export meanwhile');
+  assert.ok(Number(second.headers.get('retry-after')) > 0);
+  // a password sign-in is not queued behind the archive
+  const signin = await server.api('POST', '/api/v1/session', { body: { username: 'tiepnhan', password: PASSWORD } });
+  assertStatus(signin, 201, 'a sign-in while the export is made');
+  const done = await first;
+  assert.equal(done.status, 200);
+  assert.ok(untar(done.body)['manifest.json']);
+  // and the next export is made once the first was sent
+  const again = await exportOf(token);
+  assert.equal(again.status, 200);
 });
 
 test('erasure: refused while a dossier is open, then the dossiers pseudonymised and the log still verifying', async () => {

@@ -109,3 +109,17 @@ test('successful sign-ins per account are limited; sessions per account are boun
   assert.equal(alive.filter((x) => x === 200).length, 2, JSON.stringify(alive));
   assert.equal(alive[3], 200);
 });
+
+test('a session checking its own right password again and again counts as sign-ins: refused past the limit, others sign in', async () => {
+  const s = await server({ MOTCUA_SIGNIN_ACCOUNT_MAX: '4' });
+  const token = (await signIn(s, 'congdan', PASSWORD, { from: '203.0.113.50' })).body.token;
+  const patch = () => s.api('PATCH', '/api/v1/profile', { token, body: { current_password: PASSWORD, phone: '0936271845' },
+    headers: { 'X-Forwarded-For': '203.0.113.50' } });
+  // the sign-in and three checks make the four of the window
+  for (let i = 0; i < 3; i++) assert.equal((await patch()).status, 200);
+  const refused = await patch();
+  assertProblem(refused, 429, 'too-many-attempts', 'the fifth password check of the account in a minute');
+  assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+  // nothing else waits for it
+  assert.equal((await signIn(s, 'tiepnhan', PASSWORD, { from: '203.0.113.51' })).status, 201);
+});

@@ -600,3 +600,22 @@ test('the figures from the roll-up equal a count of the rows, for the province, 
   }
   assert.ok(compared > 50, `tasks were compared (${compared})`);
 });
+
+test('floods: one account records at most 300 steps on tasks an hour (reports included); the next is 429', async () => {
+  // A specialist of its own, so that the count starts at nothing.
+  await makeUser('cv.lu.nhiemvu', 'specialist', DISTRICT);
+  const mine = tok['cv.lu.nhiemvu'];
+  const t = await create(tok['lanhdao.tinh']);
+  for (let i = 0; i < 30; i++) {
+    const res = await Promise.all(Array.from({ length: 10 }, (_, k) =>
+      act(mine, t.id, 'report', { note: 'x'.repeat(2000), percent: (i * 10 + k) % 101 })));
+    for (const r of res) assertStatus(r, 200, 'within the hour\'s 300');
+  }
+  const more = await act(mine, t.id, 'report', { note: 'Báo cáo thứ 301' });
+  assertProblem(more, 429, 'too-many-attempts', 'the 301st step in the hour');
+  assert.equal(more.headers.get('retry-after'), '3600');
+  const full = await get(tok.lanhdao, t.id);
+  assert.equal(full.events.length, 301, 'the assignment and 300 reports, nothing of the refused one');
+  // Another specialist of the unit is not held back by it.
+  await actOk(tok.chuyenvien, t.id, 'report', { note: 'Tiến độ của đơn vị', percent: 60 });
+});

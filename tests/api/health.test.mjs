@@ -62,7 +62,9 @@ test('/readyz on a schema newer than the binary\'s stays 200; on an older one 50
     const db = join(dir, 'motcua.db');
     initDemo(db);
     const s = await serve(db);
-    const setVersion = (v) => spawnSync('sqlite3', [db, `PRAGMA user_version = ${v}`], { encoding: 'utf8' });
+    // The server's own jobs may hold the write lock a moment: the shell waits for it.
+    const setVersion = (v) => spawnSync('sqlite3', ['-cmd', '.timeout 10000', db, `PRAGMA user_version = ${v}`],
+      { encoding: 'utf8' });
     try {
       const ready = await s.api('GET', '/readyz');
       assertStatus(ready, 200, 'ready at its own schema');

@@ -16,7 +16,9 @@
 #include "core/dossier.h"
 #include "core/err.h"
 #include "core/limits.h"
+#include "http/limiter.h"
 
+#include <inttypes.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -208,6 +210,24 @@ static void export_busy(mc_req *r)
 
 static void start_export(mc_req *r, export_job *j)
 {
+	mc_limiter *asked = mc_req_export_accounts(r);
+	int64_t now = mc_now();
+	char key[32];
+	int wait = 0;
+
+	/* Each archive is read from the database and the disk whole: an account
+	 * asks for a few a day (personal_export_per_day), not one after another. */
+	snprintf(key, sizeof key, "u:%" PRId64, mc_req_user(r)->id);
+	if (mc_limiter_blocked(asked, key, now, &wait)) {
+		char retry[16];
+
+		snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
+		mc_reply_header(r, "Retry-After", retry);
+		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS,
+				 "this account has asked for its exports of the day; try again in %s seconds",
+				 retry);
+		return;
+	}
 	j->db_url = mc_req_config(r)->db_url;
 	if (atomic_fetch_add(&exports_running, 1) >= MC_PERSONAL_EXPORTS_AT_ONCE) {
 		atomic_fetch_sub(&exports_running, 1);
@@ -219,7 +239,10 @@ static void start_export(mc_req *r, export_job *j)
 	if (mc_req_outbound(r, export_run, export_after, j) != 0) {
 		atomic_fetch_sub(&exports_running, 1);
 		export_busy(r);
+		return;
 	}
+	/* Counted once started: one refused as busy may be asked again. */
+	mc_limiter_fail(asked, key, now);
 }
 
 void mc_api_personal_export(mc_req *r)

@@ -213,6 +213,8 @@ static const struct setting {
      "password recovery requests one client address may make per recovery_window"},
     {"recovery_window", T_INT, 60, 86400, "3600", offsetof(mc_config, recovery_window), 0,
      "seconds over which password recovery requests are counted"},
+    {"personal_export_per_day", T_INT, 1, 1000, "10", offsetof(mc_config, personal_export_per_day), 0,
+     "personal-data exports one account may ask for in 24 hours"},
     {"max_sessions", T_INT, 1, 1000, "10", offsetof(mc_config, max_sessions), 0,
      "sessions one account may hold; a new sign-in ends the oldest beyond it"},
     {"metrics_allow", T_STRING, 0, 0, "127.0.0.1, ::1", offsetof(mc_config, metrics_allow),

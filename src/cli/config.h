@@ -55,6 +55,7 @@ typedef struct {
 	long recovery_account_max;
 	long recovery_address_max;
 	long recovery_window;
+	long personal_export_per_day;
 	long signin_window;
 	long max_sessions;
 	char metrics_allow[1024];

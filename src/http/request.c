@@ -375,6 +375,11 @@ mc_limiter *mc_req_signins_addresses(const mc_req *r)
 {
 	return r->w->srv->signins_addresses;
 }
+mc_limiter *mc_req_export_accounts(const mc_req *r)
+{
+	return r->w->srv->export_accounts;
+}
+
 mc_limiter *mc_req_recovery_accounts(const mc_req *r)
 {
 	return r->w->srv->recovery_accounts;

@@ -71,6 +71,7 @@ typedef struct {
 	int recovery_account_max;    /* recovery codes one username may be sent ... */
 	int recovery_address_max;    /* and recovery requests an address may make ... */
 	int recovery_window;	     /* ... per this many seconds */
+	int personal_export_per_day; /* personal-data exports an account may ask for in 24 hours */
 	int max_sessions;	     /* sessions an account may hold; the oldest go first */
 	const char *metrics_allow;   /* addresses that may read /metrics without a token */
 	const char *metrics_token;   /* bearer token that opens /metrics, empty = none */
@@ -189,6 +190,8 @@ struct mc_limiter *mc_req_signins_accounts(const mc_req *r);
 struct mc_limiter *mc_req_signins_addresses(const mc_req *r);
 /* Password recovery requests per username and per address. */
 struct mc_limiter *mc_req_recovery_accounts(const mc_req *r);
+/* Personal-data exports asked for, per account (personal_export_per_day). */
+struct mc_limiter *mc_req_export_accounts(const mc_req *r);
 struct mc_limiter *mc_req_recovery_addresses(const mc_req *r);
 /* The client's address as text ("203.0.113.7"): the TCP peer, or behind a
  * trusted proxy the address it forwarded for (http/conn.h). */

@@ -400,3 +400,32 @@ test('motcua personal export --citizen writes the archive 0600, never over a fil
   assert.match(none.stderr, /no citizen account or dossier is known by khong\.co\.ai/);
   assert.equal(run('--out', out).status, 2);
 });
+
+test('exports per account are counted over a day: past personal_export_per_day, 429 with Retry-After; others go on', async () => {
+  const own = await startServer({ dossiers: 0, env: { MOTCUA_PERSONAL_EXPORT_PER_DAY: '2' } });
+  try {
+    const get = async (token, path = '/api/v1/personal/export') => {
+      const res = await fetch(own.base + path, { headers: { Authorization: `Bearer ${token}` } });
+      return { status: res.status, headers: res.headers, text: Buffer.from(await res.arrayBuffer()) };
+    };
+    const register = async (username, id_number) => {
+      assertStatus(await own.api('POST', '/api/v1/citizens', { body: { username, password: PASSWORD,
+        full_name: `Công dân ${username}`, email: `${username}@example.vn`, phone: '0912345678', id_number } }),
+      202, username);
+      return own.login(username);
+    };
+    const many = await register('xuat.nhieu.lan', '038195005555');
+    for (let i = 0; i < 2; i++) assert.equal((await get(many)).status, 200, `export ${i + 1} of the day`);
+    const third = await get(many);
+    assertProblem({ ...third, body: JSON.parse(third.text.toString()) }, 429, 'too-many-attempts',
+      'a third export of the day');
+    const wait = Number(third.headers.get('retry-after'));
+    assert.ok(wait > 86000 && wait <= 86400, `Retry-After ${wait} is the rest of the day`);
+    // another account is not held by it, nor is the refused account's sign-in
+    const other = await register('xuat.mot.lan', '038195006666');
+    assert.equal((await get(other)).status, 200);
+    await own.login('xuat.nhieu.lan');
+  } finally {
+    await stopServer(own);
+  }
+});

@@ -12,6 +12,7 @@
 
 #include "app/exchange.h"
 #include "core/limits.h"
+#include "http/limiter.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -75,14 +76,32 @@ void mc_api_edxml_receive(mc_req *r)
 	const mc_exchange *x = exchange_or_reply(r);
 	if (!x)
 		return;
+	/* The inbox takes packages from anyone and checks each whole (parse,
+	 * signature); an address whose packages keep being refused is refused
+	 * at once for a while, its next packages not parsed. */
+	mc_limiter *refused = mc_req_exchange_refusals(r);
+	char key[96];
+	int64_t now = mc_now();
+	int wait = 0;
+	snprintf(key, sizeof key, "a:%s", mc_req_peer(r));
+	if (mc_limiter_blocked(refused, key, now, &wait)) {
+		char retry[16];
+		snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
+		mc_reply_header(r, "Retry-After", retry);
+		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS,
+				 "too many refused packages from this address; try again in %s seconds",
+				 retry);
+		return;
+	}
 	size_t len = 0;
 	const unsigned char *raw = mc_req_raw(r, &len);
 	receive_job *j = mc_req_own(r, mc_xcalloc(1, sizeof *j));
 	mc_xch_refusal why = 0;
 	char problem[400];
-	int rc = mc_exchange_check(x, (const char *)raw, len, mc_req_config(r)->max_upload, mc_now(), &j->msg,
+	int rc = mc_exchange_check(x, (const char *)raw, len, mc_req_config(r)->max_upload, now, &j->msg,
 				   &why, problem, sizeof problem);
 	if (rc) {
+		mc_limiter_fail(refused, key, now);
 		mc_reply_problem(r,
 				 why == MC_XCH_UNKNOWN_SENDER  ? MC_PROB_UNKNOWN_SENDER
 				 : why == MC_XCH_BAD_SIGNATURE ? MC_PROB_BAD_SIGNATURE

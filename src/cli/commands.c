@@ -643,6 +643,7 @@ int mc_cli_serve(int argc, char **argv)
 	    .recovery_address_max = (int)cfg.recovery_address_max,
 	    .recovery_window = (int)cfg.recovery_window,
 	    .personal_export_per_day = (int)cfg.personal_export_per_day,
+	    .exchange_refusals_per_hour = (int)cfg.exchange_refusals_per_hour,
 	    .signin_window = (int)cfg.signin_window,
 	    .max_sessions = (int)cfg.max_sessions,
 	    .metrics_allow = cfg.metrics_allow,

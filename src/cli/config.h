@@ -56,6 +56,7 @@ typedef struct {
 	long recovery_address_max;
 	long recovery_window;
 	long personal_export_per_day;
+	long exchange_refusals_per_hour;
 	long signin_window;
 	long max_sessions;
 	char metrics_allow[1024];

@@ -375,6 +375,11 @@ mc_limiter *mc_req_signins_addresses(const mc_req *r)
 {
 	return r->w->srv->signins_addresses;
 }
+mc_limiter *mc_req_exchange_refusals(const mc_req *r)
+{
+	return r->w->srv->exchange_refusals;
+}
+
 mc_limiter *mc_req_export_accounts(const mc_req *r)
 {
 	return r->w->srv->export_accounts;

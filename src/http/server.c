@@ -245,6 +245,8 @@ int mc_server_new(mc_server **out, const mc_server_config *cfg)
 	    slots, cfg->recovery_account_max > 0 ? cfg->recovery_account_max : 3, recovery_window);
 	srv->export_accounts = mc_limiter_new(
 	    slots, cfg->personal_export_per_day > 0 ? cfg->personal_export_per_day : 10, 86400);
+	srv->exchange_refusals = mc_limiter_new(
+	    slots, cfg->exchange_refusals_per_hour > 0 ? cfg->exchange_refusals_per_hour : 60, 3600);
 	srv->recovery_addresses = mc_limiter_new(
 	    slots, cfg->recovery_address_max > 0 ? cfg->recovery_address_max : 10, recovery_window);
 	if (mc_static_load(&srv->web, cfg->web_root) != 0)
@@ -346,6 +348,7 @@ void mc_server_free(mc_server *srv)
 	mc_limiter_free(srv->signins_addresses);
 	mc_limiter_free(srv->recovery_accounts);
 	mc_limiter_free(srv->export_accounts);
+	mc_limiter_free(srv->exchange_refusals);
 	mc_limiter_free(srv->recovery_addresses);
 	mc_proxies_free(srv->proxies);
 	mc_proxies_free(srv->metrics_allow);

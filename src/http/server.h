@@ -57,28 +57,29 @@ typedef struct {
 	mc_notify_config notify;   /* e-mail and SMS delivery of the outbox */
 	int notify_interval;	   /* seconds between delivery passes */
 	int reload_interval_ms; /* between checks for units and calendars edited on other servers; 0 = none */
-	mc_payment_config payment;   /* online payment of fees (docs/payments.md) */
-	int idle_timeout;	     /* seconds a connection may stay silent */
-	mc_conn_limits conn;	     /* header and body deadlines (http/conn.h) */
-	const char *trusted_proxies; /* addresses whose X-Forwarded-For is believed */
-	int hash_threads;	     /* threads hashing passwords, 0 = half the cores */
-	int hash_queue;		     /* sign-ins waiting for them before 429 */
-	int login_failures;	     /* failed sign-ins an account (per device) or address may make ... */
-	int login_window;	     /* ... per this many seconds */
-	int signin_account_max;	     /* successful sign-ins an account may make ... */
-	int signin_address_max;	     /* and sign-in attempts an address may make ... */
-	int signin_window;	     /* ... per this many seconds */
-	int recovery_account_max;    /* recovery codes one username may be sent ... */
-	int recovery_address_max;    /* and recovery requests an address may make ... */
-	int recovery_window;	     /* ... per this many seconds */
-	int personal_export_per_day; /* personal-data exports an account may ask for in 24 hours */
-	int max_sessions;	     /* sessions an account may hold; the oldest go first */
-	const char *metrics_allow;   /* addresses that may read /metrics without a token */
-	const char *metrics_token;   /* bearer token that opens /metrics, empty = none */
-	size_t cache_bytes;	     /* the rendered public replies kept in memory */
-	size_t cache_entry_max;	     /* the largest reply kept, bytes */
-	int cache_max_age;	     /* seconds a kept reply may be served (it says "due soon", "overdue") */
-	size_t limiter_slots;	     /* keys each sign-in counter remembers (limiter.h) */
+	mc_payment_config payment;	/* online payment of fees (docs/payments.md) */
+	int idle_timeout;		/* seconds a connection may stay silent */
+	mc_conn_limits conn;		/* header and body deadlines (http/conn.h) */
+	const char *trusted_proxies;	/* addresses whose X-Forwarded-For is believed */
+	int hash_threads;		/* threads hashing passwords, 0 = half the cores */
+	int hash_queue;			/* sign-ins waiting for them before 429 */
+	int login_failures;		/* failed sign-ins an account (per device) or address may make ... */
+	int login_window;		/* ... per this many seconds */
+	int signin_account_max;		/* successful sign-ins an account may make ... */
+	int signin_address_max;		/* and sign-in attempts an address may make ... */
+	int signin_window;		/* ... per this many seconds */
+	int recovery_account_max;	/* recovery codes one username may be sent ... */
+	int recovery_address_max;	/* and recovery requests an address may make ... */
+	int recovery_window;		/* ... per this many seconds */
+	int personal_export_per_day;	/* personal-data exports an account may ask for in 24 hours */
+	int exchange_refusals_per_hour; /* refused exchange packages an address may send in an hour */
+	int max_sessions;		/* sessions an account may hold; the oldest go first */
+	const char *metrics_allow;	/* addresses that may read /metrics without a token */
+	const char *metrics_token;	/* bearer token that opens /metrics, empty = none */
+	size_t cache_bytes;		/* the rendered public replies kept in memory */
+	size_t cache_entry_max;		/* the largest reply kept, bytes */
+	int cache_max_age;    /* seconds a kept reply may be served (it says "due soon", "overdue") */
+	size_t limiter_slots; /* keys each sign-in counter remembers (limiter.h) */
 	int listen_backlog;
 	mc_filing_limits filing; /* online filings per citizen account and client address (app/filing.h) */
 	mc_oidc_config oidc;	 /* sign-in through the identity provider (app/oidc.h); issuer "" = off */
@@ -190,9 +191,11 @@ struct mc_limiter *mc_req_signins_accounts(const mc_req *r);
 struct mc_limiter *mc_req_signins_addresses(const mc_req *r);
 /* Password recovery requests per username and per address. */
 struct mc_limiter *mc_req_recovery_accounts(const mc_req *r);
+struct mc_limiter *mc_req_recovery_addresses(const mc_req *r);
 /* Personal-data exports asked for, per account (personal_export_per_day). */
 struct mc_limiter *mc_req_export_accounts(const mc_req *r);
-struct mc_limiter *mc_req_recovery_addresses(const mc_req *r);
+/* Exchange packages refused, per client address (exchange_refusals_per_hour). */
+struct mc_limiter *mc_req_exchange_refusals(const mc_req *r);
 /* The client's address as text ("203.0.113.7"): the TCP peer, or behind a
  * trusted proxy the address it forwarded for (http/conn.h). */
 const char *mc_req_peer(const mc_req *r);

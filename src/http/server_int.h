@@ -68,6 +68,7 @@ struct mc_server {
 	mc_limiter *signins_addresses;
 	mc_limiter *recovery_accounts;
 	mc_limiter *export_accounts;
+	mc_limiter *exchange_refusals;
 	mc_limiter *recovery_addresses;
 	mc_proxies *proxies;	   /* trusted reverse proxies (X-Forwarded-For) */
 	mc_proxies *metrics_allow; /* addresses that may read /metrics */

@@ -535,3 +535,25 @@ test('a server whose peers file or key is wrong does not start, and says why', a
     assert.match(stderr, message);
   }
 });
+
+// The inbox checks any package whole; an address whose packages keep being
+// refused (exchange_refusals_per_hour, 60 by default) is refused at once.
+test('an address sending package after refused package is held off with 429 and Retry-After; nothing stored', async () => {
+  const before = (await incoming(B, B.tok.tiepnhan)).length;
+  let refused = 0;
+  let held = null;
+  for (let i = 0; i < 70 && !held; i++) {
+    const r = await api(B, 'POST', '/api/v1/edxml', { raw: `<edXML:edXMLEnvelope ${i}` });
+    if (r.status === 429) held = r;
+    else { assertProblem(r, 422, 'invalid-package'); refused++; }
+  }
+  assert.ok(held, 'held off within the hour\'s refusals');
+  assertProblem(held, 429, 'too-many-attempts');
+  const wait = Number(held.headers.get('retry-after'));
+  assert.ok(wait > 3000 && wait <= 3600, `Retry-After ${wait}`);
+  assert.ok(refused > 0 && refused <= 60, `${refused} refused before`);
+  // held off before its package is looked at: a well-formed one too
+  const pkg = (await api(A, 'GET', `/api/v1/documents/${sentId}/edxml`, { token: A.tok.tiepnhan })).text;
+  assertProblem(await api(B, 'POST', '/api/v1/edxml', { raw: pkg }), 429, 'too-many-attempts');
+  assert.equal((await incoming(B, B.tok.tiepnhan)).length, before, 'nothing stored');
+});

@@ -9,21 +9,21 @@
 #include "app/unit_plan.h"
 #include "app/upload.h"
 
-#define FILES_EVERY 60	   /* seconds between sweeps of unused files */
-#define EXPIRE_EVERY 3600  /* seconds between expiries of uploads */
-#define ANCHOR_LIMIT 5000  /* dossiers in one anchor */
-#define ANCHORS_PER_JOB 20 /* a backlog (after an upgrade) is taken in steps */
-#define FILES_LIMIT 1000   /* files swept or uploads expired in one job */
-#define TASKS_EVERY 3600   /* seconds between passes of the tasks' reminders */
-#define TASKS_LIMIT 2000   /* tasks reminded in one pass; the rest at the next */
+#define FILES_EVERY 60	  /* seconds between sweeps of unused files */
+#define EXPIRE_EVERY 3600 /* seconds between expiries of uploads */
+#define ANCHOR_LIMIT 2000 /* dossiers in one anchor, one job */
+#define FILES_LIMIT 1000  /* files swept or uploads expired in one job */
+#define TASKS_EVERY 3600  /* seconds between passes of the tasks' reminders */
+#define TASKS_LIMIT 2000  /* tasks reminded in one pass; the rest at the next */
 
 typedef struct {
 	mc_upkeep *u;
 	atomic_bool busy;
-	int64_t last; /* when it was last queued; 0 never */
-	int64_t now;  /* the job's time */
-	bool expire;  /* the files job expires uploads too */
-	bool failing; /* said once, not at every tick */
+	int64_t last;	  /* when it was last queued; 0 never */
+	int64_t now;	  /* the job's time */
+	bool expire;	  /* the files job expires uploads too */
+	bool failing;	  /* said once, not at every tick */
+	atomic_bool more; /* the anchor job left dossiers for the next one */
 } job;
 
 struct mc_upkeep {
@@ -45,6 +45,7 @@ mc_upkeep *mc_upkeep_new(mc_group *g, const mc_audit_config *audit)
 	atomic_init(&u->plans.busy, false);
 	atomic_init(&u->tasks.busy, false);
 	atomic_init(&u->apologies.busy, false);
+	atomic_init(&u->anchor.more, false);
 	return u;
 }
 
@@ -56,6 +57,9 @@ void mc_upkeep_set_public_url(mc_upkeep *u, const char *public_url)
 int mc_upkeep_interval(const mc_upkeep *u)
 {
 	int s = u->audit ? u->audit->anchor_seconds : 0;
+	/* A backlog of the anchors is taken a second apart (anchor_run). */
+	if (s > 0 && atomic_load(&u->anchor.more))
+		return 1;
 	return s > 0 && s < FILES_EVERY ? s : FILES_EVERY;
 }
 
@@ -68,17 +72,19 @@ static void report(job *j, int rc, const char *what)
 	j->failing = rc != 0;
 }
 
+/* One anchor of at most ANCHOR_LIMIT dossiers. The job runs in the writer's
+ * batch, beside the filings, which wait for it: a backlog (a busy minute, an
+ * upgrade, a server stopped a while) is taken an anchor at a time, a second
+ * apart, so that the writer's other batches run between them; an anchor of
+ * the minute's changes for every dossier at once held the filings for
+ * seconds. */
 static int anchor_run(mc_store *st, void *payload)
 {
 	job *j = payload;
 	int64_t covered = 0;
-	int rc = 0;
+	int rc = mc_app_audit_anchor(st, j->u->audit, j->now, ANCHOR_LIMIT, &covered);
 
-	for (int i = 0; i < ANCHORS_PER_JOB && rc == 0; i++) {
-		rc = mc_app_audit_anchor(st, j->u->audit, j->now, ANCHOR_LIMIT, &covered);
-		if (covered < ANCHOR_LIMIT)
-			break;
-	}
+	atomic_store(&j->more, rc == 0 && covered >= ANCHOR_LIMIT);
 	return rc;
 }
 
@@ -184,6 +190,8 @@ void mc_upkeep_tick(mc_upkeep *u, int64_t now)
 {
 	int every = u->audit ? u->audit->anchor_seconds : 0;
 
+	if (every > 0 && atomic_load(&u->anchor.more))
+		every = 1;
 	if (every > 0 && (u->anchor.last == 0 || now - u->anchor.last >= every))
 		queue(u, &u->anchor, anchor_run, anchor_done, now);
 	if (u->files.last == 0 || now - u->files.last >= FILES_EVERY) {
@@ -206,9 +214,13 @@ void mc_upkeep_finish(mc_upkeep *u)
 {
 	if (!u || !u->audit || u->audit->anchor_seconds <= 0)
 		return;
-	/* A tick's anchor may still be queued: this one waits behind it. */
+	/* A tick's anchor may still be queued: these wait behind it. Nothing
+	 * else is written now: the rest is anchored at once. */
 	job last = {.u = u, .now = mc_now()};
-	int rc = mc_group_run(u->group, anchor_run, &last);
+	int rc = 0;
+	do
+		rc = mc_group_run(u->group, anchor_run, &last);
+	while (rc == 0 && atomic_load(&last.more));
 	if (rc != 0)
 		fprintf(stderr, "motcua: could not anchor the event log at shutdown (%d)\n", rc);
 }

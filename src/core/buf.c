@@ -107,6 +107,19 @@ int mc_buf_addf(mc_buf *b, const char *fmt, ...)
 	return rc;
 }
 
+int mc_buf_add_json_string(mc_buf *b, const char *s)
+{
+	int rc = mc_buf_adds(b, "\"");
+
+	for (const char *p = s; rc == 0 && *p; p++) {
+		if ((unsigned char)*p < 0x20)
+			rc = mc_buf_addf(b, "\\u%04x", (unsigned)*p);
+		else
+			rc = mc_buf_addf(b, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p);
+	}
+	return rc ? rc : mc_buf_adds(b, "\"");
+}
+
 int mc_buf_format(char **out, size_t limit, const char *fmt, ...)
 {
 	mc_buf b;

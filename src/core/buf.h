@@ -33,6 +33,10 @@ MC_MUST_CHECK int mc_buf_add(mc_buf *b, const void *data, size_t len);
 MC_MUST_CHECK int mc_buf_adds(mc_buf *b, const char *s);
 MC_MUST_CHECK int mc_buf_addf(mc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 MC_MUST_CHECK int mc_buf_vaddf(mc_buf *b, const char *fmt, va_list ap);
+/* s as a JSON string, quoted: '"' and '\\' escaped, control characters as
+ * \\u00XX; other bytes as they are (s is UTF-8). For the JSON a statement
+ * reads its many rows from (the roll-up's cells, an anchor's entries). */
+MC_MUST_CHECK int mc_buf_add_json_string(mc_buf *b, const char *s);
 
 /*
  * A new string of fmt, at most limit bytes without the NUL, in *out (caller

@@ -144,24 +144,58 @@ int mc_store_audit_pending(mc_store *st, mc_audit_entry **out, size_t *n, int li
 				  MC_ARRAY_LEN(entry_cols), sizeof **out, out, n);
 }
 
+/* The entries as one JSON text, [[dossier_id, "province", "head_hash",
+ * event_count, state], …], so that an anchor's entries and covers are two
+ * statements whatever their number: an anchor runs in the writer's batch,
+ * beside the filings, and two statements per dossier held them seconds. */
+static int entries_json(mc_buf *b, const mc_audit_entry *e, size_t n)
+{
+	int rc = mc_buf_adds(b, "[");
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *texts[2] = {e[i].province_code ? e[i].province_code : "", e[i].head_hash};
+
+		rc = mc_buf_addf(b, "%s[%lld", i ? "," : "", (long long)e[i].dossier_id);
+		for (int t = 0; t < 2 && rc == 0; t++) {
+			rc = mc_buf_adds(b, ",");
+			if (rc == 0)
+				rc = mc_buf_add_json_string(b, texts[t]);
+		}
+		if (rc == 0)
+			rc = mc_buf_addf(b, ",%lld,%d]", (long long)e[i].event_count, e[i].state);
+	}
+	return rc ? rc : mc_buf_adds(b, "]");
+}
+
+/* clang-format off */
+#define ENTRIES_FROM(from) \
+	"INSERT INTO audit_anchor_entry (anchor_id, dossier_id, province_code, head_hash, event_count, state) " \
+	"SELECT $1, CAST(c.value ->> 0 AS BIGINT), c.value ->> 1, c.value ->> 2, " \
+	"CAST(c.value ->> 3 AS BIGINT), CAST(c.value ->> 4 AS INTEGER) FROM " from
+/* clang-format on */
+
 int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_audit_entry *e, size_t n)
 {
 	static const char anchor_sql[] =
 	    "INSERT INTO audit_anchor (" ANCHOR_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7)";
-	static const char entry_sql[] =
-	    "INSERT INTO audit_anchor_entry (anchor_id, dossier_id, province_code, "
-	    "head_hash, event_count, state) VALUES ($1, $2, $3, $4, $5, $6)";
-	/* Only when it has not changed again since it was read: a server that
-	 * appended an event meanwhile holds the row (PostgreSQL), and once it
-	 * commits the condition is checked again against the new row. */
-	static const char cover_sql[] = "UPDATE dossier SET anchor_id = $1 WHERE id = $2 AND anchor_id = 0 "
-					"AND head_hash = $3 AND event_count = $4 AND state = $5";
+	static const char entries_sqlite[] = ENTRIES_FROM("json_each($2) AS c");
+	static const char entries_pg[] = ENTRIES_FROM("jsonb_array_elements(CAST($2 AS jsonb)) AS c(value)");
+	/* A dossier is covered only when it has not changed again since it was
+	 * read: a server that appended an event meanwhile holds the row
+	 * (PostgreSQL), and once it commits the condition is checked again
+	 * against the new row. */
+	static const char cover_sql[] =
+	    "UPDATE dossier SET anchor_id = $1 FROM audit_anchor_entry AS e WHERE e.anchor_id = $1 "
+	    "AND dossier.id = e.dossier_id AND dossier.anchor_id = 0 AND dossier.head_hash = e.head_hash "
+	    "AND dossier.event_count = e.event_count AND dossier.state = e.state";
+	mc_buf b;
 	mc_q *q = NULL;
 	int kind = 0;
 	int rc = mc_db_op_begin(st, &kind);
 
 	if (rc)
 		return rc;
+	mc_buf_init(&b, (n + 1) * 512);
 	rc = mc_db_prepare(st, &q, anchor_sql);
 	if (rc)
 		goto cleanup;
@@ -173,32 +207,25 @@ int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_a
 	mc_q_text(q, 6, a->public_key ? a->public_key : "");
 	mc_q_text(q, 7, a->signature ? a->signature : "");
 	rc = mc_q_exec(q, "record an anchor");
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		mc_q_done(q);
-		rc = mc_db_prepare(st, &q, entry_sql);
-		if (rc)
-			break;
-		mc_q_int(q, 1, a->id);
-		mc_q_int(q, 2, e[i].dossier_id);
-		mc_q_text(q, 3, e[i].province_code ? e[i].province_code : "");
-		mc_q_text(q, 4, e[i].head_hash);
-		mc_q_int(q, 5, e[i].event_count);
-		mc_q_int(q, 6, e[i].state);
-		rc = mc_q_exec(q, "record an anchor entry");
-		mc_q_done(q);
-		if (rc == 0)
-			rc = mc_db_prepare(st, &q, cover_sql);
-		if (rc)
-			break;
-		mc_q_int(q, 1, a->id);
-		mc_q_int(q, 2, e[i].dossier_id);
-		mc_q_text(q, 3, e[i].head_hash);
-		mc_q_int(q, 4, e[i].event_count);
-		mc_q_int(q, 5, e[i].state);
-		rc = mc_q_exec(q, "mark a dossier anchored");
-	}
+	mc_q_done(q);
+	q = NULL;
+	if (rc || n == 0)
+		goto cleanup;
+	rc = entries_json(&b, e, n);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? entries_pg : entries_sqlite);
+	if (rc)
+		goto cleanup;
+	mc_q_int(q, 1, a->id);
+	mc_q_textn(q, 2, b.data, b.len);
+	rc = mc_q_exec(q, "record an anchor's entries");
+	mc_q_done(q);
+	q = NULL;
+	if (rc == 0)
+		rc = mc_db_run(st, cover_sql, "mark the dossiers anchored", MC_ARGS(MC_I(a->id)));
 cleanup:
 	mc_q_done(q);
+	mc_buf_free(&b);
 	return mc_db_op_end(st, kind, rc);
 }
 

@@ -172,16 +172,10 @@ static int add_proc_json(mc_buf *b, const mc_rollup_cell *c)
 
 static int add_json(mc_buf *b, const mc_rollup_cell *c)
 {
-	int rc = mc_buf_addf(b, "%s[%lld,%d,%d,%d,\"", b->len > 1 ? "," : "", (long long)c->unit_id, c->grain,
+	int rc = mc_buf_addf(b, "%s[%lld,%d,%d,%d,", b->len > 1 ? "," : "", (long long)c->unit_id, c->grain,
 			     c->period, c->aux);
-	for (const char *p = c->province_code; rc == 0 && *p; p++) {
-		if ((unsigned char)*p < 0x20)
-			rc = mc_buf_addf(b, "\\u%04x", (unsigned)*p);
-		else
-			rc = mc_buf_addf(b, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p);
-	}
 	if (rc == 0)
-		rc = mc_buf_adds(b, "\"");
+		rc = mc_buf_add_json_string(b, c->province_code);
 	for (int k = 0; k < MC_ROLLUP_N && rc == 0; k++)
 		rc = mc_buf_addf(b, ",%lld", (long long)c->v[k]);
 	return rc ? rc : mc_buf_adds(b, "]");

@@ -66,11 +66,30 @@ static void test_format(void **state)
 	free(s);
 }
 
+/* What a statement's JSON parameter holds: a text that reads back as it was. */
+static void test_json_string(void **state)
+{
+	(void)state;
+	mc_buf b;
+	mc_buf_init(&b, 256);
+	assert_int_equal(mc_buf_add_json_string(&b, "Sở \"Tư\" pháp\\H56\n\t\x01"), 0);
+	assert_string_equal(b.data, "\"Sở \\\"Tư\\\" pháp\\\\H56\\u000a\\u0009\\u0001\"");
+	mc_buf_reset(&b);
+	assert_int_equal(mc_buf_add_json_string(&b, ""), 0);
+	assert_string_equal(b.data, "\"\"");
+	mc_buf_free(&b);
+	/* past the limit: refused, not cut */
+	mc_buf_init(&b, 4);
+	assert_int_equal(mc_buf_add_json_string(&b, "H56"), MC_ETOOBIG);
+	mc_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_limit),
 	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_json_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

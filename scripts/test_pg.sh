@@ -16,7 +16,10 @@
 # history (once, into build/skew/; skipped without that history) and runs it
 # beside this one while this one migrates their database, and the failover
 # test, which makes a primary of its own and a synchronous standby of it,
-# crashes the primary and promotes the standby under a running server.
+# crashes the primary and promotes the standby under a running server. Two
+# more run on both: the audit test (its SQLite cases on files of their own, its
+# last test on copies of a PostgreSQL database) and the identity-provider test
+# (one person's first sign-in answered by two servers of one database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,4 +39,5 @@ mapfile -t api_tests < <(grep -L -E "sqlite3|serve\.mjs|motcua\.db|'m\.db'" test
 api_tests+=(tests/api/multinode.test.mjs tests/api/pg_locks.test.mjs tests/api/replica.test.mjs tests/api/crash.test.mjs
   tests/api/pg_restart.test.mjs tests/api/skew.test.mjs)
 api_tests+=(tests/api/failover.test.mjs)
+api_tests+=(tests/api/audit.test.mjs tests/api/oidc.test.mjs)
 MOTCUA_BIN="$PWD/build/motcua" node --test --test-concurrency=1 "${api_tests[@]}"

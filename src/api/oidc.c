@@ -206,6 +206,7 @@ typedef struct {
 	int max_sessions;
 	char peer[64];
 	char agent[MC_SIGNIN_DEVICE_MAX + 1];
+	bool again; /* the write ran a second time after a conflict */
 } callback;
 
 /* The value of the cookie name in a Cookie header, copied into out, or "". */
@@ -252,6 +253,15 @@ static int signin_write(mc_store *st, void *payload)
 static void signin_after(mc_req *r, int rc, void *payload)
 {
 	callback *s = payload;
+	/* Another server made or linked the account for this identity between
+	 * this write's lookup and its insert (the same person's two sign-ins
+	 * at once, on servers sharing PostgreSQL): that write undone, this one
+	 * runs once more and finds the account now linked. */
+	if (rc == MC_ECONFLICT && !s->again) {
+		s->again = true;
+		mc_req_write(r, signin_write, signin_after, s);
+		return;
+	}
 	mc_api_user_own(r, &s->user);
 	mc_oidc_identity_clear(&s->identity);
 	if (rc != 0) {

@@ -103,6 +103,7 @@ typedef struct {
 	const char *code;
 	mc_payment out;
 	bool created;
+	bool again; /* the write ran a second time after a conflict */
 	mc_err err; /* why the write failed (core/err.h) */
 } start_job;
 
@@ -123,6 +124,14 @@ static void start_after(mc_req *r, int rc, void *payload)
 	char order_info[96], time[15];
 	char *url = NULL, *return_url = NULL;
 
+	/* Another server of this database started the new attempt at the same
+	 * moment (a failed payment tried again from two pages at once): this
+	 * write, undone, runs once more and finds that attempt pending. */
+	if (rc == MC_ECONFLICT && !j->again) {
+		j->again = true;
+		mc_req_write(r, start_write, start_after, j);
+		return;
+	}
 	if (rc != 0) {
 		mc_payment_clear(&j->out);
 		mc_reply_err(r, mc_err_for(&j->err, rc), "the payment");

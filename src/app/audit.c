@@ -98,24 +98,116 @@ int mc_app_audit_keygen(const char *path, char public_key[MC_AUDIT_KEY_HEX])
 	return rc;
 }
 
+/* ---- the official documents' and the tasks' logs (migration 054) -------- */
+
+/* The digest an anchor records for a log: SHA-256 (hex) of the previous
+ * anchor's digest, then "<id>:<hash>\n" for each event after the previous
+ * anchor's id up to its own, by id. */
+typedef struct {
+	crypto_hash_sha256_state h;
+} log_digest;
+
+static int log_digest_add(int64_t id, const char *hash, void *payload)
+{
+	log_digest *d = payload;
+	char line[32];
+	int n = snprintf(line, sizeof line, "%lld:", (long long)id);
+
+	crypto_hash_sha256_update(&d->h, (const unsigned char *)line, (unsigned long long)n);
+	crypto_hash_sha256_update(&d->h, (const unsigned char *)hash, strlen(hash));
+	crypto_hash_sha256_update(&d->h, (const unsigned char *)"\n", 1);
+	return 0;
+}
+
+/* The digest of log which over (after, upto] chained to prev. */
+static int log_digest_of(mc_store *st, mc_audit_log which, const char *prev, int64_t after, int64_t upto,
+			 char out[MC_AUDIT_HASH_LEN])
+{
+	log_digest d;
+	unsigned char md[crypto_hash_sha256_BYTES];
+	int rc;
+
+	crypto_hash_sha256_init(&d.h);
+	crypto_hash_sha256_update(
+	    &d.h, (const unsigned char *)(which == MC_AUDIT_LOG_DOCUMENTS ? "documents|" : "tasks|"),
+	    which == MC_AUDIT_LOG_DOCUMENTS ? 10 : 6);
+	crypto_hash_sha256_update(&d.h, (const unsigned char *)prev, strlen(prev));
+	crypto_hash_sha256_update(&d.h, (const unsigned char *)"\n", 1);
+	rc = mc_store_audit_log_scan(st, which, after, upto, log_digest_add, &d);
+	crypto_hash_sha256_final(&d.h, md);
+	sodium_bin2hex(out, MC_AUDIT_HASH_LEN, md, sizeof md);
+	return rc;
+}
+
+/* The root an anchor is signed with: the dossiers' root alone for an anchor
+ * that covers no other log (those made before migration 054), else a hash of
+ * it with the logs' ids and digests. */
+static void anchor_root(char root[MC_AUDIT_HASH_LEN], const char *dossiers_root, const mc_audit_anchor *a)
+{
+	crypto_hash_sha256_state h;
+	unsigned char md[crypto_hash_sha256_BYTES];
+	char text[64];
+
+	if (a->document_events_to == 0 && a->task_events_to == 0) {
+		snprintf(root, MC_AUDIT_HASH_LEN, "%s", dossiers_root);
+		return;
+	}
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)dossiers_root, strlen(dossiers_root));
+	snprintf(text, sizeof text, "|documents:%lld:", (long long)a->document_events_to);
+	crypto_hash_sha256_update(&h, (const unsigned char *)text, strlen(text));
+	crypto_hash_sha256_update(&h, (const unsigned char *)a->document_digest, strlen(a->document_digest));
+	snprintf(text, sizeof text, "|tasks:%lld:", (long long)a->task_events_to);
+	crypto_hash_sha256_update(&h, (const unsigned char *)text, strlen(text));
+	crypto_hash_sha256_update(&h, (const unsigned char *)a->task_digest, strlen(a->task_digest));
+	crypto_hash_sha256_final(&h, md);
+	sodium_bin2hex(root, MC_AUDIT_HASH_LEN, md, sizeof md);
+}
+
+/* The next log id and digest after head: head's when the log has no event
+ * beyond it. */
+static int log_advance(mc_store *st, mc_audit_log which, int64_t head_to, const char *head_digest,
+		       int64_t *to, char digest[MC_AUDIT_HASH_LEN])
+{
+	int rc = mc_store_audit_log_top(st, which, to);
+
+	if (rc == 0 && *to <= head_to) {
+		*to = head_to;
+		snprintf(digest, MC_AUDIT_HASH_LEN, "%s", head_digest ? head_digest : "");
+	} else if (rc == 0) {
+		rc = log_digest_of(st, which, head_digest ? head_digest : "", head_to, *to, digest);
+	}
+	return rc;
+}
+
 /* ---- anchoring -------------------------------------------------------- */
 
-int mc_app_audit_anchor(mc_store *st, const mc_audit_config *cfg, int64_t now, int limit, int64_t *covered)
+static int anchor_one(mc_store *st, const mc_audit_config *cfg, int64_t now, int limit, int64_t *covered,
+		      bool *made)
 {
 	mc_audit_anchor head = {0};
 	mc_audit_entry *e = NULL;
 	size_t n = 0;
-	char root[MC_AUDIT_HASH_LEN];
+	char root[MC_AUDIT_HASH_LEN], dossiers_root[MC_AUDIT_HASH_LEN];
+	char doc_digest[MC_AUDIT_HASH_LEN] = "", task_digest[MC_AUDIT_HASH_LEN] = "";
+	int64_t doc_to = 0, task_to = 0;
 	char signature[2 * crypto_sign_BYTES + 1] = "";
 	char public_key[MC_AUDIT_KEY_HEX] = "";
 	int rc;
 
 	*covered = 0;
+	*made = false;
 	/* The head first: on PostgreSQL it takes the anchoring lock. */
 	rc = mc_store_audit_head(st, &head);
 	if (rc == 0)
 		rc = mc_store_audit_pending(st, &e, &n, limit);
-	if (rc || n == 0)
+	if (rc == 0)
+		rc = log_advance(st, MC_AUDIT_LOG_DOCUMENTS, head.document_events_to, head.document_digest,
+				 &doc_to, doc_digest);
+	if (rc == 0)
+		rc = log_advance(st, MC_AUDIT_LOG_TASKS, head.task_events_to, head.task_digest, &task_to,
+				 task_digest);
+	if (rc || (n == 0 && doc_to == head.document_events_to && task_to == head.task_events_to))
 		goto cleanup;
 	/* The new anchor's strings are these buffers and the head's: the store only reads them. */
 	mc_audit_anchor a = {.id = head.id + 1,
@@ -124,11 +216,16 @@ int mc_app_audit_anchor(mc_store *st, const mc_audit_config *cfg, int64_t now, i
 			     .root = root,
 			     .dossiers = (int64_t)n,
 			     .public_key = public_key,
-			     .signature = signature};
+			     .signature = signature,
+			     .document_events_to = doc_to,
+			     .document_digest = doc_digest,
+			     .task_events_to = task_to,
+			     .task_digest = task_digest};
 	mc_audit_root *r = mc_audit_root_begin(a.id, a.at, a.prev_root);
 	for (size_t i = 0; i < n; i++)
 		mc_audit_root_add(r, e[i].dossier_id, e[i].head_hash, e[i].event_count, e[i].state);
-	mc_audit_root_end(r, root);
+	mc_audit_root_end(r, dossiers_root);
+	anchor_root(root, dossiers_root, &a);
 	if (cfg && cfg->sign) {
 		unsigned char sig[crypto_sign_BYTES];
 
@@ -137,17 +234,26 @@ int mc_app_audit_anchor(mc_store *st, const mc_audit_config *cfg, int64_t now, i
 		memcpy(public_key, cfg->public_key, sizeof public_key);
 	}
 	rc = mc_store_audit_anchor_add(st, &a, e, n);
-	if (rc == 0)
+	if (rc == 0) {
 		*covered = (int64_t)n;
+		*made = true;
+	}
 cleanup:
 	mc_audit_entry_free_list(e, n);
 	mc_audit_anchor_clear(&head);
 	return rc;
 }
 
+int mc_app_audit_anchor(mc_store *st, const mc_audit_config *cfg, int64_t now, int limit, int64_t *covered)
+{
+	bool made;
+	return anchor_one(st, cfg, now, limit, covered, &made);
+}
+
 int mc_app_audit_anchor_all(mc_store *st, const mc_audit_config *cfg, int64_t now, int64_t *anchors)
 {
 	int64_t covered = 0;
+	bool made = false;
 	int rc = 0;
 
 	*anchors = 0;
@@ -155,12 +261,12 @@ int mc_app_audit_anchor_all(mc_store *st, const mc_audit_config *cfg, int64_t no
 		rc = mc_store_begin(st);
 		if (rc)
 			break;
-		rc = mc_app_audit_anchor(st, cfg, now, 5000, &covered);
+		rc = anchor_one(st, cfg, now, 5000, &covered, &made);
 		if (rc == 0)
 			rc = mc_store_commit(st);
 		else
 			mc_store_rollback(st);
-		if (rc == 0 && covered > 0)
+		if (rc == 0 && made)
 			(*anchors)++;
 	} while (rc == 0 && covered > 0);
 	return rc;
@@ -291,11 +397,47 @@ static void anchor_copy(mc_audit_anchor *dst, const mc_audit_anchor *a)
 	dst->root = mc_xstrdup(a->root);
 	dst->public_key = mc_xstrdup(a->public_key);
 	dst->signature = mc_xstrdup(a->signature);
+	dst->document_digest = mc_xstrdup(a->document_digest);
+	dst->task_digest = mc_xstrdup(a->task_digest);
+}
+
+/* Checks anchor a's digest of one log against the events, from the previous
+ * anchor's id and digest (*to, digest), which then become a's. */
+static int verify_log(mc_store *st, verifier *v, const mc_audit_anchor *a, mc_audit_log which, bool follows,
+		      int64_t *to, char digest[MC_AUDIT_HASH_LEN])
+{
+	int64_t a_to = which == MC_AUDIT_LOG_DOCUMENTS ? a->document_events_to : a->task_events_to;
+	const char *a_digest = which == MC_AUDIT_LOG_DOCUMENTS ? a->document_digest : a->task_digest;
+	const char *what = which == MC_AUDIT_LOG_DOCUMENTS ? "official documents'" : "tasks'";
+	char got[MC_AUDIT_HASH_LEN];
+	int rc = 0;
+
+	if (a_to == 0 && !a_digest[0] && *to == 0)
+		return 0; /* made before migration 054, or the log was empty: nothing covered */
+	if (follows && a_to < *to)
+		problem(v, "anchor %lld covers the %s events up to %lld, the anchor before it up to %lld",
+			(long long)a->id, what, (long long)a_to, (long long)*to);
+	else if (follows && a_to == *to && strcmp(a_digest, digest) != 0)
+		problem(v, "anchor %lld does not carry over the %s digest of the anchor before it",
+			(long long)a->id, what);
+	else if (follows && a_to > *to) {
+		rc = log_digest_of(st, which, digest, *to, a_to, got);
+		if (rc == 0 && strcmp(got, a_digest) != 0)
+			problem(v,
+				"anchor %lld: the %s events with ids from %lld to %lld are not those it "
+				"recorded: events were removed, added or changed",
+				(long long)a->id, what, (long long)*to + 1, (long long)a_to);
+	}
+	*to = a_to;
+	snprintf(digest, MC_AUDIT_HASH_LEN, "%s", a_digest);
+	return rc;
 }
 
 static int verify_anchors(mc_store *st, verifier *v, int64_t max_anchor)
 {
 	char *prev_root = mc_xstrdup("");
+	int64_t doc_to = 0, task_to = 0;
+	char doc_digest[MC_AUDIT_HASH_LEN] = "", task_digest[MC_AUDIT_HASH_LEN] = "";
 	int64_t expected = 1;
 	int rc = 0;
 
@@ -328,8 +470,12 @@ static int verify_anchors(mc_store *st, verifier *v, int64_t max_anchor)
 						  es[at].state);
 				at++;
 			}
-			char root[MC_AUDIT_HASH_LEN];
-			mc_audit_root_end(r, root);
+			char root[MC_AUDIT_HASH_LEN], dossiers_root[MC_AUDIT_HASH_LEN];
+			mc_audit_root_end(r, dossiers_root);
+			anchor_root(root, dossiers_root, a);
+			rc = verify_log(st, v, a, MC_AUDIT_LOG_DOCUMENTS, follows, &doc_to, doc_digest);
+			if (rc == 0)
+				rc = verify_log(st, v, a, MC_AUDIT_LOG_TASKS, follows, &task_to, task_digest);
 			if (follows && strcmp(a->prev_root, prev_root) != 0)
 				problem(
 				    v,

@@ -911,6 +911,13 @@ typedef struct {
 	int64_t dossiers; /* its entries */
 	char *public_key; /* Ed25519, hex; "" unsigned */
 	char *signature;  /* hex; "" unsigned */
+	/* The official documents' and the tasks' logs (migration 054): the last
+	 * event id covered and the digest chained over them (app/audit.c); 0 and
+	 * "" in anchors made before. */
+	int64_t document_events_to;
+	char *document_digest;
+	int64_t task_events_to;
+	char *task_digest;
 } mc_audit_anchor;
 
 /* An anchor read by the store owns its strings: mc_audit_anchor_clear frees
@@ -944,6 +951,17 @@ int mc_store_audit_entries(mc_store *st, mc_audit_entry **out, size_t *n, bool b
 /* The dossier rows with id in [lo, hi), by id. Caller frees *out with
  * mc_audit_entry_free_list. */
 int mc_store_audit_dossiers(mc_store *st, mc_audit_entry **out, size_t *n, int64_t lo, int64_t hi);
+/* The other logs the anchors cover (migration 054). */
+typedef enum { MC_AUDIT_LOG_DOCUMENTS = 0, MC_AUDIT_LOG_TASKS = 1 } mc_audit_log;
+/* The highest event id of the log. Inside a write transaction on PostgreSQL
+ * it first locks the log against writers until the end of the transaction,
+ * so that no event committed later can have an id below it. */
+int mc_store_audit_log_top(mc_store *st, mc_audit_log which, int64_t *top);
+/* Calls cb with the id and stored hash ("" for none) of each event of the log
+ * with id in (after, upto], by id; stops at cb's first non-zero return,
+ * which it returns. */
+int mc_store_audit_log_scan(mc_store *st, mc_audit_log which, int64_t after, int64_t upto,
+			    int (*cb)(int64_t id, const char *hash, void *payload), void *payload);
 /* The events of the dossiers with id in [lo, hi) in chain order, as
  * mc_store_event_scan. */
 int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,

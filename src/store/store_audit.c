@@ -12,6 +12,7 @@
  */
 #include "store/db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,9 @@
  * which hands a statement's rows over all at once. */
 #define EVENT_PAGE 1000
 
-#define ANCHOR_COLS "id, at, prev_root, root, dossiers, public_key, signature"
+#define ANCHOR_COLS                                                                                          \
+	"id, at, prev_root, root, dossiers, public_key, signature, document_events_to, document_digest, "    \
+	"task_events_to, task_digest"
 
 static const mc_col anchor_cols[] = {
     MC_COL(MC_COL_I64, mc_audit_anchor, id, "id"),
@@ -33,6 +36,10 @@ static const mc_col anchor_cols[] = {
     MC_COL(MC_COL_I64, mc_audit_anchor, dossiers, "dossiers"),
     MC_COL(MC_COL_STR, mc_audit_anchor, public_key, "public_key"),
     MC_COL(MC_COL_STR, mc_audit_anchor, signature, "signature"),
+    MC_COL(MC_COL_I64, mc_audit_anchor, document_events_to, "document_events_to"),
+    MC_COL(MC_COL_STR, mc_audit_anchor, document_digest, "document_digest"),
+    MC_COL(MC_COL_I64, mc_audit_anchor, task_events_to, "task_events_to"),
+    MC_COL(MC_COL_STR, mc_audit_anchor, task_digest, "task_digest"),
 };
 
 /* Entries and dossier rows alike; the rows' code only in entry_code_cols
@@ -107,6 +114,8 @@ int mc_store_audit_head(mc_store *st, mc_audit_anchor *out)
 		out->root = mc_xstrdup("");
 		out->public_key = mc_xstrdup("");
 		out->signature = mc_xstrdup("");
+		out->document_digest = mc_xstrdup("");
+		out->task_digest = mc_xstrdup("");
 	}
 cleanup:
 	mc_q_done(q);
@@ -176,8 +185,8 @@ static int entries_json(mc_buf *b, const mc_audit_entry *e, size_t n)
 
 int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_audit_entry *e, size_t n)
 {
-	static const char anchor_sql[] =
-	    "INSERT INTO audit_anchor (" ANCHOR_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7)";
+	static const char anchor_sql[] = "INSERT INTO audit_anchor (" ANCHOR_COLS
+					 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 	static const char entries_sqlite[] = ENTRIES_FROM("json_each($2) AS c");
 	static const char entries_pg[] = ENTRIES_FROM("jsonb_array_elements(CAST($2 AS jsonb)) AS c(value)");
 	/* A dossier is covered only when it has not changed again since it was
@@ -206,6 +215,10 @@ int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_a
 	mc_q_int(q, 5, a->dossiers);
 	mc_q_text(q, 6, a->public_key ? a->public_key : "");
 	mc_q_text(q, 7, a->signature ? a->signature : "");
+	mc_q_int(q, 8, a->document_events_to);
+	mc_q_text(q, 9, a->document_digest ? a->document_digest : "");
+	mc_q_int(q, 10, a->task_events_to);
+	mc_q_text(q, 11, a->task_digest ? a->task_digest : "");
 	rc = mc_q_exec(q, "record an anchor");
 	mc_q_done(q);
 	q = NULL;
@@ -341,5 +354,74 @@ int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,
 	}
 	mc_event_clear(e);
 	free(e);
+	return rc;
+}
+
+/* ---- the official documents' and the tasks' logs (migration 054) -------- */
+
+static const char *const log_table[] = {"document_event", "task_event"};
+
+int mc_store_audit_log_top(mc_store *st, mc_audit_log which, int64_t *top)
+{
+	static const char *const sql[] = {"SELECT coalesce(max(id), 0) FROM document_event",
+					  "SELECT coalesce(max(id), 0) FROM task_event"};
+	mc_q *q = NULL;
+	int rc = 0;
+
+	*top = 0;
+	/* On PostgreSQL an id is taken at the insert and seen at the commit:
+	 * a transaction still open may hold an id below the highest one seen.
+	 * SHARE waits for every writer of the log to end and keeps new ones
+	 * out until this transaction ends, so that no event can appear below
+	 * the id read here once the anchor is recorded. */
+	if (mc_db_is_pg(st)) {
+		char lock[64];
+		snprintf(lock, sizeof lock, "LOCK TABLE %s IN SHARE MODE", log_table[which]);
+		rc = mc_db_prepare(st, &q, lock);
+		if (rc == 0)
+			rc = mc_q_exec(q, "lock a log to anchor it");
+		mc_q_done(q);
+		q = NULL;
+	}
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql[which]);
+	if (rc == 0) {
+		rc = mc_q_row(q, "read a log's last event id");
+		if (rc == 1) {
+			*top = mc_q_col_int(q, 0);
+			rc = 0;
+		}
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_store_audit_log_scan(mc_store *st, mc_audit_log which, int64_t after, int64_t upto,
+			    int (*cb)(int64_t id, const char *hash, void *payload), void *payload)
+{
+	static const char *const sql[] = {
+	    "SELECT id, hash FROM document_event WHERE id > $1 AND id <= $2 ORDER BY id LIMIT 1000",
+	    "SELECT id, coalesce(hash, '') FROM task_event WHERE id > $1 AND id <= $2 ORDER BY id LIMIT "
+	    "1000"};
+	int rc = 0;
+
+	for (;;) {
+		mc_q *q = NULL;
+		int64_t last = after;
+		rc = mc_db_prepare(st, &q, sql[which]);
+		if (rc == 0) {
+			mc_q_int(q, 1, after);
+			mc_q_int(q, 2, upto);
+		}
+		while (rc == 0 && (rc = mc_q_row(q, "scan a log's ids and hashes")) == 1) {
+			const char *hash = mc_q_col_text(q, 1);
+			last = mc_q_col_int(q, 0);
+			rc = cb(last, hash ? hash : "", payload);
+		}
+		mc_q_done(q);
+		if (rc || last == after)
+			break;
+		after = last;
+	}
 	return rc;
 }

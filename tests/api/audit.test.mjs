@@ -2,14 +2,17 @@
 // database and names the first broken link after a row is edited or removed
 // behind the server's back; with the anchors (app/audit.h) it also finds what
 // a chain alone cannot show: its last event removed, a whole dossier removed
-// with its events, a state changed without its event, an anchor removed.
+// with its events, a state changed without its event, an anchor removed; and
+// for the official documents' and the tasks' logs, which the anchors cover
+// too (migration 054), an event, a document or a task removed, a log emptied.
+// The last test attacks a PostgreSQL database the same way (scripts/pg.sh).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, PASSWORD } from './harness.mjs';
+import { BIN, PASSWORD, freshDatabase, dropDatabase } from './harness.mjs';
 
 function demo(env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-audit-'));
@@ -204,3 +207,105 @@ test("the official documents' events are chained too: an edit, a blanked hash, a
   refused(db, new RegExp(`broken link at event ${forged} of document #${doc} \\(6366/BC-UBND`));
   rmSync(dir, { recursive: true, force: true });
 });
+
+// The chains of a document and of a task look whole when their last events
+// go, or when the whole document or task goes with its events: the anchor
+// recorded the logs' ids and a digest over them.
+test("the documents' and the tasks' logs are anchored: a last event, a document, a task removed, a log emptied are found", () => {
+  const { dir, db } = demo();
+  const ok = verify(db);
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  const docTo = sql(db, 'SELECT max(id) FROM document_event');
+  const taskTo = sql(db, 'SELECT max(id) FROM task_event');
+  assert.equal(sql(db, 'SELECT document_events_to, task_events_to FROM audit_anchor WHERE id = 1'), `${docTo}|${taskTo}`);
+  const copy = (name) => { const c = join(dir, name); execFileSync('cp', [db, c]); return c; };
+  const docs = new RegExp(`anchor 1: the official documents' events with ids from 1 to ${docTo} are not those it recorded`);
+  const tasks = new RegExp(`anchor 1: the tasks' events with ids from 1 to ${taskTo} are not those it recorded`);
+  const doc = sql(db, 'SELECT document_id FROM document_event GROUP BY document_id HAVING count(*) >= 3 ORDER BY document_id LIMIT 1');
+  const task = sql(db, 'SELECT task_id FROM task_event GROUP BY task_id HAVING count(*) >= 3 ORDER BY task_id LIMIT 1');
+  assert.ok(doc && task, 'the demo has documents and tasks with a few events');
+
+  const a = copy('a.db');
+  sql(a, `DROP TRIGGER document_event_no_delete; DELETE FROM document_event WHERE id = (SELECT max(id) FROM document_event WHERE document_id = ${doc})`);
+  refused(a, docs);
+  const b = copy('b.db');
+  sql(b, `PRAGMA foreign_keys = OFF; DROP TRIGGER document_event_no_delete; DELETE FROM document_event WHERE document_id = ${doc}; DELETE FROM document WHERE id = ${doc}`);
+  refused(b, docs);
+  const c = copy('c.db');
+  sql(c, 'DROP TRIGGER document_event_no_delete; DELETE FROM document_event');
+  refused(c, docs);
+  const d = copy('d.db');
+  sql(d, `DROP TRIGGER task_event_no_delete; DELETE FROM task_event WHERE id = (SELECT max(id) FROM task_event WHERE task_id = ${task})`);
+  refused(d, tasks);
+  const e = copy('e.db');
+  sql(e, `PRAGMA foreign_keys = OFF; DROP TRIGGER task_event_no_delete; DELETE FROM task_event WHERE task_id = ${task}; DELETE FROM task WHERE id = ${task}`);
+  refused(e, tasks);
+  // a forged digest does not match the anchor's root
+  const f = copy('f.db');
+  sql(f, "DROP TRIGGER audit_anchor_no_update; UPDATE audit_anchor SET document_digest = 'ab' || substr(document_digest, 3) WHERE id = 1");
+  refused(f, /anchor 1 does not match its entries/);
+
+  // events after the anchor are covered by the next one, and verify
+  execFileSync(BIN, ['demo', '--db', db, '--dossiers', '2'], { stdio: 'ignore' });
+  sql(db, 'INSERT INTO task_event (task_id, at, user_name, role, action, from_state, to_state, note, hash) ' +
+    `SELECT task_id, at + 60, user_name, role, 'report', to_state, to_state, 'thêm', '' FROM task_event WHERE task_id = ${task} ORDER BY id DESC LIMIT 1`);
+  execFileSync(BIN, ['audit', 'anchor', '--db', db], { stdio: 'ignore' });
+  const two = sql(db, 'SELECT task_events_to FROM audit_anchor ORDER BY id DESC LIMIT 1');
+  assert.equal(two, sql(db, 'SELECT max(id) FROM task_event'), 'the newest anchor covers the new task event');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// The same attacks on PostgreSQL, each on a copy of one demo database.
+const PG = Boolean(process.env.MOTCUA_TEST_DB_URL_BASE);
+test('PostgreSQL: removed events, dossiers, documents and tasks, a state changed without its event, a log emptied are found',
+  { skip: PG ? false : 'PostgreSQL only (MOTCUA_TEST_DB_URL_BASE is not set; run through scripts/pg.sh)' }, () => {
+    const psqlBin = process.env.MOTCUA_PG_BINDIR ? join(process.env.MOTCUA_PG_BINDIR, 'psql') : 'psql';
+    const dir = mkdtempSync(join(tmpdir(), 'motcua-audit-pg-'));
+    const db = freshDatabase(dir);
+    execFileSync(BIN, ['init', '--db', db, '--demo', '--dossiers', '40'], {
+      env: { ...process.env, MOTCUA_DEMO_PASSWORD: PASSWORD }, stdio: 'ignore',
+    });
+    const base = process.env.MOTCUA_TEST_DB_URL_BASE;
+    const [url, files] = db.split('?');
+    const name = url.slice(base.length + 1);
+    const psql = (target, q) => execFileSync(psqlBin, ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', target, '-c', q],
+      { encoding: 'utf8' }).trim();
+    const ok = verify(db);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    // a copy of the database, tampered with q (as a superuser: triggers and foreign keys off)
+    let copies = 0;
+    const tampered = (q) => {
+      const copy = `${name}_t${++copies}`;
+      psql(`${base}/postgres`, `CREATE DATABASE ${copy} TEMPLATE ${name}`);
+      psql(`${base}/${copy}`, `SET session_replication_role = replica; ${q}`);
+      return `${base}/${copy}?${files}`;
+    };
+    const one = (q) => psql(url, q);
+    const dossier = one('SELECT dossier_id FROM event GROUP BY dossier_id HAVING count(*) >= 3 ORDER BY dossier_id LIMIT 1');
+    const other = one(`SELECT dossier_id FROM event WHERE dossier_id > ${dossier} GROUP BY dossier_id HAVING count(*) >= 3 ORDER BY dossier_id LIMIT 1`);
+    const doc = one('SELECT document_id FROM document_event GROUP BY document_id HAVING count(*) >= 3 ORDER BY document_id LIMIT 1');
+    const task = one('SELECT task_id FROM task_event GROUP BY task_id HAVING count(*) >= 3 ORDER BY task_id LIMIT 1');
+    const cases = [
+      [`DELETE FROM event WHERE id = (SELECT max(id) FROM event WHERE dossier_id = ${dossier})`,
+        new RegExp(`dossier #${dossier} \\([^)]*\\): anchor 1 recorded \\d+ events, its log holds \\d+: events were removed`)],
+      [`DELETE FROM event WHERE dossier_id = ${other}; DELETE FROM dossier_document WHERE dossier_id = ${other}; DELETE FROM dossier WHERE id = ${other}`,
+        new RegExp(`dossier #${other} is missing: anchor 1 recorded it`)],
+      [`UPDATE dossier SET state = CASE WHEN state = 9 THEN 4 ELSE 9 END WHERE id = ${dossier}`,
+        /the state was changed without its event/],
+      [`DELETE FROM document_event WHERE id = (SELECT max(id) FROM document_event WHERE document_id = ${doc})`,
+        /anchor 1: the official documents' events with ids from 1 to \d+ are not those it recorded/],
+      [`DELETE FROM document_event WHERE document_id = ${doc}; DELETE FROM document WHERE id = ${doc}`,
+        /anchor 1: the official documents' events with ids from 1 to \d+ are not those it recorded/],
+      [`DELETE FROM task_event WHERE task_id = ${task}; DELETE FROM task WHERE id = ${task}`,
+        /anchor 1: the tasks' events with ids from 1 to \d+ are not those it recorded/],
+      ['ALTER TABLE document_event DISABLE TRIGGER USER; TRUNCATE document_event CASCADE',
+        /anchor 1: the official documents' events with ids from 1 to \d+ are not those it recorded/],
+    ];
+    for (const [q, re] of cases) {
+      const copy = tampered(q);
+      refused(copy, re);
+      dropDatabase(copy);
+    }
+    dropDatabase(db);
+    rmSync(dir, { recursive: true, force: true });
+  });

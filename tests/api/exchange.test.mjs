@@ -14,6 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -533,6 +534,52 @@ test('a server whose peers file or key is wrong does not start, and says why', a
     const code = await new Promise((r) => child.on('exit', r));
     assert.notEqual(code, 0, `started with ${JSON.stringify(more)}`);
     assert.match(stderr, message);
+  }
+});
+
+// A package sent again while its first copy is still being received (the
+// sender's attempt timed out, and the retry reaches another server of the
+// receiver's, which shares its PostgreSQL database): both copies are taken as
+// one document, and neither answer is a 4xx, which the sender takes as "the
+// peer refused it" and gives the package up. B's own server is down meanwhile,
+// so that A's outbox keeps the packages; two others serve B's database.
+test('the same package received by two servers of one database at once: one document, no refusal', {
+  skip: process.env.MOTCUA_TEST_DB_URL_BASE ? false : 'PostgreSQL only (several servers on one database)',
+}, async () => {
+  const B2 = { name: 'B', port: await freePort(), db: B.db };
+  const B3 = { name: 'B', port: await freePort(), db: B.db };
+  await stop(B);
+  // in B's place, a catcher keeps what A sends and answers 503: A keeps it in its outbox
+  const caught = [];
+  const catcher = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { caught.push(body); res.writeHead(503, { 'Retry-After': '60' }); res.end(); });
+  });
+  await new Promise((r) => catcher.listen(B.port, '127.0.0.1', r));
+  await start(B2);
+  await start(B3);
+  try {
+    const tok = await login(B2, 'tiepnhan.h26');
+    for (let round = 0; round < 8; round++) {
+      const subject = `Báo cáo gửi hai lần ${round}`;
+      const d = await issued(A, A.tok, subject);
+      assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26] } }), 202);
+      const pkg = await until('the package sent', () => caught.find((x) => x.includes(subject)), Boolean);
+      const answers = await Promise.all([B2, B3, B2, B3].map((s) =>
+        api(s, 'POST', '/api/v1/edxml', { raw: pkg, headers: { 'Content-Type': 'application/xml' } })));
+      for (const a of answers) assert.ok(a.status === 200 || a.status === 201, `round ${round}: ${a.status} ${a.text}`);
+      assert.equal(answers.filter((a) => a.status === 201).length, 1, `round ${round}: taken once`);
+      assert.equal(new Set(answers.map((a) => a.body.documents.join())).size, 1, 'the same document for all');
+      const copies = (await incoming(B2, tok)).filter((x) => x.subject === subject);
+      assert.equal(copies.length, 1, `round ${round}: one copy`);
+    }
+  } finally {
+    await stop(B2);
+    await stop(B3);
+    await new Promise((r) => catcher.close(r));
+    await start(B);
   }
 });
 

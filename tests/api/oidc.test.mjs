@@ -12,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { startServer, freePort, serverEnv, BIN } from './harness.mjs';
+import { serve } from './serve.mjs';
 import { assertProblem, assertStatus, stopServer, DISTRICT } from './helpers.mjs';
 import { startProvider, toCallback, resign, decode, Jar, CLIENT_ID, CLIENT_SECRET, ID_CLAIM } from './oidc_provider.mjs';
 
-let server, idp, admin, secretDir;
+let server, idp, admin, secretDir, pport, mport;
 
 const ACCOUNTS = {
   'nguyen.van.an': { name: 'Nguyễn Văn An', [ID_CLAIM]: '038090001234' },
@@ -26,6 +27,8 @@ const ACCOUNTS = {
   'ky.es': { name: 'Võ Ký Es', [ID_CLAIM]: '038090007777' },
   'xoa.tai.khoan': { name: 'Đỗ Xóa Bỏ', [ID_CLAIM]: '038090008888' },
 };
+// first sign-ins of one person on two servers at once (PostgreSQL)
+for (let i = 0; i < 12; i++) ACCOUNTS[`hai.may.${i}`] = { name: `Hai Máy ${i}`, [ID_CLAIM]: `03809200${String(i).padStart(4, '0')}` };
 
 function oidcEnv(pport, mport, extra = {}) {
   return {
@@ -62,8 +65,8 @@ async function userCount() {
 }
 
 before(async () => {
-  const pport = await freePort();
-  const mport = await freePort();
+  pport = await freePort();
+  mport = await freePort();
   idp = await startProvider({ port: pport, redirectUri: `http://127.0.0.1:${mport}/api/v1/session/oidc/callback`, accounts: ACCOUNTS });
   // the secret from a file, as a service is given it (oidc_client_secret_file)
   secretDir = mkdtempSync(join(tmpdir(), 'motcua-oidc-'));
@@ -265,6 +268,33 @@ test('a code is used once: the replayed callback is refused and opens nothing', 
   assert.match(res.body.detail, /invalid_grant/);
   assert.equal(replay.cookies.get('motcua_session'), undefined);
   assert.equal(await userCount(), before);
+});
+
+// A person's first sign-in sent twice (two tabs, a retry) and answered by two
+// servers sharing PostgreSQL at once: both make the account for the identity;
+// one of them finds it made by the other when it links it. Both are signed in
+// to the one account, instead of one answering 409.
+test('one person\'s first sign-in on two servers at once: both signed in, one account', {
+  skip: process.env.MOTCUA_TEST_DB_URL_BASE ? false : 'PostgreSQL only (several servers on one database)',
+}, async () => {
+  const other = await serve(server.db, { env: oidcEnv(pport, mport) });
+  try {
+    for (let i = 0; i < 12; i++) {
+      const a = await toCallback(server.base, `hai.may.${i}`);
+      const b = await toCallback(server.base, `hai.may.${i}`);
+      const [ra, rb] = await Promise.all([finish(a), finish(b, b.callback.replace(server.base, other.base))]);
+      assert.equal(ra.status, 303, `round ${i}, first server: ${ra.text}`);
+      assert.equal(rb.status, 303, `round ${i}, second server: ${rb.text}`);
+      const users = await server.api('GET', `/api/v1/users?q=${encodeURIComponent(`Hai Máy ${i}`)}&limit=50`, { token: admin });
+      assertStatus(users, 200);
+      assert.equal(users.body.items.filter((u) => u.full_name === `Hai Máy ${i}`).length, 1, 'one account');
+      const me = await Promise.all([server.api('GET', '/api/v1/session', { headers: sessionOf(a) }),
+        other.api('GET', '/api/v1/session', { headers: sessionOf(b) })]);
+      assert.deepEqual(me.map((m) => m.body.user.id), [me[0].body.user.id, me[0].body.user.id], 'the same account');
+    }
+  } finally {
+    assert.equal(await other.stop(), 0, other.stderr().slice(-2000));
+  }
 });
 
 // Each of these ID tokens comes from the real token endpoint, changed on its

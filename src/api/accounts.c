@@ -632,11 +632,7 @@ void mc_api_profile_update(mc_req *r)
 	int wait = 0;
 	snprintf(p->key, sizeof p->key, "p:%lld", (long long)p->u.id);
 	if (mc_limiter_blocked(mc_req_login_accounts(r), p->key, mc_now(), &wait)) {
-		char retry[16];
-		snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
-		mc_reply_header(r, "Retry-After", retry);
-		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS,
-				 "too many wrong passwords; try again in %s seconds", retry);
+		mc_api_too_many(r, wait, "too many wrong passwords");
 		return;
 	}
 	/* Each check of the password costs the hashing pool what a sign-in
@@ -650,13 +646,7 @@ void mc_api_profile_update(mc_req *r)
 	snprintf(address_key, sizeof address_key, "a:%s", mc_req_peer(r));
 	if (mc_limiter_blocked(mc_req_signins_accounts(r), signin_key, now, &wait) ||
 	    mc_limiter_blocked(mc_req_signins_addresses(r), address_key, now, &wait)) {
-		char retry[16];
-		snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
-		mc_reply_header(r, "Retry-After", retry);
-		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS,
-				 "too many password checks for this account or from your address; try "
-				 "again in %s seconds",
-				 retry);
+		mc_api_too_many(r, wait, "too many password checks for this account or from your address");
 		return;
 	}
 	mc_limiter_fail(mc_req_signins_accounts(r), signin_key, now);
@@ -680,15 +670,6 @@ void mc_api_profile_update(mc_req *r)
 }
 
 /* ---- password recovery ------------------------------------------------ */
-
-static void too_many(mc_req *r, int wait)
-{
-	char retry[16];
-	snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
-	mc_reply_header(r, "Retry-After", retry);
-	mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS, "too many recovery requests; try again in %s seconds",
-			 retry);
-}
 
 typedef struct {
 	const char *username;
@@ -738,13 +719,13 @@ void mc_api_recovery_start(mc_req *r)
 	 * refusal tells nothing about the account. */
 	snprintf(key, sizeof key, "a:%s", mc_req_peer(r));
 	if (mc_limiter_blocked(mc_req_recovery_addresses(r), key, now, &wait)) {
-		too_many(r, wait);
+		mc_api_too_many(r, wait, "too many recovery requests");
 		return;
 	}
 	mc_limiter_fail(mc_req_recovery_addresses(r), key, now);
 	snprintf(key, sizeof key, "u:%s", w->username);
 	if (mc_limiter_blocked(mc_req_recovery_accounts(r), key, now, &wait)) {
-		too_many(r, wait);
+		mc_api_too_many(r, wait, "too many recovery requests");
 		return;
 	}
 	mc_limiter_fail(mc_req_recovery_accounts(r), key, now);
@@ -805,7 +786,7 @@ void mc_api_recovery_finish(mc_req *r)
 	/* Wrong codes count as failed sign-ins from the address. */
 	snprintf(w->key, sizeof w->key, "a:%s", mc_req_peer(r));
 	if (mc_limiter_blocked(mc_req_login_addresses(r), w->key, mc_now(), &wait)) {
-		too_many(r, wait);
+		mc_api_too_many(r, wait, "too many recovery requests");
 		return;
 	}
 	snprintf(w->password, sizeof w->password, "%s", password);

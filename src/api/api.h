@@ -22,6 +22,9 @@ bool mc_api_in_scope(mc_req *r, int64_t unit_id);
 /* The same, replying 403 out-of-scope and returning -1 when unit_id lies
  * outside. */
 int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id);
+/* 429 too-many-attempts with Retry-After: wait seconds (at least 1), the
+ * detail "<why>; try again in <wait> seconds". */
+void mc_api_too_many(mc_req *r, int wait, const char *why);
 /* Whether the caller may upload size bytes more within its daily upload
  * budget (upload_daily_bytes, app/upload.h): replies 429 upload-quota and
  * returns -1 when not, before a byte is stored (api/attachments.c). */

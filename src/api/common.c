@@ -16,6 +16,15 @@ bool mc_api_in_scope(mc_req *r, int64_t unit_id)
 	return mc_time_ctx_within(mc_req_time(r), unit_id, u->unit_id);
 }
 
+void mc_api_too_many(mc_req *r, int wait, const char *why)
+{
+	char retry[16];
+
+	snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
+	mc_reply_header(r, "Retry-After", retry);
+	mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS, "%s; try again in %s seconds", why, retry);
+}
+
 int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id)
 {
 	if (mc_api_in_scope(r, unit_id))

@@ -95,12 +95,7 @@ void mc_api_edxml_receive(mc_req *r)
 	int wait = 0;
 	snprintf(key, sizeof key, "a:%s", mc_req_peer(r));
 	if (mc_limiter_blocked(refused, key, now, &wait)) {
-		char retry[16];
-		snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
-		mc_reply_header(r, "Retry-After", retry);
-		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS,
-				 "too many refused packages from this address; try again in %s seconds",
-				 retry);
+		mc_api_too_many(r, wait, "too many refused packages from this address");
 		return;
 	}
 	size_t len = 0;

@@ -219,13 +219,7 @@ static void start_export(mc_req *r, export_job *j)
 	 * asks for a few a day (personal_export_per_day), not one after another. */
 	snprintf(key, sizeof key, "u:%" PRId64, mc_req_user(r)->id);
 	if (mc_limiter_blocked(asked, key, now, &wait)) {
-		char retry[16];
-
-		snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
-		mc_reply_header(r, "Retry-After", retry);
-		mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS,
-				 "this account has asked for its exports of the day; try again in %s seconds",
-				 retry);
+		mc_api_too_many(r, wait, "this account has asked for its exports of the day");
 		return;
 	}
 	j->db_url = mc_req_config(r)->db_url;

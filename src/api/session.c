@@ -107,14 +107,6 @@ static int check_password(void *payload)
 	return s->account_ok ? rc : MC_EFORBIDDEN;
 }
 
-static void too_many_or_reply(mc_req *r, int wait, const char *why)
-{
-	char retry[16];
-	snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);
-	mc_reply_header(r, "Retry-After", retry);
-	mc_reply_problem(r, MC_PROB_TOO_MANY_ATTEMPTS, "%s; try again in %s seconds", why, retry);
-}
-
 static void checked(mc_req *r, int rc, void *payload)
 {
 	signin *s = payload;
@@ -139,7 +131,7 @@ static void checked(mc_req *r, int rc, void *payload)
 	int wait = 0;
 	snprintf(signin_key, sizeof signin_key, "%lld", (long long)s->user.id);
 	if (mc_limiter_blocked(mc_req_signins_accounts(r), signin_key, now, &wait)) {
-		too_many_or_reply(r, wait, "too many sign-ins to this account");
+		mc_api_too_many(r, wait, "too many sign-ins to this account");
 		return;
 	}
 	mc_limiter_fail(mc_req_signins_accounts(r), signin_key, now);
@@ -195,12 +187,12 @@ void mc_api_session_create(mc_req *r)
 	 * towards its own limit. Refused before any password is checked, with
 	 * the same answer whether or not the account exists. */
 	if (mc_limiter_blocked(mc_req_signins_addresses(r), s->address_key, now, &wait)) {
-		too_many_or_reply(r, wait, "too many sign-ins from your address");
+		mc_api_too_many(r, wait, "too many sign-ins from your address");
 		return;
 	}
 	mc_limiter_fail(mc_req_signins_addresses(r), s->address_key, now);
 	if (mc_limiter_blocked(mc_req_login_addresses(r), s->address_key, now, &wait)) {
-		too_many_or_reply(r, wait, "too many failed sign-ins from your address");
+		mc_api_too_many(r, wait, "too many failed sign-ins from your address");
 		return;
 	}
 	int rc = mc_store_user_by_username(mc_req_store(r), &s->user, s->hash, sizeof s->hash, username);
@@ -215,11 +207,11 @@ void mc_api_session_create(mc_req *r)
 	if (s->account_ok && token[0] && mc_auth_device_check(token, s->user.id, s->hash, nonce) == 0) {
 		snprintf(s->device_key, sizeof s->device_key, "d:%s", nonce);
 		if (mc_limiter_blocked(mc_req_login_devices(r), s->device_key, now, &wait)) {
-			too_many_or_reply(r, wait, "too many failed sign-ins from this browser");
+			mc_api_too_many(r, wait, "too many failed sign-ins from this browser");
 			return;
 		}
 	} else if (mc_limiter_blocked(mc_req_login_accounts(r), s->account_key, now, &wait)) {
-		too_many_or_reply(r, wait, "too many failed sign-ins to this account from new devices");
+		mc_api_too_many(r, wait, "too many failed sign-ins to this account from new devices");
 		return;
 	}
 	snprintf(s->password, sizeof s->password, "%s", password);

@@ -588,6 +588,24 @@ int mc_db_try(mc_store *st, const char *sql, const char *what, const mc_arg *a, 
 	return run_args(st, sql, what, a, n, NULL, true);
 }
 
+int mc_db_int(mc_store *st, const char *sql, const char *what, int64_t *out, const mc_arg *a, size_t n)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	*out = 0;
+	if (rc == 0) {
+		bind_args(q, a, n);
+		rc = mc_q_row(q, what);
+		if (rc == 1)
+			*out = mc_q_col_int(q, 0);
+		if (rc > 0)
+			rc = 0;
+	}
+	mc_q_done(q);
+	return rc;
+}
+
 int mc_db_change(mc_store *st, const char *sql, const char *what, mc_changes expect, int none_rc,
 		 const mc_arg *a, size_t n)
 {

@@ -151,6 +151,10 @@ int mc_db_run(mc_store *st, const char *sql, const char *what, const mc_arg *a, 
  * answer (a duplicate), which leaves the caller's transaction usable. */
 int mc_db_try(mc_store *st, const char *sql, const char *what, const mc_arg *a, size_t n);
 
+/* The one integer the query sql answers with the values a (a count, a
+ * sum) in *out, 0 when it answers no row: 0 or a code as mc_q_row. */
+int mc_db_int(mc_store *st, const char *sql, const char *what, int64_t *out, const mc_arg *a, size_t n);
+
 /* How many rows mc_db_change expects the write to change. */
 typedef enum {
 	MC_ONE,	 /* exactly one */

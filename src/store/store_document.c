@@ -745,22 +745,8 @@ int mc_store_document_copy_ids(mc_store *st, int64_t **out, size_t *n, int64_t s
 int mc_store_document_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)
 {
 	static const char sql[] = "SELECT count(*) FROM document_event WHERE user_id = $1 AND at >= $2";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	mc_q_int(q, 2, since);
-	rc = mc_q_row(q, "count document events of an account");
-	if (rc == 1)
-		*out = mc_q_col_int(q, 0);
-	if (rc > 0)
-		rc = 0;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_int(st, sql, "count document events of an account", out,
+			 MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 
 int mc_store_document_event_head(mc_store *st, int64_t document_id, char out[65])

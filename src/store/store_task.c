@@ -911,22 +911,8 @@ int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t t
 int mc_store_task_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)
 {
 	static const char sql[] = "SELECT count(*) FROM task_event WHERE user_id = $1 AND at >= $2";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	mc_q_int(q, 2, since);
-	rc = mc_q_row(q, "count task events of an account");
-	if (rc == 1)
-		*out = mc_q_col_int(q, 0);
-	if (rc > 0)
-		rc = 0;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_int(st, sql, "count task events of an account", out,
+			 MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 
 int mc_store_task_last_hash(mc_store *st, char *out, size_t cap, int64_t task_id)

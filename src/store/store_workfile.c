@@ -203,22 +203,7 @@ cleanup:
 int mc_store_workfile_count_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)
 {
 	static const char sql[] = "SELECT count(*) FROM workfile WHERE created_by = $1 AND created_at >= $2";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	mc_q_int(q, 2, since);
-	rc = mc_q_row(q, "count work files listed");
-	if (rc == 1)
-		*out = mc_q_col_int(q, 0);
-	if (rc > 0)
-		rc = 0;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_int(st, sql, "count work files listed", out, MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 
 int mc_store_workfile_doc_add(mc_store *st, const mc_workfile *w, int64_t document_id, int64_t user_id,

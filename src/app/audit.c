@@ -164,13 +164,22 @@ static void anchor_root(char root[MC_AUDIT_HASH_LEN], const char *dossiers_root,
 	sodium_bin2hex(root, MC_AUDIT_HASH_LEN, md, sizeof md);
 }
 
+/* Events of a log one anchor covers at most: on PostgreSQL the log is locked
+ * against inserts while they are read (mc_store_audit_log_top), so a large
+ * backlog (the first anchor after migration 054) is taken in steps. */
+#define LOG_STEP 50000
+
 /* The next log id and digest after head: head's when the log has no event
- * beyond it. */
+ * beyond it; at most LOG_STEP events further, *more set when some are left. */
 static int log_advance(mc_store *st, mc_audit_log which, int64_t head_to, const char *head_digest,
-		       int64_t *to, char digest[MC_AUDIT_HASH_LEN])
+		       int64_t *to, char digest[MC_AUDIT_HASH_LEN], bool *more)
 {
 	int rc = mc_store_audit_log_top(st, which, to);
 
+	if (rc == 0 && *to > head_to + LOG_STEP) {
+		*to = head_to + LOG_STEP;
+		*more = true;
+	}
 	if (rc == 0 && *to <= head_to) {
 		*to = head_to;
 		snprintf(digest, MC_AUDIT_HASH_LEN, "%s", head_digest ? head_digest : "");
@@ -183,7 +192,7 @@ static int log_advance(mc_store *st, mc_audit_log which, int64_t head_to, const 
 /* ---- anchoring -------------------------------------------------------- */
 
 static int anchor_one(mc_store *st, const mc_audit_config *cfg, int64_t now, int limit, int64_t *covered,
-		      bool *made)
+		      bool *made, bool *more)
 {
 	mc_audit_anchor head = {0};
 	mc_audit_entry *e = NULL;
@@ -197,16 +206,17 @@ static int anchor_one(mc_store *st, const mc_audit_config *cfg, int64_t now, int
 
 	*covered = 0;
 	*made = false;
+	*more = false;
 	/* The head first: on PostgreSQL it takes the anchoring lock. */
 	rc = mc_store_audit_head(st, &head);
 	if (rc == 0)
 		rc = mc_store_audit_pending(st, &e, &n, limit);
 	if (rc == 0)
 		rc = log_advance(st, MC_AUDIT_LOG_DOCUMENTS, head.document_events_to, head.document_digest,
-				 &doc_to, doc_digest);
+				 &doc_to, doc_digest, more);
 	if (rc == 0)
 		rc = log_advance(st, MC_AUDIT_LOG_TASKS, head.task_events_to, head.task_digest, &task_to,
-				 task_digest);
+				 task_digest, more);
 	if (rc || (n == 0 && doc_to == head.document_events_to && task_to == head.task_events_to))
 		goto cleanup;
 	/* The new anchor's strings are these buffers and the head's: the store only reads them. */
@@ -237,6 +247,8 @@ static int anchor_one(mc_store *st, const mc_audit_config *cfg, int64_t now, int
 	if (rc == 0) {
 		*covered = (int64_t)n;
 		*made = true;
+		if (limit > 0 && n >= (size_t)limit)
+			*more = true;
 	}
 cleanup:
 	mc_audit_entry_free_list(e, n);
@@ -244,16 +256,21 @@ cleanup:
 	return rc;
 }
 
-int mc_app_audit_anchor(mc_store *st, const mc_audit_config *cfg, int64_t now, int limit, int64_t *covered)
+int mc_app_audit_anchor(mc_store *st, const mc_audit_config *cfg, int64_t now, int limit, int64_t *covered,
+			bool *more)
 {
-	bool made;
-	return anchor_one(st, cfg, now, limit, covered, &made);
+	bool made, left;
+	int rc = anchor_one(st, cfg, now, limit, covered, &made, &left);
+
+	if (more)
+		*more = rc == 0 && left;
+	return rc;
 }
 
 int mc_app_audit_anchor_all(mc_store *st, const mc_audit_config *cfg, int64_t now, int64_t *anchors)
 {
 	int64_t covered = 0;
-	bool made = false;
+	bool made = false, more = false;
 	int rc = 0;
 
 	*anchors = 0;
@@ -261,14 +278,14 @@ int mc_app_audit_anchor_all(mc_store *st, const mc_audit_config *cfg, int64_t no
 		rc = mc_store_begin(st);
 		if (rc)
 			break;
-		rc = anchor_one(st, cfg, now, 5000, &covered, &made);
+		rc = anchor_one(st, cfg, now, 5000, &covered, &made, &more);
 		if (rc == 0)
 			rc = mc_store_commit(st);
 		else
 			mc_store_rollback(st);
 		if (rc == 0 && made)
 			(*anchors)++;
-	} while (rc == 0 && covered > 0);
+	} while (rc == 0 && (covered > 0 || more));
 	return rc;
 }
 

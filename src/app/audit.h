@@ -39,10 +39,12 @@ int mc_app_audit_key_load(mc_audit_config *cfg, const char *path);
  * and gives its public key. MC_ECONFLICT when path exists. */
 int mc_app_audit_keygen(const char *path, char public_key[MC_AUDIT_KEY_HEX]);
 
-/* Makes one anchor of up to limit dossiers changed since the last one, at
- * now, in the caller's transaction; *covered counts them (0: nothing to
- * anchor, no anchor made). */
-int mc_app_audit_anchor(mc_store *st, const mc_audit_config *cfg, int64_t now, int limit, int64_t *covered);
+/* Makes one anchor of up to limit dossiers changed since the last one and
+ * of the documents' and tasks' events since (at most 50,000 of each), at
+ * now, in the caller's transaction; *covered counts the dossiers; *more
+ * (NULL: not asked) says whether changes were left for the next anchor. */
+int mc_app_audit_anchor(mc_store *st, const mc_audit_config *cfg, int64_t now, int limit, int64_t *covered,
+			bool *more);
 /* Anchors every changed dossier, each anchor in a transaction of its own
  * (the command line, init); *anchors counts the anchors made. */
 int mc_app_audit_anchor_all(mc_store *st, const mc_audit_config *cfg, int64_t now, int64_t *anchors);

@@ -82,9 +82,10 @@ static int anchor_run(mc_store *st, void *payload)
 {
 	job *j = payload;
 	int64_t covered = 0;
-	int rc = mc_app_audit_anchor(st, j->u->audit, j->now, ANCHOR_LIMIT, &covered);
+	bool more = false;
+	int rc = mc_app_audit_anchor(st, j->u->audit, j->now, ANCHOR_LIMIT, &covered, &more);
 
-	atomic_store(&j->more, rc == 0 && covered >= ANCHOR_LIMIT);
+	atomic_store(&j->more, more);
 	return rc;
 }
 

@@ -3628,15 +3628,24 @@ static void test_audit_anchors(void **state)
 	assert_int_equal(problems(f), 0);
 
 	assert_int_equal(mc_store_begin(f->st), 0);
-	assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 1000, 2, &covered), 0);
+	bool more = false;
+	assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 1000, 2, &covered, &more), 0);
 	assert_int_equal(mc_store_commit(f->st), 0);
 	assert_int_equal(covered, 2);
+	assert_true(more); /* a backlog: the server anchors the rest a second later */
 	assert_int_equal(mc_store_begin(f->st), 0);
-	assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 1001, 100, &covered), 0);
+	assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 1001, 100, &covered, &more), 0);
 	assert_int_equal(mc_store_commit(f->st), 0);
 	assert_int_equal(covered, 1);
+	assert_false(more);
+	/* Each entry recorded as read, and its dossier covered by the anchor. */
+	assert_int_equal(raw_int(f,
+				 "SELECT count(*) FROM audit_anchor_entry e JOIN dossier d ON d.id = "
+				 "e.dossier_id AND d.anchor_id = e.anchor_id AND d.head_hash = e.head_hash "
+				 "AND d.event_count = e.event_count AND d.state = e.state"),
+			 3);
 	assert_int_equal(mc_store_begin(f->st), 0);
-	assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 1002, 100, &covered), 0);
+	assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 1002, 100, &covered, NULL), 0);
 	assert_int_equal(mc_store_commit(f->st), 0);
 	assert_int_equal(covered, 0);
 	assert_int_equal(mc_store_audit_head(f->st, &head), 0);

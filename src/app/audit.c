@@ -164,20 +164,22 @@ static void anchor_root(char root[MC_AUDIT_HASH_LEN], const char *dossiers_root,
 	sodium_bin2hex(root, MC_AUDIT_HASH_LEN, md, sizeof md);
 }
 
-/* Events of a log one anchor covers at most: on PostgreSQL the log is locked
- * against inserts while they are read (mc_store_audit_log_top), so a large
- * backlog (the first anchor after migration 054) is taken in steps. */
-#define LOG_STEP 50000
+/* Events of a log one anchor covers at most, for every dossier it may
+ * cover: on PostgreSQL the log is locked against inserts while they are read
+ * (mc_store_audit_log_top), so a large backlog (the first anchor after
+ * migration 054) is taken in steps, 50,000 events for the server's 2,000
+ * dossiers. */
+#define LOG_EVENTS_PER_DOSSIER 25
 
 /* The next log id and digest after head: head's when the log has no event
- * beyond it; at most LOG_STEP events further, *more set when some are left. */
+ * beyond it; at most step events further, *more set when some are left. */
 static int log_advance(mc_store *st, mc_audit_log which, int64_t head_to, const char *head_digest,
-		       int64_t *to, char digest[MC_AUDIT_HASH_LEN], bool *more)
+		       int64_t step, int64_t *to, char digest[MC_AUDIT_HASH_LEN], bool *more)
 {
 	int rc = mc_store_audit_log_top(st, which, to);
 
-	if (rc == 0 && *to > head_to + LOG_STEP) {
-		*to = head_to + LOG_STEP;
+	if (rc == 0 && step > 0 && *to > head_to + step) {
+		*to = head_to + step;
 		*more = true;
 	}
 	if (rc == 0 && *to <= head_to) {
@@ -213,10 +215,10 @@ static int anchor_one(mc_store *st, const mc_audit_config *cfg, int64_t now, int
 		rc = mc_store_audit_pending(st, &e, &n, limit);
 	if (rc == 0)
 		rc = log_advance(st, MC_AUDIT_LOG_DOCUMENTS, head.document_events_to, head.document_digest,
-				 &doc_to, doc_digest, more);
+				 (int64_t)limit * LOG_EVENTS_PER_DOSSIER, &doc_to, doc_digest, more);
 	if (rc == 0)
-		rc = log_advance(st, MC_AUDIT_LOG_TASKS, head.task_events_to, head.task_digest, &task_to,
-				 task_digest, more);
+		rc = log_advance(st, MC_AUDIT_LOG_TASKS, head.task_events_to, head.task_digest,
+				 (int64_t)limit * LOG_EVENTS_PER_DOSSIER, &task_to, task_digest, more);
 	if (rc || (n == 0 && doc_to == head.document_events_to && task_to == head.task_events_to))
 		goto cleanup;
 	/* The new anchor's strings are these buffers and the head's: the store only reads them. */

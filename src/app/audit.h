@@ -40,7 +40,7 @@ int mc_app_audit_key_load(mc_audit_config *cfg, const char *path);
 int mc_app_audit_keygen(const char *path, char public_key[MC_AUDIT_KEY_HEX]);
 
 /* Makes one anchor of up to limit dossiers changed since the last one and
- * of the documents' and tasks' events since (at most 50,000 of each), at
+ * of the documents' and tasks' events since (at most 25 × limit of each), at
  * now, in the caller's transaction; *covered counts the dossiers; *more
  * (NULL: not asked) says whether changes were left for the next anchor. */
 int mc_app_audit_anchor(mc_store *st, const mc_audit_config *cfg, int64_t now, int limit, int64_t *covered,

@@ -37,6 +37,7 @@
 #include <utime.h>
 
 #include "app/audit.h"
+#include "app/document.h"
 #include "app/dossier.h"
 #include "app/par.h"
 #include "app/portal.h"
@@ -3605,6 +3606,66 @@ static int64_t problems(struct fixture *f)
 	return rep.problems;
 }
 
+/* The documents' log is anchored in steps of 25 events per dossier an anchor
+ * may cover: a backlog (the first anchor after migration 054) is never read
+ * whole under the log's lock; the next anchors take the rest. */
+static void test_audit_log_steps(void **state)
+{
+	struct fixture *f = *state;
+	mc_audit_config cfg = {0};
+	mc_audit_anchor head = {0};
+	mc_doc_register g = {
+	    .unit_id = f->district, .box = 1, .name = "Sổ", .organ_abbr = "UBND", .created_at = 1000};
+	mc_document d = {.box = 1,
+			 .unit_id = f->district,
+			 .drafting_unit_id = f->district,
+			 .state = 1,
+			 .type = "cong_van",
+			 .subject = "Về việc kiểm tra",
+			 .created_at = 2000,
+			 .updated_at = 2000};
+	int64_t covered = -1, first = 0;
+	bool more = false;
+
+	assert_int_equal(mc_store_doc_register_add(f->st, &g), 0);
+	d.register_id = g.id;
+	assert_int_equal(mc_store_document_add(f->st, &d), 0);
+	for (int i = 0; i < 60; i++) {
+		mc_document_event ev = {.document_id = d.id,
+					.at = 2000 + i,
+					.user_name = "Lê Văn An",
+					.role = "specialist",
+					.unit_id = f->district,
+					.action = "edit",
+					.from_state = 1,
+					.to_state = 1,
+					.note = ""};
+		assert_int_equal(mc_app_document_event_append(f->st, &ev), 0);
+		if (i == 0)
+			first = ev.id;
+	}
+	/* an anchor for one dossier: 25 events */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 3000, 1, &covered, &more), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+	assert_true(more);
+	assert_int_equal(mc_store_audit_head(f->st, &head), 0);
+	assert_int_equal(head.document_events_to, first + 24);
+	mc_audit_anchor_clear(&head);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(mc_store_begin(f->st), 0);
+		assert_int_equal(mc_app_audit_anchor(f->st, &cfg, 3001 + k, 1, &covered, &more), 0);
+		assert_int_equal(mc_store_commit(f->st), 0);
+	}
+	assert_false(more);
+	assert_int_equal(mc_store_audit_head(f->st, &head), 0);
+	assert_int_equal(head.document_events_to, first + 59);
+	assert_int_equal(head.id, 3);
+	mc_audit_anchor_clear(&head);
+	/* the three steps verify as one log */
+	assert_int_equal(problems(f), 0);
+}
+
 static void test_audit_anchors(void **state)
 {
 	struct fixture *f = *state;
@@ -6475,6 +6536,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_outbox_claim, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_uploads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_anchors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_log_steps, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_personal_pseudonymise, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),

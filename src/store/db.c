@@ -680,6 +680,8 @@ int mc_db_sql(mc_store *st, const char *sql, const char *what)
 	mc_q *q = NULL;
 	int rc;
 
+	if (strncmp(sql, "ROLLBACK", 8) == 0)
+		mc_db_unit_paths_forget(st);
 	if (st->pg) {
 		if (strncmp(sql, "ROLLBACK", 8) == 0)
 			mc_db_locks_forget(st);
@@ -748,7 +750,7 @@ int mc_db_op_end(mc_store *st, int kind, int rc)
 	return rc;
 }
 
-int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
+int mc_db_unit_path(mc_store *st, int64_t unit_id, char out[256])
 {
 	static const char sql[] = "SELECT path FROM unit WHERE id = $1";
 	mc_q *q = NULL;
@@ -756,6 +758,7 @@ int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
 	size_t len;
 	int rc = mc_db_prepare(st, &q, sql);
 
+	out[0] = '\0';
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, unit_id);
@@ -767,18 +770,59 @@ int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
 	rc = 0;
 	path = mc_q_col_text(q, 0);
 	len = strlen(path);
-	if (len == 0 || len >= 256 || path[len - 1] != '/') {
+	/* Empty only between a unit's insert and its path's (store_unit.c). */
+	if (len > 0 && (len >= 256 || path[len - 1] != '/')) {
 		rc = MC_ERROR;
 		fprintf(stderr, "could not read unit path: unit %" PRId64 " has path \"%s\"\n", unit_id,
 			path);
 		goto cleanup;
 	}
-	memcpy(lo, path, len + 1);
-	memcpy(hi, path, len + 1);
-	hi[len - 1] = '0'; /* '0' is the byte after '/' */
+	memcpy(out, path, len + 1);
 cleanup:
 	mc_q_done(q);
 	return rc;
+}
+
+int mc_db_unit_path_kept(mc_store *st, int64_t unit_id, char out[256])
+{
+	size_t slot = (uint64_t)unit_id % MC_DB_UNIT_PATHS;
+	int rc;
+
+	if (st->unit_paths[slot].path && st->unit_paths[slot].id == unit_id) {
+		memcpy(out, st->unit_paths[slot].path, strlen(st->unit_paths[slot].path) + 1);
+		return 0;
+	}
+	rc = mc_db_unit_path(st, unit_id, out);
+	if (rc == 0 && out[0]) {
+		free(st->unit_paths[slot].path);
+		st->unit_paths[slot].id = unit_id;
+		st->unit_paths[slot].path = mc_xstrdup(out);
+	}
+	return rc;
+}
+
+void mc_db_unit_paths_forget(mc_store *st)
+{
+	for (size_t i = 0; i < MC_DB_UNIT_PATHS; i++) {
+		free(st->unit_paths[i].path);
+		st->unit_paths[i].path = NULL;
+	}
+}
+
+int mc_db_unit_range(mc_store *st, char lo[256], char hi[256], int64_t unit_id)
+{
+	int rc = mc_db_unit_path(st, unit_id, lo);
+	size_t len = strlen(lo);
+
+	if (rc)
+		return rc;
+	if (len == 0) {
+		fprintf(stderr, "could not read unit path: unit %" PRId64 " has none\n", unit_id);
+		return MC_ERROR;
+	}
+	memcpy(hi, lo, len + 1);
+	hi[len - 1] = '0'; /* '0' is the byte after '/' */
+	return 0;
 }
 
 int mc_db_prepare_in_unit(mc_store *st, mc_q **out, const char *sql, int64_t unit_id)

@@ -238,6 +238,19 @@ int mc_db_sql(mc_store *st, const char *sql, const char *what);
 int mc_db_op_begin(mc_store *st, int *kind);
 int mc_db_op_end(mc_store *st, int kind, int rc);
 
+/* The path of a unit ("/1/5/23/", at most 255 bytes, ending in '/'; ""
+ * between its insert and its path's). MC_ENOTFOUND when the unit does not
+ * exist. */
+int mc_db_unit_path(mc_store *st, int64_t unit_id, char out[256]);
+/* The same, kept by the connection: a unit's path never changes once it is
+ * stored (docs/units.md), so the connection asks again only for a unit it
+ * has not seen, or after a transaction or savepoint was undone (the unit may
+ * have been made in it, and SQLite may give its id to the next). A filing's
+ * roll-up (store_rollup.c) then reads nothing to know the units above its
+ * own: on PostgreSQL that read was the one wait of a filing in a batch. */
+int mc_db_unit_path_kept(mc_store *st, int64_t unit_id, char out[256]);
+/* Forgets the paths kept: what was read may have been undone. */
+void mc_db_unit_paths_forget(mc_store *st);
 /* The subtree of a unit as a range of paths [lo, hi): lo is the unit's path
  * "/1/5/", hi the same with its last '/' replaced by '0' (the next byte), so
  * that "path >= lo AND path < hi" uses the index on path. MC_ENOTFOUND when

@@ -20,6 +20,7 @@
 #define MC_DB_MAX_PARAMS 48 /* the document insert binds 34 (store_document.c) */
 #define MC_DB_MAX_COLS 64
 #define MC_DB_MAX_LATER 256
+#define MC_DB_UNIT_PATHS 512
 
 /* A connection of either engine: one struct with a part for each. */
 struct mc_store {
@@ -44,6 +45,12 @@ struct mc_store {
 	int n_later;
 	/* The roll-up's cells summed under undo_all on PostgreSQL (store_rollup.c). */
 	struct mc_rollup_pending *rollup_pending;
+	/* The units' paths read on this connection (mc_db_unit_path), by id
+	 * modulo the size; path NULL when the slot is empty. */
+	struct {
+		int64_t id;
+		char *path;
+	} unit_paths[MC_DB_UNIT_PATHS];
 
 	/* SQLite */
 	sqlite3 *db;

@@ -223,6 +223,8 @@ static int reconnect(mc_store *st)
 	 * the old one are either committed (and in dossier_seq) or gone. */
 	st->session++;
 	mc_seq_marks_forget(&st->marks);
+	/* The session's transaction, and any unit it made, is gone. */
+	mc_db_unit_paths_forget(st);
 	if (connection_lost(st)) {
 		atomic_fetch_add(&conns_failed, 1);
 		if (st->down < 2) {
@@ -480,6 +482,7 @@ int mc_pg_rollback(mc_store *st)
 	mc_pg_flush(st);
 	st->tx_open = false;
 	mc_db_locks_forget(st);
+	mc_db_unit_paths_forget(st);
 	if (mc_pg_in_transaction(st))
 		rc = mc_pg_sql(st, "ROLLBACK", "roll back transaction");
 	/* As in SQLite: the numbers of a rolled-back transaction were never

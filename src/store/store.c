@@ -38,6 +38,7 @@ void mc_store_close(mc_store *st)
 		return;
 	mc_store_rollup_drop(st);
 	mc_db_cache_free(st);
+	mc_db_unit_paths_forget(st);
 	if (st->pg)
 		mc_pg_close(st);
 	else
@@ -69,11 +70,17 @@ int mc_store_begin(mc_store *st)
 
 int mc_store_commit(mc_store *st)
 {
-	return st->pg ? mc_pg_commit(st) : mc_sqlite_commit(st);
+	int rc = st->pg ? mc_pg_commit(st) : mc_sqlite_commit(st);
+
+	/* A failed commit undid the transaction (or leaves it to be undone). */
+	if (rc)
+		mc_db_unit_paths_forget(st);
+	return rc;
 }
 
 int mc_store_rollback(mc_store *st)
 {
+	mc_db_unit_paths_forget(st);
 	return st->pg ? mc_pg_rollback(st) : mc_sqlite_rollback(st);
 }
 

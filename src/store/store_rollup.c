@@ -387,23 +387,14 @@ static void in_of(mc_rollup_in *in, const mc_dossier *d)
 	in->procedure_id = d->procedure_id;
 }
 
-/* in->tree from the path of in->unit_id. */
+/* in->tree from the path of in->unit_id (kept by the connection: a
+ * filing reads nothing for it but the first of its unit). */
 static int read_tree(mc_store *st, mc_rollup_in *in)
 {
-	static const char sql[] = "SELECT path FROM unit WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	char path[256];
+	int rc = mc_db_unit_path_kept(st, in->unit_id, path);
 
-	if (rc == 0) {
-		mc_q_int(q, 1, in->unit_id);
-		rc = mc_q_row(q, "read a unit's path for the statistics");
-	}
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1)
-		rc = tree_of(in, mc_q_col_text(q, 0));
-	mc_q_done(q);
-	return rc;
+	return rc ? rc : tree_of(in, path);
 }
 
 static int insert(mc_store *st, mc_dossier *d)

@@ -384,7 +384,10 @@ static void test_unit_undone_then_made_again(void **state)
 	for (int k = 0; k < 2; k++) {
 		char code[32];
 		snprintf(code, sizeof code, "000.%d1.99.H56", k);
-		mc_unit u = {.parent_id = district[k], .code = code, .name = "Xã Thử", .level = "commune",
+		mc_unit u = {.parent_id = district[k],
+			     .code = code,
+			     .name = "Xã Thử",
+			     .level = "commune",
 			     .province_code = "H56"};
 		mc_dossier d = {.code = k ? "TEST-UNDONE-2" : "TEST-UNDONE-1",
 				.province_code = "H56",

@@ -680,11 +680,11 @@ int mc_db_sql(mc_store *st, const char *sql, const char *what)
 	mc_q *q = NULL;
 	int rc;
 
-	if (strncmp(sql, "ROLLBACK", 8) == 0)
+	if (strncmp(sql, "ROLLBACK", 8) == 0) {
 		mc_db_unit_paths_forget(st);
+		mc_db_locks_forget(st);
+	}
 	if (st->pg) {
-		if (strncmp(sql, "ROLLBACK", 8) == 0)
-			mc_db_locks_forget(st);
 		rc = mc_pg_sql(st, sql, what);
 		if (rc)
 			st->undo_needed = true;

@@ -45,7 +45,7 @@ struct mc_store {
 	int n_later;
 	/* The roll-up's cells summed under undo_all on PostgreSQL (store_rollup.c). */
 	struct mc_rollup_pending *rollup_pending;
-	/* The units' paths read on this connection (mc_db_unit_path), by id
+	/* The units' paths read on this connection (mc_db_unit_path_kept), by id
 	 * modulo the size; path NULL when the slot is empty. */
 	struct {
 		int64_t id;

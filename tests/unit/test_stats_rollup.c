@@ -358,7 +358,7 @@ static void test_tree_cells_from_the_migration(void **state)
 /* A unit made in a transaction that is undone, then another made under a
  * different district (SQLite gives it the same id): a filing at the second
  * is counted under its own district. The connection keeps the units' paths
- * it has read (mc_db_unit_path), and must forget the undone unit's. */
+ * it has read (mc_db_unit_path_kept), and must forget the undone unit's. */
 static void test_unit_undone_then_made_again(void **state)
 {
 	(void)state;

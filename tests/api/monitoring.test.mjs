@@ -143,9 +143,12 @@ test('a primary made read-only: /readyz 503, writes 503 and nothing stored; reco
     psql(admin, `ALTER DATABASE ${name} SET default_transaction_read_only = on`);
     try {
       endSessions();
-      const ready = await until('the node unready', async () => {
+      // The first answers may say the read failed: the worker's session was
+      // just ended and is made again on its next use. Once connected again,
+      // the node is unready because the primary is read-only.
+      const ready = await until('the node unready as read-only', async () => {
         const r = await server.api('GET', '/readyz');
-        return r.status === 503 ? r : null;
+        return r.status === 503 && /read-only/.test(r.body?.detail ?? '') ? r : null;
       });
       assertProblem(ready, 503, 'not-ready', 'readiness on a read-only primary');
       assert.match(ready.body.detail, /read-only/);

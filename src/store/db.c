@@ -511,27 +511,13 @@ int mc_q_read_one(mc_q *q, const char *what, const mc_col *cols, size_t n, void 
 int mc_db_read_by_id(mc_store *st, const char *sql, int64_t id, const char *what, const mc_col *cols,
 		     size_t n, void *row)
 {
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-	if (rc == 0) {
-		mc_q_int(q, 1, id);
-		rc = mc_q_read_one(q, what, cols, n, row);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read(st, sql, what, cols, n, row, MC_ARGS(MC_I(id)));
 }
 
 int mc_db_read_by_text(mc_store *st, const char *sql, const char *key, const char *what, const mc_col *cols,
 		       size_t n, void *row)
 {
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-	if (rc == 0) {
-		mc_q_text(q, 1, key);
-		rc = mc_q_read_one(q, what, cols, n, row);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read(st, sql, what, cols, n, row, MC_ARGS(MC_T(key)));
 }
 
 static void bind_args(mc_q *q, const mc_arg *a, size_t n)
@@ -606,6 +592,51 @@ int mc_db_int(mc_store *st, const char *sql, const char *what, int64_t *out, con
 	return rc;
 }
 
+int mc_db_read(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols, void *row,
+	       const mc_arg *a, size_t n)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		bind_args(q, a, n);
+		rc = mc_q_read_one(q, what, cols, n_cols, row);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_db_list(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
+	       size_t size, void *out, size_t *count, const mc_arg *a, size_t n)
+{
+	static void *const none = NULL;
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		bind_args(q, a, n);
+		rc = mc_q_read_list(q, what, cols, n_cols, size, out, count);
+	} else {
+		memcpy(out, &none, sizeof none);
+		*count = 0;
+	}
+	mc_q_done(q);
+	return rc;
+}
+
+int mc_db_insert(mc_store *st, const char *sql, const char *what, int64_t *id, const mc_arg *a, size_t n)
+{
+	mc_q *q = NULL;
+	int rc = mc_db_prepare(st, &q, sql);
+
+	if (rc == 0) {
+		bind_args(q, a, n);
+		rc = mc_q_insert_id(q, what, id);
+	}
+	mc_q_done(q);
+	return rc;
+}
+
 int mc_db_change(mc_store *st, const char *sql, const char *what, mc_changes expect, int none_rc,
 		 const mc_arg *a, size_t n)
 {
@@ -658,19 +689,7 @@ int mc_q_read_list(mc_q *q, const char *what, const mc_col *cols, size_t n_cols,
 int mc_db_read_list_by(mc_store *st, const char *sql, int64_t key, const char *what, const mc_col *cols,
 		       size_t n_cols, size_t size, void *out, size_t *n)
 {
-	static void *const none = NULL;
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_int(q, 1, key);
-		rc = mc_q_read_list(q, what, cols, n_cols, size, out, n);
-	} else {
-		memcpy(out, &none, sizeof none);
-		*n = 0;
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, what, cols, n_cols, size, out, n, MC_ARGS(MC_I(key)));
 }
 
 /* ---- the rest ---------------------------------------------------------- */

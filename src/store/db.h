@@ -190,6 +190,8 @@ typedef struct {
 #define MC_COL(type_, st_, field_, name_) {(name_), (type_), offsetof(st_, field_), 0}
 #define MC_COL_ARRAY(st_, field_, name_) {(name_), MC_COL_CHARS, offsetof(st_, field_), sizeof(((st_ *)0)->field_)}
 #define MC_COL_ARRAY_CUT(st_, field_, name_) {(name_), MC_COL_CUT, offsetof(st_, field_), sizeof(((st_ *)0)->field_)}
+/* A table of columns and its length, as the two arguments that take it. */
+#define MC_COLS(t) (t), MC_ARRAY_LEN(t)
 /* clang-format on */
 
 /* Reads the current row into row (a struct) by the table cols: each column is
@@ -214,6 +216,17 @@ int mc_db_read_by_id(mc_store *st, const char *sql, int64_t id, const char *what
 /* The same with a text as $1 (a code, a username). */
 int mc_db_read_by_text(mc_store *st, const char *sql, const char *key, const char *what, const mc_col *cols,
 		       size_t n, void *row);
+/* Prepares sql (a query of at most one row), binds the n values of a as
+ * $1 … $n and reads the row into row by cols, as mc_q_read_one. */
+int mc_db_read(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols, void *row,
+	       const mc_arg *a, size_t n);
+/* Prepares sql, binds the n values of a and reads its rows as
+ * mc_q_read_list into *out (T **) and *count. */
+int mc_db_list(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
+	       size_t size, void *out, size_t *count, const mc_arg *a, size_t n);
+/* Prepares sql (a write with RETURNING of one integer), binds the n values
+ * of a and runs it as mc_q_insert_id. */
+int mc_db_insert(mc_store *st, const char *sql, const char *what, int64_t *id, const mc_arg *a, size_t n);
 /* Runs a write with RETURNING of one integer (the new row's id, a number
  * taken) as mc_q_try_row and puts it in *id: 0, MC_ERROR when no row came
  * back, or the code of the failure. */

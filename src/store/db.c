@@ -631,7 +631,10 @@ int mc_db_insert(mc_store *st, const char *sql, const char *what, int64_t *id, c
 
 	if (rc == 0) {
 		bind_args(q, a, n);
-		rc = mc_q_insert_id(q, what, id);
+		rc = mc_q_row(q, what);
+		if (rc == 1)
+			*id = mc_q_col_int(q, 0);
+		rc = rc == 1 ? 0 : rc == 0 ? MC_ERROR : rc;
 	}
 	mc_q_done(q);
 	return rc;

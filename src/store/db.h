@@ -225,7 +225,10 @@ int mc_db_read(mc_store *st, const char *sql, const char *what, const mc_col *co
 int mc_db_list(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
 	       size_t size, void *out, size_t *count, const mc_arg *a, size_t n);
 /* Prepares sql (a write with RETURNING of one integer), binds the n values
- * of a and runs it as mc_q_insert_id. */
+ * of a, runs it (mc_q_row: its failure is the transaction's, no savepoint
+ * of its own) and puts the integer in *id: 0, MC_ERROR when no row came
+ * back, or the code of the failure. mc_q_insert_id is the one whose failure
+ * is an expected answer. */
 int mc_db_insert(mc_store *st, const char *sql, const char *what, int64_t *id, const mc_arg *a, size_t n);
 /* Runs a write with RETURNING of one integer (the new row's id, a number
  * taken) as mc_q_try_row and puts it in *id: 0, MC_ERROR when no row came

@@ -356,20 +356,10 @@ static int named_in(mc_store *st, bool *out, const char *sha256, bool gc)
 {
 	static const char in_attachment[] = "SELECT 1 FROM attachment WHERE sha256 = $1";
 	static const char in_gc[] = "SELECT 1 FROM file_gc WHERE sha256 = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, gc ? in_gc : in_attachment);
+	int64_t found = 0;
+	int rc = mc_db_int(st, gc ? in_gc : in_attachment, "look up a file", &found, MC_ARGS(MC_T(sha256)));
 
-	*out = false;
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, sha256);
-	rc = mc_q_row(q, "look up a file");
-	if (rc == 1) {
-		*out = true;
-		rc = 0;
-	}
-cleanup:
-	mc_q_done(q);
+	*out = found == 1;
 	return rc;
 }
 

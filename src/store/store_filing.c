@@ -26,21 +26,11 @@ int mc_store_filing_record(mc_store *st, int64_t dossier_id, int64_t user_id, co
 	    "VALUES ($1, coalesce((SELECT province_code FROM dossier WHERE id = $1), ''), "
 	    "$2, $3, $4)";
 	char addr[64];
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
-	if (rc)
-		goto cleanup;
 	peer_copy(addr, peer ? peer : "");
-	mc_q_int(q, 1, dossier_id);
-	mc_q_int(q, 2, user_id);
-	mc_q_text(q, 3, addr);
-	mc_q_int(q, 4, at);
 	/* A second record or an unknown account is an answer. */
-	rc = mc_q_try(q, "record filing");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "record filing",
+			 MC_ARGS(MC_I(dossier_id), MC_I(user_id), MC_T(addr), MC_I(at)));
 }
 
 /*
@@ -62,21 +52,11 @@ int mc_store_filing_lock(mc_store *st, int64_t user_id, const char *peer)
 	    "SELECT pg_advisory_xact_lock(hashtextextended('filing:u:' || CAST($1 AS TEXT), 0)), "
 	    "pg_advisory_xact_lock(hashtextextended('filing:a:' || $2, 0))";
 	char addr[64];
-	mc_q *q = NULL;
-	int rc = 0;
 
 	if (!mc_db_is_pg(st))
 		return 0;
-	rc = mc_db_prepare(st, &q, sql_pg);
-	if (rc)
-		goto cleanup;
 	peer_copy(addr, peer ? peer : "");
-	mc_q_int(q, 1, user_id);
-	mc_q_text(q, 2, addr);
-	rc = mc_q_exec(q, "lock filing counts");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql_pg, "lock filing counts", MC_ARGS(MC_I(user_id), MC_T(addr)));
 }
 
 int mc_store_filing_nth(mc_store *st, int64_t *out, int64_t user_id, const char *peer, int64_t since, int n)

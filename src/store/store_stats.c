@@ -207,17 +207,8 @@ static int children(mc_store *st, int64_t **out, size_t *n, int64_t unit_id)
 	static const char sql[] = "SELECT id FROM unit WHERE parent_id = $1 ORDER BY code";
 	/* Each row one int64_t of the array. */
 	static const mc_col cols[] = {{"id", MC_COL_I64, 0, 0}};
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, unit_id);
-		rc = mc_q_read_list(q, "list child units", cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list child units", MC_COLS(cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(unit_id)));
 }
 
 /* Adds the rows of one statement to their keys' counters; $5 (the
@@ -269,16 +260,6 @@ static const mc_col proc_key_cols[] = {
     MC_COL(MC_COL_STR, struct proc_key, field, "field"),
 };
 
-static void proc_keys_free(struct proc_key *list, size_t n)
-{
-	for (size_t i = 0; list && i < n; i++) {
-		free(list[i].code);
-		free(list[i].name);
-		free(list[i].field);
-	}
-	free(list);
-}
-
 /* The procedures of the figures (ids a JSON array), by id: only those the
  * roll-up counted, not the catalogue's thousands on every request. */
 static int proc_keys(mc_store *st, struct proc_key **out, size_t *n, const char *ids)
@@ -289,18 +270,8 @@ static int proc_keys(mc_store *st, struct proc_key **out, size_t *n, const char 
 	    "SELECT id, code, name, field FROM procedure WHERE id IN"
 	    " (SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST($1 AS json)))"
 	    " ORDER BY id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? pg : sqlite);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_text(q, 1, ids);
-		rc = mc_q_read_list(q, "list procedures for statistics", proc_key_cols,
-				    MC_ARRAY_LEN(proc_key_cols), sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, mc_db_is_pg(st) ? pg : sqlite, "list procedures for statistics",
+			  MC_COLS(proc_key_cols), sizeof **out, out, n, MC_ARGS(MC_T(ids)));
 }
 
 /* The roll-up's figures by procedure, kept until the procedures are read. */
@@ -499,7 +470,7 @@ int mc_store_stats(mc_store *st, mc_stats_row **out, size_t *n, const mc_stats_q
 		} else {
 			rc = mc_store_rollup_stats(st, q, lo, hi, add_sums, &sums);
 		}
-		proc_keys_free(procs, n_procs);
+		mc_rows_free(MC_COLS(proc_key_cols), procs, n_procs, sizeof *procs);
 	} else {
 		rc = count(st, &r, sql_counts[sql_group], count_cols, MC_ARRAY_LEN(count_cols), lo, hi, q);
 		if (rc == 0)

@@ -22,75 +22,43 @@ int mc_store_form_number_take(mc_store *st, mc_form_number *n)
 	 * form 02) are one paper: the number it has already. */
 	static const char have_sql[] =
 	    "SELECT number FROM form_number WHERE kind = $1 AND dossier_id = $2 AND ref = $3";
+	static const mc_col have_cols[] = {MC_COL(MC_COL_I64, mc_form_number, number, "number")};
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, have_sql);
+	int rc = mc_db_read(st, have_sql, "read a form number", MC_COLS(have_cols), n,
+			    MC_ARGS(MC_I(n->kind), MC_I(n->dossier_id), MC_I(n->ref)));
 
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, n->kind);
-	mc_q_int(q, 2, n->dossier_id);
-	mc_q_int(q, 3, n->ref);
-	rc = mc_q_row(q, "read a form number");
-	if (rc == 1) {
-		n->number = mc_q_col_int(q, 0);
-		rc = 0;
-		goto cleanup;
-	}
-	if (rc)
-		goto cleanup;
-	mc_q_done(q);
-	q = NULL;
+	if (rc != MC_ENOTFOUND)
+		return rc;
 	rc = mc_db_prepare(st, &q, next_sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, n->kind);
-	mc_q_int(q, 2, n->unit_id);
-	mc_q_int(q, 3, n->year);
-	rc = mc_q_insert_id(q, "take a form number", &n->number);
+	if (rc == 0) {
+		mc_q_int(q, 1, n->kind);
+		mc_q_int(q, 2, n->unit_id);
+		mc_q_int(q, 3, n->year);
+		rc = mc_q_insert_id(q, "take a form number", &n->number);
+	}
 	mc_q_done(q);
-	q = NULL;
 	if (rc)
-		goto cleanup;
-	rc = mc_db_prepare(st, &q, add_sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, n->kind);
-	mc_q_int(q, 2, n->dossier_id);
-	mc_q_int(q, 3, n->ref);
-	mc_q_int(q, 4, n->unit_id);
-	mc_q_int(q, 5, n->year);
-	mc_q_int(q, 6, n->number);
-	rc = mc_q_try(q, "record a form number");
-cleanup:
-	mc_q_done(q);
-	return rc;
+		return rc;
+	return mc_db_try(st, add_sql, "record a form number",
+			 MC_ARGS(MC_I(n->kind), MC_I(n->dossier_id), MC_I(n->ref), MC_I(n->unit_id),
+				 MC_I(n->year), MC_I(n->number)));
 }
+
+static const mc_col form_number_cols[] = {
+    MC_COL(MC_COL_I64, mc_form_number, unit_id, "unit_id"),
+    MC_COL(MC_COL_INT, mc_form_number, year, "year"),
+    MC_COL(MC_COL_I64, mc_form_number, number, "number"),
+};
 
 int mc_store_form_number_get(mc_store *st, mc_form_number *out, int kind, int64_t dossier_id, int64_t ref)
 {
 	static const char sql[] = "SELECT unit_id, year, number FROM form_number WHERE kind = $1 AND "
 				  "dossier_id = $2 AND ref = $3";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	mc_form_number row = {.kind = kind, .dossier_id = dossier_id, .ref = ref};
+	int rc = mc_db_read(st, sql, "read a form number", MC_COLS(form_number_cols), &row,
+			    MC_ARGS(MC_I(kind), MC_I(dossier_id), MC_I(ref)));
 
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, kind);
-	mc_q_int(q, 2, dossier_id);
-	mc_q_int(q, 3, ref);
-	rc = mc_q_row(q, "read a form number");
-	if (rc == 1) {
-		*out = (mc_form_number){.kind = kind,
-					.dossier_id = dossier_id,
-					.ref = ref,
-					.unit_id = mc_q_col_int(q, 0),
-					.year = (int)mc_q_col_int(q, 1),
-					.number = mc_q_col_int(q, 2)};
-		rc = 0;
-	} else if (rc == 0) {
-		rc = MC_ENOTFOUND;
-	}
-cleanup:
-	mc_q_done(q);
+	if (rc == 0)
+		*out = row;
 	return rc;
 }

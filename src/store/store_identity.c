@@ -10,25 +10,11 @@
 int mc_store_identity_user(mc_store *st, int64_t *out, const char *issuer, const char *subject)
 {
 	static const char sql[] = "SELECT user_id FROM user_identity WHERE issuer = $1 AND subject = $2";
-	mc_q *q = NULL;
-	int rc;
+	static const mc_col cols[] = {{"user_id", MC_COL_I64, 0, 0}};
 
 	*out = 0;
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, issuer);
-	mc_q_text(q, 2, subject);
-	rc = mc_q_row(q, "read an identity link");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		*out = mc_q_col_int(q, 0);
-		rc = 0;
-	}
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read(st, sql, "read an identity link", MC_COLS(cols), out,
+			  MC_ARGS(MC_T(issuer), MC_T(subject)));
 }
 
 int mc_store_identity_subject(mc_store *st, char *out, size_t cap, const char *issuer, int64_t user_id)
@@ -54,6 +40,11 @@ cleanup:
 	return rc;
 }
 
+typedef struct {
+	int64_t id;
+	int64_t role;
+} citizen_row;
+
 int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number)
 {
 	/* Only a citizen is found by the number: an official's account is
@@ -62,24 +53,19 @@ int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number)
 	 * second account is made for that person. */
 	static const char sql[] = "SELECT id, role FROM app_user WHERE erased_at = 0 AND id_number = $1 AND "
 				  "id_number != '' ORDER BY CASE WHEN role = 1 THEN 0 ELSE 1 END, id LIMIT 1";
-	mc_q *q = NULL;
-	int rc;
+	static const mc_col cols[] = {
+	    MC_COL(MC_COL_I64, citizen_row, id, "id"),
+	    MC_COL(MC_COL_I64, citizen_row, role, "role"),
+	};
+	citizen_row row = {0};
+	int rc = mc_db_read(st, sql, "find a citizen by identity number", MC_COLS(cols), &row,
+			    MC_ARGS(MC_T(id_number)));
 
 	*out = 0;
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, id_number);
-	rc = mc_q_row(q, "find a citizen by identity number");
+	if (rc == 0 && row.role != 1)
+		rc = MC_EFORBIDDEN;
 	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		rc = mc_q_col_int(q, 1) == 1 ? 0 : MC_EFORBIDDEN;
-		if (rc == 0)
-			*out = mc_q_col_int(q, 0);
-	}
-cleanup:
-	mc_q_done(q);
+		*out = row.id;
 	return rc;
 }
 
@@ -87,21 +73,11 @@ int mc_store_identity_link(mc_store *st, const char *issuer, const char *subject
 {
 	static const char sql[] =
 	    "INSERT INTO user_identity (issuer, subject, user_id, linked_at) VALUES ($1, $2, $3, $4)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, issuer);
-	mc_q_text(q, 2, subject);
-	mc_q_int(q, 3, user_id);
-	mc_q_int(q, 4, at);
 	/* A subject linked already is an answer (MC_ECONFLICT), not a failure
 	 * of the caller's transaction. */
-	rc = mc_q_try(q, "link an identity");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "link an identity",
+			 MC_ARGS(MC_T(issuer), MC_T(subject), MC_I(user_id), MC_I(at)));
 }
 
 int mc_store_identity_unlink(mc_store *st, const char *issuer, int64_t user_id)

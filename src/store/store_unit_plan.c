@@ -39,41 +39,19 @@ int mc_store_unit_plan_create(mc_store *st, mc_unit_plan *p)
 {
 	static const char sql[] = "INSERT INTO unit_plan (name, effective_day, body, status, created_by, "
 				  "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, p->name ? p->name : "");
-	mc_q_int(q, 2, p->effective_day);
-	mc_q_text(q, 3, p->body ? p->body : "");
-	mc_q_text(q, 4, p->status ? p->status : "draft");
-	mc_q_ref(q, 5, p->created_by);
-	mc_q_int(q, 6, p->created_at);
-	rc = mc_q_row(q, "insert unit plan");
-	if (rc == 1) {
-		p->id = mc_q_col_int(q, 0);
-		rc = 0;
-	}
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_insert(st, sql, "insert unit plan", &p->id,
+			    MC_ARGS(MC_T(p->name ? p->name : ""), MC_I(p->effective_day),
+				    MC_T(p->body ? p->body : ""), MC_T(p->status ? p->status : "draft"),
+				    MC_REF(p->created_by), MC_I(p->created_at)));
 }
 
 int mc_store_unit_plan_get(mc_store *st, mc_unit_plan *out, int64_t id)
 {
 	static const char sql[] = "SELECT " PLAN_COLS " FROM unit_plan WHERE id = $1";
-	mc_q *q = NULL;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	rc = mc_q_read_one(q, "read unit plan", plan_cols, MC_ARRAY_LEN(plan_cols), out);
-cleanup:
-	mc_q_done(q);
+	rc = mc_db_read(st, sql, "read unit plan", MC_COLS(plan_cols), out, MC_ARGS(MC_I(id)));
 	if (rc)
 		mc_unit_plan_clear(out);
 	return rc;
@@ -82,16 +60,7 @@ cleanup:
 int mc_store_unit_plan_list(mc_store *st, mc_unit_plan **out, size_t *n)
 {
 	static const char sql[] = "SELECT " PLAN_COLS " FROM unit_plan ORDER BY id DESC";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	rc = mc_q_read_list(q, "list unit plans", plan_cols, MC_ARRAY_LEN(plan_cols), sizeof **out, out, n);
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list unit plans", MC_COLS(plan_cols), sizeof **out, out, n, NULL, 0);
 }
 
 int mc_store_unit_plan_mark(mc_store *st, const mc_unit_plan *p)
@@ -100,32 +69,17 @@ int mc_store_unit_plan_mark(mc_store *st, const mc_unit_plan *p)
 	    "UPDATE unit_plan SET status = $2, applied_at = $3, moved_dossiers = $4, moved_users = $5, "
 	    "deactivated_users = $6 WHERE id = $1 AND status <> 'applied'";
 	static const char exists[] = "SELECT 1 FROM unit_plan WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int64_t found = 0;
+	int rc =
+	    mc_db_change(st, sql, "mark unit plan", MC_SOME, MC_ENOTFOUND,
+			 MC_ARGS(MC_I(p->id), MC_T(p->status), MC_I(p->applied_at), MC_I(p->moved_dossiers),
+				 MC_I(p->moved_users), MC_I(p->deactivated_users)));
 
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, p->id);
-	mc_q_text(q, 2, p->status);
-	mc_q_int(q, 3, p->applied_at);
-	mc_q_int(q, 4, p->moved_dossiers);
-	mc_q_int(q, 5, p->moved_users);
-	mc_q_int(q, 6, p->deactivated_users);
-	rc = mc_q_exec(q, "mark unit plan");
-	if (rc || mc_q_changes(q) > 0)
-		goto cleanup;
-	mc_q_done(q);
-	q = NULL;
+	if (rc != MC_ENOTFOUND)
+		return rc;
 	/* Nothing changed: unknown, or applied already. */
-	rc = mc_db_prepare(st, &q, exists);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, p->id);
-	rc = mc_q_row(q, "read unit plan");
-	rc = rc == 1 ? MC_ECONFLICT : rc == 0 ? MC_ENOTFOUND : rc;
-cleanup:
-	mc_q_done(q);
-	return rc;
+	rc = mc_db_int(st, exists, "read unit plan", &found, MC_ARGS(MC_I(p->id)));
+	return rc ? rc : found ? MC_ECONFLICT : MC_ENOTFOUND;
 }
 
 int mc_store_unit_plan_due(mc_store *st, int64_t **out, size_t *n, int32_t day)

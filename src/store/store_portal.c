@@ -73,19 +73,10 @@ int mc_store_portal_claim(mc_store *st, mc_portal_item **out, size_t *n, int64_t
 {
 	static const char sql_sqlite[] = CLAIM("");
 	static const char sql_pg[] = CLAIM(" FOR UPDATE SKIP LOCKED");
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? sql_pg : sql_sqlite);
+	int rc = mc_db_list(st, mc_db_is_pg(st) ? sql_pg : sql_sqlite,
+			    "claim changes for the national portal", MC_COLS(cols), sizeof **out, out, n,
+			    MC_ARGS(MC_I(now), MC_I(limit > 0 ? limit : 10), MC_I(lease > 0 ? lease : 600)));
 
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, now);
-	mc_q_int(q, 2, limit > 0 ? limit : 10);
-	mc_q_int(q, 3, lease > 0 ? lease : 600);
-	rc = mc_q_read_list(q, "claim changes for the national portal", cols, MC_ARRAY_LEN(cols),
-			    sizeof **out, out, n);
-	mc_q_done(q);
 	if (rc == 0 && *n > 1)
 		qsort(*out, *n, sizeof **out, by_id);
 	return rc;
@@ -99,22 +90,12 @@ int mc_store_portal_done(mc_store *st, int64_t id, bool ok, bool dead, const cha
 	    "'sent' WHEN $3 THEN 'dead' ELSE 'pending' END, sent_at = CASE WHEN $2 THEN $5 "
 	    "ELSE sent_at END, last_error = $4, next_at = CASE WHEN $2 OR $3 THEN next_at "
 	    "ELSE $6 END, claimed_until = 0 WHERE id = $1 AND status = 'pending'";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_int(q, 1, id);
-		mc_q_bool(q, 2, ok);
-		mc_q_bool(q, 3, !ok && dead);
-		mc_q_text(q, 4, ok ? "" : error ? error : "");
-		mc_q_int(q, 5, at);
-		mc_q_int(q, 6, next_at);
-		rc = mc_q_exec(q, "record a delivery to the national portal");
-		if (rc == 0 && mc_q_changes(q) == 0)
-			rc = MC_ENOTFOUND;
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "record a delivery to the national portal", MC_SOME, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(id), MC_B(ok), MC_B(!ok && dead),
+				    MC_T(ok	 ? ""
+					 : error ? error
+						 : ""),
+				    MC_I(at), MC_I(next_at)));
 }
 
 int mc_store_portal_list(mc_store *st, mc_portal_item **out, size_t *n, int64_t *total, const char *status,
@@ -124,7 +105,6 @@ int mc_store_portal_list(mc_store *st, mc_portal_item **out, size_t *n, int64_t 
 				       "ORDER BY id DESC LIMIT $2 OFFSET $3";
 	static const char count_sql[] = "SELECT count(*) FROM portal_sync WHERE ($1 = '' OR status = $1)";
 	const char *s = status ? status : "";
-	mc_q *q = NULL;
 	int rc;
 
 	*out = NULL;
@@ -132,27 +112,11 @@ int mc_store_portal_list(mc_store *st, mc_portal_item **out, size_t *n, int64_t 
 	*total = 0;
 	if (limit < 1 || limit > 500 || offset < 0)
 		return MC_EINVAL;
-	rc = mc_db_prepare(st, &q, count_sql);
+	rc = mc_db_int(st, count_sql, "count changes for the national portal", total, MC_ARGS(MC_T(s)));
 	if (rc)
 		return rc;
-	mc_q_text(q, 1, s);
-	rc = mc_q_row(q, "count changes for the national portal");
-	if (rc == 1)
-		*total = mc_q_col_int(q, 0);
-	mc_q_done(q);
-	q = NULL;
-	if (rc < 0)
-		return rc;
-	rc = mc_db_prepare(st, &q, rows_sql);
-	if (rc)
-		return rc;
-	mc_q_text(q, 1, s);
-	mc_q_int(q, 2, limit);
-	mc_q_int(q, 3, offset);
-	rc = mc_q_read_list(q, "list changes for the national portal", cols, MC_ARRAY_LEN(cols), sizeof **out,
-			    out, n);
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, rows_sql, "list changes for the national portal", MC_COLS(cols), sizeof **out,
+			  out, n, MC_ARGS(MC_T(s), MC_I(limit), MC_I(offset)));
 }
 
 int mc_store_portal_retry(mc_store *st, int64_t id, int64_t now)
@@ -160,24 +124,12 @@ int mc_store_portal_retry(mc_store *st, int64_t id, int64_t now)
 	static const char sql[] = "UPDATE portal_sync SET status = 'pending', attempts = 0, next_at = $2, "
 				  "claimed_until = 0 WHERE id = $1 AND status = 'dead'";
 	static const char exists_sql[] = "SELECT count(*) FROM portal_sync WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int64_t found = 0;
+	int rc = mc_db_change(st, sql, "retry a change for the national portal", MC_SOME, MC_ENOTFOUND,
+			      MC_ARGS(MC_I(id), MC_I(now)));
 
-	if (rc)
+	if (rc != MC_ENOTFOUND)
 		return rc;
-	mc_q_int(q, 1, id);
-	mc_q_int(q, 2, now);
-	rc = mc_q_exec(q, "retry a change for the national portal");
-	if (rc == 0 && mc_q_changes(q) == 0) {
-		mc_q_done(q);
-		q = NULL;
-		rc = mc_db_prepare(st, &q, exists_sql);
-		if (rc == 0) {
-			mc_q_int(q, 1, id);
-			rc = mc_q_row(q, "find a change for the national portal");
-			rc = rc < 0 ? rc : (rc == 1 && mc_q_col_int(q, 0) > 0) ? MC_ECONFLICT : MC_ENOTFOUND;
-		}
-	}
-	mc_q_done(q);
-	return rc;
+	rc = mc_db_int(st, exists_sql, "find a change for the national portal", &found, MC_ARGS(MC_I(id)));
+	return rc ? rc : found > 0 ? MC_ECONFLICT : MC_ENOTFOUND;
 }

@@ -72,19 +72,11 @@ static void free_names(char **list, size_t n)
 /* Whether nothing keeps the recorded file sha256 (*out). */
 static int unused(mc_store *st, bool *out, const char *sha256)
 {
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, unused_sql);
+	int64_t row = 0;
+	int rc = mc_db_int(st, unused_sql, "look up who uses a file", &row, MC_ARGS(MC_T(sha256)));
 
-	*out = false;
-	if (rc == 0) {
-		mc_q_text(q, 1, sha256);
-		rc = mc_q_row(q, "look up who uses a file");
-	}
-	mc_q_done(q);
-	if (rc < 0)
-		return rc;
-	*out = rc == 1;
-	return 0;
+	*out = rc == 0 && row == 1;
+	return rc;
 }
 
 /* Every digest the documents of workfile_id use; caller frees with free_names. */
@@ -92,18 +84,8 @@ static int used_by(mc_store *st, char ***out, size_t *n, int64_t workfile_id)
 {
 	/* Each row one owned string of the array. */
 	static const mc_col cols[] = {{"sha256", MC_COL_STR, 0, 0}};
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, used_sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, workfile_id);
-		rc = mc_q_read_list(q, "list a work file's stored files", cols, MC_ARRAY_LEN(cols),
-				    sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, used_sql, workfile_id, "list a work file's stored files", MC_COLS(cols),
+				  sizeof **out, out, n);
 }
 
 int mc_store_workfile_destroyable(mc_store *st, char ***out, size_t *n, int64_t workfile_id)
@@ -136,23 +118,6 @@ int mc_store_workfile_destroyable(mc_store *st, char ***out, size_t *n, int64_t 
 	return rc;
 }
 
-/* Runs sql with $1 the digest and the n_ints numbers after it. */
-static int exec_digest(mc_store *st, const char *sql, const char *sha256, const int64_t *ints, int n_ints,
-		       const char *what)
-{
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_text(q, 1, sha256);
-		for (int i = 0; i < n_ints; i++)
-			mc_q_int(q, i + 2, ints[i]);
-		rc = mc_q_exec(q, what);
-	}
-	mc_q_done(q);
-	return rc;
-}
-
 int mc_store_workfile_destroy(mc_store *st, int64_t *out, int64_t workfile_id, int64_t at)
 {
 	static const char record_sql[] =
@@ -165,7 +130,6 @@ int mc_store_workfile_destroy(mc_store *st, int64_t *out, int64_t workfile_id, i
 	static const char unrecord_sql[] = "DELETE FROM attachment WHERE sha256 = $1";
 	static const char name_sql[] =
 	    "INSERT INTO file_gc (sha256, at) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING";
-	const int64_t file_at[] = {workfile_id, at};
 	char **list = NULL;
 	size_t n = 0;
 	int kind = 0;
@@ -188,11 +152,14 @@ int mc_store_workfile_destroy(mc_store *st, int64_t *out, int64_t workfile_id, i
 			rc = unused(st, &gone, list[i]);
 		if (rc || !gone)
 			continue;
-		rc = exec_digest(st, record_sql, list[i], file_at, 2, "record a destroyed file");
+		rc = mc_db_run(st, record_sql, "record a destroyed file",
+			       MC_ARGS(MC_T(list[i]), MC_I(workfile_id), MC_I(at)));
 		if (rc == 0)
-			rc = exec_digest(st, unrecord_sql, list[i], NULL, 0, "remove a destroyed file's row");
+			rc = mc_db_run(st, unrecord_sql, "remove a destroyed file's row",
+				       MC_ARGS(MC_T(list[i])));
 		if (rc == 0)
-			rc = exec_digest(st, name_sql, list[i], &at, 1, "name a file for deletion");
+			rc = mc_db_run(st, name_sql, "name a file for deletion",
+				       MC_ARGS(MC_T(list[i]), MC_I(at)));
 		if (rc == 0)
 			(*out)++;
 	}

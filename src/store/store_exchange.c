@@ -84,22 +84,17 @@ int mc_store_xch_add(mc_store *st, mc_xch_message *m)
 	mc_q_int(q, 15, m->next_at ? m->next_at : m->created_at);
 	mc_q_int(q, 16, m->created_at);
 	mc_q_int(q, 17, m->sent_at);
-	rc = mc_q_try_row(q, "record an exchanged package");
-	if (rc == 1) {
-		m->id = mc_q_col_int(q, 0);
-		rc = 0;
-	}
+	rc = mc_q_insert_id(q, "record an exchanged package", &m->id);
 cleanup:
 	mc_q_done(q);
 	return rc;
 }
 
-static int one(mc_q *q, mc_xch_message *out, const char *what)
+/* The answer of a read of one package into out, cleared when it failed. */
+static int one(int rc, mc_xch_message *out)
 {
-	int rc = mc_q_read_one(q, what, xch_cols, MC_ARRAY_LEN(xch_cols), out);
 	if (rc)
 		mc_xch_message_clear(out);
-	mc_q_done(q);
 	return rc;
 }
 
@@ -109,71 +104,47 @@ int mc_store_xch_find(mc_store *st, mc_xch_message *out, int direction, const ch
 	static const char sql[] = "SELECT " XCH_COLS " FROM exchange_message "
 				  "WHERE direction = $1 AND organ_id = $2 AND message_id = $3 "
 				  "AND ($4 = '' OR local_organ_id = $4) ORDER BY id LIMIT 1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
 	memset(out, 0, sizeof *out);
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, direction);
-	mc_q_text(q, 2, organ_id);
-	mc_q_text(q, 3, message_id);
-	mc_q_text(q, 4, s(local_organ_id));
-	return one(q, out, "find an exchanged package");
+	return one(
+	    mc_db_read(st, sql, "find an exchanged package", MC_COLS(xch_cols), out,
+		       MC_ARGS(MC_I(direction), MC_T(organ_id), MC_T(message_id), MC_T(s(local_organ_id)))),
+	    out);
 }
 
 int mc_store_xch_find_sent(mc_store *st, mc_xch_message *out, const char *message_id)
 {
 	static const char sql[] = "SELECT " XCH_COLS " FROM exchange_message "
 				  "WHERE direction = 1 AND kind = 1 AND message_id = $1 ORDER BY id LIMIT 1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
 	memset(out, 0, sizeof *out);
-	if (rc)
-		return rc;
-	mc_q_text(q, 1, message_id);
-	return one(q, out, "find a sent package");
+	return one(mc_db_read_by_text(st, sql, message_id, "find a sent package", MC_COLS(xch_cols), out),
+		   out);
 }
 
 int mc_store_xch_received_as(mc_store *st, mc_xch_message *out, int64_t document_id)
 {
 	static const char sql[] = "SELECT " XCH_COLS " FROM exchange_message "
 				  "WHERE direction = 2 AND kind = 1 AND document_id = $1 ORDER BY id LIMIT 1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
 	memset(out, 0, sizeof *out);
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, document_id);
-	return one(q, out, "find a received package");
+	return one(mc_db_read_by_id(st, sql, document_id, "find a received package", MC_COLS(xch_cols), out),
+		   out);
 }
 
 int mc_store_xch_of_document(mc_store *st, mc_xch_message **out, size_t *n, int64_t document_id)
 {
 	static const char sql[] = "SELECT " XCH_COLS " FROM exchange_message "
 				  "WHERE document_id = $1 OR response_for_id = $1 ORDER BY id";
-	return mc_db_read_list_by(st, sql, document_id, "list exchanged packages", xch_cols,
-				  MC_ARRAY_LEN(xch_cols), sizeof **out, out, n);
+	return mc_db_read_list_by(st, sql, document_id, "list exchanged packages", MC_COLS(xch_cols),
+				  sizeof **out, out, n);
 }
 
 int mc_store_xch_set_state(mc_store *st, int64_t id, const char *state, const char *note)
 {
 	static const char sql[] = "UPDATE exchange_message SET state = $2, last_error = $3 WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, id);
-	mc_q_text(q, 2, state);
-	mc_q_text(q, 3, s(note));
-	rc = mc_q_exec(q, "set an exchanged package's state");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ENOTFOUND;
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "set an exchanged package's state", MC_SOME, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(id), MC_T(state), MC_T(s(note))));
 }
 
 static int by_due(const void *a, const void *b)
@@ -195,18 +166,11 @@ int mc_store_xch_claim(mc_store *st, mc_xch_message **out, size_t *n, int64_t no
 {
 	static const char sql_sqlite[] = CLAIM("");
 	static const char sql_pg[] = CLAIM(" FOR UPDATE SKIP LOCKED");
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? sql_pg : sql_sqlite);
+	int rc = mc_db_list(
+	    st, mc_db_is_pg(st) ? sql_pg : sql_sqlite, "claim due packages", MC_COLS(xch_cols), sizeof **out,
+	    out, n,
+	    MC_ARGS(MC_I(now), MC_I(limit > 0 ? limit : 20), MC_I(lease_seconds > 0 ? lease_seconds : 600)));
 
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, now);
-	mc_q_int(q, 2, limit > 0 ? limit : 20);
-	mc_q_int(q, 3, lease_seconds > 0 ? lease_seconds : 600);
-	rc = mc_q_read_list(q, "claim due packages", xch_cols, MC_ARRAY_LEN(xch_cols), sizeof **out, out, n);
-	mc_q_done(q);
 	if (rc == 0 && *n > 1)
 		qsort(*out, *n, sizeof(**out), by_due);
 	return rc;
@@ -222,22 +186,9 @@ int mc_store_xch_done(mc_store *st, int64_t id, bool ok, const char *error, int6
 	    "next_at = CASE WHEN $2 OR $5 = 0 THEN next_at ELSE $5 END, claimed_until = 0, "
 	    "package = CASE WHEN $2 AND $6 <> '' THEN $6 ELSE package END "
 	    "WHERE id = $1 AND direction = 1 AND state = 'pending'";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, id);
-	mc_q_bool(q, 2, ok);
-	mc_q_text(q, 3, s(error));
-	mc_q_int(q, 4, at);
-	mc_q_int(q, 5, next_at);
-	mc_q_text(q, 6, s(signed_package));
-	rc = mc_q_exec(q, "record a package's delivery");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ENOTFOUND;
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(
+	    st, sql, "record a package's delivery", MC_SOME, MC_ENOTFOUND,
+	    MC_ARGS(MC_I(id), MC_B(ok), MC_T(s(error)), MC_I(at), MC_I(next_at), MC_T(s(signed_package))));
 }
 
 int mc_store_xch_requeue(mc_store *st, int64_t id, const char *package, int64_t at)
@@ -246,17 +197,6 @@ int mc_store_xch_requeue(mc_store *st, int64_t id, const char *package, int64_t 
 	    "UPDATE exchange_message SET state = 'pending', attempts = 0, next_at = $3, "
 	    "claimed_until = 0, last_error = '', package = $2 "
 	    "WHERE id = $1 AND direction = 1 AND state = 'failed'";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, id);
-	mc_q_text(q, 2, package);
-	mc_q_int(q, 3, at);
-	rc = mc_q_exec(q, "queue a package again");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ENOTFOUND;
-	mc_q_done(q);
-	return rc;
+	return mc_db_change(st, sql, "queue a package again", MC_SOME, MC_ENOTFOUND,
+			    MC_ARGS(MC_I(id), MC_T(package), MC_I(at)));
 }

@@ -100,7 +100,7 @@ int mc_store_workfile_get(mc_store *st, mc_workfile *out, int64_t id)
 {
 	static const char sql[] = "SELECT " COLS FROM " WHERE w.id = $1";
 	memset(out, 0, sizeof *out);
-	int rc = mc_db_read_by_id(st, sql, id, "read work file", cols, MC_ARRAY_LEN(cols), out);
+	int rc = mc_db_read_by_id(st, sql, id, "read work file", MC_COLS(cols), out);
 	if (rc)
 		mc_workfile_clear(out);
 	return rc;
@@ -156,48 +156,25 @@ cleanup:
 	"AND ($4 = 0 OR w.responsible_id = $4) "                                                             \
 	"AND ($5 = 0 OR (w.expires_at > 0 AND w.expires_at <= $5 AND w.disposal < 2))"
 
-static void bind_query(mc_q *q, const mc_workfile_query *wq)
-{
-	mc_q_int(q, 1, wq->unit_id);
-	mc_q_int(q, 2, wq->year);
-	mc_q_int(q, 3, wq->state);
-	mc_q_int(q, 4, wq->responsible_id);
-	mc_q_int(q, 5, wq->expired_by);
-}
-
 int mc_store_workfile_list(mc_store *st, mc_workfile **out, size_t *n, int64_t *total,
 			   const mc_workfile_query *wq)
 {
 	static const char count_sql[] = "SELECT count(*) FROM workfile w" LIST_COND;
 	static const char sql[] =
 	    "SELECT " COLS FROM LIST_COND " ORDER BY w.year DESC, w.code, w.id LIMIT $6 OFFSET $7";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, count_sql);
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	*total = 0;
+	rc = mc_db_int(st, count_sql, "count work files", total,
+		       MC_ARGS(MC_I(wq->unit_id), MC_I(wq->year), MC_I(wq->state), MC_I(wq->responsible_id),
+			       MC_I(wq->expired_by)));
 	if (rc)
-		goto cleanup;
-	bind_query(q, wq);
-	rc = mc_q_row(q, "count work files");
-	if (rc == 1)
-		*total = mc_q_col_int(q, 0);
-	if (rc > 0)
-		rc = 0;
-	mc_q_done(q);
-	q = NULL;
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	bind_query(q, wq);
-	mc_q_int(q, 6, wq->limit);
-	mc_q_int(q, 7, wq->offset);
-	rc = mc_q_read_list(q, "list work files", cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+		return rc;
+	return mc_db_list(st, sql, "list work files", MC_COLS(cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(wq->unit_id), MC_I(wq->year), MC_I(wq->state),
+				  MC_I(wq->responsible_id), MC_I(wq->expired_by), MC_I(wq->limit),
+				  MC_I(wq->offset)));
 }
 
 int mc_store_workfile_count_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)
@@ -214,41 +191,22 @@ int mc_store_workfile_doc_add(mc_store *st, const mc_workfile *w, int64_t docume
 	static const char sql[] =
 	    "INSERT INTO workfile_doc (workfile_id, document_id, unit_id, year, added_by, "
 	    "added_at) VALUES ($1, $2, $3, $4, $5, $6)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, find_sql);
-
-	if (holder)
-		*holder = 0;
-	if (rc)
-		goto cleanup;
+	static const mc_col find_cols[] = {{"workfile_id", MC_COL_I64, 0, 0}};
+	int64_t found = 0;
 	/* Looked up first to name the file that holds it; the unique index
 	 * still decides between two writers of one moment. */
-	mc_q_int(q, 1, w->unit_id);
-	mc_q_int(q, 2, w->year);
-	mc_q_int(q, 3, document_id);
-	rc = mc_q_row(q, "find the file of a document");
-	if (rc == 1) {
-		if (holder)
-			*holder = mc_q_col_int(q, 0);
-		rc = MC_ECONFLICT;
-	}
-	if (rc)
-		goto cleanup;
-	mc_q_done(q);
-	q = NULL;
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, w->id);
-	mc_q_int(q, 2, document_id);
-	mc_q_int(q, 3, w->unit_id);
-	mc_q_int(q, 4, w->year);
-	mc_q_int(q, 5, user_id);
-	mc_q_int(q, 6, at);
-	rc = mc_q_try(q, "put a document into a work file");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	int rc = mc_db_read(st, find_sql, "find the file of a document", MC_COLS(find_cols), &found,
+			    MC_ARGS(MC_I(w->unit_id), MC_I(w->year), MC_I(document_id)));
+
+	if (holder)
+		*holder = rc == 0 ? found : 0;
+	if (rc == 0)
+		return MC_ECONFLICT;
+	if (rc != MC_ENOTFOUND)
+		return rc;
+	return mc_db_try(st, sql, "put a document into a work file",
+			 MC_ARGS(MC_I(w->id), MC_I(document_id), MC_I(w->unit_id), MC_I(w->year),
+				 MC_I(user_id), MC_I(at)));
 }
 
 int mc_store_workfile_doc_remove(mc_store *st, int64_t workfile_id, int64_t document_id)

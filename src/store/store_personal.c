@@ -7,10 +7,8 @@
 #include "store/db.h"
 
 #include "core/audit.h"
-#include "core/buf.h"
 #include "core/dossier.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* ---- reads ------------------------------------------------------------ */
@@ -54,27 +52,13 @@ int mc_store_personal_read_add(mc_store *st, const mc_personal_read *x)
 				  "dossier WHERE id = $5), (SELECT province_code FROM unit WHERE id = $4), "
 				  "''), $1, $2, $3, $4, $5, "
 				  "$6, $7, $8, $9, $10, $11)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, x->at);
-	mc_q_int(q, 2, x->reader_id);
-	mc_q_int(q, 3, x->reader_role);
-	mc_q_ref(q, 4, x->reader_unit_id);
-	mc_q_ref(q, 5, x->dossier_id);
-	mc_q_ref(q, 6, x->subject_id);
-	mc_q_ref(q, 7, x->unit_id);
-	mc_q_ref(q, 8, x->receiving_unit_id);
-	mc_q_text(q, 9, x->what ? x->what : "");
-	mc_q_text(q, 10, x->route ? x->route : "");
-	/* 0 from a caller that read one record (a dossier, a file, an export). */
-	mc_q_int(q, 11, x->records > 0 ? x->records : 1);
-	rc = mc_q_exec(q, "record a read of personal data");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	/* records: 0 from a caller that read one record (a dossier, a file, an export). */
+	return mc_db_run(st, sql, "record a read of personal data",
+			 MC_ARGS(MC_I(x->at), MC_I(x->reader_id), MC_I(x->reader_role),
+				 MC_REF(x->reader_unit_id), MC_REF(x->dossier_id), MC_REF(x->subject_id),
+				 MC_REF(x->unit_id), MC_REF(x->receiving_unit_id),
+				 MC_T(x->what ? x->what : ""), MC_T(x->route ? x->route : ""),
+				 MC_I(x->records > 0 ? x->records : 1)));
 }
 
 /* The filter of a listing, shared by its rows and its count: $1/$2 the
@@ -180,51 +164,17 @@ int mc_store_personal_dossiers(mc_store *st, char ***out, size_t *n, int64_t own
 {
 	static const char sql[] = "SELECT code FROM dossier WHERE ($1 != 0 AND owner_id = $1) OR "
 				  "($2 != '' AND applicant_id_number = $2) ORDER BY id LIMIT $3";
-	mc_q *q = NULL;
-	size_t cap = 0;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, owner_id);
-	mc_q_text(q, 2, id_number ? id_number : "");
-	mc_q_int(q, 3, (int64_t)max);
-	while ((rc = mc_q_row(q, "list a subject's dossiers")) == 1) {
-		MC_GROW(*out, *n, cap);
-		(*out)[(*n)++] = mc_q_col_dup(q, 0);
-	}
-cleanup:
-	mc_q_done(q);
-	if (rc < 0) {
-		for (size_t i = 0; i < *n; i++)
-			free((*out)[i]);
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc < 0 ? rc : 0;
+	/* Each row one owned string of the array. */
+	static const mc_col cols[] = {{"code", MC_COL_STR, 0, 0}};
+	return mc_db_list(st, sql, "list a subject's dossiers", MC_COLS(cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(owner_id), MC_T(id_number ? id_number : ""), MC_I((int64_t)max)));
 }
 
 int mc_store_personal_open_count(mc_store *st, int64_t *out, int64_t owner_id)
 {
 	static const char sql[] =
 	    "SELECT count(*) FROM dossier WHERE owner_id = $1 AND state NOT IN " MC_SQL_STATES_FINAL;
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, owner_id);
-		rc = mc_q_row(q, "count a citizen's open dossiers");
-		if (rc == 1) {
-			*out = mc_q_col_int(q, 0);
-			rc = 0;
-		}
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_int(st, sql, "count a citizen's open dossiers", out, MC_ARGS(MC_I(owner_id)));
 }
 
 int mc_store_personal_finished_before(mc_store *st, int64_t **out, size_t *n, int64_t before, size_t max)
@@ -235,28 +185,10 @@ int mc_store_personal_finished_before(mc_store *st, int64_t **out, size_t *n, in
 	    " AND finished_at > 0 AND (CASE WHEN returned_at > finished_at THEN returned_at ELSE finished_at "
 	    "END) "
 	    "< $1 ORDER BY id LIMIT $2";
-	mc_q *q = NULL;
-	size_t cap = 0;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, before);
-	mc_q_int(q, 2, (int64_t)max);
-	while ((rc = mc_q_row(q, "list dossiers past retention")) == 1) {
-		MC_GROW(*out, *n, cap);
-		(*out)[(*n)++] = mc_q_col_int(q, 0);
-	}
-cleanup:
-	mc_q_done(q);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc < 0 ? rc : 0;
+	/* Each row one int64_t of the array. */
+	static const mc_col cols[] = {{"id", MC_COL_I64, 0, 0}};
+	return mc_db_list(st, sql, "list dossiers past retention", MC_COLS(cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(before), MC_I((int64_t)max)));
 }
 
 /* ---- pseudonymisation and erasure ------------------------------------- */
@@ -288,7 +220,7 @@ int mc_store_personal_pseudonymise(mc_store *st, int64_t dossier_id, int64_t sub
 	    "SELECT count(*) FROM event WHERE dossier_id = $1 AND actor_id = " SUBJECT
 	    " AND hash_version = 1";
 	int kind = 0;
-	int64_t changed = 0;
+	int64_t changed = 0, v1 = 0;
 	mc_q *q = NULL;
 	int rc = mc_db_op_begin(st, &kind);
 
@@ -298,7 +230,7 @@ int mc_store_personal_pseudonymise(mc_store *st, int64_t dossier_id, int64_t sub
 	if (rc || changed == 0)
 		goto cleanup; /* done already, or no such dossier: nothing more to do */
 	c->dossiers += changed;
-	rc = change(st, filing_sql, dossier_id, NULL, NULL, "forget a filing's address");
+	rc = mc_db_run(st, filing_sql, "forget a filing's address", MC_ARGS(MC_I(dossier_id)));
 	if (rc == 0)
 		rc = change(st, outbox_sql, dossier_id, NULL, &c->messages, "empty a dossier's messages");
 	if (rc == 0)
@@ -316,18 +248,11 @@ int mc_store_personal_pseudonymise(mc_store *st, int64_t dossier_id, int64_t sub
 		c->events += mc_q_changes(q);
 	mc_q_done(q);
 	q = NULL;
-	if (rc)
-		goto cleanup;
-	rc = mc_db_prepare(st, &q, v1_sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, dossier_id);
-	mc_q_int(q, 2, subject_id);
-	rc = mc_q_row(q, "count events of version 1");
-	if (rc == 1) {
-		c->events_v1 += mc_q_col_int(q, 0);
-		rc = 0;
-	}
+	if (rc == 0)
+		rc = mc_db_int(st, v1_sql, "count events of version 1", &v1,
+			       MC_ARGS(MC_I(dossier_id), MC_I(subject_id)));
+	if (rc == 0)
+		c->events_v1 += v1;
 cleanup:
 	mc_q_done(q);
 	return mc_db_op_end(st, kind, rc);
@@ -345,28 +270,17 @@ int mc_store_personal_erase_account(mc_store *st, int64_t user_id, int64_t at)
 	 * person, and the next sign-in there must not find an erased account. */
 	static const char identity_sql[] = "DELETE FROM user_identity WHERE user_id = $1";
 	int kind = 0;
-	mc_q *q = NULL;
 	int rc = mc_db_op_begin(st, &kind);
 
 	if (rc)
 		return rc;
-	rc = mc_db_prepare(st, &q, user_sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	mc_q_int(q, 2, at);
-	mc_q_bool(q, 3, false);
-	rc = mc_q_exec(q, "erase an account");
-	if (rc == 0 && mc_q_changes(q) == 0)
-		rc = MC_ENOTFOUND;
-	mc_q_done(q);
-	q = NULL;
+	rc = mc_db_change(st, user_sql, "erase an account", MC_SOME, MC_ENOTFOUND,
+			  MC_ARGS(MC_I(user_id), MC_I(at), MC_B(false)));
 	if (rc == 0)
-		rc = change(st, session_sql, user_id, NULL, NULL, "end an erased account's sessions");
+		rc = mc_db_run(st, session_sql, "end an erased account's sessions", MC_ARGS(MC_I(user_id)));
 	if (rc == 0)
-		rc = change(st, identity_sql, user_id, NULL, NULL, "unlink an erased account's identities");
-cleanup:
-	mc_q_done(q);
+		rc = mc_db_run(st, identity_sql, "unlink an erased account's identities",
+			       MC_ARGS(MC_I(user_id)));
 	return mc_db_op_end(st, kind, rc);
 }
 

@@ -17,20 +17,12 @@ int mc_store_document_file_put(mc_store *st, int64_t document_id, const void *pd
 	    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (document_id) DO UPDATE SET sha256 = excluded.sha256, "
 	    "size = excluded.size, signatures = excluded.signatures, created_at = excluded.created_at";
 	char sha256[65];
-	mc_q *q = NULL;
 	int rc = mc_store_attachment_put(st, sha256, pdf, len, "application/pdf");
 
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
-	if (rc == 0) {
-		mc_q_int(q, 1, document_id);
-		mc_q_text(q, 2, sha256);
-		mc_q_int(q, 3, (int64_t)len);
-		mc_q_int(q, 4, signatures);
-		mc_q_int(q, 5, at);
-		rc = mc_q_exec(q, "record a document's file");
-	}
-	mc_q_done(q);
+		rc = mc_db_run(
+		    st, sql, "record a document's file",
+		    MC_ARGS(MC_I(document_id), MC_T(sha256), MC_I((int64_t)len), MC_I(signatures), MC_I(at)));
 	return rc;
 }
 
@@ -82,23 +74,12 @@ int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_
 	    "excluded.size, cms = excluded.cms, certificate = excluded.certificate, created_at = "
 	    "excluded.created_at";
 	char sha256[65];
-	mc_q *q = NULL;
 	int rc = mc_store_attachment_put(st, sha256, pdf, len, "application/pdf");
 
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
-	if (rc == 0) {
-		mc_q_int(q, 1, document_id);
-		mc_q_int(q, 2, user_id);
-		mc_q_text(q, 3, sha256);
-		mc_q_int(q, 4, (int64_t)len);
-		mc_q_text(q, 5, cms_hex);
-		mc_q_text(q, 6, certificate);
-		mc_q_int(q, 7, at);
-		mc_q_int(q, 8, version);
-		rc = mc_q_exec(q, "record a signature request");
-	}
-	mc_q_done(q);
+		rc = mc_db_run(st, sql, "record a signature request",
+			       MC_ARGS(MC_I(document_id), MC_I(user_id), MC_T(sha256), MC_I((int64_t)len),
+				       MC_T(cms_hex), MC_T(certificate), MC_I(at), MC_I(version)));
 	return rc;
 }
 
@@ -135,14 +116,7 @@ int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_doc
 int mc_store_document_sign_request_delete(mc_store *st, int64_t document_id)
 {
 	static const char sql[] = "DELETE FROM document_sign_request WHERE document_id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-	if (rc == 0) {
-		mc_q_int(q, 1, document_id);
-		rc = mc_q_exec(q, "remove a signature request");
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "remove a signature request", MC_ARGS(MC_I(document_id)));
 }
 
 /* ---- versions of a draft (migration 034) -------------------------------- */
@@ -211,8 +185,8 @@ int mc_store_document_versions(mc_store *st, mc_document_version **out, size_t *
 {
 	static const char sql[] =
 	    "SELECT " VERSION_COLS VERSION_FROM "WHERE v.document_id = $1 ORDER BY v.number";
-	return mc_db_read_list_by(st, sql, document_id, "list document versions", version_cols,
-				  MC_ARRAY_LEN(version_cols), sizeof **out, out, n);
+	return mc_db_read_list_by(st, sql, document_id, "list document versions", MC_COLS(version_cols),
+				  sizeof **out, out, n);
 }
 
 int mc_store_document_version_get(mc_store *st, mc_document_version *out, int64_t document_id, int number)
@@ -220,19 +194,13 @@ int mc_store_document_version_get(mc_store *st, mc_document_version *out, int64_
 	static const char sql[] =
 	    "SELECT " VERSION_COLS VERSION_FROM "WHERE v.document_id = $1 AND ($2 = 0 OR v.number = $2) "
 	    "ORDER BY v.number DESC LIMIT 1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (rc == 0) {
-		mc_q_int(q, 1, document_id);
-		mc_q_int(q, 2, number);
-		rc = mc_q_read_one(q, "read a document version", version_cols, MC_ARRAY_LEN(version_cols),
-				   out);
-		if (rc)
-			mc_document_version_clear(out);
-	}
-	mc_q_done(q);
+	rc = mc_db_read(st, sql, "read a document version", MC_COLS(version_cols), out,
+			MC_ARGS(MC_I(document_id), MC_I(number)));
+	if (rc)
+		mc_document_version_clear(out);
 	return rc;
 }
 
@@ -307,8 +275,8 @@ int mc_store_document_attachments(mc_store *st, mc_document_attachment **out, si
 	    "WHERE a.document_id = $1 AND NOT EXISTS (SELECT 1 FROM document_attachment_removal x "
 	    "WHERE x.document_id = a.document_id AND x.number = a.number) "
 	    "ORDER BY a.number, a.sealed";
-	return mc_db_read_list_by(st, sql, document_id, "list document attachments", attachment_cols,
-				  MC_ARRAY_LEN(attachment_cols), sizeof **out, out, n);
+	return mc_db_read_list_by(st, sql, document_id, "list document attachments", MC_COLS(attachment_cols),
+				  sizeof **out, out, n);
 }
 
 int mc_store_document_attachment_remove(mc_store *st, int64_t document_id, int number, int64_t user_id,
@@ -316,15 +284,6 @@ int mc_store_document_attachment_remove(mc_store *st, int64_t document_id, int n
 {
 	static const char sql[] = "INSERT INTO document_attachment_removal (document_id, number, removed_by, "
 				  "removed_at) VALUES ($1, $2, $3, $4)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, document_id);
-	mc_q_int(q, 2, number);
-	mc_q_int(q, 3, user_id);
-	mc_q_int(q, 4, at);
-	rc = mc_q_try(q, "remove a document attachment");
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "remove a document attachment",
+			 MC_ARGS(MC_I(document_id), MC_I(number), MC_I(user_id), MC_I(at)));
 }

@@ -53,17 +53,7 @@ static int criterion_add(mc_store *st, int64_t framework_id, const mc_par_criter
 static int unit_add(mc_store *st, int64_t framework_id, int64_t unit_id)
 {
 	static const char sql[] = "INSERT INTO par_unit (framework_id, unit_id) VALUES ($1, $2)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, framework_id);
-	mc_q_int(q, 2, unit_id);
-	rc = mc_q_try(q, "record par unit");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "record par unit", MC_ARGS(MC_I(framework_id), MC_I(unit_id)));
 }
 
 int mc_store_par_framework_add(mc_store *st, mc_par_framework *f, const mc_par_criterion *crit, size_t n_crit,
@@ -107,8 +97,7 @@ int mc_store_par_framework_get(mc_store *st, mc_par_framework *out, int64_t id)
 {
 	static const char sql[] = FRAMEWORK_SELECT "WHERE id = $1";
 	memset(out, 0, sizeof *out);
-	int rc = mc_db_read_by_id(st, sql, id, "read par framework", framework_cols,
-				  MC_ARRAY_LEN(framework_cols), out);
+	int rc = mc_db_read_by_id(st, sql, id, "read par framework", MC_COLS(framework_cols), out);
 	if (rc)
 		mc_par_framework_clear(out);
 	return rc;
@@ -117,8 +106,8 @@ int mc_store_par_framework_get(mc_store *st, mc_par_framework *out, int64_t id)
 int mc_store_par_framework_list(mc_store *st, mc_par_framework **out, size_t *n, int year)
 {
 	static const char sql[] = FRAMEWORK_SELECT "WHERE ($1 = 0 OR year = $1) ORDER BY year DESC, grp";
-	return mc_db_read_list_by(st, sql, year, "list par frameworks", framework_cols,
-				  MC_ARRAY_LEN(framework_cols), sizeof **out, out, n);
+	return mc_db_read_list_by(st, sql, year, "list par frameworks", MC_COLS(framework_cols), sizeof **out,
+				  out, n);
 }
 
 int mc_store_par_framework_publish(mc_store *st, int64_t id, int64_t if_version, const char *decision,
@@ -152,8 +141,8 @@ int mc_store_par_criteria(mc_store *st, mc_par_criterion **out, size_t *n, int64
 {
 	static const char sql[] = "SELECT framework_id, seq, code, parent, name, max_cp, method, formula "
 				  "FROM par_criterion WHERE framework_id = $1 ORDER BY seq";
-	return mc_db_read_list_by(st, sql, framework_id, "list par criteria", criterion_cols,
-				  MC_ARRAY_LEN(criterion_cols), sizeof **out, out, n);
+	return mc_db_read_list_by(st, sql, framework_id, "list par criteria", MC_COLS(criterion_cols),
+				  sizeof **out, out, n);
 }
 
 static const mc_col unit_cols[] = {
@@ -181,19 +170,8 @@ int mc_store_par_units(mc_store *st, mc_par_unit **out, size_t *n, int64_t frame
 	    "p.tasks, "
 	    "p.cap, p.decided, p.reason, p.version FROM par_unit p JOIN unit u ON u.id = p.unit_id "
 	    "WHERE p.framework_id = $1 AND ($2 = 0 OR p.unit_id = $2) ORDER BY u.code";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, framework_id);
-	mc_q_int(q, 2, unit_id);
-	rc = mc_q_read_list(q, "list par units", unit_cols, MC_ARRAY_LEN(unit_cols), sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list par units", MC_COLS(unit_cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(framework_id), MC_I(unit_id)));
 }
 
 int mc_store_par_unit_submit(mc_store *st, int64_t framework_id, int64_t unit_id, int64_t at)
@@ -255,19 +233,8 @@ int mc_store_par_scores(mc_store *st, mc_par_score **out, size_t *n, int64_t fra
 	    "s.updated_at "
 	    "FROM par_score s JOIN par_criterion c ON c.framework_id = s.framework_id AND c.code = s.code "
 	    "WHERE s.framework_id = $1 AND ($2 = 0 OR s.unit_id = $2) ORDER BY s.unit_id, c.seq";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, framework_id);
-	mc_q_int(q, 2, unit_id);
-	rc = mc_q_read_list(q, "list par scores", score_cols, MC_ARRAY_LEN(score_cols), sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list par scores", MC_COLS(score_cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(framework_id), MC_I(unit_id)));
 }
 
 static void bind_opt(mc_q *q, int i, bool has, int32_t v)
@@ -309,18 +276,10 @@ int mc_store_par_score_put(mc_store *st, mc_par_score *s, mc_par_put what, int64
 
 	if (rc)
 		return rc;
-	rc = mc_db_prepare(st, &q, make);
-	if (rc == 0) {
-		mc_q_int(q, 1, s->framework_id);
-		mc_q_int(q, 2, s->unit_id);
-		mc_q_text(q, 3, s->code);
-		mc_q_int(q, 4, s->updated_by);
-		mc_q_int(q, 5, s->updated_at);
-		/* Not the framework's unit or criterion: MC_ENOTFOUND. */
-		rc = mc_q_try(q, "make par score");
-	}
-	mc_q_done(q);
-	q = NULL;
+	/* Not the framework's unit or criterion: MC_ENOTFOUND. */
+	rc = mc_db_try(st, make, "make par score",
+		       MC_ARGS(MC_I(s->framework_id), MC_I(s->unit_id), MC_T(s->code), MC_I(s->updated_by),
+			       MC_I(s->updated_at)));
 	if (rc == 0)
 		rc = mc_db_prepare(st, &q, sql);
 	if (rc == 0) {
@@ -389,44 +348,26 @@ int mc_store_par_log_add(mc_store *st, const mc_par_log *l)
 	static const char sql[] =
 	    "INSERT INTO par_log (framework_id, unit_id, code, what, old_cp, new_cp, reason, "
 	    "user_id, at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+	static const mc_col last_cols[] = {{"hash", MC_COL_CHARS, 0, MC_PAR_HASH_LEN}};
 	char prev[MC_PAR_HASH_LEN] = "", hash[MC_PAR_HASH_LEN];
-	mc_q *q = NULL;
 	int rc = mc_db_lock(st, (LOCK_PAR_LOG << 32) | (l->framework_id & 0xffffffff),
 			    "lock the reform index's log");
 
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, last);
+		rc = mc_db_read(st, last, "read the reform index's last log line", MC_COLS(last_cols), prev,
+				MC_ARGS(MC_I(l->framework_id)));
+	if (rc == MC_ENOTFOUND)
+		rc = 0;
 	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, l->framework_id);
-	rc = mc_q_row(q, "read the reform index's last log line");
-	if (rc == 1)
-		rc = mc_strlcpy(prev, mc_q_col_text(q, 0), sizeof prev);
-	mc_q_done(q);
-	q = NULL;
-	if (rc)
-		goto cleanup;
+		return rc;
 	mc_par_log_hash(hash, prev, l->framework_id, l->unit_id, l->code ? l->code : "", l->what,
 			l->has_old ? &l->old_cp : NULL, l->has_new ? &l->new_cp : NULL,
 			l->reason ? l->reason : "", l->user_id, l->at);
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, l->framework_id);
-	mc_q_int(q, 2, l->unit_id);
-	mc_q_text(q, 3, l->code ? l->code : "");
-	mc_q_text(q, 4, l->what);
-	bind_opt(q, 5, l->has_old, l->old_cp);
-	bind_opt(q, 6, l->has_new, l->new_cp);
-	mc_q_text(q, 7, l->reason ? l->reason : "");
-	mc_q_int(q, 8, l->user_id);
-	mc_q_int(q, 9, l->at);
-	mc_q_text(q, 10, prev);
-	mc_q_text(q, 11, hash);
-	rc = mc_q_exec(q, "record par log");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "record par log",
+			 MC_ARGS(MC_I(l->framework_id), MC_I(l->unit_id), MC_T(l->code ? l->code : ""),
+				 MC_T(l->what), l->has_old ? MC_I(l->old_cp) : MC_NULL(),
+				 l->has_new ? MC_I(l->new_cp) : MC_NULL(), MC_T(l->reason ? l->reason : ""),
+				 MC_I(l->user_id), MC_I(l->at), MC_T(prev), MC_T(hash)));
 }
 
 int mc_store_par_log_list(mc_store *st, mc_par_log **out, size_t *n, int64_t framework_id, int64_t unit_id)
@@ -438,19 +379,8 @@ int mc_store_par_log_list(mc_store *st, mc_par_log **out, size_t *n, int64_t fra
 	    "app_user u ON u.id = "
 	    "l.user_id "
 	    "WHERE l.framework_id = $1 AND ($2 = 0 OR l.unit_id = $2) ORDER BY l.id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, framework_id);
-	mc_q_int(q, 2, unit_id);
-	rc = mc_q_read_list(q, "list par log", log_cols, MC_ARRAY_LEN(log_cols), sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list par log", MC_COLS(log_cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(framework_id), MC_I(unit_id)));
 }
 
 /* ---- rules and council ------------------------------------------------- */
@@ -483,34 +413,16 @@ int mc_store_par_rules_get(mc_store *st, mc_par_rules_row *out, int year)
 {
 	static const char sql[] = "SELECT year, excellent_index, good_index, done_index, excellent_tasks, "
 				  "good_tasks, excellent_share FROM par_rules WHERE year = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
 	memset(out, 0, sizeof *out);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, year);
-	rc = mc_q_read_one(q, "read par rules", rules_cols, MC_ARRAY_LEN(rules_cols), out);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_by_id(st, sql, year, "read par rules", MC_COLS(rules_cols), out);
 }
 
 int mc_store_par_council_put(mc_store *st, int64_t user_id, int64_t at)
 {
 	static const char sql[] =
 	    "INSERT INTO par_council (user_id, added_at) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	mc_q_int(q, 2, at);
-	rc = mc_q_try(q, "record par council member");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "record par council member", MC_ARGS(MC_I(user_id), MC_I(at)));
 }
 
 int mc_store_par_council_remove(mc_store *st, int64_t user_id)
@@ -522,20 +434,10 @@ int mc_store_par_council_remove(mc_store *st, int64_t user_id)
 int mc_store_par_council_has(mc_store *st, bool *out, int64_t user_id)
 {
 	static const char sql[] = "SELECT 1 FROM par_council WHERE user_id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int64_t one = 0;
+	int rc = mc_db_int(st, sql, "read par council member", &one, MC_ARGS(MC_I(user_id)));
 
-	*out = false;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	rc = mc_q_row(q, "read par council member");
-	if (rc >= 0) {
-		*out = rc == 1;
-		rc = 0;
-	}
-cleanup:
-	mc_q_done(q);
+	*out = rc == 0 && one == 1;
 	return rc;
 }
 
@@ -560,17 +462,9 @@ void mc_par_unit_kind_clear(mc_par_unit_kind *k)
 int mc_store_par_unit_kind(mc_store *st, mc_par_unit_kind *out, int64_t unit_id)
 {
 	static const char sql[] = "SELECT code, level, public_service FROM unit WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
 	memset(out, 0, sizeof *out);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, unit_id);
-	rc = mc_q_read_one(q, "read unit kind", kind_cols, MC_ARRAY_LEN(kind_cols), out);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_by_id(st, sql, unit_id, "read unit kind", MC_COLS(kind_cols), out);
 }
 
 int mc_store_par_units_of_kind(mc_store *st, int64_t **out, size_t *n, const char *level, bool public_service,
@@ -579,33 +473,11 @@ int mc_store_par_units_of_kind(mc_store *st, int64_t **out, size_t *n, const cha
 	static const char sql[] =
 	    "SELECT id FROM unit WHERE (valid_from IS NULL OR valid_from <= $4) AND (valid_to IS NULL OR "
 	    "valid_to > $3) AND ($1 = '' OR level = $1) AND public_service = $2 ORDER BY code";
-	mc_q *q = NULL;
-	size_t room = 0;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, level ? level : "");
-	mc_q_bool(q, 2, public_service);
-	mc_q_int(q, 3, first_day);
-	mc_q_int(q, 4, last_day);
-	while ((rc = mc_q_row(q, "list units of a kind")) == 1) {
-		if (*n == room) {
-			room = room ? room * 2 : 64;
-			*out = mc_xrealloc(*out, room * sizeof **out);
-		}
-		(*out)[(*n)++] = mc_q_col_int(q, 0);
-	}
-cleanup:
-	mc_q_done(q);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc < 0 ? rc : 0;
+	/* Each row one int64_t of the array. */
+	static const mc_col cols[] = {{"id", MC_COL_I64, 0, 0}};
+	return mc_db_list(
+	    st, sql, "list units of a kind", MC_COLS(cols), sizeof **out, out, n,
+	    MC_ARGS(MC_T(level ? level : ""), MC_B(public_service), MC_I(first_day), MC_I(last_day)));
 }
 
 /* ---- what the computed criteria count in other modules ------------------ */

@@ -135,7 +135,7 @@ int mc_store_task_get(mc_store *st, mc_task *out, int64_t id)
 {
 	static const char sql[] = "SELECT " TASK_COLS " FROM task t WHERE t.id = $1";
 	memset(out, 0, sizeof *out);
-	int rc = mc_db_read_by_id(st, sql, id, "read task", task_cols, MC_ARRAY_LEN(task_cols), out);
+	int rc = mc_db_read_by_id(st, sql, id, "read task", MC_COLS(task_cols), out);
 	if (rc)
 		mc_task_clear(out);
 	return rc;
@@ -186,68 +186,29 @@ _Static_assert(N_MUTABLE + 2 == 18, "the update's parameters");
 int mc_store_task_unit_add(mc_store *st, int64_t task_id, int64_t unit_id)
 {
 	static const char sql[] = "INSERT INTO task_unit (task_id, unit_id) VALUES ($1, $2)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, task_id);
-	mc_q_int(q, 2, unit_id);
-	rc = mc_q_try(q, "record cooperating unit");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "record cooperating unit", MC_ARGS(MC_I(task_id), MC_I(unit_id)));
 }
 
 int mc_store_task_units_clear(mc_store *st, int64_t task_id)
 {
 	static const char sql[] = "DELETE FROM task_unit WHERE task_id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, task_id);
-	rc = mc_q_try(q, "forget cooperating units");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "forget cooperating units", MC_ARGS(MC_I(task_id)));
 }
 
 int mc_store_task_units(mc_store *st, int64_t **out, size_t *n, int64_t task_id)
 {
 	static const char sql[] = "SELECT unit_id FROM task_unit WHERE task_id = $1 ORDER BY unit_id";
-	mc_q *q = NULL;
-	size_t cap = 0;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, task_id);
-	while ((rc = mc_q_row(q, "list cooperating units")) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*out = mc_xrealloc(*out, cap * sizeof **out);
-		}
-		(*out)[(*n)++] = mc_q_col_int(q, 0);
-	}
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-cleanup:
-	mc_q_done(q);
-	return rc;
+	/* Each row one int64_t of the array. */
+	static const mc_col cols[] = {{"unit_id", MC_COL_I64, 0, 0}};
+	return mc_db_read_list_by(st, sql, task_id, "list cooperating units", MC_COLS(cols), sizeof **out,
+				  out, n);
 }
 
 int mc_store_task_children(mc_store *st, mc_task **out, size_t *n, int64_t parent_id)
 {
 	static const char sql[] = "SELECT " TASK_COLS " FROM task t WHERE t.parent_id = $1 ORDER BY t.id";
-	return mc_db_read_list_by(st, sql, parent_id, "list child tasks", task_cols, MC_ARRAY_LEN(task_cols),
-				  sizeof **out, out, n);
+	return mc_db_read_list_by(st, sql, parent_id, "list child tasks", MC_COLS(task_cols), sizeof **out,
+				  out, n);
 }
 
 /* $1, $2 the scope's path range; $3 relation; $4 state; $5 open only; $6
@@ -375,22 +336,8 @@ int mc_store_task_reminders_due(mc_store *st, mc_task **out, size_t *n, int32_t 
 	    "SELECT " TASK_COLS " FROM task t WHERE t.due_kind = 1 AND t.state IN (1, 2, 5, 6) AND "
 	    "(t.due >= $1 AND t.due <= $2 AND t.reminded_soon <> t.due OR "
 	    "t.due < $1 AND t.due >= $4 AND t.reminded_overdue <> t.due) ORDER BY t.id LIMIT $3";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, today);
-	mc_q_int(q, 2, soon_to);
-	mc_q_int(q, 3, limit);
-	mc_q_int(q, 4, overdue_since);
-	rc = mc_q_read_list(q, "list task reminders", task_cols, MC_ARRAY_LEN(task_cols), sizeof **out, out,
-			    n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list task reminders", MC_COLS(task_cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(today), MC_I(soon_to), MC_I(limit), MC_I(overdue_since)));
 }
 
 int mc_store_task_set_reminded(mc_store *st, int64_t id, int32_t due, bool soon, bool overdue)
@@ -440,17 +387,9 @@ static void rollup_in_of(mc_task_rollup_in *in, const mc_task *t)
 static int rollup_old(mc_store *st, mc_task_rollup_in *old, int64_t id)
 {
 	static const char sql[] = "SELECT " ROLLUP_IN_COLS " FROM task WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
 	memset(old, 0, sizeof *old);
-	if (rc == 0) {
-		mc_q_int(q, 1, id);
-		rc = mc_q_read_one(q, "read task for the roll-up", rollup_in_cols,
-				   MC_ARRAY_LEN(rollup_in_cols), old);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_by_id(st, sql, id, "read task for the roll-up", MC_COLS(rollup_in_cols), old);
 }
 
 #define RU_COLS                                                                                              \
@@ -470,23 +409,11 @@ static int rollup_add(mc_store *st, const mc_task_rollup_cell *c)
 	    RU_ADD("suspended") ", " RU_ADD("open_none") ", " RU_ADD("proposed_none") ", "
 	    RU_ADD("open_dated") ", " RU_ADD("proposed_dated");
 	/* clang-format on */
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_int(q, 1, c->grain);
-		mc_q_int(q, 2, c->period);
-		mc_q_int(q, 3, c->assigner_unit_id);
-		mc_q_int(q, 4, c->dim);
-		mc_q_int(q, 5, c->key_id);
-		mc_q_int(q, 6, c->due_month);
-		mc_q_int(q, 7, c->due_from_month);
-		for (int k = 0; k < MC_TR_N; k++)
-			mc_q_int(q, 8 + k, c->v[k]);
-		rc = mc_q_exec(q, "add to the tasks' roll-up");
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_run(st, sql, "add to the tasks' roll-up",
+			 MC_ARGS(MC_I(c->grain), MC_I(c->period), MC_I(c->assigner_unit_id), MC_I(c->dim),
+				 MC_I(c->key_id), MC_I(c->due_month), MC_I(c->due_from_month), MC_I(c->v[0]),
+				 MC_I(c->v[1]), MC_I(c->v[2]), MC_I(c->v[3]), MC_I(c->v[4]), MC_I(c->v[5]),
+				 MC_I(c->v[6]), MC_I(c->v[7])));
 }
 _Static_assert(MC_TR_N == 8, "the roll-up's counters");
 
@@ -578,24 +505,14 @@ static int rollup_cells_read(mc_store *st, mc_task_group **out, size_t *n, size_
 	    "AND c.assigner_unit_id IN (SELECT id FROM unit WHERE path >= $1 AND path < $2) "
 	    "GROUP BY 1, 2, 3";
 	/* clang-format on */
-	const mc_task_rollup_range *rg[5] = {&sp->day[0], &sp->day[1], &sp->month[0], &sp->month[1],
-					     &sp->year};
 	struct rollup_row *rows = NULL;
 	size_t n_rows = 0;
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc = mc_db_list(
+	    st, sql, "sum the tasks' roll-up", MC_COLS(rollup_row_cols), sizeof *rows, &rows, &n_rows,
+	    MC_ARGS(MC_T(lo), MC_T(hi), MC_I(sp->day[0].lo), MC_I(sp->day[0].hi), MC_I(sp->day[1].lo),
+		    MC_I(sp->day[1].hi), MC_I(sp->month[0].lo), MC_I(sp->month[0].hi), MC_I(sp->month[1].lo),
+		    MC_I(sp->month[1].hi), MC_I(sp->year.lo), MC_I(sp->year.hi), MC_I(month)));
 
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, lo);
-	mc_q_text(q, 2, hi);
-	for (int k = 0; k < 5; k++) {
-		mc_q_int(q, 3 + 2 * k, rg[k]->lo);
-		mc_q_int(q, 4 + 2 * k, rg[k]->hi);
-	}
-	mc_q_int(q, 13, month);
-	rc = mc_q_read_list(q, "sum the tasks' roll-up", rollup_row_cols, MC_ARRAY_LEN(rollup_row_cols),
-			    sizeof *rows, &rows, &n_rows);
 	for (size_t i = 0; rc == 0 && i < n_rows; i++) {
 		const struct rollup_row *r = &rows[i];
 		bool passed = r->bucket == 1;
@@ -608,9 +525,7 @@ static int rollup_cells_read(mc_store *st, mc_task_group **out, size_t *n, size_
 		push(out, n, cap, r, 2, 1, false, false, passed, r->v[MC_TR_OPEN_DATED]);
 		push(out, n, cap, r, 3, 1, false, false, passed, r->v[MC_TR_PROPOSED_DATED]);
 	}
-cleanup:
 	free(rows);
-	mc_q_done(q);
 	return rc;
 }
 
@@ -786,16 +701,9 @@ int mc_store_task_rollup_rebuild(mc_store *st, int64_t *tasks)
 
 	while (rc == 0 && rows == 10000) {
 		struct scanned_task *page = NULL;
-		mc_q *q = NULL;
 
-		rows = 0;
-		rc = mc_db_prepare(st, &q, sql);
-		if (rc == 0) {
-			mc_q_int(q, 1, last);
-			rc = mc_q_read_list(q, "scan tasks", scan_cols, MC_ARRAY_LEN(scan_cols), sizeof *page,
-					    &page, &rows);
-		}
-		mc_q_done(q);
+		rc = mc_db_read_list_by(st, sql, last, "scan tasks", MC_COLS(scan_cols), sizeof *page, &page,
+					&rows);
 		for (size_t i = 0; rc == 0 && i < rows; i++) {
 			while (len + MC_TASK_ROLLUP_CELLS > cap) {
 				cap = cap ? cap * 2 : 4096;
@@ -864,38 +772,13 @@ int mc_store_task_event_add(mc_store *st, mc_task_event *e)
 	    "INSERT INTO task_event (task_id, at, user_id, user_name, role, unit_id, action, from_state, "
 	    "to_state, percent, due, document_id, note, hash, period_start, period_end, report_due) VALUES "
 	    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, e->task_id);
-	mc_q_int(q, 2, e->at);
-	mc_q_ref(q, 3, e->user_id);
-	mc_q_text(q, 4, s_or_empty(e->user_name));
-	mc_q_text(q, 5, s_or_empty(e->role));
-	mc_q_ref(q, 6, e->unit_id);
-	mc_q_text(q, 7, s_or_empty(e->action));
-	mc_q_int(q, 8, e->from_state);
-	mc_q_int(q, 9, e->to_state);
-	mc_q_int(q, 10, e->percent);
-	mc_q_int(q, 11, e->due);
-	mc_q_ref(q, 12, e->document_id);
-	mc_q_text(q, 13, s_or_empty(e->note));
-	mc_q_text(q, 14, s_or_empty(e->hash));
-	mc_q_int(q, 15, e->period_start);
-	mc_q_int(q, 16, e->period_end);
-	mc_q_int(q, 17, e->report_due);
-	rc = mc_q_row(q, "record task event");
-	if (rc == 1) {
-		e->id = mc_q_col_int(q, 0);
-		rc = 0;
-	} else if (rc == 0) {
-		rc = MC_ERROR;
-	}
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_insert(st, sql, "record task event", &e->id,
+			    MC_ARGS(MC_I(e->task_id), MC_I(e->at), MC_REF(e->user_id),
+				    MC_T(s_or_empty(e->user_name)), MC_T(s_or_empty(e->role)),
+				    MC_REF(e->unit_id), MC_T(s_or_empty(e->action)), MC_I(e->from_state),
+				    MC_I(e->to_state), MC_I(e->percent), MC_I(e->due), MC_REF(e->document_id),
+				    MC_T(s_or_empty(e->note)), MC_T(s_or_empty(e->hash)),
+				    MC_I(e->period_start), MC_I(e->period_end), MC_I(e->report_due)));
 }
 
 int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t task_id)
@@ -904,8 +787,8 @@ int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t t
 	    "SELECT id, task_id, at, user_id, user_name, role, unit_id, action, from_state, to_state, "
 	    "percent, due, document_id, note, hash, period_start, period_end, report_due FROM task_event "
 	    "WHERE task_id = $1 ORDER BY id";
-	return mc_db_read_list_by(st, sql, task_id, "list task events", event_cols, MC_ARRAY_LEN(event_cols),
-				  sizeof **out, out, n);
+	return mc_db_read_list_by(st, sql, task_id, "list task events", MC_COLS(event_cols), sizeof **out,
+				  out, n);
 }
 
 int mc_store_task_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)

@@ -58,36 +58,28 @@ cleanup:
 	return rc;
 }
 
-static int register_one(mc_store *st, mc_doc_register *out, const char *sql, int64_t a, int64_t b, bool two)
+static int register_one(mc_store *st, mc_doc_register *out, const char *sql, const mc_arg *a, size_t n)
 {
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, a);
-	if (two)
-		mc_q_int(q, 2, b);
-	rc = mc_q_read_one(q, "read document register", register_cols, MC_ARRAY_LEN(register_cols), out);
+	rc = mc_db_read(st, sql, "read document register", MC_COLS(register_cols), out, a, n);
 	if (rc)
 		mc_doc_register_clear(out);
-cleanup:
-	mc_q_done(q);
 	return rc;
 }
 
 int mc_store_doc_register_get(mc_store *st, mc_doc_register *out, int64_t id)
 {
 	static const char sql[] = "SELECT " REGISTER_COLS " FROM doc_register r WHERE r.id = $1";
-	return register_one(st, out, sql, id, 0, false);
+	return register_one(st, out, sql, MC_ARGS(MC_I(id)));
 }
 
 int mc_store_doc_register_of(mc_store *st, mc_doc_register *out, int64_t unit_id, int box)
 {
 	static const char sql[] =
 	    "SELECT " REGISTER_COLS " FROM doc_register r WHERE r.unit_id = $1 AND r.box = $2";
-	return register_one(st, out, sql, unit_id, box, true);
+	return register_one(st, out, sql, MC_ARGS(MC_I(unit_id), MC_I(box)));
 }
 
 int mc_store_doc_register_list(mc_store *st, mc_doc_register **out, size_t *n, int64_t unit_id)
@@ -119,24 +111,8 @@ int mc_store_doc_number_next(mc_store *st, int64_t *out, int64_t register_id, in
 	    "INSERT INTO doc_counter (register_id, year, series, last) VALUES ($1, $2, $3, 1) "
 	    "ON CONFLICT (register_id, year, series) DO UPDATE SET last = doc_counter.last + 1 "
 	    "RETURNING last";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, register_id);
-	mc_q_int(q, 2, year);
-	mc_q_text(q, 3, series);
-	rc = mc_q_row(q, "take a document number");
-	if (rc == 1) {
-		*out = mc_q_col_int(q, 0);
-		rc = 0;
-	} else if (rc == 0) {
-		rc = MC_ERROR;
-	}
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_insert(st, sql, "take a document number", out,
+			    MC_ARGS(MC_I(register_id), MC_I(year), MC_T(series)));
 }
 
 /* ---- documents ---------------------------------------------------------- */
@@ -302,8 +278,7 @@ int mc_store_document_get(mc_store *st, mc_document *out, int64_t id)
 {
 	static const char sql[] = "SELECT " DOCUMENT_COLS " FROM document d WHERE d.id = $1";
 	memset(out, 0, sizeof *out);
-	int rc =
-	    mc_db_read_by_id(st, sql, id, "read document", document_cols, MC_ARRAY_LEN(document_cols), out);
+	int rc = mc_db_read_by_id(st, sql, id, "read document", MC_COLS(document_cols), out);
 	if (rc)
 		mc_document_clear(out);
 	return rc;
@@ -682,38 +657,16 @@ int mc_store_document_event_add(mc_store *st, mc_document_event *e)
 	    "from_state, "
 	    "to_state, note, hash, file_version, file_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
 	    "$10, $11, $12, $13) RETURNING id";
-	mc_q *q = NULL;
-	int rc;
 
 	/* The hash links the event to its document's log (core/audit.h). */
 	if (!e->hash[0])
 		return MC_EINVAL;
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, e->document_id);
-	mc_q_int(q, 2, e->at);
-	mc_q_ref(q, 3, e->user_id);
-	mc_q_text(q, 4, s_or_empty(e->user_name));
-	mc_q_text(q, 5, s_or_empty(e->role));
-	mc_q_ref(q, 6, e->unit_id);
-	mc_q_text(q, 7, s_or_empty(e->action));
-	mc_q_int(q, 8, e->from_state);
-	mc_q_int(q, 9, e->to_state);
-	mc_q_text(q, 10, s_or_empty(e->note));
-	mc_q_text(q, 11, e->hash);
-	mc_q_int(q, 12, e->file_version);
-	mc_q_text(q, 13, e->file_sha256);
-	rc = mc_q_row(q, "record document event");
-	if (rc == 1) {
-		e->id = mc_q_col_int(q, 0);
-		rc = 0;
-	} else if (rc == 0) {
-		rc = MC_ERROR;
-	}
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_insert(st, sql, "record document event", &e->id,
+			    MC_ARGS(MC_I(e->document_id), MC_I(e->at), MC_REF(e->user_id),
+				    MC_T(s_or_empty(e->user_name)), MC_T(s_or_empty(e->role)),
+				    MC_REF(e->unit_id), MC_T(s_or_empty(e->action)), MC_I(e->from_state),
+				    MC_I(e->to_state), MC_T(s_or_empty(e->note)), MC_T(e->hash),
+				    MC_I(e->file_version), MC_T(e->file_sha256)));
 }
 
 int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, int64_t document_id)
@@ -721,8 +674,8 @@ int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, i
 	static const char sql[] = "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
 				  "from_state, to_state, note, hash, file_version, file_sha256 FROM "
 				  "document_event WHERE document_id = $1 ORDER BY id";
-	return mc_db_read_list_by(st, sql, document_id, "list document events", event_cols,
-				  MC_ARRAY_LEN(event_cols), sizeof **out, out, n);
+	return mc_db_read_list_by(st, sql, document_id, "list document events", MC_COLS(event_cols),
+				  sizeof **out, out, n);
 }
 
 typedef struct {
@@ -785,15 +738,8 @@ int mc_store_document_event_scan(mc_store *st, int (*cb)(const mc_document_event
 	int rc = 0;
 
 	for (;;) {
-		mc_q *q = NULL;
-		rc = mc_db_prepare(st, &q, sql);
-		if (rc == 0) {
-			mc_q_int(q, 1, after_doc);
-			mc_q_int(q, 2, after_id);
-			rc = mc_q_read_list(q, "scan document events", event_cols, MC_ARRAY_LEN(event_cols),
-					    sizeof *page, &page, &n);
-		}
-		mc_q_done(q);
+		rc = mc_db_list(st, sql, "scan document events", MC_COLS(event_cols), sizeof *page, &page, &n,
+				MC_ARGS(MC_I(after_doc), MC_I(after_id)));
 		if (rc || n == 0)
 			break;
 		for (size_t i = 0; i < n && rc == 0; i++)
@@ -812,19 +758,7 @@ int mc_store_document_event_scan(mc_store *st, int (*cb)(const mc_document_event
 int mc_store_document_event_chained_from(mc_store *st, int64_t *id)
 {
 	static const char sql[] = "SELECT chained_from FROM document_event_chain";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*id = 0;
-	if (rc == 0) {
-		rc = mc_q_row(q, "read where the document events' chain starts");
-		if (rc == 1) {
-			*id = mc_q_col_int(q, 0);
-			rc = 0;
-		}
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_int(st, sql, "read where the document events' chain starts", id, NULL, 0);
 }
 
 /* ---- the search text folded again (migration 034) ----------------------- */
@@ -834,7 +768,6 @@ int mc_store_document_file_text(mc_store *st, const mc_document *d, const char *
 	static const char sql[] =
 	    "UPDATE document SET file_folded = $2, search_folded = $3 || $2 WHERE id = $1";
 	char *fields = NULL, *folded = NULL, *spaced = NULL;
-	mc_q *q = NULL;
 	int rc = search_text(&fields, d);
 
 	if (rc == 0)
@@ -844,15 +777,9 @@ int mc_store_document_file_text(mc_store *st, const mc_document *d, const char *
 		size_t n = strlen(folded) + 2;
 		spaced = mc_xmalloc(n);
 		snprintf(spaced, n, " %s", folded);
-		rc = mc_db_prepare(st, &q, sql);
+		rc = mc_db_run(st, sql, "record the text of a document's file",
+			       MC_ARGS(MC_I(d->id), MC_T(folded[0] ? spaced : ""), MC_T(fields)));
 	}
-	if (rc == 0) {
-		mc_q_int(q, 1, d->id);
-		mc_q_text(q, 2, folded[0] ? spaced : "");
-		mc_q_text(q, 3, fields);
-		rc = mc_q_exec(q, "record the text of a document's file");
-	}
-	mc_q_done(q);
 	free(fields);
 	free(folded);
 	free(spaced);
@@ -871,17 +798,11 @@ static int refold_one(mc_store *st, const mc_document *d)
 {
 	static const char sql[] = "UPDATE document SET search_folded = $2 || file_folded WHERE id = $1";
 	char *folded = NULL;
-	mc_q *q = NULL;
 	int rc = search_text(&folded, d);
 
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
-	if (rc == 0) {
-		mc_q_int(q, 1, d->id);
-		mc_q_text(q, 2, folded);
-		rc = mc_q_exec(q, "fold a document's search text again");
-	}
-	mc_q_done(q);
+		rc = mc_db_run(st, sql, "fold a document's search text again",
+			       MC_ARGS(MC_I(d->id), MC_T(folded)));
 	free(folded);
 	return rc;
 }
@@ -900,14 +821,8 @@ int mc_store_document_search_refold(mc_store *st, int64_t *count)
 
 	*count = 0;
 	for (;;) {
-		mc_q *q = NULL;
-		rc = mc_db_prepare(st, &q, sql);
-		if (rc == 0) {
-			mc_q_int(q, 1, after);
-			rc = mc_q_read_list(q, "read documents to fold", refold_cols,
-					    MC_ARRAY_LEN(refold_cols), sizeof *page, &page, &n);
-		}
-		mc_q_done(q);
+		rc = mc_db_read_list_by(st, sql, after, "read documents to fold", MC_COLS(refold_cols),
+					sizeof *page, &page, &n);
 		if (rc || n == 0)
 			break;
 		for (size_t i = 0; i < n && rc == 0; i++)

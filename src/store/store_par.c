@@ -353,11 +353,12 @@ int mc_store_par_log_add(mc_store *st, const mc_par_log *l)
 	int rc = mc_db_lock(st, (LOCK_PAR_LOG << 32) | (l->framework_id & 0xffffffff),
 			    "lock the reform index's log");
 
-	if (rc == 0)
+	if (rc == 0) {
 		rc = mc_db_read(st, last, "read the reform index's last log line", MC_COLS(last_cols), prev,
 				MC_ARGS(MC_I(l->framework_id)));
-	if (rc == MC_ENOTFOUND)
-		rc = 0;
+		if (rc == MC_ENOTFOUND)
+			rc = 0;
+	}
 	if (rc)
 		return rc;
 	mc_par_log_hash(hash, prev, l->framework_id, l->unit_id, l->code ? l->code : "", l->what,

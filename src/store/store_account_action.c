@@ -41,14 +41,6 @@ int mc_store_account_action_add(mc_store *st, const mc_account_action *x)
 	" WHERE ($1 = 0 OR target_id = $1) AND ($2 = 0 OR actor_id = $2) AND ($3 = 0 OR at >= $3) AND "      \
 	"($4 = 0 OR at < $4)"
 
-static void bind_filter(mc_q *q, const mc_account_action_query *f)
-{
-	mc_q_int(q, 1, f->target_id);
-	mc_q_int(q, 2, f->actor_id);
-	mc_q_int(q, 3, f->from);
-	mc_q_int(q, 4, f->to);
-}
-
 int mc_store_account_action_list(mc_store *st, mc_account_action **out, size_t *n, int64_t *total,
 				 const mc_account_action_query *f)
 {
@@ -57,33 +49,17 @@ int mc_store_account_action_list(mc_store *st, mc_account_action **out, size_t *
 	    "target_id, target_username, detail FROM account_action" WHERE
 	    " ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6";
 	static const char count_sql[] = "SELECT count(*) FROM account_action" WHERE;
-	mc_q *q = NULL;
-	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
 	*total = 0;
 	if (f->limit < 1 || f->limit > 500 || f->offset < 0)
 		return MC_EINVAL;
-	rc = mc_db_prepare(st, &q, count_sql);
+	int rc = mc_db_int(st, count_sql, "count account actions", total,
+			   MC_ARGS(MC_I(f->target_id), MC_I(f->actor_id), MC_I(f->from), MC_I(f->to)));
 	if (rc)
-		goto cleanup;
-	bind_filter(q, f);
-	rc = mc_q_row(q, "count account actions");
-	if (rc == 1)
-		*total = mc_q_col_int(q, 0);
-	mc_q_done(q);
-	q = NULL;
-	if (rc < 0)
-		goto cleanup;
-	rc = mc_db_prepare(st, &q, rows_sql);
-	if (rc)
-		goto cleanup;
-	bind_filter(q, f);
-	mc_q_int(q, 5, f->limit);
-	mc_q_int(q, 6, f->offset);
-	rc = mc_q_read_list(q, "list account actions", cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
-cleanup:
-	mc_q_done(q);
-	return rc;
+		return rc;
+	return mc_db_list(st, rows_sql, "list account actions", MC_COLS(cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(f->target_id), MC_I(f->actor_id), MC_I(f->from), MC_I(f->to),
+				  MC_I(f->limit), MC_I(f->offset)));
 }

@@ -28,29 +28,22 @@ void mc_rating_clear(mc_rating *r)
 	mc_row_clear(rating_cols, MC_ARRAY_LEN(rating_cols), r, sizeof *r);
 }
 
+_Static_assert(MC_RATE_COUNT_ == 7, "the insert's criteria");
+
 int mc_store_rating_put(mc_store *st, const mc_rating *r)
 {
 	static const char sql[] =
 	    "INSERT INTO rating (dossier_id, province_code, unit_id, at, total_time, agency_time, contacts, "
 	    "agencies, reception, transparency, attitude, overall, comment) VALUES ($1, coalesce((SELECT "
 	    "province_code FROM dossier WHERE id = $1), ''), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, r->dossier_id);
-	mc_q_ref(q, 2, r->unit_id);
-	mc_q_int(q, 3, r->at);
-	for (int i = 0; i < MC_RATE_COUNT_; i++)
-		mc_q_int(q, 4 + i, r->criteria[i]);
-	mc_q_text(q, 11, r->overall);
-	mc_q_text(q, 12, r->comment ? r->comment : "");
 	/* Rated already, a score out of range, an unknown dossier: answers. */
-	rc = mc_q_try(q, "record rating");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "record rating",
+			 MC_ARGS(MC_I(r->dossier_id), MC_REF(r->unit_id), MC_I(r->at),
+				 MC_I(r->criteria[MC_RATE_TOTAL_TIME]),
+				 MC_I(r->criteria[MC_RATE_AGENCY_TIME]), MC_I(r->criteria[MC_RATE_CONTACTS]),
+				 MC_I(r->criteria[MC_RATE_AGENCIES]), MC_I(r->criteria[MC_RATE_RECEPTION]),
+				 MC_I(r->criteria[MC_RATE_TRANSPARENCY]), MC_I(r->criteria[MC_RATE_ATTITUDE]),
+				 MC_T(r->overall), MC_T(r->comment ? r->comment : "")));
 }
 
 int mc_store_rating_get(mc_store *st, mc_rating *out, int64_t dossier_id)
@@ -58,23 +51,11 @@ int mc_store_rating_get(mc_store *st, mc_rating *out, int64_t dossier_id)
 	static const char sql[] =
 	    "SELECT dossier_id, province_code, unit_id, at, total_time, agency_time, contacts, agencies, "
 	    "reception, transparency, attitude, overall, comment FROM rating WHERE dossier_id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
+	memset(out, 0, sizeof *out);
+	int rc = mc_db_read_by_id(st, sql, dossier_id, "read rating", MC_COLS(rating_cols), out);
 	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, dossier_id);
-	rc = mc_q_row(q, "read rating");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		memset(out, 0, sizeof *out);
-		rc = mc_q_read(q, rating_cols, MC_ARRAY_LEN(rating_cols), out);
-		if (rc)
-			mc_rating_clear(out);
-	}
-cleanup:
-	mc_q_done(q);
+		mc_rating_clear(out);
 	return rc;
 }
 

@@ -33,7 +33,6 @@ int mc_store_attachment_record(mc_store *st, const char *sha256, int64_t size, c
 	static const char sql[] =
 	    "INSERT INTO attachment (sha256, size, mime, created_at) VALUES ($1, $2, $3, $4) "
 	    "ON CONFLICT (sha256) DO NOTHING";
-	mc_q *q = NULL;
 	int rc;
 
 	if (!mc_files_sha256_valid(sha256) || size < 0 || (uint64_t)size > MC_ATTACHMENT_MAX)
@@ -45,15 +44,9 @@ int mc_store_attachment_record(mc_store *st, const char *sha256, int64_t size, c
 	if (rc == 0 && !mc_files_whole(mc_db_files_dir(st), sha256, size))
 		rc = MC_EBUSY;
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
-	if (rc == 0) {
-		mc_q_text(q, 1, sha256);
-		mc_q_int(q, 2, size);
-		mc_q_text(q, 3, mime ? mime : "application/octet-stream");
-		mc_q_int(q, 4, mc_now());
-		rc = mc_q_exec(q, "record attachment");
-	}
-	mc_q_done(q);
+		rc = mc_db_run(st, sql, "record attachment",
+			       MC_ARGS(MC_T(sha256), MC_I(size),
+				       MC_T(mime ? mime : "application/octet-stream"), MC_I(mc_now())));
 	return rc;
 }
 

@@ -6,7 +6,6 @@
 #include "store/db.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #define PAYMENT_COLS                                                                                         \
 	"p.id, p.province_code, p.dossier_id, d.code AS dossier_code, p.reference, p.amount, p.currency, "   \
@@ -88,30 +87,15 @@ cleanup:
 	return rc;
 }
 
-/* The one payment a query with $1 bound finds; MC_ENOTFOUND when none. */
-static int payment_one(mc_store *st, mc_payment *out, const char *sql, const char *reference,
-		       int64_t dossier_id, const char *what)
+/* The one payment a query with key as $1 finds; MC_ENOTFOUND when none. */
+static int payment_one(mc_store *st, mc_payment *out, const char *sql, mc_arg key, const char *what)
 {
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	if (reference)
-		mc_q_text(q, 1, reference);
-	else
-		mc_q_int(q, 1, dossier_id);
-	rc = mc_q_row(q, what);
+	mc_payment row = {0};
+	int rc = mc_db_read(st, sql, what, MC_COLS(payment_cols), &row, &key, 1);
 	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		memset(out, 0, sizeof *out);
-		rc = mc_q_read(q, payment_cols, MC_ARRAY_LEN(payment_cols), out);
-		if (rc)
-			mc_payment_clear(out);
-	}
-cleanup:
-	mc_q_done(q);
+		*out = row;
+	else
+		mc_payment_clear(&row);
 	return rc;
 }
 
@@ -120,7 +104,7 @@ int mc_store_payment_by_reference(mc_store *st, mc_payment *out, const char *ref
 	static const char sql[] =
 	    "SELECT " PAYMENT_COLS
 	    " FROM payment p JOIN dossier d ON d.id = p.dossier_id WHERE p.reference = $1";
-	return payment_one(st, out, sql, reference, 0, "read payment");
+	return payment_one(st, out, sql, MC_T(reference), "read payment");
 }
 
 int mc_store_payment_latest(mc_store *st, mc_payment *out, int64_t dossier_id)
@@ -128,7 +112,7 @@ int mc_store_payment_latest(mc_store *st, mc_payment *out, int64_t dossier_id)
 	static const char sql[] =
 	    "SELECT " PAYMENT_COLS " FROM payment p JOIN dossier d ON d.id = p.dossier_id "
 	    "WHERE p.dossier_id = $1 ORDER BY p.id DESC LIMIT 1";
-	return payment_one(st, out, sql, NULL, dossier_id, "read the dossier's payment");
+	return payment_one(st, out, sql, MC_I(dossier_id), "read the dossier's payment");
 }
 
 int mc_store_payment_list(mc_store *st, mc_payment **out, size_t *n, int64_t dossier_id)

@@ -52,10 +52,12 @@ int mc_store_rating_get(mc_store *st, mc_rating *out, int64_t dossier_id)
 	    "SELECT dossier_id, province_code, unit_id, at, total_time, agency_time, contacts, agencies, "
 	    "reception, transparency, attitude, overall, comment FROM rating WHERE dossier_id = $1";
 
-	memset(out, 0, sizeof *out);
-	int rc = mc_db_read_by_id(st, sql, dossier_id, "read rating", MC_COLS(rating_cols), out);
-	if (rc)
-		mc_rating_clear(out);
+	mc_rating row = {0};
+	int rc = mc_db_read_by_id(st, sql, dossier_id, "read rating", MC_COLS(rating_cols), &row);
+	if (rc == 0)
+		*out = row;
+	else
+		mc_rating_clear(&row);
 	return rc;
 }
 

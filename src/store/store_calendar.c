@@ -15,7 +15,6 @@ int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days,
 	static const char del_sql[] = "DELETE FROM calendar_day WHERE year = $1";
 	static const char day_sql[] =
 	    "INSERT INTO calendar_day (year, day, kind, name) VALUES ($1, $2, $3, $4)";
-	mc_q *q = NULL;
 	int kind = 0;
 	int rc;
 
@@ -31,32 +30,13 @@ int mc_store_calendar_set_year(mc_store *st, int year, const mc_day_entry *days,
 	rc = mc_db_op_begin(st, &kind);
 	if (rc)
 		return rc;
-	rc = mc_db_prepare(st, &q, year_sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, year);
-	mc_q_text(q, 2, source ? source : "");
-	rc = mc_q_exec(q, "record calendar year");
-	mc_q_done(q);
+	rc = mc_db_run(st, year_sql, "record calendar year", MC_ARGS(MC_I(year), MC_T(source ? source : "")));
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, del_sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, year);
-	rc = mc_q_exec(q, "delete calendar days");
-	mc_q_done(q);
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, day_sql);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		mc_q_int(q, 1, year);
-		mc_q_int(q, 2, days[i].day);
-		mc_q_int(q, 3, (int64_t)days[i].kind);
-		mc_q_text(q, 4, days[i].name);
-		rc = mc_q_exec(q, "record calendar day");
-		mc_q_done(q);
-	}
-cleanup:
-	mc_q_done(q);
+		rc = mc_db_run(st, del_sql, "delete calendar days", MC_ARGS(MC_I(year)));
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = mc_db_run(
+		    st, day_sql, "record calendar day",
+		    MC_ARGS(MC_I(year), MC_I(days[i].day), MC_I((int64_t)days[i].kind), MC_T(days[i].name)));
 	return mc_db_op_end(st, kind, rc);
 }
 

@@ -46,36 +46,11 @@ int mc_store_outbox_add(mc_store *st, mc_message *m)
 	static const char sql[] = "INSERT INTO outbox (province_code, dossier_id, channel, recipient, "
 				  "subject, body, created_at, next_at) "
 				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, m->province_code ? m->province_code : "");
-	mc_q_ref(q, 2, m->dossier_id);
-	mc_q_text(q, 3, m->channel);
-	mc_q_text(q, 4, m->recipient);
-	mc_q_text(q, 5, m->subject ? m->subject : "");
-	mc_q_text(q, 6, m->body);
-	mc_q_int(q, 7, m->created_at);
-	mc_q_int(q, 8, m->next_at ? m->next_at : m->created_at);
-	rc = mc_q_row(q, "queue message");
-	if (rc == 1) {
-		m->id = mc_q_col_int(q, 0);
-		rc = 0;
-	}
-cleanup:
-	mc_q_done(q);
-	return rc;
-}
-
-/* The messages the bound statement gives, in its order. */
-static int list(mc_q *q, mc_message **out, size_t *n, const char *what)
-{
-	int rc = mc_q_read_list(q, what, message_cols, MC_ARRAY_LEN(message_cols), sizeof **out, out, n);
-
-	mc_q_done(q);
-	return rc;
+	return mc_db_insert(st, sql, "queue message", &m->id,
+			    MC_ARGS(MC_T(m->province_code ? m->province_code : ""), MC_REF(m->dossier_id),
+				    MC_T(m->channel), MC_T(m->recipient), MC_T(m->subject ? m->subject : ""),
+				    MC_T(m->body), MC_I(m->created_at),
+				    MC_I(m->next_at ? m->next_at : m->created_at)));
 }
 
 int mc_store_outbox_due(mc_store *st, mc_message **out, size_t *n, int64_t now, int limit)
@@ -83,16 +58,8 @@ int mc_store_outbox_due(mc_store *st, mc_message **out, size_t *n, int64_t now, 
 	static const char sql[] =
 	    "SELECT " MESSAGE_COLS " FROM outbox WHERE state = 'pending' AND next_at <= $1 "
 	    "ORDER BY next_at, id LIMIT $2";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, now);
-	mc_q_int(q, 2, limit > 0 ? limit : 50);
-	return list(q, out, n, "list due messages");
+	return mc_db_list(st, sql, "list due messages", MC_COLS(message_cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(now), MC_I(limit > 0 ? limit : 50)));
 }
 
 static int by_due(const void *a, const void *b)
@@ -125,17 +92,10 @@ int mc_store_outbox_claim(mc_store *st, mc_message **out, size_t *n, int64_t now
 {
 	static const char sql_sqlite[] = CLAIM("");
 	static const char sql_pg[] = CLAIM(" FOR UPDATE SKIP LOCKED");
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, mc_db_is_pg(st) ? sql_pg : sql_sqlite);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, now);
-	mc_q_int(q, 2, limit > 0 ? limit : 50);
-	mc_q_int(q, 3, lease_seconds > 0 ? lease_seconds : 600);
-	rc = list(q, out, n, "claim due messages");
+	int rc = mc_db_list(
+	    st, mc_db_is_pg(st) ? sql_pg : sql_sqlite, "claim due messages", MC_COLS(message_cols),
+	    sizeof **out, out, n,
+	    MC_ARGS(MC_I(now), MC_I(limit > 0 ? limit : 50), MC_I(lease_seconds > 0 ? lease_seconds : 600)));
 	if (rc == 0 && *n > 1)
 		qsort(*out, *n, sizeof(**out), by_due);
 	return rc;
@@ -156,39 +116,14 @@ int mc_store_outbox_done(mc_store *st, int64_t id, bool ok, const char *error, i
 int mc_store_outbox_of_dossier(mc_store *st, mc_message **out, size_t *n, int64_t dossier_id)
 {
 	static const char sql[] = "SELECT " MESSAGE_COLS " FROM outbox WHERE dossier_id = $1 ORDER BY id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, dossier_id);
-	return list(q, out, n, "list messages of a dossier");
-}
-
-/* The one number a statement without parameters, or with $1 = v, counts. */
-static int count(mc_store *st, int64_t *out, const char *sql, const int64_t *v, const char *what)
-{
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0 && v)
-		mc_q_int(q, 1, *v);
-	if (rc == 0)
-		rc = mc_q_row(q, what);
-	if (rc == 1)
-		*out = mc_q_col_int(q, 0);
-	mc_q_done(q);
-	return rc < 0 ? rc : 0;
+	return mc_db_read_list_by(st, sql, dossier_id, "list messages of a dossier", MC_COLS(message_cols),
+				  sizeof **out, out, n);
 }
 
 int mc_store_outbox_depth(mc_store *st, int64_t *out)
 {
 	static const char sql[] = "SELECT count(*) FROM outbox WHERE state = 'pending'";
-
-	*out = 0;
-	return count(st, out, sql, NULL, "count pending messages");
+	return mc_db_int(st, sql, "count pending messages", out, NULL, 0);
 }
 
 int mc_store_gauges(mc_store *st, int64_t by_state[11], int64_t *overdue, int64_t now)
@@ -209,5 +144,6 @@ int mc_store_gauges(mc_store *st, int64_t by_state[11], int64_t *overdue, int64_
 		rc = 0;
 	}
 	mc_q_done(q);
-	return rc < 0 ? rc : count(st, overdue, overdue_sql, &now, "count overdue dossiers");
+	return rc < 0 ? rc
+		      : mc_db_int(st, overdue_sql, "count overdue dossiers", overdue, MC_ARGS(MC_I(now)));
 }

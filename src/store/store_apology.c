@@ -119,14 +119,9 @@ int mc_store_apology_of_document(mc_store *st, mc_apology *out, char **dossier_c
 	static const mc_col cols[] = {APOLOGY_READ(mc_apology_entry, a.),
 				      MC_COL(MC_COL_STR, mc_apology_entry, dossier_code, "dossier_code")};
 	mc_apology_entry e = {0};
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc = mc_db_read_by_id(st, sql, document_id, "read apology of document", MC_COLS(cols), &e);
 
 	*dossier_code = NULL;
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, document_id);
-	rc = mc_q_read_one(q, "read apology of document", cols, MC_ARRAY_LEN(cols), &e);
 	if (rc == 0) {
 		/* Moved: the caller owns the strings now. */
 		memset(out, 0, sizeof *out);
@@ -135,8 +130,6 @@ int mc_store_apology_of_document(mc_store *st, mc_apology *out, char **dossier_c
 		e.a = (mc_apology){0};
 		e.dossier_code = NULL;
 	}
-cleanup:
-	mc_q_done(q);
 	mc_apology_clear(&e.a);
 	free(e.dossier_code);
 	return rc;
@@ -146,24 +139,13 @@ int mc_store_apology_get(mc_store *st, mc_apology *out, int64_t dossier_id, int6
 {
 	static const char sql[] =
 	    "SELECT " APOLOGY_COLS " FROM apology a WHERE a.id = $1 AND a.dossier_id = $2";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	mc_q_int(q, 2, dossier_id);
-	rc = mc_q_row(q, "read apology");
+	mc_apology row = {0};
+	int rc = mc_db_read(st, sql, "read apology", MC_COLS(apology_cols), &row,
+			    MC_ARGS(MC_I(id), MC_I(dossier_id)));
 	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		memset(out, 0, sizeof *out);
-		rc = mc_q_read(q, apology_cols, MC_ARRAY_LEN(apology_cols), out);
-		if (rc)
-			mc_apology_clear(out);
-	}
-cleanup:
-	mc_q_done(q);
+		*out = row;
+	else
+		mc_apology_clear(&row);
 	return rc;
 }
 
@@ -174,30 +156,17 @@ int mc_store_backend_apology_issue(mc_store *st, int64_t id, int64_t old_due, in
 	static const char sql[] = "UPDATE apology SET old_due = $2, issued_by = $3, issued_by_name = $4, "
 				  "issued_at = $5 WHERE id = $1 AND issued_at = " NOT_ISSUED;
 	static const char exists[] = "SELECT 1 FROM apology WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	mc_q_int(q, 2, old_due);
-	mc_q_ref(q, 3, issued_by);
-	mc_q_text(q, 4, issued_by_name ? issued_by_name : "");
-	mc_q_int(q, 5, at);
-	rc = mc_q_exec(q, "issue apology");
-	if (rc || mc_q_changes(q) > 0)
-		goto cleanup;
+	int64_t found = 0;
+	/* The write changes no unique column: MC_ECONFLICT is its changing no row. */
+	int rc = mc_db_change(st, sql, "issue apology", MC_SOME, MC_ECONFLICT,
+			      MC_ARGS(MC_I(id), MC_I(old_due), MC_REF(issued_by),
+				      MC_T(issued_by_name ? issued_by_name : ""), MC_I(at)));
+	if (rc != MC_ECONFLICT)
+		return rc;
 	/* Nothing changed: issued already, or no such apology. */
-	mc_q_done(q);
-	rc = mc_db_prepare(st, &q, exists);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	rc = mc_q_row(q, "read apology");
-	if (rc >= 0)
-		rc = rc ? MC_ECONFLICT : MC_ENOTFOUND;
-cleanup:
-	mc_q_done(q);
+	rc = mc_db_int(st, exists, "read apology", &found, MC_ARGS(MC_I(id)));
+	if (rc == 0)
+		rc = found ? MC_ECONFLICT : MC_ENOTFOUND;
 	return rc;
 }
 
@@ -288,23 +257,12 @@ int mc_store_apology_warnings_due(mc_store *st, mc_apology_warning **out, size_t
 	    MC_COL(MC_COL_I64, mc_apology_warning, current_unit_id, "current_unit_id"),
 	    MC_COL(MC_COL_I64, mc_apology_warning, due_at, "due_at"),
 	};
-	mc_q *q = NULL;
-	int rc;
-
 	*out = NULL;
 	*n = 0;
 	if (limit < 1 || limit > 10000)
 		return MC_EINVAL;
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc == 0) {
-		mc_q_int(q, 1, now);
-		mc_q_int(q, 2, until);
-		mc_q_int(q, 3, limit);
-		rc = mc_q_read_list(q, "list the dossiers owing an apology warning", cols, MC_ARRAY_LEN(cols),
-				    sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list the dossiers owing an apology warning", MC_COLS(cols), sizeof **out,
+			  out, n, MC_ARGS(MC_I(now), MC_I(until), MC_I(limit)));
 }
 
 int mc_store_apology_warned(mc_store *st, int64_t dossier_id, int64_t due_at, int64_t at)

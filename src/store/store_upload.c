@@ -37,53 +37,8 @@ int mc_files_lock(mc_store *st, const char *sha256)
 	return lock(st, LOCK_FILE, (uint32_t)strtoul(head, NULL, 16), "lock a file");
 }
 
-/* Runs sql with $1 the digest and, when with_at, $2 at. */
-static int exec_digest(mc_store *st, const char *sql, const char *sha256, bool with_at, int64_t at,
-		       int64_t *changes, const char *what)
-{
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_text(q, 1, sha256);
-		if (with_at)
-			mc_q_int(q, 2, at);
-		rc = mc_q_exec(q, what);
-		if (rc == 0 && changes)
-			*changes = mc_q_changes(q);
-	}
-	mc_q_done(q);
-	return rc;
-}
-
-/* Up to limit names of files from sql (with $1 the limit, $2 before when
- * with_before); caller frees them with free_names. */
-static int list_names(mc_store *st, const char *sql, int limit, bool with_before, int64_t before, char ***out,
-		      size_t *n, const char *what)
-{
-	/* Each row one owned string of the array. */
-	static const mc_col cols[] = {{"sha256", MC_COL_STR, 0, 0}};
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, limit > 0 ? limit : 1000);
-		if (with_before)
-			mc_q_int(q, 2, before);
-		rc = mc_q_read_list(q, what, cols, MC_ARRAY_LEN(cols), sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
-}
-
-static void free_names(char **list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
+/* Each row of a list of files one owned string of the array. */
+static const mc_col name_cols[] = {{"sha256", MC_COL_STR, 0, 0}};
 
 int mc_store_upload_usage(mc_store *st, mc_upload_usage *out, int64_t user_id, int64_t since)
 {
@@ -127,7 +82,6 @@ int mc_store_upload_record(mc_store *st, int64_t user_id, const char *sha256, in
 	    "INSERT INTO upload (user_id, sha256, size, created_at) VALUES ($1, $2, $3, $4) "
 	    "ON CONFLICT (user_id, sha256) DO UPDATE SET created_at = excluded.created_at";
 	static const char keep_sql[] = "DELETE FROM file_gc WHERE sha256 = $1";
-	mc_q *q = NULL;
 	int kind = 0;
 	int rc;
 
@@ -142,51 +96,29 @@ int mc_store_upload_record(mc_store *st, int64_t user_id, const char *sha256, in
 	if (rc == 0 && !mc_files_whole(mc_db_files_dir(st), sha256, size))
 		rc = MC_EBUSY;
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, file_sql);
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, sha256);
-	mc_q_int(q, 2, size);
-	mc_q_text(q, 3, mime ? mime : "application/octet-stream");
-	mc_q_int(q, 4, at);
-	rc = mc_q_exec(q, "record attachment");
-	mc_q_done(q);
+		rc = mc_db_run(st, file_sql, "record attachment",
+			       MC_ARGS(MC_T(sha256), MC_I(size),
+				       MC_T(mime ? mime : "application/octet-stream"), MC_I(at)));
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, upload_sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	mc_q_text(q, 2, sha256);
-	mc_q_int(q, 3, size);
-	mc_q_int(q, 4, at);
-	rc = mc_q_exec(q, "record upload");
+		rc = mc_db_run(st, upload_sql, "record upload",
+			       MC_ARGS(MC_I(user_id), MC_T(sha256), MC_I(size), MC_I(at)));
 	if (rc == 0)
-		rc = exec_digest(st, keep_sql, sha256, false, 0, NULL, "keep a file");
-cleanup:
-	mc_q_done(q);
+		rc = mc_db_run(st, keep_sql, "keep a file", MC_ARGS(MC_T(sha256)));
 	return mc_db_op_end(st, kind, rc);
 }
 
 int mc_store_upload_owned(mc_store *st, bool *out, int64_t user_id, const char *sha256)
 {
 	static const char sql[] = "SELECT 1 FROM upload WHERE user_id = $1 AND sha256 = $2";
-	mc_q *q = NULL;
+	int64_t found = 0;
 	int rc;
 
 	*out = false;
 	if (!mc_files_sha256_valid(sha256))
 		return 0;
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc == 0) {
-		mc_q_int(q, 1, user_id);
-		mc_q_text(q, 2, sha256);
-		rc = mc_q_row(q, "read upload");
-	}
-	mc_q_done(q);
-	if (rc < 0)
-		return rc;
-	*out = rc == 1;
-	return 0;
+	rc = mc_db_int(st, sql, "read upload", &found, MC_ARGS(MC_I(user_id), MC_T(sha256)));
+	*out = found != 0;
+	return rc;
 }
 
 static const char name_for_deletion_sql[] =
@@ -196,7 +128,8 @@ int mc_store_upload_discard(mc_store *st, const char *sha256, int64_t at)
 {
 	if (!mc_files_sha256_valid(sha256))
 		return MC_EINVAL;
-	return exec_digest(st, name_for_deletion_sql, sha256, true, at, NULL, "name a file for deletion");
+	return mc_db_run(st, name_for_deletion_sql, "name a file for deletion",
+			 MC_ARGS(MC_T(sha256), MC_I(at)));
 }
 
 int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int limit)
@@ -222,25 +155,28 @@ int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int l
 	rc = mc_db_op_begin(st, &kind);
 	if (rc)
 		return rc;
-	rc = list_names(st, list_sql, limit, true, before, &list, &n, "list expired uploads");
+	rc = mc_db_list(st, list_sql, "list expired uploads", MC_COLS(name_cols), sizeof *list, &list, &n,
+			MC_ARGS(MC_I(limit > 0 ? limit : 1000), MC_I(before)));
 	if (rc == 0)
 		*expired = (int64_t)n;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		int64_t gone = 0;
-
 		/* Under the file's lock, like a record of it on another server. */
 		rc = mc_files_lock(st, list[i]);
 		if (rc == 0)
-			rc = exec_digest(st, del_upload_sql, list[i], true, before, NULL,
-					 "remove an expired upload");
-		if (rc == 0)
-			rc = exec_digest(st, del_file_sql, list[i], false, 0, &gone,
-					 "remove an unused attachment");
-		if (rc == 0 && gone > 0)
-			rc = exec_digest(st, name_for_deletion_sql, list[i], true, before, NULL,
-					 "name a file for deletion");
+			rc = mc_db_run(st, del_upload_sql, "remove an expired upload",
+				       MC_ARGS(MC_T(list[i]), MC_I(before)));
+		if (rc == 0) {
+			/* 1, no code of a failure: no row deleted, the file is still used. */
+			rc = mc_db_change(st, del_file_sql, "remove an unused attachment", MC_SOME, 1,
+					  MC_ARGS(MC_T(list[i])));
+			if (rc == 0)
+				rc = mc_db_run(st, name_for_deletion_sql, "name a file for deletion",
+					       MC_ARGS(MC_T(list[i]), MC_I(before)));
+			else if (rc == 1)
+				rc = 0;
+		}
 	}
-	free_names(list, n);
+	mc_rows_free(MC_COLS(name_cols), list, n, sizeof *list);
 	return mc_db_op_end(st, kind, rc);
 }
 
@@ -251,7 +187,6 @@ int mc_store_files_sweep(mc_store *st, int64_t *removed, int limit)
 	static const char done_sql[] = "DELETE FROM file_gc WHERE sha256 = $1";
 	char **list = NULL;
 	size_t n = 0;
-	mc_q *q = NULL;
 	int kind = 0;
 	int rc;
 
@@ -259,33 +194,30 @@ int mc_store_files_sweep(mc_store *st, int64_t *removed, int limit)
 	rc = mc_db_op_begin(st, &kind);
 	if (rc)
 		return rc;
-	rc = list_names(st, list_sql, limit, false, 0, &list, &n, "list files to delete");
+	rc = mc_db_list(st, list_sql, "list files to delete", MC_COLS(name_cols), sizeof *list, &list, &n,
+			MC_ARGS(MC_I(limit > 0 ? limit : 1000)));
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		/* A name that is no digest names no file: it is only forgotten. */
 		if (mc_files_sha256_valid(list[i])) {
+			int64_t recorded = 0;
+
 			rc = mc_files_lock(st, list[i]);
 			if (rc == 0)
-				rc = mc_db_prepare(st, &q, row_sql);
+				rc = mc_db_int(st, row_sql, "read attachment", &recorded,
+					       MC_ARGS(MC_T(list[i])));
 			if (rc)
 				break;
-			mc_q_text(q, 1, list[i]);
-			rc = mc_q_row(q, "read attachment");
-			mc_q_done(q);
-			q = NULL;
-			if (rc < 0)
-				break;
 			/* Recorded again since: the file is in use. */
-			if (rc == 0) {
+			if (!recorded) {
 				rc = mc_files_remove(mc_db_files_dir(st), list[i]);
 				if (rc)
 					break;
 				(*removed)++;
 			}
 		}
-		rc = exec_digest(st, done_sql, list[i], false, 0, NULL, "forget a deleted file");
+		rc = mc_db_run(st, done_sql, "forget a deleted file", MC_ARGS(MC_T(list[i])));
 	}
-	mc_q_done(q);
-	free_names(list, n);
+	mc_rows_free(MC_COLS(name_cols), list, n, sizeof *list);
 	return mc_db_op_end(st, kind, rc);
 }
 

@@ -97,18 +97,12 @@ static const mc_col event_cols[] = {
 int mc_store_audit_head(mc_store *st, mc_audit_anchor *out)
 {
 	static const char sql[] = "SELECT " ANCHOR_COLS " FROM audit_anchor ORDER BY id DESC LIMIT 1";
-	mc_q *q = NULL;
 	int rc = mc_db_lock(st, LOCK_ANCHORS, "lock the anchors");
 
 	memset(out, 0, sizeof *out);
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	rc = mc_q_row(q, "read the last anchor");
-	if (rc == 1) {
-		rc = mc_q_read(q, anchor_cols, MC_ARRAY_LEN(anchor_cols), out);
-	} else if (rc == 0) {
+		rc = mc_db_read(st, sql, "read the last anchor", MC_COLS(anchor_cols), out, NULL, 0);
+	if (rc == MC_ENOTFOUND) {
 		/* No anchor yet: strings all the same, as for one read. */
 		out->prev_root = mc_xstrdup("");
 		out->root = mc_xstrdup("");
@@ -116,29 +110,10 @@ int mc_store_audit_head(mc_store *st, mc_audit_anchor *out)
 		out->signature = mc_xstrdup("");
 		out->document_digest = mc_xstrdup("");
 		out->task_digest = mc_xstrdup("");
+		rc = 0;
 	}
-cleanup:
-	mc_q_done(q);
 	if (rc < 0)
 		mc_audit_anchor_clear(out);
-	return rc;
-}
-
-/* The entries or dossier rows of sql with $1 and $2 bound to lo and hi. */
-static int entries_in(mc_store *st, const char *sql, mc_audit_entry **out, size_t *n, int64_t lo, int64_t hi,
-		      const char *what)
-{
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, lo);
-		mc_q_int(q, 2, hi);
-		rc = mc_q_read_list(q, what, entry_cols, MC_ARRAY_LEN(entry_cols), sizeof **out, out, n);
-	}
-	mc_q_done(q);
 	return rc;
 }
 
@@ -205,23 +180,12 @@ int mc_store_audit_anchor_add(mc_store *st, const mc_audit_anchor *a, const mc_a
 	if (rc)
 		return rc;
 	mc_buf_init(&b, (n + 1) * 512);
-	rc = mc_db_prepare(st, &q, anchor_sql);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, a->id);
-	mc_q_int(q, 2, a->at);
-	mc_q_text(q, 3, a->prev_root ? a->prev_root : "");
-	mc_q_text(q, 4, a->root);
-	mc_q_int(q, 5, a->dossiers);
-	mc_q_text(q, 6, a->public_key ? a->public_key : "");
-	mc_q_text(q, 7, a->signature ? a->signature : "");
-	mc_q_int(q, 8, a->document_events_to);
-	mc_q_text(q, 9, a->document_digest ? a->document_digest : "");
-	mc_q_int(q, 10, a->task_events_to);
-	mc_q_text(q, 11, a->task_digest ? a->task_digest : "");
-	rc = mc_q_exec(q, "record an anchor");
-	mc_q_done(q);
-	q = NULL;
+	rc = mc_db_run(st, anchor_sql, "record an anchor",
+		       MC_ARGS(MC_I(a->id), MC_I(a->at), MC_T(a->prev_root ? a->prev_root : ""),
+			       MC_T(a->root), MC_I(a->dossiers), MC_T(a->public_key ? a->public_key : ""),
+			       MC_T(a->signature ? a->signature : ""), MC_I(a->document_events_to),
+			       MC_T(a->document_digest ? a->document_digest : ""), MC_I(a->task_events_to),
+			       MC_T(a->task_digest ? a->task_digest : "")));
 	if (rc || n == 0)
 		goto cleanup;
 	rc = entries_json(&b, e, n);
@@ -274,19 +238,8 @@ int mc_store_audit_anchors(mc_store *st, mc_audit_anchor **out, size_t *n, int64
 {
 	static const char sql[] =
 	    "SELECT " ANCHOR_COLS " FROM audit_anchor WHERE id >= $1 AND id < $2 ORDER BY id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, lo);
-		mc_q_int(q, 2, hi);
-		rc = mc_q_read_list(q, "list anchors", anchor_cols, MC_ARRAY_LEN(anchor_cols), sizeof **out,
-				    out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list anchors", MC_COLS(anchor_cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(lo), MC_I(hi)));
 }
 
 int mc_store_audit_entries(mc_store *st, mc_audit_entry **out, size_t *n, bool by_anchor, int64_t lo,
@@ -301,7 +254,8 @@ int mc_store_audit_entries(mc_store *st, mc_audit_entry **out, size_t *n, bool b
 	    "audit_anchor_entry "
 	    "WHERE dossier_id >= $1 AND dossier_id < $2 ORDER BY dossier_id, event_count, anchor_id";
 
-	return entries_in(st, by_anchor ? anchor_sql : dossier_sql, out, n, lo, hi, "list anchor entries");
+	return mc_db_list(st, by_anchor ? anchor_sql : dossier_sql, "list anchor entries",
+			  MC_COLS(entry_cols), sizeof **out, out, n, MC_ARGS(MC_I(lo), MC_I(hi)));
 }
 
 int mc_store_audit_dossiers(mc_store *st, mc_audit_entry **out, size_t *n, int64_t lo, int64_t hi)
@@ -310,7 +264,8 @@ int mc_store_audit_dossiers(mc_store *st, mc_audit_entry **out, size_t *n, int64
 	    "SELECT id AS dossier_id, anchor_id, province_code, head_hash, event_count, "
 	    "state, code FROM dossier WHERE id >= $1 AND id < $2 ORDER BY id";
 
-	return entries_in(st, sql, out, n, lo, hi, "list dossier heads");
+	return mc_db_list(st, sql, "list dossier heads", MC_COLS(entry_cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(lo), MC_I(hi)));
 }
 
 int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,
@@ -365,7 +320,6 @@ int mc_store_audit_log_top(mc_store *st, mc_audit_log which, int64_t *top)
 {
 	static const char *const sql[] = {"SELECT coalesce(max(id), 0) FROM document_event",
 					  "SELECT coalesce(max(id), 0) FROM task_event"};
-	mc_q *q = NULL;
 	int rc = 0;
 
 	*top = 0;
@@ -377,22 +331,10 @@ int mc_store_audit_log_top(mc_store *st, mc_audit_log which, int64_t *top)
 	if (mc_db_is_pg(st)) {
 		char lock[64];
 		snprintf(lock, sizeof lock, "LOCK TABLE %s IN SHARE MODE", log_table[which]);
-		rc = mc_db_prepare(st, &q, lock);
-		if (rc == 0)
-			rc = mc_q_exec(q, "lock a log to anchor it");
-		mc_q_done(q);
-		q = NULL;
+		rc = mc_db_run(st, lock, "lock a log to anchor it", NULL, 0);
 	}
 	if (rc == 0)
-		rc = mc_db_prepare(st, &q, sql[which]);
-	if (rc == 0) {
-		rc = mc_q_row(q, "read a log's last event id");
-		if (rc == 1) {
-			*top = mc_q_col_int(q, 0);
-			rc = 0;
-		}
-	}
-	mc_q_done(q);
+		rc = mc_db_int(st, sql[which], "read a log's last event id", top, NULL, 0);
 	return rc;
 }
 

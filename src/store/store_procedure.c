@@ -93,46 +93,6 @@ static const mc_col proc_cols[] = {
 
 /* ---- create and update ------------------------------------------------ */
 
-/* The scalar fields of p as $1 (code) … $21, with the folded texts the
- * search indexes (store_search.h). */
-static int proc_bind(mc_q *q, const mc_procedure *p)
-{
-	const char *name = str(p->name), *code = str(p->code), *field = str(p->field);
-	char *folded[3] = {NULL, NULL, NULL};
-	int rc = mc_text_fold(&folded[0], name, strlen(name));
-
-	if (rc == 0)
-		rc = mc_text_fold(&folded[1], code, strlen(code));
-	if (rc == 0)
-		rc = mc_text_fold(&folded[2], field, strlen(field));
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, code);
-	mc_q_text(q, 2, name);
-	mc_q_text(q, 3, field);
-	mc_q_text(q, 4, str(p->levels));
-	mc_q_ref(q, 5, p->unit_id);
-	mc_q_int(q, 6, p->duration_hours);
-	mc_q_int(q, 7, p->online_duration_hours);
-	mc_q_int(q, 8, p->cutoff_min);
-	mc_q_bool(q, 9, p->restart_on_supplement);
-	mc_q_int(q, 10, p->online_level);
-	mc_q_text(q, 11, p->status && p->status[0] ? p->status : "active");
-	mc_q_text(q, 12, str(p->target));
-	mc_q_text(q, 13, str(p->result));
-	mc_q_text(q, 14, str(p->legal_basis));
-	mc_q_text(q, 15, str(p->place));
-	for (int i = 0; i < 3; i++)
-		mc_q_text(q, 16 + i, folded[i]);
-	mc_q_bool(q, 19, p->anywhere);
-	mc_q_text(q, 20, str(p->online_class));
-	mc_q_int(q, 21, p->online_class_since);
-cleanup:
-	for (int i = 0; i < 3; i++)
-		free(folded[i]);
-	return rc;
-}
-
 /* Inserts every part of p under procedure id. */
 static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
 {
@@ -148,72 +108,44 @@ static int parts_insert(mc_store *st, const mc_procedure *p, int64_t id)
 	static const char pub_sql[] =
 	    "INSERT INTO procedure_publication (procedure_id, ord, kind, decision, day) "
 	    "VALUES ($1, $2, $3, $4, $5)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, step_sql);
+	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < p->n_steps; i++) {
 		const mc_proc_step *x = &p->steps[i];
 
-		mc_q_int(q, 1, id);
-		mc_q_int(q, 2, (int64_t)i);
-		mc_q_int(q, 3, x->seq);
-		mc_q_text(q, 4, str(x->name));
-		mc_q_text(q, 5, str(x->role));
-		mc_q_text(q, 6, str(x->unit_level));
-		mc_q_int(q, 7, x->hours);
-		rc = mc_q_exec(q, "insert procedure step");
-		mc_q_done(q);
+		rc = mc_db_run(st, step_sql, "insert procedure step",
+			       MC_ARGS(MC_I(id), MC_I((int64_t)i), MC_I(x->seq), MC_T(str(x->name)),
+				       MC_T(str(x->role)), MC_T(str(x->unit_level)), MC_I(x->hours)));
 	}
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, doc_sql);
 	for (size_t i = 0; rc == 0 && i < p->n_docs; i++) {
 		const mc_proc_doc *x = &p->docs[i];
 
-		mc_q_int(q, 1, id);
-		mc_q_int(q, 2, (int64_t)i);
-		mc_q_int(q, 3, x->seq);
-		mc_q_text(q, 4, str(x->name));
-		mc_q_int(q, 5, x->originals);
-		mc_q_int(q, 6, x->copies);
-		mc_q_text(q, 7, str(x->form));
-		mc_q_bool(q, 8, x->required);
-		mc_q_text(q, 9, str(x->template_sha256));
-		mc_q_text(q, 10, str(x->template_filename));
-		rc = mc_q_exec(q, "insert procedure document");
-		mc_q_done(q);
+		rc = mc_db_run(st, doc_sql, "insert procedure document",
+			       MC_ARGS(MC_I(id), MC_I((int64_t)i), MC_I(x->seq), MC_T(str(x->name)),
+				       MC_I(x->originals), MC_I(x->copies), MC_T(str(x->form)),
+				       MC_B(x->required), MC_T(str(x->template_sha256)),
+				       MC_T(str(x->template_filename))));
 	}
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, fee_sql);
 	for (size_t i = 0; rc == 0 && i < p->n_fees; i++) {
 		const mc_proc_fee *x = &p->fees[i];
 
-		mc_q_int(q, 1, id);
-		mc_q_int(q, 2, (int64_t)i);
-		mc_q_text(q, 3, str(x->code));
-		mc_q_text(q, 4, str(x->name));
-		mc_q_int(q, 5, x->amount);
-		rc = mc_q_exec(q, "insert procedure fee");
-		mc_q_done(q);
+		rc = mc_db_run(st, fee_sql, "insert procedure fee",
+			       MC_ARGS(MC_I(id), MC_I((int64_t)i), MC_T(str(x->code)), MC_T(str(x->name)),
+				       MC_I(x->amount)));
 	}
-	if (rc == 0)
-		rc = mc_db_prepare(st, &q, pub_sql);
 	for (size_t i = 0; rc == 0 && i < p->n_pubs; i++) {
 		const mc_proc_pub *x = &p->pubs[i];
 
-		mc_q_int(q, 1, id);
-		mc_q_int(q, 2, (int64_t)i);
-		mc_q_text(q, 3, str(x->kind));
-		mc_q_text(q, 4, str(x->decision));
-		mc_q_int(q, 5, x->day);
-		rc = mc_q_exec(q, "insert procedure publication");
-		mc_q_done(q);
+		rc = mc_db_run(st, pub_sql, "insert procedure publication",
+			       MC_ARGS(MC_I(id), MC_I((int64_t)i), MC_T(str(x->kind)), MC_T(str(x->decision)),
+				       MC_I(x->day)));
 	}
-	mc_q_done(q);
 	return rc;
 }
 
-/* Writes the scalar fields of p with sql ($1 … $18, RETURNING id) and its
- * parts, all or nothing; sets p->id. MC_ENOTFOUND when sql finds no row. */
+/* Writes the scalar fields of p with sql ($1 (code) … $21, with the folded
+ * texts the search indexes (store_search.h); RETURNING id) and its parts,
+ * all or nothing; sets p->id. MC_ENOTFOUND when sql finds no row. */
 static int proc_write(mc_store *st, mc_procedure *p, const char *sql, bool replace_parts, const char *what)
 {
 	static const char *const del[] = {
@@ -222,33 +154,36 @@ static int proc_write(mc_store *st, mc_procedure *p, const char *sql, bool repla
 	    "DELETE FROM procedure_fee WHERE procedure_id = $1",
 	    "DELETE FROM procedure_publication WHERE procedure_id = $1",
 	};
-	mc_q *q = NULL;
+	const char *name = str(p->name), *code = str(p->code), *field = str(p->field);
+	char *folded[3] = {NULL, NULL, NULL};
 	int64_t id = 0;
 	int kind = 0;
 	int rc = mc_db_op_begin(st, &kind);
 
 	if (rc)
 		return rc;
-	rc = mc_db_prepare(st, &q, sql);
+	rc = mc_text_fold(&folded[0], name, strlen(name));
 	if (rc == 0)
-		rc = proc_bind(q, p);
+		rc = mc_text_fold(&folded[1], code, strlen(code));
 	if (rc == 0)
-		rc = mc_q_row(q, what);
+		rc = mc_text_fold(&folded[2], field, strlen(field));
 	if (rc == 0)
+		rc = mc_db_int(
+		    st, sql, what, &id,
+		    MC_ARGS(MC_T(code), MC_T(name), MC_T(field), MC_T(str(p->levels)), MC_REF(p->unit_id),
+			    MC_I(p->duration_hours), MC_I(p->online_duration_hours), MC_I(p->cutoff_min),
+			    MC_B(p->restart_on_supplement), MC_I(p->online_level),
+			    MC_T(p->status && p->status[0] ? p->status : "active"), MC_T(str(p->target)),
+			    MC_T(str(p->result)), MC_T(str(p->legal_basis)), MC_T(str(p->place)),
+			    MC_T(folded[0]), MC_T(folded[1]), MC_T(folded[2]), MC_B(p->anywhere),
+			    MC_T(str(p->online_class)), MC_I(p->online_class_since)));
+	for (int i = 0; i < 3; i++)
+		free(folded[i]);
+	/* Ids start at 1: none came back. */
+	if (rc == 0 && id == 0)
 		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		id = mc_q_col_int(q, 0);
-		rc = 0;
-	}
-	mc_q_done(q);
-	for (size_t i = 0; rc == 0 && replace_parts && i < MC_ARRAY_LEN(del); i++) {
-		rc = mc_db_prepare(st, &q, del[i]);
-		if (rc)
-			break;
-		mc_q_int(q, 1, id);
-		rc = mc_q_exec(q, "delete procedure parts");
-		mc_q_done(q);
-	}
+	for (size_t i = 0; rc == 0 && replace_parts && i < MC_ARRAY_LEN(del); i++)
+		rc = mc_db_run(st, del[i], "delete procedure parts", MC_ARGS(MC_I(id)));
 	if (rc == 0)
 		rc = parts_insert(st, p, id);
 	rc = mc_db_op_end(st, kind, rc);
@@ -313,21 +248,6 @@ static const mc_col pub_cols[] = {
     MC_COL(MC_COL_I32, mc_proc_pub, day, "day"),
 };
 
-/* The rows of one part of procedure id, in their order, into *list (T **). */
-static int part_load(mc_store *st, const char *sql, int64_t id, const mc_col *cols, size_t n_cols,
-		     size_t elem, void *list, size_t *n, const char *what)
-{
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		mc_q_int(q, 1, id);
-		rc = mc_q_read_list(q, what, cols, n_cols, elem, list, n);
-	}
-	mc_q_done(q);
-	return rc;
-}
-
 /* Loads the four parts of p (p->id set). */
 static int parts_load(mc_store *st, mc_procedure *p)
 {
@@ -341,40 +261,26 @@ static int parts_load(mc_store *st, mc_procedure *p)
 				      "ORDER BY ord";
 	static const char pub_sql[] = "SELECT kind, decision, day FROM procedure_publication "
 				      "WHERE procedure_id = $1 ORDER BY ord";
-	int rc = part_load(st, step_sql, p->id, step_cols, MC_ARRAY_LEN(step_cols), sizeof *p->steps,
-			   &p->steps, &p->n_steps, "read procedure steps");
+	int rc = mc_db_read_list_by(st, step_sql, p->id, "read procedure steps", MC_COLS(step_cols),
+				    sizeof *p->steps, &p->steps, &p->n_steps);
 
 	if (rc == 0)
-		rc = part_load(st, doc_sql, p->id, doc_cols, MC_ARRAY_LEN(doc_cols), sizeof *p->docs,
-			       &p->docs, &p->n_docs, "read procedure documents");
+		rc = mc_db_read_list_by(st, doc_sql, p->id, "read procedure documents", MC_COLS(doc_cols),
+					sizeof *p->docs, &p->docs, &p->n_docs);
 	if (rc == 0)
-		rc = part_load(st, fee_sql, p->id, fee_cols, MC_ARRAY_LEN(fee_cols), sizeof *p->fees,
-			       &p->fees, &p->n_fees, "read procedure fees");
+		rc = mc_db_read_list_by(st, fee_sql, p->id, "read procedure fees", MC_COLS(fee_cols),
+					sizeof *p->fees, &p->fees, &p->n_fees);
 	if (rc == 0)
-		rc = part_load(st, pub_sql, p->id, pub_cols, MC_ARRAY_LEN(pub_cols), sizeof *p->pubs,
-			       &p->pubs, &p->n_pubs, "read procedure publications");
+		rc = mc_db_read_list_by(st, pub_sql, p->id, "read procedure publications", MC_COLS(pub_cols),
+					sizeof *p->pubs, &p->pubs, &p->n_pubs);
 	return rc;
 }
 
-/* The one procedure sql finds by $1 (an id, or code when not NULL). */
-static int proc_one(mc_store *st, mc_procedure *out, const char *sql, int64_t id, const char *code,
-		    bool with_parts)
+/* The one procedure sql finds by key as $1 (an id, or a code). */
+static int proc_one(mc_store *st, mc_procedure *out, const char *sql, mc_arg key, bool with_parts)
 {
-	mc_q *q = NULL;
-	int rc;
-
 	memset(out, 0, sizeof *out);
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	if (code)
-		mc_q_text(q, 1, code);
-	else
-		mc_q_int(q, 1, id);
-	rc = mc_q_read_one(q, "read procedure", proc_cols, MC_ARRAY_LEN(proc_cols), out);
-cleanup:
-	mc_q_done(q);
-	/* After mc_q_done: the parts are read with statements of their own. */
+	int rc = mc_db_read(st, sql, "read procedure", MC_COLS(proc_cols), out, &key, 1);
 	if (rc == 0 && with_parts)
 		rc = parts_load(st, out);
 	if (rc)
@@ -385,26 +291,21 @@ cleanup:
 int mc_store_procedure_get(mc_store *st, mc_procedure *out, const char *code, bool with_parts)
 {
 	static const char sql[] = "SELECT " MC_PROC_COLS " FROM procedure p WHERE p.code = $1";
-	return proc_one(st, out, sql, 0, code, with_parts);
+	return proc_one(st, out, sql, MC_T(code), with_parts);
 }
 
 int mc_store_procedure_get_id(mc_store *st, mc_procedure *out, int64_t id, bool with_parts)
 {
 	static const char sql[] = "SELECT " MC_PROC_COLS " FROM procedure p WHERE p.id = $1";
-	return proc_one(st, out, sql, id, NULL, with_parts);
+	return proc_one(st, out, sql, MC_I(id), with_parts);
 }
 
 /* ---- search ----------------------------------------------------------- */
 
-static void search_bind(mc_q *q, const char *match, const mc_proc_query *pq)
-{
-	mc_q_text(q, 1, match);
-	mc_q_text(q, 2, pq->field);
-	mc_q_text(q, 3, pq->level);
-	mc_q_int(q, 4, pq->online_level);
-	mc_q_ref(q, 5, pq->unit_id);
-	mc_q_bool(q, 6, pq->include_abolished);
-}
+/* The values of a search's $1 … $6. */
+#define SEARCH_ARGS(match, pq)                                                                               \
+	MC_T(match), MC_T((pq)->field), MC_T((pq)->level), MC_I((pq)->online_level), MC_REF((pq)->unit_id),  \
+	    MC_B((pq)->include_abolished)
 
 /* A procedure an engine found, to be ranked (core/search.h). */
 typedef struct {
@@ -486,19 +387,13 @@ static int search_ranked(mc_store *st, mc_procedure **out, size_t *n, mc_proc_fo
 	candidate *c = NULL;
 	size_t nc = 0, kept = 0;
 	char *words = NULL, *match = NULL, *vocab = NULL;
-	mc_q *q = NULL;
 	int rc;
 
 	mc_search_plan_make(&plan, folded);
 	words = mc_search_plan_words(&plan);
 	match = pg ? mc_xstrdup(words) : mc_search_sqlite_query(words, false);
-	rc = mc_db_prepare(st, &q, pg ? mc_search_pg_candidates : mc_search_sqlite_candidates);
-	if (rc)
-		goto cleanup;
-	search_bind(q, match, pq);
-	rc = mc_q_read_list(q, "search procedures", cols, MC_ARRAY_LEN(cols), sizeof *c, &c, &nc);
-	mc_q_done(q);
-	q = NULL;
+	rc = mc_db_list(st, pg ? mc_search_pg_candidates : mc_search_sqlite_candidates, "search procedures",
+			MC_COLS(cols), sizeof *c, &c, &nc, MC_ARGS(SEARCH_ARGS(match, pq)));
 	if (rc)
 		goto cleanup;
 	bool any_all = false;
@@ -544,7 +439,6 @@ static int search_ranked(mc_store *st, mc_procedure **out, size_t *n, mc_proc_fo
 		}
 	}
 cleanup:
-	mc_q_done(q);
 	candidates_free(c, nc);
 	mc_search_plan_clear(&plan);
 	free(words);
@@ -569,7 +463,6 @@ int mc_store_procedure_find(mc_store *st, mc_procedure **out, size_t *n, mc_proc
 	    "SELECT " MC_PROC_COLS " FROM procedure p WHERE $1 IS NULL" MC_PROC_FILTERS
 	    " ORDER BY p.field, p.name, p.id LIMIT $7 OFFSET $8";
 	char *folded = NULL;
-	mc_q *q = NULL;
 	int rc = 0;
 
 	*out = NULL;
@@ -587,25 +480,11 @@ int mc_store_procedure_find(mc_store *st, mc_procedure **out, size_t *n, mc_proc
 		rc = search_ranked(st, out, n, found, pq, folded);
 		goto cleanup;
 	}
-	rc = mc_db_prepare(st, &q, count_all);
-	if (rc)
-		goto cleanup;
-	search_bind(q, NULL, pq);
-	rc = mc_q_row(q, "count procedures");
-	if (rc < 0)
-		goto cleanup;
-	found->total = rc ? mc_q_col_int(q, 0) : 0;
-	mc_q_done(q);
-	q = NULL;
-	rc = mc_db_prepare(st, &q, rows_all);
-	if (rc)
-		goto cleanup;
-	search_bind(q, NULL, pq);
-	mc_q_int(q, 7, pq->limit);
-	mc_q_int(q, 8, pq->offset);
-	rc = mc_q_read_list(q, "search procedures", proc_cols, MC_ARRAY_LEN(proc_cols), sizeof **out, out, n);
+	rc = mc_db_int(st, count_all, "count procedures", &found->total, MC_ARGS(SEARCH_ARGS(NULL, pq)));
+	if (rc == 0)
+		rc = mc_db_list(st, rows_all, "search procedures", MC_COLS(proc_cols), sizeof **out, out, n,
+				MC_ARGS(SEARCH_ARGS(NULL, pq), MC_I(pq->limit), MC_I(pq->offset)));
 cleanup:
-	mc_q_done(q);
 	free(folded);
 	return rc < 0 ? rc : 0;
 }
@@ -636,18 +515,9 @@ int mc_store_procedure_fields(mc_store *st, mc_proc_field **out, size_t *n, cons
 	    MC_COL(MC_COL_STR, mc_proc_field, field, "field"),
 	    MC_COL(MC_COL_I64, mc_proc_field, count, "n"),
 	};
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_text(q, 1, level);
-		rc = mc_q_read_list(q, "count procedures by field", cols, MC_ARRAY_LEN(cols), sizeof **out,
-				    out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "count procedures by field", MC_COLS(cols), sizeof **out, out, n,
+			  MC_ARGS(MC_T(level)));
 }
 
 void mc_proc_field_free_list(mc_proc_field *list, size_t n)
@@ -678,20 +548,11 @@ int mc_store_procedure_pub_counts(mc_store *st, mc_pub_counts *out, int32_t firs
 	static const char sql[] =
 	    "SELECT " PUB_SUMS " FROM procedure_publication WHERE day >= $1 AND day <= $2";
 	static const mc_col cols[] = {PUB_COLS(mc_pub_counts, )};
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
 	memset(out, 0, sizeof *out);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, first_day);
-	mc_q_int(q, 2, last_day);
-	rc = mc_q_row(q, "count publications");
-	if (rc == 1)
-		rc = mc_q_read(q, cols, MC_ARRAY_LEN(cols), out);
-cleanup:
-	mc_q_done(q);
-	return rc < 0 ? rc : 0;
+	int rc = mc_db_read(st, sql, "count publications", MC_COLS(cols), out,
+			    MC_ARGS(MC_I(first_day), MC_I(last_day)));
+	return rc < 0 && rc != MC_ENOTFOUND ? rc : 0;
 }
 
 int mc_store_procedure_pub_decisions(mc_store *st, mc_pub_decision **out, size_t *n, int32_t first_day,
@@ -705,19 +566,9 @@ int mc_store_procedure_pub_decisions(mc_store *st, mc_pub_decision **out, size_t
 	    MC_COL(MC_COL_I32, mc_pub_decision, day, "day"),
 	    PUB_COLS(mc_pub_decision, c.),
 	};
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_int(q, 1, first_day);
-		mc_q_int(q, 2, last_day);
-		rc = mc_q_read_list(q, "list publishing decisions", cols, MC_ARRAY_LEN(cols), sizeof **out,
-				    out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list publishing decisions", MC_COLS(cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(first_day), MC_I(last_day)));
 }
 
 void mc_pub_decision_free_list(mc_pub_decision *list, size_t n)

@@ -58,42 +58,20 @@ int mc_store_unit_create(mc_store *st, mc_unit *u)
 	static const char set_path[] =
 	    "UPDATE unit SET path = coalesce((SELECT p.path FROM unit p WHERE p.id = unit.parent_id), '/') "
 	    "|| CAST(id AS TEXT) || '/' WHERE id = $1";
-	mc_q *q = NULL;
 	int64_t id = 0;
 	int kind = 0;
 	int rc = mc_db_op_begin(st, &kind);
 
 	if (rc)
 		return rc;
-	rc = mc_db_prepare(st, &q, ins);
-	if (rc)
-		goto cleanup;
-	mc_q_ref(q, 1, u->parent_id);
-	mc_q_text(q, 2, str(u->code));
-	mc_q_text(q, 3, str(u->name));
-	mc_q_text(q, 4, str(u->level));
-	mc_q_text(q, 5, str(u->province_code));
-	mc_q_text(q, 6, str(u->office_hours));
-	mc_q_text(q, 7, str(u->address));
-	mc_q_text(q, 8, str(u->phone));
-	mc_q_ref(q, 9, u->one_stop_since);
-	mc_q_ref(q, 10, u->electronic_one_stop_since);
-	mc_q_ref(q, 11, u->valid_from);
-	mc_q_ref(q, 12, u->valid_to);
-	rc = mc_q_row(q, "insert unit");
-	if (rc == 1)
-		id = mc_q_col_int(q, 0);
-	mc_q_done(q);
-	q = NULL;
-	if (rc < 0)
-		goto cleanup;
-	rc = mc_db_prepare(st, &q, set_path);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, id);
-	rc = mc_q_exec(q, "set unit path");
-cleanup:
-	mc_q_done(q);
+	rc = mc_db_insert(st, ins, "insert unit", &id,
+			  MC_ARGS(MC_REF(u->parent_id), MC_T(str(u->code)), MC_T(str(u->name)),
+				  MC_T(str(u->level)), MC_T(str(u->province_code)),
+				  MC_T(str(u->office_hours)), MC_T(str(u->address)), MC_T(str(u->phone)),
+				  MC_REF(u->one_stop_since), MC_REF(u->electronic_one_stop_since),
+				  MC_REF(u->valid_from), MC_REF(u->valid_to)));
+	if (rc == 0)
+		rc = mc_db_run(st, set_path, "set unit path", MC_ARGS(MC_I(id)));
 	rc = mc_db_op_end(st, kind, rc);
 	if (rc == 0)
 		u->id = id;
@@ -110,23 +88,11 @@ int mc_store_unit_update(mc_store *st, const mc_unit *u)
 				    MC_REF(u->electronic_one_stop_since)));
 }
 
-/* The one unit a query with $1 bound finds; MC_ENOTFOUND when none. */
-static int unit_one(mc_store *st, mc_unit *out, const char *sql, int64_t id, const char *code)
+/* The one unit a query with key as $1 finds; MC_ENOTFOUND when none. */
+static int unit_one(mc_store *st, mc_unit *out, const char *sql, mc_arg key)
 {
-	mc_q *q = NULL;
-	int rc;
-
 	memset(out, 0, sizeof *out);
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	if (code)
-		mc_q_text(q, 1, code);
-	else
-		mc_q_int(q, 1, id);
-	rc = mc_q_read_one(q, "read unit", unit_cols, MC_ARRAY_LEN(unit_cols), out);
-cleanup:
-	mc_q_done(q);
+	int rc = mc_db_read(st, sql, "read unit", MC_COLS(unit_cols), out, &key, 1);
 	if (rc)
 		mc_unit_clear(out);
 	return rc;
@@ -135,29 +101,20 @@ cleanup:
 int mc_store_unit_get(mc_store *st, mc_unit *out, int64_t id)
 {
 	static const char sql[] = "SELECT " UNIT_COLS " FROM unit WHERE id = $1";
-	return unit_one(st, out, sql, id, NULL);
+	return unit_one(st, out, sql, MC_I(id));
 }
 
 int mc_store_unit_by_code(mc_store *st, mc_unit *out, const char *code)
 {
 	static const char sql[] = "SELECT " UNIT_COLS " FROM unit WHERE code = $1";
-	return unit_one(st, out, sql, 0, code);
+	return unit_one(st, out, sql, MC_T(code));
 }
 
 int mc_store_unit_list(mc_store *st, mc_unit **out, size_t *n)
 {
 	/* A path sorts before every path that extends it: parents come first. */
 	static const char sql[] = "SELECT " UNIT_COLS " FROM unit ORDER BY path";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	rc = mc_q_read_list(q, "list units", unit_cols, MC_ARRAY_LEN(unit_cols), sizeof **out, out, n);
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list units", MC_COLS(unit_cols), sizeof **out, out, n, NULL, 0);
 }
 
 int mc_store_unit_within(mc_store *st, bool *out, int64_t unit, int64_t ancestor)
@@ -196,28 +153,16 @@ int mc_store_unit_end(mc_store *st, int64_t unit_id, int32_t day, int64_t succes
 	static const char sql[] =
 	    "UPDATE unit SET valid_to = $2, successor_id = $3 WHERE id = $1 AND valid_to IS NULL";
 	static const char exists[] = "SELECT 1 FROM unit WHERE id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, unit_id);
-	mc_q_int(q, 2, day);
-	mc_q_ref(q, 3, successor_id);
-	rc = mc_q_exec(q, "end unit");
-	if (rc || mc_q_changes(q) > 0)
-		goto cleanup;
-	mc_q_done(q);
-	q = NULL;
+	int64_t found = 0;
+	/* The write changes no unique column: MC_ECONFLICT is its changing no row. */
+	int rc = mc_db_change(st, sql, "end unit", MC_SOME, MC_ECONFLICT,
+			      MC_ARGS(MC_I(unit_id), MC_I(day), MC_REF(successor_id)));
+	if (rc != MC_ECONFLICT)
+		return rc;
 	/* Nothing changed: unknown, or ended already. */
-	rc = mc_db_prepare(st, &q, exists);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, unit_id);
-	rc = mc_q_row(q, "read unit");
-	rc = rc == 1 ? MC_ECONFLICT : rc == 0 ? MC_ENOTFOUND : rc;
-cleanup:
-	mc_q_done(q);
+	rc = mc_db_int(st, exists, "read unit", &found, MC_ARGS(MC_I(unit_id)));
+	if (rc == 0)
+		rc = found ? MC_ECONFLICT : MC_ENOTFOUND;
 	return rc;
 }
 
@@ -240,17 +185,7 @@ int mc_store_unit_links(mc_store *st, mc_unit_link **out, size_t *n)
 {
 	static const char sql[] =
 	    "SELECT unit_id, successor_id, kind, plan_id FROM unit_successor ORDER BY unit_id, successor_id";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	rc = mc_q_read_list(q, "list unit successors", link_cols, MC_ARRAY_LEN(link_cols), sizeof **out, out,
-			    n);
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list unit successors", MC_COLS(link_cols), sizeof **out, out, n, NULL, 0);
 }
 
 void mc_unit_link_free_list(mc_unit_link *list, size_t n)
@@ -271,28 +206,11 @@ int mc_store_unit_open_dossiers(mc_store *st, char ***out, size_t *n, int64_t un
 {
 	static const char sql[] =
 	    "SELECT code FROM dossier WHERE current_unit_id = $1 AND finished_at = 0 ORDER BY code";
-	mc_q *q = NULL;
-	char **list = NULL;
-	size_t len = 0, cap = 0;
-	int rc = mc_db_prepare(st, &q, sql);
+	/* Each row one owned string of the array. */
+	static const mc_col cols[] = {{"code", MC_COL_STR, 0, 0}};
 
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, unit_id);
-	while ((rc = mc_q_row(q, "list a unit's open dossiers")) == 1) {
-		MC_GROW(list, len, cap);
-		list[len++] = mc_q_col_dup(q, 0);
-	}
-cleanup:
-	mc_q_done(q);
-	if (rc < 0) {
-		mc_strv_free(list, len);
-		list = NULL;
-		len = 0;
-	}
-	*out = list;
-	*n = len;
-	return rc < 0 ? rc : 0;
+	return mc_db_read_list_by(st, sql, unit_id, "list a unit's open dossiers", MC_COLS(cols),
+				  sizeof **out, out, n);
 }
 
 int mc_store_unit_holdings(mc_store *st, int64_t *open_dossiers, int64_t *active_users, int64_t unit_id)
@@ -538,23 +456,6 @@ void mc_user_free_list(mc_user *list, size_t n)
 	free(list);
 }
 
-/* A statement of one text or integer parameter run to its end. */
-static int exec1(mc_store *st, const char *sql, const char *text, int64_t v, const char *what)
-{
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		if (text)
-			mc_q_text(q, 1, text);
-		else
-			mc_q_int(q, 1, v);
-		rc = mc_q_exec(q, what);
-	}
-	mc_q_done(q);
-	return rc;
-}
-
 int mc_store_user_update(mc_store *st, const mc_user *u)
 {
 	static const char sql[] = "UPDATE app_user SET full_name = $2, email = $3, phone = $4, role = $5, "
@@ -582,7 +483,6 @@ int mc_store_signin_record(mc_store *st, int64_t user_id, int64_t at, const char
 	static const char trim[] = "DELETE FROM signin WHERE user_id = $1 AND id NOT IN "
 				   "(SELECT id FROM signin WHERE user_id = $1 ORDER BY id DESC LIMIT $2)";
 	char dev[MC_SIGNIN_DEVICE_MAX + 1];
-	mc_q *q = NULL;
 	int rc;
 
 	int kind = 0;
@@ -590,27 +490,10 @@ int mc_store_signin_record(mc_store *st, int64_t user_id, int64_t at, const char
 	rc = mc_db_op_begin(st, &kind);
 	if (rc)
 		return rc;
-	rc = mc_db_prepare(st, &q, add);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	mc_q_int(q, 2, at);
-	mc_q_text(q, 3, str(peer));
-	mc_q_text(q, 4, dev);
-	mc_q_bool(q, 5, ok);
-	rc = mc_q_exec(q, "record sign-in");
-	mc_q_done(q);
-	q = NULL;
-	if (rc)
-		goto cleanup;
-	rc = mc_db_prepare(st, &q, trim);
-	if (rc)
-		goto cleanup;
-	mc_q_int(q, 1, user_id);
-	mc_q_int(q, 2, MC_SIGNIN_KEEP);
-	rc = mc_q_exec(q, "trim sign-ins");
-cleanup:
-	mc_q_done(q);
+	rc = mc_db_run(st, add, "record sign-in",
+		       MC_ARGS(MC_I(user_id), MC_I(at), MC_T(str(peer)), MC_T(dev), MC_B(ok)));
+	if (rc == 0)
+		rc = mc_db_run(st, trim, "trim sign-ins", MC_ARGS(MC_I(user_id), MC_I(MC_SIGNIN_KEEP)));
 	return mc_db_op_end(st, kind, rc);
 }
 
@@ -618,19 +501,8 @@ int mc_store_signin_list(mc_store *st, mc_signin **out, size_t *n, int64_t user_
 {
 	static const char sql[] = "SELECT at, peer, device, ok FROM signin WHERE user_id = $1 "
 				  "ORDER BY id DESC LIMIT $2";
-	mc_q *q = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		return rc;
-	mc_q_int(q, 1, user_id);
-	mc_q_int(q, 2, limit);
-	rc = mc_q_read_list(q, "list sign-ins", signin_cols, MC_ARRAY_LEN(signin_cols), sizeof **out, out, n);
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list sign-ins", MC_COLS(signin_cols), sizeof **out, out, n,
+			  MC_ARGS(MC_I(user_id), MC_I(limit)));
 }
 
 void mc_signin_free_list(mc_signin *list, size_t n)
@@ -689,13 +561,13 @@ cleanup:
 int mc_store_recovery_attempt(mc_store *st, int64_t user_id)
 {
 	static const char sql[] = "UPDATE recovery_code SET attempts = attempts + 1 WHERE user_id = $1";
-	return exec1(st, sql, NULL, user_id, "count recovery attempt");
+	return mc_db_run(st, sql, "count recovery attempt", MC_ARGS(MC_I(user_id)));
 }
 
 int mc_store_recovery_delete(mc_store *st, int64_t user_id)
 {
 	static const char sql[] = "DELETE FROM recovery_code WHERE user_id = $1";
-	return exec1(st, sql, NULL, user_id, "delete recovery code");
+	return mc_db_run(st, sql, "delete recovery code", MC_ARGS(MC_I(user_id)));
 }
 
 /* ---- sessions --------------------------------------------------------- */
@@ -705,20 +577,9 @@ int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_i
 {
 	static const char sql[] = "INSERT INTO session (token_hash, user_id, created_at, expires_at) "
 				  "VALUES ($1, $2, $3, $4)";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, token_hash);
-	mc_q_int(q, 2, user_id);
-	mc_q_int(q, 3, created_at);
-	mc_q_int(q, 4, expires_at);
 	/* A duplicate hash or an unknown user is an answer, not a failure of the transaction. */
-	rc = mc_q_try(q, "create session");
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_try(st, sql, "create session",
+			 MC_ARGS(MC_T(token_hash), MC_I(user_id), MC_I(created_at), MC_I(expires_at)));
 }
 
 int mc_store_session_get(mc_store *st, int64_t *user_id, int64_t *expires_at, const char *token_hash)
@@ -782,13 +643,13 @@ cleanup:
 int mc_store_session_delete(mc_store *st, const char *token_hash)
 {
 	static const char sql[] = "DELETE FROM session WHERE token_hash = $1";
-	return exec1(st, sql, token_hash, 0, "delete session");
+	return mc_db_run(st, sql, "delete session", MC_ARGS(MC_T(token_hash)));
 }
 
 int mc_store_session_purge(mc_store *st, int64_t now)
 {
 	static const char sql[] = "DELETE FROM session WHERE expires_at <= $1";
-	return exec1(st, sql, NULL, now, "purge sessions");
+	return mc_db_run(st, sql, "purge sessions", MC_ARGS(MC_I(now)));
 }
 
 int mc_store_session_revoke(mc_store *st, int64_t user_id, const char *keep)

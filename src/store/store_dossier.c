@@ -314,18 +314,10 @@ static int docs_write(mc_store *st, int64_t id, const mc_dossier *d, bool fresh)
 	mc_q *q = NULL;
 	int rc = 0;
 
-	if (!fresh) {
-		rc = mc_db_prepare(st, &q, del);
-		if (rc)
-			goto cleanup;
-		mc_q_int(q, 1, id);
-		rc = mc_q_exec(q, "delete dossier documents");
-		mc_q_done(q);
-		q = NULL;
-		if (rc)
-			goto cleanup;
-	}
-	rc = mc_db_prepare(st, &q, ins);
+	if (!fresh)
+		rc = mc_db_run(st, del, "delete dossier documents", MC_ARGS(MC_I(id)));
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, ins);
 	for (size_t i = 0; rc == 0 && i < d->n_docs; i++) {
 		const mc_dossier_doc *x = &d->docs[i];
 
@@ -344,7 +336,6 @@ static int docs_write(mc_store *st, int64_t id, const mc_dossier *d, bool fresh)
 		rc = mc_q_exec_later(q, "insert dossier document");
 		mc_q_done(q);
 	}
-cleanup:
 	mc_q_done(q);
 	return rc;
 }
@@ -353,17 +344,10 @@ static int docs_load(mc_store *st, mc_dossier *d)
 {
 	static const char sql[] = "SELECT seq, name, originals, copies, sha256, filename, mime, size, kind "
 				  "FROM dossier_document WHERE dossier_id = $1 ORDER BY ord";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
 
 	docs_free(d);
-	if (rc == 0) {
-		mc_q_int(q, 1, d->id);
-		rc = mc_q_read_list(q, "read dossier documents", doc_cols, MC_ARRAY_LEN(doc_cols),
-				    sizeof *d->docs, &d->docs, &d->n_docs);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_list_by(st, sql, d->id, "read dossier documents", MC_COLS(doc_cols),
+				  sizeof *d->docs, &d->docs, &d->n_docs);
 }
 
 /* Binds the fields of d that insert and update both write to $base and the
@@ -571,28 +555,13 @@ cleanup:
 int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool with_docs)
 {
 	static const char sql[] = "SELECT " DOSSIER_COLS DOSSIER_FROM " WHERE d.code = $1";
-	mc_q *q = NULL;
-	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = mc_db_prepare(st, &q, sql);
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, code);
-	rc = mc_q_row(q, "read dossier");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1)
-		rc = dossier_read(q, out);
-	mc_q_done(q);
-	q = NULL;
-	if (rc == 0 && with_docs) {
+	int rc = mc_db_read_by_text(st, sql, code, "read dossier", MC_COLS(dossier_cols), out);
+	if (rc == 0 && with_docs)
 		rc = docs_load(st, out);
-		if (rc)
-			mc_dossier_clear(out);
-	}
-cleanup:
-	mc_q_done(q);
+	if (rc)
+		mc_dossier_clear(out);
 	return rc;
 }
 
@@ -622,18 +591,8 @@ int mc_store_dossier_by_attachment(mc_store *st, mc_dossier **out, size_t *n, co
 	static const char sql[] = "SELECT " DOSSIER_COLS DOSSIER_FROM
 				  " WHERE d.id IN (SELECT dossier_id FROM dossier_document WHERE sha256 = $1)"
 				  " ORDER BY d.id LIMIT 50";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	*out = NULL;
-	*n = 0;
-	if (rc == 0) {
-		mc_q_text(q, 1, sha256);
-		rc = mc_q_read_list(q, "list dossiers of an attachment", dossier_cols,
-				    MC_ARRAY_LEN(dossier_cols), sizeof **out, out, n);
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_list(st, sql, "list dossiers of an attachment", MC_COLS(dossier_cols), sizeof **out, out,
+			  n, MC_ARGS(MC_T(sha256)));
 }
 
 int mc_store_backend_dossier_update(mc_store *st, mc_dossier *d, int64_t expected_version)
@@ -669,13 +628,10 @@ int mc_store_backend_dossier_update(mc_store *st, mc_dossier *d, int64_t expecte
 	q = NULL;
 	if (!changed) {
 		/* Either someone else moved the version, or there is no such dossier. */
-		rc = mc_db_prepare(st, &q, exists);
-		if (rc)
-			goto cleanup;
-		mc_q_int(q, 1, d->id);
-		rc = mc_q_row(q, "read dossier");
-		if (rc >= 0)
-			rc = rc ? MC_ECONFLICT : MC_ENOTFOUND;
+		int64_t found = 0;
+		rc = mc_db_int(st, exists, "read dossier", &found, MC_ARGS(MC_I(d->id)));
+		if (rc == 0)
+			rc = found ? MC_ECONFLICT : MC_ENOTFOUND;
 		goto cleanup;
 	}
 	if (d->docs)

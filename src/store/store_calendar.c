@@ -112,17 +112,7 @@ int mc_store_calendar_each(mc_store *st,
 int mc_store_generation(mc_store *st, int64_t *out)
 {
 	static const char sql[] = "SELECT value FROM cache_generation WHERE id = 1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	static const mc_col cols[] = {{"value", MC_COL_I64, 0, 0}};
 
-	if (rc == 0)
-		rc = mc_q_row(q, "read the cache generation");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		*out = mc_q_col_int(q, 0);
-		rc = 0;
-	}
-	mc_q_done(q);
-	return rc;
+	return mc_db_read(st, sql, "read the cache generation", MC_COLS(cols), out, NULL, 0);
 }

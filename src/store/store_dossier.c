@@ -568,22 +568,9 @@ int mc_store_dossier_get(mc_store *st, mc_dossier *out, const char *code, bool w
 int mc_store_dossier_version(mc_store *st, int64_t *out, const char *code)
 {
 	static const char sql[] = "SELECT version FROM dossier WHERE code = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	static const mc_col cols[] = {{"version", MC_COL_I64, 0, 0}};
 
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, code);
-	rc = mc_q_row(q, "read dossier version");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		*out = mc_q_col_int(q, 0);
-		rc = 0;
-	}
-cleanup:
-	mc_q_done(q);
-	return rc;
+	return mc_db_read_by_text(st, sql, code, "read dossier version", MC_COLS(cols), out);
 }
 
 int mc_store_dossier_by_attachment(mc_store *st, mc_dossier **out, size_t *n, const char *sha256)

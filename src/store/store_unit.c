@@ -585,24 +585,19 @@ int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_i
 int mc_store_session_get(mc_store *st, int64_t *user_id, int64_t *expires_at, const char *token_hash)
 {
 	static const char sql[] = "SELECT user_id, expires_at FROM session WHERE token_hash = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	struct session_row {
+		int64_t user_id, expires_at;
+	} row = {0};
+	static const mc_col cols[] = {
+	    MC_COL(MC_COL_I64, struct session_row, user_id, "user_id"),
+	    MC_COL(MC_COL_I64, struct session_row, expires_at, "expires_at"),
+	};
+	int rc = mc_db_read_by_text(st, sql, token_hash, "read session", MC_COLS(cols), &row);
 
-	if (rc)
-		goto cleanup;
-	mc_q_text(q, 1, token_hash);
-	rc = mc_q_row(q, "read session");
-	if (rc == 0)
-		rc = MC_ENOTFOUND;
-	if (rc == 1) {
-		if (user_id)
-			*user_id = mc_q_col_int(q, 0);
-		if (expires_at)
-			*expires_at = mc_q_col_int(q, 1);
-		rc = 0;
-	}
-cleanup:
-	mc_q_done(q);
+	if (rc == 0 && user_id)
+		*user_id = row.user_id;
+	if (rc == 0 && expires_at)
+		*expires_at = row.expires_at;
 	return rc;
 }
 

@@ -314,12 +314,15 @@ int mc_store_event_scan_range(mc_store *st, int64_t lo, int64_t hi,
 
 /* ---- the official documents' and the tasks' logs (migration 054) -------- */
 
-static const char *const log_table[] = {"document_event", "task_event"};
-
 int mc_store_audit_log_top(mc_store *st, mc_audit_log which, int64_t *top)
 {
 	static const char *const sql[] = {"SELECT coalesce(max(id), 0) FROM document_event",
 					  "SELECT coalesce(max(id), 0) FROM task_event"};
+	/* Constant texts: a statement is kept by the address of its text
+	 * (db.h), so one text built in a buffer would run the first log's lock
+	 * for the second. */
+	static const char *const lock[] = {"LOCK TABLE document_event IN SHARE MODE",
+					   "LOCK TABLE task_event IN SHARE MODE"};
 	int rc = 0;
 
 	*top = 0;
@@ -328,11 +331,8 @@ int mc_store_audit_log_top(mc_store *st, mc_audit_log which, int64_t *top)
 	 * SHARE waits for every writer of the log to end and keeps new ones
 	 * out until this transaction ends, so that no event can appear below
 	 * the id read here once the anchor is recorded. */
-	if (mc_db_is_pg(st)) {
-		char lock[64];
-		snprintf(lock, sizeof lock, "LOCK TABLE %s IN SHARE MODE", log_table[which]);
-		rc = mc_db_run(st, lock, "lock a log to anchor it", NULL, 0);
-	}
+	if (mc_db_is_pg(st))
+		rc = mc_db_run(st, lock[which], "lock a log to anchor it", NULL, 0);
 	if (rc == 0)
 		rc = mc_db_int(st, sql[which], "read a log's last event id", top, NULL, 0);
 	return rc;

@@ -3606,6 +3606,33 @@ static int64_t problems(struct fixture *f)
 	return rep.problems;
 }
 
+/* On PostgreSQL reading a log's top locks that log (SHARE) until the
+ * transaction ends, so that no event commits below the id read: the
+ * anchor reads the documents' log, then the tasks' log, one after the
+ * other, and each must be locked. */
+static void test_audit_log_top_locks_each_log(void **state)
+{
+	struct fixture *f = *state;
+	static const char held[] = "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+				   "WHERE c.relname = '%s' AND l.mode = 'ShareLock' AND l.granted";
+	static const char *const logs[] = {"document_event", "task_event"};
+	int64_t top = -1;
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_audit_log_top(f->st, MC_AUDIT_LOG_DOCUMENTS, &top), 0);
+	assert_int_equal(top, 0);
+	top = -1;
+	assert_int_equal(mc_store_audit_log_top(f->st, MC_AUDIT_LOG_TASKS, &top), 0);
+	assert_int_equal(top, 0);
+	for (size_t i = 0; use_pg && i < 2; i++) {
+		char sql[256];
+		snprintf(sql, sizeof sql, held, logs[i]);
+		if (raw_int(f, sql) != 1)
+			fail_msg("%s is not locked", logs[i]);
+	}
+	assert_int_equal(mc_store_rollback(f->st), 0);
+}
+
 /* The documents' log is anchored in steps of 25 events per dossier an anchor
  * may cover: a backlog (the first anchor after migration 054) is never read
  * whole under the log's lock; the next anchors take the rest. */
@@ -6537,6 +6564,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_uploads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_anchors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_log_steps, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_audit_log_top_locks_each_log, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_personal_pseudonymise, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_long_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_documents, setup, teardown),

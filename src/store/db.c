@@ -574,22 +574,28 @@ int mc_db_try(mc_store *st, const char *sql, const char *what, const mc_arg *a, 
 	return run_args(st, sql, what, a, n, NULL, true);
 }
 
-int mc_db_int(mc_store *st, const char *sql, const char *what, int64_t *out, const mc_arg *a, size_t n)
+/* Runs sql with the values a to its first row: 1 with the row's first
+ * column in *out (untouched otherwise), 0 when there is no row, or a code. */
+static int first_int(mc_store *st, const char *sql, const char *what, int64_t *out, const mc_arg *a, size_t n)
 {
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
-	*out = 0;
 	if (rc == 0) {
 		bind_args(q, a, n);
 		rc = mc_q_row(q, what);
 		if (rc == 1)
 			*out = mc_q_col_int(q, 0);
-		if (rc > 0)
-			rc = 0;
 	}
 	mc_q_done(q);
 	return rc;
+}
+
+int mc_db_int(mc_store *st, const char *sql, const char *what, int64_t *out, const mc_arg *a, size_t n)
+{
+	*out = 0;
+	int rc = first_int(st, sql, what, out, a, n);
+	return rc > 0 ? 0 : rc;
 }
 
 int mc_db_read(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols, void *row,
@@ -626,18 +632,8 @@ int mc_db_list(mc_store *st, const char *sql, const char *what, const mc_col *co
 
 int mc_db_insert(mc_store *st, const char *sql, const char *what, int64_t *id, const mc_arg *a, size_t n)
 {
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
-
-	if (rc == 0) {
-		bind_args(q, a, n);
-		rc = mc_q_row(q, what);
-		if (rc == 1)
-			*id = mc_q_col_int(q, 0);
-		rc = rc == 1 ? 0 : rc == 0 ? MC_ERROR : rc;
-	}
-	mc_q_done(q);
-	return rc;
+	int rc = first_int(st, sql, what, id, a, n);
+	return rc == 1 ? 0 : rc == 0 ? MC_ERROR : rc;
 }
 
 int mc_db_change(mc_store *st, const char *sql, const char *what, mc_changes expect, int none_rc,

@@ -336,6 +336,7 @@ void mc_api_tasks_stats_pdf(mc_req *r);
 void mc_api_tasks_stats_xlsx(mc_req *r);
 void mc_api_task_create(mc_req *r);
 void mc_api_task_get(mc_req *r);
+void mc_api_task_events(mc_req *r);
 void mc_api_task_action(mc_req *r);
 void mc_api_task_delegate(mc_req *r);
 

@@ -260,6 +260,7 @@ const mc_route mc_routes[] = {
     {MC_M_GET, "/api/v1/tasks/stats.pdf", mc_api_tasks_stats_pdf, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_GET, "/api/v1/tasks/stats.xlsx", mc_api_tasks_stats_xlsx, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_GET, "/api/v1/tasks/{id}", mc_api_task_get, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/tasks/{id}/events", mc_api_task_events, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_POST, "/api/v1/tasks/{id}/actions", mc_api_task_action, MC_AUTH_SESSION,
      SPECIALIST | MC_ROLE_BIT(MC_ROLE_LEADER), MC_ROUTE_JSON},
     {MC_M_POST, "/api/v1/tasks/{id}/subtasks", mc_api_task_delegate, MC_AUTH_SESSION,

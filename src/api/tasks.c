@@ -119,13 +119,13 @@ static json_t *events_json(mc_req *r, const mc_task_event *ev, size_t n)
 	json_t *events = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const mc_task_event *e = &ev[i];
-		json_t *o =
-		    json_pack("{s:s, s:o, s:s?, s:s?, s:o, s:s?, s:s, s:s?, s:s}", "action", e->action, "at",
-			      mc_api_time(e->at), "by", or_null(e->user_name), "role", or_null(e->role),
-			      "unit", mc_api_unit_ref(tc, e->unit_id), "from",
-			      e->from_state ? mc_task_state_name((mc_task_state)e->from_state) : NULL, "to",
-			      mc_task_state_name((mc_task_state)e->to_state), "note", or_null(e->note),
-			      "hash", e->hash);
+		json_t *o = json_pack("{s:I, s:s, s:o, s:s?, s:s?, s:o, s:s?, s:s, s:s?, s:s}", "id",
+				      (json_int_t)e->id, "action", e->action, "at", mc_api_time(e->at), "by",
+				      or_null(e->user_name), "role", or_null(e->role), "unit",
+				      mc_api_unit_ref(tc, e->unit_id), "from",
+				      e->from_state ? mc_task_state_name((mc_task_state)e->from_state) : NULL,
+				      "to", mc_task_state_name((mc_task_state)e->to_state), "note",
+				      or_null(e->note), "hash", e->hash);
 		if (strcmp(e->action, "report") == 0)
 			json_object_set_new(o, "percent", json_integer(e->percent));
 		if (e->due)
@@ -152,11 +152,12 @@ static void reply_task(mc_req *r, int status, const mc_task *t, bool with_events
 	size_t n_units = 0, n_children = 0, n_ev = 0;
 	mc_task *children = NULL;
 	mc_task_event *ev = NULL;
+	bool more = false;
 	int rc = mc_store_task_units(st, &units, &n_units, t->id);
 	if (rc == 0)
 		rc = mc_store_task_children(st, &children, &n_children, t->id);
 	if (rc == 0 && with_events)
-		rc = mc_store_task_events(st, &ev, &n_ev, t->id);
+		rc = mc_store_task_events(st, &ev, &n_ev, &more, t->id, 0, MC_LIMIT_TASK_EVENTS_PAGE);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the task");
 		goto cleanup;
@@ -189,6 +190,7 @@ static void reply_task(mc_req *r, int status, const mc_task *t, bool with_events
 		mc_err_clear();
 		json_object_set_new(body, "may", may);
 		json_object_set_new(body, "events", events_json(r, ev, n_ev));
+		json_object_set_new(body, "events_more", json_boolean(more));
 	}
 	mc_reply_json(r, status, body);
 cleanup:
@@ -519,6 +521,30 @@ void mc_api_task_get(mc_req *r)
 		return;
 	reply_task(r, 200, &t, true);
 	mc_task_clear(&t);
+}
+
+/* Older events of a task than `before` (an event id), a page at a time:
+ * {"events": [oldest first], "more": older ones are left}. */
+void mc_api_task_events(mc_req *r)
+{
+	mc_task t = {0};
+	int64_t id = 0, before = 0, limit = MC_LIMIT_TASK_EVENTS_PAGE;
+	mc_task_event *ev = NULL;
+	size_t n = 0;
+	bool more = false;
+	if (task_or_reply(r, &t, &id) != 0)
+		return;
+	mc_task_clear(&t);
+	if (mc_api_query_int_or_reply(r, "before", &before, 1, INT64_MAX) != 0 ||
+	    mc_api_query_int_or_reply(r, "limit", &limit, 1, MC_LIMIT_TASK_EVENTS_PAGE_MAX) != 0)
+		return;
+	int rc = mc_store_task_events(mc_req_store(r), &ev, &n, &more, id, before, (int)limit);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the task's events");
+		return;
+	}
+	mc_reply_json(r, 200, json_pack("{s:o, s:b}", "events", events_json(r, ev, n), "more", more));
+	mc_task_event_free_list(ev, n);
 }
 
 static int day_query_or_reply(mc_req *r, const char *name, int32_t *out)

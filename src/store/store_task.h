@@ -182,8 +182,12 @@ void mc_task_event_clear(mc_task_event *e);
 void mc_task_event_free_list(mc_task_event *list, size_t n);
 /* Appends an event; sets e->id. */
 int mc_store_task_event_add(mc_store *st, mc_task_event *e);
-/* The events of a task, oldest first. */
-int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, int64_t task_id);
+/* A page of a task's events, oldest first: the last `limit` of those whose
+ * id is below before_id (0: of all), and *more when older ones are left.
+ * A task's log grows with every step (up to 300 an hour from one account,
+ * core/limits.h), so it is read a page at a time. */
+int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, bool *more, int64_t task_id,
+			 int64_t before_id, int limit);
 /* How many task events user_id has recorded since `since` (the hourly limit). */
 int mc_store_task_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
 /* The hash of the task's last event into out ("" when it has none). */

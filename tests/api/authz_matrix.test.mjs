@@ -339,6 +339,8 @@ const RULES = {
   'POST /api/v1/tasks': { roles: ['leader'], scope: 'unit', req: (f) => ({ path: '/api/v1/tasks',
     body: { assigner_unit: f.unit } }) },
   'GET /api/v1/tasks/{id}': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/tasks/${f.task}` }) },
+  'GET /api/v1/tasks/{id}/events': { roles: STAFF, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/tasks/${f.task}/events` }) },
   'POST /api/v1/tasks/{id}/actions': { roles: ['specialist', 'leader'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/tasks/${f.task}/actions`, body: { action: 'khong_co' } }) },
   'POST /api/v1/tasks/{id}/subtasks': { roles: ['leader'], scope: 'dossier', req: (f) => ({

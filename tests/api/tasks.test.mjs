@@ -614,8 +614,59 @@ test('floods: one account records at most 300 steps on tasks an hour (reports in
   const more = await act(mine, t.id, 'report', { note: 'Báo cáo thứ 301' });
   assertProblem(more, 429, 'too-many-attempts', 'the 301st step in the hour');
   assert.equal(more.headers.get('retry-after'), '3600');
+  // The task comes with its newest 100 steps; the older ones a page at a time.
   const full = await get(tok.lanhdao, t.id);
-  assert.equal(full.events.length, 301, 'the assignment and 300 reports, nothing of the refused one');
+  assert.equal(full.events.length, 100, 'the newest page with the task');
+  assert.equal(full.events_more, true);
+  let events = full.events;
+  for (let more = true; more;) {
+    const page = await api('GET', `/api/v1/tasks/${t.id}/events?before=${events[0].id}`, { token: tok.lanhdao });
+    assertStatus(page, 200, 'an older page');
+    assert.ok(page.body.events.length <= 100);
+    events = [...page.body.events, ...events];
+    more = page.body.more;
+  }
+  assert.equal(events.length, 301, 'the assignment and 300 reports, nothing of the refused one');
+  assert.equal(events[0].action, 'assign');
+  for (let i = 1; i < events.length; i++) assert.ok(events[i].id > events[i - 1].id, 'oldest first, no step twice');
+  assert.equal(events.filter((e) => e.action === 'report' && e.note === 'x'.repeat(2000)).length, 300);
   // Another specialist of the unit is not held back by it.
   await actOk(tok.chuyenvien, t.id, 'report', { note: 'Tiến độ của đơn vị', percent: 60 });
+});
+
+test('a task\'s older steps, a page at a time: the same who may see the task; bad pages refused', async () => {
+  const t = await create(tok['lanhdao.tinh']);
+  for (let i = 1; i <= 4; i++) await actOk(tok.chuyenvien, t.id, 'report', { note: `Báo cáo lần ${i}`, percent: i * 10 });
+  const whole = await get(tok.lanhdao, t.id);
+  assert.equal(whole.events.length, 5);
+  assert.equal(whole.events_more, false);
+  const path = (q) => `/api/v1/tasks/${t.id}/events${q}`;
+  // Two at a time from the newest: the notes come back oldest first, each once.
+  const newest = await api('GET', path('?limit=2'), { token: tok.chuyenvien });
+  assertStatus(newest, 200, 'the newest two');
+  assert.deepEqual(newest.body.events.map((e) => e.note), ['Báo cáo lần 3', 'Báo cáo lần 4']);
+  assert.equal(newest.body.more, true);
+  const older = await api('GET', path(`?limit=2&before=${newest.body.events[0].id}`), { token: tok.chuyenvien });
+  assert.deepEqual(older.body.events.map((e) => e.note), ['Báo cáo lần 1', 'Báo cáo lần 2']);
+  assert.equal(older.body.more, true);
+  const oldest = await api('GET', path(`?limit=2&before=${older.body.events[0].id}`), { token: tok['chuyenvien.stnmt'] });
+  assertStatus(oldest, 200, 'the cooperating unit sees the log too');
+  assert.deepEqual(oldest.body.events.map((e) => e.action), ['assign']);
+  assert.equal(oldest.body.more, false);
+  // Who may not: another district, a citizen, nobody signed in; a task that does not exist.
+  assertProblem(await api('GET', path(''), { token: tok['lanhdao.ngoclac'] }), 403, 'out-of-scope');
+  assertStatus(await api('GET', path(''), { token: tok.congdan }), 403, 'a citizen');
+  assertStatus(await api('GET', path('')), 401, 'no session');
+  assertStatus(await api('GET', '/api/v1/tasks/999999999/events', { token: tok.lanhdao }), 404, 'no such task');
+  // Pages out of range or malformed: 400, naming the parameter.
+  for (const q of ['?before=0', '?before=-1', '?before=abc', '?before=1e3', '?limit=0', '?limit=501', '?limit=',
+    `?before=${'9'.repeat(40)}`]) {
+    const res = await api('GET', path(q), { token: tok.lanhdao });
+    assertProblem(res, 400, 'invalid-query', q);
+  }
+  // An id of another task's step only bounds the page: nothing of the other task comes back.
+  const other = await create(tok['lanhdao.tinh']);
+  const otherEvents = (await get(tok.lanhdao, other.id)).events;
+  const bounded = await api('GET', path(`?before=${otherEvents[0].id + 1}`), { token: tok.lanhdao });
+  assert.deepEqual(bounded.body.events.map((e) => e.id), whole.events.map((e) => e.id));
 });

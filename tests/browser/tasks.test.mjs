@@ -113,3 +113,26 @@ test('the board: the demo\'s overdue tasks and the figures of 2017', async () =>
   assert.ok(stats.done_late > 0 && stats.in_progress_overdue > 0);
   leader.assertClean('the board');
 });
+
+test('a long history: the newest 100 steps at once, the earlier ones on asking', async () => {
+  const task = await world.api('POST', '/api/v1/tasks', { as: 'lanhdao.tinh', body: {
+    directive: 'Kết luận số 12/TB-UBND về theo dõi tiến độ hằng tuần', title: 'Báo cáo tiến độ giải ngân',
+    product: 'Báo cáo', unit: DISTRICT, due_in_working_days: 20 } });
+  for (let i = 1; i <= 104; i++) {
+    await world.api('POST', `/api/v1/tasks/${task.id}/actions`, { as: 'chuyenvien',
+      body: { action: 'report', note: `Báo cáo tuần thứ ${i}`, percent: i % 101 } });
+  }
+  const leader = await world.actor('lanhdao.tinh');
+  const { page } = leader;
+  await leader.goto(`/nhiem-vu/${task.id}`);
+  const steps = page.getByTestId('task-event');
+  await steps.first().waitFor();
+  assert.equal(await steps.count(), 100, 'the newest 100');
+  assert.equal((await steps.first().textContent()).includes('Báo cáo tuần thứ 5'), true);
+  await page.getByTestId('task-events-older').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-event]').length === 105);
+  assert.equal(await steps.first().getAttribute('data-action'), 'assign', 'the assignment comes first');
+  assert.ok((await steps.nth(1).textContent()).includes('Báo cáo tuần thứ 1'));
+  assert.equal(await page.getByTestId('task-events-older').isHidden(), true, 'nothing older is left');
+  leader.assertClean('a long history');
+});

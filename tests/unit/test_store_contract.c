@@ -6488,13 +6488,31 @@ static void test_tasks(void **state)
 	ev.hash = "bb";
 	assert_int_equal(mc_store_task_event_add(f->st, &ev), 0);
 	mc_task_event *evs = NULL;
-	assert_int_equal(mc_store_task_events(f->st, &evs, &n, t.id), 0);
+	bool more = true;
+	assert_int_equal(mc_store_task_events(f->st, &evs, &n, &more, t.id, 0, 100), 0);
 	assert_int_equal(n, 2);
+	assert_false(more);
 	assert_string_equal(evs[0].action, "assign");
 	assert_string_equal(evs[1].action, "report");
 	assert_int_equal(evs[1].percent, 40);
 	assert_string_equal(evs[1].user_name, "Lê Văn An");
+	int64_t first_id = evs[0].id, second_id = evs[1].id;
 	mc_task_event_free_list(evs, n);
+	/* A page: the newest one, then the older one before it, oldest first. */
+	assert_int_equal(mc_store_task_events(f->st, &evs, &n, &more, t.id, 0, 1), 0);
+	assert_int_equal(n, 1);
+	assert_true(more);
+	assert_int_equal(evs[0].id, second_id);
+	mc_task_event_free_list(evs, n);
+	assert_int_equal(mc_store_task_events(f->st, &evs, &n, &more, t.id, second_id, 1), 0);
+	assert_int_equal(n, 1);
+	assert_false(more);
+	assert_int_equal(evs[0].id, first_id);
+	mc_task_event_free_list(evs, n);
+	assert_int_equal(mc_store_task_events(f->st, &evs, &n, &more, t.id, first_id, 5), 0);
+	assert_int_equal(n, 0);
+	assert_false(more);
+	assert_int_equal(mc_store_task_events(f->st, &evs, &n, &more, t.id, 0, 0), MC_EINVAL);
 	assert_int_equal(mc_store_task_last_hash(f->st, last, sizeof last, t.id), 0);
 	assert_string_equal(last, "bb");
 	/* The audit's scan: by task, then oldest first, whatever the order written. */

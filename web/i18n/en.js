@@ -1186,6 +1186,7 @@ export default {
   'task.sourceDoc': 'Source document',
   'task.children': 'Parts passed down',
   'task.steps': 'History',
+  'task.steps.older': 'Show earlier steps',
   'task.back': '← Tasks',
   'task.parent': 'Parent task',
   'task.f.directive': 'Directive',

@@ -1186,6 +1186,7 @@ export default {
   'task.sourceDoc': 'Văn bản giao nhiệm vụ',
   'task.children': 'Nhiệm vụ giao cho cấp dưới',
   'task.steps': 'Tiến trình xử lý',
+  'task.steps.older': 'Xem các bước trước',
   'task.back': '← Danh sách nhiệm vụ',
   'task.parent': 'Nhiệm vụ cấp trên',
   'task.f.directive': 'Văn bản chỉ đạo',

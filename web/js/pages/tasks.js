@@ -190,11 +190,29 @@ export async function detail(ctx) {
       h('ul', { class: 'plain' }, task.children.map((c) => h('li', { testid: 'task-child', 'data-id': c.id },
         h('a', { href: '/nhiem-vu/' + c.id }, c.title), ' — ', c.unit?.name || '', ' ', badge(c), ` ${c.progress}%`))))
     : null;
-  const events = h('ol', { class: 'timeline', testid: 'task-events' }, (task.events || []).map((e) =>
+  const step = (e) =>
     h('li', { testid: 'task-event', 'data-action': e.action }, h('strong', null, t('task.act.' + e.action)), ' — ',
       fmtDateTime(e.at), e.by ? ` · ${e.by}` : '', e.unit?.name ? ` (${e.unit.name})` : '',
       e.percent !== undefined ? ` · ${e.percent}%` : '', e.due ? ` · ${fmtDate(e.due)}` : '',
-      e.note ? h('p', { class: 'muted' }, e.note) : null)));
+      e.note ? h('p', { class: 'muted' }, e.note) : null);
+  // The task comes with its newest steps; older ones are read a page at a time.
+  let oldest = (task.events || [])[0]?.id;
+  const list = h('ol', { class: 'timeline', testid: 'task-events' }, (task.events || []).map(step));
+  const older = h('button', { type: 'button', class: 'btn', testid: 'task-events-older', hidden: !task.events_more,
+    onclick: async () => {
+      older.disabled = true;
+      try {
+        const { data } = await api(`/api/v1/tasks/${task.id}/events?before=${oldest}`);
+        list.prepend(...data.events.map(step));
+        if (data.events.length) oldest = data.events[0].id;
+        older.hidden = !data.more;
+      } catch (e) {
+        err.show(e);
+      } finally {
+        older.disabled = false;
+      }
+    } }, t('task.steps.older'));
+  const events = [older, list];
   replace(box, pageTitle(task.title, 'page-title'),
     h('p', null, h('a', { href: '/nhiem-vu' }, t('task.back')), task.parent ? [' · ', h('a', { href: '/nhiem-vu/' + task.parent, testid: 'task-parent' }, t('task.parent'))] : null),
     h('section', { class: 'card' }, facts(rows), task.content ? h('p', { class: 'doc-body' }, task.content) : null),

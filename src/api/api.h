@@ -131,6 +131,10 @@ json_t *mc_api_payment_json(const mc_payment *p);
 
 /* Query parameter helpers: reply 400 and return -1 on a bad value. */
 int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t min, int64_t max);
+/* The page of a log asked for by ?before= (a step's id, 0 when absent: the
+ * newest) and ?limit= (MC_LIMIT_EVENTS_PAGE when absent); replies 400 and
+ * returns -1 on a bad one. */
+int mc_api_events_page_or_reply(mc_req *r, int64_t *before, int *limit);
 
 /* The unit and period of a statistics question (?unit=&from=&to=, as
  * docs/statistics.md defines them; the unit checked against the caller's
@@ -283,6 +287,7 @@ void mc_api_documents_list(mc_req *r);
 void mc_api_document_create(mc_req *r);
 void mc_api_document_receive(mc_req *r);
 void mc_api_document_get(mc_req *r);
+void mc_api_document_events(mc_req *r);
 void mc_api_document_update(mc_req *r);
 void mc_api_document_action(mc_req *r);
 /* edXML exchange with peers (exchange.c). */

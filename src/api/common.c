@@ -1,5 +1,6 @@
 #include "api/api.h"
 
+#include "core/limits.h"
 #include "core/onestop.h"
 
 #include <errno.h>
@@ -494,6 +495,17 @@ int mc_api_query_int_or_reply(mc_req *r, const char *name, int64_t *out, int64_t
 		return -1;
 	}
 	*out = x;
+	return 0;
+}
+
+int mc_api_events_page_or_reply(mc_req *r, int64_t *before, int *limit)
+{
+	int64_t n = MC_LIMIT_EVENTS_PAGE;
+	*before = 0;
+	if (mc_api_query_int_or_reply(r, "before", before, 1, INT64_MAX) != 0 ||
+	    mc_api_query_int_or_reply(r, "limit", &n, 1, MC_LIMIT_EVENTS_PAGE_MAX) != 0)
+		return -1;
+	*limit = (int)n;
 	return 0;
 }
 

@@ -82,9 +82,45 @@ static const char *or_null(const char *s)
 	return s && s[0] ? s : NULL;
 }
 
+/* A document's events as the API shows them, each with the uploaded version
+ * of the draft it refers to (§3b) and the signed file an issue kept when
+ * that is not the version. New reference. */
+static json_t *events_json(mc_req *r, int64_t document_id, const mc_document_event *ev, size_t n_ev)
+{
+	const mc_time_ctx *tc = mc_req_time(r);
+	mc_document_version *ver = NULL;
+	size_t n_ver = 0;
+	if (mc_store_document_versions(mc_req_store(r), &ver, &n_ver, document_id) != 0) {
+		ver = NULL;
+		n_ver = 0;
+	}
+	json_t *events = json_array();
+	for (size_t i = 0; i < n_ev; i++) {
+		const mc_document_event *e = &ev[i];
+		json_t *o =
+		    json_pack("{s:I, s:s, s:o, s:s?, s:s?, s:o, s:s?, s:s, s:s?}", "id", (json_int_t)e->id,
+			      "action", e->action, "at", mc_api_time(e->at), "by", or_null(e->user_name),
+			      "role", or_null(e->role), "unit", mc_api_unit_ref(tc, e->unit_id), "from",
+			      e->from_state ? mc_doc_state_name((mc_doc_state)e->from_state) : NULL, "to",
+			      mc_doc_state_name((mc_doc_state)e->to_state), "note", or_null(e->note));
+		const char *vsha = NULL;
+		for (size_t k = 0; k < n_ver; k++)
+			if (ver[k].number == e->file_version)
+				vsha = ver[k].sha256;
+		if (e->file_version > 0)
+			json_object_set_new(o, "file_version",
+					    json_pack("{s:i, s:s}", "number", e->file_version, "sha256",
+						      vsha ? vsha : e->file_sha256));
+		if (e->file_sha256[0] && (!vsha || strcmp(vsha, e->file_sha256) != 0))
+			json_object_set_new(o, "signed_file", json_pack("{s:s}", "sha256", e->file_sha256));
+		json_array_append_new(events, o);
+	}
+	mc_document_version_free_list(ver, n_ver);
+	return events;
+}
+
 /* A document as officers see it. New reference. */
-static json_t *document_json(mc_req *r, const mc_document *d, bool with_events, const mc_document_event *ev,
-			     size_t n_ev)
+static json_t *document_json(mc_req *r, const mc_document *d, json_t *events)
 {
 	const mc_time_ctx *tc = mc_req_time(r);
 	bool out = d->box == MC_DOC_OUT;
@@ -145,42 +181,8 @@ static json_t *document_json(mc_req *r, const mc_document *d, bool with_events, 
 	json_object_set_new(j, "apology", apology);
 	json_object_set_new(j, "created_at", mc_api_time(d->created_at));
 	json_object_set_new(j, "updated_at", mc_api_time(d->updated_at));
-	if (with_events) {
-		mc_document_version *ver = NULL;
-		size_t n_ver = 0;
-		if (mc_store_document_versions(mc_req_store(r), &ver, &n_ver, d->id) != 0) {
-			ver = NULL;
-			n_ver = 0;
-		}
-		json_t *events = json_array();
-		for (size_t i = 0; i < n_ev; i++) {
-			const mc_document_event *e = &ev[i];
-			json_array_append_new(
-			    events,
-			    json_pack("{s:s, s:o, s:s?, s:s?, s:o, s:s?, s:s, s:s?}", "action", e->action,
-				      "at", mc_api_time(e->at), "by", or_null(e->user_name), "role",
-				      or_null(e->role), "unit", mc_api_unit_ref(tc, e->unit_id), "from",
-				      e->from_state ? mc_doc_state_name((mc_doc_state)e->from_state) : NULL,
-				      "to", mc_doc_state_name((mc_doc_state)e->to_state), "note",
-				      or_null(e->note)));
-			/* the uploaded version of the draft it refers to (§3b), and
-			 * the signed file an issue kept when that is not the version */
-			json_t *last = json_array_get(events, json_array_size(events) - 1);
-			const char *vsha = NULL;
-			for (size_t k = 0; k < n_ver; k++)
-				if (ver[k].number == e->file_version)
-					vsha = ver[k].sha256;
-			if (e->file_version > 0)
-				json_object_set_new(last, "file_version",
-						    json_pack("{s:i, s:s}", "number", e->file_version,
-							      "sha256", vsha ? vsha : e->file_sha256));
-			if (e->file_sha256[0] && (!vsha || strcmp(vsha, e->file_sha256) != 0))
-				json_object_set_new(last, "signed_file",
-						    json_pack("{s:s}", "sha256", e->file_sha256));
-		}
-		mc_document_version_free_list(ver, n_ver);
+	if (events)
 		json_object_set_new(j, "events", events);
-	}
 	return j;
 }
 
@@ -188,8 +190,10 @@ static void reply_document(mc_req *r, int status, const mc_document *d, bool wit
 {
 	mc_document_event *ev = NULL;
 	size_t n = 0;
+	bool more = false;
 	if (with_events) {
-		int rc = mc_store_document_events(mc_req_store(r), &ev, &n, d->id);
+		int rc = mc_store_document_events_page(mc_req_store(r), &ev, &n, &more, d->id, 0,
+						       MC_LIMIT_EVENTS_PAGE);
 		if (rc != 0) {
 			mc_reply_error(r, rc, "the document's events");
 			return;
@@ -198,7 +202,9 @@ static void reply_document(mc_req *r, int status, const mc_document *d, bool wit
 	char etag[32];
 	snprintf(etag, sizeof etag, "\"%lld\"", (long long)d->version);
 	mc_reply_header(r, "ETag", etag);
-	json_t *body = document_json(r, d, with_events, ev, n);
+	json_t *body = document_json(r, d, with_events ? events_json(r, d->id, ev, n) : NULL);
+	if (with_events)
+		json_object_set_new(body, "events_more", json_boolean(more));
 	mc_document_event_free_list(ev, n);
 	mc_reply_json(r, status, body);
 }
@@ -640,6 +646,30 @@ void mc_api_document_get(mc_req *r)
 	mc_document_clear(&d);
 }
 
+/* Older events of a document than `before` (an event id), a page at a time:
+ * {"events": [oldest first], "more": older ones are left}. */
+void mc_api_document_events(mc_req *r)
+{
+	mc_document d = {0};
+	int64_t id = 0, before = 0;
+	int limit = 0;
+	mc_document_event *ev = NULL;
+	size_t n = 0;
+	bool more = false;
+	if (document_or_reply(r, &d, &id) != 0)
+		return;
+	mc_document_clear(&d);
+	if (mc_api_events_page_or_reply(r, &before, &limit) != 0)
+		return;
+	int rc = mc_store_document_events_page(mc_req_store(r), &ev, &n, &more, id, before, limit);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the document's events");
+		return;
+	}
+	mc_reply_json(r, 200, json_pack("{s:o, s:b}", "events", events_json(r, id, ev, n), "more", more));
+	mc_document_event_free_list(ev, n);
+}
+
 /* The list's filters from the query; replies 400 on a bad one. */
 static int query_or_reply(mc_req *r, mc_document_query *q)
 {
@@ -706,7 +736,7 @@ void mc_api_documents_list(mc_req *r)
 	}
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, document_json(r, &list[i], false, NULL, 0));
+		json_array_append_new(items, document_json(r, &list[i], NULL));
 	mc_document_free_list(list, n);
 	/* Past the count's bound the total is the bound, said to be a floor. */
 	bool exact = total <= MC_DOCUMENT_COUNT_MAX;

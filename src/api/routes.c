@@ -155,6 +155,7 @@ const mc_route mc_routes[] = {
     /* Before {id}: a document the clerk received on paper or otherwise. */
     {MC_M_POST, "/api/v1/documents/incoming", mc_api_document_receive, MC_AUTH_SESSION, DESK, MC_ROUTE_JSON},
     {MC_M_GET, "/api/v1/documents/{id}", mc_api_document_get, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/documents/{id}/events", mc_api_document_events, MC_AUTH_SESSION, STAFF, 0},
     /* The document's PDF: rendered, or as signed when issued. */
     {MC_M_GET, "/api/v1/documents/{id}/file", mc_api_document_file, MC_AUTH_SESSION, STAFF, 0},
     {MC_M_GET, "/api/v1/documents/{id}/signatures", mc_api_document_signatures, MC_AUTH_SESSION, STAFF, 0},

@@ -157,7 +157,7 @@ static void reply_task(mc_req *r, int status, const mc_task *t, bool with_events
 	if (rc == 0)
 		rc = mc_store_task_children(st, &children, &n_children, t->id);
 	if (rc == 0 && with_events)
-		rc = mc_store_task_events(st, &ev, &n_ev, &more, t->id, 0, MC_LIMIT_TASK_EVENTS_PAGE);
+		rc = mc_store_task_events(st, &ev, &n_ev, &more, t->id, 0, MC_LIMIT_EVENTS_PAGE);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the task");
 		goto cleanup;
@@ -528,17 +528,17 @@ void mc_api_task_get(mc_req *r)
 void mc_api_task_events(mc_req *r)
 {
 	mc_task t = {0};
-	int64_t id = 0, before = 0, limit = MC_LIMIT_TASK_EVENTS_PAGE;
+	int64_t id = 0, before = 0;
+	int limit = 0;
 	mc_task_event *ev = NULL;
 	size_t n = 0;
 	bool more = false;
 	if (task_or_reply(r, &t, &id) != 0)
 		return;
 	mc_task_clear(&t);
-	if (mc_api_query_int_or_reply(r, "before", &before, 1, INT64_MAX) != 0 ||
-	    mc_api_query_int_or_reply(r, "limit", &limit, 1, MC_LIMIT_TASK_EVENTS_PAGE_MAX) != 0)
+	if (mc_api_events_page_or_reply(r, &before, &limit) != 0)
 		return;
-	int rc = mc_store_task_events(mc_req_store(r), &ev, &n, &more, id, before, (int)limit);
+	int rc = mc_store_task_events(mc_req_store(r), &ev, &n, &more, id, before, limit);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the task's events");
 		return;

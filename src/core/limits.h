@@ -166,10 +166,11 @@
 /* Steps (events) one officer records on tasks in a sliding hour through the
  * API: tasks given, parts delegated, reports and the other steps. */
 #define MC_LIMIT_TASK_STEPS_PER_HOUR 300
-/* A task's events in one answer: the newest with the task, older ones a
- * page at a time (GET /api/v1/tasks/{id}/events?before=). */
-#define MC_LIMIT_TASK_EVENTS_PAGE 100
-#define MC_LIMIT_TASK_EVENTS_PAGE_MAX 500
+/* A task's or a document's events in one answer: the newest with it, older
+ * ones a page at a time (GET …/{id}/events?before=&limit=, at most the
+ * second). */
+#define MC_LIMIT_EVENTS_PAGE 100
+#define MC_LIMIT_EVENTS_PAGE_MAX 500
 
 /* The characters (code points) of the UTF-8 text s, as the limits count them. */
 size_t mc_limit_chars(const char *s);

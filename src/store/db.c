@@ -630,6 +630,30 @@ int mc_db_list(mc_store *st, const char *sql, const char *what, const mc_col *co
 	return rc;
 }
 
+int mc_db_list_page(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
+		    size_t size, void *out, size_t *count, bool *more, int limit, const mc_arg *a, size_t n)
+{
+	char *list = NULL;
+	int rc = mc_db_list(st, sql, what, cols, n_cols, size, &list, count, a, n);
+
+	*more = false;
+	if (rc == 0 && *count > (size_t)limit) {
+		*more = true;
+		mc_row_clear(cols, n_cols, list + --*count * size, size);
+	}
+	if (rc == 0 && *count > 1) {
+		char *tmp = mc_xmalloc(size);
+		for (size_t i = 0, j = *count - 1; i < j; i++, j--) {
+			memcpy(tmp, list + i * size, size);
+			memcpy(list + i * size, list + j * size, size);
+			memcpy(list + j * size, tmp, size);
+		}
+		free(tmp);
+	}
+	memcpy(out, &list, sizeof list);
+	return rc;
+}
+
 int mc_db_insert(mc_store *st, const char *sql, const char *what, int64_t *id, const mc_arg *a, size_t n)
 {
 	int rc = first_int(st, sql, what, id, a, n);

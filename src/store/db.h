@@ -224,6 +224,13 @@ int mc_db_read(mc_store *st, const char *sql, const char *what, const mc_col *co
  * mc_q_read_list into *out (T **) and *count. */
 int mc_db_list(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
 	       size_t size, void *out, size_t *count, const mc_arg *a, size_t n);
+/* A page of a log read newest first: sql orders its rows by id DESC and
+ * takes $n, the last value of a, as its LIMIT, which must be the page's
+ * limit + 1. Reads them as mc_db_list, then keeps `limit` rows, oldest
+ * first, in *out and *count, and sets *more when the extra row showed
+ * that older ones are left. */
+int mc_db_list_page(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
+		    size_t size, void *out, size_t *count, bool *more, int limit, const mc_arg *a, size_t n);
 /* Prepares sql (a write with RETURNING of one integer), binds the n values
  * of a, runs it (mc_q_row: its failure is the transaction's, no savepoint
  * of its own) and puts the integer in *id: 0, MC_ERROR when no row came

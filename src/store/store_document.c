@@ -678,6 +678,25 @@ int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, i
 				  sizeof **out, out, n);
 }
 
+int mc_store_document_events_page(mc_store *st, mc_document_event **out, size_t *n, bool *more,
+				  int64_t document_id, int64_t before_id, int limit)
+{
+	/* Newest first by the index document_event_doc (document_id, id). */
+	static const char sql[] = "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
+				  "from_state, to_state, note, hash, file_version, file_sha256 FROM "
+				  "document_event WHERE document_id = $1 AND ($2 = 0 OR id < $2) "
+				  "ORDER BY id DESC LIMIT $3";
+
+	*out = NULL;
+	*n = 0;
+	*more = false;
+	if (limit < 1 || before_id < 0)
+		return MC_EINVAL;
+	return mc_db_list_page(st, sql, "list document events", MC_COLS(event_cols), sizeof **out, out, n,
+			       more, limit,
+			       MC_ARGS(MC_I(document_id), MC_I(before_id), MC_I((int64_t)limit + 1)));
+}
+
 typedef struct {
 	int64_t id;
 } copy_row;

@@ -178,6 +178,12 @@ int mc_store_document_search_refold(mc_store *st, int64_t *count);
 
 /* The events of a document, oldest first. */
 int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, int64_t document_id);
+/* A page of a document's events, oldest first: the last `limit` of those
+ * whose id is below before_id (0: of all), and *more when older ones are
+ * left (every edit of a draft is a step: up to 300 an hour from one
+ * account, core/limits.h). */
+int mc_store_document_events_page(mc_store *st, mc_document_event **out, size_t *n, bool *more,
+				  int64_t document_id, int64_t before_id, int limit);
 /* How many document events user_id has recorded since `since` (the hourly limit). */
 int mc_store_document_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
 /* The ids of the copies delivered inside the deployment of the outgoing

@@ -784,36 +784,19 @@ int mc_store_task_event_add(mc_store *st, mc_task_event *e)
 int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, bool *more, int64_t task_id,
 			 int64_t before_id, int limit)
 {
-	/* Newest first by the index task_event_task (task_id, id), one row
-	 * more than the page to know whether older ones are left. */
+	/* Newest first by the index task_event_task (task_id, id). */
 	static const char sql[] =
 	    "SELECT id, task_id, at, user_id, user_name, role, unit_id, action, from_state, to_state, "
 	    "percent, due, document_id, note, hash, period_start, period_end, report_due FROM task_event "
 	    "WHERE task_id = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3";
-	mc_task_event *list = NULL;
-	size_t len = 0;
 
 	*out = NULL;
 	*n = 0;
 	*more = false;
 	if (limit < 1 || before_id < 0)
 		return MC_EINVAL;
-	int rc = mc_db_list(st, sql, "list task events", MC_COLS(event_cols), sizeof *list, &list, &len,
-			    MC_ARGS(MC_I(task_id), MC_I(before_id), MC_I((int64_t)limit + 1)));
-	if (rc)
-		return rc;
-	if (len > (size_t)limit) {
-		*more = true;
-		mc_task_event_clear(&list[--len]);
-	}
-	for (size_t i = 0; i < len / 2; i++) {
-		mc_task_event x = list[i];
-		list[i] = list[len - 1 - i];
-		list[len - 1 - i] = x;
-	}
-	*out = list;
-	*n = len;
-	return 0;
+	return mc_db_list_page(st, sql, "list task events", MC_COLS(event_cols), sizeof **out, out, n, more,
+			       limit, MC_ARGS(MC_I(task_id), MC_I(before_id), MC_I((int64_t)limit + 1)));
 }
 
 int mc_store_task_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)

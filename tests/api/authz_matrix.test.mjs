@@ -214,6 +214,8 @@ const RULES = {
     body: { unit: f.unit, type: 'khong_co', subject: 'Kiểm tra quyền' } }) },
   'POST /api/v1/documents/incoming': { roles: ['desk'], req: () => ({ path: '/api/v1/documents/incoming', body: {} }) },
   'GET /api/v1/documents/{id}': { roles: STAFF, scope: 'dossier', req: (f) => ({ path: `/api/v1/documents/${f.document}` }) },
+  'GET /api/v1/documents/{id}/events': { roles: STAFF, scope: 'dossier', req: (f) => ({
+    path: `/api/v1/documents/${f.document}/events` }) },
   'PATCH /api/v1/documents/{id}': { roles: ['specialist'], scope: 'dossier', req: (f) => ({
     path: `/api/v1/documents/${f.document}`, body: { type: 'khong_co', subject: 'Kiểm tra quyền' } }) },
   // The document's scope comes before the body: an unknown action is the 422.

@@ -524,6 +524,46 @@ test('floods: one account records at most 300 steps on documents an hour (drafts
   assertProblem(edit, 429, 'too-many-attempts', 'an edit too');
   const after = await api('GET', `/api/v1/documents/${d.id}`, { token: mine });
   assert.equal(after.body.version, version, 'nothing of the refused edit is kept');
+  // The document comes with its newest 100 steps; the older ones a page at a time.
+  assert.equal(after.body.events.length, 100);
+  assert.equal(after.body.events_more, true);
+  let events = after.body.events;
+  for (let more = true; more;) {
+    const page = await api('GET', `/api/v1/documents/${d.id}/events?before=${events[0].id}&limit=30`, { token: mine });
+    assertStatus(page, 200, 'an older page');
+    assert.ok(page.body.events.length <= 30);
+    events = [...page.body.events, ...events];
+    more = page.body.more;
+  }
+  assert.equal(events.length, 150, 'the draft and its 149 edits, nothing of the refused one');
+  assert.equal(events[0].action, 'draft');
+  for (let i = 1; i < events.length; i++) assert.ok(events[i].id > events[i - 1].id, 'oldest first, no step twice');
   // Another specialist of the unit is not held back by it.
   await draft(tok.chuyenvien);
+});
+
+test('a document\'s older steps, a page at a time: the same who may see it; bad pages refused', async () => {
+  const d = await signed({ subject: 'Về việc đọc nhật ký theo trang' });
+  const whole = await api('GET', `/api/v1/documents/${d.id}`, { token: tok.lanhdao });
+  assertStatus(whole, 200, 'read');
+  assert.deepEqual(whole.body.events.map((e) => e.action), ['draft', 'submit', 'approve', 'sign']);
+  assert.equal(whole.body.events_more, false);
+  const path = (q) => `/api/v1/documents/${d.id}/events${q}`;
+  const newest = await api('GET', path('?limit=2'), { token: tok.chuyenvien });
+  assertStatus(newest, 200, 'the newest two');
+  assert.deepEqual(newest.body.events.map((e) => e.action), ['approve', 'sign']);
+  assert.equal(newest.body.more, true);
+  // The same fields as with the document: the page is the document's log, not another view of it.
+  assert.deepEqual(newest.body.events, whole.body.events.slice(2));
+  const older = await api('GET', path(`?before=${newest.body.events[0].id}`), { token: tok.chuyenvien });
+  assert.deepEqual(older.body.events.map((e) => e.action), ['draft', 'submit']);
+  assert.equal(older.body.more, false);
+  // Who may not: another unit's officer, a citizen, nobody signed in; a document that does not exist.
+  assertProblem(await api('GET', path(''), { token: tok['chuyenvien.stnmt'] }), 403, 'out-of-scope');
+  assertStatus(await api('GET', path(''), { token: tok.congdan }), 403, 'a citizen');
+  assertStatus(await api('GET', path('')), 401, 'no session');
+  assertStatus(await api('GET', '/api/v1/documents/999999999/events', { token: tok.lanhdao }), 404, 'no such document');
+  for (const q of ['?before=0', '?before=-5', '?before=x', '?limit=0', '?limit=501', '?limit=2.5', `?limit=${'9'.repeat(30)}`]) {
+    assertProblem(await api('GET', path(q), { token: tok.lanhdao }), 400, 'invalid-query', q);
+  }
 });

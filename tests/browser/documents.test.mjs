@@ -171,3 +171,23 @@ test('the leader assigns an incoming document with cooperating units and a deadl
   await page.getByTestId('task-state').waitFor();
   leader.assertClean('assigning and following the task');
 });
+
+test('a draft edited many times: the newest 100 steps at once, the earlier ones on asking', async () => {
+  const body = { type: 'quyet_dinh', subject: 'Về việc sửa nhiều lần', body: 'Điều 1. …', place: 'Quảng Xương',
+    signer_position: 'CHỦ TỊCH', signer_name: 'Lê Văn Bình', recipients: 'Lưu: VT.', recipient_units: [DEPARTMENT] };
+  const d = await world.api('POST', '/api/v1/documents', { as: 'chuyenvien', body });
+  for (let i = 1; i <= 104; i++) {
+    await world.api('PATCH', `/api/v1/documents/${d.id}`, { as: 'chuyenvien', body: { ...body, subject: `Về việc sửa lần ${i}` } });
+  }
+  const specialist = await world.actor('chuyenvien');
+  const { page } = specialist;
+  await specialist.goto(`/van-ban/${d.id}`);
+  const steps = page.getByTestId('doc-event');
+  await steps.first().waitFor();
+  assert.equal(await steps.count(), 100, 'the newest 100');
+  await page.getByTestId('doc-events-older').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=doc-event]').length === 105);
+  assert.equal(await steps.first().getAttribute('data-action'), 'draft', 'the draft comes first');
+  assert.equal(await page.getByTestId('doc-events-older').isHidden(), true, 'nothing older is left');
+  specialist.assertClean('a long history');
+});

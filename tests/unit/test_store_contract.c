@@ -5210,7 +5210,28 @@ static void test_documents(void **state)
 	assert_string_equal(evs[1].action, "submit");
 	assert_string_equal(evs[1].user_name, "Lê Văn An");
 	assert_string_equal(evs[1].hash, ev.hash);
+	int64_t draft_id = evs[0].id, submit_id = evs[1].id;
 	mc_document_event_free_list(evs, n);
+	/* A page: the newest one with its hash, then the older one before it. */
+	bool more = false;
+	assert_int_equal(mc_store_document_events_page(f->st, &evs, &n, &more, d.id, 0, 1), 0);
+	assert_int_equal(n, 1);
+	assert_true(more);
+	assert_int_equal(evs[0].id, submit_id);
+	assert_string_equal(evs[0].hash, ev.hash);
+	mc_document_event_free_list(evs, n);
+	assert_int_equal(mc_store_document_events_page(f->st, &evs, &n, &more, d.id, submit_id, 10), 0);
+	assert_int_equal(n, 1);
+	assert_false(more);
+	assert_int_equal(evs[0].id, draft_id);
+	assert_string_equal(evs[0].action, "draft");
+	mc_document_event_free_list(evs, n);
+	assert_int_equal(mc_store_document_events_page(f->st, &evs, &n, &more, d.id, 0, 2), 0);
+	assert_int_equal(n, 2);
+	assert_false(more);
+	assert_int_equal(evs[0].id, draft_id);
+	mc_document_event_free_list(evs, n);
+	assert_int_equal(mc_store_document_events_page(f->st, &evs, &n, &more, d.id, -1, 2), MC_EINVAL);
 	/* a fresh database chains from its first event */
 	int64_t from = -1;
 	assert_int_equal(mc_store_document_event_chained_from(f->st, &from), 0);

@@ -918,6 +918,7 @@ export default {
   'doc.save': 'Save the draft',
   'doc.back': '← All documents',
   'doc.steps': 'Steps',
+  'doc.steps.older': 'Show earlier steps',
   'doc.act.submit': 'Submit for review',
   'doc.act.approve': 'Approve',
   'doc.act.return': 'Send back',

@@ -918,6 +918,7 @@ export default {
   'doc.save': 'Lưu dự thảo',
   'doc.back': '← Danh sách văn bản',
   'doc.steps': 'Quá trình xử lý',
+  'doc.steps.older': 'Xem các bước trước',
   'doc.act.submit': 'Trình duyệt',
   'doc.act.approve': 'Duyệt',
   'doc.act.return': 'Trả lại',

@@ -509,3 +509,28 @@ export function inSubtree(code, root, byCode) {
 export function add(el, ...children) {
   return append(el, children);
 }
+
+/**
+ * A log shown newest page first: the list of the steps given (oldest first) and, above it, a
+ * button that reads the older ones a page at a time from `path?before=<id>` ({events, more})
+ * while `more` says some are left. Returns [button, list].
+ */
+export function pagedLog({ events, more, path, item, err, testid, label }) {
+  let oldest = events[0]?.id;
+  const list = h('ol', { class: 'timeline', testid }, events.map(item));
+  const older = h('button', { type: 'button', class: 'btn', testid: testid + '-older', hidden: !more,
+    onclick: async () => {
+      older.disabled = true;
+      try {
+        const { data } = await api(`${path}?before=${oldest}`);
+        list.prepend(...data.events.map(item));
+        if (data.events.length) oldest = data.events[0].id;
+        older.hidden = !data.more;
+      } catch (e) {
+        err.show(e);
+      } finally {
+        older.disabled = false;
+      }
+    } }, label);
+  return [older, list];
+}

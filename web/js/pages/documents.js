@@ -2,7 +2,7 @@
 // their search and printed registers, a specialist's draft, and one document with its steps
 // and the buttons the caller's role may press.
 import { t } from '/i18n/i18n.js';
-import { h, add, api, pageTitle, replace, loading, errorText, field, fmtDate, fmtDateTime, fmtSize, errorBox, facts, ApiError } from '/js/lib.js';
+import { h, add, api, pageTitle, replace, loading, errorText, field, fmtDate, fmtDateTime, fmtSize, errorBox, facts, ApiError, pagedLog } from '/js/lib.js';
 import { requireRole, navigate } from '/js/app.js';
 import { exchangeSection } from '/js/pages/document_exchange.js';
 import { signaturesSection } from '/js/pages/document_signatures.js';
@@ -251,10 +251,13 @@ export async function detail(ctx) {
         }
       } }, t('doc.act.' + action)));
   }
-  const events = h('ol', { class: 'timeline', testid: 'doc-events' }, (d.events || []).map((e) =>
+  const step = (e) =>
     h('li', { testid: 'doc-event', 'data-action': e.action }, h('strong', null, t('doc.ev.' + e.action)), ' — ',
       fmtDateTime(e.at), e.by ? ` · ${e.by}` : '', e.file_version ? ` · ${t('doc.versions.row', { n: e.file_version.number })}` : '',
-      e.note ? h('p', { class: 'muted' }, e.note) : null)));
+      e.note ? h('p', { class: 'muted' }, e.note) : null);
+  // The document comes with its newest steps; older ones are read a page at a time.
+  const events = pagedLog({ events: d.events || [], more: d.events_more, path: `/api/v1/documents/${d.id}/events`,
+    item: step, err, testid: 'doc-events', label: t('doc.steps.older') });
   replace(box, pageTitle(d.subject, 'page-title'),
     h('p', null, h('a', { href: '/van-ban?box=' + d.box }, t('doc.back'))),
     h('section', { class: 'card' }, facts(rows), out && d.body ? h('div', { class: 'doc-body', testid: 'doc-text' }, d.body) : null,

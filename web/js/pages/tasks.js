@@ -2,7 +2,7 @@
 // cooperates on; overdue and due soon), the leader's figures, a leader's new task, and one
 // task with its parts, its log and the steps the caller may take (the server says which).
 import { t } from '/i18n/i18n.js';
-import { h, add, api, pageTitle, replace, loading, errorText, field, fmtDate, fmtDateTime, errorBox, facts } from '/js/lib.js';
+import { h, add, api, pageTitle, replace, loading, errorText, field, fmtDate, fmtDateTime, errorBox, facts, pagedLog } from '/js/lib.js';
 import { requireRole, navigate } from '/js/app.js';
 
 const ROLES = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
@@ -196,23 +196,8 @@ export async function detail(ctx) {
       e.percent !== undefined ? ` · ${e.percent}%` : '', e.due ? ` · ${fmtDate(e.due)}` : '',
       e.note ? h('p', { class: 'muted' }, e.note) : null);
   // The task comes with its newest steps; older ones are read a page at a time.
-  let oldest = (task.events || [])[0]?.id;
-  const list = h('ol', { class: 'timeline', testid: 'task-events' }, (task.events || []).map(step));
-  const older = h('button', { type: 'button', class: 'btn', testid: 'task-events-older', hidden: !task.events_more,
-    onclick: async () => {
-      older.disabled = true;
-      try {
-        const { data } = await api(`/api/v1/tasks/${task.id}/events?before=${oldest}`);
-        list.prepend(...data.events.map(step));
-        if (data.events.length) oldest = data.events[0].id;
-        older.hidden = !data.more;
-      } catch (e) {
-        err.show(e);
-      } finally {
-        older.disabled = false;
-      }
-    } }, t('task.steps.older'));
-  const events = [older, list];
+  const events = pagedLog({ events: task.events || [], more: task.events_more, path: `/api/v1/tasks/${task.id}/events`,
+    item: step, err, testid: 'task-events', label: t('task.steps.older') });
   replace(box, pageTitle(task.title, 'page-title'),
     h('p', null, h('a', { href: '/nhiem-vu' }, t('task.back')), task.parent ? [' · ', h('a', { href: '/nhiem-vu/' + task.parent, testid: 'task-parent' }, t('task.parent'))] : null),
     h('section', { class: 'card' }, facts(rows), task.content ? h('p', { class: 'doc-body' }, task.content) : null),

@@ -306,14 +306,10 @@ static void place(const mc_doc_sign_box *box, mc_sign_look *signer, mc_sign_look
 /* The leader who signed d: the user of its last sign event. */
 static int signer_of(mc_store *st, const mc_document *d, mc_user *u)
 {
-	mc_document_event *ev = NULL;
-	size_t n = 0;
-	int64_t who = 0;
-	int rc = mc_store_document_events(st, &ev, &n, d->id);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (ev[i].action && strcmp(ev[i].action, "sign") == 0)
-			who = ev[i].user_id;
-	mc_document_event_free_list(ev, n);
+	mc_document_event e;
+	int rc = mc_store_document_event_find(st, &e, d->id, "sign", true);
+	int64_t who = e.user_id;
+	mc_document_event_clear(&e);
 	if (rc == 0)
 		rc = who ? mc_store_user_get(st, u, who) : MC_ENOTFOUND;
 	return rc;

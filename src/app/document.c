@@ -458,19 +458,13 @@ int mc_app_document_copies_end(mc_store *st, const mc_document *d, mc_doc_state 
  * (caller frees) when note is not NULL. */
 static int has_event(mc_store *st, int64_t id, const char *action, bool *out, char **note)
 {
-	mc_document_event *list = NULL;
-	size_t n = 0;
-	int rc = mc_store_document_events(st, &list, &n, id);
-	*out = false;
-	for (size_t i = 0; rc == 0 && i < n && !*out; i++) {
-		if (strcmp(list[i].action, action) == 0) {
-			*out = true;
-			if (note)
-				*note = mc_xstrdup(list[i].note ? list[i].note : "");
-		}
-	}
-	mc_document_event_free_list(list, n);
-	return rc;
+	mc_document_event e;
+	int rc = mc_store_document_event_find(st, &e, id, action, false);
+	*out = rc == 0;
+	if (rc == 0 && note)
+		*note = mc_xstrdup(e.note ? e.note : "");
+	mc_document_event_clear(&e);
+	return rc == MC_ENOTFOUND ? 0 : rc;
 }
 
 /* The checks of mc_app_document_replace; fills *old. */

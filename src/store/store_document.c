@@ -669,13 +669,22 @@ int mc_store_document_event_add(mc_store *st, mc_document_event *e)
 				    MC_I(e->file_version), MC_T(e->file_sha256)));
 }
 
-int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, int64_t document_id)
+int mc_store_document_event_find(mc_store *st, mc_document_event *out, int64_t document_id,
+				 const char *action, bool last)
 {
-	static const char sql[] = "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, "
-				  "from_state, to_state, note, hash, file_version, file_sha256 FROM "
-				  "document_event WHERE document_id = $1 ORDER BY id";
-	return mc_db_read_list_by(st, sql, document_id, "list document events", MC_COLS(event_cols),
-				  sizeof **out, out, n);
+	static const char *const sql[] = {
+	    "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, from_state, to_state, "
+	    "note, hash, file_version, file_sha256 FROM document_event WHERE document_id = $1 AND action = "
+	    "$2 "
+	    "ORDER BY id LIMIT 1",
+	    "SELECT id, document_id, at, user_id, user_name, role, unit_id, action, from_state, to_state, "
+	    "note, hash, file_version, file_sha256 FROM document_event WHERE document_id = $1 AND action = "
+	    "$2 "
+	    "ORDER BY id DESC LIMIT 1"};
+
+	memset(out, 0, sizeof *out);
+	return mc_db_read(st, sql[last], "find a document event", MC_COLS(event_cols), out,
+			  MC_ARGS(MC_I(document_id), MC_T(action)));
 }
 
 int mc_store_document_events_page(mc_store *st, mc_document_event **out, size_t *n, bool *more,

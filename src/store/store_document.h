@@ -176,8 +176,10 @@ int mc_store_document_file_text(mc_store *st, const mc_document *d, const char *
  */
 int mc_store_document_search_refold(mc_store *st, int64_t *count);
 
-/* The events of a document, oldest first. */
-int mc_store_document_events(mc_store *st, mc_document_event **out, size_t *n, int64_t document_id);
+/* The first event of action in a document's log (the last one with last
+ * set) into *out (cleared by the caller): MC_ENOTFOUND when it has none. */
+int mc_store_document_event_find(mc_store *st, mc_document_event *out, int64_t document_id,
+				 const char *action, bool last);
 /* A page of a document's events, oldest first: the last `limit` of those
  * whose id is below before_id (0: of all), and *more when older ones are
  * left (every edit of a draft is a step: up to 300 an hour from one

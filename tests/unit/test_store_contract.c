@@ -5204,8 +5204,10 @@ static void test_documents(void **state)
 	assert_int_equal(mc_store_document_event_add(f->st, &ev), 0);
 	assert_int_equal(mc_store_document_event_head(f->st, d.id, head), 0);
 	assert_string_equal(head, ev.hash);
-	assert_int_equal(mc_store_document_events(f->st, &evs, &n, d.id), 0);
+	bool more = true;
+	assert_int_equal(mc_store_document_events_page(f->st, &evs, &n, &more, d.id, 0, 100), 0);
 	assert_int_equal(n, 2);
+	assert_false(more);
 	assert_string_equal(evs[0].action, "draft");
 	assert_string_equal(evs[1].action, "submit");
 	assert_string_equal(evs[1].user_name, "Lê Văn An");
@@ -5213,7 +5215,6 @@ static void test_documents(void **state)
 	int64_t draft_id = evs[0].id, submit_id = evs[1].id;
 	mc_document_event_free_list(evs, n);
 	/* A page: the newest one with its hash, then the older one before it. */
-	bool more = false;
 	assert_int_equal(mc_store_document_events_page(f->st, &evs, &n, &more, d.id, 0, 1), 0);
 	assert_int_equal(n, 1);
 	assert_true(more);
@@ -5232,6 +5233,22 @@ static void test_documents(void **state)
 	assert_int_equal(evs[0].id, draft_id);
 	mc_document_event_free_list(evs, n);
 	assert_int_equal(mc_store_document_events_page(f->st, &evs, &n, &more, d.id, -1, 2), MC_EINVAL);
+	/* The first and the last step of an action, and none of another. */
+	mc_document_event one;
+	assert_int_equal(mc_store_document_event_find(f->st, &one, d.id, "submit", false), 0);
+	assert_int_equal(one.id, submit_id);
+	assert_string_equal(one.user_name, "Lê Văn An");
+	mc_document_event_clear(&one);
+	snprintf(ev.hash, sizeof ev.hash, "%064d", 3);
+	assert_int_equal(mc_store_document_event_add(f->st, &ev), 0);
+	assert_int_equal(mc_store_document_event_find(f->st, &one, d.id, "submit", true), 0);
+	assert_int_equal(one.id, ev.id);
+	mc_document_event_clear(&one);
+	assert_int_equal(mc_store_document_event_find(f->st, &one, d.id, "submit", false), 0);
+	assert_int_equal(one.id, submit_id);
+	mc_document_event_clear(&one);
+	assert_int_equal(mc_store_document_event_find(f->st, &one, d.id, "sign", true), MC_ENOTFOUND);
+	mc_document_event_clear(&one);
 	/* a fresh database chains from its first event */
 	int64_t from = -1;
 	assert_int_equal(mc_store_document_event_chained_from(f->st, &from), 0);

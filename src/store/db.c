@@ -631,12 +631,16 @@ int mc_db_list(mc_store *st, const char *sql, const char *what, const mc_col *co
 }
 
 int mc_db_list_page(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
-		    size_t size, void *out, size_t *count, bool *more, int limit, const mc_arg *a, size_t n)
+		    size_t size, void *out, size_t *count, bool *more, int64_t key, int64_t before, int limit)
 {
 	char *list = NULL;
-	int rc = mc_db_list(st, sql, what, cols, n_cols, size, &list, count, a, n);
+	int rc = MC_EINVAL;
 
+	*count = 0;
 	*more = false;
+	if (limit >= 1 && before >= 0)
+		rc = mc_db_list(st, sql, what, cols, n_cols, size, &list, count,
+				MC_ARGS(MC_I(key), MC_I(before), MC_I((int64_t)limit + 1)));
 	if (rc == 0 && *count > (size_t)limit) {
 		*more = true;
 		mc_row_clear(cols, n_cols, list + --*count * size, size);

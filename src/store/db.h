@@ -224,13 +224,16 @@ int mc_db_read(mc_store *st, const char *sql, const char *what, const mc_col *co
  * mc_q_read_list into *out (T **) and *count. */
 int mc_db_list(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
 	       size_t size, void *out, size_t *count, const mc_arg *a, size_t n);
-/* A page of a log read newest first: sql orders its rows by id DESC and
- * takes $n, the last value of a, as its LIMIT, which must be the page's
- * limit + 1. Reads them as mc_db_list, then keeps `limit` rows, oldest
- * first, in *out and *count, and sets *more when the extra row showed
- * that older ones are left. */
+/* A page of a log read newest first: sql orders its rows by id DESC, takes
+ * the log's owner as $1, the page's upper bound as $2 (0: the newest) and
+ * its LIMIT as $3, which is bound to limit + 1. Reads the rows as
+ * mc_db_list, then keeps `limit` of them, oldest first, in *out and
+ * *count, and sets *more when the extra row showed that older ones are
+ * left. MC_EINVAL, with nothing read, for a limit below 1 or a negative
+ * bound. */
 int mc_db_list_page(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
-		    size_t size, void *out, size_t *count, bool *more, int limit, const mc_arg *a, size_t n);
+		    size_t size, void *out, size_t *count, bool *more, int64_t key, int64_t before,
+		    int limit);
 /* Prepares sql (a write with RETURNING of one integer), binds the n values
  * of a, runs it (mc_q_row: its failure is the transaction's, no savepoint
  * of its own) and puts the integer in *id: 0, MC_ERROR when no row came

@@ -696,14 +696,8 @@ int mc_store_document_events_page(mc_store *st, mc_document_event **out, size_t 
 				  "document_event WHERE document_id = $1 AND ($2 = 0 OR id < $2) "
 				  "ORDER BY id DESC LIMIT $3";
 
-	*out = NULL;
-	*n = 0;
-	*more = false;
-	if (limit < 1 || before_id < 0)
-		return MC_EINVAL;
 	return mc_db_list_page(st, sql, "list document events", MC_COLS(event_cols), sizeof **out, out, n,
-			       more, limit,
-			       MC_ARGS(MC_I(document_id), MC_I(before_id), MC_I((int64_t)limit + 1)));
+			       more, document_id, before_id, limit);
 }
 
 typedef struct {

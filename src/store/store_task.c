@@ -790,13 +790,8 @@ int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, bool *mor
 	    "percent, due, document_id, note, hash, period_start, period_end, report_due FROM task_event "
 	    "WHERE task_id = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3";
 
-	*out = NULL;
-	*n = 0;
-	*more = false;
-	if (limit < 1 || before_id < 0)
-		return MC_EINVAL;
 	return mc_db_list_page(st, sql, "list task events", MC_COLS(event_cols), sizeof **out, out, n, more,
-			       limit, MC_ARGS(MC_I(task_id), MC_I(before_id), MC_I((int64_t)limit + 1)));
+			       task_id, before_id, limit);
 }
 
 int mc_store_task_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)

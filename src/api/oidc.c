@@ -146,7 +146,7 @@ typedef struct {
 	char why[400];
 } start;
 
-/* On the outbound pool: the provider's metadata may have to be read first. */
+/* On the identity provider's pool: the provider's metadata may have to be read first. */
 static int start_run(void *payload)
 {
 	start *s = payload;
@@ -179,10 +179,10 @@ void mc_api_oidc_start(mc_req *r)
 	start *s = mc_req_own(r, mc_xcalloc(1, sizeof *s));
 	s->config = c;
 	mc_oidc_attempt_new(c, s->cookie, &s->attempt, mc_now());
-	/* On the pool of calls to other systems: a provider that does not
-	 * answer holds it for up to its timeout, never the hashing of the
-	 * passwords that sign everyone else in. */
-	if (mc_req_outbound(r, start_run, start_after, s) != 0) {
+	/* On the identity provider's own pool: a provider that does not answer
+	 * holds it for up to its timeout, never the hashing of the passwords
+	 * that sign everyone else in, nor the other systems' calls. */
+	if (mc_req_identity(r, start_run, start_after, s) != 0) {
 		mc_reply_header(r, "Retry-After", "1");
 		back_or_problem(r, MC_PROB_OVERLOADED,
 				"too many sign-ins are under way; try again in a second");
@@ -375,7 +375,7 @@ void mc_api_oidc_callback(mc_req *r)
 	snprintf(s->peer, sizeof s->peer, "%s", mc_req_peer(r));
 	mc_api_user_agent(s->agent, sizeof s->agent, mc_req_header(r, "User-Agent"));
 	/* On the pool of calls to other systems, as the start. */
-	if (mc_req_outbound(r, exchange_run, exchanged, s) != 0) {
+	if (mc_req_identity(r, exchange_run, exchanged, s) != 0) {
 		mc_reply_header(r, "Retry-After", "1");
 		back_or_problem(r, MC_PROB_OVERLOADED,
 				"too many sign-ins are under way; try again in a second");

@@ -582,3 +582,8 @@ int mc_req_outbound(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void
 {
 	return offload_to(r, r->w->srv->outbound, fn, after, payload);
 }
+
+int mc_req_identity(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload)
+{
+	return offload_to(r, r->w->srv->identity, fn, after, payload);
+}

@@ -223,7 +223,8 @@ int mc_server_new(mc_server **out, const mc_server_config *cfg)
 	 * look-up, app/portal.h) get threads of their own: on the hashing pool
 	 * they would keep sign-ins waiting. */
 	srv->outbound = mc_offload_new(MC_OUTBOUND_THREADS, MC_OUTBOUND_QUEUE);
-	if (!srv->outbound)
+	srv->identity = mc_offload_new(MC_IDENTITY_THREADS, MC_IDENTITY_QUEUE);
+	if (!srv->outbound || !srv->identity)
 		goto fail;
 	/* Rendered replies: cache_bytes of them (48 MiB holds about 37,000 lookups
 	 * of 1.3 KB), each of up to cache_entry_max bytes, cache_max_age seconds old at most. */
@@ -331,6 +332,7 @@ void mc_server_free(mc_server *srv)
 	/* The writer finishes its queue first: a reply may be lost, a commit never half-done. */
 	mc_offload_free(srv->offload);
 	mc_offload_free(srv->outbound);
+	mc_offload_free(srv->identity);
 	mc_group_stop(srv->group);
 	for (int i = 0; i < srv->n_workers; i++)
 		worker_free(&srv->workers[i]);

@@ -268,6 +268,13 @@ int mc_req_offload(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void 
 int mc_req_outbound(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload);
 #define MC_OUTBOUND_THREADS 2
 #define MC_OUTBOUND_QUEUE 16
+/* The same on the identity provider's own pool (MC_IDENTITY_THREADS,
+ * MC_IDENTITY_QUEUE): anyone may start a sign-in, so a provider that hangs
+ * must hold up only the sign-ins through it, never the portal's look-ups or
+ * the personal-data exports on the outbound pool. */
+int mc_req_identity(mc_req *r, int (*fn)(void *payload), mc_after_fn after, void *payload);
+#define MC_IDENTITY_THREADS 2
+#define MC_IDENTITY_QUEUE 16
 
 /* ---- routes (the table is the API's: src/api/routes.c) --------------- */
 

@@ -74,6 +74,7 @@ struct mc_server {
 	mc_proxies *metrics_allow; /* addresses that may read /metrics */
 	mc_offload *offload;	   /* password hashing off the workers */
 	mc_offload *outbound;	   /* calls to other systems (the national portal) off the workers */
+	mc_offload *identity;	   /* calls to the identity provider, apart from the others */
 	struct mc_worker *workers;
 	int n_workers;
 	struct event_base *main_base;

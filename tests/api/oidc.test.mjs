@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { startServer, freePort, serverEnv, BIN } from './harness.mjs';
+import { startServer, freePort, serverEnv, BIN, PASSWORD } from './harness.mjs';
 import { serve } from './serve.mjs';
 import { assertProblem, assertStatus, stopServer, DISTRICT } from './helpers.mjs';
 import { startProvider, toCallback, resign, decode, Jar, CLIENT_ID, CLIENT_SECRET, ID_CLAIM } from './oidc_provider.mjs';
@@ -409,6 +409,39 @@ test('a provider that takes the connection and never answers holds up no passwor
     await stopServer(s);
     for (const c of sockets) c.destroy();
     await new Promise((r) => hole.close(r));
+  }
+});
+
+test('a provider that never answers fills only its own pool: a citizen\'s personal-data export goes on', async () => {
+  const sockets = new Set();
+  const hole = createServer((c) => { sockets.add(c); });
+  await new Promise((r) => hole.listen(0, '127.0.0.1', r));
+  const mport = await freePort();
+  const s = await startServer({ dossiers: 2, port: mport, env: oidcEnv(hole.address().port, mport) });
+  let starts = [];
+  try {
+    // more sign-ins than the provider's pool holds running and waiting
+    starts = Array.from({ length: 20 }, () => s.api('GET', '/api/v1/session/oidc'));
+    await new Promise((r) => setTimeout(r, 300));
+    assertStatus(await s.api('POST', '/api/v1/citizens', { body: { username: 'xuat.khi.cho', password: PASSWORD,
+      full_name: 'Công dân Chờ', email: 'xuat.khi.cho@example.vn', phone: '0912345678', id_number: '038195006666' } }),
+      202, 'registering a citizen');
+    const token = await s.login('xuat.khi.cho', PASSWORD);
+    const res = await fetch(`${s.base}/api/v1/personal/export`, { headers: { Authorization: `Bearer ${token}` } });
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.equal(res.status, 200, `the export while the provider hangs: ${body.toString().slice(0, 200)}`);
+    assert.equal(body[0], 0x1f, 'a gzip archive');
+    assert.equal(body[1], 0x8b, 'a gzip archive');
+  } finally {
+    // the provider goes away: what waits on it fails at once
+    await new Promise((r) => { hole.close(r); for (const c of sockets) c.destroy(); });
+    const answers = await Promise.all(starts);
+    await stopServer(s);
+    for (const r of answers) {
+      assert.ok(r.status === 503 || r.status === 429, `a start answered ${r.status}`);
+      assertProblem(r, r.status, r.status === 503 ? 'identity-provider-unavailable' : 'overloaded');
+    }
+    assert.ok(answers.some((r) => r.status === 429), 'the provider\'s pool was full');
   }
 });
 

@@ -30,24 +30,9 @@ int mc_store_attachment_write(mc_store *st, char sha256_out[65], const void *dat
 
 int mc_store_attachment_record(mc_store *st, const char *sha256, int64_t size, const char *mime)
 {
-	static const char sql[] =
-	    "INSERT INTO attachment (sha256, size, mime, created_at) VALUES ($1, $2, $3, $4) "
-	    "ON CONFLICT (sha256) DO NOTHING";
-	int rc;
-
 	if (!mc_files_sha256_valid(sha256) || size < 0 || (uint64_t)size > MC_ATTACHMENT_MAX)
 		return MC_EINVAL;
-	/* As an upload's record (store_upload.c): a sweep may have deleted
-	 * the file, destroyed or unused, between its writing and now; the row
-	 * must never name a file that is not there. */
-	rc = mc_files_lock(st, sha256);
-	if (rc == 0 && !mc_files_whole(mc_db_files_dir(st), sha256, size))
-		rc = MC_EBUSY;
-	if (rc == 0)
-		rc = mc_db_run(st, sql, "record attachment",
-			       MC_ARGS(MC_T(sha256), MC_I(size),
-				       MC_T(mime ? mime : "application/octet-stream"), MC_I(mc_now())));
-	return rc;
+	return mc_files_record(st, sha256, size, mime, mc_now());
 }
 
 int mc_store_attachment_put(mc_store *st, char sha256_out[65], const void *data, size_t len, const char *mime)

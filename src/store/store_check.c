@@ -351,13 +351,12 @@ static void check_one(mc_file_finding *f, char found[65], const char *path, cons
 	close(fd);
 }
 
-/* Whether some row of table (attachment or file_gc: constant names) names sha256. */
-static int named_in(mc_store *st, bool *out, const char *sha256, bool gc)
+/* Whether the sweep is to delete the file for sha256 (file_gc names it). */
+static int awaiting_deletion(mc_store *st, bool *out, const char *sha256)
 {
-	static const char in_attachment[] = "SELECT 1 FROM attachment WHERE sha256 = $1";
-	static const char in_gc[] = "SELECT 1 FROM file_gc WHERE sha256 = $1";
+	static const char sql[] = "SELECT 1 FROM file_gc WHERE sha256 = $1";
 	int64_t found = 0;
-	int rc = mc_db_int(st, gc ? in_gc : in_attachment, "look up a file", &found, MC_ARGS(MC_T(sha256)));
+	int rc = mc_db_int(st, sql, "look up a file", &found, MC_ARGS(MC_T(sha256)));
 
 	*out = found == 1;
 	return rc;
@@ -383,7 +382,7 @@ static int report_unnamed(mc_store *st, mc_files_report *out, const char *name, 
 	if (lstat(path, &sb) == 0)
 		f.found_size = (int64_t)sb.st_size;
 	if (mc_files_sha256_valid(name))
-		rc = named_in(st, &f.awaiting_deletion, name, true);
+		rc = awaiting_deletion(st, &f.awaiting_deletion, name);
 	if (rc)
 		return rc;
 	out->unnamed++;
@@ -416,7 +415,7 @@ static int walk_prefix(mc_store *st, mc_files_report *out, const char *dir, cons
 		/* A file is found by its name's first two digits: elsewhere it
 		 * is as good as unnamed. */
 		if (mc_files_sha256_valid(e->d_name) && strncmp(e->d_name, prefix, 2) == 0)
-			rc = named_in(st, &named, e->d_name, false);
+			rc = mc_files_recorded(st, &named, e->d_name);
 		if (rc == 0 && !named)
 			rc = report_unnamed(st, out, e->d_name, path, cb, payload);
 	}

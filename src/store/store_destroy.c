@@ -128,8 +128,6 @@ int mc_store_workfile_destroy(mc_store *st, int64_t *out, int64_t workfile_id, i
 	    "decision = excluded.decision, decision_date = excluded.decision_date, "
 	    "destroyed_at = excluded.destroyed_at";
 	static const char unrecord_sql[] = "DELETE FROM attachment WHERE sha256 = $1";
-	static const char name_sql[] =
-	    "INSERT INTO file_gc (sha256, at) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING";
 	char **list = NULL;
 	size_t n = 0;
 	int kind = 0;
@@ -158,8 +156,7 @@ int mc_store_workfile_destroy(mc_store *st, int64_t *out, int64_t workfile_id, i
 			rc = mc_db_run(st, unrecord_sql, "remove a destroyed file's row",
 				       MC_ARGS(MC_T(list[i])));
 		if (rc == 0)
-			rc = mc_db_run(st, name_sql, "name a file for deletion",
-				       MC_ARGS(MC_T(list[i]), MC_I(at)));
+			rc = mc_files_name_for_deletion(st, list[i], at);
 		if (rc == 0)
 			(*out)++;
 	}

@@ -26,6 +26,15 @@ bool mc_files_whole(const char *files_dir, const char *digest, int64_t size);
  * SQLite has one writer): a record of the file and its deletion or
  * destruction, on servers sharing the folder, take it before looking. */
 int mc_files_lock(mc_store *st, const char *sha256);
+/* Records the file for digest as an attachment (its row: size, type, time
+ * at) after taking its lock, unless recorded already. MC_EBUSY when the
+ * file is not whole on disk: a sweep may have deleted it, unused or
+ * destroyed, since its writing, and a row must never name a missing file. */
+int mc_files_record(mc_store *st, const char *sha256, int64_t size, const char *mime, int64_t at);
+/* Whether an attachment row names the file for digest. */
+int mc_files_recorded(mc_store *st, bool *out, const char *sha256);
+/* Names the file for digest for the sweep's deletion (file_gc), from time at. */
+int mc_files_name_for_deletion(mc_store *st, const char *sha256, int64_t at);
 /* Deletes the file for digest; a file already gone is not an error. */
 int mc_files_remove(const char *files_dir, const char *digest);
 /* Deletes the temporary files of unfinished uploads (".tmp-*" in the prefix

@@ -37,6 +37,41 @@ int mc_files_lock(mc_store *st, const char *sha256)
 	return lock(st, LOCK_FILE, (uint32_t)strtoul(head, NULL, 16), "lock a file");
 }
 
+int mc_files_record(mc_store *st, const char *sha256, int64_t size, const char *mime, int64_t at)
+{
+	static const char sql[] = "INSERT INTO attachment (sha256, size, mime, created_at) "
+				  "VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING";
+	int rc = mc_files_lock(st, sha256);
+
+	if (rc == 0 && !mc_files_whole(mc_db_files_dir(st), sha256, size))
+		rc = MC_EBUSY;
+	if (rc == 0)
+		rc = mc_db_run(st, sql, "record attachment",
+			       MC_ARGS(MC_T(sha256), MC_I(size),
+				       MC_T(mime ? mime : "application/octet-stream"), MC_I(at)));
+	return rc;
+}
+
+int mc_files_recorded(mc_store *st, bool *out, const char *sha256)
+{
+	static const char sql[] = "SELECT 1 FROM attachment WHERE sha256 = $1";
+	int64_t found = 0;
+	int rc = mc_db_int(st, sql, "read attachment", &found, MC_ARGS(MC_T(sha256)));
+
+	*out = found == 1;
+	return rc;
+}
+
+/* A file no longer to be deleted: recorded again, or deleted. */
+static const char unname_sql[] = "DELETE FROM file_gc WHERE sha256 = $1";
+
+int mc_files_name_for_deletion(mc_store *st, const char *sha256, int64_t at)
+{
+	static const char sql[] =
+	    "INSERT INTO file_gc (sha256, at) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING";
+	return mc_db_run(st, sql, "name a file for deletion", MC_ARGS(MC_T(sha256), MC_I(at)));
+}
+
 /* Each row of a list of files one owned string of the array. */
 static const mc_col name_cols[] = {{"sha256", MC_COL_STR, 0, 0}};
 
@@ -76,12 +111,9 @@ cleanup:
 int mc_store_upload_record(mc_store *st, int64_t user_id, const char *sha256, int64_t size, const char *mime,
 			   int64_t at)
 {
-	static const char file_sql[] = "INSERT INTO attachment (sha256, size, mime, created_at) "
-				       "VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING";
 	static const char upload_sql[] =
 	    "INSERT INTO upload (user_id, sha256, size, created_at) VALUES ($1, $2, $3, $4) "
 	    "ON CONFLICT (user_id, sha256) DO UPDATE SET created_at = excluded.created_at";
-	static const char keep_sql[] = "DELETE FROM file_gc WHERE sha256 = $1";
 	int kind = 0;
 	int rc;
 
@@ -90,20 +122,12 @@ int mc_store_upload_record(mc_store *st, int64_t user_id, const char *sha256, in
 	rc = mc_db_op_begin(st, &kind);
 	if (rc)
 		return rc;
-	rc = mc_files_lock(st, sha256);
-	/* A sweep may have deleted the file as unused between its writing and
-	 * now; the row must never name a file that is not there. */
-	if (rc == 0 && !mc_files_whole(mc_db_files_dir(st), sha256, size))
-		rc = MC_EBUSY;
-	if (rc == 0)
-		rc = mc_db_run(st, file_sql, "record attachment",
-			       MC_ARGS(MC_T(sha256), MC_I(size),
-				       MC_T(mime ? mime : "application/octet-stream"), MC_I(at)));
+	rc = mc_files_record(st, sha256, size, mime, at);
 	if (rc == 0)
 		rc = mc_db_run(st, upload_sql, "record upload",
 			       MC_ARGS(MC_I(user_id), MC_T(sha256), MC_I(size), MC_I(at)));
 	if (rc == 0)
-		rc = mc_db_run(st, keep_sql, "keep a file", MC_ARGS(MC_T(sha256)));
+		rc = mc_db_run(st, unname_sql, "keep a file", MC_ARGS(MC_T(sha256)));
 	return mc_db_op_end(st, kind, rc);
 }
 
@@ -121,15 +145,11 @@ int mc_store_upload_owned(mc_store *st, bool *out, int64_t user_id, const char *
 	return rc;
 }
 
-static const char name_for_deletion_sql[] =
-    "INSERT INTO file_gc (sha256, at) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING";
-
 int mc_store_upload_discard(mc_store *st, const char *sha256, int64_t at)
 {
 	if (!mc_files_sha256_valid(sha256))
 		return MC_EINVAL;
-	return mc_db_run(st, name_for_deletion_sql, "name a file for deletion",
-			 MC_ARGS(MC_T(sha256), MC_I(at)));
+	return mc_files_name_for_deletion(st, sha256, at);
 }
 
 int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int limit)
@@ -170,8 +190,7 @@ int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int l
 			rc = mc_db_change(st, del_file_sql, "remove an unused attachment", MC_SOME, 1,
 					  MC_ARGS(MC_T(list[i])));
 			if (rc == 0)
-				rc = mc_db_run(st, name_for_deletion_sql, "name a file for deletion",
-					       MC_ARGS(MC_T(list[i]), MC_I(before)));
+				rc = mc_files_name_for_deletion(st, list[i], before);
 			else if (rc == 1)
 				rc = 0;
 		}
@@ -183,8 +202,6 @@ int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int l
 int mc_store_files_sweep(mc_store *st, int64_t *removed, int limit)
 {
 	static const char list_sql[] = "SELECT sha256 FROM file_gc ORDER BY at, sha256 LIMIT $1";
-	static const char row_sql[] = "SELECT 1 FROM attachment WHERE sha256 = $1";
-	static const char done_sql[] = "DELETE FROM file_gc WHERE sha256 = $1";
 	char **list = NULL;
 	size_t n = 0;
 	int kind = 0;
@@ -199,12 +216,11 @@ int mc_store_files_sweep(mc_store *st, int64_t *removed, int limit)
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		/* A name that is no digest names no file: it is only forgotten. */
 		if (mc_files_sha256_valid(list[i])) {
-			int64_t recorded = 0;
+			bool recorded = false;
 
 			rc = mc_files_lock(st, list[i]);
 			if (rc == 0)
-				rc = mc_db_int(st, row_sql, "read attachment", &recorded,
-					       MC_ARGS(MC_T(list[i])));
+				rc = mc_files_recorded(st, &recorded, list[i]);
 			if (rc)
 				break;
 			/* Recorded again since: the file is in use. */
@@ -215,7 +231,7 @@ int mc_store_files_sweep(mc_store *st, int64_t *removed, int limit)
 				(*removed)++;
 			}
 		}
-		rc = mc_db_run(st, done_sql, "forget a deleted file", MC_ARGS(MC_T(list[i])));
+		rc = mc_db_run(st, unname_sql, "forget a deleted file", MC_ARGS(MC_T(list[i])));
 	}
 	mc_rows_free(MC_COLS(name_cols), list, n, sizeof *list);
 	return mc_db_op_end(st, kind, rc);

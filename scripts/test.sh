@@ -18,6 +18,9 @@ if ! clang-format --dry-run --Werror "${c_files[@]}"; then
   exit 1
 fi
 
+echo "== each SQL statement of the store written once"
+node scripts/sql_once.mjs src/store
+
 echo "== unit tests"
 (cd build && ctest --output-on-failure -j "$(nproc)")
 

@@ -65,6 +65,7 @@ void mc_api_user_get(mc_req *r)
 
 typedef struct {
 	mc_user u;   /* as it is to be; its strings the request's */
+	mc_user was; /* as it was read; written only while still so */
 	bool revoke; /* deactivated: every session ends */
 	const mc_user *actor;
 	int n_actions; /* recorded with the change (mc_app_account_action) */
@@ -76,7 +77,7 @@ static int user_edit_write(mc_store *st, void *payload)
 {
 	user_edit *w = payload;
 	int64_t now = mc_now();
-	int rc = mc_store_user_update(st, &w->u);
+	int rc = mc_store_user_update_if(st, &w->was, &w->u);
 	if (rc == 0 && w->revoke)
 		rc = mc_store_session_revoke(st, w->u.id, NULL);
 	for (int i = 0; rc == 0 && i < w->n_actions; i++)
@@ -240,6 +241,7 @@ void mc_api_user_update(mc_req *r)
 	w->u.active = active;
 	w->u.must_change_password = must_change;
 	w->actor = mc_req_user(r);
+	w->was = was;
 	edit_actions(r, w, &was);
 	mc_req_write(r, user_edit_write, user_edit_after, w);
 }
@@ -526,8 +528,11 @@ void mc_api_account_actions(mc_req *r)
 /* ---- PATCH /api/v1/profile -------------------------------------------- */
 
 typedef struct {
-	mc_user u;			 /* as it is to be */
-	char hash[MC_PASSWORD_HASH_MAX]; /* the stored one, then the new one's */
+	mc_user u;			    /* as it was read */
+	mc_user fresh;			    /* as it is after the write */
+	const char *email, *phone;	    /* the new contacts; NULL: kept */
+	char hash[MC_PASSWORD_HASH_MAX];    /* the stored one, then the new one's */
+	char checked[MC_PASSWORD_HASH_MAX]; /* the stored one the password was checked against */
 	char current[MC_LIMIT_USER_PASSWORD * 4 + 1];
 	char next[MC_LIMIT_USER_PASSWORD * 4 + 1];
 	bool change;   /* a new password */
@@ -551,26 +556,32 @@ static int profile_check(void *payload)
 	return p->wrong ? 0 : rc;
 }
 
+/* Writes only what the account's owner may change, and only while the
+ * account is as checked: the password checked against is still its own,
+ * and no administrator locked it nor was it erased while the password was
+ * being checked (MC_ESTALE). */
 static int profile_write(mc_store *st, void *payload)
 {
 	profile *p = payload;
-	int rc = mc_store_user_update(st, &p->u);
-	if (rc == 0 && p->change)
-		rc = mc_store_user_set_password(st, p->u.id, p->hash);
+	mc_user_clear(&p->fresh); /* a batch run again runs this again */
+	int rc =
+	    mc_store_user_own_change(st, p->u.id, p->checked, p->email, p->phone, p->change ? p->hash : NULL);
 	/* A new password ends the other sessions: whoever knew the old one is out. */
 	if (rc == 0 && p->change)
 		rc = mc_store_session_revoke(st, p->u.id, p->keep);
+	if (rc == 0)
+		rc = mc_store_user_get(st, &p->fresh, p->u.id);
 	return rc;
 }
 
 static void profile_after(mc_req *r, int rc, void *payload)
 {
 	profile *p = payload;
-	if (rc != 0) {
+	if (rc != 0)
 		mc_reply_error(r, rc, "the profile");
-		return;
-	}
-	mc_reply_json(r, 200, mc_api_user_json(mc_req_time(r), &p->u));
+	else
+		mc_reply_json(r, 200, mc_api_user_json(mc_req_time(r), &p->fresh));
+	mc_user_clear(&p->fresh);
 }
 
 static void profile_checked(mc_req *r, int rc, void *payload)
@@ -592,8 +603,6 @@ static void profile_checked(mc_req *r, int rc, void *payload)
 		return;
 	}
 	mc_limiter_reset(mc_req_login_accounts(r), p->key);
-	if (p->change)
-		p->u.must_change_password = false;
 	mc_req_write(r, profile_write, profile_after, p);
 }
 
@@ -651,11 +660,10 @@ void mc_api_profile_update(mc_req *r)
 	}
 	mc_limiter_fail(mc_req_signins_accounts(r), signin_key, now);
 	mc_limiter_fail(mc_req_signins_addresses(r), address_key, now);
-	if (clear_email || email)
-		p->u.email = clear_email ? "" : (char *)email;
-	if (clear_phone || phone)
-		p->u.phone = clear_phone ? "" : (char *)phone;
+	p->email = clear_email ? "" : email;
+	p->phone = clear_phone ? "" : phone;
 	p->change = next != NULL;
+	memcpy(p->checked, p->hash, sizeof p->checked);
 	snprintf(p->current, sizeof p->current, "%s", current);
 	if (next)
 		snprintf(p->next, sizeof p->next, "%s", next);

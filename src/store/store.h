@@ -288,6 +288,19 @@ void mc_user_free_list(mc_user *list, size_t n);
  * must_change_password of the account u->id (the strings only read).
  * MC_ENOTFOUND for no such account. */
 int mc_store_user_update(mc_store *st, const mc_user *u);
+/* The same, only while the account is still as `was` (read before the
+ * write's transaction: an administrator's edit) and not erased: MC_ESTALE,
+ * nothing written, when anything of it changed meanwhile (a lock, a role
+ * or unit, a unit plan's move, an erasure), so that the edit never undoes
+ * another. */
+int mc_store_user_update_if(mc_store *st, const mc_user *was, const mc_user *u);
+/* An account's own change of its contacts and password: email and phone
+ * when not NULL, and new_hash (then must_change_password is cleared) when
+ * not NULL; nothing else of the row. Only while its password is still
+ * checked_hash (the one the request was checked against) and it is active
+ * and not erased: MC_ESTALE, nothing written, otherwise. */
+int mc_store_user_own_change(mc_store *st, int64_t id, const char *checked_hash, const char *email,
+			     const char *phone, const char *new_hash);
 
 /* Ends every session of user_id but keep (a token hash; NULL = every one). */
 int mc_store_session_revoke(mc_store *st, int64_t user_id, const char *keep);

@@ -466,6 +466,35 @@ int mc_store_user_update(mc_store *st, const mc_user *u)
 				    MC_B(u->must_change_password)));
 }
 
+int mc_store_user_update_if(mc_store *st, const mc_user *was, const mc_user *u)
+{
+	static const char sql[] =
+	    "UPDATE app_user SET full_name = $2, email = $3, phone = $4, role = $5, unit_id = $6, "
+	    "active = $7, must_change_password = $8 WHERE id = $1 AND erased_at = 0 AND full_name = $9 "
+	    "AND email = $10 AND phone = $11 AND role = $12 AND coalesce(unit_id, 0) = $13 AND active = $14 "
+	    "AND must_change_password = $15";
+	return mc_db_change(st, sql, "update user as read", MC_SOME, MC_ESTALE,
+			    MC_ARGS(MC_I(u->id), MC_T(str(u->full_name)), MC_T(str(u->email)),
+				    MC_T(str(u->phone)), MC_I(u->role), MC_REF(u->unit_id), MC_B(u->active),
+				    MC_B(u->must_change_password), MC_T(str(was->full_name)),
+				    MC_T(str(was->email)), MC_T(str(was->phone)), MC_I(was->role),
+				    MC_I(was->unit_id), MC_B(was->active), MC_B(was->must_change_password)));
+}
+
+int mc_store_user_own_change(mc_store *st, int64_t id, const char *checked_hash, const char *email,
+			     const char *phone, const char *new_hash)
+{
+	static const char sql[] =
+	    "UPDATE app_user SET email = coalesce($3, email), phone = coalesce($4, phone), "
+	    "password_hash = coalesce($5, password_hash), "
+	    "must_change_password = CASE WHEN $5 IS NULL THEN must_change_password ELSE $6 END "
+	    "WHERE id = $1 AND password_hash = $2 AND active AND erased_at = 0";
+	/* A NULL text is bound as a NULL of type text (db.h): coalesce keeps the column. */
+	return mc_db_change(st, sql, "change an account's own profile", MC_SOME, MC_ESTALE,
+			    MC_ARGS(MC_I(id), MC_T(str(checked_hash)), MC_T(email), MC_T(phone),
+				    MC_T(new_hash), MC_B(false)));
+}
+
 /* ---- sign-ins ---------------------------------------------------------- */
 
 static const mc_col signin_cols[] = {

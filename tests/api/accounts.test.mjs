@@ -116,6 +116,57 @@ test('PATCH /api/v1/users/{username}: attacks are refused and change nothing', a
   assert.deepEqual(await user('cv.bi.tan.cong'), before, 'nothing changed');
 });
 
+// A change of one's own profile waits on the hashing pool for its password
+// check (tens of milliseconds); an administrator's lock, a change of role or
+// an erasure committed meanwhile must stay.
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+test('a profile change waiting on its password check undoes no lock or role change made meanwhile', async () => {
+  for (let i = 0; i < 3; i++) {
+    const name = `ld.dua.${i}`;
+    await makeUser(name, 'leader', DISTRICT);
+    const mine = await server.login(name);
+    const change = server.api('PATCH', '/api/v1/profile', { token: mine,
+      body: { current_password: PASSWORD, email: `dua.${i}@example.vn` } });
+    await sleep(15);
+    const lock = await server.api('PATCH', `/api/v1/users/${name}`, { token: tok.admin,
+      body: { active: false, role: 'specialist' } });
+    assertStatus(lock, 200, 'the lock');
+    const res = await change;
+    if (res.status !== 200) assertProblem(res, 409, 'version-conflict', 'the profile change after the lock');
+    const back = await user(name);
+    assert.equal(back.active, false, 'the lock stays');
+    assert.equal(back.role, 'specialist', 'the role change stays');
+    const again = await server.api('POST', '/api/v1/session', { body: { username: name, password: PASSWORD } });
+    assert.notEqual(again.status, 201, 'a locked account does not sign in');
+  }
+});
+
+test('a profile change waiting on its password check does not bring an erased account back', async () => {
+  for (let i = 0; i < 3; i++) {
+    const name = `cd.xoa.dua.${i}`;
+    assertStatus(await server.api('POST', '/api/v1/citizens', { body: { username: name, password: PASSWORD,
+      full_name: 'Trần Văn Bí Mật', email: `${name}@example.vn`, phone: '0912868860', id_number: `03819500${7000 + i}` } }),
+    202, 'registering');
+    const mine = await server.login(name);
+    const id = (await server.api('GET', '/api/v1/session', { token: mine })).body.user.id;
+    const change = server.api('PATCH', '/api/v1/profile', { token: mine,
+      body: { current_password: PASSWORD, email: `bi.mat.${i}@example.vn` } });
+    await sleep(15);
+    assertStatus(await server.api('POST', '/api/v1/personal/erasure', { token: mine, body: { confirm: true } }), 200,
+      'the erasure');
+    const res = await change;
+    if (res.status !== 200) assertProblem(res, 409, 'version-conflict', 'the profile change after the erasure');
+    const back = await user(`erased-${id}`);
+    assert.equal(back.active, false, 'the erased account stays closed');
+    assert.equal(back.email, null, 'no e-mail comes back');
+    assert.equal(back.phone, null, 'no phone comes back');
+    assert.notEqual(back.full_name, 'Trần Văn Bí Mật', 'the name does not come back');
+    const again = await server.api('POST', '/api/v1/session', { body: { username: `erased-${id}`, password: PASSWORD } });
+    assert.notEqual(again.status, 201, 'an erased account does not sign in');
+  }
+});
+
 test('locking ends the sessions at once; the old token is 401; unlocking lets the account in again', async () => {
   await makeUser('cv.khoa', 'specialist', COMMUNE);
   const old = await server.login('cv.khoa');

@@ -556,6 +556,97 @@ static void test_users_sessions(void **state)
 	assert_int_equal(user_id, desk);
 }
 
+/* An edit read before its transaction writes only while the account is as
+ * read; an account's own change writes only its contacts and password, and
+ * only while its password, lock and erasure are as checked. */
+static void test_account_writes_as_read(void **state)
+{
+	struct fixture *f = *state;
+	static const char hash[] = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+	mc_user u = {0}, was = {0};
+	char stored[128];
+
+	int64_t id = add_user(f->st, "doc.truoc", MC_ROLE_LEADER, f->district);
+	assert_int_equal(mc_store_user_get(f->st, &was, id), 0);
+	/* meanwhile, another write locks it and moves it */
+	assert_int_equal(mc_store_user_get(f->st, &u, id), 0);
+	mc_user other = u;
+	other.active = false;
+	other.role = MC_ROLE_SPECIALIST;
+	assert_int_equal(mc_store_user_update(f->st, &other), 0);
+	mc_user_clear(&u);
+	/* the edit made on the old read is refused, and changes nothing */
+	mc_user edit = was;
+	edit.full_name = "Tên Sửa Muộn";
+	assert_int_equal(mc_store_user_update_if(f->st, &was, &edit), MC_ESTALE);
+	assert_int_equal(mc_store_user_get(f->st, &u, id), 0);
+	assert_false(u.active);
+	assert_int_equal(u.role, MC_ROLE_SPECIALIST);
+	assert_string_equal(u.full_name, "Người dùng doc.truoc");
+	/* on a fresh read it goes through */
+	edit = u;
+	edit.full_name = "Tên Sửa Đúng";
+	edit.email = "dung@example.vn";
+	assert_int_equal(mc_store_user_update_if(f->st, &u, &edit), 0);
+	mc_user_clear(&u);
+	assert_int_equal(mc_store_user_get(f->st, &u, id), 0);
+	assert_string_equal(u.full_name, "Tên Sửa Đúng");
+	assert_string_equal(u.email, "dung@example.vn");
+	assert_false(u.active);
+
+	/* the account's own change: while locked, refused */
+	assert_int_equal(mc_store_user_own_change(f->st, id, hash, "moi@example.vn", NULL, NULL), MC_ESTALE);
+	mc_user unlocked = u;
+	unlocked.active = true;
+	unlocked.must_change_password = true;
+	assert_int_equal(mc_store_user_update(f->st, &unlocked), 0);
+	mc_user_clear(&u);
+	/* against another password than its own, refused */
+	assert_int_equal(mc_store_user_own_change(f->st, id, "$argon2id$khac", "moi@example.vn", NULL, NULL),
+			 MC_ESTALE);
+	/* its contacts only: NULL keeps one, "" clears it; role and lock untouched */
+	assert_int_equal(mc_store_user_own_change(f->st, id, hash, NULL, "0912 000 222", NULL), 0);
+	assert_int_equal(mc_store_user_by_username(f->st, &u, stored, sizeof stored, "doc.truoc"), 0);
+	assert_string_equal(u.email, "dung@example.vn");
+	assert_string_equal(u.phone, "0912 000 222");
+	assert_int_equal(u.role, MC_ROLE_SPECIALIST);
+	assert_true(u.active);
+	assert_true(u.must_change_password);
+	assert_string_equal(stored, hash);
+	mc_user_clear(&u);
+	/* a new password: stored, and the forced change is done */
+	assert_int_equal(mc_store_user_own_change(f->st, id, hash, "", NULL, "$argon2id$moi"), 0);
+	assert_int_equal(mc_store_user_by_username(f->st, &u, stored, sizeof stored, "doc.truoc"), 0);
+	assert_string_equal(u.email, "");
+	assert_false(u.must_change_password);
+	assert_string_equal(stored, "$argon2id$moi");
+	mc_user_clear(&u);
+	/* the old password no longer changes anything */
+	assert_int_equal(mc_store_user_own_change(f->st, id, hash, "cu@example.vn", NULL, NULL), MC_ESTALE);
+	mc_user_clear(&was);
+
+	/* an erased citizen: neither write brings it back */
+	mc_user c = {.username = "cd.da.xoa",
+		     .full_name = "Công Dân Xoá",
+		     .email = "xoa@example.vn",
+		     .role = MC_ROLE_CITIZEN,
+		     .active = true,
+		     .created_at = 1700000000};
+	assert_int_equal(mc_store_user_create(f->st, &c, hash), 0);
+	assert_int_equal(mc_store_user_get(f->st, &was, c.id), 0);
+	assert_int_equal(mc_store_personal_erase_account(f->st, c.id, 3000), 0);
+	edit = was;
+	edit.email = "tro.lai@example.vn";
+	assert_int_equal(mc_store_user_update_if(f->st, &was, &edit), MC_ESTALE);
+	assert_int_equal(mc_store_user_own_change(f->st, c.id, hash, "tro.lai@example.vn", NULL, NULL),
+			 MC_ESTALE);
+	assert_int_equal(mc_store_user_get(f->st, &u, c.id), 0);
+	assert_string_equal(u.email, "");
+	assert_false(u.active);
+	mc_user_clear(&u);
+	mc_user_clear(&was);
+}
+
 /* Editing an account, ending its sessions, its sign-ins and its recovery code. */
 static void test_accounts(void **state)
 {
@@ -6587,6 +6678,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unit_periods, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_users_sessions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_account_writes_as_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_identities, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_crud, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_procedure_search, setup, teardown),

@@ -805,6 +805,7 @@ static int create_citizen(mc_store *st, int64_t *out, const mc_oidc_identity *id
 
 	u.full_name = id->full_name;
 	u.id_number = id->id_number;
+	u.id_number_verified = true; /* the provider's claim */
 	u.role = MC_ROLE_CITIZEN;
 	u.active = true;
 	u.created_at = now;

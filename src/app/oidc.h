@@ -115,8 +115,11 @@ typedef enum {
 /*
  * Inside a write transaction: the account of the identity. A link of
  * (issuer, subject) names it; else the citizen with the identity number,
- * then linked; else a new citizen account with the name and number from the
- * claims, then linked. Officials are only ever found by a link an
+ * when someone vouched for that number (an administrator entered it, or the
+ * provider claimed it before), then linked; else a new citizen account with
+ * the name and number from the claims, vouched for, then linked. A
+ * self-registered account holding the number is left as it is: the number
+ * was only its registrant's word. Officials are only ever found by a link an
  * administrator made. *out is the account (clear it), *outcome what was
  * decided; the sign-in's attempt is recorded for a locked account.
  */

@@ -12,6 +12,7 @@ int mc_app_user_create(mc_store *st, mc_user *u, const char *password_hash)
 	int rc;
 
 	mc_err_clear();
+	u->id_number_verified = true;
 	rc = mc_store_user_create(st, u, password_hash);
 	if (rc == MC_ECONFLICT)
 		rc = mc_err_set(rc, MC_REASON_DUPLICATE, "the username %s is taken", u->username);
@@ -31,6 +32,7 @@ int mc_app_user_register(mc_store *st, mc_user *u, const char *password_hash)
 		return 0;
 	if (rc != MC_ENOTFOUND)
 		return rc;
+	u->id_number_verified = false;
 	rc = mc_store_user_create(st, u, password_hash);
 	/* MC_ECONFLICT: the same name registered a moment before by another
 	 * request; answered alike. */

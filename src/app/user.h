@@ -14,13 +14,16 @@
 
 #include <stdbool.h>
 
-/* Stores u with its password hash and sets u->id. MC_ECONFLICT (reason
- * duplicate) when the username is taken. */
+/* An administrator's new account: stores u with its password hash and sets
+ * u->id; its identity number counts as vouched for (the administrator
+ * entered it, from the ID card). MC_ECONFLICT (reason duplicate) when the
+ * username is taken. */
 int mc_app_user_create(mc_store *st, mc_user *u, const char *password_hash);
 
 /* The same for a citizen registering: a username taken already, also by a
  * registration a moment before, stores nothing and returns 0 as a new
- * account does. */
+ * account does. The identity number is the registrant's word only, not
+ * vouched for. */
 int mc_app_user_register(mc_store *st, mc_user *u, const char *password_hash);
 
 /*

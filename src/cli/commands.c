@@ -1001,6 +1001,7 @@ int mc_cli_user(int argc, char **argv)
 	u.role = (int)role;
 	u.active = true;
 	u.created_at = mc_now();
+	u.id_number_verified = true; /* the operator's account, as an administrator's */
 	if (unit) {
 		mc_unit un;
 		if (mc_store_unit_by_code(st, &un, unit) != 0) {

@@ -261,6 +261,11 @@ typedef struct {
 	bool active;
 	int64_t created_at;
 	bool must_change_password; /* the session allows only a password change until it is made */
+	/* Someone vouched for id_number: an administrator entered it, or the
+	 * identity provider claimed it (app/oidc.h). A self-registered citizen's
+	 * is not; only a vouched number finds an account at a first sign-in
+	 * through the provider (mc_store_identity_citizen). */
+	bool id_number_verified;
 } mc_user;
 
 /* Frees the strings of u and zeroes it. NULL-safe. */
@@ -362,9 +367,10 @@ int mc_store_identity_user(mc_store *st, int64_t *out, const char *issuer, const
 /* The subject the account user_id is linked to at issuer (the newest link),
  * copied into out (MC_ETOOBIG past cap, never cut); MC_ENOTFOUND for none. */
 int mc_store_identity_subject(mc_store *st, char *out, size_t cap, const char *issuer, int64_t user_id);
-/* The oldest citizen account (not erased) with this identity number in *out;
- * MC_ENOTFOUND for none; MC_EFORBIDDEN when only officials' accounts hold
- * it (they are never found this way). */
+/* The oldest citizen account (not erased) with this identity number, vouched
+ * for (mc_user.id_number_verified), in *out; MC_ENOTFOUND for none (a citizen
+ * account holding the number unvouched counts as none); MC_EFORBIDDEN when
+ * only officials' accounts hold it (they are never found this way). */
 int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number);
 /* Links (issuer, subject) to user_id. MC_ECONFLICT when the subject is
  * linked already (the transaction stays usable), MC_ENOTFOUND for no such

@@ -50,9 +50,13 @@ int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number)
 	/* Only a citizen is found by the number: an official's account is
 	 * linked by an administrator, never by what a provider says. A number
 	 * held by an official only is said to be so (MC_EFORBIDDEN), so that no
-	 * second account is made for that person. */
-	static const char sql[] = "SELECT id, role FROM app_user WHERE erased_at = 0 AND id_number = $1 AND "
-				  "id_number != '' ORDER BY CASE WHEN role = 1 THEN 0 ELSE 1 END, id LIMIT 1";
+	 * second account is made for that person. A citizen's number counts
+	 * only when someone vouched for it (id_number_verified): anyone may
+	 * self-register with any number, and the person it belongs to must not
+	 * be signed into that account. */
+	static const char sql[] =
+	    "SELECT id, role FROM app_user WHERE erased_at = 0 AND id_number = $1 AND id_number != '' AND "
+	    "(role != 1 OR id_number_verified) ORDER BY CASE WHEN role = 1 THEN 0 ELSE 1 END, id LIMIT 1";
 	static const mc_col cols[] = {
 	    MC_COL(MC_COL_I64, citizen_row, id, "id"),
 	    MC_COL(MC_COL_I64, citizen_row, role, "role"),

@@ -311,7 +311,7 @@ cleanup:
 
 #define USER_COLS                                                                                            \
 	"app_user.id, username, full_name, email, app_user.phone, id_number, role, unit_id, active, "        \
-	"created_at, must_change_password, password_hash"
+	"created_at, must_change_password, password_hash, id_number_verified"
 
 static const mc_col user_cols[] = {
     MC_COL(MC_COL_I64, mc_user, id, "id"),
@@ -325,6 +325,7 @@ static const mc_col user_cols[] = {
     MC_COL(MC_COL_BOOL, mc_user, active, "active"),
     MC_COL(MC_COL_I64, mc_user, created_at, "created_at"),
     MC_COL(MC_COL_BOOL, mc_user, must_change_password, "must_change_password"),
+    MC_COL(MC_COL_BOOL, mc_user, id_number_verified, "id_number_verified"),
 };
 
 static int user_read(mc_q *q, mc_user *u)
@@ -335,8 +336,8 @@ static int user_read(mc_q *q, mc_user *u)
 int mc_store_user_create(mc_store *st, mc_user *u, const char *password_hash)
 {
 	static const char sql[] = "INSERT INTO app_user (username, password_hash, full_name, email, phone, "
-				  "id_number, role, unit_id, active, created_at) "
-				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+				  "id_number, role, unit_id, active, created_at, id_number_verified) "
+				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
 	mc_q *q = NULL;
 	int rc = mc_db_prepare(st, &q, sql);
 
@@ -352,6 +353,7 @@ int mc_store_user_create(mc_store *st, mc_user *u, const char *password_hash)
 	mc_q_ref(q, 8, u->unit_id);
 	mc_q_bool(q, 9, u->active);
 	mc_q_int(q, 10, u->created_at);
+	mc_q_bool(q, 11, u->id_number_verified);
 	/* A taken username is an answer, not a failure of the caller's transaction. */
 	rc = mc_q_try_row(q, "insert user");
 	if (rc == 1) {
@@ -636,7 +638,8 @@ int mc_store_session_user(mc_store *st, mc_user *out, int64_t *expires_at, const
 	static const char sql[] =
 	    "SELECT app_user.id, username, full_name, email, app_user.phone, id_number, role, unit_id, "
 	    "active, "
-	    "app_user.created_at, must_change_password, password_hash, session.expires_at AS "
+	    "app_user.created_at, must_change_password, password_hash, id_number_verified, "
+	    "session.expires_at AS "
 	    "session_expires_at "
 	    "FROM session "
 	    "JOIN app_user ON app_user.id = session.user_id WHERE session.token_hash = $1";

@@ -26,6 +26,8 @@ const ACCOUNTS = {
   'khong.so': { name: 'Không Có Số' },
   'ky.es': { name: 'Võ Ký Es', [ID_CLAIM]: '038090007777' },
   'xoa.tai.khoan': { name: 'Đỗ Xóa Bỏ', [ID_CLAIM]: '038090008888' },
+  'nan.nhan': { name: 'Trần Thị Nạn Nhân', [ID_CLAIM]: '038090001111' },
+  'tu.dang.ky': { name: 'Vũ Tự Đăng Ký', [ID_CLAIM]: '038190002222' },
 };
 // first sign-ins of one person on two servers at once (PostgreSQL)
 for (let i = 0; i < 12; i++) ACCOUNTS[`hai.may.${i}`] = { name: `Hai Máy ${i}`, [ID_CLAIM]: `03809200${String(i).padStart(4, '0')}` };
@@ -143,15 +145,67 @@ test('a first sign-in makes a citizen account linked to the subject, with the na
   assert.equal(await userCount(), before + 1, 'no second account');
 });
 
-test('a citizen who registered with the identity number is found by it and linked', async () => {
-  const reg = await server.api('POST', '/api/v1/citizens', { body: { username: 'binh.le', password: 'mat-khau-cua-binh', full_name: 'Lê Thị Bình', id_number: '038190005678' } });
-  assertStatus(reg, 202);
+test('a citizen account an administrator made with the identity number is found by it and linked', async () => {
+  const mk = await server.api('POST', '/api/v1/users', { token: admin, body: { username: 'binh.le', password: 'mat-khau-cua-binh', full_name: 'Lê Thị Bình', role: 'citizen', id_number: '038190005678' } });
+  assertStatus(mk, 201);
   const before = await userCount();
   const { flow, res } = await signIn('le.thi.binh');
   assert.equal(res.status, 303, res.text);
   const me = await server.api('GET', '/api/v1/session', { headers: sessionOf(flow) });
   assert.equal(me.body.user.username, 'binh.le');
+  assert.equal(me.body.user.id, mk.body.id);
   assert.equal(await userCount(), before);
+});
+
+// Self-registration takes any 12-digit number unchecked: were it enough to be
+// linked, whoever registered first with another person's number would own
+// the account that person is signed into (knowing its password, reading the
+// filings made there).
+test('a self-registered account is never linked by its number: someone who took another person\'s number gets nothing of theirs', async () => {
+  const KE_GIAN = 'mat-khau-ke-gian';
+  const squat = { username: 'ke.gian', password: KE_GIAN, full_name: 'Kẻ Gian', id_number: '038090001111', email: 'ke.gian@example.vn', phone: '0912000111' };
+  assertStatus(await server.api('POST', '/api/v1/citizens', { body: squat }), 202);
+  // and the username the provider's account would be given, taken too
+  assertStatus(await server.api('POST', '/api/v1/citizens', { body: { ...squat, username: '038090001111', email: 'ke.gian2@example.vn' } }), 202);
+  const attacker = await server.login('ke.gian', KE_GIAN);
+  const mine = (await server.api('GET', '/api/v1/session', { token: attacker })).body.user;
+  assert.equal(mine.username, 'ke.gian');
+  const before = await userCount();
+
+  const { flow, res } = await signIn('nan.nhan');
+  assert.equal(res.status, 303, res.text);
+  const victim = (await server.api('GET', '/api/v1/session', { headers: sessionOf(flow) })).body.user;
+  assert.equal(victim.username, '038090001111.2', 'a new account, named by the number with a suffix');
+  assert.equal(victim.full_name, 'Trần Thị Nạn Nhân');
+  assert.notEqual(victim.id, mine.id);
+  assert.equal(await userCount(), before + 1);
+  // the next sign-in opens the victim's own account again
+  const again = await signIn('nan.nhan');
+  assert.equal(again.res.status, 303, again.res.text);
+  assert.equal((await server.api('GET', '/api/v1/session', { headers: sessionOf(again.flow) })).body.user.id, victim.id);
+  assert.equal(await userCount(), before + 1);
+
+  // the attacker's password opens the attacker's account, as before, and
+  // nothing of the victim's sign-ins is in it
+  const later = await server.login('ke.gian', KE_GIAN);
+  const still = (await server.api('GET', '/api/v1/session', { token: later })).body.user;
+  assert.equal(still.id, mine.id);
+  assert.deepEqual(still, mine);
+  const hist = await server.api('GET', '/api/v1/users/ke.gian/signins', { token: admin });
+  assertStatus(hist, 200);
+  assert.deepEqual(hist.body.items.map((x) => x.ok), [true, true], 'its two password sign-ins only');
+});
+
+test('an honest self-registration is not joined to the provider\'s sign-in either; an administrator does not link a citizen', async () => {
+  const reg = { username: 'tu.dang.ky', password: 'mat-khau-tu-dang-ky', full_name: 'Vũ Tự Đăng Ký', id_number: '038190002222' };
+  assertStatus(await server.api('POST', '/api/v1/citizens', { body: reg }), 202);
+  const own = (await server.api('GET', '/api/v1/session', { token: await server.login('tu.dang.ky', reg.password) })).body.user;
+  const { flow, res } = await signIn('tu.dang.ky');
+  assert.equal(res.status, 303, res.text);
+  const me = (await server.api('GET', '/api/v1/session', { headers: sessionOf(flow) })).body.user;
+  assert.equal(me.username, '038190002222');
+  assert.notEqual(me.id, own.id);
+  assertProblem(await server.api('PUT', '/api/v1/users/tu.dang.ky/identity', { token: admin, body: { subject: 'tu.dang.ky' } }), 403, 'forbidden');
 });
 
 test('a locked account stays locked; its attempt is in its sign-in history', async () => {

@@ -791,12 +791,19 @@ static void test_identities(void **state)
 	const char *iss = "https://dinhdanh.example.vn";
 
 	int64_t official = add_user(f->st, "can.bo", MC_ROLE_SPECIALIST, f->district);
-	u.username = "cong.dan.so";
-	u.full_name = "Công dân có số";
+	/* a self-registration with another person's number, older than the
+	 * account of that person: its number is no one's word but its own */
+	u.username = "ke.gian";
+	u.full_name = "Kẻ Gian";
 	u.id_number = "038090001234";
 	u.role = MC_ROLE_CITIZEN;
 	u.active = true;
 	u.created_at = 1700000000;
+	assert_int_equal(mc_store_user_create(f->st, &u, "!"), 0);
+	int64_t squatter = u.id;
+	u.username = "cong.dan.so";
+	u.full_name = "Công dân có số";
+	u.id_number_verified = true;
 	assert_int_equal(mc_store_user_create(f->st, &u, "!"), 0);
 	int64_t citizen = u.id;
 	u.username = "can.bo.so";
@@ -804,11 +811,34 @@ static void test_identities(void **state)
 	u.role = MC_ROLE_LEADER;
 	u.unit_id = f->district;
 	assert_int_equal(mc_store_user_create(f->st, &u, "!"), 0);
+	/* self-registered: alone with its number, and beside an official's */
+	u.id_number_verified = false;
+	u.role = MC_ROLE_CITIZEN;
+	u.unit_id = 0;
+	u.username = "tu.dang.ky";
+	u.id_number = "038090005555";
+	assert_int_equal(mc_store_user_create(f->st, &u, "!"), 0);
+	u.username = "mao.can.bo";
+	u.id_number = "038085009999";
+	assert_int_equal(mc_store_user_create(f->st, &u, "!"), 0);
 
-	/* found by the number: a citizen's; an official's is refused, not found */
+	/* the mark is stored as written */
+	mc_user got = {0};
+	assert_int_equal(mc_store_user_get(f->st, &got, citizen), 0);
+	assert_true(got.id_number_verified);
+	mc_user_clear(&got);
+	assert_int_equal(mc_store_user_get(f->st, &got, squatter), 0);
+	assert_false(got.id_number_verified);
+	mc_user_clear(&got);
+
+	/* found by the number: a citizen's vouched for (not the older one
+	 * that is not); an official's is refused, not found, also beside an
+	 * unvouched citizen's; an unvouched number alone is no one's */
 	assert_int_equal(mc_store_identity_citizen(f->st, &id, "038090001234"), 0);
 	assert_int_equal(id, citizen);
 	assert_int_equal(mc_store_identity_citizen(f->st, &id, "038085009999"), MC_EFORBIDDEN);
+	assert_int_equal(mc_store_identity_citizen(f->st, &id, "038090005555"), MC_ENOTFOUND);
+	assert_int_equal(id, 0);
 	assert_int_equal(mc_store_identity_citizen(f->st, &id, "001001001001"), MC_ENOTFOUND);
 	assert_int_equal(mc_store_identity_citizen(f->st, &id, ""), MC_ENOTFOUND);
 	assert_int_equal(mc_store_identity_citizen(f->st, &id, "cong.dan.so"), MC_ENOTFOUND);

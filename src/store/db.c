@@ -630,17 +630,24 @@ int mc_db_list(mc_store *st, const char *sql, const char *what, const mc_col *co
 	return rc;
 }
 
-int mc_db_list_page(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
-		    size_t size, void *out, size_t *count, bool *more, int64_t key, int64_t before, int limit)
+/* mc_db_list_page over n_keys owner keys ($1.., then the bound and the LIMIT). */
+static int list_page(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
+		     size_t size, void *out, size_t *count, bool *more, const int64_t *keys, size_t n_keys,
+		     int64_t before, int limit)
 {
 	char *list = NULL;
 	int rc = MC_EINVAL;
+	mc_arg a[4];
+	size_t n = 0;
 
 	*count = 0;
 	*more = false;
+	for (size_t i = 0; i < n_keys && i < 2; i++)
+		a[n++] = MC_I(keys[i]);
+	a[n++] = MC_I(before);
+	a[n++] = MC_I((int64_t)limit + 1);
 	if (limit >= 1 && before >= 0)
-		rc = mc_db_list(st, sql, what, cols, n_cols, size, &list, count,
-				MC_ARGS(MC_I(key), MC_I(before), MC_I((int64_t)limit + 1)));
+		rc = mc_db_list(st, sql, what, cols, n_cols, size, &list, count, a, n);
 	if (rc == 0 && *count > (size_t)limit) {
 		*more = true;
 		mc_row_clear(cols, n_cols, list + --*count * size, size);
@@ -656,6 +663,20 @@ int mc_db_list_page(mc_store *st, const char *sql, const char *what, const mc_co
 	}
 	memcpy(out, &list, sizeof list);
 	return rc;
+}
+
+int mc_db_list_page(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
+		    size_t size, void *out, size_t *count, bool *more, int64_t key, int64_t before, int limit)
+{
+	return list_page(st, sql, what, cols, n_cols, size, out, count, more, &key, 1, before, limit);
+}
+
+int mc_db_list_page2(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
+		     size_t size, void *out, size_t *count, bool *more, int64_t key1, int64_t key2,
+		     int64_t before, int limit)
+{
+	const int64_t keys[] = {key1, key2};
+	return list_page(st, sql, what, cols, n_cols, size, out, count, more, keys, 2, before, limit);
 }
 
 int mc_db_insert(mc_store *st, const char *sql, const char *what, int64_t *id, const mc_arg *a, size_t n)

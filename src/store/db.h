@@ -234,6 +234,11 @@ int mc_db_list(mc_store *st, const char *sql, const char *what, const mc_col *co
 int mc_db_list_page(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
 		    size_t size, void *out, size_t *count, bool *more, int64_t key, int64_t before,
 		    int limit);
+/* mc_db_list_page for a log owned by two keys: sql takes them as $1 and $2,
+ * the bound as $3 and its LIMIT (limit + 1) as $4. */
+int mc_db_list_page2(mc_store *st, const char *sql, const char *what, const mc_col *cols, size_t n_cols,
+		     size_t size, void *out, size_t *count, bool *more, int64_t key1, int64_t key2,
+		     int64_t before, int limit);
 /* Prepares sql (a write with RETURNING of one integer), binds the n values
  * of a, runs it (mc_q_row: its failure is the transaction's, no savepoint
  * of its own) and puts the integer in *id: 0, MC_ERROR when no row came

@@ -384,6 +384,30 @@ int mc_store_par_log_list(mc_store *st, mc_par_log **out, size_t *n, int64_t fra
 			  MC_ARGS(MC_I(framework_id), MC_I(unit_id)));
 }
 
+int mc_store_par_log_page(mc_store *st, mc_par_log **out, size_t *n, bool *more, int64_t framework_id,
+			  int64_t unit_id, int64_t before_id, int limit)
+{
+	/* Newest first by the index par_log_unit (framework_id, unit_id, id). */
+	static const char sql[] =
+	    "SELECT l.id, l.framework_id, l.unit_id, l.code, l.what, l.old_cp IS NOT NULL AS has_old, "
+	    "l.new_cp IS NOT NULL AS has_new, l.old_cp, l.new_cp, l.reason, l.user_id, "
+	    "coalesce(u.username, '') AS username, l.at, l.prev_hash, l.hash FROM par_log l LEFT JOIN "
+	    "app_user u ON u.id = l.user_id "
+	    "WHERE l.framework_id = $1 AND l.unit_id = $2 AND ($3 = 0 OR l.id < $3) "
+	    "ORDER BY l.id DESC LIMIT $4";
+
+	return mc_db_list_page2(st, sql, "list par log page", MC_COLS(log_cols), sizeof **out, out, n, more,
+				framework_id, unit_id, before_id, limit);
+}
+
+int mc_store_par_log_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)
+{
+	/* By the index par_log_user (user_id, at). */
+	static const char sql[] = "SELECT count(*) FROM par_log WHERE user_id = $1 AND at >= $2";
+	return mc_db_int(st, sql, "count par log lines of an account", out,
+			 MC_ARGS(MC_I(user_id), MC_I(since)));
+}
+
 /* ---- rules and council ------------------------------------------------- */
 
 int mc_store_par_rules_put(mc_store *st, const mc_par_rules_row *r)

@@ -152,6 +152,14 @@ void mc_par_log_free_list(mc_par_log *list, size_t n);
 int mc_store_par_log_add(mc_store *st, const mc_par_log *l);
 /* The log of a framework's unit (unit_id 0: all, the whole chain), oldest first. */
 int mc_store_par_log_list(mc_store *st, mc_par_log **out, size_t *n, int64_t framework_id, int64_t unit_id);
+/* A page of a framework's unit's log (db.h mc_db_list_page2): the newest
+ * `limit` lines below before_id (0: the newest), oldest first; *more when
+ * older ones are left. */
+int mc_store_par_log_page(mc_store *st, mc_par_log **out, size_t *n, bool *more, int64_t framework_id,
+			  int64_t unit_id, int64_t before_id, int limit);
+/* How many lines the account user_id has written to the reform index's logs
+ * since `since` (the hourly limit MC_LIMIT_PAR_MARKS_PER_HOUR). */
+int mc_store_par_log_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
 
 /* The year's rating rules (core/par_index.h mc_par_rules, as int32 fields). */
 typedef struct {

@@ -6074,6 +6074,59 @@ static void test_par(void **state)
 			0, 6);
 	assert_string_equal(ll[1].hash, want);
 	mc_par_log_free_list(ll, n);
+	/* A unit's log a page at a time, newest first from the bound, read
+	 * oldest first; the framework's own lines (unit 0) and another unit's
+	 * are not the unit's. */
+	mc_par_log l3 = {.framework_id = fw.id, .unit_id = 0, .what = "compute", .user_id = 77, .at = 7};
+	mc_par_log l4 = {
+	    .framework_id = fw.id, .unit_id = f->commune, .what = "submit", .user_id = 77, .at = 8};
+	mc_par_log l5 = {
+	    .framework_id = fw.id, .unit_id = f->district, .code = "1.1", .what = "self", .at = 9};
+	assert_int_equal(mc_store_par_log_add(f->st, &l3), 0);
+	assert_int_equal(mc_store_par_log_add(f->st, &l4), 0);
+	assert_int_equal(mc_store_par_log_add(f->st, &l5), 0);
+	bool more = true;
+	assert_int_equal(mc_store_par_log_page(f->st, &ll, &n, &more, fw.id, f->district, 0, 100), 0);
+	assert_int_equal(n, 3);
+	assert_false(more);
+	assert_string_equal(ll[0].what, "self");
+	assert_string_equal(ll[1].what, "appraise");
+	assert_int_equal(ll[2].at, 9);
+	int64_t ids[3] = {ll[0].id, ll[1].id, ll[2].id};
+	assert_true(ids[0] < ids[1] && ids[1] < ids[2]);
+	mc_par_log_free_list(ll, n);
+	assert_int_equal(mc_store_par_log_page(f->st, &ll, &n, &more, fw.id, f->district, 0, 2), 0);
+	assert_int_equal(n, 2);
+	assert_true(more);
+	assert_int_equal(ll[0].id, ids[1]);
+	assert_int_equal(ll[1].id, ids[2]);
+	mc_par_log_free_list(ll, n);
+	assert_int_equal(mc_store_par_log_page(f->st, &ll, &n, &more, fw.id, f->district, ids[1], 2), 0);
+	assert_int_equal(n, 1);
+	assert_false(more);
+	assert_int_equal(ll[0].id, ids[0]);
+	mc_par_log_free_list(ll, n);
+	assert_int_equal(mc_store_par_log_page(f->st, &ll, &n, &more, fw.id, f->district, ids[0], 5), 0);
+	assert_int_equal(n, 0);
+	assert_false(more);
+	assert_int_equal(mc_store_par_log_page(f->st, &ll, &n, &more, fw.id, f->commune, 0, 5), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ll[0].what, "submit");
+	mc_par_log_free_list(ll, n);
+	assert_int_equal(mc_store_par_log_page(f->st, &ll, &n, &more, fw.id + 1000, f->district, 0, 5), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(mc_store_par_log_page(f->st, &ll, &n, &more, fw.id, f->district, 0, 0), MC_EINVAL);
+	assert_int_equal(mc_store_par_log_page(f->st, &ll, &n, &more, fw.id, f->district, -1, 5), MC_EINVAL);
+	/* An account's lines since a time, whatever the unit. */
+	int64_t count = -1;
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 0), 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 8), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 9), 0);
+	assert_int_equal(count, 0);
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 78, 0), 0);
+	assert_int_equal(count, 0);
 
 	/* Publication at the framework's version, once. */
 	assert_int_equal(mc_store_par_framework_publish(f->st, fw.id, 2, "QĐ 1", 200), MC_ESTALE);

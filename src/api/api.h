@@ -323,6 +323,7 @@ void mc_api_par_framework_copy(mc_req *r);
 void mc_api_par_results(mc_req *r);
 void mc_api_par_results_xlsx(mc_req *r);
 void mc_api_par_unit_get(mc_req *r);
+void mc_api_par_unit_log(mc_req *r);
 void mc_api_par_self(mc_req *r);
 void mc_api_par_appraise(mc_req *r);
 void mc_api_par_submit(mc_req *r);

@@ -765,26 +765,53 @@ void mc_api_par_public(mc_req *r)
 	mc_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-/* A unit's sheet: every criterion with its mark, the totals, the log. */
-void mc_api_par_unit_get(mc_req *r)
+/* Lines of a unit's log, oldest first. */
+static json_t *log_json(const mc_par_log *log, size_t n)
+{
+	json_t *lj = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(
+		    lj, json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "id", (json_int_t)log[i].id,
+				  "what", log[i].what, "code", log[i].code, "old",
+				  log[i].has_old ? cp_json(log[i].old_cp) : json_null(), "new",
+				  log[i].has_new ? cp_json(log[i].new_cp) : json_null(), "reason",
+				  log[i].reason, "by", log[i].username, "at", mc_api_time(log[i].at)));
+	}
+	return lj;
+}
+
+/* The framework and the unit of the path, the unit visible to the caller;
+ * replies 404/403 otherwise. */
+static int unit_page_or_reply(mc_req *r, int64_t *fid, int64_t *unit_id)
 {
 	mc_par_framework f;
-	int64_t unit_id = 0;
+	if (framework_or_reply(r, &f) != 0)
+		return -1;
+	*fid = f.id;
+	mc_par_framework_clear(&f);
+	if (unit_or_reply(r, unit_id, mc_req_param(r, 1)) != 0 || unit_visible_or_reply(r, *unit_id) != 0)
+		return -1;
+	return 0;
+}
+
+/* A unit's sheet: every criterion with its mark, the totals, the newest
+ * lines of the log (older ones: mc_api_par_unit_log). */
+void mc_api_par_unit_get(mc_req *r)
+{
+	int64_t fid = 0, unit_id = 0;
 	mc_par_result res;
 	mc_par_score *scores = NULL;
 	mc_par_log *log = NULL;
 	size_t n_scores = 0, n_log = 0;
-	if (framework_or_reply(r, &f) != 0)
-		return;
-	int64_t fid = f.id;
-	mc_par_framework_clear(&f);
-	if (unit_or_reply(r, &unit_id, mc_req_param(r, 1)) != 0 || unit_visible_or_reply(r, unit_id) != 0)
+	bool more = false;
+	if (unit_page_or_reply(r, &fid, &unit_id) != 0)
 		return;
 	int rc = mc_app_par_results(mc_req_store(r), &res, fid);
 	if (rc == 0)
 		rc = mc_store_par_scores(mc_req_store(r), &scores, &n_scores, fid, unit_id);
 	if (rc == 0)
-		rc = mc_store_par_log_list(mc_req_store(r), &log, &n_log, fid, unit_id);
+		rc = mc_store_par_log_page(mc_req_store(r), &log, &n_log, &more, fid, unit_id, 0,
+					   MC_LIMIT_EVENTS_PAGE);
 	if (rc) {
 		mc_par_score_free_list(scores, n_scores);
 		mc_reply_error(r, rc, "the unit's marks");
@@ -812,17 +839,10 @@ void mc_api_par_unit_get(mc_req *r)
 		}
 		json_array_append_new(crit, c);
 	}
-	json_t *lj = json_array();
-	for (size_t i = 0; i < n_log; i++) {
-		json_array_append_new(
-		    lj, json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "what", log[i].what, "code",
-				  log[i].code, "old", log[i].has_old ? cp_json(log[i].old_cp) : json_null(),
-				  "new", log[i].has_new ? cp_json(log[i].new_cp) : json_null(), "reason",
-				  log[i].reason, "by", log[i].username, "at", mc_api_time(log[i].at)));
-	}
 	json_object_set_new(j, "framework", framework_json(&res.framework));
 	json_object_set_new(j, "criteria", crit);
-	json_object_set_new(j, "log", lj);
+	json_object_set_new(j, "log", log_json(log, n_log));
+	json_object_set_new(j, "log_more", json_boolean(more));
 	bool chain_ok = false;
 	int64_t broken = 0;
 	if (mc_app_par_log_verify(mc_req_store(r), &chain_ok, &broken, fid) == 0)
@@ -834,6 +854,39 @@ void mc_api_par_unit_get(mc_req *r)
 	mc_par_score_free_list(scores, n_scores);
 	mc_par_log_free_list(log, n_log);
 	mc_reply_json(r, 200, j);
+}
+
+/* Older lines of a unit's log, a page at a time (?before=&limit=), to whoever
+ * sees the unit's sheet. */
+void mc_api_par_unit_log(mc_req *r)
+{
+	int64_t fid = 0, unit_id = 0, before = 0;
+	int limit = 0;
+	mc_par_unit *u = NULL;
+	mc_par_log *log = NULL;
+	size_t n_u = 0, n = 0;
+	bool more = false;
+	if (unit_page_or_reply(r, &fid, &unit_id) != 0)
+		return;
+	int rc = mc_store_par_units(mc_req_store(r), &u, &n_u, fid, unit_id);
+	mc_par_unit_free_list(u, n_u);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the unit");
+		return;
+	}
+	if (n_u == 0) {
+		mc_reply_problem(r, MC_PROB_NOT_FOUND, "the unit is not rated in this framework");
+		return;
+	}
+	if (mc_api_events_page_or_reply(r, &before, &limit) != 0)
+		return;
+	rc = mc_store_par_log_page(mc_req_store(r), &log, &n, &more, fid, unit_id, before, limit);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the unit's log");
+		return;
+	}
+	mc_reply_json(r, 200, json_pack("{s:o, s:b}", "log", log_json(log, n), "more", more));
+	mc_par_log_free_list(log, n);
 }
 
 /* The council's writes: a caller who is not a member hears so before its
@@ -871,7 +924,24 @@ static int mark_write(mc_store *st, void *payload)
 	mark_job *j = payload;
 	int64_t now = mc_now();
 	int rc = MC_EINVAL;
+	int64_t lines = 0;
 	mc_par_score_clear(&j->out); /* a job may run again (group.h) */
+	/* A flood of log lines from one account is refused as the steps of
+	 * tasks and documents are: counted in the store, in this write. */
+	mc_err_clear();
+	rc = mc_store_par_log_by(st, &lines, j->actor.user_id, now - 3600);
+	if (rc == 0 && lines >= MC_LIMIT_PAR_MARKS_PER_HOUR) {
+		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
+				"you have written %d lines to the reform index's log in the last hour, "
+				"the most one may; try again later",
+				MC_LIMIT_PAR_MARKS_PER_HOUR);
+		mc_err_retry_after(3600);
+	}
+	if (rc) {
+		mc_err_take(&j->err, rc);
+		return rc;
+	}
+	rc = MC_EINVAL;
 	switch (j->kind) {
 	case MARK_SELF:
 		rc = mc_app_par_self(st, &j->actor, j->framework_id, j->unit_id, j->code, j->has_points,

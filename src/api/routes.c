@@ -239,6 +239,8 @@ const mc_route mc_routes[] = {
     {MC_M_POST, "/api/v1/par/frameworks/{id}/publish", mc_api_par_publish, MC_AUTH_SESSION, STAFF,
      MC_ROUTE_JSON},
     {MC_M_GET, "/api/v1/par/frameworks/{id}/units/{unit}", mc_api_par_unit_get, MC_AUTH_SESSION, STAFF, 0},
+    {MC_M_GET, "/api/v1/par/frameworks/{id}/units/{unit}/log", mc_api_par_unit_log, MC_AUTH_SESSION, STAFF,
+     0},
     {MC_M_POST, "/api/v1/par/frameworks/{id}/units/{unit}/submit", mc_api_par_submit, MC_AUTH_SESSION,
      SPECIALIST | MC_ROLE_BIT(MC_ROLE_LEADER), 0},
     {MC_M_PUT, "/api/v1/par/frameworks/{id}/units/{unit}/rating", mc_api_par_rating, MC_AUTH_SESSION, STAFF,

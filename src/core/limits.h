@@ -186,5 +186,10 @@ bool mc_limit_fits(const char *s, size_t max);
 #define MC_LIMIT_PAR_EVIDENCE 20	/* files of evidence per mark */
 #define MC_LIMIT_PAR_DECISION 200	/* "Quyết định số 436/QĐ-UBND ngày 10/02/2017" */
 #define MC_LIMIT_PAR_SURVEY_LINES 20000 /* lines of one survey import: units × survey criteria */
+/* Lines one account writes to the reform index's logs in a sliding hour
+ * through the API: marks, the council's appraisals, submissions, ratings,
+ * computations, publications and survey imports (each imported line counts)
+ * (ours). */
+#define MC_LIMIT_PAR_MARKS_PER_HOUR 300
 
 #endif

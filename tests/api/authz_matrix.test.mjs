@@ -321,6 +321,8 @@ const RULES = {
     path: `/api/v1/par/frameworks/${f.par}/publish`, body: {} }) },
   'GET /api/v1/par/frameworks/{id}/units/{unit}': { roles: STAFF, scope: 'unit', req: (f) => ({
     path: `/api/v1/par/frameworks/${f.par}/units/${f.unit}` }) },
+  'GET /api/v1/par/frameworks/{id}/units/{unit}/log': { roles: STAFF, scope: 'unit', req: (f) => ({
+    path: `/api/v1/par/frameworks/${f.par}/units/${f.unit}/log` }) },
   'POST /api/v1/par/frameworks/{id}/units/{unit}/submit': { roles: ['specialist', 'leader'], scope: 'unit', req: (f) => ({
     path: `/api/v1/par/frameworks/999999/units/${f.unit}/submit` }) },
   'PUT /api/v1/par/frameworks/{id}/units/{unit}/rating': { roles: STAFF, council: true, req: (f) => ({

@@ -87,3 +87,36 @@ test('the council sees every unit and appraises one', async () => {
   assert.ok(await page.locator('[data-testid=par-log-row][data-what=appraise]').count() >= 1);
   council.assertClean('appraisal');
 });
+
+test("a unit's long log: the newest 100 lines at once, the earlier ones on asking", async () => {
+  const NGOC_LAC = '000.00.34.H56';
+  for (let i = 1; i <= 104; i++) {
+    await world.api('PUT', `/api/v1/par/frameworks/${fw2017}/units/${NGOC_LAC}/appraisal/1.3`, { as: 'giamsat',
+      body: { points: i % 3, reason: `Thẩm định lần ${i}` } });
+  }
+  const sheet = await world.api('GET', `/api/v1/par/frameworks/${fw2017}/units/${NGOC_LAC}`, { as: 'giamsat' });
+  assert.equal(sheet.log_more, true);
+  let total = sheet.log.length;
+  for (let before = sheet.log[0].id, more = true; more;) {
+    const page = await world.api('GET', `/api/v1/par/frameworks/${fw2017}/units/${NGOC_LAC}/log?before=${before}&limit=500`,
+      { as: 'giamsat' });
+    total += page.log.length;
+    before = page.log[0]?.id;
+    more = page.more;
+  }
+  const council = await world.actor('giamsat');
+  const { page } = council;
+  await council.goto(`/can-bo/cchc/${fw2017}?unit=${NGOC_LAC}`);
+  const rows = page.getByTestId('par-log-row');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 100, 'the newest 100');
+  assert.ok((await rows.last().textContent()).endsWith('Thẩm định lần 104'));
+  while (await page.getByTestId('par-log-older').isVisible()) {
+    const n = await rows.count();
+    await page.getByTestId('par-log-older').click();
+    await page.waitForFunction((k) => document.querySelectorAll('[data-testid=par-log-row]').length > k, n);
+  }
+  assert.equal(await rows.count(), total, 'every line once');
+  assert.ok((await rows.nth(total - 104).textContent()).endsWith('Thẩm định lần 1'), 'the older lines above the newer');
+  council.assertClean('a long log');
+});

@@ -1126,6 +1126,7 @@ export default {
   'par.mark': 'Scoring',
   'par.submit': 'Submit the self-assessment',
   'par.log': 'Change log',
+  'par.log.older': 'Show earlier changes',
   'par.system': 'system',
   'par.method.self': 'self-assessed',
   'par.method.appraised': 'appraised',

@@ -1126,6 +1126,7 @@ export default {
   'par.mark': 'Chấm điểm',
   'par.submit': 'Gửi kết quả tự đánh giá',
   'par.log': 'Nhật ký thay đổi',
+  'par.log.older': 'Xem các thay đổi trước',
   'par.system': 'hệ thống',
   'par.method.self': 'tự đánh giá',
   'par.method.appraised': 'thẩm định',

@@ -512,10 +512,11 @@ export function add(el, ...children) {
 
 /**
  * A log shown newest page first: the list of the steps given (oldest first) and, above it, a
- * button that reads the older ones a page at a time from `path?before=<id>` ({events, more})
- * while `more` says some are left. Returns [button, list].
+ * button that reads the older ones a page at a time from `path?before=<id>` ({events, more}, or
+ * the list under `key` for a log that names it otherwise) while `more` says some are left.
+ * Returns [button, list].
  */
-export function pagedLog({ events, more, path, item, err, testid, label }) {
+export function pagedLog({ events, more, path, item, err, testid, label, key = 'events' }) {
   let oldest = events[0]?.id;
   const list = h('ol', { class: 'timeline', testid }, events.map(item));
   const older = h('button', { type: 'button', class: 'btn', testid: testid + '-older', hidden: !more,
@@ -523,8 +524,9 @@ export function pagedLog({ events, more, path, item, err, testid, label }) {
       older.disabled = true;
       try {
         const { data } = await api(`${path}?before=${oldest}`);
-        list.prepend(...data.events.map(item));
-        if (data.events.length) oldest = data.events[0].id;
+        const rows = data[key];
+        list.prepend(...rows.map(item));
+        if (rows.length) oldest = rows[0].id;
         older.hidden = !data.more;
       } catch (e) {
         err.show(e);

@@ -3,7 +3,7 @@
 //   "/can-bo/cchc"                 — the frameworks; the council's table of every unit, a unit's own row;
 //   "/can-bo/cchc/{id}?unit=…"     — a unit's sheet: the assessor scores its criteria, the council appraises.
 import { t } from '/i18n/i18n.js';
-import { h, add, api, pageTitle, replace, loading, errorText, errorBox, uid, fmtDateTime } from '/js/lib.js';
+import { h, add, api, pageTitle, replace, loading, errorText, errorBox, uid, fmtDateTime, pagedLog } from '/js/lib.js';
 import { navigate, requireRole } from '/js/app.js';
 
 const OFFICERS = ['desk', 'specialist', 'leader', 'supervisor', 'admin'];
@@ -195,6 +195,9 @@ export async function sheet(ctx) {
       try { await api(`/api/v1/par/frameworks/${id}/units/${encodeURIComponent(unit)}/submit`, { method: 'POST' }); reload(); } catch (e) { err.show(e); }
     } }, t('par.submit'))) : null,
     h('h2', null, t('par.log')),
-    h('ul', { testid: 'par-log' }, data.log.map((l) => h('li', { testid: 'par-log-row', 'data-what': l.what },
-      `${fmtDateTime(l.at)} · ${l.by || t('par.system')} · ${t('par.what.' + l.what)}${l.code ? ' ' + l.code : ''}${l.new !== null ? ': ' + num(l.new) : ''}${l.reason ? ' — ' + l.reason : ''}`))));
+    // The newest lines come with the sheet; older ones are read a page at a time.
+    pagedLog({ events: data.log, more: data.log_more, key: 'log', err, testid: 'par-log', label: t('par.log.older'),
+      path: `/api/v1/par/frameworks/${id}/units/${encodeURIComponent(unit)}/log`,
+      item: (l) => h('li', { testid: 'par-log-row', 'data-what': l.what },
+        `${fmtDateTime(l.at)} · ${l.by || t('par.system')} · ${t('par.what.' + l.what)}${l.code ? ' ' + l.code : ''}${l.new !== null ? ': ' + num(l.new) : ''}${l.reason ? ' — ' + l.reason : ''}`) }));
 }

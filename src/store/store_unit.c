@@ -405,11 +405,13 @@ cleanup:
 
 int mc_store_user_citizen(mc_store *st, mc_user *out, const char *key)
 {
-	/* A username is unique; an identity number may (wrongly) be on two
-	 * accounts: the oldest answers, and the caller sees which one. */
+	/* A username is unique; an identity number may be on two accounts
+	 * (one typed at self-registration by someone else): a vouched one
+	 * answers first, then the oldest, and the caller sees which one. */
 	static const char sql[] = "SELECT " USER_COLS " FROM app_user WHERE role = 1 AND erased_at = 0 AND "
 				  "(username = $1 OR (id_number = $1 AND id_number != '')) "
-				  "ORDER BY CASE WHEN username = $1 THEN 0 ELSE 1 END, id LIMIT 1";
+				  "ORDER BY CASE WHEN username = $1 THEN 0 ELSE 1 END, "
+				  "CASE WHEN id_number_verified THEN 0 ELSE 1 END, id LIMIT 1";
 	int rc;
 
 	memset(out, 0, sizeof *out);

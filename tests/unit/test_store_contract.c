@@ -842,6 +842,14 @@ static void test_identities(void **state)
 	assert_int_equal(mc_store_identity_citizen(f->st, &id, "001001001001"), MC_ENOTFOUND);
 	assert_int_equal(mc_store_identity_citizen(f->st, &id, ""), MC_ENOTFOUND);
 	assert_int_equal(mc_store_identity_citizen(f->st, &id, "cong.dan.so"), MC_ENOTFOUND);
+	/* a citizen named by a number at the desk (an export, an erasure): the
+	 * vouched account before the older one that is not; a username is its own */
+	assert_int_equal(mc_store_user_citizen(f->st, &got, "038090001234"), 0);
+	assert_int_equal(got.id, citizen);
+	mc_user_clear(&got);
+	assert_int_equal(mc_store_user_citizen(f->st, &got, "ke.gian"), 0);
+	assert_int_equal(got.id, squatter);
+	mc_user_clear(&got);
 
 	/* linked once; the subject is unique per issuer, not across issuers */
 	assert_int_equal(mc_store_identity_user(f->st, &id, iss, "sub-1"), MC_ENOTFOUND);

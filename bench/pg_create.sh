@@ -24,9 +24,21 @@ ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {if (b == 0) print "-
 lat() {
   awk -v q="$2" '$1==q {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.1f", v}' "$1"
 }
+# The names of round r in an order that alternates: two swap places every
+# other round; of more, the last (the reference) stays last and the others
+# swap, since reversing the whole list would leave the middle one in the
+# middle every round, always after the same neighbour's writes (with the same
+# build in both places, that place won every round by up to a third).
 order() {
   local r=$1; shift
-  if [ $((r % 2)) -eq 1 ]; then echo "$@"; else echo "$@" | tr ' ' '\n' | tac | tr '\n' ' '; fi
+  if [ $# -le 2 ]; then
+    if [ $((r % 2)) -eq 1 ]; then echo "$@"; else echo "$@" | tr ' ' '\n' | tac | tr '\n' ' '; fi
+    return
+  fi
+  local ref=${!#}
+  local rest=("${@:1:$#-1}")
+  if [ $((r % 2)) -eq 0 ]; then mapfile -t rest < <(printf '%s\n' "${rest[@]}" | tac); fi
+  echo "${rest[@]}" "$ref"
 }
 
 db_url() { echo "$MOTCUA_TEST_DB_URL_BASE/$1"; }

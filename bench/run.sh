@@ -104,10 +104,20 @@ ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {if (a == "-" || b ==
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR+1)/2]; else printf "%g\n", (v[NR/2]+v[NR/2+1])/2}'; }
 now() { date +%s.%N; }
 since() { awk -v s="$1" -v e="$(now)" 'BEGIN {printf "%.3f", e-s}'; }
-# the contenders of a round, in an order that alternates from round to round
+# The names of round r in an order that alternates (as bench/pg_create.sh):
+# two swap places every other round; of more, the last (the reference) stays
+# last and the others swap, so that no contender always runs in the middle,
+# after the same neighbour.
 order() { # round name...
   local r=$1; shift
-  if [ $((r % 2)) -eq 1 ]; then echo "$@"; else echo "$@" | tr ' ' '\n' | tac | tr '\n' ' '; fi
+  if [ $# -le 2 ]; then
+    if [ $((r % 2)) -eq 1 ]; then echo "$@"; else echo "$@" | tr ' ' '\n' | tac | tr '\n' ' '; fi
+    return
+  fi
+  local ref=${!#}
+  local rest=("${@:1:$#-1}")
+  if [ $((r % 2)) -eq 0 ]; then mapfile -t rest < <(printf '%s\n' "${rest[@]}" | tac); fi
+  echo "${rest[@]}" "$ref"
 }
 
 # The kept databases' demo accounts share this password (loopback only).

@@ -150,8 +150,9 @@ login() { # key username
 # A demo database with n dossiers of 2017, generated once (`motcua demo`) and
 # kept: the larger one extends a copy of the smaller one.
 schema=$(ls src/store/migrations/sqlite/*.sql | wc -l)
-demo_db() { # n [from-db]
-  local n=$1 db="$BENCH_DATA/demo-$1-s$schema.db" have=0
+demo_db() { # n [from-db [binary schema]]
+  local n=$1 maker=${3:-$bin} s=${4:-$schema}
+  local db="$BENCH_DATA/demo-$1-s$s.db" have=0
   mkdir -p "$BENCH_DATA"
   if [ ! -f "$db" ]; then
     rm -f "$db.tmp"
@@ -159,10 +160,10 @@ demo_db() { # n [from-db]
       cp "$2" "$db.tmp"
       have=$(sqlite3 "$db.tmp" "SELECT count(*) FROM dossier")
     else
-      "$bin" init --db "$db.tmp" --demo --dossiers 0 >/dev/null
+      "$maker" init --db "$db.tmp" --demo --dossiers 0 >/dev/null
     fi
     local t; t=$(now)
-    "$bin" demo --db "$db.tmp" --dossiers $((n - have)) --year 2017 --seed "$n" >"$work/demo.log"
+    "$maker" demo --db "$db.tmp" --dossiers $((n - have)) --year 2017 --seed "$n" >"$work/demo.log"
     log "generated $((n - have)) dossiers in $(since "$t") s: $(tail -1 "$work/demo.log")"
     sqlite3 "$db.tmp" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
     mv "$db.tmp" "$db"
@@ -201,6 +202,9 @@ stats_db_of() { # n from-db
 contenders=(motcua)
 [ -n "$BEFORE" ] && contenders+=(before)
 binary_of() { if [ "$1" = before ]; then echo "$BEFORE"; else echo "$bin"; fi; }
+# An older build refuses a database of a newer schema: when BEFORE's schema is
+# older, it serves its own database, made by itself from the same seed.
+schema_of() { "$(binary_of "$1")" --version | sed -n 's/.*schema \([0-9]*\).*/\1/p'; }
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 log "load average at the start: $load; $ROUNDS rounds; contenders: ${contenders[*]}"
@@ -213,7 +217,9 @@ if part lookup; then
   lookup_db=$(demo_db "$LOOKUP_N")
   sqlite3 "$lookup_db" "SELECT code FROM dossier ORDER BY random() LIMIT 20000" >"$work/codes.txt"
   for c in "${contenders[@]}"; do
-    start_server "$c" "$(binary_of "$c")" "$lookup_db"
+    db=$lookup_db
+    [ "$(schema_of "$c")" = "$schema" ] || db=$(demo_db "$LOOKUP_N" "" "$(binary_of "$c")" "$(schema_of "$c")")
+    start_server "$c" "$(binary_of "$c")" "$db"
     echo "$(rss "$c")" >"$work/rss-idle-$c"
   done
   b=${base_of[motcua]}
@@ -334,12 +340,13 @@ fi
 if part create; then
   creators=("${contenders[@]}")
   for c in "${contenders[@]}"; do
-    "$bin" init --db "$work/m-$c.db" --demo --dossiers "$DOSSIERS" >/dev/null
+    # each made by its own build (an older one refuses a newer schema)
+    "$(binary_of "$c")" init --db "$work/m-$c.db" --demo --dossiers "$DOSSIERS" >/dev/null
     # Every database measured as a province's is between two anchors: its
     # event log anchored up to now (the server's job anchors the changes
     # of the last seconds), not a backlog of every dossier to work through
     # while the rounds run.
-    "$bin" audit anchor --db "$work/m-$c.db" >/dev/null
+    "$(binary_of "$c")" audit anchor --db "$work/m-$c.db" >/dev/null
     start_server "$c" "$(binary_of "$c")" "$work/m-$c.db"
     post_lua "$c"
   done

@@ -929,8 +929,15 @@ static int mark_write(mc_store *st, void *payload)
 	/* A flood of log lines from one account is refused as the steps of
 	 * tasks and documents are: counted in the store, in this write. */
 	mc_err_clear();
-	rc = mc_store_par_log_by(st, &lines, j->actor.user_id, now - 3600);
-	if (rc == 0 && lines >= MC_LIMIT_PAR_MARKS_PER_HOUR) {
+	bool survey = j->kind == MARK_SURVEY;
+	rc = mc_store_par_log_by(st, &lines, j->actor.user_id, now - 3600, survey);
+	if (rc == 0 && survey && lines + (int64_t)j->n_rows > MC_LIMIT_PAR_SURVEY_LINES_PER_HOUR) {
+		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
+				"this import would make more than %d survey lines from you in an hour "
+				"(%lld already); try again later",
+				MC_LIMIT_PAR_SURVEY_LINES_PER_HOUR, (long long)lines);
+		mc_err_retry_after(3600);
+	} else if (rc == 0 && !survey && lines >= MC_LIMIT_PAR_MARKS_PER_HOUR) {
 		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
 				"you have written %d lines to the reform index's log in the last hour, "
 				"the most one may; try again later",

@@ -188,8 +188,12 @@ bool mc_limit_fits(const char *s, size_t max);
 #define MC_LIMIT_PAR_SURVEY_LINES 20000 /* lines of one survey import: units × survey criteria */
 /* Lines one account writes to the reform index's logs in a sliding hour
  * through the API: marks, the council's appraisals, submissions, ratings,
- * computations, publications and survey imports (each imported line counts)
- * (ours). */
+ * computations and publications (ours). A survey import's lines count on
+ * their own, against MC_LIMIT_PAR_SURVEY_LINES_PER_HOUR: a council imports a
+ * province's survey (hundreds or thousands of lines) and then computes and
+ * publishes, which those lines must not hold back; one whole import an hour,
+ * or several smaller ones. */
 #define MC_LIMIT_PAR_MARKS_PER_HOUR 300
+#define MC_LIMIT_PAR_SURVEY_LINES_PER_HOUR MC_LIMIT_PAR_SURVEY_LINES
 
 #endif

@@ -400,11 +400,13 @@ int mc_store_par_log_page(mc_store *st, mc_par_log **out, size_t *n, bool *more,
 				framework_id, unit_id, before_id, limit);
 }
 
-int mc_store_par_log_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)
+int mc_store_par_log_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since, bool survey)
 {
 	/* By the index par_log_user (user_id, at). */
-	static const char sql[] = "SELECT count(*) FROM par_log WHERE user_id = $1 AND at >= $2";
-	return mc_db_int(st, sql, "count par log lines of an account", out,
+	static const char *const sql[] = {
+	    "SELECT count(*) FROM par_log WHERE user_id = $1 AND at >= $2 AND what != 'survey'",
+	    "SELECT count(*) FROM par_log WHERE user_id = $1 AND at >= $2 AND what = 'survey'"};
+	return mc_db_int(st, sql[survey], "count par log lines of an account", out,
 			 MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 

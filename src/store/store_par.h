@@ -158,8 +158,10 @@ int mc_store_par_log_list(mc_store *st, mc_par_log **out, size_t *n, int64_t fra
 int mc_store_par_log_page(mc_store *st, mc_par_log **out, size_t *n, bool *more, int64_t framework_id,
 			  int64_t unit_id, int64_t before_id, int limit);
 /* How many lines the account user_id has written to the reform index's logs
- * since `since` (the hourly limit MC_LIMIT_PAR_MARKS_PER_HOUR). */
-int mc_store_par_log_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
+ * since `since`: the lines of survey imports when survey, else all the
+ * others (the hourly limits MC_LIMIT_PAR_SURVEY_LINES_PER_HOUR and
+ * MC_LIMIT_PAR_MARKS_PER_HOUR). */
+int mc_store_par_log_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since, bool survey);
 
 /* The year's rating rules (core/par_index.h mc_par_rules, as int32 fields). */
 typedef struct {

@@ -1,8 +1,10 @@
 // The reform index's log under a flood (docs/par-index.md §log): one account
 // writes at most MC_LIMIT_PAR_MARKS_PER_HOUR (300) lines to the frameworks'
 // logs in an hour, whatever the route (a unit's marks and submission, the
-// council's appraisals, ratings, computations, survey imports and
-// publication), the next refused 429 with Retry-After and nothing written;
+// council's appraisals, ratings, computations and publication), the next
+// refused 429 with Retry-After and nothing written; a survey import's lines
+// count apart (MC_LIMIT_PAR_SURVEY_LINES_PER_HOUR, one whole import an hour)
+// and hold none of those back;
 // a unit's sheet carries the newest 100 lines of its log and the older ones
 // come a page at a time (GET …/units/{unit}/log?before=&limit=), to whoever
 // sees the sheet. Runs on SQLite and, through scripts/pg.sh, on PostgreSQL.
@@ -106,26 +108,26 @@ test('floods: one account writes at most 300 lines to the log an hour; the next 
   assert.equal((await sheet(tok.lanhdao, DISTRICT)).log_verified, true);
 });
 
-test('the council\'s lines count against the same limit: appraisals, ratings, computation, survey, publication', async () => {
+test('the council\'s lines count against the same limit: appraisals, ratings, computation, publication', async () => {
   const hd = tok['hd.par.lu'];
   for (let i = 0; i < 15; i++) {
     const res = await Promise.all(Array.from({ length: 10 }, (_, k) =>
       appraise(hd, NGOC_LAC, '1.2', { points: (i + k) % 21, reason: `Thẩm định lần ${i * 10 + k}` })));
     for (const r of res) assertStatus(r, 200, 'an appraisal within the hour\'s 300');
   }
-  for (let i = 0; i < 148; i++) {
+  for (let i = 0; i < 149; i++) {
     assertStatus(await api('PUT', `${base(NGOC_LAC)}/rating`, { token: hd,
       body: { decided: 'tot', reason: `Quyết định ${i}` } }), 204, 'a rating within the hour\'s 300');
   }
   const csv = (text) => api('POST', `/api/v1/par/frameworks/${fw}/survey`, { token: hd, raw: Buffer.from(text),
     headers: { 'Content-Type': 'text/csv' } });
-  assertStatus(await csv(`unit_code,criterion_code,points\n${NGOC_LAC},2,50\n`), 200, 'the 299th line');
+  // a survey's line does not count against the 300
+  assertStatus(await csv(`unit_code,criterion_code,points\n${NGOC_LAC},2,50\n`), 200, 'a survey line');
   assertStatus(await api('POST', `/api/v1/par/frameworks/${fw}/compute`, { token: hd }), 200, 'the 300th line');
   const before = await sheet(tok.giamsat, NGOC_LAC);
   const refused = [
     await appraise(hd, NGOC_LAC, '1.2', { points: 1, reason: 'Lần thứ 301' }),
     await api('PUT', `${base(NGOC_LAC)}/rating`, { token: hd, body: { decided: 'hoan_thanh', reason: 'x' } }),
-    await csv(`unit_code,criterion_code,points\n${NGOC_LAC},2,10\n`),
     await api('POST', `/api/v1/par/frameworks/${fw}/compute`, { token: hd }),
     await api('POST', `/api/v1/par/frameworks/${fw}/publish`, { token: hd, body: { decision: 'Quyết định số 1/QĐ-UBND' } }),
   ];
@@ -142,6 +144,35 @@ test('the council\'s lines count against the same limit: appraisals, ratings, co
   assertStatus(await appraise(tok.giamsat, NGOC_LAC, '1.2', { points: 3, reason: 'Thành viên khác' }), 200);
 });
 
+test('a survey import counts apart: a whole import an hour, and the council computes after it', async () => {
+  await makeUser('hd.khao.sat', 'specialist', DEPARTMENT);
+  assertStatus(await api('PUT', '/api/v1/par/council/hd.khao.sat', { token: tok.admin }), 204, 'council');
+  const hd = tok['hd.khao.sat'];
+  const own = await api('POST', '/api/v1/par/frameworks', { token: tok.admin,
+    body: { year: YEAR + 2, group: 'district', units: [DISTRICT, NGOC_LAC], criteria: CRITERIA } });
+  assertStatus(own, 201, 'a framework of its own');
+  const csv = (lines) => api('POST', `/api/v1/par/frameworks/${own.body.id}/survey`, { token: hd,
+    raw: Buffer.from(`unit_code,criterion_code,points\n${lines.join('\n')}\n`), headers: { 'Content-Type': 'text/csv' } });
+  // the largest import there is (a province's units × survey criteria)
+  const whole = Array.from({ length: 20000 }, (_, i) => `${i % 2 ? DISTRICT : NGOC_LAC},2,${i % 61}`);
+  assertStatus(await csv(whole), 200, 'a whole import');
+  // the lines it wrote hold back neither the computation nor the publication
+  assertStatus(await api('POST', `/api/v1/par/frameworks/${own.body.id}/compute`, { token: hd }), 200,
+    'computing after the import');
+  const base2 = `/api/v1/par/frameworks/${own.body.id}/units/${NGOC_LAC}`;
+  const before = (await api('GET', base2, { token: tok.giamsat })).body;
+  const res = await csv([`${NGOC_LAC},2,7`]);
+  assertProblem(res, 429, 'too-many-attempts', 'a second import within the hour');
+  assert.equal(res.headers.get('retry-after'), '3600');
+  const after = (await api('GET', base2, { token: tok.giamsat })).body;
+  assert.deepEqual(after.criteria, before.criteria, 'no mark changed');
+  assert.deepEqual(after.log, before.log, 'the log unchanged');
+  // another member still imports
+  assertStatus(await api('POST', `/api/v1/par/frameworks/${own.body.id}/survey`, { token: tok.giamsat,
+    raw: Buffer.from(`unit_code,criterion_code,points\n${NGOC_LAC},2,9\n`), headers: { 'Content-Type': 'text/csv' } }),
+  200, 'another member');
+});
+
 test('a unit\'s sheet carries the newest 100 lines of its log; the older ones, a page at a time', async () => {
   const s = await sheet(tok.giamsat, NGOC_LAC);
   assert.equal(s.log.length, 100, 'the newest page with the sheet');
@@ -149,11 +180,11 @@ test('a unit\'s sheet carries the newest 100 lines of its log; the older ones, a
   assert.equal(s.log.at(-1).by, 'giamsat', 'the newest line last');
   for (const l of s.log) assert.equal(typeof l.id, 'number');
   const lines = await wholeLog(tok.giamsat, NGOC_LAC);
-  // 150 appraisals, 148 ratings, the survey's line and the other member's
+  // 150 appraisals, 149 ratings, the survey's line and the other member's
   // (the computation's line is the framework's, of no unit).
-  assert.equal(lines.length, 300);
+  assert.equal(lines.length, 301);
   assert.equal(lines.filter((l) => l.what === 'appraise').length, 151);
-  assert.equal(lines.filter((l) => l.what === 'rating').length, 148);
+  assert.equal(lines.filter((l) => l.what === 'rating').length, 149);
   const page = await logPage(tok.giamsat, NGOC_LAC, `?before=${lines[5].id}`);
   assertStatus(page, 200);
   assert.deepEqual(page.body, { log: lines.slice(0, 5), more: false }, 'the oldest five, nothing older');

@@ -6127,14 +6127,28 @@ static void test_par(void **state)
 	assert_int_equal(mc_store_par_log_page(f->st, &ll, &n, &more, fw.id, f->district, -1, 5), MC_EINVAL);
 	/* An account's lines since a time, whatever the unit. */
 	int64_t count = -1;
-	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 0), 0);
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 0, false), 0);
 	assert_int_equal(count, 2);
-	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 8), 0);
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 8, false), 0);
 	assert_int_equal(count, 1);
-	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 9), 0);
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 9, false), 0);
 	assert_int_equal(count, 0);
-	assert_int_equal(mc_store_par_log_by(f->st, &count, 78, 0), 0);
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 78, 0, false), 0);
 	assert_int_equal(count, 0);
+	/* a survey's lines are counted apart */
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 0, true), 0);
+	assert_int_equal(count, 0);
+	mc_par_log ls = {.framework_id = fw.id,
+			 .unit_id = f->district,
+			 .code = "2",
+			 .what = "survey",
+			 .user_id = 77,
+			 .at = 9};
+	assert_int_equal(mc_store_par_log_add(f->st, &ls), 0);
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 0, true), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 0, false), 0);
+	assert_int_equal(count, 2);
 
 	/* Publication at the framework's version, once. */
 	assert_int_equal(mc_store_par_framework_publish(f->st, fw.id, 2, "QĐ 1", 200), MC_ESTALE);

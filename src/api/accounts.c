@@ -577,11 +577,15 @@ static int profile_write(mc_store *st, void *payload)
 static void profile_after(mc_req *r, int rc, void *payload)
 {
 	profile *p = payload;
-	if (rc != 0)
+	/* A reply frees the request and p with it: the account is cleared first. */
+	if (rc != 0) {
+		mc_user_clear(&p->fresh);
 		mc_reply_error(r, rc, "the profile");
-	else
-		mc_reply_json(r, 200, mc_api_user_json(mc_req_time(r), &p->fresh));
+		return;
+	}
+	json_t *j = mc_api_user_json(mc_req_time(r), &p->fresh);
 	mc_user_clear(&p->fresh);
+	mc_reply_json(r, 200, j);
 }
 
 static void profile_checked(mc_req *r, int rc, void *payload)

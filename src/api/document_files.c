@@ -6,6 +6,7 @@
 
 #include "app/document.h"
 #include "core/err.h"
+#include "core/limits.h"
 #include "render/document.h"
 #include "render/form.h"
 #include "sign/keys.h"
@@ -1082,11 +1083,36 @@ static void sign_job_free(sign_job *j)
 	j->attrs = NULL;
 }
 
+/* A flood of preparations from one account (each renders the document and
+ * writes a file) is refused as steps on documents are (api/documents.c):
+ * counted in the store; the error set. */
+static int prepares_allowed(mc_store *st, int64_t user_id, int64_t now)
+{
+	int64_t n = 0;
+	int rc;
+
+	mc_err_clear();
+	rc = mc_store_document_sign_prepares_by(st, &n, user_id, now - 3600);
+	if (rc == 0 && n >= MC_LIMIT_SIGN_PREPARES_PER_HOUR) {
+		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
+				"you have prepared %d signatures in the last hour, the most one may; try "
+				"again later",
+				MC_LIMIT_SIGN_PREPARES_PER_HOUR);
+		mc_err_retry_after(3600);
+	}
+	return rc;
+}
+
 static int prepare_write(mc_store *st, void *payload)
 {
 	sign_job *j = payload;
-	int rc = mc_store_document_sign_request_put(st, j->id, j->user_id, j->version, j->pdf, j->pdf_len,
-						    j->cms_hex, j->cert_pem, mc_now());
+	int64_t now = mc_now();
+	/* counted again in the write: the check before the rendering only
+	 * spares it */
+	int rc = prepares_allowed(st, j->user_id, now);
+	if (rc == 0)
+		rc = mc_store_document_sign_request_put(st, j->id, j->user_id, j->version, j->pdf, j->pdf_len,
+							j->cms_hex, j->cert_pem, now);
 	mc_err_take(&j->err, rc);
 	return rc;
 }
@@ -1187,6 +1213,13 @@ void mc_api_document_signature_prepare(mc_req *r)
 		goto cleanup;
 	if (!(cert = signer_cert_or_reply(r, pem, &j->actor)))
 		goto cleanup;
+	rc = prepares_allowed(mc_req_store(r), j->actor.user_id, now);
+	if (rc) {
+		mc_err e;
+		mc_err_take(&e, rc);
+		mc_reply_err(r, &e, "the signature request");
+		goto cleanup;
+	}
 	/* What the leader signs is what will be issued (§3b): the approved
 	 * version when it is a PDF, with the signature visible on its last
 	 * page; else the rendering, before issue without number or date, the

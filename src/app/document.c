@@ -756,7 +756,7 @@ int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	if (rc == 0 && signed_pdf) {
 		rc = mc_store_document_file_put(st, id, signed_pdf, signed_len, 1, at);
 		if (rc == 0)
-			rc = mc_store_document_sign_request_delete(st, id);
+			rc = mc_store_document_sign_request_delete(st, id, at);
 		if (rc)
 			mc_document_clear(out);
 	}

@@ -144,6 +144,11 @@
 /* Steps (events) one officer records on documents in a sliding hour through
  * the API: drafts, edits, incoming registrations, actions (ours). */
 #define MC_LIMIT_DOCUMENT_STEPS_PER_HOUR 300
+/* Signatures one account prepares for its device in a sliding hour (ours):
+ * each renders the document and writes a file of ~100 KB. A leader signs a
+ * few dozen documents a day and prepares each once or twice (a certificate
+ * or a device that failed); 60 is one a minute for a whole hour. */
+#define MC_LIMIT_SIGN_PREPARES_PER_HOUR 60
 /* Work files (hồ sơ công việc, NĐ 30 chương IV; docs/documents.md §12): the
  * lengths are ours, near Phụ lục VI's "thông tin đầu vào của hồ sơ". */
 #define MC_LIMIT_WORKFILE_CODE 30      /* số và ký hiệu hồ sơ: "01.VP" */

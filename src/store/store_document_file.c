@@ -5,6 +5,7 @@
 #include "store/store_document_file.h"
 
 #include "store/db.h"
+#include "store/store_files.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,14 +74,44 @@ int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_
 	    "user_id = excluded.user_id, version = excluded.version, sha256 = excluded.sha256, size = "
 	    "excluded.size, cms = excluded.cms, certificate = excluded.certificate, created_at = "
 	    "excluded.created_at";
+	static const char prune_sql[] = "DELETE FROM document_sign_prepare WHERE user_id = $1 AND at < $2";
+	static const char log_sql[] = "INSERT INTO document_sign_prepare (user_id, at) VALUES ($1, $2)";
 	char sha256[65];
-	int rc = mc_store_attachment_put(st, sha256, pdf, len, "application/pdf");
+	mc_document_sign_request old = {0};
+	int kind = 0;
+	int rc = mc_db_op_begin(st, &kind);
 
+	if (rc)
+		return rc;
+	/* The file a former preparation left, released below once replaced. */
+	rc = mc_store_document_sign_request_get(st, document_id, &old);
+	if (rc == MC_ENOTFOUND)
+		rc = 0;
+	if (rc == 0)
+		rc = mc_store_attachment_put(st, sha256, pdf, len, "application/pdf");
 	if (rc == 0)
 		rc = mc_db_run(st, sql, "record a signature request",
 			       MC_ARGS(MC_I(document_id), MC_I(user_id), MC_T(sha256), MC_I((int64_t)len),
 				       MC_T(cms_hex), MC_T(certificate), MC_I(at), MC_I(version)));
-	return rc;
+	/* The same bytes again (prepared within the same second) are kept. */
+	if (rc == 0 && old.sha256[0] && strcmp(old.sha256, sha256) != 0)
+		rc = mc_files_release(st, old.sha256, at);
+	/* Counted for the hour's limit; what is past it is forgotten. */
+	if (rc == 0)
+		rc = mc_db_run(st, prune_sql, "forget an account's former preparations",
+			       MC_ARGS(MC_I(user_id), MC_I(at - 3600)));
+	if (rc == 0)
+		rc = mc_db_run(st, log_sql, "count a preparation", MC_ARGS(MC_I(user_id), MC_I(at)));
+	mc_document_sign_request_clear(&old);
+	return mc_db_op_end(st, kind, rc);
+}
+
+int mc_store_document_sign_prepares_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)
+{
+	static const char sql[] =
+	    "SELECT count(*) FROM document_sign_prepare WHERE user_id = $1 AND at >= $2";
+	return mc_db_int(st, sql, "count an account's preparations", out,
+			 MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 
 int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_document_sign_request *out)
@@ -113,10 +144,26 @@ int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_doc
 	return rc;
 }
 
-int mc_store_document_sign_request_delete(mc_store *st, int64_t document_id)
+int mc_store_document_sign_request_delete(mc_store *st, int64_t document_id, int64_t at)
 {
 	static const char sql[] = "DELETE FROM document_sign_request WHERE document_id = $1";
-	return mc_db_run(st, sql, "remove a signature request", MC_ARGS(MC_I(document_id)));
+	mc_document_sign_request old = {0};
+	int kind = 0;
+	int rc = mc_db_op_begin(st, &kind);
+
+	if (rc)
+		return rc;
+	rc = mc_store_document_sign_request_get(st, document_id, &old);
+	if (rc == MC_ENOTFOUND)
+		rc = 0;
+	if (rc == 0)
+		rc = mc_db_run(st, sql, "remove a signature request", MC_ARGS(MC_I(document_id)));
+	/* The prepared file goes with its request, unless something else keeps
+	 * the same bytes. */
+	if (rc == 0 && old.sha256[0])
+		rc = mc_files_release(st, old.sha256, at);
+	mc_document_sign_request_clear(&old);
+	return mc_db_op_end(st, kind, rc);
 }
 
 /* ---- versions of a draft (migration 034) -------------------------------- */

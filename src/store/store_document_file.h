@@ -35,13 +35,21 @@ typedef struct {
 } mc_document_sign_request;
 
 void mc_document_sign_request_clear(mc_document_sign_request *q);
-/* Stores the prepared pdf and the request of document_id (replacing one). */
+/* Stores the prepared pdf and the request of document_id (replacing one),
+ * in one transaction: the file a replaced request prepared is released
+ * (mc_files_release: deleted unless something else keeps the same bytes),
+ * and the preparation counted for user_id (mc_store_document_sign_prepares_by). */
 int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_t user_id, int64_t version,
 				       const void *pdf, size_t len, const char *cms_hex,
 				       const char *certificate, int64_t at);
+/* The preparations user_id made from time since (*out): each put counts
+ * one for its user (migration 058), and forgets theirs older than an hour. */
+int mc_store_document_sign_prepares_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
 /* MC_ENOTFOUND when none waits. */
 int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_document_sign_request *out);
-int mc_store_document_sign_request_delete(mc_store *st, int64_t document_id);
+/* Removes the request of document_id (none is no error) and releases its
+ * prepared file as a replacement does, the deletion named from time at. */
+int mc_store_document_sign_request_delete(mc_store *st, int64_t document_id, int64_t at);
 
 /*
  * The versions of a draft uploaded as a file (migration 034): each upload a

@@ -35,6 +35,12 @@ int mc_files_record(mc_store *st, const char *sha256, int64_t size, const char *
 int mc_files_recorded(mc_store *st, bool *out, const char *sha256);
 /* Names the file for digest for the sweep's deletion (file_gc), from time at. */
 int mc_files_name_for_deletion(mc_store *st, const char *sha256, int64_t at);
+/* Releases the recorded file for digest when no row keeps it (a dossier's
+ * document, a template, a document's file, version or attachment, a
+ * signature request, an upload): removes its attachment row and names it
+ * for deletion from time at, under its lock, in the caller's transaction.
+ * A file still used, or not recorded, is left as it is. */
+int mc_files_release(mc_store *st, const char *sha256, int64_t at);
 /* Deletes the file for digest; a file already gone is not an error. */
 int mc_files_remove(const char *files_dir, const char *digest);
 /* Deletes the temporary files of unfinished uploads (".tmp-*" in the prefix

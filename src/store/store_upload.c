@@ -152,11 +152,10 @@ int mc_store_upload_discard(mc_store *st, const char *sha256, int64_t at)
 	return mc_files_name_for_deletion(st, sha256, at);
 }
 
-int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int limit)
+/* Removes the row of the recorded file sha256 when nothing keeps it, and
+ * names it for the sweep's deletion from time at; a file still used stays. */
+int mc_files_release(mc_store *st, const char *sha256, int64_t at)
 {
-	static const char list_sql[] =
-	    "SELECT DISTINCT sha256 FROM upload WHERE created_at < $2 ORDER BY sha256 LIMIT $1";
-	static const char del_upload_sql[] = "DELETE FROM upload WHERE sha256 = $1 AND created_at < $2";
 	static const char del_file_sql[] =
 	    "DELETE FROM attachment WHERE sha256 = $1 "
 	    "AND NOT EXISTS (SELECT 1 FROM dossier_document d WHERE d.sha256 = $1) "
@@ -166,6 +165,29 @@ int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int l
 	    "AND NOT EXISTS (SELECT 1 FROM document_attachment a WHERE a.sha256 = $1) "
 	    "AND NOT EXISTS (SELECT 1 FROM document_sign_request s WHERE s.sha256 = $1) "
 	    "AND NOT EXISTS (SELECT 1 FROM upload u WHERE u.sha256 = $1)";
+	int rc;
+
+	if (!mc_files_sha256_valid(sha256))
+		return 0;
+	/* Under the file's lock, like a record of it on another server. */
+	rc = mc_files_lock(st, sha256);
+	if (rc == 0) {
+		/* 1, no code of a failure: no row deleted, the file is still used. */
+		rc = mc_db_change(st, del_file_sql, "remove an unused attachment", MC_SOME, 1,
+				  MC_ARGS(MC_T(sha256)));
+		if (rc == 0)
+			rc = mc_files_name_for_deletion(st, sha256, at);
+		else if (rc == 1)
+			rc = 0;
+	}
+	return rc;
+}
+
+int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int limit)
+{
+	static const char list_sql[] =
+	    "SELECT DISTINCT sha256 FROM upload WHERE created_at < $2 ORDER BY sha256 LIMIT $1";
+	static const char del_upload_sql[] = "DELETE FROM upload WHERE sha256 = $1 AND created_at < $2";
 	char **list = NULL;
 	size_t n = 0;
 	int kind = 0;
@@ -185,15 +207,8 @@ int mc_store_upload_expire(mc_store *st, int64_t *expired, int64_t before, int l
 		if (rc == 0)
 			rc = mc_db_run(st, del_upload_sql, "remove an expired upload",
 				       MC_ARGS(MC_T(list[i]), MC_I(before)));
-		if (rc == 0) {
-			/* 1, no code of a failure: no row deleted, the file is still used. */
-			rc = mc_db_change(st, del_file_sql, "remove an unused attachment", MC_SOME, 1,
-					  MC_ARGS(MC_T(list[i])));
-			if (rc == 0)
-				rc = mc_files_name_for_deletion(st, list[i], before);
-			else if (rc == 1)
-				rc = 0;
-		}
+		if (rc == 0)
+			rc = mc_files_release(st, list[i], before);
 	}
 	mc_rows_free(MC_COLS(name_cols), list, n, sizeof *list);
 	return mc_db_op_end(st, kind, rc);

@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, unlinkSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, unlinkSync, copyFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, BIN } from './harness.mjs';
@@ -846,4 +846,53 @@ test('attachments refused: other unit, citizen, other roles, not a PDF (415), ov
   for (let i = 1; i <= 20; i++) assertStatus(await attach(tok.chuyenvien, id, att), 201, `attachment ${i}`);
   assertProblem(await attach(tok.chuyenvien, id, att), 422, 'invalid-field', 'the 21st');
   assert.equal((await attachments(tok.chuyenvien, id)).length, 20);
+});
+
+// The files of the attachment folder (SQLite: beside the database;
+// PostgreSQL: the URL's files=), after the sweep the server runs each hour.
+function storedFiles() {
+  execFileSync(BIN, ['files', 'expire', '--db', server.db, '--at', new Date(Date.now() + 60e3).toISOString().slice(0, 19) + 'Z'],
+    { stdio: 'ignore' });
+  const top = server.db.startsWith('postgres') ? join(server.dir, 'files') : `${server.db}.files`;
+  if (!existsSync(top)) return [];
+  return readdirSync(top).flatMap((p) => readdirSync(join(top, p)).map((f) => join(p, f))).sort();
+}
+
+// Last: it spends the leader's preparations of the hour.
+test('preparing again replaces the prepared file, the signature releases it: no file left behind; 60 preparations an hour (429)', async () => {
+  const res = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  assertStatus(res, 201, 'draft');
+  const id = res.body.id;
+  await actOk(tok.chuyenvien, id, 'submit');
+  await actOk(tok.lanhdao, id, 'approve');
+  let r = await devicePrepare(id);
+  assertStatus(r, 200, 'prepare');
+  const base = storedFiles();
+  // each a second apart: other bytes (the signing time), another file each
+  for (let i = 0; i < 3; i++) {
+    await new Promise((ok) => setTimeout(ok, 1100));
+    r = await devicePrepare(id);
+    assertStatus(r, 200, `prepare again ${i}`);
+  }
+  assert.equal(storedFiles().length, base.length, 'each preparation replaced the former one\'s file');
+  const done = await deviceComplete(id, deviceSign(r.body.attributes, 'leader'));
+  assertStatus(done, 200, 'complete');
+  assert.equal(done.body.state, 'signed');
+  const after = storedFiles();
+  assert.equal(after.length, base.length, 'the signed file kept, the prepared one released');
+  assertSigned((await file(tok.lanhdao, id)).buf, 'released', [LEADER]);
+
+  // the hour's preparations: 60 at most (with those of the tests before)
+  const next = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: draftBody() });
+  await actOk(tok.chuyenvien, next.body.id, 'submit');
+  await actOk(tok.lanhdao, next.body.id, 'approve');
+  let n = 0;
+  for (; n < 61; n++) {
+    r = await devicePrepare(next.body.id);
+    if (r.status !== 200) break;
+  }
+  assert.ok(n > 0 && n < 61, `refused within the hour's 60 (after ${n})`);
+  assertProblem(r, 429, 'too-many-attempts', 'a preparation past the hour\'s 60');
+  assert.equal(r.headers.get('retry-after'), '3600');
+  assert.equal(storedFiles().length, after.length + 1, 'one prepared file for the second document, the last');
 });

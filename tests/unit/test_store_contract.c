@@ -5899,13 +5899,24 @@ static void test_document_files(void **state)
 	assert_int_equal(mc_store_document_file_put(f->st, 99999, "%PDF-1.7 x", 10, 0, 12), MC_ENOTFOUND);
 
 	mc_document_sign_request q;
+	char first[65];
 	assert_int_equal(mc_store_document_sign_request_get(f->st, d.id, &q), MC_ENOTFOUND);
 	assert_int_equal(mc_store_document_sign_request_put(f->st, d.id, leader, 1, "%PDF-1.7 prep", 13,
 							    "3082", "PEM1", 20),
 			 0);
+	assert_int_equal(mc_store_document_sign_request_get(f->st, d.id, &q), 0);
+	memcpy(first, q.sha256, sizeof first);
+	mc_document_sign_request_clear(&q);
+	/* the same bytes again keep their file */
+	assert_int_equal(mc_store_document_sign_request_put(f->st, d.id, leader, 1, "%PDF-1.7 prep", 13,
+							    "3082", "PEM1", 20),
+			 0);
+	assert_int_equal(mc_store_attachment_stat(f->st, NULL, NULL, 0, first), 0);
 	assert_int_equal(mc_store_document_sign_request_put(f->st, d.id, leader, 2, "%PDF-1.7 prep2", 14,
 							    "3083", "PEM2", 21),
 			 0);
+	/* a replaced preparation's file is released: nothing else kept it */
+	assert_int_equal(mc_store_attachment_stat(f->st, NULL, NULL, 0, first), MC_ENOTFOUND);
 	assert_int_equal(mc_store_document_sign_request_get(f->st, d.id, &q), 0);
 	assert_int_equal(q.user_id, leader);
 	assert_int_equal(q.version, 2);
@@ -5913,9 +5924,18 @@ static void test_document_files(void **state)
 	assert_string_equal(q.cms, "3083");
 	assert_string_equal(q.certificate, "PEM2");
 	assert_int_equal(q.created_at, 21);
+	memcpy(first, q.sha256, sizeof first);
 	mc_document_sign_request_clear(&q);
-	assert_int_equal(mc_store_document_sign_request_delete(f->st, d.id), 0);
+	assert_int_equal(mc_store_document_sign_request_delete(f->st, d.id, 22), 0);
 	assert_int_equal(mc_store_document_sign_request_get(f->st, d.id, &q), MC_ENOTFOUND);
+	assert_int_equal(mc_store_attachment_stat(f->st, NULL, NULL, 0, first), MC_ENOTFOUND);
+	assert_int_equal(mc_store_document_sign_request_delete(f->st, d.id, 22), 0);
+	/* bytes the document's file keeps too stay when their request ends */
+	assert_int_equal(mc_store_document_sign_request_put(f->st, d.id, leader, 3, "%PDF-1.7 two!", 13,
+							    "3084", "PEM3", 23),
+			 0);
+	assert_int_equal(mc_store_document_sign_request_delete(f->st, d.id, 24), 0);
+	assert_int_equal(mc_store_attachment_stat(f->st, NULL, NULL, 0, file.sha256), 0);
 }
 
 /* ---- the reform index (store_par.h) ------------------------------------ */

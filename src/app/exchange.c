@@ -4,6 +4,7 @@
 #include "app/exchange.h"
 
 #include "core/err.h"
+#include "core/limits.h"
 #include "core/mc.h"
 #include "core/task.h"
 #include "sign/pades.h"
@@ -974,11 +975,32 @@ int mc_app_exchange_recall(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 	return rc;
 }
 
+/* The final status (02 refused or 06 done) sent already about our copy id,
+ * by hand or by its task, into *code; 0 when none was. Nothing is told
+ * after it: the sender's record of the copy is closed. */
+static int final_sent(mc_store *st, int64_t id, int *code)
+{
+	mc_xch_message *list = NULL;
+	size_t n = 0;
+	int rc = mc_store_xch_of_document(st, &list, &n, id);
+	*code = 0;
+	for (size_t i = 0; rc == 0 && i < n && !*code; i++) {
+		if (list[i].direction == MC_XCH_OUT && list[i].kind == MC_EDXML_STATUS &&
+		    (list[i].status_code == MC_EDXML_STATUS_REFUSED ||
+		     list[i].status_code == MC_EDXML_STATUS_DONE))
+			*code = list[i].status_code;
+	}
+	mc_xch_message_free_list(list, n);
+	return rc;
+}
+
 int mc_app_exchange_status(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, int64_t id, int code,
 			   const char *description, int64_t at)
 {
 	mc_document d = {0};
 	mc_xch_message in = {0};
+	int64_t steps = 0;
+	int final = 0;
 	int rc;
 	mc_err_clear();
 	if (actor->role != MC_ROLE_DESK && actor->role != MC_ROLE_LEADER)
@@ -991,6 +1013,24 @@ int mc_app_exchange_status(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 		if (rc == MC_ENOTFOUND)
 			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
 					"the document did not come by exchange: there is no one to tell");
+	}
+	if (rc == 0)
+		rc = final_sent(st, id, &final);
+	if (rc == 0 && final)
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE,
+				"status %02d %s was told already: nothing is told after it", final,
+				mc_edxml_status_title(final));
+	/* Each status is a step on the document (an event) and a package to
+	 * the sender: a flood from one account is refused as the other steps
+	 * are (api/documents.c), counted in the store, in this write. */
+	if (rc == 0)
+		rc = mc_store_document_events_by(st, &steps, actor->user_id, at - 3600);
+	if (rc == 0 && steps >= MC_LIMIT_DOCUMENT_STEPS_PER_HOUR) {
+		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
+				"you have recorded %d steps on documents in the last hour, the most one "
+				"may; try again later",
+				MC_LIMIT_DOCUMENT_STEPS_PER_HOUR);
+		mc_err_retry_after(3600);
 	}
 	const mc_unit *u = rc == 0 ? mc_time_ctx_unit(tc, d.unit_id) : NULL;
 	if (rc == 0 && u)
@@ -1081,6 +1121,12 @@ int mc_app_exchange_on_task(mc_store *st, const mc_time_ctx *tc, const mc_actor 
 	}
 	if (rc == 0)
 		rc = status_sent(st, d.id, code, &sent);
+	/* nor after a final status told by hand (02 refused, say) */
+	if (rc == 0 && !sent) {
+		int final = 0;
+		rc = final_sent(st, d.id, &final);
+		sent = final != 0;
+	}
 	if (rc || sent)
 		goto cleanup;
 	const mc_unit *u = mc_time_ctx_unit(tc, d.unit_id);

@@ -403,6 +403,16 @@ test('B answers A (ResponseFor) the other way, assigns the copy and tells proces
     ['arrived', 'accepted', 'assigned', 'assigned', 'processing', 'done']);
   const doc = await api(A, 'GET', `/api/v1/documents/${sentId}`, { token: A.tok.tiepnhan });
   assert.ok(doc.body.events.some((e) => e.action === 'exchange_status' && /06 Hoàn thành/.test(e.note)));
+  // done is final: nothing is told after it, nothing queued nor recorded
+  const told = async () => (await exchangeOf(B, B.tok.tiepnhan, copyId)).body.items.filter((i) => i.kind === 'status').length;
+  const toldBefore = await told();
+  for (const status of ['refused', 'processing', 'done']) {
+    assertProblem(await api(B, 'POST', `/api/v1/documents/${copyId}/exchange-status`, { token: B.tok.tiepnhan, body: { status } }),
+      409, 'forbidden-transition', `${status} after done`);
+  }
+  assert.equal(await told(), toldBefore, 'nothing queued after done');
+  const onB = await api(B, 'GET', `/api/v1/documents/${copyId}`, { token: B.tok.tiepnhan });
+  assert.equal(onB.body.events.filter((e) => e.action === 'exchange_status').length, 2, 'processing and done only');
 });
 
 test('the assignment\'s task tells the sender: 04 at the assignment, 05 at its first report, 06 once confirmed done', async () => {
@@ -585,6 +595,41 @@ test('the same package received by two servers of one database at once: one docu
 
 // The inbox checks any package whole; an address whose packages keep being
 // refused (exchange_refusals_per_hour, 60 by default) is refused at once.
+// Before the hold-off below (B then takes no package from this address), and
+// late: it spends B's clerk's steps of the hour.
+test('statuses told by hand: refused is final too; a flood from one account is held off with 429 (the hour\'s 300 steps)', async () => {
+  const subject = 'Báo cáo tình hình tiếp nhận hồ sơ trực tuyến';
+  const d = await issued(A, A.tok, subject);
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26] } }), 202);
+  const items = await until('arrival on B', () => incoming(B, B.tok.tiepnhan), (l) => l.some((i) => i.subject === subject));
+  const copy = items.find((i) => i.subject === subject);
+  const tell = (status) => api(B, 'POST', `/api/v1/documents/${copy.id}/exchange-status`, { token: B.tok.tiepnhan, body: { status } });
+  let r;
+  let n = 0;
+  while (n < 301) {
+    r = await tell('processing');
+    // at most 100 of one status about one copy within a second (their ids)
+    if (r.status === 409 && r.body.type.endsWith(':duplicate')) {
+      await new Promise((ok) => setTimeout(ok, 1000));
+      continue;
+    }
+    if (r.status !== 202) break;
+    n++;
+  }
+  assert.ok(n > 0 && n < 301, `held off within the hour's 300 steps (after ${n})`);
+  assertProblem(r, 429, 'too-many-attempts', 'a status past the hour\'s steps');
+  assert.equal(r.headers.get('retry-after'), '3600');
+  const told = (await exchangeOf(B, B.tok.tiepnhan, copy.id)).body.items.filter((i) => i.kind === 'status' && i.direction === 'out');
+  assert.equal(told.filter((i) => i.status === 'processing').length, n, 'nothing queued past the limit');
+
+  // refused is final as done is: the leader (another account) refuses, then nothing more
+  const refuse = (status) => api(B, 'POST', `/api/v1/documents/${copy.id}/exchange-status`, { token: B.tok.lanhdao, body: { status } });
+  assertStatus(await refuse('refused'), 202, 'refused');
+  for (const status of ['done', 'processing', 'refused']) {
+    assertProblem(await refuse(status), 409, 'forbidden-transition', `${status} after refused`);
+  }
+});
+
 test('an address sending package after refused package is held off with 429 and Retry-After; nothing stored', async () => {
   const before = (await incoming(B, B.tok.tiepnhan)).length;
   let refused = 0;

@@ -64,7 +64,9 @@ int mc_store_xch_of_document(mc_store *st, mc_xch_message **out, size_t *n, int6
 int mc_store_xch_received_as(mc_store *st, mc_xch_message *out, int64_t document_id);
 /* Sets the state (and last_error to note) of an incoming package. */
 int mc_store_xch_set_state(mc_store *st, int64_t id, const char *state, const char *note);
-/* Claims pending outgoing packages due at now, as mc_store_outbox_claim. */
+/* Claims pending outgoing packages due at now, as mc_store_outbox_claim;
+ * one that names an earlier package to the same organisation
+ * (ref_message_id: a recall, a replacement) not while that one is pending. */
 int mc_store_xch_claim(mc_store *st, mc_xch_message **out, size_t *n, int64_t now, int limit,
 		       int64_t lease_seconds);
 /* Records an attempt as mc_store_outbox_done; a sent package's text becomes

@@ -4605,6 +4605,57 @@ static void test_exchange(void **state)
 	assert_int_equal(list[0].attempts, 0);
 	assert_string_equal(list[0].package, "<again/>");
 	mc_xch_message_free_list(list, n);
+	assert_int_equal(mc_store_xch_done(f->st, other.id, true, NULL, 501, 0, NULL), 0);
+	assert_int_equal(mc_store_commit(f->st), 0);
+
+	/* a recall (or replacement) waits behind the package it names to the same
+	 * organisation while that one is pending, though due first; not behind
+	 * one to another organisation, nor one given up */
+	mc_xch_message orig = m, recall = m, elsewhere = m;
+	orig.message_id = "a,1,c,0";
+	orig.next_at = 1100; /* its retry backed off */
+	recall.message_id = "a,1,c,1";
+	recall.business = 1;
+	recall.ref_message_id = "a,1,c,0";
+	recall.created_at = 1000;
+	recall.next_at = 0;
+	elsewhere = recall;
+	elsewhere.organ_id = "000.00.00.H27";
+	assert_int_equal(mc_store_xch_add(f->st, &orig), 0);
+	assert_int_equal(mc_store_xch_add(f->st, &recall), 0);
+	assert_int_equal(mc_store_xch_add(f->st, &elsewhere), 0);
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 1000, 10, 60), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, elsewhere.id);
+	mc_xch_message_free_list(list, n);
+	assert_int_equal(mc_store_xch_done(f->st, elsewhere.id, true, NULL, 1001, 0, NULL), 0);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 1100, 10, 60), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, orig.id);
+	mc_xch_message_free_list(list, n);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 1101, 10, 60), 0);
+	assert_int_equal(n, 0); /* the original is claimed, not sent yet */
+	assert_int_equal(mc_store_xch_done(f->st, orig.id, true, NULL, 1102, 0, NULL), 0);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 1102, 10, 60), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, recall.id);
+	mc_xch_message_free_list(list, n);
+	assert_int_equal(mc_store_xch_done(f->st, recall.id, true, NULL, 1103, 0, NULL), 0);
+	/* behind one given up: claimed (and refused by the peer, for the clerk to see) */
+	mc_xch_message lost = m, replacement = m;
+	lost.message_id = "a,1,d,0";
+	replacement.message_id = "a,1,e,0";
+	replacement.business = 3;
+	replacement.ref_message_id = "a,1,d,0";
+	replacement.created_at = 1200;
+	assert_int_equal(mc_store_xch_add(f->st, &lost), 0);
+	assert_int_equal(mc_store_xch_done(f->st, lost.id, false, "refused", 1150, 0, NULL), 0);
+	assert_int_equal(mc_store_xch_add(f->st, &replacement), 0);
+	assert_int_equal(mc_store_xch_claim(f->st, &list, &n, 1200, 10, 60), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, replacement.id);
+	mc_xch_message_free_list(list, n);
 	assert_int_equal(mc_store_commit(f->st), 0);
 }
 

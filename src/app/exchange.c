@@ -911,7 +911,7 @@ int mc_app_exchange_recall(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 {
 	mc_document d = {0};
 	mc_xch_message *list = NULL;
-	size_t n = 0, queued = 0;
+	size_t n = 0, queued = 0, recalled = 0;
 	char *xml = NULL;
 	size_t len = 0;
 	int rc;
@@ -951,11 +951,24 @@ int mc_app_exchange_recall(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 				    .state = "pending",
 				    .created_at = at};
 		rc = mc_store_xch_add(st, &m);
-		if (rc == MC_ECONFLICT)
-			rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE,
-					"the document was recalled already");
+		if (rc == MC_ECONFLICT) {
+			/* a recall given up before (the peer refused it) is asked again;
+			 * one pending or delivered is enough */
+			mc_xch_message prev = {0};
+			rc = mc_store_xch_find(st, &prev, MC_XCH_OUT, s->organ_id, s->local_organ_id, msgid);
+			if (rc == 0 && strcmp(prev.state, "failed") == 0)
+				rc = mc_store_xch_requeue(st, prev.id, xml, at);
+			else if (rc == 0) {
+				mc_xch_message_clear(&prev);
+				recalled++;
+				continue;
+			}
+			mc_xch_message_clear(&prev);
+		}
 		queued++;
 	}
+	if (rc == 0 && !queued && recalled)
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE, "the document was recalled already");
 	/* Its copies inside the deployment are cancelled at once, each with
 	 * its event; the sender's recall event says so. */
 	size_t copies = 0, recalled_before = 0;

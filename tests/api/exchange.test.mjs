@@ -518,6 +518,64 @@ test('a package the peer refuses is given up with its reason, and sent again onc
   assertProblem(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [to] } }), 409, 'duplicate');
 });
 
+// A recall or a replacement made while the document's own package waits for
+// a retry (its next try backed off, B down) goes after it, not before: B would
+// refuse a recall or replacement of a document it never received, and the
+// document would then arrive alive.
+test('a recall and a replacement made while the document waits for a retry go after it: B ends with the copy recalled and the old one replaced', async () => {
+  const recalled = await issued(A, A.tok, 'Văn bản sẽ bị thu hồi khi chờ gửi lại');
+  const old = await issued(A, A.tok, 'Văn bản cũ chờ gửi lại');
+  const replacing = await issued(A, A.tok, 'Văn bản thay thế văn bản cũ chờ gửi lại');
+  await stop(B, 'SIGKILL');
+  for (const d of [recalled, old]) {
+    assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26] } }), 202);
+  }
+  // three failed attempts: the next one is some seconds away (1, 2, 4 s ...)
+  for (const d of [recalled, old]) {
+    await until('3 attempts', () => exchangeOf(A, A.tok.tiepnhan, d.id), (r) => r.body.items[0].attempts >= 3);
+  }
+  await start(B);
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${recalled.id}/recall`, { token: A.tok.tiepnhan, body: { reason: 'Sai sót nội dung' } }), 202);
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${replacing.id}/send`, { token: A.tok.tiepnhan,
+    body: { to: [H26], replaces: old.id, reason: 'Sai số liệu' } }), 202);
+  const outs = async (id) => (await exchangeOf(A, A.tok.tiepnhan, id)).body.items.filter((i) => i.direction === 'out');
+  await until('all delivered', async () => [...await outs(recalled.id), ...await outs(replacing.id)],
+    (l) => l.length === 3 && l.every((i) => i.state !== 'pending'));
+  for (const i of [...await outs(recalled.id), ...await outs(old.id), ...await outs(replacing.id)]) {
+    assert.equal(i.state, 'sent', `${i.business}: ${i.last_error}`);
+  }
+  const onB = await incoming(B, B.tok.tiepnhan);
+  const state = (subject) => onB.find((c) => c.subject === subject)?.state;
+  assert.equal(state(recalled.subject), 'recalled');
+  assert.equal(state(old.subject), 'replaced');
+  assert.equal(state(replacing.subject), 'arrived');
+});
+
+test('a recall the peer refused is given up and can be asked again: sent once the document is there', async () => {
+  // 000.00.02.H26 is a peer's organisation code, but no unit of B yet: the
+  // document is refused, and the recall behind it does not wait for ever
+  const to = '000.00.02.H26';
+  const d = await issued(A, A.tok, 'Về việc gửi rồi thu hồi ở một sở chưa có trên hệ thống');
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [to] } }), 202);
+  await until('the document given up', () => exchangeOf(A, A.tok.tiepnhan, d.id), (r) => r.body.items[0]?.state === 'failed');
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/recall`, { token: A.tok.tiepnhan, body: { reason: 'Ban hành nhầm' } }), 202);
+  const recall = (r) => r.body.items.find((i) => i.business === 'recall');
+  const failed = await until('the recall given up', () => exchangeOf(A, A.tok.tiepnhan, d.id), (r) => recall(r)?.state === 'failed');
+  assert.match(recall(failed).last_error, /answered 422/);
+  // the unit is added on B; the clerk sends the document and asks the recall again
+  execFileSync(BIN, ['unit', 'add', '--db', B.db, '--code', to, '--name', 'Sở Thử Ba', '--level', 'department',
+    '--parent', H26, '--province', 'H26'], { env: serverEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
+  await until('the unit on B', () => api(B, 'POST', '/api/v1/document-registers', { token: B.tok.admin,
+    body: { unit: to, box: 'in', organ_abbr: 'STB' } }), (r) => r.status === 201);
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [to] } }), 202, 'send again');
+  assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/recall`, { token: A.tok.tiepnhan, body: { reason: 'Ban hành nhầm' } }), 202, 'recall again');
+  const done = await until('both sent', () => exchangeOf(A, A.tok.tiepnhan, d.id),
+    (r) => r.body.items.filter((i) => i.direction === 'out' && i.state === 'sent').length === 2);
+  assert.equal(done.body.items.filter((i) => i.business === 'recall').length, 1, 'the same recall, queued again');
+  // delivered: asked once more, it is a duplicate
+  assertProblem(await api(A, 'POST', `/api/v1/documents/${d.id}/recall`, { token: A.tok.tiepnhan, body: { reason: 'x' } }), 409, 'duplicate');
+});
+
 test('who may do what: citizens, other units, bad bodies', async () => {
   assertProblem(await api(A, 'GET', `/api/v1/documents/${sentId}/exchange`, { token: A.tok.congdan }), 403, 'forbidden');
   assertProblem(await api(A, 'GET', `/api/v1/documents/${sentId}/exchange`), 401, 'unauthenticated');

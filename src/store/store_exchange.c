@@ -157,15 +157,18 @@ static int by_due(const void *a, const void *b)
 
 /* As the e-mail outbox's claim (store_outbox.c): SKIP LOCKED on PostgreSQL.
  * A package naming an earlier one of ours to the same organisation (a
- * recall or a replacement: ref_message_id) waits while that one is still
- * pending, so that the peer holds the document before it is told to recall
- * or replace it; once the earlier one is sent or failed for good it goes. */
+ * recall or a replacement: ref_message_id; both from the same unit, whose
+ * code begins the DocumentId, so the unique index finds it) waits while
+ * that one is still pending, so that the peer holds the document before it
+ * is told to recall or replace it; once the earlier one is sent or failed
+ * for good it goes. */
 #define CLAIM(lock)                                                                                          \
 	"UPDATE exchange_message SET claimed_until = $1 + $3 WHERE id IN (SELECT m.id "                      \
 	"FROM exchange_message m WHERE m.direction = 1 AND m.state = 'pending' AND m.next_at <= $1 "         \
 	"AND m.claimed_until < $1 AND NOT EXISTS (SELECT 1 FROM exchange_message p "                         \
 	"WHERE m.ref_message_id <> '' AND p.direction = 1 AND p.state = 'pending' "                          \
-	"AND p.organ_id = m.organ_id AND p.message_id = m.ref_message_id AND p.id <> m.id) "                 \
+	"AND p.organ_id = m.organ_id AND p.local_organ_id = m.local_organ_id "                               \
+	"AND p.message_id = m.ref_message_id AND p.id <> m.id) "                                             \
 	"ORDER BY m.next_at, m.id LIMIT $2" lock ") RETURNING " XCH_COLS
 
 int mc_store_xch_claim(mc_store *st, mc_xch_message **out, size_t *n, int64_t now, int limit,

@@ -1,4 +1,4 @@
--- 058_sign_prepares.sql - each preparation of a signature on the signer's
+-- 057_sign_prepares.sql - each preparation of a signature on the signer's
 -- device (POST /api/v1/documents/{id}/signature/prepare), by its account
 -- and time: what the hourly limit on one account's preparations counts in
 -- each write (MC_LIMIT_SIGN_PREPARES_PER_HOUR in src/core/limits.h;

@@ -1093,13 +1093,8 @@ static int prepares_allowed(mc_store *st, int64_t user_id, int64_t now)
 
 	mc_err_clear();
 	rc = mc_store_document_sign_prepares_by(st, &n, user_id, now - 3600);
-	if (rc == 0 && n >= MC_LIMIT_SIGN_PREPARES_PER_HOUR) {
-		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
-				"you have prepared %d signatures in the last hour, the most one may; try "
-				"again later",
-				MC_LIMIT_SIGN_PREPARES_PER_HOUR);
-		mc_err_retry_after(3600);
-	}
+	if (rc == 0)
+		rc = mc_err_hourly(n, MC_LIMIT_SIGN_PREPARES_PER_HOUR, "prepared", "signatures");
 	return rc;
 }
 

@@ -937,12 +937,9 @@ static int mark_write(mc_store *st, void *payload)
 				"(%lld already); try again later",
 				MC_LIMIT_PAR_SURVEY_LINES_PER_HOUR, (long long)lines);
 		mc_err_retry_after(3600);
-	} else if (rc == 0 && !survey && lines >= MC_LIMIT_PAR_MARKS_PER_HOUR) {
-		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
-				"you have written %d lines to the reform index's log in the last hour, "
-				"the most one may; try again later",
-				MC_LIMIT_PAR_MARKS_PER_HOUR);
-		mc_err_retry_after(3600);
+	} else if (rc == 0 && !survey) {
+		rc = mc_err_hourly(lines, MC_LIMIT_PAR_MARKS_PER_HOUR, "written",
+				   "lines to the reform index's log");
 	}
 	if (rc) {
 		mc_err_take(&j->err, rc);

@@ -264,13 +264,8 @@ static int task_write(mc_store *st, void *payload)
 	 * (app/workfile.c): counted in the store, in this write. */
 	mc_err_clear();
 	rc = mc_store_task_events_by(st, &steps, j->actor.user_id, now - 3600);
-	if (rc == 0 && steps >= MC_LIMIT_TASK_STEPS_PER_HOUR) {
-		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
-				"you have recorded %d steps on tasks in the last hour, the most one may; "
-				"try again later",
-				MC_LIMIT_TASK_STEPS_PER_HOUR);
-		mc_err_retry_after(3600);
-	}
+	if (rc == 0)
+		rc = mc_err_hourly(steps, MC_LIMIT_TASK_STEPS_PER_HOUR, "recorded", "steps on tasks");
 	if (rc) {
 		mc_err_take(&j->err, rc);
 		return rc;

@@ -1038,13 +1038,8 @@ int mc_app_exchange_status(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 	 * are (api/documents.c), counted in the store, in this write. */
 	if (rc == 0)
 		rc = mc_store_document_events_by(st, &steps, actor->user_id, at - 3600);
-	if (rc == 0 && steps >= MC_LIMIT_DOCUMENT_STEPS_PER_HOUR) {
-		rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
-				"you have recorded %d steps on documents in the last hour, the most one "
-				"may; try again later",
-				MC_LIMIT_DOCUMENT_STEPS_PER_HOUR);
-		mc_err_retry_after(3600);
-	}
+	if (rc == 0)
+		rc = mc_err_hourly(steps, MC_LIMIT_DOCUMENT_STEPS_PER_HOUR, "recorded", "steps on documents");
 	const mc_unit *u = rc == 0 ? mc_time_ctx_unit(tc, d.unit_id) : NULL;
 	if (rc == 0 && u)
 		rc = queue_status(st, u, &in, &d, code,

@@ -83,14 +83,9 @@ int mc_app_workfile_create(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 	rc = mc_store_workfile_count_by(st, &listed, actor->user_id, at - 3600);
 	if (rc)
 		goto cleanup;
-	if (listed >= MC_LIMIT_WORKFILE_PER_HOUR) {
-		rc = mc_err_set(
-		    MC_ELIMIT, MC_REASON_NONE,
-		    "you have listed %d work files in the last hour, the most one may; try again later",
-		    MC_LIMIT_WORKFILE_PER_HOUR);
-		mc_err_retry_after(3600);
+	rc = mc_err_hourly(listed, MC_LIMIT_WORKFILE_PER_HOUR, "listed", "work files");
+	if (rc)
 		goto cleanup;
-	}
 	out->unit_id = unit_id;
 	out->year = in->year;
 	out->code = mc_xstrdup(in->code);

@@ -30,6 +30,17 @@ void mc_err_retry_after(int64_t seconds)
 	last.retry_after = seconds;
 }
 
+int mc_err_hourly(int64_t count, int limit, const char *done, const char *what)
+{
+	if (count < limit)
+		return 0;
+	int rc = mc_err_set(MC_ELIMIT, MC_REASON_NONE,
+			    "you have %s %d %s in the last hour, the most one may; try again later", done,
+			    limit, what);
+	mc_err_retry_after(3600);
+	return rc;
+}
+
 void mc_err_clear(void)
 {
 	memset(&last, 0, sizeof last);

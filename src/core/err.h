@@ -68,6 +68,11 @@ typedef struct {
 int mc_err_set(int code, mc_reason reason, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Adds to the calling thread's error after how many seconds trying again may succeed. */
 void mc_err_retry_after(int64_t seconds);
+/* An account's hourly limit on a kind of write, counted in the store in the
+ * write itself: 0 while count is below limit, else MC_ELIMIT, "you have
+ * <done> <limit> <what> in the last hour, the most one may; try again
+ * later", and a retry after an hour. */
+int mc_err_hourly(int64_t count, int limit, const char *done, const char *what);
 /* Forgets the calling thread's error. Each public function of the app layer
  * that records reasons starts with it, so none is left from an earlier call. */
 void mc_err_clear(void);

@@ -88,6 +88,28 @@ static void test_retry_after_and_prefix(void **state)
 	assert_string_equal(e.msg, "");
 }
 
+/* An hourly limit: nothing below it; at it and past it, MC_ELIMIT with the
+ * limit in the message and a retry after an hour. */
+static void test_hourly_limit(void **state)
+{
+	(void)state;
+	mc_err e;
+	mc_err_clear();
+	assert_int_equal(mc_err_hourly(0, 300, "recorded", "steps on tasks"), 0);
+	assert_int_equal(mc_err_hourly(299, 300, "recorded", "steps on tasks"), 0);
+	assert_int_equal(mc_err_last()->code, 0);
+	assert_int_equal(mc_err_hourly(300, 300, "recorded", "steps on tasks"), MC_ELIMIT);
+	mc_err_take(&e, MC_ELIMIT);
+	assert_int_equal(e.retry_after, 3600);
+	assert_string_equal(e.msg,
+			    "you have recorded 300 steps on tasks in the last hour, the most one may; try "
+			    "again later");
+	assert_int_equal(mc_err_hourly(5000, 60, "prepared", "signatures"), MC_ELIMIT);
+	mc_err_take(&e, MC_ELIMIT);
+	assert_string_equal(
+	    e.msg, "you have prepared 60 signatures in the last hour, the most one may; try again later");
+}
+
 static void test_long_messages_are_cut_and_terminated(void **state)
 {
 	(void)state;
@@ -137,6 +159,7 @@ int main(void)
 	    cmocka_unit_test(test_another_code_has_no_reason),
 	    cmocka_unit_test(test_for_keeps_only_the_error_of_its_code),
 	    cmocka_unit_test(test_retry_after_and_prefix),
+	    cmocka_unit_test(test_hourly_limit),
 	    cmocka_unit_test(test_long_messages_are_cut_and_terminated),
 	    cmocka_unit_test(test_each_thread_has_its_own),
 	};

@@ -54,13 +54,33 @@ int mc_store_document_file_get(mc_store *st, int64_t document_id, mc_document_fi
 	return rc;
 }
 
+static const mc_col sign_request_cols[] = {
+    MC_COL(MC_COL_I64, mc_document_sign_request, user_id, "user_id"),
+    MC_COL_ARRAY(mc_document_sign_request, sha256, "sha256"),
+    MC_COL(MC_COL_I64, mc_document_sign_request, size, "size"),
+    MC_COL(MC_COL_STR, mc_document_sign_request, cms, "cms"),
+    MC_COL(MC_COL_STR, mc_document_sign_request, certificate, "certificate"),
+    MC_COL(MC_COL_I64, mc_document_sign_request, created_at, "created_at"),
+    MC_COL(MC_COL_I64, mc_document_sign_request, version, "version"),
+};
+
 void mc_document_sign_request_clear(mc_document_sign_request *q)
 {
-	if (!q)
-		return;
-	free(q->cms);
-	free(q->certificate);
-	memset(q, 0, sizeof *q);
+	mc_row_clear(MC_COLS(sign_request_cols), q, sizeof *q);
+}
+
+/* The file the request of document_id prepared (sha256 empty when none
+ * waits), read before the request is replaced or removed. */
+static int sign_request_file(mc_store *st, int64_t document_id, char sha256[65])
+{
+	mc_document_sign_request old = {0};
+	int rc = mc_store_document_sign_request_get(st, document_id, &old);
+
+	sha256[0] = '\0';
+	if (rc == 0)
+		memcpy(sha256, old.sha256, 65);
+	mc_document_sign_request_clear(&old);
+	return rc == MC_ENOTFOUND ? 0 : rc;
 }
 
 int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_t user_id, int64_t version,
@@ -76,17 +96,14 @@ int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_
 	    "excluded.created_at";
 	static const char prune_sql[] = "DELETE FROM document_sign_prepare WHERE user_id = $1 AND at < $2";
 	static const char log_sql[] = "INSERT INTO document_sign_prepare (user_id, at) VALUES ($1, $2)";
-	char sha256[65];
-	mc_document_sign_request old = {0};
+	char sha256[65], old[65];
 	int kind = 0;
 	int rc = mc_db_op_begin(st, &kind);
 
 	if (rc)
 		return rc;
 	/* The file a former preparation left, released below once replaced. */
-	rc = mc_store_document_sign_request_get(st, document_id, &old);
-	if (rc == MC_ENOTFOUND)
-		rc = 0;
+	rc = sign_request_file(st, document_id, old);
 	if (rc == 0)
 		rc = mc_store_attachment_put(st, sha256, pdf, len, "application/pdf");
 	if (rc == 0)
@@ -94,15 +111,14 @@ int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_
 			       MC_ARGS(MC_I(document_id), MC_I(user_id), MC_T(sha256), MC_I((int64_t)len),
 				       MC_T(cms_hex), MC_T(certificate), MC_I(at), MC_I(version)));
 	/* The same bytes again (prepared within the same second) are kept. */
-	if (rc == 0 && old.sha256[0] && strcmp(old.sha256, sha256) != 0)
-		rc = mc_files_release(st, old.sha256, at);
+	if (rc == 0 && old[0] && strcmp(old, sha256) != 0)
+		rc = mc_files_release(st, old, at);
 	/* Counted for the hour's limit; what is past it is forgotten. */
 	if (rc == 0)
 		rc = mc_db_run(st, prune_sql, "forget an account's former preparations",
 			       MC_ARGS(MC_I(user_id), MC_I(at - 3600)));
 	if (rc == 0)
 		rc = mc_db_run(st, log_sql, "count a preparation", MC_ARGS(MC_I(user_id), MC_I(at)));
-	mc_document_sign_request_clear(&old);
 	return mc_db_op_end(st, kind, rc);
 }
 
@@ -118,51 +134,32 @@ int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_doc
 {
 	static const char sql[] = "SELECT user_id, sha256, size, cms, certificate, created_at, version FROM "
 				  "document_sign_request WHERE document_id = $1";
-	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (rc == 0) {
-		mc_q_int(q, 1, document_id);
-		rc = mc_q_row(q, "read a signature request");
-		if (rc == 1) {
-			const char *s = mc_q_col_text(q, 1);
-			out->user_id = mc_q_col_int(q, 0);
-			if (s && strlen(s) == 64)
-				memcpy(out->sha256, s, 65);
-			out->size = mc_q_col_int(q, 2);
-			out->cms = mc_xstrdup(mc_q_col_text(q, 3) ? mc_q_col_text(q, 3) : "");
-			out->certificate = mc_xstrdup(mc_q_col_text(q, 4) ? mc_q_col_text(q, 4) : "");
-			out->created_at = mc_q_col_int(q, 5);
-			out->version = mc_q_col_int(q, 6);
-			rc = 0;
-		} else if (rc == 0) {
-			rc = MC_ENOTFOUND;
-		}
-	}
-	mc_q_done(q);
+	rc = mc_db_read_by_id(st, sql, document_id, "read a signature request", MC_COLS(sign_request_cols),
+			      out);
+	if (rc)
+		mc_document_sign_request_clear(out);
 	return rc;
 }
 
 int mc_store_document_sign_request_delete(mc_store *st, int64_t document_id, int64_t at)
 {
 	static const char sql[] = "DELETE FROM document_sign_request WHERE document_id = $1";
-	mc_document_sign_request old = {0};
+	char old[65];
 	int kind = 0;
 	int rc = mc_db_op_begin(st, &kind);
 
 	if (rc)
 		return rc;
-	rc = mc_store_document_sign_request_get(st, document_id, &old);
-	if (rc == MC_ENOTFOUND)
-		rc = 0;
+	rc = sign_request_file(st, document_id, old);
 	if (rc == 0)
 		rc = mc_db_run(st, sql, "remove a signature request", MC_ARGS(MC_I(document_id)));
 	/* The prepared file goes with its request, unless something else keeps
 	 * the same bytes. */
-	if (rc == 0 && old.sha256[0])
-		rc = mc_files_release(st, old.sha256, at);
-	mc_document_sign_request_clear(&old);
+	if (rc == 0 && old[0])
+		rc = mc_files_release(st, old, at);
 	return mc_db_op_end(st, kind, rc);
 }
 

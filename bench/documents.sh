@@ -45,11 +45,8 @@ cleanup() {
 trap cleanup EXIT
 
 log() { echo "bench: $*" >&2; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR+1)/2]; else printf "%g\n", (v[NR/2]+v[NR/2+1])/2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "-"; else printf "%.2f", a/b}'; }
-now() { date +%s.%N; }
+. bench/lib.sh
 per_s() { awk -v n="$1" -v s="$2" -v e="$(now)" 'BEGIN {printf "%.1f", n/(e-s)}'; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 src=$PWD
 cd "$work"

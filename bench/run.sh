@@ -94,31 +94,8 @@ cleanup() {
 trap cleanup EXIT
 
 log() { echo "bench: $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+. bench/lib.sh
 rate() { awk '/Requests\/sec/ {print $2}' "$1"; }
-# wrk's latency percentile in ms (it prints 812.00us, 1.35ms, 2.01s)
-lat() {
-  awk -v q="$2" '$1==q {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.1f", v}' "$1"
-}
-ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {if (a == "-" || b == "-" || b == 0) print "-"; else printf f, a/b}'; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR+1)/2]; else printf "%g\n", (v[NR/2]+v[NR/2+1])/2}'; }
-now() { date +%s.%N; }
-since() { awk -v s="$1" -v e="$(now)" 'BEGIN {printf "%.3f", e-s}'; }
-# The names of round r in an order that alternates (as bench/pg_create.sh):
-# two swap places every other round; of more, the last (the reference) stays
-# last and the others swap, so that no contender always runs in the middle,
-# after the same neighbour.
-order() { # round name...
-  local r=$1; shift
-  if [ $# -le 2 ]; then
-    if [ $((r % 2)) -eq 1 ]; then echo "$@"; else echo "$@" | tr ' ' '\n' | tac | tr '\n' ' '; fi
-    return
-  fi
-  local ref=${!#}
-  local rest=("${@:1:$#-1}")
-  if [ $((r % 2)) -eq 0 ]; then mapfile -t rest < <(printf '%s\n' "${rest[@]}" | tac); fi
-  echo "${rest[@]}" "$ref"
-}
 
 # The kept databases' demo accounts share this password (loopback only).
 export MOTCUA_DEMO_PASSWORD=${BENCH_PASSWORD:-bench-password}

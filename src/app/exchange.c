@@ -1012,7 +1012,6 @@ int mc_app_exchange_status(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 {
 	mc_document d = {0};
 	mc_xch_message in = {0};
-	int64_t steps = 0;
 	int final = 0;
 	int rc;
 	mc_err_clear();
@@ -1033,13 +1032,6 @@ int mc_app_exchange_status(mc_store *st, const mc_time_ctx *tc, const mc_actor *
 		rc = mc_err_set(MC_ECONFLICT, MC_REASON_STATE,
 				"status %02d %s was told already: nothing is told after it", final,
 				mc_edxml_status_title(final));
-	/* Each status is a step on the document (an event) and a package to
-	 * the sender: a flood from one account is refused as the other steps
-	 * are (api/documents.c), counted in the store, in this write. */
-	if (rc == 0)
-		rc = mc_store_document_events_by(st, &steps, actor->user_id, at - 3600);
-	if (rc == 0)
-		rc = mc_err_hourly(steps, MC_LIMIT_DOCUMENT_STEPS_PER_HOUR, "recorded", "steps on documents");
 	const mc_unit *u = rc == 0 ? mc_time_ctx_unit(tc, d.unit_id) : NULL;
 	if (rc == 0 && u)
 		rc = queue_status(st, u, &in, &d, code,

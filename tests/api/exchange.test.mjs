@@ -655,9 +655,11 @@ test('the same package received by two servers of one database at once: one docu
 // refused (exchange_refusals_per_hour, 60 by default) is refused at once.
 // Before the hold-off below (B then takes no package from this address), and
 // late: it spends B's clerk's steps of the hour.
-test('statuses told by hand: refused is final too; a flood from one account is held off with 429 (the hour\'s 300 steps)', async () => {
+test('statuses told by hand: refused is final too; a flood from one account is held off with 429 (the hour\'s 300 steps), and so are its sends', async () => {
   const subject = 'Báo cáo tình hình tiếp nhận hồ sơ trực tuyến';
   const d = await issued(A, A.tok, subject);
+  // issued on B before its clerk's flood, to be sent after it
+  const spare = await issued(B, B.tok, 'Báo cáo gửi sau khi hết lượt');
   assertStatus(await api(A, 'POST', `/api/v1/documents/${d.id}/send`, { token: A.tok.tiepnhan, body: { to: [H26] } }), 202);
   const items = await until('arrival on B', () => incoming(B, B.tok.tiepnhan), (l) => l.some((i) => i.subject === subject));
   const copy = items.find((i) => i.subject === subject);
@@ -679,6 +681,11 @@ test('statuses told by hand: refused is final too; a flood from one account is h
   assert.equal(r.headers.get('retry-after'), '3600');
   const told = (await exchangeOf(B, B.tok.tiepnhan, copy.id)).body.items.filter((i) => i.kind === 'status' && i.direction === 'out');
   assert.equal(told.filter((i) => i.status === 'processing').length, n, 'nothing queued past the limit');
+  // a send is a step too: a package to a peer and an event
+  const send = await api(B, 'POST', `/api/v1/documents/${spare.id}/send`, { token: B.tok.tiepnhan, body: { to: [DISTRICT] } });
+  assertProblem(send, 429, 'too-many-attempts', 'a send past the hour\'s steps');
+  assert.equal(send.headers.get('retry-after'), '3600');
+  assert.equal((await exchangeOf(B, B.tok.tiepnhan, spare.id)).body.items.length, 0, 'nothing queued for the refused send');
 
   // refused is final as done is: the leader (another account) refuses, then nothing more
   const refuse = (status) => api(B, 'POST', `/api/v1/documents/${copy.id}/exchange-status`, { token: B.tok.lanhdao, body: { status } });

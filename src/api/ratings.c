@@ -47,6 +47,20 @@ void mc_api_dossier_rate(mc_req *r)
 	    {"overall", MC_F_STRING, true, 1, 15, &overall, 0},
 	    {"comment", MC_F_TEXT, false, 1, MC_LIMIT_RATING_COMMENT, &comment, 0},
 	};
+	/* Whose dossier first: another's (or none) is 404 whatever the body. */
+	mc_dossier d = {0};
+	int rc = mc_store_dossier_get(mc_req_store(r), &d, mc_req_param(r, 0), false);
+	const mc_user *me = mc_req_user(r);
+	if (rc == 0 && (d.owner_id == 0 || d.owner_id != me->id))
+		rc = MC_ENOTFOUND; /* not yours looks like nothing */
+	int state = d.state;
+	j->rating.dossier_id = d.id;
+	j->rating.unit_id = d.receiving_unit_id;
+	mc_dossier_clear(&d);
+	if (rc != 0) {
+		mc_reply_error(r, rc, "the dossier");
+		return;
+	}
 	if (mc_fields_or_reply(r, mc_req_body(r), NULL, spec, MC_ARRAY_LEN(spec)) != 0)
 		return;
 	int64_t scores[MC_RATE_COUNT_] = {0};
@@ -78,19 +92,6 @@ void mc_api_dossier_rate(mc_req *r)
 	if (!valid) {
 		mc_reply_problem(r, MC_PROB_INVALID_FIELD,
 				 "overall must be very_satisfied, satisfied or not_satisfied");
-		return;
-	}
-	mc_dossier d = {0};
-	int rc = mc_store_dossier_get(mc_req_store(r), &d, mc_req_param(r, 0), false);
-	const mc_user *me = mc_req_user(r);
-	if (rc == 0 && (d.owner_id == 0 || d.owner_id != me->id))
-		rc = MC_ENOTFOUND; /* not yours looks like nothing */
-	int state = d.state;
-	j->rating.dossier_id = d.id;
-	j->rating.unit_id = d.receiving_unit_id;
-	mc_dossier_clear(&d);
-	if (rc != 0) {
-		mc_reply_error(r, rc, "the dossier");
 		return;
 	}
 	if (state != MC_ST_RETURNED) {

@@ -715,6 +715,9 @@ test('ratings: the owner rates a returned dossier once; bad ratings change nothi
   assertProblem(await rate(undefined, code, good), 401, 'unauthenticated');
   assertProblem(await rate(tok.tiepnhan, code, good), 403, 'forbidden', 'officers do not rate');
   assertProblem(await rate(tok.binh, code, good), 404, 'not-found', 'another citizen');
+  // another's dossier is nothing, whatever the body: no field checked before whose it is
+  assertProblem(await rate(tok.binh, code, { overall: 'satisfied' }), 404, 'not-found', 'another citizen, a body missing its criteria');
+  assertProblem(await rate(tok.congdan, `${DISTRICT}-170101-9999`, {}), 404, 'not-found', 'no such dossier, an empty body');
   assertProblem(await rate(tok.congdan, `${DISTRICT}-170101-9999`, good), 404, 'not-found', 'no such dossier');
   d = await getDossier(server, tok.congdan, code);
   assert.equal(d.can_rate, true, 'nothing was recorded');

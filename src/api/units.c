@@ -284,12 +284,23 @@ static void unit_after(mc_req *r, int rc, void *payload)
 	}
 	/* Office hours feed the deadline rules. */
 	mc_req_reload_time(r);
-	mc_unit p = {0};
+	mc_unit now = {0}, p = {0};
+	const mc_unit *u = &w->u;
+	/* An update wrote only some fields: the unit as it is now. */
+	if (!w->create) {
+		rc = mc_store_unit_get(mc_req_store(r), &now, w->u.id);
+		if (rc != 0) {
+			mc_reply_error(r, rc, "the unit");
+			return;
+		}
+		u = &now;
+	}
 	const char *pc = NULL;
-	if (w->u.parent_id && mc_store_unit_get(mc_req_store(r), &p, w->u.parent_id) == 0)
+	if (u->parent_id && mc_store_unit_get(mc_req_store(r), &p, u->parent_id) == 0)
 		pc = p.code;
-	json_t *j = mc_api_unit_json(&w->u, pc);
+	json_t *j = mc_api_unit_json(u, pc);
 	mc_unit_clear(&p);
+	mc_unit_clear(&now);
 	mc_reply_json(r, w->create ? 201 : 200, j);
 }
 
@@ -480,6 +491,10 @@ void mc_api_unit_update(mc_req *r)
 	 * unit's are the root's administrator's. */
 	if (mc_api_in_scope_or_reply(r, w->u.id) != 0)
 		return;
+	/* Only what the body names is written (NULL: kept as stored), so that
+	 * two administrators editing different fields at once both keep theirs;
+	 * the reply reads the unit back. */
+	w->u.name = w->u.office_hours = w->u.address = w->u.phone = NULL;
 	if (fill_common_or_reply(r, w, false) != 0)
 		return;
 	mc_req_write(r, unit_write_fn, unit_after, w);

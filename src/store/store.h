@@ -158,7 +158,10 @@ void mc_unit_clear(mc_unit *u);
 
 /* Sets u->id. MC_ECONFLICT on a duplicate code, MC_ENOTFOUND on an unknown parent. */
 int mc_store_unit_create(mc_store *st, mc_unit *u);
-int mc_store_unit_update(mc_store *st, const mc_unit *u); /* name, office_hours, address, phone */
+/* Writes u's name, office_hours, address and phone, each only when it is
+ * not NULL (a field left out keeps what is stored, whoever wrote it);
+ * MC_ENOTFOUND when no unit has u->id. Nothing else of the unit changes. */
+int mc_store_unit_update(mc_store *st, const mc_unit *u);
 /* On success *out owns its strings (clear it); on failure it is left zeroed. */
 int mc_store_unit_get(mc_store *st, mc_unit *out, int64_t id);
 int mc_store_unit_by_code(mc_store *st, mc_unit *out, const char *code);

@@ -80,12 +80,14 @@ int mc_store_unit_create(mc_store *st, mc_unit *u)
 
 int mc_store_unit_update(mc_store *st, const mc_unit *u)
 {
-	static const char sql[] = "UPDATE unit SET name = $2, office_hours = $3, address = $4, phone = $5, "
-				  "one_stop_since = $6, electronic_one_stop_since = $7 WHERE id = $1";
-	return mc_db_change(st, sql, "update unit", MC_SOME, MC_ENOTFOUND,
-			    MC_ARGS(MC_I(u->id), MC_T(str(u->name)), MC_T(str(u->office_hours)),
-				    MC_T(str(u->address)), MC_T(str(u->phone)), MC_REF(u->one_stop_since),
-				    MC_REF(u->electronic_one_stop_since)));
+	/* Only the fields named: what another edit changed meanwhile stays. */
+	static const char sql[] =
+	    "UPDATE unit SET name = coalesce($2, name), office_hours = coalesce($3, "
+	    "office_hours), address = coalesce($4, address), phone = coalesce($5, phone) "
+	    "WHERE id = $1";
+	return mc_db_change(
+	    st, sql, "update unit", MC_SOME, MC_ENOTFOUND,
+	    MC_ARGS(MC_I(u->id), MC_T(u->name), MC_T(u->office_hours), MC_T(u->address), MC_T(u->phone)));
 }
 
 /* The one unit a query with key as $1 finds; MC_ENOTFOUND when none. */

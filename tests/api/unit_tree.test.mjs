@@ -80,3 +80,23 @@ test('an update keeps the unit\'s level and parent: naming others is refused, no
   res = await server.api('PATCH', `/api/v1/units/${commune.code}`, { token: admin, body: { name: before.name, level: before.level, parent: DISTRICT } });
   assertStatus(res, 200, 'same level and parent');
 });
+
+test('two administrators editing different fields of a unit at once both keep theirs', async () => {
+  // Each PATCH writes only what its body names: one changing the address while
+  // another changes the phone does not put back the other's old value.
+  for (let i = 0; i < 20; i++) {
+    const address = `Số ${i} đường Lê Lợi, thành phố Thanh Hóa`;
+    const phone = `0237 385 ${String(1000 + i)}`;
+    const [a, p] = await Promise.all([
+      server.api('PATCH', `/api/v1/units/${DEPARTMENT}`, { token: admin, body: { address } }),
+      server.api('PATCH', `/api/v1/units/${DEPARTMENT}`, { token: admin, body: { phone } }),
+    ]);
+    assertStatus(a, 200, 'the address');
+    assertStatus(p, 200, 'the phone');
+    assert.equal(a.body.address, address, 'the reply is the unit as stored');
+    assert.equal(p.body.phone, phone);
+    const now = (await server.api('GET', `/api/v1/units/${DEPARTMENT}`)).body;
+    assert.equal(now.address, address, `round ${i}: the address kept`);
+    assert.equal(now.phone, phone, `round ${i}: the phone kept`);
+  }
+});

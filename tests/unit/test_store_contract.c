@@ -358,6 +358,15 @@ static void test_units(void **state)
 	assert_string_equal(u.address, "22 Hạc Thành");
 	assert_string_equal(u.phone, "0237 3852 186");
 	assert_string_equal(u.code, "000.00.15.H56");
+	/* A field left NULL keeps what is stored (another edit's, perhaps). */
+	edit = (mc_unit){.id = u.id, .phone = "0237 3852 999"};
+	assert_int_equal(mc_store_unit_update(f->st, &edit), 0);
+	mc_unit_clear(&u);
+	assert_int_equal(mc_store_unit_get(f->st, &u, f->dept), 0);
+	assert_string_equal(u.phone, "0237 3852 999");
+	assert_string_equal(u.name, "Sở Tư pháp tỉnh Thanh Hóa");
+	assert_string_equal(u.office_hours, "07:30-11:30,13:30-17:00");
+	assert_string_equal(u.address, "22 Hạc Thành");
 	u.id = 99999;
 	assert_int_equal(mc_store_unit_update(f->st, &u), MC_ENOTFOUND);
 	mc_unit_clear(&u);

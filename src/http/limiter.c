@@ -1,16 +1,29 @@
+/*
+ * limiter.c - failed attempts counted per key in a fixed table (limiter.h).
+ *
+ * A key is found by a keyed digest of it (BLAKE2b under a random key of the
+ * table's own), so no one outside the process can choose keys that land on
+ * another's slots; the digest, not the key, is kept, so a key of any length
+ * is counted. A key that is blocking is never pushed out before its window
+ * ends: a new key takes a free or expired slot among its probes, else the
+ * stalest one that is still only counting, else it is not counted (the
+ * other counters, an address's, still hold).
+ */
 #include "http/limiter.h"
 
 #include "core/mc.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_MAX 80
 #define PROBES 8
+#define ID_BYTES 16
 
 typedef struct {
-	char key[KEY_MAX];
+	unsigned char id[ID_BYTES]; /* the key's digest */
+	bool used;
 	int64_t since; /* first failure of the window */
 	int count;
 } slot;
@@ -19,18 +32,9 @@ struct mc_limiter {
 	slot *slots;
 	size_t mask;
 	int max, window;
+	unsigned char secret[crypto_generichash_KEYBYTES];
 	pthread_mutex_t lock;
 };
-
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
 
 mc_limiter *mc_limiter_new(size_t slots, int max, int window)
 {
@@ -38,6 +42,9 @@ mc_limiter *mc_limiter_new(size_t slots, int max, int window)
 	size_t n = 16;
 	while (n < slots)
 		n <<= 1;
+	if (sodium_init() < 0)
+		abort(); /* no random source: nothing here could be trusted */
+	randombytes_buf(l->secret, sizeof l->secret);
 	l->slots = mc_xcalloc(n, sizeof *l->slots);
 	l->mask = n - 1;
 	l->max = max;
@@ -51,37 +58,67 @@ void mc_limiter_free(mc_limiter *l)
 	if (!l)
 		return;
 	pthread_mutex_destroy(&l->lock);
+	sodium_memzero(l->secret, sizeof l->secret);
 	free(l->slots);
 	free(l);
 }
 
-/* The slot of key among its probes, or NULL; with `take`, the slot to use for
- * it (an empty or expired one, else the stalest of the probes). */
-static slot *find(mc_limiter *l, const char *key, int64_t now, bool take)
+static void digest(const mc_limiter *l, const char *key, unsigned char id[ID_BYTES])
 {
-	size_t h = hash(key);
+	crypto_generichash(id, ID_BYTES, (const unsigned char *)key, strlen(key), l->secret,
+			   sizeof l->secret);
+}
+
+static size_t first_probe(const unsigned char id[ID_BYTES])
+{
+	uint64_t h;
+	memcpy(&h, id, sizeof h);
+	return (size_t)h;
+}
+
+static bool live(const mc_limiter *l, const slot *s, int64_t now)
+{
+	return s->used && now - s->since < l->window;
+}
+
+/* The slot of id among its probes, or NULL. */
+static slot *find(mc_limiter *l, const unsigned char id[ID_BYTES])
+{
+	size_t h = first_probe(id);
+	for (size_t i = 0; i < PROBES; i++) {
+		slot *s = &l->slots[(h + i) & l->mask];
+		if (s->used && memcmp(s->id, id, ID_BYTES) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* The slot a new key takes: a free or expired one among its probes, else
+ * the stalest that is not blocking; NULL when every probe is blocking. */
+static slot *take(mc_limiter *l, const unsigned char id[ID_BYTES], int64_t now)
+{
+	size_t h = first_probe(id);
 	slot *stalest = NULL;
 	for (size_t i = 0; i < PROBES; i++) {
 		slot *s = &l->slots[(h + i) & l->mask];
-		if (s->key[0] && strcmp(s->key, key) == 0)
+		if (!live(l, s, now))
 			return s;
-		if (!take)
+		if (s->count >= l->max)
 			continue;
-		bool free_slot = !s->key[0] || now - s->since >= l->window;
-		if (free_slot && (!stalest || stalest->key[0]))
-			stalest = s;
-		else if (!stalest || (stalest->key[0] && s->since < stalest->since))
+		if (!stalest || s->since < stalest->since)
 			stalest = s;
 	}
-	return take ? stalest : NULL;
+	return stalest;
 }
 
 bool mc_limiter_blocked(mc_limiter *l, const char *key, int64_t now, int *retry_after)
 {
+	unsigned char id[ID_BYTES];
 	bool blocked = false;
+	digest(l, key, id);
 	pthread_mutex_lock(&l->lock);
-	slot *s = find(l, key, now, false);
-	if (s && now - s->since < l->window && s->count >= l->max) {
+	slot *s = find(l, id);
+	if (s && live(l, s, now) && s->count >= l->max) {
 		blocked = true;
 		if (retry_after)
 			*retry_after = (int)(l->window - (now - s->since));
@@ -92,27 +129,35 @@ bool mc_limiter_blocked(mc_limiter *l, const char *key, int64_t now, int *retry_
 
 void mc_limiter_fail(mc_limiter *l, const char *key, int64_t now)
 {
-	if (strlen(key) >= KEY_MAX)
-		return;
+	unsigned char id[ID_BYTES];
+	digest(l, key, id);
 	pthread_mutex_lock(&l->lock);
-	slot *s = find(l, key, now, false);
+	slot *s = find(l, id);
 	if (!s) {
-		s = find(l, key, now, true);
-		memset(s, 0, sizeof *s);
-		memcpy(s->key, key, strlen(key) + 1);
+		s = take(l, id, now);
+		if (s) {
+			memset(s, 0, sizeof *s);
+			memcpy(s->id, id, ID_BYTES);
+			s->used = true;
+			s->since = now;
+		}
 	}
-	if (now - s->since >= l->window) {
-		s->since = now;
-		s->count = 0;
+	if (s) {
+		if (now - s->since >= l->window) {
+			s->since = now;
+			s->count = 0;
+		}
+		s->count++;
 	}
-	s->count++;
 	pthread_mutex_unlock(&l->lock);
 }
 
 void mc_limiter_reset(mc_limiter *l, const char *key)
 {
+	unsigned char id[ID_BYTES];
+	digest(l, key, id);
 	pthread_mutex_lock(&l->lock);
-	slot *s = find(l, key, 0, false);
+	slot *s = find(l, id);
 	if (s)
 		memset(s, 0, sizeof *s);
 	pthread_mutex_unlock(&l->lock);

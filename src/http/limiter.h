@@ -1,7 +1,10 @@
 /*
  * limiter.h - counting failed attempts per key (an account, an address) in a
  * sliding window, to slow down password guessing. Bounded memory: a fixed
- * table where a new key may push out the stalest one. Thread-safe.
+ * table, found by a keyed digest of the key (no one outside the process can
+ * aim keys at another's slots), where a new key may push out the stalest one
+ * that is still only counting, never one that is blocking before its window
+ * ends (a new key that finds no room is then not counted). Thread-safe.
  */
 #ifndef MC_HTTP_LIMITER_H
 #define MC_HTTP_LIMITER_H

@@ -411,6 +411,37 @@ uint64_t mc_req_change_epoch(mc_req *r)
 	return atomic_load(&r->w->srv->change_epoch);
 }
 
+/* Every X-Forwarded-For line of the request joined in order, as one list
+ * (RFC 9110 5.3), or NULL when there is none: a proxy that adds a line of
+ * its own rather than extending the client's must not leave the client's
+ * first line to be believed. The header limit bounds its length. */
+static char *forwarded_for(const mc_req *r)
+{
+	struct evkeyvalq *h = evhttp_request_get_input_headers(r->ev);
+	struct evkeyval *kv;
+	size_t len = 0;
+	char *out;
+
+	TAILQ_FOREACH(kv, h, next)
+	{
+		if (strcasecmp(kv->key, "X-Forwarded-For") == 0)
+			len += strlen(kv->value) + 1;
+	}
+	if (len == 0)
+		return NULL;
+	out = mc_xmalloc(len);
+	out[0] = '\0';
+	TAILQ_FOREACH(kv, h, next)
+	{
+		if (strcasecmp(kv->key, "X-Forwarded-For") != 0)
+			continue;
+		if (out[0])
+			strcat(out, ",");
+		strcat(out, kv->value);
+	}
+	return out;
+}
+
 const char *mc_req_peer(const mc_req *r)
 {
 	if (!r->peer[0]) {
@@ -421,8 +452,9 @@ const char *mc_req_peer(const mc_req *r)
 		struct evhttp_connection *c = evhttp_request_get_connection(r->ev);
 		if (c)
 			evhttp_connection_get_peer(c, &host, &port);
-		mc_proxies_client(r->w->srv->proxies, host ? host : "", mc_req_header(r, "X-Forwarded-For"),
-				  m->peer, sizeof m->peer);
+		char *xff = forwarded_for(r);
+		mc_proxies_client(r->w->srv->proxies, host ? host : "", xff, m->peer, sizeof m->peer);
+		free(xff);
 	}
 	return r->peer;
 }

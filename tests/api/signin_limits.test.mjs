@@ -9,6 +9,7 @@
 // purged: session_purge.test.mjs).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { startServer, PASSWORD } from './harness.mjs';
 import { stopServer, assertProblem } from './helpers.mjs';
 
@@ -122,4 +123,47 @@ test('a session checking its own right password again and again counts as sign-i
   assert.ok(Number(refused.headers.get('retry-after')) >= 1);
   // nothing else waits for it
   assert.equal((await signIn(s, 'tiepnhan', PASSWORD, { from: '203.0.113.51' })).status, 201);
+});
+
+// One request with its header lines as given (fetch joins repeated lines).
+function rawPost(s, path, lines, body) {
+  const { hostname, port } = new URL(s.base);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(port), hostname);
+    let data = '';
+    sock.on('data', (d) => { data += d; });
+    sock.on('end', () => resolve(Number(data.split(' ')[1])));
+    sock.on('error', reject);
+    sock.write([`POST ${path} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', ...lines, '', body].join('\r\n'));
+  });
+}
+
+test('a client\'s own X-Forwarded-For line before the proxy\'s is not believed: the lines are read as one list', async () => {
+  const s = await server();
+  // A proxy that adds a line of its own (rather than extending the client's)
+  // sends the client's forged line first. Twenty failures from one real client
+  // whose forged line changes every time are still that client's twenty.
+  for (let i = 0; i < 20; i++) {
+    const body = JSON.stringify({ username: `guess-${i}`, password: 'wrong' });
+    const status = await rawPost(s, '/api/v1/session', [`X-Forwarded-For: 192.0.2.${i}`, 'X-Forwarded-For: 198.51.100.77'], body);
+    assert.equal(status, 401, `failure ${i}`);
+  }
+  const good = JSON.stringify({ username: 'tiepnhan', password: PASSWORD });
+  assert.equal(await rawPost(s, '/api/v1/session', ['X-Forwarded-For: 192.0.2.200', 'X-Forwarded-For: 198.51.100.77'], good), 429,
+    'the real client is held off');
+  assert.equal((await signIn(s, 'tiepnhan', PASSWORD, { from: '203.0.113.77' })).status, 201, 'another client is not');
+});
+
+test('an account closed to new devices stays closed however many made-up usernames fail meanwhile', async () => {
+  // A small table, so that the junk would have pushed the account out of it
+  // when a new key could take a blocking key's slot.
+  const s = await server({ MOTCUA_LIMITER_SLOTS: '256' });
+  for (let i = 0; i < 5; i++) assertProblem(await signIn(s, 'congdan', `guess-${i}`, { from: `198.51.100.${i}` }), 401, 'bad-credentials');
+  assertProblem(await signIn(s, 'congdan', PASSWORD, { from: '198.51.100.99' }), 429, 'too-many-attempts', 'closed to new devices');
+  for (let i = 0; i < 400; i += 8) {
+    await Promise.all(Array.from({ length: 8 }, (_, k) =>
+      signIn(s, `zz${i + k}`, 'wrong', { from: `10.${(i + k) >> 8}.${(i + k) & 255}.1` })));
+  }
+  assertProblem(await signIn(s, 'congdan', PASSWORD, { from: '198.51.100.100' }), 429, 'too-many-attempts', 'still closed');
 });

@@ -200,8 +200,10 @@ int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 	}
 	if (action != MC_WF_ACT_OPEN && action != MC_WF_ACT_CLOSE) {
 		/* The unit's clerk or head hands it over and proposes it for
-		 * disposal, its head decides: not the officer alone. */
-		if (!within(tc, out->unit_id, actor)) {
+		 * disposal, its head decides: not the officer alone, nor the
+		 * clerk or head of a unit above (the head of the agency decides
+		 * the destruction of its own archive: Luật Lưu trữ art. 28). */
+		if (actor->unit_id != out->unit_id) {
 			rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
 					"only the clerk or head of the file's unit may %s it",
 					mc_wf_action_name(action));

@@ -20,10 +20,14 @@
 #include "store/store_workfile.h"
 
 /* Whether document x (an SQL expression) is not disposed of: no disposed
- * file holds it, or a file not disposed of does too. */
+ * file of its own unit (the issuing body's, or the receiving unit's for an
+ * incoming copy) holds it, or a file not disposed of does too. Another
+ * unit's file may hold it for reference; that unit's disposal is not the
+ * decision of the document's own head (Luật Lưu trữ art. 28). */
 #define LIVE(x)                                                                                              \
 	"(NOT EXISTS (SELECT 1 FROM workfile_doc wd JOIN workfile w ON w.id = wd.workfile_id "               \
-	"WHERE wd.document_id = " x " AND w.disposal = 2) "                                                  \
+	"JOIN document own ON own.id = wd.document_id "                                                      \
+	"WHERE wd.document_id = " x " AND w.disposal = 2 AND w.unit_id = own.unit_id) "                      \
 	"OR EXISTS (SELECT 1 FROM workfile_doc wd JOIN workfile w ON w.id = wd.workfile_id "                 \
 	"WHERE wd.document_id = " x " AND w.disposal <> 2))"
 

@@ -22,7 +22,7 @@ import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from '.
 
 const skip = NO_FAKETIME;
 const work = mkdtempSync(join(tmpdir(), 'motcua-wf-disposal-'));
-const USERS = ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt', 'lanhdao.stnmt'];
+const USERS = ['admin', 'congdan', 'tiepnhan', 'chuyenvien', 'lanhdao', 'tiepnhan.stnmt', 'lanhdao.stnmt', 'chutich'];
 let server;
 const tok = {};
 const uid = {};
@@ -343,9 +343,31 @@ test('disposal destroys the stored content only disposed files use: 410 content-
     assertStatus(await api('PUT', `/api/v1/workfiles/${w.body.id}/documents/${a}`, { token: tok.chuyenvien }), 200, 'add');
     assertStatus(await act(tok.chuyenvien, w.body.id, 'close'), 200, 'close');
     assertStatus(await act(tok.tiepnhan, w.body.id, 'archive'), 200, 'archive');
+    // Another district document, kept for reference in a file of the province
+    // (whose head may see it): the province's disposal is not the district's.
+    const c = await draft('Văn bản của huyện lưu tham khảo ở tỉnh');
+    await docAct(tok.chuyenvien, c, 'submit');
+    await docAct(tok.lanhdao, c, 'approve');
+    await docAct(tok.lanhdao, c, 'sign');
+    await docAct(tok.tiepnhan, c, 'issue');
+    const pw = await api('POST', '/api/v1/workfiles', { token: tok.chutich, body: { year: 2025, code: '98.VP',
+      title: 'Hồ sơ tham khảo của tỉnh', retention: 1, responsible: uid.chutich } });
+    assertStatus(pw, 201, 'the province lists a file');
+    assertStatus(await act(tok.chutich, pw.body.id, 'open'), 200, 'open');
+    assertStatus(await api('PUT', `/api/v1/workfiles/${pw.body.id}/documents/${c}`, { token: tok.chutich }), 200, 'the district\'s document');
+    assertStatus(await act(tok.chutich, pw.body.id, 'close'), 200, 'close');
+    assertStatus(await act(tok.chutich, pw.body.id, 'archive'), 200, 'archive');
     server.setClock('2027-01-02T02:00:00Z');
     await loginAll();
     assertStatus(await act(tok.tiepnhan, w.body.id, 'propose_disposal'), 200, 'propose');
+    // The head of the unit above does not dispose of the district's file.
+    assertProblem(await act(tok.chutich, w.body.id, 'dispose', { decision: '13/QĐ-UBND', decision_date: '2027-01-02' }),
+      403, 'out-of-scope', 'the head of the province');
+    assertStatus(await act(tok.chutich, pw.body.id, 'propose_disposal'), 200, 'the province proposes its own');
+    assertStatus(await act(tok.chutich, pw.body.id, 'dispose', { decision: '01/QĐ-UBND', decision_date: '2027-01-02' }), 200,
+      'the province disposes of its own file');
+    const theirs = await download(`/api/v1/documents/${c}/file`, tok.lanhdao);
+    assert.equal(theirs.status, 200, 'the district\'s document is whole after the province\'s disposal');
     // Still whole while proposed.
     assert.equal((await download(`/api/v1/documents/${a}/file`, tok.lanhdao)).status, 200, 'proposed: kept');
     const disposed = await act(tok.lanhdao, w.body.id, 'dispose', { decision: '12/QĐ-UBND', decision_date: '2027-01-02' });

@@ -4945,14 +4945,18 @@ static void test_workfile_destroy(void **state)
 	int64_t dept_clerk = add_user(f->st, "vanthu.wfx2", MC_ROLE_DESK, f->dept);
 	static const char only[] = "%PDF-1.7 only d1", annex[] = "%PDF-1.7 annex of d1",
 			  shared[] = "%PDF-1.7 shared version", copied[] = "%PDF-1.7 d2 and its copy",
-			  held[] = "%PDF-1.7 a dossier upload too", both[] = "%PDF-1.7 in two files";
-	char x_only[65], x_annex[65], x_shared[65], x_copied[65], x_held[65], x_both[65];
+			  held[] = "%PDF-1.7 a dossier upload too", both[] = "%PDF-1.7 in two files",
+			  theirs[] = "%PDF-1.7 the department's own";
+	char x_only[65], x_annex[65], x_shared[65], x_copied[65], x_held[65], x_both[65], x_theirs[65];
 	/* d1, d2, d6 in the file w that is disposed of; d4 in no file uses d1's
 	 * version; d3 (in no file) is d2's copy; d6 is in the department's file
 	 * k too, which is not disposed of. */
 	int64_t d1 = wfd_doc(f, f->district, 1, 0), d2 = wfd_doc(f, f->district, 1, 0);
 	int64_t d3 = wfd_doc(f, f->dept, 2, d2), d4 = wfd_doc(f, f->district, 1, 0);
 	int64_t d6 = wfd_doc(f, f->district, 1, 0);
+	/* d7, the department's document, is in the district's file w too: the
+	 * district's disposal does not destroy what is another unit's. */
+	int64_t d7 = wfd_doc(f, f->dept, 1, 0);
 	(void)d3;
 	mc_workfile w = {.unit_id = f->district,
 			 .year = 2019,
@@ -4978,6 +4982,7 @@ static void test_workfile_destroy(void **state)
 	assert_int_equal(mc_store_document_file_put(f->st, d1, only, sizeof only - 1, 2, 10), 0);
 	assert_int_equal(mc_store_document_file_put(f->st, d2, copied, sizeof copied - 1, 2, 10), 0);
 	assert_int_equal(mc_store_document_file_put(f->st, d6, both, sizeof both - 1, 2, 10), 0);
+	assert_int_equal(mc_store_document_file_put(f->st, d7, theirs, sizeof theirs - 1, 2, 10), 0);
 	mc_document_attachment t = {
 	    .document_id = d1, .number = 1, .filename = "pl.pdf", .size = sizeof annex - 1, .created_at = 10};
 	assert_int_equal(mc_store_attachment_write(f->st, t.sha256, annex, sizeof annex - 1), 0);
@@ -5002,6 +5007,7 @@ static void test_workfile_destroy(void **state)
 	assert_int_equal(mc_store_workfile_doc_add(f->st, &w, d1, clerk, 20, NULL), 0);
 	assert_int_equal(mc_store_workfile_doc_add(f->st, &w, d2, clerk, 20, NULL), 0);
 	assert_int_equal(mc_store_workfile_doc_add(f->st, &w, d6, clerk, 20, NULL), 0);
+	assert_int_equal(mc_store_workfile_doc_add(f->st, &w, d7, clerk, 20, NULL), 0);
 	assert_int_equal(mc_store_workfile_doc_add(f->st, &k, d6, dept_clerk, 20, NULL), 0);
 	assert_int_equal(mc_store_commit(f->st), 0);
 	assert_int_equal(mc_files_sha256(x_only, only, sizeof only - 1), 0);
@@ -5010,6 +5016,7 @@ static void test_workfile_destroy(void **state)
 	assert_int_equal(mc_files_sha256(x_copied, copied, sizeof copied - 1), 0);
 	assert_int_equal(mc_files_sha256(x_held, held, sizeof held - 1), 0);
 	assert_int_equal(mc_files_sha256(x_both, both, sizeof both - 1), 0);
+	assert_int_equal(mc_files_sha256(x_theirs, theirs, sizeof theirs - 1), 0);
 
 	/* Not disposed of yet: nothing is only theirs. */
 	assert_int_equal(mc_store_workfile_destroyable(f->st, &list, &n, w.id), 0);
@@ -5054,7 +5061,7 @@ static void test_workfile_destroy(void **state)
 	size_t len = 0;
 	assert_int_equal(mc_store_attachment_get(f->st, &data, &len, NULL, 0, x_annex), MC_EGONE);
 	mc_err_clear();
-	const char *kept[] = {x_shared, x_copied, x_held, x_both};
+	const char *kept[] = {x_shared, x_copied, x_held, x_both, x_theirs};
 	for (size_t i = 0; i < MC_ARRAY_LEN(kept); i++)
 		assert_int_equal(mc_store_attachment_stat(f->st, &size, NULL, 0, kept[i]), 0);
 	/* A digest never stored is not found, not gone. */

@@ -540,6 +540,26 @@ cleanup:
 }
 
 /* The checks of a step's own fields, and what it changes in next. */
+/* Whether part, given the deadline day, stays within its task's. */
+static int within_parent(mc_store *st, const mc_task *part, int32_t day)
+{
+	mc_task p = {0};
+	int rc = mc_store_task_get(st, &p, part->parent_id);
+
+	if (rc == 0 && mc_task_child_due_check((mc_task_due_kind)p.due_kind, p.due, (mc_task_period)p.period,
+					       (mc_task_due_kind)part->due_kind, day,
+					       (mc_task_period)part->period) != 0) {
+		int y = 0, m = 0, d = 0;
+		mc_civil_from_days(p.due, &y, &m, &d);
+		rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+				"a part of a task cannot be due after the task itself (task %lld is due "
+				"%02d/%02d/%04d); extend the task first",
+				(long long)p.id, d, m, y);
+	}
+	mc_task_clear(&p);
+	return rc;
+}
+
 static int apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_task_view *v,
 		 const mc_task_act *act, mc_task *next, report_period *period)
 {
@@ -595,6 +615,10 @@ static int apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, con
 		if (day <= t->due)
 			return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
 					  "the day granted must be after the deadline");
+		/* A part is never due after its task's effective deadline (§4),
+		 * as at its delegation: its task is extended first. */
+		if (t->parent_id && (rc = within_parent(st, t, day)) != 0)
+			return rc;
 		next->due = day;
 		next->requested_due = 0;
 		break;

@@ -185,6 +185,27 @@ test('delegation to a commune: never due after the parent; the parent\'s progres
   assert.equal((await get(tok.lanhdao, t.id)).progress_overall, 100);
 });
 
+test('a part is not given more time than its task has: the task is extended first', async () => {
+  const t = await create(tok['lanhdao.tinh'], { due_in_working_days: 20 });
+  const made = await api('POST', `/api/v1/tasks/${t.id}/subtasks`, { token: tok.lanhdao,
+    body: { title: 'Phần việc của xã', unit: COMMUNE, due: t.due } });
+  assertStatus(made, 201, 'delegate');
+  const child = made.body;
+  const later = localDay(90);
+  await actOk(tok['chuyenvien.xa'], child.id, 'request_extension', { note: 'Chưa đủ số liệu', due: later });
+  const refused = await act(tok.lanhdao, child.id, 'grant_extension');
+  assertProblem(refused, 422, 'invalid-field', 'past the task\'s own deadline');
+  assert.match(refused.body.detail, /extend the task first/);
+  const still = await get(tok.lanhdao, child.id);
+  assert.equal(still.due, t.due, 'nothing changed');
+  assert.equal(still.state, 'extension_requested');
+  // The district asks the province, which extends the task; then its part.
+  await actOk(tok.chuyenvien, t.id, 'request_extension', { note: 'Xã cần thêm thời gian', due: later });
+  await actOk(tok['lanhdao.tinh'], t.id, 'grant_extension');
+  const r = await actOk(tok.lanhdao, child.id, 'grant_extension');
+  assert.equal(r.due, later);
+});
+
 test('an extension asked for with a reason and granted: the original deadline is kept for judging', async () => {
   const t = await create(tok['lanhdao.tinh']);
   const later = localDay(90);

@@ -656,7 +656,7 @@ void mc_api_profile_update(mc_req *r)
 	char signin_key[32], address_key[96];
 	int64_t now = mc_now();
 	snprintf(signin_key, sizeof signin_key, "%lld", (long long)p->u.id);
-	snprintf(address_key, sizeof address_key, "a:%s", mc_req_peer(r));
+	mc_api_address_key(r, address_key, sizeof address_key);
 	if (mc_limiter_blocked(mc_req_signins_accounts(r), signin_key, now, &wait) ||
 	    mc_limiter_blocked(mc_req_signins_addresses(r), address_key, now, &wait)) {
 		mc_api_too_many(r, wait, "too many password checks for this account or from your address");
@@ -729,7 +729,7 @@ void mc_api_recovery_start(mc_req *r)
 	char key[96];
 	/* Counted by address and by the name asked for, existing or not: a
 	 * refusal tells nothing about the account. */
-	snprintf(key, sizeof key, "a:%s", mc_req_peer(r));
+	mc_api_address_key(r, key, sizeof key);
 	if (mc_limiter_blocked(mc_req_recovery_addresses(r), key, now, &wait)) {
 		mc_api_too_many(r, wait, "too many recovery requests");
 		return;
@@ -796,7 +796,7 @@ void mc_api_recovery_finish(mc_req *r)
 		return;
 	int wait = 0;
 	/* Wrong codes count as failed sign-ins from the address. */
-	snprintf(w->key, sizeof w->key, "a:%s", mc_req_peer(r));
+	mc_api_address_key(r, w->key, sizeof w->key);
 	if (mc_limiter_blocked(mc_req_login_addresses(r), w->key, mc_now(), &wait)) {
 		mc_api_too_many(r, wait, "too many recovery requests");
 		return;

@@ -25,6 +25,11 @@ int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id);
 /* 429 too-many-attempts with Retry-After: wait seconds (at least 1), the
  * detail "<why>; try again in <wait> seconds". */
 void mc_api_too_many(mc_req *r, int wait, const char *why);
+/* The key an address's counters (sign-in, recovery, the exchange's
+ * refusals) go by: "a:" and the client's address, for an IPv6 client its
+ * /64 (one subscriber's, RFC 6177), as filings are counted (app/filing.h):
+ * counted per address, it would have 2^64 of them. */
+void mc_api_address_key(const mc_req *r, char *out, size_t cap);
 /* Whether the caller may upload size bytes more within its daily upload
  * budget (upload_daily_bytes, app/upload.h): replies 429 upload-quota and
  * returns -1 when not, before a byte is stored (api/attachments.c). */

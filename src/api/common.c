@@ -1,4 +1,5 @@
 #include "api/api.h"
+#include "app/filing.h"
 
 #include "core/limits.h"
 #include "core/onestop.h"
@@ -15,6 +16,13 @@ bool mc_api_in_scope(mc_req *r, int64_t unit_id)
 	if (!u || !u->unit_id || !unit_id)
 		return false;
 	return mc_time_ctx_within(mc_req_time(r), unit_id, u->unit_id);
+}
+
+void mc_api_address_key(const mc_req *r, char *out, size_t cap)
+{
+	char peer[MC_FILING_PEER_MAX];
+	mc_app_filing_peer(peer, mc_req_peer(r));
+	snprintf(out, cap, "a:%s", peer);
 }
 
 void mc_api_too_many(mc_req *r, int wait, const char *why)

@@ -93,7 +93,7 @@ void mc_api_edxml_receive(mc_req *r)
 	char key[96];
 	int64_t now = mc_now();
 	int wait = 0;
-	snprintf(key, sizeof key, "a:%s", mc_req_peer(r));
+	mc_api_address_key(r, key, sizeof key);
 	if (mc_limiter_blocked(refused, key, now, &wait)) {
 		mc_api_too_many(r, wait, "too many refused packages from this address");
 		return;

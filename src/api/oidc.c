@@ -93,7 +93,7 @@ static int flood_or_reply(mc_req *r)
 	char key[96];
 	int wait = 0;
 	int64_t now = mc_now();
-	snprintf(key, sizeof key, "a:%s", mc_req_peer(r));
+	mc_api_address_key(r, key, sizeof key);
 	if (mc_limiter_blocked(mc_req_signins_addresses(r), key, now, &wait)) {
 		char retry[16];
 		snprintf(retry, sizeof retry, "%d", wait > 0 ? wait : 1);

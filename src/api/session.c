@@ -178,7 +178,7 @@ void mc_api_session_create(mc_req *r)
 		return;
 	signin *s = mc_req_own(r, mc_xcalloc(1, sizeof *s));
 	snprintf(s->account_key, sizeof s->account_key, "u:%s", username);
-	snprintf(s->address_key, sizeof s->address_key, "a:%s", mc_req_peer(r));
+	mc_api_address_key(r, s->address_key, sizeof s->address_key);
 	snprintf(s->peer, sizeof s->peer, "%s", mc_req_peer(r));
 	mc_api_user_agent(s->agent, sizeof s->agent, mc_req_header(r, "User-Agent"));
 	int64_t now = mc_now();

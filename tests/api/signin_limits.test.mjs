@@ -167,3 +167,13 @@ test('an account closed to new devices stays closed however many made-up usernam
   }
   assertProblem(await signIn(s, 'congdan', PASSWORD, { from: '198.51.100.100' }), 429, 'too-many-attempts', 'still closed');
 });
+
+test('an IPv6 client counts as its /64: changing the address within it is no way round the address\'s limit', async () => {
+  const s = await server();
+  for (let i = 0; i < 20; i++) {
+    assert.equal((await signIn(s, `guess6-${i}`, 'wrong', { from: `2001:db8:7:1::${(i + 1).toString(16)}` })).status, 401);
+  }
+  assertProblem(await signIn(s, 'tiepnhan', PASSWORD, { from: '2001:db8:7:1:ffff::99' }), 429, 'too-many-attempts',
+    'another address of the same /64');
+  assert.equal((await signIn(s, 'tiepnhan', PASSWORD, { from: '2001:db8:7:2::1' })).status, 201, 'the next /64 is another client');
+});

@@ -31,9 +31,12 @@ static const char *session_cookie(const char *header)
 
 /* Finds the signed-in user. A missing, expired or unknown token leaves the
  * request anonymous; a store error (the database away) is returned, so that
- * the caller answers 503 rather than 401: the session may well be valid. */
-static int load_session(mc_req *r)
+ * the caller answers 503 rather than 401: the session may well be valid.
+ * *by_cookie tells whether the token came from the cookie, which the browser
+ * sends by itself, rather than from an Authorization header. */
+static int load_session(mc_req *r, bool *by_cookie)
 {
+	*by_cookie = false;
 	const char *token = NULL;
 	char cookie_token[MC_TOKEN_MAX];
 	const char *auth = mc_req_header(r, "Authorization");
@@ -47,6 +50,7 @@ static int load_session(mc_req *r)
 				memcpy(cookie_token, at, n);
 				cookie_token[n] = '\0';
 				token = cookie_token;
+				*by_cookie = true;
 			}
 		}
 	}
@@ -216,13 +220,93 @@ static void reply_unrouted(mc_req *r, const mc_route_match *m)
 	}
 }
 
+/* ---- requests from another site ---------------------------------------- */
+
+/* The origin of an http:// or https:// address (perhaps with a path) or of an
+ * Origin header, in one spelling: "scheme://host[:port]" in lower case,
+ * without the port when it is the scheme's default. False when it is none
+ * (another scheme, "null", too long). */
+static bool origin_key(char *out, size_t cap, const char *url)
+{
+	const char *scheme = NULL;
+	const char *default_port = NULL;
+	if (strncasecmp(url, "https://", 8) == 0) {
+		scheme = "https://";
+		default_port = ":443";
+	} else if (strncasecmp(url, "http://", 7) == 0) {
+		scheme = "http://";
+		default_port = ":80";
+	} else {
+		return false;
+	}
+	const char *host = url + strlen(scheme);
+	size_t n = strcspn(host, "/?#");
+	size_t dn = strlen(default_port);
+	if (n > dn && strncmp(host + n - dn, default_port, dn) == 0)
+		n -= dn;
+	if (n == 0 || strlen(scheme) + n >= cap)
+		return false;
+	size_t len = (size_t)snprintf(out, cap, "%s%.*s", scheme, (int)n, host);
+	for (size_t i = 0; i < len; i++) {
+		if (out[i] >= 'A' && out[i] <= 'Z')
+			out[i] = (char)(out[i] - 'A' + 'a');
+	}
+	return true;
+}
+
+/* Whether a request signed in by the session cookie, which a browser sends
+ * whatever page asks, comes from the web application itself. SameSite=Strict
+ * keeps the cookie from other sites, but not from a sibling host of the same
+ * registrable domain (another *.gov.vn service), whose forms and scripts could
+ * then write with the officer's rights. A request is from elsewhere when
+ * Sec-Fetch-Site says anything but same-origin or none (typed by the user), or
+ * when its Origin is neither public_url's nor the request's own as the server
+ * sees it (the scheme, https when a trusted proxy says so, and the Host
+ * header): the web application is reached at either. A client that sends
+ * neither header (not a browser, or an old one) is not refused here. */
+static bool from_elsewhere(const mc_req *r, const char **why)
+{
+	const char *site = mc_req_header(r, "Sec-Fetch-Site");
+	if (site && strcasecmp(site, "same-origin") != 0 && strcasecmp(site, "none") != 0) {
+		*why = "Sec-Fetch-Site";
+		return true;
+	}
+	const char *origin = mc_req_header(r, "Origin");
+	if (!origin)
+		return false;
+	*why = "Origin";
+	char got[512], want[512];
+	if (!origin_key(got, sizeof got, origin))
+		return true;
+	if (origin_key(want, sizeof want, mc_req_public_url(r)) && strcmp(got, want) == 0)
+		return false;
+	const char *host = mc_req_header(r, "Host");
+	if (!host || strlen(host) > 400)
+		return true;
+	char own[420];
+	snprintf(own, sizeof own, "%s://%s", mc_req_is_tls(r) ? "https" : "http", host);
+	return !(origin_key(want, sizeof want, own) && strcmp(got, want) == 0);
+}
+
 /* Whether the caller may use the route: a session when it needs one (401),
- * with a role it admits (403). Replies and returns -1 when not. */
+ * with a role it admits (403), a write signed in by the cookie only from the
+ * web application's own pages (403). Replies and returns -1 when not. */
 static int authorise_or_reply(mc_req *r, const mc_route *route)
 {
-	int rc = load_session(r);
+	bool by_cookie = false;
+	int rc = load_session(r, &by_cookie);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the session check");
+		return -1;
+	}
+	const char *why = NULL;
+	if (r->has_user && by_cookie && r->method != MC_M_GET && r->method != MC_M_HEAD &&
+	    from_elsewhere(r, &why)) {
+		mc_reply_problem(r, MC_PROB_CROSS_SITE,
+				 "a %s signed in by the session cookie must come from this site's own "
+				 "pages (%s says it does not); other clients send the token as "
+				 "Authorization: Bearer",
+				 mc_method_name(r->method), why);
 		return -1;
 	}
 	if (route->auth != MC_AUTH_SESSION)

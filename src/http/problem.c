@@ -78,6 +78,8 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 				     "The procedure is not received at this desk for that unit"},
     [MC_PROB_CONTENT_DESTROYED] = {"content-destroyed", 410,
 				   "The content was destroyed with a disposed work file"},
+    [MC_PROB_CROSS_SITE] = {"cross-site-request", 403,
+			    "A change signed in by the session cookie came from another site's page"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)

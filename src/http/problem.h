@@ -80,6 +80,8 @@ typedef enum {
 	MC_PROB_NOT_RECEIVABLE_HERE,
 	/* A stored file destroyed with a disposed work file (docs/documents.md §12). */
 	MC_PROB_CONTENT_DESTROYED,
+	/* A write signed in by the session cookie from another site's page (http/dispatch.c). */
+	MC_PROB_CROSS_SITE,
 	MC_PROB_COUNT_
 } mc_problem;
 

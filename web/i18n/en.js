@@ -130,6 +130,7 @@ export default {
   'problem.plan-applied': 'The plan has been applied already',
   'problem.not-receivable-here': 'This procedure is not received regardless of administrative boundary; file it at the service centre of the competent unit',
   'problem.content-destroyed': 'The file\'s content was destroyed with a disposed work file, on the decision to destroy documents past their value',
+  'problem.cross-site-request': 'Refused: the change was sent from another website\'s page; open the portal at its own address and try again',
   'problem.forbidden-transition': 'The dossier’s state does not allow this action',
   'problem.version-conflict': 'Someone else changed the dossier. Please reload',
   'problem.precondition-failed': 'Someone else changed the dossier. Please reload',

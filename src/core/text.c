@@ -258,12 +258,21 @@ static bool invisible(int32_t cp)
 	return utf8proc_get_property(cp)->ignorable || cp == 0x2800;
 }
 
+bool mc_text_reorders_or_hides(int cp)
+{
+	return cp == 0x061C || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+	       (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF;
+}
+
 static bool allowed_in_field(int32_t cp, mc_text_kind kind)
 {
 	bool multiline = kind == MC_TEXT_LINES;
 	if (utf8proc_category(cp) == UTF8PROC_CATEGORY_CC)
 		return multiline && (cp == '\n' || cp == '\t');
 	if (!multiline && (cp == 0x2028 || cp == 0x2029))
+		return false;
+	if (mc_text_reorders_or_hides(cp))
 		return false;
 	return kind != MC_TEXT_NAME || !invisible(cp);
 }

@@ -57,8 +57,16 @@ int mc_text_mask_name(char **out, const char *name);
 
 /* What a text field holds, for mc_text_clean. */
 typedef enum {
-	MC_TEXT_LINE,  /* one line: no control character, no U+2028/U+2029 */
-	MC_TEXT_LINES, /* may hold line breaks ("\n") and tabs */
+	/* One line: no control character, no U+2028/U+2029, and none of the
+	 * characters that reorder or hide text, which no kind may hold: the
+	 * direction marks U+200E/U+200F/U+061C, embeddings and overrides
+	 * U+202A-U+202E, isolates U+2066-U+2069, and the invisible format
+	 * characters U+200B, U+2060-U+2064, U+206A-U+206F, U+FEFF. A reversed
+	 * address or a hidden word in a note would show so on an officer's
+	 * screen, a receipt and an e-mail. The joiners U+200C/U+200D are kept
+	 * (emoji sequences). */
+	MC_TEXT_LINE,
+	MC_TEXT_LINES, /* may hold line breaks ("\n") and tabs; otherwise as a line */
 	/* A person's or an organisation's name: one line, and nothing that
 	 * shows nothing. Refused: the format characters (Unicode category Cf:
 	 * zero-width space and joiners U+200B-U+200D, the direction marks and
@@ -77,8 +85,9 @@ typedef enum {
  * empty, at most max_chars code points, and free of control characters. A
  * MC_TEXT_LINES field may hold "\n" and "\t"; its "\r\n" and lone "\r" (as
  * browsers send from a textarea) become "\n". A MC_TEXT_LINE field holds no
- * control character nor U+2028/U+2029; a MC_TEXT_NAME field is a line that
- * holds none of the invisible characters listed above either.
+ * control character nor U+2028/U+2029; neither kind holds the characters
+ * that reorder or hide text; a MC_TEXT_NAME field is a line that holds none
+ * of the invisible characters listed above either.
  * Returns 0; MC_EINVAL for invalid UTF-8, an empty field or a forbidden
  * character; MC_ETOOBIG when longer than max_chars; MC_ERROR when utf8proc
  * fails. Caller frees *out.
@@ -92,5 +101,13 @@ int mc_text_clean(char **out, const char *s, size_t len, size_t max_chars, mc_te
  * not looked at: mc_text_clean trims it.
  */
 int mc_text_first_refused(const char *s, size_t len, mc_text_kind kind);
+
+/*
+ * Whether the code point cp reorders or hides text (a direction mark,
+ * embedding, override or isolate, or an invisible format character, as
+ * listed at MC_TEXT_LINE), which no text field may hold. U+200C/U+200D are
+ * not: emoji sequences and some scripts need them.
+ */
+bool mc_text_reorders_or_hides(int cp);
 
 #endif

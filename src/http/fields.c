@@ -180,12 +180,20 @@ int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field
 						       (long long)f->max);
 				return -1;
 			}
-			/* Say which character a name may not hold: the user may not see it. */
+			/* Say which character the field may not hold: the user may not see it. */
 			int bad = -1;
-			if (rc == MC_EINVAL && kind == MC_TEXT_NAME)
+			if (rc == MC_EINVAL)
 				bad =
 				    mc_text_first_refused(json_string_value(v), json_string_length(v), kind);
-			if (bad >= 0) {
+			if (bad >= 0 && kind != MC_TEXT_NAME && mc_text_reorders_or_hides(bad)) {
+				mc_reply_field_problem(
+				    r, MC_PROB_INVALID_FIELD, path, "characters",
+				    "%s must be text without direction-changing or invisible formatting "
+				    "characters (it holds U+%04X)",
+				    path, (unsigned)bad);
+				return -1;
+			}
+			if (bad >= 0 && kind == MC_TEXT_NAME) {
 				mc_reply_field_problem(
 				    r, MC_PROB_INVALID_FIELD, path, "characters",
 				    "%s must be a name without control, formatting or invisible "

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness.mjs';
-import { stopServer, APPLICANT, DISTRICT, assertProblem, assertStatus, districtProcedure, file, getDossier } from './helpers.mjs';
+import { stopServer, APPLICANT, DISTRICT, act, assertProblem, assertStatus, districtProcedure, file, getDossier } from './helpers.mjs';
 
 let server;
 const tok = {};
@@ -388,6 +388,30 @@ test('names holding invisible or formatting characters are refused with 422, not
   }
   assert.deepEqual(await snapshot(), before, 'no dossier was filed');
   assert.deepEqual((await server.api('GET', '/api/v1/units')).body.items, units, 'no unit was made or renamed');
+});
+
+// Any text field, not only names: a right-to-left override in an address
+// shows it reversed on the officer's screen, the receipt and the e-mail; a
+// zero-width space or a BOM hides in it. Right-to-left letters and the
+// joiners of emoji sequences stay.
+test('a desk filing whose applicant.address holds a direction override or an invisible character is refused with 422, nothing stored', async () => {
+  const before = await snapshot();
+  for (const [c, hex] of [['\u202E', '202E'], ['\u2067', '2067'], ['\u200F', '200F'], ['\u200B', '200B'], ['\uFEFF', 'FEFF']]) {
+    const d = await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan,
+      body: { ...GOOD, applicant: { ...APPLICANT, address: `Số 1 ${c}Lê Lợi, Thanh Hóa` } } });
+    assertProblem(d, 422, 'invalid-field', `address with U+${hex}`);
+    assert.equal(d.body.field, 'applicant.address');
+    assert.equal(d.body.rule, 'characters');
+    assert.match(d.body.detail, /^applicant\.address must be text without direction-changing or invisible formatting characters/);
+    assert.match(d.body.detail, new RegExp(`U\\+${hex}`));
+  }
+  // a multi-line note of an action, too
+  const note = await act(server, tok.tiepnhan, dossier.code, 'request_supplement', { note: 'Bổ sung:\n\u202Ebản sao' });
+  assertProblem(note, 422, 'invalid-field', 'a note with U+202E');
+  assert.equal(note.body.field, 'note');
+  assert.deepEqual(await snapshot(), before, 'no dossier was filed, none changed');
+  const ok = await file(server, tok.tiepnhan, { applicant: { ...APPLICANT, address: 'Số 1 עברית, Thanh Hóa 👨\u200D👩\u200D👧' } });
+  assert.equal(ok.applicant.address, 'Số 1 עברית, Thanh Hóa 👨\u200D👩\u200D👧');
 });
 
 test('the abbreviations, numbers, places and codes that name documents and work files hold no invisible or formatting character', async () => {

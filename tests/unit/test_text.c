@@ -309,7 +309,8 @@ static size_t utf8_of(char *buf, int32_t cp)
 /* Names: the invisible and formatting characters that would let two names
  * look alike, or one read differently from what is stored, are refused - in
  * the middle, at either end - and named by mc_text_first_refused; an
- * ordinary line keeps them (addresses, notes are not names). */
+ * ordinary line keeps those that neither reorder nor hide text (addresses,
+ * notes are not names), and refuses the others (test_clean_direction). */
 static void test_clean_name(void **state)
 {
 	(void)state;
@@ -348,10 +349,18 @@ static void test_clean_name(void **state)
 			assert_null(out);
 			assert_int_equal(mc_text_first_refused(in, strlen(in), MC_TEXT_NAME), cp);
 		}
-		/* Not a name: a line keeps what is not a control character. */
+		/* Not a name: a line keeps what is not a control character, unless it
+		 * reorders or hides text. */
 		snprintf(in, sizeof in, "Thôn %sĐông", cpbuf);
 		char *line = NULL;
-		if (mc_text_clean(&line, in, strlen(in), 100, MC_TEXT_LINE) != 0)
+		int rc = mc_text_clean(&line, in, strlen(in), 100, MC_TEXT_LINE);
+		if (mc_text_reorders_or_hides(cp)) {
+			assert_int_equal(rc, MC_EINVAL);
+			assert_null(line);
+			assert_int_equal(mc_text_first_refused(in, strlen(in), MC_TEXT_LINE), cp);
+			continue;
+		}
+		if (rc != 0)
 			fail_msg("a line holding U+%04X was refused", (unsigned)cp);
 		assert_string_equal(line, in);
 		free(line);
@@ -377,6 +386,64 @@ static void test_clean_name(void **state)
 	assert_int_equal(mc_text_first_refused(S("Nguyễn Văn An"), MC_TEXT_NAME), -1);
 	assert_int_equal(mc_text_first_refused(S("  "), MC_TEXT_NAME), -1);
 	assert_int_equal(mc_text_first_refused(S("Nguy\xE1\xBB"), MC_TEXT_NAME), -1);
+}
+
+/* Every text field, of one line or several: the characters that change the
+ * direction of what follows (a reversed address on a receipt) or show
+ * nothing (a hidden word in a note) are refused wherever they stand and
+ * named; right-to-left letters themselves, the joiners of emoji sequences
+ * and the soft hyphen of a pasted text stay. */
+static void test_clean_direction(void **state)
+{
+	(void)state;
+	static const int32_t refused[] = {
+	    0x061C,					    /* Arabic letter mark */
+	    0x200B,					    /* zero-width space */
+	    0x200E, 0x200F,				    /* left-to-right and right-to-left marks */
+	    0x202A, 0x202B, 0x202C, 0x202D, 0x202E,	    /* embeddings and overrides */
+	    0x2060, 0x2061, 0x2062, 0x2063, 0x2064,	    /* word joiner, invisible operators */
+	    0x2066, 0x2067, 0x2068, 0x2069,		    /* isolates */
+	    0x206A, 0x206B, 0x206C, 0x206D, 0x206E, 0x206F, /* deprecated format characters */
+	    0xFEFF,					    /* zero-width no-break space (BOM) */
+	};
+	static const mc_text_kind kinds[] = {MC_TEXT_LINE, MC_TEXT_LINES};
+	char cpbuf[8], in[64];
+	for (size_t i = 0; i < MC_ARRAY_LEN(refused); i++) {
+		int32_t cp = refused[i];
+		assert_true(mc_text_reorders_or_hides(cp));
+		utf8_of(cpbuf, cp);
+		const char *forms[] = {"Số 1 %sLê Lợi", "%sSố 1 Lê Lợi", "Số 1 Lê Lợi%s", " %s ",
+				       "dòng 1\n%sdòng 2"};
+		for (size_t k = 0; k < MC_ARRAY_LEN(forms); k++) {
+			snprintf(in, sizeof in, forms[k], cpbuf);
+			for (size_t j = 0; j < MC_ARRAY_LEN(kinds); j++) {
+				char *out = (char *)"untouched";
+				int rc = mc_text_clean(&out, in, strlen(in), 100, kinds[j]);
+				if (rc != MC_EINVAL)
+					fail_msg("kind %d holding U+%04X (\"%s\") gave %d", (int)kinds[j],
+						 (unsigned)cp, forms[k], rc);
+				assert_null(out);
+				/* a line refuses the "\n" of the last form first */
+				int first = kinds[j] == MC_TEXT_LINE && k == 4 ? '\n' : cp;
+				assert_int_equal(mc_text_first_refused(in, strlen(in), kinds[j]), first);
+			}
+		}
+	}
+	/* The neighbours of the refused ranges are not refused by this rule. */
+	static const int32_t kept[] = {0x200C, 0x200D, 0x2010, 0x2028, 0x2029, 0x2065, 0x2070,
+				       0x00AD, 0xFEFE, 0x0600, 0x061B, 0x061D, 0x2800};
+	for (size_t i = 0; i < MC_ARRAY_LEN(kept); i++)
+		assert_false(mc_text_reorders_or_hides(kept[i]));
+
+	/* Right-to-left letters are text; the joiners stay in emoji sequences
+	 * (family, flag of a region, skin tone) and in words that need them. */
+	expect_clean(S("Số 1 עברית عربى"), 100, MC_TEXT_LINE, "Số 1 עברית عربى");
+	expect_clean(S("Gia đình \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7"),
+		     100, MC_TEXT_LINES,
+		     "Gia đình \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7");
+	expect_clean(S("\xD9\x85\xE2\x80\x8C\xD9\x86"), 10, MC_TEXT_LINE, "\xD9\x85\xE2\x80\x8C\xD9\x86");
+	expect_clean(S("Thanh\xC2\xADHóa"), 100, MC_TEXT_LINE, "Thanh\xC2\xADHóa");
+	assert_int_equal(mc_text_first_refused(S("Số 1 Lê Lợi"), MC_TEXT_LINES), -1);
 }
 
 /* The one copy that may shorten a text: whole characters only, so the copy
@@ -430,9 +497,13 @@ static void test_cut(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfc),
-	    cmocka_unit_test(test_fold),       cmocka_unit_test(test_mask_name),
-	    cmocka_unit_test(test_clean),      cmocka_unit_test(test_clean_name),
+	    cmocka_unit_test(test_valid_utf8),
+	    cmocka_unit_test(test_nfc),
+	    cmocka_unit_test(test_fold),
+	    cmocka_unit_test(test_mask_name),
+	    cmocka_unit_test(test_clean),
+	    cmocka_unit_test(test_clean_name),
+	    cmocka_unit_test(test_clean_direction),
 	    cmocka_unit_test(test_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -222,11 +222,12 @@ static void reply_unrouted(mc_req *r, const mc_route_match *m)
 
 /* ---- requests from another site ---------------------------------------- */
 
-/* The origin of an http:// or https:// address (perhaps with a path) or of an
- * Origin header, in one spelling: "scheme://host[:port]" in lower case,
- * without the port when it is the scheme's default. False when it is none
- * (another scheme, "null", too long). */
-static bool origin_key(char *out, size_t cap, const char *url)
+/* The origin of an http:// or https:// address, in one spelling:
+ * "scheme://host[:port]" in lower case, without the port when it is the
+ * scheme's default. A path, query or fragment is left out when with_path,
+ * and makes it none otherwise (an Origin header has none). False when it is
+ * none (another scheme, "null", too long). */
+static bool origin_key(char *out, size_t cap, const char *url, bool with_path)
 {
 	const char *scheme = NULL;
 	const char *default_port = NULL;
@@ -241,6 +242,8 @@ static bool origin_key(char *out, size_t cap, const char *url)
 	}
 	const char *host = url + strlen(scheme);
 	size_t n = strcspn(host, "/?#");
+	if (host[n] && !with_path)
+		return false;
 	size_t dn = strlen(default_port);
 	if (n > dn && strncmp(host + n - dn, default_port, dn) == 0)
 		n -= dn;
@@ -276,16 +279,16 @@ static bool from_elsewhere(const mc_req *r, const char **why)
 		return false;
 	*why = "Origin";
 	char got[512], want[512];
-	if (!origin_key(got, sizeof got, origin))
+	if (!origin_key(got, sizeof got, origin, false))
 		return true;
-	if (origin_key(want, sizeof want, mc_req_public_url(r)) && strcmp(got, want) == 0)
+	if (origin_key(want, sizeof want, mc_req_public_url(r), true) && strcmp(got, want) == 0)
 		return false;
 	const char *host = mc_req_header(r, "Host");
 	if (!host || strlen(host) > 400)
 		return true;
 	char own[420];
 	snprintf(own, sizeof own, "%s://%s", mc_req_is_tls(r) ? "https" : "http", host);
-	return !(origin_key(want, sizeof want, own) && strcmp(got, want) == 0);
+	return !(origin_key(want, sizeof want, own, false) && strcmp(got, want) == 0);
 }
 
 /* Whether the caller may use the route: a session when it needs one (401),

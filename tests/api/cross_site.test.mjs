@@ -42,7 +42,8 @@ test('a cookie write with a foreign Origin is refused, and nothing changes', asy
   assertProblem(r, 403, 'cross-site-request');
   assert.match(r.body.detail, /Origin/);
   assert.equal(r.body.password, undefined);
-  for (const origin of ['null', 'http://127.0.0.1:1', 'https://127.0.0.1:8080', 'http://127.0.0.1:8080.evil.vn'])
+  for (const origin of ['null', 'http://127.0.0.1:1', 'https://127.0.0.1:8080', 'http://127.0.0.1:8080.evil.vn',
+    'http://127.0.0.1:8080/x', 'http://evil.vn@127.0.0.1:8080', 'ftp://127.0.0.1:8080'])
     assertProblem(await reset('lanhdao', { ...cookie.admin, Origin: origin }), 403, 'cross-site-request', origin);
   await stillSignsIn('lanhdao');
   // the citizen's body-less write and a JSON one alike

@@ -15,12 +15,14 @@ static json_t *plan_json(const mc_unit_plan *p, json_t *preview)
 	char day[11];
 	json_t *body = json_loads(p->body, 0, NULL);
 	mc_plan_day_format(day, p->effective_day);
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o?}", "id",
-			 (json_int_t)p->id, "name", p->name, "effective", day, "status", p->status,
-			 "created_at", mc_api_time(p->created_at), "applied_at", mc_api_time(p->applied_at),
-			 "plan", body ? body : json_null(), "applied", "moved_dossiers",
-			 (json_int_t)p->moved_dossiers, "moved_users", (json_int_t)p->moved_users,
-			 "deactivated_users", (json_int_t)p->deactivated_users, "preview", preview);
+	json_t *failure = p->failure && p->failure[0] ? json_string(p->failure) : json_null();
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o?}", "id",
+			 (json_int_t)p->id, "name", p->name, "effective", day, "status", p->status, "failure",
+			 failure ? failure : json_null(), "created_at", mc_api_time(p->created_at),
+			 "applied_at", mc_api_time(p->applied_at), "plan", body ? body : json_null(),
+			 "applied", "moved_dossiers", (json_int_t)p->moved_dossiers, "moved_users",
+			 (json_int_t)p->moved_users, "deactivated_users", (json_int_t)p->deactivated_users,
+			 "preview", preview);
 }
 
 /* Replies the refusal of a plan: the field and the rule it broke. */
@@ -217,7 +219,8 @@ static void apply_after(mc_req *r, int rc, void *payload)
 
 /* POST /api/v1/unit-plans/{id}/apply: applies the plan now when its day has
  * come (200), else schedules it for its day (202); 409 plan-applied the
- * second time. */
+ * second time; 422 invalid-field when the units changed since it was written
+ * or a scheduled plan changes one of its units too (naming that plan). */
 void mc_api_unit_plan_apply(mc_req *r)
 {
 	int64_t id;

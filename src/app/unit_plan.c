@@ -645,8 +645,137 @@ static int carry_out(mc_store *st, const mc_actor *actor, const mc_plan *p, int6
 	return rc;
 }
 
-int mc_app_unit_plan_apply(mc_store *st, const mc_actor *actor, int64_t plan_id, int64_t at, bool *applied,
-			   mc_unit_plan *out)
+/* A list of borrowed strings. */
+typedef struct {
+	const char **items;
+	size_t n, cap;
+} strs;
+
+static void strv_push(strs *v, const char *s)
+{
+	MC_GROW(v->items, v->n, v->cap);
+	v->items[v->n++] = s;
+}
+
+static void strv_free(strs *v)
+{
+	free(v->items);
+}
+
+/* Appends to *codes the units' codes a stored plan's body names (from, into,
+ * parent) and to *whole the levels it ends whole: read from the body as
+ * written, for a plan whose check may refuse it now. */
+static void body_codes(json_t *op_list, strs *codes, strs *whole)
+{
+	size_t i;
+	json_t *op;
+	json_array_foreach(op_list, i, op)
+	{
+		json_t *parts[2] = {json_object_get(op, "from"), json_object_get(op, "into")};
+		const char *level = json_string_value(json_object_get(op, "level"));
+		if (level)
+			strv_push(whole, level);
+		for (size_t k = 0; k < 2; k++) {
+			json_t *v = parts[k];
+			size_t n = json_is_array(v) ? json_array_size(v) : 1;
+			for (size_t j = 0; j < n; j++) {
+				json_t *x = json_is_array(v) ? json_array_get(v, j) : v;
+				if (json_is_string(x))
+					strv_push(codes, json_string_value(x));
+				else if (json_is_object(x)) {
+					const char *c = json_string_value(json_object_get(x, "code"));
+					const char *pa = json_string_value(json_object_get(x, "parent"));
+					if (c)
+						strv_push(codes, c);
+					if (pa)
+						strv_push(codes, pa);
+				}
+			}
+		}
+	}
+}
+
+static bool strv_has(const strs *v, const char *s)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		if (strcmp(v->items[i], s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether plan p touches the unit code: ends it, sends its place there,
+ * creates it or places a new unit under it. */
+static bool plan_touches(const mc_plan *p, const char *code)
+{
+	if (end_of(p, code) || new_of(p, code, p->n_news))
+		return true;
+	for (size_t i = 0; i < p->n_ends; i++) {
+		for (size_t k = 0; k < p->ends[i].n_to; k++) {
+			if (strcmp(p->ends[i].to[k], code) == 0)
+				return true;
+		}
+	}
+	for (size_t i = 0; i < p->n_news; i++) {
+		if (strcmp(p->news[i].parent, code) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Refuses plan p (stored as plan_id) when it touches a unit that another
+ * scheduled plan also touches: applied first, it would leave that plan
+ * unable to apply on its day (docs/units.md §2). */
+static int scheduled_conflict_or_refuse(mc_store *st, const mc_plan *p, int64_t plan_id)
+{
+	mc_unit_plan *list = NULL;
+	size_t n = 0;
+	int rc = mc_store_unit_plan_list(st, &list, &n);
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (list[i].id == plan_id || strcmp(list[i].status, "scheduled") != 0)
+			continue;
+		strs codes = {0}, whole = {0};
+		json_t *root = json_loads(list[i].body, 0, NULL);
+		body_codes(json_object_get(root, "operations"), &codes, &whole);
+		const char *hit = NULL;
+		for (size_t k = 0; k < codes.n && !hit; k++) {
+			if (plan_touches(p, codes.items[k]))
+				hit = codes.items[k];
+		}
+		/* A level the scheduled plan ends whole: any unit of it this plan touches. */
+		for (size_t k = 0; k < p->n_units && !hit && whole.n; k++) {
+			if (strv_has(&whole, p->units[k].level) &&
+			    mc_unit_in_force(&p->units[k], list[i].effective_day) &&
+			    plan_touches(p, p->units[k].code))
+				hit = p->units[k].code;
+		}
+		for (size_t k = 0; k < p->n_news && !hit && whole.n; k++) {
+			if (strv_has(&whole, p->news[k].level))
+				hit = p->news[k].code;
+		}
+		if (hit) {
+			char day[11];
+			mc_plan_day_format(day, list[i].effective_day);
+			rc = mc_err_set(
+			    MC_EINVAL, MC_REASON_INVALID_FIELD,
+			    "unit %.40s is also changed by scheduled plan %lld \"%.80s\" (effective %s): "
+			    "apply this plan after that one's day, or let that one apply first",
+			    hit, (long long)list[i].id, list[i].name, day);
+		}
+		strv_free(&codes);
+		strv_free(&whole);
+		json_decref(root); /* codes and levels borrowed its strings */
+	}
+	mc_unit_plan_free_list(list, n);
+	return rc;
+}
+
+/* mc_app_unit_plan_apply; with `by_hand`, refused when a scheduled plan
+ * touches the same units. *refused tells a refusal of the plan's check (the
+ * units changed) from a failure of the store. */
+static int apply_one(mc_store *st, const mc_actor *actor, int64_t plan_id, int64_t at, bool by_hand,
+		     bool *applied, bool *refused, mc_unit_plan *out)
 {
 	mc_plan *p = NULL;
 	mc_plan_problem pb;
@@ -654,6 +783,7 @@ int mc_app_unit_plan_apply(mc_store *st, const mc_actor *actor, int64_t plan_id,
 
 	mc_err_clear();
 	*applied = false;
+	*refused = false;
 	rc = mc_store_unit_plan_get(st, out, plan_id);
 	if (rc == MC_ENOTFOUND)
 		return mc_err_set(rc, MC_REASON_NOT_FOUND, "no plan has id %lld", (long long)plan_id);
@@ -666,10 +796,15 @@ int mc_app_unit_plan_apply(mc_store *st, const mc_actor *actor, int64_t plan_id,
 	}
 	/* Checked again: the units may have changed since it was written. */
 	rc = mc_app_unit_plan_check(&p, &pb, st, out->body);
-	if (rc)
+	if (rc == 0 && by_hand)
+		rc = scheduled_conflict_or_refuse(st, p, plan_id);
+	if (rc) {
+		*refused = rc == MC_EINVAL || rc == MC_ENOTFOUND;
 		goto cleanup;
+	}
 	mc_unit_plan rec = *out;
 	rec.moved_dossiers = rec.moved_users = rec.deactivated_users = 0;
+	rec.failure = "";
 	if (p->day > mc_local_day(at)) {
 		rec.status = "scheduled";
 	} else {
@@ -694,6 +829,13 @@ cleanup:
 	return rc;
 }
 
+int mc_app_unit_plan_apply(mc_store *st, const mc_actor *actor, int64_t plan_id, int64_t at, bool *applied,
+			   mc_unit_plan *out)
+{
+	bool refused;
+	return apply_one(st, actor, plan_id, at, true, applied, &refused, out);
+}
+
 int mc_app_unit_plan_apply_due(mc_store *st, int64_t now, int *n)
 {
 	int64_t *ids = NULL;
@@ -705,12 +847,33 @@ int mc_app_unit_plan_apply_due(mc_store *st, int64_t now, int *n)
 	*n = 0;
 	for (size_t i = 0; i < n_ids && rc == 0; i++) {
 		mc_unit_plan rec;
-		bool applied = false;
-		rc = mc_app_unit_plan_apply(st, &system, ids[i], now, &applied, &rec);
+		bool applied = false, refused = false;
+		rc = apply_one(st, &system, ids[i], now, false, &applied, &refused, &rec);
 		if (rc == 0 && applied)
 			(*n)++;
 		if (rc == 0)
 			mc_unit_plan_clear(&rec);
+		if (rc && refused) {
+			/* The units changed since it was scheduled: nothing of it was
+			 * written (its check comes first). Marked failed with the
+			 * refusal, and the other plans still apply. */
+			mc_err e;
+			mc_unit_plan failed;
+			mc_err_take(&e, rc);
+			rc = mc_store_unit_plan_get(st, &failed, ids[i]);
+			if (rc == 0) {
+				fprintf(stderr,
+					"motcua: scheduled reorganisation plan %lld \"%s\" cannot be applied "
+					"and is "
+					"marked failed: %s\n",
+					(long long)ids[i], failed.name, e.msg);
+				mc_unit_plan mark = failed;
+				mark.status = "failed";
+				mark.failure = e.msg;
+				rc = mc_store_unit_plan_mark(st, &mark);
+				mc_unit_plan_clear(&failed);
+			}
+		}
 	}
 	free(ids);
 	return rc;

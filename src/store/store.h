@@ -212,13 +212,14 @@ typedef struct {
 	char *name;
 	int32_t effective_day; /* local day on which its changes take effect */
 	char *body;	       /* the operations, JSON as checked by mc_app_unit_plan_parse */
-	char *status;	       /* draft | scheduled | applied */
+	char *status;	       /* draft | scheduled | applied | failed */
 	int64_t created_by;
 	int64_t created_at;
 	int64_t applied_at; /* 0 until applied */
 	int64_t moved_dossiers;
 	int64_t moved_users;
 	int64_t deactivated_users;
+	char *failure; /* why a scheduled plan failed on its day; "" otherwise */
 } mc_unit_plan;
 
 void mc_unit_plan_clear(mc_unit_plan *p);

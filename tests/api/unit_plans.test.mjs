@@ -371,3 +371,63 @@ test('the command line checks, stores and applies a plan, and refuses a bad one'
   assert.equal((await server.api('GET', '/api/v1/session', { token: tok['desk.a'] })).status, 401,
     'a deactivated officer\'s session ends');
 });
+
+test('a scheduled plan the units no longer fit fails alone, with its reason; a plan touching a scheduled plan\'s unit is refused', async () => {
+  const E1 = '000.61.98.H56', E2 = '000.62.98.H56';
+  for (const [code, name] of [[E1, 'UBND xã Đông'], [E2, 'UBND xã Tây']]) {
+    await ok(await server.api('POST', '/api/v1/units', { token: tok.admin,
+      body: { code, name, level: 'commune', parent: PROVINCE_UNIT } }), 201, code);
+  }
+  const rename = (name, effective, from, code) => ({ name, effective, operations: [
+    { kind: 'rename', from, into: { code, name: `UBND xã ${code}` } }] });
+  const schedule = async (body, status) => {
+    const created = await ok(await server.api('POST', '/api/v1/unit-plans', { token: tok.admin, body }), 201, body.name);
+    return { id: created.id, res: await server.api('POST', `/api/v1/unit-plans/${created.id}/apply`, { token: tok.admin }) };
+  };
+  const p1 = await schedule(rename('P1', localDay(5), E1, '000.71.98.H56'));
+  assertStatus(p1.res, 202, 'P1 scheduled');
+  const p2 = await schedule(rename('P2', localDay(5), E2, '000.72.98.H56'));
+  assertStatus(p2.res, 202, 'P2 scheduled');
+
+  // A plan for today on a unit P1 changes: refused, naming P1; nothing changes.
+  const p0 = await schedule(rename('P0', localDay(), E1, '000.70.98.H56'));
+  assertProblem(p0.res, 422, 'invalid-field', 'a scheduled plan touches the unit');
+  assert.match(p0.res.body.detail, new RegExp(`${E1.replace(/\./g, '\\.')} is also changed by scheduled plan ${p1.id} "P1"`));
+  assert.equal((await ok(await server.api('GET', `/api/v1/units/${E1}`), 200, 'E1')).valid_to, null);
+  assertStatus(await server.api('GET', '/api/v1/units/000.70.98.H56'), 404, 'P0 created nothing');
+  assert.equal((await ok(await server.api('GET', `/api/v1/unit-plans/${p0.id}`, { token: tok.admin }), 200, 'P0')).status,
+    'draft');
+  // Nor may a plan on a later day place a new unit under it.
+  const under = await schedule({ name: 'P3', effective: localDay(6), operations: [
+    { kind: 'merge', from: [E2], into: { code: '000.73.98.H56', name: 'UBND xã Mới', level: 'commune', parent: PROVINCE_UNIT } }] });
+  assertProblem(under.res, 422, 'invalid-field', 'P3 ends E2, which P2 renames');
+  assert.match(under.res.body.detail, new RegExp(`scheduled plan ${p2.id} "P2"`));
+
+  // The units change under P1 by hand: the code it would create is taken.
+  await ok(await server.api('POST', '/api/v1/units', { token: tok.admin,
+    body: { code: '000.71.98.H56', name: 'UBND xã Trùng', level: 'commune', parent: PROVINCE_UNIT } }), 201, 'taken');
+
+  // On the day P1 fails alone, with its reason, and P2 is applied.
+  const due = spawnSync(BIN, ['unit', 'apply', '--due', '--db', server.db, '--at', `${localDay(5)}T08:00`],
+    { env: serverEnv(), encoding: 'utf8' });
+  assert.equal(due.status, 0, due.stderr);
+  assert.match(due.stdout, /1 scheduled plan applied/);
+  assert.match(due.stderr, new RegExp(`plan ${p1.id} "P1" cannot be applied and is marked failed: .*000\\.71\\.98\\.H56 exists already`));
+  const got1 = await ok(await server.api('GET', `/api/v1/unit-plans/${p1.id}`, { token: tok.admin }), 200, 'P1');
+  assert.equal(got1.status, 'failed');
+  assert.match(got1.failure, /a unit with code 000\.71\.98\.H56 exists already/);
+  const got2 = await ok(await server.api('GET', `/api/v1/unit-plans/${p2.id}`, { token: tok.admin }), 200, 'P2');
+  assert.equal(got2.status, 'applied');
+  assert.equal(got2.failure, null);
+  const list = await ok(await server.api('GET', '/api/v1/unit-plans', { token: tok.admin }), 200, 'plans');
+  assert.equal(list.items.find((p) => p.id === p1.id).failure, got1.failure, 'the list shows the failure too');
+  assert.equal((await ok(await server.api('GET', `/api/v1/units/${E2}`), 200, 'E2')).valid_to, localDay(5));
+  assert.equal((await ok(await server.api('GET', `/api/v1/units/${E1}`), 200, 'E1')).valid_to, null, 'P1 changed nothing');
+
+  // A failed plan is not tried again; by hand it is refused while the units do not fit.
+  const again = spawnSync(BIN, ['unit', 'apply', '--due', '--db', server.db, '--at', `${localDay(5)}T09:00`],
+    { env: serverEnv(), encoding: 'utf8' });
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /0 scheduled plans applied/);
+  assertProblem(await server.api('POST', `/api/v1/unit-plans/${p1.id}/apply`, { token: tok.admin }), 422, 'invalid-field');
+});

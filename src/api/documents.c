@@ -834,6 +834,15 @@ void mc_api_document_register_create(mc_req *r)
 		return;
 	if (mc_api_in_scope_or_reply(r, j->g.unit_id) != 0)
 		return;
+	/* An ended unit opens no register (docs/units.md §3): its successor does. */
+	int rc = mc_app_unit_ended_or_zero(mc_req_time(r), mc_time_ctx_unit(mc_req_time(r), j->g.unit_id),
+					   mc_local_day(mc_now()), "unit");
+	if (rc != 0) {
+		mc_err e;
+		mc_err_take(&e, rc);
+		mc_reply_err(r, &e, "the register");
+		return;
+	}
 	if (strcmp(box, "out") == 0) {
 		j->g.box = MC_DOC_OUT;
 	} else if (strcmp(box, "in") == 0) {

@@ -491,6 +491,15 @@ void mc_api_unit_update(mc_req *r)
 	 * unit's are the root's administrator's. */
 	if (mc_api_in_scope_or_reply(r, w->u.id) != 0)
 		return;
+	/* An ended unit is kept as it stood (docs/units.md §3): its successor
+	 * is the one to change. */
+	rc = mc_app_unit_ended_or_zero(mc_req_time(r), &w->u, mc_local_day(mc_now()), "code");
+	if (rc != 0) {
+		mc_err e;
+		mc_err_take(&e, rc);
+		mc_reply_err(r, &e, "the unit");
+		return;
+	}
 	/* Only what the body names is written (NULL: kept as stored), so that
 	 * two administrators editing different fields at once both keep theirs;
 	 * the reply reads the unit back. */

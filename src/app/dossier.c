@@ -181,6 +181,13 @@ static int unit_ended_or_zero(const mc_time_ctx *tc, const mc_unit *u, int32_t d
 			  field, u->code, u->name);
 }
 
+int mc_app_unit_ended_or_zero(const mc_time_ctx *tc, const mc_unit *u, int32_t day, const char *field)
+{
+	if (u->valid_to && day >= u->valid_to)
+		return unit_ended_or_zero(tc, u, day, field);
+	return 0;
+}
+
 /* Whether the desk's unit (its scope) holds unit_id. */
 static bool desk_holds(const mc_time_ctx *tc, int64_t desk_unit_id, int64_t unit_id)
 {

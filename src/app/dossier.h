@@ -223,6 +223,10 @@ bool mc_time_ctx_within(const mc_time_ctx *tc, int64_t unit_id, int64_t ancestor
  * for an unknown unit. An ended unit without a successor is its own heir.
  * Borrowed. */
 const mc_unit *mc_time_ctx_heir(const mc_time_ctx *tc, int64_t unit_id, int32_t day);
+/* MC_EINVAL with reason MC_REASON_UNIT_ENDED, the detail naming field, u
+ * and its successor, when u has ended by the local day `day` (valid_to on or
+ * before it): an ended unit takes no new work (docs/units.md §3); 0 else. */
+int mc_app_unit_ended_or_zero(const mc_time_ctx *tc, const mc_unit *u, int32_t day, const char *field);
 /* Office hours of a unit (the default when it has none of its own). Borrowed. */
 const mc_office_hours *mc_time_ctx_hours(const mc_time_ctx *tc, int64_t unit_id);
 

@@ -251,16 +251,31 @@ int mc_app_task_check_cooperating(const mc_time_ctx *tc, int64_t giver, int64_t 
 }
 
 /* Checks the units of a new task given by unit `giver`: the unit in charge
- * and each cooperating unit lie strictly below it, none twice. */
+ * and each cooperating unit lie strictly below it, none twice, and none has
+ * ended (422 unit-ended, naming its successor). */
 static int check_units(const mc_time_ctx *tc, int64_t giver, const mc_task_new *in)
 {
 	if (!in->unit_id)
 		return mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD, "a task needs its unit in charge");
-	if (!mc_time_ctx_unit(tc, in->unit_id))
+	const mc_unit *u = mc_time_ctx_unit(tc, in->unit_id);
+	int32_t today = mc_local_day(mc_now());
+	int rc;
+	if (!u)
 		return mc_err_set(MC_EINVAL, MC_REASON_UNKNOWN_UNIT, "unit names no unit");
 	if (in->unit_id == giver || !mc_time_ctx_within(tc, in->unit_id, giver))
 		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
 				  "the unit in charge must lie below the assigning unit");
+	/* An ended unit takes no new work (docs/units.md §3): its successor does. */
+	rc = mc_app_unit_ended_or_zero(tc, u, today, "unit");
+	for (size_t i = 0; i < in->n_cooperating && rc == 0; i++) {
+		const mc_unit *c = mc_time_ctx_unit(tc, in->cooperating[i]);
+		char field[40];
+		snprintf(field, sizeof field, "cooperating[%zu]", i);
+		if (c)
+			rc = mc_app_unit_ended_or_zero(tc, c, today, field);
+	}
+	if (rc)
+		return rc;
 	return mc_app_task_check_cooperating(tc, giver, in->unit_id, in->cooperating, in->n_cooperating);
 }
 

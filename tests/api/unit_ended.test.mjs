@@ -1,0 +1,81 @@
+// An ended unit takes no new work (docs/units.md §3): once a reorganisation
+// plan has ended a commune, a district leader cannot assign it a task (in
+// charge or cooperating), a district administrator cannot open a document
+// register at it, and the root's administrator cannot change its name or
+// office hours: each is 422 unit-ended naming the
+// successor, and nothing is stored; the successor takes the same at once.
+// Everything is read back through the API, so the test runs on both backends.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, PASSWORD } from './harness.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, COMMUNES } from './helpers.mjs';
+
+const [ENDED, OTHER] = COMMUNES.filter((c) => c.parent === DISTRICT).slice(5, 7).map((c) => c.code);
+const HEIR = '000.25.917.H56';
+
+let server;
+const tok = {};
+const api = (...a) => server.api(...a);
+
+function localDay(offsetDays = 0) {
+  const t = new Date(Date.now() + 7 * 3600e3 + offsetDays * 86400e3);
+  return t.toISOString().slice(0, 10);
+}
+
+const taskBody = (extra = {}) => ({ directive: 'Chỉ thị số 01/CT-UBND', title: 'Rà soát thủ tục',
+  content: 'Rà soát', product: 'Báo cáo', due_in_working_days: 10, cooperating: [], ...extra });
+
+before(async () => {
+  server = await startServer({ dossiers: 0 });
+  tok.admin = await server.login('admin');
+  tok.lanhdao = await server.login('lanhdao');
+  const user = await api('POST', '/api/v1/users', { token: tok.admin, body: {
+    username: 'admin.huyen', password: PASSWORD, full_name: 'Quản trị huyện', role: 'admin', unit: DISTRICT } });
+  assertStatus(user, 201, 'a district administrator');
+  tok.district = await server.login('admin.huyen');
+  const plan = await api('POST', '/api/v1/unit-plans', { token: tok.admin, body: { name: 'Đổi tên xã',
+    effective: localDay(), users: 'move', operations: [{ kind: 'rename', from: ENDED, into: { code: HEIR, name: 'UBND xã Mới' } }] } });
+  assertStatus(plan, 201, 'plan');
+  assertStatus(await api('POST', `/api/v1/unit-plans/${plan.body.id}/apply`, { token: tok.admin }), 200, 'applied');
+});
+
+after(async () => {
+  await stopServer(server);
+});
+
+const ended = (res, what) => {
+  assertProblem(res, 422, 'unit-ended', what);
+  assert.match(res.body.detail, new RegExp(`${ENDED.replace(/\./g, '\\.')} .*has ended; its successor is ${HEIR.replace(/\./g, '\\.')}`));
+};
+
+test('a task is not assigned to an ended unit, in charge or cooperating', async () => {
+  const count = async () => (await api('GET', '/api/v1/tasks?limit=200', { token: tok.lanhdao })).body.items.length;
+  const before = await count();
+  ended(await api('POST', '/api/v1/tasks', { token: tok.lanhdao, body: taskBody({ unit: ENDED }) }), 'in charge');
+  ended(await api('POST', '/api/v1/tasks', { token: tok.lanhdao, body: taskBody({ unit: OTHER, cooperating: [ENDED] }) }),
+    'cooperating');
+  assert.equal(await count(), before, 'nothing stored');
+  const t = await api('POST', '/api/v1/tasks', { token: tok.lanhdao, body: taskBody({ unit: HEIR }) });
+  assertStatus(t, 201, 'the successor takes it');
+});
+
+test('no document register is opened at an ended unit', async () => {
+  const list = async (unit) => (await api('GET', `/api/v1/document-registers?unit=${unit}`, { token: tok.district })).body.items;
+  const before = (await list(ENDED)).length;
+  ended(await api('POST', '/api/v1/document-registers', { token: tok.district,
+    body: { unit: ENDED, box: 'in', organ_abbr: 'UBND' } }), 'register');
+  assert.equal((await list(ENDED)).length, before, 'nothing stored');
+  assertStatus(await api('POST', '/api/v1/document-registers', { token: tok.district,
+    body: { unit: HEIR, box: 'in', organ_abbr: 'UBND' } }), 201, 'the successor opens one');
+});
+
+test('an ended unit\'s name and office hours are kept as they stood', async () => {
+  const was = (await api('GET', `/api/v1/units/${ENDED}`)).body;
+  ended(await api('PATCH', `/api/v1/units/${ENDED}`, { token: tok.admin,
+    body: { name: 'UBND xã Đổi Tên', office_hours: '07:00-11:00' } }), 'PATCH');
+  const now = (await api('GET', `/api/v1/units/${ENDED}`)).body;
+  assert.equal(now.name, was.name);
+  assert.deepEqual(now.office_hours, was.office_hours);
+  assertStatus(await api('PATCH', `/api/v1/units/${HEIR}`, { token: tok.admin, body: { name: 'UBND xã Mới Hơn' } }), 200,
+    'the successor is changed');
+});

@@ -634,6 +634,9 @@ static int carry_out(mc_store *st, const mc_actor *actor, const mc_plan *p, int6
 			rc = mc_store_unit_link(st, u->id, id_of(p, ids, e->to[k]), e->kind, plan_id);
 		if (rc == 0)
 			rc = move_dossiers(st, actor, p, u, to, e->to[0], at, &rec->moved_dossiers);
+		/* Its apologies not issued yet follow: the successor's leaders issue them. */
+		if (rc == 0)
+			rc = mc_store_apology_move_prepared(st, u->id, to);
 		if (rc == 0)
 			rc = mc_store_unit_users_move(st, &users, u->id, p->deactivate_users ? 0 : to);
 		if (p->deactivate_users)

@@ -1150,6 +1150,10 @@ int mc_store_apology_get(mc_store *st, mc_apology *out, int64_t dossier_id, int6
  * MC_ECONFLICT when it was issued already, MC_ENOTFOUND when it does not exist. */
 int mc_store_apology_issue(mc_store *st, int64_t id, int64_t old_due, int64_t issued_by,
 			   const char *issued_by_name, int64_t at);
+/* Gives the apologies prepared at unit from_unit and not issued to unit
+ * to_unit, which then issues them: the unit from_unit has ended
+ * (app/unit_plan.h). */
+int mc_store_apology_move_prepared(mc_store *st, int64_t from_unit, int64_t to_unit);
 /* Records how the issuing leader signed apology id: "head" or "deputy"
  * (migration 026). MC_ENOTFOUND when it does not exist. */
 int mc_store_apology_sign(mc_store *st, int64_t id, const char *signed_as);

@@ -105,6 +105,12 @@ int mc_store_apology_sign(mc_store *st, int64_t id, const char *signed_as)
 			    MC_ARGS(MC_I(id), MC_T(signed_as ? signed_as : "")));
 }
 
+int mc_store_apology_move_prepared(mc_store *st, int64_t from_unit, int64_t to_unit)
+{
+	static const char sql[] = "UPDATE apology SET unit_id = $2 WHERE unit_id = $1 AND issued_at = 0";
+	return mc_db_run(st, sql, "move prepared apologies", MC_ARGS(MC_I(from_unit), MC_I(to_unit)));
+}
+
 int mc_store_apology_set_document(mc_store *st, int64_t id, int64_t document_id)
 {
 	static const char sql[] = "UPDATE apology SET document_id = $2 WHERE id = $1 AND document_id IS NULL";

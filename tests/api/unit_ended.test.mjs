@@ -4,11 +4,13 @@
 // register at it, and the root's administrator cannot change its name or
 // office hours: each is 422 unit-ended naming the
 // successor, and nothing is stored; the successor takes the same at once.
+// An apology prepared at the ended unit and not issued follows the dossier
+// to the successor, whose leader issues it.
 // Everything is read back through the API, so the test runs on both backends.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, DISTRICT, COMMUNES } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, COMMUNES, APPLICANT } from './helpers.mjs';
 
 const [ENDED, OTHER] = COMMUNES.filter((c) => c.parent === DISTRICT).slice(5, 7).map((c) => c.code);
 const HEIR = '000.25.917.H56';
@@ -78,4 +80,36 @@ test('an ended unit\'s name and office hours are kept as they stood', async () =
   assert.deepEqual(now.office_hours, was.office_hours);
   assertStatus(await api('PATCH', `/api/v1/units/${HEIR}`, { token: tok.admin, body: { name: 'UBND xã Mới Hơn' } }), 200,
     'the successor is changed');
+});
+
+test('an apology prepared at a unit a plan ends follows the dossier: the successor\'s leader issues it', async () => {
+  const DEPT = '000.00.10.H56', DEPT_HEIR = '000.00.90.H56';
+  for (const u of ['tiepnhan.stnmt', 'chuyenvien.stnmt', 'lanhdao.stnmt']) tok[u] = await server.login(u);
+  assertStatus(await api('POST', '/api/v1/procedures', { token: tok.admin, body: { code: '1.990010',
+    name: 'Thủ tục thử nghiệm của Sở', field: 'Đất đai', levels: 'department', duration_hours: 40 } }), 201, 'procedure');
+  const d = await api('POST', '/api/v1/dossiers', { token: tok['tiepnhan.stnmt'], body: { procedure_code: '1.990010',
+    channel: 'direct', unit: DEPT, applicant: APPLICANT, documents: [{ name: 'Tờ khai', originals: 1 }] } });
+  assertStatus(d, 201, 'filed at the department');
+  const a = await api('POST', `/api/v1/dossiers/${d.body.code}/apologies`, { token: tok['chuyenvien.stnmt'],
+    body: { reason: 'Chờ ý kiến phối hợp' } });
+  assertStatus(a, 201, 'prepared');
+  const plan = await api('POST', '/api/v1/unit-plans', { token: tok.admin, body: { name: 'Đổi tên Sở',
+    effective: localDay(), users: 'move', operations: [{ kind: 'rename', from: DEPT, into: { code: DEPT_HEIR,
+      name: 'Sở Nông nghiệp và Môi trường' } }] } });
+  assertStatus(plan, 201, 'plan');
+  assertStatus(await api('POST', `/api/v1/unit-plans/${plan.body.id}/apply`, { token: tok.admin }), 200, 'applied');
+
+  const leader = await server.login('lanhdao.stnmt'); // moved to the successor with its unit
+  const listed = await api('GET', `/api/v1/dossiers/${d.body.code}/apologies`, { token: leader });
+  assertStatus(listed, 200);
+  const mine = listed.body.items.find((x) => x.id === a.body.id);
+  assert.equal(mine.state, 'prepared');
+  assert.equal(mine.unit.code, DEPT_HEIR, 'the prepared apology is the successor\'s now');
+  const issued = await api('POST', `/api/v1/dossiers/${d.body.code}/apologies/${a.body.id}/issue`, { token: leader });
+  assertStatus(issued, 200, 'the successor\'s leader issues it');
+  assert.equal(issued.body.state, 'issued');
+  assert.equal(issued.body.unit.code, DEPT_HEIR);
+  const after = await api('GET', `/api/v1/dossiers/${d.body.code}`, { token: leader });
+  assert.equal(after.body.current_unit.code, DEPT_HEIR);
+  assert.equal(after.body.due_at, issued.body.new_due, 'the due time moved');
 });

@@ -478,6 +478,7 @@ export default {
   'plans.previewOf': 'Plan “{name}”, effective {day}',
   'plans.status.draft': 'Draft: not applied.',
   'plans.status.scheduled': 'Scheduled: applied when its day comes.',
+  'plans.status.failed': 'Failed: the units had changed by its day, so it was not applied.',
   'plans.status.applied': 'Applied.',
   'plans.totals': '{units_created} new units, {units_ended} units ending; {open_dossiers} open dossiers will move; {users_moved} users moved, {users_deactivated} deactivated.',
   'plans.creates': 'New units',

@@ -478,6 +478,7 @@ export default {
   'plans.previewOf': 'Kế hoạch “{name}”, hiệu lực từ {day}',
   'plans.status.draft': 'Bản nháp: chưa áp dụng.',
   'plans.status.scheduled': 'Đã hẹn: sẽ áp dụng khi đến ngày hiệu lực.',
+  'plans.status.failed': 'Không áp dụng được: các đơn vị đã thay đổi trước ngày hiệu lực.',
   'plans.status.applied': 'Đã áp dụng.',
   'plans.totals': '{units_created} đơn vị mới, {units_ended} đơn vị kết thúc; {open_dossiers} hồ sơ đang giải quyết sẽ chuyển; {users_moved} người dùng chuyển, {users_deactivated} bị khóa.',
   'plans.creates': 'Đơn vị mới',

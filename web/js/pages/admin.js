@@ -627,6 +627,7 @@ async function plans(ctx, panel) {
     const applyErr = errorBox('plan-apply-error');
     const parts = [h('h2', { tabindex: '-1' }, t('plans.previewOf', { name: p.name, day: p.effective })),
       h('p', { testid: 'plan-status' }, t('plans.status.' + p.status))];
+    if (p.failure) parts.push(h('p', { class: 'alert alert-error', testid: 'plan-failure' }, p.failure));
     if (pv && pv.refused) parts.push(h('p', { class: 'alert alert-error', testid: 'plan-refused' }, `${pv.field} (${pv.rule}): ${pv.refused}`));
     if (pv && pv.totals) {
       parts.push(h('p', { testid: 'plan-totals' }, t('plans.totals', pv.totals)));

@@ -728,7 +728,7 @@ static bool plan_touches(const mc_plan *p, const char *code)
 
 /* Refuses plan p (stored as plan_id) when it touches a unit that another
  * scheduled plan also touches: applied first, it would leave that plan
- * unable to apply on its day (docs/units.md §2). */
+ * unable to apply on its day (docs/units.md §3). */
 static int scheduled_conflict_or_refuse(mc_store *st, const mc_plan *p, int64_t plan_id)
 {
 	mc_unit_plan *list = NULL;
@@ -758,13 +758,15 @@ static int scheduled_conflict_or_refuse(mc_store *st, const mc_plan *p, int64_t 
 				hit = p->news[k].code;
 		}
 		if (hit) {
-			char day[11];
+			char day[11], name[121];
 			mc_plan_day_format(day, list[i].effective_day);
+			/* Cut after a whole character: the detail stays UTF-8. */
+			mc_text_cut(name, sizeof name, list[i].name);
 			rc = mc_err_set(
 			    MC_EINVAL, MC_REASON_INVALID_FIELD,
-			    "unit %.40s is also changed by scheduled plan %lld \"%.80s\" (effective %s): "
-			    "apply this plan after that one's day, or let that one apply first",
-			    hit, (long long)list[i].id, list[i].name, day);
+			    "unit %.40s is also changed by scheduled plan %lld \"%s\" (effective %s): "
+			    "apply this plan after that day, or write both changes in one plan",
+			    hit, (long long)list[i].id, name, day);
 		}
 		strv_free(&codes);
 		strv_free(&whole);

@@ -20,7 +20,8 @@ const mc_route mc_routes[] = {
     {MC_M_GET, "/readyz", mc_api_readyz, MC_AUTH_PUBLIC, 0, 0},
     {MC_M_GET, "/metrics", mc_api_metrics, MC_AUTH_PUBLIC, 0, 0},
 
-    {MC_M_POST, "/api/v1/session", mc_api_session_create, MC_AUTH_PUBLIC, 0, MC_ROUTE_JSON},
+    {MC_M_POST, "/api/v1/session", mc_api_session_create, MC_AUTH_PUBLIC, 0,
+     MC_ROUTE_JSON | MC_ROUTE_SIGNS_IN},
     {MC_M_GET, "/api/v1/session", mc_api_session_get, MC_AUTH_SESSION, MC_ROLES_ALL, MC_ROUTE_PASSWORD_DUE},
     {MC_M_DELETE, "/api/v1/session", mc_api_session_delete, MC_AUTH_SESSION, MC_ROLES_ALL,
      MC_ROUTE_PASSWORD_DUE},

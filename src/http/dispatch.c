@@ -303,12 +303,12 @@ static int authorise_or_reply(mc_req *r, const mc_route *route)
 		return -1;
 	}
 	const char *why = NULL;
-	if (r->has_user && by_cookie && r->method != MC_M_GET && r->method != MC_M_HEAD &&
-	    from_elsewhere(r, &why)) {
+	bool checked = (r->has_user && by_cookie) || (route->flags & MC_ROUTE_SIGNS_IN);
+	if (checked && r->method != MC_M_GET && r->method != MC_M_HEAD && from_elsewhere(r, &why)) {
 		mc_reply_problem(r, MC_PROB_CROSS_SITE,
-				 "a %s signed in by the session cookie must come from this site's own "
-				 "pages (%s says it does not); other clients send the token as "
-				 "Authorization: Bearer",
+				 "a %s signed in by the session cookie, or signing in, must come from "
+				 "this site's own pages (%s says it does not); other clients send the "
+				 "token as Authorization: Bearer",
 				 mc_method_name(r->method), why);
 		return -1;
 	}

@@ -290,6 +290,10 @@ enum {
 	MC_ROUTE_UPLOAD = 2,	    /* the body is raw bytes up to max_upload */
 	MC_ROUTE_PASSWORD_DUE = 4,  /* usable while the account must change its password */
 	MC_ROUTE_JSON_OPTIONAL = 8, /* as MC_ROUTE_JSON when a body is sent; none is NULL */
+	/* opens a session in the browser (its cookie): checked as a write signed
+	 * in by the cookie is, from the web application's own pages only, so that
+	 * a sibling site cannot sign a visitor into an account of its choosing */
+	MC_ROUTE_SIGNS_IN = 16,
 };
 
 #define MC_ROLES_ALL 0x7eu

@@ -102,3 +102,15 @@ test('reads signed in by the cookie are not affected', async () => {
   // and a request without a session is answered as before
   assertProblem(await server.api('POST', '/api/v1/users/lanhdao/password', { headers: { Origin: EVIL } }), 401, 'unauthenticated');
 });
+
+test('signing in from another site\'s page is refused too: no session, no cookie (a sibling site cannot sign a visitor into its account)', async () => {
+  const signIn = (headers) => server.api('POST', '/api/v1/session', { body: { username: 'congdan', password: PASSWORD }, headers });
+  for (const headers of [{ Origin: EVIL }, { 'Sec-Fetch-Site': 'same-site' }, { 'Sec-Fetch-Site': 'cross-site' }]) {
+    const r = await signIn(headers);
+    assertProblem(r, 403, 'cross-site-request', JSON.stringify(headers));
+    assert.equal(r.headers.getSetCookie().length, 0, 'no cookie set');
+  }
+  // the web application's own page, and a client that is not a browser
+  assertStatus(await signIn({ Origin: server.base, 'Sec-Fetch-Site': 'same-origin' }), 201, 'from its own page');
+  assertStatus(await signIn({}), 201, 'no Origin: not a browser');
+});

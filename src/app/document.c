@@ -3,6 +3,7 @@
  */
 #include "app/document.h"
 
+#include "app/dossier.h"
 #include "app/exchange.h"
 #include "app/task.h"
 
@@ -124,9 +125,10 @@ static int append_event(mc_store *st, const mc_actor *actor, const mc_document *
 	return mc_app_document_event_append(st, &e);
 }
 
-/* Checks that every code of the comma-separated list names a unit with an
- * incoming register. */
-static int check_recipients(mc_store *st, const char *list)
+/* Checks that every code of the comma-separated list names a unit in force
+ * on day (an ended one is refused naming its successor) with an incoming
+ * register. */
+static int check_recipients(mc_store *st, const mc_time_ctx *tc, int32_t day, const char *list)
 {
 	int rc = 0;
 	size_t count = 0;
@@ -149,7 +151,9 @@ static int check_recipients(mc_store *st, const char *list)
 		}
 		if (rc)
 			break;
-		rc = mc_store_doc_register_of(st, &g, u.id, MC_DOC_IN);
+		rc = mc_app_unit_ended_or_zero(tc, &u, day, "recipient_units");
+		if (rc == 0)
+			rc = mc_store_doc_register_of(st, &g, u.id, MC_DOC_IN);
 		mc_unit_clear(&u);
 		if (rc == MC_ENOTFOUND) {
 			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
@@ -165,7 +169,8 @@ static int check_recipients(mc_store *st, const char *list)
 }
 
 /* Checks a draft's fields and writes them into d (borrowing the strings). */
-static int apply_draft(mc_store *st, const mc_doc_draft *in, const mc_doc_register *g, mc_document *d)
+static int apply_draft(mc_store *st, const mc_time_ctx *tc, int32_t day, const mc_doc_draft *in,
+		       const mc_doc_register *g, mc_document *d)
 {
 	const mc_doc_type *t = mc_doc_type_find(in->type);
 	char series[MC_DOC_SERIES_MAX];
@@ -188,7 +193,7 @@ static int apply_draft(mc_store *st, const mc_doc_draft *in, const mc_doc_regist
 		return mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
 				  "the notation would be longer than %d characters",
 				  MC_LIMIT_DOCUMENT_NOTATION);
-	rc = check_recipients(st, in->recipient_units);
+	rc = check_recipients(st, tc, day, in->recipient_units);
 	if (rc)
 		return rc;
 	d->type = (char *)t->key;
@@ -234,7 +239,7 @@ int mc_app_document_draft(mc_store *st, const mc_time_ctx *tc, const mc_actor *a
 	}
 	if (rc)
 		goto cleanup;
-	rc = apply_draft(st, in, &g, &d);
+	rc = apply_draft(st, tc, mc_local_day(at), in, &g, &d);
 	if (rc)
 		goto cleanup;
 	d.box = MC_DOC_OUT;
@@ -323,7 +328,7 @@ int mc_app_document_edit(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		goto cleanup;
 	/* The edited copy borrows the request's strings; d keeps its own to free. */
 	edited = d;
-	rc = apply_draft(st, in, &g, &edited);
+	rc = apply_draft(st, tc, mc_local_day(at), in, &g, &edited);
 	if (rc)
 		goto cleanup;
 	edited.updated_at = at;
@@ -378,18 +383,45 @@ int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor
 	char *copy = mc_xstrdup(d->recipient_units ? d->recipient_units : "");
 	char *save_ptr = NULL;
 	const mc_unit *issuer = mc_time_ctx_unit(tc, d->unit_id);
+	int64_t sent[MC_LIMIT_DOCUMENT_RECIPIENT_UNITS];
+	size_t n_sent = 0;
 	for (char *code = strtok_r(copy, ",", &save_ptr); code && rc == 0;
 	     code = strtok_r(NULL, ",", &save_ptr)) {
 		mc_unit u;
 		mc_doc_register g;
+		bool again = false;
 		rc = mc_store_unit_by_code(st, &u, code);
 		if (rc)
 			break;
-		rc = mc_store_doc_register_of(st, &g, u.id, MC_DOC_IN);
-		if (rc == 0) {
+		/* Addressed before a reorganisation ended the unit: its successor
+		 * receives the copy (none: refused, as at the draft). */
+		int64_t to = u.id;
+		int32_t day = mc_local_day(d->issued_at);
+		if (u.valid_to && day >= u.valid_to) {
+			const mc_unit *heir = mc_time_ctx_heir(tc, u.id, day);
+			if (heir && heir->id != u.id && mc_unit_in_force(heir, day))
+				to = heir->id;
+			else
+				rc = mc_app_unit_ended_or_zero(tc, &u, day, "recipient_units");
+		}
+		/* Two units merged into one: it receives one copy. */
+		for (size_t i = 0; rc == 0 && i < n_sent; i++)
+			again = again || sent[i] == to;
+		if (rc == 0 && !again) {
+			rc = mc_store_doc_register_of(st, &g, to, MC_DOC_IN);
+			if (rc == MC_ENOTFOUND)
+				rc = mc_err_set(
+				    MC_EINVAL, MC_REASON_INVALID_FIELD,
+				    "recipient_units: the unit receiving for %s has no incoming register "
+				    "to receive the document",
+				    code);
+		}
+		if (rc == 0 && !again && n_sent < MC_LIMIT_DOCUMENT_RECIPIENT_UNITS)
+			sent[n_sent++] = to;
+		if (rc == 0 && !again) {
 			mc_document in = {.box = MC_DOC_IN,
 					  .register_id = g.id,
-					  .unit_id = u.id,
+					  .unit_id = to,
 					  .state = MC_DOC_ARRIVED,
 					  .type = d->type,
 					  .urgency = d->urgency,

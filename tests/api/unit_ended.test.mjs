@@ -24,6 +24,10 @@ function localDay(offsetDays = 0) {
   return t.toISOString().slice(0, 10);
 }
 
+let signedBefore;
+const docBody = (subject, units) => ({ type: 'bao_cao', subject, body: 'Nội dung báo cáo.', place: 'Quảng Xương',
+  signer_position: 'CHỦ TỊCH', signer_name: 'Lê Văn Bình', recipients: 'Như trên;\nLưu: VT.', recipient_units: units });
+
 const taskBody = (extra = {}) => ({ directive: 'Chỉ thị số 01/CT-UBND', title: 'Rà soát thủ tục',
   content: 'Rà soát', product: 'Báo cáo', due_in_working_days: 10, cooperating: [], ...extra });
 
@@ -35,6 +39,17 @@ before(async () => {
     username: 'admin.huyen', password: PASSWORD, full_name: 'Quản trị huyện', role: 'admin', unit: DISTRICT } });
   assertStatus(user, 201, 'a district administrator');
   tok.district = await server.login('admin.huyen');
+  // Before the plan: the commune takes incoming documents, and a district
+  // document addressed to it is signed, to be issued after the plan.
+  for (const u of ['chuyenvien', 'tiepnhan']) tok[u] = await server.login(u);
+  const reg = await api('POST', '/api/v1/document-registers', { token: tok.district, body: { unit: ENDED, box: 'in', organ_abbr: 'UBND' } });
+  assert.ok([201, 409].includes(reg.status), `the commune's incoming register: ${reg.status}`);
+  const d = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: docBody('Gửi xã trước khi sáp nhập', [ENDED]) });
+  assertStatus(d, 201, 'draft');
+  for (const [who, action] of [['chuyenvien', 'submit'], ['lanhdao', 'approve'], ['lanhdao', 'sign']]) {
+    assertStatus(await api('POST', `/api/v1/documents/${d.body.id}/actions`, { token: tok[who], body: { action } }), 200, action);
+  }
+  signedBefore = d.body.id;
   const plan = await api('POST', '/api/v1/unit-plans', { token: tok.admin, body: { name: 'Đổi tên xã',
     effective: localDay(), users: 'move', operations: [{ kind: 'rename', from: ENDED, into: { code: HEIR, name: 'UBND xã Mới' } }] } });
   assertStatus(plan, 201, 'plan');
@@ -112,4 +127,22 @@ test('an apology prepared at a unit a plan ends follows the dossier: the success
   const after = await api('GET', `/api/v1/dossiers/${d.body.code}`, { token: leader });
   assert.equal(after.body.current_unit.code, DEPT_HEIR);
   assert.equal(after.body.due_at, issued.body.new_due, 'the due time moved');
+});
+
+test('a document is not addressed to an ended unit; one addressed before the plan reaches its successor at issue', async () => {
+  const count = async () => (await api('GET', '/api/v1/documents?box=out&limit=200', { token: tok.chuyenvien })).body.items.length;
+  const before = await count();
+  ended(await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: docBody('Gửi xã đã sáp nhập', [ENDED]) }),
+    'a draft addressed to the ended unit');
+  assert.equal(await count(), before, 'nothing stored');
+  // The successor needs its incoming register (the earlier test may have opened it).
+  const reg = await api('POST', '/api/v1/document-registers', { token: tok.district, body: { unit: HEIR, box: 'in', organ_abbr: 'UBND' } });
+  assert.ok([201, 409].includes(reg.status), `the successor's incoming register: ${reg.status}`);
+  const issued = await api('POST', `/api/v1/documents/${signedBefore}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
+  assertStatus(issued, 200, 'issued after the plan');
+  const inbox = (await api('GET', '/api/v1/documents?box=in&limit=200', { token: tok.lanhdao })).body.items
+    .filter((x) => x.subject === 'Gửi xã trước khi sáp nhập');
+  assert.equal(inbox.length, 1, 'one copy');
+  const copy = (await api('GET', `/api/v1/documents/${inbox[0].id}`, { token: tok.lanhdao })).body;
+  assert.equal(copy.unit.code, HEIR, 'at the successor');
 });

@@ -479,6 +479,44 @@ static bool open_state(int state)
 	return state != MC_TASK_DONE && state != MC_TASK_CANCELLED;
 }
 
+/* The open parts delegated from parent_id (and theirs), cancelled with it:
+ * the work they are part of is called off, so no unit goes on with it or is
+ * reminded of it. Each gets its own cancel event naming the task. */
+static int cancel_parts(mc_store *st, const mc_actor *actor, int64_t parent_id, const char *reason,
+			int64_t at, int depth)
+{
+	mc_task *parts = NULL;
+	size_t n = 0;
+	char note[MC_LIMIT_TASK_NOTE * 4 + 1];
+	size_t chars = 0;
+	int rc = mc_store_task_children(st, &parts, &n, parent_id);
+
+	/* The commune does not read its parent: the reason comes with it, when
+	 * both fit a reason's length (the task's own reason is never cut). */
+	int head = snprintf(note, sizeof note, "task %lld, which this is part of, was cancelled",
+			    (long long)parent_id);
+	for (const char *c = reason ? reason : ""; *c; c++)
+		chars += ((unsigned char)*c & 0xC0) != 0x80;
+	if (reason && *reason && (size_t)head + 2 + chars <= MC_LIMIT_TASK_NOTE)
+		snprintf(note + head, sizeof note - (size_t)head, ": %s", reason);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const mc_task *c = &parts[i];
+		if (!open_state(c->state))
+			continue;
+		mc_task next = *c;
+		next.state = MC_TASK_CANCELLED;
+		next.note = note;
+		next.updated_at = at;
+		rc = save(st, &next, c->version);
+		if (rc == 0)
+			rc = append_event(st, actor, &next, "cancel", c->state, 0, 0, 0, note, at, NULL);
+		if (rc == 0 && depth < 16)
+			rc = cancel_parts(st, actor, c->id, reason, at, depth + 1);
+	}
+	mc_task_free_list(parts, n);
+	return rc;
+}
+
 /* The open task t of a document re-assigned: the new unit in charge, its
  * cooperating units, deadline and direction, in place (docs/tasks.md §2). */
 static int reassign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_task *t,
@@ -700,6 +738,8 @@ int mc_app_task_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, 
 	/* a task an exchanged document's assignment made: its sender is told (05, 06) */
 	if (rc == 0)
 		rc = mc_app_exchange_on_task(st, tc, actor, &next, t.state, act->at);
+	if (rc == 0 && act->action == MC_TASK_ACT_CANCEL)
+		rc = cancel_parts(st, actor, t.id, act->note, act->at, 0);
 	if (rc == 0)
 		rc = mc_store_task_get(st, out, id);
 cleanup:

@@ -289,6 +289,31 @@ test('the assigner suspends, resumes and cancels; others may not', async () => {
   assertProblem(await act(tok['lanhdao.tinh'], t.id, 'resume'), 409, 'forbidden-transition');
 });
 
+test('a task cancelled calls off its open parts with it; a part already done stays done', async () => {
+  const t = await create(tok['lanhdao.tinh'], { due_in_working_days: 20 });
+  const sub = async (unit, title) => {
+    const r = await api('POST', `/api/v1/tasks/${t.id}/subtasks`, { token: tok.lanhdao, body: { title, unit, due: t.due } });
+    assertStatus(r, 201, `delegate ${title}`);
+    return r.body;
+  };
+  const open = await sub(COMMUNE, 'Phần còn làm');
+  const done = await sub(COMMUNE, 'Phần đã xong');
+  await actOk(tok['chuyenvien.xa'], open.id, 'report', { note: 'Đang làm', percent: 30 });
+  await actOk(tok['chuyenvien.xa'], done.id, 'propose_done');
+  await actOk(tok.lanhdao, done.id, 'confirm');
+  const reason = 'Chủ trương đã thay đổi';
+  await actOk(tok['lanhdao.tinh'], t.id, 'cancel', { note: reason });
+  const part = await get(tok['chuyenvien.xa'], open.id);
+  assert.equal(part.state, 'cancelled', 'the open part is called off');
+  const events = (await api('GET', `/api/v1/tasks/${open.id}/events`, { token: tok['chuyenvien.xa'] })).body.events;
+  const last = events[events.length - 1];
+  assert.equal(last.action, 'cancel');
+  assert.match(last.note, new RegExp(`task ${t.id}, which this is part of, was cancelled: ${reason}`));
+  assertProblem(await act(tok['chuyenvien.xa'], open.id, 'report', { note: 'x' }), 409, 'forbidden-transition',
+    'no more work on it');
+  assert.equal((await get(tok.lanhdao, done.id)).state, 'done', 'the part done stays done');
+});
+
 test('bad input at assignment: each a clear error, nothing written', async () => {
   const L = tok['lanhdao.tinh'];
   const count = async () => (await api('GET', `/api/v1/tasks?unit=${PROVINCE_UNIT}&limit=1`, { token: L })).body.total;

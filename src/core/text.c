@@ -265,6 +265,12 @@ bool mc_text_reorders_or_hides(int cp)
 	       (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF;
 }
 
+bool mc_text_is_mark(int cp)
+{
+	utf8proc_category_t cat = utf8proc_category(cp);
+	return cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_ME;
+}
+
 static bool allowed_in_field(int32_t cp, mc_text_kind kind)
 {
 	bool multiline = kind == MC_TEXT_LINES;
@@ -298,10 +304,12 @@ static int clean(char **out, int32_t *bad, const char *s, size_t len, size_t max
 		goto cleanup;
 	}
 	pos = start;
+	size_t marks = 0; /* combining marks in a row, on one character */
 	while (pos < end) {
 		int32_t cp;
 		size_t n = next_cp(text + pos, end - pos, &cp);
-		if (!allowed_in_field(cp, kind)) {
+		marks = mc_text_is_mark(cp) ? marks + 1 : 0;
+		if (!allowed_in_field(cp, kind) || marks > MC_TEXT_MARKS_MAX) {
 			*bad = cp;
 			rc = MC_EINVAL;
 			goto cleanup;

@@ -110,4 +110,14 @@ int mc_text_first_refused(const char *s, size_t len, mc_text_kind kind);
  */
 bool mc_text_reorders_or_hides(int cp);
 
+/* The most combining marks (Unicode categories Mn, Me) one character of a
+ * text field carries. Vietnamese in NFC carries none (its letters are
+ * precomposed), other scripts a few; hundreds stacked on one letter spill
+ * over the lines above and below on a screen and a printed receipt. A longer
+ * run is refused by mc_text_clean (MC_EINVAL), mc_text_first_refused naming
+ * the first mark past it. */
+#define MC_TEXT_MARKS_MAX 4
+/* Whether cp is a combining mark (categories Mn, Me). */
+bool mc_text_is_mark(int cp);
+
 #endif

@@ -193,6 +193,14 @@ int mc_fields_or_reply(mc_req *r, json_t *obj, const char *where, const mc_field
 				    path, (unsigned)bad);
 				return -1;
 			}
+			if (bad >= 0 && mc_text_is_mark(bad) && kind != MC_TEXT_NAME) {
+				mc_reply_field_problem(
+				    r, MC_PROB_INVALID_FIELD, path, "characters",
+				    "%s must not stack more than %d combining marks on one "
+				    "character (it holds U+%04X past them)",
+				    path, MC_TEXT_MARKS_MAX, (unsigned)bad);
+				return -1;
+			}
 			if (bad >= 0 && kind == MC_TEXT_NAME) {
 				mc_reply_field_problem(
 				    r, MC_PROB_INVALID_FIELD, path, "characters",

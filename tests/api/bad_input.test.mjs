@@ -405,6 +405,12 @@ test('a desk filing whose applicant.address holds a direction override or an inv
     assert.match(d.body.detail, /^applicant\.address must be text without direction-changing or invisible formatting characters/);
     assert.match(d.body.detail, new RegExp(`U\\+${hex}`));
   }
+  // a stack of combining marks on one letter spills over the lines around it
+  const stacked = await server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan,
+    body: { ...GOOD, applicant: { ...APPLICANT, address: `Số 1 Lê Lợi x${'\u0301'.repeat(249)}, Thanh Hóa` } } });
+  assertProblem(stacked, 422, 'invalid-field', 'an address with 249 combining marks on one letter');
+  assert.equal(stacked.body.field, 'applicant.address');
+  assert.match(stacked.body.detail, /must not stack more than 4 combining marks on one character \(it holds U\+0301/);
   // a multi-line note of an action, too
   const note = await act(server, tok.tiepnhan, dossier.code, 'request_supplement', { note: 'Bổ sung:\n\u202Ebản sao' });
   assertProblem(note, 422, 'invalid-field', 'a note with U+202E');

@@ -393,6 +393,36 @@ static void test_clean_name(void **state)
  * nothing (a hidden word in a note) are refused wherever they stand and
  * named; right-to-left letters themselves, the joiners of emoji sequences
  * and the soft hyphen of a pasted text stay. */
+/* At most MC_TEXT_MARKS_MAX combining marks on one character; Vietnamese
+ * typed decomposed (NFD) composes and carries none, a few on another
+ * script's letter pass, a stack of them is refused naming the first past it. */
+static void test_clean_mark_runs(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	/* "Nguyễn" decomposed: e + U+0302 + U+0303 */
+	static const char nfd[] = "Nguye\xcc\x82\xcc\x83n";
+	assert_int_equal(mc_text_clean(&out, nfd, strlen(nfd), 100, MC_TEXT_LINE), 0);
+	assert_string_equal(out, "Nguyễn");
+	free(out);
+	/* x with four acute accents (x has no precomposed form): kept */
+	static const char four[] = "x\xcc\x81\xcc\x81\xcc\x81\xcc\x81y";
+	assert_int_equal(mc_text_clean(&out, four, strlen(four), 100, MC_TEXT_LINES), 0);
+	free(out);
+	/* five: refused, the fifth named */
+	static const char five[] = "x\xcc\x81\xcc\x81\xcc\x81\xcc\x81\xcc\x80y";
+	out = (char *)"untouched";
+	assert_int_equal(mc_text_clean(&out, five, strlen(five), 100, MC_TEXT_LINE), MC_EINVAL);
+	assert_null(out);
+	assert_int_equal(mc_text_first_refused(five, strlen(five), MC_TEXT_LINES), 0x0300);
+	assert_true(mc_text_is_mark(0x0300));
+	assert_false(mc_text_is_mark('a'));
+	/* runs are counted per character: four on each of two letters pass */
+	static const char two[] = "x\xcc\x81\xcc\x81\xcc\x81\xcc\x81z\xcc\x81\xcc\x81\xcc\x81\xcc\x81";
+	assert_int_equal(mc_text_clean(&out, two, strlen(two), 100, MC_TEXT_LINE), 0);
+	free(out);
+}
+
 static void test_clean_direction(void **state)
 {
 	(void)state;
@@ -504,6 +534,7 @@ int main(void)
 	    cmocka_unit_test(test_clean),
 	    cmocka_unit_test(test_clean_name),
 	    cmocka_unit_test(test_clean_direction),
+	    cmocka_unit_test(test_clean_mark_runs),
 	    cmocka_unit_test(test_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

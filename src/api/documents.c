@@ -273,15 +273,12 @@ static int doc_write(mc_store *st, void *payload)
 	doc_job *j = payload;
 	int64_t now = mc_now();
 	int rc = MC_EINVAL;
-	int64_t steps = 0;
 	/* A job may run again (group.h): from nothing. */
 	mc_document_clear(&j->out);
 	/* A flood of steps from one account is refused as work files are
-	 * (app/workfile.c): counted in the store, in this write. */
+	 * (app/workfile.c). */
 	mc_err_clear();
-	rc = mc_store_document_events_by(st, &steps, j->actor.user_id, now - 3600);
-	if (rc == 0)
-		rc = mc_err_hourly(steps, MC_LIMIT_DOCUMENT_STEPS_PER_HOUR, "recorded", "steps on documents");
+	rc = mc_app_document_step_allowed(st, j->actor.user_id, now);
 	if (rc) {
 		mc_err_take(&j->err, rc);
 		return rc;

@@ -167,16 +167,12 @@ static int act_write(mc_store *st, void *payload)
 {
 	act_job *j = payload;
 	int64_t now = mc_now();
-	int64_t steps = 0;
 	int rc;
 	/* A send, a recall and a status told by hand are each a step on the
 	 * document (an event) and a package to a peer: a flood from one account
-	 * is refused as the other steps are (api/documents.c), counted in the
-	 * store, in this write. */
+	 * is refused as the other steps are. */
 	mc_err_clear();
-	rc = mc_store_document_events_by(st, &steps, j->actor.user_id, now - 3600);
-	if (rc == 0)
-		rc = mc_err_hourly(steps, MC_LIMIT_DOCUMENT_STEPS_PER_HOUR, "recorded", "steps on documents");
+	rc = mc_app_document_step_allowed(st, j->actor.user_id, now);
 	if (rc) {
 		mc_err_take(&j->err, rc);
 		return rc;

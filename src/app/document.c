@@ -377,6 +377,14 @@ cleanup:
 	return rc;
 }
 
+int mc_app_document_step_allowed(mc_store *st, int64_t user_id, int64_t now)
+{
+	int64_t steps = 0;
+	int rc = mc_store_document_events_by(st, &steps, user_id, now - 3600);
+	return rc ? rc
+		  : mc_err_hourly(steps, MC_LIMIT_DOCUMENT_STEPS_PER_HOUR, "recorded", "steps on documents");
+}
+
 int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d)
 {
 	int rc = 0;

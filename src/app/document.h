@@ -125,11 +125,24 @@ int mc_app_document_sign(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 			 mc_document *out);
 
 /*
+ * Whether user_id may take one more step on documents at now: 0 while the
+ * account recorded fewer than MC_LIMIT_DOCUMENT_STEPS_PER_HOUR of them (its
+ * events) in the hour before; else MC_ETOOMANY with the refusal set
+ * (mc_err_hourly). Counted in the store, in the caller's write, for every
+ * step: drafts, edits, registrations, actions, and the exchange's sends,
+ * recalls and statuses told by hand.
+ */
+int mc_app_document_step_allowed(mc_store *st, int64_t user_id, int64_t now);
+
+/*
  * A copy of issued document d in the incoming box of each unit of its
  * recipient_units (state arrived, source_id d, an "arrive" event by actor at
  * d's issue time): the exchange inside one deployment, as issuing sends it;
  * the demo (cli/demo_sign.c) sends its units' documents so. In the caller's
- * transaction. MC_ENOTFOUND when a recipient has no incoming register.
+ * transaction. A recipient a reorganisation ended after the draft named it
+ * is delivered to at its successor (once, when two merged into one);
+ * MC_EINVAL (unit-ended) when it has none, MC_EINVAL when the unit
+ * receiving has no incoming register.
  */
 int mc_app_document_dispatch(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor,
 			     const mc_document *d);

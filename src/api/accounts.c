@@ -61,7 +61,7 @@ void mc_api_user_get(mc_req *r)
 
 /* ---- PATCH /api/v1/users/{username} ----------------------------------- */
 
-#define EDIT_ACTIONS 6 /* role, unit, lock or unlock, force_password_change, profile */
+#define EDIT_ACTIONS 6 /* role, unit, lock or unlock, force_password_change, id_number, profile */
 
 typedef struct {
 	mc_user u;   /* as it is to be; its strings the request's */
@@ -71,18 +71,32 @@ typedef struct {
 	int n_actions; /* recorded with the change (mc_app_account_action) */
 	const char *action[EDIT_ACTIONS];
 	char detail[EDIT_ACTIONS][192];
+	mc_err err;
 } user_edit;
 
 static int user_edit_write(mc_store *st, void *payload)
 {
 	user_edit *w = payload;
 	int64_t now = mc_now();
-	int rc = mc_store_user_update_if(st, &w->was, &w->u);
+	int rc = 0;
+	mc_err_clear();
+	/* One account per number is found by the provider's sign-in. */
+	if (w->u.id_number_verified && !w->was.id_number_verified) {
+		bool elsewhere = false;
+		rc = mc_store_user_number_vouched(st, &elsewhere, w->u.id_number, w->u.id);
+		if (rc == 0 && elsewhere)
+			rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE,
+					"another citizen account holds this identity number vouched for; "
+					"the provider's sign-in finds that one");
+	}
+	if (rc == 0)
+		rc = mc_store_user_update_if(st, &w->was, &w->u);
 	if (rc == 0 && w->revoke)
 		rc = mc_store_session_revoke(st, w->u.id, NULL);
 	for (int i = 0; rc == 0 && i < w->n_actions; i++)
 		rc = mc_app_account_action(st, w->actor, w->action[i], w->u.id, w->u.username, w->detail[i],
 					   now);
+	mc_err_take(&w->err, rc);
 	return rc;
 }
 
@@ -125,6 +139,8 @@ static void edit_actions(mc_req *r, user_edit *w, const mc_user *was)
 		edit_action(w, w->u.active ? "unlock" : "lock", json_object());
 	if (w->u.must_change_password != was->must_change_password)
 		edit_action(w, "force_password_change", json_pack("{s:b}", "on", w->u.must_change_password));
+	if (w->u.id_number_verified != was->id_number_verified)
+		edit_action(w, "id_number", json_pack("{s:b}", "vouched", w->u.id_number_verified));
 	json_t *fields = json_array();
 	if (differs(w->u.full_name, was->full_name))
 		json_array_append_new(fields, json_string("full_name"));
@@ -142,7 +158,7 @@ static void user_edit_after(mc_req *r, int rc, void *payload)
 {
 	user_edit *w = payload;
 	if (rc != 0) {
-		mc_reply_error(r, rc, "the account");
+		mc_reply_err(r, mc_err_for(&w->err, rc), "the account");
 		return;
 	}
 	mc_reply_json(r, 200, mc_api_user_json(mc_req_time(r), &w->u));
@@ -163,7 +179,7 @@ void mc_api_user_update(mc_req *r)
 	mc_user was = w->u; /* as it is; its strings stay the request's */
 	json_t *body = mc_req_body(r);
 	const char *full_name = NULL, *email = NULL, *phone = NULL, *role = NULL, *unit = NULL;
-	bool active = w->u.active, must_change = w->u.must_change_password;
+	bool active = w->u.active, must_change = w->u.must_change_password, vouched = w->u.id_number_verified;
 	bool clear_email = clears(body, "email"), clear_phone = clears(body, "phone");
 	mc_field spec[] = {
 	    {"full_name", MC_F_NAME, false, 1, MC_LIMIT_USER_FULL_NAME, &full_name, 0},
@@ -171,6 +187,7 @@ void mc_api_user_update(mc_req *r)
 	    {"unit", MC_F_STRING, false, 1, MC_LIMIT_USER_UNIT, &unit, 0},
 	    {"active", MC_F_BOOL, false, 0, 0, &active, 0},
 	    {"must_change_password", MC_F_BOOL, false, 0, 0, &must_change, 0},
+	    {"id_number_verified", MC_F_BOOL, false, 0, 0, &vouched, 0},
 	    {"email", MC_F_EMAIL, false, 3, MC_LIMIT_USER_EMAIL, &email, 0},
 	    {"phone", MC_F_PHONE, false, 1, MC_LIMIT_USER_PHONE, &phone, 0},
 	};
@@ -230,6 +247,25 @@ void mc_api_user_update(mc_req *r)
 		if (mc_api_in_scope_or_reply(r, w->u.unit_id) != 0)
 			return;
 	}
+	/* The desk has seen the person's identity card and vouches that the
+	 * account's number is theirs: the provider's sign-in of that number
+	 * then opens this account (app/oidc.c). Citizens only: an official's
+	 * account is linked to its subject (PUT …/identity). */
+	if (vouched != w->u.id_number_verified) {
+		if (w->u.role != MC_ROLE_CITIZEN) {
+			mc_reply_field_problem(
+			    r, MC_PROB_INVALID_FIELD, "id_number_verified", "choice",
+			    "only a citizen's identity number is vouched for; an official's "
+			    "account is linked with PUT /api/v1/users/{username}/identity");
+			return;
+		}
+		if (vouched && (!w->u.id_number || !*w->u.id_number)) {
+			mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "id_number_verified", "missing",
+					       "the account has no identity number to vouch for");
+			return;
+		}
+	}
+	w->u.id_number_verified = vouched;
 	w->u.role = (int)rl;
 	if (full_name)
 		w->u.full_name = (char *)full_name;

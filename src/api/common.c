@@ -214,11 +214,12 @@ json_t *mc_api_unit_ref(const mc_time_ctx *tc, int64_t id)
 
 json_t *mc_api_user_json(const mc_time_ctx *tc, const mc_user *u)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s?, s:s?, s:b, s:b}", "id", (json_int_t)u->id,
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s?, s:s?, s:b, s:b, s:b}", "id", (json_int_t)u->id,
 			 "username", text(u->username), "full_name", text(u->full_name), "role",
 			 mc_role_name((mc_role)u->role), "unit", mc_api_unit_ref(tc, u->unit_id), "email",
 			 text_or_null(u->email), "phone", text_or_null(u->phone), "active", u->active,
-			 "must_change_password", u->must_change_password);
+			 "must_change_password", u->must_change_password, "id_number_verified",
+			 u->id_number_verified);
 }
 
 void mc_api_user_agent(char *out, size_t cap, const char *header)

@@ -297,12 +297,15 @@ void mc_user_free_list(mc_user *list, size_t n);
  * must_change_password of the account u->id (the strings only read).
  * MC_ENOTFOUND for no such account. */
 int mc_store_user_update(mc_store *st, const mc_user *u);
-/* The same, only while the account is still as `was` (read before the
+/* The same and id_number_verified, only while the account is still as `was` (read before the
  * write's transaction: an administrator's edit) and not erased: MC_ESTALE,
  * nothing written, when anything of it changed meanwhile (a lock, a role
  * or unit, a unit plan's move, an erasure), so that the edit never undoes
  * another. */
 int mc_store_user_update_if(mc_store *st, const mc_user *was, const mc_user *u);
+/* Whether another citizen account than user_id, not erased, holds
+ * id_number vouched for (*out), which the provider's sign-in would find. */
+int mc_store_user_number_vouched(mc_store *st, bool *out, const char *id_number, int64_t user_id);
 /* An account's own change of its contacts and password: email and phone
  * when not NULL, and new_hash (then must_change_password is cleared) when
  * not NULL; nothing else of the row. Only while its password is still

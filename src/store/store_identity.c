@@ -45,6 +45,18 @@ typedef struct {
 	int64_t role;
 } citizen_row;
 
+int mc_store_user_number_vouched(mc_store *st, bool *out, const char *id_number, int64_t user_id)
+{
+	static const char sql[] = "SELECT count(*) FROM app_user WHERE role = 1 AND erased_at = 0 AND "
+				  "id_number_verified AND id_number = $1 AND id_number != '' AND id != $2";
+	int64_t n = 0;
+	int rc = mc_db_int(st, sql, "look for a number vouched for elsewhere", &n,
+			   MC_ARGS(MC_T(id_number), MC_I(user_id)));
+
+	*out = rc == 0 && n > 0;
+	return rc;
+}
+
 int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number)
 {
 	/* Only a citizen is found by the number: an official's account is

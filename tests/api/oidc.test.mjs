@@ -28,6 +28,7 @@ const ACCOUNTS = {
   'xoa.tai.khoan': { name: 'Đỗ Xóa Bỏ', [ID_CLAIM]: '038090008888' },
   'nan.nhan': { name: 'Trần Thị Nạn Nhân', [ID_CLAIM]: '038090001111' },
   'tu.dang.ky': { name: 'Vũ Tự Đăng Ký', [ID_CLAIM]: '038190002222' },
+  'da.xac.minh': { name: 'Lý Đã Xác Minh', [ID_CLAIM]: '038190003333' },
 };
 // first sign-ins of one person on two servers at once (PostgreSQL)
 for (let i = 0; i < 12; i++) ACCOUNTS[`hai.may.${i}`] = { name: `Hai Máy ${i}`, [ID_CLAIM]: `03809200${String(i).padStart(4, '0')}` };
@@ -206,6 +207,37 @@ test('an honest self-registration is not joined to the provider\'s sign-in eithe
   assert.equal(me.username, '038190002222');
   assert.notEqual(me.id, own.id);
   assertProblem(await server.api('PUT', '/api/v1/users/tu.dang.ky/identity', { token: admin, body: { subject: 'tu.dang.ky' } }), 403, 'forbidden');
+});
+
+test('the desk vouches for a self-registered citizen\'s number: the provider\'s sign-in then opens that account', async () => {
+  const reg = { username: 'xac.minh', password: 'mat-khau-xac-minh', full_name: 'Lý Đã Xác Minh', id_number: '038190003333' };
+  assertStatus(await server.api('POST', '/api/v1/citizens', { body: reg }), 202);
+  const own = (await server.api('GET', '/api/v1/session', { token: await server.login('xac.minh', reg.password) })).body.user;
+  assert.equal(own.id_number_verified, false, 'self-registered: unvouched');
+  // who may not: an official's account, a citizen without a number, another role
+  assertProblem(await server.api('PATCH', '/api/v1/users/chuyenvien', { token: admin, body: { id_number_verified: false } }),
+    422, 'invalid-field', 'an official');
+  assertProblem(await server.api('PATCH', '/api/v1/users/xac.minh', { token: await server.login('congdan'),
+    body: { id_number_verified: true } }), 403, 'forbidden', 'a citizen');
+  assertProblem(await server.api('PATCH', '/api/v1/users/xac.minh', { token: admin, body: { id_number_verified: 'yes' } }),
+    422, 'invalid-field', 'not a boolean');
+  const vouched = await server.api('PATCH', '/api/v1/users/xac.minh', { token: admin, body: { id_number_verified: true } });
+  assertStatus(vouched, 200, 'vouched');
+  assert.equal(vouched.body.id_number_verified, true);
+  const actions = await server.api('GET', '/api/v1/account-actions?user=xac.minh', { token: admin });
+  assert.ok(actions.body.items.some((a) => a.action === 'id_number' && a.detail.vouched === true), JSON.stringify(actions.body));
+  // the provider's first sign-in of that number opens the account, not a new one
+  const before = await userCount();
+  const { flow, res } = await signIn('da.xac.minh');
+  assert.equal(res.status, 303, res.text);
+  const me = (await server.api('GET', '/api/v1/session', { headers: sessionOf(flow) })).body.user;
+  assert.equal(me.id, own.id);
+  assert.equal(me.username, 'xac.minh');
+  assert.equal(await userCount(), before, 'no account made');
+  // a second account of the same number is not vouched for as well
+  assertStatus(await server.api('POST', '/api/v1/citizens', { body: { ...reg, username: 'xac.minh.2', password: 'mat-khau-xac-minh-2' } }), 202);
+  assertProblem(await server.api('PATCH', '/api/v1/users/xac.minh.2', { token: admin, body: { id_number_verified: true } }),
+    409, 'duplicate', 'the number is vouched for elsewhere');
 });
 
 test('a locked account stays locked; its attempt is in its sign-in history', async () => {

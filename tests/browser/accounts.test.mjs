@@ -176,6 +176,28 @@ for (const [size, viewport] of WIDTHS) {
     await world.server.login(username, 'mat-khau-rieng-cua-toi');
   });
 
+  test(`${size}: the desk has checked a citizen's identity card: the administrator vouches for the account's number`, async () => {
+    const username = `dan.xac.minh.${size}`;
+    const id = size === WIDTHS[0][0] ? '038190004441' : '038190004442';
+    await world.api('POST', '/api/v1/citizens', { body: { username, password: PASSWORD, full_name: 'Lý Thị Đối Chiếu', id_number: id }, status: 202 });
+    const admin = await world.actor('admin', { viewport });
+    const { page } = admin;
+    await page.waitForURL('**/quan-tri');
+    await page.getByTestId('admin-tab-users').click();
+    await page.getByTestId('users-q').fill('ly thi doi chieu');
+    await page.getByTestId('users-find').click();
+    await page.locator(`[data-testid=user-row][data-username="${username}"] [data-testid=user-manage]`).click();
+    await page.getByTestId('user-panel').waitFor();
+    const vouch = page.getByTestId('user-vouch');
+    assert.equal((await vouch.textContent()).trim(), vi['admin.vouch']);
+    await vouch.click();
+    await page.getByTestId('user-done').filter({ hasText: vi['admin.vouched'] }).waitFor();
+    assert.equal(await vouch.isDisabled(), true, 'vouched once');
+    assert.equal((await world.api('GET', `/api/v1/users/${username}`, { as: 'admin' })).id_number_verified, true);
+    await noEnglish(page, 'the citizen\'s panel');
+    admin.assertClean('vouching for a number');
+  });
+
   test(`${size}: an officer leaves: the administrator hands the open dossiers to a colleague`, async () => {
     const leaving = `cb.nghi.${size}`;
     const taking = `cb.nhan.${size}`;

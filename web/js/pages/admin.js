@@ -281,6 +281,12 @@ async function users(ctx, panel) {
           load();
         } catch (e2) { failed(e2); }
       } }, t('admin.resetConfirm')));
+    // The desk has checked the citizen's identity card against the account's
+    // number: the identity provider's sign-in of that number then opens it.
+    const vouchBtn = u.role === 'citizen' && scope.root ? h('button', { type: 'button', class: 'btn btn-secondary', testid: 'user-vouch',
+      disabled: u.id_number_verified, title: t('admin.vouchHint'),
+      onclick: async () => { await patch({ id_number_verified: true }, t('admin.vouched')); vouchBtn.disabled = u.id_number_verified; } },
+    t('admin.vouch')) : null;
     const handover = officer ? handoverBox(u) : null;
     const signins = h('div');
     replace(editBox, h('section', { class: 'card form', testid: 'user-panel', 'data-username': u.username },
@@ -300,7 +306,7 @@ async function users(ctx, panel) {
         h('button', { type: 'button', class: 'btn btn-secondary', testid: 'user-reset', onclick: () => { resetConfirm.hidden = false; } }, t('admin.resetPassword')),
         h('button', { type: 'button', class: 'btn btn-secondary', testid: 'user-force', disabled: u.must_change_password,
           onclick: () => patch({ must_change_password: true }, t('admin.forced')) }, t('admin.forceChange')),
-        resetConfirm),
+        vouchBtn, resetConfirm),
       temp, err, ok, handover,
       h('details', { testid: 'user-signins', ontoggle: (ev) => { if (ev.target.open) showSignins(signins, path + '/signins', 'user-signins-table'); } },
         h('summary', null, t('admin.showSignins')), signins)));

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -195,6 +196,9 @@ static int hold_sqlite(mc_store *st, char *who, size_t cap)
 	return rc;
 }
 
+#define HOLD_WAIT_MS 3000
+#define HOLD_STEP_MS 100
+
 static int hold_pg(mc_store *st, char *who, size_t cap)
 {
 	/* Client sessions only: autovacuum and the other background workers
@@ -228,7 +232,19 @@ int mc_store_hold_alone(mc_store *st, char *who, size_t cap)
 {
 	if (cap > 0)
 		who[0] = '\0';
-	return mc_db_is_pg(st) ? hold_pg(st, who, cap) : hold_sqlite(st, who, cap);
+	if (!mc_db_is_pg(st))
+		return hold_sqlite(st, who, cap);
+	/* A server stopped a moment ago has closed its connections, but
+	 * PostgreSQL lists their sessions until their backends have exited:
+	 * `systemctl stop motcua; motcua restore` would be refused for them.
+	 * Asked again for up to HOLD_WAIT_MS before the answer is "in use". */
+	int rc = hold_pg(st, who, cap);
+	for (int waited = 0; rc == MC_EBUSY && waited < HOLD_WAIT_MS; waited += HOLD_STEP_MS) {
+		struct timespec step = {0, HOLD_STEP_MS * 1000000L};
+		nanosleep(&step, NULL);
+		rc = hold_pg(st, who, cap);
+	}
+	return rc;
 }
 
 /* ---- the attachment folder ---------------------------------------------- */

@@ -43,7 +43,9 @@ int mc_store_migrations_pending(mc_store *st, int *current, mc_migration **out, 
  * pg_stat_activity (which lists sessions of every role); nothing stops one
  * from connecting afterwards. MC_EBUSY when another is there, with who
  * (cap bytes) naming the processes when it can ("process 1234", "session
- * 5678 from 10.0.0.5"), else "". 0 when alone.
+ * 5678 from 10.0.0.5"), else "". 0 when alone. On PostgreSQL the sessions
+ * are asked for again for up to 3 seconds before MC_EBUSY: those of a server
+ * stopped a moment ago are listed until their backends have exited.
  */
 int mc_store_hold_alone(mc_store *st, char *who, size_t cap);
 

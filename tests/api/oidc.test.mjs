@@ -40,6 +40,9 @@ function oidcEnv(pport, mport, extra = {}) {
     MOTCUA_OIDC_CLIENT_ID: CLIENT_ID,
     MOTCUA_OIDC_CLIENT_SECRET: CLIENT_SECRET,
     MOTCUA_OIDC_ID_CLAIM: ID_CLAIM,
+    // Every test here signs in from one address, faster than a person: the
+    // address's sign-in limit (signin_limits.test.mjs) is not what they test.
+    MOTCUA_SIGNIN_ADDRESS_MAX: '100000',
     ...extra,
   };
 }

@@ -629,6 +629,7 @@ int mc_cli_serve(int argc, char **argv)
 	    .oidc = oidc,
 	    .portal = portal,
 	    .idle_timeout = (int)cfg.idle_timeout,
+	    .shutdown_grace = (int)cfg.shutdown_grace,
 	    .conn = {.header_timeout = (int)cfg.header_timeout,
 		     .body_timeout = (int)cfg.body_timeout,
 		     .body_min_rate = (int)cfg.body_min_rate},

@@ -182,6 +182,8 @@ static const struct setting {
      "folder of the web application's static files"},
     {"idle_timeout", T_INT, 5, 3600, "30", offsetof(mc_config, idle_timeout), 0,
      "seconds a connection may stay silent before it is closed"},
+    {"shutdown_grace", T_INT, 0, 3600, "10", offsetof(mc_config, shutdown_grace), 0,
+     "seconds a stopping server (SIGTERM, SIGINT) waits for the requests under way to be answered"},
     {"header_timeout", T_INT, 1, 600, "20", offsetof(mc_config, header_timeout), 0,
      "seconds a client has to send a request's line and headers, from their first byte"},
     {"body_timeout", T_INT, 1, 3600, "20", offsetof(mc_config, body_timeout), 0,

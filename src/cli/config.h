@@ -42,6 +42,7 @@ typedef struct {
 	bool access_log;
 	char web_root[1024];
 	long idle_timeout;
+	long shutdown_grace;
 	long header_timeout;
 	long body_timeout;
 	long body_min_rate;

@@ -890,6 +890,26 @@ static void accept_failed(struct evconnlistener *listener, void *arg)
 	event_add(cs->resume, &pause);
 }
 
+bool mc_conns_busy(const mc_conns *cs)
+{
+	for (const conn *c = cs->head; c; c = c->next) {
+		if (c->fd >= 0 && !c->timed_out && (c->busy || c->ph != P_IDLE))
+			return true;
+	}
+	return false;
+}
+
+void mc_conns_unguard_accept(mc_conns *cs)
+{
+	if (cs->resume)
+		event_del(cs->resume);
+	for (size_t i = 0; i < n_guarded; i++) {
+		if (guarded[i].cs == cs)
+			guarded[i].cs = NULL;
+	}
+	cs->listener = NULL;
+}
+
 void mc_conns_guard_accept(mc_conns *cs, struct evhttp_bound_socket *bound)
 {
 	cs->listener = evhttp_bound_socket_get_listener(bound);

@@ -80,6 +80,15 @@ const char *mc_conns_dispatch(mc_conns *c, struct evhttp_request *req);
  * (descriptors exhausted), instead of retrying at once. */
 void mc_conns_guard_accept(mc_conns *c, struct evhttp_bound_socket *bound);
 
+/* Forgets the bound socket before the server stops accepting on it (a stop):
+ * no pause or resume touches it after. */
+void mc_conns_unguard_accept(mc_conns *c);
+
+/* Whether a connection is in the middle of a request: receiving it, with its
+ * handler, or its reply not yet written to the socket. A stopping server
+ * waits for none to be left. */
+bool mc_conns_busy(const mc_conns *c);
+
 /* Keeps one descriptor in reserve for the accept back-off; call once at start. */
 void mc_conns_reserve_init(void);
 

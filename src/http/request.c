@@ -24,6 +24,7 @@ mc_req *mc_req_new_(mc_worker *w, struct evhttp_request *ev)
 	clock_gettime(CLOCK_MONOTONIC, &r->started);
 	r->ev = ev;
 	r->w = w;
+	w->in_flight++;
 	r->route_index = -1;
 	snprintf(r->request_id, sizeof r->request_id, "%x-%llx", w->index, (unsigned long long)++w->seq);
 	TAILQ_INIT(&r->query);
@@ -47,6 +48,7 @@ static void req_free(mc_req *r)
 	mc_rules_unpin_(r->tc);
 	mc_rules_unpin_(r->tc_before);
 	mc_user_clear(&r->user);
+	r->w->in_flight--;
 	free(r);
 }
 
@@ -130,6 +132,9 @@ static void send_and_free(mc_req *r, int status, const char *content_type, struc
 		evhttp_add_header(h, "Cache-Control", "no-store");
 	if (!evhttp_find_header(h, "Content-Security-Policy"))
 		evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	/* The server is stopping: the client asks elsewhere or later. */
+	if (r->w->draining && !evhttp_find_header(h, "Connection"))
+		evhttp_add_header(h, "Connection", "close");
 	evhttp_send_reply(r->ev, status, reason(status), buf);
 	mc_access_log_add_(r->w, r, ms);
 	req_free(r);
@@ -345,7 +350,10 @@ void mc_req_replica_status(const mc_req *r, mc_replica_status *out)
 
 void mc_req_group_stats(const mc_req *r, mc_group_stats *out)
 {
-	mc_group_get_stats(r->w->srv->group, out);
+	if (r->w->srv->group)
+		mc_group_get_stats(r->w->srv->group, out);
+	else
+		memset(out, 0, sizeof *out);
 }
 const mc_server_config *mc_req_config(const mc_req *r)
 {
@@ -579,7 +587,8 @@ void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload)
 {
 	struct pending *pw = pending_new(r, after, payload);
 	pw->fn = fn;
-	if (mc_group_submit(r->w->srv->group, pending_write, pending_done, pw) != 0) {
+	/* No writer once a stop has ended it (server.c): the request is answered 503. */
+	if (!r->w->srv->group || mc_group_submit(r->w->srv->group, pending_write, pending_done, pw) != 0) {
 		free(pw);
 		r->job_rc = MC_EBUSY;
 		event_active(r->resume_ev, EV_READ, 0);
@@ -588,14 +597,14 @@ void mc_req_write(mc_req *r, mc_write_fn fn, mc_after_fn after, void *payload)
 
 int mc_req_write_detached(mc_req *r, mc_group_fn fn, mc_group_done done, void *payload)
 {
-	return mc_group_submit(r->w->srv->group, fn, done, payload);
+	return r->w->srv->group ? mc_group_submit(r->w->srv->group, fn, done, payload) : MC_EBUSY;
 }
 
 static int offload_to(mc_req *r, mc_offload *pool, int (*fn)(void *payload), mc_after_fn after, void *payload)
 {
 	struct pending *pw = pending_new(r, after, payload);
 	pw->plain = fn;
-	if (mc_offload_submit(pool, pending_plain, pending_done, pw) != 0) {
+	if (!pool || mc_offload_submit(pool, pending_plain, pending_done, pw) != 0) {
 		free(pw);
 		event_free(r->resume_ev);
 		r->resume_ev = NULL;

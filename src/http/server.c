@@ -141,18 +141,32 @@ static int worker_init(mc_worker *w, mc_server *srv, int index)
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 						EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD);
 	evutil_socket_t fd = dup(srv->listen_fd);
-	struct evhttp_bound_socket *bound = fd >= 0 ? evhttp_accept_socket_with_handle(w->http, fd) : NULL;
-	if (!bound) {
+	w->bound = fd >= 0 ? evhttp_accept_socket_with_handle(w->http, fd) : NULL;
+	if (!w->bound) {
 		if (fd >= 0)
 			close(fd);
 		return MC_ERROR;
 	}
-	mc_conns_guard_accept(w->conns, bound);
+	mc_conns_guard_accept(w->conns, w->bound);
 	return mc_access_log_start_(w);
+}
+
+/* A request still under way when the loop ended (the grace passed) waits
+ * for a job the pools and the writer have finished or refused by now: its
+ * reply is made, or its 503, and it is freed before the evhttp. The loop
+ * turns without waiting, a bounded number of times. */
+static void worker_settle(mc_worker *w)
+{
+	for (int i = 0; i < 64 && w->base && w->in_flight > 0; i++)
+		event_base_loop(w->base, EVLOOP_NONBLOCK);
 }
 
 static void worker_free(mc_worker *w)
 {
+	if (w->grace)
+		event_free(w->grace);
+	if (w->idle)
+		event_free(w->idle);
 	if (w->http)
 		evhttp_free(w->http);
 	mc_access_log_stop_(w);
@@ -268,13 +282,85 @@ mc_group *mc_server_group(mc_server *srv)
 	return srv->group;
 }
 
+static void grace_over(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	mc_worker *w = arg;
+	fprintf(stderr,
+		"motcua: worker %d: requests still under way after shutdown_grace (%d with a handler); "
+		"stopping\n",
+		w->index, w->in_flight);
+	event_base_loopexit(w->base, NULL);
+}
+
+static bool under_way(const mc_worker *w)
+{
+	return w->in_flight > 0 || mc_conns_busy(w->conns);
+}
+
+static void idle_yet(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	mc_worker *w = arg;
+	if (!under_way(w))
+		event_base_loopexit(w->base, NULL);
+}
+
+/* On the worker's thread: the first step of a stop. The worker closes its
+ * copy of the listening socket and finishes what it has taken: requests
+ * being received, with their handlers, or their replies being written (each
+ * reply with Connection: close). Its loop ends when none is left, looked at
+ * every 20 ms, or when the grace has passed. */
+static void drain(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	mc_worker *w = arg;
+	if (w->draining)
+		return;
+	w->draining = true;
+	if (w->bound) {
+		mc_conns_unguard_accept(w->conns);
+		evhttp_del_accept_socket(w->http, w->bound);
+		w->bound = NULL;
+	}
+	int grace = w->srv->cfg.shutdown_grace;
+	if (!under_way(w) || grace <= 0) {
+		event_base_loopexit(w->base, NULL);
+		return;
+	}
+	struct timeval tv = {grace, 0}, poll = {0, 20000};
+	w->grace = evtimer_new(w->base, grace_over, w);
+	w->idle = event_new(w->base, -1, EV_PERSIST, idle_yet, w);
+	if (!w->grace || !w->idle || evtimer_add(w->grace, &tv) != 0 || event_add(w->idle, &poll) != 0)
+		event_base_loopexit(w->base, NULL);
+}
+
+/* SIGTERM or SIGINT: the workers drain (above) and the server stops once
+ * they have; a second signal stops them at once. The main socket is closed
+ * with the workers' copies, so that connections are refused rather than
+ * left waiting in the queue of a socket nobody accepts on. */
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)sig;
 	(void)what;
 	mc_server *srv = arg;
-	for (int i = 0; i < srv->n_workers; i++)
-		event_base_loopexit(srv->workers[i].base, NULL);
+	if (srv->stopping) {
+		for (int i = 0; i < srv->n_workers; i++)
+			event_base_loopexit(srv->workers[i].base, NULL);
+		return;
+	}
+	srv->stopping = true;
+	if (srv->listen_fd >= 0) {
+		close(srv->listen_fd);
+		srv->listen_fd = -1;
+	}
+	for (int i = 0; i < srv->n_workers; i++) {
+		if (event_base_once(srv->workers[i].base, -1, EV_TIMEOUT, drain, &srv->workers[i], NULL) != 0)
+			event_base_loopexit(srv->workers[i].base, NULL);
+	}
 	event_base_loopexit(srv->main_base, NULL);
 }
 
@@ -334,6 +420,10 @@ void mc_server_free(mc_server *srv)
 	mc_offload_free(srv->outbound);
 	mc_offload_free(srv->identity);
 	mc_group_stop(srv->group);
+	srv->offload = srv->outbound = srv->identity = NULL;
+	srv->group = NULL;
+	for (int i = 0; i < srv->n_workers; i++)
+		worker_settle(&srv->workers[i]);
 	for (int i = 0; i < srv->n_workers; i++)
 		worker_free(&srv->workers[i]);
 	free(srv->workers);

@@ -59,6 +59,7 @@ typedef struct {
 	int reload_interval_ms; /* between checks for units and calendars edited on other servers; 0 = none */
 	mc_payment_config payment;	/* online payment of fees (docs/payments.md) */
 	int idle_timeout;		/* seconds a connection may stay silent */
+	int shutdown_grace;		/* seconds a stop waits for the requests under way */
 	mc_conn_limits conn;		/* header and body deadlines (http/conn.h) */
 	const char *trusted_proxies;	/* addresses whose X-Forwarded-For is believed */
 	int hash_threads;		/* threads hashing passwords, 0 = half the cores */

@@ -56,8 +56,9 @@ struct mc_server {
 	_Atomic int64_t tc_generation; /* the store's generation they were loaded at */
 	pthread_mutex_t tc_lock;       /* one reload at a time; guards retired */
 	tc_slot *retired;	       /* replaced sets not freed yet */
-	evutil_socket_t listen_fd;
-	char bound[300]; /* the address listened on, "127.0.0.1:8080" */
+	evutil_socket_t listen_fd;     /* -1 once a stop has closed it */
+	bool stopping;		       /* a signal has come (main thread only) */
+	char bound[300];	       /* the address listened on, "127.0.0.1:8080" */
 	mc_cache *cache;
 	_Atomic uint64_t change_epoch; /* see mc_req_change_epoch */
 	mc_static *web;		       /* the web application's files, NULL when there is none */
@@ -101,6 +102,13 @@ typedef struct mc_worker {
 	pthread_t thread;
 	uint64_t seq;
 	mc_access_log log;
+	struct evhttp_bound_socket *bound; /* NULL once a stop has closed it */
+	/* A stop (server.c): no new connection is taken, and the loop ends when
+	 * the requests under way have been answered or the grace has passed. */
+	int in_flight;	     /* requests dispatched and not yet answered */
+	bool draining;	     /* set once, on the worker's thread */
+	struct event *grace; /* ends the loop when shutdown_grace has passed */
+	struct event *idle;  /* ends it once nothing is under way (polled) */
 } mc_worker;
 
 struct mc_req {

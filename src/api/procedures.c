@@ -338,8 +338,10 @@ static int read_template_or_reply(mc_req *r, json_t *v, const char *where, const
 	bool usable = false;
 	char mime[64];
 	int rc = mc_store_attachment_stat(mc_req_store(r), &size, mime, sizeof mime, attachment);
+	/* Only the administrator's own upload: a template is served to anyone,
+	 * and a file merely readable through a dossier is its applicant's. */
 	if (rc == 0)
-		rc = mc_api_may_use_attachment(r, &usable, attachment);
+		rc = mc_store_upload_owned(mc_req_store(r), &usable, mc_req_user(r)->id, attachment);
 	if (rc == 0 && !usable && !template_kept(r, code, attachment))
 		rc = MC_ENOTFOUND;
 	if (rc == MC_ENOTFOUND || rc == MC_EINVAL) {

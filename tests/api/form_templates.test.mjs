@@ -1,10 +1,11 @@
 // Form templates (mẫu đơn, tờ khai) as files (issue 15, item 12): an administrator uploads a
 // form's file and names it in the procedure's document; anyone downloads it from the
-// procedure; a file nobody uploaded, or someone else's, is refused and nothing changes.
+// procedure; a file nobody uploaded, or someone else's, is refused and nothing changes —
+// a citizen's file in a dossier the administrator may read too: a template is public.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, file, districtProcedure, APPLICANT, DISTRICT } from './helpers.mjs';
 
 const CODE = '1.001193'; // Đăng ký khai sinh: its first document is the "Tờ khai đăng ký khai sinh"
 let server;
@@ -79,6 +80,18 @@ test('a file nobody uploaded, someone else\'s, or a malformed template is refuse
     assert.equal(res.body.rule, rule, res.text);
   }
   assert.deepEqual((await server.api('GET', `/api/v1/procedures/${CODE}`)).body, before, 'unchanged');
+  // A citizen's scan in a dossier the administrator may read is still the citizen's: named as
+  // a template it would be served to anyone.
+  const scan = await upload('congdan', pdf('cccd-cua-cong-dan'));
+  const d = await file(server, tok.congdan, { procedure_code: districtProcedure({ online: true }).code, channel: 'online',
+    unit: DISTRICT, applicant: APPLICANT, documents: [{ name: 'CCCD', attachment: scan }] });
+  assertStatus(await server.api('GET', `/api/v1/attachments/${scan}`, { token: tok.admin }), 200,
+    'the administrator reads the dossier\'s file');
+  const res0 = await withTemplate({ attachment: scan, filename: 'mau.pdf' });
+  assertProblem(res0, 422, 'invalid-field');
+  assert.equal(res0.body.field, 'documents[0].template.attachment');
+  assert.deepEqual((await server.api('GET', `/api/v1/procedures/${CODE}`)).body, before, 'unchanged');
+  assertProblem(await server.api('GET', `/api/v1/attachments/${scan}`), 401, 'unauthenticated');
   // a citizen neither uploads for a procedure nor changes one
   assertProblem(await withTemplate(null, 'congdan'), 403, 'forbidden');
   // the template removed: its download is gone

@@ -50,6 +50,9 @@ static const struct setting {
      "largest uploaded file, bytes"},
     /* libevent refuses more than these before any route is looked at; the
      * connection filter follows header blocks of up to 64 KiB (conn.c). */
+    {"body_budget", T_INT, 0, 64L * 1024 * 1024 * 1024, "268435456", offsetof(mc_config, body_budget), 0,
+     "bytes of request bodies of 64 KiB or more the server holds at once, all workers; more wait "
+     "(429, Retry-After: 1); 0 = no budget; at least max_upload"},
     {"max_request", T_INT, 1024 * 1024, 1024L * 1024 * 1024, "67108864", offsetof(mc_config, max_request), 0,
      "largest request body of any kind, bytes, refused before any route; at least max_body and max_upload"},
     {"max_headers", T_INT, 4096, 65536, "16384", offsetof(mc_config, max_headers), 0,

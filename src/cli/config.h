@@ -43,6 +43,7 @@ typedef struct {
 	char web_root[1024];
 	long idle_timeout;
 	long shutdown_grace;
+	long body_budget;
 	long header_timeout;
 	long body_timeout;
 	long body_min_rate;

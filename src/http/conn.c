@@ -11,6 +11,7 @@
 #include <event2/listener.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -194,7 +195,15 @@ typedef enum {
 	P_CHUNK_CRLF, /* the CRLF after a chunk's data */
 	P_TRAILER,    /* trailer fields after the last chunk */
 	P_RAW,	      /* framing refused: bytes go through untouched until the close */
+	P_DISCARD,    /* a body refused for its size: dropped, then its head is passed on */
 } phase;
+
+/* Bodies under this size are not counted against the budget. */
+#define BUDGET_MIN (64 * 1024)
+
+/* Body bytes held at once by all workers (reserved when a body's size is
+ * known, released when its reply is sent or its connection closed). */
+static atomic_size_t body_bytes;
 
 /* The longest header block followed; libevent refuses anything over its own
  * limit (max_headers, at most 64 KiB) before this matters. */
@@ -219,6 +228,11 @@ typedef struct conn {
 	uint32_t dispatched;
 	uint32_t bad_at; /* the first refused request (its number), 0 = none */
 	const char *bad_why;
+	int bad_status;	 /* 400, 413 or 429 */
+	size_t cap;	 /* the body cap of the request being received */
+	size_t reserved; /* bytes of body_bytes this connection holds */
+	char *held;	 /* the head of a request whose body is being dropped */
+	size_t held_len;
 	bool busy; /* a request of this connection is with its handler */
 	bool timed_out;
 } conn;
@@ -272,8 +286,53 @@ static void refuse(conn *c, const char *why)
 	if (!c->bad_at) {
 		c->bad_at = c->parsed;
 		c->bad_why = why;
+		c->bad_status = 400;
 	}
 	c->ph = P_RAW;
+}
+
+/* Counts n more body bytes against the budget; false when they do not fit. */
+static bool reserve(conn *c, size_t n)
+{
+	size_t budget = c->owner ? c->owner->lim->body_budget : 0;
+	if (!budget)
+		return true;
+	size_t now = atomic_load(&body_bytes);
+	do {
+		if (n > budget || now > budget - n)
+			return false;
+	} while (!atomic_compare_exchange_weak(&body_bytes, &now, now + n));
+	c->reserved += n;
+	return true;
+}
+
+/* Set when a counted body is let go: the next sweep gives the memory back. */
+static atomic_bool trim_due;
+
+static void release(conn *c)
+{
+	if (c->reserved) {
+		atomic_fetch_sub(&body_bytes, c->reserved);
+		c->reserved = 0;
+		atomic_store(&trim_due, true);
+	}
+}
+
+size_t mc_conns_body_bytes(void)
+{
+	return atomic_load(&body_bytes);
+}
+
+/* A body refused for its size (413) or for the budget (429): the request is
+ * answered once it has arrived, and nothing after it is read. */
+static void oversize(conn *c, int status)
+{
+	if (!c->bad_at) {
+		c->bad_at = c->parsed;
+		c->bad_why = status == 413 ? "the request body is too large for this request"
+					   : "too many request bodies are being received; try again shortly";
+		c->bad_status = status;
+	}
 }
 
 static bool is_tchar(unsigned char ch)
@@ -308,6 +367,14 @@ static void frame(conn *c, const char *head, size_t len)
 	}
 	if ((mlen == 4 && memcmp(p, "HEAD", 4) == 0) || (mlen == 5 && memcmp(p, "TRACE", 5) == 0))
 		body_allowed = false;
+	const char *method = p, *target = p + mlen;
+	while (target < eol && *target == ' ')
+		target++;
+	size_t tlen = 0;
+	while (target + tlen < eol && target[tlen] != ' ' && target[tlen] != '\r')
+		tlen++;
+	bool credentials = false;
+	size_t cl_at = 0, cl_len = 0; /* where the Content-Length value is in head */
 	p = eol + 1;
 	for (;;) {
 		eol = memchr(p, '\n', (size_t)(end - p));
@@ -346,6 +413,8 @@ static void frame(conn *c, const char *head, size_t len)
 				return;
 			}
 			cl = 0;
+			cl_at = (size_t)(v - head);
+			cl_len = (size_t)(ve - v);
 			for (const char *q = v; q < ve; q++) {
 				if (*q < '0' || *q > '9') {
 					refuse(c, "Content-Length is not a number");
@@ -353,6 +422,12 @@ static void frame(conn *c, const char *head, size_t len)
 				}
 				cl = cl * 10 + (*q - '0');
 			}
+		} else if (name_is(p, nlen, "authorization")) {
+			credentials = true;
+		} else if (name_is(p, nlen, "cookie")) {
+			/* A false match only gives the route's own cap. */
+			credentials =
+			    credentials || memmem(v, (size_t)(ve - v), "motcua_session=", 15) != NULL;
 		} else if (name_is(p, nlen, "transfer-encoding")) {
 			n_te++;
 			chunked = (size_t)(ve - v) == 7 && strncasecmp(v, "chunked", 7) == 0;
@@ -375,6 +450,10 @@ static void frame(conn *c, const char *head, size_t len)
 		refuse(c, "a body on a method that has none");
 		return;
 	}
+	const mc_conn_limits *lim = c->owner ? c->owner->lim : NULL;
+	c->cap = lim && lim->body_cap
+		     ? lim->body_cap(method, mlen, target, tlen, credentials, lim->body_cap_arg)
+		     : SIZE_MAX;
 	if (!body_allowed) {
 		enter(c, P_IDLE);
 	} else if (chunked) {
@@ -382,6 +461,20 @@ static void frame(conn *c, const char *head, size_t len)
 	} else if (cl > 0) {
 		c->ph = P_BODY;
 		c->left = cl;
+		/* Refused before a byte of it is kept: the head waits, with a
+		 * Content-Length of 0, until the body has been dropped. */
+		if ((uint64_t)cl > c->cap)
+			oversize(c, 413);
+		else if ((uint64_t)cl >= BUDGET_MIN && !reserve(c, (size_t)cl))
+			oversize(c, 429);
+		if (c->bad_at == c->parsed) {
+			c->ph = P_DISCARD;
+			c->held = mc_xmalloc(len);
+			c->held_len = len;
+			memcpy(c->held, head, len);
+			memset(c->held + cl_at, ' ', cl_len);
+			c->held[cl_at] = '0';
+		}
 	} else {
 		enter(c, P_IDLE);
 	}
@@ -510,8 +603,26 @@ static enum bufferevent_filter_result input(struct evbuffer *src, struct evbuffe
 				continue;
 			}
 			frame(c, data, n);
+			if (c->ph == P_DISCARD) {
+				evbuffer_drain(src, n); /* held by frame */
+				continue;
+			}
 			evbuffer_remove_buffer(src, dst, n);
 			moved += n;
+			continue;
+		}
+		case P_DISCARD: {
+			size_t n = (uint64_t)c->left < len ? (size_t)c->left : len;
+			evbuffer_drain(src, n);
+			c->bytes += n;
+			c->left -= (int64_t)n;
+			if (c->left == 0) {
+				evbuffer_add(dst, c->held, c->held_len);
+				moved += c->held_len;
+				free(c->held);
+				c->held = NULL;
+				c->ph = P_RAW;
+			}
 			continue;
 		}
 		case P_BODY: {
@@ -561,6 +672,20 @@ static enum bufferevent_filter_result input(struct evbuffer *src, struct evbuffe
 			int64_t size = chunk_size(line, ln);
 			if (size < 0) {
 				bad_chunk(c, dst, "a chunk size that is not hexadecimal digits");
+				continue;
+			}
+			/* Chunks are measured as they come: one past the cap or the budget
+			 * ends the body there, and the request is answered at once. */
+			if ((uint64_t)size > c->cap || c->bytes + (uint64_t)size > c->cap) {
+				oversize(c, 413);
+				bad_chunk(c, dst, NULL);
+				moved++; /* the end of the body was passed on */
+				continue;
+			}
+			if (!reserve(c, (size_t)size)) {
+				oversize(c, 429);
+				bad_chunk(c, dst, NULL);
+				moved++;
 				continue;
 			}
 			evbuffer_add_printf(dst, "%llx\r\n", (unsigned long long)size);
@@ -630,6 +755,8 @@ static void unlink_conn(conn *c)
 static void conn_free(void *arg)
 {
 	conn *c = arg;
+	release(c);
+	free(c->held);
 	if (c->fd >= 0 && (size_t)c->fd < by_fd_len && by_fd[c->fd] == c)
 		by_fd[c->fd] = NULL;
 	if (c->owner)
@@ -747,20 +874,26 @@ static void request_done(struct evhttp_request *req, void *arg)
 	if (c) {
 		c->busy = false;
 		c->since = mono(); /* a request already arriving gets its own time */
+		release(c);
 	}
 }
 
-const char *mc_conns_dispatch(mc_conns *cs, struct evhttp_request *req)
+const char *mc_conns_dispatch(mc_conns *cs, struct evhttp_request *req, int *status, size_t *cap)
 {
 	(void)cs;
+	*status = 0;
+	*cap = 0;
 	conn *c = conn_of(req);
 	if (!c)
 		return NULL;
 	c->dispatched++;
 	c->busy = true;
 	evhttp_request_set_on_complete_cb(req, request_done, NULL);
-	if (c->bad_at && c->dispatched >= c->bad_at)
+	if (c->bad_at && c->dispatched >= c->bad_at) {
+		*status = c->bad_status;
+		*cap = c->cap;
 		return c->bad_why;
+	}
 	return NULL;
 }
 
@@ -773,6 +906,11 @@ static void sweep(evutil_socket_t fd, short what, void *arg)
 	mc_conns *cs = arg;
 	double now = mono();
 	const mc_conn_limits *lim = cs->lim;
+	/* Large bodies come in many small pieces of the heap, which the
+	 * allocator keeps once freed: after a burst of uploads (or of bodies
+	 * refused) the memory goes back to the system once nothing is held. */
+	if (atomic_load(&body_bytes) == 0 && atomic_exchange(&trim_due, false))
+		malloc_trim(0);
 	for (conn *c = cs->head; c; c = c->next) {
 		if (c->busy || c->timed_out || c->fd < 0 || c->ph == P_IDLE)
 			continue;

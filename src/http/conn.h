@@ -37,10 +37,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The most body bytes a request may carry, from its request line (method,
+ * and target with its query) and whether it names a session (an
+ * Authorization header or the session cookie). On a worker's thread. */
+typedef size_t (*mc_body_cap_fn)(const char *method, size_t mlen, const char *target, size_t tlen,
+				 bool credentials, void *arg);
+
 typedef struct {
 	int header_timeout; /* seconds for the request line and headers */
 	int body_timeout;   /* seconds allowed for a body before the rate applies */
 	int body_min_rate;  /* bytes a second a body must keep up after that */
+	/* Bodies are measured before they are read: one over its cap, or one
+	 * that would take the bodies held at once past body_budget, is dropped
+	 * as it arrives and its request answered 413 or 429 once it has. */
+	mc_body_cap_fn body_cap; /* NULL: no cap but the server's max_request */
+	void *body_cap_arg;
+	size_t body_budget; /* bytes, all workers together; 0 = no budget */
 } mc_conn_limits;
 
 /* ---- trusted proxies --------------------------------------------------- */
@@ -70,11 +82,15 @@ mc_conns *mc_conns_new(struct event_base *base, struct evhttp *http, const mc_co
 void mc_conns_free(mc_conns *c);
 
 /* Called by the server when a request is dispatched. Returns NULL when the
- * request may be served, or why its framing is refused (the caller answers
- * 400 with Connection: close). Marks the connection busy until the reply is
+ * request may be served, or why it is refused, with the status to answer
+ * (400: its framing; 413: its body over *cap bytes; 429: the body budget
+ * full) and Connection: close. Marks the connection busy until the reply is
  * sent, so that the time its handler takes is not counted against the next
  * request already arriving. */
-const char *mc_conns_dispatch(mc_conns *c, struct evhttp_request *req);
+const char *mc_conns_dispatch(mc_conns *c, struct evhttp_request *req, int *status, size_t *cap);
+
+/* Bytes of request bodies held at once (counted against body_budget). */
+size_t mc_conns_body_bytes(void);
 
 /* Makes accepting on the bound socket pause for a moment when accept() fails
  * (descriptors exhausted), instead of retrying at once. */

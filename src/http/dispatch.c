@@ -333,6 +333,40 @@ static int authorise_or_reply(mc_req *r, const mc_route *route)
 	return 0;
 }
 
+/* The body cap of a request, from its request line (conn.h): a route's
+ * uploads take max_upload, everything else max_body; a request naming no
+ * session gets max_body except on a public upload route (the edXML
+ * exchange), so that nobody unknown makes the server hold more. */
+size_t mc_dispatch_body_cap_(const char *method, size_t mlen, const char *target, size_t tlen,
+			     bool credentials, void *arg)
+{
+	const mc_server *srv = arg;
+	const mc_server_config *cfg = &srv->cfg;
+	size_t cap = cfg->max_body;
+	size_t plen = 0;
+	while (plen < tlen && target[plen] != '?' && target[plen] != '#')
+		plen++;
+	if (plen == 0 || target[0] != '/' || plen > 8192)
+		return cap;
+	char *raw = mc_xmalloc(plen + 1);
+	memcpy(raw, target, plen);
+	raw[plen] = '\0';
+	char *path = mc_router_decode_path(raw);
+	free(raw);
+	mc_method m = (mlen == 4 && memcmp(method, "POST", 4) == 0)    ? MC_M_POST
+		      : (mlen == 3 && memcmp(method, "PUT", 3) == 0)   ? MC_M_PUT
+		      : (mlen == 5 && memcmp(method, "PATCH", 5) == 0) ? MC_M_PATCH
+								       : 0;
+	mc_route_match match;
+	if (path && m && mc_router_find(&match, cfg->routes, cfg->n_routes, m, path) >= 0) {
+		const mc_route *route = &cfg->routes[match.index];
+		if ((route->flags & MC_ROUTE_UPLOAD) && (credentials || route->auth == MC_AUTH_PUBLIC))
+			cap = cfg->max_upload;
+	}
+	free(path);
+	return cap;
+}
+
 void mc_dispatch_(struct evhttp_request *ev, void *arg)
 {
 	mc_worker *w = arg;
@@ -343,14 +377,32 @@ void mc_dispatch_(struct evhttp_request *ev, void *arg)
 	const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
 	if (!raw_path || !*raw_path)
 		raw_path = "/";
-	const char *framing = mc_conns_dispatch(w->conns, ev);
+	int refused = 0;
+	size_t cap = 0;
+	const char *framing = mc_conns_dispatch(w->conns, ev, &refused, &cap);
 	r->path = mc_router_decode_path(raw_path);
 	if (framing) {
 		if (!r->path)
 			r->path = mc_xstrdup("/");
 		/* Nothing after this request on the connection can be trusted. */
-		mc_metrics_event(MC_METRIC_BAD_FRAMING);
 		mc_reply_header(r, "Connection", "close");
+		if (refused == 413) {
+			if (cap == w->srv->cfg.max_upload)
+				mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE,
+						 "uploads are limited to %zu bytes", cap);
+			else
+				mc_reply_problem(r, MC_PROB_BODY_TOO_LARGE,
+						 "request bodies are limited to %zu bytes (an upload, with a "
+						 "session, to max_upload)",
+						 cap);
+			return;
+		}
+		if (refused == 429) {
+			mc_reply_header(r, "Retry-After", "1");
+			mc_reply_problem(r, MC_PROB_OVERLOADED, "%s", framing);
+			return;
+		}
+		mc_metrics_event(MC_METRIC_BAD_FRAMING);
 		mc_reply_problem(r, MC_PROB_BAD_FRAMING, "%s", framing);
 		return;
 	}

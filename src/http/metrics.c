@@ -1,6 +1,7 @@
 #include "http/metrics.h"
 
 #include "core/mc.h"
+#include "http/conn.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -134,5 +135,10 @@ int mc_metrics_text(mc_buf *out, const mc_route *routes, size_t n)
 	for (int e = 0; e < MC_METRIC_EVENT_COUNT_; e++)
 		rc |= mc_buf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", ev[e].name, ev[e].help,
 				  ev[e].name, ev[e].name, (unsigned long long)atomic_load(&events[e]));
+	rc |= mc_buf_addf(out,
+			  "# HELP motcua_http_body_bytes_held Bytes of request bodies of 64 KiB or more "
+			  "being received or handled, counted against body_budget.\n"
+			  "# TYPE motcua_http_body_bytes_held gauge\nmotcua_http_body_bytes_held %zu\n",
+			  mc_conns_body_bytes());
 	return rc ? MC_ETOOBIG : 0;
 }

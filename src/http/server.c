@@ -201,12 +201,19 @@ int mc_server_new(mc_server **out, const mc_server_config *cfg)
 	 * each a default and a range. */
 	assert(cfg->max_headers > 0 && cfg->max_request > 0 && cfg->cache_entry_max > 0 &&
 	       cfg->cache_max_age > 0 && cfg->limiter_slots > 0);
+	if (cfg->conn.body_budget && cfg->conn.body_budget < cfg->max_upload) {
+		fprintf(stderr, "motcua: body_budget (%zu) must be 0 or at least max_upload (%zu)\n",
+			cfg->conn.body_budget, cfg->max_upload);
+		goto fail;
+	}
 	if (cfg->max_request < cfg->max_body || cfg->max_request < cfg->max_upload) {
 		fprintf(stderr,
 			"motcua: max_request (%zu) must be at least max_body (%zu) and max_upload (%zu)\n",
 			cfg->max_request, cfg->max_body, cfg->max_upload);
 		goto fail;
 	}
+	srv->cfg.conn.body_cap = mc_dispatch_body_cap_;
+	srv->cfg.conn.body_cap_arg = srv;
 	signal(SIGPIPE, SIG_IGN);
 	evthread_use_pthreads();
 	mc_conns_reserve_init();

@@ -150,6 +150,10 @@ int mc_server_open_store_(mc_store **out, const char *url, const mc_server_confi
 /* dispatch.c: evhttp's callback for every request of a worker (arg). */
 void mc_dispatch_(struct evhttp_request *ev, void *arg);
 
+/* dispatch.c: the body cap of a request (mc_body_cap_fn; arg: the server). */
+size_t mc_dispatch_body_cap_(const char *method, size_t mlen, const char *target, size_t tlen,
+			     bool credentials, void *arg);
+
 /* request.c */
 mc_req *mc_req_new_(mc_worker *w, struct evhttp_request *ev);
 

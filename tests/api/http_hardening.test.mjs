@@ -133,9 +133,13 @@ test('the caps on headers and on any request body are settings: max_headers, max
     `Content-Length: ${2 << 20}\r\nConnection: close\r\n\r\n%PDF-${'x'.repeat((2 << 20) - 5)}`;
   // the defaults: 16 KiB of headers, 64 MiB of body (then the route's own limit and checks)
   assert.equal(statusOf((await raw(server.base, headers(6000))).text), 200);
-  const res = await raw(server.base, upload);
-  assert.equal(statusOf(res.text), 401, 'an upload of 2 MiB reaches its route, which wants a session');
+  const withToken = upload.replace('Host: x\r\n', 'Host: x\r\nAuthorization: Bearer not-a-session\r\n');
+  const res = await raw(server.base, withToken);
+  assert.equal(statusOf(res.text), 401, 'an upload of 2 MiB naming a session reaches its route, which checks it');
   assert.equal(problemType(res.text), 'urn:motcua:problem:unauthenticated');
+  const anon = await raw(server.base, upload);
+  assert.equal(statusOf(anon.text), 413, 'an upload over max_body naming no session is refused before the route');
+  assert.equal(problemType(anon.text), 'urn:motcua:problem:body-too-large');
 
   const small = await serveWith({ MOTCUA_MAX_HEADERS: '4096', MOTCUA_MAX_REQUEST: '1048576', MOTCUA_MAX_UPLOAD: '1048576' });
   assert.ok(small.child, `the server with small caps starts: ${small.stderr()}`);
@@ -345,5 +349,135 @@ test('past the descriptor limit the server pauses accepting, logs once, and reco
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.on('exit', r));
+  }
+});
+
+// Bodies are measured before they are kept (http/conn.c): a request naming no
+// session may carry max_body (1 MiB) whatever its route, except the public
+// upload of the edXML exchange; a signed-in one its route's limit (max_upload
+// for uploads). One over its cap is read and dropped as it arrives, then
+// answered 413 problem+json with Connection: close. Before, every body up to
+// max_request (64 MiB) was held whole before anything looked at it: forty
+// anonymous sign-ins of 20 MiB took the server from 25 MiB to over 800 MiB.
+function rss(pid) {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+}
+
+// Sends a request of `size` body bytes in 1 MiB pieces; resolves to its reply.
+function sendBody(base, head, size, { stall } = {}) {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(port), hostname);
+    let out = '';
+    sock.on('data', (d) => { out += d.toString('latin1'); });
+    sock.on('close', () => resolve(out));
+    sock.on('error', (e) => (out ? resolve(out) : reject(e)));
+    sock.write(`${head}Content-Length: ${size}\r\nConnection: close\r\n\r\n`);
+    const piece = Buffer.alloc(1 << 20, 0x41);
+    let sent = 0;
+    const pump = async () => {
+      while (sent < size) {
+        if (stall && sent >= stall.at) { await stall.until; stall.at = Infinity; }
+        let n = Math.min(piece.length, size - sent);
+        if (stall && sent < stall.at) n = Math.min(n, stall.at - sent);
+        sent += n;
+        if (!sock.write(n === piece.length ? piece : piece.subarray(0, n))) {
+          await new Promise((r) => sock.once('drain', r));
+        }
+      }
+    };
+    pump().catch(() => {});
+  });
+}
+
+test('a body over its cap is dropped as it arrives, not held: anonymous requests are held to max_body', async () => {
+  const signIn = 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n';
+  const pid = server.child.pid;
+  const before = rss(pid);
+  const replies = await Promise.all(Array.from({ length: 10 }, () => sendBody(server.base, signIn, 20 << 20)));
+  let peak = rss(pid);
+  for (const text of replies) {
+    assert.equal(statusOf(text), 413, text.slice(0, 300));
+    assert.equal(problemType(text), 'urn:motcua:problem:body-too-large');
+    assert.match(text, /request bodies are limited to 1048576 bytes/);
+    assert.match(text, /\r\nConnection: close\r\n/i);
+  }
+  peak = Math.max(peak, rss(pid));
+  // 200 MiB were sent; none of it was kept (some slack for the allocator)
+  assert.ok(peak - before < 48 << 20, `the server grew by ${((peak - before) / 1048576).toFixed(0)} MiB`);
+
+  // chunked: measured chunk by chunk, refused at the chunk that passes the cap
+  const chunk = Buffer.alloc(600 << 10, 0x41);
+  const res = await raw(server.base, Buffer.concat([
+    Buffer.from(`${signIn}Transfer-Encoding: chunked\r\n\r\n`),
+    Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n'),
+    Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n0\r\n\r\n'),
+  ]));
+  assert.equal(statusOf(res.text), 413, res.text.slice(0, 300));
+  assert.equal(problemType(res.text), 'urn:motcua:problem:body-too-large');
+
+  // the connection's next request is not read: the refusal closes it
+  const login = JSON.stringify({ username: 'nobody', password: 'wrong' });
+  const after = await raw(server.base, `${signIn}Content-Length: ${2 << 20}\r\n\r\n${'x'.repeat(2 << 20)}` +
+    `${signIn}Content-Length: ${login.length}\r\n\r\n${login}`);
+  assert.equal(after.text.match(/^HTTP\/1\.1 /gm).length, 1, 'one reply');
+  assert.ok(after.closed);
+
+  // a signed-in upload of 2 MiB is taken as before
+  const token = await server.login('tiepnhan');
+  const ok = await raw(server.base, `POST /api/v1/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+    `Content-Type: application/pdf\r\nContent-Length: ${2 << 20}\r\nConnection: close\r\n\r\n%PDF-${'y'.repeat((2 << 20) - 5)}`);
+  assert.equal(statusOf(ok.text), 201, ok.text.slice(0, 400));
+  // over max_upload even signed in: refused before it is kept
+  const big = await sendBody(server.base, `POST /api/v1/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+    'Content-Type: application/pdf\r\n', (20 << 20) + 1);
+  assert.equal(statusOf(big), 413, big.slice(0, 300));
+  assert.match(big, /uploads are limited to 20971520 bytes/);
+});
+
+test('body_budget: bodies held at once past it wait (429, Retry-After) and the budget comes back', async () => {
+  // below max_upload the server does not start
+  const bad = await serveWith({ MOTCUA_BODY_BUDGET: '1048576' });
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr(), /body_budget \(1048576\) must be 0 or at least max_upload \(20971520\)/);
+
+  const small = await serveWith({ MOTCUA_MAX_UPLOAD: '1048576', MOTCUA_BODY_BUDGET: '1048576', MOTCUA_BODY_TIMEOUT: '60' });
+  assert.ok(small.child, `the server with a small budget starts: ${small.stderr()}`);
+  try {
+    const login = await fetch(`${small.base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'tiepnhan', password: PASSWORD }) });
+    const { token } = await login.json();
+    const head = `POST /api/v1/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/pdf\r\n`;
+    // the first upload (700 KiB) holds its share while it is being sent
+    let go;
+    const stall = { at: 100 << 10, until: new Promise((r) => { go = r; }) };
+    const first = sendBody(small.base, head, 700 << 10, { stall });
+    const held = async () => Number(/^motcua_http_body_bytes_held (\d+)$/m.exec(await (await fetch(`${small.base}/metrics`)).text())[1]);
+    const heldBecomes = async (bytes, what) => {
+      for (let i = 0; (await held()) !== bytes; i++) {
+        assert.ok(i < 600, what);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await heldBecomes(700 << 10, 'the first upload is counted');
+    // a second one does not fit beside it: dropped as it comes, then 429
+    const second = await sendBody(small.base, head, 700 << 10);
+    assert.equal(statusOf(second), 429, second.slice(0, 300));
+    assert.equal(problemType(second), 'urn:motcua:problem:overloaded');
+    assert.match(second, /\r\nRetry-After: 1\r\n/i);
+    // small bodies are not counted
+    const tiny = await raw(small.base, `${head}Content-Length: 1000\r\nConnection: close\r\n\r\n%PDF-${'z'.repeat(995)}`);
+    assert.notEqual(statusOf(tiny.text), 429, tiny.text.slice(0, 300));
+    go();
+    const firstReply = await first;
+    assert.notEqual(statusOf(firstReply), 429, firstReply.slice(0, 300));
+    assert.equal(statusOf(firstReply) >= 200 && statusOf(firstReply) < 500, true, firstReply.slice(0, 300));
+    // its reply sent, its share is back: the next one fits
+    await heldBecomes(0, 'the first upload\'s share is given back');
+    const third = await sendBody(small.base, head, 700 << 10);
+    assert.notEqual(statusOf(third), 429, third.slice(0, 300));
+  } finally {
+    small.child.kill('SIGTERM');
+    await new Promise((r) => small.child.on('exit', r));
   }
 });

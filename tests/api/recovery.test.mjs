@@ -206,3 +206,20 @@ test('requests from one address are limited whatever the names', async () => {
     await stopServer(small);
   }
 });
+
+test('an IPv6 client counts as its /64 for the address limit: other addresses in it are no way round', async () => {
+  const small = await startServer({ demo: true, dossiers: 1, env: { MOTCUA_RECOVERY_ADDRESS_MAX: '3' } });
+  try {
+    // through the proxy on 127.0.0.1 (trusted by default), which names the client
+    const from = (addr) => ({ 'X-Forwarded-For': addr });
+    for (let i = 0; i < 3; i++) {
+      assertStatus(await small.api('POST', '/api/v1/recovery', { body: { username: `ten6.${i}` }, headers: from(`2001:db8:5:1::${i + 1}`) }), 202);
+    }
+    assertProblem(await small.api('POST', '/api/v1/recovery', { body: { username: 'ten6.khac' }, headers: from('2001:db8:5:1:abcd::7') }),
+      429, 'too-many-attempts', 'another address of the same /64');
+    assertStatus(await small.api('POST', '/api/v1/recovery', { body: { username: 'ten6.khac' }, headers: from('2001:db8:5:2::1') }),
+      202, 'the next /64 is another client');
+  } finally {
+    await stopServer(small);
+  }
+});

@@ -5,7 +5,8 @@
 // office hours: each is 422 unit-ended naming the
 // successor, and nothing is stored; the successor takes the same at once.
 // An apology prepared at the ended unit and not issued follows the dossier
-// to the successor, whose leader issues it.
+// to the successor, whose leader issues it. A document addressed to two units
+// a plan merges reaches their successor once.
 // Everything is read back through the API, so the test runs on both backends.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,11 @@ import { stopServer, assertProblem, assertStatus, DISTRICT, COMMUNES, APPLICANT 
 
 const [ENDED, OTHER] = COMMUNES.filter((c) => c.parent === DISTRICT).slice(5, 7).map((c) => c.code);
 const HEIR = '000.25.917.H56';
+// Two more communes merged into one by a second plan: a document addressed to both before it
+// reaches their successor once.
+const [TWIN_A, TWIN_B] = COMMUNES.filter((c) => c.parent === DISTRICT).slice(7, 9).map((c) => c.code);
+const TWINS_HEIR = '000.25.918.H56';
+let signedToTwins;
 
 let server;
 const tok = {};
@@ -50,6 +56,21 @@ before(async () => {
     assertStatus(await api('POST', `/api/v1/documents/${d.body.id}/actions`, { token: tok[who], body: { action } }), 200, action);
   }
   signedBefore = d.body.id;
+  for (const unit of [TWIN_A, TWIN_B]) {
+    const r = await api('POST', '/api/v1/document-registers', { token: tok.district, body: { unit, box: 'in', organ_abbr: 'UBND' } });
+    assert.ok([201, 409].includes(r.status), `${unit}'s incoming register: ${r.status}`);
+  }
+  const both = await api('POST', '/api/v1/documents', { token: tok.chuyenvien, body: docBody('Gửi hai xã trước khi hợp nhất', [TWIN_A, TWIN_B]) });
+  assertStatus(both, 201, 'draft to both');
+  for (const [who, action] of [['chuyenvien', 'submit'], ['lanhdao', 'approve'], ['lanhdao', 'sign']]) {
+    assertStatus(await api('POST', `/api/v1/documents/${both.body.id}/actions`, { token: tok[who], body: { action } }), 200, action);
+  }
+  signedToTwins = both.body.id;
+  const merge = await api('POST', '/api/v1/unit-plans', { token: tok.admin, body: { name: 'Hợp nhất hai xã',
+    effective: localDay(), users: 'move', operations: [{ kind: 'merge', from: [TWIN_A, TWIN_B],
+      into: { code: TWINS_HEIR, name: 'UBND xã Hợp Nhất', level: 'commune', parent: DISTRICT } }] } });
+  assertStatus(merge, 201, 'the merge plan');
+  assertStatus(await api('POST', `/api/v1/unit-plans/${merge.body.id}/apply`, { token: tok.admin }), 200, 'merge applied');
   const plan = await api('POST', '/api/v1/unit-plans', { token: tok.admin, body: { name: 'Đổi tên xã',
     effective: localDay(), users: 'move', operations: [{ kind: 'rename', from: ENDED, into: { code: HEIR, name: 'UBND xã Mới' } }] } });
   assertStatus(plan, 201, 'plan');
@@ -145,4 +166,16 @@ test('a document is not addressed to an ended unit; one addressed before the pla
   assert.equal(inbox.length, 1, 'one copy');
   const copy = (await api('GET', `/api/v1/documents/${inbox[0].id}`, { token: tok.lanhdao })).body;
   assert.equal(copy.unit.code, HEIR, 'at the successor');
+});
+
+test('a document addressed to two units merged into one reaches their successor once', async () => {
+  const reg = await api('POST', '/api/v1/document-registers', { token: tok.district, body: { unit: TWINS_HEIR, box: 'in', organ_abbr: 'UBND' } });
+  assert.ok([201, 409].includes(reg.status), `the successor's incoming register: ${reg.status}`);
+  const issued = await api('POST', `/api/v1/documents/${signedToTwins}/actions`, { token: tok.tiepnhan, body: { action: 'issue' } });
+  assertStatus(issued, 200, 'issued after the merge');
+  const inbox = (await api('GET', '/api/v1/documents?box=in&limit=200', { token: tok.lanhdao })).body.items
+    .filter((x) => x.subject === 'Gửi hai xã trước khi hợp nhất');
+  assert.equal(inbox.length, 1, 'one copy for the two');
+  const copy = (await api('GET', `/api/v1/documents/${inbox[0].id}`, { token: tok.lanhdao })).body;
+  assert.equal(copy.unit.code, TWINS_HEIR, 'at the successor');
 });

@@ -470,6 +470,8 @@ int mc_app_par_framework_create(mc_store *st, mc_par_framework *f, const mc_par_
 			    : rule == MC_PAR_TREE_MAX	  ? "its maximum must be above 0"
 			    : rule == MC_PAR_TREE_METHOD  ? "a leaf needs a method, a parent has none"
 			    : rule == MC_PAR_TREE_FORMULA ? "a computed criterion needs a known formula"
+			    : rule == MC_PAR_TREE_TOTAL	  ? "the areas' maxima add up to more than 1000 "
+							    "points, the most a framework holds"
 							  : "there must be 1 to 400 criteria");
 			goto cleanup;
 		}

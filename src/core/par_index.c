@@ -105,6 +105,8 @@ const char *mc_par_tree_rule_name(mc_par_tree_rule rule)
 		return "method";
 	case MC_PAR_TREE_FORMULA:
 		return "formula";
+	case MC_PAR_TREE_TOTAL:
+		return "total";
 	}
 	return "unknown";
 }
@@ -171,6 +173,7 @@ mc_par_tree_rule mc_par_tree_check(const mc_par_node *nodes, size_t n, size_t *b
 	mc_par_tree_rule rule = MC_PAR_TREE_OK;
 	int depth[MC_PAR_NODES_MAX];
 	int64_t children[MC_PAR_NODES_MAX];
+	int64_t total = 0;
 	size_t i = 0;
 
 	*bad = 0;
@@ -202,6 +205,14 @@ mc_par_tree_rule mc_par_tree_check(const mc_par_node *nodes, size_t n, size_t *b
 		}
 		if (node->max_cp <= 0) {
 			rule = MC_PAR_TREE_MAX;
+			goto cleanup;
+		}
+		/* Every node is within its area, so the areas' sum bounds them all:
+		 * no total, index or rank overflows. */
+		if (is_root(node))
+			total += node->max_cp;
+		if (total > MC_PAR_TOTAL_MAX_CP) {
+			rule = MC_PAR_TREE_TOTAL;
 			goto cleanup;
 		}
 	}

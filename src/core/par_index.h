@@ -69,6 +69,9 @@ typedef struct {
 #define MC_PAR_DEPTH_MAX 3
 /* Nodes of one framework. */
 #define MC_PAR_NODES_MAX 400
+/* A framework's total maximum, hundredths: 1,000 points. The provincial index
+ * is out of 100; the bound keeps every sum of points well inside int32_t. */
+#define MC_PAR_TOTAL_MAX_CP 100000
 
 /* Why a framework was refused (mc_par_tree_check). */
 typedef enum {
@@ -81,6 +84,7 @@ typedef enum {
 	MC_PAR_TREE_SUM,     /* an inner node's maximum is not the sum of its children's */
 	MC_PAR_TREE_METHOD,  /* a leaf without a method, or an inner node with one */
 	MC_PAR_TREE_FORMULA, /* a computed leaf without a known formula, or another leaf with one */
+	MC_PAR_TREE_TOTAL,   /* the areas' maxima add up to more than MC_PAR_TOTAL_MAX_CP */
 } mc_par_tree_rule;
 
 /* The rule's name as the API says it ("sum", "parent" …). */
@@ -100,7 +104,8 @@ mc_par_tree_rule mc_par_tree_check(const mc_par_node *nodes, size_t n, size_t *b
 ptrdiff_t mc_par_tree_parent(const mc_par_node *nodes, size_t n, size_t i);
 /* Whether node i has no child. */
 bool mc_par_tree_is_leaf(const mc_par_node *nodes, size_t n, size_t i);
-/* The framework's maximum: the sum of its areas'. */
+/* The framework's maximum: the sum of its areas' (at most MC_PAR_TOTAL_MAX_CP
+ * for a framework mc_par_tree_check accepts). */
 int32_t mc_par_tree_max(const mc_par_node *nodes, size_t n);
 
 /* What a unit has for one leaf. */

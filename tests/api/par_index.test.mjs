@@ -85,6 +85,14 @@ test('a framework whose parts do not add up, or is malformed, is refused and not
     res = await api('POST', '/api/v1/par/frameworks', { token: tok.admin, body: framework(extra) });
     assert.ok([422, 404].includes(res.status), `${what}: ${res.status} ${res.text}`);
   }
+  // Areas adding up past 1,000 points: refused (250 areas of 100,000 points
+  // once wrapped the totals' int32 to a negative index), 1,000 exactly is not.
+  const wide = (n, max) => [...Array(n)].map((_, i) => ({ code: `${i + 1}`, name: `Lĩnh vực ${i + 1}`, max, method: 'self' }));
+  for (const criteria of [wide(250, 100000), wide(11, 100)]) {
+    res = await api('POST', '/api/v1/par/frameworks', { token: tok.admin, body: framework({ criteria }) });
+    assertProblem(res, 422, 'invalid-field', 'total');
+    assert.match(res.body.detail, /more than 1000 points/);
+  }
   res = await api('GET', `/api/v1/par/frameworks?year=${YEAR}`, { token: tok.admin });
   assertStatus(res, 200);
   assert.equal(res.body.items.length, 0, 'nothing was made');

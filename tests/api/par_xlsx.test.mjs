@@ -123,6 +123,7 @@ test('a framework imported from a workbook is refused precisely when anything is
     [workbook([FRAMEWORK[0]]), 422, /no criterion/, 'a header alone'],
     [workbook(FRAMEWORK.map((r) => (r[0] === '1.3' ? ['1.3', r[1], 1] : r))), 422, /add up/, 'parts that do not add up'],
     [workbook([...FRAMEWORK, ['2.3', 'x', 1, 'computed', 'reports_on_time']]), 422, /known formula|add up/, 'an unknown formula'],
+    [workbook([FRAMEWORK[0], ...[...Array(11)].map((_, i) => [`${i + 1}`, 'x', 100])]), 422, /more than 1000 points/, 'a total past 1,000 points'],
   ];
   for (const [buf, status, detail, what] of cases) {
     const res = await importFw(buf);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/par_index.h"
@@ -104,6 +105,26 @@ static void test_tree(void **state)
 	assert_int_equal(mc_par_tree_check(deep, 4, &bad, NULL, NULL), MC_PAR_TREE_DEPTH);
 	assert_int_equal(bad, 3);
 	assert_int_equal(mc_par_tree_check(deep, 0, &bad, NULL, NULL), MC_PAR_TREE_EMPTY);
+	/* Areas whose maxima add up past 1,000 points: refused at the area that
+	 * passes it, so no sum of points overflows (250 areas of 100,000 points
+	 * wrapped int32_t to a negative total). */
+	static mc_par_node wide[250];
+	static char codes[250][8];
+	for (size_t k = 0; k < 250; k++) {
+		snprintf(codes[k], sizeof codes[k], "%zu", k + 1);
+		wide[k] = (mc_par_node){codes[k], NULL, 10000000, MC_PAR_SELF, NULL};
+	}
+	assert_int_equal(mc_par_tree_check(wide, 250, &bad, NULL, NULL), MC_PAR_TREE_TOTAL);
+	assert_int_equal(bad, 0);
+	assert_string_equal(mc_par_tree_rule_name(MC_PAR_TREE_TOTAL), "total");
+	/* Exactly 1,000 points is accepted; a hundredth more is not. */
+	for (size_t k = 0; k < 10; k++)
+		wide[k].max_cp = 10000;
+	assert_int_equal(mc_par_tree_check(wide, 10, &bad, NULL, NULL), MC_PAR_TREE_OK);
+	assert_int_equal(mc_par_tree_max(wide, 10), MC_PAR_TOTAL_MAX_CP);
+	wide[9].max_cp = 10001;
+	assert_int_equal(mc_par_tree_check(wide, 10, &bad, NULL, NULL), MC_PAR_TREE_TOTAL);
+	assert_int_equal(bad, 9);
 }
 
 static void test_leaf_points(void **state)

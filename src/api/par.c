@@ -81,7 +81,10 @@ static json_t *score_json(const mc_par_score *s)
 	return j;
 }
 
-static json_t *result_unit_json(const mc_par_result *res, size_t i, bool with_areas)
+/* for_public: the public page's row (docs/par-index.md §6) leaves out what
+ * only officers read: whether the unit submitted, and the decision's reason,
+ * free text that may name people in a disciplinary case. */
+static json_t *result_unit_json(const mc_par_result *res, size_t i, bool with_areas, bool for_public)
 {
 	const mc_par_result_unit *u = &res->results[i];
 	char pct[24];
@@ -95,6 +98,10 @@ static json_t *result_unit_json(const mc_par_result *res, size_t i, bool with_ar
 	    mc_par_grade_name(u->proposed), "rating", mc_par_grade_name(u->grade), "rating_label",
 	    u->grade ? mc_par_grade_label(u->grade) : NULL, "submitted", u->submitted, "decision_reason",
 	    res->units[i].decided ? json_string(res->units[i].reason) : json_null());
+	if (for_public) {
+		json_object_del(j, "submitted");
+		json_object_del(j, "decision_reason");
+	}
 	if (with_areas) {
 		json_t *areas = json_array();
 		for (size_t k = 0; k < res->n_criteria; k++) {
@@ -633,14 +640,14 @@ void mc_api_par_framework_get(mc_req *r)
 
 /* ---- results ----------------------------------------------------------- */
 
-static json_t *results_json(const mc_par_result *res, bool all, int64_t only_unit)
+static json_t *results_json(const mc_par_result *res, bool all, int64_t only_unit, bool for_public)
 {
 	json_t *items = json_array();
 	int counts[MC_PAR_GRADE_NOT_DONE + 1] = {0};
 	for (size_t i = 0; i < res->n_units; i++) {
 		counts[res->results[i].grade]++;
 		if (all || res->results[i].unit_id == only_unit)
-			json_array_append_new(items, result_unit_json(res, i, true));
+			json_array_append_new(items, result_unit_json(res, i, true, for_public));
 	}
 	json_t *j = framework_json(&res->framework);
 	json_object_set_new(j, "units", items);
@@ -667,7 +674,7 @@ void mc_api_par_results(mc_req *r)
 		return;
 	}
 	bool all = sees_all(r);
-	json_t *j = results_json(&res, all, mc_req_user(r)->unit_id);
+	json_t *j = results_json(&res, all, mc_req_user(r)->unit_id, false);
 	mc_par_result_clear(&res);
 	mc_reply_json(r, 200, j);
 }
@@ -752,7 +759,7 @@ void mc_api_par_public(mc_req *r)
 			continue;
 		rc = mc_app_par_results(mc_req_store(r), &res, list[i].id);
 		if (rc == 0) {
-			json_array_append_new(items, results_json(&res, true, 0));
+			json_array_append_new(items, results_json(&res, true, 0, true));
 			mc_par_result_clear(&res);
 		}
 	}
@@ -827,7 +834,7 @@ void mc_api_par_unit_get(mc_req *r)
 		mc_reply_problem(r, MC_PROB_NOT_FOUND, "the unit is not rated in this framework");
 		return;
 	}
-	json_t *j = result_unit_json(&res, (size_t)at, false);
+	json_t *j = result_unit_json(&res, (size_t)at, false, false);
 	json_t *crit = json_array();
 	for (size_t k = 0; k < res.n_criteria; k++) {
 		json_t *c = criterion_json(&res.criteria[k]);

@@ -43,10 +43,14 @@ test('the 2016 results are published as the report gives them', async () => {
   assert.equal(index['Sở Tài chính'].rank, 1);
   assert.equal(index['UBND thành phố Thanh Hóa'].rank, 1);
   // The service units are rated by the decision, without an index.
+  // The decision's reason is the officers' (the council's results), not the public's (§6).
   for (const u of by.service.units) {
     assert.equal(u.index, null);
-    assert.match(u.decision_reason, /436\/QĐ-UBND/);
+    assert.ok(!('decision_reason' in u) && !('submitted' in u), u.code);
   }
+  const council = await server.api('GET', `/api/v1/par/frameworks/${by.service.id}/results`, { token: await server.login('giamsat') });
+  assertStatus(council, 200);
+  for (const u of council.body.units) assert.match(u.decision_reason, /436\/QĐ-UBND/);
 });
 
 test('the 2017 cycle is open: computed from the dossiers, not public', async () => {

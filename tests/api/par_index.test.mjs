@@ -330,6 +330,14 @@ test('results: index over the applicable maximum, rank, rating; publication free
   assert.equal(pub.state, 'published');
   assert.match(pub.decision, /436\/QĐ-UBND/);
   assert.equal(pub.units.find((u) => u.code === NGOC_LAC).rating, 'tot');
+  // The decision's reason (free text that may name people in a disciplinary
+  // case) and the submission are the officers', not the public's (§6).
+  for (const u of pub.units) {
+    assert.ok(!('decision_reason' in u) && !('submitted' in u), JSON.stringify(u));
+    assert.ok(['code', 'name', 'group', 'points', 'max_points', 'index', 'rank', 'proposed', 'rating', 'areas'].every((k) => k in u));
+  }
+  res = await api('GET', `/api/v1/par/frameworks/${fw}/results`, { token: tok.giamsat });
+  assert.equal(res.body.units.find((u) => u.code === NGOC_LAC).decision_reason, 'Quyết định của Chủ tịch UBND tỉnh');
   assert.equal(Object.values(pub.ratings).reduce((a, b) => a + b, 0), 2);
   // Frozen: nothing of it changes.
   assertProblem(await appraise(tok.giamsat, DISTRICT, '1.2', { points: 1, reason: 'x' }), 409, 'forbidden-transition');

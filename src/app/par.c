@@ -302,6 +302,40 @@ static int council_or_fail(mc_store *st, const mc_actor *a)
 	return 0;
 }
 
+/*
+ * A council member does not judge their own unit (docs/par-index.md §4): the
+ * appraised or rated unit may be neither the member's unit, nor a unit under
+ * it (a district member and the district's communes), nor a unit above it (a
+ * commune member and its district, an office and its department). The
+ * province itself is rated in no framework: its officers judge every unit.
+ */
+static int not_own_unit_or_fail(mc_store *st, const mc_actor *a, int64_t unit_id)
+{
+	mc_unit home = {0};
+	bool within = false;
+	int rc = 0;
+
+	if (a->system || a->unit_id == 0)
+		return 0;
+	rc = mc_store_unit_get(st, &home, a->unit_id);
+	if (rc == MC_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	bool province = home.parent_id == 0;
+	mc_unit_clear(&home);
+	if (province)
+		return 0;
+	rc = mc_store_unit_within(st, &within, unit_id, a->unit_id);
+	if (rc == 0 && !within)
+		rc = mc_store_unit_within(st, &within, a->unit_id, unit_id);
+	if (rc == 0 && within)
+		rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_OWN_UNIT,
+				"a council member does not appraise or rate their own unit, a unit under it "
+				"or the unit it belongs to");
+	return rc;
+}
+
 /* The framework, open: MC_ECONFLICT (state) once published. */
 static int open_framework(mc_store *st, mc_par_framework *out, int64_t id)
 {
@@ -683,6 +717,8 @@ int mc_app_par_appraise(mc_store *st, const mc_actor *a, int64_t framework_id, i
 	if (rc == 0)
 		rc = unit_of(st, &u, framework_id, unit_id);
 	if (rc == 0)
+		rc = not_own_unit_or_fail(st, a, unit_id);
+	if (rc == 0)
 		rc = leaf_of(st, &c, framework_id, code);
 	if (rc)
 		goto cleanup;
@@ -863,6 +899,8 @@ int mc_app_par_rating(mc_store *st, const mc_actor *a, int64_t framework_id, int
 		rc = open_framework(st, &f, framework_id);
 	if (rc == 0)
 		rc = unit_of(st, &u, framework_id, unit_id);
+	if (rc == 0)
+		rc = not_own_unit_or_fail(st, a, unit_id);
 	if (rc)
 		goto cleanup;
 	if (tasks < -1 || tasks > 10000) {

@@ -46,6 +46,7 @@ typedef enum {
 	MC_REASON_RETURN_BOUNDARY,   /* a centre chosen to hand back a result that may not (core/onestop.h) */
 	MC_REASON_CONTENT_DESTROYED, /* a stored file destroyed with a disposed work file (docs/documents.md
 					§12) */
+	MC_REASON_OWN_UNIT,	     /* a council member judging their own unit (docs/par-index.md §4) */
 	MC_REASON_COUNT_
 } mc_reason;
 

@@ -80,6 +80,7 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
 				   "The content was destroyed with a disposed work file"},
     [MC_PROB_CROSS_SITE] = {"cross-site-request", 403,
 			    "A change signed in by the session cookie came from another site's page"},
+    [MC_PROB_OWN_UNIT] = {"own-unit", 403, "A council member does not appraise or rate their own unit"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)
@@ -140,6 +141,8 @@ static mc_problem reason_problem(mc_reason reason)
 		return MC_PROB_NOT_RECEIVABLE_HERE;
 	case MC_REASON_CONTENT_DESTROYED:
 		return MC_PROB_CONTENT_DESTROYED;
+	case MC_REASON_OWN_UNIT:
+		return MC_PROB_OWN_UNIT;
 	case MC_REASON_COUNT_:
 		break;
 	}

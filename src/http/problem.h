@@ -82,6 +82,8 @@ typedef enum {
 	MC_PROB_CONTENT_DESTROYED,
 	/* A write signed in by the session cookie from another site's page (http/dispatch.c). */
 	MC_PROB_CROSS_SITE,
+	/* A council member's appraisal or rating of their own unit (docs/par-index.md §4). */
+	MC_PROB_OWN_UNIT,
 	MC_PROB_COUNT_
 } mc_problem;
 

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT, COMMUNES } from './helpers.mjs';
 
 let server;
 const tok = {};
@@ -190,6 +190,40 @@ test('the council appraises with a reason, judges a criterion not applicable; th
   assert.ok(log.includes('appraise:1.1:giamsat'), log.join(' '));
   assert.ok(log.includes('self:1.1:lanhdao'), log.join(' '));
   assert.equal(s.body.log.find((l) => l.what === 'appraise' && l.code === '1.1').old, null);
+});
+
+test('a council member does not appraise or rate their own unit, nor a unit under it', async () => {
+  // The district's leader named to the council: 403 own-unit on the district.
+  assertStatus(await api('PUT', '/api/v1/par/council/lanhdao', { token: tok.admin }), 204, 'name lanhdao');
+  try {
+    let res = await appraise(tok.lanhdao, DISTRICT, '1.2', { points: 20, reason: 'tự chấm' });
+    assertProblem(res, 403, 'own-unit', 'appraise the own district');
+    assert.match(res.body.detail, /own unit/);
+    res = await api('PUT', `/api/v1/par/frameworks/${fw}/units/${DISTRICT}/rating`, { token: tok.lanhdao,
+      body: { decided: 'xuat_sac', reason: 'tự xếp loại' } });
+    assertProblem(res, 403, 'own-unit', 'rate the own district');
+    // Another district is the council's to judge: the request goes on to its own checks.
+    assertProblem(await appraise(tok.lanhdao, NGOC_LAC, '1.2', { points: 20 }), 422, 'missing-field', 'another district');
+    // A commune of Quảng Xương is under the member's unit.
+    const commune = COMMUNES.find((c) => c.parent === DISTRICT).code;
+    res = await api('POST', '/api/v1/par/frameworks', { token: tok.admin, body: { year: 2024, group: 'commune',
+      units: [commune], criteria: [{ code: '1', name: 'Thẩm định', max: 10, method: 'appraised' }] } });
+    assertStatus(res, 201, 'a commune framework');
+    const cf = res.body.id;
+    res = await api('PUT', `/api/v1/par/frameworks/${cf}/units/${commune}/appraisal/1`, { token: tok.lanhdao,
+      body: { points: 0, reason: 'x' } });
+    assertProblem(res, 403, 'own-unit', 'appraise a commune of the district');
+    res = await api('PUT', `/api/v1/par/frameworks/${cf}/units/${commune}/rating`, { token: tok.lanhdao,
+      body: { decided: 'khong_hoan_thanh', reason: 'x' } });
+    assertProblem(res, 403, 'own-unit', 'rate a commune of the district');
+    // The province's council member judges it.
+    assertStatus(await api('PUT', `/api/v1/par/frameworks/${cf}/units/${commune}/appraisal/1`, { token: tok.giamsat,
+      body: { points: 5, reason: 'Đủ hồ sơ' } }), 200, 'giamsat appraises the commune');
+    // Nothing was written: the district's 1.2 is still the council's 18.
+    assert.equal(mark(await sheet(tok.giamsat, DISTRICT), '1.2').council, 18);
+  } finally {
+    assertStatus(await api('DELETE', '/api/v1/par/council/lanhdao', { token: tok.admin }), 204, 'remove lanhdao');
+  }
 });
 
 test('survey results are imported from CSV; malformed or foreign lines change nothing', async () => {

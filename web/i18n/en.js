@@ -129,6 +129,7 @@ export default {
   'problem.unit-ended': 'The unit has ended after a reorganisation; choose its successor',
   'problem.plan-applied': 'The plan has been applied already',
   'problem.not-receivable-here': 'This procedure is not received regardless of administrative boundary; file it at the service centre of the competent unit',
+  'problem.own-unit': 'A member of the appraisal council does not score or rate their own unit or a unit under it',
   'problem.content-destroyed': 'The file\'s content was destroyed with a disposed work file, on the decision to destroy documents past their value',
   'problem.cross-site-request': 'Refused: the change was sent from another website\'s page; open the portal at its own address and try again',
   'problem.forbidden-transition': 'The dossier’s state does not allow this action',

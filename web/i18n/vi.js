@@ -129,6 +129,7 @@ export default {
   'problem.unit-ended': 'Đơn vị đã kết thúc hoạt động sau sắp xếp; hãy chọn đơn vị kế thừa',
   'problem.plan-applied': 'Kế hoạch sắp xếp đã được áp dụng',
   'problem.not-receivable-here': 'Thủ tục này không được tiếp nhận không phụ thuộc địa giới hành chính; hồ sơ nộp tại Trung tâm Phục vụ hành chính công của đơn vị có thẩm quyền',
+  'problem.own-unit': 'Thành viên hội đồng thẩm định không chấm điểm, xếp loại đơn vị của chính mình hoặc đơn vị trực thuộc',
   'problem.content-destroyed': 'Nội dung tệp đã bị tiêu hủy cùng hồ sơ công việc hết giá trị theo quyết định hủy tài liệu',
   'problem.cross-site-request': 'Thao tác bị từ chối vì được gửi từ trang của một website khác; vui lòng mở cổng dịch vụ công tại đúng địa chỉ của cổng rồi thử lại',
   'problem.forbidden-transition': 'Trạng thái hiện tại của hồ sơ không cho phép thao tác này',

@@ -87,9 +87,11 @@ void mc_api_log_read(mc_req *r, const mc_dossier *d, int64_t subject_id, const c
 void mc_api_log_list_read(mc_req *r, int64_t unit_id, size_t records, const char *what);
 /* Records of reads that could not be written since the start, for /metrics. */
 uint64_t mc_api_reads_lost(void);
-/* As mc_api_may_use_attachment; *via (when not NULL) gets the id, owner and
- * units of the dossier through which the caller may read it (id 0 when it
- * is their own upload). */
+/* Whether the caller may read the file: as mc_api_may_use_attachment, or it
+ * is the evidence of a reform-index mark of a unit whose sheet the caller
+ * may read (docs/par-index.md §4). *via (when not NULL) gets the id, owner
+ * and units of the dossier through which the caller may read it (id 0 when
+ * it is their own upload or such evidence). */
 int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256);
 /* Reorganisation plans (unit_plans.c). */
 void mc_api_unit_plans_list(mc_req *r);

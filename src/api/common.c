@@ -1,5 +1,6 @@
 #include "api/api.h"
 #include "app/filing.h"
+#include "app/par.h"
 
 #include "core/limits.h"
 #include "core/onestop.h"
@@ -113,7 +114,36 @@ bool mc_api_may_see(mc_req *r, const mc_dossier *d)
 		mc_api_in_scope(r, d->return_unit_id));
 }
 
-int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256)
+/* Whether the caller may read the reform-index sheet of a unit one of whose
+ * marks holds the file as evidence: the unit's own officers, the appraisal
+ * council, the province's administrator (api/par.c, unit_visible_or_reply). */
+static int par_evidence_reader(mc_req *r, bool *out, const char *sha256)
+{
+	const mc_user *u = mc_req_user(r);
+	mc_par_evidence_of *list = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	*out = false;
+	if (u->role == MC_ROLE_CITIZEN)
+		return 0;
+	rc = mc_store_par_evidence_of(mc_req_store(r), &list, &n, sha256);
+	for (size_t i = 0; rc == 0 && i < n && !*out; i++)
+		*out = u->unit_id != 0 && list[i].unit_id == u->unit_id;
+	if (rc == 0 && n > 0 && !*out) {
+		mc_actor a;
+		mc_req_actor(r, &a);
+		*out = mc_api_is_root_admin(r);
+		if (!*out)
+			rc = mc_app_par_is_council(mc_req_store(r), out, &a);
+	}
+	free(list);
+	return rc;
+}
+
+/* The reads of mc_api_attachment_access; par: with the reform index's
+ * evidence, which may be read, not attached elsewhere. */
+static int attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256, bool par)
 {
 	const mc_user *u = mc_req_user(r);
 	mc_dossier *list = NULL;
@@ -139,12 +169,19 @@ int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *
 		}
 	}
 	mc_dossier_free_list(list, n);
+	if (rc == 0 && !*out && par)
+		rc = par_evidence_reader(r, out, sha256);
 	return rc;
+}
+
+int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256)
+{
+	return attachment_access(r, out, via, sha256, true);
 }
 
 int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256)
 {
-	return mc_api_attachment_access(r, out, NULL, sha256);
+	return attachment_access(r, out, NULL, sha256, false);
 }
 
 json_t *mc_api_time(int64_t t)

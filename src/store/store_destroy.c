@@ -38,6 +38,7 @@ static const char unused_sql[] =
     "AND NOT EXISTS (SELECT 1 FROM procedure_document x WHERE x.template_sha256 = $1) "
     "AND NOT EXISTS (SELECT 1 FROM upload x WHERE x.sha256 = $1) "
     "AND NOT EXISTS (SELECT 1 FROM document_sign_request x WHERE x.sha256 = $1) "
+    "AND NOT EXISTS (SELECT 1 FROM par_evidence x WHERE x.sha256 = $1) "
     "AND NOT EXISTS (SELECT 1 FROM ("
     "SELECT f.document_id AS doc FROM document_file f WHERE f.sha256 = $1 "
     "UNION ALL SELECT c.id FROM document_file f JOIN document c ON c.source_id = f.document_id "

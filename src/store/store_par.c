@@ -6,7 +6,9 @@
 #include "store/store_par.h"
 
 #include "core/par_index.h"
+#include "core/err.h"
 #include "store/db.h"
+#include "store/store_files.h"
 #include "store/store_search.h"
 
 #include <stdlib.h>
@@ -245,6 +247,96 @@ static void bind_opt(mc_q *q, int i, bool has, int32_t v)
 		mc_q_null(q, i);
 }
 
+static const mc_col sha_cols[] = {{"sha256", MC_COL_STR, 0, 0}};
+
+/* Whether the comma-separated list names sha256. */
+static bool names(const char *list, const char *sha256)
+{
+	size_t len = strlen(sha256);
+	for (const char *p = list; p && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n == len && memcmp(p, sha256, n) == 0)
+			return true;
+		p = comma ? comma + 1 : p + n;
+	}
+	return false;
+}
+
+/* The rows of par_evidence of the mark s as its evidence says, each file
+ * under its lock (like a record of it on another server); a file dropped is
+ * released, a file added must still be kept. */
+static int evidence_sync(mc_store *st, const mc_par_score *s)
+{
+	static const char list_sql[] =
+	    "SELECT sha256 FROM par_evidence WHERE framework_id = $1 AND unit_id = $2 "
+	    "AND code = $3 ORDER BY sha256";
+	static const char add_sql[] = "INSERT INTO par_evidence (framework_id, unit_id, code, sha256) "
+				      "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+	static const char del_sql[] = "DELETE FROM par_evidence WHERE framework_id = $1 AND unit_id = $2 "
+				      "AND code = $3 AND sha256 = $4";
+	const char *evidence = s->evidence ? s->evidence : "";
+	char **old = NULL;
+	size_t n_old = 0;
+	int rc = mc_db_list(st, list_sql, "list par evidence", MC_COLS(sha_cols), sizeof *old, &old, &n_old,
+			    MC_ARGS(MC_I(s->framework_id), MC_I(s->unit_id), MC_T(s->code)));
+
+	for (size_t i = 0; rc == 0 && i < n_old; i++) {
+		if (names(evidence, old[i]))
+			continue;
+		rc = mc_files_lock(st, old[i]);
+		if (rc == 0)
+			rc = mc_db_run(
+			    st, del_sql, "remove par evidence",
+			    MC_ARGS(MC_I(s->framework_id), MC_I(s->unit_id), MC_T(s->code), MC_T(old[i])));
+		if (rc == 0)
+			rc = mc_files_release(st, old[i], s->updated_at);
+	}
+	for (const char *p = evidence; rc == 0 && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char sha[65];
+		bool held = false, kept = false;
+
+		const char *start = p;
+
+		p = comma ? comma + 1 : p + len;
+		if (len != 64)
+			continue;
+		memcpy(sha, start, 64);
+		sha[64] = '\0';
+		for (size_t i = 0; i < n_old && !held; i++)
+			held = strcmp(old[i], sha) == 0;
+		if (held)
+			continue;
+		rc = mc_files_lock(st, sha);
+		if (rc == 0)
+			rc = mc_files_recorded(st, &kept, sha);
+		if (rc == 0 && !kept)
+			rc = mc_err_set(MC_EINVAL, MC_REASON_INVALID_FIELD,
+					"the evidence file %.12s… is no longer kept; upload it again", sha);
+		if (rc == 0)
+			rc = mc_db_run(
+			    st, add_sql, "record par evidence",
+			    MC_ARGS(MC_I(s->framework_id), MC_I(s->unit_id), MC_T(s->code), MC_T(sha)));
+	}
+	mc_rows_free(MC_COLS(sha_cols), old, n_old, sizeof *old);
+	return rc;
+}
+
+static const mc_col evidence_of_cols[] = {
+    MC_COL(MC_COL_I64, mc_par_evidence_of, framework_id, "framework_id"),
+    MC_COL(MC_COL_I64, mc_par_evidence_of, unit_id, "unit_id"),
+};
+
+int mc_store_par_evidence_of(mc_store *st, mc_par_evidence_of **out, size_t *n, const char *sha256)
+{
+	static const char sql[] = "SELECT DISTINCT framework_id, unit_id FROM par_evidence WHERE sha256 = $1 "
+				  "ORDER BY framework_id, unit_id";
+	return mc_db_list(st, sql, "list the marks of an evidence file", MC_COLS(evidence_of_cols),
+			  sizeof **out, out, n, MC_ARGS(MC_T(sha256)));
+}
+
 int mc_store_par_score_put(mc_store *st, mc_par_score *s, mc_par_put what, int64_t if_version)
 {
 	/* A missing mark is made first, so that every write is one UPDATE with
@@ -310,6 +402,8 @@ int mc_store_par_score_put(mc_store *st, mc_par_score *s, mc_par_put what, int64
 		}
 	}
 	mc_q_done(q);
+	if (rc == 0 && what == MC_PAR_PUT_SELF)
+		rc = evidence_sync(st, s);
 	return mc_db_op_end(st, kind, rc);
 }
 

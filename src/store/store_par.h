@@ -119,8 +119,21 @@ typedef enum {
  * making it when there is none. if_version: the mark's version the caller
  * read (0 = whatever it is); MC_ESTALE when it moved. Sets s->version to the
  * new one. MC_ENOTFOUND when the unit or criterion is not the framework's.
+ * MC_PAR_PUT_SELF writes the evidence's files as rows of par_evidence too
+ * (migration 059), which keep them from the uploads' expiry; a file the mark
+ * no longer names is released (store_files.h mc_files_release), and a new one
+ * whose file is no longer kept is MC_EINVAL (reason INVALID_FIELD).
  */
 int mc_store_par_score_put(mc_store *st, mc_par_score *s, mc_par_put what, int64_t if_version);
+
+/* A mark whose evidence holds a file. */
+typedef struct {
+	int64_t framework_id;
+	int64_t unit_id;
+} mc_par_evidence_of;
+
+/* The marks whose evidence holds the file sha256 (free *out). */
+int mc_store_par_evidence_of(mc_store *st, mc_par_evidence_of **out, size_t *n, const char *sha256);
 
 /* Marks a unit's self-assessment submitted at `at`. */
 int mc_store_par_unit_submit(mc_store *st, int64_t framework_id, int64_t unit_id, int64_t at);

@@ -164,6 +164,7 @@ int mc_files_release(mc_store *st, const char *sha256, int64_t at)
 	    "AND NOT EXISTS (SELECT 1 FROM document_version v WHERE v.sha256 = $1) "
 	    "AND NOT EXISTS (SELECT 1 FROM document_attachment a WHERE a.sha256 = $1) "
 	    "AND NOT EXISTS (SELECT 1 FROM document_sign_request s WHERE s.sha256 = $1) "
+	    "AND NOT EXISTS (SELECT 1 FROM par_evidence e WHERE e.sha256 = $1) "
 	    "AND NOT EXISTS (SELECT 1 FROM upload u WHERE u.sha256 = $1)";
 	int rc;
 

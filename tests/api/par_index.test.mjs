@@ -9,7 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer } from './harness.mjs';
+import { join } from 'node:path';
+import { startServer, BIN } from './harness.mjs';
 import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT, COMMUNES } from './helpers.mjs';
 
 let server;
@@ -157,6 +158,58 @@ test('a unit assesses itself with evidence; other units, other roles, points abo
   assert.equal(mark(s, '1.1').version, version);
   res = await self(tok.chuyenvien, DISTRICT, '1.1', { points: 9, note: 'Sửa', evidence: [sha] }, { 'If-Match': `"${version}"` });
   assertStatus(res, 200, 'self with the right version');
+});
+
+test("a mark's evidence outlives the uploads' expiry, and whoever reads the unit's sheet downloads it", async () => {
+  const bytes = Buffer.from(`%PDF-1.4\n% minh chung ${Date.now()} ${Math.random()}\n%%EOF\n`);
+  const up = await api('POST', '/api/v1/attachments', { token: tok.chuyenvien, raw: bytes, headers: { 'Content-Type': 'application/pdf' } });
+  assertStatus(up, 201, 'upload');
+  const sha = up.body.sha256;
+  const before = mark(await sheet(tok.lanhdao, DISTRICT), '1.1');
+  let res = await self(tok.chuyenvien, DISTRICT, '1.1', { points: before.self, note: before.note, evidence: [...before.evidence, sha] });
+  assertStatus(res, 200, 'evidence added');
+  const download = (token) => fetch(`${server.base}/api/v1/attachments/${sha}`, { headers: { Authorization: `Bearer ${token}` } });
+  const readers = { chuyenvien: 'the uploader', lanhdao: "the unit's leader", giamsat: 'the council', admin: "the province's administrator" };
+  const check = async (when) => {
+    for (const [u, who] of Object.entries(readers)) {
+      const got = await download(tok[u]);
+      assert.equal(got.status, 200, `${when}: ${who}`);
+      assert.deepEqual(Buffer.from(await got.arrayBuffer()), bytes, `${when}: ${who}`);
+    }
+    // Another unit's officers and citizens do not read the sheet: as unknown.
+    for (const u of ['lanhdao.stnmt', 'congdan']) assert.equal((await download(tok[u])).status, 404, `${when}: ${u}`);
+  };
+  await check('uploaded');
+  if (!process.env.MOTCUA_TEST_DB_URL_BASE) {
+    // Migration 059 reads the evidence of the marks kept before it: a copy of
+    // the database as it was before (no par_evidence, version 58), migrated,
+    // keeps the file past the expiry as well.
+    const copy = join(server.dir, 'before-059.db');
+    execFileSync('sqlite3', [server.db, `.backup '${copy}'`]);
+    execFileSync('sqlite3', [copy, 'DROP TABLE par_evidence; PRAGMA user_version = 58;']);
+    execFileSync(BIN, ['migrate', '--db', copy], { encoding: 'utf8' });
+    const rows = execFileSync('sqlite3', [copy, `SELECT sha256 FROM par_evidence WHERE framework_id = ${fw} AND code = '1.1' ORDER BY sha256`],
+      { encoding: 'utf8' }).trim().split('\n');
+    assert.deepEqual(rows, [...before.evidence, sha].sort(), 'the evidence read into par_evidence');
+    execFileSync(BIN, ['files', 'expire', '--db', copy, '--at', new Date(Date.now() + 48 * 3600e3).toISOString().slice(0, 19) + 'Z']);
+    assert.equal(execFileSync('sqlite3', [copy, `SELECT count(*) FROM attachment WHERE sha256 = '${sha}'`], { encoding: 'utf8' }).trim(), '1');
+  }
+  // Two days later the uploads have expired: the mark still holds the file.
+  const at = (hours) => new Date(Date.now() + hours * 3600e3).toISOString().slice(0, 19) + 'Z';
+  execFileSync(BIN, ['files', 'expire', '--db', server.db, '--at', at(48)], { encoding: 'utf8' });
+  await check('after the expiry');
+  assert.ok(mark(await sheet(tok.lanhdao, DISTRICT), '1.1').evidence.includes(sha));
+  // Kept evidence is re-sent by a colleague who did not upload it.
+  res = await self(tok.lanhdao, DISTRICT, '1.1', { points: before.self, note: before.note, evidence: [...before.evidence, sha] });
+  assertStatus(res, 200, 'the kept evidence sent again');
+  // Dropped from the mark and no longer uploaded, the file goes.
+  res = await self(tok.chuyenvien, DISTRICT, '1.1', { points: before.self, note: before.note, evidence: before.evidence });
+  assertStatus(res, 200, 'evidence dropped');
+  execFileSync(BIN, ['files', 'expire', '--db', server.db, '--at', at(48)], { encoding: 'utf8' });
+  for (const u of Object.keys(readers)) assert.equal((await download(tok[u])).status, 404, `dropped: ${u}`);
+  // An expired upload is no evidence any more: the uploader holds nothing.
+  res = await self(tok.chuyenvien, DISTRICT, '1.1', { points: before.self, evidence: [sha] });
+  assertProblem(res, 422, 'invalid-field', 'an expired upload');
 });
 
 test('a unit sees its own sheet; another unit does not; the council sees all', async () => {

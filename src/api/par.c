@@ -777,12 +777,22 @@ static json_t *log_json(const mc_par_log *log, size_t n)
 {
 	json_t *lj = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(
-		    lj, json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "id", (json_int_t)log[i].id,
-				  "what", log[i].what, "code", log[i].code, "old",
-				  log[i].has_old ? cp_json(log[i].old_cp) : json_null(), "new",
-				  log[i].has_new ? cp_json(log[i].new_cp) : json_null(), "reason",
-				  log[i].reason, "by", log[i].username, "at", mc_api_time(log[i].at)));
+		const mc_par_log *l = &log[i];
+		/* A rating's line carries grades, never points: lines written
+		 * before their details (migration 060) kept the decision's grade
+		 * in new_cp, shown here by its name. */
+		bool rating = strcmp(l->what, "rating") == 0;
+		json_t *detail = l->detail && l->detail[0] ? json_loads(l->detail, 0, NULL) : NULL;
+		if (!detail && rating && l->has_new && mc_par_grade_name(l->new_cp))
+			detail = json_pack("{s:s}", "decided", mc_par_grade_name(l->new_cp));
+		json_t *j = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "id", (json_int_t)l->id,
+				      "what", l->what, "code", l->code, "old",
+				      l->has_old && !rating ? cp_json(l->old_cp) : json_null(), "new",
+				      l->has_new && !rating ? cp_json(l->new_cp) : json_null(), "reason",
+				      l->reason, "by", l->username, "at", mc_api_time(l->at));
+		if (detail)
+			json_object_set_new(j, "detail", detail);
+		json_array_append_new(lj, j);
 	}
 	return lj;
 }

@@ -8,6 +8,7 @@
 #include "core/stats.h"
 #include "core/task.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,24 +436,38 @@ static int points_in_range(const mc_par_criterion *c, int32_t points)
 /* The mark as it is, to log its old value (an absent one reads as none). */
 static int mark_of(mc_store *st, mc_par_score *out, int64_t framework_id, int64_t unit_id, const char *code)
 {
-	mc_par_score *list = NULL;
-	size_t n = 0;
-	int rc = mc_store_par_scores(st, &list, &n, framework_id, unit_id);
-	memset(out, 0, sizeof *out);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (strcmp(list[i].code, code) == 0) {
-			*out = list[i];
-			memset(&list[i], 0, sizeof list[i]);
-			break;
-		}
+	int rc = mc_store_par_score_get(st, out, framework_id, unit_id, code);
+	return rc == MC_ENOTFOUND ? 0 : rc;
+}
+
+/* A comma-separated evidence list as a JSON array. */
+static json_t *evidence_json(const char *list)
+{
+	json_t *a = json_array();
+	for (const char *p = list; p && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		json_array_append_new(a, json_stringn(p, len));
+		p = comma ? comma + 1 : p + len;
 	}
-	mc_par_score_free_list(list, n);
-	return rc;
+	return a;
+}
+
+/* A grade by its name (null for none); a tasks share in percent (null unknown). */
+static json_t *grade_json(int grade)
+{
+	const char *name = grade ? mc_par_grade_name(grade) : NULL;
+	return name ? json_string(name) : json_null();
+}
+
+static json_t *tasks_json(int32_t tasks)
+{
+	return tasks < 0 ? json_null() : json_real(tasks / 100.0);
 }
 
 static int log_change(mc_store *st, int64_t framework_id, int64_t unit_id, const char *code, const char *what,
 		      bool has_old, int32_t old_cp, bool has_new, int32_t new_cp, const char *reason,
-		      int64_t user_id, int64_t now)
+		      int64_t user_id, int64_t now, const char *detail)
 {
 	mc_par_log l = {.framework_id = framework_id,
 			.unit_id = unit_id,
@@ -464,7 +479,8 @@ static int log_change(mc_store *st, int64_t framework_id, int64_t unit_id, const
 			.new_cp = new_cp,
 			.reason = (char *)reason,
 			.user_id = user_id,
-			.at = now};
+			.at = now,
+			.detail = (char *)detail};
 	return mc_store_par_log_add(st, &l);
 }
 
@@ -645,9 +661,23 @@ int mc_app_par_self(mc_store *st, const mc_actor *a, int64_t framework_id, int64
 	out->updated_by = a->user_id;
 	out->updated_at = now;
 	rc = stale_or(mc_store_par_score_put(st, out, MC_PAR_PUT_SELF, if_version), "the mark");
-	if (rc == 0)
-		rc = log_change(st, framework_id, unit_id, code, "self", old.has_self, old.self_cp,
-				has_points, points, note, a->user_id, now);
+	if (rc == 0) {
+		/* The evidence before and after, so that a change of files alone
+		 * is a line that says which (docs/par-index.md §4). */
+		char *detail = NULL;
+		if ((old.evidence && old.evidence[0]) || out->evidence[0]) {
+			json_t *d = json_pack("{s:o, s:o}", "evidence", evidence_json(out->evidence),
+					      "old_evidence", evidence_json(old.evidence));
+			detail = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+			json_decref(d);
+			if (!detail)
+				rc = MC_ERROR;
+		}
+		if (rc == 0)
+			rc = log_change(st, framework_id, unit_id, code, "self", old.has_self, old.self_cp,
+					has_points, points, note, a->user_id, now, detail);
+		free(detail);
+	}
 	if (rc == 0) {
 		/* The mark as stored, every part of it, for the reply. */
 		mc_par_score_clear(out);
@@ -692,7 +722,7 @@ int mc_app_par_submit(mc_store *st, const mc_actor *a, int64_t framework_id, int
 	rc = mc_store_par_unit_submit(st, framework_id, unit_id, now);
 	if (rc == 0)
 		rc = log_change(st, framework_id, unit_id, "", "submit", false, 0, false, 0, "", a->user_id,
-				now);
+				now, NULL);
 cleanup:
 	mc_par_framework_clear(&f);
 	unit_clear(&u);
@@ -751,7 +781,7 @@ int mc_app_par_appraise(mc_store *st, const mc_actor *a, int64_t framework_id, i
 	if (rc == 0)
 		rc = log_change(st, framework_id, unit_id, code,
 				not_applicable ? "not_applicable" : "appraise", old.has_council,
-				old.council_cp, has_points, points, reason, a->user_id, now);
+				old.council_cp, has_points, points, reason, a->user_id, now, NULL);
 	if (rc == 0) {
 		mc_par_score_clear(out);
 		rc = mark_of(st, out, framework_id, unit_id, code);
@@ -810,10 +840,16 @@ int mc_app_par_survey(mc_store *st, const mc_actor *a, int64_t framework_id, con
 					  .figures = "{\"source\":\"survey\"}",
 					  .updated_by = a->user_id,
 					  .updated_at = now};
-			rc = mc_store_par_score_put(st, &s, MC_PAR_PUT_VALUE, 0);
+			/* The value it replaces (an earlier import's), for the log. */
+			mc_par_score old = {0};
+			rc = mark_of(st, &old, framework_id, u->unit_id, c->code);
 			if (rc == 0)
-				rc = log_change(st, framework_id, u->unit_id, c->code, "survey", false, 0,
-						true, rows[i].points, "", a->user_id, now);
+				rc = mc_store_par_score_put(st, &s, MC_PAR_PUT_VALUE, 0);
+			if (rc == 0)
+				rc =
+				    log_change(st, framework_id, u->unit_id, c->code, "survey", old.has_value,
+					       old.value_cp, true, rows[i].points, "", a->user_id, now, NULL);
+			mc_par_score_clear(&old);
 		}
 		if (rc)
 			*bad = i;
@@ -879,7 +915,8 @@ int mc_app_par_compute(mc_store *st, const mc_actor *a, int64_t framework_id, in
 		}
 	}
 	if (rc == 0)
-		rc = log_change(st, framework_id, 0, "", "compute", false, 0, false, 0, "", a->user_id, now);
+		rc = log_change(st, framework_id, 0, "", "compute", false, 0, false, 0, "", a->user_id, now,
+				NULL);
 	mc_par_framework_clear(&f);
 	mc_par_criterion_free_list(crit, n_crit);
 	mc_par_unit_free_list(units, n_units);
@@ -912,6 +949,18 @@ int mc_app_par_rating(mc_store *st, const mc_actor *a, int64_t framework_id, int
 		rc = mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD, "a cap or a decision needs its reason");
 		goto cleanup;
 	}
+	/* The line records the grades as grades, the cap and the tasks share,
+	 * and what they replace, decision and reason (docs/par-index.md §4). */
+	json_t *d = json_pack("{s:o, s:o, s:o, s:{s:o, s:o, s:o, s:s}}", "cap", grade_json(cap), "tasks",
+			      tasks_json(tasks), "decided", grade_json(decided), "old", "cap",
+			      grade_json(u.cap), "tasks", tasks_json(u.tasks), "decided",
+			      grade_json(u.decided), "reason", u.reason ? u.reason : "");
+	char *detail = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8)) : NULL;
+	json_decref(d);
+	if (!detail) {
+		rc = MC_ERROR;
+		goto cleanup;
+	}
 	u.tasks = tasks;
 	u.cap = cap;
 	u.decided = decided;
@@ -919,8 +968,9 @@ int mc_app_par_rating(mc_store *st, const mc_actor *a, int64_t framework_id, int
 	u.reason = mc_xstrdup(reason ? reason : "");
 	rc = stale_or(mc_store_par_unit_rating(st, &u, if_version), "the unit's rating");
 	if (rc == 0)
-		rc = log_change(st, framework_id, unit_id, "", "rating", false, 0, decided != 0, decided,
-				reason, a->user_id, mc_now());
+		rc = log_change(st, framework_id, unit_id, "", "rating", false, 0, false, 0, reason,
+				a->user_id, mc_now(), detail);
+	free(detail);
 cleanup:
 	mc_par_framework_clear(&f);
 	unit_clear(&u);
@@ -949,7 +999,7 @@ int mc_app_par_publish(mc_store *st, const mc_actor *a, int64_t framework_id, in
 		      "the framework");
 	if (rc == 0)
 		rc = log_change(st, framework_id, 0, "", "publish", false, 0, false, 0, decision, a->user_id,
-				now);
+				now, NULL);
 cleanup:
 	mc_par_framework_clear(&f);
 	return rc;
@@ -1089,7 +1139,7 @@ int mc_app_par_log_verify(mc_store *st, bool *ok, int64_t *bad, int64_t framewor
 		const mc_par_log *l = &log[i];
 		mc_par_log_hash(hash, prev, l->framework_id, l->unit_id, l->code, l->what,
 				l->has_old ? &l->old_cp : NULL, l->has_new ? &l->new_cp : NULL, l->reason,
-				l->user_id, l->at);
+				l->user_id, l->at, l->detail);
 		if (strcmp(l->prev_hash, prev) != 0 || strcmp(l->hash, hash) != 0) {
 			*ok = false;
 			*bad = l->id;

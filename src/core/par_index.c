@@ -509,9 +509,10 @@ static void hash_int(EVP_MD_CTX *ctx, const int64_t *v)
 
 void mc_par_log_hash(char out[MC_PAR_HASH_LEN], const char *prev_hash, int64_t framework_id, int64_t unit_id,
 		     const char *code, const char *what, const int32_t *old_cp, const int32_t *new_cp,
-		     const char *reason, int64_t user_id, int64_t at)
+		     const char *reason, int64_t user_id, int64_t at, const char *detail)
 {
 	static const char hex[] = "0123456789abcdef";
+	bool detailed = detail && detail[0];
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0;
 	int64_t old_v = old_cp ? *old_cp : 0, new_v = new_cp ? *new_cp : 0;
@@ -519,7 +520,7 @@ void mc_par_log_hash(char out[MC_PAR_HASH_LEN], const char *prev_hash, int64_t f
 	/* A failed digest is an out-of-memory condition: treat it like one. */
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
 		abort();
-	hash_text(ctx, "motcua-par-log-1");
+	hash_text(ctx, detailed ? "motcua-par-log-2" : "motcua-par-log-1");
 	hash_text(ctx, prev_hash);
 	hash_int(ctx, &framework_id);
 	hash_int(ctx, &unit_id);
@@ -530,6 +531,8 @@ void mc_par_log_hash(char out[MC_PAR_HASH_LEN], const char *prev_hash, int64_t f
 	hash_text(ctx, reason);
 	hash_int(ctx, &user_id);
 	hash_int(ctx, &at);
+	if (detailed)
+		hash_text(ctx, detail);
 	EVP_DigestFinal_ex(ctx, md, &md_len);
 	EVP_MD_CTX_free(ctx);
 	for (unsigned int i = 0; i < md_len && i < 32; i++) {

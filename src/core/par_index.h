@@ -218,10 +218,14 @@ void mc_par_rate(mc_par_rated *units, size_t n, const mc_par_rules *rules);
  * previous line's hash ("" for the first) and the line's fields, each written
  * as "<length>:<bytes>" (old_cp, new_cp NULL for none), so that changing,
  * removing or reordering a past line breaks every link after it, as the
- * dossiers' event log (core/audit.h).
+ * dossiers' event log (core/audit.h). detail: what a line records besides
+ * points (JSON: a rating's grades, cap and tasks before and after, a mark's
+ * evidence; migration 060); a line with details is hashed under the tag
+ * "motcua-par-log-2" with the details last, one without (NULL or "") as
+ * every line was before, so that the chains written then still verify.
  */
 void mc_par_log_hash(char out[MC_PAR_HASH_LEN], const char *prev_hash, int64_t framework_id, int64_t unit_id,
 		     const char *code, const char *what, const int32_t *old_cp, const int32_t *new_cp,
-		     const char *reason, int64_t user_id, int64_t at);
+		     const char *reason, int64_t user_id, int64_t at, const char *detail);
 
 #endif

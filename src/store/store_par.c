@@ -239,6 +239,22 @@ int mc_store_par_scores(mc_store *st, mc_par_score **out, size_t *n, int64_t fra
 			  MC_ARGS(MC_I(framework_id), MC_I(unit_id)));
 }
 
+int mc_store_par_score_get(mc_store *st, mc_par_score *out, int64_t framework_id, int64_t unit_id,
+			   const char *code)
+{
+	static const char sql[] =
+	    "SELECT framework_id, unit_id, code, not_applicable, self_cp IS NOT NULL AS has_self, self_cp, "
+	    "note, evidence, council_cp IS NOT NULL AS has_council, council_cp, reason, "
+	    "value_cp IS NOT NULL AS has_value, value_cp, figures, version, updated_by, updated_at "
+	    "FROM par_score WHERE framework_id = $1 AND unit_id = $2 AND code = $3";
+	memset(out, 0, sizeof *out);
+	int rc = mc_db_read(st, sql, "read par score", MC_COLS(score_cols), out,
+			    MC_ARGS(MC_I(framework_id), MC_I(unit_id), MC_T(code)));
+	if (rc)
+		mc_par_score_clear(out);
+	return rc;
+}
+
 static void bind_opt(mc_q *q, int i, bool has, int32_t v)
 {
 	if (has)
@@ -425,6 +441,7 @@ static const mc_col log_cols[] = {
     MC_COL(MC_COL_I64, mc_par_log, at, "at"),
     MC_COL(MC_COL_STR, mc_par_log, prev_hash, "prev_hash"),
     MC_COL(MC_COL_STR, mc_par_log, hash, "hash"),
+    MC_COL(MC_COL_STR, mc_par_log, detail, "detail"),
 };
 
 void mc_par_log_free_list(mc_par_log *list, size_t n)
@@ -441,7 +458,8 @@ int mc_store_par_log_add(mc_store *st, const mc_par_log *l)
 	    "SELECT hash FROM par_log WHERE framework_id = $1 ORDER BY id DESC LIMIT 1";
 	static const char sql[] =
 	    "INSERT INTO par_log (framework_id, unit_id, code, what, old_cp, new_cp, reason, "
-	    "user_id, at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+	    "user_id, at, prev_hash, hash, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+	    "$12)";
 	static const mc_col last_cols[] = {{"hash", MC_COL_CHARS, 0, MC_PAR_HASH_LEN}};
 	char prev[MC_PAR_HASH_LEN] = "", hash[MC_PAR_HASH_LEN];
 	int rc = mc_db_lock(st, (LOCK_PAR_LOG << 32) | (l->framework_id & 0xffffffff),
@@ -457,12 +475,13 @@ int mc_store_par_log_add(mc_store *st, const mc_par_log *l)
 		return rc;
 	mc_par_log_hash(hash, prev, l->framework_id, l->unit_id, l->code ? l->code : "", l->what,
 			l->has_old ? &l->old_cp : NULL, l->has_new ? &l->new_cp : NULL,
-			l->reason ? l->reason : "", l->user_id, l->at);
+			l->reason ? l->reason : "", l->user_id, l->at, l->detail);
 	return mc_db_run(st, sql, "record par log",
 			 MC_ARGS(MC_I(l->framework_id), MC_I(l->unit_id), MC_T(l->code ? l->code : ""),
 				 MC_T(l->what), l->has_old ? MC_I(l->old_cp) : MC_NULL(),
 				 l->has_new ? MC_I(l->new_cp) : MC_NULL(), MC_T(l->reason ? l->reason : ""),
-				 MC_I(l->user_id), MC_I(l->at), MC_T(prev), MC_T(hash)));
+				 MC_I(l->user_id), MC_I(l->at), MC_T(prev), MC_T(hash),
+				 MC_T(l->detail ? l->detail : "")));
 }
 
 int mc_store_par_log_list(mc_store *st, mc_par_log **out, size_t *n, int64_t framework_id, int64_t unit_id)
@@ -470,7 +489,8 @@ int mc_store_par_log_list(mc_store *st, mc_par_log **out, size_t *n, int64_t fra
 	static const char sql[] =
 	    "SELECT l.id, l.framework_id, l.unit_id, l.code, l.what, l.old_cp IS NOT NULL AS has_old, "
 	    "l.new_cp IS NOT NULL AS has_new, l.old_cp, l.new_cp, l.reason, l.user_id, "
-	    "coalesce(u.username, '') AS username, l.at, l.prev_hash, l.hash FROM par_log l LEFT JOIN "
+	    "coalesce(u.username, '') AS username, l.at, l.prev_hash, l.hash, l.detail FROM par_log l LEFT "
+	    "JOIN "
 	    "app_user u ON u.id = "
 	    "l.user_id "
 	    "WHERE l.framework_id = $1 AND ($2 = 0 OR l.unit_id = $2) ORDER BY l.id";
@@ -485,7 +505,8 @@ int mc_store_par_log_page(mc_store *st, mc_par_log **out, size_t *n, bool *more,
 	static const char sql[] =
 	    "SELECT l.id, l.framework_id, l.unit_id, l.code, l.what, l.old_cp IS NOT NULL AS has_old, "
 	    "l.new_cp IS NOT NULL AS has_new, l.old_cp, l.new_cp, l.reason, l.user_id, "
-	    "coalesce(u.username, '') AS username, l.at, l.prev_hash, l.hash FROM par_log l LEFT JOIN "
+	    "coalesce(u.username, '') AS username, l.at, l.prev_hash, l.hash, l.detail FROM par_log l LEFT "
+	    "JOIN "
 	    "app_user u ON u.id = l.user_id "
 	    "WHERE l.framework_id = $1 AND l.unit_id = $2 AND ($3 = 0 OR l.id < $3) "
 	    "ORDER BY l.id DESC LIMIT $4";

@@ -107,6 +107,10 @@ int mc_store_par_units(mc_store *st, mc_par_unit **out, size_t *n, int64_t frame
 /* The marks of the framework's units (unit_id 0) or of one. */
 int mc_store_par_scores(mc_store *st, mc_par_score **out, size_t *n, int64_t framework_id, int64_t unit_id);
 
+/* One mark: MC_ENOTFOUND when there is none (*out zeroed; clear it). */
+int mc_store_par_score_get(mc_store *st, mc_par_score *out, int64_t framework_id, int64_t unit_id,
+			   const char *code);
+
 /* What a write of a mark changes. */
 typedef enum {
 	MC_PAR_PUT_SELF = 1, /* self_cp, note, evidence */
@@ -156,6 +160,7 @@ typedef struct {
 	int64_t at;
 	char *prev_hash; /* the framework's previous line's hash ("" for its first) */
 	char *hash;	 /* core/par_index.h mc_par_log_hash */
+	char *detail;	 /* JSON of what the line records besides points, "" for none (migration 060) */
 } mc_par_log;
 
 void mc_par_log_free_list(mc_par_log *list, size_t n);

@@ -186,7 +186,8 @@ test("a mark's evidence outlives the uploads' expiry, and whoever reads the unit
     // keeps the file past the expiry as well.
     const copy = join(server.dir, 'before-059.db');
     execFileSync('sqlite3', [server.db, `.backup '${copy}'`]);
-    execFileSync('sqlite3', [copy, 'DROP TABLE par_evidence; PRAGMA user_version = 58;']);
+    // (and without what the later migrations add, which run again: 060's column)
+    execFileSync('sqlite3', [copy, 'DROP TABLE par_evidence; ALTER TABLE par_log DROP COLUMN detail; PRAGMA user_version = 58;']);
     execFileSync(BIN, ['migrate', '--db', copy], { encoding: 'utf8' });
     const rows = execFileSync('sqlite3', [copy, `SELECT sha256 FROM par_evidence WHERE framework_id = ${fw} AND code = '1.1' ORDER BY sha256`],
       { encoding: 'utf8' }).trim().split('\n');
@@ -319,6 +320,57 @@ async function dossiersOf(unit) {
 }
 
 const localYear = (iso) => iso && Number(iso.slice(0, 4)); // ISO times are local (+07:00)
+
+test('the log says what changed: the survey value replaced, grades as grades with cap, tasks and the old decision, the evidence', async (t) => {
+  const csv = (points) => api('POST', `/api/v1/par/frameworks/${fw}/survey`, { token: tok.giamsat,
+    raw: Buffer.from(`unit_code,criterion_code,points\n${DISTRICT},3,"${points}"\n`), headers: { 'Content-Type': 'text/csv' } });
+  const lines = async () => (await sheet(tok.giamsat, DISTRICT)).body.log;
+  // a) a second import logs the value it replaced.
+  assertStatus(await csv('20'), 200, 'first import');
+  assertStatus(await csv('22,5'), 200, 'second import');
+  let log = (await lines()).filter((l) => l.what === 'survey' && l.code === '3');
+  assert.deepEqual(log.slice(-2).map((l) => [l.old, l.new]).at(-1), [20, 22.5]);
+  // b) a rating line: grades by name, never as points; the cap, the tasks, what it replaced.
+  assertStatus(await api('PUT', `/api/v1/par/frameworks/${fw}/units/${DISTRICT}/rating`, { token: tok.giamsat,
+    body: { decided: 'xuat_sac', reason: 'quyết định 1' } }), 204);
+  assertStatus(await api('PUT', `/api/v1/par/frameworks/${fw}/units/${DISTRICT}/rating`, { token: tok.giamsat,
+    body: { cap: 'khong_hoan_thanh', tasks: 12.5, decided: 'tot', reason: 'kỷ luật' } }), 204);
+  log = (await lines()).filter((l) => l.what === 'rating');
+  const [first, second] = log.slice(-2);
+  assert.equal(first.new, null, 'no grade as points');
+  assert.equal(first.detail.decided, 'xuat_sac');
+  assert.equal(second.old, null);
+  assert.equal(second.new, null);
+  assert.deepEqual({ ...second.detail, old: { ...second.detail.old, tasks: undefined, cap: undefined } },
+    { cap: 'khong_hoan_thanh', tasks: 12.5, decided: 'tot', old: { cap: undefined, tasks: undefined, decided: 'xuat_sac', reason: 'quyết định 1' } });
+  assert.equal(second.detail.old.cap, null);
+  assert.equal(second.reason, 'kỷ luật');
+  // Back to no decision for the results below.
+  assertStatus(await api('PUT', `/api/v1/par/frameworks/${fw}/units/${DISTRICT}/rating`, { token: tok.giamsat, body: {} }), 204);
+  // c) a self mark whose files alone change says which.
+  const up = async (tag) => (await api('POST', '/api/v1/attachments', { token: tok.chuyenvien,
+    raw: Buffer.from(`%PDF-1.4\n% ${tag} ${Math.random()}\n%%EOF\n`), headers: { 'Content-Type': 'application/pdf' } })).body.sha256;
+  const e1 = await up('một'), e2 = await up('hai');
+  const m = mark(await sheet(tok.lanhdao, DISTRICT), '1.1');
+  assertStatus(await self(tok.chuyenvien, DISTRICT, '1.1', { points: m.self, note: m.note, evidence: [e1] }), 200);
+  assertStatus(await self(tok.chuyenvien, DISTRICT, '1.1', { points: m.self, note: m.note, evidence: [e2] }), 200);
+  log = (await lines()).filter((l) => l.what === 'self' && l.code === '1.1');
+  const last = log.at(-1);
+  assert.equal(last.old, last.new, 'the points did not change');
+  assert.deepEqual(last.detail, { evidence: [e2], old_evidence: [e1] });
+  // The details are part of the chain: changed behind the server's back, it breaks.
+  let s = await sheet(tok.giamsat, DISTRICT);
+  assert.equal(s.body.log_verified, true);
+  if (/^postgres/.test(server.db)) { t.diagnostic('the tampering is done with sqlite3'); return; }
+  const where = `id = ${last.id}`;
+  const kept = execFileSync('sqlite3', [server.db, `SELECT detail FROM par_log WHERE ${where}`], { encoding: 'utf8' }).trim();
+  execFileSync('sqlite3', [server.db, `UPDATE par_log SET detail = replace(detail, '${e2}', '${e1}') WHERE ${where}`]);
+  s = await sheet(tok.giamsat, DISTRICT);
+  assert.equal(s.body.log_verified, false, 'a changed evidence list breaks the chain');
+  execFileSync('sqlite3', [server.db, `UPDATE par_log SET detail = '${kept}' WHERE ${where}`]);
+  s = await sheet(tok.giamsat, DISTRICT);
+  assert.equal(s.body.log_verified, true);
+});
 
 test('computed criteria count the dossiers of the year, as counted here from the records', async () => {
   const list = await api('GET', '/api/v1/par/frameworks?year=2017', { token: tok.giamsat });

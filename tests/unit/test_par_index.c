@@ -363,36 +363,51 @@ static void test_log_hash(void **state)
 	(void)state;
 	char a[MC_PAR_HASH_LEN], b[MC_PAR_HASH_LEN];
 	int32_t old = 350, now = 250, zero = 0;
-	mc_par_log_hash(a, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(a, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000, NULL);
 	assert_int_equal(strlen(a), 64);
 	assert_int_equal(strspn(a, "0123456789abcdef"), 64);
-	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000, NULL);
 	assert_string_equal(a, b);
+	/* Lines written before a line had details hash as they did then (the
+	 * value computed apart: SHA-256 over "motcua-par-log-1" and the fields). */
+	assert_string_equal(a, "aec29db2f22eacbd7945278add77f29d67ad18262de645b29df741cb38e6ffa5");
 	/* Every field counts, and none can stand for its neighbour. */
-	mc_par_log_hash(b, a, 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(b, a, 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000, NULL);
 	assert_string_not_equal(a, b);
-	mc_par_log_hash(b, "", 2, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(b, "", 2, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000, NULL);
 	assert_string_not_equal(a, b);
-	mc_par_log_hash(b, "", 1, 8, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(b, "", 1, 8, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000, NULL);
 	assert_string_not_equal(a, b);
-	mc_par_log_hash(b, "", 1, 7, "1.2", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(b, "", 1, 7, "1.2", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000, NULL);
 	assert_string_not_equal(a, b);
-	mc_par_log_hash(b, "", 1, 7, "1.1", "self", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "self", &old, &now, "Thiếu nội dung", 3, 1700000000, NULL);
 	assert_string_not_equal(a, b);
-	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &now, &old, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &now, &old, "Thiếu nội dung", 3, 1700000000, NULL);
 	assert_string_not_equal(a, b);
-	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", NULL, &now, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", NULL, &now, "Thiếu nội dung", 3, 1700000000, NULL);
 	assert_string_not_equal(a, b);
 	char c[MC_PAR_HASH_LEN];
-	mc_par_log_hash(c, "", 1, 7, "1.1", "appraise", &zero, &now, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(c, "", 1, 7, "1.1", "appraise", &zero, &now, "Thiếu nội dung", 3, 1700000000, NULL);
 	assert_string_not_equal(b, c); /* no score is not 0 points */
-	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung.", 3, 1700000000);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung.", 3, 1700000000, NULL);
 	assert_string_not_equal(a, b);
-	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 4, 1700000000);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 4, 1700000000, NULL);
 	assert_string_not_equal(a, b);
-	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000001);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000001, NULL);
 	assert_string_not_equal(a, b);
-	mc_par_log_hash(b, "", 1, 7, "1.1a", "ppraise", &old, &now, "Thiếu nội dung", 3, 1700000000);
+	mc_par_log_hash(b, "", 1, 7, "1.1a", "ppraise", &old, &now, "Thiếu nội dung", 3, 1700000000, NULL);
+	assert_string_not_equal(a, b);
+	/* Empty details are none; details count, each of their bytes. */
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000, "");
+	assert_string_equal(a, b);
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000,
+			"{\"evidence\":[]}");
+	assert_string_not_equal(a, b);
+	mc_par_log_hash(c, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội dung", 3, 1700000000,
+			"{\"evidence\":[1]}");
+	assert_string_not_equal(b, c);
+	/* Details cannot stand for the reason's end: the tag differs. */
+	mc_par_log_hash(b, "", 1, 7, "1.1", "appraise", &old, &now, "Thiếu nội", 3, 1700000000, " dung");
 	assert_string_not_equal(a, b);
 }
 

@@ -6166,7 +6166,7 @@ static void test_par(void **state)
 	assert_string_equal(ll[1].prev_hash, ll[0].hash);
 	char want[MC_PAR_HASH_LEN];
 	mc_par_log_hash(want, ll[0].hash, fw.id, f->district, "1.1", "appraise", &l2.old_cp, &l2.new_cp, "y",
-			0, 6);
+			0, 6, NULL);
 	assert_string_equal(ll[1].hash, want);
 	mc_par_log_free_list(ll, n);
 	/* A unit's log a page at a time, newest first from the bound, read
@@ -6230,8 +6230,17 @@ static void test_par(void **state)
 			 .code = "2",
 			 .what = "survey",
 			 .user_id = 77,
-			 .at = 9};
+			 .at = 9,
+			 .detail = "{\"x\":1}"};
 	assert_int_equal(mc_store_par_log_add(f->st, &ls), 0);
+	/* A line's details are kept and hashed with it (migration 060). */
+	assert_int_equal(mc_store_par_log_list(f->st, &ll, &n, fw.id, f->district), 0);
+	assert_string_equal(ll[n - 1].detail, "{\"x\":1}");
+	assert_string_equal(ll[0].detail, "");
+	mc_par_log_hash(want, ll[n - 1].prev_hash, fw.id, f->district, "2", "survey", NULL, NULL, "", 77, 9,
+			"{\"x\":1}");
+	assert_string_equal(ll[n - 1].hash, want);
+	mc_par_log_free_list(ll, n);
 	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 0, true), 0);
 	assert_int_equal(count, 1);
 	assert_int_equal(mc_store_par_log_by(f->st, &count, 77, 0, false), 0);

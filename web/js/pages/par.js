@@ -199,5 +199,5 @@ export async function sheet(ctx) {
     pagedLog({ events: data.log, more: data.log_more, key: 'log', err, testid: 'par-log', label: t('par.log.older'),
       path: `/api/v1/par/frameworks/${id}/units/${encodeURIComponent(unit)}/log`,
       item: (l) => h('li', { testid: 'par-log-row', 'data-what': l.what },
-        `${fmtDateTime(l.at)} · ${l.by || t('par.system')} · ${t('par.what.' + l.what)}${l.code ? ' ' + l.code : ''}${l.new !== null ? ': ' + num(l.new) : ''}${l.reason ? ' — ' + l.reason : ''}`) }));
+        `${fmtDateTime(l.at)} · ${l.by || t('par.system')} · ${t('par.what.' + l.what)}${l.code ? ' ' + l.code : ''}${l.new !== null ? ': ' + num(l.new) : ''}${l.detail?.decided ? ': ' + t('par.grade.' + l.detail.decided) : ''}${l.reason ? ' — ' + l.reason : ''}`) }));
 }

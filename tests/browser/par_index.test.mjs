@@ -85,6 +85,14 @@ test('the council sees every unit and appraises one', async () => {
   await crit.getByTestId('par-appraise-save').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=par-criterion][data-code="1.3"] [data-testid=par-council]')?.textContent === '3');
   assert.ok(await page.locator('[data-testid=par-log-row][data-what=appraise]').count() >= 1);
+  // A rating decision's line reads its grade, not the grade's code as points.
+  await world.api('PUT', `/api/v1/par/frameworks/${fw2017}/units/${DISTRICT}/rating`, { as: 'giamsat',
+    body: { decided: 'tot', reason: 'Quyết định xếp loại' }, status: 204 });
+  await council.goto(`/can-bo/cchc/${fw2017}?unit=${DISTRICT}`);
+  const rating = page.locator('[data-testid=par-log-row][data-what=rating]').last();
+  await rating.waitFor();
+  assert.match(await rating.textContent(), /: Hoàn thành tốt — Quyết định xếp loại$/);
+  await world.api('PUT', `/api/v1/par/frameworks/${fw2017}/units/${DISTRICT}/rating`, { as: 'giamsat', body: {}, status: 204 });
   council.assertClean('appraisal');
 });
 

@@ -1093,7 +1093,10 @@ void mc_api_par_self(mc_req *r)
 		bool hex = strlen(sha) == 64 && strspn(sha, "0123456789abcdef") == 64;
 		/* Evidence the mark holds already stays, whoever of the unit sent it. */
 		bool may = hex && kept && strstr(kept, sha) != NULL;
-		if (hex && !may && mc_api_may_use_attachment(r, &may, sha) != 0) {
+		/* Else only the sender's own upload: the unit's officers and the
+		 * council read a sheet's evidence, and a file readable through a
+		 * dossier is its applicant's. */
+		if (hex && !may && mc_store_upload_owned(mc_req_store(r), &may, j->actor.user_id, sha) != 0) {
 			mc_reply_error(r, MC_ERROR, "the evidence");
 			return;
 		}

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, BIN } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT, COMMUNES } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT, COMMUNES, file, districtProcedure, APPLICANT } from './helpers.mjs';
 
 let server;
 const tok = {};
@@ -143,6 +143,17 @@ test('a unit assesses itself with evidence; other units, other roles, points abo
   assertProblem(res, 422, 'invalid-field', 'evidence of another unit');
   assert.equal(res.body.field, 'evidence[0]');
   assertProblem(await self(tok.lanhdao, DISTRICT, '1.1', { points: 8, evidence: ['../../etc/passwd'] }), 422, 'invalid-field');
+  // A citizen's file in a dossier the leader may read is the citizen's: as evidence every
+  // officer of the unit would read it.
+  const scan = await api('POST', '/api/v1/attachments', { token: tok.congdan,
+    raw: Buffer.from(`%PDF-1.4\n% CCCD cong dan ${Math.random()}\n%%EOF\n`), headers: { 'Content-Type': 'application/pdf' } });
+  assertStatus(scan, 201, 'the citizen uploads');
+  await file(server, tok.congdan, { procedure_code: districtProcedure({ online: true }).code, channel: 'online', unit: DISTRICT,
+    applicant: APPLICANT, documents: [{ name: 'CCCD', attachment: scan.body.sha256 }] });
+  assertStatus(await api('GET', `/api/v1/attachments/${scan.body.sha256}`, { token: tok.lanhdao }), 200, 'the leader reads the dossier\'s file');
+  res = await self(tok.lanhdao, DISTRICT, '1.1', { points: 8, evidence: [scan.body.sha256] });
+  assertProblem(res, 422, 'invalid-field', 'a dossier\'s file is no evidence');
+  assert.equal(res.body.field, 'evidence[0]');
   // Another unit's officers, the desk, the council: not the unit's assessor.
   assertProblem(await self(tok['lanhdao.stnmt'], DISTRICT, '1.1', { points: 10 }), 403, 'out-of-scope', 'other unit');
   assertProblem(await self(tok.tiepnhan, DISTRICT, '1.1', { points: 10 }), 403, 'forbidden', 'desk');

@@ -103,10 +103,10 @@ static char *put_uint(char *p, uint64_t v, int min_digits)
  * characters escaped, the rest as it is. Paths are valid UTF-8 without NUL
  * (dispatch.c refuses others), so nothing else needs escaping. At most 6
  * bytes out per byte in. */
-static char *put_escaped(char *p, const char *s)
+static char *put_escaped(char *p, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+	for (const unsigned char *c = (const unsigned char *)s; c < (const unsigned char *)s + len; c++) {
 		switch (*c) {
 		case '"':
 			p = put(p, "\\\"");
@@ -143,6 +143,29 @@ static char *put_escaped(char *p, const char *s)
 	return p;
 }
 
+/* The path as put_escaped writes it, but a segment of 9 or more digits and
+ * nothing else (an identity number: 9 for the old card, 12 for the citizen
+ * identity card, as GET /api/v1/citizens/{key}/export takes it) keeps only
+ * its last 3 digits: the log is read by more people than personal data may
+ * be. Dossier codes and record ids have dots, dashes or fewer digits. */
+static char *put_path(char *p, const char *path)
+{
+	for (const char *s = path; *s;) {
+		size_t n = strcspn(s, "/");
+		if (n >= 9 && strspn(s, "0123456789") == n) {
+			memset(p, '*', n - 3);
+			memcpy(p + n - 3, s + n - 3, 3);
+			p += n;
+		} else {
+			p = put_escaped(p, s, n);
+		}
+		s += n;
+		if (*s == '/')
+			*p++ = *s++;
+	}
+	return p;
+}
+
 /* The line of r into out (room for LINE_FIXED + 6 bytes per byte of the
  * path); returns its end. */
 static char *format_line(char *out, mc_access_log *log, const mc_req *r, double ms)
@@ -159,7 +182,7 @@ static char *format_line(char *out, mc_access_log *log, const mc_req *r, double 
 	p = put(p, "\",\"method\":\"");
 	p = put(p, mc_method_name(r->method));
 	p = put(p, "\",\"path\":\"");
-	p = put_escaped(p, r->path ? r->path : "");
+	p = put_path(p, r->path ? r->path : "");
 	p = put(p, "\",\"status\":");
 	p = put_uint(p, (uint64_t)(r->status > 0 ? r->status : 0), 1);
 	p = put(p, ",\"ms\":");

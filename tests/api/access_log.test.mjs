@@ -93,3 +93,26 @@ test('paths with quotes, backslashes and control characters are logged as valid 
     assert.equal(line.method, 'GET');
   }
 });
+
+test('an identity number in a path is logged with its last 3 digits only', async () => {
+  const server = await startServer({ dossiers: 0, env: { MOTCUA_ACCESS_LOG: 'true' } });
+  const sent = [];
+  try {
+    const admin = await server.login('admin');
+    for (const [path, logged] of [
+      ['/api/v1/citizens/038190012345/export', '/api/v1/citizens/*********345/export'], // CCCD, 12 digits
+      ['/api/v1/citizens/172839465/export', '/api/v1/citizens/******465/export'], // the old card, 9
+      ['/api/v1/documents/12345678', '/api/v1/documents/12345678'], // a record id stays
+      ['/api/v1/public/dossiers/000.00.33.H56-250101-000001', '/api/v1/public/dossiers/000.00.33.H56-250101-000001'],
+    ]) {
+      const res = await fetch(server.base + path, { headers: { Authorization: `Bearer ${admin}` } });
+      await res.arrayBuffer();
+      sent.push({ id: res.headers.get('x-request-id'), logged });
+    }
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+  const lines = logLines(server);
+  for (const s of sent) assert.equal(lines.find((l) => l.id === s.id)?.path, s.logged);
+  assert.doesNotMatch(server.stderr(), /038190012345|172839465/, 'the numbers appear nowhere in the log');
+});

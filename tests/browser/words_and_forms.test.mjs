@@ -303,6 +303,31 @@ for (const [size, viewport] of WIDTHS) {
   });
 }
 
+test('a sign-in sent back to another host ("/\\host", "/<tab>/host") lands on the person\'s own page instead', async () => {
+  for (const next of ['/\\example.com/x', '/\t/example.com/x', '//example.com/x']) {
+    const citizen = await world.actor();
+    const { page } = citizen;
+    await citizen.goto('/dang-nhap?next=' + encodeURIComponent(next));
+    await page.getByTestId('login-username').fill('congdan');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL('**/ho-so-cua-toi');
+    assert.equal(new URL(page.url()).origin, world.base, JSON.stringify(next));
+    await page.getByTestId('mine-filter').waitFor(); // the citizen's page drawn, the sign-in form gone
+    assert.equal(await page.getByTestId('login-error').count(), 0, `no error after ${JSON.stringify(next)}`);
+    citizen.assertClean(JSON.stringify(next));
+    await citizen.context.close();
+  }
+  // a path of the site is kept, with its query
+  const back = await world.actor();
+  await back.goto('/dang-nhap?next=' + encodeURIComponent('/ho-so-cua-toi?trang=1'));
+  await back.page.getByTestId('login-username').fill('congdan');
+  await back.page.getByTestId('login-password').fill(PASSWORD);
+  await back.page.getByTestId('login-submit').click();
+  await back.page.waitForURL('**/ho-so-cua-toi?trang=1');
+  back.assertClean('next kept');
+});
+
 test('an officer who signs in lands on the work queue, even when sent to sign in from a public page', async () => {
   for (const [size, viewport] of WIDTHS) {
     const specialist = await world.actor(null, { viewport });

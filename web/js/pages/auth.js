@@ -3,9 +3,17 @@ import { t } from '/i18n/i18n.js';
 import { h, add, api, field, errorBox, pageTitle, ApiError, checker, checks, errorText } from '/js/lib.js';
 import { navigate, setUser, homeOf, PUBLIC_PAGE } from '/js/app.js';
 
+/** The page to go back to: a path of this site only. "/\\host" and "/<tab>/host" are read by
+ * browsers as another host, so the value is resolved here and kept only when it stays. */
 function safeNext(q) {
   const n = q.get('next');
-  return n && n.startsWith('/') && !n.startsWith('//') ? n : null;
+  if (!n || !/^\/(?![\/\\])/.test(n)) return null;
+  try {
+    const u = new URL(n, location.origin);
+    return u.origin === location.origin ? u.pathname + u.search + u.hash : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Where to go once signed in: the page asked for, unless it is a public one; else the role's work. */

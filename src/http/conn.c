@@ -450,10 +450,12 @@ static void frame(conn *c, const char *head, size_t len)
 		refuse(c, "a body on a method that has none");
 		return;
 	}
+	/* The route is looked up only for a body larger than the smallest cap
+	 * (max_body), or chunked: most requests have none or a small one. */
 	const mc_conn_limits *lim = c->owner ? c->owner->lim : NULL;
-	c->cap = lim && lim->body_cap
-		     ? lim->body_cap(method, mlen, target, tlen, credentials, lim->body_cap_arg)
-		     : SIZE_MAX;
+	c->cap = SIZE_MAX;
+	if (lim && lim->body_cap && body_allowed && (chunked || (uint64_t)cl > lim->body_floor))
+		c->cap = lim->body_cap(method, mlen, target, tlen, credentials, lim->body_cap_arg);
 	if (!body_allowed) {
 		enter(c, P_IDLE);
 	} else if (chunked) {

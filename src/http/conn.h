@@ -52,6 +52,7 @@ typedef struct {
 	 * as it arrives and its request answered 413 or 429 once it has. */
 	mc_body_cap_fn body_cap; /* NULL: no cap but the server's max_request */
 	void *body_cap_arg;
+	size_t body_floor;  /* the smallest cap body_cap gives: a body this size passes */
 	size_t body_budget; /* bytes, all workers together; 0 = no budget */
 } mc_conn_limits;
 

@@ -214,6 +214,7 @@ int mc_server_new(mc_server **out, const mc_server_config *cfg)
 	}
 	srv->cfg.conn.body_cap = mc_dispatch_body_cap_;
 	srv->cfg.conn.body_cap_arg = srv;
+	srv->cfg.conn.body_floor = cfg->max_body < cfg->max_upload ? cfg->max_body : cfg->max_upload;
 	signal(SIGPIPE, SIG_IGN);
 	evthread_use_pthreads();
 	mc_conns_reserve_init();

@@ -66,10 +66,20 @@ int mc_api_root_admin_or_reply(mc_req *r, const char *action);
 /* Whether the caller may see this dossier: its owner (citizen), or an
  * officer whose scope holds its current or receiving unit. */
 bool mc_api_may_see(mc_req *r, const mc_dossier *d);
-/* Whether the caller may attach or read the uploaded file sha256: they
- * uploaded it (app/upload.h), or it belongs to a dossier they may see. An
- * unknown file and someone else's give the same false. */
-int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256);
+/* The dossier a file is to be attached to: the one acted on (its id), or
+ * the one being filed (id 0), by whose applicant (owner, identity number). */
+typedef struct {
+	int64_t dossier_id;
+	int64_t owner_id;
+	const char *id_number;
+} mc_attach_target;
+/* Whether the caller may attach the uploaded file sha256 to the target: they
+ * uploaded it (app/upload.h), or it belongs to a dossier they may see that is
+ * the target itself or one of the same applicant (the same account, or the
+ * same identity number), which is how an applicant's earlier papers are used
+ * again. A file of someone else's dossier, an unknown file and someone
+ * else's upload give the same false. */
+int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256, const mc_attach_target *t);
 
 /*
  * Records an officer's read of personal data (api/personal.c): `what`

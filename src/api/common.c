@@ -141,9 +141,22 @@ static int par_evidence_reader(mc_req *r, bool *out, const char *sha256)
 	return rc;
 }
 
+/* Whether dossier d is the target or one of its applicant's. */
+static bool same_applicant(const mc_dossier *d, const mc_attach_target *t)
+{
+	if (t->dossier_id && d->id == t->dossier_id)
+		return true;
+	if (t->owner_id && d->owner_id == t->owner_id)
+		return true;
+	return t->id_number && t->id_number[0] && d->applicant_id_number &&
+	       strcmp(d->applicant_id_number, t->id_number) == 0;
+}
+
 /* The reads of mc_api_attachment_access; par: with the reform index's
- * evidence, which may be read, not attached elsewhere. */
-static int attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256, bool par)
+ * evidence, which may be read, not attached elsewhere; target (when not
+ * NULL): the file is to be attached to it (mc_api_may_use_attachment). */
+static int attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256, bool par,
+			     const mc_attach_target *target)
 {
 	const mc_user *u = mc_req_user(r);
 	mc_dossier *list = NULL;
@@ -160,7 +173,7 @@ static int attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *
 		return rc;
 	rc = mc_store_dossier_by_attachment(mc_req_store(r), &list, &n, sha256);
 	for (size_t i = 0; rc == 0 && i < n && !*out; i++) {
-		*out = mc_api_may_see(r, &list[i]);
+		*out = mc_api_may_see(r, &list[i]) && (!target || same_applicant(&list[i], target));
 		if (*out && via) {
 			via->id = list[i].id;
 			via->owner_id = list[i].owner_id;
@@ -176,12 +189,12 @@ static int attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *
 
 int mc_api_attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *sha256)
 {
-	return attachment_access(r, out, via, sha256, true);
+	return attachment_access(r, out, via, sha256, true, NULL);
 }
 
-int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256)
+int mc_api_may_use_attachment(mc_req *r, bool *out, const char *sha256, const mc_attach_target *t)
 {
-	return attachment_access(r, out, NULL, sha256, false);
+	return attachment_access(r, out, NULL, sha256, false, t);
 }
 
 json_t *mc_api_time(int64_t t)

@@ -14,10 +14,12 @@
 
 #define MAX_DOCS MC_LIMIT_DOSSIER_DOCS
 
-/* Reads "documents": [{name, originals, copies, attachment, filename, mime}].
+/* Reads "documents": [{name, originals, copies, attachment, filename, mime}]
+ * for the target dossier (the files it may take: mc_api_may_use_attachment).
  * The documents and their strings belong to the request (mc_req_own): the
  * dossier they go into takes copies. */
-static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size_t *n)
+static int read_docs_or_reply(mc_req *r, json_t *arr, const mc_attach_target *target, mc_dossier_doc **out,
+			      size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -53,7 +55,7 @@ static int read_docs_or_reply(mc_req *r, json_t *arr, mc_dossier_doc **out, size
 			/* Someone else's upload is no more known to this caller than a
 			 * file never uploaded: the same answer for both. */
 			if (rc == 0)
-				rc = mc_api_may_use_attachment(r, &usable, attachment);
+				rc = mc_api_may_use_attachment(r, &usable, attachment, target);
 			if (rc == 0 && !usable)
 				rc = MC_ENOTFOUND;
 			if (rc == MC_ENOTFOUND || rc == MC_EINVAL) {
@@ -294,7 +296,13 @@ static int create_queue(mc_req *r, dossier_job *j, const char *procedure, const 
 		}
 	}
 	mc_dossier_doc *docs = NULL;
-	if (read_docs_or_reply(r, documents, &docs, &j->in.n_docs) != 0)
+	/* A citizen's earlier papers are theirs; a desk's, those filed under
+	 * the same identity number. */
+	mc_attach_target target = {
+	    .owner_id = j->actor.role == MC_ROLE_CITIZEN ? j->actor.user_id : 0,
+	    .id_number = j->in.applicant_id_number,
+	};
+	if (read_docs_or_reply(r, documents, &target, &docs, &j->in.n_docs) != 0)
 		return -1;
 	j->in.docs = docs;
 	j->in.procedure_code = procedure;
@@ -606,6 +614,12 @@ void mc_api_dossier_action(mc_req *r)
 		return;
 	mc_req_actor(r, &j->actor);
 	int64_t version = d.version;
+	/* The files the action may take: the dossier's own and its applicant's. */
+	mc_attach_target target = {
+	    .dossier_id = d.id,
+	    .owner_id = d.owner_id,
+	    .id_number = d.applicant_id_number ? mc_req_own(r, mc_xstrdup(d.applicant_id_number)) : NULL,
+	};
 	/* The same rule as the write applies (and as the dossier's list of
 	 * actions); here only the scope is answered, the rest by the write. */
 	mc_may may = mc_app_dossier_may(mc_req_time(r), &j->actor, &d, j->act.action);
@@ -657,7 +671,7 @@ void mc_api_dossier_action(mc_req *r)
 		}
 	}
 	mc_dossier_doc *docs = NULL;
-	if (read_docs_or_reply(r, documents, &docs, &j->act.n_docs) != 0)
+	if (read_docs_or_reply(r, documents, &target, &docs, &j->act.n_docs) != 0)
 		return;
 	j->act.docs = docs;
 	/* The scope was checked on this version; the write must apply to it, or a

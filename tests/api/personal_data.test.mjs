@@ -429,3 +429,47 @@ test('exports per account are counted over a day: past personal_export_per_day, 
     await stopServer(own);
   }
 });
+
+// The desk may use an applicant's earlier papers again, and only theirs: a
+// file of someone else's dossier it can see is not attached to another
+// applicant's dossier (where that applicant could then download it).
+test("a dossier's files go again only into dossiers of the same applicant", async () => {
+  const an = await citizen('tran.thi.reuse', '038195007777');
+  const anFile = await upload(an, pdf('reuse-an'));
+  const anCode = await fileOnline(an, [anFile], { ...APPLICANT, name: 'Trần Thị Reuse', id_number: '038195007777' });
+  const binh = await citizen('le.van.reuse', '038195008888');
+  const binhFile = await upload(binh, pdf('reuse-binh'));
+  const binhCode = await fileOnline(binh, [binhFile], { ...APPLICANT, name: 'Lê Văn Reuse', id_number: '038195008888' });
+  // the desk sees An's dossier, and so may read its file
+  assertStatus(await server.api('GET', `/api/v1/attachments/${anFile}`, { token: tok.tiepnhan }), 200);
+  const desk = (applicant) => server.api('POST', '/api/v1/dossiers', { token: tok.tiepnhan, body: {
+    procedure_code: districtProcedure().code, channel: 'direct', unit: DISTRICT, applicant,
+    documents: [{ name: 'Giấy tờ', attachment: anFile }] } });
+  const count = async () => (await server.api('GET', '/api/v1/dossiers?limit=1', { token: tok.tiepnhan })).body.total;
+  const before = await count();
+  // another applicant, or one without an identity number: as if unknown
+  for (const applicant of [{ ...APPLICANT, id_number: '038195009999' }, { name: 'Không Số' }]) {
+    const res = await desk(applicant);
+    assertProblem(res, 422, 'invalid-field');
+    assert.equal(res.body.field, 'documents[0].attachment');
+  }
+  assert.equal(await count(), before, 'nothing filed');
+  // the same applicant, by identity number, at the desk
+  const again = await desk({ name: 'Trần Thị Reuse', id_number: '038195007777' });
+  assertStatus(again, 201);
+  const filed = await server.api('GET', `/api/v1/dossiers/${again.body.code}`, { token: tok.tiepnhan });
+  assert.equal(filed.body.documents[0].attachment.sha256, anFile);
+  // a supplement to Bình's dossier takes Bình's files, not An's
+  await actOk(server, tok.tiepnhan, binhCode, 'request_supplement', { note: 'Thiếu bản sao' });
+  const foreign = await act(server, tok.tiepnhan, binhCode, 'supplement',
+    { documents: [{ name: 'Bản sao', attachment: anFile }] });
+  assertProblem(foreign, 422, 'invalid-field');
+  const own = await actOk(server, tok.tiepnhan, binhCode, 'supplement',
+    { documents: [{ name: 'Bản sao', attachment: binhFile }] });
+  const supplemented = await server.api('GET', `/api/v1/dossiers/${binhCode}`, { token: tok.tiepnhan });
+  assert.deepEqual(supplemented.body.documents.map((d) => d.attachment?.sha256), [binhFile, binhFile]);
+  assert.equal(own.state, 'submitted');
+  // Bình still cannot read An's file
+  assertProblem(await server.api('GET', `/api/v1/attachments/${anFile}`, { token: binh }), 404, 'not-found');
+  assert.ok(anCode);
+});

@@ -205,6 +205,10 @@ typedef enum {
  * known, released when its reply is sent or its connection closed). */
 static atomic_size_t body_bytes;
 
+/* Requests of one connection whose bodies are counted at once: past it, a
+ * client pipelining more bodies behind unanswered requests is told 429. */
+#define PIPELINE_SLOTS 8
+
 /* The longest header block followed; libevent refuses anything over its own
  * limit (max_headers, at most 64 KiB) before this matters. */
 #define HEAD_MAX (64 * 1024)
@@ -228,10 +232,14 @@ typedef struct conn {
 	uint32_t dispatched;
 	uint32_t bad_at; /* the first refused request (its number), 0 = none */
 	const char *bad_why;
-	int bad_status;	 /* 400, 413 or 429 */
-	size_t cap;	 /* the body cap of the request being received */
-	size_t reserved; /* bytes of body_bytes this connection holds */
-	char *held;	 /* the head of a request whose body is being dropped */
+	int bad_status; /* 400, 413 or 429 */
+	size_t cap;	/* the body cap of the request being received */
+	/* Bytes of body_bytes this connection holds, by request (its number
+	 * modulo the slots): a pipelined request's body arrives while an earlier
+	 * one waits for its reply, and each is given back with its own reply. */
+	size_t reserved[PIPELINE_SLOTS];
+	uint32_t completed; /* requests whose reply has been written */
+	char *held;	    /* the head of a request whose body is being dropped */
 	size_t held_len;
 	bool busy; /* a request of this connection is with its handler */
 	bool timed_out;
@@ -297,25 +305,38 @@ static bool reserve(conn *c, size_t n)
 	size_t budget = c->owner ? c->owner->lim->body_budget : 0;
 	if (!budget)
 		return true;
+	/* c->parsed is the request being received; those after c->completed
+	 * are held, and each needs a slot of its own. */
+	if (c->parsed - c->completed > PIPELINE_SLOTS)
+		return false;
 	size_t now = atomic_load(&body_bytes);
 	do {
 		if (n > budget || now > budget - n)
 			return false;
 	} while (!atomic_compare_exchange_weak(&body_bytes, &now, now + n));
-	c->reserved += n;
+	c->reserved[c->parsed % PIPELINE_SLOTS] += n;
 	return true;
 }
 
 /* Set when a counted body is let go: the next sweep gives the memory back. */
 static atomic_bool trim_due;
 
-static void release(conn *c)
+/* Gives back what request number `req` of the connection held. */
+static void release(conn *c, uint32_t req)
 {
-	if (c->reserved) {
-		atomic_fetch_sub(&body_bytes, c->reserved);
-		c->reserved = 0;
+	size_t *slot = &c->reserved[req % PIPELINE_SLOTS];
+	if (*slot) {
+		atomic_fetch_sub(&body_bytes, *slot);
+		*slot = 0;
 		atomic_store(&trim_due, true);
 	}
+}
+
+/* Gives back everything the connection held (it is being freed). */
+static void release_all(conn *c)
+{
+	for (uint32_t i = 0; i < PIPELINE_SLOTS; i++)
+		release(c, i);
 }
 
 size_t mc_conns_body_bytes(void)
@@ -757,7 +778,7 @@ static void unlink_conn(conn *c)
 static void conn_free(void *arg)
 {
 	conn *c = arg;
-	release(c);
+	release_all(c);
 	free(c->held);
 	if (c->fd >= 0 && (size_t)c->fd < by_fd_len && by_fd[c->fd] == c)
 		by_fd[c->fd] = NULL;
@@ -876,7 +897,9 @@ static void request_done(struct evhttp_request *req, void *arg)
 	if (c) {
 		c->busy = false;
 		c->since = mono(); /* a request already arriving gets its own time */
-		release(c);
+		/* Replies go in the order of the requests: this is the oldest. */
+		c->completed++;
+		release(c, c->completed);
 	}
 }
 

@@ -484,3 +484,49 @@ test('body_budget: bodies held at once past it wait (429, Retry-After) and the b
     await new Promise((r) => small.child.on('exit', r));
   }
 });
+
+// Each pipelined body is given back with its own reply: the count of the
+// connection was given back whole with the first reply, so a second body
+// behind it was held uncounted.
+test('body_budget: a body pipelined behind another stays counted until its own reply', async () => {
+  const srv = await serveWith({ MOTCUA_BODY_TIMEOUT: '60' });
+  assert.ok(srv.child, srv.stderr());
+  let sock = null;
+  try {
+    const login = await fetch(`${srv.base}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'tiepnhan', password: PASSWORD }) });
+    const { token } = await login.json();
+    const held = async () => Number(/^motcua_http_body_bytes_held (\d+)$/m.exec(await (await fetch(`${srv.base}/metrics`)).text())[1]);
+    const head = (n) => `POST /api/v1/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: application/pdf\r\nContent-Length: ${n}\r\n\r\n`;
+    const pdf = (n, tag) => { const b = Buffer.alloc(n, 0x20); b.write(`%PDF-1.4\n% ${tag}\n`); return b; };
+    let got = '';
+    sock = net.connect(Number(new URL(srv.base).port), '127.0.0.1');
+    sock.on('data', (d) => { got += d.toString('latin1'); });
+    await new Promise((r) => sock.once('connect', r));
+    // the first upload whole, then the second's head and three quarters of its body
+    sock.write(Buffer.concat([Buffer.from(head(100 << 10)), pdf(100 << 10, 'first'),
+      Buffer.from(head(200 << 10)), pdf(200 << 10, 'second').subarray(0, 150 << 10)]));
+    const replies = () => got.match(/HTTP\/1\.1 \d{3}/g) ?? [];
+    for (let i = 0; replies().length < 1; i++) {
+      assert.ok(i < 200, 'the first upload is answered');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(statusOf(got), 201, got.slice(0, 300));
+    assert.equal(await held(), 200 << 10, 'the second body, still arriving, is counted');
+    sock.write(pdf(200 << 10, 'second').subarray(150 << 10));
+    for (let i = 0; replies().length < 2; i++) {
+      assert.ok(i < 200, 'the second upload is answered');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(replies(), ['HTTP/1.1 201', 'HTTP/1.1 201']);
+    for (let i = 0; (await held()) !== 0; i++) {
+      assert.ok(i < 200, 'the second body is given back with its reply');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    sock?.destroy();
+    srv.child.kill('SIGTERM');
+    await new Promise((r) => srv.child.on('exit', r));
+  }
+});

@@ -242,7 +242,7 @@ static int signin_write(mc_store *st, void *payload)
 	int rc = mc_oidc_signin(st, &s->user, &s->outcome, &s->identity, now, s->peer, s->agent);
 	if (rc != 0 || s->outcome != MC_OIDC_SIGNED_IN)
 		return rc;
-	rc = mc_store_session_create(st, s->token_hash, s->user.id, now, s->expires_at);
+	rc = mc_store_session_create(st, s->token_hash, s->user.id, now, s->expires_at, NULL);
 	if (rc == 0)
 		rc = mc_store_session_trim(st, s->user.id, s->max_sessions, s->token_hash);
 	if (rc == 0)

@@ -12,6 +12,7 @@
 typedef struct {
 	/* what the pool thread checks */
 	char hash[MC_PASSWORD_HASH_MAX];
+	char checked_hash[MC_PASSWORD_HASH_MAX];	  /* the hash the password matched, for the write */
 	char password[MC_LIMIT_SESSION_PASSWORD * 4 + 1]; /* characters of up to 4 bytes */
 	bool account_ok;				  /* the account exists and is active */
 	/* what the reply needs */
@@ -34,7 +35,7 @@ static int session_write(mc_store *st, void *payload)
 {
 	signin *s = payload;
 	int64_t now = mc_now();
-	int rc = mc_store_session_create(st, s->token_hash, s->user.id, now, s->expires_at);
+	int rc = mc_store_session_create(st, s->token_hash, s->user.id, now, s->expires_at, s->checked_hash);
 	if (rc == 0)
 		rc = mc_store_session_trim(st, s->user.id, s->max_sessions, s->token_hash);
 	if (rc == 0)
@@ -76,6 +77,14 @@ void mc_api_session_cookies(mc_req *r, const char *token, int64_t expires_at)
 static void session_after(mc_req *r, int rc, void *payload)
 {
 	signin *s = payload;
+	sodium_memzero(s->checked_hash, sizeof s->checked_hash);
+	if (rc == MC_ESTALE) {
+		/* The password was changed, or the account locked or erased, while
+		 * it was being checked: the old password opens nothing. */
+		json_decref(s->user_json);
+		mc_reply_problem(r, MC_PROB_BAD_CREDENTIALS, "the username or password is wrong");
+		return;
+	}
 	if (rc != 0) {
 		json_decref(s->user_json);
 		mc_reply_error(r, rc, "signing in");
@@ -139,6 +148,7 @@ static void checked(mc_req *r, int rc, void *payload)
 			 s->device_key[0] ? s->device_key : s->account_key);
 	if (!s->device_key[0])
 		mc_auth_device_token(s->device, s->user.id, s->hash);
+	memcpy(s->checked_hash, s->hash, sizeof s->checked_hash);
 	sodium_memzero(s->hash, sizeof s->hash);
 	mc_auth_new_token(s->token);
 	mc_auth_token_hash(s->token_hash, s->token);

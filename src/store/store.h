@@ -353,9 +353,14 @@ int mc_store_recovery_get(mc_store *st, mc_recovery *out, int64_t user_id);
 int mc_store_recovery_attempt(mc_store *st, int64_t user_id);
 int mc_store_recovery_delete(mc_store *st, int64_t user_id);
 
-/* Sessions are keyed by the SHA-256 (hex) of the token, never the token. */
+/* Sessions are keyed by the SHA-256 (hex) of the token, never the token.
+ * A session is made only while the account is active, not erased and, when
+ * checked_hash is given, still has the password hash its sign-in checked;
+ * otherwise (or for a token hash already in use) MC_ESTALE. It waits for a
+ * change that ends the account's sessions (mc_store_session_revoke), as
+ * that waits for it. */
 int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
-			    int64_t expires_at);
+			    int64_t expires_at, const char *checked_hash);
 int mc_store_session_get(mc_store *st, int64_t *user_id, int64_t *expires_at, const char *token_hash);
 /* The session's user (*out as mc_store_user_get) and its expiry, in one
  * read: every signed-in request makes it. MC_ENOTFOUND for no session. */

@@ -265,7 +265,6 @@ int mc_store_personal_erase_account(mc_store *st, int64_t user_id, int64_t at)
 	    "UPDATE app_user SET username = 'erased-' || id, full_name = '" MC_AUDIT_PSEUDONYM "', "
 	    "email = '', phone = '', id_number = '', password_hash = '!', active = $3, erased_at = $2 "
 	    "WHERE id = $1 AND role = 1 AND erased_at = 0";
-	static const char session_sql[] = "DELETE FROM session WHERE user_id = $1";
 	/* Its links to an identity provider go too: the subject names the
 	 * person, and the next sign-in there must not find an erased account. */
 	static const char identity_sql[] = "DELETE FROM user_identity WHERE user_id = $1";
@@ -277,7 +276,7 @@ int mc_store_personal_erase_account(mc_store *st, int64_t user_id, int64_t at)
 	rc = mc_db_change(st, user_sql, "erase an account", MC_SOME, MC_ENOTFOUND,
 			  MC_ARGS(MC_I(user_id), MC_I(at), MC_B(false)));
 	if (rc == 0)
-		rc = mc_db_run(st, session_sql, "end an erased account's sessions", MC_ARGS(MC_I(user_id)));
+		rc = mc_store_session_revoke(st, user_id, NULL);
 	if (rc == 0)
 		rc = mc_db_run(st, identity_sql, "unlink an erased account's identities",
 			       MC_ARGS(MC_I(user_id)));

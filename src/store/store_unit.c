@@ -610,14 +610,32 @@ int mc_store_recovery_delete(mc_store *st, int64_t user_id)
 
 /* ---- sessions --------------------------------------------------------- */
 
-int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
-			    int64_t expires_at)
+/* The lock space of an account's sessions: a session begun and a change
+ * that ends the account's sessions wait for each other, on servers sharing a
+ * PostgreSQL database, so that neither misses the other's commit. */
+#define LOCK_SESSIONS INT64_C(1835230099)
+
+static int lock_sessions(mc_store *st, int64_t user_id)
 {
-	static const char sql[] = "INSERT INTO session (token_hash, user_id, created_at, expires_at) "
-				  "VALUES ($1, $2, $3, $4)";
-	/* A duplicate hash or an unknown user is an answer, not a failure of the transaction. */
-	return mc_db_try(st, sql, "create session",
-			 MC_ARGS(MC_T(token_hash), MC_I(user_id), MC_I(created_at), MC_I(expires_at)));
+	return mc_db_lock(st, (LOCK_SESSIONS << 32) | (int64_t)(uint32_t)user_id,
+			  "lock an account's sessions");
+}
+
+int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
+			    int64_t expires_at, const char *checked_hash)
+{
+	/* Only while the account is as it was when its password was checked:
+	 * a password change, a lock or an erasure committed meanwhile wins. */
+	static const char sql[] =
+	    "INSERT INTO session (token_hash, user_id, created_at, expires_at) "
+	    "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM app_user WHERE id = $2 AND active "
+	    "AND erased_at = 0 AND ($5 = '' OR password_hash = $5)) ON CONFLICT DO NOTHING";
+	int rc = lock_sessions(st, user_id);
+	if (rc == 0)
+		rc = mc_db_change(st, sql, "create session", MC_ONE, MC_ESTALE,
+				  MC_ARGS(MC_T(token_hash), MC_I(user_id), MC_I(created_at), MC_I(expires_at),
+					  MC_T(checked_hash ? checked_hash : "")));
+	return rc;
 }
 
 int mc_store_session_get(mc_store *st, int64_t *user_id, int64_t *expires_at, const char *token_hash)
@@ -689,7 +707,10 @@ int mc_store_session_purge(mc_store *st, int64_t now)
 int mc_store_session_revoke(mc_store *st, int64_t user_id, const char *keep)
 {
 	static const char sql[] = "DELETE FROM session WHERE user_id = $1 AND token_hash <> $2";
-	return mc_db_run(st, sql, "revoke sessions", MC_ARGS(MC_I(user_id), MC_T(keep ? keep : "")));
+	int rc = lock_sessions(st, user_id);
+	if (rc == 0)
+		rc = mc_db_run(st, sql, "revoke sessions", MC_ARGS(MC_I(user_id), MC_T(keep ? keep : "")));
+	return rc;
 }
 
 int mc_store_session_trim(mc_store *st, int64_t user_id, int keep, const char *newest)

@@ -167,6 +167,39 @@ test('a profile change waiting on its password check does not bring an erased ac
   }
 });
 
+// A sign-in checks the password on the hashing pool (tens of milliseconds)
+// before it writes its session: a password change or a lock committed in
+// that window must leave the old password's session nothing to open.
+test('a sign-in with the old password racing a password change or a lock opens nothing afterwards', async () => {
+  for (let i = 0; i < 6; i++) {
+    const name = `cv.dua.mk.${i}`;
+    await makeUser(name, 'specialist', DISTRICT);
+    const mine = await server.login(name);
+    const [change, signin] = await Promise.all([
+      server.api('PATCH', '/api/v1/profile', { token: mine,
+        body: { current_password: PASSWORD, new_password: `mat-khau-moi-${i}-Abc!xyz` } }),
+      sleep(i % 3).then(() => server.api('POST', '/api/v1/session', { body: { username: name, password: PASSWORD } })),
+    ]);
+    assertStatus(change, 200, 'the password change');
+    if (signin.status !== 201) assertProblem(signin, 401, 'bad-credentials');
+    else assertProblem(await server.api('GET', '/api/v1/session', { token: signin.body.token }), 401, 'unauthenticated',
+      `trial ${i}: the old password's session is over`);
+  }
+  for (let i = 0; i < 6; i++) {
+    const name = `cv.dua.khoa.${i}`;
+    await makeUser(name, 'specialist', DISTRICT);
+    const [lock, signin] = await Promise.all([
+      sleep(i % 3).then(() => server.api('PATCH', `/api/v1/users/${name}`, { token: tok.admin, body: { active: false } })),
+      server.api('POST', '/api/v1/session', { body: { username: name, password: PASSWORD } }),
+    ]);
+    assertStatus(lock, 200, 'the lock');
+    assertStatus(await server.api('PATCH', `/api/v1/users/${name}`, { token: tok.admin, body: { active: true } }), 200);
+    if (signin.status !== 201) assertProblem(signin, 401, 'bad-credentials');
+    else assertProblem(await server.api('GET', '/api/v1/session', { token: signin.body.token }), 401, 'unauthenticated',
+      `trial ${i}: a session begun across the lock stays ended after the unlock`);
+  }
+});
+
 test('locking ends the sessions at once; the old token is 401; unlocking lets the account in again', async () => {
   await makeUser('cv.khoa', 'specialist', COMMUNE);
   const old = await server.login('cv.khoa');

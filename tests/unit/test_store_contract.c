@@ -524,10 +524,28 @@ static void test_users_sessions(void **state)
 	const char *t1 = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
 	const char *t2 = "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
 
-	assert_int_equal(mc_store_session_create(f->st, t1, desk, 1000, 2000), 0);
-	assert_int_equal(mc_store_session_create(f->st, t2, citizen, 1000, 5000), 0);
-	assert_int_equal(mc_store_session_create(f->st, t1, citizen, 1000, 5000), MC_ECONFLICT);
-	assert_int_equal(mc_store_session_create(f->st, "abc", 99999, 1000, 5000), MC_ENOTFOUND);
+	assert_int_equal(mc_store_session_create(f->st, t1, desk, 1000, 2000, NULL), 0);
+	assert_int_equal(mc_store_session_create(f->st, t2, citizen, 1000, 5000, NULL), 0);
+	/* A token hash in use, an unknown account: nothing is made. */
+	assert_int_equal(mc_store_session_create(f->st, t1, citizen, 1000, 5000, NULL), MC_ESTALE);
+	assert_int_equal(mc_store_session_create(f->st, "abc", 99999, 1000, 5000, NULL), MC_ESTALE);
+	/* Only while the password is still the one the sign-in checked, and
+	 * the account active: a change committed meanwhile wins. */
+	const char *t3 = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+	assert_int_equal(mc_store_session_create(f->st, t3, leader, 1000, 5000, "$argon2id$old"), MC_ESTALE);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, t3), MC_ENOTFOUND);
+	assert_int_equal(mc_store_user_get(f->st, &u, leader), 0);
+	u.active = false;
+	assert_int_equal(mc_store_user_update(f->st, &u), 0);
+	assert_int_equal(mc_store_session_create(f->st, t3, leader, 1000, 5000, "$argon2id$new"), MC_ESTALE);
+	assert_int_equal(mc_store_session_create(f->st, t3, leader, 1000, 5000, NULL), MC_ESTALE);
+	u.active = true;
+	assert_int_equal(mc_store_user_update(f->st, &u), 0);
+	mc_user_clear(&u);
+	assert_int_equal(mc_store_session_create(f->st, t3, leader, 1000, 5000, "$argon2id$new"), 0);
+	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, t3), 0);
+	assert_int_equal(user_id, leader);
+	assert_int_equal(mc_store_session_delete(f->st, t3), 0);
 	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, t1), 0);
 	assert_int_equal(user_id, desk);
 	assert_int_equal(expires, 2000);
@@ -554,8 +572,8 @@ static void test_users_sessions(void **state)
 			      "3333333333333333333333333333333333333333333333333333333333333333",
 			      "4444444444444444444444444444444444444444444444444444444444444444"};
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(mc_store_session_create(f->st, tok[i], citizen, 1000 + i, 9000), 0);
-	assert_int_equal(mc_store_session_create(f->st, tok[3], desk, 1000, 9000), 0);
+		assert_int_equal(mc_store_session_create(f->st, tok[i], citizen, 1000 + i, 9000, NULL), 0);
+	assert_int_equal(mc_store_session_create(f->st, tok[3], desk, 1000, 9000, NULL), 0);
 	assert_int_equal(mc_store_session_trim(f->st, citizen, 2, tok[0]), 0);
 	/* tok[0], named the newest, stays with the newest other one (tok[2]). */
 	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[0]), 0);
@@ -692,13 +710,18 @@ static void test_accounts(void **state)
 	assert_int_equal(mc_store_user_update(f->st, &edit), MC_ENOTFOUND);
 	mc_user_clear(&u);
 
-	/* Revoking keeps the session named and other accounts'. */
+	/* Revoking keeps the session named and other accounts'; sessions are
+	 * made for active accounts only. */
+	assert_int_equal(mc_store_user_get(f->st, &u, desk), 0);
+	u.active = true;
+	assert_int_equal(mc_store_user_update(f->st, &u), 0);
+	mc_user_clear(&u);
 	const char *tok[3] = {"1111111111111111111111111111111111111111111111111111111111111111",
 			      "2222222222222222222222222222222222222222222222222222222222222222",
 			      "3333333333333333333333333333333333333333333333333333333333333333"};
-	assert_int_equal(mc_store_session_create(f->st, tok[0], desk, 1000, 9000), 0);
-	assert_int_equal(mc_store_session_create(f->st, tok[1], desk, 1000, 9000), 0);
-	assert_int_equal(mc_store_session_create(f->st, tok[2], other, 1000, 9000), 0);
+	assert_int_equal(mc_store_session_create(f->st, tok[0], desk, 1000, 9000, NULL), 0);
+	assert_int_equal(mc_store_session_create(f->st, tok[1], desk, 1000, 9000, NULL), 0);
+	assert_int_equal(mc_store_session_create(f->st, tok[2], other, 1000, 9000, NULL), 0);
 	assert_int_equal(mc_store_session_revoke(f->st, desk, tok[1]), 0);
 	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[0]), MC_ENOTFOUND);
 	assert_int_equal(mc_store_session_get(f->st, &user_id, &expires, tok[1]), 0);
@@ -4443,7 +4466,7 @@ static void test_unit_periods(void **state)
 	assert_true(usr.active);
 	mc_user_clear(&usr);
 	int64_t desk2 = add_user(f->st, "desk.qh", MC_ROLE_DESK, f->commune2);
-	assert_int_equal(mc_store_session_create(f->st, "ab12", desk2, 1, 4000000000), 0);
+	assert_int_equal(mc_store_session_create(f->st, "ab12", desk2, 1, 4000000000, NULL), 0);
 	assert_int_equal(mc_store_unit_users_move(f->st, &moved, f->commune2, 0), 0);
 	assert_int_equal(moved, 1);
 	assert_int_equal(mc_store_user_get(f->st, &usr, desk2), 0);

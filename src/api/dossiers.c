@@ -486,10 +486,17 @@ void mc_api_dossiers_list(mc_req *r)
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, mc_api_dossier_json(r, &list[i], false, NULL, 0));
-	mc_dossier_free_list(list, n);
 	/* The applicants of the page: one record of the list, not one per row
-	 * (docs/operations.md, "Log of reads"). */
-	mc_api_log_list_read(r, q.unit_id, n, "list");
+	 * (docs/operations.md, "Log of reads"); but a search by a name or an
+	 * identity number looks for someone, and each dossier it shows is a
+	 * read of that applicant's data, found by their request. */
+	if (q.q && q.q[0]) {
+		for (size_t i = 0; i < n; i++)
+			mc_api_log_read(r, &list[i], 0, "search");
+	} else {
+		mc_api_log_list_read(r, q.unit_id, n, "list");
+	}
+	mc_dossier_free_list(list, n);
 	mc_reply_json(r, 200,
 		      json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "limit",
 				(json_int_t)limit, "offset", (json_int_t)offset));

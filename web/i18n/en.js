@@ -307,6 +307,7 @@ export default {
   'mine.personal.what.attachment': 'downloaded a document',
   'mine.personal.what.form': 'printed a form',
   'mine.personal.what.export': 'exported your data',
+  'mine.personal.what.search': 'found the dossier in a search',
 
   'dossier.code': 'Dossier code',
   'dossier.procedure': 'Procedure',

@@ -307,6 +307,7 @@ export default {
   'mine.personal.what.attachment': 'tải giấy tờ',
   'mine.personal.what.form': 'in biểu mẫu',
   'mine.personal.what.export': 'xuất dữ liệu',
+  'mine.personal.what.search': 'tìm thấy hồ sơ khi tra cứu',
 
   'dossier.code': 'Mã hồ sơ',
   'dossier.procedure': 'Thủ tục',

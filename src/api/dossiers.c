@@ -642,6 +642,18 @@ void mc_api_dossier_action(mc_req *r)
 				 "the dossier is at a unit outside your scope for %s", action);
 		return;
 	}
+	/* The app layer holds the same rules; here the field is named. */
+	if (may == MC_MAY && j->act.action == MC_ACT_SUPPLEMENT && json_array_size(documents) == 0) {
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "documents", "required",
+				       "supplement needs documents: what the request asked for");
+		return;
+	}
+	if (may == MC_MAY && j->act.action == MC_ACT_WITHDRAW && j->actor.role != MC_ROLE_CITIZEN &&
+	    !j->act.note) {
+		mc_reply_field_problem(r, MC_PROB_MISSING_FIELD, "note", "required",
+				       "an officer's withdrawal needs a note: the applicant's request");
+		return;
+	}
 	if (to_unit) {
 		mc_unit u;
 		if (unit_by_code_or_reply(r, &u, to_unit, "to_unit") != 0)

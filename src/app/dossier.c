@@ -747,6 +747,32 @@ int mc_app_dossier_follow_payment(mc_store *st, const mc_actor *actor, const mc_
 	}
 }
 
+/*
+ * 0 when the dossier has had no supplement request yet, or when actor is a
+ * leader (the note giving the reason is required of every request). The
+ * applicant is told everything missing at one time (Nghị định 61/2018/NĐ-CP,
+ * art. 15 and 16): a further request is the leader's decision.
+ */
+static int supplement_again_or_zero(mc_store *st, const mc_actor *actor, const mc_dossier *d)
+{
+	mc_event *ev = NULL;
+	size_t n = 0;
+	int asked = 0;
+	int rc = mc_store_event_list(st, &ev, &n, d->id);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (ev[i].action && strcmp(ev[i].action, "request_supplement") == 0)
+			asked++;
+	}
+	mc_event_free_list(ev, n);
+	if (rc == 0 && asked > 0 && actor->role != MC_ROLE_LEADER)
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_SUPPLEMENT_AGAIN,
+				"a supplement was requested %d time(s) already for dossier %s; the applicant "
+				"is told everything missing at one time, so only a leader asks again, with "
+				"the reason",
+				asked, d->code);
+	return rc;
+}
+
 int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const char *code,
 		       const mc_action_req *req, mc_dossier *out)
 {
@@ -773,6 +799,8 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 		goto cleanup;
 	int from = d.state;
 	rc = mc_app_dossier_apply(st, tc, actor, &d, &proc, req);
+	if (rc == 0 && req->action == MC_ACT_REQUEST_SUPPLEMENT)
+		rc = supplement_again_or_zero(st, actor, &d);
 	if (rc != 0)
 		goto cleanup;
 	rc = mc_store_dossier_update(st, &d, d.version);
@@ -844,6 +872,18 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		d->step = 1;
 		break;
 	case MC_ACT_REFUSE:
+		/* Refusal at reception is for a dossier that should not have been
+		 * taken; one received and left past its due time is decided
+		 * instead (resolve, outcome refused), which counts as late. */
+		if (d->state == MC_ST_RECEIVED && d->due_at && at > d->due_at) {
+			rc =
+			    mc_err_set(MC_ECONFLICT, MC_REASON_REFUSE_OVERDUE,
+				       "dossier %s was received and is past its due time: it is not refused "
+				       "at reception but resolved with outcome refused, which counts as late",
+				       d->code);
+			goto cleanup;
+		}
+		/* fall through */
 	case MC_ACT_STOP:
 		if (blank(req->note)) {
 			rc = mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD,
@@ -874,6 +914,14 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		d->paused_at = at;
 		break;
 	case MC_ACT_SUPPLEMENT:
+		/* The answer to a supplement request is what was asked for: without
+		 * it, answering would only move the due time by the pause. */
+		if (req->n_docs == 0) {
+			rc = mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD,
+					"supplement needs documents: what the request asked for");
+			goto cleanup;
+		}
+		/* fall through */
 	case MC_ACT_PAY:
 		if (d->paused_at && d->due_at) {
 			bool restart = req->action == MC_ACT_SUPPLEMENT && proc->restart_on_supplement;
@@ -946,6 +994,13 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		d->returned_at = at;
 		break;
 	case MC_ACT_WITHDRAW:
+		/* Only the applicant withdraws a dossier: an officer does it on the
+		 * applicant's request, which the note records. */
+		if (actor->role != MC_ROLE_CITIZEN && blank(req->note)) {
+			rc = mc_err_set(MC_EINVAL, MC_REASON_MISSING_FIELD,
+					"an officer's withdrawal needs a note: the applicant's request");
+			goto cleanup;
+		}
 		d->finished_at = at;
 		d->paused_at = 0;
 		d->resume_state = 0;

@@ -163,6 +163,42 @@ int mc_notify_dossier(mc_store *st, const mc_dossier *d, const char *action, con
 			    d->applicant_name, d->code, proc, d->note, url);
 		if (rc == 0)
 			rc = mc_buf_addf(&sms, "Ho so %s can bo sung. Chi tiet: %s", d->code, url);
+	} else if (strcmp(action, "supplement") == 0) {
+		/* The clock runs again: the due time moved by the pause (or, before
+		 * reception, has not started). */
+		rc = mc_buf_addf(&subject, "Hồ sơ %s đã được bổ sung", d->code);
+		if (rc == 0 && d->due_at) {
+			when(due, sizeof due, d->due_at);
+			rc = mc_buf_addf(
+			    &text,
+			    "Kính gửi ông/bà %s,\n\n%s đã nhận hồ sơ bổ sung của hồ sơ %s (\"%s\"). "
+			    "Thời gian giải quyết tiếp tục được tính.\nThời gian hẹn trả kết quả mới: %s."
+			    "\n\nTra cứu: %s\n",
+			    d->applicant_name, unit, d->code, proc, due, url);
+			if (rc == 0)
+				rc = mc_buf_addf(
+				    &sms, "Da nhan bo sung ho so %s. Hen tra ket qua moi: %s. Tra cuu: %s",
+				    d->code, due, url);
+		} else if (rc == 0) {
+			rc = mc_buf_addf(
+			    &text,
+			    "Kính gửi ông/bà %s,\n\n%s đã nhận hồ sơ bổ sung của hồ sơ %s (\"%s\"). "
+			    "Hồ sơ đang chờ tiếp nhận.\n\nTra cứu: %s\n",
+			    d->applicant_name, unit, d->code, proc, url);
+			if (rc == 0)
+				rc = mc_buf_addf(&sms, "Da nhan bo sung ho so %s. Tra cuu: %s", d->code, url);
+		}
+	} else if (strcmp(action, "withdraw") == 0) {
+		rc = mc_buf_addf(&subject, "Hồ sơ %s đã được rút", d->code);
+		if (rc == 0)
+			rc = mc_buf_addf(
+			    &text,
+			    "Kính gửi ông/bà %s,\n\nHồ sơ %s (\"%s\") đã được rút, không tiếp tục "
+			    "giải quyết.\n\nNếu ông/bà không đề nghị rút hồ sơ, xin liên hệ %s.\n"
+			    "Tra cứu: %s\n",
+			    d->applicant_name, d->code, proc, unit, url);
+		if (rc == 0)
+			rc = mc_buf_addf(&sms, "Ho so %s da duoc rut. Chi tiet: %s", d->code, url);
 	} else if (strcmp(action, "refuse") == 0) {
 		rc = mc_buf_addf(&subject, "Hồ sơ %s không được tiếp nhận", d->code);
 		if (rc == 0)

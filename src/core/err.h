@@ -47,6 +47,8 @@ typedef enum {
 	MC_REASON_CONTENT_DESTROYED, /* a stored file destroyed with a disposed work file (docs/documents.md
 					§12) */
 	MC_REASON_OWN_UNIT,	     /* a council member judging their own unit (docs/par-index.md §4) */
+	MC_REASON_SUPPLEMENT_AGAIN,  /* a further supplement request, by other than a leader */
+	MC_REASON_REFUSE_OVERDUE,    /* refusing at reception a dossier received and past its due time */
 	MC_REASON_COUNT_
 } mc_reason;
 

@@ -159,6 +159,7 @@ typedef struct {
 	bool late;	    /* meant to run over its statutory time, and apologised for (not one
 			     * withdrawn or stopped: those end without a decision to apologise for) */
 	bool apologised;    /* its apology issued */
+	int supplements;    /* supplement requests made so far */
 	char applicant[256];
 } life;
 
@@ -385,9 +386,15 @@ static int detour_supplement(life *l, mc_role by, bool ends_here, bool *stop)
 {
 	char buf[512];
 	const char *note = supplement_note(l, buf, sizeof buf);
+	/* The applicant is told everything missing at one time: a further
+	 * request is the processing unit's leader's (app/dossier.c). */
+	if (l->supplements > 0)
+		by = MC_ROLE_LEADER;
 	int64_t unit = by == MC_ROLE_DESK ? l->d.receiving_unit_id : l->d.current_unit_id;
 	int rc =
 	    act_simple(l, MC_ACT_REQUEST_SUPPLEMENT, by, unit, note, rnd_range(&l->g->r, 30, 6 * 60), true);
+	if (rc == 0)
+		l->supplements++;
 	if (rc != 0 || ends_here) {
 		*stop = true;
 		return rc;

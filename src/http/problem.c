@@ -81,6 +81,12 @@ static const mc_problem_info registry[MC_PROB_COUNT_] = {
     [MC_PROB_CROSS_SITE] = {"cross-site-request", 403,
 			    "A change signed in by the session cookie came from another site's page"},
     [MC_PROB_OWN_UNIT] = {"own-unit", 403, "A council member does not appraise or rate their own unit"},
+    [MC_PROB_SUPPLEMENT_AGAIN] =
+	{"supplement-again", 409,
+	 "A supplement was requested already; only a leader asks again, with the reason"},
+    [MC_PROB_REFUSE_OVERDUE] =
+	{"refuse-overdue", 409,
+	 "The dossier is past its due time; it is resolved with outcome refused instead"},
 };
 
 const mc_problem_info *mc_problem_get(mc_problem p)
@@ -143,6 +149,10 @@ static mc_problem reason_problem(mc_reason reason)
 		return MC_PROB_CONTENT_DESTROYED;
 	case MC_REASON_OWN_UNIT:
 		return MC_PROB_OWN_UNIT;
+	case MC_REASON_SUPPLEMENT_AGAIN:
+		return MC_PROB_SUPPLEMENT_AGAIN;
+	case MC_REASON_REFUSE_OVERDUE:
+		return MC_PROB_REFUSE_OVERDUE;
 	case MC_REASON_COUNT_:
 		break;
 	}

@@ -84,6 +84,8 @@ typedef enum {
 	MC_PROB_CROSS_SITE,
 	/* A council member's appraisal or rating of their own unit (docs/par-index.md §4). */
 	MC_PROB_OWN_UNIT,
+	MC_PROB_SUPPLEMENT_AGAIN,
+	MC_PROB_REFUSE_OVERDUE,
 	MC_PROB_COUNT_
 } mc_problem;
 

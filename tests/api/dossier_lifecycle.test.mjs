@@ -362,11 +362,14 @@ test('request_supplement pauses the clock; supplement resumes the previous state
   assert.ok(ms(back.due_at) >= ms(d.due_at), 'due time not earlier after a pause');
   assert.deepEqual(back.documents.map((x) => x.name), ['Tờ khai', 'Bản sao sổ hộ khẩu']);
 
-  // from processing, asked by the specialist
+  // from processing: the applicant is told everything missing at one time,
+  // so asking again is the leader's decision, with the reason
   await actOk(server, tok.tiepnhan, d.code, 'assign');
-  const s2 = await actOk(server, tok.chuyenvien, d.code, 'request_supplement', { note: 'Thiếu bản vẽ' });
+  assertProblem(await act(server, tok.chuyenvien, d.code, 'request_supplement', { note: 'Thiếu bản vẽ' }), 409,
+    'supplement-again', 'the specialist asks a second time');
+  const s2 = await actOk(server, tok.lanhdao, d.code, 'request_supplement', { note: 'Thiếu bản vẽ' });
   assert.equal(s2.state, 'supplement_requested');
-  const b2 = await actOk(server, tok.tiepnhan, d.code, 'supplement');
+  const b2 = await actOk(server, tok.tiepnhan, d.code, 'supplement', { documents: [{ name: 'Bản vẽ', originals: 1 }] });
   assert.equal(b2.state, 'processing', 'back to processing');
   assert.ok(ms(b2.due_at) >= ms(back.due_at));
 
@@ -416,7 +419,7 @@ test('supplement moves the due time later by the working time paused', async () 
     const s = await actOk(server, tok.tiepnhan, d.code, 'request_supplement', { note: 'Bổ sung giấy tờ' });
     assert.equal(s.due_at, d.due_at);
     await new Promise((r) => setTimeout(r, 2200));
-    const b = await actOk(server, tok.tiepnhan, d.code, 'supplement');
+    const b = await actOk(server, tok.tiepnhan, d.code, 'supplement', { documents: [{ name: 'Giấy tờ bổ sung', originals: 1 }] });
     const detail = await getDossier(server, tok.tiepnhan, d.code);
     const resumed = detail.events.at(-1);
     assert.equal(resumed.action, 'supplement');
@@ -498,7 +501,7 @@ test('a dossier stopped while paused no longer shows a paused clock', async () =
   assert.equal(s.paused_at, null, 'a stopped dossier has no paused clock');
   const w = await file(server, tok.tiepnhan);
   await actOk(server, tok.tiepnhan, w.code, 'request_supplement', { note: 'Bổ sung' });
-  const ww = await actOk(server, tok.tiepnhan, w.code, 'withdraw');
+  const ww = await actOk(server, tok.tiepnhan, w.code, 'withdraw', { note: 'Đơn đề nghị rút hồ sơ của công dân' });
   assert.equal(ww.paused_at, null, 'as a withdrawn one');
 });
 

@@ -195,8 +195,8 @@ test('changes reach the portal once, in order, through a failed sign-in and sess
     const code = await fileOne(`Người Phiên ${i}`);
     await act(code, 'assign', { handler: 'chuyenvien' });
     await act(code, 'request_supplement', { note: 'Thiếu bản sao' });
-    await act(code, 'supplement');
-    await act(code, 'withdraw');
+    await act(code, 'supplement', { documents: [{ name: 'Bản sao', originals: 1 }] });
+    await act(code, 'withdraw', { note: 'Đơn đề nghị rút hồ sơ' });
     codes.push(code);
   }
   await until('every change sent', async () => (await all()).every((x) => x.status === 'sent'));

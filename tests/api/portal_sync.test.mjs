@@ -119,8 +119,8 @@ async function fileOne(name) {
 async function walk(code) {
   await act(code, 'assign', { handler: 'chuyenvien' });
   await act(code, 'request_supplement', { note: 'Thiếu bản sao' });
-  await act(code, 'supplement');
-  await act(code, 'withdraw');
+  await act(code, 'supplement', { documents: [{ name: 'Bản sao', originals: 1 }] });
+  await act(code, 'withdraw', { note: 'Đơn đề nghị rút hồ sơ' });
 }
 const queue = (query = '', token = tok.admin) => server.api('GET', `/api/v1/portal-sync${query}`,
   { token: token || undefined });

@@ -33,7 +33,7 @@ after(async () => {
 test('public lookup: only public fields, the name masked, the timeline', async () => {
   const d = await file(server, tok.tiepnhan, { applicant: APPLICANT });
   await actOk(server, tok.tiepnhan, d.code, 'request_supplement', { note: 'Ghi chú nội bộ: thiếu sổ đỏ bản gốc' });
-  await actOk(server, tok.tiepnhan, d.code, 'supplement');
+  await actOk(server, tok.tiepnhan, d.code, 'supplement', { documents: [{ name: 'Sổ đỏ bản gốc', originals: 1 }] });
   await actOk(server, tok.tiepnhan, d.code, 'assign', { handler: 'chuyenvien' });
   await actOk(server, tok.chuyenvien, d.code, 'transfer', { to_unit: DEPARTMENT, note: 'Chuyển thẩm định' });
 

@@ -12,7 +12,7 @@ const tok = {};
 
 before(async () => {
   server = await startServer({ dossiers: 0 });
-  for (const u of ['tiepnhan', 'chuyenvien']) tok[u] = await server.login(u);
+  for (const u of ['tiepnhan', 'lanhdao']) tok[u] = await server.login(u);
 });
 
 after(async () => { await stopServer(server); });
@@ -40,8 +40,9 @@ test('a lookup after an action shows it while other clients keep the cache hot',
       const before = await server.api('GET', `/api/v1/public/dossiers/${code}`);
       assert.equal(before.status, 200);
       const next = before.body.state === 'supplement_requested'
-        ? await actOk(server, tok.tiepnhan, code, 'supplement')
-        : await actOk(server, tok.chuyenvien, code, 'request_supplement', { note: `Bổ sung ${round}` });
+        ? await actOk(server, tok.tiepnhan, code, 'supplement', { documents: [{ name: `Giấy tờ ${round}`, originals: 1 }] })
+        // asked again and again: a leader's decision (the applicant is told everything at one time)
+        : await actOk(server, tok.lanhdao, code, 'request_supplement', { note: `Bổ sung ${round}` });
       assert.equal(next.version, before.body.version + 1);
       const seen = await server.api('GET', `/api/v1/public/dossiers/${code}`);
       assert.equal(seen.status, 200);

@@ -1,7 +1,8 @@
 // What changes a dossier besides the straight path, in the browser: a transfer to another
 // unit (and the other unit's officer finding it), two officers acting on the same dossier
 // from two browsers (the stale one gets the 412 conflict message and reloads), a supplement
-// requested by the desk and answered by the citizen with new files, and a withdrawal.
+// requested by the desk and answered by the citizen with new files, one answered at the desk
+// with the documents received, and withdrawals.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorld, checkPage, pdfBytes, sha256 } from './browser.mjs';
@@ -214,6 +215,39 @@ test('the desk asks for a supplement and the citizen answers it with new files',
   await desk.goto('/can-bo?tab=online');
   await desk.page.locator(`[data-testid=dossier-row][data-code="${d.code}"]`).waitFor();
   desk.assertClean('after the supplement');
+});
+
+test('the desk answers a supplement with the documents received, and withdraws only on a request', async () => {
+  const d = await processingDossier();
+  await world.api('POST', `/api/v1/dossiers/${d.code}/actions`, { as: 'tiepnhan', body: { action: 'request_supplement', note: 'Bổ sung bản sao sổ hộ khẩu.' } });
+  const desk = await world.actor('tiepnhan');
+  const { page } = desk;
+  await desk.goto(`/can-bo/ho-so/${encodeURIComponent(d.code)}`);
+  await page.getByTestId('action-supplement').click();
+  // the documents received are required: the answer is what was asked for
+  await page.getByTestId('action-submit').click();
+  await page.waitForSelector('[data-testid=action-form-error]:not([hidden])');
+  assert.equal(await page.getByTestId('action-supplement-docs').getAttribute('aria-invalid'), 'true');
+  assert.equal((await world.api('GET', `/api/v1/dossiers/${d.code}`, { as: 'tiepnhan' })).state, 'supplement_requested');
+  await page.getByTestId('action-supplement-docs').fill('Bản sao sổ hộ khẩu\nGiấy xác nhận cư trú');
+  await page.getByTestId('action-submit').click();
+  await page.waitForSelector('[data-testid=action-message]:not([hidden])');
+  const back = await world.api('GET', `/api/v1/dossiers/${d.code}`, { as: 'tiepnhan' });
+  assert.equal(back.state, 'processing');
+  assert.deepEqual(back.documents.map((x) => x.name).slice(-2), ['Bản sao sổ hộ khẩu', 'Giấy xác nhận cư trú']);
+
+  // the desk withdraws a dossier on the applicant's request, which the note records
+  await page.getByTestId('action-withdraw').click();
+  await page.getByTestId('action-submit').click();
+  await page.waitForSelector('[data-testid=action-form-error]:not([hidden])');
+  assert.equal((await world.api('GET', `/api/v1/dossiers/${d.code}`, { as: 'tiepnhan' })).state, 'processing');
+  await page.getByTestId('action-note').fill('Đơn đề nghị rút hồ sơ của ông An.');
+  await page.getByTestId('action-submit').click();
+  await page.waitForSelector('[data-testid=dossier-state][data-state=withdrawn]');
+  const after = await world.api('GET', `/api/v1/dossiers/${d.code}`, { as: 'tiepnhan' });
+  assert.equal(after.events.at(-1).action, 'withdraw');
+  assert.equal(after.events.at(-1).note, 'Đơn đề nghị rút hồ sơ của ông An.');
+  desk.assertClean('answering a supplement and withdrawing');
 });
 
 test('the citizen withdraws a dossier', async () => {

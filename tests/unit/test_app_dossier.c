@@ -164,6 +164,15 @@ static int act(struct fixture *f, mc_dossier *out, const mc_actor *actor, const 
 	return mc_app_dossier_act(f->st, f->tc, actor, code, &req, out);
 }
 
+/* The answer to a supplement request: with one document, what was asked for. */
+static int supplement(struct fixture *f, mc_dossier *out, const mc_actor *actor, const char *code,
+		      const char *when)
+{
+	mc_dossier_doc doc = {.name = "Bản sao giấy tờ còn thiếu", .originals = 1};
+	mc_action_req req = {.action = MC_ACT_SUPPLEMENT, .docs = &doc, .n_docs = 1, .at = at(when)};
+	return mc_app_dossier_act(f->st, f->tc, actor, code, &req, out);
+}
+
 static void test_desk_filing_sets_code_and_due(void **state)
 {
 	struct fixture *f = *state;
@@ -244,11 +253,28 @@ static void test_supplement_pauses_the_clock(void **state)
 	assert_int_equal(r.state, MC_ST_SUPPLEMENT_REQUESTED);
 	assert_int_equal(r.paused_at, at("2017-03-02T08:00"));
 	mc_dossier_clear(&r);
+	/* An answer without what was asked for would only move the due time. */
+	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_SUPPLEMENT, "Đã bổ sung", "2017-03-06T08:00"),
+			 MC_EINVAL);
+	assert_int_equal(mc_err_last()->reason, MC_REASON_MISSING_FIELD);
 	/* Paused from Thursday 08:00 to Monday 08:00: two working days, 16 hours. */
-	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_SUPPLEMENT, NULL, "2017-03-06T08:00"), 0);
+	assert_int_equal(supplement(f, &r, &f->desk, d.code, "2017-03-06T08:00"), 0);
 	assert_int_equal(r.state, MC_ST_PROCESSING);
 	assert_int_equal(r.paused_at, 0);
 	assert_int_equal(r.due_at, at("2017-03-10T08:00"));
+	mc_dossier_clear(&r);
+	/* Everything missing is asked for at one time: asking again is the leader's. */
+	assert_int_equal(
+	    act(f, &r, &f->specialist, d.code, MC_ACT_REQUEST_SUPPLEMENT, "Thiếu bản vẽ", "2017-03-06T09:00"),
+	    MC_ECONFLICT);
+	assert_int_equal(mc_err_last()->reason, MC_REASON_SUPPLEMENT_AGAIN);
+	assert_int_equal(
+	    act(f, &r, &f->desk, d.code, MC_ACT_REQUEST_SUPPLEMENT, "Thiếu bản vẽ", "2017-03-06T09:00"),
+	    MC_ECONFLICT);
+	assert_int_equal(
+	    act(f, &r, &f->leader, d.code, MC_ACT_REQUEST_SUPPLEMENT, "Bản vẽ sai tỷ lệ", "2017-03-06T09:00"),
+	    0);
+	assert_int_equal(r.state, MC_ST_SUPPLEMENT_REQUESTED);
 	mc_dossier_clear(&r);
 	mc_dossier_clear(&d);
 }
@@ -261,7 +287,7 @@ static void test_supplement_may_restart_the_period(void **state)
 	assert_int_equal(
 	    act(f, &r, &f->desk, d.code, MC_ACT_REQUEST_SUPPLEMENT, "Thiếu tờ khai", "2017-03-01T10:00"), 0);
 	mc_dossier_clear(&r);
-	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_SUPPLEMENT, NULL, "2017-03-07T14:00"), 0);
+	assert_int_equal(supplement(f, &r, &f->desk, d.code, "2017-03-07T14:00"), 0);
 	assert_int_equal(r.state, MC_ST_RECEIVED);
 	/* The whole 40 hours start again from Tuesday 14:00. */
 	assert_int_equal(r.due_at, at("2017-03-14T14:00"));
@@ -363,6 +389,16 @@ static void test_failures_carry_their_reason(void **state)
 	/* The reasons an action must carry. */
 	assert_reason(act(f, &r, &f->desk, d.code, MC_ACT_REFUSE, "  ", "2017-03-01T09:00"), MC_EINVAL,
 		      MC_REASON_MISSING_FIELD, "refuse needs a note giving the reasons");
+	assert_reason(act(f, &r, &f->desk, d.code, MC_ACT_WITHDRAW, " ", "2017-03-01T09:00"), MC_EINVAL,
+		      MC_REASON_MISSING_FIELD,
+		      "an officer's withdrawal needs a note: the applicant's request");
+	/* Past its due time (Wednesday 8 March, 08:00) a received dossier is decided, not refused. */
+	snprintf(msg, sizeof msg,
+		 "dossier %s was received and is past its due time: it is not refused at reception but "
+		 "resolved with outcome refused, which counts as late",
+		 d.code);
+	assert_reason(act(f, &r, &f->desk, d.code, MC_ACT_REFUSE, "Không hợp lệ", "2017-03-08T09:00"),
+		      MC_ECONFLICT, MC_REASON_REFUSE_OVERDUE, msg);
 	assert_int_equal(act(f, &r, &f->desk, d.code, MC_ACT_ASSIGN, NULL, "2017-03-01T09:00"), 0);
 	mc_dossier_clear(&r);
 	mc_action_req tr = {.action = MC_ACT_TRANSFER, .at = at("2017-03-01T09:00")};

@@ -90,7 +90,8 @@ export async function list(ctx) {
 }
 
 // Which actions need which inputs.
-const NEEDS_NOTE = new Set(['refuse', 'request_supplement', 'stop']);
+// an officer withdraws a dossier only on the applicant's request, which the note records
+const NEEDS_NOTE = new Set(['refuse', 'request_supplement', 'stop', 'withdraw']);
 const BUTTON_CLASS = { refuse: 'btn-danger-outline', stop: 'btn-danger-outline', withdraw: 'btn-danger-outline' };
 
 export async function detail(ctx) {
@@ -173,10 +174,16 @@ export async function detail(ctx) {
         resultFile = fileField(t('act.resultFile'), { testid: 'action-result-file' });
         parts.push(resultFile.wrap);
       }
+      // The answer to a supplement request is what was asked for: the documents received.
+      let suppDocs = null;
+      if (a === 'supplement') {
+        suppDocs = field(t('act.suppDocs'), { kind: 'textarea', testid: 'action-supplement-docs', required: true, attrs: { maxlength: 1000 } });
+        parts.push(suppDocs.wrap);
+      }
       let noteRequired = NEEDS_NOTE.has(a);
       let noteField = null;
       if (a !== 'receive' && a !== 'return' && a !== 'pay') {
-        noteField = field(noteRequired ? t('act.noteRequired') : t('act.note'), { kind: 'textarea', testid: 'action-note', required: noteRequired, attrs: { maxlength: 1000 } });
+        noteField = field(a === 'withdraw' ? t('act.withdrawNote') : noteRequired ? t('act.noteRequired') : t('act.note'), { kind: 'textarea', testid: 'action-note', required: noteRequired, attrs: { maxlength: 1000 } });
         note = noteField.input;
         parts.push(noteField.wrap);
       }
@@ -212,6 +219,11 @@ export async function detail(ctx) {
           if (noteField) {
             if (noteRequired && !nv) { noteField.setError(outcome ? t('act.refusalNote') : t('form.noteRequired')); bad = bad || note; } else noteField.clearError();
           }
+          if (suppDocs) {
+            const names = suppDocs.input.value.split('\n').map((x) => x.trim()).filter(Boolean);
+            if (!names.length) { suppDocs.setError(t('act.suppDocsRequired')); bad = bad || suppDocs.input; } else suppDocs.clearError();
+            body.documents = names.map((name) => ({ name, originals: 1, copies: 0 }));
+          }
           if (bad) { ferr.show(t('form.fixMarked')); bad.focus(); return; }
           if (handler && handler.value()) body.handler = handler.value();
           if (outcome) {
@@ -229,7 +241,7 @@ export async function detail(ctx) {
             load(t('act.done', { action: t('action.' + a) }));
           } catch (e2) {
             submit.disabled = false;
-            const where = { note: noteField, to_unit: unitSel }[e2.problem?.field];
+            const where = { note: noteField, to_unit: unitSel, documents: suppDocs }[e2.problem?.field];
             if (where) { where.setError(errorText(e2)); where.input.focus(); }
             showActionError(ferr, e2, () => load());
           }

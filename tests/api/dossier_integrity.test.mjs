@@ -1,0 +1,152 @@
+// What keeps one officer from bending a dossier's figures: the answer to a
+// supplement request carries what was asked for (else answering only moves
+// the due time by the pause); the applicant is told everything missing at one
+// time, so a further request is a leader's, with the reason; a received
+// dossier past its due time is not refused at reception (it is decided, and
+// counts as late); an officer withdraws a dossier only on the applicant's
+// request, which the note records. The applicant is told of a supplement
+// received (with the new due time) and of any withdrawal. The server's clock is moved with
+// libfaketime, never by sleeping; the messages are read from the outbox.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, FAKETIME, NO_FAKETIME } from './harness.mjs';
+import { stopServer, DISTRICT, APPLICANT, districtProcedure, assertProblem, assertStatus, file, act, actOk,
+  getDossier, ms } from './helpers.mjs';
+
+const PROCEDURE = '1.001695'; // a district procedure of 24 working hours
+let server;
+let tok = {};
+
+async function login() {
+  tok = {};
+  for (const u of ['tiepnhan', 'chuyenvien', 'lanhdao', 'congdan']) tok[u] = await server.login(u);
+}
+
+// The messages queued for the applicant of a dossier: { channel, subject, body }.
+function outbox(code) {
+  const out = execFileSync('sqlite3', ['-json', server.db,
+    `SELECT o.channel, o.subject, o.body FROM outbox o JOIN dossier d ON d.id = o.dossier_id WHERE d.code = '${code}' ORDER BY o.id`],
+  { encoding: 'utf8' }).trim();
+  return out ? JSON.parse(out) : [];
+}
+
+// "HH giờ MM phút ngày DD/MM/YYYY" of a local ISO time, as the messages write it.
+const spoken = (iso) => `${iso.slice(11, 13)} giờ ${iso.slice(14, 16)} phút ngày ${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+
+before(async () => {
+  if (!FAKETIME) return;
+  // Monday 1 March 2027, 09:00 in Vietnam; the tests move the clock forward only.
+  server = await startServer({ dossiers: 0, clock: '2027-03-01T02:00:00Z' });
+  await login();
+});
+
+after(async () => {
+  await stopServer(server);
+});
+
+const at = async (iso) => {
+  server.setClock(iso);
+  await login(); // sessions do not outlive the moved clock
+};
+
+test('a received dossier past its due time is not refused at reception: it is decided, late', { skip: NO_FAKETIME }, async () => {
+  await at('2027-03-01T02:00:00Z');
+  const d = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
+  await at('2027-03-22T02:00:00Z');
+  const late = await getDossier(server, tok.tiepnhan, d.code);
+  assert.ok(ms(late.due_at) < Date.parse('2027-03-22T02:00:00Z'), 'past its due time');
+  const res = await act(server, tok.tiepnhan, d.code, 'refuse', { note: 'Hồ sơ không hợp lệ' });
+  assertProblem(res, 409, 'refuse-overdue', 'refused three weeks after reception');
+  assert.match(res.body.detail, /resolved with outcome refused/);
+  assert.equal((await getDossier(server, tok.tiepnhan, d.code)).state, 'received');
+  // the way out: a decision, which counts as late
+  await actOk(server, tok.tiepnhan, d.code, 'assign');
+  const r = await actOk(server, tok.lanhdao, d.code, 'resolve', { outcome: 'refused', note: 'Hồ sơ không hợp lệ' });
+  assert.equal(r.state, 'resolved');
+  assert.equal(r.timeliness, 'late');
+  // within its time a received dossier is still refused at reception
+  const fresh = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
+  assert.equal((await actOk(server, tok.tiepnhan, fresh.code, 'refuse', { note: 'Không thuộc thẩm quyền' })).state, 'not_accepted');
+});
+
+test('a supplement answered with nothing is refused: the desk\'s and the citizen\'s', { skip: NO_FAKETIME }, async () => {
+  await at('2027-04-05T01:30:00Z');
+  const d = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
+  await actOk(server, tok.tiepnhan, d.code, 'assign', { handler: 'chuyenvien' });
+  await actOk(server, tok.tiepnhan, d.code, 'request_supplement', { note: 'Bổ sung bản sao sổ đỏ' });
+  await at('2027-04-26T01:00:00Z');
+  for (const extra of [{}, { documents: [] }, { note: 'Đã bổ sung' }]) {
+    const res = await act(server, tok.tiepnhan, d.code, 'supplement', extra);
+    assertProblem(res, 422, 'missing-field', `the desk answers with ${JSON.stringify(extra)}`);
+    assert.match(res.body.detail, /documents/);
+  }
+  const still = await getDossier(server, tok.tiepnhan, d.code);
+  assert.equal(still.state, 'supplement_requested');
+  assert.equal(still.due_at, d.due_at, 'the due time has not moved');
+
+  // an online dossier: the citizen answers, with a document or not at all
+  const o = await file(server, tok.congdan, { channel: 'online', unit: DISTRICT, procedure_code: districtProcedure({ online: true }).code });
+  await actOk(server, tok.tiepnhan, o.code, 'request_supplement', { note: 'Ảnh chụp không rõ' });
+  assertProblem(await act(server, tok.congdan, o.code, 'supplement'), 422, 'missing-field', 'the citizen answers with nothing');
+  const bo = await actOk(server, tok.congdan, o.code, 'supplement', { documents: [{ name: 'Ảnh chụp rõ', copies: 1 }] });
+  assert.equal(bo.state, 'submitted');
+});
+
+test('the applicant is told the supplement was received and the new due time', { skip: NO_FAKETIME }, async () => {
+  await at('2027-05-10T01:30:00Z');
+  const d = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT,
+    applicant: { ...APPLICANT, email: 'bosung@example.vn' } });
+  await actOk(server, tok.tiepnhan, d.code, 'request_supplement', { note: 'Bổ sung bản sao sổ hộ khẩu' });
+  await at('2027-05-12T01:30:00Z');
+  const b = await actOk(server, tok.tiepnhan, d.code, 'supplement', { documents: [{ name: 'Bản sao sổ hộ khẩu', copies: 1 }] });
+  assert.ok(ms(b.due_at) > ms(d.due_at), 'the pause moved the due time');
+  const mail = outbox(d.code).find((m) => m.channel === 'email' && m.subject === `Hồ sơ ${d.code} đã được bổ sung`);
+  assert.ok(mail, `the supplement notice: ${JSON.stringify(outbox(d.code).map((m) => m.subject))}`);
+  assert.ok(mail.body.includes(spoken(b.due_at)), `the new due time ${spoken(b.due_at)} in: ${mail.body}`);
+  assert.ok(outbox(d.code).some((m) => m.channel === 'sms' && m.body.includes(d.code) && m.body.includes('bo sung')), 'and by SMS');
+});
+
+test('guidance is given once: a second supplement request is a leader\'s, with the reason', { skip: NO_FAKETIME }, async () => {
+  await at('2027-05-17T01:30:00Z');
+  const d = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
+  await actOk(server, tok.tiepnhan, d.code, 'assign', { handler: 'chuyenvien' });
+  await at('2027-05-20T01:00:00Z');
+  await actOk(server, tok.tiepnhan, d.code, 'request_supplement', { note: 'Bổ sung' });
+  await actOk(server, tok.tiepnhan, d.code, 'supplement', { documents: [{ name: 'Bản sao', copies: 1 }] });
+  const before = await getDossier(server, tok.tiepnhan, d.code);
+  // the desk alone, the specialist: no second pause
+  for (const who of ['tiepnhan', 'chuyenvien']) {
+    const res = await act(server, tok[who], d.code, 'request_supplement', { note: 'Bổ sung lần 2' });
+    assertProblem(res, 409, 'supplement-again', who);
+    assert.match(res.body.detail, /leader/);
+  }
+  assertProblem(await act(server, tok.lanhdao, d.code, 'request_supplement'), 422, 'missing-field', 'the leader without a reason');
+  const now = await getDossier(server, tok.tiepnhan, d.code);
+  assert.equal(now.state, 'processing');
+  assert.equal(now.version, before.version, 'nothing changed');
+  const again = await actOk(server, tok.lanhdao, d.code, 'request_supplement', { note: 'Bản vẽ sai tỷ lệ, đề nghị vẽ lại' });
+  assert.equal(again.state, 'supplement_requested');
+});
+
+test('an officer withdraws only on the applicant\'s request; the applicant is told of any withdrawal', { skip: NO_FAKETIME }, async () => {
+  await at('2027-05-24T01:30:00Z');
+  const d = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT,
+    applicant: { ...APPLICANT, email: 'rut@example.vn' } });
+  await actOk(server, tok.tiepnhan, d.code, 'assign');
+  for (const extra of [{}, { note: '   ' }]) {
+    const res = await act(server, tok.tiepnhan, d.code, 'withdraw', extra);
+    assertProblem(res, 422, 'missing-field', `withdrawn with ${JSON.stringify(extra)}`);
+  }
+  assert.equal((await getDossier(server, tok.tiepnhan, d.code)).state, 'processing');
+  const w = await actOk(server, tok.tiepnhan, d.code, 'withdraw', { note: 'Đơn đề nghị rút hồ sơ ngày 24/5/2027 của ông An' });
+  assert.equal(w.state, 'withdrawn');
+  const mail = outbox(d.code).find((m) => m.channel === 'email' && m.subject === `Hồ sơ ${d.code} đã được rút`);
+  assert.ok(mail, `the withdrawal notice: ${JSON.stringify(outbox(d.code).map((m) => m.subject))}`);
+
+  // the citizen withdraws their own without a note, and is told too
+  const o = await file(server, tok.congdan, { channel: 'online', unit: DISTRICT, procedure_code: districtProcedure({ online: true }).code,
+    applicant: { ...APPLICANT, email: 'congdan.rut@example.vn' } });
+  assert.equal((await actOk(server, tok.congdan, o.code, 'withdraw')).state, 'withdrawn');
+  assert.ok(outbox(o.code).some((m) => m.subject === `Hồ sơ ${o.code} đã được rút`), 'the citizen is told too');
+});

@@ -242,9 +242,14 @@ void mc_api_user_update(mc_req *r)
 			mc_reply_error(r, rc, "the unit");
 			return;
 		}
+		/* An ended unit gets no new officer: its successor serves. */
+		bool moved = w->u.unit_id != u.id;
 		w->u.unit_id = u.id;
+		int refused = mc_api_in_scope_or_reply(r, w->u.unit_id);
+		if (refused == 0 && moved)
+			refused = mc_api_unit_in_force_or_reply(r, &u, "unit");
 		mc_unit_clear(&u);
-		if (mc_api_in_scope_or_reply(r, w->u.unit_id) != 0)
+		if (refused != 0)
 			return;
 	}
 	/* The desk has seen the person's identity card and vouches that the

@@ -42,6 +42,10 @@ int64_t mc_api_if_match_version(mc_req *r);
  * held in memory); replies 422 unknown-unit naming the field and returns -1
  * when no unit has that code. */
 int mc_api_unit_or_reply(mc_req *r, int64_t *out, const char *field, const char *code);
+/* Replies 422 unit-ended naming the field and the successor, and returns
+ * -1, when the unit has ended today (docs/units.md): an ended unit gets no
+ * new officer; 0 while it is in force. */
+int mc_api_unit_in_force_or_reply(mc_req *r, const mc_unit *u, const char *field);
 /* The "cooperating" array of unit codes (a task's, a document's assignment;
  * at most MC_LIMIT_TASK_UNITS, checked by the field spec) into ids the
  * request owns; replies 422 naming cooperating[i] and returns -1 when one is

@@ -1,4 +1,5 @@
 #include "api/api.h"
+#include "app/dossier.h"
 #include "app/filing.h"
 #include "app/par.h"
 
@@ -56,6 +57,18 @@ int mc_api_unit_or_reply(mc_req *r, int64_t *out, const char *field, const char 
 		return -1;
 	}
 	*out = u->id;
+	return 0;
+}
+
+int mc_api_unit_in_force_or_reply(mc_req *r, const mc_unit *u, const char *field)
+{
+	int rc = mc_app_unit_ended_or_zero(mc_req_time(r), u, mc_local_day(mc_now()), field);
+	if (rc != 0) {
+		mc_err e;
+		mc_err_take(&e, rc);
+		mc_reply_err(r, &e, "the unit");
+		return -1;
+	}
 	return 0;
 }
 

@@ -107,6 +107,21 @@ test('no document register is opened at an ended unit', async () => {
     body: { unit: HEIR, box: 'in', organ_abbr: 'UBND' } }), 201, 'the successor opens one');
 });
 
+test('no officer is created at an ended unit, nor moved to one', async () => {
+  const body = (username, unit) => ({ username, password: PASSWORD, full_name: 'Cán bộ một cửa', role: 'desk', unit });
+  ended(await api('POST', '/api/v1/users', { token: tok.admin, body: body('motcua.daketthuc', ENDED) }), 'created');
+  assertProblem(await api('GET', '/api/v1/users/motcua.daketthuc', { token: tok.admin }), 404, 'not-found', 'nothing stored');
+  assertStatus(await api('POST', '/api/v1/users', { token: tok.admin, body: body('motcua.xakhac', OTHER) }), 201,
+    'an officer of a unit in force');
+  ended(await api('PATCH', '/api/v1/users/motcua.xakhac', { token: tok.admin, body: { unit: ENDED } }), 'moved');
+  assert.equal((await api('GET', '/api/v1/users/motcua.xakhac', { token: tok.admin })).body.unit.code, OTHER,
+    'the officer stays where they were');
+  assertStatus(await api('PATCH', '/api/v1/users/motcua.xakhac', { token: tok.admin, body: { unit: HEIR } }), 200,
+    'moved to the successor');
+  assertStatus(await api('POST', '/api/v1/users', { token: tok.admin, body: body('motcua.xamoi', HEIR) }), 201,
+    'the successor gets officers');
+});
+
 test('an ended unit\'s name and office hours are kept as they stood', async () => {
   const was = (await api('GET', `/api/v1/units/${ENDED}`)).body;
   ended(await api('PATCH', `/api/v1/units/${ENDED}`, { token: tok.admin,

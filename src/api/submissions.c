@@ -6,7 +6,6 @@
  */
 #include "api/api.h"
 
-#include "app/notify.h"
 #include "core/code.h"
 #include "core/limits.h"
 #include "core/text.h"
@@ -151,10 +150,9 @@ typedef struct {
 	const char **codes;
 	size_t n;
 	const char *note;
-	const char *public_url; /* for the applicant's link to the public lookup */
-	int *found_in;		/* per code: 0 refused now, else the state it was found in and left */
-	size_t failed;		/* the code a failing job stopped at */
-	mc_err err;		/* why (core/err.h) */
+	int *found_in; /* per code: 0 refused now, else the state it was found in and left */
+	size_t failed; /* the code a failing job stopped at */
+	mc_err err;    /* why (core/err.h) */
 } refusal_job;
 
 /*
@@ -164,22 +162,6 @@ typedef struct {
  * refused already) is left as it is and reported. Any other failure undoes
  * them all.
  */
-/* Queues the refusal notice to the applicant of d, in the refusal's transaction. */
-static int notify_refused(mc_store *st, const refusal_job *j, const mc_dossier *d, int64_t at)
-{
-	if ((!d->applicant_email || !d->applicant_email[0]) &&
-	    (!d->applicant_phone || !d->applicant_phone[0]))
-		return 0;
-	mc_procedure p = {0};
-	const char *proc = NULL;
-	if (mc_store_procedure_get_id(st, &p, d->procedure_id, false) == 0)
-		proc = p.name;
-	const mc_unit *u = mc_time_ctx_unit(j->tc, d->receiving_unit_id);
-	int rc = mc_notify_dossier(st, d, "refuse", proc, u ? u->name : NULL, j->public_url, at);
-	mc_procedure_clear(&p);
-	return rc;
-}
-
 static int refuse_write(mc_store *st, void *payload)
 {
 	refusal_job *j = payload;
@@ -202,9 +184,6 @@ static int refuse_write(mc_store *st, void *payload)
 		}
 		mc_action_req req = {.action = MC_ACT_REFUSE, .note = j->note, .at = at};
 		rc = mc_app_dossier_act(st, j->tc, &j->actor, j->codes[i], &req, &d);
-		/* Each applicant is told, with the reason, as by a single refusal. */
-		if (rc == 0)
-			rc = notify_refused(st, j, &d, at);
 		mc_dossier_clear(&d);
 		if (rc != 0)
 			goto cleanup;
@@ -274,7 +253,6 @@ void mc_api_submissions_refuse(mc_req *r)
 	 * (mc_app_dossier_may) on what it refuses. */
 	mc_req_actor(r, &j->actor);
 	j->tc = mc_req_time(r);
-	j->public_url = mc_req_public_url(r);
 	for (size_t i = 0; i < j->n; i++) {
 		mc_dossier d = {0};
 		int rc = mc_store_dossier_get(mc_req_store(r), &d, j->codes[i], false);

@@ -5,8 +5,7 @@
 // dossier past its due time is not refused at reception (it is decided, and
 // counts as late); an officer withdraws a dossier only on the applicant's
 // request, which the note records. The applicant is told of a supplement
-// received (with the new due time), of any withdrawal, and of a refusal
-// made in bulk as of a single one. The server's clock is moved with
+// received (with the new due time) and of any withdrawal. The server's clock is moved with
 // libfaketime, never by sleeping; the messages are read from the outbox.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -162,18 +161,4 @@ test('an officer withdraws only on the applicant\'s request; the applicant is to
     applicant: { ...APPLICANT, email: 'congdan.rut@example.vn' } });
   assert.equal((await actOk(server, tok.congdan, o.code, 'withdraw')).state, 'withdrawn');
   assert.ok(outbox(o.code).some((m) => m.subject === `Hồ sơ ${o.code} đã được rút`), 'the citizen is told too');
-});
-
-test('a refusal in bulk tells each applicant, with the reason, as a single one does', { skip: NO_FAKETIME }, async () => {
-  await at('2027-05-24T02:30:00Z');
-  const o = await file(server, tok.congdan, { channel: 'online', unit: DISTRICT, procedure_code: districtProcedure({ online: true }).code,
-    applicant: { ...APPLICANT, email: 'tuchoi@example.vn' } });
-  const res = await server.api('POST', '/api/v1/dossiers/refusals', { token: tok.tiepnhan,
-    body: { codes: [o.code], note: 'Hồ sơ gửi lặp lại nhiều lần, không có nội dung' } });
-  assertStatus(res, 200, 'the bulk refusal');
-  assert.equal((await getDossier(server, tok.tiepnhan, o.code)).state, 'not_accepted');
-  const mail = outbox(o.code).find((m) => m.channel === 'email' && m.subject === `Hồ sơ ${o.code} không được tiếp nhận`);
-  assert.ok(mail, `the refusal notice: ${JSON.stringify(outbox(o.code).map((m) => m.subject))}`);
-  assert.ok(mail.body.includes('Hồ sơ gửi lặp lại nhiều lần, không có nội dung'), 'with the reason');
-  assert.ok(outbox(o.code).some((m) => m.channel === 'sms'), 'and by SMS');
 });

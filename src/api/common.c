@@ -420,14 +420,24 @@ json_t *mc_api_rating_json(const mc_rating *rt)
 /* What only the detail of a dossier shows: the actions the caller may take
  * now, its rating, and whether the caller may rate it. fresh: a dossier
  * filed by this request, which has neither rating nor payment to read. */
-static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d, bool fresh)
+static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d, bool fresh, const mc_event *ev,
+			  size_t n_ev)
 {
 	mc_actor actor;
 	mc_req_actor(r, &actor);
 	json_t *actions = json_array();
+	int64_t now = mc_now();
 	for (int a = MC_ACT_RECEIVE; a <= MC_ACT_STOP; a++) {
-		if (actor.role && mc_app_dossier_may(mc_req_time(r), &actor, d, (mc_action)a) == MC_MAY)
-			json_array_append_new(actions, json_string(mc_action_name((mc_action)a)));
+		if (!actor.role || mc_app_dossier_may(mc_req_time(r), &actor, d, (mc_action)a) != MC_MAY)
+			continue;
+		/* What the action itself would refuse (app/dossier.c), known here
+		 * from the dossier and its history when the detail shows them. */
+		if (a == MC_ACT_REFUSE && mc_app_refuse_past_due(d, now))
+			continue;
+		if (a == MC_ACT_REQUEST_SUPPLEMENT && ev &&
+		    !mc_app_supplement_again_ok(&actor, mc_app_supplements_asked(ev, n_ev)))
+			continue;
+		json_array_append_new(actions, json_string(mc_action_name((mc_action)a)));
 	}
 	json_object_set_new(j, "actions", actions);
 	mc_rating rt = {0};
@@ -522,7 +532,7 @@ static json_t *dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 			json_array_append_new(docs, dj);
 		}
 		json_object_set_new(j, "documents", docs);
-		detail_extras(r, j, d, fresh);
+		detail_extras(r, j, d, fresh, ev, n_ev);
 	}
 	if (ev) {
 		json_t *events = json_array();

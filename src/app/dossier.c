@@ -753,18 +753,36 @@ int mc_app_dossier_follow_payment(mc_store *st, const mc_actor *actor, const mc_
  * applicant is told everything missing at one time (Nghị định 61/2018/NĐ-CP,
  * art. 15 and 16): a further request is the leader's decision.
  */
+bool mc_app_refuse_past_due(const mc_dossier *d, int64_t at)
+{
+	return d->state == MC_ST_RECEIVED && d->due_at && at > d->due_at;
+}
+
+int mc_app_supplements_asked(const mc_event *ev, size_t n)
+{
+	int asked = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ev[i].action && strcmp(ev[i].action, "request_supplement") == 0)
+			asked++;
+	}
+	return asked;
+}
+
+bool mc_app_supplement_again_ok(const mc_actor *actor, int asked)
+{
+	return asked == 0 || actor->role == MC_ROLE_LEADER;
+}
+
 static int supplement_again_or_zero(mc_store *st, const mc_actor *actor, const mc_dossier *d)
 {
 	mc_event *ev = NULL;
 	size_t n = 0;
 	int asked = 0;
 	int rc = mc_store_event_list(st, &ev, &n, d->id);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (ev[i].action && strcmp(ev[i].action, "request_supplement") == 0)
-			asked++;
-	}
+	if (rc == 0)
+		asked = mc_app_supplements_asked(ev, n);
 	mc_event_free_list(ev, n);
-	if (rc == 0 && asked > 0 && actor->role != MC_ROLE_LEADER)
+	if (rc == 0 && !mc_app_supplement_again_ok(actor, asked))
 		rc = mc_err_set(MC_ECONFLICT, MC_REASON_SUPPLEMENT_AGAIN,
 				"a supplement was requested %d time(s) already for dossier %s; the applicant "
 				"is told everything missing at one time, so only a leader asks again, with "
@@ -875,7 +893,7 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		/* Refusal at reception is for a dossier that should not have been
 		 * taken; one received and left past its due time is decided
 		 * instead (resolve, outcome refused), which counts as late. */
-		if (d->state == MC_ST_RECEIVED && d->due_at && at > d->due_at) {
+		if (mc_app_refuse_past_due(d, at)) {
 			rc =
 			    mc_err_set(MC_ECONFLICT, MC_REASON_REFUSE_OVERDUE,
 				       "dossier %s was received and is past its due time: it is not refused "

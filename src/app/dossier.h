@@ -128,6 +128,17 @@ mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc
  * current one. */
 bool mc_app_action_desk_side(mc_action action);
 
+/* Whether refusing d at reception is too late at `at`: it was received and
+ * its due time has passed (it is then resolved with outcome refused, which
+ * counts as late). */
+bool mc_app_refuse_past_due(const mc_dossier *d, int64_t at);
+/* How many supplement requests the events (a dossier's, all of them) hold. */
+int mc_app_supplements_asked(const mc_event *ev, size_t n);
+/* Whether actor may ask for a supplement once `asked` were asked: the
+ * applicant is told everything missing at one time, so a further request is
+ * a leader's (Nghị định 61/2018/NĐ-CP). */
+bool mc_app_supplement_again_ok(const mc_actor *actor, int asked);
+
 /*
  * Applies an action to the dossier with this code and appends its event.
  * Fills *out with the dossier after the action. MC_ENOTFOUND, MC_ECONFLICT (the

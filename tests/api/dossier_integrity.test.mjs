@@ -68,6 +68,7 @@ test('a received dossier past its due time is not refused at reception: it is de
   await at('2027-03-22T02:00:00Z');
   const late = await getDossier(server, tok.tiepnhan, d.code);
   assert.ok(ms(late.due_at) < Date.parse('2027-03-22T02:00:00Z'), 'past its due time');
+  assert.ok(!late.actions.includes('refuse'), `refuse is not offered: ${late.actions}`);
   const res = await act(server, tok.tiepnhan, d.code, 'refuse', { note: 'Hồ sơ không hợp lệ' });
   assertProblem(res, 409, 'refuse-overdue', 'refused three weeks after reception');
   assert.match(res.body.detail, /resolved with outcome refused/);
@@ -79,6 +80,7 @@ test('a received dossier past its due time is not refused at reception: it is de
   assert.equal(r.timeliness, 'late');
   // within its time a received dossier is still refused at reception
   const fresh = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
+  assert.ok((await getDossier(server, tok.tiepnhan, fresh.code)).actions.includes('refuse'), 'offered within its time');
   assert.equal((await actOk(server, tok.tiepnhan, fresh.code, 'refuse', { note: 'Không thuộc thẩm quyền' })).state, 'not_accepted');
 });
 
@@ -127,6 +129,10 @@ test('guidance is given once: a second supplement request is a leader\'s, with t
   await actOk(server, tok.tiepnhan, d.code, 'request_supplement', { note: 'Bổ sung' });
   await actOk(server, tok.tiepnhan, d.code, 'supplement', { documents: [{ name: 'Bản sao', copies: 1 }] });
   const before = await getDossier(server, tok.tiepnhan, d.code);
+  // the detail offers it again to the leader only
+  assert.ok(!before.actions.includes('request_supplement'), `not offered to the desk: ${before.actions}`);
+  assert.ok(!(await getDossier(server, tok.chuyenvien, d.code)).actions.includes('request_supplement'), 'nor the specialist');
+  assert.ok((await getDossier(server, tok.lanhdao, d.code)).actions.includes('request_supplement'), 'offered to the leader');
   // the desk alone, the specialist: no second pause
   for (const who of ['tiepnhan', 'chuyenvien']) {
     const res = await act(server, tok[who], d.code, 'request_supplement', { note: 'Bổ sung lần 2' });

@@ -133,7 +133,10 @@ test('a profile change waiting on its password check undoes no lock or role chan
       body: { active: false, role: 'specialist' } });
     assertStatus(lock, 200, 'the lock');
     const res = await change;
-    if (res.status !== 200) assertProblem(res, 409, 'version-conflict', 'the profile change after the lock');
+    // 409 once its check finds the account changed; 401 when the request
+    // was read only after the lock had ended its session (a slow machine)
+    if (res.status === 401) assertProblem(res, 401, 'unauthenticated', 'the profile change read after the lock');
+    else if (res.status !== 200) assertProblem(res, 409, 'version-conflict', 'the profile change after the lock');
     const back = await user(name);
     assert.equal(back.active, false, 'the lock stays');
     assert.equal(back.role, 'specialist', 'the role change stays');
@@ -156,7 +159,8 @@ test('a profile change waiting on its password check does not bring an erased ac
     assertStatus(await server.api('POST', '/api/v1/personal/erasure', { token: mine, body: { confirm: true } }), 200,
       'the erasure');
     const res = await change;
-    if (res.status !== 200) assertProblem(res, 409, 'version-conflict', 'the profile change after the erasure');
+    if (res.status === 401) assertProblem(res, 401, 'unauthenticated', 'the profile change read after the erasure');
+    else if (res.status !== 200) assertProblem(res, 409, 'version-conflict', 'the profile change after the erasure');
     const back = await user(`erased-${id}`);
     assert.equal(back.active, false, 'the erased account stays closed');
     assert.equal(back.email, null, 'no e-mail comes back');

@@ -724,14 +724,25 @@ int mc_store_document_events_by(mc_store *st, int64_t *out, int64_t user_id, int
 			 MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 
+/* The space of the documents' chain locks (db.h mc_db_lock), by document id. */
+#define LOCK_DOCUMENT_CHAIN INT64_C(1835230081)
+
 int mc_store_document_event_head(mc_store *st, int64_t document_id, char out[65])
 {
 	static const char sql[] =
 	    "SELECT hash FROM document_event WHERE document_id = $1 ORDER BY id DESC LIMIT 1";
 	mc_q *q = NULL;
-	int rc = mc_db_prepare(st, &q, sql);
+	/* Every event of a document is chained after reading this head: on
+	 * PostgreSQL two servers appending to one document (a detach, an
+	 * upload, an exchange status, none of which writes the document's
+	 * row) would both read the same head and fork the chain. The lock is
+	 * held until the commit, so the second reads the first's event. */
+	int rc = mc_db_lock(st, (LOCK_DOCUMENT_CHAIN << 32) | (document_id & 0xffffffff),
+			    "lock a document's events");
 
 	out[0] = '\0';
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
 	if (rc == 0) {
 		mc_q_int(q, 1, document_id);
 		rc = mc_q_row(q, "read a document's last event");

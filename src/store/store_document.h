@@ -154,7 +154,9 @@ void mc_document_event_free_list(mc_document_event *list, size_t n);
  * computes it (app/document.h: mc_app_document_event_append). */
 int mc_store_document_event_add(mc_store *st, mc_document_event *e);
 /* The hash of the document's last event into out ("" when it has none, or
- * only events from before the chain). */
+ * only events from before the chain). Inside a write transaction, it first
+ * takes the document's chain lock (db.h mc_db_lock), held until the commit:
+ * the next appender on another server waits and reads this one's event. */
 int mc_store_document_event_head(mc_store *st, int64_t document_id, char out[65]);
 /* Calls cb on every document event in (document_id, id) order, a page at a
  * time with no statement open while cb runs; a non-zero return of cb stops

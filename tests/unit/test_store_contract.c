@@ -5744,6 +5744,87 @@ static void test_document_search_every_scope(void **state)
  * a version's file. */
 /* Attachments of a document (migration 041): numbered per document, the
  * sealed copy beside its original, a peer's without an uploader, kept. */
+/* A second connection to the test's database whose lock waits give up
+ * after 300 ms (PostgreSQL: lock_timeout, MC_EBUSY): what one server sees
+ * while another holds a lock in its open write transaction. */
+static mc_store *open_impatient(struct fixture *f)
+{
+	char url[sizeof f->path + 64];
+	mc_store *st = NULL;
+
+	snprintf(url, sizeof url, "%s&options=-c%%20lock_timeout%%3D300", f->path);
+	assert_int_equal(mc_store_open(&st, url), 0);
+	return st;
+}
+
+/* A document added as a draft of unit, for the tests of its chain. */
+static int64_t add_draft(struct fixture *f, int64_t unit, const char *subject)
+{
+	mc_doc_register g = {0};
+	int64_t drafter = add_user(f->st, subject, MC_ROLE_SPECIALIST, unit);
+
+	if (mc_store_doc_register_of(f->st, &g, unit, 1) == MC_ENOTFOUND) {
+		mc_doc_register r = {
+		    .unit_id = unit, .box = 1, .name = "Sổ đi", .organ_abbr = "UBND", .created_at = 1000};
+		assert_int_equal(mc_store_doc_register_add(f->st, &r), 0);
+		g.id = r.id;
+	}
+	mc_document d = {.box = 1,
+			 .register_id = g.id,
+			 .unit_id = unit,
+			 .drafting_unit_id = unit,
+			 .state = 1,
+			 .type = "quyet_dinh",
+			 .subject = (char *)subject,
+			 .created_by = drafter,
+			 .created_at = 1,
+			 .updated_at = 1};
+	assert_int_equal(mc_store_document_add(f->st, &d), 0);
+	mc_doc_register_clear(&g);
+	return d.id;
+}
+
+/* The events of one document are chained one after the other on every
+ * connection: reading the head in a write transaction holds the chain until
+ * the commit, so that a second writer (another server on PostgreSQL; on
+ * SQLite the write transaction already holds the database) reads the first's
+ * event, not the head both read before, and the chain does not fork. */
+static void test_document_event_head_waits(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a = add_draft(f, f->district, "chuyen.vien.chuoi.a");
+	int64_t b = add_draft(f, f->district, "chuyen.vien.chuoi.b");
+	mc_document_event ev = {
+	    .document_id = a, .at = 2000, .user_name = "", .role = "", .action = "detach", .note = ""};
+	char head[65];
+	mc_store *other = NULL;
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_document_event_head(f->st, a, head), 0);
+	assert_string_equal(head, "");
+	snprintf(ev.hash, sizeof ev.hash, "%064d", 7);
+	assert_int_equal(mc_store_document_event_add(f->st, &ev), 0);
+	if (use_pg) {
+		other = open_impatient(f);
+		/* a's chain waits for the first's commit; b's does not */
+		assert_int_equal(mc_store_begin(other), 0);
+		assert_int_equal(mc_store_document_event_head(other, a, head), MC_EBUSY);
+		assert_int_equal(mc_store_rollback(other), 0);
+		assert_int_equal(mc_store_begin(other), 0);
+		assert_int_equal(mc_store_document_event_head(other, b, head), 0);
+		assert_string_equal(head, "");
+		assert_int_equal(mc_store_rollback(other), 0);
+	}
+	assert_int_equal(mc_store_commit(f->st), 0);
+	if (other) {
+		assert_int_equal(mc_store_begin(other), 0);
+		assert_int_equal(mc_store_document_event_head(other, a, head), 0);
+		assert_string_equal(head, ev.hash);
+		assert_int_equal(mc_store_rollback(other), 0);
+		mc_store_close(other);
+	}
+}
+
 static void test_document_attachments(void **state)
 {
 	struct fixture *f = *state;
@@ -6944,6 +7025,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_document_search_every_scope, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_attachments, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_document_event_head_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workfiles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workfile_disposal, setup, teardown),

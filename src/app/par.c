@@ -340,7 +340,13 @@ static int not_own_unit_or_fail(mc_store *st, const mc_actor *a, int64_t unit_id
 /* The framework, open: MC_ECONFLICT (state) once published. */
 static int open_framework(mc_store *st, mc_par_framework *out, int64_t id)
 {
-	int rc = mc_store_par_framework_get(st, out, id);
+	/* Its state is read under its lock, which the publication takes too:
+	 * a write either commits before the publication or sees it. */
+	int rc = mc_store_par_framework_lock(st, id);
+
+	memset(out, 0, sizeof *out);
+	if (rc == 0)
+		rc = mc_store_par_framework_get(st, out, id);
 	if (rc == MC_ENOTFOUND)
 		return mc_err_set(rc, MC_REASON_NOT_FOUND, "no framework has id %lld", (long long)id);
 	if (rc)

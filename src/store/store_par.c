@@ -449,8 +449,14 @@ void mc_par_log_free_list(mc_par_log *list, size_t n)
 	mc_rows_free(log_cols, MC_ARRAY_LEN(log_cols), list, n, sizeof *list);
 }
 
-/* The space of the frameworks' log locks (db.h mc_db_lock), by framework id. */
+/* The space of the frameworks' locks (db.h mc_db_lock), by framework id:
+ * taken by the appends to its log and by every write that requires it open. */
 #define LOCK_PAR_LOG INT64_C(1835230080)
+
+int mc_store_par_framework_lock(mc_store *st, int64_t id)
+{
+	return mc_db_lock(st, (LOCK_PAR_LOG << 32) | (id & 0xffffffff), "lock a reform-index framework");
+}
 
 int mc_store_par_log_add(mc_store *st, const mc_par_log *l)
 {

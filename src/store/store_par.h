@@ -96,6 +96,12 @@ int mc_store_par_framework_add(mc_store *st, mc_par_framework *f, const mc_par_c
 int mc_store_par_framework_get(mc_store *st, mc_par_framework *out, int64_t id);
 /* The frameworks of a year (0: every year), by year and group. */
 int mc_store_par_framework_list(mc_store *st, mc_par_framework **out, size_t *n, int year);
+/* Holds the framework's lock until the transaction ends (db.h mc_db_lock;
+ * nothing on SQLite, whose writer holds the database): every write that
+ * requires the framework open, and its publication, take it before reading
+ * its state, so that on PostgreSQL nothing another server writes commits
+ * after the publication did. The appends to its log take the same lock. */
+int mc_store_par_framework_lock(mc_store *st, int64_t id);
 /* Marks the framework published with its decision, if it is at version
  * if_version and open: MC_ESTALE otherwise. */
 int mc_store_par_framework_publish(mc_store *st, int64_t id, int64_t if_version, const char *decision,

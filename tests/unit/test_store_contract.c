@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -6111,6 +6112,74 @@ static void test_document_files(void **state)
 
 /* ---- the reform index (store_par.h) ------------------------------------ */
 
+/* A council's mark made on another connection, in a thread, in its own
+ * transaction: it waits there for whatever lock the first holds. */
+struct par_mark_job {
+	const char *url;
+	int64_t framework_id, unit_id;
+	int rc;
+};
+
+static void *par_mark_run(void *arg)
+{
+	struct par_mark_job *j = arg;
+	mc_actor sys = {.system = true};
+	mc_par_score s = {0};
+	mc_store *st = NULL;
+
+	j->rc = mc_store_open(&st, j->url);
+	if (j->rc == 0)
+		j->rc = mc_store_begin(st);
+	if (j->rc == 0) {
+		j->rc = mc_app_par_appraise(st, &sys, j->framework_id, j->unit_id, "1.1", true, 500, false,
+					    "Đủ hồ sơ", 0, 1500000100, &s);
+		if (j->rc == 0)
+			j->rc = mc_store_commit(st);
+		else
+			mc_store_rollback(st);
+	}
+	mc_par_score_clear(&s);
+	mc_store_close(st);
+	return NULL;
+}
+
+/* A mark made while another server publishes the framework either commits
+ * before the publication or is refused (state): on PostgreSQL both take the
+ * framework's lock before reading its state, so the mark waits for the
+ * publication's commit and then sees it published, rather than reading it
+ * open and writing after the publication. */
+static void test_par_publish_waits(void **state)
+{
+	struct fixture *f = *state;
+	mc_par_criterion crit[] = {
+	    {.code = "1", .parent = "", .name = "Công tác chỉ đạo", .max_cp = 1000},
+	    {.code = "1.1", .parent = "1", .name = "Kiểm tra", .max_cp = 1000, .method = MC_PAR_APPRAISED},
+	};
+	int64_t units[] = {f->district};
+	mc_par_framework fw = {.year = 2017, .group = 2, .created_at = 1483600000};
+	mc_actor sys = {.system = true};
+	struct par_mark_job job = {.url = f->path, .unit_id = f->district, .rc = -1};
+	pthread_t t;
+
+	assert_int_equal(mc_store_par_framework_add(f->st, &fw, crit, 2, units, 1), 0);
+	job.framework_id = fw.id;
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_app_par_publish(f->st, &sys, fw.id, 0, "QĐ số 12/QĐ-UBND", 1500000000), 0);
+	if (use_pg) {
+		/* the mark starts while the publication is not committed yet */
+		assert_int_equal(pthread_create(&t, NULL, par_mark_run, &job), 0);
+		struct timespec pause = {.tv_nsec = 300 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
+	assert_int_equal(mc_store_commit(f->st), 0);
+	if (use_pg)
+		assert_int_equal(pthread_join(t, NULL), 0);
+	else
+		par_mark_run(&job);
+	assert_int_equal(job.rc, MC_ECONFLICT);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM par_score"), 0);
+}
+
 static void test_par(void **state)
 {
 	struct fixture *f = *state;
@@ -7032,6 +7101,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_workfile_destroy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_par_publish_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_reports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_procedures, setup, teardown),
@@ -7042,5 +7112,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_portal_sync, setup, teardown),
 	};
 
+	/* MC_TEST_FILTER: only the tests whose name matches (cmocka's pattern). */
+	if (getenv("MC_TEST_FILTER"))
+		cmocka_set_test_filter(getenv("MC_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -304,7 +304,11 @@ int mc_store_user_update(mc_store *st, const mc_user *u);
  * another. */
 int mc_store_user_update_if(mc_store *st, const mc_user *was, const mc_user *u);
 /* Whether another citizen account than user_id, not erased, holds
- * id_number vouched for (*out), which the provider's sign-in would find. */
+ * id_number vouched for (*out), which the provider's sign-in would find.
+ * In a write transaction it first takes the number's lock (db.h mc_db_lock),
+ * held until the commit: on PostgreSQL two servers vouching for the number
+ * on two accounts look one after the other, and the second finds the
+ * first's. */
 int mc_store_user_number_vouched(mc_store *st, bool *out, const char *id_number, int64_t user_id);
 /* An account's own change of its contacts and password: email and phone
  * when not NULL, and new_hash (then must_change_password is cleared) when
@@ -382,7 +386,9 @@ int mc_store_identity_subject(mc_store *st, char *out, size_t cap, const char *i
 /* The oldest citizen account (not erased) with this identity number, vouched
  * for (mc_user.id_number_verified), in *out; MC_ENOTFOUND for none (a citizen
  * account holding the number unvouched counts as none); MC_EFORBIDDEN when
- * only officials' accounts hold it (they are never found this way). */
+ * only officials' accounts hold it (they are never found this way). In a
+ * write transaction it holds the number's lock until the commit, as
+ * mc_store_user_number_vouched does. */
 int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number);
 /* Links (issuer, subject) to user_id. MC_ECONFLICT when the subject is
  * linked already (the transaction stays usable), MC_ENOTFOUND for no such

@@ -5,6 +5,7 @@
  */
 #include "store/db.h"
 
+#include <stdint.h>
 #include <string.h>
 
 int mc_store_identity_user(mc_store *st, int64_t *out, const char *issuer, const char *subject)
@@ -45,13 +46,34 @@ typedef struct {
 	int64_t role;
 } citizen_row;
 
+/* The space of the identity numbers' locks (db.h mc_db_lock), by a 32-bit
+ * FNV-1a hash of the number: two numbers of one hash only wait for each
+ * other. */
+#define LOCK_ID_NUMBER INT64_C(1835230082)
+
+/* Held until the commit: who looks for the citizen account holding a
+ * number vouched for, and then vouches for it or makes one, does so on
+ * PostgreSQL one server at a time, so that two never both find none and
+ * both vouch (one citizen account per vouched number). */
+static int number_lock(mc_store *st, const char *id_number)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)id_number; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return mc_db_lock(st, (LOCK_ID_NUMBER << 32) | h, "lock an identity number");
+}
+
 int mc_store_user_number_vouched(mc_store *st, bool *out, const char *id_number, int64_t user_id)
 {
 	static const char sql[] = "SELECT count(*) FROM app_user WHERE role = 1 AND erased_at = 0 AND "
 				  "id_number_verified AND id_number = $1 AND id_number != '' AND id != $2";
 	int64_t n = 0;
-	int rc = mc_db_int(st, sql, "look for a number vouched for elsewhere", &n,
-			   MC_ARGS(MC_T(id_number), MC_I(user_id)));
+	int rc = number_lock(st, id_number);
+
+	if (rc == 0)
+		rc = mc_db_int(st, sql, "look for a number vouched for elsewhere", &n,
+			       MC_ARGS(MC_T(id_number), MC_I(user_id)));
 
 	*out = rc == 0 && n > 0;
 	return rc;
@@ -74,8 +96,11 @@ int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number)
 	    MC_COL(MC_COL_I64, citizen_row, role, "role"),
 	};
 	citizen_row row = {0};
-	int rc = mc_db_read(st, sql, "find a citizen by identity number", MC_COLS(cols), &row,
-			    MC_ARGS(MC_T(id_number)));
+	int rc = number_lock(st, id_number);
+
+	if (rc == 0)
+		rc = mc_db_read(st, sql, "find a citizen by identity number", MC_COLS(cols), &row,
+				MC_ARGS(MC_T(id_number)));
 
 	*out = 0;
 	if (rc == 0 && row.role != 1)

@@ -5785,6 +5785,50 @@ static int64_t add_draft(struct fixture *f, int64_t unit, const char *subject)
 	return d.id;
 }
 
+/* One citizen account per vouched number, also with two servers: who looks
+ * for the number vouched elsewhere (an administrator about to vouch, the
+ * provider's first sign-in about to make an account) holds the number until
+ * the commit, so that the second looks after the first has written. */
+static void test_number_vouched_waits(void **state)
+{
+	struct fixture *f = *state;
+	mc_user u = {.username = "cong.dan.mot",
+		     .full_name = "Trần Thị Hai",
+		     .id_number = "038190000001",
+		     .role = MC_ROLE_CITIZEN,
+		     .active = true,
+		     .created_at = 1700000000};
+	bool elsewhere = true;
+	int64_t id = 0;
+	mc_store *other = NULL;
+
+	assert_int_equal(mc_store_user_create(f->st, &u, "!"), 0);
+	int64_t first = u.id;
+	u.username = "cong.dan.hai";
+	assert_int_equal(mc_store_user_create(f->st, &u, "!"), 0);
+	int64_t second = u.id;
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_user_number_vouched(f->st, &elsewhere, "038190000001", first), 0);
+	assert_false(elsewhere);
+	if (use_pg) {
+		other = open_impatient(f);
+		assert_int_equal(mc_store_begin(other), 0);
+		assert_int_equal(mc_store_user_number_vouched(other, &elsewhere, "038190000001", second),
+				 MC_EBUSY);
+		assert_int_equal(mc_store_rollback(other), 0);
+		assert_int_equal(mc_store_begin(other), 0);
+		assert_int_equal(mc_store_identity_citizen(other, &id, "038190000001"), MC_EBUSY);
+		assert_int_equal(mc_store_rollback(other), 0);
+		/* another number is not held up */
+		assert_int_equal(mc_store_begin(other), 0);
+		assert_int_equal(mc_store_user_number_vouched(other, &elsewhere, "038190000002", second), 0);
+		assert_int_equal(mc_store_rollback(other), 0);
+	}
+	assert_int_equal(mc_store_commit(f->st), 0);
+	mc_store_close(other);
+}
+
 /* The events of one document are chained one after the other on every
  * connection: reading the head in a write transaction holds the chain until
  * the commit, so that a second writer (another server on PostgreSQL; on
@@ -7095,6 +7139,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_document_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_event_head_waits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_number_vouched_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workfiles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workfile_disposal, setup, teardown),

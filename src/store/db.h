@@ -310,6 +310,12 @@ mc_seq_marks *mc_db_seq_marks(mc_store *st);
  * on SQLite, whose writer holds the whole database, nor outside a
  * transaction. */
 int mc_db_lock(mc_store *st, int64_t key, const char *what);
+/* mc_db_lock of the account user_id's counted writes: its uploads, and what
+ * the hourly limits count of it (steps on documents and tasks, work files,
+ * signature preparations, the reform index's log lines). Taken before the
+ * count, so that on PostgreSQL a second server counts after the first's
+ * write commits and no two both pass the limit. Nothing for user_id 0. */
+int mc_db_lock_account(mc_store *st, int64_t user_id, const char *what);
 /* Whether the lock key was already taken in the current transaction, as
  * noted by an earlier call; notes it if not (the caller then takes it). A
  * group commit's batch takes a unit's lock once, not once per request. */

@@ -720,8 +720,12 @@ int mc_store_document_copy_ids(mc_store *st, int64_t **out, size_t *n, int64_t s
 int mc_store_document_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)
 {
 	static const char sql[] = "SELECT count(*) FROM document_event WHERE user_id = $1 AND at >= $2";
-	return mc_db_int(st, sql, "count document events of an account", out,
-			 MC_ARGS(MC_I(user_id), MC_I(since)));
+	int rc = mc_db_lock_account(st, user_id, "lock an account's steps on documents");
+
+	*out = 0;
+	return rc ? rc
+		  : mc_db_int(st, sql, "count document events of an account", out,
+			      MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 
 /* The space of the documents' chain locks (db.h mc_db_lock), by document id. */

@@ -188,7 +188,8 @@ int mc_store_document_event_find(mc_store *st, mc_document_event *out, int64_t d
  * account, core/limits.h). */
 int mc_store_document_events_page(mc_store *st, mc_document_event **out, size_t *n, bool *more,
 				  int64_t document_id, int64_t before_id, int limit);
-/* How many document events user_id has recorded since `since` (the hourly limit). */
+/* How many document events user_id has recorded since `since` (the hourly
+ * limit), counted under the account's lock (db.h mc_db_lock_account). */
 int mc_store_document_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
 /* The ids of the copies delivered inside the deployment of the outgoing
  * document source_id (its incoming copies, by id). */

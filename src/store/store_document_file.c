@@ -126,8 +126,12 @@ int mc_store_document_sign_prepares_by(mc_store *st, int64_t *out, int64_t user_
 {
 	static const char sql[] =
 	    "SELECT count(*) FROM document_sign_prepare WHERE user_id = $1 AND at >= $2";
-	return mc_db_int(st, sql, "count an account's preparations", out,
-			 MC_ARGS(MC_I(user_id), MC_I(since)));
+	int rc = mc_db_lock_account(st, user_id, "lock an account's preparations");
+
+	*out = 0;
+	return rc ? rc
+		  : mc_db_int(st, sql, "count an account's preparations", out,
+			      MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 
 int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_document_sign_request *out)

@@ -43,7 +43,8 @@ int mc_store_document_sign_request_put(mc_store *st, int64_t document_id, int64_
 				       const void *pdf, size_t len, const char *cms_hex,
 				       const char *certificate, int64_t at);
 /* The preparations user_id made from time since (*out): each put counts
- * one for its user (migration 057), and forgets theirs older than an hour. */
+ * one for its user (migration 057), and forgets theirs older than an hour.
+ * Counted under the account's lock (db.h mc_db_lock_account). */
 int mc_store_document_sign_prepares_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
 /* MC_ENOTFOUND when none waits. */
 int mc_store_document_sign_request_get(mc_store *st, int64_t document_id, mc_document_sign_request *out);

@@ -527,8 +527,12 @@ int mc_store_par_log_by(mc_store *st, int64_t *out, int64_t user_id, int64_t sin
 	static const char *const sql[] = {
 	    "SELECT count(*) FROM par_log WHERE user_id = $1 AND at >= $2 AND what != 'survey'",
 	    "SELECT count(*) FROM par_log WHERE user_id = $1 AND at >= $2 AND what = 'survey'"};
-	return mc_db_int(st, sql[survey], "count par log lines of an account", out,
-			 MC_ARGS(MC_I(user_id), MC_I(since)));
+	int rc = mc_db_lock_account(st, user_id, "lock an account's reform-index lines");
+
+	*out = 0;
+	return rc ? rc
+		  : mc_db_int(st, sql[survey], "count par log lines of an account", out,
+			      MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 
 /* ---- rules and council ------------------------------------------------- */

@@ -184,7 +184,8 @@ int mc_store_par_log_page(mc_store *st, mc_par_log **out, size_t *n, bool *more,
 /* How many lines the account user_id has written to the reform index's logs
  * since `since`: the lines of survey imports when survey, else all the
  * others (the hourly limits MC_LIMIT_PAR_SURVEY_LINES_PER_HOUR and
- * MC_LIMIT_PAR_MARKS_PER_HOUR). */
+ * MC_LIMIT_PAR_MARKS_PER_HOUR), under the account's lock (db.h
+ * mc_db_lock_account). */
 int mc_store_par_log_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since, bool survey);
 
 /* The year's rating rules (core/par_index.h mc_par_rules, as int32 fields). */

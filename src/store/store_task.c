@@ -797,8 +797,12 @@ int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, bool *mor
 int mc_store_task_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)
 {
 	static const char sql[] = "SELECT count(*) FROM task_event WHERE user_id = $1 AND at >= $2";
-	return mc_db_int(st, sql, "count task events of an account", out,
-			 MC_ARGS(MC_I(user_id), MC_I(since)));
+	int rc = mc_db_lock_account(st, user_id, "lock an account's steps on tasks");
+
+	*out = 0;
+	return rc ? rc
+		  : mc_db_int(st, sql, "count task events of an account", out,
+			      MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 
 int mc_store_task_last_hash(mc_store *st, char *out, size_t cap, int64_t task_id)

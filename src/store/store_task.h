@@ -188,7 +188,8 @@ int mc_store_task_event_add(mc_store *st, mc_task_event *e);
  * core/limits.h), so it is read a page at a time. */
 int mc_store_task_events(mc_store *st, mc_task_event **out, size_t *n, bool *more, int64_t task_id,
 			 int64_t before_id, int limit);
-/* How many task events user_id has recorded since `since` (the hourly limit). */
+/* How many task events user_id has recorded since `since` (the hourly
+ * limit), counted under the account's lock (db.h mc_db_lock_account). */
 int mc_store_task_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
 /* The hash of the task's last event into out ("" when it has none). */
 int mc_store_task_last_hash(mc_store *st, char *out, size_t cap, int64_t task_id);

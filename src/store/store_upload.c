@@ -29,6 +29,11 @@ static int lock(mc_store *st, int64_t space, uint32_t key, const char *what)
 	return mc_db_lock(st, (space << 32) | (int64_t)key, what);
 }
 
+int mc_db_lock_account(mc_store *st, int64_t user_id, const char *what)
+{
+	return user_id > 0 ? lock(st, LOCK_ACCOUNT, (uint32_t)user_id, what) : 0;
+}
+
 int mc_files_lock(mc_store *st, const char *sha256)
 {
 	char head[9];
@@ -87,7 +92,7 @@ int mc_store_upload_usage(mc_store *st, mc_upload_usage *out, int64_t user_id, i
 	    "FROM upload u WHERE u.user_id = $1 "
 	    "AND NOT EXISTS (SELECT 1 FROM dossier_document d WHERE d.sha256 = u.sha256)";
 	mc_q *q = NULL;
-	int rc = lock(st, LOCK_ACCOUNT, (uint32_t)user_id, "lock an account's uploads");
+	int rc = mc_db_lock_account(st, user_id, "lock an account's uploads");
 
 	memset(out, 0, sizeof *out);
 	if (rc == 0)

@@ -180,7 +180,11 @@ int mc_store_workfile_list(mc_store *st, mc_workfile **out, size_t *n, int64_t *
 int mc_store_workfile_count_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since)
 {
 	static const char sql[] = "SELECT count(*) FROM workfile WHERE created_by = $1 AND created_at >= $2";
-	return mc_db_int(st, sql, "count work files listed", out, MC_ARGS(MC_I(user_id), MC_I(since)));
+	int rc = mc_db_lock_account(st, user_id, "lock an account's work files");
+
+	*out = 0;
+	return rc ? rc
+		  : mc_db_int(st, sql, "count work files listed", out, MC_ARGS(MC_I(user_id), MC_I(since)));
 }
 
 int mc_store_workfile_doc_add(mc_store *st, const mc_workfile *w, int64_t document_id, int64_t user_id,

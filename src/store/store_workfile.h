@@ -77,7 +77,8 @@ typedef struct {
  * match. Caller frees with mc_workfile_free_list. */
 int mc_store_workfile_list(mc_store *st, mc_workfile **out, size_t *n, int64_t *total,
 			   const mc_workfile_query *q);
-/* How many files user_id has listed since `since` (the hourly limit). */
+/* How many files user_id has listed since `since` (the hourly limit),
+ * counted under the account's lock (db.h mc_db_lock_account). */
 int mc_store_workfile_count_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
 
 /* Puts document_id into file w (of w->unit_id, w->year) at `at` by user_id.

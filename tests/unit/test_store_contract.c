@@ -5829,6 +5829,65 @@ static void test_number_vouched_waits(void **state)
 	mc_store_close(other);
 }
 
+/* The hourly limits' counts of one account, each as the write counts it. */
+static int count_document_steps(mc_store *st, int64_t *n, int64_t user_id)
+{
+	return mc_store_document_events_by(st, n, user_id, 0);
+}
+
+static int count_task_steps(mc_store *st, int64_t *n, int64_t user_id)
+{
+	return mc_store_task_events_by(st, n, user_id, 0);
+}
+
+static int count_workfiles(mc_store *st, int64_t *n, int64_t user_id)
+{
+	return mc_store_workfile_count_by(st, n, user_id, 0);
+}
+
+static int count_prepares(mc_store *st, int64_t *n, int64_t user_id)
+{
+	return mc_store_document_sign_prepares_by(st, n, user_id, 0);
+}
+
+static int count_par_lines(mc_store *st, int64_t *n, int64_t user_id)
+{
+	return mc_store_par_log_by(st, n, user_id, 0, false);
+}
+
+/* An hourly limit holds across servers: each count of an account's recent
+ * writes is made under the account's lock, held until the write commits,
+ * so that a second server counts after the first's write rather than both
+ * counting 99 and both writing the 100th. Another account is not held up. */
+static void test_hourly_counts_wait(void **state)
+{
+	struct fixture *f = *state;
+	static int (*const counts[])(mc_store *, int64_t *, int64_t) = {
+	    count_document_steps, count_task_steps, count_workfiles, count_prepares, count_par_lines};
+	int64_t a = add_user(f->st, "chuyen.vien.dem.a", MC_ROLE_SPECIALIST, f->district);
+	int64_t b = add_user(f->st, "chuyen.vien.dem.b", MC_ROLE_SPECIALIST, f->district);
+	mc_store *other = use_pg ? open_impatient(f) : NULL;
+
+	for (size_t i = 0; i < MC_ARRAY_LEN(counts); i++) {
+		int64_t n = -1;
+
+		assert_int_equal(mc_store_begin(f->st), 0);
+		assert_int_equal(counts[i](f->st, &n, a), 0);
+		assert_int_equal(n, 0);
+		if (other) {
+			assert_int_equal(mc_store_begin(other), 0);
+			if (counts[i](other, &n, a) != MC_EBUSY)
+				fail_msg("count %zu of an account did not wait for its other write", i);
+			assert_int_equal(mc_store_rollback(other), 0);
+			assert_int_equal(mc_store_begin(other), 0);
+			assert_int_equal(counts[i](other, &n, b), 0);
+			assert_int_equal(mc_store_rollback(other), 0);
+		}
+		assert_int_equal(mc_store_commit(f->st), 0);
+	}
+	mc_store_close(other);
+}
+
 /* The events of one document are chained one after the other on every
  * connection: reading the head in a write transaction holds the chain until
  * the commit, so that a second writer (another server on PostgreSQL; on
@@ -7140,6 +7199,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_document_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_event_head_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_number_vouched_waits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hourly_counts_wait, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workfiles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workfile_disposal, setup, teardown),

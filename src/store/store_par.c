@@ -356,11 +356,12 @@ int mc_store_par_evidence_of(mc_store *st, mc_par_evidence_of **out, size_t *n, 
 int mc_store_par_score_put(mc_store *st, mc_par_score *s, mc_par_put what, int64_t if_version)
 {
 	/* A missing mark is made first, so that every write is one UPDATE with
-	 * its version check: $1..$3 the key, $4 by, $5 at. */
+	 * its version check: $1..$3 the key, $4 by, $5 at. Two first writes at
+	 * once (PostgreSQL, two servers): the second's insert waits for the
+	 * first's and does nothing, and its UPDATE applies after it. */
 	static const char make[] =
 	    "INSERT INTO par_score (framework_id, unit_id, code, updated_by, updated_at) "
-	    "SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM par_score WHERE framework_id = $1 "
-	    "AND unit_id = $2 AND code = $3)";
+	    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (framework_id, unit_id, code) DO NOTHING";
 	static const char upd_self[] = "UPDATE par_score SET self_cp = $7, note = $8, evidence = $9, version "
 				       "= version + 1, updated_by = $4, "
 				       "updated_at = $5 WHERE framework_id = $1 AND unit_id = $2 AND code = "

@@ -6246,6 +6246,82 @@ static void *par_mark_run(void *arg)
 	return NULL;
 }
 
+/* A first mark of a row written on another connection, in a thread, in its
+ * own transaction. */
+struct par_put_job {
+	const char *url;
+	mc_par_score s;
+	int rc;
+};
+
+static void *par_put_run(void *arg)
+{
+	struct par_put_job *j = arg;
+	mc_store *st = NULL;
+
+	j->rc = mc_store_open(&st, j->url);
+	if (j->rc == 0)
+		j->rc = mc_store_begin(st);
+	if (j->rc == 0) {
+		j->rc = mc_store_par_score_put(st, &j->s, MC_PAR_PUT_COUNCIL, 0);
+		if (j->rc == 0)
+			j->rc = mc_store_commit(st);
+		else
+			mc_store_rollback(st);
+	}
+	mc_store_close(st);
+	return NULL;
+}
+
+/* Two first marks of one row at once (two servers): both apply, one after
+ * the other (the second as an update of the first), rather than the second
+ * failing on the row the first made (duplicate). */
+static void test_par_first_marks_race(void **state)
+{
+	struct fixture *f = *state;
+	mc_par_criterion crit[] = {
+	    {.code = "1", .parent = "", .name = "Công tác chỉ đạo", .max_cp = 1000},
+	    {.code = "1.1", .parent = "1", .name = "Kiểm tra", .max_cp = 1000, .method = MC_PAR_APPRAISED},
+	};
+	int64_t units[] = {f->district};
+	mc_par_framework fw = {.year = 2017, .group = 2, .created_at = 1483600000};
+	mc_par_score s = {.unit_id = f->district,
+			  .code = "1.1",
+			  .has_council = true,
+			  .council_cp = 300,
+			  .reason = "Lần một",
+			  .updated_at = 5};
+	struct par_put_job job = {.url = f->path, .rc = -1};
+	pthread_t t;
+
+	assert_int_equal(mc_store_par_framework_add(f->st, &fw, crit, 2, units, 1), 0);
+	s.framework_id = fw.id;
+	job.s = s;
+	job.s.council_cp = 400;
+	job.s.reason = "Lần hai";
+	job.s.updated_at = 6;
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_par_score_put(f->st, &s, MC_PAR_PUT_COUNCIL, 0), 0);
+	if (use_pg) {
+		/* the second starts while the first's row is not committed yet */
+		assert_int_equal(pthread_create(&t, NULL, par_put_run, &job), 0);
+		struct timespec pause = {.tv_nsec = 300 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
+	assert_int_equal(mc_store_commit(f->st), 0);
+	if (use_pg)
+		assert_int_equal(pthread_join(t, NULL), 0);
+	else
+		par_put_run(&job);
+	assert_int_equal(job.rc, 0);
+	assert_int_equal(job.s.version, s.version + 1);
+	mc_par_score got = {0};
+	assert_int_equal(mc_store_par_score_get(f->st, &got, fw.id, f->district, "1.1"), 0);
+	assert_int_equal(got.council_cp, 400);
+	assert_string_equal(got.reason, "Lần hai");
+	mc_par_score_clear(&got);
+}
+
 /* A mark made while another server publishes the framework either commits
  * before the publication or is refused (state): on PostgreSQL both take the
  * framework's lock before reading its state, so the mark waits for the
@@ -7207,6 +7283,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_publish_waits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_par_first_marks_race, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_reports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_par_procedures, setup, teardown),

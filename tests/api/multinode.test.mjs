@@ -8,14 +8,17 @@
 // provider's confirmation of a payment sent to every node at once is taken once
 // and answered as taken everywhere; and a citizen's filing limit holds when the
 // requests go to different nodes; a failed payment tried again through every node
-// at once makes one new attempt.
+// at once makes one new attempt. A draft's attachments detached and its versions
+// and attachments uploaded on every node at once leave its event log one
+// unbroken chain.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort, freshDatabase, dropDatabase } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { BIN, freePort, freshDatabase, dropDatabase } from './harness.mjs';
 import { smtpSink } from './smtp_sink.mjs';
 import { initDemo, serve } from './serve.mjs';
 import { DISTRICT, APPLICANT, act, assertProblem, assertStatus, districtProcedure, duePreview } from './helpers.mjs';
@@ -382,4 +385,38 @@ test('documents issued and registered on every node at once: one series, no gap,
     { token: tok[i % NODES].tiepnhan, body: { type: 'cong_van', subject: `Văn bản đến ${i}`, organ_name: 'Sở Nội vụ' } })));
   for (const r of arrivals) assertStatus(r, 201, 'incoming');
   assert.deepEqual(arrivals.map((r) => r.body.arrival_number).sort((a, b) => a - b), Array.from({ length: 24 }, (_, i) => i + 1));
+});
+
+// A document's events are chained by hash (migration 030): each server reads the
+// chain's head and appends after it. Detaches, uploads and attachments of one draft
+// sent to every node at once (none of which writes the document's row) are chained
+// one after the other, so that `motcua audit verify` finds every link intact.
+test('a draft changed on every node at once: its event log stays one unbroken chain', { skip }, async () => {
+  const chuyenvien = await nodes[0].login('chuyenvien');
+  const d = await nodes[0].api('POST', '/api/v1/documents', { token: chuyenvien, body: { type: 'quyet_dinh',
+    subject: 'Về việc ban hành kế hoạch', body: 'Điều 1.', place: 'Quảng Xương', signer_position: 'CHỦ TỊCH',
+    signer_name: 'Lê Văn Bình', recipients: 'Lưu: VT.', recipient_units: [] } });
+  assertStatus(d, 201, 'draft');
+  const id = d.body.id;
+  const auth = { Authorization: `Bearer ${chuyenvien}` };
+  const rendered = Buffer.from(await (await fetch(`${nodes[0].base}/api/v1/documents/${id}/file`, { headers: auth })).arrayBuffer());
+  const upload = (i, kind, name, bytes) => fetch(`${nodes[i % NODES].base}/api/v1/documents/${id}/${kind}?filename=${name}`,
+    { method: 'POST', headers: { ...auth, 'Content-Type': 'application/pdf' }, body: bytes });
+  const N = 8;
+  for (let i = 0; i < N; i++) {
+    const r = await upload(0, 'attachments', `a${i}.pdf`, Buffer.concat([rendered, Buffer.from(`\n% a${i}\n`)]));
+    assert.equal(r.status, 201, `attachment ${i}: ${await r.text()}`);
+  }
+  const list = (await nodes[0].api('GET', `/api/v1/documents/${id}/attachments`, { token: chuyenvien })).body.items;
+  assert.equal(list.length, N);
+  const pdf = (t) => Buffer.from(`%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n% ${t}\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+  const res = await Promise.all([
+    ...list.map((a, i) => nodes[i % NODES].api('DELETE', `/api/v1/documents/${id}/attachments/${a.number}`, { token: chuyenvien })),
+    ...Array.from({ length: N }, (_, i) => upload(i + 1, 'versions', `v${i}.pdf`, pdf(`v${i}`))),
+    ...Array.from({ length: N }, (_, i) => upload(i + 2, 'attachments', `b${i}.pdf`, Buffer.concat([rendered, Buffer.from(`\n% b${i}\n`)]))),
+  ]);
+  assert.deepEqual(res.map((r) => r.status), [...Array(N).fill(204), ...Array(2 * N).fill(201)]);
+  const v = spawnSync(BIN, ['audit', 'verify', '--db', db], { encoding: 'utf8' });
+  assert.equal(v.status, 0, `audit verify:\n${v.stdout}${v.stderr}`);
+  assert.match(v.stdout + v.stderr, /official documents verified, every link intact/);
 });

@@ -159,7 +159,13 @@ static void create(struct fixture *f, mc_dossier *out, const mc_actor *actor, co
 static int act(struct fixture *f, mc_dossier *out, const mc_actor *actor, const char *code, mc_action a,
 	       const char *note, const char *when)
 {
+	/* A supplement carries what was asked for: one document. */
+	mc_dossier_doc doc = {.name = "Bản vẽ còn thiếu", .originals = 1};
 	mc_action_req req = {.action = a, .note = note, .at = at(when)};
+	if (a == MC_ACT_SUPPLEMENT) {
+		req.docs = &doc;
+		req.n_docs = 1;
+	}
 	return mc_app_dossier_act(f->st, f->tc, actor, code, &req, out);
 }
 

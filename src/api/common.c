@@ -417,6 +417,25 @@ json_t *mc_api_rating_json(const mc_rating *rt)
 			 rt->comment && rt->comment[0] ? rt->comment : NULL, "at", mc_api_time(rt->at));
 }
 
+/* Whether a supplement request is offered: a first one to the dossier's
+ * officers, a further one to a leader only (app/dossier.c). An action's reply
+ * has no history at hand (ev NULL), so it is read here when it decides. */
+static bool supplement_listed(mc_req *r, const mc_actor *actor, const mc_dossier *d, bool fresh,
+			      const mc_event *ev, size_t n_ev)
+{
+	if (fresh || mc_app_supplement_again_ok(actor, 1))
+		return true;
+	if (ev)
+		return mc_app_supplement_again_ok(actor, mc_app_supplements_asked(ev, n_ev));
+	mc_event *own = NULL;
+	size_t n = 0;
+	if (mc_store_event_list(mc_req_store(r), &own, &n, d->id) != 0)
+		return true; /* the action itself still refuses */
+	bool ok = mc_app_supplement_again_ok(actor, mc_app_supplements_asked(own, n));
+	mc_event_free_list(own, n);
+	return ok;
+}
+
 /* What only the detail of a dossier shows: the actions the caller may take
  * now, its rating, and whether the caller may rate it. fresh: a dossier
  * filed by this request, which has neither rating nor payment to read. */
@@ -434,8 +453,7 @@ static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d, bool fresh,
 		 * from the dossier and its history when the detail shows them. */
 		if (a == MC_ACT_REFUSE && mc_app_refuse_past_due(d, now))
 			continue;
-		if (a == MC_ACT_REQUEST_SUPPLEMENT && ev &&
-		    !mc_app_supplement_again_ok(&actor, mc_app_supplements_asked(ev, n_ev)))
+		if (a == MC_ACT_REQUEST_SUPPLEMENT && !supplement_listed(r, &actor, d, fresh, ev, n_ev))
 			continue;
 		json_array_append_new(actions, json_string(mc_action_name((mc_action)a)));
 	}

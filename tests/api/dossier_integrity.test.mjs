@@ -127,7 +127,9 @@ test('guidance is given once: a second supplement request is a leader\'s, with t
   await actOk(server, tok.tiepnhan, d.code, 'assign', { handler: 'chuyenvien' });
   await at('2027-05-20T01:00:00Z');
   await actOk(server, tok.tiepnhan, d.code, 'request_supplement', { note: 'Bổ sung' });
-  await actOk(server, tok.tiepnhan, d.code, 'supplement', { documents: [{ name: 'Bản sao', copies: 1 }] });
+  const answered = await actOk(server, tok.tiepnhan, d.code, 'supplement', { documents: [{ name: 'Bản sao', copies: 1 }] });
+  // the action's own reply offers what the detail offers
+  assert.ok(!answered.actions.includes('request_supplement'), `not offered in the reply: ${answered.actions}`);
   const before = await getDossier(server, tok.tiepnhan, d.code);
   // the detail offers it again to the leader only
   assert.ok(!before.actions.includes('request_supplement'), `not offered to the desk: ${before.actions}`);

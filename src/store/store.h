@@ -351,7 +351,8 @@ typedef struct {
 } mc_recovery;
 /* Stores the account's code, replacing the one it had. */
 int mc_store_recovery_put(mc_store *st, const mc_recovery *c);
-/* MC_ENOTFOUND when the account has none. */
+/* MC_ENOTFOUND when the account has none. Within a write, it holds the
+ * account's lock until the commit (one check of a code at a time). */
 int mc_store_recovery_get(mc_store *st, mc_recovery *out, int64_t user_id);
 /* Counts a wrong try. */
 int mc_store_recovery_attempt(mc_store *st, int64_t user_id);

@@ -567,6 +567,18 @@ int mc_store_recovery_put(mc_store *st, const mc_recovery *c)
 	    MC_ARGS(MC_I(c->user_id), MC_T(c->code_hash), MC_I(c->created_at), MC_I(c->expires_at)));
 }
 
+/* The lock space of an account's sessions: a session begun and a change
+ * that ends the account's sessions wait for each other, on servers sharing a
+ * PostgreSQL database, so that neither misses the other's commit. A recovery
+ * code's check takes it too, so that its tries are counted one at a time. */
+#define LOCK_SESSIONS INT64_C(1835230099)
+
+static int lock_sessions(mc_store *st, int64_t user_id)
+{
+	return mc_db_lock(st, (LOCK_SESSIONS << 32) | (int64_t)(uint32_t)user_id,
+			  "lock an account's sessions");
+}
+
 int mc_store_recovery_get(mc_store *st, mc_recovery *out, int64_t user_id)
 {
 	static const char sql[] = "SELECT code_hash, created_at, expires_at, attempts FROM recovery_code "
@@ -575,7 +587,9 @@ int mc_store_recovery_get(mc_store *st, mc_recovery *out, int64_t user_id)
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = mc_db_prepare(st, &q, sql);
+	rc = lock_sessions(st, user_id);
+	if (rc == 0)
+		rc = mc_db_prepare(st, &q, sql);
 	if (rc)
 		goto cleanup;
 	mc_q_int(q, 1, user_id);
@@ -609,17 +623,6 @@ int mc_store_recovery_delete(mc_store *st, int64_t user_id)
 }
 
 /* ---- sessions --------------------------------------------------------- */
-
-/* The lock space of an account's sessions: a session begun and a change
- * that ends the account's sessions wait for each other, on servers sharing a
- * PostgreSQL database, so that neither misses the other's commit. */
-#define LOCK_SESSIONS INT64_C(1835230099)
-
-static int lock_sessions(mc_store *st, int64_t user_id)
-{
-	return mc_db_lock(st, (LOCK_SESSIONS << 32) | (int64_t)(uint32_t)user_id,
-			  "lock an account's sessions");
-}
 
 int mc_store_session_create(mc_store *st, const char *token_hash, int64_t user_id, int64_t created_at,
 			    int64_t expires_at, const char *checked_hash)

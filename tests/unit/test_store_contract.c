@@ -5888,6 +5888,46 @@ static void test_hourly_counts_wait(void **state)
 	mc_store_close(other);
 }
 
+/* A recovery code is checked one try at a time across servers: reading it in
+ * a write holds the account until the commit, so that a second server reads
+ * the tries the first counted (on SQLite the write already holds the
+ * database), and a burst on several servers gets no more guesses than one. */
+static void test_recovery_check_waits(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a = add_user(f->st, "khoi.phuc.a", MC_ROLE_DESK, f->commune);
+	int64_t b = add_user(f->st, "khoi.phuc.b", MC_ROLE_DESK, f->commune);
+	mc_recovery put = {.user_id = a, .created_at = 100, .expires_at = 1000}, c;
+	memset(put.code_hash, 'a', 64);
+	assert_int_equal(mc_store_recovery_put(f->st, &put), 0);
+	put.user_id = b;
+	assert_int_equal(mc_store_recovery_put(f->st, &put), 0);
+	mc_store *other = NULL;
+
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_recovery_get(f->st, &c, a), 0);
+	assert_int_equal(mc_store_recovery_attempt(f->st, a), 0);
+	if (use_pg) {
+		other = open_impatient(f);
+		/* a's code waits for the first's commit; b's does not */
+		assert_int_equal(mc_store_begin(other), 0);
+		assert_int_equal(mc_store_recovery_get(other, &c, a), MC_EBUSY);
+		assert_int_equal(mc_store_rollback(other), 0);
+		assert_int_equal(mc_store_begin(other), 0);
+		assert_int_equal(mc_store_recovery_get(other, &c, b), 0);
+		assert_int_equal(c.attempts, 0);
+		assert_int_equal(mc_store_rollback(other), 0);
+	}
+	assert_int_equal(mc_store_commit(f->st), 0);
+	if (other) {
+		assert_int_equal(mc_store_begin(other), 0);
+		assert_int_equal(mc_store_recovery_get(other, &c, a), 0);
+		assert_int_equal(c.attempts, 1);
+		assert_int_equal(mc_store_rollback(other), 0);
+		mc_store_close(other);
+	}
+}
+
 /* The events of one document are chained one after the other on every
  * connection: reading the head in a write transaction holds the chain until
  * the commit, so that a second writer (another server on PostgreSQL; on
@@ -7274,6 +7314,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_document_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_event_head_waits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_recovery_check_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_number_vouched_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hourly_counts_wait, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),

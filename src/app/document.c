@@ -261,9 +261,13 @@ cleanup:
 }
 
 /* Reads document id at version if_version (0 = any) for a step. */
+/* Every write reads its document here, under the document's lock
+ * (store_document.h): a draft's state is decided on as committed. */
 static int load(mc_store *st, mc_document *d, int64_t id, int64_t if_version)
 {
-	int rc = mc_store_document_get(st, d, id);
+	int rc = mc_store_document_lock(st, id);
+	if (rc == 0)
+		rc = mc_store_document_get(st, d, id);
 	if (rc == MC_ENOTFOUND)
 		return mc_err_set(MC_ENOTFOUND, MC_REASON_NOT_FOUND, "no document has id %lld",
 				  (long long)id);

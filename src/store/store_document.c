@@ -731,6 +731,12 @@ int mc_store_document_events_by(mc_store *st, int64_t *out, int64_t user_id, int
 /* The space of the documents' chain locks (db.h mc_db_lock), by document id. */
 #define LOCK_DOCUMENT_CHAIN INT64_C(1835230081)
 
+int mc_store_document_lock(mc_store *st, int64_t document_id)
+{
+	return mc_db_lock(st, (LOCK_DOCUMENT_CHAIN << 32) | (document_id & 0xffffffff),
+			  "lock a document's events");
+}
+
 int mc_store_document_event_head(mc_store *st, int64_t document_id, char out[65])
 {
 	static const char sql[] =
@@ -741,8 +747,7 @@ int mc_store_document_event_head(mc_store *st, int64_t document_id, char out[65]
 	 * upload, an exchange status, none of which writes the document's
 	 * row) would both read the same head and fork the chain. The lock is
 	 * held until the commit, so the second reads the first's event. */
-	int rc = mc_db_lock(st, (LOCK_DOCUMENT_CHAIN << 32) | (document_id & 0xffffffff),
-			    "lock a document's events");
+	int rc = mc_store_document_lock(st, document_id);
 
 	out[0] = '\0';
 	if (rc == 0)

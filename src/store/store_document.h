@@ -153,6 +153,13 @@ void mc_document_event_free_list(mc_document_event *list, size_t n);
 /* Appends an event; sets e->id. MC_EINVAL without e->hash: the caller
  * computes it (app/document.h: mc_app_document_event_append). */
 int mc_store_document_event_add(mc_store *st, mc_document_event *e);
+/* Inside a write transaction, takes the document's chain lock (db.h
+ * mc_db_lock), held until the commit; nothing outside one. A write that
+ * reads a document to decide on it (its state: may a draft still take a
+ * file?) takes it first, so that a change committed meanwhile on another
+ * server is read, and every document write takes its locks in one order:
+ * this one, then the document's row. */
+int mc_store_document_lock(mc_store *st, int64_t document_id);
 /* The hash of the document's last event into out ("" when it has none, or
  * only events from before the chain). Inside a write transaction, it first
  * takes the document's chain lock (db.h mc_db_lock), held until the commit:

@@ -5888,6 +5888,86 @@ static void test_hourly_counts_wait(void **state)
 	mc_store_close(other);
 }
 
+/* A file attached to a draft on another connection, in a thread, in its own
+ * transaction, by its drafter. */
+struct attach_job {
+	const char *url;
+	int64_t document_id, drafter, unit_id;
+	const char *sha256;
+	int rc;
+};
+
+static void *attach_run(void *arg)
+{
+	struct attach_job *j = arg;
+	mc_actor drafter = {.user_id = j->drafter, .role = MC_ROLE_SPECIALIST, .unit_id = j->unit_id};
+	mc_doc_upload in = {
+	    .kind = MC_DOC_FILE_PDF, .filename = "Phụ lục muộn.pdf", .sha256 = j->sha256, .size = 22};
+	mc_document_attachment out = {0};
+	mc_time_ctx *tc = NULL;
+	mc_store *st = NULL;
+
+	j->rc = mc_store_open(&st, j->url);
+	if (j->rc == 0)
+		j->rc = mc_time_ctx_load(&tc, st);
+	if (j->rc == 0)
+		j->rc = mc_store_begin(st);
+	if (j->rc == 0) {
+		j->rc = mc_app_document_attachment_add(st, tc, &drafter, j->document_id, &in, 3000, &out);
+		if (j->rc == 0)
+			j->rc = mc_store_commit(st);
+		else
+			mc_store_rollback(st);
+	}
+	mc_document_attachment_clear(&out);
+	mc_time_ctx_free(tc);
+	mc_store_close(st);
+	return NULL;
+}
+
+/* A draft's state is read under its lock by a write that decides on it: a
+ * file attached on one server while the draft is submitted on another waits
+ * for the submission's commit and is then refused (state), rather than
+ * reading the draft as editable and landing on the submitted document. */
+static void test_document_draft_state_waits(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = add_draft(f, f->district, "chuyen.vien.nop");
+	static const char pdf[] = "%PDF-1.7 phu luc %%EOF";
+	mc_document d = {0};
+	char sha[65], head[65];
+	struct attach_job job = {
+	    .url = f->path, .document_id = id, .unit_id = f->district, .sha256 = sha, .rc = -1};
+	pthread_t t;
+
+	assert_int_equal(mc_store_attachment_write(f->st, sha, pdf, sizeof pdf - 1), 0);
+	assert_int_equal(mc_store_document_get(f->st, &d, id), 0);
+	job.drafter = d.created_by;
+	/* the submission: its event's lock, then the draft's new state */
+	assert_int_equal(mc_store_begin(f->st), 0);
+	assert_int_equal(mc_store_document_event_head(f->st, id, head), 0);
+	d.state = MC_DOC_SUBMITTED;
+	d.updated_at = 2000;
+	assert_int_equal(mc_store_document_update(f->st, &d, d.version), 0);
+	if (use_pg) {
+		assert_int_equal(pthread_create(&t, NULL, attach_run, &job), 0);
+		struct timespec pause = {.tv_nsec = 300 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
+	assert_int_equal(mc_store_commit(f->st), 0);
+	if (use_pg)
+		assert_int_equal(pthread_join(t, NULL), 0);
+	else
+		attach_run(&job);
+	assert_int_equal(job.rc, MC_ECONFLICT);
+	mc_document_attachment *list = NULL;
+	size_t n = 0;
+	assert_int_equal(mc_store_document_attachments(f->st, &list, &n, id), 0);
+	assert_int_equal(n, 0);
+	mc_document_attachment_free_list(list, n);
+	mc_document_clear(&d);
+}
+
 /* A recovery code is checked one try at a time across servers: reading it in
  * a write holds the account until the commit, so that a second server reads
  * the tries the first counted (on SQLite the write already holds the
@@ -7315,6 +7395,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_document_attachments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_event_head_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_recovery_check_waits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_document_draft_state_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_number_vouched_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hourly_counts_wait, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_document_files, setup, teardown),

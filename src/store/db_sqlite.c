@@ -12,11 +12,14 @@
 
 #include "core/text.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -124,6 +127,18 @@ int mc_sqlite_open(mc_store **out, const char *path)
 	memcpy(st->files_dir, path, len);
 	memcpy(st->files_dir + len, ".files", sizeof(".files"));
 
+	/* A new database holds personal data and password hashes: it is made
+	 * readable by its owner only, whatever the umask the command was run
+	 * with (SQLite gives its WAL and shared-memory files the database's
+	 * mode). An existing one keeps the mode its administrator gave it. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	else if (errno != EEXIST && errno != ENOENT && errno != EACCES) {
+		fprintf(stderr, "could not create database %s: %s\n", path, strerror(errno));
+		rc = MC_ERROR;
+		goto cleanup;
+	}
 	/* One connection per thread (store.h), so SQLite's own mutexes are not needed. */
 	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			     NULL);

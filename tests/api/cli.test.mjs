@@ -3,6 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, BIN } from './harness.mjs';
 import { stopServer, DISTRICT, assertStatus, duePreview } from './helpers.mjs';
 
@@ -237,5 +240,28 @@ test('init --demo takes a long MOTCUA_DEMO_PASSWORD whole', async () => {
     assert.ok(await s.login('admin', long), 'the demo administrator signs in with the password given');
   } finally {
     await stopServer(s);
+  }
+});
+
+// The database holds personal data and password hashes: one made by hand
+// with a shell's usual umask (022) is readable by its owner only, and so are
+// the WAL and shared-memory files SQLite makes beside it.
+test('init makes a database readable by its owner only, whatever the umask', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-mode-'));
+  try {
+    const db = join(dir, 'motcua.db');
+    const r = spawnSync('sh', ['-c', 'umask 022; exec "$0" init --db "$1" --demo', BIN, db],
+      { encoding: 'utf8', timeout: 120000, env: { ...process.env, MOTCUA_DEMO_PASSWORD: 'mat-khau-thu-nghiem' } });
+    assert.equal(r.status, 0, r.stderr);
+    for (const f of [db, `${db}-wal`, `${db}-shm`].filter((f) => existsSync(f)))
+      assert.equal(statSync(f).mode & 0o077, 0, `${f} is ${(statSync(f).mode & 0o777).toString(8)}`);
+    // a database its administrator opened wider keeps its mode
+    const shared = join(dir, 'shared.db');
+    spawnSync('sh', ['-c', ': > "$0"; chmod 640 "$0"', shared]);
+    const m = spawnSync(BIN, ['migrate', '--db', shared], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(m.status, 0, m.stderr);
+    assert.equal(statSync(shared).mode & 0o777, 0o640);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

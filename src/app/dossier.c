@@ -382,11 +382,12 @@ cleanup:
 	return rc;
 }
 
-/* Due time of a period starting at `from` at the dossier's receiving unit. */
-static int64_t due_from(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p, int64_t from)
+/* Due time of a period starting at `from` at the dossier's receiving unit,
+ * by the rules the dossier was filed under. */
+static int64_t due_from(const mc_time_ctx *tc, const mc_dossier *d, int64_t from)
 {
 	return mc_deadline_due(mc_time_ctx_calendar(tc), mc_time_ctx_hours(tc, d->receiving_unit_id), from,
-			       d->duration_hours, p->cutoff_min);
+			       d->duration_hours, d->cutoff_min);
 }
 
 int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
@@ -559,9 +560,12 @@ int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	set_text(&d->note, NULL);
 	d->owner_id = actor->role == MC_ROLE_CITIZEN ? actor->user_id : 0;
 	d->duration_hours = period_hours(pr, in->channel);
+	/* as the insert copies them from the procedure's row (store.h) */
+	d->cutoff_min = pr->cutoff_min;
+	d->restart_on_supplement = pr->restart_on_supplement;
 	if (d->state == MC_ST_RECEIVED) {
 		d->received_at = in->at;
-		d->due_at = due_from(tc, d, pr, in->at);
+		d->due_at = due_from(tc, d, in->at);
 		d->step = 1;
 	} else {
 		d->submitted_at = in->at;
@@ -816,7 +820,7 @@ int mc_app_dossier_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *acto
 	if (rc != 0)
 		goto cleanup;
 	int from = d.state;
-	rc = mc_app_dossier_apply(st, tc, actor, &d, &proc, req);
+	rc = mc_app_dossier_apply(st, tc, actor, &d, req);
 	if (rc == 0 && req->action == MC_ACT_REQUEST_SUPPLEMENT)
 		rc = supplement_again_or_zero(st, actor, &d);
 	if (rc != 0)
@@ -845,7 +849,7 @@ cleanup:
 }
 
 int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc_dossier *d,
-			 const mc_procedure *proc, const mc_action_req *req)
+			 const mc_action_req *req)
 {
 	int rc;
 	mc_state to;
@@ -886,7 +890,7 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 	switch (req->action) {
 	case MC_ACT_RECEIVE:
 		d->received_at = at;
-		d->due_at = due_from(tc, d, proc, at);
+		d->due_at = due_from(tc, d, at);
 		d->step = 1;
 		break;
 	case MC_ACT_REFUSE:
@@ -942,17 +946,17 @@ int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *ac
 		/* fall through */
 	case MC_ACT_PAY:
 		if (d->paused_at && d->due_at) {
-			bool restart = req->action == MC_ACT_SUPPLEMENT && proc->restart_on_supplement;
+			/* by the rules the dossier was filed under */
+			bool restart = req->action == MC_ACT_SUPPLEMENT && d->restart_on_supplement;
 			d->due_at = mc_deadline_resume(wc, oh, d->due_at, d->paused_at, at, restart,
-						       d->duration_hours, proc->cutoff_min);
+						       d->duration_hours, d->cutoff_min);
 			/* The statutory due time kept by an apology moves with the pause;
 			 * a restarted period is a new one, which no apology concerns. */
 			if (d->statutory_due_at)
 				d->statutory_due_at =
-				    restart
-					? 0
-					: mc_deadline_resume(wc, oh, d->statutory_due_at, d->paused_at, at,
-							     false, d->duration_hours, proc->cutoff_min);
+				    restart ? 0
+					    : mc_deadline_resume(wc, oh, d->statutory_due_at, d->paused_at,
+								 at, false, d->duration_hours, d->cutoff_min);
 		}
 		d->paused_at = 0;
 		d->resume_state = 0;

@@ -183,9 +183,9 @@ int mc_app_dossier_event_append(mc_store *st, mc_event *e);
  * number of the day; *out owns copies of its strings (mc_dossier_clear; on
  * failure it is left cleared). mc_app_dossier_apply checks req against d
  * (mc_app_dossier_may, state, reasons, handler, target unit) and changes d as
- * act would before writing it, with copies of req's note and documents; proc
- * is d's procedure (with its fees when req asks for payment without an
- * amount). mc_app_dossier_event_make fills the event act or create would
+ * act would before writing it, with copies of req's note and documents, by
+ * the procedure's rules d was filed under (mc_dossier.cutoff_min).
+ * mc_app_dossier_event_make fills the event act or create would
  * append, borrowing actor->name, action and note (which must outlive *e until
  * it is appended); mc_app_dossier_follow_payment writes what the action does
  * to the fee owed (d must be stored).
@@ -193,7 +193,7 @@ int mc_app_dossier_event_append(mc_store *st, mc_event *e);
 int mc_app_dossier_build(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_dossier_new *in,
 			 mc_dossier *out);
 int mc_app_dossier_apply(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc_dossier *d,
-			 const mc_procedure *proc, const mc_action_req *req);
+			 const mc_action_req *req);
 void mc_app_dossier_event_make(mc_event *e, const mc_dossier *d, const mc_actor *actor, const char *action,
 			       int from, const char *note, int64_t at);
 int mc_app_dossier_follow_payment(mc_store *st, const mc_actor *actor, const mc_dossier *d,

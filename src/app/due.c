@@ -16,9 +16,8 @@
  * updates below must not move the pages under the reading. */
 #define PAGE 200
 
-void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p,
-		       const mc_event *events, size_t n_events, const mc_apology *apologies,
-		       size_t n_apologies, int64_t *due, int64_t *statutory_due)
+void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_event *events, size_t n_events,
+		       const mc_apology *apologies, size_t n_apologies, int64_t *due, int64_t *statutory_due)
 {
 	const mc_workcal *wc = mc_time_ctx_calendar(tc);
 	const mc_office_hours *oh = mc_time_ctx_hours(tc, d->receiving_unit_id);
@@ -26,7 +25,7 @@ void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_proc
 	size_t next_apology = 0;
 
 	if (d->received_at)
-		at_due = mc_deadline_due(wc, oh, d->received_at, d->duration_hours, p->cutoff_min);
+		at_due = mc_deadline_due(wc, oh, d->received_at, d->duration_hours, d->cutoff_min);
 	/* As app/dossier.c applies each action, in the order they happened. */
 	for (size_t i = 0; i < n_events && d->received_at; i++) {
 		const mc_event *e = &events[i];
@@ -38,15 +37,15 @@ void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_proc
 			paused = e->at >= d->received_at ? e->at : 0;
 		} else if (supplement || strcmp(e->action, "pay") == 0) {
 			if (paused) {
-				bool restart = supplement && p->restart_on_supplement;
+				bool restart = supplement && d->restart_on_supplement;
 				at_due = mc_deadline_resume(wc, oh, at_due, paused, e->at, restart,
-							    d->duration_hours, p->cutoff_min);
+							    d->duration_hours, d->cutoff_min);
 				if (statutory)
 					statutory =
 					    restart
 						? 0
 						: mc_deadline_resume(wc, oh, statutory, paused, e->at, false,
-								     d->duration_hours, p->cutoff_min);
+								     d->duration_hours, d->cutoff_min);
 			}
 			paused = 0;
 		} else if (strcmp(e->action, "apology") == 0 && next_apology < n_apologies) {
@@ -101,7 +100,7 @@ static int recompute_one(mc_store *st, const mc_time_ctx *tc, const char *code, 
 	}
 	if (n_issued > 1)
 		qsort(apologies, n_issued, sizeof *apologies, issued_cmp);
-	mc_app_due_replay(tc, &d, &p, events, n_events, apologies, n_issued, &due, &statutory);
+	mc_app_due_replay(tc, &d, events, n_events, apologies, n_issued, &due, &statutory);
 	if (due == d.due_at && statutory == d.statutory_due_at)
 		goto cleanup;
 	int64_t old_due = d.due_at;

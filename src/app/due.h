@@ -22,10 +22,11 @@
 /* The due time and the statutory due time (0 when no apology moved the
  * appointment) that the event log gives with the time rules tc. events in
  * order; the issued apologies of the dossier in the order they were issued.
+ * The procedure's rules are the dossier's own, those it was filed under
+ * (mc_dossier.cutoff_min, restart_on_supplement), not the procedure's now.
  * Pure: no store access. */
-void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_procedure *p,
-		       const mc_event *events, size_t n_events, const mc_apology *apologies,
-		       size_t n_apologies, int64_t *due, int64_t *statutory_due);
+void mc_app_due_replay(const mc_time_ctx *tc, const mc_dossier *d, const mc_event *events, size_t n_events,
+		       const mc_apology *apologies, size_t n_apologies, int64_t *due, int64_t *statutory_due);
 
 typedef struct {
 	int64_t checked;    /* open dossiers whose due time the year may move */

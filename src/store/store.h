@@ -625,8 +625,14 @@ typedef struct {
 	char *applicant_phone;
 	char *applicant_email;
 	char *applicant_address;
-	int64_t owner_id;	  /* citizen account that filed it online, 0 none */
-	int32_t duration_hours;	  /* statutory time applied to it */
+	int64_t owner_id;	/* citizen account that filed it online, 0 none */
+	int32_t duration_hours; /* statutory time applied to it */
+	/* The procedure's rules as they were when the dossier was filed (set
+	 * by the insert from the procedure's row; an edit of the procedure
+	 * later does not change them): the cut-off of the day of reception
+	 * (-1 none) and whether a supplement restarts the whole period. */
+	int cutoff_min;
+	bool restart_on_supplement;
 	int64_t submitted_at;	  /* 0 when never submitted online */
 	int64_t received_at;	  /* 0 until received */
 	int64_t due_at;		  /* 0 until received */

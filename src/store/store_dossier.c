@@ -23,7 +23,7 @@
 	"d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email, "                    \
 	"d.applicant_address, d.owner_id, d.duration_hours, d.submitted_at, d.received_at, d.due_at, "       \
 	"d.paused_at, d.finished_at, d.returned_at, d.updated_at, d.version, d.note, d.statutory_due_at, "   \
-	"d.reception_unit_id, d.return_unit_id"
+	"d.reception_unit_id, d.return_unit_id, d.cutoff_min, d.restart_on_supplement"
 
 /* The dossier with its procedure's code, as every read of dossiers wants it. */
 #define DOSSIER_FROM " FROM dossier d JOIN procedure p ON p.id = d.procedure_id"
@@ -61,6 +61,8 @@ static const mc_col dossier_cols[] = {
     MC_COL(MC_COL_I64, mc_dossier, statutory_due_at, "statutory_due_at"),
     MC_COL(MC_COL_I64, mc_dossier, reception_unit_id, "reception_unit_id"),
     MC_COL(MC_COL_I64, mc_dossier, return_unit_id, "return_unit_id"),
+    MC_COL(MC_COL_INT, mc_dossier, cutoff_min, "cutoff_min"),
+    MC_COL(MC_COL_BOOL, mc_dossier, restart_on_supplement, "restart_on_supplement"),
 };
 
 static const mc_col doc_cols[] = {
@@ -453,26 +455,38 @@ int mc_store_backend_dossier_insert(mc_store *st, mc_dossier *d)
 #define INSERT_VALUES                                                                                        \
 	"$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "    \
 	"$25, $26, $27, $28, $29, 1, $30, $31"
+	/* The procedure's rules the dossier is filed under, copied from its
+	 * row (store.h: mc_dossier.cutoff_min); an unknown procedure is
+	 * refused by its key, not by these. */
+#define INSERT_RULES(proc)                                                                                   \
+	", coalesce((SELECT cutoff_min FROM procedure WHERE id = " proc "), -1), "                           \
+	"coalesce((SELECT restart_on_supplement FROM procedure WHERE id = " proc "), false)"
+#define INSERT_COLS ", version, reception_unit_id, return_unit_id, cutoff_min, restart_on_supplement"
 #define INSERT_TAIL                                                                                          \
-	INSERT_VALUES ") RETURNING id, province_code, procedure_id, "                                        \
-		      "(SELECT code FROM procedure WHERE id = procedure_id) AS procedure_code"
+	") RETURNING id, province_code, procedure_id, "                                                      \
+	"(SELECT code FROM procedure WHERE id = procedure_id) AS procedure_code"
+#define BY_CODE "coalesce($3, (SELECT id FROM procedure WHERE code = $4))"
 	static const char sql[] =
-	    INSERT_HEAD ", version, reception_unit_id, return_unit_id) VALUES ($1, "
-			"coalesce(nullif($2, ''), (SELECT province_code FROM unit WHERE id = "
-			"$5), ''), coalesce($3, (SELECT id FROM procedure WHERE code = $4)), " INSERT_TAIL;
+	    INSERT_HEAD INSERT_COLS ") VALUES ($1, "
+				    "coalesce(nullif($2, ''), (SELECT province_code FROM unit WHERE id = "
+				    "$5), ''), " BY_CODE ", " INSERT_VALUES INSERT_RULES(BY_CODE) INSERT_TAIL;
 	/* Both known (a filing): PostgreSQL plans the statement above again at
 	 * each run, as its plan for given values drops the two look-ups and so
 	 * always looks cheaper than the prepared one; this one it plans once.
 	 * $4 (the code) is bound but unused. */
 	static const char known[] =
-	    INSERT_HEAD ", version, reception_unit_id, return_unit_id) VALUES ($1, $2, $3, " INSERT_TAIL;
+	    INSERT_HEAD INSERT_COLS ") VALUES ($1, $2, $3, " INSERT_VALUES INSERT_RULES("$3") INSERT_TAIL;
 	/* Both known and the id drawn ahead (take_id): sent without waiting,
 	 * nothing to read back. */
-	static const char known_id[] = INSERT_HEAD ", version, reception_unit_id, return_unit_id, id) "
-						   "VALUES ($1, $2, $3, " INSERT_VALUES ", $32)";
+	static const char known_id[] =
+	    INSERT_HEAD INSERT_COLS ", id) "
+				    "VALUES ($1, $2, $3, " INSERT_VALUES INSERT_RULES("$3") ", $32)";
 #undef INSERT_HEAD
 #undef INSERT_VALUES
 #undef INSERT_TAIL
+#undef INSERT_RULES
+#undef INSERT_COLS
+#undef BY_CODE
 	mc_q *q = NULL;
 	char *folded = NULL;
 	char *province = NULL, *procedure = NULL;

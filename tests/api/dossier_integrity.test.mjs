@@ -20,7 +20,7 @@ let tok = {};
 
 async function login() {
   tok = {};
-  for (const u of ['tiepnhan', 'chuyenvien', 'lanhdao', 'congdan']) tok[u] = await server.login(u);
+  for (const u of ['tiepnhan', 'chuyenvien', 'lanhdao', 'congdan', 'admin']) tok[u] = await server.login(u);
 }
 
 // The messages queued for the applicant of a dossier: { channel, subject, body },
@@ -169,4 +169,48 @@ test('an officer withdraws only on the applicant\'s request; the applicant is to
     applicant: { ...APPLICANT, email: 'congdan.rut@example.vn' } });
   assert.equal((await actOk(server, tok.congdan, o.code, 'withdraw')).state, 'withdrawn');
   assert.ok(outbox(o.code).some((m) => m.subject === `Hồ sơ ${o.code} đã được rút`), 'the citizen is told too');
+});
+
+// The rules a dossier is filed under stay its own: an administrator who then
+// makes the procedure's supplements restart the whole period changes nothing
+// for the dossiers already filed, neither at their supplement nor when a
+// calendar edit recomputes their due times.
+test('a procedure edited after filing: the dossier keeps the rules it was filed under', { skip: NO_FAKETIME }, async () => {
+  await at('2027-06-07T01:30:00Z'); // Monday 7 June 2027, 08:30
+  const proc = (await server.api('GET', `/api/v1/procedures/${PROCEDURE}`)).body;
+  assert.equal(proc.restart_on_supplement, false, 'a supplement pauses the clock of this procedure');
+  assert.equal(proc.duration_hours, 24);
+  const d = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
+  assert.equal(d.due_at, '2027-06-10T08:30:00+07:00', 'three working days on');
+  await at('2027-06-08T01:30:00Z');
+  await actOk(server, tok.tiepnhan, d.code, 'request_supplement', { note: 'Bổ sung bản sao' });
+  const edit = async (restart) => {
+    const body = (await server.api('GET', `/api/v1/procedures/${PROCEDURE}`)).body;
+    assertStatus(await server.api('PUT', `/api/v1/procedures/${PROCEDURE}`, { token: tok.admin,
+      body: { ...body, restart_on_supplement: restart } }), 200, 'the procedure edited');
+  };
+  await edit(true);
+  try {
+    await at('2027-06-10T01:30:00Z');
+    const b = await actOk(server, tok.tiepnhan, d.code, 'supplement', { documents: [{ name: 'Bản sao', copies: 1 }] });
+    // paused two working days (8 to 10 June): due two working days later,
+    // not 24 working hours after the supplement (15 June)
+    assert.equal(b.due_at, '2027-06-14T08:30:00+07:00', 'the pause moved it, as filed');
+    // a calendar edit of the year recomputes open dossiers by their own rules
+    const cal = (await server.api('GET', '/api/v1/calendar/2027')).body;
+    const days = [...cal.days.map(({ date, kind, name }) => ({ date, kind, name })),
+      { date: '2027-12-24', kind: 'holiday', name: 'Nghỉ theo thông báo bổ sung' }];
+    assertStatus(await server.api('PUT', '/api/v1/calendar/2027', { token: tok.admin,
+      body: { source: 'Thông báo bổ sung', days } }), 200, 'the calendar edited');
+    assert.equal((await getDossier(server, tok.tiepnhan, d.code)).due_at, '2027-06-14T08:30:00+07:00',
+      'not recomputed by the procedure\'s new rule');
+    // a dossier filed after the edit takes the new rule
+    const n = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT });
+    await actOk(server, tok.tiepnhan, n.code, 'request_supplement', { note: 'Bổ sung bản sao' });
+    await at('2027-06-11T01:30:00Z');
+    const nb = await actOk(server, tok.tiepnhan, n.code, 'supplement', { documents: [{ name: 'Bản sao', copies: 1 }] });
+    assert.equal(nb.due_at, '2027-06-16T08:30:00+07:00', 'restarted: 24 working hours from the supplement');
+  } finally {
+    await edit(false);
+  }
 });

@@ -1331,6 +1331,41 @@ static void set_str(char **field, const char *value)
 	*field = mc_xstrdup(value);
 }
 
+/* A dossier keeps the procedure's rules it was filed under: the insert copies
+ * them from the procedure's row, and a later edit of the procedure leaves
+ * them (the reception, a supplement and a calendar's recomputation read
+ * them from the dossier). */
+static void test_dossier_keeps_rules(void **state)
+{
+	struct fixture *f = *state;
+	mc_procedure p;
+	mc_dossier d = {0}, got = {0};
+
+	proc_init(&p, "1.004", "Cấp giấy phép xây dựng", "Xây dựng", "commune", 0, 3);
+	p.cutoff_min = 15 * 60;
+	p.restart_on_supplement = true;
+	assert_int_equal(mc_store_procedure_create(f->st, &p), 0);
+	dossier_init(&d, "000.31.30.H56-250601-0009", p.id, f->commune, MC_ST_RECEIVED, 1750000000,
+		     1749000000, "Lê Thị Ba");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	p.cutoff_min = -1;
+	p.restart_on_supplement = false;
+	assert_int_equal(mc_store_procedure_update(f->st, &p), 0);
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, false), 0);
+	assert_int_equal(got.cutoff_min, 15 * 60);
+	assert_true(got.restart_on_supplement);
+	/* one filed after the edit takes the new rules */
+	dossier_init(&d, "000.31.30.H56-250601-0010", p.id, f->commune, MC_ST_RECEIVED, 1750000000,
+		     1749000000, "Lê Thị Ba");
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	mc_dossier_clear(&got);
+	assert_int_equal(mc_store_dossier_get(f->st, &got, d.code, false), 0);
+	assert_int_equal(got.cutoff_min, -1);
+	assert_false(got.restart_on_supplement);
+	mc_dossier_clear(&got);
+	mc_dossier_clear(&d);
+}
+
 static void test_dossier_crud(void **state)
 {
 	struct fixture *f = *state;
@@ -7357,6 +7392,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_procedure_search, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_text, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dossier_crud, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dossier_keeps_rules, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dossier_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dossier_list_views, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_next_seq, setup, teardown),

@@ -233,6 +233,14 @@ int mc_exchange_check(const mc_exchange *x, const char *xml, size_t len, size_t 
 		*why = MC_XCH_BAD_SIGNATURE; /* unsigned, or signed by another key */
 		snprintf(problem, problem_size, "from %s: %s", msg->from.organ_id, detail);
 		rc = MC_EFORBIDDEN;
+		goto cleanup;
+	}
+	/* Signed, but the package as received is what is kept and served
+	 * (GET /api/v1/documents/{id}/edxml): nothing in it unsigned. */
+	rc = mc_xmldsig_covered(xml, len, detail, sizeof detail);
+	if (rc) {
+		*why = MC_XCH_BAD_PACKAGE;
+		snprintf(problem, problem_size, "from %s: %s", msg->from.organ_id, detail);
 	}
 cleanup:
 	if (rc)

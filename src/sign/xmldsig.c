@@ -5,6 +5,7 @@
 
 #include "core/edxml.h"
 #include "core/mc.h"
+#include "core/text.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -306,6 +307,163 @@ cleanup:
 	if (ctx)
 		xmlSecDSigCtxDestroy(ctx);
 	EVP_PKEY_free(pub);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* XML-DSig 1.1's namespace (ECKeyValue, X509Digest in KeyInfo). */
+#define DSIG11_NS "http://www.w3.org/2009/xmldsig11#"
+
+static bool blank(const xmlChar *s)
+{
+	for (; s && *s; s++)
+		if (!isspace(*s))
+			return false;
+	return true;
+}
+
+/* A sender's element or attribute name for a problem: at most 40 bytes,
+ * cut at a whole character, so that the problem fits and stays UTF-8. */
+typedef struct {
+	char s[41];
+} shown_name;
+
+static shown_name shown(const xmlChar *name)
+{
+	shown_name n;
+	mc_text_cut(n.s, sizeof n.s, name ? (const char *)name : "");
+	return n;
+}
+
+static bool has_element_child(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			return true;
+	return false;
+}
+
+/* The first comment in the document, prolog and epilog included. */
+static xmlNodePtr comment_in(xmlNodePtr node)
+{
+	for (xmlNodePtr c = node; c; c = c->next) {
+		if (c->type == XML_COMMENT_NODE)
+			return c;
+		if (c->type == XML_ELEMENT_NODE) {
+			xmlNodePtr found = comment_in(c->children);
+			if (found)
+				return found;
+		}
+	}
+	return NULL;
+}
+
+/* Whether what node (SignatureValue, KeyInfo or below) holds is XML-DSig's
+ * own: its elements in the XML-DSig namespaces, no attribute of another
+ * namespace, no text beside elements, no processing instruction, no
+ * comment. Why not, in problem. */
+static bool dsig_only(xmlNodePtr node, char *problem, size_t problem_size)
+{
+	for (xmlAttrPtr a = node->properties; a; a = a->next) {
+		if (a->ns) {
+			say(problem, problem_size,
+			    "ds:%s has the attribute %s:%s, which the signature does not cover",
+			    shown(node->name).s, shown(a->ns->prefix).s, shown(a->name).s);
+			return false;
+		}
+	}
+	bool mixed = has_element_child(node);
+	for (xmlNodePtr c = node->children; c; c = c->next) {
+		switch (c->type) {
+		case XML_ELEMENT_NODE:
+			if (!c->ns || !(xmlStrEqual(c->ns->href, xmlSecDSigNs) ||
+					xmlStrEqual(c->ns->href, BAD_CAST DSIG11_NS))) {
+				say(problem, problem_size,
+				    "ds:%s holds the element %s, not of XML-DSig, which the signature "
+				    "does not cover",
+				    shown(node->name).s, shown(c->name).s);
+				return false;
+			}
+			if (!dsig_only(c, problem, problem_size))
+				return false;
+			break;
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+			if (mixed && !blank(c->content)) {
+				say(problem, problem_size,
+				    "ds:%s holds text beside its elements, which the signature does "
+				    "not cover",
+				    shown(node->name).s);
+				return false;
+			}
+			break;
+		default:
+			say(problem, problem_size, "ds:%s holds a %s, which the signature does not cover",
+			    shown(node->name).s,
+			    c->type == XML_PI_NODE ? "processing instruction"
+						   : "node that is not XML-DSig's");
+			return false;
+		}
+	}
+	return true;
+}
+
+int mc_xmldsig_covered(const char *xml, size_t len, char *problem, size_t problem_size)
+{
+	int rc = MC_EINVAL;
+	say(problem, problem_size, "%s", "");
+	pthread_once(&once, init);
+	xmlDocPtr doc = read_doc(xml, len);
+	if (!doc) {
+		say(problem, problem_size, "the package is not well-formed XML without a DTD");
+		goto cleanup;
+	}
+	xmlNodePtr sig = NULL;
+	if (signatures(xmlDocGetRootElement(doc), &sig) != 1) {
+		say(problem, problem_size, "the package has not one signature");
+		goto cleanup;
+	}
+	/* Reference URI="" is the document without its comments (XML-DSig
+	 * §4.4.3.3): a comment anywhere, inside a signed element's text too,
+	 * is outside what the signature covers. */
+	if (comment_in(doc->children)) {
+		say(problem, problem_size,
+		    "the package holds an XML comment, which its signature does not cover "
+		    "(Reference URI=\"\" leaves comments out); edXML packages carry none");
+		goto cleanup;
+	}
+	/* The enveloped-signature transform leaves ds:Signature out whole.
+	 * SignedInfo is covered by SignatureValue; SignatureValue and KeyInfo
+	 * are the signature's own (the key is the peer's certificate, never
+	 * KeyInfo's). Anything else there, a ds:Object above all, is content
+	 * nobody signed that the stored package would carry. */
+	for (xmlAttrPtr a = sig->properties; a; a = a->next) {
+		if (a->ns) {
+			say(problem, problem_size,
+			    "ds:Signature has the attribute %s:%s, which the signature does not cover",
+			    shown(a->ns->prefix).s, shown(a->name).s);
+			goto cleanup;
+		}
+	}
+	for (xmlNodePtr c = sig->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE && blank(c->content))
+			continue;
+		if (c->type != XML_ELEMENT_NODE || !c->ns || !xmlStrEqual(c->ns->href, xmlSecDSigNs) ||
+		    !(xmlStrEqual(c->name, xmlSecNodeSignedInfo) ||
+		      xmlStrEqual(c->name, xmlSecNodeSignatureValue) ||
+		      xmlStrEqual(c->name, xmlSecNodeKeyInfo))) {
+			say(problem, problem_size,
+			    "ds:Signature holds %s%s, which the signature does not cover; it may hold "
+			    "SignedInfo, SignatureValue and KeyInfo only",
+			    c->type == XML_ELEMENT_NODE ? "the element " : "text or a processing instruction",
+			    c->type == XML_ELEMENT_NODE ? shown(c->name).s : "");
+			goto cleanup;
+		}
+		if (!xmlStrEqual(c->name, xmlSecNodeSignedInfo) && !dsig_only(c, problem, problem_size))
+			goto cleanup;
+	}
+	rc = 0;
+cleanup:
 	xmlFreeDoc(doc);
 	return rc;
 }

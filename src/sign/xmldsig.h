@@ -13,7 +13,9 @@
  * sender (a peer's, docs/operations.md), never the certificate the package
  * carries: a package signed with any other key does not verify. Only one
  * signature, only same-document references, only SHA-256/512 digests and
- * signatures, no DTD.
+ * signatures, no DTD. What such a signature leaves out (comments, what
+ * ds:Signature holds beside its own elements) is found by
+ * mc_xmldsig_covered, for a receiver that keeps the package as it came.
  */
 #ifndef MC_SIGN_XMLDSIG_H
 #define MC_SIGN_XMLDSIG_H
@@ -44,6 +46,19 @@ int mc_xmldsig_sign(char **out, size_t *out_len, const char *xml, size_t len, EV
  */
 int mc_xmldsig_verify(const char *xml, size_t len, X509 *cert, time_t now, char *problem,
 		      size_t problem_size);
+
+/*
+ * Whether xml, whose one signature verifies, carries nothing that signature
+ * does not cover. An enveloped Reference URI="" covers the document without
+ * its comments and without the ds:Signature itself: so a comment anywhere,
+ * or anything in ds:Signature but SignedInfo (covered by SignatureValue),
+ * SignatureValue and KeyInfo of XML-DSig's own elements (a ds:Object, an
+ * element or attribute of another namespace, text beside elements, a
+ * processing instruction), would be kept and shown with the package as if
+ * the sender had signed it. 0 when there is none; MC_EINVAL, with what was
+ * found in problem (at least 160 bytes) when not NULL.
+ */
+int mc_xmldsig_covered(const char *xml, size_t len, char *problem, size_t problem_size);
 
 /* The certificate a package carries in its KeyInfo (the first), or NULL;
  * the caller frees it with X509_free. For telling an operator which key a

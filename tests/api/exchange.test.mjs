@@ -365,6 +365,51 @@ test('the same package again is the same document; changed, forged, unknown and 
   assert.equal((await incoming(B, B.tok.tiepnhan)).length, before, 'nothing stored');
 });
 
+// A's package of sentId as A's system would sign another: a new DocumentId
+// and subject (a new document for B), edit applied, signed with xmlsec1 and
+// A's key, which B trusts for A's organisations.
+function resigned(pkg, tag, edit = (x) => x) {
+  const template = edit(pkg
+    .replace(/(<edXML:DocumentId>)([^<]*)(<\/edXML:DocumentId>)/, `$1$2-${tag}$3`)
+    .replace(/<edXML:Subject>[^<]*<\/edXML:Subject>/, `<edXML:Subject>Gói thử ${tag}</edXML:Subject>`))
+    .replace(/<DigestValue>[^<]*<\/DigestValue>/, '<DigestValue></DigestValue>')
+    .replace(/<SignatureValue>[^<]*<\/SignatureValue>/, '<SignatureValue></SignatureValue>')
+    .replace(/<X509Data>[\s\S]*<\/X509Data>/, '<X509Data><X509Certificate/></X509Data>');
+  writeFileSync(join(dir, `${tag}-in.xml`), template);
+  execFileSync('xmlsec1', ['--sign', '--privkey-pem', `${join(dir, 'a.key')},${join(dir, 'a.pem')}`,
+    '--output', join(dir, `${tag}.xml`), join(dir, `${tag}-in.xml`)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return readFileSync(join(dir, `${tag}.xml`), 'utf8');
+}
+
+const edxmlPost = (raw) => api(B, 'POST', '/api/v1/edxml', { raw, headers: { 'Content-Type': 'application/xml' } });
+
+test('a signed package carrying what its signature does not cover (a ds:Object, a comment) is refused 422 and nothing kept', async () => {
+  const pkg = (await api(A, 'GET', `/api/v1/documents/${sentId}/edxml`, { token: A.tok.tiepnhan })).text;
+  const before = (await incoming(B, B.tok.tiepnhan)).length;
+  const good = resigned(pkg, 'covered');
+  execFileSync('xmlsec1', ['--verify', '--enabled-reference-uris', 'empty', '--trusted-pem', join(dir, 'ca.pem'),
+    join(dir, 'covered.xml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // URI="" with the enveloped transform leaves out the Signature and comments:
+  // each of these still verifies, and would be served as the package received
+  const evil = '<edXML:MessageHeader xmlns:edXML="http://www.e-doc.vn/Schema/"><edXML:Subject>EVIL</edXML:Subject></edXML:MessageHeader>';
+  const cases = [
+    ['object', (x) => x.replace('</KeyInfo>', `</KeyInfo><Object>${evil}</Object>`), /ds:Signature holds the element Object, which the signature does not cover/],
+    ['keyinfo', (x) => x.replace('</X509Data>', `</X509Data>${evil}`), /ds:KeyInfo holds the element MessageHeader, not of XML-DSig/],
+    ['comment', (x) => x.replace('Gói thử comment', 'Gói thử <!-- EVIL -->comment'), /holds an XML comment, which its signature does not cover/],
+  ];
+  for (const [tag, after, detail] of cases) {
+    const r = await edxmlPost(after(resigned(pkg, tag)));
+    assertProblem(r, 422, 'invalid-package', String(detail));
+    assert.match(r.body.detail, detail);
+  }
+  assert.equal((await incoming(B, B.tok.tiepnhan)).length, before, 'nothing stored');
+  // the package as signed is taken, and served back byte for byte
+  const taken = await edxmlPost(good);
+  assertStatus(taken, 201, 'the package as signed');
+  const got = await api(B, 'GET', `/api/v1/documents/${taken.body.documents[0]}/edxml`, { token: B.tok.tiepnhan });
+  assert.equal(got.text, good);
+});
+
 test('B answers A (ResponseFor) the other way, assigns the copy and tells processing and done', async () => {
   const reply = await issued(B, B.tok, 'Phản hồi báo cáo cải cách hành chính', { place: 'Thử Hai' });
   // a draft or another's document cannot be sent; unknown organisations are refused

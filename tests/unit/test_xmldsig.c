@@ -260,6 +260,117 @@ static void malformed_signatures_are_refused(void **state)
 	free(xml);
 }
 
+/* xml signed by org with `xmlsec1 --sign` from motcua's own signed package
+ * made a template again: another signer's output, as a peer's system
+ * makes it. */
+static char *xmlsec1_signed(const char *signed_xml)
+{
+	char *t1 = NULL, *t2 = NULL, path[600], cmd[4096];
+	const char *s = strstr(signed_xml, "<SignatureValue>");
+	const char *e = strstr(signed_xml, "</SignatureValue>");
+	assert_true(s && e);
+	char *value = strndup(s, (size_t)(e - s) + strlen("</SignatureValue>"));
+	t1 = replace(signed_xml, value, "<SignatureValue/>");
+	free(value);
+	s = strstr(t1, "<DigestValue>");
+	e = strstr(t1, "</DigestValue>");
+	value = strndup(s, (size_t)(e - s) + strlen("</DigestValue>"));
+	t2 = replace(t1, value, "<DigestValue/>");
+	free(value);
+	free(t1);
+	s = strstr(t2, "<KeyInfo>");
+	e = strstr(t2, "</KeyInfo>");
+	value = strndup(s, (size_t)(e - s) + strlen("</KeyInfo>"));
+	t1 = replace(t2, value, "<KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo>");
+	free(value);
+	free(t2);
+	snprintf(path, sizeof path, "%s/tmpl.xml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(t1, f);
+	fclose(f);
+	free(t1);
+	for (const char *what = "key"; what; what = strcmp(what, "key") == 0 ? "pem" : NULL) {
+		snprintf(path, sizeof path, "%s/org.%s", dir, what);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		if (strcmp(what, "key") == 0)
+			PEM_write_PrivateKey(f, org.key, NULL, NULL, 0, NULL, NULL);
+		else
+			PEM_write_X509(f, org.cert);
+		fclose(f);
+	}
+	snprintf(cmd, sizeof cmd,
+		 "xmlsec1 --sign --privkey-pem '%s/org.key,%s/org.pem' --output '%s/peer.xml' '%s/tmpl.xml' "
+		 ">'%s/out' 2>&1",
+		 dir, dir, dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof path, "%s/peer.xml", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	char *out = calloc(1, 1 << 20);
+	size_t n = fread(out, 1, (1 << 20) - 1, f);
+	fclose(f);
+	out[n] = '\0';
+	return out;
+}
+
+/* An enveloped URI="" signature covers neither comments nor what
+ * ds:Signature holds: a signed package carrying a ds:Object, a comment, or
+ * another namespace's element or attribute in KeyInfo is refused by
+ * mc_xmldsig_covered; motcua's own package and one xmlsec1 signed are not. */
+static void uncovered_content_is_refused(void **state)
+{
+	(void)state;
+	size_t len = 0, slen = 0;
+	char *xml = package(&len), *signed_xml = NULL, problem[200];
+	assert_int_equal(mc_xmldsig_sign(&signed_xml, &slen, xml, len, org.key, org.cert), 0);
+	assert_int_equal(mc_xmldsig_covered(signed_xml, slen, problem, sizeof problem), 0);
+	char *peer = xmlsec1_signed(signed_xml);
+	assert_int_equal(mc_xmldsig_verify(peer, strlen(peer), org.cert, time(NULL), problem, sizeof problem),
+			 0);
+	assert_int_equal(mc_xmldsig_covered(peer, strlen(peer), problem, sizeof problem), 0);
+	free(peer);
+
+	static const struct {
+		const char *from, *to, *problem;
+	} cases[] = {
+	    {"</KeyInfo>",
+	     "</KeyInfo><Object><edXML:MessageHeader xmlns:edXML=\"http://www.e-doc.vn/Schema/\">"
+	     "<edXML:Subject>EVIL</edXML:Subject></edXML:MessageHeader></Object>",
+	     "ds:Signature holds the element Object, which the signature does not cover; it may hold "
+	     "SignedInfo, SignatureValue and KeyInfo only"},
+	    {"<edXML:Subject>Kết quả", "<edXML:Subject>Kết<!-- không --> quả",
+	     "the package holds an XML comment, which its signature does not cover (Reference URI=\"\" "
+	     "leaves comments out); edXML packages carry none"},
+	    {"<edXML:edXMLEnvelope", "<!-- ghi chú --><edXML:edXMLEnvelope",
+	     "the package holds an XML comment, which its signature does not cover (Reference URI=\"\" "
+	     "leaves comments out); edXML packages carry none"},
+	    {"</KeyInfo>",
+	     "<edXML:Subject xmlns:edXML=\"http://www.e-doc.vn/Schema/\">EVIL</edXML:Subject></KeyInfo>",
+	     "ds:KeyInfo holds the element Subject, not of XML-DSig, which the signature does not cover"},
+	    {"<KeyInfo>", "<KeyInfo xmlns:e=\"urn:x\" e:subject=\"EVIL\">",
+	     "ds:KeyInfo has the attribute e:subject, which the signature does not cover"},
+	    {"<KeyInfo>", "<KeyInfo>EVIL",
+	     "ds:KeyInfo holds text beside its elements, which the signature does not cover"},
+	    {"</KeyInfo>", "</KeyInfo><?edxml EVIL?>",
+	     "ds:Signature holds text or a processing instruction, which the signature does not cover; it "
+	     "may "
+	     "hold SignedInfo, SignatureValue and KeyInfo only"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *bad = replace(signed_xml, cases[i].from, cases[i].to);
+		/* the signature itself still verifies: this is what it leaves out */
+		assert_int_equal(
+		    mc_xmldsig_verify(bad, strlen(bad), org.cert, time(NULL), problem, sizeof problem), 0);
+		assert_int_equal(mc_xmldsig_covered(bad, strlen(bad), problem, sizeof problem), MC_EINVAL);
+		assert_string_equal(problem, cases[i].problem);
+		free(bad);
+	}
+	free(signed_xml);
+	free(xml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +378,7 @@ int main(void)
 	    cmocka_unit_test(tampered_is_refused_by_both),
 	    cmocka_unit_test(other_key_and_expired_are_refused),
 	    cmocka_unit_test(malformed_signatures_are_refused),
+	    cmocka_unit_test(uncovered_content_is_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

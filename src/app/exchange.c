@@ -7,6 +7,7 @@
 #include "core/limits.h"
 #include "core/mc.h"
 #include "core/task.h"
+#include "core/text.h"
 #include "sign/pades.h"
 #include "sign/xmldsig.h"
 #include "store/store_document_file.h"
@@ -210,6 +211,33 @@ void mc_exchange_message_id(char *out, size_t cap, const char *organ, int64_t id
 
 /* ---- receiving ---- */
 
+/* Whether the receiver keeps a as a file of the copy: declared a PDF (as a
+ * local upload's Content-Type is read) and not empty. */
+static bool kept(const mc_edxml_attachment *a)
+{
+	return a->len && mc_doc_file_kind_of_mime(a->content_type) == MC_DOC_FILE_PDF;
+}
+
+/* Each attachment kept is what it claims to be, by the rule a local
+ * upload's content is checked by (mc_doc_file_check): an HTML page
+ * labelled application/pdf is refused, the attachment named. */
+static int attachments_check(const mc_edxml_message *msg, char *problem, size_t problem_size)
+{
+	for (size_t i = 0; i < msg->n_attachments; i++) {
+		const mc_edxml_attachment *a = &msg->attachments[i];
+		const char *why = "";
+		if (!kept(a) || mc_doc_file_check(MC_DOC_FILE_PDF, a->data, a->len, &why) == 0)
+			continue;
+		char name[100];
+		mc_text_cut(name, sizeof name, a->name ? a->name : "");
+		snprintf(problem, problem_size,
+			 "edXMLBody/AttachmentEncoded[%zu] (%s) is declared %s but is not a PDF file: %s",
+			 i + 1, name, mc_doc_file_kind_mime(MC_DOC_FILE_PDF), why);
+		return MC_EINVAL;
+	}
+	return 0;
+}
+
 int mc_exchange_check(const mc_exchange *x, const char *xml, size_t len, size_t max_bytes, int64_t now,
 		      mc_edxml_message *msg, mc_xch_refusal *why, char *problem, size_t problem_size)
 {
@@ -241,7 +269,11 @@ int mc_exchange_check(const mc_exchange *x, const char *xml, size_t len, size_t 
 	if (rc) {
 		*why = MC_XCH_BAD_PACKAGE;
 		snprintf(problem, problem_size, "from %s: %s", msg->from.organ_id, detail);
+		goto cleanup;
 	}
+	rc = attachments_check(msg, problem, problem_size);
+	if (rc)
+		*why = MC_XCH_BAD_PACKAGE;
 cleanup:
 	if (rc)
 		mc_edxml_message_clear(msg);
@@ -453,12 +485,12 @@ static int mark_copies(mc_store *st, const mc_time_ctx *tc, const mc_edxml_messa
 	return rc;
 }
 
-/* The package's PDF (the first attachment of type application/pdf). */
+/* The package's PDF (the first attachment kept, of type application/pdf). */
 static const mc_edxml_attachment *pdf_of(const mc_edxml_message *msg)
 {
 	for (size_t i = 0; i < msg->n_attachments; i++) {
 		const mc_edxml_attachment *a = &msg->attachments[i];
-		if (a->content_type && strcmp(a->content_type, "application/pdf") == 0 && a->len)
+		if (kept(a))
 			return a;
 	}
 	return NULL;
@@ -570,8 +602,7 @@ int mc_app_exchange_receive(mc_store *st, const mc_time_ctx *tc, const mc_edxml_
 		/* the other PDFs: its attachments, kept as they came (§3c) */
 		for (size_t k = 0; rc == 0 && pdf && k < msg->n_attachments; k++) {
 			const mc_edxml_attachment *a = &msg->attachments[k];
-			if (a == pdf || !a->len || !a->content_type ||
-			    strcmp(a->content_type, "application/pdf") != 0)
+			if (a == pdf || !kept(a))
 				continue;
 			mc_document_attachment row = {.document_id = d.id,
 						      .filename = a->name ? a->name : "",

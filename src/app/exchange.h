@@ -71,9 +71,9 @@ typedef enum {
  * Reads the package xml (len bytes, at most max_bytes) into *msg (clear it)
  * and verifies it came from its From: a peer serves that organisation and
  * the signature verifies with that peer's certificate at now; then that it
- * carries nothing the signature does not cover (mc_xmldsig_covered;
- * MC_XCH_BAD_PACKAGE, MC_EINVAL). 0, or the code with *why and problem (at
- * least 300 bytes) said.
+ * carries nothing the signature does not cover (mc_xmldsig_covered) and that
+ * each attachment kept as a PDF is one (MC_XCH_BAD_PACKAGE, MC_EINVAL). 0,
+ * or the code with *why and problem (at least 300 bytes) said.
  */
 int mc_exchange_check(const mc_exchange *x, const char *xml, size_t len, size_t max_bytes, int64_t now,
 		      mc_edxml_message *msg, mc_xch_refusal *why, char *problem, size_t problem_size);

@@ -482,6 +482,61 @@ static void get_text(reader *r, char **out, xmlNodePtr parent, const char *path,
 	}
 }
 
+/*
+ * The AttachmentName of the i-th (from 1) AttachmentEncoded c in *out, as a
+ * local upload's name is taken (api/document_attachments.c): one line of
+ * UTF-8 without control characters nor those that hide or reorder text
+ * (MC_TEXT_NAME), without '"'. A sender's path ("C:\Văn bản\QĐ.pdf",
+ * "../x.pdf") keeps its last component: the name is shown, listed and
+ * exported, never a place on disk (files are stored by their SHA-256), and
+ * a folder on the sender's machine is nobody's business here. Nothing left
+ * of it, ".", ".." are refused.
+ */
+static void get_file_name(reader *r, char **out, xmlNodePtr c, size_t i)
+{
+	char *raw = NULL, *base = NULL;
+	char path[80];
+	snprintf(path, sizeof path, "edXMLBody/AttachmentEncoded[%zu]/", i);
+	*out = NULL;
+	get_text(r, &raw, c, path, "AttachmentName", LIM_FILE_NAME, true);
+	if (r->rc)
+		goto cleanup;
+	if (mc_text_clean(&base, raw, strlen(raw), LIM_FILE_NAME, MC_TEXT_NAME) != 0) {
+		int cp = mc_text_first_refused(raw, strlen(raw), MC_TEXT_NAME);
+		if (cp >= 0)
+			say(r->problem, r->problem_size,
+			    "%sAttachmentName is not a file's name: it holds U+%04X", path, (unsigned)cp);
+		else
+			say(r->problem, r->problem_size, "%sAttachmentName is not a file's name", path);
+		r->rc = MC_EINVAL;
+		goto cleanup;
+	}
+	free(base);
+	base = NULL;
+	const char *last = raw;
+	for (const char *p = raw; *p; p++)
+		if (*p == '/' || *p == '\\')
+			last = p + 1;
+	if (mc_text_clean(&base, last, strlen(last), LIM_FILE_NAME, MC_TEXT_NAME) != 0 ||
+	    strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		say(r->problem, r->problem_size, "%sAttachmentName ends in a folder, not a file's name",
+		    path);
+		r->rc = MC_EINVAL;
+		goto cleanup;
+	}
+	if (strchr(base, '"')) {
+		say(r->problem, r->problem_size, "%sAttachmentName is not a file's name: it holds '\"'",
+		    path);
+		r->rc = MC_EINVAL;
+		goto cleanup;
+	}
+	*out = base;
+	base = NULL;
+cleanup:
+	free(raw);
+	free(base);
+}
+
 static int get_int(reader *r, xmlNodePtr parent, const char *path, const char *name, int lo, int hi, int dflt)
 {
 	char *s = NULL;
@@ -699,7 +754,7 @@ static void read_document(reader *r, mc_edxml_message *m, xmlNodePtr header, xml
 				continue;
 			mc_edxml_attachment *a = &m->attachments[i++];
 			const char *p = "edXMLBody/AttachmentEncoded/";
-			get_text(r, &a->name, c, p, "AttachmentName", LIM_FILE_NAME, true);
+			get_file_name(r, &a->name, c, i);
 			get_text(r, &a->content_type, c, p, "ContentType", LIM_CONTENT_TYPE, false);
 			get_text(r, &a->description, c, p, "Description", LIM_REASON, false);
 			xmlNodePtr at = child(c, "AttachmentText");

@@ -154,8 +154,10 @@ int mc_edxml_build(char **out, size_t *out_len, const mc_edxml_message *m, char 
  * Reads a package of len bytes (at most max_bytes; 0 = MC_EDXML_MAX_BYTES)
  * into *out (clear it). MC_ETOOBIG over the size; MC_EINVAL for anything
  * else that is wrong (not XML, a DTD, not an edXMLEnvelope, a required
- * element missing, a field over its limit, bad base64), said in problem.
- * The signature is not looked at here.
+ * element missing, a field over its limit, bad base64, an AttachmentName
+ * that is not a file's name), said in problem. An attachment's name is the
+ * last component of a path it was given as. The signature is not looked
+ * at here.
  */
 int mc_edxml_parse(mc_edxml_message *out, const char *xml, size_t len, size_t max_bytes, char *problem,
 		   size_t problem_size);

@@ -410,6 +410,32 @@ test('a signed package carrying what its signature does not cover (a ds:Object, 
   assert.equal(got.text, good);
 });
 
+test('a peer\'s attachment names are file names (a path keeps its last part; control characters refused) and a PDF is a PDF', async () => {
+  const pkg = (await api(A, 'GET', `/api/v1/documents/${sentId}/edxml`, { token: A.tok.tiepnhan })).text;
+  const pdf = pkg.match(/<edXML:AttachmentText>([^<]*)<\/edXML:AttachmentText>/)[1];
+  const attach = (...files) => (x) => x.replace('</edXML:edXMLBody>', `${files.map(([name, type, b64]) =>
+    `<edXML:AttachmentEncoded><edXML:AttachmentName>${name}</edXML:AttachmentName><edXML:ContentType>${type}</edXML:ContentType>`
+    + `<edXML:AttachmentText>${b64}</edXML:AttachmentText></edXML:AttachmentEncoded>`).join('')}</edXML:edXMLBody>`);
+  const before = (await incoming(B, B.tok.tiepnhan)).length;
+  // a header split (CR LF) in a name; an HTML page labelled application/pdf
+  const split = await edxmlPost(resigned(pkg, 'crlf', attach(
+    ['a&quot;; filename*=UTF-8\'\'evil.html&#13;\nX-Injected: 1', 'application/pdf', pdf])));
+  assertProblem(split, 422, 'invalid-package');
+  assert.match(split.body.detail, /AttachmentEncoded\[2\]\/AttachmentName is not a file's name: it holds U\+000D/);
+  const html = await edxmlPost(resigned(pkg, 'html', attach(
+    ['x.html', 'application/pdf', Buffer.from('<script>alert(1)</script>').toString('base64')])));
+  assertProblem(html, 422, 'invalid-package');
+  assert.match(html.body.detail, /AttachmentEncoded\[2\] \(x\.html\) is declared application\/pdf but is not a PDF file/);
+  assert.equal((await incoming(B, B.tok.tiepnhan)).length, before, 'nothing stored');
+  // paths keep their last part only
+  const paths = await edxmlPost(resigned(pkg, 'paths', attach(
+    ['../../../../etc/passwd', 'application/pdf', pdf], ['C:\\Văn bản\\Phụ lục 2.pdf', 'application/pdf', pdf])));
+  assertStatus(paths, 201, 'paths');
+  const names = (await api(B, 'GET', `/api/v1/documents/${paths.body.documents[0]}/attachments`, { token: B.tok.tiepnhan }))
+    .body.items.map((a) => a.filename);
+  assert.deepEqual(names, ['passwd', 'Phụ lục 2.pdf']);
+});
+
 test('B answers A (ResponseFor) the other way, assigns the copy and tells processing and done', async () => {
   const reply = await issued(B, B.tok, 'Phản hồi báo cáo cải cách hành chính', { place: 'Thử Hai' });
   // a draft or another's document cannot be sent; unknown organisations are refused

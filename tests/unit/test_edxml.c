@@ -277,6 +277,64 @@ static void text_is_read_as_nfc(void **state)
 	free(xml);
 }
 
+/* The name parse reads for an attachment named name, or NULL with the
+ * problem in problem when the package is refused. */
+static char *name_read(const char *name, char *problem, size_t problem_size)
+{
+	mc_edxml_message m = sample(), got = {0};
+	mc_edxml_attachment att = m.attachments[0];
+	char *xml = NULL, *out = NULL;
+	size_t len = 0;
+	att.name = (char *)name;
+	m.attachments = &att;
+	assert_int_equal(mc_edxml_build(&xml, &len, &m, problem, problem_size), 0);
+	if (mc_edxml_parse(&got, xml, len, 0, problem, problem_size) == 0) {
+		out = strdup(got.attachments[0].name);
+		mc_edxml_message_clear(&got);
+	}
+	free(xml);
+	return out;
+}
+
+/* A peer's AttachmentName is taken as a local upload's name: a path keeps
+ * its last component; control characters (a header or a CSV line split),
+ * '"' and nothing after the path are refused, the attachment named. */
+static void attachment_names_are_file_names(void **state)
+{
+	(void)state;
+	char problem[200];
+	char *got = name_read("../../../../etc/passwd", problem, sizeof problem);
+	assert_string_equal(got, "passwd");
+	free(got);
+	got = name_read("C:\\Văn bản\\Phụ lục 2.pdf", problem, sizeof problem);
+	assert_string_equal(got, "Phụ lục 2.pdf");
+	free(got);
+	got = name_read("Tờ trình  số 12.pdf", problem, sizeof problem);
+	assert_string_equal(got, "Tờ trình  số 12.pdf");
+	free(got);
+	assert_null(name_read("a\"; filename*=UTF-8''evil.html\r\nX-Injected: 1", problem, sizeof problem));
+	assert_string_equal(problem, "edXMLBody/AttachmentEncoded[1]/AttachmentName is not a file's name: it "
+				     "holds U+000D");
+	assert_null(name_read("bao-cao\t.pdf", problem, sizeof problem));
+	assert_string_equal(problem, "edXMLBody/AttachmentEncoded[1]/AttachmentName is not a file's name: it "
+				     "holds U+0009");
+	assert_null(name_read("bao\xe2\x80\xae"
+			      "fdp.exe",
+			      problem, sizeof problem)); /* U+202E */
+	assert_string_equal(problem, "edXMLBody/AttachmentEncoded[1]/AttachmentName is not a file's name: it "
+				     "holds U+202E");
+	assert_null(name_read("a\"b.pdf", problem, sizeof problem));
+	assert_string_equal(problem, "edXMLBody/AttachmentEncoded[1]/AttachmentName is not a file's name: it "
+				     "holds '\"'");
+	for (size_t i = 0; i < 3; i++) {
+		const char *folder[] = {"../", "a/..", "x/ "};
+		assert_null(name_read(folder[i], problem, sizeof problem));
+		assert_string_equal(
+		    problem,
+		    "edXMLBody/AttachmentEncoded[1]/AttachmentName ends in a folder, not a file's name");
+	}
+}
+
 static void organ_ids(void **state)
 {
 	(void)state;
@@ -297,7 +355,7 @@ int main(void)
 	    cmocka_unit_test(document_round_trip),	  cmocka_unit_test(recall_names_the_document),
 	    cmocka_unit_test(status_round_trip),	  cmocka_unit_test(build_refuses_missing_and_long),
 	    cmocka_unit_test(parse_refuses_bad_packages), cmocka_unit_test(organ_ids),
-	    cmocka_unit_test(text_is_read_as_nfc),
+	    cmocka_unit_test(text_is_read_as_nfc),	  cmocka_unit_test(attachment_names_are_file_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

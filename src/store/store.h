@@ -297,7 +297,7 @@ void mc_user_free_list(mc_user *list, size_t n);
  * must_change_password of the account u->id (the strings only read).
  * MC_ENOTFOUND for no such account. */
 int mc_store_user_update(mc_store *st, const mc_user *u);
-/* The same and id_number_verified, only while the account is still as `was` (read before the
+/* The same, id_number and id_number_verified, only while the account is still as `was` (read before the
  * write's transaction: an administrator's edit) and not erased: MC_ESTALE,
  * nothing written, when anything of it changed meanwhile (a lock, a role
  * or unit, a unit plan's move, an erasure), so that the edit never undoes
@@ -310,6 +310,12 @@ int mc_store_user_update_if(mc_store *st, const mc_user *was, const mc_user *u);
  * on two accounts look one after the other, and the second finds the
  * first's. */
 int mc_store_user_number_vouched(mc_store *st, bool *out, const char *id_number, int64_t user_id);
+/* Whether another official's account than user_id (any role but citizen),
+ * not erased, holds id_number (*out): the provider's sign-in refuses a
+ * number an official holds (mc_store_identity_citizen), so one official
+ * account holds a number. Takes the number's lock as
+ * mc_store_user_number_vouched does. */
+int mc_store_user_number_official(mc_store *st, bool *out, const char *id_number, int64_t user_id);
 /* An account's own change of its contacts and password: email and phone
  * when not NULL, and new_hash (then must_change_password is cleared) when
  * not NULL; nothing else of the row. Only while its password is still
@@ -384,6 +390,9 @@ int mc_store_identity_user(mc_store *st, int64_t *out, const char *issuer, const
 /* The subject the account user_id is linked to at issuer (the newest link),
  * copied into out (MC_ETOOBIG past cap, never cut); MC_ENOTFOUND for none. */
 int mc_store_identity_subject(mc_store *st, char *out, size_t cap, const char *issuer, int64_t user_id);
+/* Every subject the account user_id is linked to at issuer, oldest first:
+ * *out an array of *n owned strings (mc_strv_free), NULL and 0 for none. */
+int mc_store_identity_subjects(mc_store *st, char ***out, size_t *n, const char *issuer, int64_t user_id);
 /* The oldest citizen account (not erased) with this identity number, vouched
  * for (mc_user.id_number_verified), in *out; MC_ENOTFOUND for none (a citizen
  * account holding the number unvouched counts as none); MC_EFORBIDDEN when

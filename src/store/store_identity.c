@@ -79,6 +79,21 @@ int mc_store_user_number_vouched(mc_store *st, bool *out, const char *id_number,
 	return rc;
 }
 
+int mc_store_user_number_official(mc_store *st, bool *out, const char *id_number, int64_t user_id)
+{
+	static const char sql[] = "SELECT count(*) FROM app_user WHERE role != 1 AND erased_at = 0 AND "
+				  "id_number = $1 AND id_number != '' AND id != $2";
+	int64_t n = 0;
+	int rc = number_lock(st, id_number);
+
+	if (rc == 0)
+		rc = mc_db_int(st, sql, "look for an official holding a number", &n,
+			       MC_ARGS(MC_T(id_number), MC_I(user_id)));
+
+	*out = rc == 0 && n > 0;
+	return rc;
+}
+
 int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number)
 {
 	/* Only a citizen is found by the number: an official's account is
@@ -108,6 +123,16 @@ int mc_store_identity_citizen(mc_store *st, int64_t *out, const char *id_number)
 	if (rc == 0)
 		*out = row.id;
 	return rc;
+}
+
+int mc_store_identity_subjects(mc_store *st, char ***out, size_t *n, const char *issuer, int64_t user_id)
+{
+	static const char sql[] = "SELECT subject FROM user_identity WHERE issuer = $1 AND user_id = $2 "
+				  "ORDER BY linked_at, subject";
+	/* Each row one owned string of the array. */
+	static const mc_col cols[] = {{"subject", MC_COL_STR, 0, 0}};
+	return mc_db_list(st, sql, "list an account's identity links", MC_COLS(cols), sizeof **out, out, n,
+			  MC_ARGS(MC_T(issuer), MC_I(user_id)));
 }
 
 int mc_store_identity_link(mc_store *st, const char *issuer, const char *subject, int64_t user_id, int64_t at)

@@ -476,18 +476,20 @@ int mc_store_user_update_if(mc_store *st, const mc_user *was, const mc_user *u)
 {
 	static const char sql[] =
 	    "UPDATE app_user SET full_name = $2, email = $3, phone = $4, role = $5, unit_id = $6, "
-	    "active = $7, must_change_password = $8, id_number_verified = $16 WHERE id = $1 AND erased_at = "
-	    "0 "
+	    "active = $7, must_change_password = $8, id_number_verified = $16, id_number = $18 WHERE id = $1 "
+	    "AND erased_at = 0 "
 	    "AND full_name = $9 AND email = $10 AND phone = $11 AND role = $12 AND coalesce(unit_id, 0) = "
 	    "$13 "
-	    "AND active = $14 AND must_change_password = $15 AND id_number_verified = $17";
+	    "AND active = $14 AND must_change_password = $15 AND id_number_verified = $17 AND id_number = "
+	    "$19";
 	return mc_db_change(st, sql, "update user as read", MC_SOME, MC_ESTALE,
 			    MC_ARGS(MC_I(u->id), MC_T(str(u->full_name)), MC_T(str(u->email)),
 				    MC_T(str(u->phone)), MC_I(u->role), MC_REF(u->unit_id), MC_B(u->active),
 				    MC_B(u->must_change_password), MC_T(str(was->full_name)),
 				    MC_T(str(was->email)), MC_T(str(was->phone)), MC_I(was->role),
 				    MC_I(was->unit_id), MC_B(was->active), MC_B(was->must_change_password),
-				    MC_B(u->id_number_verified), MC_B(was->id_number_verified)));
+				    MC_B(u->id_number_verified), MC_B(was->id_number_verified),
+				    MC_T(str(u->id_number)), MC_T(str(was->id_number))));
 }
 
 int mc_store_user_own_change(mc_store *st, int64_t id, const char *checked_hash, const char *email,

@@ -901,11 +901,54 @@ static void test_identities(void **state)
 	assert_int_equal(mc_store_identity_subject(f->st, subject, sizeof subject, iss, official),
 			 MC_ENOTFOUND);
 
+	/* every link of an account, oldest first; none is an empty list */
+	char **subjects = NULL;
+	size_t n_subjects = 9;
+	assert_int_equal(mc_store_identity_link(f->st, iss, "sub-2", citizen, 1700000300), 0);
+	assert_int_equal(mc_store_identity_subjects(f->st, &subjects, &n_subjects, iss, citizen), 0);
+	assert_int_equal(n_subjects, 2);
+	assert_string_equal(subjects[0], "sub-1");
+	assert_string_equal(subjects[1], "sub-2");
+	mc_strv_free(subjects, n_subjects);
+	assert_int_equal(mc_store_identity_subjects(f->st, &subjects, &n_subjects, iss, official), 0);
+	assert_int_equal(n_subjects, 0);
+	assert_null(subjects);
+
 	/* unlinked at one issuer only */
 	assert_int_equal(mc_store_identity_unlink(f->st, iss, citizen), 0);
 	assert_int_equal(mc_store_identity_unlink(f->st, iss, citizen), MC_ENOTFOUND);
 	assert_int_equal(mc_store_identity_user(f->st, &id, iss, "sub-1"), MC_ENOTFOUND);
+	assert_int_equal(mc_store_identity_user(f->st, &id, iss, "sub-2"), MC_ENOTFOUND);
 	assert_int_equal(mc_store_identity_user(f->st, &id, "https://khac.example", "sub-1"), 0);
+
+	/* a number an official holds, seen from another account: the
+	 * officials' count (any role but citizen), a citizen's does not, nor
+	 * the account itself */
+	bool elsewhere = false;
+	int64_t officer_so = 0;
+	assert_int_equal(mc_store_user_by_username(f->st, &got, NULL, 0, "can.bo.so"), 0);
+	officer_so = got.id;
+	mc_user_clear(&got);
+	assert_int_equal(mc_store_user_number_official(f->st, &elsewhere, "038085009999", official), 0);
+	assert_true(elsewhere);
+	assert_int_equal(mc_store_user_number_official(f->st, &elsewhere, "038085009999", officer_so), 0);
+	assert_false(elsewhere);
+	assert_int_equal(mc_store_user_number_official(f->st, &elsewhere, "038090001234", official), 0);
+	assert_false(elsewhere);
+	assert_int_equal(mc_store_user_number_official(f->st, &elsewhere, "", official), 0);
+	assert_false(elsewhere);
+
+	/* an edit writes the number only while it is as read */
+	mc_user was = {0}, now = {0};
+	assert_int_equal(mc_store_user_get(f->st, &was, official), 0);
+	now = was;
+	now.id_number = "038085007777";
+	assert_int_equal(mc_store_user_update_if(f->st, &was, &now), 0);
+	assert_int_equal(mc_store_user_update_if(f->st, &was, &now), MC_ESTALE);
+	assert_int_equal(mc_store_user_get(f->st, &got, official), 0);
+	assert_string_equal(got.id_number, "038085007777");
+	mc_user_clear(&got);
+	mc_user_clear(&was);
 }
 
 static void test_procedure_crud(void **state)

@@ -860,12 +860,15 @@ typedef struct {
 	int64_t user_id;
 	const char *issuer;
 	const char *subject;
+	const mc_user *actor;
 } identity_edit;
 
+/* Whoever signs in as the subject acts as the account's owner: the link and
+ * its removal are recorded and the owner told (app/user.h). */
 static int identity_put_write(mc_store *st, void *payload)
 {
 	identity_edit *w = payload;
-	return mc_store_identity_link(st, w->issuer, w->subject, w->user_id, mc_now());
+	return mc_app_identity_link(st, w->actor, w->user_id, w->issuer, w->subject, mc_now());
 }
 
 static void identity_put_after(mc_req *r, int rc, void *payload)
@@ -903,6 +906,7 @@ static int identity_target_or_reply(mc_req *r, identity_edit *w)
 		return -1;
 	}
 	w->user_id = u.id;
+	w->actor = mc_req_user(r);
 	return 0;
 }
 
@@ -922,7 +926,7 @@ void mc_api_user_identity_put(mc_req *r)
 static int identity_delete_write(mc_store *st, void *payload)
 {
 	identity_edit *w = payload;
-	return mc_store_identity_unlink(st, w->issuer, w->user_id);
+	return mc_app_identity_unlink(st, w->actor, w->user_id, w->issuer, mc_now());
 }
 
 static void identity_delete_after(mc_req *r, int rc, void *payload)

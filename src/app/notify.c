@@ -270,6 +270,68 @@ cleanup:
 	return rc;
 }
 
+int mc_notify_identity(mc_store *st, const mc_user *owner, const char *admin_username, bool linked,
+		       int64_t at)
+{
+	char *subject = NULL, *body = NULL, *sms = NULL, spoken[64], iso[40];
+	const char *name = owner->full_name && owner->full_name[0] ? owner->full_name : owner->username;
+	int rc;
+
+	when(spoken, sizeof spoken, at);
+	mc_time_format(iso, sizeof iso, at);
+	rc = mc_buf_format(&subject, TEXT_MAX,
+			   "[motcua] Tài khoản %s đã được %sliên kết với tài khoản định danh điện tử",
+			   owner->username, linked ? "" : "gỡ ");
+	if (rc == 0 && linked)
+		rc =
+		    mc_buf_format(&body, TEXT_MAX,
+				  "Kính gửi ông/bà %s,\n\nLúc %s, quản trị viên %s đã liên kết tài khoản %s "
+				  "của ông/bà trên hệ thống một cửa điện tử với một tài khoản định danh điện "
+				  "tử. Từ nay, ai đăng nhập bằng tài khoản định danh đó sẽ vào tài khoản của "
+				  "ông/bà và làm việc với quyền của ông/bà.\n\nNếu ông/bà không đề nghị việc "
+				  "này, xin báo ngay cho quản trị viên của tỉnh.\n",
+				  name, spoken, admin_username, owner->username);
+	else if (rc == 0)
+		rc =
+		    mc_buf_format(&body, TEXT_MAX,
+				  "Kính gửi ông/bà %s,\n\nLúc %s, quản trị viên %s đã gỡ liên kết giữa tài "
+				  "khoản %s của ông/bà trên hệ thống một cửa điện tử và tài khoản định danh "
+				  "điện tử. Ông/bà vẫn đăng nhập được bằng tên tài khoản và mật khẩu.\n\nNếu "
+				  "ông/bà không đề nghị việc này, xin báo ngay cho quản trị viên của tỉnh.\n",
+				  name, spoken, admin_username, owner->username);
+	/* Usernames are plain ASCII: the SMS is too. */
+	if (rc == 0)
+		rc = mc_buf_format(
+		    &sms, TEXT_MAX,
+		    "Tai khoan %s (mot cua dien tu) vua duoc quan tri vien %s %s tai khoan dinh danh "
+		    "dien tu luc %.5s %.2s/%.2s/%.4s. Neu ong/ba khong de nghi, hay bao ngay cho quan "
+		    "tri vien cua tinh.",
+		    owner->username, admin_username, linked ? "lien ket voi" : "go lien ket voi", iso + 11,
+		    iso + 8, iso + 5, iso);
+	if (rc == 0 && owner->email && owner->email[0]) {
+		mc_message m = {.province_code = "",
+				.channel = "email",
+				.recipient = owner->email,
+				.subject = subject,
+				.body = body,
+				.created_at = at};
+		rc = mc_store_outbox_add(st, &m);
+	}
+	if (rc == 0 && owner->phone && owner->phone[0]) {
+		mc_message m = {.province_code = "",
+				.channel = "sms",
+				.recipient = owner->phone,
+				.subject = subject,
+				.body = sms,
+				.created_at = at};
+		rc = mc_store_outbox_add(st, &m);
+	}
+	free(subject);
+	free(body);
+	free(sms);
+	return rc;
+}
+
 /* ---- delivery ------------------------------------------------------------ */
 
 typedef struct {

@@ -1,9 +1,12 @@
 #include "app/user.h"
 
 #include "app/auth.h"
+#include "app/notify.h"
 #include "core/err.h"
 
+#include <jansson.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -217,4 +220,57 @@ int mc_app_account_action(mc_store *st, const mc_user *actor, const char *action
 	    .detail = (char *)(detail ? detail : "{}"),
 	};
 	return mc_store_account_action_add(st, &a);
+}
+
+/* ---- links to the identity provider -------------------------------------- */
+
+/* Records one link or its removal: {"issuer", "subject"}. */
+static int identity_action(mc_store *st, const mc_user *actor, const char *action, const mc_user *u,
+			   const char *issuer, const char *subject, int64_t at)
+{
+	json_t *d = json_pack("{s:s, s:s}", "issuer", issuer, "subject", subject);
+	char *detail = d ? json_dumps(d, JSON_COMPACT) : NULL;
+	int rc = detail ? mc_app_account_action(st, actor, action, u->id, u->username, detail, at) : MC_ERROR;
+	free(detail);
+	json_decref(d);
+	return rc;
+}
+
+int mc_app_identity_link(mc_store *st, const mc_user *actor, int64_t user_id, const char *issuer,
+			 const char *subject, int64_t at)
+{
+	mc_user u = {0};
+	int rc = mc_store_user_get(st, &u, user_id);
+
+	if (rc == 0)
+		rc = mc_store_identity_link(st, issuer, subject, user_id, at);
+	if (rc == 0)
+		rc = identity_action(st, actor, "identity_link", &u, issuer, subject, at);
+	if (rc == 0)
+		rc = mc_notify_identity(st, &u, actor ? actor->username : "(command line)", true, at);
+	mc_user_clear(&u);
+	return rc;
+}
+
+int mc_app_identity_unlink(mc_store *st, const mc_user *actor, int64_t user_id, const char *issuer,
+			   int64_t at)
+{
+	mc_user u = {0};
+	char **subjects = NULL;
+	size_t n = 0;
+	int rc = mc_store_user_get(st, &u, user_id);
+
+	if (rc == 0)
+		rc = mc_store_identity_subjects(st, &subjects, &n, issuer, user_id);
+	if (rc == 0 && n == 0)
+		rc = MC_ENOTFOUND;
+	if (rc == 0)
+		rc = mc_store_identity_unlink(st, issuer, user_id);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = identity_action(st, actor, "identity_unlink", &u, issuer, subjects[i], at);
+	if (rc == 0)
+		rc = mc_notify_identity(st, &u, actor ? actor->username : "(command line)", false, at);
+	mc_strv_free(subjects, n);
+	mc_user_clear(&u);
+	return rc;
 }

@@ -61,6 +61,20 @@ int mc_app_recovery_finish(mc_store *st, const char *username, const char *code,
 			   int64_t at, bool *ok);
 
 /*
+ * An administrator (actor) links the account user_id to the identity
+ * (issuer, subject) at the identity provider, or removes all its links at
+ * issuer: recorded as the account actions identity_link / identity_unlink
+ * ({"issuer", "subject"}, one per link removed), and the account's owner is
+ * told at its e-mail and phone (app/notify.h mc_notify_identity). Link:
+ * MC_ECONFLICT when the subject is linked already, MC_ENOTFOUND for no such
+ * account. Unlink: MC_ENOTFOUND when the account has no link at issuer.
+ */
+int mc_app_identity_link(mc_store *st, const mc_user *actor, int64_t user_id, const char *issuer,
+			 const char *subject, int64_t at);
+int mc_app_identity_unlink(mc_store *st, const mc_user *actor, int64_t user_id, const char *issuer,
+			   int64_t at);
+
+/*
  * Records an administrator's action on an account (store.h,
  * mc_account_action) in the caller's transaction, the one that makes the
  * change: actor NULL is the operator at the command line; detail is JSON

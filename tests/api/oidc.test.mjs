@@ -6,14 +6,14 @@
 // key, a key not in the JWKS, another issuer, a provider that is down.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { startServer, freePort, serverEnv, BIN, PASSWORD } from './harness.mjs';
 import { serve } from './serve.mjs';
-import { assertProblem, assertStatus, stopServer, DISTRICT } from './helpers.mjs';
+import { assertProblem, assertStatus, stopServer, DISTRICT, DEPARTMENT } from './helpers.mjs';
 import { startProvider, toCallback, resign, decode, Jar, CLIENT_ID, CLIENT_SECRET, ID_CLAIM } from './oidc_provider.mjs';
 
 let server, idp, admin, secretDir, pport, mport;
@@ -29,6 +29,7 @@ const ACCOUNTS = {
   'nan.nhan': { name: 'Trần Thị Nạn Nhân', [ID_CLAIM]: '038090001111' },
   'tu.dang.ky': { name: 'Vũ Tự Đăng Ký', [ID_CLAIM]: '038190002222' },
   'da.xac.minh': { name: 'Lý Đã Xác Minh', [ID_CLAIM]: '038190003333' },
+  'ke.tan.cong': { name: 'Kẻ Tấn Công' }, // no number: unlinked, it opens nothing
 };
 // first sign-ins of one person on two servers at once (PostgreSQL)
 for (let i = 0; i < 12; i++) ACCOUNTS[`hai.may.${i}`] = { name: `Hai Máy ${i}`, [ID_CLAIM]: `03809200${String(i).padStart(4, '0')}` };
@@ -283,6 +284,138 @@ test('an official is never made nor found by the number; an administrator links 
   assertProblem(await server.api('DELETE', '/api/v1/users/cb.lien.ket/identity', { token: admin }), 404, 'not-found');
   ({ res } = await signIn('can.bo.x'));
   assertProblem(res, 403, 'identity-not-linked');
+});
+
+// ---- who links an official ---------------------------------------------------
+
+// The messages queued for one recipient (an e-mail address or a phone), read
+// from the outbox of either backend.
+function outboxTo(recipient) {
+  const q = `SELECT channel, subject, body FROM outbox WHERE recipient = '${recipient}' ORDER BY id`;
+  const out = /^postgres(ql)?:/.test(server.db)
+    ? execFileSync(process.env.MOTCUA_PG_BINDIR ? `${process.env.MOTCUA_PG_BINDIR}/psql` : 'psql', ['-XAt', server.db.split('?')[0], '-c', `SELECT coalesce(json_agg(x), '[]') FROM (${q}) x`], { encoding: 'utf8' }).trim()
+    : execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }).trim();
+  return out ? JSON.parse(out) : [];
+}
+
+// The record of actions on an account, newest first.
+async function actionsOn(username) {
+  const res = await server.api('GET', `/api/v1/account-actions?limit=500&user=${encodeURIComponent(username)}`, { token: admin });
+  assertStatus(res, 200);
+  return res.body.items;
+}
+
+// Administrators of the district (where lanhdao and tiepnhan work) and of a
+// department, made once by the root's administrator.
+const scoped = {};
+async function scopedAdmins() {
+  if (!scoped.qx) {
+    for (const [username, unit] of [['admin.qx', DISTRICT], ['admin.stnmt', DEPARTMENT]]) {
+      assertStatus(await server.api('POST', '/api/v1/users', { token: admin, body: { username, password: PASSWORD,
+        full_name: 'Quản Trị Viên', role: 'admin', unit } }), 201, username);
+    }
+    scoped.qx = await server.login('admin.qx');
+    scoped.stnmt = await server.login('admin.stnmt');
+  }
+  return scoped;
+}
+
+const LEADER = { username: 'lanhdao', email: 'lanhdao.quangxuong@thanhhoa.gov.vn', phone: '0912345605' };
+
+// An administrator of a unit may link an official of its subtree to a subject
+// at the provider, as it may reset that official's password; whoever then
+// signs in as that subject acts as the official. So a link and an unlink are
+// recorded (who, on whom, which subject) and the official is told at its
+// e-mail and phone, as a reset is seen by the owner whose password stops working.
+test('an official\'s link to a subject and its removal are recorded with the subject, and the official is told', async () => {
+  const { qx } = await scopedAdmins();
+  const before = await actionsOn(LEADER.username);
+  const mails = outboxTo(LEADER.email).length, texts = outboxTo(LEADER.phone).length;
+
+  const linked = await server.api('PUT', `/api/v1/users/${LEADER.username}/identity`, { token: qx, body: { subject: 'ke.tan.cong' } });
+  assertStatus(linked, 200);
+  let now = await actionsOn(LEADER.username);
+  assert.equal(now.length, before.length + 1, JSON.stringify(now[0]));
+  assert.equal(now[0].action, 'identity_link');
+  assert.equal(now[0].actor.username, 'admin.qx');
+  assert.equal(now[0].user, LEADER.username);
+  assert.deepEqual(now[0].detail, { issuer: idp.issuer, subject: 'ke.tan.cong' });
+  const mail = outboxTo(LEADER.email).slice(mails);
+  assert.equal(mail.length, 1, 'one e-mail to the official');
+  assert.equal(mail[0].channel, 'email');
+  assert.match(mail[0].subject, /liên kết/);
+  assert.match(mail[0].body, /admin\.qx/, 'names the administrator');
+  assert.match(mail[0].body, /lanhdao/, 'names the account');
+  const sms = outboxTo(LEADER.phone).slice(texts);
+  assert.equal(sms.length, 1, 'one SMS to the official');
+  assert.equal(sms[0].channel, 'sms');
+  assert.match(sms[0].body, /lien ket/);
+
+  // the link works: the subject signs in as the official
+  const signed = await signIn('ke.tan.cong');
+  assert.equal(signed.res.status, 303, signed.res.text);
+  assert.equal((await server.api('GET', '/api/v1/session', { headers: sessionOf(signed.flow) })).body.user.username, LEADER.username);
+
+  assertStatus(await server.api('DELETE', `/api/v1/users/${LEADER.username}/identity`, { token: qx }), 204);
+  now = await actionsOn(LEADER.username);
+  assert.equal(now.length, before.length + 2);
+  assert.equal(now[0].action, 'identity_unlink');
+  assert.equal(now[0].actor.username, 'admin.qx');
+  assert.deepEqual(now[0].detail, { issuer: idp.issuer, subject: 'ke.tan.cong' });
+  const more = outboxTo(LEADER.email).slice(mails);
+  assert.equal(more.length, 2, 'a second e-mail');
+  assert.match(more[1].subject, /gỡ liên kết/);
+  assert.match(more[1].body, /admin\.qx/);
+  assert.equal(outboxTo(LEADER.phone).slice(texts).length, 2, 'a second SMS');
+  assertProblem((await signIn('ke.tan.cong')).res, 403, 'identity-not-linked');
+  // the official's password still opens the account
+  await server.login(LEADER.username);
+});
+
+test('no one else links or unlinks an official; a bad subject is refused; a refusal changes, records and tells nothing', async () => {
+  const { qx, stnmt } = await scopedAdmins();
+  const others = [
+    ['another unit\'s administrator', stnmt, 403, 'out-of-scope'],
+    ['a citizen', await server.login('congdan'), 403, 'forbidden'],
+    ['a desk officer', await server.login('tiepnhan'), 403, 'forbidden'],
+    ['the official itself', await server.login(LEADER.username), 403, 'forbidden'],
+  ];
+  const refusedNothing = async (what, before, mails, texts) => {
+    assert.deepEqual(await actionsOn(LEADER.username), before, `${what}: nothing recorded`);
+    assert.equal(outboxTo(LEADER.email).length, mails, `${what}: no e-mail`);
+    assert.equal(outboxTo(LEADER.phone).length, texts, `${what}: no SMS`);
+  };
+  let before = await actionsOn(LEADER.username);
+  let mails = outboxTo(LEADER.email).length, texts = outboxTo(LEADER.phone).length;
+  for (const [who, token, status, slug] of others) {
+    assertProblem(await server.api('PUT', `/api/v1/users/${LEADER.username}/identity`, { token, body: { subject: 'ke.tan.cong' } }),
+      status, slug, who);
+  }
+  for (const [subject, rule] of [['', 'invalid-field'], [42, 'invalid-field'], ['x'.repeat(256), 'invalid-field'],
+    ['ke\u202Etan', 'invalid-field'], [{ sub: 'x' }, 'invalid-field']]) {
+    assertProblem(await server.api('PUT', `/api/v1/users/${LEADER.username}/identity`, { token: qx, body: { subject } }),
+      422, rule, JSON.stringify(subject).slice(0, 40));
+  }
+  assertProblem(await server.api('PUT', `/api/v1/users/${LEADER.username}/identity`, { token: qx, body: {} }), 422, 'missing-field');
+  await refusedNothing('refused links', before, mails, texts);
+  assertProblem((await signIn('ke.tan.cong')).res, 403, 'identity-not-linked');
+
+  // linked by its administrator, the link outlives the others' attempts to remove it
+  assertStatus(await server.api('PUT', `/api/v1/users/${LEADER.username}/identity`, { token: qx, body: { subject: 'ke.tan.cong' } }), 200);
+  before = await actionsOn(LEADER.username);
+  mails = outboxTo(LEADER.email).length;
+  texts = outboxTo(LEADER.phone).length;
+  for (const [who, token, status, slug] of others)
+    assertProblem(await server.api('DELETE', `/api/v1/users/${LEADER.username}/identity`, { token }), status, slug, who);
+  // a subject linked already, here or to another account, links nothing more
+  assertProblem(await server.api('PUT', `/api/v1/users/${LEADER.username}/identity`, { token: qx, body: { subject: 'ke.tan.cong' } }),
+    409, 'duplicate');
+  assertProblem(await server.api('PUT', '/api/v1/users/chuyenvien/identity', { token: qx, body: { subject: 'ke.tan.cong' } }),
+    409, 'duplicate');
+  await refusedNothing('refused unlinks', before, mails, texts);
+  const signed = await signIn('ke.tan.cong');
+  assert.equal(signed.res.status, 303, signed.res.text);
+  assertStatus(await server.api('DELETE', `/api/v1/users/${LEADER.username}/identity`, { token: qx }), 204);
 });
 
 test('an account its owner erased is no longer linked: the next sign-in makes a new one', async () => {

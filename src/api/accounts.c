@@ -74,21 +74,21 @@ typedef struct {
 	mc_err err;
 } user_edit;
 
+static bool differs(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") != 0;
+}
+
 static int user_edit_write(mc_store *st, void *payload)
 {
 	user_edit *w = payload;
 	int64_t now = mc_now();
 	int rc = 0;
 	mc_err_clear();
-	/* One account per number is found by the provider's sign-in. */
-	if (w->u.id_number_verified && !w->was.id_number_verified) {
-		bool elsewhere = false;
-		rc = mc_store_user_number_vouched(st, &elsewhere, w->u.id_number, w->u.id);
-		if (rc == 0 && elsewhere)
-			rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE,
-					"another citizen account holds this identity number vouched for; "
-					"the provider's sign-in finds that one");
-	}
+	/* One account per number is found, or refused, by the provider's sign-in. */
+	if ((w->u.id_number_verified && !w->was.id_number_verified) ||
+	    differs(w->u.id_number, w->was.id_number))
+		rc = mc_app_user_number_free(st, &w->u);
 	if (rc == 0)
 		rc = mc_store_user_update_if(st, &w->was, &w->u);
 	if (rc == 0 && w->revoke)
@@ -119,11 +119,6 @@ static const char *unit_code(mc_req *r, int64_t id)
 	return u ? u->code : "";
 }
 
-static bool differs(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "") != 0;
-}
-
 /* What the edit changes, from the account as it was (was) to w->u. */
 static void edit_actions(mc_req *r, user_edit *w, const mc_user *was)
 {
@@ -139,8 +134,21 @@ static void edit_actions(mc_req *r, user_edit *w, const mc_user *was)
 		edit_action(w, w->u.active ? "unlock" : "lock", json_object());
 	if (w->u.must_change_password != was->must_change_password)
 		edit_action(w, "force_password_change", json_pack("{s:b}", "on", w->u.must_change_password));
-	if (w->u.id_number_verified != was->id_number_verified)
-		edit_action(w, "id_number", json_pack("{s:b}", "vouched", w->u.id_number_verified));
+	/* The number masked (app/user.h): the record outlives an erasure. */
+	bool renumbered = differs(w->u.id_number, was->id_number);
+	if (renumbered || w->u.id_number_verified != was->id_number_verified) {
+		json_t *d = json_object();
+		if (renumbered) {
+			char from[4 * MC_LIMIT_USER_ID_NUMBER + 1], to[4 * MC_LIMIT_USER_ID_NUMBER + 1];
+			mc_app_user_number_masked(from, sizeof from, was->id_number);
+			mc_app_user_number_masked(to, sizeof to, w->u.id_number);
+			json_object_set_new(d, "from", json_string(from));
+			json_object_set_new(d, "to", json_string(to));
+		}
+		if (w->u.id_number_verified != was->id_number_verified)
+			json_object_set_new(d, "vouched", json_boolean(w->u.id_number_verified));
+		edit_action(w, "id_number", d);
+	}
 	json_t *fields = json_array();
 	if (differs(w->u.full_name, was->full_name))
 		json_array_append_new(fields, json_string("full_name"));
@@ -178,9 +186,11 @@ void mc_api_user_update(mc_req *r)
 		return;
 	mc_user was = w->u; /* as it is; its strings stay the request's */
 	json_t *body = mc_req_body(r);
-	const char *full_name = NULL, *email = NULL, *phone = NULL, *role = NULL, *unit = NULL;
+	const char *full_name = NULL, *email = NULL, *phone = NULL, *role = NULL, *unit = NULL,
+		   *id_number = NULL;
 	bool active = w->u.active, must_change = w->u.must_change_password, vouched = w->u.id_number_verified;
 	bool clear_email = clears(body, "email"), clear_phone = clears(body, "phone");
+	bool clear_number = clears(body, "id_number");
 	mc_field spec[] = {
 	    {"full_name", MC_F_NAME, false, 1, MC_LIMIT_USER_FULL_NAME, &full_name, 0},
 	    {"role", MC_F_STRING, false, 1, MC_LIMIT_USER_ROLE, &role, 0},
@@ -190,13 +200,16 @@ void mc_api_user_update(mc_req *r)
 	    {"id_number_verified", MC_F_BOOL, false, 0, 0, &vouched, 0},
 	    {"email", MC_F_EMAIL, false, 3, MC_LIMIT_USER_EMAIL, &email, 0},
 	    {"phone", MC_F_PHONE, false, 1, MC_LIMIT_USER_PHONE, &phone, 0},
+	    {"id_number", MC_F_ID_NUMBER, false, 1, MC_LIMIT_USER_ID_NUMBER, &id_number, 0},
 	};
-	size_t n = MC_ARRAY_LEN(spec) - 2;
+	size_t n = MC_ARRAY_LEN(spec) - 3;
 	if (mc_fields_or_reply(r, body, NULL, spec, n) != 0)
 		return;
 	if (!clear_email && mc_fields_or_reply(r, body, NULL, &spec[n], 1) != 0)
 		return;
 	if (!clear_phone && mc_fields_or_reply(r, body, NULL, &spec[n + 1], 1) != 0)
+		return;
+	if (!clear_number && mc_fields_or_reply(r, body, NULL, &spec[n + 2], 1) != 0)
 		return;
 	bool self = w->u.id == mc_req_user(r)->id;
 	mc_role rl = (mc_role)w->u.role;
@@ -251,6 +264,25 @@ void mc_api_user_update(mc_req *r)
 		mc_unit_clear(&u);
 		if (refused != 0)
 			return;
+	}
+	/* The provider's sign-in of a number an official holds opens no
+	 * citizen account (app/oidc.c): whoever sets an official's number
+	 * decides that for the citizen it belongs to, anywhere in the province.
+	 * Citizens are the root administrator's; so are their numbers, and the
+	 * officials' that stand in their way. A citizen's number is the one it
+	 * registered with or the provider claimed, and stays so. */
+	const char *number = clear_number ? "" : id_number;
+	if (number && differs(number, w->u.id_number)) {
+		if (w->u.role == MC_ROLE_CITIZEN) {
+			mc_reply_field_problem(
+			    r, MC_PROB_INVALID_FIELD, "id_number", "choice",
+			    "a citizen's identity number is the one it registered with or the "
+			    "identity provider claimed; it is not changed here");
+			return;
+		}
+		if (mc_api_root_admin_or_reply(r, "set the identity number of an official's account") != 0)
+			return;
+		w->u.id_number = (char *)number;
 	}
 	/* The desk has seen the person's identity card and vouches that the
 	 * account's number is theirs: the provider's sign-in of that number

@@ -98,8 +98,13 @@ static int user_write(mc_store *st, void *payload)
 	int rc = mc_app_user_create(st, &w->u, w->hash);
 	mc_err_take(&w->err, rc);
 	if (rc == 0) {
+		/* The number masked (app/user.h): the record outlives an erasure. */
+		char number[4 * MC_LIMIT_USER_ID_NUMBER + 1];
+		mc_app_user_number_masked(number, sizeof number, w->u.id_number);
 		json_t *d =
 		    json_pack("{s:s, s:s?}", "role", mc_role_name((mc_role)w->u.role), "unit", w->unit);
+		if (number[0])
+			json_object_set_new(d, "id_number", json_string(number));
 		char *detail = json_dumps(d, JSON_COMPACT);
 		rc = mc_app_account_action(st, w->admin, "create", w->u.id, w->u.username, detail, mc_now());
 		free(detail);
@@ -214,6 +219,12 @@ void mc_api_user_create(mc_req *r)
 	if (rl == MC_ROLE_ADMIN && mc_api_root_admin_or_reply(r, "create administrator accounts") != 0)
 		return;
 	if (rl == MC_ROLE_CITIZEN && mc_api_root_admin_or_reply(r, "create citizen accounts") != 0)
+		return;
+	/* The provider's sign-in of a number an official holds opens no citizen
+	 * account: an official's number is set by the root's administrator,
+	 * whose citizens they all are (api/accounts.c, the edit). */
+	if (w->u.id_number && w->u.id_number[0] &&
+	    mc_api_root_admin_or_reply(r, "set the identity number of an official's account") != 0)
 		return;
 	if (rl != MC_ROLE_CITIZEN) {
 		mc_unit u;

@@ -10,12 +10,50 @@
 #include <stdio.h>
 #include <string.h>
 
+int mc_app_user_number_free(mc_store *st, const mc_user *u)
+{
+	bool elsewhere = false;
+	int rc = 0;
+
+	if (!u->id_number || !u->id_number[0])
+		return 0;
+	if (u->role == MC_ROLE_CITIZEN) {
+		if (!u->id_number_verified)
+			return 0;
+		rc = mc_store_user_number_vouched(st, &elsewhere, u->id_number, u->id);
+		if (rc == 0 && elsewhere)
+			rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE,
+					"another citizen account holds this identity number vouched for; "
+					"the provider's sign-in finds that one");
+		return rc;
+	}
+	rc = mc_store_user_number_official(st, &elsewhere, u->id_number, u->id);
+	if (rc == 0 && elsewhere)
+		rc = mc_err_set(MC_ECONFLICT, MC_REASON_DUPLICATE,
+				"another official's account holds this identity number; one official "
+				"account holds a number");
+	return rc;
+}
+
+void mc_app_user_number_masked(char *out, size_t cap, const char *id_number)
+{
+	size_t n = id_number ? strlen(id_number) : 0, o = 0;
+
+	for (size_t i = 0; i < n && o + 1 < cap; i++)
+		out[o++] = i + 3 < n ? '*' : id_number[i];
+	if (cap)
+		out[o] = '\0';
+}
+
 int mc_app_user_create(mc_store *st, mc_user *u, const char *password_hash)
 {
 	int rc;
 
 	mc_err_clear();
 	u->id_number_verified = true;
+	rc = mc_app_user_number_free(st, u);
+	if (rc != 0)
+		return rc;
 	rc = mc_store_user_create(st, u, password_hash);
 	if (rc == MC_ECONFLICT)
 		rc = mc_err_set(rc, MC_REASON_DUPLICATE, "the username %s is taken", u->username);

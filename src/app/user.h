@@ -20,6 +20,20 @@
  * username is taken. */
 int mc_app_user_create(mc_store *st, mc_user *u, const char *password_hash);
 
+/* Whether u's identity number may be held by it (none always may): a
+ * citizen's vouched for by no other citizen account (the provider's sign-in
+ * finds one account per number), an official's by no other official's
+ * account (the provider's sign-in of a number an official holds is refused
+ * until an administrator links that official). MC_ECONFLICT (reason
+ * duplicate) otherwise. Takes the number's lock (store.h). */
+int mc_app_user_number_free(mc_store *st, const mc_user *u);
+
+/* The identity number as the record of account actions keeps it: every
+ * digit but the last three a '*' ("*********579"), "" for none. Enough to
+ * tell two numbers apart and to check a number one has, not to learn one:
+ * the record is append-only and outlives an erasure (docs/operations.md §13). */
+void mc_app_user_number_masked(char *out, size_t cap, const char *id_number);
+
 /* The same for a citizen registering: a username taken already, also by a
  * registration a moment before, stores nothing and returns 0 as a new
  * account does. The identity number is the registrant's word only, not

@@ -30,6 +30,8 @@ const ACCOUNTS = {
   'tu.dang.ky': { name: 'Vũ Tự Đăng Ký', [ID_CLAIM]: '038190002222' },
   'da.xac.minh': { name: 'Lý Đã Xác Minh', [ID_CLAIM]: '038190003333' },
   'ke.tan.cong': { name: 'Kẻ Tấn Công' }, // no number: unlinked, it opens nothing
+  'nan.nhan.cam': { name: 'Nạn Nhân Cắm Số', [ID_CLAIM]: '038090002468' },
+  'trung.so': { name: 'Trùng Số', [ID_CLAIM]: '038090003579' },
 };
 // first sign-ins of one person on two servers at once (PostgreSQL)
 for (let i = 0; i < 12; i++) ACCOUNTS[`hai.may.${i}`] = { name: `Hai Máy ${i}`, [ID_CLAIM]: `03809200${String(i).padStart(4, '0')}` };
@@ -286,7 +288,7 @@ test('an official is never made nor found by the number; an administrator links 
   assertProblem(res, 403, 'identity-not-linked');
 });
 
-// ---- who links an official ---------------------------------------------------
+// ---- who links an official, who gives an official a number -------------------
 
 // The messages queued for one recipient (an e-mail address or a phone), read
 // from the outbox of either backend.
@@ -416,6 +418,98 @@ test('no one else links or unlinks an official; a bad subject is refused; a refu
   const signed = await signIn('ke.tan.cong');
   assert.equal(signed.res.status, 303, signed.res.text);
   assertStatus(await server.api('DELETE', `/api/v1/users/${LEADER.username}/identity`, { token: qx }), 204);
+});
+
+// The provider's first sign-in of a number held by an official's account is
+// refused (the person is that official, whom an administrator links). Were
+// any administrator free to give an official any number, one of a commune
+// could lock any citizen of the province out of the national sign-in.
+test('an administrator below the root gives no official an identity number: the citizen\'s first sign-in stays theirs', async () => {
+  const { qx, stnmt } = await scopedAdmins();
+  const NUMBER = '038090002468';
+  const make = (token, body) => server.api('POST', '/api/v1/users', { token, body: { username: 'cam.so', password: PASSWORD,
+    full_name: 'Cán Bộ Cắm Số', role: 'desk', unit: DISTRICT, id_number: NUMBER, ...body } });
+  const users = async () => (await server.api('GET', '/api/v1/users?limit=1000', { token: admin })).body;
+  const before = { users: await users(), tiepnhan: await actionsOn('tiepnhan') };
+
+  let res = await make(qx);
+  assertProblem(res, 403, 'out-of-scope', 'create');
+  assert.match(res.body.detail, /identity number/);
+  for (const role of ['specialist', 'leader', 'supervisor'])
+    assertProblem(await make(qx, { role }), 403, 'out-of-scope', role);
+  res = await server.api('PATCH', '/api/v1/users/tiepnhan', { token: qx, body: { id_number: NUMBER } });
+  assertProblem(res, 403, 'out-of-scope', 'edit');
+  assert.match(res.body.detail, /identity number/);
+  assertProblem(await server.api('PATCH', '/api/v1/users/tiepnhan', { token: stnmt, body: { id_number: NUMBER } }), 403, 'out-of-scope',
+    'another unit\'s administrator');
+  for (const user of ['congdan', 'tiepnhan']) {
+    const token = await server.login(user);
+    assertProblem(await make(token), 403, 'forbidden', user);
+    assertProblem(await server.api('PATCH', '/api/v1/users/chuyenvien', { token, body: { id_number: NUMBER } }), 403, 'forbidden', user);
+  }
+  for (const bad of ['12345', '03809000246x', '0380900024680', 42]) {
+    assertProblem(await make(admin, { id_number: bad }), 422, 'invalid-field', `create ${bad}`);
+    assertProblem(await server.api('PATCH', '/api/v1/users/tiepnhan', { token: admin, body: { id_number: bad } }), 422, 'invalid-field',
+      `edit ${bad}`);
+  }
+  assert.deepEqual(await users(), before.users, 'no account made or changed');
+  assert.deepEqual(await actionsOn('tiepnhan'), before.tiepnhan, 'nothing recorded');
+  assertProblem(await server.api('POST', '/api/v1/session', { body: { username: 'cam.so', password: PASSWORD } }), 401, 'bad-credentials');
+
+  // the person the number belongs to signs in as a citizen
+  const { flow, res: signed } = await signIn('nan.nhan.cam');
+  assert.equal(signed.status, 303, signed.text);
+  const me = (await server.api('GET', '/api/v1/session', { headers: sessionOf(flow) })).body.user;
+  assert.equal(me.role, 'citizen');
+  assert.equal(me.username, NUMBER);
+});
+
+test('the root\'s administrator sets an official\'s identity number: one official per number, recorded masked, cleared to unblock', async () => {
+  const NUMBER = '038090003579';
+  const MASKED = '*********579';
+  const official = (username, unit, id_number) => server.api('POST', '/api/v1/users', { token: admin, body: { username,
+    password: PASSWORD, full_name: 'Cán Bộ Có Số', role: 'specialist', unit, id_number } });
+  assertStatus(await official('cb.co.so', DISTRICT, NUMBER), 201);
+  const [made] = await actionsOn('cb.co.so');
+  assert.equal(made.action, 'create');
+  assert.deepEqual(made.detail, { role: 'specialist', unit: DISTRICT, id_number: MASKED });
+
+  // a second official of the number: refused, made or edited
+  let res = await official('cb.co.so.2', DEPARTMENT, NUMBER);
+  assertProblem(res, 409, 'duplicate', 'a second official');
+  assert.match(res.body.detail, /official/);
+  assertProblem(await server.api('POST', '/api/v1/session', { body: { username: 'cb.co.so.2', password: PASSWORD } }), 401, 'bad-credentials');
+  const stnmtBefore = await actionsOn('chuyenvien.stnmt');
+  assertProblem(await server.api('PATCH', '/api/v1/users/chuyenvien.stnmt', { token: admin, body: { id_number: NUMBER } }), 409, 'duplicate');
+  assert.deepEqual(await actionsOn('chuyenvien.stnmt'), stnmtBefore);
+  // a citizen's number is not edited (it is the one registered or the provider's)
+  assertProblem(await server.api('PATCH', '/api/v1/users/congdan', { token: admin, body: { id_number: NUMBER } }), 422, 'invalid-field');
+
+  // the official's number keeps the provider from opening a citizen account with it...
+  assertProblem((await signIn('trung.so')).res, 403, 'identity-not-linked');
+  // ...until the root's administrator clears it
+  res = await server.api('PATCH', '/api/v1/users/cb.co.so', { token: admin, body: { id_number: '' } });
+  assertStatus(res, 200);
+  let [cleared] = await actionsOn('cb.co.so');
+  assert.equal(cleared.action, 'id_number');
+  assert.deepEqual(cleared.detail, { from: MASKED, to: '' });
+  const { flow, res: signed } = await signIn('trung.so');
+  assert.equal(signed.status, 303, signed.text);
+  assert.equal((await server.api('GET', '/api/v1/session', { headers: sessionOf(flow) })).body.user.username, NUMBER);
+  // a citizen account whose number is vouched for is one per number too
+  assertProblem(await server.api('POST', '/api/v1/users', { token: admin, body: { username: 'trung.so.2', password: PASSWORD,
+    full_name: 'Trùng Số', role: 'citizen', id_number: NUMBER } }), 409, 'duplicate');
+  // an official may carry the number of a citizen account: the citizen still signs in
+  assertStatus(await server.api('PATCH', '/api/v1/users/chuyenvien.stnmt', { token: admin, body: { id_number: NUMBER } }), 200);
+  [cleared] = await actionsOn('chuyenvien.stnmt');
+  assert.deepEqual(cleared.detail, { from: '', to: MASKED });
+  const again = await signIn('trung.so');
+  assert.equal(again.res.status, 303, again.res.text);
+  // the same number again changes nothing and records nothing
+  assertStatus(await server.api('PATCH', '/api/v1/users/chuyenvien.stnmt', { token: admin, body: { id_number: NUMBER } }), 200);
+  assert.equal((await actionsOn('chuyenvien.stnmt'))[0].id, cleared.id);
+  const all = JSON.stringify((await server.api('GET', '/api/v1/account-actions?limit=500', { token: admin })).body);
+  assert.ok(!all.includes(NUMBER), 'the whole number is nowhere in the record');
 });
 
 test('an account its owner erased is no longer linked: the next sign-in makes a new one', async () => {

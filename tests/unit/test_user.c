@@ -1,6 +1,7 @@
 /*
- * test_user.c - app/user.c: an official's links to the identity provider,
- * recorded and told to the owner.
+ * test_user.c - app/user.c: who may hold an identity number, how the record
+ * of account actions keeps one, and an official's links to the identity
+ * provider, recorded and told to the owner.
  */
 #define _XOPEN_SOURCE 700
 
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "app/user.h"
+#include "core/err.h"
 
 #define ISSUER "https://dinhdanh.example.vn"
 
@@ -87,6 +89,52 @@ static int teardown(void **state)
 	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(f);
 	return 0;
+}
+
+static void test_number_masked(void **state)
+{
+	(void)state;
+	char out[32];
+	mc_app_user_number_masked(out, sizeof out, "038090003579");
+	assert_string_equal(out, "*********579");
+	mc_app_user_number_masked(out, sizeof out, "123456789");
+	assert_string_equal(out, "******789");
+	mc_app_user_number_masked(out, sizeof out, "");
+	assert_string_equal(out, "");
+	mc_app_user_number_masked(out, sizeof out, NULL);
+	assert_string_equal(out, "");
+	/* never past the buffer */
+	mc_app_user_number_masked(out, 5, "038090003579");
+	assert_string_equal(out, "****");
+}
+
+/* One official per number; a citizen's vouched number is one citizen
+ * account's, and may be an official's as well (the same person). */
+static void test_number_free(void **state)
+{
+	struct fixture *f = *state;
+	add_user(f, "lanhdao", MC_ROLE_LEADER, "038090003579", "", "");
+	add_user(f, "cong.dan", MC_ROLE_CITIZEN, "038190001111", "", "");
+
+	mc_user officer = {.id = 0, .role = MC_ROLE_DESK, .id_number = "038090003579"};
+	assert_int_equal(mc_app_user_number_free(f->st, &officer), MC_ECONFLICT);
+	mc_err e = {0};
+	mc_err_take(&e, MC_ECONFLICT);
+	assert_int_equal(e.reason, MC_REASON_DUPLICATE);
+	assert_non_null(strstr(e.msg, "official"));
+	officer.id_number = "038190001111";
+	assert_int_equal(mc_app_user_number_free(f->st, &officer), 0);
+	officer.id_number = "";
+	assert_int_equal(mc_app_user_number_free(f->st, &officer), 0);
+
+	mc_user citizen = {
+	    .id = 0, .role = MC_ROLE_CITIZEN, .id_number = "038190001111", .id_number_verified = true};
+	assert_int_equal(mc_app_user_number_free(f->st, &citizen), MC_ECONFLICT);
+	citizen.id_number_verified = false; /* its owner's word only: no claim on the number */
+	assert_int_equal(mc_app_user_number_free(f->st, &citizen), 0);
+	citizen.id_number = "038090003579";
+	citizen.id_number_verified = true;
+	assert_int_equal(mc_app_user_number_free(f->st, &citizen), 0);
 }
 
 /* The actions on user_id, newest first, as "action detail" lines. */
@@ -177,6 +225,8 @@ static void test_link_recorded_and_told(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_number_masked),
+	    cmocka_unit_test_setup_teardown(test_number_free, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_link_recorded_and_told, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -446,8 +446,8 @@ static xmlNodePtr child(xmlNodePtr parent, const char *name)
 
 /* The text of parent's child name, trimmed, in *out (NULL when absent);
  * refused when longer than max_chars or required and absent or empty. */
-static void get_text(reader *r, char **out, xmlNodePtr parent, const char *path, const char *name,
-		     size_t max_chars, bool required)
+static void get_text_raw(reader *r, char **out, xmlNodePtr parent, const char *path, const char *name,
+			 size_t max_chars, bool required)
 {
 	*out = NULL;
 	if (r->rc)
@@ -482,6 +482,27 @@ static void get_text(reader *r, char **out, xmlNodePtr parent, const char *path,
 	}
 }
 
+/* A text field of a peer's package: as get_text_raw, and refused when it
+ * holds what no text field of motcua may hold (core/text.h, MC_TEXT_LINES:
+ * control characters but line breaks and tabs, the characters that reorder
+ * or hide text, piles of combining marks). It is shown on officers' screens,
+ * in registers and exports as a local field is. */
+static void get_text(reader *r, char **out, xmlNodePtr parent, const char *path, const char *name,
+		     size_t max_chars, bool required)
+{
+	get_text_raw(r, out, parent, path, name, max_chars, required);
+	if (r->rc || !*out)
+		return;
+	int cp = mc_text_first_refused(*out, strlen(*out), MC_TEXT_LINES);
+	if (cp >= 0) {
+		say(r->problem, r->problem_size, "%s%s holds U+%04X, which no text may hold", path, name,
+		    (unsigned)cp);
+		free(*out);
+		*out = NULL;
+		r->rc = MC_EINVAL;
+	}
+}
+
 /*
  * The AttachmentName of the i-th (from 1) AttachmentEncoded c in *out, as a
  * local upload's name is taken (api/document_attachments.c): one line of
@@ -498,7 +519,7 @@ static void get_file_name(reader *r, char **out, xmlNodePtr c, size_t i)
 	char path[80];
 	snprintf(path, sizeof path, "edXMLBody/AttachmentEncoded[%zu]/", i);
 	*out = NULL;
-	get_text(r, &raw, c, path, "AttachmentName", LIM_FILE_NAME, true);
+	get_text_raw(r, &raw, c, path, "AttachmentName", LIM_FILE_NAME, true);
 	if (r->rc)
 		goto cleanup;
 	if (mc_text_clean(&base, raw, strlen(raw), LIM_FILE_NAME, MC_TEXT_NAME) != 0) {

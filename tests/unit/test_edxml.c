@@ -277,6 +277,30 @@ static void text_is_read_as_nfc(void **state)
 	free(xml);
 }
 
+/* A peer's text fields hold what a local one may (core/text.h,
+ * MC_TEXT_LINES): line breaks and tabs, not the characters that reorder or
+ * hide text; the field is named in the refusal. */
+static void text_fields_are_clean(void **state)
+{
+	(void)state;
+	mc_edxml_message m = sample(), got = {0};
+	char *xml = NULL, problem[200];
+	size_t len = 0;
+	m.content = "Điều 1.\n\tGiao Sở Nội vụ";
+	assert_int_equal(mc_edxml_build(&xml, &len, &m, problem, sizeof problem), 0);
+	assert_int_equal(mc_edxml_parse(&got, xml, len, 0, problem, sizeof problem), 0);
+	assert_string_equal(got.content, "Điều 1.\n\tGiao Sở Nội vụ");
+	mc_edxml_message_clear(&got);
+	free(xml);
+	m.subject = "Về việc \xe2\x80\xae"
+		    "nóht gnỗhk"; /* U+202E: shown reversed */
+	assert_int_equal(mc_edxml_build(&xml, &len, &m, problem, sizeof problem), 0);
+	assert_int_equal(mc_edxml_parse(&got, xml, len, 0, problem, sizeof problem), MC_EINVAL);
+	assert_string_equal(problem, "MessageHeader/Subject holds U+202E, which no text may hold");
+	mc_edxml_message_clear(&got);
+	free(xml);
+}
+
 /* The name parse reads for an attachment named name, or NULL with the
  * problem in problem when the package is refused. */
 static char *name_read(const char *name, char *problem, size_t problem_size)
@@ -356,6 +380,7 @@ int main(void)
 	    cmocka_unit_test(status_round_trip),	  cmocka_unit_test(build_refuses_missing_and_long),
 	    cmocka_unit_test(parse_refuses_bad_packages), cmocka_unit_test(organ_ids),
 	    cmocka_unit_test(text_is_read_as_nfc),	  cmocka_unit_test(attachment_names_are_file_names),
+	    cmocka_unit_test(text_fields_are_clean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,11 +21,20 @@ static bool officer(int role)
 	return role == MC_ROLE_SPECIALIST || role == MC_ROLE_DESK || role == MC_ROLE_LEADER;
 }
 
+/* The file's officer, while still an officer of the file's unit or a unit
+ * under it (as keeper_of chose them): one moved to another unit keeps none
+ * of the files of the unit left, until the clerk or head hands them over. */
+static bool keeps(const mc_time_ctx *tc, const mc_actor *actor, const mc_workfile *w)
+{
+	return actor->user_id && actor->user_id == w->responsible_id && officer(actor->role) &&
+	       actor->unit_id && w->unit_id && mc_time_ctx_within(tc, actor->unit_id, w->unit_id);
+}
+
 bool mc_app_workfile_may_see(const mc_time_ctx *tc, const mc_actor *actor, const mc_workfile *w)
 {
 	if (actor->role == MC_ROLE_CITIZEN || !actor->unit_id)
 		return false;
-	return within(tc, w->unit_id, actor) || (actor->user_id && actor->user_id == w->responsible_id);
+	return within(tc, w->unit_id, actor) || keeps(tc, actor, w);
 }
 
 int64_t mc_app_workfile_doc_date(int box, int64_t issued_at, int64_t received_at)
@@ -128,9 +137,9 @@ static int file_for(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, 
 	return 0;
 }
 
-static int keeper_only(const mc_actor *actor, const mc_workfile *w, const char *what)
+static int keeper_only(const mc_time_ctx *tc, const mc_actor *actor, const mc_workfile *w, const char *what)
 {
-	if (actor->user_id && actor->user_id == w->responsible_id && officer(actor->role))
+	if (keeps(tc, actor, w))
 		return 0;
 	return mc_err_set(MC_EFORBIDDEN, MC_REASON_ROLE, "only the officer who keeps the file (%s) may %s",
 			  w->responsible_name, what);
@@ -209,7 +218,8 @@ int mc_app_workfile_act(mc_store *st, const mc_time_ctx *tc, const mc_actor *act
 					mc_wf_action_name(action));
 			goto cleanup;
 		}
-	} else if ((rc = keeper_only(actor, out, action == MC_WF_ACT_OPEN ? "open it" : "close it")) != 0) {
+	} else if ((rc = keeper_only(tc, actor, out, action == MC_WF_ACT_OPEN ? "open it" : "close it")) !=
+		   0) {
 		goto cleanup;
 	}
 	if (mc_wf_next((mc_wf_state)out->state, action, &to) != 0) {
@@ -333,7 +343,7 @@ int mc_app_workfile_document(mc_store *st, const mc_time_ctx *tc, const mc_actor
 				mc_wf_state_name((mc_wf_state)out->state));
 		goto cleanup;
 	}
-	rc = keeper_only(actor, out, add ? "put documents into it" : "take documents out of it");
+	rc = keeper_only(tc, actor, out, add ? "put documents into it" : "take documents out of it");
 	if (rc)
 		goto cleanup;
 	if (add) {
@@ -345,7 +355,11 @@ int mc_app_workfile_document(mc_store *st, const mc_time_ctx *tc, const mc_actor
 		}
 		if (rc)
 			goto cleanup;
-		if (!mc_app_document_may_see(tc, actor, &d)) {
+		/* one the officer and the file's unit may both see: the file
+		 * is read by the unit's clerk and head, its handover list by
+		 * the archive */
+		mc_actor unit = {.role = MC_ROLE_SPECIALIST, .unit_id = out->unit_id};
+		if (!mc_app_document_may_see(tc, actor, &d) || !mc_app_document_may_see(tc, &unit, &d)) {
 			rc = mc_err_set(MC_EFORBIDDEN, MC_REASON_SCOPE,
 					"the document is outside your unit's scope");
 			goto cleanup;

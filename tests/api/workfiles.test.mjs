@@ -279,6 +279,37 @@ test('the clerk or head changes an entry while it is listed or open: a new offic
   assert.equal((await api('GET', `/api/v1/workfiles/${w.id}`, { token: tok.tiepnhan })).body.title, 'Hồ sơ đổi tên');
 });
 
+// An officer moved to another unit keeps none of the files of the unit left:
+// neither reads them nor puts the new unit's documents into them (which the
+// old unit would then read through the file), nor closes them.
+test('an officer moved to another unit keeps none of the files of the unit left', async () => {
+  const res = await api('POST', '/api/v1/users', { token: tok.admin, body: { username: 'chuyenvien.luanchuyen',
+    password: PASSWORD, full_name: 'Cán bộ Luân Chuyển', role: 'specialist', unit: DISTRICT } });
+  assertStatus(res, 201, 'an officer of the district');
+  await login('chuyenvien.luanchuyen');
+  const w = await list(tok.tiepnhan, { responsible: uid['chuyenvien.luanchuyen'] });
+  assertStatus(await act(tok['chuyenvien.luanchuyen'], w.id, 'open'), 200, 'the officer opens it');
+  const mine = await incoming(tok.tiepnhan, `${YEAR}-09-01`);
+  assertStatus(await put(tok['chuyenvien.luanchuyen'], w.id, mine.id), 200, 'a document of the district');
+  assertStatus(await api('PATCH', '/api/v1/users/chuyenvien.luanchuyen', { token: tok.admin,
+    body: { unit: DEPARTMENT } }), 200, 'moved to the department');
+  await login('chuyenvien.luanchuyen');
+  const moved = tok['chuyenvien.luanchuyen'];
+  const theirs = await incoming(tok['tiepnhan.stnmt'], `${YEAR}-09-02`);
+  assertStatus(await api('GET', `/api/v1/documents/${theirs.id}`, { token: moved }), 200, 'the department\'s document is now theirs');
+  assertProblem(await api('GET', `/api/v1/workfiles/${w.id}`, { token: moved }), 403, 'out-of-scope', 'reading the file left');
+  assertProblem(await put(moved, w.id, theirs.id), 403, 'out-of-scope', 'putting the department\'s document in');
+  assertProblem(await del(moved, w.id, mine.id), 403, 'out-of-scope', 'taking a document out');
+  assertProblem(await act(moved, w.id, 'close'), 403, 'out-of-scope', 'closing it');
+  const still = (await api('GET', `/api/v1/workfiles/${w.id}`, { token: tok.tiepnhan })).body;
+  assert.deepEqual(still.documents.map((d) => d.id), [mine.id], 'the district\'s file holds its own document only');
+  assert.equal(still.state, 'open');
+  // the clerk hands it to an officer of the district, who keeps it
+  assertStatus(await api('PATCH', `/api/v1/workfiles/${w.id}`, { token: tok.tiepnhan, body: { responsible: 'chuyenvien' } }),
+    200, 'handed over');
+  assertStatus(await act(tok.chuyenvien, w.id, 'close'), 200, 'the new officer closes it');
+});
+
 test('versions: If-Match stale → 412, malformed → 412; the version moves with every change', async () => {
   const w = await opened();
   const d = await incoming(tok.tiepnhan, `${YEAR}-06-01`);

@@ -8,6 +8,7 @@
 
 #include "app/auth.h"
 #include "app/oidc.h"
+#include "app/notify.h"
 #include "app/user.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -351,9 +352,17 @@ static int reset_write(mc_store *st, void *payload)
 		rc = mc_store_session_revoke(st, w->id, NULL);
 	if (rc == 0)
 		rc = mc_store_recovery_delete(st, w->id);
+	int64_t now = mc_now();
 	if (rc == 0)
-		rc =
-		    mc_app_account_action(st, w->actor, "password_reset", w->id, w->username, NULL, mc_now());
+		rc = mc_app_account_action(st, w->actor, "password_reset", w->id, w->username, NULL, now);
+	/* the owner is told, as of a link to an identity (app/notify.h) */
+	if (rc == 0)
+		rc = mc_store_user_get(st, &u, w->id);
+	if (rc == 0) {
+		rc = mc_notify_account(st, &u, w->actor ? w->actor->username : "(command line)",
+				       MC_NOTICE_PASSWORD_RESET, now);
+		mc_user_clear(&u);
+	}
 	return rc;
 }
 

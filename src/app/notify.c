@@ -270,44 +270,57 @@ cleanup:
 	return rc;
 }
 
-int mc_notify_identity(mc_store *st, const mc_user *owner, const char *admin_username, bool linked,
-		       int64_t at)
+/* Each notice's subject after the account's name; the e-mail's words
+ * around "tài khoản <name> của ông/bà trên hệ thống một cửa điện tử", and
+ * what follows; the SMS's (ASCII). */
+static const struct {
+	const char *subject, *did, *to, *then, *sms;
+} account_notices[] = {
+    [MC_NOTICE_IDENTITY_LINK] =
+	{"đã được liên kết với tài khoản định danh điện tử", "đã liên kết",
+	 " với một tài khoản định danh điện tử",
+	 "Từ nay, ai đăng nhập bằng tài khoản định danh đó sẽ vào tài khoản của ông/bà "
+	 "và làm việc với quyền của ông/bà.",
+	 "lien ket voi tai khoan dinh danh dien tu"},
+    [MC_NOTICE_IDENTITY_UNLINK] = {"đã được gỡ liên kết với tài khoản định danh điện tử", "đã gỡ liên kết",
+				   " khỏi tài khoản định danh điện tử",
+				   "Ông/bà vẫn đăng nhập được bằng tên tài khoản và mật khẩu.",
+				   "go lien ket voi tai khoan dinh danh dien tu"},
+    [MC_NOTICE_PASSWORD_RESET] = {"đã được đặt lại mật khẩu", "đã đặt lại mật khẩu của", "",
+				  "Các phiên đăng nhập cũ đã kết thúc; mật khẩu mới phải được đổi ở lần "
+				  "đăng nhập đầu.",
+				  "dat lai mat khau"},
+};
+
+int mc_notify_account(mc_store *st, const mc_user *owner, const char *admin_username, mc_account_notice what,
+		      int64_t at)
 {
 	char *subject = NULL, *body = NULL, *sms = NULL, spoken[64], iso[40];
 	const char *name = owner->full_name && owner->full_name[0] ? owner->full_name : owner->username;
 	int rc;
 
+	if ((size_t)what >= MC_ARRAY_LEN(account_notices))
+		return MC_EINVAL;
 	when(spoken, sizeof spoken, at);
 	mc_time_format(iso, sizeof iso, at);
-	rc = mc_buf_format(&subject, TEXT_MAX,
-			   "[motcua] Tài khoản %s đã được %sliên kết với tài khoản định danh điện tử",
-			   owner->username, linked ? "" : "gỡ ");
-	if (rc == 0 && linked)
-		rc =
-		    mc_buf_format(&body, TEXT_MAX,
-				  "Kính gửi ông/bà %s,\n\nLúc %s, quản trị viên %s đã liên kết tài khoản %s "
-				  "của ông/bà trên hệ thống một cửa điện tử với một tài khoản định danh điện "
-				  "tử. Từ nay, ai đăng nhập bằng tài khoản định danh đó sẽ vào tài khoản của "
-				  "ông/bà và làm việc với quyền của ông/bà.\n\nNếu ông/bà không đề nghị việc "
-				  "này, xin báo ngay cho quản trị viên của tỉnh.\n",
-				  name, spoken, admin_username, owner->username);
-	else if (rc == 0)
-		rc =
-		    mc_buf_format(&body, TEXT_MAX,
-				  "Kính gửi ông/bà %s,\n\nLúc %s, quản trị viên %s đã gỡ liên kết giữa tài "
-				  "khoản %s của ông/bà trên hệ thống một cửa điện tử và tài khoản định danh "
-				  "điện tử. Ông/bà vẫn đăng nhập được bằng tên tài khoản và mật khẩu.\n\nNếu "
-				  "ông/bà không đề nghị việc này, xin báo ngay cho quản trị viên của tỉnh.\n",
-				  name, spoken, admin_username, owner->username);
-	/* Usernames are plain ASCII: the SMS is too. */
+	rc = mc_buf_format(&subject, TEXT_MAX, "[motcua] Tài khoản %s %s", owner->username,
+			   account_notices[what].subject);
 	if (rc == 0)
 		rc = mc_buf_format(
-		    &sms, TEXT_MAX,
-		    "Tai khoan %s (mot cua dien tu) vua duoc quan tri vien %s %s tai khoan dinh danh "
-		    "dien tu luc %.5s %.2s/%.2s/%.4s. Neu ong/ba khong de nghi, hay bao ngay cho quan "
-		    "tri vien cua tinh.",
-		    owner->username, admin_username, linked ? "lien ket voi" : "go lien ket voi", iso + 11,
-		    iso + 8, iso + 5, iso);
+		    &body, TEXT_MAX,
+		    "Kính gửi ông/bà %s,\n\nLúc %s, quản trị viên %s %s tài khoản %s của ông/bà "
+		    "trên hệ thống một cửa điện tử%s. %s\n\nNếu ông/bà không đề nghị việc này, "
+		    "xin báo ngay cho quản trị viên của tỉnh.\n",
+		    name, spoken, admin_username, account_notices[what].did, owner->username,
+		    account_notices[what].to, account_notices[what].then);
+	/* Usernames are plain ASCII: the SMS is too. */
+	if (rc == 0)
+		rc = mc_buf_format(&sms, TEXT_MAX,
+				   "Tai khoan %s (mot cua dien tu) vua duoc quan tri vien %s %s luc %.5s "
+				   "%.2s/%.2s/%.4s. Neu ong/ba khong de nghi, hay bao ngay cho quan tri vien "
+				   "cua tinh.",
+				   owner->username, admin_username, account_notices[what].sms, iso + 11,
+				   iso + 8, iso + 5, iso);
 	if (rc == 0 && owner->email && owner->email[0]) {
 		mc_message m = {.province_code = "",
 				.channel = "email",

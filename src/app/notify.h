@@ -61,17 +61,23 @@ int mc_notify_apology_due(mc_store *st, const char *province_code, const char *r
 			  const char *code, const char *procedure_name, const char *unit_name, int64_t due_at,
 			  int64_t at);
 
+/* What an administrator did to an account that its owner is told of. */
+typedef enum {
+	MC_NOTICE_IDENTITY_LINK,   /* linked to an identity at the identity provider */
+	MC_NOTICE_IDENTITY_UNLINK, /* its links removed */
+	MC_NOTICE_PASSWORD_RESET,  /* a new password set, the sessions ended */
+} mc_account_notice;
+
 /*
- * Queues the messages telling the owner of the account `owner` that the
- * administrator `admin_username` linked it to an identity at the identity
- * provider (linked true) or removed its links (false) at `at`: whoever signs
- * in through the provider as that identity acts as the owner, so the owner
- * learns of it and can raise the alarm. An e-mail when the account has an
- * address, an SMS when it has a phone; nothing without either. Runs inside
- * the caller's transaction.
+ * Queues the messages telling the owner of the account `owner` what the
+ * administrator `admin_username` did to it at `at`: whoever signs in through
+ * a linked identity, or with a password an administrator set, acts as the
+ * owner, so the owner learns of it and can raise the alarm. An e-mail when
+ * the account has an address, an SMS when it has a phone; nothing without
+ * either. Runs inside the caller's transaction.
  */
-int mc_notify_identity(mc_store *st, const mc_user *owner, const char *admin_username, bool linked,
-		       int64_t at);
+int mc_notify_account(mc_store *st, const mc_user *owner, const char *admin_username, mc_account_notice what,
+		      int64_t at);
 
 /* The delay before attempt n+1 after n failed attempts (seconds): 1, 2, 4 …
  * minutes, at most an hour; 0 once MC_NOTIFY_MAX_ATTEMPTS are spent. */

@@ -285,7 +285,8 @@ int mc_app_identity_link(mc_store *st, const mc_user *actor, int64_t user_id, co
 	if (rc == 0)
 		rc = identity_action(st, actor, "identity_link", &u, issuer, subject, at);
 	if (rc == 0)
-		rc = mc_notify_identity(st, &u, actor ? actor->username : "(command line)", true, at);
+		rc = mc_notify_account(st, &u, actor ? actor->username : "(command line)",
+				       MC_NOTICE_IDENTITY_LINK, at);
 	mc_user_clear(&u);
 	return rc;
 }
@@ -307,7 +308,8 @@ int mc_app_identity_unlink(mc_store *st, const mc_user *actor, int64_t user_id, 
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = identity_action(st, actor, "identity_unlink", &u, issuer, subjects[i], at);
 	if (rc == 0)
-		rc = mc_notify_identity(st, &u, actor ? actor->username : "(command line)", false, at);
+		rc = mc_notify_account(st, &u, actor ? actor->username : "(command line)",
+				       MC_NOTICE_IDENTITY_UNLINK, at);
 	mc_strv_free(subjects, n);
 	mc_user_clear(&u);
 	return rc;

@@ -9,7 +9,7 @@
 // bad queries are refused precisely. No password is ever in the record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { startServer, PASSWORD, BIN, serverEnv } from './harness.mjs';
 import { stopServer, DISTRICT, DEPARTMENT, UNITS, assertProblem, assertStatus } from './helpers.mjs';
 
@@ -179,4 +179,38 @@ test('only the root\'s administrator reads the record; bad queries are refused',
     assert.deepEqual([res.body.items, res.body.total], [[], 0]);
     assert.equal((await actions(tok.admin, `?actor=${name}`)).body.total, 0);
   }
+});
+
+// The messages queued for one recipient (an e-mail address or a phone), read
+// from the outbox of either backend.
+function outboxTo(recipient) {
+  const q = `SELECT channel, subject, body FROM outbox WHERE recipient = '${recipient}' ORDER BY id`;
+  const out = /^postgres(ql)?:/.test(server.db)
+    ? execFileSync(process.env.MOTCUA_PG_BINDIR ? `${process.env.MOTCUA_PG_BINDIR}/psql` : 'psql', ['-XAt', server.db.split('?')[0], '-c', `SELECT coalesce(json_agg(x), '[]') FROM (${q}) x`], { encoding: 'utf8' }).trim()
+    : execFileSync('sqlite3', ['-json', server.db, q], { encoding: 'utf8' }).trim();
+  return out ? JSON.parse(out) : [];
+}
+
+// An administrator who sets an account's password can act as its owner: the
+// owner is told, by e-mail and SMS, who did it and when, and never the
+// password itself; a refused reset tells nobody.
+test('a password reset is told to the account\'s owner, without the password', async () => {
+  const res = await server.api('POST', '/api/v1/users', { token: tok.admin, body: { username: 'cv.dat.lai',
+    password: PASSWORD, full_name: 'Cán bộ Đặt Lại', role: 'specialist', unit: DISTRICT,
+    email: 'cv.dat.lai@example.vn', phone: '0912000111' } });
+  assertStatus(res, 201, 'an officer with an address and a phone');
+  assertProblem(await server.api('POST', '/api/v1/users/cv.dat.lai/password', { token: tok.stnmt }), 403, 'out-of-scope',
+    'another unit\'s administrator');
+  assert.equal(outboxTo('cv.dat.lai@example.vn').length, 0, 'a refused reset tells nobody');
+  const reset = await server.api('POST', '/api/v1/users/cv.dat.lai/password', { token: tok.qx });
+  assertStatus(reset, 200, 'reset by the district\'s administrator');
+  const [mail] = outboxTo('cv.dat.lai@example.vn');
+  assert.ok(mail, 'an e-mail to the owner');
+  assert.equal(mail.subject, '[motcua] Tài khoản cv.dat.lai đã được đặt lại mật khẩu');
+  assert.match(mail.body, /quản trị viên admin\.qx đã đặt lại mật khẩu của tài khoản cv\.dat\.lai/);
+  const [sms] = outboxTo('0912000111');
+  assert.ok(sms, 'an SMS to the owner');
+  assert.match(sms.body, /admin\.qx dat lai mat khau/);
+  for (const m of [mail, sms])
+    assert.ok(!m.body.includes(reset.body.password) && !m.subject.includes(reset.body.password), 'never the password');
 });

@@ -1096,9 +1096,22 @@ void mc_api_par_self(mc_req *r)
 		/* Else only the sender's own upload: the unit's officers and the
 		 * council read a sheet's evidence, and a file readable through a
 		 * dossier is its applicant's. */
-		if (hex && !may && mc_store_upload_owned(mc_req_store(r), &may, j->actor.user_id, sha) != 0) {
+		bool own = false;
+		if (hex && !may && mc_store_upload_owned(mc_req_store(r), &own, j->actor.user_id, sha) != 0) {
 			mc_reply_error(r, MC_ERROR, "the evidence");
 			return;
+		}
+		/* One's own upload that a dossier holds (a result, a scan taken
+		 * at the desk) is the applicant's too: no evidence either. */
+		if (own) {
+			mc_dossier *held = NULL;
+			size_t n_held = 0;
+			if (mc_store_dossier_by_attachment(mc_req_store(r), &held, &n_held, sha) != 0) {
+				mc_reply_error(r, MC_ERROR, "the evidence");
+				return;
+			}
+			mc_dossier_free_list(held, n_held);
+			may = n_held == 0;
 		}
 		if (!hex || !may) {
 			char field[32];

@@ -154,6 +154,18 @@ test('a unit assesses itself with evidence; other units, other roles, points abo
   res = await self(tok.lanhdao, DISTRICT, '1.1', { points: 8, evidence: [scan.body.sha256] });
   assertProblem(res, 422, 'invalid-field', 'a dossier\'s file is no evidence');
   assert.equal(res.body.field, 'evidence[0]');
+  // One's own upload that a dossier holds (the result the leader attached) is
+  // the applicant's too: no evidence either.
+  const result = await api('POST', '/api/v1/attachments', { token: tok.lanhdao,
+    raw: Buffer.from(`%PDF-1.4\n% ket qua ${Math.random()}\n%%EOF\n`), headers: { 'Content-Type': 'application/pdf' } });
+  assertStatus(result, 201, 'the leader uploads a result');
+  const decided = await file(server, tok.tiepnhan, { procedure_code: districtProcedure().code, unit: DISTRICT });
+  assertStatus(await api('POST', `/api/v1/dossiers/${decided.code}/actions`, { token: tok.tiepnhan, body: { action: 'assign' } }), 200);
+  assertStatus(await api('POST', `/api/v1/dossiers/${decided.code}/actions`, { token: tok.lanhdao, body: { action: 'resolve',
+    outcome: 'approved', documents: [{ name: 'Giấy chứng nhận', attachment: result.body.sha256 }] } }), 200, 'resolved with it');
+  res = await self(tok.lanhdao, DISTRICT, '1.1', { points: 8, evidence: [result.body.sha256] });
+  assertProblem(res, 422, 'invalid-field', 'a dossier\'s result is no evidence');
+  assert.equal(res.body.field, 'evidence[0]');
   // Another unit's officers, the desk, the council: not the unit's assessor.
   assertProblem(await self(tok['lanhdao.stnmt'], DISTRICT, '1.1', { points: 10 }), 403, 'out-of-scope', 'other unit');
   assertProblem(await self(tok.tiepnhan, DISTRICT, '1.1', { points: 10 }), 403, 'forbidden', 'desk');
@@ -197,8 +209,9 @@ test("a mark's evidence outlives the uploads' expiry, and whoever reads the unit
     // keeps the file past the expiry as well.
     const copy = join(server.dir, 'before-059.db');
     execFileSync('sqlite3', [server.db, `.backup '${copy}'`]);
-    // (and without what the later migrations add, which run again: 060's column)
-    execFileSync('sqlite3', [copy, 'DROP TABLE par_evidence; ALTER TABLE par_log DROP COLUMN detail; PRAGMA user_version = 58;']);
+    // (and without what the later migrations add, which run again: 060's and 063's columns)
+    execFileSync('sqlite3', [copy, 'DROP TABLE par_evidence; ALTER TABLE par_log DROP COLUMN detail; ' +
+      'ALTER TABLE dossier DROP COLUMN cutoff_min; ALTER TABLE dossier DROP COLUMN restart_on_supplement; PRAGMA user_version = 58;']);
     execFileSync(BIN, ['migrate', '--db', copy], { encoding: 'utf8' });
     const rows = execFileSync('sqlite3', [copy, `SELECT sha256 FROM par_evidence WHERE framework_id = ${fw} AND code = '1.1' ORDER BY sha256`],
       { encoding: 'utf8' }).trim().split('\n');

@@ -16,13 +16,14 @@ static json_t *plan_json(const mc_unit_plan *p, json_t *preview)
 	json_t *body = json_loads(p->body, 0, NULL);
 	mc_plan_day_format(day, p->effective_day);
 	json_t *failure = p->failure && p->failure[0] ? json_string(p->failure) : json_null();
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o?}", "id",
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o?}", "id",
 			 (json_int_t)p->id, "name", p->name, "effective", day, "status", p->status, "failure",
 			 failure ? failure : json_null(), "created_at", mc_api_time(p->created_at),
 			 "applied_at", mc_api_time(p->applied_at), "plan", body ? body : json_null(),
-			 "applied", "moved_dossiers", (json_int_t)p->moved_dossiers, "moved_users",
-			 (json_int_t)p->moved_users, "deactivated_users", (json_int_t)p->deactivated_users,
-			 "preview", preview);
+			 "applied", "moved_dossiers", (json_int_t)p->moved_dossiers, "moved_tasks",
+			 (json_int_t)p->moved_tasks, "moved_documents", (json_int_t)p->moved_documents,
+			 "moved_users", (json_int_t)p->moved_users, "deactivated_users",
+			 (json_int_t)p->deactivated_users, "preview", preview);
 }
 
 /* Replies the refusal of a plan: the field and the rule it broke. */

@@ -679,6 +679,75 @@ static int assign(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, mc
 	return rc;
 }
 
+/* The comma-separated unit ids of list with from_unit read as to_unit, none
+ * twice nor the unit in charge; NULL when from_unit is not among them. */
+static char *units_moved(const char *list, int64_t from_unit, int64_t to_unit, int64_t in_charge)
+{
+	int64_t ids[MC_LIMIT_TASK_UNITS + 1];
+	size_t n = 0;
+	bool found = false;
+
+	for (const char *p = list ? list : ""; *p && n < MC_ARRAY_LEN(ids);) {
+		char *end;
+		long long v = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		int64_t u = v == from_unit ? to_unit : v;
+		bool twice = u == in_charge;
+		found = found || v == from_unit;
+		for (size_t k = 0; k < n && !twice; k++)
+			twice = ids[k] == u;
+		if (!twice)
+			ids[n++] = u;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return found ? ids_text(ids, n) : NULL;
+}
+
+int mc_app_document_reorganise(mc_store *st, const mc_actor *actor, int64_t id, int64_t from_unit,
+			       int64_t to_unit, bool drop_assignee, const char *note, int64_t at)
+{
+	mc_document d = {0};
+	mc_doc_register g = {0};
+	char *cooperating = NULL;
+	int rc = load(st, &d, id, 0);
+
+	if (rc)
+		return rc;
+	mc_document next = d;
+	if (d.unit_id == from_unit) {
+		next.unit_id = to_unit;
+		/* Not numbered yet (a draft, a copy not registered): the successor
+		 * numbers it in its own register when it has one. A number given
+		 * stays in the register that gave it. */
+		if (d.number == 0) {
+			rc = mc_store_doc_register_of(st, &g, to_unit, d.box);
+			if (rc == 0)
+				next.register_id = g.id;
+			else if (rc == MC_ENOTFOUND)
+				rc = 0;
+		}
+	}
+	if (d.drafting_unit_id == from_unit)
+		next.drafting_unit_id = to_unit;
+	if (d.assigned_unit_id == from_unit) {
+		next.assigned_unit_id = to_unit;
+		/* An officer deactivated with the unit handles it no more. */
+		if (drop_assignee)
+			next.assignee_id = 0;
+	}
+	cooperating = units_moved(d.cooperating_units, from_unit, to_unit, next.assigned_unit_id);
+	if (cooperating)
+		next.cooperating_units = cooperating;
+	next.updated_at = at;
+	if (rc == 0)
+		rc = save(st, actor, &next, d.version, "reorganise", d.state, note, 0, NULL);
+	free(cooperating);
+	mc_doc_register_clear(&g);
+	mc_document_clear(&d);
+	return rc;
+}
+
 /* The version a review names (act->file_version): one of the draft's, and
  * for an approval its latest, which is the one signed and issued (no
  * version can be uploaded after it: the draft is no longer editable). */

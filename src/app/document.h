@@ -168,6 +168,18 @@ int mc_app_document_copies_end(mc_store *st, const mc_document *d, mc_doc_state 
 			       const char *note, int64_t at, size_t *n, size_t *before);
 
 /*
+ * A reorganisation ended from_unit (app/unit_plan.c): document id, still in
+ * hand (not issued, recalled or replaced), follows its successor to_unit
+ * wherever from_unit stood to it (its unit, drafting unit, unit in charge,
+ * a cooperating unit); one not numbered yet goes to the successor's
+ * register of its box when there is one. drop_assignee: the officer it was
+ * assigned to was deactivated with the unit. Written at a new version with
+ * a "reorganise" event (note) on its chain. In the caller's transaction.
+ */
+int mc_app_document_reorganise(mc_store *st, const mc_actor *actor, int64_t id, int64_t from_unit,
+			       int64_t to_unit, bool drop_assignee, const char *note, int64_t at);
+
+/*
  * Issued outgoing document d replaces document old_id of the same body
  * (art. 18): the old one's copies inside the deployment end as "replaced"
  * with a "replace" event "Được thay thế bởi văn bản số <d's number>", and

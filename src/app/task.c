@@ -592,6 +592,49 @@ cleanup:
 	return rc;
 }
 
+int mc_app_task_reorganise(mc_store *st, const mc_actor *actor, int64_t id, int64_t from_unit,
+			   int64_t to_unit, const char *note, int64_t at)
+{
+	mc_task t = {0};
+	int64_t *units = NULL, *kept = NULL;
+	size_t n_units = 0, n_kept = 0;
+	bool cooperating = false;
+	int rc = load(st, &t, &units, &n_units, id, 0);
+
+	if (rc)
+		return rc;
+	mc_task next = t;
+	if (next.unit_id == from_unit)
+		next.unit_id = to_unit;
+	if (next.assigner_unit_id == from_unit)
+		next.assigner_unit_id = to_unit;
+	/* A cooperating unit ended: its successor cooperates, once, and not
+	 * when it is the unit in charge itself. */
+	kept = mc_xcalloc(n_units ? n_units : 1, sizeof *kept);
+	for (size_t i = 0; i < n_units; i++) {
+		int64_t u = units[i] == from_unit ? to_unit : units[i];
+		bool twice = u == next.unit_id;
+		cooperating = cooperating || units[i] == from_unit;
+		for (size_t k = 0; k < n_kept && !twice; k++)
+			twice = kept[k] == u;
+		if (!twice)
+			kept[n_kept++] = u;
+	}
+	next.updated_at = at;
+	rc = save(st, &next, t.version);
+	if (rc == 0 && cooperating) {
+		rc = mc_store_task_units_clear(st, t.id);
+		for (size_t i = 0; rc == 0 && i < n_kept; i++)
+			rc = mc_store_task_unit_add(st, t.id, kept[i]);
+	}
+	if (rc == 0)
+		rc = append_event(st, actor, &next, "reorganise", t.state, 0, next.due, 0, note, at, NULL);
+	free(kept);
+	free(units);
+	mc_task_clear(&t);
+	return rc;
+}
+
 /* The checks of a step's own fields, and what it changes in next. */
 /* Whether part, given the deadline day, stays within its task's. */
 static int within_parent(mc_store *st, const mc_task *part, int32_t day)

@@ -105,6 +105,16 @@ int mc_app_task_check_cooperating(const mc_time_ctx *tc, int64_t giver, int64_t 
 int mc_app_task_handoff(mc_store *st, const mc_time_ctx *tc, const mc_actor *actor, const mc_document *d,
 			const int64_t *cooperating, size_t n_cooperating, int64_t at, int64_t *task_id);
 
+/*
+ * A reorganisation ended from_unit (app/unit_plan.c): task id, open, follows
+ * its successor to_unit wherever from_unit stood to it (the unit that gave
+ * it, the unit in charge, a cooperating unit), written at a new version
+ * with a "reorganise" event whose note is `note`. Its state, deadline and
+ * history stay. In the caller's transaction.
+ */
+int mc_app_task_reorganise(mc_store *st, const mc_actor *actor, int64_t id, int64_t from_unit,
+			   int64_t to_unit, const char *note, int64_t at);
+
 /* A step of a task's life. */
 typedef struct {
 	mc_task_action action;

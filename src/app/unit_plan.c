@@ -4,6 +4,11 @@
  */
 #include "app/unit_plan.h"
 
+#include "app/document.h"
+#include "app/task.h"
+#include "store/store_document.h"
+#include "store/store_task.h"
+
 #include "core/buf.h"
 #include "core/code.h"
 #include "core/err.h"
@@ -504,7 +509,7 @@ int mc_app_unit_plan_preview(json_t **out, mc_store *st, const mc_plan *p)
 {
 	char day[11];
 	json_t *creates = json_array(), *ends = json_array();
-	int64_t total_open = 0, total_users = 0;
+	int64_t total_open = 0, total_users = 0, total_tasks = 0, total_documents = 0;
 	int rc = 0;
 
 	*out = NULL;
@@ -516,17 +521,29 @@ int mc_app_unit_plan_preview(json_t **out, mc_store *st, const mc_plan *p)
 	for (size_t i = 0; i < p->n_ends && rc == 0; i++) {
 		const plan_end *e = &p->ends[i];
 		const mc_unit *u = unit_of(p, e->from);
-		int64_t open = 0, users = 0;
+		int64_t open = 0, users = 0, *ids = NULL;
+		size_t tasks = 0, documents = 0;
 		rc = mc_store_unit_holdings(st, &open, &users, u->id);
+		/* What move_work hands on, counted as it will find it. */
+		if (rc == 0)
+			rc = mc_store_unit_open_tasks(st, &ids, &tasks, u->id);
+		free(ids);
+		ids = NULL;
+		if (rc == 0)
+			rc = mc_store_unit_open_documents(st, &ids, &documents, u->id);
+		free(ids);
 		json_t *to = json_array();
 		for (size_t k = 0; k < e->n_to; k++)
 			json_array_append_new(to, json_string(e->to[k]));
-		json_array_append_new(ends,
-				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I}", "code", u->code,
-						"name", u->name, "level", u->level, "kind", e->kind,
-						"successor", e->to[0], "successors", to, "open_dossiers",
-						(json_int_t)open, "active_users", (json_int_t)users));
+		json_array_append_new(
+		    ends, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I}", "code", u->code,
+				    "name", u->name, "level", u->level, "kind", e->kind, "successor",
+				    e->to[0], "successors", to, "open_dossiers", (json_int_t)open,
+				    "open_tasks", (json_int_t)tasks, "open_documents", (json_int_t)documents,
+				    "active_users", (json_int_t)users));
 		total_open += open;
+		total_tasks += (int64_t)tasks;
+		total_documents += (int64_t)documents;
 		total_users += users;
 	}
 	if (rc) {
@@ -535,10 +552,11 @@ int mc_app_unit_plan_preview(json_t **out, mc_store *st, const mc_plan *p)
 		return rc;
 	}
 	mc_plan_day_format(day, p->day);
-	*out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}", "name", p->name,
+	*out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "name", p->name,
 			 "effective", day, "users", p->deactivate_users ? "deactivate" : "move", "creates",
 			 creates, "ends", ends, "totals", "units_created", (json_int_t)p->n_news,
 			 "units_ended", (json_int_t)p->n_ends, "open_dossiers", (json_int_t)total_open,
+			 "open_tasks", (json_int_t)total_tasks, "open_documents", (json_int_t)total_documents,
 			 "users_moved", (json_int_t)(p->deactivate_users ? 0 : total_users),
 			 "users_deactivated", (json_int_t)(p->deactivate_users ? total_users : 0));
 	return 0;
@@ -588,6 +606,41 @@ static int move_dossiers(mc_store *st, const mc_actor *actor, const mc_plan *p, 
 	return rc;
 }
 
+/* Hands the open tasks of u and the documents it still has in hand to `to`,
+ * each with a "reorganise" event on its chain: wherever u stood to them
+ * (gave, in charge, cooperating; issuing, drafting, assigned), its
+ * successor stands. Issued documents and closed tasks keep their units:
+ * they are the record of what the unit did. */
+static int move_work(mc_store *st, const mc_actor *actor, const mc_plan *p, const mc_unit *u, int64_t to,
+		     const char *to_code, int64_t at, int64_t *tasks, int64_t *documents)
+{
+	char day[11], note[400];
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc = mc_store_unit_open_tasks(st, &ids, &n, u->id);
+
+	mc_plan_day_format(day, p->day);
+	snprintf(note, sizeof note, "%s: %.60s (%s) ended on %s; its work goes to %s", p->name, u->name,
+		 u->code, day, to_code);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		rc = mc_app_task_reorganise(st, actor, ids[i], u->id, to, note, at);
+		if (rc == 0)
+			(*tasks)++;
+	}
+	free(ids);
+	ids = NULL;
+	n = 0;
+	if (rc == 0)
+		rc = mc_store_unit_open_documents(st, &ids, &n, u->id);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		rc = mc_app_document_reorganise(st, actor, ids[i], u->id, to, p->deactivate_users, note, at);
+		if (rc == 0)
+			(*documents)++;
+	}
+	free(ids);
+	return rc;
+}
+
 /* Does what the checked plan says, in the caller's transaction. */
 static int carry_out(mc_store *st, const mc_actor *actor, const mc_plan *p, int64_t plan_id, int64_t at,
 		     mc_unit_plan *rec)
@@ -634,6 +687,9 @@ static int carry_out(mc_store *st, const mc_actor *actor, const mc_plan *p, int6
 			rc = mc_store_unit_link(st, u->id, id_of(p, ids, e->to[k]), e->kind, plan_id);
 		if (rc == 0)
 			rc = move_dossiers(st, actor, p, u, to, e->to[0], at, &rec->moved_dossiers);
+		if (rc == 0)
+			rc = move_work(st, actor, p, u, to, e->to[0], at, &rec->moved_tasks,
+				       &rec->moved_documents);
 		/* Its apologies not issued yet follow: the successor's leaders issue them. */
 		if (rc == 0)
 			rc = mc_store_apology_move_prepared(st, u->id, to);
@@ -808,7 +864,8 @@ static int apply_one(mc_store *st, const mc_actor *actor, int64_t plan_id, int64
 		goto cleanup;
 	}
 	mc_unit_plan rec = *out;
-	rec.moved_dossiers = rec.moved_users = rec.deactivated_users = 0;
+	rec.moved_dossiers = rec.moved_tasks = rec.moved_documents = rec.moved_users = rec.deactivated_users =
+	    0;
 	rec.failure = "";
 	if (p->day > mc_local_day(at)) {
 		rec.status = "scheduled";

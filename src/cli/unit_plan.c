@@ -93,9 +93,10 @@ static int apply(mc_store *st, int64_t id, int64_t at)
 	if (applied)
 		printf(
 		    "motcua: plan %lld applied (effective %s): %lld open dossiers moved, %lld users moved, "
-		    "%lld deactivated\n",
+		    "%lld deactivated; %lld open tasks and %lld documents in hand moved\n",
 		    (long long)id, day, (long long)rec.moved_dossiers, (long long)rec.moved_users,
-		    (long long)rec.deactivated_users);
+		    (long long)rec.deactivated_users, (long long)rec.moved_tasks,
+		    (long long)rec.moved_documents);
 	else
 		printf("motcua: plan %lld scheduled for %s\n", (long long)id, day);
 	mc_unit_plan_clear(&rec);

@@ -217,6 +217,8 @@ typedef struct {
 	int64_t created_at;
 	int64_t applied_at; /* 0 until applied */
 	int64_t moved_dossiers;
+	int64_t moved_tasks;	 /* open tasks handed to the successors (migration 064) */
+	int64_t moved_documents; /* documents in hand handed to them */
 	int64_t moved_users;
 	int64_t deactivated_users;
 	char *failure; /* why a scheduled plan failed on its day; "" otherwise */

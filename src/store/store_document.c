@@ -290,7 +290,8 @@ int mc_store_document_update(mc_store *st, const mc_document *d, int64_t if_vers
 	    "UPDATE document SET version = version + 1, (" MUTABLE_COLS
 	    ") = ($3, $4, $5, $6, $7, $8, $9, $10, "
 	    "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, "
-	    "$28 || file_folded, $29, $30, $31) WHERE id = $1 AND version = $2";
+	    "$28 || file_folded, $29, $30, $31), register_id = $32, unit_id = $33, drafting_unit_id = $34 "
+	    "WHERE id = $1 AND version = $2";
 	char *folded = NULL;
 	mc_q *q = NULL;
 	int rc = search_text(&folded, d);
@@ -302,6 +303,11 @@ int mc_store_document_update(mc_store *st, const mc_document *d, int64_t if_vers
 	mc_q_int(q, 1, d->id);
 	mc_q_int(q, 2, if_version);
 	bind_mutable(q, 3, d, folded);
+	/* Changed only by a reorganisation (app/unit_plan.c): the unit ended,
+	 * its successor handles what it still had in hand. */
+	mc_q_int(q, 3 + N_MUTABLE, d->register_id);
+	mc_q_int(q, 4 + N_MUTABLE, d->unit_id);
+	mc_q_ref(q, 5 + N_MUTABLE, d->drafting_unit_id);
 	/* A number or notation taken is an answer (MC_ECONFLICT). */
 	rc = mc_q_try(q, "update document");
 	if (rc == 0 && mc_q_changes(q) != 1)
@@ -311,7 +317,7 @@ cleanup:
 	free(folded);
 	return rc;
 }
-_Static_assert(N_MUTABLE + 2 == 31, "the update's parameters");
+_Static_assert(N_MUTABLE + 5 == 34, "the update's parameters");
 
 /* $1, $2 the scope's path range; $3 register; $4 box; $5 year; $6 state;
  * $7 numbered; $8 the words searched (LIST_MATCH) or ''; $9 limit, $10
@@ -703,6 +709,21 @@ int mc_store_document_events_page(mc_store *st, mc_document_event **out, size_t 
 typedef struct {
 	int64_t id;
 } copy_row;
+
+int mc_store_unit_open_documents(mc_store *st, int64_t **out, size_t *n, int64_t unit_id)
+{
+	static const mc_col cols[] = {MC_COL(MC_COL_I64, copy_row, id, "id")};
+	static const char sql[] = "SELECT id FROM document WHERE state NOT IN (6, 10, 11) AND (unit_id = $1 "
+				  "OR drafting_unit_id = $1 "
+				  "OR assigned_unit_id = $1) ORDER BY id";
+	copy_row *rows = NULL;
+	int rc = mc_db_read_list_by(st, sql, unit_id, "list a unit's documents in hand", cols, 1,
+				    sizeof *rows, &rows, n);
+
+	/* copy_row is one int64_t: the array is the list of ids. */
+	*out = (int64_t *)rows;
+	return rc;
+}
 
 int mc_store_document_copy_ids(mc_store *st, int64_t **out, size_t *n, int64_t source_id)
 {

@@ -100,7 +100,8 @@ int mc_store_document_add(mc_store *st, mc_document *d);
 /* MC_ENOTFOUND when no document has this id. Clear *out. */
 int mc_store_document_get(mc_store *st, mc_document *out, int64_t id);
 /*
- * Writes every field of d that may change over the row of d->id whose
+ * Writes every field of d that may change (its register, unit and drafting
+ * unit too, which only a reorganisation changes) over the row of d->id whose
  * version is if_version, and moves its version to if_version + 1.
  * MC_ESTALE when the row is at another version (or gone); MC_ECONFLICT when
  * the number or notation is taken.
@@ -198,6 +199,10 @@ int mc_store_document_events_page(mc_store *st, mc_document_event **out, size_t 
 /* How many document events user_id has recorded since `since` (the hourly
  * limit), counted under the account's lock (db.h mc_db_lock_account). */
 int mc_store_document_events_by(mc_store *st, int64_t *out, int64_t user_id, int64_t since);
+/* The ids of the documents unit_id still has in hand, by id: not issued,
+ * recalled or replaced, and unit_id their unit, drafting unit or unit in
+ * charge. What a reorganisation that ends the unit hands to its successor. */
+int mc_store_unit_open_documents(mc_store *st, int64_t **out, size_t *n, int64_t unit_id);
 /* The ids of the copies delivered inside the deployment of the outgoing
  * document source_id (its incoming copies, by id). */
 int mc_store_document_copy_ids(mc_store *st, int64_t **out, size_t *n, int64_t source_id);

@@ -145,8 +145,8 @@ int mc_store_task_update(mc_store *st, const mc_task *t, int64_t if_version)
 {
 	static const char sql[] =
 	    "UPDATE task SET version = version + 1, (" MUTABLE_COLS
-	    ") = ($3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) "
-	    "WHERE id = $1 AND version = $2";
+	    ", assigner_unit_id) = ($3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+	    "$19) WHERE id = $1 AND version = $2";
 	mc_task_rollup_in old, in;
 	mc_q *q = NULL;
 	/* What the task counted in the roll-up before: the columns as stored. */
@@ -161,6 +161,9 @@ int mc_store_task_update(mc_store *st, const mc_task *t, int64_t if_version)
 	mc_q_int(q, 1, t->id);
 	mc_q_int(q, 2, if_version);
 	bind_mutable(q, 3, t);
+	/* Changed only by a reorganisation (app/unit_plan.c): the unit that
+	 * gave it ended, its successor follows it. */
+	mc_q_int(q, 3 + N_MUTABLE, t->assigner_unit_id);
 	rc = mc_q_try(q, "update task");
 	if (rc == 0 && mc_q_changes(q) != 1)
 		rc = MC_ESTALE;
@@ -168,6 +171,7 @@ int mc_store_task_update(mc_store *st, const mc_task *t, int64_t if_version)
 		goto cleanup;
 	/* What it counts now: the stored columns that do not change, the rest as written. */
 	in = old;
+	in.assigner_unit_id = t->assigner_unit_id;
 	in.unit_id = t->unit_id;
 	in.state = t->state;
 	in.due_kind = t->due_kind;
@@ -181,7 +185,7 @@ cleanup:
 	mc_q_done(q);
 	return rc;
 }
-_Static_assert(N_MUTABLE + 2 == 18, "the update's parameters");
+_Static_assert(N_MUTABLE + 3 == 19, "the update's parameters");
 
 int mc_store_task_unit_add(mc_store *st, int64_t task_id, int64_t unit_id)
 {
@@ -201,6 +205,18 @@ int mc_store_task_units(mc_store *st, int64_t **out, size_t *n, int64_t task_id)
 	/* Each row one int64_t of the array. */
 	static const mc_col cols[] = {{"unit_id", MC_COL_I64, 0, 0}};
 	return mc_db_read_list_by(st, sql, task_id, "list cooperating units", MC_COLS(cols), sizeof **out,
+				  out, n);
+}
+
+int mc_store_unit_open_tasks(mc_store *st, int64_t **out, size_t *n, int64_t unit_id)
+{
+	static const char sql[] =
+	    "SELECT id FROM task t WHERE t.state NOT IN (4, 8) AND (t.unit_id = $1 OR t.assigner_unit_id = "
+	    "$1 "
+	    "OR EXISTS (SELECT 1 FROM task_unit tu WHERE tu.task_id = t.id AND tu.unit_id = $1)) ORDER BY id";
+	/* Each row one int64_t of the array. */
+	static const mc_col cols[] = {{"id", MC_COL_I64, 0, 0}};
+	return mc_db_read_list_by(st, sql, unit_id, "list a unit's open tasks", MC_COLS(cols), sizeof **out,
 				  out, n);
 }
 

@@ -54,7 +54,8 @@ void mc_task_free_list(mc_task *list, size_t n);
 int mc_store_task_add(mc_store *st, mc_task *t);
 /* MC_ENOTFOUND when no task has this id. Clear *out. */
 int mc_store_task_get(mc_store *st, mc_task *out, int64_t id);
-/* Writes every field of t that may change over the row of t->id whose
+/* Writes every field of t that may change (its assigner_unit_id too, which
+ * only a reorganisation changes) over the row of t->id whose
  * version is if_version and moves it to if_version + 1; MC_ESTALE when the
  * row is at another version (or gone). */
 int mc_store_task_update(mc_store *st, const mc_task *t, int64_t if_version);
@@ -65,6 +66,11 @@ int mc_store_task_unit_add(mc_store *st, int64_t task_id, int64_t unit_id);
 int mc_store_task_units(mc_store *st, int64_t **out, size_t *n, int64_t task_id);
 /* Forgets the cooperating units of a task (a re-assignment names them anew). */
 int mc_store_task_units_clear(mc_store *st, int64_t task_id);
+
+/* The ids of the tasks not closed (neither done nor cancelled) that unit_id
+ * gave, is in charge of or cooperates on, by id: what a reorganisation that
+ * ends the unit hands to its successor. Caller frees *out. */
+int mc_store_unit_open_tasks(mc_store *st, int64_t **out, size_t *n, int64_t unit_id);
 
 /* The tasks delegated from parent_id, oldest first. Caller frees with
  * mc_task_free_list. */

@@ -9,7 +9,7 @@
 
 #define PLAN_COLS                                                                                            \
 	"id, name, effective_day, body, status, created_by, created_at, applied_at, moved_dossiers, "        \
-	"moved_users, deactivated_users, failure"
+	"moved_users, deactivated_users, failure, moved_tasks, moved_documents"
 
 static const mc_col plan_cols[] = {
     MC_COL(MC_COL_I64, mc_unit_plan, id, "id"),
@@ -24,6 +24,8 @@ static const mc_col plan_cols[] = {
     MC_COL(MC_COL_I64, mc_unit_plan, moved_users, "moved_users"),
     MC_COL(MC_COL_I64, mc_unit_plan, deactivated_users, "deactivated_users"),
     MC_COL(MC_COL_STR, mc_unit_plan, failure, "failure"),
+    MC_COL(MC_COL_I64, mc_unit_plan, moved_tasks, "moved_tasks"),
+    MC_COL(MC_COL_I64, mc_unit_plan, moved_documents, "moved_documents"),
 };
 
 void mc_unit_plan_clear(mc_unit_plan *p)
@@ -68,13 +70,15 @@ int mc_store_unit_plan_mark(mc_store *st, const mc_unit_plan *p)
 {
 	static const char sql[] =
 	    "UPDATE unit_plan SET status = $2, applied_at = $3, moved_dossiers = $4, moved_users = $5, "
-	    "deactivated_users = $6, failure = $7 WHERE id = $1 AND status <> 'applied'";
+	    "deactivated_users = $6, failure = $7, moved_tasks = $8, moved_documents = $9 "
+	    "WHERE id = $1 AND status <> 'applied'";
 	static const char exists[] = "SELECT 1 FROM unit_plan WHERE id = $1";
 	int64_t found = 0;
 	int rc = mc_db_change(st, sql, "mark unit plan", MC_SOME, MC_ENOTFOUND,
 			      MC_ARGS(MC_I(p->id), MC_T(p->status), MC_I(p->applied_at),
 				      MC_I(p->moved_dossiers), MC_I(p->moved_users),
-				      MC_I(p->deactivated_users), MC_T(p->failure ? p->failure : "")));
+				      MC_I(p->deactivated_users), MC_T(p->failure ? p->failure : ""),
+				      MC_I(p->moved_tasks), MC_I(p->moved_documents)));
 
 	if (rc != MC_ENOTFOUND)
 		return rc;

@@ -182,8 +182,8 @@ test('a plan is previewed, applied once, and moves the open dossiers and the use
   assert.equal(ends[C].open_dossiers, 0);
   assert.equal(ends[T].successor, PROVINCE_UNIT);
   assert.equal(ends[T].kind, 'merge');
-  assert.deepEqual(pv.totals, { units_created: 1, units_ended: 4, open_dossiers: 3, users_moved: 2,
-    users_deactivated: 0 });
+  assert.deepEqual(pv.totals, { units_created: 1, units_ended: 4, open_dossiers: 3, open_tasks: 0,
+    open_documents: 0, users_moved: 2, users_deactivated: 0 });
   // Nothing happens before it is applied.
   assert.equal((await getDossier(server, tok.admin, filed.a1.code)).current_unit.code, A);
   const again = await ok(await server.api('GET', `/api/v1/unit-plans/${created.id}`, { token: tok.admin }), 200,
@@ -193,7 +193,8 @@ test('a plan is previewed, applied once, and moves the open dossiers and the use
   const applied = await ok(await server.api('POST', `/api/v1/unit-plans/${created.id}/apply`, { token: tok.admin }),
     200, 'applied');
   assert.equal(applied.status, 'applied');
-  assert.deepEqual(applied.applied, { moved_dossiers: 3, moved_users: 2, deactivated_users: 0 });
+  assert.deepEqual(applied.applied, { moved_dossiers: 3, moved_tasks: 0, moved_documents: 0, moved_users: 2,
+    deactivated_users: 0 });
   assertProblem(await server.api('POST', `/api/v1/unit-plans/${created.id}/apply`, { token: tok.admin }), 409,
     'plan-applied', 'applied twice');
   assertProblem(await server.api('POST', '/api/v1/unit-plans/999999/apply', { token: tok.admin }), 404,

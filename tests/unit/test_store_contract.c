@@ -4587,6 +4587,8 @@ static void test_unit_periods(void **state)
 	p.status = "applied";
 	p.applied_at = 1751331600;
 	p.moved_dossiers = 2;
+	p.moved_tasks = 3;
+	p.moved_documents = 4;
 	assert_int_equal(mc_store_unit_plan_mark(f->st, &p), 0);
 	assert_int_equal(mc_store_unit_plan_mark(f->st, &p), MC_ECONFLICT);
 	p.id = 99999;
@@ -4596,6 +4598,8 @@ static void test_unit_periods(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(plans[0].status, "applied");
 	assert_int_equal(plans[0].moved_dossiers, 2);
+	assert_int_equal(plans[0].moved_tasks, 3);
+	assert_int_equal(plans[0].moved_documents, 4);
 	mc_unit_plan_free_list(plans, n);
 }
 

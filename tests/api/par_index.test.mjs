@@ -209,9 +209,10 @@ test("a mark's evidence outlives the uploads' expiry, and whoever reads the unit
     // keeps the file past the expiry as well.
     const copy = join(server.dir, 'before-059.db');
     execFileSync('sqlite3', [server.db, `.backup '${copy}'`]);
-    // (and without what the later migrations add, which run again: 060's and 063's columns)
+    // (and without what the later migrations add, which run again: 060's, 063's and 064's columns)
     execFileSync('sqlite3', [copy, 'DROP TABLE par_evidence; ALTER TABLE par_log DROP COLUMN detail; ' +
-      'ALTER TABLE dossier DROP COLUMN cutoff_min; ALTER TABLE dossier DROP COLUMN restart_on_supplement; PRAGMA user_version = 58;']);
+      'ALTER TABLE dossier DROP COLUMN cutoff_min; ALTER TABLE dossier DROP COLUMN restart_on_supplement; ' +
+      'ALTER TABLE unit_plan DROP COLUMN moved_tasks; ALTER TABLE unit_plan DROP COLUMN moved_documents; PRAGMA user_version = 58;']);
     execFileSync(BIN, ['migrate', '--db', copy], { encoding: 'utf8' });
     const rows = execFileSync('sqlite3', [copy, `SELECT sha256 FROM par_evidence WHERE framework_id = ${fw} AND code = '1.1' ORDER BY sha256`],
       { encoding: 'utf8' }).trim().split('\n');

@@ -97,6 +97,12 @@ static int user_edit_write(mc_store *st, void *payload)
 	for (int i = 0; rc == 0 && i < w->n_actions; i++)
 		rc = mc_app_account_action(st, w->actor, w->action[i], w->u.id, w->u.username, w->detail[i],
 					   now);
+	/* The owner is told of a lock, and of new contacts at the old ones
+	 * (app/notify.h). */
+	if (rc == 0 && w->revoke)
+		rc = mc_notify_account(st, &w->u, w->actor->username, MC_NOTICE_LOCK, now);
+	if (rc == 0 && (differs(w->u.email, w->was.email) || differs(w->u.phone, w->was.phone)))
+		rc = mc_notify_account(st, &w->was, w->actor->username, MC_NOTICE_CONTACT, now);
 	mc_err_take(&w->err, rc);
 	return rc;
 }

@@ -290,6 +290,17 @@ static const struct {
 				  "Các phiên đăng nhập cũ đã kết thúc; mật khẩu mới phải được đổi ở lần "
 				  "đăng nhập đầu.",
 				  "dat lai mat khau"},
+    [MC_NOTICE_LOCK] = {"đã bị khóa", "đã khóa", "",
+			"Các phiên đăng nhập đã kết thúc; tài khoản không đăng nhập được cho đến "
+			"khi được mở khóa.",
+			"khoa"},
+    [MC_NOTICE_CONTACT] = {"đã được đổi thông tin liên hệ",
+			   "đã đổi địa chỉ thư điện tử hoặc số điện "
+			   "thoại của",
+			   "",
+			   "Từ nay, thư báo và mã khôi phục mật khẩu được gửi đến thông tin liên hệ mới; "
+			   "thư này gửi đến thông tin cũ.",
+			   "doi thong tin lien he"},
 };
 
 int mc_notify_account(mc_store *st, const mc_user *owner, const char *admin_username, mc_account_notice what,

@@ -66,6 +66,8 @@ typedef enum {
 	MC_NOTICE_IDENTITY_LINK,   /* linked to an identity at the identity provider */
 	MC_NOTICE_IDENTITY_UNLINK, /* its links removed */
 	MC_NOTICE_PASSWORD_RESET,  /* a new password set, the sessions ended */
+	MC_NOTICE_LOCK,		   /* locked, the sessions ended */
+	MC_NOTICE_CONTACT,	   /* its e-mail address or phone changed: told at the old ones */
 } mc_account_notice;
 
 /*
@@ -74,7 +76,10 @@ typedef enum {
  * a linked identity, or with a password an administrator set, acts as the
  * owner, so the owner learns of it and can raise the alarm. An e-mail when
  * the account has an address, an SMS when it has a phone; nothing without
- * either. Runs inside the caller's transaction.
+ * either. MC_NOTICE_CONTACT is sent with `owner` as it was before the
+ * change: an administrator who moves the contacts to their own would
+ * otherwise receive every later notice, a reset's included. Runs inside the
+ * caller's transaction.
  */
 int mc_notify_account(mc_store *st, const mc_user *owner, const char *admin_username, mc_account_notice what,
 		      int64_t at);

@@ -7,6 +7,7 @@
 #include "app/due.h"
 #include "app/exchange.h"
 #include "app/jobs.h"
+#include "app/notify.h"
 #include "app/portal.h"
 #include "app/upload.h"
 #include "app/user.h"
@@ -841,6 +842,11 @@ static int account_apply(mc_store *st, account_verb verb, mc_user *u, const char
 		}
 		rc = mc_app_account_action(st, NULL, recorded[verb], u->id, u->username, detail, mc_now());
 	}
+	/* The owner is told, as by the API (app/notify.h). */
+	if (rc == 0 && (verb == ACC_LOCK || verb == ACC_RESET))
+		rc =
+		    mc_notify_account(st, u, "(command line)",
+				      verb == ACC_LOCK ? MC_NOTICE_LOCK : MC_NOTICE_PASSWORD_RESET, mc_now());
 	return rc;
 }
 

@@ -214,3 +214,58 @@ test('a password reset is told to the account\'s owner, without the password', a
   for (const m of [mail, sms])
     assert.ok(!m.body.includes(reset.body.password) && !m.subject.includes(reset.body.password), 'never the password');
 });
+
+// A lock is told to the owner too; new contacts are told at the old ones, so
+// that an administrator who moves an officer's address and phone to their
+// own, then resets the password, cannot keep the owner from learning of it;
+// the operator's lock and reset at the command line are told as the API's.
+test('a lock and a change of contacts are told to the owner, at the contacts before the change', async () => {
+  const res = await server.api('POST', '/api/v1/users', { token: tok.admin, body: { username: 'ld.lien.he',
+    password: PASSWORD, full_name: 'Lãnh đạo Liên Hệ', role: 'leader', unit: DISTRICT,
+    email: 'ld.lien.he@example.vn', phone: '0912000222' } });
+  assertStatus(res, 201, 'a leader with an address and a phone');
+  const patch = (token, body) => server.api('PATCH', '/api/v1/users/ld.lien.he', { token, body });
+
+  assertProblem(await patch(tok.stnmt, { email: 'ke.gian@example.vn' }), 403, 'out-of-scope', 'another unit\'s administrator');
+  assert.equal(outboxTo('ld.lien.he@example.vn').length, 0, 'a refused edit tells nobody');
+
+  assertStatus(await patch(tok.qx, { email: 'ke.gian@example.vn', phone: '0987000333' }), 200, 'contacts moved');
+  const [mail] = outboxTo('ld.lien.he@example.vn');
+  assert.ok(mail, 'an e-mail at the address before the change');
+  assert.equal(mail.subject, '[motcua] Tài khoản ld.lien.he đã được đổi thông tin liên hệ');
+  assert.match(mail.body, /quản trị viên admin\.qx đã đổi địa chỉ thư điện tử hoặc số điện thoại của tài khoản ld\.lien\.he/);
+  const [sms] = outboxTo('0912000222');
+  assert.ok(sms, 'an SMS at the phone before the change');
+  assert.match(sms.body, /admin\.qx doi thong tin lien he/);
+  assert.equal(outboxTo('ke.gian@example.vn').length, 0, 'the new address is not where the owner is told');
+
+  assertStatus(await server.api('POST', '/api/v1/users/ld.lien.he/password', { token: tok.qx }), 200, 'reset');
+  assertStatus(await patch(tok.qx, { full_name: 'Lãnh đạo Tên Mới' }), 200, 'a change of name only');
+  assert.equal(outboxTo('ld.lien.he@example.vn').length, 1, 'a change of name is no change of contacts');
+
+  assertStatus(await patch(tok.qx, { active: false }), 200, 'lock');
+  const locked = outboxTo('ke.gian@example.vn').filter((m) => /đã bị khóa$/.test(m.subject));
+  assert.equal(locked.length, 1, 'the lock is told at the account\'s contacts');
+  assert.match(locked[0].body, /quản trị viên admin\.qx đã khóa tài khoản ld\.lien\.he/);
+  assert.ok(outboxTo('0987000333').some((m) => /admin\.qx khoa/.test(m.body)), 'and by SMS');
+  assertStatus(await patch(tok.qx, { active: true }), 200, 'unlock');
+  assert.equal(outboxTo('ke.gian@example.vn').filter((m) => /đã bị khóa$/.test(m.subject)).length, 1,
+    'an unlock sends no second notice of a lock');
+
+  // at the command line
+  assertStatus(await patch(tok.admin, { email: 'ld.dong.lenh@example.vn' }), 200, 'an address of its own');
+  let temporary = '';
+  for (const verb of ['lock', 'unlock', 'reset-password']) {
+    const r = cli('user', verb, '--username', 'ld.lien.he');
+    assert.equal(r.status, 0, `motcua user ${verb}: ${r.stdout}${r.stderr}`);
+    temporary = /temporary password (\S+)/.exec(r.stdout)?.[1] ?? temporary;
+  }
+  assert.ok(temporary, 'the reset printed the temporary password');
+  const told = outboxTo('ld.dong.lenh@example.vn').map((m) => m.subject);
+  assert.deepEqual(told, ['[motcua] Tài khoản ld.lien.he đã bị khóa',
+    '[motcua] Tài khoản ld.lien.he đã được đặt lại mật khẩu'], 'the operator\'s lock and reset are told');
+  const cliMails = outboxTo('ld.dong.lenh@example.vn');
+  assert.match(cliMails[0].body, /quản trị viên \(command line\) đã khóa/);
+  for (const m of [...cliMails, ...outboxTo('0987000333')])
+    assert.ok(!m.body.includes(temporary) && !m.subject.includes(temporary), 'never the password');
+});

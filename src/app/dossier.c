@@ -766,7 +766,14 @@ int mc_app_supplements_asked(const mc_event *ev, size_t n)
 {
 	int asked = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (ev[i].action && strcmp(ev[i].action, "request_supplement") == 0)
+		if (!ev[i].action)
+			continue;
+		/* What the desk asked of an online submission before receiving it
+		 * is the reception's guidance: the once-only rule starts again
+		 * from the reception. */
+		if (strcmp(ev[i].action, "receive") == 0)
+			asked = 0;
+		else if (strcmp(ev[i].action, "request_supplement") == 0)
 			asked++;
 	}
 	return asked;

@@ -132,7 +132,10 @@ bool mc_app_action_desk_side(mc_action action);
  * its due time has passed (it is then resolved with outcome refused, which
  * counts as late). */
 bool mc_app_refuse_past_due(const mc_dossier *d, int64_t at);
-/* How many supplement requests the events (a dossier's, all of them) hold. */
+/* How many supplement requests the events (a dossier's, all of them, in
+ * order) hold since the dossier was received: the desk's requests to an
+ * online submission before its reception are the reception's own guidance
+ * and do not count against the once-only rule. */
 int mc_app_supplements_asked(const mc_event *ev, size_t n);
 /* Whether actor may ask for a supplement once `asked` were asked: the
  * applicant is told everything missing at one time, so a further request is

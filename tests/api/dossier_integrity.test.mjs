@@ -149,6 +149,26 @@ test('guidance is given once: a second supplement request is a leader\'s, with t
   assert.equal(again.state, 'supplement_requested');
 });
 
+// The desk's request to an online submission before receiving it is the
+// reception's guidance (Nghị định 61/2018/NĐ-CP, art. 15): the processing's
+// own first request after the reception is not a second one.
+test('a request before the reception does not make the first request after it a leader\'s', { skip: NO_FAKETIME }, async () => {
+  await at('2027-05-21T01:30:00Z');
+  const o = await file(server, tok.congdan, { channel: 'online', unit: DISTRICT, procedure_code: districtProcedure({ online: true }).code });
+  await actOk(server, tok.tiepnhan, o.code, 'request_supplement', { note: 'Ảnh chụp giấy tờ không rõ' });
+  await actOk(server, tok.congdan, o.code, 'supplement', { documents: [{ name: 'Ảnh chụp rõ', copies: 1 }] });
+  await actOk(server, tok.tiepnhan, o.code, 'receive');
+  await actOk(server, tok.tiepnhan, o.code, 'assign', { handler: 'chuyenvien' });
+  const got = await getDossier(server, tok.chuyenvien, o.code);
+  assert.ok(got.actions.includes('request_supplement'), `offered to the specialist after the reception: ${got.actions}`);
+  const first = await actOk(server, tok.chuyenvien, o.code, 'request_supplement', { note: 'Bổ sung bản vẽ' });
+  assert.equal(first.state, 'supplement_requested');
+  await actOk(server, tok.tiepnhan, o.code, 'supplement', { documents: [{ name: 'Bản vẽ', copies: 1 }] });
+  // the rule holds from the reception on: a second request is the leader's
+  assertProblem(await act(server, tok.chuyenvien, o.code, 'request_supplement', { note: 'Lần 2' }), 409, 'supplement-again',
+    'the second request after the reception');
+});
+
 test('an officer withdraws only on the applicant\'s request; the applicant is told of any withdrawal', { skip: NO_FAKETIME }, async () => {
   await at('2027-05-24T01:30:00Z');
   const d = await file(server, tok.tiepnhan, { procedure_code: PROCEDURE, unit: DISTRICT,

@@ -22,6 +22,14 @@ bool mc_api_in_scope(mc_req *r, int64_t unit_id);
 /* The same, replying 403 out-of-scope and returning -1 when unit_id lies
  * outside. */
 int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id);
+/* Whether the officer may read what is held at unit_id: it lies within their
+ * scope, or it has ended and its heir today (mc_time_ctx_heir) does. For
+ * reading only, never for acting (common.c). */
+bool mc_api_in_scope_or_heir(mc_req *r, int64_t unit_id);
+/* Whether the officer may read a list of the dossiers of unit_id's subtree
+ * (GET /api/v1/dossiers?unit=): mc_api_in_scope, or mc_api_in_scope_or_heir
+ * of the unit and of every unit under it. */
+bool mc_api_subtree_readable(mc_req *r, int64_t unit_id);
 /* 429 too-many-attempts with Retry-After: wait seconds (at least 1), the
  * detail "<why>; try again in <wait> seconds". */
 void mc_api_too_many(mc_req *r, int wait, const char *why);
@@ -67,9 +75,14 @@ bool mc_api_is_root_admin(mc_req *r);
 /* Replies 403 out-of-scope ("only an administrator of the province ... may
  * <action>") and returns -1 unless the caller is the root's administrator. */
 int mc_api_root_admin_or_reply(mc_req *r, const char *action);
-/* Whether the caller may see this dossier: its owner (citizen), or an
- * officer whose scope holds its current or receiving unit. */
+/* Whether the caller may see (read) this dossier: its owner (citizen), or an
+ * officer whose scope holds its current, receiving or reception unit, or
+ * the heir of one that has ended (mc_api_in_scope_or_heir), or its return
+ * unit once the result is ready. */
 bool mc_api_may_see(mc_req *r, const mc_dossier *d);
+/* The same without the heir's reads: what an action on the dossier needs
+ * before mc_app_dossier_may (the dossier's actions, a payment). */
+bool mc_api_may_see_in_scope(mc_req *r, const mc_dossier *d);
 /* The dossier a file is to be attached to: the one acted on (its id), or
  * the one being filed (id 0), by whose applicant (owner, identity number). */
 typedef struct {

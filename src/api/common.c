@@ -110,7 +110,52 @@ int mc_api_root_admin_or_reply(mc_req *r, const char *action)
 	return -1;
 }
 
-bool mc_api_may_see(mc_req *r, const mc_dossier *d)
+/*
+ * Whether the officer may READ what is held at unit_id: the unit lies within
+ * their scope, or it has ended (a reorganisation plan, docs/units.md §3) and
+ * its heir today (mc_time_ctx_heir) does. A plan moves an ended unit's open
+ * dossiers to its successor, but those it had finished stay with it: the
+ * successor's officers (its former staff among them) read them, to answer
+ * the applicant, give a copy again or handle a complaint. A read only: the
+ * actions go by mc_api_in_scope (mc_api_may_see_in_scope, mc_app_dossier_may),
+ * never by this.
+ */
+bool mc_api_in_scope_or_heir(mc_req *r, int64_t unit_id)
+{
+	if (mc_api_in_scope(r, unit_id))
+		return true;
+	if (!unit_id)
+		return false;
+	const mc_unit *heir = mc_time_ctx_heir(mc_req_time(r), unit_id, mc_local_day(mc_now()));
+	/* The heir is the unit itself while it is in force, or once ended
+	 * without a successor: then only the scope above answers. */
+	return heir && heir->id != unit_id && mc_api_in_scope(r, heir->id);
+}
+
+bool mc_api_subtree_readable(mc_req *r, int64_t unit_id)
+{
+	if (mc_api_in_scope(r, unit_id))
+		return true;
+	if (!mc_api_in_scope_or_heir(r, unit_id))
+		return false;
+	/* A list of the unit holds the dossiers of the units under it: each of
+	 * them must be read by its own heir rule, or the list would show what
+	 * the dossier's detail refuses (a district ended into one commune, its
+	 * communes into others). */
+	const mc_time_ctx *tc = mc_req_time(r);
+	size_t n = 0;
+	const mc_unit *all = mc_time_ctx_units(tc, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].id != unit_id && mc_time_ctx_within(tc, all[i].id, unit_id) &&
+		    !mc_api_in_scope_or_heir(r, all[i].id))
+			return false;
+	}
+	return true;
+}
+
+/* mc_api_may_see with `in` the test of a unit: mc_api_in_scope_or_heir for
+ * reading, mc_api_in_scope for acting. */
+static bool may_see_by(mc_req *r, const mc_dossier *d, bool (*in)(mc_req *, int64_t))
 {
 	const mc_user *u = mc_req_user(r);
 	if (!u)
@@ -120,11 +165,22 @@ bool mc_api_may_see(mc_req *r, const mc_dossier *d)
 	/* The centre that received it regardless of administrative boundary
 	 * sees it (its receipt), and acts on it no more (mc_app_dossier_may). */
 	/* The centre chosen to hand back the result sees it once the result
-	 * is ready. */
-	return mc_api_in_scope(r, d->current_unit_id) || mc_api_in_scope(r, d->receiving_unit_id) ||
-	       (d->reception_unit_id && mc_api_in_scope(r, d->reception_unit_id)) ||
+	 * is ready; an ended return centre's successor does not (its own
+	 * scope only). */
+	return in(r, d->current_unit_id) || in(r, d->receiving_unit_id) ||
+	       (d->reception_unit_id && in(r, d->reception_unit_id)) ||
 	       (d->return_unit_id && (d->state == MC_ST_RESOLVED || d->state == MC_ST_RETURNED) &&
 		mc_api_in_scope(r, d->return_unit_id));
+}
+
+bool mc_api_may_see(mc_req *r, const mc_dossier *d)
+{
+	return may_see_by(r, d, mc_api_in_scope_or_heir);
+}
+
+bool mc_api_may_see_in_scope(mc_req *r, const mc_dossier *d)
+{
+	return may_see_by(r, d, mc_api_in_scope);
 }
 
 /* Whether the caller may read the reform-index sheet of a unit one of whose
@@ -186,7 +242,10 @@ static int attachment_access(mc_req *r, bool *out, mc_dossier *via, const char *
 		return rc;
 	rc = mc_store_dossier_by_attachment(mc_req_store(r), &list, &n, sha256);
 	for (size_t i = 0; rc == 0 && i < n && !*out; i++) {
-		*out = mc_api_may_see(r, &list[i]) && (!target || same_applicant(&list[i], target));
+		/* Attaching it elsewhere is more than reading it: not by the
+		 * heir's reads (mc_api_in_scope_or_heir). */
+		bool seen = target ? mc_api_may_see_in_scope(r, &list[i]) : mc_api_may_see(r, &list[i]);
+		*out = seen && (!target || same_applicant(&list[i], target));
 		if (*out && via) {
 			via->id = list[i].id;
 			via->owner_id = list[i].owner_id;
@@ -446,7 +505,10 @@ static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d, bool fresh,
 	mc_req_actor(r, &actor);
 	json_t *actions = json_array();
 	int64_t now = mc_now();
-	for (int a = MC_ACT_RECEIVE; a <= MC_ACT_STOP; a++) {
+	/* Seen through the heir's reads only (mc_api_in_scope_or_heir): no
+	 * action, as POST .../actions answers. */
+	bool may_act = mc_api_may_see_in_scope(r, d);
+	for (int a = MC_ACT_RECEIVE; may_act && a <= MC_ACT_STOP; a++) {
 		if (!actor.role || mc_app_dossier_may(mc_req_time(r), &actor, d, (mc_action)a) != MC_MAY)
 			continue;
 		/* What the action itself would refuse (app/dossier.c), known here

@@ -461,7 +461,13 @@ void mc_api_dossiers_list(mc_req *r)
 				mc_reply_error(r, rc, "the unit");
 				return;
 			}
-			if (!mc_api_in_scope(r, unit_id)) {
+			/* An ended unit's dossiers are read by its heir's officers
+			 * (mc_api_subtree_readable); not those a return centre
+			 * hands back, which only its own scope reads. */
+			bool readable = q.view == MC_DOSSIER_VIEW_RETURN
+					    ? mc_api_in_scope(r, unit_id)
+					    : mc_api_subtree_readable(r, unit_id);
+			if (!readable) {
 				mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE,
 						 "unit %s is outside your unit's scope", unit);
 				return;
@@ -502,16 +508,17 @@ void mc_api_dossiers_list(mc_req *r)
 				(json_int_t)limit, "offset", (json_int_t)offset));
 }
 
-/* Loads the dossier named in the path and checks the caller may see it;
- * replies 404 (also to those who may not know it exists) on failure. */
-static int load_visible_or_reply(mc_req *r, mc_dossier *d, bool with_docs)
+/* Loads the dossier named in the path and checks the caller may see it
+ * (to_act: without the heir's reads, mc_api_may_see_in_scope); replies 404
+ * to a citizen (who may not know it exists), 403 to an officer, on failure. */
+static int load_visible_or_reply(mc_req *r, mc_dossier *d, bool with_docs, bool to_act)
 {
 	int rc = mc_store_dossier_get(mc_req_store(r), d, mc_req_param(r, 0), with_docs);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the dossier");
 		return -1;
 	}
-	if (!mc_api_may_see(r, d)) {
+	if (!(to_act ? mc_api_may_see_in_scope(r, d) : mc_api_may_see(r, d))) {
 		mc_dossier_clear(d);
 		if (mc_req_user(r)->role == MC_ROLE_CITIZEN)
 			mc_reply_problem(r, MC_PROB_NOT_FOUND, "the dossier not found");
@@ -525,7 +532,7 @@ static int load_visible_or_reply(mc_req *r, mc_dossier *d, bool with_docs)
 void mc_api_dossier_get(mc_req *r)
 {
 	mc_dossier d = {0};
-	if (load_visible_or_reply(r, &d, true) != 0)
+	if (load_visible_or_reply(r, &d, true, false) != 0)
 		return;
 	mc_event *ev = NULL;
 	size_t n = 0;
@@ -617,7 +624,7 @@ void mc_api_dossier_action(mc_req *r)
 		return;
 	}
 	mc_dossier d = {0};
-	if (load_visible_or_reply(r, &d, false) != 0)
+	if (load_visible_or_reply(r, &d, false, true) != 0)
 		return;
 	mc_req_actor(r, &j->actor);
 	int64_t version = d.version;

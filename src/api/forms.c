@@ -581,7 +581,8 @@ void mc_api_register_form(mc_req *r)
 		unit_id = u.id;
 		mc_unit_clear(&u);
 	}
-	if (!mc_api_in_scope(r, unit_id)) {
+	/* An ended unit's register is read by its heir's officers too. */
+	if (!mc_api_subtree_readable(r, unit_id)) {
 		mc_reply_problem(r, MC_PROB_OUT_OF_SCOPE, "the unit is outside your scope");
 		return;
 	}

@@ -187,7 +187,8 @@ void mc_api_payment_start(mc_req *r)
 		return;
 	}
 	mc_req_actor(r, &j->actor);
-	bool visible = mc_api_may_see(r, &d);
+	/* An action: not by the heir's reads (mc_api_in_scope_or_heir). */
+	bool visible = mc_api_may_see_in_scope(r, &d);
 	mc_may may = mc_app_payment_may_start(mc_req_time(r), &j->actor, &d);
 	mc_dossier_clear(&d);
 	if (!visible && j->actor.role == MC_ROLE_CITIZEN) {

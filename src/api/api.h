@@ -23,8 +23,8 @@ bool mc_api_in_scope(mc_req *r, int64_t unit_id);
  * outside. */
 int mc_api_in_scope_or_reply(mc_req *r, int64_t unit_id);
 /* Whether the officer may read what is held at unit_id: it lies within their
- * scope, or it has ended and its heir today (mc_time_ctx_heir) does. For
- * reading only, never for acting (common.c). */
+ * scope, or it has ended and its heir today (mc_time_ctx_heir) does. What
+ * may then be done is mc_app_dossier_may's (common.c). */
 bool mc_api_in_scope_or_heir(mc_req *r, int64_t unit_id);
 /* Whether the officer may read a list of the dossiers of unit_id's subtree
  * (GET /api/v1/dossiers?unit=): mc_api_in_scope, or mc_api_in_scope_or_heir
@@ -80,8 +80,8 @@ int mc_api_root_admin_or_reply(mc_req *r, const char *action);
  * the heir of one that has ended (mc_api_in_scope_or_heir), or its return
  * unit once the result is ready. */
 bool mc_api_may_see(mc_req *r, const mc_dossier *d);
-/* The same without the heir's reads: what an action on the dossier needs
- * before mc_app_dossier_may (the dossier's actions, a payment). */
+/* The same without the heir's reads: what starting a payment and taking a
+ * dossier's file into another need. */
 bool mc_api_may_see_in_scope(mc_req *r, const mc_dossier *d);
 /* The dossier a file is to be attached to: the one acted on (its id), or
  * the one being filed (id 0), by whose applicant (owner, identity number). */

@@ -116,9 +116,11 @@ int mc_api_root_admin_or_reply(mc_req *r, const char *action)
  * its heir today (mc_time_ctx_heir) does. A plan moves an ended unit's open
  * dossiers to its successor, but those it had finished stay with it: the
  * successor's officers (its former staff among them) read them, to answer
- * the applicant, give a copy again or handle a complaint. A read only: the
- * actions go by mc_api_in_scope (mc_api_may_see_in_scope, mc_app_dossier_may),
- * never by this.
+ * the applicant, give a copy again or handle a complaint. What they may do
+ * with a dossier so seen is mc_app_dossier_may's: the desk-side actions of
+ * the ended receiving unit's desk (hand back a result waiting to be
+ * collected), nothing else; a payment and a file taken into another dossier
+ * go by mc_api_in_scope (mc_api_may_see_in_scope).
  */
 bool mc_api_in_scope_or_heir(mc_req *r, int64_t unit_id)
 {
@@ -505,10 +507,11 @@ static void detail_extras(mc_req *r, json_t *j, const mc_dossier *d, bool fresh,
 	mc_req_actor(r, &actor);
 	json_t *actions = json_array();
 	int64_t now = mc_now();
-	/* Seen through the heir's reads only (mc_api_in_scope_or_heir): no
-	 * action, as POST .../actions answers. */
-	bool may_act = mc_api_may_see_in_scope(r, d);
-	for (int a = MC_ACT_RECEIVE; may_act && a <= MC_ACT_STOP; a++) {
+	/* Seen through the heir's reads (mc_api_in_scope_or_heir), an
+	 * officer takes only what mc_app_dossier_may gives the heir: the
+	 * desk-side actions of an ended receiving unit's desk, as POST
+	 * .../actions answers. */
+	for (int a = MC_ACT_RECEIVE; a <= MC_ACT_STOP; a++) {
 		if (!actor.role || mc_app_dossier_may(mc_req_time(r), &actor, d, (mc_action)a) != MC_MAY)
 			continue;
 		/* What the action itself would refuse (app/dossier.c), known here

@@ -509,16 +509,17 @@ void mc_api_dossiers_list(mc_req *r)
 }
 
 /* Loads the dossier named in the path and checks the caller may see it
- * (to_act: without the heir's reads, mc_api_may_see_in_scope); replies 404
- * to a citizen (who may not know it exists), 403 to an officer, on failure. */
-static int load_visible_or_reply(mc_req *r, mc_dossier *d, bool with_docs, bool to_act)
+ * (mc_api_may_see, the heir's reads included: what an officer may then do
+ * is mc_app_dossier_may's); replies 404 to a citizen (who may not know it
+ * exists), 403 to an officer, on failure. */
+static int load_visible_or_reply(mc_req *r, mc_dossier *d, bool with_docs)
 {
 	int rc = mc_store_dossier_get(mc_req_store(r), d, mc_req_param(r, 0), with_docs);
 	if (rc != 0) {
 		mc_reply_error(r, rc, "the dossier");
 		return -1;
 	}
-	if (!(to_act ? mc_api_may_see_in_scope(r, d) : mc_api_may_see(r, d))) {
+	if (!mc_api_may_see(r, d)) {
 		mc_dossier_clear(d);
 		if (mc_req_user(r)->role == MC_ROLE_CITIZEN)
 			mc_reply_problem(r, MC_PROB_NOT_FOUND, "the dossier not found");
@@ -532,7 +533,7 @@ static int load_visible_or_reply(mc_req *r, mc_dossier *d, bool with_docs, bool 
 void mc_api_dossier_get(mc_req *r)
 {
 	mc_dossier d = {0};
-	if (load_visible_or_reply(r, &d, true, false) != 0)
+	if (load_visible_or_reply(r, &d, true) != 0)
 		return;
 	mc_event *ev = NULL;
 	size_t n = 0;
@@ -624,7 +625,7 @@ void mc_api_dossier_action(mc_req *r)
 		return;
 	}
 	mc_dossier d = {0};
-	if (load_visible_or_reply(r, &d, false, true) != 0)
+	if (load_visible_or_reply(r, &d, false) != 0)
 		return;
 	mc_req_actor(r, &j->actor);
 	int64_t version = d.version;

@@ -136,21 +136,27 @@ test('the successor\'s officer reads the dossiers its predecessor finished: deta
     'withdrawn');
 });
 
-test('a read only: no action is offered to the successor, and an action is refused as before', async () => {
-  for (const name of ['returned', 'resolved']) {
-    const d = await ok(await api('GET', `/api/v1/dossiers/${codes[name]}`, { token: tok['desk.b'] }), 200, name);
-    assert.deepEqual(d.actions, [], `${name}: nothing offered`);
-  }
-  const before = (await ok(await api('GET', `/api/v1/dossiers/${codes.resolved}`, { token: tok.admin }), 200, 'v')).version;
-  assertProblem(await act(server, tok['desk.b'], codes.resolved, 'return'), 403, 'out-of-scope',
-    'the successor does not hand back the predecessor\'s result');
-  assertProblem(await act(server, tok['desk.b'], codes.returned, 'withdraw', { note: 'x' }), 403, 'out-of-scope',
-    'nor acts on a returned one');
+// What the successor may do with them is the one rule of the actions
+// (mc_app_dossier_may): the ended desk's desk-side actions are its own, so a
+// result waiting to be collected is handed back at its desk; nothing else.
+test('the successor\'s desk hands back a result its predecessor left to collect, and does nothing else', async () => {
+  const returned = await ok(await api('GET', `/api/v1/dossiers/${codes.returned}`, { token: tok['desk.b'] }), 200, 'r');
+  assert.deepEqual(returned.actions, [], 'a returned dossier: nothing offered');
+  assertProblem(await act(server, tok['desk.b'], codes.returned, 'withdraw', { note: 'x' }), 409,
+    'forbidden-transition', 'nor a withdrawal once returned');
+  const resolved = await ok(await api('GET', `/api/v1/dossiers/${codes.resolved}`, { token: tok['desk.b'] }), 200, 'v');
+  assert.deepEqual(resolved.actions, ['return'], 'the result is handed back at the successor\'s desk');
   assertProblem(await api('POST', `/api/v1/dossiers/${codes.resolved}/payments`, { token: tok['desk.b'] }), 403,
-    'out-of-scope', 'nor starts a payment');
-  const after = await ok(await api('GET', `/api/v1/dossiers/${codes.resolved}`, { token: tok.admin }), 200, 'after');
-  assert.equal(after.version, before, 'nothing changed');
-  assert.equal(after.state, 'resolved');
+    'out-of-scope', 'no payment is started');
+  // an unrelated unit's desk: nothing, as before
+  assertProblem(await act(server, tok['desk.c'], codes.resolved, 'return'), 403, 'out-of-scope', 'C does not hand it back');
+  assert.equal((await ok(await api('GET', `/api/v1/dossiers/${codes.resolved}`, { token: tok.admin }), 200, 'a')).version,
+    resolved.version, 'nothing changed by the refusals');
+  const back = await ok(await act(server, tok['desk.b'], codes.resolved, 'return'), 200, 'handed back at B');
+  assert.equal(back.state, 'returned');
+  const ev = (await ok(await api('GET', `/api/v1/dossiers/${codes.resolved}`, { token: tok['desk.b'] }), 200, 'e')).events;
+  assert.equal(ev.at(-1).action, 'return');
+  assert.equal(ev.at(-1).actor, 'Cán bộ desk.b', 'by the successor\'s desk officer');
 });
 
 test('the successor lists its predecessor\'s dossiers with ?unit=', async () => {

@@ -22,6 +22,15 @@
 
 #define MAX_OPERATIONS 2000
 
+/*
+ * The first day a plan may take effect. Day 0 (1970-01-01) is the store's
+ * "none" for valid_from and valid_to, so a plan dated on it would end
+ * nothing; and motcua holds nothing from before 2000: a dossier's code names
+ * its day as yymmdd of 2000-2099 (core/code.c). A plan dated before it is
+ * a slip of the keyboard, not a reorganisation the system can record.
+ */
+#define PLAN_FIRST_YEAR 2000
+
 static const char *const levels[] = {"province", "department", "district", "commune"};
 
 /* A unit the plan creates; parent names an existing unit or one created before it. */
@@ -193,9 +202,19 @@ static int ending_unit_or_refuse(mc_plan *p, mc_plan_problem *pb, json_t *v, con
 		snprintf(msg, sizeof msg, "no unit has code %.40s", code);
 		return refuse(pb, MC_ENOTFOUND, path, "unknown", msg);
 	}
-	if (!mc_unit_in_force(u, p->day) || (u->valid_from && u->valid_from >= p->day)) {
+	if (u->valid_to && u->valid_to <= p->day) {
 		snprintf(msg, sizeof msg, "unit %.40s is not in force before the plan's day", code);
 		return refuse(pb, MC_EINVAL, path, "ended", msg);
+	}
+	if (u->valid_from && u->valid_from >= p->day) {
+		/* In force from a day the plan does not come after: it would end
+		 * before (or as) it began. */
+		char since[11];
+		mc_plan_day_format(since, u->valid_from);
+		snprintf(msg, sizeof msg,
+			 "unit %.40s came into force on %s; a plan ending it takes effect after that day",
+			 code, since);
+		return refuse(pb, MC_EINVAL, "effective", "too-early", msg);
 	}
 	if (end_of(p, code)) {
 		snprintf(msg, sizeof msg, "unit %.40s ends twice in the plan", code);
@@ -258,6 +277,23 @@ static int new_unit_or_refuse(mc_plan *p, mc_plan_problem *pb, json_t *o, const 
 	if (pu && !mc_unit_in_force(pu, p->day)) {
 		snprintf(msg, sizeof msg, "unit %.40s is not in force on the plan's day", parent);
 		return refuse(pb, MC_EINVAL, field, "ended", msg);
+	}
+	/* The tree keeps its shape, by the rule POST /api/v1/units follows
+	 * (core/code.h mc_unit_parent_needed): no province under a commune. The
+	 * field is the level when the body gives it, else the parent it names. */
+	const plan_new *pn = pu ? NULL : new_of(p, parent, p->n_news);
+	const char *parent_level = pu ? pu->level : pn->level;
+	const char *need = mc_unit_parent_needed(level, parent_level);
+	if (need) {
+		bool level_given = json_object_get(o, "level") || !json_object_get(o, "parent");
+		snprintf(field, sizeof field, "%s.%s", path, level_given ? "level" : "parent");
+		if (!*need)
+			snprintf(msg, sizeof msg, "a province is the root and has no parent (%.40s is a %s)",
+				 parent, parent_level);
+		else
+			snprintf(msg, sizeof msg, "a %s sits under a %s, not under a %s (%.40s)", level, need,
+				 parent_level, parent);
+		return refuse(pb, MC_EINVAL, field, "level", msg);
 	}
 	MC_GROW(p->news, p->n_news, p->cap_news);
 	plan_new *n = &p->news[p->n_news++];
@@ -435,7 +471,41 @@ static int whole_or_refuse(mc_plan *p, mc_plan_problem *pb)
 	return 0;
 }
 
-int mc_app_unit_plan_check(mc_plan **out, mc_plan_problem *pb, mc_store *st, const char *body)
+/*
+ * A unit ends on a day it has not worked as itself yet: refused when it has
+ * a dossier filed or received on the plan's day or after (it would have been
+ * received by a unit that had ended), counting the days before the day of
+ * `now`. The day of `now` is still being worked by the unit as the store has
+ * it (in force until the plan applies): a plan dated today takes that day's
+ * dossiers with it, and a scheduled plan checked again when the upkeep
+ * applies it on its day is not refused by what came in that morning.
+ */
+static int dossiers_after_or_refuse(mc_plan *p, mc_plan_problem *pb, mc_store *st, int64_t now)
+{
+	int64_t before = mc_local_day_start(mc_local_day(now));
+	char day[11], msg[200];
+
+	for (size_t i = 0; i < p->n_ends; i++) {
+		const mc_unit *u = unit_of(p, p->ends[i].from);
+		int64_t last = 0;
+		int rc = mc_store_unit_last_received(st, &last, u->id, before);
+		if (rc)
+			return rc;
+		if (last && mc_local_day(last) >= p->day) {
+			mc_plan_day_format(day, mc_local_day(last));
+			snprintf(
+			    msg, sizeof msg,
+			    "unit %.40s has a dossier received on %s: a plan ending it takes effect after "
+			    "that day",
+			    u->code, day);
+			return refuse(pb, MC_EINVAL, "effective", "too-early", msg);
+		}
+	}
+	return 0;
+}
+
+/* mc_app_unit_plan_check, its dossiers counted as of `now`. */
+static int plan_check(mc_plan **out, mc_plan_problem *pb, mc_store *st, const char *body, int64_t now)
 {
 	json_error_t jerr;
 	json_t *root = NULL;
@@ -477,6 +547,10 @@ int mc_app_unit_plan_check(mc_plan **out, mc_plan_problem *pb, mc_store *st, con
 		rc = refuse(pb, MC_EINVAL, "effective", "format", "effective is not a day of the calendar");
 		goto cleanup;
 	}
+	if (y < PLAN_FIRST_YEAR) {
+		rc = refuse(pb, MC_EINVAL, "effective", "range", "effective is a day of 2000 or later");
+		goto cleanup;
+	}
 	if (users && strcmp(users, "move") != 0 && strcmp(users, "deactivate") != 0) {
 		rc = refuse(pb, MC_EINVAL, "users", "choice", "users is move or deactivate");
 		goto cleanup;
@@ -495,6 +569,8 @@ int mc_app_unit_plan_check(mc_plan **out, mc_plan_problem *pb, mc_store *st, con
 		rc = operation_or_refuse(p, pb, json_array_get(ops, i), i);
 	if (rc == 0)
 		rc = whole_or_refuse(p, pb);
+	if (rc == 0)
+		rc = dossiers_after_or_refuse(p, pb, st, now);
 	if (rc == 0) {
 		*out = p;
 		p = NULL;
@@ -503,6 +579,11 @@ cleanup:
 	json_decref(root);
 	mc_plan_free(p);
 	return rc;
+}
+
+int mc_app_unit_plan_check(mc_plan **out, mc_plan_problem *pb, mc_store *st, const char *body)
+{
+	return plan_check(out, pb, st, body, mc_now());
 }
 
 int mc_app_unit_plan_preview(json_t **out, mc_store *st, const mc_plan *p)
@@ -856,7 +937,7 @@ static int apply_one(mc_store *st, const mc_actor *actor, int64_t plan_id, int64
 		goto cleanup;
 	}
 	/* Checked again: the units may have changed since it was written. */
-	rc = mc_app_unit_plan_check(&p, &pb, st, out->body);
+	rc = plan_check(&p, &pb, st, out->body, at);
 	if (rc == 0 && by_hand)
 		rc = scheduled_conflict_or_refuse(st, p, plan_id);
 	if (rc) {

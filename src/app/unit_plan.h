@@ -26,7 +26,13 @@
  * into itself ("self"), a successor or parent that ends in the same plan
  * ("cycle"), a unit ending twice ("twice"), a unit that ends leaving a child
  * in force ("orphan"), unknown or ended units ("unknown", "ended"), a code
- * taken ("duplicate"), a parent unknown or created later in the plan ("unknown").
+ * taken ("duplicate"), a parent unknown or created later in the plan ("unknown"),
+ * a new unit placed where the tree's shape forbids (core/code.h
+ * mc_unit_parent_needed, as POST /api/v1/units: "level"), an effective day
+ * before 2000 ("range"), and, on "effective", a day that is not after the
+ * day a unit it ends came into force, or a unit it ends that has a dossier
+ * filed or received on that day or later ("too-early"; the dossiers of the
+ * day of the check do not count: the plan takes them with it).
  */
 #ifndef MC_APP_UNIT_PLAN_H
 #define MC_APP_UNIT_PLAN_H

@@ -201,6 +201,11 @@ int mc_store_unit_open_dossiers(mc_store *st, char ***out, size_t *n, int64_t un
 void mc_strv_free(char **list, size_t n);
 /* Counts the open dossiers held by unit_id and its active officers. */
 int mc_store_unit_holdings(mc_store *st, int64_t *open_dossiers, int64_t *active_users, int64_t unit_id);
+/* The latest time before `before` at which a dossier of unit_id (its
+ * receiving unit: the unit its code names) was filed online or received, in
+ * *at; 0 when none. The plan's check (app/unit_plan.c) refuses to end a unit
+ * on a day it has already worked as itself. */
+int mc_store_unit_last_received(mc_store *st, int64_t *at, int64_t unit_id, int64_t before);
 /* Moves the users of from_unit to to_unit (*moved counts them), or, when
  * to_unit is 0, deactivates its active ones and ends their sessions
  * (*moved counts those deactivated). */

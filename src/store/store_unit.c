@@ -237,6 +237,18 @@ cleanup:
 	return rc < 0 ? rc : 0;
 }
 
+int mc_store_unit_last_received(mc_store *st, int64_t *at, int64_t unit_id, int64_t before)
+{
+	/* Received after it was filed online: the later of the two before
+	 * `before`. A dossier not received yet (0) counts by its filing. */
+	static const char sql[] =
+	    "SELECT max(CASE WHEN received_at > 0 AND received_at < $2 THEN received_at "
+	    "WHEN submitted_at > 0 AND submitted_at < $2 THEN submitted_at ELSE 0 END) "
+	    "FROM dossier WHERE receiving_unit_id = $1";
+
+	return mc_db_int(st, sql, "read a unit's latest dossier", at, MC_ARGS(MC_I(unit_id), MC_I(before)));
+}
+
 int mc_store_unit_users_move(mc_store *st, int64_t *moved, int64_t from_unit, int64_t to_unit)
 {
 	static const char move[] = "UPDATE app_user SET unit_id = $2 WHERE unit_id = $1";

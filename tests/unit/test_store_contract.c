@@ -4601,6 +4601,25 @@ static void test_unit_periods(void **state)
 	assert_int_equal(plans[0].moved_tasks, 3);
 	assert_int_equal(plans[0].moved_documents, 4);
 	mc_unit_plan_free_list(plans, n);
+
+	/* The latest day a unit worked as itself (a plan's check): its own
+	 * dossiers' reception, or filing online when not received yet, before
+	 * the time given. */
+	dossier_init(&d, "000.31.30.H56-250611-0001", proc, f->commune, MC_ST_SUBMITTED, 0, 0,
+		     "Phạm Thị Dung");
+	d.channel = MC_CH_ONLINE;
+	d.submitted_at = 1749600000;
+	assert_int_equal(mc_store_dossier_insert(f->st, &d), 0);
+	mc_dossier_clear(&d);
+	int64_t last = -1;
+	assert_int_equal(mc_store_unit_last_received(f->st, &last, f->commune, 4000000000), 0);
+	assert_int_equal(last, 1749600000);
+	assert_int_equal(mc_store_unit_last_received(f->st, &last, f->commune, 1749600000), 0);
+	assert_int_equal(last, 1749000000);
+	assert_int_equal(mc_store_unit_last_received(f->st, &last, f->commune, 1749000000), 0);
+	assert_int_equal(last, 0);
+	assert_int_equal(mc_store_unit_last_received(f->st, &last, merged, 4000000000), 0);
+	assert_int_equal(last, 0);
 }
 
 /* ---- edXML packages (store_exchange.h) ---------------------------------- */

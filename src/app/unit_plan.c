@@ -202,8 +202,12 @@ static int ending_unit_or_refuse(mc_plan *p, mc_plan_problem *pb, json_t *v, con
 		snprintf(msg, sizeof msg, "no unit has code %.40s", code);
 		return refuse(pb, MC_ENOTFOUND, path, "unknown", msg);
 	}
-	if (u->valid_to && u->valid_to <= p->day) {
-		snprintf(msg, sizeof msg, "unit %.40s is not in force before the plan's day", code);
+	/* A unit ends once: one that has ended, even on a day after the
+	 * plan's, is not ended again (its store row would refuse it). */
+	if (u->valid_to) {
+		char on[11];
+		mc_plan_day_format(on, u->valid_to);
+		snprintf(msg, sizeof msg, "unit %.40s has ended, on %s", code, on);
 		return refuse(pb, MC_EINVAL, path, "ended", msg);
 	}
 	if (u->valid_from && u->valid_from >= p->day) {

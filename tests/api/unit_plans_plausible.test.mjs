@@ -145,6 +145,9 @@ test('a unit is not ended on or before the day it came into force', { skip: NO_F
   'B renamed today');
   await ok(await server.api('POST', `/api/v1/unit-plans/${renamed.id}/apply`, { token: tok.admin }), 200, 'applied');
   const before = await snapshot();
+  // B itself ended today: a plan dated before that does not end it again
+  await refused(plan('2026-12-08', [merge([B], C)]), 'operations[0].from[0]', 'ended',
+    new RegExp(`unit ${esc(B)} has ended, on 2026-12-09`));
   for (const day of ['2026-12-09', '2026-12-08']) {
     await refused(plan(day, [merge([B2], C)]), 'effective', 'too-early',
       new RegExp(`unit ${esc(B2)} came into force on 2026-12-09`));

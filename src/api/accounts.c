@@ -272,6 +272,14 @@ void mc_api_user_update(mc_req *r)
 		if (refused != 0)
 			return;
 	}
+	/* An ended unit has no officers at work: one locked with it (a plan's
+	 * "users": "deactivate") is unlocked once moved to a unit in force,
+	 * in this edit or before. */
+	if (active && !w->u.active && w->u.unit_id) {
+		const mc_unit *home = mc_time_ctx_unit(mc_req_time(r), w->u.unit_id);
+		if (home && mc_api_unit_in_force_or_reply(r, home, "active") != 0)
+			return;
+	}
 	/* The provider's sign-in of a number an official holds opens no
 	 * citizen account (app/oidc.c): whoever sets an official's number
 	 * decides that for the citizen it belongs to, anywhere in the province.

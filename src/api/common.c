@@ -167,12 +167,12 @@ static bool may_see_by(mc_req *r, const mc_dossier *d, bool (*in)(mc_req *, int6
 	/* The centre that received it regardless of administrative boundary
 	 * sees it (its receipt), and acts on it no more (mc_app_dossier_may). */
 	/* The centre chosen to hand back the result sees it once the result
-	 * is ready; an ended return centre's successor does not (its own
-	 * scope only). */
+	 * is ready, and so does an ended centre's successor, whose desk hands
+	 * it back (mc_app_dossier_may). */
 	return in(r, d->current_unit_id) || in(r, d->receiving_unit_id) ||
 	       (d->reception_unit_id && in(r, d->reception_unit_id)) ||
 	       (d->return_unit_id && (d->state == MC_ST_RESOLVED || d->state == MC_ST_RETURNED) &&
-		mc_api_in_scope(r, d->return_unit_id));
+		in(r, d->return_unit_id));
 }
 
 bool mc_api_may_see(mc_req *r, const mc_dossier *d)

@@ -125,6 +125,7 @@ typedef struct {
 	bool known;
 	json_t *result;
 	char why[300];
+	mc_dossier read; /* its ids only: the read recorded once the portal answered */
 } lookup;
 
 /* On the outbound pool: the portal may take portal_timeout to answer (twice, with a sign-in). */
@@ -154,6 +155,9 @@ static void lookup_after(mc_req *r, int rc, void *payload)
 				 l->why);
 		return;
 	}
+	/* The portal's record holds the applicant's name and identity number:
+	 * a read of personal data, as the dossier's detail. */
+	mc_api_log_read(r, &l->read, 0, "portal");
 	mc_reply_json(r, 200,
 		      json_pack("{s:s, s:s, s:b, s:o}", "dossier", l->code, "madonvi", l->madonvi, "known",
 				l->known, "result", result ? result : json_array()));
@@ -215,6 +219,10 @@ void mc_api_portal_lookup(mc_req *r)
 	l->config = config;
 	snprintf(l->code, sizeof l->code, "%s", d.code);
 	snprintf(l->madonvi, sizeof l->madonvi, "%s", u && u->code ? u->code : "");
+	l->read = (mc_dossier){.id = d.id,
+			       .owner_id = d.owner_id,
+			       .current_unit_id = d.current_unit_id,
+			       .receiving_unit_id = d.receiving_unit_id};
 	mc_dossier_clear(&d);
 	if (mc_req_outbound(r, lookup_run, lookup_after, l) != 0) {
 		atomic_fetch_sub(&lookups, 1);

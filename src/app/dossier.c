@@ -695,9 +695,14 @@ mc_may mc_app_dossier_may(const mc_time_ctx *tc, const mc_actor *actor, const mc
 				 mc_app_action_desk_side(action) &&
 				 mc_time_ctx_within(tc, d->reception_unit_id, actor->unit_id);
 		/* The result of a dossier whose applicant chose where to collect
-		 * it is handed back there, and there only. */
+		 * it is handed back there, and there only: at the centre, or at
+		 * its successor's once a reorganisation ended it. */
 		if (action == MC_ACT_RETURN && d->return_unit_id) {
-			if (!actor->unit_id || !mc_time_ctx_within(tc, d->return_unit_id, actor->unit_id)) {
+			const mc_unit *centre =
+			    mc_time_ctx_heir(tc, d->return_unit_id, mc_local_day(mc_now()));
+			if (!actor->unit_id ||
+			    (!mc_time_ctx_within(tc, d->return_unit_id, actor->unit_id) &&
+			     !(centre && mc_time_ctx_within(tc, centre->id, actor->unit_id)))) {
 				may = MC_MAY_NOT_SCOPE;
 				goto cleanup;
 			}

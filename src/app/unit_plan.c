@@ -16,6 +16,7 @@
 #include "core/mc.h"
 #include "core/text.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -486,7 +487,11 @@ static int whole_or_refuse(mc_plan *p, mc_plan_problem *pb)
  */
 static int dossiers_after_or_refuse(mc_plan *p, mc_plan_problem *pb, mc_store *st, int64_t now)
 {
-	int64_t before = mc_local_day_start(mc_local_day(now));
+	/* A plan of today or later takes today's dossiers with it when
+	 * applied (they came before it); one dated before today came after
+	 * them all. */
+	int32_t today = mc_local_day(now);
+	int64_t before = p->day >= today ? mc_local_day_start(today) : INT64_MAX;
 	char day[11], msg[200];
 
 	for (size_t i = 0; i < p->n_ends; i++) {

@@ -779,6 +779,21 @@ static int account_apply(mc_store *st, account_verb verb, mc_user *u, const char
 	switch (verb) {
 	case ACC_LOCK:
 	case ACC_UNLOCK:
+		/* As the API: an officer of an ended unit is unlocked once moved. */
+		if (verb == ACC_UNLOCK && u->unit_id) {
+			mc_unit home = {0};
+			rc = mc_store_unit_get(st, &home, u->unit_id);
+			bool ended = rc == 0 && !mc_unit_in_force(&home, mc_local_day(mc_now()));
+			if (ended)
+				fprintf(
+				    stderr,
+				    "motcua user unlock: unit %s of %s has ended; move the account to a unit "
+				    "in force first\n",
+				    home.code, u->username);
+			mc_unit_clear(&home);
+			if (rc != 0 || ended)
+				return rc != 0 ? rc : MC_EINVAL;
+		}
 		u->active = verb == ACC_UNLOCK;
 		rc = mc_store_user_update(st, u);
 		if (rc == 0 && verb == ACC_LOCK)

@@ -283,6 +283,13 @@ test('TraCuuHoSo: the portal says whether it knows a dossier, to the administrat
   const mine = await lookup(code, await server.login('admin.quangxuong'));
   assertStatus(mine, 200, 'the administrator of the dossier\'s district');
   assert.equal(mine.body.known, true);
+  // The portal's record names the applicant: the look-up is a read of
+  // personal data, recorded as the dossier's detail is.
+  await until('the look-up recorded as a read of personal data', async () => {
+    const r = await server.api('GET', `/api/v1/personal/reads?dossier=${code}&reader=admin.quangxuong`, { token: tok.admin });
+    assertStatus(r, 200);
+    return r.body.items.some((x) => x.what === 'portal' && x.dossier === code && x.route.endsWith(code));
+  });
   const before = fake.lookups.length;
   assertProblem(await lookup(code, await server.login('admin.khac')), 403, 'out-of-scope', 'another district');
   // Codes: unknown, huge, malformed: not found, and the portal never asked.

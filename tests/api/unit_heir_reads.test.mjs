@@ -3,8 +3,9 @@
 // successor, but those it had finished (returned, resolved, withdrawn…) stay
 // with it. The successor's officers — the ended unit's former staff among
 // them — read them: the detail and its history, the receipt, the files, the
-// apologies, and GET /api/v1/dossiers?unit=<the ended unit>. A read only: no
-// action is offered to them, and an action is refused as before (403). An
+// apologies, and GET /api/v1/dossiers?unit=<the ended unit>. What they do
+// with them is the ended desk's desk-side actions only (a result left to
+// collect is handed back there); anything else is refused as before. An
 // officer of another unit, a citizen who does not own the dossier, and the
 // officers of a unit whose predecessor ended into a successor outside their
 // scope get what they got before: 403 (404 for the citizen), the same answer

@@ -167,6 +167,9 @@ test('a plan checked again when applied: the dossiers of its day go with it, tho
   await login();
   const a = await file(server, tok['desk.a'], { procedure_code: PROC, unit: A });
   filed.e = await file(server, tok['desk.e'], { procedure_code: PROC, unit: E });
+  // A plan dated yesterday came after today's dossiers: refused.
+  await refused(plan('2026-12-09', [merge([E], C)]), 'effective', 'too-early',
+    new RegExp(`unit ${esc(E)} has a dossier received on 2026-12-10`));
   // Applied on its day: A's dossier of the morning goes to C.
   const applied = await ok(await server.api('POST', `/api/v1/unit-plans/${pa.id}/apply`, { token: tok.admin }),
     200, 'A\'s plan applied on its day');

@@ -214,6 +214,9 @@ static void create_after(mc_req *r, int rc, void *payload)
 	else if (j->err.reason == MC_REASON_RETURN_BOUNDARY)
 		mc_reply_field_problem(r, MC_PROB_NOT_RECEIVABLE_HERE, "return_centre", "boundary", "%s",
 				       j->err.msg);
+	else if (j->err.reason == MC_REASON_RETURN_NO_DESK)
+		mc_reply_field_problem(r, MC_PROB_INVALID_FIELD, "return_centre", "no-desk", "%s",
+				       j->err.msg);
 	else if (j->err.reason == MC_REASON_BOUNDARY)
 		mc_reply_field_problem(r, MC_PROB_NOT_RECEIVABLE_HERE,
 				       j->in.centre_id ? "centre"

@@ -327,7 +327,11 @@ cleanup:
  * of the competent unit u's province, for a procedure received regardless of
  * administrative boundary, from 1 July 2025 (core/onestop.h). 0 with *ret the
  * centre, or 0 when its scope holds u (u's desk, or one above it, returns it
- * anyway); else MC_REASON_RETURN_BOUNDARY.
+ * anyway); else MC_REASON_RETURN_BOUNDARY. A centre recorded must have a desk
+ * officer to hand the result back: an active desk account whose scope holds
+ * the centre, as the `return` of mc_app_dossier_may asks; else
+ * MC_REASON_RETURN_NO_DESK, so that no result waits where nobody can hand it
+ * back.
  */
 static int return_centre(mc_store *st, const mc_time_ctx *tc, const mc_dossier_new *in, const mc_unit *u,
 			 const mc_procedure *p, int32_t day, int64_t *ret)
@@ -353,9 +357,19 @@ static int return_centre(mc_store *st, const mc_time_ctx *tc, const mc_dossier_n
 	switch (mc_onestop_receive(desk_holds(tc, c->id, u->id), p->anywhere, same_province, day)) {
 	case MC_RECV_OWN:
 		break;
-	case MC_RECV_ANYWHERE:
-		*ret = c->id;
+	case MC_RECV_ANYWHERE: {
+		int64_t desks = 0;
+		rc = mc_store_unit_desk_officers(st, &desks, c->id);
+		if (rc == 0 && desks == 0)
+			rc = mc_err_set(
+			    MC_EINVAL, MC_REASON_RETURN_NO_DESK,
+			    "return_centre %s (%s) has no desk officer to hand back results; choose "
+			    "another centre",
+			    c->code, c->name);
+		if (rc == 0)
+			*ret = c->id;
 		break;
+	}
 	case MC_RECV_BEFORE_2025:
 		rc = mc_err_set(MC_EINVAL, MC_REASON_RETURN_BOUNDARY,
 				"return_centre: before 2025-07-01 the result is returned by the competent "

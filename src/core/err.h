@@ -49,6 +49,7 @@ typedef enum {
 	MC_REASON_OWN_UNIT,	     /* a council member judging their own unit (docs/par-index.md §4) */
 	MC_REASON_SUPPLEMENT_AGAIN,  /* a further supplement request, by other than a leader */
 	MC_REASON_REFUSE_OVERDUE,    /* refusing at reception a dossier received and past its due time */
+	MC_REASON_RETURN_NO_DESK,    /* a centre chosen to hand back a result where no desk officer can */
 	MC_REASON_COUNT_
 } mc_reason;
 

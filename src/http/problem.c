@@ -153,6 +153,8 @@ static mc_problem reason_problem(mc_reason reason)
 		return MC_PROB_SUPPLEMENT_AGAIN;
 	case MC_REASON_REFUSE_OVERDUE:
 		return MC_PROB_REFUSE_OVERDUE;
+	case MC_REASON_RETURN_NO_DESK:
+		return MC_PROB_INVALID_FIELD;
 	case MC_REASON_COUNT_:
 		break;
 	}

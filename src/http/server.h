@@ -218,8 +218,9 @@ void mc_reply_problem(mc_req *r, mc_problem p, const char *fmt, ...) __attribute
  * `field` (its path in the body or its query parameter: "applicant.phone",
  * "documents[2].name", "to") and `rule` (which rule it broke, a stable word:
  * required, type, text, characters, too-short, too-long, range, too-many,
- * format, choice, unknown, order, wrong, same, self, boundary), so that a client can say what is wrong in
- * its own language beside the field; the detail stays for developers.
+ * format, choice, unknown, order, wrong, same, self, boundary, no-desk), so
+ * that a client can say what is wrong in its own language beside the field;
+ * the detail stays for developers.
  */
 void mc_reply_field_problem(mc_req *r, mc_problem p, const char *field, const char *rule, const char *fmt,
 			    ...) __attribute__((format(printf, 5, 6)));

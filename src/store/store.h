@@ -201,6 +201,9 @@ int mc_store_unit_open_dossiers(mc_store *st, char ***out, size_t *n, int64_t un
 void mc_strv_free(char **list, size_t n);
 /* Counts the open dossiers held by unit_id and its active officers. */
 int mc_store_unit_holdings(mc_store *st, int64_t *open_dossiers, int64_t *active_users, int64_t unit_id);
+/* Counts in *n the active desk officers (not erased) who may hand back a
+ * result at unit_id: those of the unit itself or of a unit above it. */
+int mc_store_unit_desk_officers(mc_store *st, int64_t *n, int64_t unit_id);
 /* The latest time before `before` at which a dossier of unit_id (its
  * receiving unit: the unit its code names) was filed online or received, in
  * *at; 0 when none. The plan's check (app/unit_plan.c) refuses to end a unit

@@ -4,6 +4,7 @@
 #include "store/db.h"
 
 #include "core/buf.h"
+#include "core/dossier.h"
 #include "core/text.h"
 
 #include <stdlib.h>
@@ -235,6 +236,18 @@ int mc_store_unit_holdings(mc_store *st, int64_t *open_dossiers, int64_t *active
 cleanup:
 	mc_q_done(q);
 	return rc < 0 ? rc : 0;
+}
+
+int mc_store_unit_desk_officers(mc_store *st, int64_t *n, int64_t unit_id)
+{
+	/* The unit's own desk and the desks of the units above it: those whose
+	 * unit's path begins its path (the scope of mc_app_dossier_may). */
+	static const char sql[] = "SELECT count(*) FROM app_user a JOIN unit s ON s.id = a.unit_id, unit c "
+				  "WHERE c.id = $1 AND a.role = $2 AND a.active AND a.erased_at = 0 "
+				  "AND substr(c.path, 1, length(s.path)) = s.path";
+
+	return mc_db_int(st, sql, "count a unit's desk officers", n,
+			 MC_ARGS(MC_I(unit_id), MC_I(MC_ROLE_DESK)));
 }
 
 int mc_store_unit_last_received(mc_store *st, int64_t *at, int64_t unit_id, int64_t before)

@@ -20,6 +20,8 @@ const T = '000.00.96.H56'; // a district made for the test
 const A = '000.01.96.H56'; // commune A, the centre the citizen chooses
 const B = '000.02.96.H56'; // commune B, the competent unit
 const C = '000.03.96.H56'; // commune C, a centre not chosen
+const D = '000.04.96.H56'; // commune D: a leader, no desk officer
+const E = '000.05.96.H56'; // commune E: its only desk officer locked
 const H26 = '000.00.00.H26'; // a unit of another province
 const ANY = '1.996001'; // marked receivable anywhere, fully online
 const PLAIN = '1.996002'; // fully online, not marked
@@ -48,6 +50,8 @@ before(async () => {
   await ok(await unit(A, 'UBND xã An Mạng', 'commune', T), 201, 'commune A');
   await ok(await unit(B, 'UBND xã Bình Mạng', 'commune', T), 201, 'commune B');
   await ok(await unit(C, 'UBND xã Cát Mạng', 'commune', T), 201, 'commune C');
+  await ok(await unit(D, 'UBND xã Đông Mạng', 'commune', T), 201, 'commune D');
+  await ok(await unit(E, 'UBND xã Êm Mạng', 'commune', T), 201, 'commune E');
   // Another province's unit: only the command line makes a second root.
   execFileSync(BIN, ['unit', 'add', '--db', server.db, '--code', H26, '--name', 'UBND tỉnh Thử Hai',
     '--level', 'province', '--province', 'H26'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -62,6 +66,10 @@ before(async () => {
     await ok(await user(u, role ?? 'desk', c), 201, u);
     tok[u] = await server.login(u);
   }
+  await ok(await user('lead.d', 'leader', D), 201, 'lead.d');
+  await ok(await user('desk.e', 'desk', E), 201, 'desk.e');
+  await ok(await server.api('PATCH', '/api/v1/users/desk.e', { token: tok.admin, body: { active: false } }), 200,
+    'desk.e locked');
   tok.citizen = await server.login('congdan');
 });
 
@@ -204,3 +212,40 @@ test('a return centre is refused with the precise problem, nothing stored', asyn
   }
   assert.deepEqual([await dossiersOf(A), await dossiersOf(B)], before, 'nothing stored');
 });
+
+// A result waits at the centre chosen until a desk officer there hands it
+// back: the `return` is a desk's whose scope holds the centre. A centre no
+// active desk officer can hand back at is refused when the dossier is filed.
+test('a return centre with no active desk officer is refused, nothing stored; one with a desk is accepted',
+  async () => {
+    const fileAtA = (body) => server.api('POST', '/api/v1/dossiers', { token: tok['desk.a'], body: {
+      procedure_code: ANY, channel: 'direct', unit: B, applicant: { name: 'Phạm Thị Hạnh' }, ...body } });
+    const first = await ok(await fileAtA({ return_centre: C }), 201, 'returned at C, whose desk is active');
+    assert.equal(first.return_unit.code, C);
+    const before = [await dossiersOf(A), await dossiersOf(B), await dossiersOf(D), await dossiersOf(E)];
+    for (const [centre, file, what] of [
+      [D, () => fileAtA({ return_centre: D }), 'a centre with a leader and no desk officer'],
+      [E, () => fileAtA({ return_centre: E }), 'a centre whose only desk officer is locked'],
+      [D, () => fileOnline({ procedure_code: ANY, unit: B, centre: A, return_centre: D }), 'online, no desk at D'],
+    ]) {
+      const res = await file();
+      assertProblem(res, 422, 'invalid-field', what);
+      assert.equal(res.body.field, 'return_centre', what);
+      assert.equal(res.body.rule, 'no-desk', what);
+      assert.match(res.body.detail, new RegExp(`return_centre ${centre.replace(/\./g, '\\.')} \\(.+\\) has no ` +
+        'desk officer to hand back results; choose another centre'), what);
+    }
+    assert.deepEqual([await dossiersOf(A), await dossiersOf(B), await dossiersOf(D), await dossiersOf(E)], before,
+      'nothing stored');
+    // No code was taken by the refusals: the next dossier at B numbers on.
+    const next = await ok(await fileAtA({ return_centre: C }), 201, 'returned at C again');
+    const seq = (code) => Number(code.slice(code.lastIndexOf('-') + 1));
+    assert.equal(seq(next.code), seq(first.code) + 1, `${first.code} then ${next.code}`);
+    // Once E's desk officer is unlocked, E hands back results again.
+    await ok(await server.api('PATCH', '/api/v1/users/desk.e', { token: tok.admin, body: { active: true } }), 200,
+      'desk.e unlocked');
+    const atE = await ok(await fileAtA({ return_centre: E }), 201, 'returned at E, its desk unlocked');
+    assert.equal(atE.return_unit.code, E);
+    await ok(await server.api('PATCH', '/api/v1/users/desk.e', { token: tok.admin, body: { active: false } }), 200,
+      'desk.e locked again');
+  });

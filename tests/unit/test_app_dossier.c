@@ -771,6 +771,17 @@ static void test_centres_chosen_by_day(void **state)
 		      "return_centre: before 2025-07-01 the result is returned by the competent unit's "
 		      "desk: 000.00.33.H56 (Đơn vị 000.00.33.H56), not 000.00.34.H56");
 	in.at = at("2025-07-01T09:00");
+	/* No desk officer of the other district to hand it back: refused. */
+	assert_reason(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), MC_EINVAL,
+		      MC_REASON_RETURN_NO_DESK,
+		      "return_centre 000.00.34.H56 (Đơn vị 000.00.34.H56) has no desk officer to hand "
+		      "back results; choose another centre");
+	mc_user officer = {.username = "desk.other",
+			   .full_name = "Cán bộ một cửa",
+			   .role = MC_ROLE_DESK,
+			   .unit_id = other,
+			   .active = true};
+	assert_int_equal(mc_store_user_create(f->st, &officer, "$argon2id$not-a-real-hash"), 0);
 	assert_int_equal(mc_app_dossier_create(f->st, f->tc, &f->desk, &in, &d), 0);
 	assert_int_equal(d.return_unit_id, other);
 	assert_int_equal(mc_store_dossier_get(f->st, &stored, d.code, false), 0);

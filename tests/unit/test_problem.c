@@ -51,6 +51,7 @@ static void test_every_reason_has_its_problem(void **state)
 	    {MC_REASON_OWN_UNIT, "own-unit", 403},
 	    {MC_REASON_SUPPLEMENT_AGAIN, "supplement-again", 409},
 	    {MC_REASON_REFUSE_OVERDUE, "refuse-overdue", 409},
+	    {MC_REASON_RETURN_NO_DESK, "invalid-field", 422},
 	};
 	assert_int_equal(sizeof want / sizeof want[0], MC_REASON_COUNT_ - 1);
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {

@@ -122,12 +122,17 @@ void mc_api_submissions_list(mc_req *r)
 		}
 	}
 	json_t *list = json_array();
+	int64_t now = mc_now();
 	for (size_t i = 0; i < n; i++) {
 		const mc_submission *x = &items[i];
+		/* Waiting since it was submitted; overdue past one working day
+		 * of its unit (app/dossier.h). */
 		json_array_append_new(
-		    list, json_pack("{s:s, s:{s:s}, s:s, s:o, s:o, s:s?, s:s?, s:I}", "code", x->code,
-				    "procedure", "code", x->procedure_code, "applicant_name",
+		    list, json_pack("{s:s, s:{s:s}, s:s, s:o, s:o, s:b, s:o, s:s?, s:s?, s:I}", "code",
+				    x->code, "procedure", "code", x->procedure_code, "applicant_name",
 				    x->applicant_name, "submitted_at", mc_api_time(x->submitted_at),
+				    "waiting_since", mc_api_time(x->submitted_at), "reception_overdue",
+				    mc_app_reception_overdue(tc, x->receiving_unit_id, x->submitted_at, now),
 				    "receiving_unit", mc_api_unit_ref(tc, x->receiving_unit_id), "account",
 				    x->account[0] ? x->account : NULL, "address", x->peer[0] ? x->peer : NULL,
 				    "version", (json_int_t)x->version));

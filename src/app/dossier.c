@@ -396,6 +396,15 @@ cleanup:
 	return rc;
 }
 
+bool mc_app_reception_overdue(const mc_time_ctx *tc, int64_t unit_id, int64_t submitted_at, int64_t now)
+{
+	const mc_office_hours *oh = mc_time_ctx_hours(tc, unit_id);
+	int64_t day = 0;
+	for (int i = 0; i < oh->n; i++)
+		day += oh->span[i].end - oh->span[i].start;
+	return submitted_at > 0 && mc_deadline_worked(mc_time_ctx_calendar(tc), oh, submitted_at, now) > day;
+}
+
 /* Due time of a period starting at `from` at the dossier's receiving unit,
  * by the rules the dossier was filed under. */
 static int64_t due_from(const mc_time_ctx *tc, const mc_dossier *d, int64_t from)

@@ -243,5 +243,13 @@ const mc_unit *mc_time_ctx_heir(const mc_time_ctx *tc, int64_t unit_id, int32_t 
 int mc_app_unit_ended_or_zero(const mc_time_ctx *tc, const mc_unit *u, int32_t day, const char *field);
 /* Office hours of a unit (the default when it has none of its own). Borrowed. */
 const mc_office_hours *mc_time_ctx_hours(const mc_time_ctx *tc, int64_t unit_id);
+/* Whether an online submission to unit_id, submitted at submitted_at and
+ * still waiting for the desk, is overdue for reception at `now`: the desk
+ * handles it (receives, refuses or asks for a supplement) within one working
+ * day, so it is overdue once more working time than one of the unit's
+ * working days (its office hours' length: 8 hours by default) has passed
+ * since it was submitted, counted with the calendar and the unit's office
+ * hours as due times are (core/deadline.h). */
+bool mc_app_reception_overdue(const mc_time_ctx *tc, int64_t unit_id, int64_t submitted_at, int64_t now);
 
 #endif

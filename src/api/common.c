@@ -586,6 +586,12 @@ static json_t *dossier_json(mc_req *r, const mc_dossier *d, bool with_docs, cons
 				       mc_stats_due(&tm), until);
 		json_object_set_new(j, "overdue_minutes", json_integer(minutes));
 	}
+	/* An online submission the desk has left more than a working day
+	 * (app/dossier.h): the desk's list marks it. */
+	if (d->state == MC_ST_SUBMITTED)
+		json_object_set_new(j, "reception_overdue",
+				    json_boolean(mc_app_reception_overdue(
+					mc_req_time(r), d->receiving_unit_id, d->submitted_at, now)));
 	if (d->handler_id)
 		json_object_set_new(j, "handler_id", json_integer(d->handler_id));
 	/* Received at another centre, regardless of administrative boundary. */

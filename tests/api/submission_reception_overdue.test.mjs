@@ -89,9 +89,20 @@ test('a submission waits one working day for reception; a weekend or a public ho
     assert.equal((await listed(friday.code)).reception_overdue, true, 'the older one still waits, overdue');
     await at('2026-04-29T00:30:00Z'); // Wednesday 29 April, 07:30
     assert.equal((await listed(beforeHoliday.code)).reception_overdue, true, 'Tuesday\'s working day has ended');
+    // The desk's page reads the dossiers waiting (GET /api/v1/dossiers?state=submitted) and the
+    // detail: both say the same.
+    const page = await server.api('GET', '/api/v1/dossiers?state=submitted&limit=100', { token: tok.tiepnhan });
+    assertStatus(page, 200, 'the desk\'s waiting list');
+    for (const code of [friday.code, beforeHoliday.code]) {
+      assert.equal(page.body.items.find((x) => x.code === code)?.reception_overdue, true, `${code} in the desk's list`);
+      const d = await server.api('GET', `/api/v1/dossiers/${code}`, { token: tok.tiepnhan });
+      assert.equal(d.body.reception_overdue, true, `${code}'s detail`);
+    }
 
     // Received, it waits no more: it leaves the list.
     await actOk(server, tok.tiepnhan, friday.code, 'receive');
     const res = await server.api('GET', `/api/v1/dossiers/submissions?unit=${DISTRICT}`, { token: tok.tiepnhan });
     assert.ok(!res.body.items.some((x) => x.code === friday.code), 'a received dossier is no longer listed');
+    const received = await server.api('GET', `/api/v1/dossiers/${friday.code}`, { token: tok.tiepnhan });
+    assert.equal(received.body.reception_overdue, undefined, 'a received dossier waits for no reception');
   });

@@ -403,6 +403,7 @@ export default {
   'desk.openDossier': 'Open the dossier',
   'desk.publicLookup': 'Public tracking page',
   'desk.another': 'Receive another dossier',
+  'desk.receptionOverdue': 'Waiting over a working day',
   'desk.noOnline': 'No online dossiers are waiting.',
   'desk.noReturn': 'No results are waiting to be handed over.',
   'desk.refuseReasons': 'Reasons for refusal',

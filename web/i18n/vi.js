@@ -403,6 +403,7 @@ export default {
   'desk.openDossier': 'Mở hồ sơ',
   'desk.publicLookup': 'Trang tra cứu',
   'desk.another': 'Tiếp nhận hồ sơ khác',
+  'desk.receptionOverdue': 'Chờ tiếp nhận quá một ngày làm việc',
   'desk.noOnline': 'Không có hồ sơ trực tuyến nào đang chờ.',
   'desk.noReturn': 'Không có kết quả nào đang chờ trả.',
   'desk.refuseReasons': 'Lý do từ chối',

@@ -274,7 +274,9 @@ async function waitingList(ctx, panel, state) {
           h('p', null, d.applicant?.name, d.applicant?.phone ? ' · ' + d.applicant.phone : ''),
           h('p', { class: 'muted' }, state === 'submitted' ? [t('dossier.submittedAt'), ': ', fmtDateTime(d.submitted_at)]
             : [t('dossier.finishedAt'), ': ', fmtDateTime(d.finished_at), d.outcome ? ' · ' + t('outcome.' + d.outcome) : ''])),
-        h('div', { class: 'row-badges' }, stateBadge(d.state), timelinessBadge(d.timeliness, null, d)),
+        h('div', { class: 'row-badges' }, stateBadge(d.state), timelinessBadge(d.timeliness, null, d),
+          d.reception_overdue ? h('span', { class: 'badge tl-overdue', testid: 'reception-overdue' },
+            h('span', { 'aria-hidden': 'true', class: 'badge-mark' }, '! '), t('desk.receptionOverdue')) : null),
         h('div', { class: 'row-actions' }, btns), formBox, err);
       async function run(body) {
         err.hidden = true;

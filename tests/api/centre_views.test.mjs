@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, act } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, act, ok } from './helpers.mjs';
 
 const PROVINCE_UNIT = '000.00.00.H56';
 const T = '000.00.97.H56'; // a district made for the test
@@ -27,10 +27,6 @@ let server;
 const tok = {};
 const codes = {};
 
-async function ok(res, status, what) {
-  assertStatus(res, status, what);
-  return res.body;
-}
 const list = (token, query = '') => server.api('GET', `/api/v1/dossiers?limit=200${query}`, { token });
 async function listed(who, query) {
   const body = await ok(await list(tok[who], query), 200, `${who} ${query}`);

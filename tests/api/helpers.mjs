@@ -79,6 +79,17 @@ export function assertStatus(res, status, what = '') {
 }
 
 // Local minute of an ISO time with offset: "2017-01-25T15:00".
+// The body of a reply that must have this status (assertStatus).
+export async function ok(res, status, what = '') {
+  assertStatus(res, status, what);
+  return res.body;
+}
+
+// The local day (Asia/Ho_Chi_Minh, UTC+7) offsetDays from now, "YYYY-MM-DD".
+export function localDay(offsetDays = 0) {
+  return new Date(Date.now() + 7 * 3600e3 + offsetDays * 86400e3).toISOString().slice(0, 10);
+}
+
 export function minute(iso) {
   assert.equal(typeof iso, 'string', `a time, not ${iso}`);
   return iso.slice(0, 16);

@@ -15,7 +15,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, PASSWORD } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, act, getDossier, duePreview, file } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, act, getDossier, duePreview, file, ok, localDay } from './helpers.mjs';
 
 const PROVINCE_UNIT = '000.00.00.H56';
 const T = '000.00.97.H56'; // a district made for the test
@@ -29,15 +29,6 @@ const B_HOURS = '08:00-10:00'; // B's office hours: the due time follows them
 let server;
 let work;
 const tok = {};
-
-function localDay(offsetDays = 0) {
-  return new Date(Date.now() + 7 * 3600e3 + offsetDays * 86400e3).toISOString().slice(0, 10);
-}
-
-async function ok(res, status, what) {
-  assertStatus(res, status, what);
-  return res.body;
-}
 
 async function eventually(read, done, what) {
   let last;

@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, PASSWORD, BIN } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, act, getDossier } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, act, getDossier, ok } from './helpers.mjs';
 
 const PROVINCE_UNIT = '000.00.00.H56';
 const T = '000.00.96.H56'; // a district made for the test
@@ -28,11 +28,6 @@ const PLAIN = '1.996002'; // fully online, not marked
 
 let server;
 const tok = {};
-
-async function ok(res, status, what) {
-  assertStatus(res, status, what);
-  return res.body;
-}
 
 const fileOnline = (body, token = tok.citizen) => server.api('POST', '/api/v1/dossiers', { token,
   body: { channel: 'online', applicant: { name: 'Phạm Thị Hạnh' }, ...body } });

@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT, COMMUNES } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, DEPARTMENT, COMMUNES, localDay } from './helpers.mjs';
 
 const PROVINCE_UNIT = '000.00.00.H56';
 const OTHER_DISTRICT = '000.00.34.H56'; // UBND huyện Ngọc Lặc
@@ -22,10 +22,6 @@ const tok = {};
 const api = (...a) => server.api(...a);
 
 // Local days as the server counts them (UTC+7).
-function localDay(offsetDays = 0) {
-  const t = new Date(Date.now() + 7 * 3600 * 1000 + offsetDays * 86400 * 1000);
-  return t.toISOString().slice(0, 10);
-}
 
 async function makeUser(username, role, unit) {
   const res = await api('POST', '/api/v1/users', { token: tok.admin, body: {

@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, DISTRICT, COMMUNES, APPLICANT } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, DISTRICT, COMMUNES, APPLICANT, localDay } from './helpers.mjs';
 
 const [ENDED, OTHER] = COMMUNES.filter((c) => c.parent === DISTRICT).slice(5, 7).map((c) => c.code);
 const HEIR = '000.25.917.H56';
@@ -24,11 +24,6 @@ let signedToTwins;
 let server;
 const tok = {};
 const api = (...a) => server.api(...a);
-
-function localDay(offsetDays = 0) {
-  const t = new Date(Date.now() + 7 * 3600e3 + offsetDays * 86400e3);
-  return t.toISOString().slice(0, 10);
-}
 
 let signedBefore;
 const docBody = (subject, units) => ({ type: 'bao_cao', subject, body: 'Nội dung báo cáo.', place: 'Quảng Xương',

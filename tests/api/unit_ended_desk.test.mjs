@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, PASSWORD, BIN, serverEnv } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, act, APPLICANT } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, act, APPLICANT, ok, localDay } from './helpers.mjs';
 
 const PROVINCE_UNIT = '000.00.00.H56';
 const B = '000.01.94.H56'; // the competent commune
@@ -23,15 +23,9 @@ let server;
 const tok = {};
 let resolved;
 const api = (...a) => server.api(...a);
-const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
-
-async function ok(res, status, what) {
-  assertStatus(res, status, what);
-  return res.body;
-}
 
 async function applyPlan(name, operations, users) {
-  const plan = await ok(await api('POST', '/api/v1/unit-plans', { token: tok.admin, body: { name, effective: today(),
+  const plan = await ok(await api('POST', '/api/v1/unit-plans', { token: tok.admin, body: { name, effective: localDay(),
     users, operations } }), 201, name);
   await ok(await api('POST', `/api/v1/unit-plans/${plan.id}/apply`, { token: tok.admin }), 200, `apply ${name}`);
 }

@@ -14,7 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from './harness.mjs';
-import { stopServer, assertProblem, assertStatus, act, APPLICANT } from './helpers.mjs';
+import { stopServer, assertProblem, assertStatus, act, APPLICANT, ok, localDay } from './helpers.mjs';
 
 const PROVINCE_UNIT = '000.00.00.H56';
 const T = '000.00.96.H56'; // a district made for the test
@@ -31,16 +31,6 @@ const tok = {};
 const codes = {};
 const sha = {};
 const api = (...a) => server.api(...a);
-
-function localDay(offsetDays = 0) {
-  const t = new Date(Date.now() + 7 * 3600e3 + offsetDays * 86400e3);
-  return t.toISOString().slice(0, 10);
-}
-
-async function ok(res, status, what) {
-  assertStatus(res, status, what);
-  return res.body;
-}
 
 async function listed(who, unit) {
   const body = await ok(await api('GET', `/api/v1/dossiers?limit=200&unit=${unit}`, { token: tok[who] }), 200,

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, PASSWORD, BIN, serverEnv } from './harness.mjs';
-import { stopServer, DISTRICT, assertProblem, assertStatus, file, act, getDossier } from './helpers.mjs';
+import { stopServer, DISTRICT, assertProblem, assertStatus, file, act, getDossier, ok, localDay } from './helpers.mjs';
 
 const PROVINCE_UNIT = '000.00.00.H56';
 const T = '000.00.98.H56'; // a district made for the test
@@ -29,10 +29,6 @@ const tok = {};
 const filed = {};
 
 // Today and tomorrow in Vietnam's time, as the server counts days.
-function localDay(offsetDays = 0) {
-  const t = new Date(Date.now() + 7 * 3600e3 + offsetDays * 86400e3);
-  return t.toISOString().slice(0, 10);
-}
 
 // What another process committed reaches the server's units within its
 // reload interval (reload_interval_ms): asked again until it does.
@@ -44,11 +40,6 @@ async function eventually(read, done, what) {
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.fail(`${what}: ${JSON.stringify(last)}`);
-}
-
-async function ok(res, status, what) {
-  assertStatus(res, status, what);
-  return res.body;
 }
 
 before(async () => {

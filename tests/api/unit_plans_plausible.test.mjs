@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD, FAKETIME, NO_FAKETIME } from './harness.mjs';
-import { stopServer, DEPARTMENT, assertProblem, assertStatus, file, getDossier } from './helpers.mjs';
+import { stopServer, DEPARTMENT, assertProblem, assertStatus, file, getDossier, ok } from './helpers.mjs';
 
 const PROVINCE_UNIT = '000.00.00.H56';
 const T = '000.00.97.H56'; // a district made for the test
@@ -26,11 +26,6 @@ const PROC = '1.997001'; // a commune procedure made for the test
 let server;
 const tok = {};
 const filed = {};
-
-async function ok(res, status, what) {
-  assertStatus(res, status, what);
-  return res.body;
-}
 
 async function login() {
   for (const u of ['admin', 'desk.a', 'desk.e', 'desk.f']) tok[u] = await server.login(u);

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, PASSWORD, BIN } from './harness.mjs';
-import { stopServer, assertStatus, DISTRICT, DEPARTMENT } from './helpers.mjs';
+import { stopServer, assertStatus, DISTRICT, DEPARTMENT, ok, localDay } from './helpers.mjs';
 
 const PROVINCE_UNIT = '000.00.00.H56';
 const SUCCESSOR = '000.00.09.H56'; // Sở Xây dựng
@@ -19,16 +19,6 @@ let server;
 const tok = {};
 const made = {};
 const api = (...a) => server.api(...a);
-
-function localDay(offsetDays = 0) {
-  const t = new Date(Date.now() + 7 * 3600e3 + offsetDays * 86400e3);
-  return t.toISOString().slice(0, 10);
-}
-
-async function ok(res, status, what) {
-  assertStatus(res, status, what);
-  return res.body;
-}
 
 const taskAct = (token, id, action, extra = {}) =>
   api('POST', `/api/v1/tasks/${id}/actions`, { token, body: { action, ...extra } });

@@ -14,8 +14,7 @@ import { createHash } from 'node:crypto';
 import { startServer } from './harness.mjs';
 import {
   stopServer, PROVINCE, DISTRICT, DEPARTMENT, districtProcedure, assertProblem, assertStatus,
-  file, act, actOk, getDossier, PROCEDURES,
-} from './helpers.mjs';
+  file, act, actOk, getDossier, PROCEDURES, localDay } from './helpers.mjs';
 
 let server;
 let web;
@@ -667,10 +666,6 @@ const CRITERIA = Object.freeze({ total_time: 2, agency_time: 2, contacts: 1, age
 
 function rate(token, code, body) {
   return server.api('POST', `/api/v1/dossiers/${code}/rating`, { token, body });
-}
-
-function localDay(offsetDays = 0) {
-  return new Date(Date.now() + 7 * 3600e3 + offsetDays * 86400e3).toISOString().slice(0, 10);
 }
 
 let ratedCode;
